@@ -1,0 +1,24 @@
+// Bundles the action and the CLI into dist/ (committed; CI checks it is fresh).
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __verifyImagesCreateRequire } from 'node:module'; const require = __verifyImagesCreateRequire(import.meta.url);",
+  },
+};
+
+await build({ ...common, entryPoints: ['src/action.ts'], outfile: 'dist/action.js' });
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
+});

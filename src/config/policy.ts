@@ -1,0 +1,80 @@
+/**
+ * The validated policy the engine runs with. The policy file (`.github/verify-images.yml`) uses
+ * kebab-case keys; `load.ts` validates it and produces this shape, merged over the embedded defaults.
+ */
+import type { RuleId, Severity } from '../model.js';
+
+export type PinningMode = 'require' | 'warn' | 'off';
+export type SignatureMode = 'require' | 'warn' | 'off';
+
+/** Keyless (Fulcio certificate) identity: issuer exact, subject exact or an anchored regexp. */
+export interface KeylessIdentity {
+  issuer?: string;
+  issuerRegExp?: string;
+  subject?: string;
+  subjectRegExp?: string;
+}
+
+export interface SignatureRule {
+  /** Policy-controller globs over normalized names: `*` within one segment, `**` across segments. */
+  images: string[];
+  keyless?: KeylessIdentity;
+  /** Absolute path (resolved by the loader from the repository-relative path in the file). */
+  key?: string;
+  transparencyLog?: 'required' | 'optional';
+  attestation?: { predicateType: string; keyless?: KeylessIdentity; key?: string };
+  /** Name of a built-in preset (e.g. "chainguard", "distroless", "kubernetes"), expanded by the loader. */
+  preset?: string;
+  /** Where the rule came from, for messages: "policy file line 12", "ClusterImagePolicy foo". */
+  source?: string;
+}
+
+export interface IgnoreEntry {
+  /** Rule id, or "*" for every rule. */
+  rule: RuleId | '*';
+  /** Path globs (picomatch) relative to the scan root; empty means every path. */
+  paths: string[];
+  /** Image globs (policy-controller semantics); empty means every image. */
+  images: string[];
+  reason?: string;
+}
+
+export interface Policy {
+  /** Trusted images: globs over normalized names ("docker.io/library/*", "ghcr.io/my-org/**"). */
+  trustedImages: string[];
+  /** Trusted registries (hosts); an image on one of these is not "untrusted" by host alone. */
+  trustedRegistries: string[];
+  /** When set, images from any other registry get `untrusted-registry`. */
+  allowedRegistries?: string[];
+  pinning: PinningMode;
+  /** Per-rule severity override; "off" disables the rule. */
+  severity: Partial<Record<RuleId, Severity | 'off'>>;
+  /** Failing severity for exit status (CLI `--fail-on`, action input `fail-on`). */
+  failOn: Severity | 'never';
+  buildArgs: Record<string, string>;
+  include: string[];
+  exclude: string[];
+  ignore: IgnoreEntry[];
+  typosquat: {
+    enabled: boolean;
+    /** Extra trusted names used only as typosquat targets. */
+    targets: string[];
+    /** Names never reported as squats (known-good look-alikes in this organisation). */
+    allow: string[];
+  };
+  /** Registries reached over plain HTTP ("127.0.0.1:5000"). */
+  insecureRegistries: string[];
+  registry: {
+    concurrency: number;
+    timeoutMs: number;
+    retries: number;
+  };
+  signatures: {
+    mode: SignatureMode;
+    /** Absolute path to a trusted_root.json, when the policy names one. */
+    trustedRoot?: string;
+    rules: SignatureRule[];
+  };
+  /** Where the policy came from, for messages ("embedded defaults", ".github/verify-images.yml"). */
+  source: string;
+}

@@ -1,0 +1,31 @@
+/** Offsets to 1-based line/column, computed once per file. */
+import type { Position } from '../model.js';
+
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10) this.starts.push(i + 1);
+      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+    }
+  }
+
+  /** Position of a 0-based offset into `text`. */
+  positionAt(offset: number): Position {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - this.starts[low] + 1 };
+  }
+
+  /** 0-based offset of a 1-based position. */
+  offsetAt(position: Position): number {
+    return this.starts[position.line - 1] + position.column - 1;
+  }
+}

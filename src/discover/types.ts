@@ -1,0 +1,41 @@
+/**
+ * The interface every file kind implements: file text in, image occurrences out.
+ * A new kind is one module implementing `Discoverer` plus one line in `./index.ts`.
+ */
+import type { Kind, Occurrence } from '../model.js';
+
+/** One file handed to a discoverer. */
+export interface SourceFile {
+  /** POSIX path relative to the scan root. */
+  path: string;
+  text: string;
+}
+
+export interface DiscoverContext {
+  /** Dockerfile build-arg overrides (policy `build-args`), applied over `ARG` defaults. */
+  buildArgs: Record<string, string>;
+  /**
+   * Reads another file of the repository (POSIX path relative to the root), e.g. the `.env`
+   * beside a compose file or a chart's values.yaml. Undefined when absent, unreadable, too large
+   * or outside the root.
+   */
+  readFile(path: string): Promise<string | undefined>;
+}
+
+/** What a discoverer returns: occurrences (with `file` and `kind` filled in) and per-file problems. */
+export interface Extraction {
+  occurrences: Occurrence[];
+  /** Problems that did not stop the file (e.g. one YAML document of several failed to parse). */
+  errors?: string[];
+}
+
+export interface Discoverer {
+  kind: Kind;
+  /**
+   * Whether this file is of this kind. `text` is given for kinds recognised by content
+   * (Kubernetes manifests are any YAML with apiVersion and kind).
+   */
+  matches(path: string, text: string): boolean;
+  /** Extracts occurrences. Throws only for a file that cannot be parsed at all. */
+  extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> | Extraction;
+}

@@ -1,0 +1,121 @@
+/**
+ * YAML with source positions, shared by every YAML-based kind. Positions come from the parser's
+ * node ranges, never from searching the text afterwards.
+ */
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+
+/** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
+const MAX_ALIAS_COUNT = 200;
+
+export interface ParsedYaml {
+  documents: Document.Parsed[];
+  /** One message per document that failed to parse (with its line), the others are still usable. */
+  errors: string[];
+}
+
+export function parseYamlDocuments(text: string): ParsedYaml {
+  const documents: Document.Parsed[] = [];
+  const errors: string[] = [];
+  for (const document of parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false })) {
+    if (!('errors' in document)) continue; // an EmptyStream
+    if (document.errors.length > 0) {
+      errors.push(document.errors.map((error) => error.message.split('\n')[0]).join('; '));
+      continue;
+    }
+    documents.push(document);
+  }
+  return { documents, errors };
+}
+
+/** Converts a node to plain JS, bounded; undefined when alias expansion exceeds the bound. */
+export function toPlain(document: Document.Parsed, node: unknown): unknown {
+  try {
+    if (node && typeof node === 'object' && 'toJSON' in node && typeof (node as Node).toJSON === 'function') {
+      return (node as Node).toJSON(document, { maxAliasCount: MAX_ALIAS_COUNT } as never);
+    }
+    return node;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a scalar's value text starts and what is written there (inside quotes for quoted scalars). */
+export interface ScalarLocation {
+  offset: number;
+  raw: string;
+  value: string;
+}
+
+/** The source location of a string scalar, or undefined when the node is not a string scalar with a range. */
+export function scalarLocation(node: unknown, text: string): ScalarLocation | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  const value = node.value;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const [start, valueEnd] = node.range;
+  const scalar = node as Scalar;
+  switch (scalar.type) {
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return { offset: start + 1, raw: text.slice(start + 1, valueEnd - 1), value: String(value) };
+    case 'BLOCK_LITERAL':
+    case 'BLOCK_FOLDED': {
+      // The value starts on the line after the block header (`|`, `>-`, ...), after its indentation.
+      const headerEnd = text.indexOf('\n', start);
+      if (headerEnd < 0) return undefined;
+      let offset = headerEnd + 1;
+      while (offset < valueEnd && (text[offset] === ' ' || text[offset] === '\t' || text[offset] === '\n' || text[offset] === '\r')) offset++;
+      const firstLine = String(value).split('\n')[0] ?? '';
+      return { offset, raw: text.slice(offset, offset + firstLine.length), value: String(value).trim() };
+    }
+    default:
+      return { offset: start, raw: text.slice(start, valueEnd), value: String(value) };
+  }
+}
+
+/** The value node under `key` in a map node, or undefined. */
+export function mapGet(node: unknown, key: string): unknown {
+  if (!isMap(node)) return undefined;
+  return (node as YAMLMap).get(key, true);
+}
+
+/** Follows a path of keys and sequence indexes through map/seq nodes. */
+export function nodeAt(node: unknown, path: Array<string | number>): unknown {
+  let current = node;
+  for (const step of path) {
+    if (typeof step === 'number') {
+      if (!isSeq(current)) return undefined;
+      current = current.items[step];
+    } else {
+      current = mapGet(current, step);
+    }
+    if (current === undefined || current === null) return undefined;
+  }
+  return current;
+}
+
+/** String value of a scalar node, or undefined. */
+export function scalarString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Entries of a map node as [key string, value node]. */
+export function mapEntries(node: unknown): Array<[string, unknown]> {
+  if (!isMap(node)) return [];
+  const entries: Array<[string, unknown]> = [];
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key !== undefined) entries.push([key, pair.value]);
+  }
+  return entries;
+}
+
+/** Items of a sequence node. */
+export function seqItems(node: unknown): unknown[] {
+  return isSeq(node) ? node.items : [];
+}
+
+export { isMap, isScalar, isSeq };

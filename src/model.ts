@@ -1,0 +1,153 @@
+/**
+ * The data that flows through verify-images: discover -> resolve -> check -> report.
+ * Every stage reads and writes these shapes; nothing here does I/O.
+ */
+
+/** Where an occurrence was found; also the `kind` field of the JSON contract. */
+export type Kind =
+  | 'dockerfile'
+  | 'compose'
+  | 'kubernetes'
+  | 'helm'
+  | 'kustomize'
+  | 'github-workflow'
+  | 'github-action'
+  | 'gitlab-ci'
+  | 'devcontainer'
+  | 'circleci'
+  | 'bitbucket'
+  | 'azure-pipelines'
+  | 'drone'
+  | 'cloudbuild'
+  | 'quadlet';
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** Severity order for comparisons: higher is more severe. */
+export const SEVERITY_RANK: Record<Severity, number> = { note: 1, warning: 2, error: 3 };
+
+/** A 1-based position in a file; `column` counts UTF-16 code units, as editors and GitHub do. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * One place in the repository that names a container image.
+ * The text of `file` at `line`/`column` is exactly `raw`.
+ */
+export interface Occurrence extends Position {
+  /** POSIX path relative to the scanned directory. */
+  file: string;
+  kind: Kind;
+  /** The image text exactly as written in the file (before any substitution). */
+  raw: string;
+  /** Normalized reference (domain and `library/` filled in, no tag added), or null when unresolved or invalid. */
+  reference: string | null;
+  /** The text after variable/template substitution, when it differs from `raw` (e.g. "nginx:1.25" for "nginx:${TAG:-1.25}"). */
+  resolved?: string;
+  /** Why `reference` is null: the expression or variable that could not be resolved, or the grammar error. */
+  problem?: { kind: 'unresolved' | 'invalid'; message: string };
+  /**
+   * The image is built in this repository (compose `build:`, a Dockerfile stage), so registry
+   * checks such as pinning do not apply to it.
+   */
+  local?: boolean;
+  /** Where in the file's structure, for people: "FROM", "services.web.image", "spec.containers[0].image". */
+  context?: string;
+  /** Set when an occurrence is one value of several (a workflow matrix, a kustomize override). */
+  note?: string;
+}
+
+/** What the registry said about one occurrence's reference (filled in by the resolve stage). */
+export interface Resolution {
+  /** 'ok': the registry answered; 'not-found': repository/tag/digest does not exist; 'error': could not check. */
+  status: 'ok' | 'not-found' | 'error';
+  /** Digest the tag points to now (manifest or index digest). */
+  tagDigest?: string;
+  /** Whether the digest written in the reference exists in the repository. */
+  pinnedDigestExists?: boolean;
+  /** When the pinned digest is one platform's manifest inside the tag's index. */
+  pinnedDigestPlatform?: string;
+  mediaType?: string;
+  /** Human-readable reason when status is not 'ok'. */
+  message?: string;
+  /** Error class, for rules: 'unauthorized' | 'forbidden' | 'rate-limited' | 'timeout' | 'network' | 'server' | 'protocol' | 'digest-mismatch'. */
+  errorCode?: string;
+  /** Which of repository/tag/digest was missing, when status is 'not-found'. */
+  missing?: 'repository' | 'tag' | 'digest';
+}
+
+/** What signature verification found for one occurrence's digest (filled in by the sigstore stage). */
+export interface SignatureStatus {
+  status: 'verified' | 'unsigned' | 'invalid' | 'signer-mismatch' | 'not-checked' | 'not-required';
+  /** One entry per signature or attestation examined. */
+  signatures: Array<{
+    format: 'bundle' | 'legacy-cosign' | 'legacy-attestation';
+    identity?: { issuer?: string; subject?: string; keyFingerprint?: string };
+    /** ISO time from the transparency log or timestamp authority. */
+    signedAt?: string;
+    verified: boolean;
+    /** Error code from the verifier when not verified. */
+    errorCode?: string;
+    message?: string;
+    predicateType?: string;
+  }>;
+  message?: string;
+}
+
+/** An occurrence after the resolve stage; checks read these. */
+export interface ResolvedOccurrence extends Occurrence {
+  resolution?: Resolution;
+  signature?: SignatureStatus;
+}
+
+export type RuleId =
+  | 'invalid-reference'
+  | 'unresolved-reference'
+  | 'typosquat'
+  | 'impersonation'
+  | 'unpinned'
+  | 'mutable-tag'
+  | 'untrusted-registry'
+  | 'image-not-found'
+  | 'digest-not-found'
+  | 'digest-mismatch'
+  | 'registry-unreachable'
+  | 'unsigned'
+  | 'signature-invalid'
+  | 'signer-mismatch'
+  | 'attestation-missing'
+  | 'attestation-invalid';
+
+export interface Finding extends Position {
+  rule: RuleId;
+  severity: Severity;
+  file: string;
+  reference: string | null;
+  /** The occurrence's raw text, so reports can show and replace it. */
+  raw: string;
+  /** A message a reviewer understands without reading docs. */
+  message: string;
+  /** Replacement text for `raw`, when a fix exists (e.g. the pinned reference). */
+  suggestion?: string;
+  /** Present when an inline comment or a policy `ignore` entry suppressed the finding. */
+  suppressed?: { kind: 'inline' | 'policy'; reason?: string };
+  /** Underlying error code (registry or sigstore) when there is one. */
+  errorCode?: string;
+}
+
+/** A file or item that could not be processed; the scan goes on. */
+export interface ScanError {
+  file: string;
+  message: string;
+}
+
+export interface ScanResult {
+  schemaVersion: 1;
+  occurrences: ResolvedOccurrence[];
+  findings: Finding[];
+  errors: ScanError[];
+  /** Facts about the run a report should state: what was not checked, rate limits seen. */
+  notes?: string[];
+}
