@@ -1,0 +1,177 @@
+/**
+ * What each rule means, in one place: SARIF rule entries, Markdown help links and CLI output read
+ * these. Texts are for a reviewer who has not read the docs.
+ */
+import type { RuleId, Severity } from '../model.js';
+
+export interface RuleMetadata {
+  id: RuleId;
+  /** PascalCase name, as SARIF `reportingDescriptor.name`. */
+  name: string;
+  shortDescription: string;
+  fullDescription: string;
+  /** What to do about a finding. */
+  help: string;
+  defaultSeverity: Severity;
+  /** The stage whose data the rule needs: offline rules run with `--offline`. */
+  needs: 'offline' | 'registry' | 'signatures';
+}
+
+const rule = (metadata: RuleMetadata): RuleMetadata => metadata;
+
+export const RULES: Record<RuleId, RuleMetadata> = {
+  'invalid-reference': rule({
+    id: 'invalid-reference',
+    name: 'InvalidReference',
+    shortDescription: 'Image reference is not valid',
+    fullDescription:
+      'The image text does not follow the image reference grammar (distribution/reference): for example upper-case letters in the repository, an empty path component, a malformed tag or digest.',
+    help: 'Correct the image reference. Docker, containerd and Kubernetes will refuse to pull it as written.',
+    defaultSeverity: 'error',
+    needs: 'offline',
+  }),
+  'unresolved-reference': rule({
+    id: 'unresolved-reference',
+    name: 'UnresolvedReference',
+    shortDescription: 'Image reference could not be resolved',
+    fullDescription:
+      'The image is built from a variable, template or expression whose value is not known from the repository (a build argument without default, a CI expression). The image was not checked.',
+    help: 'Give the variable a default, set it under `build-args` in the policy file, or accept that this image is checked elsewhere.',
+    defaultSeverity: 'note',
+    needs: 'offline',
+  }),
+  typosquat: rule({
+    id: 'typosquat',
+    name: 'Typosquat',
+    shortDescription: 'Image name imitates a trusted image',
+    fullDescription:
+      'The image is not trusted but its name is suspiciously close to a trusted image (a typo, transposed or look-alike characters, a squatted namespace or registry host). Attackers publish such names hoping for a typo.',
+    help: 'Check the spelling against the image you meant. If the image is genuine, add it to `trusted.images` in the policy file.',
+    defaultSeverity: 'error',
+    needs: 'offline',
+  }),
+  impersonation: rule({
+    id: 'impersonation',
+    name: 'Impersonation',
+    shortDescription: 'Official image name under an unknown namespace',
+    fullDescription:
+      'The image uses the exact name of a Docker Official Image under a namespace that is not trusted (for example `someone/ubuntu`). This is the most common form of malicious image on Docker Hub.',
+    help: 'Use the official image (e.g. `ubuntu`), or add the namespace to `trusted.images` if you know and trust its publisher.',
+    defaultSeverity: 'warning',
+    needs: 'offline',
+  }),
+  unpinned: rule({
+    id: 'unpinned',
+    name: 'Unpinned',
+    shortDescription: 'Image is not pinned by digest',
+    fullDescription:
+      'The image is referenced by tag only. A tag can be moved to different content at any time, so the build or deployment is not reproducible and can be changed by whoever controls the tag.',
+    help: 'Pin the image by digest, keeping the tag for readability: `name:tag@sha256:…` (`verify-images pin --write` does this).',
+    defaultSeverity: 'warning',
+    needs: 'offline',
+  }),
+  'mutable-tag': rule({
+    id: 'mutable-tag',
+    name: 'MutableTag',
+    shortDescription: 'Image uses `latest` or no tag',
+    fullDescription: 'The image uses the `latest` tag or no tag at all, which always means whatever was pushed last.',
+    help: 'Name a specific version tag, and pin its digest.',
+    defaultSeverity: 'warning',
+    needs: 'offline',
+  }),
+  'untrusted-registry': rule({
+    id: 'untrusted-registry',
+    name: 'UntrustedRegistry',
+    shortDescription: 'Image comes from a registry outside the allowlist',
+    fullDescription: 'The policy lists the registries images may come from, and this image comes from another one.',
+    help: 'Use an image from an allowed registry, or add the registry to `registries.allow` in the policy file.',
+    defaultSeverity: 'error',
+    needs: 'offline',
+  }),
+  'image-not-found': rule({
+    id: 'image-not-found',
+    name: 'ImageNotFound',
+    shortDescription: 'Image or tag does not exist',
+    fullDescription:
+      'The registry says the repository or tag does not exist. It may be a typo, a removed image, or a name an attacker could register and fill.',
+    help: 'Correct the name or tag. A missing name is bait for squatters: do not leave it in the repository.',
+    defaultSeverity: 'error',
+    needs: 'registry',
+  }),
+  'digest-not-found': rule({
+    id: 'digest-not-found',
+    name: 'DigestNotFound',
+    shortDescription: 'Pinned digest does not exist',
+    fullDescription: 'The image is pinned to a digest that the repository does not contain.',
+    help: 'Pin a digest that exists (`verify-images pin --write`), after checking why the pinned one is gone.',
+    defaultSeverity: 'error',
+    needs: 'registry',
+  }),
+  'digest-mismatch': rule({
+    id: 'digest-mismatch',
+    name: 'DigestMismatch',
+    shortDescription: 'Tag no longer points to the pinned digest',
+    fullDescription:
+      'The reference names both a tag and a digest, and the tag now points to a different digest: the pin is stale, or the tag was moved.',
+    help: 'Find out why the tag moved. If the new content is expected, update the pin; otherwise keep the old digest and drop or fix the tag.',
+    defaultSeverity: 'warning',
+    needs: 'registry',
+  }),
+  'registry-unreachable': rule({
+    id: 'registry-unreachable',
+    name: 'RegistryUnreachable',
+    shortDescription: 'Registry could not be asked; image not verified',
+    fullDescription:
+      'The registry did not answer, refused the credentials, or rate-limited the request, so the image was not verified. It is reported as not checked, never as verified.',
+    help: 'Provide credentials for the registry, or re-run when it is reachable.',
+    defaultSeverity: 'warning',
+    needs: 'registry',
+  }),
+  unsigned: rule({
+    id: 'unsigned',
+    name: 'Unsigned',
+    shortDescription: 'No signature found',
+    fullDescription: 'The signature policy requires a signature for this image, and none was found (neither a Sigstore bundle nor a cosign signature).',
+    help: 'Use a signed image or sign it (e.g. `cosign sign`), or change the signature policy for it.',
+    defaultSeverity: 'error',
+    needs: 'signatures',
+  }),
+  'signature-invalid': rule({
+    id: 'signature-invalid',
+    name: 'SignatureInvalid',
+    shortDescription: 'Signature fails verification',
+    fullDescription: 'A signature exists for the image but does not verify: bad signature, untrusted certificate, missing or invalid transparency-log entry, or a signature made for another image.',
+    help: 'Treat the image as untrusted until the signature is understood.',
+    defaultSeverity: 'error',
+    needs: 'signatures',
+  }),
+  'signer-mismatch': rule({
+    id: 'signer-mismatch',
+    name: 'SignerMismatch',
+    shortDescription: 'Signed, but not by the identity the policy requires',
+    fullDescription: 'The signature is valid, but the signer (certificate identity and issuer, or key) is not the one the policy requires for this image.',
+    help: 'Check who signed the image. If the signer is legitimate, update the identity in the signature policy.',
+    defaultSeverity: 'error',
+    needs: 'signatures',
+  }),
+  'attestation-missing': rule({
+    id: 'attestation-missing',
+    name: 'AttestationMissing',
+    shortDescription: 'Required attestation not found',
+    fullDescription: 'The policy requires an attestation (e.g. SLSA provenance) for this image, and none of that predicate type was found.',
+    help: 'Publish the attestation with the image (e.g. GitHub artifact attestations), or change the policy.',
+    defaultSeverity: 'error',
+    needs: 'signatures',
+  }),
+  'attestation-invalid': rule({
+    id: 'attestation-invalid',
+    name: 'AttestationInvalid',
+    shortDescription: 'Attestation fails verification',
+    fullDescription: 'An attestation of the required predicate type exists but does not verify, is for another image, or was not made by the required identity.',
+    help: 'Treat the image as unproven until the attestation is understood.',
+    defaultSeverity: 'error',
+    needs: 'signatures',
+  }),
+};
+
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
