@@ -1,0 +1,131 @@
+/**
+ * Command-line interface: argument parsing and output over the engine. Exit status: 0 clean,
+ * 1 findings at or above the failing severity, 2 usage or configuration error.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadPolicy } from '../config/load.js';
+import type { Policy } from '../config/policy.js';
+import { exitCodeFor } from '../checks/index.js';
+import { scan } from '../engine.js';
+import { renderJson } from '../report/json.js';
+import { renderText, terminalSafe } from '../report/text.js';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+}
+
+export const USAGE = `Usage:
+  verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
+                     [--output FILE] [--fail-on error|warning|note|never]
+                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]...
+  verify-images pin [DIR] [--write] [--config FILE] [--insecure-registry HOST[:PORT]]...
+  verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
+                     [--trusted-root FILE] FILE_OR_DIGEST
+
+Scans DIR (default: the current directory) for container image references and checks them
+against the policy (.github/verify-images.yml, or embedded defaults).
+`;
+
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scan':
+        return await scanCommand(rest, io);
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(USAGE);
+        return 0;
+      case undefined:
+        io.stderr(USAGE);
+        return 2;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`verify-images: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`verify-images: ${terminalSafe(error.message)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Shared by scan and pin: the directory and the policy with command-line overrides applied. */
+async function loadRun(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<{ root: string; policy: Policy }> {
+  if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
+  const root = path.resolve(io.cwd, positionals[0] ?? '.');
+  const policy = await loadPolicy(root, values.config as string | undefined);
+  const insecure = (values['insecure-registry'] as string[] | undefined) ?? [];
+  policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
+  for (const pair of (values['build-arg'] as string[] | undefined) ?? []) {
+    const separator = pair.indexOf('=');
+    if (separator <= 0) throw new UsageError(`--build-arg takes NAME=VALUE, got "${pair}"`);
+    policy.buildArgs[pair.slice(0, separator)] = pair.slice(separator + 1);
+  }
+  return { root, policy };
+}
+
+async function scanCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    config: { type: 'string' },
+    offline: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'insecure-registry': { type: 'string', multiple: true },
+    'build-arg': { type: 'string', multiple: true },
+  });
+  const format = values.format as string;
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const failOn = values['fail-on'] as string | undefined;
+  if (failOn !== undefined && !FAIL_ON.includes(failOn as (typeof FAIL_ON)[number])) {
+    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  }
+  const { root, policy } = await loadRun(values, positionals, io);
+  if (failOn) policy.failOn = failOn as Policy['failOn'];
+
+  const result = await scan({ root, policy, offline: Boolean(values.offline), log: (message) => io.stderr(message + '\n') });
+  const rendered = render(format as Format, result);
+  if (values.output) {
+    await writeFile(path.resolve(io.cwd, values.output as string), rendered);
+    io.stderr(`verify-images: wrote ${format} report to ${values.output}\n`);
+  } else {
+    io.stdout(rendered);
+  }
+  return exitCodeFor(result.findings, policy.failOn);
+}
+
+function render(format: Format, result: Awaited<ReturnType<typeof scan>>): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result);
+    case 'text':
+      return renderText(result);
+    default:
+      throw new UsageError(`--format ${format} is not available in this build`);
+  }
+}

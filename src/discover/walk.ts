@@ -1,0 +1,105 @@
+/**
+ * Walks a repository for discovery: skips VCS and vendored trees, never leaves the root through a
+ * symlink, honours include/exclude globs, and bounds the number and size of files read.
+ */
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+/** Directories never descended into: VCS metadata, dependencies and vendored code. */
+const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', 'bower_components', '.venv', '__pycache__', '.terraform']);
+
+export interface WalkOptions {
+  include: string[];
+  exclude: string[];
+  /** Stop after this many files (a report says so). */
+  maxFiles: number;
+}
+
+export interface WalkResult {
+  files: string[];
+  /** Set when the walk stopped early or skipped something a user should know about. */
+  problems: Array<{ file: string; message: string }>;
+}
+
+export const DEFAULT_WALK_OPTIONS: WalkOptions = { include: [], exclude: [], maxFiles: 50_000 };
+
+/** Lists files under `root` as POSIX paths relative to it, sorted. */
+export async function walkRepository(root: string, options: WalkOptions = DEFAULT_WALK_OPTIONS): Promise<WalkResult> {
+  const absoluteRoot = await realpath(root);
+  const isIncluded = options.include.length > 0 ? picomatch(options.include, { dot: true }) : () => true;
+  const isExcluded = options.exclude.length > 0 ? picomatch(options.exclude, { dot: true }) : () => false;
+  const files: string[] = [];
+  const problems: WalkResult['problems'] = [];
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const relativeDirectory = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(path.join(absoluteRoot, relativeDirectory), { withFileTypes: true });
+    } catch (error) {
+      problems.push({ file: relativeDirectory || '.', message: `directory could not be read: ${(error as Error).message}` });
+      continue;
+    }
+    for (const entry of entries) {
+      const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(entry.name) || isExcluded(relativePath) || isExcluded(relativePath + '/')) continue;
+        pending.push(relativePath);
+        continue;
+      }
+      if (entry.isSymbolicLink()) {
+        // Follow a link only to a regular file inside the root; directories are never followed (no loops).
+        const target = await resolveInside(absoluteRoot, relativePath);
+        if (!target) continue;
+        const stats = await lstat(target).catch(() => undefined);
+        if (!stats?.isFile()) continue;
+      } else if (!entry.isFile()) {
+        continue;
+      }
+      if (!isIncluded(relativePath) || isExcluded(relativePath)) continue;
+      if (files.length >= options.maxFiles) {
+        problems.push({ file: relativePath, message: `file limit of ${options.maxFiles} reached; the rest of the repository was not scanned` });
+        return { files: files.sort(), problems };
+      }
+      files.push(relativePath);
+    }
+  }
+  return { files: files.sort(), problems };
+}
+
+/** The real path of `relativePath` when it stays inside `absoluteRoot`, else undefined. */
+export async function resolveInside(absoluteRoot: string, relativePath: string): Promise<string | undefined> {
+  const normalized = path.posix.normalize(relativePath);
+  if (normalized.startsWith('../') || normalized === '..' || path.isAbsolute(normalized)) return undefined;
+  try {
+    const target = await realpath(path.join(absoluteRoot, normalized));
+    return target === absoluteRoot || target.startsWith(absoluteRoot + path.sep) ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface TextReadResult {
+  text?: string;
+  /** Why there is no text: too large, binary, unreadable. */
+  problem?: string;
+  size: number;
+}
+
+/** Reads a file as UTF-8 text, refusing files over `maxBytes` and binary files. */
+export async function readTextFile(absolutePath: string, maxBytes: number): Promise<TextReadResult> {
+  let size = 0;
+  try {
+    const stats = await lstat(absolutePath);
+    size = stats.size;
+    if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit; not scanned` };
+    const bytes = await readFile(absolutePath);
+    if (bytes.includes(0)) return { size, problem: 'binary file' };
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // positions count from what editors show, after the BOM
+    return { size, text };
+  } catch (error) {
+    return { size, problem: `file could not be read: ${(error as Error).message}` };
+  }
+}

@@ -1,0 +1,57 @@
+/** The text report for people at a terminal. Repository text is stripped of control characters (no terminal escapes). */
+import type { Finding, ScanResult, Severity } from '../model.js';
+
+/** Removes control characters (ANSI escapes, carriage returns) from repository-controlled text. */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+}
+
+export function countBySeverity(findings: Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  for (const finding of findings) if (!finding.suppressed) counts[finding.severity]++;
+  return counts;
+}
+
+function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]))).join('  ').trimEnd());
+}
+
+export function renderText(result: ScanResult): string {
+  const lines: string[] = [];
+  const files = new Set(result.occurrences.map((occurrence) => occurrence.file));
+  lines.push(`Images: ${result.occurrences.length} references in ${files.size} files`);
+  if (result.occurrences.length > 0) {
+    const rows = [['LOCATION', 'KIND', 'AS WRITTEN', 'REFERENCE']];
+    for (const occurrence of result.occurrences) {
+      rows.push([
+        `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
+        occurrence.kind,
+        occurrence.raw,
+        occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`,
+      ].map(terminalSafe));
+    }
+    lines.push(...table(rows).map((row) => '  ' + row));
+  }
+  const active = result.findings.filter((finding) => !finding.suppressed);
+  const suppressed = result.findings.length - active.length;
+  lines.push('');
+  lines.push(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ''}`);
+  for (const finding of active) {
+    lines.push(`  ${finding.severity.padEnd(7)} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`);
+    lines.push(`          ${terminalSafe(finding.message)}`);
+    if (finding.suggestion) lines.push(`          fix: ${terminalSafe(finding.suggestion)}`);
+  }
+  if (result.errors.length > 0) {
+    lines.push('');
+    lines.push(`Not checked (${result.errors.length}):`);
+    for (const error of result.errors) lines.push(`  ${terminalSafe(error.file)}: ${terminalSafe(error.message)}`);
+  }
+  for (const note of result.notes ?? []) lines.push('', terminalSafe(note));
+  const counts = countBySeverity(result.findings);
+  lines.push('');
+  lines.push(`Summary: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s).`);
+  return lines.join('\n') + '\n';
+}
