@@ -74,6 +74,8 @@ export interface Policy {
     /** Absolute path to a trusted_root.json, when the policy names one. */
     trustedRoot?: string;
     rules: SignatureRule[];
+    /** Absolute paths of Sigstore policy-controller ClusterImagePolicy files, interpreted by the sigstore stage. */
+    clusterImagePolicies?: string[];
   };
   /** Where the policy came from, for messages ("embedded defaults", ".github/verify-images.yml"). */
   source: string;

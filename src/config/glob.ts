@@ -1,0 +1,166 @@
+/**
+ * Image globs, as Sigstore policy-controller writes them (`ClusterImagePolicy.spec.images[].glob`):
+ * `*` matches within one path segment, `**` matches across segments, everything else is literal.
+ *
+ * Differences from policy-controller, on purpose:
+ * - Globs match the repository name only (`docker.io/library/nginx`), never the tag or digest, so
+ *   `ghcr.io/org/app` matches `ghcr.io/org/app:1.0@sha256:…`. A glob may end in `:*` or `:**`
+ *   (policy-controller's "any tag"), which is accepted and dropped; any other tag or digest in a
+ *   glob is an error, because it could never mean what it says.
+ * - A glob without a registry is normalized like an image name instead of being tried against the
+ *   unqualified text: `nginx` -> `docker.io/library/nginx`, `*` -> `docker.io/library/*`,
+ *   `myuser/*` -> `docker.io/myuser/*`, `*∕*` -> `docker.io/*∕*`. The first segment is a registry
+ *   when it contains `.` or `:`, is `localhost`, or contains `**` (which may span the host:
+ *   `**`, `ghcr.**`). `index.docker.io` is the same registry as `docker.io`.
+ */
+
+/** Registry names that all mean Docker Hub; names and globs are compared in the `docker.io` form. */
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const DOCKER_HUB = 'docker.io';
+
+/** Globs come from policy files: bound them so a hostile file cannot build a huge expression. */
+const MAX_GLOB_LENGTH = 512;
+
+/** Characters of a host segment (IPv6 brackets included) and of path segments, plus `*`. */
+const HOST_CHARACTERS = /^[A-Za-z0-9\-_.:*[\]]+$/;
+const PATH_CHARACTERS = /^[a-z0-9\-_.*/]+$/;
+
+export class ImageGlobError extends Error {
+  constructor(
+    readonly glob: string,
+    reason: string,
+  ) {
+    super(`invalid image glob "${glob}": ${reason}`);
+    this.name = 'ImageGlobError';
+  }
+}
+
+export interface CompiledImageGlob {
+  /** The glob as written. */
+  glob: string;
+  /** The glob after normalization (`nginx` -> `docker.io/library/nginx`). */
+  normalized: string;
+  matches(normalizedName: string): boolean;
+}
+
+function isHostSegment(segment: string): boolean {
+  return segment.includes('.') || segment.includes(':') || segment === 'localhost' || segment.includes('**');
+}
+
+/** Normalizes a glob the way an image name is normalized; throws `ImageGlobError` when it cannot match any name. */
+export function normalizeImageGlob(glob: string): string {
+  if (typeof glob !== 'string' || glob.trim() === '') throw new ImageGlobError(String(glob), 'empty');
+  if (glob.length > MAX_GLOB_LENGTH) throw new ImageGlobError(glob.slice(0, 40) + '…', `longer than ${MAX_GLOB_LENGTH} characters`);
+  if (glob.includes('@')) throw new ImageGlobError(glob, 'digests are not part of a glob; images are matched by repository name');
+
+  let pattern = glob;
+  // policy-controller's "any tag" suffix: harmless here, since the tag is never matched.
+  const lastSlash = pattern.lastIndexOf('/');
+  const tagColon = pattern.indexOf(':', lastSlash + 1);
+  if (lastSlash >= 0 && tagColon >= 0) {
+    const tag = pattern.slice(tagColon + 1);
+    if (tag !== '*' && tag !== '**') {
+      throw new ImageGlobError(glob, 'tags are not part of a glob; images are matched by repository name (use no tag, or ":*")');
+    }
+    pattern = pattern.slice(0, tagColon);
+  } else if (lastSlash < 0 && pattern.includes(':')) {
+    // "nginx:1.25" or "*:latest": a single name segment with a tag.
+    throw new ImageGlobError(glob, 'tags are not part of a glob; images are matched by repository name');
+  }
+
+  const segments = pattern.split('/');
+  if (segments.some((segment) => segment === '')) throw new ImageGlobError(glob, 'empty path segment');
+
+  let host: string | undefined;
+  let path: string[];
+  if (segments.length > 1 && isHostSegment(segments[0])) {
+    host = segments[0];
+    path = segments.slice(1);
+  } else if (segments.length === 1 && segments[0].includes('**')) {
+    // "**", "ghcr.**", "inde**": spans the whole name, host included.
+    host = undefined;
+    path = segments;
+  } else {
+    host = DOCKER_HUB;
+    path = segments.length === 1 ? ['library', segments[0]] : segments;
+  }
+
+  if (host !== undefined) {
+    if (!HOST_CHARACTERS.test(host)) throw new ImageGlobError(glob, `"${host}" is not a registry host`);
+    if (DOCKER_HUB_ALIASES.has(host.toLowerCase())) host = DOCKER_HUB;
+    else host = host.toLowerCase();
+  }
+  const pathText = path.join('/');
+  if (!PATH_CHARACTERS.test(pathText) && !(host === undefined && HOST_CHARACTERS.test(pathText))) {
+    throw new ImageGlobError(glob, /[A-Z]/.test(pathText) ? 'repository names are lower-case' : 'only letters, digits, "-", "_", ".", "/" and "*" are allowed');
+  }
+  if (host === DOCKER_HUB && path.length === 1 && !path[0].includes('**')) {
+    // "docker.io/nginx" names the official image, as `docker pull docker.io/nginx` does.
+    path = ['library', path[0]];
+  }
+  return host === undefined ? pathText : `${host}/${path.join('/')}`;
+}
+
+function globToRegExp(normalized: string): RegExp {
+  let source = '';
+  for (let i = 0; i < normalized.length; i++) {
+    const ch = normalized[i];
+    if (ch === '*') {
+      if (normalized[i + 1] === '*') {
+        source += '.*';
+        while (normalized[i + 1] === '*') i++;
+      } else {
+        source += '[^/]*';
+      }
+    } else {
+      source += ch.replace(/[.\\^$+?()[\]{}|-]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The repository part of a normalized reference: tag and digest removed, Docker Hub aliases
+ * folded to `docker.io`, the host lower-cased.
+ */
+export function repositoryName(normalizedName: string): string {
+  let name = normalizedName;
+  const at = name.indexOf('@');
+  if (at >= 0) name = name.slice(0, at);
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  if (lastSlash >= 0 && colon >= 0) name = name.slice(0, colon);
+  const firstSlash = name.indexOf('/');
+  if (firstSlash > 0) {
+    const host = name.slice(0, firstSlash).toLowerCase();
+    name = (DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host) + name.slice(firstSlash);
+  }
+  return name;
+}
+
+/** Compiles one glob; throws `ImageGlobError`. */
+export function compileImageGlob(glob: string): CompiledImageGlob {
+  const normalized = normalizeImageGlob(glob);
+  const expression = globToRegExp(normalized);
+  return { glob, normalized, matches: (name) => expression.test(repositoryName(name)) };
+}
+
+/** A set of globs compiled once, for matching many names. */
+export interface ImageGlobSet {
+  globs: CompiledImageGlob[];
+  /** The first glob that matches the name, or undefined. */
+  match(normalizedName: string): CompiledImageGlob | undefined;
+  matches(normalizedName: string): boolean;
+}
+
+/** Compiles globs; throws `ImageGlobError` for the first invalid one (validate with `normalizeImageGlob` per item for positions). */
+export function compileImageGlobs(globs: readonly string[]): ImageGlobSet {
+  const compiled = globs.map(compileImageGlob);
+  const match = (name: string) => compiled.find((glob) => glob.matches(name));
+  return { globs: compiled, match, matches: (name) => match(name) !== undefined };
+}
+
+/** Whether a normalized image name (tag and digest allowed, and ignored) matches a glob. */
+export function matchImageGlob(glob: string, normalizedName: string): boolean {
+  return compileImageGlob(glob).matches(normalizedName);
+}
