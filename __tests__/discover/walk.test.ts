@@ -1,0 +1,130 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discoverRepository } from '../../src/discover/index.js';
+import type { Discoverer } from '../../src/discover/types.js';
+import { readTextFile, walkRepository } from '../../src/discover/walk.js';
+import { LineIndex } from '../../src/discover/position.js';
+
+let root: string;
+let outside: string;
+
+async function put(relativePath: string, text: string | Buffer): Promise<void> {
+  const target = path.join(root, relativePath);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, text);
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vi-walk-'));
+  outside = await mkdtemp(path.join(os.tmpdir(), 'vi-outside-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+describe('walkRepository', () => {
+  it('skips VCS and vendored trees and sorts POSIX paths', async () => {
+    await put('b/Dockerfile', 'FROM alpine\n');
+    await put('a.yaml', 'x: 1\n');
+    await put('.git/config', 'x');
+    await put('node_modules/pkg/Dockerfile', 'FROM evil\n');
+    await put('vendor/lib/compose.yaml', 'services: {}\n');
+    await put('.github/workflows/ci.yml', 'on: push\n');
+    const { files } = await walkRepository(root);
+    expect(files).toEqual(['.github/workflows/ci.yml', 'a.yaml', 'b/Dockerfile']);
+  });
+
+  it('honours include and exclude globs', async () => {
+    await put('deploy/web.yaml', '');
+    await put('deploy/test/fixture.yaml', '');
+    await put('docs/example.yaml', '');
+    const { files } = await walkRepository(root, { include: ['deploy/**'], exclude: ['**/test/**'], maxFiles: 100 });
+    expect(files).toEqual(['deploy/web.yaml']);
+  });
+
+  it('follows a symlink to a file inside the root but never one leading outside, nor directory links', async () => {
+    await put('real/Dockerfile', 'FROM alpine\n');
+    await writeFile(path.join(outside, 'Dockerfile'), 'FROM secret\n');
+    await symlink(path.join(root, 'real/Dockerfile'), path.join(root, 'Dockerfile'));
+    await symlink(path.join(outside, 'Dockerfile'), path.join(root, 'Outside.Dockerfile'));
+    await symlink(outside, path.join(root, 'linked-dir'));
+    await symlink(root, path.join(root, 'real/loop'));
+    const { files } = await walkRepository(root);
+    expect(files).toEqual(['Dockerfile', 'real/Dockerfile']);
+  });
+
+  it('stops at the file limit and says so', async () => {
+    for (let i = 0; i < 5; i++) await put(`f${i}.yaml`, '');
+    const result = await walkRepository(root, { include: [], exclude: [], maxFiles: 3 });
+    expect(result.files).toHaveLength(3);
+    expect(result.problems[0].message).toMatch(/file limit of 3 reached/);
+  });
+});
+
+describe('readTextFile', () => {
+  it('refuses files over the limit and binary files, and drops a BOM', async () => {
+    await put('big.yaml', 'x'.repeat(100));
+    await put('bin.yaml', Buffer.from([0x61, 0x00, 0x62]));
+    await put('bom.yaml', '\ufeffimage: nginx\n');
+    expect((await readTextFile(path.join(root, 'big.yaml'), 50)).problem).toMatch(/over the 50-byte limit/);
+    expect((await readTextFile(path.join(root, 'bin.yaml'), 50)).problem).toBe('binary file');
+    expect((await readTextFile(path.join(root, 'bom.yaml'), 50)).text).toBe('image: nginx\n');
+  });
+});
+
+describe('LineIndex', () => {
+  it('maps offsets to 1-based positions across LF, CRLF and CR line ends', () => {
+    const text = 'ab\ncd\r\nef\rgh';
+    const lines = new LineIndex(text);
+    expect(lines.positionAt(0)).toEqual({ line: 1, column: 1 });
+    expect(lines.positionAt(text.indexOf('d'))).toEqual({ line: 2, column: 2 });
+    expect(lines.positionAt(text.indexOf('e'))).toEqual({ line: 3, column: 1 });
+    expect(lines.positionAt(text.indexOf('h'))).toEqual({ line: 4, column: 2 });
+    expect(lines.offsetAt({ line: 4, column: 2 })).toBe(text.indexOf('h'));
+  });
+});
+
+describe('discoverRepository', () => {
+  /** A discoverer that finds `IMAGE <name>` lines, so this test exercises only the repository pass. */
+  const lineDiscoverer: Discoverer = {
+    kind: 'quadlet',
+    matches: (file) => file.endsWith('.images'),
+    extract: (file) => {
+      if (file.text.includes('BROKEN')) throw new Error('unexpected token\nat line 3');
+      return {
+        occurrences: [...file.text.matchAll(/^IMAGE (\S+)$/gm)].map((match) => {
+          const lines = new LineIndex(file.text);
+          const offset = match.index! + 'IMAGE '.length;
+          return { file: file.path, kind: 'quadlet' as const, raw: match[1], reference: match[1], ...lines.positionAt(offset) };
+        }),
+      };
+    },
+  };
+
+  it('runs matching discoverers, records unparseable and oversized files as errors, and goes on', async () => {
+    await put('a.images', 'IMAGE one\nIMAGE two\n');
+    await put('b.images', 'BROKEN\n');
+    await put('c.images', 'IMAGE ' + 'x'.repeat(3 * 1024 * 1024));
+    await put('d.txt', 'IMAGE ignored\n');
+    const discovery = await discoverRepository(root, { discoverers: [lineDiscoverer] });
+    expect(discovery.occurrences.map((occurrence) => [occurrence.file, occurrence.line, occurrence.raw])).toEqual([
+      ['a.images', 1, 'one'],
+      ['a.images', 2, 'two'],
+    ]);
+    expect(discovery.errors).toEqual([
+      { file: 'b.images', message: 'quadlet: could not be parsed: unexpected token' },
+      { file: 'c.images', message: expect.stringMatching(/over the 2097152-byte limit; not scanned/) },
+    ]);
+    expect([...discovery.sources.keys()]).toEqual(['a.images']);
+  });
+
+  it('scans only the given files when asked', async () => {
+    await put('a.images', 'IMAGE one\n');
+    await put('b.images', 'IMAGE two\n');
+    const discovery = await discoverRepository(root, { discoverers: [lineDiscoverer], onlyFiles: ['b.images'] });
+    expect(discovery.occurrences.map((occurrence) => occurrence.raw)).toEqual(['two']);
+  });
+});
