@@ -22,4 +22,8 @@ export type ReferenceErrorCode =
   | 'INVALID_TAG'
   | 'INVALID_DIGEST'
   | 'DIGEST_LENGTH'
-  | 'UNSUPPORTED_DIGEST_ALGORITHM';
+  | 'UNSUPPORTED_DIGEST_ALGORITHM'
+  /** A bare 64-hex string: an image ID, not a repository name. */
+  | 'NAME_IS_IDENTIFIER'
+  /** Input longer than any valid reference can be; rejected before any pattern runs. */
+  | 'INPUT_TOO_LONG';

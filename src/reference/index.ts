@@ -1,0 +1,71 @@
+/**
+ * The image reference grammar (a TypeScript port of distribution/reference): parsing with and
+ * without Docker's normalization, canonical and familiar formatting, digests and tags.
+ * Every other module goes through here to read an image name.
+ */
+import { checkDigest } from './digest.js';
+import { ReferenceError, quoteInput } from './errors.js';
+import { TAG_PATTERN } from './grammar.js';
+import { formatReference, parseNormalized } from './normalize.js';
+import type { ImageReference, ReferenceErrorCode } from './types.js';
+
+export type { ImageReference, ReferenceErrorCode } from './types.js';
+export { ReferenceError } from './errors.js';
+export {
+  DIGEST_PATTERN,
+  DOMAIN_PATTERN,
+  IDENTIFIER_PATTERN,
+  MAX_INPUT_LENGTH,
+  NAME_TOTAL_LENGTH_MAX,
+  PATH_PATTERN,
+  TAG_PATTERN,
+} from './grammar.js';
+export { DIGEST_ALGORITHMS, checkDigest, isDigest } from './digest.js';
+export { parseReference } from './parse.js';
+export {
+  DEFAULT_DOMAIN,
+  LEGACY_DEFAULT_DOMAIN,
+  OFFICIAL_REPOSITORY_PREFIX,
+  familiarName,
+  familiarString,
+  formatReference,
+  parseCanonical,
+  parseNormalized,
+  repositoryName,
+  splitDockerDomain,
+} from './normalize.js';
+
+export type OccurrenceNormalization =
+  | { ok: true; reference: string; parsed: ImageReference }
+  | { ok: false; code: ReferenceErrorCode; message: string };
+
+/**
+ * Normalizes image text found in a file without throwing: the canonical reference (no tag is
+ * added) or the code and message of the rule it breaks. The text is taken exactly as given.
+ */
+export function normalizeForOccurrence(text: string): OccurrenceNormalization {
+  try {
+    const parsed = parseNormalized(text);
+    return { ok: true, reference: formatReference(parsed), parsed };
+  } catch (error) {
+    if (error instanceof ReferenceError) return { ok: false, code: error.code, message: error.message };
+    throw error;
+  }
+}
+
+/** The same repository and tag with `digest` (validated; throws ReferenceError), as in Go's WithDigest. */
+export function withDigest(reference: ImageReference, digest: string): ImageReference {
+  checkDigest(digest);
+  return { ...reference, digest };
+}
+
+/** The same repository and digest with `tag` (validated; throws ReferenceError). */
+export function withTag(reference: ImageReference, tag: string): ImageReference {
+  if (!TAG_PATTERN.test(tag)) throw new ReferenceError('INVALID_TAG', `invalid tag format: ${quoteInput(tag)}`);
+  return { ...reference, tag };
+}
+
+/** The repository alone, without tag or digest (Go: TrimNamed). */
+export function trimReference(reference: ImageReference): ImageReference {
+  return { domain: reference.domain, path: reference.path };
+}

@@ -1,0 +1,119 @@
+/**
+ * Docker's normalization of familiar names (Go: normalize.go): "nginx" means
+ * "docker.io/library/nginx", "index.docker.io" means "docker.io", and the familiar form drops
+ * both again for display.
+ */
+import { ReferenceError, quoteInput } from './errors.js';
+import { IDENTIFIER_PATTERN } from './grammar.js';
+import { checkInputBounds, parseAsWritten } from './parse.js';
+import type { ImageReference } from './types.js';
+
+/** Docker Hub's canonical domain. */
+export const DEFAULT_DOMAIN = 'docker.io';
+/** Docker Hub's historical domain, still written in the wild; normalized to DEFAULT_DOMAIN. */
+export const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
+/** Namespace of Docker Hub's official images. */
+export const OFFICIAL_REPOSITORY_PREFIX = 'library/';
+const LOCALHOST = 'localhost';
+
+/**
+ * Splits familiar text into domain and the rest (path plus any tag/digest), filling in Docker
+ * Hub. The first "/"-component is a domain when it is "localhost", contains "." or ":" (a host
+ * name, IP address or port), or has upper case (never valid in a path). A single component is
+ * always a Docker Hub official image, even "localhost" or "example.com" (as in Go).
+ */
+export function splitDockerDomain(text: string): { domain: string; remainder: string } {
+  const slash = text.indexOf('/');
+  if (slash === -1) return { domain: DEFAULT_DOMAIN, remainder: OFFICIAL_REPOSITORY_PREFIX + text };
+
+  const first = text.slice(0, slash);
+  const rest = text.slice(slash + 1);
+  let domain: string;
+  let remainder: string;
+  if (first === LOCALHOST) {
+    [domain, remainder] = [first, rest];
+  } else if (first === LEGACY_DEFAULT_DOMAIN) {
+    [domain, remainder] = [DEFAULT_DOMAIN, rest];
+  } else if (first.includes('.') || first.includes(':') || first.toLowerCase() !== first) {
+    [domain, remainder] = [first, rest];
+  } else {
+    [domain, remainder] = [DEFAULT_DOMAIN, text];
+  }
+  // "docker.io/ubuntu" is the official image, but "ghcr.io/ubuntu" is not.
+  if (domain === DEFAULT_DOMAIN && !remainder.includes('/')) remainder = OFFICIAL_REPOSITORY_PREFIX + remainder;
+  return { domain, remainder };
+}
+
+/**
+ * Parses a reference as Docker does (Go: ParseNormalizedNamed): fills in docker.io and
+ * library/, maps index.docker.io to docker.io, keeps tag and digest as written (both may be
+ * present), adds no default tag. Throws ReferenceError.
+ */
+export function parseNormalized(text: string): ImageReference {
+  checkInputBounds(text);
+  if (IDENTIFIER_PATTERN.test(text)) {
+    throw new ReferenceError(
+      'NAME_IS_IDENTIFIER',
+      `invalid repository name ${quoteInput(text)}: a 64-character hexadecimal string is an image ID, not a name`,
+    );
+  }
+  const { domain, remainder } = splitDockerDomain(text);
+  const remote = remainder.split(/[:@]/, 1)[0] ?? remainder;
+  if (remote.toLowerCase() !== remote) {
+    throw new ReferenceError('NAME_CONTAINS_UPPERCASE', `repository name must be lowercase: ${quoteInput(remote)}`);
+  }
+  const reference = parseAsWritten(`${domain}/${remainder}`, text);
+  // The Go package reaches the same result through the same split; guard against a grammar
+  // change making the strict parser pick a different domain than the one chosen above.
+  if (reference.domain !== domain) {
+    throw new ReferenceError('INVALID_DOMAIN', `invalid domain ${quoteInput(domain)}`);
+  }
+  return reference;
+}
+
+/**
+ * Parses text that must already be in canonical form (Go: ParseNamed): "docker.io/library/nginx"
+ * passes, "nginx" and "docker.io/nginx" throw NAME_NOT_CANONICAL.
+ */
+export function parseCanonical(text: string): ImageReference {
+  const reference = parseNormalized(text);
+  if (formatReference(reference) !== text) {
+    throw new ReferenceError('NAME_NOT_CANONICAL', `repository name must be canonical: ${quoteInput(text)}`);
+  }
+  return reference;
+}
+
+/** Canonical text: `domain/path[:tag][@digest]` (no domain part when the reference has none). */
+export function formatReference(reference: ImageReference): string {
+  let text = repositoryName(reference);
+  if (reference.tag !== undefined) text += `:${reference.tag}`;
+  if (reference.digest !== undefined) text += `@${reference.digest}`;
+  return text;
+}
+
+/** The repository without tag or digest: `domain/path`. */
+export function repositoryName(reference: ImageReference): string {
+  return reference.domain === '' ? reference.path : `${reference.domain}/${reference.path}`;
+}
+
+/**
+ * The short name people write: docker.io is dropped, and so is library/ when nothing nests
+ * below it ("nginx", "bitnami/redis", "library/a/b", "ghcr.io/x/y").
+ */
+export function familiarName(reference: ImageReference): string {
+  if (reference.domain !== DEFAULT_DOMAIN) return repositoryName(reference);
+  const path = reference.path;
+  if (path.startsWith(OFFICIAL_REPOSITORY_PREFIX)) {
+    const official = path.slice(OFFICIAL_REPOSITORY_PREFIX.length);
+    if (!official.includes('/')) return official;
+  }
+  return path;
+}
+
+/** familiarName plus tag and digest as written, e.g. "nginx:1.25" or "ghcr.io/x/y@sha256:…". */
+export function familiarString(reference: ImageReference): string {
+  let text = familiarName(reference);
+  if (reference.tag !== undefined) text += `:${reference.tag}`;
+  if (reference.digest !== undefined) text += `@${reference.digest}`;
+  return text;
+}
