@@ -1,0 +1,63 @@
+/** Test helpers for the compose and CI discoverers: fixture files as SourceFiles, and the position contract. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { Occurrence } from '../../src/model.js';
+import { LineIndex } from '../../src/discover/position.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../../src/discover/types.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/discover/', import.meta.url));
+
+/** A fixture of `kind` as the engine hands it over: the path relative to that kind's fixture folder. */
+export function fixture(kind: string, path: string): SourceFile {
+  return { path, text: readFileSync(`${FIXTURES}${kind}/${path}`, 'utf8') };
+}
+
+/** A context whose `readFile` reads from the kind's fixture folder (undefined when absent). */
+export function fixtureContext(kind: string): DiscoverContext & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    buildArgs: {},
+    reads,
+    async readFile(path: string) {
+      reads.push(path);
+      try {
+        return readFileSync(`${FIXTURES}${kind}/${path}`, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Every occurrence's (line, column) points at `raw` as written. */
+export function expectRawAtPositions(file: SourceFile, occurrences: Occurrence[]): void {
+  const lines = new LineIndex(file.text);
+  for (const occurrence of occurrences) {
+    const offset = lines.offsetAt(occurrence);
+    expect(file.text.slice(offset, offset + occurrence.raw.length), `${occurrence.context} at ${occurrence.line}:${occurrence.column}`).toBe(occurrence.raw);
+    expect(occurrence.file).toBe(file.path);
+  }
+}
+
+/** Extracts a fixture and checks the position contract on the way. */
+export async function extractFixture(discoverer: Discoverer, kind: string, path: string): Promise<Extraction & { file: SourceFile }> {
+  const file = fixture(kind, path);
+  expect(discoverer.matches(path, file.text)).toBe(true);
+  const extraction = await discoverer.extract(file, fixtureContext(kind));
+  expectRawAtPositions(file, extraction.occurrences);
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(discoverer.kind);
+  return { ...extraction, file };
+}
+
+/** A compact view for assertions: context, raw, and what the reference became. */
+export function summary(occurrences: Occurrence[]): Array<Record<string, unknown>> {
+  return occurrences.map((occurrence) => {
+    const row: Record<string, unknown> = { context: occurrence.context, raw: occurrence.raw, reference: occurrence.reference };
+    if (occurrence.resolved !== undefined) row.resolved = occurrence.resolved;
+    if (occurrence.problem) row.problem = occurrence.problem.message;
+    if (occurrence.local) row.local = true;
+    if (occurrence.note) row.note = occurrence.note;
+    return row;
+  });
+}

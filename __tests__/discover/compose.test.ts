@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { composeDiscoverer, interpolateCompose, parseDotenv } from '../../src/discover/compose.js';
+import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+
+describe('compose discoverer', () => {
+  it('matches compose file names only', () => {
+    for (const path of ['compose.yaml', 'a/compose.yml', 'docker-compose.yml', 'docker-compose.prod.yaml', 'compose.override.yml', 'deploy/app.compose.yaml']) {
+      expect(composeDiscoverer.matches(path, ''), path).toBe(true);
+    }
+    for (const path of ['composer.json', 'compose.json', 'my-docker-compose-notes.md', 'compose/values.yaml']) {
+      expect(composeDiscoverer.matches(path, ''), path).toBe(false);
+    }
+  });
+
+  it('resolves every interpolation form from the .env beside the file', async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'app/compose.yaml');
+    expect(errors).toEqual([]);
+    const byService = Object.fromEntries(occurrences.map((occurrence) => [occurrence.context, occurrence]));
+    expect(Object.keys(byService)).toEqual([
+      'services.backend.image',
+      'services.db.image',
+      'services.cache.image',
+      'services.proxy.image',
+      'services.worker.image',
+      'services.search.image',
+      'services.metrics.image',
+      'services.exporter.image',
+      'services.cost.image',
+      'services.legacy.image',
+      'services.quoted.image',
+    ]);
+    expect(summary([byService['services.backend.image']])).toEqual([
+      {
+        context: 'services.backend.image',
+        raw: '${REGISTRY}/example/backend:${TAG}',
+        resolved: 'ghcr.io/example/backend:1.4.2',
+        reference: 'ghcr.io/example/backend:1.4.2',
+        local: true,
+        note: 'built here from `build:`; compose tags the result with this name',
+      },
+    ]);
+    expect(byService['services.db.image']).toMatchObject({ line: 21, column: 12, raw: 'mariadb:10.6.4-focal', reference: 'docker.io/library/mariadb:10.6.4-focal' });
+    expect(byService['services.db.image'].resolved).toBeUndefined();
+    expect(byService['services.db.image'].local).toBeUndefined();
+    // `:-` applies when unset: REDIS_TAG is nowhere.
+    expect(byService['services.cache.image']).toMatchObject({ line: 4, column: 11, raw: 'redis:${REDIS_TAG:-7.2-alpine}', resolved: 'redis:7.2-alpine' });
+    // `-` does not apply to a variable set to the empty string.
+    expect(byService['services.proxy.image']).toMatchObject({ raw: 'nginx:${NGINX_TAG-1.25}', resolved: 'nginx:', reference: null, problem: { kind: 'invalid' } });
+    // A single-quoted .env value is literal and interpolation does not run twice.
+    expect(byService['services.worker.image']).toMatchObject({ raw: '$WORKER_IMAGE', resolved: 'example/worker:${NOT_INTERPOLATED}', reference: null });
+    expect(byService['services.search.image']).toMatchObject({ resolved: 'elasticsearch:8.11.1', reference: 'docker.io/library/elasticsearch:8.11.1' });
+    expect(byService['services.metrics.image']).toMatchObject({ resolved: 'prom/prometheus:v2.48.0' });
+    expect(byService['services.exporter.image']).toMatchObject({ resolved: 'prom/node-exporter' });
+    expect(byService['services.cost.image']).toMatchObject({ raw: 'ghcr.io/example/price$$:1', resolved: 'ghcr.io/example/price$:1', reference: null });
+    expect(byService['services.legacy.image']).toMatchObject({ raw: '${UNSET_IMAGE}', reference: null, problem: { kind: 'unresolved', message: 'variable UNSET_IMAGE is not set' } });
+    expect(byService['services.quoted.image']).toMatchObject({ line: 50, column: 13, resolved: 'postgres:16-alpine' });
+  });
+
+  it('reports a merged anchor once, at the anchor', async () => {
+    const { occurrences } = await extractFixture(composeDiscoverer, 'compose', 'app/compose.yaml');
+    const redis = occurrences.filter((occurrence) => occurrence.raw.startsWith('redis:'));
+    expect(redis).toHaveLength(1);
+  });
+
+  it('reads the .env of the compose file directory, and without one unset variables are unresolved', async () => {
+    const file = fixture('compose', 'noenv/docker-compose.prod.yml');
+    const context = fixtureContext('compose');
+    const { occurrences } = await composeDiscoverer.extract(file, context);
+    expect(context.reads).toEqual(['noenv/.env']);
+    expect(summary(occurrences)).toEqual([
+      {
+        context: 'services.web.image',
+        raw: 'example/web:${TAG}',
+        reference: null,
+        problem: 'variable TAG is not set',
+        local: true,
+        note: 'built here from `build:`; compose tags the result with this name',
+      },
+      { context: 'services.db.image', raw: 'postgres:${POSTGRES_VERSION:-16.1}', resolved: 'postgres:16.1', reference: 'docker.io/library/postgres:16.1' },
+      { context: 'services.api.image', raw: 'example/api:${API_TAG:?API_TAG must be set}', reference: null, problem: 'required variable API_TAG is not set or empty: API_TAG must be set' },
+    ]);
+  });
+
+  it('throws for a file that cannot be parsed', async () => {
+    await expect(composeDiscoverer.extract(fixture('compose', 'broken/compose.yml'), fixtureContext('compose'))).rejects.toThrow(/invalid YAML/);
+  });
+});
+
+describe('compose interpolation', () => {
+  const variables = new Map<string, string>([['SET', 'value'], ['EMPTY', '']]);
+  const lookup = (name: string) => variables.get(name);
+  it.each([
+    ['plain', 'plain'],
+    ['$SET', 'value'],
+    ['${SET}', 'value'],
+    ['a$$b', 'a$b'],
+    ['cost$', 'cost$'],
+    ['${EMPTY:-d}', 'd'],
+    ['${EMPTY-d}', ''],
+    ['${UNSET-d}', 'd'],
+    ['${UNSET:-${SET}}', 'value'],
+    ['${UNSET:-${ALSO_UNSET:-deep}}', 'deep'],
+    ['${SET:+alt}', 'alt'],
+    ['${EMPTY:+alt}', ''],
+    ['${EMPTY+alt}', 'alt'],
+    ['${UNSET+alt}', ''],
+    ['${SET:?never}', 'value'],
+    ['${EMPTY?fine}', ''],
+  ])('%s -> %s', (text, expected) => {
+    expect(interpolateCompose(text, lookup)).toEqual({ ok: true, value: expected });
+  });
+  it.each([
+    ['${UNSET}', 'variable UNSET is not set'],
+    ['$UNSET', 'variable UNSET is not set'],
+    ['${EMPTY:?must}', 'required variable EMPTY is not set or empty: must'],
+    ['${UNSET?}', 'required variable UNSET is not set'],
+    ['${SET', 'invalid interpolation format in "${SET": unclosed "${"'],
+    ['${1X}', 'invalid interpolation format: "${1X}"'],
+  ])('%s fails: %s', (text, message) => {
+    expect(interpolateCompose(text, lookup)).toEqual({ ok: false, message });
+  });
+});
+
+describe('dotenv', () => {
+  it('parses quotes, comments, export and references to earlier lines', () => {
+    const variables = parseDotenv(fixture('compose', 'app/.env').text);
+    expect(Object.fromEntries(variables)).toEqual({
+      REGISTRY: 'ghcr.io',
+      TAG: '1.4.2',
+      NGINX_TAG: '',
+      WORKER_IMAGE: 'example/worker:${NOT_INTERPOLATED}',
+      ES_TAG: '8.11.1',
+      PROM_SUFFIX: 'v2.48.0',
+      IMAGE_BASE: 'ghcr.io/example',
+      FROM_SHELL: { unresolved: 'variable HOME is not set (needed by FROM_SHELL in .env)' },
+    });
+  });
+  it('handles double-quoted escapes and multi-line values', () => {
+    const variables = parseDotenv('A="x\\"y"\nB="line1\nline2"\nC=after\n');
+    expect(Object.fromEntries(variables)).toEqual({ A: 'x"y', B: 'line1\nline2', C: 'after' });
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * Shared plumbing for the configuration-file discoverers (compose and the CI systems): where an
+ * image is written in a YAML node, YAML anchors/aliases/merge keys, and turning one written image
+ * into one or more occurrences (several when a matrix expands it).
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { Kind, Occurrence } from '../model.js';
+import { makeOccurrence } from './occurrence.js';
+import type { LineIndex } from './position.js';
+import { mapGet, scalarLocation } from './yaml.js';
+
+/** One possible text of a written image after substitution. */
+export interface ImageValue {
+  value: string | { unresolved: string };
+  note?: string;
+}
+
+/** Turns the parsed text of an image into its possible values (one, or several for a matrix). */
+export type ImageResolver = (text: string) => ImageValue[];
+
+/** The written text, unchanged: for kinds without interpolation. */
+export const literalImage: ImageResolver = (text) => [{ value: text }];
+
+export interface SiteInput {
+  file: string;
+  kind: Kind;
+  text: string;
+  lines: LineIndex;
+  /** The YAML node holding the image (a scalar; anything else yields nothing). */
+  node: unknown;
+  /** Where in the file's structure, e.g. "services.web.image". */
+  context: string;
+  resolve?: ImageResolver;
+  /** A prefix the image follows inside the scalar, e.g. "docker://" in a step's `uses`. */
+  prefix?: string;
+  local?: boolean;
+  note?: string;
+}
+
+/**
+ * Occurrences for one image written as a YAML scalar; none when the node is not a non-empty
+ * string scalar (a number, a tagged sequence such as GitLab's `!reference`, a map).
+ */
+export function occurrencesAtScalar(input: SiteInput): Occurrence[] {
+  const location = scalarLocation(input.node, input.text);
+  if (!location || typeof (input.node as { value?: unknown }).value !== 'string') return [];
+  let { offset, raw, value } = location;
+  if (input.prefix !== undefined) {
+    // The prefix must be written literally for the position to be exact; an escaped prefix is not worth guessing about.
+    if (!raw.startsWith(input.prefix) || !value.startsWith(input.prefix)) return [];
+    offset += input.prefix.length;
+    raw = raw.slice(input.prefix.length);
+    value = value.slice(input.prefix.length);
+  }
+  // Block scalars and multi-line plain scalars: the occurrence points at the first line only.
+  if (raw.length === 0 || value.trim().length === 0) return [];
+  const values = (input.resolve ?? literalImage)(value.trim());
+  return values.map((candidate) =>
+    makeOccurrence({
+      file: input.file,
+      kind: input.kind,
+      lines: input.lines,
+      offset,
+      raw,
+      value: candidate.value,
+      context: input.context,
+      local: input.local,
+      note: joinNotes(input.note, candidate.note),
+    }),
+  );
+}
+
+function joinNotes(first: string | undefined, second: string | undefined): string | undefined {
+  if (first && second) return `${first}; ${second}`;
+  return first ?? second;
+}
+
+/** For fields written either as the image string or as a map with the image under `key`. */
+export function imageNodeOf(node: unknown, key: string): unknown {
+  if (isScalar(node)) return node;
+  if (isMap(node)) return mapGet(node, key);
+  return undefined;
+}
+
+/** Follows a YAML alias to the node it names (bounded, so alias chains cannot loop). */
+export function dealias(document: Document.Parsed, node: unknown): unknown {
+  let current = node;
+  for (let hops = 0; hops < 16 && isAlias(current); hops++) {
+    try {
+      current = current.resolve(document);
+    } catch {
+      return undefined;
+    }
+  }
+  return isAlias(current) ? undefined : current;
+}
+
+/**
+ * `key` in a map, following YAML merge keys (`<<: *base`, `<<: [*a, *b]`) when the map does not
+ * set it itself. The node returned is where the value is written, so positions stay exact.
+ */
+export function mergedGet(document: Document.Parsed, node: unknown, key: string, depth = 0): unknown {
+  const map = dealias(document, node);
+  if (!isMap(map) || depth > 8) return undefined;
+  const own = map.get(key, true);
+  if (own !== undefined) return dealias(document, own);
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      const found = mergedGet(document, source, key, depth + 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Entries of a map, keys as strings, values with aliases followed; merge keys are left out. */
+export function mapPairs(document: Document.Parsed, node: unknown): Array<[string, unknown]> {
+  const map = dealias(document, node);
+  if (!isMap(map)) return [];
+  const pairs: Array<[string, unknown]> = [];
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (key === '<<') continue;
+    pairs.push([key, dealias(document, pair.value)]);
+  }
+  return pairs;
+}
+
+/** Items of a sequence, aliases followed. */
+export function listItems(document: Document.Parsed, node: unknown): unknown[] {
+  const seq = dealias(document, node);
+  return isSeq(seq) ? seq.items.map((item) => dealias(document, item)) : [];
+}
+
+/** Drops duplicates of the same written image resolved to the same value (e.g. one anchor merged into many services). */
+export function dedupeOccurrences(occurrences: Occurrence[]): Occurrence[] {
+  const seen = new Set<string>();
+  return occurrences.filter((occurrence) => {
+    const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The file name of a POSIX path. */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The directory of a POSIX path, '' for the root. */
+export function dirName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/**
+ * `$NAME` / `${NAME}` substitution shared by CI systems that expand variables in image names
+ * (GitLab, Cloud Build). `$$` is a literal `$`. `lookup` returns the value, or why there is none.
+ */
+export function substituteVariables(
+  text: string,
+  lookup: (name: string) => string | { unresolved: string },
+): string | { unresolved: string } {
+  let output = '';
+  let index = 0;
+  while (index < text.length) {
+    const dollar = text.indexOf('$', index);
+    if (dollar < 0) {
+      output += text.slice(index);
+      break;
+    }
+    output += text.slice(index, dollar);
+    const next = text[dollar + 1];
+    if (next === '$') {
+      output += '$';
+      index = dollar + 2;
+      continue;
+    }
+    let name: string | undefined;
+    let end = dollar + 1;
+    if (next === '{') {
+      const close = text.indexOf('}', dollar + 2);
+      const inner = close < 0 ? '' : text.slice(dollar + 2, close);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { unresolved: `expression ${text.slice(dollar, close < 0 ? undefined : close + 1)} cannot be resolved from this file` };
+      name = inner;
+      end = close + 1;
+    } else {
+      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(dollar + 1));
+      if (match) {
+        name = match[0];
+        end = dollar + 1 + name.length;
+      }
+    }
+    if (name === undefined) {
+      output += '$';
+      index = dollar + 1;
+      continue;
+    }
+    const value = lookup(name);
+    if (typeof value !== 'string') return value;
+    output += value;
+    index = end;
+  }
+  return output;
+}
