@@ -7,8 +7,9 @@ import { realpath } from 'node:fs/promises';
 import type { Occurrence, ScanError } from '../model.js';
 import type { DiscoverContext, Discoverer } from './types.js';
 import { readTextFile, resolveInside, walkRepository, type WalkOptions } from './walk.js';
+import { composeDiscoverer } from './compose.js';
 
-export const DISCOVERERS: Discoverer[] = [];
+export const DISCOVERERS: Discoverer[] = [composeDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
