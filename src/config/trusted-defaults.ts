@@ -1,0 +1,189 @@
+/**
+ * The trust the tool starts with, before any policy file: which images are genuine (and so are the
+ * targets typosquats imitate) and which registry hosts are real (targets of host squats).
+ *
+ * Trusting a registry host is not trusting its images: anyone can publish on docker.io, ghcr.io or
+ * quay.io. A trusted *image* glob names content from a known publisher; a trusted *registry* only
+ * says the host is the real service and not a look-alike such as `gchr.io` or `docker.io.evil.com`.
+ *
+ * Sources (see docs/trusted-defaults.md for the full rationale):
+ * - Docker Official Images: docker-library/official-images, `library/` at commit
+ *   37079fb336f572a88700cf32e5e1f6be54a04e8f, plus names removed from it since (its git history).
+ * - Publisher namespaces: Docker Hub's Verified Publisher and Docker-Sponsored Open Source programs
+ *   and the namespaces most referenced in public repositories (Helm charts such as bitnami/charts,
+ *   docker/awesome-compose, Kubernetes manifests, CI configurations), checked by name against
+ *   real files in public repositories.
+ * - Registry hosts: the registries of the large platforms and projects, as documented by them.
+ */
+import { CURRENT_OFFICIAL_IMAGES, REMOVED_OFFICIAL_IMAGES } from './data/official-images.js';
+
+export { CURRENT_OFFICIAL_IMAGES, REMOVED_OFFICIAL_IMAGES };
+
+/** Every Docker Official Image name, current and removed (both are genuine, never squats). */
+export const OFFICIAL_IMAGES: string[] = [...CURRENT_OFFICIAL_IMAGES, ...REMOVED_OFFICIAL_IMAGES].sort();
+
+/**
+ * Docker Hub namespaces (accounts) whose images are trusted: only their owner can publish there.
+ * Verified Publishers, Docker-Sponsored Open Source projects, Docker's own architecture namespaces
+ * for official images, and the most used publisher namespaces of public repositories.
+ */
+export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
+  // Docker itself: official-image architecture variants, Docker Inc., its samples and MCP catalog.
+  'amd64', 'arm32v5', 'arm32v6', 'arm32v7', 'arm64v8', 'i386', 'mips64le', 'ppc64le', 'riscv64', 's390x',
+  'winamd64', 'docker', 'dockersamples', 'moby', 'mcp', 'tonistiigi',
+  // Operating system and language vendors.
+  'ubuntu', 'amazon', 'redhat', 'opensuse', 'fedora', 'rockylinux', 'almalinux',
+  'google', 'microsoft', 'ibmcom', 'swiftlang', 'rustlang', 'hexpm', 'azul', 'bellsoft', 'adoptopenjdk',
+  'eclipse', 'continuumio', 'condaforge', 'jupyter', 'pytorch', 'tensorflow', 'nvidia',
+  'rocm', 'intel', 'huggingface', 'ollama',
+  // Packaged applications and CI images.
+  'bitnami', 'bitnamilegacy', 'bitnamisecure', 'bitnamicharts', 'linuxserver', 'cimg', 'circleci', 'gitlab',
+  'jenkins', 'jenkinsci', 'atlassian', 'jetbrains', 'sonarsource', 'sonatype', 'gitea', 'gogs', 'drone',
+  'woodpeckerci', 'renovate', 'cypress', 'selenium', 'seleniarm', 'testcontainers', 'localstack', 'mailhog',
+  'axllent', 'containrrr', 'portainer', 'nodered', 'homeassistant', 'pihole', 'vaultwarden', 'nextcloud',
+  'owncloud', 'getsentry', 'posthog', 'metabase', 'mautic', 'dpage', 'phpmyadmin',
+  'rocketchat', 'mattermost', 'jboss', 'kasmweb', 'n8nio', 'zabbix', 'netdata', 'checkmk',
+  // Databases, queues and data platforms.
+  'mysql', 'mariadb', 'percona', 'postgis', 'timescale', 'mongodb', 'redis', 'redislabs', 'clickhouse',
+  'yandex', 'couchbase', 'neo4j', 'cockroachdb', 'influxdata', 'questdb', 'arangodb', 'scylladb',
+  'datastax', 'apache', 'confluentinc', 'debezium', 'apachepulsar', 'emqx', 'synadia', 'minio',
+  'opensearchproject', 'elastic',
+  'hazelcast', 'vectorized', 'redpandadata', 'qdrant', 'semitechnologies', 'chromadb', 'milvusdb',
+  // Web servers, proxies and service mesh.
+  'nginx', 'nginxinc', 'nginxproxy', 'jwilder', 'traefik', 'containous', 'caddy', 'haproxytech', 'envoyproxy',
+  'istio', 'kong', 'hashicorp', 'openresty',
+  // Observability and security tooling.
+  'grafana', 'prom', 'otel', 'jaegertracing', 'openzipkin', 'datadog', 'newrelic', 'fluent', 'victoriametrics',
+  'thanosio', 'openpolicyagent', 'aquasec', 'anchore', 'hadolint', 'koalaman', 'returntocorp', 'semgrep',
+  'snyk', 'sourcegraph', 'sysdig', 'falcosecurity', 'cilium',
+  // Kubernetes ecosystem.
+  'rancher', 'kindest', 'calico', 'weaveworks', 'fluxcd', 'argoproj', 'coredns', 'goharbor', 'velero',
+  'kubernetesui', 'longhornio', 'openebs', 'cloudflare', 'curlimages',
+];
+
+/**
+ * Registry hosts that are the real service (targets of host squats). Trust in the host only; the
+ * images on it are trusted through `DEFAULT_TRUSTED_IMAGES`.
+ */
+export const DEFAULT_TRUSTED_REGISTRIES: string[] = [
+  // Docker Hub and its alternative host names.
+  'docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'dhi.io',
+  // GitHub.
+  'ghcr.io', 'docker.pkg.github.com',
+  // Google: Container Registry (and its regional hosts), mirror, Artifact Registry is a pattern below.
+  'gcr.io', 'us.gcr.io', 'eu.gcr.io', 'asia.gcr.io', 'marketplace.gcr.io', 'mirror.gcr.io', 'k8s.gcr.io',
+  // Kubernetes.
+  'registry.k8s.io',
+  // Red Hat.
+  'quay.io', 'registry.redhat.io', 'registry.access.redhat.com',
+  // Microsoft, Amazon, Oracle, IBM, NVIDIA, SUSE.
+  'mcr.microsoft.com', 'public.ecr.aws', 'container-registry.oracle.com', 'icr.io', 'cr.io', 'nvcr.io',
+  'registry.suse.com', 'registry.opensuse.org',
+  // Projects and vendors that run their own registry.
+  'cgr.dev', 'registry.gitlab.com', 'docker.elastic.co', 'lscr.io', 'cr.l5d.io', 'cr.fluentbit.io',
+  'docker.redpanda.com', 'codeberg.org',
+];
+
+/**
+ * Registry host families that are real but not enumerable: every customer gets a host name.
+ * Matched as whole-host regular expressions; such hosts are never reported as host squats.
+ */
+export const TRUSTED_REGISTRY_PATTERNS: readonly RegExp[] = [
+  /^[a-z0-9-]+-docker\.pkg\.dev$/, // Google Artifact Registry (us-docker.pkg.dev, europe-west1-docker.pkg.dev)
+  /^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, // Amazon ECR private registries
+  /^[a-z0-9-]+\.azurecr\.(io|cn|us)$/, // Azure Container Registry
+  /^([a-z]{2,}\.)?icr\.io$/, // IBM Cloud Container Registry regional hosts (us.icr.io, de.icr.io)
+  /^[a-z0-9-]+\.ocir\.io$/, // Oracle Cloud Infrastructure Registry regional hosts
+];
+
+/**
+ * Trusted image globs (policy-controller semantics over normalized names: `*` matches within one
+ * path segment, `**` across segments). These images are genuine and are the typosquat targets.
+ */
+export const DEFAULT_TRUSTED_IMAGES: string[] = [
+  // Docker Official Images.
+  'docker.io/library/*',
+  // Publisher namespaces on Docker Hub.
+  ...[...new Set(TRUSTED_DOCKER_HUB_NAMESPACES)].map((namespace) => `docker.io/${namespace}/*`),
+  // Docker Official Images mirrored by the big clouds.
+  'public.ecr.aws/docker/library/*',
+  'mirror.gcr.io/library/*',
+  // Registries where only their owner publishes.
+  'mcr.microsoft.com/**',
+  'registry.k8s.io/**',
+  'k8s.gcr.io/**',
+  'docker.elastic.co/**',
+  'registry.redhat.io/**',
+  'registry.access.redhat.com/**',
+  'container-registry.oracle.com/**',
+  'registry.suse.com/**',
+  'lscr.io/linuxserver/*',
+  'cr.l5d.io/linkerd/*',
+  'cr.fluentbit.io/fluent/*',
+  // Publisher namespaces on shared registries.
+  'ghcr.io/actions/**',
+  'ghcr.io/github/**',
+  'ghcr.io/dependabot/**',
+  'ghcr.io/devcontainers/**',
+  'ghcr.io/fluxcd/**',
+  'ghcr.io/external-secrets/**',
+  'ghcr.io/open-telemetry/**',
+  'ghcr.io/aquasecurity/**',
+  'ghcr.io/sigstore/**',
+  'ghcr.io/linuxserver/**',
+  'ghcr.io/home-assistant/**',
+  'ghcr.io/renovatebot/**',
+  'ghcr.io/super-linter/**',
+  'ghcr.io/goreleaser/**',
+  'ghcr.io/grafana/**',
+  'ghcr.io/kedacore/**',
+  'ghcr.io/cloudnative-pg/**',
+  'ghcr.io/kyverno/**',
+  'ghcr.io/containerd/**',
+  'gcr.io/distroless/**',
+  'gcr.io/kaniko-project/**',
+  'gcr.io/google-containers/**',
+  'gcr.io/google.com/cloudsdktool/**',
+  'gcr.io/cloud-builders/**',
+  'gcr.io/k8s-staging-*/**',
+  'gcr.io/projectsigstore/**',
+  'gcr.io/tekton-releases/**',
+  'gcr.io/cadvisor/**',
+  'quay.io/prometheus/**',
+  'quay.io/prometheus-operator/**',
+  'quay.io/coreos/**',
+  'quay.io/jetstack/**',
+  'quay.io/keycloak/**',
+  'quay.io/argoproj/**',
+  'quay.io/cilium/**',
+  'quay.io/calico/**',
+  'quay.io/thanos/**',
+  'quay.io/minio/**',
+  'quay.io/oauth2-proxy/**',
+  'quay.io/strimzi/**',
+  'quay.io/kiwigrid/**',
+  'quay.io/centos/**',
+  'quay.io/fedora/**',
+  'quay.io/podman/**',
+  'quay.io/buildah/**',
+  'quay.io/skopeo/**',
+  'quay.io/debezium/**',
+  'quay.io/kubevirt/**',
+  'quay.io/openshift/**',
+  'quay.io/operator-framework/**',
+  'quay.io/metallb/**',
+  'quay.io/tigera/**',
+  'public.ecr.aws/lambda/**',
+  'public.ecr.aws/aws-cli/**',
+  'public.ecr.aws/amazonlinux/**',
+  'public.ecr.aws/eks/**',
+  'public.ecr.aws/eks-distro/**',
+  'public.ecr.aws/aws-observability/**',
+  'public.ecr.aws/aws-containers/**',
+  'public.ecr.aws/bitnami/**',
+  'public.ecr.aws/karpenter/**',
+  'public.ecr.aws/sam/**',
+  'cgr.dev/chainguard/**',
+  'nvcr.io/nvidia/**',
+  'registry.gitlab.com/gitlab-org/**',
+];
