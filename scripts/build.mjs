@@ -1,5 +1,8 @@
 // Bundles the action and the CLI into dist/ (committed; CI checks it is fresh).
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const common = {
   bundle: true,
@@ -9,6 +12,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  define: { __VERIFY_IMAGES_VERSION__: JSON.stringify(version) },
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __verifyImagesCreateRequire } from 'node:module'; const require = __verifyImagesCreateRequire(import.meta.url);",

@@ -10,6 +10,8 @@ import type { Policy } from '../config/policy.js';
 import { exitCodeFor } from '../checks/index.js';
 import { scan } from '../engine.js';
 import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
 import { renderText, terminalSafe } from '../report/text.js';
 
 export interface CliIO {
@@ -35,6 +37,10 @@ type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 
 class UsageError extends Error {}
+
+/** The package version, injected by the bundler; "dev" when running from source. */
+export const VERSION: string = typeof __VERIFY_IMAGES_VERSION__ === 'string' ? __VERIFY_IMAGES_VERSION__ : 'dev';
+declare const __VERIFY_IMAGES_VERSION__: string | undefined;
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -125,7 +131,9 @@ function render(format: Format, result: Awaited<ReturnType<typeof scan>>): strin
       return renderJson(result);
     case 'text':
       return renderText(result);
-    default:
-      throw new UsageError(`--format ${format} is not available in this build`);
+    case 'sarif':
+      return renderSarif(result, { toolVersion: VERSION });
+    case 'markdown':
+      return renderMarkdown(result);
   }
 }

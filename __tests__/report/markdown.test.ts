@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/model.js';
+import { escapeText, inlineCode, renderMarkdown } from '../../src/report/markdown.js';
+
+const result = JSON.parse(readFileSync(new URL('../fixtures/report/scan-result.json', import.meta.url), 'utf8')) as ScanResult;
+
+describe('Markdown report', () => {
+  const markdown = renderMarkdown(result, { linkBase: 'https://github.com/o/r/blob/abc123/' });
+
+  it('leads with counts by severity, not counting suppressed findings', () => {
+    expect(markdown).toContain('❌ 3 errors · ⚠️ 1 warning · ℹ️ 1 note');
+    expect(markdown).toContain('1 suppressed finding not counted.');
+  });
+
+  it('groups findings by file with links to the line', () => {
+    expect(markdown).toContain('<a href="https://github.com/o/r/blob/abc123/docker-compose.yml"><code>docker\\-compose\\.yml</code></a>');
+    expect(markdown).toContain('<a href="https://github.com/o/r/blob/abc123/docker-compose.yml#L10">10</a>');
+    expect(markdown).toContain('Fix: <code>nginx&#58;latest</code>');
+  });
+
+  it('lists each image with its verification state and signer, collapsed', () => {
+    expect(markdown).toMatch(/<details><summary>Images \(5\)<\/summary>/);
+    expect(markdown).toContain(
+      '| <code>ghcr\\.io/example/web&#58;1\\.4\\.2&#64;sha256&#58;2222222222222222222222222222222222222222222222222222222222222222</code> | ✅ yes | ✅ yes | ✅ yes',
+    );
+    expect(markdown).toContain('release\\.yml&#64;&#8203;refs/heads/main');
+    expect(markdown).toContain('| <code>docker\\.io/bitnarni/redis&#58;7\\.2</code> | ❌ no | ✅ yes | ➖ not checked |');
+  });
+
+  it('cannot be injected by repository-controlled text', () => {
+    expect(markdown).not.toContain('<script>');
+    expect(markdown).not.toContain('<img');
+    expect(markdown).not.toMatch(/\]\(javascript:/);
+    expect(markdown).not.toContain('[link](http://evil)');
+    expect(markdown).not.toMatch(/(^|[^;])@octocat/);
+    expect(markdown).not.toMatch(/(^|[^;])#1\b/);
+    // Every table row still has exactly its six cell separators: no `|` from the data splits a cell.
+    for (const row of markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('<code>evil'))) {
+      expect(row.split('|').length).toBe(7);
+    }
+    expect(markdown).toContain('<code>evil&#124;&lt;img src=x onerror=alert\\(1\\)&gt;\\.yaml</code>');
+    expect(markdown).toContain('<code>\\`\\*\\*&#64;octocat\\*\\* \\[x\\]\\(javascript&#58;alert\\(1\\)\\) &#35;1\\`</code>');
+    expect(markdown).toContain('&lt;b&gt;x&lt;/b&gt;');
+  });
+
+  it('escapes every Markdown metacharacter in plain text and keeps backticks inside code', () => {
+    expect(escapeText('*a* _b_ [c](d) `e` <f> @g #1 | http://x')).toBe(
+      '\\*a\\* \\_b\\_ \\[c\\]\\(d\\) \\`e\\` &lt;f&gt; &#64;&#8203;g &#35;&#8203;1 &#124; http&#58;//x',
+    );
+    expect(inlineCode('a`b</code><b>')).toBe('<code>a\\`b&lt;/code&gt;&lt;b&gt;</code>');
+  });
+
+  it('says so briefly when there is nothing to report', () => {
+    const clean = renderMarkdown({ schemaVersion: 1, occurrences: [], findings: [], errors: [] });
+    expect(clean).toContain('No findings.');
+    expect(clean).not.toContain('<details>');
+  });
+});

@@ -1,0 +1,61 @@
+/** The verification state of each image, as the image table in reports shows it. */
+import type { ResolvedOccurrence } from '../model.js';
+
+export type CheckState = 'yes' | 'no' | 'not checked' | 'n/a';
+
+export interface ImageStatus {
+  reference: string | null;
+  raw: string;
+  /** Locations where the image is referenced ("file:line"). */
+  locations: string[];
+  pinned: CheckState;
+  digestVerified: CheckState;
+  signatureVerified: CheckState;
+  /** Who signed it and when, for people: "https://token.actions.githubusercontent.com: https://github.com/… (2026-01-02)". */
+  signer?: string;
+}
+
+/** One row per distinct image (reference, or raw text when unresolved), in first-seen order. */
+export function imageStatuses(occurrences: ResolvedOccurrence[]): ImageStatus[] {
+  const rows = new Map<string, ImageStatus>();
+  for (const occurrence of occurrences) {
+    const key = occurrence.reference ?? `raw:${occurrence.raw}`;
+    const location = `${occurrence.file}:${occurrence.line}`;
+    const existing = rows.get(key);
+    if (existing) {
+      existing.locations.push(location);
+      continue;
+    }
+    rows.set(key, statusOf(occurrence, location));
+  }
+  return [...rows.values()];
+}
+
+function statusOf(occurrence: ResolvedOccurrence, location: string): ImageStatus {
+  const reference = occurrence.reference;
+  const local = Boolean(occurrence.local);
+  const pinned: CheckState = reference === null ? 'not checked' : local ? 'n/a' : reference.includes('@') ? 'yes' : 'no';
+  let digestVerified: CheckState = 'not checked';
+  const resolution = occurrence.resolution;
+  if (local) digestVerified = 'n/a';
+  else if (resolution?.status === 'ok') {
+    digestVerified = reference?.includes('@') ? (resolution.pinnedDigestExists ? 'yes' : 'no') : resolution.tagDigest ? 'yes' : 'not checked';
+  } else if (resolution?.status === 'not-found') digestVerified = 'no';
+  let signatureVerified: CheckState = 'not checked';
+  let signer: string | undefined;
+  const signature = occurrence.signature;
+  if (local) signatureVerified = 'n/a';
+  else if (signature) {
+    if (signature.status === 'verified') signatureVerified = 'yes';
+    else if (signature.status === 'not-required') signatureVerified = 'n/a';
+    else if (signature.status !== 'not-checked') signatureVerified = 'no';
+    const verified = signature.signatures.find((entry) => entry.verified && entry.identity);
+    if (verified?.identity) {
+      const who = verified.identity.subject
+        ? `${verified.identity.subject} (${verified.identity.issuer ?? 'unknown issuer'})`
+        : `key ${verified.identity.keyFingerprint ?? 'unknown'}`;
+      signer = verified.signedAt ? `${who}, ${verified.signedAt}` : who;
+    }
+  }
+  return { reference, raw: occurrence.raw, locations: [location], pinned, digestVerified, signatureVerified, signer };
+}
