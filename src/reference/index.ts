@@ -21,7 +21,7 @@ export {
   TAG_PATTERN,
 } from './grammar.js';
 export { DIGEST_ALGORITHMS, checkDigest, isDigest } from './digest.js';
-export { parseReference } from './parse.js';
+export { parseReference, parseRepositoryName } from './parse.js';
 export {
   DEFAULT_DOMAIN,
   LEGACY_DEFAULT_DOMAIN,

@@ -79,6 +79,22 @@ export function parseAsWritten(text: string, shown: string): ImageReference {
 }
 
 /**
+ * Parses a repository name alone, without tag or digest (Go: WithName): "foo.com:8080/bar" is
+ * domain "foo.com:8080" and path "bar", while "foo.com:8080" is not a name. Throws ReferenceError.
+ */
+export function parseRepositoryName(text: string): { domain: string; path: string } {
+  checkInputBounds(text);
+  const name = splitName(text);
+  if (text.length > NAME_TOTAL_LENGTH_MAX) {
+    throw new ReferenceError(
+      'NAME_TOO_LONG',
+      `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters (got ${text.length})`,
+    );
+  }
+  return name;
+}
+
+/**
  * Splits a name the way the Go pattern `^(?:(domain)/)?(remote-name)$` does: the first
  * component is the domain when it is a valid domain and the rest a valid path; otherwise the
  * whole name must be a path.
