@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { expandExpressions, githubActionDiscoverer, githubWorkflowDiscoverer, matrixCombinations } from '../../src/discover/github.js';
+import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+
+describe('github workflow discoverer', () => {
+  it('matches workflow files only', () => {
+    expect(githubWorkflowDiscoverer.matches('.github/workflows/ci.yml', '')).toBe(true);
+    expect(githubWorkflowDiscoverer.matches('.github/workflows/release.yaml', '')).toBe(true);
+    expect(githubWorkflowDiscoverer.matches('.github/workflows/sub/ci.yml', '')).toBe(false);
+    expect(githubWorkflowDiscoverer.matches('.github/dependabot.yml', '')).toBe(false);
+    expect(githubWorkflowDiscoverer.matches('docs/.github/workflows/ci.yml', '')).toBe(false);
+  });
+
+  it('finds job containers, service containers and docker:// steps', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
+    expect(summary(occurrences.filter((occurrence) => occurrence.context!.startsWith('jobs.integration.')))).toEqual([
+      { context: 'jobs.integration.container', raw: 'node:20-bookworm-slim', reference: 'docker.io/library/node:20-bookworm-slim' },
+      { context: 'jobs.integration.services.postgres', raw: 'postgres:16', reference: 'docker.io/library/postgres:16' },
+      {
+        context: 'jobs.integration.services.redis',
+        raw: 'redis:7@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+        reference: 'docker.io/library/redis:7@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      },
+      { context: 'jobs.integration.steps[1].uses', raw: 'hadolint/hadolint:v2.12.0', reference: 'docker.io/hadolint/hadolint:v2.12.0' },
+    ]);
+    const uses = occurrences.find((occurrence) => occurrence.context === 'jobs.integration.steps[1].uses')!;
+    expect(uses).toMatchObject({ line: 30, column: 24 });
+  });
+
+  it('expands a literal matrix with exclude and include, one occurrence per value at the same position', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
+    const container = occurrences.filter((occurrence) => occurrence.context === 'jobs.matrix.container');
+    expect(container.map((occurrence) => [occurrence.resolved, occurrence.note])).toEqual([
+      ['node:18-bookworm', 'matrix value 1 of 5'],
+      ['node:20-bookworm', 'matrix value 2 of 5'],
+      ['node:20-alpine', 'matrix value 3 of 5'],
+      ['node:22-bookworm', 'matrix value 4 of 5'],
+      ['node:22-alpine', 'matrix value 5 of 5'],
+    ]);
+    for (const occurrence of container) {
+      expect(occurrence).toMatchObject({ line: 51, column: 15, raw: 'node:${{ matrix.node }}-${{ matrix.os }}' });
+    }
+    // Only the combination that include extended has matrix.registry.
+    expect(summary(occurrences.filter((occurrence) => occurrence.context === 'jobs.matrix.services.cache'))).toEqual([
+      {
+        context: 'jobs.matrix.services.cache',
+        raw: '${{ matrix.registry }}/cache:1',
+        resolved: 'ghcr.io/example/cache:1',
+        reference: 'ghcr.io/example/cache:1',
+        note: 'matrix value 1 of 1',
+      },
+    ]);
+    expect(occurrences.filter((occurrence) => occurrence.context === 'jobs.platforms.container').map((occurrence) => occurrence.reference)).toEqual([
+      'docker.io/library/debian:12',
+      'docker.io/library/alpine:3.19',
+    ]);
+  });
+
+  it('reports other expressions as unresolved, never guessed', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
+    expect(summary(occurrences.filter((occurrence) => occurrence.context!.startsWith('jobs.dynamic.')))).toEqual([
+      {
+        context: 'jobs.dynamic.container',
+        raw: '${{ matrix.image }}',
+        reference: null,
+        problem: '${{ matrix.image }} cannot be expanded: strategy.matrix.image is not a literal list',
+      },
+      {
+        context: 'jobs.dynamic.services.db',
+        raw: '${{ inputs.database-image }}',
+        reference: null,
+        problem: 'expression ${{ inputs.database-image }} is only known when the workflow runs',
+      },
+      {
+        context: 'jobs.dynamic.steps[0].uses',
+        raw: '${{ vars.TOOL_IMAGE }}',
+        reference: null,
+        problem: 'expression ${{ vars.TOOL_IMAGE }} is only known when the workflow runs',
+      },
+    ]);
+  });
+
+  it('throws for a workflow that cannot be parsed', () => {
+    expect(() => githubWorkflowDiscoverer.extract(fixture('github-workflow', '.github/workflows/broken.yaml'), fixtureContext('github-workflow'))).toThrow(/invalid YAML/);
+  });
+});
+
+describe('matrix expansion', () => {
+  it('adds include entries that match no combination as new combinations, which later entries do not extend', () => {
+    expect(matrixCombinations({ os: ['a'], include: [{ os: 'b', extra: 1 }, { extra2: 2 }, { os: 'b', extra: 3 }] })).toEqual({
+      combinations: [
+        { os: 'a', extra2: 2 },
+        { os: 'b', extra: 1 },
+        { os: 'b', extra: 3 },
+      ],
+    });
+  });
+  it('follows the include example of the GitHub documentation', () => {
+    const matrix = {
+      fruit: ['apple', 'pear'],
+      animal: ['cat', 'dog'],
+      include: [
+        { color: 'green' },
+        { color: 'pink', animal: 'cat' },
+        { fruit: 'apple', shape: 'circle' },
+        { fruit: 'banana' },
+        { fruit: 'banana', animal: 'cat' },
+      ],
+    };
+    expect(matrixCombinations(matrix)).toEqual({
+      combinations: [
+        { fruit: 'apple', animal: 'cat', color: 'pink', shape: 'circle' },
+        { fruit: 'apple', animal: 'dog', color: 'green', shape: 'circle' },
+        { fruit: 'pear', animal: 'cat', color: 'pink' },
+        { fruit: 'pear', animal: 'dog', color: 'green' },
+        { fruit: 'banana' },
+        { fruit: 'banana', animal: 'cat' },
+      ],
+    });
+  });
+  it('works with include only', () => {
+    expect(expandExpressions('${{matrix.img}}', matrixCombinations({ include: [{ img: 'a:1' }, { img: 'b:2' }] }))).toEqual([
+      { value: 'a:1', note: 'matrix value 1 of 2' },
+      { value: 'b:2', note: 'matrix value 2 of 2' },
+    ]);
+  });
+  it('does not expand when one expression is not a matrix path', () => {
+    expect(expandExpressions('${{ matrix.a }}:${{ env.TAG }}', matrixCombinations({ a: ['x'] }))).toEqual([
+      { value: { unresolved: 'expression ${{ env.TAG }} is only known when the workflow runs' } },
+    ]);
+  });
+  it('refuses matrices larger than GitHub allows', () => {
+    const values = Array.from({ length: 20 }, (_, index) => index);
+    expect(matrixCombinations({ a: values, b: values })).toEqual({ unknown: 'strategy.matrix has more than 256 combinations' });
+  });
+});
+
+describe('github action discoverer', () => {
+  it('reports a docker:// runs.image, after the prefix', async () => {
+    const { occurrences } = await extractFixture(githubActionDiscoverer, 'github-action', 'docker-action/action.yml');
+    expect(summary(occurrences)).toEqual([{ context: 'runs.image', raw: 'ghcr.io/example/scanner:2.1.0', reference: 'ghcr.io/example/scanner:2.1.0' }]);
+    expect(occurrences[0]).toMatchObject({ line: 9, column: 20 });
+  });
+
+  it('skips an action built from its Dockerfile', async () => {
+    const { occurrences } = await extractFixture(githubActionDiscoverer, 'github-action', 'dockerfile-action/action.yaml');
+    expect(occurrences).toEqual([]);
+  });
+
+  it('reports docker:// steps of composite actions; inputs are unresolved', async () => {
+    const { occurrences } = await extractFixture(githubActionDiscoverer, 'github-action', 'composite/action.yml');
+    expect(summary(occurrences)).toEqual([
+      { context: 'runs.steps[0].uses', raw: 'koalaman/shellcheck:stable', reference: 'docker.io/koalaman/shellcheck:stable' },
+      {
+        context: 'runs.steps[1].uses',
+        raw: 'koalaman/shellcheck:${{ inputs.version }}',
+        reference: null,
+        problem: 'expression ${{ inputs.version }} is only known when the workflow runs',
+      },
+    ]);
+  });
+});

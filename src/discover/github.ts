@@ -1,0 +1,200 @@
+/**
+ * GitHub Actions: workflow files (job containers, service containers, `docker://` steps) with
+ * `${{ matrix.* }}` expanded from a literal `strategy.matrix`, and Docker container actions
+ * (`action.yml` whose `runs.image` is a `docker://` registry image). Any other expression is only
+ * known when the workflow runs, so it is reported as unresolved, never guessed.
+ */
+import type { Document } from 'yaml';
+import type { Occurrence } from '../model.js';
+import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { LineIndex } from './position.js';
+import { parseYamlDocuments, scalarString, toPlain } from './yaml.js';
+import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
+
+const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+const DOCKER_PREFIX = 'docker://';
+const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+const MATRIX_PATH = /^matrix((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)$/;
+/** GitHub runs at most 256 jobs per matrix; more combinations than that are not a literal matrix. */
+const MAX_COMBINATIONS = 256;
+
+type MatrixValue = unknown;
+type Combination = Record<string, MatrixValue>;
+
+/** A job's matrix as far as it is literal: its combinations, or why it is not known. */
+type Matrix = { combinations: Combination[] } | { unknown: string };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The combinations GitHub runs for a literal `strategy.matrix`: the product of its lists, minus
+ * `exclude`, then `include` entries merged into every combination whose original values they
+ * do not overwrite, or added as new combinations.
+ */
+export function matrixCombinations(matrix: unknown): Matrix {
+  if (matrix === undefined) return { combinations: [] };
+  if (!isPlainObject(matrix)) return { unknown: 'strategy.matrix is an expression' };
+  const dimensions: Array<[string, unknown[]]> = [];
+  for (const [key, values] of Object.entries(matrix)) {
+    if (key === 'include' || key === 'exclude') continue;
+    if (!Array.isArray(values)) return { unknown: `strategy.matrix.${key} is not a literal list` };
+    dimensions.push([key, values]);
+  }
+  let combinations: Combination[] = dimensions.length > 0 ? [{}] : [];
+  for (const [key, values] of dimensions) {
+    const next: Combination[] = [];
+    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: value });
+    if (next.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
+    combinations = next;
+  }
+  const exclude = matrix.exclude;
+  if (exclude !== undefined && !Array.isArray(exclude)) return { unknown: 'strategy.matrix.exclude is an expression' };
+  for (const rule of exclude ?? []) {
+    if (!isPlainObject(rule)) continue;
+    combinations = combinations.filter((combination) => !Object.entries(rule).every(([key, value]) => sameValue(combination[key], value)));
+  }
+  const include = matrix.include;
+  if (include !== undefined && !Array.isArray(include)) return { unknown: 'strategy.matrix.include is an expression' };
+  // Include entries merge only into the product's combinations, never into ones an earlier entry added.
+  const originalKeys = new Set(dimensions.map(([key]) => key));
+  const originals = combinations.map((combination) => ({ ...combination }));
+  for (const entry of include ?? []) {
+    if (!isPlainObject(entry)) return { unknown: 'strategy.matrix.include has an entry that is not a literal map' };
+    let merged = false;
+    originals.forEach((original, index) => {
+      const overwritesOriginal = Object.entries(entry).some(([key, value]) => originalKeys.has(key) && !sameValue(original[key], value));
+      if (overwritesOriginal) return;
+      Object.assign(combinations[index], entry);
+      merged = true;
+    });
+    if (!merged) combinations.push({ ...entry });
+    if (combinations.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
+  }
+  return { combinations };
+}
+
+function lookupPath(combination: Combination, path: string[]): unknown {
+  let current: unknown = combination;
+  for (const step of path) {
+    if (!isPlainObject(current) || !(step in current)) return undefined;
+    current = current[step];
+  }
+  return current;
+}
+
+/**
+ * The values of an image text containing `${{ }}` expressions: one per distinct result over the
+ * matrix combinations when every expression is a `matrix.*` path; otherwise unresolved.
+ */
+export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
+  const expressions = [...text.matchAll(EXPRESSION)];
+  if (expressions.length === 0) return [{ value: text }];
+  const paths: string[][] = [];
+  for (const expression of expressions) {
+    const path = MATRIX_PATH.exec(expression[1].trim());
+    if (!path) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    paths.push(path[1].slice(1).split('.'));
+  }
+  if ('unknown' in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
+  const values: string[] = [];
+  for (const combination of matrix.combinations) {
+    let missing = false;
+    let objectValue = false;
+    let index = 0;
+    const substituted = text.replace(EXPRESSION, () => {
+      const value = lookupPath(combination, paths[index++]);
+      if (value === undefined || value === null) missing = true;
+      else if (typeof value === 'object') objectValue = true;
+      return value === undefined || value === null ? '' : String(value);
+    });
+    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
+    // A combination without the key does not use this image (GitHub would substitute an empty string).
+    if (missing) continue;
+    if (!values.includes(substituted)) values.push(substituted);
+  }
+  if (values.length === 0) {
+    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(', ')} has no value in strategy.matrix` } }];
+  }
+  return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+}
+
+function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  for (const [jobId, job] of mapPairs(document, document.get('jobs', true))) {
+    const matrix = matrixCombinations(toPlain(document, mergedGet(document, mergedGet(document, job, 'strategy'), 'matrix')));
+    const resolve = (text: string) => expandExpressions(text, matrix);
+    const site = (node: unknown, context: string, prefix?: string) =>
+      occurrencesAtScalar({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve, prefix });
+
+    occurrences.push(...site(imageNodeOf(mergedGet(document, job, 'container'), 'image'), `jobs.${jobId}.container`));
+    for (const [serviceId, service] of mapPairs(document, mergedGet(document, job, 'services'))) {
+      occurrences.push(...site(imageNodeOf(service, 'image'), `jobs.${jobId}.services.${serviceId}`));
+    }
+    listItems(document, mergedGet(document, job, 'steps')).forEach((step, index) => {
+      const uses = mergedGet(document, step, 'uses');
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+    });
+  }
+  return occurrences;
+}
+
+function parseOrThrow(file: SourceFile) {
+  const parsed = parseYamlDocuments(file.text);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
+  return parsed;
+}
+
+export const githubWorkflowDiscoverer: Discoverer = {
+  kind: 'github-workflow',
+  matches(path) {
+    return WORKFLOW_FILE.test(path);
+  },
+  extract(file: SourceFile): Extraction {
+    const parsed = parseOrThrow(file);
+    const lines = new LineIndex(file.text);
+    const occurrences = parsed.documents.flatMap((document) => workflowOccurrences(document, file, lines));
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+  },
+};
+
+/** An action's inputs are set by each caller, so `${{ inputs.x }}` and the like stay unresolved. */
+const actionResolve = (text: string): ImageValue[] => expandExpressions(text, { unknown: 'an action has no matrix' });
+
+function actionOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+  const runs = document.get('runs', true);
+  const using = scalarString(mergedGet(document, runs, 'using'));
+  const site = (node: unknown, context: string) =>
+    occurrencesAtScalar({ file: file.path, kind: 'github-action', text: file.text, lines, node, context, resolve: actionResolve, prefix: DOCKER_PREFIX });
+  const occurrences: Occurrence[] = [];
+  if (using === 'docker') {
+    // `image: Dockerfile` (or any path) is built from this repository: not a registry image.
+    const image = mergedGet(document, runs, 'image');
+    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, 'runs.image'));
+  } else if (using === 'composite') {
+    listItems(document, mergedGet(document, runs, 'steps')).forEach((step, index) => {
+      const uses = mergedGet(document, step, 'uses');
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
+    });
+  }
+  return occurrences;
+}
+
+export const githubActionDiscoverer: Discoverer = {
+  kind: 'github-action',
+  matches(path) {
+    const name = baseName(path);
+    return name === 'action.yml' || name === 'action.yaml';
+  },
+  extract(file: SourceFile): Extraction {
+    const parsed = parseOrThrow(file);
+    const lines = new LineIndex(file.text);
+    const occurrences = parsed.documents.flatMap((document) => actionOccurrences(document, file, lines));
+    return { occurrences, errors: parsed.errors };
+  },
+};
