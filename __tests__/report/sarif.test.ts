@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { RULE_IDS } from '../../src/checks/rules.js';
 import type { ScanResult } from '../../src/model.js';
@@ -7,7 +7,7 @@ import { buildSarif, MAX_SARIF_RESULTS } from '../../src/report/sarif.js';
 
 const result = JSON.parse(readFileSync(new URL('../fixtures/report/scan-result.json', import.meta.url), 'utf8')) as ScanResult;
 const schema = JSON.parse(readFileSync(new URL('../../../shared/schemas/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
-const validate = new Ajv({ allErrors: true, strict: false, logger: false }).compile(schema);
+const validate = new (AjvDraft04 as unknown as typeof AjvDraft04.default)({ allErrors: true, strict: false, logger: false }).compile(schema);
 
 type Run = { tool: { driver: { rules: Array<{ id: string }> } }; results: Array<Record<string, any>>; invocations: Array<Record<string, any>> };
 

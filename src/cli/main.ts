@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { exitCodeFor } from '../checks/index.js';
@@ -72,7 +72,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
