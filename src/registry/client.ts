@@ -1,0 +1,343 @@
+/**
+ * Registry operations (OCI distribution spec): manifest HEAD/GET by tag or digest, verified blob
+ * GET, and the referrers API with its tag-schema fallback. Every answer used as evidence is
+ * checked against its digest. Bounded concurrency, and each unique repository+reference is
+ * asked once per client (in-flight requests are shared, results cached, failures too).
+ */
+import pLimit from 'p-limit';
+import { RegistryError } from './transport/errors.js';
+import type { CredentialSource } from './transport/credentials.js';
+import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions } from './transport/transport.js';
+import { digestOf, isDigest } from './digest.js';
+import { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type RepositoryRef } from './types.js';
+
+export interface RegistryClientOptions {
+  /** Registry hosts (host[:port]) reached over plain HTTP (policy `insecure-registries`, CLI `--insecure-registry`). */
+  insecureRegistries?: string[];
+  credentials?: CredentialSource;
+  /** Operations in flight at once. Default 8. */
+  concurrency?: number;
+  /** Per HTTP request. Default 30 s. */
+  timeoutMs?: number;
+  /** Extra attempts after a retryable failure. Default 3. */
+  retries?: number;
+  /** Largest manifest accepted. Default 4 MiB (the limit registries themselves apply). */
+  maxManifestBytes?: number;
+  userAgent?: string;
+  /**
+   * Token for ghcr.io when `credentials` is not given (the client then builds nothing else; use
+   * `defaultCredentialSource({ githubToken })` for the full chain).
+   */
+  githubToken?: string;
+  logger?: (msg: string) => void;
+  /** Transport knobs for tests (sleep, clock, Retry-After bound, backoff). */
+  transport?: Pick<TransportOptions, 'sleep' | 'now' | 'maxRetryAfterMs' | 'backoffBaseMs'>;
+}
+
+export interface ManifestResult {
+  descriptor: Descriptor;
+  bytes: Uint8Array;
+  json: any;
+}
+
+const DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
+const MAX_REFERRER_PAGES = 10;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+function checkRepository(repo: RepositoryRef): void {
+  if (!repo.domain || /[\s/?#@]/.test(repo.domain))
+    throw new RegistryError('PROTOCOL', `invalid registry host "${repo.domain}"`);
+  const parts = repo.path.split('/');
+  if (parts.length === 0 || !parts.every((p) => PATH_COMPONENT.test(p)))
+    throw new RegistryError('PROTOCOL', `invalid repository path "${repo.path}"`);
+}
+
+function checkReference(reference: string): void {
+  if (!TAG.test(reference) && !isDigest(reference))
+    throw new RegistryError('PROTOCOL', `invalid tag or digest "${reference}"`);
+}
+
+function name(repo: RepositoryRef, reference?: string): string {
+  const base = `${repo.domain}/${repo.path}`;
+  if (!reference) return base;
+  return isDigest(reference) ? `${base}@${reference}` : `${base}:${reference}`;
+}
+
+function scopeOf(repo: RepositoryRef): string {
+  return `repository:${repo.path}:pull`;
+}
+
+function mediaTypeOf(header: string | null, json?: { mediaType?: unknown }): string | undefined {
+  if (json && typeof json.mediaType === 'string' && json.mediaType) return json.mediaType;
+  const type = header?.split(';')[0]?.trim();
+  return type || undefined;
+}
+
+export class RegistryClient {
+  private readonly transport: Transport;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly maxManifestBytes: number;
+  private readonly heads = new Map<string, Promise<Descriptor>>();
+  private readonly gets = new Map<string, Promise<ManifestResult>>();
+  private readonly referrers = new Map<string, Promise<Descriptor[]>>();
+
+  constructor(options: RegistryClientOptions = {}) {
+    let credentials = options.credentials;
+    if (!credentials && options.githubToken) {
+      const token = options.githubToken;
+      credentials = {
+        get: async (host) =>
+          host === 'ghcr.io' ? { username: 'x-access-token', password: token, source: 'GITHUB_TOKEN' } : undefined,
+      };
+    }
+    const transportOptions: TransportOptions = { ...(options.transport ?? {}) };
+    if (options.insecureRegistries) transportOptions.insecureRegistries = options.insecureRegistries;
+    if (credentials) transportOptions.credentials = credentials;
+    if (options.timeoutMs !== undefined) transportOptions.timeoutMs = options.timeoutMs;
+    if (options.retries !== undefined) transportOptions.retries = options.retries;
+    if (options.userAgent !== undefined) transportOptions.userAgent = options.userAgent;
+    if (options.logger) transportOptions.logger = options.logger;
+    this.transport = new Transport(transportOptions);
+    this.limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 8, 64)));
+    this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
+  }
+
+  /**
+   * The descriptor of a tag or digest (digest, media type, size) from a HEAD request. When the
+   * registry sends no `Docker-Content-Digest` (allowed for tags), the manifest is fetched and hashed.
+   */
+  headManifest(repo: RepositoryRef, reference: string): Promise<Descriptor> {
+    const key = `${name(repo)}|${reference}`;
+    const fetched = this.gets.get(key);
+    if (fetched) return fetched.then((r) => r.descriptor);
+    return this.once(this.heads, key, () => this.doHeadManifest(repo, reference));
+  }
+
+  /**
+   * The manifest bytes and JSON. By digest, the bytes must hash to it (else DIGEST_MISMATCH); by
+   * tag, the descriptor's digest is computed from the bytes and must equal any digest the
+   * registry claims in `Docker-Content-Digest`.
+   */
+  getManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
+    const key = `${name(repo)}|${reference}`;
+    return this.once(this.gets, key, () => this.doGetManifest(repo, reference));
+  }
+
+  /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
+  getBlob(repo: RepositoryRef, digest: string, maxBytes: number): Promise<Uint8Array> {
+    return this.limit(async () => {
+      checkRepository(repo);
+      if (!isDigest(digest)) throw new RegistryError('PROTOCOL', `invalid blob digest "${digest}"`);
+      const what = `blob ${name(repo, digest)}`;
+      const response = await this.transport.request({
+        registry: repo.domain,
+        path: `/v2/${repo.path}/blobs/${digest}`,
+        scope: scopeOf(repo),
+        maxBytes,
+        what,
+      });
+      const actual = digestOf(response.body, digest);
+      if (actual !== digest) throw new RegistryError('DIGEST_MISMATCH', `${what}: content hashes to ${actual}`);
+      return response.body;
+    });
+  }
+
+  /**
+   * Manifests whose `subject` is `digest`: the referrers API when the registry has it, else the
+   * `sha256-<hex>` tag schema. Filtered by `artifactType` when given.
+   */
+  listReferrers(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
+    const key = `${name(repo)}|${digest}|${artifactType ?? ''}`;
+    return this.once(this.referrers, key, () => this.doListReferrers(repo, digest, artifactType));
+  }
+
+  /** Docker Hub's `ratelimit-*` headers, as last seen. */
+  rateLimit(): RateLimitInfo | undefined {
+    return this.transport.rateLimit();
+  }
+
+  /** HTTP requests made (ping, token, API, redirects), all hosts or one ("127.0.0.1:5000"). */
+  requestCount(host?: string): number {
+    return this.transport.requestCount(host);
+  }
+
+  /** Every request made, for tests and debugging; carries no headers or secrets. */
+  requestLog(): RequestRecord[] {
+    return this.transport.requests();
+  }
+
+  private once<T>(cache: Map<string, Promise<T>>, key: string, run: () => Promise<T>): Promise<T> {
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = this.limit(run);
+      cache.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async doHeadManifest(repo: RepositoryRef, reference: string): Promise<Descriptor> {
+    checkRepository(repo);
+    checkReference(reference);
+    const what = `manifest ${name(repo, reference)}`;
+    const response = await this.transport.request({
+      registry: repo.domain,
+      path: `/v2/${repo.path}/manifests/${reference}`,
+      method: 'HEAD',
+      headers: { accept: MANIFEST_ACCEPT },
+      scope: scopeOf(repo),
+      maxBytes: 0,
+      what,
+      acceptStatus: [404],
+    });
+    if (response.status === 404) {
+      // HEAD answers carry no error body; GET once to learn whether the repository or the manifest is missing.
+      return (await this.getManifestUnlimited(repo, reference)).descriptor;
+    }
+    const digest = response.headers.get('docker-content-digest')?.trim();
+    const mediaType = mediaTypeOf(response.headers.get('content-type'));
+    const size = Number.parseInt(response.headers.get('content-length') ?? '', 10);
+    if (digest && isDigest(digest) && mediaType && Number.isFinite(size)) {
+      if (isDigest(reference) && digest !== reference)
+        throw new RegistryError('DIGEST_MISMATCH', `${what}: registry answered for ${digest}`);
+      if (size > this.maxManifestBytes)
+        throw new RegistryError('TOO_LARGE', `${what}: manifest of ${size} bytes exceeds the limit of ${this.maxManifestBytes}`);
+      return { mediaType, digest, size };
+    }
+    // No usable digest header: fetch and hash (the GET result is cached for later use).
+    const result = await this.getManifestUnlimited(repo, reference);
+    return result.descriptor;
+  }
+
+  private getManifestUnlimited(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
+    const key = `${name(repo)}|${reference}`;
+    let pending = this.gets.get(key);
+    if (!pending) {
+      pending = this.doGetManifest(repo, reference);
+      this.gets.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async doGetManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
+    checkRepository(repo);
+    checkReference(reference);
+    const what = `manifest ${name(repo, reference)}`;
+    const response = await this.transport.request({
+      registry: repo.domain,
+      path: `/v2/${repo.path}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scope: scopeOf(repo),
+      maxBytes: this.maxManifestBytes,
+      what,
+    });
+    const bytes = response.body;
+    const claimed = response.headers.get('docker-content-digest')?.trim();
+    const actual = digestOf(bytes, isDigest(reference) ? reference : claimed && isDigest(claimed) ? claimed : 'sha256:');
+    if (isDigest(reference) && actual !== reference)
+      throw new RegistryError('DIGEST_MISMATCH', `${what}: content hashes to ${actual}, not the requested digest`);
+    if (claimed && isDigest(claimed) && claimed !== actual)
+      throw new RegistryError('DIGEST_MISMATCH', `${what}: registry claims ${claimed} but the content hashes to ${actual}`);
+    let json: any;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      throw new RegistryError('PROTOCOL', `${what}: manifest is not JSON`);
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+      throw new RegistryError('PROTOCOL', `${what}: manifest is not a JSON object`);
+    const mediaType = mediaTypeOf(response.headers.get('content-type'), json);
+    if (!mediaType) throw new RegistryError('PROTOCOL', `${what}: manifest has no media type`);
+    const descriptor: Descriptor = { mediaType, digest: actual, size: bytes.byteLength };
+    if (typeof json.artifactType === 'string') descriptor.artifactType = json.artifactType;
+    return { descriptor, bytes, json };
+  }
+
+  private async doListReferrers(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
+    checkRepository(repo);
+    if (!isDigest(digest)) throw new RegistryError('PROTOCOL', `invalid subject digest "${digest}"`);
+    const what = `referrers of ${name(repo, digest)}`;
+    const found: Descriptor[] = [];
+    let path: string | undefined = `/v2/${repo.path}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ''}`;
+    for (let page = 0; path && page < MAX_REFERRER_PAGES; page++) {
+      const response = await this.transport.request({
+        registry: repo.domain,
+        path,
+        headers: { accept: MEDIA_TYPES.ociIndex },
+        scope: scopeOf(repo),
+        maxBytes: this.maxManifestBytes,
+        what,
+        acceptStatus: [400, 404, 405, 406],
+      });
+      const type = mediaTypeOf(response.headers.get('content-type'));
+      // Registries without the API answer 404 (or 400/405/406), or something that is not an index.
+      if (response.status !== 200 || type !== MEDIA_TYPES.ociIndex) {
+        if (page === 0) return this.referrersFromTagSchema(repo, digest, artifactType);
+        break;
+      }
+      let json: any;
+      try {
+        json = JSON.parse(new TextDecoder().decode(response.body));
+      } catch {
+        throw new RegistryError('PROTOCOL', `${what}: response is not JSON`);
+      }
+      const filtered = (response.headers.get('oci-filters-applied') ?? '').split(',').map((s) => s.trim()).includes('artifactType');
+      for (const d of descriptorsOf(json)) if (!artifactType || filtered || d.artifactType === artifactType) found.push(d);
+      path = nextPage(response.headers.get('link'));
+    }
+    return found;
+  }
+
+  private async referrersFromTagSchema(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
+    const tag = digest.replace(':', '-');
+    let index: ManifestResult;
+    try {
+      index = await this.getManifestUnlimited(repo, tag);
+    } catch (error) {
+      if (error instanceof RegistryError && error.code === 'NOT_FOUND') return [];
+      throw error;
+    }
+    return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
+  }
+}
+
+/** Same-origin path of a `Link: <...>; rel="next"` header, if any. */
+function nextPage(link: string | null): string | undefined {
+  if (!link) return undefined;
+  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
+  if (!match?.[1]) return undefined;
+  try {
+    const url = new URL(match[1], 'http://same-origin.invalid');
+    if (url.host !== 'same-origin.invalid' || !url.pathname.startsWith('/v2/')) return undefined;
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The well-formed descriptors of an index's `manifests`, bounded (untrusted input). */
+export function descriptorsOf(indexJson: unknown, max = 10_000): Descriptor[] {
+  const manifests = (indexJson as { manifests?: unknown })?.manifests;
+  if (!Array.isArray(manifests)) return [];
+  const out: Descriptor[] = [];
+  for (const entry of manifests.slice(0, max)) {
+    const d = entry as Record<string, unknown>;
+    if (typeof d?.mediaType !== 'string' || typeof d.digest !== 'string' || !isDigest(d.digest)) continue;
+    if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) continue;
+    const descriptor: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+    if (typeof d.artifactType === 'string') descriptor.artifactType = d.artifactType;
+    if (d.annotations && typeof d.annotations === 'object' && !Array.isArray(d.annotations)) {
+      const annotations: Record<string, string> = {};
+      for (const [k, v] of Object.entries(d.annotations)) if (typeof v === 'string') annotations[k] = v;
+      descriptor.annotations = annotations;
+    }
+    const p = d.platform as Record<string, unknown> | undefined;
+    if (p && typeof p.architecture === 'string' && typeof p.os === 'string') {
+      descriptor.platform = { architecture: p.architecture, os: p.os };
+      if (typeof p.variant === 'string') descriptor.platform.variant = p.variant;
+      if (typeof p['os.version'] === 'string') descriptor.platform['os.version'] = p['os.version'];
+    }
+    out.push(descriptor);
+  }
+  return out;
+}

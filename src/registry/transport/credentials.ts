@@ -1,0 +1,244 @@
+/**
+ * Where registry credentials come from, in order of precedence:
+ *  1. explicit entries: the `registry-credentials` action input or the
+ *     `VERIFY_IMAGES_REGISTRY_CREDENTIALS` environment variable, both JSON objects mapping a
+ *     registry host to `{ "username": "...", "password": "..." }` (or `{ "identitytoken": "..." }`);
+ *  2. Docker's `config.json` (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
+ *     `credHelpers[host]`, then `auths[host]` (`auth` base64 "user:pass" or `identitytoken`),
+ *     then `credsStore`; helpers run as `docker-credential-<name> get` with the server URL on stdin;
+ *  3. `GITHUB_TOKEN` for ghcr.io only.
+ * A credential is looked up for exactly one registry host and the transport sends it only to
+ * that host (see transport.ts for the bearer-realm rule). Nothing here logs a secret.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Credential {
+  username?: string;
+  password?: string;
+  /** OAuth2 refresh token (Docker's `identitytoken`), exchanged at the bearer realm. */
+  identityToken?: string;
+  /** Where it came from, for logs: "VERIFY_IMAGES_REGISTRY_CREDENTIALS", "docker config.json", "GITHUB_TOKEN". Never the secret. */
+  source: string;
+}
+
+/** Looks up the credential for one registry host (as written in references: "docker.io", "ghcr.io", "127.0.0.1:5000"). */
+export interface CredentialSource {
+  get(host: string): Promise<Credential | undefined>;
+}
+
+/** Runs a credential helper; injectable so tests need no binary. Returns stdout, or throws. */
+export type HelperRunner = (helper: string, serverUrl: string) => Promise<string>;
+
+export const CREDENTIALS_ENV = 'VERIFY_IMAGES_REGISTRY_CREDENTIALS';
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Host a credential key names: strips scheme, path and Docker Hub aliases ("https://index.docker.io/v1/" -> "docker.io"). */
+export function canonicalCredentialHost(key: string): string {
+  let host = key.trim().toLowerCase();
+  host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  host = host.split('/')[0] ?? host;
+  return DOCKER_HUB_ALIASES.has(host) ? 'docker.io' : host;
+}
+
+/** The server URL Docker passes to credential helpers for a host. */
+export function helperServerUrl(host: string): string {
+  return canonicalCredentialHost(host) === 'docker.io' ? DOCKER_HUB_AUTH_KEY : host;
+}
+
+/**
+ * Parses the JSON map of explicit credentials. Throws an Error naming the problem (never the
+ * secret) so the caller can report a misconfigured input.
+ */
+export function parseCredentialMap(text: string, source: string): Map<string, Credential> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`${source} is not valid JSON (expected {"host": {"username": "...", "password": "..."}})`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${source} must be a JSON object mapping registry hosts to credentials`);
+  const map = new Map<string, Credential>();
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!value || typeof value !== 'object') throw new Error(`${source}: entry for "${key}" must be an object`);
+    const entry = value as Record<string, unknown>;
+    const credential: Credential = { source };
+    if (typeof entry.username === 'string') credential.username = entry.username;
+    if (typeof entry.password === 'string') credential.password = entry.password;
+    const identityToken = entry.identitytoken ?? entry.identityToken;
+    if (typeof identityToken === 'string') credential.identityToken = identityToken;
+    if (!credential.identityToken && (credential.username === undefined || credential.password === undefined))
+      throw new Error(`${source}: entry for "${key}" needs "username" and "password" (or "identitytoken")`);
+    map.set(canonicalCredentialHost(key), credential);
+  }
+  return map;
+}
+
+interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
+}
+
+/** Reads Docker's config.json; a missing file is no credentials, a broken one is logged and ignored. */
+export async function readDockerConfig(
+  env: NodeJS.ProcessEnv,
+  logger?: (msg: string) => void,
+): Promise<DockerConfig | undefined> {
+  const dir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+  const file = join(dir, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (text.length > MAX_CONFIG_BYTES) {
+    logger?.(`ignoring ${file}: larger than ${MAX_CONFIG_BYTES} bytes`);
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as DockerConfig) : undefined;
+  } catch {
+    logger?.(`ignoring ${file}: not valid JSON`);
+    return undefined;
+  }
+}
+
+function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string]): Credential | undefined {
+  if (!entry || typeof entry !== 'object') return undefined;
+  const source = 'docker config.json';
+  if (typeof entry.identitytoken === 'string' && entry.identitytoken) {
+    return { identityToken: entry.identitytoken, source };
+  }
+  if (typeof entry.auth === 'string' && entry.auth) {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
+  }
+  if (typeof entry.username === 'string' && typeof entry.password === 'string')
+    return { username: entry.username, password: entry.password, source };
+  return undefined;
+}
+
+/** Default helper runner: `docker-credential-<helper> get` through @actions/exec, server URL on stdin. */
+export const runCredentialHelper: HelperRunner = async (helper, serverUrl) => {
+  if (!/^[A-Za-z0-9_.-]+$/.test(helper)) throw new Error(`invalid credential helper name "${helper}"`);
+  const { getExecOutput } = await import('@actions/exec');
+  const result = await getExecOutput(`docker-credential-${helper}`, ['get'], {
+    input: Buffer.from(serverUrl),
+    silent: true,
+    ignoreReturnCode: true,
+  });
+  if (result.exitCode !== 0) {
+    // "credentials not found in native keychain" is the ordinary answer for an unknown host.
+    throw new Error(`docker-credential-${helper} exited ${result.exitCode}: ${result.stdout.trim().slice(0, 200)}`);
+  }
+  return result.stdout;
+};
+
+/** Parses a credential helper's `get` answer (`{"ServerURL","Username","Secret"}`). */
+export function parseHelperOutput(stdout: string, helper: string): Credential | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+  const answer = parsed as { Username?: unknown; Secret?: unknown };
+  if (typeof answer.Secret !== 'string' || !answer.Secret) return undefined;
+  const source = `docker-credential-${helper}`;
+  // Docker's convention: Username "<token>" means Secret is an identity (refresh) token.
+  if (answer.Username === '<token>') return { identityToken: answer.Secret, source };
+  return { username: typeof answer.Username === 'string' ? answer.Username : '', password: answer.Secret, source };
+}
+
+export interface DefaultCredentialOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The `registry-credentials` action input (same JSON shape as the environment variable); wins over it. */
+  registryCredentials?: string;
+  /** Token sent to ghcr.io when nothing else names ghcr.io. */
+  githubToken?: string;
+  runHelper?: HelperRunner;
+  logger?: (msg: string) => void;
+}
+
+/**
+ * The standard credential chain (see module header). Lookups are cached per host, including
+ * misses, so helpers run at most once per host per run.
+ */
+export function defaultCredentialSource(options: DefaultCredentialOptions = {}): CredentialSource {
+  const env = options.env ?? process.env;
+  const runHelper = options.runHelper ?? runCredentialHelper;
+  const logger = options.logger;
+  const explicit = new Map<string, Credential>();
+  const envText = env[CREDENTIALS_ENV];
+  if (envText) for (const [host, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host, c);
+  if (options.registryCredentials?.trim())
+    for (const [host, c] of parseCredentialMap(options.registryCredentials, 'registry-credentials input')) explicit.set(host, c);
+  const githubToken = options.githubToken;
+  let configPromise: Promise<DockerConfig | undefined> | undefined;
+  const cache = new Map<string, Promise<Credential | undefined>>();
+
+  const lookup = async (host: string): Promise<Credential | undefined> => {
+    const found = explicit.get(host);
+    if (found) return found;
+    configPromise ??= readDockerConfig(env, logger);
+    const config = await configPromise;
+    if (config) {
+      const helperFor = (): string | undefined => {
+        for (const [key, helper] of Object.entries(config.credHelpers ?? {}))
+          if (canonicalCredentialHost(key) === host && typeof helper === 'string') return helper;
+        return undefined;
+      };
+      const helper = helperFor();
+      if (helper) return askHelper(helper, host);
+      for (const [key, entry] of Object.entries(config.auths ?? {})) {
+        if (canonicalCredentialHost(key) !== host) continue;
+        const credential = fromAuthEntry(entry);
+        if (credential) return credential;
+      }
+      if (typeof config.credsStore === 'string' && config.credsStore) {
+        const credential = await askHelper(config.credsStore, host);
+        if (credential) return credential;
+      }
+    }
+    if (host === 'ghcr.io' && githubToken) {
+      return { username: env.GITHUB_ACTOR || 'x-access-token', password: githubToken, source: 'GITHUB_TOKEN' };
+    }
+    return undefined;
+  };
+
+  const askHelper = async (helper: string, host: string): Promise<Credential | undefined> => {
+    try {
+      return parseHelperOutput(await runHelper(helper, helperServerUrl(host)), helper);
+    } catch (error) {
+      logger?.(`credential helper ${helper} gave nothing for ${host}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+
+  return {
+    get(host: string) {
+      const key = canonicalCredentialHost(host);
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = lookup(key);
+        cache.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}
+
+/** A fixed map, for tests and embedding. Keys are hosts. */
+export function staticCredentialSource(entries: Record<string, Omit<Credential, 'source'>>): CredentialSource {
+  const map = new Map<string, Credential>();
+  for (const [host, c] of Object.entries(entries)) map.set(canonicalCredentialHost(host), { ...c, source: 'static' });
+  return { get: async (host) => map.get(canonicalCredentialHost(host)) };
+}

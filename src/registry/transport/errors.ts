@@ -1,0 +1,93 @@
+/**
+ * The one error type of the registry layers, with a closed set of codes so callers, rules and
+ * tests match on codes, never on message text.
+ */
+
+export type RegistryErrorCode =
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'TIMEOUT'
+  | 'NETWORK'
+  | 'SERVER'
+  | 'PROTOCOL'
+  | 'DIGEST_MISMATCH'
+  | 'TOO_LARGE';
+
+/** What was missing on a 404, from the registry's error body (NAME_UNKNOWN, MANIFEST_UNKNOWN, BLOB_UNKNOWN). */
+export type MissingKind = 'repository' | 'manifest' | 'blob';
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  readonly code: RegistryErrorCode;
+  readonly status?: number;
+  readonly missing?: MissingKind;
+  /** Registry error codes from the response body (`{"errors":[{"code":...}]}`), when there were any. */
+  readonly registryCodes?: string[];
+
+  constructor(
+    code: RegistryErrorCode,
+    message: string,
+    details: { status?: number; missing?: MissingKind; registryCodes?: string[]; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.missing !== undefined) this.missing = details.missing;
+    if (details.registryCodes?.length) this.registryCodes = details.registryCodes;
+  }
+
+  /** Whether another attempt could succeed (the request itself was fine). */
+  get retryable(): boolean {
+    return this.code === 'RATE_LIMITED' || this.code === 'TIMEOUT' || this.code === 'NETWORK' || this.code === 'SERVER';
+  }
+}
+
+export function isRegistryError(value: unknown): value is RegistryError {
+  return value instanceof RegistryError;
+}
+
+/** Registry error-body codes from the distribution spec, parsed leniently (the body is untrusted). */
+export function parseErrorBody(bytes: Uint8Array | undefined): { codes: string[]; message?: string } {
+  if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    const errors = (parsed as { errors?: unknown })?.errors;
+    if (!Array.isArray(errors)) return { codes: [] };
+    const codes: string[] = [];
+    let message: string | undefined;
+    for (const entry of errors.slice(0, 10)) {
+      const code = (entry as { code?: unknown })?.code;
+      if (typeof code === 'string') codes.push(code.slice(0, 64));
+      const text = (entry as { message?: unknown })?.message;
+      if (message === undefined && typeof text === 'string') message = text.slice(0, 200);
+    }
+    return message === undefined ? { codes } : { codes, message };
+  } catch {
+    return { codes: [] };
+  }
+}
+
+/** Maps an HTTP failure status (and the registry's error codes) to a RegistryError. */
+export function errorForStatus(status: number, what: string, body?: Uint8Array): RegistryError {
+  const { codes, message } = parseErrorBody(body);
+  const said = message ? `: ${message}` : '';
+  const details = { status, registryCodes: codes };
+  if (status === 404) {
+    const missing: MissingKind | undefined = codes.includes('NAME_UNKNOWN')
+      ? 'repository'
+      : codes.includes('MANIFEST_UNKNOWN')
+        ? 'manifest'
+        : codes.includes('BLOB_UNKNOWN')
+          ? 'blob'
+          : undefined;
+    return new RegistryError('NOT_FOUND', `${what}: not found (404)${said}`, missing ? { ...details, missing } : details);
+  }
+  if (status === 401) return new RegistryError('UNAUTHORIZED', `${what}: authentication required or refused (401)${said}`, details);
+  if (status === 403) return new RegistryError('FORBIDDEN', `${what}: access denied (403)${said}`, details);
+  if (status === 429 || codes.includes('TOOMANYREQUESTS'))
+    return new RegistryError('RATE_LIMITED', `${what}: rate limited (${status})${said}`, details);
+  if (status >= 500) return new RegistryError('SERVER', `${what}: registry error (${status})${said}`, details);
+  return new RegistryError('PROTOCOL', `${what}: unexpected status ${status}${said}`, details);
+}

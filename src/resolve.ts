@@ -1,0 +1,141 @@
+/**
+ * The resolve stage: asks the registry about every occurrence that names an image (not built
+ * locally) and records what it said in `occurrence.resolution`. Each unique reference is asked
+ * once; the client further de-duplicates repository+tag and repository+digest requests.
+ *
+ * - tag only: the tag's current digest (HEAD, or GET and hash when the registry gives no digest);
+ * - digest only: the manifest fetched by digest and its bytes hashed (evidence, not a header);
+ * - tag and digest: both, and when they differ and the tag points to an index, whether the pinned
+ *   digest is one platform's manifest in that index (`pinnedDigestPlatform`).
+ * Failures never throw: they become `status: 'error'` with an `errorCode`.
+ */
+import type { Occurrence, ResolvedOccurrence, Resolution } from './model.js';
+import {
+  RegistryError,
+  findInIndex,
+  isIndexMediaType,
+  splitNormalizedReference,
+  type RegistryClient,
+  type RepositoryRef,
+} from './registry/index.js';
+
+export interface ResolveOptions {
+  logger?: (msg: string) => void;
+}
+
+/** `RATE_LIMITED` -> `rate-limited`, the form `Resolution.errorCode` and findings carry. */
+export function resolutionErrorCode(code: RegistryError['code']): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
+function failure(error: unknown, subject: string): Resolution {
+  if (error instanceof RegistryError) {
+    let message = error.message;
+    if (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN') {
+      // Docker Hub and others answer 401 for repositories that do not exist as well as private ones.
+      message += ` (${subject} may not exist, or needs credentials)`;
+    }
+    return { status: 'error', errorCode: resolutionErrorCode(error.code), message };
+  }
+  return { status: 'error', errorCode: 'protocol', message: `${subject}: ${(error as Error)?.message ?? String(error)}` };
+}
+
+function notFound(error: RegistryError, asked: 'tag' | 'digest', subject: string): Resolution {
+  const missing = error.missing === 'repository' ? 'repository' : asked;
+  const what = missing === 'repository' ? `repository ${subject}` : asked === 'tag' ? `tag of ${subject}` : `digest of ${subject}`;
+  return { status: 'not-found', missing, message: `${what} does not exist` };
+}
+
+async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error };
+  }
+}
+
+const isNotFound = (error: unknown): error is RegistryError => error instanceof RegistryError && error.code === 'NOT_FOUND';
+
+/** What the registry says about one normalized reference. */
+export async function resolveReference(reference: string, client: RegistryClient): Promise<Resolution> {
+  const parts = splitNormalizedReference(reference);
+  if (!parts) return { status: 'error', errorCode: 'protocol', message: `cannot resolve "${reference}": not a normalized reference` };
+  const { repo, digest } = parts;
+  const tag = parts.tag ?? (digest ? undefined : 'latest');
+  const subject = `${repo.domain}/${repo.path}`;
+
+  const tagAnswer = tag ? settle(client.headManifest(repo, tag)) : undefined;
+  const digestAnswer = digest ? settle(client.getManifest(repo, digest)) : undefined;
+  const [tagResult, digestResult] = await Promise.all([tagAnswer, digestAnswer]);
+
+  if (!digest) {
+    if (!tagResult) return { status: 'error', errorCode: 'protocol', message: 'nothing to resolve' };
+    if ('error' in tagResult) return isNotFound(tagResult.error) ? notFound(tagResult.error, 'tag', subject) : failure(tagResult.error, subject);
+    return { status: 'ok', tagDigest: tagResult.value.digest, mediaType: tagResult.value.mediaType };
+  }
+
+  // A digest is present: its existence is the main fact.
+  if (!digestResult) return { status: 'error', errorCode: 'protocol', message: 'nothing to resolve' };
+  if ('error' in digestResult) {
+    if (isNotFound(digestResult.error)) return { ...notFound(digestResult.error, 'digest', subject), pinnedDigestExists: false };
+    return failure(digestResult.error, subject);
+  }
+  const resolution: Resolution = { status: 'ok', pinnedDigestExists: true, mediaType: digestResult.value.descriptor.mediaType };
+  if (!tagResult) return resolution;
+  if ('error' in tagResult) {
+    if (isNotFound(tagResult.error)) {
+      resolution.message = `tag ${tag} no longer exists in ${subject}; the pinned digest does`;
+      resolution.missing = 'tag';
+    } else {
+      const tagFailure = failure(tagResult.error, subject);
+      resolution.message = `tag ${tag} could not be checked: ${tagFailure.message}`;
+      if (tagFailure.errorCode) resolution.errorCode = tagFailure.errorCode;
+    }
+    return resolution;
+  }
+  resolution.tagDigest = tagResult.value.digest;
+  if (tagResult.value.digest !== digest && isIndexMediaType(tagResult.value.mediaType)) {
+    const platform = await platformInIndex(client, repo, tagResult.value.digest, digest);
+    if (platform) resolution.pinnedDigestPlatform = platform;
+  }
+  return resolution;
+}
+
+/** The platform of `digest` inside the index `indexDigest`, when it is one of its children. */
+async function platformInIndex(client: RegistryClient, repo: RepositoryRef, indexDigest: string, digest: string): Promise<string | undefined> {
+  const index = await settle(client.getManifest(repo, indexDigest));
+  if ('error' in index) return undefined;
+  const found = findInIndex(index.value.json, digest);
+  return found ? (found.platform ?? 'unknown platform') : undefined;
+}
+
+/**
+ * Fills `resolution` for each occurrence with a reference that is not built locally. Returns
+ * new objects in the same order; occurrences without a reference are returned unchanged.
+ */
+export async function resolveOccurrences(
+  occurrences: Occurrence[],
+  client: RegistryClient,
+  options: ResolveOptions = {},
+): Promise<ResolvedOccurrence[]> {
+  const byReference = new Map<string, Promise<Resolution>>();
+  for (const occurrence of occurrences) {
+    if (!occurrence.reference || occurrence.local || byReference.has(occurrence.reference)) continue;
+    byReference.set(
+      occurrence.reference,
+      resolveReference(occurrence.reference, client).catch((error: unknown) => failure(error, occurrence.reference ?? '')),
+    );
+  }
+  const resolutions = new Map<string, Resolution>();
+  await Promise.all(
+    [...byReference].map(async ([reference, pending]) => {
+      const resolution = await pending;
+      resolutions.set(reference, resolution);
+      if (resolution.status !== 'ok') options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ''}`);
+    }),
+  );
+  return occurrences.map((occurrence) => {
+    const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : undefined;
+    return resolution ? { ...occurrence, resolution: { ...resolution } } : { ...occurrence };
+  });
+}
