@@ -39,7 +39,10 @@ export interface FindingDraft {
 }
 
 export interface Check {
+  /** The rule this module reports (drafts without their own `rule`). */
   rule: RuleId;
+  /** Every rule the module may report, when drafts name others than `rule`; the module is skipped only when all are off. */
+  rules?: RuleId[];
   /** Pure: no I/O, no throwing for bad input (one bad occurrence is skipped, not fatal). */
   run(occurrences: ResolvedOccurrence[], context: CheckContext): FindingDraft[];
 }

@@ -1,0 +1,24 @@
+/**
+ * `mutable-tag`: `latest` or no tag. An image pinned by digest is not mutable whatever its tag
+ * says (`nginx@sha256:…`, `nginx:latest@sha256:…`): the digest is what is pulled.
+ */
+import { referenceParts } from './trust.js';
+import type { Check, FindingDraft } from './types.js';
+
+export const mutableTagCheck: Check = {
+  rule: 'mutable-tag',
+  run(occurrences) {
+    const drafts: FindingDraft[] = [];
+    for (const occurrence of occurrences) {
+      if (occurrence.local || occurrence.reference === null) continue;
+      const parts = referenceParts(occurrence.reference);
+      if (parts.digest !== undefined) continue;
+      if (parts.tag === undefined) {
+        drafts.push({ occurrence, message: `${occurrence.raw} has no tag, so it means "latest": whatever was pushed last` });
+      } else if (parts.tag === 'latest') {
+        drafts.push({ occurrence, message: `${occurrence.raw} uses the tag "latest": whatever was pushed last` });
+      }
+    }
+    return drafts;
+  },
+};

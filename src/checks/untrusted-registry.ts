@@ -1,0 +1,22 @@
+/** `untrusted-registry`: the policy lists the registries images may come from (`registries.allow`), and this one is not among them. */
+import { referenceParts } from './trust.js';
+import type { Check, FindingDraft } from './types.js';
+
+export const untrustedRegistryCheck: Check = {
+  rule: 'untrusted-registry',
+  run(occurrences, { policy, trust }) {
+    if (!policy.allowedRegistries) return [];
+    const drafts: FindingDraft[] = [];
+    for (const occurrence of occurrences) {
+      // A locally built image is not pulled from anywhere; its name is only a label.
+      if (occurrence.local || occurrence.reference === null) continue;
+      const { domain } = referenceParts(occurrence.reference);
+      if (trust.isAllowedRegistry(domain)) continue;
+      drafts.push({
+        occurrence,
+        message: `${occurrence.raw} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(', ') || 'none'})`,
+      });
+    }
+    return drafts;
+  },
+};

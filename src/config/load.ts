@@ -1,0 +1,149 @@
+/**
+ * Loads the policy: the embedded defaults, overlaid by `.github/verify-images.yml` (or a file the
+ * caller names). Every problem in the file is a `ConfigError` naming the file, line and key path;
+ * a policy that does not load is never half-applied.
+ */
+import { realpath, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from './trusted-defaults.js';
+import type { Policy } from './policy.js';
+import { readPolicyDocument, type ConfigIssue } from './schema.js';
+
+export type { ConfigIssue } from './schema.js';
+
+/** Where the policy is looked for when no file is named; the first that exists is used. */
+export const DEFAULT_POLICY_PATHS = ['.github/verify-images.yml', '.github/verify-images.yaml'];
+
+/** A policy file is a few kilobytes; anything this large is a mistake or an attack. */
+const MAX_POLICY_BYTES = 1024 * 1024;
+
+export class ConfigError extends Error {
+  constructor(
+    /** The policy file as shown to people (relative to the repository root when inside it). */
+    readonly file: string,
+    readonly issues: ConfigIssue[],
+  ) {
+    super(issues.map((issue) => `policy ${file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** The policy used when the repository has no policy file. A fresh object each call: callers may modify it. */
+export function defaultPolicy(): Policy {
+  return {
+    trustedImages: [...DEFAULT_TRUSTED_IMAGES],
+    trustedRegistries: [...DEFAULT_TRUSTED_REGISTRIES],
+    pinning: 'warn',
+    severity: {},
+    failOn: 'error',
+    buildArgs: {},
+    include: ['**'],
+    exclude: [],
+    ignore: [],
+    typosquat: { enabled: true, targets: [], allow: [] },
+    insecureRegistries: [],
+    registry: { concurrency: 8, timeoutMs: 30_000, retries: 3 },
+    signatures: { mode: 'warn', rules: [] },
+    source: 'embedded defaults',
+  };
+}
+
+function displayPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
+
+async function readPolicyText(file: string, label: string): Promise<string | undefined> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new ConfigError(label, [{ message: 'is not a file' }]);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new ConfigError(label, [{ message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  if (size > MAX_POLICY_BYTES) throw new ConfigError(label, [{ message: `is larger than ${MAX_POLICY_BYTES} bytes` }]);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(label, [{ message: `cannot be read: ${(error as Error).message}` }]);
+  }
+}
+
+/**
+ * Validates policy text and merges it over the embedded defaults. Paths named by the policy are
+ * resolved against `root` but not checked on disk (`loadPolicy` does that).
+ */
+export function parsePolicy(text: string, options: { root: string; label: string }): { policy: Policy; files: Array<{ keyPath: string; line: number; written: string; absolute: string }> } {
+  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const base = defaultPolicy();
+  base.source = options.label;
+  const problems: ConfigIssue[] = [];
+  for (const document of documents) {
+    for (const error of document.errors) {
+      problems.push({ line: error.linePos?.[0].line, message: `is not valid YAML: ${error.message.split('\n')[0]}` });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(options.label, problems);
+  if (documents.length > 1) {
+    const second = documents[1].contents?.range?.[0];
+    const line = second === undefined ? undefined : text.slice(0, second).split('\n').length;
+    throw new ConfigError(options.label, [{ line, message: 'must hold a single YAML document (found a second after `---`)' }]);
+  }
+  const document = documents[0];
+  if (document === undefined || document.contents === null) return { policy: base, files: [] };
+  const result = readPolicyDocument(document, text, { root: options.root, label: `policy ${options.label}`, base });
+  if (result.issues.length > 0) throw new ConfigError(options.label, result.issues);
+  return { policy: result.policy, files: result.files };
+}
+
+/**
+ * Loads the policy for a repository. Without `configPath`, the default locations are tried and a
+ * missing file means the embedded defaults. A named file (relative paths are resolved against
+ * `root`) must exist.
+ */
+export async function loadPolicy(root: string, configPath?: string): Promise<Policy> {
+  const absoluteRoot = path.resolve(root);
+  let file: string | undefined;
+  let text: string | undefined;
+  if (configPath !== undefined) {
+    file = path.resolve(absoluteRoot, configPath);
+    text = await readPolicyText(file, displayPath(absoluteRoot, file));
+    if (text === undefined) throw new ConfigError(displayPath(absoluteRoot, file), [{ message: 'does not exist' }]);
+  } else {
+    for (const candidate of DEFAULT_POLICY_PATHS) {
+      const candidateFile = path.join(absoluteRoot, candidate);
+      text = await readPolicyText(candidateFile, candidate);
+      if (text !== undefined) {
+        file = candidateFile;
+        break;
+      }
+    }
+    if (text === undefined || file === undefined) return defaultPolicy();
+  }
+
+  const label = displayPath(absoluteRoot, file);
+  const { policy, files } = parsePolicy(text, { root: absoluteRoot, label });
+
+  // Files the policy names must exist and stay inside the repository, symbolic links included.
+  const realRoot = await realpath(absoluteRoot).catch(() => absoluteRoot);
+  const issues: ConfigIssue[] = [];
+  for (const reference of files) {
+    try {
+      const real = await realpath(reference.absolute);
+      const relative = path.relative(realRoot, real);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) {
+        issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" leads outside the repository` });
+      } else if (!(await stat(real)).isFile()) {
+        issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" is not a file` });
+      }
+    } catch {
+      issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" does not exist` });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(label, issues);
+  return policy;
+}
