@@ -2,7 +2,7 @@
  * YAML with source positions, shared by every YAML-based kind. Positions come from the parser's
  * node ranges, never from searching the text afterwards.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 200;
@@ -119,3 +119,37 @@ export function seqItems(node: unknown): unknown[] {
 }
 
 export { isMap, isScalar, isSeq };
+
+/**
+ * A function that follows an alias (`*name`) to the node its anchor marks and returns any other node
+ * unchanged. Anchors are indexed once per document, so following many aliases stays linear; callers
+ * still bound how many they follow, because aliases can multiply a small file into a huge tree.
+ */
+export function aliasResolver(document: Document.Parsed): (node: unknown) => unknown {
+  let anchors: Map<string, Array<{ start: number; node: unknown }>> | undefined;
+  const index = (): Map<string, Array<{ start: number; node: unknown }>> => {
+    const found = new Map<string, Array<{ start: number; node: unknown }>>();
+    visit(document, {
+      Node(_key, node) {
+        const anchor = (node as { anchor?: string }).anchor;
+        if (anchor && node.range) {
+          const list = found.get(anchor) ?? [];
+          list.push({ start: node.range[0], node });
+          found.set(anchor, list);
+        }
+      },
+    });
+    return found;
+  };
+  return (node: unknown): unknown => {
+    if (!isAlias(node)) return node;
+    anchors ??= index();
+    const candidates = anchors.get(node.source);
+    if (!candidates) return undefined;
+    // YAML: an alias refers to the most recent definition of its anchor before it.
+    const aliasStart = node.range?.[0] ?? Number.MAX_SAFE_INTEGER;
+    let match: unknown;
+    for (const candidate of candidates) if (candidate.start < aliasStart) match = candidate.node;
+    return match;
+  };
+}

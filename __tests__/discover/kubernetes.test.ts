@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
+import { expectRawAtPosition, fixtureFile, fixtureReader, summarize } from './k8s-family-helpers.js';
+
+async function extract(path: string) {
+  const file = fixtureFile('kubernetes', path);
+  expect(kubernetesDiscoverer.matches(path, file.text)).toBe(true);
+  const extraction = await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'));
+  expectRawAtPosition(file, extraction.occurrences);
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('kubernetes');
+  return extraction;
+}
+
+describe('kubernetes matches', () => {
+  it.each([
+    ['deploy/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', true],
+    ['deploy/app.YML', '# comment\napiVersion: v1\nkind: Pod\n', true],
+    ['deploy/app.json', 'apiVersion: v1\nkind: Pod\n', false],
+    ['.github/workflows/ci.yml', 'on: push\njobs: {}\n', false],
+    ['charts/x/Chart.yaml', 'apiVersion: v2\nname: x\n', false],
+    ['overlays/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n', false],
+    ['config.yaml', 'spec:\n  apiVersion: v1\n  kind: Pod\n', false],
+  ])('%s', (path, text, expected) => {
+    expect(kubernetesDiscoverer.matches(path, text)).toBe(expected);
+  });
+});
+
+describe('kubernetes extract', () => {
+  it('finds the deployments of the guestbook, skipping services and comments', async () => {
+    const { occurrences, errors } = await extract('guestbook-all-in-one.yaml');
+    expect(errors).toBeUndefined();
+    expect(summarize(occurrences)).toEqual([
+      { at: '34:16', raw: 'registry.k8s.io/redis:e2e', reference: 'registry.k8s.io/redis:e2e', context: 'spec.template.spec.containers[0].image' },
+      { at: '60:17', raw: 'gcr.io/google-samples/gb-frontend:v4', reference: 'gcr.io/google-samples/gb-frontend:v4', context: 'spec.template.spec.containers[0].image' },
+    ]);
+  });
+
+  it('reads List items: pods with init and ephemeral containers, a CronJob, a PodTemplate', async () => {
+    const { occurrences } = await extract('workloads-list.yaml');
+    expect(occurrences.map((o) => [o.context, o.reference])).toEqual([
+      ['items[0].spec.initContainers[0].image', 'docker.io/library/busybox:1.36'],
+      ['items[0].spec.containers[0].image', 'ghcr.io/example/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'],
+      ['items[0].spec.ephemeralContainers[0].image', 'docker.io/nicolaka/netshoot'],
+      ['items[1].spec.jobTemplate.spec.template.spec.containers[0].image', 'docker.io/library/python:3.12-slim'],
+      // A container without a name still counts in a known pod template.
+      ['items[2].template.spec.containers[0].image', 'quay.io/prometheus/busybox:latest'],
+    ]);
+  });
+
+  it('reports placeholders as unresolved, grammar errors as invalid, and skips empty images', async () => {
+    const { occurrences } = await extract('statefulset-envsubst.yaml');
+    expect(occurrences).toHaveLength(4);
+    const [postgres, exporter, collector, migrate] = occurrences;
+    expect(postgres).toMatchObject({ raw: 'postgres:${POSTGRES_VERSION}', reference: null, problem: { kind: 'unresolved' } });
+    expect(postgres.problem?.message).toContain('${POSTGRES_VERSION}');
+    // A folded block scalar: the position is the first line of its text.
+    expect(exporter).toMatchObject({ line: 14, column: 11, reference: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0' });
+    expect(collector).toMatchObject({ context: 'spec.template.spec.containers[1].image', reference: 'docker.io/otel/opentelemetry-collector-contrib:0.98.0' });
+    expect(migrate).toMatchObject({ raw: 'Example/Migrate:1.0', reference: null, problem: { kind: 'invalid' } });
+  });
+
+  it('reads Tekton steps, sidecars and stepTemplate, resolving parameters from their defaults', async () => {
+    const { occurrences } = await extract('tekton-git-clone.yaml');
+    expect(occurrences.map((o) => [o.context, o.raw, o.reference])).toEqual([
+      ['spec.stepTemplate.image', 'docker.io/library/alpine:3.19', 'docker.io/library/alpine:3.19'],
+      ['spec.steps[0].image', '$(params.gitInitImage)', 'gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2'],
+      ['spec.sidecars[0].image', 'docker:24-dind', 'docker.io/library/docker:24-dind'],
+      ['spec.tasks[1].taskSpec.steps[0].image', '$(params.goImage)', 'docker.io/library/golang:1.22'],
+      ['spec.tasks[1].taskSpec.steps[1].image', '$(params.builderImage)', null],
+      ['spec.finally[0].taskSpec.steps[0].image', 'curlimages/curl:8.7.1', 'docker.io/curlimages/curl:8.7.1'],
+      ['spec.taskSpec.steps[0].image', 'ubuntu', 'docker.io/library/ubuntu'],
+      ['spec.taskSpec.steps[1].image', 'registry.example.com/tools/$(context.taskRun.namespace):1.0', null],
+    ]);
+    const clone = occurrences[1];
+    expect(clone.resolved).toBe('gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2');
+    expect(clone.note).toContain('gitInitImage');
+    expect(occurrences[4].problem).toEqual({ kind: 'unresolved', message: expect.stringContaining('builderImage') });
+    expect(occurrences[7].problem?.kind).toBe('unresolved');
+  });
+
+  it('reads Argo Workflows templates: container, script, containerSet, initContainers, sidecars, CronWorkflow', async () => {
+    const { occurrences } = await extract('argo-workflows.yaml');
+    expect(occurrences.map((o) => [o.context, o.reference])).toEqual([
+      ['spec.templates[1].container.image', 'docker.io/library/alpine:latest'],
+      ['spec.templates[1].initContainers[0].image', 'docker.io/library/alpine:3.19'],
+      ['spec.templates[1].sidecars[0].image', 'docker.io/library/nginx:1.25'],
+      ['spec.templates[2].script.image', 'docker.io/library/python:3.12'],
+      ['spec.templates[3].container.image', 'docker.io/library/debian:bookworm'],
+      ['spec.templates[4].container.image', null],
+      ['spec.templates[0].containerSet.containers[0].image', 'docker.io/argoproj/argosay:v2'],
+      ['spec.templates[0].containerSet.containers[1].image', 'docker.io/argoproj/argosay:v2'],
+      ['spec.workflowSpec.templates[0].container.image', 'docker.io/library/busybox'],
+    ]);
+    expect(occurrences[3]).toMatchObject({ raw: '{{workflow.parameters.python-image}}', resolved: 'python:3.12' });
+    expect(occurrences[5].problem).toMatchObject({ kind: 'unresolved', message: expect.stringContaining('{{inputs.parameters.image}}') });
+  });
+
+  it('applies the generic rule to other custom resources without inventing images', async () => {
+    const { occurrences } = await extract('custom-resources.yaml');
+    expect(occurrences.map((o) => o.raw)).toEqual([
+      'argoproj/rollouts-demo:blue',
+      'ghcr.io/knative/helloworld-go:latest',
+      // Prometheus' own `spec.image` is not a container and is not reported; its extra containers are.
+      'quay.io/prometheus-operator/prometheus-config-reloader:v0.72.0',
+    ]);
+  });
+
+  it('keeps the documents that parse when one does not', async () => {
+    const { occurrences, errors } = await extract('malformed.yaml');
+    expect(occurrences.map((o) => o.raw)).toEqual(['nginx:1.25', 'memcached:1.6']);
+    expect(errors).toHaveLength(1);
+    expect(errors?.[0]).toMatch(/line 1[89]/);
+  });
+
+  it('survives an alias bomb and reports an aliased container once, where it is written', async () => {
+    const { occurrences } = await extract('alias-bomb.yaml');
+    expect(summarize(occurrences)).toEqual([{ at: '18:12', raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', context: 'spec.containers[0].image' }]);
+  });
+
+  it('gives an anchored container the context where it is written', async () => {
+    const { occurrences } = await extract('anchors.yaml');
+    expect(occurrences.map((o) => o.context)).toEqual(['spec.template.spec.initContainers[0].image', 'spec.template.spec.containers[0].image']);
+  });
+
+  it('stops at its node bound on a huge document and says so', () => {
+    const count = 17_000;
+    const containers = Array.from({ length: count }, (_, index) => `  - name: c${index}\n    image: busybox:${index}\n`).join('');
+    const scan = collectManifestImages(`apiVersion: example.com/v1\nkind: Huge\nspec:\n  containers:\n${containers}`);
+    expect(scan.errors.some((error) => error.includes('too many nodes'))).toBe(true);
+    expect(scan.images.length).toBeGreaterThan(10_000);
+    expect(scan.images.length).toBeLessThan(count);
+  });
+
+  it('leaves Helm chart templates to the Helm discoverer', async () => {
+    const file = fixtureFile('helm', 'mychart/templates/tests/test-connection.yaml');
+    expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
+    expect((await kubernetesDiscoverer.extract(file, fixtureReader('helm'))).occurrences).toEqual([]);
+    // Without a Chart.yaml above it, a templates/ folder is just a folder of manifests.
+    const plain = { path: 'templates/pod.yaml', text: 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: nginx:1.25\n' };
+    expect((await kubernetesDiscoverer.extract(plain, fixtureReader('kubernetes'))).occurrences).toHaveLength(1);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * What the Helm discoverers (and the Kubernetes one, to stay out of their way) need to know about a
+ * chart: where its root is, its Chart.yaml metadata and its default values.
+ */
+import type { DiscoverContext } from './types.js';
+import { mapGet, parseYamlDocuments, scalarLocation, scalarString, toPlain } from './yaml.js';
+
+/** POSIX dirname, '' for a file at the root. */
+export function parentDir(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** `dir/name`, or `name` at the root. */
+export function joinPath(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+/**
+ * The chart directory of a file under a chart's `templates/` tree (nearest `templates` segment
+ * whose parent holds a Chart.yaml), or undefined when the file is not a chart template.
+ */
+export async function chartRootOfTemplate(path: string, context: DiscoverContext): Promise<string | undefined> {
+  const segments = path.split('/');
+  for (let index = segments.length - 2; index >= 0; index--) {
+    if (segments[index] !== 'templates') continue;
+    const root = segments.slice(0, index).join('/');
+    if ((await context.readFile(joinPath(root, 'Chart.yaml'))) !== undefined) return root;
+  }
+  return undefined;
+}
+
+/** Whether a path has a `templates` directory segment (a cheap pre-check before reading Chart.yaml). */
+export function hasTemplatesSegment(path: string): boolean {
+  return path.split('/').slice(0, -1).includes('templates');
+}
+
+/** The fields of Chart.yaml templates can use (`.Chart.Name`, ...), as written. */
+export interface ChartMetadata {
+  name?: string;
+  version?: string;
+  appVersion?: string;
+}
+
+/** Chart.yaml's name, version and appVersion; numbers keep their written text (`appVersion: 1.10`). */
+export function parseChartMetadata(text: string): ChartMetadata {
+  const { documents } = parseYamlDocuments(text);
+  const root = documents[0]?.contents;
+  const metadata: ChartMetadata = {};
+  for (const key of ['name', 'version', 'appVersion'] as const) {
+    const node = mapGet(root, key);
+    const written = scalarLocation(node, text);
+    // Plain numbers lose their text when parsed (1.10 -> 1.1); Helm reads these fields as strings.
+    const value = written && (node as { type?: string }).type === 'PLAIN' ? written.raw : scalarString(node);
+    if (value !== undefined && value !== '') metadata[key] = value;
+  }
+  return metadata;
+}
+
+export async function readChartMetadata(chartRoot: string, context: DiscoverContext): Promise<ChartMetadata | undefined> {
+  const text = await context.readFile(joinPath(chartRoot, 'Chart.yaml'));
+  return text === undefined ? undefined : parseChartMetadata(text);
+}
+
+/** The chart's default values (values.yaml) as plain data, bounded against alias bombs; undefined when absent or broken. */
+export async function readChartValues(chartRoot: string, context: DiscoverContext): Promise<Record<string, unknown> | undefined> {
+  for (const name of ['values.yaml', 'values.yml']) {
+    const text = await context.readFile(joinPath(chartRoot, name));
+    if (text === undefined) continue;
+    const { documents } = parseYamlDocuments(text);
+    const document = documents[0];
+    if (!document) return undefined;
+    const plain = toPlain(document, document.contents);
+    return plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,399 @@
+/**
+ * Kubernetes manifests: any YAML whose documents carry `apiVersion` and `kind`. Owns where images sit
+ * in workload kinds (pod specs and pod templates), in Tekton and Argo Workflows resources, and the
+ * generic rule for other custom resources (a `containers`/`initContainers` list of named containers).
+ */
+import { isAlias, type Document } from 'yaml';
+import type { Occurrence } from '../model.js';
+import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
+import { makeOccurrence } from './occurrence.js';
+import { LineIndex } from './position.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+import { aliasResolver, isMap, isScalar, isSeq, parseYamlDocuments, scalarLocation } from './yaml.js';
+
+/** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
+const MAX_NODES_VISITED = 100_000;
+const MAX_ALIASES_FOLLOWED = 1_000;
+const MAX_DEPTH = 64;
+
+/** One image written in a manifest, before it becomes an occurrence. */
+export interface ManifestImage {
+  /** 0-based offset of `raw` in the file. */
+  offset: number;
+  raw: string;
+  /** The written text after substitution (Tekton parameter defaults, Argo parameters), or why it cannot be. */
+  value: string | { unresolved: string };
+  /** E.g. "spec.template.spec.containers[0].image". */
+  context: string;
+  note?: string;
+}
+
+export interface ManifestScan {
+  images: ManifestImage[];
+  /** One message per document that failed to parse or was cut short by a bound. */
+  errors: string[];
+}
+
+const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+/** Pod template locations for the workload kinds of the core API. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Custom resources whose pod template is known, so containers count even without a `name`
+ * (Knative allows one unnamed container), keyed by API group and kind.
+ */
+const CRD_POD_SPEC_PATHS: Record<string, string[]> = {
+  'serving.knative.dev/Service': ['spec', 'template', 'spec'],
+  'serving.knative.dev/Configuration': ['spec', 'template', 'spec'],
+  'serving.knative.dev/Revision': ['spec'],
+  'argoproj.io/Rollout': ['spec', 'template', 'spec'],
+};
+
+const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
+
+export const kubernetesDiscoverer: Discoverer = {
+  kind: 'kubernetes',
+  matches(path: string, text: string): boolean {
+    if (!/\.ya?ml$/i.test(path)) return false;
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (KUSTOMIZATION_NAMES.has(name)) return false;
+    return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+  },
+  async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
+    if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
+      return { occurrences: [] };
+    }
+    const scan = collectManifestImages(file.text);
+    const lines = new LineIndex(file.text);
+    const occurrences: Occurrence[] = scan.images.map((image) =>
+      makeOccurrence({
+        file: file.path,
+        kind: 'kubernetes',
+        lines,
+        offset: image.offset,
+        raw: image.raw,
+        value: image.value,
+        context: image.context,
+        note: image.note,
+      }),
+    );
+    return scan.errors.length > 0 ? { occurrences, errors: scan.errors } : { occurrences };
+  },
+};
+
+/** Every container image written in a manifest file (all documents), deduplicated by position. */
+export function collectManifestImages(text: string): ManifestScan {
+  const parsed = parseYamlDocuments(text);
+  const errors = [...parsed.errors];
+  // One occurrence per written image; when an anchored container is also used through an alias,
+  // the context of the place it is written wins.
+  const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
+  parsed.documents.forEach((document, index) => {
+    const walker = new ManifestWalker(document, text, (image, viaAlias) => {
+      const existing = byOffset.get(image.offset);
+      if (existing && (viaAlias || !existing.viaAlias)) return;
+      byOffset.set(image.offset, { image, viaAlias });
+    });
+    walker.object(document.contents, '');
+    if (walker.exhausted) {
+      errors.push(`document ${index + 1}: too many nodes or aliases; the rest of it was not searched for images`);
+    }
+  });
+  const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
+  return { images, errors };
+}
+
+/** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
+type Substitution = (text: string) => { value: string | { unresolved: string }; note?: string };
+
+const noSubstitution: Substitution = (text) => ({ value: text });
+
+class ManifestWalker {
+  private visited = 0;
+  private aliases = 0;
+  exhausted = false;
+  private readonly resolveAlias: (node: unknown) => unknown;
+
+  constructor(
+    document: Document.Parsed,
+    private readonly text: string,
+    private readonly emit: (image: ManifestImage, viaAlias: boolean) => void,
+  ) {
+    this.resolveAlias = aliasResolver(document);
+  }
+
+  /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
+  private node(node: unknown): unknown {
+    if (this.exhausted) return undefined;
+    if (++this.visited > MAX_NODES_VISITED) {
+      this.exhausted = true;
+      return undefined;
+    }
+    if (isAlias(node)) {
+      if (++this.aliases > MAX_ALIASES_FOLLOWED) {
+        this.exhausted = true;
+        return undefined;
+      }
+      return this.resolveAlias(node);
+    }
+    return node;
+  }
+
+  private get(map: unknown, key: string): unknown {
+    const resolved = this.node(map);
+    if (!isMap(resolved)) return undefined;
+    return this.node(resolved.get(key, true));
+  }
+
+  private at(node: unknown, path: string[]): unknown {
+    let current = node;
+    for (const key of path) {
+      current = this.get(current, key);
+      if (current === undefined || current === null) return undefined;
+    }
+    return current;
+  }
+
+  private items(node: unknown): unknown[] {
+    const resolved = this.node(node);
+    return isSeq(resolved) ? resolved.items : [];
+  }
+
+  private string(node: unknown): string | undefined {
+    const resolved = this.node(node);
+    return isScalar(resolved) && typeof resolved.value === 'string' ? resolved.value : undefined;
+  }
+
+  /** One Kubernetes object (a document, or an item of a `List`). */
+  object(root: unknown, prefix: string): void {
+    const kind = this.string(this.get(root, 'kind'));
+    const apiVersion = this.string(this.get(root, 'apiVersion'));
+    if (kind === undefined || apiVersion === undefined) return;
+
+    if (/List$/.test(kind)) {
+      this.items(this.get(root, 'items')).forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
+      return;
+    }
+
+    const podSpecPath = isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split('/')[0]}/${kind}`];
+    if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join('.'), false);
+    if (apiVersion.startsWith('tekton.dev/')) this.tekton(root, kind, prefix);
+    if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
+    // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
+    if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0);
+  }
+
+  /** containers, initContainers and ephemeralContainers of a pod spec. */
+  private podSpec(spec: unknown, path: string, requireName: boolean, substitute: Substitution = noSubstitution): void {
+    if (!isMap(spec)) return;
+    for (const key of CONTAINER_LIST_KEYS) {
+      this.containerList(this.get(spec, key), `${path}.${key}`, requireName, substitute);
+    }
+  }
+
+  private containerList(list: unknown, path: string, requireName: boolean, substitute: Substitution): void {
+    this.items(list).forEach((item, index) => {
+      const container = this.node(item);
+      if (requireName && this.string(this.get(container, 'name')) === undefined) return;
+      this.imageOf(container, `${path}[${index}]`, substitute, isAlias(item));
+    });
+  }
+
+  /** The `image` of a container-like map at `path`. */
+  private imageOf(container: unknown, path: string, substitute: Substitution, viaAlias = false): void {
+    const node = this.get(container, 'image');
+    if (!isScalar(node) || typeof node.value !== 'string') return;
+    const location = scalarLocation(node, this.text);
+    if (!location) return;
+    const written = location.value.trim();
+    // Block scalars and empty images name nothing that can be checked.
+    if (written === '' || location.raw.length === 0) return;
+    const { value, note } = substitute(written);
+    this.emit({ offset: location.offset, raw: location.raw, value: placeholderCheck(value), context: `${path}.image`, note }, viaAlias);
+  }
+
+  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
+  private genericContainers(node: unknown, path: string, depth: number): void {
+    // Aliases are not descended into: what they name is searched where it is written, and following
+    // them is how a small file becomes an exponential tree.
+    if (depth > MAX_DEPTH || this.exhausted || isAlias(node)) return;
+    const resolved = this.node(node);
+    if (isMap(resolved)) {
+      for (const pair of resolved.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const childPath = path === '' ? key : `${path}.${key}`;
+        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
+        else this.genericContainers(pair.value, childPath, depth + 1);
+      }
+    } else if (isSeq(resolved)) {
+      resolved.items.forEach((item, index) => this.genericContainers(item, `${path}[${index}]`, depth + 1));
+    }
+  }
+
+  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction. */
+  private tekton(root: unknown, kind: string, prefix: string): void {
+    const spec = this.get(root, 'spec');
+    const base = `${prefix}spec`;
+    switch (kind) {
+      case 'Task':
+      case 'ClusterTask':
+        this.taskSpec(spec, base);
+        break;
+      case 'TaskRun':
+        this.taskSpec(this.get(spec, 'taskSpec'), `${base}.taskSpec`);
+        break;
+      case 'Pipeline':
+        this.pipelineSpec(spec, base);
+        break;
+      case 'PipelineRun':
+        this.pipelineSpec(this.get(spec, 'pipelineSpec'), `${base}.pipelineSpec`);
+        break;
+      case 'StepAction':
+        this.imageOf(spec, base, tektonParams(this, spec));
+        break;
+    }
+  }
+
+  private pipelineSpec(spec: unknown, path: string): void {
+    for (const list of ['tasks', 'finally']) {
+      this.items(this.get(spec, list)).forEach((task, index) => {
+        this.taskSpec(this.get(task, 'taskSpec'), `${path}.${list}[${index}].taskSpec`);
+      });
+    }
+  }
+
+  private taskSpec(spec: unknown, path: string): void {
+    if (!isMap(this.node(spec))) return;
+    const substitute = tektonParams(this, spec);
+    for (const list of ['steps', 'sidecars']) this.containerList(this.get(spec, list), `${path}.${list}`, false, substitute);
+    const stepTemplate = this.get(spec, 'stepTemplate');
+    if (stepTemplate !== undefined) this.imageOf(stepTemplate, `${path}.stepTemplate`, substitute);
+  }
+
+  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow. */
+  private argo(root: unknown, kind: string, prefix: string): void {
+    let spec = this.get(root, 'spec');
+    let path = `${prefix}spec`;
+    if (kind === 'CronWorkflow') {
+      spec = this.get(spec, 'workflowSpec');
+      path += '.workflowSpec';
+    } else if (!['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].includes(kind)) {
+      return;
+    }
+    const workflowParameters = this.namedValues(this.get(this.get(spec, 'arguments'), 'parameters'), ['value']);
+    const templateDefaults = this.get(spec, 'templateDefaults');
+    if (templateDefaults !== undefined) this.argoTemplate(templateDefaults, `${path}.templateDefaults`, workflowParameters);
+    this.items(this.get(spec, 'templates')).forEach((template, index) => {
+      this.argoTemplate(template, `${path}.templates[${index}]`, workflowParameters);
+    });
+  }
+
+  private argoTemplate(template: unknown, path: string, workflowParameters: Map<string, string>): void {
+    const inputs = this.namedValues(this.get(this.get(template, 'inputs'), 'parameters'), ['value', 'default']);
+    const substitute = argoParameters(inputs, workflowParameters);
+    for (const single of ['container', 'script']) {
+      const container = this.get(template, single);
+      if (container !== undefined) this.imageOf(container, `${path}.${single}`, substitute);
+    }
+    this.containerList(this.get(this.get(template, 'containerSet'), 'containers'), `${path}.containerSet.containers`, false, substitute);
+    for (const list of ['initContainers', 'sidecars']) this.containerList(this.get(template, list), `${path}.${list}`, false, substitute);
+  }
+
+  /** `[{name, value|default}]` lists (Tekton params, Argo parameters) as name -> string value. */
+  namedValues(list: unknown, valueKeys: string[]): Map<string, string> {
+    const values = new Map<string, string>();
+    for (const item of this.items(list)) {
+      const name = this.string(this.get(item, 'name'));
+      if (name === undefined) continue;
+      for (const key of valueKeys) {
+        const value = this.string(this.get(item, key));
+        if (value !== undefined) {
+          values.set(name, value);
+          break;
+        }
+      }
+    }
+    return values;
+  }
+
+  paramsOf(spec: unknown): Map<string, string> {
+    return this.namedValues(this.get(spec, 'params'), ['default']);
+  }
+}
+
+/** Core workload kinds live in the core group (`v1`) or in `apps`/`batch`; a CRD may reuse a kind name. */
+function isCoreGroup(apiVersion: string): boolean {
+  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
+}
+
+/** Tekton `$(params.x)`, `$(params['x'])`, `$(inputs.params.x)` from the spec's parameter defaults. */
+function tektonParams(walker: ManifestWalker, spec: unknown): Substitution {
+  const defaults = walker.paramsOf(spec);
+  return (text) => {
+    if (!text.includes('$(')) return { value: text };
+    const used: string[] = [];
+    let problem: string | undefined;
+    const value = text.replace(/\$\(([^()]*)\)/g, (whole, expression: string) => {
+      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
+      const name = match?.[1] ?? match?.[2];
+      if (name === undefined) {
+        problem ??= `Tekton expression ${whole} is only known when the task runs`;
+        return whole;
+      }
+      const found = defaults.get(name);
+      if (found === undefined) {
+        problem ??= `Tekton parameter "${name}" has no default; its value comes from the run`;
+        return whole;
+      }
+      used.push(name);
+      return found;
+    });
+    if (problem) return { value: { unresolved: problem } };
+    return { value, note: `default of Tekton parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
+  };
+}
+
+/** Argo `{{inputs.parameters.x}}` and `{{workflow.parameters.x}}` from the values written in the resource. */
+function argoParameters(inputs: Map<string, string>, workflow: Map<string, string>): Substitution {
+  return (text) => {
+    if (!text.includes('{{')) return { value: text };
+    const used: string[] = [];
+    let problem: string | undefined;
+    const value = text.replace(/\{\{([^{}]*)\}\}/g, (whole, expression: string) => {
+      const match = /^(inputs|workflow)\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression.trim());
+      const found = match ? (match[1] === 'inputs' ? inputs : workflow).get(match[2]) : undefined;
+      if (!match || found === undefined) {
+        problem ??= `Argo expression ${whole} is only known when the workflow runs`;
+        return whole;
+      }
+      used.push(`${match[1]}.parameters.${match[2]}`);
+      return found;
+    });
+    if (problem) return { value: { unresolved: problem } };
+    return { value, note: `from Argo parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
+  };
+}
+
+/**
+ * Placeholders no manifest reader can fill (envsubst `${VAR}`, a template's `{{ }}`, an unsubstituted
+ * `$(...)`) make the image unresolved rather than a grammar error.
+ */
+function placeholderCheck(value: string | { unresolved: string }): string | { unresolved: string } {
+  if (typeof value !== 'string') return value;
+  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
+  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
+  return value;
+}
