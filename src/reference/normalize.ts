@@ -4,7 +4,7 @@
  * both again for display.
  */
 import { ReferenceError, quoteInput } from './errors.js';
-import { IDENTIFIER_PATTERN } from './grammar.js';
+import { IDENTIFIER_PATTERN, PATH_PATTERN } from './grammar.js';
 import { checkInputBounds, parseAsWritten } from './parse.js';
 import type { ImageReference } from './types.js';
 
@@ -59,7 +59,9 @@ export function parseNormalized(text: string): ImageReference {
   }
   const { domain, remainder } = splitDockerDomain(text);
   const remote = remainder.split(/[:@]/, 1)[0] ?? remainder;
-  if (remote.toLowerCase() !== remote) {
+  // Upper case is reported as such only when it is the whole problem; "${IMAGE}" is not a
+  // lower-case mistake, and the strict parse below names the component that is wrong.
+  if (remote.toLowerCase() !== remote && PATH_PATTERN.test(remote.toLowerCase())) {
     throw new ReferenceError('NAME_CONTAINS_UPPERCASE', `repository name must be lowercase: ${quoteInput(remote)}`);
   }
   const reference = parseAsWritten(`${domain}/${remainder}`, text);
