@@ -62,7 +62,7 @@ export function parseNormalized(text: string): ImageReference {
   // Upper case is reported as such only when it is the whole problem; "${IMAGE}" is not a
   // lower-case mistake, and the strict parse below names the component that is wrong.
   if (remote.toLowerCase() !== remote && PATH_PATTERN.test(remote.toLowerCase())) {
-    throw new ReferenceError('NAME_CONTAINS_UPPERCASE', `repository name must be lowercase: ${quoteInput(remote)}`);
+    throw new ReferenceError('NAME_CONTAINS_UPPERCASE', `repository name must be lowercase: ${quoteInput(text)}`);
   }
   const reference = parseAsWritten(`${domain}/${remainder}`, text);
   // The Go package reaches the same result through the same split; guard against a grammar
