@@ -9,8 +9,9 @@ import type { DiscoverContext, Discoverer } from './types.js';
 import { readTextFile, resolveInside, walkRepository, type WalkOptions } from './walk.js';
 import { composeDiscoverer } from './compose.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
+import { gitlabCiDiscoverer } from './gitlab-ci.js';
 
-export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer];
+export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
