@@ -21,6 +21,8 @@ export interface SignatureRule {
   keyless?: KeylessIdentity;
   /** Absolute path (resolved by the loader from the repository-relative path in the file). */
   key?: string;
+  /** PEM public key given inline (ClusterImagePolicy `key.data`), used when `key` is absent. */
+  keyPem?: string;
   transparencyLog?: 'required' | 'optional';
   attestation?: { predicateType: string; keyless?: KeylessIdentity; key?: string };
   /** Name of a built-in preset (e.g. "chainguard", "distroless", "kubernetes"), expanded by the loader. */
