@@ -1,0 +1,295 @@
+/**
+ * Dockerfiles and Containerfiles: images named by `FROM`, `COPY --from`, `RUN --mount=from=`,
+ * the same inside `ONBUILD` triggers, and the `# syntax=` frontend image.
+ *
+ * Follows BuildKit: global `ARG`s (before the first `FROM`) expand in `FROM`, with build-arg
+ * overrides applied to declared ARGs only; `COPY --from` and `--mount from=` are never expanded
+ * (BuildKit rejects variables there); stage names and indexes, and `scratch`, are not images.
+ */
+import type { Occurrence } from '../../model.js';
+import { makeOccurrence } from '../occurrence.js';
+import { LineIndex } from '../position.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../types.js';
+import { changesUnderExpansion, expandWord, type VariableLookup, type VariableState } from './expand.js';
+import { isCommandSeparator, parseDockerfile, type Instruction, type LogicalText } from './parse.js';
+import { csvFields, extractFlags, quotedWords, whitespaceWords, type PlacedText } from './words.js';
+
+/** ARGs BuildKit defines in the global scope from the build's platforms. */
+const PLATFORM_ARGS = [
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+];
+
+/** File extensions that mark a `Dockerfile.<ext>` as something else: templates, docs, ignore files. */
+const NOT_DOCKERFILE_EXTENSIONS = new Set([
+  'dockerignore',
+  'md',
+  'markdown',
+  'txt',
+  'rst',
+  'j2',
+  'jinja',
+  'jinja2',
+  'tmpl',
+  'tpl',
+  'template',
+  'erb',
+  'mustache',
+  'in',
+  'm4',
+  'orig',
+  'rej',
+  'bak',
+  'swp',
+  'patch',
+  'diff',
+  'sh',
+  'bash',
+  'ps1',
+  'bat',
+  'py',
+  'js',
+  'mjs',
+  'cjs',
+  'ts',
+  'go',
+  'rb',
+  'java',
+  'json',
+  'yaml',
+  'yml',
+  'toml',
+  'xml',
+  'html',
+  'lock',
+]);
+
+/**
+ * Whether a path names a Dockerfile: `Dockerfile`, `Containerfile`, `Dockerfile.<variant>`,
+ * `Dockerfile-<variant>`, `<name>.Dockerfile`, `<name>.containerfile` (any case), but not
+ * `Dockerfile.dockerignore`, templates (`Dockerfile.j2`, `Dockerfile.in`) or source files.
+ */
+export function isDockerfilePath(path: string): boolean {
+  const base = (path.split('/').pop() ?? '').toLowerCase();
+  if (base === 'dockerfile' || base === 'containerfile') return true;
+  if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
+  const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
+  if (!variant) return false;
+  const extension = variant[1].includes('.') ? variant[1].slice(variant[1].lastIndexOf('.') + 1) : variant[1];
+  return !NOT_DOCKERFILE_EXTENSIONS.has(extension);
+}
+
+export const dockerfileDiscoverer: Discoverer = {
+  kind: 'dockerfile',
+  matches: (path) => isDockerfilePath(path),
+  extract: (file, context) => extractDockerfile(file, context),
+};
+
+export function extractDockerfile(file: SourceFile, context: DiscoverContext): Extraction {
+  const parsed = parseDockerfile(file.text);
+  const extraction = new DockerfileExtraction(file, context, parsed.escapeToken, parsed.instructions);
+  if (parsed.syntax) {
+    extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, 'syntax directive');
+  }
+  extraction.run();
+  return { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+}
+
+class DockerfileExtraction {
+  readonly occurrences: Occurrence[] = [];
+  readonly errors: string[] = [];
+  private readonly lines: LineIndex;
+  /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
+  private readonly globals = new Map<string, VariableState>();
+  /** Every stage name in the file, lower-case: `COPY --from` may name any stage. */
+  private readonly allStageNames = new Set<string>();
+  /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
+  private readonly earlierStageNames = new Set<string>();
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly context: DiscoverContext,
+    private readonly escapeToken: string,
+    private readonly instructions: Instruction[],
+  ) {
+    this.lines = new LineIndex(file.text);
+    for (const name of PLATFORM_ARGS) {
+      const override = ownValue(context.buildArgs, name);
+      // A policy may say which platform to assume; otherwise the value depends on the build.
+      this.globals.set(
+        name,
+        override !== undefined ? { set: true, value: override } : { set: true, unknown: `build argument ${name} depends on the build platform` },
+      );
+    }
+  }
+
+  run(): void {
+    for (const instruction of this.instructions) {
+      if (instruction.keyword !== 'from') continue;
+      const name = fromArguments(instruction).stageName;
+      if (name) this.allStageNames.add(name.toLowerCase());
+    }
+    let inStage = false;
+    for (const instruction of this.instructions) {
+      try {
+        switch (instruction.keyword) {
+          case 'arg':
+            // ARGs inside a stage never reach FROM, COPY --from or --mount from=.
+            if (!inStage) this.declareGlobalArgs(instruction);
+            break;
+          case 'from':
+            inStage = true;
+            this.fromInstruction(instruction);
+            break;
+          case 'copy':
+            this.copyFrom(instruction.source, instruction.argumentsStart, 'COPY --from');
+            break;
+          case 'run':
+            this.runMounts(instruction.source, instruction.argumentsStart, 'RUN --mount');
+            break;
+          case 'onbuild':
+            this.onbuildTrigger(instruction);
+            break;
+        }
+      } catch (error) {
+        // One instruction the extractor cannot handle must not cost the rest of the file.
+        this.errors.push(`line ${instruction.line}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  emit(offset: number, raw: string, value: string | { unresolved: string }, context: string, note?: string): void {
+    this.occurrences.push(
+      makeOccurrence({ file: this.file.path, kind: 'dockerfile', lines: this.lines, offset, raw, value, context, note }),
+    );
+  }
+
+  private lookup: VariableLookup = (name) =>
+    this.globals.get(name) ?? { set: false, reason: `build argument ${name} is not declared before the first FROM` };
+
+  private declareGlobalArgs(instruction: Instruction): void {
+    const text = instruction.source.text.slice(instruction.argumentsStart);
+    for (const word of quotedWords(text, this.escapeToken)) {
+      const equals = word.indexOf('=');
+      const name = equals < 0 ? word : word.slice(0, equals);
+      if (name === '') {
+        this.errors.push(`line ${instruction.line}: ARG names can not be blank`);
+        continue;
+      }
+      const override = ownValue(this.context.buildArgs, name);
+      if (override !== undefined) {
+        // Overrides are taken literally, as `--build-arg` values are.
+        this.globals.set(name, { set: true, value: override });
+      } else if (equals >= 0) {
+        const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
+        this.globals.set(name, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
+      } else if (!this.globals.get(name)?.set) {
+        // `ARG A` without a default keeps an earlier value, else leaves A unset.
+        this.globals.set(name, { set: false, reason: `build argument ${name} has no value` });
+      }
+    }
+  }
+
+  private fromInstruction(instruction: Instruction): void {
+    const { image, stageName, problem } = fromArguments(instruction);
+    if (problem) this.errors.push(`line ${instruction.line}: ${problem}`);
+    if (image) {
+      const context = stageName ? `FROM (stage ${stageName})` : 'FROM';
+      const expansion = expandWord(image.text, this.lookup, this.escapeToken);
+      const { offset, raw } = rawAt(instruction.source, image.begin, image.end, this.file.text);
+      if (!expansion.ok) this.emit(offset, raw, { unresolved: expansion.reason }, context);
+      else if (expansion.value === '') this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context);
+      else if (expansion.value !== 'scratch' && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
+        this.emit(offset, raw, expansion.value, context);
+      }
+    }
+    if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
+  }
+
+  private copyFrom(source: LogicalText, argumentsStart: number, context: string, note?: string): void {
+    for (const flag of extractFlags(source.text, argumentsStart).flags) {
+      if (flag.name !== 'from' || !flag.value || flag.value.text === '') continue;
+      const variable = changesUnderExpansion(flag.value.text)
+        ? 'BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead'
+        : undefined;
+      this.fromValue(source, flag.value, context, variable, note);
+    }
+  }
+
+  private runMounts(source: LogicalText, argumentsStart: number, context: string, note?: string): void {
+    for (const flag of extractFlags(source.text, argumentsStart).flags) {
+      if (flag.name !== 'mount' || !flag.value) continue;
+      const fields = csvFields(flag.value);
+      if (!fields) {
+        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV`);
+        continue;
+      }
+      for (const field of fields) {
+        const equals = field.text.indexOf('=');
+        if (equals < 0 || field.text.slice(0, equals).toLowerCase() !== 'from') continue;
+        const value: PlacedText = { text: field.text.slice(equals + 1), positions: field.positions.slice(equals + 1) };
+        if (value.text === '') continue;
+        const variable = /\$./.test(value.text)
+          ? "BuildKit does not expand variables in --mount from=; define a stage with FROM from a global ARG instead"
+          : undefined;
+        this.fromValue(source, value, context, variable, note);
+      }
+    }
+  }
+
+  /** A `--from` value: a stage (by name or index), `scratch`, or an image. */
+  private fromValue(source: LogicalText, value: PlacedText, context: string, variableProblem: string | undefined, note?: string): void {
+    const first = source.offsets[value.positions[0]];
+    const last = source.offsets[value.positions[value.positions.length - 1]];
+    const raw = this.file.text.slice(first, last + 1);
+    if (variableProblem) {
+      this.emit(first, raw, { unresolved: variableProblem }, context, note);
+      return;
+    }
+    const text = value.text;
+    if (/^[+-]?\d+$/.test(text) || text === 'scratch' || this.allStageNames.has(text.toLowerCase())) return;
+    this.emit(first, raw, text, context, note);
+  }
+
+  private onbuildTrigger(instruction: Instruction): void {
+    const text = instruction.source.text;
+    const { argumentsStart } = extractFlags(text, instruction.argumentsStart);
+    let keywordEnd = argumentsStart;
+    while (keywordEnd < text.length && !isCommandSeparator(text[keywordEnd])) keywordEnd++;
+    const keyword = text.slice(argumentsStart, keywordEnd).toLowerCase();
+    const note = 'ONBUILD trigger: runs when another image is built FROM this one';
+    if (keyword === 'copy') this.copyFrom(instruction.source, keywordEnd, 'ONBUILD COPY --from', note);
+    else if (keyword === 'run') this.runMounts(instruction.source, keywordEnd, 'ONBUILD RUN --mount', note);
+  }
+}
+
+/** `FROM [--platform=...] image [AS name]`, with the shape problem BuildKit would report. */
+function fromArguments(instruction: Instruction): {
+  image?: { text: string; begin: number; end: number };
+  stageName?: string;
+  problem?: string;
+} {
+  const text = instruction.source.text;
+  const { argumentsStart } = extractFlags(text, instruction.argumentsStart);
+  const words = whitespaceWords(text, argumentsStart);
+  if (words.length === 0) return { problem: 'FROM requires either one or three arguments (no image given)' };
+  const named = words.length >= 3 && words[1].text.toLowerCase() === 'as';
+  const problem = words.length === 1 || (words.length === 3 && named) ? undefined : 'FROM requires either one or three arguments';
+  return { image: words[0], stageName: named ? words[2].text : undefined, problem };
+}
+
+/** File offset and text of `source.text[begin, end)` as written (continuations included). */
+function rawAt(source: LogicalText, begin: number, end: number, fileText: string): { offset: number; raw: string } {
+  const offset = source.offsets[begin];
+  return { offset, raw: fileText.slice(offset, source.offsets[end - 1] + 1) };
+}
+
+function ownValue(record: Record<string, string>, key: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
