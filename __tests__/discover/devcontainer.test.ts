@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { devcontainerDiscoverer, isOciFeature } from '../../src/discover/devcontainer.js';
+import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+
+describe('devcontainer discoverer', () => {
+  it('matches the three documented locations', () => {
+    for (const path of ['.devcontainer/devcontainer.json', '.devcontainer.json', '.devcontainer/python/devcontainer.json', 'app/.devcontainer.json']) {
+      expect(devcontainerDiscoverer.matches(path, ''), path).toBe(true);
+    }
+    for (const path of ['devcontainer.json', '.devcontainer/a/b/devcontainer.json', '.devcontainer/devcontainer-lock.json']) {
+      expect(devcontainerDiscoverer.matches(path, ''), path).toBe(false);
+    }
+  });
+
+  it('reports the image and OCI features, inside the quotes, in JSON with comments and trailing commas', async () => {
+    const { occurrences, errors } = await extractFixture(devcontainerDiscoverer, 'devcontainer', '.devcontainer/devcontainer.json');
+    expect(errors).toEqual([]);
+    expect(summary(occurrences)).toEqual([
+      { context: 'image', raw: 'mcr.microsoft.com/devcontainers/go:1-1.23-bookworm', reference: 'mcr.microsoft.com/devcontainers/go:1-1.23-bookworm' },
+      {
+        context: 'features["ghcr.io/devcontainers/features/docker-in-docker:2"]',
+        raw: 'ghcr.io/devcontainers/features/docker-in-docker:2',
+        reference: 'ghcr.io/devcontainers/features/docker-in-docker:2',
+      },
+      { context: 'features["ghcr.io/devcontainers/features/github-cli:1"]', raw: 'ghcr.io/devcontainers/features/github-cli:1', reference: 'ghcr.io/devcontainers/features/github-cli:1' },
+      {
+        context: 'features["ghcr.io/devcontainers/features/node@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"]',
+        raw: 'ghcr.io/devcontainers/features/node@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+        reference: 'ghcr.io/devcontainers/features/node@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      },
+    ]);
+    expect(occurrences[0]).toMatchObject({ line: 6, column: 12 });
+    expect(occurrences[1]).toMatchObject({ line: 10, column: 4 });
+  });
+
+  it('reads configurations in sub-folders and beside the project', async () => {
+    const python = await extractFixture(devcontainerDiscoverer, 'devcontainer', '.devcontainer/python/devcontainer.json');
+    expect(python.occurrences.map((occurrence) => occurrence.raw)).toEqual([
+      'mcr.microsoft.com/devcontainers/python:1-3.12-bullseye',
+      'ghcr.io/devcontainers-contrib/features/poetry:2',
+    ]);
+    const dockerfile = await extractFixture(devcontainerDiscoverer, 'devcontainer', '.devcontainer/node/devcontainer.json');
+    expect(dockerfile.occurrences).toEqual([]);
+    const project = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'project/.devcontainer.json');
+    expect(project.occurrences).toMatchObject([{ line: 1, column: 13, raw: 'ubuntu:24.04', reference: 'docker.io/library/ubuntu:24.04' }]);
+  });
+
+  it('leaves dev container variables unresolved', async () => {
+    const { occurrences } = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'variables/.devcontainer.json');
+    expect(summary(occurrences)).toEqual([
+      { context: 'image', raw: '${localEnv:DEV_IMAGE}', reference: null, problem: 'dev container variable ${localEnv:DEV_IMAGE} is only known where the container is opened' },
+      { context: 'features["ghcr.io/devcontainers/features/git:1"]', raw: 'ghcr.io/devcontainers/features/git:1', reference: 'ghcr.io/devcontainers/features/git:1' },
+    ]);
+  });
+
+  it('keeps what a recoverable parse found and reports the problem', async () => {
+    const { occurrences, errors } = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'recovered/.devcontainer.json');
+    expect(occurrences.map((occurrence) => occurrence.raw)).toEqual(['debian:12']);
+    expect(errors).toEqual(['JSON problems: CommaExpected at line 3, column 3']);
+  });
+
+  it('throws when the file is not a JSON object', () => {
+    expect(() => devcontainerDiscoverer.extract(fixture('devcontainer', 'broken/.devcontainer/devcontainer.json'), fixtureContext('devcontainer'))).toThrow(/not a JSON object/);
+  });
+
+  it.each([
+    ['ghcr.io/devcontainers/features/node:1', true],
+    ['localhost:5000/features/x:1', true],
+    ['docker-in-docker', false],
+    ['./local', false],
+    ['../shared/feature', false],
+    ['https://example.com/f.tgz', false],
+    ['devcontainers/features/go@v1', false],
+  ])('isOciFeature(%s) is %s', (id, expected) => {
+    expect(isOciFeature(id)).toBe(expected);
+  });
+});

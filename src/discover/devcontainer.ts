@@ -1,0 +1,77 @@
+/**
+ * Dev Containers: `devcontainer.json` (JSON with comments and trailing commas). The `image` and
+ * every OCI Feature in `features` (Features are OCI artifacts pulled from a registry).
+ *
+ * Feature keys that are not registry references are skipped: local folders (`./feature`), tarball
+ * URLs, legacy short ids without a registry (`docker-in-docker`, which the CLI maps to a built-in
+ * set) and the deprecated GitHub-release form (`owner/repo/feature@version`).
+ */
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Occurrence } from '../model.js';
+import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { makeOccurrence } from './occurrence.js';
+import { LineIndex } from './position.js';
+
+const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
+/** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
+const VARIABLE = /\$\{[^}]*\}/;
+
+/** Whether a Feature id is an OCI reference: its first component names a registry host. */
+export function isOciFeature(id: string): boolean {
+  if (id.startsWith('./') || id.startsWith('../') || id.startsWith('/') || /^[a-z]+:\/\//i.test(id)) return false;
+  const slash = id.indexOf('/');
+  if (slash < 0) return false;
+  const host = id.slice(0, slash);
+  return host.includes('.') || host.includes(':') || host === 'localhost';
+}
+
+function valueOf(text: string): string | { unresolved: string } {
+  const variable = VARIABLE.exec(text);
+  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text;
+}
+
+/** The string node's text inside its quotes, and where it starts. */
+function stringSite(node: Node, text: string): { offset: number; raw: string; value: string } | undefined {
+  if (node.type !== 'string' || typeof node.value !== 'string' || node.value.trim() === '') return undefined;
+  return { offset: node.offset + 1, raw: text.slice(node.offset + 1, node.offset + node.length - 1), value: node.value };
+}
+
+function describe(errors: ParseError[], lines: LineIndex): string[] {
+  return errors.slice(0, 5).map((error) => {
+    const { line, column } = lines.positionAt(error.offset);
+    return `${printParseErrorCode(error.error)} at line ${line}, column ${column}`;
+  });
+}
+
+export const devcontainerDiscoverer: Discoverer = {
+  kind: 'devcontainer',
+  matches(path) {
+    return DEVCONTAINER_FILE.test(path);
+  },
+  extract(file: SourceFile): Extraction {
+    const lines = new LineIndex(file.text);
+    const parseErrors: ParseError[] = [];
+    const root = parseTree(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    if (!root || root.type !== 'object') {
+      throw new Error(`not a JSON object${parseErrors.length ? `: ${describe(parseErrors, lines).join('; ')}` : ''}`);
+    }
+    const occurrences: Occurrence[] = [];
+    const emit = (site: { offset: number; raw: string; value: string }, context: string) =>
+      occurrences.push(makeOccurrence({ file: file.path, kind: 'devcontainer', lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context }));
+
+    const image = findNodeAtLocation(root, ['image']);
+    const imageSite = image && stringSite(image, file.text);
+    if (imageSite) emit(imageSite, 'image');
+
+    const features = findNodeAtLocation(root, ['features']);
+    if (features?.type === 'object') {
+      for (const property of features.children ?? []) {
+        const key = property.children?.[0];
+        const site = key && stringSite(key, file.text);
+        if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
+      }
+    }
+    // A recovered parse still has exact positions for what it found; the problems are reported.
+    return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe(parseErrors, lines).join('; ')}`] : [] };
+  },
+};
