@@ -10,8 +10,9 @@ import { readTextFile, resolveInside, walkRepository, type WalkOptions } from '.
 import { composeDiscoverer } from './compose.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
 import { gitlabCiDiscoverer } from './gitlab-ci.js';
+import { devcontainerDiscoverer } from './devcontainer.js';
 
-export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer];
+export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
