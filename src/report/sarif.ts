@@ -24,7 +24,7 @@ type SarifLevel = 'error' | 'warning' | 'note';
  * A fingerprint that stays the same when the line moves: rule, file, the text as written, and the
  * how-many-th such finding it is in that file.
  */
-function fingerprints(findings: Finding[]): string[] {
+export function findingFingerprints(findings: Finding[]): string[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
     const key = `${finding.rule}\u0000${finding.file}\u0000${finding.raw}`;
@@ -40,7 +40,7 @@ function truncate(text: string): string {
 
 export function buildSarif(result: ScanResult, options: SarifOptions = {}): Record<string, unknown> {
   const findings = result.findings.slice(0, MAX_SARIF_RESULTS);
-  const prints = fingerprints(findings);
+  const prints = findingFingerprints(findings);
   const ruleIndex = new Map(RULE_IDS.map((id, index) => [id, index]));
   const rules = RULE_IDS.map((id) => {
     const rule = RULES[id];

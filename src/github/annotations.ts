@@ -1,0 +1,50 @@
+/**
+ * Check annotations on the exact line and column of each finding. GitHub shows at most 10
+ * annotations of each level per step; the most severe go first and the rest are counted so the
+ * summary can say so.
+ */
+import type { AnnotationProperties } from '@actions/core';
+import type { Finding, Severity } from '../model.js';
+import { SEVERITY_RANK } from '../model.js';
+
+/** GitHub's display limit per level and step. */
+export const ANNOTATIONS_PER_LEVEL = 10;
+
+export interface AnnotationSink {
+  error(message: string, properties: AnnotationProperties): void;
+  warning(message: string, properties: AnnotationProperties): void;
+  notice(message: string, properties: AnnotationProperties): void;
+}
+
+export interface AnnotationOutcome {
+  emitted: number;
+  /** Findings not annotated because of the per-level limit (they are in the summary). */
+  omitted: number;
+}
+
+export function annotate(findings: Finding[], sink: AnnotationSink, root = ''): AnnotationOutcome {
+  const active = findings
+    .filter((finding) => !finding.suppressed)
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+  const perLevel: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  let emitted = 0;
+  for (const finding of active) {
+    if (perLevel[finding.severity] >= ANNOTATIONS_PER_LEVEL) continue;
+    perLevel[finding.severity]++;
+    emitted++;
+    const properties: AnnotationProperties = {
+      title: `verify-images: ${finding.rule}`,
+      file: root ? `${root.replace(/\/+$/, '')}/${finding.file}` : finding.file,
+      startLine: finding.line,
+      endLine: finding.line,
+      // GitHub uses columns only on single-line annotations.
+      startColumn: finding.column,
+      endColumn: finding.column + Math.max(finding.raw.length, 1),
+    };
+    const message = finding.suggestion ? `${finding.message}\nFix: ${finding.suggestion}` : finding.message;
+    if (finding.severity === 'error') sink.error(message, properties);
+    else if (finding.severity === 'warning') sink.warning(message, properties);
+    else sink.notice(message, properties);
+  }
+  return { emitted, omitted: active.length - emitted };
+}
