@@ -21,6 +21,8 @@ export interface ManifestImage {
   /** 0-based offset of `raw` in the file. */
   offset: number;
   raw: string;
+  /** The scalar's value as YAML reads it (quotes and escapes undone), before any substitution. */
+  text: string;
   /** The written text after substitution (Tekton parameter defaults, Argo parameters), or why it cannot be. */
   value: string | { unresolved: string };
   /** E.g. "spec.template.spec.containers[0].image". */
@@ -221,7 +223,7 @@ class ManifestWalker {
     // Block scalars and empty images name nothing that can be checked.
     if (written === '' || location.raw.length === 0) return;
     const { value, note } = substitute(written);
-    this.emit({ offset: location.offset, raw: location.raw, value: placeholderCheck(value), context: `${path}.image`, note }, viaAlias);
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context: `${path}.image`, note }, viaAlias);
   }
 
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */

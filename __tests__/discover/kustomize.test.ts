@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { applyOverride, isImageMatched, kustomizeDiscoverer, splitImage } from '../../src/discover/kustomize.js';
+import { expectRawAtPosition, fixtureFile, fixtureReader } from './k8s-family-helpers.js';
+
+async function extract(path: string) {
+  const file = fixtureFile('kustomize', path);
+  expect(kustomizeDiscoverer.matches(path, file.text)).toBe(true);
+  const context = fixtureReader('kustomize');
+  const extraction = await kustomizeDiscoverer.extract(file, context);
+  expectRawAtPosition(file, extraction.occurrences);
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('kustomize');
+  return { ...extraction, reads: context.reads };
+}
+
+describe('kustomize matches', () => {
+  it.each([
+    ['kustomization.yaml', true],
+    ['overlays/prod/kustomization.yml', true],
+    ['overlays/staging/Kustomization', true],
+    ['overlays/prod/deployment.yaml', false],
+    ['kustomization.yaml.bak', false],
+  ])('%s', (path, expected) => {
+    expect(kustomizeDiscoverer.matches(path, '')).toBe(expected);
+  });
+});
+
+describe('kustomize name matching and overriding, as kustomize does', () => {
+  it.each([
+    ['nginx', 'nginx', true],
+    ['nginx:1.19', 'nginx', true],
+    ['nginx@sha256:abc', 'nginx', true],
+    ['nginx:1.19@sha256:abc', 'nginx', true],
+    ['nginx-extras:1.0', 'nginx', false],
+    ['docker.io/nginx:1.19', 'nginx', false],
+    ['my.registry:5000/app:1', 'my.registry:5000/app', true],
+    ['nginx:1.19', 'nginx:1.19', true],
+  ])('%s matches %s: %s', (image, name, expected) => {
+    expect(isImageMatched(image, name)).toBe(expected);
+  });
+
+  it('splits a registry port from a tag', () => {
+    expect(splitImage('localhost:5000/app:1.2@sha256:abc')).toEqual({ name: 'localhost:5000/app', tag: '1.2', digest: 'sha256:abc' });
+    expect(splitImage('localhost:5000/app')).toEqual({ name: 'localhost:5000/app', tag: '', digest: '' });
+  });
+
+  it.each([
+    ['postgres:8', { name: 'postgres', newName: 'my-registry/my-postgres', newTag: 'v1' }, 'my-registry/my-postgres:v1'],
+    ['nginx:1.7.9@sha256:abc', { name: 'nginx', newTag: '1.8.0' }, 'nginx:1.8.0'],
+    ['alpine:3.7', { name: 'alpine', digest: 'sha256:def' }, 'alpine@sha256:def'],
+    ['my-demo-app:latest', { name: 'my-demo-app', newName: 'my-app' }, 'my-app:latest'],
+    ['app:1', { name: 'app', newTag: '2', digest: 'sha256:def' }, 'app:2@sha256:def'],
+  ])('%s with %j gives %s', (image, override, expected) => {
+    expect(applyOverride(image, override)).toBe(expected);
+  });
+});
+
+describe('kustomize extract', () => {
+  it('emits one occurrence per images entry, noting what it overrides in the local resources', async () => {
+    const { occurrences, errors, reads } = await extract('overlays/prod/kustomization.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [o.line, o.column, o.raw, o.reference, o.context])).toEqual([
+      [10, 12, 'my-registry/my-postgres', 'docker.io/my-registry/my-postgres:v1', 'images[0]'],
+      [12, 9, 'nginx', 'docker.io/library/nginx:1.8.0', 'images[1]'],
+      [15, 13, 'ghcr.io/example/demo-app', 'ghcr.io/example/demo-app:latest', 'images[2]'],
+      [16, 9, 'alpine', 'docker.io/library/alpine@sha256:24a0c4b4a4c0eb97a1aabb8e29f18e917d05abfe1b7a7c07857230879ce7d3d3', 'images[3]'],
+      [18, 9, 'redis', 'docker.io/library/redis:7.2.4', 'images[4]'],
+      // A plain number keeps its written text, as kustomize reads it.
+      [20, 9, 'busybox', 'docker.io/library/busybox:1.10', 'images[5]'],
+    ]);
+    expect(occurrences[0].note).toBe('overrides base/deployment.yaml:11 postgres:8');
+    // nginx-extras shares a prefix but is another image; a digest-pinned nginx is still nginx.
+    expect(occurrences[1].note).toBe(
+      'overrides base/deployment.yaml:14 nginx:1.7.9, overlays/prod/jobs/cronjob.yaml:13 nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    );
+    // The base kustomization renamed my-demo-app first; a name-only override keeps the written tag.
+    expect(occurrences[2]).toMatchObject({ resolved: 'ghcr.io/example/demo-app:latest' });
+    expect(occurrences[2].note).toBe('overrides base/deployment.yaml:16 my-demo-app:latest; tag/digest kept from the resource');
+    expect(occurrences[3].note).toBe('overrides base/deployment.yaml:18 alpine:3.7');
+    expect(occurrences[4].note).toBe('no image named redis in the local resources');
+    // Remote bases are never fetched.
+    expect(reads.some((path) => path.includes('github.com'))).toBe(false);
+  });
+
+  it('applies nested kustomizations before matching names (a renamed image no longer matches its old name)', async () => {
+    const { occurrences } = await extract('overlays/staging/Kustomization');
+    expect(occurrences.map((o) => [o.raw, o.resolved ?? o.raw, o.note])).toEqual([
+      ['ghcr.io/example/demo-app', 'ghcr.io/example/demo-app:latest', 'overrides base/deployment.yaml:16 my-demo-app:latest; tag/digest kept from the resource'],
+      ['my-demo-app', 'my-demo-app:2.0', 'no image named my-demo-app in the local resources'],
+    ]);
+  });
+
+  it('reads the base kustomization itself', async () => {
+    const { occurrences } = await extract('base/kustomization.yaml');
+    expect(occurrences).toHaveLength(1);
+    expect(occurrences[0]).toMatchObject({ raw: 'registry.example.com/team/demo-app', reference: 'registry.example.com/team/demo-app:latest' });
+  });
+
+  it('gives a plain value when the resources cannot be read', async () => {
+    const file = { path: 'kustomization.yaml', text: 'images:\n- name: nginx\n  newName: docker.io/library/nginx\n' };
+    const { occurrences } = await kustomizeDiscoverer.extract(file, { buildArgs: {}, readFile: async () => undefined });
+    expect(occurrences).toEqual([
+      expect.objectContaining({ line: 3, column: 12, raw: 'docker.io/library/nginx', reference: 'docker.io/library/nginx', context: 'images[0]' }),
+    ]);
+    expect(occurrences[0].note).toBeUndefined();
+  });
+
+  it('throws for a kustomization that does not parse', async () => {
+    const file = fixtureFile('kustomize', 'broken/kustomization.yaml');
+    await expect(kustomizeDiscoverer.extract(file, fixtureReader('kustomize'))).rejects.toThrow(/line 6/);
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Kustomize: the `images:` overrides of a kustomization. Each entry is one occurrence (the image the
+ * build will use), and its note says which images of the local resources it replaces, found the way
+ * kustomize's image transformer finds them (an `image` under any `containers`/`initContainers` list,
+ * matched by name with or without tag and digest).
+ */
+import { posix } from 'node:path';
+import type { Occurrence } from '../model.js';
+import { collectManifestImages } from './kubernetes.js';
+import { makeOccurrence } from './occurrence.js';
+import { LineIndex } from './position.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+import { mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems } from './yaml.js';
+
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Bounds on following `resources:`: nesting depth and files read per kustomization. */
+const MAX_RESOURCE_DEPTH = 5;
+const MAX_RESOURCE_FILES = 200;
+/** How many overridden images a note lists before summarizing. */
+const MAX_NOTED = 5;
+
+/** One `images:` entry, with its fields as kustomize reads them (strings; numbers keep their written text). */
+interface ImageOverride {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+/** An image of a local resource, as written and as earlier (nested) kustomizations left it. */
+interface ResourceImage {
+  file: string;
+  line: number;
+  written: string;
+  current: string;
+}
+
+export const kustomizeDiscoverer: Discoverer = {
+  kind: 'kustomize',
+  matches(path: string): boolean {
+    return KUSTOMIZATION_FILE_NAMES.includes(path.slice(path.lastIndexOf('/') + 1));
+  },
+  async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    const parsed = parseYamlDocuments(file.text);
+    const root = parsed.documents[0]?.contents;
+    if (root === undefined) {
+      if (parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+      return { occurrences: [] };
+    }
+    const errors = [...parsed.errors];
+    const lines = new LineIndex(file.text);
+    const entries = seqItems(mapGet(root, 'images'));
+    if (entries.length === 0) return errors.length > 0 ? { occurrences: [], errors } : { occurrences: [] };
+
+    const reader = new ResourceReader(context, errors);
+    const resources = await reader.imagesOf(posix.dirname(file.path) === '.' ? '' : posix.dirname(file.path), root, file.text, 0);
+
+    const occurrences: Occurrence[] = [];
+    entries.forEach((entry, index) => {
+      const override = readOverride(entry, file.text);
+      if (!override) return;
+      // Positioned at the written field most specific to the resulting image.
+      const location = scalarLocation(mapGet(entry, override.newName !== undefined ? 'newName' : 'name'), file.text);
+      if (!location || location.raw.length === 0) return;
+      const matched = resources.filter((image) => isImageMatched(image.current, override.name));
+      const { value, note } = describeOverride(override, matched, reader.read);
+      occurrences.push(
+        makeOccurrence({ file: file.path, kind: 'kustomize', lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note }),
+      );
+    });
+    return errors.length > 0 ? { occurrences, errors } : { occurrences };
+  },
+};
+
+/** The string a scalar field holds as kustomize reads it: plain numbers keep their text (`newTag: 1.10`). */
+function fieldText(node: unknown, text: string): string | undefined {
+  const value = scalarString(node);
+  if (value === undefined) return undefined;
+  const location = scalarLocation(node, text);
+  const written = location && (node as { type?: string }).type === 'PLAIN' ? location.raw : value;
+  return written.trim() === '' ? undefined : written.trim();
+}
+
+function readOverride(entry: unknown, text: string): ImageOverride | undefined {
+  const name = fieldText(mapGet(entry, 'name'), text);
+  if (name === undefined) return undefined;
+  const override: ImageOverride = { name };
+  for (const key of ['newName', 'newTag', 'digest'] as const) {
+    const value = fieldText(mapGet(entry, key), text);
+    if (value !== undefined) override[key] = value;
+  }
+  return override;
+}
+
+/** kustomize's `image.IsImageMatched`: the name, optionally followed by a tag and a sha256 digest. */
+export function isImageMatched(image: string, name: string): boolean {
+  if (!image.startsWith(name)) return false;
+  return /^(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$/.test(image.slice(name.length));
+}
+
+/** kustomize's `image.Split`: name, tag and digest of an image string (a registry port is not a tag). */
+export function splitImage(image: string): { name: string; tag: string; digest: string } {
+  let rest = image;
+  let digest = '';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.indexOf('/');
+  const colon = rest.indexOf(':', slash < 0 ? 0 : slash);
+  if (colon < 0) return { name: rest, tag: '', digest };
+  return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
+}
+
+/** What kustomize writes over a matched image (`imageTagUpdater.SetImageValue`). */
+export function applyOverride(image: string, override: ImageOverride): string {
+  let { name, tag, digest } = splitImage(image);
+  if (override.newName !== undefined) name = override.newName;
+  // Setting either a tag or a digest replaces both the tag and the digest that were written.
+  if (override.newTag !== undefined || override.digest !== undefined) {
+    tag = override.newTag ?? '';
+    digest = override.digest ?? '';
+  }
+  return `${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+}
+
+/** The image an entry produces, and the note naming what it overrides. */
+function describeOverride(
+  override: ImageOverride,
+  matched: ResourceImage[],
+  resourcesRead: number,
+): { value: string; note?: string } {
+  let value = `${override.newName ?? override.name}${override.newTag ? `:${override.newTag}` : ''}${override.digest ? `@${override.digest}` : ''}`;
+  const notes: string[] = [];
+  if (matched.length > 0) {
+    const listed = matched.slice(0, MAX_NOTED).map((image) => `${image.file}:${image.line} ${image.written}`);
+    const more = matched.length > MAX_NOTED ? ` and ${matched.length - MAX_NOTED} more` : '';
+    notes.push(`overrides ${listed.join(', ')}${more}`);
+    if (override.newTag === undefined && override.digest === undefined) {
+      // The entry changes only the name: the tag and digest written in the resources are kept.
+      const results = new Set(matched.map((image) => applyOverride(image.current, override)));
+      if (results.size === 1) {
+        const [only] = results;
+        if (only !== value) {
+          value = only;
+          notes.push('tag/digest kept from the resource');
+        }
+      } else {
+        notes.push('the resources keep different tags, so the result differs per resource');
+      }
+    }
+  } else if (resourcesRead > 0) {
+    notes.push(`no image named ${override.name} in the local resources`);
+  }
+  return notes.length > 0 ? { value, note: notes.join('; ') } : { value };
+}
+
+/** Reads a kustomization's local resources (files, and directories with their own kustomization), bounded. */
+class ResourceReader {
+  read = 0;
+  private readonly visited = new Set<string>();
+
+  constructor(
+    private readonly context: DiscoverContext,
+    private readonly errors: string[],
+  ) {}
+
+  /** Images of the resources of the kustomization `root` in `dir`, after that kustomization's own overrides when `applyOwn`. */
+  async imagesOf(dir: string, root: unknown, text: string, depth: number, applyOwn = false): Promise<ResourceImage[]> {
+    const images: ResourceImage[] = [];
+    for (const field of ['resources', 'bases', 'components']) {
+      for (const item of seqItems(mapGet(root, field))) {
+        const entry = scalarString(item);
+        if (entry === undefined || isRemote(entry)) continue;
+        const path = posix.normalize(dir === '' ? entry : `${dir}/${entry}`).replace(/\/$/, '');
+        if (path.startsWith('..') || path === '.') continue;
+        images.push(...(await this.resource(path, depth)));
+      }
+    }
+    if (!applyOwn) return images;
+    const overrides = seqItems(mapGet(root, 'images'))
+      .map((entry) => readOverride(entry, text))
+      .filter((override): override is ImageOverride => override !== undefined);
+    return images.map((image) => {
+      let current = image.current;
+      for (const override of overrides) if (isImageMatched(current, override.name)) current = applyOverride(current, override);
+      return { ...image, current };
+    });
+  }
+
+  private async resource(path: string, depth: number): Promise<ResourceImage[]> {
+    if (this.visited.has(path) || this.visited.size >= MAX_RESOURCE_FILES) return [];
+    this.visited.add(path);
+    if (/\.(ya?ml|json)$/i.test(path)) {
+      const text = await this.context.readFile(path);
+      if (text !== undefined) return this.manifestImages(path, text);
+    }
+    if (depth >= MAX_RESOURCE_DEPTH) return [];
+    for (const name of KUSTOMIZATION_FILE_NAMES) {
+      const text = await this.context.readFile(`${path}/${name}`);
+      if (text === undefined) continue;
+      this.read++;
+      const root = parseYamlDocuments(text).documents[0]?.contents;
+      return root === undefined ? [] : this.imagesOf(path, root, text, depth + 1, true);
+    }
+    return [];
+  }
+
+  private manifestImages(path: string, text: string): ResourceImage[] {
+    this.read++;
+    const scan = collectManifestImages(text);
+    for (const error of scan.errors) this.errors.push(`resource ${path}: ${error}`);
+    const lines = new LineIndex(text);
+    return scan.images
+      .filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context))
+      .map((image) => ({ file: path, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+  }
+}
+
+/** Remote bases (git URLs, HTTP) are not read. */
+function isRemote(entry: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes('?ref=');
+}
