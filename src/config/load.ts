@@ -49,6 +49,11 @@ export function defaultPolicy(): Policy {
   };
 }
 
+/** Issues in file order, so the message reads top to bottom (the validator visits keys by meaning). */
+function sortByLine(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
 function displayPath(root: string, file: string): string {
   const relative = path.relative(root, file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
@@ -78,13 +83,15 @@ async function readPolicyText(file: string, label: string): Promise<string | und
  * resolved against `root` but not checked on disk (`loadPolicy` does that).
  */
 export function parsePolicy(text: string, options: { root: string; label: string }): { policy: Policy; files: Array<{ keyPath: string; line: number; written: string; absolute: string }> } {
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const base = defaultPolicy();
   base.source = options.label;
   const problems: ConfigIssue[] = [];
   for (const document of documents) {
     for (const error of document.errors) {
-      problems.push({ line: error.linePos?.[0].line, message: `is not valid YAML: ${error.message.split('\n')[0]}` });
+      // The parser appends " at line N, column M:" and a source excerpt; the line goes in the prefix instead.
+      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      problems.push({ line: error.linePos?.[0].line, message: `invalid YAML: ${message}` });
     }
   }
   if (problems.length > 0) throw new ConfigError(options.label, problems);
@@ -96,7 +103,7 @@ export function parsePolicy(text: string, options: { root: string; label: string
   const document = documents[0];
   if (document === undefined || document.contents === null) return { policy: base, files: [] };
   const result = readPolicyDocument(document, text, { root: options.root, label: `policy ${options.label}`, base });
-  if (result.issues.length > 0) throw new ConfigError(options.label, result.issues);
+  if (result.issues.length > 0) throw new ConfigError(options.label, sortByLine(result.issues));
   return { policy: result.policy, files: result.files };
 }
 
@@ -144,6 +151,6 @@ export async function loadPolicy(root: string, configPath?: string): Promise<Pol
       issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" does not exist` });
     }
   }
-  if (issues.length > 0) throw new ConfigError(label, issues);
+  if (issues.length > 0) throw new ConfigError(label, sortByLine(issues));
   return policy;
 }

@@ -133,7 +133,7 @@ class PolicyReader {
     if (!isScalar(value) || value.value === null || typeof value.value === 'object') return this.issue(value, keyPath, 'must be a string');
     // Plain scalars keep their source text: `20.10` stays "20.10", not the number 20.1.
     const text = typeof value.value === 'string' ? value.value : (value.source ?? String(value.value));
-    if (typeof value.value !== 'string' && typeof value.value !== 'number') return this.issue(value, keyPath, 'must be a string');
+    if (!['string', 'number', 'boolean'].includes(typeof value.value)) return this.issue(value, keyPath, 'must be a string');
     if (text.length > MAX_STRING_LENGTH) return this.issue(value, keyPath, `is longer than ${MAX_STRING_LENGTH} characters`);
     return text;
   }
@@ -152,7 +152,7 @@ class PolicyReader {
 
   oneOf<T extends string>(node: unknown, keyPath: string, values: readonly T[]): T | undefined {
     const value = this.deref(node);
-    const text = isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'boolean') ? String(value.value) : undefined;
+    const text = isScalar(value) && ['string', 'boolean', 'number'].includes(typeof value.value) ? String(value.value) : undefined;
     // YAML 1.2 reads a bare `off` as a string, but YAML 1.1 habits write `false`: accept it for "off".
     const normalized = text === 'false' && values.includes('off' as T) ? 'off' : text;
     if (normalized === undefined || !values.includes(normalized as T)) {
