@@ -207,3 +207,20 @@ export function substituteVariables(
   }
   return output;
 }
+
+/**
+ * For CI systems that expand environment variables or templates in image names at run time, with
+ * no values in the file: the written text when it has none, else unresolved naming the first.
+ * `templates` are the system's own placeholder syntaxes (e.g. CircleCI `<< parameters.x >>`).
+ */
+export function runtimeOnlyResolver(system: string, templates: Array<{ pattern: RegExp; describe: (match: string) => string }> = []): ImageResolver {
+  return (text) => {
+    for (const template of templates) {
+      const match = template.pattern.exec(text);
+      if (match) return [{ value: { unresolved: template.describe(match[0]) } }];
+    }
+    const variable = /\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*/.exec(text);
+    if (variable) return [{ value: { unresolved: `${variable[0]} is a ${system} variable, known only when the pipeline runs` } }];
+    return [{ value: text }];
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { bitbucketDiscoverer } from '../../src/discover/bitbucket.js';
+import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+
+describe('bitbucket discoverer', () => {
+  it('matches bitbucket-pipelines.yml only', () => {
+    expect(bitbucketDiscoverer.matches('bitbucket-pipelines.yml', '')).toBe(true);
+    expect(bitbucketDiscoverer.matches('bitbucket-pipelines.yaml', '')).toBe(false);
+  });
+
+  it('finds the default, service and step images, each written step once', async () => {
+    const { occurrences, errors } = await extractFixture(bitbucketDiscoverer, 'bitbucket', 'bitbucket-pipelines.yml');
+    expect(errors).toEqual([]);
+    expect(summary(occurrences)).toEqual([
+      { context: 'image', raw: 'atlassian/default-image:4', reference: 'docker.io/atlassian/default-image:4' },
+      { context: 'definitions.services.postgres.image', raw: 'postgres:16', reference: 'docker.io/library/postgres:16' },
+      { context: 'definitions.services.redis.image', raw: 'redis:7.2', reference: 'docker.io/library/redis:7.2' },
+      { context: 'pipelines.default[1].parallel[0].step.image', raw: 'node:20-alpine', reference: 'docker.io/library/node:20-alpine' },
+      {
+        context: 'pipelines.branches.main[0].stage.steps[0].step.image',
+        raw: '$AWS_ACCOUNT.dkr.ecr.eu-west-1.amazonaws.com/deployer:1',
+        reference: null,
+        problem: '$AWS_ACCOUNT is a Bitbucket variable, known only when the pipeline runs',
+      },
+      { context: 'definitions.steps[0].step.image', raw: 'node:20', reference: 'docker.io/library/node:20' },
+    ]);
+    expect(occurrences[2]).toMatchObject({ line: 13, column: 15 });
+  });
+
+  it('throws for a file that cannot be parsed', () => {
+    expect(() => bitbucketDiscoverer.extract(fixture('bitbucket', 'broken/bitbucket-pipelines.yml'), fixtureContext('bitbucket'))).toThrow(/invalid YAML/);
+  });
+});

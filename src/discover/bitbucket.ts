@@ -1,0 +1,60 @@
+/**
+ * Bitbucket Pipelines: `bitbucket-pipelines.yml`. The default `image`, service images under
+ * `definitions.services`, and the `image` of every `step`, wherever steps are written
+ * (pipelines, parallel groups, stages, and step anchors under `definitions`). Aliased steps
+ * (`- step: *build`) are reported once, where the anchor is written.
+ */
+import { isMap, isSeq, type Document } from 'yaml';
+import type { Occurrence } from '../model.js';
+import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { LineIndex } from './position.js';
+import { parseYamlDocuments } from './yaml.js';
+import { baseName, dedupeOccurrences, imageNodeOf, mapPairs, mergedGet, occurrencesAtScalar, runtimeOnlyResolver } from './image-site.js';
+
+const resolve = runtimeOnlyResolver('Bitbucket');
+/** Bound on nesting (pipelines > branches > pattern > parallel > steps > step ...). */
+const MAX_DEPTH = 32;
+
+function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  const site = (node: unknown, context: string) =>
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'bitbucket', text: file.text, lines, node: imageNodeOf(node, 'name'), context, resolve }));
+
+  site(mergedGet(document, document.contents, 'image'), 'image');
+  const definitions = mergedGet(document, document.contents, 'definitions');
+  for (const [name, service] of mapPairs(document, mergedGet(document, definitions, 'services'))) {
+    site(mergedGet(document, service, 'image'), `definitions.services.${name}.image`);
+  }
+
+  // Steps are found by walking the written tree; aliases are not followed, so each written step counts once.
+  const walk = (node: unknown, path: string, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = String((pair.key as { value?: unknown } | null)?.value ?? '');
+        const childPath = path ? `${path}.${key}` : key;
+        if (key === 'step' && isMap(pair.value)) site(pair.value.get('image', true), `${childPath}.image`);
+        walk(pair.value, childPath, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1));
+    }
+  };
+  walk(mergedGet(document, document.contents, 'pipelines'), 'pipelines', 0);
+  walk(definitions, 'definitions', 0);
+  return occurrences;
+}
+
+export const bitbucketDiscoverer: Discoverer = {
+  kind: 'bitbucket',
+  matches(path) {
+    return baseName(path) === 'bitbucket-pipelines.yml';
+  },
+  extract(file: SourceFile): Extraction {
+    const parsed = parseYamlDocuments(file.text);
+    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
+    const lines = new LineIndex(file.text);
+    const occurrences = parsed.documents.flatMap((document) => pipelineOccurrences(document, file, lines));
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+  },
+};
