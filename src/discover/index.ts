@@ -11,8 +11,10 @@ import { composeDiscoverer } from './compose.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
 import { gitlabCiDiscoverer } from './gitlab-ci.js';
 import { devcontainerDiscoverer } from './devcontainer.js';
+import { circleciDiscoverer } from './circleci.js';
+import { bitbucketDiscoverer } from './bitbucket.js';
 
-export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer];
+export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
