@@ -49,6 +49,10 @@ export interface InTotoStatement {
 
 export interface VerifiedBundle {
   signer: SignerIdentity;
+  /** The key that verified the signature (the certificate's, or the given/logged key). */
+  signerKey: KeyObject;
+  /** How many transparency-log entries were verified. */
+  tlogEntryCount: number;
   /** Earliest verified time (log integration or RFC 3161), ISO 8601; absent when the bundle has none. */
   signedAt?: string;
   content: 'message-signature' | 'dsse';
@@ -290,42 +294,42 @@ function assertNoFutureTimes(bundle: Bundle, now: Date): void {
   }
 }
 
-export interface VerifyBundleOptions {
+export interface SignatureCheckOptions {
+  /**
+   * Key for a bundle signed with a key: used when the bundle's log entry names no key (when it
+   * does, that key is used, so a signature by another key reads as KEY_MISMATCH, not invalid).
+   */
+  key?: KeyObject;
+  /** 'required' (default): at least one verified transparency-log entry. */
+  transparencyLog?: 'required' | 'optional';
   /** The clock for "not in the future" checks; tests pin it. */
   now?: Date;
 }
 
 /**
- * Verifies `bundle` for `artifact` under `policy` with `trustedRoot`. Returns who signed and when;
- * throws SigstoreError (code says why) otherwise. Signer problems (valid signature, wrong identity
- * or key) are thrown last, so a mismatch code always means the signature itself verified.
+ * The cryptographic half: certificate chain or key, SCTs, log entries, timestamps, signature, the
+ * artifact binding and the log entry's signer. Does not judge who signed (see `assertSigner`).
  */
-export function verifyBundle(
+export function verifyBundleSignature(
   bundle: Bundle,
   artifact: ArtifactInput,
-  policy: BundlePolicy,
   trustedRoot: TrustedRoot,
-  options: VerifyBundleOptions = {},
+  options: SignatureCheckOptions = {},
 ): VerifiedBundle {
-  if (!policy.keyless === !policy.key) throw new SigstoreError('UNTRUSTED_SIGNER_ERROR', 'a policy names exactly one of a keyless identity and a key');
-  const tlogRequired = (policy.transparencyLog ?? 'required') === 'required';
-  const leaf = (() => {
-    try {
-      return leafCertificate(bundle);
-    } catch (error) {
-      throw new SigstoreError('CERTIFICATE_ERROR', `unreadable certificate: ${(error as Error).message}`);
-    }
-  })();
+  const tlogRequired = (options.transparencyLog ?? 'required') === 'required';
+  let leaf: X509Certificate | undefined;
+  try {
+    leaf = leafCertificate(bundle);
+  } catch (error) {
+    throw new SigstoreError('CERTIFICATE_ERROR', `unreadable certificate: ${(error as Error).message}`);
+  }
   assertNoRootInChain(bundle);
-  if (policy.keyless && !leaf) throw new SigstoreError('KEY_MISMATCH', 'the bundle is signed with a key, the policy expects a keyless (certificate) signer');
+  const verificationKey = leaf ? undefined : (tlogPublicKey(bundle) ?? options.key);
+  if (!leaf && !verificationKey) throw new SigstoreError('KEY_MISMATCH', 'the bundle is signed with a key, and no key is given to check it with');
 
   let signer: Signer;
-  let entity: SignedEntity;
   try {
-    entity = signedEntityFor(bundle, artifact);
-    // A key-signed bundle is checked with the key its log entry names when it has one, so a
-    // signature by another key reads as KEY_MISMATCH (valid, wrong signer), not as invalid.
-    const verificationKey = leaf ? undefined : (tlogPublicKey(bundle) ?? policy.key);
+    const entity = signedEntityFor(bundle, artifact);
     const verifier = new Verifier(buildTrustMaterial(trustedRoot, verificationKey), {
       tlogThreshold: tlogRequired ? 1 : 0,
       ctlogThreshold: leaf ? 1 : 0,
@@ -341,6 +345,8 @@ export function verifyBundle(
 
   const result: VerifiedBundle = {
     signer: {},
+    signerKey: signer.key,
+    tlogEntryCount: bundle.verificationMaterial.tlogEntries.length,
     content: bundle.content.$case === 'dsseEnvelope' ? 'dsse' : 'message-signature',
   };
   if (bundle.content.$case === 'dsseEnvelope') {
@@ -355,7 +361,6 @@ export function verifyBundle(
       throw new SigstoreError('ARTIFACT_DIGEST_MISMATCH', 'the DSSE payload is not the artifact');
     }
   }
-
   const signedAt = earliestTime(bundle);
   if (signedAt) result.signedAt = signedAt.toISOString();
   if (leaf) {
@@ -366,11 +371,42 @@ export function verifyBundle(
   } else {
     result.signer.keyFingerprint = keyFingerprint(signer.key);
   }
-
-  if (policy.keyless) assertKeylessIdentity(policy.keyless, result.signer);
-  if (policy.key) {
-    assertSameKey(policy.key, signer.key);
-    result.signer.keyFingerprint = keyFingerprint(signer.key);
-  }
   return result;
+}
+
+/** The policy half: throws ISSUER_/SUBJECT_/KEY_MISMATCH or TLOG_ERROR unless `verified` satisfies `policy`. */
+export function assertSigner(verified: VerifiedBundle, policy: BundlePolicy): void {
+  if (!policy.keyless === !policy.key) throw new SigstoreError('UNTRUSTED_SIGNER_ERROR', 'a policy names exactly one of a keyless identity and a key');
+  if ((policy.transparencyLog ?? 'required') === 'required' && verified.tlogEntryCount === 0) {
+    throw new SigstoreError('TLOG_ERROR', 'the policy requires a transparency log entry and the signature has none');
+  }
+  if (policy.keyless) {
+    if (verified.signer.keyFingerprint !== undefined && verified.signer.issuer === undefined) {
+      throw new SigstoreError('KEY_MISMATCH', 'the signature was made with a key; the policy expects a keyless (certificate) signer');
+    }
+    assertKeylessIdentity(policy.keyless, verified.signer);
+  }
+  if (policy.key) assertSameKey(policy.key, verified.signerKey);
+}
+
+/**
+ * Verifies `bundle` for `artifact` under `policy` with `trustedRoot`: returns who signed and when,
+ * throws SigstoreError (the code says why) otherwise. Signer problems are checked last, so a
+ * mismatch code always means the signature itself verified.
+ */
+export function verifyBundle(
+  bundle: Bundle,
+  artifact: ArtifactInput,
+  policy: BundlePolicy,
+  trustedRoot: TrustedRoot,
+  options: Pick<SignatureCheckOptions, 'now'> = {},
+): VerifiedBundle {
+  if (!policy.keyless === !policy.key) throw new SigstoreError('UNTRUSTED_SIGNER_ERROR', 'a policy names exactly one of a keyless identity and a key');
+  const checkOptions: SignatureCheckOptions = { transparencyLog: policy.transparencyLog ?? 'required' };
+  if (policy.key) checkOptions.key = policy.key;
+  if (options.now) checkOptions.now = options.now;
+  const verified = verifyBundleSignature(bundle, artifact, trustedRoot, checkOptions);
+  assertSigner(verified, policy);
+  if (policy.key) verified.signer.keyFingerprint = keyFingerprint(verified.signerKey);
+  return verified;
 }

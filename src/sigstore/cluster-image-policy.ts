@@ -1,0 +1,150 @@
+/**
+ * Reads Sigstore policy-controller `ClusterImagePolicy` documents (policy.sigstore.dev) into
+ * signature rules, so a repository that already enforces images in its cluster is checked with the
+ * same policy. Supported: `spec.images[].glob`; authorities with `keyless.identities[]`
+ * (issuer, subject, issuerRegExp, subjectRegExp) or `key.data` (PEM); `attestations[].predicateType`.
+ * Anything else that changes meaning (KMS or secret keys, static authorities, regex images) is
+ * reported as an error for that authority rather than silently weakening the policy.
+ */
+import { readFile } from 'node:fs/promises';
+import type { KeylessIdentity, SignatureRule } from '../config/policy.js';
+import { parseYamlDocuments, toPlain } from '../discover/yaml.js';
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_DOCUMENTS = 200;
+const MAX_ITEMS = 200;
+
+export interface ClusterImagePolicyProblem {
+  file: string;
+  /** metadata.name of the policy, when known. */
+  policy?: string;
+  message: string;
+}
+
+export interface ClusterImagePolicyResult {
+  rules: SignatureRule[];
+  problems: ClusterImagePolicyProblem[];
+  /** Names of the ClusterImagePolicies read. */
+  policies: string[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value.slice(0, MAX_ITEMS) : []);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function keylessIdentity(value: unknown): KeylessIdentity | string {
+  if (!isObject(value)) return 'an identity is not a mapping';
+  const identity: KeylessIdentity = {};
+  const issuer = text(value.issuer);
+  const subject = text(value.subject);
+  const issuerRegExp = text(value.issuerRegExp);
+  const subjectRegExp = text(value.subjectRegExp);
+  if (issuer) identity.issuer = issuer;
+  else if (issuerRegExp) identity.issuerRegExp = issuerRegExp;
+  if (subject) identity.subject = subject;
+  else if (subjectRegExp) identity.subjectRegExp = subjectRegExp;
+  if (!identity.issuer && !identity.issuerRegExp) return 'an identity names no issuer or issuerRegExp';
+  if (!identity.subject && !identity.subjectRegExp) return 'an identity names no subject or subjectRegExp';
+  for (const pattern of [identity.issuerRegExp, identity.subjectRegExp]) {
+    if (pattern === undefined) continue;
+    try {
+      new RegExp(pattern);
+    } catch {
+      return `regular expression ${JSON.stringify(pattern)} is invalid`;
+    }
+  }
+  return identity;
+}
+
+/** Converts one parsed ClusterImagePolicy object; `file` names it in problems. */
+export function clusterImagePolicyToRules(document: unknown, file: string): ClusterImagePolicyResult {
+  const result: ClusterImagePolicyResult = { rules: [], problems: [], policies: [] };
+  if (!isObject(document) || document.kind !== 'ClusterImagePolicy') return result;
+  const apiVersion = text(document.apiVersion) ?? '';
+  const name = text(isObject(document.metadata) ? document.metadata.name : undefined) ?? '(unnamed)';
+  const problem = (message: string) => result.problems.push({ file, policy: name, message });
+  if (!apiVersion.startsWith('policy.sigstore.dev/')) {
+    problem(`apiVersion ${JSON.stringify(apiVersion)} is not policy.sigstore.dev`);
+    return result;
+  }
+  result.policies.push(name);
+  const spec = isObject(document.spec) ? document.spec : {};
+  const images: string[] = [];
+  for (const image of list(spec.images)) {
+    if (isObject(image) && text(image.glob)) images.push(image.glob as string);
+    else if (isObject(image) && text(image.regex)) problem('images[].regex is not supported; use glob');
+    else problem('an images entry has no glob');
+  }
+  if (images.length === 0) {
+    problem('spec.images names no glob; the policy matches nothing');
+    return result;
+  }
+  const source = `ClusterImagePolicy ${name}`;
+  const authorities = list(spec.authorities);
+  if (authorities.length === 0) problem('spec.authorities is empty');
+  for (const [index, authority] of authorities.entries()) {
+    const where = `authorities[${index}]`;
+    if (!isObject(authority)) {
+      problem(`${where} is not a mapping`);
+      continue;
+    }
+    const base: Array<Pick<SignatureRule, 'keyless' | 'keyPem'>> = [];
+    if (isObject(authority.keyless)) {
+      const identities = list(authority.keyless.identities);
+      if (identities.length === 0) problem(`${where}.keyless has no identities: any signer would do, which is not checked`);
+      for (const value of identities) {
+        const identity = keylessIdentity(value);
+        if (typeof identity === 'string') problem(`${where}.keyless: ${identity}`);
+        else base.push({ keyless: identity });
+      }
+    } else if (isObject(authority.key)) {
+      const data = text(authority.key.data);
+      if (data?.includes('-----BEGIN')) base.push({ keyPem: data });
+      else if (authority.key.kms || authority.key.secretRef) problem(`${where}.key: KMS and secret references cannot be read here; give key.data`);
+      else problem(`${where}.key has no PEM data`);
+    } else if (authority.static !== undefined) {
+      problem(`${where}.static authorities are not supported`);
+    } else {
+      problem(`${where} has neither keyless nor key`);
+    }
+    const predicateTypes = list(authority.attestations).flatMap((attestation) =>
+      isObject(attestation) && text(attestation.predicateType) ? [attestation.predicateType as string] : [],
+    );
+    for (const signer of base) {
+      if (predicateTypes.length === 0) result.rules.push({ images: [...images], ...signer, source });
+      for (const predicateType of predicateTypes) {
+        result.rules.push({ images: [...images], ...signer, attestation: { predicateType }, source });
+      }
+    }
+  }
+  if (spec.policy !== undefined) problem('spec.policy (CUE/Rego) is not evaluated; only signatures and attestation types are checked');
+  return result;
+}
+
+/** Parses YAML text with one or more ClusterImagePolicy documents (other kinds are skipped). */
+export function parseClusterImagePolicies(yamlText: string, file: string): ClusterImagePolicyResult {
+  const result: ClusterImagePolicyResult = { rules: [], problems: [], policies: [] };
+  const parsed = parseYamlDocuments(yamlText);
+  for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}` });
+  for (const document of parsed.documents.slice(0, MAX_DOCUMENTS)) {
+    const one = clusterImagePolicyToRules(toPlain(document, document.contents), file);
+    result.rules.push(...one.rules);
+    result.problems.push(...one.problems);
+    result.policies.push(...one.policies);
+  }
+  return result;
+}
+
+export async function readClusterImagePolicies(path: string): Promise<ClusterImagePolicyResult> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    return { rules: [], policies: [], problems: [{ file: path, message: `cannot read: ${(error as Error).message}` }] };
+  }
+  if (data.length > MAX_FILE_BYTES) {
+    return { rules: [], policies: [], problems: [{ file: path, message: `larger than ${MAX_FILE_BYTES} bytes` }] };
+  }
+  return parseClusterImagePolicies(data.toString('utf8'), path);
+}

@@ -1,0 +1,36 @@
+/**
+ * What cosign checks after the cryptography, for image signatures: the signed payload names this
+ * image. A valid signature copied from another image must not count for this one.
+ */
+import { SigstoreError } from './errors.js';
+import type { InTotoStatement } from './verify-bundle.js';
+
+export const SIMPLESIGNING_TYPE = 'cosign container image signature';
+/** The in-toto predicate cosign (v3, bundle format) uses for a plain image signature. */
+export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
+
+/** Throws PAYLOAD_MISMATCH unless `payload` is a simplesigning document for `imageDigest`. */
+export function assertSimpleSigningPayload(payload: Buffer, imageDigest: string): void {
+  let json: any;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new SigstoreError('PAYLOAD_MISMATCH', 'the signed payload is not JSON');
+  }
+  const critical = json?.critical;
+  if (typeof critical !== 'object' || critical === null) throw new SigstoreError('PAYLOAD_MISMATCH', 'the signed payload has no critical section');
+  if (critical.type !== SIMPLESIGNING_TYPE) {
+    throw new SigstoreError('PAYLOAD_MISMATCH', `the signed payload type is ${JSON.stringify(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
+  }
+  const digest = critical.image?.['docker-manifest-digest'];
+  if (digest !== imageDigest) {
+    throw new SigstoreError('PAYLOAD_MISMATCH', `the signature was made for ${typeof digest === 'string' ? digest : 'another image'}, not ${imageDigest}`);
+  }
+}
+
+/** Throws PAYLOAD_MISMATCH unless an in-toto subject of `statement` is `imageDigest`. */
+export function assertStatementNamesImage(statement: InTotoStatement, imageDigest: string): void {
+  const [algorithm, hex] = imageDigest.split(':');
+  const found = statement.subject.some((subject) => algorithm !== undefined && subject.digest[algorithm]?.toLowerCase() === hex);
+  if (!found) throw new SigstoreError('PAYLOAD_MISMATCH', `no subject of the attestation is ${imageDigest}`);
+}
