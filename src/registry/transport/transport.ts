@@ -455,7 +455,8 @@ export class Transport {
         this.log(`${init.method} ${current.origin}${current.pathname} -> ${response.status}`);
         const location = response.headers.get('location');
         if (response.status >= 300 && response.status < 400 && location && response.status !== 304) {
-          await response.body?.cancel().catch(() => {});
+          // Drain (bounded) rather than cancel, so the connection stays reusable.
+          await readBounded(response, MAX_ERROR_BODY, init.what, false).catch(() => undefined);
           if (hop >= MAX_REDIRECTS) throw new RegistryError('PROTOCOL', `${init.what}: too many redirects`);
           let next: URL;
           try {
