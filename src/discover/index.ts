@@ -13,8 +13,9 @@ import { gitlabCiDiscoverer } from './gitlab-ci.js';
 import { devcontainerDiscoverer } from './devcontainer.js';
 import { circleciDiscoverer } from './circleci.js';
 import { bitbucketDiscoverer } from './bitbucket.js';
+import { azurePipelinesDiscoverer } from './azure-pipelines.js';
 
-export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer];
+export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
