@@ -94,6 +94,8 @@ export interface SignatureStatus {
     predicateType?: string;
   }>;
   message?: string;
+  /** Attestation predicate types the matching signature rules require for this image. */
+  requiredPredicateTypes?: string[];
 }
 
 /** An occurrence after the resolve stage; checks read these. */
