@@ -313,7 +313,7 @@ export async function pushBlob(registry: TestRegistry, repository: string, bytes
   const put = await fetch(url, {
     method: 'PUT',
     headers: { authorization: basicAuth(registry), 'content-type': 'application/octet-stream' },
-    body: bytes,
+    body: Buffer.from(bytes),
   });
   await put.arrayBuffer();
   if (put.status !== 201) throw new Error(`blob upload failed: ${put.status}`);
@@ -335,7 +335,7 @@ export async function pushManifest(
   const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, {
     method: 'PUT',
     headers: { authorization: basicAuth(registry), 'content-type': mediaType },
-    body: bytes,
+    body: Buffer.from(bytes),
   });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`manifest upload failed: ${response.status} ${text.slice(0, 300)}`);

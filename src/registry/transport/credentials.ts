@@ -10,6 +10,7 @@
  * A credential is looked up for exactly one registry host and the transport sends it only to
  * that host (see transport.ts for the bearer-realm rule). Nothing here logs a secret.
  */
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,8 @@ export const CREDENTIALS_ENV = 'VERIFY_IMAGES_REGISTRY_CREDENTIALS';
 const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 const MAX_CONFIG_BYTES = 1024 * 1024;
+const HELPER_TIMEOUT_MS = 15_000;
+const MAX_HELPER_OUTPUT = 64 * 1024;
 
 /** Host a credential key names: strips scheme, path and Docker Hub aliases ("https://index.docker.io/v1/" -> "docker.io"). */
 export function canonicalCredentialHost(key: string): string {
@@ -126,20 +129,33 @@ function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string]): Crede
   return undefined;
 }
 
-/** Default helper runner: `docker-credential-<helper> get` through @actions/exec, server URL on stdin. */
-export const runCredentialHelper: HelperRunner = async (helper, serverUrl) => {
-  if (!/^[A-Za-z0-9_.-]+$/.test(helper)) throw new Error(`invalid credential helper name "${helper}"`);
-  const { getExecOutput } = await import('@actions/exec');
-  const result = await getExecOutput(`docker-credential-${helper}`, ['get'], {
-    input: Buffer.from(serverUrl),
-    silent: true,
-    ignoreReturnCode: true,
+/**
+ * Default helper runner: `docker-credential-<helper> get`, server URL on stdin, bounded in time
+ * and output. Spawned directly rather than through @actions/exec: a helper that exits without
+ * reading stdin makes the stdin write fail with EPIPE, which @actions/exec leaves unhandled (it
+ * would crash the run); here it is just a failed lookup.
+ */
+export const runCredentialHelper: HelperRunner = (helper, serverUrl) => {
+  if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new Error(`invalid credential helper name "${helper}"`));
+  const command = `docker-credential-${helper}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, ['get'], { stdio: ['pipe', 'pipe', 'ignore'], timeout: HELPER_TIMEOUT_MS });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (stdout.length < MAX_HELPER_OUTPUT) stdout += chunk;
+    });
+    child.stdin.on('error', () => {
+      // EPIPE: the helper did not read its input; its exit status tells the rest.
+    });
+    child.on('error', (error) => reject(new Error(`${command}: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(stdout);
+      // "credentials not found in native keychain" is the ordinary answer for an unknown host.
+      else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
+    });
+    child.stdin.end(serverUrl);
   });
-  if (result.exitCode !== 0) {
-    // "credentials not found in native keychain" is the ordinary answer for an unknown host.
-    throw new Error(`docker-credential-${helper} exited ${result.exitCode}: ${result.stdout.trim().slice(0, 200)}`);
-  }
-  return result.stdout;
 };
 
 /** Parses a credential helper's `get` answer (`{"ServerURL","Username","Secret"}`). */

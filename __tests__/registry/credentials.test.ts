@@ -1,0 +1,128 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CREDENTIALS_ENV,
+  canonicalCredentialHost,
+  defaultCredentialSource,
+  parseCredentialMap,
+  parseHelperOutput,
+  runCredentialHelper,
+} from '../../src/registry/transport/credentials.js';
+
+const configDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'registry', 'docker-config');
+
+describe('credential keys', () => {
+  it.each([
+    ['https://index.docker.io/v1/', 'docker.io'],
+    ['registry-1.docker.io', 'docker.io'],
+    ['docker.io', 'docker.io'],
+    ['https://ghcr.io', 'ghcr.io'],
+    ['HTTP://127.0.0.1:5000/v2/', '127.0.0.1:5000'],
+  ])('%s -> %s', (key, host) => expect(canonicalCredentialHost(key)).toBe(host));
+});
+
+describe('explicit credentials (environment and action input)', () => {
+  it('parses a host map', () => {
+    const map = parseCredentialMap('{"ghcr.io":{"username":"me","password":"pat"},"https://index.docker.io/v1/":{"identitytoken":"rt"}}', 'x');
+    expect(map.get('ghcr.io')).toEqual({ username: 'me', password: 'pat', source: 'x' });
+    expect(map.get('docker.io')).toEqual({ identityToken: 'rt', source: 'x' });
+  });
+  it.each([
+    ['not json', 'not valid JSON'],
+    ['[]', 'must be a JSON object'],
+    ['{"ghcr.io":{"username":"me"}}', 'needs "username" and "password"'],
+  ])('rejects %s naming the problem', (text, message) => {
+    expect(() => parseCredentialMap(text, CREDENTIALS_ENV)).toThrow(message);
+  });
+  it('never echoes a secret in its errors', () => {
+    expect(() => parseCredentialMap('{"h":{"password":"hunter2"}}', 'x')).toThrow(/^(?!.*hunter2)/);
+  });
+  it('input wins over the environment, which wins over Docker config', async () => {
+    const source = defaultCredentialSource({
+      env: { DOCKER_CONFIG: configDir, [CREDENTIALS_ENV]: '{"registry.example.com":{"username":"env","password":"e"},"ghcr.io":{"username":"env","password":"e"}}' },
+      registryCredentials: '{"ghcr.io":{"username":"input","password":"i"}}',
+      runHelper: async () => {
+        throw new Error('not called');
+      },
+    });
+    expect((await source.get('ghcr.io'))?.username).toBe('input');
+    expect((await source.get('registry.example.com'))?.username).toBe('env');
+  });
+});
+
+describe('Docker config.json', () => {
+  const calls: Array<[string, string]> = [];
+  const source = defaultCredentialSource({
+    env: { DOCKER_CONFIG: configDir },
+    githubToken: 'gh-token',
+    runHelper: async (helper, serverUrl) => {
+      calls.push([helper, serverUrl]);
+      if (helper === 'testhelper') return JSON.stringify({ ServerURL: serverUrl, Username: 'helper-user', Secret: 'helper-secret' });
+      if (serverUrl === 'store.example.com') return JSON.stringify({ ServerURL: serverUrl, Username: '<token>', Secret: 'store-refresh' });
+      throw new Error('credentials not found in native keychain');
+    },
+  });
+
+  it('decodes auths entries, Docker Hub under its v1 URL, passwords with colons', async () => {
+    expect(await source.get('docker.io')).toEqual({ username: 'hub-user', password: 'hub-password', source: 'docker config.json' });
+    expect(await source.get('registry.example.com')).toMatchObject({ username: 'reg-user', password: 'reg:pass:with:colons' });
+  });
+  it('reads identity tokens', async () => {
+    expect(await source.get('tokens.example.com')).toEqual({ identityToken: 'refresh-token-value', source: 'docker config.json' });
+  });
+  it('prefers credHelpers over auths, asking with the host', async () => {
+    expect(await source.get('helped.example.com')).toEqual({ username: 'helper-user', password: 'helper-secret', source: 'docker-credential-testhelper' });
+    expect(calls).toContainEqual(['testhelper', 'helped.example.com']);
+  });
+  it('falls back to credsStore, where Username <token> means an identity token', async () => {
+    expect(await source.get('store.example.com')).toEqual({ identityToken: 'store-refresh', source: 'docker-credential-teststore' });
+  });
+  it('uses GITHUB_TOKEN for ghcr.io only, after the store had nothing', async () => {
+    expect(await source.get('ghcr.io')).toMatchObject({ password: 'gh-token', source: 'GITHUB_TOKEN' });
+    expect(await source.get('quay.io')).toBeUndefined();
+  });
+  it('asks each host once', async () => {
+    const before = calls.length;
+    await source.get('helped.example.com');
+    await source.get('quay.io');
+    expect(calls.length).toBe(before);
+  });
+  it('treats a missing config as no credentials', async () => {
+    const empty = defaultCredentialSource({ env: { DOCKER_CONFIG: join(configDir, 'missing') } });
+    expect(await empty.get('docker.io')).toBeUndefined();
+  });
+});
+
+describe('real credential helper process', () => {
+  let dir = '';
+  let savedPath: string | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cred-helper-'));
+    // Echoes what it read on stdin, so the test sees the server URL Docker's protocol sends.
+    const script = '#!/bin/sh\n[ "$1" = get ] || exit 2\nread url\nprintf \'{"ServerURL":"%s","Username":"u-%s","Secret":"s3"}\' "$url" "$url"\n';
+    await writeFile(join(dir, 'docker-credential-echo'), script);
+    await chmod(join(dir, 'docker-credential-echo'), 0o755);
+    await writeFile(join(dir, 'docker-credential-fail'), '#!/bin/sh\necho "credentials not found in native keychain"\nexit 1\n');
+    await chmod(join(dir, 'docker-credential-fail'), 0o755);
+    savedPath = process.env.PATH;
+    process.env.PATH = `${dir}:${process.env.PATH ?? ''}`;
+  });
+  afterAll(async () => {
+    process.env.PATH = savedPath;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs docker-credential-<name> get with the server URL on stdin', async () => {
+    const out = await runCredentialHelper('echo', 'https://index.docker.io/v1/');
+    expect(parseHelperOutput(out, 'echo')).toEqual({ username: 'u-https://index.docker.io/v1/', password: 's3', source: 'docker-credential-echo' });
+  });
+  it('reports a helper that fails', async () => {
+    await expect(runCredentialHelper('fail', 'x')).rejects.toThrow('exited 1');
+  });
+  it('refuses helper names that are not plain names', async () => {
+    await expect(runCredentialHelper('../evil', 'x')).rejects.toThrow('invalid credential helper name');
+  });
+});
