@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseSuppression, SuppressionIndex } from '../../src/checks/suppression.js';
+
+describe('parseSuppression', () => {
+  it.each([
+    ['    image: nginx:latest # verify-images: ignore mutable-tag', { rules: ['mutable-tag'] }],
+    ['# verify-images: ignore mutable-tag,unpinned demo only', { rules: ['mutable-tag', 'unpinned'], reason: 'demo only' }],
+    ['  // verify-images: ignore unpinned   pinned by the release job  ', { rules: ['unpinned'], reason: 'pinned by the release job' }],
+    ['#verify-images:ignore *', { rules: ['*'] }],
+    ['# verify-images: ignore all generated', { rules: ['*'], reason: 'generated' }],
+    ['# verify-images: ignore', { rules: ['*'] }],
+  ])('%j', (line, expected) => {
+    expect(parseSuppression(line)).toEqual(expected);
+  });
+
+  it.each([
+    ['image: nginx:latest'],
+    ['image: nginx:latest # keep latest here'],
+    // Not a comment: the marker must follow whitespace or start the line.
+    ['image: example.com/verify-images:ignore'],
+    ['url: https://example.com/#verify-images: ignore unpinned'],
+    ['# verify-images: check unpinned'],
+  ])('no directive in %j', (line) => {
+    expect(parseSuppression(line)).toBeUndefined();
+  });
+});
+
+describe('SuppressionIndex', () => {
+  const sources = new Map([
+    [
+      'compose.yaml',
+      [
+        'services:',
+        '  web:',
+        '    # verify-images: ignore unpinned',
+        '    image: nginx:1.25',
+        '  api:',
+        '    image: ghcr.io/org/api:1 # verify-images: ignore unpinned',
+        '    image: ghcr.io/org/worker:1',
+      ].join('\r\n'),
+    ],
+  ]);
+  const index = new SuppressionIndex(sources);
+
+  it('applies a comment-only line to the line below', () => {
+    expect(index.find('compose.yaml', 4, 'unpinned')).toEqual({ rules: ['unpinned'] });
+    expect(index.find('compose.yaml', 4, 'mutable-tag')).toBeUndefined();
+  });
+
+  it('applies a trailing comment to its own line only', () => {
+    expect(index.find('compose.yaml', 6, 'unpinned')).toEqual({ rules: ['unpinned'] });
+    expect(index.find('compose.yaml', 7, 'unpinned')).toBeUndefined();
+  });
+
+  it('finds nothing for files without source text', () => {
+    expect(index.find('other.yaml', 1, 'unpinned')).toBeUndefined();
+  });
+});
