@@ -1,0 +1,157 @@
+/**
+ * Finds what claims to sign an image digest, in every place cosign and Sigstore put it:
+ * - OCI 1.1 referrers whose artifactType is a Sigstore bundle
+ *   (`application/vnd.dev.sigstore.bundle.v0.3+json` and the other `…sigstore.bundle…` types),
+ *   through the registry client's `listReferrers` (which falls back to the referrers tag schema);
+ * - cosign's legacy tags `sha256-<hex>.sig` (simplesigning) and `sha256-<hex>.att` (DSSE).
+ * Nothing here is trusted yet: each candidate carries a bundle and the artifact to verify it
+ * against, or the reason it could not be read.
+ */
+import type { Bundle } from '@sigstore/bundle';
+import type { RegistryClient, RepositoryRef, Descriptor } from '../registry/index.js';
+import { RegistryError } from '../registry/index.js';
+import { SigstoreError, toSigstoreError } from './errors.js';
+import { DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE, legacyAttestationToBundle, legacySignatureToBundle, legacyTag } from './legacy.js';
+import { MAX_BUNDLE_BYTES, parseBundle, type ArtifactInput } from './verify-bundle.js';
+
+export type SignatureRegistry = Pick<RegistryClient, 'getManifest' | 'getBlob' | 'listReferrers'>;
+
+export const SIGSTORE_BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v[0-9.]+)?\+json(;.*)?$/;
+/** Annotation cosign puts on a bundle referrer manifest naming the attestation's predicate type. */
+const BUNDLE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
+const MAX_REFERRERS = 64;
+const MAX_LEGACY_LAYERS = 32;
+const MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
+
+export type CandidateFormat = 'bundle' | 'legacy-cosign' | 'legacy-attestation';
+
+export interface SignatureCandidate {
+  format: CandidateFormat;
+  /** Where it was found, for messages: "referrer sha256:…", "sha256-….sig layer 1". */
+  location: string;
+  bundle?: Bundle;
+  /** What the bundle is verified against. */
+  artifact?: ArtifactInput;
+  /** A legacy `.sig` layer's simplesigning payload, checked against the image after verification. */
+  simpleSigningPayload?: Buffer;
+  /** Predicate type as the (unverified) metadata claims it: a label for failures only. */
+  predicateTypeHint?: string;
+  /** Why the candidate could not be read or converted. */
+  error?: SigstoreError;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof RegistryError && error.code === 'NOT_FOUND';
+}
+
+/** Layers of a manifest JSON, bounded. */
+function layersOf(manifest: any): Descriptor[] {
+  const layers = Array.isArray(manifest?.layers) ? manifest.layers : [];
+  return layers
+    .slice(0, MAX_LEGACY_LAYERS)
+    .filter((layer: any) => typeof layer?.digest === 'string' && typeof layer?.mediaType === 'string') as Descriptor[];
+}
+
+function predicateTypeOf(payload: Buffer): string | undefined {
+  try {
+    const statement = JSON.parse(payload.toString('utf8'));
+    return typeof statement?.predicateType === 'string' ? statement.predicateType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef, imageDigest: string): Promise<SignatureCandidate[]> {
+  let referrers: Descriptor[];
+  try {
+    referrers = await client.listReferrers(repo, imageDigest);
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  const bundles = referrers.filter((d) => typeof d.artifactType === 'string' && BUNDLE_ARTIFACT_TYPE.test(d.artifactType)).slice(0, MAX_REFERRERS);
+  const candidates: SignatureCandidate[] = [];
+  for (const descriptor of bundles) {
+    const candidate: SignatureCandidate = { format: 'bundle', location: `referrer ${descriptor.digest}`, artifact: { digest: imageDigest } };
+    const hint = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+    if (hint) candidate.predicateTypeHint = hint;
+    try {
+      const manifest = await client.getManifest(repo, descriptor.digest);
+      const subject = manifest.json?.subject?.digest;
+      if (subject !== imageDigest) throw new SigstoreError('BUNDLE_INVALID', `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
+      const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
+      if (!layer) throw new SigstoreError('BUNDLE_INVALID', 'the referrer manifest has no bundle layer');
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, MAX_BUNDLE_BYTES));
+      candidate.bundle = parseBundle(blob);
+      if (!candidate.predicateTypeHint && candidate.bundle.content.$case === 'dsseEnvelope') {
+        const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
+        if (type) candidate.predicateTypeHint = type;
+      }
+    } catch (error) {
+      if (error instanceof RegistryError && !isNotFound(error)) throw error;
+      candidate.error = toSigstoreError(error, 'BUNDLE_INVALID');
+    }
+    candidates.push(candidate);
+  }
+  return candidates;
+}
+
+async function legacyCandidates(
+  client: SignatureRegistry,
+  repo: RepositoryRef,
+  imageDigest: string,
+  suffix: 'sig' | 'att',
+): Promise<SignatureCandidate[]> {
+  const tag = legacyTag(imageDigest, suffix);
+  let manifest;
+  try {
+    manifest = await client.getManifest(repo, tag);
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  const format: CandidateFormat = suffix === 'sig' ? 'legacy-cosign' : 'legacy-attestation';
+  const expectedType = suffix === 'sig' ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
+  const candidates: SignatureCandidate[] = [];
+  for (const [index, layer] of layersOf(manifest.json).entries()) {
+    if (layer.mediaType !== expectedType) continue;
+    const candidate: SignatureCandidate = { format, location: `${tag} layer ${index + 1}` };
+    try {
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, suffix === 'sig' ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES));
+      const legacyLayer = { mediaType: layer.mediaType, annotations: layer.annotations ?? {}, blob };
+      if (suffix === 'sig') {
+        candidate.bundle = legacySignatureToBundle(legacyLayer);
+        candidate.artifact = { bytes: blob };
+        candidate.simpleSigningPayload = blob;
+      } else {
+        const hint = legacyLayer.annotations.predicateType;
+        if (hint) candidate.predicateTypeHint = hint;
+        candidate.bundle = legacyAttestationToBundle(legacyLayer);
+        candidate.artifact = { digest: imageDigest };
+        if (!hint && candidate.bundle.content.$case === 'dsseEnvelope') {
+          const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
+          if (type) candidate.predicateTypeHint = type;
+        }
+      }
+    } catch (error) {
+      if (error instanceof RegistryError && !isNotFound(error)) throw error;
+      candidate.error = toSigstoreError(error, 'LEGACY_SIGNATURE_INVALID');
+    }
+    candidates.push(candidate);
+  }
+  return candidates;
+}
+
+/**
+ * Every signature and attestation candidate for `imageDigest` in `repo`. Registry failures other
+ * than "not found" are thrown (RegistryError): the image then counts as not checked, never unsigned.
+ */
+export async function discoverSignatures(client: SignatureRegistry, repo: RepositoryRef, imageDigest: string): Promise<SignatureCandidate[]> {
+  const [referrers, signatures, attestations] = await Promise.all([
+    referrerCandidates(client, repo, imageDigest),
+    legacyCandidates(client, repo, imageDigest, 'sig'),
+    legacyCandidates(client, repo, imageDigest, 'att'),
+  ]);
+  return [...referrers, ...signatures, ...attestations];
+}
