@@ -45,6 +45,8 @@ interface PhysicalLine {
 const DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 const DIRECTIVE_BODY = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+/** Longer lines are not directives; keeps the lazy directive pattern linear in practice. */
+const MAX_DIRECTIVE_LINE = 4096;
 
 /** Instructions whose arguments may open heredocs (also as an ONBUILD trigger). */
 const HEREDOC_INSTRUCTIONS = new Set(['run', 'copy', 'add']);
@@ -67,7 +69,7 @@ export function parseDockerfile(fileText: string): ParsedDockerfile {
     const trimmed = fileText.slice(start, first.end);
 
     if (!directivesDone) {
-      const match = DIRECTIVE.exec(trimmed);
+      const match = trimmed.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE.exec(trimmed) : null;
       const key = match?.[1].toLowerCase();
       if (!match || !key || !KNOWN_DIRECTIVES.has(key) || seenDirectives.has(key)) {
         directivesDone = true;
@@ -296,7 +298,7 @@ function detectSyntax(fileText: string, lines: PhysicalLine[]): { text: string; 
     let bodyStart = 1;
     while (bodyStart < line.length && isSpace(line[bodyStart])) bodyStart++;
     const body = line.slice(bodyStart);
-    const match = DIRECTIVE_BODY.exec(body);
+    const match = body.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE_BODY.exec(body) : null;
     if (!match) return undefined;
     const key = match[1].toLowerCase();
     if (!KNOWN_DIRECTIVES.has(key) || seen.has(key)) return undefined;
