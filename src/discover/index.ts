@@ -8,6 +8,7 @@ import type { Occurrence, ScanError } from '../model.js';
 import type { DiscoverContext, Discoverer } from './types.js';
 import { readTextFile, resolveInside, walkRepository, type WalkOptions } from './walk.js';
 import { composeDiscoverer } from './compose.js';
+import { dockerfileDiscoverer } from './dockerfile/index.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
 import { gitlabCiDiscoverer } from './gitlab-ci.js';
 import { devcontainerDiscoverer } from './devcontainer.js';
@@ -15,7 +16,7 @@ import { circleciDiscoverer } from './circleci.js';
 import { bitbucketDiscoverer } from './bitbucket.js';
 import { azurePipelinesDiscoverer } from './azure-pipelines.js';
 
-export const DISCOVERERS: Discoverer[] = [composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer];
+export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
