@@ -15,8 +15,9 @@ import { devcontainerDiscoverer } from './devcontainer.js';
 import { circleciDiscoverer } from './circleci.js';
 import { bitbucketDiscoverer } from './bitbucket.js';
 import { azurePipelinesDiscoverer } from './azure-pipelines.js';
+import { droneDiscoverer } from './drone.js';
 
-export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer];
+export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
