@@ -55,7 +55,7 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
   // Observability and security tooling.
   'grafana', 'prom', 'otel', 'jaegertracing', 'openzipkin', 'datadog', 'newrelic', 'fluent', 'victoriametrics',
   'thanosio', 'openpolicyagent', 'aquasec', 'anchore', 'hadolint', 'koalaman', 'returntocorp', 'semgrep',
-  'snyk', 'sourcegraph', 'sysdig', 'falcosecurity', 'cilium',
+  'snyk', 'sourcegraph', 'sysdig', 'falcosecurity', 'cilium', 'chainguard',
   // Kubernetes ecosystem.
   'rancher', 'kindest', 'calico', 'weaveworks', 'fluxcd', 'argoproj', 'coredns', 'goharbor', 'velero',
   'kubernetesui', 'longhornio', 'openebs', 'cloudflare', 'curlimages',

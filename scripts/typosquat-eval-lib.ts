@@ -1,0 +1,131 @@
+/**
+ * Scores the typosquat/impersonation detector against the labelled table in
+ * `__tests__/fixtures/typosquat/eval.tsv`, with the embedded trusted defaults. Shared by
+ * `npm run eval:typosquat` (prints the figures) and the test that holds the floors.
+ */
+import { readFile } from 'node:fs/promises';
+import { buildTrustTargets, detectSquat, type SquatMatch } from '../src/checks/typosquat.js';
+import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from '../src/config/trusted-defaults.js';
+import { normalizeForOccurrence } from '../src/reference/index.js';
+
+export type Verdict = 'squat' | 'impersonation' | 'clean';
+
+export interface EvalCase {
+  image: string;
+  expected: Verdict;
+  technique: string;
+  source: string;
+}
+
+export interface EvalOutcome extends EvalCase {
+  predicted: Verdict;
+  match?: SquatMatch;
+  /** Set when the image is not a valid reference (a broken table row, never expected). */
+  invalid?: string;
+}
+
+export interface Score {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  precision: number;
+  recall: number;
+}
+
+export interface EvalReport {
+  cases: number;
+  outcomes: EvalOutcome[];
+  overall: Score;
+  /** Per rule: squat and impersonation separately. */
+  byRule: Record<'squat' | 'impersonation', Score>;
+  /** Recall of the positive cases, grouped by the technique they are labelled with. */
+  recallByTechnique: Record<string, { cases: number; detected: number; recall: number }>;
+  /** Clean cases wrongly flagged, grouped by their label. */
+  falsePositivesByKind: Record<string, number>;
+}
+
+export const EVAL_TABLE = new URL('../__tests__/fixtures/typosquat/eval.tsv', import.meta.url);
+
+export function parseEvalTable(text: string): EvalCase[] {
+  const cases: EvalCase[] = [];
+  const lines = text.split('\n');
+  let header = true;
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    const [image, expected, technique, source] = line.split('\t');
+    if (!image || !source || (expected !== 'squat' && expected !== 'impersonation' && expected !== 'clean')) {
+      throw new Error(`eval.tsv line ${index + 1}: expected four tab-separated columns with expected = squat | impersonation | clean`);
+    }
+    cases.push({ image, expected, technique, source });
+  }
+  return cases;
+}
+
+const ratio = (numerator: number, denominator: number) => (denominator === 0 ? 1 : numerator / denominator);
+
+function score(outcomes: EvalOutcome[], positive: (verdict: Verdict) => boolean): Score {
+  let truePositives = 0;
+  let falsePositives = 0;
+  let falseNegatives = 0;
+  for (const outcome of outcomes) {
+    const expected = positive(outcome.expected);
+    const predicted = positive(outcome.predicted);
+    const agrees = outcome.expected === outcome.predicted;
+    if (expected && predicted && agrees) truePositives++;
+    else {
+      if (predicted) falsePositives++;
+      if (expected) falseNegatives++;
+    }
+  }
+  return {
+    truePositives,
+    falsePositives,
+    falseNegatives,
+    precision: ratio(truePositives, truePositives + falsePositives),
+    recall: ratio(truePositives, truePositives + falseNegatives),
+  };
+}
+
+export function evaluate(cases: EvalCase[]): EvalReport {
+  const targets = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: DEFAULT_TRUSTED_REGISTRIES });
+  const outcomes: EvalOutcome[] = cases.map((evalCase) => {
+    const normalized = normalizeForOccurrence(evalCase.image);
+    if (!normalized.ok) return { ...evalCase, predicted: 'clean', invalid: normalized.message };
+    const match = detectSquat(normalized.reference, targets);
+    const predicted: Verdict = !match ? 'clean' : match.rule === 'typosquat' ? 'squat' : 'impersonation';
+    return match ? { ...evalCase, predicted, match } : { ...evalCase, predicted };
+  });
+
+  const recallByTechnique: EvalReport['recallByTechnique'] = {};
+  const falsePositivesByKind: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    if (outcome.expected !== 'clean') {
+      const entry = (recallByTechnique[outcome.technique] ??= { cases: 0, detected: 0, recall: 0 });
+      entry.cases++;
+      if (outcome.predicted === outcome.expected) entry.detected++;
+    } else if (outcome.predicted !== 'clean') {
+      falsePositivesByKind[outcome.technique] = (falsePositivesByKind[outcome.technique] ?? 0) + 1;
+    }
+  }
+  for (const entry of Object.values(recallByTechnique)) entry.recall = ratio(entry.detected, entry.cases);
+
+  return {
+    cases: cases.length,
+    outcomes,
+    overall: score(outcomes, (verdict) => verdict !== 'clean'),
+    byRule: {
+      squat: score(outcomes, (verdict) => verdict === 'squat'),
+      impersonation: score(outcomes, (verdict) => verdict === 'impersonation'),
+    },
+    recallByTechnique,
+    falsePositivesByKind,
+  };
+}
+
+export async function evaluateTable(): Promise<EvalReport> {
+  return evaluate(parseEvalTable(await readFile(EVAL_TABLE, 'utf8')));
+}

@@ -1,0 +1,221 @@
+/**
+ * How one written name imitates one genuine name: the typing and reading mistakes squatters bet
+ * on, each with the minimum name length at which it is evidence rather than coincidence. Pure
+ * string work, shared by names, namespaces and registry hosts.
+ */
+import { levenshteinEditDistance } from 'levenshtein-edit-distance';
+
+export type SquatTechnique =
+  | 'transposition'
+  | 'repeated-character'
+  | 'dropped-character'
+  | 'extra-character'
+  | 'adjacent-key'
+  | 'look-alike'
+  | 'substituted-character'
+  | 'two-edits'
+  | 'separator'
+  | 'bait-words'
+  | 'host-prefix'
+  | 'other-tld';
+
+/** How each technique reads in a message, after "(" — e.g. "`ngnix` looks like … (two letters swapped)". */
+export const TECHNIQUE_DESCRIPTIONS: Record<SquatTechnique, string> = {
+  transposition: 'two letters swapped',
+  'repeated-character': 'a letter doubled',
+  'dropped-character': 'a letter missing',
+  'extra-character': 'an extra letter',
+  'adjacent-key': 'a neighbouring key typed instead',
+  'look-alike': 'look-alike characters',
+  'substituted-character': 'one letter changed',
+  'two-edits': 'two letters changed',
+  separator: 'different separators',
+  'bait-words': 'the name wrapped in extra words',
+  'host-prefix': 'the registry host used as the start of another domain',
+  'other-tld': 'the same name under another top-level domain',
+};
+
+/**
+ * Minimum length of the genuine name for each technique. Short names have too many innocent
+ * neighbours (`node`/`nodes`, `php`/`phc`), so they only count the mistakes that are hard to make
+ * by accident and easy to miss when reading: swapped, doubled and look-alike characters.
+ */
+const MIN_LENGTH: Record<Exclude<SquatTechnique, 'bait-words' | 'host-prefix' | 'other-tld'>, number> = {
+  'look-alike': 3,
+  separator: 3,
+  transposition: 4,
+  'repeated-character': 4,
+  'dropped-character': 5,
+  'adjacent-key': 5,
+  'extra-character': 6,
+  'substituted-character': 7,
+  'two-edits': 9,
+};
+
+/** Lower-case QWERTY rows, for "typed the key next to it". */
+const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+const KEY_POSITIONS = new Map<string, [number, number]>();
+KEYBOARD_ROWS.forEach((row, r) => [...row].forEach((key, c) => KEY_POSITIONS.set(key, [r, c])));
+
+/** Whether two keys touch on a QWERTY keyboard (same row neighbours, or diagonal neighbours). */
+export function areAdjacentKeys(a: string, b: string): boolean {
+  const pa = KEY_POSITIONS.get(a);
+  const pb = KEY_POSITIONS.get(b);
+  if (!pa || !pb || a === b) return false;
+  const rowDistance = Math.abs(pa[0] - pb[0]);
+  if (rowDistance === 0) return Math.abs(pa[1] - pb[1]) === 1;
+  // Each row is shifted about half a key right of the one above it.
+  if (rowDistance === 1) {
+    const [upper, lower] = pa[0] < pb[0] ? [pa, pb] : [pb, pa];
+    return lower[1] === upper[1] || lower[1] === upper[1] - 1;
+  }
+  return false;
+}
+
+/**
+ * Characters and pairs that read alike in a monospace font or a URL bar, folded to one spelling.
+ * Order matters: pairs first, so `rn` becomes `m` before `n` is looked at.
+ */
+const LOOK_ALIKE_PAIRS: Array<[RegExp, string]> = [
+  [/rn/g, 'm'],
+  [/vv/g, 'w'],
+  [/cl/g, 'd'],
+];
+const LOOK_ALIKE_CHARACTERS: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '3': 'e', '5': 's', '4': 'a', q: 'g' };
+
+export function foldLookAlikes(text: string): string {
+  let folded = text;
+  for (const [pattern, replacement] of LOOK_ALIKE_PAIRS) folded = folded.replace(pattern, replacement);
+  return [...folded].map((ch) => LOOK_ALIKE_CHARACTERS[ch] ?? ch).join('');
+}
+
+const SEPARATORS = /[-_.]/g;
+export function stripSeparators(text: string): string {
+  return text.replace(SEPARATORS, '');
+}
+
+/** The single edit turning `genuine` into `written`, when there is exactly one (or one adjacent swap). */
+function singleEdit(written: string, genuine: string): Exclude<SquatTechnique, 'look-alike' | 'separator' | 'two-edits' | 'bait-words' | 'host-prefix' | 'other-tld'> | undefined {
+  const lw = written.length;
+  const lg = genuine.length;
+  if (lw === lg) {
+    const diffs: number[] = [];
+    for (let i = 0; i < lw && diffs.length <= 2; i++) if (written[i] !== genuine[i]) diffs.push(i);
+    if (diffs.length === 2 && diffs[1] === diffs[0] + 1) {
+      const [i, j] = diffs;
+      if (written[i] === genuine[j] && written[j] === genuine[i]) return 'transposition';
+    }
+    if (diffs.length === 1) {
+      const i = diffs[0];
+      return areAdjacentKeys(written[i], genuine[i]) ? 'adjacent-key' : 'substituted-character';
+    }
+    return undefined;
+  }
+  if (lw === lg + 1) {
+    // One character inserted into the genuine name.
+    let i = 0;
+    while (i < lg && written[i] === genuine[i]) i++;
+    if (written.slice(i + 1) !== genuine.slice(i)) return undefined;
+    const inserted = written[i];
+    const doubled = (i > 0 && written[i - 1] === inserted) || written[i + 1] === inserted;
+    return doubled ? 'repeated-character' : 'extra-character';
+  }
+  if (lw === lg - 1) {
+    let i = 0;
+    while (i < lw && written[i] === genuine[i]) i++;
+    return written.slice(i) === genuine.slice(i + 1) ? 'dropped-character' : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * How `written` imitates `genuine`, or undefined when it does not (closely enough for its length).
+ * `written !== genuine` is the caller's business: a genuine name is never a squat.
+ */
+export function imitation(written: string, genuine: string): SquatTechnique | undefined {
+  if (written === genuine) return undefined;
+  // A version number appended is a sibling, not a typo (`quay.io/centos7` beside `centos`).
+  if (written.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written.slice(genuine.length))) return undefined;
+  const length = genuine.length;
+  if (length >= MIN_LENGTH.separator && stripSeparators(written) === stripSeparators(genuine)) return 'separator';
+  if (length >= MIN_LENGTH['look-alike'] && foldLookAlikes(written) === foldLookAlikes(genuine)) return 'look-alike';
+  if (Math.abs(written.length - length) > 2) return undefined;
+  const edit = singleEdit(written, genuine);
+  if (edit) return length >= MIN_LENGTH[edit] ? edit : undefined;
+  if (length < MIN_LENGTH['two-edits']) return undefined;
+  // A genuine name with something appended or prepended is a different word far more often than
+  // a typo (`linuxserver` -> `linuxserverio`); wrapped names are judged by bait words instead.
+  if (written.startsWith(genuine) || written.endsWith(genuine)) return undefined;
+  return levenshteinEditDistance(written, genuine) <= 2 ? 'two-edits' : undefined;
+}
+
+/** Priority when several genuine names are imitated: the more specific the evidence, the better. */
+export const TECHNIQUE_RANK: Record<SquatTechnique, number> = {
+  'host-prefix': 0,
+  'bait-words': 1,
+  separator: 2,
+  'look-alike': 3,
+  transposition: 4,
+  'repeated-character': 5,
+  'adjacent-key': 6,
+  'dropped-character': 7,
+  'extra-character': 8,
+  'other-tld': 9,
+  'substituted-character': 10,
+  'two-edits': 11,
+};
+
+/**
+ * Genuine names indexed for fast look-up: exact folded and separator-free keys, and buckets by
+ * length so edit distance is computed only against names within two characters.
+ */
+export class NameIndex {
+  private readonly names = new Set<string>();
+  private readonly byLength = new Map<number, string[]>();
+  private readonly byFolded = new Map<string, string[]>();
+  private readonly byStripped = new Map<string, string[]>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) this.add(name);
+  }
+
+  add(name: string): void {
+    if (name === '' || this.names.has(name)) return;
+    this.names.add(name);
+    push(this.byLength, name.length, name);
+    push(this.byFolded, foldLookAlikes(name), name);
+    push(this.byStripped, stripSeparators(name), name);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  values(): IterableIterator<string> {
+    return this.names.values();
+  }
+
+  /** Every genuine name `written` imitates, best technique first (ties keep index order). */
+  imitated(written: string): Array<{ genuine: string; technique: SquatTechnique }> {
+    if (this.names.has(written)) return [];
+    const candidates = new Set<string>([
+      ...(this.byFolded.get(foldLookAlikes(written)) ?? []),
+      ...(this.byStripped.get(stripSeparators(written)) ?? []),
+    ]);
+    for (let length = written.length - 2; length <= written.length + 2; length++) {
+      for (const name of this.byLength.get(length) ?? []) candidates.add(name);
+    }
+    const matches: Array<{ genuine: string; technique: SquatTechnique }> = [];
+    for (const genuine of candidates) {
+      const technique = imitation(written, genuine);
+      if (technique) matches.push({ genuine, technique });
+    }
+    return matches.sort((a, b) => TECHNIQUE_RANK[a.technique] - TECHNIQUE_RANK[b.technique]);
+  }
+}
+
+function push<K>(map: Map<K, string[]>, key: K, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

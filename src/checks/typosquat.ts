@@ -1,0 +1,418 @@
+/**
+ * The `typosquat` and `impersonation` rules: image names that imitate a trusted image, namespace or
+ * registry host closely enough to be a typo or a trap, and official image names published under
+ * an unknown Docker Hub namespace.
+ *
+ * Trusted images are never squats (`mono` and `mongo` are both official). Only the parts of a
+ * name someone else can register are judged: the registry host anywhere, the namespace on
+ * registries where namespaces are accounts, and the name itself under Docker Hub's `library/`
+ * (where nothing but an official image can exist, so a near name is always a mistake or a trap).
+ */
+import { compileImageGlobs, normalizeImageGlob, type ImageGlobSet } from '../config/glob.js';
+import {
+  DEFAULT_TRUSTED_REGISTRIES,
+  OFFICIAL_IMAGES,
+  TRUSTED_REGISTRY_PATTERNS,
+} from '../config/trusted-defaults.js';
+import type { ResolvedOccurrence } from '../model.js';
+import { referenceParts, type TrustIndex } from './trust.js';
+import type { Check, CheckContext, FindingDraft } from './types.js';
+import { NameIndex, TECHNIQUE_DESCRIPTIONS, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
+
+export type { SquatTechnique } from './typosquat-similarity.js';
+
+/** Which part of the name imitates a trusted one. */
+export type SquatPart = 'host' | 'namespace' | 'name';
+
+export interface SquatMatch {
+  rule: 'typosquat' | 'impersonation';
+  part: SquatPart;
+  technique: SquatTechnique | 'official-name';
+  /** The part as written (normalized): "ngnix", "bitnarni", "gchr.io". */
+  written: string;
+  /** The trusted part it imitates: "nginx", "bitnami", "ghcr.io". */
+  genuine: string;
+  /** Other trusted parts it imitates as closely; no suggestion is made when there are any. */
+  alsoLike: string[];
+  /** For messages: what the genuine part is ("the official image `nginx`"). */
+  description: string;
+  /** False when replacing the part would not give the image meant (`someone/nginx-official`). */
+  replaceable?: false;
+}
+
+/** Everything the detector compares against, compiled once per policy. */
+export interface TrustTargets {
+  /** Genuine by the policy: trusted image globs plus `typosquat.targets`. */
+  isGenuine(reference: string): boolean;
+  /** `typosquat.allow`: never reported, whatever it looks like. */
+  isAllowed(reference: string): boolean;
+  /** A real registry host (trusted by the policy, a default, or a cloud registry family). */
+  isRealRegistry(host: string): boolean;
+  /** Exact registry host names squats are compared with. */
+  registryHosts: NameIndex;
+  /** Names under Docker Hub's `library/` (official images, current and removed, plus policy targets). */
+  libraryNames: NameIndex;
+  /** Official names, current and removed: their exact reuse under another namespace is impersonation. */
+  officialNames: ReadonlySet<string>;
+  /** Per registry host, namespaces owned by trusted publishers (first path segment of a trusted glob). */
+  namespaces: Map<string, NameIndex>;
+}
+
+export interface TrustTargetsInput {
+  trustedImages: readonly string[];
+  trustedRegistries: readonly string[];
+  /** Policy `typosquat.targets`: image names or globs that are genuine and worth imitating. */
+  targets?: readonly string[];
+  /** Policy `typosquat.allow`: image names or globs never reported. */
+  allow?: readonly string[];
+}
+
+/** Registries that mirror Docker Official Images under a fixed prefix. */
+const OFFICIAL_MIRROR_PREFIXES = ['docker.io/library/', 'public.ecr.aws/docker/library/', 'mirror.gcr.io/library/'];
+const DOCKER_HUB = 'docker.io';
+/** Registries whose first path segment is an account anyone can register. */
+const ACCOUNT_NAMESPACE_HOSTS = new Set([DOCKER_HUB, 'ghcr.io', 'quay.io', 'gcr.io', 'public.ecr.aws', 'registry.gitlab.com', 'cgr.dev', 'nvcr.io']);
+
+/**
+ * Words wrapped around a genuine name to make a look-alike (`nginx-official`, `official-ubuntu`).
+ * Under `library/` any of them counts, since nothing but an official image can live there; under
+ * another namespace only words that claim authenticity do, because `someone/nginx-proxy` or
+ * `someone/redis-server` are how people name their own images.
+ */
+const AUTHENTICITY_WORDS = ['official', 'offical', 'oficial', 'officiel', 'original', 'genuine', 'verified', 'trusted', 'authentic', 'legit', 'real'];
+const LIBRARY_BAIT_WORDS = [
+  ...AUTHENTICITY_WORDS,
+  'secure', 'security', 'safe', 'hardened', 'latest', 'stable', 'new', 'updated', 'update', 'fixed', 'patched',
+  'free', 'pro', 'premium', 'full', 'docker', 'dockerhub', 'hub', 'image', 'img', 'container', 'base', 'library',
+  'lib', 'linux', 'db', 'js', 'ql', 'sql',
+];
+/** Namespaces that pose as Docker's own `library/` (`official/nginx`, `docker-library/redis`). */
+const LIBRARY_NAMESPACE = new NameIndex(['library']);
+const LIBRARY_POSING_WORDS = new Set(['official', 'offical', 'oficial', 'library', 'libraries', 'docker', 'dockerhub', 'hub', 'verified', 'trusted', 'images', 'image']);
+
+export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
+  const trusted = safeGlobs([...input.trustedImages, ...(input.targets ?? [])]);
+  const allowed = safeGlobs(input.allow ?? []);
+  const hostPatterns = input.trustedRegistries.filter((host) => host.includes('*')).map(hostGlobToRegExp);
+  const exactHosts = new Set([...DEFAULT_TRUSTED_REGISTRIES, ...input.trustedRegistries.filter((host) => !host.includes('*'))].map((host) => host.toLowerCase()));
+
+  // `scratch` is Docker's reserved empty image: written under `library/`, never pulled.
+  const libraryNames = new NameIndex([...OFFICIAL_IMAGES, 'scratch']);
+  const namespaces = new Map<string, NameIndex>();
+  for (const glob of trusted.globs) {
+    const segments = glob.normalized.split('/');
+    if (segments.length < 2 || segments[0].includes('*')) continue;
+    const host = segments[0];
+    exactHosts.add(host);
+    if (host === DOCKER_HUB && segments[1] === 'library' && segments.length === 3 && !segments[2].includes('*')) {
+      libraryNames.add(segments[2]);
+      continue;
+    }
+    const namespace = segments[1];
+    if (namespace.includes('*')) continue;
+    let index = namespaces.get(host);
+    if (!index) namespaces.set(host, (index = new NameIndex([])));
+    index.add(namespace);
+  }
+
+  return {
+    isGenuine: (reference) => trusted.matches(reference),
+    isAllowed: (reference) => allowed.matches(reference),
+    isRealRegistry: (host) =>
+      exactHosts.has(host) || TRUSTED_REGISTRY_PATTERNS.some((pattern) => pattern.test(host)) || hostPatterns.some((pattern) => pattern.test(host)),
+    registryHosts: new NameIndex(exactHosts),
+    libraryNames,
+    officialNames: new Set(OFFICIAL_IMAGES),
+    namespaces,
+  };
+}
+
+/** Invalid globs were reported by the policy loader; here they are skipped rather than fatal. */
+function safeGlobs(globs: readonly string[]): ImageGlobSet {
+  const valid = globs.filter((glob) => {
+    try {
+      normalizeImageGlob(glob);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return compileImageGlobs(valid);
+}
+
+function hostGlobToRegExp(pattern: string): RegExp {
+  const source = pattern.toLowerCase().replace(/[.\\^$+?()[\]{}|-]/g, '\\$&').replace(/\*+/g, '[^/]*');
+  return new RegExp(`^${source}$`);
+}
+
+/** Top-level names for private networks (RFC 6761, RFC 6762, ICANN's `.internal`, common LAN suffixes). */
+const PRIVATE_USE_SUFFIXES = new Set(['local', 'localhost', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid', 'localdomain']);
+
+/** Hosts that are no one's look-alike: loopback, IP addresses, single labels ("registry:5000"). */
+function isPrivateHost(host: string): boolean {
+  return host === 'localhost' || !host.includes('.') || /^[0-9.]+$/.test(host) || host.startsWith('[');
+}
+
+/**
+ * The core: whether a normalized reference imitates a trusted image, namespace or host, and how.
+ * Pure and total: any string in, a match or undefined out.
+ */
+export function detectSquat(normalizedName: string, trust: TrustTargets): SquatMatch | undefined {
+  if (typeof normalizedName !== 'string' || normalizedName.length === 0 || normalizedName.length > 1024) return undefined;
+  if (trust.isAllowed(normalizedName)) return undefined;
+  const parts = referenceParts(normalizedName);
+  if (!parts.domain || !parts.path) return undefined;
+  const host = parts.domain.replace(/:[0-9]+$/, '');
+  const repository = parts.repository;
+
+  // Under `library/` only Docker publishes, so a glob such as `docker.io/library/*` vouches for
+  // the official names, not for every name written there: `library/ngnix` is judged by name.
+  const mirror = OFFICIAL_MIRROR_PREFIXES.find((prefix) => repository.startsWith(prefix));
+  if (mirror && trust.isRealRegistry(host)) {
+    const name = repository.slice(mirror.length);
+    if (name.includes('/')) return undefined;
+    return trust.libraryNames.has(name) ? undefined : detectLibrarySquat(name, trust);
+  }
+  if (trust.isGenuine(normalizedName)) return undefined;
+  if (!trust.isRealRegistry(host)) return isPrivateHost(host) ? undefined : detectHostSquat(host, trust);
+
+  const segments = parts.path.split('/');
+  if (segments.length < 2 || !ACCOUNT_NAMESPACE_HOSTS.has(host)) return undefined;
+  const [namespace, ...rest] = segments;
+  const name = rest.join('/');
+  const owned = trust.namespaces.get(host);
+  if (owned?.has(namespace)) return undefined;
+
+  const namespaceMatch = detectNamespaceSquat(host, namespace, name, trust);
+  if (namespaceMatch) return namespaceMatch;
+  if (host !== DOCKER_HUB || rest.length !== 1) return undefined;
+
+  if (trust.officialNames.has(name)) {
+    return {
+      rule: 'impersonation',
+      part: 'name',
+      technique: 'official-name',
+      written: `${namespace}/${name}`,
+      genuine: name,
+      alsoLike: [],
+      description: `the official image \`${name}\``,
+    };
+  }
+  const core = baitCore(name, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate));
+  if (core !== undefined) {
+    return {
+      rule: 'typosquat',
+      part: 'name',
+      technique: 'bait-words',
+      written: `${namespace}/${name}`,
+      genuine: core,
+      alsoLike: [],
+      description: `the official image \`${core}\``,
+      replaceable: false,
+    };
+  }
+  return undefined;
+}
+
+function detectLibrarySquat(name: string, trust: TrustTargets): SquatMatch | undefined {
+  if (trust.libraryNames.has(name)) return undefined;
+  const core = baitCore(name, LIBRARY_BAIT_WORDS, (candidate) => trust.libraryNames.has(candidate));
+  if (core !== undefined) {
+    return { rule: 'typosquat', part: 'name', technique: 'bait-words', written: name, genuine: core, alsoLike: [], description: `the official image \`${core}\`` };
+  }
+  const matches = trust.libraryNames.imitated(name);
+  if (matches.length === 0) return undefined;
+  return fromMatches('name', name, matches, (genuine) => `the official image \`${genuine}\``);
+}
+
+function detectNamespaceSquat(host: string, namespace: string, name: string, trust: TrustTargets): SquatMatch | undefined {
+  const candidates = trust.namespaces.get(host);
+  const owner = (genuine: string) => (genuine === 'library' ? 'the official images\u2019 namespace `library`' : `the trusted publisher \`${host === DOCKER_HUB ? '' : host + '/'}${genuine}\``);
+  if (host === DOCKER_HUB && namespace !== 'library') {
+    // `libary/nginx`, `official/nginx`, `docker-library/redis`: posing as Docker's own namespace.
+    const library = LIBRARY_NAMESPACE.imitated(namespace);
+    if (library.length > 0) return fromMatches('namespace', namespace, library, owner);
+    if (trust.libraryNames.has(name) && isLibraryPosing(namespace)) {
+      return { rule: 'typosquat', part: 'namespace', technique: 'bait-words', written: namespace, genuine: 'library', alsoLike: [], description: owner('library') };
+    }
+  }
+  if (!candidates) return undefined;
+  const matches = candidates.imitated(namespace);
+  return matches.length > 0 ? fromMatches('namespace', namespace, matches, owner) : undefined;
+}
+
+function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefined {
+  const description = (genuine: string) => `the registry \`${genuine}\``;
+  // `docker.io.evil.com`, `ghcr.io-mirror.net`: the genuine host as the start of another domain.
+  for (const genuine of trust.registryHosts.values()) {
+    if (host.length > genuine.length && host.startsWith(genuine) && (host[genuine.length] === '.' || host[genuine.length] === '-')) {
+      return { rule: 'typosquat', part: 'host', technique: 'host-prefix', written: host, genuine, alsoLike: [], description: description(genuine) };
+    }
+  }
+  const matches = trust.registryHosts.imitated(host);
+  if (matches.length > 0) return fromMatches('host', host, matches, description);
+  // `ghcr.com`, `quay.com`, `docker.co`: the registry's own label under another top-level domain.
+  // Names under private-use suffixes (`docker.local`, `quay.internal`) are someone's own mirror.
+  const dot = host.lastIndexOf('.');
+  if (dot > 0 && !host.slice(0, dot).includes('.') && !PRIVATE_USE_SUFFIXES.has(host.slice(dot + 1))) {
+    const label = host.slice(0, dot);
+    for (const genuine of trust.registryHosts.values()) {
+      const genuineDot = genuine.lastIndexOf('.');
+      if (genuineDot >= 4 && !genuine.slice(0, genuineDot).includes('.') && genuine.slice(0, genuineDot) === label) {
+        return { rule: 'typosquat', part: 'host', technique: 'other-tld', written: host, genuine, alsoLike: [], description: description(genuine) };
+      }
+    }
+  }
+  return undefined;
+}
+
+function fromMatches(
+  part: SquatPart,
+  written: string,
+  matches: Array<{ genuine: string; technique: SquatTechnique }>,
+  describe: (genuine: string) => string,
+): SquatMatch {
+  const best = matches[0];
+  const bestRank = TECHNIQUE_RANK[best.technique];
+  const alsoLike = matches.slice(1).filter((match) => TECHNIQUE_RANK[match.technique] === bestRank).map((match) => match.genuine);
+  return { rule: 'typosquat', part, technique: best.technique, written, genuine: best.genuine, alsoLike, description: describe(best.genuine) };
+}
+
+/**
+ * The genuine name inside bait words (up to three, at either end, with or without a separator:
+ * `official-nginx-secure` -> `nginx`), or undefined. Every way of peeling is tried, so a word that
+ * is also the start of a name (`pro` in `prometheus`) cannot hide the right reading.
+ */
+function baitCore(name: string, words: readonly string[], isGenuine: (core: string) => boolean): string | undefined {
+  let frontier = [name];
+  const seen = new Set(frontier);
+  for (let round = 0; round < 3 && frontier.length > 0; round++) {
+    const next: string[] = [];
+    for (const core of frontier) {
+      for (const word of words) {
+        const peeled = [
+          core.startsWith(word) ? core.slice(word.length).replace(/^[-_.]/, '') : '',
+          core.endsWith(word) ? core.slice(0, core.length - word.length).replace(/[-_.]$/, '') : '',
+        ];
+        for (const candidate of peeled) {
+          if (candidate.length < 2 || seen.has(candidate)) continue;
+          if (isGenuine(candidate)) return candidate;
+          seen.add(candidate);
+          next.push(candidate);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+function isLibraryPosing(namespace: string): boolean {
+  const words = namespace.split(/[-_.]+/);
+  if (words.every((word) => LIBRARY_POSING_WORDS.has(word))) return true;
+  // Run together: `dockerofficial`, `officiallibrary`.
+  let rest = namespace;
+  for (let round = 0; round < 3 && rest.length > 0; round++) {
+    const word = [...LIBRARY_POSING_WORDS].find((candidate) => rest.startsWith(candidate));
+    if (!word) return false;
+    rest = rest.slice(word.length);
+  }
+  return rest.length === 0;
+}
+
+/** A message a reviewer understands: what it looks like, and how. */
+export function squatMessage(match: SquatMatch): string {
+  const others = match.alsoLike.length > 0 ? ` (or ${match.alsoLike.map((name) => `\`${name}\``).join(', ')})` : '';
+  switch (match.rule === 'impersonation' ? 'impersonation' : match.part) {
+    case 'impersonation': {
+      const namespace = match.written.slice(0, match.written.indexOf('/'));
+      return `\`${match.written}\` uses the name of ${match.description} under the Docker Hub namespace \`${namespace}\`, which is not a trusted publisher.`;
+    }
+    case 'host':
+      return `The registry host \`${match.written}\` looks like ${match.description}${others} (${TECHNIQUE_DESCRIPTIONS[match.technique as SquatTechnique]}).`;
+    case 'namespace':
+      if (match.technique === 'bait-words') {
+        return `The namespace \`${match.written}\` poses as ${match.description}: only Docker publishes official images, under \`library/\`.`;
+      }
+      return `The namespace \`${match.written}\` looks like ${match.description}${others} (${TECHNIQUE_DESCRIPTIONS[match.technique as SquatTechnique]}).`;
+    default:
+      return `\`${match.written}\` looks like ${match.description}${others} (${TECHNIQUE_DESCRIPTIONS[match.technique as SquatTechnique]}).`;
+  }
+}
+
+/**
+ * The raw text with the imitating part replaced by the genuine one, when that part is written
+ * literally in `raw` and the match is unambiguous; otherwise undefined.
+ */
+export function squatSuggestion(raw: string, match: SquatMatch): string | undefined {
+  if (match.rule !== 'typosquat' || match.alsoLike.length > 0 || match.replaceable === false) return undefined;
+  const at = raw.indexOf('@');
+  const beforeDigest = at >= 0 ? raw.slice(0, at) : raw;
+  const suffixFromDigest = at >= 0 ? raw.slice(at) : '';
+  const lastSlash = beforeDigest.lastIndexOf('/');
+  const colon = beforeDigest.indexOf(':', lastSlash + 1);
+  const name = colon >= 0 ? beforeDigest.slice(0, colon) : beforeDigest;
+  const suffix = (colon >= 0 ? beforeDigest.slice(colon) : '') + suffixFromDigest;
+  const segments = name.split('/');
+  const firstIsHost = segments.length > 1 && (segments[0].includes('.') || segments[0].includes(':') || segments[0] === 'localhost');
+  let index: number;
+  if (match.part === 'host') index = firstIsHost ? 0 : -1;
+  else if (match.part === 'name') index = segments.length - 1;
+  else index = segments.length - 2;
+  if (index < 0 || index >= segments.length) return undefined;
+  const writtenSegment = match.part === 'host' ? segments[index].toLowerCase().replace(/:[0-9]+$/, '') : segments[index];
+  if (writtenSegment !== match.written) return undefined;
+  const port = match.part === 'host' ? (segments[index].match(/:[0-9]+$/)?.[0] ?? '') : '';
+  segments[index] = match.genuine + port;
+  return segments.join('/') + suffix;
+}
+
+/** Compiled targets per policy run; both rules share them and the per-reference verdicts. */
+const cache = new WeakMap<TrustIndex, { targets: TrustTargets; verdicts: Map<string, SquatMatch | undefined> }>();
+
+function verdictsFor(context: CheckContext): { targets: TrustTargets; verdicts: Map<string, SquatMatch | undefined> } {
+  let entry = cache.get(context.trust);
+  if (!entry) {
+    const { policy } = context;
+    const targets = buildTrustTargets({
+      trustedImages: policy.trustedImages,
+      trustedRegistries: policy.trustedRegistries,
+      targets: policy.typosquat.targets,
+      allow: policy.typosquat.allow,
+    });
+    entry = { targets, verdicts: new Map() };
+    cache.set(context.trust, entry);
+  }
+  return entry;
+}
+
+function runSquatRule(rule: 'typosquat' | 'impersonation', occurrences: ResolvedOccurrence[], context: CheckContext): FindingDraft[] {
+  if (!context.policy.typosquat.enabled) return [];
+  const { targets, verdicts } = verdictsFor(context);
+  const drafts: FindingDraft[] = [];
+  for (const occurrence of occurrences) {
+    // Images built in this repository are never pulled, so their names cannot be squatted.
+    if (occurrence.local || !occurrence.reference) continue;
+    let match = verdicts.get(occurrence.reference);
+    if (!verdicts.has(occurrence.reference)) {
+      match = detectSquat(occurrence.reference, targets);
+      verdicts.set(occurrence.reference, match);
+    }
+    if (!match || match.rule !== rule) continue;
+    const draft: FindingDraft = { occurrence, message: squatMessage(match) };
+    const suggestion = squatSuggestion(occurrence.raw, match);
+    if (suggestion !== undefined && suggestion !== occurrence.raw) draft.suggestion = suggestion;
+    drafts.push(draft);
+  }
+  return drafts;
+}
+
+export const typosquatCheck: Check = {
+  rule: 'typosquat',
+  run: (occurrences, context) => runSquatRule('typosquat', occurrences, context),
+};
+
+export const impersonationCheck: Check = {
+  rule: 'impersonation',
+  run: (occurrences, context) => runSquatRule('impersonation', occurrences, context),
+};
