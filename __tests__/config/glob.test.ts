@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileImageGlobs, ImageGlobError, matchImageGlob, normalizeImageGlob, repositoryName } from '../../src/config/glob.js';
+import { compileImageGlobs, ImageGlobError, matchImageGlob, matchWildcards, normalizeImageGlob, repositoryName } from '../../src/config/glob.js';
 
 describe('normalizeImageGlob', () => {
   it.each([
@@ -127,5 +127,28 @@ describe('compileImageGlobs', () => {
 
   it('throws for the first invalid glob', () => {
     expect(() => compileImageGlobs(['ghcr.io/**', 'Bad Glob'])).toThrow(/Bad Glob/);
+  });
+});
+
+describe('matchWildcards', () => {
+  it.each([
+    ['a*c', 'abc', true],
+    ['a*c', 'a/c', false],
+    ['a**c', 'a/b/c', true],
+    ['a*', 'a', true],
+    ['**', '', true],
+    ['*', '', true],
+    ['a***c', 'a/b/c', true],
+    ['abc', 'abd', false],
+    ['ab', 'abc', false],
+  ])('%s ~ %s => %s', (pattern, text, expected) => {
+    expect(matchWildcards(pattern, text)).toBe(expected);
+  });
+
+  it('answers a pattern built to make a backtracking matcher explode', () => {
+    // As a regular expression, this pattern against this name backtracks for centuries.
+    const glob = '**a'.repeat(40) + 'b';
+    expect(matchImageGlob(glob, 'docker.io/' + 'a'.repeat(200))).toBe(false);
+    expect(matchWildcards('*a'.repeat(60) + 'b', 'a'.repeat(250))).toBe(false);
   });
 });

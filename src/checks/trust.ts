@@ -3,7 +3,7 @@
  * and which registries images may come from at all. Rules (untrusted-registry, typosquat,
  * impersonation) ask this index instead of re-reading the policy.
  */
-import { compileImageGlobs, repositoryName, type ImageGlobSet } from '../config/glob.js';
+import { compileImageGlobs, matchWildcards, repositoryName, type ImageGlobSet } from '../config/glob.js';
 import type { Policy } from '../config/policy.js';
 
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
@@ -52,19 +52,15 @@ export function compileRegistryPatterns(patterns: readonly string[]): (domain: s
     return DOCKER_HUB_ALIASES.has(lower) ? 'docker.io' : lower;
   };
   const exact = new Set<string>();
-  const wildcards: RegExp[] = [];
+  const wildcards: string[] = [];
   for (const pattern of patterns) {
     const host = fold(pattern.trim());
-    if (host.includes('*')) {
-      const source = host.replace(/[.\\^$+?()[\]{}|-]/g, '\\$&').replace(/\*+/g, '[^/]*');
-      wildcards.push(new RegExp(`^${source}$`));
-    } else {
-      exact.add(host);
-    }
+    if (host.includes('*')) wildcards.push(host);
+    else exact.add(host);
   }
   return (domain) => {
     const host = fold(domain);
-    return exact.has(host) || wildcards.some((expression) => expression.test(host));
+    return exact.has(host) || wildcards.some((pattern) => matchWildcards(pattern, host));
   };
 }
 

@@ -101,22 +101,30 @@ export function normalizeImageGlob(glob: string): string {
   return host === undefined ? pathText : `${host}/${path.join('/')}`;
 }
 
-function globToRegExp(normalized: string): RegExp {
-  let source = '';
-  for (let i = 0; i < normalized.length; i++) {
-    const ch = normalized[i];
-    if (ch === '*') {
-      if (normalized[i + 1] === '*') {
-        source += '.*';
-        while (normalized[i + 1] === '*') i++;
-      } else {
-        source += '[^/]*';
+/**
+ * Whether `text` matches a wildcard pattern: `*` is any run of characters other than `/`, `**` any
+ * run at all, everything else literal. Dynamic programming over (pattern, text) positions, so a
+ * hostile pattern like `**a**a**a**b` costs pattern length x text length, never backtracking time.
+ */
+export function matchWildcards(pattern: string, text: string): boolean {
+  // reachable[j]: the pattern consumed so far can match the first j characters of text.
+  let reachable: boolean[] = new Array<boolean>(text.length + 1).fill(false);
+  reachable[0] = true;
+  for (let i = 0; i < pattern.length; i++) {
+    const next = new Array<boolean>(text.length + 1).fill(false);
+    if (pattern[i] === '*') {
+      const spansSegments = pattern[i + 1] === '*';
+      while (pattern[i + 1] === '*') i++;
+      next[0] = reachable[0];
+      for (let j = 1; j <= text.length; j++) {
+        next[j] = reachable[j] || (next[j - 1] && (spansSegments || text[j - 1] !== '/'));
       }
     } else {
-      source += ch.replace(/[.\\^$+?()[\]{}|-]/g, '\\$&');
+      for (let j = 0; j < text.length; j++) next[j + 1] = reachable[j] && text[j] === pattern[i];
     }
+    reachable = next;
   }
-  return new RegExp(`^${source}$`);
+  return reachable[text.length];
 }
 
 /**
@@ -141,8 +149,7 @@ export function repositoryName(normalizedName: string): string {
 /** Compiles one glob; throws `ImageGlobError`. */
 export function compileImageGlob(glob: string): CompiledImageGlob {
   const normalized = normalizeImageGlob(glob);
-  const expression = globToRegExp(normalized);
-  return { glob, normalized, matches: (name) => expression.test(repositoryName(name)) };
+  return { glob, normalized, matches: (name) => matchWildcards(normalized, repositoryName(name)) };
 }
 
 /** A set of globs compiled once, for matching many names. */
