@@ -1,0 +1,72 @@
+/**
+ * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json`. Each step's `name` is the builder image it
+ * runs. `images:` lists what the build pushes: those are built here, so they are reported with
+ * `local: true` (their names are still checked, e.g. for typosquats, but not pinning or signatures).
+ * `$_VAR`/`${_VAR}` come from the file's `substitutions`; built-in substitutions such as
+ * `$PROJECT_ID` exist only when the build runs.
+ */
+import type { Document } from 'yaml';
+import type { Occurrence } from '../model.js';
+import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { LineIndex } from './position.js';
+import { parseYamlDocuments, scalarString } from './yaml.js';
+import { baseName, dedupeOccurrences, listItems, mapPairs, mergedGet, occurrencesAtScalar, substituteVariables, type ImageValue } from './image-site.js';
+
+const BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
+
+function resolverFor(substitutions: Map<string, string>): (text: string) => ImageValue[] {
+  return (text) => [
+    {
+      value: substituteVariables(text, (name) => {
+        const value = substitutions.get(name);
+        if (value !== undefined) return value;
+        if (!name.startsWith('_')) return { unresolved: `$${name} is a built-in Cloud Build substitution, known only when the build runs` };
+        return { unresolved: `substitution ${name} is not defined in this file (it may be set by the trigger)` };
+      }),
+    },
+  ];
+}
+
+function buildOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+  const substitutions = new Map<string, string>();
+  for (const [name, value] of mapPairs(document, mergedGet(document, document.contents, 'substitutions'))) {
+    const text = scalarString(value);
+    if (text !== undefined && name.startsWith('_')) substitutions.set(name, text);
+  }
+  const resolve = resolverFor(substitutions);
+  const site = (node: unknown, context: string, local?: boolean) =>
+    occurrencesAtScalar({
+      file: file.path,
+      kind: 'cloudbuild',
+      text: file.text,
+      lines,
+      node,
+      context,
+      resolve,
+      local,
+      note: local ? 'pushed by this build (built here)' : undefined,
+    });
+  const occurrences: Occurrence[] = [];
+  listItems(document, mergedGet(document, document.contents, 'steps')).forEach((step, index) => {
+    occurrences.push(...site(mergedGet(document, step, 'name'), `steps[${index}].name`));
+  });
+  listItems(document, mergedGet(document, document.contents, 'images')).forEach((image, index) => {
+    occurrences.push(...site(image, `images[${index}]`, true));
+  });
+  return occurrences;
+}
+
+export const cloudbuildDiscoverer: Discoverer = {
+  kind: 'cloudbuild',
+  matches(path) {
+    return BUILD_FILE.test(baseName(path));
+  },
+  extract(file: SourceFile): Extraction {
+    // JSON is YAML, and the YAML parser keeps the positions.
+    const parsed = parseYamlDocuments(file.text);
+    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid ${file.path.endsWith('.json') ? 'JSON' : 'YAML'}: ${parsed.errors.join('; ')}`);
+    const lines = new LineIndex(file.text);
+    const occurrences = parsed.documents.flatMap((document) => buildOccurrences(document, file, lines));
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+  },
+};
