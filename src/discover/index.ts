@@ -16,8 +16,9 @@ import { circleciDiscoverer } from './circleci.js';
 import { bitbucketDiscoverer } from './bitbucket.js';
 import { azurePipelinesDiscoverer } from './azure-pipelines.js';
 import { droneDiscoverer } from './drone.js';
+import { cloudbuildDiscoverer } from './cloudbuild.js';
 
-export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer];
+export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, cloudbuildDiscoverer];
 
 /** Files larger than this are not parsed (a report says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
