@@ -8,7 +8,10 @@ export const invalidReferenceCheck: Check = {
     for (const occurrence of occurrences) {
       if (occurrence.problem?.kind !== 'invalid') continue;
       const shown = occurrence.resolved ?? occurrence.raw;
-      drafts.push({ occurrence, message: `"${shown}" is not a valid image reference: ${occurrence.problem.message}` });
+      const reason = occurrence.problem.message;
+      // The grammar's message usually quotes the text already; do not say it twice.
+      const message = reason.includes(shown) ? `Not a valid image reference: ${reason}` : `"${shown}" is not a valid image reference: ${reason}`;
+      drafts.push({ occurrence, message });
     }
     return drafts;
   },
