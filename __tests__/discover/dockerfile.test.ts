@@ -168,6 +168,23 @@ describe('Dockerfile discovery on real-shaped files', () => {
   });
 });
 
+describe('flag quoting', () => {
+  it('reads quoted flag values, CSV-quoted mount fields and flags in any order', () => {
+    const { rows } = extractFixture('quoting');
+    expect(rows).toEqual<Row[]>([
+      // FROM words keep their quotes in raw; the value has them removed.
+      [3, 31, '"arm64v8/alpine:3.19"', 'arm64v8/alpine:3.19', 'docker.io/arm64v8/alpine:3.19', 'FROM (stage base)'],
+      // A quoted flag value: raw is the image inside the quotes.
+      [4, 30, 'golang:1.22-bookworm', '', 'docker.io/library/golang:1.22-bookworm', 'COPY --from'],
+      [5, 20, 'nginx:1.25', '', 'docker.io/library/nginx:1.25', 'COPY --from'],
+      [6, 29, 'ghcr.io/acme/tools:2.1', '', 'ghcr.io/acme/tools:2.1', 'RUN --mount'],
+      // Mount keys are case-insensitive.
+      [8, 28, 'quay.io/prometheus/busybox:latest', '', 'quay.io/prometheus/busybox:latest', 'RUN --mount'],
+      // `COPY -- --from=...`: `--` ends the flags, so that is a source path.
+    ]);
+  });
+});
+
 describe('parser directives', () => {
   it.each<[string, Row[]]>([
     [
@@ -185,6 +202,11 @@ describe('parser directives', () => {
         [3, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM'],
       ],
     ],
+    // A byte-order mark before the directive does not hide it (the column counts the BOM's code unit).
+    ['directives/bom.Dockerfile', [
+      [1, 11, 'docker/dockerfile:1', '', 'docker.io/docker/dockerfile:1', 'syntax directive'],
+      [2, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM'],
+    ]],
     // Directives count only at the very top: after a comment, a blank line or an instruction they are comments.
     ['directives/after-comment.Dockerfile', [[3, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM']]],
     ['directives/after-blank.Dockerfile', [[3, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM']]],
