@@ -167,7 +167,17 @@ export function compileImageGlobs(globs: readonly string[]): ImageGlobSet {
   return { globs: compiled, match, matches: (name) => match(name) !== undefined };
 }
 
-/** Whether a normalized image name (tag and digest allowed, and ignored) matches a glob. */
+/** Compiled globs by text, so callers matching in a loop do not re-normalize; bounded, since globs come from files. */
+const compiledCache = new Map<string, CompiledImageGlob>();
+const MAX_CACHED_GLOBS = 1000;
+
+/** Whether a normalized image name (tag and digest allowed, and ignored) matches a glob; throws `ImageGlobError` for an invalid glob. */
 export function matchImageGlob(glob: string, normalizedName: string): boolean {
-  return compileImageGlob(glob).matches(normalizedName);
+  let compiled = compiledCache.get(glob);
+  if (!compiled) {
+    compiled = compileImageGlob(glob);
+    if (compiledCache.size >= MAX_CACHED_GLOBS) compiledCache.clear();
+    compiledCache.set(glob, compiled);
+  }
+  return compiled.matches(normalizedName);
 }
