@@ -98,6 +98,19 @@ describe('Dockerfile discovery on real-shaped files', () => {
     expect(rows.map((row) => row[3])).toEqual(['node:20.11.1-alpine', 'docker.io/library/nginx:1.27-alpine', 'node:20.11.1']);
   });
 
+  it('treats a FROM that expands to an earlier stage name (any case) as a stage, not an image', () => {
+    const images = (buildArgs: Record<string, string>) => extractFixture('stage-args', buildArgs).rows.map((row) => [row[0], row[3] || row[2]]);
+    const bases: Array<[number, string]> = [
+      [6, 'golang:1.22-alpine'],
+      [8, 'alpine:3.19'],
+      [11, 'debian:12-slim'],
+    ];
+    expect(images({})).toEqual(bases);
+    expect(images({ VARIANT: 'DEBIAN' })).toEqual(bases);
+    // No stage has that name, so BuildKit would pull it as an image.
+    expect(images({ VARIANT: 'ubuntu' })).toEqual([...bases, [14, 'variant-ubuntu']]);
+  });
+
   it('reads a Windows Dockerfile with the backtick escape token', () => {
     const { rows, extraction } = extractFixture('windows');
     expect(rows).toEqual<Row[]>([
@@ -117,6 +130,8 @@ describe('Dockerfile discovery on real-shaped files', () => {
       // A JSON-form RUN and a quoted "<<NOTAHEREDOC" open no heredoc, so these lines are instructions.
       [33, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM'],
       [35, 13, 'busybox:1.36', '', 'docker.io/library/busybox:1.36', 'COPY --from'],
+      // A heredoc opened on a continued line starts after the instruction's last line.
+      [40, 6, 'python:3.12-alpine', '', 'docker.io/library/python:3.12-alpine', 'FROM'],
     ]);
     expect(extraction.errors).toEqual([]);
   });
