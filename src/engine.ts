@@ -42,7 +42,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     notes.push('Offline scan: registry existence, digests and signatures were not checked.');
   }
 
-  const findings = runChecks(occurrences, policy, discovery.sources);
+  const findings = runChecks(occurrences, policy, discovery.sources, {
+    // A rule that crashes is reported, and the other rules' findings still count.
+    onError: (rule, error) => errors.push({ file: '.', message: `rule ${rule} failed and was not applied: ${error.message}` }),
+  });
   return {
     schemaVersion: 1,
     occurrences,

@@ -84,7 +84,9 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 async function loadRun(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<{ root: string; policy: Policy }> {
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
   const root = path.resolve(io.cwd, positionals[0] ?? '.');
-  const policy = await loadPolicy(root, values.config as string | undefined);
+  // --config is a path as the user typed it: relative to where they are, not to DIR.
+  const configPath = values.config === undefined ? undefined : path.resolve(io.cwd, values.config as string);
+  const policy = await loadPolicy(root, configPath);
   const insecure = (values['insecure-registry'] as string[] | undefined) ?? [];
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
   for (const pair of (values['build-arg'] as string[] | undefined) ?? []) {
