@@ -232,6 +232,20 @@ describe('parser directives', () => {
         [3, 6, 'node:20', '', 'docker.io/library/node:20', 'FROM'],
       ],
     ],
+  ])('%s', (name, expected) => {
+    expect(extractFixture(name).rows).toEqual(expected);
+  });
+
+  it('reports an invalid escape directive and keeps the backslash', () => {
+    const { rows, extraction } = extractFixture('directives/invalid-escape.Dockerfile');
+    expect(rows).toEqual<Row[]>([
+      [2, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM (stage continued)'],
+      [4, 6, 'node:20', '', 'docker.io/library/node:20', 'FROM'],
+    ]);
+    expect(extraction.errors).toEqual(["line 1: invalid escape token 'x' does not match ` or \\"]);
+  });
+
+  it.each<[string, Row[]]>([
     [
       // With the backtick escape, a trailing backslash does not continue the line.
       'directives/escape-backtick.Dockerfile',
@@ -349,13 +363,15 @@ describe('malformed input', () => {
       [3, 6, 'node:20', '', 'docker.io/library/node:20', 'FROM'],
       // The unterminated quote runs to the end of the line, as in BuildKit's flag parser.
       [5, 29, 'unterminated /a /b', '', 'invalid', 'RUN --mount'],
-      [6, 6, 'debian:12-slim', '', 'docker.io/library/debian:12-slim', 'FROM'],
+      // Line 6: a bare quote inside a CSV field makes the whole --mount value unreadable.
+      [7, 6, 'debian:12-slim', '', 'docker.io/library/debian:12-slim', 'FROM'],
       // The unterminated heredoc swallows the rest of the file, so its FROM is not an instruction.
     ]);
     expect(extraction.errors).toEqual([
-      'unterminated heredoc <<EOF started on line 7',
+      'line 8: unterminated heredoc <<EOF; the rest of the file is its body',
       'line 2: FROM requires either one or three arguments (no image given)',
       'line 3: FROM requires either one or three arguments',
+      'line 6: --mount value is not valid CSV: type=bind,from=bad"quote,target=/x',
     ]);
   });
 

@@ -227,7 +227,7 @@ class DockerfileExtraction {
       if (flag.name !== 'mount' || !flag.value) continue;
       const fields = csvFields(flag.value);
       if (!fields) {
-        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV`);
+        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV: ${flag.value.text.slice(0, 200)}`);
         continue;
       }
       for (const field of fields) {

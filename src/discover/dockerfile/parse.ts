@@ -73,12 +73,12 @@ export function parseDockerfile(fileText: string): ParsedDockerfile {
       const key = match?.[1].toLowerCase();
       if (!match || !key || !KNOWN_DIRECTIVES.has(key) || seenDirectives.has(key)) {
         directivesDone = true;
-        if (match && key && seenDirectives.has(key)) errors.push(`only one ${key} parser directive can be used (line ${index + 1})`);
+        if (match && key && seenDirectives.has(key)) errors.push(`line ${index + 1}: only one ${key} parser directive can be used`);
       } else {
         seenDirectives.add(key);
         if (key === 'escape') {
           if (match[2] === '`' || match[2] === '\\') escapeToken = match[2];
-          else errors.push(`invalid escape token '${match[2]}' does not match \` or \\ (line ${index + 1})`);
+          else errors.push(`line ${index + 1}: invalid escape token '${match[2]}' does not match \` or \\`);
         }
       }
     }
@@ -115,7 +115,7 @@ export function parseDockerfile(fileText: string): ParsedDockerfile {
         }
       }
       if (!terminated) {
-        errors.push(`unterminated heredoc <<${heredoc.name} started on line ${startLineNumber}`);
+        errors.push(`line ${startLineNumber}: unterminated heredoc <<${heredoc.name}; the rest of the file is its body`);
         break;
       }
     }
