@@ -215,7 +215,7 @@ class DockerfileExtraction {
   private copyFrom(source: LogicalText, argumentsStart: number, context: string, note?: string): void {
     for (const flag of extractFlags(source.text, argumentsStart).flags) {
       if (flag.name !== 'from' || !flag.value || flag.value.text === '') continue;
-      const variable = changesUnderExpansion(flag.value.text)
+      const variable = changesUnderExpansion(flag.value.text, this.escapeToken)
         ? 'BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead'
         : undefined;
       this.fromValue(source, flag.value, context, variable, note);
