@@ -1,0 +1,163 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeOccurrence } from '../src/discover/occurrence.js';
+import { LineIndex } from '../src/discover/position.js';
+import type { Kind, ResolvedOccurrence } from '../src/model.js';
+import { applyPins, planPins, planPinsDetailed } from '../src/pin.js';
+
+const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'pin');
+const FILES: Array<[string, Kind]> = [
+  ['Dockerfile', 'dockerfile'],
+  ['docker-compose.yml', 'compose'],
+  ['pod.yaml', 'kubernetes'],
+];
+const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const TAG_DIGESTS: Record<string, string> = {
+  'docker.io/library/nginx:1.25': digest(0xa1),
+  'docker.io/library/redis:7': digest(0xa2),
+  'docker.io/library/postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001': digest(0xa3),
+  'gcr.io/distroless/static-debian12:nonroot': digest(0xa4),
+  'ghcr.io/acme/app:2.1': digest(0xa5),
+  'docker.io/acme/tools:dev': digest(0xa6),
+  'docker.io/library/golang:1.22': digest(0xa7),
+};
+
+/**
+ * Occurrences as a discoverer reports them: every image text in the fixture files, found here by
+ * position (the discoverers have their own tests); `golang:${GO_VERSION}` resolved through its ARG.
+ */
+async function discover(root: string): Promise<{ occurrences: ResolvedOccurrence[]; sources: Map<string, string> }> {
+  const sources = new Map<string, string>();
+  const occurrences: ResolvedOccurrence[] = [];
+  const images: Record<string, Array<{ raw: string; value?: string; local?: boolean }>> = {
+    Dockerfile: [{ raw: 'golang:${GO_VERSION}', value: 'golang:1.22' }, { raw: 'gcr.io/distroless/static-debian12:nonroot' }],
+    'docker-compose.yml': [
+      { raw: 'nginx:1.25' },
+      { raw: 'redis:7' },
+      { raw: 'postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001' },
+      { raw: 'acme/tools:dev', local: true },
+    ],
+    'pod.yaml': [{ raw: 'ghcr.io/acme/app:2.1' }],
+  };
+  for (const [file, kind] of FILES) {
+    const text = await readFile(join(root, file), 'utf8');
+    sources.set(file, text);
+    const lines = new LineIndex(text);
+    for (const image of images[file] ?? []) {
+      let from = 0;
+      for (;;) {
+        // Every place the text is written, pinned or not (a second run sees the pinned form).
+        const at = text.indexOf(image.raw, from);
+        if (at < 0) break;
+        from = at + image.raw.length;
+        const end = /^@sha256:[a-f0-9]{64}/.exec(text.slice(from));
+        const raw = image.value || image.raw.includes('@') || !end ? image.raw : image.raw + end[0];
+        const occurrence: ResolvedOccurrence = makeOccurrence({
+          file,
+          kind,
+          lines,
+          offset: at,
+          raw,
+          value: image.value ?? raw,
+          ...(image.local ? { local: true } : {}),
+        });
+        const tagOnly = occurrence.reference?.replace(/@sha256:[a-f0-9]{64}$/, '') ?? '';
+        const tagDigest = TAG_DIGESTS[occurrence.reference ?? ''] ?? TAG_DIGESTS[tagOnly];
+        if (tagDigest) occurrence.resolution = { status: 'ok', tagDigest };
+        occurrences.push(occurrence);
+      }
+    }
+  }
+  return { occurrences, sources };
+}
+
+let work = '';
+afterEach(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+  work = '';
+});
+
+async function copyFixture(): Promise<string> {
+  work = await mkdtemp(join(tmpdir(), 'pin-'));
+  await cp(fixtureDir, work, { recursive: true });
+  return work;
+}
+
+describe('planPins', () => {
+  it('pins literal tags keeping the tag, and says why others are skipped', async () => {
+    const { occurrences, sources } = await discover(fixtureDir);
+    const plan = planPinsDetailed(occurrences, sources);
+    expect(plan.edits).toEqual([
+      { file: 'Dockerfile', line: 8, column: 6, oldText: 'gcr.io/distroless/static-debian12:nonroot', newText: `gcr.io/distroless/static-debian12:nonroot@${digest(0xa4)}` },
+      { file: 'docker-compose.yml', line: 3, column: 13, oldText: 'nginx:1.25', newText: `nginx:1.25@${digest(0xa1)}` },
+      { file: 'docker-compose.yml', line: 5, column: 13, oldText: 'redis:7', newText: `redis:7@${digest(0xa2)}` },
+      { file: 'docker-compose.yml', line: 11, column: 13, oldText: 'nginx:1.25', newText: `nginx:1.25@${digest(0xa1)}` },
+      { file: 'docker-compose.yml', line: 11, column: 25, oldText: 'redis:7', newText: `redis:7@${digest(0xa2)}` },
+      { file: 'pod.yaml', line: 8, column: 14, oldText: 'ghcr.io/acme/app:2.1', newText: `ghcr.io/acme/app:2.1@${digest(0xa5)}` },
+    ]);
+    expect(plan.skipped.map((s) => [s.occurrence.raw, s.reason.split(';')[0]])).toEqual([
+      ['golang:${GO_VERSION}', 'written with variables or templates'],
+      ['postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001', "pinned digest differs from the tag's current " + digest(0xa3)],
+    ]);
+  });
+
+  it('re-pins a stale digest only when asked', async () => {
+    const { occurrences, sources } = await discover(fixtureDir);
+    const edits = planPins(occurrences, sources, { updateStale: true });
+    expect(edits.find((e) => e.oldText.startsWith('postgres'))?.newText).toBe(`postgres:16@${digest(0xa3)}`);
+  });
+
+  it('skips an occurrence whose file text no longer matches its position', async () => {
+    const { occurrences, sources } = await discover(fixtureDir);
+    sources.set('pod.yaml', (sources.get('pod.yaml') ?? '').replace('ghcr.io/acme/app:2.1', 'ghcr.io/acme/app:9.9'));
+    const plan = planPinsDetailed(occurrences, sources);
+    expect(plan.edits.some((e) => e.file === 'pod.yaml')).toBe(false);
+    expect(plan.skipped.some((s) => s.reason.includes('file changed'))).toBe(true);
+  });
+});
+
+describe('applyPins', () => {
+  it('edits exactly the spans, preserving quotes, comments, CRLF and other lines', async () => {
+    const root = await copyFixture();
+    const { occurrences, sources } = await discover(root);
+    const results = await applyPins(root, planPins(occurrences, sources));
+    expect(results.map((r) => [r.file, r.applied, r.conflicts])).toEqual([
+      ['Dockerfile', 1, 0],
+      ['docker-compose.yml', 4, 0],
+      ['pod.yaml', 1, 0],
+    ]);
+    const compose = await readFile(join(root, 'docker-compose.yml'), 'utf8');
+    expect(compose).toContain(`    image: "nginx:1.25@${digest(0xa1)}"   # front end\n`);
+    expect(compose).toContain(`    image: 'redis:7@${digest(0xa2)}'\n`);
+    expect(compose).toContain(`x-mirrors: [nginx:1.25@${digest(0xa1)}, redis:7@${digest(0xa2)}]\n`);
+    expect(compose).toContain('    image: acme/tools:dev\n');
+    const pod = await readFile(join(root, 'pod.yaml'), 'utf8');
+    expect(pod).toBe(
+      `apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: démo\r\nspec:\r\n  containers:\r\n    - name: app\r\n      image: ghcr.io/acme/app:2.1@${digest(0xa5)} # ☃ keep\r\n`,
+    );
+    const dockerfile = await readFile(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('FROM golang:${GO_VERSION} AS build\n');
+  });
+
+  it('is idempotent: the same edits again change nothing, and a new plan is empty', async () => {
+    const root = await copyFixture();
+    const first = await discover(root);
+    const edits = planPins(first.occurrences, first.sources);
+    await applyPins(root, edits);
+    const after = await readFile(join(root, 'docker-compose.yml'), 'utf8');
+    const again = await applyPins(root, edits);
+    expect(again.every((r) => r.applied === 0 && r.conflicts === 0)).toBe(true);
+    expect(await readFile(join(root, 'docker-compose.yml'), 'utf8')).toBe(after);
+    const second = await discover(root);
+    expect(planPins(second.occurrences, second.sources)).toEqual([]);
+  });
+
+  it('refuses paths outside the root', async () => {
+    const root = await copyFixture();
+    const results = await applyPins(root, [{ file: '../outside.txt', line: 1, column: 1, oldText: 'a', newText: 'b' }]);
+    expect(results).toEqual([{ file: '../outside.txt', applied: 0, unchanged: 0, conflicts: 1 }]);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Pinning: turns resolved tags into `name:tag@sha256:…` in the files where they are written,
+ * keeping the tag for readers. Only the exact span of the occurrence's raw text is edited, so
+ * quoting, comments and layout stay as they were. An occurrence is pinned only when its text
+ * is literal (no variables or templates: `resolved` absent), it is not built locally, and the
+ * registry gave the tag's digest. Applying is idempotent: an edit whose result is already in
+ * place is skipped.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { LineIndex } from './discover/position.js';
+import type { ResolvedOccurrence } from './model.js';
+import { splitNormalizedReference } from './registry/index.js';
+
+export interface PinEdit {
+  /** POSIX path relative to the scan root. */
+  file: string;
+  line: number;
+  column: number;
+  oldText: string;
+  newText: string;
+}
+
+export interface PinPlan {
+  edits: PinEdit[];
+  /** Occurrences with a reference that were not pinned, and why (for the CLI to show). */
+  skipped: Array<{ occurrence: ResolvedOccurrence; reason: string }>;
+}
+
+export interface PinOptions {
+  /**
+   * Also re-pin references whose pinned digest differs from the tag's current digest (replacing
+   * the old digest). Off by default: a moved tag deserves a look before trusting it.
+   */
+  updateStale?: boolean;
+}
+
+/** Characters that may continue an image reference: an edit must cover the whole reference. */
+const REFERENCE_CHAR = /[A-Za-z0-9._:@/-]/;
+const VARIABLE_SYNTAX = /[$]|\{\{|\{%|<%/;
+
+function textAt(source: string, index: LineIndex, line: number, column: number): number | undefined {
+  if (line < 1 || column < 1) return undefined;
+  const offset = index.offsetAt({ line, column });
+  return Number.isFinite(offset) && offset >= 0 && offset <= source.length ? offset : undefined;
+}
+
+/** Plans the edits that pin each literal tag to its current digest; `sources` maps file -> text. */
+export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map<string, string>, options: PinOptions = {}): PinPlan {
+  const plan: PinPlan = { edits: [], skipped: [] };
+  const seen = new Set<string>();
+  const indexes = new Map<string, LineIndex>();
+  const skip = (occurrence: ResolvedOccurrence, reason: string) => plan.skipped.push({ occurrence, reason });
+  for (const occurrence of occurrences) {
+    if (!occurrence.reference) continue;
+    if (occurrence.local) continue; // built here: nothing in a registry to pin to
+    const parts = splitNormalizedReference(occurrence.reference);
+    const resolution = occurrence.resolution;
+    if (!parts) {
+      skip(occurrence, 'not a normalized reference');
+      continue;
+    }
+    if (occurrence.resolved !== undefined || VARIABLE_SYNTAX.test(occurrence.raw)) {
+      skip(occurrence, 'written with variables or templates; pin the value where it is defined');
+      continue;
+    }
+    if (resolution?.status !== 'ok' || !resolution.tagDigest) {
+      skip(occurrence, resolution ? `registry gave no tag digest (${resolution.message ?? resolution.status})` : 'not resolved');
+      continue;
+    }
+    let newText: string;
+    if (parts.digest) {
+      if (parts.digest === resolution.tagDigest || resolution.pinnedDigestPlatform) continue; // already pinned, and current
+      if (!options.updateStale) {
+        skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; not changed without updateStale`);
+        continue;
+      }
+      const at = occurrence.raw.lastIndexOf('@');
+      if (at < 0) {
+        skip(occurrence, 'digest not written in the text');
+        continue;
+      }
+      newText = `${occurrence.raw.slice(0, at)}@${resolution.tagDigest}`;
+    } else {
+      newText = `${occurrence.raw}@${resolution.tagDigest}`;
+    }
+    const source = sources.get(occurrence.file);
+    if (source === undefined) {
+      skip(occurrence, 'file text not available');
+      continue;
+    }
+    let index = indexes.get(occurrence.file);
+    if (!index) {
+      index = new LineIndex(source);
+      indexes.set(occurrence.file, index);
+    }
+    const offset = textAt(source, index, occurrence.line, occurrence.column);
+    if (offset === undefined || source.slice(offset, offset + occurrence.raw.length) !== occurrence.raw) {
+      skip(occurrence, 'file text at the position is not the reference (file changed?)');
+      continue;
+    }
+    const key = `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
+    if (seen.has(key)) continue; // one place, several occurrences (matrix values): one edit
+    seen.add(key);
+    plan.edits.push({ file: occurrence.file, line: occurrence.line, column: occurrence.column, oldText: occurrence.raw, newText });
+  }
+  plan.edits.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+  return plan;
+}
+
+/** The edits of `planPinsDetailed`. */
+export function planPins(occurrences: ResolvedOccurrence[], sources: Map<string, string>, options: PinOptions = {}): PinEdit[] {
+  return planPinsDetailed(occurrences, sources, options).edits;
+}
+
+export interface ApplyResult {
+  file: string;
+  applied: number;
+  /** Already in place (idempotent re-run). */
+  unchanged: number;
+  /** The text at the position was neither the old nor the new text. */
+  conflicts: number;
+}
+
+/** Applies pin edits in place under `root`; returns what happened per file. Never writes outside root. */
+export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyResult[]> {
+  const byFile = new Map<string, PinEdit[]>();
+  for (const edit of edits) {
+    const list = byFile.get(edit.file) ?? [];
+    list.push(edit);
+    byFile.set(edit.file, list);
+  }
+  const results: ApplyResult[] = [];
+  for (const [file, fileEdits] of byFile) {
+    const result: ApplyResult = { file, applied: 0, unchanged: 0, conflicts: 0 };
+    results.push(result);
+    const path = resolve(root, file);
+    const inside = relative(resolve(root), path);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      result.conflicts += fileEdits.length;
+      continue;
+    }
+    let text = await readFile(path, 'utf8');
+    let index = new LineIndex(text);
+    const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
+    // Columns refer to the line before any pin (edits never add line breaks, so line numbers
+    // stay put); an earlier edit in place on the same line (made now or by a previous run)
+    // shifts the later ones by its growth, so re-applying the same edits is a no-op.
+    let shift = 0;
+    let shiftLine = 0;
+    let changed = false;
+    for (const edit of ordered) {
+      const start = textAt(text, index, edit.line, edit.column);
+      if (start === undefined) {
+        result.conflicts++;
+        continue;
+      }
+      if (edit.line !== shiftLine) {
+        shift = 0;
+        shiftLine = edit.line;
+      }
+      const offset = start + shift;
+      const endsAt = (length: number) => {
+        const next = text.charAt(offset + length);
+        return next === '' || !REFERENCE_CHAR.test(next);
+      };
+      const growth = edit.newText.length - edit.oldText.length;
+      if (text.startsWith(edit.newText, offset) && endsAt(edit.newText.length)) {
+        result.unchanged++;
+        shift += growth;
+      } else if (text.startsWith(edit.oldText, offset) && endsAt(edit.oldText.length)) {
+        text = text.slice(0, offset) + edit.newText + text.slice(offset + edit.oldText.length);
+        index = new LineIndex(text);
+        result.applied++;
+        shift += growth;
+        changed = true;
+      } else {
+        result.conflicts++;
+      }
+    }
+    if (changed) await writeFile(path, text);
+  }
+  return results;
+}
