@@ -81,6 +81,19 @@ describe('compose discoverer', () => {
     ]);
   });
 
+  it('bounds .env values that double on every line', async () => {
+    const { occurrences } = await extractFixture(composeDiscoverer, 'compose', 'hostile/compose.yaml');
+    expect(summary(occurrences)).toEqual([
+      {
+        context: 'services.big.image',
+        raw: 'example/app:${A59}',
+        reference: null,
+        problem: expect.stringMatching(/^interpolation makes the text longer than 8192 characters/),
+      },
+      { context: 'services.ok.image', raw: 'example/app:${A3}', resolved: `example/app:${'0123456789'.repeat(8)}`, reference: `docker.io/example/app:${'0123456789'.repeat(8)}` },
+    ]);
+  });
+
   it('throws for a file that cannot be parsed', async () => {
     await expect(composeDiscoverer.extract(fixture('compose', 'broken/compose.yml'), fixtureContext('compose'))).rejects.toThrow(/invalid YAML/);
   });

@@ -64,6 +64,16 @@ describe('gitlab-ci discoverer', () => {
     ]);
   });
 
+  it('stays bounded with variables that multiply, refer to themselves or extend in a cycle', async () => {
+    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'hostile/.gitlab-ci.yml');
+    expect(summary(occurrences)).toEqual([
+      { context: 'grow.image', raw: 'example/$V8:1', reference: null, problem: expect.stringMatching(/longer than 8192 characters/) },
+      { context: 'loop.image', raw: '$LOOP_A', reference: null, problem: 'variable LOOP_A refers to itself or to variables too deeply' },
+      { context: 'self.image', raw: '$SELF', reference: null, problem: 'variable SELF refers to itself or to variables too deeply' },
+      { context: 'cycle.image', raw: 'x/$FROM_A-$FROM_B:1', resolved: 'x/a-b:1', reference: 'docker.io/x/a-b:1' },
+    ]);
+  });
+
   it('throws for a file that cannot be parsed', () => {
     expect(() => gitlabCiDiscoverer.extract(fixture('gitlab-ci', 'broken/.gitlab-ci.yml'), fixtureContext('gitlab-ci'))).toThrow(/invalid YAML/);
   });

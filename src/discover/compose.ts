@@ -8,7 +8,7 @@ import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { LineIndex } from './position.js';
 import { parseYamlDocuments } from './yaml.js';
-import { baseName, dedupeOccurrences, dirName, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
+import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml ... */
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$/i;
@@ -68,6 +68,8 @@ export function interpolateCompose(text: string, lookup: VariableLookup, depth =
     output += value;
     index = dollar + 1 + name.length;
   }
+  // Each .env line may double the previous one's length; the result is bounded instead.
+  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
   return { ok: true, value: output };
 }
 

@@ -11,6 +11,7 @@ import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { MAX_IMAGE_TEXT } from './image-site.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 /** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
@@ -26,6 +27,8 @@ export function isOciFeature(id: string): boolean {
 }
 
 function valueOf(text: string): string | { unresolved: string } {
+  // Longer than any reference: the grammar reports it, and no pattern runs over it.
+  if (text.length > MAX_IMAGE_TEXT) return text;
   const variable = VARIABLE.exec(text);
   return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text;
 }

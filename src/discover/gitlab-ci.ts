@@ -46,8 +46,15 @@ function readVariables(document: Document.Parsed, node: unknown): Variables {
   return variables;
 }
 
-function expand(text: string, variables: Variables, depth: number): string | { unresolved: string } {
-  return substituteVariables(text, (name) => {
+/**
+ * Expands `$NAME`/`${NAME}` with the pipeline's variables, recursively as GitLab does. Each
+ * variable is expanded once per call (memoized), so variables referring to each other many
+ * times cannot multiply the work.
+ */
+function expand(text: string, variables: Variables): string | { unresolved: string } {
+  const expanded = new Map<string, string | { unresolved: string }>();
+  const expanding = new Set<string>();
+  const lookup = (name: string, depth: number): string | { unresolved: string } => {
     const definition = variables.get(name);
     if (definition === undefined) {
       if (PREDEFINED_PREFIXES.some((prefix) => name.startsWith(prefix))) {
@@ -56,9 +63,16 @@ function expand(text: string, variables: Variables, depth: number): string | { u
       return { unresolved: `variable ${name} is not defined in this file (it may be a project or group CI/CD variable)` };
     }
     if (!definition.expand) return definition.value;
-    if (depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name} refers to variables too deeply (a cycle?)` };
-    return expand(definition.value, variables, depth + 1);
-  });
+    const known = expanded.get(name);
+    if (known !== undefined) return known;
+    if (expanding.has(name) || depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name} refers to itself or to variables too deeply` };
+    expanding.add(name);
+    const value = substituteVariables(definition.value, (inner) => lookup(inner, depth + 1));
+    expanding.delete(name);
+    expanded.set(name, value);
+    return value;
+  };
+  return substituteVariables(text, (name) => lookup(name, 0));
 }
 
 const COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
@@ -68,7 +82,7 @@ function resolverFor(variables: Variables): (text: string) => ImageValue[] {
     const input = COMPONENT_INPUT.exec(text);
     // CI/CD component inputs are given by each project that includes the component.
     if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [{ value: expand(text, variables, 0) }];
+    return [{ value: expand(text, variables) }];
   };
 }
 
@@ -76,17 +90,31 @@ function resolverFor(variables: Variables): (text: string) => ImageValue[] {
 const MAX_EXTENDS_DEPTH = 11;
 
 /** A job's variables through its `extends` chain: templates first, the job's own last. */
-function jobVariables(document: Document.Parsed, jobs: Map<string, unknown>, job: unknown, depth = 0): Variables {
+function jobVariables(
+  document: Document.Parsed,
+  jobs: Map<string, unknown>,
+  job: unknown,
+  memo: Map<unknown, Variables>,
+  depth = 0,
+  chain = new Set<unknown>(),
+): Variables {
+  // Memoized per job, so templates shared by many jobs (diamonds) are read once.
+  const known = memo.get(job);
+  if (known) return known;
   const variables: Variables = new Map();
-  if (depth > MAX_EXTENDS_DEPTH) return variables;
+  // GitLab allows 11 levels of `extends`; a job extending itself (directly or not) ends the chain.
+  if (depth > MAX_EXTENDS_DEPTH || chain.has(job)) return variables;
+  chain.add(job);
   const extendsNode = mergedGet(document, job, 'extends');
   const parents = isScalar(extendsNode) ? [extendsNode] : listItems(document, extendsNode);
   for (const parent of parents) {
     const name = scalarString(parent);
     const template = name === undefined ? undefined : jobs.get(name);
-    if (template !== undefined) for (const [key, value] of jobVariables(document, jobs, template, depth + 1)) variables.set(key, value);
+    if (template !== undefined) for (const [key, value] of jobVariables(document, jobs, template, memo, depth + 1, chain)) variables.set(key, value);
   }
+  chain.delete(job);
   for (const [key, value] of readVariables(document, mergedGet(document, job, 'variables'))) variables.set(key, value);
+  memo.set(job, variables);
   return variables;
 }
 
@@ -108,9 +136,10 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
   imagesOf(document.contents, '', globalVariables);
   imagesOf(mergedGet(document, document.contents, 'default'), 'default.', globalVariables);
   const jobs = new Map(mapPairs(document, document.contents).filter(([name, job]) => !RESERVED_KEYS.has(name) && isMap(job)));
+  const memo = new Map<unknown, Variables>();
   for (const [jobName, job] of jobs) {
     // Job variables (and those of the templates it extends) override global ones for the job's own images.
-    const variables = new Map([...globalVariables, ...jobVariables(document, jobs, job)]);
+    const variables = new Map([...globalVariables, ...jobVariables(document, jobs, job, memo)]);
     imagesOf(job, `${jobName}.`, variables);
   }
   return occurrences;

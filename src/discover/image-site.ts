@@ -7,7 +7,15 @@ import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Kind, Occurrence } from '../model.js';
 import { makeOccurrence } from './occurrence.js';
 import type { LineIndex } from './position.js';
-import { mapGet, scalarLocation } from './yaml.js';
+import { aliasResolver, mapGet, scalarLocation } from './yaml.js';
+
+/**
+ * Image text longer than this is not an image (references are at most 1024 characters); it is
+ * passed on unsubstituted, so the grammar reports it, and no substitution runs on it.
+ */
+export const MAX_IMAGE_TEXT = 4096;
+/** Bound on text produced by variable substitution (variables can refer to variables many times). */
+export const MAX_SUBSTITUTED_TEXT = 8192;
 
 /** One possible text of a written image after substitution. */
 export interface ImageValue {
@@ -54,7 +62,8 @@ export function occurrencesAtScalar(input: SiteInput): Occurrence[] {
   }
   // Block scalars and multi-line plain scalars: the occurrence points at the first line only.
   if (raw.length === 0 || value.trim().length === 0) return [];
-  const values = (input.resolve ?? literalImage)(value.trim());
+  const trimmed = value.trim();
+  const values = trimmed.length > MAX_IMAGE_TEXT ? [{ value: trimmed }] : (input.resolve ?? literalImage)(trimmed);
   return values.map((candidate) =>
     makeOccurrence({
       file: input.file,
@@ -82,16 +91,18 @@ export function imageNodeOf(node: unknown, key: string): unknown {
   return undefined;
 }
 
+/** One alias resolver per document: its anchor index is built once. */
+const resolvers = new WeakMap<Document.Parsed, (node: unknown) => unknown>();
+
 /** Follows a YAML alias to the node it names (bounded, so alias chains cannot loop). */
 export function dealias(document: Document.Parsed, node: unknown): unknown {
-  let current = node;
-  for (let hops = 0; hops < 16 && isAlias(current); hops++) {
-    try {
-      current = current.resolve(document);
-    } catch {
-      return undefined;
-    }
+  let resolve = resolvers.get(document);
+  if (!resolve) {
+    resolve = aliasResolver(document);
+    resolvers.set(document, resolve);
   }
+  let current = node;
+  for (let hops = 0; hops < 16 && isAlias(current); hops++) current = resolve(current);
   return isAlias(current) ? undefined : current;
 }
 
@@ -99,20 +110,26 @@ export function dealias(document: Document.Parsed, node: unknown): unknown {
  * `key` in a map, following YAML merge keys (`<<: *base`, `<<: [*a, *b]`) when the map does not
  * set it itself. The node returned is where the value is written, so positions stay exact.
  */
-export function mergedGet(document: Document.Parsed, node: unknown, key: string, depth = 0): unknown {
-  const map = dealias(document, node);
-  if (!isMap(map) || depth > 8) return undefined;
-  const own = map.get(key, true);
-  if (own !== undefined) return dealias(document, own);
-  for (const pair of map.items) {
-    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
-    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-    for (const source of sources) {
-      const found = mergedGet(document, source, key, depth + 1);
-      if (found !== undefined) return found;
+export function mergedGet(document: Document.Parsed, node: unknown, key: string): unknown {
+  // Each map is visited once, so merge cycles and diamonds cannot multiply the work.
+  const visited = new Set<unknown>();
+  const search = (current: unknown, depth: number): unknown => {
+    const map = dealias(document, current);
+    if (!isMap(map) || depth > 8 || visited.has(map)) return undefined;
+    visited.add(map);
+    const own = map.get(key, true);
+    if (own !== undefined) return dealias(document, own);
+    for (const pair of map.items) {
+      if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const found = search(source, depth + 1);
+        if (found !== undefined) return found;
+      }
     }
-  }
-  return undefined;
+    return undefined;
+  };
+  return search(node, 0);
 }
 
 /** Entries of a map, keys as strings, values with aliases followed; merge keys are left out. */
@@ -203,6 +220,7 @@ export function substituteVariables(
     const value = lookup(name);
     if (typeof value !== 'string') return value;
     output += value;
+    if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `substituting ${name} makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
     index = end;
   }
   return output;

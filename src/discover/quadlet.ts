@@ -46,10 +46,10 @@ export const quadletDiscoverer: Discoverer = {
       const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
       if (header) current = header[1];
       else if (current === section && !/^\s*[#;]/.test(line)) {
-        const assignment = /^(\s*Image\s*=\s*)(.*?)\s*$/.exec(line);
+        const assignment = /^\s*Image\s*=[ \t]*/.exec(line);
         if (assignment) {
-          let offset = lineStart + assignment[1].length;
-          let raw = assignment[2];
+          let offset = lineStart + assignment[0].length;
+          let raw = line.slice(assignment[0].length).trimEnd();
           // A continued line: the image is the text before the backslash (continuations join with a space).
           if (raw.endsWith('\\')) raw = raw.slice(0, -1).trimEnd();
           if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
