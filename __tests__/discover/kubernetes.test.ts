@@ -102,6 +102,8 @@ describe('kubernetes extract', () => {
       'ghcr.io/knative/helloworld-go:latest',
       // Prometheus' own `spec.image` is not a container and is not reported; its extra containers are.
       'quay.io/prometheus-operator/prometheus-config-reloader:v0.72.0',
+      // `kind: TodoList` without `items` is an object like any other.
+      'ghcr.io/example/todo-runner:0.3.1',
     ]);
   });
 

@@ -90,19 +90,31 @@ export interface Scope {
 export function scopeTracker(text: string): (offset: number) => Scope {
   const events: Array<{ offset: number; stack: string[] }> = [];
   const stack: string[] = [];
+  // Bounded: a file nesting blocks this deep is generated, and scopes past the bound read as the root.
+  const maxDepth = 100;
   for (const segment of scanTemplate(text)) {
     if (segment.kind !== 'action' || segment.body.startsWith('/*')) continue;
     const keyword = actionKeyword(segment.body);
-    if (keyword in BLOCK_OPENERS) stack.push(keyword);
-    else if (keyword === 'end') stack.pop();
+    if (keyword in BLOCK_OPENERS) {
+      if (stack.length >= maxDepth) continue;
+      stack.push(keyword);
+    } else if (keyword === 'end') stack.pop();
     else continue;
     events.push({ offset: segment.end, stack: [...stack] });
   }
   return (offset) => {
+    // The last event at or before the offset (events are in file order).
+    let low = 0;
+    let high = events.length - 1;
     let current: string[] = [];
-    for (const event of events) {
-      if (event.offset > offset) break;
-      current = event.stack;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (events[middle].offset <= offset) {
+        current = events[middle].stack;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
     }
     return {
       dotChanged: current.some((keyword) => BLOCK_OPENERS[keyword] === 'changes-dot'),

@@ -14,6 +14,9 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './type
 /** `image:` as a mapping key at the start of a line, possibly as the first key of a list item. */
 const IMAGE_LINE = /^[ \t]*(?:-[ \t]+)?image[ \t]*:(?=[ \t]|$)[ \t]*/gm;
 
+/** Longer `image:` values are not evaluated (the tokenizer is not meant for generated text). */
+const MAX_EXPRESSION_LENGTH = 4_096;
+
 /** Template files longer than this are skipped line by line after the bound (they are generated, not written). */
 const MAX_IMAGE_LINES = 2_000;
 
@@ -41,6 +44,8 @@ export const helmTemplatesDiscoverer: Discoverer = {
       let note: string | undefined;
       if (!site.raw.includes('{{')) {
         value = site.raw;
+      } else if (site.raw.length > MAX_EXPRESSION_LENGTH) {
+        value = { unresolved: `the template expression is longer than ${MAX_EXPRESSION_LENGTH} characters and was not evaluated` };
       } else {
         try {
           let rendered = renderTemplate(site.raw, { values, chart, scope: scopeAt(site.offset) }).trim();

@@ -20,6 +20,9 @@ const IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image)$/;
 /** Keys under which a map is an image block even without a tag beside the repository. */
 const IMAGE_BLOCK_KEY = /image/i;
 
+/** Words that are settings in an image-named key rather than image names. */
+const NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
+
 export const helmValuesDiscoverer: Discoverer = {
   kind: 'helm',
   matches(path: string): boolean {
@@ -89,6 +92,8 @@ class ValuesWalker {
     const written = location?.value.trim() ?? '';
     // Whitespace outside template actions means prose, not an image.
     if (!location || location.raw === '' || written === '' || /\s/.test(written.replace(/\{\{.*?\}\}/g, ''))) return;
+    // `pullImage: "true"`, `image: Always`: settings, not images.
+    if (NOT_AN_IMAGE.test(written)) return;
     const value = written.includes('{{') ? { unresolved: 'the value is a template rendered with tpl at install time' } : written;
     this.emit(location.offset, location.raw, value, path);
   }

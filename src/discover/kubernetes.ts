@@ -184,8 +184,9 @@ class ManifestWalker {
     const apiVersion = this.string(this.get(root, 'apiVersion'));
     if (kind === undefined || apiVersion === undefined) return;
 
-    if (/List$/.test(kind)) {
-      this.items(this.get(root, 'items')).forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
+    const items = /List$/.test(kind) ? this.get(root, 'items') : undefined;
+    if (isSeq(items)) {
+      items.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
       return;
     }
 
