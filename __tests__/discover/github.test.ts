@@ -80,6 +80,13 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it('skips matrix combinations where the image is empty', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
+    expect(summary(occurrences.filter((occurrence) => occurrence.context === 'jobs.optional-db.services.db'))).toEqual([
+      { context: 'jobs.optional-db.services.db', raw: '${{ matrix.db }}', resolved: 'postgres:16', reference: 'docker.io/library/postgres:16', note: 'matrix value 1 of 1' },
+    ]);
+  });
+
   it('throws for a workflow that cannot be parsed', () => {
     expect(() => githubWorkflowDiscoverer.extract(fixture('github-workflow', '.github/workflows/broken.yaml'), fixtureContext('github-workflow'))).toThrow(/invalid YAML/);
   });

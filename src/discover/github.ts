@@ -114,8 +114,9 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
       return value === undefined || value === null ? '' : String(value);
     });
     if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
-    // A combination without the key does not use this image (GitHub would substitute an empty string).
-    if (missing) continue;
+    // A combination without the key does not use this image (GitHub would substitute an empty string),
+    // and an empty image is GitHub's way to leave a service out of a combination.
+    if (missing || substituted.trim() === '') continue;
     if (!values.includes(substituted)) values.push(substituted);
   }
   if (values.length === 0) {
