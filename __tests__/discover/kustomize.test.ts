@@ -104,6 +104,12 @@ describe('kustomize extract', () => {
     expect(occurrences[0].note).toBeUndefined();
   });
 
+  it('ends on resources that refer to each other', async () => {
+    const { occurrences } = await extract('cycle/a/kustomization.yaml');
+    expect(occurrences).toHaveLength(1);
+    expect(occurrences[0]).toMatchObject({ reference: 'docker.io/library/nginx:1.27.0', note: 'overrides cycle/a/pod.yaml:8 nginx:1.25' });
+  });
+
   it('throws for a kustomization that does not parse', async () => {
     const file = fixtureFile('kustomize', 'broken/kustomization.yaml');
     await expect(kustomizeDiscoverer.extract(file, fixtureReader('kustomize'))).rejects.toThrow(/line 6/);

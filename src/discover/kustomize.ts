@@ -53,8 +53,9 @@ export const kustomizeDiscoverer: Discoverer = {
     const entries = seqItems(mapGet(root, 'images'));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: [], errors } : { occurrences: [] };
 
-    const reader = new ResourceReader(context, errors);
-    const resources = await reader.imagesOf(posix.dirname(file.path) === '.' ? '' : posix.dirname(file.path), root, file.text, 0);
+    const directory = posix.dirname(file.path) === '.' ? '' : posix.dirname(file.path);
+    const reader = new ResourceReader(context, errors, directory);
+    const resources = await reader.imagesOf(directory, root, file.text, 0);
 
     const occurrences: Occurrence[] = [];
     entries.forEach((entry, index) => {
@@ -165,7 +166,11 @@ class ResourceReader {
   constructor(
     private readonly context: DiscoverContext,
     private readonly errors: string[],
-  ) {}
+    /** The kustomization's own directory: a resource cycling back to it is not read again. */
+    ownDirectory: string,
+  ) {
+    this.visited.add(ownDirectory);
+  }
 
   /** Images of the resources of the kustomization `root` in `dir`, after that kustomization's own overrides when `applyOwn`. */
   async imagesOf(dir: string, root: unknown, text: string, depth: number, applyOwn = false): Promise<ResourceImage[]> {
