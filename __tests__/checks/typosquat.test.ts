@@ -66,6 +66,13 @@ describe('imitation (how one name imitates another)', () => {
     expect(imitation(written, genuine)).toBe(technique);
   });
 
+  it('is looser under library/, where nothing but an official image can exist', () => {
+    expect(imitation('ubunto', 'ubuntu', 'library')).toBe('substituted-character');
+    expect(imitation('ubunto', 'ubuntu', 'account')).toBeUndefined();
+    // A real Docker Hub account beside `docker`: one changed letter on six is not evidence there.
+    expect(imitation('dockur', 'docker')).toBeUndefined();
+  });
+
   it.each([
     ['nodes', 'node', 'an extra letter is too weak evidence on a four-letter name'],
     ['nginy', 'nginx', 'y is not next to x, and five letters are too short for any substitution'],
@@ -143,6 +150,9 @@ describe('detectSquat with the embedded defaults', () => {
     'registry:5000/app',
     'docker.local/library/nginx',
     'dockur/windows',
+    'gcr.io/google_containers/pause:3.0',
+    'quay.io/coreos/etcd:v3.5.6',
+    'public.ecr.aws/nginx/nginx:latest',
     'myapp',
   ])('%s is not reported', (image) => {
     expect(detect(image)).toBeUndefined();
@@ -237,18 +247,20 @@ describe('evaluation table (scripts/eval-typosquat.ts)', async () => {
     expect(report.outcomes.every((outcome) => outcome.source.length > 0 && outcome.invalid === undefined)).toBe(true);
   });
 
-  // Floors set just under the figures measured when the detector was written (typosquat precision
-  // 100%, recall 97.6%; impersonation precision 65% by design, recall 100%): a regression fails here.
+  // Floors set just under the figures measured when the detector was written (525 cases: typosquat
+  // precision 100%, recall 98.9%; impersonation recall 100%, precision 46.4% because the table
+  // holds 15 benign personal images named like official ones, which the rule warns on by design;
+  // overall precision 93.0%, recall 99.0%). A regression in either direction fails here.
   it('keeps typosquat precision and recall at or above the measured floors', () => {
     expect(report.byRule.squat.precision).toBeGreaterThanOrEqual(0.99);
-    expect(report.byRule.squat.recall).toBeGreaterThanOrEqual(0.95);
-    expect(report.overall.precision).toBeGreaterThanOrEqual(0.95);
-    expect(report.overall.recall).toBeGreaterThanOrEqual(0.95);
+    expect(report.byRule.squat.recall).toBeGreaterThanOrEqual(0.97);
+    expect(report.overall.precision).toBeGreaterThanOrEqual(0.92);
+    expect(report.overall.recall).toBeGreaterThanOrEqual(0.97);
   });
 
-  it('keeps impersonation recall, and warns only on real images that reuse an official name', () => {
+  it('keeps impersonation recall, and warns only on images that reuse an official name', () => {
     expect(report.byRule.impersonation.recall).toBeGreaterThanOrEqual(0.95);
-    expect(report.byRule.impersonation.precision).toBeGreaterThanOrEqual(0.6);
+    expect(report.byRule.impersonation.precision).toBeGreaterThanOrEqual(0.45);
     for (const kind of ['official', 'publisher', 'popular-image', 'private-registry', 'local-name']) {
       expect(report.falsePositivesByKind[kind] ?? 0, kind).toBe(0);
     }

@@ -39,17 +39,39 @@ export const TECHNIQUE_DESCRIPTIONS: Record<SquatTechnique, string> = {
  * Minimum length of the genuine name for each technique. Short names have too many innocent
  * neighbours (`node`/`nodes`, `php`/`phc`), so they only count the mistakes that are hard to make
  * by accident and easy to miss when reading: swapped, doubled and look-alike characters.
+ *
+ * Two scopes: `account` for names someone else can register (namespaces, registry hosts), where a
+ * near name may be a legitimate neighbour (`dockur` beside `docker`), and `library` for names under
+ * Docker Hub's `library/`, where nothing but an official image can exist, so any near name is a
+ * mistake and the thresholds can be lower (`ubunto`, `nginy`).
  */
-const MIN_LENGTH: Record<Exclude<SquatTechnique, 'bait-words' | 'host-prefix' | 'other-tld'>, number> = {
-  'look-alike': 3,
-  separator: 3,
-  transposition: 4,
-  'repeated-character': 4,
-  'dropped-character': 5,
-  'adjacent-key': 5,
-  'extra-character': 6,
-  'substituted-character': 7,
-  'two-edits': 9,
+export type SimilarityScope = 'account' | 'library';
+
+type EditTechnique = Exclude<SquatTechnique, 'bait-words' | 'host-prefix' | 'other-tld'>;
+
+const MIN_LENGTH: Record<SimilarityScope, Record<EditTechnique, number>> = {
+  account: {
+    'look-alike': 3,
+    separator: 3,
+    transposition: 4,
+    'repeated-character': 4,
+    'dropped-character': 5,
+    'adjacent-key': 5,
+    'extra-character': 6,
+    'substituted-character': 7,
+    'two-edits': 9,
+  },
+  library: {
+    'look-alike': 3,
+    separator: 3,
+    transposition: 4,
+    'repeated-character': 4,
+    'dropped-character': 4,
+    'adjacent-key': 4,
+    'extra-character': 5,
+    'substituted-character': 5,
+    'two-edits': 9,
+  },
 };
 
 /** Lower-case QWERTY rows, for "typed the key next to it". */
@@ -95,7 +117,7 @@ export function stripSeparators(text: string): string {
 }
 
 /** The single edit turning `genuine` into `written`, when there is exactly one (or one adjacent swap). */
-function singleEdit(written: string, genuine: string): Exclude<SquatTechnique, 'look-alike' | 'separator' | 'two-edits' | 'bait-words' | 'host-prefix' | 'other-tld'> | undefined {
+function singleEdit(written: string, genuine: string): Exclude<EditTechnique, 'look-alike' | 'separator' | 'two-edits'> | undefined {
   const lw = written.length;
   const lg = genuine.length;
   if (lw === lg) {
@@ -132,17 +154,18 @@ function singleEdit(written: string, genuine: string): Exclude<SquatTechnique, '
  * How `written` imitates `genuine`, or undefined when it does not (closely enough for its length).
  * `written !== genuine` is the caller's business: a genuine name is never a squat.
  */
-export function imitation(written: string, genuine: string): SquatTechnique | undefined {
+export function imitation(written: string, genuine: string, scope: SimilarityScope = 'account'): SquatTechnique | undefined {
+  const minimum = MIN_LENGTH[scope];
   if (written === genuine) return undefined;
   // A version number appended is a sibling, not a typo (`quay.io/centos7` beside `centos`).
   if (written.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written.slice(genuine.length))) return undefined;
   const length = genuine.length;
-  if (length >= MIN_LENGTH.separator && stripSeparators(written) === stripSeparators(genuine)) return 'separator';
-  if (length >= MIN_LENGTH['look-alike'] && foldLookAlikes(written) === foldLookAlikes(genuine)) return 'look-alike';
+  if (length >= minimum.separator && stripSeparators(written) === stripSeparators(genuine)) return 'separator';
+  if (length >= minimum['look-alike'] && foldLookAlikes(written) === foldLookAlikes(genuine)) return 'look-alike';
   if (Math.abs(written.length - length) > 2) return undefined;
   const edit = singleEdit(written, genuine);
-  if (edit) return length >= MIN_LENGTH[edit] ? edit : undefined;
-  if (length < MIN_LENGTH['two-edits']) return undefined;
+  if (edit) return length >= minimum[edit] ? edit : undefined;
+  if (length < minimum['two-edits']) return undefined;
   // A genuine name with something appended or prepended is a different word far more often than
   // a typo (`linuxserver` -> `linuxserverio`); wrapped names are judged by bait words instead.
   if (written.startsWith(genuine) || written.endsWith(genuine)) return undefined;
@@ -175,7 +198,11 @@ export class NameIndex {
   private readonly byFolded = new Map<string, string[]>();
   private readonly byStripped = new Map<string, string[]>();
 
-  constructor(names: Iterable<string>) {
+  /** `scope` sets how close a name must be to count (see `SimilarityScope`). */
+  constructor(
+    names: Iterable<string>,
+    private readonly scope: SimilarityScope = 'account',
+  ) {
     for (const name of names) this.add(name);
   }
 
@@ -207,7 +234,7 @@ export class NameIndex {
     }
     const matches: Array<{ genuine: string; technique: SquatTechnique }> = [];
     for (const genuine of candidates) {
-      const technique = imitation(written, genuine);
+      const technique = imitation(written, genuine, this.scope);
       if (technique) matches.push({ genuine, technique });
     }
     return matches.sort((a, b) => TECHNIQUE_RANK[a.technique] - TECHNIQUE_RANK[b.technique]);

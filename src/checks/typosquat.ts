@@ -84,7 +84,7 @@ const LIBRARY_BAIT_WORDS = [
   ...AUTHENTICITY_WORDS,
   'secure', 'security', 'safe', 'hardened', 'latest', 'stable', 'new', 'updated', 'update', 'fixed', 'patched',
   'free', 'pro', 'premium', 'full', 'docker', 'dockerhub', 'hub', 'image', 'img', 'container', 'base', 'library',
-  'lib', 'linux', 'db', 'js', 'ql', 'sql',
+  'lib', 'linux', 'server', 'db', 'js', 'ql', 'sql',
 ];
 /** Namespaces that pose as Docker's own `library/` (`official/nginx`, `docker-library/redis`). */
 const LIBRARY_NAMESPACE = new NameIndex(['library']);
@@ -97,7 +97,7 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
   const exactHosts = new Set([...DEFAULT_TRUSTED_REGISTRIES, ...input.trustedRegistries.filter((host) => !host.includes('*'))].map((host) => host.toLowerCase()));
 
   // `scratch` is Docker's reserved empty image: written under `library/`, never pulled.
-  const libraryNames = new NameIndex([...OFFICIAL_IMAGES, 'scratch']);
+  const libraryNames = new NameIndex([...OFFICIAL_IMAGES, 'scratch'], 'library');
   const namespaces = new Map<string, NameIndex>();
   for (const glob of trusted.globs) {
     const segments = glob.normalized.split('/');
