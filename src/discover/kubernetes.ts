@@ -102,7 +102,7 @@ export function collectManifestImages(text: string): ManifestScan {
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.
   const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
-  parsed.documents.forEach((document, index) => {
+  parsed.documents.forEach((document) => {
     const walker = new ManifestWalker(document, text, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
       if (existing && (viaAlias || !existing.viaAlias)) return;
@@ -110,7 +110,8 @@ export function collectManifestImages(text: string): ManifestScan {
     });
     walker.object(document.contents, '');
     if (walker.exhausted) {
-      errors.push(`document ${index + 1}: too many nodes or aliases; the rest of it was not searched for images`);
+      const line = new LineIndex(text).positionAt(document.range[0]).line;
+      errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
