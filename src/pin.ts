@@ -140,7 +140,13 @@ export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyRe
       result.conflicts += fileEdits.length;
       continue;
     }
-    let text = await readFile(path, 'utf8');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      result.conflicts += fileEdits.length;
+      continue;
+    }
     let index = new LineIndex(text);
     const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
     // Columns refer to the line before any pin (edits never add line breaks, so line numbers

@@ -40,10 +40,14 @@ function failure(error: unknown, subject: string): Resolution {
   return { status: 'error', errorCode: 'protocol', message: `${subject}: ${(error as Error)?.message ?? String(error)}` };
 }
 
-function notFound(error: RegistryError, asked: 'tag' | 'digest', subject: string): Resolution {
-  const missing = error.missing === 'repository' ? 'repository' : asked;
-  const what = missing === 'repository' ? `repository ${subject}` : asked === 'tag' ? `tag of ${subject}` : `digest of ${subject}`;
-  return { status: 'not-found', missing, message: `${what} does not exist` };
+async function notFound(error: RegistryError, asked: 'tag' | 'digest', repo: RepositoryRef, client: RegistryClient): Promise<Resolution> {
+  const subject = `${repo.domain}/${repo.path}`;
+  // Registries often say only "manifest unknown" when the whole repository is missing.
+  const repositoryMissing = error.missing === 'repository' || (await client.repositoryExists(repo)) === false;
+  const message = repositoryMissing
+    ? `repository ${subject} does not exist`
+    : `${asked === 'tag' ? 'tag' : 'digest'} does not exist in ${subject}`;
+  return { status: 'not-found', missing: repositoryMissing ? 'repository' : asked, message };
 }
 
 async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
@@ -70,14 +74,14 @@ export async function resolveReference(reference: string, client: RegistryClient
 
   if (!digest) {
     if (!tagResult) return { status: 'error', errorCode: 'protocol', message: 'nothing to resolve' };
-    if ('error' in tagResult) return isNotFound(tagResult.error) ? notFound(tagResult.error, 'tag', subject) : failure(tagResult.error, subject);
+    if ('error' in tagResult) return isNotFound(tagResult.error) ? notFound(tagResult.error, 'tag', repo, client) : failure(tagResult.error, subject);
     return { status: 'ok', tagDigest: tagResult.value.digest, mediaType: tagResult.value.mediaType };
   }
 
   // A digest is present: its existence is the main fact.
   if (!digestResult) return { status: 'error', errorCode: 'protocol', message: 'nothing to resolve' };
   if ('error' in digestResult) {
-    if (isNotFound(digestResult.error)) return { ...notFound(digestResult.error, 'digest', subject), pinnedDigestExists: false };
+    if (isNotFound(digestResult.error)) return { ...(await notFound(digestResult.error, 'digest', repo, client)), pinnedDigestExists: false };
     return failure(digestResult.error, subject);
   }
   const resolution: Resolution = { status: 'ok', pinnedDigestExists: true, mediaType: digestResult.value.descriptor.mediaType };

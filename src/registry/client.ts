@@ -5,7 +5,7 @@
  * asked once per client (in-flight requests are shared, results cached, failures too).
  */
 import pLimit from 'p-limit';
-import { RegistryError } from './transport/errors.js';
+import { RegistryError, errorForStatus } from './transport/errors.js';
 import type { CredentialSource } from './transport/credentials.js';
 import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions } from './transport/transport.js';
 import { digestOf, isDigest } from './digest.js';
@@ -81,6 +81,7 @@ export class RegistryClient {
   private readonly heads = new Map<string, Promise<Descriptor>>();
   private readonly gets = new Map<string, Promise<ManifestResult>>();
   private readonly referrers = new Map<string, Promise<Descriptor[]>>();
+  private readonly repositories = new Map<string, Promise<boolean | undefined>>();
 
   constructor(options: RegistryClientOptions = {}) {
     let credentials = options.credentials;
@@ -150,6 +151,31 @@ export class RegistryClient {
   listReferrers(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
     const key = `${name(repo)}|${digest}|${artifactType ?? ''}`;
     return this.once(this.referrers, key, () => this.doListReferrers(repo, digest, artifactType));
+  }
+
+  /**
+   * Whether the repository exists, from `GET /v2/<name>/tags/list?n=1`: a manifest 404 says only
+   * MANIFEST_UNKNOWN on some registries (distribution answers so for unknown repositories too).
+   * Undefined when the registry does not say (e.g. 401 for unknown names on Docker Hub).
+   */
+  repositoryExists(repo: RepositoryRef): Promise<boolean | undefined> {
+    return this.once(this.repositories, name(repo), async () => {
+      checkRepository(repo);
+      try {
+        const response = await this.transport.request({
+          registry: repo.domain,
+          path: `/v2/${repo.path}/tags/list?n=1`,
+          scope: scopeOf(repo),
+          maxBytes: 1024 * 1024,
+          what: `tags of ${name(repo)}`,
+          acceptStatus: [404],
+        });
+        if (response.status === 200) return true;
+        return errorForStatus(404, '', response.body).missing === 'repository' ? false : undefined;
+      } catch {
+        return undefined;
+      }
+    });
   }
 
   /** Docker Hub's `ratelimit-*` headers, as last seen. */
