@@ -24,10 +24,7 @@ export interface RegistryClientOptions {
   /** Largest manifest accepted. Default 4 MiB (the limit registries themselves apply). */
   maxManifestBytes?: number;
   userAgent?: string;
-  /**
-   * Token for ghcr.io when `credentials` is not given (the client then builds nothing else; use
-   * `defaultCredentialSource({ githubToken })` for the full chain).
-   */
+  /** Token for ghcr.io when `credentials` has none for it (`defaultCredentialSource` takes it too). */
   githubToken?: string;
   logger?: (msg: string) => void;
   /** Transport knobs for tests (sleep, clock, Retry-After bound, backoff). */
@@ -85,11 +82,14 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions = {}) {
     let credentials = options.credentials;
-    if (!credentials && options.githubToken) {
+    if (options.githubToken) {
+      // GITHUB_TOKEN is the last resort for ghcr.io, after any configured credential.
       const token = options.githubToken;
+      const configured = options.credentials;
       credentials = {
         get: async (host) =>
-          host === 'ghcr.io' ? { username: 'x-access-token', password: token, source: 'GITHUB_TOKEN' } : undefined,
+          (await configured?.get(host)) ??
+          (host === 'ghcr.io' ? { username: 'x-access-token', password: token, source: 'GITHUB_TOKEN' } : undefined),
       };
     }
     const transportOptions: TransportOptions = { ...(options.transport ?? {}) };
