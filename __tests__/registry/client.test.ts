@@ -263,3 +263,21 @@ describe('helpers', () => {
   ])('splitNormalizedReference(%s)', (text, expected) => expect(splitNormalizedReference(text)).toEqual(expected));
   it('splitNormalizedReference refuses text without a domain', () => expect(splitNormalizedReference('nginx')).toBeUndefined());
 });
+
+describe('GITHUB_TOKEN', () => {
+  it('is sent to ghcr.io’s token realm when nothing else names ghcr.io', async () => {
+    nock('https://ghcr.io').get('/v2/').reply(401, '', { 'www-authenticate': 'Bearer realm="https://ghcr.io/token",service="ghcr.io"' });
+    nock('https://ghcr.io')
+      .get('/token')
+      .query({ service: 'ghcr.io', scope: 'repository:acme/app:pull' })
+      .matchHeader('authorization', `Basic ${Buffer.from('x-access-token:ghs_example').toString('base64')}`)
+      .reply(200, { token: 'ghcr-bearer' });
+    nock('https://ghcr.io')
+      .head('/v2/acme/app/manifests/1.0')
+      .matchHeader('authorization', 'Bearer ghcr-bearer')
+      .reply(200, undefined, { 'docker-content-digest': manifestDigest, 'content-type': MEDIA_TYPES.ociManifest, 'content-length': '10' });
+    const c = client({ githubToken: 'ghs_example' });
+    expect((await c.headManifest({ domain: 'ghcr.io', path: 'acme/app' }, '1.0')).digest).toBe(manifestDigest);
+    expect(nock.isDone()).toBe(true);
+  });
+});
