@@ -324,6 +324,9 @@ export function verifyBundleSignature(
     throw new SigstoreError('CERTIFICATE_ERROR', `unreadable certificate: ${(error as Error).message}`);
   }
   assertNoRootInChain(bundle);
+  if (tlogRequired && bundle.verificationMaterial.tlogEntries.length === 0) {
+    throw new SigstoreError('TLOG_ERROR', 'the signature has no transparency log entry, and one is required');
+  }
   const verificationKey = leaf ? undefined : (tlogPublicKey(bundle) ?? options.key);
   if (!leaf && !verificationKey) throw new SigstoreError('KEY_MISMATCH', 'the bundle is signed with a key, and no key is given to check it with');
 
