@@ -155,14 +155,20 @@ function singleEdit(written: string, genuine: string): Exclude<EditTechnique, 'l
  * `written !== genuine` is the caller's business: a genuine name is never a squat.
  */
 export function imitation(written: string, genuine: string, scope: SimilarityScope = 'account'): SquatTechnique | undefined {
-  const minimum = MIN_LENGTH[scope];
   if (written === genuine) return undefined;
-  // A version number appended is a sibling, not a typo (`quay.io/centos7` beside `centos`).
-  if (written.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written.slice(genuine.length))) return undefined;
+  const minimum = MIN_LENGTH[scope];
   const length = genuine.length;
   if (length >= minimum.separator && stripSeparators(written) === stripSeparators(genuine)) return 'separator';
   if (length >= minimum['look-alike'] && foldLookAlikes(written) === foldLookAlikes(genuine)) return 'look-alike';
-  if (Math.abs(written.length - length) > 2) return undefined;
+  return editImitation(written, genuine, minimum);
+}
+
+/** The edit-based techniques only (no separator or look-alike folding). */
+function editImitation(written: string, genuine: string, minimum: Record<EditTechnique, number>): SquatTechnique | undefined {
+  const length = genuine.length;
+  if (written === genuine || Math.abs(written.length - length) > 2) return undefined;
+  // A version number appended is a sibling, not a typo (`quay.io/centos7` beside `centos`).
+  if (written.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written.slice(length))) return undefined;
   const edit = singleEdit(written, genuine);
   if (edit) return length >= minimum[edit] ? edit : undefined;
   if (length < minimum['two-edits']) return undefined;
@@ -222,22 +228,33 @@ export class NameIndex {
     return this.names.values();
   }
 
-  /** Every genuine name `written` imitates, best technique first (ties keep index order). */
+  /**
+   * Every genuine name `written` imitates, best technique first (ties keep index order). The
+   * separator and look-alike readings are exact key look-ups; edit distance is computed only
+   * against names within two characters of the written length.
+   */
   imitated(written: string): Array<{ genuine: string; technique: SquatTechnique }> {
     if (this.names.has(written)) return [];
-    const candidates = new Set<string>([
-      ...(this.byFolded.get(foldLookAlikes(written)) ?? []),
-      ...(this.byStripped.get(stripSeparators(written)) ?? []),
-    ]);
+    const minimum = MIN_LENGTH[this.scope];
+    const found = new Map<string, SquatTechnique>();
+    const record = (genuine: string, technique: SquatTechnique | undefined) => {
+      const previous = found.get(genuine);
+      if (technique && (!previous || TECHNIQUE_RANK[technique] < TECHNIQUE_RANK[previous])) found.set(genuine, technique);
+    };
+    for (const genuine of this.byStripped.get(stripSeparators(written)) ?? []) {
+      record(genuine, genuine.length >= minimum.separator ? 'separator' : undefined);
+    }
+    for (const genuine of this.byFolded.get(foldLookAlikes(written)) ?? []) {
+      record(genuine, genuine.length >= minimum['look-alike'] ? 'look-alike' : undefined);
+    }
     for (let length = written.length - 2; length <= written.length + 2; length++) {
-      for (const name of this.byLength.get(length) ?? []) candidates.add(name);
+      for (const genuine of this.byLength.get(length) ?? []) {
+        if (!found.has(genuine)) record(genuine, editImitation(written, genuine, minimum));
+      }
     }
-    const matches: Array<{ genuine: string; technique: SquatTechnique }> = [];
-    for (const genuine of candidates) {
-      const technique = imitation(written, genuine, this.scope);
-      if (technique) matches.push({ genuine, technique });
-    }
-    return matches.sort((a, b) => TECHNIQUE_RANK[a.technique] - TECHNIQUE_RANK[b.technique]);
+    return [...found]
+      .map(([genuine, technique]) => ({ genuine, technique }))
+      .sort((a, b) => TECHNIQUE_RANK[a.technique] - TECHNIQUE_RANK[b.technique]);
   }
 }
 

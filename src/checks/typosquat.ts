@@ -8,7 +8,7 @@
  * registries where namespaces are accounts, and the name itself under Docker Hub's `library/`
  * (where nothing but an official image can exist, so a near name is always a mistake or a trap).
  */
-import { compileImageGlobs, normalizeImageGlob, type ImageGlobSet } from '../config/glob.js';
+import { compileImageGlob, repositoryName, type CompiledImageGlob } from '../config/glob.js';
 import {
   DEFAULT_TRUSTED_REGISTRIES,
   OFFICIAL_IMAGES,
@@ -91,8 +91,8 @@ const LIBRARY_NAMESPACE = new NameIndex(['library']);
 const LIBRARY_POSING_WORDS = new Set(['official', 'offical', 'oficial', 'library', 'libraries', 'docker', 'dockerhub', 'hub', 'verified', 'trusted', 'images', 'image']);
 
 export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
-  const trusted = safeGlobs([...input.trustedImages, ...(input.targets ?? [])]);
-  const allowed = safeGlobs(input.allow ?? []);
+  const trusted = indexGlobs([...input.trustedImages, ...(input.targets ?? [])]);
+  const allowed = indexGlobs(input.allow ?? []);
   const hostPatterns = input.trustedRegistries.filter((host) => host.includes('*')).map(hostGlobToRegExp);
   const exactHosts = new Set([...DEFAULT_TRUSTED_REGISTRIES, ...input.trustedRegistries.filter((host) => !host.includes('*'))].map((host) => host.toLowerCase()));
 
@@ -127,17 +127,50 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
   };
 }
 
-/** Invalid globs were reported by the policy loader; here they are skipped rather than fatal. */
-function safeGlobs(globs: readonly string[]): ImageGlobSet {
-  const valid = globs.filter((glob) => {
+/** A glob set that tests only the globs that can match a name's host and namespace. */
+interface IndexedGlobs {
+  globs: CompiledImageGlob[];
+  matches(normalizedName: string): boolean;
+}
+
+/**
+ * Compiles globs for many look-ups: a run checks thousands of occurrences against a few hundred
+ * trusted globs, so globs are bucketed by their literal host and first path segment. Invalid
+ * globs were reported by the policy loader; here they are skipped rather than fatal.
+ */
+function indexGlobs(globs: readonly string[]): IndexedGlobs {
+  const compiled: CompiledImageGlob[] = [];
+  for (const glob of globs) {
     try {
-      normalizeImageGlob(glob);
-      return true;
+      compiled.push(compileImageGlob(glob));
     } catch {
-      return false;
+      // Reported by the loader.
     }
-  });
-  return compileImageGlobs(valid);
+  }
+  const byNamespace = new Map<string, CompiledImageGlob[]>();
+  const byHost = new Map<string, CompiledImageGlob[]>();
+  const anywhere: CompiledImageGlob[] = [];
+  for (const glob of compiled) {
+    const [host, namespace] = glob.normalized.split('/');
+    if (host.includes('*')) anywhere.push(glob);
+    else if (namespace !== undefined && !namespace.includes('*')) pushTo(byNamespace, `${host}/${namespace}`, glob);
+    else pushTo(byHost, host, glob);
+  }
+  return {
+    globs: compiled,
+    matches(normalizedName) {
+      const repository = repositoryName(normalizedName);
+      const [host, namespace] = repository.split('/');
+      const candidates = [...(byNamespace.get(`${host}/${namespace}`) ?? []), ...(byHost.get(host) ?? []), ...anywhere];
+      return candidates.some((glob) => glob.matches(repository));
+    },
+  };
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function hostGlobToRegExp(pattern: string): RegExp {

@@ -77,7 +77,7 @@ export const DEFAULT_TRUSTED_REGISTRIES: string[] = [
   // Red Hat.
   'quay.io', 'registry.redhat.io', 'registry.access.redhat.com',
   // Microsoft, Amazon, Oracle, IBM, NVIDIA, SUSE.
-  'mcr.microsoft.com', 'public.ecr.aws', 'container-registry.oracle.com', 'icr.io', 'cr.io', 'nvcr.io',
+  'mcr.microsoft.com', 'public.ecr.aws', 'container-registry.oracle.com', 'icr.io', 'nvcr.io',
   'registry.suse.com', 'registry.opensuse.org',
   // Projects and vendors that run their own registry.
   'cgr.dev', 'registry.gitlab.com', 'docker.elastic.co', 'lscr.io', 'cr.l5d.io', 'cr.fluentbit.io',
