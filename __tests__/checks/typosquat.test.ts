@@ -169,7 +169,13 @@ describe('detectSquat with the embedded defaults', () => {
     expect(squatSuggestion('gchr.io/org/app:1', host)).toBe('ghcr.io/org/app:1');
 
     const namespace = detect('bitnarni/redis')!;
+    expect(squatMessage(namespace)).toBe('The namespace `bitnarni` looks like the trusted publisher `bitnami` (look-alike characters: `rn` for `m`).');
     expect(squatSuggestion('bitnarni/redis:7', namespace)).toBe('bitnami/redis:7');
+
+    expect(squatMessage(detect('mongo-db')!)).toBe('`mongo-db` looks like the official image `mongo` (the name wrapped in extra words: `db`).');
+    expect(squatMessage(detect('vibersastra/ubuntu')!)).toBe(
+      '`vibersastra/ubuntu` uses the name of the official image `ubuntu` under the Docker Hub namespace `vibersastra`, which is not a trusted publisher.',
+    );
   });
 
   it('makes no suggestion when the fix is ambiguous or not a rename', () => {

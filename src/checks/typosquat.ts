@@ -353,6 +353,37 @@ function isLibraryPosing(namespace: string): boolean {
   return rest.length === 0;
 }
 
+/** The technique in words, with the characters involved where that helps the reader see it. */
+function howItImitates(match: SquatMatch): string {
+  const technique = match.technique as SquatTechnique;
+  const description = TECHNIQUE_DESCRIPTIONS[technique];
+  const written = match.written.includes('/') && match.part === 'name' ? match.written.slice(match.written.lastIndexOf('/') + 1) : match.written;
+  if (technique === 'look-alike' || technique === 'substituted-character' || technique === 'adjacent-key') {
+    // The differing middle: `bitnarni` vs `bitnami` -> `rn` for `m`.
+    let start = 0;
+    while (start < written.length && start < match.genuine.length && written[start] === match.genuine[start]) start++;
+    let end = 0;
+    while (
+      end < written.length - start &&
+      end < match.genuine.length - start &&
+      written[written.length - 1 - end] === match.genuine[match.genuine.length - 1 - end]
+    ) {
+      end++;
+    }
+    const shown = written.slice(start, written.length - end);
+    const meant = match.genuine.slice(start, match.genuine.length - end);
+    return shown && meant ? `${description}: \`${shown}\` for \`${meant}\`` : description;
+  }
+  if (technique === 'bait-words' && match.part === 'name') {
+    const index = written.indexOf(match.genuine);
+    if (index >= 0) {
+      const words = (written.slice(0, index) + ' ' + written.slice(index + match.genuine.length)).split(/[-_.\s]+/).filter(Boolean);
+      if (words.length > 0) return `${description}: ${words.map((word) => `\`${word}\``).join(', ')}`;
+    }
+  }
+  return description;
+}
+
 /** A message a reviewer understands: what it looks like, and how. */
 export function squatMessage(match: SquatMatch): string {
   const others = match.alsoLike.length > 0 ? ` (or ${match.alsoLike.map((name) => `\`${name}\``).join(', ')})` : '';
@@ -362,14 +393,14 @@ export function squatMessage(match: SquatMatch): string {
       return `\`${match.written}\` uses the name of ${match.description} under the Docker Hub namespace \`${namespace}\`, which is not a trusted publisher.`;
     }
     case 'host':
-      return `The registry host \`${match.written}\` looks like ${match.description}${others} (${TECHNIQUE_DESCRIPTIONS[match.technique as SquatTechnique]}).`;
+      return `The registry host \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
     case 'namespace':
       if (match.technique === 'bait-words') {
         return `The namespace \`${match.written}\` poses as ${match.description}: only Docker publishes official images, under \`library/\`.`;
       }
-      return `The namespace \`${match.written}\` looks like ${match.description}${others} (${TECHNIQUE_DESCRIPTIONS[match.technique as SquatTechnique]}).`;
+      return `The namespace \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
     default:
-      return `\`${match.written}\` looks like ${match.description}${others} (${TECHNIQUE_DESCRIPTIONS[match.technique as SquatTechnique]}).`;
+      return `\`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
   }
 }
 
