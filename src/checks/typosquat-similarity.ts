@@ -170,11 +170,21 @@ function editImitation(written: string, genuine: string, minimum: Record<EditTec
   // A version number appended is a sibling, not a typo (`quay.io/centos7` beside `centos`).
   if (written.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written.slice(length))) return undefined;
   const edit = singleEdit(written, genuine);
-  if (edit) return length >= minimum[edit] ? edit : undefined;
+  if (edit) {
+    if (length < minimum[edit]) return undefined;
+    // Among accounts, a different first letter is usually a different word (`rocker` beside
+    // `docker`): typing slips land in the middle of a name far more often than on its first key.
+    if (minimum === MIN_LENGTH.account && (edit === 'adjacent-key' || edit === 'substituted-character') && written[0] !== genuine[0]) {
+      return undefined;
+    }
+    return edit;
+  }
   if (length < minimum['two-edits']) return undefined;
-  // A genuine name with something appended or prepended is a different word far more often than
-  // a typo (`linuxserver` -> `linuxserverio`); wrapped names are judged by bait words instead.
+  // A genuine name with something appended or prepended, or with a different ending, is a
+  // different word far more often than two typos (`linuxserver` -> `linuxserverio`,
+  // `jenkinsci` -> `jenkinsxio`); wrapped names are judged by bait words instead.
   if (written.startsWith(genuine) || written.endsWith(genuine)) return undefined;
+  if (written[0] !== genuine[0] || written[written.length - 1] !== genuine[length - 1]) return undefined;
   return levenshteinEditDistance(written, genuine) <= 2 ? 'two-edits' : undefined;
 }
 
