@@ -151,6 +151,8 @@ describe('detectSquat with the embedded defaults', () => {
     'localhost:5000/app',
     'registry:5000/app',
     'docker.local/library/nginx',
+    'gcr.io.internal/team/app',
+    'ghcr.m.daocloud.io/org/app',
     'dockur/windows',
     'rocker/r-ver:4.3.2',
     'jenkinsxio/builder-go',
@@ -239,6 +241,14 @@ describe('typosquat and impersonation checks on a compose file', () => {
       [26, 'typosquat', 'error', 'official-ubuntu:latest', 'ubuntu:latest'],
     ]);
     expect(findings[0]).toMatchObject({ file: 'docker-compose.yml', column: 12, message: expect.stringContaining('official image `nginx`') });
+  });
+
+  it('takes a registry the policy allows by name as real, not as a look-alike', () => {
+    const occurrence = makeOccurrence({ file: 'k8s.yaml', kind: 'kubernetes', lines: new LineIndex('qauy.io/team/app:1'), offset: 0, raw: 'qauy.io/team/app:1', value: 'qauy.io/team/app:1' });
+    const policy = defaultPolicy();
+    expect(runChecks([occurrence], policy, new Map(), { checks: [typosquatCheck] })).toHaveLength(1);
+    policy.allowedRegistries = ['docker.io', 'qauy.io'];
+    expect(runChecks([occurrence], policy, new Map(), { checks: [typosquatCheck] })).toEqual([]);
   });
 
   it('reports nothing when the policy turns typosquat detection off', () => {

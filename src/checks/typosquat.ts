@@ -276,8 +276,10 @@ function detectNamespaceSquat(host: string, namespace: string, name: string, tru
 
 function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefined {
   const description = (genuine: string) => `the registry \`${genuine}\``;
+  // Names under private-use suffixes (`docker.local`, `gcr.io.internal`) are someone's own mirror.
+  const privateUse = PRIVATE_USE_SUFFIXES.has(host.slice(host.lastIndexOf('.') + 1));
   // `docker.io.evil.com`, `ghcr.io-mirror.net`: the genuine host as the start of another domain.
-  for (const genuine of trust.registryHosts.values()) {
+  for (const genuine of privateUse ? [] : trust.registryHosts.values()) {
     if (host.length > genuine.length && host.startsWith(genuine) && (host[genuine.length] === '.' || host[genuine.length] === '-')) {
       return { rule: 'typosquat', part: 'host', technique: 'host-prefix', written: host, genuine, alsoLike: [], description: description(genuine) };
     }
@@ -285,9 +287,8 @@ function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefi
   const matches = trust.registryHosts.imitated(host);
   if (matches.length > 0) return fromMatches('host', host, matches, description);
   // `ghcr.com`, `quay.com`, `docker.co`: the registry's own label under another top-level domain.
-  // Names under private-use suffixes (`docker.local`, `quay.internal`) are someone's own mirror.
   const dot = host.lastIndexOf('.');
-  if (dot > 0 && !host.slice(0, dot).includes('.') && !PRIVATE_USE_SUFFIXES.has(host.slice(dot + 1))) {
+  if (!privateUse && dot > 0 && !host.slice(0, dot).includes('.')) {
     const label = host.slice(0, dot);
     for (const genuine of trust.registryHosts.values()) {
       const genuineDot = genuine.lastIndexOf('.');
@@ -440,7 +441,8 @@ function verdictsFor(context: CheckContext): { targets: TrustTargets; verdicts: 
     const { policy } = context;
     const targets = buildTrustTargets({
       trustedImages: policy.trustedImages,
-      trustedRegistries: policy.trustedRegistries,
+      // A host the policy allows by name is the organisation's own choice, never a look-alike.
+      trustedRegistries: [...policy.trustedRegistries, ...(policy.allowedRegistries ?? [])],
       targets: policy.typosquat.targets,
       allow: policy.typosquat.allow,
     });
