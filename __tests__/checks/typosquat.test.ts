@@ -217,6 +217,14 @@ describe('policy targets and allow list', () => {
     expect(detect('ghcr.io/acme-crop/api', defaults)).toBeUndefined();
   });
 
+  it('protects the organisation\u2019s own registry host, with or without its port', () => {
+    expect(detect('registry.acme-corp.com:5000/team/app:1', targets)).toBeUndefined();
+    expect(detect('registry.acme-crop.com:5000/team/app:1', targets)).toMatchObject({ part: 'host', genuine: 'registry.acme-corp.com' });
+    expect(squatSuggestion('registry.acme-crop.com:5000/team/app:1', detect('registry.acme-crop.com:5000/team/app:1', targets)!)).toBe(
+      'registry.acme-corp.com:5000/team/app:1',
+    );
+  });
+
   it('never reports an allowed name', () => {
     expect(detect('gakeaws/nginx', defaults)).toMatchObject({ rule: 'impersonation' });
     expect(detect('gakeaws/nginx', targets)).toBeUndefined();

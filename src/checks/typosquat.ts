@@ -93,8 +93,11 @@ const LIBRARY_POSING_WORDS = new Set(['official', 'offical', 'oficial', 'library
 export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
   const trusted = indexGlobs([...input.trustedImages, ...(input.targets ?? [])]);
   const allowed = indexGlobs(input.allow ?? []);
-  const hostPatterns = input.trustedRegistries.filter((host) => host.includes('*')).map(hostGlobToRegExp);
-  const exactHosts = new Set([...DEFAULT_TRUSTED_REGISTRIES, ...input.trustedRegistries.filter((host) => !host.includes('*'))].map((host) => host.toLowerCase()));
+  const hostPatterns = input.trustedRegistries.filter((host) => host.includes('*')).map((host) => hostGlobToRegExp(withoutPort(host)));
+  // Hosts are compared without their port: `registry.corp:5000` and `registry.corp` are one host.
+  const exactHosts = new Set(
+    [...DEFAULT_TRUSTED_REGISTRIES, ...input.trustedRegistries.filter((host) => !host.includes('*'))].map(withoutPort),
+  );
 
   // `scratch` is Docker's reserved empty image: written under `library/`, never pulled.
   const libraryNames = new NameIndex([...OFFICIAL_IMAGES, 'scratch'], 'library');
@@ -103,7 +106,7 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
     const segments = glob.normalized.split('/');
     if (segments.length < 2 || segments[0].includes('*')) continue;
     const host = segments[0];
-    exactHosts.add(host);
+    exactHosts.add(withoutPort(host));
     if (host === DOCKER_HUB && segments[1] === 'library' && segments.length === 3 && !segments[2].includes('*')) {
       libraryNames.add(segments[2]);
       continue;
@@ -173,6 +176,10 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+function withoutPort(host: string): string {
+  return host.toLowerCase().replace(/:[0-9]+$/, '');
+}
+
 function hostGlobToRegExp(pattern: string): RegExp {
   const source = pattern.toLowerCase().replace(/[.\\^$+?()[\]{}|-]/g, '\\$&').replace(/\*+/g, '[^/]*');
   return new RegExp(`^${source}$`);
@@ -195,7 +202,7 @@ export function detectSquat(normalizedName: string, trust: TrustTargets): SquatM
   if (trust.isAllowed(normalizedName)) return undefined;
   const parts = referenceParts(normalizedName);
   if (!parts.domain || !parts.path) return undefined;
-  const host = parts.domain.replace(/:[0-9]+$/, '');
+  const host = withoutPort(parts.domain);
   const repository = parts.repository;
 
   // Under `library/` only Docker publishes, so a glob such as `docker.io/library/*` vouches for
