@@ -80,11 +80,12 @@ const ACCOUNT_NAMESPACE_HOSTS = new Set([DOCKER_HUB, 'ghcr.io', 'quay.io', 'gcr.
  * `someone/redis-server` are how people name their own images.
  */
 const AUTHENTICITY_WORDS = ['official', 'offical', 'oficial', 'officiel', 'original', 'genuine', 'verified', 'trusted', 'authentic', 'legit', 'real'];
+// Not `base`, `image` or `app`: `python-base`, `node-app` are how people name their own build
+// stages and internal images, written without a registry.
 const LIBRARY_BAIT_WORDS = [
   ...AUTHENTICITY_WORDS,
   'secure', 'security', 'safe', 'hardened', 'latest', 'stable', 'new', 'updated', 'update', 'fixed', 'patched',
-  'free', 'pro', 'premium', 'full', 'docker', 'dockerhub', 'hub', 'image', 'img', 'container', 'base', 'library',
-  'lib', 'linux', 'server', 'db', 'js', 'ql', 'sql',
+  'free', 'pro', 'premium', 'docker', 'dockerhub', 'hub', 'library', 'linux', 'server', 'db', 'js', 'ql', 'sql',
 ];
 /** Namespaces that pose as Docker's own `library/` (`official/nginx`, `docker-library/redis`). */
 const LIBRARY_NAMESPACE = new NameIndex(['library']);
