@@ -6,6 +6,9 @@ import type { Policy } from './config/policy.js';
 import type { ResolvedOccurrence, ScanError, ScanResult } from './model.js';
 import { discoverRepository } from './discover/index.js';
 import { runChecks } from './checks/index.js';
+import { defaultCredentialSource, RegistryClient } from './registry/index.js';
+import { resolveOccurrences } from './resolve.js';
+import { verifySignatures } from './sigstore/index.js';
 
 export interface ScanOptions {
   root: string;
@@ -16,6 +19,12 @@ export interface ScanOptions {
   onlyFiles?: string[];
   /** Extra registries reached over plain HTTP, on top of the policy's. */
   insecureRegistries?: string[];
+  /** The registry client to use (tests inject one); by default one is built from the policy and the environment. */
+  registryClient?: RegistryClient;
+  /** Token for ghcr.io when no other credential names it (the action passes GITHUB_TOKEN). */
+  githubToken?: string;
+  /** Environment for credentials (`VERIFY_IMAGES_REGISTRY_CREDENTIALS`, `DOCKER_CONFIG`); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Progress messages for people (never secrets). */
   log?: (message: string) => void;
 }
@@ -24,6 +33,18 @@ export interface ScanOutcome extends ScanResult {
   /** Text of files with occurrences, for suppression comments, fixes and `pin`. */
   sources: Map<string, string>;
   filesScanned: number;
+}
+
+export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'insecureRegistries' | 'githubToken' | 'env' | 'log'>): RegistryClient {
+  const { policy } = options;
+  return new RegistryClient({
+    insecureRegistries: [...policy.insecureRegistries, ...(options.insecureRegistries ?? [])],
+    credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
+    concurrency: policy.registry.concurrency,
+    timeoutMs: policy.registry.timeoutMs,
+    retries: policy.registry.retries,
+    logger: options.log,
+  });
 }
 
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
@@ -40,6 +61,16 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 
   if (options.offline) {
     notes.push('Offline scan: registry existence, digests and signatures were not checked.');
+  } else {
+    const client = options.registryClient ?? createRegistryClient(options);
+    occurrences = await resolveOccurrences(occurrences, client, { logger: options.log });
+    if (policy.signatures.mode !== 'off') {
+      occurrences = await verifySignatures(occurrences, policy, client, {
+        onProblem: (problem) =>
+          errors.push({ file: problem.file, message: `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ''}: ${problem.message}` }),
+      });
+    }
+    notes.push(...registryNotes(occurrences, client));
   }
 
   const findings = runChecks(occurrences, policy, discovery.sources, {
@@ -55,4 +86,25 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     sources: discovery.sources,
     filesScanned: discovery.filesScanned,
   };
+}
+
+/** What a reader must know about the registry stage: images not verified, and Docker Hub's rate limit. */
+function registryNotes(occurrences: ResolvedOccurrence[], client: RegistryClient): string[] {
+  const notes: string[] = [];
+  const unverified = new Set(
+    occurrences.filter((occurrence) => occurrence.resolution?.status === 'error').map((occurrence) => occurrence.reference ?? occurrence.raw),
+  );
+  if (unverified.size > 0) {
+    const listed = [...unverified].slice(0, 10).join(', ');
+    notes.push(`Not verified (registry could not be asked): ${unverified.size} image${unverified.size === 1 ? '' : 's'}: ${listed}${unverified.size > 10 ? ', …' : ''}.`);
+  }
+  const signaturesNotChecked = new Set(
+    occurrences.filter((occurrence) => occurrence.signature?.status === 'not-checked').map((occurrence) => occurrence.reference ?? occurrence.raw),
+  );
+  if (signaturesNotChecked.size > 0) notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? '' : 's'} (see registry-unreachable findings).`);
+  const rateLimit = client.rateLimit();
+  if (rateLimit && (rateLimit.limit !== undefined || rateLimit.remaining !== undefined)) {
+    notes.push(`Docker Hub rate limit: ${rateLimit.remaining ?? '?'} of ${rateLimit.limit ?? '?'} pulls remaining (${rateLimit.host}).`);
+  }
+  return notes;
 }

@@ -17,6 +17,15 @@ import type { Check, CheckContext, FindingDraft } from './types.js';
 import { unpinnedCheck } from './unpinned.js';
 import { unresolvedReferenceCheck } from './unresolved-reference.js';
 import { untrustedRegistryCheck } from './untrusted-registry.js';
+import { imageNotFoundCheck } from './image-not-found.js';
+import { digestNotFoundCheck } from './digest-not-found.js';
+import { digestMismatchCheck } from './digest-mismatch.js';
+import { registryUnreachableCheck } from './registry-unreachable.js';
+import { unsignedCheck } from './unsigned.js';
+import { signatureInvalidCheck } from './signature-invalid.js';
+import { signerMismatchCheck } from './signer-mismatch.js';
+import { attestationMissingCheck } from './attestation-missing.js';
+import { attestationInvalidCheck } from './attestation-invalid.js';
 
 export type { Check, CheckContext, FindingDraft } from './types.js';
 
@@ -28,6 +37,15 @@ export const CHECKS: Check[] = [
   unpinnedCheck,
   mutableTagCheck,
   untrustedRegistryCheck,
+  imageNotFoundCheck,
+  digestNotFoundCheck,
+  digestMismatchCheck,
+  registryUnreachableCheck,
+  unsignedCheck,
+  signatureInvalidCheck,
+  signerMismatchCheck,
+  attestationMissingCheck,
+  attestationInvalidCheck,
 ];
 
 /** The finding's severity, or 'off': an explicit policy entry wins over the rule's own choice, which wins over the table default. */

@@ -9,6 +9,8 @@ import { ConfigError, loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { exitCodeFor } from '../checks/index.js';
 import { scan } from '../engine.js';
+import { applyPins, planPinsDetailed } from '../pin.js';
+import { runVerifyBundle } from '../sigstore/conformance.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
@@ -48,6 +50,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     switch (command) {
       case 'scan':
         return await scanCommand(rest, io);
+      case 'pin':
+        return await pinCommand(rest, io);
+      case 'verify-bundle':
+        return await runVerifyBundle(rest);
       case '-h':
       case '--help':
       case 'help':
@@ -125,6 +131,42 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(rendered);
   }
   return exitCodeFor(result.findings, policy.failOn);
+}
+
+async function pinCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {
+    config: { type: 'string' },
+    write: { type: 'boolean', default: false },
+    'update-stale': { type: 'boolean', default: false },
+    'insecure-registry': { type: 'string', multiple: true },
+    'build-arg': { type: 'string', multiple: true },
+  });
+  const { root, policy } = await loadRun(values, positionals, io);
+  // Pinning needs the tags' digests, not signatures.
+  policy.signatures.mode = 'off';
+  const result = await scan({ root, policy, offline: false, log: (message) => io.stderr(message + '\n') });
+  const plan = planPinsDetailed(result.occurrences, result.sources, { updateStale: Boolean(values['update-stale']) });
+  for (const edit of plan.edits) {
+    io.stdout(`${terminalSafe(`${edit.file}:${edit.line}:${edit.column}`)}\n  - ${terminalSafe(edit.oldText)}\n  + ${terminalSafe(edit.newText)}\n`);
+  }
+  for (const { occurrence, reason } of plan.skipped) {
+    io.stderr(`not pinned: ${terminalSafe(`${occurrence.file}:${occurrence.line}:${occurrence.column} ${occurrence.raw}`)}: ${terminalSafe(reason)}\n`);
+  }
+  if (plan.edits.length === 0) {
+    io.stdout('Nothing to pin.\n');
+    return 0;
+  }
+  if (!values.write) {
+    io.stdout(`${plan.edits.length} edit${plan.edits.length === 1 ? '' : 's'} planned; run with --write to apply them.\n`);
+    return 0;
+  }
+  const applied = await applyPins(root, plan.edits);
+  let conflicts = 0;
+  for (const file of applied) {
+    conflicts += file.conflicts;
+    io.stdout(`${terminalSafe(file.file)}: ${file.applied} pinned${file.unchanged ? `, ${file.unchanged} already pinned` : ''}${file.conflicts ? `, ${file.conflicts} not applied (the file changed)` : ''}\n`);
+  }
+  return conflicts > 0 ? 1 : 0;
 }
 
 function render(format: Format, result: Awaited<ReturnType<typeof scan>>): string {
