@@ -1,0 +1,413 @@
+/**
+ * The action end to end in-process: the environment GitHub sets (event payload file, INPUT_*,
+ * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), a real git checkout as the workspace (so the base commit is
+ * really fetched and scanned), and a stateful GitHub API served through nock whose every request
+ * is validated against GitHub's published REST API description.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runAction } from '../../src/github/run.js';
+import { inlineCode } from '../../src/report/markdown.js';
+import { ACTIONS_BOT, FakeGitHub, PERSON } from '../helpers/fake-github.js';
+import nock from '../helpers/nock.js';
+import { PULL_NUMBER, REPOSITORY, TestRepository, defaultInputs, readOutputs, stepEnvironment, workflowCommands } from './harness.js';
+
+// @actions/core remembers the summary file's path after its first write: one file for this module.
+const stepFiles = mkdtempSync(path.join(tmpdir(), 'verify-images-step-'));
+const summaryFile = path.join(stepFiles, 'step-summary.md');
+const outputFile = path.join(stepFiles, 'output.txt');
+
+interface StepResult {
+  stdout: string;
+  failed: boolean;
+  outputs: Record<string, string>;
+  summary: string;
+  /** What the registry client would read, as the step left it. */
+  credentialsEnv: string | undefined;
+}
+
+async function runStep(env: Record<string, string>): Promise<StepResult> {
+  writeFileSync(summaryFile, '');
+  writeFileSync(outputFile, '');
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  process.exitCode = undefined;
+  let credentialsEnv: string | undefined;
+  try {
+    await runAction({ fetch: globalThis.fetch });
+  } finally {
+    credentialsEnv = process.env.VERIFY_IMAGES_REGISTRY_CREDENTIALS;
+    spy.mockRestore();
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+  const failed = process.exitCode === 1;
+  process.exitCode = undefined;
+  return { stdout, failed, outputs: readOutputs(outputFile), summary: readFileSync(summaryFile, 'utf8'), credentialsEnv };
+}
+
+let repository: TestRepository;
+let github: FakeGitHub;
+let baseSha: string;
+let headSha: string;
+
+beforeEach(() => {
+  repository = new TestRepository();
+  baseSha = repository.commitSnapshot('base');
+  headSha = repository.commitSnapshot('head');
+  repository.checkout(headSha);
+  github = new FakeGitHub(REPOSITORY);
+  // Two per page: every list the action reads spans several pages and must follow Link headers.
+  github.pageSize = 2;
+  github.addPull({ number: PULL_NUMBER, headSha, baseSha, files: repository.pullFiles(baseSha, headSha) });
+  github.interceptWithNock('https://api.github.com');
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  repository.cleanup();
+  expect(github.violations).toEqual([]);
+});
+
+function pullRequestEnv(inputs: Record<string, string> = {}, head = headSha): Record<string, string> {
+  const eventPath = repository.writeEvent('pull_request.synchronize.json', (payload) => {
+    payload.pull_request.head.sha = head;
+    payload.pull_request.base.sha = baseSha;
+    payload.after = head;
+  });
+  return stepEnvironment({ repository, eventName: 'pull_request', eventPath, apiUrl: 'https://api.github.com', sha: head, outputFile, summaryFile, inputs: defaultInputs(inputs) });
+}
+
+/** Moves the pull request to a new head made from a snapshot, as a push to its branch does. */
+function pushToPullRequest(snapshot: string): string {
+  const sha = repository.commitSnapshot(snapshot);
+  repository.checkout(sha);
+  github.addPull({ number: PULL_NUMBER, headSha: sha, baseSha, files: repository.pullFiles(baseSha, sha) });
+  return sha;
+}
+
+const byLine = (a: { line: number | null; body: string }, b: { line: number | null; body: string }) => (a.line ?? 0) - (b.line ?? 0) || a.body.localeCompare(b.body);
+
+describe('on a pull request', () => {
+  it('creates the sticky comment led by the delta and one review with a comment per finding on the changed lines', async () => {
+    const step = await runStep(pullRequestEnv());
+
+    expect(github.issueComments).toHaveLength(1);
+    const sticky = github.issueComments[0];
+    expect(sticky.user).toEqual(ACTIONS_BOT);
+    expect(sticky.body.startsWith('<!-- verify-images:sticky -->\n## verify-images\n\n**Supply-chain delta of this pull request**')).toBe(true);
+    // Delta: read from the base commit, which the shallow checkout had to fetch.
+    expect(sticky.body).toContain(`➕ added ${inlineCode('docker.io/library/ngnix:latest')} (${inlineCode('docker-compose.yml:9')})`);
+    expect(sticky.body).toContain(`➕ added ${inlineCode('docker.io/library/postgres:16.4')}`);
+    expect(sticky.body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
+    expect(sticky.body).toContain(`➖ removed ${inlineCode('docker.io/library/nginx:1.25')}`);
+    expect(sticky.body.indexOf('Supply-chain delta')).toBeLessThan(sticky.body.indexOf('### Findings'));
+    expect(sticky.body).toContain(`https://github.com/acme/shop/blob/${headSha}/docker-compose.yml#L9`);
+
+    expect(github.reviews).toEqual([expect.objectContaining({ pull: PULL_NUMBER, commit_id: headSha, event: 'COMMENT' })]);
+    const comments = [...github.reviewComments].sort(byLine);
+    // Only added lines: the unchanged .gitlab-ci.yml finding gets no review comment.
+    expect(comments.map((comment) => `${comment.path}:${comment.line}`)).toEqual([
+      '.devcontainer/devcontainer.json:4',
+      'docker-compose.yml:9',
+      'docker-compose.yml:9',
+      'docker-compose.yml:9',
+      'docker-compose.yml:14',
+      'docker-compose.yml:16',
+    ]);
+    for (const comment of comments) {
+      expect(comment.side).toBe('RIGHT');
+      expect(comment.body).toMatch(/^<!-- verify-images:finding [0-9a-f]{32}:\d+ -->\n/);
+    }
+    const typosquat = comments.find((comment) => comment.body.includes('`typosquat`'))!;
+    expect(typosquat.body).toContain('```suggestion\n    image: nginx:latest\n```');
+    expect(comments.filter((comment) => comment.body.includes('```suggestion'))).toHaveLength(1);
+
+    // Pagination: PR files (3 files, 2 per page) and both comment lists were read through their Link headers.
+    expect(github.requests.some((request) => request.path.endsWith('/pulls/42/files') && request.query.get('page') === '2')).toBe(true);
+
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6', notes: '0' });
+    expect(existsSync(step.outputs['json-report'])).toBe(true);
+    expect(existsSync(path.join(path.dirname(step.outputs['json-report']), 'verify-images-pull-request.json'))).toBe(true);
+
+    const errors = workflowCommands(step.stdout, 'error');
+    expect(errors[0]).toEqual({
+      properties: { title: 'verify-images: typosquat', file: 'docker-compose.yml', line: '9', endLine: '9', col: '12', endColumn: '24' },
+      message: expect.stringContaining('ngnix'),
+    });
+    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(6);
+    expect(step.summary).toContain('## verify-images');
+    expect(step.summary).toContain('Supply-chain delta of this pull request');
+    expect(step.summary).toContain('<summary>Images (');
+    expect(step.failed).toBe(true);
+    expect(errors.at(-1)!.message).toBe('verify-images: 1 error, 6 warnings (fail-on: error); see the annotations and the job summary.');
+  });
+
+  it('on a re-run posts nothing twice; after a fix it updates the same comment and resolves the fixed finding', async () => {
+    await runStep(pullRequestEnv());
+    const stickyId = github.issueComments[0].id;
+    const firstBodies = new Map(github.reviewComments.map((comment) => [comment.id, comment.body]));
+    const writesAfterFirst = github.writes().length;
+
+    await runStep(pullRequestEnv());
+    expect(github.writes().length).toBe(writesAfterFirst);
+    expect(github.issueComments).toHaveLength(1);
+    expect(github.reviews).toHaveLength(1);
+
+    const fixedSha = pushToPullRequest('fixed');
+    await runStep(pullRequestEnv({}, fixedSha));
+    expect(github.issueComments.map((comment) => comment.id)).toEqual([stickyId]);
+    expect(github.issueComments[0].body).not.toContain('ngnix');
+    expect(github.requests.some((request) => request.method === 'PATCH' && request.path === `/repos/acme/shop/issues/comments/${stickyId}`)).toBe(true);
+
+    // The three comments on "ngnix:latest" are resolved in place; their text is kept below the verdict.
+    const resolved = github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '));
+    expect(resolved).toHaveLength(3);
+    for (const comment of resolved) {
+      expect(comment.body).toContain(`✅ Resolved in ${fixedSha.slice(0, 7)}`);
+      expect(comment.body).toContain('ngnix');
+      expect(comment.body).not.toContain('```suggestion');
+      expect(firstBodies.has(comment.id)).toBe(true);
+    }
+    // The fixed line has new findings (a different text, so different fingerprints); the others are not repeated.
+    expect(github.reviews).toHaveLength(2);
+    const secondReview = github.reviewComments.filter((comment) => comment.pull_request_review_id === github.reviews[1].id);
+    expect(secondReview.map((comment) => `${comment.line}:${/`([a-z-]+)`/.exec(comment.body)![1]}`).sort()).toEqual(['9:mutable-tag', '9:unpinned']);
+    expect(github.reviewComments).toHaveLength(8);
+  });
+
+  it('says briefly when everything is clean, and does not create a comment that was never needed', async () => {
+    const cleanSha = pushToPullRequest('clean');
+    const step = await runStep(pullRequestEnv({}, cleanSha));
+    expect(step.failed).toBe(false);
+    expect(github.issueComments).toHaveLength(0);
+    expect(github.writes()).toEqual([]);
+    expect(step.summary).toContain('No findings.');
+  });
+
+  it('turns an existing comment into the brief clean verdict and resolves every review comment', async () => {
+    await runStep(pullRequestEnv());
+    const cleanSha = pushToPullRequest('clean');
+    await runStep(pullRequestEnv({}, cleanSha));
+    expect(github.issueComments).toHaveLength(1);
+    const body = github.issueComments[0].body;
+    expect(body).toMatch(/^<!-- verify-images:sticky -->\n## verify-images\n\n\*\*Supply-chain delta/);
+    expect(body).toContain('✅ No findings: 1 image checked.');
+    expect(body).not.toContain('### Findings');
+    expect(github.reviewComments.every((comment) => comment.body.startsWith('<!-- verify-images:resolved '))).toBe(true);
+  });
+
+  it('follows pagination to find its own comments among many, and leaves people’s comments alone', async () => {
+    github.addIssueComment('Looks good to me', PERSON);
+    github.addIssueComment('<!-- verify-images:sticky -->\nquoted by a person', PERSON);
+    github.addIssueComment('Please pin the proxy', PERSON);
+    github.addIssueComment('CI is green', PERSON);
+    const earlier = github.addIssueComment('<!-- verify-images:sticky -->\n## verify-images\n\nold report', ACTIONS_BOT);
+    // A finding already commented on by an earlier run, on the last page of review comments.
+    await runStep(pullRequestEnv());
+    const typosquat = github.reviewComments.find((comment) => comment.body.includes('`typosquat`'))!;
+    github.reviewComments = [
+      { ...typosquat, id: 1, body: 'A person’s comment', user: PERSON },
+      { ...typosquat, id: 2, body: 'Another person’s comment', user: PERSON },
+      { ...typosquat, id: 3, body: 'Third', user: PERSON },
+      { ...typosquat, id: 4, body: 'Fourth', user: PERSON },
+      typosquat,
+    ];
+    github.reviews = [];
+    const requestsBefore = github.requests.length;
+    await runStep(pullRequestEnv());
+
+    expect(github.issueComments).toHaveLength(5);
+    expect(github.issueComments[1].body).toBe('<!-- verify-images:sticky -->\nquoted by a person');
+    expect(earlier.body).toContain('Supply-chain delta');
+    const later = github.requests.slice(requestsBefore);
+    expect(later.some((request) => request.path.endsWith('/issues/42/comments') && request.query.get('page') === '3')).toBe(true);
+    expect(later.some((request) => request.path.endsWith('/pulls/42/comments') && request.query.get('page') === '3')).toBe(true);
+    // Everything but the typosquat finding is posted again (the fake lost those comments); the typosquat is not repeated.
+    expect(github.reviews).toHaveLength(1);
+    const posted = github.reviewComments.filter((comment) => comment.pull_request_review_id === github.reviews[0].id);
+    expect(posted).toHaveLength(5);
+    expect(posted.some((comment) => comment.body.includes('`typosquat`'))).toBe(false);
+  });
+
+  it('falls back to annotations and the summary when the token is read-only (403), without failing for it', async () => {
+    github.readOnly = true;
+    const step = await runStep(pullRequestEnv({ 'fail-on': 'never' }));
+    expect(step.failed).toBe(false);
+    expect(github.issueComments).toHaveLength(0);
+    const refusals = github.requests.filter((request) => request.status === 403);
+    expect(refusals).toHaveLength(1);
+    const warnings = workflowCommands(step.stdout, 'warning').filter((command) => !command.properties.file);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain('could not update the sticky comment on pull request #42 (HTTP 403');
+    expect(warnings[0].message).toContain('read-only token');
+    expect(workflowCommands(step.stdout, 'error').map((command) => command.properties.file)).toEqual(['docker-compose.yml']);
+    expect(step.summary).toContain('The token could not write to this pull request, so this summary and the annotations are the report\\.');
+  });
+
+  it('still fails on findings at or above fail-on when the token is read-only', async () => {
+    github.readOnly = true;
+    const step = await runStep(pullRequestEnv({ 'fail-on': 'warning' }));
+    expect(step.failed).toBe(true);
+    expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: 1 error, 6 warnings (fail-on: warning); see the annotations and the job summary.');
+  });
+
+  it('scans only the changed files with changed-files-only, on both sides of the delta', async () => {
+    const step = await runStep(pullRequestEnv({ 'changed-files-only': 'true' }));
+    const report = JSON.parse(readFileSync(step.outputs['json-report'], 'utf8')) as { occurrences: Array<{ file: string }> };
+    expect([...new Set(report.occurrences.map((occurrence) => occurrence.file))].sort()).toEqual(['.devcontainer/devcontainer.json', 'docker-compose.yml']);
+    expect(step.outputs.warnings).toBe('5');
+    // python:3.12-slim is in an unchanged file: neither side saw it, so it is not "removed".
+    expect(github.issueComments[0].body).not.toContain('python');
+  });
+});
+
+describe('the two-workflow setup for fork pull requests', () => {
+  it('renders the pull_request run’s report in a workflow_run run, after checking the pull request is at that commit', async () => {
+    github.readOnly = true;
+    const scanStep = await runStep(pullRequestEnv({ 'fail-on': 'never' }));
+    expect(github.issueComments).toHaveLength(0);
+    // The artifact, downloaded elsewhere in the report job.
+    const artifact = path.join(repository.root, 'artifact');
+    mkdirSync(artifact);
+    for (const file of ['verify-images-report.json', 'verify-images-pull-request.json']) {
+      writeFileSync(path.join(artifact, file), readFileSync(path.join(path.dirname(scanStep.outputs['json-report']), file)));
+    }
+
+    github.readOnly = false;
+    const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
+      payload.workflow_run.head_sha = headSha;
+    });
+    const emptyWorkspace = path.join(repository.root, 'report-workspace');
+    mkdirSync(emptyWorkspace);
+    const env = stepEnvironment({
+      repository,
+      eventName: 'workflow_run',
+      eventPath,
+      apiUrl: 'https://api.github.com',
+      sha: 'a'.repeat(40),
+      outputFile,
+      summaryFile,
+      inputs: defaultInputs({ mode: 'report', report: path.join(artifact, 'verify-images-report.json') }),
+    });
+    env.GITHUB_WORKSPACE = emptyWorkspace;
+    const step = await runStep(env);
+
+    expect(github.requests.some((request) => request.method === 'GET' && request.path === '/repos/acme/shop/pulls/42')).toBe(true);
+    expect(github.issueComments).toHaveLength(1);
+    expect(github.issueComments[0].body).toContain('Supply-chain delta of this pull request');
+    expect(github.reviewComments).toHaveLength(6);
+    expect(github.reviewComments.find((comment) => comment.body.includes('`typosquat`'))!.body).toContain('```suggestion\n    image: nginx:latest\n```');
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6' });
+    expect(step.failed).toBe(true);
+  });
+
+  it('does not comment when the pull request has moved on from the reported commit', async () => {
+    const scanStep = await runStep(pullRequestEnv({ comment: 'off', 'review-comments': 'false' }));
+    const newer = pushToPullRequest('fixed');
+    expect(newer).not.toBe(headSha);
+    const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
+      payload.workflow_run.head_sha = headSha;
+      payload.workflow_run.pull_requests = [{ number: PULL_NUMBER, head: { sha: headSha }, base: { sha: baseSha } }];
+    });
+    const env = stepEnvironment({
+      repository,
+      eventName: 'workflow_run',
+      eventPath,
+      apiUrl: 'https://api.github.com',
+      sha: 'a'.repeat(40),
+      outputFile,
+      summaryFile,
+      inputs: defaultInputs({ mode: 'report', report: scanStep.outputs['json-report'], 'fail-on': 'never' }),
+    });
+    const step = await runStep(env);
+    expect(github.writes()).toEqual([]);
+    expect(workflowCommands(step.stdout, 'warning').map((command) => command.message)).toEqual([
+      expect.stringContaining(`pull request #42 is at ${newer.slice(0, 7)}, not at the reported commit ${headSha.slice(0, 7)}`),
+    ]);
+    expect(step.summary).toContain('## verify-images');
+  });
+
+  it('refuses a report whose metadata names another commit than the triggering run', async () => {
+    const scanStep = await runStep(pullRequestEnv({ comment: 'off', 'review-comments': 'false' }));
+    const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
+      payload.workflow_run.head_sha = baseSha;
+    });
+    const env = stepEnvironment({
+      repository,
+      eventName: 'workflow_run',
+      eventPath,
+      apiUrl: 'https://api.github.com',
+      sha: 'a'.repeat(40),
+      outputFile,
+      summaryFile,
+      inputs: defaultInputs({ mode: 'report', report: scanStep.outputs['json-report'], 'fail-on': 'never' }),
+    });
+    const requestsBefore = github.requests.length;
+    const step = await runStep(env);
+    expect(github.requests.length).toBe(requestsBefore);
+    expect(workflowCommands(step.stdout, 'warning')[0].message).toContain(`the report is for commit ${headSha.slice(0, 7)}`);
+  });
+});
+
+describe('on push and workflow_dispatch', () => {
+  for (const eventName of ['push', 'workflow_dispatch']) {
+    it(`${eventName}: annotations, summary and SARIF, no pull-request calls`, async () => {
+      const eventPath = repository.writeEvent('push.json', (payload) => {
+        payload.after = headSha;
+      });
+      const step = await runStep(
+        stepEnvironment({ repository, eventName, eventPath, apiUrl: 'https://api.github.com', sha: headSha, outputFile, summaryFile, inputs: defaultInputs({ 'sarif-file': 'results/verify-images.sarif' }) }),
+      );
+      expect(github.requests).toEqual([]);
+      expect(step.outputs['sarif-file']).toBe(path.join(repository.workspace, 'results/verify-images.sarif'));
+      const sarif = JSON.parse(readFileSync(step.outputs['sarif-file'], 'utf8')) as { runs: Array<{ results: unknown[] }> };
+      expect(sarif.runs[0].results).toHaveLength(7);
+      expect(workflowCommands(step.stdout, 'error')[0].properties.file).toBe('docker-compose.yml');
+      expect(step.summary).toContain('## verify-images');
+      expect(step.summary).not.toContain('Supply-chain delta');
+      expect(step.failed).toBe(true);
+    });
+  }
+
+  it('prefixes annotation and SARIF paths with the scanned directory inside the repository', async () => {
+    // The whole checkout scanned from one level up: the repository is "workspace/", the path input points into it.
+    const eventPath = repository.writeEvent('push.json', () => undefined);
+    const env = stepEnvironment({ repository, eventName: 'push', eventPath, apiUrl: 'https://api.github.com', sha: headSha, outputFile, summaryFile, inputs: defaultInputs({ path: 'workspace', 'sarif-file': 'out.sarif' }) });
+    env.GITHUB_WORKSPACE = repository.root;
+    const step = await runStep(env);
+    expect(workflowCommands(step.stdout, 'error')[0].properties.file).toBe('workspace/docker-compose.yml');
+    const sarif = readFileSync(path.join(repository.root, 'out.sarif'), 'utf8');
+    expect(sarif).toContain('"uri": "workspace/docker-compose.yml"');
+  });
+});
+
+describe('setup problems', () => {
+  it('fails with one line when the named policy file does not exist', async () => {
+    const step = await runStep(pullRequestEnv({ config: 'missing.yml' }));
+    expect(step.failed).toBe(true);
+    expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: the policy missing.yml is invalid (1 problem)');
+    expect(github.requests).toEqual([]);
+  });
+
+  it('rejects an invalid input value by name', async () => {
+    const step = await runStep(pullRequestEnv({ 'fail-on': 'sometimes' }));
+    expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: input fail-on must be one of error, warning, note, never (got "sometimes")');
+  });
+
+  it('hands registry credentials to the registry client and masks the secrets', async () => {
+    const step = await runStep(pullRequestEnv({ 'registry-credentials': 'registry.example.com:\n  username: ci\n  password: s3cr3t-pa55\n', comment: 'off', 'review-comments': 'false' }));
+    expect(step.stdout).toContain('::add-mask::s3cr3t-pa55');
+    expect(step.stdout).not.toContain('::add-mask::ci\n');
+    expect(JSON.parse(step.credentialsEnv!)).toEqual({ 'registry.example.com': { username: 'ci', password: 's3cr3t-pa55' } });
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The images of a pull request's base commit, for the supply-chain delta: the commit is fetched when
+ * the checkout lacks it, checked out into a temporary worktree, discovered, and the worktree removed.
+ * Git runs through @actions/exec; any failure becomes a note in the report, never a failed step.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { getExecOutput, type ExecOutput, type ExecOptions } from '@actions/exec';
+import { discoverRepository, type DiscoverOptions } from '../discover/index.js';
+import type { Occurrence } from '../model.js';
+
+export type GitRunner = (commandLine: string, args?: string[], options?: ExecOptions) => Promise<ExecOutput>;
+
+export interface BaseScanOptions {
+  /** The scanned directory of the head checkout (inside a git work tree). */
+  root: string;
+  /** The base commit (the pull request's `base.sha`). */
+  baseSha: string;
+  /** The same discovery options as the head scan, so both sides are read alike. */
+  discover: DiscoverOptions;
+  /** @actions/exec's getExecOutput; injectable for tests. */
+  git?: GitRunner;
+  log?: (message: string) => void;
+}
+
+export type BaseScan = { occurrences: Occurrence[] } | { note: string };
+
+const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+class GitFailure extends Error {}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return (lines[lines.length - 1] ?? '').slice(0, 300);
+}
+
+export async function scanBaseCommit(options: BaseScanOptions): Promise<BaseScan> {
+  const runner = options.git ?? getExecOutput;
+  const log = options.log ?? (() => undefined);
+  if (!COMMIT_SHA.test(options.baseSha)) return { note: `The supply-chain delta was not computed: "${options.baseSha.slice(0, 80)}" is not a commit id.` };
+
+  const git = async (args: string[], cwd: string): Promise<string> => {
+    // No hooks (a post-checkout hook would run on worktree add) and no LFS downloads: only text is read.
+    const result = await runner('git', ['-c', 'core.hooksPath=/dev/null', ...args], {
+      cwd,
+      silent: true,
+      ignoreReturnCode: true,
+      env: { ...(process.env as Record<string, string>), GIT_LFS_SKIP_SMUDGE: '1', GIT_TERMINAL_PROMPT: '0' },
+    });
+    if (result.exitCode !== 0) throw new GitFailure(`git ${args[0]} failed: ${lastLine(result.stderr) || `exit ${result.exitCode}`}`);
+    return result.stdout;
+  };
+
+  let worktreeParent: string | undefined;
+  let worktree: string | undefined;
+  let topLevel: string | undefined;
+  try {
+    topLevel = (await git(['rev-parse', '--show-toplevel'], options.root)).trim();
+    const prefix = (await git(['rev-parse', '--show-prefix'], options.root)).trim();
+    const present = await runner('git', ['cat-file', '-e', `${options.baseSha}^{commit}`], { cwd: topLevel, silent: true, ignoreReturnCode: true });
+    if (present.exitCode !== 0) {
+      log(`Fetching the base commit ${options.baseSha.slice(0, 7)} for the supply-chain delta`);
+      await git(['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', options.baseSha], topLevel);
+    }
+    worktreeParent = await mkdtemp(path.join(tmpdir(), 'verify-images-base-'));
+    worktree = path.join(worktreeParent, 'tree');
+    await git(['worktree', 'add', '--detach', worktree, options.baseSha], topLevel);
+    const baseRoot = path.join(worktree, prefix);
+    // The scanned directory is new in this pull request: the base had no images there.
+    if (!(await stat(baseRoot).then((info) => info.isDirectory(), () => false))) return { occurrences: [] };
+    const discovery = await discoverRepository(baseRoot, options.discover);
+    return { occurrences: discovery.occurrences };
+  } catch (error) {
+    const reason = error instanceof GitFailure ? error.message : `could not read the base commit: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
+    return { note: `The supply-chain delta was not computed (${reason}).` };
+  } finally {
+    if (worktree && topLevel) {
+      await git(['worktree', 'remove', '--force', worktree], topLevel).catch(() => undefined);
+      await git(['worktree', 'prune'], topLevel).catch(() => undefined);
+    }
+    if (worktreeParent) await rm(worktreeParent, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
