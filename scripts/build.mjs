@@ -7,6 +7,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const common = {
   bundle: true,
   platform: 'node',
+  // Prefer ESM builds: jsonc-parser's UMD build requires files by relative path at run time.
+  mainFields: ['module', 'main'],
   target: 'node20',
   format: 'esm',
   sourcemap: false,
