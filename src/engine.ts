@@ -66,6 +66,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     occurrences = await resolveOccurrences(occurrences, client, { logger: options.log });
     if (policy.signatures.mode !== 'off') {
       occurrences = await verifySignatures(occurrences, policy, client, {
+        // Online, the public-good root is refreshed through TUF; a failed refresh falls back to the embedded one.
+        refreshTrustedRoot: true,
         onProblem: (problem) =>
           errors.push({ file: problem.file, message: `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ''}: ${problem.message}` }),
       });

@@ -276,7 +276,9 @@ export async function verifySignatures(
   for (const problem of problems) options.onProblem?.(problem);
   let trustedRoot = options.trustedRoot;
   let rootError: string | undefined;
-  if (!trustedRoot) {
+  // The root (possibly a TUF refresh over the network) is needed only when some image has a rule.
+  const needsRoot = occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local && rulesForImage(rules, occurrence.reference).length > 0);
+  if (!trustedRoot && needsRoot) {
     try {
       const source: { trustedRootPath?: string; refreshOnline?: boolean } = {};
       if (policy.signatures.trustedRoot) source.trustedRootPath = policy.signatures.trustedRoot;
