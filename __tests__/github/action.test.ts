@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAction } from '../../src/github/run.js';
-import { inlineCode } from '../../src/report/markdown.js';
+import { escapeText, inlineCode } from '../../src/report/markdown.js';
 import { ACTIONS_BOT, FakeGitHub, PERSON } from '../helpers/fake-github.js';
 import nock from '../helpers/nock.js';
 import { PULL_NUMBER, REPOSITORY, TestRepository, defaultInputs, readOutputs, stepEnvironment, workflowCommands } from './harness.js';
@@ -378,6 +378,19 @@ describe('on push and workflow_dispatch', () => {
       expect(step.failed).toBe(true);
     });
   }
+
+  it('annotates at most 10 findings per level, most severe first, and says in the summary that the rest are listed there', async () => {
+    const services = Array.from({ length: 12 }, (_, index) => `  app${index}:\n    image: registry.example.com/team/app${index}:1.0\n`).join('');
+    writeFileSync(path.join(repository.workspace, 'many.compose.yml'), `services:\n${services}`);
+    const eventPath = repository.writeEvent('push.json', () => undefined);
+    const step = await runStep(stepEnvironment({ repository, eventName: 'push', eventPath, apiUrl: 'https://api.github.com', sha: headSha, outputFile, summaryFile, inputs: defaultInputs() }));
+    const annotations = workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file);
+    expect(annotations).toHaveLength(10);
+    expect(workflowCommands(step.stdout, 'error').filter((command) => command.properties.file)).toHaveLength(1);
+    const warnings = Number(step.outputs.warnings);
+    expect(warnings).toBeGreaterThan(10);
+    expect(step.summary).toContain(escapeText(`${warnings - 10} findings not shown as annotations (GitHub shows at most 10 of each level per step); every finding is listed below.`));
+  });
 
   it('prefixes annotation and SARIF paths with the scanned directory inside the repository', async () => {
     // The whole checkout scanned from one level up: the repository is "workspace/", the path input points into it.
