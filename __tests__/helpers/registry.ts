@@ -68,18 +68,30 @@ function htpasswdLine(username: string, password: string): string | undefined {
 
 let availabilityCache: { ok: boolean; reason?: string } | undefined;
 
-/** Whether the real-registry tests can run here, and if not, why (for the skip message). */
+/** Set to "1" (CI does) to make missing integration tools a failure instead of a skip. */
+export const REQUIRE_INTEGRATION_ENV = 'VERIFY_IMAGES_REQUIRE_INTEGRATION';
+
+/**
+ * Whether the real-registry tests can run here, and if not, why (for the skip message). When
+ * `VERIFY_IMAGES_REQUIRE_INTEGRATION=1` and something is missing it throws instead, so a test file
+ * that calls it at load time fails rather than skipping silently.
+ */
 export function registryAvailability(): { ok: boolean; reason?: string } {
-  if (availabilityCache) return availabilityCache;
-  if (!existsSync(REGISTRY_BINARY)) availabilityCache = { ok: false, reason: `${REGISTRY_BINARY} not installed (apt-get install docker-registry)` };
-  else if (!existsSync(SKOPEO_BINARY)) availabilityCache = { ok: false, reason: `${SKOPEO_BINARY} not installed (apt-get install skopeo)` };
-  else if (!htpasswdLine('probe', 'probe'))
-    availabilityCache = { ok: false, reason: 'no bcrypt for htpasswd: neither `htpasswd` (apache2-utils) nor python3 crypt works' };
-  else availabilityCache = { ok: true };
+  if (!availabilityCache) {
+    if (!existsSync(REGISTRY_BINARY)) availabilityCache = { ok: false, reason: `${REGISTRY_BINARY} not installed (apt-get install docker-registry)` };
+    else if (!existsSync(SKOPEO_BINARY)) availabilityCache = { ok: false, reason: `${SKOPEO_BINARY} not installed (apt-get install skopeo)` };
+    else if (!htpasswdLine('probe', 'probe'))
+      availabilityCache = { ok: false, reason: 'no bcrypt for htpasswd: neither `htpasswd` (apache2-utils) nor python3 crypt works' };
+    else availabilityCache = { ok: true };
+  }
+  if (!availabilityCache.ok && process.env[REQUIRE_INTEGRATION_ENV] === '1') {
+    throw new Error(`${REQUIRE_INTEGRATION_ENV}=1 but the integration tests cannot run: ${availabilityCache.reason}`);
+  }
   return availabilityCache;
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it once this returns). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,0 +1,227 @@
+/**
+ * End to end, as a user runs it: the CLI (`scan`, `pin --write`) over a fixture repository whose
+ * compose file, Kubernetes manifest and Dockerfile name images in a REAL registry (Debian's
+ * docker-registry with htpasswd Basic auth, credentials from VERIFY_IMAGES_REGISTRY_CREDENTIALS)
+ * and in a registry that does not answer. Also counts the registry requests a scan makes.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { loadPolicy } from '../../src/config/load.js';
+import { createRegistryClient, scan } from '../../src/engine.js';
+import type { Finding, ResolvedOccurrence, ScanResult } from '../../src/model.js';
+import { copyFixtureRepository } from '../helpers/fixture-copy.js';
+import { freePort, pushImage, registryAvailability, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
+
+const availability = registryAvailability();
+const FIXTURE = fileURLToPath(new URL('../fixtures/scan-registry/repo', import.meta.url));
+const CREDENTIALS_ENV = 'VERIFY_IMAGES_REGISTRY_CREDENTIALS';
+/** Placeholders in the fixture files (see their header comments). */
+const FIXTURE_HOST = '127.0.0.1:5000';
+const FIXTURE_UNREACHABLE = '127.0.0.1:5009';
+const MOVED_PIN = `sha256:${'a'.repeat(64)}`;
+const PLATFORM_PIN = `sha256:${'b'.repeat(64)}`;
+const MISSING_DIGEST = 'sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
+const FILES = ['docker-compose.yml', 'deploy/web.yaml', 'Dockerfile', '.github/verify-images.yml'];
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd });
+  return { code, stdout, stderr };
+}
+
+const key = (f: Pick<Finding, 'rule' | 'file' | 'line'>) => `${f.rule} ${f.file}:${f.line}`;
+const keys = (findings: Finding[]) => findings.map(key).sort();
+
+async function readAll(root: string): Promise<Record<string, string>> {
+  return Object.fromEntries(await Promise.all(FILES.map(async (file) => [file, await readFile(join(root, file), 'utf8')] as const)));
+}
+
+/** `text` with `raw` at line/column replaced by `replacement`: what pinning one occurrence must do, and nothing else. */
+function replaceAt(text: string, line: number, column: number, raw: string, replacement: string): string {
+  const lines = text.split('\n');
+  const current = lines[line - 1]!;
+  expect(current.slice(column - 1, column - 1 + raw.length)).toBe(raw);
+  lines[line - 1] = current.slice(0, column - 1) + replacement + current.slice(column - 1 + raw.length);
+  return lines.join('\n');
+}
+
+describe.skipIf(!availability.ok)(`scan and pin against a real registry${availability.ok ? '' : ` — skipped: ${availability.reason}`}`, () => {
+  let registry: TestRegistry;
+  let unreachable: string;
+  let web: PushedImage;
+  let base: PushedImage;
+  let multi: PushedImage;
+  let movedFrom: PushedImage;
+  let movedTo: PushedImage;
+  let armDigest: string;
+  const roots: string[] = [];
+  let savedCredentials: string | undefined;
+
+  const repository = () =>
+    copyFixtureRepository(FIXTURE, { [FIXTURE_HOST]: registry.host, [FIXTURE_UNREACHABLE]: unreachable, [MOVED_PIN]: movedFrom.digest, [PLATFORM_PIN]: armDigest }).then(
+      (root) => {
+        roots.push(root);
+        return root;
+      },
+    );
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    unreachable = `127.0.0.1:${await freePort()}`;
+    web = await pushImage(registry, 'team/web', '1.0');
+    base = await pushImage(registry, 'team/base', '3.19');
+    multi = await pushImage(registry, 'team/multi', '2.0', {
+      platforms: [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      ],
+    });
+    armDigest = multi.manifests.find((m) => m.platform.architecture === 'arm64')!.digest;
+    // Pinned as tag@digest, then the tag was pushed again with other content.
+    movedFrom = await pushImage(registry, 'team/moving', '1.0', { content: 'first build' });
+    movedTo = await pushImage(registry, 'team/moving', '1.0', { content: 'second build' });
+    savedCredentials = process.env[CREDENTIALS_ENV];
+    process.env[CREDENTIALS_ENV] = JSON.stringify({ [registry.host]: { username: registry.username, password: registry.password } });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (savedCredentials === undefined) delete process.env[CREDENTIALS_ENV];
+    else process.env[CREDENTIALS_ENV] = savedCredentials;
+    await registry?.stop();
+    for (const root of roots) await rm(root, { recursive: true, force: true });
+  });
+
+  it('reports exactly the expected findings, then pin --write pins only what resolves, and a second pin changes nothing', async () => {
+    const root = await repository();
+    const before = await readAll(root);
+    const first = await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root);
+    expect(first.code, first.stderr).toBe(1);
+    const report = JSON.parse(first.stdout) as ScanResult;
+    expect(report.errors).toEqual([]);
+    expect(keys(report.findings)).toEqual(
+      [
+        // compose: web and worker share one reference; each occurrence is reported.
+        'unpinned docker-compose.yml:5',
+        'unpinned docker-compose.yml:9',
+        'image-not-found docker-compose.yml:12',
+        'unpinned docker-compose.yml:12',
+        'image-not-found docker-compose.yml:14',
+        'unpinned docker-compose.yml:14',
+        'digest-mismatch docker-compose.yml:16',
+        // Kubernetes
+        'digest-not-found deploy/web.yaml:20',
+        'unpinned deploy/web.yaml:23',
+        'registry-unreachable deploy/web.yaml:29',
+        'unpinned deploy/web.yaml:29',
+        // Dockerfile: `FROM build` and the arm64 pin of the multi-platform index have no finding.
+        'unpinned Dockerfile:2',
+        'unpinned Dockerfile:7',
+      ].sort(),
+    );
+
+    const at = (rule: string, file: string, line: number) => report.findings.find((f) => f.rule === rule && f.file === file && f.line === line)!;
+    const webRaw = `${registry.host}/team/web:1.0`;
+    expect(at('unpinned', 'docker-compose.yml', 5)).toMatchObject({ severity: 'warning', raw: webRaw, suggestion: `${webRaw}@${web.digest}` });
+    expect(at('unpinned', 'docker-compose.yml', 5).message).toContain(web.digest);
+    expect(at('unpinned', 'Dockerfile', 2)).toMatchObject({ suggestion: `${registry.host}/team/base:3.19@${base.digest}` });
+    // Nothing to pin to when the registry did not give a digest.
+    expect(at('unpinned', 'docker-compose.yml', 12).suggestion).toBeUndefined();
+    expect(at('unpinned', 'deploy/web.yaml', 29).suggestion).toBeUndefined();
+
+    expect(at('image-not-found', 'docker-compose.yml', 12).message).toMatch(/repository .*team\/no-such-repo does not exist/);
+    expect(at('image-not-found', 'docker-compose.yml', 14).message).toMatch(/tag/);
+    expect(at('image-not-found', 'docker-compose.yml', 14).message).toContain('9.9');
+    expect(at('digest-not-found', 'deploy/web.yaml', 20).message).toContain(MISSING_DIGEST);
+    const mismatch = at('digest-mismatch', 'docker-compose.yml', 16);
+    expect(mismatch.message).toContain(movedFrom.digest);
+    expect(mismatch.message).toContain(movedTo.digest);
+    const down = at('registry-unreachable', 'deploy/web.yaml', 29);
+    expect(down.message).toContain(unreachable);
+
+    // The platform pin is valid: resolved, the pinned digest exists and is the index's arm64 manifest.
+    const sidecar = report.occurrences.find((o) => o.file === 'deploy/web.yaml' && o.line === 27) as ResolvedOccurrence;
+    expect(sidecar.resolution).toMatchObject({ status: 'ok', pinnedDigestExists: true, tagDigest: multi.digest, pinnedDigestPlatform: 'linux/arm64/v8' });
+    expect(report.notes?.join('\n')).toContain(`Not verified (registry could not be asked): 1 image: ${unreachable}/team/exporter:1.0`);
+
+    // pin --write: every resolvable tag-only image is pinned; the rest is said and left alone.
+    const pin = await cli(['pin', root, '--write', '--insecure-registry', registry.host], root);
+    expect(pin.code, pin.stderr).toBe(0);
+    expect(pin.stdout).toContain('docker-compose.yml: 2 pinned');
+    expect(pin.stderr).toContain('team/no-such-repo:1.0');
+    expect(pin.stderr).toContain(`${unreachable}/team/exporter:1.0`);
+    const after = await readAll(root);
+    const expected = { ...before };
+    for (const finding of report.findings.filter((f) => f.rule === 'unpinned' && f.suggestion)) {
+      expected[finding.file] = replaceAt(expected[finding.file]!, finding.line, finding.column, finding.raw, finding.suggestion!);
+    }
+    expect(after).toEqual(expected);
+
+    const second = await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root);
+    const rescan = JSON.parse(second.stdout) as ScanResult;
+    expect(keys(rescan.findings)).toEqual(
+      [
+        'image-not-found docker-compose.yml:12',
+        'unpinned docker-compose.yml:12',
+        'image-not-found docker-compose.yml:14',
+        'unpinned docker-compose.yml:14',
+        'digest-mismatch docker-compose.yml:16',
+        'digest-not-found deploy/web.yaml:20',
+        'registry-unreachable deploy/web.yaml:29',
+        'unpinned deploy/web.yaml:29',
+      ].sort(),
+    );
+
+    const again = await cli(['pin', root, '--write', '--insecure-registry', registry.host], root);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('Nothing to pin.\n');
+    expect(await readAll(root)).toEqual(after);
+  }, 120_000);
+
+  it('asks the registry once per unique tag and digest, however many files name them', async () => {
+    const root = await repository();
+    const policy = await loadPolicy(root);
+    policy.insecureRegistries.push(registry.host);
+    const client = createRegistryClient({ policy, env: process.env });
+    const result = await scan({ root, policy, offline: false, registryClient: client });
+    // web:1.0 alone is named four times in three files.
+    expect(result.occurrences.filter((o) => o.reference === `${registry.host}/team/web:1.0`)).toHaveLength(4);
+
+    const log = client.requestLog().filter((r) => r.host === registry.host);
+    const manifestRequests = log.filter((r) => r.purpose === 'api' && r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`);
+    expect(manifestRequests.sort()).toEqual(
+      [
+        // One HEAD per tag, one GET per pinned digest (its bytes are hashed to prove it).
+        'HEAD /v2/team/web/manifests/1.0',
+        'HEAD /v2/team/web/manifests/9.9',
+        'HEAD /v2/team/no-such-repo/manifests/1.0',
+        'HEAD /v2/team/base/manifests/3.19',
+        'HEAD /v2/team/moving/manifests/1.0',
+        `GET /v2/team/moving/manifests/${movedFrom.digest}`,
+        `GET /v2/team/web/manifests/${MISSING_DIGEST}`,
+        'HEAD /v2/team/multi/manifests/2.0',
+        `GET /v2/team/multi/manifests/${armDigest}`,
+        // The tag points to an index that is not the pin: read once to find the pin's platform.
+        `GET /v2/team/multi/manifests/${multi.digest}`,
+        // A HEAD 404 has no body: one GET learns whether the repository or the tag is missing.
+        'GET /v2/team/no-such-repo/manifests/1.0',
+        'GET /v2/team/web/manifests/9.9',
+      ].sort(),
+    );
+    // The only other API requests: a tag list per repository with a 404, once (team/web has two),
+    // because this registry says only "manifest unknown" whether the repository or the tag is missing.
+    expect(
+      log
+        .filter((r) => r.purpose === 'api' && !r.path.includes('/manifests/'))
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(['GET /v2/team/no-such-repo/tags/list', 'GET /v2/team/web/tags/list']);
+    // Authentication: Basic auth after one challenge, no token round trips.
+    expect(log.filter((r) => r.purpose === 'ping')).toHaveLength(1);
+    expect(log.filter((r) => r.purpose === 'token')).toHaveLength(0);
+    expect(log.filter((r) => !['api', 'ping'].includes(r.purpose))).toEqual([]);
+  }, 60_000);
+});
