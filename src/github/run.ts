@@ -587,3 +587,6 @@ export async function runAction(deps: ActionDependencies = {}): Promise<void> {
     else core.setFailed(`verify-images: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 }
+
+/** The name `@github/local-action` calls (`npx @github/local-action run . src/github/run.ts .env`). */
+export const run = runAction;
