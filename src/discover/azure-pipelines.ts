@@ -11,9 +11,9 @@
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { parseYamlDocuments, scalarString } from './yaml.js';
-import { dedupeOccurrences, listItems, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { scalarString } from './yaml.js';
+import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 const PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
 /** Keys whose subtrees name container aliases, not images (resources are read on their own). */
@@ -107,10 +107,6 @@ export const azurePipelinesDiscoverer: Discoverer = {
     return PIPELINE_FILE.test(path);
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => pipelineOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
   },
 };

@@ -7,9 +7,8 @@
 import { isMap, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { parseYamlDocuments } from './yaml.js';
-import { baseName, dedupeOccurrences, imageNodeOf, mapPairs, mergedGet, occurrencesAtScalar, runtimeOnlyResolver } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { baseName, imageNodeOf, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver } from './image-site.js';
 
 const resolve = runtimeOnlyResolver('Bitbucket');
 /** Bound on nesting (pipelines > branches > pattern > parallel > steps > step ...). */
@@ -51,10 +50,6 @@ export const bitbucketDiscoverer: Discoverer = {
     return baseName(path) === 'bitbucket-pipelines.yml';
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => pipelineOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
   },
 };

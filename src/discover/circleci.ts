@@ -6,9 +6,8 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { parseYamlDocuments } from './yaml.js';
-import { dedupeOccurrences, listItems, mapPairs, mergedGet, occurrencesAtScalar, runtimeOnlyResolver } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver } from './image-site.js';
 
 const CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
 
@@ -49,10 +48,6 @@ export const circleciDiscoverer: Discoverer = {
     return CONFIG_FILE.test(path);
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => configOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
   },
 };

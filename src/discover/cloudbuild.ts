@@ -8,9 +8,9 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { parseYamlDocuments, scalarString } from './yaml.js';
-import { baseName, dedupeOccurrences, listItems, mapPairs, mergedGet, occurrencesAtScalar, substituteVariables, type ImageValue } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { scalarString } from './yaml.js';
+import { baseName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
 
 const BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
 
@@ -63,10 +63,6 @@ export const cloudbuildDiscoverer: Discoverer = {
   },
   extract(file: SourceFile): Extraction {
     // JSON is YAML, and the YAML parser keeps the positions.
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid ${file.path.endsWith('.json') ? 'JSON' : 'YAML'}: ${parsed.errors.join('; ')}`);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => buildOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file, file.path.endsWith('.json') ? 'JSON' : 'YAML'), buildOccurrences);
   },
 };

@@ -6,9 +6,8 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { parseYamlDocuments } from './yaml.js';
-import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { MAX_SUBSTITUTED_TEXT, baseName, dirName, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml ... */
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$/i;
@@ -222,13 +221,10 @@ export const composeDiscoverer: Discoverer = {
     return COMPOSE_FILE.test(baseName(path));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
+    const parsed = parseConfigDocuments(file);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
     const resolve = resolverFor(dotenv === undefined ? new Map() : parseDotenv(dotenv));
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => serviceOccurrences(document, file, lines, resolve));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parsed, (document, file, lines) => serviceOccurrences(document, file, lines, resolve));
   },
 };

@@ -11,9 +11,9 @@
 import { isMap, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { isScalar, parseYamlDocuments, scalarString } from './yaml.js';
-import { dedupeOccurrences, listItems, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { isScalar, scalarString } from './yaml.js';
+import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 const PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 /** Woodpecker runs at most this many matrix workflows; a bigger product is not expanded. */
@@ -108,10 +108,6 @@ export const droneDiscoverer: Discoverer = {
     return PIPELINE_FILE.test(path);
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => pipelineOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
   },
 };

@@ -8,8 +8,8 @@ import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { LineIndex } from './position.js';
-import { parseYamlDocuments, scalarString, toPlain } from './yaml.js';
-import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, type ImageValue } from './image-site.js';
+import { scalarString, toPlain } from './yaml.js';
+import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const DOCKER_PREFIX = 'docker://';
@@ -145,22 +145,13 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
   return occurrences;
 }
 
-function parseOrThrow(file: SourceFile) {
-  const parsed = parseYamlDocuments(file.text);
-  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
-  return parsed;
-}
-
 export const githubWorkflowDiscoverer: Discoverer = {
   kind: 'github-workflow',
   matches(path) {
     return WORKFLOW_FILE.test(path);
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseOrThrow(file);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => workflowOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
   },
 };
 
@@ -193,7 +184,7 @@ export const githubActionDiscoverer: Discoverer = {
     return name === 'action.yml' || name === 'action.yaml';
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseOrThrow(file);
+    const parsed = parseConfigDocuments(file);
     const lines = new LineIndex(file.text);
     const occurrences = parsed.documents.flatMap((document) => actionOccurrences(document, file, lines));
     return { occurrences, errors: parsed.errors };

@@ -7,9 +7,9 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
-import { LineIndex } from './position.js';
-import { isMap, isScalar, isSeq, parseYamlDocuments, scalarString } from './yaml.js';
-import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, substituteVariables, type ImageValue } from './image-site.js';
+import type { LineIndex } from './position.js';
+import { isMap, isScalar, isSeq, scalarString } from './yaml.js';
+import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
 
 /** Top-level keys that are not jobs. */
 const RESERVED_KEYS = new Set([
@@ -152,10 +152,6 @@ export const gitlabCiDiscoverer: Discoverer = {
     return /^\.gitlab-ci\.ya?ml$/.test(name) || /\.gitlab-ci\.ya?ml$/.test(name);
   },
   extract(file: SourceFile): Extraction {
-    const parsed = parseYamlDocuments(file.text);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid YAML: ${parsed.errors.join('; ')}`);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document) => pipelineOccurrences(document, file, lines));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
   },
 };

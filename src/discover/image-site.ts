@@ -6,8 +6,9 @@
 import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Kind, Occurrence } from '../model.js';
 import { makeOccurrence } from './occurrence.js';
-import type { LineIndex } from './position.js';
-import { aliasResolver, mapGet, scalarLocation } from './yaml.js';
+import { LineIndex } from './position.js';
+import type { Extraction, SourceFile } from './types.js';
+import { aliasResolver, mapGet, parseYamlDocuments, scalarLocation, type ParsedYaml } from './yaml.js';
 
 /**
  * Image text longer than this is not an image (references are at most 1024 characters); it is
@@ -161,6 +162,28 @@ export function dedupeOccurrences(occurrences: Occurrence[]): Occurrence[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The documents of a configuration file. Throws when none parses, so the file is reported as
+ * unreadable; one bad document among several is only listed in `errors`. `language` names the
+ * format in that message (JSON files are read as YAML, which keeps positions).
+ */
+export function parseConfigDocuments(file: SourceFile, language = 'YAML'): ParsedYaml {
+  const parsed = parseYamlDocuments(file.text);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid ${language}: ${parsed.errors.join('; ')}`);
+  return parsed;
+}
+
+/** The occurrences of every document of a parsed configuration file, duplicates dropped, with the documents' parse errors. */
+export function occurrencesOfDocuments(
+  file: SourceFile,
+  parsed: ParsedYaml,
+  occurrencesOf: (document: Document.Parsed, file: SourceFile, lines: LineIndex) => Occurrence[],
+): Extraction {
+  const lines = new LineIndex(file.text);
+  const occurrences = parsed.documents.flatMap((document) => occurrencesOf(document, file, lines));
+  return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
 }
 
 /** The file name of a POSIX path. */
