@@ -1,7 +1,6 @@
 /** `signer-mismatch`: a signature verifies, but its signer is not the identity or key the policy requires. */
 import type { SignatureStatus } from '../model.js';
-import { imageName, signatureSeverity } from './signature-severity.js';
-import type { Check, FindingDraft } from './types.js';
+import { signatureCheck } from './signature-severity.js';
 
 function describe(identity: SignatureStatus['signatures'][number]['identity']): string {
   if (!identity) return 'an unknown signer';
@@ -9,25 +8,14 @@ function describe(identity: SignatureStatus['signatures'][number]['identity']): 
   return `key ${identity.keyFingerprint ?? '?'}`;
 }
 
-export const signerMismatchCheck: Check = {
-  rule: 'signer-mismatch',
-  run(occurrences, { policy }) {
-    const severity = signatureSeverity(policy);
-    if (!severity) return [];
-    const drafts: FindingDraft[] = [];
-    for (const occurrence of occurrences) {
-      const signature = occurrence.signature;
-      if (signature?.status !== 'signer-mismatch') continue;
-      const signers = [...new Set(signature.signatures.filter((entry) => !entry.predicateType && entry.identity).map((entry) => describe(entry.identity)))];
-      const first = signature.signatures.find((entry) => !entry.predicateType && entry.errorCode);
-      const draft: FindingDraft = {
-        occurrence,
-        severity,
-        message: `${imageName(occurrence)} is signed by ${signers.join(', ') || 'another signer'}, not by the signer the policy requires${first?.message ? ` (${first.message})` : ''}`,
-      };
-      if (first?.errorCode) draft.errorCode = first.errorCode;
-      drafts.push(draft);
-    }
-    return drafts;
-  },
-};
+export const signerMismatchCheck = signatureCheck('signer-mismatch', (signature, image) => {
+  if (signature.status !== 'signer-mismatch') return [];
+  const signers = [...new Set(signature.signatures.filter((entry) => !entry.predicateType && entry.identity).map((entry) => describe(entry.identity)))];
+  const first = signature.signatures.find((entry) => !entry.predicateType && entry.errorCode);
+  return [
+    {
+      message: `${image} is signed by ${signers.join(', ') || 'another signer'}, not by the signer the policy requires${first?.message ? ` (${first.message})` : ''}`,
+      errorCode: first?.errorCode,
+    },
+  ];
+});
