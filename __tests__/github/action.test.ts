@@ -239,6 +239,27 @@ describe('on a pull request', () => {
     expect(posted.some((comment) => comment.body.includes('`typosquat`'))).toBe(false);
   });
 
+  it('on a merge commit where the base branch moved lines, comments only where the scanned line is the pull request’s line', async () => {
+    // main moved on after the pull request branched: two lines more at the top of docker-compose.yml.
+    repository.git('checkout', '--quiet', '-b', 'main-moved', baseSha);
+    const movedBaseSha = repository.commitSnapshot('base-moved');
+    repository.git('merge', '--quiet', '--no-edit', headSha);
+    const mergeSha = repository.git('rev-parse', 'HEAD').trim();
+    repository.checkout(mergeSha);
+    github.addPull({ number: PULL_NUMBER, headSha, baseSha: movedBaseSha, files: repository.pullFiles(baseSha, headSha) });
+    const eventPath = repository.writeEvent('pull_request.synchronize.json', (payload) => {
+      payload.pull_request.head.sha = headSha;
+      payload.pull_request.base.sha = movedBaseSha;
+    });
+    const step = await runStep(stepEnvironment({ repository, eventName: 'pull_request', eventPath, apiUrl: 'https://api.github.com', sha: mergeSha, outputFile, summaryFile, inputs: defaultInputs() }));
+
+    // In the merge commit redis is on line 16, which in the pull request's head is the postgres line.
+    expect(github.reviewComments.map((comment) => `${comment.path}:${comment.line}`)).toEqual(['.devcontainer/devcontainer.json:4']);
+    expect(step.stdout).toContain('1 on lines the base branch moved');
+    // The delta is still the pull request's own change: the merge commit against the moved base.
+    expect(github.issueComments[0].body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
+  });
+
   it('falls back to annotations and the summary when the token is read-only (403), without failing for it', async () => {
     github.readOnly = true;
     const step = await runStep(pullRequestEnv({ 'fail-on': 'never' }));

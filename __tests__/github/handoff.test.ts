@@ -36,11 +36,14 @@ describe('the report hand-off between workflows', () => {
     expect(() => parseReport(JSON.stringify(report))).toThrow('report.findings[0].file: must be a relative path inside the repository');
   });
 
-  it('keeps the source lines of findings with a fix only', () => {
+  it('keeps the source lines of unsuppressed findings, without carriage returns', () => {
     const findings: Finding[] = [
       { rule: 'typosquat', severity: 'error', file: 'c.yml', line: 2, column: 10, reference: null, raw: 'ngnix', message: 'm', suggestion: 'nginx' },
       { rule: 'unpinned', severity: 'warning', file: 'c.yml', line: 3, column: 10, reference: null, raw: 'redis', message: 'm' },
+      { rule: 'unpinned', severity: 'warning', file: 'c.yml', line: 4, column: 10, reference: null, raw: 'alpine', message: 'm', suppressed: { kind: 'inline' } },
     ];
-    expect(JSON.parse(JSON.stringify(sourceLinesFor(findings, new Map([['c.yml', 'a: 1\r\nimage: ngnix\r\nimage: redis\r\n']]))))).toEqual({ 'c.yml': { '2': 'image: ngnix' } });
+    expect(JSON.parse(JSON.stringify(sourceLinesFor(findings, new Map([['c.yml', 'a: 1\r\nimage: ngnix\r\nimage: redis\r\nimage: alpine\r\n']]))))).toEqual({
+      'c.yml': { '2': 'image: ngnix', '3': 'image: redis' },
+    });
   });
 });

@@ -54,6 +54,11 @@ export class TestRepository {
     return git(this.origin, 'rev-parse', 'HEAD').trim();
   }
 
+  /** Runs git in the origin repository. */
+  git(...args: string[]): string {
+    return git(this.origin, ...args);
+  }
+
   /** A depth-1 checkout of `sha`, as actions/checkout makes; later calls move it to another commit. */
   checkout(sha: string): void {
     const url = `file://${this.origin}`;

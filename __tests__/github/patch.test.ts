@@ -11,6 +11,14 @@ describe('diffLines', () => {
     expect([...added]).toEqual([7, 8, 22]);
   });
 
+  it('keeps the text of each added line', () => {
+    expect([...diffLines(patch).addedText]).toEqual([
+      [7, '    image: ngnix:latest'],
+      [8, '    restart: always'],
+      [22, '    image: redis:7.4-alpine'],
+    ]);
+  });
+
   it('has no lines for a file GitHub sends without a patch', () => {
     expect(diffLines(undefined).commentable.size).toBe(0);
     expect(diffLines('').added.size).toBe(0);

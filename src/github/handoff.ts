@@ -21,7 +21,7 @@ const MAX_METADATA_BYTES = 10 * 1024 * 1024;
 const MAX_ITEMS = 100_000;
 const MAX_TEXT = 4_000;
 const MAX_SOURCE_LINE = 2_000;
-/** Source lines kept for suggestions: one per finding that has a fix, at most this many. */
+/** Source lines kept: one per finding's line, at most this many. */
 const MAX_SOURCE_LINES = 2_000;
 
 /** What the `pull_request` run knew that the `workflow_run` run cannot find out without running the PR's code. */
@@ -40,7 +40,7 @@ export interface PullRequestMetadata {
   /** The supply-chain delta, or why it is missing. */
   delta?: ImageChange[];
   deltaNote?: string;
-  /** file -> line -> text of the lines findings with a fix are on, for suggestion blocks. */
+  /** file -> line -> text of the lines findings are on: for suggestion blocks, and to check review lines against the diff. */
   sourceLines: Record<string, Record<string, string>>;
 }
 
@@ -275,12 +275,12 @@ export async function readHandoff(reportFile: string): Promise<{ report: ScanRes
   return { report, metadata };
 }
 
-/** The lines suggestion blocks need, taken from the scanned sources. */
+/** The lines of the findings, from the scanned sources: suggestion blocks and the diff check need them. */
 export function sourceLinesFor(findings: Finding[], sources: Map<string, string>): Record<string, Record<string, string>> {
   const result = Object.create(null) as Record<string, Record<string, string>>;
   let count = 0;
   for (const finding of findings) {
-    if (finding.suppressed || finding.suggestion === undefined || count >= MAX_SOURCE_LINES) continue;
+    if (finding.suppressed || count >= MAX_SOURCE_LINES) continue;
     const line = sources.get(finding.file)?.split('\n')[finding.line - 1]?.replace(/\r$/, '');
     if (line === undefined || line.length > MAX_SOURCE_LINE) continue;
     const lines = (result[finding.file] ??= Object.create(null) as Record<string, string>);

@@ -10,11 +10,13 @@ export interface DiffLines {
   commentable: Set<number>;
   /** Right-side lines the pull request added. */
   added: Set<number>;
+  /** The text of each added line, to check that a scanned tree (a merge commit) still has it there. */
+  addedText: Map<number, string>;
 }
 
 /** Parses a file's unified diff. An absent patch (binary, too large for GitHub) has no lines. */
 export function diffLines(patch: string | undefined): DiffLines {
-  const result: DiffLines = { commentable: new Set(), added: new Set() };
+  const result: DiffLines = { commentable: new Set(), added: new Set(), addedText: new Map() };
   if (!patch) return result;
   let rightLine = 0;
   let inHunk = false;
@@ -25,6 +27,7 @@ export function diffLines(patch: string | undefined): DiffLines {
       inHunk = true;
     } else if (inHunk && line[0] === '+') {
       result.commentable.add(rightLine);
+      result.addedText.set(rightLine, line.slice(1).replace(/\r$/, ''));
       result.added.add(rightLine++);
     } else if (inHunk && line[0] === ' ') {
       result.commentable.add(rightLine++);

@@ -139,6 +139,12 @@ export interface ReviewOutcome {
   resolved: number;
   /** Unsuppressed findings not on a line the pull request adds (they are in the sticky comment). */
   outsideDiff: number;
+  /**
+   * Findings on an added line whose scanned text is not the pull request's text there: the
+   * checkout is a merge commit and the base branch moved lines of that file. A comment would land
+   * on the wrong line, so none is posted (they are in the sticky comment).
+   */
+  moved: number;
   /** Findings on added lines left out because of MAX_NEW_REVIEW_COMMENTS. */
   overLimit: number;
 }
@@ -158,7 +164,7 @@ interface ExistingComment {
 export async function syncReviewComments(octokit: Octokit, target: PullRequestTarget, input: ReviewInput): Promise<ReviewOutcome> {
   const prefix = input.pathPrefix;
   const prints = findingFingerprints(input.findings);
-  const addedLines = new Map(input.files.map((file) => [file.filename, file.lines.added]));
+  const diffs = new Map(input.files.map((file) => [file.filename, file.lines]));
 
   const existing: ExistingComment[] = [];
   const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
@@ -178,6 +184,7 @@ export async function syncReviewComments(octokit: Octokit, target: PullRequestTa
   const current = new Set<string>();
   const candidates: Array<{ finding: Finding; fingerprint: string; path: string }> = [];
   let outsideDiff = 0;
+  let moved = 0;
   let alreadyCommented = 0;
   input.findings.forEach((finding, index) => {
     if (finding.suppressed) return;
@@ -188,8 +195,15 @@ export async function syncReviewComments(octokit: Octokit, target: PullRequestTa
       alreadyCommented++;
       return;
     }
-    if (!addedLines.get(path)?.has(finding.line)) {
+    const diff = diffs.get(path);
+    if (!diff?.added.has(finding.line)) {
       outsideDiff++;
+      return;
+    }
+    const written = diff.addedText.get(finding.line);
+    const scanned = input.sourceLine(finding.file, finding.line);
+    if (written !== undefined && scanned !== undefined && written !== scanned) {
+      moved++;
       return;
     }
     candidates.push({ finding, fingerprint: prints[index], path });
@@ -225,5 +239,5 @@ export async function syncReviewComments(octokit: Octokit, target: PullRequestTa
     });
     resolved++;
   }
-  return { posted: chosen.length, alreadyCommented, resolved, outsideDiff, overLimit: candidates.length - chosen.length };
+  return { posted: chosen.length, alreadyCommented, resolved, outsideDiff, moved, overLimit: candidates.length - chosen.length };
 }

@@ -299,6 +299,7 @@ async function reportToPullRequest(reporter: PullRequestReporter, report: PullRe
       core.info(
         `Review comments: ${outcome.posted} new, ${outcome.alreadyCommented} already there, ${outcome.resolved} resolved, ` +
           `${outcome.outsideDiff} findings outside the changed lines` +
+          (outcome.moved > 0 ? `, ${outcome.moved} on lines the base branch moved (see the sticky comment)` : '') +
           (outcome.overLimit > 0 ? `, ${outcome.overLimit} left out (at most 50 new per run)` : ''),
       );
     }
