@@ -41,7 +41,7 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
   'jenkins', 'jenkinsci', 'atlassian', 'jetbrains', 'sonarsource', 'sonatype', 'gitea', 'gogs', 'drone',
   'woodpeckerci', 'renovate', 'cypress', 'selenium', 'seleniarm', 'testcontainers', 'localstack', 'mailhog',
   'axllent', 'containrrr', 'portainer', 'nodered', 'homeassistant', 'pihole', 'vaultwarden', 'nextcloud',
-  'owncloud', 'getsentry', 'posthog', 'metabase', 'mautic', 'dpage', 'phpmyadmin',
+  'owncloud', 'getsentry', 'posthog', 'metabase', 'mautic', 'dpage', 'phpmyadmin', 'composer',
   'rocketchat', 'mattermost', 'jboss', 'kasmweb', 'n8nio', 'zabbix', 'netdata', 'checkmk',
   // Databases, queues and data platforms.
   'mysql', 'mariadb', 'percona', 'postgis', 'timescale', 'mongodb', 'redis', 'redislabs', 'clickhouse',
@@ -145,6 +145,8 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'gcr.io/google-containers/**',
   'gcr.io/google_containers/**',
   'gcr.io/google-samples/**',
+  // The same Google project under GCR's older underscore spelling (Kubernetes guestbook example).
+  'gcr.io/google_samples/**',
   'gcr.io/istio-release/**',
   'gcr.io/knative-releases/**',
   'gcr.io/kubebuilder/**',

@@ -13,6 +13,11 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   return counts;
 }
 
+/** Long cells (a digest-pinned reference) would push every row off the screen; the JSON report has them whole. */
+function clip(text: string, width = 72): string {
+  return text.length > width ? text.slice(0, width - 1) + '…' : text;
+}
+
 function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
@@ -29,8 +34,8 @@ export function renderText(result: ScanResult): string {
       rows.push([
         `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
         occurrence.kind,
-        occurrence.raw,
-        occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`,
+        clip(occurrence.raw),
+        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`),
       ].map(terminalSafe));
     }
     lines.push(...table(rows).map((row) => '  ' + row));
