@@ -7,7 +7,7 @@
 import pLimit from 'p-limit';
 import { RegistryError, errorForStatus } from './transport/errors.js';
 import type { CredentialSource } from './transport/credentials.js';
-import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions } from './transport/transport.js';
+import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions, type TransportRequest } from './transport/transport.js';
 import { digestOf, isDigest } from './digest.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type RepositoryRef } from './types.js';
 
@@ -61,6 +61,21 @@ function name(repo: RepositoryRef, reference?: string): string {
   return isDigest(reference) ? `${base}@${reference}` : `${base}:${reference}`;
 }
 
+/** Where a tag's or digest's manifest is cached: HEAD and GET share the key, so a fetched manifest answers a later HEAD. */
+function manifestKey(repo: RepositoryRef, reference: string): string {
+  return `${name(repo)}|${reference}`;
+}
+
+/** The promise under `key`, started by `start` only the first time: in-flight work is shared, results and failures kept. */
+function cached<T>(cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = start();
+    cache.set(key, pending);
+  }
+  return pending;
+}
+
 function scopeOf(repo: RepositoryRef): string {
   return `repository:${repo.path}:pull`;
 }
@@ -109,7 +124,7 @@ export class RegistryClient {
    * registry sends no `Docker-Content-Digest` (allowed for tags), the manifest is fetched and hashed.
    */
   headManifest(repo: RepositoryRef, reference: string): Promise<Descriptor> {
-    const key = `${name(repo)}|${reference}`;
+    const key = manifestKey(repo, reference);
     const fetched = this.gets.get(key);
     if (fetched) return fetched.then((r) => r.descriptor);
     return this.once(this.heads, key, () => this.doHeadManifest(repo, reference));
@@ -121,8 +136,7 @@ export class RegistryClient {
    * registry claims in `Docker-Content-Digest`.
    */
   getManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
-    const key = `${name(repo)}|${reference}`;
-    return this.once(this.gets, key, () => this.doGetManifest(repo, reference));
+    return this.once(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
   }
 
   /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
@@ -194,28 +208,26 @@ export class RegistryClient {
   }
 
   private once<T>(cache: Map<string, Promise<T>>, key: string, run: () => Promise<T>): Promise<T> {
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = this.limit(run);
-      cache.set(key, pending);
-    }
-    return pending;
+    return cached(cache, key, () => this.limit(run));
+  }
+
+  /** A manifest HEAD or GET of a tag or digest, once both are known to be well-formed. */
+  private requestManifest(repo: RepositoryRef, reference: string, what: string, request: Pick<TransportRequest, 'method' | 'maxBytes' | 'acceptStatus'>) {
+    checkRepository(repo);
+    checkReference(reference);
+    return this.transport.request({
+      registry: repo.domain,
+      path: `/v2/${repo.path}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scope: scopeOf(repo),
+      what,
+      ...request,
+    });
   }
 
   private async doHeadManifest(repo: RepositoryRef, reference: string): Promise<Descriptor> {
-    checkRepository(repo);
-    checkReference(reference);
     const what = `manifest ${name(repo, reference)}`;
-    const response = await this.transport.request({
-      registry: repo.domain,
-      path: `/v2/${repo.path}/manifests/${reference}`,
-      method: 'HEAD',
-      headers: { accept: MANIFEST_ACCEPT },
-      scope: scopeOf(repo),
-      maxBytes: 0,
-      what,
-      acceptStatus: [404],
-    });
+    const response = await this.requestManifest(repo, reference, what, { method: 'HEAD', maxBytes: 0, acceptStatus: [404] });
     if (response.status === 404) {
       // HEAD answers carry no error body; GET once to learn whether the repository or the manifest is missing.
       return (await this.getManifestUnlimited(repo, reference)).descriptor;
@@ -236,27 +248,12 @@ export class RegistryClient {
   }
 
   private getManifestUnlimited(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
-    const key = `${name(repo)}|${reference}`;
-    let pending = this.gets.get(key);
-    if (!pending) {
-      pending = this.doGetManifest(repo, reference);
-      this.gets.set(key, pending);
-    }
-    return pending;
+    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
   }
 
   private async doGetManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
-    checkRepository(repo);
-    checkReference(reference);
     const what = `manifest ${name(repo, reference)}`;
-    const response = await this.transport.request({
-      registry: repo.domain,
-      path: `/v2/${repo.path}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scope: scopeOf(repo),
-      maxBytes: this.maxManifestBytes,
-      what,
-    });
+    const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes });
     const bytes = response.body;
     const claimed = response.headers.get('docker-content-digest')?.trim();
     const actual = digestOf(bytes, isDigest(reference) ? reference : claimed && isDigest(claimed) ? claimed : 'sha256:');
