@@ -18,12 +18,14 @@ import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sigstore/payload.js';
 import { keyFingerprint } from '../../src/sigstore/trust.js';
 import { pushBundleReferrer, pushLegacySignatures, rekorAnnotationFromApiEntry, rekorAnnotationFromTlogEntry, simpleSigningPayload } from '../helpers/cosign-format.js';
 import { copyFixtureRepository } from '../helpers/fixture-copy.js';
-import { pushImage, registryAvailability, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
+import { freePort, pushImage, registryAvailability, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
 import { MOCK_CLOCK, MOCK_ISSUER, startMockSigstore, type MockSigstore } from '../helpers/sigstore.js';
 
 const availability = registryAvailability();
 const FIXTURE = fileURLToPath(new URL('../fixtures/scan-signatures/repo', import.meta.url));
 const FIXTURE_HOST = '127.0.0.1:5000';
+const FIXTURE_UNREACHABLE = '127.0.0.1:5009';
+const FIXTURE_PIN = `sha256:${'c'.repeat(64)}`;
 const CREDENTIALS_ENV = 'VERIFY_IMAGES_REGISTRY_CREDENTIALS';
 /** The identity the fixture policy trusts, and another one. */
 const SUBJECT = 'https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main';
@@ -71,6 +73,7 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
   let registry: TestRegistry;
   let sigstore: MockSigstore;
   let root: string;
+  let unreachable: string;
   let signingKey: { publicKey: KeyObject; privateKey: KeyObject };
   let savedCredentials: string | undefined;
   const images: Record<string, PushedImage> = {};
@@ -181,7 +184,12 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     // Not signed at all.
     images['plain/unsigned'] = await pushImage(registry, 'plain/unsigned', '1.0');
 
-    root = await copyFixtureRepository(FIXTURE, { [FIXTURE_HOST]: host }, 'verify-images-sig-repo-');
+    unreachable = `127.0.0.1:${await freePort()}`;
+    root = await copyFixtureRepository(
+      FIXTURE,
+      { [FIXTURE_HOST]: host, [FIXTURE_UNREACHABLE]: unreachable, [FIXTURE_PIN]: images['keyless/bundle']!.digest },
+      'verify-images-sig-repo-',
+    );
     await mkdir(join(root, 'sigstore'));
     await writeFile(join(root, 'sigstore/trusted_root.json'), JSON.stringify(TrustedRoot.toJSON(sigstore.trustedRoot), null, 2));
     await mkdir(join(root, 'keys'));
@@ -203,9 +211,13 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     const { code, stdout, stderr } = await cli(['scan', root, '--format', 'json'], root);
     const report = JSON.parse(stdout) as ScanResult;
     expect(report.errors).toEqual([]);
-    expect(report.notes ?? []).toEqual([]);
+    // A registry that does not answer: its image is "not checked", never "unsigned", and the report says so.
+    expect(report.notes).toEqual([
+      `Not verified (registry could not be asked): 1 image: ${unreachable}/keyless/elsewhere:1.0.`,
+      'Signatures not checked for 1 image (see registry-unreachable findings).',
+    ]);
     const key = (f: Finding) => `${f.rule} ${f.file}:${f.line}`;
-    // Every finding is a signature finding (pinning is off in the fixture policy).
+    // Pinning is off in the fixture policy: signature findings, and the unreachable registry.
     expect(report.findings.map(key).sort()).toEqual(
       [
         'unsigned docker-compose.yml:4',
@@ -213,9 +225,10 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
         'signature-invalid docker-compose.yml:8',
         'attestation-missing docker-compose.yml:10',
         'attestation-invalid docker-compose.yml:12',
+        'registry-unreachable docker-compose.yml:14',
       ].sort(),
     );
-    expect(report.findings.every((f) => SIGNATURE_RULES.has(f.rule) && f.severity === 'error')).toBe(true);
+    expect(report.findings.filter((f) => f.rule !== 'registry-unreachable').every((f) => SIGNATURE_RULES.has(f.rule) && f.severity === 'error')).toBe(true);
     expect(code, stderr).toBe(1);
     const finding = (rule: string) => report.findings.find((f) => f.rule === rule)!;
     expect(finding('unsigned').message).toContain(`${registry.host}/plain/unsigned:1.0 has no signature`);
@@ -235,7 +248,9 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     const verified: Array<[string, number, string, object]> = [
       ['deploy/signed.yaml', 9, 'bundle', keyless],
       ['deploy/signed.yaml', 11, 'legacy-cosign', keyless],
-      ['Dockerfile', 2, 'legacy-cosign', keyless],
+      // Pinned by digest: the pinned digest's signatures are the ones checked.
+      ['Dockerfile', 3, 'bundle', keyless],
+      ['Dockerfile', 4, 'legacy-cosign', keyless],
       ['deploy/signed.yaml', 13, 'legacy-cosign', { keyFingerprint: keyFingerprint(signingKey.publicKey) }],
       ['deploy/signed.yaml', 15, 'bundle', keyless],
     ];
@@ -251,6 +266,7 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     expect(occurrence('docker-compose.yml', 4).signature!.status).toBe('unsigned');
     expect(occurrence('docker-compose.yml', 6).signature).toMatchObject({ status: 'signer-mismatch', signatures: [{ verified: false, identity: { subject: OTHER_SUBJECT } }] });
     expect(occurrence('docker-compose.yml', 8).signature!.status).toBe('invalid');
+    expect(occurrence('docker-compose.yml', 14).signature!.status).toBe('not-checked');
   }, 120_000);
 
   it('shows the signer and signing time in the Markdown image table', async () => {
