@@ -16,12 +16,72 @@ describe('kubernetes matches', () => {
     ['deploy/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', true],
     ['deploy/app.YML', '# comment\napiVersion: v1\nkind: Pod\n', true],
     ['deploy/app.json', 'apiVersion: v1\nkind: Pod\n', false],
+    ['deploy/app.json', '{"kind": "Pod", "apiVersion": "v1"}', true],
+    ['deploy/flow.yaml', '{\n  apiVersion: "v1",\n  kind: "Pod",\n}\n', true],
+    ['deploy/quoted.yaml', '"apiVersion": v1\n\'kind\': Pod\n', true],
+    ['deploy/app.txt', 'apiVersion: v1\nkind: Pod\n', false],
+    ['deploy/other.yaml', 'apiVersions: [v1]\nkinds: [Pod]\n', false],
     ['.github/workflows/ci.yml', 'on: push\njobs: {}\n', false],
     ['charts/x/Chart.yaml', 'apiVersion: v2\nname: x\n', false],
     ['overlays/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n', false],
-    ['config.yaml', 'spec:\n  apiVersion: v1\n  kind: Pod\n', false],
   ])('%s', (path, text, expected) => {
     expect(kubernetesDiscoverer.matches(path, text)).toBe(expected);
+  });
+});
+
+describe('kubernetes: flow-style YAML and JSON manifests', () => {
+  it('reads a flow-style manifest with indented and quoted keys, positioned inside the quotes', async () => {
+    const { occurrences, errors } = await extract('flow-style-pod.yaml');
+    expect(errors).toBeUndefined();
+    expect(summarize(occurrences)).toEqual([
+      { at: '8:41', raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', context: 'spec.containers[0].image' },
+      { at: '11:15', raw: 'busybox:1.36', reference: 'docker.io/library/busybox:1.36', context: 'spec.initContainers[0].image' },
+    ]);
+  });
+
+  it('reads a JSON manifest (tab-indented, escaped slashes)', async () => {
+    const { occurrences, errors } = await extract('deployment.json');
+    expect(errors).toBeUndefined();
+    expect(summarize(occurrences)).toEqual([
+      { at: '9:32', raw: 'ghcr.io\\/example\\/api:2.1.0', reference: 'ghcr.io/example/api:2.1.0', context: 'spec.template.spec.containers[0].image' },
+    ]);
+  });
+
+  it('reads the items of a JSON List', async () => {
+    const { occurrences } = await extract('list.json');
+    expect(occurrences.map((o) => [o.context, o.reference])).toEqual([['items[0].spec.template.spec.containers[0].image', 'registry.example.com/tools/migrate:1.4']]);
+  });
+
+  it.each(['package.json', '.devcontainer/devcontainer.json', 'tsconfig.json', 'cloudbuild.json', 'renovate.json'])(
+    'does not claim other JSON: %s',
+    async (name) => {
+      const file = fixtureFile('kubernetes', `json-others/${name}`);
+      expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(false);
+      // Even if asked, nothing comes out of it.
+      expect(await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'))).toEqual({ occurrences: [] });
+    },
+  );
+
+  it('finds nothing in JSON that names the keys without being a manifest (a schema)', async () => {
+    const file = fixtureFile('kubernetes', 'json-others/pod-schema.json');
+    expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
+    expect(await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'))).toEqual({ occurrences: [] });
+  });
+
+  it('finds nothing, and reports nothing, in YAML that only nests the keys', async () => {
+    for (const name of ['tool-config.yaml', 'tool-config-broken.yaml']) {
+      const file = fixtureFile('kubernetes', name);
+      expect(kubernetesDiscoverer.matches(file.path, file.text), name).toBe(true);
+      expect(await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes')), name).toEqual({ occurrences: [] });
+    }
+  });
+
+  it('still reports a parse error in a JSON manifest', async () => {
+    const file = { path: 'deploy/broken.json', text: '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "spec": {\n}\n' };
+    expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'));
+    expect(extraction.occurrences).toEqual([]);
+    expect(extraction.errors).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * Kubernetes manifests: any YAML whose documents carry `apiVersion` and `kind`. Owns where images sit
+ * Kubernetes manifests: any YAML (block or flow style) or JSON file whose documents carry `apiVersion`
+ * and `kind` at their top level. Owns where images sit
  * in workload kinds (pod specs and pod templates), in Tekton and Argo Workflows resources, and the
  * generic rule for other custom resources (a `containers`/`initContainers` list of named containers).
  */
@@ -32,6 +33,8 @@ export interface ManifestImage {
 
 export interface ManifestScan {
   images: ManifestImage[];
+  /** How many Kubernetes objects (documents or List items with apiVersion and kind) were read. */
+  objects: number;
   /** One message per document that failed to parse or was cut short by a bound. */
   errors: string[];
 }
@@ -67,10 +70,13 @@ const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainer
 export const kubernetesDiscoverer: Discoverer = {
   kind: 'kubernetes',
   matches(path: string, text: string): boolean {
-    if (!/\.ya?ml$/i.test(path)) return false;
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (KUSTOMIZATION_NAMES.has(name)) return false;
-    return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+    // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
+    // decides by parsing whether a document really is an object with apiVersion and kind.
+    if (/\.ya?ml$/i.test(path)) return YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text);
+    if (/\.json$/i.test(path)) return JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text);
+    return false;
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
@@ -78,6 +84,9 @@ export const kubernetesDiscoverer: Discoverer = {
       return { occurrences: [] };
     }
     const scan = collectManifestImages(file.text);
+    // The matcher accepts any file mentioning both keys; a parse failure is only worth reporting
+    // for a file that looks like a manifest, not for every YAML that names `kind` somewhere.
+    const reportErrors = scan.objects > 0 || looksLikeManifest(file.path, file.text);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = scan.images.map((image) =>
       makeOccurrence({
@@ -91,9 +100,26 @@ export const kubernetesDiscoverer: Discoverer = {
         note: image.note,
       }),
     );
-    return scan.errors.length > 0 ? { occurrences, errors: scan.errors } : { occurrences };
+    return scan.errors.length > 0 && reportErrors ? { occurrences, errors: scan.errors } : { occurrences };
   },
 };
+
+/** `apiVersion:`/`kind:` keys anywhere, possibly indented (flow style) or quoted. */
+const YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
+const YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
+const JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
+const JSON_KIND_KEY = /"kind"\s*:/;
+
+/**
+ * Whether a file's text has the shape of a manifest before parsing: block-style keys at column 1,
+ * or a JSON / flow-style document (first significant character `{` or `[`).
+ */
+function looksLikeManifest(path: string, text: string): boolean {
+  if (/\.json$/i.test(path)) return true;
+  if (/^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text)) return true;
+  const significant = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*[ \t]*(\S)/.exec(text.slice(0, 64 * 1024));
+  return significant?.[1] === '{' || significant?.[1] === '[';
+}
 
 /** Every container image written in a manifest file (all documents), deduplicated by position. */
 export function collectManifestImages(text: string): ManifestScan {
@@ -102,6 +128,7 @@ export function collectManifestImages(text: string): ManifestScan {
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.
   const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
+  let objects = 0;
   parsed.documents.forEach((document) => {
     const walker = new ManifestWalker(document, text, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
@@ -109,13 +136,14 @@ export function collectManifestImages(text: string): ManifestScan {
       byOffset.set(image.offset, { image, viaAlias });
     });
     walker.object(document.contents, '');
+    objects += walker.objects;
     if (walker.exhausted) {
       const line = new LineIndex(text).positionAt(document.range[0]).line;
       errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, errors };
+  return { images, objects, errors };
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
@@ -127,6 +155,8 @@ class ManifestWalker {
   private visited = 0;
   private aliases = 0;
   exhausted = false;
+  /** Kubernetes objects met (apiVersion and kind both strings). */
+  objects = 0;
   private readonly resolveAlias: (node: unknown) => unknown;
 
   constructor(
@@ -184,6 +214,7 @@ class ManifestWalker {
     const kind = this.string(this.get(root, 'kind'));
     const apiVersion = this.string(this.get(root, 'apiVersion'));
     if (kind === undefined || apiVersion === undefined) return;
+    this.objects++;
 
     const items = /List$/.test(kind) ? this.get(root, 'items') : undefined;
     if (isSeq(items)) {
