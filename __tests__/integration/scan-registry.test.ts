@@ -182,6 +182,28 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     expect(await readAll(root)).toEqual(after);
   }, 120_000);
 
+  it('reports the same findings in the text and SARIF formats', async () => {
+    const root = await repository();
+    const args = ['--insecure-registry', registry.host];
+    const json = JSON.parse((await cli(['scan', root, '--format', 'json', ...args], root)).stdout) as ScanResult;
+    const expected = json.findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column}`).sort();
+    expect(expected.length).toBeGreaterThan(0);
+
+    const text = await cli(['scan', root, ...args], root);
+    expect(text.code).toBe(1);
+    const textFindings = [...text.stdout.matchAll(/^ {2}(?:error|warning|note) +(\S+) +\[([a-z-]+)\]$/gm)].map((m) => `${m[2]} ${m[1]}`).sort();
+    expect(textFindings).toEqual(expected);
+
+    const sarif = JSON.parse((await cli(['scan', root, '--format', 'sarif', ...args], root)).stdout) as {
+      runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }> }> }>;
+    };
+    const sarifFindings = sarif.runs[0]!.results.map((r) => {
+      const location = r.locations[0]!.physicalLocation;
+      return `${r.ruleId} ${location.artifactLocation.uri}:${location.region.startLine}:${location.region.startColumn}`;
+    });
+    expect(sarifFindings.sort()).toEqual(expected);
+  }, 60_000);
+
   it('asks the registry once per unique tag and digest, however many files name them', async () => {
     const root = await repository();
     const policy = await loadPolicy(root);
