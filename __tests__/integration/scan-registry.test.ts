@@ -4,7 +4,7 @@
  * docker-registry with htpasswd Basic auth, credentials from VERIFY_IMAGES_REGISTRY_CREDENTIALS)
  * and in a registry that does not answer. Also counts the registry requests a scan makes.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +181,25 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     expect(again.stdout).toBe('Nothing to pin.\n');
     expect(await readAll(root)).toEqual(after);
   }, 120_000);
+
+  it('pins files saved with Windows line endings byte for byte', async () => {
+    const root = await repository();
+    for (const file of ['docker-compose.yml', 'Dockerfile']) {
+      const text = await readFile(join(root, file), 'utf8');
+      await writeFile(join(root, file), text.replace(/\n/g, '\r\n'));
+    }
+    const before = await readAll(root);
+    const report = JSON.parse((await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root)).stdout) as ScanResult;
+    const unpinned = report.findings.filter((f) => f.rule === 'unpinned' && f.suggestion);
+    expect(unpinned.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['Dockerfile:2', 'Dockerfile:7', 'deploy/web.yaml:23', 'docker-compose.yml:5', 'docker-compose.yml:9']);
+    const pin = await cli(['pin', root, '--write', '--insecure-registry', registry.host], root);
+    expect(pin.code, pin.stderr).toBe(0);
+    const expected = { ...before };
+    for (const finding of unpinned) expected[finding.file] = replaceAt(expected[finding.file]!, finding.line, finding.column, finding.raw, finding.suggestion!);
+    const after = await readAll(root);
+    expect(after).toEqual(expected);
+    expect(after['docker-compose.yml']!.split('\r\n').length).toBe(before['docker-compose.yml']!.split('\r\n').length);
+  }, 60_000);
 
   it('reports the same findings in the text and SARIF formats', async () => {
     const root = await repository();
