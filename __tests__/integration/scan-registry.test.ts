@@ -106,6 +106,7 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
         // compose: web and worker share one reference; each occurrence is reported.
         'unpinned docker-compose.yml:5',
         'unpinned docker-compose.yml:9',
+        'unpinned docker-compose.yml:21',
         'image-not-found docker-compose.yml:12',
         'unpinned docker-compose.yml:12',
         'image-not-found docker-compose.yml:14',
@@ -151,7 +152,7 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     // pin --write: every resolvable tag-only image is pinned; the rest is said and left alone.
     const pin = await cli(['pin', root, '--write', '--insecure-registry', registry.host], root);
     expect(pin.code, pin.stderr).toBe(0);
-    expect(pin.stdout).toContain('docker-compose.yml: 2 pinned');
+    expect(pin.stdout).toContain('docker-compose.yml: 3 pinned');
     expect(pin.stderr).toContain('team/no-such-repo:1.0');
     expect(pin.stderr).toContain(`${unreachable}/team/exporter:1.0`);
     const after = await readAll(root);
@@ -160,6 +161,7 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
       expected[finding.file] = replaceAt(expected[finding.file]!, finding.line, finding.column, finding.raw, finding.suggestion!);
     }
     expect(after).toEqual(expected);
+    expect(after['docker-compose.yml']).toContain(`    image: "${webRaw}@${web.digest}"\n`);
 
     const second = await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root);
     const rescan = JSON.parse(second.stdout) as ScanResult;
@@ -191,7 +193,7 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     const before = await readAll(root);
     const report = JSON.parse((await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root)).stdout) as ScanResult;
     const unpinned = report.findings.filter((f) => f.rule === 'unpinned' && f.suggestion);
-    expect(unpinned.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['Dockerfile:2', 'Dockerfile:7', 'deploy/web.yaml:23', 'docker-compose.yml:5', 'docker-compose.yml:9']);
+    expect(unpinned.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['Dockerfile:2', 'Dockerfile:7', 'deploy/web.yaml:23', 'docker-compose.yml:21', 'docker-compose.yml:5', 'docker-compose.yml:9']);
     const pin = await cli(['pin', root, '--write', '--insecure-registry', registry.host], root);
     expect(pin.code, pin.stderr).toBe(0);
     const expected = { ...before };
@@ -229,8 +231,8 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     policy.insecureRegistries.push(registry.host);
     const client = createRegistryClient({ policy, env: process.env });
     const result = await scan({ root, policy, offline: false, registryClient: client });
-    // web:1.0 alone is named four times in three files.
-    expect(result.occurrences.filter((o) => o.reference === `${registry.host}/team/web:1.0`)).toHaveLength(4);
+    // web:1.0 alone is named five times in three files.
+    expect(result.occurrences.filter((o) => o.reference === `${registry.host}/team/web:1.0`)).toHaveLength(5);
 
     const log = client.requestLog().filter((r) => r.host === registry.host);
     const manifestRequests = log.filter((r) => r.purpose === 'api' && r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`);
