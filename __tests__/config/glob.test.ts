@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileImageGlobs, ImageGlobError, matchImageGlob, matchWildcards, normalizeImageGlob, repositoryName } from '../../src/config/glob.js';
+import { compileImageGlobs, ImageGlobError, matchImageGlob, matchWildcards, normalizeImageGlob, registryHost, repositoryName, splitTagAndDigest } from '../../src/config/glob.js';
 
 describe('normalizeImageGlob', () => {
   it.each([
@@ -110,6 +110,33 @@ describe('repositoryName', () => {
     ['REGISTRY.example.com/app', 'registry.example.com/app'],
   ])('%s -> %s', (name, repository) => {
     expect(repositoryName(name)).toBe(repository);
+  });
+});
+
+describe('splitTagAndDigest', () => {
+  const digest = 'sha256:' + 'c'.repeat(64);
+  it.each([
+    ['docker.io/library/nginx', { name: 'docker.io/library/nginx' }],
+    ['docker.io/library/nginx:1.25', { name: 'docker.io/library/nginx', tag: '1.25' }],
+    [`localhost:5000/app:v1@${digest}`, { name: 'localhost:5000/app', tag: 'v1', digest }],
+    [`localhost:5000/app@${digest}`, { name: 'localhost:5000/app', digest }],
+    // Without a path segment the colon is a port, not a tag.
+    ['localhost:5000', { name: 'localhost:5000' }],
+  ])('%s', (reference, parts) => {
+    expect(splitTagAndDigest(reference)).toStrictEqual(parts);
+  });
+});
+
+describe('registryHost', () => {
+  it.each([
+    ['docker.io', 'docker.io'],
+    ['Index.Docker.io', 'docker.io'],
+    ['registry-1.docker.io', 'docker.io'],
+    ['registry.hub.docker.com', 'docker.io'],
+    ['GHCR.io', 'ghcr.io'],
+    ['localhost:5000', 'localhost:5000'],
+  ])('%s -> %s', (host, folded) => {
+    expect(registryHost(host)).toBe(folded);
   });
 });
 

@@ -3,10 +3,8 @@
  * and which registries images may come from at all. Rules (untrusted-registry, typosquat,
  * impersonation) ask this index instead of re-reading the policy.
  */
-import { compileImageGlobs, matchWildcards, repositoryName, type ImageGlobSet } from '../config/glob.js';
+import { compileImageGlobs, matchWildcards, registryHost, repositoryName, splitTagAndDigest, type ImageGlobSet } from '../config/glob.js';
 import type { Policy } from '../config/policy.js';
-
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
 /** The parts of a normalized reference (as in `Occurrence.reference`, which is already valid). */
 export interface ReferenceParts {
@@ -22,21 +20,8 @@ export interface ReferenceParts {
 
 /** Splits a normalized reference; the domain is always present in normalized form. */
 export function referenceParts(reference: string): ReferenceParts {
-  let rest = reference;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.indexOf(':', lastSlash + 1);
-  if (lastSlash >= 0 && colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const repository = repositoryName(rest);
+  const { name, tag, digest } = splitTagAndDigest(reference);
+  const repository = repositoryName(name);
   const firstSlash = repository.indexOf('/');
   const domain = firstSlash > 0 ? repository.slice(0, firstSlash) : '';
   const parts: ReferenceParts = { domain, path: repository.slice(firstSlash + 1), repository };
@@ -47,19 +32,15 @@ export function referenceParts(reference: string): ReferenceParts {
 
 /** Host matching for registry lists: case-insensitive, Docker Hub aliases equal, `*` within the host ("*.gcr.io"). */
 export function compileRegistryPatterns(patterns: readonly string[]): (domain: string) => boolean {
-  const fold = (host: string) => {
-    const lower = host.toLowerCase();
-    return DOCKER_HUB_ALIASES.has(lower) ? 'docker.io' : lower;
-  };
   const exact = new Set<string>();
   const wildcards: string[] = [];
   for (const pattern of patterns) {
-    const host = fold(pattern.trim());
+    const host = registryHost(pattern.trim());
     if (host.includes('*')) wildcards.push(host);
     else exact.add(host);
   }
   return (domain) => {
-    const host = fold(domain);
+    const host = registryHost(domain);
     return exact.has(host) || wildcards.some((pattern) => matchWildcards(pattern, host));
   };
 }

@@ -127,23 +127,45 @@ export function matchWildcards(pattern: string, text: string): boolean {
   return reachable[text.length];
 }
 
+/** A registry host as names are compared: lower-cased, Docker Hub aliases folded to `docker.io`. */
+export function registryHost(host: string): string {
+  const lower = host.toLowerCase();
+  return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
+}
+
+/**
+ * A normalized reference split into its name, tag and digest: the digest follows the first `@`,
+ * the tag a `:` in the last path segment (a colon before any `/` is a registry port).
+ */
+export function splitTagAndDigest(normalizedName: string): { name: string; tag?: string; digest?: string } {
+  let name = normalizedName;
+  let digest: string | undefined;
+  const at = name.indexOf('@');
+  if (at >= 0) {
+    digest = name.slice(at + 1);
+    name = name.slice(0, at);
+  }
+  let tag: string | undefined;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  if (lastSlash >= 0 && colon >= 0) {
+    tag = name.slice(colon + 1);
+    name = name.slice(0, colon);
+  }
+  const parts: { name: string; tag?: string; digest?: string } = { name };
+  if (tag !== undefined) parts.tag = tag;
+  if (digest !== undefined) parts.digest = digest;
+  return parts;
+}
+
 /**
  * The repository part of a normalized reference: tag and digest removed, Docker Hub aliases
  * folded to `docker.io`, the host lower-cased.
  */
 export function repositoryName(normalizedName: string): string {
-  let name = normalizedName;
-  const at = name.indexOf('@');
-  if (at >= 0) name = name.slice(0, at);
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.indexOf(':', lastSlash + 1);
-  if (lastSlash >= 0 && colon >= 0) name = name.slice(0, colon);
+  const { name } = splitTagAndDigest(normalizedName);
   const firstSlash = name.indexOf('/');
-  if (firstSlash > 0) {
-    const host = name.slice(0, firstSlash).toLowerCase();
-    name = (DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host) + name.slice(firstSlash);
-  }
-  return name;
+  return firstSlash > 0 ? registryHost(name.slice(0, firstSlash)) + name.slice(firstSlash) : name;
 }
 
 /** Compiles one glob; throws `ImageGlobError`. */
