@@ -111,6 +111,23 @@ describe('Dockerfile discovery on real-shaped files', () => {
     expect(images({ VARIANT: 'ubuntu' })).toEqual([...bases, [14, 'variant-ubuntu']]);
   });
 
+  it('treats a FROM whose unknown parts select earlier stages (binaries-$TARGETOS) as a stage, and nothing else', () => {
+    const { rows, extraction } = extractFixture('platform-stages');
+    // Lines 19 (binaries-$TARGETOS) and 24 (runtime-${FLAVOR}) name stages: no occurrence.
+    expect(rows).toEqual<Row[]>([
+      [1, 10, 'docker/dockerfile:1', '', 'docker.io/docker/dockerfile:1', 'syntax directive'],
+      [6, 6, 'golang:${GO_VERSION}-alpine', 'golang:1.22-alpine', 'docker.io/library/golang:1.22-alpine', 'FROM (stage build)'],
+      [22, 6, 'alpine:3.19', '', 'docker.io/library/alpine:3.19', 'FROM (stage Runtime-Slim)'],
+      [23, 6, 'alpine:3.20', '', 'docker.io/library/alpine:3.20', 'FROM (stage runtime-full)'],
+      [27, 6, 'ghcr.io/acme/base-${TARGETARCH}:1.0', '', 'unresolved: build argument TARGETARCH depends on the build platform', 'FROM (stage remote)'],
+      // tools-linux is declared after this FROM, and FROM may only name an earlier stage.
+      [28, 6, 'tools-$TARGETOS', '', 'unresolved: build argument TARGETOS depends on the build platform', 'FROM (stage tools)'],
+      [31, 6, '$FLAVOR', '', 'unresolved: build argument FLAVOR has no value', 'FROM (stage anything)'],
+      [33, 13, 'binaries-$TARGETOS', '', 'unresolved: BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead', 'COPY --from'],
+    ]);
+    expect(extraction.errors).toEqual([]);
+  });
+
   it('reads a Windows Dockerfile with the backtick escape token', () => {
     const { rows, extraction } = extractFixture('windows');
     expect(rows).toEqual<Row[]>([

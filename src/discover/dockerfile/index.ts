@@ -26,6 +26,9 @@ const PLATFORM_ARGS = [
   'TARGETVARIANT',
 ];
 
+/** Stands for a variable's unknown value while matching a FROM word against stage names (a private-use character). */
+const UNKNOWN_PART = '\uE000';
+
 /** File extensions that mark a `Dockerfile.<ext>` as something else: templates, docs, ignore files. */
 const NOT_DOCKERFILE_EXTENSIONS = new Set([
   'dockerignore',
@@ -203,13 +206,41 @@ class DockerfileExtraction {
       const context = stageName ? `FROM (stage ${stageName})` : 'FROM';
       const expansion = expandWord(image.text, this.lookup, this.escapeToken);
       const { offset, raw } = rawAt(instruction.source, image.begin, image.end, this.file.text);
-      if (!expansion.ok) this.emit(offset, raw, { unresolved: expansion.reason }, context);
+      if (!expansion.ok) {
+        // `FROM binaries-$TARGETOS` picks one of the stages declared above by a build argument:
+        // a stage, not an image. Anything else that cannot be expanded stays unresolved.
+        if (!this.namesEarlierStage(image.text)) this.emit(offset, raw, { unresolved: expansion.reason }, context);
+      }
       else if (expansion.value === '') this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context);
       else if (expansion.value !== 'scratch' && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
         this.emit(offset, raw, expansion.value, context);
       }
     }
     if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
+  }
+
+  /**
+   * Whether a FROM word that cannot be expanded matches a stage declared earlier once the parts
+   * coming from variables of unknown value (platform ARGs, ARGs declared without a value) are read
+   * as wildcards. The pattern must have a variable part and a literal part: a bare `$BASE` says
+   * nothing about which stage, if any, it names.
+   */
+  private namesEarlierStage(word: string): boolean {
+    if (this.earlierStageNames.size === 0 || word.includes(UNKNOWN_PART)) return false;
+    const wildcardLookup: VariableLookup = (name) => {
+      const state = this.globals.get(name);
+      // Undeclared variables expand to nothing in BuildKit and no build argument can set them.
+      if (state === undefined) return this.lookup(name);
+      if (state.set && 'value' in state) return state;
+      return { set: true, value: UNKNOWN_PART };
+    };
+    const expansion = expandWord(word, wildcardLookup, this.escapeToken);
+    if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
+    const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
+    if (parts.every((part) => part === '')) return false;
+    const pattern = new RegExp(`^${parts.map(escapeRegExp).join('[^]*')}$`);
+    for (const stage of this.earlierStageNames) if (pattern.test(stage)) return true;
+    return false;
   }
 
   private copyFrom(source: LogicalText, argumentsStart: number, context: string, note?: string): void {
@@ -292,4 +323,8 @@ function rawAt(source: LogicalText, begin: number, end: number, fileText: string
 
 function ownValue(record: Record<string, string>, key: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
