@@ -172,6 +172,8 @@ describe('on a pull request', () => {
     // The three comments on "ngnix:latest" are resolved in place; their text is kept below the verdict.
     const resolved = github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '));
     expect(resolved).toHaveLength(3);
+    // Their threads are collapsed too (GraphQL; threads listed over several pages).
+    expect([...github.resolvedThreads].sort()).toEqual(resolved.map((comment) => comment.id).sort());
     for (const comment of resolved) {
       expect(comment.body).toContain(`✅ Resolved in ${fixedSha.slice(0, 7)}`);
       expect(comment.body).toContain('ngnix');
@@ -197,7 +199,11 @@ describe('on a pull request', () => {
   it('turns an existing comment into the brief clean verdict and resolves every review comment', async () => {
     await runStep(pullRequestEnv());
     const cleanSha = pushToPullRequest('clean');
-    await runStep(pullRequestEnv({}, cleanSha));
+    // A token that may edit comments but not resolve threads: the comments are marked all the same.
+    github.graphqlForbidden = true;
+    const step = await runStep(pullRequestEnv({}, cleanSha));
+    expect(step.stdout).toContain('The threads of resolved comments stay open: Resource not accessible by integration');
+    expect(github.resolvedThreads.size).toBe(0);
     expect(github.issueComments).toHaveLength(1);
     const body = github.issueComments[0].body;
     expect(body).toMatch(/^<!-- verify-images:sticky -->\n## verify-images\n\n\*\*Supply-chain delta/);

@@ -77,6 +77,10 @@ export class FakeGitHub {
   violations: string[] = [];
   /** Answer every write with 403, as for a fork pull request's read-only token. */
   readOnly = false;
+  /** Review threads (named by their root comment's id) resolved through GraphQL. */
+  resolvedThreads = new Set<number>();
+  /** Answer GraphQL mutations with GitHub's FORBIDDEN error. */
+  graphqlForbidden = false;
   /** Page size the fake uses whatever `per_page` says, so small fixtures still span pages. */
   pageSize = 100;
   private nextId = 1000;
@@ -120,6 +124,7 @@ export class FakeGitHub {
         body = rawBody;
       }
     }
+    if (apiPath === '/graphql') return this.graphql(method, body);
     const check = checkRequest(method, apiPath, body);
     const record: RecordedRequest = { method: method.toUpperCase(), path: apiPath, query: parsed.searchParams, body, operation: check.operation, status: 0 };
     this.requests.push(record);
@@ -251,6 +256,64 @@ export class FakeGitHub {
     }
     this.violations.push(`the fake does not serve ${request.method} ${request.path}`);
     return this.json(404, { message: 'Not Found' });
+  }
+
+  /**
+   * The two GraphQL operations the action uses. No GraphQL schema is available offline, so the
+   * documents are checked by shape: balanced braces, the fields GitHub's schema has for them
+   * (PullRequest.reviewThreads, Mutation.resolveReviewThread), and typed variables.
+   */
+  private graphql(method: string, body: unknown): FakeResponse {
+    const record: RecordedRequest = { method: method.toUpperCase(), path: '/graphql', query: new URLSearchParams(), body, operation: 'POST /graphql', status: 200 };
+    this.requests.push(record);
+    const fail = (problem: string): FakeResponse => {
+      this.violations.push(`POST /graphql: ${problem}`);
+      record.status = 400;
+      return this.json(400, { message: problem });
+    };
+    if (record.method !== 'POST') return fail('GraphQL takes POST');
+    const request = body as { query?: unknown; variables?: Record<string, unknown> };
+    if (typeof request?.query !== 'string') return fail('no query');
+    const query = request.query;
+    const variables = request.variables ?? {};
+    let depth = 0;
+    for (const character of query) {
+      if (character === '{') depth++;
+      if (character === '}' && --depth < 0) break;
+    }
+    if (depth !== 0) return fail('unbalanced braces');
+    if (/^\s*query\b/.test(query) && /reviewThreads\(first: \d+, after: \$cursor\)/.test(query)) {
+      if (!/repository\(owner: \$owner, name: \$repo\)/.test(query) || !/pullRequest\(number: \$number\)/.test(query)) return fail('reviewThreads outside repository.pullRequest');
+      if (!/nodes \{ id isResolved comments\(first: 1\) \{ nodes \{ databaseId \} \} \}/.test(query) || !/pageInfo \{ hasNextPage endCursor \}/.test(query)) return fail('unexpected thread fields');
+      if (typeof variables.owner !== 'string' || typeof variables.repo !== 'string' || !Number.isInteger(variables.number)) return fail('owner, repo (String!) and number (Int!) required');
+      if (variables.cursor !== null && typeof variables.cursor !== 'string') return fail('cursor must be a String or null');
+      const start = variables.cursor === null ? 0 : Number(variables.cursor);
+      const threads = this.reviewComments.slice(start, start + this.pageSize);
+      const end = start + threads.length;
+      return this.json(200, {
+        data: {
+          repository: {
+            pullRequest: {
+              reviewThreads: {
+                nodes: threads.map((comment) => ({ id: `PRRT_${comment.id}`, isResolved: this.resolvedThreads.has(comment.id), comments: { nodes: [{ databaseId: comment.id }] } })),
+                pageInfo: { hasNextPage: end < this.reviewComments.length, endCursor: threads.length > 0 ? String(end) : null },
+              },
+            },
+          },
+        },
+      });
+    }
+    if (/^\s*mutation\b/.test(query) && /resolveReviewThread\(input: \{ threadId: \$threadId \}\) \{ thread \{ id isResolved \} \}/.test(query)) {
+      if (typeof variables.threadId !== 'string') return fail('threadId (ID!) required');
+      if (this.graphqlForbidden || this.readOnly) {
+        return this.json(200, { data: { resolveReviewThread: null }, errors: [{ type: 'FORBIDDEN', path: ['resolveReviewThread'], message: 'Resource not accessible by integration' }] });
+      }
+      const id = Number(/^PRRT_(\d+)$/.exec(variables.threadId)?.[1]);
+      if (!this.reviewComments.some((comment) => comment.id === id)) return fail(`no thread ${variables.threadId}`);
+      this.resolvedThreads.add(id);
+      return this.json(200, { data: { resolveReviewThread: { thread: { id: variables.threadId, isResolved: true } } } });
+    }
+    return fail(`unknown operation: ${query.slice(0, 80)}`);
   }
 
   /** Serves the fake in-process for code using the global fetch or node:http. */

@@ -20,6 +20,9 @@ export function isWriteRefusal(error: unknown): boolean {
 
 export function describeError(error: unknown): string {
   const status = (error as { status?: number } | undefined)?.status;
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  // A GraphQL error says what went wrong in `errors`, after a generic first line.
+  const graphqlErrors = (error as { errors?: Array<{ message?: unknown }> } | undefined)?.errors;
+  const graphqlMessage = Array.isArray(graphqlErrors) ? graphqlErrors.map((entry) => String(entry?.message ?? '')).filter(Boolean).join('; ') : '';
+  const message = graphqlMessage || (error instanceof Error ? error.message.split('\n')[0] : String(error));
   return status ? `HTTP ${status}: ${message}` : message;
 }

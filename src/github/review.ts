@@ -7,7 +7,7 @@
 import { SEVERITY_RANK, type Finding } from '../model.js';
 import { escapeText } from '../report/markdown.js';
 import { findingFingerprints } from '../report/sarif.js';
-import type { Octokit, PullRequestTarget } from './octokit.js';
+import { describeError, type Octokit, type PullRequestTarget } from './octokit.js';
 import { diffLines, type DiffLines } from './patch.js';
 
 const FINDING_MARKER = /^<!-- verify-images:finding ([0-9a-f]{32}:\d+) -->/;
@@ -130,6 +130,63 @@ export interface ReviewInput {
   headSha: string;
 }
 
+const REVIEW_THREADS_QUERY = `query ($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $cursor) {
+        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}`;
+
+const RESOLVE_THREAD_MUTATION = `mutation ($threadId: ID!) {
+  resolveReviewThread(input: { threadId: $threadId }) { thread { id isResolved } }
+}`;
+
+interface ReviewThreadsPage {
+  repository: {
+    pullRequest: {
+      reviewThreads: {
+        nodes: Array<{ id: string; isResolved: boolean; comments: { nodes: Array<{ databaseId: number | null }> } } | null>;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    } | null;
+  } | null;
+}
+
+/** Threads beyond this many are left as they are (30 pages of 100). */
+const MAX_THREAD_PAGES = 30;
+
+/**
+ * Resolves (collapses) the review threads that start with the given comments, through GraphQL
+ * (REST has no way to). Returns how many were resolved; errors propagate.
+ */
+export async function resolveReviewThreads(octokit: Octokit, target: PullRequestTarget, rootCommentIds: Set<number>): Promise<number> {
+  if (rootCommentIds.size === 0) return 0;
+  const threads: string[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_THREAD_PAGES; page++) {
+    const response: ReviewThreadsPage = await octokit.graphql<ReviewThreadsPage>(REVIEW_THREADS_QUERY, {
+      owner: target.owner,
+      repo: target.repo,
+      number: target.pullNumber,
+      cursor,
+    });
+    const connection = response.repository?.pullRequest?.reviewThreads;
+    if (!connection) break;
+    for (const thread of connection.nodes) {
+      const root = thread?.comments.nodes[0]?.databaseId;
+      if (thread && !thread.isResolved && typeof root === 'number' && rootCommentIds.has(root)) threads.push(thread.id);
+    }
+    if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+    cursor = connection.pageInfo.endCursor;
+  }
+  for (const threadId of threads) await octokit.graphql(RESOLVE_THREAD_MUTATION, { threadId });
+  return threads.length;
+}
+
 export interface ReviewOutcome {
   /** New comments posted in this run. */
   posted: number;
@@ -147,6 +204,10 @@ export interface ReviewOutcome {
   moved: number;
   /** Findings on added lines left out because of MAX_NEW_REVIEW_COMMENTS. */
   overLimit: number;
+  /** Threads of resolved comments also resolved (collapsed) in GitHub's UI. */
+  threadsResolved: number;
+  /** Why the threads could not be resolved (the comments are marked resolved all the same). */
+  threadProblem?: string;
 }
 
 interface ExistingComment {
@@ -228,7 +289,7 @@ export async function syncReviewComments(octokit: Octokit, target: PullRequestTa
     });
   }
 
-  let resolved = 0;
+  const resolvedIds = new Set<number>();
   for (const comment of existing) {
     if (current.has(`${comment.path}\u0000${comment.fingerprint}`)) continue;
     await octokit.rest.pulls.updateReviewComment({
@@ -237,7 +298,22 @@ export async function syncReviewComments(octokit: Octokit, target: PullRequestTa
       comment_id: comment.id,
       body: resolvedCommentBody(comment.fingerprint, comment.body, input.headSha),
     });
-    resolved++;
+    resolvedIds.add(comment.id);
   }
-  return { posted: chosen.length, alreadyCommented, resolved, outsideDiff, moved, overLimit: candidates.length - chosen.length };
+  const outcome: ReviewOutcome = {
+    posted: chosen.length,
+    alreadyCommented,
+    resolved: resolvedIds.size,
+    outsideDiff,
+    moved,
+    overLimit: candidates.length - chosen.length,
+    threadsResolved: 0,
+  };
+  // Collapsing the thread is a courtesy: the edited comment already says the finding is resolved.
+  try {
+    outcome.threadsResolved = await resolveReviewThreads(octokit, target, resolvedIds);
+  } catch (error) {
+    outcome.threadProblem = describeError(error);
+  }
+  return outcome;
 }

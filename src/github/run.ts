@@ -302,6 +302,8 @@ async function reportToPullRequest(reporter: PullRequestReporter, report: PullRe
           (outcome.moved > 0 ? `, ${outcome.moved} on lines the base branch moved (see the sticky comment)` : '') +
           (outcome.overLimit > 0 ? `, ${outcome.overLimit} left out (at most 50 new per run)` : ''),
       );
+      if (outcome.threadsResolved > 0) core.info(`Resolved ${plural(outcome.threadsResolved, 'review thread')} of fixed findings`);
+      if (outcome.threadProblem) core.info(`The threads of resolved comments stay open: ${outcome.threadProblem}`);
     }
   }
 }
