@@ -184,6 +184,23 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     expect(await readAll(root)).toEqual(after);
   }, 120_000);
 
+  it('pin --update-stale moves a stale pin to the tag\'s digest and leaves a platform pin alone', async () => {
+    const root = await repository();
+    const before = await readAll(root);
+    const pin = await cli(['pin', root, '--write', '--update-stale', '--insecure-registry', registry.host], root);
+    expect(pin.code, pin.stderr).toBe(0);
+    const after = await readAll(root);
+    expect(after['docker-compose.yml']).toContain(`image: ${registry.host}/team/moving:1.0@${movedTo.digest}\n`);
+    expect(after['docker-compose.yml']).not.toContain(movedFrom.digest);
+    // The arm64 pin differs from the tag's index digest but is one of its platforms: still valid.
+    expect(after['deploy/web.yaml']).toContain(`image: ${registry.host}/team/multi:2.0@${armDigest}\n`);
+    expect(after['Dockerfile']).toContain(`${registry.host}/team/multi:2.0@${armDigest}\n`);
+    expect(after['.github/verify-images.yml']).toBe(before['.github/verify-images.yml']);
+
+    const rescan = JSON.parse((await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root)).stdout) as ScanResult;
+    expect(rescan.findings.filter((f) => f.rule === 'digest-mismatch' || (f.rule === 'unpinned' && f.suggestion))).toEqual([]);
+  }, 60_000);
+
   it('pins files saved with Windows line endings byte for byte', async () => {
     const root = await repository();
     for (const file of ['docker-compose.yml', 'Dockerfile']) {
