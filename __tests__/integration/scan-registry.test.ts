@@ -201,6 +201,31 @@ describe.skipIf(!availability.ok)(`scan and pin against a real registry${availab
     expect(rescan.findings.filter((f) => f.rule === 'digest-mismatch' || (f.rule === 'unpinned' && f.suggestion))).toEqual([]);
   }, 60_000);
 
+  it('without credentials, claims nothing missing: every image is unverified and says why', async () => {
+    const root = await repository();
+    process.env[CREDENTIALS_ENV] = JSON.stringify({});
+    try {
+      const { stdout } = await cli(['scan', root, '--format', 'json', '--insecure-registry', registry.host], root);
+      const report = JSON.parse(stdout) as ScanResult;
+      // A registry that refuses us proves nothing missing or moved.
+      expect(report.findings.filter((f) => ['image-not-found', 'digest-not-found', 'digest-mismatch'].includes(f.rule))).toEqual([]);
+      const asked = report.occurrences.filter((o) => o.reference && !o.local).map((o) => `${o.file}:${o.line}`);
+      expect(asked).toHaveLength(13);
+      const unreachableFindings = report.findings.filter((f) => f.rule === 'registry-unreachable');
+      expect(unreachableFindings.map((f) => `${f.file}:${f.line}`).sort()).toEqual(asked.sort());
+      for (const finding of unreachableFindings) {
+        if (finding.file === 'deploy/web.yaml' && finding.line === 29) expect(finding.errorCode).toBe('network');
+        else {
+          expect(finding.errorCode, finding.message).toBe('unauthorized');
+          expect(finding.message).toContain('needs credentials');
+        }
+      }
+      expect(report.notes?.[0]).toMatch(/^Not verified \(registry could not be asked\): 8 images: /);
+    } finally {
+      process.env[CREDENTIALS_ENV] = JSON.stringify({ [registry.host]: { username: registry.username, password: registry.password } });
+    }
+  }, 60_000);
+
   it('pins files saved with Windows line endings byte for byte', async () => {
     const root = await repository();
     for (const file of ['docker-compose.yml', 'Dockerfile']) {
