@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { azurePipelinesDiscoverer } from '../../src/discover/azure-pipelines.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('azure-pipelines discoverer', () => {
   it('matches pipeline files', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bitbucketDiscoverer } from '../../src/discover/bitbucket.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('bitbucket discoverer', () => {
   it('matches bitbucket-pipelines.yml only', () => {

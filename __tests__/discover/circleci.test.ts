@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { circleciDiscoverer } from '../../src/discover/circleci.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('circleci discoverer', () => {
   it('matches the config file only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloudbuildDiscoverer } from '../../src/discover/cloudbuild.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('cloudbuild discoverer', () => {
   it('matches Cloud Build config files', () => {

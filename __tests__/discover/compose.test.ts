@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeDiscoverer, interpolateCompose, parseDotenv } from '../../src/discover/compose.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('compose discoverer', () => {
   it('matches compose file names only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { devcontainerDiscoverer, isOciFeature } from '../../src/discover/devcontainer.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('devcontainer discoverer', () => {
   it('matches the three documented locations', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { droneDiscoverer, woodpeckerCombinations } from '../../src/discover/drone.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('drone / woodpecker discoverer', () => {
   it('matches Drone and Woodpecker pipeline files', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandExpressions, githubActionDiscoverer, githubWorkflowDiscoverer, matrixCombinations } from '../../src/discover/github.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('github workflow discoverer', () => {
   it('matches workflow files only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gitlabCiDiscoverer } from '../../src/discover/gitlab-ci.js';
-import { extractFixture, fixture, fixtureContext, summary } from './ci-helpers.js';
+import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('gitlab-ci discoverer', () => {
   it('matches the pipeline file and included *.gitlab-ci.yml files', () => {

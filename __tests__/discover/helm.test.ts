@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { goFloat, renderTemplate, scopeTracker, Unresolvable } from '../../src/discover/helm-template-eval.js';
 import { helmDiscoverers, helmTemplatesDiscoverer, helmValuesDiscoverer } from '../../src/discover/helm.js';
 import type { Discoverer } from '../../src/discover/types.js';
-import { expectRawAtPosition, fixtureFile, fixtureReader } from './k8s-family-helpers.js';
+import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
 
 async function extract(discoverer: Discoverer, path: string) {
-  const file = fixtureFile('helm', path);
+  const file = fixture('helm', path);
   expect(discoverer.matches(path, file.text)).toBe(true);
   // Exactly one Helm discoverer claims a chart file.
   expect(helmDiscoverers.filter((candidate) => candidate.matches(path, file.text))).toEqual([discoverer]);
-  const extraction = await discoverer.extract(file, fixtureReader('helm'));
-  expectRawAtPosition(file, extraction.occurrences);
+  const extraction = await discoverer.extract(file, fixtureContext('helm'));
+  expectRawAtPositions(file, extraction.occurrences);
   for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('helm');
   return extraction;
 }
@@ -91,8 +91,8 @@ describe('helm values', () => {
   });
 
   it('throws for a values file that does not parse', async () => {
-    const file = fixtureFile('helm', 'broken/values.yaml');
-    await expect(helmValuesDiscoverer.extract(file, fixtureReader('helm'))).rejects.toThrow(/line 4/);
+    const file = fixture('helm', 'broken/values.yaml');
+    await expect(helmValuesDiscoverer.extract(file, fixtureContext('helm'))).rejects.toThrow(/line 4/);
   });
 });
 

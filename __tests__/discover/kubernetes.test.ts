@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
-import { expectRawAtPosition, fixtureFile, fixtureReader, summarize } from './k8s-family-helpers.js';
+import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 
 async function extract(path: string) {
-  const file = fixtureFile('kubernetes', path);
+  const file = fixture('kubernetes', path);
   expect(kubernetesDiscoverer.matches(path, file.text)).toBe(true);
-  const extraction = await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'));
-  expectRawAtPosition(file, extraction.occurrences);
+  const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+  expectRawAtPositions(file, extraction.occurrences);
   for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('kubernetes');
   return extraction;
 }
@@ -33,7 +33,7 @@ describe('kubernetes: flow-style YAML and JSON manifests', () => {
   it('reads a flow-style manifest with indented and quoted keys, positioned inside the quotes', async () => {
     const { occurrences, errors } = await extract('flow-style-pod.yaml');
     expect(errors).toBeUndefined();
-    expect(summarize(occurrences)).toEqual([
+    expect(positionedSummary(occurrences)).toEqual([
       { at: '8:41', raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', context: 'spec.containers[0].image' },
       { at: '11:15', raw: 'busybox:1.36', reference: 'docker.io/library/busybox:1.36', context: 'spec.initContainers[0].image' },
     ]);
@@ -42,7 +42,7 @@ describe('kubernetes: flow-style YAML and JSON manifests', () => {
   it('reads a JSON manifest (tab-indented, escaped slashes)', async () => {
     const { occurrences, errors } = await extract('deployment.json');
     expect(errors).toBeUndefined();
-    expect(summarize(occurrences)).toEqual([
+    expect(positionedSummary(occurrences)).toEqual([
       { at: '9:32', raw: 'ghcr.io\\/example\\/api:2.1.0', reference: 'ghcr.io/example/api:2.1.0', context: 'spec.template.spec.containers[0].image' },
     ]);
   });
@@ -55,31 +55,31 @@ describe('kubernetes: flow-style YAML and JSON manifests', () => {
   it.each(['package.json', '.devcontainer/devcontainer.json', 'tsconfig.json', 'cloudbuild.json', 'renovate.json'])(
     'does not claim other JSON: %s',
     async (name) => {
-      const file = fixtureFile('kubernetes', `json-others/${name}`);
+      const file = fixture('kubernetes', `json-others/${name}`);
       expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(false);
       // Even if asked, nothing comes out of it.
-      expect(await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'))).toEqual({ occurrences: [] });
+      expect(await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'))).toEqual({ occurrences: [] });
     },
   );
 
   it('finds nothing in JSON that names the keys without being a manifest (a schema)', async () => {
-    const file = fixtureFile('kubernetes', 'json-others/pod-schema.json');
+    const file = fixture('kubernetes', 'json-others/pod-schema.json');
     expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
-    expect(await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'))).toEqual({ occurrences: [] });
+    expect(await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'))).toEqual({ occurrences: [] });
   });
 
   it('finds nothing, and reports nothing, in YAML that only nests the keys', async () => {
     for (const name of ['tool-config.yaml', 'tool-config-broken.yaml']) {
-      const file = fixtureFile('kubernetes', name);
+      const file = fixture('kubernetes', name);
       expect(kubernetesDiscoverer.matches(file.path, file.text), name).toBe(true);
-      expect(await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes')), name).toEqual({ occurrences: [] });
+      expect(await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes')), name).toEqual({ occurrences: [] });
     }
   });
 
   it('still reports a parse error in a JSON manifest', async () => {
     const file = { path: 'deploy/broken.json', text: '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "spec": {\n}\n' };
     expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
-    const extraction = await kubernetesDiscoverer.extract(file, fixtureReader('kubernetes'));
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
     expect(extraction.occurrences).toEqual([]);
     expect(extraction.errors).toHaveLength(1);
   });
@@ -89,7 +89,7 @@ describe('kubernetes extract', () => {
   it('finds the deployments of the guestbook, skipping services and comments', async () => {
     const { occurrences, errors } = await extract('guestbook-all-in-one.yaml');
     expect(errors).toBeUndefined();
-    expect(summarize(occurrences)).toEqual([
+    expect(positionedSummary(occurrences)).toEqual([
       { at: '34:16', raw: 'registry.k8s.io/redis:e2e', reference: 'registry.k8s.io/redis:e2e', context: 'spec.template.spec.containers[0].image' },
       { at: '60:17', raw: 'gcr.io/google-samples/gb-frontend:v4', reference: 'gcr.io/google-samples/gb-frontend:v4', context: 'spec.template.spec.containers[0].image' },
     ]);
@@ -176,7 +176,7 @@ describe('kubernetes extract', () => {
 
   it('survives an alias bomb and reports an aliased container once, where it is written', async () => {
     const { occurrences } = await extract('alias-bomb.yaml');
-    expect(summarize(occurrences)).toEqual([{ at: '18:12', raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', context: 'spec.containers[0].image' }]);
+    expect(positionedSummary(occurrences)).toEqual([{ at: '18:12', raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', context: 'spec.containers[0].image' }]);
   });
 
   it('gives an anchored container the context where it is written', async () => {
@@ -194,11 +194,11 @@ describe('kubernetes extract', () => {
   });
 
   it('leaves Helm chart templates to the Helm discoverer', async () => {
-    const file = fixtureFile('helm', 'mychart/templates/tests/test-connection.yaml');
+    const file = fixture('helm', 'mychart/templates/tests/test-connection.yaml');
     expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
-    expect((await kubernetesDiscoverer.extract(file, fixtureReader('helm'))).occurrences).toEqual([]);
+    expect((await kubernetesDiscoverer.extract(file, fixtureContext('helm'))).occurrences).toEqual([]);
     // Without a Chart.yaml above it, a templates/ folder is just a folder of manifests.
     const plain = { path: 'templates/pod.yaml', text: 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: nginx:1.25\n' };
-    expect((await kubernetesDiscoverer.extract(plain, fixtureReader('kubernetes'))).occurrences).toHaveLength(1);
+    expect((await kubernetesDiscoverer.extract(plain, fixtureContext('kubernetes'))).occurrences).toHaveLength(1);
   });
 });

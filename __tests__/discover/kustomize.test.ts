@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyOverride, isImageMatched, kustomizeDiscoverer, splitImage } from '../../src/discover/kustomize.js';
-import { expectRawAtPosition, fixtureFile, fixtureReader } from './k8s-family-helpers.js';
+import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
 
 async function extract(path: string) {
-  const file = fixtureFile('kustomize', path);
+  const file = fixture('kustomize', path);
   expect(kustomizeDiscoverer.matches(path, file.text)).toBe(true);
-  const context = fixtureReader('kustomize');
+  const context = fixtureContext('kustomize');
   const extraction = await kustomizeDiscoverer.extract(file, context);
-  expectRawAtPosition(file, extraction.occurrences);
+  expectRawAtPositions(file, extraction.occurrences);
   for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('kustomize');
   return { ...extraction, reads: context.reads };
 }
@@ -111,7 +111,7 @@ describe('kustomize extract', () => {
   });
 
   it('throws for a kustomization that does not parse', async () => {
-    const file = fixtureFile('kustomize', 'broken/kustomization.yaml');
-    await expect(kustomizeDiscoverer.extract(file, fixtureReader('kustomize'))).rejects.toThrow(/line 6/);
+    const file = fixture('kustomize', 'broken/kustomization.yaml');
+    await expect(kustomizeDiscoverer.extract(file, fixtureContext('kustomize'))).rejects.toThrow(/line 6/);
   });
 });

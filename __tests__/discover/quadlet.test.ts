@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quadletDiscoverer } from '../../src/discover/quadlet.js';
-import { extractFixture, fixture, summary } from './ci-helpers.js';
+import { extractFixture, fixture, summary } from './discover-helpers.js';
 
 describe('quadlet discoverer', () => {
   it('matches container and image units by extension and section', () => {

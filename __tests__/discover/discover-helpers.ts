@@ -1,4 +1,7 @@
-/** Test helpers for the compose and CI discoverers: fixture files as SourceFiles, and the position contract. */
+/**
+ * Test helpers for every discoverer: fixture files as the engine hands them over, a context
+ * reading the kind's fixture folder, the position contract, and compact views for assertions.
+ */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -8,12 +11,15 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../../
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/discover/', import.meta.url));
 
-/** A fixture of `kind` as the engine hands it over: the path relative to that kind's fixture folder. */
+/** A fixture of `kind`, its path relative to that kind's fixture folder (the scan root). */
 export function fixture(kind: string, path: string): SourceFile {
   return { path, text: readFileSync(`${FIXTURES}${kind}/${path}`, 'utf8') };
 }
 
-/** A context whose `readFile` reads from the kind's fixture folder (undefined when absent). */
+/**
+ * A context whose `readFile` reads from the kind's fixture folder and records what was read;
+ * undefined when absent or outside the root, as the engine answers.
+ */
 export function fixtureContext(kind: string): DiscoverContext & { reads: string[] } {
   const reads: string[] = [];
   return {
@@ -21,6 +27,7 @@ export function fixtureContext(kind: string): DiscoverContext & { reads: string[
     reads,
     async readFile(path: string) {
       reads.push(path);
+      if (path.split('/').includes('..')) return undefined;
       try {
         return readFileSync(`${FIXTURES}${kind}/${path}`, 'utf8');
       } catch {
@@ -60,4 +67,14 @@ export function summary(occurrences: Occurrence[]): Array<Record<string, unknown
     if (occurrence.note) row.note = occurrence.note;
     return row;
   });
+}
+
+/** A compact view for table assertions that name the position: line:column, raw, reference, context. */
+export function positionedSummary(occurrences: Occurrence[]): Array<{ at: string; raw: string; reference: string | null; context?: string }> {
+  return occurrences.map((occurrence) => ({
+    at: `${occurrence.line}:${occurrence.column}`,
+    raw: occurrence.raw,
+    reference: occurrence.reference,
+    context: occurrence.context,
+  }));
 }
