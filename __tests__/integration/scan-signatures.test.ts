@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { loadPolicy } from '../../src/config/load.js';
+import { createRegistryClient, scan } from '../../src/engine.js';
 import type { Finding, ResolvedOccurrence, ScanResult } from '../../src/model.js';
 import { COSIGN_ANNOTATIONS, DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sigstore/payload.js';
@@ -268,6 +270,19 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     expect(occurrence('docker-compose.yml', 8).signature!.status).toBe('invalid');
     expect(occurrence('docker-compose.yml', 14).signature!.status).toBe('not-checked');
   }, 120_000);
+
+  it('looks up each image\'s signatures once, however many files name it', async () => {
+    const policy = await loadPolicy(root);
+    const client = createRegistryClient({ policy, env: process.env });
+    const result = await scan({ root, policy, offline: false, registryClient: client });
+    // keyless/legacy:1.0 is named in two files.
+    expect(result.occurrences.filter((o) => o.reference === `${registry.host}/keyless/legacy:1.0`)).toHaveLength(2);
+    const requests = client.requestLog().filter((r) => r.host === registry.host && r.purpose === 'api').map((r) => `${r.method} ${r.path}`);
+    const repeated = requests.filter((request, index) => requests.indexOf(request) !== index);
+    expect(repeated).toEqual([]);
+    const legacy = images['keyless/legacy']!.digest.replace(':', '-');
+    expect(requests).toContain(`GET /v2/keyless/legacy/manifests/${legacy}.sig`);
+  }, 60_000);
 
   it('shows the signer and signing time in the Markdown image table', async () => {
     const { stdout } = await cli(['scan', root, '--format', 'markdown'], root);
