@@ -445,9 +445,22 @@ describe('setup problems', () => {
   });
 
   it('hands registry credentials to the registry client and masks the secrets', async () => {
-    const step = await runStep(pullRequestEnv({ 'registry-credentials': 'registry.example.com:\n  username: ci\n  password: s3cr3t-pa55\n', comment: 'off', 'review-comments': 'false' }));
+    const credentials = 'registry.example.com:\n  username: ci\n  password: s3cr3t-pa55\nghcr.io:\n  username: bot\n  password: 123456\n';
+    const step = await runStep(pullRequestEnv({ 'registry-credentials': credentials, comment: 'off', 'review-comments': 'false' }));
     expect(step.stdout).toContain('::add-mask::s3cr3t-pa55');
+    expect(step.stdout).toContain('::add-mask::123456');
     expect(step.stdout).not.toContain('::add-mask::ci\n');
-    expect(JSON.parse(step.credentialsEnv!)).toEqual({ 'registry.example.com': { username: 'ci', password: 's3cr3t-pa55' } });
+    expect(JSON.parse(step.credentialsEnv!)).toEqual({
+      'registry.example.com': { username: 'ci', password: 's3cr3t-pa55' },
+      'ghcr.io': { username: 'bot', password: '123456' },
+    });
+  });
+
+  it('refuses credentials the registry client cannot use, without echoing them', async () => {
+    const step = await runStep(pullRequestEnv({ 'registry-credentials': '{"registry.example.com": {"password": "hunter2-secret"}}' }));
+    expect(step.failed).toBe(true);
+    const reason = workflowCommands(step.stdout, 'error').at(-1)!.message;
+    expect(reason).toBe('verify-images: input registry-credentials: entry for "registry.example.com" needs "username" and "password" (or "identitytoken")');
+    expect(step.stdout.split('\n').filter((line) => line.includes('hunter2-secret'))).toEqual(['::add-mask::hunter2-secret']);
   });
 });

@@ -69,6 +69,10 @@ interface Inputs {
   report: string;
 }
 
+/** The package version, injected by the bundler; "dev" when running from source. */
+const VERSION: string = typeof __VERIFY_IMAGES_VERSION__ === 'string' ? __VERIFY_IMAGES_VERSION__ : 'dev';
+declare const __VERIFY_IMAGES_VERSION__: string | undefined;
+
 /** A problem with how the action is set up: the step fails with this one-line message. */
 class SetupError extends Error {}
 
@@ -117,7 +121,8 @@ function wireRegistryCredentials(text: string, env: NodeJS.ProcessEnv, core: Act
   if (text.trim() === '') return;
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { maxAliasCount: 10 });
+    // Failsafe schema: every scalar stays a string, so a numeric password is neither converted nor left unmasked.
+    parsed = parseYaml(text, { schema: 'failsafe', maxAliasCount: 10 });
   } catch {
     // Never echo the text: it holds secrets.
     throw new SetupError('input registry-credentials is neither YAML nor JSON');
@@ -225,7 +230,8 @@ class PullRequestReporter {
         this.refused = true;
         this.core.warning(
           `verify-images could not ${what} on pull request #${this.target.pullNumber} (${describeError(error)}). ` +
-            'The token cannot write to this pull request: fork pull requests and Dependabot runs get a read-only token. ' +
+            'The token may not use this pull request: fork pull requests and Dependabot runs get a read-only token ' +
+            '(and a workflow without `pull-requests: write` gets none). ' +
             'The findings are reported as annotations and in the job summary instead, and the job does not fail for this. ' +
             'To get comments on such pull requests, use the pull_request + workflow_run setup described in docs/github-action.md.',
         );
@@ -421,7 +427,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
   if (inputs.sarifFile) {
     const sarifFile = path.resolve(context.workspace, inputs.sarifFile);
     await mkdir(path.dirname(sarifFile), { recursive: true });
-    await writeFile(sarifFile, renderSarif(underPrefix(result, prefix)));
+    await writeFile(sarifFile, renderSarif(underPrefix(result, prefix), { toolVersion: VERSION }));
     core.setOutput('sarif-file', sarifFile);
   }
   const counts = setCountOutputs(core, result.findings);
