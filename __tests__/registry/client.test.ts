@@ -4,11 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from '../helpers/nock.js';
+import { registryErrorOf } from './registry-error.js';
 import {
   MANIFEST_ACCEPT,
   MEDIA_TYPES,
   RegistryClient,
-  RegistryError,
   findInIndex,
   splitNormalizedReference,
   type RepositoryRef,
@@ -27,16 +27,6 @@ const indexDigest = sha256(indexBytes);
 
 const client = (options: ConstructorParameters<typeof RegistryClient>[0] = {}) =>
   new RegistryClient({ retries: 0, transport: { sleep: async () => {} }, ...options });
-
-async function errorOf(promise: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RegistryError) return error;
-    throw error;
-  }
-  throw new Error('expected a RegistryError');
-}
 
 const open = () => nock(REG).get('/v2/').reply(200, '{}');
 
@@ -84,8 +74,8 @@ describe('headManifest', () => {
     nock(REG).head('/v2/team/gone/manifests/1.0').reply(404);
     nock(REG).get('/v2/team/gone/manifests/1.0').reply(404, '{"errors":[{"code":"NAME_UNKNOWN"}]}');
     const c = client();
-    expect(await errorOf(c.headManifest(repo, '9.9'))).toMatchObject({ code: 'NOT_FOUND', missing: 'manifest' });
-    expect(await errorOf(c.headManifest({ domain: 'reg.example', path: 'team/gone' }, '1.0'))).toMatchObject({
+    expect(await registryErrorOf(c.headManifest(repo, '9.9'))).toMatchObject({ code: 'NOT_FOUND', missing: 'manifest' });
+    expect(await registryErrorOf(c.headManifest({ domain: 'reg.example', path: 'team/gone' }, '1.0'))).toMatchObject({
       code: 'NOT_FOUND',
       missing: 'repository',
     });
@@ -98,13 +88,13 @@ describe('headManifest', () => {
       'content-type': MEDIA_TYPES.ociManifest,
       'content-length': '10',
     });
-    expect((await errorOf(client().headManifest(repo, manifestDigest))).code).toBe('DIGEST_MISMATCH');
+    expect((await registryErrorOf(client().headManifest(repo, manifestDigest))).code).toBe('DIGEST_MISMATCH');
   });
 
   it('rejects invalid names before any request', async () => {
     const c = client();
-    expect((await errorOf(c.headManifest({ domain: 'reg.example', path: 'Team/App' }, '1.0'))).code).toBe('PROTOCOL');
-    expect((await errorOf(c.headManifest(repo, '../../etc'))).code).toBe('PROTOCOL');
+    expect((await registryErrorOf(c.headManifest({ domain: 'reg.example', path: 'Team/App' }, '1.0'))).code).toBe('PROTOCOL');
+    expect((await registryErrorOf(c.headManifest(repo, '../../etc'))).code).toBe('PROTOCOL');
     expect(c.requestCount()).toBe(0);
   });
 });
@@ -125,7 +115,7 @@ describe('getManifest verifies what it returns', () => {
     nock(REG)
       .get(`/v2/team/app/manifests/${manifestDigest}`)
       .reply(200, indexBytes, { 'content-type': MEDIA_TYPES.ociIndex, 'docker-content-digest': manifestDigest });
-    const error = await errorOf(client().getManifest(repo, manifestDigest));
+    const error = await registryErrorOf(client().getManifest(repo, manifestDigest));
     expect(error.code).toBe('DIGEST_MISMATCH');
     expect(error.message).toContain(indexDigest);
   });
@@ -135,20 +125,20 @@ describe('getManifest verifies what it returns', () => {
     nock(REG)
       .get('/v2/team/app/manifests/1.0')
       .reply(200, manifestBytes, { 'content-type': MEDIA_TYPES.ociManifest, 'docker-content-digest': indexDigest });
-    expect((await errorOf(client().getManifest(repo, '1.0'))).code).toBe('DIGEST_MISMATCH');
+    expect((await registryErrorOf(client().getManifest(repo, '1.0'))).code).toBe('DIGEST_MISMATCH');
   });
 
   it('bounds manifest size (4 MiB by default)', async () => {
     open();
     const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
     nock(REG).get('/v2/team/app/manifests/huge').reply(200, big, { 'content-type': MEDIA_TYPES.ociManifest });
-    expect((await errorOf(client().getManifest(repo, 'huge'))).code).toBe('TOO_LARGE');
+    expect((await registryErrorOf(client().getManifest(repo, 'huge'))).code).toBe('TOO_LARGE');
   });
 
   it('reports non-JSON as PROTOCOL', async () => {
     open();
     nock(REG).get('/v2/team/app/manifests/1.0').reply(200, '<html>', { 'content-type': 'text/html' });
-    expect((await errorOf(client().getManifest(repo, '1.0'))).code).toBe('PROTOCOL');
+    expect((await registryErrorOf(client().getManifest(repo, '1.0'))).code).toBe('PROTOCOL');
   });
 });
 
@@ -165,8 +155,8 @@ describe('getBlob', () => {
     nock(REG).get(`/v2/team/app/blobs/${digest}`).reply(200, Buffer.from('{"tampered":true}'));
     nock(REG).get(`/v2/team/app/blobs/${digest}`).reply(200, blob);
     const c = client();
-    expect((await errorOf(c.getBlob(repo, digest, 1000))).code).toBe('DIGEST_MISMATCH');
-    expect((await errorOf(c.getBlob(repo, digest, 10))).code).toBe('TOO_LARGE');
+    expect((await registryErrorOf(c.getBlob(repo, digest, 1000))).code).toBe('DIGEST_MISMATCH');
+    expect((await registryErrorOf(c.getBlob(repo, digest, 10))).code).toBe('TOO_LARGE');
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from '../helpers/nock.js';
-import { RegistryError } from '../../src/registry/transport/errors.js';
+import { registryErrorOf } from './registry-error.js';
 import { parseChallenges } from '../../src/registry/transport/challenge.js';
 import { staticCredentialSource } from '../../src/registry/transport/credentials.js';
 import {
@@ -33,16 +33,6 @@ function transport(options: TransportOptions = {}) {
 
 const get = (t: Transport, path = manifestPath, extra: Partial<Parameters<Transport['request']>[0]> = {}) =>
   t.request({ registry: 'reg.example', path, scope, maxBytes: 1024 * 1024, what: 'manifest reg.example/team/app:1.0', ...extra });
-
-async function codeOf(promise: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RegistryError) return error;
-    throw error;
-  }
-  throw new Error('expected a RegistryError');
-}
 
 function bearerPing(realm = `${REG}/token`) {
   return nock(REG)
@@ -211,7 +201,7 @@ describe('bearer token flow', () => {
     bearerPing();
     nock(REG).get('/token').query(true).reply(401, '{"details":"incorrect username or password"}');
     const { t } = transport({ credentials: staticCredentialSource({ 'reg.example': { username: 'alice', password: 'wrong' } }) });
-    const error = await codeOf(get(t));
+    const error = await registryErrorOf(get(t));
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toContain('credentials from static were refused');
     expect(error.message).not.toContain('wrong');
@@ -221,7 +211,7 @@ describe('bearer token flow', () => {
     bearerPing();
     nock(REG).get('/token').query(true).reply(200, { nothing: true });
     const { t } = transport();
-    expect((await codeOf(get(t))).code).toBe('PROTOCOL');
+    expect((await registryErrorOf(get(t))).code).toBe('PROTOCOL');
   });
 });
 
@@ -240,7 +230,7 @@ describe('basic auth', () => {
     nock(REG).get('/v2/').reply(401, '', { 'www-authenticate': 'Basic realm="registry"' });
     nock(REG).get(manifestPath).twice().reply(401, '', { 'www-authenticate': 'Basic realm="registry"' });
     const { t } = transport();
-    const error = await codeOf(get(t));
+    const error = await registryErrorOf(get(t));
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.status).toBe(401);
   });
@@ -257,7 +247,7 @@ describe('status codes map to error codes', () => {
   ])('%i %s -> %s', async (status, body, code, missing) => {
     open();
     nock(REG).get(manifestPath).reply(status, body);
-    const error = await codeOf(get(transport({ retries: 0 }).t));
+    const error = await registryErrorOf(get(transport({ retries: 0 }).t));
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
     expect(error.missing).toBe(missing);
@@ -266,11 +256,11 @@ describe('status codes map to error codes', () => {
   it('429 is RATE_LIMITED and 5xx is SERVER once retries are spent', async () => {
     open();
     nock(REG).get(manifestPath).reply(429, '{"errors":[{"code":"TOOMANYREQUESTS"}]}');
-    expect((await codeOf(get(transport({ retries: 0 }).t))).code).toBe('RATE_LIMITED');
+    expect((await registryErrorOf(get(transport({ retries: 0 }).t))).code).toBe('RATE_LIMITED');
     nock(REG).get('/v2/').reply(200, '{}');
     nock(REG).get(manifestPath).times(3).reply(503, 'unavailable');
     const { t, waits } = transport({ retries: 2, backoffBaseMs: 100 });
-    const error = await codeOf(get(t));
+    const error = await registryErrorOf(get(t));
     expect(error.code).toBe('SERVER');
     expect(waits).toHaveLength(2);
     expect(waits[1]!).toBeGreaterThanOrEqual(200); // backoff doubles
@@ -292,7 +282,7 @@ describe('retries', () => {
     nock(REG).get('/v2/').reply(200, '{}');
     nock(REG).get(manifestPath).once().reply(429, '', { 'retry-after': '3600' });
     const { t, waits } = transport({ retries: 3, maxRetryAfterMs: 60_000 });
-    const error = await codeOf(get(t));
+    const error = await registryErrorOf(get(t));
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.message).toContain('Retry-After 3600 s');
     expect(waits).toEqual([]);
@@ -334,13 +324,13 @@ describe('redirects', () => {
   it('refuses a redirect from https to plain http', async () => {
     nock(REG).get('/v2/').reply(200, '{}');
     nock(REG).get(manifestPath).reply(302, '', { location: 'http://storage.example/x' });
-    expect((await codeOf(get(transport().t))).code).toBe('PROTOCOL');
+    expect((await registryErrorOf(get(transport().t))).code).toBe('PROTOCOL');
   });
 
   it('stops after too many redirects', async () => {
     nock(REG).get('/v2/').reply(200, '{}');
     nock(REG).get(manifestPath).times(10).reply(302, '', { location: manifestPath });
-    expect((await codeOf(get(transport().t))).message).toContain('too many redirects');
+    expect((await registryErrorOf(get(transport().t))).message).toContain('too many redirects');
   });
 });
 
@@ -348,7 +338,7 @@ describe('size bounds', () => {
   it('rejects a declared Content-Length over the limit', async () => {
     nock(REG).get('/v2/').reply(200, '{}');
     nock(REG).get(manifestPath).reply(200, 'x'.repeat(2000), { 'content-length': '2000' });
-    expect((await codeOf(get(transport().t, manifestPath, { maxBytes: 1000 }))).code).toBe('TOO_LARGE');
+    expect((await registryErrorOf(get(transport().t, manifestPath, { maxBytes: 1000 }))).code).toBe('TOO_LARGE');
   });
   it('stops reading a body that grows past the limit without declaring it', async () => {
     nock(REG).get('/v2/').reply(200, '{}');
@@ -358,7 +348,7 @@ describe('size bounds', () => {
         // A streamed body: no Content-Length.
         return Readable.from([Buffer.alloc(600, 1), Buffer.alloc(600, 2)]);
       });
-    expect((await codeOf(get(transport().t, manifestPath, { maxBytes: 1000 }))).code).toBe('TOO_LARGE');
+    expect((await registryErrorOf(get(transport().t, manifestPath, { maxBytes: 1000 }))).code).toBe('TOO_LARGE');
   });
 });
 
@@ -392,7 +382,7 @@ describe('network failures (real sockets on 127.0.0.1)', () => {
     mode = 'reset';
     served = 0;
     const { t, waits } = transport({ insecureRegistries: [host], retries: 2, backoffBaseMs: 1 });
-    const error = await codeOf(ask(t));
+    const error = await registryErrorOf(ask(t));
     expect(error.code).toBe('NETWORK');
     expect(waits).toHaveLength(2);
     expect(served).toBe(4); // ping + 3 attempts
@@ -401,7 +391,7 @@ describe('network failures (real sockets on 127.0.0.1)', () => {
   it('maps a request that outlives its timeout to TIMEOUT', async () => {
     mode = 'hang';
     const { t } = transport({ insecureRegistries: [host], retries: 0, timeoutMs: 200 });
-    expect((await codeOf(ask(t))).code).toBe('TIMEOUT');
+    expect((await registryErrorOf(ask(t))).code).toBe('TIMEOUT');
   });
 
   it('maps a refused connection to NETWORK', async () => {
@@ -410,7 +400,7 @@ describe('network failures (real sockets on 127.0.0.1)', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const { t } = transport({ insecureRegistries: [`127.0.0.1:${port}`], retries: 0 });
-    const error = await codeOf(t.request({ registry: `127.0.0.1:${port}`, path: manifestPath, maxBytes: 1000, what: 'manifest' }));
+    const error = await registryErrorOf(t.request({ registry: `127.0.0.1:${port}`, path: manifestPath, maxBytes: 1000, what: 'manifest' }));
     expect(error.code).toBe('NETWORK');
     expect(error.message).toContain('ECONNREFUSED');
   });
@@ -419,7 +409,7 @@ describe('network failures (real sockets on 127.0.0.1)', () => {
     mode = 'ok';
     const { t } = transport({ retries: 0, timeoutMs: 2000 });
     // https to a plain-http server fails the TLS handshake: not silently downgraded.
-    expect((await codeOf(ask(t))).code).toBe('NETWORK');
+    expect((await registryErrorOf(ask(t))).code).toBe('NETWORK');
     const insecure = transport({ insecureRegistries: [host] }).t;
     expect((await ask(insecure)).status).toBe(200);
   });
