@@ -266,6 +266,21 @@ describe('on a pull request', () => {
     expect(github.issueComments[0].body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
   });
 
+  it('finds its own comments again when the token is a personal access token (comments by a user, not a bot)', async () => {
+    github.actor = { login: 'acme-ci', type: 'User' };
+    const quoting = github.addIssueComment('<!-- verify-images:sticky -->\nquoted by someone else', PERSON);
+    await runStep(pullRequestEnv());
+    const fixedSha = pushToPullRequest('fixed');
+    await runStep(pullRequestEnv({}, fixedSha));
+    expect(github.issueComments.map((comment) => comment.user.login)).toEqual(['octocat', 'acme-ci']);
+    expect(quoting.body).toBe('<!-- verify-images:sticky -->\nquoted by someone else');
+    expect(github.issueComments[1].body).not.toContain('ngnix');
+    expect(github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '))).toHaveLength(3);
+    expect(github.reviewComments).toHaveLength(8);
+    // The token's owner is asked once per run.
+    expect(github.requests.filter((request) => request.path === '/user')).toHaveLength(2);
+  });
+
   it('falls back to annotations and the summary when the token is read-only (403), without failing for it', async () => {
     github.readOnly = true;
     const step = await runStep(pullRequestEnv({ 'fail-on': 'never' }));

@@ -193,6 +193,11 @@ export class FakeGitHub {
   }
 
   private route(request: RecordedRequest, parsed: URL): FakeResponse {
+    if (request.path === '/user' && request.method === 'GET') {
+      // Installation tokens (GITHUB_TOKEN, Apps) may not read /user; a personal access token may.
+      if (this.actor.type === 'Bot') return this.json(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
+      return this.json(200, { login: this.actor.login, id: 4242, type: 'User' });
+    }
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!request.path.startsWith(prefix + '/')) return this.json(404, { message: 'Not Found' });
     const rest = request.path.slice(prefix.length);

@@ -2,7 +2,7 @@
  * One sticky pull-request comment, found by a hidden marker and updated in place on every run.
  * A comment that was never needed (clean from the start) is not created.
  */
-import type { Octokit, PullRequestTarget } from './octokit.js';
+import { botAuthor, type OwnAuthorCheck, type Octokit, type PullRequestTarget } from './octokit.js';
 
 const MARKER_PREFIX = '<!-- verify-images:sticky';
 
@@ -26,6 +26,7 @@ export async function upsertStickyComment(
   target: PullRequestTarget,
   comment: StickyComment,
   key = '',
+  isOwn: OwnAuthorCheck = botAuthor,
 ): Promise<{ action: StickyAction; id?: number }> {
   const marker = stickyMarker(key);
   const body = `${marker}\n${comment.body}`;
@@ -35,8 +36,14 @@ export async function upsertStickyComment(
     issue_number: target.pullNumber,
     per_page: 100,
   });
-  // Only a bot's comment starting with the marker: a person quoting the marker must not be overwritten.
-  const ours = existing.find((candidate) => candidate.user?.type === 'Bot' && (candidate.body ?? '').startsWith(marker + '\n'));
+  // Only the action's own comment starting with the marker: a person quoting the marker must not be overwritten.
+  let ours: (typeof existing)[number] | undefined;
+  for (const candidate of existing) {
+    if ((candidate.body ?? '').startsWith(marker + '\n') && (await isOwn(candidate.user))) {
+      ours = candidate;
+      break;
+    }
+  }
   if (!ours) {
     if (comment.clean) return { action: 'not-needed' };
     const created = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.pullNumber, body });

@@ -26,3 +26,33 @@ export function describeError(error: unknown): string {
   const message = graphqlMessage || (error instanceof Error ? error.message.split('\n')[0] : String(error));
   return status ? `HTTP ${status}: ${message}` : message;
 }
+
+export interface CommentAuthor {
+  login?: string;
+  type?: string;
+}
+
+/** Decides whether a comment carrying a verify-images marker was written by this action's token. */
+export type OwnAuthorCheck = (user: CommentAuthor | null | undefined) => Promise<boolean>;
+
+/** Only bots: GITHUB_TOKEN comments as github-actions[bot], GitHub App tokens as their app's bot. */
+export const botAuthor: OwnAuthorCheck = async (user) => user?.type === 'Bot';
+
+/**
+ * A bot, or the owner of the token when it is a personal access token (asked once, and only when
+ * a marker comment by a person turns up): otherwise a PAT's sticky comment would never be found
+ * again and every run would post another. GITHUB_TOKEN and App tokens cannot read `/user` (403).
+ */
+export function tokenAuthor(octokit: Octokit): OwnAuthorCheck {
+  let login: Promise<string | undefined> | undefined;
+  return async (user) => {
+    if (!user) return false;
+    if (user.type === 'Bot') return true;
+    login ??= octokit.rest.users.getAuthenticated().then(
+      (response) => response.data.login,
+      () => undefined,
+    );
+    const own = await login;
+    return own !== undefined && own === user.login;
+  };
+}

@@ -7,7 +7,7 @@
 import { SEVERITY_RANK, type Finding } from '../model.js';
 import { escapeText } from '../report/markdown.js';
 import { findingFingerprints } from '../report/sarif.js';
-import { describeError, type Octokit, type PullRequestTarget } from './octokit.js';
+import { botAuthor, describeError, type OwnAuthorCheck, type Octokit, type PullRequestTarget } from './octokit.js';
 import { diffLines, type DiffLines } from './patch.js';
 
 const FINDING_MARKER = /^<!-- verify-images:finding ([0-9a-f]{32}:\d+) -->/;
@@ -128,6 +128,8 @@ export interface ReviewInput {
   pathPrefix: string;
   /** The head commit the review is for. */
   headSha: string;
+  /** Which marker comments are the action's own (default: a bot's). */
+  isOwn?: OwnAuthorCheck;
 }
 
 const REVIEW_THREADS_QUERY = `query ($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
@@ -224,6 +226,7 @@ interface ExistingComment {
  */
 export async function syncReviewComments(octokit: Octokit, target: PullRequestTarget, input: ReviewInput): Promise<ReviewOutcome> {
   const prefix = input.pathPrefix;
+  const isOwn = input.isOwn ?? botAuthor;
   const prints = findingFingerprints(input.findings);
   const diffs = new Map(input.files.map((file) => [file.filename, file.lines]));
 
@@ -235,10 +238,10 @@ export async function syncReviewComments(octokit: Octokit, target: PullRequestTa
     per_page: 100,
   });
   for (const comment of comments) {
-    // Only the action's own comments (a bot's), under this step's scan root: another step owns the rest.
-    if (comment.user?.type !== 'Bot' || !comment.path.startsWith(prefix)) continue;
+    // Only the action's own comments, under this step's scan root: another step owns the rest.
     const open = FINDING_MARKER.exec(comment.body);
-    if (open) existing.push({ id: comment.id, fingerprint: open[1], path: comment.path, body: comment.body });
+    if (!open || !comment.path.startsWith(prefix) || !(await isOwn(comment.user))) continue;
+    existing.push({ id: comment.id, fingerprint: open[1], path: comment.path, body: comment.body });
   }
   const commented = new Set(existing.map((comment) => `${comment.path}\u0000${comment.fingerprint}`));
 

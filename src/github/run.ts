@@ -27,7 +27,7 @@ import { scanBaseCommit, type GitRunner } from './base.js';
 import { upsertStickyComment } from './comment.js';
 import { renderDelta, supplyChainDelta, type ImageChange } from './delta.js';
 import { HandoffError, METADATA_FILE, REPORT_FILE, readHandoff, sourceLinesFor, type PullRequestMetadata } from './handoff.js';
-import { describeError, isWriteRefusal, type Octokit, type PullRequestTarget } from './octokit.js';
+import { describeError, isWriteRefusal, tokenAuthor, type OwnAuthorCheck, type Octokit, type PullRequestTarget } from './octokit.js';
 import { listPullRequestFiles, syncReviewComments, type PullRequestFile } from './review.js';
 
 /** The parts of @actions/core the action uses; injectable so a test can watch them. */
@@ -215,11 +215,14 @@ function plural(count: number, word: string): string {
 /** Talks to the pull request, turning a refused write into one explained warning. */
 class PullRequestReporter {
   refused = false;
+  readonly isOwn: OwnAuthorCheck;
   constructor(
     private readonly core: ActionCore,
     readonly octokit: Octokit,
     readonly target: PullRequestTarget,
-  ) {}
+  ) {
+    this.isOwn = tokenAuthor(octokit);
+  }
 
   async attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
     if (this.refused) return undefined;
@@ -285,7 +288,7 @@ export function stickyCommentBody(report: Pick<PullRequestReport, 'result' | 'de
 async function reportToPullRequest(reporter: PullRequestReporter, report: PullRequestReport, inputs: Inputs, core: ActionCore): Promise<void> {
   if (inputs.comment) {
     const outcome = await reporter.attempt('update the sticky comment', () =>
-      upsertStickyComment(reporter.octokit, reporter.target, stickyCommentBody(report), report.stickyKey),
+      upsertStickyComment(reporter.octokit, reporter.target, stickyCommentBody(report), report.stickyKey, reporter.isOwn),
     );
     if (outcome) core.info(`Sticky comment: ${outcome.action}${outcome.id ? ` (id ${outcome.id})` : ''}`);
   }
@@ -299,6 +302,7 @@ async function reportToPullRequest(reporter: PullRequestReporter, report: PullRe
         files,
         pathPrefix: report.pathPrefix,
         headSha: report.headSha,
+        isOwn: reporter.isOwn,
       }),
     );
     if (outcome) {
