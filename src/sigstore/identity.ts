@@ -25,34 +25,33 @@ function matchesPattern(pattern: string, value: string, what: string): boolean {
   return regexp.test(value);
 }
 
-/** Throws ISSUER_MISMATCH / SUBJECT_MISMATCH unless `signer` satisfies `expected`; both parts are required. */
+/** One part of a keyless identity: the rule must name it, the certificate must carry it, and the two must agree. */
+interface IdentityPart {
+  code: 'ISSUER_MISMATCH' | 'SUBJECT_MISMATCH';
+  part: 'issuer' | 'subject';
+  /** How the certificate's field is called when it is absent. */
+  certificateField: string;
+  exact: string | undefined;
+  pattern: string | undefined;
+  actual: string | undefined;
+}
+
+function assertIdentityPart({ code, part, certificateField, exact, pattern, actual }: IdentityPart): void {
+  if (exact === undefined && pattern === undefined) throw new SigstoreError(code, `the rule names no certificate ${part} to accept`);
+  if (actual === undefined) throw new SigstoreError(code, `the certificate names no ${certificateField}`);
+  const ok = exact !== undefined ? actual === exact : matchesPattern(pattern!, actual, part);
+  if (!ok) {
+    throw new SigstoreError(
+      code,
+      `certificate ${part} ${JSON.stringify(actual)} is not ${exact !== undefined ? JSON.stringify(exact) : `matched by /${pattern}/`}`,
+    );
+  }
+}
+
+/** Throws ISSUER_MISMATCH / SUBJECT_MISMATCH unless `signer` satisfies `expected`; both parts are required, the issuer is judged first. */
 export function assertKeylessIdentity(expected: KeylessIdentity, signer: SignerIdentity): void {
-  const issuer = signer.issuer;
-  if (expected.issuer === undefined && expected.issuerRegExp === undefined) {
-    throw new SigstoreError('ISSUER_MISMATCH', 'the rule names no certificate issuer to accept');
-  }
-  if (issuer === undefined) throw new SigstoreError('ISSUER_MISMATCH', 'the certificate names no OIDC issuer');
-  const issuerOk =
-    expected.issuer !== undefined ? issuer === expected.issuer : matchesPattern(expected.issuerRegExp!, issuer, 'issuer');
-  if (!issuerOk) {
-    throw new SigstoreError(
-      'ISSUER_MISMATCH',
-      `certificate issuer ${JSON.stringify(issuer)} is not ${expected.issuer !== undefined ? JSON.stringify(expected.issuer) : `matched by /${expected.issuerRegExp}/`}`,
-    );
-  }
-  const subject = signer.subject;
-  if (expected.subject === undefined && expected.subjectRegExp === undefined) {
-    throw new SigstoreError('SUBJECT_MISMATCH', 'the rule names no certificate subject to accept');
-  }
-  if (subject === undefined) throw new SigstoreError('SUBJECT_MISMATCH', 'the certificate names no subject');
-  const subjectOk =
-    expected.subject !== undefined ? subject === expected.subject : matchesPattern(expected.subjectRegExp!, subject, 'subject');
-  if (!subjectOk) {
-    throw new SigstoreError(
-      'SUBJECT_MISMATCH',
-      `certificate subject ${JSON.stringify(subject)} is not ${expected.subject !== undefined ? JSON.stringify(expected.subject) : `matched by /${expected.subjectRegExp}/`}`,
-    );
-  }
+  assertIdentityPart({ code: 'ISSUER_MISMATCH', part: 'issuer', certificateField: 'OIDC issuer', exact: expected.issuer, pattern: expected.issuerRegExp, actual: signer.issuer });
+  assertIdentityPart({ code: 'SUBJECT_MISMATCH', part: 'subject', certificateField: 'subject', exact: expected.subject, pattern: expected.subjectRegExp, actual: signer.subject });
 }
 
 /** Throws KEY_MISMATCH unless `signerKey` is `expected` (compared as DER SPKI). */
