@@ -67,15 +67,25 @@ describe('headManifest', () => {
     expect(c.requestCount()).toBe(before);
   });
 
-  it('classifies a 404 with the GET error body: repository or manifest missing', async () => {
+  it('answers a HEAD 404 with one request, leaving repository-or-tag to repositoryExists', async () => {
     open();
     nock(REG).head('/v2/team/app/manifests/9.9').reply(404);
+    nock(REG).get('/v2/team/gone/tags/list').query({ n: '1' }).reply(404, '{"errors":[{"code":"NAME_UNKNOWN"}]}');
+    const c = client();
+    expect(await registryErrorOf(c.headManifest(repo, '9.9'))).toMatchObject({ code: 'NOT_FOUND', missing: 'manifest', status: 404 });
+    expect(c.requestLog().filter((record) => record.purpose === 'api').map((record) => `${record.method} ${record.path}`)).toEqual([
+      'HEAD /v2/team/app/manifests/9.9',
+    ]);
+    expect(await c.repositoryExists({ domain: 'reg.example', path: 'team/gone' })).toBe(false);
+  });
+
+  it('classifies a GET 404 by its error body: repository or manifest missing', async () => {
+    open();
     nock(REG).get('/v2/team/app/manifests/9.9').reply(404, '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
-    nock(REG).head('/v2/team/gone/manifests/1.0').reply(404);
     nock(REG).get('/v2/team/gone/manifests/1.0').reply(404, '{"errors":[{"code":"NAME_UNKNOWN"}]}');
     const c = client();
-    expect(await registryErrorOf(c.headManifest(repo, '9.9'))).toMatchObject({ code: 'NOT_FOUND', missing: 'manifest' });
-    expect(await registryErrorOf(c.headManifest({ domain: 'reg.example', path: 'team/gone' }, '1.0'))).toMatchObject({
+    expect(await registryErrorOf(c.getManifest(repo, '9.9'))).toMatchObject({ code: 'NOT_FOUND', missing: 'manifest' });
+    expect(await registryErrorOf(c.getManifest({ domain: 'reg.example', path: 'team/gone' }, '1.0'))).toMatchObject({
       code: 'NOT_FOUND',
       missing: 'repository',
     });

@@ -25,8 +25,8 @@ export interface CliIO {
 export const USAGE = `Usage:
   verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
                      [--output FILE] [--fail-on error|warning|note|never]
-                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]...
-  verify-images pin [DIR] [--write] [--config FILE] [--insecure-registry HOST[:PORT]]...
+                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--verbose]
+  verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]... [--verbose]
   verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                      [--trusted-root FILE] FILE_OR_DIGEST
 
@@ -112,6 +112,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
     'fail-on': { type: 'string' },
     'insecure-registry': { type: 'string', multiple: true },
     'build-arg': { type: 'string', multiple: true },
+    verbose: { type: 'boolean', default: false },
   });
   const format = values.format as string;
   if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
@@ -122,7 +123,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const { root, policy } = await loadRun(values, positionals, io);
   if (failOn) policy.failOn = failOn as Policy['failOn'];
 
-  const result = await scan({ root, policy, offline: Boolean(values.offline), log: (message) => io.stderr(message + '\n') });
+  const result = await scan({ root, policy, offline: Boolean(values.offline), log: verboseLog(values, io) });
   const rendered = render(format as Format, result);
   if (values.output) {
     await writeFile(path.resolve(io.cwd, values.output as string), rendered);
@@ -133,6 +134,11 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   return exitCodeFor(result.findings, policy.failOn);
 }
 
+/** Registry requests and progress go to stderr only with --verbose; the report says what matters. */
+function verboseLog(values: Record<string, unknown>, io: CliIO): ((message: string) => void) | undefined {
+  return values.verbose ? (message) => io.stderr(terminalSafe(message) + '\n') : undefined;
+}
+
 async function pinCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {
     config: { type: 'string' },
@@ -140,11 +146,12 @@ async function pinCommand(args: string[], io: CliIO): Promise<number> {
     'update-stale': { type: 'boolean', default: false },
     'insecure-registry': { type: 'string', multiple: true },
     'build-arg': { type: 'string', multiple: true },
+    verbose: { type: 'boolean', default: false },
   });
   const { root, policy } = await loadRun(values, positionals, io);
   // Pinning needs the tags' digests, not signatures.
   policy.signatures.mode = 'off';
-  const result = await scan({ root, policy, offline: false, log: (message) => io.stderr(message + '\n') });
+  const result = await scan({ root, policy, offline: false, log: verboseLog(values, io) });
   const plan = planPinsDetailed(result.occurrences, result.sources, { updateStale: Boolean(values['update-stale']) });
   for (const edit of plan.edits) {
     io.stdout(`${terminalSafe(`${edit.file}:${edit.line}:${edit.column}`)}\n  - ${terminalSafe(edit.oldText)}\n  + ${terminalSafe(edit.newText)}\n`);

@@ -229,8 +229,10 @@ export class RegistryClient {
     const what = `manifest ${name(repo, reference)}`;
     const response = await this.requestManifest(repo, reference, what, { method: 'HEAD', maxBytes: 0, acceptStatus: [404] });
     if (response.status === 404) {
-      // HEAD answers carry no error body; GET once to learn whether the repository or the manifest is missing.
-      return (await this.getManifestUnlimited(repo, reference)).descriptor;
+      // A HEAD answer has no error body, so it cannot say whether the repository or the manifest is
+      // missing; callers that need to know ask `repositoryExists` (one tags/list per repository)
+      // instead of paying a GET here for every missing tag, such as every unsigned image's `.sig` tag.
+      throw new RegistryError('NOT_FOUND', `${what}: not found (404)`, { status: 404, missing: 'manifest' });
     }
     const digest = response.headers.get('docker-content-digest')?.trim();
     const mediaType = mediaTypeOf(response.headers.get('content-type'));
