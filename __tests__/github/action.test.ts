@@ -310,6 +310,7 @@ describe('on a pull request', () => {
     expect(step.outputs.warnings).toBe('5');
     // python:3.12-slim is in an unchanged file: neither side saw it, so it is not "removed".
     expect(github.issueComments[0].body).not.toContain('python');
+    expect(github.issueComments[0].body).toContain(escapeText('Only the 3 files this pull request changes were scanned (changed-files-only).'));
   });
 });
 

@@ -52,6 +52,12 @@ describe('review comment bodies', () => {
     expect(body).not.toContain('```suggestion');
   });
 
+  it('names a fix that cannot be a suggestion block', () => {
+    const body = reviewCommentBody(finding(), fingerprint, '    image: something-else');
+    expect(body).not.toContain('```suggestion');
+    expect(body.endsWith('\n\nSuggested fix: <code>nginx&#58;latest</code>')).toBe(true);
+  });
+
   it('becomes a resolved note without the suggestion when the finding is gone', () => {
     const open = reviewCommentBody(finding(), fingerprint, '    image: ngnix:latest');
     expect(open).toContain('```suggestion');

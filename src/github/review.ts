@@ -5,7 +5,7 @@
  * gone as resolved. New comments go out in one review (one notification, not one per finding).
  */
 import { SEVERITY_RANK, type Finding } from '../model.js';
-import { escapeText } from '../report/markdown.js';
+import { escapeText, inlineCode } from '../report/markdown.js';
 import { findingFingerprints } from '../report/sarif.js';
 import { botAuthor, describeError, type OwnAuthorCheck, type Octokit, type PullRequestTarget } from './octokit.js';
 import { diffLines, type DiffLines } from './patch.js';
@@ -78,6 +78,8 @@ export function reviewCommentBody(finding: Finding, fingerprint: string, sourceL
   const parts = [findingMarker(fingerprint), `**${SEVERITY_LABEL[finding.severity]}** · verify-images \`${finding.rule}\``, '', escapeText(finding.message)];
   const block = suggestionBlock(finding, sourceLine);
   if (block) parts.push('', block);
+  // A fix that cannot be offered as a one-click change (the line is not as scanned) is still named.
+  else if (finding.suggestion !== undefined) parts.push('', `Suggested fix: ${inlineCode(finding.suggestion)}`);
   const body = parts.join('\n');
   return body.length > MAX_BODY ? body.slice(0, MAX_BODY) : body;
 }

@@ -421,6 +421,10 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
     log: (message) => core.info(message),
   });
 
+  if (onlyFiles) {
+    result.notes = [...(result.notes ?? []), `Only the ${plural(onlyFiles.length, 'file')} this pull request changes ${onlyFiles.length === 1 ? 'was' : 'were'} scanned (changed-files-only).`];
+  }
+
   const directory = await reportDirectory(env);
   const jsonReport = path.join(directory, REPORT_FILE);
   await writeFile(jsonReport, renderJson(result));
