@@ -84,10 +84,7 @@ async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef
       if (!layer) throw new SigstoreError('BUNDLE_INVALID', 'the referrer manifest has no bundle layer');
       const blob = Buffer.from(await client.getBlob(repo, layer.digest, MAX_BUNDLE_BYTES));
       candidate.bundle = parseBundle(blob);
-      if (!candidate.predicateTypeHint && candidate.bundle.content.$case === 'dsseEnvelope') {
-        const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
-        if (type) candidate.predicateTypeHint = type;
-      }
+      hintPredicateTypeFromPayload(candidate);
     } catch (error) {
       if (error instanceof RegistryError && !isNotFound(error)) throw error;
       candidate.error = toSigstoreError(error, 'BUNDLE_INVALID');
@@ -95,6 +92,13 @@ async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef
     candidates.push(candidate);
   }
   return candidates;
+}
+
+/** A DSSE envelope names its predicate type in the payload: the hint when no annotation gave one. */
+function hintPredicateTypeFromPayload(candidate: SignatureCandidate): void {
+  if (candidate.predicateTypeHint || candidate.bundle?.content.$case !== 'dsseEnvelope') return;
+  const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
+  if (type) candidate.predicateTypeHint = type;
 }
 
 async function legacyCandidates(
@@ -129,10 +133,7 @@ async function legacyCandidates(
         if (hint) candidate.predicateTypeHint = hint;
         candidate.bundle = legacyAttestationToBundle(legacyLayer);
         candidate.artifact = { digest: imageDigest };
-        if (!hint && candidate.bundle.content.$case === 'dsseEnvelope') {
-          const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
-          if (type) candidate.predicateTypeHint = type;
-        }
+        hintPredicateTypeFromPayload(candidate);
       }
     } catch (error) {
       if (error instanceof RegistryError && !isNotFound(error)) throw error;
