@@ -4,10 +4,10 @@
  * really fetched and scanned), and a stateful GitHub API served through nock whose every request
  * is validated against GitHub's published REST API description.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAction } from '../../src/github/run.js';
 import { escapeText, inlineCode } from '../../src/report/markdown.js';
 import { ACTIONS_BOT, FakeGitHub, PERSON } from '../helpers/fake-github.js';
@@ -18,6 +18,7 @@ import { PULL_NUMBER, REPOSITORY, TestRepository, defaultInputs, readOutputs, st
 const stepFiles = mkdtempSync(path.join(tmpdir(), 'verify-images-step-'));
 const summaryFile = path.join(stepFiles, 'step-summary.md');
 const outputFile = path.join(stepFiles, 'output.txt');
+afterAll(() => rmSync(stepFiles, { recursive: true, force: true }));
 
 interface StepResult {
   stdout: string;
