@@ -418,6 +418,9 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
     offline: inputs.offline,
     onlyFiles,
     insecureRegistries: inputs.insecureRegistries,
+    // The registry client reads VERIFY_IMAGES_REGISTRY_CREDENTIALS (set from the input above) from here; the token goes to ghcr.io only.
+    env,
+    githubToken: inputs.token || undefined,
     log: (message) => core.info(message),
   });
 
