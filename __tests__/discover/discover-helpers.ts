@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import type { Occurrence } from '../../src/model.js';
 import { LineIndex } from '../../src/discover/position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../../src/discover/types.js';
+import { listFilesUnder } from '../../src/discover/walk.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/discover/', import.meta.url));
 
@@ -18,7 +19,8 @@ export function fixture(kind: string, path: string): SourceFile {
 
 /**
  * A context whose `readFile` reads from the kind's fixture folder and records what was read;
- * undefined when absent or outside the root, as the engine answers.
+ * undefined when absent or outside the root, as the engine answers. `listFiles` is the engine's own
+ * listing over that folder.
  */
 export function fixtureContext(kind: string): DiscoverContext & { reads: string[] } {
   const reads: string[] = [];
@@ -34,6 +36,7 @@ export function fixtureContext(kind: string): DiscoverContext & { reads: string[
         return undefined;
       }
     },
+    listFiles: (dir: string) => listFilesUnder(`${FIXTURES}${kind}`, dir),
   };
 }
 

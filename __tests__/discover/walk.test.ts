@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverRepository } from '../../src/discover/index.js';
 import type { Discoverer } from '../../src/discover/types.js';
-import { readTextFile, walkRepository } from '../../src/discover/walk.js';
+import { listFilesUnder, readTextFile, walkRepository } from '../../src/discover/walk.js';
 import { LineIndex } from '../../src/discover/position.js';
 
 let root: string;
@@ -61,6 +61,58 @@ describe('walkRepository', () => {
     const result = await walkRepository(root, { include: [], exclude: [], maxFiles: 3 });
     expect(result.files).toHaveLength(3);
     expect(result.problems[0].message).toMatch(/file limit of 3 reached/);
+  });
+});
+
+describe('listFilesUnder', () => {
+  it('lists a directory recursively, sorted, with the walk symlink rules', async () => {
+    await put('chart/templates/deployment.yaml', '');
+    await put('chart/templates/_helpers.tpl', '');
+    await put('chart/templates/tests/test-connection.yaml', '');
+    await put('chart/values.yaml', '');
+    await writeFile(path.join(outside, 'secret.tpl'), 'x');
+    await symlink(path.join(root, 'chart/values.yaml'), path.join(root, 'chart/templates/values-link.yaml'));
+    await symlink(path.join(outside, 'secret.tpl'), path.join(root, 'chart/templates/outside.tpl'));
+    await symlink(outside, path.join(root, 'chart/templates/linked-dir'));
+    await symlink(path.join(root, 'chart'), path.join(root, 'chart/templates/loop'));
+    const realRoot = await realpath(root);
+    expect(await listFilesUnder(realRoot, 'chart/templates')).toEqual([
+      'chart/templates/_helpers.tpl',
+      'chart/templates/deployment.yaml',
+      'chart/templates/tests/test-connection.yaml',
+      'chart/templates/values-link.yaml',
+    ]);
+    expect(await listFilesUnder(realRoot, 'chart/templates/', 2)).toHaveLength(2);
+  });
+
+  it('lists nothing outside the root, for a missing directory or for a file', async () => {
+    await put('chart/values.yaml', '');
+    await writeFile(path.join(outside, 'secret.tpl'), 'x');
+    await symlink(outside, path.join(root, 'escape'));
+    const realRoot = await realpath(root);
+    expect(await listFilesUnder(realRoot, '../' + path.basename(outside))).toEqual([]);
+    expect(await listFilesUnder(realRoot, 'escape')).toEqual([]);
+    expect(await listFilesUnder(realRoot, 'missing')).toEqual([]);
+    expect(await listFilesUnder(realRoot, 'chart/values.yaml')).toEqual([]);
+    // The root itself: the directory link is not followed.
+    expect(await listFilesUnder(realRoot, '')).toEqual(['chart/values.yaml']);
+  });
+
+  it('is what discoverRepository gives discoverers as context.listFiles', async () => {
+    await put('app/templates/a.yaml', '');
+    await put('app/templates/sub/b.tpl', '');
+    await put('app/trigger.listing', '');
+    let listed: string[] | undefined;
+    const listingDiscoverer: Discoverer = {
+      kind: 'compose',
+      matches: (file) => file.endsWith('.listing'),
+      async extract(_file, context) {
+        listed = await context.listFiles?.('app/templates');
+        return { occurrences: [] };
+      },
+    };
+    await discoverRepository(root, { discoverers: [listingDiscoverer] });
+    expect(listed).toEqual(['app/templates/a.yaml', 'app/templates/sub/b.tpl']);
   });
 });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { realpath } from 'node:fs/promises';
 import type { Occurrence, ScanError } from '../model.js';
 import type { DiscoverContext, Discoverer } from './types.js';
-import { readTextFile, resolveInside, walkRepository, type WalkOptions } from './walk.js';
+import { listFilesUnder, readTextFile, resolveInside, walkRepository, type WalkOptions } from './walk.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
@@ -67,7 +67,17 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     }
     return cached;
   };
-  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile };
+  const listingCache = new Map<string, Promise<string[]>>();
+  const listRepositoryFiles = (relativeDirectory: string): Promise<string[]> => {
+    const key = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory);
+    let cached = listingCache.get(key);
+    if (!cached) {
+      cached = listFilesUnder(absoluteRoot, key);
+      listingCache.set(key, cached);
+    }
+    return cached;
+  };
+  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles };
 
   const occurrences: Occurrence[] = [];
   const sources = new Map<string, string>();

@@ -20,6 +20,13 @@ export interface DiscoverContext {
    * or outside the root.
    */
   readFile(path: string): Promise<string | undefined>;
+  /**
+   * The files under a directory of the repository (POSIX paths relative to the root, sorted,
+   * subdirectories included), e.g. a Helm chart's templates. Bounded; never leaves the root
+   * (directory symlinks are not followed, file symlinks only to files inside the root). Empty when
+   * the directory is absent or outside the root. Optional: callers do without it when absent.
+   */
+  listFiles?(dir: string): Promise<string[]>;
 }
 
 /** What a discoverer returns: occurrences (with `file` and `kind` filled in) and per-file problems. */

@@ -68,6 +68,43 @@ export async function walkRepository(root: string, options: WalkOptions = DEFAUL
   return { files: files.sort(), problems };
 }
 
+/** Bounds for listing one directory on a discoverer's behalf (a chart's templates, ...). */
+export const MAX_LISTED_FILES = 2_000;
+const MAX_LISTED_DEPTH = 16;
+
+/**
+ * The files under `relativeDirectory` (POSIX, relative to the root, sorted), with the walk's rules:
+ * the directory is resolved as `resolveInside` resolves a file to read; below it, directory
+ * symlinks are not followed and file symlinks count only when they point at a file inside the
+ * root. Empty when the directory is absent, not a directory, or outside the root.
+ */
+export async function listFilesUnder(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES): Promise<string[]> {
+  const normalized = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory).replace(/\/+$/, '');
+  const prefix = normalized === '.' ? '' : normalized;
+  const start = await resolveInside(absoluteRoot, normalized);
+  if (!start || !(await lstat(start).catch(() => undefined))?.isDirectory()) return [];
+  const files: string[] = [];
+  const pending: Array<{ relative: string; depth: number }> = [{ relative: prefix, depth: 0 }];
+  while (pending.length > 0 && files.length < maxFiles) {
+    const { relative, depth } = pending.pop()!;
+    const absolute = relative === prefix ? start : path.join(start, relative.slice(prefix === '' ? 0 : prefix.length + 1));
+    const entries = await readdir(absolute, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const entryPath = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (depth < MAX_LISTED_DEPTH && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push({ relative: entryPath, depth: depth + 1 });
+      } else if (entry.isFile()) {
+        files.push(entryPath);
+      } else if (entry.isSymbolicLink()) {
+        const target = await resolveInside(absoluteRoot, entryPath);
+        if (target && (await lstat(target).catch(() => undefined))?.isFile()) files.push(entryPath);
+      }
+      if (files.length >= maxFiles) break;
+    }
+  }
+  return files.sort();
+}
+
 /** The real path of `relativePath` when it stays inside `absoluteRoot`, else undefined. */
 export async function resolveInside(absoluteRoot: string, relativePath: string): Promise<string | undefined> {
   const normalized = path.posix.normalize(relativePath);
