@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goFloat, renderTemplate, scopeTracker, Unresolvable } from '../../src/discover/helm-template-eval.js';
+import { collectDefinitions, goFloat, renderTemplate, scopeTracker, Unresolvable } from '../../src/discover/helm-template-eval.js';
 import { helmDiscoverers, helmTemplatesDiscoverer, helmValuesDiscoverer } from '../../src/discover/helm.js';
 import type { Discoverer } from '../../src/discover/types.js';
 import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
@@ -14,6 +14,9 @@ async function extract(discoverer: Discoverer, path: string) {
   for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('helm');
   return extraction;
 }
+
+const NOT_IN_CHART = (name: string) =>
+  `include "${name}" renders a named template this chart does not define (a library chart's, or a missing one), which is not evaluated`;
 
 const rows = (occurrences: Array<{ line: number; column: number; raw: string; reference: string | null; context?: string }>) =>
   occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.context]);
@@ -75,6 +78,38 @@ describe('helm values', () => {
     expect(occurrences[7].problem?.kind).toBe('unresolved');
   });
 
+  it("an empty tag renders as the chart's templates default it: v + appVersion through the chart's helper", async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'named-templates/values.yaml');
+    expect(rows(occurrences)).toEqual([
+      ['2:15', 'registry.k8s.io/metrics-server/metrics-server', 'registry.k8s.io/metrics-server/metrics-server:v0.6.1', 'image.repository'],
+      ['8:17', 'registry.k8s.io/autoscaling/addon-resizer', 'registry.k8s.io/autoscaling/addon-resizer:1.8.19', 'sidecar.image.repository'],
+      ['15:15', 'example/nested', 'docker.io/example/nested:2.0', 'nested.repository'],
+    ]);
+    expect(occurrences[0].note).toBe("tag is empty; the chart's templates default it to v0.6.1 from Chart.yaml appVersion 0.6.1");
+  });
+
+  it('an empty tag: each block by the default its templates apply, unresolved where they apply none', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'tag-defaults/values.yaml');
+    expect(occurrences.map((o) => [o.context, o.reference ?? o.problem?.message])).toEqual([
+      // `.Values.app.image.tag | default .Chart.AppVersion`
+      ['app.image.repository', 'docker.io/example/app:2.4.0'],
+      // Used as is: Helm would render "example/worker:".
+      ['worker.image.repository', "tag is empty, and the chart's templates use .Values.worker.image.tag without a default this reader can read"],
+      // Handed to a helper in a dict: `.image.tag | default (printf "v%s" .context.Chart.AppVersion)`.
+      ['agent.image.repository', 'docker.io/example/agent:v2.4.0'],
+      // `default "latest" .Values.migrations.image.tag`
+      ['migrations.image.repository', 'docker.io/example/migrations:latest'],
+    ]);
+    expect(occurrences[3].note).toBe("tag is empty; the chart's templates default it to latest");
+  });
+
+  it('an empty tag is unresolved when the templates disagree or are absent', async () => {
+    const conflict = await extract(helmValuesDiscoverer, 'tag-conflict/values.yaml');
+    expect(conflict.occurrences.map((o) => o.problem?.message)).toEqual(["tag is empty; the chart's templates choose the default, in different ways (1.2.0, v1.2.0)"]);
+    const absent = await extract(helmValuesDiscoverer, 'no-templates/values.yaml');
+    expect(absent.occurrences.map((o) => [o.reference, o.problem?.message])).toEqual([[null, "tag is empty; the chart's templates choose the default"]]);
+  });
+
   it('reads override files beside the chart; a block without a repository is not an image', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'platform/values-production.yaml');
     expect(occurrences.map((o) => o.context)).toEqual(['worker.image']);
@@ -114,12 +149,32 @@ describe('helm templates', () => {
   it('Bitnami: named templates (common.images.image) are unresolved, never guessed', async () => {
     const { occurrences } = await extract(helmTemplatesDiscoverer, 'nginx/templates/deployment.yaml');
     expect(occurrences.map((o) => [o.line, o.reference, o.problem?.message])).toEqual([
-      [18, null, 'include "nginx.cloneStaticSiteFromGit.image" renders a named template, which is not evaluated'],
-      [23, null, 'include "nginx.image" renders a named template, which is not evaluated'],
-      [30, null, 'include "common.images.image" renders a named template, which is not evaluated'],
+      // The chart's own helpers are read; what they include comes from the absent `common` library chart.
+      [18, null, `include "nginx.cloneStaticSiteFromGit.image": ${NOT_IN_CHART('common.images.image')}`],
+      [23, null, `include "nginx.image": ${NOT_IN_CHART('common.images.image')}`],
+      [30, null, NOT_IN_CHART('common.images.image')],
     ]);
     expect(occurrences.every((o) => o.problem?.kind === 'unresolved')).toBe(true);
     expect((await extract(helmTemplatesDiscoverer, 'nginx/templates/_helpers.tpl')).occurrences).toEqual([]);
+  });
+
+  it("evaluates include of the chart's own named templates with the chart root, nested and bounded", async () => {
+    const { occurrences } = await extract(helmTemplatesDiscoverer, 'named-templates/templates/deployment.yaml');
+    expect(occurrences.map((o) => [o.line, o.resolved ?? o.raw, o.reference ?? o.problem?.message])).toEqual([
+      [10, 'registry.k8s.io/metrics-server/metrics-server:v0.6.1', 'registry.k8s.io/metrics-server/metrics-server:v0.6.1'],
+      // `$` is the chart root too; `| quote` in an unquoted value is read as the string inside.
+      [12, 'registry.k8s.io/autoscaling/addon-resizer:1.8.19', 'registry.k8s.io/autoscaling/addon-resizer:1.8.19'],
+      // A define in a subfolder of templates/, included from another define.
+      [14, 'docker.io/example/nested:2.0', 'docker.io/example/nested:2.0'],
+      [16, '{{ include "named.loop.a" . }}', 'include "named.loop.a": include "named.loop.b": include "named.loop.a" includes itself (named.loop.a -> named.loop.b -> named.loop.a)'],
+      [18, '{{ include "named.byRelease.image" . }}', 'include "named.byRelease.image": .Release.Name depends on the release Helm installs'],
+      [20, '{{ include "named.fromDict.image" (dict "image" .Values.image) }}', 'include "named.fromDict.image" is given data other than the chart root, which is not evaluated'],
+      [22, '{{ include "named.scoped.image" . }}', 'include "named.scoped.image": {{ with .Values.sidecar.image }} changes the scope inside the image'],
+      [24, '{{ include "named.twice" . }}', 'the named template "named.twice" is defined more than once in the chart, differently'],
+      [26, '{{ include "common.images.image" . }}', NOT_IN_CHART('common.images.image')],
+      [29, '{{ include "named.image" . }}', 'include "named.image" passes "." inside a with/range block, where "." is not the chart root'],
+      [31, 'registry.k8s.io/metrics-server/metrics-server:v0.6.1', 'registry.k8s.io/metrics-server/metrics-server:v0.6.1'],
+    ]);
   });
 
   it('evaluates the common forms and explains what it cannot', async () => {
@@ -201,6 +256,35 @@ describe('helm template evaluation', () => {
   ])('%s is unresolved', (template, values, reason) => {
     expect(() => renderTemplate(template, input(values))).toThrow(Unresolvable);
     expect(() => renderTemplate(template, input(values))).toThrow(reason);
+  });
+
+  it('collects define bodies with their trim markers applied, nested blocks kept', () => {
+    const text = [
+      '{{/* a comment */}}',
+      '{{- define "a" -}}',
+      '  {{ if .Values.x }}x{{ end }}-{{ .Chart.Name }}  ',
+      '{{- end }}',
+      '{{ define "b" }} spaced {{ end }}',
+      '{{- define "unclosed" }}never ends',
+    ].join('\n');
+    expect([...collectDefinitions(text)]).toEqual([
+      ['a', '{{ if .Values.x }}x{{ end }}-{{ .Chart.Name }}'],
+      ['b', ' spaced '],
+    ]);
+  });
+
+  it('without named templates, include stays unresolved by name', () => {
+    expect(() => renderTemplate('{{ include "x.image" . }}', input({}))).toThrow('include "x.image" renders a named template, which is not evaluated');
+  });
+
+  it('bounds include nesting and the number of includes', () => {
+    const chain = new Map(Array.from({ length: 12 }, (_, index) => [`t${index}`, { body: `{{ include "t${index + 1}" . }}` }]));
+    expect(() => renderTemplate('{{ include "t0" . }}', { ...input({}), namedTemplates: chain })).toThrow('includes nest deeper than 8 named templates');
+    // Each level includes the next four times: 4^5 renders without the overall bound.
+    const fanOut = new Map(Array.from({ length: 6 }, (_, index) => [`f${index}`, { body: index === 5 ? 'x' : `{{ include "f${index + 1}" . }}`.repeat(4) }]));
+    expect(() => renderTemplate('{{ include "f0" . }}', { ...input({}), namedTemplates: fanOut })).toThrow('more than 200 named templates');
+    const small = new Map([['g', { body: '{{ .Chart.Name }}-{{ .Values.tag }}' }]]);
+    expect(renderTemplate('{{ include "g" . }}/{{ include "g" $ }}', { ...input({ tag: '1' }), namedTemplates: small })).toBe('demo-1/demo-1');
   });
 
   it.each([

@@ -2,6 +2,7 @@
  * What the Helm discoverers (and the Kubernetes one, to stay out of their way) need to know about a
  * chart: where its root is, its Chart.yaml metadata and its default values.
  */
+import { collectDefinitions, type NamedTemplate } from './helm-template-eval.js';
 import type { DiscoverContext } from './types.js';
 import { mapGet, parseYamlDocuments, scalarLocation, scalarString, toPlain } from './yaml.js';
 
@@ -74,4 +75,65 @@ export async function readChartValues(chartRoot: string, context: DiscoverContex
     return plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : undefined;
   }
   return undefined;
+}
+
+/** One file of a chart's templates/ folder. */
+export interface ChartTemplateFile {
+  path: string;
+  text: string;
+}
+
+/** What the chart's templates define and say, read once per chart and scan. */
+export interface ChartTemplates {
+  files: ChartTemplateFile[];
+  /** Named templates defined in the chart's own templates (not its subcharts'). */
+  namedTemplates: ReadonlyMap<string, NamedTemplate>;
+}
+
+/** How many template files of one chart are read for named templates and tag defaults. */
+const MAX_TEMPLATE_FILES = 500;
+
+/** Per scan (a context) and chart root: reading a chart's templates once serves all its files. */
+const chartTemplatesCache = new WeakMap<DiscoverContext, Map<string, Promise<ChartTemplates>>>();
+
+/**
+ * The files under the chart's `templates/` (every file there is a template to Helm) and the named
+ * templates they define. Without a directory listing in the context, only `templates/_helpers.tpl`
+ * is read. A name defined twice with different bodies is unresolved (which one wins depends on the
+ * order Helm loads files in).
+ */
+export function readChartTemplates(chartRoot: string, context: DiscoverContext): Promise<ChartTemplates> {
+  let perChart = chartTemplatesCache.get(context);
+  if (!perChart) {
+    perChart = new Map();
+    chartTemplatesCache.set(context, perChart);
+  }
+  let cached = perChart.get(chartRoot);
+  if (!cached) {
+    cached = loadChartTemplates(chartRoot, context);
+    perChart.set(chartRoot, cached);
+  }
+  return cached;
+}
+
+async function loadChartTemplates(chartRoot: string, context: DiscoverContext): Promise<ChartTemplates> {
+  const templatesDir = joinPath(chartRoot, 'templates');
+  const paths = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, '_helpers.tpl')];
+  const files: ChartTemplateFile[] = [];
+  for (const path of paths.slice(0, MAX_TEMPLATE_FILES)) {
+    const text = await context.readFile(path);
+    if (text !== undefined) files.push({ path, text });
+  }
+  const namedTemplates = new Map<string, NamedTemplate>();
+  for (const file of files) {
+    if (!file.text.includes('define')) continue;
+    for (const [name, body] of collectDefinitions(file.text)) {
+      const existing = namedTemplates.get(name);
+      if (existing === undefined) namedTemplates.set(name, { body });
+      else if (!('body' in existing) || existing.body !== body) {
+        namedTemplates.set(name, { unresolved: `the named template ${JSON.stringify(name)} is defined more than once in the chart, differently` });
+      }
+    }
+  }
+  return { files, namedTemplates };
 }

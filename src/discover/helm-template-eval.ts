@@ -2,8 +2,9 @@
  * A small evaluator for the Go-template expressions Helm charts write in `image:` lines, using the
  * chart's default values and Chart.yaml. It knows the common forms (`.Values.a.b`, `$.Values`,
  * `.Chart.Name/Version/AppVersion`, `default`, `quote`, `printf`, `toString`, `trimPrefix`, ...) and
- * inline `if/else/end`; anything that depends on the release, named templates, variables or an
- * unknown function is reported as unresolved with the reason, never guessed.
+ * inline `if/else/end`, and `include` of the chart's own named templates with the chart root as
+ * data; anything that depends on the release, other named templates, variables or an unknown
+ * function is reported as unresolved with the reason, never guessed.
  */
 import type { ChartMetadata } from './helm-chart.js';
 
@@ -127,6 +128,87 @@ export interface EvaluationInput {
   values: Record<string, unknown> | undefined;
   chart: ChartMetadata;
   scope: Scope;
+  /**
+   * The chart's own named templates (`define`), by name. `include "name" .` (or `$`) renders one
+   * with "." the chart root; without this map, or for a name it lacks, the include is unresolved.
+   */
+  namedTemplates?: ReadonlyMap<string, NamedTemplate>;
+  /** Named templates being rendered, outermost first: bounds nesting and stops cycles. */
+  includeStack?: readonly string[];
+  /** Includes still allowed in this evaluation, shared by every nested include. */
+  includeBudget?: { remaining: number };
+}
+
+/** A `define` body, or why the name cannot be used (defined twice, differently). */
+export type NamedTemplate = { body: string } | { unresolved: string };
+
+/** How deep `include` may nest, and how many includes one image expression may render in all. */
+const MAX_INCLUDE_DEPTH = 8;
+const MAX_INCLUDES = 200;
+/** Bounds on collecting definitions from one file. */
+const MAX_DEFINITIONS = 2_000;
+const MAX_DEFINITION_LENGTH = 64 * 1024;
+
+/**
+ * The `define "name"` blocks of a template file, each body as text/template keeps it: the text
+ * between the define action and its `end`, with the trim markers of both applied.
+ */
+export function collectDefinitions(text: string): Map<string, string> {
+  const definitions = new Map<string, string>();
+  const segments = scanTemplate(text);
+  for (let index = 0; index < segments.length && definitions.size < MAX_DEFINITIONS; index++) {
+    const segment = segments[index];
+    if (segment.kind !== 'action' || actionKeyword(segment.body) !== 'define') continue;
+    const name = /^define\s+"((?:[^"\\]|\\.)*)"\s*$/.exec(segment.body)?.[1];
+    let depth = 0;
+    let endIndex = -1;
+    for (let inner = index + 1; inner < segments.length; inner++) {
+      const candidate = segments[inner];
+      if (candidate.kind !== 'action' || candidate.body.startsWith('/*')) continue;
+      const keyword = actionKeyword(candidate.body);
+      if (keyword in BLOCK_OPENERS) depth++;
+      else if (keyword === 'end') {
+        if (depth === 0) {
+          endIndex = inner;
+          break;
+        }
+        depth--;
+      }
+    }
+    if (endIndex < 0) break;
+    const end = segments[endIndex] as Extract<TemplateSegment, { kind: 'action' }>;
+    if (name !== undefined && end.start - segment.end <= MAX_DEFINITION_LENGTH) {
+      let body = text.slice(segment.end, end.start);
+      if (segment.trimRight) body = body.replace(/^\s+/, '');
+      if (end.trimLeft) body = body.replace(/\s+$/, '');
+      definitions.set(name, body);
+    }
+    index = endIndex;
+  }
+  return definitions;
+}
+
+/** Renders a named template with "." the chart root, within the include bounds. */
+function renderNamedTemplate(name: string, input: EvaluationInput): string {
+  const definition = input.namedTemplates?.get(name);
+  if (definition === undefined) throw new Unresolvable(`include ${JSON.stringify(name)} renders a named template this chart does not define`);
+  if ('unresolved' in definition) throw new Unresolvable(definition.unresolved);
+  const stack = input.includeStack ?? [];
+  if (stack.includes(name)) throw new Unresolvable(`include ${JSON.stringify(name)} includes itself (${[...stack, name].join(' -> ')})`);
+  if (stack.length >= MAX_INCLUDE_DEPTH) throw new Unresolvable(`includes nest deeper than ${MAX_INCLUDE_DEPTH} named templates`);
+  const budget = input.includeBudget ?? { remaining: MAX_INCLUDES };
+  if (--budget.remaining < 0) throw new Unresolvable(`the image renders more than ${MAX_INCLUDES} named templates`);
+  try {
+    return renderTemplate(definition.body, {
+      ...input,
+      scope: { dotChanged: false, inDefine: false },
+      includeStack: [...stack, name],
+      includeBudget: budget,
+    });
+  } catch (error) {
+    if (!(error instanceof Unresolvable)) throw error;
+    throw new Unresolvable(`include ${JSON.stringify(name)}: ${error.message}`);
+  }
 }
 
 /** Renders template text (literal text and actions) to a string, or throws Unresolvable. */
@@ -383,6 +465,10 @@ class PipelineParser {
   private command(piped: unknown, hasPiped: boolean): unknown {
     const first = this.tokens[this.position];
     if (!first) throw new Unresolvable(`{{ ${this.body} }} is empty where a value is expected`);
+    if (first.type === 'ident' && (first.text === 'include' || first.text === 'template') && this.input.namedTemplates !== undefined) {
+      this.position++;
+      return this.include(first.text, hasPiped);
+    }
     if (first.type === 'ident') {
       this.position++;
       // Decided before the arguments are evaluated: `include "x" .` is unresolvable for what it is, not for its `.`.
@@ -401,6 +487,33 @@ class PipelineParser {
       throw new Unresolvable(`{{ ${this.body} }} has syntax this reader does not evaluate`);
     }
     return value;
+  }
+
+  /** `include "name" .` / `template "name" .` of the chart's own named templates, with the chart root as data. */
+  private include(keyword: string, hasPiped: boolean): string {
+    const nameToken = this.tokens[this.position];
+    if (nameToken?.type !== 'string') throw new Unresolvable(unevaluatedFunction(keyword, undefined));
+    this.position++;
+    const name = nameToken.value;
+    const argument = this.tokens[this.position];
+    const isDot = argument?.type === 'field' && argument.text === '.';
+    const isRoot = argument?.type === 'variable' && argument.text === '$';
+    if (!this.input.namedTemplates?.has(name)) {
+      throw new Unresolvable(`${keyword} ${JSON.stringify(name)} renders a named template this chart does not define (a library chart's, or a missing one), which is not evaluated`);
+    }
+    if (hasPiped || (!isDot && !isRoot)) {
+      throw new Unresolvable(`${keyword} ${JSON.stringify(name)} is given data other than the chart root, which is not evaluated`);
+    }
+    this.position++;
+    const next = this.tokens[this.position];
+    if (next !== undefined && next.type !== 'pipe' && next.type !== 'close') {
+      throw new Unresolvable(`${keyword} ${JSON.stringify(name)} has syntax this reader does not evaluate`);
+    }
+    if (this.input.scope.inDefine) throw new Unresolvable(`${keyword} ${JSON.stringify(name)} is inside a named template, where "." is whatever its caller passes`);
+    if (isDot && this.input.scope.dotChanged) {
+      throw new Unresolvable(`${keyword} ${JSON.stringify(name)} passes "." inside a with/range block, where "." is not the chart root`);
+    }
+    return renderNamedTemplate(name, this.input);
   }
 
   private operand(): unknown {

@@ -1,11 +1,12 @@
 /**
  * Helm chart templates: every `image:` line of the files under a chart's `templates/`. A literal is
  * an occurrence as written; a templated value is evaluated with the chart's default values and
- * Chart.yaml where the expression is one of the common forms, and is otherwise unresolved with the
- * reason (named templates, release data, variables, unknown functions).
+ * Chart.yaml where the expression is one of the common forms (including `include` of the chart's own
+ * named templates), and is otherwise unresolved with the reason (library charts' named templates,
+ * release data, variables, unknown functions).
  */
 import type { Occurrence } from '../model.js';
-import { chartRootOfTemplate, hasTemplatesSegment, readChartMetadata, readChartValues } from './helm-chart.js';
+import { chartRootOfTemplate, hasTemplatesSegment, readChartMetadata, readChartTemplates, readChartValues } from './helm-chart.js';
 import { Unresolvable, renderTemplate, scanTemplate, scopeTracker } from './helm-template-eval.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
@@ -33,6 +34,7 @@ export const helmTemplatesDiscoverer: Discoverer = {
 
     const chart = (await readChartMetadata(chartRoot, context)) ?? {};
     const values = await readChartValues(chartRoot, context);
+    const { namedTemplates } = await readChartTemplates(chartRoot, context);
     const scopeAt = scopeTracker(file.text);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
@@ -48,7 +50,7 @@ export const helmTemplatesDiscoverer: Discoverer = {
         value = { unresolved: `the template expression is longer than ${MAX_EXPRESSION_LENGTH} characters and was not evaluated` };
       } else {
         try {
-          let rendered = renderTemplate(site.raw, { values, chart, scope: scopeAt(site.offset) }).trim();
+          let rendered = renderTemplate(site.raw, { values, chart, scope: scopeAt(site.offset), namedTemplates }).trim();
           // `| quote` in an unquoted value writes the YAML quotes itself; YAML then reads the string inside.
           if (!site.quoted) rendered = unquoteYamlScalar(rendered);
           value = rendered;
