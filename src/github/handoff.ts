@@ -110,10 +110,12 @@ function readFinding(value: unknown, what: string): Finding {
   if (suggestion !== undefined) finding.suggestion = suggestion;
   const errorCode = optionalText(value.errorCode, `${what}.errorCode`, 100);
   if (errorCode !== undefined) finding.errorCode = errorCode;
-  if (value.suppressed !== undefined) {
-    if (!isObject(value.suppressed)) fail(`${what}.suppressed`, 'must be an object');
-    const kind = value.suppressed.kind === 'policy' ? 'policy' : 'inline';
-    const reason = optionalText(value.suppressed.reason, `${what}.suppressed.reason`);
+  // The JSON contract: `suppressed: true`, with how and why in `suppression`.
+  if (value.suppressed !== undefined && value.suppressed !== false) {
+    if (value.suppressed !== true) fail(`${what}.suppressed`, 'must be true or false');
+    const suppression = isObject(value.suppression) ? value.suppression : {};
+    const kind = suppression.kind === 'policy' ? 'policy' : 'inline';
+    const reason = optionalText(suppression.reason, `${what}.suppression.reason`);
     finding.suppressed = reason === undefined ? { kind } : { kind, reason };
   }
   return finding;

@@ -1,13 +1,23 @@
-/** The JSON report: the stable contract (`schemaVersion: 1`); fields may be added, never renamed. */
-import type { ScanResult } from '../model.js';
+/**
+ * The JSON report: the stable contract (`schemaVersion: 1`); fields may be added, never renamed.
+ * A suppressed finding carries `"suppressed": true` and, beside it, how and why in `suppression`.
+ */
+import type { Finding, ScanResult } from '../model.js';
+
+type JsonFinding = Omit<Finding, 'suppressed'> & { suppressed?: true; suppression?: Finding['suppressed'] };
+
+function jsonFinding(finding: Finding): JsonFinding {
+  const { suppressed, ...rest } = finding;
+  return suppressed ? { ...rest, suppressed: true, suppression: suppressed } : rest;
+}
 
 export function renderJson(result: ScanResult): string {
-  const report: ScanResult = {
-    schemaVersion: 1,
+  const report = {
+    schemaVersion: 1 as const,
     occurrences: result.occurrences,
-    findings: result.findings,
+    findings: result.findings.map(jsonFinding),
     errors: result.errors,
+    ...(result.notes && result.notes.length > 0 ? { notes: result.notes } : {}),
   };
-  if (result.notes && result.notes.length > 0) report.notes = result.notes;
   return JSON.stringify(report, null, 2) + '\n';
 }
