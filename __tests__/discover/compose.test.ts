@@ -94,6 +94,27 @@ describe('compose discoverer', () => {
     ]);
   });
 
+  it('reports docker-image:// additional build contexts, in map and list form, and no other context', async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'build-contexts/compose.yaml');
+    expect(errors).toEqual([]);
+    const note = 'an additional build context BuildKit pulls as an image';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.context, o.raw, o.reference])).toEqual([
+      ['11:32', 'services.app.build.additional_contexts.alpine', 'alpine:${ALPINE_TAG}', 'docker.io/library/alpine:3.18'],
+      [
+        '16:33',
+        'services.app.build.additional_contexts.quoted',
+        'docker.io/library/golang:1.22@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+        'docker.io/library/golang:1.22@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+      ],
+      ['21:33', 'services.worker.build.additional_contexts.debian', 'debian:bookworm-slim', 'docker.io/library/debian:bookworm-slim'],
+      ['23:12', 'services.worker.image', 'example/worker:1.0', 'docker.io/example/worker:1.0'],
+      // Written once in the anchor, merged into one service's build.
+      ['4:27', 'services.merged.build.additional_contexts.tools', 'ghcr.io/example/tools:1.2', 'ghcr.io/example/tools:1.2'],
+      ['29:12', 'services.base.image', 'busybox:1.36', 'docker.io/library/busybox:1.36'],
+    ]);
+    expect(occurrences.filter((o) => o.context?.includes('additional_contexts')).every((o) => o.note === note && o.local === undefined)).toBe(true);
+  });
+
   it('throws for a file that cannot be parsed', async () => {
     await expect(composeDiscoverer.extract(fixture('compose', 'broken/compose.yml'), fixtureContext('compose'))).rejects.toThrow(/invalid YAML/);
   });

@@ -1,13 +1,15 @@
 /**
- * Docker Compose files: `services.<name>.image`, with Compose variable interpolation resolved
- * from the `.env` file beside the compose file. The shell environment of whoever runs compose is
- * unknown to a scan, so a variable set nowhere in the repository is reported as unresolved.
+ * Docker Compose files: `services.<name>.image` and `docker-image://` additional build contexts,
+ * with Compose variable interpolation resolved from the `.env` file beside the compose file. The
+ * shell environment of whoever runs compose is unknown to a scan, so a variable set nowhere in the
+ * repository is reported as unresolved.
  */
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
-import { MAX_SUBSTITUTED_TEXT, baseName, dirName, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { MAX_SUBSTITUTED_TEXT, baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { isScalar } from './yaml.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml ... */
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$/i;
@@ -192,9 +194,57 @@ function resolverFor(variables: Map<string, VariableValue>): (text: string) => I
   };
 }
 
+/** The scheme of an additional build context that BuildKit pulls as an image. */
+const DOCKER_IMAGE_SCHEME = 'docker-image://';
+
+/**
+ * `build.additional_contexts` entries naming an image (`name: docker-image://alpine:3.18`, or
+ * `- name=docker-image://...` in the list form): BuildKit pulls it at build time. Paths, git URLs,
+ * `service:` and `oci-layout://` contexts are not registry images.
+ */
+function buildContextOccurrences(
+  document: Document.Parsed,
+  build: unknown,
+  serviceName: string,
+  file: SourceFile,
+  lines: LineIndex,
+  resolve: (text: string) => ImageValue[],
+): Occurrence[] {
+  const contexts = mergedGet(document, build, 'additional_contexts');
+  if (contexts === undefined) return [];
+  const entries: Array<{ name: string; node: unknown; prefix: string }> = [];
+  for (const [name, node] of mapPairs(document, contexts)) entries.push({ name, node, prefix: DOCKER_IMAGE_SCHEME });
+  for (const item of listItems(document, contexts)) {
+    if (!isScalar(item) || typeof item.value !== 'string') continue;
+    const equals = item.value.indexOf('=');
+    if (equals < 0) continue;
+    entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
+  }
+  const occurrences: Occurrence[] = [];
+  for (const { name, node, prefix } of entries) {
+    // occurrencesAtScalar skips the entry unless its value starts with the prefix as written.
+    occurrences.push(
+      ...occurrencesAtScalar({
+        file: file.path,
+        kind: 'compose',
+        text: file.text,
+        lines,
+        node,
+        prefix,
+        context: `services.${serviceName}.build.additional_contexts.${name}`,
+        resolve,
+        note: 'an additional build context BuildKit pulls as an image',
+      }),
+    );
+  }
+  return occurrences;
+}
+
 function serviceOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex, resolve: (text: string) => ImageValue[]): Occurrence[] {
   const occurrences: Occurrence[] = [];
   for (const [name, service] of mapPairs(document, document.get('services', true))) {
+    const build = mergedGet(document, service, 'build');
+    if (build !== undefined) occurrences.push(...buildContextOccurrences(document, build, name, file, lines, resolve));
     const image = mergedGet(document, service, 'image');
     if (image === undefined) continue; // build-only services produce a local image with a generated name
     const built = mergedGet(document, service, 'build') !== undefined;
