@@ -87,6 +87,23 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it("expands `matrix.x || 'fallback'`: the fallback where the value is absent or empty, one occurrence per distinct value", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/fallbacks.yml');
+    expect(occurrences.map((o) => [o.context, o.raw, o.resolved ?? null, o.reference ?? o.problem?.message])).toEqual([
+      // Combinations: python 3.11 (no redis), 3.12 (redis 6.2), 3.13 (redis "").
+      ['jobs.test.services.redis', "redis:${{ matrix.redis || '7' }}", 'redis:7', 'docker.io/library/redis:7'],
+      ['jobs.test.services.redis', "redis:${{ matrix.redis || '7' }}", 'redis:6.2', 'docker.io/library/redis:6.2'],
+      ['jobs.test.services.cache', "${{ matrix.cache || matrix.redis || 'memcached:1.6' }}", 'memcached:1.6', 'docker.io/library/memcached:1.6'],
+      ['jobs.test.services.cache', "${{ matrix.cache || matrix.redis || 'memcached:1.6' }}", '6.2', 'docker.io/library/6.2'],
+      // No matrix at all: the job runs once with an empty matrix context.
+      ['jobs.single.container', "${{ matrix.image || 'node:20-bookworm' }}", 'node:20-bookworm', 'docker.io/library/node:20-bookworm'],
+      // '' in a literal is one quote (here making an invalid name, reported as such).
+      ['jobs.single.services.quoted', "${{ matrix.missing || 'it''s:1' }}", "it's:1", expect.stringContaining('invalid repository name component "it\'s"')],
+      ['jobs.single.services.other', '${{ matrix.tag || github.ref_name }}', null, 'expression ${{ matrix.tag || github.ref_name }} is only known when the workflow runs'],
+    ]);
+    expect(occurrences[0].note).toBe('matrix value 1 of 2');
+  });
+
   it('throws for a workflow that cannot be parsed', () => {
     expect(() => githubWorkflowDiscoverer.extract(fixture('github-workflow', '.github/workflows/broken.yaml'), fixtureContext('github-workflow'))).toThrow(/invalid YAML/);
   });

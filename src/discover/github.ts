@@ -1,8 +1,9 @@
 /**
  * GitHub Actions: workflow files (job containers, service containers, `docker://` steps) with
- * `${{ matrix.* }}` expanded from a literal `strategy.matrix`, and Docker container actions
- * (`action.yml` whose `runs.image` is a `docker://` registry image). Any other expression is only
- * known when the workflow runs, so it is reported as unresolved, never guessed.
+ * `${{ matrix.* }}` (and `${{ matrix.x || 'fallback' }}`) expanded from a literal
+ * `strategy.matrix`, and Docker container actions (`action.yml` whose `runs.image` is a
+ * `docker://` registry image). Any other expression is only known when the workflow runs, so it is
+ * reported as unresolved, never guessed.
  */
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
@@ -14,7 +15,11 @@ import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtSca
 const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const DOCKER_PREFIX = 'docker://';
 const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
-const MATRIX_PATH = /^matrix((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)$/;
+/** One operand of an image expression: a `matrix.*` path or a single-quoted string literal. */
+const OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
+/** `matrix.a`, `matrix.a || 'fallback'`, `matrix.a || matrix.b || 'x'`: what a scan can evaluate. */
+const MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
+const OPERANDS = new RegExp(OPERAND, 'g');
 /** GitHub runs at most 256 jobs per matrix; more combinations than that are not a literal matrix. */
 const MAX_COMBINATIONS = 256;
 
@@ -88,27 +93,47 @@ function lookupPath(combination: Combination, path: string[]): unknown {
   return current;
 }
 
+type Operand = { path: string[] } | { literal: string };
+
+/** GitHub's falsy values: false, 0, -0, "", null (an absent matrix key reads as null). */
+function truthy(value: unknown): boolean {
+  return !(value === undefined || value === null || value === false || value === 0 || value === '');
+}
+
+/** `a || b || c`: the first truthy operand's value, else the last operand's, as GitHub evaluates `||`. */
+function evaluateOperands(operands: Operand[], combination: Combination): unknown {
+  let value: unknown;
+  for (const operand of operands) {
+    value = 'literal' in operand ? operand.literal : lookupPath(combination, operand.path);
+    if (truthy(value)) return value;
+  }
+  return value;
+}
+
 /**
  * The values of an image text containing `${{ }}` expressions: one per distinct result over the
- * matrix combinations when every expression is a `matrix.*` path; otherwise unresolved.
+ * matrix combinations when every expression is a `matrix.*` path, possibly with `||` fallbacks to
+ * other matrix paths or string literals; otherwise unresolved.
  */
 export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
   const expressions = [...text.matchAll(EXPRESSION)];
   if (expressions.length === 0) return [{ value: text }];
-  const paths: string[][] = [];
+  const parsed: Operand[][] = [];
   for (const expression of expressions) {
-    const path = MATRIX_PATH.exec(expression[1].trim());
-    if (!path) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
-    paths.push(path[1].slice(1).split('.'));
+    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    parsed.push([...expression[1].matchAll(OPERANDS)].map(([operand]) =>
+      operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split('.').slice(1) },
+    ));
   }
   if ('unknown' in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
   const values: string[] = [];
-  for (const combination of matrix.combinations) {
+  // A job without a matrix runs once, with an empty matrix context.
+  for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
     let missing = false;
     let objectValue = false;
     let index = 0;
     const substituted = text.replace(EXPRESSION, () => {
-      const value = lookupPath(combination, paths[index++]);
+      const value = evaluateOperands(parsed[index++], combination);
       if (value === undefined || value === null) missing = true;
       else if (typeof value === 'object') objectValue = true;
       return value === undefined || value === null ? '' : String(value);
