@@ -25277,7 +25277,9 @@ function escapeRegExp(text2) {
 var WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 var DOCKER_PREFIX = "docker://";
 var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
-var MATRIX_PATH = /^matrix((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)$/;
+var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
+var MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
+var OPERANDS = new RegExp(OPERAND, "g");
 var MAX_COMBINATIONS = 256;
 function isPlainObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -25333,23 +25335,35 @@ function lookupPath(combination, path6) {
   }
   return current;
 }
+function truthy(value) {
+  return !(value === void 0 || value === null || value === false || value === 0 || value === "");
+}
+function evaluateOperands(operands, combination) {
+  let value;
+  for (const operand of operands) {
+    value = "literal" in operand ? operand.literal : lookupPath(combination, operand.path);
+    if (truthy(value)) return value;
+  }
+  return value;
+}
 function expandExpressions(text2, matrix) {
   const expressions = [...text2.matchAll(EXPRESSION)];
   if (expressions.length === 0) return [{ value: text2 }];
-  const paths = [];
+  const parsed = [];
   for (const expression of expressions) {
-    const path6 = MATRIX_PATH.exec(expression[1].trim());
-    if (!path6) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
-    paths.push(path6[1].slice(1).split("."));
+    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    parsed.push([...expression[1].matchAll(OPERANDS)].map(
+      ([operand]) => operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split(".").slice(1) }
+    ));
   }
   if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
   const values = [];
-  for (const combination of matrix.combinations) {
+  for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
     let missing = false;
     let objectValue = false;
     let index = 0;
     const substituted = text2.replace(EXPRESSION, () => {
-      const value = lookupPath(combination, paths[index++]);
+      const value = evaluateOperands(parsed[index++], combination);
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
       return value === void 0 || value === null ? "" : String(value);
@@ -27088,7 +27102,7 @@ function renderSegments(segments, from, to, input) {
       const branches = splitConditional(segments, index, to);
       let chosen;
       for (const branch of branches) {
-        if (branch.condition === void 0 || truthy(evaluatePipeline(branch.condition, input))) {
+        if (branch.condition === void 0 || truthy2(evaluatePipeline(branch.condition, input))) {
           chosen = [branch.from, branch.to];
           break;
         }
@@ -27154,7 +27168,7 @@ function goFloat(value) {
   }
   return String(value);
 }
-function truthy(value) {
+function truthy2(value) {
   if (value === void 0 || value === null || value === false || value === "" || value === 0) return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === "object") return Object.keys(value).length > 0;
@@ -27375,7 +27389,7 @@ function resolveField(text2, input) {
   throw new Unresolvable(`${text2} is not a value this reader knows`);
 }
 function isEmpty(value) {
-  return !truthy(value);
+  return !truthy2(value);
 }
 function callFunction(name2, args) {
   const text2 = (value) => goString(value, `an argument of ${name2}`);
@@ -27421,7 +27435,7 @@ function callFunction(name2, args) {
       return text2(args[2]).split(text2(args[0])).join(text2(args[1]));
     case "ternary":
       arity(3);
-      return truthy(args[2]) ? args[0] : args[1];
+      return truthy2(args[2]) ? args[0] : args[1];
     case "required":
       arity(2);
       if (isEmpty(args[1])) throw new Unresolvable(`a required value is not set in the chart's default values (${text2(args[0])})`);
@@ -27431,11 +27445,11 @@ function callFunction(name2, args) {
       return isEmpty(args[0]);
     case "not":
       arity(1);
-      return !truthy(args[0]);
+      return !truthy2(args[0]);
     case "and":
-      return args.reduce((result, arg) => truthy(result) ? arg : result);
+      return args.reduce((result, arg) => truthy2(result) ? arg : result);
     case "or":
-      return args.find((arg) => truthy(arg)) ?? args[args.length - 1];
+      return args.find((arg) => truthy2(arg)) ?? args[args.length - 1];
     case "eq":
       return args.slice(1).some((arg) => arg === args[0]);
     case "ne":
