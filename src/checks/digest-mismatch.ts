@@ -6,6 +6,7 @@
  */
 import { splitNormalizedReference } from '../registry/index.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 export const digestMismatchCheck: Check = {
   rule: 'digest-mismatch',
@@ -17,7 +18,7 @@ export const digestMismatchCheck: Check = {
       if (resolution.status === 'error' && resolution.errorCode === 'digest-mismatch') {
         drafts.push({
           occurrence,
-          message: `${occurrence.raw}: the registry served content that does not hash to the requested digest (${resolution.message ?? 'digest mismatch'}); do not trust this registry's answer`,
+          message: `${shownImage(occurrence)}: the registry served content that does not hash to the requested digest (${resolution.message ?? 'digest mismatch'}); do not trust this registry's answer`,
           errorCode: 'digest-mismatch',
         });
         continue;
@@ -27,7 +28,7 @@ export const digestMismatchCheck: Check = {
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({
         occurrence,
-        message: `${occurrence.raw}: tag ${parts.tag} now points to ${resolution.tagDigest}, not the pinned ${parts.digest}`,
+        message: `${shownImage(occurrence)}: tag ${parts.tag} now points to ${resolution.tagDigest}, not the pinned ${parts.digest}`,
       });
     }
     return drafts;

@@ -1,6 +1,7 @@
 /** `digest-not-found`: the reference is pinned to a digest the repository does not contain. */
 import { splitNormalizedReference } from '../registry/index.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 export const digestNotFoundCheck: Check = {
   rule: 'digest-not-found',
@@ -11,7 +12,7 @@ export const digestNotFoundCheck: Check = {
       if (!occurrence.reference || resolution?.status !== 'not-found' || resolution.missing !== 'digest') continue;
       const parts = splitNormalizedReference(occurrence.reference);
       const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
-      let message = `${occurrence.raw}: digest ${parts?.digest ?? ''} does not exist in ${repository}`;
+      let message = `${shownImage(occurrence)}: digest ${parts?.digest ?? ''} does not exist in ${repository}`;
       if (parts?.tag && resolution.tagDigest) message += `; tag ${parts.tag} points to ${resolution.tagDigest}`;
       drafts.push({ occurrence, message });
     }

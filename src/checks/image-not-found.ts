@@ -4,6 +4,7 @@
  */
 import { splitNormalizedReference } from '../registry/index.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 export const imageNotFoundCheck: Check = {
   rule: 'image-not-found',
@@ -16,8 +17,8 @@ export const imageNotFoundCheck: Check = {
       const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
       const message =
         resolution.missing === 'repository'
-          ? `${occurrence.raw}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it`
-          : `${occurrence.raw}: tag ${parts?.tag ?? 'latest'} does not exist in ${repository}`;
+          ? `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it`
+          : `${shownImage(occurrence)}: tag ${parts?.tag ?? 'latest'} does not exist in ${repository}`;
       drafts.push({ occurrence, message });
     }
     return drafts;

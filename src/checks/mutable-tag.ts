@@ -4,6 +4,7 @@
  */
 import { referenceParts } from './trust.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 export const mutableTagCheck: Check = {
   rule: 'mutable-tag',
@@ -14,9 +15,9 @@ export const mutableTagCheck: Check = {
       const parts = referenceParts(occurrence.reference);
       if (parts.digest !== undefined) continue;
       if (parts.tag === undefined) {
-        drafts.push({ occurrence, message: `${occurrence.raw} has no tag, so it means "latest": whatever was pushed last` });
+        drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });
       } else if (parts.tag === 'latest') {
-        drafts.push({ occurrence, message: `${occurrence.raw} uses the tag "latest": whatever was pushed last` });
+        drafts.push({ occurrence, message: `${shownImage(occurrence)} uses the tag "latest": whatever was pushed last` });
       }
     }
     return drafts;

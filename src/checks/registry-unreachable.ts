@@ -6,6 +6,7 @@
 import type { ResolvedOccurrence } from '../model.js';
 import { splitNormalizedReference } from '../registry/index.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 function unverified(occurrence: ResolvedOccurrence, tagOnly: boolean): string {
   const parts = occurrence.reference ? splitNormalizedReference(occurrence.reference) : undefined;
@@ -29,7 +30,7 @@ export const registryUnreachableCheck: Check = {
       if (resolution.status !== 'error' && !tagOnly) continue;
       const draft: FindingDraft = {
         occurrence,
-        message: `${occurrence.raw}: ${unverified(occurrence, tagOnly)} (${resolution.message ?? resolution.errorCode ?? 'registry error'})`,
+        message: `${shownImage(occurrence)}: ${unverified(occurrence, tagOnly)} (${resolution.message ?? resolution.errorCode ?? 'registry error'})`,
       };
       if (resolution.errorCode) draft.errorCode = resolution.errorCode;
       drafts.push(draft);

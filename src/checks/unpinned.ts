@@ -5,6 +5,7 @@
 import type { Severity } from '../model.js';
 import { referenceParts } from './trust.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 /** Text with substitution syntax cannot be pinned by appending a digest: the suggestion would be wrong for other values. */
 const VARIABLE_SYNTAX = /[$]|\{\{|\{%|<%/;
@@ -25,8 +26,8 @@ export const unpinnedCheck: Check = {
         occurrence,
         severity,
         message: digest
-          ? `${occurrence.raw} is not pinned by digest; tag ${tag} currently points to ${digest}`
-          : `${occurrence.raw} is not pinned by digest: the tag ${tag} can be moved to other content at any time`,
+          ? `${shownImage(occurrence)} is not pinned by digest; tag ${tag} currently points to ${digest}`
+          : `${shownImage(occurrence)} is not pinned by digest: the tag ${tag} can be moved to other content at any time`,
       };
       if (digest && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes('@')) {
         draft.suggestion = `${occurrence.raw}@${digest}`;

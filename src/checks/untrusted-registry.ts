@@ -1,6 +1,7 @@
 /** `untrusted-registry`: the policy lists the registries images may come from (`registries.allow`), and this one is not among them. */
 import { referenceParts } from './trust.js';
 import type { Check, FindingDraft } from './types.js';
+import { shownImage } from './shown-image.js';
 
 export const untrustedRegistryCheck: Check = {
   rule: 'untrusted-registry',
@@ -14,7 +15,7 @@ export const untrustedRegistryCheck: Check = {
       if (trust.isAllowedRegistry(domain)) continue;
       drafts.push({
         occurrence,
-        message: `${occurrence.raw} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(', ') || 'none'})`,
+        message: `${shownImage(occurrence)} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(', ') || 'none'})`,
       });
     }
     return drafts;
