@@ -46299,6 +46299,11 @@ function buildTrustIndex(policy) {
   };
 }
 
+// src/checks/shown-image.ts
+function shownImage(occurrence) {
+  return occurrence.resolved ?? occurrence.raw;
+}
+
 // src/checks/mutable-tag.ts
 var mutableTagCheck = {
   rule: "mutable-tag",
@@ -46309,9 +46314,9 @@ var mutableTagCheck = {
       const parts = referenceParts(occurrence.reference);
       if (parts.digest !== void 0) continue;
       if (parts.tag === void 0) {
-        drafts.push({ occurrence, message: `${occurrence.raw} has no tag, so it means "latest": whatever was pushed last` });
+        drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });
       } else if (parts.tag === "latest") {
-        drafts.push({ occurrence, message: `${occurrence.raw} uses the tag "latest": whatever was pushed last` });
+        drafts.push({ occurrence, message: `${shownImage(occurrence)} uses the tag "latest": whatever was pushed last` });
       }
     }
     return drafts;
@@ -47648,7 +47653,7 @@ var unpinnedCheck = {
       const draft = {
         occurrence,
         severity,
-        message: digest ? `${occurrence.raw} is not pinned by digest; tag ${tag2} currently points to ${digest}` : `${occurrence.raw} is not pinned by digest: the tag ${tag2} can be moved to other content at any time`
+        message: digest ? `${shownImage(occurrence)} is not pinned by digest; tag ${tag2} currently points to ${digest}` : `${shownImage(occurrence)} is not pinned by digest: the tag ${tag2} can be moved to other content at any time`
       };
       if (digest && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes("@")) {
         draft.suggestion = `${occurrence.raw}@${digest}`;
@@ -47687,7 +47692,7 @@ var untrustedRegistryCheck = {
       if (trust.isAllowedRegistry(domain)) continue;
       drafts.push({
         occurrence,
-        message: `${occurrence.raw} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(", ") || "none"})`
+        message: `${shownImage(occurrence)} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(", ") || "none"})`
       });
     }
     return drafts;
@@ -48904,7 +48909,7 @@ var imageNotFoundCheck = {
       if (!occurrence.reference || resolution?.status !== "not-found" || resolution.missing === "digest") continue;
       const parts = splitNormalizedReference(occurrence.reference);
       const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
-      const message = resolution.missing === "repository" ? `${occurrence.raw}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it` : `${occurrence.raw}: tag ${parts?.tag ?? "latest"} does not exist in ${repository}`;
+      const message = resolution.missing === "repository" ? `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it` : `${shownImage(occurrence)}: tag ${parts?.tag ?? "latest"} does not exist in ${repository}`;
       drafts.push({ occurrence, message });
     }
     return drafts;
@@ -48921,7 +48926,7 @@ var digestNotFoundCheck = {
       if (!occurrence.reference || resolution?.status !== "not-found" || resolution.missing !== "digest") continue;
       const parts = splitNormalizedReference(occurrence.reference);
       const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
-      let message = `${occurrence.raw}: digest ${parts?.digest ?? ""} does not exist in ${repository}`;
+      let message = `${shownImage(occurrence)}: digest ${parts?.digest ?? ""} does not exist in ${repository}`;
       if (parts?.tag && resolution.tagDigest) message += `; tag ${parts.tag} points to ${resolution.tagDigest}`;
       drafts.push({ occurrence, message });
     }
@@ -48940,7 +48945,7 @@ var digestMismatchCheck = {
       if (resolution.status === "error" && resolution.errorCode === "digest-mismatch") {
         drafts.push({
           occurrence,
-          message: `${occurrence.raw}: the registry served content that does not hash to the requested digest (${resolution.message ?? "digest mismatch"}); do not trust this registry's answer`,
+          message: `${shownImage(occurrence)}: the registry served content that does not hash to the requested digest (${resolution.message ?? "digest mismatch"}); do not trust this registry's answer`,
           errorCode: "digest-mismatch"
         });
         continue;
@@ -48950,7 +48955,7 @@ var digestMismatchCheck = {
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({
         occurrence,
-        message: `${occurrence.raw}: tag ${parts.tag} now points to ${resolution.tagDigest}, not the pinned ${parts.digest}`
+        message: `${shownImage(occurrence)}: tag ${parts.tag} now points to ${resolution.tagDigest}, not the pinned ${parts.digest}`
       });
     }
     return drafts;
@@ -48978,7 +48983,7 @@ var registryUnreachableCheck = {
       if (resolution.status !== "error" && !tagOnly) continue;
       const draft = {
         occurrence,
-        message: `${occurrence.raw}: ${unverified(occurrence, tagOnly)} (${resolution.message ?? resolution.errorCode ?? "registry error"})`
+        message: `${shownImage(occurrence)}: ${unverified(occurrence, tagOnly)} (${resolution.message ?? resolution.errorCode ?? "registry error"})`
       };
       if (resolution.errorCode) draft.errorCode = resolution.errorCode;
       drafts.push(draft);
