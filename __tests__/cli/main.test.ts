@@ -62,6 +62,17 @@ describe('verify-images scan', () => {
     expect(stderr).toMatch(/verify-images\.yml:1.*pinning/);
   });
 
+  it('prints each problem of a bad policy file on its own line', async () => {
+    await mkdir(path.join(root, '.github'));
+    await writeFile(path.join(root, '.github/verify-images.yml'), 'pinning: always\nfail_on: warning\n');
+    const { code, stderr } = await cli(['scan', root, '--offline']);
+    expect(code).toBe(2);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^verify-images: policy \.github\/verify-images\.yml:1: pinning must be one of/);
+    expect(lines[1]).toMatch(/^verify-images: policy \.github\/verify-images\.yml:2: fail_on is not a known key.*did you mean "fail-on"\?$/);
+  });
+
   it('exits 2 for usage errors', async () => {
     expect((await cli(['scan', '--format', 'xml'])).code).toBe(2);
     expect((await cli(['scan', '--no-such-flag'])).code).toBe(2);

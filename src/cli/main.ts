@@ -71,7 +71,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     if (error instanceof ConfigError) {
-      io.stderr(`verify-images: ${terminalSafe(error.message)}\n`);
+      // One line per problem; control characters are stripped within each line, not the line breaks.
+      for (const line of error.message.split('\n')) io.stderr(`verify-images: ${terminalSafe(line)}\n`);
       return 2;
     }
     throw error;
