@@ -102,6 +102,8 @@ describe('planPins', () => {
       ['golang:${GO_VERSION}', 'written with variables or templates'],
       ['postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001', "pinned digest differs from the tag's current " + digest(0xa3)],
     ]);
+    // The reason is printed by `pin`: it names the flag a user can pass, not the API option.
+    expect(plan.skipped[1].reason).toMatch(/--update-stale$/);
   });
 
   it('re-pins a stale digest only when asked', async () => {

@@ -72,7 +72,7 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
     if (parts.digest) {
       if (parts.digest === resolution.tagDigest || resolution.pinnedDigestPlatform) continue; // already pinned, and current
       if (!options.updateStale) {
-        skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; not changed without updateStale`);
+        skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; re-pinned only with --update-stale`);
         continue;
       }
       const at = occurrence.raw.lastIndexOf('@');
