@@ -26,7 +26,8 @@ export const USAGE = `Usage:
   verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
                      [--output FILE] [--fail-on error|warning|note|never]
                      [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--verbose]
-  verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]... [--verbose]
+  verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]...
+                    [--build-arg NAME=VALUE]... [--verbose]
   verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                      [--trusted-root FILE] FILE_OR_DIGEST
 
