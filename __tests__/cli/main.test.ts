@@ -82,6 +82,14 @@ describe('verify-images scan', () => {
     expect((await cli([])).code).toBe(2);
   });
 
+  it('prints the usage and exits 0 for --help after a command', async () => {
+    for (const command of ['scan', 'pin', 'verify-bundle']) {
+      const { code, stdout } = await cli([command, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`verify-images ${command} `);
+    }
+  });
+
   it('applies --build-arg to Dockerfile ARGs', async () => {
     await writeFile(path.join(root, 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\n');
     const unresolved = JSON.parse((await cli(['scan', root, '--offline', '--format', 'json'])).stdout);

@@ -47,6 +47,11 @@ declare const __VERIFY_IMAGES_VERSION__: string | undefined;
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  // `verify-images scan --help` is how people look up a command's options: answer it, not a usage error.
+  if (['scan', 'pin', 'verify-bundle'].includes(command ?? '') && rest.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       case 'scan':
