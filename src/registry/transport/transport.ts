@@ -468,6 +468,9 @@ export class Transport {
             throw new RegistryError('PROTOCOL', `${init.what}: redirect to unsupported scheme ${next.protocol}`);
           if (current.protocol === 'https:' && next.protocol === 'http:')
             throw new RegistryError('PROTOCOL', `${init.what}: refusing redirect from https to plain http`);
+          // A request body is the refresh-token grant: it holds a secret, so it never goes to another origin.
+          if (init.body !== undefined && next.origin !== startOrigin)
+            throw new RegistryError('PROTOCOL', `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
           // Credentials belong to the registry's origin; storage backends get pre-signed URLs.
           if (next.origin !== startOrigin) delete headers.authorization;
           current = next;
