@@ -12,6 +12,7 @@ import { Transport, type TransportOptions } from '../../src/registry/transport/t
 const REG = 'https://reg.example';
 const manifestPath = '/v2/team/app/manifests/1.0';
 const scope = 'repository:team/app:pull';
+const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');
 
 function transport(options: TransportOptions = {}) {
   const logs: string[] = [];
@@ -59,5 +60,61 @@ describe('a token endpoint redirecting the refresh-token grant', () => {
     const { t } = transport({ credentials: staticCredentialSource({ 'reg.example': { identityToken: 'rt' } }) });
     expect((await get(t)).status).toBe(200);
     expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe('a registry echoing credentials in its error body', () => {
+  it('does not put the Basic header, the password or the token into the error message', async () => {
+    nock(REG).get('/v2/').reply(401, '', { 'www-authenticate': 'Basic realm="r"' });
+    nock(REG)
+      .get(manifestPath)
+      .reply(403, {
+        errors: [{ code: 'DENIED', message: `denied for Authorization: Basic ${basic('alice', 'pa55word')} (alice/pa55word)` }],
+      });
+    const { t } = transport({ credentials: staticCredentialSource({ 'reg.example': { username: 'alice', password: 'pa55word' } }) });
+    const error = await registryErrorOf(get(t));
+    expect(error.code).toBe('FORBIDDEN');
+    expect(error.message).toContain('denied for Authorization');
+    expect(error.message).not.toContain(basic('alice', 'pa55word'));
+    expect(error.message).not.toContain('pa55word');
+  });
+
+  it('does not put a bearer token it issued into the error message', async () => {
+    nock(REG).get('/v2/').reply(401, '', { 'www-authenticate': `Bearer realm="${REG}/token",service="reg.example"` });
+    nock(REG).get('/token').query(true).reply(200, { token: 'tok-SECRET-123' });
+    nock(REG)
+      .get(manifestPath)
+      .reply(404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'no manifest for request with Bearer tok-SECRET-123' }] });
+    const { t } = transport();
+    const error = await registryErrorOf(get(t));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).not.toContain('tok-SECRET-123');
+  });
+
+  it('does not leak the start of a secret cut off by the message length bound', async () => {
+    nock(REG).get('/v2/').reply(401, '', { 'www-authenticate': 'Basic realm="r"' });
+    const password = 'Z'.repeat(20) + 'longpassword';
+    nock(REG)
+      .get(manifestPath)
+      .reply(403, { errors: [{ code: 'DENIED', message: `${'x'.repeat(190)}${password}` }] });
+    const { t } = transport({ credentials: staticCredentialSource({ 'reg.example': { username: 'u', password } }) });
+    const error = await registryErrorOf(get(t));
+    expect(error.message).not.toContain('ZZZZZ');
+  });
+});
+
+describe('control characters in registry error text', () => {
+  it('are removed, so a message cannot start a new log line or a terminal escape', async () => {
+    nock(REG).get('/v2/').reply(200, '{}');
+    nock(REG)
+      .get(manifestPath)
+      .reply(404, { errors: [{ code: 'MANIFEST_UNKNOWN\n::error::x', message: 'unknown\n::set-output name=errors::0\r\u001b[2J\u0085\u2028done' }] });
+    const { t } = transport();
+    const error = await registryErrorOf(get(t));
+    expect(error.message).toContain('unknown');
+    expect(error.message).toContain('done');
+    // eslint-disable-next-line no-control-regex
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(error.registryCodes ?? []).not.toContain('MANIFEST_UNKNOWN\n::error::x');
   });
 });

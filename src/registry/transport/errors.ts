@@ -48,8 +48,37 @@ export function isRegistryError(value: unknown): value is RegistryError {
   return value instanceof RegistryError;
 }
 
-/** Registry error-body codes from the distribution spec, parsed leniently (the body is untrusted). */
-export function parseErrorBody(bytes: Uint8Array | undefined): { codes: string[]; message?: string } {
+/** Longest registry message kept in an error message. */
+const MAX_REGISTRY_MESSAGE = 200;
+/** Registry error codes are identifiers (NAME_UNKNOWN, DENIED); anything else is not kept. */
+const REGISTRY_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * `text` with every secret replaced by "***". A registry (or a proxy in front of it) may echo the
+ * Authorization header or the credential in its error text, which ends up in findings and reports.
+ */
+export function redactSecrets(text: string, secrets: Iterable<string> = []): string {
+  // Longest first, so a secret that contains another is replaced whole.
+  const ordered = [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
+  let redacted = text;
+  for (const secret of ordered) redacted = redacted.split(secret).join('***');
+  return redacted;
+}
+
+/**
+ * Registry text made safe to print: no control characters or line/paragraph separators (it is
+ * logged, where a line break could start a workflow command, and shown at terminals).
+ */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+}
+
+/**
+ * Registry error-body codes from the distribution spec, parsed leniently (the body is untrusted).
+ * The message has `secrets` removed before it is cut to length, so no part of one survives.
+ */
+export function parseErrorBody(bytes: Uint8Array | undefined, secrets: Iterable<string> = []): { codes: string[]; message?: string } {
   if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
@@ -59,9 +88,12 @@ export function parseErrorBody(bytes: Uint8Array | undefined): { codes: string[]
     let message: string | undefined;
     for (const entry of errors.slice(0, 10)) {
       const code = (entry as { code?: unknown })?.code;
-      if (typeof code === 'string') codes.push(code.slice(0, 64));
+      if (typeof code === 'string' && REGISTRY_CODE.test(code)) codes.push(code);
       const text = (entry as { message?: unknown })?.message;
-      if (message === undefined && typeof text === 'string') message = text.slice(0, 200);
+      if (message === undefined && typeof text === 'string') {
+        const safe = printable(redactSecrets(text, secrets)).slice(0, MAX_REGISTRY_MESSAGE);
+        if (safe !== '') message = safe;
+      }
     }
     return message === undefined ? { codes } : { codes, message };
   } catch {
@@ -69,9 +101,9 @@ export function parseErrorBody(bytes: Uint8Array | undefined): { codes: string[]
   }
 }
 
-/** Maps an HTTP failure status (and the registry's error codes) to a RegistryError. */
-export function errorForStatus(status: number, what: string, body?: Uint8Array): RegistryError {
-  const { codes, message } = parseErrorBody(body);
+/** Maps an HTTP failure status (and the registry's error codes) to a RegistryError; `secrets` never appear in it. */
+export function errorForStatus(status: number, what: string, body?: Uint8Array, secrets: Iterable<string> = []): RegistryError {
+  const { codes, message } = parseErrorBody(body, secrets);
   const said = message ? `: ${message}` : '';
   const details = { status, registryCodes: codes };
   if (status === 404) {

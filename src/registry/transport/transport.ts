@@ -168,6 +168,8 @@ export class Transport {
   private readonly hostAuth = new Map<string, Promise<HostAuth>>();
   private readonly tokens = new Map<string, Promise<CachedToken>>();
   private readonly records: RequestRecord[] = [];
+  /** Every credential secret and token this transport has used: registry error text is scrubbed of them. */
+  private readonly secrets = new Set<string>();
   private lastRateLimit: RateLimitInfo | undefined;
 
   constructor(options: TransportOptions = {}) {
@@ -238,8 +240,16 @@ export class Transport {
   }
 
   private errorFor(response: TransportResponse, what: string): RegistryError {
-    const error = errorForStatus(response.status, what, response.body);
-    return error;
+    return errorForStatus(response.status, what, response.body, this.secrets);
+  }
+
+  /** Notes the secret parts of a credential, so no registry message can repeat them. */
+  private rememberSecrets(credential: Credential | undefined): void {
+    if (!credential) return;
+    if (credential.password) this.secrets.add(credential.password);
+    if (credential.identityToken) this.secrets.add(credential.identityToken);
+    const basic = basicHeader(credential);
+    if (basic) this.secrets.add(basic.slice('Basic '.length));
   }
 
   private pickChallenge(header: string | null): AuthChallenge | undefined {
@@ -288,6 +298,7 @@ export class Transport {
     const hostAuth = await this.ping(registry, origin);
     if (hostAuth.kind === 'none') return undefined;
     const credential = await this.credentials?.get(registry);
+    this.rememberSecrets(credential);
     if (hostAuth.kind === 'basic') return basicHeader(credential);
     const key = `${registry}|${scope ?? ''}`;
     const cached = this.tokens.get(key);
@@ -382,6 +393,7 @@ export class Transport {
     // The spec's default lifetime is 60 s; keep a margin so a token is not used as it expires.
     const lifetime = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60;
     const usable = Math.max(lifetime - 10, lifetime / 2);
+    this.secrets.add(token);
     return { token, expiresAt: this.now() + usable * 1000 };
   }
 
