@@ -2,7 +2,7 @@
  * Walks a repository for discovery: skips VCS and vendored trees, never leaves the root through a
  * symlink, honours include/exclude globs, and bounds the number and size of files read.
  */
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 
@@ -124,14 +124,34 @@ export interface TextReadResult {
   size: number;
 }
 
-/** Reads a file as UTF-8 text, refusing files over `maxBytes` and binary files. */
+/**
+ * Reads a file as UTF-8 text, refusing files over `maxBytes` and binary files. The size is the
+ * file's own (through a symlink, the target's), and reading stops at the bound even if the file
+ * grows meanwhile; anything but a regular file (a FIFO would block, a device never end) is refused.
+ */
 export async function readTextFile(absolutePath: string, maxBytes: number): Promise<TextReadResult> {
   let size = 0;
   try {
-    const stats = await lstat(absolutePath);
+    const stats = await stat(absolutePath);
     size = stats.size;
+    if (!stats.isFile()) return { size, problem: 'not a regular file; not scanned' };
     if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit; not scanned` };
-    const bytes = await readFile(absolutePath);
+    const handle = await open(absolutePath, 'r');
+    let bytes: Buffer;
+    try {
+      // One byte more than the size seen, to notice a file that grew after it was measured.
+      const buffer = Buffer.allocUnsafe(size + 1);
+      let length = 0;
+      while (length < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (length > size) return { size, problem: 'file changed while being read; not scanned' };
+      bytes = buffer.subarray(0, length);
+    } finally {
+      await handle.close();
+    }
     if (bytes.includes(0)) return { size, problem: 'binary file' };
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // positions count from what editors show, after the BOM
