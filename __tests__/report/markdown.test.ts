@@ -28,6 +28,28 @@ describe('Markdown report', () => {
     expect(markdown).toContain('| <code>docker\\.io/bitnarni/redis&#58;7\\.2</code> | ❌ no | ✅ yes | ➖ not checked |');
   });
 
+  it('tells an image built here from one no signature rule names', () => {
+    const base = { file: 'compose.yaml', column: 12, kind: 'compose' as const, context: 'services.x.image' };
+    const table = renderMarkdown({
+      schemaVersion: 1,
+      occurrences: [
+        { ...base, line: 3, raw: 'acme/web:dev', reference: 'docker.io/acme/web:dev', local: true },
+        {
+          ...base,
+          line: 5,
+          raw: 'redis:7',
+          reference: 'docker.io/library/redis:7',
+          resolution: { status: 'ok', tagDigest: `sha256:${'3'.repeat(64)}` },
+          signature: { status: 'not-required', signatures: [] },
+        },
+      ],
+      findings: [],
+      errors: [],
+    });
+    expect(table).toContain('| <code>docker\\.io/acme/web&#58;dev</code> | n/a (built here) | n/a (built here) | n/a (built here) |');
+    expect(table).toContain('| <code>docker\\.io/library/redis&#58;7</code> | ❌ no | ✅ yes | ➖ not required by the policy |');
+  });
+
   it('cannot be injected by repository-controlled text', () => {
     expect(markdown).not.toContain('<script>');
     expect(markdown).not.toContain('<img');

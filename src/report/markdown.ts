@@ -76,7 +76,7 @@ export function severityCounts(result: Pick<ScanResult, 'findings'>): string {
   return `${SEVERITY_ICON.error} ${counts.error} error${counts.error === 1 ? '' : 's'} · ${SEVERITY_ICON.warning} ${counts.warning} warning${counts.warning === 1 ? '' : 's'} · ${SEVERITY_ICON.note} ${counts.note} note${counts.note === 1 ? '' : 's'}`;
 }
 
-const STATE_LABEL: Record<CheckState, string> = { yes: '✅ yes', no: '❌ no', 'not checked': '➖ not checked', 'n/a': 'n/a (built here)' };
+const STATE_LABEL: Record<CheckState, string> = { yes: '✅ yes', no: '❌ no', 'not checked': '➖ not checked', 'n/a': 'n/a (built here)', 'not required': '➖ not required by the policy' };
 
 export function renderMarkdown(result: ScanResult, options: MarkdownOptions = {}): string {
   const heading = '#'.repeat(options.headingLevel ?? 2);

@@ -1,7 +1,8 @@
 /** The verification state of each image, as the image table in reports shows it. */
 import type { ResolvedOccurrence } from '../model.js';
 
-export type CheckState = 'yes' | 'no' | 'not checked' | 'n/a';
+/** 'n/a': built in the repository itself; 'not required': no signature rule of the policy names the image. */
+export type CheckState = 'yes' | 'no' | 'not checked' | 'n/a' | 'not required';
 
 export interface ImageStatus {
   reference: string | null;
@@ -47,7 +48,7 @@ function statusOf(occurrence: ResolvedOccurrence, location: string): ImageStatus
   if (local) signatureVerified = 'n/a';
   else if (signature) {
     if (signature.status === 'verified') signatureVerified = 'yes';
-    else if (signature.status === 'not-required') signatureVerified = 'n/a';
+    else if (signature.status === 'not-required') signatureVerified = 'not required';
     else if (signature.status !== 'not-checked') signatureVerified = 'no';
     const verified = signature.signatures.find((entry) => entry.verified && entry.identity);
     if (verified?.identity) {
