@@ -409,7 +409,10 @@ describe('network failures (real sockets on 127.0.0.1)', () => {
     mode = 'ok';
     const { t } = transport({ retries: 0, timeoutMs: 2000 });
     // https to a plain-http server fails the TLS handshake: not silently downgraded.
-    expect((await registryErrorOf(ask(t))).code).toBe('NETWORK');
+    const refused = await registryErrorOf(ask(t));
+    expect(refused.code).toBe('NETWORK');
+    // The message says how to allow plain HTTP, since a local registry is the usual cause.
+    expect(refused.message).toContain('--insecure-registry');
     const insecure = transport({ insecureRegistries: [host] }).t;
     expect((await ask(insecure)).status).toBe(200);
   });

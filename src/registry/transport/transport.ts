@@ -151,7 +151,12 @@ function networkError(error: unknown, what: string): RegistryError {
   }
   const code = err?.cause?.code ?? (error as { code?: string })?.code;
   const detail = code ?? err?.cause?.message ?? err?.message ?? 'connection failed';
-  return new RegistryError('NETWORK', `${what}: network error (${detail})`, { cause: error });
+  // A TLS handshake answered in plain HTTP: the usual cause is a local registry not listed as insecure.
+  const hint =
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number/i.test(err?.cause?.message ?? ''))
+      ? '; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries'
+      : '';
+  return new RegistryError('NETWORK', `${what}: network error (${detail})${hint}`, { cause: error });
 }
 
 export class Transport {
