@@ -35,7 +35,8 @@ export function renderText(result: ScanResult): string {
         `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
         occurrence.kind,
         clip(occurrence.raw),
-        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`),
+        // An image built in the repository is not pulled, so registry checks do not apply: say so.
+        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`) + (occurrence.local ? ' (built here)' : ''),
       ].map(terminalSafe));
     }
     lines.push(...table(rows).map((row) => '  ' + row));
