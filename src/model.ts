@@ -96,6 +96,26 @@ export interface SignatureStatus {
   message?: string;
   /** Attestation predicate types the matching signature rules require for this image. */
   requiredPredicateTypes?: string[];
+  /**
+   * With policy `signatures.platforms`, when the digest is an image index: each selected platform
+   * manifest, checked under the same rules. `status` is then the worst of the index's own result
+   * (`indexStatus`) and theirs (invalid > signer-mismatch > unsigned > not-checked > verified), and
+   * `signatures` stays the index's own.
+   */
+  platforms?: PlatformSignatureStatus[];
+  /** The index digest's own status, set with `platforms`. */
+  indexStatus?: SignatureStatus['status'];
+}
+
+/** One platform manifest of an image index, checked on its own (policy `signatures.platforms`). */
+export interface PlatformSignatureStatus {
+  /** "linux/arm64/v8", as the index describes it. */
+  platform: string;
+  /** The platform manifest's digest. */
+  digest: string;
+  status: Exclude<SignatureStatus['status'], 'not-required'>;
+  signatures: SignatureStatus['signatures'];
+  message?: string;
 }
 
 /** An occurrence after the resolve stage; checks read these. */

@@ -1,7 +1,7 @@
 /**
  * Shared by the signature rules: their severity follows `signatures.mode` (require => error,
  * warn => warning, off => none), and each rule is built by `signatureCheck` from what it reports
- * about one occurrence's signature status.
+ * about one signature status: an occurrence's digest, or one of its index's platform manifests.
  */
 import type { Policy } from '../config/policy.js';
 import type { ResolvedOccurrence, RuleId, Severity, SignatureStatus } from '../model.js';
@@ -31,8 +31,27 @@ export interface SignatureFinding {
 }
 
 /**
+ * What a rule judges: the digest the occurrence names, then each platform manifest checked with
+ * it (policy `signatures.platforms`), each with its own status and signatures and named so that a
+ * reviewer sees which one fails ("… for linux/arm64 (platform manifest sha256:…)").
+ */
+export function signatureSubjects(signature: SignatureStatus, image: string): Array<{ signature: SignatureStatus; image: string }> {
+  const { platforms, indexStatus, ...own } = signature;
+  if (!platforms) return [{ signature, image }];
+  const subjects = [{ signature: { ...own, status: indexStatus ?? own.status }, image }];
+  for (const platform of platforms) {
+    const status: SignatureStatus = { status: platform.status, signatures: platform.signatures };
+    if (platform.message) status.message = platform.message;
+    if (own.requiredPredicateTypes) status.requiredPredicateTypes = own.requiredPredicateTypes;
+    subjects.push({ signature: status, image: `${image} for ${platform.platform} (platform manifest ${platform.digest})` });
+  }
+  return subjects;
+}
+
+/**
  * A signature rule: no findings when `signatures.mode` is off; otherwise `findingsFor` is asked
- * about every occurrence whose signature was looked at, and its findings get the mode's severity.
+ * about every occurrence whose signature was looked at (and about each of its checked platform
+ * manifests, see `signatureSubjects`), and its findings get the mode's severity.
  */
 export function signatureCheck(rule: RuleId, findingsFor: (signature: SignatureStatus, image: string) => SignatureFinding[]): Check {
   return {
@@ -43,10 +62,12 @@ export function signatureCheck(rule: RuleId, findingsFor: (signature: SignatureS
       const drafts: FindingDraft[] = [];
       for (const occurrence of occurrences) {
         if (!occurrence.signature) continue;
-        for (const { message, errorCode } of findingsFor(occurrence.signature, imageName(occurrence))) {
-          const draft: FindingDraft = { occurrence, severity, message };
-          if (errorCode) draft.errorCode = errorCode;
-          drafts.push(draft);
+        for (const subject of signatureSubjects(occurrence.signature, imageName(occurrence))) {
+          for (const { message, errorCode } of findingsFor(subject.signature, subject.image)) {
+            const draft: FindingDraft = { occurrence, severity, message };
+            if (errorCode) draft.errorCode = errorCode;
+            drafts.push(draft);
+          }
         }
       }
       return drafts;

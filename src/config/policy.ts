@@ -78,6 +78,12 @@ export interface Policy {
     rules: SignatureRule[];
     /** Absolute paths of Sigstore policy-controller ClusterImagePolicy files, interpreted by the sigstore stage. */
     clusterImagePolicies?: string[];
+    /**
+     * Platform manifests of an image index to verify besides the index digest: `true` every one,
+     * a list only those ("linux/arm64"; without a variant, every variant). Absent or `false`: the
+     * index digest only.
+     */
+    platforms?: boolean | string[];
   };
   /** Where the policy came from, for messages ("embedded defaults", ".github/verify-images.yml"). */
   source: string;

@@ -48,6 +48,8 @@ const MODE_VALUES = ['require', 'warn', 'off'] as const;
 const HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*](?:[A-Za-z0-9\-.*]*[A-Za-z0-9*])?)(?::[0-9]{1,5})?$/;
 const PRESET_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An OCI platform as written in `docker --platform`: os/architecture, optionally /variant. */
+const PLATFORM_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?$/;
 
 const TOP_LEVEL_KEYS = [
   'trusted',
@@ -416,8 +418,13 @@ function readIgnore(reader: PolicyReader, node: unknown): IgnoreEntry[] {
 }
 
 function readSignatures(reader: PolicyReader, node: unknown, policy: Policy): void {
-  const section = reader.map(node, 'signatures', ['mode', 'trusted-root', 'cluster-image-policies', 'rules']);
+  const section = reader.map(node, 'signatures', ['mode', 'trusted-root', 'cluster-image-policies', 'platforms', 'rules']);
   if (!section) return;
+  const platforms = section.get('platforms');
+  if (platforms && !reader.isEmpty(platforms.value)) {
+    const selection = readPlatforms(reader, platforms.value);
+    if (selection !== undefined) policy.signatures.platforms = selection;
+  }
   const mode = section.get('mode');
   if (mode && !reader.isEmpty(mode.value)) policy.signatures.mode = reader.oneOf(mode.value, 'signatures.mode', MODE_VALUES) ?? policy.signatures.mode;
   const trustedRoot = section.get('trusted-root');
@@ -444,6 +451,19 @@ function readSignatures(reader: PolicyReader, node: unknown, policy: Policy): vo
     });
     policy.signatures.rules = parsed;
   }
+}
+
+/** `signatures.platforms`: true, false, or a non-empty list of "os/architecture[/variant]". */
+function readPlatforms(reader: PolicyReader, node: unknown): boolean | string[] | undefined {
+  const value = reader.deref(node);
+  const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
+  if (isScalar(value) && typeof value.value === 'boolean') return value.value;
+  if (!isSeq(value)) return reader.issue(value, 'signatures.platforms', `${expected}${isScalar(value) ? ` (got "${String(value.value)}")` : ''}`);
+  if (value.items.length === 0) return reader.issue(value, 'signatures.platforms', 'is an empty list: name at least one platform, or write false to check the index digest only');
+  const list = reader.stringList(value, 'signatures.platforms', (text, itemNode, keyPath) =>
+    PLATFORM_PATTERN.test(text) ? text : reader.issue(itemNode, keyPath, `must be a platform as os/architecture or os/architecture/variant, e.g. "linux/arm64" or "linux/arm/v7" (got "${text}")`),
+  );
+  return list && list.length === value.items.length ? unique(list) : undefined;
 }
 
 function readSignatureRule(reader: PolicyReader, node: unknown, keyPath: string): SignatureRule | undefined {

@@ -15,6 +15,7 @@ import { discoverSignatures, type SignatureCandidate, type SignatureRegistry } f
 import { SIGNER_MISMATCH_CODES, SigstoreError, toSigstoreError } from './errors.js';
 import type { SignerIdentity } from './identity.js';
 import { COSIGN_SIGN_PREDICATE_TYPE, assertSimpleSigningPayload } from './payload.js';
+import { checkWithPlatforms, wantsPlatforms } from './platforms.js';
 import { requiredPredicateTypes, requirementGroups, rulesForImage } from './policy.js';
 import { loadTrustedRoot, parsePublicKey, publicKeyFromFile } from './trust.js';
 import { assertSigner, verifyBundleSignature, type BundlePolicy, type VerifiedBundle } from './verify-bundle.js';
@@ -263,7 +264,8 @@ function imageDigestOf(occurrence: ResolvedOccurrence, pinned: string | undefine
 
 /**
  * The stage: fills `signature` on every occurrence with a reference (others are returned as they
- * came). With `signatures.mode: off` nothing is checked.
+ * came). With `signatures.mode: off` nothing is checked. With `signatures.platforms`, an index
+ * digest's platform manifests are checked too (see `./platforms.ts`).
  */
 export async function verifySignatures(
   occurrences: ResolvedOccurrence[],
@@ -291,6 +293,8 @@ export async function verifySignatures(
   const keys = new KeyCache();
   const limit = pLimit(options.concurrency ?? 4);
   const byImage = new Map<string, Promise<SignatureStatus>>();
+  const platforms = policy.signatures.platforms;
+  const withPlatformsByImage = new Map<string, Promise<SignatureStatus>>();
 
   return Promise.all(
     occurrences.map(async (occurrence): Promise<ResolvedOccurrence> => {
@@ -306,13 +310,26 @@ export async function verifySignatures(
       if (!digest) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'no digest known for the image (not resolved)' } };
       if (!trustedRoot) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: rootError ?? 'no trusted root' } };
       const root = trustedRoot;
-      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${matching.map((r) => JSON.stringify(r)).join('|')}`;
-      let pending = byImage.get(key);
+      const rulesKey = matching.map((r) => JSON.stringify(r)).join('|');
+      // One check per digest and rules, shared by occurrences and by indexes listing the same platform manifest.
+      const checkDigest = (imageDigest: string): Promise<SignatureStatus> => {
+        const key = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;
+        let pending = byImage.get(key);
+        if (!pending) {
+          pending = limit(() => checkImageSignatures(client, parts.repo, imageDigest, matching, root, keys, options.now)).catch(
+            (error: unknown): SignatureStatus => ({ status: 'not-checked', signatures: [], message: `signature check failed: ${(error as Error).message}` }),
+          );
+          byImage.set(key, pending);
+        }
+        return pending;
+      };
+      if (!wantsPlatforms(platforms)) return { ...occurrence, signature: await checkDigest(digest) };
+      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${rulesKey}`;
+      let pending = withPlatformsByImage.get(key);
       if (!pending) {
-        pending = limit(() => checkImageSignatures(client, parts.repo, digest, matching, root, keys, options.now)).catch(
-          (error: unknown): SignatureStatus => ({ status: 'not-checked', signatures: [], message: `signature check failed: ${(error as Error).message}` }),
-        );
-        byImage.set(key, pending);
+        const mediaType = occurrence.resolution?.status === 'ok' ? occurrence.resolution.mediaType : undefined;
+        pending = checkWithPlatforms(client, parts.repo, digest, mediaType, platforms, checkDigest);
+        withPlatformsByImage.set(key, pending);
       }
       return { ...occurrence, signature: await pending };
     }),

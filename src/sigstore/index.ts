@@ -27,6 +27,7 @@ export {
 export { assertKeylessIdentity, type SignerIdentity } from './identity.js';
 export { discoverSignatures, type SignatureCandidate, type SignatureRegistry } from './discover.js';
 export { legacySignatureToBundle, legacyAttestationToBundle, legacyTag, COSIGN_ANNOTATIONS } from './legacy.js';
+export { MAX_PLATFORM_MANIFESTS, platformSelects, selectPlatformManifests, worstStatus, type PlatformSelection } from './platforms.js';
 export { rulesForImage, expandRules, requirementGroups, requiredPredicateTypes } from './policy.js';
 export { SIGNATURE_PRESETS, presetNames, expandPreset, type SignaturePreset } from './presets.js';
 export { parseClusterImagePolicies, readClusterImagePolicies, clusterImagePolicyToRules, type ClusterImagePolicyProblem } from './cluster-image-policy.js';
