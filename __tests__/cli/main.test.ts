@@ -82,6 +82,19 @@ describe('verify-images scan', () => {
     expect((await cli([])).code).toBe(2);
   });
 
+  it('exits 2 when DIR is missing or a file, or --output cannot be written', async () => {
+    const missing = await cli(['scan', path.join(root, 'no-such-dir'), '--offline']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such directory');
+    await writeFile(path.join(root, 'Dockerfile'), 'FROM alpine:3.20\n');
+    const file = await cli(['scan', path.join(root, 'Dockerfile'), '--offline']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('not a directory');
+    const output = await cli(['scan', root, '--offline', '--output', path.join(root, 'no-such-dir', 'report.json')]);
+    expect(output.code).toBe(2);
+    expect(output.stderr).toMatch(/cannot write --output .*report\.json/);
+  });
+
   it('prints the usage and exits 0 for --help after a command', async () => {
     for (const command of ['scan', 'pin', 'verify-bundle']) {
       const { code, stdout } = await cli([command, '--help']);

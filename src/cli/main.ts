@@ -2,7 +2,7 @@
  * Command-line interface: argument parsing and output over the engine. Exit status: 0 clean,
  * 1 findings at or above the failing severity, 2 usage or configuration error.
  */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadPolicy } from '../config/load.js';
@@ -97,6 +97,10 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
 async function loadRun(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<{ root: string; policy: Policy }> {
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
   const root = path.resolve(io.cwd, positionals[0] ?? '.');
+  // A mistyped DIR must not pass as "nothing found" (exit 0) in CI.
+  const rootInfo = await stat(root).catch(() => undefined);
+  if (!rootInfo) throw new UsageError(`${positionals[0] ?? '.'}: no such directory`);
+  if (!rootInfo.isDirectory()) throw new UsageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`);
   // --config is a path as the user typed it: relative to where they are, not to DIR.
   const configPath = values.config === undefined ? undefined : path.resolve(io.cwd, values.config as string);
   const policy = await loadPolicy(root, configPath);
@@ -133,7 +137,11 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const result = await scan({ root, policy, offline: Boolean(values.offline), log: verboseLog(values, io) });
   const rendered = render(format as Format, result);
   if (values.output) {
-    await writeFile(path.resolve(io.cwd, values.output as string), rendered);
+    try {
+      await writeFile(path.resolve(io.cwd, values.output as string), rendered);
+    } catch (error) {
+      throw new UsageError(`cannot write --output ${values.output as string}: ${(error as Error).message}`);
+    }
     io.stderr(`verify-images: wrote ${format} report to ${values.output}\n`);
   } else {
     io.stdout(rendered);
