@@ -148,6 +148,26 @@ const MAX_INCLUDES = 200;
 /** Bounds on collecting definitions from one file. */
 const MAX_DEFINITIONS = 2_000;
 const MAX_DEFINITION_LENGTH = 64 * 1024;
+/**
+ * Longest text any step of an image expression may produce. `replace "" (long) (long)` or a
+ * printf of many long values would otherwise build strings of hundreds of megabytes from a small
+ * chart; no image reference comes near this.
+ */
+const MAX_RENDERED_LENGTH = 64 * 1024;
+
+function tooLong(): Unresolvable {
+  return new Unresolvable(`the expression renders text longer than ${MAX_RENDERED_LENGTH} characters`);
+}
+
+/** Joins strings only when the result stays within MAX_RENDERED_LENGTH. */
+function joinBounded(parts: string[], separator = ''): string {
+  let length = separator.length * Math.max(0, parts.length - 1);
+  for (const part of parts) {
+    length += part.length;
+    if (length > MAX_RENDERED_LENGTH) throw tooLong();
+  }
+  return parts.join(separator);
+}
 
 /**
  * The `define "name"` blocks of a template file, each body as text/template keeps it: the text
@@ -232,6 +252,7 @@ function renderSegments(segments: TemplateSegment[], from: number, to: number, i
   let index = from;
   while (index < to) {
     const segment = segments[index];
+    if (output.length > MAX_RENDERED_LENGTH) throw tooLong();
     if (segment.kind === 'text') {
       output += segment.text;
       index++;
@@ -581,8 +602,15 @@ function isEmpty(value: unknown): boolean {
   return !truthy(value);
 }
 
-/** The template functions evaluated here; all others are unresolvable, by name. */
+/** The template functions evaluated here, with their results bounded in length. */
 function callFunction(name: string, args: unknown[]): unknown {
+  const result = callFunctionUnbounded(name, args);
+  if (typeof result === 'string' && result.length > MAX_RENDERED_LENGTH) throw tooLong();
+  return result;
+}
+
+/** The template functions evaluated here; all others are unresolvable, by name. */
+function callFunctionUnbounded(name: string, args: unknown[]): unknown {
   const text = (value: unknown): string => goString(value, `an argument of ${name}`);
   const arity = (count: number): void => {
     if (args.length !== count) throw new Unresolvable(`${name} called with ${args.length} arguments`);
@@ -594,9 +622,9 @@ function callFunction(name: string, args: unknown[]): unknown {
     case 'coalesce':
       return args.find((arg) => !isEmpty(arg));
     case 'quote':
-      return args.filter((arg) => arg !== undefined && arg !== null).map((arg) => JSON.stringify(text(arg))).join(' ');
+      return joinBounded(args.filter((arg) => arg !== undefined && arg !== null).map((arg) => JSON.stringify(text(arg))), ' ');
     case 'squote':
-      return args.filter((arg) => arg !== undefined && arg !== null).map((arg) => `'${text(arg)}'`).join(' ');
+      return joinBounded(args.filter((arg) => arg !== undefined && arg !== null).map((arg) => `'${text(arg)}'`), ' ');
     case 'toString':
       arity(1);
       return text(args[0]);
@@ -605,7 +633,7 @@ function callFunction(name: string, args: unknown[]): unknown {
       return sprintf(args[0], args.slice(1));
     }
     case 'print':
-      return args.map((arg, index) => (index > 0 && typeof arg !== 'string' && typeof args[index - 1] !== 'string' ? ' ' : '') + text(arg)).join('');
+      return joinBounded(args.map((arg, index) => (index > 0 && typeof arg !== 'string' && typeof args[index - 1] !== 'string' ? ' ' : '') + text(arg)));
     case 'trimPrefix':
       arity(2);
       return text(args[1]).startsWith(text(args[0])) ? text(args[1]).slice(text(args[0]).length) : text(args[1]);
@@ -623,7 +651,7 @@ function callFunction(name: string, args: unknown[]): unknown {
       return text(args[0]).toUpperCase();
     case 'replace':
       arity(3);
-      return text(args[2]).split(text(args[0])).join(text(args[1]));
+      return joinBounded(text(args[2]).split(text(args[0])), text(args[1]));
     case 'ternary':
       arity(3);
       return truthy(args[2]) ? args[0] : args[1];
@@ -674,7 +702,15 @@ function unevaluatedFunction(name: string, firstArgument: string | undefined): s
 /** Go's fmt verbs that matter for image text: %s %v %d %q %%. */
 function sprintf(format: string, args: unknown[]): string {
   let argument = 0;
-  return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags: string, verb: string) => {
+  let added = 0;
+  const counted = (piece: string): string => {
+    added += piece.length;
+    if (format.length + added > MAX_RENDERED_LENGTH) throw tooLong();
+    return piece;
+  };
+  return format.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags: string, verb: string) => counted(formatVerb(whole, flags, verb)));
+
+  function formatVerb(whole: string, flags: string, verb: string): string {
     if (verb === '%') return '%';
     if (flags !== '') throw new Unresolvable(`printf verb ${whole} is not evaluated`);
     if (argument >= args.length) throw new Unresolvable(`printf "${format}" has fewer arguments than verbs`);
@@ -692,5 +728,5 @@ function sprintf(format: string, args: unknown[]): string {
       default:
         throw new Unresolvable(`printf verb ${whole} is not evaluated`);
     }
-  });
+  }
 }
