@@ -100,10 +100,16 @@ function registryNotes(occurrences: ResolvedOccurrence[], client: RegistryClient
     const listed = [...unverified].slice(0, 10).join(', ');
     notes.push(`Not verified (registry could not be asked): ${unverified.size} image${unverified.size === 1 ? '' : 's'}: ${listed}${unverified.size > 10 ? ', …' : ''}.`);
   }
-  const signaturesNotChecked = new Set(
-    occurrences.filter((occurrence) => occurrence.signature?.status === 'not-checked').map((occurrence) => occurrence.reference ?? occurrence.raw),
-  );
-  if (signaturesNotChecked.size > 0) notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? '' : 's'} (see registry-unreachable findings).`);
+  // Why each image's signatures were not checked: an unreachable registry, an unusable trust root, a capped index.
+  const signaturesNotChecked = new Map<string, string>();
+  for (const occurrence of occurrences) {
+    if (occurrence.signature?.status !== 'not-checked') continue;
+    signaturesNotChecked.set(occurrence.reference ?? occurrence.raw, occurrence.signature.message ?? 'not checked');
+  }
+  if (signaturesNotChecked.size > 0) {
+    const listed = [...signaturesNotChecked].slice(0, 5).map(([image, why]) => `${image} (${why})`).join('; ');
+    notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? '' : 's'}: ${listed}${signaturesNotChecked.size > 5 ? '; …' : ''}.`);
+  }
   const rateLimit = client.rateLimit();
   if (rateLimit && (rateLimit.limit !== undefined || rateLimit.remaining !== undefined)) {
     notes.push(`Docker Hub rate limit: ${rateLimit.remaining ?? '?'} of ${rateLimit.limit ?? '?'} pulls remaining (${rateLimit.host}).`);
