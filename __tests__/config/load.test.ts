@@ -231,6 +231,7 @@ describe('policy errors name the file, the line and the key path', () => {
         'policy attestation-incomplete.yml:9: signatures.rules[1].preset must be a preset name such as "chainguard" (got "Chain Guard")',
       ],
     ],
+    ['unknown-preset.yml', ['policy unknown-preset.yml:5: signatures.rules[0].preset is not a known preset (got "chainguardd") (expected one of chainguard, distroless, kubernetes); did you mean "chainguard"?']],
   ])('%s', async (file, expected) => {
     const error = await configError(errors, file);
     const lines = error.message.split('\n');

@@ -12,6 +12,7 @@ import type { RuleId, Severity } from '../model.js';
 import { RULE_IDS } from '../checks/rules.js';
 import { ImageGlobError, normalizeImageGlob } from './glob.js';
 import type { IgnoreEntry, KeylessIdentity, Policy, SignatureRule } from './policy.js';
+import { presetNames } from '../sigstore/presets.js';
 
 /** One problem in the policy file. */
 export interface ConfigIssue {
@@ -509,6 +510,13 @@ function readSignatureRule(reader: PolicyReader, node: unknown, keyPath: string)
     const preset = reader.nonEmptyString(item.get('preset')!.value, `${keyPath}.preset`);
     if (preset !== undefined && !PRESET_PATTERN.test(preset)) {
       reader.issue(reader.deref(item.get('preset')!.value), `${keyPath}.preset`, `must be a preset name such as "chainguard" (got "${preset}")`);
+    } else if (preset !== undefined && !presetNames().includes(preset)) {
+      // An unknown preset would expand to no rule at all: the images it names would go unchecked.
+      reader.issue(
+        reader.deref(item.get('preset')!.value),
+        `${keyPath}.preset`,
+        `is not a known preset (got "${preset}")${suggest(preset, presetNames())}`,
+      );
     } else if (preset !== undefined) {
       rule.preset = preset;
     }
