@@ -381,6 +381,30 @@ describe('the two-workflow setup for fork pull requests', () => {
     expect(step.summary).toContain('## verify-images');
   });
 
+  it('does not comment on another pull request that happens to be at the same commit (its head is in another repository)', async () => {
+    const scanStep = await runStep(pullRequestEnv({ comment: 'off', 'review-comments': 'false' }));
+    // Someone else's pull request (from their fork) is at the commit the triggering run was for.
+    github.pulls.get(PULL_NUMBER)!.headRepository = 'someone-else/shop';
+    const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
+      payload.workflow_run.head_sha = headSha;
+    });
+    const env = stepEnvironment({
+      repository,
+      eventName: 'workflow_run',
+      eventPath,
+      apiUrl: 'https://api.github.com',
+      sha: 'a'.repeat(40),
+      outputFile,
+      summaryFile,
+      inputs: defaultInputs({ mode: 'report', report: scanStep.outputs['json-report'], 'fail-on': 'never' }),
+    });
+    const step = await runStep(env);
+    expect(github.writes()).toEqual([]);
+    expect(workflowCommands(step.stdout, 'warning').map((command) => command.message)).toEqual([
+      expect.stringContaining('pull request #42 comes from someone-else/shop, not from contributor/shop'),
+    ]);
+  });
+
   it('refuses a report whose metadata names another commit than the triggering run', async () => {
     const scanStep = await runStep(pullRequestEnv({ comment: 'off', 'review-comments': 'false' }));
     const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {

@@ -49,6 +49,8 @@ export interface FakePull {
   headSha: string;
   baseSha: string;
   files: FakePullFile[];
+  /** "owner/repo" the head branch lives in (a fork's); GitHub's `head.repo.full_name`. */
+  headRepository?: string;
 }
 
 export interface RecordedRequest {
@@ -223,7 +225,8 @@ export class FakeGitHub {
     if ((match = /^\/pulls\/(\d+)$/.exec(rest)) && request.method === 'GET') {
       const pull = this.pulls.get(Number(match[1]));
       if (!pull) return this.json(404, { message: 'Not Found' });
-      return this.json(200, { number: pull.number, state: 'open', head: { sha: pull.headSha, ref: 'feature' }, base: { sha: pull.baseSha, ref: 'main' } });
+      const headRepo = pull.headRepository ? { full_name: pull.headRepository } : undefined;
+      return this.json(200, { number: pull.number, state: 'open', head: { sha: pull.headSha, ref: 'feature', ...(headRepo ? { repo: headRepo } : {}) }, base: { sha: pull.baseSha, ref: 'main' } });
     }
     if ((match = /^\/pulls\/(\d+)\/files$/.exec(rest)) && request.method === 'GET') {
       const pull = this.pulls.get(Number(match[1]));

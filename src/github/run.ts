@@ -522,7 +522,9 @@ function makeOctokit(token: string, context: GitHubContext, deps: ActionDependen
 async function runReportMode(inputs: Inputs, context: GitHubContext, deps: Required<Pick<ActionDependencies, 'core'>> & ActionDependencies): Promise<void> {
   const core = deps.core;
   if (!inputs.report) throw new SetupError('mode: report needs the input report (the JSON report of the pull_request run)');
-  const run = context.payload.workflow_run as { head_sha?: unknown; pull_requests?: Array<{ number?: unknown }> } | undefined;
+  const run = context.payload.workflow_run as
+    | { head_sha?: unknown; head_repository?: { full_name?: unknown } | null; pull_requests?: Array<{ number?: unknown }> }
+    | undefined;
   if (context.eventName !== 'workflow_run' || typeof run?.head_sha !== 'string') {
     throw new SetupError(`mode: report runs on workflow_run events (this is ${context.eventName || 'no event'})`);
   }
@@ -569,6 +571,15 @@ async function runReportMode(inputs: Inputs, context: GitHubContext, deps: Requi
   if (!pull) return writeSummaryAndExit('Not posted to the pull request: it could not be read.');
   if (pull.data.head.sha !== run.head_sha) {
     const reason = `pull request #${pullNumber} is at ${pull.data.head.sha.slice(0, 7)}, not at the reported commit ${run.head_sha.slice(0, 7)} (a newer run will report)`;
+    core.warning(`verify-images did not comment: ${reason}.`);
+    return writeSummaryAndExit(`Not posted: ${reason}.`);
+  }
+  // A fork's pull request is named only by the artifact; another pull request at the same commit
+  // (someone else's, from another repository) must not get this run's comments.
+  const runHeadRepository = typeof run.head_repository?.full_name === 'string' ? run.head_repository.full_name : undefined;
+  const pullHeadRepository = pull.data.head.repo?.full_name;
+  if (runHeadRepository && pullHeadRepository && runHeadRepository.toLowerCase() !== pullHeadRepository.toLowerCase()) {
+    const reason = `pull request #${pullNumber} comes from ${pullHeadRepository}, not from ${runHeadRepository} where the reported run ran`;
     core.warning(`verify-images did not comment: ${reason}.`);
     return writeSummaryAndExit(`Not posted: ${reason}.`);
   }
