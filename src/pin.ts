@@ -6,9 +6,9 @@
  * registry gave the tag's digest. Applying is idempotent: an edit whose result is already in
  * place is skipped.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import { LineIndex } from './discover/position.js';
+import { resolveInside } from './discover/walk.js';
 import type { ResolvedOccurrence } from './model.js';
 import { splitNormalizedReference } from './registry/index.js';
 
@@ -122,8 +122,12 @@ export interface ApplyResult {
   conflicts: number;
 }
 
-/** Applies pin edits in place under `root`; returns what happened per file. Never writes outside root. */
+/**
+ * Applies pin edits in place under `root`; returns what happened per file. Never writes outside
+ * root: a path is followed through symlinks and must still end inside it (as discovery reads).
+ */
 export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyResult[]> {
+  const absoluteRoot = await realpath(root);
   const byFile = new Map<string, PinEdit[]>();
   for (const edit of edits) {
     const list = byFile.get(edit.file) ?? [];
@@ -134,9 +138,8 @@ export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyRe
   for (const [file, fileEdits] of byFile) {
     const result: ApplyResult = { file, applied: 0, unchanged: 0, conflicts: 0 };
     results.push(result);
-    const path = resolve(root, file);
-    const inside = relative(resolve(root), path);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
+    const path = await resolveInside(absoluteRoot, file);
+    if (path === undefined) {
       result.conflicts += fileEdits.length;
       continue;
     }
