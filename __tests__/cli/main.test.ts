@@ -79,6 +79,9 @@ describe('verify-images scan', () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['scan', 'a', 'b'])).code).toBe(2);
     expect((await cli(['scan', root, '--build-arg', 'NOEQUALS'])).code).toBe(2);
+    const url = await cli(['scan', root, '--insecure-registry', 'http://127.0.0.1:5000']);
+    expect(url.code).toBe(2);
+    expect(url.stderr).toContain('--insecure-registry takes HOST[:PORT]');
     expect((await cli([])).code).toBe(2);
   });
 

@@ -41,6 +41,9 @@ const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 
 class UsageError extends Error {}
 
+/** A registry host with an optional port: a name, an IPv4 address or a bracketed IPv6 address. */
+const INSECURE_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
+
 /** The package version, injected by the bundler; "dev" when running from source. */
 export const VERSION: string = typeof __VERIFY_IMAGES_VERSION__ === 'string' ? __VERIFY_IMAGES_VERSION__ : 'dev';
 declare const __VERIFY_IMAGES_VERSION__: string | undefined;
@@ -105,6 +108,10 @@ async function loadRun(values: Record<string, unknown>, positionals: string[], i
   const configPath = values.config === undefined ? undefined : path.resolve(io.cwd, values.config as string);
   const policy = await loadPolicy(root, configPath);
   const insecure = (values['insecure-registry'] as string[] | undefined) ?? [];
+  // Registries are matched by host as written in image references; a URL would silently match nothing.
+  for (const host of insecure) {
+    if (!INSECURE_HOST.test(host)) throw new UsageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${host}")`);
+  }
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
   for (const pair of (values['build-arg'] as string[] | undefined) ?? []) {
     const separator = pair.indexOf('=');
