@@ -118,3 +118,36 @@ describe('control characters in registry error text', () => {
     expect(error.registryCodes ?? []).not.toContain('MANIFEST_UNKNOWN\n::error::x');
   });
 });
+
+describe('a challenge from a host the registry redirected to', () => {
+  it('gets an anonymous token request: its realm never receives the registry’s credentials', async () => {
+    const registry = 'https://cr.shared.example';
+    nock(registry).get('/v2/').reply(200, '{}');
+    // The registry hands the manifest off to another tenant's host under the same parent domain.
+    nock(registry).get(manifestPath).reply(307, '', { location: 'https://tenant.shared.example/blob' });
+    nock('https://tenant.shared.example')
+      .get('/blob')
+      .reply(401, '', { 'www-authenticate': 'Bearer realm="https://tenant.shared.example/token",service="x"' });
+    const captured: string[] = [];
+    nock('https://tenant.shared.example')
+      .get('/token')
+      .query(true)
+      .matchHeader('authorization', (value: string | null) => {
+        if (value !== null) captured.push(value);
+        return value !== null;
+      })
+      .reply(200, { token: 'tenant-token' });
+    nock('https://tenant.shared.example').get('/token').query(true).reply(200, { token: 'tenant-token' });
+    nock(registry).get(manifestPath).reply(307, '', { location: 'https://tenant.shared.example/blob' });
+    nock('https://tenant.shared.example').get('/blob').reply(200, '{}');
+    const { t } = transport({ credentials: staticCredentialSource({ 'cr.shared.example': { username: 'alice', password: 'tenant-secret' } }) });
+    const result = await t
+      .request({ registry: 'cr.shared.example', path: manifestPath, scope, maxBytes: 1024, what: 'manifest' })
+      .then(
+        (response) => response.status,
+        (error: Error) => error.message,
+      );
+    expect(captured.filter((header) => header !== '')).toEqual([]);
+    expect(result).toBe(200);
+  });
+});

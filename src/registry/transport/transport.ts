@@ -8,8 +8,10 @@
  * origin, and to a bearer realm only when the realm is https (or the same origin of an insecure
  * registry) and its host is the registry host, the registry's parent domain, a sibling under the
  * same parent (registry-1.docker.io -> auth.docker.io), or a subdomain of it. Any other realm
- * gets an anonymous token request. Redirects to another origin (blob storage) lose the
- * Authorization header. Tokens and credentials are never logged.
+ * gets an anonymous token request, and so does a challenge answered by a host the registry
+ * redirected to. Redirects to another origin (blob storage) lose the Authorization header, and a
+ * request with a body (the refresh-token grant) is not redirected there at all. Tokens and
+ * credentials are never logged, and registry error text is scrubbed of them.
  *
  * Uses the global `fetch` (undici), which nock intercepts in tests.
  */
@@ -77,10 +79,15 @@ export interface RateLimitInfo {
   remaining?: number;
 }
 
+/**
+ * How a registry authenticates, from its challenge. `foreign` marks a challenge answered by a host
+ * the registry redirected to (blob storage, a regional mirror): such a host may get an anonymous
+ * token request, but never decides where the registry's credential goes.
+ */
 type HostAuth =
   | { kind: 'none' }
-  | { kind: 'basic' }
-  | { kind: 'bearer'; realm: string; service?: string };
+  | { kind: 'basic'; foreign?: true }
+  | { kind: 'bearer'; realm: string; service?: string; foreign?: true };
 
 interface CachedToken {
   token: string;
@@ -231,7 +238,7 @@ export class Transport {
         const challenge = this.pickChallenge(response.headers.get('www-authenticate'));
         if (challenge) {
           reauthorized = true;
-          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge)));
+          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge, !answeredByRegistry(response, origin))));
           const scope = req.scope ?? challenge.params.scope;
           if (scope) this.tokens.delete(`${req.registry}|${scope}`);
           auth = await this.authorization(req.registry, origin, scope, true);
@@ -262,14 +269,16 @@ export class Transport {
     return challenges.find((c) => c.scheme === 'bearer' && c.params.realm) ?? challenges.find((c) => c.scheme === 'basic');
   }
 
-  private hostAuthFrom(challenge: AuthChallenge | undefined): HostAuth {
+  /** `foreign`: the challenge came from a host the registry redirected to, not from the registry. */
+  private hostAuthFrom(challenge: AuthChallenge | undefined, foreign: boolean): HostAuth {
     if (!challenge) return { kind: 'none' };
     if (challenge.scheme === 'bearer' && challenge.params.realm) {
       const auth: HostAuth = { kind: 'bearer', realm: challenge.params.realm };
       if (challenge.params.service !== undefined) auth.service = challenge.params.service;
+      if (foreign) auth.foreign = true;
       return auth;
     }
-    if (challenge.scheme === 'basic') return { kind: 'basic' };
+    if (challenge.scheme === 'basic') return foreign ? { kind: 'basic', foreign: true } : { kind: 'basic' };
     return { kind: 'none' };
   }
 
@@ -288,7 +297,8 @@ export class Transport {
           acceptStatus: [401, 404],
         }),
       ).then((response) => {
-        if (response.status === 401) return this.hostAuthFrom(this.pickChallenge(response.headers.get('www-authenticate')));
+        if (response.status === 401)
+          return this.hostAuthFrom(this.pickChallenge(response.headers.get('www-authenticate')), !answeredByRegistry(response, origin));
         // 200, or a registry without the ping endpoint: proceed without auth until challenged.
         return { kind: 'none' } as HostAuth;
       });
@@ -302,7 +312,7 @@ export class Transport {
   private async authorization(registry: string, origin: string, scope: string | undefined, fresh: boolean): Promise<string | undefined> {
     const hostAuth = await this.ping(registry, origin);
     if (hostAuth.kind === 'none') return undefined;
-    const credential = await this.credentials?.get(registry);
+    const credential = hostAuth.foreign ? undefined : await this.credentials?.get(registry);
     this.rememberSecrets(credential);
     if (hostAuth.kind === 'basic') return basicHeader(credential);
     const key = `${registry}|${scope ?? ''}`;
@@ -514,6 +524,15 @@ export class Transport {
     if (limit !== undefined) info.limit = limit;
     if (remaining !== undefined) info.remaining = remaining;
     this.lastRateLimit = info;
+  }
+}
+
+/** Whether a response came from the registry's own host (a redirect from http to https on it included). */
+function answeredByRegistry(response: TransportResponse, origin: string): boolean {
+  try {
+    return new URL(response.url).hostname === new URL(origin).hostname;
+  } catch {
+    return false;
   }
 }
 
