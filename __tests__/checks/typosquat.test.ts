@@ -103,7 +103,7 @@ describe('imitation (how one name imitates another)', () => {
 
 describe('detectSquat with the embedded defaults', () => {
   it('embeds every current and removed official image name', () => {
-    const shared = (name: string) => readFileSync(path.join(fixtures, '../../../../shared/data', name), 'utf8').split('\n').filter(Boolean);
+    const shared = (name: string) => readFileSync(path.join(fixtures, 'official-images', name), 'utf8').split('\n').filter(Boolean);
     expect(new Set(OFFICIAL_IMAGES)).toEqual(new Set([...shared('official-images.txt'), ...shared('official-images-removed.txt')]));
   });
 
