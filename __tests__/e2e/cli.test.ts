@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const repository = fileURLToPath(new URL('../..', import.meta.url));
 const bundle = path.join(repository, 'dist/cli.js');
 const node = process.env.VERIFY_IMAGES_NODE ?? process.execPath;
-const conformance = path.resolve(repository, '../shared/fixtures/sigstore-conformance');
+const conformance = path.join(repository, '__tests__/fixtures/sigstore-conformance');
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

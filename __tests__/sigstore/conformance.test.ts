@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runVerifyBundle } from '../../src/sigstore/conformance.js';
 
-const ROOT = '/work/shared/fixtures/sigstore-conformance/bundle-verify';
-const FIXTURES = existsSync(ROOT) ? ROOT : join(import.meta.dirname, '../../../shared/fixtures/sigstore-conformance/bundle-verify');
+// sigstore-conformance's verification cases, copied into the repository (source in its README.md).
+const FIXTURES = join(import.meta.dirname, '../fixtures/sigstore-conformance/bundle-verify');
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
