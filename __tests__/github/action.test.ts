@@ -497,6 +497,15 @@ describe('setup problems', () => {
     });
   });
 
+  it('masks the secrets of VERIFY_IMAGES_REGISTRY_CREDENTIALS too, not only the whole variable', async () => {
+    const env = pullRequestEnv({ comment: 'off', 'review-comments': 'false' });
+    env.VERIFY_IMAGES_REGISTRY_CREDENTIALS = '{"registry.example.com": {"username": "ci", "password": "env-pa55word"}, "quay.io": {"identitytoken": "env-refresh-token"}}';
+    const step = await runStep(env);
+    expect(step.stdout).toContain('::add-mask::env-pa55word');
+    expect(step.stdout).toContain('::add-mask::env-refresh-token');
+    expect(step.stdout).not.toContain('::add-mask::ci\n');
+  });
+
   it('refuses credentials the registry client cannot use, without echoing them', async () => {
     const step = await runStep(pullRequestEnv({ 'registry-credentials': '{"registry.example.com": {"password": "hunter2-secret"}}' }));
     expect(step.failed).toBe(true);

@@ -113,11 +113,33 @@ function readInputs(core: ActionCore): Inputs {
   };
 }
 
+/** Masks every value but the username of each host's entry: GitHub masks a secret only as a whole. */
+function maskCredentialEntries(parsed: unknown, core: ActionCore): void {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+  for (const entry of Object.values(parsed as Record<string, unknown>)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
+      if (key !== 'username' && typeof value === 'string' && value !== '') core.setSecret(value);
+    }
+  }
+}
+
 /**
  * The `registry-credentials` input (YAML or JSON: host -> {username, password}) handed to the
- * registry client through the variable it reads, every secret masked in the log first.
+ * registry client through the variable it reads, every secret masked in the log first (those of
+ * a `VERIFY_IMAGES_REGISTRY_CREDENTIALS` set by the workflow too).
  */
 function wireRegistryCredentials(text: string, env: NodeJS.ProcessEnv, core: ActionCore): void {
+  const existing = env[CREDENTIALS_ENV];
+  let merged: Record<string, unknown> = {};
+  if (existing) {
+    try {
+      merged = JSON.parse(existing) as Record<string, unknown>;
+    } catch {
+      merged = {};
+    }
+    maskCredentialEntries(merged, core);
+  }
   if (text.trim() === '') return;
   let parsed: unknown;
   try {
@@ -130,21 +152,7 @@ function wireRegistryCredentials(text: string, env: NodeJS.ProcessEnv, core: Act
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new SetupError('input registry-credentials must map registry hosts to {username, password}');
   }
-  for (const entry of Object.values(parsed as Record<string, unknown>)) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-      if (key !== 'username' && typeof value === 'string' && value !== '') core.setSecret(value);
-    }
-  }
-  let merged: Record<string, unknown> = {};
-  const existing = env[CREDENTIALS_ENV];
-  if (existing) {
-    try {
-      merged = JSON.parse(existing) as Record<string, unknown>;
-    } catch {
-      merged = {};
-    }
-  }
+  maskCredentialEntries(parsed, core);
   const json = JSON.stringify({ ...merged, ...(parsed as Record<string, unknown>) });
   try {
     parseCredentialMap(json, 'input registry-credentials');
