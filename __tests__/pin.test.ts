@@ -106,6 +106,28 @@ describe('planPins', () => {
     expect(plan.skipped[1].reason).toMatch(/--update-stale$/);
   });
 
+  it('says which field to add for an image assembled from separate fields (Helm values, Kustomize)', () => {
+    const text = 'image:\n  registry: ghcr.io\n  repository: acme/app\n  tag: "2.1"\n';
+    const occurrence: ResolvedOccurrence = makeOccurrence({
+      file: 'values.yaml',
+      kind: 'helm',
+      lines: new LineIndex(text),
+      offset: text.indexOf('acme/app'),
+      raw: 'acme/app',
+      value: 'ghcr.io/acme/app:2.1',
+    });
+    occurrence.resolution = { status: 'ok', tagDigest: digest(0xa5) };
+    const plan = planPinsDetailed([occurrence], new Map([['values.yaml', text]]));
+    expect(plan.edits).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual([`assembled from separate fields (ghcr.io/acme/app:2.1); to pin it, add digest: ${digest(0xa5)} beside them`]);
+
+    // A quoted Dockerfile image is not a template: say what it is.
+    const dockerfile = 'FROM "alpine:3.19"\n';
+    const quoted: ResolvedOccurrence = makeOccurrence({ file: 'Dockerfile', kind: 'dockerfile', lines: new LineIndex(dockerfile), offset: 5, raw: '"alpine:3.19"', value: 'alpine:3.19' });
+    quoted.resolution = { status: 'ok', tagDigest: digest(0xa6) };
+    expect(planPinsDetailed([quoted], new Map([['Dockerfile', dockerfile]])).skipped[0]?.reason).toMatch(/^written differently from the image it names \(alpine:3\.19: quoting/);
+  });
+
   it('re-pins a stale digest only when asked', async () => {
     const { occurrences, sources } = await discover(fixtureDir);
     const edits = planPins(occurrences, sources, { updateStale: true });

@@ -60,8 +60,19 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
       skip(occurrence, 'not a normalized reference');
       continue;
     }
-    if (occurrence.resolved !== undefined || VARIABLE_SYNTAX.test(occurrence.raw)) {
+    if (VARIABLE_SYNTAX.test(occurrence.raw)) {
       skip(occurrence, 'written with variables or templates; pin the value where it is defined');
+      continue;
+    }
+    if (occurrence.resolved !== undefined && (occurrence.kind === 'helm' || occurrence.kind === 'kustomize')) {
+      // A Helm values block (registry/repository/tag) or a Kustomize override (newName/newTag):
+      // the text is one field of several, and the pin belongs in a field of its own.
+      const digestField = resolution?.status === 'ok' && resolution.tagDigest ? `digest: ${resolution.tagDigest}` : 'a digest: field';
+      skip(occurrence, `assembled from separate fields (${occurrence.resolved}); to pin it, add ${digestField} beside them`);
+      continue;
+    }
+    if (occurrence.resolved !== undefined) {
+      skip(occurrence, `written differently from the image it names (${occurrence.resolved}: quoting, escapes or a line continuation); pin it by hand`);
       continue;
     }
     if (resolution?.status !== 'ok' || !resolution.tagDigest) {
