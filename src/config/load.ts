@@ -59,7 +59,31 @@ function displayPath(root: string, file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
-async function readPolicyText(file: string, label: string): Promise<string | undefined> {
+/** Whether `file` is inside `root` by its path alone (before symlinks). */
+function lexicallyInside(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * Reads the policy text. A policy file inside the repository is repository content: followed
+ * through symlinks, it must still be inside (else a repository could have any file the scanner can
+ * read parsed and quoted in error messages). A file named outside the repository is the choice of
+ * the person running the scan.
+ */
+async function readPolicyText(file: string, label: string, root: string): Promise<string | undefined> {
+  if (lexicallyInside(root, file)) {
+    let real: string;
+    try {
+      real = await realpath(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw new ConfigError(label, [{ message: `cannot be read: ${(error as Error).message}` }]);
+    }
+    const realRoot = await realpath(root).catch(() => root);
+    if (!lexicallyInside(realRoot, real)) throw new ConfigError(label, [{ message: 'leads outside the repository (a symbolic link); not read' }]);
+  }
   let size: number;
   try {
     const info = await stat(file);
@@ -118,12 +142,12 @@ export async function loadPolicy(root: string, configPath?: string): Promise<Pol
   let text: string | undefined;
   if (configPath !== undefined) {
     file = path.resolve(absoluteRoot, configPath);
-    text = await readPolicyText(file, displayPath(absoluteRoot, file));
+    text = await readPolicyText(file, displayPath(absoluteRoot, file), absoluteRoot);
     if (text === undefined) throw new ConfigError(displayPath(absoluteRoot, file), [{ message: 'does not exist' }]);
   } else {
     for (const candidate of DEFAULT_POLICY_PATHS) {
       const candidateFile = path.join(absoluteRoot, candidate);
-      text = await readPolicyText(candidateFile, candidate);
+      text = await readPolicyText(candidateFile, candidate, absoluteRoot);
       if (text !== undefined) {
         file = candidateFile;
         break;
