@@ -13,7 +13,7 @@ describe('drone / woodpecker discoverer', () => {
   it('reads every document of a Drone file; a broken document is reported and does not hide the others', async () => {
     const { occurrences, errors } = await extractFixture(droneDiscoverer, 'drone', '.drone.yml');
     expect(errors).toHaveLength(1);
-    expect(errors![0]).toMatch(/must be sufficiently indented and end with a \] at line 36/);
+    expect(errors![0]).toMatch(/must be sufficiently indented and end with a \] at line 36, column \d+$/);
     expect(summary(occurrences)).toEqual([
       { context: 'pipeline "default" steps[0].image', raw: 'golang:1.22', reference: 'docker.io/library/golang:1.22' },
       { context: 'pipeline "default" steps[1].image', raw: 'plugins/docker:20', reference: 'docker.io/plugins/docker:20' },

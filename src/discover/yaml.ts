@@ -19,7 +19,8 @@ export function parseYamlDocuments(text: string): ParsedYaml {
   for (const document of parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false })) {
     if (!('errors' in document)) continue; // an EmptyStream
     if (document.errors.length > 0) {
-      errors.push(document.errors.map((error) => error.message.split('\n')[0]).join('; '));
+      // The first line of the parser's message ends with a colon that introduced its source excerpt.
+      errors.push(document.errors.map((error) => error.message.split('\n')[0].replace(/:\s*$/, '')).join('; '));
       continue;
     }
     documents.push(document);
