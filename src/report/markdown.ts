@@ -37,16 +37,22 @@ const HTML_ENTITIES: Record<string, string> = {
   ':': '&#58;',
 };
 
+/** Bidirectional controls reorder what a reviewer sees (an image name shown as another). */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function htmlEscape(text: string): string {
-  return text.replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, ' ');
+  return text
+    .replace(BIDI_CONTROLS, '?')
+    .replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character])
+    .replace(/\r?\n|\r/g, ' ');
 }
 
 /**
  * HTML entities plus a backslash before every Markdown metacharacter: text between HTML tags is
- * still Markdown, so `<code>` alone would not stop `**`, links or autolinks.
+ * still Markdown, so `<code>` alone would not stop `**`, links or autolinks (nor `$`, GitHub's math).
  */
 function escapeMarkdown(text: string): string {
-  return htmlEscape(text).replace(/[\\`*_{}[\]()+\-.!~]/g, (character) => `\\${character}`);
+  return htmlEscape(text).replace(/[\\`*_{}[\]()+\-.!~$]/g, (character) => `\\${character}`);
 }
 
 /** Untrusted text as inline code: HTML `<code>` (backticks in the text cannot end it), content escaped. */
