@@ -480,6 +480,13 @@ describe('setup problems', () => {
     expect(github.requests).toEqual([]);
   });
 
+  it('names an input path that is not a directory', async () => {
+    const step = await runStep(pullRequestEnv({ path: 'no-such-dir' }));
+    expect(step.failed).toBe(true);
+    expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: input path "no-such-dir" is not a directory of the workspace');
+    expect(github.requests).toEqual([]);
+  });
+
   it('rejects an invalid input value by name', async () => {
     const step = await runStep(pullRequestEnv({ 'fail-on': 'sometimes' }));
     expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: input fail-on must be one of error, warning, note, never (got "sometimes")');

@@ -7,7 +7,7 @@
  * Dependabot) gets a warning and the findings stay in annotations and the summary. Only findings
  * at or above `fail-on` (and broken configuration) fail the step.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as actionsCore from '@actions/core';
@@ -386,6 +386,9 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
   const core = deps.core;
   const root = path.resolve(context.workspace, inputs.path);
   const prefix = pathPrefix(context.workspace, root);
+  // A mistyped path is a setup problem to name, not an internal error (nor an empty, passing scan).
+  const rootInfo = await stat(root).catch(() => undefined);
+  if (!rootInfo?.isDirectory()) throw new SetupError(`input path "${inputs.path}" is not a directory of the workspace`);
   let policy;
   try {
     policy = await loadPolicy(root, inputs.config || undefined);
