@@ -17,7 +17,10 @@ export interface ScanOptions {
   offline: boolean;
   /** Only these files (POSIX, relative to root) are scanned. */
   onlyFiles?: string[];
-  /** Extra registries reached over plain HTTP, on top of the policy's. */
+  /**
+   * Extra registries reached over plain HTTP, on top of the policy's, named by the person running
+   * the scan (CLI flags, action input): unlike the policy's, these may receive credentials over HTTP.
+   */
   insecureRegistries?: string[];
   /** The registry client to use (tests inject one); by default one is built from the policy and the environment. */
   registryClient?: RegistryClient;
@@ -39,6 +42,8 @@ export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'inse
   const { policy } = options;
   return new RegistryClient({
     insecureRegistries: [...policy.insecureRegistries, ...(options.insecureRegistries ?? [])],
+    // The repository's policy must not make a credential travel in clear text (see the transport).
+    plainHttpCredentialRegistries: options.insecureRegistries ?? [],
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,

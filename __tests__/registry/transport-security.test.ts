@@ -151,3 +151,37 @@ describe('a challenge from a host the registry redirected to', () => {
     expect(result).toBe(200);
   });
 });
+
+describe('credentials over plain HTTP', () => {
+  const basicPing = (origin: string) => nock(origin).get('/v2/').reply(401, '', { 'www-authenticate': 'Basic realm="r"' });
+  const credentials = staticCredentialSource({
+    'reg.example': { username: 'alice', password: 'cleartext-secret' },
+    '127.0.0.1:5000': { username: 'alice', password: 'local-secret' },
+  });
+  const request = (t: Transport, registry: string) => t.request({ registry, path: manifestPath, scope, maxBytes: 1024, what: 'manifest' });
+
+  it('are not sent to a registry only the repository’s policy made insecure', async () => {
+    basicPing('http://reg.example');
+    nock('http://reg.example', { badheaders: ['authorization'] }).get(manifestPath).reply(200, '{}');
+    const { t, logs } = transport({ credentials, insecureRegistries: ['reg.example'] });
+    expect((await request(t, 'reg.example')).status).toBe(200);
+    expect(nock.isDone()).toBe(true);
+    expect(logs.some((line) => line.startsWith('not sending reg.example credentials over plain HTTP'))).toBe(true);
+  });
+
+  it('are sent to a registry the operator named insecure', async () => {
+    basicPing('http://reg.example');
+    nock('http://reg.example').get(manifestPath).matchHeader('authorization', `Basic ${basic('alice', 'cleartext-secret')}`).reply(200, '{}');
+    const { t } = transport({ credentials, insecureRegistries: ['reg.example'], plainHttpCredentialRegistries: ['reg.example'] });
+    expect((await request(t, 'reg.example')).status).toBe(200);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('are sent to a loopback registry, which no network sees', async () => {
+    basicPing('http://127.0.0.1:5000');
+    nock('http://127.0.0.1:5000').get(manifestPath).matchHeader('authorization', `Basic ${basic('alice', 'local-secret')}`).reply(200, '{}');
+    const { t } = transport({ credentials, insecureRegistries: ['127.0.0.1:5000'] });
+    expect((await request(t, '127.0.0.1:5000')).status).toBe(200);
+    expect(nock.isDone()).toBe(true);
+  });
+});

@@ -96,6 +96,11 @@ function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>)
   }
 }
 
+/** The `--insecure-registry` hosts: named by the person running the scan, they may receive credentials over plain HTTP. */
+function operatorInsecureRegistries(values: Record<string, unknown>): string[] {
+  return (values['insecure-registry'] as string[] | undefined) ?? [];
+}
+
 /** Shared by scan and pin: the directory and the policy with command-line overrides applied. */
 async function loadRun(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<{ root: string; policy: Policy }> {
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
@@ -141,7 +146,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const { root, policy } = await loadRun(values, positionals, io);
   if (failOn) policy.failOn = failOn as Policy['failOn'];
 
-  const result = await scan({ root, policy, offline: Boolean(values.offline), log: verboseLog(values, io) });
+  const result = await scan({ root, policy, offline: Boolean(values.offline), insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
   const rendered = render(format as Format, result);
   if (values.output) {
     try {
@@ -173,7 +178,7 @@ async function pinCommand(args: string[], io: CliIO): Promise<number> {
   const { root, policy } = await loadRun(values, positionals, io);
   // Pinning needs the tags' digests, not signatures.
   policy.signatures.mode = 'off';
-  const result = await scan({ root, policy, offline: false, log: verboseLog(values, io) });
+  const result = await scan({ root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
   const plan = planPinsDetailed(result.occurrences, result.sources, { updateStale: Boolean(values['update-stale']) });
   for (const edit of plan.edits) {
     io.stdout(`${terminalSafe(`${edit.file}:${edit.line}:${edit.column}`)}\n  - ${terminalSafe(edit.oldText)}\n  + ${terminalSafe(edit.newText)}\n`);

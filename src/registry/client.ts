@@ -14,6 +14,8 @@ import { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type RepositoryRef } fro
 export interface RegistryClientOptions {
   /** Registry hosts (host[:port]) reached over plain HTTP (policy `insecure-registries`, CLI `--insecure-registry`). */
   insecureRegistries?: string[];
+  /** Of those, the ones the operator named: they may receive credentials over plain HTTP (see TransportOptions). */
+  plainHttpCredentialRegistries?: string[];
   credentials?: CredentialSource;
   /** Operations in flight at once. Default 8. */
   concurrency?: number;
@@ -109,6 +111,7 @@ export class RegistryClient {
     }
     const transportOptions: TransportOptions = { ...(options.transport ?? {}) };
     if (options.insecureRegistries) transportOptions.insecureRegistries = options.insecureRegistries;
+    if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
     if (credentials) transportOptions.credentials = credentials;
     if (options.timeoutMs !== undefined) transportOptions.timeoutMs = options.timeoutMs;
     if (options.retries !== undefined) transportOptions.retries = options.retries;

@@ -22,6 +22,12 @@ import type { Credential, CredentialSource } from './credentials.js';
 export interface TransportOptions {
   /** Hosts (with port when not default) reached over plain HTTP. */
   insecureRegistries?: string[];
+  /**
+   * Insecure registries whose credentials may still be sent over plain HTTP: those the person
+   * running the scan named (`--insecure-registry`, the action input), not the repository's policy,
+   * which must not be able to make a credential travel in clear text. Loopback hosts always may.
+   */
+  plainHttpCredentialRegistries?: string[];
   credentials?: CredentialSource;
   /** Per HTTP request, headers and body together. Default 30 s. */
   timeoutMs?: number;
@@ -112,6 +118,10 @@ function hostnameOf(host: string): string {
   return host.replace(/:\d+$/, '');
 }
 
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
 function parentDomain(hostname: string): string | undefined {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return undefined; // IP address
   const dot = hostname.indexOf('.');
@@ -168,6 +178,8 @@ function networkError(error: unknown, what: string): RegistryError {
 
 export class Transport {
   private readonly insecure: string[];
+  private readonly plainHttpCredentials: string[];
+  private readonly plainHttpRefusalsLogged = new Set<string>();
   private readonly credentials?: CredentialSource;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -186,6 +198,7 @@ export class Transport {
 
   constructor(options: TransportOptions = {}) {
     this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
+    this.plainHttpCredentials = (options.plainHttpCredentialRegistries ?? []).map((h) => h.toLowerCase());
     if (options.credentials) this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = Math.max(0, Math.min(options.retries ?? 3, 10));
@@ -214,6 +227,19 @@ export class Transport {
 
   isInsecure(registry: string): boolean {
     return this.insecure.includes(registry.toLowerCase());
+  }
+
+  /** Credentials go over https, or over plain HTTP to loopback or to registries the operator named. */
+  private mayUseCredentials(registry: string): boolean {
+    const name = registry.toLowerCase();
+    if (!this.isInsecure(name) || isLoopback(hostnameOf(name)) || this.plainHttpCredentials.includes(name)) return true;
+    if (!this.plainHttpRefusalsLogged.has(name)) {
+      this.plainHttpRefusalsLogged.add(name);
+      this.log(
+        `not sending ${registry} credentials over plain HTTP: only the policy names it insecure; name it with --insecure-registry (or the action's insecure-registries input) to allow that`,
+      );
+    }
+    return false;
   }
 
   /** One registry API request with auth, retries, redirects and size bounds. */
@@ -312,7 +338,7 @@ export class Transport {
   private async authorization(registry: string, origin: string, scope: string | undefined, fresh: boolean): Promise<string | undefined> {
     const hostAuth = await this.ping(registry, origin);
     if (hostAuth.kind === 'none') return undefined;
-    const credential = hostAuth.foreign ? undefined : await this.credentials?.get(registry);
+    const credential = hostAuth.foreign || !this.mayUseCredentials(registry) ? undefined : await this.credentials?.get(registry);
     this.rememberSecrets(credential);
     if (hostAuth.kind === 'basic') return basicHeader(credential);
     const key = `${registry}|${scope ?? ''}`;
