@@ -22,6 +22,14 @@ describe('text report', () => {
     expect(text).toMatch(/Summary: 3 error\(s\), 1 warning\(s\), 1 note\(s\)\.\n$/);
   });
 
+  it('says who signed each image whose signature was verified, and when', () => {
+    expect(text).toContain(
+      'Signatures verified: 1 image\n' +
+        '  ghcr.io/example/web:1.4.2@sha256:2222222222222222222222222222222222222222222222222222222222222222\n' +
+        '      signed by https://github.com/example/web/.github/workflows/release.yml@refs/heads/main (https://token.actions.githubusercontent.com), 2026-10-01T12:00:00.000Z\n',
+    );
+  });
+
   it('marks an image built in the repository', () => {
     const local = renderText({
       schemaVersion: 1,

@@ -1,5 +1,6 @@
 /** The text report for people at a terminal. Repository text is stripped of control characters (no terminal escapes). */
 import type { Finding, ScanResult, Severity } from '../model.js';
+import { imageStatuses } from './status.js';
 
 /** Removes control characters (ANSI escapes, carriage returns) from repository-controlled text. */
 export function terminalSafe(text: string): string {
@@ -40,6 +41,13 @@ export function renderText(result: ScanResult): string {
       ].map(terminalSafe));
     }
     lines.push(...table(rows).map((row) => '  ' + row));
+  }
+  // Who signed what is evidence, not a finding: list it, as the Markdown image table does.
+  const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === 'yes' && image.signer);
+  if (signed.length > 0) {
+    lines.push('');
+    lines.push(`Signatures verified: ${signed.length} image${signed.length === 1 ? '' : 's'}`);
+    for (const image of signed) lines.push(`  ${terminalSafe(image.reference ?? image.raw)}`, `      signed by ${terminalSafe(image.signer!)}`);
   }
   const active = result.findings.filter((finding) => !finding.suppressed);
   const suppressed = result.findings.length - active.length;
