@@ -6,7 +6,8 @@
  *  2. Docker's `config.json` (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
  *     `credHelpers[host]`, then `auths[host]` (`auth` base64 "user:pass" or `identitytoken`),
  *     then `credsStore`; helpers run as `docker-credential-<name> get` with the server URL on stdin;
- *  3. `GITHUB_TOKEN` for ghcr.io only.
+ *  3. `GITHUB_TOKEN` for ghcr.io only, and only on github.com (a GitHub Enterprise Server or GHE.com
+ *     token is for that instance and its own container registry, never for ghcr.io).
  * A credential is looked up for exactly one registry host and the transport sends it only to
  * that host (see transport.ts for the bearer-realm rule). Nothing here logs a secret.
  */
@@ -178,7 +179,7 @@ export interface DefaultCredentialOptions {
   env?: NodeJS.ProcessEnv;
   /** The `registry-credentials` action input (same JSON shape as the environment variable); wins over it. */
   registryCredentials?: string;
-  /** Token sent to ghcr.io when nothing else names ghcr.io. */
+  /** Token sent to ghcr.io when nothing else names ghcr.io (on github.com only: see `GITHUB_SERVER_URL`). */
   githubToken?: string;
   runHelper?: HelperRunner;
   logger?: (msg: string) => void;
@@ -197,7 +198,9 @@ export function defaultCredentialSource(options: DefaultCredentialOptions = {}):
   if (envText) for (const [host, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host, c);
   if (options.registryCredentials?.trim())
     for (const [host, c] of parseCredentialMap(options.registryCredentials, 'registry-credentials input')) explicit.set(host, c);
-  const githubToken = options.githubToken;
+  // The token belongs to the GitHub instance the workflow runs on; ghcr.io is github.com's registry.
+  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : undefined;
+  if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
   let configPromise: Promise<DockerConfig | undefined> | undefined;
   const cache = new Map<string, Promise<Credential | undefined>>();
 
@@ -250,6 +253,16 @@ export function defaultCredentialSource(options: DefaultCredentialOptions = {}):
       return pending;
     },
   };
+}
+
+/** Whether the workflow runs on github.com (the server URL is unset outside Actions). */
+function isGitHubDotCom(serverUrl: string | undefined): boolean {
+  if (serverUrl === undefined || serverUrl === '') return true;
+  try {
+    return new URL(serverUrl).hostname.toLowerCase() === 'github.com';
+  } catch {
+    return false;
+  }
 }
 
 /** A fixed map, for tests and embedding. Keys are hosts. */
