@@ -6,6 +6,9 @@ import type { Policy } from './config/policy.js';
 import type { ResolvedOccurrence, ScanError, ScanResult } from './model.js';
 import { discoverRepository } from './discover/index.js';
 import { runChecks } from './checks/index.js';
+import { RULE_IDS } from './checks/rules.js';
+import { unknownSuppressionRules } from './checks/suppression.js';
+import { levenshteinEditDistance } from 'levenshtein-edit-distance';
 import { defaultCredentialSource, RegistryClient } from './registry/index.js';
 import { resolveOccurrences } from './resolve.js';
 import { verifySignatures } from './sigstore/index.js';
@@ -84,6 +87,9 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     // A rule that crashes is reported, and the other rules' findings still count.
     onError: (rule, error) => errors.push({ file: '.', message: `rule ${rule} failed and was not applied: ${error.message}` }),
   });
+  for (const directive of unknownSuppressionRules(discovery.sources, RULE_IDS)) {
+    notes.push(`${directive.file}:${directive.line}: "verify-images: ignore ${directive.rule}" names no rule${closestRule(directive.rule)}, so it suppresses nothing.`);
+  }
   return {
     schemaVersion: 1,
     occurrences,
@@ -93,6 +99,17 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     sources: discovery.sources,
     filesScanned: discovery.filesScanned,
   };
+}
+
+/** " (did you mean …?)" for a misspelt rule id, or nothing. */
+function closestRule(name: string): string {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const rule of RULE_IDS) {
+    const distance = levenshteinEditDistance(name.toLowerCase(), rule);
+    if (distance < bestDistance) [best, bestDistance] = [rule, distance];
+  }
+  return best ? ` (did you mean "${best}"?)` : '';
 }
 
 /** What a reader must know about the registry stage: images not verified, and Docker Hub's rate limit. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSuppression, SuppressionIndex } from '../../src/checks/suppression.js';
+import { parseSuppression, SuppressionIndex, unknownSuppressionRules } from '../../src/checks/suppression.js';
 
 describe('parseSuppression', () => {
   it.each([
@@ -54,5 +54,18 @@ describe('SuppressionIndex', () => {
 
   it('finds nothing for files without source text', () => {
     expect(index.find('other.yaml', 1, 'unpinned')).toBeUndefined();
+  });
+});
+
+describe('unknownSuppressionRules', () => {
+  it('lists rule names no rule has, by file and line, and accepts every real rule, * and all', () => {
+    const sources = new Map([
+      ['compose.yaml', 'services:\n  a:\n    image: redis:7  # verify-images: ignore unpined typo\n  b:\n    # verify-images: ignore mutable-tag,bogus\n    image: busybox\n'],
+      ['Dockerfile', '# verify-images: ignore all\nFROM alpine:3.20\n# verify-images: ignore * reason\n# verify-images: ignore\n'],
+    ]);
+    expect(unknownSuppressionRules(sources, ['unpinned', 'mutable-tag'])).toEqual([
+      { file: 'compose.yaml', line: 3, rule: 'unpined' },
+      { file: 'compose.yaml', line: 5, rule: 'bogus' },
+    ]);
   });
 });

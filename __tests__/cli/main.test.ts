@@ -106,6 +106,13 @@ describe('verify-images scan', () => {
     }
   });
 
+  it('notes a suppression comment that names no rule, and keeps the finding', async () => {
+    await writeFile(path.join(root, 'compose.yaml'), 'services:\n  db:\n    image: redis:7  # verify-images: ignore unpined pinned by renovate\n');
+    const report = JSON.parse((await cli(['scan', root, '--offline', '--format', 'json'])).stdout);
+    expect(report.notes).toContain('compose.yaml:3: "verify-images: ignore unpined" names no rule (did you mean "unpinned"?), so it suppresses nothing.');
+    expect(report.findings.find((finding: { rule: string }) => finding.rule === 'unpinned').suppressed).toBeUndefined();
+  });
+
   it('applies --build-arg to Dockerfile ARGs', async () => {
     await writeFile(path.join(root, 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\n');
     const unresolved = JSON.parse((await cli(['scan', root, '--offline', '--format', 'json'])).stdout);

@@ -69,3 +69,25 @@ export class SuppressionIndex {
     return undefined;
   }
 }
+
+/** A directive naming a rule that does not exist: it suppresses nothing, so a typo must not pass unseen. */
+export interface UnknownSuppressionRule {
+  file: string;
+  /** 1-based line of the directive. */
+  line: number;
+  rule: string;
+}
+
+/** Every rule name in the files' directives that is not one of `known` (nor `*`/`all`). */
+export function unknownSuppressionRules(sources: Map<string, string>, known: readonly string[]): UnknownSuppressionRule[] {
+  const unknown: UnknownSuppressionRule[] = [];
+  for (const [file, text] of sources) {
+    if (!text.includes('verify-images')) continue;
+    text.split(/\r\n|\r|\n/).forEach((line, index) => {
+      for (const rule of parseSuppression(line)?.rules ?? []) {
+        if (rule !== '*' && !known.includes(rule)) unknown.push({ file, line: index + 1, rule });
+      }
+    });
+  }
+  return unknown;
+}
