@@ -121,6 +121,19 @@ describe('planPins', () => {
     expect(plan.edits).toEqual([]);
     expect(plan.skipped.map((s) => s.reason)).toEqual([`assembled from separate fields (ghcr.io/acme/app:2.1); to pin it, add digest: ${digest(0xa5)} beside them`]);
 
+    // Once the block has its digest: field, nothing is left to say.
+    const pinnedText = `${text}  digest: ${digest(0xa5)}\n`;
+    const pinned: ResolvedOccurrence = makeOccurrence({
+      file: 'values.yaml',
+      kind: 'helm',
+      lines: new LineIndex(pinnedText),
+      offset: pinnedText.indexOf('acme/app'),
+      raw: 'acme/app',
+      value: `ghcr.io/acme/app:2.1@${digest(0xa5)}`,
+    });
+    pinned.resolution = { status: 'ok', tagDigest: digest(0xa5), pinnedDigestExists: true };
+    expect(planPinsDetailed([pinned], new Map([['values.yaml', pinnedText]]))).toEqual({ edits: [], skipped: [] });
+
     // A quoted Dockerfile image is not a template: say what it is.
     const dockerfile = 'FROM "alpine:3.19"\n';
     const quoted: ResolvedOccurrence = makeOccurrence({ file: 'Dockerfile', kind: 'dockerfile', lines: new LineIndex(dockerfile), offset: 5, raw: '"alpine:3.19"', value: 'alpine:3.19' });

@@ -60,6 +60,8 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
       skip(occurrence, 'not a normalized reference');
       continue;
     }
+    // Pinned to the tag's current digest (or one of its platforms): nothing to do, however it is written.
+    if (parts.digest && resolution?.status === 'ok' && (parts.digest === resolution.tagDigest || resolution.pinnedDigestPlatform)) continue;
     if (VARIABLE_SYNTAX.test(occurrence.raw)) {
       skip(occurrence, 'written with variables or templates; pin the value where it is defined');
       continue;
@@ -68,7 +70,12 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
       // A Helm values block (registry/repository/tag) or a Kustomize override (newName/newTag):
       // the text is one field of several, and the pin belongs in a field of its own.
       const digestField = resolution?.status === 'ok' && resolution.tagDigest ? `digest: ${resolution.tagDigest}` : 'a digest: field';
-      skip(occurrence, `assembled from separate fields (${occurrence.resolved}); to pin it, add ${digestField} beside them`);
+      skip(
+        occurrence,
+        parts.digest
+          ? `assembled from separate fields (${occurrence.resolved}); its digest differs from the tag's current one: set ${digestField}`
+          : `assembled from separate fields (${occurrence.resolved}); to pin it, add ${digestField} beside them`,
+      );
       continue;
     }
     if (occurrence.resolved !== undefined) {
