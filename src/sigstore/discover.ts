@@ -23,6 +23,41 @@ const BUNDLE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 const MAX_REFERRERS = 64;
 const MAX_LEGACY_LAYERS = 32;
 const MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
+/**
+ * Signature data (candidate manifests and blobs) read for one image digest. Each bundle may be
+ * large (attestations carry SBOMs), but dozens of them at the largest size are a registry trying
+ * to exhaust memory: past this the image is not checked.
+ */
+export const MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
+
+/** What one image's discovery may still read, shared by its referrer, `.sig` and `.att` lookups. */
+class ReadBudget {
+  private remaining: number;
+  constructor(
+    private readonly total: number,
+    private readonly what: string,
+  ) {
+    this.remaining = total;
+  }
+
+  /** The most a next read may return: its own bound, or what is left (a larger answer fails as TOO_LARGE). */
+  allow(limit: number): number {
+    this.ensureLeft();
+    return Math.min(limit, this.remaining);
+  }
+
+  spend(bytes: number): void {
+    this.remaining -= bytes;
+    this.ensureLeft();
+  }
+
+  /** Throws TOO_LARGE once the budget is spent, before another request is made. */
+  ensureLeft(): void {
+    if (this.remaining <= 0) {
+      throw new RegistryError('TOO_LARGE', `signatures of ${this.what}: more than ${this.total} bytes of signature data; not all could be read`);
+    }
+  }
+}
 
 export type CandidateFormat = 'bundle' | 'legacy-cosign' | 'legacy-attestation';
 
@@ -62,7 +97,7 @@ function predicateTypeOf(payload: Buffer): string | undefined {
   }
 }
 
-async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef, imageDigest: string): Promise<SignatureCandidate[]> {
+async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef, imageDigest: string, budget: ReadBudget): Promise<SignatureCandidate[]> {
   let referrers: Descriptor[];
   try {
     referrers = await client.listReferrers(repo, imageDigest);
@@ -77,12 +112,15 @@ async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef
     const hint = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
     if (hint) candidate.predicateTypeHint = hint;
     try {
+      budget.ensureLeft();
       const manifest = await client.getManifest(repo, descriptor.digest);
+      budget.spend(manifest.bytes.byteLength);
       const subject = manifest.json?.subject?.digest;
       if (subject !== imageDigest) throw new SigstoreError('BUNDLE_INVALID', `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError('BUNDLE_INVALID', 'the referrer manifest has no bundle layer');
-      const blob = Buffer.from(await client.getBlob(repo, layer.digest, MAX_BUNDLE_BYTES));
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(MAX_BUNDLE_BYTES)));
+      budget.spend(blob.byteLength);
       candidate.bundle = parseBundle(blob);
       hintPredicateTypeFromPayload(candidate);
     } catch (error) {
@@ -106,15 +144,18 @@ async function legacyCandidates(
   repo: RepositoryRef,
   imageDigest: string,
   suffix: 'sig' | 'att',
+  budget: ReadBudget,
 ): Promise<SignatureCandidate[]> {
   const tag = legacyTag(imageDigest, suffix);
   let manifest;
   try {
+    budget.ensureLeft();
     manifest = await client.getManifest(repo, tag);
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;
   }
+  budget.spend(manifest.bytes.byteLength);
   const format: CandidateFormat = suffix === 'sig' ? 'legacy-cosign' : 'legacy-attestation';
   const expectedType = suffix === 'sig' ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
   const candidates: SignatureCandidate[] = [];
@@ -122,7 +163,8 @@ async function legacyCandidates(
     if (layer.mediaType !== expectedType) continue;
     const candidate: SignatureCandidate = { format, location: `${tag} layer ${index + 1}` };
     try {
-      const blob = Buffer.from(await client.getBlob(repo, layer.digest, suffix === 'sig' ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES));
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(suffix === 'sig' ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES)));
+      budget.spend(blob.byteLength);
       const legacyLayer = { mediaType: layer.mediaType, annotations: layer.annotations ?? {}, blob };
       if (suffix === 'sig') {
         candidate.bundle = legacySignatureToBundle(legacyLayer);
@@ -146,13 +188,20 @@ async function legacyCandidates(
 
 /**
  * Every signature and attestation candidate for `imageDigest` in `repo`. Registry failures other
- * than "not found" are thrown (RegistryError): the image then counts as not checked, never unsigned.
+ * than "not found" are thrown (RegistryError): the image then counts as not checked, never unsigned;
+ * so is more signature data than `maxBytes` (default MAX_SIGNATURE_BYTES_PER_IMAGE).
  */
-export async function discoverSignatures(client: SignatureRegistry, repo: RepositoryRef, imageDigest: string): Promise<SignatureCandidate[]> {
+export async function discoverSignatures(
+  client: SignatureRegistry,
+  repo: RepositoryRef,
+  imageDigest: string,
+  options: { maxBytes?: number } = {},
+): Promise<SignatureCandidate[]> {
+  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`);
   const [referrers, signatures, attestations] = await Promise.all([
-    referrerCandidates(client, repo, imageDigest),
-    legacyCandidates(client, repo, imageDigest, 'sig'),
-    legacyCandidates(client, repo, imageDigest, 'att'),
+    referrerCandidates(client, repo, imageDigest, budget),
+    legacyCandidates(client, repo, imageDigest, 'sig', budget),
+    legacyCandidates(client, repo, imageDigest, 'att', budget),
   ]);
   return [...referrers, ...signatures, ...attestations];
 }
