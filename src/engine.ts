@@ -87,8 +87,13 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     // A rule that crashes is reported, and the other rules' findings still count.
     onError: (rule, error) => errors.push({ file: '.', message: `rule ${rule} failed and was not applied: ${error.message}` }),
   });
-  for (const directive of unknownSuppressionRules(discovery.sources, RULE_IDS)) {
+  // Bounded: a repository full of such comments gets a count, not a wall of notes.
+  const unknownDirectives = unknownSuppressionRules(discovery.sources, RULE_IDS);
+  for (const directive of unknownDirectives.slice(0, MAX_DIRECTIVE_NOTES)) {
     notes.push(`${directive.file}:${directive.line}: "verify-images: ignore ${directive.rule}" names no rule${closestRule(directive.rule)}, so it suppresses nothing.`);
+  }
+  if (unknownDirectives.length > MAX_DIRECTIVE_NOTES) {
+    notes.push(`${unknownDirectives.length - MAX_DIRECTIVE_NOTES} more "verify-images: ignore" comments name no rule.`);
   }
   return {
     schemaVersion: 1,
@@ -100,6 +105,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     filesScanned: discovery.filesScanned,
   };
 }
+
+const MAX_DIRECTIVE_NOTES = 20;
 
 /** " (did you mean …?)" for a misspelt rule id, or nothing. */
 function closestRule(name: string): string {
