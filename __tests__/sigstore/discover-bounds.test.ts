@@ -14,13 +14,15 @@ const digestFor = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 /** A registry that lists `count` bundle referrers, each with a blob of `blobBytes`, and answers as the real client does for sizes. */
 function floodingRegistry(count: number, blobBytes: number) {
   let served = 0;
+  let subject = IMAGE;
   const registry: SignatureRegistry = {
-    async listReferrers(): Promise<Descriptor[]> {
+    async listReferrers(_repo: RepositoryRef, digest: string): Promise<Descriptor[]> {
+      subject = digest;
       return Array.from({ length: count }, (_, i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digestFor(i + 1), size: 500, artifactType: SIGSTORE_BUNDLE_ARTIFACT_TYPE }));
     },
     async getManifest(_repo: RepositoryRef, reference: string): Promise<ManifestResult> {
       if (!reference.startsWith('sha256:')) throw new RegistryError('NOT_FOUND', `${reference}: not found (404)`, { status: 404 });
-      const json = { schemaVersion: 2, subject: { digest: IMAGE }, layers: [{ mediaType: SIGSTORE_BUNDLE_ARTIFACT_TYPE, digest: digestFor(1000 + Number.parseInt(reference.slice(7), 16)), size: blobBytes }] };
+      const json = { schemaVersion: 2, subject: { digest: subject }, layers: [{ mediaType: SIGSTORE_BUNDLE_ARTIFACT_TYPE, digest: digestFor(1000 + Number.parseInt(reference.slice(7), 16)), size: blobBytes }] };
       const bytes = new TextEncoder().encode(JSON.stringify(json));
       served += bytes.byteLength;
       return { descriptor: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: reference, size: bytes.byteLength }, bytes, json };
@@ -45,6 +47,16 @@ describe('signature discovery bounds', () => {
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).code).toBe('TOO_LARGE');
     expect(flood.served()).toBeLessThanOrEqual(10 * 1024 * 1024);
+  });
+
+  it('bounds what all images of one repository read together (an index’s platforms, several tags)', async () => {
+    const flood = floodingRegistry(64, 4 * 1024 * 1024);
+    const limits = { maxBytes: 10 * 1024 * 1024, maxRepositoryBytes: 15 * 1024 * 1024 };
+    const first = await discoverSignatures(flood.registry, repo, IMAGE, limits).catch((error: unknown) => error);
+    const second = await discoverSignatures(flood.registry, repo, `sha256:${'2'.repeat(64)}`, limits).catch((error: unknown) => error);
+    expect((first as RegistryError).code).toBe('TOO_LARGE');
+    expect((second as RegistryError).code).toBe('TOO_LARGE');
+    expect(flood.served()).toBeLessThanOrEqual(15 * 1024 * 1024);
   });
 
   it('reads everything that fits', async () => {

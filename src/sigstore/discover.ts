@@ -29,13 +29,19 @@ const MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
  * to exhaust memory: past this the image is not checked.
  */
 export const MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
+/**
+ * The same for one repository over a run: every platform manifest of an index (up to 32) and
+ * every tag scanned are separate digests, and their checks run concurrently.
+ */
+export const MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
 
-/** What one image's discovery may still read, shared by its referrer, `.sig` and `.att` lookups. */
+/** What may still be read: one image's referrer, `.sig` and `.att` lookups share one, within their repository's. */
 class ReadBudget {
   private remaining: number;
   constructor(
     private readonly total: number,
     private readonly what: string,
+    private readonly parent?: ReadBudget,
   ) {
     this.remaining = total;
   }
@@ -43,11 +49,13 @@ class ReadBudget {
   /** The most a next read may return: its own bound, or what is left (a larger answer fails as TOO_LARGE). */
   allow(limit: number): number {
     this.ensureLeft();
-    return Math.min(limit, this.remaining);
+    const left = Math.min(limit, this.remaining);
+    return this.parent ? this.parent.allow(left) : left;
   }
 
   spend(bytes: number): void {
     this.remaining -= bytes;
+    this.parent?.spend(bytes);
     this.ensureLeft();
   }
 
@@ -56,7 +64,20 @@ class ReadBudget {
     if (this.remaining <= 0) {
       throw new RegistryError('TOO_LARGE', `signatures of ${this.what}: more than ${this.total} bytes of signature data; not all could be read`);
     }
+    this.parent?.ensureLeft();
   }
+}
+
+/** Per registry client (one per run), per repository. */
+const repositoryBudgets = new WeakMap<SignatureRegistry, Map<string, ReadBudget>>();
+
+function repositoryBudget(client: SignatureRegistry, repo: RepositoryRef, total: number): ReadBudget {
+  let budgets = repositoryBudgets.get(client);
+  if (!budgets) repositoryBudgets.set(client, (budgets = new Map()));
+  const name = `${repo.domain}/${repo.path}`;
+  let budget = budgets.get(name);
+  if (!budget) budgets.set(name, (budget = new ReadBudget(total, name)));
+  return budget;
 }
 
 export type CandidateFormat = 'bundle' | 'legacy-cosign' | 'legacy-attestation';
@@ -189,15 +210,17 @@ async function legacyCandidates(
 /**
  * Every signature and attestation candidate for `imageDigest` in `repo`. Registry failures other
  * than "not found" are thrown (RegistryError): the image then counts as not checked, never unsigned;
- * so is more signature data than `maxBytes` (default MAX_SIGNATURE_BYTES_PER_IMAGE).
+ * so is more signature data than `maxBytes` (default MAX_SIGNATURE_BYTES_PER_IMAGE), or than
+ * `maxRepositoryBytes` for all images of the repository read with this client.
  */
 export async function discoverSignatures(
   client: SignatureRegistry,
   repo: RepositoryRef,
   imageDigest: string,
-  options: { maxBytes?: number } = {},
+  options: { maxBytes?: number; maxRepositoryBytes?: number } = {},
 ): Promise<SignatureCandidate[]> {
-  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`);
+  const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
+  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
   const [referrers, signatures, attestations] = await Promise.all([
     referrerCandidates(client, repo, imageDigest, budget),
     legacyCandidates(client, repo, imageDigest, 'sig', budget),
