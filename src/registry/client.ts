@@ -25,6 +25,12 @@ export interface RegistryClientOptions {
   retries?: number;
   /** Largest manifest accepted. Default 4 MiB (the limit registries themselves apply). */
   maxManifestBytes?: number;
+  /**
+   * Manifest bytes kept in the cache over the client's life. Past it, answers are still returned
+   * but not kept (a repository naming thousands of images on a registry that answers each with a
+   * 4 MiB manifest must not fill memory). Default 256 MiB.
+   */
+  maxCachedManifestBytes?: number;
   userAgent?: string;
   /** Token for ghcr.io when `credentials` has none for it (`defaultCredentialSource` takes it too). */
   githubToken?: string;
@@ -40,6 +46,7 @@ export interface ManifestResult {
 }
 
 const DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
+const DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
 const MAX_REFERRER_PAGES = 10;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -92,6 +99,8 @@ export class RegistryClient {
   private readonly transport: Transport;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly maxManifestBytes: number;
+  private readonly maxCachedManifestBytes: number;
+  private cachedManifestBytes = 0;
   private readonly heads = new Map<string, Promise<Descriptor>>();
   private readonly gets = new Map<string, Promise<ManifestResult>>();
   private readonly referrers = new Map<string, Promise<Descriptor[]>>();
@@ -120,6 +129,7 @@ export class RegistryClient {
     this.transport = new Transport(transportOptions);
     this.limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 8, 64)));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
+    this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
   }
 
   /**
@@ -278,7 +288,14 @@ export class RegistryClient {
     if (!mediaType) throw new RegistryError('PROTOCOL', `${what}: manifest has no media type`);
     const descriptor: Descriptor = { mediaType, digest: actual, size: bytes.byteLength };
     if (typeof json.artifactType === 'string') descriptor.artifactType = json.artifactType;
+    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
     return { descriptor, bytes, json };
+  }
+
+  /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
+  private keepWithinCacheBound(key: string, bytes: number): void {
+    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
+    else this.gets.delete(key);
   }
 
   private async doListReferrers(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
