@@ -3,10 +3,13 @@
  * must reach only the host they are for, and nothing a registry says may carry a secret or a
  * control character into a message.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from '../helpers/nock.js';
 import { registryErrorOf } from './registry-error.js';
 import { staticCredentialSource } from '../../src/registry/transport/credentials.js';
+import type { RegistryError } from '../../src/registry/transport/errors.js';
 import { Transport, type TransportOptions } from '../../src/registry/transport/transport.js';
 
 const REG = 'https://reg.example';
@@ -24,6 +27,7 @@ const get = (t: Transport) => t.request({ registry: 'reg.example', path: manifes
 
 beforeAll(() => {
   nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
 });
 afterEach(() => {
   nock.cleanAll();
@@ -183,5 +187,56 @@ describe('credentials over plain HTTP', () => {
     const { t } = transport({ credentials, insecureRegistries: ['127.0.0.1:5000'] });
     expect((await request(t, '127.0.0.1:5000')).status).toBe(200);
     expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe('a registry that never answers (real sockets on 127.0.0.1)', () => {
+  let server: Server;
+  let host = '';
+  /** Per path: reset the connection, or answer. */
+  const resets = new Set<string>();
+  let served = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      served++;
+      if (resets.has(req.url ?? '')) req.socket.destroy();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  afterEach(() => {
+    resets.clear();
+    served = 0;
+  });
+  const ask = (t: Transport, path: string) => t.request({ registry: host, path, scope, maxBytes: 1024, what: path });
+
+  it('is not asked again after a few network failures in a row, so it cannot hold the scan', async () => {
+    resets.add('/v2/');
+    const { t } = transport({ insecureRegistries: [host] });
+    const codes: string[] = [];
+    let last: RegistryError | undefined;
+    for (let n = 0; n < 10; n++) {
+      last = await registryErrorOf(ask(t, `/v2/team/app${n}/manifests/1`));
+      codes.push(last.code);
+    }
+    expect(codes).toEqual(Array(10).fill('NETWORK'));
+    expect(last!.message).toContain('not asked again: 3 requests in a row failed');
+    expect(served).toBe(3);
+  });
+
+  it('counts only failures in a row: an answer in between starts over', async () => {
+    resets.add('/v2/team/app/manifests/bad');
+    const { t } = transport({ insecureRegistries: [host] });
+    await registryErrorOf(ask(t, '/v2/team/app/manifests/bad'));
+    await registryErrorOf(ask(t, '/v2/team/app/manifests/bad'));
+    expect((await ask(t, '/v2/team/app/manifests/good')).status).toBe(200);
+    await registryErrorOf(ask(t, '/v2/team/app/manifests/bad'));
+    await registryErrorOf(ask(t, '/v2/team/app/manifests/bad'));
+    expect((await ask(t, '/v2/team/app/manifests/good')).status).toBe(200);
   });
 });

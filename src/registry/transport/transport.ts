@@ -103,6 +103,12 @@ interface CachedToken {
 const MAX_TOKEN_BYTES = 1024 * 1024;
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_REDIRECTS = 5;
+/**
+ * Requests to one registry that may fail in a row on the network (timeouts, resets, each after its
+ * retries) before the registry counts as unreachable for the rest of the run: a repository naming
+ * thousands of images on a host that never answers must not hold the scan for hours.
+ */
+const MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
 const DEFAULT_USER_AGENT = 'verify-images';
 
 /** The origin a reference's registry host is reached at: Docker Hub's API lives on registry-1.docker.io. */
@@ -195,6 +201,7 @@ export class Transport {
   /** Every credential secret and token this transport has used: registry error text is scrubbed of them. */
   private readonly secrets = new Set<string>();
   private lastRateLimit: RateLimitInfo | undefined;
+  private readonly networkFailures = new Map<string, { count: number; last: RegistryError }>();
 
   constructor(options: TransportOptions = {}) {
     this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
@@ -242,8 +249,32 @@ export class Transport {
     return false;
   }
 
-  /** One registry API request with auth, retries, redirects and size bounds. */
+  /**
+   * One registry API request with auth, retries, redirects and size bounds. After
+   * MAX_CONSECUTIVE_NETWORK_FAILURES such failures in a row, a registry is not asked again.
+   */
   async request(req: TransportRequest): Promise<TransportResponse> {
+    const registry = req.registry.toLowerCase();
+    const failures = this.networkFailures.get(registry);
+    if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
+      throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
+    }
+    try {
+      const response = await this.requestOnce(req);
+      this.networkFailures.delete(registry);
+      return response;
+    } catch (error) {
+      if (error instanceof RegistryError && (error.code === 'TIMEOUT' || error.code === 'NETWORK')) {
+        const entry = this.networkFailures.get(registry) ?? { count: 0, last: error };
+        entry.count++;
+        entry.last = error;
+        this.networkFailures.set(registry, entry);
+      }
+      throw error;
+    }
+  }
+
+  private async requestOnce(req: TransportRequest): Promise<TransportResponse> {
     const origin = registryOrigin(req.registry, this.insecure);
     let auth = await this.authorization(req.registry, origin, req.scope, false);
     let reauthorized = false;
