@@ -229,6 +229,23 @@ describe('a registry that never answers (real sockets on 127.0.0.1)', () => {
     expect(served).toBe(3);
   });
 
+  it('after many network failures in the run, asks no registry that has not answered yet (many hosts that never answer)', async () => {
+    resets.add('/v2/team/app/manifests/bad');
+    // Another registry name for the same server: 2130706433 is 127.0.0.1 written as one number.
+    const alias = host.replace('127.0.0.1', '2130706433');
+    nock('https://never.example').get('/v2/').reply(200, '{}');
+    const { t } = transport({ insecureRegistries: [host, alias], maxNetworkFailures: 2 });
+    expect((await t.request({ registry: alias, path: '/v2/team/app/manifests/good', scope, maxBytes: 1024, what: 'good' })).status).toBe(200);
+    await registryErrorOf(ask(t, '/v2/team/app/manifests/bad'));
+    await registryErrorOf(ask(t, '/v2/team/app/manifests/bad'));
+    const refused = await registryErrorOf(t.request({ registry: 'never.example', path: manifestPath, scope, maxBytes: 1024, what: 'manifest' }));
+    expect(refused.message).toContain('not asked: 2 requests to registries failed on the network in this run');
+    expect(t.requestCount('never.example')).toBe(0);
+    // A registry that answered before is still asked.
+    expect((await t.request({ registry: alias, path: '/v2/team/app/manifests/good', scope, maxBytes: 1024, what: 'good' })).status).toBe(200);
+    nock.cleanAll();
+  });
+
   it('counts only failures in a row: an answer in between starts over', async () => {
     resets.add('/v2/team/app/manifests/bad');
     const { t } = transport({ insecureRegistries: [host] });

@@ -39,6 +39,8 @@ export interface TransportOptions {
   backoffBaseMs?: number;
   userAgent?: string;
   logger?: (msg: string) => void;
+  /** Network failures in the run after which registries that never answered are not asked (default 30). */
+  maxNetworkFailures?: number;
   /** Injectable for tests: how to wait, and what time it is (token expiry). */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -109,6 +111,11 @@ const MAX_REDIRECTS = 5;
  * thousands of images on a host that never answers must not hold the scan for hours.
  */
 const MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
+/**
+ * Network failures in a run, all registries together, after which a registry that has not answered
+ * yet is not asked at all: many hosts that never answer (a wildcard domain) are bounded too.
+ */
+const DEFAULT_MAX_NETWORK_FAILURES = 30;
 const DEFAULT_USER_AGENT = 'verify-images';
 
 /** The origin a reference's registry host is reached at: Docker Hub's API lives on registry-1.docker.io. */
@@ -202,6 +209,10 @@ export class Transport {
   private readonly secrets = new Set<string>();
   private lastRateLimit: RateLimitInfo | undefined;
   private readonly networkFailures = new Map<string, { count: number; last: RegistryError }>();
+  private readonly maxNetworkFailures: number;
+  private totalNetworkFailures = 0;
+  /** Registries that answered at least once in this run. */
+  private readonly answered = new Set<string>();
 
   constructor(options: TransportOptions = {}) {
     this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
@@ -215,6 +226,7 @@ export class Transport {
     this.log = options.logger ?? (() => {});
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
   }
 
   /** HTTP requests made, all hosts or one (host as in the URL, with port). */
@@ -259,9 +271,13 @@ export class Transport {
     if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
       throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
     }
+    if (this.totalNetworkFailures >= this.maxNetworkFailures && !this.answered.has(registry)) {
+      throw new RegistryError('NETWORK', `${req.what}: registry ${req.registry} not asked: ${this.totalNetworkFailures} requests to registries failed on the network in this run`);
+    }
     try {
       const response = await this.requestOnce(req);
       this.networkFailures.delete(registry);
+      this.answered.add(registry);
       return response;
     } catch (error) {
       if (error instanceof RegistryError && (error.code === 'TIMEOUT' || error.code === 'NETWORK')) {
@@ -269,6 +285,10 @@ export class Transport {
         entry.count++;
         entry.last = error;
         this.networkFailures.set(registry, entry);
+        this.totalNetworkFailures++;
+      } else if (error instanceof RegistryError && error.status !== undefined) {
+        // An HTTP answer, even an error, shows the registry is there.
+        this.answered.add(registry);
       }
       throw error;
     }
