@@ -168,6 +168,9 @@ export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyRe
       result.conflicts += fileEdits.length;
       continue;
     }
+    // Positions count from after a byte-order mark (as discovery reads the file); it is put back on write.
+    const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+    if (bom) text = text.slice(1);
     let index = new LineIndex(text);
     const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
     // Columns refer to the line before any pin (edits never add line breaks, so line numbers
@@ -205,7 +208,7 @@ export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyRe
         result.conflicts++;
       }
     }
-    if (changed) await writeFile(path, text);
+    if (changed) await writeFile(path, bom + text);
   }
   return results;
 }
