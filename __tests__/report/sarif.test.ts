@@ -48,6 +48,12 @@ describe('SARIF report', () => {
     expect(twiceRun.results[0].partialFingerprints).not.toEqual(twiceRun.results[1].partialFingerprints);
   });
 
+  it('percent-encodes each path segment, so # and ? in file names stay part of the path', () => {
+    const odd: ScanResult = { ...result, findings: [{ ...result.findings[0], file: 'deploy/a#b?c d.yaml' }] };
+    const oddRun = (buildSarif(odd).runs as Run[])[0];
+    expect(oddRun.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('deploy/a%23b%3Fc%20d.yaml');
+  });
+
   it('reports files that were not checked as tool notifications', () => {
     expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^broken\.yaml: /);
   });

@@ -34,6 +34,11 @@ export function findingFingerprints(findings: Finding[]): string[] {
   });
 }
 
+/** A repository path as a relative URI: each segment percent-encoded, so `#` and `?` in names stay part of the path. */
+function pathUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
 function truncate(text: string): string {
   return text.length > MAX_MESSAGE_LENGTH ? text.slice(0, MAX_MESSAGE_LENGTH - 1) + '…' : text;
 }
@@ -71,7 +76,7 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: pathUri(finding.file), uriBaseId: '%SRCROOT%' },
             region,
           },
         },
@@ -85,7 +90,7 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
           description: { text: `Replace with ${finding.suggestion}` },
           artifactChanges: [
             {
-              artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+              artifactLocation: { uri: pathUri(finding.file), uriBaseId: '%SRCROOT%' },
               replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }],
             },
           ],
@@ -106,7 +111,7 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
   const notifications = result.errors.slice(0, 1000).map((error) => ({
     level: 'warning',
     message: { text: truncate(`${error.file}: ${error.message}`) },
-    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(error.file), uriBaseId: '%SRCROOT%' } } }],
+    locations: [{ physicalLocation: { artifactLocation: { uri: pathUri(error.file), uriBaseId: '%SRCROOT%' } } }],
   }));
   if (result.findings.length > MAX_SARIF_RESULTS) {
     notifications.unshift({
