@@ -28256,16 +28256,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -28485,15 +28485,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push2(open2);
+          braces.push(open3);
+          push2(open3);
           continue;
         }
         if (value === "}") {
@@ -34888,19 +34888,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open2 = [];
+      const open3 = [];
       for (let i = 0; i < masked.length; i++) {
         const c = masked.charCodeAt(i);
         if (c === 123) {
-          open2.push(i);
-        } else if (c === 125 && open2.length) {
-          open2.pop();
+          open3.push(i);
+        } else if (c === 125 && open3.length) {
+          open3.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i = 0; i < open2.length; i++) {
-        const at = open2[i];
+      for (let i = 0; i < open3.length; i++) {
+        const at = open3[i];
         out += masked.slice(last, at) + "\0";
         last = at + 1;
       }
@@ -36744,10 +36744,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open2 + re + close + "$";
+        const [open3, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open3 + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open3 + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -39664,7 +39664,7 @@ var require_dist8 = __commonJS({
 });
 
 // src/github/run.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile7, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile6, rm as rm3, stat as stat6, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import path12 from "node:path";
 
@@ -46519,6 +46519,18 @@ var SuppressionIndex = class {
     return void 0;
   }
 };
+function unknownSuppressionRules(sources, known) {
+  const unknown = [];
+  for (const [file, text3] of sources) {
+    if (!text3.includes("verify-images")) continue;
+    text3.split(/\r\n|\r|\n/).forEach((line, index) => {
+      for (const rule2 of parseSuppression(line)?.rules ?? []) {
+        if (rule2 !== "*" && !known.includes(rule2)) unknown.push({ file, line: index + 1, rule: rule2 });
+      }
+    });
+  }
+  return unknown;
+}
 
 // src/config/data/official-images.ts
 var CURRENT_OFFICIAL_IMAGES = [
@@ -47888,7 +47900,18 @@ var RegistryError = class extends Error {
     return this.code === "RATE_LIMITED" || this.code === "TIMEOUT" || this.code === "NETWORK" || this.code === "SERVER";
   }
 };
-function parseErrorBody(bytes) {
+var MAX_REGISTRY_MESSAGE = 200;
+var REGISTRY_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+function redactSecrets(text3, secrets = []) {
+  const ordered = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+  let redacted = text3;
+  for (const secret of ordered) redacted = redacted.split(secret).join("***");
+  return redacted;
+}
+function printable(text3) {
+  return text3.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, " ").trim();
+}
+function parseErrorBody(bytes, secrets = []) {
   if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes));
@@ -47898,17 +47921,20 @@ function parseErrorBody(bytes) {
     let message;
     for (const entry of errors.slice(0, 10)) {
       const code = entry?.code;
-      if (typeof code === "string") codes2.push(code.slice(0, 64));
+      if (typeof code === "string" && REGISTRY_CODE.test(code)) codes2.push(code);
       const text3 = entry?.message;
-      if (message === void 0 && typeof text3 === "string") message = text3.slice(0, 200);
+      if (message === void 0 && typeof text3 === "string") {
+        const safe = printable(redactSecrets(text3, secrets)).slice(0, MAX_REGISTRY_MESSAGE);
+        if (safe !== "") message = safe;
+      }
     }
     return message === void 0 ? { codes: codes2 } : { codes: codes2, message };
   } catch {
     return { codes: [] };
   }
 }
-function errorForStatus(status, what, body) {
-  const { codes: codes2, message } = parseErrorBody(body);
+function errorForStatus(status, what, body, secrets = []) {
+  const { codes: codes2, message } = parseErrorBody(body, secrets);
   const said = message ? `: ${message}` : "";
   const details = { status, registryCodes: codes2 };
   if (status === 404) {
@@ -47978,11 +48004,20 @@ function parseChallenges(header) {
 var MAX_TOKEN_BYTES = 1024 * 1024;
 var MAX_ERROR_BODY = 64 * 1024;
 var MAX_REDIRECTS = 5;
+var MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
+var DEFAULT_MAX_NETWORK_FAILURES = 30;
 var DEFAULT_USER_AGENT = "verify-images";
 function registryOrigin(registry, insecureRegistries = []) {
   const host2 = registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
   const insecure = insecureRegistries.some((entry) => entry.toLowerCase() === registry.toLowerCase());
   return `${insecure ? "http" : "https"}://${host2}`;
+}
+function hostnameOf(host2) {
+  if (host2.startsWith("[")) return host2.slice(1, host2.indexOf("]"));
+  return host2.replace(/:\d+$/, "");
+}
+function isLoopback(hostname) {
+  return hostname === "localhost" || hostname === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 function parentDomain(hostname) {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return void 0;
@@ -48024,10 +48059,13 @@ function networkError(error2, what) {
   }
   const code = err?.cause?.code ?? error2?.code;
   const detail = code ?? err?.cause?.message ?? err?.message ?? "connection failed";
-  return new RegistryError("NETWORK", `${what}: network error (${detail})`, { cause: error2 });
+  const hint = code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO" && /wrong version number/i.test(err?.cause?.message ?? "") ? "; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries" : "";
+  return new RegistryError("NETWORK", `${what}: network error (${detail})${hint}`, { cause: error2 });
 }
 var Transport = class {
   insecure;
+  plainHttpCredentials;
+  plainHttpRefusalsLogged = /* @__PURE__ */ new Set();
   credentials;
   timeoutMs;
   retries;
@@ -48040,9 +48078,17 @@ var Transport = class {
   hostAuth = /* @__PURE__ */ new Map();
   tokens = /* @__PURE__ */ new Map();
   records = [];
+  /** Every credential secret and token this transport has used: registry error text is scrubbed of them. */
+  secrets = /* @__PURE__ */ new Set();
   lastRateLimit;
+  networkFailures = /* @__PURE__ */ new Map();
+  maxNetworkFailures;
+  totalNetworkFailures = 0;
+  /** Registries that answered at least once in this run. */
+  answered = /* @__PURE__ */ new Set();
   constructor(options = {}) {
     this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
+    this.plainHttpCredentials = (options.plainHttpCredentialRegistries ?? []).map((h) => h.toLowerCase());
     if (options.credentials) this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? 3e4;
     this.retries = Math.max(0, Math.min(options.retries ?? 3, 10));
@@ -48053,6 +48099,7 @@ var Transport = class {
     });
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
     this.now = options.now ?? Date.now;
+    this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
   }
   /** HTTP requests made, all hosts or one (host as in the URL, with port). */
   requestCount(host2) {
@@ -48069,8 +48116,50 @@ var Transport = class {
   isInsecure(registry) {
     return this.insecure.includes(registry.toLowerCase());
   }
-  /** One registry API request with auth, retries, redirects and size bounds. */
+  /** Credentials go over https, or over plain HTTP to loopback or to registries the operator named. */
+  mayUseCredentials(registry) {
+    const name2 = registry.toLowerCase();
+    if (!this.isInsecure(name2) || isLoopback(hostnameOf(name2)) || this.plainHttpCredentials.includes(name2)) return true;
+    if (!this.plainHttpRefusalsLogged.has(name2)) {
+      this.plainHttpRefusalsLogged.add(name2);
+      this.log(
+        `not sending ${registry} credentials over plain HTTP: only the policy names it insecure; name it with --insecure-registry (or the action's insecure-registries input) to allow that`
+      );
+    }
+    return false;
+  }
+  /**
+   * One registry API request with auth, retries, redirects and size bounds. After
+   * MAX_CONSECUTIVE_NETWORK_FAILURES such failures in a row, a registry is not asked again.
+   */
   async request(req) {
+    const registry = req.registry.toLowerCase();
+    const failures = this.networkFailures.get(registry);
+    if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
+      throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
+    }
+    if (this.totalNetworkFailures >= this.maxNetworkFailures && !this.answered.has(registry)) {
+      throw new RegistryError("NETWORK", `${req.what}: registry ${req.registry} not asked: ${this.totalNetworkFailures} requests to registries failed on the network in this run`);
+    }
+    try {
+      const response = await this.requestOnce(req);
+      this.networkFailures.delete(registry);
+      this.answered.add(registry);
+      return response;
+    } catch (error2) {
+      if (error2 instanceof RegistryError && (error2.code === "TIMEOUT" || error2.code === "NETWORK")) {
+        const entry = this.networkFailures.get(registry) ?? { count: 0, last: error2 };
+        entry.count++;
+        entry.last = error2;
+        this.networkFailures.set(registry, entry);
+        this.totalNetworkFailures++;
+      } else if (error2 instanceof RegistryError && error2.status !== void 0) {
+        this.answered.add(registry);
+      }
+      throw error2;
+    }
+  }
+  async requestOnce(req) {
     const origin = registryOrigin(req.registry, this.insecure);
     let auth2 = await this.authorization(req.registry, origin, req.scope, false);
     let reauthorized = false;
@@ -48090,7 +48179,7 @@ var Transport = class {
         const challenge = this.pickChallenge(response.headers.get("www-authenticate"));
         if (challenge) {
           reauthorized = true;
-          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge)));
+          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge, !answeredByRegistry(response, origin))));
           const scope = req.scope ?? challenge.params.scope;
           if (scope) this.tokens.delete(`${req.registry}|${scope}`);
           auth2 = await this.authorization(req.registry, origin, scope, true);
@@ -48103,21 +48192,30 @@ var Transport = class {
     }
   }
   errorFor(response, what) {
-    const error2 = errorForStatus(response.status, what, response.body);
-    return error2;
+    return errorForStatus(response.status, what, response.body, this.secrets);
+  }
+  /** Notes the secret parts of a credential, so no registry message can repeat them. */
+  rememberSecrets(credential) {
+    if (!credential) return;
+    if (credential.password) this.secrets.add(credential.password);
+    if (credential.identityToken) this.secrets.add(credential.identityToken);
+    const basic = basicHeader(credential);
+    if (basic) this.secrets.add(basic.slice("Basic ".length));
   }
   pickChallenge(header) {
     const challenges = parseChallenges(header);
     return challenges.find((c) => c.scheme === "bearer" && c.params.realm) ?? challenges.find((c) => c.scheme === "basic");
   }
-  hostAuthFrom(challenge) {
+  /** `foreign`: the challenge came from a host the registry redirected to, not from the registry. */
+  hostAuthFrom(challenge, foreign) {
     if (!challenge) return { kind: "none" };
     if (challenge.scheme === "bearer" && challenge.params.realm) {
       const auth2 = { kind: "bearer", realm: challenge.params.realm };
       if (challenge.params.service !== void 0) auth2.service = challenge.params.service;
+      if (foreign) auth2.foreign = true;
       return auth2;
     }
-    if (challenge.scheme === "basic") return { kind: "basic" };
+    if (challenge.scheme === "basic") return foreign ? { kind: "basic", foreign: true } : { kind: "basic" };
     return { kind: "none" };
   }
   /** The registry's auth scheme, learned once per registry from `GET /v2/`. */
@@ -48136,7 +48234,8 @@ var Transport = class {
           acceptStatus: [401, 404]
         })
       ).then((response) => {
-        if (response.status === 401) return this.hostAuthFrom(this.pickChallenge(response.headers.get("www-authenticate")));
+        if (response.status === 401)
+          return this.hostAuthFrom(this.pickChallenge(response.headers.get("www-authenticate")), !answeredByRegistry(response, origin));
         return { kind: "none" };
       });
       pending.catch(() => this.hostAuth.delete(registry));
@@ -48147,7 +48246,8 @@ var Transport = class {
   async authorization(registry, origin, scope, fresh) {
     const hostAuth = await this.ping(registry, origin);
     if (hostAuth.kind === "none") return void 0;
-    const credential = await this.credentials?.get(registry);
+    const credential = hostAuth.foreign || !this.mayUseCredentials(registry) ? void 0 : await this.credentials?.get(registry);
+    this.rememberSecrets(credential);
     if (hostAuth.kind === "basic") return basicHeader(credential);
     const key = `${registry}|${scope ?? ""}`;
     const cached2 = this.tokens.get(key);
@@ -48234,6 +48334,7 @@ var Transport = class {
     }
     const lifetime = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
     const usable = Math.max(lifetime - 10, lifetime / 2);
+    this.secrets.add(token);
     return { token, expiresAt: this.now() + usable * 1e3 };
   }
   async withRetries(what, attempt) {
@@ -48306,6 +48407,8 @@ var Transport = class {
             throw new RegistryError("PROTOCOL", `${init.what}: redirect to unsupported scheme ${next.protocol}`);
           if (current.protocol === "https:" && next.protocol === "http:")
             throw new RegistryError("PROTOCOL", `${init.what}: refusing redirect from https to plain http`);
+          if (init.body !== void 0 && next.origin !== startOrigin)
+            throw new RegistryError("PROTOCOL", `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
           if (next.origin !== startOrigin) delete headers.authorization;
           current = next;
           continue;
@@ -48332,6 +48435,13 @@ var Transport = class {
     this.lastRateLimit = info2;
   }
 };
+function answeredByRegistry(response, origin) {
+  try {
+    return new URL(response.url).hostname === new URL(origin).hostname;
+  } catch {
+    return false;
+  }
+}
 function basicHeader(credential) {
   if (!credential || credential.username === void 0 || credential.password === void 0) return void 0;
   return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
@@ -48400,6 +48510,7 @@ function isIndexMediaType(mediaType) {
 
 // src/registry/client.ts
 var DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
+var DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
 var MAX_REFERRER_PAGES = 10;
 var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 var TAG = /^[\w][\w.-]{0,127}$/;
@@ -48442,6 +48553,8 @@ var RegistryClient = class {
   transport;
   limit;
   maxManifestBytes;
+  maxCachedManifestBytes;
+  cachedManifestBytes = 0;
   heads = /* @__PURE__ */ new Map();
   gets = /* @__PURE__ */ new Map();
   referrers = /* @__PURE__ */ new Map();
@@ -48457,6 +48570,7 @@ var RegistryClient = class {
     }
     const transportOptions = { ...options.transport ?? {} };
     if (options.insecureRegistries) transportOptions.insecureRegistries = options.insecureRegistries;
+    if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
     if (credentials) transportOptions.credentials = credentials;
     if (options.timeoutMs !== void 0) transportOptions.timeoutMs = options.timeoutMs;
     if (options.retries !== void 0) transportOptions.retries = options.retries;
@@ -48465,6 +48579,7 @@ var RegistryClient = class {
     this.transport = new Transport(transportOptions);
     this.limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 8, 64)));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
+    this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
   }
   /**
    * The descriptor of a tag or digest (digest, media type, size) from a HEAD request. When the
@@ -48606,7 +48721,13 @@ var RegistryClient = class {
     if (!mediaType) throw new RegistryError("PROTOCOL", `${what}: manifest has no media type`);
     const descriptor = { mediaType, digest: actual, size: bytes.byteLength };
     if (typeof json.artifactType === "string") descriptor.artifactType = json.artifactType;
+    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
     return { descriptor, bytes, json };
+  }
+  /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
+  keepWithinCacheBound(key, bytes) {
+    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
+    else this.gets.delete(key);
   }
   async doListReferrers(repo, digest, artifactType) {
     checkRepository(repo);
@@ -48813,7 +48934,8 @@ function defaultCredentialSource(options = {}) {
   if (envText) for (const [host2, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host2, c);
   if (options.registryCredentials?.trim())
     for (const [host2, c] of parseCredentialMap(options.registryCredentials, "registry-credentials input")) explicit.set(host2, c);
-  const githubToken = options.githubToken;
+  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : void 0;
+  if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
   let configPromise;
   const cache3 = /* @__PURE__ */ new Map();
   const lookup = async (host2) => {
@@ -48863,6 +48985,14 @@ function defaultCredentialSource(options = {}) {
       return pending;
     }
   };
+}
+function isGitHubDotCom(serverUrl) {
+  if (serverUrl === void 0 || serverUrl === "") return true;
+  try {
+    return new URL(serverUrl).hostname.toLowerCase() === "github.com";
+  } catch {
+    return false;
+  }
 }
 
 // src/registry/index.ts
@@ -49006,6 +49136,18 @@ function signatureSeverity(policy) {
 function imageName(occurrence) {
   return occurrence.reference ?? occurrence.raw;
 }
+function signatureSubjects(signature, image) {
+  const { platforms, indexStatus, ...own } = signature;
+  if (!platforms) return [{ signature, image }];
+  const subjects = [{ signature: { ...own, status: indexStatus ?? own.status }, image }];
+  for (const platform2 of platforms) {
+    const status = { status: platform2.status, signatures: platform2.signatures };
+    if (platform2.message) status.message = platform2.message;
+    if (own.requiredPredicateTypes) status.requiredPredicateTypes = own.requiredPredicateTypes;
+    subjects.push({ signature: status, image: `${image} for ${platform2.platform} (platform manifest ${platform2.digest})` });
+  }
+  return subjects;
+}
 function signatureCheck(rule2, findingsFor) {
   return {
     rule: rule2,
@@ -49015,10 +49157,12 @@ function signatureCheck(rule2, findingsFor) {
       const drafts = [];
       for (const occurrence of occurrences) {
         if (!occurrence.signature) continue;
-        for (const { message, errorCode } of findingsFor(occurrence.signature, imageName(occurrence))) {
-          const draft = { occurrence, severity, message };
-          if (errorCode) draft.errorCode = errorCode;
-          drafts.push(draft);
+        for (const subject of signatureSubjects(occurrence.signature, imageName(occurrence))) {
+          for (const { message, errorCode } of findingsFor(subject.signature, subject.image)) {
+            const draft = { occurrence, severity, message };
+            if (errorCode) draft.errorCode = errorCode;
+            drafts.push(draft);
+          }
         }
       }
       return drafts;
@@ -49218,6 +49362,61 @@ var LineIndex = class {
   }
 };
 
+// src/sigstore/presets.ts
+var SIGNATURE_PRESETS = {
+  chainguard: {
+    name: "chainguard",
+    description: "Chainguard Images (cgr.dev/chainguard), signed keyless by their GitHub Actions release workflow",
+    documentedAt: "https://edu.chainguard.dev/chainguard/chainguard-images/how-to-use/verifying-chainguard-images-and-metadata-signatures-with-cosign/",
+    rules: [
+      {
+        images: ["cgr.dev/chainguard/**"],
+        keyless: {
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "https://github.com/chainguard-images/images/.github/workflows/release.yaml@refs/heads/main"
+        }
+      }
+    ]
+  },
+  distroless: {
+    name: "distroless",
+    description: "Google distroless images (gcr.io/distroless), signed keyless by a Google service account",
+    documentedAt: "https://github.com/GoogleContainerTools/distroless#how-do-i-verify-distroless-images",
+    rules: [
+      {
+        images: ["gcr.io/distroless/**"],
+        keyless: { issuer: "https://accounts.google.com", subject: "keyless@distroless.iam.gserviceaccount.com" }
+      }
+    ]
+  },
+  kubernetes: {
+    name: "kubernetes",
+    description: "Kubernetes release images (registry.k8s.io), signed keyless by the release engineering promoter",
+    documentedAt: "https://kubernetes.io/docs/tasks/administer-cluster/verify-signed-artifacts/",
+    rules: [
+      {
+        images: ["registry.k8s.io/**"],
+        keyless: { issuer: "https://accounts.google.com", subject: "krel-trust@k8s-releng-prod.iam.gserviceaccount.com" }
+      }
+    ]
+  }
+};
+function presetNames() {
+  return Object.keys(SIGNATURE_PRESETS);
+}
+function expandPreset(rule2) {
+  const preset = rule2.preset ? SIGNATURE_PRESETS[rule2.preset] : void 0;
+  if (!preset) return void 0;
+  const source = rule2.source ?? `preset ${preset.name}`;
+  return preset.rules.map((presetRule) => {
+    const expanded = { ...presetRule, source };
+    if (rule2.images.length > 0) expanded.images = [...rule2.images];
+    if (rule2.transparencyLog) expanded.transparencyLog = rule2.transparencyLog;
+    if (rule2.attestation) expanded.attestation = rule2.attestation;
+    return expanded;
+  });
+}
+
 // src/config/schema.ts
 var MAX_LIST_ITEMS = 1e4;
 var MAX_STRING_LENGTH = 4096;
@@ -49228,6 +49427,7 @@ var MODE_VALUES = ["require", "warn", "off"];
 var HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*](?:[A-Za-z0-9\-.*]*[A-Za-z0-9*])?)(?::[0-9]{1,5})?$/;
 var PRESET_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 var BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var PLATFORM_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?$/;
 var TOP_LEVEL_KEYS = [
   "trusted",
   "registries",
@@ -49547,8 +49747,13 @@ function readIgnore(reader, node) {
   return entries;
 }
 function readSignatures(reader, node, policy) {
-  const section = reader.map(node, "signatures", ["mode", "trusted-root", "cluster-image-policies", "rules"]);
+  const section = reader.map(node, "signatures", ["mode", "trusted-root", "cluster-image-policies", "platforms", "rules"]);
   if (!section) return;
+  const platforms = section.get("platforms");
+  if (platforms && !reader.isEmpty(platforms.value)) {
+    const selection = readPlatforms(reader, platforms.value);
+    if (selection !== void 0) policy.signatures.platforms = selection;
+  }
   const mode = section.get("mode");
   if (mode && !reader.isEmpty(mode.value)) policy.signatures.mode = reader.oneOf(mode.value, "signatures.mode", MODE_VALUES) ?? policy.signatures.mode;
   const trustedRoot = section.get("trusted-root");
@@ -49575,6 +49780,19 @@ function readSignatures(reader, node, policy) {
     });
     policy.signatures.rules = parsed;
   }
+}
+function readPlatforms(reader, node) {
+  const value = reader.deref(node);
+  const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
+  if ((0, import_yaml.isScalar)(value) && typeof value.value === "boolean") return value.value;
+  if (!(0, import_yaml.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
+  if (value.items.length === 0) return reader.issue(value, "signatures.platforms", "is an empty list: name at least one platform, or write false to check the index digest only");
+  const list3 = reader.stringList(
+    value,
+    "signatures.platforms",
+    (text3, itemNode, keyPath) => PLATFORM_PATTERN.test(text3) ? text3 : reader.issue(itemNode, keyPath, `must be a platform as os/architecture or os/architecture/variant, e.g. "linux/arm64" or "linux/arm/v7" (got "${text3}")`)
+  );
+  return list3 && list3.length === value.items.length ? unique(list3) : void 0;
 }
 function readSignatureRule(reader, node, keyPath) {
   const item = reader.map(node, keyPath, ["images", "keyless", "key", "transparency-log", "attestation", "preset"]);
@@ -49618,6 +49836,12 @@ function readSignatureRule(reader, node, keyPath) {
     const preset = reader.nonEmptyString(item.get("preset").value, `${keyPath}.preset`);
     if (preset !== void 0 && !PRESET_PATTERN.test(preset)) {
       reader.issue(reader.deref(item.get("preset").value), `${keyPath}.preset`, `must be a preset name such as "chainguard" (got "${preset}")`);
+    } else if (preset !== void 0 && !presetNames().includes(preset)) {
+      reader.issue(
+        reader.deref(item.get("preset").value),
+        `${keyPath}.preset`,
+        `is not a known preset (got "${preset}")${suggest(preset, presetNames())}`
+      );
     } else if (preset !== void 0) {
       rule2.preset = preset;
     }
@@ -49708,7 +49932,23 @@ function displayPath(root, file) {
   const relative2 = path7.relative(root, file);
   return relative2 && !relative2.startsWith("..") && !path7.isAbsolute(relative2) ? relative2.split(path7.sep).join("/") : file;
 }
-async function readPolicyText(file, label) {
+function lexicallyInside(root, file) {
+  const relative2 = path7.relative(root, file);
+  return !relative2.startsWith("..") && !path7.isAbsolute(relative2);
+}
+async function readPolicyText(file, label, root) {
+  if (lexicallyInside(root, file)) {
+    let real;
+    try {
+      real = await realpath(file);
+    } catch (error2) {
+      const code = error2.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return void 0;
+      throw new ConfigError(label, [{ message: `cannot be read: ${error2.message}` }]);
+    }
+    const realRoot = await realpath(root).catch(() => root);
+    if (!lexicallyInside(realRoot, real)) throw new ConfigError(label, [{ message: "leads outside the repository (a symbolic link); not read" }]);
+  }
   let size;
   try {
     const info2 = await stat2(file);
@@ -49755,12 +49995,12 @@ async function loadPolicy(root, configPath) {
   let text3;
   if (configPath !== void 0) {
     file = path7.resolve(absoluteRoot, configPath);
-    text3 = await readPolicyText(file, displayPath(absoluteRoot, file));
+    text3 = await readPolicyText(file, displayPath(absoluteRoot, file), absoluteRoot);
     if (text3 === void 0) throw new ConfigError(displayPath(absoluteRoot, file), [{ message: "does not exist" }]);
   } else {
     for (const candidate of DEFAULT_POLICY_PATHS) {
       const candidateFile = path7.join(absoluteRoot, candidate);
-      text3 = await readPolicyText(candidateFile, candidate);
+      text3 = await readPolicyText(candidateFile, candidate, absoluteRoot);
       if (text3 !== void 0) {
         file = candidateFile;
         break;
@@ -49795,7 +50035,7 @@ import { realpath as realpath3 } from "node:fs/promises";
 
 // src/discover/walk.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { lstat as lstat2, readdir as readdir2, readFile as readFile3, realpath as realpath2 } from "node:fs/promises";
+import { lstat as lstat2, open as open2, readdir as readdir2, realpath as realpath2, stat as stat3 } from "node:fs/promises";
 import path8 from "node:path";
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
 var DEFAULT_WALK_OPTIONS = { include: [], exclude: [], maxFiles: 5e4 };
@@ -49881,10 +50121,25 @@ async function resolveInside(absoluteRoot, relativePath2) {
 async function readTextFile(absolutePath, maxBytes) {
   let size = 0;
   try {
-    const stats = await lstat2(absolutePath);
+    const stats = await stat3(absolutePath);
     size = stats.size;
+    if (!stats.isFile()) return { size, problem: "not a regular file; not scanned" };
     if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit; not scanned` };
-    const bytes = await readFile3(absolutePath);
+    const handle = await open2(absolutePath, "r");
+    let bytes;
+    try {
+      const buffer = Buffer.allocUnsafe(size + 1);
+      let length = 0;
+      while (length < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (length > size) return { size, problem: "file changed while being read; not scanned" };
+      bytes = buffer.subarray(0, length);
+    } finally {
+      await handle.close();
+    }
     if (bytes.includes(0)) return { size, problem: "binary file" };
     let text3 = bytes.toString("utf8");
     if (text3.charCodeAt(0) === 65279) text3 = text3.slice(1);
@@ -50173,7 +50428,7 @@ function parseYamlDocuments(text3) {
   for (const document2 of (0, import_yaml3.parseAllDocuments)(text3, { prettyErrors: true, uniqueKeys: false })) {
     if (!("errors" in document2)) continue;
     if (document2.errors.length > 0) {
-      errors.push(document2.errors.map((error2) => error2.message.split("\n")[0]).join("; "));
+      errors.push(document2.errors.map((error2) => error2.message.split("\n")[0].replace(/:\s*$/, "")).join("; "));
       continue;
     }
     documents.push(document2);
@@ -53259,23 +53514,23 @@ function scanTemplate(text3, from = 0, to = text3.length) {
   const segments = [];
   let index = from;
   while (index < to) {
-    const open2 = text3.indexOf("{{", index);
-    if (open2 < 0 || open2 >= to) {
+    const open3 = text3.indexOf("{{", index);
+    if (open3 < 0 || open3 >= to) {
       segments.push({ kind: "text", text: text3.slice(index, to), start: index });
       break;
     }
-    if (open2 > index) segments.push({ kind: "text", text: text3.slice(index, open2), start: index });
-    const close = findActionEnd(text3, open2 + 2, to);
+    if (open3 > index) segments.push({ kind: "text", text: text3.slice(index, open3), start: index });
+    const close = findActionEnd(text3, open3 + 2, to);
     if (close < 0) {
-      segments.push({ kind: "action", body: text3.slice(open2 + 2, to).trim(), trimLeft: false, trimRight: false, start: open2, end: to, unclosed: true });
+      segments.push({ kind: "action", body: text3.slice(open3 + 2, to).trim(), trimLeft: false, trimRight: false, start: open3, end: to, unclosed: true });
       break;
     }
-    let body = text3.slice(open2 + 2, close);
+    let body = text3.slice(open3 + 2, close);
     const trimLeft = /^-\s/.test(body);
     const trimRight = /\s-$/.test(body);
     if (trimLeft) body = body.slice(1);
     if (trimRight) body = body.slice(0, -1);
-    segments.push({ kind: "action", body: body.trim(), trimLeft, trimRight, start: open2, end: close + 2 });
+    segments.push({ kind: "action", body: body.trim(), trimLeft, trimRight, start: open3, end: close + 2 });
     index = close + 2;
   }
   return segments;
@@ -53347,6 +53602,18 @@ var MAX_INCLUDE_DEPTH = 8;
 var MAX_INCLUDES = 200;
 var MAX_DEFINITIONS = 2e3;
 var MAX_DEFINITION_LENGTH = 64 * 1024;
+var MAX_RENDERED_LENGTH = 64 * 1024;
+function tooLong() {
+  return new Unresolvable(`the expression renders text longer than ${MAX_RENDERED_LENGTH} characters`);
+}
+function joinBounded(parts, separator2 = "") {
+  let length = separator2.length * Math.max(0, parts.length - 1);
+  for (const part of parts) {
+    length += part.length;
+    if (length > MAX_RENDERED_LENGTH) throw tooLong();
+  }
+  return parts.join(separator2);
+}
 function collectDefinitions(text3) {
   const definitions = /* @__PURE__ */ new Map();
   const segments = scanTemplate(text3);
@@ -53419,6 +53686,7 @@ function renderSegments(segments, from, to, input) {
   let index = from;
   while (index < to) {
     const segment = segments[index];
+    if (output.length > MAX_RENDERED_LENGTH) throw tooLong();
     if (segment.kind === "text") {
       output += segment.text;
       index++;
@@ -53725,6 +53993,11 @@ function isEmpty(value) {
   return !truthy2(value);
 }
 function callFunction(name2, args) {
+  const result = callFunctionUnbounded(name2, args);
+  if (typeof result === "string" && result.length > MAX_RENDERED_LENGTH) throw tooLong();
+  return result;
+}
+function callFunctionUnbounded(name2, args) {
   const text3 = (value) => goString(value, `an argument of ${name2}`);
   const arity = (count) => {
     if (args.length !== count) throw new Unresolvable(`${name2} called with ${args.length} arguments`);
@@ -53736,9 +54009,9 @@ function callFunction(name2, args) {
     case "coalesce":
       return args.find((arg) => !isEmpty(arg));
     case "quote":
-      return args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => JSON.stringify(text3(arg))).join(" ");
+      return joinBounded(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => JSON.stringify(text3(arg))), " ");
     case "squote":
-      return args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => `'${text3(arg)}'`).join(" ");
+      return joinBounded(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => `'${text3(arg)}'`), " ");
     case "toString":
       arity(1);
       return text3(args[0]);
@@ -53747,7 +54020,7 @@ function callFunction(name2, args) {
       return sprintf(args[0], args.slice(1));
     }
     case "print":
-      return args.map((arg, index) => (index > 0 && typeof arg !== "string" && typeof args[index - 1] !== "string" ? " " : "") + text3(arg)).join("");
+      return joinBounded(args.map((arg, index) => (index > 0 && typeof arg !== "string" && typeof args[index - 1] !== "string" ? " " : "") + text3(arg)));
     case "trimPrefix":
       arity(2);
       return text3(args[1]).startsWith(text3(args[0])) ? text3(args[1]).slice(text3(args[0]).length) : text3(args[1]);
@@ -53765,7 +54038,7 @@ function callFunction(name2, args) {
       return text3(args[0]).toUpperCase();
     case "replace":
       arity(3);
-      return text3(args[2]).split(text3(args[0])).join(text3(args[1]));
+      return joinBounded(text3(args[2]).split(text3(args[0])), text3(args[1]));
     case "ternary":
       arity(3);
       return truthy2(args[2]) ? args[0] : args[1];
@@ -53830,7 +54103,14 @@ function unevaluatedFunction(name2, firstArgument) {
 }
 function sprintf(format2, args) {
   let argument = 0;
-  return format2.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags, verb) => {
+  let added = 0;
+  const counted = (piece) => {
+    added += piece.length;
+    if (format2.length + added > MAX_RENDERED_LENGTH) throw tooLong();
+    return piece;
+  };
+  return format2.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags, verb) => counted(formatVerb(whole, flags, verb)));
+  function formatVerb(whole, flags, verb) {
     if (verb === "%") return "%";
     if (flags !== "") throw new Unresolvable(`printf verb ${whole} is not evaluated`);
     if (argument >= args.length) throw new Unresolvable(`printf "${format2}" has fewer arguments than verbs`);
@@ -53848,7 +54128,7 @@ function sprintf(format2, args) {
       default:
         throw new Unresolvable(`printf verb ${whole} is not evaluated`);
     }
-  });
+  }
 }
 
 // src/discover/helm-chart.ts
@@ -54918,7 +55198,7 @@ async function resolveOccurrences(occurrences, client, options = {}) {
 }
 
 // src/sigstore/cluster-image-policy.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_DOCUMENTS = 200;
 var MAX_ITEMS = 200;
@@ -55026,7 +55306,7 @@ function parseClusterImagePolicies(yamlText, file) {
 async function readClusterImagePolicies(path13) {
   let data;
   try {
-    data = await readFile4(path13);
+    data = await readFile3(path13);
   } catch (error2) {
     return { rules: [], policies: [], problems: [{ file: path13, message: `cannot read: ${error2.message}` }] };
   }
@@ -55359,7 +55639,7 @@ function verifyPrehashed(key, hashAlgorithm, digest, signature) {
 var import_core4 = __toESM(require_dist2(), 1);
 var import_protobuf_specs2 = __toESM(require_dist3(), 1);
 var import_verify2 = __toESM(require_dist4(), 1);
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 
 // node_modules/@sigstore/tuf/seeds.json with { type: 'json' }
 var seeds_default = { "https://tuf-repo-cdn.sigstore.dev": { "root.json": "ewogInNpZ25hdHVyZXMiOiBbCiAgewogICAia2V5aWQiOiAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICJzaWciOiAiMzA0NTAyMjA2NWM2OGYyOGViZTQ0ZDBhNGUwNDdhNmUyODdmOTY2OWM4ZTNiMzFlMDg1MzYzOTZjNjdhMTQ4MzMyNmJlOGM2MDIyMTAwZTc1MjRhODg5ZTQwZGUwZGY4NDIzMWRkNDBlMWZjYzU3ZmJiYmY2MjA1NWMxNzA3NjU2ODMwN2RiYzUwOTA0NiIKICB9LAogIHsKICAgImtleWlkIjogIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAic2lnIjogIjMwNDUwMjIwNmZlZGM0YTM4MmEwYzUxNTVlODEyYzliNzQ2MWZlMzg4ZWY3MDRmZWY5ZTA5M2M1YzIzNmUyMGFiYmY4ZTY2MjAyMjEwMDhiYmVjMzZiNjNiZjliYWViYzAzYTgzYzc3MGNmOTM4N2VmYzkwOTA3ZWI4MzA3MGI3YTg3NTEyOTUxMmQ2ODciCiAgfSwKICB7CiAgICJrZXlpZCI6ICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgInNpZyI6ICIzMDQ1MDIyMDQ2OGY0MjE5ZGI1MWM3ZTgxNWUxZTNkMzNkOTk4Nzg3OGFhMTJhZWFmMzMxNjA0ZDUxODBkZDYwYjE5ZGZiMzUwMjIxMDA5Zjc3OGVmNWU5NjY0N2MwOGJkMjNkNjNmNjljMGNjZTZmYzM1M2Q3NDdiOWQ1MWYzNWRjMGY4Njc4ZGU5ZmVmIgogIH0sCiAgewogICAia2V5aWQiOiAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICJzaWciOiAiMzA0NTAyMjAyOWUyNTE4YTdiY2FjMDVlYzBiMjI3ODA5Y2UwYzk2OTQwNjc0MzQxMmY5MGRjNTI1NTQwMWFmYjEzMzYzZjQ2MDIyMTAwODdhNjQxODIyNDllNDFkZDExZGU5MWM5ZjM4NWEzMzY1OWJkNjAxNDdhOTNkMTNjODZiN2E2NGU0NDdmOTgyNiIKICB9LAogIHsKICAgImtleWlkIjogIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiLAogICAic2lnIjogIjMwNDUwMjIxMDA4MDUxYzQ1NmVkMmJmNDhhYTVmYzU3NDI5MjhhYjA5MDQyNjZjMWQ2YmRkZTVmYzc1YWUyMGYxMmQwOThhOTU1MDIyMDNjYzY4M2JkODY3OTM4MDhlNmM5Zjg5ZTJjYTkzZjgwYjAwYzZlYTY0ODgwYWM0ZTM3ZGI2OWUyZTg2YjI0ZTMiCiAgfQogXSwKICJzaWduZWQiOiB7CiAgIl90eXBlIjogInJvb3QiLAogICJjb25zaXN0ZW50X3NuYXBzaG90IjogdHJ1ZSwKICAiZXhwaXJlcyI6ICIyMDI3LTA0LTIyVDE5OjI3OjMxWiIsCiAgImtleXMiOiB7CiAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFV1JpR3I1K2orM0o1U3NIK1p0cjVuRTJIMndPN1xuQlYrbk8zczkzZ0xjYTE4cVRPekhZMW9XeUFHRHlrTVNzR1RVQlN0OUQrQW4wS2ZLc0QybWZTTTQyUT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLW9ubGluZS11cmkiOiAiZ2Nwa21zOnByb2plY3RzL3NpZ3N0b3JlLXJvb3Qtc2lnbmluZy9sb2NhdGlvbnMvZ2xvYmFsL2tleVJpbmdzL3Jvb3QvY3J5cHRvS2V5cy90aW1lc3RhbXAvY3J5cHRvS2V5VmVyc2lvbnMvMSIKICAgfSwKICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiOiB7CiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRU14cFBPSkNJWjVvdEc0MTA2ZkdKc2VFUWkzVjlcbnBrTVlRNHV5VjlUajFNN1dIWEl5TEcramtmdnVHMGdsUTFKWmJSWlpCVjNnQVI0c29qZEdISVNlb3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAbGFuY2UiCiAgIH0sCiAgICIyMmY0Y2FlYzZkOGU2Zjk1NTVhZjY2YjNkNGMzY2IwNmEzYmIyM2ZkYzdlMzljOTE2YzYxZjQ2MmU2ZjUyYjA2IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFekJ6Vk9tSENQb2pNVkxTSTM2NFdpaVY4TlByRFxuNklnUnhWbGlza3ovdit5M0pFUjVtY1ZHY09ObGlEY1dNQzVKMmxmSG1qUE5QaGI0SDd4bThMemZTQT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBzYW50aWFnb3RvcnJlcyIKICAgfSwKICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiOiB7CiAgICAia2V5aWRfaGFzaF9hbGdvcml0aG1zIjogWwogICAgICJzaGEyNTYiLAogICAgICJzaGE1MTIiCiAgICBdLAogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpbmlrU3NBUW1Za05lSDVlWXEvQ25JekxhYWNPXG54bFNhYXdRRE93cUt5L3RDcXhxNXh4UFNKYzIxSzRXSWhzOUd5T2tLZnp1ZVkzR0lMemNNSlo0Y1d3PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGJvYmNhbGxhd2F5IgogICB9LAogICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTBnaHJoOTJMdzFZcjNpZEdWNVdxQ3RNREI4Q3hcbitEOGhkQzR3MlpMTklwbFZSb1ZHTHNrWWEzZ2hlTXlPamlKOGtQaTE1YVEyLy83UCtvajdVdkpQR3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAam9zaHVhZ2wiCiAgIH0sCiAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRVhzejNTWlhGYjhqTVY0Mmo2cEpseWpialI4S1xuTjNCd29jZXhxNkxNSWI1cXNXS09RdkxOMTZOVWVmTGM0SHN3T291bVJzVlZhYWpTcFFTNmZvYmtSdz09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBtbm02NzgiCiAgIH0KICB9LAogICJyb2xlcyI6IHsKICAgInJvb3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIiwKICAgICAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiIsCiAgICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiLAogICAgICJhNjg3ZTViZjRmYWI4MmIwZWU1OGQ0NmUwNWM5NTM1MTQ1YTJjOWFmYjQ1OGY0M2Q0MmI0NWNhMGZkY2UyYTcwIiwKICAgICAiMTgzZTY0ZjM3NjcwZGMxM2NhMGQyODk5NWEzMDUzZjM3NDA5NTRkZGNlNDQzMjFhNDFlNDY1MzRjZjQ0ZTYzMiIKICAgIF0sCiAgICAidGhyZXNob2xkIjogMwogICB9LAogICAic25hcHNob3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAxLAogICAgIngtdHVmLW9uLWNpLWV4cGlyeS1wZXJpb2QiOiAzNjUwLAogICAgIngtdHVmLW9uLWNpLXNpZ25pbmctcGVyaW9kIjogMzY1CiAgIH0sCiAgICJ0YXJnZXRzIjogewogICAgImtleWlkcyI6IFsKICAgICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICAgIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDMKICAgfSwKICAgInRpbWVzdGFtcCI6IHsKICAgICJrZXlpZHMiOiBbCiAgICAgIjBjODc0MzJjM2JmMDlmZDk5MTg5ZmRjMzJmYTVlYWVkZjRlNGE1ZmFjN2JhYjczZmEwNGEyZTBmYzY0YWY2ZjUiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDEsCiAgICAieC10dWYtb24tY2ktZXhwaXJ5LXBlcmlvZCI6IDcsCiAgICAieC10dWYtb24tY2ktc2lnbmluZy1wZXJpb2QiOiA2CiAgIH0KICB9LAogICJzcGVjX3ZlcnNpb24iOiAiMS4wIiwKICAidmVyc2lvbiI6IDE2LAogICJ4LXR1Zi1vbi1jaS1leHBpcnktcGVyaW9kIjogMTk3LAogICJ4LXR1Zi1vbi1jaS1zaWduaW5nLXBlcmlvZCI6IDQ2CiB9Cn0=", targets: { "trusted_root.json": "ewogICJtZWRpYVR5cGUiOiAiYXBwbGljYXRpb24vdm5kLmRldi5zaWdzdG9yZS50cnVzdGVkcm9vdCtqc29uO3ZlcnNpb249MC4xIiwKICAidGxvZ3MiOiBbCiAgICB7CiAgICAgICJiYXNlVXJsIjogImh0dHBzOi8vcmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUyRzJZKzJ0YWJkVFY1QmNHaUJJeDBhOWZBRndya0JibUxTR3RrczRMM3FYNnlZWTB6dWZCbmhDOFVyL2l5NTVHaFdQLzlBL2JZMkxoQzMwTTkrUll0dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDEtMTJUMTE6NTM6MjdaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ3Tkk5YXRRR2x6K1ZXZk82TFJ5Z0g0UVVmWS84VzRSRndpVDVpNVdSZ0IwPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9sb2cyMDI1LTEucmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNQ293QlFZREsyVndBeUVBdDhybHAxa25Hd2pmYmNYQVlQWUFrbjBYaUx6MXg4TzR0MFlrRWhpZTI0ND0iLAogICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUQyNTUxOSIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjUtMDktMjNUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ6eEdaRlZ2ZDBGRW1qUjhXckZ3TWRjQUo5dnRhWS9RWGY0NFkxd1VlUDZBPSIKICAgICAgfQogICAgfQogIF0sCiAgImNlcnRpZmljYXRlQXV0aG9yaXRpZXMiOiBbCiAgICB7CiAgICAgICJzdWJqZWN0IjogewogICAgICAgICJvcmdhbml6YXRpb24iOiAic2lnc3RvcmUuZGV2IiwKICAgICAgICAiY29tbW9uTmFtZSI6ICJzaWdzdG9yZSIKICAgICAgfSwKICAgICAgInVyaSI6ICJodHRwczovL2Z1bGNpby5zaWdzdG9yZS5kZXYiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCK0RDQ0FYNmdBd0lCQWdJVE5Wa0Rab0Npb2ZQRHN5N2RmbTZnZUxidWh6QUtCZ2dxaGtqT1BRUURBekFxTVJVd0V3WURWUVFLRXd4emFXZHpkRzl5WlM1a1pYWXhFVEFQQmdOVkJBTVRDSE5wWjNOMGIzSmxNQjRYRFRJeE1ETXdOekF6TWpBeU9Wb1hEVE14TURJeU16QXpNakF5T1Zvd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRCMk1CQUdCeXFHU000OUFnRUdCU3VCQkFBaUEySUFCTFN5QTdJaTVrK3BOTzhaRVdZMHlsZW1XRG93T2tOYTNrTCtHWkU1WjVHV2VoTDkvQTliUk5BM1JicnNaNWkwSmNhc3RhUkw3U3A1ZnAvakQ1ZHhxYy9VZFRWbmx2UzE2YW4rMllmc3dlL1F1TG9sUlVDcmNPRTIrMmlBNSt0emQ2Tm1NR1F3RGdZRFZSMFBBUUgvQkFRREFnRUdNQklHQTFVZEV3RUIvd1FJTUFZQkFmOENBUUV3SFFZRFZSME9CQllFRk1qRkhRQkJtaVFwTWxFazZ3MnVTdTFLQnRQc01COEdBMVVkSXdRWU1CYUFGTWpGSFFCQm1pUXBNbEVrNncydVN1MUtCdFBzTUFvR0NDcUdTTTQ5QkFNREEyZ0FNR1VDTUg4bGlXSmZNdWk2dlhYQmhqRGdZNE13c2xtTi9USnhWZS84M1dyRm9td21OZjA1NnkxWDQ4RjljNG0zYTNvelhBSXhBS2pSYXk1L2FqL2pzS0tHSWttUWF0akk4dXVwSHIvK0N4RnZhSldtcFlxTmtMREdSVSs5b3J6aDVoSTJScmN1YVE9PSIKICAgICAgICAgIH0KICAgICAgICBdCiAgICAgIH0sCiAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAic3RhcnQiOiAiMjAyMS0wMy0wN1QwMzoyMDoyOVoiLAogICAgICAgICJlbmQiOiAiMjAyMi0xMi0zMVQyMzo1OTo1OS45OTlaIgogICAgICB9CiAgICB9LAogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly9mdWxjaW8uc2lnc3RvcmUuZGV2IiwKICAgICAgImNlcnRDaGFpbiI6IHsKICAgICAgICAiY2VydGlmaWNhdGVzIjogWwogICAgICAgICAgewogICAgICAgICAgICAicmF3Qnl0ZXMiOiAiTUlJQ0dqQ0NBYUdnQXdJQkFnSVVBTG5WaVZmblUwYnJKYXNtUmtIcm4vVW5mYVF3Q2dZSUtvWkl6ajBFQXdNd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRBZUZ3MHlNakEwTVRNeU1EQTJNVFZhRncwek1URXdNRFV4TXpVMk5UaGFNRGN4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWVNQndHQTFVRUF4TVZjMmxuYzNSdmNtVXRhVzUwWlhKdFpXUnBZWFJsTUhZd0VBWUhLb1pJemowQ0FRWUZLNEVFQUNJRFlnQUU4UlZTL3lzSCtOT3Z1RFp5UEladGlsZ1VGOU5sYXJZcEFkOUhQMXZCQkgxVTVDVjc3TFNTN3MwWmlING5FN0h2N3B0UzZMdnZSL1NUazc5OExWZ016TGxKNEhlSWZGM3RIU2FleExjWXBTQVNyMWtTME4vUmdCSnovOWpXQ2lYbm8zc3dlVEFPQmdOVkhROEJBZjhFQkFNQ0FRWXdFd1lEVlIwbEJBd3dDZ1lJS3dZQkJRVUhBd013RWdZRFZSMFRBUUgvQkFnd0JnRUIvd0lCQURBZEJnTlZIUTRFRmdRVTM5UHB6MVlrRVpiNXFOanBLRldpeGk0WVpEOHdId1lEVlIwakJCZ3dGb0FVV01BZVg1RkZwV2FwZXN5UW9aTWkwQ3JGeGZvd0NnWUlLb1pJemowRUF3TURad0F3WkFJd1BDc1FLNERZaVpZRFBJYURpNUhGS25meFh4NkFTU1ZtRVJmc3luWUJpWDJYNlNKUm5aVTg0LzlEWmRuRnZ2eG1BakJPdDZRcEJsYzRKLzBEeHZrVENxcGNsdnppTDZCQ0NQbmpkbElCM1B1M0J4c1BteWdVWTdJaTJ6YmRDZGxpaW93PSIKICAgICAgICAgIH0sCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCOXpDQ0FYeWdBd0lCQWdJVUFMWk5BUEZkeEhQd2plRGxvRHd5WUNoQU8vNHdDZ1lJS29aSXpqMEVBd013S2pFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUkV3RHdZRFZRUURFd2h6YVdkemRHOXlaVEFlRncweU1URXdNRGN4TXpVMk5UbGFGdzB6TVRFd01EVXhNelUyTlRoYU1Db3hGVEFUQmdOVkJBb1RESE5wWjNOMGIzSmxMbVJsZGpFUk1BOEdBMVVFQXhNSWMybG5jM1J2Y21Vd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVQ3WGVGVDRyYjNQUUd3UzRJYWp0TGszL09sbnBnYW5nYUJjbFlwc1lCcjVpKzR5bkIwN2NlYjNMUDBPSU9aZHhleFg2OWM1aVZ1eUpSUStIejA1eWkrVUYzdUJXQWxIcGlTNXNoMCtIMkdIRTdTWHJrMUVDNW0xVHIxOUw5Z2c5MmpZekJoTUE0R0ExVWREd0VCL3dRRUF3SUJCakFQQmdOVkhSTUJBZjhFQlRBREFRSC9NQjBHQTFVZERnUVdCQlJZd0I1ZmtVV2xacWw2ekpDaGt5TFFLc1hGK2pBZkJnTlZIU01FR0RBV2dCUll3QjVma1VXbFpxbDZ6SkNoa3lMUUtzWEYrakFLQmdncWhrak9QUVFEQXdOcEFEQm1BakVBajFuSGVYWnArMTNOV0JOYStFRHNEUDhHMVdXZzF0Q01XUC9XSFBxcGFWbzBqaHN3ZU5GWmdTczBlRTd3WUk0cUFqRUEyV0I5b3Q5OHNJa29GM3ZaWWRkMy9WdFdCNWI5VE5NZWE3SXgvc3RKNVRmY0xMZUFCTEU0Qk5KT3NRNHZuQkhKIgogICAgICAgICAgfQogICAgICAgIF0KICAgICAgfSwKICAgICAgInZhbGlkRm9yIjogewogICAgICAgICJzdGFydCI6ICIyMDIyLTA0LTEzVDIwOjA2OjE1WiIKICAgICAgfQogICAgfQogIF0sCiAgImN0bG9ncyI6IFsKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi90ZXN0IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUViZndSK1JKdWRYc2NnUkJScEtYMVhGRHkzUHl1ZER4ei9TZm5SaTFmVDhla3BmQmQyTzF1b3o3anIzWjhuS3p4QTY5RVVRK2VGQ0ZJM3pldWJQV1U3dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDMtMTRUMDA6MDA6MDBaIiwKICAgICAgICAgICJlbmQiOiAiMjAyMi0xMC0zMVQyMzo1OTo1OS45OTlaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJDR0NTOENoUy8yaEYwZEZySjRTY1JXY1lyQlk5d3pqU2JlYThJZ1kyYjNJPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi8yMDIyIiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpUFNsRmkwQ21GVGZFakNVcUY5SHVDRWNZWE5LQWFZYWxJSm1CWjh5eWV6UGpUcWh4cktCcE1uYW9jVnRMSkJJMWVNM3VYblF6UUdBSmRKNGdzOUZ5dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjItMTAtMjBUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICIzVDB3YXNiSEVUSmpHUjRjbVdjM0FxSktYcmplUEszL2g0cHlnQzhwN280PSIKICAgICAgfQogICAgfQogIF0sCiAgInRpbWVzdGFtcEF1dGhvcml0aWVzIjogWwogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUtdHNhLXNlbGZzaWduZWQiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly90aW1lc3RhbXAuc2lnc3RvcmUuZGV2L2FwaS92MS90aW1lc3RhbXAiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlDRURDQ0FaYWdBd0lCQWdJVU9oTlVMd3lRWWU2OHdVTXZ5NHFPaXlvaml3d3dDZ1lJS29aSXpqMEVBd013T1RFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNU0F3SGdZRFZRUURFeGR6YVdkemRHOXlaUzEwYzJFdGMyVnNabk5wWjI1bFpEQWVGdzB5TlRBME1EZ3dOalU1TkROYUZ3MHpOVEEwTURZd05qVTVORE5hTUM0eEZUQVRCZ05WQkFvVERITnBaM04wYjNKbExtUmxkakVWTUJNR0ExVUVBeE1NYzJsbmMzUnZjbVV0ZEhOaE1IWXdFQVlIS29aSXpqMENBUVlGSzRFRUFDSURZZ0FFNHJhMlo4aEtOaWcyVDlrRmpDQVRvR0czMGpreStXUXYzQnpMK21LdmgxU0tOUi9Vd3V3c2ZOQ2c0c3J5b1lBZDhFNmlzb3ZWQTNNNGFvTmRtOVFEaTUwWjhuVEV5dnFnZkRQdFRJd1hJdGZpVy9BRmYxVjd1d2tia0FvajB4eGNvMm93YURBT0JnTlZIUThCQWY4RUJBTUNCNEF3SFFZRFZSME9CQllFRkluOWVVT0h6OUJsUnNNQ1JzY3NjMXQ5dE9zRE1COEdBMVVkSXdRWU1CYUFGSmpzQWU5L3UxSC8xSlVlYjRxSW1GTUhpYzYvTUJZR0ExVWRKUUVCL3dRTU1Bb0dDQ3NHQVFVRkJ3TUlNQW9HQ0NxR1NNNDlCQU1EQTJnQU1HVUNNRHRwc1YvNkthTzBxeUYvVU1zWDJhU1VYS1FGZG9HVHB0UUdjMGZ0cTFjc3VsSFBHRzZkc215TU5kM0pCK0czRVFJeEFPYWp2QmNqcEptS2I0TnYrMlRhb2o4VWM1K2I2aWg2RlhDQ0tyYVNxdXBlMDd6cXN3TWNYSlRlMWNFeHZIdnZsdz09IgogICAgICAgICAgfSwKICAgICAgICAgIHsKICAgICAgICAgICAgInJhd0J5dGVzIjogIk1JSUI5ekNDQVh5Z0F3SUJBZ0lVVjdmMEdMRE9vRXpJaDhMWFNXODBPSmlVcDE0d0NnWUlLb1pJemowRUF3TXdPVEVWTUJNR0ExVUVDaE1NYzJsbmMzUnZjbVV1WkdWMk1TQXdIZ1lEVlFRREV4ZHphV2R6ZEc5eVpTMTBjMkV0YzJWc1puTnBaMjVsWkRBZUZ3MHlOVEEwTURnd05qVTVORE5hRncwek5UQTBNRFl3TmpVNU5ETmFNRGt4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWdNQjRHQTFVRUF4TVhjMmxuYzNSdmNtVXRkSE5oTFhObGJHWnphV2R1WldRd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVFVUU50ZlJUL291M1lBVGE2d0Iva0tUZTcwY2ZKd3lSSUJvdk1udDhSY0pwaC9DT0U4MnV5UzZGbXBwTExMMVZCUEdjUGZwUVBZSk5Yeld3aThpY3doS1E2Vy9RZTJoM29lYkJiMkZIcHdOSkRxbytUTWFDL3RkZmt2L0VsSkI3MmpSVEJETUE0R0ExVWREd0VCL3dRRUF3SUJCakFTQmdOVkhSTUJBZjhFQ0RBR0FRSC9BZ0VBTUIwR0ExVWREZ1FXQkJTWTdBSHZmN3RSLzlTVkhtK0tpSmhUQjRuT3Z6QUtCZ2dxaGtqT1BRUURBd05wQURCbUFqRUF3R0VHcmZHWlIxY2VuMVI4L0RUVk1JOTQzTHNzWm1KUnREcC9pN1NmR0htR1JQNmdSYnVqOXZPSzNiNjdaMFFRQWpFQXVUMkg2NzNMUUVhSFRjeVFTWnJrcDRtWDdXd2ttRitzVmJrWVk1bVhOK1JNSDEzS1VFSEhPcUFTYWVtWVdLL0UiCiAgICAgICAgICB9CiAgICAgICAgXQogICAgICB9LAogICAgICAidmFsaWRGb3IiOiB7CiAgICAgICAgInN0YXJ0IjogIjIwMjUtMDctMDRUMDA6MDA6MDBaIgogICAgICB9CiAgICB9CiAgXQp9Cg==", "registry.npmjs.org%2Fkeys.json": "ewogICAgImtleXMiOiBbCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OmpsM2J3c3d1ODBQampva0NnaDBvMnc1YzJVNExoUUFFNTdnajljejFrekEiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTFPbGIzek1BRkZ4WEtIaUlrUU81Y0ozWWhsNWk2VVBwK0lodXRlQkpidUhjQTVVb2dLbzBFV3RsV3dXNktTYUtvVE5FWUw3SmxDUWlWbmtoQmt0VWdnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIxOTk5LTAxLTAxVDAwOjAwOjAwLjAwMFoiLAogICAgICAgICAgICAgICAgICAgICJlbmQiOiAiMjAyNS0wMS0yOVQwMDowMDowMC4wMDBaIgogICAgICAgICAgICAgICAgfQogICAgICAgICAgICB9CiAgICAgICAgfSwKICAgICAgICB7CiAgICAgICAgICAgICJrZXlJZCI6ICJTSEEyNTY6amwzYndzd3U4MFBqam9rQ2doMG8ydzVjMlU0TGhRQUU1N2dqOWN6MWt6QSIsCiAgICAgICAgICAgICJrZXlVc2FnZSI6ICJucG06YXR0ZXN0YXRpb25zIiwKICAgICAgICAgICAgInB1YmxpY0tleSI6IHsKICAgICAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUxT2xiM3pNQUZGeFhLSGlJa1FPNWNKM1lobDVpNlVQcCtJaHV0ZUJKYnVIY0E1VW9nS28wRVd0bFd3VzZLU2FLb1RORVlMN0psQ1FpVm5raEJrdFVnZz09IiwKICAgICAgICAgICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUNEU0FfUDI1Nl9TSEFfMjU2IiwKICAgICAgICAgICAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAgICAgICAgICAgICAic3RhcnQiOiAiMjAyMi0xMi0wMVQwMDowMDowMC4wMDBaIiwKICAgICAgICAgICAgICAgICAgICAiZW5kIjogIjIwMjUtMDEtMjlUMDA6MDA6MDAuMDAwWiIKICAgICAgICAgICAgICAgIH0KICAgICAgICAgICAgfQogICAgICAgIH0sCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OkRoUTh3UjVBUEJ2RkhMRi8rVGMrQVl2UE9kVHBjSURxT2h4c0JIUndDN1UiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9LAogICAgICAgIHsKICAgICAgICAgICAgImtleUlkIjogIlNIQTI1NjpEaFE4d1I1QVBCdkZITEYvK1RjK0FZdlBPZFRwY0lEcU9oeHNCSFJ3QzdVIiwKICAgICAgICAgICAgImtleVVzYWdlIjogIm5wbTphdHRlc3RhdGlvbnMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9CiAgICBdCn0K" } } };
@@ -55405,7 +55685,7 @@ function assertValidityStarts(root, origin) {
 async function trustedRootFromFile(path13) {
   let data;
   try {
-    data = await readFile5(path13);
+    data = await readFile4(path13);
   } catch (error2) {
     throw new SigstoreError("TRUSTED_ROOT_INVALID", `cannot read trusted root ${path13}: ${error2.message}`);
   }
@@ -55449,7 +55729,7 @@ function parsePublicKey(pem2, origin) {
 async function publicKeyFromFile(path13) {
   let text3;
   try {
-    text3 = await readFile5(path13, "utf8");
+    text3 = await readFile4(path13, "utf8");
   } catch (error2) {
     throw new SigstoreError("KEY_INVALID", `cannot read key ${path13}: ${error2.message}`);
   }
@@ -55744,6 +56024,47 @@ var BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
 var MAX_REFERRERS = 64;
 var MAX_LEGACY_LAYERS = 32;
 var MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
+var MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
+var MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
+var ReadBudget = class {
+  constructor(total, what, parent) {
+    this.total = total;
+    this.what = what;
+    this.parent = parent;
+    this.remaining = total;
+  }
+  total;
+  what;
+  parent;
+  remaining;
+  /** The most a next read may return: its own bound, or what is left (a larger answer fails as TOO_LARGE). */
+  allow(limit) {
+    this.ensureLeft();
+    const left = Math.min(limit, this.remaining);
+    return this.parent ? this.parent.allow(left) : left;
+  }
+  spend(bytes) {
+    this.remaining -= bytes;
+    this.parent?.spend(bytes);
+    this.ensureLeft();
+  }
+  /** Throws TOO_LARGE once the budget is spent, before another request is made. */
+  ensureLeft() {
+    if (this.remaining <= 0) {
+      throw new RegistryError("TOO_LARGE", `signatures of ${this.what}: more than ${this.total} bytes of signature data; not all could be read`);
+    }
+    this.parent?.ensureLeft();
+  }
+};
+var repositoryBudgets = /* @__PURE__ */ new WeakMap();
+function repositoryBudget(client, repo, total) {
+  let budgets = repositoryBudgets.get(client);
+  if (!budgets) repositoryBudgets.set(client, budgets = /* @__PURE__ */ new Map());
+  const name2 = `${repo.domain}/${repo.path}`;
+  let budget = budgets.get(name2);
+  if (!budget) budgets.set(name2, budget = new ReadBudget(total, name2));
+  return budget;
+}
 function isNotFound2(error2) {
   return error2 instanceof RegistryError && error2.code === "NOT_FOUND";
 }
@@ -55759,7 +56080,7 @@ function predicateTypeOf(payload) {
     return void 0;
   }
 }
-async function referrerCandidates(client, repo, imageDigest) {
+async function referrerCandidates(client, repo, imageDigest, budget) {
   let referrers;
   try {
     referrers = await client.listReferrers(repo, imageDigest);
@@ -55774,12 +56095,15 @@ async function referrerCandidates(client, repo, imageDigest) {
     const hint = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
     if (hint) candidate.predicateTypeHint = hint;
     try {
+      budget.ensureLeft();
       const manifest = await client.getManifest(repo, descriptor.digest);
+      budget.spend(manifest.bytes.byteLength);
       const subject = manifest.json?.subject?.digest;
       if (subject !== imageDigest) throw new SigstoreError("BUNDLE_INVALID", `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError("BUNDLE_INVALID", "the referrer manifest has no bundle layer");
-      const blob = Buffer.from(await client.getBlob(repo, layer.digest, MAX_BUNDLE_BYTES));
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(MAX_BUNDLE_BYTES)));
+      budget.spend(blob.byteLength);
       candidate.bundle = parseBundle(blob);
       hintPredicateTypeFromPayload(candidate);
     } catch (error2) {
@@ -55795,15 +56119,17 @@ function hintPredicateTypeFromPayload(candidate) {
   const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
   if (type) candidate.predicateTypeHint = type;
 }
-async function legacyCandidates(client, repo, imageDigest, suffix) {
+async function legacyCandidates(client, repo, imageDigest, suffix, budget) {
   const tag2 = legacyTag(imageDigest, suffix);
   let manifest;
   try {
+    budget.ensureLeft();
     manifest = await client.getManifest(repo, tag2);
   } catch (error2) {
     if (isNotFound2(error2)) return [];
     throw error2;
   }
+  budget.spend(manifest.bytes.byteLength);
   const format2 = suffix === "sig" ? "legacy-cosign" : "legacy-attestation";
   const expectedType = suffix === "sig" ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
   const candidates = [];
@@ -55811,7 +56137,8 @@ async function legacyCandidates(client, repo, imageDigest, suffix) {
     if (layer.mediaType !== expectedType) continue;
     const candidate = { format: format2, location: `${tag2} layer ${index + 1}` };
     try {
-      const blob = Buffer.from(await client.getBlob(repo, layer.digest, suffix === "sig" ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES));
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(suffix === "sig" ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES)));
+      budget.spend(blob.byteLength);
       const legacyLayer = { mediaType: layer.mediaType, annotations: layer.annotations ?? {}, blob };
       if (suffix === "sig") {
         candidate.bundle = legacySignatureToBundle(legacyLayer);
@@ -55832,11 +56159,13 @@ async function legacyCandidates(client, repo, imageDigest, suffix) {
   }
   return candidates;
 }
-async function discoverSignatures(client, repo, imageDigest) {
+async function discoverSignatures(client, repo, imageDigest, options = {}) {
+  const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
+  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
   const [referrers, signatures, attestations] = await Promise.all([
-    referrerCandidates(client, repo, imageDigest),
-    legacyCandidates(client, repo, imageDigest, "sig"),
-    legacyCandidates(client, repo, imageDigest, "att")
+    referrerCandidates(client, repo, imageDigest, budget),
+    legacyCandidates(client, repo, imageDigest, "sig", budget),
+    legacyCandidates(client, repo, imageDigest, "att", budget)
   ]);
   return [...referrers, ...signatures, ...attestations];
 }
@@ -55862,56 +56191,112 @@ function assertSimpleSigningPayload(payload, imageDigest) {
   }
 }
 
-// src/sigstore/presets.ts
-var SIGNATURE_PRESETS = {
-  chainguard: {
-    name: "chainguard",
-    description: "Chainguard Images (cgr.dev/chainguard), signed keyless by their GitHub Actions release workflow",
-    documentedAt: "https://edu.chainguard.dev/chainguard/chainguard-images/how-to-use/verifying-chainguard-images-and-metadata-signatures-with-cosign/",
-    rules: [
-      {
-        images: ["cgr.dev/chainguard/**"],
-        keyless: {
-          issuer: "https://token.actions.githubusercontent.com",
-          subject: "https://github.com/chainguard-images/images/.github/workflows/release.yaml@refs/heads/main"
-        }
-      }
-    ]
-  },
-  distroless: {
-    name: "distroless",
-    description: "Google distroless images (gcr.io/distroless), signed keyless by a Google service account",
-    documentedAt: "https://github.com/GoogleContainerTools/distroless#how-do-i-verify-distroless-images",
-    rules: [
-      {
-        images: ["gcr.io/distroless/**"],
-        keyless: { issuer: "https://accounts.google.com", subject: "keyless@distroless.iam.gserviceaccount.com" }
-      }
-    ]
-  },
-  kubernetes: {
-    name: "kubernetes",
-    description: "Kubernetes release images (registry.k8s.io), signed keyless by the release engineering promoter",
-    documentedAt: "https://kubernetes.io/docs/tasks/administer-cluster/verify-signed-artifacts/",
-    rules: [
-      {
-        images: ["registry.k8s.io/**"],
-        keyless: { issuer: "https://accounts.google.com", subject: "krel-trust@k8s-releng-prod.iam.gserviceaccount.com" }
-      }
-    ]
+// src/sigstore/platforms.ts
+var MAX_PLATFORM_MANIFESTS = 32;
+var MAX_INDEX_ENTRIES = 1024;
+var ATTESTATION_REFERENCE_TYPE = "attestation-manifest";
+function wantsPlatforms(selection) {
+  return selection === true || Array.isArray(selection) && selection.length > 0;
+}
+function isImageManifest(mediaType) {
+  return mediaType === MEDIA_TYPES.ociManifest || mediaType === MEDIA_TYPES.dockerManifest;
+}
+function platformOf(descriptor) {
+  const platform2 = descriptor.platform;
+  if (!platform2 || !isImageManifest(descriptor.mediaType) || descriptor.artifactType) return void 0;
+  if (descriptor.annotations?.["vnd.docker.reference.type"] === ATTESTATION_REFERENCE_TYPE) return void 0;
+  if (platform2.os === "unknown" && platform2.architecture === "unknown") return void 0;
+  return formatPlatform(platform2);
+}
+function platformSelects(selector, platform2) {
+  const wanted = selector.toLowerCase().split("/");
+  const actual = withDefaultVariant(platform2.toLowerCase().split("/"));
+  if (wanted.length > actual.length) return false;
+  return wanted.every((part, index) => part === actual[index]) && (wanted.length === actual.length || wanted.length === 2);
+}
+function withDefaultVariant(parts) {
+  return parts.length === 2 && parts[1] === "arm64" ? [...parts, "v8"] : parts;
+}
+function selectPlatformManifests(indexJson, selection) {
+  const selected = [];
+  const seen = /* @__PURE__ */ new Set();
+  const matched = /* @__PURE__ */ new Set();
+  for (const descriptor of descriptorsOf(indexJson, MAX_INDEX_ENTRIES)) {
+    const platform2 = platformOf(descriptor);
+    if (!platform2) continue;
+    if (selection !== true) {
+      const selectors = selection.filter((selector) => platformSelects(selector, platform2));
+      if (selectors.length === 0) continue;
+      for (const selector of selectors) matched.add(selector);
+    }
+    const id = `${platform2}@${descriptor.digest}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    selected.push({ platform: platform2, digest: descriptor.digest });
   }
+  return {
+    manifests: selected.slice(0, MAX_PLATFORM_MANIFESTS),
+    overLimit: Math.max(0, selected.length - MAX_PLATFORM_MANIFESTS),
+    absent: selection === true ? [] : selection.filter((selector) => !matched.has(selector))
+  };
+}
+async function lookUpPlatforms(client, repo, digest, mediaType, selection) {
+  if (mediaType !== void 0 && !isIndexMediaType(mediaType)) return { index: false };
+  try {
+    const manifest = await client.getManifest(repo, digest);
+    const type = manifest.descriptor.mediaType || (typeof manifest.json?.mediaType === "string" ? manifest.json.mediaType : void 0);
+    if (!isIndexMediaType(type)) return { index: false };
+    return { index: true, selected: selectPlatformManifests(manifest.json, selection) };
+  } catch (error2) {
+    const code = error2.code;
+    return { error: `${error2.message}${typeof code === "string" ? ` (${code})` : ""}` };
+  }
+}
+var STATUS_RANK = {
+  "not-required": 0,
+  verified: 0,
+  "not-checked": 1,
+  unsigned: 2,
+  "signer-mismatch": 3,
+  invalid: 4
 };
-function expandPreset(rule2) {
-  const preset = rule2.preset ? SIGNATURE_PRESETS[rule2.preset] : void 0;
-  if (!preset) return void 0;
-  const source = rule2.source ?? `preset ${preset.name}`;
-  return preset.rules.map((presetRule) => {
-    const expanded = { ...presetRule, source };
-    if (rule2.images.length > 0) expanded.images = [...rule2.images];
-    if (rule2.transparencyLog) expanded.transparencyLog = rule2.transparencyLog;
-    if (rule2.attestation) expanded.attestation = rule2.attestation;
-    return expanded;
-  });
+function worstStatus(statuses) {
+  return statuses.reduce((worst, status) => STATUS_RANK[status] > STATUS_RANK[worst] ? status : worst);
+}
+function platformStatus(manifest, status) {
+  const entry = {
+    platform: manifest.platform,
+    digest: manifest.digest,
+    status: status.status === "not-required" ? "verified" : status.status,
+    signatures: status.signatures
+  };
+  if (status.message) entry.message = status.message;
+  return entry;
+}
+function withPlatforms(index, platforms, selected, lookupError) {
+  const statuses = [index.status, ...platforms.map((platform2) => platform2.status)];
+  if (lookupError || selected.overLimit > 0) statuses.push("not-checked");
+  const notes = [];
+  if (lookupError) notes.push(`platform manifests could not be listed: ${lookupError}`);
+  const failing = platforms.filter((platform2) => platform2.status !== "verified");
+  if (platforms.length > 0) {
+    notes.push(
+      failing.length === 0 ? `${platforms.length} platform manifest${platforms.length === 1 ? "" : "s"} verified` : `platform manifests: ${failing.map((platform2) => `${platform2.platform} (${platform2.digest}) ${platform2.status}`).join(", ")}`
+    );
+  }
+  if (selected.overLimit > 0) notes.push(`${selected.overLimit} more platform manifest${selected.overLimit === 1 ? " was" : "s were"} not checked (at most ${MAX_PLATFORM_MANIFESTS} per index)`);
+  if (selected.absent.length > 0) notes.push(`not in the index: ${selected.absent.join(", ")}`);
+  const status = { ...index, status: worstStatus(statuses), indexStatus: index.status, platforms };
+  const message = [index.message, ...notes].filter(Boolean).join("; ");
+  if (message) status.message = message;
+  return status;
+}
+async function checkWithPlatforms(client, repo, digest, mediaType, selection, check) {
+  const [index, lookup] = await Promise.all([check(digest), lookUpPlatforms(client, repo, digest, mediaType, selection)]);
+  if ("error" in lookup) return withPlatforms(index, [], { overLimit: 0, absent: [] }, lookup.error);
+  if (!lookup.index) return index;
+  const platforms = await Promise.all(lookup.selected.manifests.map(async (manifest) => platformStatus(manifest, await check(manifest.digest))));
+  return withPlatforms(index, platforms, lookup.selected);
 }
 
 // src/sigstore/policy.ts
@@ -56141,6 +56526,8 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
   const keys = new KeyCache();
   const limit = pLimit(options.concurrency ?? 4);
   const byImage = /* @__PURE__ */ new Map();
+  const platforms = policy.signatures.platforms;
+  const withPlatformsByImage = /* @__PURE__ */ new Map();
   return Promise.all(
     occurrences.map(async (occurrence) => {
       if (occurrence.reference === null || occurrence.local) return occurrence;
@@ -56155,13 +56542,25 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
       if (!digest) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "no digest known for the image (not resolved)" } };
       if (!trustedRoot) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: rootError ?? "no trusted root" } };
       const root = trustedRoot;
-      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${matching.map((r) => JSON.stringify(r)).join("|")}`;
-      let pending = byImage.get(key);
+      const rulesKey = matching.map((r) => JSON.stringify(r)).join("|");
+      const checkDigest2 = (imageDigest) => {
+        const key2 = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;
+        let pending2 = byImage.get(key2);
+        if (!pending2) {
+          pending2 = limit(() => checkImageSignatures(client, parts.repo, imageDigest, matching, root, keys, options.now)).catch(
+            (error2) => ({ status: "not-checked", signatures: [], message: `signature check failed: ${error2.message}` })
+          );
+          byImage.set(key2, pending2);
+        }
+        return pending2;
+      };
+      if (!wantsPlatforms(platforms)) return { ...occurrence, signature: await checkDigest2(digest) };
+      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${rulesKey}`;
+      let pending = withPlatformsByImage.get(key);
       if (!pending) {
-        pending = limit(() => checkImageSignatures(client, parts.repo, digest, matching, root, keys, options.now)).catch(
-          (error2) => ({ status: "not-checked", signatures: [], message: `signature check failed: ${error2.message}` })
-        );
-        byImage.set(key, pending);
+        const mediaType = occurrence.resolution?.status === "ok" ? occurrence.resolution.mediaType : void 0;
+        pending = checkWithPlatforms(client, parts.repo, digest, mediaType, platforms, checkDigest2);
+        withPlatformsByImage.set(key, pending);
       }
       return { ...occurrence, signature: await pending };
     })
@@ -56173,6 +56572,8 @@ function createRegistryClient(options) {
   const { policy } = options;
   return new RegistryClient({
     insecureRegistries: [...policy.insecureRegistries, ...options.insecureRegistries ?? []],
+    // The repository's policy must not make a credential travel in clear text (see the transport).
+    plainHttpCredentialRegistries: options.insecureRegistries ?? [],
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,
@@ -56209,6 +56610,13 @@ async function scan(options) {
     // A rule that crashes is reported, and the other rules' findings still count.
     onError: (rule2, error2) => errors.push({ file: ".", message: `rule ${rule2} failed and was not applied: ${error2.message}` })
   });
+  const unknownDirectives = unknownSuppressionRules(discovery.sources, RULE_IDS);
+  for (const directive of unknownDirectives.slice(0, MAX_DIRECTIVE_NOTES)) {
+    notes.push(`${directive.file}:${directive.line}: "verify-images: ignore ${directive.rule}" names no rule${closestRule(directive.rule)}, so it suppresses nothing.`);
+  }
+  if (unknownDirectives.length > MAX_DIRECTIVE_NOTES) {
+    notes.push(`${unknownDirectives.length - MAX_DIRECTIVE_NOTES} more "verify-images: ignore" comments name no rule.`);
+  }
   return {
     schemaVersion: 1,
     occurrences,
@@ -56219,6 +56627,16 @@ async function scan(options) {
     filesScanned: discovery.filesScanned
   };
 }
+var MAX_DIRECTIVE_NOTES = 20;
+function closestRule(name2) {
+  let best;
+  let bestDistance = 4;
+  for (const rule2 of RULE_IDS) {
+    const distance = levenshteinEditDistance(name2.toLowerCase(), rule2);
+    if (distance < bestDistance) [best, bestDistance] = [rule2, distance];
+  }
+  return best ? ` (did you mean "${best}"?)` : "";
+}
 function registryNotes(occurrences, client) {
   const notes = [];
   const unverified2 = new Set(
@@ -56228,10 +56646,15 @@ function registryNotes(occurrences, client) {
     const listed = [...unverified2].slice(0, 10).join(", ");
     notes.push(`Not verified (registry could not be asked): ${unverified2.size} image${unverified2.size === 1 ? "" : "s"}: ${listed}${unverified2.size > 10 ? ", \u2026" : ""}.`);
   }
-  const signaturesNotChecked = new Set(
-    occurrences.filter((occurrence) => occurrence.signature?.status === "not-checked").map((occurrence) => occurrence.reference ?? occurrence.raw)
-  );
-  if (signaturesNotChecked.size > 0) notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? "" : "s"} (see registry-unreachable findings).`);
+  const signaturesNotChecked = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    if (occurrence.signature?.status !== "not-checked") continue;
+    signaturesNotChecked.set(occurrence.reference ?? occurrence.raw, occurrence.signature.message ?? "not checked");
+  }
+  if (signaturesNotChecked.size > 0) {
+    const listed = [...signaturesNotChecked].slice(0, 5).map(([image, why]) => `${image} (${why})`).join("; ");
+    notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? "" : "s"}: ${listed}${signaturesNotChecked.size > 5 ? "; \u2026" : ""}.`);
+  }
   const rateLimit = client.rateLimit();
   if (rateLimit && (rateLimit.limit !== void 0 || rateLimit.remaining !== void 0)) {
     notes.push(`Docker Hub rate limit: ${rateLimit.remaining ?? "?"} of ${rateLimit.limit ?? "?"} pulls remaining (${rateLimit.host}).`);
@@ -56286,7 +56709,7 @@ function statusOf(occurrence, location) {
   if (local) signatureVerified = "n/a";
   else if (signature) {
     if (signature.status === "verified") signatureVerified = "yes";
-    else if (signature.status === "not-required") signatureVerified = "n/a";
+    else if (signature.status === "not-required") signatureVerified = "not required";
     else if (signature.status !== "not-checked") signatureVerified = "no";
     const verified = signature.signatures.find((entry) => entry.verified && entry.identity);
     if (verified?.identity) {
@@ -56318,11 +56741,12 @@ var HTML_ENTITIES = {
   // A colon as an entity stops GitHub's autolinking of "http://…" in text.
   ":": "&#58;"
 };
+var BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 function htmlEscape(text3) {
-  return text3.replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, " ");
+  return text3.replace(BIDI_CONTROLS, "?").replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, " ");
 }
 function escapeMarkdown(text3) {
-  return htmlEscape(text3).replace(/[\\`*_{}[\]()+\-.!~]/g, (character) => `\\${character}`);
+  return htmlEscape(text3).replace(/[\\`*_{}[\]()+\-.!~$]/g, (character) => `\\${character}`);
 }
 function inlineCode(text3) {
   return `<code>${escapeMarkdown(text3)}</code>`;
@@ -56343,7 +56767,7 @@ function severityCounts(result) {
   const counts = countBySeverity(result.findings);
   return `${SEVERITY_ICON.error} ${counts.error} error${counts.error === 1 ? "" : "s"} \xB7 ${SEVERITY_ICON.warning} ${counts.warning} warning${counts.warning === 1 ? "" : "s"} \xB7 ${SEVERITY_ICON.note} ${counts.note} note${counts.note === 1 ? "" : "s"}`;
 }
-var STATE_LABEL = { yes: "\u2705 yes", no: "\u274C no", "not checked": "\u2796 not checked", "n/a": "n/a (built here)" };
+var STATE_LABEL = { yes: "\u2705 yes", no: "\u274C no", "not checked": "\u2796 not checked", "n/a": "n/a (built here)", "not required": "\u2796 not required by the policy" };
 function renderMarkdown(result, options = {}) {
   const heading = "#".repeat(options.headingLevel ?? 2);
   const lines = [];
@@ -56416,6 +56840,9 @@ function findingFingerprints(findings) {
     return createHash4("sha256").update(`${key}\0${ordinal}`).digest("hex").slice(0, 32) + `:${ordinal + 1}`;
   });
 }
+function pathUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
 function truncate(text3) {
   return text3.length > MAX_MESSAGE_LENGTH ? text3.slice(0, MAX_MESSAGE_LENGTH - 1) + "\u2026" : text3;
 }
@@ -56456,7 +56883,7 @@ ${rule2.help}` },
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: "%SRCROOT%" },
+            artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
             region
           }
         }
@@ -56470,7 +56897,7 @@ ${rule2.help}` },
           description: { text: `Replace with ${finding.suggestion}` },
           artifactChanges: [
             {
-              artifactLocation: { uri: encodeURI(finding.file), uriBaseId: "%SRCROOT%" },
+              artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
               replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }]
             }
           ]
@@ -56491,7 +56918,7 @@ ${rule2.help}` },
   const notifications = result.errors.slice(0, 1e3).map((error2) => ({
     level: "warning",
     message: { text: truncate(`${error2.file}: ${error2.message}`) },
-    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(error2.file), uriBaseId: "%SRCROOT%" } } }]
+    locations: [{ physicalLocation: { artifactLocation: { uri: pathUri(error2.file), uriBaseId: "%SRCROOT%" } } }]
   }));
   if (result.findings.length > MAX_SARIF_RESULTS) {
     notifications.unshift({
@@ -56554,7 +56981,7 @@ Fix: ${finding.suggestion}` : finding.message;
 }
 
 // src/github/base.ts
-import { mkdtemp, rm as rm2, stat as stat3 } from "node:fs/promises";
+import { mkdtemp, rm as rm2, stat as stat4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path10 from "node:path";
 var COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -56593,7 +57020,7 @@ async function scanBaseCommit(options) {
     worktree = path10.join(worktreeParent, "tree");
     await git(["worktree", "add", "--detach", worktree, options.baseSha], topLevel);
     const baseRoot = path10.join(worktree, prefix);
-    if (!await stat3(baseRoot).then((info2) => info2.isDirectory(), () => false)) return { occurrences: [] };
+    if (!await stat4(baseRoot).then((info2) => info2.isDirectory(), () => false)) return { occurrences: [] };
     const discovery = await discoverRepository(baseRoot, options.discover);
     return { occurrences: discovery.occurrences };
   } catch (error2) {
@@ -56743,7 +57170,7 @@ function renderDelta(changes) {
 }
 
 // src/github/handoff.ts
-import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile5, stat as stat5 } from "node:fs/promises";
 import path11 from "node:path";
 var REPORT_FILE = "verify-images-report.json";
 var METADATA_FILE = "verify-images-pull-request.json";
@@ -56964,12 +57391,12 @@ function parseMetadata(json, label = "metadata") {
 async function readBounded2(file, max, label) {
   let size;
   try {
-    size = (await stat4(file)).size;
+    size = (await stat5(file)).size;
   } catch {
     fail(label, `${file} does not exist`);
   }
   if (size > max) fail(label, `${file} is larger than ${max} bytes`);
-  return readFile6(file, "utf8");
+  return readFile5(file, "utf8");
 }
 async function readHandoff(reportFile) {
   const report = parseReport(await readBounded2(reportFile, MAX_REPORT_BYTES, "report"), "report");
@@ -57139,9 +57566,9 @@ async function syncReviewComments(octokit, target, input) {
     per_page: 100
   });
   for (const comment of comments) {
-    const open2 = FINDING_MARKER.exec(comment.body);
-    if (!open2 || !comment.path.startsWith(prefix) || !await isOwn(comment.user)) continue;
-    existing.push({ id: comment.id, fingerprint: open2[1], path: comment.path, body: comment.body });
+    const open3 = FINDING_MARKER.exec(comment.body);
+    if (!open3 || !comment.path.startsWith(prefix) || !await isOwn(comment.user)) continue;
+    existing.push({ id: comment.id, fingerprint: open3[1], path: comment.path, body: comment.body });
   }
   const commented = new Set(existing.map((comment) => `${comment.path}\0${comment.fingerprint}`));
   const current = /* @__PURE__ */ new Set();
@@ -57258,7 +57685,26 @@ function readInputs(core) {
     report: core.getInput("report")
   };
 }
+function maskCredentialEntries(parsed, core) {
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return;
+  for (const entry of Object.values(parsed)) {
+    if (typeof entry !== "object" || entry === null) continue;
+    for (const [key, value] of Object.entries(entry)) {
+      if (key !== "username" && typeof value === "string" && value !== "") core.setSecret(value);
+    }
+  }
+}
 function wireRegistryCredentials(text3, env, core) {
+  const existing = env[CREDENTIALS_ENV];
+  let merged = {};
+  if (existing) {
+    try {
+      merged = JSON.parse(existing);
+    } catch {
+      merged = {};
+    }
+    maskCredentialEntries(merged, core);
+  }
   if (text3.trim() === "") return;
   let parsed;
   try {
@@ -57269,21 +57715,7 @@ function wireRegistryCredentials(text3, env, core) {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new SetupError("input registry-credentials must map registry hosts to {username, password}");
   }
-  for (const entry of Object.values(parsed)) {
-    if (typeof entry !== "object" || entry === null) continue;
-    for (const [key, value] of Object.entries(entry)) {
-      if (key !== "username" && typeof value === "string" && value !== "") core.setSecret(value);
-    }
-  }
-  let merged = {};
-  const existing = env[CREDENTIALS_ENV];
-  if (existing) {
-    try {
-      merged = JSON.parse(existing);
-    } catch {
-      merged = {};
-    }
-  }
+  maskCredentialEntries(parsed, core);
   const json = JSON.stringify({ ...merged, ...parsed });
   try {
     parseCredentialMap(json, "input registry-credentials");
@@ -57297,7 +57729,7 @@ async function readContext(env) {
   const eventPath = env.GITHUB_EVENT_PATH;
   if (eventPath) {
     try {
-      const text3 = await readFile7(eventPath, "utf8");
+      const text3 = await readFile6(eventPath, "utf8");
       if (text3.length <= MAX_EVENT_BYTES) payload = JSON.parse(text3);
     } catch (error2) {
       throw new SetupError(`cannot read the event payload ${eventPath}: ${error2.message.split("\n")[0]}`);
@@ -57462,6 +57894,8 @@ async function runScanMode(inputs, context3, deps, env) {
   const core = deps.core;
   const root = path12.resolve(context3.workspace, inputs.path);
   const prefix = pathPrefix(context3.workspace, root);
+  const rootInfo = await stat6(root).catch(() => void 0);
+  if (!rootInfo?.isDirectory()) throw new SetupError(`input path "${inputs.path}" is not a directory of the workspace`);
   let policy;
   try {
     policy = await loadPolicy(root, inputs.config || void 0);
@@ -57626,6 +58060,13 @@ async function runReportMode(inputs, context3, deps) {
   if (!pull) return writeSummaryAndExit("Not posted to the pull request: it could not be read.");
   if (pull.data.head.sha !== run.head_sha) {
     const reason = `pull request #${pullNumber} is at ${pull.data.head.sha.slice(0, 7)}, not at the reported commit ${run.head_sha.slice(0, 7)} (a newer run will report)`;
+    core.warning(`verify-images did not comment: ${reason}.`);
+    return writeSummaryAndExit(`Not posted: ${reason}.`);
+  }
+  const runHeadRepository = typeof run.head_repository?.full_name === "string" ? run.head_repository.full_name : void 0;
+  const pullHeadRepository = pull.data.head.repo?.full_name;
+  if (runHeadRepository && pullHeadRepository && runHeadRepository.toLowerCase() !== pullHeadRepository.toLowerCase()) {
+    const reason = `pull request #${pullNumber} comes from ${pullHeadRepository}, not from ${runHeadRepository} where the reported run ran`;
     core.warning(`verify-images did not comment: ${reason}.`);
     return writeSummaryAndExit(`Not posted: ${reason}.`);
   }

@@ -8367,16 +8367,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -8596,15 +8596,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open);
-          push2(open);
+          braces.push(open2);
+          push2(open2);
           continue;
         }
         if (value === "}") {
@@ -14999,19 +14999,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open = [];
+      const open2 = [];
       for (let i = 0; i < masked.length; i++) {
         const c = masked.charCodeAt(i);
         if (c === 123) {
-          open.push(i);
-        } else if (c === 125 && open.length) {
-          open.pop();
+          open2.push(i);
+        } else if (c === 125 && open2.length) {
+          open2.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i = 0; i < open.length; i++) {
-        const at = open[i];
+      for (let i = 0; i < open2.length; i++) {
+        const at = open2[i];
         out += masked.slice(last, at) + "\0";
         last = at + 1;
       }
@@ -16855,10 +16855,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open + re + close + "$";
+        const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open2 + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -18744,13 +18744,13 @@ var require_lib2 = __commonJS({
         unref: options.unref,
         maxRetryTime: options.maxRetryTime
       });
-      return new Promise(function(resolve4, reject) {
+      return new Promise(function(resolve3, reject) {
         operation.attempt(async (number) => {
           try {
             const result = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve4(result);
+            return resolve3(result);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -18879,12 +18879,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve4(true);
+          resolve3(true);
         });
       });
     };
@@ -19583,7 +19583,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path6 = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         fs_1.default.readFile(path6, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -19592,7 +19592,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve4(data);
+            resolve3(data);
           }
         });
       });
@@ -19775,7 +19775,7 @@ var require_dist8 = __commonJS({
 });
 
 // src/cli/main.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
+import { stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import path5 from "node:path";
 import { parseArgs } from "node:util";
 
@@ -20671,6 +20671,61 @@ function matchImageGlob(glob, normalizedName) {
   return compiled.matches(normalizedName);
 }
 
+// src/sigstore/presets.ts
+var SIGNATURE_PRESETS = {
+  chainguard: {
+    name: "chainguard",
+    description: "Chainguard Images (cgr.dev/chainguard), signed keyless by their GitHub Actions release workflow",
+    documentedAt: "https://edu.chainguard.dev/chainguard/chainguard-images/how-to-use/verifying-chainguard-images-and-metadata-signatures-with-cosign/",
+    rules: [
+      {
+        images: ["cgr.dev/chainguard/**"],
+        keyless: {
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "https://github.com/chainguard-images/images/.github/workflows/release.yaml@refs/heads/main"
+        }
+      }
+    ]
+  },
+  distroless: {
+    name: "distroless",
+    description: "Google distroless images (gcr.io/distroless), signed keyless by a Google service account",
+    documentedAt: "https://github.com/GoogleContainerTools/distroless#how-do-i-verify-distroless-images",
+    rules: [
+      {
+        images: ["gcr.io/distroless/**"],
+        keyless: { issuer: "https://accounts.google.com", subject: "keyless@distroless.iam.gserviceaccount.com" }
+      }
+    ]
+  },
+  kubernetes: {
+    name: "kubernetes",
+    description: "Kubernetes release images (registry.k8s.io), signed keyless by the release engineering promoter",
+    documentedAt: "https://kubernetes.io/docs/tasks/administer-cluster/verify-signed-artifacts/",
+    rules: [
+      {
+        images: ["registry.k8s.io/**"],
+        keyless: { issuer: "https://accounts.google.com", subject: "krel-trust@k8s-releng-prod.iam.gserviceaccount.com" }
+      }
+    ]
+  }
+};
+function presetNames() {
+  return Object.keys(SIGNATURE_PRESETS);
+}
+function expandPreset(rule2) {
+  const preset = rule2.preset ? SIGNATURE_PRESETS[rule2.preset] : void 0;
+  if (!preset) return void 0;
+  const source = rule2.source ?? `preset ${preset.name}`;
+  return preset.rules.map((presetRule) => {
+    const expanded = { ...presetRule, source };
+    if (rule2.images.length > 0) expanded.images = [...rule2.images];
+    if (rule2.transparencyLog) expanded.transparencyLog = rule2.transparencyLog;
+    if (rule2.attestation) expanded.attestation = rule2.attestation;
+    return expanded;
+  });
+}
+
 // src/config/schema.ts
 var MAX_LIST_ITEMS = 1e4;
 var MAX_STRING_LENGTH = 4096;
@@ -20681,6 +20736,7 @@ var MODE_VALUES = ["require", "warn", "off"];
 var HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*](?:[A-Za-z0-9\-.*]*[A-Za-z0-9*])?)(?::[0-9]{1,5})?$/;
 var PRESET_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 var BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var PLATFORM_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?$/;
 var TOP_LEVEL_KEYS = [
   "trusted",
   "registries",
@@ -20836,8 +20892,8 @@ var PolicyReader = class {
       return this.issue(written, keyPath, `must be a path relative to the repository root (got "${text2}")`);
     }
     const absolute = path.resolve(this.root, text2);
-    const relative2 = path.relative(this.root, absolute);
-    if (relative2 === "" || relative2.startsWith("..") || path.isAbsolute(relative2)) {
+    const relative = path.relative(this.root, absolute);
+    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
       return this.issue(written, keyPath, `must name a file inside the repository (got "${text2}")`);
     }
     this.files.push({ keyPath, line: this.lineOf(written) ?? 1, written: text2, absolute });
@@ -21000,8 +21056,13 @@ function readIgnore(reader, node) {
   return entries;
 }
 function readSignatures(reader, node, policy) {
-  const section = reader.map(node, "signatures", ["mode", "trusted-root", "cluster-image-policies", "rules"]);
+  const section = reader.map(node, "signatures", ["mode", "trusted-root", "cluster-image-policies", "platforms", "rules"]);
   if (!section) return;
+  const platforms = section.get("platforms");
+  if (platforms && !reader.isEmpty(platforms.value)) {
+    const selection = readPlatforms(reader, platforms.value);
+    if (selection !== void 0) policy.signatures.platforms = selection;
+  }
   const mode = section.get("mode");
   if (mode && !reader.isEmpty(mode.value)) policy.signatures.mode = reader.oneOf(mode.value, "signatures.mode", MODE_VALUES) ?? policy.signatures.mode;
   const trustedRoot = section.get("trusted-root");
@@ -21028,6 +21089,19 @@ function readSignatures(reader, node, policy) {
     });
     policy.signatures.rules = parsed;
   }
+}
+function readPlatforms(reader, node) {
+  const value = reader.deref(node);
+  const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
+  if ((0, import_yaml.isScalar)(value) && typeof value.value === "boolean") return value.value;
+  if (!(0, import_yaml.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
+  if (value.items.length === 0) return reader.issue(value, "signatures.platforms", "is an empty list: name at least one platform, or write false to check the index digest only");
+  const list2 = reader.stringList(
+    value,
+    "signatures.platforms",
+    (text2, itemNode, keyPath) => PLATFORM_PATTERN.test(text2) ? text2 : reader.issue(itemNode, keyPath, `must be a platform as os/architecture or os/architecture/variant, e.g. "linux/arm64" or "linux/arm/v7" (got "${text2}")`)
+  );
+  return list2 && list2.length === value.items.length ? unique(list2) : void 0;
 }
 function readSignatureRule(reader, node, keyPath) {
   const item = reader.map(node, keyPath, ["images", "keyless", "key", "transparency-log", "attestation", "preset"]);
@@ -21071,6 +21145,12 @@ function readSignatureRule(reader, node, keyPath) {
     const preset = reader.nonEmptyString(item.get("preset").value, `${keyPath}.preset`);
     if (preset !== void 0 && !PRESET_PATTERN.test(preset)) {
       reader.issue(reader.deref(item.get("preset").value), `${keyPath}.preset`, `must be a preset name such as "chainguard" (got "${preset}")`);
+    } else if (preset !== void 0 && !presetNames().includes(preset)) {
+      reader.issue(
+        reader.deref(item.get("preset").value),
+        `${keyPath}.preset`,
+        `is not a known preset (got "${preset}")${suggest(preset, presetNames())}`
+      );
     } else if (preset !== void 0) {
       rule2.preset = preset;
     }
@@ -21158,10 +21238,26 @@ function sortByLine(issues) {
   return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 function displayPath(root, file) {
-  const relative2 = path2.relative(root, file);
-  return relative2 && !relative2.startsWith("..") && !path2.isAbsolute(relative2) ? relative2.split(path2.sep).join("/") : file;
+  const relative = path2.relative(root, file);
+  return relative && !relative.startsWith("..") && !path2.isAbsolute(relative) ? relative.split(path2.sep).join("/") : file;
 }
-async function readPolicyText(file, label) {
+function lexicallyInside(root, file) {
+  const relative = path2.relative(root, file);
+  return !relative.startsWith("..") && !path2.isAbsolute(relative);
+}
+async function readPolicyText(file, label, root) {
+  if (lexicallyInside(root, file)) {
+    let real;
+    try {
+      real = await realpath(file);
+    } catch (error) {
+      const code = error.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return void 0;
+      throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
+    }
+    const realRoot = await realpath(root).catch(() => root);
+    if (!lexicallyInside(realRoot, real)) throw new ConfigError(label, [{ message: "leads outside the repository (a symbolic link); not read" }]);
+  }
   let size;
   try {
     const info = await stat(file);
@@ -21208,12 +21304,12 @@ async function loadPolicy(root, configPath) {
   let text2;
   if (configPath !== void 0) {
     file = path2.resolve(absoluteRoot, configPath);
-    text2 = await readPolicyText(file, displayPath(absoluteRoot, file));
+    text2 = await readPolicyText(file, displayPath(absoluteRoot, file), absoluteRoot);
     if (text2 === void 0) throw new ConfigError(displayPath(absoluteRoot, file), [{ message: "does not exist" }]);
   } else {
     for (const candidate of DEFAULT_POLICY_PATHS) {
       const candidateFile = path2.join(absoluteRoot, candidate);
-      text2 = await readPolicyText(candidateFile, candidate);
+      text2 = await readPolicyText(candidateFile, candidate, absoluteRoot);
       if (text2 !== void 0) {
         file = candidateFile;
         break;
@@ -21228,8 +21324,8 @@ async function loadPolicy(root, configPath) {
   for (const reference of files) {
     try {
       const real = await realpath(reference.absolute);
-      const relative2 = path2.relative(realRoot, real);
-      if (relative2.startsWith("..") || path2.isAbsolute(relative2)) {
+      const relative = path2.relative(realRoot, real);
+      if (relative.startsWith("..") || path2.isAbsolute(relative)) {
         issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" leads outside the repository` });
       } else if (!(await stat(real)).isFile()) {
         issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" is not a file` });
@@ -21372,6 +21468,18 @@ var SuppressionIndex = class {
     return void 0;
   }
 };
+function unknownSuppressionRules(sources, known) {
+  const unknown = [];
+  for (const [file, text2] of sources) {
+    if (!text2.includes("verify-images")) continue;
+    text2.split(/\r\n|\r|\n/).forEach((line, index) => {
+      for (const rule2 of parseSuppression(line)?.rules ?? []) {
+        if (rule2 !== "*" && !known.includes(rule2)) unknown.push({ file, line: index + 1, rule: rule2 });
+      }
+    });
+  }
+  return unknown;
+}
 
 // src/checks/typosquat-similarity.ts
 var TECHNIQUE_DESCRIPTIONS = {
@@ -22068,27 +22176,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve4, arguments_) => {
+  const run = async (function_, resolve3, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve4(result);
+    resolve3(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve4, reject, arguments_) => {
+  const enqueue = (function_, resolve3, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve4, arguments_));
+    }).then(run.bind(void 0, function_, resolve3, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
-    enqueue(function_, resolve4, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -22169,7 +22277,18 @@ var RegistryError = class extends Error {
     return this.code === "RATE_LIMITED" || this.code === "TIMEOUT" || this.code === "NETWORK" || this.code === "SERVER";
   }
 };
-function parseErrorBody(bytes) {
+var MAX_REGISTRY_MESSAGE = 200;
+var REGISTRY_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+function redactSecrets(text2, secrets = []) {
+  const ordered = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+  let redacted = text2;
+  for (const secret of ordered) redacted = redacted.split(secret).join("***");
+  return redacted;
+}
+function printable(text2) {
+  return text2.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, " ").trim();
+}
+function parseErrorBody(bytes, secrets = []) {
   if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes));
@@ -22179,17 +22298,20 @@ function parseErrorBody(bytes) {
     let message;
     for (const entry of errors.slice(0, 10)) {
       const code = entry?.code;
-      if (typeof code === "string") codes2.push(code.slice(0, 64));
+      if (typeof code === "string" && REGISTRY_CODE.test(code)) codes2.push(code);
       const text2 = entry?.message;
-      if (message === void 0 && typeof text2 === "string") message = text2.slice(0, 200);
+      if (message === void 0 && typeof text2 === "string") {
+        const safe = printable(redactSecrets(text2, secrets)).slice(0, MAX_REGISTRY_MESSAGE);
+        if (safe !== "") message = safe;
+      }
     }
     return message === void 0 ? { codes: codes2 } : { codes: codes2, message };
   } catch {
     return { codes: [] };
   }
 }
-function errorForStatus(status, what, body) {
-  const { codes: codes2, message } = parseErrorBody(body);
+function errorForStatus(status, what, body, secrets = []) {
+  const { codes: codes2, message } = parseErrorBody(body, secrets);
   const said = message ? `: ${message}` : "";
   const details = { status, registryCodes: codes2 };
   if (status === 404) {
@@ -22259,11 +22381,20 @@ function parseChallenges(header) {
 var MAX_TOKEN_BYTES = 1024 * 1024;
 var MAX_ERROR_BODY = 64 * 1024;
 var MAX_REDIRECTS = 5;
+var MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
+var DEFAULT_MAX_NETWORK_FAILURES = 30;
 var DEFAULT_USER_AGENT = "verify-images";
 function registryOrigin(registry, insecureRegistries = []) {
   const host2 = registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
   const insecure = insecureRegistries.some((entry) => entry.toLowerCase() === registry.toLowerCase());
   return `${insecure ? "http" : "https"}://${host2}`;
+}
+function hostnameOf(host2) {
+  if (host2.startsWith("[")) return host2.slice(1, host2.indexOf("]"));
+  return host2.replace(/:\d+$/, "");
+}
+function isLoopback(hostname) {
+  return hostname === "localhost" || hostname === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 function parentDomain(hostname) {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return void 0;
@@ -22305,10 +22436,13 @@ function networkError(error, what) {
   }
   const code = err?.cause?.code ?? error?.code;
   const detail = code ?? err?.cause?.message ?? err?.message ?? "connection failed";
-  return new RegistryError("NETWORK", `${what}: network error (${detail})`, { cause: error });
+  const hint = code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO" && /wrong version number/i.test(err?.cause?.message ?? "") ? "; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries" : "";
+  return new RegistryError("NETWORK", `${what}: network error (${detail})${hint}`, { cause: error });
 }
 var Transport = class {
   insecure;
+  plainHttpCredentials;
+  plainHttpRefusalsLogged = /* @__PURE__ */ new Set();
   credentials;
   timeoutMs;
   retries;
@@ -22321,9 +22455,17 @@ var Transport = class {
   hostAuth = /* @__PURE__ */ new Map();
   tokens = /* @__PURE__ */ new Map();
   records = [];
+  /** Every credential secret and token this transport has used: registry error text is scrubbed of them. */
+  secrets = /* @__PURE__ */ new Set();
   lastRateLimit;
+  networkFailures = /* @__PURE__ */ new Map();
+  maxNetworkFailures;
+  totalNetworkFailures = 0;
+  /** Registries that answered at least once in this run. */
+  answered = /* @__PURE__ */ new Set();
   constructor(options = {}) {
     this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
+    this.plainHttpCredentials = (options.plainHttpCredentialRegistries ?? []).map((h) => h.toLowerCase());
     if (options.credentials) this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? 3e4;
     this.retries = Math.max(0, Math.min(options.retries ?? 3, 10));
@@ -22332,8 +22474,9 @@ var Transport = class {
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.log = options.logger ?? (() => {
     });
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms)));
     this.now = options.now ?? Date.now;
+    this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
   }
   /** HTTP requests made, all hosts or one (host as in the URL, with port). */
   requestCount(host2) {
@@ -22350,8 +22493,50 @@ var Transport = class {
   isInsecure(registry) {
     return this.insecure.includes(registry.toLowerCase());
   }
-  /** One registry API request with auth, retries, redirects and size bounds. */
+  /** Credentials go over https, or over plain HTTP to loopback or to registries the operator named. */
+  mayUseCredentials(registry) {
+    const name2 = registry.toLowerCase();
+    if (!this.isInsecure(name2) || isLoopback(hostnameOf(name2)) || this.plainHttpCredentials.includes(name2)) return true;
+    if (!this.plainHttpRefusalsLogged.has(name2)) {
+      this.plainHttpRefusalsLogged.add(name2);
+      this.log(
+        `not sending ${registry} credentials over plain HTTP: only the policy names it insecure; name it with --insecure-registry (or the action's insecure-registries input) to allow that`
+      );
+    }
+    return false;
+  }
+  /**
+   * One registry API request with auth, retries, redirects and size bounds. After
+   * MAX_CONSECUTIVE_NETWORK_FAILURES such failures in a row, a registry is not asked again.
+   */
   async request(req) {
+    const registry = req.registry.toLowerCase();
+    const failures = this.networkFailures.get(registry);
+    if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
+      throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
+    }
+    if (this.totalNetworkFailures >= this.maxNetworkFailures && !this.answered.has(registry)) {
+      throw new RegistryError("NETWORK", `${req.what}: registry ${req.registry} not asked: ${this.totalNetworkFailures} requests to registries failed on the network in this run`);
+    }
+    try {
+      const response = await this.requestOnce(req);
+      this.networkFailures.delete(registry);
+      this.answered.add(registry);
+      return response;
+    } catch (error) {
+      if (error instanceof RegistryError && (error.code === "TIMEOUT" || error.code === "NETWORK")) {
+        const entry = this.networkFailures.get(registry) ?? { count: 0, last: error };
+        entry.count++;
+        entry.last = error;
+        this.networkFailures.set(registry, entry);
+        this.totalNetworkFailures++;
+      } else if (error instanceof RegistryError && error.status !== void 0) {
+        this.answered.add(registry);
+      }
+      throw error;
+    }
+  }
+  async requestOnce(req) {
     const origin = registryOrigin(req.registry, this.insecure);
     let auth = await this.authorization(req.registry, origin, req.scope, false);
     let reauthorized = false;
@@ -22371,7 +22556,7 @@ var Transport = class {
         const challenge = this.pickChallenge(response.headers.get("www-authenticate"));
         if (challenge) {
           reauthorized = true;
-          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge)));
+          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge, !answeredByRegistry(response, origin))));
           const scope = req.scope ?? challenge.params.scope;
           if (scope) this.tokens.delete(`${req.registry}|${scope}`);
           auth = await this.authorization(req.registry, origin, scope, true);
@@ -22384,21 +22569,30 @@ var Transport = class {
     }
   }
   errorFor(response, what) {
-    const error = errorForStatus(response.status, what, response.body);
-    return error;
+    return errorForStatus(response.status, what, response.body, this.secrets);
+  }
+  /** Notes the secret parts of a credential, so no registry message can repeat them. */
+  rememberSecrets(credential) {
+    if (!credential) return;
+    if (credential.password) this.secrets.add(credential.password);
+    if (credential.identityToken) this.secrets.add(credential.identityToken);
+    const basic = basicHeader(credential);
+    if (basic) this.secrets.add(basic.slice("Basic ".length));
   }
   pickChallenge(header) {
     const challenges = parseChallenges(header);
     return challenges.find((c) => c.scheme === "bearer" && c.params.realm) ?? challenges.find((c) => c.scheme === "basic");
   }
-  hostAuthFrom(challenge) {
+  /** `foreign`: the challenge came from a host the registry redirected to, not from the registry. */
+  hostAuthFrom(challenge, foreign) {
     if (!challenge) return { kind: "none" };
     if (challenge.scheme === "bearer" && challenge.params.realm) {
       const auth = { kind: "bearer", realm: challenge.params.realm };
       if (challenge.params.service !== void 0) auth.service = challenge.params.service;
+      if (foreign) auth.foreign = true;
       return auth;
     }
-    if (challenge.scheme === "basic") return { kind: "basic" };
+    if (challenge.scheme === "basic") return foreign ? { kind: "basic", foreign: true } : { kind: "basic" };
     return { kind: "none" };
   }
   /** The registry's auth scheme, learned once per registry from `GET /v2/`. */
@@ -22417,7 +22611,8 @@ var Transport = class {
           acceptStatus: [401, 404]
         })
       ).then((response) => {
-        if (response.status === 401) return this.hostAuthFrom(this.pickChallenge(response.headers.get("www-authenticate")));
+        if (response.status === 401)
+          return this.hostAuthFrom(this.pickChallenge(response.headers.get("www-authenticate")), !answeredByRegistry(response, origin));
         return { kind: "none" };
       });
       pending.catch(() => this.hostAuth.delete(registry));
@@ -22428,7 +22623,8 @@ var Transport = class {
   async authorization(registry, origin, scope, fresh) {
     const hostAuth = await this.ping(registry, origin);
     if (hostAuth.kind === "none") return void 0;
-    const credential = await this.credentials?.get(registry);
+    const credential = hostAuth.foreign || !this.mayUseCredentials(registry) ? void 0 : await this.credentials?.get(registry);
+    this.rememberSecrets(credential);
     if (hostAuth.kind === "basic") return basicHeader(credential);
     const key = `${registry}|${scope ?? ""}`;
     const cached2 = this.tokens.get(key);
@@ -22515,6 +22711,7 @@ var Transport = class {
     }
     const lifetime = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
     const usable = Math.max(lifetime - 10, lifetime / 2);
+    this.secrets.add(token);
     return { token, expiresAt: this.now() + usable * 1e3 };
   }
   async withRetries(what, attempt) {
@@ -22587,6 +22784,8 @@ var Transport = class {
             throw new RegistryError("PROTOCOL", `${init.what}: redirect to unsupported scheme ${next.protocol}`);
           if (current.protocol === "https:" && next.protocol === "http:")
             throw new RegistryError("PROTOCOL", `${init.what}: refusing redirect from https to plain http`);
+          if (init.body !== void 0 && next.origin !== startOrigin)
+            throw new RegistryError("PROTOCOL", `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
           if (next.origin !== startOrigin) delete headers.authorization;
           current = next;
           continue;
@@ -22613,6 +22812,13 @@ var Transport = class {
     this.lastRateLimit = info;
   }
 };
+function answeredByRegistry(response, origin) {
+  try {
+    return new URL(response.url).hostname === new URL(origin).hostname;
+  } catch {
+    return false;
+  }
+}
 function basicHeader(credential) {
   if (!credential || credential.username === void 0 || credential.password === void 0) return void 0;
   return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
@@ -22681,6 +22887,7 @@ function isIndexMediaType(mediaType) {
 
 // src/registry/client.ts
 var DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
+var DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
 var MAX_REFERRER_PAGES = 10;
 var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 var TAG = /^[\w][\w.-]{0,127}$/;
@@ -22723,6 +22930,8 @@ var RegistryClient = class {
   transport;
   limit;
   maxManifestBytes;
+  maxCachedManifestBytes;
+  cachedManifestBytes = 0;
   heads = /* @__PURE__ */ new Map();
   gets = /* @__PURE__ */ new Map();
   referrers = /* @__PURE__ */ new Map();
@@ -22738,6 +22947,7 @@ var RegistryClient = class {
     }
     const transportOptions = { ...options.transport ?? {} };
     if (options.insecureRegistries) transportOptions.insecureRegistries = options.insecureRegistries;
+    if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
     if (credentials) transportOptions.credentials = credentials;
     if (options.timeoutMs !== void 0) transportOptions.timeoutMs = options.timeoutMs;
     if (options.retries !== void 0) transportOptions.retries = options.retries;
@@ -22746,6 +22956,7 @@ var RegistryClient = class {
     this.transport = new Transport(transportOptions);
     this.limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 8, 64)));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
+    this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
   }
   /**
    * The descriptor of a tag or digest (digest, media type, size) from a HEAD request. When the
@@ -22887,7 +23098,13 @@ var RegistryClient = class {
     if (!mediaType) throw new RegistryError("PROTOCOL", `${what}: manifest has no media type`);
     const descriptor = { mediaType, digest: actual, size: bytes.byteLength };
     if (typeof json.artifactType === "string") descriptor.artifactType = json.artifactType;
+    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
     return { descriptor, bytes, json };
+  }
+  /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
+  keepWithinCacheBound(key, bytes) {
+    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
+    else this.gets.delete(key);
   }
   async doListReferrers(repo, digest, artifactType) {
     checkRepository(repo);
@@ -23055,7 +23272,7 @@ function fromAuthEntry(entry) {
 var runCredentialHelper = (helper, serverUrl) => {
   if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new Error(`invalid credential helper name "${helper}"`));
   const command = `docker-credential-${helper}`;
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = spawn(command, ["get"], { stdio: ["pipe", "pipe", "ignore"], timeout: HELPER_TIMEOUT_MS });
     let stdout = "";
     child.stdout.setEncoding("utf8");
@@ -23066,7 +23283,7 @@ var runCredentialHelper = (helper, serverUrl) => {
     });
     child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
     child.on("close", (code, signal) => {
-      if (code === 0) resolve4(stdout);
+      if (code === 0) resolve3(stdout);
       else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
     });
     child.stdin.end(serverUrl);
@@ -23094,7 +23311,8 @@ function defaultCredentialSource(options = {}) {
   if (envText) for (const [host2, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host2, c);
   if (options.registryCredentials?.trim())
     for (const [host2, c] of parseCredentialMap(options.registryCredentials, "registry-credentials input")) explicit.set(host2, c);
-  const githubToken = options.githubToken;
+  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : void 0;
+  if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
   let configPromise;
   const cache3 = /* @__PURE__ */ new Map();
   const lookup = async (host2) => {
@@ -23144,6 +23362,14 @@ function defaultCredentialSource(options = {}) {
       return pending;
     }
   };
+}
+function isGitHubDotCom(serverUrl) {
+  if (serverUrl === void 0 || serverUrl === "") return true;
+  try {
+    return new URL(serverUrl).hostname.toLowerCase() === "github.com";
+  } catch {
+    return false;
+  }
 }
 
 // src/registry/index.ts
@@ -23287,6 +23513,18 @@ function signatureSeverity(policy) {
 function imageName(occurrence) {
   return occurrence.reference ?? occurrence.raw;
 }
+function signatureSubjects(signature, image) {
+  const { platforms, indexStatus, ...own } = signature;
+  if (!platforms) return [{ signature, image }];
+  const subjects = [{ signature: { ...own, status: indexStatus ?? own.status }, image }];
+  for (const platform of platforms) {
+    const status = { status: platform.status, signatures: platform.signatures };
+    if (platform.message) status.message = platform.message;
+    if (own.requiredPredicateTypes) status.requiredPredicateTypes = own.requiredPredicateTypes;
+    subjects.push({ signature: status, image: `${image} for ${platform.platform} (platform manifest ${platform.digest})` });
+  }
+  return subjects;
+}
 function signatureCheck(rule2, findingsFor) {
   return {
     rule: rule2,
@@ -23296,10 +23534,12 @@ function signatureCheck(rule2, findingsFor) {
       const drafts = [];
       for (const occurrence of occurrences) {
         if (!occurrence.signature) continue;
-        for (const { message, errorCode } of findingsFor(occurrence.signature, imageName(occurrence))) {
-          const draft = { occurrence, severity, message };
-          if (errorCode) draft.errorCode = errorCode;
-          drafts.push(draft);
+        for (const subject of signatureSubjects(occurrence.signature, imageName(occurrence))) {
+          for (const { message, errorCode } of findingsFor(subject.signature, subject.image)) {
+            const draft = { occurrence, severity, message };
+            if (errorCode) draft.errorCode = errorCode;
+            drafts.push(draft);
+          }
         }
       }
       return drafts;
@@ -23467,7 +23707,7 @@ import { realpath as realpath3 } from "node:fs/promises";
 
 // src/discover/walk.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { lstat, readdir, readFile as readFile3, realpath as realpath2 } from "node:fs/promises";
+import { lstat, open, readdir, realpath as realpath2, stat as stat2 } from "node:fs/promises";
 import path3 from "node:path";
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
 var DEFAULT_WALK_OPTIONS = { include: [], exclude: [], maxFiles: 5e4 };
@@ -23522,11 +23762,11 @@ async function listFilesUnder(absoluteRoot, relativeDirectory, maxFiles = MAX_LI
   const files = [];
   const pending = [{ relative: prefix, depth: 0 }];
   while (pending.length > 0 && files.length < maxFiles) {
-    const { relative: relative2, depth } = pending.pop();
-    const absolute = relative2 === prefix ? start : path3.join(start, relative2.slice(prefix === "" ? 0 : prefix.length + 1));
+    const { relative, depth } = pending.pop();
+    const absolute = relative === prefix ? start : path3.join(start, relative.slice(prefix === "" ? 0 : prefix.length + 1));
     const entries = await readdir(absolute, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
-      const entryPath = relative2 === "" ? entry.name : `${relative2}/${entry.name}`;
+      const entryPath = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) {
         if (depth < MAX_LISTED_DEPTH && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push({ relative: entryPath, depth: depth + 1 });
       } else if (entry.isFile()) {
@@ -23553,10 +23793,25 @@ async function resolveInside(absoluteRoot, relativePath) {
 async function readTextFile(absolutePath, maxBytes) {
   let size = 0;
   try {
-    const stats = await lstat(absolutePath);
+    const stats = await stat2(absolutePath);
     size = stats.size;
+    if (!stats.isFile()) return { size, problem: "not a regular file; not scanned" };
     if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit; not scanned` };
-    const bytes = await readFile3(absolutePath);
+    const handle = await open(absolutePath, "r");
+    let bytes;
+    try {
+      const buffer = Buffer.allocUnsafe(size + 1);
+      let length = 0;
+      while (length < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (length > size) return { size, problem: "file changed while being read; not scanned" };
+      bytes = buffer.subarray(0, length);
+    } finally {
+      await handle.close();
+    }
     if (bytes.includes(0)) return { size, problem: "binary file" };
     let text2 = bytes.toString("utf8");
     if (text2.charCodeAt(0) === 65279) text2 = text2.slice(1);
@@ -23845,7 +24100,7 @@ function parseYamlDocuments(text2) {
   for (const document2 of (0, import_yaml3.parseAllDocuments)(text2, { prettyErrors: true, uniqueKeys: false })) {
     if (!("errors" in document2)) continue;
     if (document2.errors.length > 0) {
-      errors.push(document2.errors.map((error) => error.message.split("\n")[0]).join("; "));
+      errors.push(document2.errors.map((error) => error.message.split("\n")[0].replace(/:\s*$/, "")).join("; "));
       continue;
     }
     documents.push(document2);
@@ -23969,13 +24224,13 @@ function imageNodeOf(node, key) {
 }
 var resolvers = /* @__PURE__ */ new WeakMap();
 function dealias(document2, node) {
-  let resolve4 = resolvers.get(document2);
-  if (!resolve4) {
-    resolve4 = aliasResolver(document2);
-    resolvers.set(document2, resolve4);
+  let resolve3 = resolvers.get(document2);
+  if (!resolve3) {
+    resolve3 = aliasResolver(document2);
+    resolvers.set(document2, resolve3);
   }
   let current = node;
-  for (let hops = 0; hops < 16 && (0, import_yaml4.isAlias)(current); hops++) current = resolve4(current);
+  for (let hops = 0; hops < 16 && (0, import_yaml4.isAlias)(current); hops++) current = resolve3(current);
   return (0, import_yaml4.isAlias)(current) ? void 0 : current;
 }
 function mergedGet(document2, node, key) {
@@ -24245,7 +24500,7 @@ function resolverFor(variables) {
   };
 }
 var DOCKER_IMAGE_SCHEME = "docker-image://";
-function buildContextOccurrences(document2, build, serviceName, file, lines, resolve4) {
+function buildContextOccurrences(document2, build, serviceName, file, lines, resolve3) {
   const contexts = mergedGet(document2, build, "additional_contexts");
   if (contexts === void 0) return [];
   const entries = [];
@@ -24267,18 +24522,18 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
         node,
         prefix,
         context: `services.${serviceName}.build.additional_contexts.${name2}`,
-        resolve: resolve4,
+        resolve: resolve3,
         note: "an additional build context BuildKit pulls as an image"
       })
     );
   }
   return occurrences;
 }
-function serviceOccurrences(document2, file, lines, resolve4) {
+function serviceOccurrences(document2, file, lines, resolve3) {
   const occurrences = [];
   for (const [name2, service] of mapPairs(document2, document2.get("services", true))) {
     const build = mergedGet(document2, service, "build");
-    if (build !== void 0) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve4));
+    if (build !== void 0) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve3));
     const image = mergedGet(document2, service, "image");
     if (image === void 0) continue;
     const built = mergedGet(document2, service, "build") !== void 0;
@@ -24290,7 +24545,7 @@ function serviceOccurrences(document2, file, lines, resolve4) {
         lines,
         node: image,
         context: `services.${name2}.image`,
-        resolve: resolve4,
+        resolve: resolve3,
         local: built,
         note: built ? "built here from `build:`; compose tags the result with this name" : void 0
       })
@@ -24307,8 +24562,8 @@ var composeDiscoverer = {
     const parsed = parseConfigDocuments(file);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
-    const resolve4 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
-    return occurrencesOfDocuments(file, parsed, (document2, file2, lines) => serviceOccurrences(document2, file2, lines, resolve4));
+    const resolve3 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
+    return occurrencesOfDocuments(file, parsed, (document2, file2, lines) => serviceOccurrences(document2, file2, lines, resolve3));
   }
 };
 
@@ -25386,8 +25641,8 @@ function workflowOccurrences(document2, file, lines) {
   const occurrences = [];
   for (const [jobId, job] of mapPairs(document2, document2.get("jobs", true))) {
     const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
-    const resolve4 = (text2) => expandExpressions(text2, matrix);
-    const site = (node, context, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: resolve4, prefix });
+    const resolve3 = (text2) => expandExpressions(text2, matrix);
+    const site = (node, context, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: resolve3, prefix });
     occurrences.push(...site(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
     for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
       occurrences.push(...site(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
@@ -26691,8 +26946,8 @@ function resolverFor3(variables) {
 }
 function pipelineOccurrences3(document2, file, lines) {
   const occurrences = [];
-  const resolve4 = resolverFor3(readVariables2(document2));
-  const site = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context, resolve: resolve4 }));
+  const resolve3 = resolverFor3(readVariables2(document2));
+  const site = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context, resolve: resolve3 }));
   const aliases = /* @__PURE__ */ new Set();
   listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers")).forEach((container, index) => {
     const alias = scalarString(mergedGet(document2, container, "container"));
@@ -26788,18 +27043,18 @@ function pipelineOccurrences4(document2, file, lines) {
   const occurrences = [];
   const kind = "drone";
   const system = file.path.includes(".woodpecker") ? "Woodpecker" : "Drone";
-  const resolve4 = resolverFor4(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
+  const resolve3 = resolverFor4(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
   const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
     if ((0, import_yaml12.isSeq)(node)) {
       listItems(document2, node).forEach((step, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve4 }));
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
       });
     } else if ((0, import_yaml12.isMap)(node)) {
       for (const [name3, step] of mapPairs(document2, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve4 }));
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
       }
     }
   };
@@ -26836,7 +27091,7 @@ function buildOccurrences(document2, file, lines) {
     const text2 = scalarString(value);
     if (text2 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text2);
   }
-  const resolve4 = resolverFor5(substitutions);
+  const resolve3 = resolverFor5(substitutions);
   const site = (node, context, local) => occurrencesAtScalar({
     file: file.path,
     kind: "cloudbuild",
@@ -26844,7 +27099,7 @@ function buildOccurrences(document2, file, lines) {
     lines,
     node,
     context,
-    resolve: resolve4,
+    resolve: resolve3,
     local,
     note: local ? "pushed by this build (built here)" : void 0
   });
@@ -26931,23 +27186,23 @@ function scanTemplate(text2, from = 0, to = text2.length) {
   const segments = [];
   let index = from;
   while (index < to) {
-    const open = text2.indexOf("{{", index);
-    if (open < 0 || open >= to) {
+    const open2 = text2.indexOf("{{", index);
+    if (open2 < 0 || open2 >= to) {
       segments.push({ kind: "text", text: text2.slice(index, to), start: index });
       break;
     }
-    if (open > index) segments.push({ kind: "text", text: text2.slice(index, open), start: index });
-    const close = findActionEnd(text2, open + 2, to);
+    if (open2 > index) segments.push({ kind: "text", text: text2.slice(index, open2), start: index });
+    const close = findActionEnd(text2, open2 + 2, to);
     if (close < 0) {
-      segments.push({ kind: "action", body: text2.slice(open + 2, to).trim(), trimLeft: false, trimRight: false, start: open, end: to, unclosed: true });
+      segments.push({ kind: "action", body: text2.slice(open2 + 2, to).trim(), trimLeft: false, trimRight: false, start: open2, end: to, unclosed: true });
       break;
     }
-    let body = text2.slice(open + 2, close);
+    let body = text2.slice(open2 + 2, close);
     const trimLeft = /^-\s/.test(body);
     const trimRight = /\s-$/.test(body);
     if (trimLeft) body = body.slice(1);
     if (trimRight) body = body.slice(0, -1);
-    segments.push({ kind: "action", body: body.trim(), trimLeft, trimRight, start: open, end: close + 2 });
+    segments.push({ kind: "action", body: body.trim(), trimLeft, trimRight, start: open2, end: close + 2 });
     index = close + 2;
   }
   return segments;
@@ -27019,6 +27274,18 @@ var MAX_INCLUDE_DEPTH = 8;
 var MAX_INCLUDES = 200;
 var MAX_DEFINITIONS = 2e3;
 var MAX_DEFINITION_LENGTH = 64 * 1024;
+var MAX_RENDERED_LENGTH = 64 * 1024;
+function tooLong() {
+  return new Unresolvable(`the expression renders text longer than ${MAX_RENDERED_LENGTH} characters`);
+}
+function joinBounded(parts, separator2 = "") {
+  let length = separator2.length * Math.max(0, parts.length - 1);
+  for (const part of parts) {
+    length += part.length;
+    if (length > MAX_RENDERED_LENGTH) throw tooLong();
+  }
+  return parts.join(separator2);
+}
 function collectDefinitions(text2) {
   const definitions = /* @__PURE__ */ new Map();
   const segments = scanTemplate(text2);
@@ -27091,6 +27358,7 @@ function renderSegments(segments, from, to, input) {
   let index = from;
   while (index < to) {
     const segment = segments[index];
+    if (output.length > MAX_RENDERED_LENGTH) throw tooLong();
     if (segment.kind === "text") {
       output += segment.text;
       index++;
@@ -27397,6 +27665,11 @@ function isEmpty(value) {
   return !truthy2(value);
 }
 function callFunction(name2, args) {
+  const result = callFunctionUnbounded(name2, args);
+  if (typeof result === "string" && result.length > MAX_RENDERED_LENGTH) throw tooLong();
+  return result;
+}
+function callFunctionUnbounded(name2, args) {
   const text2 = (value) => goString(value, `an argument of ${name2}`);
   const arity = (count) => {
     if (args.length !== count) throw new Unresolvable(`${name2} called with ${args.length} arguments`);
@@ -27408,9 +27681,9 @@ function callFunction(name2, args) {
     case "coalesce":
       return args.find((arg) => !isEmpty(arg));
     case "quote":
-      return args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => JSON.stringify(text2(arg))).join(" ");
+      return joinBounded(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => JSON.stringify(text2(arg))), " ");
     case "squote":
-      return args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => `'${text2(arg)}'`).join(" ");
+      return joinBounded(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => `'${text2(arg)}'`), " ");
     case "toString":
       arity(1);
       return text2(args[0]);
@@ -27419,7 +27692,7 @@ function callFunction(name2, args) {
       return sprintf(args[0], args.slice(1));
     }
     case "print":
-      return args.map((arg, index) => (index > 0 && typeof arg !== "string" && typeof args[index - 1] !== "string" ? " " : "") + text2(arg)).join("");
+      return joinBounded(args.map((arg, index) => (index > 0 && typeof arg !== "string" && typeof args[index - 1] !== "string" ? " " : "") + text2(arg)));
     case "trimPrefix":
       arity(2);
       return text2(args[1]).startsWith(text2(args[0])) ? text2(args[1]).slice(text2(args[0]).length) : text2(args[1]);
@@ -27437,7 +27710,7 @@ function callFunction(name2, args) {
       return text2(args[0]).toUpperCase();
     case "replace":
       arity(3);
-      return text2(args[2]).split(text2(args[0])).join(text2(args[1]));
+      return joinBounded(text2(args[2]).split(text2(args[0])), text2(args[1]));
     case "ternary":
       arity(3);
       return truthy2(args[2]) ? args[0] : args[1];
@@ -27502,7 +27775,14 @@ function unevaluatedFunction(name2, firstArgument) {
 }
 function sprintf(format2, args) {
   let argument = 0;
-  return format2.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags, verb) => {
+  let added = 0;
+  const counted = (piece) => {
+    added += piece.length;
+    if (format2.length + added > MAX_RENDERED_LENGTH) throw tooLong();
+    return piece;
+  };
+  return format2.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags, verb) => counted(formatVerb(whole, flags, verb)));
+  function formatVerb(whole, flags, verb) {
     if (verb === "%") return "%";
     if (flags !== "") throw new Unresolvable(`printf verb ${whole} is not evaluated`);
     if (argument >= args.length) throw new Unresolvable(`printf "${format2}" has fewer arguments than verbs`);
@@ -27520,7 +27800,7 @@ function sprintf(format2, args) {
       default:
         throw new Unresolvable(`printf verb ${whole} is not evaluated`);
     }
-  });
+  }
 }
 
 // src/discover/helm-chart.ts
@@ -28590,7 +28870,7 @@ async function resolveOccurrences(occurrences, client, options = {}) {
 }
 
 // src/sigstore/cluster-image-policy.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_DOCUMENTS = 200;
 var MAX_ITEMS = 200;
@@ -28698,7 +28978,7 @@ function parseClusterImagePolicies(yamlText, file) {
 async function readClusterImagePolicies(path6) {
   let data;
   try {
-    data = await readFile4(path6);
+    data = await readFile3(path6);
   } catch (error) {
     return { rules: [], policies: [], problems: [{ file: path6, message: `cannot read: ${error.message}` }] };
   }
@@ -29031,7 +29311,7 @@ function verifyPrehashed(key, hashAlgorithm, digest, signature) {
 var import_core2 = __toESM(require_dist2(), 1);
 var import_protobuf_specs2 = __toESM(require_dist3(), 1);
 var import_verify2 = __toESM(require_dist4(), 1);
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 
 // node_modules/@sigstore/tuf/seeds.json with { type: 'json' }
 var seeds_default = { "https://tuf-repo-cdn.sigstore.dev": { "root.json": "ewogInNpZ25hdHVyZXMiOiBbCiAgewogICAia2V5aWQiOiAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICJzaWciOiAiMzA0NTAyMjA2NWM2OGYyOGViZTQ0ZDBhNGUwNDdhNmUyODdmOTY2OWM4ZTNiMzFlMDg1MzYzOTZjNjdhMTQ4MzMyNmJlOGM2MDIyMTAwZTc1MjRhODg5ZTQwZGUwZGY4NDIzMWRkNDBlMWZjYzU3ZmJiYmY2MjA1NWMxNzA3NjU2ODMwN2RiYzUwOTA0NiIKICB9LAogIHsKICAgImtleWlkIjogIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAic2lnIjogIjMwNDUwMjIwNmZlZGM0YTM4MmEwYzUxNTVlODEyYzliNzQ2MWZlMzg4ZWY3MDRmZWY5ZTA5M2M1YzIzNmUyMGFiYmY4ZTY2MjAyMjEwMDhiYmVjMzZiNjNiZjliYWViYzAzYTgzYzc3MGNmOTM4N2VmYzkwOTA3ZWI4MzA3MGI3YTg3NTEyOTUxMmQ2ODciCiAgfSwKICB7CiAgICJrZXlpZCI6ICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgInNpZyI6ICIzMDQ1MDIyMDQ2OGY0MjE5ZGI1MWM3ZTgxNWUxZTNkMzNkOTk4Nzg3OGFhMTJhZWFmMzMxNjA0ZDUxODBkZDYwYjE5ZGZiMzUwMjIxMDA5Zjc3OGVmNWU5NjY0N2MwOGJkMjNkNjNmNjljMGNjZTZmYzM1M2Q3NDdiOWQ1MWYzNWRjMGY4Njc4ZGU5ZmVmIgogIH0sCiAgewogICAia2V5aWQiOiAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICJzaWciOiAiMzA0NTAyMjAyOWUyNTE4YTdiY2FjMDVlYzBiMjI3ODA5Y2UwYzk2OTQwNjc0MzQxMmY5MGRjNTI1NTQwMWFmYjEzMzYzZjQ2MDIyMTAwODdhNjQxODIyNDllNDFkZDExZGU5MWM5ZjM4NWEzMzY1OWJkNjAxNDdhOTNkMTNjODZiN2E2NGU0NDdmOTgyNiIKICB9LAogIHsKICAgImtleWlkIjogIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiLAogICAic2lnIjogIjMwNDUwMjIxMDA4MDUxYzQ1NmVkMmJmNDhhYTVmYzU3NDI5MjhhYjA5MDQyNjZjMWQ2YmRkZTVmYzc1YWUyMGYxMmQwOThhOTU1MDIyMDNjYzY4M2JkODY3OTM4MDhlNmM5Zjg5ZTJjYTkzZjgwYjAwYzZlYTY0ODgwYWM0ZTM3ZGI2OWUyZTg2YjI0ZTMiCiAgfQogXSwKICJzaWduZWQiOiB7CiAgIl90eXBlIjogInJvb3QiLAogICJjb25zaXN0ZW50X3NuYXBzaG90IjogdHJ1ZSwKICAiZXhwaXJlcyI6ICIyMDI3LTA0LTIyVDE5OjI3OjMxWiIsCiAgImtleXMiOiB7CiAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFV1JpR3I1K2orM0o1U3NIK1p0cjVuRTJIMndPN1xuQlYrbk8zczkzZ0xjYTE4cVRPekhZMW9XeUFHRHlrTVNzR1RVQlN0OUQrQW4wS2ZLc0QybWZTTTQyUT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLW9ubGluZS11cmkiOiAiZ2Nwa21zOnByb2plY3RzL3NpZ3N0b3JlLXJvb3Qtc2lnbmluZy9sb2NhdGlvbnMvZ2xvYmFsL2tleVJpbmdzL3Jvb3QvY3J5cHRvS2V5cy90aW1lc3RhbXAvY3J5cHRvS2V5VmVyc2lvbnMvMSIKICAgfSwKICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiOiB7CiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRU14cFBPSkNJWjVvdEc0MTA2ZkdKc2VFUWkzVjlcbnBrTVlRNHV5VjlUajFNN1dIWEl5TEcramtmdnVHMGdsUTFKWmJSWlpCVjNnQVI0c29qZEdISVNlb3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAbGFuY2UiCiAgIH0sCiAgICIyMmY0Y2FlYzZkOGU2Zjk1NTVhZjY2YjNkNGMzY2IwNmEzYmIyM2ZkYzdlMzljOTE2YzYxZjQ2MmU2ZjUyYjA2IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFekJ6Vk9tSENQb2pNVkxTSTM2NFdpaVY4TlByRFxuNklnUnhWbGlza3ovdit5M0pFUjVtY1ZHY09ObGlEY1dNQzVKMmxmSG1qUE5QaGI0SDd4bThMemZTQT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBzYW50aWFnb3RvcnJlcyIKICAgfSwKICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiOiB7CiAgICAia2V5aWRfaGFzaF9hbGdvcml0aG1zIjogWwogICAgICJzaGEyNTYiLAogICAgICJzaGE1MTIiCiAgICBdLAogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpbmlrU3NBUW1Za05lSDVlWXEvQ25JekxhYWNPXG54bFNhYXdRRE93cUt5L3RDcXhxNXh4UFNKYzIxSzRXSWhzOUd5T2tLZnp1ZVkzR0lMemNNSlo0Y1d3PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGJvYmNhbGxhd2F5IgogICB9LAogICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTBnaHJoOTJMdzFZcjNpZEdWNVdxQ3RNREI4Q3hcbitEOGhkQzR3MlpMTklwbFZSb1ZHTHNrWWEzZ2hlTXlPamlKOGtQaTE1YVEyLy83UCtvajdVdkpQR3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAam9zaHVhZ2wiCiAgIH0sCiAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRVhzejNTWlhGYjhqTVY0Mmo2cEpseWpialI4S1xuTjNCd29jZXhxNkxNSWI1cXNXS09RdkxOMTZOVWVmTGM0SHN3T291bVJzVlZhYWpTcFFTNmZvYmtSdz09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBtbm02NzgiCiAgIH0KICB9LAogICJyb2xlcyI6IHsKICAgInJvb3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIiwKICAgICAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiIsCiAgICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiLAogICAgICJhNjg3ZTViZjRmYWI4MmIwZWU1OGQ0NmUwNWM5NTM1MTQ1YTJjOWFmYjQ1OGY0M2Q0MmI0NWNhMGZkY2UyYTcwIiwKICAgICAiMTgzZTY0ZjM3NjcwZGMxM2NhMGQyODk5NWEzMDUzZjM3NDA5NTRkZGNlNDQzMjFhNDFlNDY1MzRjZjQ0ZTYzMiIKICAgIF0sCiAgICAidGhyZXNob2xkIjogMwogICB9LAogICAic25hcHNob3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAxLAogICAgIngtdHVmLW9uLWNpLWV4cGlyeS1wZXJpb2QiOiAzNjUwLAogICAgIngtdHVmLW9uLWNpLXNpZ25pbmctcGVyaW9kIjogMzY1CiAgIH0sCiAgICJ0YXJnZXRzIjogewogICAgImtleWlkcyI6IFsKICAgICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICAgIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDMKICAgfSwKICAgInRpbWVzdGFtcCI6IHsKICAgICJrZXlpZHMiOiBbCiAgICAgIjBjODc0MzJjM2JmMDlmZDk5MTg5ZmRjMzJmYTVlYWVkZjRlNGE1ZmFjN2JhYjczZmEwNGEyZTBmYzY0YWY2ZjUiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDEsCiAgICAieC10dWYtb24tY2ktZXhwaXJ5LXBlcmlvZCI6IDcsCiAgICAieC10dWYtb24tY2ktc2lnbmluZy1wZXJpb2QiOiA2CiAgIH0KICB9LAogICJzcGVjX3ZlcnNpb24iOiAiMS4wIiwKICAidmVyc2lvbiI6IDE2LAogICJ4LXR1Zi1vbi1jaS1leHBpcnktcGVyaW9kIjogMTk3LAogICJ4LXR1Zi1vbi1jaS1zaWduaW5nLXBlcmlvZCI6IDQ2CiB9Cn0=", targets: { "trusted_root.json": "ewogICJtZWRpYVR5cGUiOiAiYXBwbGljYXRpb24vdm5kLmRldi5zaWdzdG9yZS50cnVzdGVkcm9vdCtqc29uO3ZlcnNpb249MC4xIiwKICAidGxvZ3MiOiBbCiAgICB7CiAgICAgICJiYXNlVXJsIjogImh0dHBzOi8vcmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUyRzJZKzJ0YWJkVFY1QmNHaUJJeDBhOWZBRndya0JibUxTR3RrczRMM3FYNnlZWTB6dWZCbmhDOFVyL2l5NTVHaFdQLzlBL2JZMkxoQzMwTTkrUll0dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDEtMTJUMTE6NTM6MjdaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ3Tkk5YXRRR2x6K1ZXZk82TFJ5Z0g0UVVmWS84VzRSRndpVDVpNVdSZ0IwPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9sb2cyMDI1LTEucmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNQ293QlFZREsyVndBeUVBdDhybHAxa25Hd2pmYmNYQVlQWUFrbjBYaUx6MXg4TzR0MFlrRWhpZTI0ND0iLAogICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUQyNTUxOSIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjUtMDktMjNUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ6eEdaRlZ2ZDBGRW1qUjhXckZ3TWRjQUo5dnRhWS9RWGY0NFkxd1VlUDZBPSIKICAgICAgfQogICAgfQogIF0sCiAgImNlcnRpZmljYXRlQXV0aG9yaXRpZXMiOiBbCiAgICB7CiAgICAgICJzdWJqZWN0IjogewogICAgICAgICJvcmdhbml6YXRpb24iOiAic2lnc3RvcmUuZGV2IiwKICAgICAgICAiY29tbW9uTmFtZSI6ICJzaWdzdG9yZSIKICAgICAgfSwKICAgICAgInVyaSI6ICJodHRwczovL2Z1bGNpby5zaWdzdG9yZS5kZXYiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCK0RDQ0FYNmdBd0lCQWdJVE5Wa0Rab0Npb2ZQRHN5N2RmbTZnZUxidWh6QUtCZ2dxaGtqT1BRUURBekFxTVJVd0V3WURWUVFLRXd4emFXZHpkRzl5WlM1a1pYWXhFVEFQQmdOVkJBTVRDSE5wWjNOMGIzSmxNQjRYRFRJeE1ETXdOekF6TWpBeU9Wb1hEVE14TURJeU16QXpNakF5T1Zvd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRCMk1CQUdCeXFHU000OUFnRUdCU3VCQkFBaUEySUFCTFN5QTdJaTVrK3BOTzhaRVdZMHlsZW1XRG93T2tOYTNrTCtHWkU1WjVHV2VoTDkvQTliUk5BM1JicnNaNWkwSmNhc3RhUkw3U3A1ZnAvakQ1ZHhxYy9VZFRWbmx2UzE2YW4rMllmc3dlL1F1TG9sUlVDcmNPRTIrMmlBNSt0emQ2Tm1NR1F3RGdZRFZSMFBBUUgvQkFRREFnRUdNQklHQTFVZEV3RUIvd1FJTUFZQkFmOENBUUV3SFFZRFZSME9CQllFRk1qRkhRQkJtaVFwTWxFazZ3MnVTdTFLQnRQc01COEdBMVVkSXdRWU1CYUFGTWpGSFFCQm1pUXBNbEVrNncydVN1MUtCdFBzTUFvR0NDcUdTTTQ5QkFNREEyZ0FNR1VDTUg4bGlXSmZNdWk2dlhYQmhqRGdZNE13c2xtTi9USnhWZS84M1dyRm9td21OZjA1NnkxWDQ4RjljNG0zYTNvelhBSXhBS2pSYXk1L2FqL2pzS0tHSWttUWF0akk4dXVwSHIvK0N4RnZhSldtcFlxTmtMREdSVSs5b3J6aDVoSTJScmN1YVE9PSIKICAgICAgICAgIH0KICAgICAgICBdCiAgICAgIH0sCiAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAic3RhcnQiOiAiMjAyMS0wMy0wN1QwMzoyMDoyOVoiLAogICAgICAgICJlbmQiOiAiMjAyMi0xMi0zMVQyMzo1OTo1OS45OTlaIgogICAgICB9CiAgICB9LAogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly9mdWxjaW8uc2lnc3RvcmUuZGV2IiwKICAgICAgImNlcnRDaGFpbiI6IHsKICAgICAgICAiY2VydGlmaWNhdGVzIjogWwogICAgICAgICAgewogICAgICAgICAgICAicmF3Qnl0ZXMiOiAiTUlJQ0dqQ0NBYUdnQXdJQkFnSVVBTG5WaVZmblUwYnJKYXNtUmtIcm4vVW5mYVF3Q2dZSUtvWkl6ajBFQXdNd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRBZUZ3MHlNakEwTVRNeU1EQTJNVFZhRncwek1URXdNRFV4TXpVMk5UaGFNRGN4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWVNQndHQTFVRUF4TVZjMmxuYzNSdmNtVXRhVzUwWlhKdFpXUnBZWFJsTUhZd0VBWUhLb1pJemowQ0FRWUZLNEVFQUNJRFlnQUU4UlZTL3lzSCtOT3Z1RFp5UEladGlsZ1VGOU5sYXJZcEFkOUhQMXZCQkgxVTVDVjc3TFNTN3MwWmlING5FN0h2N3B0UzZMdnZSL1NUazc5OExWZ016TGxKNEhlSWZGM3RIU2FleExjWXBTQVNyMWtTME4vUmdCSnovOWpXQ2lYbm8zc3dlVEFPQmdOVkhROEJBZjhFQkFNQ0FRWXdFd1lEVlIwbEJBd3dDZ1lJS3dZQkJRVUhBd013RWdZRFZSMFRBUUgvQkFnd0JnRUIvd0lCQURBZEJnTlZIUTRFRmdRVTM5UHB6MVlrRVpiNXFOanBLRldpeGk0WVpEOHdId1lEVlIwakJCZ3dGb0FVV01BZVg1RkZwV2FwZXN5UW9aTWkwQ3JGeGZvd0NnWUlLb1pJemowRUF3TURad0F3WkFJd1BDc1FLNERZaVpZRFBJYURpNUhGS25meFh4NkFTU1ZtRVJmc3luWUJpWDJYNlNKUm5aVTg0LzlEWmRuRnZ2eG1BakJPdDZRcEJsYzRKLzBEeHZrVENxcGNsdnppTDZCQ0NQbmpkbElCM1B1M0J4c1BteWdVWTdJaTJ6YmRDZGxpaW93PSIKICAgICAgICAgIH0sCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCOXpDQ0FYeWdBd0lCQWdJVUFMWk5BUEZkeEhQd2plRGxvRHd5WUNoQU8vNHdDZ1lJS29aSXpqMEVBd013S2pFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUkV3RHdZRFZRUURFd2h6YVdkemRHOXlaVEFlRncweU1URXdNRGN4TXpVMk5UbGFGdzB6TVRFd01EVXhNelUyTlRoYU1Db3hGVEFUQmdOVkJBb1RESE5wWjNOMGIzSmxMbVJsZGpFUk1BOEdBMVVFQXhNSWMybG5jM1J2Y21Vd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVQ3WGVGVDRyYjNQUUd3UzRJYWp0TGszL09sbnBnYW5nYUJjbFlwc1lCcjVpKzR5bkIwN2NlYjNMUDBPSU9aZHhleFg2OWM1aVZ1eUpSUStIejA1eWkrVUYzdUJXQWxIcGlTNXNoMCtIMkdIRTdTWHJrMUVDNW0xVHIxOUw5Z2c5MmpZekJoTUE0R0ExVWREd0VCL3dRRUF3SUJCakFQQmdOVkhSTUJBZjhFQlRBREFRSC9NQjBHQTFVZERnUVdCQlJZd0I1ZmtVV2xacWw2ekpDaGt5TFFLc1hGK2pBZkJnTlZIU01FR0RBV2dCUll3QjVma1VXbFpxbDZ6SkNoa3lMUUtzWEYrakFLQmdncWhrak9QUVFEQXdOcEFEQm1BakVBajFuSGVYWnArMTNOV0JOYStFRHNEUDhHMVdXZzF0Q01XUC9XSFBxcGFWbzBqaHN3ZU5GWmdTczBlRTd3WUk0cUFqRUEyV0I5b3Q5OHNJa29GM3ZaWWRkMy9WdFdCNWI5VE5NZWE3SXgvc3RKNVRmY0xMZUFCTEU0Qk5KT3NRNHZuQkhKIgogICAgICAgICAgfQogICAgICAgIF0KICAgICAgfSwKICAgICAgInZhbGlkRm9yIjogewogICAgICAgICJzdGFydCI6ICIyMDIyLTA0LTEzVDIwOjA2OjE1WiIKICAgICAgfQogICAgfQogIF0sCiAgImN0bG9ncyI6IFsKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi90ZXN0IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUViZndSK1JKdWRYc2NnUkJScEtYMVhGRHkzUHl1ZER4ei9TZm5SaTFmVDhla3BmQmQyTzF1b3o3anIzWjhuS3p4QTY5RVVRK2VGQ0ZJM3pldWJQV1U3dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDMtMTRUMDA6MDA6MDBaIiwKICAgICAgICAgICJlbmQiOiAiMjAyMi0xMC0zMVQyMzo1OTo1OS45OTlaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJDR0NTOENoUy8yaEYwZEZySjRTY1JXY1lyQlk5d3pqU2JlYThJZ1kyYjNJPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi8yMDIyIiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpUFNsRmkwQ21GVGZFakNVcUY5SHVDRWNZWE5LQWFZYWxJSm1CWjh5eWV6UGpUcWh4cktCcE1uYW9jVnRMSkJJMWVNM3VYblF6UUdBSmRKNGdzOUZ5dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjItMTAtMjBUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICIzVDB3YXNiSEVUSmpHUjRjbVdjM0FxSktYcmplUEszL2g0cHlnQzhwN280PSIKICAgICAgfQogICAgfQogIF0sCiAgInRpbWVzdGFtcEF1dGhvcml0aWVzIjogWwogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUtdHNhLXNlbGZzaWduZWQiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly90aW1lc3RhbXAuc2lnc3RvcmUuZGV2L2FwaS92MS90aW1lc3RhbXAiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlDRURDQ0FaYWdBd0lCQWdJVU9oTlVMd3lRWWU2OHdVTXZ5NHFPaXlvaml3d3dDZ1lJS29aSXpqMEVBd013T1RFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNU0F3SGdZRFZRUURFeGR6YVdkemRHOXlaUzEwYzJFdGMyVnNabk5wWjI1bFpEQWVGdzB5TlRBME1EZ3dOalU1TkROYUZ3MHpOVEEwTURZd05qVTVORE5hTUM0eEZUQVRCZ05WQkFvVERITnBaM04wYjNKbExtUmxkakVWTUJNR0ExVUVBeE1NYzJsbmMzUnZjbVV0ZEhOaE1IWXdFQVlIS29aSXpqMENBUVlGSzRFRUFDSURZZ0FFNHJhMlo4aEtOaWcyVDlrRmpDQVRvR0czMGpreStXUXYzQnpMK21LdmgxU0tOUi9Vd3V3c2ZOQ2c0c3J5b1lBZDhFNmlzb3ZWQTNNNGFvTmRtOVFEaTUwWjhuVEV5dnFnZkRQdFRJd1hJdGZpVy9BRmYxVjd1d2tia0FvajB4eGNvMm93YURBT0JnTlZIUThCQWY4RUJBTUNCNEF3SFFZRFZSME9CQllFRkluOWVVT0h6OUJsUnNNQ1JzY3NjMXQ5dE9zRE1COEdBMVVkSXdRWU1CYUFGSmpzQWU5L3UxSC8xSlVlYjRxSW1GTUhpYzYvTUJZR0ExVWRKUUVCL3dRTU1Bb0dDQ3NHQVFVRkJ3TUlNQW9HQ0NxR1NNNDlCQU1EQTJnQU1HVUNNRHRwc1YvNkthTzBxeUYvVU1zWDJhU1VYS1FGZG9HVHB0UUdjMGZ0cTFjc3VsSFBHRzZkc215TU5kM0pCK0czRVFJeEFPYWp2QmNqcEptS2I0TnYrMlRhb2o4VWM1K2I2aWg2RlhDQ0tyYVNxdXBlMDd6cXN3TWNYSlRlMWNFeHZIdnZsdz09IgogICAgICAgICAgfSwKICAgICAgICAgIHsKICAgICAgICAgICAgInJhd0J5dGVzIjogIk1JSUI5ekNDQVh5Z0F3SUJBZ0lVVjdmMEdMRE9vRXpJaDhMWFNXODBPSmlVcDE0d0NnWUlLb1pJemowRUF3TXdPVEVWTUJNR0ExVUVDaE1NYzJsbmMzUnZjbVV1WkdWMk1TQXdIZ1lEVlFRREV4ZHphV2R6ZEc5eVpTMTBjMkV0YzJWc1puTnBaMjVsWkRBZUZ3MHlOVEEwTURnd05qVTVORE5hRncwek5UQTBNRFl3TmpVNU5ETmFNRGt4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWdNQjRHQTFVRUF4TVhjMmxuYzNSdmNtVXRkSE5oTFhObGJHWnphV2R1WldRd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVFVUU50ZlJUL291M1lBVGE2d0Iva0tUZTcwY2ZKd3lSSUJvdk1udDhSY0pwaC9DT0U4MnV5UzZGbXBwTExMMVZCUEdjUGZwUVBZSk5Yeld3aThpY3doS1E2Vy9RZTJoM29lYkJiMkZIcHdOSkRxbytUTWFDL3RkZmt2L0VsSkI3MmpSVEJETUE0R0ExVWREd0VCL3dRRUF3SUJCakFTQmdOVkhSTUJBZjhFQ0RBR0FRSC9BZ0VBTUIwR0ExVWREZ1FXQkJTWTdBSHZmN3RSLzlTVkhtK0tpSmhUQjRuT3Z6QUtCZ2dxaGtqT1BRUURBd05wQURCbUFqRUF3R0VHcmZHWlIxY2VuMVI4L0RUVk1JOTQzTHNzWm1KUnREcC9pN1NmR0htR1JQNmdSYnVqOXZPSzNiNjdaMFFRQWpFQXVUMkg2NzNMUUVhSFRjeVFTWnJrcDRtWDdXd2ttRitzVmJrWVk1bVhOK1JNSDEzS1VFSEhPcUFTYWVtWVdLL0UiCiAgICAgICAgICB9CiAgICAgICAgXQogICAgICB9LAogICAgICAidmFsaWRGb3IiOiB7CiAgICAgICAgInN0YXJ0IjogIjIwMjUtMDctMDRUMDA6MDA6MDBaIgogICAgICB9CiAgICB9CiAgXQp9Cg==", "registry.npmjs.org%2Fkeys.json": "ewogICAgImtleXMiOiBbCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OmpsM2J3c3d1ODBQampva0NnaDBvMnc1YzJVNExoUUFFNTdnajljejFrekEiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTFPbGIzek1BRkZ4WEtIaUlrUU81Y0ozWWhsNWk2VVBwK0lodXRlQkpidUhjQTVVb2dLbzBFV3RsV3dXNktTYUtvVE5FWUw3SmxDUWlWbmtoQmt0VWdnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIxOTk5LTAxLTAxVDAwOjAwOjAwLjAwMFoiLAogICAgICAgICAgICAgICAgICAgICJlbmQiOiAiMjAyNS0wMS0yOVQwMDowMDowMC4wMDBaIgogICAgICAgICAgICAgICAgfQogICAgICAgICAgICB9CiAgICAgICAgfSwKICAgICAgICB7CiAgICAgICAgICAgICJrZXlJZCI6ICJTSEEyNTY6amwzYndzd3U4MFBqam9rQ2doMG8ydzVjMlU0TGhRQUU1N2dqOWN6MWt6QSIsCiAgICAgICAgICAgICJrZXlVc2FnZSI6ICJucG06YXR0ZXN0YXRpb25zIiwKICAgICAgICAgICAgInB1YmxpY0tleSI6IHsKICAgICAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUxT2xiM3pNQUZGeFhLSGlJa1FPNWNKM1lobDVpNlVQcCtJaHV0ZUJKYnVIY0E1VW9nS28wRVd0bFd3VzZLU2FLb1RORVlMN0psQ1FpVm5raEJrdFVnZz09IiwKICAgICAgICAgICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUNEU0FfUDI1Nl9TSEFfMjU2IiwKICAgICAgICAgICAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAgICAgICAgICAgICAic3RhcnQiOiAiMjAyMi0xMi0wMVQwMDowMDowMC4wMDBaIiwKICAgICAgICAgICAgICAgICAgICAiZW5kIjogIjIwMjUtMDEtMjlUMDA6MDA6MDAuMDAwWiIKICAgICAgICAgICAgICAgIH0KICAgICAgICAgICAgfQogICAgICAgIH0sCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OkRoUTh3UjVBUEJ2RkhMRi8rVGMrQVl2UE9kVHBjSURxT2h4c0JIUndDN1UiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9LAogICAgICAgIHsKICAgICAgICAgICAgImtleUlkIjogIlNIQTI1NjpEaFE4d1I1QVBCdkZITEYvK1RjK0FZdlBPZFRwY0lEcU9oeHNCSFJ3QzdVIiwKICAgICAgICAgICAgImtleVVzYWdlIjogIm5wbTphdHRlc3RhdGlvbnMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9CiAgICBdCn0K" } } };
@@ -29077,7 +29357,7 @@ function assertValidityStarts(root, origin) {
 async function trustedRootFromFile(path6) {
   let data;
   try {
-    data = await readFile5(path6);
+    data = await readFile4(path6);
   } catch (error) {
     throw new SigstoreError("TRUSTED_ROOT_INVALID", `cannot read trusted root ${path6}: ${error.message}`);
   }
@@ -29121,7 +29401,7 @@ function parsePublicKey(pem2, origin) {
 async function publicKeyFromFile(path6) {
   let text2;
   try {
-    text2 = await readFile5(path6, "utf8");
+    text2 = await readFile4(path6, "utf8");
   } catch (error) {
     throw new SigstoreError("KEY_INVALID", `cannot read key ${path6}: ${error.message}`);
   }
@@ -29426,6 +29706,47 @@ var BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
 var MAX_REFERRERS = 64;
 var MAX_LEGACY_LAYERS = 32;
 var MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
+var MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
+var MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
+var ReadBudget = class {
+  constructor(total, what, parent) {
+    this.total = total;
+    this.what = what;
+    this.parent = parent;
+    this.remaining = total;
+  }
+  total;
+  what;
+  parent;
+  remaining;
+  /** The most a next read may return: its own bound, or what is left (a larger answer fails as TOO_LARGE). */
+  allow(limit) {
+    this.ensureLeft();
+    const left = Math.min(limit, this.remaining);
+    return this.parent ? this.parent.allow(left) : left;
+  }
+  spend(bytes) {
+    this.remaining -= bytes;
+    this.parent?.spend(bytes);
+    this.ensureLeft();
+  }
+  /** Throws TOO_LARGE once the budget is spent, before another request is made. */
+  ensureLeft() {
+    if (this.remaining <= 0) {
+      throw new RegistryError("TOO_LARGE", `signatures of ${this.what}: more than ${this.total} bytes of signature data; not all could be read`);
+    }
+    this.parent?.ensureLeft();
+  }
+};
+var repositoryBudgets = /* @__PURE__ */ new WeakMap();
+function repositoryBudget(client, repo, total) {
+  let budgets = repositoryBudgets.get(client);
+  if (!budgets) repositoryBudgets.set(client, budgets = /* @__PURE__ */ new Map());
+  const name2 = `${repo.domain}/${repo.path}`;
+  let budget = budgets.get(name2);
+  if (!budget) budgets.set(name2, budget = new ReadBudget(total, name2));
+  return budget;
+}
 function isNotFound2(error) {
   return error instanceof RegistryError && error.code === "NOT_FOUND";
 }
@@ -29441,7 +29762,7 @@ function predicateTypeOf(payload) {
     return void 0;
   }
 }
-async function referrerCandidates(client, repo, imageDigest) {
+async function referrerCandidates(client, repo, imageDigest, budget) {
   let referrers;
   try {
     referrers = await client.listReferrers(repo, imageDigest);
@@ -29456,12 +29777,15 @@ async function referrerCandidates(client, repo, imageDigest) {
     const hint = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
     if (hint) candidate.predicateTypeHint = hint;
     try {
+      budget.ensureLeft();
       const manifest = await client.getManifest(repo, descriptor.digest);
+      budget.spend(manifest.bytes.byteLength);
       const subject = manifest.json?.subject?.digest;
       if (subject !== imageDigest) throw new SigstoreError("BUNDLE_INVALID", `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError("BUNDLE_INVALID", "the referrer manifest has no bundle layer");
-      const blob = Buffer.from(await client.getBlob(repo, layer.digest, MAX_BUNDLE_BYTES));
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(MAX_BUNDLE_BYTES)));
+      budget.spend(blob.byteLength);
       candidate.bundle = parseBundle(blob);
       hintPredicateTypeFromPayload(candidate);
     } catch (error) {
@@ -29477,15 +29801,17 @@ function hintPredicateTypeFromPayload(candidate) {
   const type = predicateTypeOf(Buffer.from(candidate.bundle.content.dsseEnvelope.payload));
   if (type) candidate.predicateTypeHint = type;
 }
-async function legacyCandidates(client, repo, imageDigest, suffix) {
+async function legacyCandidates(client, repo, imageDigest, suffix, budget) {
   const tag2 = legacyTag(imageDigest, suffix);
   let manifest;
   try {
+    budget.ensureLeft();
     manifest = await client.getManifest(repo, tag2);
   } catch (error) {
     if (isNotFound2(error)) return [];
     throw error;
   }
+  budget.spend(manifest.bytes.byteLength);
   const format2 = suffix === "sig" ? "legacy-cosign" : "legacy-attestation";
   const expectedType = suffix === "sig" ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
   const candidates = [];
@@ -29493,7 +29819,8 @@ async function legacyCandidates(client, repo, imageDigest, suffix) {
     if (layer.mediaType !== expectedType) continue;
     const candidate = { format: format2, location: `${tag2} layer ${index + 1}` };
     try {
-      const blob = Buffer.from(await client.getBlob(repo, layer.digest, suffix === "sig" ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES));
+      const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(suffix === "sig" ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES)));
+      budget.spend(blob.byteLength);
       const legacyLayer = { mediaType: layer.mediaType, annotations: layer.annotations ?? {}, blob };
       if (suffix === "sig") {
         candidate.bundle = legacySignatureToBundle(legacyLayer);
@@ -29514,11 +29841,13 @@ async function legacyCandidates(client, repo, imageDigest, suffix) {
   }
   return candidates;
 }
-async function discoverSignatures(client, repo, imageDigest) {
+async function discoverSignatures(client, repo, imageDigest, options = {}) {
+  const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
+  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
   const [referrers, signatures, attestations] = await Promise.all([
-    referrerCandidates(client, repo, imageDigest),
-    legacyCandidates(client, repo, imageDigest, "sig"),
-    legacyCandidates(client, repo, imageDigest, "att")
+    referrerCandidates(client, repo, imageDigest, budget),
+    legacyCandidates(client, repo, imageDigest, "sig", budget),
+    legacyCandidates(client, repo, imageDigest, "att", budget)
   ]);
   return [...referrers, ...signatures, ...attestations];
 }
@@ -29544,56 +29873,112 @@ function assertSimpleSigningPayload(payload, imageDigest) {
   }
 }
 
-// src/sigstore/presets.ts
-var SIGNATURE_PRESETS = {
-  chainguard: {
-    name: "chainguard",
-    description: "Chainguard Images (cgr.dev/chainguard), signed keyless by their GitHub Actions release workflow",
-    documentedAt: "https://edu.chainguard.dev/chainguard/chainguard-images/how-to-use/verifying-chainguard-images-and-metadata-signatures-with-cosign/",
-    rules: [
-      {
-        images: ["cgr.dev/chainguard/**"],
-        keyless: {
-          issuer: "https://token.actions.githubusercontent.com",
-          subject: "https://github.com/chainguard-images/images/.github/workflows/release.yaml@refs/heads/main"
-        }
-      }
-    ]
-  },
-  distroless: {
-    name: "distroless",
-    description: "Google distroless images (gcr.io/distroless), signed keyless by a Google service account",
-    documentedAt: "https://github.com/GoogleContainerTools/distroless#how-do-i-verify-distroless-images",
-    rules: [
-      {
-        images: ["gcr.io/distroless/**"],
-        keyless: { issuer: "https://accounts.google.com", subject: "keyless@distroless.iam.gserviceaccount.com" }
-      }
-    ]
-  },
-  kubernetes: {
-    name: "kubernetes",
-    description: "Kubernetes release images (registry.k8s.io), signed keyless by the release engineering promoter",
-    documentedAt: "https://kubernetes.io/docs/tasks/administer-cluster/verify-signed-artifacts/",
-    rules: [
-      {
-        images: ["registry.k8s.io/**"],
-        keyless: { issuer: "https://accounts.google.com", subject: "krel-trust@k8s-releng-prod.iam.gserviceaccount.com" }
-      }
-    ]
+// src/sigstore/platforms.ts
+var MAX_PLATFORM_MANIFESTS = 32;
+var MAX_INDEX_ENTRIES = 1024;
+var ATTESTATION_REFERENCE_TYPE = "attestation-manifest";
+function wantsPlatforms(selection) {
+  return selection === true || Array.isArray(selection) && selection.length > 0;
+}
+function isImageManifest(mediaType) {
+  return mediaType === MEDIA_TYPES.ociManifest || mediaType === MEDIA_TYPES.dockerManifest;
+}
+function platformOf(descriptor) {
+  const platform = descriptor.platform;
+  if (!platform || !isImageManifest(descriptor.mediaType) || descriptor.artifactType) return void 0;
+  if (descriptor.annotations?.["vnd.docker.reference.type"] === ATTESTATION_REFERENCE_TYPE) return void 0;
+  if (platform.os === "unknown" && platform.architecture === "unknown") return void 0;
+  return formatPlatform(platform);
+}
+function platformSelects(selector, platform) {
+  const wanted = selector.toLowerCase().split("/");
+  const actual = withDefaultVariant(platform.toLowerCase().split("/"));
+  if (wanted.length > actual.length) return false;
+  return wanted.every((part, index) => part === actual[index]) && (wanted.length === actual.length || wanted.length === 2);
+}
+function withDefaultVariant(parts) {
+  return parts.length === 2 && parts[1] === "arm64" ? [...parts, "v8"] : parts;
+}
+function selectPlatformManifests(indexJson, selection) {
+  const selected = [];
+  const seen = /* @__PURE__ */ new Set();
+  const matched = /* @__PURE__ */ new Set();
+  for (const descriptor of descriptorsOf(indexJson, MAX_INDEX_ENTRIES)) {
+    const platform = platformOf(descriptor);
+    if (!platform) continue;
+    if (selection !== true) {
+      const selectors = selection.filter((selector) => platformSelects(selector, platform));
+      if (selectors.length === 0) continue;
+      for (const selector of selectors) matched.add(selector);
+    }
+    const id = `${platform}@${descriptor.digest}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    selected.push({ platform, digest: descriptor.digest });
   }
+  return {
+    manifests: selected.slice(0, MAX_PLATFORM_MANIFESTS),
+    overLimit: Math.max(0, selected.length - MAX_PLATFORM_MANIFESTS),
+    absent: selection === true ? [] : selection.filter((selector) => !matched.has(selector))
+  };
+}
+async function lookUpPlatforms(client, repo, digest, mediaType, selection) {
+  if (mediaType !== void 0 && !isIndexMediaType(mediaType)) return { index: false };
+  try {
+    const manifest = await client.getManifest(repo, digest);
+    const type = manifest.descriptor.mediaType || (typeof manifest.json?.mediaType === "string" ? manifest.json.mediaType : void 0);
+    if (!isIndexMediaType(type)) return { index: false };
+    return { index: true, selected: selectPlatformManifests(manifest.json, selection) };
+  } catch (error) {
+    const code = error.code;
+    return { error: `${error.message}${typeof code === "string" ? ` (${code})` : ""}` };
+  }
+}
+var STATUS_RANK = {
+  "not-required": 0,
+  verified: 0,
+  "not-checked": 1,
+  unsigned: 2,
+  "signer-mismatch": 3,
+  invalid: 4
 };
-function expandPreset(rule2) {
-  const preset = rule2.preset ? SIGNATURE_PRESETS[rule2.preset] : void 0;
-  if (!preset) return void 0;
-  const source = rule2.source ?? `preset ${preset.name}`;
-  return preset.rules.map((presetRule) => {
-    const expanded = { ...presetRule, source };
-    if (rule2.images.length > 0) expanded.images = [...rule2.images];
-    if (rule2.transparencyLog) expanded.transparencyLog = rule2.transparencyLog;
-    if (rule2.attestation) expanded.attestation = rule2.attestation;
-    return expanded;
-  });
+function worstStatus(statuses) {
+  return statuses.reduce((worst, status) => STATUS_RANK[status] > STATUS_RANK[worst] ? status : worst);
+}
+function platformStatus(manifest, status) {
+  const entry = {
+    platform: manifest.platform,
+    digest: manifest.digest,
+    status: status.status === "not-required" ? "verified" : status.status,
+    signatures: status.signatures
+  };
+  if (status.message) entry.message = status.message;
+  return entry;
+}
+function withPlatforms(index, platforms, selected, lookupError) {
+  const statuses = [index.status, ...platforms.map((platform) => platform.status)];
+  if (lookupError || selected.overLimit > 0) statuses.push("not-checked");
+  const notes = [];
+  if (lookupError) notes.push(`platform manifests could not be listed: ${lookupError}`);
+  const failing = platforms.filter((platform) => platform.status !== "verified");
+  if (platforms.length > 0) {
+    notes.push(
+      failing.length === 0 ? `${platforms.length} platform manifest${platforms.length === 1 ? "" : "s"} verified` : `platform manifests: ${failing.map((platform) => `${platform.platform} (${platform.digest}) ${platform.status}`).join(", ")}`
+    );
+  }
+  if (selected.overLimit > 0) notes.push(`${selected.overLimit} more platform manifest${selected.overLimit === 1 ? " was" : "s were"} not checked (at most ${MAX_PLATFORM_MANIFESTS} per index)`);
+  if (selected.absent.length > 0) notes.push(`not in the index: ${selected.absent.join(", ")}`);
+  const status = { ...index, status: worstStatus(statuses), indexStatus: index.status, platforms };
+  const message = [index.message, ...notes].filter(Boolean).join("; ");
+  if (message) status.message = message;
+  return status;
+}
+async function checkWithPlatforms(client, repo, digest, mediaType, selection, check) {
+  const [index, lookup] = await Promise.all([check(digest), lookUpPlatforms(client, repo, digest, mediaType, selection)]);
+  if ("error" in lookup) return withPlatforms(index, [], { overLimit: 0, absent: [] }, lookup.error);
+  if (!lookup.index) return index;
+  const platforms = await Promise.all(lookup.selected.manifests.map(async (manifest) => platformStatus(manifest, await check(manifest.digest))));
+  return withPlatforms(index, platforms, lookup.selected);
 }
 
 // src/sigstore/policy.ts
@@ -29823,6 +30208,8 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
   const keys = new KeyCache();
   const limit = pLimit(options.concurrency ?? 4);
   const byImage = /* @__PURE__ */ new Map();
+  const platforms = policy.signatures.platforms;
+  const withPlatformsByImage = /* @__PURE__ */ new Map();
   return Promise.all(
     occurrences.map(async (occurrence) => {
       if (occurrence.reference === null || occurrence.local) return occurrence;
@@ -29837,13 +30224,25 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
       if (!digest) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "no digest known for the image (not resolved)" } };
       if (!trustedRoot) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: rootError ?? "no trusted root" } };
       const root = trustedRoot;
-      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${matching.map((r) => JSON.stringify(r)).join("|")}`;
-      let pending = byImage.get(key);
+      const rulesKey = matching.map((r) => JSON.stringify(r)).join("|");
+      const checkDigest2 = (imageDigest) => {
+        const key2 = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;
+        let pending2 = byImage.get(key2);
+        if (!pending2) {
+          pending2 = limit(() => checkImageSignatures(client, parts.repo, imageDigest, matching, root, keys, options.now)).catch(
+            (error) => ({ status: "not-checked", signatures: [], message: `signature check failed: ${error.message}` })
+          );
+          byImage.set(key2, pending2);
+        }
+        return pending2;
+      };
+      if (!wantsPlatforms(platforms)) return { ...occurrence, signature: await checkDigest2(digest) };
+      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${rulesKey}`;
+      let pending = withPlatformsByImage.get(key);
       if (!pending) {
-        pending = limit(() => checkImageSignatures(client, parts.repo, digest, matching, root, keys, options.now)).catch(
-          (error) => ({ status: "not-checked", signatures: [], message: `signature check failed: ${error.message}` })
-        );
-        byImage.set(key, pending);
+        const mediaType = occurrence.resolution?.status === "ok" ? occurrence.resolution.mediaType : void 0;
+        pending = checkWithPlatforms(client, parts.repo, digest, mediaType, platforms, checkDigest2);
+        withPlatformsByImage.set(key, pending);
       }
       return { ...occurrence, signature: await pending };
     })
@@ -29852,7 +30251,7 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
 
 // src/sigstore/conformance.ts
 import { existsSync } from "node:fs";
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 var USAGE = "usage: verify-images verify-bundle [--staging] --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST";
 function parseArguments(argv) {
   const values = {};
@@ -29887,7 +30286,7 @@ function parseArguments(argv) {
 }
 async function readArtifact(input) {
   if (/^sha256:[0-9a-f]{64}$/.test(input) && !existsSync(input)) return { digest: input };
-  return { bytes: await readFile6(input) };
+  return { bytes: await readFile5(input) };
 }
 async function runVerifyBundle(argv) {
   const args = parseArguments(argv);
@@ -29901,7 +30300,7 @@ ${USAGE}
     if (args.staging && !args.trustedRoot) {
       throw new SigstoreError("TRUSTED_ROOT_INVALID", "--staging needs --trusted-root: only the public-good trusted root is embedded");
     }
-    const bundleText = await readFile6(args.bundle);
+    const bundleText = await readFile5(args.bundle);
     if (bundleText.length > MAX_BUNDLE_BYTES) throw new SigstoreError("BUNDLE_INVALID", "bundle file too large");
     const bundle = parseBundle(bundleText);
     const trustedRoot = await loadTrustedRoot(args.trustedRoot ? { trustedRootPath: args.trustedRoot } : {});
@@ -29925,6 +30324,8 @@ function createRegistryClient(options) {
   const { policy } = options;
   return new RegistryClient({
     insecureRegistries: [...policy.insecureRegistries, ...options.insecureRegistries ?? []],
+    // The repository's policy must not make a credential travel in clear text (see the transport).
+    plainHttpCredentialRegistries: options.insecureRegistries ?? [],
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,
@@ -29961,6 +30362,13 @@ async function scan(options) {
     // A rule that crashes is reported, and the other rules' findings still count.
     onError: (rule2, error) => errors.push({ file: ".", message: `rule ${rule2} failed and was not applied: ${error.message}` })
   });
+  const unknownDirectives = unknownSuppressionRules(discovery.sources, RULE_IDS);
+  for (const directive of unknownDirectives.slice(0, MAX_DIRECTIVE_NOTES)) {
+    notes.push(`${directive.file}:${directive.line}: "verify-images: ignore ${directive.rule}" names no rule${closestRule(directive.rule)}, so it suppresses nothing.`);
+  }
+  if (unknownDirectives.length > MAX_DIRECTIVE_NOTES) {
+    notes.push(`${unknownDirectives.length - MAX_DIRECTIVE_NOTES} more "verify-images: ignore" comments name no rule.`);
+  }
   return {
     schemaVersion: 1,
     occurrences,
@@ -29971,6 +30379,16 @@ async function scan(options) {
     filesScanned: discovery.filesScanned
   };
 }
+var MAX_DIRECTIVE_NOTES = 20;
+function closestRule(name2) {
+  let best;
+  let bestDistance = 4;
+  for (const rule2 of RULE_IDS) {
+    const distance = levenshteinEditDistance(name2.toLowerCase(), rule2);
+    if (distance < bestDistance) [best, bestDistance] = [rule2, distance];
+  }
+  return best ? ` (did you mean "${best}"?)` : "";
+}
 function registryNotes(occurrences, client) {
   const notes = [];
   const unverified2 = new Set(
@@ -29980,10 +30398,15 @@ function registryNotes(occurrences, client) {
     const listed = [...unverified2].slice(0, 10).join(", ");
     notes.push(`Not verified (registry could not be asked): ${unverified2.size} image${unverified2.size === 1 ? "" : "s"}: ${listed}${unverified2.size > 10 ? ", \u2026" : ""}.`);
   }
-  const signaturesNotChecked = new Set(
-    occurrences.filter((occurrence) => occurrence.signature?.status === "not-checked").map((occurrence) => occurrence.reference ?? occurrence.raw)
-  );
-  if (signaturesNotChecked.size > 0) notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? "" : "s"} (see registry-unreachable findings).`);
+  const signaturesNotChecked = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    if (occurrence.signature?.status !== "not-checked") continue;
+    signaturesNotChecked.set(occurrence.reference ?? occurrence.raw, occurrence.signature.message ?? "not checked");
+  }
+  if (signaturesNotChecked.size > 0) {
+    const listed = [...signaturesNotChecked].slice(0, 5).map(([image, why]) => `${image} (${why})`).join("; ");
+    notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? "" : "s"}: ${listed}${signaturesNotChecked.size > 5 ? "; \u2026" : ""}.`);
+  }
   const rateLimit = client.rateLimit();
   if (rateLimit && (rateLimit.limit !== void 0 || rateLimit.remaining !== void 0)) {
     notes.push(`Docker Hub rate limit: ${rateLimit.remaining ?? "?"} of ${rateLimit.limit ?? "?"} pulls remaining (${rateLimit.host}).`);
@@ -29992,8 +30415,7 @@ function registryNotes(occurrences, client) {
 }
 
 // src/pin.ts
-import { readFile as readFile7, writeFile } from "node:fs/promises";
-import { isAbsolute, relative, resolve as resolve3 } from "node:path";
+import { readFile as readFile6, realpath as realpath4, writeFile } from "node:fs/promises";
 var REFERENCE_CHAR = /[A-Za-z0-9._:@/-]/;
 var VARIABLE_SYNTAX2 = /[$]|\{\{|\{%|<%/;
 function textAt(source, index, line, column) {
@@ -30015,8 +30437,21 @@ function planPinsDetailed(occurrences, sources, options = {}) {
       skip(occurrence, "not a normalized reference");
       continue;
     }
-    if (occurrence.resolved !== void 0 || VARIABLE_SYNTAX2.test(occurrence.raw)) {
+    if (parts.digest && resolution?.status === "ok" && (parts.digest === resolution.tagDigest || resolution.pinnedDigestPlatform)) continue;
+    if (VARIABLE_SYNTAX2.test(occurrence.raw)) {
       skip(occurrence, "written with variables or templates; pin the value where it is defined");
+      continue;
+    }
+    if (occurrence.resolved !== void 0 && (occurrence.kind === "helm" || occurrence.kind === "kustomize")) {
+      const digestField = resolution?.status === "ok" && resolution.tagDigest ? `digest: ${resolution.tagDigest}` : "a digest: field";
+      skip(
+        occurrence,
+        parts.digest ? `assembled from separate fields (${occurrence.resolved}); its digest differs from the tag's current one: set ${digestField}` : `assembled from separate fields (${occurrence.resolved}); to pin it, add ${digestField} beside them`
+      );
+      continue;
+    }
+    if (occurrence.resolved !== void 0) {
+      skip(occurrence, `written differently from the image it names (${occurrence.resolved}: quoting, escapes or a line continuation); pin it by hand`);
       continue;
     }
     if (resolution?.status !== "ok" || !resolution.tagDigest) {
@@ -30027,7 +30462,7 @@ function planPinsDetailed(occurrences, sources, options = {}) {
     if (parts.digest) {
       if (parts.digest === resolution.tagDigest || resolution.pinnedDigestPlatform) continue;
       if (!options.updateStale) {
-        skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; not changed without updateStale`);
+        skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; re-pinned only with --update-stale`);
         continue;
       }
       const at = occurrence.raw.lastIndexOf("@");
@@ -30063,6 +30498,7 @@ function planPinsDetailed(occurrences, sources, options = {}) {
   return plan;
 }
 async function applyPins(root, edits) {
+  const absoluteRoot = await realpath4(root);
   const byFile = /* @__PURE__ */ new Map();
   for (const edit of edits) {
     const list2 = byFile.get(edit.file) ?? [];
@@ -30073,19 +30509,20 @@ async function applyPins(root, edits) {
   for (const [file, fileEdits] of byFile) {
     const result = { file, applied: 0, unchanged: 0, conflicts: 0 };
     results.push(result);
-    const path6 = resolve3(root, file);
-    const inside = relative(resolve3(root), path6);
-    if (inside.startsWith("..") || isAbsolute(inside)) {
+    const path6 = await resolveInside(absoluteRoot, file);
+    if (path6 === void 0) {
       result.conflicts += fileEdits.length;
       continue;
     }
     let text2;
     try {
-      text2 = await readFile7(path6, "utf8");
+      text2 = await readFile6(path6, "utf8");
     } catch {
       result.conflicts += fileEdits.length;
       continue;
     }
+    const bom = text2.charCodeAt(0) === 65279 ? "\uFEFF" : "";
+    if (bom) text2 = text2.slice(1);
     let index = new LineIndex(text2);
     const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
     let shift = 0;
@@ -30120,7 +30557,7 @@ async function applyPins(root, edits) {
         result.conflicts++;
       }
     }
-    if (changed) await writeFile(path6, text2);
+    if (changed) await writeFile(path6, bom + text2);
   }
   return results;
 }
@@ -30172,7 +30609,7 @@ function statusOf(occurrence, location) {
   if (local) signatureVerified = "n/a";
   else if (signature) {
     if (signature.status === "verified") signatureVerified = "yes";
-    else if (signature.status === "not-required") signatureVerified = "n/a";
+    else if (signature.status === "not-required") signatureVerified = "not required";
     else if (signature.status !== "not-checked") signatureVerified = "no";
     const verified = signature.signatures.find((entry) => entry.verified && entry.identity);
     if (verified?.identity) {
@@ -30211,10 +30648,17 @@ function renderText(result) {
         `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
         occurrence.kind,
         clip(occurrence.raw),
-        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? "unresolved"})`)
+        // An image built in the repository is not pulled, so registry checks do not apply: say so.
+        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? "unresolved"})`) + (occurrence.local ? " (built here)" : "")
       ].map(terminalSafe));
     }
     lines.push(...table(rows).map((row) => "  " + row));
+  }
+  const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === "yes" && image.signer);
+  if (signed.length > 0) {
+    lines.push("");
+    lines.push(`Signatures verified: ${signed.length} image${signed.length === 1 ? "" : "s"}`);
+    for (const image of signed) lines.push(`  ${terminalSafe(image.reference ?? image.raw)}`, `      signed by ${terminalSafe(image.signer)}`);
   }
   const active = result.findings.filter((finding) => !finding.suppressed);
   const suppressed = result.findings.length - active.length;
@@ -30251,11 +30695,12 @@ var HTML_ENTITIES = {
   // A colon as an entity stops GitHub's autolinking of "http://…" in text.
   ":": "&#58;"
 };
+var BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 function htmlEscape(text2) {
-  return text2.replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, " ");
+  return text2.replace(BIDI_CONTROLS, "?").replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, " ");
 }
 function escapeMarkdown(text2) {
-  return htmlEscape(text2).replace(/[\\`*_{}[\]()+\-.!~]/g, (character) => `\\${character}`);
+  return htmlEscape(text2).replace(/[\\`*_{}[\]()+\-.!~$]/g, (character) => `\\${character}`);
 }
 function inlineCode(text2) {
   return `<code>${escapeMarkdown(text2)}</code>`;
@@ -30276,7 +30721,7 @@ function severityCounts(result) {
   const counts = countBySeverity(result.findings);
   return `${SEVERITY_ICON.error} ${counts.error} error${counts.error === 1 ? "" : "s"} \xB7 ${SEVERITY_ICON.warning} ${counts.warning} warning${counts.warning === 1 ? "" : "s"} \xB7 ${SEVERITY_ICON.note} ${counts.note} note${counts.note === 1 ? "" : "s"}`;
 }
-var STATE_LABEL = { yes: "\u2705 yes", no: "\u274C no", "not checked": "\u2796 not checked", "n/a": "n/a (built here)" };
+var STATE_LABEL = { yes: "\u2705 yes", no: "\u274C no", "not checked": "\u2796 not checked", "n/a": "n/a (built here)", "not required": "\u2796 not required by the policy" };
 function renderMarkdown(result, options = {}) {
   const heading = "#".repeat(options.headingLevel ?? 2);
   const lines = [];
@@ -30349,6 +30794,9 @@ function findingFingerprints(findings) {
     return createHash4("sha256").update(`${key}\0${ordinal}`).digest("hex").slice(0, 32) + `:${ordinal + 1}`;
   });
 }
+function pathUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
 function truncate(text2) {
   return text2.length > MAX_MESSAGE_LENGTH ? text2.slice(0, MAX_MESSAGE_LENGTH - 1) + "\u2026" : text2;
 }
@@ -30389,7 +30837,7 @@ ${rule2.help}` },
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(finding.file), uriBaseId: "%SRCROOT%" },
+            artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
             region
           }
         }
@@ -30403,7 +30851,7 @@ ${rule2.help}` },
           description: { text: `Replace with ${finding.suggestion}` },
           artifactChanges: [
             {
-              artifactLocation: { uri: encodeURI(finding.file), uriBaseId: "%SRCROOT%" },
+              artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
               replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }]
             }
           ]
@@ -30424,7 +30872,7 @@ ${rule2.help}` },
   const notifications = result.errors.slice(0, 1e3).map((error) => ({
     level: "warning",
     message: { text: truncate(`${error.file}: ${error.message}`) },
-    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(error.file), uriBaseId: "%SRCROOT%" } } }]
+    locations: [{ physicalLocation: { artifactLocation: { uri: pathUri(error.file), uriBaseId: "%SRCROOT%" } } }]
   }));
   if (result.findings.length > MAX_SARIF_RESULTS) {
     notifications.unshift({
@@ -30463,7 +30911,8 @@ var USAGE2 = `Usage:
   verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
                      [--output FILE] [--fail-on error|warning|note|never]
                      [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--verbose]
-  verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]... [--verbose]
+  verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]...
+                    [--build-arg NAME=VALUE]... [--verbose]
   verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                      [--trusted-root FILE] FILE_OR_DIGEST
 
@@ -30474,9 +30923,14 @@ var FORMATS = ["text", "json", "sarif", "markdown"];
 var FAIL_ON = ["error", "warning", "note", "never"];
 var UsageError = class extends Error {
 };
+var INSECURE_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
 var VERSION = true ? "0.1.0" : "dev";
 async function runCli(argv, io) {
   const [command, ...rest] = argv;
+  if (["scan", "pin", "verify-bundle"].includes(command ?? "") && rest.some((arg) => arg === "--help" || arg === "-h")) {
+    io.stdout(USAGE2);
+    return 0;
+  }
   try {
     switch (command) {
       case "scan":
@@ -30504,7 +30958,7 @@ ${USAGE2}`);
       return 2;
     }
     if (error instanceof ConfigError) {
-      io.stderr(`verify-images: ${terminalSafe(error.message)}
+      for (const line of error.message.split("\n")) io.stderr(`verify-images: ${terminalSafe(line)}
 `);
       return 2;
     }
@@ -30518,12 +30972,21 @@ function parse2(args, options) {
     throw new UsageError(error.message);
   }
 }
+function operatorInsecureRegistries(values) {
+  return values["insecure-registry"] ?? [];
+}
 async function loadRun(values, positionals, io) {
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
   const root = path5.resolve(io.cwd, positionals[0] ?? ".");
+  const rootInfo = await stat3(root).catch(() => void 0);
+  if (!rootInfo) throw new UsageError(`${positionals[0] ?? "."}: no such directory`);
+  if (!rootInfo.isDirectory()) throw new UsageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`);
   const configPath = values.config === void 0 ? void 0 : path5.resolve(io.cwd, values.config);
   const policy = await loadPolicy(root, configPath);
   const insecure = values["insecure-registry"] ?? [];
+  for (const host2 of insecure) {
+    if (!INSECURE_HOST.test(host2)) throw new UsageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${host2}")`);
+  }
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
   for (const pair of values["build-arg"] ?? []) {
     const separator2 = pair.indexOf("=");
@@ -30551,10 +31014,14 @@ async function scanCommand(args, io) {
   }
   const { root, policy } = await loadRun(values, positionals, io);
   if (failOn) policy.failOn = failOn;
-  const result = await scan({ root, policy, offline: Boolean(values.offline), log: verboseLog(values, io) });
+  const result = await scan({ root, policy, offline: Boolean(values.offline), insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
   const rendered = render(format2, result);
   if (values.output) {
-    await writeFile2(path5.resolve(io.cwd, values.output), rendered);
+    try {
+      await writeFile2(path5.resolve(io.cwd, values.output), rendered);
+    } catch (error) {
+      throw new UsageError(`cannot write --output ${values.output}: ${error.message}`);
+    }
     io.stderr(`verify-images: wrote ${format2} report to ${values.output}
 `);
   } else {
@@ -30576,7 +31043,7 @@ async function pinCommand(args, io) {
   });
   const { root, policy } = await loadRun(values, positionals, io);
   policy.signatures.mode = "off";
-  const result = await scan({ root, policy, offline: false, log: verboseLog(values, io) });
+  const result = await scan({ root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
   const plan = planPinsDetailed(result.occurrences, result.sources, { updateStale: Boolean(values["update-stale"]) });
   for (const edit of plan.edits) {
     io.stdout(`${terminalSafe(`${edit.file}:${edit.line}:${edit.column}`)}
