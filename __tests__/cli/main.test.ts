@@ -120,4 +120,11 @@ describe('verify-images scan', () => {
     const resolved = JSON.parse((await cli(['scan', root, '--offline', '--format', 'json', '--build-arg', 'BASE=alpine:3.20'])).stdout);
     expect(resolved.occurrences[0].reference).toBe('docker.io/library/alpine:3.20');
   });
+
+  it('pin says there is nothing to pin in a repository without images, without asking any registry', async () => {
+    await writeFile(path.join(root, 'README.md'), '# no images here\n');
+    const { code, stdout } = await cli(['pin', root]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('Nothing to pin.\n');
+  });
 });

@@ -187,7 +187,8 @@ async function pinCommand(args: string[], io: CliIO): Promise<number> {
     io.stderr(`not pinned: ${terminalSafe(`${occurrence.file}:${occurrence.line}:${occurrence.column} ${occurrence.raw}`)}: ${terminalSafe(reason)}\n`);
   }
   if (plan.edits.length === 0) {
-    io.stdout('Nothing to pin.\n');
+    const skipped = plan.skipped.length;
+    io.stdout(skipped === 0 ? 'Nothing to pin.\n' : `Nothing to pin; ${skipped} reference${skipped === 1 ? '' : 's'} could not be pinned (listed with the reason).\n`);
     return 0;
   }
   if (!values.write) {
