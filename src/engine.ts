@@ -50,6 +50,7 @@ export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'inse
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,
+    budgetMs: policy.registry.budgetMs,
     retries: policy.registry.retries,
     logger: options.log,
   });

@@ -31,7 +31,7 @@ describe('defaultPolicy', () => {
     expect(policy.failOn).toBe('error');
     expect(policy.include).toEqual(['**']);
     expect(policy.typosquat.enabled).toBe(true);
-    expect(policy.registry).toEqual({ concurrency: 8, timeoutMs: 30_000, retries: 3 });
+    expect(policy.registry).toEqual({ concurrency: 8, timeoutMs: 30_000, retries: 3, budgetMs: 900_000 });
     expect(policy.source).toBe('embedded defaults');
   });
 
@@ -78,7 +78,7 @@ describe('loadPolicy', () => {
     ]);
     expect(policy.typosquat).toEqual({ enabled: true, targets: ['ghcr.io/my-org/api'], allow: ['docker.io/my-org/nginx'] });
     expect(policy.insecureRegistries).toEqual(['127.0.0.1:5000', 'localhost:5001']);
-    expect(policy.registry).toEqual({ concurrency: 4, timeoutMs: 12_500, retries: 2 });
+    expect(policy.registry).toEqual({ concurrency: 4, timeoutMs: 12_500, retries: 2, budgetMs: 900_000 });
 
     const { signatures } = policy;
     expect(signatures.mode).toBe('require');
@@ -139,6 +139,11 @@ describe('loadPolicy', () => {
     expect(policy.registry.timeoutMs).toBe(45_000);
   });
 
+  it('reads the registry time budget in seconds', async () => {
+    const policy = await loadPolicy(valid, 'registry-budget.yml');
+    expect(policy.registry).toEqual({ concurrency: 8, timeoutMs: 30_000, retries: 3, budgetMs: 120_000 });
+  });
+
   it('follows YAML anchors and aliases', async () => {
     const policy = await loadPolicy(valid, 'anchors.yml');
     const identity = { issuer: 'https://token.actions.githubusercontent.com', subjectRegExp: '^https://github\\.com/my-org/[^/]+/\\.github/workflows/release\\.yml@refs/tags/v' };
@@ -179,6 +184,7 @@ describe('policy errors name the file, the line and the key path', () => {
         'policy registry-numbers.yml:2: registry.concurrency must be an integer from 1 to 64',
         'policy registry-numbers.yml:3: registry.timeout-seconds must be a number from 1 to 600',
         'policy registry-numbers.yml:4: registry.retries must be an integer from 0 to 10',
+        'policy registry-numbers.yml:5: registry.budget-seconds must be a number from 10 to 21600',
       ],
     ],
     ['keyless-incomplete.yml', ['policy keyless-incomplete.yml:6: signatures.rules[0].keyless needs `subject` or `subject-regexp`']],

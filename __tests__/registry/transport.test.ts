@@ -394,6 +394,19 @@ describe('network failures (real sockets on 127.0.0.1)', () => {
     expect((await registryErrorOf(ask(t))).code).toBe('TIMEOUT');
   });
 
+  it('stops asking registries once the time budget of the run is spent, and reports it as a timeout', async () => {
+    let clock = 1_000_000;
+    const { t } = transport({ insecureRegistries: [host], budgetMs: 10_000, now: () => clock });
+    mode = 'ok';
+    expect((await ask(t)).status).toBe(200);
+    clock += 9_000;
+    expect((await ask(t)).status).toBe(200);
+    clock += 2_000;
+    const spent = await registryErrorOf(ask(t));
+    expect(spent.code).toBe('TIMEOUT');
+    expect(spent.message).toMatch(/the registry time budget of 10 s for this run is spent/);
+  });
+
   it('maps a refused connection to NETWORK', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -43,7 +43,7 @@ export function defaultPolicy(): Policy {
     ignore: [],
     typosquat: { enabled: true, targets: [], allow: [] },
     insecureRegistries: [],
-    registry: { concurrency: 8, timeoutMs: 30_000, retries: 3 },
+    registry: { concurrency: 8, timeoutMs: 30_000, retries: 3, budgetMs: 15 * 60_000 },
     signatures: { mode: 'warn', rules: [] },
     source: 'embedded defaults',
   };

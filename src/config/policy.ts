@@ -70,6 +70,8 @@ export interface Policy {
     concurrency: number;
     timeoutMs: number;
     retries: number;
+    /** Wall-clock budget for all registry requests of a run. */
+    budgetMs: number;
   };
   signatures: {
     mode: SignatureMode;

@@ -348,7 +348,7 @@ export function readPolicyDocument(document: Document.Parsed, text: string, opti
 
   const registry = top.get('registry');
   if (given(registry)) {
-    const section = reader.map(registry.value, 'registry', ['concurrency', 'timeout-seconds', 'retries']);
+    const section = reader.map(registry.value, 'registry', ['concurrency', 'timeout-seconds', 'retries', 'budget-seconds']);
     const concurrency = section?.get('concurrency');
     const timeout = section?.get('timeout-seconds');
     const retries = section?.get('retries');
@@ -358,6 +358,11 @@ export function readPolicyDocument(document: Document.Parsed, text: string, opti
       if (seconds !== undefined) policy.registry.timeoutMs = Math.round(seconds * 1000);
     }
     if (given(retries)) policy.registry.retries = reader.number(retries.value, 'registry.retries', { min: 0, max: 10, integer: true }) ?? policy.registry.retries;
+    const budget = section?.get('budget-seconds');
+    if (given(budget)) {
+      const seconds = reader.number(budget.value, 'registry.budget-seconds', { min: 10, max: 6 * 3600, integer: false });
+      if (seconds !== undefined) policy.registry.budgetMs = Math.round(seconds * 1000);
+    }
   }
 
   const signatures = top.get('signatures');

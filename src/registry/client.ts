@@ -21,6 +21,8 @@ export interface RegistryClientOptions {
   concurrency?: number;
   /** Per HTTP request. Default 30 s. */
   timeoutMs?: number;
+  /** Wall-clock budget for all requests of the run (see TransportOptions.budgetMs). */
+  budgetMs?: number;
   /** Extra attempts after a retryable failure. Default 3. */
   retries?: number;
   /** Largest manifest accepted. Default 4 MiB (the limit registries themselves apply). */
@@ -123,6 +125,7 @@ export class RegistryClient {
     if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
     if (credentials) transportOptions.credentials = credentials;
     if (options.timeoutMs !== undefined) transportOptions.timeoutMs = options.timeoutMs;
+    if (options.budgetMs !== undefined) transportOptions.budgetMs = options.budgetMs;
     if (options.retries !== undefined) transportOptions.retries = options.retries;
     if (options.userAgent !== undefined) transportOptions.userAgent = options.userAgent;
     if (options.logger) transportOptions.logger = options.logger;

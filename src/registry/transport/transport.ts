@@ -41,6 +41,12 @@ export interface TransportOptions {
   logger?: (msg: string) => void;
   /** Network failures in the run after which registries that never answered are not asked (default 30). */
   maxNetworkFailures?: number;
+  /**
+   * Wall-clock budget for all registry requests of the run, counted from the first one: a slow
+   * registry cannot hold a scan for hours. Requests after it fail as TIMEOUT, and a request's own
+   * timeout never runs past it. Default 15 minutes.
+   */
+  budgetMs?: number;
   /** Injectable for tests: how to wait, and what time it is (token expiry). */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -116,6 +122,7 @@ const MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
  * yet is not asked at all: many hosts that never answer (a wildcard domain) are bounded too.
  */
 const DEFAULT_MAX_NETWORK_FAILURES = 30;
+const DEFAULT_BUDGET_MS = 15 * 60_000;
 const DEFAULT_USER_AGENT = 'verify-images';
 
 /** The origin a reference's registry host is reached at: Docker Hub's API lives on registry-1.docker.io. */
@@ -211,6 +218,9 @@ export class Transport {
   private readonly networkFailures = new Map<string, { count: number; last: RegistryError }>();
   private readonly maxNetworkFailures: number;
   private totalNetworkFailures = 0;
+  private readonly budgetMs: number;
+  /** When the first request of the run started (the budget counts from it). */
+  private budgetStart: number | undefined;
   /** Registries that answered at least once in this run. */
   private readonly answered = new Set<string>();
 
@@ -227,6 +237,13 @@ export class Transport {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
+    this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  }
+
+  /** Milliseconds left of the run's budget (starting it on first use). */
+  private budgetLeft(): number {
+    this.budgetStart ??= this.now();
+    return this.budgetMs - (this.now() - this.budgetStart);
   }
 
   /** HTTP requests made, all hosts or one (host as in the URL, with port). */
@@ -267,6 +284,9 @@ export class Transport {
    */
   async request(req: TransportRequest): Promise<TransportResponse> {
     const registry = req.registry.toLowerCase();
+    if (this.budgetLeft() <= 0) {
+      throw new RegistryError('TIMEOUT', `${req.what}: not asked: the registry time budget of ${Math.round(this.budgetMs / 1000)} s for this run is spent`);
+    }
     const failures = this.networkFailures.get(registry);
     if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
       throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
@@ -533,7 +553,7 @@ export class Transport {
     const startOrigin = url.origin;
     for (let hop = 0; ; hop++) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      const timer = setTimeout(() => controller.abort(), Math.max(1, Math.min(this.timeoutMs, this.budgetLeft())));
       const record: RequestRecord = {
         host: current.host,
         method: init.method,
