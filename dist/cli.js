@@ -20991,7 +20991,7 @@ function readPolicyDocument(document2, text2, options) {
   if (given(insecure)) policy.insecureRegistries = reader.stringList(insecure.value, "insecure-registries", reader.host) ?? policy.insecureRegistries;
   const registry = top.get("registry");
   if (given(registry)) {
-    const section = reader.map(registry.value, "registry", ["concurrency", "timeout-seconds", "retries"]);
+    const section = reader.map(registry.value, "registry", ["concurrency", "timeout-seconds", "retries", "budget-seconds"]);
     const concurrency = section?.get("concurrency");
     const timeout = section?.get("timeout-seconds");
     const retries = section?.get("retries");
@@ -21001,6 +21001,11 @@ function readPolicyDocument(document2, text2, options) {
       if (seconds !== void 0) policy.registry.timeoutMs = Math.round(seconds * 1e3);
     }
     if (given(retries)) policy.registry.retries = reader.number(retries.value, "registry.retries", { min: 0, max: 10, integer: true }) ?? policy.registry.retries;
+    const budget = section?.get("budget-seconds");
+    if (given(budget)) {
+      const seconds = reader.number(budget.value, "registry.budget-seconds", { min: 10, max: 6 * 3600, integer: false });
+      if (seconds !== void 0) policy.registry.budgetMs = Math.round(seconds * 1e3);
+    }
   }
   const signatures = top.get("signatures");
   if (given(signatures)) readSignatures(reader, signatures.value, policy);
@@ -21229,7 +21234,7 @@ function defaultPolicy() {
     ignore: [],
     typosquat: { enabled: true, targets: [], allow: [] },
     insecureRegistries: [],
-    registry: { concurrency: 8, timeoutMs: 3e4, retries: 3 },
+    registry: { concurrency: 8, timeoutMs: 3e4, retries: 3, budgetMs: 15 * 6e4 },
     signatures: { mode: "warn", rules: [] },
     source: "embedded defaults"
   };
@@ -22383,6 +22388,7 @@ var MAX_ERROR_BODY = 64 * 1024;
 var MAX_REDIRECTS = 5;
 var MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
 var DEFAULT_MAX_NETWORK_FAILURES = 30;
+var DEFAULT_BUDGET_MS = 15 * 6e4;
 var DEFAULT_USER_AGENT = "verify-images";
 function registryOrigin(registry, insecureRegistries = []) {
   const host2 = registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
@@ -22461,6 +22467,9 @@ var Transport = class {
   networkFailures = /* @__PURE__ */ new Map();
   maxNetworkFailures;
   totalNetworkFailures = 0;
+  budgetMs;
+  /** When the first request of the run started (the budget counts from it). */
+  budgetStart;
   /** Registries that answered at least once in this run. */
   answered = /* @__PURE__ */ new Set();
   constructor(options = {}) {
@@ -22477,6 +22486,12 @@ var Transport = class {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms)));
     this.now = options.now ?? Date.now;
     this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
+    this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  }
+  /** Milliseconds left of the run's budget (starting it on first use). */
+  budgetLeft() {
+    this.budgetStart ??= this.now();
+    return this.budgetMs - (this.now() - this.budgetStart);
   }
   /** HTTP requests made, all hosts or one (host as in the URL, with port). */
   requestCount(host2) {
@@ -22511,6 +22526,9 @@ var Transport = class {
    */
   async request(req) {
     const registry = req.registry.toLowerCase();
+    if (this.budgetLeft() <= 0) {
+      throw new RegistryError("TIMEOUT", `${req.what}: not asked: the registry time budget of ${Math.round(this.budgetMs / 1e3)} s for this run is spent`);
+    }
     const failures = this.networkFailures.get(registry);
     if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
       throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
@@ -22746,7 +22764,7 @@ var Transport = class {
     const startOrigin = url.origin;
     for (let hop = 0; ; hop++) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      const timer = setTimeout(() => controller.abort(), Math.max(1, Math.min(this.timeoutMs, this.budgetLeft())));
       const record = {
         host: current.host,
         method: init.method,
@@ -22950,6 +22968,7 @@ var RegistryClient = class {
     if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
     if (credentials) transportOptions.credentials = credentials;
     if (options.timeoutMs !== void 0) transportOptions.timeoutMs = options.timeoutMs;
+    if (options.budgetMs !== void 0) transportOptions.budgetMs = options.budgetMs;
     if (options.retries !== void 0) transportOptions.retries = options.retries;
     if (options.userAgent !== void 0) transportOptions.userAgent = options.userAgent;
     if (options.logger) transportOptions.logger = options.logger;
@@ -30329,6 +30348,7 @@ function createRegistryClient(options) {
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,
+    budgetMs: policy.registry.budgetMs,
     retries: policy.registry.retries,
     logger: options.log
   });
@@ -31056,7 +31076,9 @@ async function pinCommand(args, io) {
 `);
   }
   if (plan.edits.length === 0) {
-    io.stdout("Nothing to pin.\n");
+    const skipped = plan.skipped.length;
+    io.stdout(skipped === 0 ? "Nothing to pin.\n" : `Nothing to pin; ${skipped} reference${skipped === 1 ? "" : "s"} could not be pinned (listed with the reason).
+`);
     return 0;
   }
   if (!values.write) {
