@@ -4,9 +4,11 @@
  * - OCI 1.1: a referrer manifest with a Sigstore bundle layer, pushed by digest, plus the
  *   referrers tag-schema index (`sha256-<hex>`) for registries without the referrers API.
  */
-import { createHash } from 'node:crypto';
+import { createHash, sign as signWithKey, type KeyObject } from 'node:crypto';
 import type { TransparencyLogEntry } from '@sigstore/bundle';
+import { COSIGN_ANNOTATIONS } from '../../src/sigstore/legacy.js';
 import { pushBlob, pushManifest, type TestRegistry } from './registry.js';
+import type { MockSigstore } from './sigstore.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -105,4 +107,27 @@ export async function pushBundleReferrer(
   const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...(options.existing ?? []), descriptor] };
   await pushManifest(registry, repository, subject.digest.replace(':', '-'), index, OCI_INDEX);
   return { digest, descriptor };
+}
+
+/**
+ * A key-signed cosign signature of `payload` (what `cosign sign --key` makes), logged as a
+ * hashedrekord in the mock Rekor: the layer annotations of a legacy `.sig` manifest.
+ */
+export async function keySignatureAnnotations(
+  tlog: MockSigstore['tlog'],
+  payload: Buffer,
+  key: { publicKey: KeyObject; privateKey: KeyObject },
+): Promise<Record<string, string>> {
+  const signature = signWithKey('sha256', payload, key.privateKey);
+  const publicPem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const logged = await tlog.log({
+    apiVersion: '0.0.1',
+    kind: 'hashedrekord',
+    spec: {
+      data: { hash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') } },
+      signature: { content: signature.toString('base64'), publicKey: { content: Buffer.from(publicPem).toString('base64') } },
+    },
+  });
+  const entry = Object.values(logged)[0] as Parameters<typeof rekorAnnotationFromApiEntry>[0];
+  return { [COSIGN_ANNOTATIONS.signature]: signature.toString('base64'), [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromApiEntry(entry) };
 }

@@ -5,7 +5,7 @@
  * plus the ways signing goes wrong: no signature, another signer, a signature copied from another
  * image, no attestation, an attestation made for another image.
  */
-import { createHash, generateKeyPairSync, sign as signWithKey, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import type { Finding, ResolvedOccurrence, ScanResult } from '../../src/model.js
 import { COSIGN_ANNOTATIONS, DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sigstore/payload.js';
 import { keyFingerprint } from '../../src/sigstore/trust.js';
-import { pushBundleReferrer, pushLegacySignatures, rekorAnnotationFromApiEntry, rekorAnnotationFromTlogEntry, simpleSigningPayload } from '../helpers/cosign-format.js';
+import { keySignatureAnnotations, pushBundleReferrer, pushLegacySignatures, rekorAnnotationFromTlogEntry, simpleSigningPayload } from '../helpers/cosign-format.js';
 import { copyFixtureRepository } from '../helpers/fixture-copy.js';
 import { freePort, pushImage, registryAvailability, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
 import { MOCK_CLOCK, MOCK_ISSUER, startMockSigstore, type MockSigstore } from '../helpers/sigstore.js';
@@ -82,18 +82,7 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
 
   /** A key-signed cosign signature of `payload`, logged in the mock Rekor: the layer annotations. */
   async function keySignature(payload: Buffer): Promise<Record<string, string>> {
-    const signature = signWithKey('sha256', payload, signingKey.privateKey);
-    const publicPem = signingKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const logged = await sigstore.tlog.log({
-      apiVersion: '0.0.1',
-      kind: 'hashedrekord',
-      spec: {
-        data: { hash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') } },
-        signature: { content: signature.toString('base64'), publicKey: { content: Buffer.from(publicPem).toString('base64') } },
-      },
-    });
-    const entry = Object.values(logged)[0] as Parameters<typeof rekorAnnotationFromApiEntry>[0];
-    return { [COSIGN_ANNOTATIONS.signature]: signature.toString('base64'), [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromApiEntry(entry) };
+    return keySignatureAnnotations(sigstore.tlog, payload, signingKey);
   }
 
   /** Pushes `repository:1.0` and signs it keyless as `subject` with a Sigstore bundle referrer. */

@@ -4,7 +4,7 @@
  * or by Node's crypto (cosign key format), stored both as OCI 1.1 bundle referrers and as cosign's
  * legacy `.sig`/`.att` tags, and verified with a trusted root of the mock keys at a pinned clock.
  */
-import { createHash, generateKeyPairSync, sign as signWithKey, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,12 @@ import { COSIGN_ANNOTATIONS, DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE 
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sigstore/payload.js';
 import { keyFingerprint } from '../../src/sigstore/trust.js';
 import {
+  keySignatureAnnotations,
+  OCI_MANIFEST,
   pushBundleReferrer,
   pushLegacySignatures,
-  rekorAnnotationFromApiEntry,
   rekorAnnotationFromTlogEntry,
   simpleSigningPayload,
-  OCI_MANIFEST,
 } from '../helpers/cosign-format.js';
 import { pushImage, registryAvailability, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { MOCK_CLOCK, MOCK_ISSUER, startMockSigstore, type MockSigstore } from '../helpers/sigstore.js';
@@ -66,18 +66,7 @@ describe.skipIf(!availability.ok)(`signature verification with a real registry${
 
   /** Key-signed cosign signature for `payload`, logged in the mock Rekor; returns the layer annotations. */
   async function keySignature(payload: Buffer, key = signingKey): Promise<Record<string, string>> {
-    const signature = signWithKey('sha256', payload, key.privateKey);
-    const publicPem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const logged = await sigstore.tlog.log({
-      apiVersion: '0.0.1',
-      kind: 'hashedrekord',
-      spec: {
-        data: { hash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') } },
-        signature: { content: signature.toString('base64'), publicKey: { content: Buffer.from(publicPem).toString('base64') } },
-      },
-    });
-    const entry = Object.values(logged)[0] as Parameters<typeof rekorAnnotationFromApiEntry>[0];
-    return { [COSIGN_ANNOTATIONS.signature]: signature.toString('base64'), [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromApiEntry(entry) };
+    return keySignatureAnnotations(sigstore.tlog, payload, key);
   }
 
   beforeAll(async () => {
