@@ -5,8 +5,9 @@
  *   referrers tag-schema index (`sha256-<hex>`) for registries without the referrers API.
  */
 import { createHash, sign as signWithKey, type KeyObject } from 'node:crypto';
-import type { TransparencyLogEntry } from '@sigstore/bundle';
-import { COSIGN_ANNOTATIONS } from '../../src/sigstore/legacy.js';
+import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
+import { X509Certificate } from '@sigstore/core';
+import { COSIGN_ANNOTATIONS, DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
 import { pushBlob, pushManifest, type TestRegistry } from './registry.js';
 import type { MockSigstore } from './sigstore.js';
 
@@ -130,4 +131,54 @@ export async function keySignatureAnnotations(
   });
   const entry = Object.values(logged)[0] as Parameters<typeof rekorAnnotationFromApiEntry>[0];
   return { [COSIGN_ANNOTATIONS.signature]: signature.toString('base64'), [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromApiEntry(entry) };
+}
+
+/** The signing certificate of a keyless bundle as PEM (cosign's `dev.sigstore.cosign/certificate`). */
+export function certificatePem(bundle: Bundle): string {
+  const content = bundle.verificationMaterial.content;
+  const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]!.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
+  if (!raw) throw new Error('bundle has no certificate');
+  X509Certificate.parse(Buffer.from(raw));
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(raw).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * A keyless legacy `.sig` layer as cosign writes it from a message-signature bundle over `payload`:
+ * signature, certificate, empty chain, Rekor SET and, when the bundle has one, the RFC 3161 timestamp.
+ */
+export function keylessSignatureLayer(payload: Buffer, bundle: Bundle): LegacyLayerSpec {
+  if (bundle.content.$case !== 'messageSignature') throw new Error('bundle is not a message signature');
+  const timestamp = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps[0];
+  return {
+    mediaType: SIMPLESIGNING_MEDIA_TYPE,
+    blob: payload,
+    annotations: {
+      [COSIGN_ANNOTATIONS.signature]: Buffer.from(bundle.content.messageSignature.signature).toString('base64'),
+      [COSIGN_ANNOTATIONS.certificate]: certificatePem(bundle),
+      [COSIGN_ANNOTATIONS.chain]: '',
+      [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromTlogEntry(bundle.verificationMaterial.tlogEntries[0]!),
+      ...(timestamp ? { [COSIGN_ANNOTATIONS.rfc3161Timestamp]: JSON.stringify({ SignedRFC3161Timestamp: Buffer.from(timestamp.signedTimestamp).toString('base64') }) } : {}),
+    },
+  };
+}
+
+/** A keyless legacy `.att` layer as cosign writes it from a DSSE bundle: the envelope, certificate and Rekor SET. */
+export function keylessAttestationLayer(bundle: Bundle, predicateType: string): LegacyLayerSpec {
+  if (bundle.content.$case !== 'dsseEnvelope') throw new Error('bundle is not a DSSE envelope');
+  const envelope = bundle.content.dsseEnvelope;
+  return {
+    mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
+    blob: Buffer.from(
+      JSON.stringify({
+        payloadType: envelope.payloadType,
+        payload: Buffer.from(envelope.payload).toString('base64'),
+        signatures: [{ keyid: '', sig: Buffer.from(envelope.signatures[0]!.sig).toString('base64') }],
+      }),
+    ),
+    annotations: {
+      predicateType,
+      [COSIGN_ANNOTATIONS.certificate]: certificatePem(bundle),
+      [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromTlogEntry(bundle.verificationMaterial.tlogEntries[0]!),
+    },
+  };
 }

@@ -15,10 +15,10 @@ import { runCli } from '../../src/cli/main.js';
 import { loadPolicy } from '../../src/config/load.js';
 import { createRegistryClient, scan } from '../../src/engine.js';
 import type { Finding, ResolvedOccurrence, ScanResult } from '../../src/model.js';
-import { COSIGN_ANNOTATIONS, DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
+import { SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sigstore/payload.js';
 import { keyFingerprint } from '../../src/sigstore/trust.js';
-import { keySignatureAnnotations, pushBundleReferrer, pushLegacySignatures, rekorAnnotationFromTlogEntry, simpleSigningPayload } from '../helpers/cosign-format.js';
+import { keylessAttestationLayer, keylessSignatureLayer, keySignatureAnnotations, pushBundleReferrer, pushLegacySignatures, simpleSigningPayload } from '../helpers/cosign-format.js';
 import { copyFixtureRepository } from '../helpers/fixture-copy.js';
 import { freePort, pushImage, registryAvailability, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
 import { MOCK_CLOCK, MOCK_ISSUER, startMockSigstore, type MockSigstore } from '../helpers/sigstore.js';
@@ -36,19 +36,11 @@ const SLSA = 'https://slsa.dev/provenance/v1';
 const IN_TOTO = 'application/vnd.in-toto+json';
 const SIGNATURE_RULES = new Set(['unsigned', 'signature-invalid', 'signer-mismatch', 'attestation-missing', 'attestation-invalid']);
 
-type Bundle = Awaited<ReturnType<MockSigstore['signMessage']>>;
 
 function statement(digest: string, predicateType: string): Buffer {
   return Buffer.from(
     JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'image', digest: { sha256: digest.split(':')[1] } }], predicateType, predicate: {} }),
   );
-}
-
-function certificatePem(bundle: Bundle): string {
-  const content = bundle.verificationMaterial.content;
-  const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]!.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
-  if (!raw) throw new Error('bundle has no certificate');
-  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(raw).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** The text a Markdown table cell shows once GitHub has rendered it. */
@@ -112,22 +104,7 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     images['keyless/legacy'] = legacy;
     const legacyPayload = simpleSigningPayload(`${host}/keyless/legacy`, legacy.digest);
     const legacyBundle = await sigstore.signMessage(legacyPayload, { subject: SUBJECT, tsa: true });
-    const legacySignature = legacyBundle.content.$case === 'messageSignature' ? legacyBundle.content.messageSignature.signature : undefined;
-    await pushLegacySignatures(registry, 'keyless/legacy', legacy.digest, 'sig', [
-      {
-        mediaType: SIMPLESIGNING_MEDIA_TYPE,
-        blob: legacyPayload,
-        annotations: {
-          [COSIGN_ANNOTATIONS.signature]: Buffer.from(legacySignature!).toString('base64'),
-          [COSIGN_ANNOTATIONS.certificate]: certificatePem(legacyBundle),
-          [COSIGN_ANNOTATIONS.chain]: '',
-          [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromTlogEntry(legacyBundle.verificationMaterial.tlogEntries[0]!),
-          [COSIGN_ANNOTATIONS.rfc3161Timestamp]: JSON.stringify({
-            SignedRFC3161Timestamp: Buffer.from(legacyBundle.verificationMaterial.timestampVerificationData!.rfc3161Timestamps[0]!.signedTimestamp).toString('base64'),
-          }),
-        },
-      },
-    ]);
+    await pushLegacySignatures(registry, 'keyless/legacy', legacy.digest, 'sig', [keylessSignatureLayer(legacyPayload, legacyBundle)]);
 
     // Key-signed (cosign key format), and the same signature copied onto another image.
     const keySigned = await pushImage(registry, 'key/signed', '1.0');
@@ -142,24 +119,7 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     // Signed with SLSA provenance as a legacy `.att` (DSSE envelope).
     const good = await pushSignedWithBundle('provenance/good');
     const provenance = await sigstore.signDsse(statement(good.image.digest, SLSA), IN_TOTO, { subject: SUBJECT });
-    const envelope = provenance.content.$case === 'dsseEnvelope' ? provenance.content.dsseEnvelope : undefined;
-    await pushLegacySignatures(registry, 'provenance/good', good.image.digest, 'att', [
-      {
-        mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
-        blob: Buffer.from(
-          JSON.stringify({
-            payloadType: envelope!.payloadType,
-            payload: Buffer.from(envelope!.payload).toString('base64'),
-            signatures: [{ keyid: '', sig: Buffer.from(envelope!.signatures[0]!.sig).toString('base64') }],
-          }),
-        ),
-        annotations: {
-          predicateType: SLSA,
-          [COSIGN_ANNOTATIONS.certificate]: certificatePem(provenance),
-          [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromTlogEntry(provenance.verificationMaterial.tlogEntries[0]!),
-        },
-      },
-    ]);
+    await pushLegacySignatures(registry, 'provenance/good', good.image.digest, 'att', [keylessAttestationLayer(provenance, SLSA)]);
 
     // Signed, no attestation.
     await pushSignedWithBundle('provenance/no-attestation');

@@ -8,7 +8,6 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { X509Certificate } from '@sigstore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTrustIndex } from '../../src/checks/trust.js';
 import { signerMismatchCheck } from '../../src/checks/signer-mismatch.js';
@@ -20,15 +19,17 @@ import type { Policy, SignatureRule } from '../../src/config/policy.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
 import { RegistryClient, staticCredentialSource } from '../../src/registry/index.js';
 import { verifySignatures } from '../../src/sigstore/check.js';
-import { COSIGN_ANNOTATIONS, DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
+import { COSIGN_ANNOTATIONS, SIMPLESIGNING_MEDIA_TYPE } from '../../src/sigstore/legacy.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sigstore/payload.js';
 import { keyFingerprint } from '../../src/sigstore/trust.js';
 import {
+  certificatePem,
+  keylessAttestationLayer,
+  keylessSignatureLayer,
   keySignatureAnnotations,
   OCI_MANIFEST,
   pushBundleReferrer,
   pushLegacySignatures,
-  rekorAnnotationFromTlogEntry,
   simpleSigningPayload,
 } from '../helpers/cosign-format.js';
 import { pushImage, registryAvailability, startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -44,14 +45,6 @@ function statement(digest: string, predicateType: string): Buffer {
   return Buffer.from(
     JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'image', digest: { sha256: digest.split(':')[1] } }], predicateType, predicate: {} }),
   );
-}
-
-function certificatePem(bundle: Awaited<ReturnType<MockSigstore['signMessage']>>): string {
-  const content = bundle.verificationMaterial.content;
-  const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]!.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
-  if (!raw) throw new Error('bundle has no certificate');
-  X509Certificate.parse(Buffer.from(raw));
-  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(raw).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 describe.skipIf(!availability.ok)(`signature verification with a real registry${availability.reason ? ` (skipped: ${availability.reason})` : ''}`, () => {
@@ -101,41 +94,9 @@ describe.skipIf(!availability.ok)(`signature verification with a real registry${
     digests.b = b.digest;
     const bPayload = simpleSigningPayload(`${host}/keyless/legacy`, b.digest);
     const bBundle = await sigstore.signMessage(bPayload, { subject: SUBJECT, tsa: true });
-    const bContent = bBundle.content.$case === 'messageSignature' ? bBundle.content.messageSignature : undefined;
-    await pushLegacySignatures(registry, 'keyless/legacy', b.digest, 'sig', [
-      {
-        mediaType: SIMPLESIGNING_MEDIA_TYPE,
-        blob: bPayload,
-        annotations: {
-          [COSIGN_ANNOTATIONS.signature]: Buffer.from(bContent!.signature).toString('base64'),
-          [COSIGN_ANNOTATIONS.certificate]: certificatePem(bBundle),
-          [COSIGN_ANNOTATIONS.chain]: '',
-          [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromTlogEntry(bBundle.verificationMaterial.tlogEntries[0]!),
-          [COSIGN_ANNOTATIONS.rfc3161Timestamp]: JSON.stringify({
-            SignedRFC3161Timestamp: Buffer.from(bBundle.verificationMaterial.timestampVerificationData!.rfc3161Timestamps[0]!.signedTimestamp).toString('base64'),
-          }),
-        },
-      },
-    ]);
+    await pushLegacySignatures(registry, 'keyless/legacy', b.digest, 'sig', [keylessSignatureLayer(bPayload, bBundle)]);
     const bAttestation = await sigstore.signDsse(statement(b.digest, SLSA), IN_TOTO, { subject: SUBJECT });
-    const envelope = bAttestation.content.$case === 'dsseEnvelope' ? bAttestation.content.dsseEnvelope : undefined;
-    await pushLegacySignatures(registry, 'keyless/legacy', b.digest, 'att', [
-      {
-        mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
-        blob: Buffer.from(
-          JSON.stringify({
-            payloadType: envelope!.payloadType,
-            payload: Buffer.from(envelope!.payload).toString('base64'),
-            signatures: [{ keyid: '', sig: Buffer.from(envelope!.signatures[0]!.sig).toString('base64') }],
-          }),
-        ),
-        annotations: {
-          predicateType: SLSA,
-          [COSIGN_ANNOTATIONS.certificate]: certificatePem(bAttestation),
-          [COSIGN_ANNOTATIONS.bundle]: rekorAnnotationFromTlogEntry(bAttestation.verificationMaterial.tlogEntries[0]!),
-        },
-      },
-    ]);
+    await pushLegacySignatures(registry, 'keyless/legacy', b.digest, 'att', [keylessAttestationLayer(bAttestation, SLSA)]);
 
     // C: key-based cosign signature with a Rekor entry.
     const c = await pushImage(registry, 'key/signed', '1.0');
