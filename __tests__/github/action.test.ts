@@ -88,6 +88,20 @@ function pullRequestEnv(inputs: Record<string, string> = {}, head = headSha): Re
   return stepEnvironment({ repository, eventName: 'pull_request', eventPath, apiUrl: 'https://api.github.com', sha: head, outputFile, summaryFile, inputs: defaultInputs(inputs) });
 }
 
+/** The environment of the `workflow_run` job of the fork setup, rendering a report with `mode: report`. */
+function workflowRunEnv(eventPath: string, inputs: Record<string, string>): Record<string, string> {
+  return stepEnvironment({
+    repository,
+    eventName: 'workflow_run',
+    eventPath,
+    apiUrl: 'https://api.github.com',
+    sha: 'a'.repeat(40),
+    outputFile,
+    summaryFile,
+    inputs: defaultInputs({ mode: 'report', ...inputs }),
+  });
+}
+
 /** Moves the pull request to a new head made from a snapshot, as a push to its branch does. */
 function pushToPullRequest(snapshot: string): string {
   const sha = repository.commitSnapshot(snapshot);
@@ -333,16 +347,7 @@ describe('the two-workflow setup for fork pull requests', () => {
     });
     const emptyWorkspace = path.join(repository.root, 'report-workspace');
     mkdirSync(emptyWorkspace);
-    const env = stepEnvironment({
-      repository,
-      eventName: 'workflow_run',
-      eventPath,
-      apiUrl: 'https://api.github.com',
-      sha: 'a'.repeat(40),
-      outputFile,
-      summaryFile,
-      inputs: defaultInputs({ mode: 'report', report: path.join(artifact, 'verify-images-report.json') }),
-    });
+    const env = workflowRunEnv(eventPath, { report: path.join(artifact, 'verify-images-report.json') });
     env.GITHUB_WORKSPACE = emptyWorkspace;
     const step = await runStep(env);
 
@@ -363,16 +368,7 @@ describe('the two-workflow setup for fork pull requests', () => {
       payload.workflow_run.head_sha = headSha;
       payload.workflow_run.pull_requests = [{ number: PULL_NUMBER, head: { sha: headSha }, base: { sha: baseSha } }];
     });
-    const env = stepEnvironment({
-      repository,
-      eventName: 'workflow_run',
-      eventPath,
-      apiUrl: 'https://api.github.com',
-      sha: 'a'.repeat(40),
-      outputFile,
-      summaryFile,
-      inputs: defaultInputs({ mode: 'report', report: scanStep.outputs['json-report'], 'fail-on': 'never' }),
-    });
+    const env = workflowRunEnv(eventPath, { report: scanStep.outputs['json-report'], 'fail-on': 'never' });
     const step = await runStep(env);
     expect(github.writes()).toEqual([]);
     expect(workflowCommands(step.stdout, 'warning').map((command) => command.message)).toEqual([
@@ -388,16 +384,7 @@ describe('the two-workflow setup for fork pull requests', () => {
     const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
       payload.workflow_run.head_sha = headSha;
     });
-    const env = stepEnvironment({
-      repository,
-      eventName: 'workflow_run',
-      eventPath,
-      apiUrl: 'https://api.github.com',
-      sha: 'a'.repeat(40),
-      outputFile,
-      summaryFile,
-      inputs: defaultInputs({ mode: 'report', report: scanStep.outputs['json-report'], 'fail-on': 'never' }),
-    });
+    const env = workflowRunEnv(eventPath, { report: scanStep.outputs['json-report'], 'fail-on': 'never' });
     const step = await runStep(env);
     expect(github.writes()).toEqual([]);
     expect(workflowCommands(step.stdout, 'warning').map((command) => command.message)).toEqual([
@@ -410,16 +397,7 @@ describe('the two-workflow setup for fork pull requests', () => {
     const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
       payload.workflow_run.head_sha = baseSha;
     });
-    const env = stepEnvironment({
-      repository,
-      eventName: 'workflow_run',
-      eventPath,
-      apiUrl: 'https://api.github.com',
-      sha: 'a'.repeat(40),
-      outputFile,
-      summaryFile,
-      inputs: defaultInputs({ mode: 'report', report: scanStep.outputs['json-report'], 'fail-on': 'never' }),
-    });
+    const env = workflowRunEnv(eventPath, { report: scanStep.outputs['json-report'], 'fail-on': 'never' });
     const requestsBefore = github.requests.length;
     const step = await runStep(env);
     expect(github.requests.length).toBe(requestsBefore);
