@@ -244,10 +244,10 @@ function serviceOccurrences(document: Document.Parsed, file: SourceFile, lines: 
   const occurrences: Occurrence[] = [];
   for (const [name, service] of mapPairs(document, document.get('services', true))) {
     const build = mergedGet(document, service, 'build');
-    if (build !== undefined) occurrences.push(...buildContextOccurrences(document, build, name, file, lines, resolve));
+    const built = build !== undefined;
+    if (built) occurrences.push(...buildContextOccurrences(document, build, name, file, lines, resolve));
     const image = mergedGet(document, service, 'image');
     if (image === undefined) continue; // build-only services produce a local image with a generated name
-    const built = mergedGet(document, service, 'build') !== undefined;
     occurrences.push(
       ...occurrencesAtScalar({
         file: file.path,
