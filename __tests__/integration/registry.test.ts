@@ -12,7 +12,7 @@ import { buildTrustIndex } from '../../src/checks/trust.js';
 import { defaultPolicy } from '../../src/config/load.js';
 import { makeOccurrence } from '../../src/discover/occurrence.js';
 import { LineIndex } from '../../src/discover/position.js';
-import type { Occurrence, ResolvedOccurrence } from '../../src/model.js';
+import type { Occurrence } from '../../src/model.js';
 import { applyPins, planPins } from '../../src/pin.js';
 import {
   MEDIA_TYPES,
