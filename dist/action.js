@@ -50880,10 +50880,10 @@ function serviceOccurrences(document2, file, lines, resolve4) {
   const occurrences = [];
   for (const [name2, service] of mapPairs(document2, document2.get("services", true))) {
     const build = mergedGet(document2, service, "build");
-    if (build !== void 0) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve4));
+    const built = build !== void 0;
+    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve4));
     const image = mergedGet(document2, service, "image");
     if (image === void 0) continue;
-    const built = mergedGet(document2, service, "build") !== void 0;
     occurrences.push(
       ...occurrencesAtScalar({
         file: file.path,
