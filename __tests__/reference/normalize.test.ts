@@ -258,6 +258,12 @@ describe('splitDockerDomain', () => {
     ['docker.io/ubuntu', 'docker.io', 'library/ubuntu'],
     ['index.docker.io/ubuntu', 'docker.io', 'library/ubuntu'],
     ['index.docker.io/org/app', 'docker.io', 'org/app'],
+    // Every Docker Hub name, and ":443", spelled away (see normalize.ts for why).
+    ['registry-1.docker.io/ubuntu', 'docker.io', 'library/ubuntu'],
+    ['registry.hub.docker.com/org/app', 'docker.io', 'org/app'],
+    ['docker.io:443/ubuntu', 'docker.io', 'library/ubuntu'],
+    ['ghcr.io:443/org/app', 'ghcr.io', 'org/app'],
+    ['registry:443/app', 'registry:443', 'app'],
     ['localhost/app', 'localhost', 'app'],
     ['example:5000/app', 'example:5000', 'app'],
     ['[::1]:5000/app', '[::1]:5000', 'app'],

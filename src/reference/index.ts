@@ -23,6 +23,18 @@ export {
 export { DIGEST_ALGORITHMS, checkDigest, isDigest } from './digest.js';
 export { parseReference, parseRepositoryName } from './parse.js';
 export {
+  DOCKER_HUB_API_HOST,
+  DOCKER_HUB_HOST,
+  DOCKER_HUB_HOSTS,
+  canonicalDomain,
+  isDockerHub,
+  policyHost,
+  registryHost,
+  samePolicyHost,
+  splitHostPort,
+} from './host.js';
+export { policyRepository, splitReference, type ReferenceParts } from './split.js';
+export {
   DEFAULT_DOMAIN,
   LEGACY_DEFAULT_DOMAIN,
   OFFICIAL_REPOSITORY_PREFIX,

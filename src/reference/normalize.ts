@@ -2,9 +2,17 @@
  * Docker's normalization of familiar names (Go: normalize.go): "nginx" means
  * "docker.io/library/nginx", "index.docker.io" means "docker.io", and the familiar form drops
  * both again for display.
+ *
+ * One step further than the Go package: every Docker Hub host name (`registry-1.docker.io`,
+ * `registry.hub.docker.com`, any of them with `:443`) becomes `docker.io`, and `:443` is dropped
+ * from other hosts. They name the same registry, and a canonical reference that spelled them
+ * differently would let an image slip past every rule written for the usual spelling (typosquat
+ * targets, trusted globs, signature rules). Case and other ports are kept as written;
+ * comparisons go through host.ts.
  */
 import { ReferenceError, quoteInput } from './errors.js';
 import { IDENTIFIER_PATTERN, PATH_PATTERN } from './grammar.js';
+import { canonicalDomain } from './host.js';
 import { checkInputBounds, parseAsWritten } from './parse.js';
 import type { ImageReference } from './types.js';
 
@@ -30,12 +38,10 @@ export function splitDockerDomain(text: string): { domain: string; remainder: st
   const rest = text.slice(slash + 1);
   let domain: string;
   let remainder: string;
-  if (first === LOCALHOST) {
-    [domain, remainder] = [first, rest];
-  } else if (first === LEGACY_DEFAULT_DOMAIN) {
-    [domain, remainder] = [DEFAULT_DOMAIN, rest];
-  } else if (first.includes('.') || first.includes(':') || first.toLowerCase() !== first) {
-    [domain, remainder] = [first, rest];
+  if (first === LOCALHOST || first.includes('.') || first.includes(':') || first.toLowerCase() !== first) {
+    // Docker Hub's other names and the HTTPS default port are spelled away here, so the
+    // canonical reference is one text per registry (see canonicalDomain).
+    [domain, remainder] = [canonicalDomain(first), rest];
   } else {
     [domain, remainder] = [DEFAULT_DOMAIN, text];
   }
@@ -46,7 +52,7 @@ export function splitDockerDomain(text: string): { domain: string; remainder: st
 
 /**
  * Parses a reference as Docker does (Go: ParseNormalizedNamed): fills in docker.io and
- * library/, maps index.docker.io to docker.io, keeps tag and digest as written (both may be
+ * library/, maps Docker Hub's other names to docker.io and drops `:443` (see the header), keeps tag and digest as written (both may be
  * present), adds no default tag. Throws ReferenceError.
  */
 export function parseNormalized(text: string): ImageReference {
