@@ -10,7 +10,7 @@ import { readFile, realpath, writeFile } from 'node:fs/promises';
 import { LineIndex } from './discover/position.js';
 import { resolveInside } from './discover/walk.js';
 import type { ResolvedOccurrence } from './model.js';
-import { splitNormalizedReference } from './registry/index.js';
+import { splitReference } from './reference/index.js';
 
 export interface PinEdit {
   /** POSIX path relative to the scan root. */
@@ -54,7 +54,7 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
   for (const occurrence of occurrences) {
     if (!occurrence.reference) continue;
     if (occurrence.local) continue; // built here: nothing in a registry to pin to
-    const parts = splitNormalizedReference(occurrence.reference);
+    const parts = splitReference(occurrence.reference);
     const resolution = occurrence.resolution;
     if (!parts) {
       skip(occurrence, 'not a normalized reference');

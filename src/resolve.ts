@@ -10,11 +10,11 @@
  * Failures never throw: they become `status: 'error'` with an `errorCode`.
  */
 import type { Occurrence, ResolvedOccurrence, Resolution } from './model.js';
+import { splitReference } from './reference/index.js';
 import {
   RegistryError,
   findInIndex,
   isIndexMediaType,
-  splitNormalizedReference,
   type RegistryClient,
   type RepositoryRef,
 } from './registry/index.js';
@@ -62,9 +62,10 @@ const isNotFound = (error: unknown): error is RegistryError => error instanceof 
 
 /** What the registry says about one normalized reference. */
 export async function resolveReference(reference: string, client: RegistryClient): Promise<Resolution> {
-  const parts = splitNormalizedReference(reference);
+  const parts = splitReference(reference);
   if (!parts) return { status: 'error', errorCode: 'protocol', message: `cannot resolve "${reference}": not a normalized reference` };
-  const { repo, digest } = parts;
+  const { digest } = parts;
+  const repo: RepositoryRef = { domain: parts.domain, path: parts.path };
   const tag = parts.tag ?? (digest ? undefined : 'latest');
   const subject = `${repo.domain}/${repo.path}`;
 

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src/config/load.js';
-import { buildTrustIndex, compileRegistryPatterns, referenceParts } from '../../src/checks/trust.js';
+import { buildTrustIndex, compileRegistryPatterns } from '../../src/checks/trust.js';
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
-
-describe('referenceParts', () => {
-  it.each([
-    ['docker.io/library/nginx', { domain: 'docker.io', path: 'library/nginx', repository: 'docker.io/library/nginx' }],
-    ['docker.io/library/nginx:1.25', { domain: 'docker.io', path: 'library/nginx', repository: 'docker.io/library/nginx', tag: '1.25' }],
-    [`localhost:5000/team/app:dev@${DIGEST}`, { domain: 'localhost:5000', path: 'team/app', repository: 'localhost:5000/team/app', tag: 'dev', digest: DIGEST }],
-    [`ghcr.io/org/app@${DIGEST}`, { domain: 'ghcr.io', path: 'org/app', repository: 'ghcr.io/org/app', digest: DIGEST }],
-    ['index.docker.io/library/redis', { domain: 'docker.io', path: 'library/redis', repository: 'docker.io/library/redis' }],
-  ])('%s', (reference, parts) => {
-    expect(referenceParts(reference)).toEqual(parts);
-  });
-});
 
 describe('compileRegistryPatterns', () => {
   const allowed = compileRegistryPatterns(['docker.io', 'GHCR.io', '*.gcr.io', 'localhost:5000', '*.dkr.ecr.*.amazonaws.com']);
@@ -27,6 +15,11 @@ describe('compileRegistryPatterns', () => {
     ['evil.io/eu.gcr.io', false],
     ['localhost:5000', true],
     ['localhost:5001', false],
+    ['127.0.0.1:5000', true],
+    ['[::1]:5000', true],
+    ['registry.hub.docker.com:443', true],
+    ['ghcr.io:443', true],
+    ['ghcr.io:80', false],
     ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', true],
     ['quay.io', false],
   ])('%s => %s', (host, expected) => {

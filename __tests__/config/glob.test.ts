@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileImageGlobs, ImageGlobError, matchImageGlob, matchWildcards, normalizeImageGlob, registryHost, repositoryName, splitTagAndDigest } from '../../src/config/glob.js';
+import { compileImageGlobs, ImageGlobError, matchImageGlob, matchWildcards, normalizeImageGlob } from '../../src/config/glob.js';
 
 describe('normalizeImageGlob', () => {
   it.each([
@@ -21,7 +21,15 @@ describe('normalizeImageGlob', () => {
     ['localhost/app', 'localhost/app'],
     ['localhost:5000/team/*', 'localhost:5000/team/*'],
     ['*.gcr.io/**', '*.gcr.io/**'],
-    ['[::1]:5000/app', '[::1]:5000/app'],
+    // Hosts are written as policyHost spells them: loopback folded, ":443" dropped, Docker Hub's names.
+    ['[::1]:5000/app', 'localhost:5000/app'],
+    ['127.0.0.1:5000/**', 'localhost:5000/**'],
+    ['127.0.0.1:*/**', 'localhost:*/**'],
+    ['ghcr.io:443/org/app', 'ghcr.io/org/app'],
+    ['registry-1.docker.io/library/*', 'docker.io/library/*'],
+    ['registry.hub.docker.com:443/bitnami/*', 'docker.io/bitnami/*'],
+    ['docker.io:443/nginx', 'docker.io/library/nginx'],
+    ['ghcr.io:80/org/app', 'ghcr.io:80/org/app'],
     // `**` in the first segment spans the host.
     ['**', '**'],
     ['ghcr.**', 'ghcr.**'],
@@ -93,50 +101,28 @@ describe('matchImageGlob', () => {
     ['localhost:5000/*', 'localhost:5001/app', false],
     // Names written with a Docker Hub alias match docker.io globs.
     ['docker.io/library/nginx', 'index.docker.io/library/nginx', true],
+    ['docker.io/library/nginx', 'registry-1.docker.io/library/nginx', true],
+    ['index.docker.io/library/*', 'registry-1.docker.io/library/nginx', true],
+    ['registry-1.docker.io/bitnami/*', 'docker.io/bitnami/redis', true],
+    // Host spellings of one registry match each other, on either side.
+    ['127.0.0.1:5000/**', 'localhost:5000/team/app:1', true],
+    ['localhost:5000/**', '127.0.0.1:5000/team/app', true],
+    ['[::1]:5000/**', 'localhost:5000/team/app', true],
+    ['127.0.0.1:5000/**', 'localhost:5001/team/app', false],
+    ['127.0.0.1:5000/**', '127.0.0.2:5000/team/app', false],
+    ['ghcr.io/org/**', 'ghcr.io:443/org/app', true],
+    ['ghcr.io:443/org/app', 'ghcr.io/org/app:1', true],
+    ['GHCR.IO/org/**', 'ghcr.io/org/app', true],
+    // Port 80 is another endpoint over HTTPS: a trusted glob does not extend to it.
+    ['ghcr.io/org/**', 'ghcr.io:80/org/app', false],
+    // A name that is not a normalized reference matches nothing, not even "**".
+    ['**', 'nginx', false],
   ])('%s ~ %s => %s', (glob, name, expected) => {
     expect(matchImageGlob(glob, name)).toBe(expected);
   });
 
   it('throws for an invalid glob rather than matching nothing silently', () => {
     expect(() => matchImageGlob('nginx:latest', 'docker.io/library/nginx')).toThrow(ImageGlobError);
-  });
-});
-
-describe('repositoryName', () => {
-  it.each([
-    ['docker.io/library/nginx:1.25', 'docker.io/library/nginx'],
-    ['localhost:5000/app', 'localhost:5000/app'],
-    ['localhost:5000/app:v1@sha256:' + 'c'.repeat(64), 'localhost:5000/app'],
-    ['REGISTRY.example.com/app', 'registry.example.com/app'],
-  ])('%s -> %s', (name, repository) => {
-    expect(repositoryName(name)).toBe(repository);
-  });
-});
-
-describe('splitTagAndDigest', () => {
-  const digest = 'sha256:' + 'c'.repeat(64);
-  it.each([
-    ['docker.io/library/nginx', { name: 'docker.io/library/nginx' }],
-    ['docker.io/library/nginx:1.25', { name: 'docker.io/library/nginx', tag: '1.25' }],
-    [`localhost:5000/app:v1@${digest}`, { name: 'localhost:5000/app', tag: 'v1', digest }],
-    [`localhost:5000/app@${digest}`, { name: 'localhost:5000/app', digest }],
-    // Without a path segment the colon is a port, not a tag.
-    ['localhost:5000', { name: 'localhost:5000' }],
-  ])('%s', (reference, parts) => {
-    expect(splitTagAndDigest(reference)).toStrictEqual(parts);
-  });
-});
-
-describe('registryHost', () => {
-  it.each([
-    ['docker.io', 'docker.io'],
-    ['Index.Docker.io', 'docker.io'],
-    ['registry-1.docker.io', 'docker.io'],
-    ['registry.hub.docker.com', 'docker.io'],
-    ['GHCR.io', 'ghcr.io'],
-    ['localhost:5000', 'localhost:5000'],
-  ])('%s -> %s', (host, folded) => {
-    expect(registryHost(host)).toBe(folded);
   });
 });
 

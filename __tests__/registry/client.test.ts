@@ -10,7 +10,6 @@ import {
   MEDIA_TYPES,
   RegistryClient,
   findInIndex,
-  splitNormalizedReference,
   type RepositoryRef,
 } from '../../src/registry/index.js';
 
@@ -255,13 +254,6 @@ describe('helpers', () => {
     expect(findInIndex(index, manifestDigest)).toBeUndefined();
     expect(findInIndex({ manifests: 'nope' }, manifestDigest)).toBeUndefined();
   });
-  it.each([
-    ['docker.io/library/nginx:1.25', { repo: { domain: 'docker.io', path: 'library/nginx' }, tag: '1.25' }],
-    ['127.0.0.1:5000/a/b@sha256:' + 'c'.repeat(64), { repo: { domain: '127.0.0.1:5000', path: 'a/b' }, digest: 'sha256:' + 'c'.repeat(64) }],
-    ['ghcr.io/o/i:v1@sha256:' + 'd'.repeat(64), { repo: { domain: 'ghcr.io', path: 'o/i' }, tag: 'v1', digest: 'sha256:' + 'd'.repeat(64) }],
-    ['localhost:5000/app', { repo: { domain: 'localhost:5000', path: 'app' } }],
-  ])('splitNormalizedReference(%s)', (text, expected) => expect(splitNormalizedReference(text)).toEqual(expected));
-  it('splitNormalizedReference refuses text without a domain', () => expect(splitNormalizedReference('nginx')).toBeUndefined());
 });
 
 describe('GITHUB_TOKEN', () => {

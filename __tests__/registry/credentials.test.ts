@@ -10,6 +10,7 @@ import {
   parseCredentialMap,
   parseHelperOutput,
   runCredentialHelper,
+  staticCredentialSource,
 } from '../../src/registry/transport/credentials.js';
 
 const configDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'registry', 'docker-config');
@@ -21,7 +22,20 @@ describe('credential keys', () => {
     ['docker.io', 'docker.io'],
     ['https://ghcr.io', 'ghcr.io'],
     ['HTTP://127.0.0.1:5000/v2/', '127.0.0.1:5000'],
+    ['registry.hub.docker.com:443', 'docker.io'],
+    ['ghcr.io:443', 'ghcr.io'],
+    // Loopback spellings are folded for policy matching only: a credential stays with the host it names.
+    ['localhost:5000', 'localhost:5000'],
+    ['[::1]:5000', '[::1]:5000'],
   ])('%s -> %s', (key, host) => expect(canonicalCredentialHost(key)).toBe(host));
+
+  it('sends a loopback credential only to the spelling it was given for', async () => {
+    const source = staticCredentialSource({ '127.0.0.1:5000': { username: 'u', password: 'p' } });
+    expect(await source.get('127.0.0.1:5000')).toMatchObject({ username: 'u' });
+    expect(await source.get('127.0.0.1:443')).toBeUndefined();
+    expect(await source.get('localhost:5000')).toBeUndefined();
+    expect(await source.get('[::1]:5000')).toBeUndefined();
+  });
 });
 
 describe('explicit credentials (environment and action input)', () => {

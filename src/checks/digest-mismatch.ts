@@ -4,7 +4,7 @@
  * is not a mismatch. Also reported here: a registry whose content does not hash to the digest
  * it was asked for (`errorCode: digest-mismatch` from the resolve stage).
  */
-import { splitNormalizedReference } from '../registry/index.js';
+import { splitReference } from '../reference/index.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
@@ -23,7 +23,7 @@ export const digestMismatchCheck: Check = {
         });
         continue;
       }
-      const parts = splitNormalizedReference(occurrence.reference);
+      const parts = splitReference(occurrence.reference);
       if (resolution.status !== 'ok' || !parts?.tag || !parts.digest || !resolution.tagDigest) continue;
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({

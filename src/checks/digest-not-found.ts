@@ -1,5 +1,5 @@
 /** `digest-not-found`: the reference is pinned to a digest the repository does not contain. */
-import { splitNormalizedReference } from '../registry/index.js';
+import { splitReference } from '../reference/index.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
@@ -10,8 +10,8 @@ export const digestNotFoundCheck: Check = {
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
       if (!occurrence.reference || resolution?.status !== 'not-found' || resolution.missing !== 'digest') continue;
-      const parts = splitNormalizedReference(occurrence.reference);
-      const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
+      const parts = splitReference(occurrence.reference);
+      const repository = parts ? `${parts.domain}/${parts.path}` : occurrence.reference;
       let message = `${shownImage(occurrence)}: digest ${parts?.digest ?? ''} does not exist in ${repository}`;
       if (parts?.tag && resolution.tagDigest) message += `; tag ${parts.tag} points to ${resolution.tagDigest}`;
       drafts.push({ occurrence, message });

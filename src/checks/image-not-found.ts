@@ -2,7 +2,7 @@
  * `image-not-found`: the registry says the repository, or the tag, does not exist. A missing
  * name is worse than a broken build: anyone who registers it decides what gets pulled.
  */
-import { splitNormalizedReference } from '../registry/index.js';
+import { splitReference } from '../reference/index.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
@@ -13,8 +13,8 @@ export const imageNotFoundCheck: Check = {
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
       if (!occurrence.reference || resolution?.status !== 'not-found' || resolution.missing === 'digest') continue;
-      const parts = splitNormalizedReference(occurrence.reference);
-      const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
+      const parts = splitReference(occurrence.reference);
+      const repository = parts ? `${parts.domain}/${parts.path}` : occurrence.reference;
       const message =
         resolution.missing === 'repository'
           ? `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it`

@@ -4,12 +4,12 @@
  * facts were left unchecked. Registry answers that fail digest verification are `digest-mismatch`.
  */
 import type { ResolvedOccurrence } from '../model.js';
-import { splitNormalizedReference } from '../registry/index.js';
+import { splitReference } from '../reference/index.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
 function unverified(occurrence: ResolvedOccurrence, tagOnly: boolean): string {
-  const parts = occurrence.reference ? splitNormalizedReference(occurrence.reference) : undefined;
+  const parts = occurrence.reference ? splitReference(occurrence.reference) : undefined;
   const tag = parts?.tag ?? (parts?.digest ? undefined : 'latest');
   if (tagOnly) return `tag ${tag} was not checked against the pinned digest`;
   const facts: string[] = [];

@@ -3,44 +3,21 @@
  * and which registries images may come from at all. Rules (untrusted-registry, typosquat,
  * impersonation) ask this index instead of re-reading the policy.
  */
-import { compileImageGlobs, matchWildcards, registryHost, repositoryName, splitTagAndDigest, type ImageGlobSet } from '../config/glob.js';
+import { compileImageGlobs, matchWildcards, type ImageGlobSet } from '../config/glob.js';
 import type { Policy } from '../config/policy.js';
+import { policyHost, splitReference } from '../reference/index.js';
 
-/** The parts of a normalized reference (as in `Occurrence.reference`, which is already valid). */
-export interface ReferenceParts {
-  /** Registry host, lower-case, Docker Hub aliases folded to `docker.io`. */
-  domain: string;
-  /** Repository path, e.g. "library/nginx". */
-  path: string;
-  /** `domain/path`. */
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
-
-/** Splits a normalized reference; the domain is always present in normalized form. */
-export function referenceParts(reference: string): ReferenceParts {
-  const { name, tag, digest } = splitTagAndDigest(reference);
-  const repository = repositoryName(name);
-  const firstSlash = repository.indexOf('/');
-  const domain = firstSlash > 0 ? repository.slice(0, firstSlash) : '';
-  const parts: ReferenceParts = { domain, path: repository.slice(firstSlash + 1), repository };
-  if (tag !== undefined) parts.tag = tag;
-  if (digest !== undefined) parts.digest = digest;
-  return parts;
-}
-
-/** Host matching for registry lists: case-insensitive, Docker Hub aliases equal, `*` within the host ("*.gcr.io"). */
+/** Host matching for registry lists: hosts compared as `policyHost` spells them (case, Docker Hub's names, `:443`, loopback), `*` within the host ("*.gcr.io"). */
 export function compileRegistryPatterns(patterns: readonly string[]): (domain: string) => boolean {
   const exact = new Set<string>();
   const wildcards: string[] = [];
   for (const pattern of patterns) {
-    const host = registryHost(pattern.trim());
+    const host = policyHost(pattern.trim());
     if (host.includes('*')) wildcards.push(host);
     else exact.add(host);
   }
   return (domain) => {
-    const host = registryHost(domain);
+    const host = policyHost(domain);
     return exact.has(host) || wildcards.some((pattern) => matchWildcards(pattern, host));
   };
 }
@@ -68,7 +45,11 @@ export function buildTrustIndex(policy: Policy): TrustIndex {
     trustedImages,
     isTrustedImage,
     isTrustedRegistry,
-    isTrusted: (reference) => isTrustedImage(reference) || isTrustedRegistry(referenceParts(reference).domain),
+    isTrusted: (reference) => {
+      if (isTrustedImage(reference)) return true;
+      const parts = splitReference(reference);
+      return parts !== undefined && isTrustedRegistry(parts.domain);
+    },
     isAllowedRegistry: (domain) => (allowed ? allowed(domain) : true),
   };
 }

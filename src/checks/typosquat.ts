@@ -8,14 +8,15 @@
  * registries where namespaces are accounts, and the name itself under Docker Hub's `library/`
  * (where nothing but an official image can exist, so a near name is always a mistake or a trap).
  */
-import { compileImageGlob, repositoryName, type CompiledImageGlob } from '../config/glob.js';
+import { compileImageGlob, type CompiledImageGlob } from '../config/glob.js';
+import { policyRepository, splitReference } from '../reference/index.js';
 import {
   DEFAULT_TRUSTED_REGISTRIES,
   OFFICIAL_IMAGES,
   TRUSTED_REGISTRY_PATTERNS,
 } from '../config/trusted-defaults.js';
 import type { ResolvedOccurrence } from '../model.js';
-import { referenceParts, type TrustIndex } from './trust.js';
+import type { TrustIndex } from './trust.js';
 import type { Check, CheckContext, FindingDraft } from './types.js';
 import { NameIndex, TECHNIQUE_DESCRIPTIONS, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
@@ -163,10 +164,11 @@ function indexGlobs(globs: readonly string[]): IndexedGlobs {
   return {
     globs: compiled,
     matches(normalizedName) {
-      const repository = repositoryName(normalizedName);
+      const repository = policyRepository(normalizedName);
+      if (repository === undefined) return false;
       const [host, namespace] = repository.split('/');
       const candidates = [...(byNamespace.get(`${host}/${namespace}`) ?? []), ...(byHost.get(host) ?? []), ...anywhere];
-      return candidates.some((glob) => glob.matches(repository));
+      return candidates.some((glob) => glob.matchesRepository(repository));
     },
   };
 }
@@ -201,8 +203,8 @@ function isPrivateHost(host: string): boolean {
 export function detectSquat(normalizedName: string, trust: TrustTargets): SquatMatch | undefined {
   if (typeof normalizedName !== 'string' || normalizedName.length === 0 || normalizedName.length > 1024) return undefined;
   if (trust.isAllowed(normalizedName)) return undefined;
-  const parts = referenceParts(normalizedName);
-  if (!parts.domain || !parts.path) return undefined;
+  const parts = splitReference(normalizedName);
+  if (!parts) return undefined;
   const host = withoutPort(parts.domain);
   const repository = parts.repository;
 

@@ -3,7 +3,7 @@
  * reference are exempt (there is nothing to pin). The pinning mode sets the severity.
  */
 import type { Severity } from '../model.js';
-import { referenceParts } from './trust.js';
+import { splitReference } from '../reference/index.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
@@ -18,8 +18,8 @@ export const unpinnedCheck: Check = {
     const drafts: FindingDraft[] = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = referenceParts(occurrence.reference);
-      if (parts.digest !== undefined) continue;
+      const parts = splitReference(occurrence.reference);
+      if (!parts || parts.digest !== undefined) continue;
       const digest = occurrence.resolution?.tagDigest;
       const tag = parts.tag ?? 'latest';
       const draft: FindingDraft = {

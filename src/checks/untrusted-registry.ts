@@ -1,5 +1,5 @@
 /** `untrusted-registry`: the policy lists the registries images may come from (`registries.allow`), and this one is not among them. */
-import { referenceParts } from './trust.js';
+import { splitReference } from '../reference/index.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
@@ -11,8 +11,9 @@ export const untrustedRegistryCheck: Check = {
     for (const occurrence of occurrences) {
       // A locally built image is not pulled from anywhere; its name is only a label.
       if (occurrence.local || occurrence.reference === null) continue;
-      const { domain } = referenceParts(occurrence.reference);
-      if (trust.isAllowedRegistry(domain)) continue;
+      const parts = splitReference(occurrence.reference);
+      if (!parts || trust.isAllowedRegistry(parts.domain)) continue;
+      const { domain } = parts;
       drafts.push({
         occurrence,
         message: `${shownImage(occurrence)} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(', ') || 'none'})`,

@@ -11,12 +11,13 @@
  *   unqualified text: `nginx` -> `docker.io/library/nginx`, `*` -> `docker.io/library/*`,
  *   `myuser/*` -> `docker.io/myuser/*`, `*∕*` -> `docker.io/*∕*`. The first segment is a registry
  *   when it contains `.` or `:`, is `localhost`, or contains `**` (which may span the host:
- *   `**`, `ghcr.**`). `index.docker.io` is the same registry as `docker.io`.
+ *   `**`, `ghcr.**`). The host is compared as `policyHost` (reference/host.ts) spells it: Docker
+ *   Hub's names are `docker.io`, `:443` is dropped, `127.0.0.1:5000` and `[::1]:5000` are
+ *   `localhost:5000`, on both the glob's side and the name's.
  */
+import { DOCKER_HUB_HOST, policyHost, policyRepository } from '../reference/index.js';
 
-/** Registry names that all mean Docker Hub; names and globs are compared in the `docker.io` form. */
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
-const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = DOCKER_HUB_HOST;
 
 /** Globs come from policy files: bound them so a hostile file cannot build a huge expression. */
 const MAX_GLOB_LENGTH = 512;
@@ -41,6 +42,8 @@ export interface CompiledImageGlob {
   /** The glob after normalization (`nginx` -> `docker.io/library/nginx`). */
   normalized: string;
   matches(normalizedName: string): boolean;
+  /** Matches a repository already in policy form (`ReferenceParts.repository`), without splitting it again. */
+  matchesRepository(repository: string): boolean;
 }
 
 function isHostSegment(segment: string): boolean {
@@ -87,8 +90,7 @@ export function normalizeImageGlob(glob: string): string {
 
   if (host !== undefined) {
     if (!HOST_CHARACTERS.test(host)) throw new ImageGlobError(glob, `"${host}" is not a registry host`);
-    if (DOCKER_HUB_ALIASES.has(host.toLowerCase())) host = DOCKER_HUB;
-    else host = host.toLowerCase();
+    host = policyHost(host);
   }
   const pathText = path.join('/');
   if (!PATH_CHARACTERS.test(pathText) && !(host === undefined && HOST_CHARACTERS.test(pathText))) {
@@ -127,51 +129,19 @@ export function matchWildcards(pattern: string, text: string): boolean {
   return reachable[text.length];
 }
 
-/** A registry host as names are compared: lower-cased, Docker Hub aliases folded to `docker.io`. */
-export function registryHost(host: string): string {
-  const lower = host.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
-}
-
-/**
- * A normalized reference split into its name, tag and digest: the digest follows the first `@`,
- * the tag a `:` in the last path segment (a colon before any `/` is a registry port).
- */
-export function splitTagAndDigest(normalizedName: string): { name: string; tag?: string; digest?: string } {
-  let name = normalizedName;
-  let digest: string | undefined;
-  const at = name.indexOf('@');
-  if (at >= 0) {
-    digest = name.slice(at + 1);
-    name = name.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.indexOf(':', lastSlash + 1);
-  if (lastSlash >= 0 && colon >= 0) {
-    tag = name.slice(colon + 1);
-    name = name.slice(0, colon);
-  }
-  const parts: { name: string; tag?: string; digest?: string } = { name };
-  if (tag !== undefined) parts.tag = tag;
-  if (digest !== undefined) parts.digest = digest;
-  return parts;
-}
-
-/**
- * The repository part of a normalized reference: tag and digest removed, Docker Hub aliases
- * folded to `docker.io`, the host lower-cased.
- */
-export function repositoryName(normalizedName: string): string {
-  const { name } = splitTagAndDigest(normalizedName);
-  const firstSlash = name.indexOf('/');
-  return firstSlash > 0 ? registryHost(name.slice(0, firstSlash)) + name.slice(firstSlash) : name;
-}
-
 /** Compiles one glob; throws `ImageGlobError`. */
 export function compileImageGlob(glob: string): CompiledImageGlob {
   const normalized = normalizeImageGlob(glob);
-  return { glob, normalized, matches: (name) => matchWildcards(normalized, repositoryName(name)) };
+  const matchesRepository = (repository: string) => matchWildcards(normalized, repository);
+  return {
+    glob,
+    normalized,
+    matchesRepository,
+    matches: (name) => {
+      const repository = policyRepository(name);
+      return repository !== undefined && matchesRepository(repository);
+    },
+  };
 }
 
 /** A set of globs compiled once, for matching many names. */

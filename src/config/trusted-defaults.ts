@@ -15,6 +15,7 @@
  *   real files in public repositories.
  * - Registry hosts: the registries of the large platforms and projects, as documented by them.
  */
+import { DOCKER_HUB_HOSTS } from '../reference/index.js';
 import { CURRENT_OFFICIAL_IMAGES, REMOVED_OFFICIAL_IMAGES } from './data/official-images.js';
 
 export { CURRENT_OFFICIAL_IMAGES, REMOVED_OFFICIAL_IMAGES };
@@ -67,7 +68,7 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
  */
 export const DEFAULT_TRUSTED_REGISTRIES: string[] = [
   // Docker Hub and its alternative host names.
-  'docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'dhi.io',
+  ...DOCKER_HUB_HOSTS, 'dhi.io',
   // GitHub.
   'ghcr.io', 'docker.pkg.github.com',
   // Google: Container Registry (and its regional hosts), mirror, Artifact Registry is a pattern below.

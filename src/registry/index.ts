@@ -40,33 +40,3 @@ export function findInIndex(indexJson: unknown, digest: string): { descriptor: D
   if (!descriptor) return undefined;
   return descriptor.platform ? { descriptor, platform: formatPlatform(descriptor.platform) } : { descriptor };
 }
-
-/**
- * Splits a normalized reference ("docker.io/library/nginx:1.25@sha256:…", as in
- * `Occurrence.reference`) into repository, tag and digest. Returns undefined for text that is
- * not in normalized form (no domain part).
- */
-export function splitNormalizedReference(reference: string): { repo: RepositoryRef; tag?: string; digest?: string } | undefined {
-  let rest = reference;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.indexOf('/');
-  if (slash <= 0) return undefined;
-  const domain = rest.slice(0, slash);
-  let path = rest.slice(slash + 1);
-  let tag: string | undefined;
-  const colon = path.lastIndexOf(':');
-  if (colon >= 0) {
-    tag = path.slice(colon + 1);
-    path = path.slice(0, colon);
-  }
-  if (!path) return undefined;
-  const out: { repo: RepositoryRef; tag?: string; digest?: string } = { repo: { domain, path } };
-  if (tag) out.tag = tag;
-  if (digest) out.digest = digest;
-  return out;
-}

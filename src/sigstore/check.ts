@@ -9,7 +9,8 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import pLimit from 'p-limit';
 import type { Policy, SignatureRule } from '../config/policy.js';
 import type { ResolvedOccurrence, SignatureStatus } from '../model.js';
-import { splitNormalizedReference, type RepositoryRef } from '../registry/index.js';
+import { splitReference } from '../reference/index.js';
+import type { RepositoryRef } from '../registry/index.js';
 import { readClusterImagePolicies, type ClusterImagePolicyProblem } from './cluster-image-policy.js';
 import { discoverSignatures, type SignatureCandidate, type SignatureRegistry } from './discover.js';
 import { SIGNER_MISMATCH_CODES, SigstoreError, toSigstoreError } from './errors.js';
@@ -301,8 +302,9 @@ export async function verifySignatures(
       if (occurrence.reference === null || occurrence.local) return occurrence;
       const matching = rulesForImage(rules, occurrence.reference);
       if (matching.length === 0) return { ...occurrence, signature: { status: 'not-required', signatures: [] } };
-      const parts = splitNormalizedReference(occurrence.reference);
-      if (!parts) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'reference is not in normalized form' } };
+      const split = splitReference(occurrence.reference);
+      if (!split) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'reference is not in normalized form' } };
+      const parts = { repo: { domain: split.domain, path: split.path } satisfies RepositoryRef, digest: split.digest };
       if (occurrence.resolution && occurrence.resolution.status !== 'ok' && !parts.digest) {
         return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
       }

@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DOCKER_HUB_HOST, registryHost } from '../../reference/index.js';
 
 export interface Credential {
   username?: string;
@@ -35,22 +36,25 @@ export type HelperRunner = (helper: string, serverUrl: string) => Promise<string
 
 export const CREDENTIALS_ENV = 'VERIFY_IMAGES_REGISTRY_CREDENTIALS';
 const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const HELPER_TIMEOUT_MS = 15_000;
 const MAX_HELPER_OUTPUT = 64 * 1024;
 
-/** Host a credential key names: strips scheme, path and Docker Hub aliases ("https://index.docker.io/v1/" -> "docker.io"). */
+/**
+ * Host a credential key names: scheme and path stripped, then `registryHost` (Docker Hub's names
+ * are `docker.io`, `:443` dropped). Loopback spellings stay apart: a credential for
+ * `127.0.0.1:5000` is never sent to `localhost:5000`.
+ */
 export function canonicalCredentialHost(key: string): string {
   let host = key.trim().toLowerCase();
   host = host.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
   host = host.split('/')[0] ?? host;
-  return DOCKER_HUB_ALIASES.has(host) ? 'docker.io' : host;
+  return registryHost(host);
 }
 
 /** The server URL Docker passes to credential helpers for a host. */
 export function helperServerUrl(host: string): string {
-  return canonicalCredentialHost(host) === 'docker.io' ? DOCKER_HUB_AUTH_KEY : host;
+  return canonicalCredentialHost(host) === DOCKER_HUB_HOST ? DOCKER_HUB_AUTH_KEY : host;
 }
 
 /**

@@ -15,6 +15,7 @@
  *
  * Uses the global `fetch` (undici), which nock intercepts in tests.
  */
+import { DOCKER_HUB_API_HOST, isDockerHub } from '../../reference/index.js';
 import { RegistryError, errorForStatus } from './errors.js';
 import { parseChallenges, type AuthChallenge } from './challenge.js';
 import type { Credential, CredentialSource } from './credentials.js';
@@ -127,7 +128,7 @@ const DEFAULT_USER_AGENT = 'verify-images';
 
 /** The origin a reference's registry host is reached at: Docker Hub's API lives on registry-1.docker.io. */
 export function registryOrigin(registry: string, insecureRegistries: readonly string[] = []): string {
-  const host = registry === 'docker.io' || registry === 'index.docker.io' ? 'registry-1.docker.io' : registry;
+  const host = isDockerHub(registry) ? DOCKER_HUB_API_HOST : registry;
   const insecure = insecureRegistries.some((entry) => entry.toLowerCase() === registry.toLowerCase());
   return `${insecure ? 'http' : 'https'}://${host}`;
 }
