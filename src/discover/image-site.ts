@@ -118,7 +118,7 @@ export function mergedGet(document: Document.Parsed, node: unknown, key: string)
     const map = dealias(document, current);
     if (!isMap(map) || depth > 8 || visited.has(map)) return undefined;
     visited.add(map);
-    const own = map.get(key, true);
+    const own = mapGet(map, key);
     if (own !== undefined) return dealias(document, own);
     for (const pair of map.items) {
       if (!isScalar(pair.key) || pair.key.value !== '<<') continue;

@@ -10,7 +10,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { aliasResolver, isMap, isScalar, isSeq, parseYamlDocuments, scalarLocation } from './yaml.js';
+import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
 const MAX_NODES_VISITED = 100_000;
@@ -187,7 +187,7 @@ class ManifestWalker {
   private get(map: unknown, key: string): unknown {
     const resolved = this.node(map);
     if (!isMap(resolved)) return undefined;
-    return this.node(resolved.get(key, true));
+    return this.node(mapGet(resolved, key));
   }
 
   private at(node: unknown, path: string[]): unknown {

@@ -2,6 +2,7 @@
  * YAML with source positions, shared by every YAML-based kind. Positions come from the parser's
  * node ranges, never from searching the text afterwards.
  */
+import { joinFlowLines } from './yaml-tolerant.js';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
@@ -14,18 +15,40 @@ export interface ParsedYaml {
 }
 
 export function parseYamlDocuments(text: string): ParsedYaml {
+  const read = readDocuments(text);
+  if (read.some((entry) => entry.error !== undefined)) {
+    // What Go's parsers accept and this one rejects (see yaml-tolerant.ts), read again from a
+    // rewrite of the same length, so node ranges are still offsets in `text`.
+    const joined = joinFlowLines(text);
+    const retried = joined === undefined ? [] : readDocuments(joined);
+    if (retried.length === read.length) {
+      read.forEach((entry, index) => {
+        if (entry.error !== undefined && retried[index].error === undefined) read[index] = retried[index];
+      });
+    }
+  }
   const documents: Document.Parsed[] = [];
   const errors: string[] = [];
-  for (const document of parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false })) {
-    if (!('errors' in document)) continue; // an EmptyStream
-    if (document.errors.length > 0) {
-      // The first line of the parser's message ends with a colon that introduced its source excerpt.
-      errors.push(document.errors.map((error) => error.message.split('\n')[0].replace(/:\s*$/, '')).join('; '));
-      continue;
-    }
-    documents.push(document);
+  for (const entry of read) {
+    if (entry.error !== undefined) errors.push(entry.error);
+    else documents.push(entry.document);
   }
   return { documents, errors };
+}
+
+/** Every document of a stream, each with its parse error (all its messages on one line) if it has one. */
+function readDocuments(text: string): Array<{ document: Document.Parsed; error?: string }> {
+  const read: Array<{ document: Document.Parsed; error?: string }> = [];
+  for (const document of parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false })) {
+    if (!('errors' in document)) continue; // an EmptyStream
+    if (document.errors.length === 0) {
+      read.push({ document });
+      continue;
+    }
+    // The first line of the parser's message ends with a colon that introduced its source excerpt.
+    read.push({ document, error: document.errors.map((error) => error.message.split('\n')[0].replace(/:\s*$/, '')).join('; ') });
+  }
+  return read;
 }
 
 /** Converts a node to plain JS, bounded; undefined when alias expansion exceeds the bound. */
@@ -73,10 +96,19 @@ export function scalarLocation(node: unknown, text: string): ScalarLocation | un
   }
 }
 
-/** The value node under `key` in a map node, or undefined. */
+/**
+ * The value node under `key` in a map node, or undefined. A key written twice takes its last value,
+ * as Go's YAML decoders (kubectl, Helm) and Ruby's (GitLab) read it; the first is what the `yaml`
+ * package would return.
+ */
 export function mapGet(node: unknown, key: string): unknown {
   if (!isMap(node)) return undefined;
-  return (node as YAMLMap).get(key, true);
+  const items = (node as YAMLMap).items;
+  for (let index = items.length - 1; index >= 0; index--) {
+    const pair = items[index];
+    if (pair.key === key || (isScalar(pair.key) && pair.key.value === key)) return pair.value ?? undefined;
+  }
+  return undefined;
 }
 
 /** Follows a path of keys and sequence indexes through map/seq nodes. */
