@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeDiscoverer, interpolateCompose, parseDotenv } from '../../src/discover/compose.js';
-import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
+import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('compose discoverer', () => {
   it('matches compose file names only', () => {
@@ -172,5 +172,64 @@ describe('dotenv', () => {
   it('handles double-quoted escapes and multi-line values', () => {
     const variables = parseDotenv('A="x\\"y"\nB="line1\nline2"\nC=after\n');
     expect(Object.fromEntries(variables)).toEqual({ A: 'x"y', B: 'line1\nline2', C: 'after' });
+  });
+});
+
+describe('compose files under other names and layouts', () => {
+  it('matches docker-stack files by name, and any YAML with top-level services by content', () => {
+    for (const path of ['docker-stack.yml', 'deploy/docker-stack.prod.yaml']) expect(composeDiscoverer.matches(path, ''), path).toBe(true);
+    expect(composeDiscoverer.matches('stack.yml', '')).toBe(false);
+    const matchesContent = composeDiscoverer.matchesContent!;
+    expect(matchesContent('content/stack.yml', fixture('compose', 'content/stack.yml').text)).toBe(true);
+    expect(matchesContent('content/monitoring.yaml', fixture('compose', 'content/monitoring.yaml').text)).toBe(true);
+    // Haskell's stack.yaml, a README: no services.
+    expect(matchesContent('stack.yaml', 'resolver: lts-22.0\npackages:\n  - .\n')).toBe(false);
+    expect(matchesContent('README.md', 'services:\n  web:\n    image: nginx\n')).toBe(false);
+  });
+
+  it('reads a docker-stack.yml', async () => {
+    const { occurrences } = await extractFixture(composeDiscoverer, 'compose', 'stack/docker-stack.yml');
+    expect(occurrences.map((o) => [o.line, o.column, o.context, o.reference])).toEqual([
+      [4, 12, 'services.db.image', 'registry.hub.docker.com/library/postgres:11.1'],
+      [12, 12, 'services.web.image', 'c1c7c.azurecr.io/c1c7c/myapp:v1'],
+    ]);
+  });
+
+  it('reads a compose file recognised by content', async () => {
+    const file = fixture('compose', 'content/stack.yml');
+    const { occurrences, errors } = await composeDiscoverer.extract(file, fixtureContext('compose'));
+    expect(errors).toEqual([]);
+    expectRawAtPositions(file, occurrences);
+    expect(occurrences.map((o) => [o.line, o.column, o.context, o.reference])).toEqual([
+      [6, 13, 'services.traefik.image', 'docker.io/library/traefik:v2.11'],
+      [16, 12, 'services.whoami.image', 'docker.io/traefik/whoami:v1.10'],
+    ]);
+  });
+
+  it('finds nothing in a services list that is not compose', async () => {
+    const { occurrences } = await composeDiscoverer.extract(fixture('compose', 'content/not-compose.yml'), fixtureContext('compose'));
+    expect(occurrences).toEqual([]);
+  });
+
+  it('reads a version 1 file: services at the top level', async () => {
+    const { occurrences } = await extractFixture(composeDiscoverer, 'compose', 'v1/docker-compose.yml');
+    expect(occurrences.map((o) => [o.line, o.column, o.context, o.reference])).toEqual([
+      [9, 10, 'db.image', 'docker.io/library/postgres:9.6'],
+      [11, 11, 'worker.image', 'docker.io/example/worker:2.3'],
+    ]);
+  });
+
+  it('follows extends: into a fragment file, positioned where the image is written there', async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'extends/docker-compose.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.file, o.line, o.column, o.context, o.resolved ?? o.raw, o.reference])).toEqual([
+      ['extends/base/common-services.yml', 3, 10, 'services.web.image', 'example/webapp:2.0', 'docker.io/example/webapp:2.0'],
+      ['extends/base/common-services.yml', 12, 10, 'services.queue.image', 'rabbitmq:3.13-management', 'docker.io/library/rabbitmq:3.13-management'],
+      // Same file: reported where it is written, once.
+      ['extends/docker-compose.yml', 17, 12, 'services.redis-base.image', 'redis:7.2-alpine', 'docker.io/library/redis:7.2-alpine'],
+      // Its own image wins over the one it extends.
+      ['extends/docker-compose.yml', 22, 12, 'services.admin.image', 'example/admin:1.0', 'docker.io/example/admin:1.0'],
+    ]);
+    expect(occurrences[0].note).toBe('services.web of extends/docker-compose.yml extends service webapp of this file');
   });
 });

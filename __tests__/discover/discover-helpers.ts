@@ -55,7 +55,12 @@ export async function extractFixture(discoverer: Discoverer, kind: string, path:
   const file = fixture(kind, path);
   expect(discoverer.matches(path, file.text)).toBe(true);
   const extraction = await discoverer.extract(file, fixtureContext(kind));
-  expectRawAtPositions(file, extraction.occurrences);
+  // An occurrence may be written in another file the discoverer read (a compose `extends:` base).
+  const files = new Set(extraction.occurrences.map((occurrence) => occurrence.file));
+  for (const path of files) {
+    const written = path === file.path ? file : fixture(kind, path);
+    expectRawAtPositions(written, extraction.occurrences.filter((occurrence) => occurrence.file === path));
+  }
   for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(discoverer.kind);
   return { ...extraction, file };
 }

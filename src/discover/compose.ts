@@ -1,5 +1,7 @@
 /**
- * Docker Compose files: `services.<name>.image` and `docker-image://` additional build contexts,
+ * Docker Compose files (by name, or any YAML whose top-level `services` carry `image`/`build`;
+ * version 1 files with services at the top level): `services.<name>.image`, images inherited through
+ * `extends`, and `docker-image://` additional build contexts,
  * with Compose variable interpolation resolved from the `.env` file beside the compose file. The
  * shell environment of whoever runs compose is unknown to a scan, so a variable set nowhere in the
  * repository is reported as unresolved.
@@ -7,12 +9,21 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import type { LineIndex } from './position.js';
-import { MAX_SUBSTITUTED_TEXT, baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
-import { isScalar } from './yaml.js';
+import { posix } from 'node:path';
+import { LineIndex } from './position.js';
+import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { isMap, isScalar, mapGet, parseYamlDocuments, scalarString } from './yaml.js';
 
-/** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml ... */
-const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$/i;
+/** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml, docker-stack.yml ... */
+const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
+
+/**
+ * A compose file under any other name (`stack.yml`, `infra/db.yml`): a top-level `services:` key
+ * and an indented `image:` or `build:`. Only a cheap test; `extract` checks the structure.
+ */
+const SERVICES_KEY = /^services[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m;
+const SERVICE_FIELD = /^[ \t]+(?:image|build)[ \t]*:/m;
+const YAML_FILE = /\.ya?ml$/i;
 
 /** Bound on nested `${A:-${B:-...}}` defaults. */
 const MAX_NESTING = 16;
@@ -240,14 +251,58 @@ function buildContextOccurrences(
   return occurrences;
 }
 
-function serviceOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex, resolve: (text: string) => ImageValue[]): Occurrence[] {
+interface ServiceSite {
+  document: Document.Parsed;
+  file: SourceFile;
+  lines: LineIndex;
+  resolve: (text: string) => ImageValue[];
+  context: DiscoverContext;
+}
+
+/** Bound on `extends` chains (a service extending itself, directly or not, ends the chain). */
+const MAX_EXTENDS_DEPTH = 8;
+
+/**
+ * The services of a compose document with the path their keys sit under: `services:` (the Compose
+ * specification, file formats 2 and 3), or the top level itself in a version 1 file, where every
+ * top-level key is a service. There, only maps with `image` or `build` count as services, unless
+ * `anyMap` (a service named by `extends`).
+ */
+function servicesOf(document: Document.Parsed, anyMap = false): { services: Array<[string, unknown]>; prefix: string } {
+  const declared = mapGet(document.contents, 'services');
+  if (declared !== undefined) return { services: mapPairs(document, declared).filter(([, service]) => isMap(service)), prefix: 'services.' };
+  if (mapGet(document.contents, 'version') !== undefined) return { services: [], prefix: 'services.' };
+  const services = mapPairs(document, document.contents).filter(
+    ([, service]) => isMap(service) && (anyMap || mergedGet(document, service, 'image') !== undefined || mergedGet(document, service, 'build') !== undefined),
+  );
+  return { services, prefix: '' };
+}
+
+/** `extends: name` or `extends: {service, file}`. */
+function extendsOf(document: Document.Parsed, service: unknown): { service: string; file?: string } | undefined {
+  const node = mergedGet(document, service, 'extends');
+  const short = scalarString(node);
+  if (short !== undefined) return { service: short };
+  const name = scalarString(mergedGet(document, node, 'service'));
+  if (name === undefined) return undefined;
+  const file = scalarString(mergedGet(document, node, 'file'));
+  return file === undefined ? { service: name } : { service: name, file };
+}
+
+async function serviceOccurrences(site: ServiceSite): Promise<Occurrence[]> {
+  const { document, file, lines, resolve } = site;
   const occurrences: Occurrence[] = [];
-  for (const [name, service] of mapPairs(document, document.get('services', true))) {
+  const { services, prefix } = servicesOf(document);
+  for (const [name, service] of services) {
     const build = mergedGet(document, service, 'build');
     const built = build !== undefined;
     if (built) occurrences.push(...buildContextOccurrences(document, build, name, file, lines, resolve));
     const image = mergedGet(document, service, 'image');
-    if (image === undefined) continue; // build-only services produce a local image with a generated name
+    if (image === undefined) {
+      // The image may come from the service this one extends, written in another file.
+      occurrences.push(...(await extendedImage(site, service, `${prefix}${name}`, built)));
+      continue; // build-only services produce a local image with a generated name
+    }
     occurrences.push(
       ...occurrencesAtScalar({
         file: file.path,
@@ -255,7 +310,7 @@ function serviceOccurrences(document: Document.Parsed, file: SourceFile, lines: 
         text: file.text,
         lines,
         node: image,
-        context: `services.${name}.image`,
+        context: `${prefix}${name}.image`,
         resolve,
         local: built,
         note: built ? 'built here from `build:`; compose tags the result with this name' : undefined,
@@ -265,16 +320,76 @@ function serviceOccurrences(document: Document.Parsed, file: SourceFile, lines: 
   return occurrences;
 }
 
+/**
+ * The image a service inherits through `extends: {file, service}`, positioned where it is written in
+ * that file. A base in this file, or in a file scanned as compose on its own, is reported there
+ * already; only bases in files nothing else reads are reported from here.
+ */
+async function extendedImage(site: ServiceSite, service: unknown, context: string, built: boolean): Promise<Occurrence[]> {
+  let document = site.document;
+  let current = service;
+  let path = site.file.path;
+  let text = site.file.text;
+  const seen = new Set<string>();
+  for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
+    const target = extendsOf(document, current);
+    if (target === undefined) return [];
+    if (target.file !== undefined) {
+      path = posix.normalize(posix.join(dirName(path), target.file));
+      const other = await site.context.readFile(path);
+      if (other === undefined || isComposeFile(path, other)) return [];
+      const parsed = parseYamlDocuments(other);
+      if (parsed.documents.length === 0) return [];
+      document = parsed.documents[0];
+      text = other;
+    }
+    const key = `${path}#${target.service}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    // A fragment's service may have neither image nor build of its own (it extends another).
+    current = servicesOf(document, true).services.find(([name]) => name === target.service)?.[1];
+    if (current === undefined) return [];
+    const image = mergedGet(document, current, 'image');
+    if (image === undefined) continue;
+    if (path === site.file.path) return [];
+    return occurrencesAtScalar({
+      file: path,
+      kind: 'compose',
+      text,
+      lines: new LineIndex(text),
+      node: image,
+      context: `${context}.image`,
+      resolve: site.resolve,
+      local: built || undefined,
+      note: `${context} of ${site.file.path} extends service ${target.service} of this file`,
+    });
+  }
+  return [];
+}
+
+/** Whether a file is read as compose on its own, by its name or its content. */
+function isComposeFile(path: string, text: string): boolean {
+  return COMPOSE_FILE.test(baseName(path)) || composeContent(path, text);
+}
+
+function composeContent(path: string, text: string): boolean {
+  return YAML_FILE.test(path) && SERVICES_KEY.test(text) && SERVICE_FIELD.test(text);
+}
+
 export const composeDiscoverer: Discoverer = {
   kind: 'compose',
   matches(path) {
     return COMPOSE_FILE.test(baseName(path));
   },
+  matchesContent: composeContent,
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
     const resolve = resolverFor(dotenv === undefined ? new Map() : parseDotenv(dotenv));
-    return occurrencesOfDocuments(file, parsed, (document, file, lines) => serviceOccurrences(document, file, lines, resolve));
+    const lines = new LineIndex(file.text);
+    const occurrences: Occurrence[] = [];
+    for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
   },
 };

@@ -94,13 +94,21 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     }
     const text = read.text;
     fileCache.set(file, Promise.resolve(text));
-    const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
+    let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
+    // Kinds recognised by content alone only take files no kind claims by name.
+    if (matching.length === 0) matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text, true));
     if (matching.length === 0) continue;
     filesScanned++;
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text }, context);
-        for (const occurrence of extraction.occurrences) occurrences.push(occurrence);
+        for (const occurrence of extraction.occurrences) {
+          occurrences.push(occurrence);
+          if (occurrence.file !== file && !sources.has(occurrence.file)) {
+            const other = await readRepositoryFile(occurrence.file);
+            if (other !== undefined) sources.set(occurrence.file, other);
+          }
+        }
         for (const message of extraction.errors ?? []) errors.push({ file, message: `${discoverer.kind}: ${message}` });
         if (extraction.occurrences.length > 0) sources.set(file, text);
       } catch (error) {
@@ -112,8 +120,9 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   return { occurrences, errors, sources, filesScanned };
 }
 
-function safeMatches(discoverer: Discoverer, file: string, text: string): boolean {
+function safeMatches(discoverer: Discoverer, file: string, text: string, byContent = false): boolean {
   try {
+    if (byContent) return discoverer.matchesContent?.(file, text) ?? false;
     return discoverer.matches(file, text);
   } catch {
     return false;

@@ -43,6 +43,14 @@ export interface Discoverer {
    * (Kubernetes manifests are any YAML with apiVersion and kind).
    */
   matches(path: string, text: string): boolean;
-  /** Extracts occurrences. Throws only for a file that cannot be parsed at all. */
+  /**
+   * Whether this file is of this kind by its content alone, asked only when no kind matched the
+   * file by `matches` (e.g. a compose file under any name: top-level `services` with images).
+   */
+  matchesContent?(path: string, text: string): boolean;
+  /**
+   * Extracts occurrences. Throws only for a file that cannot be parsed at all. An occurrence may
+   * point at another file the discoverer read (the base of a compose `extends:`).
+   */
   extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> | Extraction;
 }
