@@ -202,3 +202,69 @@ describe('kubernetes extract', () => {
     expect((await kubernetesDiscoverer.extract(plain, fixtureContext('kubernetes'))).occurrences).toHaveLength(1);
   });
 });
+
+describe('kubernetes: Tekton bundles, TriggerTemplates and image volumes', () => {
+  const bundleNote = 'a Tekton bundle: the OCI image the task or pipeline is read from';
+
+  it('reads every bundle of a Konflux PipelineRun (bundles resolver)', async () => {
+    const { occurrences, errors } = await extract('tekton/konflux-ui-push.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences).toHaveLength(19);
+    expect(occurrences.every((occurrence) => occurrence.note === bundleNote && occurrence.reference?.startsWith('quay.io/konflux-ci/tekton-catalog/task-'))).toBe(true);
+    expect(positionedSummary(occurrences.slice(0, 1))).toEqual([
+      {
+        at: '51:18',
+        raw: 'quay.io/konflux-ci/tekton-catalog/task-show-sbom:0.1@sha256:8fe70a95c28b1ac92abd67a7477ad960218f3f570a9f8a12ad082dff7e9c9579',
+        reference: 'quay.io/konflux-ci/tekton-catalog/task-show-sbom:0.1@sha256:8fe70a95c28b1ac92abd67a7477ad960218f3f570a9f8a12ad082dff7e9c9579',
+        context: 'spec.pipelineSpec.finally[0].taskRef.params[1].value',
+      },
+    ]);
+  });
+
+  it('reads the bundle of a TaskRun through the bundles resolver', async () => {
+    const { occurrences } = await extract('tekton/bundles-resolver.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      {
+        at: '16:16',
+        raw: 'ghcr.io/tektoncd/catalog/upstream/tasks/git-clone@sha256:65e61544c5870c8828233406689d812391735fd4100cb444bbd81531cb958bb3',
+        reference: 'ghcr.io/tektoncd/catalog/upstream/tasks/git-clone@sha256:65e61544c5870c8828233406689d812391735fd4100cb444bbd81531cb958bb3',
+        context: 'spec.taskRef.params[0].value',
+      },
+    ]);
+  });
+
+  it('reads v1beta1 bundle: fields, resolver parameters from the pipeline defaults, and step refs', async () => {
+    const { occurrences } = await extract('tekton/v1beta1-bundles.yaml');
+    expect(occurrences.map((o) => [o.line, o.column, o.context, o.resolved ?? o.raw, o.reference])).toEqual([
+      [15, 17, 'spec.tasks[0].taskRef.bundle', 'gcr.io/tekton-releases/catalog/upstream/git-clone:0.9', 'gcr.io/tekton-releases/catalog/upstream/git-clone:0.9'],
+      [21, 20, 'spec.tasks[1].taskRef.params[0].value', 'quay.io/example/tasks/trivy-scan:0.3', 'quay.io/example/tasks/trivy-scan:0.3'],
+      [35, 26, 'spec.finally[0].taskSpec.steps[0].ref.params[0].value', 'ghcr.io/example/stepactions/slack-post:1.2', 'ghcr.io/example/stepactions/slack-post:1.2'],
+      [
+        48,
+        13,
+        'spec.pipelineRef.bundle',
+        'registry.example.com/pipelines/nightly@sha256:3c4a2b1f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3',
+        'registry.example.com/pipelines/nightly@sha256:3c4a2b1f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3',
+      ],
+    ]);
+    expect(occurrences[1].note).toBe(`${bundleNote}; default of Tekton parameter scanner-bundle`);
+  });
+
+  it('reads the runs a TriggerTemplate creates', async () => {
+    const { occurrences } = await extract('tekton/bitbucket-server-triggertemplate.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '18:22', raw: 'ubuntu', reference: 'docker.io/library/ubuntu', context: 'spec.resourcetemplates[0].spec.taskSpec.steps[0].image' },
+    ]);
+  });
+
+  it('reads image volumes, flow and block style', async () => {
+    const { occurrences } = await extract('image-volumes/pods.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '15:15', raw: 'debian', reference: 'docker.io/library/debian', context: 'spec.containers[0].image' },
+      { at: '24:21', raw: 'quay.io/crio/artifact:v2', reference: 'quay.io/crio/artifact:v2', context: 'spec.volumes[0].image.reference' },
+      { at: '45:16', raw: 'ghcr.io/example/model-server:1.4', reference: 'ghcr.io/example/model-server:1.4', context: 'spec.template.spec.containers[0].image' },
+      { at: '52:22', raw: 'ghcr.io/example/model-weights:llama-3-8b', reference: 'ghcr.io/example/model-weights:llama-3-8b', context: 'spec.template.spec.volumes[0].image.reference' },
+    ]);
+    expect(occurrences[1].note).toBe('an image volume: mounted read-only into the pod');
+  });
+});

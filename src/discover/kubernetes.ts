@@ -224,7 +224,7 @@ class ManifestWalker {
 
     const podSpecPath = isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split('/')[0]}/${kind}`];
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join('.'), false);
-    if (apiVersion.startsWith('tekton.dev/')) this.tekton(root, kind, prefix);
+    if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0);
@@ -248,15 +248,20 @@ class ManifestWalker {
 
   /** The `image` of a container-like map at `path`. */
   private imageOf(container: unknown, path: string, substitute: Substitution, viaAlias = false): void {
-    const node = this.get(container, 'image');
+    this.imageAt(this.get(container, 'image'), `${path}.image`, substitute, undefined, viaAlias);
+  }
+
+  /** An image written as the scalar `node`, whose place in the object is `context`. */
+  private imageAt(node: unknown, context: string, substitute: Substitution, fieldNote?: string, viaAlias = false): void {
     if (!isScalar(node) || typeof node.value !== 'string') return;
     const location = scalarLocation(node, this.text);
     if (!location) return;
     const written = location.value.trim();
     // Block scalars and empty images name nothing that can be checked.
     if (written === '' || location.raw.length === 0) return;
-    const { value, note } = substitute(written);
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context: `${path}.image`, note }, viaAlias);
+    const { value, note: substitutionNote } = substitute(written);
+    const note = [fieldNote, substitutionNote].filter(Boolean).join('; ') || undefined;
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context, note }, viaAlias);
   }
 
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
@@ -271,6 +276,7 @@ class ManifestWalker {
         const key = String(pair.key.value);
         const childPath = path === '' ? key : `${path}.${key}`;
         if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
+        else if (key === 'volumes') this.imageVolumes(pair.value, childPath);
         else this.genericContainers(pair.value, childPath, depth + 1);
       }
     } else if (isSeq(resolved)) {
@@ -278,10 +284,20 @@ class ManifestWalker {
     }
   }
 
-  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction. */
+  /** Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only volume. */
+  private imageVolumes(list: unknown, path: string): void {
+    this.items(list).forEach((volume, index) => {
+      if (this.string(this.get(volume, 'name')) === undefined) return;
+      const reference = this.get(this.get(volume, 'image'), 'reference');
+      this.imageAt(reference, `${path}[${index}].image.reference`, noSubstitution, 'an image volume: mounted read-only into the pod');
+    });
+  }
+
+  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction, TriggerTemplate. */
   private tekton(root: unknown, kind: string, prefix: string): void {
     const spec = this.get(root, 'spec');
     const base = `${prefix}spec`;
+    if (kind !== 'TriggerTemplate') this.tektonBundles(spec, base, tektonParams(this, spec), 0);
     switch (kind) {
       case 'Task':
       case 'ClusterTask':
@@ -299,7 +315,42 @@ class ManifestWalker {
       case 'StepAction':
         this.imageOf(spec, base, tektonParams(this, spec));
         break;
+      case 'TriggerTemplate':
+        // Tekton Triggers creates these objects (usually PipelineRuns and TaskRuns) on each event.
+        this.items(this.get(spec, 'resourcetemplates')).forEach((template, index) => this.object(template, `${base}.resourcetemplates[${index}].`));
+        break;
     }
+  }
+
+  /**
+   * Tekton OCI bundles, the images that hold Tasks and Pipelines: `bundle:` of a `taskRef` or
+   * `pipelineRef` (v1beta1), and the `bundle` parameter of a reference through the bundles resolver
+   * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
+   */
+  private tektonBundles(node: unknown, path: string, substitute: Substitution, depth: number): void {
+    if (depth > MAX_DEPTH || this.exhausted || isAlias(node)) return;
+    const resolved = this.node(node);
+    if (isSeq(resolved)) {
+      resolved.items.forEach((item, index) => this.tektonBundles(item, `${path}[${index}]`, substitute, depth + 1));
+      return;
+    }
+    if (!isMap(resolved)) return;
+    for (const pair of resolved.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const childPath = `${path}.${key}`;
+      if (key === 'taskRef' || key === 'pipelineRef' || key === 'ref') this.tektonBundle(pair.value, childPath, substitute);
+      else this.tektonBundles(pair.value, childPath, substitute, depth + 1);
+    }
+  }
+
+  private tektonBundle(reference: unknown, path: string, substitute: Substitution): void {
+    const note = 'a Tekton bundle: the OCI image the task or pipeline is read from';
+    if (this.get(reference, 'bundle') !== undefined) this.imageAt(this.get(reference, 'bundle'), `${path}.bundle`, substitute, note);
+    if (this.string(this.get(reference, 'resolver')) !== 'bundles') return;
+    this.items(this.get(reference, 'params')).forEach((param, index) => {
+      if (this.string(this.get(param, 'name')) === 'bundle') this.imageAt(this.get(param, 'value'), `${path}.params[${index}].value`, substitute, note);
+    });
   }
 
   private pipelineSpec(spec: unknown, path: string): void {
