@@ -190,7 +190,7 @@ describe('compose files under other names and layouts', () => {
   it('reads a docker-stack.yml', async () => {
     const { occurrences } = await extractFixture(composeDiscoverer, 'compose', 'stack/docker-stack.yml');
     expect(occurrences.map((o) => [o.line, o.column, o.context, o.reference])).toEqual([
-      [4, 12, 'services.db.image', 'registry.hub.docker.com/library/postgres:11.1'],
+      [4, 12, 'services.db.image', 'docker.io/library/postgres:11.1'],
       [12, 12, 'services.web.image', 'c1c7c.azurecr.io/c1c7c/myapp:v1'],
     ]);
   });
