@@ -154,7 +154,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
     } catch (error) {
       throw new UsageError(`cannot write --output ${values.output as string}: ${(error as Error).message}`);
     }
-    io.stderr(`verify-images: wrote ${format} report to ${values.output}\n`);
+    io.stderr(`verify-images: wrote ${format} report to ${values.output as string}\n`);
   } else {
     io.stdout(rendered);
   }

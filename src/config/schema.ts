@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { levenshteinEditDistance } from 'levenshtein-edit-distance';
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { LineIndex } from '../discover/position.js';
-import type { RuleId, Severity } from '../model.js';
+import type { RuleId } from '../model.js';
 import { RULE_IDS } from '../checks/rules.js';
 import { ImageGlobError, normalizeImageGlob } from './glob.js';
 import type { IgnoreEntry, KeylessIdentity, Policy, SignatureRule } from './policy.js';
@@ -112,7 +112,7 @@ class PolicyReader {
     const entries = new Map<string, { key: unknown; value: unknown }>();
     if (this.isEmpty(value)) return entries;
     if (!isMap(value)) return this.issue(value, keyPath || 'the policy', 'must be a mapping of keys to values');
-    for (const pair of value.items as Pair<unknown, unknown>[]) {
+    for (const pair of value.items) {
       const keyNode = this.deref(pair.key);
       const key = isScalar(keyNode) ? keyNode.value : undefined;
       const childPath = keyPath ? `${keyPath}.${String(key)}` : String(key);
@@ -135,7 +135,8 @@ class PolicyReader {
     const value = this.deref(node);
     if (!isScalar(value) || value.value === null || typeof value.value === 'object') return this.issue(value, keyPath, 'must be a string');
     // Plain scalars keep their source text: `20.10` stays "20.10", not the number 20.1.
-    const text = typeof value.value === 'string' ? value.value : (value.source ?? String(value.value));
+    const raw: unknown = value.value;
+    const text = typeof raw === 'string' ? raw : (value.source ?? (typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : ''));
     if (!['string', 'number', 'boolean'].includes(typeof value.value)) return this.issue(value, keyPath, 'must be a string');
     if (text.length > MAX_STRING_LENGTH) return this.issue(value, keyPath, `is longer than ${MAX_STRING_LENGTH} characters`);
     return text;
@@ -302,7 +303,7 @@ export function readPolicyDocument(document: Document.Parsed, text: string, opti
     const section = reader.map(severity.value, 'severity', RULE_IDS);
     for (const [rule, entry] of section ?? []) {
       const level = reader.oneOf(entry.value, `severity.${rule}`, SEVERITY_VALUES);
-      if (level && isRuleId(rule)) policy.severity[rule] = level as Severity | 'off';
+      if (level && isRuleId(rule)) policy.severity[rule] = level;
     }
   }
 

@@ -8,6 +8,7 @@ import { isMap, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
+import { scalarString } from './yaml.js';
 import { baseName, imageNodeOf, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver } from './image-site.js';
 
 const resolve = runtimeOnlyResolver('Bitbucket');
@@ -30,7 +31,7 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
     if (depth > MAX_DEPTH) return;
     if (isMap(node)) {
       for (const pair of node.items) {
-        const key = String((pair.key as { value?: unknown } | null)?.value ?? '');
+        const key = scalarString(pair.key) ?? '';
         const childPath = path ? `${path}.${key}` : key;
         if (key === 'step' && isMap(pair.value)) site(pair.value.get('image', true), `${childPath}.image`);
         walk(pair.value, childPath, depth + 1);

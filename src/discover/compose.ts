@@ -386,7 +386,7 @@ export const composeDiscoverer: Discoverer = {
     const parsed = parseConfigDocuments(file);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
-    const resolve = resolverFor(dotenv === undefined ? new Map() : parseDotenv(dotenv));
+    const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv));
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));

@@ -136,7 +136,7 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
       const value = evaluateOperands(parsed[index++], combination);
       if (value === undefined || value === null) missing = true;
       else if (typeof value === 'object') objectValue = true;
-      return value === undefined || value === null ? '' : String(value);
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
     });
     if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
     // A combination without the key does not use this image (GitHub would substitute an empty string),

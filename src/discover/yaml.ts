@@ -76,7 +76,7 @@ export function scalarLocation(node: unknown, text: string): ScalarLocation | un
   const value = node.value;
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const [start, valueEnd] = node.range;
-  const scalar = node as Scalar;
+  const scalar = node;
   switch (scalar.type) {
     case 'QUOTE_DOUBLE':
     case 'QUOTE_SINGLE':

@@ -245,7 +245,7 @@ export function parseMetadata(json: string, label = 'metadata'): PullRequestMeta
     for (const [file, lines] of Object.entries(parsed.sourceLines)) {
       relativePath(file, `${label}.sourceLines key`);
       if (!isObject(lines)) fail(`${label}.sourceLines.${file}`, 'must be an object');
-      const kept: Record<string, string> = Object.create(null);
+      const kept = Object.create(null) as Record<string, string>;
       for (const [line, content] of Object.entries(lines)) {
         if (!/^[1-9]\d{0,6}$/.test(line)) fail(`${label}.sourceLines.${file}`, `"${line.slice(0, 20)}" is not a line number`);
         const lineText = text(content, `${label}.sourceLines.${file}.${line}`, MAX_SOURCE_LINE);

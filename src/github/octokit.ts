@@ -22,7 +22,7 @@ export function describeError(error: unknown): string {
   const status = (error as { status?: number } | undefined)?.status;
   // A GraphQL error says what went wrong in `errors`, after a generic first line.
   const graphqlErrors = (error as { errors?: Array<{ message?: unknown }> } | undefined)?.errors;
-  const graphqlMessage = Array.isArray(graphqlErrors) ? graphqlErrors.map((entry) => String(entry?.message ?? '')).filter(Boolean).join('; ') : '';
+  const graphqlMessage = Array.isArray(graphqlErrors) ? graphqlErrors.map((entry) => (typeof entry?.message === 'string' ? entry.message : '')).filter(Boolean).join('; ') : '';
   const message = graphqlMessage || (error instanceof Error ? error.message.split('\n')[0] : String(error));
   return status ? `HTTP ${status}: ${message}` : message;
 }
@@ -36,7 +36,7 @@ export interface CommentAuthor {
 export type OwnAuthorCheck = (user: CommentAuthor | null | undefined) => Promise<boolean>;
 
 /** Only bots: GITHUB_TOKEN comments as github-actions[bot], GitHub App tokens as their app's bot. */
-export const botAuthor: OwnAuthorCheck = async (user) => user?.type === 'Bot';
+export const botAuthor: OwnAuthorCheck = (user) => Promise.resolve(user?.type === 'Bot');
 
 /**
  * A bot, or the owner of the token when it is a personal access token (asked once, and only when

@@ -9,6 +9,7 @@ import { RegistryError, errorForStatus } from './transport/errors.js';
 import type { CredentialSource } from './transport/credentials.js';
 import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions, type TransportRequest } from './transport/transport.js';
 import { digestOf, isDigest } from './digest.js';
+import { isJsonObject, parseJson, stringAt, type JsonObject } from '../json.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type RepositoryRef } from './types.js';
 
 export interface RegistryClientOptions {
@@ -44,7 +45,8 @@ export interface RegistryClientOptions {
 export interface ManifestResult {
   descriptor: Descriptor;
   bytes: Uint8Array;
-  json: any;
+  /** The manifest as parsed: a JSON object whose fields are not yet checked. */
+  json: JsonObject;
 }
 
 const DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
@@ -279,18 +281,18 @@ export class RegistryClient {
       throw new RegistryError('DIGEST_MISMATCH', `${what}: content hashes to ${actual}, not the requested digest`);
     if (claimed && isDigest(claimed) && claimed !== actual)
       throw new RegistryError('DIGEST_MISMATCH', `${what}: registry claims ${claimed} but the content hashes to ${actual}`);
-    let json: any;
+    let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      json = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch {
       throw new RegistryError('PROTOCOL', `${what}: manifest is not JSON`);
     }
-    if (!json || typeof json !== 'object' || Array.isArray(json))
-      throw new RegistryError('PROTOCOL', `${what}: manifest is not a JSON object`);
+    if (!isJsonObject(json)) throw new RegistryError('PROTOCOL', `${what}: manifest is not a JSON object`);
     const mediaType = mediaTypeOf(response.headers.get('content-type'), json);
     if (!mediaType) throw new RegistryError('PROTOCOL', `${what}: manifest has no media type`);
     const descriptor: Descriptor = { mediaType, digest: actual, size: bytes.byteLength };
-    if (typeof json.artifactType === 'string') descriptor.artifactType = json.artifactType;
+    const artifactType = stringAt(json, 'artifactType');
+    if (artifactType !== undefined) descriptor.artifactType = artifactType;
     this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
     return { descriptor, bytes, json };
   }
@@ -323,9 +325,9 @@ export class RegistryClient {
         if (page === 0) return this.referrersFromTagSchema(repo, digest, artifactType);
         break;
       }
-      let json: any;
+      let json: unknown;
       try {
-        json = JSON.parse(new TextDecoder().decode(response.body));
+        json = parseJson(new TextDecoder().decode(response.body));
       } catch {
         throw new RegistryError('PROTOCOL', `${what}: response is not JSON`);
       }

@@ -18,8 +18,6 @@ export interface SarifOptions {
   informationUri?: string;
 }
 
-type SarifLevel = 'error' | 'warning' | 'note';
-
 /**
  * A fingerprint that stays the same when the line moves: rule, file, the text as written, and the
  * how-many-th such finding it is in that file.
@@ -55,7 +53,7 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
       shortDescription: { text: rule.shortDescription },
       fullDescription: { text: rule.fullDescription },
       help: { text: rule.help, markdown: `**${rule.shortDescription}**\n\n${rule.fullDescription}\n\n${rule.help}` },
-      defaultConfiguration: { level: rule.defaultSeverity as SarifLevel },
+      defaultConfiguration: { level: rule.defaultSeverity },
       properties: {
         tags: ['security', 'supply-chain', 'containers'],
         'security-severity': SECURITY_SEVERITY[rule.defaultSeverity],
@@ -71,7 +69,7 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
     const sarifResult: Record<string, unknown> = {
       ruleId: finding.rule,
       ruleIndex: ruleIndex.get(finding.rule),
-      level: finding.severity as SarifLevel,
+      level: finding.severity,
       message: { text: truncate(finding.message) },
       locations: [
         {

@@ -29,14 +29,14 @@ function parseArguments(argv: string[]): Arguments | string {
   let staging = false;
   const withValue = new Set(['--bundle', '--certificate-identity', '--certificate-oidc-issuer', '--key', '--trusted-root']);
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--staging') staging = true;
     else if (withValue.has(arg)) {
       const value = argv[++i];
       if (value === undefined) return `${arg} needs a value`;
       values[arg] = value;
-    } else if (arg.startsWith('--') && withValue.has(arg.split('=')[0]!)) {
-      values[arg.split('=')[0]!] = arg.slice(arg.indexOf('=') + 1);
+    } else if (arg.startsWith('--') && withValue.has(arg.split('=')[0])) {
+      values[arg.split('=')[0]] = arg.slice(arg.indexOf('=') + 1);
     } else if (arg.startsWith('--')) return `unknown option ${arg}`;
     else positional.push(arg);
   }
@@ -47,7 +47,7 @@ function parseArguments(argv: string[]): Arguments | string {
   if (keyless && (!values['--certificate-identity'] || !values['--certificate-oidc-issuer'])) {
     return '--certificate-identity and --certificate-oidc-issuer go together';
   }
-  const parsed: Arguments = { bundle: values['--bundle'], staging, input: positional[0]! };
+  const parsed: Arguments = { bundle: values['--bundle'], staging, input: positional[0] };
   if (values['--certificate-identity']) parsed.identity = values['--certificate-identity'];
   if (values['--certificate-oidc-issuer']) parsed.issuer = values['--certificate-oidc-issuer'];
   if (values['--key']) parsed.key = values['--key'];

@@ -10,6 +10,7 @@
 import type { Bundle } from '@sigstore/bundle';
 import type { RegistryClient, RepositoryRef, Descriptor } from '../registry/index.js';
 import { RegistryError } from '../registry/index.js';
+import { arrayAt, parseJson, stringAt, valueAt } from '../json.js';
 import { SigstoreError, toSigstoreError } from './errors.js';
 import { DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE, legacyAttestationToBundle, legacySignatureToBundle, legacyTag } from './legacy.js';
 import { MAX_BUNDLE_BYTES, parseBundle, type ArtifactInput } from './verify-bundle.js';
@@ -73,7 +74,7 @@ const repositoryBudgets = new WeakMap<SignatureRegistry, Map<string, ReadBudget>
 
 function repositoryBudget(client: SignatureRegistry, repo: RepositoryRef, total: number): ReadBudget {
   let budgets = repositoryBudgets.get(client);
-  if (!budgets) repositoryBudgets.set(client, (budgets = new Map()));
+  if (!budgets) repositoryBudgets.set(client, (budgets = new Map<string, ReadBudget>()));
   const name = `${repo.domain}/${repo.path}`;
   let budget = budgets.get(name);
   if (!budget) budgets.set(name, (budget = new ReadBudget(total, name)));
@@ -102,17 +103,15 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** Layers of a manifest JSON, bounded. */
-function layersOf(manifest: any): Descriptor[] {
-  const layers = Array.isArray(manifest?.layers) ? manifest.layers : [];
-  return layers
+function layersOf(manifest: unknown): Descriptor[] {
+  return arrayAt(manifest, 'layers')
     .slice(0, MAX_LEGACY_LAYERS)
-    .filter((layer: any) => typeof layer?.digest === 'string' && typeof layer?.mediaType === 'string') as Descriptor[];
+    .filter((layer): layer is Descriptor => stringAt(layer, 'digest') !== undefined && stringAt(layer, 'mediaType') !== undefined);
 }
 
 function predicateTypeOf(payload: Buffer): string | undefined {
   try {
-    const statement = JSON.parse(payload.toString('utf8'));
-    return typeof statement?.predicateType === 'string' ? statement.predicateType : undefined;
+    return stringAt(parseJson(payload.toString('utf8')), 'predicateType');
   } catch {
     return undefined;
   }
@@ -136,7 +135,7 @@ async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef
       budget.ensureLeft();
       const manifest = await client.getManifest(repo, descriptor.digest);
       budget.spend(manifest.bytes.byteLength);
-      const subject = manifest.json?.subject?.digest;
+      const subject = valueAt(manifest.json, 'subject', 'digest');
       if (subject !== imageDigest) throw new SigstoreError('BUNDLE_INVALID', `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError('BUNDLE_INVALID', 'the referrer manifest has no bundle layer');

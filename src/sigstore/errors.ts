@@ -53,7 +53,7 @@ export class SigstoreError extends Error {
 export function toSigstoreError(error: unknown, fallback: SigstoreErrorCode): SigstoreError {
   if (error instanceof SigstoreError) return error;
   if (error instanceof VerificationError || error instanceof PolicyError) {
-    return new SigstoreError(error.code as SigstoreErrorCode, error.message, { cause: error });
+    return new SigstoreError(error.code, error.message, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new SigstoreError(fallback, message, { cause: error });

@@ -12,6 +12,7 @@ import { BUNDLE_V01_MEDIA_TYPE, type Bundle, type TransparencyLogEntry } from '@
 import { pem } from '@sigstore/core';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { SigstoreError } from './errors.js';
+import { arrayAt, objectAt, parseJson, stringAt, valueAt } from '../json.js';
 
 export const SIMPLESIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const DSSE_ENVELOPE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
@@ -44,9 +45,9 @@ function decodeBase64(value: string, what: string): Buffer {
   return Buffer.from(trimmed, 'base64');
 }
 
-function parseJson(value: string, what: string): any {
+function parseLegacyJson(value: string, what: string): unknown {
   try {
-    return JSON.parse(value);
+    return parseJson(value);
   } catch {
     throw new SigstoreError('LEGACY_SIGNATURE_INVALID', `${what} is not JSON`);
   }
@@ -54,9 +55,10 @@ function parseJson(value: string, what: string): any {
 
 /** cosign's Rekor bundle annotation ({SignedEntryTimestamp, Payload{body, integratedTime, logIndex, logID}}) as a log entry. */
 export function rekorBundleToTlogEntry(annotation: string): TransparencyLogEntry {
-  const rekorBundle = parseJson(annotation, 'the Rekor bundle annotation');
-  const payload = rekorBundle?.Payload;
-  if (typeof rekorBundle?.SignedEntryTimestamp !== 'string' || typeof payload !== 'object' || payload === null) {
+  const rekorBundle = parseLegacyJson(annotation, 'the Rekor bundle annotation');
+  const payload = objectAt(rekorBundle, 'Payload');
+  const signedEntryTimestamp = stringAt(rekorBundle, 'SignedEntryTimestamp');
+  if (signedEntryTimestamp === undefined || payload === undefined) {
     throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'the Rekor bundle annotation lacks SignedEntryTimestamp or Payload');
   }
   const { body, integratedTime, logIndex, logID } = payload;
@@ -64,16 +66,18 @@ export function rekorBundleToTlogEntry(annotation: string): TransparencyLogEntry
     throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'the Rekor bundle payload is malformed');
   }
   const canonicalizedBody = decodeBase64(body, 'the Rekor entry body');
-  const entry = parseJson(canonicalizedBody.toString('utf8'), 'the Rekor entry body');
-  if (typeof entry?.kind !== 'string' || typeof entry?.apiVersion !== 'string') {
+  const entry = parseLegacyJson(canonicalizedBody.toString('utf8'), 'the Rekor entry body');
+  const kind = stringAt(entry, 'kind');
+  const apiVersion = stringAt(entry, 'apiVersion');
+  if (kind === undefined || apiVersion === undefined) {
     throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'the Rekor entry body has no kind/apiVersion');
   }
   return {
     logIndex: String(logIndex),
     logId: { keyId: Buffer.from(logID, 'hex') },
-    kindVersion: { kind: entry.kind, version: entry.apiVersion },
+    kindVersion: { kind, version: apiVersion },
     integratedTime: String(integratedTime),
-    inclusionPromise: { signedEntryTimestamp: decodeBase64(rekorBundle.SignedEntryTimestamp, 'the SignedEntryTimestamp') },
+    inclusionPromise: { signedEntryTimestamp: decodeBase64(signedEntryTimestamp, 'the SignedEntryTimestamp') },
     inclusionProof: undefined,
     canonicalizedBody,
   };
@@ -95,16 +99,16 @@ function verificationMaterial(annotations: Record<string, string>, includeTimest
   } else {
     content = { $case: 'publicKey', publicKey: { hint: '' } };
   }
-  const tlogEntries = annotations[COSIGN_ANNOTATIONS.bundle] ? [rekorBundleToTlogEntry(annotations[COSIGN_ANNOTATIONS.bundle]!)] : [];
+  const tlogEntries = annotations[COSIGN_ANNOTATIONS.bundle] ? [rekorBundleToTlogEntry(annotations[COSIGN_ANNOTATIONS.bundle])] : [];
   const material: Bundle['verificationMaterial'] = { content, tlogEntries, timestampVerificationData: undefined };
   const timestamp = annotations[COSIGN_ANNOTATIONS.rfc3161Timestamp];
   if (timestamp && includeTimestamp) {
-    const parsed = parseJson(timestamp, 'the RFC 3161 timestamp annotation');
-    if (typeof parsed?.SignedRFC3161Timestamp !== 'string') {
+    const signedTimestamp = stringAt(parseLegacyJson(timestamp, 'the RFC 3161 timestamp annotation'), 'SignedRFC3161Timestamp');
+    if (signedTimestamp === undefined) {
       throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp');
     }
     material.timestampVerificationData = {
-      rfc3161Timestamps: [{ signedTimestamp: decodeBase64(parsed.SignedRFC3161Timestamp, 'the RFC 3161 timestamp') }],
+      rfc3161Timestamps: [{ signedTimestamp: decodeBase64(signedTimestamp, 'the RFC 3161 timestamp') }],
     };
   }
   return material;
@@ -142,20 +146,23 @@ export function legacyAttestationToBundle(layer: LegacyLayer): Bundle {
   if (layer.mediaType !== DSSE_ENVELOPE_MEDIA_TYPE) {
     throw new SigstoreError('LEGACY_SIGNATURE_INVALID', `layer media type ${layer.mediaType} is not a DSSE envelope`);
   }
-  const envelope = parseJson(layer.blob.toString('utf8'), 'the DSSE envelope');
-  if (typeof envelope?.payloadType !== 'string' || typeof envelope?.payload !== 'string' || !Array.isArray(envelope?.signatures)) {
+  const envelope = parseLegacyJson(layer.blob.toString('utf8'), 'the DSSE envelope');
+  const payloadType = stringAt(envelope, 'payloadType');
+  const payload = stringAt(envelope, 'payload');
+  if (payloadType === undefined || payload === undefined || !Array.isArray(valueAt(envelope, 'signatures'))) {
     throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'the DSSE envelope lacks payloadType, payload or signatures');
   }
-  const signatures = envelope.signatures.slice(0, 16).map((signature: any) => {
-    if (typeof signature?.sig !== 'string') throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'a DSSE signature has no sig');
-    return { sig: decodeBase64(signature.sig, 'a DSSE signature'), keyid: typeof signature.keyid === 'string' ? signature.keyid : '' };
+  const signatures = arrayAt(envelope, 'signatures').slice(0, 16).map((signature) => {
+    const sig = stringAt(signature, 'sig');
+    if (sig === undefined) throw new SigstoreError('LEGACY_SIGNATURE_INVALID', 'a DSSE signature has no sig');
+    return { sig: decodeBase64(sig, 'a DSSE signature'), keyid: stringAt(signature, 'keyid') ?? '' };
   });
   return {
     mediaType: BUNDLE_V01_MEDIA_TYPE,
     verificationMaterial: verificationMaterial(layer.annotations, false),
     content: {
       $case: 'dsseEnvelope',
-      dsseEnvelope: { payload: decodeBase64(envelope.payload, 'the DSSE payload'), payloadType: envelope.payloadType, signatures },
+      dsseEnvelope: { payload: decodeBase64(payload, 'the DSSE payload'), payloadType, signatures },
     },
   };
 }

@@ -4,6 +4,7 @@
  * An index entry is a platform when it is an image manifest that names a platform; attestation
  * manifests (buildx's `unknown/unknown` entries), artifacts and nested indexes are not.
  */
+import { stringAt } from '../json.js';
 import type { PlatformSignatureStatus, SignatureStatus } from '../model.js';
 import { MEDIA_TYPES, descriptorsOf, formatPlatform, isIndexMediaType, type Descriptor, type RepositoryRef } from '../registry/index.js';
 import type { SignatureRegistry } from './discover.js';
@@ -106,7 +107,7 @@ export async function lookUpPlatforms(
   if (mediaType !== undefined && !isIndexMediaType(mediaType)) return { index: false };
   try {
     const manifest = await client.getManifest(repo, digest);
-    const type = manifest.descriptor.mediaType || (typeof manifest.json?.mediaType === 'string' ? manifest.json.mediaType : undefined);
+    const type = manifest.descriptor.mediaType || stringAt(manifest.json, 'mediaType');
     if (!isIndexMediaType(type)) return { index: false };
     return { index: true, selected: selectPlatformManifests(manifest.json, selection) };
   } catch (error) {

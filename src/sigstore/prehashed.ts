@@ -82,12 +82,12 @@ function parseDerSignature(sig: Buffer): { r: bigint; s: bigint } | null {
   let offset = 0;
   const readLength = (): number | null => {
     if (offset >= sig.length) return null;
-    const first = sig[offset++]!;
+    const first = sig[offset++];
     if (first < 0x80) return first;
     const count = first & 0x7f;
     if (count === 0 || count > 2 || offset + count > sig.length) return null;
     let length = 0;
-    for (let i = 0; i < count; i++) length = (length << 8) | sig[offset++]!;
+    for (let i = 0; i < count; i++) length = (length << 8) | sig[offset++];
     return length;
   };
   if (sig[offset++] !== 0x30) return null;

@@ -23,6 +23,7 @@ import { SigstoreError, toSigstoreError } from './errors.js';
 import { assertKeylessIdentity, assertSameKey, type SignerIdentity } from './identity.js';
 import { verifyPrehashed } from './prehashed.js';
 import { buildTrustMaterial, keyFingerprint } from './trust.js';
+import { arrayAt, objectAt, parseJson, stringAt, valueAt } from '../json.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const KNOWN_BUNDLE_MEDIA_TYPES = new Set([BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE]);
@@ -64,7 +65,7 @@ export interface VerifiedBundle {
 }
 
 /** Parses and validates bundle JSON (text or parsed value). Throws BUNDLE_INVALID. */
-export function parseBundle(input: string | Buffer | unknown): Bundle {
+export function parseBundle(input: unknown): Bundle {
   let json: unknown = input;
   if (typeof input === 'string' || Buffer.isBuffer(input)) {
     if (input.length > MAX_BUNDLE_BYTES) throw new SigstoreError('BUNDLE_INVALID', `bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
@@ -93,7 +94,7 @@ export function parseBundle(input: string | Buffer | unknown): Bundle {
 export function parseSha256Digest(digest: string): Buffer {
   const match = /^sha256:([0-9a-f]{64})$/.exec(digest);
   if (!match) throw new SigstoreError('ARTIFACT_INVALID', `not a sha256 digest: ${JSON.stringify(digest)}`);
-  return Buffer.from(match[1]!, 'hex');
+  return Buffer.from(match[1], 'hex');
 }
 
 function artifactSha256(artifact: ArtifactInput): Buffer {
@@ -170,32 +171,34 @@ export function assertStatementSubject(statement: InTotoStatement, digest: Buffe
 
 /** The verification keys or certificates a Rekor entry body names, base64 PEM or DER as written. */
 function tlogEntryVerifiers(entry: TransparencyLogEntry): Array<{ pem?: string; der?: Buffer; isCertificate?: boolean }> {
-  let body: any;
+  let body: unknown;
   try {
-    body = JSON.parse(entry.canonicalizedBody.toString('utf8'));
+    body = parseJson(entry.canonicalizedBody.toString('utf8'));
   } catch {
     throw new SigstoreError('TLOG_BODY_ERROR', 'transparency log entry body is not JSON');
   }
-  const spec = body?.spec ?? {};
+  const spec = objectAt(body, 'spec') ?? {};
   const fromB64Pem = (value: unknown) => (typeof value === 'string' ? [{ pem: Buffer.from(value, 'base64').toString('utf8') }] : []);
-  const fromV2 = (verifier: any) => {
-    if (verifier?.x509Certificate?.rawBytes) return [{ der: Buffer.from(verifier.x509Certificate.rawBytes, 'base64'), isCertificate: true }];
-    if (verifier?.publicKey?.rawBytes) return [{ der: Buffer.from(verifier.publicKey.rawBytes, 'base64') }];
+  const fromV2 = (verifier: unknown) => {
+    const certificate = stringAt(verifier, 'x509Certificate', 'rawBytes');
+    if (certificate) return [{ der: Buffer.from(certificate, 'base64'), isCertificate: true }];
+    const publicKey = stringAt(verifier, 'publicKey', 'rawBytes');
+    if (publicKey) return [{ der: Buffer.from(publicKey, 'base64') }];
     return [];
   };
-  switch (`${body?.kind}/${body?.apiVersion}`) {
+  switch (`${stringAt(body, 'kind')}/${stringAt(body, 'apiVersion')}`) {
     case 'hashedrekord/0.0.1':
-      return fromB64Pem(spec.signature?.publicKey?.content);
+      return fromB64Pem(valueAt(spec, 'signature', 'publicKey', 'content'));
     case 'dsse/0.0.1':
-      return (spec.signatures ?? []).flatMap((s: any) => fromB64Pem(s?.verifier));
+      return arrayAt(spec, 'signatures').flatMap((s) => fromB64Pem(valueAt(s, 'verifier')));
     case 'intoto/0.0.2':
-      return (spec.content?.envelope?.signatures ?? []).flatMap((s: any) => fromB64Pem(s?.publicKey));
+      return arrayAt(spec, 'content', 'envelope', 'signatures').flatMap((s) => fromB64Pem(valueAt(s, 'publicKey')));
     case 'intoto/0.0.1':
       return fromB64Pem(spec.publicKey);
     case 'hashedrekord/0.0.2':
-      return fromV2(spec.hashedRekordV002?.signature?.verifier);
+      return fromV2(valueAt(spec, 'hashedRekordV002', 'signature', 'verifier'));
     case 'dsse/0.0.2':
-      return (spec.dsseV002?.signatures ?? []).flatMap((s: any) => fromV2(s?.verifier));
+      return arrayAt(spec, 'dsseV002', 'signatures').flatMap((s) => fromV2(valueAt(s, 'verifier')));
     default:
       return [];
   }

@@ -111,7 +111,7 @@ export async function readDockerConfig(
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as DockerConfig) : undefined;
+    return parsed && typeof parsed === 'object' ? (parsed) : undefined;
   } catch {
     logger?.(`ignoring ${file}: not valid JSON`);
     return undefined;
@@ -273,5 +273,5 @@ function isGitHubDotCom(serverUrl: string | undefined): boolean {
 export function staticCredentialSource(entries: Record<string, Omit<Credential, 'source'>>): CredentialSource {
   const map = new Map<string, Credential>();
   for (const [host, c] of Object.entries(entries)) map.set(canonicalCredentialHost(host), { ...c, source: 'static' });
-  return { get: async (host) => map.get(canonicalCredentialHost(host)) };
+  return { get: (host) => Promise.resolve(map.get(canonicalCredentialHost(host))) };
 }

@@ -398,7 +398,7 @@ export class Transport {
         if (response.status === 401)
           return this.hostAuthFrom(this.pickChallenge(response.headers.get('www-authenticate')), !answeredByRegistry(response, origin));
         // 200, or a registry without the ping endpoint: proceed without auth until challenged.
-        return { kind: 'none' } as HostAuth;
+        return { kind: 'none' };
       });
       // A failed ping is not cached, so a later request can try again.
       pending.catch(() => this.hostAuth.delete(registry));
