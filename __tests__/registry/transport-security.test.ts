@@ -117,7 +117,7 @@ describe('control characters in registry error text', () => {
     const error = await registryErrorOf(get(t));
     expect(error.message).toContain('unknown');
     expect(error.message).toContain('done');
-    // eslint-disable-next-line no-control-regex
+     
     expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(error.registryCodes ?? []).not.toContain('MANIFEST_UNKNOWN\n::error::x');
   });

@@ -3,7 +3,7 @@
  * node ranges, never from searching the text afterwards.
  */
 import { joinFlowLines } from './yaml-tolerant.js';
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 200;
@@ -103,7 +103,7 @@ export function scalarLocation(node: unknown, text: string): ScalarLocation | un
  */
 export function mapGet(node: unknown, key: string): unknown {
   if (!isMap(node)) return undefined;
-  const items = (node as YAMLMap).items;
+  const items = (node).items;
   for (let index = items.length - 1; index >= 0; index--) {
     const pair = items[index];
     if (pair.key === key || (isScalar(pair.key) && pair.key.value === key)) return pair.value ?? undefined;

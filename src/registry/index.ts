@@ -3,7 +3,7 @@
  * pkg/v1/remote/transport). Import registry things from here.
  */
 import { descriptorsOf } from './client.js';
-import type { Descriptor, Platform, RepositoryRef } from './types.js';
+import type { Descriptor, Platform } from './types.js';
 
 export { RegistryClient, descriptorsOf, type RegistryClientOptions, type ManifestResult } from './client.js';
 export { digestOf, isDigest } from './digest.js';
