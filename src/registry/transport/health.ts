@@ -1,0 +1,123 @@
+/**
+ * Registry health over a run. A registry that fails a few requests in a row (timeouts, resets,
+ * rate limits past what the run waits, server errors; each after its retries) is marked
+ * unhealthy for the rest of the run: requests in flight to it end at once and later ones are not
+ * made, so its remaining images are reported together as not verified instead of one timeout
+ * after another. Also bounded: many hosts that never answer (network failures in all), and the
+ * run's wall-clock budget for registry requests.
+ */
+import { RegistryError } from './errors.js';
+import type { Cancellation } from './deadline.js';
+
+export interface HealthOptions {
+  /** Failures in a row after which a registry is given up. Default 3. */
+  maxConsecutiveFailures?: number;
+  /** Network failures in the run after which registries that never answered are not asked. Default 30. */
+  maxNetworkFailures?: number;
+  /** Wall-clock budget for all registry requests of the run, from the first one. */
+  budgetMs: number;
+  now: () => number;
+}
+
+interface RegistryState {
+  failures: number;
+  last?: RegistryError;
+  /** Aborted when the registry is given up: ends its requests in flight. */
+  controller: AbortController;
+  answered: boolean;
+}
+
+const DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
+const DEFAULT_MAX_NETWORK_FAILURES = 30;
+
+/** Failures that say the registry cannot serve this run, rather than something about one image. */
+function countsAgainstHealth(error: RegistryError): boolean {
+  return error.code === 'TIMEOUT' || error.code === 'NETWORK' || error.code === 'RATE_LIMITED' || error.code === 'SERVER';
+}
+
+export class RegistryHealth {
+  private readonly registries = new Map<string, RegistryState>();
+  private readonly maxConsecutive: number;
+  private readonly maxNetworkFailures: number;
+  private networkFailures = 0;
+  private budgetStart: number | undefined;
+
+  constructor(private readonly options: HealthOptions) {
+    this.maxConsecutive = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
+  }
+
+  /** Milliseconds left of the run's budget (starting it on first use). */
+  budgetLeft(): number {
+    this.budgetStart ??= this.options.now();
+    return this.options.budgetMs - (this.options.now() - this.budgetStart);
+  }
+
+  /** Throws, without any request made, when `registry` may not be asked now. */
+  admit(registry: string, what: string): void {
+    if (this.budgetLeft() <= 0) {
+      throw new RegistryError('TIMEOUT', `${what}: not asked: the registry time budget of ${Math.round(this.options.budgetMs / 1000)} s for this run is spent`);
+    }
+    const state = this.registries.get(registry);
+    if (state && this.isUnhealthy(state)) throw this.unhealthyError(registry, what);
+    if (this.networkFailures >= this.maxNetworkFailures && !state?.answered) {
+      throw new RegistryError('NETWORK', `${what}: registry ${registry} not asked: ${this.networkFailures} requests to registries failed on the network in this run`);
+    }
+  }
+
+  /** Ends the request when `registry` is given up while it is in flight. */
+  cancellation(registry: string): Cancellation {
+    const state = this.state(registry);
+    return { signal: state.controller.signal, error: (what) => this.unhealthyError(registry, what) };
+  }
+
+  succeeded(registry: string): void {
+    const state = this.state(registry);
+    state.answered = true;
+    if (!this.isUnhealthy(state)) state.failures = 0;
+  }
+
+  failed(registry: string, error: unknown): void {
+    if (!(error instanceof RegistryError)) return;
+    const state = this.state(registry);
+    // An HTTP answer, even an error, shows the registry is there.
+    if (error.status !== undefined) state.answered = true;
+    if (!countsAgainstHealth(error) || this.isUnhealthy(state)) return;
+    if (error.code === 'TIMEOUT' || error.code === 'NETWORK') this.networkFailures++;
+    state.failures++;
+    state.last = error;
+    if (this.isUnhealthy(state)) state.controller.abort();
+  }
+
+  /** Registries given up in this run, with why. */
+  unhealthy(): Array<{ registry: string; failures: number; last: string }> {
+    const out: Array<{ registry: string; failures: number; last: string }> = [];
+    for (const [registry, state] of this.registries) {
+      if (this.isUnhealthy(state)) out.push({ registry, failures: state.failures, last: state.last?.message ?? '' });
+    }
+    return out;
+  }
+
+  private isUnhealthy(state: RegistryState): boolean {
+    return state.failures >= this.maxConsecutive;
+  }
+
+  private unhealthyError(registry: string, what: string): RegistryError {
+    const state = this.state(registry);
+    const last = state.last;
+    return new RegistryError(
+      last?.code ?? 'NETWORK',
+      `${what}: registry ${registry} not asked again: ${state.failures} requests in a row failed (last: ${last?.message ?? 'unknown'})`,
+      last?.status !== undefined ? { status: last.status } : {},
+    );
+  }
+
+  private state(registry: string): RegistryState {
+    let state = this.registries.get(registry);
+    if (!state) {
+      state = { failures: 0, controller: new AbortController(), answered: false };
+      this.registries.set(registry, state);
+    }
+    return state;
+  }
+}
