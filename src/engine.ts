@@ -50,6 +50,7 @@ export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'inse
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,
+    maxRetryAfterMs: policy.registry.maxRetryAfterMs,
     budgetMs: policy.registry.budgetMs,
     retries: policy.registry.retries,
     logger: options.log,
@@ -77,6 +78,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       occurrences = await verifySignatures(occurrences, policy, client, {
         // Online, the public-good root is refreshed through TUF; a failed refresh falls back to the embedded one.
         refreshTrustedRoot: true,
+        // Images checked at once, over all registries; the client bounds requests per registry.
+        concurrency: Math.min(256, policy.registry.concurrency * 4),
         onProblem: (problem) =>
           errors.push({ file: problem.file, message: `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ''}: ${problem.message}` }),
       });
@@ -139,6 +142,10 @@ function registryNotes(occurrences: ResolvedOccurrence[], client: RegistryClient
   if (signaturesNotChecked.size > 0) {
     const listed = [...signaturesNotChecked].slice(0, 5).map(([image, why]) => `${image} (${why})`).join('; ');
     notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? '' : 's'}: ${listed}${signaturesNotChecked.size > 5 ? '; …' : ''}.`);
+  }
+  // A registry given up is named once, with why, rather than as a failure per image.
+  for (const given of client.unhealthyRegistries()) {
+    notes.push(`Registry ${given.registry} was given up after ${given.failures} failed requests in a row (last: ${given.last}); its remaining images were reported as not verified at once.`);
   }
   const rateLimit = client.rateLimit();
   if (rateLimit && (rateLimit.limit !== undefined || rateLimit.remaining !== undefined)) {

@@ -31,7 +31,7 @@ describe('defaultPolicy', () => {
     expect(policy.failOn).toBe('error');
     expect(policy.include).toEqual(['**']);
     expect(policy.typosquat.enabled).toBe(true);
-    expect(policy.registry).toEqual({ concurrency: 8, timeoutMs: 30_000, retries: 3, budgetMs: 900_000 });
+    expect(policy.registry).toEqual({ concurrency: 16, timeoutMs: 30_000, retries: 3, budgetMs: 900_000, maxRetryAfterMs: 10_000 });
     expect(policy.source).toBe('embedded defaults');
   });
 
@@ -78,7 +78,7 @@ describe('loadPolicy', () => {
     ]);
     expect(policy.typosquat).toEqual({ enabled: true, targets: ['ghcr.io/my-org/api'], allow: ['docker.io/my-org/nginx'] });
     expect(policy.insecureRegistries).toEqual(['127.0.0.1:5000', 'localhost:5001']);
-    expect(policy.registry).toEqual({ concurrency: 4, timeoutMs: 12_500, retries: 2, budgetMs: 900_000 });
+    expect(policy.registry).toEqual({ concurrency: 4, timeoutMs: 12_500, retries: 2, budgetMs: 900_000, maxRetryAfterMs: 10_000 });
 
     const { signatures } = policy;
     expect(signatures.mode).toBe('require');
@@ -141,7 +141,12 @@ describe('loadPolicy', () => {
 
   it('reads the registry time budget in seconds', async () => {
     const policy = await loadPolicy(valid, 'registry-budget.yml');
-    expect(policy.registry).toEqual({ concurrency: 8, timeoutMs: 30_000, retries: 3, budgetMs: 120_000 });
+    expect(policy.registry).toEqual({ concurrency: 16, timeoutMs: 30_000, retries: 3, budgetMs: 120_000, maxRetryAfterMs: 10_000 });
+  });
+
+  it('reads the Retry-After cap in seconds and concurrency per registry', async () => {
+    const policy = await loadPolicy(valid, 'registry-retry-after.yml');
+    expect(policy.registry).toEqual({ concurrency: 32, timeoutMs: 30_000, retries: 3, budgetMs: 900_000, maxRetryAfterMs: 2_500 });
   });
 
   it('follows YAML anchors and aliases', async () => {

@@ -43,7 +43,7 @@ export function defaultPolicy(): Policy {
     ignore: [],
     typosquat: { enabled: true, targets: [], allow: [] },
     insecureRegistries: [],
-    registry: { concurrency: 8, timeoutMs: 30_000, retries: 3, budgetMs: 15 * 60_000 },
+    registry: { concurrency: 16, timeoutMs: 30_000, retries: 3, budgetMs: 15 * 60_000, maxRetryAfterMs: 10_000 },
     signatures: { mode: 'warn', rules: [] },
     source: 'embedded defaults',
   };

@@ -67,11 +67,15 @@ export interface Policy {
   /** Registries reached over plain HTTP ("127.0.0.1:5000"). */
   insecureRegistries: string[];
   registry: {
+    /** Requests in flight per registry. */
     concurrency: number;
+    /** Deadline of one request: its retries, waits and body together. */
     timeoutMs: number;
     retries: number;
     /** Wall-clock budget for all registry requests of a run. */
     budgetMs: number;
+    /** Longest `Retry-After` waited for; a longer one fails the request at once. */
+    maxRetryAfterMs: number;
   };
   signatures: {
     mode: SignatureMode;

@@ -349,7 +349,7 @@ export function readPolicyDocument(document: Document.Parsed, text: string, opti
 
   const registry = top.get('registry');
   if (given(registry)) {
-    const section = reader.map(registry.value, 'registry', ['concurrency', 'timeout-seconds', 'retries', 'budget-seconds']);
+    const section = reader.map(registry.value, 'registry', ['concurrency', 'timeout-seconds', 'retries', 'budget-seconds', 'max-retry-after-seconds']);
     const concurrency = section?.get('concurrency');
     const timeout = section?.get('timeout-seconds');
     const retries = section?.get('retries');
@@ -363,6 +363,11 @@ export function readPolicyDocument(document: Document.Parsed, text: string, opti
     if (given(budget)) {
       const seconds = reader.number(budget.value, 'registry.budget-seconds', { min: 10, max: 6 * 3600, integer: false });
       if (seconds !== undefined) policy.registry.budgetMs = Math.round(seconds * 1000);
+    }
+    const retryAfter = section?.get('max-retry-after-seconds');
+    if (given(retryAfter)) {
+      const seconds = reader.number(retryAfter.value, 'registry.max-retry-after-seconds', { min: 0, max: 300, integer: false });
+      if (seconds !== undefined) policy.registry.maxRetryAfterMs = Math.round(seconds * 1000);
     }
   }
 

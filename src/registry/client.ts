@@ -18,10 +18,12 @@ export interface RegistryClientOptions {
   /** Of those, the ones the operator named: they may receive credentials over plain HTTP (see TransportOptions). */
   plainHttpCredentialRegistries?: string[];
   credentials?: CredentialSource;
-  /** Operations in flight at once. Default 8. */
+  /** Operations in flight at once, per registry (registries are asked in parallel). Default 16. */
   concurrency?: number;
-  /** Per HTTP request. Default 30 s. */
+  /** Deadline of one request: its retries, waits and body together. Default 30 s. */
   timeoutMs?: number;
+  /** Longest `Retry-After` waited for; longer fails at once as rate limited. Default 10 s. */
+  maxRetryAfterMs?: number;
   /** Wall-clock budget for all requests of the run (see TransportOptions.budgetMs). */
   budgetMs?: number;
   /** Extra attempts after a retryable failure. Default 3. */
@@ -39,7 +41,7 @@ export interface RegistryClientOptions {
   githubToken?: string;
   logger?: (msg: string) => void;
   /** Transport knobs for tests (sleep, clock, Retry-After bound, backoff). */
-  transport?: Pick<TransportOptions, 'sleep' | 'now' | 'maxRetryAfterMs' | 'backoffBaseMs'>;
+  transport?: Pick<TransportOptions, 'sleep' | 'now' | 'maxRetryAfterMs' | 'backoffBaseMs' | 'maxConsecutiveFailures'>;
 }
 
 export interface ManifestResult {
@@ -50,6 +52,8 @@ export interface ManifestResult {
 }
 
 const DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
+const DEFAULT_CONCURRENCY = 16;
+const MAX_CONCURRENCY = 64;
 const DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
 const MAX_REFERRER_PAGES = 10;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
@@ -99,9 +103,29 @@ function mediaTypeOf(header: string | null, json?: { mediaType?: unknown }): str
   return type || undefined;
 }
 
+/**
+ * Whether a Content-Type can be a manifest: JSON (the manifest and index types are all
+ * `+json`), Docker's signed schema 1, or none said. An HTML page (a login portal, a proxy's error
+ * page answering 200) is not a manifest, whatever its bytes hash to.
+ */
+function mayBeManifest(header: string | null): boolean {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  if (!type) return true;
+  return type === 'application/json' || type.endsWith('+json') || type === 'application/vnd.docker.distribution.manifest.v1+prettyjws';
+}
+
+function notAManifest(what: string, header: string | null): RegistryError {
+  const type = (header?.split(';')[0]?.trim() ?? '').slice(0, 64).replace(/[^\x21-\x7e]/g, '?');
+  return new RegistryError('PROTOCOL', `${what}: the registry answered with ${type}, which is not a manifest`);
+}
+
 export class RegistryClient {
   private readonly transport: Transport;
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly concurrency: number;
+  /** Operations in flight, per registry: one slow registry does not hold the others' slots. */
+  private readonly limits = new Map<string, ReturnType<typeof pLimit>>();
+  /** Registries that answered the referrers API as not supported: not probed again (tag schema instead). */
+  private readonly noReferrersApi = new Set<string>();
   private readonly maxManifestBytes: number;
   private readonly maxCachedManifestBytes: number;
   private cachedManifestBytes = 0;
@@ -127,12 +151,13 @@ export class RegistryClient {
     if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
     if (credentials) transportOptions.credentials = credentials;
     if (options.timeoutMs !== undefined) transportOptions.timeoutMs = options.timeoutMs;
+    if (options.maxRetryAfterMs !== undefined) transportOptions.maxRetryAfterMs = options.maxRetryAfterMs;
     if (options.budgetMs !== undefined) transportOptions.budgetMs = options.budgetMs;
     if (options.retries !== undefined) transportOptions.retries = options.retries;
     if (options.userAgent !== undefined) transportOptions.userAgent = options.userAgent;
     if (options.logger) transportOptions.logger = options.logger;
     this.transport = new Transport(transportOptions);
-    this.limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 8, 64)));
+    this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
     this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
   }
@@ -145,7 +170,7 @@ export class RegistryClient {
     const key = manifestKey(repo, reference);
     const fetched = this.gets.get(key);
     if (fetched) return fetched.then((r) => r.descriptor);
-    return this.once(this.heads, key, () => this.doHeadManifest(repo, reference));
+    return this.once(this.heads, key, repo, () => this.doHeadManifest(repo, reference));
   }
 
   /**
@@ -154,12 +179,12 @@ export class RegistryClient {
    * registry claims in `Docker-Content-Digest`.
    */
   getManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
-    return this.once(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
+    return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference));
   }
 
   /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
   getBlob(repo: RepositoryRef, digest: string, maxBytes: number): Promise<Uint8Array> {
-    return this.limit(async () => {
+    return this.limitFor(repo)(async () => {
       checkRepository(repo);
       if (!isDigest(digest)) throw new RegistryError('PROTOCOL', `invalid blob digest "${digest}"`);
       const what = `blob ${name(repo, digest)}`;
@@ -182,7 +207,9 @@ export class RegistryClient {
    */
   listReferrers(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
     const key = `${name(repo)}|${digest}|${artifactType ?? ''}`;
-    return this.once(this.referrers, key, () => this.doListReferrers(repo, digest, artifactType));
+    return this.once(this.referrers, key, repo, () =>
+      this.noReferrersApi.has(repo.domain.toLowerCase()) ? this.referrersFromTagSchema(repo, digest, artifactType) : this.doListReferrers(repo, digest, artifactType),
+    );
   }
 
   /**
@@ -191,7 +218,7 @@ export class RegistryClient {
    * Undefined when the registry does not say (e.g. 401 for unknown names on Docker Hub).
    */
   repositoryExists(repo: RepositoryRef): Promise<boolean | undefined> {
-    return this.once(this.repositories, name(repo), async () => {
+    return this.once(this.repositories, name(repo), repo, async () => {
       checkRepository(repo);
       try {
         const response = await this.transport.request({
@@ -220,13 +247,25 @@ export class RegistryClient {
     return this.transport.requestCount(host);
   }
 
+  /** Registries given up in this run after failed requests in a row, with the last failure. */
+  unhealthyRegistries(): Array<{ registry: string; failures: number; last: string }> {
+    return this.transport.unhealthyRegistries();
+  }
+
   /** Every request made, for tests and debugging; carries no headers or secrets. */
   requestLog(): RequestRecord[] {
     return this.transport.requests();
   }
 
-  private once<T>(cache: Map<string, Promise<T>>, key: string, run: () => Promise<T>): Promise<T> {
-    return cached(cache, key, () => this.limit(run));
+  private once<T>(cache: Map<string, Promise<T>>, key: string, repo: RepositoryRef, run: () => Promise<T>): Promise<T> {
+    return cached(cache, key, () => this.limitFor(repo)(run));
+  }
+
+  private limitFor(repo: RepositoryRef): ReturnType<typeof pLimit> {
+    const registry = repo.domain.toLowerCase();
+    let limit = this.limits.get(registry);
+    if (!limit) this.limits.set(registry, (limit = pLimit(this.concurrency)));
+    return limit;
   }
 
   /** A manifest HEAD or GET of a tag or digest, once both are known to be well-formed. */
@@ -252,6 +291,7 @@ export class RegistryClient {
       // instead of paying a GET here for every missing tag, such as every unsigned image's `.sig` tag.
       throw new RegistryError('NOT_FOUND', `${what}: not found (404)`, { status: 404, missing: 'manifest' });
     }
+    if (!mayBeManifest(response.headers.get('content-type'))) throw notAManifest(what, response.headers.get('content-type'));
     const digest = response.headers.get('docker-content-digest')?.trim();
     const mediaType = mediaTypeOf(response.headers.get('content-type'));
     const size = Number.parseInt(response.headers.get('content-length') ?? '', 10);
@@ -274,6 +314,7 @@ export class RegistryClient {
   private async doGetManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
     const what = `manifest ${name(repo, reference)}`;
     const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes });
+    if (!mayBeManifest(response.headers.get('content-type'))) throw notAManifest(what, response.headers.get('content-type'));
     const bytes = response.body;
     const claimed = response.headers.get('docker-content-digest')?.trim();
     const actual = digestOf(bytes, isDigest(reference) ? reference : claimed && isDigest(claimed) ? claimed : 'sha256:');
@@ -322,8 +363,10 @@ export class RegistryClient {
       const type = mediaTypeOf(response.headers.get('content-type'));
       // Registries without the API answer 404 (or 400/405/406), or something that is not an index.
       if (response.status !== 200 || type !== MEDIA_TYPES.ociIndex) {
-        if (page === 0) return this.referrersFromTagSchema(repo, digest, artifactType);
-        break;
+        if (page > 0) break;
+        // A registry with the API never answers 404 (the spec), so this one has none: remember it.
+        if (response.status !== 400) this.noReferrersApi.add(repo.domain.toLowerCase());
+        return this.referrersFromTagSchema(repo, digest, artifactType);
       }
       let json: unknown;
       try {
