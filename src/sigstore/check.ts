@@ -223,7 +223,7 @@ export async function checkImageSignatures(
   }
   let candidates: SignatureCandidate[];
   try {
-    candidates = await discoverSignatures(client, repo, imageDigest);
+    candidates = await discoverSignatures(client, repo, imageDigest, { attestations: attestationRequirements.length > 0 });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return {

@@ -12,6 +12,7 @@ import type { RegistryClient, RepositoryRef, Descriptor } from '../registry/inde
 import { RegistryError } from '../registry/index.js';
 import { arrayAt, parseJson, stringAt, valueAt } from '../json.js';
 import { SigstoreError, toSigstoreError } from './errors.js';
+import { COSIGN_SIGN_PREDICATE_TYPE } from './payload.js';
 import { DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE, legacyAttestationToBundle, legacySignatureToBundle, legacyTag } from './legacy.js';
 import { MAX_BUNDLE_BYTES, parseBundle, type ArtifactInput } from './verify-bundle.js';
 
@@ -117,7 +118,20 @@ function predicateTypeOf(payload: Buffer): string | undefined {
   }
 }
 
-async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef, imageDigest: string, budget: ReadBudget): Promise<SignatureCandidate[]> {
+/** Whether a referrer is worth reading: an attestation (by its annotation) only when some rule asks for attestations. */
+function wanted(descriptor: Descriptor, attestations: boolean): boolean {
+  if (attestations) return true;
+  const hint = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+  return !hint || hint === COSIGN_SIGN_PREDICATE_TYPE;
+}
+
+async function referrerCandidates(
+  client: SignatureRegistry,
+  repo: RepositoryRef,
+  imageDigest: string,
+  budget: ReadBudget,
+  attestations: boolean,
+): Promise<SignatureCandidate[]> {
   let referrers: Descriptor[];
   try {
     referrers = await client.listReferrers(repo, imageDigest);
@@ -125,7 +139,9 @@ async function referrerCandidates(client: SignatureRegistry, repo: RepositoryRef
     if (isNotFound(error)) return [];
     throw error;
   }
-  const bundles = referrers.filter((d) => typeof d.artifactType === 'string' && BUNDLE_ARTIFACT_TYPE.test(d.artifactType)).slice(0, MAX_REFERRERS);
+  const bundles = referrers
+    .filter((d) => typeof d.artifactType === 'string' && BUNDLE_ARTIFACT_TYPE.test(d.artifactType) && wanted(d, attestations))
+    .slice(0, MAX_REFERRERS);
   const candidates: SignatureCandidate[] = [];
   for (const descriptor of bundles) {
     const candidate: SignatureCandidate = { format: 'bundle', location: `referrer ${descriptor.digest}`, artifact: { digest: imageDigest } };
@@ -207,7 +223,9 @@ async function legacyCandidates(
 }
 
 /**
- * Every signature and attestation candidate for `imageDigest` in `repo`. Registry failures other
+ * Every signature and attestation candidate for `imageDigest` in `repo`; with `attestations:
+ * false` (no rule asks for one) the `.att` tag and referrers annotated as attestations are not
+ * fetched, which saves a request per image. Registry failures other
  * than "not found" are thrown (RegistryError): the image then counts as not checked, never unsigned;
  * so is more signature data than `maxBytes` (default MAX_SIGNATURE_BYTES_PER_IMAGE), or than
  * `maxRepositoryBytes` for all images of the repository read with this client.
@@ -216,14 +234,15 @@ export async function discoverSignatures(
   client: SignatureRegistry,
   repo: RepositoryRef,
   imageDigest: string,
-  options: { maxBytes?: number; maxRepositoryBytes?: number } = {},
+  options: { maxBytes?: number; maxRepositoryBytes?: number; attestations?: boolean } = {},
 ): Promise<SignatureCandidate[]> {
   const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
   const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
+  const wantAttestations = options.attestations ?? true;
   const [referrers, signatures, attestations] = await Promise.all([
-    referrerCandidates(client, repo, imageDigest, budget),
+    referrerCandidates(client, repo, imageDigest, budget, wantAttestations),
     legacyCandidates(client, repo, imageDigest, 'sig', budget),
-    legacyCandidates(client, repo, imageDigest, 'att', budget),
+    wantAttestations ? legacyCandidates(client, repo, imageDigest, 'att', budget) : [],
   ]);
   return [...referrers, ...signatures, ...attestations];
 }
