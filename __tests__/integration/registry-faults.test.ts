@@ -1,0 +1,155 @@
+/**
+ * Faults a registry can throw at a run, against a misbehaving registry on 127.0.0.1 (real sockets,
+ * Node `http`): a body dripped byte by byte, `Retry-After: 60`, a registry that fails request
+ * after request, token realms that are not http(s), HTML served as a manifest, and a registry
+ * without the referrers API. Assertions are on requests made and errors, never on time.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { behaviours, startMisbehavingRegistry, type MisbehavingRegistry } from '../helpers/misbehaving-registry.js';
+import { registryErrorOf } from '../registry/registry-error.js';
+import { RegistryClient, type RepositoryRef } from '../../src/registry/index.js';
+
+let registry: MisbehavingRegistry;
+beforeAll(async () => {
+  registry = await startMisbehavingRegistry();
+});
+afterAll(async () => {
+  await registry.close();
+});
+afterEach(() => registry.reset());
+
+function client(options: ConstructorParameters<typeof RegistryClient>[0] = {}) {
+  const waits: number[] = [];
+  const c = new RegistryClient({
+    insecureRegistries: [registry.host],
+    retries: 3,
+    ...options,
+    transport: { sleep: async (ms) => void waits.push(ms), backoffBaseMs: 1, ...(options.transport ?? {}) },
+  });
+  return { c, waits };
+}
+
+const repo = (path = 'team/app'): RepositoryRef => ({ domain: registry.host, path });
+const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+
+describe('one deadline per request', () => {
+  it('covers the body: a registry that drips bytes holds an image for one deadline, not one per attempt', async () => {
+    registry.on('/v2/team/app/manifests/1.0', behaviours.drip(50));
+    const { c } = client({ timeoutMs: 400, retries: 3 });
+    const error = await registryErrorOf(c.getManifest(repo(), '1.0'));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toContain('timed out');
+    expect(registry.served('/v2/team/app/manifests/1.0')).toBe(1);
+  });
+
+  it('still retries failures that leave time, within the deadline', async () => {
+    let calls = 0;
+    const ok = behaviours.manifest(1);
+    registry.on('/v2/team/app/manifests/1.0', (req, res) => (++calls === 1 ? behaviours.status(503)(req, res) : ok(req, res)));
+    const { c, waits } = client();
+    expect((await c.headManifest(repo(), '1.0')).digest).toMatch(/^sha256:/);
+    expect(waits).toHaveLength(1);
+  });
+});
+
+describe('Retry-After', () => {
+  it('is waited for up to the cap (default 10 s)', async () => {
+    let calls = 0;
+    const ok = behaviours.manifest(1);
+    registry.on('/v2/team/app/manifests/1.0', (req, res) => (++calls === 1 ? behaviours.rateLimited(2)(req, res) : ok(req, res)));
+    const { c, waits } = client();
+    await c.headManifest(repo(), '1.0');
+    expect(waits).toEqual([2000]);
+  });
+
+  it('longer than the cap fails at once; after 3 such failures the registry is given up and every other image fails without a request', async () => {
+    registry.on('/v2/team/*', behaviours.rateLimited(60));
+    const { c, waits } = client({ concurrency: 1 });
+    const images = Array.from({ length: 40 }, (_, n) => repo(`team/app${n}`));
+    const errors = await Promise.all(images.map((image) => registryErrorOf(c.headManifest(image, '1.0'))));
+    expect(new Set(errors.map((e) => e.code))).toEqual(new Set(['RATE_LIMITED']));
+    expect(errors[0]!.message).toContain('Retry-After 60 s is longer than this run waits (10 s)');
+    expect(errors[39]!.message).toContain(`registry ${registry.host} not asked again: 3 requests in a row failed`);
+    expect(waits).toEqual([]);
+    expect(registry.served() - registry.served('/v2/')).toBe(3);
+    expect(c.unhealthyRegistries()).toEqual([expect.objectContaining({ registry: registry.host, failures: 3 })]);
+  });
+
+  it('is configurable', async () => {
+    registry.on('/v2/team/app/manifests/1.0', behaviours.rateLimited(3));
+    const { c } = client({ maxRetryAfterMs: 2000, retries: 1 });
+    expect((await registryErrorOf(c.headManifest(repo(), '1.0'))).message).toContain('longer than this run waits (2 s)');
+  });
+});
+
+describe('a registry given up', () => {
+  it('ends its requests in flight at once instead of waiting out their deadline', async () => {
+    registry.on('/v2/team/slow/manifests/1.0', behaviours.hang());
+    registry.on('/v2/team/broken*', behaviours.status(503));
+    const { c } = client({ retries: 0, timeoutMs: 120_000, concurrency: 8 });
+    const slow = registryErrorOf(c.headManifest(repo('team/slow'), '1.0'));
+    while (registry.served('/v2/team/slow/manifests/1.0') === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const n of [1, 2, 3]) expect((await registryErrorOf(c.headManifest(repo(`team/broken${n}`), '1.0'))).code).toBe('SERVER');
+    const ended = await slow;
+    expect(ended.message).toContain('not asked again: 3 requests in a row failed');
+    const later = await registryErrorOf(c.headManifest(repo('team/other'), '1.0'));
+    expect(later.message).toContain('not asked again');
+    expect(registry.served('/v2/team/other/manifests/1.0')).toBe(0);
+  });
+
+  it('is not given up for answers about single images (404)', async () => {
+    registry.on('/v2/team/good/manifests/1.0', behaviours.manifest(2));
+    const { c } = client({ retries: 0 });
+    for (const n of [1, 2, 3, 4]) expect((await registryErrorOf(c.headManifest(repo(`team/missing${n}`), '1.0'))).code).toBe('NOT_FOUND');
+    expect((await c.headManifest(repo('team/good'), '1.0')).digest).toMatch(/^sha256:/);
+    expect(c.unhealthyRegistries()).toEqual([]);
+  });
+});
+
+describe('token realms that are not http(s)', () => {
+  it.each([
+    ['data:application/json,{"token":"planted"}', 'data:'],
+    ['file:///etc/passwd', 'file:'],
+    ['ftp://127.0.0.1/token', 'ftp:'],
+  ])('refuses %s without fetching it', async (realm, scheme) => {
+    registry.on('/v2/', behaviours.challenge(realm));
+    const { c } = client({ retries: 0 });
+    const error = await registryErrorOf(c.headManifest(repo(), '1.0'));
+    expect(error.code).toBe('PROTOCOL');
+    expect(error.message).toContain(`bearer realm uses ${scheme}`);
+    expect(c.requestLog().map((r) => r.purpose)).toEqual(['ping']);
+  });
+});
+
+describe('a manifest served as text/html', () => {
+  it('is not a manifest, by GET', async () => {
+    registry.on('/v2/team/app/manifests/1.0', behaviours.html());
+    const error = await registryErrorOf(client().c.getManifest(repo(), '1.0'));
+    expect(error.code).toBe('PROTOCOL');
+    expect(error.message).toContain('text/html, which is not a manifest');
+  });
+
+  it('is not a manifest, by HEAD with a digest header', async () => {
+    registry.on('/v2/team/app/manifests/1.0', behaviours.html(true));
+    const error = await registryErrorOf(client().c.headManifest(repo(), '1.0'));
+    expect(error.message).toContain('not a manifest');
+  });
+
+  it('is not a manifest, by HEAD without a digest header (then GET)', async () => {
+    registry.on('/v2/team/app/manifests/1.0', behaviours.html(false));
+    const error = await registryErrorOf(client().c.headManifest(repo(), '1.0'));
+    expect(error.message).toContain('not a manifest');
+  });
+});
+
+describe('a registry without the referrers API', () => {
+  it('is probed once per run; later images go straight to the tag schema', async () => {
+    registry.on('/v2/team/app/referrers/*', behaviours.status(404));
+    const { c } = client({ retries: 0 });
+    for (const n of [1, 2, 3]) expect(await c.listReferrers(repo(), digest(n))).toEqual([]);
+    const probes = c.requestLog().filter((r) => r.path.includes('/referrers/'));
+    const tags = c.requestLog().filter((r) => r.path.includes('/manifests/sha256-'));
+    expect(probes).toHaveLength(1);
+    expect(tags).toHaveLength(3);
+  });
+});
