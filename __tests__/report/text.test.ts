@@ -49,4 +49,18 @@ describe('text report', () => {
     });
     expect(hostile).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
+
+  it('renders 130,000 occurrences without overflowing the stack (no spread of huge arrays into a call)', () => {
+    const occurrences = Array.from({ length: 130_000 }, (_, n) => ({
+      file: 'Dockerfile',
+      line: n + 1,
+      column: 6,
+      kind: 'dockerfile' as const,
+      raw: `registry.example/app${n}:1`,
+      reference: `registry.example/app${n}:1`,
+    }));
+    const text = renderText({ schemaVersion: 1, occurrences, findings: [], errors: [] });
+    expect(text).toContain('Images: 130000 references in 1 files');
+    expect(text).toContain('Dockerfile:130000:6');
+  });
 });

@@ -181,7 +181,7 @@ class ResourceReader {
         if (entry === undefined || isRemote(entry)) continue;
         const path = posix.normalize(dir === '' ? entry : `${dir}/${entry}`).replace(/\/$/, '');
         if (path.startsWith('..') || path === '.') continue;
-        images.push(...(await this.resource(path, depth)));
+        for (const image of await this.resource(path, depth)) images.push(image);
       }
     }
     if (!applyOwn) return images;

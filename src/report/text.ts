@@ -40,7 +40,8 @@ export function renderText(result: ScanResult): string {
         clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`) + (occurrence.local ? ' (built here)' : ''),
       ].map(terminalSafe));
     }
-    lines.push(...table(rows).map((row) => '  ' + row));
+    // A loop, not push(...rows): spreading 125,000 rows into one call overflows the stack.
+    for (const row of table(rows)) lines.push('  ' + row);
   }
   // Who signed what is evidence, not a finding: list it, as the Markdown image table does.
   const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === 'yes' && image.signer);
