@@ -121,9 +121,56 @@ function looksLikeManifest(path: string, text: string): boolean {
   return significant?.[1] === '{' || significant?.[1] === '[';
 }
 
-/** Every container image written in a manifest file (all documents), deduplicated by position. */
-export function collectManifestImages(text: string): ManifestScan {
-  const parsed = parseYamlDocuments(text);
+/**
+ * The lexical prefilter: whether a document's text cannot hold an image this module finds, so it
+ * need not be parsed. Every image is found under one of IMAGE_WORDS, so a document without
+ * them cannot hold one, unless an escape (`"\u0069mage"`) spells it: a backslash keeps
+ * the document. A CustomResourceDefinition (schemas, often most of a chart's bytes) is never
+ * searched: skipped when its only top-level `kind:` line says so and every top-level line is a
+ * plain key (a quoted, complex, anchored or tagged key, or a second `kind`, keeps the document).
+ * JSON and flow-style documents are kept (small, and their parse errors are reported). A skipped
+ * document's parse errors are not reported: it was shown to hold no image.
+ */
+export function cannotHoldImage(documentText: string): boolean {
+  const first = documentText.trimStart()[0];
+  if (first === '{' || first === '[') return false;
+  if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes('\\')) return true;
+  return isPlainCustomResourceDefinition(documentText);
+}
+
+/**
+ * Every word an image is found under: the `image` key (containers, image volumes) and Tekton's
+ * `bundle` (a key, or a resolver parameter's name). A new image site must add its word here; the
+ * prefilter's fixture test fails otherwise.
+ */
+const IMAGE_WORDS = ['image', 'bundle'];
+
+const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*[ \t]*:(?:[ \t]|\r?$)/;
+const KIND_LINE = /^kind[ \t]*:/;
+const CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
+
+/** One top-level `kind: CustomResourceDefinition` line, and only plain keys at the top level. */
+function isPlainCustomResourceDefinition(documentText: string): boolean {
+  let kinds = 0;
+  let crd = false;
+  for (const line of documentText.split('\n')) {
+    const first = line[0];
+    if (first === undefined || first === ' ' || first === '\t' || first === '\r' || first === '#') continue;
+    if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
+    if (KIND_LINE.test(line)) {
+      kinds++;
+      crd = CRD_KIND_LINE.test(line);
+    }
+  }
+  return kinds === 1 && crd;
+}
+
+/**
+ * Every container image written in a manifest file (all documents), deduplicated by position.
+ * `prefilter: false` parses every document (the prefilter's tests compare both).
+ */
+export function collectManifestImages(text: string, options: { prefilter?: boolean } = {}): ManifestScan {
+  const parsed = parseYamlDocuments(text, options.prefilter === false ? undefined : cannotHoldImage);
   const errors = [...parsed.errors];
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.

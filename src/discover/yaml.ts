@@ -14,7 +14,74 @@ export interface ParsedYaml {
   errors: string[];
 }
 
-export function parseYamlDocuments(text: string): ParsedYaml {
+/**
+ * Parses every document of a YAML stream. With `skip`, a quick lexical prefilter: documents the
+ * predicate rules out (given their text) are blanked to whitespace before parsing, so they cost
+ * almost nothing and every other document keeps its offsets. The predicate must be conservative:
+ * a skipped document is never searched.
+ */
+export function parseYamlDocuments(text: string, skip?: (documentText: string) => boolean): ParsedYaml & { skipped: number } {
+  let source = text;
+  let skipped = 0;
+  if (skip) {
+    const blanked = blankDocuments(text, skip);
+    source = blanked.text;
+    skipped = blanked.skipped;
+  }
+  return { ...parseStream(source), skipped };
+}
+
+/** A line that starts or ends a YAML document: `---` or `...` at column 0, then a space or the line's end. */
+function isDocumentMarker(text: string, lineStart: number): boolean {
+  const c = text.charCodeAt(lineStart);
+  if (c !== 0x2d && c !== 0x2e) return false; // '-' or '.'
+  if (text.charCodeAt(lineStart + 1) !== c || text.charCodeAt(lineStart + 2) !== c) return false;
+  const next = text[lineStart + 3];
+  return next === undefined || next === ' ' || next === '\t' || next === '\n' || next === '\r';
+}
+
+/** Whether a marker line carries content after `---` (`--- {kind: Pod}`, `--- |`): then its document is never skipped. */
+function markerHasContent(line: string): boolean {
+  const rest = line.slice(3).trim();
+  return rest !== '' && !rest.startsWith('#');
+}
+
+/**
+ * The text with the documents `skip` rules out replaced by spaces (line breaks kept, so offsets and
+ * lines stay). Document boundaries are the marker lines; a document's text is what lies between them.
+ */
+export function blankDocuments(text: string, skip: (documentText: string) => boolean): { text: string; skipped: number } {
+  const parts: string[] = [];
+  let skipped = 0;
+  let start = 0; // start of the current document's content
+  let keep = true; // the current document may not be skipped (its marker line had content)
+  let lineStart = 0;
+  const flush = (end: number) => {
+    const body = text.slice(start, end);
+    // A directive (`%TAG`, `%YAML`) belongs to the next document: its chunk is kept whole.
+    if (!keep || body.trim() === '' || /^%/m.test(body) || !skip(body)) parts.push(body);
+    else {
+      skipped++;
+      parts.push(body.replace(/[^\r\n]/g, ' '));
+    }
+  };
+  while (lineStart <= text.length) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline + 1;
+    if (isDocumentMarker(text, lineStart)) {
+      flush(lineStart);
+      parts.push(text.slice(lineStart, lineEnd));
+      keep = !markerHasContent(text.slice(lineStart, lineEnd));
+      start = lineEnd;
+    }
+    if (newline < 0) break;
+    lineStart = lineEnd;
+  }
+  flush(text.length);
+  return { text: parts.join(''), skipped };
+}
+
+function parseStream(text: string): ParsedYaml {
   const read = readDocuments(text);
   if (read.some((entry) => entry.error !== undefined)) {
     // What Go's parsers accept and this one rejects (see yaml-tolerant.ts), read again from a

@@ -1,0 +1,73 @@
+/**
+ * The lexical prefilter that skips YAML documents which cannot hold an image (no `image` key, or a
+ * CustomResourceDefinition) must never lose an image: every fixture yields the same images with
+ * and without it, and crafted documents that try to hide an image from it are still searched.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cannotHoldImage, collectManifestImages } from '../../src/discover/kubernetes.js';
+import { blankDocuments } from '../../src/discover/yaml.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else if (/\.(ya?ml|json|tpl)$/i.test(name)) out.push(path);
+  }
+  return out;
+}
+
+const images = (text: string, prefilter: boolean) => collectManifestImages(text, { prefilter }).images;
+
+describe('YAML prefilter', () => {
+  const files = filesUnder(fixtures);
+
+  it('finds the same images in every fixture with and without it', () => {
+    expect(files.length).toBeGreaterThan(100);
+    let skippedSomewhere = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(images(text, true), relative(fixtures, file)).toEqual(images(text, false));
+      if (blankDocuments(text, cannotHoldImage).skipped > 0) skippedSomewhere++;
+    }
+    // It does skip something in real files, or it would be no prefilter at all.
+    expect(skippedSomewhere).toBeGreaterThan(10);
+  });
+
+  it('keeps offsets: a skipped document becomes whitespace of the same length, line breaks kept', () => {
+    const text = 'kind: Service\r\nspec: {}\r\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n';
+    const blanked = blankDocuments(text, cannotHoldImage);
+    expect(blanked.skipped).toBe(1);
+    expect(blanked.text).toHaveLength(text.length);
+    expect(blanked.text.split('\n')).toHaveLength(text.split('\n').length);
+    expect(images(text, true)).toEqual(images(text, false));
+    expect(images(text, true)[0]?.offset).toBe(text.indexOf('nginx'));
+  });
+
+  const pod = (extra: string) => `apiVersion: v1\n${extra}kind: Pod\nspec:\n  containers:\n    - name: a\n      image: evil/ngnix:1\n`;
+  it.each([
+    ['an escaped key', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      "\\u0069mage": evil/ngnix:1\n'],
+    ['a CRD kind written after the real kind', pod('').replace('spec:', 'kind: CustomResourceDefinition\nspec:')],
+    ['a CRD kind written before the real kind', pod('kind: CustomResourceDefinition\n')],
+    ['a CRD kind inside an under-indented quoted scalar', pod('metadata: "x\nkind: CustomResourceDefinition"\n')],
+    ['a quoted kind key before a plain CRD kind', pod('').replace('kind: Pod', '"kind": Pod\nkind: CustomResourceDefinition')],
+    ['a complex key before a plain CRD kind', pod('').replace('kind: Pod', '? kind\n: Pod\nkind: CustomResourceDefinition')],
+    ['a CRD kind inside a block scalar', pod('description: |\n  kind: CustomResourceDefinition\n')],
+    ['content on the document marker line', `--- {apiVersion: v1, kind: Pod, spec: {containers: [{name: a, image: evil/ngnix:1}]}}\n`],
+    ['a %TAG directive for the next document', `%TAG !e! tag:example.com,2000:\n---\n${pod('').replace('evil/ngnix:1', '!e!x evil/ngnix:1')}`],
+  ])('still searches a document with %s', (_name, text) => {
+    expect(images(text, true)).toEqual(images(text, false));
+  });
+
+  it('skips CustomResourceDefinitions and documents without an image key', () => {
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  versions:\n    - schema:\n        properties:\n          image: {type: string, description: "the image"}\n';
+    expect(cannotHoldImage(crd)).toBe(true);
+    expect(cannotHoldImage('apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n')).toBe(true);
+    expect(cannotHoldImage(pod(''))).toBe(false);
+  });
+});
