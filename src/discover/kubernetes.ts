@@ -145,7 +145,7 @@ export function cannotHoldImage(documentText: string): boolean {
  */
 const IMAGE_WORDS = ['image', 'bundle'];
 
-const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*[ \t]*:(?:[ \t]|\r?$)/;
+const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 const KIND_LINE = /^kind[ \t]*:/;
 const CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
 

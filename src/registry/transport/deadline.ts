@@ -63,7 +63,8 @@ export class Deadline {
     } finally {
       this.signal.removeEventListener('abort', onAbort!);
     }
-    if (this.reason) throw this.reason;
+    const ended = this.failure();
+    if (ended) throw ended;
   }
 
   describe(): string {

@@ -17,7 +17,6 @@
  * request with a body (the refresh-token grant) is not redirected there at all. Tokens and
  * credentials are never logged, and registry error text is scrubbed of them.
  */
-import type { RegistryError } from './errors.js';
 import type { CredentialSource } from './credentials.js';
 import { Authenticator, type AuthCalls } from './auth.js';
 import { MAX_TOKEN_BYTES } from './bearer.js';
