@@ -1,0 +1,464 @@
+/**
+ * The executor of Go's text/template (`exec.go`), as Helm runs it: walks a parsed node tree with an
+ * explicit scope (dot, variables, `$`), evaluates `if`/`with`/`range` like Go (a branch whose
+ * condition is false is never executed), and calls functions from a table (`helm-template-funcs.ts`).
+ * What cannot be known offline is an `Unknown` value; printing one writes a marker into the output,
+ * so the caller learns why a line did not render. A condition that is Unknown executes every
+ * branch, marked uncertain. Bounded in steps, output and include depth.
+ */
+import type { Arg, ControlNode, Pipe, TemplateNode } from './helm-template-parse.js';
+import { GoStruct, isMapValue, LimitError, printValue, RenderError, truth, Unknown } from './helm-template-values.js';
+
+/** A named template (`define`) by name, or why it cannot be used. */
+export type NamedTemplateBody = { nodes: TemplateNode[] } | { unresolved: string };
+
+/** A template function: arguments evaluated (the piped value last); `call` gives access to the renderer. */
+export type TemplateFunction = (args: unknown[], call: CallContext) => unknown;
+
+/** What a function may do besides computing: render named templates or text (`include`, `tpl`). */
+export interface CallContext {
+  name: string;
+  include(name: string, dot: unknown): unknown;
+  tpl(text: string, dot: unknown): unknown;
+  /** Joins text parts, or an Unknown when the result would pass the bound (checked before joining). */
+  join(parts: string[], separator: string): string | Unknown;
+}
+
+/** The world a render sees: templates, functions, bounds, and where Unknown reasons are kept. */
+export interface RenderEnv {
+  templates: ReadonlyMap<string, NamedTemplateBody>;
+  functions: ReadonlyMap<string, TemplateFunction>;
+  /** Functions whose arguments are evaluated lazily by the executor (`and`, `or`). */
+  parseText(text: string): { nodes: TemplateNode[]; defines: Map<string, TemplateNode[]> } | { error: string };
+  budget: { steps: number };
+  /** Reasons of Unknown values written to the output, referenced by index from markers. */
+  unknowns: string[];
+  /** Values read from maps, in order (for tracing where an output came from). */
+  reads: Array<{ container: object; key: string }>;
+  /** Each rendering of a marked site, in order. */
+  siteHits: SiteHit[];
+}
+
+/** Bounds on one render. */
+export const RENDER_LIMITS = {
+  maxOutput: 4 * 1024 * 1024,
+  maxString: 64 * 1024,
+  maxIncludeDepth: 64,
+  maxUnknowns: 10_000,
+  maxRangeItems: 10_000,
+};
+
+/** Control flow of `{{break}}`/`{{continue}}` inside a range. */
+class LoopSignal {
+  constructor(readonly kind: 'break' | 'continue') {}
+}
+
+/** The executor's explicit scope: dot, the variable stack (`$` first), uncertainty, include depth. */
+interface State {
+  dot: unknown;
+  vars: Array<{ name: string; value: unknown }>;
+  uncertain: number;
+  depth: number;
+}
+
+/** One rendering of a marked site, recorded when its end marker is written. */
+export interface SiteHit {
+  site: number;
+  /** The text between the markers (Unknown markers included). */
+  text: string;
+  uncertain: boolean;
+  /** `reads.length` when the start and the end marker were written. */
+  readsAtStart: number;
+  readsAtEnd: number;
+}
+
+/** Output of one template, bounded; site markers are stamped and their text recorded as written. */
+class Writer {
+  text = '';
+  constructor(private readonly env: RenderEnv) {}
+
+  write(piece: string, state: State): void {
+    if (this.text.length + piece.length > RENDER_LIMITS.maxOutput) throw new LimitError('the template renders more than 4 MiB');
+    if (!piece.includes('\u0000')) {
+      this.text += piece;
+      return;
+    }
+    this.writeMarked(piece, state);
+  }
+
+  writeUnknown(value: Unknown, state: State): void {
+    this.write(unknownMarker(value, this.env), state);
+  }
+
+  /**
+   * Site markers (`\u0000S<n>\u0000`, `\u0000E<n>\u0000`) placed in template text by the caller are
+   * stamped with the reads so far (`S<n>.<reads>`, lower case in an uncertain branch); at an end
+   * marker, the text since its start marker is that site's rendering. Markers already stamped (text
+   * coming back from an include) pass through.
+   */
+  private writeMarked(piece: string, state: State): void {
+    let index = 0;
+    for (;;) {
+      const start = piece.indexOf('\u0000', index);
+      const end = start < 0 ? -1 : piece.indexOf('\u0000', start + 1);
+      if (end < 0) {
+        this.text += piece.slice(index);
+        return;
+      }
+      this.text += piece.slice(index, start);
+      const marker = piece.slice(start + 1, end);
+      index = end + 1;
+      if (!/^[SE]\d+$/.test(marker)) {
+        this.text += piece.slice(start, end + 1);
+        continue;
+      }
+      if (marker[0] === 'E') this.recordSite(Number(marker.slice(1)));
+      const letter = state.uncertain > 0 ? marker[0].toLowerCase() : marker[0];
+      this.text += `\u0000${letter}${marker.slice(1)}.${this.env.reads.length}\u0000`;
+    }
+  }
+
+  private recordSite(site: number): void {
+    const upper = this.text.lastIndexOf(`\u0000S${site}.`);
+    const lower = this.text.lastIndexOf(`\u0000s${site}.`);
+    const at = Math.max(upper, lower);
+    if (at < 0) return;
+    const close = this.text.indexOf('\u0000', at + 1);
+    const readsAtStart = Number(this.text.slice(this.text.indexOf('.', at) + 1, close));
+    this.env.siteHits.push({ site, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length });
+  }
+}
+
+/** `\u0001<n>\u0001` names the n-th Unknown reason. */
+export function unknownMarker(value: Unknown, env: RenderEnv): string {
+  if (env.unknowns.length < RENDER_LIMITS.maxUnknowns) env.unknowns.push(value.reason);
+  return `\u0001${env.unknowns.length - 1}\u0001`;
+}
+
+/** Renders nodes with `dot` as both `.` and `$`; returns the output text. Throws RenderError for bounds. */
+export function execute(nodes: TemplateNode[], dot: unknown, env: RenderEnv, depth = 0): string {
+  const state: State = { dot, vars: [{ name: '$', value: dot }], uncertain: 0, depth };
+  const out = new Writer(env);
+  walkList(nodes, state, out, env);
+  return out.text;
+}
+
+function step(env: RenderEnv): void {
+  if (--env.budget.steps < 0) throw new LimitError('the chart needs more evaluation steps than allowed');
+}
+
+function walkList(nodes: TemplateNode[], state: State, out: Writer, env: RenderEnv): void {
+  for (const node of nodes) walkNode(node, state, out, env);
+}
+
+function walkNode(node: TemplateNode, state: State, out: Writer, env: RenderEnv): void {
+  step(env);
+  switch (node.type) {
+    case 'text':
+      out.write(node.text, state);
+      return;
+    case 'action': {
+      const value = safePipeline(node.pipe, state, env);
+      if (node.pipe.decl.length > 0) return;
+      if (value instanceof Unknown) out.writeUnknown(value, state);
+      else out.write(printValue(value), state);
+      return;
+    }
+    case 'if':
+    case 'with':
+      walkConditional(node, state, out, env);
+      return;
+    case 'range':
+      walkRange(node, state, out, env);
+      return;
+    case 'template': {
+      const dot = node.pipe ? safePipeline(node.pipe, state, env) : undefined;
+      const rendered = includeTemplate(node.name, dot, state, env);
+      if (rendered instanceof Unknown) out.writeUnknown(rendered, state);
+      else out.write(rendered, state);
+      return;
+    }
+    case 'break':
+    case 'continue':
+      throw new LoopSignal(node.type);
+  }
+}
+
+/** Runs `list` in a nested variable scope (variables declared inside are dropped at its end). */
+function inScope(state: State, dot: unknown, run: () => void): void {
+  const mark = state.vars.length;
+  const saved = state.dot;
+  state.dot = dot;
+  try {
+    run();
+  } finally {
+    state.vars.length = mark;
+    state.dot = saved;
+  }
+}
+
+function walkConditional(node: ControlNode, state: State, out: Writer, env: RenderEnv): void {
+  // Variables declared in the condition are seen by both branches and dropped after the end.
+  const mark = state.vars.length;
+  try {
+    walkBranches(node, safePipeline(node.pipe, state, env), state, out, env);
+  } finally {
+    state.vars.length = mark;
+  }
+}
+
+function walkBranches(node: ControlNode, value: unknown, state: State, out: Writer, env: RenderEnv): void {
+  const truthy = truth(value);
+  if (truthy instanceof Unknown) {
+    // Offline we cannot tell which branch Helm takes: both run, and what they write is uncertain.
+    state.uncertain++;
+    try {
+      inScope(state, node.type === 'with' ? value : state.dot, () => walkList(node.list, state, out, env));
+      if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+    } finally {
+      state.uncertain--;
+    }
+    return;
+  }
+  if (truthy) inScope(state, node.type === 'with' ? value : state.dot, () => walkList(node.list, state, out, env));
+  else if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+}
+
+/** The (key, value) pairs a range walks: list items, map entries by sorted key, or 0..n-1. */
+function rangeItems(value: unknown): Array<[unknown, unknown]> | Unknown {
+  if (value instanceof Unknown) return value;
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map((item, index) => [index, item]);
+  if (isMapValue(value)) return Object.keys(value).sort().map((key) => [key, value[key]]);
+  if (typeof value === 'number' && Number.isInteger(value)) return Array.from({ length: Math.max(0, Math.min(value, RENDER_LIMITS.maxRangeItems)) }, (_, index) => [index, index]);
+  return new Unknown(`range can't iterate over ${printValue(value)}`);
+}
+
+function walkRange(node: ControlNode, state: State, out: Writer, env: RenderEnv): void {
+  const value = safePipeline({ ...node.pipe, decl: [] }, state, env);
+  const items = rangeItems(value);
+  if (items instanceof Unknown) {
+    // One uncertain pass with an unknown element, so the lines inside say why they are unknown.
+    state.uncertain++;
+    try {
+      runRangeBody(node, [[items, items]], state, out, env);
+    } finally {
+      state.uncertain--;
+    }
+    return;
+  }
+  if (items.length === 0) {
+    if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+    return;
+  }
+  runRangeBody(node, items.slice(0, RENDER_LIMITS.maxRangeItems), state, out, env);
+}
+
+function runRangeBody(node: ControlNode, items: Array<[unknown, unknown]>, state: State, out: Writer, env: RenderEnv): void {
+  for (const [key, item] of items) {
+    let signal: LoopSignal | undefined;
+    inScope(state, item, () => {
+      const [first, second] = node.pipe.decl;
+      if (second !== undefined) {
+        declareOrAssign(state, first, key, node.pipe.isAssign);
+        declareOrAssign(state, second, item, node.pipe.isAssign);
+      } else if (first !== undefined) declareOrAssign(state, first, item, node.pipe.isAssign);
+      try {
+        walkList(node.list, state, out, env);
+      } catch (error) {
+        if (!(error instanceof LoopSignal)) throw error;
+        signal = error;
+      }
+    });
+    if (signal?.kind === 'break') return;
+  }
+}
+
+function declareOrAssign(state: State, name: string, value: unknown, isAssign: boolean): void {
+  if (!isAssign) {
+    state.vars.push({ name, value });
+    return;
+  }
+  for (let index = state.vars.length - 1; index >= 0; index--) {
+    if (state.vars[index].name === name) {
+      state.vars[index].value = value;
+      return;
+    }
+  }
+  throw new RenderError(`undefined variable: ${name}`);
+}
+
+/** evalPipeline, with Helm's own errors (an undefined variable, ...) as Unknown values. */
+function safePipeline(pipe: Pipe, state: State, env: RenderEnv): unknown {
+  try {
+    return evalPipeline(pipe, state, env);
+  } catch (error) {
+    if (error instanceof RenderError) return new Unknown(`Helm stops here: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A pipeline's value: each command's result is the next one's last argument. Declares its variables. */
+export function evalPipeline(pipe: Pipe, state: State, env: RenderEnv): unknown {
+  let value: unknown;
+  let hasValue = false;
+  for (const cmd of pipe.cmds) {
+    value = evalCommand(cmd, state, env, hasValue ? { value } : undefined);
+    hasValue = true;
+  }
+  for (const name of pipe.decl) declareOrAssign(state, name, value, pipe.isAssign);
+  return value;
+}
+
+function evalCommand(cmd: Arg[], state: State, env: RenderEnv, final: { value: unknown } | undefined): unknown {
+  step(env);
+  const [first, ...rest] = cmd;
+  switch (first.type) {
+    case 'identifier':
+      return callFunction(first.name, rest, state, env, final);
+    case 'field':
+      return evalFields(state.dot, first.path, rest, state, env, final, false);
+    case 'variable':
+      return evalFields(lookupVariable(state, first.name), first.path, rest, state, env, final, true);
+    case 'chain':
+      return evalFields(evalArg(first.base, state, env), first.path, rest, state, env, final, true);
+    default:
+      if (rest.length > 0 || final) return new Unknown(`Helm cannot give arguments to a non-function`);
+      return evalArg(first, state, env);
+  }
+}
+
+function lookupVariable(state: State, name: string): unknown {
+  for (let index = state.vars.length - 1; index >= 0; index--) if (state.vars[index].name === name) return state.vars[index].value;
+  return new Unknown(`undefined variable ${name}`);
+}
+
+/** One argument's value; a function name alone is a call without arguments. */
+function evalArg(arg: Arg, state: State, env: RenderEnv): unknown {
+  switch (arg.type) {
+    case 'string':
+    case 'number':
+    case 'bool':
+      return arg.value;
+    case 'nil':
+      return undefined;
+    case 'dot':
+      return state.dot;
+    case 'pipe':
+      return evalPipeline({ ...arg.pipe, decl: [] }, state, env);
+    case 'identifier':
+      return callFunction(arg.name, [], state, env, undefined);
+    default:
+      return evalCommand([arg], state, env, undefined);
+  }
+}
+
+/**
+ * `.a.b.c` on a receiver, like Go's evalFieldChain: a missing map key is nil, and a field of that
+ * nil inside the same chain is an error in Helm (`nil pointer evaluating interface {}.c`), while a
+ * field of a nil that came from a variable or a parenthesized pipeline is nil.
+ */
+function evalFields(receiver: unknown, path: string[], args: Arg[], state: State, env: RenderEnv, final: { value: unknown } | undefined, startsBare: boolean): unknown {
+  let current = receiver;
+  let interfaceNil = !startsBare && (receiver === undefined || receiver === null);
+  for (let index = 0; index < path.length; index++) {
+    const name = path[index];
+    const last = index === path.length - 1;
+    if (current instanceof Unknown) return current;
+    if (current === undefined || current === null) {
+      if (interfaceNil) return new Unknown(`Helm stops here: nil pointer evaluating .${path.slice(0, index).join('.')}.${name}`.replace('..', '.'));
+      continue;
+    }
+    if (current instanceof GoStruct) {
+      if (!(name in current.fields)) return new Unknown(`Helm stops here: can't evaluate field ${name} in ${current.typeName}`);
+      const field = current.fields[name];
+      current = typeof field === 'function' ? (field as (a: unknown[]) => unknown)(last ? evalArgs(args, state, env, final) : []) : field;
+      interfaceNil = false;
+      continue;
+    }
+    if (isMapValue(current)) {
+      const has = Object.prototype.hasOwnProperty.call(current, name);
+      if (has) env.reads.push({ container: current, key: name });
+      current = has ? current[name] : undefined;
+      interfaceNil = current === undefined || current === null;
+      continue;
+    }
+    return new Unknown(`Helm stops here: can't evaluate field ${name} in type ${typeof current === 'string' ? 'string' : Array.isArray(current) ? 'slice' : typeof current}`);
+  }
+  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path.length > 0) {
+    const isMethod = current instanceof Unknown;
+    if (!isMethod) return new Unknown(`Helm stops here: ${path.join('.')} is not a method but has arguments`);
+  }
+  return current;
+}
+
+function evalArgs(args: Arg[], state: State, env: RenderEnv, final: { value: unknown } | undefined): unknown[] {
+  const values = args.map((arg) => evalArg(arg, state, env));
+  if (final) values.push(final.value);
+  return values;
+}
+
+/** Calls a function from the table; `and`/`or` evaluate their arguments lazily, as Go does since 1.18. */
+function callFunction(name: string, args: Arg[], state: State, env: RenderEnv, final: { value: unknown } | undefined): unknown {
+  if (name === 'and' || name === 'or') return shortCircuit(name, args, state, env, final);
+  const fn = env.functions.get(name);
+  if (!fn) return new Unknown(`the template function ${name} is not evaluated`);
+  const values = evalArgs(args, state, env, final);
+  const context: CallContext = {
+    name,
+    include: (template, dot) => includeTemplate(template, dot, state, env),
+    tpl: (text, dot) => renderText(text, dot, state, env),
+    join: (parts, separator) => {
+      let length = separator.length * Math.max(0, parts.length - 1);
+      for (const part of parts) length += part.length;
+      return length > RENDER_LIMITS.maxString ? new Unknown(`${name} renders text longer than ${RENDER_LIMITS.maxString} characters`) : parts.join(separator);
+    },
+  };
+  try {
+    return fn(values, context);
+  } catch (error) {
+    if (error instanceof RenderError) return new Unknown(`Helm stops here: ${error.message}`);
+    throw error;
+  }
+}
+
+function shortCircuit(name: 'and' | 'or', args: Arg[], state: State, env: RenderEnv, final: { value: unknown } | undefined): unknown {
+  const thunks: Array<() => unknown> = args.map((arg) => () => evalArg(arg, state, env));
+  if (final) thunks.push(() => final.value);
+  if (thunks.length === 0) return new Unknown(`${name} without arguments`);
+  let value: unknown;
+  for (const thunk of thunks) {
+    value = thunk();
+    const truthy = truth(value);
+    if (truthy instanceof Unknown) return truthy;
+    if (name === 'and' ? !truthy : truthy) return value;
+  }
+  return value;
+}
+
+/** Renders a named template with `dot`, as `include` and `{{template}}` do. */
+export function includeTemplate(name: string, dot: unknown, state: State, env: RenderEnv): string | Unknown {
+  const body = env.templates.get(name);
+  if (body === undefined) return new Unknown(`include ${JSON.stringify(name)}: no template of that name in the chart or its library charts`);
+  if ('unresolved' in body) return new Unknown(body.unresolved);
+  if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`includes nest deeper than ${RENDER_LIMITS.maxIncludeDepth} named templates`);
+  const nested: State = { dot, vars: [{ name: '$', value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  const out = new Writer(env);
+  walkList(body.nodes, nested, out, env);
+  return out.text;
+}
+
+/** `tpl`: parses text as a template (its defines visible to it) and renders it with `dot`. */
+function renderText(text: string, dot: unknown, state: State, env: RenderEnv): string | Unknown {
+  if (text.includes('\u0000') || text.includes('\u0001')) return new Unknown('tpl of text that is not known offline');
+  const parsed = env.parseText(text);
+  if ('error' in parsed) return new Unknown(`Helm stops here: tpl: ${parsed.error}`);
+  const templates = new Map(env.templates);
+  for (const [name, nodes] of parsed.defines) templates.set(name, { nodes });
+  const nestedEnv: RenderEnv = { ...env, templates };
+  const nested: State = { dot, vars: [{ name: '$', value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`tpl nests deeper than ${RENDER_LIMITS.maxIncludeDepth}`);
+  const out = new Writer(nestedEnv);
+  walkList(parsed.nodes, nested, out, nestedEnv);
+  return out.text;
+}

@@ -1,0 +1,336 @@
+/**
+ * The function table of Helm templates: Go's builtins (`funcs.go`), the Sprig functions charts use
+ * around images, and Helm's own (`include`, `tpl`, `required`, ...). A function not in the table,
+ * or one whose result depends on the cluster, time or randomness, gives an Unknown with the reason.
+ * Most functions give the first Unknown argument back unchanged (`strict`); the ones that choose
+ * between values (`default`, `coalesce`, `ternary`, ...) look at Unknown arguments themselves.
+ */
+import { createHash } from 'node:crypto';
+import type { CallContext, TemplateFunction } from './helm-template-exec.js';
+import { formatV, GoStruct, isEmpty, isMapValue, kindOf, RenderError, toStringValue, truth, Unknown } from './helm-template-values.js';
+
+type Fn = (args: unknown[], call: CallContext) => unknown;
+
+/** The first Unknown argument, before the function runs. */
+function strict(fn: Fn): TemplateFunction {
+  return (args, call) => {
+    for (const arg of args) if (arg instanceof Unknown) return arg;
+    return fn(args, call);
+  };
+}
+
+function arity(name: string, args: unknown[], min: number, max = min): void {
+  if (args.length < min || args.length > max) throw new RenderError(`wrong number of args for ${name}: want ${min}, got ${args.length}`);
+}
+
+/** A string function's argument, as sprig's `strval` turns it into text. */
+const text = (value: unknown): string => (value === undefined || value === null ? '' : toStringValue(value));
+
+/** Text within the bound, or an Unknown saying it is too long. */
+function bounded(call: CallContext, value: string): string | Unknown {
+  return call.join([value], '');
+}
+
+function unknownFunction(reason: string): TemplateFunction {
+  return () => new Unknown(reason);
+}
+
+function indent(spaces: unknown, value: unknown, before: string, call: CallContext): string | Unknown {
+  const pad = ' '.repeat(Math.max(0, Math.min(Number(spaces) || 0, 1024)));
+  const body = call.join(text(value).split('\n'), `\n${pad}`);
+  return body instanceof Unknown ? body : before + pad + body;
+}
+
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number.parseFloat(value) || 0;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return 0;
+}
+
+function goEqual(left: unknown, right: unknown): boolean {
+  if ((left === undefined || left === null) && (right === undefined || right === null)) return true;
+  return left === right;
+}
+
+/** Go fmt verbs that matter for image text: %s %v %d %q %t %%, with simple widths ignored. */
+function sprintf(format: string, args: unknown[], call: CallContext): string | Unknown {
+  let argument = 0;
+  let out = '';
+  for (let index = 0; index < format.length; index++) {
+    const ch = format[index];
+    if (ch !== '%') {
+      out += ch;
+      continue;
+    }
+    let verbAt = index + 1;
+    while (verbAt < format.length && '+-# 0123456789.'.includes(format[verbAt])) verbAt++;
+    const verb = format[verbAt];
+    index = verbAt;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    if (verb === undefined) return new Unknown(`printf ${JSON.stringify(format)} ends inside a verb`);
+    if (argument >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    const piece = call.join([out, formatVerb(verb, args[argument++])], '');
+    if (piece instanceof Unknown) return piece;
+    out = piece;
+  }
+  if (argument < args.length) out += `%!(EXTRA ${args.slice(argument).map((arg) => `${kindOf(arg)}=${formatV(arg)}`).join(', ')})`;
+  return bounded(call, out);
+}
+
+function formatVerb(verb: string, value: unknown): string {
+  switch (verb) {
+    case 's':
+    case 'v':
+      return value === undefined || value === null ? (verb === 's' ? '%!s(<nil>)' : '<nil>') : formatV(value);
+    case 'd':
+      return typeof value === 'number' && Number.isInteger(value) && kindOf(value) !== 'float64' ? String(value) : `%!d(${kindOf(value)}=${formatV(value)})`;
+    case 'q':
+      return JSON.stringify(formatV(value));
+    case 't':
+      return typeof value === 'boolean' ? String(value) : `%!t(${kindOf(value)}=${formatV(value)})`;
+    default:
+      throw new RenderError(`printf verb %${verb} is not evaluated here`);
+  }
+}
+
+const GO_BUILTINS: Record<string, TemplateFunction> = {
+  not: (args) => {
+    arity('not', args, 1);
+    const truthy = truth(args[0]);
+    return truthy instanceof Unknown ? truthy : !truthy;
+  },
+  len: strict((args) => {
+    arity('len', args, 1);
+    const [value] = args;
+    if (typeof value === 'string' || Array.isArray(value)) return value.length;
+    if (isMapValue(value)) return Object.keys(value).length;
+    throw new RenderError(`len of ${kindOf(value)}`);
+  }),
+  index: strict((args) => {
+    let current = args[0];
+    for (const key of args.slice(1)) {
+      if (current === undefined || current === null) return undefined;
+      if (Array.isArray(current) && typeof key === 'number') current = current[key];
+      else if (isMapValue(current) && typeof key === 'string') current = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined;
+      else throw new RenderError(`can't index item of type ${kindOf(current)}`);
+    }
+    return current;
+  }),
+  print: strict((args, call) => call.join(args.map((arg, i) => (i > 0 && typeof arg !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + formatV(arg)), '')),
+  println: strict((args, call) => call.join([...args.map(formatV), '\n'], ' ')),
+  printf: strict((args, call) => {
+    if (typeof args[0] !== 'string') throw new RenderError('printf without a format string');
+    return sprintf(args[0], args.slice(1), call);
+  }),
+  eq: strict((args) => args.slice(1).some((arg) => goEqual(args[0], arg))),
+  ne: strict((args) => (arity('ne', args, 2), !goEqual(args[0], args[1]))),
+  lt: strict((args) => numberOrText(args[0]) < numberOrText(args[1])),
+  le: strict((args) => numberOrText(args[0]) <= numberOrText(args[1])),
+  gt: strict((args) => numberOrText(args[0]) > numberOrText(args[1])),
+  ge: strict((args) => numberOrText(args[0]) >= numberOrText(args[1])),
+};
+
+function numberOrText(value: unknown): number | string {
+  return typeof value === 'string' ? value : numberOf(value);
+}
+
+const CHOOSING: Record<string, TemplateFunction> = {
+  default: (args) => {
+    if (args.length === 1) return args[0];
+    arity('default', args, 2);
+    const empty = isEmpty(args[1]);
+    if (empty instanceof Unknown) return empty;
+    return empty ? args[0] : args[1];
+  },
+  coalesce: (args) => {
+    for (const arg of args) {
+      const empty = isEmpty(arg);
+      if (empty instanceof Unknown) return empty;
+      if (!empty) return arg;
+    }
+    return undefined;
+  },
+  ternary: (args) => {
+    arity('ternary', args, 3);
+    const truthy = truth(args[2]);
+    if (truthy instanceof Unknown) return truthy;
+    return truthy ? args[0] : args[1];
+  },
+  empty: (args) => (arity('empty', args, 1), isEmpty(args[0])),
+  required: (args) => {
+    arity('required', args, 2);
+    const empty = isEmpty(args[1]);
+    if (empty === true) return new Unknown(`a required value is not set in the chart's default values (${text(args[0])})`);
+    return args[1];
+  },
+  fail: (args) => new Unknown(`the chart fails with its default values: ${text(args[0])}`),
+  list: (args) => [...args],
+  dict: (args) => {
+    const map: Record<string, unknown> = {};
+    for (let index = 0; index < args.length; index += 2) map[text(args[index])] = args[index + 1];
+    return map;
+  },
+  kindIs: strict((args) => (arity('kindIs', args, 2), kindOf(args[1]) === args[0])),
+  kindOf: strict((args) => kindOf(args[0])),
+  typeIs: strict((args) => (arity('typeIs', args, 2), goType(args[1]) === args[0])),
+  typeOf: strict((args) => goType(args[0])),
+};
+
+function goType(value: unknown): string {
+  const kind = kindOf(value);
+  if (kind === 'map') return 'map[string]interface {}';
+  if (kind === 'slice') return '[]interface {}';
+  if (kind === 'invalid') return '<nil>';
+  return value instanceof GoStruct ? `*${value.typeName}` : kind;
+}
+
+const STRINGS: Record<string, TemplateFunction> = {
+  quote: strict((args, call) => call.join(args.filter((arg) => arg !== undefined && arg !== null).map((arg) => JSON.stringify(text(arg))), ' ')),
+  squote: strict((args, call) => call.join(args.filter((arg) => arg !== undefined && arg !== null).map((arg) => `'${text(arg)}'`), ' ')),
+  toString: strict((args) => (arity('toString', args, 1), toStringValue(args[0]))),
+  trim: strict((args) => text(args[0]).trim()),
+  trimAll: strict((args) => trimAll(text(args[1]), text(args[0]))),
+  trimPrefix: strict((args) => (arity('trimPrefix', args, 2), text(args[1]).startsWith(text(args[0])) ? text(args[1]).slice(text(args[0]).length) : text(args[1]))),
+  trimSuffix: strict((args) => {
+    arity('trimSuffix', args, 2);
+    const [suffix, value] = [text(args[0]), text(args[1])];
+    return suffix !== '' && value.endsWith(suffix) ? value.slice(0, -suffix.length) : value;
+  }),
+  lower: strict((args) => text(args[0]).toLowerCase()),
+  upper: strict((args) => text(args[0]).toUpperCase()),
+  title: strict((args) => text(args[0]).replace(/(^|[\s])(\S)/g, (_, space: string, ch: string) => space + ch.toUpperCase())),
+  replace: strict((args, call) => (arity('replace', args, 3), call.join(text(args[2]).split(text(args[0])), text(args[1])))),
+  contains: strict((args) => text(args[1]).includes(text(args[0]))),
+  hasPrefix: strict((args) => text(args[1]).startsWith(text(args[0]))),
+  hasSuffix: strict((args) => text(args[1]).endsWith(text(args[0]))),
+  cat: strict((args, call) => call.join(args.filter((arg) => arg !== undefined && arg !== null).map(text), ' ')),
+  indent: strict((args, call) => indent(args[0], args[1], '', call)),
+  nindent: strict((args, call) => indent(args[0], args[1], '\n', call)),
+  repeat: strict((args, call) => call.join(Array.from({ length: Math.max(0, Math.min(Number(args[0]) || 0, 100_000)) }, () => text(args[1])), '')),
+  trunc: strict((args) => {
+    const [count, value] = [Number(args[0]) || 0, text(args[1])];
+    return count >= 0 ? value.slice(0, count) : value.slice(Math.max(0, value.length + count));
+  }),
+  substr: strict((args) => text(args[2]).slice(Math.max(0, Number(args[0]) || 0), Number(args[1]) < 0 ? undefined : Number(args[1]))),
+  split: strict((args) => Object.fromEntries(text(args[1]).split(text(args[0])).map((part, index) => [`_${index}`, part]))),
+  splitList: strict((args) => text(args[1]).split(text(args[0]))),
+  join: strict((args, call) => call.join((Array.isArray(args[1]) ? args[1] : [args[1]]).map(text), text(args[0]))),
+  b64enc: strict((args) => Buffer.from(text(args[0]), 'utf8').toString('base64')),
+  sha256sum: strict((args) => createHash('sha256').update(text(args[0])).digest('hex')),
+  toYaml: strict((args) => (isMapValue(args[0]) || Array.isArray(args[0]) ? new Unknown('toYaml of a map or list is not rendered here') : text(args[0]))),
+  toJson: strict((args) => JSON.stringify(args[0] ?? null)),
+};
+
+function trimAll(value: string, cutset: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && cutset.includes(value[start])) start++;
+  while (end > start && cutset.includes(value[end - 1])) end--;
+  return value.slice(start, end);
+}
+
+const COLLECTIONS: Record<string, TemplateFunction> = {
+  get: strict((args) => (isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1])) ? args[0][text(args[1])] : '')),
+  hasKey: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1]))),
+  set: strict((args) => {
+    if (isMapValue(args[0])) args[0][text(args[1])] = args[2];
+    return args[0];
+  }),
+  unset: strict((args) => {
+    if (isMapValue(args[0])) delete args[0][text(args[1])];
+    return args[0];
+  }),
+  keys: strict((args) => args.flatMap((arg) => (isMapValue(arg) ? Object.keys(arg) : []))),
+  merge: strict((args) => mergeMaps(args, false)),
+  mergeOverwrite: strict((args) => mergeMaps(args, true)),
+  deepCopy: strict((args) => structuredCloneSafe(args[0])),
+  first: strict((args) => (Array.isArray(args[0]) ? args[0][0] : undefined)),
+  last: strict((args) => (Array.isArray(args[0]) ? args[0][args[0].length - 1] : undefined)),
+  rest: strict((args) => (Array.isArray(args[0]) ? args[0].slice(1) : [])),
+  initial: strict((args) => (Array.isArray(args[0]) ? args[0].slice(0, -1) : [])),
+  append: strict((args) => [...(Array.isArray(args[0]) ? args[0] : []), args[1]]),
+  prepend: strict((args) => [args[1], ...(Array.isArray(args[0]) ? args[0] : [])]),
+  concat: strict((args) => args.flatMap((arg) => (Array.isArray(arg) ? arg : []))),
+  has: strict((args) => Array.isArray(args[1]) && args[1].some((item) => goEqual(item, args[0]))),
+  compact: strict((args) => (Array.isArray(args[0]) ? args[0].filter((item) => isEmpty(item) !== true) : [])),
+  uniq: strict((args) => (Array.isArray(args[0]) ? [...new Set(args[0])] : [])),
+  int: strict((args) => Math.trunc(numberOf(args[0]))),
+  int64: strict((args) => Math.trunc(numberOf(args[0]))),
+  float64: strict((args) => numberOf(args[0])),
+  atoi: strict((args) => Math.trunc(Number(text(args[0]))) || 0),
+  add: strict((args) => args.reduce((sum: number, arg) => sum + numberOf(arg), 0)),
+  add1: strict((args) => numberOf(args[0]) + 1),
+  sub: strict((args) => numberOf(args[0]) - numberOf(args[1])),
+  mul: strict((args) => args.reduce((product: number, arg) => product * numberOf(arg), 1)),
+  max: strict((args) => Math.max(...args.map(numberOf))),
+  min: strict((args) => Math.min(...args.map(numberOf))),
+};
+
+function mergeMaps(args: unknown[], overwrite: boolean): unknown {
+  const [target, ...sources] = args;
+  if (!isMapValue(target)) return target;
+  for (const source of sources) mergeInto(target, source, overwrite, 0);
+  return target;
+}
+
+function mergeInto(target: Record<string, unknown>, source: unknown, overwrite: boolean, depth: number): void {
+  if (!isMapValue(source) || depth > 32) return;
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isMapValue(existing) && isMapValue(value)) mergeInto(existing, value, overwrite, depth + 1);
+    else if (!(key in target) || (overwrite && value !== undefined) || (!overwrite && isEmpty(existing) === true && !isMapValue(existing))) {
+      target[key] = isMapValue(value) ? mergeFresh(value, depth) : value;
+    }
+  }
+}
+
+function mergeFresh(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  mergeInto(copy, value, true, depth + 1);
+  return copy;
+}
+
+function structuredCloneSafe(value: unknown, depth = 0): unknown {
+  if (depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => structuredCloneSafe(item, depth + 1));
+  if (isMapValue(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, structuredCloneSafe(item, depth + 1)]));
+  return value;
+}
+
+const HELM: Record<string, TemplateFunction> = {
+  include: (args, call) => {
+    if (args[0] instanceof Unknown) return args[0];
+    if (typeof args[0] !== 'string') throw new RenderError('include needs a template name');
+    return call.include(args[0], args[1]);
+  },
+  tpl: (args, call) => {
+    if (args[0] instanceof Unknown) return args[0];
+    return call.tpl(text(args[0]), args[1]);
+  },
+  lookup: unknownFunction('lookup reads the live cluster'),
+  now: unknownFunction('now is the time Helm renders'),
+  date: unknownFunction('date depends on the time Helm renders'),
+  randAlphaNum: unknownFunction('randAlphaNum is random'),
+  randAlpha: unknownFunction('randAlpha is random'),
+  randNumeric: unknownFunction('randNumeric is random'),
+  uuidv4: unknownFunction('uuidv4 is random'),
+  genCA: unknownFunction('genCA generates a new certificate'),
+  genSelfSignedCert: unknownFunction('genSelfSignedCert generates a new certificate'),
+  genSignedCert: unknownFunction('genSignedCert generates a new certificate'),
+  semverCompare: unknownFunction('semverCompare is not evaluated here'),
+  regexMatch: unknownFunction('regular expressions are not evaluated here'),
+  regexReplaceAll: unknownFunction('regular expressions are not evaluated here'),
+  regexFind: unknownFunction('regular expressions are not evaluated here'),
+};
+
+/** Every function a chart's templates can call here, by name. */
+export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map(
+  Object.entries({ ...GO_BUILTINS, ...CHOOSING, ...STRINGS, ...COLLECTIONS, ...HELM, push: COLLECTIONS.append }),
+);
