@@ -57,6 +57,17 @@ export interface Occurrence extends Position {
   context?: string;
   /** Set when an occurrence is one value of several (a workflow matrix, a kustomize override). */
   note?: string;
+  /**
+   * Other places that produce this image, for people reading the finding: the Helm template lines
+   * that render a values-file image reported here (SARIF `relatedLocations`).
+   */
+  related?: RelatedLocation[];
+}
+
+/** A place related to an occurrence or finding, with what it is. */
+export interface RelatedLocation extends Position {
+  file: string;
+  message: string;
 }
 
 /** What the registry said about one occurrence's reference (filled in by the resolve stage). */
@@ -157,6 +168,8 @@ export interface Finding extends Position {
   suppressed?: { kind: 'inline' | 'policy'; reason?: string };
   /** Underlying error code (registry or sigstore) when there is one. */
   errorCode?: string;
+  /** The occurrence's related locations (Helm template lines rendering a values-file image). */
+  related?: RelatedLocation[];
 }
 
 /** A file or item that could not be processed; the scan goes on. */

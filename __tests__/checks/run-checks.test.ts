@@ -199,3 +199,12 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor([...findings], failOn)).toBe(code);
   });
 });
+
+describe('related locations', () => {
+  it('a finding carries its occurrence\'s related locations (a Helm image\'s template lines)', () => {
+    const related = [{ file: 'chart/templates/deployment.yaml', line: 32, column: 19, message: 'the template line that renders this image' }];
+    const occurrence = { file: 'chart/values.yaml', line: 8, column: 15, kind: 'helm' as const, raw: 'nginx', reference: 'docker.io/library/nginx:1.16.0', resolved: 'nginx:1.16.0', related };
+    const findings = runChecks([occurrence], defaultPolicy(), new Map(), { checks: [unpinnedCheck] });
+    expect(findings.map((finding) => [finding.rule, finding.related])).toEqual([['unpinned', related]]);
+  });
+});

@@ -54,6 +54,20 @@ describe('SARIF report', () => {
     expect(oddRun.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('deploy/a%23b%3Fc%20d.yaml');
   });
 
+  it('shows a Helm image\'s template lines as relatedLocations, and stays valid SARIF', () => {
+    const related = [{ file: 'chart/templates/deployment.yaml', line: 32, column: 19, message: 'the template line that renders this image' }];
+    const helm: ScanResult = { ...result, findings: [{ ...result.findings[0], file: 'chart/values.yaml', related }] };
+    const helmSarif = buildSarif(helm);
+    expect(validate(helmSarif), JSON.stringify(validate.errors)).toBe(true);
+    expect((helmSarif.runs as Run[])[0].results[0].relatedLocations).toEqual([
+      {
+        id: 0,
+        physicalLocation: { artifactLocation: { uri: 'chart/templates/deployment.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 32, startColumn: 19 } },
+        message: { text: 'the template line that renders this image' },
+      },
+    ]);
+  });
+
   it('reports files that were not checked as tool notifications', () => {
     expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^broken\.yaml: /);
   });

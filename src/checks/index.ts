@@ -125,6 +125,7 @@ export function runChecks(
       };
       if (draft.suggestion !== undefined) finding.suggestion = draft.suggestion;
       if (draft.errorCode !== undefined) finding.errorCode = draft.errorCode;
+      if (occurrence.related !== undefined) finding.related = occurrence.related;
 
       const comment = inline.find(occurrence.file, occurrence.line, rule);
       if (comment) {

@@ -79,6 +79,7 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
           },
         },
       ],
+      ...(finding.related && finding.related.length > 0 ? { relatedLocations: relatedLocations(finding.related) } : {}),
       partialFingerprints: { 'verifyImagesFinding/v1': prints[index] },
       properties: { 'security-severity': SECURITY_SEVERITY[finding.severity], ...(finding.reference ? { reference: finding.reference } : {}) },
     };
@@ -142,4 +143,16 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
 
 export function renderSarif(result: ScanResult, options: SarifOptions = {}): string {
   return JSON.stringify(buildSarif(result, options), null, 2) + '\n';
+}
+
+/** SARIF relatedLocations: each with an id, a region and what it is. */
+function relatedLocations(related: NonNullable<Finding['related']>): Array<Record<string, unknown>> {
+  return related.map((location, id) => ({
+    id,
+    physicalLocation: {
+      artifactLocation: { uri: pathUri(location.file), uriBaseId: '%SRCROOT%' },
+      region: { startLine: location.line, startColumn: location.column },
+    },
+    message: { text: truncate(location.message) },
+  }));
 }
