@@ -1,10 +1,15 @@
 /**
- * What the Helm discoverers (and the Kubernetes one, to stay out of their way) need to know about a
- * chart: where its root is, its Chart.yaml metadata and its default values.
+ * A Helm chart as the discoverers need it, read once per chart and scan: its root, Chart.yaml, its
+ * default values (with where each scalar is written), its template files parsed once, and the named
+ * templates of the chart and of its dependency charts (vendored under `charts/`, named by a
+ * `file://` repository, or the same-named chart beside it in a chart collection), in the order
+ * Helm loads them.
  */
-import { collectDefinitions, type NamedTemplate } from './helm-template-eval.js';
+import { findImageSites, markSites, type ImageSite } from './helm-image-sites.js';
+import { isEmptyList, parseTemplate, TemplateSyntaxError, type ParsedTemplate } from './helm-template-parse.js';
+import type { NamedTemplateBody } from './helm-template-exec.js';
 import type { DiscoverContext } from './types.js';
-import { mapGet, parseYamlDocuments, scalarLocation, scalarString, toPlain } from './yaml.js';
+import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, toPlain, type ScalarLocation } from './yaml.js';
 
 /** POSIX dirname, '' for a file at the root. */
 export function parentDir(path: string): string {
@@ -36,24 +41,67 @@ export function hasTemplatesSegment(path: string): boolean {
   return path.split('/').slice(0, -1).includes('templates');
 }
 
+/** The nearest directory above `path` (up to `maxUp` levels) that holds a Chart.yaml. */
+export async function enclosingChartRoot(path: string, context: DiscoverContext, maxUp = 4): Promise<string | undefined> {
+  let dir = parentDir(path);
+  for (let level = 0; level < maxUp; level++) {
+    if ((await context.readFile(joinPath(dir, 'Chart.yaml'))) !== undefined) return dir;
+    if (dir === '') return undefined;
+    dir = parentDir(dir);
+  }
+  return undefined;
+}
+
+/** A dependency as Chart.yaml lists it. */
+export interface ChartDependency {
+  name: string;
+  repository?: string;
+  alias?: string;
+}
+
 /** The fields of Chart.yaml templates can use (`.Chart.Name`, ...), as written. */
 export interface ChartMetadata {
   name?: string;
   version?: string;
   appVersion?: string;
+  type?: string;
+  description?: string;
+  dependencies?: ChartDependency[];
+  annotations?: Record<string, string>;
 }
 
-/** Chart.yaml's name, version and appVersion; numbers keep their written text (`appVersion: 1.10`). */
+/** Chart.yaml's fields; numbers keep their written text (`appVersion: 1.10`), as Helm reads them as strings. */
 export function parseChartMetadata(text: string): ChartMetadata {
   const { documents } = parseYamlDocuments(text);
   const root = documents[0]?.contents;
   const metadata: ChartMetadata = {};
-  for (const key of ['name', 'version', 'appVersion'] as const) {
+  for (const key of ['name', 'version', 'appVersion', 'type', 'description'] as const) {
     const node = mapGet(root, key);
     const written = scalarLocation(node, text);
     // Plain numbers lose their text when parsed (1.10 -> 1.1); Helm reads these fields as strings.
     const value = written && (node as { type?: string }).type === 'PLAIN' ? written.raw : scalarString(node);
     if (value !== undefined && value !== '') metadata[key] = value;
+  }
+  const annotations = mapGet(root, 'annotations');
+  if (isMap(annotations)) {
+    metadata.annotations = {};
+    for (const pair of annotations.items) {
+      const value = scalarString(pair.value);
+      if (isScalar(pair.key) && value !== undefined) metadata.annotations[String(pair.key.value)] = value;
+    }
+  }
+  const dependencies = mapGet(root, 'dependencies');
+  if (isSeq(dependencies)) {
+    metadata.dependencies = dependencies.items.flatMap((item) => {
+      const name = scalarString(mapGet(item, 'name'));
+      if (!name) return [];
+      const dependency: ChartDependency = { name };
+      const repository = scalarString(mapGet(item, 'repository'));
+      const alias = scalarString(mapGet(item, 'alias'));
+      if (repository) dependency.repository = repository;
+      if (alias) dependency.alias = alias;
+      return [dependency];
+    });
   }
   return metadata;
 }
@@ -63,77 +111,231 @@ export async function readChartMetadata(chartRoot: string, context: DiscoverCont
   return text === undefined ? undefined : parseChartMetadata(text);
 }
 
-/** The chart's default values (values.yaml) as plain data, bounded against alias bombs; undefined when absent or broken. */
-export async function readChartValues(chartRoot: string, context: DiscoverContext): Promise<Record<string, unknown> | undefined> {
-  for (const name of ['values.yaml', 'values.yml']) {
-    const text = await context.readFile(joinPath(chartRoot, name));
-    if (text === undefined) continue;
-    const { documents } = parseYamlDocuments(text);
-    const document = documents[0];
-    if (!document) return undefined;
-    const plain = toPlain(document, document.contents);
-    return plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : undefined;
-  }
-  return undefined;
-}
-
-/** One file of a chart's templates/ folder. */
-export interface ChartTemplateFile {
-  path: string;
+/** Values as plain data, and where each scalar of each map is written in the values file. */
+export interface ChartValues {
+  file: string;
   text: string;
+  data: Record<string, unknown> | undefined;
+  locations: WeakMap<object, Map<string, ScalarLocation>>;
 }
 
-/** What the chart's templates define and say, read once per chart and scan. */
-export interface ChartTemplates {
+/** Reads values text into plain data (bounded against alias bombs) and scalar locations. */
+export function readValues(file: string, text: string): ChartValues {
+  const locations = new WeakMap<object, Map<string, ScalarLocation>>();
+  const { documents } = parseYamlDocuments(text);
+  const document = documents[0];
+  const plain = document ? toPlain(document, document.contents) : undefined;
+  const data = plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : undefined;
+  if (document && data) recordLocations(document.contents, data, text, locations, 0);
+  return { file, text, data, locations };
+}
+
+/** Pairs the YAML nodes with the plain data built from them, recording scalar positions. */
+function recordLocations(node: unknown, data: unknown, text: string, locations: WeakMap<object, Map<string, ScalarLocation>>, depth: number): void {
+  if (depth > 64 || data === null || typeof data !== 'object') return;
+  if (isMap(node) && !Array.isArray(data)) {
+    const byKey = new Map<string, ScalarLocation>();
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const child = (data as Record<string, unknown>)[key];
+      if (isScalar(pair.value)) {
+        const location = scalarLocation(pair.value, text);
+        if (location) byKey.set(key, location);
+      } else recordLocations(pair.value, child, text, locations, depth + 1);
+    }
+    locations.set(data, byKey);
+  } else if (isSeq(node) && Array.isArray(data)) {
+    const byIndex = new Map<string, ScalarLocation>();
+    node.items.forEach((item, index) => {
+      if (isScalar(item)) {
+        const location = scalarLocation(item, text);
+        if (location) byIndex.set(String(index), location);
+      } else recordLocations(item, data[index], text, locations, depth + 1);
+    });
+    locations.set(data, byIndex);
+  }
+}
+
+/** One file of a chart's templates/ folder, parsed once. */
+export interface ChartTemplateFile {
+  /** Path in the scanned repository. */
+  path: string;
+  /** The name Helm gives it (`<chart>/templates/deployment.yaml`, `<chart>/charts/<dep>/templates/...`). */
+  helmName: string;
+  text: string;
+  /** The file's `image:` lines (only for the chart's own files), numbered chart-wide from `siteBase`. */
+  sites: ImageSite[];
+  siteBase: number;
+}
+
+/** Everything read for one chart. */
+export interface LoadedChart {
+  root: string;
+  metadata: ChartMetadata;
+  values: ChartValues | undefined;
+  /** The chart's own template files (not its dependencies'). */
   files: ChartTemplateFile[];
-  /** Named templates defined in the chart's own templates (not its subcharts'). */
-  namedTemplates: ReadonlyMap<string, NamedTemplate>;
+  /** Named templates of the chart and its dependencies, the later definition in Helm's load order winning. */
+  templates: Map<string, NamedTemplateBody>;
+  /** Parse errors by template path (of the chart's own files). */
+  parseErrors: Map<string, string>;
+  /** Dependency charts whose named templates were found, for notes. */
+  dependencies: string[];
 }
 
-/** How many template files of one chart are read for named templates and tag defaults. */
-const MAX_TEMPLATE_FILES = 500;
+/** How many template files of one chart (with its dependencies) are read. */
+const MAX_TEMPLATE_FILES = 1_000;
+const MAX_DEPENDENCY_DEPTH = 3;
 
-/** Per scan (a context) and chart root: reading a chart's templates once serves all its files. */
-const chartTemplatesCache = new WeakMap<DiscoverContext, Map<string, Promise<ChartTemplates>>>();
+/** Per scan (a context) and chart root: reading a chart once serves all its files. */
+const chartCache = new WeakMap<DiscoverContext, Map<string, Promise<LoadedChart | undefined>>>();
 
-/**
- * The files under the chart's `templates/` (every file there is a template to Helm) and the named
- * templates they define. Without a directory listing in the context, only `templates/_helpers.tpl`
- * is read. A name defined twice with different bodies is unresolved (which one wins depends on the
- * order Helm loads files in).
- */
-export function readChartTemplates(chartRoot: string, context: DiscoverContext): Promise<ChartTemplates> {
-  let perChart = chartTemplatesCache.get(context);
+/** The chart at `chartRoot`, read and parsed once per scan; undefined when it has no Chart.yaml. */
+export function loadChart(chartRoot: string, context: DiscoverContext): Promise<LoadedChart | undefined> {
+  let perChart = chartCache.get(context);
   if (!perChart) {
     perChart = new Map();
-    chartTemplatesCache.set(context, perChart);
+    chartCache.set(context, perChart);
   }
   let cached = perChart.get(chartRoot);
   if (!cached) {
-    cached = loadChartTemplates(chartRoot, context);
+    cached = readChart(chartRoot, context);
     perChart.set(chartRoot, cached);
   }
   return cached;
 }
 
-async function loadChartTemplates(chartRoot: string, context: DiscoverContext): Promise<ChartTemplates> {
+async function readChart(chartRoot: string, context: DiscoverContext): Promise<LoadedChart | undefined> {
+  const metadata = await readChartMetadata(chartRoot, context);
+  if (!metadata) return undefined;
+  let values: ChartValues | undefined;
+  for (const name of ['values.yaml', 'values.yml']) {
+    const text = await context.readFile(joinPath(chartRoot, name));
+    if (text === undefined) continue;
+    values = readValues(joinPath(chartRoot, name), text);
+    break;
+  }
+  const chartName = metadata.name ?? chartRoot.slice(chartRoot.lastIndexOf('/') + 1);
+  const files = await readTemplateFiles(chartRoot, chartName, context);
+  let siteBase = 0;
+  for (const file of files) {
+    // A NUL in a template would be taken for a marker; such a file is not read for images.
+    if (file.text.includes('\u0000') || file.text.includes('\u0001')) continue;
+    file.sites = findImageSites(file.text);
+    file.siteBase = siteBase;
+    siteBase += file.sites.length;
+  }
+  const dependencyFiles: ChartTemplateFile[] = [];
+  const dependencies: string[] = [];
+  await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]));
+  const parseErrors = new Map<string, string>();
+  const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
+  return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies };
+}
+
+async function readTemplateFiles(chartRoot: string, helmPrefix: string, context: DiscoverContext): Promise<ChartTemplateFile[]> {
   const templatesDir = joinPath(chartRoot, 'templates');
   const paths = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, '_helpers.tpl')];
   const files: ChartTemplateFile[] = [];
   for (const path of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text = await context.readFile(path);
-    if (text !== undefined) files.push({ path, text });
+    if (text !== undefined) files.push({ path, helmName: `${helmPrefix}/templates/${path.slice(templatesDir.length + 1)}`, text, sites: [], siteBase: 0 });
   }
-  const namedTemplates = new Map<string, NamedTemplate>();
-  for (const file of files) {
-    if (!file.text.includes('define')) continue;
-    for (const [name, body] of collectDefinitions(file.text)) {
-      const existing = namedTemplates.get(name);
-      if (existing === undefined) namedTemplates.set(name, { body });
-      else if (!('body' in existing) || existing.body !== body) {
-        namedTemplates.set(name, { unresolved: `the named template ${JSON.stringify(name)} is defined more than once in the chart, differently` });
-      }
+  return files;
+}
+
+/**
+ * The template files of the chart's dependencies: charts vendored under `charts/` (any chart
+ * directory there), `file://` repositories, and otherwise a same-named sibling chart directory
+ * (a chart collection such as bitnami/charts keeps `common` beside the charts that use it).
+ */
+async function collectDependencies(
+  chartRoot: string,
+  helmPrefix: string,
+  metadata: ChartMetadata,
+  context: DiscoverContext,
+  out: ChartTemplateFile[],
+  names: string[],
+  depth: number,
+  seen: Set<string>,
+): Promise<void> {
+  if (depth >= MAX_DEPENDENCY_DEPTH) return;
+  const roots = new Map<string, string>();
+  const vendored = context.listFiles ? await context.listFiles(joinPath(chartRoot, 'charts')) : [];
+  for (const path of vendored) {
+    const relative = path.slice(joinPath(chartRoot, 'charts').length + 1).split('/');
+    if (relative.length === 2 && relative[1] === 'Chart.yaml') roots.set(relative[0], joinPath(joinPath(chartRoot, 'charts'), relative[0]));
+  }
+  for (const dependency of metadata.dependencies ?? []) {
+    if ([...roots.keys()].includes(dependency.name)) continue;
+    const candidate = dependencyRoot(chartRoot, dependency);
+    if (candidate === undefined) continue;
+    const candidateMetadata = await readChartMetadata(candidate, context);
+    if (candidateMetadata?.name === dependency.name) roots.set(dependency.name, candidate);
+  }
+  for (const [name, root] of roots) {
+    if (seen.has(root) || out.length >= MAX_TEMPLATE_FILES) continue;
+    seen.add(root);
+    const dependencyMetadata = (await readChartMetadata(root, context)) ?? {};
+    const prefix = `${helmPrefix}/charts/${name}`;
+    out.push(...(await readTemplateFiles(root, prefix, context)));
+    names.push(root);
+    await collectDependencies(root, prefix, dependencyMetadata, context, out, names, depth + 1, seen);
+  }
+}
+
+/** Where a dependency's chart is in the repository: a `file://` path, or a sibling directory of its name. */
+function dependencyRoot(chartRoot: string, dependency: ChartDependency): string | undefined {
+  const repository = dependency.repository ?? '';
+  const relative = repository.startsWith('file://') ? repository.slice('file://'.length) : `../${dependency.name}`;
+  const parts = chartRoot === '' ? [] : chartRoot.split('/');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** Parses every file once; named templates in Helm's order (deeper paths first, then reverse path order), later ones win. */
+function namedTemplates(files: ChartTemplateFile[], parseErrors: Map<string, string>): Map<string, NamedTemplateBody> {
+  const ordered = [...files].sort((a, b) => {
+    const depth = b.helmName.split('/').length - a.helmName.split('/').length;
+    return depth !== 0 ? depth : a.helmName < b.helmName ? 1 : a.helmName > b.helmName ? -1 : 0;
+  });
+  const templates = new Map<string, NamedTemplateBody>();
+  for (const file of ordered) {
+    const parsed = parseCached(file);
+    if ('error' in parsed) {
+      parseErrors.set(file.path, parsed.error);
+      continue;
+    }
+    templates.set(file.helmName, { nodes: parsed.root });
+    for (const [name, nodes] of parsed.defines) {
+      // text/template keeps a non-empty definition when an empty one of the same name follows.
+      if (isEmptyList(nodes) && templates.has(name)) continue;
+      templates.set(name, { nodes });
     }
   }
-  return { files, namedTemplates };
+  return templates;
+}
+
+const parsedFiles = new WeakMap<ChartTemplateFile, ParsedTemplate | { error: string }>();
+
+/** A template file's parse tree, once. */
+export function parseCached(file: ChartTemplateFile): ParsedTemplate | { error: string } {
+  let parsed = parsedFiles.get(file);
+  if (!parsed) {
+    try {
+      parsed = parseTemplate(file.sites.length > 0 ? markSites(file.text, file.sites, file.siteBase) : file.text);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      parsed = { error: error.message };
+    }
+    parsedFiles.set(file, parsed);
+  }
+  return parsed;
 }

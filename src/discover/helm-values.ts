@@ -1,12 +1,16 @@
 /**
- * Helm values files (`values*.yaml` beside a Chart.yaml): image blocks (`repository` with optional
- * `registry`, `tag`, `digest`, Bitnami style; or `registry` + `image`, ingress-nginx style) nested
- * anywhere, and plain `image: name:tag` strings. Only maps that look like image blocks count: a
- * `repository` that is a chart or git URL is not an image.
+ * Helm values files (`values*.yaml` beside a Chart.yaml). In the chart's default values file, each
+ * image the chart's templates render from a value here is reported once, at that value's line (the
+ * line a person edits), as Helm renders it, with the template lines as related locations. Besides
+ * those, and in override files, image-shaped values are read as written: image blocks
+ * (`repository` with optional `registry`, `tag`/`version`, `digest`, Bitnami style; or `registry` +
+ * `image`, ingress-nginx style) nested anywhere, and strings under keys that name an image
+ * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
-import type { Occurrence } from '../model.js';
-import { joinPath, parentDir, parseChartMetadata, readChartTemplates, type ChartMetadata, type ChartTemplates } from './helm-chart.js';
-import { evaluatePipeline, goFloat, scanTemplate, Unresolvable } from './helm-template-eval.js';
+import type { Occurrence, RelatedLocation } from '../model.js';
+import { joinPath, loadChart, parentDir, type LoadedChart } from './helm-chart.js';
+import { renderChart } from './helm-render.js';
+import { goFloat } from './helm-template-values.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -15,8 +19,8 @@ import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } fr
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
 
-/** Keys whose string value is an image (`image`, `kubectlImage`, `initImage`...). */
-const IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image)$/;
+/** Keys whose string value is an image (`image`, `kubectlImage`, `initImage`, `inline_image`...). */
+const IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 /** Keys under which a map is an image block even without a tag beside the repository. */
 const IMAGE_BLOCK_KEY = /image/i;
 
@@ -29,25 +33,65 @@ export const helmValuesDiscoverer: Discoverer = {
     return /^values[^/]*\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const chartText = await context.readFile(joinPath(parentDir(file.path), 'Chart.yaml'));
-    // A values*.yaml outside a chart is some other tool's file.
-    if (chartText === undefined) return { occurrences: [] };
     const chartRoot = parentDir(file.path);
-    const chart = parseChartMetadata(chartText);
-    const templates = await readChartTemplates(chartRoot, context);
+    // A values*.yaml outside a chart is some other tool's file.
+    if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return { occurrences: [] };
+    const chart = await loadChart(chartRoot, context);
     const parsed = parseYamlDocuments(file.text);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
     const lines = new LineIndex(file.text);
-    const occurrences: Occurrence[] = [];
+    const occurrences = chart ? renderedImages(chart, file, lines) : [];
+    const covered = new Map<number, Occurrence[]>();
+    for (const occurrence of occurrences) {
+      const offset = lines.offsetAt(occurrence);
+      covered.set(offset, [...(covered.get(offset) ?? []), occurrence]);
+    }
     const errors = [...parsed.errors];
     for (const document of parsed.documents) {
-      const walker = new ValuesWalker(file, lines, chart, templates, occurrences);
+      const walker = new ValuesWalker(file, lines, covered, occurrences);
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
+    occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   },
 };
+
+/**
+ * The images the chart's templates render from scalars of this (the default) values file: one
+ * occurrence per value line and rendered image, with the template lines that render it.
+ */
+function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex): Occurrence[] {
+  if (chart.values?.file !== file.path) return [];
+  const byOrigin = new Map<string, { offset: number; raw: string; value: string; uncertain: boolean; related: RelatedLocation[] }>();
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const rendered of sites) {
+      const templateLines = new LineIndex(rendered.file.text);
+      for (const render of rendered.renders) {
+        if (!render.origin || typeof render.value !== 'string') continue;
+        const key = `${render.origin.offset}\u0000${render.value}`;
+        const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
+        entry.uncertain &&= render.uncertain;
+        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: `the template line that renders this image (${rendered.site.raw})` });
+        byOrigin.set(key, entry);
+      }
+    }
+  }
+  return [...byOrigin.values()].map((entry) => {
+    const occurrence = makeOccurrence({
+      file: file.path,
+      kind: 'helm',
+      lines,
+      offset: entry.offset,
+      raw: entry.raw,
+      value: entry.value,
+      context: 'image',
+      note: entry.uncertain ? "rendered by the chart's templates in a branch whose condition is not known offline" : "rendered by the chart's templates with the default values",
+    });
+    occurrence.related = entry.related.slice(0, 20);
+    return occurrence;
+  });
+}
 
 /** A scalar field of an image block as Helm renders it, with its written text when that differs. */
 interface Field {
@@ -62,8 +106,8 @@ class ValuesWalker {
   constructor(
     private readonly file: SourceFile,
     private readonly lines: LineIndex,
-    private readonly chart: ChartMetadata,
-    private readonly templates: ChartTemplates,
+    /** Value lines already reported as the templates render them, by offset: only their context is set here. */
+    private readonly covered: Map<number, Occurrence[]>,
     private readonly occurrences: Occurrence[],
   ) {}
 
@@ -97,8 +141,17 @@ class ValuesWalker {
     if (!location || location.raw === '' || written === '' || /\s/.test(written.replace(/\{\{.*?\}\}/g, ''))) return;
     // `pullImage: "true"`, `image: Always`: settings, not images.
     if (NOT_AN_IMAGE.test(written)) return;
+    if (this.isCovered(location.offset, path)) return;
     const value = written.includes('{{') ? { unresolved: 'the value is a template rendered with tpl at install time' } : written;
     this.emit(location.offset, location.raw, value, path);
+  }
+
+  /** Whether the templates already report the value at `offset`; names its place in the values if so. */
+  private isCovered(offset: number, context: string): boolean {
+    const rendered = this.covered.get(offset);
+    if (!rendered) return false;
+    for (const occurrence of rendered) occurrence.context = context;
+    return true;
   }
 
   /** A map holding an image's parts; true when it was one (its contents are not searched further). */
@@ -106,7 +159,8 @@ class ValuesWalker {
     const repositoryNode = mapGet(map, 'repository');
     const nameNode = mapGet(map, 'image');
     const registry = this.field(mapGet(map, 'registry'));
-    const tag = this.field(mapGet(map, 'tag'));
+    // `{repository, version}` (an older convention) names the tag `version` where the key names an image.
+    const tag = this.field(mapGet(map, 'tag')) ?? (IMAGE_BLOCK_KEY.test(key) || registry !== undefined ? this.field(mapGet(map, 'version')) : undefined);
     const digest = this.field(mapGet(map, 'digest'));
     const hasImageParts = tag !== undefined || digest !== undefined || registry !== undefined || mapGet(map, 'pullPolicy') !== undefined;
 
@@ -124,6 +178,7 @@ class ValuesWalker {
 
     const location = scalarLocation(positioned, this.file.text);
     if (!location || location.raw === '') return false;
+    if (this.isCovered(location.offset, `${path === '' ? '' : `${path}.`}${fieldName}`)) return true;
 
     const notes: string[] = [];
     let image = registry && registry.rendered !== '' ? `${registry.rendered.replace(/\/+$/, '')}/${nameField.rendered}` : nameField.rendered;
@@ -132,14 +187,9 @@ class ValuesWalker {
       image += `:${tag.rendered}`;
       if (tag.rendered !== tag.written) notes.push(`tag written as the number ${tag.written}; Helm renders it as ${tag.rendered}`);
     } else if (!digest || digest.rendered === '') {
-      // What an empty tag becomes is the templates' choice (appVersion, "v" + appVersion, ...): read it, never assume it.
-      const fallback = emptyTagDefault(path, this.templates, this.chart);
-      if ('tag' in fallback) {
-        image += `:${fallback.tag}`;
-        notes.push(fallback.note);
-      } else {
-        unresolvedTag = fallback.unresolved;
-      }
+      // What an empty tag becomes is the templates' choice (appVersion, "v" + appVersion, ...); they
+      // did not render this block with the default values, so it is not known.
+      unresolvedTag = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
     }
     if (digest && digest.rendered !== '') image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag, digest].some((part) => part?.rendered.includes('{{'));
@@ -183,81 +233,3 @@ function looksLikeRepository(text: string): boolean {
   return true;
 }
 
-/** Bound on the template actions read to find how an empty tag is defaulted. */
-const MAX_TEMPLATE_ACTIONS = 50_000;
-
-/** A `default` argument: a string literal, a `.Chart.AppVersion` (of any context), or one parenthesized expression. */
-const DEFAULT_ARGUMENT = String.raw`("(?:[^"\\]|\\.)*"|\$?[\w.]*\.Chart\.AppVersion\b|\((?:[^()]|\([^()]*\))*\))`;
-
-/**
- * What an empty `tag` of the image block at `blockPath` renders as, read from the chart's templates:
- * the `default` applied to `.Values.<blockPath>.tag` (`default X .Values.image.tag`,
- * `.Values.image.tag | default X`); when no template names that path (the block is handed to a
- * helper or read in a `with` block), the `default` the templates apply to `.<last key>.tag`, else
- * to any `.tag` not rooted at .Values, if they all agree. Anything else is unresolved: the
- * templates choose, and a guess would name an image the chart never renders.
- */
-export function emptyTagDefault(blockPath: string, templates: ChartTemplates, chart: ChartMetadata): { tag: string; note: string } | { unresolved: string } {
-  const unknown = "tag is empty; the chart's templates choose the default";
-  const actions: string[] = [];
-  for (const file of templates.files) {
-    for (const segment of scanTemplate(file.text)) {
-      if (segment.kind === 'action' && !segment.body.startsWith('/*')) actions.push(segment.body);
-      if (actions.length >= MAX_TEMPLATE_ACTIONS) break;
-    }
-  }
-  const valuesTag = String.raw`\$?\.Values\.${blockPath.split('.').map(escapeRegExp).join(String.raw`\.`)}\.tag\b`;
-  const mentionsTag = new RegExp(`(?:^|[^\\w.$])${valuesTag}`);
-  const tied = actions.filter((body) => mentionsTag.test(body));
-  let defaults: string[];
-  if (tied.length > 0) {
-    defaults = tied.flatMap((body) => defaultArguments(body, valuesTag));
-    if (defaults.length === 0) return { unresolved: `tag is empty, and the chart's templates use .Values.${blockPath}.tag without a default this reader can read` };
-  } else {
-    // Helpers and `with` blocks read the block through another name: `.image.tag`, `.imageRoot.tag`.
-    // Subjects rooted at .Values belong to other blocks. The nearest form (`.<last key>.tag`) wins.
-    const other = String.raw`(?<![\w.$])(?!\$?\.Values\.)[\w.$]*`;
-    const lastKey = escapeRegExp(blockPath.slice(blockPath.lastIndexOf('.') + 1));
-    defaults = actions.flatMap((body) => defaultArguments(body, String.raw`${other}\.${lastKey}\.tag\b`));
-    if (defaults.length === 0) defaults = actions.flatMap((body) => defaultArguments(body, String.raw`${other}\.tag\b`));
-    if (defaults.length === 0) return { unresolved: unknown };
-  }
-  const rendered = new Set<string>();
-  for (const argument of defaults) {
-    const value = evaluateDefault(argument, chart);
-    if (value === undefined) return { unresolved: `${unknown} (default ${argument} is not evaluated here)` };
-    rendered.add(value);
-  }
-  if (rendered.size > 1) return { unresolved: `${unknown}, in different ways (${[...rendered].join(', ')})` };
-  const [tag] = rendered;
-  if (tag === '') return { unresolved: `${unknown}, and the default is empty (Chart.yaml appVersion is ${chart.appVersion === undefined ? 'missing' : 'empty'})` };
-  const origin = defaults[0].includes('.Chart.AppVersion') ? ` from Chart.yaml appVersion ${chart.appVersion ?? ''}` : '';
-  return { tag, note: `tag is empty; the chart's templates default it to ${tag}${origin}` };
-}
-
-/** The `default` arguments applied to `subject` in one action, positional or piped. */
-function defaultArguments(body: string, subject: string): string[] {
-  const found: string[] = [];
-  for (const pattern of [new RegExp(String.raw`\bdefault\s+${DEFAULT_ARGUMENT}\s+${subject}`, 'g'), new RegExp(String.raw`${subject}\s*\|\s*default\s+${DEFAULT_ARGUMENT}`, 'g')]) {
-    for (const match of body.matchAll(pattern)) found.push(match[1]);
-  }
-  return found;
-}
-
-/** A default argument's text with Chart.yaml known and nothing else; undefined when it needs more. */
-function evaluateDefault(argument: string, chart: ChartMetadata): string | undefined {
-  // `.context.Chart.AppVersion` in a helper given a dict is the same chart field.
-  const expression = argument.replace(/\$?[\w.]*\.Chart\.AppVersion\b/g, '.Chart.AppVersion');
-  try {
-    const value = evaluatePipeline(expression, { values: undefined, chart, scope: { dotChanged: false, inDefine: false } });
-    if (value === undefined || value === null) return '';
-    return typeof value === 'string' ? value : typeof value === 'number' ? goFloat(value) : undefined;
-  } catch (error) {
-    if (error instanceof Unresolvable) return undefined;
-    throw error;
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}

@@ -1,0 +1,253 @@
+/**
+ * Renders a chart as `helm template` does with its default values, once per chart and scan, and
+ * reads off what each `image:` line rendered: every template file that is not a partial (`_*`)
+ * is executed with the root context (`.Values`, `.Chart`, `.Release` with `helm template`'s
+ * defaults, ...), and the site markers in the output say which line produced which text. A line
+ * in a branch Helm does not take never appears; a line rendered several times (a `range`, a helper
+ * included twice) gives each value. For each value, the values-file scalar it came from (the line
+ * a person edits) is traced from the values read while the line rendered.
+ */
+import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-chart.js';
+import type { ImageSite } from './helm-image-sites.js';
+import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
+import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
+import { parseTemplate, TemplateSyntaxError } from './helm-template-parse.js';
+import { GoStruct, LimitError, Unknown } from './helm-template-values.js';
+import type { ScalarLocation } from './yaml.js';
+
+/** One rendering of an image line. */
+export interface SiteRender {
+  value: string | { unresolved: string };
+  /** Rendered in a branch whose condition is not known offline. */
+  uncertain: boolean;
+  /** The values-file scalar the image comes from, when traced. */
+  origin?: ScalarLocation;
+}
+
+export interface RenderedSite {
+  file: ChartTemplateFile;
+  site: ImageSite;
+  /** Distinct renderings; empty when Helm does not render the line with the default values. */
+  renders: SiteRender[];
+}
+
+export interface ChartRender {
+  chart: LoadedChart;
+  /** Sites by template path. */
+  sites: Map<string, RenderedSite[]>;
+}
+
+/** Steps allowed per rendered template file. */
+const STEPS_PER_FILE = 400_000;
+/** Distinct renderings kept per line. */
+const MAX_RENDERS_PER_SITE = 50;
+
+const renderCache = new WeakMap<LoadedChart, ChartRender>();
+
+/** The chart rendered once; later calls for the same loaded chart return the same result. */
+export function renderChart(chart: LoadedChart): ChartRender {
+  let cached = renderCache.get(chart);
+  if (!cached) {
+    cached = renderUncached(chart);
+    renderCache.set(chart, cached);
+  }
+  return cached;
+}
+
+function renderUncached(chart: LoadedChart): ChartRender {
+  const siteList: RenderedSite[] = [];
+  for (const file of chart.files) for (const site of file.sites) siteList.push({ file, site, renders: [] });
+  const failures: string[] = [];
+  for (const file of chart.files) {
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name)) continue;
+    const failure = renderFile(chart, file, siteList);
+    if (failure) failures.push(failure);
+  }
+  const sites = new Map<string, RenderedSite[]>();
+  for (const rendered of siteList) {
+    explainUnrendered(chart, rendered, failures);
+    const list = sites.get(rendered.file.path) ?? [];
+    list.push(rendered);
+    sites.set(rendered.file.path, list);
+  }
+  return { chart, sites };
+}
+
+/** Lines that cannot render for a reason of this reader (not Helm's choice) are unresolved with it. */
+function explainUnrendered(chart: LoadedChart, rendered: RenderedSite, failures: string[]): void {
+  if (rendered.renders.length > 0) return;
+  const parseError = chart.parseErrors.get(rendered.file.path);
+  let reason: string | undefined;
+  if (parseError !== undefined) reason = `the template does not parse (${parseError}), so Helm cannot render it`;
+  else if (rendered.site.inAction) reason = 'the image is written inside a template action';
+  else if (failures.length > 0) reason = `the chart was not rendered in full: ${failures[0]}`;
+  if (reason !== undefined) rendered.renders.push({ value: { unresolved: reason }, uncertain: false });
+}
+
+/** Renders one template file and records its sites' outputs; returns why it stopped early, if it did. */
+function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: RenderedSite[]): string | undefined {
+  const parsed = parseCached(file);
+  if ('error' in parsed) return undefined;
+  const env: RenderEnv = {
+    templates: chart.templates,
+    functions: TEMPLATE_FUNCTIONS,
+    parseText: parseForTpl,
+    budget: { steps: STEPS_PER_FILE },
+    unknowns: [],
+    reads: [],
+    siteHits: [],
+  };
+  let failure: string | undefined;
+  try {
+    execute(parsed.root, rootContext(chart, file), env);
+  } catch (error) {
+    if (!(error instanceof LimitError)) throw error;
+    failure = error.message;
+  }
+  // Lines rendered before a bound was reached are known all the same.
+  collectSites(env, chart, siteList);
+  return failure;
+}
+
+function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
+  try {
+    const parsed = parseTemplate(text);
+    return { nodes: parsed.root, defines: parsed.defines };
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** `.Values`, `.Chart`, `.Release` (as `helm template` sets it), `.Capabilities`, `.Template`, `.Files`. */
+function rootContext(chart: LoadedChart, file: ChartTemplateFile): Record<string, unknown> {
+  const metadata = chart.metadata;
+  const chartName = metadata.name ?? chart.root.slice(chart.root.lastIndexOf('/') + 1);
+  const unknownCluster = new Unknown("the cluster's Kubernetes version and APIs (.Capabilities) are not known offline");
+  const files = new Unknown('.Files reads chart files, which is not evaluated here');
+  const values = chart.values === undefined ? {} : (chart.values.data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`));
+  return {
+    Values: values,
+    Chart: new GoStruct('chart.Metadata', {
+      Name: metadata.name ?? '',
+      Version: metadata.version ?? '',
+      AppVersion: metadata.appVersion ?? '',
+      Description: metadata.description ?? '',
+      Type: metadata.type ?? '',
+      APIVersion: 'v2',
+      Annotations: { ...(metadata.annotations ?? {}) },
+      Keywords: [],
+      Home: '',
+      Icon: '',
+      Deprecated: false,
+    }),
+    Release: new GoStruct('release', { Name: 'release-name', Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }),
+    Capabilities: new GoStruct('chartutil.Capabilities', {
+      KubeVersion: unknownCluster,
+      APIVersions: new GoStruct('chartutil.VersionSet', { Has: () => unknownCluster }),
+      HelmVersion: unknownCluster,
+    }),
+    Template: new GoStruct('Template', { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf('/templates/') + '/templates'.length) }),
+    Files: new GoStruct('files', { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
+    Subcharts: {},
+  };
+}
+
+/** A stamped site marker, as the executor writes it. */
+const MARKER = /\u0000[SEse]\d+\.\d+\u0000/g;
+
+/** Records each site rendering the executor saw, with its value and where in the values it came from. */
+function collectSites(env: RenderEnv, chart: LoadedChart, siteList: RenderedSite[]): void {
+  for (const hit of env.siteHits) {
+    const rendered = siteList[hit.site];
+    if (!rendered) continue;
+    const value = siteValue(hit.text.replace(MARKER, ''), rendered.site, env);
+    const origin = typeof value === 'string' ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes('$')) : undefined;
+    addRender(rendered, { value, uncertain: hit.uncertain, ...(origin ? { origin } : {}) });
+  }
+}
+
+function addRender(rendered: RenderedSite, render: SiteRender): void {
+  const key = JSON.stringify([render.value, render.origin?.offset]);
+  if (rendered.renders.some((existing) => JSON.stringify([existing.value, existing.origin?.offset]) === key)) return;
+  if (rendered.renders.length < MAX_RENDERS_PER_SITE) rendered.renders.push(render);
+}
+
+/** The text a site rendered, as YAML reads it, or why it is not known. */
+function siteValue(text: string, site: ImageSite, env: RenderEnv): string | { unresolved: string } {
+  const unknown = text.indexOf('\u0001');
+  if (unknown >= 0) {
+    const index = Number(text.slice(unknown + 1, text.indexOf('\u0001', unknown + 1)));
+    return { unresolved: env.unknowns[index] ?? 'a value is not known offline' };
+  }
+  const trimmed = text.trim();
+  if (/[\r\n]/.test(trimmed)) return { unresolved: 'the image line renders more than one line' };
+  return site.quoted ? trimmed : unquoteYamlScalar(trimmed);
+}
+
+/** A rendered value that is itself a quoted YAML scalar (`{{ x | quote }}`) is read as the string inside. */
+function unquoteYamlScalar(text: string): string {
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      return text;
+    }
+  }
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1).replace(/''/g, "'");
+  return text;
+}
+
+/** Keys whose value names the image itself rather than a part beside it (registry, tag). */
+const NAME_KEYS = new Set(['repository', 'image', 'repo']);
+
+/** A key that holds an image's name: `repository`, `image`, `name`, or one naming an image (`kubectlImage`). */
+function namesImage(key: string): boolean {
+  return NAME_KEYS.has(key) || /image/i.test(key);
+}
+
+/**
+ * The values-file scalar an image comes from (the line a person edits to change it): among the
+ * values read while the line rendered (else the ones read before it, into variables), the one equal
+ * to the whole image, else the image's name (`repository`, `image`, ...) found in it, else a value
+ * under an image key that `tpl` rendered into it. A line built only from other parts (a registry,
+ * Chart.yaml, the release) has no such scalar and is reported at the template line.
+ */
+function traceOrigin(value: string, env: RenderEnv, chart: LoadedChart, hit: SiteHit, usesVariables: boolean): ScalarLocation | undefined {
+  const locations = chart.values?.locations;
+  if (!locations || value === '') return undefined;
+  const during = env.reads.slice(hit.readsAtStart, hit.readsAtEnd);
+  // Values read earlier matter only to a line that prints variables set from them.
+  const before = usesVariables ? env.reads.slice(0, hit.readsAtStart).reverse() : [];
+  for (const reads of [during, before]) {
+    let named: ScalarLocation | undefined;
+    let templated: ScalarLocation | undefined;
+    for (const read of reads) {
+      const location = locations.get(read.container)?.get(read.key);
+      const scalar = (read.container as Record<string, unknown>)[read.key];
+      if (!location || typeof scalar !== 'string' || scalar.trim() === '') continue;
+      if (scalar.trim() === value) return location;
+      if (!namesImage(read.key)) continue;
+      if (value.includes(scalar.trim())) named ??= location;
+      else if (scalar.includes('{{')) templated ??= location;
+    }
+    if (named ?? templated) return named ?? templated;
+  }
+  return undefined;
+}
+
+/**
+ * Renders template text with `dot` as `.` and `$`, the named templates of `helpers` (template
+ * text) available: what this reader makes of one template, for tests and tools. Unknown parts
+ * print as `<unknown: reason>`. Throws TemplateSyntaxError for text Helm would refuse.
+ */
+export function renderTemplateText(text: string, dot: unknown, helpers = ''): string {
+  const templates = new Map<string, NamedTemplateBody>();
+  for (const [name, nodes] of parseTemplate(helpers).defines) templates.set(name, { nodes });
+  const parsed = parseTemplate(text);
+  for (const [name, nodes] of parsed.defines) templates.set(name, { nodes });
+  const env: RenderEnv = { templates, functions: TEMPLATE_FUNCTIONS, parseText: parseForTpl, budget: { steps: STEPS_PER_FILE }, unknowns: [], reads: [], siteHits: [] };
+  const output = execute(parsed.root, dot, env);
+  return output.replace(/\u0001(\d+)\u0001/g, (_, index: string) => `<unknown: ${env.unknowns[Number(index)]}>`);
+}
