@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gitlabCiDiscoverer } from '../../src/discover/gitlab-ci.js';
-import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
+import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('gitlab-ci discoverer', () => {
   it('matches the pipeline file and included *.gitlab-ci.yml files', () => {
@@ -11,8 +11,9 @@ describe('gitlab-ci discoverer', () => {
   });
 
   it('finds pipeline, default, job and hidden-job images with variables expanded', async () => {
-    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', '.gitlab-ci.yml');
+    const { occurrences: all, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', '.gitlab-ci.yml');
     expect(errors).toEqual([]);
+    const occurrences = all.filter((occurrence) => occurrence.file === '.gitlab-ci.yml');
     expect(summary(occurrences)).toEqual([
       { context: 'image', raw: 'ruby:3.3', reference: 'docker.io/library/ruby:3.3' },
       { context: 'default.image', raw: 'alpine/git:2.45.2', reference: 'docker.io/alpine/git:2.45.2' },
@@ -46,10 +47,12 @@ describe('gitlab-ci discoverer', () => {
     expect(template).toMatchObject({ line: 34, column: 10 });
   });
 
-  it('reads included files on their own', async () => {
-    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'ci/build.gitlab-ci.yml');
-    expect(summary(occurrences)).toEqual([{ context: 'build-docs.image', raw: 'python:3.12-slim', reference: 'docker.io/library/python:3.12-slim' }]);
-    expect(occurrences[0]).toMatchObject({ line: 3, column: 11 });
+  it('reports an included file from the root pipeline that includes it, not on its own', async () => {
+    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', '.gitlab-ci.yml');
+    const included = occurrences.filter((occurrence) => occurrence.file === 'ci/build.gitlab-ci.yml');
+    expect(summary(included)).toEqual([{ context: 'build-docs.image', raw: 'python:3.12-slim', reference: 'docker.io/library/python:3.12-slim' }]);
+    expect(included[0]).toMatchObject({ line: 3, column: 11 });
+    expect((await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'ci/build.gitlab-ci.yml')).occurrences).toEqual([]);
   });
 
   it('reads component files (spec document, then the jobs) and leaves inputs unresolved', async () => {
@@ -74,7 +77,52 @@ describe('gitlab-ci discoverer', () => {
     ]);
   });
 
-  it('throws for a file that cannot be parsed', () => {
-    expect(() => gitlabCiDiscoverer.extract(fixture('gitlab-ci', 'broken/.gitlab-ci.yml'), fixtureContext('gitlab-ci'))).toThrow(/invalid YAML/);
+  it('throws for a file that cannot be parsed', async () => {
+    await expect(gitlabCiDiscoverer.extract(fixture('gitlab-ci', 'broken/.gitlab-ci.yml'), fixtureContext('gitlab-ci'))).rejects.toThrow(/invalid YAML/);
+  });
+});
+
+describe('gitlab-ci: included files and the dependency proxy', () => {
+  it('reads the files the root pipeline includes, with the global variables of every file (gitlab-runner)', async () => {
+    const file = fixture('gitlab-ci/runner', '.gitlab-ci.yml');
+    const { occurrences, errors } = await gitlabCiDiscoverer.extract(file, fixtureContext('gitlab-ci/runner'));
+    expect(errors).toEqual([]);
+    for (const path of new Set(occurrences.map((occurrence) => occurrence.file))) {
+      expectRawAtPositions(fixture('gitlab-ci/runner', path), occurrences.filter((occurrence) => occurrence.file === path));
+    }
+    expect(occurrences.map((o) => `${o.file}:${o.line}:${o.column} ${o.raw} -> ${o.reference}`)).toEqual([
+      '.gitlab/ci/_common.gitlab-ci.yml:55:10 $CI_IMAGE -> registry.gitlab.com/gitlab-org/ci-cd/runner-tools/base-images/ci:0.0.48',
+      '.gitlab/ci/_common.gitlab-ci.yml:77:7 docker:${DOCKER_VERSION}-dind -> docker.io/library/docker:29.7.2-dind',
+      '.gitlab/ci/_common.gitlab-ci.yml:159:10 alpine:latest -> docker.io/library/alpine:latest',
+      '.gitlab/ci/qa.gitlab-ci.yml:63:10 $RUNNER_LINTERS_IMAGE -> registry.gitlab.com/gitlab-org/ci-cd/runner-tools/runner-linters:2.12.2-go1.26.5',
+      '.gitlab/ci/qa.gitlab-ci.yml:90:10 $RUNNER_LINTERS_IMAGE -> registry.gitlab.com/gitlab-org/ci-cd/runner-tools/runner-linters:2.12.2-go1.26.5',
+      '.gitlab/ci/qa.gitlab-ci.yml:111:10 $RUNNER_LINTERS_IMAGE -> registry.gitlab.com/gitlab-org/ci-cd/runner-tools/runner-linters:2.12.2-go1.26.5',
+      '.gitlab/ci/qa.gitlab-ci.yml:140:10 $DOCS_LINT_IMAGE -> registry.gitlab.com/gitlab-org/technical-writing/docs-gitlab-com/lint-markdown:alpine-3.23-vale-3.14.1-markdownlint2-0.22.1-lychee-0.24.2',
+      '.gitlab/ci/qa.gitlab-ci.yml:154:10 $DOCS_LINT_IMAGE -> registry.gitlab.com/gitlab-org/technical-writing/docs-gitlab-com/lint-markdown:alpine-3.23-vale-3.14.1-markdownlint2-0.22.1-lychee-0.24.2',
+      '.gitlab/ci/qa.gitlab-ci.yml:173:10 $DOCS_LINT_IMAGE -> registry.gitlab.com/gitlab-org/technical-writing/docs-gitlab-com/lint-markdown:alpine-3.23-vale-3.14.1-markdownlint2-0.22.1-lychee-0.24.2',
+      '.gitlab/ci/qa.gitlab-ci.yml:191:10 $DOCS_LINT_IMAGE -> registry.gitlab.com/gitlab-org/technical-writing/docs-gitlab-com/lint-markdown:alpine-3.23-vale-3.14.1-markdownlint2-0.22.1-lychee-0.24.2',
+      '.gitlab/ci/qa.gitlab-ci.yml:269:10 $DOCS_HUGO_IMAGE -> registry.gitlab.com/gitlab-org/technical-writing/docs-gitlab-com/docs-gitlab-com-builder:hugo-0.154.5',
+      '.gitlab/ci/qa.gitlab-ci.yml:323:10 node:alpine -> docker.io/library/node:alpine',
+      '.gitlab/ci/docs.gitlab-ci.yml:7:10 ruby:${RUBY_VERSION}-alpine -> docker.io/library/ruby:4.0.6-alpine',
+    ]);
+  });
+
+  it('leaves an included file to the root pipeline that includes it', async () => {
+    const file = fixture('gitlab-ci/runner', '.gitlab/ci/qa.gitlab-ci.yml');
+    expect((await gitlabCiDiscoverer.extract(file, fixtureContext('gitlab-ci/runner'))).occurrences).toEqual([]);
+  });
+
+  it('reads the Docker Hub image behind the dependency proxy prefixes, in included files of any name and globs', async () => {
+    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci/proxy', '.gitlab-ci.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.file, o.line, o.column, o.context, o.reference ?? o.problem?.message])).toEqual([
+      ['.gitlab-ci.yml', 15, 10, 'build.image', 'docker.io/library/docker:27.3'],
+      ['.gitlab-ci.yml', 17, 13, 'build.services[0]', 'docker.io/library/docker:27.3-dind'],
+      ['ci/jobs.yml', 2, 10, 'test.image', 'docker.io/library/python:3.12-slim'],
+      ['ci/jobs.yml', 7, 10, 'frontend.image', 'docker.io/library/node:20-alpine'],
+      ['ci/jobs.yml', 12, 10, 'mirror.image', 'the dependency proxy prefix is known only when the pipeline runs, and it does not start this image'],
+      ['ci/templates/lint.yml', 2, 10, '.lint.image', 'docker.io/library/golang:1.23'],
+    ]);
+    expect(occurrences[0].note).toBe("pulled through GitLab's dependency proxy; the Docker Hub image is checked");
   });
 });

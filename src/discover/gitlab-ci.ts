@@ -1,15 +1,18 @@
 /**
- * GitLab CI: `.gitlab-ci.yml` and included `*.gitlab-ci.yml` files. Images of the pipeline
- * (`image`, `default.image`, `services`) and of every job, hidden template jobs included since
- * their images are written there. `$VAR`/`${VAR}` are expanded from the file's global and job
- * `variables`; predefined and project-level variables are only known when the pipeline runs.
+ * GitLab CI: `.gitlab-ci.yml`, `*.gitlab-ci.yml` files, and the files they `include:` from the
+ * repository (any name), read as one pipeline: each image is reported in the file it is written in,
+ * with the global `variables` of every file of the pipeline and the job's own (through `extends`).
+ * Images of the pipeline (`image`, `default.image`, `services`) and of every job, hidden template
+ * jobs included since their images are written there. Predefined and project-level variables are
+ * only known when the pipeline runs; the dependency proxy's prefixes stand for Docker Hub.
  */
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
-import type { Discoverer, Extraction, SourceFile } from './types.js';
-import type { LineIndex } from './position.js';
-import { isMap, isScalar, isSeq, scalarString } from './yaml.js';
-import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+import { LineIndex } from './position.js';
+import { isMap, isScalar, isSeq, mapGet, scalarString } from './yaml.js';
+import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
+import { ROOT_PIPELINE, followIncludes, isIncludedByRoot } from './gitlab-include.js';
 
 /** Top-level keys that are not jobs. */
 const RESERVED_KEYS = new Set([
@@ -56,6 +59,7 @@ function expand(text: string, variables: Variables): string | { unresolved: stri
   const expanding = new Set<string>();
   const lookup = (name: string, depth: number): string | { unresolved: string } => {
     const definition = variables.get(name);
+    if (definition === undefined && DEPENDENCY_PROXY_PREFIXES.has(name)) return DEPENDENCY_PROXY_MARKER;
     if (definition === undefined) {
       if (PREDEFINED_PREFIXES.some((prefix) => name.startsWith(prefix))) {
         return { unresolved: `$${name} is a predefined GitLab CI variable, known only when the pipeline runs` };
@@ -82,45 +86,92 @@ function resolverFor(variables: Variables): (text: string) => ImageValue[] {
     const input = COMPONENT_INPUT.exec(text);
     // CI/CD component inputs are given by each project that includes the component.
     if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [{ value: expand(text, variables) }];
+    return [throughDependencyProxy(expand(text, variables))];
   };
+}
+
+/**
+ * The dependency proxy's image prefixes (`gitlab.example.com:443/group/dependency_proxy/containers`):
+ * what follows them is a Docker Hub image the proxy pulls and caches, and that image is the one checked.
+ */
+const DEPENDENCY_PROXY_PREFIXES = new Set(['CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX', 'CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX']);
+/** Stands for a proxy prefix during expansion; cannot occur in YAML text (a C0 control character). */
+const DEPENDENCY_PROXY_MARKER = '\u0001dependency-proxy\u0001';
+
+function throughDependencyProxy(value: string | { unresolved: string }): ImageValue {
+  if (typeof value !== 'string' || !value.includes(DEPENDENCY_PROXY_MARKER)) return { value };
+  if (!value.startsWith(`${DEPENDENCY_PROXY_MARKER}/`) || value.indexOf(DEPENDENCY_PROXY_MARKER, 1) >= 0) {
+    return { value: { unresolved: 'the dependency proxy prefix is known only when the pipeline runs, and it does not start this image' } };
+  }
+  return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
 }
 
 /** Bound on `extends` chains. */
 const MAX_EXTENDS_DEPTH = 11;
 
-/** A job's variables through its `extends` chain: templates first, the job's own last. */
-function jobVariables(
-  document: Document.Parsed,
-  jobs: Map<string, unknown>,
-  job: unknown,
-  memo: Map<unknown, Variables>,
-  depth = 0,
-  chain = new Set<unknown>(),
-): Variables {
+/** A job (or hidden template) and the document it is written in. */
+interface Job {
+  document: Document.Parsed;
+  node: unknown;
+}
+
+/** A job's variables through its `extends` chain (across included files): templates first, the job's own last. */
+function jobVariables(jobs: Map<string, Job>, job: Job, memo: Map<unknown, Variables>, depth = 0, chain = new Set<unknown>()): Variables {
   // Memoized per job, so templates shared by many jobs (diamonds) are read once.
-  const known = memo.get(job);
+  const known = memo.get(job.node);
   if (known) return known;
   const variables: Variables = new Map();
   // GitLab allows 11 levels of `extends`; a job extending itself (directly or not) ends the chain.
-  if (depth > MAX_EXTENDS_DEPTH || chain.has(job)) return variables;
-  chain.add(job);
-  const extendsNode = mergedGet(document, job, 'extends');
+  if (depth > MAX_EXTENDS_DEPTH || chain.has(job.node)) return variables;
+  chain.add(job.node);
+  const { document } = job;
+  const extendsNode = mergedGet(document, job.node, 'extends');
   const parents = isScalar(extendsNode) ? [extendsNode] : listItems(document, extendsNode);
   for (const parent of parents) {
     const name = scalarString(parent);
     const template = name === undefined ? undefined : jobs.get(name);
-    if (template !== undefined) for (const [key, value] of jobVariables(document, jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+    if (template !== undefined) for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
   }
-  chain.delete(job);
-  for (const [key, value] of readVariables(document, mergedGet(document, job, 'variables'))) variables.set(key, value);
-  memo.set(job, variables);
+  chain.delete(job.node);
+  for (const [key, value] of readVariables(document, mergedGet(document, job.node, 'variables'))) variables.set(key, value);
+  memo.set(job.node, variables);
   return variables;
 }
 
-function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+/** One document of the pipeline: of the file scanned, or of a file it includes. */
+interface PipelinePart {
+  document: Document.Parsed;
+  file: SourceFile;
+  lines: LineIndex;
+}
+
+/** What every part of a pipeline shares once its files are merged: global variables and jobs by name. */
+interface Pipeline {
+  variables: Variables;
+  jobs: Map<string, Job>;
+  memo: Map<unknown, Variables>;
+}
+
+function jobsOf(document: Document.Parsed): Array<[string, Job]> {
+  return mapPairs(document, document.contents)
+    .filter(([name, node]) => !RESERVED_KEYS.has(name) && isMap(node))
+    .map(([name, node]) => [name, { document, node }]);
+}
+
+/** Merges the parts as GitLab does: included files first, in order, and the including file over them. */
+function mergePipeline(parts: PipelinePart[]): Pipeline {
+  const variables: Variables = new Map();
+  const jobs = new Map<string, Job>();
+  for (const { document } of parts) {
+    for (const [name, value] of readVariables(document, mapGet(document.contents, 'variables'))) variables.set(name, value);
+    for (const [name, job] of jobsOf(document)) jobs.set(name, job);
+  }
+  return { variables, jobs, memo: new Map() };
+}
+
+function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence[] {
+  const { document, file, lines } = part;
   const occurrences: Occurrence[] = [];
-  const globalVariables = readVariables(document, document.get('variables', true));
   const site = (node: unknown, context: string, variables: Variables) =>
     occurrencesAtScalar({ file: file.path, kind: 'gitlab-ci', text: file.text, lines, node, context, resolve: resolverFor(variables) });
   const imagesOf = (owner: unknown, prefix: string, variables: Variables) => {
@@ -133,14 +184,12 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
     });
   };
 
-  imagesOf(document.contents, '', globalVariables);
-  imagesOf(mergedGet(document, document.contents, 'default'), 'default.', globalVariables);
-  const jobs = new Map(mapPairs(document, document.contents).filter(([name, job]) => !RESERVED_KEYS.has(name) && isMap(job)));
-  const memo = new Map<unknown, Variables>();
-  for (const [jobName, job] of jobs) {
+  imagesOf(document.contents, '', pipeline.variables);
+  imagesOf(mergedGet(document, document.contents, 'default'), 'default.', pipeline.variables);
+  for (const [jobName, job] of jobsOf(document)) {
     // Job variables (and those of the templates it extends) override global ones for the job's own images.
-    const variables = new Map([...globalVariables, ...jobVariables(document, jobs, job, memo)]);
-    imagesOf(job, `${jobName}.`, variables);
+    const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
+    imagesOf(job.node, `${jobName}.`, variables);
   }
   return occurrences;
 }
@@ -151,7 +200,18 @@ export const gitlabCiDiscoverer: Discoverer = {
     const name = baseName(path);
     return /^\.gitlab-ci\.ya?ml$/.test(name) || /\.gitlab-ci\.ya?ml$/.test(name);
   },
-  extract(file: SourceFile): Extraction {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
+  async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    const parsed = parseConfigDocuments(file);
+    // A file the root pipeline includes is read as part of it, with the variables it sees there.
+    if (file.path !== ROOT_PIPELINE && (await isIncludedByRoot(file.path, context))) return { occurrences: [] };
+    const included = await followIncludes(file.path, parsed.documents, context);
+    const own = parsed.documents.map((document) => ({ document, file, lines: new LineIndex(file.text) }));
+    const parts: PipelinePart[] = included.files.flatMap((other) => {
+      const lines = new LineIndex(other.text);
+      return other.parsed.documents.map((document) => ({ document, file: { path: other.path, text: other.text }, lines }));
+    });
+    const pipeline = mergePipeline([...parts, ...own]);
+    const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline));
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
   },
 };
