@@ -9,6 +9,22 @@ describe('github workflow discoverer', () => {
     expect(githubWorkflowDiscoverer.matches('.github/workflows/sub/ci.yml', '')).toBe(false);
     expect(githubWorkflowDiscoverer.matches('.github/dependabot.yml', '')).toBe(false);
     expect(githubWorkflowDiscoverer.matches('docs/.github/workflows/ci.yml', '')).toBe(false);
+    for (const path of ['.gitea/workflows/build.yaml', '.forgejo/workflows/ci.yml', 'workflow-templates/container-ci.yml']) {
+      expect(githubWorkflowDiscoverer.matches(path, ''), path).toBe(true);
+    }
+    for (const path of ['.forgejo/workflows/composite/setup-env/action.yaml', 'workflow-templates/container-ci.properties.json', 'docs/workflow-templates/ci.yml']) {
+      expect(githubWorkflowDiscoverer.matches(path, ''), path).toBe(false);
+    }
+  });
+
+  it.each([
+    ['.forgejo/workflows/testing-psql.yml', [['jobs.test-pgsql.container', 'codeberg.org/forgejo/test_env:main', '14:14'], ['jobs.test-pgsql.services.pgsql', 'docker.io/library/postgres:15', '17:16']]],
+    ['.gitea/workflows/build.yaml', [['jobs.build.container', 'docker.gitea.com/runner-images:ubuntu-latest', '10:14'], ['jobs.build.steps[1].uses', 'docker.io/hadolint/hadolint:v2.12.0-alpine', '14:24']]],
+    ['workflow-templates/container-ci.yml', [['jobs.test.container', 'docker.io/library/python:3.12-slim', '14:16'], ['jobs.test.services.redis', 'docker.io/library/redis:7.4-alpine', '17:16']]],
+  ])('reads Forgejo and Gitea workflows and workflow templates: %s', async (path, expected) => {
+    const { occurrences, errors } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', path);
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.context, o.reference, `${o.line}:${o.column}`])).toEqual(expected);
   });
 
   it('finds job containers, service containers and docker:// steps', async () => {

@@ -1,5 +1,6 @@
 /**
- * GitHub Actions: workflow files (job containers, service containers, `docker://` steps) with
+ * GitHub Actions: workflow files (job containers, service containers, `docker://` steps; also
+ * Gitea's and Forgejo's workflows and workflow templates) with
  * `${{ matrix.* }}` (and `${{ matrix.x || 'fallback' }}`) expanded from a literal
  * `strategy.matrix`, and Docker container actions (`action.yml` whose `runs.image` is a
  * `docker://` registry image). Any other expression is only known when the workflow runs, so it is
@@ -9,10 +10,14 @@ import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { LineIndex } from './position.js';
-import { scalarString, toPlain } from './yaml.js';
+import { mapGet, scalarString, toPlain } from './yaml.js';
 import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
-const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+/**
+ * Workflows GitHub runs, the same syntax Gitea and Forgejo Actions run from their own folders, and
+ * an organization's workflow templates (`workflow-templates/` of its `.github` repository).
+ */
+const WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 const DOCKER_PREFIX = 'docker://';
 const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 /** One operand of an image expression: a `matrix.*` path or a single-quoted string literal. */
@@ -152,7 +157,7 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
 
 function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
   const occurrences: Occurrence[] = [];
-  for (const [jobId, job] of mapPairs(document, document.get('jobs', true))) {
+  for (const [jobId, job] of mapPairs(document, mapGet(document.contents, 'jobs'))) {
     const matrix = matrixCombinations(toPlain(document, mergedGet(document, mergedGet(document, job, 'strategy'), 'matrix')));
     const resolve = (text: string) => expandExpressions(text, matrix);
     const site = (node: unknown, context: string, prefix?: string) =>
