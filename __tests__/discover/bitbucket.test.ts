@@ -27,6 +27,17 @@ describe('bitbucket discoverer', () => {
     expect(occurrences[2]).toMatchObject({ line: 13, column: 15 });
   });
 
+  it('reads pipes run from an image (pipe: docker://), once where an anchored step is written', async () => {
+    const { occurrences, errors } = await extractFixture(bitbucketDiscoverer, 'bitbucket', 'pipes/bitbucket-pipelines.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.context, o.reference ?? o.problem?.message])).toEqual([
+      ['3:8', 'image', 'docker.io/library/node:20'],
+      ['36:28', 'pipelines.default[1].step.script[0].pipe', 'docker.io/ccideas/cyclonedx-npm-pipe:prod-1.0.37'],
+      ['53:31', 'pipelines.branches.main[1].step.after-script[0].pipe', '$PIPE_REGISTRY is a Bitbucket variable, known only when the pipeline runs'],
+      ['15:28', 'definitions.steps[0].step.script[1].pipe', 'docker.io/soldevelo/infrascan:latest'],
+    ]);
+  });
+
   it('throws for a file that cannot be parsed', () => {
     expect(() => bitbucketDiscoverer.extract(fixture('bitbucket', 'broken/bitbucket-pipelines.yml'), fixtureContext('bitbucket'))).toThrow(/invalid YAML/);
   });

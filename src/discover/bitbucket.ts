@@ -1,17 +1,19 @@
 /**
  * Bitbucket Pipelines: `bitbucket-pipelines.yml`. The default `image`, service images under
  * `definitions.services`, and the `image` of every `step`, wherever steps are written
- * (pipelines, parallel groups, stages, and step anchors under `definitions`). Aliased steps
+ * (pipelines, parallel groups, stages, and step anchors under `definitions`), and pipes run from an
+ * image (`pipe: docker://...`). Aliased steps
  * (`- step: *build`) are reported once, where the anchor is written.
  */
 import { isMap, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
-import { scalarString } from './yaml.js';
+import { mapGet, scalarString } from './yaml.js';
 import { baseName, imageNodeOf, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver } from './image-site.js';
 
 const resolve = runtimeOnlyResolver('Bitbucket');
+const DOCKER_PREFIX = 'docker://';
 /** Bound on nesting (pipelines > branches > pattern > parallel > steps > step ...). */
 const MAX_DEPTH = 32;
 
@@ -33,7 +35,13 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? '';
         const childPath = path ? `${path}.${key}` : key;
-        if (key === 'step' && isMap(pair.value)) site(pair.value.get('image', true), `${childPath}.image`);
+        if (key === 'step' && isMap(pair.value)) site(mapGet(pair.value, 'image'), `${childPath}.image`);
+        // A pipe run straight from an image (`- pipe: docker://acct/pipe:1.0`); other pipes name a repository.
+        if (key === 'pipe' && scalarString(pair.value)?.startsWith(DOCKER_PREFIX)) {
+          occurrences.push(
+            ...occurrencesAtScalar({ file: file.path, kind: 'bitbucket', text: file.text, lines, node: pair.value, context: childPath, resolve, prefix: DOCKER_PREFIX }),
+          );
+        }
         walk(pair.value, childPath, depth + 1);
       }
     } else if (isSeq(node)) {
