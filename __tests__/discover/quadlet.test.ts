@@ -31,6 +31,26 @@ describe('quadlet discoverer', () => {
     expect((await extractFixture(quadletDiscoverer, 'quadlet', 'local.container')).occurrences).toEqual([]);
   });
 
+  it('reads volume and build units; pods name no image', async () => {
+    const volume = await extractFixture(quadletDiscoverer, 'quadlet', 'volumes/sqlite.volume');
+    expect(summary(volume.occurrences)).toEqual([{ context: '[Volume] Image', raw: 'ghcr.io/homebrew/core/sqlite:3.50.2', reference: 'ghcr.io/homebrew/core/sqlite:3.50.2' }]);
+    expect(volume.occurrences[0]).toMatchObject({ line: 4, column: 7 });
+    const build = await extractFixture(quadletDiscoverer, 'quadlet', 'volumes/app.build');
+    expect(summary(build.occurrences)).toEqual([
+      { context: '[Build] ImageTag', raw: 'localhost/app:1.0', reference: 'localhost/app:1.0', local: true, note: 'the tag of the image this unit builds' },
+    ]);
+    expect(quadletDiscoverer.matches('volumes/web.pod', fixture('quadlet', 'volumes/web.pod').text)).toBe(false);
+    expect(quadletDiscoverer.matches('meson.build', "project('x', 'c')\n")).toBe(false);
+  });
+
+  it('reads the units RamaLama generates: the image once, where the .image unit names it', async () => {
+    const container = await extractFixture(quadletDiscoverer, 'quadlet', 'ramalama/tiny.container');
+    expect(container.occurrences.map((o) => o.reference)).toEqual(['quay.io/ramalama/ramalama:latest']);
+    expect((await extractFixture(quadletDiscoverer, 'quadlet', 'ramalama/tiny.volume')).occurrences).toEqual([]);
+    const image = await extractFixture(quadletDiscoverer, 'quadlet', 'ramalama/tiny.image');
+    expect(image.occurrences.map((o) => [o.line, o.column, o.reference])).toEqual([[2, 7, 'quay.io/rhatdan/tiny:latest']]);
+  });
+
   it('reads image units and drop-ins', async () => {
     const image = await extractFixture(quadletDiscoverer, 'quadlet', 'app.image');
     expect(image.occurrences.map((occurrence) => [occurrence.context, occurrence.reference])).toEqual([

@@ -1,6 +1,9 @@
 /**
- * Podman Quadlet units: `Image=` in the `[Container]` section of `*.container` files and in the
- * `[Image]` section of `*.image` files (and their `*.d/*.conf` drop-ins). Values naming another
+ * Podman Quadlet units: `Image=` in the `[Container]` section of `*.container` files, the `[Image]`
+ * section of `*.image` files and the `[Volume]` section of `*.volume` files (image volumes), and the
+ * `ImageTag=` a `*.build` unit gives the image it builds (local); their `*.d/*.conf` drop-ins too.
+ * `.pod`, `.network` and `.kube` units name no image (a `.kube` unit's YAML is read as Kubernetes).
+ * Values naming another
  * Quadlet unit (`app.image`, `app.build`) are not registry references: skipped. Systemd
  * specifiers (`%i`, `%h`, ...) are only known when the unit starts: unresolved.
  */
@@ -9,10 +12,29 @@ import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 
-/** Which section holds the image, by unit file type. */
-function sectionFor(path: string): string | undefined {
-  if (/\.container$|\.container\.d\/[^/]+\.conf$/.test(path)) return 'Container';
-  if (/\.image$|\.image\.d\/[^/]+\.conf$/.test(path)) return 'Image';
+/** Where a unit type names images: its section, the keys, and whether the image is built here. */
+interface UnitImages {
+  section: string;
+  key: string;
+  /** `.build` units tag the image they build: a local name, not pulled. */
+  local?: boolean;
+}
+
+/** By unit file type (and its `*.d/*.conf` drop-ins). `.pod`, `.network` and `.kube` units name no image. */
+const UNIT_TYPES: Array<{ extension: string; images: UnitImages }> = [
+  { extension: 'container', images: { section: 'Container', key: 'Image' } },
+  { extension: 'image', images: { section: 'Image', key: 'Image' } },
+  // `Driver=image` volumes are the content of an image.
+  { extension: 'volume', images: { section: 'Volume', key: 'Image' } },
+  { extension: 'build', images: { section: 'Build', key: 'ImageTag', local: true } },
+];
+
+function unitImagesFor(path: string): UnitImages | undefined {
+  for (const { extension, images } of UNIT_TYPES) {
+    if (path.endsWith(`.${extension}`)) return images;
+    const dropIn = path.lastIndexOf(`.${extension}.d/`);
+    if (dropIn >= 0 && path.endsWith('.conf') && !path.slice(dropIn + extension.length + 4).includes('/')) return images;
+  }
   return undefined;
 }
 
@@ -27,16 +49,17 @@ function valueOf(text: string): string | { unresolved: string } {
 export const quadletDiscoverer: Discoverer = {
   kind: 'quadlet',
   matches(path, text) {
-    const section = sectionFor(path);
-    // `.image` and `.container` are common extensions; only a unit with the section counts.
-    return section !== undefined && new RegExp(`^\\s*\\[${section}\\]\\s*$`, 'm').test(text);
+    const images = unitImagesFor(path);
+    // `.image`, `.volume` and `.build` are common extensions; only a unit with the section counts.
+    return images !== undefined && new RegExp(`^\\s*\\[${images.section}\\]\\s*$`, 'm').test(text);
   },
   extract(file: SourceFile): Extraction {
-    const section = sectionFor(file.path);
-    if (section === undefined) return { occurrences: [] };
+    const images = unitImagesFor(file.path);
+    if (images === undefined) return { occurrences: [] };
     if (file.text.includes('\u0000')) throw new Error('not a text unit file');
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
+    const assignmentPattern = new RegExp(`^\\s*${images.key}\\s*=[ \\t]*`);
     let current: string | undefined;
     let lineStart = 0;
     while (lineStart <= file.text.length) {
@@ -45,21 +68,11 @@ export const quadletDiscoverer: Discoverer = {
       const line = file.text.slice(lineStart, lineEnd).replace(/\r$/, '');
       const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
       if (header) current = header[1];
-      else if (current === section && !/^\s*[#;]/.test(line)) {
-        const assignment = /^\s*Image\s*=[ \t]*/.exec(line);
+      else if (current === images.section && !/^\s*[#;]/.test(line)) {
+        const assignment = assignmentPattern.exec(line);
         if (assignment) {
-          let offset = lineStart + assignment[0].length;
-          let raw = line.slice(assignment[0].length).trimEnd();
-          // A continued line: the image is the text before the backslash (continuations join with a space).
-          if (raw.endsWith('\\')) raw = raw.slice(0, -1).trimEnd();
-          if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
-            offset += 1;
-            raw = raw.slice(1, -1);
-          }
-          const isUnitReference = /\.(?:image|build)$/.test(raw);
-          if (raw.length > 0 && !isUnitReference) {
-            occurrences.push(makeOccurrence({ file: file.path, kind: 'quadlet', lines, offset, raw, value: valueOf(raw), context: `[${section}] Image` }));
-          }
+          const occurrence = imageOfLine(file, lines, lineStart + assignment[0].length, line.slice(assignment[0].length), images);
+          if (occurrence) occurrences.push(occurrence);
         }
       }
       lineStart = lineEnd + 1;
@@ -67,3 +80,28 @@ export const quadletDiscoverer: Discoverer = {
     return { occurrences };
   },
 };
+
+/** The image an `Image=` (or `ImageTag=`) line names, from its value's offset; none for another unit's name. */
+function imageOfLine(file: SourceFile, lines: LineIndex, valueOffset: number, written: string, images: UnitImages): Occurrence | undefined {
+  let offset = valueOffset;
+  let raw = written.trimEnd();
+  // A continued line: the image is the text before the backslash (continuations join with a space).
+  if (raw.endsWith('\\')) raw = raw.slice(0, -1).trimEnd();
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    offset += 1;
+    raw = raw.slice(1, -1);
+  }
+  // `Image=app.image` / `app.build` names another Quadlet unit, reported where that unit is.
+  if (raw.length === 0 || /\.(?:image|build)$/.test(raw)) return undefined;
+  return makeOccurrence({
+    file: file.path,
+    kind: 'quadlet',
+    lines,
+    offset,
+    raw,
+    value: valueOf(raw),
+    context: `[${images.section}] ${images.key}`,
+    local: images.local,
+    note: images.local ? 'the tag of the image this unit builds' : undefined,
+  });
+}
