@@ -64,9 +64,13 @@ describe('kustomize extract', () => {
       [15, 13, 'ghcr.io/example/demo-app', 'ghcr.io/example/demo-app:latest', 'images[2]'],
       [16, 9, 'alpine', 'docker.io/library/alpine@sha256:24a0c4b4a4c0eb97a1aabb8e29f18e917d05abfe1b7a7c07857230879ce7d3d3', 'images[3]'],
       [18, 9, 'redis', 'docker.io/library/redis:7.2.4', 'images[4]'],
-      // A plain number keeps its written text, as kustomize reads it.
-      [20, 9, 'busybox', 'docker.io/library/busybox:1.10', 'images[5]'],
+      // A plain number: kustomize rejects the kustomization; reported at the field to quote.
+      [21, 11, '1.10', null, 'images[5].newTag'],
     ]);
+    expect(occurrences[5].problem).toEqual({
+      kind: 'invalid',
+      message: 'newTag: 1.10 is the number 1.1 in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: newTag: "1.10"',
+    });
     expect(occurrences[0].note).toBe('overrides base/deployment.yaml:11 postgres:8');
     // nginx-extras shares a prefix but is another image; a digest-pinned nginx is still nginx.
     expect(occurrences[1].note).toBe(
@@ -102,6 +106,34 @@ describe('kustomize extract', () => {
       expect.objectContaining({ line: 3, column: 12, raw: 'docker.io/library/nginx', reference: 'docker.io/library/nginx', context: 'images[0]' }),
     ]);
     expect(occurrences[0].note).toBeUndefined();
+  });
+
+  it('skips entries that change nothing and reports fields kustomize cannot read', async () => {
+    const { occurrences } = await extract('fields/kustomization.yaml');
+    expect(occurrences.map((o) => [o.line, o.column, o.context, o.reference ?? o.problem?.message])).toEqual([
+      [10, 11, 'images[1].newTag', 'newTag: 1.10 is the number 1.1 in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: newTag: "1.10"'],
+      [12, 9, 'images[2]', 'docker.io/library/nginx:1.10'],
+    ]);
+  });
+
+  it.each([
+    ['7', 'a number'],
+    ['yes', 'a boolean'],
+    ['on', 'a boolean'],
+    ['1_000', 'a number'],
+    ['0o17', 'the number 15'],
+    ['true', 'a boolean'],
+  ])('newTag: %s is %s to kustomize', async (tag, read) => {
+    const file = { path: 'kustomization.yaml', text: `images:\n- name: nginx\n  newTag: ${tag}\n` };
+    const { occurrences } = await kustomizeDiscoverer.extract(file, { buildArgs: {}, readFile: async () => undefined });
+    expect(occurrences[0].problem?.message).toContain(`is ${read} in YAML`);
+  });
+
+  it.each(['"1.10"', '1.10.0', '2024-01-01', 'v1'])('newTag: %s is a string to kustomize', async (tag) => {
+    const file = { path: 'kustomization.yaml', text: `images:\n- name: nginx\n  newTag: ${tag}\n` };
+    const { occurrences } = await kustomizeDiscoverer.extract(file, { buildArgs: {}, readFile: async () => undefined });
+    expect(occurrences[0].problem).toBeUndefined();
+    expect(occurrences[0].reference).toBe(`docker.io/library/nginx:${tag.replace(/"/g, '')}`);
   });
 
   it('ends on resources that refer to each other', async () => {

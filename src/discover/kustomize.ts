@@ -10,7 +10,7 @@ import { collectManifestImages } from './kubernetes.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems } from './yaml.js';
+import { goScalarType, mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems, type GoScalarType } from './yaml.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -59,8 +59,15 @@ export const kustomizeDiscoverer: Discoverer = {
 
     const occurrences: Occurrence[] = [];
     entries.forEach((entry, index) => {
-      const override = readOverride(entry, file.text);
-      if (!override) return;
+      const read = readOverride(entry, file.text);
+      if (!read) return;
+      if (read.unreadable) {
+        const occurrence = unreadableOccurrence(file, lines, read.unreadable, index);
+        if (occurrence) occurrences.push(occurrence);
+        return;
+      }
+      const override = read.override;
+      if (!changesImages(override)) return;
       // Positioned at the written field most specific to the resulting image.
       const location = scalarLocation(mapGet(entry, override.newName !== undefined ? 'newName' : 'name'), file.text);
       if (!location || location.raw.length === 0) return;
@@ -74,24 +81,69 @@ export const kustomizeDiscoverer: Discoverer = {
   },
 };
 
-/** The string a scalar field holds as kustomize reads it: plain numbers keep their text (`newTag: 1.10`). */
-function fieldText(node: unknown, text: string): string | undefined {
-  const value = scalarString(node);
-  if (value === undefined) return undefined;
-  const location = scalarLocation(node, text);
-  const written = location && (node as { type?: string }).type === 'PLAIN' ? location.raw : value;
-  return written.trim() === '' ? undefined : written.trim();
+const OVERRIDE_FIELDS = ['newName', 'newTag', 'digest'] as const;
+
+/** A field kustomize cannot read: a number or boolean (as Go reads YAML) where it wants a string. */
+interface UnreadableField {
+  key: (typeof OVERRIDE_FIELDS)[number];
+  node: unknown;
+  type: GoScalarType;
 }
 
-function readOverride(entry: unknown, text: string): ImageOverride | undefined {
-  const name = fieldText(mapGet(entry, 'name'), text);
+/** The string a scalar field holds, trimmed; undefined when absent, null or empty. */
+function fieldText(node: unknown): string | undefined {
+  const value = scalarString(node);
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * An `images:` entry as kustomize reads it. kustomize decodes the kustomization with Go's YAML 1.1
+ * rules into string fields, so `newTag: 1.10` (the number 1.1), `newTag: 7` or `newTag: yes` make
+ * kustomize reject the whole kustomization ("cannot unmarshal number into Go struct field
+ * Image.images.newTag of type string"): such a field is returned as `unreadable`.
+ */
+function readOverride(entry: unknown, text: string): { override: ImageOverride; unreadable?: UnreadableField } | undefined {
+  const name = fieldText(mapGet(entry, 'name'));
   if (name === undefined) return undefined;
   const override: ImageOverride = { name };
-  for (const key of ['newName', 'newTag', 'digest'] as const) {
-    const value = fieldText(mapGet(entry, key), text);
+  let unreadable: UnreadableField | undefined;
+  for (const key of OVERRIDE_FIELDS) {
+    const node = mapGet(entry, key);
+    const type = goScalarType(node, text);
+    if (type === 'number' || type === 'boolean') unreadable ??= { key, node, type };
+    const value = type === 'null' ? undefined : fieldText(node);
     if (value !== undefined) override[key] = value;
   }
-  return override;
+  return unreadable ? { override, unreadable } : { override };
+}
+
+/** Whether an entry changes anything: one with only `name` leaves the images as they are. */
+function changesImages(override: ImageOverride): boolean {
+  return override.newName !== undefined || override.newTag !== undefined || override.digest !== undefined;
+}
+
+/** The occurrence for a field kustomize rejects, at that field: the kustomization does not build. */
+function unreadableOccurrence(file: SourceFile, lines: LineIndex, field: UnreadableField, index: number): Occurrence | undefined {
+  // Only plain scalars are numbers or booleans to Go, so the written text is the node's whole range.
+  const range = (field.node as { range?: [number, number, number] }).range;
+  if (!range) return undefined;
+  const written = file.text.slice(range[0], range[1]).trim();
+  if (written.length === 0) return undefined;
+  const location = { offset: range[0] };
+  const value = Number((field.node as { value: unknown }).value);
+  const read = field.type === 'boolean' ? 'a boolean' : Number.isFinite(value) && String(value) !== written ? `the number ${value}` : 'a number';
+  return {
+    file: file.path,
+    ...lines.positionAt(location.offset),
+    kind: 'kustomize',
+    raw: written,
+    reference: null,
+    problem: {
+      kind: 'invalid',
+      message: `${field.key}: ${written} is ${read} in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: ${field.key}: "${written}"`,
+    },
+    context: `images[${index}].${field.key}`,
+  };
 }
 
 /** kustomize's `image.IsImageMatched`: the name, optionally followed by a tag and a sha256 digest. */
@@ -185,9 +237,11 @@ class ResourceReader {
       }
     }
     if (!applyOwn) return images;
+    // A kustomization with an unreadable entry does not build; its readable entries are still applied here.
     const overrides = seqItems(mapGet(root, 'images'))
       .map((entry) => readOverride(entry, text))
-      .filter((override): override is ImageOverride => override !== undefined);
+      .filter((read) => read !== undefined && read.unreadable === undefined)
+      .map((read) => read!.override);
     return images.map((image) => {
       let current = image.current;
       for (const override of overrides) if (isImageMatched(current, override.name)) current = applyOverride(current, override);

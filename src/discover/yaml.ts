@@ -3,7 +3,7 @@
  * node ranges, never from searching the text afterwards.
  */
 import { joinFlowLines } from './yaml-tolerant.js';
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 200;
@@ -200,6 +200,34 @@ export function scalarString(node: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
+}
+
+/** What a scalar is to Go's YAML decoder. */
+export type GoScalarType = 'string' | 'number' | 'boolean' | 'null';
+
+/**
+ * The type go-yaml v2 (under sigs.k8s.io/yaml: kubectl, kustomize, Helm) gives a scalar: plain
+ * scalars resolve by YAML 1.1, where `yes`, `on`, `y` are booleans and `010`, `1_000`, `0o17` numbers,
+ * and where `1.10` is the number 1.1. Quoted and block scalars are strings. Undefined for anything
+ * but a scalar.
+ */
+export function goScalarType(node: unknown, text: string): GoScalarType | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  if (node.type !== 'PLAIN') return 'string';
+  const written = text.slice(node.range[0], node.range[1]).trim();
+  // Go has no sexagesimal numbers (`1:20`) and reads timestamps as strings; Go's integer parsing takes `0o17`.
+  if (written.includes(':')) return 'string';
+  if (/^[-+]?0o[0-7]+$/.test(written)) return 'number';
+  let value: unknown;
+  try {
+    value = parse(written, { version: '1.1' });
+  } catch {
+    return 'string';
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'string';
 }
 
 /** Entries of a map node as [key string, value node]. */
