@@ -108,6 +108,13 @@ export interface SignatureStatus {
   /** Attestation predicate types the matching signature rules require for this image. */
   requiredPredicateTypes?: string[];
   /**
+   * What the policy requires and this image lacks, one entry per requirement of each unsatisfied
+   * policy entry (a rule, a ClusterImagePolicy). Empty or absent when the status is `verified`.
+   * The signature rules report from here: `unsigned`, `signature-invalid`, `signer-mismatch`,
+   * `attestation-missing`, `attestation-invalid`.
+   */
+  unmet?: UnmetRequirement[];
+  /**
    * With policy `signatures.platforms`, when the digest is an image index: each selected platform
    * manifest, checked under the same rules. `status` is then the worst of the index's own result
    * (`indexStatus`) and theirs (invalid > signer-mismatch > unsigned > not-checked > verified), and
@@ -116,6 +123,21 @@ export interface SignatureStatus {
   platforms?: PlatformSignatureStatus[];
   /** The index digest's own status, set with `platforms`. */
   indexStatus?: SignatureStatus['status'];
+}
+
+/** One requirement of the signature policy that an image does not meet. */
+export interface UnmetRequirement {
+  /** The policy entry it belongs to: "policy file line 12", "ClusterImagePolicy release". */
+  source: string;
+  kind: 'signature' | 'attestation';
+  predicateType?: string;
+  /** `missing`: nothing of the kind found; `invalid`: found, none verifies; `signer-mismatch`: verifies, by someone else. */
+  reason: 'missing' | 'invalid' | 'signer-mismatch';
+  /** Who the policy accepts, for messages. */
+  expected: string;
+  /** What was found instead, or why it failed. */
+  detail?: string;
+  errorCode?: string;
 }
 
 /** One platform manifest of an image index, checked on its own (policy `signatures.platforms`). */
@@ -127,6 +149,7 @@ export interface PlatformSignatureStatus {
   status: Exclude<SignatureStatus['status'], 'not-required'>;
   signatures: SignatureStatus['signatures'];
   message?: string;
+  unmet?: UnmetRequirement[];
 }
 
 /** An occurrence after the resolve stage; checks read these. */
@@ -151,7 +174,8 @@ export type RuleId =
   | 'signature-invalid'
   | 'signer-mismatch'
   | 'attestation-missing'
-  | 'attestation-invalid';
+  | 'attestation-invalid'
+  | 'signature-not-checked';
 
 export interface Finding extends Position {
   rule: RuleId;

@@ -19,6 +19,8 @@ const ARM64 = `sha256:${'c'.repeat(64)}`;
 const PPC = `sha256:${'d'.repeat(64)}`;
 const SIGNER = { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main' };
 const MALLORY = { issuer: 'https://accounts.google.com', subject: 'mallory@example.com' };
+const SOURCE = 'policy line 7';
+const EXPECTED = `${SIGNER.subject} (issuer ${SIGNER.issuer})`;
 
 const policy: Policy = { ...defaultPolicy(), signatures: { mode: 'warn', rules: [], platforms: true } };
 const context = { policy, trust: buildTrustIndex(policy) };
@@ -40,7 +42,16 @@ const image = occurrence({
   ],
   platforms: [
     { platform: 'linux/amd64', digest: AMD64, status: 'verified', signatures: [{ format: 'bundle', verified: true, identity: SIGNER }, { format: 'bundle', verified: true, identity: SIGNER, predicateType: SLSA }] },
-    { platform: 'linux/arm64', digest: ARM64, status: 'signer-mismatch', signatures: [{ format: 'bundle', verified: false, identity: MALLORY, errorCode: 'SUBJECT_MISMATCH' }] },
+    {
+      platform: 'linux/arm64',
+      digest: ARM64,
+      status: 'signer-mismatch',
+      signatures: [{ format: 'bundle', verified: false, identity: MALLORY, errorCode: 'SUBJECT_MISMATCH' }],
+      unmet: [
+        { source: SOURCE, kind: 'signature', reason: 'signer-mismatch', expected: EXPECTED, detail: 'signed by mallory@example.com (issuer https://accounts.google.com)', errorCode: 'SUBJECT_MISMATCH' },
+        { source: SOURCE, kind: 'attestation', predicateType: SLSA, reason: 'missing', expected: EXPECTED },
+      ],
+    },
     {
       platform: 'linux/ppc64le',
       digest: PPC,
@@ -49,6 +60,7 @@ const image = occurrence({
         { format: 'bundle', verified: true, identity: SIGNER },
         { format: 'legacy-attestation', verified: false, predicateType: SLSA, errorCode: 'ARTIFACT_DIGEST_MISMATCH', message: 'no subject is the image' },
       ],
+      unmet: [{ source: SOURCE, kind: 'attestation', predicateType: SLSA, reason: 'invalid', expected: EXPECTED, detail: 'no subject is the image', errorCode: 'ARTIFACT_DIGEST_MISMATCH' }],
     },
     { platform: 'linux/s390x', digest: `sha256:${'e'.repeat(64)}`, status: 'not-checked', signatures: [], message: 'signatures could not be listed' },
   ],
@@ -72,12 +84,14 @@ describe('signature rules with platform manifests', () => {
     const drafts = signerMismatchCheck.run([image], context);
     expect(drafts).toHaveLength(1);
     expect(drafts[0]).toMatchObject({ occurrence: image, severity: 'warning', errorCode: 'SUBJECT_MISMATCH' });
-    expect(drafts[0]!.message).toBe(`${image.reference} for linux/arm64 (platform manifest ${ARM64}) is signed by mallory@example.com (issuer https://accounts.google.com), not by the signer the policy requires`);
+    expect(drafts[0]!.message).toBe(
+      `${image.reference} for linux/arm64 (platform manifest ${ARM64}) is signed, but not by the signer the policy requires (required by ${SOURCE}: ${EXPECTED}); signed by mallory@example.com (issuer https://accounts.google.com)`,
+    );
   });
 
   it('attestation-missing and attestation-invalid: per platform, never for one not checked', () => {
     expect(attestationMissingCheck.run([image], context).map((d) => d.message)).toEqual([
-      `${image.reference} for linux/arm64 (platform manifest ${ARM64}) has no ${SLSA} attestation, which the signature policy requires`,
+      `${image.reference} for linux/arm64 (platform manifest ${ARM64}) has no ${SLSA} attestation, which the signature policy requires (required by ${SOURCE}: ${EXPECTED})`,
     ]);
     const invalid = attestationInvalidCheck.run([image], context);
     expect(invalid).toHaveLength(1);
@@ -90,7 +104,7 @@ describe('signature rules with platform manifests', () => {
   });
 
   it('a status without platforms is judged as before', () => {
-    const plain = occurrence({ status: 'unsigned', signatures: [] });
+    const plain = occurrence({ status: 'unsigned', signatures: [], unmet: [{ source: SOURCE, kind: 'signature', reason: 'missing', expected: EXPECTED }] });
     expect(signatureSubjects(plain.signature!, 'x')).toEqual([{ signature: plain.signature, image: 'x' }]);
     expect(unsignedCheck.run([plain], context)).toHaveLength(1);
   });

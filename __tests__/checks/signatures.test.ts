@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attestationInvalidCheck } from '../../src/checks/attestation-invalid.js';
 import { attestationMissingCheck } from '../../src/checks/attestation-missing.js';
 import { signatureInvalidCheck } from '../../src/checks/signature-invalid.js';
+import { signatureNotCheckedCheck } from '../../src/checks/signature-not-checked.js';
 import { signerMismatchCheck } from '../../src/checks/signer-mismatch.js';
 import { buildTrustIndex } from '../../src/checks/trust.js';
 import { unsignedCheck } from '../../src/checks/unsigned.js';
@@ -21,14 +22,37 @@ function context(mode: Policy['signatures']['mode']) {
   return { policy, trust: buildTrustIndex(policy) };
 }
 
-const unsigned = occurrence({ status: 'unsigned', signatures: [], requiredPredicateTypes: [SLSA] });
+const SOURCE = 'policy line 4';
+const EXPECTED = 'https://github.com/acme/app (issuer https://token.actions.githubusercontent.com)';
+const unsigned = occurrence({
+  status: 'unsigned',
+  signatures: [],
+  requiredPredicateTypes: [SLSA],
+  unmet: [
+    { source: SOURCE, kind: 'signature', reason: 'missing', expected: EXPECTED },
+    { source: SOURCE, kind: 'attestation', predicateType: SLSA, reason: 'missing', expected: EXPECTED },
+  ],
+});
 const invalid = occurrence({
   status: 'invalid',
   signatures: [{ format: 'legacy-cosign', verified: false, errorCode: 'PAYLOAD_MISMATCH', message: 'sha256-….sig layer 1: the signature was made for another image' }],
+  unmet: [
+    { source: SOURCE, kind: 'signature', reason: 'invalid', expected: EXPECTED, detail: 'sha256-….sig layer 1: the signature was made for another image', errorCode: 'PAYLOAD_MISMATCH' },
+  ],
 });
 const mismatch = occurrence({
   status: 'signer-mismatch',
   signatures: [{ format: 'bundle', verified: false, errorCode: 'SUBJECT_MISMATCH', identity: { issuer: 'https://accounts.google.com', subject: 'mallory@example.com' } }],
+  unmet: [
+    {
+      source: SOURCE,
+      kind: 'signature',
+      reason: 'signer-mismatch',
+      expected: EXPECTED,
+      detail: 'signed by mallory@example.com (issuer https://accounts.google.com): subject mismatch',
+      errorCode: 'SUBJECT_MISMATCH',
+    },
+  ],
 });
 const verifiedWithBadAttestation = occurrence({
   status: 'verified',
@@ -36,6 +60,10 @@ const verifiedWithBadAttestation = occurrence({
   signatures: [
     { format: 'bundle', verified: true, identity: { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app' } },
     { format: 'legacy-attestation', verified: false, predicateType: SLSA, errorCode: 'ARTIFACT_DIGEST_MISMATCH', message: 'no subject is the image' },
+  ],
+  unmet: [
+    { source: SOURCE, kind: 'attestation', predicateType: SLSA, reason: 'invalid', expected: EXPECTED, detail: 'no subject is the image', errorCode: 'ARTIFACT_DIGEST_MISMATCH' },
+    { source: 'ClusterImagePolicy sbom', kind: 'attestation', predicateType: 'https://spdx.dev/Document', reason: 'missing', expected: EXPECTED },
   ],
 });
 const notChecked = occurrence({ status: 'not-checked', signatures: [], requiredPredicateTypes: [SLSA], message: 'registry unreachable' });
@@ -53,6 +81,7 @@ describe('signature checks', () => {
     expect(rest).toEqual([]);
     expect(draft).toMatchObject({ occurrence: mismatch, errorCode: 'SUBJECT_MISMATCH' });
     expect(draft!.message).toContain('mallory@example.com');
+    expect(draft!.message).toContain(`required by ${SOURCE}: ${EXPECTED}`);
   });
   it('attestation-missing: per required predicate type without any attestation, never for unchecked images', () => {
     const drafts = attestationMissingCheck.run(all, context('require'));
@@ -63,6 +92,12 @@ describe('signature checks', () => {
   });
   it('attestation-invalid: attestations of the type exist but none verifies', () => {
     expect(attestationInvalidCheck.run(all, context('require'))).toMatchObject([{ occurrence: verifiedWithBadAttestation, errorCode: 'ARTIFACT_DIGEST_MISMATCH' }]);
+  });
+  it('signature-not-checked: an error under require naming the cause, a note under warn', () => {
+    expect(signatureNotCheckedCheck.run(all, context('require'))).toMatchObject([{ occurrence: notChecked, severity: 'error' }]);
+    expect(signatureNotCheckedCheck.run(all, context('require'))[0]!.message).toContain('registry unreachable');
+    expect(signatureNotCheckedCheck.run(all, context('warn'))).toMatchObject([{ occurrence: notChecked, severity: 'note' }]);
+    expect(signatureNotCheckedCheck.run(all, context('off'))).toEqual([]);
   });
   it('severity follows the mode: warn gives warnings, off gives nothing', () => {
     for (const check of [unsignedCheck, signatureInvalidCheck, signerMismatchCheck, attestationMissingCheck, attestationInvalidCheck]) {

@@ -34,7 +34,7 @@ const SUBJECT = 'https://github.com/acme/images/.github/workflows/release.yml@re
 const OTHER_SUBJECT = 'https://github.com/mallory/images/.github/workflows/release.yml@refs/heads/main';
 const SLSA = 'https://slsa.dev/provenance/v1';
 const IN_TOTO = 'application/vnd.in-toto+json';
-const SIGNATURE_RULES = new Set(['unsigned', 'signature-invalid', 'signer-mismatch', 'attestation-missing', 'attestation-invalid']);
+const SIGNATURE_RULES = new Set(['unsigned', 'signature-invalid', 'signer-mismatch', 'attestation-missing', 'attestation-invalid', 'signature-not-checked']);
 
 
 function statement(digest: string, predicateType: string): Buffer {
@@ -177,6 +177,8 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
         'attestation-missing docker-compose.yml:10',
         'attestation-invalid docker-compose.yml:12',
         'registry-unreachable docker-compose.yml:14',
+        // mode: require fails closed: an image whose signatures could not be checked is an error, naming the cause.
+        'signature-not-checked docker-compose.yml:14',
       ].sort(),
     );
     expect(report.findings.filter((f) => f.rule !== 'registry-unreachable').every((f) => SIGNATURE_RULES.has(f.rule) && f.severity === 'error')).toBe(true);
@@ -192,6 +194,7 @@ describe.skipIf(!availability.ok)(`scan with a signature policy against a real r
     expect(finding('attestation-missing').message).toContain(SLSA);
     expect(finding('attestation-invalid').message).toContain(SLSA);
     expect(finding('attestation-invalid').errorCode).toBe('ARTIFACT_DIGEST_MISMATCH');
+    expect(finding('signature-not-checked').message).toMatch(/keyless\/elsewhere:1\.0: signatures not checked, so the image is not verified: image not resolved: /);
 
     const occurrence = (file: string, line: number) => report.occurrences.find((o) => o.file === file && o.line === line) as ResolvedOccurrence;
     const signedAt = MOCK_CLOCK.toISOString();

@@ -242,7 +242,14 @@ describe.skipIf(!availability.ok)(`signature verification with a real registry${
     expect(result.c!.signature!.signatures[0]).toMatchObject({ verified: false, errorCode: 'KEY_MISMATCH' });
     const policy = policyWith(rules({ subject: OTHER_SUBJECT, key: otherKeyPath }), 'warn');
     const drafts = signerMismatchCheck.run(Object.values(result), { policy, trust: buildTrustIndex(policy) });
-    expect(drafts.map((d) => d.severity)).toEqual(['warning', 'warning', 'warning']);
+    // One finding per unmet rule: a and b are covered by the keyless rule and the provenance rule.
+    expect(drafts.map((d) => [d.occurrence.reference, d.severity, d.message.match(/required by ([a-z ]+):/)?.[1]])).toEqual([
+      [result.a!.reference, 'warning', 'keyless rule'],
+      [result.a!.reference, 'warning', 'provenance rule'],
+      [result.b!.reference, 'warning', 'keyless rule'],
+      [result.b!.reference, 'warning', 'provenance rule'],
+      [result.c!.reference, 'warning', 'key rule'],
+    ]);
     expect(drafts[0]!.message).toContain(SUBJECT);
   });
 

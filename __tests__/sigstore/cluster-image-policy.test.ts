@@ -11,29 +11,25 @@ describe('ClusterImagePolicy', () => {
     const result = await readClusterImagePolicies(file);
     expect(result.problems).toEqual([]);
     expect(result.policies).toEqual(['release-images', 'vendor-key']);
-    expect(result.rules).toEqual([
+    const I1 = { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main' };
+    const I2 = {
+      issuerRegExp: '^https://token\\.actions\\.githubusercontent\\.com$',
+      subjectRegExp: '^https://github\\.com/acme/[^/]+/\\.github/workflows/release\\.yml@refs/tags/v.*$',
+    };
+    expect(result.groups).toEqual([
       {
-        images: ['ghcr.io/acme/**', 'registry.acme.example/apps/*'],
-        keyless: {
-          issuer: 'https://token.actions.githubusercontent.com',
-          subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main',
-        },
-        attestation: { predicateType: 'https://slsa.dev/provenance/v1' },
+        // Identified by file and document index (the Deployment is document 1), never by name.
+        id: `${file}#0`,
         source: 'ClusterImagePolicy release-images',
+        images: ['ghcr.io/acme/**', 'registry.acme.example/apps/*'],
+        // An authority with attestations requires them (by any of its identities), and no plain signature.
+        authorities: [{ requirements: [{ kind: 'attestation', predicateType: 'https://slsa.dev/provenance/v1', signers: [{ keyless: I1 }, { keyless: I2 }] }] }],
       },
       {
-        images: ['ghcr.io/acme/**', 'registry.acme.example/apps/*'],
-        keyless: {
-          issuerRegExp: '^https://token\\.actions\\.githubusercontent\\.com$',
-          subjectRegExp: '^https://github\\.com/acme/[^/]+/\\.github/workflows/release\\.yml@refs/tags/v.*$',
-        },
-        attestation: { predicateType: 'https://slsa.dev/provenance/v1' },
-        source: 'ClusterImagePolicy release-images',
-      },
-      {
-        images: ['docker.io/vendor/*'],
-        keyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----'),
+        id: `${file}#2`,
         source: 'ClusterImagePolicy vendor-key',
+        images: ['docker.io/vendor/*'],
+        authorities: [{ requirements: [{ kind: 'signature', signers: [{ keyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----') }] }] }],
       },
     ]);
   });
@@ -49,8 +45,12 @@ describe('ClusterImagePolicy', () => {
       'spec.policy (CUE/Rego) is not evaluated; only signatures and attestation types are checked',
     ]);
     expect(result.problems.every((p) => p.policy === 'cannot-be-checked-here')).toBe(true);
-    expect(result.rules).toEqual([
-      { images: ['gcr.io/acme/**'], keyless: { issuer: 'https://accounts.google.com', subject: 'builder@acme.iam.gserviceaccount.com' }, source: 'ClusterImagePolicy cannot-be-checked-here' },
+    expect(result.groups).toMatchObject([
+      {
+        source: 'ClusterImagePolicy cannot-be-checked-here',
+        images: ['gcr.io/acme/**'],
+        authorities: [{ requirements: [{ kind: 'signature', signers: [{ keyless: { issuer: 'https://accounts.google.com', subject: 'builder@acme.iam.gserviceaccount.com' } }] }] }],
+      },
     ]);
   });
 

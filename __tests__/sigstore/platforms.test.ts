@@ -223,7 +223,7 @@ describe('verifySignatures with signatures.platforms', () => {
     expect(drafts).toHaveLength(1);
     expect(drafts[0]).toMatchObject({ occurrence: result, severity: 'error' });
     expect(drafts[0]!.message).toBe(
-      `${REPOSITORY}@${indexDigest} for linux/arm64 (platform manifest ${children['linux/arm64']}) has no signature (no Sigstore bundle referrer, no cosign .sig), but the signature policy requires one`,
+      `${REPOSITORY}@${indexDigest} for linux/arm64 (platform manifest ${children['linux/arm64']}) has no signature (no Sigstore bundle referrer, no cosign .sig), but the signature policy requires one (required by test rule: an inline key)`,
     );
   });
 

@@ -1,17 +1,17 @@
-/** `attestation-invalid`: attestations of a required predicate type exist for the image, but none verifies for it and the required signer. */
-import { signatureCheck, type SignatureFinding } from './signature-severity.js';
+/**
+ * `attestation-invalid`: attestations of a required predicate type exist for the image, but none
+ * verifies for it and a signer the requirement accepts. Judged per requirement: an attestation
+ * by key A does not meet a rule asking for key B.
+ */
+import { signatureCheck } from './signature-severity.js';
+import { unmetFindings, unmetOf } from './signature-unmet.js';
 
-export const attestationInvalidCheck = signatureCheck('attestation-invalid', (signature, image) => {
-  if (signature.status === 'not-checked' || signature.status === 'not-required') return [];
-  const findings: SignatureFinding[] = [];
-  for (const predicateType of signature.requiredPredicateTypes ?? []) {
-    const entries = signature.signatures.filter((entry) => entry.predicateType === predicateType);
-    if (entries.length === 0 || entries.some((entry) => entry.verified)) continue;
-    const first = entries.find((entry) => entry.errorCode);
-    findings.push({
-      message: `${image} has ${entries.length === 1 ? 'a' : entries.length} ${predicateType} attestation${entries.length === 1 ? '' : 's'} but none verifies${first?.message ? `: ${first.message}` : ''}`,
-      errorCode: first?.errorCode,
-    });
-  }
-  return findings;
-});
+export const attestationInvalidCheck = signatureCheck('attestation-invalid', (signature, image) =>
+  unmetFindings(
+    unmetOf(signature, 'attestation', ['invalid', 'signer-mismatch']),
+    (unmet) =>
+      unmet.reason === 'invalid'
+        ? `${image} has a ${unmet.predicateType ?? ''} attestation but none verifies`
+        : `${image} has a ${unmet.predicateType ?? ''} attestation, but not from the signer the policy requires`,
+  ),
+);

@@ -1,10 +1,10 @@
-/** `attestation-missing`: the policy requires an attestation of a predicate type for the image and none of that type was found. */
+/** `attestation-missing`: the policy requires an attestation of a predicate type from a signer, and none of that type was found. */
 import { signatureCheck } from './signature-severity.js';
+import { unmetFindings, unmetOf } from './signature-unmet.js';
 
-export const attestationMissingCheck = signatureCheck('attestation-missing', (signature, image) => {
-  // Not checked means unknown, never missing.
-  if (signature.status === 'not-checked' || signature.status === 'not-required') return [];
-  return (signature.requiredPredicateTypes ?? [])
-    .filter((predicateType) => !signature.signatures.some((entry) => entry.predicateType === predicateType))
-    .map((predicateType) => ({ message: `${image} has no ${predicateType} attestation, which the signature policy requires` }));
-});
+export const attestationMissingCheck = signatureCheck('attestation-missing', (signature, image) =>
+  unmetFindings(
+    unmetOf(signature, 'attestation', ['missing']),
+    (unmet) => `${image} has no ${unmet.predicateType ?? ''} attestation, which the signature policy requires`,
+  ),
+);

@@ -26,6 +26,7 @@ import { signatureInvalidCheck } from './signature-invalid.js';
 import { signerMismatchCheck } from './signer-mismatch.js';
 import { attestationMissingCheck } from './attestation-missing.js';
 import { attestationInvalidCheck } from './attestation-invalid.js';
+import { signatureNotCheckedCheck } from './signature-not-checked.js';
 
 export type { Check, CheckContext, FindingDraft } from './types.js';
 
@@ -46,6 +47,7 @@ export const CHECKS: Check[] = [
   signerMismatchCheck,
   attestationMissingCheck,
   attestationInvalidCheck,
+  signatureNotCheckedCheck,
 ];
 
 /** The finding's severity, or 'off': an explicit policy entry wins over the rule's own choice, which wins over the table default. */

@@ -172,6 +172,16 @@ export const RULES: Record<RuleId, RuleMetadata> = {
     defaultSeverity: 'error',
     needs: 'signatures',
   }),
+  'signature-not-checked': rule({
+    id: 'signature-not-checked',
+    name: 'SignatureNotChecked',
+    shortDescription: 'Signatures could not be checked; image not verified',
+    fullDescription:
+      'A signature rule covers the image, but its signatures or attestations could not be checked: the registry failed or timed out, the image could not be resolved to a digest, or the trusted root could not be used. Under `signatures.mode: require` this is an error, so a gate never passes an image it could not verify; under `warn` it is a note.',
+    help: 'Re-run when the registry answers, provide credentials, or fix the trusted root. The message names the cause.',
+    defaultSeverity: 'error',
+    needs: 'signatures',
+  }),
 };
 
 export const RULE_IDS = Object.keys(RULES) as RuleId[];

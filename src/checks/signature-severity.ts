@@ -38,11 +38,14 @@ export interface SignatureFinding {
 export function signatureSubjects(signature: SignatureStatus, image: string): Array<{ signature: SignatureStatus; image: string }> {
   const { platforms, indexStatus, ...own } = signature;
   if (!platforms) return [{ signature, image }];
-  const subjects = [{ signature: { ...own, status: indexStatus ?? own.status }, image }];
+  // The index could not be read (or had too many platforms): that "not checked" belongs to the index itself.
+  const indexNotChecked = own.status === 'not-checked' && !platforms.some((platform) => platform.status === 'not-checked');
+  const subjects = [{ signature: { ...own, status: indexNotChecked ? own.status : (indexStatus ?? own.status) }, image }];
   for (const platform of platforms) {
     const status: SignatureStatus = { status: platform.status, signatures: platform.signatures };
     if (platform.message) status.message = platform.message;
     if (own.requiredPredicateTypes) status.requiredPredicateTypes = own.requiredPredicateTypes;
+    if (platform.unmet) status.unmet = platform.unmet;
     subjects.push({ signature: status, image: `${image} for ${platform.platform} (platform manifest ${platform.digest})` });
   }
   return subjects;
@@ -53,11 +56,15 @@ export function signatureSubjects(signature: SignatureStatus, image: string): Ar
  * about every occurrence whose signature was looked at (and about each of its checked platform
  * manifests, see `signatureSubjects`), and its findings get the mode's severity.
  */
-export function signatureCheck(rule: RuleId, findingsFor: (signature: SignatureStatus, image: string) => SignatureFinding[]): Check {
+export function signatureCheck(
+  rule: RuleId,
+  findingsFor: (signature: SignatureStatus, image: string) => SignatureFinding[],
+  severityOf: (policy: Policy) => Severity | undefined = signatureSeverity,
+): Check {
   return {
     rule,
     run(occurrences, { policy }) {
-      const severity = signatureSeverity(policy);
+      const severity = severityOf(policy);
       if (!severity) return [];
       const drafts: FindingDraft[] = [];
       for (const occurrence of occurrences) {

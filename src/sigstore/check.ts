@@ -7,8 +7,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import pLimit from 'p-limit';
-import type { Policy, SignatureRule } from '../config/policy.js';
-import type { ResolvedOccurrence, SignatureStatus } from '../model.js';
+import type { Policy } from '../config/policy.js';
+import type { ResolvedOccurrence, SignatureStatus, UnmetRequirement } from '../model.js';
 import { splitReference } from '../reference/index.js';
 import type { RepositoryRef } from '../registry/index.js';
 import { readClusterImagePolicies, type ClusterImagePolicyProblem } from './cluster-image-policy.js';
@@ -16,10 +16,19 @@ import { discoverSignatures, type SignatureCandidate, type SignatureRegistry } f
 import { SIGNER_MISMATCH_CODES, SigstoreError, toSigstoreError } from './errors.js';
 import type { SignerIdentity } from './identity.js';
 import { COSIGN_SIGN_PREDICATE_TYPE, assertSimpleSigningPayload } from './payload.js';
-import { checkWithPlatforms, wantsPlatforms } from './platforms.js';
-import { requiredPredicateTypes, requirementGroups, rulesForImage } from './policy.js';
+import { checkWithPlatforms, wantsPlatforms, worstStatus } from './platforms.js';
+import {
+  groupsForImage,
+  groupsOfRules,
+  requiredPredicateTypes,
+  signersOf,
+  type PolicyGroup,
+  type PolicyRequirement,
+  type PolicySigner,
+} from './policy.js';
 import { loadTrustedRoot, parsePublicKey, publicKeyFromFile } from './trust.js';
 import { assertSigner, verifyBundleSignature, type BundlePolicy, type VerifiedBundle } from './verify-bundle.js';
+
 
 type SignatureEntry = SignatureStatus['signatures'][number];
 
@@ -36,19 +45,19 @@ export interface SignatureStageOptions {
   onProblem?: (problem: ClusterImagePolicyProblem) => void;
 }
 
-/** The policy's signature rules plus those of its ClusterImagePolicy files. */
-export async function loadSignatureRules(policy: Policy): Promise<{ rules: SignatureRule[]; problems: ClusterImagePolicyProblem[] }> {
-  const rules = [...policy.signatures.rules];
+/** The policy's signature groups: one per `signatures.rules` entry, one per ClusterImagePolicy document. */
+export async function loadSignaturePolicy(policy: Policy): Promise<{ groups: PolicyGroup[]; problems: ClusterImagePolicyProblem[] }> {
+  const groups = groupsOfRules(policy.signatures.rules);
   const problems: ClusterImagePolicyProblem[] = [];
   for (const path of policy.signatures.clusterImagePolicies ?? []) {
     const result = await readClusterImagePolicies(path);
-    rules.push(...result.rules);
+    groups.push(...result.groups);
     problems.push(...result.problems);
   }
-  return { rules, problems };
+  return { groups, problems };
 }
 
-/** Resolves rule keys once per run; a key that cannot be read fails only the rules naming it. */
+/** Resolves rule keys once per run; a key that cannot be read fails only the requirements naming it. */
 class KeyCache {
   private readonly keys = new Map<string, Promise<KeyObject | SigstoreError>>();
   get(path: string | undefined, pemText: string | undefined): Promise<KeyObject | SigstoreError> | undefined {
@@ -65,90 +74,69 @@ class KeyCache {
   }
 }
 
-/** One signer requirement: a rule's identity or key (for signatures, or for its attestation). */
-interface Requirement {
-  rule: SignatureRule;
-  group: string;
+/** A signer with its key read: the bundle policy to judge with, or why it cannot judge. */
+interface ResolvedSigner {
+  spec: PolicySigner;
   policy?: BundlePolicy;
-  /** Set when the rule's key could not be read. */
-  keyError?: SigstoreError;
-  predicateType?: string;
+  error?: SigstoreError;
 }
 
-async function requirementFor(rule: SignatureRule, group: string, keys: KeyCache, forAttestation: boolean): Promise<Requirement> {
-  const attestation = forAttestation ? rule.attestation : undefined;
-  const requirement: Requirement = { rule, group };
-  if (attestation) requirement.predicateType = attestation.predicateType;
-  const keyless = attestation?.keyless ?? (attestation?.key ? undefined : rule.keyless);
-  const keyPath = attestation?.key ?? (attestation?.keyless ? undefined : rule.key);
-  const keyPem = attestation?.key || attestation?.keyless ? undefined : rule.keyPem;
-  const transparencyLog = rule.transparencyLog ?? 'required';
-  if (keyless) {
-    requirement.policy = { keyless, transparencyLog };
-  } else {
-    const key = await keys.get(keyPath, keyPem);
-    if (!key) requirement.keyError = new SigstoreError('UNTRUSTED_SIGNER_ERROR', `${rule.source ?? 'a signature rule'} names neither a keyless identity nor a key`);
-    else if (key instanceof SigstoreError) requirement.keyError = key;
-    else requirement.policy = { key, transparencyLog };
-  }
-  return requirement;
+async function resolveSigner(spec: PolicySigner, keys: KeyCache): Promise<ResolvedSigner> {
+  const transparencyLog = spec.transparencyLog ?? 'required';
+  if (spec.keyless) return { spec, policy: { keyless: spec.keyless, transparencyLog } };
+  const key = await keys.get(spec.key, spec.keyPem);
+  if (!key) return { spec, error: new SigstoreError('UNTRUSTED_SIGNER_ERROR', 'the policy names neither a keyless identity nor a key') };
+  if (key instanceof SigstoreError) return { spec, error: key };
+  return { spec, policy: { key, transparencyLog } };
 }
 
 interface CandidateOutcome {
   candidate: SignatureCandidate;
   kind: 'signature' | 'attestation';
+  /** From the signed in-toto statement when verified; the unsigned hint only labels a failure. */
   predicateType?: string;
-  /** Crypto and payload verified (with at least one requirement's key). */
-  valid: boolean;
+  /** Crypto and payload verified (with one of the policy's keys, or a certificate). */
   verified?: VerifiedBundle;
-  satisfied: Requirement[];
   error?: SigstoreError;
-  /** Who signed, when known even though a requirement rejected it. */
+  /** Who signed, when known even though the candidate failed. */
   signer?: SignerIdentity;
+  /** Whether it met some requirement (for the report's `verified` per entry). */
+  counted: boolean;
+  /** Why a verified candidate met no requirement: its signer is not one the policy accepts. */
+  signerError?: SigstoreError;
 }
 
+/**
+ * Signature or attestation, and the attestation's predicate type: only a verified, signed in-toto
+ * statement names a predicate type. Before verification (and for a failed candidate) the
+ * unsigned hint is kept as a label for messages, never to meet a requirement.
+ */
 function kindOf(candidate: SignatureCandidate, verified?: VerifiedBundle): { kind: 'signature' | 'attestation'; predicateType?: string } {
   if (candidate.format === 'legacy-cosign') return { kind: 'signature' };
-  if (candidate.format === 'legacy-attestation') {
-    const predicateType = verified?.statement?.predicateType ?? candidate.predicateTypeHint;
-    return predicateType ? { kind: 'attestation', predicateType } : { kind: 'attestation' };
-  }
   if (verified) {
-    if (verified.content === 'message-signature') return { kind: 'signature' };
     const predicateType = verified.statement?.predicateType;
+    if (candidate.format === 'legacy-attestation') return predicateType ? { kind: 'attestation', predicateType } : { kind: 'attestation' };
+    if (verified.content === 'message-signature') return { kind: 'signature' };
     if (!predicateType || predicateType === COSIGN_SIGN_PREDICATE_TYPE) return { kind: 'signature' };
     return { kind: 'attestation', predicateType };
   }
   const hint = candidate.predicateTypeHint;
+  if (candidate.format === 'legacy-attestation') return hint ? { kind: 'attestation', predicateType: hint } : { kind: 'attestation' };
   if (!hint || hint === COSIGN_SIGN_PREDICATE_TYPE) return { kind: 'signature' };
   return { kind: 'attestation', predicateType: hint };
 }
 
-/** Verifies one candidate against the requirements that could apply to it. */
-function evaluateCandidate(
-  candidate: SignatureCandidate,
-  imageDigest: string,
-  signatureRequirements: Requirement[],
-  attestationRequirements: Requirement[],
-  trustedRoot: TrustedRoot,
-  now: Date | undefined,
-): CandidateOutcome {
+/** Verifies one candidate's cryptography and payload; who signed is judged per requirement afterwards. */
+function evaluateCandidate(candidate: SignatureCandidate, imageDigest: string, keys: KeyObject[], trustedRoot: TrustedRoot, now: Date | undefined): CandidateOutcome {
   const guess = kindOf(candidate);
-  const fail = (error: SigstoreError): CandidateOutcome => ({ candidate, ...guess, valid: false, satisfied: [], error });
-  if (candidate.error || !candidate.bundle || !candidate.artifact) {
-    return fail(candidate.error ?? new SigstoreError('BUNDLE_INVALID', 'no bundle'));
-  }
-  // Keys to try for a key-signed bundle (certificate bundles ignore them): each distinct rule key.
-  const keys = [...new Set([...signatureRequirements, ...attestationRequirements].flatMap((r) => (r.policy?.key ? [r.policy.key] : [])))];
+  const fail = (error: SigstoreError, signer?: SignerIdentity): CandidateOutcome => ({ candidate, ...guess, error, counted: false, ...(signer ? { signer } : {}) });
+  if (candidate.error || !candidate.bundle || !candidate.artifact) return fail(candidate.error ?? new SigstoreError('BUNDLE_INVALID', 'no bundle'));
   let verified: VerifiedBundle | undefined;
   let firstError: SigstoreError | undefined;
+  // Keys to try for a key-signed bundle (certificate bundles ignore them): each distinct policy key.
   for (const key of keys.length ? keys : [undefined]) {
     try {
-      verified = verifyBundleSignature(candidate.bundle, candidate.artifact, trustedRoot, {
-        transparencyLog: 'optional',
-        ...(key ? { key } : {}),
-        ...(now ? { now } : {}),
-      });
+      verified = verifyBundleSignature(candidate.bundle, candidate.artifact, trustedRoot, { transparencyLog: 'optional', ...(key ? { key } : {}), ...(now ? { now } : {}) });
       break;
     } catch (error) {
       firstError ??= toSigstoreError(error, 'SIGNATURE_ERROR');
@@ -158,42 +146,15 @@ function evaluateCandidate(
   try {
     if (candidate.simpleSigningPayload) assertSimpleSigningPayload(candidate.simpleSigningPayload, imageDigest);
   } catch (error) {
-    return { ...fail(toSigstoreError(error, 'PAYLOAD_MISMATCH')), signer: verified.signer };
+    return fail(toSigstoreError(error, 'PAYLOAD_MISMATCH'), verified.signer);
   }
   const { kind, predicateType } = kindOf(candidate, verified);
-  let requirements = kind === 'signature' ? signatureRequirements : attestationRequirements.filter((r) => r.predicateType === predicateType);
-  // An attestation no rule asks for is still judged against the image's signers, for the report.
-  if (kind === 'attestation' && requirements.length === 0) requirements = signatureRequirements;
-  const outcome: CandidateOutcome = { candidate, kind, valid: true, verified, satisfied: [], signer: verified.signer };
+  if (kind === 'attestation' && !predicateType) {
+    return fail(new SigstoreError('PAYLOAD_MISMATCH', 'the attestation is not a signed in-toto statement, so it attests no predicate type (a layer annotation is not signed)'), verified.signer);
+  }
+  const outcome: CandidateOutcome = { candidate, kind, verified, signer: verified.signer, counted: false };
   if (predicateType) outcome.predicateType = predicateType;
-  for (const requirement of requirements) {
-    if (!requirement.policy) {
-      outcome.error ??= requirement.keyError;
-      continue;
-    }
-    try {
-      assertSigner(verified, requirement.policy);
-      outcome.satisfied.push(requirement);
-    } catch (error) {
-      outcome.error ??= toSigstoreError(error, 'UNTRUSTED_SIGNER_ERROR');
-    }
-  }
-  if (outcome.satisfied.length > 0) delete outcome.error;
   return outcome;
-}
-
-function entryOf(outcome: CandidateOutcome): SignatureEntry {
-  const format = outcome.candidate.format;
-  const entry: SignatureEntry = { format, verified: outcome.valid && outcome.satisfied.length > 0 };
-  const signer = outcome.signer;
-  if (signer && (signer.issuer || signer.subject || signer.keyFingerprint)) entry.identity = { ...signer };
-  if (outcome.verified?.signedAt) entry.signedAt = outcome.verified.signedAt;
-  if (outcome.error && !entry.verified) {
-    entry.errorCode = outcome.error.code;
-    entry.message = `${outcome.candidate.location}: ${outcome.error.message}`;
-  }
-  if (outcome.kind === 'attestation' && outcome.predicateType) entry.predicateType = outcome.predicateType;
-  return entry;
 }
 
 function describeSigner(signer: SignerIdentity | undefined): string {
@@ -202,59 +163,153 @@ function describeSigner(signer: SignerIdentity | undefined): string {
   return `key ${signer.keyFingerprint ?? '?'}`;
 }
 
-/** Verifies one image's signatures under the rules that match it. */
+function describeExpected(signers: readonly PolicySigner[]): string {
+  if (signers.length === 0) return 'no signer (the policy names none)';
+  return signers
+    .map((signer) => {
+      if (signer.keyless) {
+        const { issuer, issuerRegExp, subject, subjectRegExp } = signer.keyless;
+        return `${subject ?? `/${subjectRegExp ?? '?'}/`} (issuer ${issuer ?? `/${issuerRegExp ?? '?'}/`})`;
+      }
+      return signer.key ? `key ${signer.key}` : 'an inline key';
+    })
+    .join(' or ');
+}
+
+interface JudgedRequirement {
+  met: boolean;
+  unmet?: UnmetRequirement;
+}
+
+/** Whether one requirement is met by the verified candidates, and if not, why. */
+function judgeRequirement(requirement: PolicyRequirement, signers: ResolvedSigner[], outcomes: CandidateOutcome[], source: string): JudgedRequirement {
+  const relevant = outcomes.filter((o) => o.kind === requirement.kind && (requirement.kind === 'signature' || o.predicateType === requirement.predicateType));
+  let mismatch: SigstoreError | undefined;
+  for (const outcome of relevant) {
+    if (!outcome.verified) continue;
+    for (const signer of signers) {
+      if (!signer.policy) {
+        mismatch ??= signer.error;
+        continue;
+      }
+      try {
+        assertSigner(outcome.verified, signer.policy);
+        outcome.counted = true;
+        return { met: true };
+      } catch (error) {
+        const signerError = toSigstoreError(error, 'UNTRUSTED_SIGNER_ERROR');
+        mismatch ??= signerError;
+        outcome.signerError ??= signerError;
+      }
+    }
+  }
+  const unmet: UnmetRequirement = { source, kind: requirement.kind, reason: 'missing', expected: describeExpected(requirement.signers) };
+  if (requirement.predicateType) unmet.predicateType = requirement.predicateType;
+  const valid = relevant.filter((o) => o.verified);
+  const keyOrSignerError = relevant.find((o) => o.error && SIGNER_MISMATCH_CODES.has(o.error.code))?.error;
+  if (signers.length === 0) {
+    unmet.reason = relevant.length > 0 ? 'signer-mismatch' : 'missing';
+    unmet.detail = 'the policy entry names no signer, so nothing can meet it';
+  } else if (valid.length > 0 || (relevant.length > 0 && keyOrSignerError)) {
+    unmet.reason = 'signer-mismatch';
+    const error = mismatch ?? keyOrSignerError;
+    unmet.detail = `${valid.length > 0 ? `signed by ${[...new Set(valid.map((o) => describeSigner(o.signer)))].join(', ')}` : 'made with another key'}${error ? `: ${error.message}` : ''}`;
+    if (error) unmet.errorCode = error.code;
+  } else if (relevant.length > 0) {
+    unmet.reason = 'invalid';
+    const first = relevant.find((o) => o.error);
+    if (first?.error) {
+      unmet.detail = `${first.candidate.location}: ${first.error.message}`;
+      unmet.errorCode = first.error.code;
+    }
+  }
+  return { met: false, unmet };
+}
+
+/** What each unsatisfied group lacks: the requirements of its closest authority (fewest unmet). */
+function judgeGroups(groups: PolicyGroup[], signersFor: Map<PolicySigner, ResolvedSigner>, outcomes: CandidateOutcome[]): UnmetRequirement[] {
+  const unmet: UnmetRequirement[] = [];
+  for (const group of groups) {
+    let closest: UnmetRequirement[] | undefined;
+    for (const authority of group.authorities) {
+      const judged = authority.requirements.map((requirement) =>
+        judgeRequirement(requirement, requirement.signers.map((spec) => signersFor.get(spec)!), outcomes, group.source),
+      );
+      const missing = judged.flatMap((j) => (j.unmet ? [j.unmet] : []));
+      if (missing.length === 0) {
+        closest = [];
+        break;
+      }
+      if (!closest || missing.length < closest.length) closest = missing;
+    }
+    unmet.push(...(closest ?? [{ source: group.source, kind: 'signature', reason: 'missing', expected: 'no signer (the policy entry has no authority)' }]));
+  }
+  return unmet;
+}
+
+const REASON_STATUS: Record<UnmetRequirement['reason'], SignatureStatus['status']> = {
+  missing: 'unsigned',
+  'signer-mismatch': 'signer-mismatch',
+  invalid: 'invalid',
+};
+
+function entryOf(outcome: CandidateOutcome): SignatureEntry {
+  const entry: SignatureEntry = { format: outcome.candidate.format, verified: outcome.verified !== undefined && outcome.counted };
+  const signer = outcome.signer;
+  if (signer && (signer.issuer || signer.subject || signer.keyFingerprint)) entry.identity = { ...signer };
+  if (outcome.verified?.signedAt) entry.signedAt = outcome.verified.signedAt;
+  const error = outcome.error ?? (entry.verified ? undefined : outcome.signerError);
+  if (error) {
+    entry.errorCode = error.code;
+    entry.message = `${outcome.candidate.location}: ${error.message}`;
+  }
+  if (outcome.kind === 'attestation' && outcome.predicateType) entry.predicateType = outcome.predicateType;
+  return entry;
+}
+
+/**
+ * Verifies one image's signatures and attestations under the groups that match it. A registry
+ * that cannot be asked makes the image "not checked" (which `signature-not-checked` reports),
+ * never unsigned or verified.
+ */
 export async function checkImageSignatures(
   client: SignatureRegistry,
   repo: RepositoryRef,
   imageDigest: string,
-  rules: SignatureRule[],
+  groups: PolicyGroup[],
   trustedRoot: TrustedRoot,
   keys: KeyCache = new KeyCache(),
   now?: Date,
 ): Promise<SignatureStatus> {
-  const groups = requirementGroups(rules);
-  const signatureRequirements: Requirement[] = [];
-  const attestationRequirements: Requirement[] = [];
-  for (const group of groups) {
-    for (const rule of group.rules) {
-      signatureRequirements.push(await requirementFor(rule, group.source, keys, false));
-      if (rule.attestation) attestationRequirements.push(await requirementFor(rule, group.source, keys, true));
-    }
-  }
+  const signersFor = new Map<PolicySigner, ResolvedSigner>();
+  for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, keys));
+  const required = requiredPredicateTypes(groups);
+  const withRequired = (status: SignatureStatus): SignatureStatus => (required.length ? { ...status, requiredPredicateTypes: required } : status);
   let candidates: SignatureCandidate[];
   try {
     candidates = await discoverSignatures(client, repo, imageDigest, { attestations: attestationRequirements.length > 0 });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return {
+    return withRequired({
       status: 'not-checked',
       signatures: [],
-      ...(requiredPredicateTypes(rules).length ? { requiredPredicateTypes: requiredPredicateTypes(rules) } : {}),
       message: `signatures could not be listed: ${(error as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`,
-    };
+    });
   }
-  const required = requiredPredicateTypes(rules);
-  const withRequired = (status: SignatureStatus): SignatureStatus => (required.length ? { ...status, requiredPredicateTypes: required } : status);
-  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, signatureRequirements, attestationRequirements, trustedRoot, now));
-  const signatures = outcomes.filter((o) => o.kind === 'signature');
-  const status: SignatureStatus = { status: 'unsigned', signatures: outcomes.map(entryOf) };
-  if (signatures.length === 0) {
-    status.message = `no signature found for ${imageDigest}`;
+  const keyObjects = [...new Set([...signersFor.values()].flatMap((s) => (s.policy?.key ? [s.policy.key] : [])))];
+  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, keyObjects, trustedRoot, now));
+  const unmet = judgeGroups(groups, signersFor, outcomes);
+  const status: SignatureStatus = { status: 'verified', signatures: outcomes.map(entryOf) };
+  if (unmet.length === 0) {
+    const first = outcomes.find((o) => o.counted && o.kind === 'signature') ?? outcomes.find((o) => o.counted);
+    status.message = `signed by ${describeSigner(first?.signer)}`;
     return withRequired(status);
   }
-  const unsatisfied = groups.filter((group) => !signatures.some((o) => o.satisfied.some((r) => r.group === group.source)));
-  if (unsatisfied.length === 0) {
-    status.status = 'verified';
-    const first = signatures.find((o) => o.satisfied.length > 0)!;
-    status.message = `signed by ${describeSigner(first.signer)}`;
-    return withRequired(status);
-  }
-  const valid = signatures.filter((o) => o.valid);
-  const mismatch = valid.length > 0 || signatures.some((o) => o.error && SIGNER_MISMATCH_CODES.has(o.error.code));
-  status.status = mismatch ? 'signer-mismatch' : 'invalid';
-  status.message = mismatch
-    ? `signed by ${valid.map((o) => describeSigner(o.signer)).join(', ') || 'another signer'}, but ${unsatisfied.map((g) => g.source).join(', ')} expects another signer`
-    : `no signature verifies: ${signatures.map((o) => `${o.candidate.location}: ${o.error?.code ?? 'failed'}`).join('; ')}`;
+  status.unmet = unmet;
+  status.status = worstStatus(unmet.map((u) => REASON_STATUS[u.reason]));
+  status.message = unmet
+    .map((u) => `${u.source}: ${u.kind === 'attestation' ? `${u.predicateType} attestation` : 'signature'} ${u.reason === 'missing' ? 'missing' : u.reason === 'invalid' ? 'does not verify' : 'by another signer'}`)
+    .join('; ');
   return withRequired(status);
 }
 
@@ -275,12 +330,12 @@ export async function verifySignatures(
   options: SignatureStageOptions = {},
 ): Promise<ResolvedOccurrence[]> {
   if (policy.signatures.mode === 'off') return occurrences;
-  const { rules, problems } = await loadSignatureRules(policy);
+  const { groups, problems } = await loadSignaturePolicy(policy);
   for (const problem of problems) options.onProblem?.(problem);
   let trustedRoot = options.trustedRoot;
   let rootError: string | undefined;
   // The root (possibly a TUF refresh over the network) is needed only when some image has a rule.
-  const needsRoot = occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local && rulesForImage(rules, occurrence.reference).length > 0);
+  const needsRoot = occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local && groupsForImage(groups, occurrence.reference).length > 0);
   if (!trustedRoot && needsRoot) {
     try {
       const source: { trustedRootPath?: string; refreshOnline?: boolean } = {};
@@ -300,7 +355,7 @@ export async function verifySignatures(
   return Promise.all(
     occurrences.map(async (occurrence): Promise<ResolvedOccurrence> => {
       if (occurrence.reference === null || occurrence.local) return occurrence;
-      const matching = rulesForImage(rules, occurrence.reference);
+      const matching = groupsForImage(groups, occurrence.reference);
       if (matching.length === 0) return { ...occurrence, signature: { status: 'not-required', signatures: [] } };
       const split = splitReference(occurrence.reference);
       if (!split) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'reference is not in normalized form' } };
@@ -312,7 +367,7 @@ export async function verifySignatures(
       if (!digest) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'no digest known for the image (not resolved)' } };
       if (!trustedRoot) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: rootError ?? 'no trusted root' } };
       const root = trustedRoot;
-      const rulesKey = matching.map((r) => JSON.stringify(r)).join('|');
+      const rulesKey = matching.map((group) => group.id).join('|');
       // One check per digest and rules, shared by occurrences and by indexes listing the same platform manifest.
       const checkDigest = (imageDigest: string): Promise<SignatureStatus> => {
         const key = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;

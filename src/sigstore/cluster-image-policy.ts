@@ -5,10 +5,17 @@
  * (issuer, subject, issuerRegExp, subjectRegExp) or `key.data` (PEM); `attestations[].predicateType`.
  * Anything else that changes meaning (KMS or secret keys, static authorities, regex images) is
  * reported as an error for that authority rather than silently weakening the policy.
+ *
+ * Semantics as policy-controller's: every matching ClusterImagePolicy must pass; one passes when
+ * any of its authorities does; an authority with `attestations` requires each listed predicate
+ * type, attested by one of its identities (and no plain signature); one without requires a
+ * signature by one of its identities. Each document is its own group, identified by file and
+ * document index, so two policies with the same or no `metadata.name` are never merged.
  */
 import { readFile } from 'node:fs/promises';
-import type { KeylessIdentity, SignatureRule } from '../config/policy.js';
+import type { KeylessIdentity } from '../config/policy.js';
 import { parseYamlDocuments, toPlain } from '../discover/yaml.js';
+import type { PolicyGroup, PolicyRequirement, PolicySigner } from './policy.js';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_DOCUMENTS = 200;
@@ -22,7 +29,7 @@ export interface ClusterImagePolicyProblem {
 }
 
 export interface ClusterImagePolicyResult {
-  rules: SignatureRule[];
+  groups: PolicyGroup[];
   problems: ClusterImagePolicyProblem[];
   /** Names of the ClusterImagePolicies read. */
   policies: string[];
@@ -57,9 +64,9 @@ function keylessIdentity(value: unknown): KeylessIdentity | string {
   return identity;
 }
 
-/** Converts one parsed ClusterImagePolicy object; `file` names it in problems. */
-export function clusterImagePolicyToRules(document: unknown, file: string): ClusterImagePolicyResult {
-  const result: ClusterImagePolicyResult = { rules: [], problems: [], policies: [] };
+/** Converts one parsed ClusterImagePolicy object, document `index` of `file` (which names it in problems). */
+export function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): ClusterImagePolicyResult {
+  const result: ClusterImagePolicyResult = { groups: [], problems: [], policies: [] };
   if (!isObject(document) || document.kind !== 'ClusterImagePolicy') return result;
   const apiVersion = text(document.apiVersion) ?? '';
   const name = text(isObject(document.metadata) ? document.metadata.name : undefined) ?? '(unnamed)';
@@ -80,16 +87,16 @@ export function clusterImagePolicyToRules(document: unknown, file: string): Clus
     problem('spec.images names no glob; the policy matches nothing');
     return result;
   }
-  const source = `ClusterImagePolicy ${name}`;
+  const group: PolicyGroup = { id: `${file}#${index}`, source: `ClusterImagePolicy ${name}`, images, authorities: [] };
   const authorities = list(spec.authorities);
   if (authorities.length === 0) problem('spec.authorities is empty');
-  for (const [index, authority] of authorities.entries()) {
-    const where = `authorities[${index}]`;
+  for (const [position, authority] of authorities.entries()) {
+    const where = `authorities[${position}]`;
     if (!isObject(authority)) {
       problem(`${where} is not a mapping`);
       continue;
     }
-    const base: Array<Pick<SignatureRule, 'keyless' | 'keyPem'>> = [];
+    const base: PolicySigner[] = [];
     if (isObject(authority.keyless)) {
       const identities = list(authority.keyless.identities);
       if (identities.length === 0) problem(`${where}.keyless has no identities: any signer would do, which is not checked`);
@@ -111,25 +118,29 @@ export function clusterImagePolicyToRules(document: unknown, file: string): Clus
     const predicateTypes = list(authority.attestations).flatMap((attestation) =>
       isObject(attestation) && text(attestation.predicateType) ? [attestation.predicateType as string] : [],
     );
-    for (const signer of base) {
-      if (predicateTypes.length === 0) result.rules.push({ images: [...images], ...signer, source });
-      for (const predicateType of predicateTypes) {
-        result.rules.push({ images: [...images], ...signer, attestation: { predicateType }, source });
-      }
-    }
+    // An authority whose signers could not be read is left out: it can satisfy nothing, and the
+    // problem says why. With no authority left the group can never be satisfied, which fails closed.
+    if (base.length === 0) continue;
+    const requirements: PolicyRequirement[] =
+      predicateTypes.length > 0
+        ? predicateTypes.map((predicateType) => ({ kind: 'attestation', predicateType, signers: base }))
+        : [{ kind: 'signature', signers: base }];
+    group.authorities.push({ requirements });
   }
+  if (group.authorities.length === 0) group.authorities.push({ requirements: [{ kind: 'signature', signers: [] }] });
+  result.groups.push(group);
   if (spec.policy !== undefined) problem('spec.policy (CUE/Rego) is not evaluated; only signatures and attestation types are checked');
   return result;
 }
 
 /** Parses YAML text with one or more ClusterImagePolicy documents (other kinds are skipped). */
 export function parseClusterImagePolicies(yamlText: string, file: string): ClusterImagePolicyResult {
-  const result: ClusterImagePolicyResult = { rules: [], problems: [], policies: [] };
+  const result: ClusterImagePolicyResult = { groups: [], problems: [], policies: [] };
   const parsed = parseYamlDocuments(yamlText);
   for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}` });
-  for (const document of parsed.documents.slice(0, MAX_DOCUMENTS)) {
-    const one = clusterImagePolicyToRules(toPlain(document, document.contents), file);
-    result.rules.push(...one.rules);
+  for (const [index, document] of parsed.documents.slice(0, MAX_DOCUMENTS).entries()) {
+    const one = clusterImagePolicyToGroup(toPlain(document, document.contents), file, index);
+    result.groups.push(...one.groups);
     result.problems.push(...one.problems);
     result.policies.push(...one.policies);
   }
@@ -141,10 +152,10 @@ export async function readClusterImagePolicies(path: string): Promise<ClusterIma
   try {
     data = await readFile(path);
   } catch (error) {
-    return { rules: [], policies: [], problems: [{ file: path, message: `cannot read: ${(error as Error).message}` }] };
+    return { groups: [], policies: [], problems: [{ file: path, message: `cannot read: ${(error as Error).message}` }] };
   }
   if (data.length > MAX_FILE_BYTES) {
-    return { rules: [], policies: [], problems: [{ file: path, message: `larger than ${MAX_FILE_BYTES} bytes` }] };
+    return { groups: [], policies: [], problems: [{ file: path, message: `larger than ${MAX_FILE_BYTES} bytes` }] };
   }
   return parseClusterImagePolicies(data.toString('utf8'), path);
 }

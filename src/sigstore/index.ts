@@ -1,5 +1,5 @@
 /** The sigstore stage's public surface: import sigstore things from here. */
-export { verifySignatures, loadSignatureRules, checkImageSignatures, type SignatureStageOptions } from './check.js';
+export { verifySignatures, loadSignaturePolicy, checkImageSignatures, type SignatureStageOptions } from './check.js';
 export { runVerifyBundle } from './conformance.js';
 export { SigstoreError, SIGNER_MISMATCH_CODES, type SigstoreErrorCode } from './errors.js';
 export {
@@ -28,6 +28,15 @@ export { assertKeylessIdentity, type SignerIdentity } from './identity.js';
 export { discoverSignatures, type SignatureCandidate, type SignatureRegistry } from './discover.js';
 export { legacySignatureToBundle, legacyAttestationToBundle, legacyTag, COSIGN_ANNOTATIONS } from './legacy.js';
 export { MAX_PLATFORM_MANIFESTS, platformSelects, selectPlatformManifests, worstStatus, type PlatformSelection } from './platforms.js';
-export { rulesForImage, expandRules, requirementGroups, requiredPredicateTypes } from './policy.js';
+export {
+  authorityOfRule,
+  groupsForImage,
+  groupsOfRules,
+  requiredPredicateTypes,
+  type PolicyAuthority,
+  type PolicyGroup,
+  type PolicyRequirement,
+  type PolicySigner,
+} from './policy.js';
 export { SIGNATURE_PRESETS, presetNames, expandPreset, type SignaturePreset } from './presets.js';
-export { parseClusterImagePolicies, readClusterImagePolicies, clusterImagePolicyToRules, type ClusterImagePolicyProblem } from './cluster-image-policy.js';
+export { parseClusterImagePolicies, readClusterImagePolicies, clusterImagePolicyToGroup, type ClusterImagePolicyProblem } from './cluster-image-policy.js';

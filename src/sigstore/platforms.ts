@@ -141,6 +141,7 @@ export function platformStatus(manifest: PlatformManifest, status: SignatureStat
     signatures: status.signatures,
   };
   if (status.message) entry.message = status.message;
+  if (status.unmet?.length) entry.unmet = status.unmet;
   return entry;
 }
 
