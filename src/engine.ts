@@ -66,7 +66,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     onlyFiles: options.onlyFiles,
   });
   const errors: ScanError[] = [...discovery.errors];
-  const notes: string[] = [];
+  const notes: string[] = [...(policy.warnings ?? [])];
   let occurrences: ResolvedOccurrence[] = discovery.occurrences;
 
   if (options.offline) {

@@ -93,4 +93,6 @@ export interface Policy {
   };
   /** Where the policy came from, for messages ("embedded defaults", ".github/verify-images.yml"). */
   source: string;
+  /** What the loader accepted but flags (unanchored identity regexps), with file and line; shown as notes. */
+  warnings?: string[];
 }

@@ -70,6 +70,8 @@ const TOP_LEVEL_KEYS = [
 /** Walks one parsed document, collecting issues instead of stopping at the first. */
 class PolicyReader {
   readonly issues: ConfigIssue[] = [];
+  /** Accepted, but worth a second look (e.g. an identity regexp without `^…$`); shown as notes. */
+  readonly warnings: string[] = [];
   readonly files: PolicyFileReference[] = [];
   private readonly lines: LineIndex;
 
@@ -91,6 +93,11 @@ class PolicyReader {
   issue(node: unknown, keyPath: string, message: string): undefined {
     this.issues.push({ line: this.lineOf(node), keyPath, message: `${keyPath} ${message}` });
     return undefined;
+  }
+
+  warn(node: unknown, keyPath: string, message: string): void {
+    const line = this.lineOf(node);
+    this.warnings.push(`${this.label}${line ? `:${line}` : ''}: ${keyPath} ${message}`);
   }
 
   /** Follows an alias to its node; anchors are allowed, expansions are bounded by the schema's depth. */
@@ -374,6 +381,7 @@ export function readPolicyDocument(document: Document.Parsed, text: string, opti
   const signatures = top.get('signatures');
   if (given(signatures)) readSignatures(reader, signatures.value, policy);
 
+  if (reader.warnings.length > 0) policy.warnings = reader.warnings;
   return { policy, files: reader.files, issues: reader.issues };
 }
 
@@ -516,6 +524,10 @@ function readSignatureRule(reader: PolicyReader, node: unknown, keyPath: string)
   if (has('attestation')) {
     const attestation = readAttestation(reader, item.get('attestation')!.value, `${keyPath}.attestation`);
     if (attestation) rule.attestation = attestation;
+    // Without a signer the attestation could come from anyone: refuse rather than accept any.
+    if (attestation && !attestation.keyless && !attestation.key && !has('keyless') && !has('key') && !has('preset')) {
+      reader.issue(item.get('attestation')!.key, `${keyPath}.attestation`, 'names no signer: give `keyless` or `key` under `attestation` (or on the rule)');
+    }
   }
   if (has('preset')) {
     const preset = reader.nonEmptyString(item.get('preset')!.value, `${keyPath}.preset`);
@@ -548,6 +560,8 @@ function readKeyless(reader: PolicyReader, node: unknown, keyPath: string): Keyl
   if (issuerRegExp) identity.issuerRegExp = reader.regExp(issuerRegExp.value, `${keyPath}.issuer-regexp`);
   if (subject) identity.subject = reader.nonEmptyString(subject.value, `${keyPath}.subject`);
   if (subjectRegExp) identity.subjectRegExp = reader.regExp(subjectRegExp.value, `${keyPath}.subject-regexp`);
+  warnUnanchored(reader, issuerRegExp?.value, identity.issuerRegExp, `${keyPath}.issuer-regexp`);
+  warnUnanchored(reader, subjectRegExp?.value, identity.subjectRegExp, `${keyPath}.subject-regexp`);
   // An identity with only an issuer would accept anyone who can get a certificate from it.
   if (!issuer && !issuerRegExp) reader.issue(where, keyPath, 'needs `issuer` or `issuer-regexp`');
   if (!subject && !subjectRegExp) reader.issue(where, keyPath, 'needs `subject` or `subject-regexp`');
@@ -555,6 +569,21 @@ function readKeyless(reader: PolicyReader, node: unknown, keyPath: string): Keyl
   if (subject && subjectRegExp) reader.issue(subjectRegExp.key, `${keyPath}.subject-regexp`, 'cannot be combined with `subject`');
   for (const key of Object.keys(identity) as Array<keyof KeylessIdentity>) if (identity[key] === undefined) delete identity[key];
   return identity;
+}
+
+/**
+ * Identity regexps match anywhere in the text, as cosign and policy-controller match them: the
+ * semantics stay, but `https://github.com/acme/` also accepts `https://github.com/acmeevil/…`, so
+ * a regexp without `^…$` is accepted with a warning (docs/policy.md says why).
+ */
+function warnUnanchored(reader: PolicyReader, node: unknown, pattern: string | undefined, keyPath: string): void {
+  if (pattern === undefined || (pattern.startsWith('^') && pattern.endsWith('$') && !pattern.endsWith('\\$'))) return;
+  const missing = pattern.startsWith('^') ? '`$`' : pattern.endsWith('$') ? '`^`' : '`^` and `$`';
+  reader.warn(
+    reader.deref(node),
+    keyPath,
+    `is not anchored (no ${missing}): it matches anywhere in the identity, so ${JSON.stringify(pattern)} also accepts identities that merely contain a match; write ^…$ unless that is meant`,
+  );
 }
 
 function readAttestation(reader: PolicyReader, node: unknown, keyPath: string): SignatureRule['attestation'] {
