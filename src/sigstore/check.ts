@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import pLimit from 'p-limit';
+import { ConfigError } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import type { ResolvedOccurrence, SignatureStatus, UnmetRequirement } from '../model.js';
 import { splitReference } from '../reference/index.js';
@@ -336,13 +337,18 @@ export async function verifySignatures(
   let rootError: string | undefined;
   // The root (possibly a TUF refresh over the network) is needed only when some image has a rule.
   const needsRoot = occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local && groupsForImage(groups, occurrence.reference).length > 0);
-  if (!trustedRoot && needsRoot) {
+  // A trusted-root file the policy names is read even when no image needs it: one that cannot be
+  // used can never verify anything, so it is a configuration error (exit 2), not a finding.
+  if (!trustedRoot && (needsRoot || policy.signatures.trustedRoot)) {
     try {
       const source: { trustedRootPath?: string; refreshOnline?: boolean } = {};
       if (policy.signatures.trustedRoot) source.trustedRootPath = policy.signatures.trustedRoot;
       if (options.refreshTrustedRoot) source.refreshOnline = true;
       trustedRoot = await loadTrustedRoot(source);
     } catch (error) {
+      if (policy.signatures.trustedRoot) {
+        throw new ConfigError(policy.source, [{ keyPath: 'signatures.trusted-root', message: `signatures.trusted-root cannot be used: ${(error as Error).message}` }]);
+      }
       rootError = `trusted root unusable: ${(error as Error).message}`;
     }
   }

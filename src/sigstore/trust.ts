@@ -43,6 +43,11 @@ export function parseTrustedRoot(text: string, origin: string): TrustedRoot {
     throw new SigstoreError('TRUSTED_ROOT_INVALID', `${origin}: ${(error as Error).message}`);
   }
   assertValidityStarts(root, origin);
+  // A root with neither a certificate authority nor a transparency log can verify nothing: every
+  // image would fail, so it is a broken file (misspelt keys read as empty), not a policy.
+  if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+    throw new SigstoreError('TRUSTED_ROOT_INVALID', `${origin}: names no certificate authority and no transparency log, so it can verify nothing`);
+  }
   return root;
 }
 
