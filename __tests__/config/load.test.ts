@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultPolicy, loadPolicy } from '../../src/config/load.js';
+import { ConfigError, defaultPolicy, loadPolicy, parsePolicy } from '../../src/config/load.js';
 import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from '../../src/config/trusted-defaults.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/config');
@@ -294,3 +294,33 @@ describe('policy errors name the file, the line and the key path', () => {
   });
 });
 
+
+describe('identity regexps and attestation signers', () => {
+  const parse = (rules: string) => parsePolicy(`signatures:\n  rules:\n${rules}`, { root: '/repo', label: 'p.yml' });
+  const rule = (issuer: string, subject: string) => `    - images: ["**"]\n      keyless:\n        issuer-regexp: "${issuer}"\n        subject-regexp: "${subject}"\n`;
+
+  it.each([
+    ['^https://i$', '^https://github\\\\.com/acme/.*$', []],
+    ['^https://i$', 'https://github.com/acme/', ['policy p.yml:6: signatures.rules[0].keyless.subject-regexp is not anchored (no `^` and `$`)']],
+    ['^https://i', '^s$', ['policy p.yml:5: signatures.rules[0].keyless.issuer-regexp is not anchored (no `$`)']],
+    ['https://i$', 's$', ['policy p.yml:5: signatures.rules[0].keyless.issuer-regexp is not anchored (no `^`)', 'policy p.yml:6: signatures.rules[0].keyless.subject-regexp is not anchored (no `^`)']],
+    // An escaped dollar is a literal "$", not an anchor.
+    ['^https://i$', '^s\\\\$', ['policy p.yml:6: signatures.rules[0].keyless.subject-regexp is not anchored (no `$`)']],
+  ])('issuer %s, subject %s: accepted, with warnings %j', (issuer, subject, warnings) => {
+    const { policy } = parse(rule(issuer, subject));
+    expect(policy.signatures.rules[0]!.keyless).toEqual({ issuerRegExp: issuer, subjectRegExp: subject.replaceAll('\\\\', '\\') });
+    expect((policy.warnings ?? []).map((w) => w.slice(0, w.indexOf(')') + 1))).toEqual(warnings);
+  });
+
+  it('warns under attestation identities too', () => {
+    const { policy } = parse(`    - images: ["**"]\n      attestation:\n        predicate-type: x\n        keyless: { issuer: "https://i", subject-regexp: "acme" }\n`);
+    expect(policy.warnings).toEqual([expect.stringContaining('signatures.rules[0].attestation.keyless.subject-regexp is not anchored')]);
+  });
+
+  it('refuses an attestation rule that names no signer anywhere', () => {
+    expect(() => parse(`    - images: ["**"]\n      attestation: { predicate-type: "https://slsa.dev/provenance/v1" }\n`)).toThrow(
+      'signatures.rules[0].attestation names no signer',
+    );
+    expect(() => parse(`    - images: ["**"]\n      preset: chainguard\n      attestation: { predicate-type: x }\n`)).not.toThrow();
+  });
+});

@@ -35,3 +35,10 @@ describe('trusted root', () => {
     expect(() => parseTrustedRoot(JSON.stringify(root), 'x')).toThrow(expect.objectContaining({ code: 'TRUSTED_ROOT_INVALID', message: expect.stringContaining('tlogs[0]') }));
   });
 });
+
+describe('a trusted root that can verify nothing', () => {
+  it('is refused (misspelt keys read as empty lists)', () => {
+    const empty = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: 'nope', certificateAuthoritys: [] };
+    expect(() => parseTrustedRoot(JSON.stringify(empty), 'x')).toThrow(expect.objectContaining({ code: 'TRUSTED_ROOT_INVALID', message: expect.stringContaining('can verify nothing') }));
+  });
+});
