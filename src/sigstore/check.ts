@@ -288,7 +288,7 @@ export async function checkImageSignatures(
   const withRequired = (status: SignatureStatus): SignatureStatus => (required.length ? { ...status, requiredPredicateTypes: required } : status);
   let candidates: SignatureCandidate[];
   try {
-    candidates = await discoverSignatures(client, repo, imageDigest, { attestations: attestationRequirements.length > 0 });
+    candidates = await discoverSignatures(client, repo, imageDigest, { attestations: required.length > 0 });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return withRequired({
