@@ -3,10 +3,10 @@
  * the rule table and the policy, policy `ignore` entries and inline comments marked as
  * suppressions (kept in the list, so reports can count them), then a stable order.
  */
-import picomatch from 'picomatch';
 import { compileImageGlobs } from '../config/glob.js';
+import { compilePathGlobs } from '../config/path-glob.js';
 import type { Policy } from '../config/policy.js';
-import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity } from '../model.js';
+import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile } from '../model.js';
 import { invalidReferenceCheck } from './invalid-reference.js';
 import { mutableTagCheck } from './mutable-tag.js';
 import { RULES } from './rules.js';
@@ -27,6 +27,7 @@ import { signerMismatchCheck } from './signer-mismatch.js';
 import { attestationMissingCheck } from './attestation-missing.js';
 import { attestationInvalidCheck } from './attestation-invalid.js';
 import { signatureNotCheckedCheck } from './signature-not-checked.js';
+import { fileNotScannedCheck } from './file-not-scanned.js';
 
 export type { Check, CheckContext, FindingDraft } from './types.js';
 
@@ -48,6 +49,7 @@ export const CHECKS: Check[] = [
   attestationMissingCheck,
   attestationInvalidCheck,
   signatureNotCheckedCheck,
+  fileNotScannedCheck,
 ];
 
 /** The finding's severity, or 'off': an explicit policy entry wins over the rule's own choice, which wins over the table default. */
@@ -64,11 +66,11 @@ interface CompiledIgnore {
 
 function compileIgnores(policy: Policy): CompiledIgnore[] {
   return policy.ignore.map((entry) => {
-    const paths = entry.paths.length > 0 ? picomatch(entry.paths, { dot: true }) : undefined;
+    const paths = entry.paths.length > 0 ? compilePathGlobs(entry.paths) : undefined;
     const images = entry.images.length > 0 ? compileImageGlobs(entry.images) : undefined;
     const compiled: CompiledIgnore = {
       rule: entry.rule,
-      matchesPath: (file) => (paths ? paths(file) : true),
+      matchesPath: (file) => (paths ? paths.matches(file) : true),
       // An entry limited to images cannot match an occurrence that has no image name.
       matchesImage: (reference) => (images ? reference !== null && images.matches(reference) : true),
     };
@@ -85,6 +87,8 @@ export interface RunChecksOptions {
    * the error. Without it the error propagates: a rule that silently did not run looks like a pass.
    */
   onError?: (rule: RuleId, error: Error) => void;
+  /** Candidate files discovery could not fully read; each is a `file-not-scanned` finding. */
+  unscanned?: readonly UnscannedFile[];
 }
 
 /** Runs every check and returns the findings, suppressed ones included, in file/line/column/rule order. */
@@ -94,7 +98,7 @@ export function runChecks(
   sources: Map<string, string>,
   options: RunChecksOptions = {},
 ): Finding[] {
-  const context: CheckContext = { policy, trust: buildTrustIndex(policy) };
+  const context: CheckContext = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [] };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
   const findings: Finding[] = [];

@@ -34,7 +34,7 @@ export interface SignatureRule {
 export interface IgnoreEntry {
   /** Rule id, or "*" for every rule. */
   rule: RuleId | '*';
-  /** Path globs (picomatch) relative to the scan root; empty means every path. */
+  /** Path globs (`./path-glob.ts`, picomatch syntax without extended globs) relative to the scan root; empty means every path. */
   paths: string[];
   /** Image globs (policy-controller semantics); empty means every image. */
   images: string[];

@@ -11,6 +11,7 @@ import { LineIndex } from '../discover/position.js';
 import type { RuleId } from '../model.js';
 import { RULE_IDS } from '../checks/rules.js';
 import { ImageGlobError, normalizeImageGlob } from './glob.js';
+import { pathGlobProblem } from './path-glob.js';
 import type { IgnoreEntry, KeylessIdentity, Policy, SignatureRule } from './policy.js';
 import { presetNames } from '../sigstore/presets.js';
 
@@ -394,6 +395,8 @@ function pathGlob(reader: PolicyReader) {
     if (text.startsWith('/') || text.split('/').includes('..')) {
       return reader.issue(node, keyPath, `must be a glob relative to the repository root, without "..", e.g. "deploy/**" (got "${text}")`);
     }
+    const problem = pathGlobProblem(text);
+    if (problem !== undefined) return reader.issue(node, keyPath, `is an ${problem}`);
     return text.startsWith('./') ? text.slice(2) : text;
   };
 }
