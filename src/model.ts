@@ -175,7 +175,8 @@ export type RuleId =
   | 'signer-mismatch'
   | 'attestation-missing'
   | 'attestation-invalid'
-  | 'signature-not-checked';
+  | 'signature-not-checked'
+  | 'file-not-scanned';
 
 export interface Finding extends Position {
   rule: RuleId;
@@ -194,6 +195,19 @@ export interface Finding extends Position {
   errorCode?: string;
   /** The occurrence's related locations (Helm template lines rendering a values-file image). */
   related?: RelatedLocation[];
+}
+
+/**
+ * A candidate file (one a discoverer would read), or a directory, that could not be fully read:
+ * it may hide an image, so it becomes a `file-not-scanned` finding.
+ */
+export interface UnscannedFile {
+  /** POSIX path relative to the scanned directory. */
+  file: string;
+  /** Why, for people: "file is 3000000 bytes, over the 2097152-byte limit; not scanned". */
+  reason: string;
+  /** The line the problem is on, when one line is to blame. */
+  line?: number;
 }
 
 /** A file or item that could not be processed; the scan goes on. */

@@ -31,7 +31,7 @@ describe('the size bound through a symlink', () => {
     await symlink('huge.bin.txt', path.join(root, 'Dockerfile'));
     const discovery = await discoverRepository(root);
     expect(discovery.occurrences).toEqual([]);
-    expect(discovery.errors).toEqual([expect.objectContaining({ file: 'Dockerfile', message: expect.stringMatching(/limit/) })]);
+    expect(discovery.unscanned).toEqual([expect.objectContaining({ file: 'Dockerfile', reason: expect.stringMatching(/limit/) })]);
   });
 
   it('reads nothing but regular files', async () => {

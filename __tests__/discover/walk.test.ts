@@ -56,11 +56,12 @@ describe('walkRepository', () => {
     expect(files).toEqual(['Dockerfile', 'real/Dockerfile']);
   });
 
-  it('stops at the file limit and says so', async () => {
+  it('stops at a file limit only when asked, and reports the rest as not scanned', async () => {
     for (let i = 0; i < 5; i++) await put(`f${i}.yaml`, '');
     const result = await walkRepository(root, { include: [], exclude: [], maxFiles: 3 });
     expect(result.files).toHaveLength(3);
-    expect(result.problems[0].message).toMatch(/file limit of 3 reached/);
+    expect(result.problems[0]).toMatchObject({ message: expect.stringMatching(/file limit of 3 reached/), unscanned: true });
+    expect((await walkRepository(root)).files).toHaveLength(5);
   });
 });
 
@@ -122,7 +123,7 @@ describe('readTextFile', () => {
     await put('bin.yaml', Buffer.from([0x61, 0x00, 0x62]));
     await put('bom.yaml', '\ufeffimage: nginx\n');
     expect((await readTextFile(path.join(root, 'big.yaml'), 50)).problem).toMatch(/over the 50-byte limit/);
-    expect((await readTextFile(path.join(root, 'bin.yaml'), 50)).problem).toBe('binary file');
+    expect((await readTextFile(path.join(root, 'bin.yaml'), 50)).problem).toMatch(/^holds NUL bytes/);
     expect((await readTextFile(path.join(root, 'bom.yaml'), 50)).text).toBe('image: nginx\n');
   });
 });
@@ -156,7 +157,7 @@ describe('discoverRepository', () => {
     },
   };
 
-  it('runs matching discoverers, records unparseable and oversized files as errors, and goes on', async () => {
+  it('runs matching discoverers, records unparseable and oversized files as not scanned, and goes on', async () => {
     await put('a.images', 'IMAGE one\nIMAGE two\n');
     await put('b.images', 'BROKEN\n');
     await put('c.images', 'IMAGE ' + 'x'.repeat(3 * 1024 * 1024));
@@ -166,9 +167,10 @@ describe('discoverRepository', () => {
       ['a.images', 1, 'one'],
       ['a.images', 2, 'two'],
     ]);
-    expect(discovery.errors).toEqual([
-      { file: 'b.images', message: 'quadlet: could not be parsed: unexpected token' },
-      { file: 'c.images', message: expect.stringMatching(/over the 2097152-byte limit; not scanned/) },
+    expect(discovery.errors).toEqual([]);
+    expect(discovery.unscanned).toEqual([
+      { file: 'b.images', reason: 'quadlet: could not be parsed: unexpected token' },
+      { file: 'c.images', reason: expect.stringMatching(/over the 2097152-byte limit$/) },
     ]);
     expect([...discovery.sources.keys()]).toEqual(['a.images']);
   });

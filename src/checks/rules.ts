@@ -182,6 +182,16 @@ export const RULES: Record<RuleId, RuleMetadata> = {
     defaultSeverity: 'error',
     needs: 'signatures',
   }),
+  'file-not-scanned': rule({
+    id: 'file-not-scanned',
+    name: 'FileNotScanned',
+    shortDescription: 'A file that may name images could not be fully read',
+    fullDescription:
+      'A file of a kind verify-images reads (a Dockerfile, compose file, manifest, CI configuration, ...) or a directory could not be read in full: it is unreadable, over the size limit, not text (NUL bytes), or could not be parsed. Images in it were not checked, so the check fails instead of passing silently.',
+    help: 'Make the file readable text (UTF-8, or UTF-16/32 with a byte-order mark) under the size limit and fix its syntax; or, if it holds no images, exclude it under `paths.exclude` or suppress the rule for it with an `ignore` entry.',
+    defaultSeverity: 'error',
+    needs: 'offline',
+  }),
 };
 
 export const RULE_IDS = Object.keys(RULES) as RuleId[];

@@ -6,7 +6,7 @@
  * A new rule is one module exporting a `Check` plus one line in `CHECKS`.
  */
 import type { Policy } from '../config/policy.js';
-import type { ResolvedOccurrence, RuleId, Severity } from '../model.js';
+import type { ResolvedOccurrence, RuleId, Severity, UnscannedFile } from '../model.js';
 import type { TrustIndex } from './trust.js';
 
 export type { TrustIndex } from './trust.js';
@@ -15,11 +15,16 @@ export interface CheckContext {
   policy: Policy;
   /** The policy's trusted images, trusted and allowed registries, compiled once per run. */
   trust: TrustIndex;
+  /** Candidate files discovery could not fully read (`file-not-scanned`). */
+  unscanned?: readonly UnscannedFile[];
 }
+
+/** Where a finding is and what it names: an occurrence, or a whole file (`file-not-scanned`). */
+export type FindingSubject = Pick<ResolvedOccurrence, 'file' | 'line' | 'column' | 'reference' | 'raw' | 'related'>;
 
 /** What a rule reports about one occurrence; `runChecks` turns it into a `Finding`. */
 export interface FindingDraft {
-  occurrence: ResolvedOccurrence;
+  occurrence: FindingSubject;
   /** A message a reviewer understands without reading docs. */
   message: string;
   /**

@@ -382,6 +382,9 @@ export const composeDiscoverer: Discoverer = {
     return COMPOSE_FILE.test(baseName(path));
   },
   matchesContent: composeContent,
+  candidate(path) {
+    return COMPOSE_FILE.test(baseName(path)) || YAML_FILE.test(path);
+  },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
     const directory = dirName(file.path);

@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import { realpath } from 'node:fs/promises';
-import type { Occurrence, ScanError } from '../model.js';
+import type { Occurrence, ScanError, UnscannedFile } from '../model.js';
 import type { DiscoverContext, Discoverer } from './types.js';
-import { listFilesUnder, readTextFile, resolveInside, walkRepository, type WalkOptions } from './walk.js';
+import { listFilesUnderSync, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
+import { decodeText } from './decode.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
@@ -24,7 +25,7 @@ import { helmTemplatesDiscoverer, helmValuesDiscoverer } from './helm.js';
 
 export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, cloudbuildDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 
-/** Files larger than this are not parsed (a report says so). */
+/** Files larger than this are not parsed (a `file-not-scanned` finding says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface DiscoverOptions extends Partial<WalkOptions> {
@@ -36,43 +37,58 @@ export interface DiscoverOptions extends Partial<WalkOptions> {
 
 export interface Discovery {
   occurrences: Occurrence[];
+  /** Problems that are not about one candidate file (kept for reports; they do not hide images). */
   errors: ScanError[];
+  /** Candidate files (or directories) that could not be fully read: each becomes a `file-not-scanned` finding. */
+  unscanned: UnscannedFile[];
   /** Text of every file that has occurrences, for suppression comments and `pin`. */
   sources: Map<string, string>;
   /** How many files were examined. */
   filesScanned: number;
 }
 
+/** Whether a discoverer could read `file`, by its name alone (kinds recognised by content say so with `candidate`). */
+export function isCandidatePath(discoverers: readonly Discoverer[], file: string): boolean {
+  return discoverers.some((discoverer) => {
+    try {
+      return discoverer.candidate ? discoverer.candidate(file) : discoverer.matches(file, '');
+    } catch {
+      return true; // a matcher that throws must not hide the file
+    }
+  });
+}
+
 export async function discoverRepository(root: string, options: DiscoverOptions = {}): Promise<Discovery> {
   const absoluteRoot = await realpath(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
-  const walk = await walkRepository(absoluteRoot, {
+  const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : undefined;
+  const walk = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
-    maxFiles: options.maxFiles ?? 50_000,
+    maxFiles: options.maxFiles,
+    isCandidate: (file) => (onlyFiles === undefined || onlyFiles.has(file)) && isCandidatePath(discoverers, file),
   });
-  const errors: ScanError[] = walk.problems.map((problem) => ({ ...problem }));
-  const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : undefined;
-  const fileCache = new Map<string, Promise<string | undefined>>();
-  const readRepositoryFile = (relativePath: string): Promise<string | undefined> => {
+  const errors: ScanError[] = [];
+  const unscanned: UnscannedFile[] = [];
+  for (const problem of walk.problems) {
+    if (problem.unscanned) unscanned.push({ file: problem.file, reason: problem.message });
+    else errors.push({ file: problem.file, message: problem.message });
+  }
+  const fileCache = new Map<string, string | undefined>();
+  const readRepositoryFile = async (relativePath: string): Promise<string | undefined> => {
     const key = path.posix.normalize(relativePath);
-    let cached = fileCache.get(key);
-    if (!cached) {
-      cached = (async () => {
-        const target = await resolveInside(absoluteRoot, key);
-        if (!target) return undefined;
-        return (await readTextFile(target, MAX_FILE_BYTES)).text;
-      })();
-      fileCache.set(key, cached);
+    if (!fileCache.has(key)) {
+      const target = locateInside(absoluteRoot, walk, key);
+      fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, MAX_FILE_BYTES).text);
     }
-    return cached;
+    return fileCache.get(key);
   };
-  const listingCache = new Map<string, Promise<string[]>>();
-  const listRepositoryFiles = (relativeDirectory: string): Promise<string[]> => {
+  const listingCache = new Map<string, string[]>();
+  const listRepositoryFiles = async (relativeDirectory: string): Promise<string[]> => {
     const key = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory);
     let cached = listingCache.get(key);
     if (!cached) {
-      cached = listFilesUnder(absoluteRoot, key);
+      cached = listFilesUnderSync(absoluteRoot, key);
       listingCache.set(key, cached);
     }
     return cached;
@@ -83,17 +99,10 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   const sources = new Map<string, string>();
   let filesScanned = 0;
   for (const file of walk.files) {
-    if (onlyFiles && !onlyFiles.has(file)) continue;
-    const read = await readTextFile(path.join(absoluteRoot, file), MAX_FILE_BYTES);
-    if (read.text === undefined) {
-      // Only worth reporting when the file would have been examined.
-      if (read.problem !== 'binary file' && discoverers.some((discoverer) => safeMatches(discoverer, file, ''))) {
-        errors.push({ file, message: read.problem ?? 'file could not be read' });
-      }
-      continue;
-    }
-    const text = read.text;
-    fileCache.set(file, Promise.resolve(text));
+    const location = walk.rawPaths.get(file) ?? path.join(absoluteRoot, file);
+    const text = readCandidate(file, location, discoverers, unscanned);
+    if (text === undefined) continue;
+    fileCache.set(file, text);
     let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
     // Kinds recognised by content alone only take files no kind claims by name.
     if (matching.length === 0) matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text, true));
@@ -109,15 +118,49 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
             if (other !== undefined) sources.set(occurrence.file, other);
           }
         }
-        for (const message of extraction.errors ?? []) errors.push({ file, message: `${discoverer.kind}: ${message}` });
+        // Whatever a discoverer could not read of the file may hide an image: each problem is a finding.
+        for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         if (extraction.occurrences.length > 0) sources.set(file, text);
       } catch (error) {
-        errors.push({ file, message: `${discoverer.kind}: could not be parsed: ${oneLine((error as Error).message)}` });
+        unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });
       }
     }
   }
   occurrences.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
-  return { occurrences, errors, sources, filesScanned };
+  unscanned.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  return { occurrences, errors, unscanned, sources, filesScanned };
+}
+
+/**
+ * The decoded text of a candidate file, or undefined (with an entry in `unscanned` when a
+ * discoverer would have read it). A file over the size bound, or not text, counts when a
+ * discoverer matches it by name, or by what its content shows.
+ */
+function readCandidate(file: string, location: string | Buffer, discoverers: readonly Discoverer[], unscanned: UnscannedFile[]): string | undefined {
+  const read = readFileBytes(location, MAX_FILE_BYTES);
+  if (read.bytes === undefined) {
+    const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
+    if (counts) unscanned.push({ file, reason: read.problem ?? 'file could not be read' });
+    return undefined;
+  }
+  const decoded = decodeText(read.bytes);
+  if ('problem' in decoded) {
+    const seen = read.bytes.toString('utf8');
+    if (claimed(discoverers, file, seen)) unscanned.push({ file, reason: decoded.problem });
+    return undefined;
+  }
+  return decoded.text;
+}
+
+/** Whether some discoverer reads the file, by name or by content. */
+function claimed(discoverers: readonly Discoverer[], file: string, text: string): boolean {
+  return discoverers.some((discoverer) => safeMatches(discoverer, file, text) || safeMatches(discoverer, file, text, true));
+}
+
+/** A problem a discoverer reported, at its line when the message starts with one ("line 12: …"). */
+function unscannedPart(file: string, reason: string): UnscannedFile {
+  const match = /^[a-z-]+: line (\d{1,9}):/.exec(reason);
+  return match ? { file, reason, line: Number(match[1]) } : { file, reason };
 }
 
 function safeMatches(discoverer: Discoverer, file: string, text: string, byContent = false): boolean {
@@ -127,6 +170,10 @@ function safeMatches(discoverer: Discoverer, file: string, text: string, byConte
   } catch {
     return false;
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function oneLine(message: string): string {

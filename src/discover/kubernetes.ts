@@ -78,6 +78,9 @@ export const kubernetesDiscoverer: Discoverer = {
     if (/\.json$/i.test(path)) return JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text);
     return false;
   },
+  candidate(path: string): boolean {
+    return /\.(?:ya?ml|json)$/i.test(path) && !KUSTOMIZATION_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
+  },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
     if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {

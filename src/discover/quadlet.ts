@@ -51,7 +51,11 @@ export const quadletDiscoverer: Discoverer = {
   matches(path, text) {
     const images = unitImagesFor(path);
     // `.image`, `.volume` and `.build` are common extensions; only a unit with the section counts.
-    return images !== undefined && new RegExp(`^\\s*\\[${images.section}\\]\\s*$`, 'm').test(text);
+    // `[ \t]*`, not `\s*`: `\s` spans lines, and on a long run of blank lines it backtracks.
+    return images !== undefined && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, 'm').test(text);
+  },
+  candidate(path) {
+    return unitImagesFor(path) !== undefined;
   },
   extract(file: SourceFile): Extraction {
     const images = unitImagesFor(file.path);

@@ -44,6 +44,11 @@ export interface Discoverer {
    */
   matches(path: string, text: string): boolean;
   /**
+   * Whether a file could be of this kind by its path alone, before it is read. Kinds recognised
+   * by content must define it (the walk reads only candidates); by default `matches(path, '')`.
+   */
+  candidate?(path: string): boolean;
+  /**
    * Whether this file is of this kind by its content alone, asked only when no kind matched the
    * file by `matches` (e.g. a compose file under any name: top-level `services` with images).
    */

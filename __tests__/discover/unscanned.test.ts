@@ -1,0 +1,186 @@
+/**
+ * Issue 12.1, nothing hidden: every way a candidate file can fail to be read is a `file-not-scanned`
+ * entry, what can be decoded is decoded with exact positions, and non-image files stay quiet.
+ */
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discoverRepository, MAX_FILE_BYTES } from '../../src/discover/index.js';
+import { decodeText } from '../../src/discover/decode.js';
+
+let root: string;
+
+async function put(relativePath: string, content: string | Buffer): Promise<void> {
+  const target = path.join(root, relativePath);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, content);
+}
+
+/** A path from raw bytes (names that are not UTF-8), its directories created. */
+async function putBytes(segments: Buffer[], content: string | Buffer): Promise<void> {
+  let current = Buffer.from(root);
+  for (const [index, segment] of segments.entries()) {
+    current = Buffer.concat([current, Buffer.from('/'), segment]);
+    if (index < segments.length - 1) await mkdir(current, { recursive: true });
+  }
+  await writeFile(current, content);
+}
+
+const COMPOSE = 'services:\n  web:\n    image: ngnix:1.27\n';
+
+function utf16(text: string, bigEndian = false, bom = true): Buffer {
+  const little = Buffer.from((bom ? '\ufeff' : '') + text, 'utf16le');
+  return bigEndian ? little.swap16() : little;
+}
+
+function utf32(text: string, bigEndian = false): Buffer {
+  const codePoints = Array.from('\ufeff' + text, (char) => char.codePointAt(0)!);
+  const out = Buffer.alloc(codePoints.length * 4);
+  codePoints.forEach((codePoint, index) => (bigEndian ? out.writeUInt32BE(codePoint, index * 4) : out.writeUInt32LE(codePoint, index * 4)));
+  return out;
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vi-unscanned-'));
+});
+afterEach(async () => {
+  await chmod(root, 0o700).catch(() => undefined);
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('files that cannot be read are reported, never skipped silently', () => {
+  it('a Dockerfile holding a NUL byte', async () => {
+    await put('Dockerfile', 'FROM ngnix:1.27\n\u0000\n');
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'Dockerfile', reason: expect.stringMatching(/^holds NUL bytes/) }]);
+  });
+
+  it('a compose file over the size limit', async () => {
+    await put('docker-compose.yml', COMPOSE + '#'.repeat(MAX_FILE_BYTES));
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'docker-compose.yml', reason: expect.stringMatching(/over the 2097152-byte limit$/) }]);
+  });
+
+  it('a manifest over the size limit (its kind known from content, read in chunks)', async () => {
+    await put('deploy/big.yaml', '#'.repeat(MAX_FILE_BYTES) + '\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned.map((entry) => entry.file)).toEqual(['deploy/big.yaml']);
+  });
+
+  it('YAML nested past the parser depth', async () => {
+    await put('compose.yaml', `services:\n  web:\n    image: ngnix\n    labels: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`);
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'compose.yaml', reason: expect.stringMatching(/^compose: /) }]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a file the runner cannot read (mode 000)', async () => {
+    await put('Dockerfile', 'FROM ngnix\n');
+    await chmod(path.join(root, 'Dockerfile'), 0o000);
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'Dockerfile', reason: expect.stringMatching(/EACCES/) }]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a directory the runner cannot list', async () => {
+    await put('secret/Dockerfile', 'FROM ngnix\n');
+    await chmod(path.join(root, 'secret'), 0o000);
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'secret', reason: expect.stringMatching(/directory could not be read \(EACCES\)/) }]);
+  });
+
+  it('the file past a file-count limit, when one is set', async () => {
+    for (let index = 0; index < 4; index++) await put(`s${index}/Dockerfile`, 'FROM alpine\n');
+    const discovery = await discoverRepository(root, { maxFiles: 3 });
+    expect(discovery.unscanned).toEqual([expect.objectContaining({ reason: expect.stringMatching(/file limit of 3 reached/) })]);
+  });
+
+  it('a discoverer problem on one line is reported at that line', async () => {
+    await put('Dockerfile', 'ARG A=1\nARG =x\nFROM alpine\n');
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'Dockerfile', line: 2, reason: 'dockerfile: line 2: ARG names can not be blank' }]);
+  });
+});
+
+describe('what can be decoded is decoded, positions exact', () => {
+  const cases: Array<[string, Buffer]> = [
+    ['UTF-16LE with BOM', utf16(COMPOSE)],
+    ['UTF-16BE with BOM', utf16(COMPOSE, true)],
+    ['UTF-32LE with BOM', utf32(COMPOSE)],
+    ['UTF-32BE with BOM', utf32(COMPOSE, true)],
+    ['UTF-16LE without BOM (YAML 1.2 detection)', utf16(COMPOSE, false, false)],
+    ['CR-only line ends', Buffer.from(COMPOSE.replaceAll('\n', '\r'))],
+    ['mixed line ends', Buffer.from('services:\r\n  web:\r    image: ngnix:1.27\n')],
+  ];
+  for (const [name, bytes] of cases) {
+    it(name, async () => {
+      await put('docker-compose.yml', bytes);
+      const discovery = await discoverRepository(root);
+      expect(discovery.unscanned).toEqual([]);
+      expect(discovery.occurrences).toEqual([expect.objectContaining({ raw: 'ngnix:1.27', line: 3, column: 12 })]);
+    });
+  }
+
+  it('a directory whose name holds a newline', async () => {
+    await put('evil\ndir/Dockerfile', 'FROM ngnix:1.27\n');
+    const discovery = await discoverRepository(root);
+    expect(discovery.occurrences).toEqual([expect.objectContaining({ file: 'evil\ndir/Dockerfile', raw: 'ngnix:1.27' })]);
+  });
+
+  it('names that are not UTF-8 are read through their bytes and shown escaped', async () => {
+    await putBytes([Buffer.from([0x64, 0xff]), Buffer.from('Dockerfile')], 'FROM ngnix:1.27\n');
+    await putBytes([Buffer.from([0x64, 0xff]), Buffer.from('compose.yaml')], 'services:\n  web:\n    image: ${IMAGE}\n');
+    await putBytes([Buffer.from([0x64, 0xff]), Buffer.from('.env')], 'IMAGE=redis:7\n');
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([]);
+    expect(discovery.occurrences).toEqual([
+      // The .env beside the compose file is read through the same bytes.
+      expect.objectContaining({ file: 'd\\xff/compose.yaml', resolved: 'redis:7' }),
+      expect.objectContaining({ file: 'd\\xff/Dockerfile', raw: 'ngnix:1.27' }),
+    ]);
+  });
+
+  it('invalid UTF-8 elsewhere in a file does not hide its images', async () => {
+    await put('Dockerfile', Buffer.concat([Buffer.from('# \xff\xfe caf'), Buffer.from([0xc3]), Buffer.from('\nFROM ngnix:1.27\n')]));
+    const discovery = await discoverRepository(root);
+    expect(discovery.occurrences).toEqual([expect.objectContaining({ raw: 'ngnix:1.27', line: 2, column: 6 })]);
+  });
+
+  it('decodeText: a BOM that lies is a problem, a BOM-less guess that fails falls back to UTF-8', () => {
+    expect(decodeText(Buffer.from([0xff, 0xfe, 0x61]))).toEqual({ problem: expect.stringMatching(/not valid UTF-16LE/) });
+    expect(decodeText(Buffer.from([0x61, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x00]))).toEqual({ problem: expect.stringMatching(/NUL/) });
+    expect(decodeText(Buffer.from('\ufeffa\rb'))).toEqual({ text: 'a\nb', encoding: 'utf-8', bomBytes: 3 });
+  });
+});
+
+describe('files no discoverer reads stay quiet (precision)', () => {
+  it('binary and oversized files that are not of an image-bearing kind', async () => {
+    await put('logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
+    await put('disk.image', Buffer.from([0x00, 0x01, 0x02, 0x00])); // a Quadlet name, but no [Image] section
+    await put('data.json', Buffer.from('{"a": "\u0000"}'));
+    await put('package-lock.json', '{"lockfileVersion": 3, "x": "' + 'a'.repeat(MAX_FILE_BYTES) + '"}');
+    await put('huge.yaml', 'items:\n' + '  - x\n'.repeat(MAX_FILE_BYTES / 5));
+    await put('node_modules/pkg/Dockerfile', Buffer.from([0x00]));
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([]);
+    expect(discovery.errors).toEqual([]);
+  });
+});
+
+describe('the walk reads every file a discoverer would match', () => {
+  it('each fixture file a discoverer matches is a candidate by its path alone (kinds known by content define `candidate`)', async () => {
+    const { DISCOVERERS, isCandidatePath } = await import('../../src/discover/index.js');
+    const { walkRepositorySync } = await import('../../src/discover/walk.js');
+    const { readFileSync } = await import('node:fs');
+    const fixtures = path.resolve(__dirname, '../fixtures');
+    let matched = 0;
+    for (const file of walkRepositorySync(fixtures).files) {
+      const text = readFileSync(path.join(fixtures, file), 'utf8');
+      for (const discoverer of DISCOVERERS) {
+        if (!discoverer.matches(file, text)) continue;
+        matched++;
+        expect(isCandidatePath([discoverer], file), `${discoverer.kind} ${file}`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(100);
+  });
+});
