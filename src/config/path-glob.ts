@@ -27,7 +27,8 @@ type Node =
   | { type: 'one'; test: (char: string) => boolean }
   | { type: 'star' } // any run of characters other than '/'
   | { type: 'anyRun' } // any run of characters
-  | { type: 'directories' } // empty, or any run ending in '/'
+  | { type: 'directories' } // at a segment start: empty (skipping the following directoriesMid), or whole segments each ending in '/'
+  | { type: 'directoriesMid' } // inside one of those segments
   | { type: 'optionalSlash' }; // empty (skipping the following anyRun too), or '/' then the anyRun
 
 export interface CompiledPathGlob {
@@ -85,8 +86,10 @@ function run(nodes: Node[], path: string): boolean {
           any = addWithClosure(nodes, next, state) || any;
           break;
         case 'directories':
-          any = addWithClosure(nodes, next, state) || any;
-          if (char === '/') addWithClosure(nodes, next, state + 1);
+          any = addWithClosure(nodes, next, char === '/' ? state : state + 1) || any;
+          break;
+        case 'directoriesMid':
+          any = addWithClosure(nodes, next, char === '/' ? state - 1 : state) || any;
           break;
         case 'optionalSlash':
           if (char === '/') any = addWithClosure(nodes, next, state + 1) || any;
@@ -105,9 +108,9 @@ function addWithClosure(nodes: Node[], set: Uint8Array, state: number): boolean 
     set[state] = 1;
     const node = nodes[state];
     if (node === undefined) return true;
-    if (node.type === 'optionalSlash') {
+    if (node.type === 'optionalSlash' || node.type === 'directories') {
       state += 2;
-    } else if (node.type === 'star' || node.type === 'anyRun' || node.type === 'directories') {
+    } else if (node.type === 'star' || node.type === 'anyRun') {
       state += 1;
     } else {
       return true;
@@ -119,22 +122,31 @@ function addWithClosure(nodes: Node[], set: Uint8Array, state: number): boolean 
 function compileAlternative(glob: string, pattern: string): Node[] {
   const text = pattern.startsWith('./') ? pattern.slice(2) : pattern;
   if (text.startsWith('!')) throw new PathGlobError(glob, 'negation ("!") is not supported; list the paths under paths.exclude instead');
-  const segments = text.split('/');
+  // "**/**" is "**".
+  const segments = text.split('/').filter((segment, index, all) => !(segment === '**' && all[index - 1] === '**'));
   const nodes: Node[] = [];
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (segment === '**') {
       if (segments.length === 1) nodes.push({ type: 'anyRun' });
-      else if (last) {
-        nodes.pop(); // the '/' before it: "a/**" matches "a" too
+      else if (last && !endsWithStar(segments[index - 1])) {
+        nodes.pop(); // the '/' before it: "a/**" matches "a" too (as in picomatch, unless that segment ends with `*`)
         nodes.push({ type: 'optionalSlash' }, { type: 'anyRun' });
-      } else nodes.push({ type: 'directories' });
+      } else if (last) nodes.push({ type: 'anyRun' });
+      else nodes.push({ type: 'directories' }, { type: 'directoriesMid' });
       return;
     }
     nodes.push(...segmentNodes(glob, segment));
     if (!last) nodes.push({ type: 'literal', char: '/' });
   });
   return nodes;
+}
+
+/** Whether a segment ends with an unescaped `*`. */
+function endsWithStar(segment: string): boolean {
+  let escaping = false; // the previous character is a backslash that escapes this one
+  for (let index = 0; index < segment.length - 1; index++) escaping = segment[index] === '\\' && !escaping;
+  return segment.endsWith('*') && !escaping;
 }
 
 const EXTGLOB_OPENERS = new Set(['@', '!', '+', '*', '?']);
