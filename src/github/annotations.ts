@@ -22,6 +22,18 @@ export interface AnnotationOutcome {
   omitted: number;
 }
 
+/**
+ * A log line that cannot start a workflow command: the runner reads any stdout line beginning with
+ * `::` as one, so text from the repository (file names, policy keys) is kept on its line, its
+ * line breaks shown as `\n`. Annotations need no such care: `@actions/core` escapes their message
+ * and every property (`%`, CR, LF, and in properties `:` and `,`).
+ */
+export function logLine(text: string): string {
+  return text.replace(/[\r\n\u0085\u2028\u2029]/g, (lineBreak) => LINE_BREAK_NAMES[lineBreak] ?? `\\u${lineBreak.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const LINE_BREAK_NAMES: Record<string, string> = { '\r': '\\r', '\n': '\\n' };
+
 export function annotate(findings: Finding[], sink: AnnotationSink, root = ''): AnnotationOutcome {
   const active = findings
     .filter((finding) => !finding.suppressed)

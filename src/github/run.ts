@@ -22,7 +22,7 @@ import { renderJson } from '../report/json.js';
 import { escapeText, renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { countBySeverity } from '../report/text.js';
-import { annotate } from './annotations.js';
+import { annotate, logLine } from './annotations.js';
 import { scanBaseCommit, type GitRunner } from './base.js';
 import { upsertStickyComment } from './comment.js';
 import { renderDelta, supplyChainDelta, type ImageChange } from './delta.js';
@@ -394,7 +394,8 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
     policy = await loadPolicy(root, inputs.config || undefined);
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const line of error.message.split('\n')) core.error(line);
+      // One annotation per problem; a line break inside a key or message stays inside it (core escapes it).
+      for (const issue of error.issues) core.error(`policy ${error.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`);
       throw new SetupError(`the policy ${error.file} is invalid (${plural(error.issues.length, 'problem')})`);
     }
     throw error;
@@ -432,7 +433,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
     // The registry client reads VERIFY_IMAGES_REGISTRY_CREDENTIALS (set from the input above) from here; the token goes to ghcr.io only.
     env,
     githubToken: inputs.token || undefined,
-    log: (message) => core.info(message),
+    log: (message) => core.info(logLine(message)),
   });
 
   if (onlyFiles) {
@@ -473,7 +474,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
       baseSha: pullRequest.baseSha,
       discover: { include: policy.include, exclude: policy.exclude, buildArgs: policy.buildArgs, onlyFiles: baseOnlyFiles },
       git: deps.git,
-      log: (message) => core.info(message),
+      log: (message) => core.info(logLine(message)),
     });
     if ('occurrences' in base) delta = supplyChainDelta(base.occurrences, result.occurrences);
     else {
