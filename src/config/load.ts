@@ -5,7 +5,7 @@
  */
 import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit } from 'yaml';
 import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from './trusted-defaults.js';
 import type { Policy } from './policy.js';
 import { readPolicyDocument, type ConfigIssue } from './schema.js';
@@ -17,6 +17,8 @@ export const DEFAULT_POLICY_PATHS = ['.github/verify-images.yml', '.github/verif
 
 /** A policy file is a few kilobytes; anything this large is a mistake or an attack. */
 const MAX_POLICY_BYTES = 1024 * 1024;
+/** YAML aliases (`*name`) one policy may use; each use re-reads what its anchor marks. */
+export const MAX_POLICY_ALIASES = 1000;
 
 export class ConfigError extends Error {
   constructor(
@@ -126,6 +128,9 @@ export function parsePolicy(text: string, options: { root: string; label: string
   }
   const document = documents[0];
   if (document === undefined || document.contents === null) return { policy: base, files: [] };
+  let aliases = 0;
+  visit(document, { Alias: () => (++aliases > MAX_POLICY_ALIASES ? visit.BREAK : undefined) });
+  if (aliases > MAX_POLICY_ALIASES) throw new ConfigError(options.label, [{ message: `uses more than ${MAX_POLICY_ALIASES} YAML aliases (limit)` }]);
   const result = readPolicyDocument(document, text, { root: options.root, label: `policy ${options.label}`, base });
   if (result.issues.length > 0) throw new ConfigError(options.label, sortByLine(result.issues));
   return { policy: result.policy, files: result.files };

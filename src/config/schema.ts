@@ -40,7 +40,14 @@ export interface PolicyFileResult {
 }
 
 // Bounds for values from an untrusted file.
-const MAX_LIST_ITEMS = 10_000;
+export const MAX_LIST_ITEMS = 10_000;
+/**
+ * Items read from all lists of one policy together. YAML aliases let a small file name the same
+ * long list many times (`ignore: [*a, *a, …]` with `paths: *p`); this bounds what that expands to.
+ */
+export const MAX_POLICY_LIST_ITEMS = 100_000;
+/** Problems listed for one file; past it the file is refused with what was found so far. */
+const MAX_ISSUES = 200;
 const MAX_STRING_LENGTH = 4096;
 const MAX_REGEXP_LENGTH = 1024;
 
@@ -73,6 +80,8 @@ class PolicyReader {
   readonly issues: ConfigIssue[] = [];
   /** Accepted, but worth a second look (e.g. an identity regexp without `^…$`); shown as notes. */
   readonly warnings: string[] = [];
+  /** List items still allowed (`MAX_POLICY_LIST_ITEMS`); below zero the policy is refused. */
+  private listItemBudget = MAX_POLICY_LIST_ITEMS;
   readonly files: PolicyFileReference[] = [];
   private readonly lines: LineIndex;
 
@@ -92,13 +101,31 @@ class PolicyReader {
   }
 
   issue(node: unknown, keyPath: string, message: string): undefined {
-    this.issues.push({ line: this.lineOf(node), keyPath, message: `${keyPath} ${message}` });
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ line: this.lineOf(node), keyPath, message: `${keyPath} ${message}` });
     return undefined;
   }
 
   warn(node: unknown, keyPath: string, message: string): void {
     const line = this.lineOf(node);
     this.warnings.push(`${this.label}${line ? `:${line}` : ''}: ${keyPath} ${message}`);
+  }
+
+  /**
+   * Whether a list or map of `count` entries may be read: at most `MAX_LIST_ITEMS` in one and
+   * `MAX_POLICY_LIST_ITEMS` in all together (an alias counts its entries each time it is used).
+   */
+  takeListItems(node: unknown, keyPath: string, count: number): boolean {
+    if (count > MAX_LIST_ITEMS) {
+      this.issue(node, keyPath, `has more than ${MAX_LIST_ITEMS} entries (limit)`);
+      return false;
+    }
+    if (this.listItemBudget < 0) return false;
+    this.listItemBudget -= count;
+    if (this.listItemBudget < 0) {
+      this.issue(node, keyPath, `takes the policy past ${MAX_POLICY_LIST_ITEMS} list and map entries in total, YAML aliases expanded (limit)`);
+      return false;
+    }
+    return true;
   }
 
   /** Follows an alias to its node; anchors are allowed, expansions are bounded by the schema's depth. */
@@ -120,6 +147,7 @@ class PolicyReader {
     const entries = new Map<string, { key: unknown; value: unknown }>();
     if (this.isEmpty(value)) return entries;
     if (!isMap(value)) return this.issue(value, keyPath || 'the policy', 'must be a mapping of keys to values');
+    if (!this.takeListItems(value, keyPath || 'the policy', value.items.length)) return undefined;
     for (const pair of value.items) {
       const keyNode = this.deref(pair.key);
       const key = isScalar(keyNode) ? keyNode.value : undefined;
@@ -193,7 +221,7 @@ class PolicyReader {
     if (this.isEmpty(value)) return [];
     // A single string where a list is expected is a common slip; say so rather than guess.
     if (!isSeq(value)) return this.issue(value, keyPath, 'must be a list of strings');
-    if (value.items.length > MAX_LIST_ITEMS) return this.issue(value, keyPath, `has more than ${MAX_LIST_ITEMS} items`);
+    if (!this.takeListItems(value, keyPath, value.items.length)) return undefined;
     const result: string[] = [];
     value.items.forEach((itemNode, index) => {
       const itemPath = `${keyPath}[${index}]`;
@@ -408,7 +436,8 @@ function readIgnore(reader: PolicyReader, node: unknown): IgnoreEntry[] {
     return [];
   }
   const entries: IgnoreEntry[] = [];
-  value.items.slice(0, MAX_LIST_ITEMS).forEach((itemNode, index) => {
+  if (!reader.takeListItems(value, 'ignore', value.items.length)) return [];
+  value.items.forEach((itemNode, index) => {
     const keyPath = `ignore[${index}]`;
     const item = reader.map(itemNode, keyPath, ['rule', 'paths', 'images', 'reason']);
     if (!item) return;
@@ -468,7 +497,8 @@ function readSignatures(reader: PolicyReader, node: unknown, policy: Policy): vo
       return;
     }
     const parsed: SignatureRule[] = [];
-    value.items.slice(0, MAX_LIST_ITEMS).forEach((itemNode, index) => {
+    if (!reader.takeListItems(value, 'signatures.rules', value.items.length)) return;
+    value.items.forEach((itemNode, index) => {
       const rule = readSignatureRule(reader, itemNode, `signatures.rules[${index}]`);
       if (rule) parsed.push(rule);
     });
