@@ -23,11 +23,9 @@ describe('policy bounds', () => {
     const entries = Array.from({ length: 900 }, () => '  - {rule: "*", paths: *p}').join('\n');
     const text = `x-paths: &p [${paths}]\nignore:\n${entries}\n`;
     const before = process.memoryUsage().heapUsed;
-    const started = Date.now();
     const error = loadError(text.replace('x-paths: &p', 'typosquat:\n  allow: &p'));
     expect(error.message).toMatch(new RegExp(`past ${MAX_POLICY_LIST_ITEMS} list and map entries in total, YAML aliases expanded \\(limit\\)`));
-    // Generous bounds, for a loaded CI machine: the point is seconds, not minutes, and MB, not GB.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // A generous bound: the point is MB, not GB (the unbounded version took 3 GB).
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(512 * 1024 * 1024);
   });
 

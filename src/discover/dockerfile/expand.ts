@@ -8,6 +8,8 @@
  * why it is unresolved, unless the expression does not depend on the value (`${A:-default}`).
  */
 
+import { parseShellPattern, removePrefix, replaceMatches, type ShellPattern } from './shell-pattern.js';
+
 /** What a scan knows about one variable. */
 export type VariableState =
   /** Set, with this value. */
@@ -27,7 +29,7 @@ export const MAX_WORD_LENGTH = 16 * 1024;
 export const MAX_VALUE_LENGTH = 64 * 1024;
 /** Bound on `${A:-${B:-${C...}}}` nesting. */
 const MAX_DEPTH = 32;
-/** Pattern operations are quadratic at worst; skip them on absurd values. */
+/** Pattern operations cost pattern length x value length (never backtracking); skip them on absurd values and patterns. */
 const MAX_PATTERN_SUBJECT = 4096;
 
 class ExpansionError extends Error {}
@@ -313,7 +315,7 @@ class WordExpander {
     if (value === undefined) return '';
     if (value.length > MAX_PATTERN_SUBJECT) throw new ExpansionError('value too long for pattern replacement');
     // A function replacer: the replacement is literal text, not a `$&` template.
-    return value.replace(shellPatternToRegex(pattern, true, false, replaceAll), () => replacement);
+    return replaceMatches(compilePattern(pattern), value, replacement, replaceAll);
   }
 
   /** The value of a plain `$A`/`${A}`; records why when it cannot be known. */
@@ -335,35 +337,17 @@ class WordExpander {
   }
 }
 
-/**
- * A shell wildcard pattern (`?` one character, `*` any run, `\` escapes `*`, `?`, `\`) as a
- * regular expression, as BuildKit converts it; bracket expressions are not supported there either.
- */
-function shellPatternToRegex(pattern: string, greedy: boolean, anchored: boolean, global = false): RegExp {
-  let out = anchored ? '^' : '';
-  const star = greedy ? '[^]*' : '[^]*?';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*') out += star;
-    else if (ch === '?') out += '.';
-    else if (ch === '\\') {
-      const next = pattern[i + 1];
-      // `\}` and `\/` are escapes of the ${} syntax, not of the pattern.
-      if (next === '}' || next === '/') continue;
-      if (next !== '*' && next !== '?' && next !== '\\') {
-        throw new ExpansionError(`invalid pattern (${pattern}) in substitution: invalid escape '\\${next ?? ''}'`);
-      }
-      out += '\\' + next;
-      i++;
-    } else out += '[]{}.+()|^$'.includes(ch) ? '\\' + ch : ch;
-  }
-  return new RegExp(out, global ? 'gu' : 'u');
+/** The pattern, parsed; refused when it or the value is too long to match against the other cheaply. */
+function compilePattern(pattern: string): ShellPattern {
+  if (pattern.length > MAX_PATTERN_SUBJECT) throw new ExpansionError('pattern too long for pattern matching');
+  const parsed = parseShellPattern(pattern);
+  if (typeof parsed === 'string') throw new ExpansionError(parsed);
+  return parsed;
 }
 
 function trimPrefix(pattern: string, value: string, greedy: boolean): string {
   if (value.length > MAX_PATTERN_SUBJECT) throw new ExpansionError('value too long for pattern removal');
-  const match = shellPatternToRegex(pattern, greedy, true).exec(value);
-  return match ? value.slice(match[0].length) : value;
+  return removePrefix(compilePattern(pattern), value, greedy);
 }
 
 /** Suffix removal as BuildKit does it: reverse the pattern and the value, remove a prefix, reverse back. */
