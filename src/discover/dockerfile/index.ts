@@ -13,6 +13,7 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../typ
 import { changesUnderExpansion, expandWord, type VariableLookup, type VariableState } from './expand.js';
 import { isCommandSeparator, parseDockerfile, type Instruction, type LogicalText } from './parse.js';
 import { csvFields, extractFlags, quotedWords, whitespaceWords, type PlacedText } from './words.js';
+import { matchesParts } from './shell-pattern.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
 const PLATFORM_ARGS = [
@@ -238,8 +239,8 @@ class DockerfileExtraction {
     if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
     const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
     if (parts.every((part) => part === '')) return false;
-    const pattern = new RegExp(`^${parts.map(escapeRegExp).join('[^]*')}$`);
-    for (const stage of this.earlierStageNames) if (pattern.test(stage)) return true;
+    // Matched by hand: a regular expression built from repository text could backtrack.
+    for (const stage of this.earlierStageNames) if (matchesParts(parts, stage)) return true;
     return false;
   }
 
@@ -323,8 +324,4 @@ function rawAt(source: LogicalText, begin: number, end: number, fileText: string
 
 function ownValue(record: Record<string, string>, key: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

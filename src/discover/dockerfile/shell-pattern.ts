@@ -135,3 +135,11 @@ export function replaceMatches(pattern: ShellPattern, value: string, replacement
   }
   return out + chars.slice(position).join('');
 }
+
+/** Whether all of `text` matches: literal `parts` in order with anything between them (a stage-name test). */
+export function matchesParts(parts: readonly string[], text: string): boolean {
+  const pattern = parseShellPattern(parts.map((part) => part.replace(/[*?\\]/g, '\\$&')).join('*'));
+  if (typeof pattern === 'string') return false;
+  const chars = Array.from(text);
+  return findMatch(pattern, chars, 0, true, true)?.[1] === chars.length;
+}
