@@ -8,7 +8,7 @@
  * registries where namespaces are accounts, and the name itself under Docker Hub's `library/`
  * (where nothing but an official image can exist, so a near name is always a mistake or a trap).
  */
-import { compileImageGlob, type CompiledImageGlob } from '../config/glob.js';
+import { compileImageGlob, matchWildcards, type CompiledImageGlob } from '../config/glob.js';
 import { policyRepository, splitReference } from '../reference/index.js';
 import {
   DEFAULT_TRUSTED_REGISTRIES,
@@ -183,9 +183,10 @@ function withoutPort(host: string): string {
   return host.toLowerCase().replace(/:[0-9]+$/, '');
 }
 
-function hostGlobToRegExp(pattern: string): RegExp {
-  const source = pattern.toLowerCase().replace(/[.\\^$+?()[\]{}|-]/g, '\\$&').replace(/\*+/g, '[^/]*');
-  return new RegExp(`^${source}$`);
+/** A registry host glob (`*`: any run of characters), matched by hand: a regex from policy text could backtrack. */
+function hostGlobToRegExp(pattern: string): { test(host: string): boolean } {
+  const glob = pattern.toLowerCase().replace(/\*+/g, '*');
+  return { test: (host) => matchWildcards(glob, host) };
 }
 
 /** Top-level names for private networks (RFC 6761, RFC 6762, ICANN's `.internal`, common LAN suffixes). */
