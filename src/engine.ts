@@ -5,6 +5,7 @@
 import type { Policy } from './config/policy.js';
 import type { ResolvedOccurrence, ScanError, ScanResult } from './model.js';
 import { discoverRepository } from './discover/index.js';
+import { enableLinearRegExps } from './linear-regexp.js';
 import { runChecks } from './checks/index.js';
 import { RULE_IDS } from './checks/rules.js';
 import { unknownSuppressionRules } from './checks/suppression.js';
@@ -59,6 +60,8 @@ export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'inse
 
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const { policy } = options;
+  // Any expression that still backtracks past V8's limit finishes on the linear-time engine.
+  enableLinearRegExps();
   const discovery = await discoverRepository(options.root, {
     include: policy.include,
     exclude: policy.exclude,

@@ -120,7 +120,8 @@ function addWithClosure(nodes: Node[], set: Uint8Array, state: number): boolean 
 }
 
 function compileAlternative(glob: string, pattern: string): Node[] {
-  const text = pattern.startsWith('./') ? pattern.slice(2) : pattern;
+  let text = pattern;
+  while (text.startsWith('./')) text = text.slice(2);
   if (text.startsWith('!')) throw new PathGlobError(glob, 'negation ("!") is not supported; list the paths under paths.exclude instead');
   // "**/**" is "**".
   const segments = text.split('/').filter((segment, index, all) => !(segment === '**' && all[index - 1] === '**'));

@@ -12,6 +12,7 @@ import type { RuleId } from '../model.js';
 import { RULE_IDS } from '../checks/rules.js';
 import { ImageGlobError, normalizeImageGlob } from './glob.js';
 import { pathGlobProblem } from './path-glob.js';
+import { LinearRegExpError, linearRegExp } from '../linear-regexp.js';
 import type { IgnoreEntry, KeylessIdentity, Policy, SignatureRule } from './policy.js';
 import { presetNames } from '../sigstore/presets.js';
 
@@ -256,6 +257,13 @@ class PolicyReader {
       new RegExp(text, 'u');
     } catch (error) {
       return this.issue(this.deref(node), keyPath, `is not a valid regular expression: ${(error as Error).message}`);
+    }
+    try {
+      // Matched against certificates a registry serves: only expressions that run in linear time.
+      linearRegExp(text);
+    } catch (error) {
+      if (!(error instanceof LinearRegExpError)) throw error;
+      return this.issue(this.deref(node), keyPath, `cannot be matched in linear time (no backreferences, lookaround or large counted repetitions such as {1,1000})`);
     }
     return text;
   }

@@ -15,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import type { KeylessIdentity } from '../config/policy.js';
 import { parseYamlDocuments, toPlain } from '../discover/yaml.js';
+import { LinearRegExpError, linearRegExp } from '../linear-regexp.js';
 import type { PolicyGroup, PolicyRequirement, PolicySigner } from './policy.js';
 
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -56,9 +57,10 @@ function keylessIdentity(value: unknown): KeylessIdentity | string {
   for (const pattern of [identity.issuerRegExp, identity.subjectRegExp]) {
     if (pattern === undefined) continue;
     try {
-      new RegExp(pattern);
-    } catch {
-      return `regular expression ${JSON.stringify(pattern)} is invalid`;
+      // Matched against certificates a registry serves: only expressions that run in linear time.
+      linearRegExp(pattern);
+    } catch (error) {
+      return error instanceof LinearRegExpError ? error.message : `regular expression ${JSON.stringify(pattern)} is invalid`;
     }
   }
   return identity;

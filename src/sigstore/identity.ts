@@ -6,6 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { KeylessIdentity } from '../config/policy.js';
+import { linearRegExp } from '../linear-regexp.js';
 import { SigstoreError } from './errors.js';
 
 /** Who signed: a Fulcio certificate's OIDC issuer and subject (SAN), or a key's fingerprint. */
@@ -18,7 +19,7 @@ export interface SignerIdentity {
 function matchesPattern(pattern: string, value: string, what: string): boolean {
   let regexp: RegExp;
   try {
-    regexp = new RegExp(pattern);
+    regexp = linearRegExp(pattern);
   } catch (error) {
     throw new SigstoreError('UNTRUSTED_SIGNER_ERROR', `${what} regular expression ${JSON.stringify(pattern)} is invalid: ${(error as Error).message}`);
   }
