@@ -7,6 +7,7 @@
  * place is skipped.
  */
 import { readFile, realpath, writeFile } from 'node:fs/promises';
+import { ByteOffsets, decodeText, encodeAscii, type DecodedText } from './discover/decode.js';
 import { LineIndex } from './discover/position.js';
 import { resolveInside } from './discover/walk.js';
 import type { ResolvedOccurrence } from './model.js';
@@ -143,6 +144,8 @@ export interface ApplyResult {
 /**
  * Applies pin edits in place under `root`; returns what happened per file. Never writes outside
  * root: a path is followed through symlinks and must still end inside it (as discovery reads).
+ * The file's own bytes are edited at the exact offsets of the references, in the file's encoding:
+ * every byte outside the inserted digests stays as it was (invalid UTF-8, a BOM, line ends).
  */
 export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyResult[]> {
   const absoluteRoot = await realpath(root);
@@ -157,58 +160,97 @@ export async function applyPins(root: string, edits: PinEdit[]): Promise<ApplyRe
     const result: ApplyResult = { file, applied: 0, unchanged: 0, conflicts: 0 };
     results.push(result);
     const path = await resolveInside(absoluteRoot, file);
-    if (path === undefined) {
-      result.conflicts += fileEdits.length;
-      continue;
-    }
-    let text: string;
+    let bytes: Buffer | undefined;
     try {
-      text = await readFile(path, 'utf8');
+      if (path !== undefined) bytes = await readFile(path);
     } catch {
+      // counted as conflicts below
+    }
+    const decoded = bytes === undefined ? undefined : decodeText(bytes);
+    if (path === undefined || bytes === undefined || decoded === undefined || 'problem' in decoded) {
       result.conflicts += fileEdits.length;
       continue;
     }
-    // Positions count from after a byte-order mark (as discovery reads the file); it is put back on write.
-    const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-    if (bom) text = text.slice(1);
-    let index = new LineIndex(text);
-    const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
-    // Columns refer to the line before any pin (edits never add line breaks, so line numbers
-    // stay put); an earlier edit in place on the same line (made now or by a previous run)
-    // shifts the later ones by its growth, so re-applying the same edits is a no-op.
-    let shift = 0;
-    let shiftLine = 0;
-    let changed = false;
-    for (const edit of ordered) {
-      const start = textAt(text, index, edit.line, edit.column);
-      if (start === undefined) {
+    const splices = planSplices(decoded, bytes, fileEdits, result);
+    if (splices.length > 0) await writeFile(path, spliceBytes(bytes, splices));
+  }
+  return results;
+}
+
+interface Splice {
+  /** Byte offset in the original file. */
+  at: number;
+  removed: number;
+  inserted: Uint8Array;
+}
+
+/**
+ * Decides each edit on the decoded text, as discovery read it, and returns byte splices of the
+ * original file. Columns refer to the line before any pin (edits never add line breaks, so line
+ * numbers stay put); an earlier edit in place on the same line (made now or by a previous run)
+ * shifts the later ones by its growth, so re-applying the same edits is a no-op.
+ */
+function planSplices(decoded: DecodedText, bytes: Uint8Array, fileEdits: PinEdit[], result: ApplyResult): Splice[] {
+  const text = decoded.text;
+  const index = new LineIndex(text);
+  const offsets = new ByteOffsets(bytes, decoded);
+  const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
+  const splices: Splice[] = [];
+  let shift = 0;
+  let shiftLine = 0;
+  for (const edit of ordered) {
+    const start = textAt(text, index, edit.line, edit.column);
+    if (start === undefined || !/^[\x20-\x7e]*$/.test(edit.oldText + edit.newText)) {
+      result.conflicts++;
+      continue;
+    }
+    if (edit.line !== shiftLine) {
+      shift = 0;
+      shiftLine = edit.line;
+    }
+    // Edits of this run are spliced into the original bytes, so `text` is never changed: only
+    // growth already in the file (a previous run) moves the later edits of the line.
+    const offset = start + shift;
+    const endsAt = (length: number) => {
+      const next = text.charAt(offset + length);
+      return next === '' || !REFERENCE_CHAR.test(next);
+    };
+    const growth = edit.newText.length - edit.oldText.length;
+    if (text.startsWith(edit.newText, offset) && endsAt(edit.newText.length)) {
+      result.unchanged++;
+      shift += growth;
+    } else if (text.startsWith(edit.oldText, offset) && endsAt(edit.oldText.length)) {
+      const position = index.positionAt(offset);
+      const at = offsets.byteOffset(offset, position.line, position.column);
+      const old = at === undefined ? undefined : encodeAscii(edit.oldText, decoded.encoding);
+      if (at === undefined || old === undefined || !sameBytes(bytes, at, old)) {
         result.conflicts++;
         continue;
       }
-      if (edit.line !== shiftLine) {
-        shift = 0;
-        shiftLine = edit.line;
-      }
-      const offset = start + shift;
-      const endsAt = (length: number) => {
-        const next = text.charAt(offset + length);
-        return next === '' || !REFERENCE_CHAR.test(next);
-      };
-      const growth = edit.newText.length - edit.oldText.length;
-      if (text.startsWith(edit.newText, offset) && endsAt(edit.newText.length)) {
-        result.unchanged++;
-        shift += growth;
-      } else if (text.startsWith(edit.oldText, offset) && endsAt(edit.oldText.length)) {
-        text = text.slice(0, offset) + edit.newText + text.slice(offset + edit.oldText.length);
-        index = new LineIndex(text);
-        result.applied++;
-        shift += growth;
-        changed = true;
-      } else {
-        result.conflicts++;
-      }
+      splices.push({ at, removed: old.length, inserted: encodeAscii(edit.newText, decoded.encoding) });
+      result.applied++;
+    } else {
+      result.conflicts++;
     }
-    if (changed) await writeFile(path, bom + text);
   }
-  return results;
+  return splices;
+}
+
+function sameBytes(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+  if (at + expected.length > bytes.length) return false;
+  for (let index = 0; index < expected.length; index++) if (bytes[at + index] !== expected[index]) return false;
+  return true;
+}
+
+/** The bytes with each splice applied (splices do not overlap). */
+export function spliceBytes(bytes: Uint8Array, splices: readonly Splice[]): Buffer {
+  const ordered = [...splices].sort((a, b) => a.at - b.at);
+  const parts: Uint8Array[] = [];
+  let cursor = 0;
+  for (const splice of ordered) {
+    parts.push(bytes.subarray(cursor, splice.at), splice.inserted);
+    cursor = splice.at + splice.removed;
+  }
+  parts.push(bytes.subarray(cursor));
+  return Buffer.concat(parts);
 }

@@ -111,3 +111,93 @@ export function encodeAscii(text: string, encoding: TextEncoding): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Byte offsets of text offsets in the file a `DecodedText` came from, so an edit can be made to
+ * the original bytes (`pin --write`) and every other byte stays as it was, invalid UTF-8 included.
+ */
+export class ByteOffsets {
+  /** UTF-8 only: the byte where each line starts (after the BOM for the first). */
+  private readonly lineStarts: number[] = [];
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly decoded: DecodedText,
+  ) {
+    if (decoded.encoding !== 'utf-8') return;
+    this.lineStarts.push(decoded.bomBytes);
+    for (let at = decoded.bomBytes; at < bytes.length; at++) {
+      // ASCII bytes always decode to themselves, so line breaks in the bytes and in the text correspond.
+      if (bytes[at] === 0x0a || (bytes[at] === 0x0d && bytes[at + 1] !== 0x0a)) this.lineStarts.push(at + 1);
+    }
+  }
+
+  /** The byte offset of `offset` (UTF-16 units into the decoded text), given its 1-based line and column. */
+  byteOffset(offset: number, line: number, column: number): number | undefined {
+    const { encoding, bomBytes, text } = this.decoded;
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') return bomBytes + 2 * offset;
+    if (encoding === 'utf-32le' || encoding === 'utf-32be') {
+      let codePoints = 0;
+      for (let at = 0; at < offset; at++) {
+        const unit = text.charCodeAt(at);
+        if (!(unit >= 0xdc00 && unit <= 0xdfff && at > 0 && text.charCodeAt(at - 1) >= 0xd800 && text.charCodeAt(at - 1) <= 0xdbff)) codePoints++;
+      }
+      return bomBytes + 4 * codePoints;
+    }
+    const start = this.lineStarts[line - 1];
+    if (start === undefined) return undefined;
+    const end = this.lineStarts[line] ?? this.bytes.length;
+    return utf8ByteAtUnit(this.bytes, start, end, column - 1);
+  }
+}
+
+/**
+ * The byte in [start, end] before which a UTF-8 decoder (WHATWG: each maximal invalid subpart is
+ * one U+FFFD) has produced `units` UTF-16 units, at a character boundary; undefined if none.
+ */
+export function utf8ByteAtUnit(bytes: Uint8Array, start: number, end: number, units: number): number | undefined {
+  let produced = 0;
+  let needed = 0;
+  let seen = 0;
+  let codePoint = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let at = start; at <= end; at++) {
+    // A pending incomplete sequence becomes one U+FFFD before the next lead byte.
+    const pending = needed > 0 ? 1 : 0;
+    if (produced + pending === units && (needed === 0 || at === end || bytes[at] < lower || bytes[at] > upper)) return at;
+    if (produced + pending > units || at === end) return undefined;
+    const byte = bytes[at];
+    if (needed > 0) {
+      if (byte < lower || byte > upper) {
+        produced++; // U+FFFD for the broken sequence; this byte starts over
+        needed = 0;
+        lower = 0x80;
+        upper = 0xbf;
+        at--;
+        continue;
+      }
+      lower = 0x80;
+      upper = 0xbf;
+      codePoint = (codePoint << 6) | (byte & 0x3f);
+      if (++seen === needed) {
+        produced += codePoint > 0xffff ? 2 : 1;
+        needed = 0;
+      }
+      continue;
+    }
+    seen = 0;
+    if (byte <= 0x7f) produced++;
+    else if (byte >= 0xc2 && byte <= 0xdf) [needed, codePoint] = [1, byte & 0x1f];
+    else if (byte >= 0xe0 && byte <= 0xef) {
+      [needed, codePoint] = [2, byte & 0x0f];
+      if (byte === 0xe0) lower = 0xa0;
+      if (byte === 0xed) upper = 0x9f;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      [needed, codePoint] = [3, byte & 0x07];
+      if (byte === 0xf0) lower = 0x90;
+      if (byte === 0xf4) upper = 0x8f;
+    } else produced++; // a byte that cannot start a sequence: U+FFFD
+  }
+  return undefined;
+}
