@@ -26,7 +26,7 @@ describe('invalid-reference', () => {
   it('reports occurrences whose text breaks the grammar, with the reason', () => {
     const drafts = run(invalidReferenceCheck);
     expect(at(drafts.map((draft) => draft.occurrence))).toEqual(['docker-compose.yml:16']);
-    expect(drafts[0].message).toBe('Not a valid image reference: repository name must be lowercase: "Nginx:1.0"');
+    expect(drafts[0].message).toBe('Not a valid image reference: repository name must be lowercase: "Nginx:1.0"; repository names are lower case: write "nginx:1.0"');
   });
 
   it('names the text when the grammar message does not', () => {

@@ -18,6 +18,8 @@ export interface OccurrenceInput {
    */
   value: string | { unresolved: string };
   context?: string;
+  /** `value` already went through the file's own `$` expansion, so a `$` left in it is literal text. */
+  dollarExpanded?: boolean;
   local?: boolean;
   note?: string;
 }
@@ -34,9 +36,9 @@ export function makeOccurrence(input: OccurrenceInput): Occurrence {
   };
   if (typeof input.value === 'string') {
     if (input.value !== input.raw) occurrence.resolved = input.value;
-    const normalized = normalizeForOccurrence(input.value);
+    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
     if (normalized.ok) occurrence.reference = normalized.reference;
-    else occurrence.problem = { kind: 'invalid', message: normalized.message };
+    else occurrence.problem = { kind: normalized.placeholders ? 'unresolved' : 'invalid', message: normalized.message };
   } else {
     occurrence.problem = { kind: 'unresolved', message: input.value.unresolved };
   }

@@ -6,7 +6,9 @@
 import { checkDigest } from './digest.js';
 import { ReferenceError, quoteInput } from './errors.js';
 import { TAG_PATTERN } from './grammar.js';
+import { correctionHint } from './hints.js';
 import { formatReference, parseNormalized } from './normalize.js';
+import { describePlaceholders, findPlaceholders, type PlaceholderOptions } from './placeholder.js';
 import type { ImageReference, ReferenceErrorCode } from './types.js';
 
 export type { ImageReference, ReferenceErrorCode } from './types.js';
@@ -22,6 +24,8 @@ export {
 } from './grammar.js';
 export { DIGEST_ALGORITHMS, checkDigest, isDigest } from './digest.js';
 export { parseReference, parseRepositoryName } from './parse.js';
+export { correctionHint } from './hints.js';
+export { describePlaceholders, findPlaceholders, type PlaceholderOptions } from './placeholder.js';
 export {
   DOCKER_HUB_API_HOST,
   DOCKER_HUB_HOST,
@@ -49,19 +53,26 @@ export {
 
 export type OccurrenceNormalization =
   | { ok: true; reference: string; parsed: ImageReference }
-  | { ok: false; code: ReferenceErrorCode; message: string };
+  /** Text to be filled in by a person or a later tool (see placeholder.ts): not a grammar mistake. */
+  | { ok: false; placeholders: string[]; message: string }
+  /** A grammar mistake; `message` names the rule and, for usual mistakes, what to write instead. */
+  | { ok: false; placeholders?: undefined; code: ReferenceErrorCode; message: string };
 
 /**
  * Normalizes image text found in a file without throwing: the canonical reference (no tag is
- * added) or the code and message of the rule it breaks. The text is taken exactly as given.
+ * added), the placeholders it is waiting for, or the code and message of the rule it breaks.
+ * The text is taken exactly as given.
  */
-export function normalizeForOccurrence(text: string): OccurrenceNormalization {
+export function normalizeForOccurrence(text: string, options: PlaceholderOptions = {}): OccurrenceNormalization {
   try {
     const parsed = parseNormalized(text);
     return { ok: true, reference: formatReference(parsed), parsed };
   } catch (error) {
-    if (error instanceof ReferenceError) return { ok: false, code: error.code, message: error.message };
-    throw error;
+    if (!(error instanceof ReferenceError)) throw error;
+    const placeholders = findPlaceholders(text, options);
+    if (placeholders.length > 0) return { ok: false, placeholders, message: describePlaceholders(placeholders) };
+    const hint = correctionHint(text);
+    return { ok: false, code: error.code, message: hint ? `${error.message}; ${hint}` : error.message };
   }
 }
 

@@ -170,7 +170,7 @@ class DockerfileExtraction {
 
   emit(offset: number, raw: string, value: string | { unresolved: string }, context: string, note?: string): void {
     this.occurrences.push(
-      makeOccurrence({ file: this.file.path, kind: 'dockerfile', lines: this.lines, offset, raw, value, context, note }),
+      makeOccurrence({ file: this.file.path, kind: 'dockerfile', lines: this.lines, offset, raw, value, context, note, dollarExpanded: true }),
     );
   }
 
