@@ -9,6 +9,7 @@ import type { Policy } from '../config/policy.js';
 import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile } from '../model.js';
 import { invalidReferenceCheck } from './invalid-reference.js';
 import { mutableTagCheck } from './mutable-tag.js';
+import { applyPrecedence } from './precedence.js';
 import { RULES } from './rules.js';
 import { SuppressionIndex } from './suppression.js';
 import { buildTrustIndex } from './trust.js';
@@ -91,7 +92,10 @@ export interface RunChecksOptions {
   unscanned?: readonly UnscannedFile[];
 }
 
-/** Runs every check and returns the findings, suppressed ones included, in file/line/column/rule order. */
+/**
+ * Runs every check and returns the findings, suppressed ones included, in file/line/column/rule
+ * order, one per cause (see precedence.ts).
+ */
 export function runChecks(
   occurrences: ResolvedOccurrence[],
   policy: Policy,
@@ -101,7 +105,7 @@ export function runChecks(
   const context: CheckContext = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [] };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
-  const findings: Finding[] = [];
+  const findings: Array<{ finding: Finding; occurrence: ResolvedOccurrence }> = [];
 
   for (const check of options.checks ?? CHECKS) {
     // A rule switched off costs nothing.
@@ -142,10 +146,10 @@ export function runChecks(
         );
         if (entry) finding.suppressed = entry.reason !== undefined ? { kind: 'policy', reason: entry.reason } : { kind: 'policy' };
       }
-      findings.push(finding);
+      findings.push({ finding, occurrence });
     }
   }
-  return findings.sort(compareFindings);
+  return applyPrecedence(findings).sort(compareFindings);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
