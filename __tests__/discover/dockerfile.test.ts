@@ -366,6 +366,30 @@ describe('values a scan cannot know', () => {
   });
 });
 
+describe('empty ARG defaults', () => {
+  it('are slots for --build-arg: unresolved naming the argument when the image needs the value', () => {
+    const { rows, extraction } = extractFixture('empty-default');
+    const empty = 'unresolved: build argument VERSION is declared with an empty default (ARG VERSION=); its value is meant to come from --build-arg';
+    expect(rows).toEqual<Row[]>([
+      [7, 6, 'ghcr.io/acme/app:${VERSION}', '', empty, 'FROM (stage first)'],
+      // Valid without the value: that is what a plain build pulls.
+      [8, 6, '${PREFIX}nginx:1.27', 'nginx:1.27', 'docker.io/library/nginx:1.27', 'FROM (stage second)'],
+      // Through another ARG's default.
+      [9, 6, '$BASE', '', empty, 'FROM (stage third)'],
+      [10, 6, 'ghcr.io/acme/app:${VERSION:-1.0}', 'ghcr.io/acme/app:1.0', 'ghcr.io/acme/app:1.0', 'FROM (stage fourth)'],
+      [11, 6, 'ghcr.io/acme/app:${PINNED}', 'ghcr.io/acme/app:1.0', 'ghcr.io/acme/app:1.0', 'FROM (stage fifth)'],
+      // Wrong whatever the arguments: still a grammar error.
+      [12, 6, 'ghcr.io/acme/app:${PINNED}:', 'ghcr.io/acme/app:1.0:', 'invalid', 'FROM (stage sixth)'],
+    ]);
+    expect(extraction.errors).toEqual([]);
+  });
+
+  it('take the value --build-arg gives', () => {
+    const { rows } = extractFixture('empty-default', { VERSION: '2.1' });
+    expect(rows.slice(0, 3).map((row) => row[4])).toEqual(['ghcr.io/acme/app:2.1', 'docker.io/library/nginx:1.27', 'ghcr.io/acme/base:2.1']);
+  });
+});
+
 describe('malformed input', () => {
   it('keeps what it can and reports the rest', async () => {
     const text = fixtureText('malformed');

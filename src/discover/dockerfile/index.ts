@@ -7,6 +7,7 @@
  * (BuildKit rejects variables there); stage names and indexes, and `scratch`, are not images.
  */
 import type { Occurrence } from '../../model.js';
+import { normalizeForOccurrence } from '../../reference/index.js';
 import { makeOccurrence } from '../occurrence.js';
 import { LineIndex } from '../position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../types.js';
@@ -115,6 +116,11 @@ class DockerfileExtraction {
   private readonly allStageNames = new Set<string>();
   /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
   private readonly earlierStageNames = new Set<string>();
+  /**
+   * Global ARGs whose value hangs on an empty default (`ARG VERSION=`, a slot for `--build-arg`):
+   * the ARG itself, or one whose default used such ARGs, mapped to those empty ARGs' names.
+   */
+  private readonly emptyRoots = new Map<string, string[]>();
 
   constructor(
     private readonly file: SourceFile,
@@ -190,9 +196,13 @@ class DockerfileExtraction {
       if (override !== undefined) {
         // Overrides are taken literally, as `--build-arg` values are.
         this.globals.set(name, { set: true, value: override });
+        this.emptyRoots.delete(name);
       } else if (equals >= 0) {
         const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
         this.globals.set(name, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
+        const roots = expansion.ok && expansion.value === '' ? [name] : this.emptyArgumentsNeeded(word.slice(equals + 1));
+        if (roots.length > 0) this.emptyRoots.set(name, roots);
+        else this.emptyRoots.delete(name);
       } else if (!this.globals.get(name)?.set) {
         // `ARG A` without a default keeps an earlier value, else leaves A unset.
         this.globals.set(name, { set: false, reason: `build argument ${name} has no value` });
@@ -214,10 +224,36 @@ class DockerfileExtraction {
       }
       else if (expansion.value === '') this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context);
       else if (expansion.value !== 'scratch' && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
-        this.emit(offset, raw, expansion.value, context);
+        this.emit(offset, raw, this.emptyDefaultProblem(image.text, expansion.value) ?? expansion.value, context);
       }
     }
     if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
+  }
+
+  /**
+   * `ARG VERSION=` then `FROM img:${VERSION}`: the empty default is a slot for `--build-arg`, not
+   * the value meant. When the word needs such an argument and is no reference without its value,
+   * the image is unresolved (naming the argument), not a grammar error. A word that is a valid
+   * reference with the empty value (`FROM ${PREFIX}nginx:1.27`) is what a plain build pulls.
+   */
+  private emptyDefaultProblem(word: string, value: string): { unresolved: string } | undefined {
+    if (this.emptyRoots.size === 0 || normalizeForOccurrence(value).ok) return undefined;
+    const roots = this.emptyArgumentsNeeded(word);
+    if (roots.length === 0) return undefined;
+    return { unresolved: `build argument ${roots.join(', ')} is declared with an empty default (ARG ${roots[0]}=); its value is meant to come from --build-arg` };
+  }
+
+  /** The empty-default ARGs whose value `word` needs (it cannot be expanded without them), in order. */
+  private emptyArgumentsNeeded(word: string): string[] {
+    if (this.emptyRoots.size === 0) return [];
+    const needed = new Set<string>();
+    const probe: VariableLookup = (name) => {
+      const roots = this.emptyRoots.get(name);
+      if (roots === undefined) return this.lookup(name);
+      for (const root of roots) needed.add(root);
+      return { set: true, unknown: name };
+    };
+    return expandWord(word, probe, this.escapeToken).ok ? [] : [...needed];
   }
 
   /**
