@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloudbuildDiscoverer } from '../../src/discover/cloudbuild.js';
+import { expandSubstitutions } from '../../src/discover/cloudbuild-substitutions.js';
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('cloudbuild discoverer', () => {
@@ -62,5 +63,70 @@ describe('cloudbuild discoverer', () => {
 
   it('throws for a file that cannot be parsed', () => {
     expect(() => cloudbuildDiscoverer.extract(fixture('cloudbuild', 'broken/cloudbuild.json'), fixtureContext('cloudbuild'))).toThrow(/invalid JSON/);
+  });
+});
+
+describe('Cloud Build substitutions', () => {
+  it('applies user substitutions that refer to each other, bash-style operations and defaults', async () => {
+    const { occurrences, errors } = await extractFixture(cloudbuildDiscoverer, 'cloudbuild', 'dynamic/cloudbuild.yaml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((occurrence) => [occurrence.line, occurrence.reference ?? `${occurrence.problem?.kind}: ${occurrence.problem?.message}`, occurrence.note])).toEqual([
+      [12, 'us-central1-docker.pkg.dev/tools/builder:1.22', undefined],
+      [13, 'docker.io/library/golang:1.22.5', undefined],
+      [14, 'docker.io/library/alpine:3.19', undefined],
+      [15, 'docker.io/library/busybox:1.36', 'default written for substitution _DEBUG_IMAGE, which this file does not define'],
+      [16, 'unresolved: $PROJECT_ID is a built-in Cloud Build substitution, known only when the build runs', undefined],
+      [17, 'unresolved: $PROJECT_ID is a built-in Cloud Build substitution, known only when the build runs', undefined],
+    ]);
+  });
+});
+
+describe('expandSubstitutions', () => {
+  const user = new Map([
+    ['_A', 'a-${_B}'],
+    ['_B', 'b'],
+    ['_SELF', 'x${_SELF}'],
+    ['_PATH', 'dir/sub/file.tar.gz'],
+    ['_EMPTY', ''],
+    ['_NAME', 'App'],
+  ]);
+  it.each([
+    ['${_A}', 'a-b'],
+    ['$_A$_B', 'a-bb'],
+    ['${_PATH#*/}', 'sub/file.tar.gz'],
+    ['${_PATH##*/}', 'file.tar.gz'],
+    ['${_PATH%.*}', 'dir/sub/file.tar'],
+    ['${_PATH%%.*}', 'dir/sub/file'],
+    ['${_PATH/sub/x}', 'dir/x/file.tar.gz'],
+    ['${_PATH//./-}', 'dir/sub/file-tar-gz'],
+    ['${_PATH:4}', 'sub/file.tar.gz'],
+    ['${_PATH:4:3}', 'sub'],
+    ['${_PATH: -6}', 'tar.gz'],
+    ['${#_B}', '1'],
+    ['${_NAME,,}', 'app'],
+    ['${_NAME^^}', 'APP'],
+    ['${_EMPTY:-dflt}', 'dflt'],
+    ['${_EMPTY-dflt}', ''],
+    ['${_B:+set}', 'set'],
+    ['${_UNSET:+set}', ''],
+    ['$$HOME', '$HOME'],
+  ])('%s -> %s', (text, expected) => {
+    expect(expandSubstitutions(text, user).value).toBe(expected);
+  });
+
+  it.each([
+    ['${_SELF}', 'substitution _SELF refers to itself'],
+    ['${_UNDEFINED}', 'substitution _UNDEFINED is not defined in this file (it may be set by the trigger)'],
+    ['${COMMIT_SHA:0:7}', '$COMMIT_SHA is a built-in Cloud Build substitution, known only when the build runs'],
+    ['$_HEAD_BRANCH', '$_HEAD_BRANCH is a built-in Cloud Build substitution, known only when the build runs'],
+    ['$HOME', '$HOME is not a built-in Cloud Build substitution (user substitutions begin with "_")'],
+    ['${_B', '${_B has no closing "}"'],
+  ])('%s is unresolved: %s', (text, reason) => {
+    expect(expandSubstitutions(text, user).value).toEqual({ unresolved: reason });
+  });
+
+  it('bounds chains of substitutions', () => {
+    const chain = new Map(Array.from({ length: 40 }, (_, index) => [`_V${index}`, index === 39 ? 'end' : `\${_V${index + 1}}`]));
+    expect(expandSubstitutions('${_V0}', chain).value).toEqual({ unresolved: expect.stringMatching(/more than 16 deep/) });
   });
 });

@@ -2,29 +2,21 @@
  * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json`. Each step's `name` is the builder image it
  * runs. `images:` lists what the build pushes: those are built here, so they are reported with
  * `local: true` (their names are still checked, e.g. for typosquats, but not pinning or signatures).
- * `$_VAR`/`${_VAR}` come from the file's `substitutions`; built-in substitutions such as
- * `$PROJECT_ID` exist only when the build runs.
+ * `$_VAR`/`${_VAR}` (and the bash-style operations, see cloudbuild-substitutions.ts) come from the
+ * file's `substitutions`; built-in substitutions such as `$PROJECT_ID` exist only when the build runs.
  */
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
-import { baseName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
+import { expandSubstitutions } from './cloudbuild-substitutions.js';
+import { baseName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 const BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
 
 function resolverFor(substitutions: Map<string, string>): (text: string) => ImageValue[] {
-  return (text) => [
-    {
-      value: substituteVariables(text, (name) => {
-        const value = substitutions.get(name);
-        if (value !== undefined) return value;
-        if (!name.startsWith('_')) return { unresolved: `$${name} is a built-in Cloud Build substitution, known only when the build runs` };
-        return { unresolved: `substitution ${name} is not defined in this file (it may be set by the trigger)` };
-      }),
-    },
-  ];
+  return (text) => [expandSubstitutions(text, substitutions)];
 }
 
 function buildOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
