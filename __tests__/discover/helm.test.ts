@@ -104,7 +104,10 @@ describe('helm values', () => {
       // `.Values.app.image.tag | default .Chart.AppVersion`
       ['app.image.repository', 'docker.io/example/app:2.4.0'],
       // Used as is: Helm renders "example/worker:", which is not an image.
-      ['worker.image.repository', 'invalid tag format: "" must be 1 to 128 of letters, digits, "_", "." or "-", not starting with "." or "-"'],
+      [
+        'worker.image.repository',
+        'invalid tag format: "" must be 1 to 128 of letters, digits, "_", "." or "-", not starting with "." or "-"; the tag after ":" is empty: write a tag, or "example/worker" for the default',
+      ],
       // Handed to a helper in a dict: `.image.tag | default (printf "v%s" .context.Chart.AppVersion)`.
       ['agent.image.repository', 'docker.io/example/agent:v2.4.0'],
       // `default "latest" .Values.migrations.image.tag`

@@ -133,8 +133,7 @@ describe('on a pull request', () => {
     // Only added lines: the unchanged .gitlab-ci.yml finding gets no review comment.
     expect(comments.map((comment) => `${comment.path}:${comment.line}`)).toEqual([
       '.devcontainer/devcontainer.json:4',
-      'docker-compose.yml:9',
-      'docker-compose.yml:9',
+      // The typosquat only: pinning a look-alike name is no fix (one finding per cause).
       'docker-compose.yml:9',
       'docker-compose.yml:14',
       'docker-compose.yml:16',
@@ -150,7 +149,7 @@ describe('on a pull request', () => {
     // Pagination: PR files (3 files, 2 per page) and both comment lists were read through their Link headers.
     expect(github.requests.some((request) => request.path.endsWith('/pulls/42/files') && request.query.get('page') === '2')).toBe(true);
 
-    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6', notes: '0' });
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '4', notes: '0' });
     expect(existsSync(step.outputs['json-report'])).toBe(true);
     expect(existsSync(path.join(path.dirname(step.outputs['json-report']), 'verify-images-pull-request.json'))).toBe(true);
 
@@ -159,12 +158,12 @@ describe('on a pull request', () => {
       properties: { title: 'verify-images: typosquat', file: 'docker-compose.yml', line: '9', endLine: '9', col: '12', endColumn: '24' },
       message: expect.stringContaining('ngnix'),
     });
-    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(6);
+    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(4);
     expect(step.summary).toContain('## verify-images');
     expect(step.summary).toContain('Supply-chain delta of this pull request');
     expect(step.summary).toContain('<summary>Images (');
     expect(step.failed).toBe(true);
-    expect(errors.at(-1)!.message).toBe('verify-images: 1 error, 6 warnings (fail-on: error); see the annotations and the job summary.');
+    expect(errors.at(-1)!.message).toBe('verify-images: 1 error, 4 warnings (fail-on: error); see the annotations and the job summary.');
   });
 
   it('on a re-run posts nothing twice; after a fix it updates the same comment and resolves the fixed finding', async () => {
@@ -184,9 +183,9 @@ describe('on a pull request', () => {
     expect(github.issueComments[0].body).not.toContain('ngnix');
     expect(github.requests.some((request) => request.method === 'PATCH' && request.path === `/repos/acme/shop/issues/comments/${stickyId}`)).toBe(true);
 
-    // The three comments on "ngnix:latest" are resolved in place; their text is kept below the verdict.
+    // The comment on "ngnix:latest" is resolved in place; its text is kept below the verdict.
     const resolved = github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '));
-    expect(resolved).toHaveLength(3);
+    expect(resolved).toHaveLength(1);
     // Their threads are collapsed too (GraphQL; threads listed over several pages).
     expect([...github.resolvedThreads].sort()).toEqual(resolved.map((comment) => comment.id).sort());
     for (const comment of resolved) {
@@ -198,8 +197,8 @@ describe('on a pull request', () => {
     // The fixed line has new findings (a different text, so different fingerprints); the others are not repeated.
     expect(github.reviews).toHaveLength(2);
     const secondReview = github.reviewComments.filter((comment) => comment.pull_request_review_id === github.reviews[1].id);
-    expect(secondReview.map((comment) => `${comment.line}:${/`([a-z-]+)`/.exec(comment.body)![1]}`).sort()).toEqual(['9:mutable-tag', '9:unpinned']);
-    expect(github.reviewComments).toHaveLength(8);
+    expect(secondReview.map((comment) => `${comment.line}:${/`([a-z-]+)`/.exec(comment.body)![1]}`).sort()).toEqual(['9:unpinned']);
+    expect(github.reviewComments).toHaveLength(5);
   });
 
   it('says briefly when everything is clean, and does not create a comment that was never needed', async () => {
@@ -256,7 +255,7 @@ describe('on a pull request', () => {
     // Everything but the typosquat finding is posted again (the fake lost those comments); the typosquat is not repeated.
     expect(github.reviews).toHaveLength(1);
     const posted = github.reviewComments.filter((comment) => comment.pull_request_review_id === github.reviews[0].id);
-    expect(posted).toHaveLength(5);
+    expect(posted).toHaveLength(3);
     expect(posted.some((comment) => comment.body.includes('`typosquat`'))).toBe(false);
   });
 
@@ -290,8 +289,8 @@ describe('on a pull request', () => {
     expect(github.issueComments.map((comment) => comment.user.login)).toEqual(['octocat', 'acme-ci']);
     expect(quoting.body).toBe('<!-- verify-images:sticky -->\nquoted by someone else');
     expect(github.issueComments[1].body).not.toContain('ngnix');
-    expect(github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '))).toHaveLength(3);
-    expect(github.reviewComments).toHaveLength(8);
+    expect(github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '))).toHaveLength(1);
+    expect(github.reviewComments).toHaveLength(5);
     // The token's owner is asked once per run.
     expect(github.requests.filter((request) => request.path === '/user')).toHaveLength(2);
   });
@@ -315,14 +314,14 @@ describe('on a pull request', () => {
     github.readOnly = true;
     const step = await runStep(pullRequestEnv({ 'fail-on': 'warning' }));
     expect(step.failed).toBe(true);
-    expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: 1 error, 6 warnings (fail-on: warning); see the annotations and the job summary.');
+    expect(workflowCommands(step.stdout, 'error').at(-1)!.message).toBe('verify-images: 1 error, 4 warnings (fail-on: warning); see the annotations and the job summary.');
   });
 
   it('scans only the changed files with changed-files-only, on both sides of the delta', async () => {
     const step = await runStep(pullRequestEnv({ 'changed-files-only': 'true' }));
     const report = JSON.parse(readFileSync(step.outputs['json-report'], 'utf8')) as { occurrences: Array<{ file: string }> };
     expect([...new Set(report.occurrences.map((occurrence) => occurrence.file))].sort()).toEqual(['.devcontainer/devcontainer.json', 'docker-compose.yml']);
-    expect(step.outputs.warnings).toBe('5');
+    expect(step.outputs.warnings).toBe('3');
     // python:3.12-slim is in an unchanged file: neither side saw it, so it is not "removed".
     expect(github.issueComments[0].body).not.toContain('python');
     expect(github.issueComments[0].body).toContain(escapeText('Only the 3 files this pull request changes were scanned (changed-files-only).'));
@@ -354,9 +353,9 @@ describe('the two-workflow setup for fork pull requests', () => {
     expect(github.requests.some((request) => request.method === 'GET' && request.path === '/repos/acme/shop/pulls/42')).toBe(true);
     expect(github.issueComments).toHaveLength(1);
     expect(github.issueComments[0].body).toContain('Supply-chain delta of this pull request');
-    expect(github.reviewComments).toHaveLength(6);
+    expect(github.reviewComments).toHaveLength(4);
     expect(github.reviewComments.find((comment) => comment.body.includes('`typosquat`'))!.body).toContain('```suggestion\n    image: nginx:latest\n```');
-    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6' });
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '4' });
     expect(step.failed).toBe(true);
   });
 
@@ -417,7 +416,7 @@ describe('on push and workflow_dispatch', () => {
       expect(github.requests).toEqual([]);
       expect(step.outputs['sarif-file']).toBe(path.join(repository.workspace, 'results/verify-images.sarif'));
       const sarif = JSON.parse(readFileSync(step.outputs['sarif-file'], 'utf8')) as { runs: Array<{ results: unknown[] }> };
-      expect(sarif.runs[0].results).toHaveLength(7);
+      expect(sarif.runs[0].results).toHaveLength(5);
       expect(workflowCommands(step.stdout, 'error')[0].properties.file).toBe('docker-compose.yml');
       expect(step.summary).toContain('## verify-images');
       expect(step.summary).not.toContain('Supply-chain delta');
