@@ -26,6 +26,8 @@ const PLACEHOLDERS: Array<[input: string, placeholders: string[]]> = [
   ['%IMAGE%', ['%IMAGE%']],
   ['((registry))/app', ['((registry))']],
   ['[[ .image ]]', ['[[ .image ]]']],
+  // ko builds the image named by a Go import path and writes its reference there.
+  ['ko://github.com/tektoncd/pipeline/cmd/controller', ['ko://github.com/tektoncd/pipeline/cmd/controller']],
 ];
 
 const MISTAKES: Array<[input: string, hint: RegExp | undefined]> = [
@@ -35,6 +37,7 @@ const MISTAKES: Array<[input: string, hint: RegExp | undefined]> = [
   ],
   ['nginx@1.25', /a tag follows ":": write "nginx:1.25"/],
   ['https://ghcr.io/acme/app:1', /no URL scheme: write "ghcr.io\/acme\/app:1"/],
+  ['docker://alpine:3.20', /no URL scheme: write "alpine:3.20"/],
   ['nginx:', /the tag after ":" is empty/],
   ['ghcr.io/MyOrg/App:1', /lower case: write "ghcr.io\/myorg\/app:1"/],
   ['nginx:1.25 --rm', /no spaces/],

@@ -6,6 +6,8 @@
  *
  * - a delimited template: `$NAME`, `${…}`, `$(…)`, `{{…}}`, `{%…%}`, `<%…%>`, `((…))`, `[[…]]`,
  *   `#{…}`, `%NAME%`, `@NAME@`, `__NAME__`, `<…>` (and `<<…>>`);
+ * - a build tool's own scheme (`ko://github.com/acme/cmd/app`): the tool puts the image it builds
+ *   there; web and registry schemes (`https://`, `docker://`) are mistakes instead (see hints.ts);
  * - a SCREAMING_CASE word (two or more capitals, digits and `_`, nothing lower-case) in the name
  *   part: lower case is the rule there, so an all-capitals word is a name to fill in, while a
  *   mixed-case `MyOrg` is a real mistake.
@@ -14,6 +16,18 @@
  * for the rest of the text once it is missing), so the cost is linear in the text's length.
  */
 import { MAX_INPUT_LENGTH } from './grammar.js';
+
+/** Schemes people write by mistake in front of a registry name: not a tool's placeholder. */
+const MISTAKEN_SCHEMES = new Set(['http', 'https', 'docker', 'oci', 'docker-daemon', 'containers-storage']);
+
+/** `ko://…`: the whole text, when it starts with a scheme that is no web or registry scheme. */
+function toolScheme(text: string): string | undefined {
+  const separator = text.indexOf('://');
+  if (separator <= 0) return undefined;
+  const scheme = text.slice(0, separator);
+  for (const ch of scheme) if (!(isLower(ch) || isDigit(ch) || ch === '+' || ch === '.' || ch === '-')) return undefined;
+  return isLower(scheme[0]) && !MISTAKEN_SCHEMES.has(scheme) ? text : undefined;
+}
 
 /** At most this many placeholders are named in a message. */
 const MAX_NAMED = 3;
@@ -155,6 +169,8 @@ export function findPlaceholders(text: string, options: PlaceholderOptions = {})
   if (text.length > MAX_INPUT_LENGTH) return [];
   // A `$` the file's own expansion left behind is literal: the text is wrong as written.
   if (options.dollarExpanded && text.includes('$')) return [];
+  const tool = toolScheme(text);
+  if (tool !== undefined) return [tool];
   const delimited = delimitedPlaceholders(text);
   return delimited.length > 0 ? delimited : screamingWords(text);
 }
