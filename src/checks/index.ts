@@ -14,7 +14,7 @@ import { RULES } from './rules.js';
 import { SuppressionIndex } from './suppression.js';
 import { buildTrustIndex } from './trust.js';
 import { impersonationCheck, typosquatCheck } from './typosquat.js';
-import type { Check, CheckContext, FindingDraft } from './types.js';
+import type { Check, CheckContext, FindingDraft, FindingSubject } from './types.js';
 import { unpinnedCheck } from './unpinned.js';
 import { unresolvedReferenceCheck } from './unresolved-reference.js';
 import { untrustedRegistryCheck } from './untrusted-registry.js';
@@ -105,7 +105,7 @@ export function runChecks(
   const context: CheckContext = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [] };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
-  const findings: Array<{ finding: Finding; occurrence: ResolvedOccurrence }> = [];
+  const findings: Array<{ finding: Finding; occurrence: FindingSubject }> = [];
 
   for (const check of options.checks ?? CHECKS) {
     // A rule switched off costs nothing.
