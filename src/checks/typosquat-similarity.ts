@@ -17,7 +17,10 @@ export type SquatTechnique =
   | 'separator'
   | 'bait-words'
   | 'host-prefix'
-  | 'other-tld';
+  | 'other-tld'
+  | 'derived-name'
+  | 'host-label'
+  | 'brand-affix';
 
 /** How each technique reads in a message, after "(" — e.g. "`ngnix` looks like … (two letters swapped)". */
 export const TECHNIQUE_DESCRIPTIONS: Record<SquatTechnique, string> = {
@@ -33,6 +36,9 @@ export const TECHNIQUE_DESCRIPTIONS: Record<SquatTechnique, string> = {
   'bait-words': 'the name wrapped in extra words',
   'host-prefix': 'the registry host used as the start of another domain',
   'other-tld': 'the same name under another top-level domain',
+  'derived-name': 'an official name with a version or variant glued on',
+  'host-label': 'the registry host with a dot dropped, moved or replaced',
+  'brand-affix': 'a trusted name with a word, letters or digits added',
 };
 
 /**
@@ -47,7 +53,7 @@ export const TECHNIQUE_DESCRIPTIONS: Record<SquatTechnique, string> = {
  */
 export type SimilarityScope = 'account' | 'library';
 
-type EditTechnique = Exclude<SquatTechnique, 'bait-words' | 'host-prefix' | 'other-tld'>;
+type EditTechnique = Exclude<SquatTechnique, 'bait-words' | 'host-prefix' | 'other-tld' | 'derived-name' | 'host-label' | 'brand-affix'>;
 
 const MIN_LENGTH: Record<SimilarityScope, Record<EditTechnique, number>> = {
   account: {
@@ -184,14 +190,47 @@ function editImitation(written: string, genuine: string, minimum: Record<EditTec
   // different word far more often than two typos (`linuxserver` -> `linuxserverio`,
   // `jenkinsci` -> `jenkinsxio`); wrapped names are judged by bait words instead.
   if (written.startsWith(genuine) || written.endsWith(genuine)) return undefined;
-  if (written[0] !== genuine[0] || written[written.length - 1] !== genuine[length - 1]) return undefined;
-  return levenshteinEditDistance(written, genuine) <= 2 ? 'two-edits' : undefined;
+  // Among accounts the last letter must agree too (a different ending is a different word); under
+  // `library/`, where nothing else can exist, a swap at the end still counts (`aerospkei`).
+  const library = minimum === MIN_LENGTH.library;
+  if (written[0] !== genuine[0] || (!library && written[written.length - 1] !== genuine[length - 1])) return undefined;
+  return damerauLevenshteinDistance(written, genuine) <= 2 ? 'two-edits' : undefined;
+}
+
+/**
+ * Damerau-Levenshtein distance in its optimal-string-alignment form: Levenshtein's insert, delete
+ * and substitute, plus a swap of two neighbouring characters as one edit (`pyhtno` is two edits
+ * from `python`, not four). `levenshtein-edit-distance` gives the plain distance; a distance of
+ * 0 or 1 cannot shrink with swaps, so only longer ones are recomputed with the transposition step.
+ */
+export function damerauLevenshteinDistance(a: string, b: string): number {
+  const plain = levenshteinEditDistance(a, b);
+  if (plain <= 1) return plain;
+  // rows[i][j]: distance between a's first i and b's first j characters; three rows suffice.
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1);
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      // The transposition step: a[i-2]a[i-1] written for b[j-1]b[j-2].
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2] + 1);
+      current[j] = best;
+    }
+    [before, previous] = [previous, current];
+  }
+  return Math.min(plain, previous[b.length]);
 }
 
 /** Priority when several genuine names are imitated: the more specific the evidence, the better. */
 export const TECHNIQUE_RANK: Record<SquatTechnique, number> = {
   'host-prefix': 0,
+  'host-label': 0,
   'bait-words': 1,
+  'derived-name': 1,
+  'brand-affix': 1,
   separator: 2,
   'look-alike': 3,
   transposition: 4,
