@@ -18,6 +18,9 @@ import {
 import type { ResolvedOccurrence } from '../model.js';
 import type { TrustIndex } from './trust.js';
 import type { Check, CheckContext, FindingDraft } from './types.js';
+import { isPrivateHost, RegistryHostIndex } from './typosquat-host.js';
+import { isVariantWord, libraryDerivation } from './typosquat-library.js';
+import { brandAffix, WELL_KNOWN_IMAGES } from './typosquat-brand.js';
 import { NameIndex, TECHNIQUE_DESCRIPTIONS, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
 export type { SquatTechnique } from './typosquat-similarity.js';
@@ -39,6 +42,10 @@ export interface SquatMatch {
   description: string;
   /** False when replacing the part would not give the image meant (`someone/nginx-official`). */
   replaceable?: false;
+  /** For names derived from an official image: the tag meant (`golang-alpine` -> `alpine`). */
+  tag?: string;
+  /** Registry host of the image, when the message must name it (impersonation off Docker Hub). */
+  host?: string;
 }
 
 /** Everything the detector compares against, compiled once per policy. */
@@ -49,8 +56,8 @@ export interface TrustTargets {
   isAllowed(reference: string): boolean;
   /** A real registry host (trusted by the policy, a default, or a cloud registry family). */
   isRealRegistry(host: string): boolean;
-  /** Exact registry host names squats are compared with. */
-  registryHosts: NameIndex;
+  /** Real registry hosts squats are compared with (full host and registrable domain). */
+  registryHosts: RegistryHostIndex;
   /** Names under Docker Hub's `library/` (official images, current and removed, plus policy targets). */
   libraryNames: NameIndex;
   /** Official names, current and removed: their exact reuse under another namespace is impersonation. */
@@ -125,7 +132,7 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
     isAllowed: (reference) => allowed.matches(reference),
     isRealRegistry: (host) =>
       exactHosts.has(host) || TRUSTED_REGISTRY_PATTERNS.some((pattern) => pattern.test(host)) || hostPatterns.some((pattern) => pattern.test(host)),
-    registryHosts: new NameIndex(exactHosts),
+    registryHosts: new RegistryHostIndex(exactHosts),
     libraryNames,
     officialNames: new Set(OFFICIAL_IMAGES),
     namespaces,
@@ -189,14 +196,6 @@ function hostGlobToRegExp(pattern: string): { test(host: string): boolean } {
   return { test: (host) => matchWildcards(glob, host) };
 }
 
-/** Top-level names for private networks (RFC 6761, RFC 6762, ICANN's `.internal`, common LAN suffixes). */
-const PRIVATE_USE_SUFFIXES = new Set(['local', 'localhost', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid', 'localdomain']);
-
-/** Hosts that are no one's look-alike: loopback, IP addresses, single labels ("registry:5000"). */
-function isPrivateHost(host: string): boolean {
-  return host === 'localhost' || !host.includes('.') || /^[0-9.]+$/.test(host) || host.startsWith('[');
-}
-
 /**
  * The core: whether a normalized reference imitates a trusted image, namespace or host, and how.
  * Pure and total: any string in, a match or undefined out.
@@ -207,7 +206,7 @@ export function detectSquat(normalizedName: string, trust: TrustTargets): SquatM
   const parts = splitReference(normalizedName);
   if (!parts) return undefined;
   const host = withoutPort(parts.domain);
-  const repository = parts.repository;
+  const repository = `${host}/${parts.path}`;
 
   // Under `library/` only Docker publishes, so a glob such as `docker.io/library/*` vouches for
   // the official names, not for every name written there: `library/ngnix` is judged by name.
@@ -224,49 +223,60 @@ export function detectSquat(normalizedName: string, trust: TrustTargets): SquatM
   if (segments.length < 2 || !ACCOUNT_NAMESPACE_HOSTS.has(host)) return undefined;
   const [namespace, ...rest] = segments;
   const name = rest.join('/');
-  const owned = trust.namespaces.get(host);
-  if (owned?.has(namespace)) return undefined;
+  // A typo inside a trusted namespace (`prom/promethues`) is not a squat: only the owner pushes
+  // there, so it fails to pull (online: `image-not-found`).
+  if (trust.namespaces.get(host)?.has(namespace)) return undefined;
 
   const namespaceMatch = detectNamespaceSquat(host, namespace, name, trust);
   if (namespaceMatch) return namespaceMatch;
-  if (host !== DOCKER_HUB || rest.length !== 1) return undefined;
+  return detectNameReuse(host, namespace, rest, trust);
+}
 
-  if (trust.officialNames.has(name)) {
-    return {
-      rule: 'impersonation',
-      part: 'name',
-      technique: 'official-name',
-      written: `${namespace}/${name}`,
-      genuine: name,
-      alsoLike: [],
-      description: `the official image \`${name}\``,
-    };
+/** An official or well-known image's name under a namespace that is not its publisher's. */
+function detectNameReuse(host: string, namespace: string, rest: string[], trust: TrustTargets): SquatMatch | undefined {
+  const name = rest.join('/');
+  const last = rest[rest.length - 1];
+  const written = `${namespace}/${name}`;
+  const wellKnown = WELL_KNOWN_IMAGES.get(last);
+  if (wellKnown && !trust.isGenuine(`${host}/${namespace}/${name}`)) {
+    const match: SquatMatch = { rule: 'impersonation', part: 'name', technique: 'official-name', written, genuine: wellKnown.reference, alsoLike: [], description: wellKnown.description };
+    if (host !== DOCKER_HUB) match.host = host;
+    return match;
   }
-  const core = baitCore(name, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate));
+  if (host !== DOCKER_HUB || rest.length !== 1) return undefined;
+  if (trust.officialNames.has(name)) {
+    return { rule: 'impersonation', part: 'name', technique: 'official-name', written, genuine: name, alsoLike: [], description: `the official image \`${name}\`` };
+  }
+  const core = baitCore(name, AUTHENTICITY_WORDS, (candidate) => (trust.libraryNames.has(candidate) ? candidate : undefined));
   if (core !== undefined) {
-    return {
-      rule: 'typosquat',
-      part: 'name',
-      technique: 'bait-words',
-      written: `${namespace}/${name}`,
-      genuine: core,
-      alsoLike: [],
-      description: `the official image \`${core}\``,
-      replaceable: false,
-    };
+    return { rule: 'typosquat', part: 'name', technique: 'bait-words', written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false };
   }
   return undefined;
 }
 
 function detectLibrarySquat(name: string, trust: TrustTargets): SquatMatch | undefined {
   if (trust.libraryNames.has(name)) return undefined;
-  const core = baitCore(name, LIBRARY_BAIT_WORDS, (candidate) => trust.libraryNames.has(candidate));
+  const official = (genuine: string) => `the official image \`${genuine}\``;
+  // `mangodb`: bait words peeled, then a typo of what is left.
+  const core = baitCore(name, LIBRARY_BAIT_WORDS, (candidate) => officialOrTypo(candidate, trust.libraryNames));
   if (core !== undefined) {
-    return { rule: 'typosquat', part: 'name', technique: 'bait-words', written: name, genuine: core, alsoLike: [], description: `the official image \`${core}\`` };
+    return { rule: 'typosquat', part: 'name', technique: 'bait-words', written: name, genuine: core, alsoLike: [], description: official(core) };
   }
   const matches = trust.libraryNames.imitated(name);
-  if (matches.length === 0) return undefined;
-  return fromMatches('name', name, matches, (genuine) => `the official image \`${genuine}\``);
+  if (matches.length > 0) return fromMatches('name', name, matches, official);
+  const derived = libraryDerivation(name, trust.libraryNames);
+  if (!derived) return undefined;
+  const match: SquatMatch = { rule: 'typosquat', part: 'name', technique: derived.technique, written: name, genuine: derived.genuine, alsoLike: [], description: official(derived.genuine) };
+  if (derived.tag) match.tag = derived.tag;
+  return match;
+}
+
+/** The official name `candidate` is, or imitates unambiguously (5 letters or more), or undefined. */
+function officialOrTypo(candidate: string, library: NameIndex): string | undefined {
+  if (library.has(candidate)) return candidate;
+  if (candidate.length < 5) return undefined;
+  const matches = library.imitated(candidate);
+  return matches.length === 1 ? matches[0].genuine : undefined;
 }
 
 function detectNamespaceSquat(host: string, namespace: string, name: string, trust: TrustTargets): SquatMatch | undefined {
@@ -280,35 +290,24 @@ function detectNamespaceSquat(host: string, namespace: string, name: string, tru
       return { rule: 'typosquat', part: 'namespace', technique: 'bait-words', written: namespace, genuine: 'library', alsoLike: [], description: owner('library') };
     }
   }
-  if (!candidates) return undefined;
-  const matches = candidates.imitated(namespace);
-  return matches.length > 0 ? fromMatches('namespace', namespace, matches, owner) : undefined;
+  if (candidates) {
+    const matches = candidates.imitated(namespace);
+    if (matches.length > 0) return fromMatches('namespace', namespace, matches, owner);
+  }
+  // `grafana-labs/grafana`, `bitnami-docker/redis`, `alpineos/alpine`: a brand with something added.
+  const brand = brandAffix(namespace, name, candidates, host === DOCKER_HUB ? trust.libraryNames : undefined);
+  if (!brand) return undefined;
+  const description = brand.official ? `the official image \`${brand.genuine}\`\u2019s name` : owner(brand.genuine);
+  const match: SquatMatch = { rule: 'typosquat', part: 'namespace', technique: 'brand-affix', written: namespace, genuine: brand.genuine, alsoLike: [], description };
+  // `alpineos/alpine` names no namespace to use instead.
+  if (brand.official) match.replaceable = false;
+  return match;
 }
 
 function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefined {
-  const description = (genuine: string) => `the registry \`${genuine}\``;
-  // Names under private-use suffixes (`docker.local`, `gcr.io.internal`) are someone's own mirror.
-  const privateUse = PRIVATE_USE_SUFFIXES.has(host.slice(host.lastIndexOf('.') + 1));
-  // `docker.io.evil.com`, `ghcr.io-mirror.net`: the genuine host as the start of another domain.
-  for (const genuine of privateUse ? [] : trust.registryHosts.values()) {
-    if (host.length > genuine.length && host.startsWith(genuine) && (host[genuine.length] === '.' || host[genuine.length] === '-')) {
-      return { rule: 'typosquat', part: 'host', technique: 'host-prefix', written: host, genuine, alsoLike: [], description: description(genuine) };
-    }
-  }
-  const matches = trust.registryHosts.imitated(host);
-  if (matches.length > 0) return fromMatches('host', host, matches, description);
-  // `ghcr.com`, `quay.com`, `docker.co`: the registry's own label under another top-level domain.
-  const dot = host.lastIndexOf('.');
-  if (!privateUse && dot > 0 && !host.slice(0, dot).includes('.')) {
-    const label = host.slice(0, dot);
-    for (const genuine of trust.registryHosts.values()) {
-      const genuineDot = genuine.lastIndexOf('.');
-      if (genuineDot >= 4 && !genuine.slice(0, genuineDot).includes('.') && genuine.slice(0, genuineDot) === label) {
-        return { rule: 'typosquat', part: 'host', technique: 'other-tld', written: host, genuine, alsoLike: [], description: description(genuine) };
-      }
-    }
-  }
-  return undefined;
+  const match = trust.registryHosts.imitated(host);
+  if (!match) return undefined;
+  return { rule: 'typosquat', part: 'host', technique: match.technique, written: host, genuine: match.genuine, alsoLike: match.alsoLike, description: `the registry \`${match.genuine}\`` };
 }
 
 function fromMatches(
@@ -328,7 +327,7 @@ function fromMatches(
  * `official-nginx-secure` -> `nginx`), or undefined. Every way of peeling is tried, so a word that
  * is also the start of a name (`pro` in `prometheus`) cannot hide the right reading.
  */
-function baitCore(name: string, words: readonly string[], isGenuine: (core: string) => boolean): string | undefined {
+function baitCore(name: string, words: readonly string[], genuineOf: (core: string) => string | undefined): string | undefined {
   let frontier = [name];
   const seen = new Set(frontier);
   for (let round = 0; round < 3 && frontier.length > 0; round++) {
@@ -341,7 +340,8 @@ function baitCore(name: string, words: readonly string[], isGenuine: (core: stri
         ];
         for (const candidate of peeled) {
           if (candidate.length < 2 || seen.has(candidate)) continue;
-          if (isGenuine(candidate)) return candidate;
+          const genuine = genuineOf(candidate);
+          if (genuine !== undefined) return genuine;
           seen.add(candidate);
           next.push(candidate);
         }
@@ -402,7 +402,8 @@ export function squatMessage(match: SquatMatch): string {
   switch (match.rule === 'impersonation' ? 'impersonation' : match.part) {
     case 'impersonation': {
       const namespace = match.written.slice(0, match.written.indexOf('/'));
-      return `\`${match.written}\` uses the name of ${match.description} under the Docker Hub namespace \`${namespace}\`, which is not a trusted publisher.`;
+      const where = match.host ? `the ${match.host} namespace` : 'the Docker Hub namespace';
+      return `\`${match.written}\` uses the name of ${match.description} under ${where} \`${namespace}\`, which is not a trusted publisher.`;
     }
     case 'host':
       return `The registry host \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
@@ -412,6 +413,10 @@ export function squatMessage(match: SquatMatch): string {
       }
       return `The namespace \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
     default:
+      if (match.technique === 'derived-name') {
+        const meant = match.tag ? `${match.genuine}:${match.tag}` : match.genuine;
+        return `\`${match.written}\` is not an official image but reads as ${match.description} (${howItImitates(match)}): only Docker publishes under \`library/\`, so this name is pulled from wherever a registry search finds it. Use \`${meant}\`.`;
+      }
       return `\`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
   }
 }
@@ -440,7 +445,22 @@ export function squatSuggestion(raw: string, match: SquatMatch): string | undefi
   if (writtenSegment !== match.written) return undefined;
   const port = match.part === 'host' ? (segments[index].match(/:[0-9]+$/)?.[0] ?? '') : '';
   segments[index] = match.genuine + port;
-  return segments.join('/') + suffix;
+  if (match.tag === undefined) return segments.join('/') + suffix;
+  const tag = derivedTag(match.tag, colon >= 0 ? beforeDigest.slice(colon + 1) : undefined);
+  return tag === undefined ? undefined : `${segments.join('/')}:${tag}${suffixFromDigest}`;
+}
+
+/**
+ * The tag meant when a variant was glued onto the name and a tag was written as well: a version
+ * goes first (`golang-alpine:1.11` -> `1.11-alpine`), a variant word after (`python3:slim` ->
+ * `3-slim`), `latest` or no tag leaves the glued-on words (`alpine3` -> `3`). Anything else
+ * (`openjdk8:v1`) has no tag the reader can be assumed to mean.
+ */
+function derivedTag(glued: string, written: string | undefined): string | undefined {
+  if (written === undefined || written === 'latest') return glued;
+  if (/^[0-9][0-9.]*$/.test(written)) return `${written}-${glued}`;
+  if (isVariantWord(written)) return `${glued}-${written}`;
+  return undefined;
 }
 
 /** Compiled targets per policy run; both rules share them and the per-reference verdicts. */

@@ -1,0 +1,148 @@
+/**
+ * Brand squats: a namespace made of a trusted publisher's or an official image's name plus a
+ * word, letters or digits (`grafana-labs`, `bitnami-docker`, `aquasecurity` beside `aquasec`,
+ * `alpineos/alpine`), which only the brand's owner could use honestly; and the repository names
+ * of well-known images, which someone else re-publishing under another namespace is impersonating
+ * (the Kubernetes `pause` image as `someone/pause`). Pure string work.
+ */
+import type { NameIndex } from './typosquat-similarity.js';
+
+/**
+ * Words squatters add to a brand to make an account name that still reads as the brand's own.
+ * Put before the brand they must be set off by a separator or be one of these words, because a
+ * person's name run into a brand (`gloursdocker`) is how people name their own accounts.
+ */
+const AFFIX_WORDS = new Set([
+  'io', 'os', 'hq', 'inc', 'official', 'offical', 'oficial', 'labs', 'lab', 'team', 'org', 'project', 'community',
+  'docker', 'dockerhub', 'hub', 'dev', 'devs', 'cloud', 'oss', 'opensource', 'images', 'image', 'containers',
+  'container', 'registry', 'repo', 'mirror', 'verified', 'real', 'the', 'secure', 'app', 'apps', 'corp', 'group',
+]);
+const SEPARATORS = new Set(['-', '_', '.']);
+
+const isAlphanumeric = (text: string) => text.length > 0 && [...text].every((ch) => (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'));
+
+export interface BrandAffix {
+  /** The brand: a trusted namespace, or an official image name (`official`). */
+  genuine: string;
+  official: boolean;
+}
+
+/**
+ * What is added to `brand` to make `namespace`, when `namespace` is brand-plus-affix; else
+ * undefined. Glued on after the brand, anything counts for brands of five letters or more
+ * (`aquasecurity`, `docker123321`); set off by a separator only digits or a listed word do
+ * (`grafana-labs`, `bitnami-docker`), since `docker-mailserver` is how a project names its own
+ * Docker packaging. Before the brand only a listed word counts (`official-bitnami`, `thegrafana`).
+ */
+function affixOf(namespace: string, brand: string, brandsImage: boolean): string | undefined {
+  if (namespace.length <= brand.length) return undefined;
+  if (namespace.startsWith(brand)) {
+    let rest = namespace.slice(brand.length);
+    const separated = SEPARATORS.has(rest[0]);
+    if (separated) rest = rest.slice(1);
+    if (!isAlphanumeric(rest)) return undefined;
+    if (AFFIX_WORDS.has(rest) || isDigits(rest)) return rest;
+    // Any other glued word only with an image the brand is known for: `dockerashu/cloud4cwebapp`
+    // is a person's account, `aquasecurity/trivy` poses as Aqua's.
+    return !separated && brand.length >= 5 && brandsImage ? rest : undefined;
+  }
+  if (namespace.endsWith(brand)) {
+    let rest = namespace.slice(0, namespace.length - brand.length);
+    if (SEPARATORS.has(rest[rest.length - 1])) rest = rest.slice(0, -1);
+    return AFFIX_WORDS.has(rest) ? rest : undefined;
+  }
+  return undefined;
+}
+
+const isDigits = (text: string) => text.length > 0 && [...text].every((ch) => ch >= '0' && ch <= '9');
+
+/**
+ * The brand `namespace` is made from, or undefined. `trusted` holds the host's trusted namespaces
+ * (brands of five letters or more take any suffix, `aquasec` -> `aquasecurity`; shorter ones only
+ * a separated or listed word); `library` the official names, which count as brands only when the
+ * image under the namespace is that official image (`alpineos/alpine`), since `nodered/node-red`
+ * or `golangci/golangci-lint` are projects of their own.
+ */
+export function brandAffix(namespace: string, name: string, trusted: NameIndex | undefined, library: NameIndex | undefined): BrandAffix | undefined {
+  const last = name.slice(name.lastIndexOf('/') + 1);
+  const knownImage = WELL_KNOWN_IMAGES.has(last) || (library?.has(last) ?? false);
+  if (trusted) {
+    for (const brand of trusted.values()) {
+      if (brand.length < 4) continue;
+      // A project's own organisation named after its project (`docker-mailserver/docker-mailserver`).
+      if (name === namespace || name.startsWith(`${namespace}-`)) continue;
+      if (affixOf(namespace, brand, knownImage || last.startsWith(brand)) !== undefined) return { genuine: brand, official: false };
+    }
+    // `bitnarni-docker`: an affix word around a misspelt brand.
+    for (const core of affixWordCores(namespace)) {
+      const matches = trusted.imitated(core).filter((match) => match.genuine.length >= 5);
+      if (matches.length === 1) return { genuine: matches[0].genuine, official: false };
+    }
+  }
+  if (library && library.has(name) && name.length >= 4 && officialAffix(namespace, name)) {
+    return { genuine: name, official: true };
+  }
+  return undefined;
+}
+
+/** `alpineos`, `redis-official`, `official-nginx`: an official name with a listed word. */
+function officialAffix(namespace: string, name: string): boolean {
+  const rest = namespace.startsWith(name) ? namespace.slice(name.length) : namespace.endsWith(name) ? namespace.slice(0, namespace.length - name.length) : undefined;
+  if (rest === undefined || rest === '') return false;
+  return AFFIX_WORDS.has(trimSeparator(trimSeparator(rest, 'start'), 'end'));
+}
+
+/** `namespace` without one affix word at either end (with or without a separator). */
+function affixWordCores(namespace: string): string[] {
+  const cores: string[] = [];
+  for (const word of AFFIX_WORDS) {
+    if (namespace.length <= word.length + 3) continue;
+    if (namespace.endsWith(word)) cores.push(trimSeparator(namespace.slice(0, namespace.length - word.length), 'end'));
+    if (namespace.startsWith(word)) cores.push(trimSeparator(namespace.slice(word.length), 'start'));
+  }
+  return cores;
+}
+
+function trimSeparator(text: string, side: 'start' | 'end'): string {
+  if (side === 'end') return SEPARATORS.has(text[text.length - 1]) ? text.slice(0, -1) : text;
+  return SEPARATORS.has(text[0]) ? text.slice(1) : text;
+}
+
+export interface WellKnownImage {
+  /** Where the publisher publishes it. */
+  reference: string;
+  /** For messages: "the Kubernetes `pause` image (`registry.k8s.io/pause`)". */
+  description: string;
+}
+
+/**
+ * Repository names distinctive enough that the same name under another namespace is a copy of
+ * the publisher's image, with where the publisher puts it. Generic names (`controller`,
+ * `executor`, `server`, `kubectl`, which many people build for themselves) are left out. The
+ * publishers' own locations are trusted by the embedded defaults, so only copies are judged.
+ * Sources: each project's installation documentation (Kubernetes release images, cert-manager,
+ * Argo CD, Trivy, Sigstore, Prometheus, Grafana, HashiCorp, Envoy, Jaeger, MinIO, Keycloak).
+ */
+const WELL_KNOWN: Array<[string[], string, string]> = [
+  [['pause', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'], 'registry.k8s.io/', 'the Kubernetes'],
+  [['cert-manager-controller', 'cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-acmesolver'], 'quay.io/jetstack/', 'cert-manager\u2019s'],
+  [['argocd'], 'quay.io/argoproj/', 'Argo CD\u2019s'],
+  [['trivy'], 'ghcr.io/aquasecurity/', 'Aqua Security\u2019s'],
+  [['cosign'], 'ghcr.io/sigstore/', 'Sigstore\u2019s'],
+  [['alertmanager', 'node-exporter', 'pushgateway', 'blackbox-exporter'], 'quay.io/prometheus/', 'the Prometheus project\u2019s'],
+  [['promtail', 'loki', 'mimir'], 'docker.io/grafana/', 'Grafana\u2019s'],
+  [['terraform'], 'docker.io/hashicorp/', 'HashiCorp\u2019s'],
+  [['envoy'], 'docker.io/envoyproxy/', 'the Envoy project\u2019s'],
+  [['all-in-one', 'jaeger-agent', 'jaeger-collector', 'jaeger-query'], 'docker.io/jaegertracing/', 'the Jaeger project\u2019s'],
+  [['keycloak'], 'quay.io/keycloak/', 'Keycloak\u2019s'],
+  [['kube-state-metrics'], 'registry.k8s.io/kube-state-metrics/', 'the Kubernetes'],
+  [['hadolint'], 'docker.io/hadolint/', 'Hadolint\u2019s'],
+  [['watchtower'], 'docker.io/containrrr/', 'the Watchtower project\u2019s'],
+  [['portainer-ce'], 'docker.io/portainer/', 'Portainer\u2019s'],
+];
+
+export const WELL_KNOWN_IMAGES: ReadonlyMap<string, WellKnownImage> = new Map(
+  WELL_KNOWN.flatMap(([names, prefix, owner]) =>
+    names.map((name): [string, WellKnownImage] => [name, { reference: `${prefix}${name}`, description: `${owner} \`${name}\` image (\`${prefix}${name}\`)` }]),
+  ),
+);

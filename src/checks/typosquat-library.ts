@@ -1,0 +1,119 @@
+/**
+ * Names under Docker Hub's `library/` that are derived from an official image: a plural
+ * (`nodes`), a version or variant glued on (`python3`, `alpine3.19`, `golang-alpine`, `node-lts`,
+ * `openjdk8-jdk-alpine`), or put in front (`alpine-node`). Only Docker publishes under `library/`,
+ * so such a name never pulls from Docker Hub, and Podman's short-name search resolves it on
+ * another registry where anyone may own it. The reader meant the official image with a tag:
+ * `golang-alpine` is `golang:alpine`. Pure string work over the official names.
+ */
+import type { NameIndex, SquatTechnique } from './typosquat-similarity.js';
+
+/**
+ * Words of official images' tags (variants, distributions, releases, flavours), taken from the
+ * tag lists of the official images' library files: what people glue onto an official name when
+ * they mean a tag. Not words that name people's own build stages (`base`, `app`, `build`, `dev`).
+ */
+const VARIANT_WORDS = new Set([
+  // Distributions and releases.
+  'alpine', 'slim', 'bookworm', 'bullseye', 'buster', 'stretch', 'jessie', 'wheezy', 'trixie', 'sid',
+  'focal', 'jammy', 'noble', 'bionic', 'xenial', 'trusty', 'debian', 'ubuntu', 'centos', 'ubi', 'oraclelinux',
+  'windowsservercore', 'nanoserver', 'ltsc',
+  // Release channels.
+  'lts', 'current', 'latest', 'stable', 'mainline', 'edge',
+  // Flavours.
+  'jdk', 'jre', 'fpm', 'apache', 'cli', 'zts', 'management', 'dind', 'rootless', 'onbuild', 'minimal', 'full',
+  'temurin', 'corretto', 'openjdk', 'graalvm', 'perl', 'otel', 'headless',
+]);
+
+/** Whether `word` is one of the official images' tag words (`alpine`, `slim`, `lts`). */
+export function isVariantWord(word: string): boolean {
+  return VARIANT_WORDS.has(word);
+}
+
+/** Words that only dress the name up (`node-official`, `redis-latest`); not part of the tag. */
+const FILLER_WORDS = new Set(['official', 'docker', 'image', 'library', 'latest']);
+
+const SEPARATORS = new Set(['-', '_', '.']);
+
+export interface LibraryDerivation {
+  /** The official image meant. */
+  genuine: string;
+  /** The tag meant, from the glued-on version and variant words (`3-slim`), when there is one. */
+  tag?: string;
+  technique: Extract<SquatTechnique, 'derived-name'>;
+}
+
+const isDigit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch <= '9';
+const isLetter = (ch: string | undefined) => ch !== undefined && ch >= 'a' && ch <= 'z';
+
+/**
+ * Splits a suffix such as `3-slim`, `-lts-alpine`, `3.19`, `8-jdk-alpine` into tag words, or
+ * returns undefined when any part is not a version or a known variant word. Linear: each step
+ * consumes a separator, a version (`v?digits(.digits|x)*`) or the longest run of letters and
+ * digits that is a known word.
+ */
+export function tagWords(suffix: string): string[] | undefined {
+  const words: string[] = [];
+  let i = 0;
+  while (i < suffix.length) {
+    if (SEPARATORS.has(suffix[i])) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isDigit(suffix[i]) || (suffix[i] === 'v' && isDigit(suffix[i + 1]))) {
+      if (suffix[i] === 'v') i++;
+      while (i < suffix.length && (isDigit(suffix[i]) || (suffix[i] === '.' && isDigit(suffix[i + 1])) || suffix[i] === 'x')) i++;
+      words.push(suffix.slice(suffix[start] === 'v' ? start + 1 : start, i));
+      continue;
+    }
+    while (i < suffix.length && isLetter(suffix[i])) i++;
+    const word = suffix.slice(start, i);
+    if (word === '') return undefined;
+    if (VARIANT_WORDS.has(word)) words.push(word);
+    else if (!FILLER_WORDS.has(word)) return undefined;
+  }
+  return words;
+}
+
+/**
+ * The official image and tag a derived name stands for, or undefined. `isOfficial` says whether a
+ * core is an official name; `imitated` finds the official names a misspelt core imitates (so
+ * `pyhton3` is still `python:3`, and `mangodb`'s core `mango` is `mongo`).
+ */
+export function libraryDerivation(name: string, library: NameIndex): LibraryDerivation | undefined {
+  if (name.length > 128 || library.has(name)) return undefined;
+  // Official name first, suffix after: `python3-slim`, `golang-alpine`, `nodes`.
+  for (let end = name.length - 1; end >= 3; end--) {
+    const core = name.slice(0, end);
+    const suffix = name.slice(end);
+    const genuine = officialFor(core, library);
+    if (!genuine) continue;
+    if (suffix === 's' || suffix === 'es') return { genuine, technique: 'derived-name' };
+    // A glued-on word must be set off by a separator or begin with a digit: `redisinsight` is a word.
+    if (!SEPARATORS.has(suffix[0]) && !isDigit(suffix[0]) && !(suffix[0] === 'v' && isDigit(suffix[1]))) continue;
+    const words = tagWords(suffix);
+    if (words) return withTag(genuine, words);
+  }
+  // Variant in front: `alpine-node`, `slim-python`.
+  for (let start = 1; start < name.length - 2; start++) {
+    if (!SEPARATORS.has(name[start])) continue;
+    const words = tagWords(name.slice(0, start));
+    const genuine = officialFor(name.slice(start + 1), library);
+    if (words && words.length > 0 && genuine) return withTag(genuine, words);
+  }
+  return undefined;
+}
+
+function officialFor(core: string, library: NameIndex): string | undefined {
+  if (library.has(core)) return core;
+  // Only a close typo of a longer name counts here; short cores have too many innocent neighbours.
+  if (core.length < 5) return undefined;
+  const matches = library.imitated(core);
+  return matches.length === 1 ? matches[0].genuine : undefined;
+}
+
+function withTag(genuine: string, words: string[]): LibraryDerivation {
+  const tag = words.join('-');
+  return tag ? { genuine, tag, technique: 'derived-name' } : { genuine, technique: 'derived-name' };
+}
