@@ -60,6 +60,33 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
   // Kubernetes ecosystem.
   'rancher', 'kindest', 'calico', 'weaveworks', 'fluxcd', 'argoproj', 'coredns', 'goharbor', 'velero',
   'kubernetesui', 'longhornio', 'openebs', 'cloudflare', 'curlimages',
+  ...[
+    // CI systems' official plugins and CI tooling images (Drone's plugin index at plugins.drone.io
+    // publishes under `plugins/`; Jenkins' experimental images under `jenkins4eval`, Jenkins X
+    // under `jenkinsxio`; linters and scanners run from CI images).
+    'plugins', 'appleboy', 'concourse', 'buildkite', 'jenkins4eval', 'jenkinsxio', 'runatlantis', 'goreleaser',
+    'aquasec', 'golangci', 'mvdan', 'pipelinecomponents', 'github', 'zricethezav', 'trufflesecurity', 'bats',
+    'appropriate', 'codeberg',
+    // Vendors' and projects' sample images (the "hello" images of tutorials and documentation).
+    'nginxdemos', 'tutum', 'training', 'dockercloud', 'dockercore', 'kennethreitz', 'paulbouwer',
+    // Vendors.
+    'oracle', 'ibm', 'vmware', 'splunk', 'dynatrace', 'sumologic', 'honeycombio', 'timberio', 'signoz',
+    'stripe', 'supabase', 'hasura', 'directus', 'strapi', 'bitwarden', 'collabora', 'onlyoffice', 'zulip',
+    'matrixdotorg', 'vectorim', 'jitsi', 'openproject', 'yugabytedb', 'pingcap', 'vitess', 'citusdata',
+    'crunchydata', 'postgrest', 'memgraph', 'dgraph', 'surrealdb', 'typesense', 'getmeili', 'hivemq',
+    'streamnative', 'provectuslabs', 'obsidiandynamics', 'rancherlabs', 'browserless', 'mongo-express',
+    // CNCF and other foundation projects.
+    'thanosio', 'cortexproject', 'kedacore', 'daprio', 'crossplane', 'buildpacksio', 'paketobuildpacks',
+    'litmuschaos', 'kubeedge', 'keptn', 'openfaas', 'rook', 'ceph', 'projectcontour', 'emissaryingress',
+    'bitnamicharts', 'fluxcd', 'kyverno', 'chaosmesh', 'cloudnativepg',
+    // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch).
+    'elastichq',
+    // Popular community maintainers, whose images are among the most used of Docker Hub's
+    // community namespaces in public compose files and charts.
+    'jlesage', 'hotio', 'gliderlabs', 'sameersbn', 'webdevops', 'thecodingmachine', 'wodby', 'mhart',
+    'frolvlad', 'osixia', 'kartoza', 'mdillon', 'schickling', 'atmoz', 'itzg', 'jc21', 'louislam',
+    'dperson', 'haugene', 'alpine', 'lachlanevenson', 'dtzar', 'wurstmeister', 'zenika', 'gloursdocker',
+  ],
 ];
 
 /**
@@ -141,6 +168,17 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'ghcr.io/cloudnative-pg/**',
   'ghcr.io/kyverno/**',
   'ghcr.io/containerd/**',
+  'ghcr.io/hadolint/**',
+  'ghcr.io/stefanprodan/**',
+  'ghcr.io/openfaas/**',
+  'ghcr.io/projectcontour/**',
+  'ghcr.io/spiffe/**',
+  'ghcr.io/chaos-mesh/**',
+  'ghcr.io/backstage/**',
+  'ghcr.io/dexidp/**',
+  'ghcr.io/siderolabs/**',
+  'ghcr.io/coder/**',
+  'ghcr.io/kube-vip/**',
   'gcr.io/distroless/**',
   'gcr.io/kaniko-project/**',
   'gcr.io/google-containers/**',
@@ -173,6 +211,8 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'quay.io/strimzi/**',
   'quay.io/kiwigrid/**',
   'quay.io/centos/**',
+  // CentOS' Software Collections images (`quay.io/centos7/postgresql-12-centos7`).
+  'quay.io/centos7/**',
   'quay.io/fedora/**',
   'quay.io/podman/**',
   'quay.io/buildah/**',
