@@ -15,6 +15,32 @@ export interface EvalCase {
   expected: Verdict;
   technique: string;
   source: string;
+  /** Added after the split seed was fixed (below the table's marker line): never seen before tuning began. */
+  addedAfterSplit: boolean;
+}
+
+/** The comment line after which rows were added once the split was fixed. */
+const ADDED_AFTER_SPLIT_MARKER = '# --- Rows below were added';
+
+export type Half = 'tuning' | 'evaluation';
+
+/**
+ * The fixed seed of the split. Set once, before the detector was tuned on the tuning half; the
+ * evaluation half is scored, never read while tuning. Changing it would re-deal the halves.
+ */
+export const SPLIT_SEED = 'verify-images typosquat split 2026-12-03';
+
+/**
+ * Which half a case belongs to: a hash (FNV-1a, 32 bits) of the seed and the image as written, so
+ * a row keeps its half when other rows are added, and rows added later are dealt the same way.
+ */
+export function halfOf(image: string): Half {
+  let hash = 0x811c9dc5;
+  for (const ch of `${SPLIT_SEED}\n${image}`) {
+    hash ^= ch.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % 2 === 0 ? 'tuning' : 'evaluation';
 }
 
 export interface EvalOutcome extends EvalCase {
@@ -50,7 +76,9 @@ export function parseEvalTable(text: string): EvalCase[] {
   const cases: EvalCase[] = [];
   const lines = text.split('\n');
   let header = true;
+  let addedAfterSplit = false;
   for (const [index, line] of lines.entries()) {
+    if (line.startsWith(ADDED_AFTER_SPLIT_MARKER)) addedAfterSplit = true;
     if (line.trim() === '' || line.startsWith('#')) continue;
     if (header) {
       header = false;
@@ -60,7 +88,7 @@ export function parseEvalTable(text: string): EvalCase[] {
     if (!image || !source || (expected !== 'squat' && expected !== 'impersonation' && expected !== 'clean')) {
       throw new Error(`eval.tsv line ${index + 1}: expected four tab-separated columns with expected = squat | impersonation | clean`);
     }
-    cases.push({ image, expected, technique, source });
+    cases.push({ image, expected, technique, source, addedAfterSplit });
   }
   return cases;
 }
@@ -126,6 +154,12 @@ export function evaluate(cases: EvalCase[]): EvalReport {
   };
 }
 
-export async function evaluateTable(): Promise<EvalReport> {
-  return evaluate(parseEvalTable(await readFile(EVAL_TABLE, 'utf8')));
+export async function readEvalTable(): Promise<EvalCase[]> {
+  return parseEvalTable(await readFile(EVAL_TABLE, 'utf8'));
+}
+
+/** The whole table scored, or one half of it (optionally only the rows added after the split). */
+export async function evaluateTable(half?: Half, onlyAddedAfterSplit = false): Promise<EvalReport> {
+  const cases = (await readEvalTable()).filter((evalCase) => !onlyAddedAfterSplit || evalCase.addedAfterSplit);
+  return evaluate(half ? cases.filter((evalCase) => halfOf(evalCase.image) === half) : cases);
 }

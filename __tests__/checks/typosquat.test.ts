@@ -19,7 +19,7 @@ import { makeOccurrence } from '../../src/discover/occurrence.js';
 import { LineIndex } from '../../src/discover/position.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
 import { normalizeForOccurrence } from '../../src/reference/index.js';
-import { evaluateTable } from '../../scripts/typosquat-eval-lib.js';
+import { evaluateTable, halfOf, readEvalTable } from '../../scripts/typosquat-eval-lib.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/typosquat');
 
@@ -267,36 +267,48 @@ describe('typosquat and impersonation checks on a compose file', () => {
 });
 
 describe('evaluation table (scripts/eval-typosquat.ts)', async () => {
-  const report = await evaluateTable();
+  const cases = await readEvalTable();
+  const tuning = await evaluateTable('tuning');
+  const evaluation = await evaluateTable('evaluation');
+  const fresh = await evaluateTable('evaluation', true);
 
-  it('has at least 200 labelled cases, positives and negatives from named sources', () => {
-    expect(report.cases).toBeGreaterThanOrEqual(200);
-    expect(report.outcomes.filter((outcome) => outcome.expected === 'clean').length).toBeGreaterThanOrEqual(100);
-    expect(report.outcomes.every((outcome) => outcome.source.length > 0 && outcome.invalid === undefined)).toBe(true);
+  it('has labelled cases from named sources, dealt into two halves by the fixed seed', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(800);
+    expect(cases.every((evalCase) => evalCase.source.length > 0)).toBe(true);
+    expect(new Set(cases.map((evalCase) => evalCase.image)).size).toBe(cases.length);
+    for (const report of [tuning, evaluation]) {
+      expect(report.outcomes.every((outcome) => outcome.invalid === undefined)).toBe(true);
+      expect(report.outcomes.filter((outcome) => outcome.expected === 'clean').length).toBeGreaterThanOrEqual(150);
+      expect(report.outcomes.filter((outcome) => outcome.expected !== 'clean').length).toBeGreaterThanOrEqual(150);
+    }
+    expect(cases.filter((evalCase) => halfOf(evalCase.image) === 'evaluation').length).toBe(evaluation.cases);
   });
 
-  // Floors set just under the figures measured when the detector was written (534 cases: typosquat
-  // precision 100%, recall 98.5%; impersonation recall 100%, precision 46.4% because the table
-  // holds 15 benign personal images named like official ones, which the rule warns on by design;
-  // overall precision 93.2%, recall 98.6%). A regression in either direction fails here.
-  it('keeps typosquat precision and recall at or above the measured floors', () => {
-    expect(report.byRule.squat.precision).toBeGreaterThanOrEqual(0.99);
-    expect(report.byRule.squat.recall).toBeGreaterThanOrEqual(0.97);
-    expect(report.overall.precision).toBeGreaterThanOrEqual(0.92);
-    expect(report.overall.recall).toBeGreaterThanOrEqual(0.97);
+  // Floors just under the figures in the README (evaluation half: typosquat precision 100%,
+  // recall 99.5%; no clean image reported as a typosquat). A regression in either direction fails.
+  it('keeps the evaluation half at typosquat recall >= 97% with no clean image reported as a typosquat', () => {
+    expect(evaluation.byRule.squat.recall).toBeGreaterThanOrEqual(0.99);
+    expect(evaluation.byRule.squat.precision).toBe(1);
+    expect(evaluation.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted === 'squat')).toEqual([]);
+    expect(fresh.byRule.squat.recall).toBeGreaterThanOrEqual(0.98);
+    expect(tuning.byRule.squat.recall).toBeGreaterThanOrEqual(0.99);
+    expect(tuning.byRule.squat.precision).toBe(1);
   });
 
-  it('keeps impersonation recall, and warns only on images that reuse an official name', () => {
-    expect(report.byRule.impersonation.recall).toBeGreaterThanOrEqual(0.95);
-    expect(report.byRule.impersonation.precision).toBeGreaterThanOrEqual(0.45);
-    for (const kind of ['official', 'publisher', 'popular-image', 'private-registry', 'local-name']) {
-      expect(report.falsePositivesByKind[kind] ?? 0, kind).toBe(0);
+  it('keeps impersonation recall, and warns only on personal images that reuse an official name', () => {
+    for (const report of [tuning, evaluation]) {
+      expect(report.byRule.impersonation.recall).toBeGreaterThanOrEqual(0.95);
+      expect(report.byRule.impersonation.precision).toBeGreaterThanOrEqual(0.7);
+      for (const kind of ['official', 'publisher', 'popular-image', 'private-registry', 'local-name', 'real-world']) {
+        expect(report.falsePositivesByKind[kind] ?? 0, kind).toBe(0);
+      }
     }
   });
 
-  it('detects every technique on most of its cases', () => {
-    for (const [technique, entry] of Object.entries(report.recallByTechnique)) {
-      expect(entry.recall, technique).toBeGreaterThanOrEqual(0.7);
+  it('detects every technique on most of its cases', async () => {
+    const whole = await evaluateTable();
+    for (const [technique, entry] of Object.entries(whole.recallByTechnique)) {
+      expect(entry.recall, technique).toBeGreaterThanOrEqual(0.8);
     }
   });
 });

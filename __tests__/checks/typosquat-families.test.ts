@@ -1,0 +1,227 @@
+/**
+ * The squat families of issue 14, each as a table: names derived from official images under
+ * `library/`, registry host look-alikes, namespace and brand squats, well-known images re-published,
+ * Damerau distance, and the thresholds a loosened detector would cross.
+ */
+import { levenshteinEditDistance } from 'levenshtein-edit-distance';
+import { describe, expect, it } from 'vitest';
+import { buildTrustTargets, detectSquat, squatMessage, squatSuggestion, type TrustTargets } from '../../src/checks/typosquat.js';
+import { registrableDomain } from '../../src/checks/typosquat-host.js';
+import { libraryDerivation, tagWords } from '../../src/checks/typosquat-library.js';
+import { damerauLevenshteinDistance, NameIndex } from '../../src/checks/typosquat-similarity.js';
+import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES, OFFICIAL_IMAGES } from '../../src/config/trusted-defaults.js';
+import { normalizeForOccurrence } from '../../src/reference/index.js';
+
+const defaults = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: DEFAULT_TRUSTED_REGISTRIES });
+
+function detect(image: string, targets: TrustTargets = defaults) {
+  const normalized = normalizeForOccurrence(image);
+  if (!normalized.ok) throw new Error(`${image}: ${normalized.message}`);
+  return detectSquat(normalized.reference, targets);
+}
+
+describe('Damerau-Levenshtein distance', () => {
+  it.each([
+    ['python', 'python', 0],
+    ['pyhton', 'python', 1],
+    ['pyhtno', 'python', 2],
+    ['elsaticsaerch', 'elasticsearch', 2],
+    ['ngnix', 'nginx', 1],
+    ['abc', 'ca', 3],
+    ['', 'redis', 5],
+  ])('%s -> %s is %i', (a, b, distance) => {
+    expect(damerauLevenshteinDistance(a, b)).toBe(distance);
+    expect(damerauLevenshteinDistance(b, a)).toBe(distance);
+  });
+
+  it('counts a swap as one edit where plain Levenshtein counts two', () => {
+    expect(levenshteinEditDistance('pyhtno', 'python')).toBe(3);
+    expect(damerauLevenshteinDistance('pyhtno', 'python')).toBe(2);
+  });
+
+  it('reports two swaps in a long official name, but never a name three edits away', () => {
+    expect(detect('elsaticsaerch')).toMatchObject({ rule: 'typosquat', genuine: 'elasticsearch', technique: 'two-edits' });
+    // Three edits from `elasticsearch` (a swap, a dropped and a changed letter): a loosened
+    // threshold would report it.
+    expect(damerauLevenshteinDistance('elsaticserxh', 'elasticsearch')).toBe(3);
+    expect(detect('elsaticserxh')).toBeUndefined();
+    expect(damerauLevenshteinDistance('wrodpersz', 'wordpress')).toBe(3);
+    expect(detect('wrodpersz')).toBeUndefined();
+  });
+
+  it('never reports mono for mongo or mongo for mono: both are official', () => {
+    expect(damerauLevenshteinDistance('mono', 'mongo')).toBe(1);
+    expect(detect('mono')).toBeUndefined();
+    expect(detect('mongo')).toBeUndefined();
+    expect(detect('docker.io/library/mono:6.12')).toBeUndefined();
+  });
+});
+
+describe('names derived from an official image under library/', () => {
+  const library = new NameIndex(OFFICIAL_IMAGES, 'library');
+
+  it.each([
+    ['python3', 'python', '3'],
+    ['alpine3.20', 'alpine', '3.20'],
+    ['golang-alpine', 'golang', 'alpine'],
+    ['node-lts', 'node', 'lts'],
+    ['openjdk11-jre-slim', 'openjdk', '11-jre-slim'],
+    ['ubuntu-24.04', 'ubuntu', '24.04'],
+    ['alpine-python', 'python', 'alpine'],
+    ['rabbitmq-management', 'rabbitmq', 'management'],
+    ['pyhton3', 'python', '3'],
+  ])('%s is %s:%s', (name, genuine, tag) => {
+    expect(libraryDerivation(name, library)).toEqual({ genuine, tag, technique: 'derived-name' });
+  });
+
+  it('takes a plural as the image itself', () => {
+    expect(libraryDerivation('nodes', library)).toEqual({ genuine: 'node', technique: 'derived-name' });
+    expect(libraryDerivation('rubies', library)).toBeUndefined();
+  });
+
+  it.each(['guestbook', 'node-exporter', 'nginx-proxy', 'python-base', 'redisinsight', 'consul-enterprise', 'node', 'mongo-express', 'myapp', 'golang-alpine-libzmq'])(
+    '%s is left alone (a local build name or an official image)',
+    (name) => {
+      expect(libraryDerivation(name, library)).toBeUndefined();
+    },
+  );
+
+  it('splits tag words linearly and refuses unknown words', () => {
+    expect(tagWords('-3.11-slim-bookworm')).toEqual(['3.11', 'slim', 'bookworm']);
+    expect(tagWords('v18')).toEqual(['18']);
+    expect(tagWords('-official')).toEqual([]);
+    expect(tagWords('-exporter')).toBeUndefined();
+    expect(tagWords('-'.repeat(10_000) + 'x')).toBeUndefined();
+  });
+
+  it.each([
+    ['golang-alpine', 'golang:alpine'],
+    ['golang-alpine:1.21', 'golang:1.21-alpine'],
+    ['python3:slim', 'python:3-slim'],
+    ['node-lts:alpine', 'node:lts-alpine'],
+    ['alpine3.19:latest', 'alpine:3.19'],
+    ['nodes:20', 'node:20'],
+    ['docker.io/library/redis-alpine@sha256:' + 'a'.repeat(64), 'docker.io/library/redis:alpine@sha256:' + 'a'.repeat(64)],
+  ])('%s is reported as a typosquat with the fix %s', (raw, fix) => {
+    const match = detect(raw)!;
+    expect(match).toMatchObject({ rule: 'typosquat', part: 'name' });
+    expect(squatSuggestion(raw, match)).toBe(fix);
+  });
+
+  it('names the official image and tag to use, and offers no fix it cannot stand behind', () => {
+    const match = detect('openjdk8:v1')!;
+    expect(squatMessage(match)).toContain('Use `openjdk:8`.');
+    expect(squatMessage(match)).toContain('only Docker publishes under `library/`');
+    expect(squatSuggestion('openjdk8:v1', match)).toBeUndefined();
+  });
+
+  it('stays quiet on other one-word names and on names a policy trusts', () => {
+    expect(detect('guestbook')).toBeUndefined();
+    expect(detect('todo-backend:latest')).toBeUndefined();
+    const trusted = buildTrustTargets({ trustedImages: [...DEFAULT_TRUSTED_IMAGES, 'docker.io/library/python3'], trustedRegistries: DEFAULT_TRUSTED_REGISTRIES });
+    expect(detect('python3:latest', trusted)).toBeUndefined();
+    const allowed = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: DEFAULT_TRUSTED_REGISTRIES, allow: ['docker.io/library/golang-alpine'] });
+    expect(detect('golang-alpine', allowed)).toBeUndefined();
+  });
+});
+
+describe('registry host look-alikes', () => {
+  it.each([
+    ['gcrio.io/team/app', 'gcr.io', 'host-label'],
+    ['ghcr-io.com/org/app', 'ghcr.io', 'host-label'],
+    ['quayio.net/org/app', 'quay.io', 'host-label'],
+    ['docker.io.co/library/nginx', 'docker.io', 'host-prefix'],
+    ['gcr.io.example.net/team/app', 'gcr.io', 'host-prefix'],
+    ['cdn-ghcr.io.example.net/org/app', 'ghcr.io', 'host-prefix'],
+    ['ghcrr.io/org/app', 'ghcr.io', 'repeated-character'],
+    ['qauy.io/org/app', 'quay.io', 'transposition'],
+    ['mcr.microsfot.com/dotnet/sdk', 'mcr.microsoft.com', 'transposition'],
+    ['containers.microsfot.com/dotnet/sdk', 'microsoft.com', 'transposition'],
+    ['myteam.azurerc.io/app', 'azurecr.io', 'transposition'],
+    ['registry.k8s.io.mirror.sh/pause', 'registry.k8s.io', 'host-prefix'],
+  ])('%s imitates %s (%s)', (image, genuine, technique) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', part: 'host', genuine, technique });
+  });
+
+  it("compares with the policy's registries as well", () => {
+    const targets = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: [...DEFAULT_TRUSTED_REGISTRIES, 'registry.acme-corp.com'] });
+    expect(detect('registry.acmecorp.com/team/app', targets)).toMatchObject({ part: 'host', genuine: 'registry.acme-corp.com' });
+    expect(detect('cr.acme-crop.com/team/app', targets)).toMatchObject({ part: 'host', genuine: 'acme-corp.com' });
+    expect(detect('registry.acme-corp.com/team/app', targets)).toBeUndefined();
+  });
+
+  it.each([
+    'foo.gcr.io/team/app',
+    'registry.gitlab.gnome.org/gnome/gtk/fedora:v52',
+    'europe-west1-docker.pkg.dev/project/repo/app',
+    'gcr.io.internal/team/app',
+    'registry.example.com/team/app',
+    'harbor.example.org/library/nginx',
+  ])('%s is not a look-alike', (image) => {
+    expect(detect(image)).toBeUndefined();
+  });
+
+  it('finds the registrable domain under two-label public suffixes', () => {
+    expect(registrableDomain('registry.example.co.uk')).toBe('example.co.uk');
+    expect(registrableDomain('mcr.microsoft.com')).toBe('microsoft.com');
+    expect(registrableDomain('ghcr.io')).toBe('ghcr.io');
+  });
+});
+
+describe('namespace look-alikes and brand squats', () => {
+  it.each([
+    ['grafana-labs/grafana', 'grafana'],
+    ['bitnami-docker/redis', 'bitnami'],
+    ['bitnamiofficial/postgresql', 'bitnami'],
+    ['aquasecurity/trivy', 'aquasec'],
+    ['docker123/tomcat', 'docker'],
+    ['dockerteam/app', 'docker'],
+    ['official-bitnami/redis', 'bitnami'],
+    ['ghcr.io/actions-official/runner', 'actions'],
+    ['quay.io/prometheus-io/prometheus', 'prometheus'],
+    ['alpineos/alpine', 'alpine'],
+    ['redis-official/redis', 'redis'],
+  ])('%s squats the brand %s', (image, genuine) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', part: 'namespace', technique: 'brand-affix', genuine });
+  });
+
+  it.each([
+    'docker-mailserver/docker-mailserver',
+    'johndocker/app',
+    'nodered/node-red',
+    'golangci/golangci-lint:v1.55',
+    'nginxdemos/hello',
+    'jenkinsxio/builder-go',
+    'bitnamilegacy/redis',
+    'rancher/mirrored-pause:3.6',
+  ])('%s is not a brand squat', (image) => {
+    expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+
+  it('does not call a typo inside a namespace only its owner can push to a squat', () => {
+    expect(detect('prom/promethues')).toBeUndefined();
+    expect(detect('quay.io/prometheus/promethues:v2.50.0')).toBeUndefined();
+    expect(detect('bitnami/postgressql')).toBeUndefined();
+    expect(detect('registry.k8s.io/paus:3.9')).toBeUndefined();
+  });
+});
+
+describe('well-known images re-published under another namespace', () => {
+  it('warns on the Kubernetes pause image and other distinctive names copied elsewhere', () => {
+    const pause = detect('someone/pause:3.9')!;
+    expect(pause).toMatchObject({ rule: 'impersonation', genuine: 'registry.k8s.io/pause' });
+    expect(squatMessage(pause)).toBe(
+      '`someone/pause` uses the name of the Kubernetes `pause` image (`registry.k8s.io/pause`) under the Docker Hub namespace `someone`, which is not a trusted publisher.',
+    );
+    const trivy = detect('ghcr.io/someone/trivy:0.50.0')!;
+    expect(trivy).toMatchObject({ rule: 'impersonation', genuine: 'ghcr.io/aquasecurity/trivy' });
+    expect(squatMessage(trivy)).toContain('under the ghcr.io namespace `someone`');
+  });
+
+  it.each(['registry.k8s.io/pause:3.9', 'k8s.gcr.io/pause:3.2', 'gcr.io/google_containers/pause:3.0', 'aquasec/trivy:0.50.0', 'ghcr.io/aquasecurity/trivy', 'bitnami/keycloak', 'myregistry.azurecr.io/mirror/pause:3.9'])(
+    '%s is the publisher (or a private mirror) and is not reported',
+    (image) => {
+      expect(detect(image)).toBeUndefined();
+    },
+  );
+});
