@@ -85,7 +85,7 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     // community namespaces in public compose files and charts.
     'jlesage', 'hotio', 'gliderlabs', 'sameersbn', 'webdevops', 'thecodingmachine', 'wodby', 'mhart',
     'frolvlad', 'osixia', 'kartoza', 'mdillon', 'schickling', 'atmoz', 'itzg', 'jc21', 'louislam',
-    'dperson', 'haugene', 'alpine', 'lachlanevenson', 'dtzar', 'wurstmeister', 'zenika', 'gloursdocker',
+    'dperson', 'haugene', 'alpine', 'lachlanevenson', 'dtzar', 'wurstmeister', 'zenika',
   ],
 ];
 
