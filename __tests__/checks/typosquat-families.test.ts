@@ -225,3 +225,32 @@ describe('well-known images re-published under another namespace', () => {
     },
   );
 });
+
+describe("Docker Hub's other names and default ports (issue 12, item 7)", () => {
+  it.each([
+    ['registry-1.docker.io/library/ngnix:1.25', 'typosquat', 'nginx'],
+    ['docker.io:443/library/ngnix', 'typosquat', 'nginx'],
+    ['index.docker.io/library/ngnix', 'typosquat', 'nginx'],
+    ['registry.hub.docker.com/library/golang-alpine', 'typosquat', 'golang'],
+    ['registry-1.docker.io:443/libary/nginx', 'typosquat', 'library'],
+    ['registry-1.docker.io/vibersastra/ubuntu', 'impersonation', 'ubuntu'],
+    ['index.docker.io:443/bitnarni/redis', 'typosquat', 'bitnami'],
+    ['gchr.io:443/org/app', 'typosquat', 'ghcr.io'],
+  ])('%s is judged as Docker Hub (or its host without the default port): %s of %s', (image, rule, genuine) => {
+    expect(detect(image)).toMatchObject({ rule, genuine });
+  });
+
+  it.each(['registry-1.docker.io/library/nginx:1.25', 'docker.io:443/library/redis', 'index.docker.io/bitnami/redis', 'registry.hub.docker.com/library/mono', 'ghcr.io:443/actions/runner', 'quay.io:443/prometheus/prometheus'])(
+    '%s is genuine under any of its names',
+    (image) => {
+      expect(detect(image)).toBeUndefined();
+    },
+  );
+
+  it("takes a policy's registry written with its default port as the same host", () => {
+    const targets = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: [...DEFAULT_TRUSTED_REGISTRIES, 'registry.acme-corp.com:443'] });
+    expect(detect('registry.acme-corp.com/team/app', targets)).toBeUndefined();
+    expect(detect('registry.acme-corp.com:443/team/app', targets)).toBeUndefined();
+    expect(detect('registry.acmecorp.com:443/team/app', targets)).toMatchObject({ part: 'host', genuine: 'registry.acme-corp.com' });
+  });
+});

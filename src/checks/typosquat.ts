@@ -9,7 +9,7 @@
  * (where nothing but an official image can exist, so a near name is always a mistake or a trap).
  */
 import { compileImageGlob, matchWildcards, type CompiledImageGlob } from '../config/glob.js';
-import { policyRepository, splitReference } from '../reference/index.js';
+import { DOCKER_HUB_HOSTS, policyRepository, registryHost, splitHostPort, splitReference } from '../reference/index.js';
 import {
   DEFAULT_TRUSTED_REGISTRIES,
   OFFICIAL_IMAGES,
@@ -132,7 +132,8 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
     isAllowed: (reference) => allowed.matches(reference),
     isRealRegistry: (host) =>
       exactHosts.has(host) || TRUSTED_REGISTRY_PATTERNS.some((pattern) => pattern.test(host)) || hostPatterns.some((pattern) => pattern.test(host)),
-    registryHosts: new RegistryHostIndex(exactHosts),
+    // Docker Hub's other names fold to `docker.io` for identity, but each is a name to imitate.
+    registryHosts: new RegistryHostIndex([...exactHosts, ...DOCKER_HUB_HOSTS]),
     libraryNames,
     officialNames: new Set(OFFICIAL_IMAGES),
     namespaces,
@@ -186,8 +187,13 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
+/**
+ * A host as look-alikes are judged: the registry it names (`registryHost`: case, `:443` and
+ * Docker Hub's names folded, from the shared host model) without any port, since a port does not
+ * make a name another name (`registry.corp:5000` imitates nothing `registry.corp` does not).
+ */
 function withoutPort(host: string): string {
-  return host.toLowerCase().replace(/:[0-9]+$/, '');
+  return splitHostPort(registryHost(host)).hostname;
 }
 
 /** A registry host glob (`*`: any run of characters), matched by hand: a regex from policy text could backtrack. */
