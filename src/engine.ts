@@ -3,11 +3,10 @@
  * knows about argv, GitHub or output formats.
  */
 import type { Policy } from './config/policy.js';
-import type { ResolvedOccurrence, ScanError, ScanResult } from './model.js';
+import { RULE_IDS, type ResolvedOccurrence, type ScanError, type ScanResult } from './model.js';
 import { discoverRepository } from './discover/index.js';
 import { enableLinearRegExps } from './linear-regexp.js';
 import { runChecks } from './checks/index.js';
-import { RULE_IDS } from './checks/rules.js';
 import { unknownSuppressionRules } from './checks/suppression.js';
 import { levenshteinEditDistance } from 'levenshtein-edit-distance';
 import { defaultCredentialSource, RegistryClient } from './registry/index.js';

@@ -3,23 +3,25 @@
  * Every stage reads and writes these shapes; nothing here does I/O.
  */
 
-/** Where an occurrence was found; also the `kind` field of the JSON contract. */
-export type Kind =
-  | 'dockerfile'
-  | 'compose'
-  | 'kubernetes'
-  | 'helm'
-  | 'kustomize'
-  | 'github-workflow'
-  | 'github-action'
-  | 'gitlab-ci'
-  | 'devcontainer'
-  | 'circleci'
-  | 'bitbucket'
-  | 'azure-pipelines'
-  | 'drone'
-  | 'cloudbuild'
-  | 'quadlet';
+/** Where an occurrence was found; also the `kind` field of the JSON contract. One discoverer per kind. */
+export const KINDS = [
+  'dockerfile',
+  'compose',
+  'kubernetes',
+  'helm',
+  'kustomize',
+  'github-workflow',
+  'github-action',
+  'gitlab-ci',
+  'devcontainer',
+  'circleci',
+  'bitbucket',
+  'azure-pipelines',
+  'drone',
+  'cloudbuild',
+  'quadlet',
+] as const;
+export type Kind = (typeof KINDS)[number];
 
 export type Severity = 'error' | 'warning' | 'note';
 
@@ -158,25 +160,28 @@ export interface ResolvedOccurrence extends Occurrence {
   signature?: SignatureStatus;
 }
 
-export type RuleId =
-  | 'invalid-reference'
-  | 'unresolved-reference'
-  | 'typosquat'
-  | 'impersonation'
-  | 'unpinned'
-  | 'mutable-tag'
-  | 'untrusted-registry'
-  | 'image-not-found'
-  | 'digest-not-found'
-  | 'digest-mismatch'
-  | 'registry-unreachable'
-  | 'unsigned'
-  | 'signature-invalid'
-  | 'signer-mismatch'
-  | 'attestation-missing'
-  | 'attestation-invalid'
-  | 'signature-not-checked'
-  | 'file-not-scanned';
+/** Every rule, in the order reports list them; `checks/rules.ts` describes each, `checks/index.ts` runs each. */
+export const RULE_IDS = [
+  'invalid-reference',
+  'unresolved-reference',
+  'typosquat',
+  'impersonation',
+  'unpinned',
+  'mutable-tag',
+  'untrusted-registry',
+  'image-not-found',
+  'digest-not-found',
+  'digest-mismatch',
+  'registry-unreachable',
+  'unsigned',
+  'signature-invalid',
+  'signer-mismatch',
+  'attestation-missing',
+  'attestation-invalid',
+  'signature-not-checked',
+  'file-not-scanned',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
 
 export interface Finding extends Position {
   rule: RuleId;

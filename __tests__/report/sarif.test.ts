@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS } from '../../src/checks/rules.js';
+import { RULE_IDS } from '../../src/model.js';
 import type { ScanResult } from '../../src/model.js';
 import { buildSarif, MAX_SARIF_RESULTS } from '../../src/report/sarif.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SignatureRule } from '../../src/config/policy.js';
 import { authorityOfRule, groupsForImage, groupsOfRules, requiredPredicateTypes } from '../../src/sigstore/policy.js';
-import { SIGNATURE_PRESETS, expandPreset, presetNames } from '../../src/sigstore/presets.js';
+import { SIGNATURE_PRESETS, expandPreset, presetNames } from '../../src/config/presets.js';
 
 const keyless = { issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main' };
 

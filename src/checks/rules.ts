@@ -194,4 +194,3 @@ export const RULES: Record<RuleId, RuleMetadata> = {
   }),
 };
 
-export const RULE_IDS = Object.keys(RULES) as RuleId[];

@@ -8,13 +8,12 @@ import path from 'node:path';
 import { levenshteinEditDistance } from 'levenshtein-edit-distance';
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { LineIndex } from '../discover/position.js';
-import type { RuleId } from '../model.js';
-import { RULE_IDS } from '../checks/rules.js';
+import { RULE_IDS, type RuleId } from '../model.js';
 import { ImageGlobError, normalizeImageGlob } from './glob.js';
 import { pathGlobProblem } from './path-glob.js';
 import { LinearRegExpError, linearRegExp } from '../linear-regexp.js';
 import type { IgnoreEntry, KeylessIdentity, Policy, SignatureRule } from './policy.js';
-import { presetNames } from '../sigstore/presets.js';
+import { presetNames } from './presets.js';
 
 /** One problem in the policy file. */
 export interface ConfigIssue {
@@ -301,7 +300,7 @@ function suggest(name: string, allowed: readonly string[]): string {
 }
 
 function isRuleId(text: string): text is RuleId {
-  return (RULE_IDS as string[]).includes(text);
+  return (RULE_IDS as readonly string[]).includes(text);
 }
 
 /** Validates one parsed policy document and merges it over `base`. */

@@ -10,7 +10,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RULES } from '../checks/rules.js';
-import type { Finding, Kind, ResolvedOccurrence, ScanError, ScanResult, Severity } from '../model.js';
+import { KINDS, type Finding, type Kind, type ResolvedOccurrence, type ScanError, type ScanResult, type Severity } from '../model.js';
 import type { ChangeAspect, ImageChange } from './delta.js';
 
 export const REPORT_FILE = 'verify-images-report.json';
@@ -85,10 +85,7 @@ function relativePath(value: unknown, what: string): string {
 }
 
 const SEVERITIES = new Set<Severity>(['error', 'warning', 'note']);
-const KINDS = new Set<Kind>([
-  'dockerfile', 'compose', 'kubernetes', 'helm', 'kustomize', 'github-workflow', 'github-action', 'gitlab-ci',
-  'devcontainer', 'circleci', 'bitbucket', 'azure-pipelines', 'drone', 'cloudbuild', 'quadlet',
-]);
+const KNOWN_KINDS = new Set<string>(KINDS);
 
 function readFinding(value: unknown, what: string): Finding {
   if (!isObject(value)) fail(what, 'must be an object');
@@ -128,7 +125,7 @@ const SIGNATURE_STATUSES = new Set(['verified', 'unsigned', 'invalid', 'signer-m
 function readOccurrence(value: unknown, what: string): ResolvedOccurrence {
   if (!isObject(value)) fail(what, 'must be an object');
   const kind = text(value.kind, `${what}.kind`, 50) as Kind;
-  if (!KINDS.has(kind)) fail(`${what}.kind`, 'is not a known file kind');
+  if (!KNOWN_KINDS.has(kind)) fail(`${what}.kind`, 'is not a known file kind');
   const occurrence: ResolvedOccurrence = {
     file: relativePath(value.file, `${what}.file`),
     line: positive(value.line, `${what}.line`),

@@ -3,7 +3,8 @@
  * fingerprints that survive line moves, suppressions, and GitHub's upload limits respected.
  */
 import { createHash } from 'node:crypto';
-import { RULES, RULE_IDS } from '../checks/rules.js';
+import { RULES } from '../checks/rules.js';
+import { RULE_IDS } from '../model.js';
 import type { Finding, ScanResult, Severity } from '../model.js';
 
 /** GitHub code scanning accepts at most 25,000 results per run. */

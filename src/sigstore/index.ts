@@ -38,5 +38,5 @@ export {
   type PolicyRequirement,
   type PolicySigner,
 } from './policy.js';
-export { SIGNATURE_PRESETS, presetNames, expandPreset, type SignaturePreset } from './presets.js';
+export { SIGNATURE_PRESETS, presetNames, expandPreset, type SignaturePreset } from '../config/presets.js';
 export { parseClusterImagePolicies, readClusterImagePolicies, clusterImagePolicyToGroup, type ClusterImagePolicyProblem } from './cluster-image-policy.js';

@@ -14,7 +14,7 @@
  */
 import type { KeylessIdentity, SignatureRule } from '../config/policy.js';
 import { matchImageGlob } from '../config/glob.js';
-import { expandPreset } from './presets.js';
+import { expandPreset } from '../config/presets.js';
 
 /** One acceptable signer: a keyless identity, or a key (file path or inline PEM). */
 export interface PolicySigner {

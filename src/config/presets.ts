@@ -3,7 +3,7 @@
  * instead of copying identities. Each value is the one the publisher documents for `cosign verify`;
  * the `documentedAt` field says where, so a change upstream can be checked.
  */
-import type { SignatureRule } from '../config/policy.js';
+import type { SignatureRule } from './policy.js';
 
 export interface SignaturePreset {
   name: string;
