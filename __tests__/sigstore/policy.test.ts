@@ -1,6 +1,5 @@
 // Which rules apply to an image (policy-controller globs), preset expansion, and requirement groups.
 import { describe, expect, it } from 'vitest';
-import type { SignatureRule } from '../../src/config/policy.js';
 import { authorityOfRule, groupsForImage, groupsOfRules, requiredPredicateTypes } from '../../src/sigstore/policy.js';
 import { SIGNATURE_PRESETS, expandPreset, presetNames } from '../../src/config/presets.js';
 
