@@ -13,10 +13,39 @@ describe('Markdown report', () => {
     expect(markdown).toContain('1 suppressed finding not counted.');
   });
 
-  it('groups findings by file with links to the line', () => {
-    expect(markdown).toContain('<a href="https://github.com/o/r/blob/abc123/docker-compose.yml"><code>docker\\-compose\\.yml</code></a>');
-    expect(markdown).toContain('<a href="https://github.com/o/r/blob/abc123/docker-compose.yml#L10">10</a>');
-    expect(markdown).toContain('Fix: <code>nginx&#58;latest</code>');
+  it('lists one row per line, errors first, with links to the line and the line’s fix', () => {
+    expect(markdown).toContain('<a href="https://github.com/o/r/blob/abc123/docker-compose.yml#L10"><code>docker\\-compose\\.yml&#58;10</code></a>');
+    const rows = markdown.split('\n').filter((line) => /^\| (❌|⚠️|ℹ️) \| <a /.test(line));
+    expect(rows.map((row) => row.slice(2, 4).trim())).toEqual(['❌', '❌', '❌', 'ℹ️']);
+    const squat = rows.find((row) => row.includes('docker\\-compose\\.yml&#58;10'))!;
+    expect(squat).toContain('❌ **typosquat**');
+    expect(squat.indexOf('typosquat')).toBeLessThan(squat.indexOf('mutable-tag'));
+    expect(squat.endsWith('| <code>nginx&#58;latest</code> |')).toBe(true);
+  });
+
+  it('renders code quoted in messages as code, not as escaped backticks', () => {
+    expect(markdown).toContain('<code>ngnix</code> looks like the official image <code>nginx</code>');
+    // Outside code spans (where a hostile image name's backticks are shown as written), no escaped backtick.
+    expect(markdown.replace(/<code>[^<]*<\/code>/g, '')).not.toContain('\\`');
+    expect(markdown).toContain('add it to <code>trusted\\.images</code> in the policy file');
+  });
+
+  it('on pull requests, leads with what the pull request introduced and collapses the rest with counts', () => {
+    const pr = renderMarkdown(result, { introduced: (finding) => finding.file === 'k8s/deployment.yaml', afterFindings: '**Supply-chain delta of this pull request**' });
+    expect(pr).toContain('**This pull request:** ❌ 1 error · ⚠️ 0 warnings · ℹ️ 0 notes · pre-existing: 2 errors, 1 warning, 1 note');
+    const introduced = pr.indexOf('### Introduced by this pull request');
+    const preexisting = pr.indexOf('<details><summary>Pre-existing findings: 2 errors, 1 warning, 1 note</summary>');
+    expect(introduced).toBeGreaterThan(0);
+    expect(pr.indexOf('bitnarni')).toBeGreaterThan(introduced);
+    expect(pr.indexOf('bitnarni')).toBeLessThan(preexisting);
+    expect(pr.indexOf('ngnix')).toBeGreaterThan(preexisting);
+    expect(pr.indexOf('Supply-chain delta')).toBeGreaterThan(preexisting);
+  });
+
+  it('says what an offline run did not verify instead of counting images as checked', () => {
+    const offline = renderMarkdown({ ...result, occurrences: result.occurrences.map(({ resolution: _r, signature: _s, ...occurrence }) => occurrence) });
+    expect(offline).toContain('not verified (offline): that they exist, what their tags point to, and their signatures.');
+    expect(offline).not.toContain('checked against their registries');
   });
 
   it('lists each image with its verification state and signer, collapsed', () => {
@@ -61,7 +90,7 @@ describe('Markdown report', () => {
     for (const row of markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('<code>evil'))) {
       expect(row.split('|').length).toBe(7);
     }
-    expect(markdown).toContain('<code>evil&#124;&lt;img src=x onerror=alert\\(1\\)&gt;\\.yaml</code>');
+    expect(markdown).toContain('<code>evil&#124;&lt;img src=x onerror=alert\\(1\\)&gt;\\.yaml&#58;3</code>');
     expect(markdown).toContain('<code>\\`\\*\\*&#64;octocat\\*\\* \\[x\\]\\(javascript&#58;alert\\(1\\)\\) &#35;1\\`</code>');
     expect(markdown).toContain('&lt;b&gt;x&lt;/b&gt;');
   });

@@ -5,6 +5,7 @@
  */
 import { RULES } from '../checks/rules.js';
 import type { Finding, ScanResult, Severity } from '../model.js';
+import { groupByLine, lineEdits, type LineFindings } from './line-findings.js';
 import { imageStatuses, type CheckState } from './status.js';
 import { countBySeverity } from './text.js';
 
@@ -19,6 +20,13 @@ export interface MarkdownOptions {
   maxFindings?: number;
   /** Hide the image table (it can be long). */
   omitImages?: boolean;
+  /**
+   * On pull requests: whether a finding is introduced by the pull request. Introduced findings
+   * lead; the others follow collapsed. Without it, every finding is listed, errors first.
+   */
+  introduced?: (finding: Finding) => boolean;
+  /** Safe Markdown placed after the findings (the supply-chain delta). */
+  afterFindings?: string;
 }
 
 const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', note: 'ℹ️' };
@@ -66,6 +74,17 @@ export function escapeText(text: string): string {
   return escapeMarkdown(text).replace(/&#64;|&#35;/g, (entity) => `${entity}&#8203;`);
 }
 
+/**
+ * A message as Markdown: text between backticks becomes inline code (checks quote names that
+ * way), everything else escaped text. An unpaired backtick stays a visible backtick.
+ */
+export function messageMarkdown(message: string): string {
+  const parts = message.split('`');
+  // An odd count of parts means every backtick is paired.
+  if (parts.length % 2 === 0) return escapeText(message);
+  return parts.map((part, index) => (index % 2 === 1 ? inlineCode(part) : escapeText(part))).join('');
+}
+
 function link(label: string, target: string | undefined): string {
   if (!target) return label;
   return `<a href="${target.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}">${label}</a>`;
@@ -77,70 +96,137 @@ function fileLink(options: MarkdownOptions, file: string, line?: number): string
   return `${options.linkBase}${encoded}${line ? `#L${line}` : ''}`;
 }
 
-export function severityCounts(result: Pick<ScanResult, 'findings'>): string {
-  const counts = countBySeverity(result.findings);
-  return `${SEVERITY_ICON.error} ${counts.error} error${counts.error === 1 ? '' : 's'} · ${SEVERITY_ICON.warning} ${counts.warning} warning${counts.warning === 1 ? '' : 's'} · ${SEVERITY_ICON.note} ${counts.note} note${counts.note === 1 ? '' : 's'}`;
+export function severityCounts(findings: Finding[]): string {
+  const counts = countBySeverity(findings);
+  return `${SEVERITY_ICON.error} ${plural(counts.error, 'error')} · ${SEVERITY_ICON.warning} ${plural(counts.warning, 'warning')} · ${SEVERITY_ICON.note} ${plural(counts.note, 'note')}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** "1 error, 16 warnings" naming only the severities present. */
+export function countsInWords(findings: Finding[]): string {
+  const counts = countBySeverity(findings);
+  const parts = (['error', 'warning', 'note'] as const).filter((severity) => counts[severity] > 0).map((severity) => plural(counts[severity], severity));
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/**
+ * What was and was not verified, for a reader who would otherwise take "no findings" for "all
+ * checked": offline, nothing was asked of a registry.
+ */
+export function verificationSentence(result: Pick<ScanResult, 'occurrences'>): string {
+  const external = result.occurrences.filter((occurrence) => !occurrence.local);
+  const images = new Set(external.map((occurrence) => occurrence.reference ?? occurrence.raw)).size;
+  const asked = external.filter((occurrence) => occurrence.resolution !== undefined);
+  if (images === 0) return 'No external images are referenced.';
+  if (asked.length === 0) {
+    return `${plural(images, 'image')} read; not verified (offline): that they exist, what their tags point to, and their signatures.`;
+  }
+  const unverified = new Set(asked.filter((occurrence) => occurrence.resolution?.status === 'error').map((occurrence) => occurrence.reference ?? occurrence.raw)).size;
+  return unverified > 0
+    ? `${plural(images, 'image')} checked against their registries; ${unverified} could not be verified (registry not reachable).`
+    : `${plural(images, 'image')} checked against their registries.`;
 }
 
 const STATE_LABEL: Record<CheckState, string> = { yes: '✅ yes', no: '❌ no', 'not checked': '➖ not checked', 'n/a': 'n/a (built here)', 'not required': '➖ not required by the policy' };
+
+/** One table row per line: every finding of it, and the fix that leaves it in its final form. */
+function lineRow(group: LineFindings, options: MarkdownOptions): string {
+  const where = link(inlineCode(`${group.file}:${group.line}`), fileLink(options, group.file, group.line));
+  const images = [...new Set(group.findings.map((finding) => finding.raw))].map((raw) => inlineCode(raw)).join('<br>');
+  const problems = group.findings.map((finding) => `${SEVERITY_ICON[finding.severity]} **${finding.rule}**: ${messageMarkdown(finding.message)}`).join('<br>');
+  const fix = lineEdits(group)
+    .map((edit) => inlineCode(edit.replacement))
+    .join('<br>');
+  return `| ${SEVERITY_ICON[group.severity]} | ${where} | ${images} | ${problems} | ${fix} |`;
+}
+
+/** A findings table, errors first; at most `limit` lines, the rest counted. */
+function findingsTable(findings: Finding[], options: MarkdownOptions, limit: number): string[] {
+  const groups = groupByLine(findings);
+  const lines = ['| | Where | Image | Problem | Fix |', '| --- | --- | --- | --- | --- |'];
+  for (const group of groups.slice(0, limit)) lines.push(lineRow(group, options));
+  if (groups.length > limit) lines.push('', `…and ${groups.length - limit} more lines with findings (see the job summary, or the JSON or SARIF report).`);
+  return lines;
+}
+
+function rulesSection(active: Finding[]): string[] {
+  const rules = [...new Set(active.map((finding) => finding.rule))];
+  const lines = ['<details><summary>What the rules mean</summary>', ''];
+  for (const rule of rules) lines.push(`- **${rule}**: ${messageMarkdown(RULES[rule].fullDescription)} ${messageMarkdown(RULES[rule].help)}`);
+  lines.push('', '</details>');
+  return lines;
+}
+
+function imagesSection(result: ScanResult): string[] {
+  const images = imageStatuses(result.occurrences);
+  if (images.length === 0) return [];
+  const lines = [`<details><summary>Images (${images.length})</summary>`, ''];
+  lines.push('| Image | Pinned | Digest verified | Signature verified | Where |', '| --- | --- | --- | --- | --- |');
+  for (const image of images) {
+    const where = image.locations.slice(0, 3).map((location) => inlineCode(location)).join(', ') + (image.locations.length > 3 ? ` +${image.locations.length - 3}` : '');
+    const signature = STATE_LABEL[image.signatureVerified] + (image.signer ? `<br>${escapeText(image.signer)}` : '');
+    lines.push(`| ${inlineCode(image.reference ?? image.raw)} | ${STATE_LABEL[image.pinned]} | ${STATE_LABEL[image.digestVerified]} | ${signature} | ${where} |`);
+  }
+  lines.push('', '</details>');
+  return lines;
+}
+
+function errorsSection(result: ScanResult): string[] {
+  if (result.errors.length === 0) return [];
+  const lines = [`<details><summary>Not checked (${result.errors.length})</summary>`, ''];
+  for (const error of result.errors.slice(0, 100)) lines.push(`- ${inlineCode(error.file)}: ${messageMarkdown(error.message)}`);
+  if (result.errors.length > 100) lines.push(`- …and ${result.errors.length - 100} more`);
+  lines.push('', '</details>');
+  return lines;
+}
+
+/** The findings of a pull request: introduced ones in the open, the rest collapsed with counts. */
+function pullRequestFindings(active: Finding[], introduced: (finding: Finding) => boolean, options: MarkdownOptions, heading: string, limit: number): string[] {
+  const mine = active.filter(introduced);
+  const others = active.filter((finding) => !introduced(finding));
+  const lines: string[] = [];
+  lines.push(`${heading}# Introduced by this pull request`, '');
+  if (mine.length > 0) lines.push(...findingsTable(mine, options, limit));
+  else lines.push('✅ None: this pull request adds no findings.');
+  if (others.length > 0) {
+    lines.push('', `<details><summary>Pre-existing findings: ${countsInWords(others)}</summary>`, '');
+    lines.push(...findingsTable(others, options, limit), '', '</details>');
+  }
+  return lines;
+}
 
 export function renderMarkdown(result: ScanResult, options: MarkdownOptions = {}): string {
   const heading = '#'.repeat(options.headingLevel ?? 2);
   const lines: string[] = [];
   const active = result.findings.filter((finding) => !finding.suppressed);
-  const suppressed = result.findings.filter((finding) => finding.suppressed);
-  const images = imageStatuses(result.occurrences);
+  const suppressed = result.findings.length - active.length;
+  const introduced = options.introduced;
   lines.push(`${heading} verify-images`, '');
-  if (options.preface) lines.push(options.preface, '');
-  lines.push(`${severityCounts(result)} — ${images.length} image${images.length === 1 ? '' : 's'} in ${new Set(result.occurrences.map((occurrence) => occurrence.file)).size} files`);
-  if (suppressed.length > 0) lines.push('', `${suppressed.length} suppressed finding${suppressed.length === 1 ? '' : 's'} not counted.`);
-  for (const note of result.notes ?? []) lines.push('', `> ${escapeText(note)}`);
-
-  if (active.length > 0) {
-    lines.push('', `${heading}# Findings`, '');
-    const limit = options.maxFindings ?? 200;
-    const byFile = new Map<string, Finding[]>();
-    for (const finding of active.slice(0, limit)) {
-      const list = byFile.get(finding.file) ?? [];
-      list.push(finding);
-      byFile.set(finding.file, list);
-    }
-    for (const [file, findings] of byFile) {
-      lines.push(`**${link(inlineCode(file), fileLink(options, file))}**`, '');
-      lines.push('| | Line | Rule | Image | Finding |', '| --- | --- | --- | --- | --- |');
-      for (const finding of findings) {
-        const fix = finding.suggestion ? `<br>Fix: ${inlineCode(finding.suggestion)}` : '';
-        lines.push(
-          `| ${SEVERITY_ICON[finding.severity]} | ${link(String(finding.line), fileLink(options, file, finding.line))} | ${finding.rule} | ${inlineCode(finding.raw)} | ${escapeText(finding.message)}${fix} |`,
-        );
-      }
-      lines.push('');
-    }
-    if (active.length > limit) lines.push(`…and ${active.length - limit} more findings (see the JSON or SARIF report).`, '');
-    const rules = [...new Set(active.map((finding) => finding.rule))];
-    lines.push('<details><summary>What the rules mean</summary>', '');
-    for (const rule of rules) lines.push(`- **${rule}**: ${escapeText(RULES[rule].fullDescription)} ${escapeText(RULES[rule].help)}`);
-    lines.push('', '</details>');
+  if (introduced) {
+    const mine = active.filter(introduced);
+    lines.push(`**This pull request:** ${mine.length > 0 ? severityCounts(mine) : '✅ no new findings'} · pre-existing: ${countsInWords(active.filter((finding) => !introduced(finding)))}`);
   } else {
-    lines.push('', 'No findings.');
+    lines.push(severityCounts(active));
   }
+  lines.push('', verificationSentence(result) + ` ${plural(new Set(result.occurrences.map((occurrence) => occurrence.file)).size, 'file')} with images.`);
+  if (suppressed > 0) lines.push('', `${plural(suppressed, 'suppressed finding')} not counted.`);
+  if (options.preface) lines.push('', options.preface);
+  for (const note of result.notes ?? []) lines.push('', `> ${messageMarkdown(note)}`);
 
-  if (!options.omitImages && images.length > 0) {
-    lines.push('', `<details><summary>Images (${images.length})</summary>`, '');
-    lines.push('| Image | Pinned | Digest verified | Signature verified | Where |', '| --- | --- | --- | --- | --- |');
-    for (const image of images) {
-      const where = image.locations.slice(0, 3).map((location) => inlineCode(location)).join(', ') + (image.locations.length > 3 ? ` +${image.locations.length - 3}` : '');
-      const signature = STATE_LABEL[image.signatureVerified] + (image.signer ? `<br>${escapeText(image.signer)}` : '');
-      lines.push(`| ${inlineCode(image.reference ?? image.raw)} | ${STATE_LABEL[image.pinned]} | ${STATE_LABEL[image.digestVerified]} | ${signature} | ${where} |`);
-    }
-    lines.push('', '</details>');
+  const limit = options.maxFindings ?? 200;
+  if (active.length === 0) lines.push('', 'No findings.');
+  else if (introduced) lines.push('', ...pullRequestFindings(active, introduced, options, heading, limit));
+  else lines.push('', `${heading}# Findings`, '', ...findingsTable(active, options, limit));
+  if (options.afterFindings) lines.push('', options.afterFindings);
+  if (active.length > 0) lines.push('', ...rulesSection(active));
+  if (!options.omitImages) {
+    const images = imagesSection(result);
+    if (images.length > 0) lines.push('', ...images);
   }
-
-  if (result.errors.length > 0) {
-    lines.push('', `<details><summary>Not checked (${result.errors.length})</summary>`, '');
-    for (const error of result.errors.slice(0, 100)) lines.push(`- ${inlineCode(error.file)}: ${escapeText(error.message)}`);
-    if (result.errors.length > 100) lines.push(`- …and ${result.errors.length - 100} more`);
-    lines.push('', '</details>');
-  }
+  const errors = errorsSection(result);
+  if (errors.length > 0) lines.push('', ...errors);
   return lines.join('\n') + '\n';
 }
