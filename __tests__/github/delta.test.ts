@@ -34,14 +34,23 @@ describe('supplyChainDelta', () => {
         after: 'docker.io/library/postgres:16@sha256:' + 'b'.repeat(64),
         aspects: ['digest'],
         locations: ['k8s/app.yaml:12'],
+        beforeLocations: ['k8s/app.yaml:12'],
       },
-      { change: 'changed', before: 'docker.io/library/redis:7.2', after: 'docker.io/library/redis:7.4', aspects: ['tag'], locations: ['compose.yml:9'] },
+      {
+        change: 'changed',
+        before: 'docker.io/library/redis:7.2',
+        after: 'docker.io/library/redis:7.4',
+        aspects: ['tag'],
+        locations: ['compose.yml:9'],
+        beforeLocations: ['compose.yml:9'],
+      },
       {
         change: 'changed',
         before: 'docker.io/library/memcached:1.6',
         after: 'ghcr.io/library/memcached:1.6',
         aspects: ['registry'],
         locations: ['k8s/app.yaml:30'],
+        beforeLocations: ['k8s/app.yaml:20'],
       },
     ]);
   });
@@ -52,10 +61,27 @@ describe('supplyChainDelta', () => {
     ]);
   });
 
+  it('pairs a changed tag with the line it replaced, in the same file, when the image is in several', () => {
+    const before = [at('a/compose.yml', 4, 'docker.io/library/redis:7.0'), at('b/compose.yml', 8, 'docker.io/library/redis:7.2')];
+    const after = [at('a/compose.yml', 4, 'docker.io/library/redis:7.0'), at('b/compose.yml', 8, 'docker.io/library/redis:7.4')];
+    expect(supplyChainDelta(before, after)).toEqual([
+      { change: 'changed', before: 'docker.io/library/redis:7.2', after: 'docker.io/library/redis:7.4', aspects: ['tag'], locations: ['b/compose.yml:8'], beforeLocations: ['b/compose.yml:8'] },
+    ]);
+    const moved = [at('a/compose.yml', 4, 'docker.io/library/redis:7.1'), at('b/compose.yml', 8, 'docker.io/library/redis:7.4')];
+    const changes = supplyChainDelta(before, moved);
+    expect(changes.map((change) => `${change.before} -> ${change.after} (was ${change.beforeLocations})`)).toEqual([
+      'docker.io/library/redis:7.0 -> docker.io/library/redis:7.1 (was a/compose.yml:4)',
+      'docker.io/library/redis:7.2 -> docker.io/library/redis:7.4 (was b/compose.yml:8)',
+    ]);
+  });
+
   it('renders escaped Markdown, and says so when nothing changed', () => {
     const markdown = renderDelta(supplyChainDelta(base, head));
     expect(markdown).toContain('- ➕ added <code>docker\\.io/library/ngnix&#58;latest</code> (<code>Dockerfile&#58;1</code>)');
-    expect(markdown).toContain('- 🔄 new tag: <code>docker\\.io/library/redis&#58;7\\.2</code> → <code>docker\\.io/library/redis&#58;7\\.4</code>');
+    expect(markdown).toContain(
+      '- 🔄 new tag: <code>docker\\.io/library/redis&#58;7\\.2</code> (was <code>compose\\.yml&#58;9</code>) → <code>docker\\.io/library/redis&#58;7\\.4</code> (<code>compose\\.yml&#58;9</code>)',
+    );
+    expect(renderDelta(supplyChainDelta(base.slice(0, 2), base.slice(0, 1)))).toContain('- ➖ removed <code>docker\\.io/library/redis&#58;7\\.2</code> (was at <code>compose\\.yml&#58;9</code>)');
     expect(renderDelta([])).toMatch(/adds, removes or changes no images/);
   });
 });

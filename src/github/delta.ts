@@ -18,6 +18,8 @@ export interface ImageChange {
   aspects?: ChangeAspect[];
   /** Head locations ("file:line") for added/changed, base locations for removed. */
   locations: string[];
+  /** For changed images: where the replaced text was in the base ("file:line"). */
+  beforeLocations?: string[];
 }
 
 interface Parts {
@@ -64,6 +66,21 @@ function aspects(before: string, after: string): ChangeAspect[] {
   return result;
 }
 
+/** The file of a "file:line" location. */
+function fileOf(location: string): string {
+  return location.slice(0, location.lastIndexOf(':'));
+}
+
+/**
+ * The base text a head text replaced: one gone from the head, preferably in the same file (the
+ * line it replaced), else any gone one, else any (the image also stays elsewhere).
+ */
+function replacedText(baseTexts: Map<string, string[]>, headTexts: Map<string, string[]>, locations: string[]): string {
+  const gone = [...baseTexts.keys()].filter((candidate) => !headTexts.has(candidate));
+  const files = new Set(locations.map(fileOf));
+  return gone.find((candidate) => baseTexts.get(candidate)!.some((location) => files.has(fileOf(location)))) ?? gone[0] ?? [...baseTexts.keys()][0];
+}
+
 export function supplyChainDelta(base: Occurrence[], head: Occurrence[]): ImageChange[] {
   const before = group(base);
   const after = group(head);
@@ -76,10 +93,20 @@ export function supplyChainDelta(base: Occurrence[], head: Occurrence[]): ImageC
         changes.push({ change: 'added', after: text, locations });
         continue;
       }
-      // The same repository under another tag/digest/registry: pair it with a base text that is gone from the head.
-      const previous = [...baseTexts.keys()].find((candidate) => !headTexts.has(candidate)) ?? [...baseTexts.keys()][0];
-      const isReference = !text.startsWith('raw:') && !key.startsWith('raw:');
-      changes.push({ change: 'changed', before: previous, after: text, aspects: isReference ? aspects(previous, text) : [], locations });
+      // The same repository under another tag/digest/registry: pair it with the base text it replaced.
+      const previous = replacedText(baseTexts, headTexts, locations);
+      const isReference = !key.startsWith('raw:');
+      const files = new Set(locations.map(fileOf));
+      const previousLocations = baseTexts.get(previous)!;
+      const sameFile = previousLocations.filter((location) => files.has(fileOf(location)));
+      changes.push({
+        change: 'changed',
+        before: previous,
+        after: text,
+        aspects: isReference ? aspects(previous, text) : [],
+        locations,
+        beforeLocations: sameFile.length > 0 ? sameFile : previousLocations,
+      });
     }
   }
   for (const [key, baseTexts] of before) {
@@ -94,15 +121,23 @@ export function supplyChainDelta(base: Occurrence[], head: Occurrence[]): ImageC
   return changes.sort((a, b) => order[a.change] - order[b.change] || (a.after ?? a.before ?? '').localeCompare(b.after ?? b.before ?? ''));
 }
 
+function locationList(locations: string[]): string {
+  return locations.slice(0, 3).map((location) => inlineCode(location)).join(', ') + (locations.length > 3 ? ` +${locations.length - 3}` : '');
+}
+
 /** The delta as Markdown for the sticky comment; repository text is escaped. */
 export function renderDelta(changes: ImageChange[]): string {
   if (changes.length === 0) return '**Supply-chain delta:** this pull request adds, removes or changes no images.';
   const lines = ['**Supply-chain delta of this pull request**', ''];
   for (const change of changes.slice(0, 50)) {
-    const where = change.locations.slice(0, 3).map((location) => inlineCode(location)).join(', ');
+    const where = locationList(change.locations);
     if (change.change === 'added') lines.push(`- ➕ added ${inlineCode(change.after!)} (${where})`);
-    else if (change.change === 'removed') lines.push(`- ➖ removed ${inlineCode(change.before!)}`);
-    else lines.push(`- 🔄 ${(change.aspects ?? []).length > 0 ? `new ${change.aspects!.join(', ')}` : 'changed'}: ${inlineCode(change.before!)} → ${inlineCode(change.after!)} (${where})`);
+    else if (change.change === 'removed') lines.push(`- ➖ removed ${inlineCode(change.before!)} (was at ${where})`);
+    else {
+      const what = (change.aspects ?? []).length > 0 ? `new ${change.aspects!.join(', ')}` : 'changed';
+      const was = change.beforeLocations ? ` (was ${locationList(change.beforeLocations)})` : '';
+      lines.push(`- 🔄 ${what}: ${inlineCode(change.before!)}${was} → ${inlineCode(change.after!)} (${where})`);
+    }
   }
   if (changes.length > 50) lines.push(`- …and ${changes.length - 50} more`);
   return lines.join('\n');

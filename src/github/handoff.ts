@@ -193,6 +193,11 @@ function readChange(value: unknown, what: string): ImageChange {
     change: value.change as ImageChange['change'],
     locations: list(value.locations, `${what}.locations`).slice(0, 20).map((location, index) => text(location, `${what}.locations[${index}]`, 1_100)),
   };
+  if (value.beforeLocations !== undefined) {
+    change.beforeLocations = list(value.beforeLocations, `${what}.beforeLocations`)
+      .slice(0, 20)
+      .map((location, index) => text(location, `${what}.beforeLocations[${index}]`, 1_100));
+  }
   const before = optionalText(value.before, `${what}.before`);
   const after = optionalText(value.after, `${what}.after`);
   if (before !== undefined) change.before = before;
