@@ -81,6 +81,8 @@ export class FakeGitHub {
   readOnly = false;
   /** Review threads (named by their root comment's id) resolved through GraphQL. */
   resolvedThreads = new Set<number>();
+  /** Answers given to the next REST requests of a method instead of serving them (rate limits, server errors), first in first out. */
+  faults: Array<{ method: string; response: FakeResponse }> = [];
   /** Answer GraphQL mutations with GitHub's FORBIDDEN error. */
   graphqlForbidden = false;
   /** Page size the fake uses whatever `per_page` says, so small fixtures still span pages. */
@@ -131,7 +133,10 @@ export class FakeGitHub {
     const record: RecordedRequest = { method: method.toUpperCase(), path: apiPath, query: parsed.searchParams, body, operation: check.operation, status: 0 };
     this.requests.push(record);
     let response: FakeResponse;
-    if (check.problems.length > 0) {
+    const faultIndex = this.faults.findIndex((fault) => fault.method === record.method);
+    if (faultIndex >= 0) {
+      response = this.faults.splice(faultIndex, 1)[0].response;
+    } else if (check.problems.length > 0) {
       this.violations.push(...check.problems);
       response = this.json(422, { message: 'Validation Failed', errors: check.problems });
     } else if (this.readOnly && record.method !== 'GET') {
@@ -141,6 +146,19 @@ export class FakeGitHub {
     }
     record.status = response.status;
     return response;
+  }
+
+  /** GitHub's secondary rate limit answer (403 with Retry-After), as documented for REST. */
+  static secondaryRateLimit(retryAfterSeconds = 1): FakeResponse {
+    return {
+      status: 403,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) },
+      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+    };
+  }
+
+  static serverError(status = 502): FakeResponse {
+    return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { message: 'Server Error' } };
   }
 
   private json(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {

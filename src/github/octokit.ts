@@ -1,7 +1,51 @@
-/** The slice of Octokit the GitHub reporting code uses, and how write refusals are recognised. */
-import type { getOctokit } from '@actions/github';
+/**
+ * The Octokit the action uses (with GitHub's retry and throttling plugins), and how a real
+ * permission refusal is told from a rate limit or a server error.
+ */
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 
 export type Octokit = ReturnType<typeof getOctokit>;
+
+/** Waits longer than this (seconds) are not worth holding a CI step for: the request fails instead. */
+const MAX_RATE_LIMIT_WAIT = 60;
+const MAX_RATE_LIMIT_RETRIES = 2;
+
+export interface OctokitSettings {
+  token: string;
+  baseUrl: string;
+  fetch?: typeof fetch;
+  log?: (message: string) => void;
+  /** Overrides of the plugins' options (tests shorten the waits: `{ throttle: {...}, retry: {...} }`). */
+  pacing?: { throttle?: Record<string, unknown>; retry?: Record<string, unknown> };
+}
+
+/**
+ * An Octokit that retries 5xx answers and network failures (plugin-retry) and waits out primary
+ * and secondary rate limits (plugin-throttling), spacing writes as GitHub asks integrators to.
+ */
+export function createOctokit(settings: OctokitSettings): Octokit {
+  const log = settings.log ?? (() => undefined);
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      const retrying = retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT;
+      log(`GitHub ${kind} rate limit on ${options.method ?? ''} ${options.url ?? ''}: ${retrying ? `retrying in ${retryAfter} s` : 'giving up'}`);
+      return retrying;
+    };
+  return getOctokit(
+    settings.token,
+    {
+      baseUrl: settings.baseUrl,
+      ...(settings.fetch ? { request: { fetch: settings.fetch } } : {}),
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), ...settings.pacing?.throttle },
+      retry: { ...settings.pacing?.retry },
+    },
+    retry,
+    throttling,
+  );
+}
 
 export interface PullRequestTarget {
   owner: string;
@@ -9,13 +53,29 @@ export interface PullRequestTarget {
   pullNumber: number;
 }
 
+interface HttpError {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+/** A 429, or a 403 that is GitHub's primary or secondary rate limit (not a refusal: it passes). */
+export function isRateLimit(error: unknown): boolean {
+  const { status, message, response } = (error ?? {}) as HttpError;
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  const headers = response?.headers ?? {};
+  return /rate limit/i.test(message ?? '') || headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined;
+}
+
 /**
  * True when GitHub refused a write because the token may not write: fork pull requests and
- * Dependabot runs get read-only tokens (403), and some integrations see 404 for resources they may not touch.
+ * Dependabot runs get read-only tokens (403), and some integrations see 404 for resources they
+ * may not touch. A rate limit or a server error is not a refusal.
  */
 export function isWriteRefusal(error: unknown): boolean {
-  const status = (error as { status?: number } | undefined)?.status;
-  return status === 403 || status === 404;
+  const status = (error as HttpError | undefined)?.status;
+  return (status === 403 && !isRateLimit(error)) || status === 404;
 }
 
 export function describeError(error: unknown): string {
