@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const actionYml = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'));
-const runSource = readFileSync(new URL('../src/github/run.ts', import.meta.url), 'utf8');
+const runSource = readFileSync(new URL('../src/github/inputs.ts', import.meta.url), 'utf8');
 
 describe('action.yml', () => {
   it('runs the bundled action on node24', () => {
@@ -20,7 +20,7 @@ describe('action.yml', () => {
     }
   });
 
-  it('declares the outputs the issue promises: counts, JSON report, SARIF file', () => {
-    expect(Object.keys(actionYml.outputs).sort()).toEqual(['errors', 'json-report', 'notes', 'sarif-file', 'warnings']);
+  it('declares the outputs the issue promises: counts, JSON report, SARIF file, comment and review ids', () => {
+    expect(Object.keys(actionYml.outputs).sort()).toEqual(['comment-id', 'errors', 'json-report', 'notes', 'review-id', 'sarif-file', 'warnings']);
   });
 });

@@ -180,6 +180,7 @@ export const RULE_IDS = [
   'attestation-invalid',
   'signature-not-checked',
   'file-not-scanned',
+  'policy-loosened',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

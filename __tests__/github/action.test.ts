@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Bottleneck from 'bottleneck';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAction } from '../../src/github/run.js';
 import { escapeText, inlineCode } from '../../src/report/markdown.js';
@@ -19,6 +20,16 @@ const stepFiles = mkdtempSync(path.join(tmpdir(), 'verify-images-step-'));
 const summaryFile = path.join(stepFiles, 'step-summary.md');
 const outputFile = path.join(stepFiles, 'output.txt');
 afterAll(() => rmSync(stepFiles, { recursive: true, force: true }));
+
+/** Octokit's retry and throttling plugins stay on, with GitHub's waits (1 s between writes, retry-after seconds) made milliseconds. */
+const FAST_PACING = {
+  throttle: {
+    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+    retryAfterBaseValue: 1,
+  },
+  retry: { retryAfterBaseValue: 1 },
+};
 
 interface StepResult {
   stdout: string;
@@ -42,7 +53,7 @@ async function runStep(env: Record<string, string>): Promise<StepResult> {
   process.exitCode = undefined;
   let credentialsEnv: string | undefined;
   try {
-    await runAction({ fetch: globalThis.fetch });
+    await runAction({ fetch: globalThis.fetch, githubPacing: FAST_PACING });
   } finally {
     credentialsEnv = process.env.VERIFY_IMAGES_REGISTRY_CREDENTIALS;
     spy.mockRestore();
@@ -113,43 +124,58 @@ function pushToPullRequest(snapshot: string): string {
 const byLine = (a: { line: number | null; body: string }, b: { line: number | null; body: string }) => (a.line ?? 0) - (b.line ?? 0) || a.body.localeCompare(b.body);
 
 describe('on a pull request', () => {
-  it('creates the sticky comment led by the delta and one review with a comment per finding on the changed lines', async () => {
+  it('creates the sticky comment led by what the pull request introduced, and one review comment per changed line', async () => {
     const step = await runStep(pullRequestEnv());
 
     expect(github.issueComments).toHaveLength(1);
     const sticky = github.issueComments[0];
     expect(sticky.user).toEqual(ACTIONS_BOT);
-    expect(sticky.body.startsWith('<!-- verify-images:sticky -->\n## verify-images\n\n**Supply-chain delta of this pull request**')).toBe(true);
-    // Delta: read from the base commit, which the shallow checkout had to fetch.
+    expect(sticky.body.startsWith('<!-- verify-images:sticky -->\n## verify-images\n\n**This pull request:** ❌ 1 error · ⚠️ 5 warnings · ℹ️ 0 notes · pre-existing: 1 warning\n')).toBe(true);
+    // Introduced findings first, the error leading; the unchanged .gitlab-ci.yml finding collapsed below.
+    const introduced = sticky.body.indexOf('### Introduced by this pull request');
+    const preexisting = sticky.body.indexOf('<details><summary>Pre-existing findings: 1 warning</summary>');
+    const rows = sticky.body.slice(introduced, preexisting).split('\n').filter((line) => line.startsWith('| ❌') || line.startsWith('| ⚠️'));
+    expect(rows.map((row) => /<code>([^<]+)&#58;(\d+)<\/code><\/a>/.exec(row)!.slice(1).join(':'))).toEqual([
+      'docker\\-compose\\.yml:9',
+      '\\.devcontainer/devcontainer\\.json:4',
+      'docker\\-compose\\.yml:14',
+      'docker\\-compose\\.yml:16',
+    ]);
+    expect(rows[0]).toContain('❌ **typosquat**: <code>ngnix</code> looks like the official image <code>nginx</code>');
+    expect(sticky.body.indexOf('.gitlab\\-ci\\.yml&#58;5')).toBeGreaterThan(preexisting);
+    // The delta follows, read from the base commit (which the shallow checkout had to fetch).
+    expect(sticky.body.indexOf('Supply-chain delta')).toBeGreaterThan(preexisting);
     expect(sticky.body).toContain(`➕ added ${inlineCode('docker.io/library/ngnix:latest')} (${inlineCode('docker-compose.yml:9')})`);
     expect(sticky.body).toContain(`➕ added ${inlineCode('docker.io/library/postgres:16.4')}`);
-    expect(sticky.body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
-    expect(sticky.body).toContain(`➖ removed ${inlineCode('docker.io/library/nginx:1.25')}`);
-    expect(sticky.body.indexOf('Supply-chain delta')).toBeLessThan(sticky.body.indexOf('### Findings'));
+    expect(sticky.body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} (was ${inlineCode('docker-compose.yml:13')}) → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
+    expect(sticky.body).toContain(`➖ removed ${inlineCode('docker.io/library/nginx:1.25')} (was at ${inlineCode('docker-compose.yml:9')})`);
     expect(sticky.body).toContain(`https://github.com/acme/shop/blob/${headSha}/docker-compose.yml#L9`);
+    expect(sticky.body).toContain('not verified (offline)');
+    expect(sticky.body.replace(/<code>[^<]*<\/code>/g, '')).not.toContain('\\`');
 
     expect(github.reviews).toEqual([expect.objectContaining({ pull: PULL_NUMBER, commit_id: headSha, event: 'COMMENT' })]);
     const comments = [...github.reviewComments].sort(byLine);
-    // Only added lines: the unchanged .gitlab-ci.yml finding gets no review comment.
+    // One comment per added line with findings: the unchanged .gitlab-ci.yml line gets none.
     expect(comments.map((comment) => `${comment.path}:${comment.line}`)).toEqual([
       '.devcontainer/devcontainer.json:4',
-      // The typosquat only: pinning a look-alike name is no fix (one finding per cause).
       'docker-compose.yml:9',
       'docker-compose.yml:14',
       'docker-compose.yml:16',
     ]);
     for (const comment of comments) {
       expect(comment.side).toBe('RIGHT');
-      expect(comment.body).toMatch(/^<!-- verify-images:finding [0-9a-f]{32}:\d+ -->\n/);
+      expect(comment.body).toMatch(/^<!-- verify-images:line \d+ [a-z,-]+ -->\n/);
+      expect(comment.body).not.toContain('\\`');
     }
-    const typosquat = comments.find((comment) => comment.body.includes('`typosquat`'))!;
-    expect(typosquat.body).toContain('```suggestion\n    image: nginx:latest\n```');
+    const squat = comments.find((comment) => comment.line === 9)!;
+    expect(squat.body.split('\n')[0]).toBe('<!-- verify-images:line 9 mutable-tag,typosquat,unpinned -->');
+    expect(squat.body).toContain('```suggestion\n    image: nginx:latest\n```');
     expect(comments.filter((comment) => comment.body.includes('```suggestion'))).toHaveLength(1);
 
     // Pagination: PR files (3 files, 2 per page) and both comment lists were read through their Link headers.
     expect(github.requests.some((request) => request.path.endsWith('/pulls/42/files') && request.query.get('page') === '2')).toBe(true);
 
-    expect(step.outputs).toMatchObject({ errors: '1', warnings: '4', notes: '0' });
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6', notes: '0', 'comment-id': String(sticky.id), 'review-id': String(github.reviews[0].id) });
     expect(existsSync(step.outputs['json-report'])).toBe(true);
     expect(existsSync(path.join(path.dirname(step.outputs['json-report']), 'verify-images-pull-request.json'))).toBe(true);
 
@@ -158,15 +184,26 @@ describe('on a pull request', () => {
       properties: { title: 'verify-images: typosquat', file: 'docker-compose.yml', line: '9', endLine: '9', col: '12', endColumn: '24' },
       message: expect.stringContaining('ngnix'),
     });
-    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(4);
+    // filter-mode added: the finding on the unchanged line is not annotated; the summary lists it.
+    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file).map((command) => command.properties.file)).not.toContain('.gitlab-ci.yml');
+    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(5);
     expect(step.summary).toContain('## verify-images');
-    expect(step.summary).toContain('Supply-chain delta of this pull request');
+    expect(step.summary.indexOf('### Introduced by this pull request')).toBeLessThan(step.summary.indexOf('Supply-chain delta of this pull request'));
     expect(step.summary).toContain('<summary>Images (');
     expect(step.failed).toBe(true);
     expect(errors.at(-1)!.message).toBe('verify-images: 1 error, 4 warnings (fail-on: error); see the annotations and the job summary.');
   });
 
-  it('on a re-run posts nothing twice; after a fix it updates the same comment and resolves the fixed finding', async () => {
+  it('annotates every finding with filter-mode nofilter, the changed lines first', async () => {
+    const step = await runStep(pullRequestEnv({ 'filter-mode': 'nofilter' }));
+    const files = workflowCommands(step.stdout, 'warning')
+      .filter((command) => command.properties.file)
+      .map((command) => `${command.properties.file}:${command.properties.line}`);
+    expect(files).toHaveLength(6);
+    expect(files.at(-1)).toBe('.gitlab-ci.yml:5');
+  });
+
+  it('on a re-run posts nothing twice; applying the suggestion resolves the thread and opens none on that line', async () => {
     await runStep(pullRequestEnv());
     const stickyId = github.issueComments[0].id;
     const firstBodies = new Map(github.reviewComments.map((comment) => [comment.id, comment.body]));
@@ -178,27 +215,36 @@ describe('on a pull request', () => {
     expect(github.reviews).toHaveLength(1);
 
     const fixedSha = pushToPullRequest('fixed');
-    await runStep(pullRequestEnv({}, fixedSha));
+    const step = await runStep(pullRequestEnv({}, fixedSha));
     expect(github.issueComments.map((comment) => comment.id)).toEqual([stickyId]);
     expect(github.issueComments[0].body).not.toContain('ngnix');
     expect(github.requests.some((request) => request.method === 'PATCH' && request.path === `/repos/acme/shop/issues/comments/${stickyId}`)).toBe(true);
 
-    // The comment on "ngnix:latest" is resolved in place; its text is kept below the verdict.
+    // The comment on the "ngnix:latest" line is resolved in place; its text is kept below the verdict.
     const resolved = github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '));
     expect(resolved).toHaveLength(1);
-    // Their threads are collapsed too (GraphQL; threads listed over several pages).
-    expect([...github.resolvedThreads].sort()).toEqual(resolved.map((comment) => comment.id).sort());
-    for (const comment of resolved) {
-      expect(comment.body).toContain(`✅ Resolved in ${fixedSha.slice(0, 7)}`);
-      expect(comment.body).toContain('ngnix');
-      expect(comment.body).not.toContain('```suggestion');
-      expect(firstBodies.has(comment.id)).toBe(true);
-    }
-    // The fixed line has new findings (a different text, so different fingerprints); the others are not repeated.
-    expect(github.reviews).toHaveLength(2);
-    const secondReview = github.reviewComments.filter((comment) => comment.pull_request_review_id === github.reviews[1].id);
-    expect(secondReview.map((comment) => `${comment.line}:${/`([a-z-]+)`/.exec(comment.body)![1]}`).sort()).toEqual(['9:unpinned']);
-    expect(github.reviewComments).toHaveLength(5);
+    expect([...github.resolvedThreads]).toEqual([resolved[0].id]);
+    expect(resolved[0].body).toContain(`✅ Resolved in [\`${fixedSha.slice(0, 7)}\`](https://github.com/acme/shop/commit/${fixedSha}).`);
+    expect(resolved[0].body).toContain('Still on this line: `mutable-tag`, `unpinned`');
+    expect(resolved[0].body).toContain('ngnix');
+    expect(resolved[0].body).not.toContain('```suggestion');
+    expect(firstBodies.has(resolved[0].id)).toBe(true);
+    // The fixed line's remaining findings were already in the resolved comment: no new review, no new comment.
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviewComments).toHaveLength(4);
+    expect(step.outputs['review-id']).toBe('');
+    expect(step.outputs['comment-id']).toBe(String(stickyId));
+
+    // And a later run leaves it that way.
+    const writes = github.writes().length;
+    await runStep(pullRequestEnv({}, fixedSha));
+    expect(github.writes().length).toBe(writes);
+  });
+
+  it('keeps separate sticky comments per comment-key', async () => {
+    await runStep(pullRequestEnv());
+    await runStep(pullRequestEnv({ 'comment-key': 'strict' }));
+    expect(github.issueComments.map((comment) => comment.body.split('\n')[0])).toEqual(['<!-- verify-images:sticky -->', '<!-- verify-images:sticky strict -->']);
   });
 
   it('says briefly when everything is clean, and does not create a comment that was never needed', async () => {
@@ -220,9 +266,9 @@ describe('on a pull request', () => {
     expect(github.resolvedThreads.size).toBe(0);
     expect(github.issueComments).toHaveLength(1);
     const body = github.issueComments[0].body;
-    expect(body).toMatch(/^<!-- verify-images:sticky -->\n## verify-images\n\n\*\*Supply-chain delta/);
-    expect(body).toContain('✅ No findings: 1 image checked.');
-    expect(body).not.toContain('### Findings');
+    expect(body).toMatch(/^<!-- verify-images:sticky -->\n## verify-images\n\n✅ No findings\. 1 image read; not verified \(offline\)/);
+    expect(body).toContain('**Supply-chain delta');
+    expect(body).not.toContain('### Introduced');
     expect(github.reviewComments.every((comment) => comment.body.startsWith('<!-- verify-images:resolved '))).toBe(true);
   });
 
@@ -235,6 +281,7 @@ describe('on a pull request', () => {
     // A finding already commented on by an earlier run, on the last page of review comments.
     await runStep(pullRequestEnv());
     const typosquat = github.reviewComments.find((comment) => comment.body.includes('`typosquat`'))!;
+    expect(github.reviewComments).toHaveLength(4);
     github.reviewComments = [
       { ...typosquat, id: 1, body: 'A person’s comment', user: PERSON },
       { ...typosquat, id: 2, body: 'Another person’s comment', user: PERSON },
@@ -252,7 +299,7 @@ describe('on a pull request', () => {
     const later = github.requests.slice(requestsBefore);
     expect(later.some((request) => request.path.endsWith('/issues/42/comments') && request.query.get('page') === '3')).toBe(true);
     expect(later.some((request) => request.path.endsWith('/pulls/42/comments') && request.query.get('page') === '3')).toBe(true);
-    // Everything but the typosquat finding is posted again (the fake lost those comments); the typosquat is not repeated.
+    // Every other line is commented again (the fake lost those comments); the typosquat's line is not repeated.
     expect(github.reviews).toHaveLength(1);
     const posted = github.reviewComments.filter((comment) => comment.pull_request_review_id === github.reviews[0].id);
     expect(posted).toHaveLength(3);
@@ -277,7 +324,7 @@ describe('on a pull request', () => {
     expect(github.reviewComments.map((comment) => `${comment.path}:${comment.line}`)).toEqual(['.devcontainer/devcontainer.json:4']);
     expect(step.stdout).toContain('1 on lines the base branch moved');
     // The delta is still the pull request's own change: the merge commit against the moved base.
-    expect(github.issueComments[0].body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
+    expect(github.issueComments[0].body).toContain(`🔄 new tag: ${inlineCode('docker.io/library/redis:7.2')} (was ${inlineCode('docker-compose.yml:15')}) → ${inlineCode('docker.io/library/redis:7.4-alpine')}`);
   });
 
   it('finds its own comments again when the token is a personal access token (comments by a user, not a bot)', async () => {
@@ -290,7 +337,7 @@ describe('on a pull request', () => {
     expect(quoting.body).toBe('<!-- verify-images:sticky -->\nquoted by someone else');
     expect(github.issueComments[1].body).not.toContain('ngnix');
     expect(github.reviewComments.filter((comment) => comment.body.startsWith('<!-- verify-images:resolved '))).toHaveLength(1);
-    expect(github.reviewComments).toHaveLength(5);
+    expect(github.reviewComments).toHaveLength(4);
     // The token's owner is asked once per run.
     expect(github.requests.filter((request) => request.path === '/user')).toHaveLength(2);
   });
@@ -308,6 +355,32 @@ describe('on a pull request', () => {
     expect(warnings[0].message).toContain('read-only token');
     expect(workflowCommands(step.stdout, 'error').map((command) => command.properties.file)).toEqual(['docker-compose.yml']);
     expect(step.summary).toContain('The token could not write to this pull request, so this summary and the annotations are the report\\.');
+  });
+
+  it('retries a secondary rate limit and a server error, and never reports them as a read-only token', async () => {
+    github.faults = [
+      { method: 'POST', response: FakeGitHub.secondaryRateLimit(1) },
+      { method: 'POST', response: FakeGitHub.serverError(502) },
+      { method: 'GET', response: FakeGitHub.serverError(503) },
+    ];
+    const step = await runStep(pullRequestEnv({ 'fail-on': 'never' }));
+    expect(github.faults).toEqual([]);
+    expect(github.issueComments).toHaveLength(1);
+    expect(github.reviews).toHaveLength(1);
+    const attempts = github.requests.filter((request) => request.method === 'POST').map((request) => request.status);
+    expect(attempts).toEqual([403, 502, 201, 200]);
+    expect(step.stdout).toContain('GitHub secondary rate limit on POST');
+    expect(step.stdout).not.toContain('read-only token');
+    expect(workflowCommands(step.stdout, 'warning').filter((command) => !command.properties.file)).toEqual([]);
+  });
+
+  it('reports a rate limit that persists as what it is, not as a permission problem', async () => {
+    github.faults = Array.from({ length: 6 }, () => ({ method: 'POST', response: FakeGitHub.secondaryRateLimit(1) }));
+    const step = await runStep(pullRequestEnv({ 'fail-on': 'never', 'review-comments': 'false' }));
+    const warnings = workflowCommands(step.stdout, 'warning').filter((command) => !command.properties.file);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain("GitHub's rate limit persisted after retries");
+    expect(warnings[0].message).not.toContain('read-only');
   });
 
   it('still fails on findings at or above fail-on when the token is read-only', async () => {
@@ -355,7 +428,11 @@ describe('the two-workflow setup for fork pull requests', () => {
     expect(github.issueComments[0].body).toContain('Supply-chain delta of this pull request');
     expect(github.reviewComments).toHaveLength(4);
     expect(github.reviewComments.find((comment) => comment.body.includes('`typosquat`'))!.body).toContain('```suggestion\n    image: nginx:latest\n```');
-    expect(step.outputs).toMatchObject({ errors: '1', warnings: '4' });
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6', 'comment-id': String(github.issueComments[0].id), 'review-id': String(github.reviews[0].id) });
+    // The delta in the artifact tells what the pull request introduced, as in the scan run.
+    const body = github.issueComments[0].body;
+    expect(body.indexOf('### Introduced by this pull request')).toBeLessThan(body.indexOf('ngnix'));
+    expect(body).toContain('<details><summary>Pre-existing findings: 1 warning</summary>');
     expect(step.failed).toBe(true);
   });
 
@@ -434,7 +511,7 @@ describe('on push and workflow_dispatch', () => {
     expect(workflowCommands(step.stdout, 'error').filter((command) => command.properties.file)).toHaveLength(1);
     const warnings = Number(step.outputs.warnings);
     expect(warnings).toBeGreaterThan(10);
-    expect(step.summary).toContain(escapeText(`${warnings - 10} findings not shown as annotations (GitHub shows at most 10 of each level per step); every finding is listed below.`));
+    expect(step.summary).toContain(escapeText(`Not shown as annotations: ${warnings - 10} findings over GitHub's limit of 10 annotations of each level per step. Every finding is listed below.`));
   });
 
   it('prefixes annotation and SARIF paths with the scanned directory inside the repository', async () => {

@@ -192,5 +192,15 @@ export const RULES: Record<RuleId, RuleMetadata> = {
     defaultSeverity: 'error',
     needs: 'offline',
   }),
+  'policy-loosened': rule({
+    id: 'policy-loosened',
+    name: 'PolicyLoosened',
+    shortDescription: 'The pull request loosens the verify-images policy',
+    fullDescription:
+      'The pull request changes the policy file so that fewer or milder findings are reported: rules disabled or lowered, ignores or trusted names and registries added, pinning or signature modes relaxed.',
+    help: 'Have the policy change reviewed on its own by the people who own the policy. On pull requests the base branch’s policy is used by default (input `policy-source`).',
+    defaultSeverity: 'warning',
+    needs: 'offline',
+  }),
 };
 

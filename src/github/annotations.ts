@@ -1,7 +1,8 @@
 /**
  * Check annotations on the exact line and column of each finding. GitHub shows at most 10
- * annotations of each level per step; the most severe go first and the rest are counted so the
- * summary can say so.
+ * annotations of each level per step: on pull requests the findings on changed lines go first,
+ * then those in changed files, then the rest; the ones left out are counted so the summary can
+ * say so. A filter (the `filter-mode` input) can leave out findings away from the change.
  */
 import type { AnnotationProperties } from '@actions/core';
 import type { Finding, Severity } from '../model.js';
@@ -20,6 +21,8 @@ export interface AnnotationOutcome {
   emitted: number;
   /** Findings not annotated because of the per-level limit (they are in the summary). */
   omitted: number;
+  /** Findings not annotated because the filter left them out (away from the pull request's change). */
+  filtered: number;
 }
 
 /**
@@ -34,10 +37,20 @@ export function logLine(text: string): string {
 
 const LINE_BREAK_NAMES: Record<string, string> = { '\r': '\\r', '\n': '\\n' };
 
-export function annotate(findings: Finding[], sink: AnnotationSink, root = ''): AnnotationOutcome {
-  const active = findings
-    .filter((finding) => !finding.suppressed)
-    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+export interface AnnotationOrder {
+  /** Higher first: how close a finding is to the pull request's change. */
+  closeness?: (finding: Finding) => number;
+  /** Findings to annotate at all. */
+  passes?: (finding: Finding) => boolean;
+}
+
+export function annotate(findings: Finding[], sink: AnnotationSink, root = '', order: AnnotationOrder = {}): AnnotationOutcome {
+  const closeness = order.closeness ?? (() => 0);
+  const passes = order.passes ?? (() => true);
+  const unsuppressed = findings.filter((finding) => !finding.suppressed);
+  const active = unsuppressed
+    .filter(passes)
+    .sort((a, b) => closeness(b) - closeness(a) || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line);
   const perLevel: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   let emitted = 0;
   for (const finding of active) {
@@ -58,5 +71,5 @@ export function annotate(findings: Finding[], sink: AnnotationSink, root = ''): 
     else if (finding.severity === 'warning') sink.warning(message, properties);
     else sink.notice(message, properties);
   }
-  return { emitted, omitted: active.length - emitted };
+  return { emitted, omitted: active.length - emitted, filtered: unsuppressed.length - active.length };
 }

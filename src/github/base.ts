@@ -7,6 +7,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getExecOutput, type ExecOutput, type ExecOptions } from '@actions/exec';
+import type { Policy } from '../config/policy.js';
 import { discoverRepository, type DiscoverOptions } from '../discover/index.js';
 import type { Occurrence } from '../model.js';
 
@@ -17,14 +18,19 @@ export interface BaseScanOptions {
   root: string;
   /** The base commit (the pull request's `base.sha`). */
   baseSha: string;
-  /** The same discovery options as the head scan, so both sides are read alike. */
-  discover: DiscoverOptions;
+  /** The same discovery options as the head scan, so both sides are read alike (given the base's policy when it was read). */
+  discover: DiscoverOptions | ((basePolicy: Policy | undefined) => DiscoverOptions);
+  /**
+   * Reads the policy at the base commit (its directory is the scanned directory there), for
+   * `policy-source: base`. A throw is kept as `policyError`; the occurrences are still read.
+   */
+  readPolicy?: (baseRoot: string) => Promise<Policy>;
   /** @actions/exec's getExecOutput; injectable for tests. */
   git?: GitRunner;
   log?: (message: string) => void;
 }
 
-export type BaseScan = { occurrences: Occurrence[] } | { note: string };
+export type BaseScan = { occurrences: Occurrence[]; policy?: Policy; policyError?: unknown } | { note: string };
 
 const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -69,8 +75,17 @@ export async function scanBaseCommit(options: BaseScanOptions): Promise<BaseScan
     const baseRoot = path.join(worktree, prefix);
     // The scanned directory is new in this pull request: the base had no images there.
     if (!(await stat(baseRoot).then((info) => info.isDirectory(), () => false))) return { occurrences: [] };
-    const discovery = await discoverRepository(baseRoot, options.discover);
-    return { occurrences: discovery.occurrences };
+    const scan: { occurrences: Occurrence[]; policy?: Policy; policyError?: unknown } = { occurrences: [] };
+    if (options.readPolicy) {
+      try {
+        scan.policy = await options.readPolicy(baseRoot);
+      } catch (error) {
+        scan.policyError = error;
+      }
+    }
+    const discover = typeof options.discover === 'function' ? options.discover(scan.policy) : options.discover;
+    scan.occurrences = (await discoverRepository(baseRoot, discover)).occurrences;
+    return scan;
   } catch (error) {
     const reason = error instanceof GitFailure ? error.message : `could not read the base commit: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
     return { note: `The supply-chain delta was not computed (${reason}).` };

@@ -315,7 +315,10 @@ function planComments(input: ReviewInput, own: OwnComment[]): Plan {
     const key = lineKey(path, group.line);
     plan.current.set(key, group.rules);
     const seen = covered.get(key);
-    if (seen && group.rules.every((rule) => seen.has(rule))) {
+    // A line already commented on (its suggestion applied, say) gets another comment only for a new error:
+    // what remains there is in the sticky comment, and the resolved comment names it.
+    const fresh = group.findings.filter((finding) => !seen?.has(finding.rule));
+    if (seen && !fresh.some((finding) => finding.severity === 'error')) {
       plan.alreadyCommented++;
       continue;
     }

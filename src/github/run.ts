@@ -1,40 +1,38 @@
 /**
  * The GitHub Action: reads the inputs and the event GitHub describes in the environment, runs the
  * scan, and reports where GitHub shows it: annotations, the job summary, SARIF, and on pull
- * requests the sticky comment (led by the supply-chain delta) and review comments.
+ * requests the sticky comment (introduced findings first) and review comments (one per line).
  *
  * Reporting to the pull request never fails the job: a read-only token (fork pull requests,
  * Dependabot) gets a warning and the findings stay in annotations and the summary. Only findings
  * at or above `fail-on` (and broken configuration) fail the step.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as actionsCore from '@actions/core';
-import { getOctokit } from '@actions/github';
-import { parse as parseYaml } from 'yaml';
 import { exitCodeFor } from '../checks/index.js';
 import { ConfigError, loadPolicy } from '../config/load.js';
+import type { Policy } from '../config/policy.js';
 import { scan, type ScanOutcome } from '../engine.js';
-import type { Finding, ScanResult, Severity } from '../model.js';
-import { CREDENTIALS_ENV, parseCredentialMap } from '../registry/transport/credentials.js';
+import type { Finding, Occurrence, ScanResult, Severity } from '../model.js';
 import { renderJson } from '../report/json.js';
-import { escapeText, renderMarkdown } from '../report/markdown.js';
+import { countsInWords, escapeText, renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { countBySeverity } from '../report/text.js';
 import { annotate, logLine } from './annotations.js';
 import { scanBaseCommit, type GitRunner } from './base.js';
-import { upsertStickyComment } from './comment.js';
-import { renderDelta, supplyChainDelta, type ImageChange } from './delta.js';
+import { blobBase, commitUrl, pathPrefix, pullRequestOf, readContext, stickyKeyOf, PULL_REQUEST_EVENTS, type GitHubContext, type PullRequestInfo } from './context.js';
+import { supplyChainDelta, type ImageChange } from './delta.js';
 import { HandoffError, METADATA_FILE, REPORT_FILE, readHandoff, sourceLinesFor, type PullRequestMetadata } from './handoff.js';
-import { describeError, isWriteRefusal, tokenAuthor, type OwnAuthorCheck, type Octokit, type PullRequestTarget } from './octokit.js';
-import { listPullRequestFiles, syncReviewComments, type PullRequestFile } from './review.js';
+import { readInputs, SetupError, wireRegistryCredentials, type ActionCore, type Inputs } from './inputs.js';
+import { changeIndex, type ChangeIndex } from './introduced.js';
+import { createOctokit, type Octokit, type OctokitSettings, type PullRequestTarget } from './octokit.js';
+import { policyLooseningFinding } from './policy-change.js';
+import { deltaMarkdown, PullRequestReporter, reportToPullRequest, type PullRequestOutcome } from './pull-request.js';
+import { listPullRequestFiles, type PullRequestFile } from './review.js';
 
-/** The parts of @actions/core the action uses; injectable so a test can watch them. */
-export type ActionCore = Pick<
-  typeof actionsCore,
-  'getInput' | 'getBooleanInput' | 'setOutput' | 'setFailed' | 'setSecret' | 'info' | 'warning' | 'error' | 'notice' | 'summary'
->;
+export type { ActionCore } from './inputs.js';
 
 export interface ActionDependencies {
   /** Where GitHub's variables are read (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, ...); process.env by default. */
@@ -44,285 +42,44 @@ export interface ActionDependencies {
   fetch?: typeof fetch;
   /** @actions/exec's getExecOutput, for git. */
   git?: GitRunner;
+  /** Octokit's retry and throttling options (tests shorten the waits). */
+  githubPacing?: OctokitSettings['pacing'];
 }
 
-const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-/** GitHub rejects comment bodies above 65,536 characters. */
-const MAX_COMMENT = 65_000;
-const MAX_EVENT_BYTES = 25 * 1024 * 1024;
-
-interface Inputs {
-  path: string;
-  config: string;
-  token: string;
-  offline: boolean;
-  failOn?: Severity | 'never';
-  comment: boolean;
-  reviewComments: boolean;
-  annotations: boolean;
-  changedFilesOnly: boolean;
-  sarifFile: string;
-  registryCredentials: string;
-  insecureRegistries: string[];
-  mode: 'scan' | 'report';
-  report: string;
-}
+type Deps = Required<Pick<ActionDependencies, 'core'>> & ActionDependencies;
 
 /** The package version, injected by the bundler; "dev" when running from source. */
 const VERSION: string = typeof __VERIFY_IMAGES_VERSION__ === 'string' ? __VERIFY_IMAGES_VERSION__ : 'dev';
 declare const __VERIFY_IMAGES_VERSION__: string | undefined;
 
-/** A problem with how the action is set up: the step fails with this one-line message. */
-class SetupError extends Error {}
-
-function readInputs(core: ActionCore): Inputs {
-  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T | undefined): T | undefined => {
-    const value = core.getInput(name).toLowerCase();
-    if (value === '') return fallback;
-    if (!allowed.includes(value as T)) throw new SetupError(`input ${name} must be one of ${allowed.join(', ')} (got "${value.slice(0, 40)}")`);
-    return value as T;
-  };
-  const flag = (name: string, fallback: boolean): boolean => {
-    if (core.getInput(name) === '') return fallback;
-    try {
-      return core.getBooleanInput(name);
-    } catch {
-      throw new SetupError(`input ${name} must be true or false`);
-    }
-  };
-  const comment = choice('comment', ['sticky', 'off', 'true', 'false'] as const, 'sticky');
-  return {
-    path: core.getInput('path') || '.',
-    config: core.getInput('config'),
-    token: core.getInput('github-token'),
-    offline: flag('offline', false),
-    failOn: choice('fail-on', FAIL_ON, undefined),
-    comment: comment === 'sticky' || comment === 'true',
-    reviewComments: flag('review-comments', true),
-    annotations: flag('annotations', true),
-    changedFilesOnly: flag('changed-files-only', false),
-    sarifFile: core.getInput('sarif-file'),
-    registryCredentials: core.getInput('registry-credentials'),
-    insecureRegistries: core
-      .getInput('insecure-registries')
-      .split(/[\s,]+/)
-      .filter((entry) => entry !== ''),
-    mode: choice('mode', ['scan', 'report'] as const, 'scan')!,
-    report: core.getInput('report'),
-  };
-}
-
-/** Masks every value but the username of each host's entry: GitHub masks a secret only as a whole. */
-function maskCredentialEntries(parsed: unknown, core: ActionCore): void {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
-  for (const entry of Object.values(parsed as Record<string, unknown>)) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-      if (key !== 'username' && typeof value === 'string' && value !== '') core.setSecret(value);
-    }
-  }
-}
-
-/**
- * The `registry-credentials` input (YAML or JSON: host -> {username, password}) handed to the
- * registry client through the variable it reads, every secret masked in the log first (those of
- * a `VERIFY_IMAGES_REGISTRY_CREDENTIALS` set by the workflow too).
- */
-function wireRegistryCredentials(text: string, env: NodeJS.ProcessEnv, core: ActionCore): void {
-  const existing = env[CREDENTIALS_ENV];
-  let merged: Record<string, unknown> = {};
-  if (existing) {
-    try {
-      merged = JSON.parse(existing) as Record<string, unknown>;
-    } catch {
-      merged = {};
-    }
-    maskCredentialEntries(merged, core);
-  }
-  if (text.trim() === '') return;
-  let parsed: unknown;
-  try {
-    // Failsafe schema: every scalar stays a string, so a numeric password is neither converted nor left unmasked.
-    parsed = parseYaml(text, { schema: 'failsafe', maxAliasCount: 10 });
-  } catch {
-    // Never echo the text: it holds secrets.
-    throw new SetupError('input registry-credentials is neither YAML nor JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SetupError('input registry-credentials must map registry hosts to {username, password}');
-  }
-  maskCredentialEntries(parsed, core);
-  const json = JSON.stringify({ ...merged, ...(parsed as Record<string, unknown>) });
-  try {
-    parseCredentialMap(json, 'input registry-credentials');
-  } catch (error) {
-    throw new SetupError((error as Error).message);
-  }
-  env[CREDENTIALS_ENV] = json;
-}
-
-interface GitHubContext {
-  eventName: string;
-  payload: Record<string, unknown>;
-  owner: string;
-  repo: string;
-  sha: string;
-  serverUrl: string;
-  apiUrl: string;
-  workspace: string;
-}
-
-async function readContext(env: NodeJS.ProcessEnv): Promise<GitHubContext> {
-  let payload: Record<string, unknown> = {};
-  const eventPath = env.GITHUB_EVENT_PATH;
-  if (eventPath) {
-    try {
-      const text = await readFile(eventPath, 'utf8');
-      if (text.length <= MAX_EVENT_BYTES) payload = JSON.parse(text) as Record<string, unknown>;
-    } catch (error) {
-      throw new SetupError(`cannot read the event payload ${eventPath}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
-  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  return {
-    eventName: env.GITHUB_EVENT_NAME ?? '',
-    payload,
-    owner,
-    repo,
-    sha: env.GITHUB_SHA ?? '',
-    serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-  };
-}
-
-interface PullRequestInfo extends PullRequestTarget {
-  headSha: string;
-  baseSha: string;
-}
-
-function pullRequestOf(context: GitHubContext): PullRequestInfo | undefined {
-  if (!PULL_REQUEST_EVENTS.has(context.eventName)) return undefined;
-  const pullRequest = context.payload.pull_request as { number?: unknown; head?: { sha?: unknown }; base?: { sha?: unknown } } | undefined;
-  if (!pullRequest || typeof pullRequest.number !== 'number' || typeof pullRequest.head?.sha !== 'string' || typeof pullRequest.base?.sha !== 'string') return undefined;
-  return { owner: context.owner, repo: context.repo, pullNumber: pullRequest.number, headSha: pullRequest.head.sha, baseSha: pullRequest.base.sha };
-}
-
-/** Directory of the scan root inside the repository ("" or "sub/dir/"), for annotation and review paths. */
-function pathPrefix(workspace: string, root: string): string {
-  const relative = path.relative(workspace, root).split(path.sep).join('/');
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return '';
-  return relative.replace(/\/+$/, '') + '/';
-}
-
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** Talks to the pull request, turning a refused write into one explained warning. */
-class PullRequestReporter {
-  refused = false;
-  readonly isOwn: OwnAuthorCheck;
-  constructor(
-    private readonly core: ActionCore,
-    readonly octokit: Octokit,
-    readonly target: PullRequestTarget,
-  ) {
-    this.isOwn = tokenAuthor(octokit);
-  }
+function makeOctokit(token: string, context: GitHubContext, deps: Deps): Octokit {
+  return createOctokit({ token, baseUrl: context.apiUrl, fetch: deps.fetch, log: (message) => deps.core.info(message), pacing: deps.githubPacing });
+}
 
-  async attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
-    if (this.refused) return undefined;
-    try {
-      return await action();
-    } catch (error) {
-      if (isWriteRefusal(error)) {
-        this.refused = true;
-        this.core.warning(
-          `verify-images could not ${what} on pull request #${this.target.pullNumber} (${describeError(error)}). ` +
-            'The token may not use this pull request: fork pull requests and Dependabot runs get a read-only token ' +
-            '(and a workflow without `pull-requests: write` gets none). ' +
-            'The findings are reported as annotations and in the job summary instead, and the job does not fail for this. ' +
-            'To get comments on such pull requests, use the pull_request + workflow_run setup described in docs/github-action.md.',
-        );
-      } else {
-        this.core.warning(`verify-images could not ${what} on pull request #${this.target.pullNumber}: ${describeError(error)}`);
-      }
-      return undefined;
+/** Each problem of an invalid policy as an error annotation on its line (path relative to the workspace). */
+function annotatePolicyError(core: ActionCore, error: ConfigError, prefix: string): void {
+  const file = path.isAbsolute(error.file) ? undefined : prefix + error.file;
+  for (const issue of error.issues) {
+    core.error(`policy ${error.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`, {
+      title: 'verify-images: invalid policy',
+      ...(file ? { file, startLine: issue.line ?? 1 } : {}),
+    });
+  }
+}
+
+async function loadHeadPolicy(root: string, inputs: Inputs, core: ActionCore, prefix: string): Promise<Policy> {
+  try {
+    return await loadPolicy(root, inputs.config || undefined);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      annotatePolicyError(core, error, prefix);
+      throw new SetupError(`the policy ${error.file} is invalid (${plural(error.issues.length, 'problem')})`);
     }
-  }
-}
-
-interface PullRequestReport {
-  result: ScanResult;
-  delta?: ImageChange[];
-  deltaNote?: string;
-  pathPrefix: string;
-  stickyKey: string;
-  headSha: string;
-  linkBase: string;
-  sourceLine: (file: string, line: number) => string | undefined;
-  files?: PullRequestFile[];
-}
-
-function deltaMarkdown(delta: ImageChange[] | undefined, note: string | undefined): string | undefined {
-  if (delta) return renderDelta(delta);
-  if (note) return `> ${escapeText(note)}`;
-  return undefined;
-}
-
-/** The sticky comment: the delta first, then the report; brief when nothing is wrong. */
-export function stickyCommentBody(report: Pick<PullRequestReport, 'result' | 'delta' | 'deltaNote' | 'linkBase'>): { body: string; clean: boolean } {
-  const active = report.result.findings.filter((finding) => !finding.suppressed);
-  const preface = deltaMarkdown(report.delta, report.deltaNote);
-  if (active.length === 0) {
-    // Images built in this repository are not checked, so they are not counted.
-    const images = new Set(report.result.occurrences.filter((occurrence) => !occurrence.local).map((occurrence) => occurrence.reference ?? occurrence.raw)).size;
-    const lines = ['## verify-images', ''];
-    if (preface) lines.push(preface, '');
-    lines.push(`✅ No findings: ${plural(images, 'image')} checked.`);
-    return { body: lines.join('\n') + '\n', clean: true };
-  }
-  // Shrink until it fits in a comment: fewer findings listed, then no image table.
-  for (const [maxFindings, omitImages] of [[100, false], [100, true], [40, true], [10, true]] as const) {
-    const body = renderMarkdown(report.result, { preface, linkBase: report.linkBase, maxFindings, omitImages });
-    if (body.length <= MAX_COMMENT) return { body, clean: false };
-  }
-  const body = renderMarkdown(report.result, { preface, linkBase: report.linkBase, maxFindings: 0, omitImages: true });
-  return { body: body.slice(0, MAX_COMMENT), clean: false };
-}
-
-async function reportToPullRequest(reporter: PullRequestReporter, report: PullRequestReport, inputs: Inputs, core: ActionCore): Promise<void> {
-  if (inputs.comment) {
-    const outcome = await reporter.attempt('update the sticky comment', () =>
-      upsertStickyComment(reporter.octokit, reporter.target, stickyCommentBody(report), report.stickyKey, reporter.isOwn),
-    );
-    if (outcome) core.info(`Sticky comment: ${outcome.action}${outcome.id ? ` (id ${outcome.id})` : ''}`);
-  }
-  if (inputs.reviewComments && !reporter.refused) {
-    const files = report.files ?? (await reporter.attempt('list the changed files', () => listPullRequestFiles(reporter.octokit, reporter.target)));
-    if (!files) return;
-    const outcome = await reporter.attempt('post review comments', () =>
-      syncReviewComments(reporter.octokit, reporter.target, {
-        findings: report.result.findings,
-        sourceLine: report.sourceLine,
-        files,
-        pathPrefix: report.pathPrefix,
-        headSha: report.headSha,
-        isOwn: reporter.isOwn,
-      }),
-    );
-    if (outcome) {
-      core.info(
-        `Review comments: ${outcome.posted} new, ${outcome.alreadyCommented} already there, ${outcome.resolved} resolved, ` +
-          `${outcome.outsideDiff} findings outside the changed lines` +
-          (outcome.moved > 0 ? `, ${outcome.moved} on lines the base branch moved (see the sticky comment)` : '') +
-          (outcome.overLimit > 0 ? `, ${outcome.overLimit} left out (at most 50 new per run)` : ''),
-      );
-      if (outcome.threadsResolved > 0) core.info(`Resolved ${plural(outcome.threadsResolved, 'review thread')} of fixed findings`);
-      if (outcome.threadProblem) core.info(`The threads of resolved comments stay open: ${outcome.threadProblem}`);
-    }
+    throw error;
   }
 }
 
@@ -346,9 +103,7 @@ async function writeSummary(core: ActionCore, markdown: string): Promise<void> {
 
 function failIfNeeded(core: ActionCore, findings: Finding[], failOn: Severity | 'never'): void {
   if (exitCodeFor(findings, failOn) === 0) return;
-  const counts = countBySeverity(findings);
-  const parts = (['error', 'warning', 'note'] as const).filter((severity) => counts[severity] > 0).map((severity) => plural(counts[severity], severity));
-  core.setFailed(`verify-images: ${parts.join(', ')} (fail-on: ${failOn}); see the annotations and the job summary.`);
+  core.setFailed(`verify-images: ${countsInWords(findings.filter((finding) => !finding.suppressed))} (fail-on: ${failOn}); see the annotations and the job summary.`);
 }
 
 async function reportDirectory(env: NodeJS.ProcessEnv): Promise<string> {
@@ -382,71 +137,113 @@ function summaryPreface(parts: Array<string | undefined>): string | undefined {
   return present.length > 0 ? present.join('\n\n') : undefined;
 }
 
-async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Required<Pick<ActionDependencies, 'core'>> & ActionDependencies, env: NodeJS.ProcessEnv): Promise<void> {
-  const core = deps.core;
+function setPullRequestOutputs(core: ActionCore, outcome: PullRequestOutcome): void {
+  core.setOutput('comment-id', outcome.commentId !== undefined ? String(outcome.commentId) : '');
+  core.setOutput('review-id', outcome.reviewId !== undefined ? String(outcome.reviewId) : '');
+}
+
+// ---- scan mode, step by step ----
+
+/** Step 1: the directory to scan, and the head's policy (validated: an invalid one fails the step). */
+async function prepare(inputs: Inputs, context: GitHubContext, core: ActionCore): Promise<{ root: string; prefix: string; headPolicy: Policy }> {
   const root = path.resolve(context.workspace, inputs.path);
   const prefix = pathPrefix(context.workspace, root);
   // A mistyped path is a setup problem to name, not an internal error (nor an empty, passing scan).
   const rootInfo = await stat(root).catch(() => undefined);
   if (!rootInfo?.isDirectory()) throw new SetupError(`input path "${inputs.path}" is not a directory of the workspace`);
-  let policy;
-  try {
-    policy = await loadPolicy(root, inputs.config || undefined);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      // One annotation per problem; a line break inside a key or message stays inside it (core escapes it).
-      for (const issue of error.issues) core.error(`policy ${error.file}${issue.line ? `:${issue.line}` : ''}: ${issue.message}`);
-      throw new SetupError(`the policy ${error.file} is invalid (${plural(error.issues.length, 'problem')})`);
-    }
-    throw error;
-  }
-  const failOn = inputs.failOn ?? policy.failOn;
-  const pullRequest = pullRequestOf(context);
-  if (PULL_REQUEST_EVENTS.has(context.eventName) && !pullRequest) core.warning('The event payload has no pull request; reporting as for a push.');
-  const reporter = pullRequest && inputs.token ? new PullRequestReporter(core, makeOctokit(inputs.token, context, deps), pullRequest) : undefined;
-  if (pullRequest && !inputs.token) core.warning('No github-token: the pull request gets no comment; see annotations and the job summary.');
+  return { root, prefix, headPolicy: await loadHeadPolicy(root, inputs, core, prefix) };
+}
 
-  // Changed files are needed to scan only them and for review comments; a read refusal is a fallback, not a failure.
-  let files: PullRequestFile[] | undefined;
-  if (reporter && (inputs.changedFilesOnly || inputs.reviewComments)) {
-    files = await reporter.attempt('list the changed files', () => listPullRequestFiles(reporter.octokit, reporter.target));
-  }
-  let onlyFiles: string[] | undefined;
-  let baseOnlyFiles: string[] | undefined;
-  if (inputs.changedFilesOnly) {
-    if (files) {
-      const relative = (name: string): string | undefined => (name.startsWith(prefix) ? name.slice(prefix.length) : undefined);
-      onlyFiles = files.filter((file) => file.status !== 'removed').flatMap((file) => relative(file.filename) ?? []);
-      baseOnlyFiles = files.flatMap((file) => relative(file.previousFilename ?? file.filename) ?? []);
-      core.info(`Scanning the ${plural(onlyFiles.length, 'file')} this pull request changes`);
-    } else {
-      core.info(pullRequest ? 'changed-files-only: the changed files are unknown, scanning everything' : 'changed-files-only applies to pull requests; scanning everything');
-    }
-  }
+/** Step 2: the pull request's changed files (for changed-files-only, the filter and review comments). */
+async function changedFiles(reporter: PullRequestReporter | undefined, inputs: Inputs): Promise<PullRequestFile[] | undefined> {
+  if (!reporter) return undefined;
+  return reporter.attempt('list the changed files', () => listPullRequestFiles(reporter.octokit, reporter.target));
+}
 
-  const result: ScanOutcome = await scan({
+function changedFilesOnly(inputs: Inputs, files: PullRequestFile[] | undefined, prefix: string, core: ActionCore, onPullRequest: boolean): { head?: string[]; base?: string[] } {
+  if (!inputs.changedFilesOnly) return {};
+  if (!files) {
+    core.info(onPullRequest ? 'changed-files-only: the changed files are unknown, scanning everything' : 'changed-files-only applies to pull requests; scanning everything');
+    return {};
+  }
+  const relative = (name: string): string | undefined => (name.startsWith(prefix) ? name.slice(prefix.length) : undefined);
+  const head = files.filter((file) => file.status !== 'removed').flatMap((file) => relative(file.filename) ?? []);
+  core.info(`Scanning the ${plural(head.length, 'file')} this pull request changes`);
+  return { head, base: files.flatMap((file) => relative(file.previousFilename ?? file.filename) ?? []) };
+}
+
+interface BaseSide {
+  /** The base commit's images, or why they are unknown. */
+  occurrences?: Occurrence[];
+  note?: string;
+  /** The policy in force for this run. */
+  policy: Policy;
+  /** What the pull request's policy change loosens, as a finding on the policy file. */
+  loosened?: Finding;
+}
+
+/** The policy in force and what the pull request's change of it loosens. */
+function choosePolicy(base: { policy?: Policy; policyError?: unknown }, headPolicy: Policy, inputs: Inputs, core: ActionCore): Pick<BaseSide, 'policy' | 'loosened'> {
+  const basePolicy = base.policy;
+  if (!basePolicy && base.policyError) {
+    const missing = base.policyError instanceof ConfigError && base.policyError.issues.every((issue) => issue.message === 'does not exist');
+    if (!missing) core.warning(`The base commit’s policy cannot be used (${(base.policyError as Error).message.split('\n')[0]}); the pull request’s policy is used.`);
+  }
+  const applied = inputs.policySource === 'head' || !basePolicy;
+  const policyFile = [headPolicy.source, basePolicy?.source].find((source) => source && source !== 'embedded defaults');
+  const loosened = basePolicy && policyFile ? policyLooseningFinding(basePolicy, headPolicy, policyFile, applied) : undefined;
+  if (!applied && basePolicy!.source !== headPolicy.source) core.info(`Policy read from the base commit (${basePolicy!.source}); input policy-source: head uses the pull request’s.`);
+  return { policy: applied ? headPolicy : basePolicy!, loosened };
+}
+
+/** Step 3 (pull requests): the base commit's images for the delta, and its policy (policy-source: base). */
+async function readBaseSide(setup: { root: string; headPolicy: Policy }, pullRequest: PullRequestInfo, inputs: Inputs, deps: Deps, baseOnlyFiles: string[] | undefined): Promise<BaseSide> {
+  const core = deps.core;
+  const base = await scanBaseCommit({
+    root: setup.root,
+    baseSha: pullRequest.baseSha,
+    readPolicy: (baseRoot) => loadPolicy(baseRoot, inputs.config || undefined),
+    discover: (basePolicy) => {
+      const policy = inputs.policySource === 'base' && basePolicy ? basePolicy : setup.headPolicy;
+      return { include: policy.include, exclude: policy.exclude, buildArgs: policy.buildArgs, onlyFiles: baseOnlyFiles };
+    },
+    git: deps.git,
+    log: (message) => core.info(logLine(message)),
+  });
+  if (!('occurrences' in base)) {
+    core.warning(base.note);
+    if (inputs.policySource === 'base') core.warning('The base commit could not be read, so the pull request’s own policy is used.');
+    return { note: base.note, policy: setup.headPolicy };
+  }
+  return { occurrences: base.occurrences, ...choosePolicy(base, setup.headPolicy, inputs, core) };
+}
+
+/** Step 4: the scan of the head. */
+async function scanHead(root: string, policy: Policy, inputs: Inputs, env: NodeJS.ProcessEnv, core: ActionCore, onlyFiles: string[] | undefined): Promise<ScanOutcome> {
+  const result = await scan({
     root,
     policy,
     offline: inputs.offline,
     onlyFiles,
     insecureRegistries: inputs.insecureRegistries,
-    // The registry client reads VERIFY_IMAGES_REGISTRY_CREDENTIALS (set from the input above) from here; the token goes to ghcr.io only.
+    // The registry client reads VERIFY_IMAGES_REGISTRY_CREDENTIALS (set from the input) from here; the token goes to ghcr.io only.
     env,
     githubToken: inputs.token || undefined,
     log: (message) => core.info(logLine(message)),
   });
-
   if (onlyFiles) {
     result.notes = [...(result.notes ?? []), `Only the ${plural(onlyFiles.length, 'file')} this pull request changes ${onlyFiles.length === 1 ? 'was' : 'were'} scanned (changed-files-only).`];
   }
+  return result;
+}
 
+/** Step 5: the JSON report, SARIF and the count outputs. */
+async function writeReports(result: ScanOutcome, inputs: Inputs, context: GitHubContext, prefix: string, env: NodeJS.ProcessEnv, core: ActionCore): Promise<string> {
   const directory = await reportDirectory(env);
   const jsonReport = path.join(directory, REPORT_FILE);
   await writeFile(jsonReport, renderJson(result));
   core.setOutput('json-report', jsonReport);
-  const metadataFile = path.join(directory, METADATA_FILE);
-  await rm(metadataFile, { force: true });
-
+  await rm(path.join(directory, METADATA_FILE), { force: true });
   if (inputs.sarifFile) {
     const sarifFile = path.resolve(context.workspace, inputs.sarifFile);
     await mkdir(path.dirname(sarifFile), { recursive: true });
@@ -455,163 +252,179 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Require
   }
   const counts = setCountOutputs(core, result.findings);
   core.info(`verify-images: ${plural(result.occurrences.length, 'image reference')}, ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}`);
-
-  let annotationNote: string | undefined;
-  if (inputs.annotations) {
-    const outcome = annotate(result.findings, core, prefix);
-    if (outcome.omitted > 0) {
-      annotationNote = `${plural(outcome.omitted, 'finding')} not shown as annotations (GitHub shows at most 10 of each level per step); every finding is listed below.`;
-    }
-  }
-
-  const headSha = pullRequest?.headSha ?? context.sha;
-  const linkBase = context.owner && headSha ? `${context.serverUrl}/${context.owner}/${context.repo}/blob/${headSha}/${prefix.split('/').map(encodeURIComponent).join('/')}` : undefined;
-  let delta: ImageChange[] | undefined;
-  let deltaNote: string | undefined;
-  if (pullRequest) {
-    const base = await scanBaseCommit({
-      root,
-      baseSha: pullRequest.baseSha,
-      discover: { include: policy.include, exclude: policy.exclude, buildArgs: policy.buildArgs, onlyFiles: baseOnlyFiles },
-      git: deps.git,
-      log: (message) => core.info(logLine(message)),
-    });
-    if ('occurrences' in base) delta = supplyChainDelta(base.occurrences, result.occurrences);
-    else {
-      deltaNote = base.note;
-      core.warning(base.note);
-    }
-    const metadata: PullRequestMetadata = {
-      kind: 'verify-images-pull-request',
-      schemaVersion: 1,
-      repository: `${context.owner}/${context.repo}`,
-      pullNumber: pullRequest.pullNumber,
-      headSha: pullRequest.headSha,
-      baseSha: pullRequest.baseSha,
-      pathPrefix: prefix,
-      stickyKey: stickyKeyOf(inputs.path),
-      sourceLines: sourceLinesFor(result.findings, result.sources),
-    };
-    if (delta) metadata.delta = delta;
-    if (deltaNote) metadata.deltaNote = deltaNote;
-    await writeFile(metadataFile, JSON.stringify(metadata, null, 2) + '\n');
-  }
-
-  if (reporter && pullRequest) {
-    await reportToPullRequest(
-      reporter,
-      { result, delta, deltaNote, pathPrefix: prefix, stickyKey: stickyKeyOf(inputs.path), headSha: pullRequest.headSha, linkBase: linkBase ?? '', sourceLine: lineOf(result.sources), files },
-      inputs,
-      core,
-    );
-  }
-
-  const fallbackNote = reporter?.refused ? 'The token could not write to this pull request, so this summary and the annotations are the report.' : undefined;
-  await writeSummary(
-    core,
-    renderMarkdown(result, {
-      linkBase,
-      preface: summaryPreface([pullRequest ? deltaMarkdown(delta, deltaNote) : undefined, annotationNote && escapeText(annotationNote), fallbackNote && escapeText(fallbackNote)]),
-    }),
-  );
-  failIfNeeded(core, result.findings, failOn);
+  return directory;
 }
 
-function stickyKeyOf(inputPath: string): string {
-  const normalized = path.posix.normalize(inputPath.split(path.sep).join('/')).replace(/^\.\/?$/, '').replace(/\/+$/, '');
-  return normalized;
+/** Step 6 (pull requests): what the `workflow_run` half of the fork setup needs, beside the JSON report. */
+async function writeHandoff(directory: string, result: ScanOutcome, pullRequest: PullRequestInfo, context: GitHubContext, prefix: string, stickyKey: string, delta: { delta?: ImageChange[]; deltaNote?: string }): Promise<void> {
+  const metadata: PullRequestMetadata = {
+    kind: 'verify-images-pull-request',
+    schemaVersion: 1,
+    repository: `${context.owner}/${context.repo}`,
+    pullNumber: pullRequest.pullNumber,
+    headSha: pullRequest.headSha,
+    baseSha: pullRequest.baseSha,
+    pathPrefix: prefix,
+    stickyKey,
+    sourceLines: sourceLinesFor(result.findings, result.sources),
+  };
+  if (delta.delta) metadata.delta = delta.delta;
+  if (delta.deltaNote) metadata.deltaNote = delta.deltaNote;
+  await writeFile(path.join(directory, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
 }
 
-function makeOctokit(token: string, context: GitHubContext, deps: ActionDependencies): Octokit {
-  return getOctokit(token, { baseUrl: context.apiUrl, ...(deps.fetch ? { request: { fetch: deps.fetch } } : {}) });
+/** Step 7: annotations, changed lines first; returns the summary's note on what was left out. */
+function annotateStep(result: ScanResult, inputs: Inputs, core: ActionCore, prefix: string, changes: ChangeIndex): string | undefined {
+  if (!inputs.annotations) return undefined;
+  const outcome = annotate(result.findings, core, prefix, { closeness: changes.closeness, passes: (finding) => changes.passes(finding, inputs.filterMode) });
+  const reasons: string[] = [];
+  if (outcome.filtered > 0) reasons.push(`${plural(outcome.filtered, 'finding')} away from the lines filter-mode ${inputs.filterMode} selects`);
+  if (outcome.omitted > 0) reasons.push(`${plural(outcome.omitted, 'finding')} over GitHub's limit of 10 annotations of each level per step`);
+  if (reasons.length === 0) return undefined;
+  return `Not shown as annotations: ${reasons.join('; ')}. Every finding is listed below.`;
 }
 
-/**
- * `mode: report`: renders a report made by an earlier `pull_request` run into the comment and the
- * review. Nothing from the pull request runs; the pull request is the one the triggering run was
- * for, checked against GitHub (not only against the artifact, which the PR's author controls).
- */
-async function runReportMode(inputs: Inputs, context: GitHubContext, deps: Required<Pick<ActionDependencies, 'core'>> & ActionDependencies): Promise<void> {
+async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Deps, env: NodeJS.ProcessEnv): Promise<void> {
   const core = deps.core;
+  const setup = await prepare(inputs, context, core);
+  const pullRequest = pullRequestOf(context);
+  if (PULL_REQUEST_EVENTS.has(context.eventName) && !pullRequest) core.warning('The event payload has no pull request; reporting as for a push.');
+  if (pullRequest && !inputs.token) core.warning('No github-token: the pull request gets no comment; see annotations and the job summary.');
+  const reporter = pullRequest && inputs.token ? new PullRequestReporter(core, makeOctokit(inputs.token, context, deps), pullRequest) : undefined;
+  const files = await changedFiles(reporter, inputs);
+  const only = changedFilesOnly(inputs, files, setup.prefix, core, Boolean(pullRequest));
+  const base: BaseSide = pullRequest ? await readBaseSide(setup, pullRequest, inputs, deps, only.base) : { policy: setup.headPolicy };
+  const result = await scanHead(setup.root, base.policy, inputs, env, core, only.head);
+  if (base.loosened) result.findings.push(base.loosened);
+  const delta = base.occurrences ? supplyChainDelta(base.occurrences, result.occurrences) : undefined;
+  const changes = changeIndex({ files, delta, pathPrefix: setup.prefix });
+  const directory = await writeReports(result, inputs, context, setup.prefix, env, core);
+  const stickyKey = stickyKeyOf(inputs.path, inputs.commentKey);
+  if (pullRequest) await writeHandoff(directory, result, pullRequest, context, setup.prefix, stickyKey, { delta, deltaNote: base.note });
+  const annotationNote = annotateStep(result, inputs, core, setup.prefix, changes);
+  const headSha = pullRequest?.headSha ?? context.sha;
+  const linkBase = blobBase(context, headSha, setup.prefix);
+  let outcome: PullRequestOutcome = {};
+  if (reporter && pullRequest) {
+    const report = { result, delta, deltaNote: base.note, changes, pathPrefix: setup.prefix, stickyKey, headSha, linkBase: linkBase ?? '', commitUrl: commitUrl(context), sourceLine: lineOf(result.sources), files };
+    outcome = await reportToPullRequest(reporter, report, inputs, core);
+  }
+  setPullRequestOutputs(core, outcome);
+  const fallbackNote = reporter?.refused ? 'The token could not write to this pull request, so this summary and the annotations are the report.' : undefined;
+  const preface = summaryPreface([annotationNote && escapeText(annotationNote), fallbackNote && escapeText(fallbackNote)]);
+  const introduced = pullRequest && changes.known ? changes.introduced : undefined;
+  await writeSummary(core, renderMarkdown(result, { linkBase, preface, introduced, afterFindings: pullRequest ? deltaMarkdown(delta, base.note) : undefined }));
+  failIfNeeded(core, result.findings, inputs.failOn ?? base.policy.failOn);
+}
+
+// ---- report mode, step by step ----
+
+interface WorkflowRun {
+  head_sha: string;
+  head_repository?: { full_name?: unknown } | null;
+  pull_requests?: Array<{ number?: unknown }>;
+}
+
+/** Step 1: the triggering run, and the report it uploaded (untrusted: checked field by field). */
+async function readReport(inputs: Inputs, context: GitHubContext): Promise<{ run: WorkflowRun; reportFile: string; report: ScanResult; metadata: PullRequestMetadata }> {
   if (!inputs.report) throw new SetupError('mode: report needs the input report (the JSON report of the pull_request run)');
-  const run = context.payload.workflow_run as
-    | { head_sha?: unknown; head_repository?: { full_name?: unknown } | null; pull_requests?: Array<{ number?: unknown }> }
-    | undefined;
+  const run = context.payload.workflow_run as Partial<WorkflowRun> | undefined;
   if (context.eventName !== 'workflow_run' || typeof run?.head_sha !== 'string') {
     throw new SetupError(`mode: report runs on workflow_run events (this is ${context.eventName || 'no event'})`);
   }
   const reportFile = path.resolve(context.workspace, inputs.report);
-  let handoff;
   try {
-    handoff = await readHandoff(reportFile);
+    const { report, metadata } = await readHandoff(reportFile);
+    return { run: run as WorkflowRun, reportFile, report, metadata };
   } catch (error) {
     if (error instanceof HandoffError) throw new SetupError(`the report cannot be used: ${error.message}`);
     throw error;
   }
-  const { report, metadata } = handoff;
-  core.setOutput('json-report', reportFile);
-  const counts = setCountOutputs(core, report.findings);
-  core.info(`Report of pull request #${metadata.pullNumber}: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}`);
+}
 
-  const failOn = inputs.failOn ?? 'error';
-  const linkBase = `${context.serverUrl}/${context.owner}/${context.repo}/blob/${run.head_sha}/${metadata.pathPrefix.split('/').map(encodeURIComponent).join('/')}`;
-  const writeSummaryAndExit = async (extra?: string): Promise<void> => {
-    const preface = summaryPreface([deltaMarkdown(metadata.delta, metadata.deltaNote), extra && escapeText(extra)]);
-    await writeSummary(core, renderMarkdown(report, { linkBase, preface }));
-    failIfNeeded(core, report.findings, failOn);
-  };
+/** Why the report must not be posted for this repository and run, if it must not. */
+function reportMismatch(metadata: PullRequestMetadata, run: WorkflowRun, context: GitHubContext): string | undefined {
+  if (metadata.repository.toLowerCase() !== `${context.owner}/${context.repo}`.toLowerCase()) return `the report is for ${metadata.repository}, not this repository`;
+  if (metadata.headSha !== run.head_sha) return `the report is for commit ${metadata.headSha.slice(0, 7)}, but the run that triggered this one was for ${run.head_sha.slice(0, 7)}`;
+  return undefined;
+}
 
-  const problem =
-    metadata.repository.toLowerCase() !== `${context.owner}/${context.repo}`.toLowerCase()
-      ? `the report is for ${metadata.repository}, not this repository`
-      : metadata.headSha !== run.head_sha
-        ? `the report is for commit ${metadata.headSha.slice(0, 7)}, but the run that triggered this one was for ${run.head_sha.slice(0, 7)}`
-        : undefined;
-  if (problem) {
-    core.warning(`verify-images did not comment: ${problem}.`);
-    return writeSummaryAndExit(`Not posted to the pull request: ${problem}.`);
-  }
-  if (!inputs.token) throw new SetupError('mode: report needs github-token');
-
-  // Same-repository pull requests are named by the event; fork pull requests only by the artifact.
-  const eventNumber = run.pull_requests?.[0]?.number;
-  const pullNumber = typeof eventNumber === 'number' ? eventNumber : metadata.pullNumber;
-  const octokit = makeOctokit(inputs.token, context, deps);
-  const target: PullRequestTarget = { owner: context.owner, repo: context.repo, pullNumber };
-  const reporter = new PullRequestReporter(core, octokit, target);
-  const pull = await reporter.attempt('read the pull request', () => octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: pullNumber }));
-  if (!pull) return writeSummaryAndExit('Not posted to the pull request: it could not be read.');
+/**
+ * Step 2: the pull request to comment on, checked against GitHub (not only against the artifact,
+ * which the PR's author controls): at exactly the reported commit, from the run's repository.
+ */
+async function verifiedPullRequest(reporter: PullRequestReporter, run: WorkflowRun): Promise<{ files?: PullRequestFile[]; problem?: string }> {
+  const { octokit, target } = reporter;
+  const pull = await reporter.attempt('read the pull request', () => octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: target.pullNumber }));
+  if (!pull) return { problem: 'it could not be read' };
   if (pull.data.head.sha !== run.head_sha) {
-    const reason = `pull request #${pullNumber} is at ${pull.data.head.sha.slice(0, 7)}, not at the reported commit ${run.head_sha.slice(0, 7)} (a newer run will report)`;
-    core.warning(`verify-images did not comment: ${reason}.`);
-    return writeSummaryAndExit(`Not posted: ${reason}.`);
+    return { problem: `pull request #${target.pullNumber} is at ${pull.data.head.sha.slice(0, 7)}, not at the reported commit ${run.head_sha.slice(0, 7)} (a newer run will report)` };
   }
   // A fork's pull request is named only by the artifact; another pull request at the same commit
   // (someone else's, from another repository) must not get this run's comments.
   const runHeadRepository = typeof run.head_repository?.full_name === 'string' ? run.head_repository.full_name : undefined;
   const pullHeadRepository = pull.data.head.repo?.full_name;
   if (runHeadRepository && pullHeadRepository && runHeadRepository.toLowerCase() !== pullHeadRepository.toLowerCase()) {
-    const reason = `pull request #${pullNumber} comes from ${pullHeadRepository}, not from ${runHeadRepository} where the reported run ran`;
-    core.warning(`verify-images did not comment: ${reason}.`);
-    return writeSummaryAndExit(`Not posted: ${reason}.`);
+    return { problem: `pull request #${target.pullNumber} comes from ${pullHeadRepository}, not from ${runHeadRepository} where the reported run ran` };
   }
+  const files = await reporter.attempt('list the changed files', () => listPullRequestFiles(octokit, target));
+  return { files };
+}
 
-  await reportToPullRequest(
+/**
+ * `mode: report`: renders a report made by an earlier `pull_request` run into the comment and the
+ * review. Nothing from the pull request runs.
+ */
+async function runReportMode(inputs: Inputs, context: GitHubContext, deps: Deps): Promise<void> {
+  const core = deps.core;
+  const { run, reportFile, report, metadata } = await readReport(inputs, context);
+  core.setOutput('json-report', reportFile);
+  const counts = setCountOutputs(core, report.findings);
+  core.info(`Report of pull request #${metadata.pullNumber}: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}`);
+  const linkBase = blobBase(context, run.head_sha, metadata.pathPrefix) ?? '';
+  let changes = changeIndex({ delta: metadata.delta, pathPrefix: metadata.pathPrefix });
+  const finish = async (extra?: string, outcome: PullRequestOutcome = {}): Promise<void> => {
+    setPullRequestOutputs(core, outcome);
+    const preface = summaryPreface([extra && escapeText(extra)]);
+    const afterFindings = deltaMarkdown(metadata.delta, metadata.deltaNote);
+    await writeSummary(core, renderMarkdown(report, { linkBase, preface, afterFindings, introduced: changes.known ? changes.introduced : undefined }));
+    failIfNeeded(core, report.findings, inputs.failOn ?? 'error');
+  };
+  const mismatch = reportMismatch(metadata, run, context);
+  if (mismatch) {
+    core.warning(`verify-images did not comment: ${mismatch}.`);
+    return finish(`Not posted to the pull request: ${mismatch}.`);
+  }
+  if (!inputs.token) throw new SetupError('mode: report needs github-token');
+  // Same-repository pull requests are named by the event; fork pull requests only by the artifact.
+  const eventNumber = run.pull_requests?.[0]?.number;
+  const target: PullRequestTarget = { owner: context.owner, repo: context.repo, pullNumber: typeof eventNumber === 'number' ? eventNumber : metadata.pullNumber };
+  const reporter = new PullRequestReporter(core, makeOctokit(inputs.token, context, deps), target);
+  const pull = await verifiedPullRequest(reporter, run);
+  if (pull.problem) {
+    if (!reporter.refused) core.warning(`verify-images did not comment: ${pull.problem}.`);
+    return finish(`Not posted to the pull request: ${pull.problem}.`);
+  }
+  changes = changeIndex({ files: pull.files, delta: metadata.delta, pathPrefix: metadata.pathPrefix });
+  const outcome = await reportToPullRequest(
     reporter,
     {
       result: report,
       delta: metadata.delta,
       deltaNote: metadata.deltaNote,
+      changes,
       pathPrefix: metadata.pathPrefix,
       stickyKey: metadata.stickyKey,
       headSha: run.head_sha,
       linkBase,
+      commitUrl: commitUrl(context),
       sourceLine: (file, line) => metadata.sourceLines[file]?.[String(line)],
+      files: pull.files,
     },
     inputs,
     core,
   );
-  await writeSummaryAndExit(reporter.refused ? 'The token could not write to the pull request.' : undefined);
+  await finish(reporter.refused ? 'The token could not write to the pull request.' : undefined, outcome);
 }
 
 /** The action's entry point. Never throws: every failure ends in `setFailed` with one line. */
@@ -631,5 +444,5 @@ export async function runAction(deps: ActionDependencies = {}): Promise<void> {
   }
 }
 
-/** The name `@github/local-action` calls (`npx @github/local-action run . src/github/run.ts .env`). */
+/** The name `@github/local-action` calls (`npx @github/local-action run . src/github/run.ts .env.local-action`). */
 export const run = runAction;
