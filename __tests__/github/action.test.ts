@@ -401,6 +401,44 @@ describe('on a pull request', () => {
   });
 });
 
+describe('a pull request that changes the policy', () => {
+  it('is checked with the base commit’s policy by default, and the loosening is a finding on the policy file', async () => {
+    const loosenedSha = pushToPullRequest('head-loosened');
+    const step = await runStep(pullRequestEnv({}, loosenedSha));
+    const report = JSON.parse(readFileSync(step.outputs['json-report'], 'utf8')) as { findings: Array<{ rule: string; severity: string; file: string; line: number; message: string; suppressed?: unknown }> };
+    // The typosquat the pull request tried to switch off is still an error, and still fails the check.
+    expect(report.findings.some((finding) => finding.rule === 'typosquat' && finding.severity === 'error' && !finding.suppressed)).toBe(true);
+    expect(step.failed).toBe(true);
+    const loosened = report.findings.filter((finding) => finding.rule === 'policy-loosened');
+    expect(loosened).toEqual([expect.objectContaining({ severity: 'warning', file: '.github/verify-images.yml', line: 1 })]);
+    for (const phrase of ['disables the rule `typosquat`', 'lowers `unpinned` from warning to note', 'adds 1 ignore entry (rules `*`)', 'trusts `docker.io/library/ngnix`', 'base branch’s policy']) {
+      expect(loosened[0].message).toContain(phrase);
+    }
+    const annotation = workflowCommands(step.stdout, 'warning').find((command) => command.properties.title === 'verify-images: policy-loosened')!;
+    expect(annotation.properties.file).toBe('.github/verify-images.yml');
+    // A new file's first line is in the diff: the review carries it too, and the comment lists it first among what the PR introduced.
+    expect(github.reviewComments.some((comment) => comment.path === '.github/verify-images.yml' && comment.body.includes('`policy-loosened`'))).toBe(true);
+    expect(github.issueComments[0].body).toContain('**policy-loosened**');
+  });
+
+  it('with policy-source: head uses the pull request’s policy, and the loosening is an error', async () => {
+    const loosenedSha = pushToPullRequest('head-loosened');
+    const step = await runStep(pullRequestEnv({ 'policy-source': 'head' }, loosenedSha));
+    const report = JSON.parse(readFileSync(step.outputs['json-report'], 'utf8')) as { findings: Array<{ rule: string; severity: string; suppressed?: unknown }> };
+    expect(report.findings.filter((finding) => !finding.suppressed).map((finding) => `${finding.rule}:${finding.severity}`)).toContain('policy-loosened:error');
+    expect(report.findings.some((finding) => finding.rule === 'typosquat')).toBe(false);
+    expect(step.failed).toBe(true);
+  });
+
+  it('annotates each problem of an invalid policy on its line, with the path from the workspace', async () => {
+    const badSha = pushToPullRequest('head-bad-policy');
+    const step = await runStep(pullRequestEnv({}, badSha));
+    const errors = workflowCommands(step.stdout, 'error');
+    expect(errors[0].properties).toMatchObject({ title: 'verify-images: invalid policy', file: '.github/verify-images.yml', line: '3' });
+    expect(errors.at(-1)!.message).toMatch(/^verify-images: the policy \.github\/verify-images\.yml is invalid \(1 problem\)$/);
+  });
+});
+
 describe('the two-workflow setup for fork pull requests', () => {
   it('renders the pull_request run’s report in a workflow_run run, after checking the pull request is at that commit', async () => {
     github.readOnly = true;

@@ -191,7 +191,10 @@ function choosePolicy(base: { policy?: Policy; policyError?: unknown }, headPoli
   }
   const applied = inputs.policySource === 'head' || !basePolicy;
   const policyFile = [headPolicy.source, basePolicy?.source].find((source) => source && source !== 'embedded defaults');
-  const loosened = basePolicy && policyFile ? policyLooseningFinding(basePolicy, headPolicy, policyFile, applied) : undefined;
+  let loosened = basePolicy && policyFile ? policyLooseningFinding(basePolicy, headPolicy, policyFile, applied) : undefined;
+  // Graded by the policy in force, like every rule (a pull request switching it off is itself a loosening).
+  const override = (applied ? headPolicy : basePolicy!)?.severity['policy-loosened'];
+  if (loosened && override) loosened = override === 'off' ? undefined : { ...loosened, severity: override };
   if (!applied && basePolicy!.source !== headPolicy.source) core.info(`Policy read from the base commit (${basePolicy!.source}); input policy-source: head uses the pull request’s.`);
   return { policy: applied ? headPolicy : basePolicy!, loosened };
 }
