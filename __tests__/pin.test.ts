@@ -134,11 +134,15 @@ describe('planPins', () => {
     pinned.resolution = { status: 'ok', tagDigest: digest(0xa5), pinnedDigestExists: true };
     expect(planPinsDetailed([pinned], new Map([['values.yaml', pinnedText]]))).toEqual({ edits: [], skipped: [] });
 
-    // A quoted Dockerfile image is not a template: say what it is.
-    const dockerfile = 'FROM "alpine:3.19"\n';
+    // A quoted Dockerfile image gets the digest inside its quotes; one written with escapes is named, not guessed at.
+    const dockerfile = 'FROM "alpine:3.19"\nFROM alp\\\nine:3.19\n';
     const quoted: ResolvedOccurrence = makeOccurrence({ file: 'Dockerfile', kind: 'dockerfile', lines: new LineIndex(dockerfile), offset: 5, raw: '"alpine:3.19"', value: 'alpine:3.19' });
     quoted.resolution = { status: 'ok', tagDigest: digest(0xa6) };
-    expect(planPinsDetailed([quoted], new Map([['Dockerfile', dockerfile]])).skipped[0]?.reason).toMatch(/^written differently from the image it names \(alpine:3\.19: quoting/);
+    const escaped: ResolvedOccurrence = makeOccurrence({ file: 'Dockerfile', kind: 'dockerfile', lines: new LineIndex(dockerfile), offset: 24, raw: 'alp\\\nine:3.19', value: 'alpine:3.19' });
+    escaped.resolution = { status: 'ok', tagDigest: digest(0xa6) };
+    const quotedPlan = planPinsDetailed([quoted, escaped], new Map([['Dockerfile', dockerfile]]));
+    expect(quotedPlan.edits.map((edit) => edit.newText)).toEqual([`"alpine:3.19@${digest(0xa6)}"`]);
+    expect(quotedPlan.skipped[0]?.reason).toMatch(/^written differently from the image it names \(alpine:3\.19: quoting/);
   });
 
   it('re-pins a stale digest only when asked', async () => {

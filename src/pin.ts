@@ -12,6 +12,7 @@ import { LineIndex } from './discover/position.js';
 import { resolveInside } from './discover/walk.js';
 import type { ResolvedOccurrence } from './model.js';
 import { splitReference } from './reference/index.js';
+import { appendDigestAsWritten, isQuotedAsWritten, replaceDigestAsWritten } from './reference/written.js';
 
 export interface PinEdit {
   /** POSIX path relative to the scan root. */
@@ -79,7 +80,8 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
       );
       continue;
     }
-    if (occurrence.resolved !== undefined) {
+    // Only quoted (FROM "alpine:3.19"): pinned inside the quotes. Escapes or a line continuation: by hand.
+    if (occurrence.resolved !== undefined && !isQuotedAsWritten(occurrence.raw, occurrence.resolved)) {
       skip(occurrence, `written differently from the image it names (${occurrence.resolved}: quoting, escapes or a line continuation); pin it by hand`);
       continue;
     }
@@ -94,14 +96,15 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
         skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; re-pinned only with --update-stale`);
         continue;
       }
-      const at = occurrence.raw.lastIndexOf('@');
-      if (at < 0) {
+      const repinned = replaceDigestAsWritten(occurrence.raw, resolution.tagDigest);
+      if (repinned === undefined) {
         skip(occurrence, 'digest not written in the text');
         continue;
       }
-      newText = `${occurrence.raw.slice(0, at)}@${resolution.tagDigest}`;
+      newText = repinned;
     } else {
-      newText = `${occurrence.raw}@${resolution.tagDigest}`;
+      // FROM "nginx:1.27" becomes FROM "nginx:1.27@sha256:…": the digest goes inside the quotes.
+      newText = appendDigestAsWritten(occurrence.raw, resolution.tagDigest);
     }
     const source = sources.get(occurrence.file);
     if (source === undefined) {

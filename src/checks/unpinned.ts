@@ -4,6 +4,7 @@
  */
 import type { Severity } from '../model.js';
 import { splitReference } from '../reference/index.js';
+import { appendDigestAsWritten } from '../reference/written.js';
 import type { Check, FindingDraft } from './types.js';
 import { shownImage } from './shown-image.js';
 
@@ -30,7 +31,7 @@ export const unpinnedCheck: Check = {
           : `${shownImage(occurrence)} is not pinned by digest: the tag ${tag} can be moved to other content at any time`,
       };
       if (digest && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes('@')) {
-        draft.suggestion = `${occurrence.raw}@${digest}`;
+        draft.suggestion = appendDigestAsWritten(occurrence.raw, digest);
       }
       drafts.push(draft);
     }
