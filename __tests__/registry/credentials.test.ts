@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CREDENTIALS_ENV,
   canonicalCredentialHost,
+  credentialLocations,
   defaultCredentialSource,
   parseCredentialMap,
   parseHelperOutput,
@@ -138,5 +139,38 @@ describe('real credential helper process', () => {
   });
   it('refuses helper names that are not plain names', async () => {
     await expect(runCredentialHelper('../evil', 'x')).rejects.toThrow('invalid credential helper name');
+  });
+});
+
+describe('auth files container tools keep (containers-auth.json)', () => {
+  let dir: string;
+  const basic = (user: string, pass: string) => ({ auth: Buffer.from(`${user}:${pass}`).toString('base64') });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vi-auth-'));
+    await writeFile(join(dir, 'registry-auth.json'), JSON.stringify({ auths: { 'quay.io': basic('fromfile', 'a') } }));
+    await mkdir(join(dir, 'run', 'containers'), { recursive: true });
+    await writeFile(join(dir, 'run', 'containers', 'auth.json'), JSON.stringify({ auths: { 'quay.io': basic('podman', 'b'), 'registry.example.com': basic('podman', 'c') } }));
+    await mkdir(join(dir, 'docker'));
+    await writeFile(join(dir, 'docker', 'config.json'), JSON.stringify({ auths: { 'registry.example.com': basic('docker', 'd'), 'docker.io': basic('docker', 'e') } }));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('reads $REGISTRY_AUTH_FILE, then ${XDG_RUNTIME_DIR}/containers/auth.json, then Docker’s config.json', async () => {
+    const env = { REGISTRY_AUTH_FILE: join(dir, 'registry-auth.json'), XDG_RUNTIME_DIR: join(dir, 'run'), DOCKER_CONFIG: join(dir, 'docker') };
+    const source = defaultCredentialSource({ env });
+    expect(await source.get('quay.io')).toEqual({ username: 'fromfile', password: 'a', source: 'REGISTRY_AUTH_FILE' });
+    expect(await source.get('registry.example.com')).toEqual({ username: 'podman', password: 'c', source: 'containers auth.json' });
+    expect(await source.get('docker.io')).toEqual({ username: 'docker', password: 'e', source: 'docker config.json' });
+  });
+
+  it('names every place it looks, for a refused login, without any secret', () => {
+    const env = { REGISTRY_AUTH_FILE: '/x/auth.json', XDG_RUNTIME_DIR: '/run/user/1000', HOME: '/home/me' };
+    expect(credentialLocations(env)).toEqual([
+      'VERIFY_IMAGES_REGISTRY_CREDENTIALS (not set)',
+      '$REGISTRY_AUTH_FILE (/x/auth.json)',
+      '/run/user/1000/containers/auth.json',
+      '/home/me/.docker/config.json',
+      'GITHUB_TOKEN or GH_TOKEN (ghcr.io only)',
+    ]);
   });
 });

@@ -3,10 +3,12 @@
  *  1. explicit entries: the `registry-credentials` action input or the
  *     `VERIFY_IMAGES_REGISTRY_CREDENTIALS` environment variable, both JSON objects mapping a
  *     registry host to `{ "username": "...", "password": "..." }` (or `{ "identitytoken": "..." }`);
- *  2. Docker's `config.json` (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
- *     `credHelpers[host]`, then `auths[host]` (`auth` base64 "user:pass" or `identitytoken`),
+ *  2. the auth files container tools keep, first that names the host: `$REGISTRY_AUTH_FILE`,
+ *     `${XDG_RUNTIME_DIR}/containers/auth.json` (Podman, skopeo, Buildah; containers-auth.json(5)),
+ *     then Docker's `config.json` (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`); in
+ *     each `credHelpers[host]`, then `auths[host]` (`auth` base64 "user:pass" or `identitytoken`),
  *     then `credsStore`; helpers run as `docker-credential-<name> get` with the server URL on stdin;
- *  3. `GITHUB_TOKEN` for ghcr.io only, and only on github.com (a GitHub Enterprise Server or GHE.com
+ *  3. `GITHUB_TOKEN` (the action's token; in the CLI `GITHUB_TOKEN` or `GH_TOKEN`) for ghcr.io only, and only on github.com (a GitHub Enterprise Server or GHE.com
  *     token is for that instance and its own container registry, never for ghcr.io).
  * A credential is looked up for exactly one registry host and the transport sends it only to
  * that host (see transport.ts for the bearer-realm rule). Nothing here logs a secret.
@@ -92,13 +94,33 @@ interface DockerConfig {
   credHelpers?: Record<string, string>;
 }
 
-/** Reads Docker's config.json; a missing file is no credentials, a broken one is logged and ignored. */
-export async function readDockerConfig(
-  env: NodeJS.ProcessEnv,
-  logger?: (msg: string) => void,
-): Promise<DockerConfig | undefined> {
-  const dir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
-  const file = join(dir, 'config.json');
+/** An auth file a container tool keeps, and how logs and messages name it. */
+export interface AuthFile {
+  file: string;
+  /** "REGISTRY_AUTH_FILE", "containers auth.json", "docker config.json". */
+  source: string;
+}
+
+/** The auth files looked at, in order (containers-auth.json(5) locations first, then Docker's). */
+export function authFiles(env: NodeJS.ProcessEnv): AuthFile[] {
+  const files: AuthFile[] = [];
+  if (env.REGISTRY_AUTH_FILE) files.push({ file: env.REGISTRY_AUTH_FILE, source: 'REGISTRY_AUTH_FILE' });
+  if (env.XDG_RUNTIME_DIR) files.push({ file: join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), source: 'containers auth.json' });
+  files.push({ file: join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json'), source: 'docker config.json' });
+  return files;
+}
+
+/** Where credentials are looked for, for a message about a refused login (no secret, no content). */
+export function credentialLocations(env: NodeJS.ProcessEnv): string[] {
+  return [
+    `${CREDENTIALS_ENV}${env[CREDENTIALS_ENV] ? '' : ' (not set)'}`,
+    ...authFiles(env).map((entry) => (entry.source === 'REGISTRY_AUTH_FILE' ? `$REGISTRY_AUTH_FILE (${entry.file})` : entry.file)),
+    'GITHUB_TOKEN or GH_TOKEN (ghcr.io only)',
+  ];
+}
+
+/** Reads one auth file (Docker's config.json format); a missing file is no credentials, a broken one is logged and ignored. */
+export async function readAuthFile(file: string, logger?: (msg: string) => void): Promise<DockerConfig | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -118,9 +140,13 @@ export async function readDockerConfig(
   }
 }
 
-function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string]): Credential | undefined {
+/** Reads Docker's config.json; a missing file is no credentials, a broken one is logged and ignored. */
+export async function readDockerConfig(env: NodeJS.ProcessEnv, logger?: (msg: string) => void): Promise<DockerConfig | undefined> {
+  return readAuthFile(authFiles(env).at(-1)!.file, logger);
+}
+
+function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string], source: string): Credential | undefined {
   if (!entry || typeof entry !== 'object') return undefined;
-  const source = 'docker config.json';
   if (typeof entry.identitytoken === 'string' && entry.identitytoken) {
     return { identityToken: entry.identitytoken, source };
   }
@@ -205,31 +231,30 @@ export function defaultCredentialSource(options: DefaultCredentialOptions = {}):
   // The token belongs to the GitHub instance the workflow runs on; ghcr.io is github.com's registry.
   const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : undefined;
   if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
-  let configPromise: Promise<DockerConfig | undefined> | undefined;
+  let configsPromise: Promise<Array<{ config: DockerConfig | undefined; source: string }>> | undefined;
   const cache = new Map<string, Promise<Credential | undefined>>();
+
+  /** What one auth file says for `host`: its credential helper, its `auths` entry, its store. */
+  const fromConfig = async (config: DockerConfig, source: string, host: string): Promise<Credential | undefined> => {
+    for (const [key, helper] of Object.entries(config.credHelpers ?? {})) {
+      if (canonicalCredentialHost(key) === host && typeof helper === 'string') return askHelper(helper, host);
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+      if (canonicalCredentialHost(key) !== host) continue;
+      const credential = fromAuthEntry(entry, source);
+      if (credential) return credential;
+    }
+    if (typeof config.credsStore === 'string' && config.credsStore) return askHelper(config.credsStore, host);
+    return undefined;
+  };
 
   const lookup = async (host: string): Promise<Credential | undefined> => {
     const found = explicit.get(host);
     if (found) return found;
-    configPromise ??= readDockerConfig(env, logger);
-    const config = await configPromise;
-    if (config) {
-      const helperFor = (): string | undefined => {
-        for (const [key, helper] of Object.entries(config.credHelpers ?? {}))
-          if (canonicalCredentialHost(key) === host && typeof helper === 'string') return helper;
-        return undefined;
-      };
-      const helper = helperFor();
-      if (helper) return askHelper(helper, host);
-      for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        if (canonicalCredentialHost(key) !== host) continue;
-        const credential = fromAuthEntry(entry);
-        if (credential) return credential;
-      }
-      if (typeof config.credsStore === 'string' && config.credsStore) {
-        const credential = await askHelper(config.credsStore, host);
-        if (credential) return credential;
-      }
+    configsPromise ??= Promise.all(authFiles(env).map(async ({ file, source }) => ({ config: await readAuthFile(file, logger), source })));
+    for (const { config, source } of await configsPromise) {
+      const credential = config ? await fromConfig(config, source, host) : undefined;
+      if (credential) return credential;
     }
     if (host === 'ghcr.io' && githubToken) {
       return { username: env.GITHUB_ACTOR || 'x-access-token', password: githubToken, source: 'GITHUB_TOKEN' };
