@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model.js';
+import type { ResolvedOccurrence } from '../../src/model.js';
 import { renderText } from '../../src/report/text.js';
 
 const result = JSON.parse(readFileSync(new URL('../fixtures/report/scan-result.json', import.meta.url), 'utf8')) as ScanResult;
@@ -8,8 +9,28 @@ const result = JSON.parse(readFileSync(new URL('../fixtures/report/scan-result.j
 describe('text report', () => {
   const text = renderText(result);
 
+  it('leads with the findings, errors first, and lists the image inventory after them', () => {
+    expect(text).toMatch(/^Findings: 5 \(1 suppressed, not counted\)\n  error /);
+    // One block per line, the lines with an error first (a line's warnings follow its error).
+    const findings = [...text.matchAll(/^  (error|warning|note) +(\S+)/gm)].map((match) => `${match[1]} ${match[2].replace(/[^\x20-\x7e]/g, '?')}`);
+    expect(findings).toEqual([
+      'error docker-compose.yml:10:12',
+      'warning docker-compose.yml:10:12',
+      expect.stringMatching(/^error evil/),
+      'error k8s/deployment.yaml:24:18',
+      'note Dockerfile:5:6',
+    ]);
+    expect(text.indexOf('Images: 5 references in 4 files')).toBeGreaterThan(text.lastIndexOf('fix:'));
+  });
+
+  it('gives a line with several findings one fix, the line’s final form', () => {
+    const block = text.slice(text.indexOf('docker-compose.yml:10:12'));
+    expect(block.match(/fix: /g)!.length).toBeGreaterThanOrEqual(1);
+    expect(block.indexOf('fix: nginx:latest')).toBeLessThan(block.indexOf('k8s/deployment.yaml'));
+  });
+
   it('lists every occurrence with its location, kind, text as written and reference', () => {
-    expect(text).toMatch(/^Images: 5 references in 4 files\n/);
+    expect(text).toContain('\nImages: 5 references in 4 files\n');
     expect(text).toMatch(/docker-compose\.yml:10:12 +compose +ngnix:latest +docker\.io\/library\/ngnix:latest\n/);
     expect(text).toMatch(/Dockerfile:5:6 +dockerfile +node:\$\{NODE_VERSION\} +\(unresolved\)\n/);
   });
@@ -38,6 +59,46 @@ describe('text report', () => {
       errors: [],
     });
     expect(local).toMatch(/compose\.yaml:3:12 +compose +acme\/web:dev +docker\.io\/acme\/web:dev \(built here\)\n/);
+  });
+
+  it('tells registry problems once per registry, with what to do', () => {
+    const unreachable = (index: number): ResolvedOccurrence => ({
+      file: 'compose.yaml',
+      line: index + 1,
+      column: 12,
+      kind: 'compose',
+      raw: `app${index}:1`,
+      reference: `docker.io/library/app${index}:1`,
+      resolution: { status: 'error', errorCode: 'timeout', message: 'timed out after 30 s' },
+    });
+    const refused: ResolvedOccurrence = {
+      ...unreachable(0),
+      line: 40,
+      reference: 'registry.example.com/team/app:1',
+      resolution: { status: 'error', errorCode: 'unauthorized', message: 'authentication required or refused (401)' },
+    };
+    const plain: ResolvedOccurrence = {
+      ...unreachable(0),
+      line: 41,
+      reference: '10.0.0.5:5000/team/app:1',
+      resolution: { status: 'error', errorCode: 'network', message: 'network error (ERR_SSL_WRONG_VERSION_NUMBER)' },
+    };
+    const occurrences = [...Array.from({ length: 20 }, (_, index) => unreachable(index)), refused, plain];
+    const findings = occurrences.map((occurrence) => ({ rule: 'registry-unreachable' as const, severity: 'warning' as const, file: occurrence.file, line: occurrence.line, column: 12, reference: occurrence.reference, raw: occurrence.raw, message: 'not verified' }));
+    const report = renderText({ schemaVersion: 1, occurrences, findings, errors: [] }, { credentialPlaces: ['$REGISTRY_AUTH_FILE (/x/auth.json)', '/home/me/.docker/config.json'] });
+    expect(report).toContain('  warning 22 image references not verified [registry-unreachable]: see Registries below\n');
+    expect(report).not.toContain('[registry-unreachable]\n');
+    expect(report).toContain('  docker.io unreachable (timeout): 20 images not verified\n');
+    expect(report).toContain('  registry.example.com refused the credentials (401): 1 image not verified\n');
+    expect(report).toContain('hint: credentials for registry.example.com were looked for in: $REGISTRY_AUTH_FILE (/x/auth.json), /home/me/.docker/config.json\n');
+    expect(report).toContain('hint: it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, run with --insecure-registry 10.0.0.5:5000\n');
+  });
+
+  it('colours severities only through the style it is given', () => {
+    const red = (t: string) => `<red>${t}</red>`;
+    const styled = renderText(result, { style: { error: red, warning: (t) => t, note: (t) => t, bold: (t) => t, dim: (t) => t } });
+    expect(styled).toContain('  <red>error  </red> docker-compose.yml:10:12  [typosquat]');
+    expect(text).not.toContain('<red>');
   });
 
   it('strips control characters from repository text', () => {

@@ -1,5 +1,11 @@
-/** The text report for people at a terminal. Repository text is stripped of control characters (no terminal escapes). */
+/**
+ * The text report for people at a terminal: the findings first (errors first, one block per line),
+ * registry problems once per registry, then the image inventory. Repository text is stripped of
+ * control characters (no terminal escapes); colour comes only from the palette the CLI chooses.
+ */
 import type { Finding, ScanResult, Severity } from '../model.js';
+import { groupByLine, lineEdits } from './line-findings.js';
+import { describeRegistryProblem, registryProblems, type SummaryContext } from './registry-summary.js';
 import { imageStatuses } from './status.js';
 
 /** Removes control characters (ANSI escapes, carriage returns) from repository-controlled text. */
@@ -14,6 +20,21 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   return counts;
 }
 
+/** How the report is coloured: identity functions when the output is not a colour terminal. */
+export interface TextStyle {
+  error(text: string): string;
+  warning(text: string): string;
+  note(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+const PLAIN_STYLE: TextStyle = { error: (t) => t, warning: (t) => t, note: (t) => t, bold: (t) => t, dim: (t) => t };
+
+export interface TextOptions extends SummaryContext {
+  style?: TextStyle;
+}
+
 /** Long cells (a digest-pinned reference) would push every row off the screen; the JSON report has them whole. */
 function clip(text: string, width = 72): string {
   return text.length > width ? text.slice(0, width - 1) + '…' : text;
@@ -25,20 +46,55 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]))).join('  ').trimEnd());
 }
 
-export function renderText(result: ScanResult): string {
-  const lines: string[] = [];
+/** Registry problems are told once per registry below, not once per image. */
+const PER_REGISTRY = new Set<Finding['rule']>(['registry-unreachable']);
+
+function findingLines(result: ScanResult, style: TextStyle): string[] {
+  const active = result.findings.filter((finding) => !finding.suppressed);
+  const suppressed = result.findings.length - active.length;
+  const shown = active.filter((finding) => !PER_REGISTRY.has(finding.rule));
+  const lines = [style.bold(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ''}`)];
+  for (const group of groupByLine(shown)) {
+    for (const finding of group.findings) {
+      const severity = style[finding.severity](finding.severity.padEnd(7));
+      lines.push(`  ${severity} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`);
+      lines.push(`          ${terminalSafe(finding.message)}`);
+    }
+    const fixes = lineEdits(group);
+    if (fixes.length > 0) lines.push(`          fix: ${fixes.map((edit) => terminalSafe(edit.replacement)).join(', ')}`);
+  }
+  const perRegistry = active.length - shown.length;
+  if (perRegistry > 0) lines.push(`  ${style.warning('warning')} ${perRegistry} image reference${perRegistry === 1 ? '' : 's'} not verified [registry-unreachable]: see Registries below`);
+  return lines;
+}
+
+function registryLines(result: ScanResult, options: TextOptions, style: TextStyle): string[] {
+  const problems = registryProblems(result.occurrences, options);
+  if (problems.length === 0) return [];
+  const lines = ['', style.bold('Registries:')];
+  for (const problem of problems) {
+    lines.push(`  ${style.warning(terminalSafe(describeRegistryProblem(problem)))}`);
+    lines.push(`      ${style.dim(terminalSafe(clip(problem.example, 160)))}`);
+    if (problem.hint) lines.push(`      hint: ${terminalSafe(problem.hint)}`);
+  }
+  return lines;
+}
+
+function inventoryLines(result: ScanResult, style: TextStyle): string[] {
   const files = new Set(result.occurrences.map((occurrence) => occurrence.file));
-  lines.push(`Images: ${result.occurrences.length} references in ${files.size} files`);
+  const lines = ['', style.bold(`Images: ${result.occurrences.length} references in ${files.size} files`)];
   if (result.occurrences.length > 0) {
     const rows = [['LOCATION', 'KIND', 'AS WRITTEN', 'REFERENCE']];
     for (const occurrence of result.occurrences) {
-      rows.push([
-        `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
-        occurrence.kind,
-        clip(occurrence.raw),
-        // An image built in the repository is not pulled, so registry checks do not apply: say so.
-        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`) + (occurrence.local ? ' (built here)' : ''),
-      ].map(terminalSafe));
+      rows.push(
+        [
+          `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
+          occurrence.kind,
+          clip(occurrence.raw),
+          // An image built in the repository is not pulled, so registry checks do not apply: say so.
+          clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`) + (occurrence.local ? ' (built here)' : ''),
+        ].map(terminalSafe),
+      );
     }
     // A loop, not push(...rows): spreading 125,000 rows into one call overflows the stack.
     for (const row of table(rows)) lines.push('  ' + row);
@@ -46,27 +102,28 @@ export function renderText(result: ScanResult): string {
   // Who signed what is evidence, not a finding: list it, as the Markdown image table does.
   const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === 'yes' && image.signer);
   if (signed.length > 0) {
-    lines.push('');
-    lines.push(`Signatures verified: ${signed.length} image${signed.length === 1 ? '' : 's'}`);
+    lines.push('', `Signatures verified: ${signed.length} image${signed.length === 1 ? '' : 's'}`);
     for (const image of signed) lines.push(`  ${terminalSafe(image.reference ?? image.raw)}`, `      signed by ${terminalSafe(image.signer!)}`);
   }
-  const active = result.findings.filter((finding) => !finding.suppressed);
-  const suppressed = result.findings.length - active.length;
-  lines.push('');
-  lines.push(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ''}`);
-  for (const finding of active) {
-    lines.push(`  ${finding.severity.padEnd(7)} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`);
-    lines.push(`          ${terminalSafe(finding.message)}`);
-    if (finding.suggestion) lines.push(`          fix: ${terminalSafe(finding.suggestion)}`);
-  }
+  return lines;
+}
+
+function summaryLine(result: ScanResult, style: TextStyle): string {
+  const counts = countBySeverity(result.findings);
+  const worst = (['error', 'warning', 'note'] as const).find((severity) => counts[severity] > 0);
+  const text = `Summary: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s).`;
+  return worst ? style[worst](text) : text;
+}
+
+export function renderText(result: ScanResult, options: TextOptions = {}): string {
+  const style = options.style ?? PLAIN_STYLE;
+  const lines = [...findingLines(result, style), ...registryLines(result, options, style), ...inventoryLines(result, style)];
   if (result.errors.length > 0) {
-    lines.push('');
-    lines.push(`Not checked (${result.errors.length}):`);
+    lines.push('', style.bold(`Not checked (${result.errors.length}):`));
     for (const error of result.errors) lines.push(`  ${terminalSafe(error.file)}: ${terminalSafe(error.message)}`);
   }
   for (const note of result.notes ?? []) lines.push('', terminalSafe(note));
-  const counts = countBySeverity(result.findings);
-  lines.push('');
-  lines.push(`Summary: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s).`);
+  lines.push('', summaryLine(result, style));
   return lines.join('\n') + '\n';
 }
+
