@@ -33,6 +33,8 @@ export interface ScanOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress messages for people (never secrets). */
   log?: (message: string) => void;
+  /** Registry progress: distinct references resolved so far, of how many (for a progress line). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ScanOutcome extends ScanResult {
@@ -75,7 +77,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     notes.push('Offline scan: registry existence, digests and signatures were not checked.');
   } else {
     const client = options.registryClient ?? createRegistryClient(options);
-    occurrences = await resolveOccurrences(occurrences, client, { logger: options.log });
+    occurrences = await resolveOccurrences(occurrences, client, { logger: options.log, onProgress: options.onProgress });
     if (policy.signatures.mode !== 'off') {
       occurrences = await verifySignatures(occurrences, policy, client, {
         // Online, the public-good root is refreshed through TUF; a failed refresh falls back to the embedded one.

@@ -21,6 +21,8 @@ import {
 
 export interface ResolveOptions {
   logger?: (msg: string) => void;
+  /** Called as each distinct reference is resolved: how many are done of how many. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** `RATE_LIMITED` -> `rate-limited`, the form `Resolution.errorCode` and findings carry. */
@@ -132,10 +134,12 @@ export async function resolveOccurrences(
     );
   }
   const resolutions = new Map<string, Resolution>();
+  options.onProgress?.(0, byReference.size);
   await Promise.all(
     [...byReference].map(async ([reference, pending]) => {
       const resolution = await pending;
       resolutions.set(reference, resolution);
+      options.onProgress?.(resolutions.size, byReference.size);
       if (resolution.status !== 'ok') options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ''}`);
     }),
   );

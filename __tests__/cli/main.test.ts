@@ -3,15 +3,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runCli, type CliIO } from '../../src/cli/main.js';
 
 const examples = fileURLToPath(new URL('../../examples', import.meta.url));
 
-async function cli(args: string[], cwd = process.cwd()) {
+async function cli(args: string[], cwd = process.cwd(), terminal: Partial<Pick<CliIO, 'env' | 'stdoutIsTTY' | 'stderrIsTTY'>> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd });
+  const code = await runCli(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd, env: {}, ...terminal });
   return { code, stdout, stderr };
+}
+
+/** A local "registry" that answers every request with `status` (plain HTTP on 127.0.0.1). */
+async function answering(status: number, headers: Record<string, string> = {}): Promise<{ host: string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end('{"errors":[]}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { host: `127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 let root: string;
@@ -126,5 +139,87 @@ describe('verify-images scan', () => {
     const { code, stdout } = await cli(['pin', root]);
     expect(code).toBe(0);
     expect(stdout).toBe('Nothing to pin.\n');
+  });
+});
+
+describe('the command line as people use it', () => {
+  it('prints its version', async () => {
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await cli([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^verify-images \S+\n$/);
+    }
+  });
+
+  it('describes every flag in scan --help and pin --help', async () => {
+    const scan = await cli(['scan', '--help']);
+    for (const flag of ['--config FILE', '--offline', '--format text|json|sarif|markdown', '--output FILE', '--fail-on', '--insecure-registry HOST[:PORT]', '--build-arg NAME=VALUE', '--verbose']) {
+      expect(scan.stdout).toMatch(new RegExp(`${flag.replace(/[|[\]]/g, '\\$&')} +\\S`));
+    }
+    const pin = await cli(['pin', '--help']);
+    for (const flag of ['--write', '--update-stale', '--config FILE']) expect(pin.stdout).toContain(flag);
+  });
+
+  it('answers a mistyped flag in two lines, naming the nearest flag', async () => {
+    const { code, stderr } = await cli(['scan', examples, '--ofline']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('verify-images: unknown flag --ofline (did you mean --offline?)\nRun "verify-images scan --help" for every flag.\n');
+    expect((await cli(['pin', '--wirte'])).stderr).toContain('(did you mean --write?)');
+    expect((await cli(['scan', '--format'])).stderr.split('\n')[0]).toBe('verify-images: --format needs a value');
+    expect((await cli(['scna'])).stderr).toContain('unknown command "scna" (did you mean scan?)');
+  });
+
+  it('colours the text report on a terminal, and not with NO_COLOR or into a pipe', async () => {
+    const red = '\u001b[31m';
+    expect((await cli(['scan', examples, '--offline'], process.cwd(), { stdoutIsTTY: true })).stdout).toContain(`${red}error`);
+    expect((await cli(['scan', examples, '--offline'], process.cwd(), { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b[');
+    expect((await cli(['scan', examples, '--offline'])).stdout).not.toContain('\u001b[');
+    expect((await cli(['scan', examples, '--offline'], process.cwd(), { env: { FORCE_COLOR: '1' } })).stdout).toContain(`${red}error`);
+    expect((await cli(['scan', examples, '--offline', '--format', 'json'], process.cwd(), { env: { FORCE_COLOR: '1' } })).stdout).not.toContain('\u001b[');
+  });
+
+  it('leads the text report with the findings, errors first', async () => {
+    const { stdout } = await cli(['scan', examples, '--offline']);
+    expect(stdout).toMatch(/^Findings: \d+\n  error /);
+    expect(stdout.indexOf('Images: ')).toBeGreaterThan(stdout.lastIndexOf('[unpinned]'));
+  });
+
+  it('shows a progress line on a terminal while registries are asked, and erases it', async () => {
+    const registry = await answering(404);
+    try {
+      await writeFile(path.join(root, 'Dockerfile'), `FROM ${registry.host}/team/a:1\nFROM ${registry.host}/team/b:1\n`);
+      const { stderr } = await cli(['scan', root, '--insecure-registry', registry.host], process.cwd(), { stderrIsTTY: true });
+      expect(stderr).toContain('Resolving images: 2/2');
+      expect(stderr.endsWith('\r\u001b[2K')).toBe(true);
+      const piped = await cli(['scan', root, '--insecure-registry', registry.host]);
+      expect(piped.stderr).toBe('');
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('says once per registry what could not be verified, and where credentials were looked for after a 401', async () => {
+    const registry = await answering(401, { 'www-authenticate': 'Basic realm="registry"' });
+    try {
+      await writeFile(path.join(root, 'Dockerfile'), `FROM ${registry.host}/team/a:1\nFROM ${registry.host}/team/b:1\n`);
+      const env = { REGISTRY_AUTH_FILE: path.join(root, 'auth.json'), HOME: root };
+      const { stdout } = await cli(['scan', root, '--insecure-registry', registry.host], process.cwd(), { env });
+      expect(stdout).toContain(`  ${registry.host} refused the credentials (401): 2 images not verified\n`);
+      expect(stdout).toContain(`hint: credentials for ${registry.host} were looked for in: VERIFY_IMAGES_REGISTRY_CREDENTIALS (not set), $REGISTRY_AUTH_FILE (${path.join(root, 'auth.json')}), ${path.join(root, '.docker', 'config.json')}, GITHUB_TOKEN or GH_TOKEN (ghcr.io only)`);
+      expect(stdout.match(/\[registry-unreachable\]/g)).toHaveLength(1);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('hints at --insecure-registry when a registry answers TLS in plain HTTP', async () => {
+    const registry = await answering(404);
+    try {
+      await writeFile(path.join(root, 'Dockerfile'), `FROM ${registry.host}/team/a:1\n`);
+      const { stdout } = await cli(['scan', root]);
+      expect(stdout).toContain(`hint: it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, run with --insecure-registry ${registry.host}\n`);
+    } finally {
+      await registry.close();
+    }
   });
 });

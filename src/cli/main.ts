@@ -4,7 +4,7 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { exitCodeFor } from '../checks/index.js';
@@ -14,32 +14,32 @@ import { runVerifyBundle } from '../sigstore/conformance.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
-import { renderText, terminalSafe } from '../report/text.js';
+import { credentialLocations } from '../registry/transport/credentials.js';
+import { renderText, terminalSafe, type TextOptions } from '../report/text.js';
+import { COLOURS, PLAIN, ProgressLine, useColour } from './terminal.js';
+import { commandHelp, nearestFlag, parseOptions, PIN_FLAGS, SCAN_FLAGS, USAGE, type Flag } from './usage.js';
+
+export { USAGE } from './usage.js';
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /** Environment (credentials, NO_COLOR, FORCE_COLOR, GITHUB_TOKEN); process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (colour) and stderr is one (the progress line). */
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
 }
-
-export const USAGE = `Usage:
-  verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
-                     [--output FILE] [--fail-on error|warning|note|never]
-                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--verbose]
-  verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]...
-                    [--build-arg NAME=VALUE]... [--verbose]
-  verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
-                     [--trusted-root FILE] FILE_OR_DIGEST
-
-Scans DIR (default: the current directory) for container image references and checks them
-against the policy (.github/verify-images.yml, or embedded defaults).
-`;
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** The command whose flags the error is about, for the "run ... --help" pointer. */
+  command?: 'scan' | 'pin';
+}
 
 /** A registry host with an optional port: a name, an IPv4 address or a bracketed IPv6 address. */
 const INSECURE_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
@@ -51,7 +51,11 @@ declare const __VERIFY_IMAGES_VERSION__: string | undefined;
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   // `verify-images scan --help` is how people look up a command's options: answer it, not a usage error.
-  if (['scan', 'pin', 'verify-bundle'].includes(command ?? '') && rest.some((arg) => arg === '--help' || arg === '-h')) {
+  if ((command === 'scan' || command === 'pin') && rest.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  if (command === 'verify-bundle' && rest.some((arg) => arg === '--help' || arg === '-h')) {
     io.stdout(USAGE);
     return 0;
   }
@@ -63,6 +67,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await pinCommand(rest, io);
       case 'verify-bundle':
         return await runVerifyBundle(rest);
+      case '--version':
+      case '-V':
+      case 'version':
+        io.stdout(`verify-images ${VERSION}\n`);
+        return 0;
       case '-h':
       case '--help':
       case 'help':
@@ -71,12 +80,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case undefined:
         io.stderr(USAGE);
         return 2;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      default: {
+        const known = ['scan', 'pin', 'verify-bundle', 'help', '--version'];
+        const close = nearestFlag(command, known.map((name) => ({ name: name.replace(/^--/, ''), type: 'boolean', description: '' })));
+        throw new UsageError(`unknown command "${command}"${close ? ` (did you mean ${close.replace(/^--(?!version)/, '')}?)` : ''}`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`verify-images: ${error.message}\n\n${USAGE}`);
+      // Short: the problem, and where the flags are described.
+      if (error.command) io.stderr(`verify-images: ${error.message}\nRun "verify-images ${error.command} --help" for every flag.\n`);
+      else io.stderr(`verify-images: ${error.message}\n\n${USAGE}`);
       return 2;
     }
     if (error instanceof ConfigError) {
@@ -88,11 +102,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+/** A parse error of node:util's parseArgs, reworded in one line with the nearest flag. */
+function usageErrorOf(error: { code?: string; message: string }, flags: Flag[], command: 'scan' | 'pin'): UsageError {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  let message = error.message.split('. ')[0];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const close = nearestFlag(quoted, flags);
+    message = `unknown flag ${quoted}${close ? ` (did you mean ${close}?)` : ''}`;
+  } else if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    message = /argument missing/.test(error.message) ? `${quoted.split(' ')[0]} needs a value` : `${quoted.split(' ')[0]} takes no value`;
+  }
+  const usage = new UsageError(message);
+  usage.command = command;
+  return usage;
+}
+
+function parse(args: string[], flags: Flag[], command: 'scan' | 'pin') {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: parseOptions(flags), allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw usageErrorOf(error as { code?: string; message: string }, flags, command);
   }
 }
 
@@ -102,57 +131,78 @@ function operatorInsecureRegistries(values: Record<string, unknown>): string[] {
 }
 
 /** Shared by scan and pin: the directory and the policy with command-line overrides applied. */
-async function loadRun(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<{ root: string; policy: Policy }> {
-  if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
+async function loadRun(values: Record<string, unknown>, positionals: string[], io: CliIO, command: 'scan' | 'pin'): Promise<{ root: string; policy: Policy }> {
+  if (positionals.length > 1) throw usageError(`expected one directory, got ${positionals.length}: ${positionals.map((arg) => `"${terminalSafe(arg)}"`).join(' ')}`, command);
   const root = path.resolve(io.cwd, positionals[0] ?? '.');
   // A mistyped DIR must not pass as "nothing found" (exit 0) in CI.
   const rootInfo = await stat(root).catch(() => undefined);
-  if (!rootInfo) throw new UsageError(`${positionals[0] ?? '.'}: no such directory`);
-  if (!rootInfo.isDirectory()) throw new UsageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`);
+  if (!rootInfo) throw usageError(`${positionals[0] ?? '.'}: no such directory`, command);
+  if (!rootInfo.isDirectory()) throw usageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`, command);
   // --config is a path as the user typed it: relative to where they are, not to DIR.
   const configPath = values.config === undefined ? undefined : path.resolve(io.cwd, values.config as string);
   const policy = await loadPolicy(root, configPath);
   const insecure = (values['insecure-registry'] as string[] | undefined) ?? [];
   // Registries are matched by host as written in image references; a URL would silently match nothing.
   for (const host of insecure) {
-    if (!INSECURE_HOST.test(host)) throw new UsageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${host}")`);
+    if (!INSECURE_HOST.test(host)) throw usageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${terminalSafe(host)}")`, command);
   }
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
   for (const pair of (values['build-arg'] as string[] | undefined) ?? []) {
     const separator = pair.indexOf('=');
-    if (separator <= 0) throw new UsageError(`--build-arg takes NAME=VALUE, got "${pair}"`);
+    if (separator <= 0) throw usageError(`--build-arg takes NAME=VALUE, got "${terminalSafe(pair)}"`, command);
     policy.buildArgs[pair.slice(0, separator)] = pair.slice(separator + 1);
   }
   return { root, policy };
 }
 
+function usageError(message: string, command: 'scan' | 'pin'): UsageError {
+  const error = new UsageError(message);
+  error.command = command;
+  return error;
+}
+
+/** The scan with a progress line on stderr while registries are asked (a TTY only, and not with --verbose). */
+async function scanWithProgress(options: Parameters<typeof scan>[0], values: Record<string, unknown>, io: CliIO): Promise<Awaited<ReturnType<typeof scan>>> {
+  const progress = new ProgressLine(io.stderr, Boolean(io.stderrIsTTY) && !values.verbose && !options.offline);
+  try {
+    return await scan({ ...options, onProgress: (done, total) => progress.update('Resolving images', done, total) });
+  } finally {
+    progress.done();
+  }
+}
+
 async function scanCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, {
-    config: { type: 'string' },
-    offline: { type: 'boolean', default: false },
-    format: { type: 'string', default: 'text' },
-    output: { type: 'string' },
-    'fail-on': { type: 'string' },
-    'insecure-registry': { type: 'string', multiple: true },
-    'build-arg': { type: 'string', multiple: true },
-    verbose: { type: 'boolean', default: false },
-  });
-  const format = values.format as string;
-  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const { values, positionals } = parse(args, SCAN_FLAGS, 'scan');
+  const format = (values.format as string | undefined) ?? 'text';
+  if (!FORMATS.includes(format as Format)) throw usageError(`--format must be one of ${FORMATS.join(', ')} (got "${terminalSafe(format)}")`, 'scan');
   const failOn = values['fail-on'] as string | undefined;
   if (failOn !== undefined && !FAIL_ON.includes(failOn as (typeof FAIL_ON)[number])) {
-    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+    throw usageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${terminalSafe(failOn)}")`, 'scan');
   }
-  const { root, policy } = await loadRun(values, positionals, io);
+  const { root, policy } = await loadRun(values, positionals, io, 'scan');
   if (failOn) policy.failOn = failOn as Policy['failOn'];
-
-  const result = await scan({ root, policy, offline: Boolean(values.offline), insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
-  const rendered = render(format as Format, result);
+  const env = io.env ?? process.env;
+  const result = await scanWithProgress(
+    {
+      root,
+      policy,
+      offline: Boolean(values.offline),
+      insecureRegistries: operatorInsecureRegistries(values),
+      log: verboseLog(values, io),
+      env,
+      // Like gh and most tools: a GitHub token in the environment is used for ghcr.io, and only there.
+      githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || undefined,
+    },
+    values,
+    io,
+  );
+  const colour = format === 'text' && !values.output && useColour({ isTTY: Boolean(io.stdoutIsTTY), env });
+  const rendered = render(format as Format, result, { style: colour ? COLOURS : PLAIN, credentialPlaces: credentialLocations(env) });
   if (values.output) {
     try {
       await writeFile(path.resolve(io.cwd, values.output as string), rendered);
     } catch (error) {
-      throw new UsageError(`cannot write --output ${values.output as string}: ${(error as Error).message}`);
+      throw usageError(`cannot write --output ${values.output as string}: ${(error as Error).message}`, 'scan');
     }
     io.stderr(`verify-images: wrote ${format} report to ${values.output as string}\n`);
   } else {
@@ -167,18 +217,16 @@ function verboseLog(values: Record<string, unknown>, io: CliIO): ((message: stri
 }
 
 async function pinCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, {
-    config: { type: 'string' },
-    write: { type: 'boolean', default: false },
-    'update-stale': { type: 'boolean', default: false },
-    'insecure-registry': { type: 'string', multiple: true },
-    'build-arg': { type: 'string', multiple: true },
-    verbose: { type: 'boolean', default: false },
-  });
-  const { root, policy } = await loadRun(values, positionals, io);
+  const { values, positionals } = parse(args, PIN_FLAGS, 'pin');
+  const { root, policy } = await loadRun(values, positionals, io, 'pin');
   // Pinning needs the tags' digests, not signatures.
   policy.signatures.mode = 'off';
-  const result = await scan({ root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
+  const env = io.env ?? process.env;
+  const result = await scanWithProgress(
+    { root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io), env, githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || undefined },
+    values,
+    io,
+  );
   const plan = planPinsDetailed(result.occurrences, result.sources, { updateStale: Boolean(values['update-stale']) });
   for (const edit of plan.edits) {
     io.stdout(`${terminalSafe(`${edit.file}:${edit.line}:${edit.column}`)}\n  - ${terminalSafe(edit.oldText)}\n  + ${terminalSafe(edit.newText)}\n`);
@@ -204,12 +252,12 @@ async function pinCommand(args: string[], io: CliIO): Promise<number> {
   return conflicts > 0 ? 1 : 0;
 }
 
-function render(format: Format, result: Awaited<ReturnType<typeof scan>>): string {
+function render(format: Format, result: Awaited<ReturnType<typeof scan>>, textOptions: TextOptions): string {
   switch (format) {
     case 'json':
       return renderJson(result);
     case 'text':
-      return renderText(result);
+      return renderText(result, textOptions);
     case 'sarif':
       return renderSarif(result, { toolVersion: VERSION });
     case 'markdown':
