@@ -20,7 +20,7 @@ describe('Markdown report', () => {
     const squat = rows.find((row) => row.includes('docker\\-compose\\.yml&#58;10'))!;
     expect(squat).toContain('❌ **typosquat**');
     expect(squat.indexOf('typosquat')).toBeLessThan(squat.indexOf('mutable-tag'));
-    expect(squat.endsWith('| <code>nginx&#58;latest</code> |')).toBe(true);
+    expect(squat.endsWith('<br>**Fix:** <code>nginx&#58;latest</code> |')).toBe(true);
   });
 
   it('renders code quoted in messages as code, not as escaped backticks', () => {
@@ -86,10 +86,10 @@ describe('Markdown report', () => {
     expect(markdown).not.toContain('[link](http://evil)');
     expect(markdown).not.toMatch(/(^|[^;])@octocat/);
     expect(markdown).not.toMatch(/(^|[^;])#1\b/);
-    // Every table row still has exactly its six cell separators: no `|` from the data splits a cell.
-    for (const row of markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('<code>evil'))) {
-      expect(row.split('|').length).toBe(7);
-    }
+    // Every table row still has exactly its cell separators (3 columns of findings, 5 of images): no `|` from the data splits a cell.
+    const rows = markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('<code>evil'));
+    expect(rows.length).toBe(2);
+    for (const row of rows) expect(row.split('|').length).toBe(row.startsWith('| ❌') ? 5 : 7);
     expect(markdown).toContain('<code>evil&#124;&lt;img src=x onerror=alert\\(1\\)&gt;\\.yaml&#58;3</code>');
     expect(markdown).toContain('<code>\\`\\*\\*&#64;octocat\\*\\* \\[x\\]\\(javascript&#58;alert\\(1\\)\\) &#35;1\\`</code>');
     expect(markdown).toContain('&lt;b&gt;x&lt;/b&gt;');

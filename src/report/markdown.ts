@@ -132,21 +132,20 @@ export function verificationSentence(result: Pick<ScanResult, 'occurrences'>): s
 
 const STATE_LABEL: Record<CheckState, string> = { yes: '✅ yes', no: '❌ no', 'not checked': '➖ not checked', 'n/a': 'n/a (built here)', 'not required': '➖ not required by the policy' };
 
-/** One table row per line: every finding of it, and the fix that leaves it in its final form. */
+/** One table row per line: where (and the image as written), every finding of the line, and the fix that leaves it in its final form. */
 function lineRow(group: LineFindings, options: MarkdownOptions): string {
   const where = link(inlineCode(`${group.file}:${group.line}`), fileLink(options, group.file, group.line));
   const images = [...new Set(group.findings.map((finding) => finding.raw))].map((raw) => inlineCode(raw)).join('<br>');
-  const problems = group.findings.map((finding) => `${SEVERITY_ICON[finding.severity]} **${finding.rule}**: ${messageMarkdown(finding.message)}`).join('<br>');
-  const fix = lineEdits(group)
-    .map((edit) => inlineCode(edit.replacement))
-    .join('<br>');
-  return `| ${SEVERITY_ICON[group.severity]} | ${where} | ${images} | ${problems} | ${fix} |`;
+  const problems = group.findings.map((finding) => `${SEVERITY_ICON[finding.severity]} **${finding.rule}**: ${messageMarkdown(finding.message)}`);
+  const fixes = lineEdits(group).map((edit) => inlineCode(edit.replacement));
+  if (fixes.length > 0) problems.push(`**Fix:** ${fixes.join(', ')}`);
+  return `| ${SEVERITY_ICON[group.severity]} | ${where}<br>${images} | ${problems.join('<br>')} |`;
 }
 
 /** A findings table, errors first; at most `limit` lines, the rest counted. */
 function findingsTable(findings: Finding[], options: MarkdownOptions, limit: number): string[] {
   const groups = groupByLine(findings);
-  const lines = ['| | Where | Image | Problem | Fix |', '| --- | --- | --- | --- | --- |'];
+  const lines = ['| | Where | Problem and fix |', '| --- | --- | --- |'];
   for (const group of groups.slice(0, limit)) lines.push(lineRow(group, options));
   if (groups.length > limit) lines.push('', `…and ${groups.length - limit} more lines with findings (see the job summary, or the JSON or SARIF report).`);
   return lines;
@@ -214,7 +213,8 @@ export function renderMarkdown(result: ScanResult, options: MarkdownOptions = {}
   lines.push('', verificationSentence(result) + ` ${plural(new Set(result.occurrences.map((occurrence) => occurrence.file)).size, 'file')} with images.`);
   if (suppressed > 0) lines.push('', `${plural(suppressed, 'suppressed finding')} not counted.`);
   if (options.preface) lines.push('', options.preface);
-  for (const note of result.notes ?? []) lines.push('', `> ${messageMarkdown(note)}`);
+  // The verification sentence above already says what an offline scan did not check.
+  for (const note of result.notes ?? []) if (!note.startsWith('Offline scan:')) lines.push('', `> ${messageMarkdown(note)}`);
 
   const limit = options.maxFindings ?? 200;
   if (active.length === 0) lines.push('', 'No findings.');
