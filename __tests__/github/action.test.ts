@@ -130,7 +130,7 @@ describe('on a pull request', () => {
     expect(github.issueComments).toHaveLength(1);
     const sticky = github.issueComments[0];
     expect(sticky.user).toEqual(ACTIONS_BOT);
-    expect(sticky.body.startsWith('<!-- verify-images:sticky -->\n## verify-images\n\n**This pull request:** ❌ 1 error · ⚠️ 5 warnings · ℹ️ 0 notes · pre-existing: 1 warning\n')).toBe(true);
+    expect(sticky.body.startsWith('<!-- verify-images:sticky -->\n## verify-images\n\n**This pull request:** ❌ 1 error · ⚠️ 3 warnings · ℹ️ 0 notes · pre-existing: 1 warning\n')).toBe(true);
     // Introduced findings first, the error leading; the unchanged .gitlab-ci.yml finding collapsed below.
     const introduced = sticky.body.indexOf('### Introduced by this pull request');
     const preexisting = sticky.body.indexOf('<details><summary>Pre-existing findings: 1 warning</summary>');
@@ -168,14 +168,15 @@ describe('on a pull request', () => {
       expect(comment.body).not.toContain('\\`');
     }
     const squat = comments.find((comment) => comment.line === 9)!;
-    expect(squat.body.split('\n')[0]).toBe('<!-- verify-images:line 9 mutable-tag,typosquat,unpinned -->');
+    // One finding per cause: pinning a look-alike name is no fix, so the line has the typosquat only.
+    expect(squat.body.split('\n')[0]).toBe('<!-- verify-images:line 9 typosquat -->');
     expect(squat.body).toContain('```suggestion\n    image: nginx:latest\n```');
     expect(comments.filter((comment) => comment.body.includes('```suggestion'))).toHaveLength(1);
 
     // Pagination: PR files (3 files, 2 per page) and both comment lists were read through their Link headers.
     expect(github.requests.some((request) => request.path.endsWith('/pulls/42/files') && request.query.get('page') === '2')).toBe(true);
 
-    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6', notes: '0', 'comment-id': String(sticky.id), 'review-id': String(github.reviews[0].id) });
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '4', notes: '0', 'comment-id': String(sticky.id), 'review-id': String(github.reviews[0].id) });
     expect(existsSync(step.outputs['json-report'])).toBe(true);
     expect(existsSync(path.join(path.dirname(step.outputs['json-report']), 'verify-images-pull-request.json'))).toBe(true);
 
@@ -186,7 +187,7 @@ describe('on a pull request', () => {
     });
     // filter-mode added: the finding on the unchanged line is not annotated; the summary lists it.
     expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file).map((command) => command.properties.file)).not.toContain('.gitlab-ci.yml');
-    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(5);
+    expect(workflowCommands(step.stdout, 'warning').filter((command) => command.properties.file)).toHaveLength(3);
     expect(step.summary).toContain('## verify-images');
     expect(step.summary.indexOf('### Introduced by this pull request')).toBeLessThan(step.summary.indexOf('Supply-chain delta of this pull request'));
     expect(step.summary).toContain('<summary>Images (');
@@ -199,7 +200,7 @@ describe('on a pull request', () => {
     const files = workflowCommands(step.stdout, 'warning')
       .filter((command) => command.properties.file)
       .map((command) => `${command.properties.file}:${command.properties.line}`);
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(4);
     expect(files.at(-1)).toBe('.gitlab-ci.yml:5');
   });
 
@@ -225,7 +226,7 @@ describe('on a pull request', () => {
     expect(resolved).toHaveLength(1);
     expect([...github.resolvedThreads]).toEqual([resolved[0].id]);
     expect(resolved[0].body).toContain(`✅ Resolved in [\`${fixedSha.slice(0, 7)}\`](https://github.com/acme/shop/commit/${fixedSha}).`);
-    expect(resolved[0].body).toContain('Still on this line: `mutable-tag`, `unpinned`');
+    expect(resolved[0].body).toContain('Still on this line: `unpinned`');
     expect(resolved[0].body).toContain('ngnix');
     expect(resolved[0].body).not.toContain('```suggestion');
     expect(firstBodies.has(resolved[0].id)).toBe(true);
@@ -466,7 +467,7 @@ describe('the two-workflow setup for fork pull requests', () => {
     expect(github.issueComments[0].body).toContain('Supply-chain delta of this pull request');
     expect(github.reviewComments).toHaveLength(4);
     expect(github.reviewComments.find((comment) => comment.body.includes('`typosquat`'))!.body).toContain('```suggestion\n    image: nginx:latest\n```');
-    expect(step.outputs).toMatchObject({ errors: '1', warnings: '6', 'comment-id': String(github.issueComments[0].id), 'review-id': String(github.reviews[0].id) });
+    expect(step.outputs).toMatchObject({ errors: '1', warnings: '4', 'comment-id': String(github.issueComments[0].id), 'review-id': String(github.reviews[0].id) });
     // The delta in the artifact tells what the pull request introduced, as in the scan run.
     const body = github.issueComments[0].body;
     expect(body.indexOf('### Introduced by this pull request')).toBeLessThan(body.indexOf('ngnix'));
