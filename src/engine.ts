@@ -9,8 +9,10 @@ import { enableLinearRegExps } from './linear-regexp.js';
 import { runChecks } from './checks/index.js';
 import { unknownSuppressionRules } from './checks/suppression.js';
 import { levenshteinEditDistance } from 'levenshtein-edit-distance';
-import { defaultCredentialSource, RegistryClient } from './registry/index.js';
+import { dockerHubQuestionFor } from './checks/typosquat.js';
+import { defaultCredentialSource, DockerHubApi, RegistryClient } from './registry/index.js';
 import { resolveOccurrences } from './resolve.js';
+import { resolveDockerHub } from './resolve-docker-hub.js';
 import { verifySignatures } from './sigstore/index.js';
 
 export interface ScanOptions {
@@ -27,6 +29,8 @@ export interface ScanOptions {
   insecureRegistries?: string[];
   /** The registry client to use (tests inject one); by default one is built from the policy and the environment. */
   registryClient?: RegistryClient;
+  /** Docker Hub's public API, which grades impersonation warnings online (tests inject one). */
+  dockerHub?: DockerHubApi;
   /** Token for ghcr.io when no other credential names it (the action passes GITHUB_TOKEN). */
   githubToken?: string;
   /** Environment for credentials (`VERIFY_IMAGES_REGISTRY_CREDENTIALS`, `DOCKER_CONFIG`); default process.env. */
@@ -59,6 +63,18 @@ export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'inse
   });
 }
 
+/** Docker Hub's API, anonymous (no credential is ever sent to it), under the policy's registry limits. */
+export function createDockerHubApi(options: Pick<ScanOptions, 'policy' | 'log'>): DockerHubApi {
+  const { registry } = options.policy;
+  return new DockerHubApi({
+    timeoutMs: registry.timeoutMs,
+    maxRetryAfterMs: registry.maxRetryAfterMs,
+    budgetMs: registry.budgetMs,
+    retries: registry.retries,
+    ...(options.log ? { logger: options.log } : {}),
+  });
+}
+
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const { policy } = options;
   // Any expression that still backtracks past V8's limit finishes on the linear-time engine.
@@ -78,6 +94,9 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   } else {
     const client = options.registryClient ?? createRegistryClient(options);
     occurrences = await resolveOccurrences(occurrences, client, { logger: options.log, onProgress: options.onProgress });
+    if (policy.typosquat.enabled) {
+      occurrences = await resolveDockerHub(occurrences, options.dockerHub ?? createDockerHubApi(options), dockerHubQuestionFor(policy), { logger: options.log });
+    }
     if (policy.signatures.mode !== 'off') {
       occurrences = await verifySignatures(occurrences, policy, client, {
         // Online, the public-good root is refreshed through TUF; a failed refresh falls back to the embedded one.

@@ -89,6 +89,20 @@ export interface Resolution {
   errorCode?: string;
   /** Which of repository/tag/digest was missing, when status is 'not-found'. */
   missing?: 'repository' | 'tag' | 'digest';
+  /**
+   * What Docker Hub's public API says about the repository, for images the impersonation rule
+   * grades online (an official or well-known name under an unknown namespace, a name under
+   * `library/` that is no official image). Absent offline and for other images.
+   */
+  dockerHub?: DockerHubFacts;
+}
+
+/** Docker Hub's answer about one repository (`src/resolve-docker-hub.ts`). */
+export interface DockerHubFacts {
+  namespaceExists: boolean;
+  repositoryExists: boolean;
+  pullCount?: number;
+  starCount?: number;
 }
 
 /** What signature verification found for one occurrence's digest (filled in by the sigstore stage). */

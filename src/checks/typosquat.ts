@@ -15,6 +15,7 @@ import {
   OFFICIAL_IMAGES,
   TRUSTED_REGISTRY_PATTERNS,
 } from '../config/trusted-defaults.js';
+import type { Policy } from '../config/policy.js';
 import type { ResolvedOccurrence } from '../model.js';
 import type { TrustIndex } from './trust.js';
 import type { Check, CheckContext, FindingDraft } from './types.js';
@@ -472,21 +473,55 @@ function derivedTag(glued: string, written: string | undefined): string | undefi
 /** Compiled targets per policy run; both rules share them and the per-reference verdicts. */
 const cache = new WeakMap<TrustIndex, { targets: TrustTargets; verdicts: Map<string, SquatMatch | undefined> }>();
 
+/** The detector's targets for a policy: its trusted images and registries, targets and allow list. */
+export function trustTargetsForPolicy(policy: Policy): TrustTargets {
+  return buildTrustTargets({
+    trustedImages: policy.trustedImages,
+    // A host the policy allows by name is the organisation's own choice, never a look-alike.
+    trustedRegistries: [...policy.trustedRegistries, ...(policy.allowedRegistries ?? [])],
+    targets: policy.typosquat.targets,
+    allow: policy.typosquat.allow,
+  });
+}
+
 function verdictsFor(context: CheckContext): { targets: TrustTargets; verdicts: Map<string, SquatMatch | undefined> } {
   let entry = cache.get(context.trust);
   if (!entry) {
-    const { policy } = context;
-    const targets = buildTrustTargets({
-      trustedImages: policy.trustedImages,
-      // A host the policy allows by name is the organisation's own choice, never a look-alike.
-      trustedRegistries: [...policy.trustedRegistries, ...(policy.allowedRegistries ?? [])],
-      targets: policy.typosquat.targets,
-      allow: policy.typosquat.allow,
-    });
-    entry = { targets, verdicts: new Map() };
+    entry = { targets: trustTargetsForPolicy(context.policy), verdicts: new Map() };
     cache.set(context.trust, entry);
   }
   return entry;
+}
+
+/**
+ * For the resolve stage (which does the I/O): the Docker Hub repository whose public facts grade
+ * a reference, or undefined. Asked about: an `impersonation` on Docker Hub, and a name under
+ * `library/` that is no known official image (only Docker's API can say whether it exists, since
+ * the registry answers 401 for missing repositories; a new official image does exist).
+ */
+export function dockerHubQuestionFor(policy: Policy): (reference: string) => { namespace: string; repository: string } | undefined {
+  if (!policy.typosquat.enabled) return () => undefined;
+  const targets = trustTargetsForPolicy(policy);
+  return (reference) => {
+    const parts = splitReference(reference);
+    if (!parts || withoutPort(parts.domain) !== DOCKER_HUB) return undefined;
+    const segments = parts.path.split('/');
+    if (segments.length !== 2) return undefined;
+    const [namespace, repository] = segments;
+    if (namespace === 'library') return targets.libraryNames.has(repository) ? undefined : { namespace, repository };
+    return detectSquat(reference, targets)?.rule === 'impersonation' ? { namespace, repository } : undefined;
+  };
+}
+
+/** Pulls past which Docker Hub's count says the image is widely used, not a trap: no impersonation warning. */
+export const WIDELY_PULLED = 1_000_000;
+
+/** Whether Docker Hub's facts (online) settle an impersonation warning: a missing image or a widely pulled one. */
+function settledOnline(occurrence: ResolvedOccurrence): boolean {
+  const hub = occurrence.resolution?.dockerHub;
+  if (!hub) return false;
+  // A namespace or repository that does not exist is reported as `image-not-found` instead.
+  return !hub.repositoryExists || (hub.pullCount ?? 0) >= WIDELY_PULLED;
 }
 
 function runSquatRule(rule: 'typosquat' | 'impersonation', occurrences: ResolvedOccurrence[], context: CheckContext): FindingDraft[] {
@@ -502,7 +537,10 @@ function runSquatRule(rule: 'typosquat' | 'impersonation', occurrences: Resolved
       verdicts.set(occurrence.reference, match);
     }
     if (!match || match.rule !== rule) continue;
-    const draft: FindingDraft = { occurrence, message: squatMessage(match) };
+    if (rule === 'impersonation' && settledOnline(occurrence)) continue;
+    const pulls = occurrence.resolution?.dockerHub?.pullCount;
+    const online = rule === 'impersonation' && pulls !== undefined ? ` Docker Hub counts ${pulls.toLocaleString('en-US')} pulls of it.` : '';
+    const draft: FindingDraft = { occurrence, message: squatMessage(match) + online };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== undefined && suggestion !== occurrence.raw) draft.suggestion = suggestion;
     drafts.push(draft);

@@ -40,3 +40,4 @@ export function findInIndex(indexJson: unknown, digest: string): { descriptor: D
   if (!descriptor) return undefined;
   return descriptor.platform ? { descriptor, platform: formatPlatform(descriptor.platform) } : { descriptor };
 }
+export { DockerHubApi, DOCKER_HUB_WEB_HOST, type DockerHubApiOptions, type HubRepositoryAnswer, type HubRepositoryFacts } from './docker-hub.js';

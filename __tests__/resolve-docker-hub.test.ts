@@ -1,0 +1,123 @@
+/**
+ * Online grading of `impersonation` by Docker Hub's public API: the resolve stage asks (nock, with
+ * answers shaped as the API documents them), the rules read what it recorded. Offline nothing
+ * changes.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import nock from './helpers/nock.js';
+import { runChecks } from '../src/checks/index.js';
+import { imageNotFoundCheck } from '../src/checks/image-not-found.js';
+import { dockerHubQuestionFor, impersonationCheck, typosquatCheck } from '../src/checks/typosquat.js';
+import { defaultPolicy } from '../src/config/load.js';
+import { makeOccurrence } from '../src/discover/occurrence.js';
+import { LineIndex } from '../src/discover/position.js';
+import type { ResolvedOccurrence } from '../src/model.js';
+import { DockerHubApi } from '../src/registry/index.js';
+import { resolveDockerHub } from '../src/resolve-docker-hub.js';
+
+const HUB = 'https://hub.docker.com';
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'registry', 'docker-hub');
+const answer = (name: string) => JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as object;
+
+/** One occurrence per line, as a compose file lists them; the registry stage's answer as given. */
+function occurrences(images: Array<[string, ResolvedOccurrence['resolution']]>): ResolvedOccurrence[] {
+  const text = images.map(([image]) => `image: ${image}`).join('\n');
+  const lines = new LineIndex(text);
+  let offset = 0;
+  return images.map(([image, resolution]) => {
+    const occurrence: ResolvedOccurrence = makeOccurrence({ file: 'compose.yaml', kind: 'compose', lines, offset: offset + 'image: '.length, raw: image, value: image });
+    offset += `image: ${image}\n`.length;
+    if (resolution) occurrence.resolution = resolution;
+    return occurrence;
+  });
+}
+
+// What Docker Hub's registry says for a repository that does not exist, or is private: 401.
+const unauthorized = { status: 'error' as const, errorCode: 'unauthorized', message: 'authentication required' };
+const ok = { status: 'ok' as const, tagDigest: `sha256:${'a'.repeat(64)}` };
+
+const IMAGES: Array<[string, ResolvedOccurrence['resolution']]> = [
+  ['gakeaws/nginx:latest', ok],
+  ['phpstacks/php:8.2', ok],
+  ['gakeawz/nginx:latest', unauthorized],
+  ['guestbook', unauthorized],
+  ['golang-alpine', unauthorized],
+  ['nginx:1.27', ok],
+  ['bitnami/redis:7.2', ok],
+];
+
+const rules = (found: ReturnType<typeof runChecks>) => found.map((finding) => [finding.raw, finding.rule]);
+const check = (list: ResolvedOccurrence[]) => runChecks(list, defaultPolicy(), new Map(), { checks: [typosquatCheck, impersonationCheck, imageNotFoundCheck] });
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('Docker Hub grades impersonation online', () => {
+  it('asks only about the images it grades, once per namespace', () => {
+    const question = dockerHubQuestionFor(defaultPolicy());
+    const asked = occurrences(IMAGES).map((occurrence) => question(occurrence.reference!));
+    expect(asked).toEqual([
+      { namespace: 'gakeaws', repository: 'nginx' },
+      { namespace: 'phpstacks', repository: 'php' },
+      { namespace: 'gakeawz', repository: 'nginx' },
+      { namespace: 'library', repository: 'guestbook' },
+      { namespace: 'library', repository: 'golang-alpine' },
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('keeps the warning on a little-pulled image, drops it on a widely pulled one, and reports what does not exist as image-not-found', async () => {
+    nock(HUB).get('/v2/').reply(404, answer('not-found.json'));
+    nock(HUB).get('/v2/namespaces/gakeaws/repositories').query({ page_size: '100' }).reply(200, answer('namespace-gakeaws.json'));
+    nock(HUB).get('/v2/namespaces/phpstacks/repositories').query({ page_size: '100' }).reply(200, answer('namespace-phpstacks.json'));
+    nock(HUB).get('/v2/namespaces/gakeawz/repositories').query({ page_size: '100' }).reply(404, answer('not-found.json'));
+    nock(HUB).get('/v2/namespaces/library/repositories').query({ page_size: '100' }).reply(200, answer('namespace-library-page1.json'));
+    nock(HUB).get('/v2/namespaces/library/repositories/guestbook').reply(404, answer('not-found.json'));
+    nock(HUB).get('/v2/namespaces/library/repositories/golang-alpine').reply(404, answer('not-found.json'));
+
+    const resolved = await resolveDockerHub(occurrences(IMAGES), new DockerHubApi({ retries: 0 }), dockerHubQuestionFor(defaultPolicy()));
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(resolved[0].resolution).toMatchObject({ status: 'ok', dockerHub: { namespaceExists: true, repositoryExists: true, pullCount: 10432 } });
+    expect(resolved[2].resolution).toMatchObject({ status: 'not-found', missing: 'repository', message: 'Docker Hub has no namespace gakeawz' });
+
+    const findings = check(resolved);
+    expect(rules(findings)).toEqual([
+      ['gakeaws/nginx:latest', 'impersonation'],
+      ['gakeawz/nginx:latest', 'image-not-found'],
+      ['guestbook', 'image-not-found'],
+      ['golang-alpine', 'image-not-found'],
+      ['golang-alpine', 'typosquat'],
+    ]);
+    expect(findings[0].message).toContain('Docker Hub counts 10,432 pulls of it.');
+  });
+
+  it('changes nothing offline, or when Docker Hub cannot be asked', async () => {
+    const offline = rules(check(occurrences(IMAGES.map(([image]) => [image, undefined]))));
+    expect(offline).toEqual([
+      ['gakeaws/nginx:latest', 'impersonation'],
+      ['phpstacks/php:8.2', 'impersonation'],
+      ['gakeawz/nginx:latest', 'impersonation'],
+      ['golang-alpine', 'typosquat'],
+    ]);
+    nock(HUB).get('/v2/').reply(404, answer('not-found.json'));
+    nock(HUB).get(/.*/).times(10).reply(503, 'unavailable');
+    const logged: string[] = [];
+    const resolved = await resolveDockerHub(occurrences(IMAGES), new DockerHubApi({ retries: 0 }), dockerHubQuestionFor(defaultPolicy()), { logger: (msg) => logged.push(msg) });
+    expect(rules(check(resolved)).filter(([, rule]) => rule !== 'image-not-found')).toEqual(offline);
+    expect(logged.some((line) => line.startsWith('Docker Hub: gakeaws/nginx'))).toBe(true);
+  });
+
+  it('asks about at most the configured number of repositories', async () => {
+    nock(HUB).get('/v2/').reply(404, answer('not-found.json'));
+    nock(HUB).get('/v2/namespaces/gakeaws/repositories').query({ page_size: '100' }).reply(200, answer('namespace-gakeaws.json'));
+    const logged: string[] = [];
+    const resolved = await resolveDockerHub(occurrences(IMAGES), new DockerHubApi({ retries: 0 }), dockerHubQuestionFor(defaultPolicy()), { maxRepositories: 1, logger: (msg) => logged.push(msg) });
+    expect(resolved.filter((occurrence) => occurrence.resolution?.dockerHub)).toHaveLength(1);
+    expect(logged[0]).toContain('more than 1 repositories to grade');
+  });
+});
