@@ -123,7 +123,6 @@ function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
 /** `.Values`, `.Chart`, `.Release` (as `helm template` sets it), `.Capabilities`, `.Template`, `.Files`. */
 function rootContext(chart: LoadedChart, file: ChartTemplateFile): Record<string, unknown> {
   const metadata = chart.metadata;
-  const chartName = metadata.name ?? chart.root.slice(chart.root.lastIndexOf('/') + 1);
   const unknownCluster = new Unknown("the cluster's Kubernetes version and APIs (.Capabilities) are not known offline");
   const files = new Unknown('.Files reads chart files, which is not evaluated here');
   const values = chart.values === undefined ? {} : (chart.values.data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`));
@@ -155,7 +154,7 @@ function rootContext(chart: LoadedChart, file: ChartTemplateFile): Record<string
 }
 
 /** A stamped site marker, as the executor writes it. */
-const MARKER = /\u0000[SEse]\d+\.\d+\u0000/g;
+const MARKER = new RegExp(String.raw`\u0000[SEse]\d+\.\d+\u0000`, 'g');
 
 /** Records each site rendering the executor saw, with its value and where in the values it came from. */
 function collectSites(env: RenderEnv, chart: LoadedChart, siteList: RenderedSite[]): void {
@@ -249,5 +248,5 @@ export function renderTemplateText(text: string, dot: unknown, helpers = ''): st
   for (const [name, nodes] of parsed.defines) templates.set(name, { nodes });
   const env: RenderEnv = { templates, functions: TEMPLATE_FUNCTIONS, parseText: parseForTpl, budget: { steps: STEPS_PER_FILE }, unknowns: [], reads: [], siteHits: [] };
   const output = execute(parsed.root, dot, env);
-  return output.replace(/\u0001(\d+)\u0001/g, (_, index: string) => `<unknown: ${env.unknowns[Number(index)]}>`);
+  return output.replace(new RegExp(String.raw`\u0001(\d+)\u0001`, 'g'), (_, index: string) => `<unknown: ${env.unknowns[Number(index)]}>`);
 }

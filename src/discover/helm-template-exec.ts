@@ -48,9 +48,11 @@ export const RENDER_LIMITS = {
   maxRangeItems: 10_000,
 };
 
-/** Control flow of `{{break}}`/`{{continue}}` inside a range. */
-class LoopSignal {
-  constructor(readonly kind: 'break' | 'continue') {}
+/** Control flow of `{{break}}`/`{{continue}}` inside a range, thrown up to the range's body. */
+class LoopSignal extends Error {
+  constructor(readonly kind: 'break' | 'continue') {
+    super(kind);
+  }
 }
 
 /** The executor's explicit scope: dot, the variable stack (`$` first), uncertainty, include depth. */

@@ -48,6 +48,11 @@ function numberOf(value: unknown): number {
   return 0;
 }
 
+/** A list argument's items (Go's []interface{}), or none. */
+function items(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
 function goEqual(left: unknown, right: unknown): boolean {
   if ((left === undefined || left === null) && (right === undefined || right === null)) return true;
   return left === right;
@@ -251,16 +256,16 @@ const COLLECTIONS: Record<string, TemplateFunction> = {
   merge: strict((args) => mergeMaps(args, false)),
   mergeOverwrite: strict((args) => mergeMaps(args, true)),
   deepCopy: strict((args) => structuredCloneSafe(args[0])),
-  first: strict((args) => (Array.isArray(args[0]) ? args[0][0] : undefined)),
-  last: strict((args) => (Array.isArray(args[0]) ? args[0][args[0].length - 1] : undefined)),
-  rest: strict((args) => (Array.isArray(args[0]) ? args[0].slice(1) : [])),
-  initial: strict((args) => (Array.isArray(args[0]) ? args[0].slice(0, -1) : [])),
-  append: strict((args) => [...(Array.isArray(args[0]) ? args[0] : []), args[1]]),
-  prepend: strict((args) => [args[1], ...(Array.isArray(args[0]) ? args[0] : [])]),
-  concat: strict((args) => args.flatMap((arg) => (Array.isArray(arg) ? arg : []))),
-  has: strict((args) => Array.isArray(args[1]) && args[1].some((item) => goEqual(item, args[0]))),
-  compact: strict((args) => (Array.isArray(args[0]) ? args[0].filter((item) => isEmpty(item) !== true) : [])),
-  uniq: strict((args) => (Array.isArray(args[0]) ? [...new Set(args[0])] : [])),
+  first: strict((args) => items(args[0])[0]),
+  last: strict((args) => items(args[0]).at(-1)),
+  rest: strict((args) => items(args[0]).slice(1)),
+  initial: strict((args) => items(args[0]).slice(0, -1)),
+  append: strict((args) => [...items(args[0]), args[1]]),
+  prepend: strict((args) => [args[1], ...items(args[0])]),
+  concat: strict((args) => args.flatMap((arg) => items(arg))),
+  has: strict((args) => items(args[1]).some((item) => goEqual(item, args[0]))),
+  compact: strict((args) => items(args[0]).filter((item) => isEmpty(item) !== true)),
+  uniq: strict((args) => [...new Set(items(args[0]))]),
   int: strict((args) => Math.trunc(numberOf(args[0]))),
   int64: strict((args) => Math.trunc(numberOf(args[0]))),
   float64: strict((args) => numberOf(args[0])),

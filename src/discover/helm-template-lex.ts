@@ -285,10 +285,9 @@ function goNumber(written: string): number | undefined {
 function isDecimalLiteral(body: string): boolean {
   let index = 0;
   let digits = 0;
-  while (isDigit(body[index])) (index++, digits++);
+  for (; isDigit(body[index]); index++) digits++;
   if (body[index] === '.') {
-    index++;
-    while (isDigit(body[index])) (index++, digits++);
+    for (index++; isDigit(body[index]); index++) digits++;
   }
   if (digits === 0) return false;
   if (body[index] === 'e' || body[index] === 'E') {

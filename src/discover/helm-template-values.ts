@@ -69,7 +69,7 @@ export function formatV(value: unknown): string {
       .map((key) => `${key}:${formatV(value[key])}`)
       .join(' ')}]`;
   }
-  return String(value);
+  return value instanceof Unknown ? `<unknown: ${value.reason}>` : typeof value;
 }
 
 /** Sprig's `toString`: strings as they are, everything else as %v (nil is "<nil>"). */
