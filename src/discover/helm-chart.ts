@@ -9,7 +9,11 @@ import { findImageSites, markSites, type ImageSite } from './helm-image-sites.js
 import { isEmptyList, parseTemplate, TemplateSyntaxError, type ParsedTemplate } from './helm-template-parse.js';
 import type { NamedTemplateBody } from './helm-template-exec.js';
 import type { DiscoverContext } from './types.js';
-import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, toPlain, type ScalarLocation } from './yaml.js';
+import type { Document } from 'yaml';
+import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ScalarLocation } from './yaml.js';
+
+/** Alias expansions allowed when reading values: a "billion laughs" file is unreadable, not huge. */
+const MAX_ALIAS_EXPANSIONS = 200;
 
 /** POSIX dirname, '' for a file at the root. */
 export function parentDir(path: string): string {
@@ -57,6 +61,8 @@ export interface ChartDependency {
   name: string;
   repository?: string;
   alias?: string;
+  /** A values path (`postgresql.enabled`); the dependency is left out when it is false. */
+  condition?: string;
 }
 
 /** The fields of Chart.yaml templates can use (`.Chart.Name`, ...), as written. */
@@ -98,8 +104,10 @@ export function parseChartMetadata(text: string): ChartMetadata {
       const dependency: ChartDependency = { name };
       const repository = scalarString(mapGet(item, 'repository'));
       const alias = scalarString(mapGet(item, 'alias'));
+      const condition = scalarString(mapGet(item, 'condition'));
       if (repository) dependency.repository = repository;
       if (alias) dependency.alias = alias;
+      if (condition) dependency.condition = condition;
       return [dependency];
     });
   }
@@ -124,10 +132,19 @@ export function readValues(file: string, text: string): ChartValues {
   const locations = new WeakMap<object, Map<string, ScalarLocation>>();
   const { documents } = parseYamlDocuments(text);
   const document = documents[0];
-  const plain = document ? toPlain(document, document.contents) : undefined;
+  const plain = document ? documentData(document) : undefined;
   const data = plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : undefined;
   if (document && data) recordLocations(document.contents, data, text, locations, 0);
   return { file, text, data, locations };
+}
+
+/** The document as plain data, aliases expanded within a bound (an alias bomb gives undefined). */
+function documentData(document: Document.Parsed): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Pairs the YAML nodes with the plain data built from them, recording scalar positions. */
@@ -182,6 +199,8 @@ export interface LoadedChart {
   parseErrors: Map<string, string>;
   /** Dependency charts whose named templates were found, for notes. */
   dependencies: string[];
+  /** Values maps missing a dependency's defaults (the chart is not in the repository): what they lack is unknown, not nil. */
+  incomplete: WeakMap<object, string>;
 }
 
 /** How many template files of one chart (with its dependencies) are read. */
@@ -228,10 +247,13 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   }
   const dependencyFiles: ChartTemplateFile[] = [];
   const dependencies: string[] = [];
-  await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]));
+  const direct = new Map<string, string>();
+  await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]), direct);
+  const incomplete = new WeakMap<object, string>();
+  if (values?.data) await coalesceDependencyValues(values.data, metadata, direct, context, incomplete);
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies };
+  return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies, incomplete };
 }
 
 async function readTemplateFiles(chartRoot: string, helmPrefix: string, context: DiscoverContext): Promise<ChartTemplateFile[]> {
@@ -259,6 +281,7 @@ async function collectDependencies(
   names: string[],
   depth: number,
   seen: Set<string>,
+  direct?: Map<string, string>,
 ): Promise<void> {
   if (depth >= MAX_DEPENDENCY_DEPTH) return;
   const roots = new Map<string, string>();
@@ -275,6 +298,7 @@ async function collectDependencies(
     if (candidateMetadata?.name === dependency.name) roots.set(dependency.name, candidate);
   }
   for (const [name, root] of roots) {
+    direct?.set(name, root);
     if (seen.has(root) || out.length >= MAX_TEMPLATE_FILES) continue;
     seen.add(root);
     const dependencyMetadata = (await readChartMetadata(root, context)) ?? {};
@@ -282,6 +306,64 @@ async function collectDependencies(
     out.push(...(await readTemplateFiles(root, prefix, context)));
     names.push(root);
     await collectDependencies(root, prefix, dependencyMetadata, context, out, names, depth + 1, seen);
+  }
+}
+
+/**
+ * Helm gives a chart its dependencies' default values under their names (`.Values.postgresql.image`
+ * is the postgresql chart's own), the chart's values winning, and leaves out a dependency whose
+ * `condition` is false. Merged in place, so the chart's own values keep their recorded positions.
+ */
+async function coalesceDependencyValues(
+  data: Record<string, unknown>,
+  metadata: ChartMetadata,
+  roots: Map<string, string>,
+  context: DiscoverContext,
+  incomplete: WeakMap<object, string>,
+): Promise<void> {
+  const listed = new Map((metadata.dependencies ?? []).map((dependency) => [dependency.name, dependency]));
+  for (const dependency of listed.values()) {
+    if (roots.has(dependency.name) || (dependency.condition !== undefined && conditionValue(data, dependency.condition) === false)) continue;
+    const key = dependency.alias ?? dependency.name;
+    const own = data[key] ?? {};
+    if (typeof own !== 'object' || Array.isArray(own)) continue;
+    data[key] = own;
+    incomplete.set(own, `the default values of the dependency chart ${dependency.name}, which is not in the repository (${dependency.repository ?? 'no repository'})`);
+  }
+  for (const [name, root] of roots) {
+    const dependency = listed.get(name);
+    if (dependency?.condition !== undefined && conditionValue(data, dependency.condition) === false) continue;
+    const text = (await context.readFile(joinPath(root, 'values.yaml'))) ?? (await context.readFile(joinPath(root, 'values.yml')));
+    const defaults = text === undefined ? undefined : readValues(joinPath(root, 'values.yaml'), text).data;
+    if (!defaults) continue;
+    const key = dependency?.alias ?? name;
+    const own = data[key];
+    if (own !== undefined && own !== null && (typeof own !== 'object' || Array.isArray(own))) continue;
+    const target = (own as Record<string, unknown> | null | undefined) ?? {};
+    fillMissing(target, defaults, 0);
+    data[key] = target;
+  }
+}
+
+/** A dependency condition's value in the chart's values: true, false, or undefined when not a boolean there. */
+function conditionValue(data: Record<string, unknown>, condition: string): boolean | undefined {
+  for (const path of condition.split(',')) {
+    let current: unknown = data;
+    for (const key of path.trim().split('.')) current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
+    if (typeof current === 'boolean') return current;
+  }
+  return undefined;
+}
+
+/** Copies keys of `source` that `target` lacks, into nested maps too (the chart's values win). */
+function fillMissing(target: Record<string, unknown>, source: Record<string, unknown>, depth: number): void {
+  if (depth > 32) return;
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (!(key in target)) target[key] = value;
+    else if (existing && typeof existing === 'object' && !Array.isArray(existing) && value && typeof value === 'object' && !Array.isArray(value)) {
+      fillMissing(existing as Record<string, unknown>, value as Record<string, unknown>, depth + 1);
+    }
   }
 }
 

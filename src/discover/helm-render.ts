@@ -97,6 +97,7 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
     unknowns: [],
     reads: [],
     siteHits: [],
+    incomplete: chart.incomplete,
   };
   let failure: string | undefined;
   try {
@@ -201,9 +202,9 @@ function unquoteYamlScalar(text: string): string {
 /** Keys whose value names the image itself rather than a part beside it (registry, tag). */
 const NAME_KEYS = new Set(['repository', 'image', 'repo']);
 
-/** A key that holds an image's name: `repository`, `image`, `name`, or one naming an image (`kubectlImage`). */
+/** A key that holds an image's name: `repository`, `image`, `repo`, or one ending in image (`kubectlImage`, `inline_image`). */
 function namesImage(key: string): boolean {
-  return NAME_KEYS.has(key) || /image/i.test(key);
+  return NAME_KEYS.has(key) || key.toLowerCase().endsWith('image');
 }
 
 /**
@@ -222,16 +223,20 @@ function traceOrigin(value: string, env: RenderEnv, chart: LoadedChart, hit: Sit
   for (const reads of [during, before]) {
     let named: ScalarLocation | undefined;
     let templated: ScalarLocation | undefined;
+    let nameKey: ScalarLocation | undefined;
     for (const read of reads) {
       const location = locations.get(read.container)?.get(read.key);
       const scalar = (read.container as Record<string, unknown>)[read.key];
       if (!location || typeof scalar !== 'string' || scalar.trim() === '') continue;
       if (scalar.trim() === value) return location;
+      // cert-manager style `image: {name: cert-manager-controller}`: a `name` only when nothing better.
+      if (read.key === 'name' && value.includes(scalar.trim())) nameKey ??= location;
       if (!namesImage(read.key)) continue;
       if (value.includes(scalar.trim())) named ??= location;
       else if (scalar.includes('{{')) templated ??= location;
     }
-    if (named ?? templated) return named ?? templated;
+    const chosen = named ?? templated ?? nameKey;
+    if (chosen) return chosen;
   }
   return undefined;
 }

@@ -20,6 +20,8 @@ export interface CallContext {
   name: string;
   include(name: string, dot: unknown): unknown;
   tpl(text: string, dot: unknown): unknown;
+  /** Why text holding an Unknown marker is not known (the first marker's reason). */
+  reasonIn(text: string): string;
   /** Joins text parts, or an Unknown when the result would pass the bound (checked before joining). */
   join(parts: string[], separator: string): string | Unknown;
 }
@@ -37,6 +39,8 @@ export interface RenderEnv {
   reads: Array<{ container: object; key: string }>;
   /** Each rendering of a marked site, in order. */
   siteHits: SiteHit[];
+  /** Maps whose missing keys are unknown rather than nil (values of a dependency chart that is not there), with why. */
+  incomplete?: WeakMap<object, string>;
 }
 
 /** Bounds on one render. */
@@ -380,6 +384,7 @@ function evalFields(receiver: unknown, path: string[], args: Arg[], state: State
     }
     if (isMapValue(current)) {
       const has = Object.prototype.hasOwnProperty.call(current, name);
+      if (!has && env.incomplete?.has(current)) return new Unknown(env.incomplete.get(current) ?? '');
       if (has) env.reads.push({ container: current, key: name });
       current = has ? current[name] : undefined;
       interfaceNil = current === undefined || current === null;
@@ -410,6 +415,10 @@ function callFunction(name: string, args: Arg[], state: State, env: RenderEnv, f
     name,
     include: (template, dot) => includeTemplate(template, dot, state, env),
     tpl: (text, dot) => renderText(text, dot, state, env),
+    reasonIn: (text) => {
+      const start = text.indexOf('\u0001');
+      return env.unknowns[Number(text.slice(start + 1, text.indexOf('\u0001', start + 1)))] ?? 'a value is not known offline';
+    },
     join: (parts, separator) => {
       let length = separator.length * Math.max(0, parts.length - 1);
       for (const part of parts) length += part.length;

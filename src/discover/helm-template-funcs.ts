@@ -11,10 +11,13 @@ import { formatV, GoStruct, isEmpty, isMapValue, kindOf, RenderError, toStringVa
 
 type Fn = (args: unknown[], call: CallContext) => unknown;
 
-/** The first Unknown argument, before the function runs. */
+/** The first Unknown argument (or text holding one), before the function runs. */
 function strict(fn: Fn): TemplateFunction {
   return (args, call) => {
-    for (const arg of args) if (arg instanceof Unknown) return arg;
+    for (const arg of args) {
+      if (arg instanceof Unknown) return arg;
+      if (typeof arg === 'string' && arg.includes('\u0001')) return new Unknown(call.reasonIn(arg));
+    }
     return fn(args, call);
   };
 }
@@ -175,8 +178,9 @@ const CHOOSING: Record<string, TemplateFunction> = {
     if (empty === true) return new Unknown(`a required value is not set in the chart's default values (${text(args[0])})`);
     return args[1];
   },
-  fail: (args) => new Unknown(`the chart fails with its default values: ${text(args[0])}`),
+  fail: strict((args) => new Unknown(`the chart fails with its default values: ${text(args[0])}`)),
   list: (args) => [...args],
+  tuple: (args) => [...args],
   dict: (args) => {
     const map: Record<string, unknown> = {};
     for (let index = 0; index < args.length; index += 2) map[text(args[index])] = args[index + 1];
@@ -211,6 +215,8 @@ const STRINGS: Record<string, TemplateFunction> = {
   lower: strict((args) => text(args[0]).toLowerCase()),
   upper: strict((args) => text(args[0]).toUpperCase()),
   title: strict((args) => text(args[0]).replace(/(^|[\s])(\S)/g, (_, space: string, ch: string) => space + ch.toUpperCase())),
+  untitle: strict((args) => text(args[0]).replace(/(^|[\s])(\S)/g, (_, space: string, ch: string) => space + ch.toLowerCase())),
+  camelcase: strict((args) => camelCase(text(args[0]))),
   replace: strict((args, call) => (arity('replace', args, 3), call.join(text(args[2]).split(text(args[0])), text(args[1])))),
   contains: strict((args) => text(args[1]).includes(text(args[0]))),
   hasPrefix: strict((args) => text(args[1]).startsWith(text(args[0]))),
@@ -232,6 +238,15 @@ const STRINGS: Record<string, TemplateFunction> = {
   toYaml: strict((args) => (isMapValue(args[0]) || Array.isArray(args[0]) ? new Unknown('toYaml of a map or list is not rendered here') : text(args[0]))),
   toJson: strict((args) => JSON.stringify(args[0] ?? null)),
 };
+
+/** xstrings.ToCamelCase: words split at `_`, `-` and spaces, each capitalized, joined. */
+function camelCase(value: string): string {
+  return value
+    .split(/[_\s-]/)
+    .filter((word) => word !== '')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+}
 
 function trimAll(value: string, cutset: string): string {
   let start = 0;
