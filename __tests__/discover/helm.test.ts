@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { helmDiscoverers, helmTemplatesDiscoverer, helmValuesDiscoverer } from '../../src/discover/helm.js';
+import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import type { Discoverer } from '../../src/discover/types.js';
 import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
 
@@ -129,6 +130,16 @@ describe('helm values', () => {
     expect(occurrences.map((o) => o.context)).toEqual(['worker.image']);
   });
 
+  it('keys that name an image (`inline_image`, `*Image`) and `{repository, version}` blocks', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'image-keys/values.yaml');
+    expect(rows(occurrences)).toEqual([
+      ['1:15', 'nginx:1.18', 'docker.io/library/nginx:1.18', 'inline_image'],
+      ['2:16', 'quay.io/prometheus/node-exporter:v1.8.2', 'quay.io/prometheus/node-exporter:v1.8.2', 'sidecarImage'],
+      ['5:17', 'example/legacy', 'docker.io/example/legacy:2.3.4', 'legacy.image.repository'],
+      ['9:15', 'example/exporter', 'ghcr.io/example/exporter:0.9', 'exporter.repository'],
+    ]);
+  });
+
   it('ignores values files outside a chart', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'no-chart/values.yaml');
     expect(occurrences).toEqual([]);
@@ -196,6 +207,18 @@ describe('helm templates', () => {
     const { occurrences } = await extract(helmTemplatesDiscoverer, 'bomb/templates/pod.yaml');
     expect(occurrences).toHaveLength(1);
     expect(occurrences[0].problem?.message).toBe('bomb/values.yaml does not parse, or expands too far through aliases');
+  });
+
+  it("a chart's YAML outside templates/ with template actions is read as a template, not as broken YAML", async () => {
+    const context = fixtureContext('helm');
+    const job = fixture('helm', 'platform/files/hook-job.yaml');
+    expect(kubernetesDiscoverer.matches(job.path, job.text)).toBe(true);
+    const rendered = await kubernetesDiscoverer.extract(job, context);
+    // The `if .Values.migrations.enabled` branch (unset: false) does not render.
+    expect(rendered.occurrences.map((o) => [o.line, o.kind, o.reference])).toEqual([[12, 'helm', 'docker.io/platform/worker:2.0.1']]);
+    expect(rendered.errors).toBeUndefined();
+    const crd = fixture('helm', 'platform/crds/widget.yaml');
+    expect(await kubernetesDiscoverer.extract(crd, context)).toEqual({ occurrences: [] });
   });
 
   it('leaves a templates/ folder outside any chart to the Kubernetes discoverer', async () => {

@@ -8,7 +8,7 @@
  * a person edits) is traced from the values read while the line rendered.
  */
 import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-chart.js';
-import type { ImageSite } from './helm-image-sites.js';
+import { findImageSites, type ImageSite } from './helm-image-sites.js';
 import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
 import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
 import { parseTemplate, TemplateSyntaxError } from './helm-template-parse.js';
@@ -74,10 +74,24 @@ function renderUncached(chart: LoadedChart): ChartRender {
   return { chart, sites };
 }
 
+/**
+ * A YAML file of the chart outside `templates/` that holds template actions (a `conf/` or `crds/`
+ * file the chart renders with `.Files.Get | tpl`), rendered as `tpl` renders it with the chart root.
+ */
+export function renderChartFile(chart: LoadedChart, path: string, text: string): RenderedSite[] {
+  const relative = path.slice(chart.root === '' ? 0 : chart.root.length + 1);
+  const file: ChartTemplateFile = { path, helmName: `${chart.metadata.name ?? 'chart'}/${relative}`, text, sites: findImageSites(text), siteBase: 0 };
+  if (text.includes('\u0000') || text.includes('\u0001')) file.sites = [];
+  const siteList: RenderedSite[] = file.sites.map((site) => ({ file, site, renders: [] }));
+  const failure = renderFile(chart, file, siteList);
+  for (const rendered of siteList) explainUnrendered(chart, rendered, failure ? [failure] : [], parseCached(file));
+  return siteList;
+}
+
 /** Lines that cannot render for a reason of this reader (not Helm's choice) are unresolved with it. */
-function explainUnrendered(chart: LoadedChart, rendered: RenderedSite, failures: string[]): void {
+function explainUnrendered(chart: LoadedChart, rendered: RenderedSite, failures: string[], parsed = parseCached(rendered.file)): void {
   if (rendered.renders.length > 0) return;
-  const parseError = chart.parseErrors.get(rendered.file.path);
+  const parseError = 'error' in parsed ? parsed.error : chart.parseErrors.get(rendered.file.path);
   let reason: string | undefined;
   if (parseError !== undefined) reason = `the template does not parse (${parseError}), so Helm cannot render it`;
   else if (rendered.site.inAction) reason = 'the image is written inside a template action';

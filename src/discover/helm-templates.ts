@@ -6,8 +6,8 @@
  * the rest (literal images, values from Chart.yaml, unresolved lines) are reported here.
  */
 import type { Occurrence } from '../model.js';
-import { chartRootOfTemplate, hasTemplatesSegment, loadChart } from './helm-chart.js';
-import { renderChart, type RenderedSite, type SiteRender } from './helm-render.js';
+import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart } from './helm-chart.js';
+import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -39,6 +39,25 @@ export const helmTemplatesDiscoverer: Discoverer = {
     return errors ? { occurrences, errors } : { occurrences };
   },
 };
+
+/**
+ * A YAML file inside a chart but outside `templates/` that holds template actions (`{{ }}`): a file
+ * the chart renders through `.Files.Get | tpl` (`conf/`, `crds/`, `files/`), so a template, not
+ * YAML. Its image lines are rendered as `tpl` renders them with the chart root; undefined when the
+ * file is not such a file (the caller reads it as YAML).
+ */
+export async function extractChartFileTemplate(file: SourceFile, context: DiscoverContext): Promise<Extraction | undefined> {
+  if (!file.text.includes('{{')) return undefined;
+  const chartRoot = await enclosingChartRoot(file.path, context);
+  const chart = chartRoot === undefined ? undefined : await loadChart(chartRoot, context);
+  if (!chart) return undefined;
+  const lines = new LineIndex(file.text);
+  const occurrences: Occurrence[] = [];
+  for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
+    for (const render of rendered.renders) occurrences.push(templateOccurrence(file.path, lines, rendered, render));
+  }
+  return { occurrences };
+}
 
 function templateOccurrence(path: string, lines: LineIndex, rendered: RenderedSite, render: SiteRender): Occurrence {
   const { site } = rendered;

@@ -7,6 +7,7 @@
 import { isAlias, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
+import { extractChartFileTemplate } from './helm-templates.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -86,6 +87,9 @@ export const kubernetesDiscoverer: Discoverer = {
     if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
       return { occurrences: [] };
     }
+    // A chart's other YAML files with template actions (`conf/`, `crds/` rendered by `.Files.Get | tpl`).
+    const chartFile = await extractChartFileTemplate(file, context);
+    if (chartFile) return chartFile;
     const scan = collectManifestImages(file.text);
     // The matcher accepts any file mentioning both keys; a parse failure is only worth reporting
     // for a file that looks like a manifest, not for every YAML that names `kind` somewhere.
