@@ -167,18 +167,22 @@ describe('files no discoverer reads stay quiet (precision)', () => {
 });
 
 describe('the walk reads every file a discoverer would match', () => {
-  it('each fixture file a discoverer matches is a candidate by its path alone (kinds known by content define `candidate`)', async () => {
+  it('each fixture file a discoverer matches, by name or content, is a candidate by its path alone (kinds known by content define `candidate`)', async () => {
     const { DISCOVERERS, isCandidatePath } = await import('../../src/discover/index.js');
     const { walkRepositorySync } = await import('../../src/discover/walk.js');
     const { readFileSync } = await import('node:fs');
     const fixtures = path.resolve(__dirname, '../fixtures');
     let matched = 0;
-    for (const file of walkRepositorySync(fixtures).files) {
-      const text = readFileSync(path.join(fixtures, file), 'utf8');
-      for (const discoverer of DISCOVERERS) {
-        if (!discoverer.matches(file, text)) continue;
-        matched++;
-        expect(isCandidatePath([discoverer], file), `${discoverer.kind} ${file}`).toBe(true);
+    for (const fixture of walkRepositorySync(fixtures).files) {
+      const text = readFileSync(path.join(fixtures, fixture), 'utf8');
+      // Each suffix of the path, as the file would be named in a repository rooted above it.
+      const parts = fixture.split('/');
+      for (const file of parts.map((_, index) => parts.slice(index).join('/'))) {
+        for (const discoverer of DISCOVERERS) {
+          if (!discoverer.matches(file, text) && !discoverer.matchesContent?.(file, text)) continue;
+          matched++;
+          expect(isCandidatePath([discoverer], file), `${discoverer.kind} ${file}`).toBe(true);
+        }
       }
     }
     expect(matched).toBeGreaterThan(100);
