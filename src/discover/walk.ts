@@ -80,9 +80,35 @@ function utf8SequenceLength(bytes: Buffer, at: number): number {
 
 interface PendingDirectory {
   relative: string;
-  absolute: Buffer;
-  /** Some name on the way here is not UTF-8: files below need their raw path. */
-  inexact: boolean;
+  /** A string while every name on the way is UTF-8; the raw bytes below a name that is not. */
+  absolute: string | Buffer;
+}
+
+interface ListedEntry {
+  name: string;
+  /** The name is its bytes' UTF-8 text (nothing escaped). */
+  exact: boolean;
+  absolute: string | Buffer;
+  entry: { isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean };
+}
+
+/**
+ * A directory's entries. Names are read as strings (fast), and again as bytes only when one did
+ * not decode (a U+FFFD in it): then the raw bytes are kept so the file can still be opened.
+ */
+function listDirectory(directory: PendingDirectory): ListedEntry[] {
+  if (typeof directory.absolute === 'string') {
+    const entries = readdirSync(directory.absolute, { withFileTypes: true });
+    if (!entries.some((entry) => entry.name.includes('\ufffd'))) {
+      const prefix = directory.absolute.endsWith('/') ? directory.absolute : directory.absolute + '/';
+      return entries.map((entry) => ({ name: entry.name, exact: true, absolute: prefix + entry.name, entry }));
+    }
+  }
+  const base = typeof directory.absolute === 'string' ? Buffer.from(directory.absolute) : directory.absolute;
+  return readdirSync(base, { withFileTypes: true, encoding: 'buffer' }).map((entry) => {
+    const { text, exact } = displayName(entry.name);
+    return { name: text, exact, absolute: Buffer.concat([base, Buffer.from('/'), entry.name]), entry };
+  });
 }
 
 /** Lists files under `root` as POSIX paths relative to it, sorted. */
@@ -103,30 +129,28 @@ export function walkRepositorySync(absoluteRoot: string, options: WalkOptions = 
   const rawPaths = new Map<string, Buffer>();
   const problems: WalkProblem[] = [];
   const seen = new Set<string>();
-  const pending: PendingDirectory[] = [{ relative: '', absolute: rootBytes, inexact: false }];
+  const pending: PendingDirectory[] = [{ relative: '', absolute: absoluteRoot }];
   while (pending.length > 0) {
     const directory = pending.pop()!;
-    let entries;
+    let entries: ListedEntry[];
     try {
-      entries = readdirSync(directory.absolute, { withFileTypes: true, encoding: 'buffer' });
+      entries = listDirectory(directory);
     } catch (error) {
       problems.push({ file: directory.relative || '.', message: `directory could not be read (${errorCode(error)})`, unscanned: true });
       continue;
     }
-    for (const entry of entries) {
-      const { text: name, exact } = displayName(entry.name);
+    for (const { name, absolute, entry } of entries) {
       const relativePath = directory.relative ? `${directory.relative}/${name}` : name;
-      const absolute = Buffer.concat([directory.absolute, Buffer.from('/'), entry.name]);
       if (entry.isDirectory()) {
         if (SKIPPED_DIRECTORIES.has(name) || isExcluded(relativePath) || isExcluded(relativePath + '/')) continue;
-        pending.push({ relative: relativePath, absolute, inexact: !exact || directory.inexact });
-        if (!exact || directory.inexact) rawPaths.set(relativePath, absolute);
+        pending.push({ relative: relativePath, absolute });
+        if (typeof absolute !== 'string') rawPaths.set(relativePath, absolute);
         continue;
       }
       if (!isIncluded(relativePath) || isExcluded(relativePath) || !isCandidate(relativePath)) continue;
       if (entry.isSymbolicLink()) {
         // Follow a link only to a regular file inside the root; directories are never followed (no loops).
-        if (!isRegularFileInside(rootBytes, absolute)) continue;
+        if (!isRegularFileInside(rootBytes, typeof absolute === 'string' ? Buffer.from(absolute) : absolute)) continue;
       } else if (!entry.isFile()) {
         continue; // FIFOs, sockets and devices are never opened
       }
@@ -140,7 +164,7 @@ export function walkRepositorySync(absoluteRoot: string, options: WalkOptions = 
       }
       seen.add(relativePath);
       files.push(relativePath);
-      if (!exact || directory.inexact) rawPaths.set(relativePath, absolute);
+      if (typeof absolute !== 'string') rawPaths.set(relativePath, absolute);
     }
   }
   return { files: files.sort(), rawPaths, problems };
