@@ -18,6 +18,7 @@ export function enableLinearRegExps(): void {
   setFlagsFromString('--enable-experimental-regexp-engine');
   setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   try {
+    // eslint-disable-next-line no-invalid-regexp -- V8's linear-time engine flag, enabled just above
     new RegExp('a', 'l');
   } catch {
     available = false;
@@ -40,11 +41,12 @@ export function linearRegExp(pattern: string): RegExp {
   enableLinearRegExps();
   try {
     new RegExp(pattern);
-  } catch (error) {
+  } catch {
     throw new LinearRegExpError(pattern, 'is invalid');
   }
   if (!available) return new RegExp(pattern);
   try {
+    // eslint-disable-next-line no-invalid-regexp -- V8's linear-time engine flag (see enableLinearRegExps)
     return new RegExp(pattern, 'l');
   } catch {
     throw new LinearRegExpError(pattern, 'cannot be matched in linear time (no backreferences, lookaround or large counted repetitions such as {1,1000})');

@@ -75,23 +75,23 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     else errors.push({ file: problem.file, message: problem.message });
   }
   const fileCache = new Map<string, string | undefined>();
-  const readRepositoryFile = async (relativePath: string): Promise<string | undefined> => {
+  const readRepositoryFile = (relativePath: string): Promise<string | undefined> => {
     const key = path.posix.normalize(relativePath);
     if (!fileCache.has(key)) {
       const target = locateInside(absoluteRoot, walk, key);
       fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, MAX_FILE_BYTES).text);
     }
-    return fileCache.get(key);
+    return Promise.resolve(fileCache.get(key));
   };
   const listingCache = new Map<string, string[]>();
-  const listRepositoryFiles = async (relativeDirectory: string): Promise<string[]> => {
+  const listRepositoryFiles = (relativeDirectory: string): Promise<string[]> => {
     const key = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory);
     let cached = listingCache.get(key);
     if (!cached) {
       cached = listFilesUnderSync(absoluteRoot, key);
       listingCache.set(key, cached);
     }
-    return cached;
+    return Promise.resolve(cached);
   };
   const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles };
 

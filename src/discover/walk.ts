@@ -195,8 +195,8 @@ const MAX_LISTED_DEPTH = 16;
  * symlinks are not followed and file symlinks count only when they point at a file inside the
  * root. Empty when the directory is absent, not a directory, or outside the root.
  */
-export async function listFilesUnder(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES): Promise<string[]> {
-  return listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles);
+export function listFilesUnder(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES): Promise<string[]> {
+  return Promise.resolve(listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles));
 }
 
 export function listFilesUnderSync(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES): string[] {
@@ -259,8 +259,8 @@ export function locateInside(absoluteRoot: string, walk: Pick<WalkResult, 'rawPa
 }
 
 /** The real path of `relativePath` when it stays inside `absoluteRoot`, else undefined. */
-export async function resolveInside(absoluteRoot: string, relativePath: string): Promise<string | undefined> {
-  return resolveInsideSync(absoluteRoot, relativePath);
+export function resolveInside(absoluteRoot: string, relativePath: string): Promise<string | undefined> {
+  return Promise.resolve(resolveInsideSync(absoluteRoot, relativePath));
 }
 
 export function resolveInsideSync(absoluteRoot: string, relativePath: string): string | undefined {
@@ -361,8 +361,8 @@ export interface TextReadResult {
 }
 
 /** Reads and decodes a file (see `readFileBytes` and `decodeText`). */
-export async function readTextFile(absolutePath: string | Buffer, maxBytes: number): Promise<TextReadResult> {
-  return readTextFileSync(absolutePath, maxBytes);
+export function readTextFile(absolutePath: string | Buffer, maxBytes: number): Promise<TextReadResult> {
+  return Promise.resolve(readTextFileSync(absolutePath, maxBytes));
 }
 
 export function readTextFileSync(absolutePath: string | Buffer, maxBytes: number): TextReadResult {
