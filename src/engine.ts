@@ -103,8 +103,11 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
         refreshTrustedRoot: true,
         // Images checked at once, over all registries; the client bounds requests per registry.
         concurrency: Math.min(256, policy.registry.concurrency * 4),
-        onProblem: (problem) =>
-          errors.push({ file: problem.file, message: `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ''}: ${problem.message}` }),
+        onProblem: (problem) => {
+          const message = `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ''}: ${problem.message}`;
+          if (problem.warning) notes.push(`${problem.file}: ${message}`);
+          else errors.push({ file: problem.file, message });
+        },
       });
     }
     notes.push(...registryNotes(occurrences, client));

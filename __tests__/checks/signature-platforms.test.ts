@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { attestationInvalidCheck } from '../../src/checks/attestation-invalid.js';
 import { attestationMissingCheck } from '../../src/checks/attestation-missing.js';
 import { signatureInvalidCheck } from '../../src/checks/signature-invalid.js';
+import { signatureNotCheckedCheck } from '../../src/checks/signature-not-checked.js';
 import { signatureSubjects } from '../../src/checks/signature-severity.js';
 import { signerMismatchCheck } from '../../src/checks/signer-mismatch.js';
 import { buildTrustIndex } from '../../src/checks/trust.js';
@@ -101,6 +102,18 @@ describe('signature rules with platform manifests', () => {
   it('unsigned and signature-invalid: nothing, since no subject has that status', () => {
     expect(unsignedCheck.run([image], context)).toEqual([]);
     expect(signatureInvalidCheck.run([image], context)).toEqual([]);
+  });
+
+  it('signature-not-checked: the unchecked platform, and an index whose platforms could not be read at all', () => {
+    expect(signatureNotCheckedCheck.run([image], context).map((d) => [d.severity, d.message.slice(0, d.message.indexOf(': signatures not checked'))])).toEqual([
+      ['note', `${image.reference} for linux/s390x (platform manifest sha256:${'e'.repeat(64)})`],
+    ]);
+    // The index verified, but its platform manifests could not be listed: not checked, so not verified.
+    const unreadable = occurrence({ status: 'not-checked', indexStatus: 'verified', signatures: [], platforms: [], message: 'platform manifests not checked: the index could not be read' });
+    const requirePolicy: Policy = { ...policy, signatures: { ...policy.signatures, mode: 'require' } };
+    const drafts = signatureNotCheckedCheck.run([unreadable], { policy: requirePolicy, trust: buildTrustIndex(requirePolicy) });
+    expect(drafts).toMatchObject([{ severity: 'error' }]);
+    expect(drafts[0]!.message).toContain('the index could not be read');
   });
 
   it('a status without platforms is judged as before', () => {

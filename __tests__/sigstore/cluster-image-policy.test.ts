@@ -66,6 +66,13 @@ describe('ClusterImagePolicy', () => {
       '  authorities: [{keyless: {identities: [{issuer: "https://i", subjectRegExp: "("}]}}]',
     ].join('\n');
     expect(parseClusterImagePolicies(badRegExp, 'r.yaml').problems.map((p) => p.message)).toEqual(['authorities[0].keyless: regular expression "(" is invalid']);
+    const unanchored = badRegExp.replace('subjectRegExp: "("', 'subjectRegExp: "https://github.com/acme/"');
+    const result = parseClusterImagePolicies(unanchored, 'r.yaml');
+    // Kept with policy-controller's meaning (it matches anywhere), reported as a warning, not an error.
+    expect(result.problems).toEqual([
+      { file: 'r.yaml', policy: 'r', warning: true, message: 'authorities[0].keyless subjectRegExp "https://github.com/acme/" is not anchored (no `^` and `$`): it matches anywhere in the identity' },
+    ]);
+    expect(result.groups[0]!.authorities[0]!.requirements[0]!.signers).toEqual([{ keyless: { issuer: 'https://i', subjectRegExp: 'https://github.com/acme/' } }]);
     expect((await readClusterImagePolicies(join(FIXTURES, 'missing.yaml'))).problems[0]!.message).toMatch(/^cannot read/);
   });
 });

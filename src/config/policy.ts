@@ -15,6 +15,17 @@ export interface KeylessIdentity {
   subjectRegExp?: string;
 }
 
+/**
+ * What an identity regexp lacks to match the whole identity (`^`, `$`, or both), or undefined
+ * when it is anchored. Regexps match anywhere, as in cosign and policy-controller; callers warn.
+ */
+export function missingAnchors(pattern: string): string | undefined {
+  const start = pattern.startsWith('^');
+  const end = pattern.endsWith('$') && !pattern.endsWith('\\$');
+  if (start && end) return undefined;
+  return start ? '`$`' : end ? '`^`' : '`^` and `$`';
+}
+
 export interface SignatureRule {
   /** Policy-controller globs over normalized names: `*` within one segment, `**` across segments. */
   images: string[];

@@ -12,7 +12,7 @@ import { RULE_IDS, type RuleId } from '../model.js';
 import { ImageGlobError, normalizeImageGlob } from './glob.js';
 import { pathGlobProblem } from './path-glob.js';
 import { LinearRegExpError, linearRegExp } from '../linear-regexp.js';
-import type { IgnoreEntry, KeylessIdentity, Policy, SignatureRule } from './policy.js';
+import { missingAnchors, type IgnoreEntry, type KeylessIdentity, type Policy, type SignatureRule } from './policy.js';
 import { presetNames } from './presets.js';
 
 /** One problem in the policy file. */
@@ -617,8 +617,8 @@ function readKeyless(reader: PolicyReader, node: unknown, keyPath: string): Keyl
  * a regexp without `^…$` is accepted with a warning (docs/policy.md says why).
  */
 function warnUnanchored(reader: PolicyReader, node: unknown, pattern: string | undefined, keyPath: string): void {
-  if (pattern === undefined || (pattern.startsWith('^') && pattern.endsWith('$') && !pattern.endsWith('\\$'))) return;
-  const missing = pattern.startsWith('^') ? '`$`' : pattern.endsWith('$') ? '`^`' : '`^` and `$`';
+  const missing = pattern === undefined ? undefined : missingAnchors(pattern);
+  if (pattern === undefined || missing === undefined) return;
   reader.warn(
     reader.deref(node),
     keyPath,

@@ -13,7 +13,7 @@
  * document index, so two policies with the same or no `metadata.name` are never merged.
  */
 import { readFile } from 'node:fs/promises';
-import type { KeylessIdentity } from '../config/policy.js';
+import { missingAnchors, type KeylessIdentity } from '../config/policy.js';
 import { parseYamlDocuments, toPlain } from '../discover/yaml.js';
 import { LinearRegExpError, linearRegExp } from '../linear-regexp.js';
 import type { PolicyGroup, PolicyRequirement, PolicySigner } from './policy.js';
@@ -27,6 +27,8 @@ export interface ClusterImagePolicyProblem {
   /** metadata.name of the policy, when known. */
   policy?: string;
   message: string;
+  /** Accepted as written, but worth a look (an unanchored identity regexp): a note, not an error. */
+  warning?: true;
 }
 
 export interface ClusterImagePolicyResult {
@@ -104,8 +106,17 @@ export function clusterImagePolicyToGroup(document: unknown, file: string, index
       if (identities.length === 0) problem(`${where}.keyless has no identities: any signer would do, which is not checked`);
       for (const value of identities) {
         const identity = keylessIdentity(value);
-        if (typeof identity === 'string') problem(`${where}.keyless: ${identity}`);
-        else base.push({ keyless: identity });
+        if (typeof identity === 'string') {
+          problem(`${where}.keyless: ${identity}`);
+          continue;
+        }
+        base.push({ keyless: identity });
+        for (const [key, pattern] of [['issuerRegExp', identity.issuerRegExp], ['subjectRegExp', identity.subjectRegExp]] as const) {
+          const missing = pattern === undefined ? undefined : missingAnchors(pattern);
+          if (missing) {
+            result.problems.push({ file, policy: name, warning: true, message: `${where}.keyless ${key} ${JSON.stringify(pattern)} is not anchored (no ${missing}): it matches anywhere in the identity` });
+          }
+        }
       }
     } else if (isObject(authority.key)) {
       const data = text(authority.key.data);
