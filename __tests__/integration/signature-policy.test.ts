@@ -55,6 +55,7 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
   let keyB: KeyPair;
   let failing: FaultProxy;
   let hanging: FaultProxy;
+  let attestationsFailing: FaultProxy;
   let savedCredentials: string | undefined;
   const images: Record<string, PushedImage> = {};
   const referrers: Record<string, object[]> = {};
@@ -121,7 +122,7 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
   /** The common head of the test policies: only signatures under test, the registry and proxies over HTTP. */
   function head(mode = 'require'): string {
     return [
-      `insecure-registries: ["${H}", "localhost:${port}", "${failing.host}", "${hanging.host}"]`,
+      `insecure-registries: ["${H}", "localhost:${port}", "${failing.host}", "${hanging.host}", "${attestationsFailing.host}"]`,
       'pinning: off',
       'registry: { retries: 0, timeout-seconds: 2 }',
       'signatures:',
@@ -206,11 +207,19 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
     await keylessReferrer('fault/signed', COSIGN_SIGN_PREDICATE_TYPE, S1);
     failing = await startFaultProxy(registry.url, (request) => (isSignatureLookup(request) ? { status: 503 } : 'pass'));
     hanging = await startFaultProxy(registry.url, (request) => (isSignatureLookup(request) ? 'hang' : 'pass'));
+    // Only the cosign attestation tag fails: signatures are found, attestations cannot be listed.
+    attestationsFailing = await startFaultProxy(registry.url, (request) => (request.url?.endsWith('.att') ? { status: 500 } : 'pass'));
 
     savedCredentials = process.env[CREDENTIALS_ENV];
     const credential = { username: registry.username, password: registry.password };
     // Credentials go to each spelling that is meant to receive them: folding is for matching only.
-    process.env[CREDENTIALS_ENV] = JSON.stringify({ [H]: credential, [`localhost:${port}`]: credential, [failing.host]: credential, [hanging.host]: credential });
+    process.env[CREDENTIALS_ENV] = JSON.stringify({
+      [H]: credential,
+      [`localhost:${port}`]: credential,
+      [failing.host]: credential,
+      [hanging.host]: credential,
+      [attestationsFailing.host]: credential,
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -218,6 +227,7 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
     else process.env[CREDENTIALS_ENV] = savedCredentials;
     await failing?.stop();
     await hanging?.stop();
+    await attestationsFailing?.stop();
     await registry?.stop();
     await sigstore?.stop();
     if (work) await rm(work, { recursive: true, force: true });
@@ -383,6 +393,16 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
       expect(result.report.findings.find((f) => f.rule === 'signature-not-checked')!.message).toMatch(/time/i);
       expect(result.code).toBe(1);
     }, 60_000);
+
+    it('a 5xx on the attestation lookup alone, for a rule that requires an attestation, is a signature-not-checked error', async () => {
+      const policy = `${head()}\n  rules:\n    - images: ["${attestationsFailing.host}/pred/**"]\n${keyless(S1, '      ')}      attestation:\n        predicate-type: ${SLSA}\n`;
+      const result = await scanRepository(await repository('fault-attestations', policy, [`${attestationsFailing.host}/pred/good:1.0`]));
+      expect(result.findings).toEqual(['signature-not-checked pred/good']);
+      expect(result.report.findings.find((f) => f.rule === 'signature-not-checked')!.message).toMatch(/signatures could not be listed: .*500/);
+      expect(result.code).toBe(1);
+      // Without the fault the same image and rule verify (the 'predicate-type' case above).
+      expect(attestationsFailing.requests.some((line) => line.endsWith('.att'))).toBe(true);
+    });
 
     it('the same image through the registry itself verifies (the proxy is the only fault)', async () => {
       const result = await scanRepository(await repository('fault-control', policyFor(H), [`${H}/fault/signed:1.0`]));
