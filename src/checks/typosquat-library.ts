@@ -85,15 +85,14 @@ export function libraryDerivation(name: string, library: NameIndex): LibraryDeri
   if (name.length > 128 || library.has(name)) return undefined;
   // Official name first, suffix after: `python3-slim`, `golang-alpine`, `nodes`.
   for (let end = name.length - 1; end >= 3; end--) {
-    const core = name.slice(0, end);
     const suffix = name.slice(end);
-    const genuine = officialFor(core, library);
-    if (!genuine) continue;
-    if (suffix === 's' || suffix === 'es') return { genuine, technique: 'derived-name' };
+    const plural = suffix === 's' || suffix === 'es';
     // A glued-on word must be set off by a separator or begin with a digit: `redisinsight` is a word.
-    if (!SEPARATORS.has(suffix[0]) && !isDigit(suffix[0]) && !(suffix[0] === 'v' && isDigit(suffix[1]))) continue;
-    const words = tagWords(suffix);
-    if (words) return withTag(genuine, words);
+    if (!plural && !SEPARATORS.has(suffix[0]) && !isDigit(suffix[0]) && !(suffix[0] === 'v' && isDigit(suffix[1]))) continue;
+    const words = plural ? [] : tagWords(suffix);
+    if (!words) continue;
+    const genuine = officialFor(name.slice(0, end), library);
+    if (genuine) return plural ? { genuine, technique: 'derived-name' } : withTag(genuine, words);
   }
   // Variant in front: `alpine-node`, `slim-python`.
   for (let start = 1; start < name.length - 2; start++) {
@@ -108,7 +107,8 @@ export function libraryDerivation(name: string, library: NameIndex): LibraryDeri
 function officialFor(core: string, library: NameIndex): string | undefined {
   if (library.has(core)) return core;
   // Only a close typo of a longer name counts here; short cores have too many innocent neighbours.
-  if (core.length < 5) return undefined;
+  // Typos are of letters: a core with digits in it (`name1`) is no misspelt official name.
+  if (core.length < 5 || [...core].some((ch) => isDigit(ch))) return undefined;
   const matches = library.imitated(core);
   return matches.length === 1 ? matches[0].genuine : undefined;
 }

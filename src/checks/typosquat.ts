@@ -264,8 +264,10 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
 function detectLibrarySquat(name: string, trust: TrustTargets): SquatMatch | undefined {
   if (trust.libraryNames.has(name)) return undefined;
   const official = (genuine: string) => `the official image \`${genuine}\``;
-  // `mangodb`: bait words peeled, then a typo of what is left.
-  const core = baitCore(name, LIBRARY_BAIT_WORDS, (candidate) => officialOrTypo(candidate, trust.libraryNames));
+  // `postgresql`, `official-nginx-secure`: bait words peeled; `mangodb`: one word peeled, then a typo of what is left.
+  const core =
+    baitCore(name, LIBRARY_BAIT_WORDS, (candidate) => (trust.libraryNames.has(candidate) ? candidate : undefined)) ??
+    baitCore(name, LIBRARY_BAIT_WORDS, (candidate) => officialOrTypo(candidate, trust.libraryNames), 1);
   if (core !== undefined) {
     return { rule: 'typosquat', part: 'name', technique: 'bait-words', written: name, genuine: core, alsoLike: [], description: official(core) };
   }
@@ -334,10 +336,10 @@ function fromMatches(
  * `official-nginx-secure` -> `nginx`), or undefined. Every way of peeling is tried, so a word that
  * is also the start of a name (`pro` in `prometheus`) cannot hide the right reading.
  */
-function baitCore(name: string, words: readonly string[], genuineOf: (core: string) => string | undefined): string | undefined {
+function baitCore(name: string, words: readonly string[], genuineOf: (core: string) => string | undefined, rounds = 3): string | undefined {
   let frontier = [name];
   const seen = new Set(frontier);
-  for (let round = 0; round < 3 && frontier.length > 0; round++) {
+  for (let round = 0; round < rounds && frontier.length > 0; round++) {
     const next: string[] = [];
     for (const core of frontier) {
       for (const word of words) {
