@@ -5,7 +5,7 @@
  * not read, so that its figures say how the detector does on names it was not tuned on.
  * `--show-evaluation` lists the evaluation half's disagreements too (for a final audit only).
  */
-import { evaluateTable, type EvalReport, type Half, type Score } from './typosquat-eval-lib.js';
+import { evaluateRealWorld, evaluateTable, type EvalReport, type Half, type Score } from './typosquat-eval-lib.js';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const line = (label: string, s: Score) =>
@@ -45,3 +45,10 @@ console.log(`\n== evaluation half, rows added after the split only (${fresh.case
 console.log(line('overall', fresh.overall));
 console.log(line('typosquat', fresh.byRule.squat));
 console.log(line('impersonation', fresh.byRule.impersonation));
+
+const realWorld = await evaluateRealWorld();
+console.log(`\n== real-world corpus (__tests__/fixtures/real-world/): ${realWorld.images} distinct images`);
+for (const rule of ['typosquat', 'impersonation'] as const) {
+  const found = realWorld.findings.filter((finding) => finding.rule === rule);
+  console.log(`${rule.padEnd(16)} ${found.length}${found.length > 0 ? `: ${found.map((finding) => finding.reference).join(', ')}` : ''}`);
+}
