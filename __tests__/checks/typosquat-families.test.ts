@@ -284,3 +284,12 @@ describe('hostile input to the family detectors', () => {
     );
   });
 });
+
+describe('well-known images where their publishers put them', () => {
+  it.each(['public.ecr.aws/aquasecurity/trivy:0.50.0', 'public.ecr.aws/hashicorp/terraform:1.7', 'quay.io/jetstack/cert-manager-controller:v1.14.0', 'quay.io/argoproj/argocd:v2.10.0', 'grafana/loki:2.9.0', 'prom/alertmanager', 'jaegertracing/all-in-one:1.54'])(
+    '%s is not reported',
+    (image) => {
+      expect(detect(image)).toBeUndefined();
+    },
+  );
+});

@@ -231,6 +231,9 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'public.ecr.aws/aws-observability/**',
   'public.ecr.aws/aws-containers/**',
   'public.ecr.aws/bitnami/**',
+  // Projects whose well-known images are also published on Amazon ECR Public (Trivy, Terraform).
+  'public.ecr.aws/aquasecurity/**',
+  'public.ecr.aws/hashicorp/**',
   'public.ecr.aws/karpenter/**',
   'public.ecr.aws/nginx/**',
   'public.ecr.aws/ubuntu/**',
