@@ -293,3 +293,26 @@ describe('well-known images where their publishers put them', () => {
     },
   );
 });
+
+describe('fixes offered for the new families', () => {
+  it.each([
+    ['gcrio.io/team/app:1', 'gcr.io/team/app:1'],
+    ['ghcr-io.com/org/app', 'ghcr.io/org/app'],
+    ['docker.io.co/library/nginx', 'docker.io/library/nginx'],
+    ['grafana-labs/grafana:10', 'grafana/grafana:10'],
+    ['aquasecurity/trivy:0.50', 'aquasec/trivy:0.50'],
+    ['mangodb:7', 'mongo:7'],
+    ['registry-1.docker.io/library/ngnix', 'registry-1.docker.io/library/nginx'],
+  ])('%s -> %s', (raw, fix) => {
+    expect(squatSuggestion(raw, detect(raw)!)).toBe(fix);
+  });
+
+  it('offers none where only a domain or only the official name is known', () => {
+    const domain = detect('containers.microsfot.com/dotnet/sdk:8.0')!;
+    expect(squatMessage(domain)).toBe('The registry host `containers.microsfot.com` looks like the registry domain `microsoft.com` (two letters swapped).');
+    expect(squatSuggestion('containers.microsfot.com/dotnet/sdk:8.0', domain)).toBeUndefined();
+    const official = detect('alpineos/alpine')!;
+    expect(official).toMatchObject({ part: 'namespace', genuine: 'alpine', technique: 'brand-affix' });
+    expect(squatSuggestion('alpineos/alpine', official)).toBeUndefined();
+  });
+});

@@ -66,6 +66,11 @@ const isDigits = (text: string) => text.length > 0 && [...text].every((ch) => ch
 export function brandAffix(namespace: string, name: string, trusted: NameIndex | undefined, library: NameIndex | undefined): BrandAffix | undefined {
   const last = name.slice(name.lastIndexOf('/') + 1);
   const knownImage = WELL_KNOWN_IMAGES.has(last) || (library?.has(last) ?? false);
+  // The official image's own name first: `alpineos/alpine` poses as the official `alpine`, even
+  // where a namespace of that name exists too.
+  if (library && library.has(name) && name.length >= 4 && officialAffix(namespace, name)) {
+    return { genuine: name, official: true };
+  }
   if (trusted) {
     for (const brand of trusted.values()) {
       if (brand.length < 4) continue;
@@ -78,9 +83,6 @@ export function brandAffix(namespace: string, name: string, trusted: NameIndex |
       const matches = trusted.imitated(core).filter((match) => match.genuine.length >= 5);
       if (matches.length === 1) return { genuine: matches[0].genuine, official: false };
     }
-  }
-  if (library && library.has(name) && name.length >= 4 && officialAffix(namespace, name)) {
-    return { genuine: name, official: true };
   }
   return undefined;
 }

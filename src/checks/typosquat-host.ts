@@ -37,6 +37,8 @@ export interface HostSquat {
   genuine: string;
   /** Other genuine hosts imitated as closely. */
   alsoLike: string[];
+  /** Set when the registrable domain imitates a real registry's domain (`genuine` is that domain, not a host). */
+  byDomain?: true;
 }
 
 /** The real registry hosts, indexed by full host, by registrable domain and by letters alone. */
@@ -79,7 +81,7 @@ export class RegistryHostIndex {
     const label = this.droppedDot(host);
     if (label) return { technique: 'host-label', genuine: label, alsoLike: [] };
     const byDomain = this.domains.imitated(registrableDomain(host));
-    if (byDomain.length > 0) return best(byDomain);
+    if (byDomain.length > 0) return { ...best(byDomain), byDomain: true };
     return this.otherTopLevelDomain(host);
   }
 

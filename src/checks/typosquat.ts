@@ -316,7 +316,11 @@ function detectNamespaceSquat(host: string, namespace: string, name: string, tru
 function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefined {
   const match = trust.registryHosts.imitated(host);
   if (!match) return undefined;
-  return { rule: 'typosquat', part: 'host', technique: match.technique, written: host, genuine: match.genuine, alsoLike: match.alsoLike, description: `the registry \`${match.genuine}\`` };
+  const description = match.byDomain ? `the registry domain \`${match.genuine}\`` : `the registry \`${match.genuine}\``;
+  const squat: SquatMatch = { rule: 'typosquat', part: 'host', technique: match.technique, written: host, genuine: match.genuine, alsoLike: match.alsoLike, description };
+  // Only the domain is known, not which of its hosts was meant: no replacement to offer.
+  if (match.byDomain) squat.replaceable = false;
+  return squat;
 }
 
 function fromMatches(
