@@ -24,6 +24,7 @@ const PLACEHOLDERS: Array<[input: string, placeholders: string[]]> = [
   ['ghcr.io/acme/{{ .Values.name }}', ['{{ .Values.name }}']],
   ['#{Registry}#/app', ['#{Registry}']],
   ['%IMAGE%', ['%IMAGE%']],
+  ['apache/airflow:|version|', ['|version|']],
   ['((registry))/app', ['((registry))']],
   ['[[ .image ]]', ['[[ .image ]]']],
   // ko builds the image named by a Go import path and writes its reference there.

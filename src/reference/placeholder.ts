@@ -5,7 +5,7 @@
  * unresolved. Recognised by shape, never by a list of examples:
  *
  * - a delimited template: `$NAME`, `${…}`, `$(…)`, `{{…}}`, `{%…%}`, `<%…%>`, `((…))`, `[[…]]`,
- *   `#{…}`, `%NAME%`, `@NAME@`, `__NAME__`, `<…>` (and `<<…>>`);
+ *   `#{…}`, `%NAME%`, `@NAME@`, `|NAME|` (reStructuredText), `__NAME__`, `<…>` (and `<<…>>`);
  * - a build tool's own scheme (`ko://github.com/acme/cmd/app`): the tool puts the image it builds
  *   there; web and registry schemes (`https://`, `docker://`) are mistakes instead (see hints.ts);
  * - a SCREAMING_CASE word (two or more capitals, digits and `_`, nothing lower-case) in the name
@@ -81,7 +81,7 @@ function delimitedPlaceholders(text: string): string[] {
 interface ScanMemo {
   /** Closing delimiters that occur nowhere after the point where they were looked for. */
   closerMissing: Set<string>;
-  /** For `%`, `@` and `__`: a scan that failed ran up to here, and so would any starting before. */
+  /** For `%`, `@`, `|` and `__`: a scan that failed ran up to here, and so would any starting before. */
   failedUntil: Map<string, number>;
 }
 
@@ -110,8 +110,8 @@ function placeholderAt(text: string, index: number, memo: ScanMemo): number | un
     const length = identifierLength(text, index + 1);
     return length > 0 ? index + 1 + length : undefined;
   }
-  // `%NAME%`, `@NAME@` (autoconf, Maven resources), `__NAME__`.
-  for (const mark of ['%', '@', '__']) {
+  // `%NAME%`, `@NAME@` (autoconf, Maven resources), `|NAME|` (Sphinx), `__NAME__`.
+  for (const mark of ['%', '@', '|', '__']) {
     if (!text.startsWith(mark, index) || index < (memo.failedUntil.get(mark) ?? 0)) continue;
     const start = index + mark.length;
     let end = start;
