@@ -5,8 +5,8 @@ import { extractFixture, fixture, fixtureContext, summary } from './discover-hel
 
 describe('cloudbuild discoverer', () => {
   it('matches Cloud Build config files', () => {
-    for (const path of ['cloudbuild.yaml', 'deploy/cloudbuild.yml', 'cloudbuild.json']) expect(cloudbuildDiscoverer.matches(path, ''), path).toBe(true);
-    for (const path of ['cloudbuild-dev.yaml', 'build.yaml']) expect(cloudbuildDiscoverer.matches(path, ''), path).toBe(false);
+    for (const path of ['cloudbuild.yaml', 'deploy/cloudbuild.yml', 'cloudbuild.json', 'test.cloudbuild.yaml', 'pipelines/apply.cloudbuild.yaml']) expect(cloudbuildDiscoverer.matches(path, ''), path).toBe(true);
+    for (const path of ['cloudbuild-dev.yaml', 'build.yaml', 'notcloudbuild.yaml']) expect(cloudbuildDiscoverer.matches(path, ''), path).toBe(false);
   });
 
   it('reports builder images, and pushed images as built here, with substitutions resolved', async () => {

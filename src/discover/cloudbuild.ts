@@ -1,5 +1,5 @@
 /**
- * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json`. Each step's `name` is the builder image it
+ * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json` and `<name>.cloudbuild.yaml`. Each step's `name` is the builder image it
  * runs. `images:` lists what the build pushes: those are built here, so they are reported with
  * `local: true` (their names are still checked, e.g. for typosquats, but not pinning or signatures).
  * `$_VAR`/`${_VAR}` (and the bash-style operations, see cloudbuild-substitutions.ts) come from the
@@ -13,6 +13,7 @@ import { scalarString } from './yaml.js';
 import { expandSubstitutions } from './cloudbuild-substitutions.js';
 import { baseName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
+/** `cloudbuild.yaml`, and `<name>.cloudbuild.yaml` as Google's samples name their other build configs (`test.cloudbuild.yaml`). */
 const BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
 
 function resolverFor(substitutions: Map<string, string>): (text: string) => ImageValue[] {
@@ -51,7 +52,9 @@ function buildOccurrences(document: Document.Parsed, file: SourceFile, lines: Li
 export const cloudbuildDiscoverer: Discoverer = {
   kind: 'cloudbuild',
   matches(path) {
-    return BUILD_FILE.test(baseName(path));
+    const name = baseName(path);
+    const suffix = name.indexOf('.cloudbuild.');
+    return BUILD_FILE.test(name) || (suffix > 0 && BUILD_FILE.test(name.slice(suffix + 1)));
   },
   extract(file: SourceFile): Extraction {
     // JSON is YAML, and the YAML parser keeps the positions.
