@@ -268,3 +268,17 @@ describe('kubernetes: Tekton bundles, TriggerTemplates and image volumes', () =>
     expect(occurrences[1].note).toBe('an image volume: mounted read-only into the pod');
   });
 });
+
+describe('kubernetes: images a build tool fills in', () => {
+  it('a ko:// Go package is unresolved (ko builds it), not an invalid reference', async () => {
+    const { occurrences } = await extract('ko/webhook.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.problem])).toEqual([
+      [
+        '79:16',
+        'ko://github.com/tektoncd/pipeline/cmd/webhook',
+        null,
+        { kind: 'unresolved', message: 'ko builds this image from the Go package github.com/tektoncd/pipeline/cmd/webhook when it resolves the file' },
+      ],
+    ]);
+  });
+});

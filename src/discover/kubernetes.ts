@@ -527,12 +527,16 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
   };
 }
 
+const KO_SCHEME = 'ko://';
+
 /**
  * Placeholders no manifest reader can fill (envsubst `${VAR}`, a template's `{{ }}`, an unsubstituted
- * `$(...)`) make the image unresolved rather than a grammar error.
+ * `$(...)`, ko's `ko://` Go packages) make the image unresolved rather than a grammar error.
  */
 function placeholderCheck(value: string | { unresolved: string }): string | { unresolved: string } {
   if (typeof value !== 'string') return value;
+  // ko (ko.build) builds the Go package named after `ko://` and writes the pushed image in its place.
+  if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
   const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
   if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
   return value;
