@@ -282,3 +282,21 @@ describe('kubernetes: images a build tool fills in', () => {
     ]);
   });
 });
+
+describe('kubernetes: manifest templates for other tools', () => {
+  it('reads a Go-templated manifest as the YAML around its actions', async () => {
+    const { occurrences, errors } = await extract('templated/sidecar.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['18:16', 'busybox:1.36', 'docker.io/library/busybox:1.36'],
+      ['21:16', '{{ .Values.agent.repository }}:{{ .Values.agent.tag }}', 'a {{ }} template action is filled in when this file is rendered'],
+      ['23:17', 'quay.io/prometheus/node-exporter:v1.8.1', 'quay.io/prometheus/node-exporter:v1.8.1'],
+    ]);
+  });
+
+  it('a templated CRD header is not reported as unparseable', async () => {
+    const { occurrences, errors } = await extract('templated/crd.template.header.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences).toEqual([]);
+  });
+});

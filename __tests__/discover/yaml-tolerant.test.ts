@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { joinFlowLines } from '../../src/discover/yaml-tolerant.js';
+import { TEMPLATE_ACTION_MARK, joinFlowLines, maskTemplateActions } from '../../src/discover/yaml-tolerant.js';
 import { parseYamlDocuments } from '../../src/discover/yaml.js';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
@@ -85,5 +85,21 @@ describe('kubernetes: manifests kubectl reads are read, at exact positions', () 
     const file = fixture('kubernetes', 'go-yaml/tab-indented.yaml');
     const { errors } = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
     expect(errors?.[0]).toMatch(/Tabs are not allowed as indentation at line 4/);
+  });
+});
+
+describe('template actions masked for reading', () => {
+  it('turns action-only lines into comments and inline actions into marks, keeping every offset', () => {
+    const text = '{{- if .x }}\nimage: {{ .repo }}:1\r\n  {{- end }}\nname: a\n';
+    const masked = maskTemplateActions(text)!;
+    expect(masked.length).toBe(text.length);
+    expect(masked.split('\n').map((line) => line.replace(/\r$/, ''))).toEqual([
+      `#${' '.repeat(11)}`,
+      `image: ${TEMPLATE_ACTION_MARK.repeat('{{ .repo }}'.length)}:1`,
+      `#${' '.repeat(11)}`,
+      'name: a',
+      '',
+    ]);
+    expect(maskTemplateActions('image: nginx\n')).toBeUndefined();
   });
 });

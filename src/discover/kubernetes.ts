@@ -10,6 +10,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { TEMPLATE_ACTION_MARK, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
 
@@ -177,7 +178,14 @@ function isPlainCustomResourceDefinition(documentText: string): boolean {
  * `prefilter: false` parses every document (the prefilter's tests compare both).
  */
 export function collectManifestImages(text: string, options: { prefilter?: boolean } = {}): ManifestScan {
-  const parsed = parseYamlDocuments(text, options.prefilter === false ? undefined : cannotHoldImage);
+  let parsed = parseYamlDocuments(text, options.prefilter === false ? undefined : cannotHoldImage);
+  // A manifest template for some other tool (`{{ }}` actions outside a Helm chart) is read as the
+  // YAML around its actions; images holding an action are unresolved.
+  const masked = parsed.errors.length > 0 ? maskTemplateActions(text) : undefined;
+  if (masked !== undefined) {
+    const retried = parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
+    if (retried.errors.length < parsed.errors.length) parsed = retried;
+  }
   const errors = [...parsed.errors];
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.
@@ -536,6 +544,7 @@ const KO_SCHEME = 'ko://';
 function placeholderCheck(value: string | { unresolved: string }): string | { unresolved: string } {
   if (typeof value !== 'string') return value;
   // ko (ko.build) builds the Go package named after `ko://` and writes the pushed image in its place.
+  if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: 'a {{ }} template action is filled in when this file is rendered' };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
   const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
   if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };

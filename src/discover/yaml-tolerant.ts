@@ -201,3 +201,62 @@ function plainKeyEnd(text: string, index: number, end: number): number {
   }
   return -1;
 }
+
+/**
+ * Stands for each character of a template action (`{{ .Values.tag }}`) written inside a value, so
+ * the value still parses and anything built from it is known to hold a placeholder. An invisible
+ * separator (U+2063): never part of an image, one UTF-16 unit like the characters it replaces.
+ */
+export const TEMPLATE_ACTION_MARK = '\u2063';
+
+/**
+ * A YAML file that is a template (Go or Jinja `{{ }}` actions, rendered by some tool before it is
+ * YAML) rewritten so that it parses as the YAML around the actions: a line holding only actions
+ * becomes a comment, an action inside a line becomes `TEMPLATE_ACTION_MARK`s. Same length, same line
+ * breaks, so offsets stay. Undefined when the text has no action.
+ */
+export function maskTemplateActions(text: string): string | undefined {
+  if (!text.includes('{{')) return undefined;
+  const output = text.split('');
+  let changed = false;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const actions = actionsOf(text, lineStart, lineEnd);
+    if (actions.length > 0) {
+      changed = true;
+      if (onlyActions(text, lineStart, lineEnd, actions)) {
+        // `{{- if .x }}`, `{{ end }}`, `{{- include "t" . | nindent 4 }}`: structure, not content.
+        output[lineStart] = '#';
+        for (let index = lineStart + 1; index < lineEnd; index++) if (text[index] !== '\r') output[index] = ' ';
+      } else {
+        for (const [start, end] of actions) for (let index = start; index < end; index++) output[index] = TEMPLATE_ACTION_MARK;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return changed ? output.join('') : undefined;
+}
+
+/** `[start, end)` of every `{{ ... }}` on a line; an action left open runs to the line's end. */
+function actionsOf(text: string, start: number, end: number): Array<[number, number]> {
+  const actions: Array<[number, number]> = [];
+  let index = text.indexOf('{{', start);
+  while (index >= 0 && index < end) {
+    const close = text.indexOf('}}', index + 2);
+    const actionEnd = close < 0 || close >= end ? end : close + 2;
+    actions.push([index, actionEnd]);
+    index = text.indexOf('{{', actionEnd);
+  }
+  return actions;
+}
+
+function onlyActions(text: string, start: number, end: number, actions: Array<[number, number]>): boolean {
+  let cursor = start;
+  for (const [actionStart, actionEnd] of actions) {
+    if (text.slice(cursor, actionStart).trim() !== '') return false;
+    cursor = actionEnd;
+  }
+  return text.slice(cursor, end).trim() === '';
+}
