@@ -31,6 +31,19 @@ describe('quadlet discoverer', () => {
     expect((await extractFixture(quadletDiscoverer, 'quadlet', 'local.container')).occurrences).toEqual([]);
   });
 
+  it('leaves an image built from the unit environment unresolved (systemd substitutes ${VAR} when the unit starts)', async () => {
+    const { occurrences } = await extractFixture(quadletDiscoverer, 'quadlet', 'cookbook/postgresql-server.container');
+    expect(summary(occurrences)).toEqual([
+      {
+        context: '[Container] Image',
+        raw: 'docker.io/library/postgres:${PG_MAJOR}-alpine',
+        reference: null,
+        problem: "systemd substitutes ${PG_MAJOR} from the unit's environment when it starts",
+      },
+    ]);
+    expect(occurrences[0]).toMatchObject({ line: 20, column: 7 });
+  });
+
   it('reads volume and build units; pods name no image', async () => {
     const volume = await extractFixture(quadletDiscoverer, 'quadlet', 'volumes/sqlite.volume');
     expect(summary(volume.occurrences)).toEqual([{ context: '[Volume] Image', raw: 'ghcr.io/homebrew/core/sqlite:3.50.2', reference: 'ghcr.io/homebrew/core/sqlite:3.50.2' }]);

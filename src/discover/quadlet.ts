@@ -40,9 +40,14 @@ function unitImagesFor(path: string): UnitImages | undefined {
 
 const SPECIFIER = /%[^%]/;
 
+/** `${NAME}` or `$NAME`: systemd substitutes the unit's environment (`Environment=`, `EnvironmentFile=`) into the command it runs. */
+const ENVIRONMENT_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
+
 function valueOf(text: string): string | { unresolved: string } {
   const specifier = SPECIFIER.exec(text.replace(/%%/g, ''));
   if (specifier) return { unresolved: `systemd specifier ${specifier[0]} is only known when the unit starts` };
+  const variable = ENVIRONMENT_VARIABLE.exec(text);
+  if (variable) return { unresolved: `systemd substitutes ${variable[0]} from the unit's environment when it starts` };
   return text.replace(/%%/g, '%');
 }
 
