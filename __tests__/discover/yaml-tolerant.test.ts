@@ -15,6 +15,8 @@ const GO_YAML_READS: Array<[string, string, unknown]> = [
   ['a flow sequence continued at its key\'s indentation', 'spec:\n  args: [a,\n  b]\n', { spec: { args: ['a', 'b'] } }],
   ['a comment inside a multi-line flow sequence', 'spec:\n  args: [ a, # first\n  b ]\nnext: 1\n', { spec: { args: ['a', 'b'] }, next: 1 }],
   ['a flow map in a sequence entry', '- name: a\n  env: {A: "1",\n  B: "2"}\n', [{ name: 'a', env: { A: '1', B: '2' } }]],
+  ['a comment written against a closing bracket', 'spec:\n  containers: [{name: a, image: nginx}]# the web server\n', { spec: { containers: [{ name: 'a', image: 'nginx' }] } }],
+  ['a comment written against a closing quote', 'image: "nginx:1.27"# pinned later\n', { image: 'nginx:1.27' }],
   ['CRLF line ends', 'a:\r\n  b: ["x\r\ny"]\r\n', { a: { b: ['x y'] } }],
 ];
 

@@ -24,6 +24,8 @@ interface ScanState {
   quote: '"' | "'" | undefined;
   /** Lines indented at most this much end the block scalar being skipped; -1 when none. */
   blockScalarIndent: number;
+  /** Whether anything but a line break was rewritten (a comment written against a token). */
+  changed: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ interface ScanState {
  */
 export function joinFlowLines(text: string): string | undefined {
   const output = text.split('');
-  const state: ScanState = { flowDepth: 0, quote: undefined, blockScalarIndent: -1 };
+  const state: ScanState = { flowDepth: 0, quote: undefined, blockScalarIndent: -1, changed: false };
   let changed = false;
   let lineStart = 0;
   while (lineStart < text.length) {
@@ -48,7 +50,17 @@ export function joinFlowLines(text: string): string | undefined {
     if (output.length !== text.length) return undefined;
     lineStart = lineEnd + 1;
   }
-  return changed ? output.join('') : undefined;
+  return changed || state.changed ? output.join('') : undefined;
+}
+
+/**
+ * A comment written right after a closing bracket or quote (`[a, b]# note`): go-yaml reads it as
+ * a comment, the `yaml` package wants a space first. Blanked (it is a comment either way).
+ */
+function blankAdjacentComment(text: string, index: number, end: number, state: ScanState, output: string[]): void {
+  if (text[index] !== '#') return;
+  for (let blank = index; blank < end; blank++) if (text[blank] !== '\r') output[blank] = ' ';
+  state.changed = true;
 }
 
 function indentOf(text: string, start: number, end: number): number {
@@ -128,7 +140,10 @@ function scanFlow(text: string, index: number, end: number, state: ScanState, ou
     else if (char === ']' || char === '}') {
       state.flowDepth--;
       // Back in block context: only a comment may follow on this line.
-      if (state.flowDepth === 0) return false;
+      if (state.flowDepth === 0) {
+        blankAdjacentComment(text, index + 1, end, state, output);
+        return false;
+      }
     }
     index++;
   }
@@ -163,8 +178,12 @@ function scanBlock(text: string, lineStart: number, index: number, end: number, 
       state.quote = char;
       index = skipQuoted(text, index + 1, end, state);
       if (state.quote !== undefined) return true;
+      const closed = index;
       index = afterKeyIndicator(text, index, end);
-      if (index < 0) return false;
+      if (index < 0) {
+        blankAdjacentComment(text, closed, end, state, output);
+        return false;
+      }
       keyColumn = quoteColumn;
       continue;
     }
