@@ -188,3 +188,21 @@ describe('the walk reads every file a discoverer would match', () => {
     expect(matched).toBeGreaterThan(100);
   });
 });
+
+describe('a directory listing cut short is reported', () => {
+  it('past the listing bound, the directory a discoverer listed is not scanned', async () => {
+    const { MAX_LISTED_FILES } = await import('../../src/discover/walk.js');
+    for (let index = 0; index <= MAX_LISTED_FILES; index++) await put(`chart/templates/t${index}.tpl`, '');
+    await put('chart/trigger.listing', '');
+    const listing = {
+      kind: 'helm' as const,
+      matches: (file: string) => file.endsWith('.listing'),
+      async extract(_file: unknown, context: { listFiles?: (dir: string) => Promise<string[]> }) {
+        await context.listFiles?.('chart/templates');
+        return { occurrences: [] };
+      },
+    };
+    const discovery = await discoverRepository(root, { discoverers: [listing] });
+    expect(discovery.unscanned).toEqual([{ file: 'chart/templates', reason: `holds ${MAX_LISTED_FILES} files or more; only ${MAX_LISTED_FILES} were listed for a discoverer (limit)` }]);
+  });
+});

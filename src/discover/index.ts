@@ -6,7 +6,7 @@ import path from 'node:path';
 import { realpath } from 'node:fs/promises';
 import type { Occurrence, ScanError, UnscannedFile } from '../model.js';
 import type { DiscoverContext, Discoverer } from './types.js';
-import { listFilesUnderSync, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
+import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
 import { decodeText } from './decode.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
@@ -88,7 +88,10 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     const key = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory);
     let cached = listingCache.get(key);
     if (!cached) {
-      cached = listFilesUnderSync(absoluteRoot, key);
+      // A listing cut short may leave out a file a discoverer needed (a chart's templates): say so.
+      cached = listFilesUnderSync(absoluteRoot, key, MAX_LISTED_FILES, (reason) => {
+        if (!unscanned.some((entry) => entry.file === key && entry.reason === reason)) unscanned.push({ file: key, reason });
+      });
       listingCache.set(key, cached);
     }
     return Promise.resolve(cached);

@@ -199,7 +199,8 @@ export function listFilesUnder(absoluteRoot: string, relativeDirectory: string, 
   return Promise.resolve(listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles));
 }
 
-export function listFilesUnderSync(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES): string[] {
+/** `onIncomplete` is told when the bound or the depth limit left files out. */
+export function listFilesUnderSync(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES, onIncomplete?: (reason: string) => void): string[] {
   const normalized = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory).replace(/\/+$/, '');
   const prefix = normalized === '.' ? '' : normalized;
   const start = resolveInsideSync(absoluteRoot, normalized);
@@ -219,7 +220,9 @@ export function listFilesUnderSync(absoluteRoot: string, relativeDirectory: stri
     for (const entry of entries) {
       const entryPath = relative === '' ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (depth < MAX_LISTED_DEPTH && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push({ relative: entryPath, depth: depth + 1 });
+        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+        if (depth < MAX_LISTED_DEPTH) pending.push({ relative: entryPath, depth: depth + 1 });
+        else onIncomplete?.(`directories deeper than ${MAX_LISTED_DEPTH} levels were not listed (limit)`);
       } else if (entry.isFile()) {
         files.push(entryPath);
       } else if (entry.isSymbolicLink()) {
@@ -228,6 +231,7 @@ export function listFilesUnderSync(absoluteRoot: string, relativeDirectory: stri
       if (files.length >= maxFiles) break;
     }
   }
+  if (files.length >= maxFiles) onIncomplete?.(`holds ${maxFiles} files or more; only ${maxFiles} were listed for a discoverer (limit)`);
   return files.sort();
 }
 
