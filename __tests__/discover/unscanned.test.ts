@@ -206,3 +206,14 @@ describe('a directory listing cut short is reported', () => {
     expect(discovery.unscanned).toEqual([{ file: 'chart/templates', reason: `holds ${MAX_LISTED_FILES} files or more; only ${MAX_LISTED_FILES} were listed for a discoverer (limit)` }]);
   });
 });
+
+describe('large bundles of CustomResourceDefinitions', () => {
+  it('are listed as not parsed, not reported as findings: they hold schemas, never images', async () => {
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x.example.com\nspec:\n  versions:\n    - schema:\n        openAPIV3Schema:\n          properties:\n            image:\n              type: string\n';
+    await put('crds/bundle.yaml', `${crd}---\n`.repeat(Math.ceil(MAX_FILE_BYTES / crd.length) + 10));
+    await put('deploy/big.yaml', `${crd}---\n`.repeat(Math.ceil(MAX_FILE_BYTES / crd.length) + 10) + 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned.map((entry) => entry.file)).toEqual(['deploy/big.yaml']);
+    expect(discovery.errors).toEqual([{ file: 'crds/bundle.yaml', message: expect.stringMatching(/holds only CustomResourceDefinitions/) }]);
+  });
+});

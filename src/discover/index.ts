@@ -103,7 +103,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   let filesScanned = 0;
   for (const file of walk.files) {
     const location = walk.rawPaths.get(file) ?? path.join(absoluteRoot, file);
-    const text = readCandidate(file, location, discoverers, unscanned);
+    const text = readCandidate(file, location, discoverers, unscanned, errors);
     if (text === undefined) continue;
     fileCache.set(file, text);
     let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
@@ -139,11 +139,16 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
  * discoverer would have read it). A file over the size bound, or not text, counts when a
  * discoverer matches it by name, or by what its content shows.
  */
-function readCandidate(file: string, location: string | Buffer, discoverers: readonly Discoverer[], unscanned: UnscannedFile[]): string | undefined {
+function readCandidate(file: string, location: string | Buffer, discoverers: readonly Discoverer[], unscanned: UnscannedFile[], errors: ScanError[]): string | undefined {
   const read = readFileBytes(location, MAX_FILE_BYTES);
   if (read.bytes === undefined) {
     const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
-    if (counts) unscanned.push({ file, reason: read.problem ?? 'file could not be read' });
+    if (counts && read.tooLarge && onlyDefinitions(location)) {
+      // Large CRD bundles are common and hold schemas, never images: listed, not a finding.
+      errors.push({ file, message: `${read.problem}; it holds only CustomResourceDefinitions, which name no images, and was not parsed` });
+    } else if (counts) {
+      unscanned.push({ file, reason: read.problem ?? 'file could not be read' });
+    }
     return undefined;
   }
   const decoded = decodeText(read.bytes);
@@ -153,6 +158,19 @@ function readCandidate(file: string, location: string | Buffer, discoverers: rea
     return undefined;
   }
   return decoded.text;
+}
+
+/** Whether every `kind:` of a YAML file (read in chunks) is CustomResourceDefinition, and there is one. */
+function onlyDefinitions(location: string | Buffer): boolean {
+  let definitions = 0;
+  const other = someChunk(location, (chunk) => {
+    for (const match of chunk.matchAll(/^kind:[ \t]*["']?([A-Za-z]+)/gm)) {
+      if (match[1] !== 'CustomResourceDefinition') return true;
+      definitions++;
+    }
+    return false;
+  });
+  return !other && definitions > 0;
 }
 
 /** Whether some discoverer reads the file, by name or by content. */
