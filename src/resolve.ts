@@ -117,6 +117,12 @@ async function platformInIndex(client: RegistryClient, repo: RepositoryRef, inde
 }
 
 /**
+ * References asked at once. The client bounds requests per registry; this bounds the work started
+ * (promises, closures, queued requests), so 100,000 references do not all wait in memory at once.
+ */
+const RESOLVE_WORKERS = 256;
+
+/**
  * Fills `resolution` for each occurrence with a reference that is not built locally. Returns
  * new objects in the same order; occurrences without a reference are returned unchanged.
  */
@@ -125,24 +131,21 @@ export async function resolveOccurrences(
   client: RegistryClient,
   options: ResolveOptions = {},
 ): Promise<ResolvedOccurrence[]> {
-  const byReference = new Map<string, Promise<Resolution>>();
-  for (const occurrence of occurrences) {
-    if (!occurrence.reference || occurrence.local || byReference.has(occurrence.reference)) continue;
-    byReference.set(
-      occurrence.reference,
-      resolveReference(occurrence.reference, client).catch((error: unknown) => failure(error, occurrence.reference ?? '')),
-    );
-  }
+  const references = new Set<string>();
+  for (const occurrence of occurrences) if (occurrence.reference && !occurrence.local) references.add(occurrence.reference);
   const resolutions = new Map<string, Resolution>();
-  options.onProgress?.(0, byReference.size);
-  await Promise.all(
-    [...byReference].map(async ([reference, pending]) => {
-      const resolution = await pending;
+  options.onProgress?.(0, references.size);
+  const pending = references.values();
+  const worker = async (): Promise<void> => {
+    for (let next = pending.next(); !next.done; next = pending.next()) {
+      const reference = next.value;
+      const resolution = await resolveReference(reference, client).catch((error: unknown) => failure(error, reference));
       resolutions.set(reference, resolution);
-      options.onProgress?.(resolutions.size, byReference.size);
+      options.onProgress?.(resolutions.size, references.size);
       if (resolution.status !== 'ok') options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ''}`);
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : undefined;
     return resolution ? { ...occurrence, resolution: { ...resolution } } : { ...occurrence };

@@ -6,6 +6,7 @@
  * after another. Also bounded: many hosts that never answer (network failures in all), and the
  * run's wall-clock budget for registry requests.
  */
+import { setMaxListeners } from 'node:events';
 import { RegistryError } from './errors.js';
 import type { Cancellation } from './deadline.js';
 
@@ -116,6 +117,8 @@ export class RegistryHealth {
     let state = this.registries.get(registry);
     if (!state) {
       state = { failures: 0, controller: new AbortController(), answered: false };
+      // Every request in flight to the registry listens (up to its concurrency): not a leak.
+      setMaxListeners(0, state.controller.signal);
       this.registries.set(registry, state);
     }
     return state;
