@@ -180,7 +180,7 @@ describe('the command line as people use it', () => {
 
   it('leads the text report with the findings, errors first', async () => {
     const { stdout } = await cli(['scan', examples, '--offline']);
-    expect(stdout).toMatch(/^Findings: \d+\n  error /);
+    expect(stdout).toMatch(/^Findings: \d+\n {2}error /);
     expect(stdout.indexOf('Images: ')).toBeGreaterThan(stdout.lastIndexOf('[unpinned]'));
   });
 

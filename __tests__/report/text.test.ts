@@ -10,9 +10,9 @@ describe('text report', () => {
   const text = renderText(result);
 
   it('leads with the findings, errors first, and lists the image inventory after them', () => {
-    expect(text).toMatch(/^Findings: 5 \(1 suppressed, not counted\)\n  error /);
+    expect(text).toMatch(/^Findings: 5 \(1 suppressed, not counted\)\n {2}error /);
     // One block per line, the lines with an error first (a line's warnings follow its error).
-    const findings = [...text.matchAll(/^  (error|warning|note) +(\S+)/gm)].map((match) => `${match[1]} ${match[2].replace(/[^\x20-\x7e]/g, '?')}`);
+    const findings = [...text.matchAll(/^ {2}(error|warning|note) +(\S+)/gm)].map((match) => `${match[1]} ${match[2].replace(/[^\x20-\x7e]/g, '?')}`);
     expect(findings).toEqual([
       'error docker-compose.yml:10:12',
       'warning docker-compose.yml:10:12',

@@ -163,7 +163,7 @@ function usageError(message: string, command: 'scan' | 'pin'): UsageError {
 
 /** The scan with a progress line on stderr while registries are asked (a TTY only, and not with --verbose). */
 async function scanWithProgress(options: Parameters<typeof scan>[0], values: Record<string, unknown>, io: CliIO): Promise<Awaited<ReturnType<typeof scan>>> {
-  const progress = new ProgressLine(io.stderr, Boolean(io.stderrIsTTY) && !values.verbose && !options.offline);
+  const progress = new ProgressLine((text) => io.stderr(text), Boolean(io.stderrIsTTY) && !values.verbose && !options.offline);
   try {
     return await scan({ ...options, onProgress: (done, total) => progress.update('Resolving images', done, total) });
   } finally {

@@ -24,10 +24,10 @@ export interface ChangeIndex {
   /** Whether anything is known about the change; without it nothing can be told apart. */
   known: boolean;
   /** A finding on a line the pull request adds, or on an image the delta says is new or changed. */
-  introduced(finding: Finding): boolean;
+  introduced: (finding: Finding) => boolean;
   /** Where a finding stands relative to the diff: 2 added line, 1 diff context, 0 changed file, -1 elsewhere. */
-  closeness(finding: Finding): number;
-  passes(finding: Finding, mode: FilterMode): boolean;
+  closeness: (finding: Finding) => number;
+  passes: (finding: Finding, mode: FilterMode) => boolean;
 }
 
 export function changeIndex(changes: PullRequestChanges): ChangeIndex {
@@ -46,7 +46,7 @@ export function changeIndex(changes: PullRequestChanges): ChangeIndex {
     known,
     closeness,
     introduced: (finding) => !known || closeness(finding) === 2 || newImages.has(`${finding.file}:${finding.line}`),
-    passes(finding, mode) {
+    passes: (finding, mode) => {
       if (mode === 'nofilter' || changes.files === undefined) return true;
       const where = closeness(finding);
       return mode === 'added' ? where === 2 : mode === 'diff_context' ? where >= 1 : where >= 0;

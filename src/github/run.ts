@@ -155,7 +155,7 @@ async function prepare(inputs: Inputs, context: GitHubContext, core: ActionCore)
 }
 
 /** Step 2: the pull request's changed files (for changed-files-only, the filter and review comments). */
-async function changedFiles(reporter: PullRequestReporter | undefined, inputs: Inputs): Promise<PullRequestFile[] | undefined> {
+async function changedFiles(reporter: PullRequestReporter | undefined): Promise<PullRequestFile[] | undefined> {
   if (!reporter) return undefined;
   return reporter.attempt('list the changed files', () => listPullRequestFiles(reporter.octokit, reporter.target));
 }
@@ -189,14 +189,15 @@ function choosePolicy(base: { policy?: Policy; policyError?: unknown }, headPoli
     const missing = base.policyError instanceof ConfigError && base.policyError.issues.every((issue) => issue.message === 'does not exist');
     if (!missing) core.warning(`The base commit’s policy cannot be used (${(base.policyError as Error).message.split('\n')[0]}); the pull request’s policy is used.`);
   }
-  const applied = inputs.policySource === 'head' || !basePolicy;
+  const inForce = inputs.policySource === 'base' && basePolicy ? basePolicy : headPolicy;
+  const applied = inForce === headPolicy;
   const policyFile = [headPolicy.source, basePolicy?.source].find((source) => source && source !== 'embedded defaults');
   let loosened = basePolicy && policyFile ? policyLooseningFinding(basePolicy, headPolicy, policyFile, applied) : undefined;
   // Graded by the policy in force, like every rule (a pull request switching it off is itself a loosening).
-  const override = (applied ? headPolicy : basePolicy!)?.severity['policy-loosened'];
+  const override = inForce.severity['policy-loosened'];
   if (loosened && override) loosened = override === 'off' ? undefined : { ...loosened, severity: override };
-  if (!applied && basePolicy!.source !== headPolicy.source) core.info(`Policy read from the base commit (${basePolicy!.source}); input policy-source: head uses the pull request’s.`);
-  return { policy: applied ? headPolicy : basePolicy!, loosened };
+  if (!applied && inForce.source !== headPolicy.source) core.info(`Policy read from the base commit (${inForce.source}); input policy-source: head uses the pull request’s.`);
+  return { policy: inForce, loosened };
 }
 
 /** Step 3 (pull requests): the base commit's images for the delta, and its policy (policy-source: base). */
@@ -294,7 +295,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Deps, e
   if (PULL_REQUEST_EVENTS.has(context.eventName) && !pullRequest) core.warning('The event payload has no pull request; reporting as for a push.');
   if (pullRequest && !inputs.token) core.warning('No github-token: the pull request gets no comment; see annotations and the job summary.');
   const reporter = pullRequest && inputs.token ? new PullRequestReporter(core, makeOctokit(inputs.token, context, deps), pullRequest) : undefined;
-  const files = await changedFiles(reporter, inputs);
+  const files = await changedFiles(reporter);
   const only = changedFilesOnly(inputs, files, setup.prefix, core, Boolean(pullRequest));
   const base: BaseSide = pullRequest ? await readBaseSide(setup, pullRequest, inputs, deps, only.base) : { policy: setup.headPolicy };
   const result = await scanHead(setup.root, base.policy, inputs, env, core, only.head);
