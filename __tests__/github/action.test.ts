@@ -431,6 +431,20 @@ describe('a pull request that changes the policy', () => {
     expect(step.failed).toBe(true);
   });
 
+  it('puts the finding on the line the change adds, among what the pull request introduced', async () => {
+    // The base branch has a policy; the pull request adds one line to it.
+    baseSha = repository.commitSnapshot('base-with-policy');
+    const editedSha = repository.commitSnapshot('head-policy-edited');
+    repository.checkout(editedSha);
+    github.addPull({ number: PULL_NUMBER, headSha: editedSha, baseSha, files: repository.pullFiles(baseSha, editedSha) });
+    const step = await runStep(pullRequestEnv({}, editedSha));
+    const report = JSON.parse(readFileSync(step.outputs['json-report'], 'utf8')) as { findings: Array<{ rule: string; line: number; message: string }> };
+    expect(report.findings.find((finding) => finding.rule === 'policy-loosened')).toMatchObject({ line: 5, message: expect.stringContaining('disables the rule `typosquat`') });
+    const body = github.issueComments[0].body;
+    expect(body.indexOf('**policy-loosened**')).toBeLessThan(body.indexOf('<summary>Pre-existing'));
+    expect(github.reviewComments.find((comment) => comment.path === '.github/verify-images.yml')).toMatchObject({ line: 5 });
+  });
+
   it('annotates each problem of an invalid policy on its line, with the path from the workspace', async () => {
     const badSha = pushToPullRequest('head-bad-policy');
     const step = await runStep(pullRequestEnv({}, badSha));

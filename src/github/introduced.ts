@@ -30,6 +30,16 @@ export interface ChangeIndex {
   passes: (finding: Finding, mode: FilterMode) => boolean;
 }
 
+/**
+ * The finding placed on the first line the pull request adds to its file, when it adds any there:
+ * a review comment can only go on a line of the diff.
+ */
+export function onFirstAddedLine(finding: Finding, changes: PullRequestChanges): Finding {
+  const file = (changes.files ?? []).find((entry) => entry.filename === changes.pathPrefix + finding.file);
+  const first = file ? Math.min(...file.lines.added) : Infinity;
+  return Number.isFinite(first) ? { ...finding, line: first, column: 1 } : finding;
+}
+
 export function changeIndex(changes: PullRequestChanges): ChangeIndex {
   const files = new Map((changes.files ?? []).map((file) => [file.filename, file]));
   const newImages = new Set<string>();
@@ -45,7 +55,8 @@ export function changeIndex(changes: PullRequestChanges): ChangeIndex {
   return {
     known,
     closeness,
-    introduced: (finding) => !known || closeness(finding) === 2 || newImages.has(`${finding.file}:${finding.line}`),
+    // A policy change is this pull request's by definition, wherever in the file it is.
+    introduced: (finding) => !known || finding.rule === 'policy-loosened' || closeness(finding) === 2 || newImages.has(`${finding.file}:${finding.line}`),
     passes: (finding, mode) => {
       if (mode === 'nofilter' || changes.files === undefined) return true;
       const where = closeness(finding);

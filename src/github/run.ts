@@ -26,7 +26,7 @@ import { blobBase, commitUrl, pathPrefix, pullRequestOf, readContext, stickyKeyO
 import { supplyChainDelta, type ImageChange } from './delta.js';
 import { HandoffError, METADATA_FILE, REPORT_FILE, readHandoff, sourceLinesFor, type PullRequestMetadata } from './handoff.js';
 import { readInputs, SetupError, wireRegistryCredentials, type ActionCore, type Inputs } from './inputs.js';
-import { changeIndex, type ChangeIndex } from './introduced.js';
+import { changeIndex, onFirstAddedLine, type ChangeIndex } from './introduced.js';
 import { createOctokit, type Octokit, type OctokitSettings, type PullRequestTarget } from './octokit.js';
 import { policyLooseningFinding } from './policy-change.js';
 import { deltaMarkdown, PullRequestReporter, reportToPullRequest, type PullRequestOutcome } from './pull-request.js';
@@ -299,7 +299,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Deps, e
   const only = changedFilesOnly(inputs, files, setup.prefix, core, Boolean(pullRequest));
   const base: BaseSide = pullRequest ? await readBaseSide(setup, pullRequest, inputs, deps, only.base) : { policy: setup.headPolicy };
   const result = await scanHead(setup.root, base.policy, inputs, env, core, only.head);
-  if (base.loosened) result.findings.push(base.loosened);
+  if (base.loosened) result.findings.push(onFirstAddedLine(base.loosened, { files, pathPrefix: setup.prefix }));
   const delta = base.occurrences ? supplyChainDelta(base.occurrences, result.occurrences) : undefined;
   const changes = changeIndex({ files, delta, pathPrefix: setup.prefix });
   const directory = await writeReports(result, inputs, context, setup.prefix, env, core);
