@@ -107,4 +107,27 @@ describe('Markdown report', () => {
     expect(clean).toContain('No findings.');
     expect(clean).not.toContain('<details>');
   });
+
+  it('says once per registry what could not be verified, with the way to allow plain HTTP where it is read', () => {
+    const occurrence = (line: number, reference: string, message: string, errorCode: string) => ({
+      file: 'compose.yaml', line, column: 12, kind: 'compose' as const, raw: reference, reference,
+      resolution: { status: 'error' as const, errorCode, message },
+    });
+    const report = renderMarkdown(
+      {
+        schemaVersion: 1,
+        occurrences: [
+          occurrence(1, 'docker.io/library/a:1', 'timed out', 'timeout'),
+          occurrence(2, 'docker.io/library/b:1', 'timed out', 'timeout'),
+          occurrence(3, '10.0.0.5:5000/team/app:1', 'network error (ERR_SSL_WRONG_VERSION_NUMBER)', 'network'),
+        ],
+        findings: [],
+        errors: [],
+      },
+      { insecureHint: 'the action’s `insecure-registries` input' },
+    );
+    expect(report).toContain('> ⚠️ docker\\.io unreachable \\(timeout\\)&#58; 2 images not verified\n');
+    expect(report).toContain('list 10\\.0\\.0\\.5&#58;5000 in the action’s <code>insecure\\-registries</code> input');
+    expect(report.replace(/<code>[^<]*<\/code>/g, '')).not.toContain('\\`');
+  });
 });

@@ -89,10 +89,10 @@ export function stickyCommentBody(report: Pick<PullRequestReport, 'result' | 'de
   const preface = report.changes.known ? undefined : escapeText('The changes of this pull request are unknown here, so every finding is listed.');
   // Shrink until it fits in a comment: fewer findings listed, then no image table.
   for (const [maxFindings, omitImages] of [[100, false], [100, true], [40, true], [10, true]] as const) {
-    const body = renderMarkdown(report.result, { preface, afterFindings: delta, introduced, linkBase: report.linkBase, maxFindings, omitImages });
+    const body = renderMarkdown(report.result, { insecureHint: 'the action’s `insecure-registries` input', preface, afterFindings: delta, introduced, linkBase: report.linkBase, maxFindings, omitImages });
     if (body.length <= MAX_COMMENT) return { body, clean: false };
   }
-  const body = renderMarkdown(report.result, { preface, introduced, linkBase: report.linkBase, maxFindings: 0, omitImages: true });
+  const body = renderMarkdown(report.result, { insecureHint: 'the action’s `insecure-registries` input', preface, introduced, linkBase: report.linkBase, maxFindings: 0, omitImages: true });
   return { body: body.slice(0, MAX_COMMENT), clean: false };
 }
 

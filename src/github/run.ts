@@ -317,7 +317,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Deps, e
   const fallbackNote = reporter?.refused ? 'The token could not write to this pull request, so this summary and the annotations are the report.' : undefined;
   const preface = summaryPreface([annotationNote && escapeText(annotationNote), fallbackNote && escapeText(fallbackNote)]);
   const introduced = pullRequest && changes.known ? changes.introduced : undefined;
-  await writeSummary(core, renderMarkdown(result, { linkBase, preface, introduced, afterFindings: pullRequest ? deltaMarkdown(delta, base.note) : undefined }));
+  await writeSummary(core, renderMarkdown(result, { insecureHint: 'the action’s `insecure-registries` input', linkBase, preface, introduced, afterFindings: pullRequest ? deltaMarkdown(delta, base.note) : undefined }));
   failIfNeeded(core, result.findings, inputs.failOn ?? base.policy.failOn);
 }
 
@@ -391,7 +391,7 @@ async function runReportMode(inputs: Inputs, context: GitHubContext, deps: Deps)
     setPullRequestOutputs(core, outcome);
     const preface = summaryPreface([extra && escapeText(extra)]);
     const afterFindings = deltaMarkdown(metadata.delta, metadata.deltaNote);
-    await writeSummary(core, renderMarkdown(report, { linkBase, preface, afterFindings, introduced: changes.known ? changes.introduced : undefined }));
+    await writeSummary(core, renderMarkdown(report, { insecureHint: 'the action’s `insecure-registries` input', linkBase, preface, afterFindings, introduced: changes.known ? changes.introduced : undefined }));
     failIfNeeded(core, report.findings, inputs.failOn ?? 'error');
   };
   const mismatch = reportMismatch(metadata, run, context);

@@ -6,6 +6,7 @@
 import { RULES } from '../checks/rules.js';
 import type { Finding, ScanResult, Severity } from '../model.js';
 import { groupByLine, lineEdits, type LineFindings } from './line-findings.js';
+import { describeRegistryProblem, registryProblems } from './registry-summary.js';
 import { imageStatuses, type CheckState } from './status.js';
 import { countBySeverity } from './text.js';
 
@@ -27,6 +28,8 @@ export interface MarkdownOptions {
   introduced?: (finding: Finding) => boolean;
   /** Safe Markdown placed after the findings (the supply-chain delta). */
   afterFindings?: string;
+  /** How people allow a plain-HTTP registry where this report is read ("the `insecure-registries` input"). */
+  insecureHint?: string;
 }
 
 const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', note: 'ℹ️' };
@@ -211,6 +214,9 @@ export function renderMarkdown(result: ScanResult, options: MarkdownOptions = {}
     lines.push(severityCounts(active));
   }
   lines.push('', verificationSentence(result) + ` ${plural(new Set(result.occurrences.map((occurrence) => occurrence.file)).size, 'file')} with images.`);
+  for (const problem of registryProblems(result.occurrences, { insecureFlag: options.insecureHint })) {
+    lines.push('', `> ⚠️ ${messageMarkdown(describeRegistryProblem(problem))}${problem.hint ? `: ${messageMarkdown(problem.hint)}` : ''}`);
+  }
   if (suppressed > 0) lines.push('', `${plural(suppressed, 'suppressed finding')} not counted.`);
   if (options.preface) lines.push('', options.preface);
   // The verification sentence above already says what an offline scan did not check.

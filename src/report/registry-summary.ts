@@ -21,7 +21,7 @@ export interface RegistryProblem {
 export interface SummaryContext {
   /** Where credentials were looked for, for 401s ("$REGISTRY_AUTH_FILE (/path)", "~/.docker/config.json"). */
   credentialPlaces?: string[];
-  /** The command-line flag that allows plain HTTP, for the hint. */
+  /** How plain HTTP is allowed where the report is read: a flag ("--insecure-registry") or a place ("the insecure-registries input"). */
   insecureFlag?: string;
 }
 
@@ -48,7 +48,10 @@ function mostFrequent(values: string[]): string {
 
 function hintFor(registry: string, code: string, messages: string[], context: SummaryContext): string | undefined {
   if (looksLikePlainHttp(messages)) {
-    return `it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, run with ${context.insecureFlag ?? '--insecure-registry'} ${registry}`;
+    const how = context.insecureFlag ?? '--insecure-registry';
+    return how.startsWith('--')
+      ? `it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, run with ${how} ${registry}`
+      : `it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, list ${registry} in ${how}`;
   }
   if (code === 'unauthorized' || code === 'forbidden') {
     const places = context.credentialPlaces ?? [];
