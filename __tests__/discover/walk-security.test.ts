@@ -40,3 +40,17 @@ describe('the size bound through a symlink', () => {
     expect(read.problem).toBeDefined();
   });
 });
+
+describe('FIFOs are never read', () => {
+  it.skipIf(process.platform === 'win32')('neither listed nor, when reached through a link or opened directly, waited on', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileBytes } = await import('../../src/discover/walk.js');
+    execFileSync('mkfifo', [path.join(root, 'Dockerfile')]);
+    await symlink('Dockerfile', path.join(root, 'compose.yaml'));
+    await writeFile(path.join(root, 'app.Dockerfile'), 'FROM alpine:3.19\n');
+    // A blocking open of a FIFO with no writer would hang here: the walk must finish.
+    const discovery = await discoverRepository(root);
+    expect(discovery.occurrences.map((occurrence) => occurrence.file)).toEqual(['app.Dockerfile']);
+    expect(readFileBytes(path.join(root, 'Dockerfile'), 1024)).toMatchObject({ problem: 'not a regular file' });
+  });
+});
