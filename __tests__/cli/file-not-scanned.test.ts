@@ -55,3 +55,13 @@ describe('file-not-scanned', () => {
     expect(JSON.parse(stdout).findings).toEqual([expect.objectContaining({ rule: 'file-not-scanned', suppressed: true, suppression: expect.objectContaining({ kind: 'policy', reason: 'generated binary' }) })]);
   });
 });
+
+describe('file-not-scanned in a readable file', () => {
+  it('is suppressed by a comment in the file, like any other rule', async () => {
+    await writeFile(path.join(root, 'Dockerfile'), 'ARG A=1\n# verify-images: ignore file-not-scanned blank ARG kept on purpose\nARG =x\nFROM alpine:3.19\n');
+    const { code, stdout } = await cli(['scan', root, '--offline', '--format', 'json', '--fail-on', 'error']);
+    const findings = JSON.parse(stdout).findings.filter((finding: { rule: string }) => finding.rule === 'file-not-scanned');
+    expect(findings).toEqual([expect.objectContaining({ line: 3, suppressed: true })]);
+    expect(code).toBe(0);
+  });
+});

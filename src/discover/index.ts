@@ -123,9 +123,11 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         }
         // Whatever a discoverer could not read of the file may hide an image: each problem is a finding.
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
-        if (extraction.occurrences.length > 0) sources.set(file, text);
+        // The text also serves suppression comments on a file-not-scanned finding of a readable file.
+        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text);
       } catch (error) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });
+        sources.set(file, text);
       }
     }
   }
