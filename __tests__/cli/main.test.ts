@@ -95,6 +95,10 @@ describe('verify-images scan', () => {
     const url = await cli(['scan', root, '--insecure-registry', 'http://127.0.0.1:5000']);
     expect(url.code).toBe(2);
     expect(url.stderr).toContain('--insecure-registry takes HOST[:PORT]');
+    const concurrency = await cli(['scan', root, '--offline', '--concurrency', '0']);
+    expect(concurrency.code).toBe(2);
+    expect(concurrency.stderr).toContain('--concurrency takes an integer from 1 to 64');
+    expect((await cli(['scan', root, '--offline', '--concurrency', '32'])).code).not.toBe(2);
     expect((await cli([])).code).toBe(2);
   });
 

@@ -147,6 +147,11 @@ async function loadRun(values: Record<string, unknown>, positionals: string[], i
     if (!INSECURE_HOST.test(host)) throw usageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${terminalSafe(host)}")`, command);
   }
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
+  if (values.concurrency !== undefined) {
+    const n = Number(values.concurrency);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--concurrency takes an integer from 1 to 64 (registry requests in flight per registry), got "${terminalSafe(String(values.concurrency as string))}"`, command);
+    policy.registry.concurrency = n;
+  }
   for (const pair of (values['build-arg'] as string[] | undefined) ?? []) {
     const separator = pair.indexOf('=');
     if (separator <= 0) throw usageError(`--build-arg takes NAME=VALUE, got "${terminalSafe(pair)}"`, command);

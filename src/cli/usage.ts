@@ -24,6 +24,7 @@ const INSECURE: Flag = {
   description: 'Reach this registry over plain HTTP (repeatable). Credentials may be sent to it in clear text.',
 };
 const BUILD_ARG: Flag = { name: 'build-arg', type: 'string', multiple: true, value: 'NAME=VALUE', description: 'Value of a Dockerfile ARG, to resolve FROM lines (repeatable).' };
+const CONCURRENCY: Flag = { name: 'concurrency', type: 'string', value: 'N', description: 'Registry requests in flight per registry, 1-64 (default: the policy’s registry.concurrency, 16).' };
 const VERBOSE: Flag = { name: 'verbose', type: 'boolean', short: 'v', description: 'Log each registry request to stderr.' };
 const HELP: Flag = { name: 'help', type: 'boolean', short: 'h', description: 'Show this help.' };
 
@@ -35,6 +36,7 @@ export const SCAN_FLAGS: Flag[] = [
   { name: 'fail-on', type: 'string', value: 'error|warning|note|never', description: 'Exit 1 when findings at or above this severity exist (default: the policy’s, error).' },
   INSECURE,
   BUILD_ARG,
+  CONCURRENCY,
   VERBOSE,
   HELP,
 ];
@@ -45,6 +47,7 @@ export const PIN_FLAGS: Flag[] = [
   CONFIG,
   INSECURE,
   BUILD_ARG,
+  CONCURRENCY,
   VERBOSE,
   HELP,
 ];
@@ -70,9 +73,9 @@ export const COMMANDS: Record<'scan' | 'pin', { synopsis: string; summary: strin
 export const USAGE = `Usage:
   verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
                      [--output FILE] [--fail-on error|warning|note|never]
-                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--verbose]
+                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--concurrency N] [--verbose]
   verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]...
-                    [--build-arg NAME=VALUE]... [--verbose]
+                    [--build-arg NAME=VALUE]... [--concurrency N] [--verbose]
   verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                      [--trusted-root FILE] FILE_OR_DIGEST
   verify-images --version

@@ -38,6 +38,8 @@ export interface Inputs {
   sarifFile: string;
   registryCredentials: string;
   insecureRegistries: string[];
+  /** Overrides the policy's `registry.concurrency` when given. */
+  registryConcurrency?: number;
   mode: 'scan' | 'report';
   report: string;
 }
@@ -77,9 +79,18 @@ export function readInputs(core: ActionCore): Inputs {
       .getInput('insecure-registries')
       .split(/[\s,]+/)
       .filter((entry) => entry !== ''),
+    ...registryConcurrency(core.getInput('registry-concurrency')),
     mode: choice('mode', ['scan', 'report'] as const, 'scan')!,
     report: core.getInput('report'),
   };
+}
+
+/** The `registry-concurrency` input: empty for the policy's, else an integer from 1 to 64. */
+function registryConcurrency(value: string): { registryConcurrency?: number } {
+  if (value.trim() === '') return {};
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new SetupError(`input registry-concurrency must be an integer from 1 to 64 (got "${value.slice(0, 20)}")`);
+  return { registryConcurrency: n };
 }
 
 /** Masks every value but the username of each host's entry: GitHub masks a secret only as a whole. */

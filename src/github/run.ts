@@ -226,7 +226,8 @@ async function readBaseSide(setup: { root: string; headPolicy: Policy }, pullReq
 async function scanHead(root: string, policy: Policy, inputs: Inputs, env: NodeJS.ProcessEnv, core: ActionCore, onlyFiles: string[] | undefined): Promise<ScanOutcome> {
   const result = await scan({
     root,
-    policy,
+    // The input, named by whoever runs the workflow, overrides the policy's concurrency.
+    policy: inputs.registryConcurrency === undefined ? policy : { ...policy, registry: { ...policy.registry, concurrency: inputs.registryConcurrency } },
     offline: inputs.offline,
     onlyFiles,
     insecureRegistries: inputs.insecureRegistries,
