@@ -148,8 +148,9 @@ async function loadRun(values: Record<string, unknown>, positionals: string[], i
   }
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
   if (values.concurrency !== undefined) {
-    const n = Number(values.concurrency);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--concurrency takes an integer from 1 to 64 (registry requests in flight per registry), got "${terminalSafe(String(values.concurrency as string))}"`, command);
+    const given = values.concurrency as string;
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--concurrency takes an integer from 1 to 64 (registry requests in flight per registry), got "${terminalSafe(given)}"`, command);
     policy.registry.concurrency = n;
   }
   for (const pair of (values['build-arg'] as string[] | undefined) ?? []) {
