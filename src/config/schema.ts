@@ -73,7 +73,7 @@ const TOP_LEVEL_KEYS = [
   'insecure-registries',
   'registry',
   'signatures',
-];
+] as const;
 
 /** Walks one parsed document, collecting issues instead of stopping at the first. */
 class PolicyReader {
@@ -303,122 +303,136 @@ function isRuleId(text: string): text is RuleId {
   return (RULE_IDS as readonly string[]).includes(text);
 }
 
+/** Reads one top-level section's value into `policy`; issues go to the reader. */
+type SectionReader = (reader: PolicyReader, value: unknown, policy: Policy) => void;
+
+/** One reader per top-level key (the type makes a key without a reader a compile error). */
+const SECTION_READERS: Record<(typeof TOP_LEVEL_KEYS)[number], SectionReader> = {
+  trusted: readTrusted,
+  registries: readRegistries,
+  pinning: (reader, value, policy) => {
+    policy.pinning = reader.oneOf(value, 'pinning', MODE_VALUES) ?? policy.pinning;
+  },
+  'fail-on': (reader, value, policy) => {
+    policy.failOn = reader.oneOf(value, 'fail-on', FAIL_ON_VALUES) ?? policy.failOn;
+  },
+  severity: readSeverity,
+  'build-args': readBuildArgs,
+  paths: readPaths,
+  ignore: (reader, value, policy) => {
+    policy.ignore = readIgnore(reader, value);
+  },
+  typosquat: readTyposquat,
+  'insecure-registries': (reader, value, policy) => {
+    policy.insecureRegistries = reader.stringList(value, 'insecure-registries', reader.host) ?? policy.insecureRegistries;
+  },
+  registry: readRegistrySettings,
+  signatures: (reader, value, policy) => readSignatures(reader, value, policy),
+};
+
 /** Validates one parsed policy document and merges it over `base`. */
 export function readPolicyDocument(document: Document.Parsed, text: string, options: { root: string; label: string; base: Policy }): PolicyFileResult {
   const reader = new PolicyReader(document, text, options.root, options.label);
   const policy = structuredClone(options.base);
   const top = reader.map(document.contents, '', TOP_LEVEL_KEYS);
   if (!top) return { policy, files: reader.files, issues: reader.issues };
-  const given = (entry: { value: unknown } | undefined): entry is { value: unknown } => entry !== undefined && !reader.isEmpty(entry.value);
-
-  // trusted: the file's lists are added to the embedded ones unless `defaults: false`.
-  const trusted = top.get('trusted');
-  if (given(trusted)) {
-    const section = reader.map(trusted.value, 'trusted', ['images', 'registries', 'defaults']);
-    if (section) {
-      const keepDefaults = given(section.get('defaults')) ? reader.boolean(section.get('defaults')!.value, 'trusted.defaults') : true;
-      const images = given(section.get('images')) ? reader.stringList(section.get('images')!.value, 'trusted.images', reader.imageGlob) : [];
-      const registries = given(section.get('registries')) ? reader.stringList(section.get('registries')!.value, 'trusted.registries', reader.host) : [];
-      const base = keepDefaults === false ? { images: [], registries: [] } : { images: policy.trustedImages, registries: policy.trustedRegistries };
-      policy.trustedImages = unique([...base.images, ...(images ?? [])]);
-      policy.trustedRegistries = unique([...base.registries, ...(registries ?? [])]);
-    }
+  for (const key of TOP_LEVEL_KEYS) {
+    const entry = top.get(key);
+    const read = SECTION_READERS[key];
+    if (entry !== undefined && !reader.isEmpty(entry.value)) read(reader, entry.value, policy);
   }
-
-  const registries = top.get('registries');
-  if (given(registries)) {
-    const section = reader.map(registries.value, 'registries', ['allow']);
-    const allow = section?.get('allow');
-    if (section && given(allow)) {
-      const hosts = reader.stringList(allow.value, 'registries.allow', reader.host);
-      if (hosts) policy.allowedRegistries = unique(hosts);
-    }
-  }
-
-  const pinning = top.get('pinning');
-  if (given(pinning)) policy.pinning = reader.oneOf(pinning.value, 'pinning', MODE_VALUES) ?? policy.pinning;
-
-  const failOn = top.get('fail-on');
-  if (given(failOn)) policy.failOn = reader.oneOf(failOn.value, 'fail-on', FAIL_ON_VALUES) ?? policy.failOn;
-
-  const severity = top.get('severity');
-  if (given(severity)) {
-    const section = reader.map(severity.value, 'severity', RULE_IDS);
-    for (const [rule, entry] of section ?? []) {
-      const level = reader.oneOf(entry.value, `severity.${rule}`, SEVERITY_VALUES);
-      if (level && isRuleId(rule)) policy.severity[rule] = level;
-    }
-  }
-
-  const buildArgs = top.get('build-args');
-  if (given(buildArgs)) {
-    const section = reader.map(buildArgs.value, 'build-args', 'any');
-    for (const [name, entry] of section ?? []) {
-      if (!BUILD_ARG_NAME.test(name)) {
-        reader.issue(entry.key, `build-args.${name}`, 'is not a valid build argument name (letters, digits and "_", not starting with a digit)');
-        continue;
-      }
-      // An empty value is a real value for a build argument (`ARG SUFFIX` set to "").
-      const value = reader.isEmpty(entry.value) ? '' : reader.string(entry.value, `build-args.${name}`);
-      if (value !== undefined) policy.buildArgs[name] = value;
-    }
-  }
-
-  const paths = top.get('paths');
-  if (given(paths)) {
-    const section = reader.map(paths.value, 'paths', ['include', 'exclude']);
-    const include = section?.get('include');
-    const exclude = section?.get('exclude');
-    if (given(include)) policy.include = reader.stringList(include.value, 'paths.include', pathGlob(reader)) ?? policy.include;
-    if (given(exclude)) policy.exclude = reader.stringList(exclude.value, 'paths.exclude', pathGlob(reader)) ?? policy.exclude;
-  }
-
-  const ignore = top.get('ignore');
-  if (given(ignore)) policy.ignore = readIgnore(reader, ignore.value);
-
-  const typosquat = top.get('typosquat');
-  if (given(typosquat)) {
-    const section = reader.map(typosquat.value, 'typosquat', ['enabled', 'targets', 'allow']);
-    const enabled = section?.get('enabled');
-    const targets = section?.get('targets');
-    const allow = section?.get('allow');
-    if (given(enabled)) policy.typosquat.enabled = reader.boolean(enabled.value, 'typosquat.enabled') ?? policy.typosquat.enabled;
-    if (given(targets)) policy.typosquat.targets = reader.stringList(targets.value, 'typosquat.targets', reader.imageGlob) ?? policy.typosquat.targets;
-    if (given(allow)) policy.typosquat.allow = reader.stringList(allow.value, 'typosquat.allow', reader.imageGlob) ?? policy.typosquat.allow;
-  }
-
-  const insecure = top.get('insecure-registries');
-  if (given(insecure)) policy.insecureRegistries = reader.stringList(insecure.value, 'insecure-registries', reader.host) ?? policy.insecureRegistries;
-
-  const registry = top.get('registry');
-  if (given(registry)) {
-    const section = reader.map(registry.value, 'registry', ['concurrency', 'timeout-seconds', 'retries', 'budget-seconds', 'max-retry-after-seconds']);
-    const concurrency = section?.get('concurrency');
-    const timeout = section?.get('timeout-seconds');
-    const retries = section?.get('retries');
-    if (given(concurrency)) policy.registry.concurrency = reader.number(concurrency.value, 'registry.concurrency', { min: 1, max: 64, integer: true }) ?? policy.registry.concurrency;
-    if (given(timeout)) {
-      const seconds = reader.number(timeout.value, 'registry.timeout-seconds', { min: 1, max: 600, integer: false });
-      if (seconds !== undefined) policy.registry.timeoutMs = Math.round(seconds * 1000);
-    }
-    if (given(retries)) policy.registry.retries = reader.number(retries.value, 'registry.retries', { min: 0, max: 10, integer: true }) ?? policy.registry.retries;
-    const budget = section?.get('budget-seconds');
-    if (given(budget)) {
-      const seconds = reader.number(budget.value, 'registry.budget-seconds', { min: 10, max: 6 * 3600, integer: false });
-      if (seconds !== undefined) policy.registry.budgetMs = Math.round(seconds * 1000);
-    }
-    const retryAfter = section?.get('max-retry-after-seconds');
-    if (given(retryAfter)) {
-      const seconds = reader.number(retryAfter.value, 'registry.max-retry-after-seconds', { min: 0, max: 300, integer: false });
-      if (seconds !== undefined) policy.registry.maxRetryAfterMs = Math.round(seconds * 1000);
-    }
-  }
-
-  const signatures = top.get('signatures');
-  if (given(signatures)) readSignatures(reader, signatures.value, policy);
-
   if (reader.warnings.length > 0) policy.warnings = reader.warnings;
   return { policy, files: reader.files, issues: reader.issues };
+}
+
+/** The value under `key` of a section map, when written and not empty. */
+function givenValue(reader: PolicyReader, section: Map<string, { value: unknown }> | undefined, key: string): unknown {
+  const entry = section?.get(key);
+  return entry === undefined || reader.isEmpty(entry.value) ? undefined : entry.value;
+}
+
+/** trusted: the file's lists are added to the embedded ones unless `defaults: false`. */
+function readTrusted(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const section = reader.map(value, 'trusted', ['images', 'registries', 'defaults']);
+  if (!section) return;
+  const defaults = givenValue(reader, section, 'defaults');
+  const imagesValue = givenValue(reader, section, 'images');
+  const registriesValue = givenValue(reader, section, 'registries');
+  const keepDefaults = defaults !== undefined ? reader.boolean(defaults, 'trusted.defaults') : true;
+  const images = imagesValue !== undefined ? reader.stringList(imagesValue, 'trusted.images', reader.imageGlob) : [];
+  const registries = registriesValue !== undefined ? reader.stringList(registriesValue, 'trusted.registries', reader.host) : [];
+  const base = keepDefaults === false ? { images: [], registries: [] } : { images: policy.trustedImages, registries: policy.trustedRegistries };
+  policy.trustedImages = unique([...base.images, ...(images ?? [])]);
+  policy.trustedRegistries = unique([...base.registries, ...(registries ?? [])]);
+}
+
+function readRegistries(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const allow = givenValue(reader, reader.map(value, 'registries', ['allow']), 'allow');
+  if (allow === undefined) return;
+  const hosts = reader.stringList(allow, 'registries.allow', reader.host);
+  if (hosts) policy.allowedRegistries = unique(hosts);
+}
+
+function readSeverity(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const section = reader.map(value, 'severity', RULE_IDS);
+  for (const [rule, entry] of section ?? []) {
+    const level = reader.oneOf(entry.value, `severity.${rule}`, SEVERITY_VALUES);
+    if (level && isRuleId(rule)) policy.severity[rule] = level;
+  }
+}
+
+function readBuildArgs(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const section = reader.map(value, 'build-args', 'any');
+  for (const [name, entry] of section ?? []) {
+    if (!BUILD_ARG_NAME.test(name)) {
+      reader.issue(entry.key, `build-args.${name}`, 'is not a valid build argument name (letters, digits and "_", not starting with a digit)');
+      continue;
+    }
+    // An empty value is a real value for a build argument (`ARG SUFFIX` set to "").
+    const text = reader.isEmpty(entry.value) ? '' : reader.string(entry.value, `build-args.${name}`);
+    if (text !== undefined) policy.buildArgs[name] = text;
+  }
+}
+
+function readPaths(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const section = reader.map(value, 'paths', ['include', 'exclude']);
+  const include = givenValue(reader, section, 'include');
+  const exclude = givenValue(reader, section, 'exclude');
+  if (include !== undefined) policy.include = reader.stringList(include, 'paths.include', pathGlob(reader)) ?? policy.include;
+  if (exclude !== undefined) policy.exclude = reader.stringList(exclude, 'paths.exclude', pathGlob(reader)) ?? policy.exclude;
+}
+
+function readTyposquat(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const section = reader.map(value, 'typosquat', ['enabled', 'targets', 'allow']);
+  const enabled = givenValue(reader, section, 'enabled');
+  const targets = givenValue(reader, section, 'targets');
+  const allow = givenValue(reader, section, 'allow');
+  if (enabled !== undefined) policy.typosquat.enabled = reader.boolean(enabled, 'typosquat.enabled') ?? policy.typosquat.enabled;
+  if (targets !== undefined) policy.typosquat.targets = reader.stringList(targets, 'typosquat.targets', reader.imageGlob) ?? policy.typosquat.targets;
+  if (allow !== undefined) policy.typosquat.allow = reader.stringList(allow, 'typosquat.allow', reader.imageGlob) ?? policy.typosquat.allow;
+}
+
+/** Seconds in the policy, milliseconds in the Policy. */
+function readSeconds(reader: PolicyReader, value: unknown, keyPath: string, bounds: { min: number; max: number }): number | undefined {
+  const seconds = reader.number(value, keyPath, { ...bounds, integer: false });
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+function readRegistrySettings(reader: PolicyReader, value: unknown, policy: Policy): void {
+  const section = reader.map(value, 'registry', ['concurrency', 'timeout-seconds', 'retries', 'budget-seconds', 'max-retry-after-seconds']);
+  const settings = policy.registry;
+  const concurrency = givenValue(reader, section, 'concurrency');
+  const timeout = givenValue(reader, section, 'timeout-seconds');
+  const retries = givenValue(reader, section, 'retries');
+  const budget = givenValue(reader, section, 'budget-seconds');
+  const retryAfter = givenValue(reader, section, 'max-retry-after-seconds');
+  if (concurrency !== undefined) settings.concurrency = reader.number(concurrency, 'registry.concurrency', { min: 1, max: 64, integer: true }) ?? settings.concurrency;
+  if (timeout !== undefined) settings.timeoutMs = readSeconds(reader, timeout, 'registry.timeout-seconds', { min: 1, max: 600 }) ?? settings.timeoutMs;
+  if (retries !== undefined) settings.retries = reader.number(retries, 'registry.retries', { min: 0, max: 10, integer: true }) ?? settings.retries;
+  if (budget !== undefined) settings.budgetMs = readSeconds(reader, budget, 'registry.budget-seconds', { min: 10, max: 6 * 3600 }) ?? settings.budgetMs;
+  if (retryAfter !== undefined) {
+    settings.maxRetryAfterMs = readSeconds(reader, retryAfter, 'registry.max-retry-after-seconds', { min: 0, max: 300 }) ?? settings.maxRetryAfterMs;
+  }
 }
 
 function unique(values: string[]): string[] {
