@@ -3,7 +3,8 @@
  * squat families issue 14 describes, applied to targets drawn at random (fixed seed) from the
  * embedded official images, registry hosts and publisher namespaces. The targets are drawn, not
  * chosen, so the rows are not tuned to the detector. Prints TSV rows to stdout; they were
- * appended once to `__tests__/fixtures/typosquat/eval.tsv` (each row names its family and seed).
+ * appended once to `__tests__/fixtures/typosquat/eval.tsv` (each row names its family and seed),
+ * less the one image the table already held (`rediss`).
  *
  *   npx tsx scripts/typosquat-generate-cases.ts > /tmp/generated.tsv
  */
