@@ -4,9 +4,14 @@
  * after request, token realms that are not http(s), HTML served as a manifest, and a registry
  * without the referrers API. Assertions are on requests made and errors, never on time.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { behaviours, startMisbehavingRegistry, type MisbehavingRegistry } from '../helpers/misbehaving-registry.js';
 import { registryErrorOf } from '../registry/registry-error.js';
+import { defaultPolicy } from '../../src/config/load.js';
+import { scan } from '../../src/engine.js';
 import { RegistryClient, type RepositoryRef } from '../../src/registry/index.js';
 
 let registry: MisbehavingRegistry;
@@ -103,6 +108,29 @@ describe('a registry given up', () => {
     for (const n of [1, 2, 3, 4]) expect((await registryErrorOf(c.headManifest(repo(`team/missing${n}`), '1.0'))).code).toBe('NOT_FOUND');
     expect((await c.headManifest(repo('team/good'), '1.0')).digest).toMatch(/^sha256:/);
     expect(c.unhealthyRegistries()).toEqual([]);
+  });
+});
+
+describe('a scan against a registry given up', () => {
+  it('reports every image as not verified and names the registry once, with why', async () => {
+    registry.on('/v2/team/*', behaviours.rateLimited(60));
+    const root = await mkdtemp(join(tmpdir(), 'verify-images-faults-'));
+    try {
+      const images = Array.from({ length: 20 }, (_, n) => `FROM ${registry.host}/team/app${n}:1.0`);
+      await writeFile(join(root, 'Dockerfile'), `${images.join('\n')}\n`);
+      const { c } = client({ concurrency: 1 });
+      const policy = defaultPolicy();
+      policy.signatures.mode = 'off';
+      const result = await scan({ root, policy, offline: false, registryClient: c, env: {} });
+      expect(result.occurrences.map((o) => o.resolution?.status)).toEqual(Array(20).fill('error'));
+      expect(result.findings.filter((f) => f.rule === 'registry-unreachable')).toHaveLength(20);
+      expect(result.notes?.filter((note) => note.includes('was given up'))).toEqual([
+        expect.stringContaining(`Registry ${registry.host} was given up after 3 failed requests in a row`),
+      ]);
+      expect(registry.served() - registry.served('/v2/')).toBe(3);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
