@@ -58,9 +58,10 @@ function renderUncached(chart: LoadedChart): ChartRender {
   const siteList: RenderedSite[] = [];
   for (const file of chart.files) for (const site of file.sites) siteList.push({ file, site, renders: [] });
   const failures: string[] = [];
+  const reaching = filesReachingSites(chart);
   for (const file of chart.files) {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name)) continue;
+    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name) || !reaching.has(file)) continue;
     const failure = renderFile(chart, file, siteList);
     if (failure) failures.push(failure);
   }
@@ -72,6 +73,35 @@ function renderUncached(chart: LoadedChart): ChartRender {
     sites.set(rendered.file.path, list);
   }
   return { chart, sites };
+}
+
+/**
+ * The files whose rendering can write an image line: those holding one, and those naming a named
+ * template that can (itself holding one, or naming one that does, to a fixpoint; a file that names
+ * templates through an expression counts when any can). Rendering only these is what keeps a chart
+ * with hundreds of templates cheap; the rest render no image.
+ */
+function filesReachingSites(chart: LoadedChart): Set<ChartTemplateFile> {
+  const reaching = new Set(chart.files.filter((file) => file.sites.length > 0));
+  const names = new Set<string>();
+  const addDefines = (file: ChartTemplateFile): void => {
+    const parsed = parseCached(file);
+    if (!('error' in parsed)) for (const name of parsed.defines.keys()) names.add(name);
+  };
+  reaching.forEach(addDefines);
+  for (let changed = names.size > 0; changed; ) {
+    changed = false;
+    for (const file of chart.files) {
+      if (reaching.has(file)) continue;
+      const dynamic = /\b(?:include|template)\s+[($.]|\btpl\s/.test(file.text);
+      if (dynamic || [...names].some((name) => file.text.includes(JSON.stringify(name)))) {
+        reaching.add(file);
+        addDefines(file);
+        changed = true;
+      }
+    }
+  }
+  return reaching;
 }
 
 /**
