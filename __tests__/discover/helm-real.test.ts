@@ -38,6 +38,15 @@ describe('bitnami/nginx, with the common library chart vendored under charts/', 
     ]);
   });
 
+  it('says why a values image is read as written: no template renders it with the default values', async () => {
+    const { occurrences } = await helmValuesDiscoverer.extract(fixture('helm-real', 'bitnami/nginx/values.yaml'), context);
+    expect(occurrences.map((o) => o.note)).toEqual([
+      "rendered by the chart's templates with the default values",
+      "the chart's templates do not render this image with the default values (a part switched off); read as written",
+      "the chart's templates do not render this image with the default values (a part switched off); read as written",
+    ]);
+  });
+
   it('the template reports nothing twice, and nothing from the disabled branches (lines 134, 190, 389)', async () => {
     expect(await scan(helmTemplatesDiscoverer, 'bitnami/nginx/templates/deployment.yaml')).toEqual([]);
   });

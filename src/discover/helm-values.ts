@@ -48,7 +48,9 @@ export const helmValuesDiscoverer: Discoverer = {
     }
     const errors = [...parsed.errors];
     for (const document of parsed.documents) {
-      const walker = new ValuesWalker(file, lines, covered, occurrences);
+      // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
+      const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : undefined;
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote);
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
@@ -93,6 +95,14 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
   });
 }
 
+/** Whether the chart has templates and each of their image lines rendered to a known value. */
+function allLinesResolved(chart: LoadedChart): boolean {
+  const sites = [...renderChart(chart).sites.values()].flat();
+  return chart.files.length > 0 && sites.every((site) => site.renders.every((render) => typeof render.value === 'string'));
+}
+
+const UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
+
 /** A scalar field of an image block as Helm renders it, with its written text when that differs. */
 interface Field {
   rendered: string;
@@ -109,6 +119,8 @@ class ValuesWalker {
     /** Value lines already reported as the templates render them, by offset: only their context is set here. */
     private readonly covered: Map<number, Occurrence[]>,
     private readonly occurrences: Occurrence[],
+    /** Said of every image read as written: why the templates did not render it. */
+    private readonly unrenderedNote?: string,
   ) {}
 
   /** Aliases are not followed: what they name is searched where it is written. */
@@ -221,7 +233,8 @@ class ValuesWalker {
   }
 
   private emit(offset: number, raw: string, value: string | { unresolved: string }, context: string, note?: string): void {
-    this.occurrences.push(makeOccurrence({ file: this.file.path, kind: 'helm', lines: this.lines, offset, raw, value, context, note }));
+    const notes = [note, this.unrenderedNote].filter((text) => text !== undefined).join('; ') || undefined;
+    this.occurrences.push(makeOccurrence({ file: this.file.path, kind: 'helm', lines: this.lines, offset, raw, value, context, note: notes }));
   }
 }
 
