@@ -209,3 +209,17 @@ describe('related locations', () => {
     expect(findings.map((finding) => [finding.rule, finding.related])).toEqual([['unpinned', related]]);
   });
 });
+
+describe('unpinned suggestions for Helm values', () => {
+  it('a values line holding one part of the image gets no appended-digest suggestion; a whole image does', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const resolution = { status: 'ok' as const, tagDigest: digest };
+    const part = { file: 'chart/values.yaml', line: 8, column: 15, kind: 'helm' as const, raw: 'nginx', reference: 'docker.io/library/nginx:1.16.0', resolved: 'nginx:1.16.0', resolution };
+    const whole = { ...part, line: 20, raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', resolved: undefined };
+    const findings = runChecks([part, whole], defaultPolicy(), new Map(), { checks: [unpinnedCheck] });
+    expect(findings.map((finding) => [finding.line, finding.suggestion])).toEqual([
+      [8, undefined],
+      [20, `nginx:1.25@${digest}`],
+    ]);
+  });
+});

@@ -30,7 +30,9 @@ export const unpinnedCheck: Check = {
           ? `${shownImage(occurrence)} is not pinned by digest; tag ${tag} currently points to ${digest}`
           : `${shownImage(occurrence)} is not pinned by digest: the tag ${tag} can be moved to other content at any time`,
       };
-      if (digest && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes('@')) {
+      // A Helm value that is one part of the image (a repository, a name) cannot take the digest by appending.
+      const partOfImage = occurrence.kind === 'helm' && occurrence.resolved !== undefined;
+      if (digest && !partOfImage && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes('@')) {
         draft.suggestion = appendDigestAsWritten(occurrence.raw, digest);
       }
       drafts.push(draft);
