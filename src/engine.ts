@@ -116,6 +116,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const findings = runChecks(occurrences, policy, discovery.sources, {
     // A candidate file that could not be fully read may hide an image: it is a finding, not a note.
     unscanned: discovery.unscanned,
+    containers: discovery.containers,
     // A rule that crashes is reported, and the other rules' findings still count.
     onError: (rule, error) => errors.push({ file: '.', message: `rule ${rule} failed and was not applied: ${error.message}` }),
   });

@@ -194,6 +194,10 @@ export const RULE_IDS = [
   'attestation-invalid',
   'signature-not-checked',
   'file-not-scanned',
+  'runs-as-root',
+  'privileged',
+  'no-resource-limits',
+  'writable-root-filesystem',
   'policy-loosened',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
@@ -243,4 +247,45 @@ export interface ScanResult {
   errors: ScanError[];
   /** Facts about the run a report should state: what was not checked, rate limits seen. */
   notes?: string[];
+}
+
+/** A setting as written in a file: its value, where it is, and the text there. */
+export interface WrittenSetting<T> extends Position {
+  value: T;
+  raw: string;
+}
+
+/**
+ * How one container is configured, as the repository writes it: a Kubernetes container with its
+ * pod's settings, a compose service, or a Dockerfile's final stage. The least-privilege rules read
+ * these; nothing here is guessed from the image (a setting not written is absent).
+ */
+export interface ContainerConfig extends Position {
+  file: string;
+  kind: 'kubernetes' | 'compose' | 'dockerfile';
+  /** For people: "Deployment/web container app", "services.web", "final stage". */
+  name: string;
+  /** What pod-level settings belong to, for people: "DaemonSet/node-agent" (the name itself elsewhere). */
+  workload: string;
+  /** The text at line/column, where a finding about a missing setting points (the container's image or name, the FROM line). */
+  raw: string;
+  /** Kubernetes: `initContainers` or `ephemeralContainers` when not a regular container. */
+  role?: 'init' | 'ephemeral';
+  /** Dockerfile `USER` (last in the final stage, inherited through stages) or compose `user`. */
+  user?: WrittenSetting<string>;
+  /** Dockerfile: the final stage's base image says it runs as non-root (a `nonroot` tag). */
+  nonRootBase?: boolean;
+  /** Kubernetes, container-level over pod-level. */
+  runAsNonRoot?: WrittenSetting<boolean>;
+  runAsUser?: WrittenSetting<number>;
+  privileged?: WrittenSetting<boolean>;
+  allowPrivilegeEscalation?: WrittenSetting<boolean>;
+  addedCapabilities: WrittenSetting<string>[];
+  /** Host namespaces shared: `hostPID`, `hostIPC`, `hostNetwork` (Kubernetes), `network_mode`, `pid`, `ipc` set to host (compose). */
+  hostNamespaces: WrittenSetting<string>[];
+  /** Host paths mounted (Kubernetes `hostPath` volumes the container mounts, compose bind mounts). */
+  hostPaths: WrittenSetting<string>[];
+  cpuLimit?: WrittenSetting<string>;
+  memoryLimit?: WrittenSetting<string>;
+  readOnlyRootFilesystem?: WrittenSetting<boolean>;
 }

@@ -6,7 +6,11 @@
 import { compileImageGlobs } from '../config/glob.js';
 import { compilePathGlobs } from '../config/path-glob.js';
 import type { Policy } from '../config/policy.js';
-import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile } from '../model.js';
+import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile, type ContainerConfig } from '../model.js';
+import { noResourceLimitsCheck } from './no-resource-limits.js';
+import { privilegedCheck } from './privileged.js';
+import { runsAsRootCheck } from './runs-as-root.js';
+import { writableRootFilesystemCheck } from './writable-root-filesystem.js';
 import { invalidReferenceCheck } from './invalid-reference.js';
 import { mutableTagCheck } from './mutable-tag.js';
 import { applyPrecedence } from './precedence.js';
@@ -51,6 +55,10 @@ export const CHECKS: Check[] = [
   attestationInvalidCheck,
   signatureNotCheckedCheck,
   fileNotScannedCheck,
+  runsAsRootCheck,
+  privilegedCheck,
+  noResourceLimitsCheck,
+  writableRootFilesystemCheck,
 ];
 
 /** The finding's severity, or 'off': an explicit policy entry wins over the rule's own choice, which wins over the table default. */
@@ -90,6 +98,8 @@ export interface RunChecksOptions {
   onError?: (rule: RuleId, error: Error) => void;
   /** Candidate files discovery could not fully read; each is a `file-not-scanned` finding. */
   unscanned?: readonly UnscannedFile[];
+  /** How the repository configures its containers, for the least-privilege rules. */
+  containers?: readonly ContainerConfig[];
 }
 
 /**
@@ -102,7 +112,7 @@ export function runChecks(
   sources: Map<string, string>,
   options: RunChecksOptions = {},
 ): Finding[] {
-  const context: CheckContext = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [] };
+  const context: CheckContext = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [], containers: options.containers ?? [] };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
   const findings: Array<{ finding: Finding; occurrence: FindingSubject }> = [];

@@ -202,5 +202,45 @@ export const RULES: Record<RuleId, RuleMetadata> = {
     defaultSeverity: 'warning',
     needs: 'offline',
   }),
+  'runs-as-root': rule({
+    id: 'runs-as-root',
+    name: 'RunsAsRoot',
+    shortDescription: 'Container runs as root',
+    fullDescription:
+      'What the repository writes makes the container run as root: a Dockerfile whose final stage has no USER or ends with USER root, a Kubernetes container whose securityContext (or its pod\'s) sets neither runAsNonRoot: true nor a non-zero runAsUser, a compose service with user: root. A compromised process in it is root in the container, one kernel bug away from the host.',
+    help: 'Run as a non-root user: `USER 10001` at the end of the Dockerfile, `securityContext: {runAsNonRoot: true, runAsUser: 10001}` in Kubernetes, `user: "10001"` in compose.',
+    defaultSeverity: 'warning',
+    needs: 'offline',
+  }),
+  privileged: rule({
+    id: 'privileged',
+    name: 'Privileged',
+    shortDescription: 'Container is given the host',
+    fullDescription:
+      'A privileged container, privilege escalation, capabilities such as SYS_ADMIN, NET_ADMIN or ALL, the host\'s PID, IPC or network namespace, or a mount of a sensitive host path (/, /etc, /proc, the Docker socket) lets whatever runs in the container take over the node.',
+    help: 'Remove the setting, or grant the one capability or path the workload needs; suppress the finding with a reason where it is deliberate (a node agent, a CNI plugin).',
+    defaultSeverity: 'error',
+    needs: 'offline',
+  }),
+  'no-resource-limits': rule({
+    id: 'no-resource-limits',
+    name: 'NoResourceLimits',
+    shortDescription: 'Container has no CPU or memory limit',
+    fullDescription:
+      'A Kubernetes container without resources.limits, or a compose service without deploy.resources.limits (or mem_limit, cpus), can use all the CPU and memory of its host and starve everything else on it.',
+    help: 'Set CPU and memory limits sized for the workload.',
+    defaultSeverity: 'warning',
+    needs: 'offline',
+  }),
+  'writable-root-filesystem': rule({
+    id: 'writable-root-filesystem',
+    name: 'WritableRootFilesystem',
+    shortDescription: 'Container can write to its root filesystem',
+    fullDescription:
+      'A Kubernetes container without securityContext.readOnlyRootFilesystem: true lets an intruder change the binaries and configuration it runs.',
+    help: 'Set `readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write.',
+    defaultSeverity: 'note',
+    needs: 'offline',
+  }),
 };
 

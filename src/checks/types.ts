@@ -6,7 +6,7 @@
  * A new rule is one module exporting a `Check` plus one line in `CHECKS`.
  */
 import type { Policy } from '../config/policy.js';
-import type { ResolvedOccurrence, RuleId, Severity, UnscannedFile } from '../model.js';
+import type { ContainerConfig, ResolvedOccurrence, RuleId, Severity, UnscannedFile } from '../model.js';
 import type { TrustIndex } from './trust.js';
 
 export type { TrustIndex } from './trust.js';
@@ -17,6 +17,8 @@ export interface CheckContext {
   trust: TrustIndex;
   /** Candidate files discovery could not fully read (`file-not-scanned`). */
   unscanned?: readonly UnscannedFile[];
+  /** How the repository configures its containers (least-privilege rules). */
+  containers?: readonly ContainerConfig[];
 }
 
 /** Where a finding is and what it names: an occurrence, or a whole file (`file-not-scanned`). */

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { realpath } from 'node:fs/promises';
-import type { Occurrence, ScanError, UnscannedFile } from '../model.js';
+import type { ContainerConfig, Occurrence, ScanError, UnscannedFile } from '../model.js';
+import { containerConfigs } from './containers/index.js';
 import type { DiscoverContext, Discoverer } from './types.js';
 import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
 import { decodeText } from './decode.js';
@@ -43,6 +44,8 @@ export interface Discovery {
   unscanned: UnscannedFile[];
   /** Text of every file that has occurrences, for suppression comments and `pin`. */
   sources: Map<string, string>;
+  /** How the containers of Dockerfiles, compose files and Kubernetes manifests are configured (least-privilege rules). */
+  containers: ContainerConfig[];
   /** How many files were examined. */
   filesScanned: number;
 }
@@ -99,6 +102,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles };
 
   const occurrences: Occurrence[] = [];
+  const containers: ContainerConfig[] = [];
   const sources = new Map<string, string>();
   let filesScanned = 0;
   for (const file of walk.files) {
@@ -125,6 +129,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         // The text also serves suppression comments on a file-not-scanned finding of a readable file.
         if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text);
+        containers.push(...containerConfigs(discoverer.kind, { path: file, text }));
       } catch (error) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });
         sources.set(file, text);
@@ -133,7 +138,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   }
   occurrences.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
   unscanned.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
-  return { occurrences, errors, unscanned, sources, filesScanned };
+  return { occurrences, errors, unscanned, sources, containers, filesScanned };
 }
 
 /**

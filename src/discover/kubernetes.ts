@@ -284,7 +284,7 @@ class ManifestWalker {
       return;
     }
 
-    const podSpecPath = isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split('/')[0]}/${kind}`];
+    const podSpecPath = podSpecPathOf(apiVersion, kind);
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join('.'), false);
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
@@ -483,6 +483,11 @@ class ManifestWalker {
 }
 
 /** Core workload kinds live in the core group (`v1`) or in `apps`/`batch`; a CRD may reuse a kind name. */
+/** Where a workload kind (core, or a custom resource with a known pod template) keeps its pod spec. */
+export function podSpecPathOf(apiVersion: string, kind: string): string[] | undefined {
+  return isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split('/')[0]}/${kind}`];
+}
+
 function isCoreGroup(apiVersion: string): boolean {
   return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
 }

@@ -1,0 +1,24 @@
+/**
+ * `no-resource-limits`: a container without CPU or memory limits can starve its neighbours
+ * (kube-linter unset-cpu-requirements / unset-memory-requirements). Kubernetes containers
+ * (ephemeral containers cannot have limits), compose services (`deploy.resources.limits`,
+ * `mem_limit`, `cpus`). Dockerfiles set no limits and are not judged.
+ */
+import type { ContainerConfig } from '../model.js';
+import { draftAt } from './least-privilege.js';
+import type { Check, FindingDraft } from './types.js';
+
+export const noResourceLimitsCheck: Check = {
+  rule: 'no-resource-limits',
+  run(_occurrences, context) {
+    return (context.containers ?? []).flatMap((container) => limitDrafts(container));
+  },
+};
+
+function limitDrafts(container: ContainerConfig): FindingDraft[] {
+  if (container.kind === 'dockerfile' || container.role === 'ephemeral') return [];
+  const missing = [container.cpuLimit ? undefined : 'CPU', container.memoryLimit ? undefined : 'memory'].filter((part) => part !== undefined);
+  if (missing.length === 0) return [];
+  const where = container.kind === 'kubernetes' ? 'resources.limits' : 'deploy.resources.limits (or mem_limit, cpus)';
+  return [draftAt(container, undefined, `${container.name} has no ${missing.join(' or ')} limit; set ${where}`)];
+}

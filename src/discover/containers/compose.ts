@@ -1,0 +1,71 @@
+/**
+ * Container configurations of compose services: `user`, `privileged`, `cap_add`, host namespaces
+ * (`network_mode`, `pid`, `ipc` set to host), bind mounts (short `src:dst` and long
+ * `type: bind` syntax) and memory/CPU limits (`deploy.resources.limits`, `mem_limit`, `cpus`).
+ */
+import type { ContainerConfig, WrittenSetting } from '../../model.js';
+import { parseConfigDocuments } from '../image-site.js';
+import { LineIndex } from '../position.js';
+import type { SourceFile } from '../types.js';
+import { isMap, isScalar, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
+import { SettingReader } from './settings.js';
+
+const HOST_NAMESPACE_KEYS = ['network_mode', 'pid', 'ipc'];
+
+export function composeContainers(file: SourceFile): ContainerConfig[] {
+  const reader = new SettingReader(file.text, new LineIndex(file.text));
+  const configs: ContainerConfig[] = [];
+  for (const document of parseConfigDocuments(file).documents) {
+    const services = mapGet(document.contents, 'services');
+    if (!isMap(services)) continue;
+    for (const pair of services.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (name === undefined || !isMap(pair.value)) continue;
+      const config = serviceConfig(name, pair.key, pair.value, reader, file.path);
+      if (config) configs.push(config);
+    }
+  }
+  return configs;
+}
+
+function serviceConfig(name: string, keyNode: unknown, service: unknown, reader: SettingReader, file: string): ContainerConfig | undefined {
+  const image = mapGet(service, 'image');
+  const anchor = image ?? keyNode;
+  const position = reader.at(anchor);
+  if (!position) return undefined;
+  const limits = nodeAt(service, ['deploy', 'resources', 'limits']);
+  const hostNamespaces: WrittenSetting<string>[] = [];
+  for (const key of HOST_NAMESPACE_KEYS) {
+    const setting = reader.string(mapGet(service, key));
+    if (setting?.value === 'host') hostNamespaces.push({ ...setting, value: `${key}: host` });
+  }
+  return {
+    file,
+    kind: 'compose',
+    name: `services.${name}`,
+    workload: `services.${name}`,
+    raw: scalarString(anchor) ?? name,
+    ...position,
+    user: reader.string(mapGet(service, 'user')),
+    privileged: reader.boolean(mapGet(service, 'privileged')),
+    addedCapabilities: seqItems(mapGet(service, 'cap_add')).flatMap((node) => reader.string(node) ?? []),
+    hostNamespaces,
+    hostPaths: seqItems(mapGet(service, 'volumes')).flatMap((volume) => bindSource(volume, reader) ?? []),
+    cpuLimit: reader.string(mapGet(limits, 'cpus')) ?? reader.string(mapGet(service, 'cpus')),
+    memoryLimit: reader.string(mapGet(limits, 'memory')) ?? reader.string(mapGet(service, 'mem_limit')),
+  };
+}
+
+/** The host path of a bind mount; named volumes (`data:/var/lib/x`) are not host paths. */
+function bindSource(volume: unknown, reader: SettingReader): WrittenSetting<string> | undefined {
+  if (isMap(volume)) {
+    if (scalarString(mapGet(volume, 'type')) !== 'bind') return undefined;
+    return reader.string(mapGet(volume, 'source'));
+  }
+  const written = reader.string(volume);
+  if (!written) return undefined;
+  const colon = written.value.indexOf(':');
+  const source = colon < 0 ? written.value : written.value.slice(0, colon);
+  if (!source.startsWith('/')) return undefined;
+  return { ...written, value: source };
+}

@@ -1,0 +1,45 @@
+/**
+ * Reading settings out of parsed YAML with their positions, for the container configurations the
+ * least-privilege rules judge. Values are read as YAML gives them; a setting whose value is not of
+ * the expected type (a template, a variable) is treated as not written.
+ */
+import type { WrittenSetting } from '../../model.js';
+import type { LineIndex } from '../position.js';
+import { isScalar } from '../yaml.js';
+
+export class SettingReader {
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineIndex,
+  ) {}
+
+  /** The node's value as a setting, when it is a scalar the converter accepts. */
+  private scalar<T>(node: unknown, convert: (value: unknown) => T | undefined): WrittenSetting<T> | undefined {
+    if (!isScalar(node) || !node.range) return undefined;
+    const value = convert(node.value);
+    if (value === undefined) return undefined;
+    const [start, end] = node.range;
+    return { value, raw: this.text.slice(start, end), ...this.lines.positionAt(start) };
+  }
+
+  boolean(node: unknown): WrittenSetting<boolean> | undefined {
+    return this.scalar(node, (value) => (typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined));
+  }
+
+  integer(node: unknown): WrittenSetting<number> | undefined {
+    return this.scalar(node, (value) => {
+      const number = typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+      return typeof number === 'number' && Number.isInteger(number) ? number : undefined;
+    });
+  }
+
+  string(node: unknown): WrittenSetting<string> | undefined {
+    return this.scalar(node, (value) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined));
+  }
+
+  /** The position of any node with a range (a map or sequence item), for settings that are absent. */
+  at(node: unknown): { line: number; column: number } | undefined {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? this.lines.positionAt(range[0]) : undefined;
+  }
+}
