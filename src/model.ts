@@ -287,5 +287,7 @@ export interface ContainerConfig extends Position {
   hostPaths: WrittenSetting<string>[];
   cpuLimit?: WrittenSetting<string>;
   memoryLimit?: WrittenSetting<string>;
+  /** Compose: the file deploys (some service has `deploy:`, as for Swarm), so limits are expected; a development stack is not judged on them. */
+  deploys?: boolean;
   readOnlyRootFilesystem?: WrittenSetting<boolean>;
 }

@@ -76,6 +76,15 @@ describe('Kubernetes', () => {
     ]);
   });
 
+  it('a real manifest (podinfo): allowPrivilegeEscalation true is an error at its line; NET_BIND_SERVICE is not', async () => {
+    const result = await findings(repository({ 'deployment.yaml': 'podinfo-secure-frontend.yaml' }));
+    expect(result).toEqual([
+      'deployment.yaml:32:16 runs-as-root warning',
+      'deployment.yaml:32:16 writable-root-filesystem note',
+      'deployment.yaml:40:37 privileged error',
+    ]);
+  });
+
   it('does not judge Helm values, which are not manifests', async () => {
     const values = 'image:\n  repository: nginx\n  tag: "1.27"\nsecurityContext:\n  privileged: true\n  runAsUser: 0\n';
     const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
@@ -97,6 +106,11 @@ describe('compose', () => {
       'compose.yaml:27:10 privileged error', // pid: host
       'compose.yaml:30:17 privileged error', // long syntax bind of /
     ]);
+  });
+
+  it('does not ask a development stack (no service has deploy:) for limits', async () => {
+    const text = '# Local development stack.\nservices:\n  web:\n    build: .\n  db:\n    image: postgres:16.4\n';
+    expect(await findings(repository({}, { 'docker-compose.yml': text }))).toEqual([]);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * `no-resource-limits`: a container without CPU or memory limits can starve its neighbours
  * (kube-linter unset-cpu-requirements / unset-memory-requirements). Kubernetes containers
- * (ephemeral containers cannot have limits), compose services (`deploy.resources.limits`,
- * `mem_limit`, `cpus`). Dockerfiles set no limits and are not judged.
+ * (ephemeral containers cannot have limits), and compose services (`deploy.resources.limits`,
+ * `mem_limit`, `cpus`) of files that deploy (some service has `deploy:`): a local development
+ * stack is not asked for limits. Dockerfiles set no limits and are not judged.
  */
 import type { ContainerConfig } from '../model.js';
 import { draftAt } from './least-privilege.js';
@@ -17,6 +18,7 @@ export const noResourceLimitsCheck: Check = {
 
 function limitDrafts(container: ContainerConfig): FindingDraft[] {
   if (container.kind === 'dockerfile' || container.role === 'ephemeral') return [];
+  if (container.kind === 'compose' && !container.deploys) return [];
   const missing = [container.cpuLimit ? undefined : 'CPU', container.memoryLimit ? undefined : 'memory'].filter((part) => part !== undefined);
   if (missing.length === 0) return [];
   const where = container.kind === 'kubernetes' ? 'resources.limits' : 'deploy.resources.limits (or mem_limit, cpus)';

@@ -18,11 +18,14 @@ export function composeContainers(file: SourceFile): ContainerConfig[] {
   for (const document of parseConfigDocuments(file).documents) {
     const services = mapGet(document.contents, 'services');
     if (!isMap(services)) continue;
+    const deploys = services.items.some((pair) => mapGet(pair.value, 'deploy') !== undefined);
     for (const pair of services.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (name === undefined || !isMap(pair.value)) continue;
       const config = serviceConfig(name, pair.key, pair.value, reader, file.path);
-      if (config) configs.push(config);
+      if (!config) continue;
+      if (deploys) config.deploys = true;
+      configs.push(config);
     }
   }
   return configs;
