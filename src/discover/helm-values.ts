@@ -179,7 +179,8 @@ class ValuesWalker {
     let nameField: Field | undefined = this.field(repositoryNode);
     let positioned = repositoryNode;
     let fieldName = 'repository';
-    if (nameField === undefined && registry !== undefined && IMAGE_BLOCK_KEY.test(key)) {
+    // With a tag beside them, `{registry, image}` is an image under any key (traefik's `azure.images.hub`).
+    if (nameField === undefined && registry !== undefined && (IMAGE_BLOCK_KEY.test(key) || tag !== undefined)) {
       // ingress-nginx style: `image: {registry, image, tag, digest}`.
       nameField = this.field(nameNode);
       positioned = nameNode;
