@@ -199,6 +199,14 @@ describe('helm templates', () => {
     expect(occurrences[1].note).toBe("rendered with the chart's default values");
   });
 
+  it('a line that is not an image because a value has no default is unresolved, not invalid', async () => {
+    const { occurrences } = await extract(helmTemplatesDiscoverer, 'unset-repository/templates/deployment.yaml');
+    expect(occurrences.map((o) => [o.line, o.reference, o.problem?.kind, o.problem?.message])).toEqual([
+      [10, null, 'unresolved', '.Values.image.repository has no default in the chart\'s values, so Helm renders ":1.16.0": it is meant to be set at install'],
+      [13, 'docker.io/library/busybox:1.36', undefined, undefined],
+    ]);
+  });
+
   it('a named template never included renders nothing', async () => {
     expect((await extract(helmTemplatesDiscoverer, 'platform/templates/_sidecar.tpl')).occurrences).toEqual([]);
   });

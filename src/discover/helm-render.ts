@@ -14,6 +14,7 @@ import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
 import { parseTemplate, TemplateSyntaxError } from './helm-template-parse.js';
 import { GoStruct, LimitError, Unknown } from './helm-template-values.js';
 import type { ScalarLocation } from './yaml.js';
+import { normalizeForOccurrence } from '../reference/index.js';
 
 /** One rendering of an image line. */
 export interface SiteRender {
@@ -141,6 +142,8 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
     unknowns: [],
     reads: [],
     siteHits: [],
+    missing: [],
+    missingAtSite: new Map(),
     incomplete: chart.incomplete,
   };
   let failure: string | undefined;
@@ -206,7 +209,7 @@ function collectSites(env: RenderEnv, chart: LoadedChart, siteList: RenderedSite
   for (const hit of env.siteHits) {
     const rendered = siteList[hit.site];
     if (!rendered) continue;
-    const value = siteValue(hit.text.replace(MARKER, ''), rendered.site, env);
+    const value = unsetValue(siteValue(hit.text.replace(MARKER, ''), rendered.site, env), hit);
     const origin = typeof value === 'string' ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes('$')) : undefined;
     addRender(rendered, { value, uncertain: hit.uncertain, ...(origin ? { origin } : {}) });
   }
@@ -228,6 +231,17 @@ function siteValue(text: string, site: ImageSite, env: RenderEnv): string | { un
   const trimmed = text.trim();
   if (/[\r\n]/.test(trimmed)) return { unresolved: 'the image line renders more than one line' };
   return site.quoted ? trimmed : unquoteYamlScalar(trimmed);
+}
+
+/**
+ * A render that is not an image because a value it prints has no default (`{{ .Values.image.repository }}:`
+ * with no `image.repository` in values.yaml): the chart expects it at install, so the line is
+ * unresolved rather than invalid. A render that is an image anyway is kept.
+ */
+function unsetValue(value: string | { unresolved: string }, hit: SiteHit): string | { unresolved: string } {
+  if (typeof value !== 'string' || !hit.missing || normalizeForOccurrence(value).ok) return value;
+  const names = [...new Set(hit.missing)].slice(0, 3).map((path) => `.${path}`);
+  return { unresolved: `${names.join(', ')} ${names.length > 1 ? 'have' : 'has'} no default in the chart's values, so Helm renders ${JSON.stringify(value)}: it is meant to be set at install` };
 }
 
 /** A rendered value that is itself a quoted YAML scalar (`{{ x | quote }}`) is read as the string inside. */

@@ -39,6 +39,10 @@ export interface RenderEnv {
   reads: Array<{ container: object; key: string }>;
   /** Each rendering of a marked site, in order. */
   siteHits: SiteHit[];
+  /** Field chains that named a key missing from its map (nil, printed as nothing), in order. */
+  missing?: string[];
+  /** `missing.length` when each site's start marker was last written. */
+  missingAtSite?: Map<number, number>;
   /** Maps whose missing keys are unknown rather than nil (values of a dependency chart that is not there), with why. */
   incomplete?: WeakMap<object, string>;
 }
@@ -76,6 +80,8 @@ export interface SiteHit {
   /** `reads.length` when the start and the end marker were written. */
   readsAtStart: number;
   readsAtEnd: number;
+  /** Field chains evaluated inside the site that named a missing key. */
+  missing?: string[];
 }
 
 /** Output of one template, bounded; site markers are stamped and their text recorded as written. */
@@ -119,6 +125,7 @@ class Writer {
         continue;
       }
       if (marker[0] === 'E') this.recordSite(Number(marker.slice(1)));
+      else this.env.missingAtSite?.set(Number(marker.slice(1)), this.env.missing?.length ?? 0);
       const letter = state.uncertain > 0 ? marker[0].toLowerCase() : marker[0];
       this.text += `\u0000${letter}${marker.slice(1)}.${this.env.reads.length}\u0000`;
     }
@@ -131,7 +138,8 @@ class Writer {
     if (at < 0) return;
     const close = this.text.indexOf('\u0000', at + 1);
     const readsAtStart = Number(this.text.slice(this.text.indexOf('.', at) + 1, close));
-    this.env.siteHits.push({ site, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length });
+    const missing = this.env.missing?.slice(this.env.missingAtSite?.get(site) ?? this.env.missing.length);
+    this.env.siteHits.push({ site, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length, ...(missing?.length ? { missing } : {}) });
   }
 }
 
@@ -386,6 +394,7 @@ function evalFields(receiver: unknown, path: string[], args: Arg[], state: State
       const has = Object.prototype.hasOwnProperty.call(current, name);
       if (!has && env.incomplete?.has(current)) return new Unknown(env.incomplete.get(current) ?? '');
       if (has) env.reads.push({ container: current, key: name });
+      else if (last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path.join('.'));
       current = has ? current[name] : undefined;
       interfaceNil = current === undefined || current === null;
       continue;
