@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { discoverRepository, MAX_FILE_BYTES } from '../../src/discover/index.js';
+import { discoverRepository, MAX_FILE_BYTES, MAX_MANIFEST_BYTES } from '../../src/discover/index.js';
 import { decodeText } from '../../src/discover/decode.js';
 
 let root: string;
@@ -57,13 +57,13 @@ describe('files that cannot be read are reported, never skipped silently', () =>
   });
 
   it('a compose file over the size limit', async () => {
-    await put('docker-compose.yml', COMPOSE + '#'.repeat(MAX_FILE_BYTES));
+    await put('docker-compose.yml', COMPOSE + '#'.repeat(MAX_MANIFEST_BYTES));
     const discovery = await discoverRepository(root);
-    expect(discovery.unscanned).toEqual([{ file: 'docker-compose.yml', reason: expect.stringMatching(/over the 2097152-byte limit$/) }]);
+    expect(discovery.unscanned).toEqual([{ file: 'docker-compose.yml', reason: expect.stringMatching(/over the 8388608-byte limit$/) }]);
   });
 
   it('a manifest over the size limit (its kind known from content, read in chunks)', async () => {
-    await put('deploy/big.yaml', '#'.repeat(MAX_FILE_BYTES) + '\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
+    await put('deploy/big.yaml', '#'.repeat(MAX_MANIFEST_BYTES) + '\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
     const discovery = await discoverRepository(root);
     expect(discovery.unscanned.map((entry) => entry.file)).toEqual(['deploy/big.yaml']);
   });
@@ -157,8 +157,8 @@ describe('files no discoverer reads stay quiet (precision)', () => {
     await put('logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
     await put('disk.image', Buffer.from([0x00, 0x01, 0x02, 0x00])); // a Quadlet name, but no [Image] section
     await put('data.json', Buffer.from('{"a": "\u0000"}'));
-    await put('package-lock.json', '{"lockfileVersion": 3, "x": "' + 'a'.repeat(MAX_FILE_BYTES) + '"}');
-    await put('huge.yaml', 'items:\n' + '  - x\n'.repeat(MAX_FILE_BYTES / 5));
+    await put('package-lock.json', '{"lockfileVersion": 3, "x": "' + 'a'.repeat(MAX_MANIFEST_BYTES) + '"}');
+    await put('huge.yaml', 'items:\n' + '  - x\n'.repeat(MAX_MANIFEST_BYTES / 5));
     await put('node_modules/pkg/Dockerfile', Buffer.from([0x00]));
     const discovery = await discoverRepository(root);
     expect(discovery.unscanned).toEqual([]);
@@ -210,10 +210,19 @@ describe('a directory listing cut short is reported', () => {
 describe('large bundles of CustomResourceDefinitions', () => {
   it('are listed as not parsed, not reported as findings: they hold schemas, never images', async () => {
     const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x.example.com\nspec:\n  versions:\n    - schema:\n        openAPIV3Schema:\n          properties:\n            image:\n              type: string\n';
-    await put('crds/bundle.yaml', `${crd}---\n`.repeat(Math.ceil(MAX_FILE_BYTES / crd.length) + 10));
-    await put('deploy/big.yaml', `${crd}---\n`.repeat(Math.ceil(MAX_FILE_BYTES / crd.length) + 10) + 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
+    await put('crds/bundle.yaml', `${crd}---\n`.repeat(Math.ceil(MAX_MANIFEST_BYTES / crd.length) + 10));
+    await put('deploy/big.yaml', `${crd}---\n`.repeat(Math.ceil(MAX_MANIFEST_BYTES / crd.length) + 10) + 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
     const discovery = await discoverRepository(root);
     expect(discovery.unscanned.map((entry) => entry.file)).toEqual(['deploy/big.yaml']);
     expect(discovery.errors).toEqual([{ file: 'crds/bundle.yaml', message: expect.stringMatching(/holds only CustomResourceDefinitions/) }]);
+  });
+
+  it("an operator's install bundle of a few MiB (CRDs, then the operator's Deployment) is read whole", async () => {
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x.example.com\nspec:\n  versions:\n    - schema:\n        openAPIV3Schema:\n          properties:\n            image:\n              type: string\n';
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: operator\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          image: quay.io/jaegertracing/jaeger-operator:1.60.0\n';
+    await put('deploy/install.yaml', `${crd}---\n`.repeat(Math.ceil((3 * 1024 * 1024) / crd.length)) + deployment);
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([]);
+    expect(discovery.occurrences.map((o) => [o.file, o.reference])).toEqual([['deploy/install.yaml', 'quay.io/jaegertracing/jaeger-operator:1.60.0']]);
   });
 });

@@ -29,6 +29,20 @@ export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscovere
 /** Files larger than this are not parsed (a `file-not-scanned` finding says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
+/**
+ * The bound for YAML and JSON files: an operator's install bundle (CRDs, RBAC and its Deployment in
+ * one file) is often 3-6 MiB and names the operator's images, so 2 MiB would leave it unread. Parsing
+ * costs about 45 bytes of memory per byte of YAML (an 8 MiB manifest peaks near 450 MB), and files
+ * are parsed one at a time, so this stays bounded.
+ */
+export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+
+/** The size bound of a file, by its name. */
+export function maxFileBytes(file: string): number {
+  const lower = file.toLowerCase();
+  return lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json') ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
+}
+
 export interface DiscoverOptions extends Partial<WalkOptions> {
   buildArgs?: Record<string, string>;
   /** Only these files (POSIX, relative to root) are scanned, e.g. the files a pull request changes. */
@@ -82,7 +96,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     const key = path.posix.normalize(relativePath);
     if (!fileCache.has(key)) {
       const target = locateInside(absoluteRoot, walk, key);
-      fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, MAX_FILE_BYTES).text);
+      fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, maxFileBytes(key)).text);
     }
     return Promise.resolve(fileCache.get(key));
   };
@@ -147,7 +161,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
  * discoverer matches it by name, or by what its content shows.
  */
 function readCandidate(file: string, location: string | Buffer, discoverers: readonly Discoverer[], unscanned: UnscannedFile[], errors: ScanError[]): string | undefined {
-  const read = readFileBytes(location, MAX_FILE_BYTES);
+  const read = readFileBytes(location, maxFileBytes(file));
   if (read.bytes === undefined) {
     const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
     if (counts && read.tooLarge && onlyDefinitions(location)) {
