@@ -62,6 +62,12 @@ describe('files that cannot be read are reported, never skipped silently', () =>
     expect(discovery.unscanned).toEqual([{ file: 'docker-compose.yml', reason: expect.stringMatching(/over the 8388608-byte limit$/) }]);
   });
 
+  it('a Dockerfile over the 2 MiB limit of files other than YAML and JSON', async () => {
+    await put('Dockerfile', 'FROM alpine:3.19\n' + '#'.repeat(MAX_FILE_BYTES));
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([{ file: 'Dockerfile', reason: expect.stringMatching(/over the 2097152-byte limit$/) }]);
+  });
+
   it('a manifest over the size limit (its kind known from content, read in chunks)', async () => {
     await put('deploy/big.yaml', '#'.repeat(MAX_MANIFEST_BYTES) + '\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: ngnix\n');
     const discovery = await discoverRepository(root);
