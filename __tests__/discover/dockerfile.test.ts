@@ -390,6 +390,16 @@ describe('empty ARG defaults', () => {
   });
 });
 
+describe('placeholders a builder fills in', () => {
+  it('FROM [server-modules] (cloud-builders-community docker-reuse) is unresolved, the stage it names is local', () => {
+    const { rows } = extractFixture('bracketed-placeholder');
+    expect(rows).toEqual<Row[]>([
+      [1, 6, '[server-modules]', '', 'unresolved: placeholder "[server-modules]" is to be filled in by a person or a tool before use', 'FROM (stage server-modules)'],
+      [3, 6, 'node:17-alpine', '', 'docker.io/library/node:17-alpine', 'FROM'],
+    ]);
+  });
+});
+
 describe('malformed input', () => {
   it('keeps what it can and reports the rest', async () => {
     const text = fixtureText('malformed');

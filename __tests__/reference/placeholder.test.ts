@@ -27,6 +27,9 @@ const PLACEHOLDERS: Array<[input: string, placeholders: string[]]> = [
   ['apache/airflow:|version|', ['|version|']],
   ['((registry))/app', ['((registry))']],
   ['[[ .image ]]', ['[[ .image ]]']],
+  // cloud-builders-community's docker-reuse builder replaces it with the image it built.
+  ['[server-modules]', ['[server-modules]']],
+  ['gcr.io/[PROJECT-ID]/app', ['[PROJECT-ID]']],
   // ko builds the image named by a Go import path and writes its reference there.
   ['ko://github.com/tektoncd/pipeline/cmd/controller', ['ko://github.com/tektoncd/pipeline/cmd/controller']],
 ];
@@ -46,6 +49,9 @@ const MISTAKES: Array<[input: string, hint: RegExp | undefined]> = [
   ['a@b@c', undefined],
   ['my_app_', undefined],
   ['repo/app:1.0:beta', undefined],
+  // A colon inside brackets is an IPv6 host, judged by the grammar.
+  ['[::1]:5000/App', /lower case/],
+  ['[]/app', undefined],
 ];
 
 describe('placeholders', () => {

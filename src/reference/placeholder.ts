@@ -11,6 +11,8 @@
  * - a SCREAMING_CASE word (two or more capitals, digits and `_`, nothing lower-case) in the name
  *   part: lower case is the rule there, so an all-capitals word is a name to fill in, while a
  *   mixed-case `MyOrg` is a real mistake.
+ * - a bracketed name with no colon (`[server-modules]`, as a builder that substitutes it writes it);
+ *   a colon inside brackets is an IPv6 host (`[::1]:5000/app`), which the grammar judges.
  *
  * Every scan is one pass over the text (plus `indexOf` for a closing delimiter, which is given up
  * for the rest of the text once it is missing), so the cost is linear in the text's length.
@@ -106,6 +108,10 @@ function placeholderAt(text: string, index: number, memo: ScanMemo): number | un
     }
     if (end > index + open.length) return end + close.length;
   }
+  if (ch === '[') {
+    const end = bracketedNameEnd(text, index);
+    if (end !== undefined) return end;
+  }
   if (ch === '$') {
     const length = identifierLength(text, index + 1);
     return length > 0 ? index + 1 + length : undefined;
@@ -122,6 +128,13 @@ function placeholderAt(text: string, index: number, memo: ScanMemo): number | un
     if (!text.startsWith(mark, end)) memo.failedUntil.set(mark, end);
   }
   return undefined;
+}
+
+/** The end of `[name]` at `index`: a letter, then letters, digits, `.`, `_` and `-` (no `:`, so never an IPv6 host). */
+function bracketedNameEnd(text: string, index: number): number | undefined {
+  let end = index + 1;
+  while (end < text.length && (isWordChar(text[end]) || text[end] === '-' || text[end] === '.')) end++;
+  return text[end] === ']' && hasLetter(text, index + 1, end) ? end + 1 : undefined;
 }
 
 function hasLetter(text: string, start: number, end: number): boolean {
