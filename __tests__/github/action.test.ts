@@ -4,7 +4,7 @@
  * really fetched and scanned), and a stateful GitHub API served through nock whose every request
  * is validated against GitHub's published REST API description.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Bottleneck from 'bottleneck';
@@ -531,6 +531,67 @@ describe('the two-workflow setup for fork pull requests', () => {
     const step = await runStep(env);
     expect(github.requests.length).toBe(requestsBefore);
     expect(workflowCommands(step.stdout, 'warning')[0].message).toContain(`the report is for commit ${headSha.slice(0, 7)}`);
+  });
+});
+
+describe('the fork hand-off refuses a report it must not use', () => {
+  /** A scan run's report beside its metadata, in a fresh artifact folder, the metadata edited. */
+  async function artifactFromScan(editMetadata: (metadata: Record<string, unknown>) => void = () => {}): Promise<string> {
+    const scanStep = await runStep(pullRequestEnv({ comment: 'off', 'review-comments': 'false' }));
+    const artifact = mkdtempSync(path.join(repository.root, 'artifact-'));
+    const scanned = path.dirname(scanStep.outputs['json-report']);
+    writeFileSync(path.join(artifact, 'verify-images-report.json'), readFileSync(path.join(scanned, 'verify-images-report.json')));
+    const metadata = JSON.parse(readFileSync(path.join(scanned, 'verify-images-pull-request.json'), 'utf8')) as Record<string, unknown>;
+    editMetadata(metadata);
+    writeFileSync(path.join(artifact, 'verify-images-pull-request.json'), JSON.stringify(metadata));
+    return path.join(artifact, 'verify-images-report.json');
+  }
+
+  async function reportStep(report: string): Promise<StepResult> {
+    const eventPath = repository.writeEvent('workflow_run.completed.json', (payload) => {
+      payload.workflow_run.head_sha = headSha;
+    });
+    const requestsBefore = github.requests.length;
+    const step = await runStep(workflowRunEnv(eventPath, { report, 'fail-on': 'never' }));
+    // Nothing is asked of GitHub, let alone written, for a report that is refused.
+    expect(github.requests.length).toBe(requestsBefore);
+    return step;
+  }
+
+  it('a report for another repository: no comment, and the warning says whose it is', async () => {
+    const report = await artifactFromScan((metadata) => {
+      metadata.repository = 'mallory/shop';
+    });
+    const step = await reportStep(report);
+    expect(workflowCommands(step.stdout, 'warning').map((command) => command.message)).toEqual([
+      'verify-images did not comment: the report is for mallory/shop, not this repository.',
+    ]);
+  });
+
+  it('a report over the size bound, read no further than its size', async () => {
+    const report = await artifactFromScan();
+    truncateSync(report, 50 * 1024 * 1024 + 1);
+    const step = await reportStep(report);
+    expect(step.failed).toBe(true);
+    expect(workflowCommands(step.stdout, 'error').map((command) => command.message)).toEqual([
+      `verify-images: the report cannot be used: report: ${report} is larger than ${50 * 1024 * 1024} bytes`,
+    ]);
+  });
+
+  it('a report that is not JSON', async () => {
+    const report = await artifactFromScan();
+    writeFileSync(report, '{"schemaVersion": 1, "findings": [');
+    const step = await reportStep(report);
+    expect(step.failed).toBe(true);
+    expect(workflowCommands(step.stdout, 'error')[0].message).toMatch(/^verify-images: the report cannot be used: report: is not JSON \(/);
+  });
+
+  it('metadata that is not JSON', async () => {
+    const report = await artifactFromScan();
+    writeFileSync(path.join(path.dirname(report), 'verify-images-pull-request.json'), 'repository: acme/shop\n');
+    const step = await reportStep(report);
+    expect(step.failed).toBe(true);
+    expect(workflowCommands(step.stdout, 'error')[0].message).toMatch(/^verify-images: the report cannot be used: verify-images-pull-request\.json: is not JSON \(/);
   });
 });
 

@@ -48,6 +48,19 @@ describe('SARIF report', () => {
     expect(twiceRun.results[0].partialFingerprints).not.toEqual(twiceRun.results[1].partialFingerprints);
   });
 
+  it('keeps every fingerprint when another file gains the same finding, before or after it', () => {
+    // Mutants that dropped the file from the key, or counted repeats across files, survived before.
+    const copy = { ...result.findings[0], file: 'other/docker-compose.yml', line: 3 };
+    for (const findings of [[copy, ...result.findings], [...result.findings, copy]]) {
+      const grownRun = (buildSarif({ ...result, findings }).runs as Run[])[0];
+      const byLocation = (r: Record<string, any>) => `${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine}:${r.ruleId}`;
+      const before = new Map(run.results.map((r) => [byLocation(r), r.partialFingerprints]));
+      for (const grown of grownRun.results) if (before.has(byLocation(grown))) expect(grown.partialFingerprints).toEqual(before.get(byLocation(grown)));
+      const added = grownRun.results.find((r) => byLocation(r).startsWith('other/'))!;
+      expect(added.partialFingerprints).not.toEqual(run.results[0].partialFingerprints);
+    }
+  });
+
   it('percent-encodes each path segment, so # and ? in file names stay part of the path', () => {
     const odd: ScanResult = { ...result, findings: [{ ...result.findings[0], file: 'deploy/a#b?c d.yaml' }] };
     const oddRun = (buildSarif(odd).runs as Run[])[0];
