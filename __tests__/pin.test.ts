@@ -5,15 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeOccurrence } from '../src/discover/occurrence.js';
 import { LineIndex } from '../src/discover/position.js';
-import type { Kind, ResolvedOccurrence } from '../src/model.js';
+import { discoverRepository } from '../src/discover/index.js';
+import type { ResolvedOccurrence } from '../src/model.js';
 import { applyPins, planPins, planPinsDetailed } from '../src/pin.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'pin');
-const FILES: Array<[string, Kind]> = [
-  ['Dockerfile', 'dockerfile'],
-  ['docker-compose.yml', 'compose'],
-  ['pod.yaml', 'kubernetes'],
-];
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const TAG_DIGESTS: Record<string, string> = {
   'docker.io/library/nginx:1.25': digest(0xa1),
@@ -23,55 +19,23 @@ const TAG_DIGESTS: Record<string, string> = {
   'ghcr.io/acme/app:2.1': digest(0xa5),
   'docker.io/acme/tools:dev': digest(0xa6),
   'docker.io/library/golang:1.22': digest(0xa7),
+  'docker.io/docker/dockerfile:1': digest(0xa8),
 };
 
 /**
- * Occurrences as a discoverer reports them: every image text in the fixture files, found here by
- * position (the discoverers have their own tests); `golang:${GO_VERSION}` resolved through its ARG.
+ * The occurrences the real discovery finds in the fixture, each resolved as the registry would
+ * answer (its tag's current digest from TAG_DIGESTS, whether or not it is already pinned).
  */
 async function discover(root: string): Promise<{ occurrences: ResolvedOccurrence[]; sources: Map<string, string> }> {
-  const sources = new Map<string, string>();
-  const occurrences: ResolvedOccurrence[] = [];
-  const images: Record<string, Array<{ raw: string; value?: string; local?: boolean }>> = {
-    Dockerfile: [{ raw: 'golang:${GO_VERSION}', value: 'golang:1.22' }, { raw: 'gcr.io/distroless/static-debian12:nonroot' }],
-    'docker-compose.yml': [
-      { raw: 'nginx:1.25' },
-      { raw: 'redis:7' },
-      { raw: 'postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001' },
-      { raw: 'acme/tools:dev', local: true },
-    ],
-    'pod.yaml': [{ raw: 'ghcr.io/acme/app:2.1' }],
-  };
-  for (const [file, kind] of FILES) {
-    const text = await readFile(join(root, file), 'utf8');
-    sources.set(file, text);
-    const lines = new LineIndex(text);
-    for (const image of images[file] ?? []) {
-      let from = 0;
-      for (;;) {
-        // Every place the text is written, pinned or not (a second run sees the pinned form).
-        const at = text.indexOf(image.raw, from);
-        if (at < 0) break;
-        from = at + image.raw.length;
-        const end = /^@sha256:[a-f0-9]{64}/.exec(text.slice(from));
-        const raw = image.value || image.raw.includes('@') || !end ? image.raw : image.raw + end[0];
-        const occurrence: ResolvedOccurrence = makeOccurrence({
-          file,
-          kind,
-          lines,
-          offset: at,
-          raw,
-          value: image.value ?? raw,
-          ...(image.local ? { local: true } : {}),
-        });
-        const tagOnly = occurrence.reference?.replace(/@sha256:[a-f0-9]{64}$/, '') ?? '';
-        const tagDigest = TAG_DIGESTS[occurrence.reference ?? ''] ?? TAG_DIGESTS[tagOnly];
-        if (tagDigest) occurrence.resolution = { status: 'ok', tagDigest };
-        occurrences.push(occurrence);
-      }
-    }
-  }
-  return { occurrences, sources };
+  const discovery = await discoverRepository(root);
+  const occurrences = discovery.occurrences.map((found): ResolvedOccurrence => {
+    const occurrence: ResolvedOccurrence = { ...found };
+    const tagOnly = occurrence.reference?.replace(/@sha256:[a-f0-9]{64}$/, '') ?? '';
+    const tagDigest = TAG_DIGESTS[occurrence.reference ?? ''] ?? TAG_DIGESTS[tagOnly];
+    if (tagDigest) occurrence.resolution = { status: 'ok', tagDigest };
+    return occurrence;
+  });
+  return { occurrences, sources: discovery.sources };
 }
 
 let work = '';
@@ -91,19 +55,19 @@ describe('planPins', () => {
     const { occurrences, sources } = await discover(fixtureDir);
     const plan = planPinsDetailed(occurrences, sources);
     expect(plan.edits).toEqual([
+      { file: 'Dockerfile', line: 1, column: 10, oldText: 'docker/dockerfile:1', newText: `docker/dockerfile:1@${digest(0xa8)}` },
       { file: 'Dockerfile', line: 8, column: 6, oldText: 'gcr.io/distroless/static-debian12:nonroot', newText: `gcr.io/distroless/static-debian12:nonroot@${digest(0xa4)}` },
       { file: 'docker-compose.yml', line: 3, column: 13, oldText: 'nginx:1.25', newText: `nginx:1.25@${digest(0xa1)}` },
       { file: 'docker-compose.yml', line: 5, column: 13, oldText: 'redis:7', newText: `redis:7@${digest(0xa2)}` },
-      { file: 'docker-compose.yml', line: 11, column: 13, oldText: 'nginx:1.25', newText: `nginx:1.25@${digest(0xa1)}` },
-      { file: 'docker-compose.yml', line: 11, column: 25, oldText: 'redis:7', newText: `redis:7@${digest(0xa2)}` },
       { file: 'pod.yaml', line: 8, column: 14, oldText: 'ghcr.io/acme/app:2.1', newText: `ghcr.io/acme/app:2.1@${digest(0xa5)}` },
     ]);
+    // In the order discovery reports them (compose before Dockerfile).
     expect(plan.skipped.map((s) => [s.occurrence.raw, s.reason.split(';')[0]])).toEqual([
-      ['golang:${GO_VERSION}', 'written with variables or templates'],
       ['postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001', "pinned digest differs from the tag's current " + digest(0xa3)],
+      ['golang:${GO_VERSION}', 'written with variables or templates'],
     ]);
     // The reason is printed by `pin`: it names the flag a user can pass, not the API option.
-    expect(plan.skipped[1].reason).toMatch(/--update-stale$/);
+    expect(plan.skipped[0].reason).toMatch(/--update-stale$/);
   });
 
   it('says which field to add for an image assembled from separate fields (Helm values, Kustomize)', () => {
@@ -145,6 +109,15 @@ describe('planPins', () => {
     expect(quotedPlan.skipped[0]?.reason).toMatch(/^written differently from the image it names \(alpine:3\.19: quoting/);
   });
 
+  it('makes one edit for several occurrences at one position (a matrix value read once per job)', async () => {
+    const { occurrences, sources } = await discover(fixtureDir);
+    const nginx = occurrences.find((occurrence) => occurrence.raw === 'nginx:1.25')!;
+    const once = planPins(occurrences, sources);
+    const twice = planPins([...occurrences, { ...nginx, resolution: { status: 'ok', tagDigest: digest(0xa1) } }], sources);
+    expect(twice).toEqual(once);
+    expect(twice.filter((edit) => edit.file === nginx.file && edit.line === nginx.line)).toHaveLength(1);
+  });
+
   it('re-pins a stale digest only when asked', async () => {
     const { occurrences, sources } = await discover(fixtureDir);
     const edits = planPins(occurrences, sources, { updateStale: true });
@@ -166,14 +139,15 @@ describe('applyPins', () => {
     const { occurrences, sources } = await discover(root);
     const results = await applyPins(root, planPins(occurrences, sources));
     expect(results.map((r) => [r.file, r.applied, r.conflicts])).toEqual([
-      ['Dockerfile', 1, 0],
-      ['docker-compose.yml', 4, 0],
+      ['Dockerfile', 2, 0],
+      ['docker-compose.yml', 2, 0],
       ['pod.yaml', 1, 0],
     ]);
     const compose = await readFile(join(root, 'docker-compose.yml'), 'utf8');
     expect(compose).toContain(`    image: "nginx:1.25@${digest(0xa1)}"   # front end\n`);
     expect(compose).toContain(`    image: 'redis:7@${digest(0xa2)}'\n`);
-    expect(compose).toContain(`x-mirrors: [nginx:1.25@${digest(0xa1)}, redis:7@${digest(0xa2)}]\n`);
+    // An extension field is not an image compose runs: left as written.
+    expect(compose).toContain('x-mirrors: [nginx:1.25, redis:7]\n');
     expect(compose).toContain('    image: acme/tools:dev\n');
     const pod = await readFile(join(root, 'pod.yaml'), 'utf8');
     expect(pod).toBe(
@@ -181,6 +155,7 @@ describe('applyPins', () => {
     );
     const dockerfile = await readFile(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('FROM golang:${GO_VERSION} AS build\n');
+    expect(dockerfile).toContain(`# syntax=docker/dockerfile:1@${digest(0xa8)}\n`);
   });
 
   it('is idempotent: the same edits again change nothing, and a new plan is empty', async () => {
