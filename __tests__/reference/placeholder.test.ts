@@ -90,7 +90,8 @@ describe('placeholders', () => {
     expect(findPlaceholders('<YOUR-IMAGE>', { dollarExpanded: true })).toEqual(['<YOUR-IMAGE>']);
   });
 
-  it('classifies adversarial text in linear time', () => {
+  // Instrumented code under mutation testing runs several times slower; the bound means nothing there.
+  it.skipIf(process.env.VERIFY_IMAGES_MUTATION === '1')('classifies adversarial text in linear time', () => {
     const inputs = ['<'.repeat(1024), '@a'.repeat(512), '%a'.repeat(512), '_a'.repeat(512), '${'.repeat(512), 'A_'.repeat(512)];
     const started = performance.now();
     for (let round = 0; round < 20; round++) for (const input of inputs) findPlaceholders(input);
