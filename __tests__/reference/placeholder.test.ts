@@ -23,6 +23,7 @@ const PLACEHOLDERS: Array<[input: string, placeholders: string[]]> = [
   ['${{ env.IMAGE }}', ['${{ env.IMAGE }}']],
   ['ghcr.io/acme/{{ .Values.name }}', ['{{ .Values.name }}']],
   ['#{Registry}#/app', ['#{Registry}']],
+  ['docker.io/{username}/helloworld-go', ['{username}']],
   ['%IMAGE%', ['%IMAGE%']],
   ['apache/airflow:|version|', ['|version|']],
   ['((registry))/app', ['((registry))']],

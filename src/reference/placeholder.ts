@@ -5,7 +5,7 @@
  * unresolved. Recognised by shape, never by a list of examples:
  *
  * - a delimited template: `$NAME`, `${…}`, `$(…)`, `{{…}}`, `{%…%}`, `<%…%>`, `((…))`, `[[…]]`,
- *   `#{…}`, `%NAME%`, `@NAME@`, `|NAME|` (reStructuredText), `__NAME__`, `<…>` (and `<<…>>`);
+ *   `#{…}`, `{…}`, `%NAME%`, `@NAME@`, `|NAME|` (reStructuredText), `__NAME__`, `<…>` (and `<<…>>`);
  * - a build tool's own scheme (`ko://github.com/acme/cmd/app`): the tool puts the image it builds
  *   there; web and registry schemes (`https://`, `docker://`) are mistakes instead (see hints.ts);
  * - a SCREAMING_CASE word (two or more capitals, digits and `_`, nothing lower-case) in the name
@@ -46,6 +46,8 @@ const DELIMITED: ReadonlyArray<readonly [string, string]> = [
   ['((', '))'],
   ['[[', ']]'],
   ['#{', '}'],
+  // `{username}` (format strings, sample docs); after `{{` and `{%` so those win.
+  ['{', '}'],
   ['<', '>'],
 ];
 
