@@ -43,6 +43,14 @@ describe('github workflow discoverer', () => {
     expect(uses).toMatchObject({ line: 30, column: 24 });
   });
 
+  it('reads job and service container images written with docker://, after the prefix, as the runner does', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/docker-prefix.yml');
+    expect(occurrences.map((occurrence) => [occurrence.context, occurrence.line, occurrence.column, occurrence.raw, occurrence.reference])).toEqual([
+      ['jobs.rust.container', 7, 23, 'rust:1.90.0', 'docker.io/library/rust:1.90.0'],
+      ['jobs.rust.services.cache', 10, 23, 'redis:7.4', 'docker.io/library/redis:7.4'],
+    ]);
+  });
+
   it('expands a literal matrix with exclude and include, one occurrence per value at the same position', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
     const container = occurrences.filter((occurrence) => occurrence.context === 'jobs.matrix.container');

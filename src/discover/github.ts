@@ -163,9 +163,12 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
     const site = (node: unknown, context: string, prefix?: string) =>
       occurrencesAtScalar({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve, prefix });
 
-    occurrences.push(...site(imageNodeOf(mergedGet(document, job, 'container'), 'image'), `jobs.${jobId}.container`));
+    // The runner drops a leading `docker://` from job and service container images, as from `uses:`.
+    const containerSite = (node: unknown, context: string) =>
+      site(node, context, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : undefined);
+    occurrences.push(...containerSite(imageNodeOf(mergedGet(document, job, 'container'), 'image'), `jobs.${jobId}.container`));
     for (const [serviceId, service] of mapPairs(document, mergedGet(document, job, 'services'))) {
-      occurrences.push(...site(imageNodeOf(service, 'image'), `jobs.${jobId}.services.${serviceId}`));
+      occurrences.push(...containerSite(imageNodeOf(service, 'image'), `jobs.${jobId}.services.${serviceId}`));
     }
     listItems(document, mergedGet(document, job, 'steps')).forEach((step, index) => {
       const uses = mergedGet(document, step, 'uses');
