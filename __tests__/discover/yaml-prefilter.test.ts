@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cannotHoldImage, collectManifestImages } from '../../src/discover/kubernetes.js';
-import { blankDocuments } from '../../src/discover/yaml.js';
+import { blankDocuments, parseYamlDocuments } from '../../src/discover/yaml.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
 
@@ -39,14 +39,22 @@ describe('YAML prefilter', () => {
     expect(skippedSomewhere).toBeGreaterThan(10);
   });
 
-  it('keeps offsets: a skipped document becomes whitespace of the same length, line breaks kept', () => {
+  it('keeps offsets: a skipped document becomes one comment line of the same length', () => {
     const text = 'kind: Service\r\nspec: {}\r\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n';
     const blanked = blankDocuments(text, cannotHoldImage);
     expect(blanked.skipped).toBe(1);
     expect(blanked.text).toHaveLength(text.length);
-    expect(blanked.text.split('\n')).toHaveLength(text.split('\n').length);
+    expect(blanked.text.startsWith(`#${' '.repeat(23)}\n---\n`)).toBe(true);
     expect(images(text, true)).toEqual(images(text, false));
     expect(images(text, true)[0]?.offset).toBe(text.indexOf('nginx'));
+  });
+
+  it('reports a parse error after a skipped document at its line in the file', () => {
+    const text = 'kind: ConfigMap\ndata:\n  a: b\n  c: d\n---\napiVersion: v1\nkind: Pod\nspec: [image, unclosed\n';
+    const withPrefilter = parseYamlDocuments(text, cannotHoldImage);
+    expect(withPrefilter.skipped).toBe(1);
+    expect(withPrefilter.errors).toEqual(parseYamlDocuments(text).errors);
+    expect(withPrefilter.errors[0]).toMatch(/ at line 9, column 1$/);
   });
 
   const pod = (extra: string) => `apiVersion: v1\n${extra}kind: Pod\nspec:\n  containers:\n    - name: a\n      image: evil/ngnix:1\n`;
