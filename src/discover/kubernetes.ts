@@ -95,8 +95,9 @@ export const kubernetesDiscoverer: Discoverer = {
     // The matcher accepts any file mentioning both keys; a parse failure is only worth reporting
     // for a file that looks like a manifest, not for every YAML that names `kind` somewhere.
     const reportErrors = scan.objects > 0 || looksLikeManifest(file.path, file.text);
-    const lines = new LineIndex(file.text);
-    const occurrences: Occurrence[] = scan.images.map((image) =>
+    // Line starts are only needed for images (a CRD file with none can be large).
+    const lines = scan.images.length > 0 ? new LineIndex(file.text) : undefined;
+    const occurrences: Occurrence[] = lines === undefined ? [] : scan.images.map((image) =>
       makeOccurrence({
         file: file.path,
         kind: 'kubernetes',
