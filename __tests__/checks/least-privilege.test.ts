@@ -129,6 +129,22 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('what is not a running workload', () => {
+  // Seen on real repositories (jaeger-operator's kustomize patches and bundle image, vscode-dev-containers).
+  it('a kustomize patch (containers without an image), a FROM scratch bundle, a devcontainer Dockerfile', async () => {
+    const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          args: ["--metrics-addr=127.0.0.1:8080"]\n';
+    const bundle = 'FROM scratch\nCOPY manifests /manifests/\nLABEL operators.operatorframework.io.bundle.mediatype.v1=registry+v1\n';
+    const devcontainer = 'FROM mcr.microsoft.com/devcontainers/base:bookworm\nRUN apt-get update\n';
+    const root = repository({}, { 'config/default/manager_auth_proxy_patch.yaml': patch, 'bundle/Dockerfile': bundle, '.devcontainer/Dockerfile': devcontainer });
+    expect(await findings(root)).toEqual([]);
+  });
+
+  it('a FROM scratch image that runs a binary is still judged', async () => {
+    const root = repository({}, { Dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n' });
+    expect(await findings(root)).toEqual(['Dockerfile:3:1 runs-as-root warning']);
+  });
+});
+
 describe('suppression and policy', () => {
   it('an inline comment suppresses, the policy re-grades or turns a rule off', async () => {
     const text = 'services:\n  agent:\n    image: docker:27\n    # verify-images: ignore privileged node agent needs the host\n    privileged: true\n    mem_limit: 1g\n    cpus: 1\n';

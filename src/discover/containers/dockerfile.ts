@@ -15,18 +15,25 @@ interface Stage {
   base: string;
   name?: string;
   user?: WrittenSetting<string>;
+  /** The stage sets CMD or ENTRYPOINT. */
+  runs?: boolean;
 }
 
 export function dockerfileContainers(file: SourceFile): ContainerConfig[] {
+  // A development container's user is set by devcontainer.json (remoteUser), not the Dockerfile.
+  if (file.path.startsWith('.devcontainer/') || file.path.includes('/.devcontainer/')) return [];
   const parsed = parseDockerfile(file.text);
   const lines = new LineIndex(file.text);
   const stages: Stage[] = [];
   for (const instruction of parsed.instructions) {
     if (instruction.keyword === 'from') stages.push(stageOf(instruction));
     else if (instruction.keyword === 'user' && stages.length > 0) stages[stages.length - 1].user = userOf(instruction, lines);
+    else if ((instruction.keyword === 'cmd' || instruction.keyword === 'entrypoint') && stages.length > 0) stages[stages.length - 1].runs = true;
   }
   const final = stages.at(-1);
   if (!final) return [];
+  // An image built FROM scratch with no CMD or ENTRYPOINT holds files (an operator bundle), it runs nothing.
+  if (final.base.toLowerCase() === 'scratch' && !final.runs) return [];
   const { user, base } = effectiveUser(stages, stages.length - 1);
   const fromPosition = lines.positionAt(final.from.source.offsets[0] ?? 0);
   const config: ContainerConfig = {

@@ -88,7 +88,10 @@ function podSettings(spec: unknown, reader: SettingReader): PodSettings {
 
 function containerConfig(container: unknown, pod: PodSettings, reader: SettingReader, file: string): ContainerConfig | undefined {
   if (!isMap(container)) return undefined;
-  const anchor = mapGet(container, 'image') ?? container;
+  // Kubernetes requires an image: a container without one is part of a patch (a kustomize
+  // strategic-merge patch adds settings to a base), judged where the base is.
+  const anchor = mapGet(container, 'image');
+  if (anchor === undefined) return undefined;
   const position = reader.at(anchor);
   if (!position) return undefined;
   const securityContext = mapGet(container, 'securityContext');
