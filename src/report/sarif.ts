@@ -42,11 +42,9 @@ function truncate(text: string): string {
   return text.length > MAX_MESSAGE_LENGTH ? text.slice(0, MAX_MESSAGE_LENGTH - 1) + '…' : text;
 }
 
-export function buildSarif(result: ScanResult, options: SarifOptions = {}): Record<string, unknown> {
-  const findings = result.findings.slice(0, MAX_SARIF_RESULTS);
-  const prints = findingFingerprints(findings);
-  const ruleIndex = new Map(RULE_IDS.map((id, index) => [id, index]));
-  const rules = RULE_IDS.map((id) => {
+/** One reportingDescriptor per rule, in RULE_IDS order (results point at them by index). */
+function sarifRules(): Array<Record<string, unknown>> {
+  return RULE_IDS.map((id) => {
     const rule = RULES[id];
     return {
       id,
@@ -61,53 +59,61 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
       },
     };
   });
-  const results = findings.map((finding, index) => {
-    const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column };
-    if (finding.raw.length > 0 && !/[\r\n]/.test(finding.raw)) {
-      region.endLine = finding.line;
-      region.endColumn = finding.column + finding.raw.length;
-    }
-    const sarifResult: Record<string, unknown> = {
-      ruleId: finding.rule,
-      ruleIndex: ruleIndex.get(finding.rule),
-      level: finding.severity,
-      message: { text: truncate(finding.message) },
-      locations: [
-        {
-          physicalLocation: {
+}
+
+const RULE_INDEX = new Map(RULE_IDS.map((id, index) => [id, index]));
+
+/** One SARIF result: where, what, its stable fingerprint, its fix and its suppression. */
+function sarifResultFor(finding: Finding, fingerprint: string): Record<string, unknown> {
+  const region: Record<string, number> = { startLine: finding.line, startColumn: finding.column };
+  if (finding.raw.length > 0 && !/[\r\n]/.test(finding.raw)) {
+    region.endLine = finding.line;
+    region.endColumn = finding.column + finding.raw.length;
+  }
+  const sarifResult: Record<string, unknown> = {
+    ruleId: finding.rule,
+    ruleIndex: RULE_INDEX.get(finding.rule),
+    level: finding.severity,
+    message: { text: truncate(finding.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathUri(finding.file), uriBaseId: '%SRCROOT%' },
+          region,
+        },
+      },
+    ],
+    ...(finding.related && finding.related.length > 0 ? { relatedLocations: relatedLocations(finding.related) } : {}),
+    partialFingerprints: { 'verifyImagesFinding/v1': fingerprint },
+    properties: { 'security-severity': SECURITY_SEVERITY[finding.severity], ...(finding.reference ? { reference: finding.reference } : {}) },
+  };
+  if (finding.suggestion !== undefined && region.endColumn !== undefined) {
+    sarifResult.fixes = [
+      {
+        description: { text: `Replace with ${finding.suggestion}` },
+        artifactChanges: [
+          {
             artifactLocation: { uri: pathUri(finding.file), uriBaseId: '%SRCROOT%' },
-            region,
+            replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }],
           },
-        },
-      ],
-      ...(finding.related && finding.related.length > 0 ? { relatedLocations: relatedLocations(finding.related) } : {}),
-      partialFingerprints: { 'verifyImagesFinding/v1': prints[index] },
-      properties: { 'security-severity': SECURITY_SEVERITY[finding.severity], ...(finding.reference ? { reference: finding.reference } : {}) },
-    };
-    if (finding.suggestion !== undefined && region.endColumn !== undefined) {
-      sarifResult.fixes = [
-        {
-          description: { text: `Replace with ${finding.suggestion}` },
-          artifactChanges: [
-            {
-              artifactLocation: { uri: pathUri(finding.file), uriBaseId: '%SRCROOT%' },
-              replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }],
-            },
-          ],
-        },
-      ];
-    }
-    if (finding.suppressed) {
-      sarifResult.suppressions = [
-        {
-          kind: finding.suppressed.kind === 'inline' ? 'inSource' : 'external',
-          status: 'accepted',
-          ...(finding.suppressed.reason ? { justification: finding.suppressed.reason } : {}),
-        },
-      ];
-    }
-    return sarifResult;
-  });
+        ],
+      },
+    ];
+  }
+  if (finding.suppressed) {
+    sarifResult.suppressions = [
+      {
+        kind: finding.suppressed.kind === 'inline' ? 'inSource' : 'external',
+        status: 'accepted',
+        ...(finding.suppressed.reason ? { justification: finding.suppressed.reason } : {}),
+      },
+    ];
+  }
+  return sarifResult;
+}
+
+/** Files that were not checked, and results left out, as tool notifications. */
+function toolNotifications(result: ScanResult): Array<Record<string, unknown>> {
   const notifications = result.errors.slice(0, 1000).map((error) => ({
     level: 'warning',
     message: { text: truncate(`${error.file}: ${error.message}`) },
@@ -120,6 +126,15 @@ export function buildSarif(result: ScanResult, options: SarifOptions = {}): Reco
       locations: [],
     });
   }
+  return notifications;
+}
+
+export function buildSarif(result: ScanResult, options: SarifOptions = {}): Record<string, unknown> {
+  const findings = result.findings.slice(0, MAX_SARIF_RESULTS);
+  const prints = findingFingerprints(findings);
+  const rules = sarifRules();
+  const results = findings.map((finding, index) => sarifResultFor(finding, prints[index]));
+  const notifications = toolNotifications(result);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
