@@ -21,6 +21,16 @@ console.log('| rule | findings |');
 console.log('| --- | ---: |');
 for (const [rule, count] of Object.entries(evaluation.total.byRule).sort()) console.log(`| \`${rule}\` | ${count} |`);
 
+// The least-privilege rules per repository, so their weight beside the supply-chain rules shows.
+const LEAST_PRIVILEGE = ['runs-as-root', 'privileged', 'no-resource-limits', 'writable-root-filesystem'];
+console.log('\nLeast-privilege findings per repository (unsuppressed; repositories with none are left out):\n');
+console.log(`| repository | ${LEAST_PRIVILEGE.map((rule) => `\`${rule}\``).join(' | ')} |`);
+console.log(`| --- |${LEAST_PRIVILEGE.map(() => ' ---: |').join('')}`);
+for (const figures of evaluation.repositories) {
+  const counts = LEAST_PRIVILEGE.map((rule) => figures.byRule[rule] ?? 0);
+  if (counts.some((count) => count > 0)) console.log(`| ${figures.folder} | ${counts.join(' | ')} |`);
+}
+
 const helmOk = evaluation.helm.filter((outcome) => outcome.ok).length;
 console.log(`\nHelm template lines resolved as \`helm template\` renders them: ${helmOk} of ${evaluation.helm.length} (${percent(helmOk, evaluation.helm.length)})`);
 for (const outcome of evaluation.helm.filter((entry) => !entry.ok)) {

@@ -203,6 +203,8 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'quay.io/jetstack/**',
   'quay.io/keycloak/**',
   'quay.io/argoproj/**',
+  // The Argo project's labs organisation (argocd-image-updater, as argo-helm's chart pulls it).
+  'quay.io/argoprojlabs/**',
   'quay.io/cilium/**',
   'quay.io/calico/**',
   'quay.io/thanos/**',
