@@ -101,7 +101,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit3(node, visitor) {
+    function visit4(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -110,9 +110,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
     function visit_(key, node, visitor, path6) {
       const ctrl = callVisitor(key, node, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -246,7 +246,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit3;
+    exports.visit = visit4;
     exports.visitAsync = visitAsync;
   }
 });
@@ -256,7 +256,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -400,7 +400,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit3.visit(doc.contents, (_key, node) => {
+          visit4.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -427,7 +427,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -438,7 +438,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit3.visit(root, {
+      visit4.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -618,7 +618,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     var identity = require_identity();
     var Node2 = require_Node();
     var toJS = require_toJS();
@@ -644,7 +644,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit3.visit(doc, {
+          visit4.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -984,12 +984,12 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1003,17 +1003,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -1027,14 +1027,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1051,12 +1051,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text3, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1068,12 +1068,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1088,39 +1088,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent2}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent2}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent2) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
-          ch = text2[++i];
+        if (i < start + indent2) {
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -1168,7 +1168,7 @@ var require_stringifyString = __commonJS({
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -1228,7 +1228,7 @@ var require_stringifyString = __commonJS({
                   str += "\n";
                   i += 2;
                 }
-                str += indent;
+                str += indent2;
                 if (json[i + 2] === " ")
                   str += "\\";
                 i += 1;
@@ -1240,15 +1240,15 @@ var require_stringifyString = __commonJS({
           }
       }
       str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
@@ -1278,8 +1278,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -1304,7 +1304,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -1321,9 +1321,9 @@ ${indent}`) + "'";
       let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
         value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+        start = start.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -1331,7 +1331,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -1339,18 +1339,18 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -1361,22 +1361,22 @@ ${indent}${start}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1548,7 +1548,7 @@ var require_stringifyPair = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -1563,7 +1563,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -1593,7 +1593,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         str = `? ${str}
-${indent}:`;
+${indent2}:`;
       } else {
         str = `${str}:`;
         if (keyComment)
@@ -1870,13 +1870,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -1908,19 +1908,19 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
           str += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -1930,8 +1930,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -1962,7 +1962,7 @@ ${indent}${line}` : "\n";
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
+        if (i < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -1989,19 +1989,19 @@ ${indent}${line}` : "\n";
           let str = start;
           for (const line of lines)
             str += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines.push(ic.trimStart());
       }
     }
@@ -2019,9 +2019,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -3737,9 +3737,9 @@ var require_errors = __commonJS({
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
-        const trimStart = Math.min(ci - 39, lineStr.length - 79);
-        lineStr = "\u2026" + lineStr.substring(trimStart);
-        ci -= trimStart - 1;
+        const trimStart2 = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = "\u2026" + lineStr.substring(trimStart2);
+        ci -= trimStart2 - 1;
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
@@ -3951,10 +3951,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -3969,12 +3969,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -4472,17 +4472,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -4490,7 +4490,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
@@ -4502,26 +4502,26 @@ var require_resolve_block_scalar = __commonJS({
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
+          value += sep + indent2.slice(trimIndent) + content;
           sep = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent2.length > trimIndent || content[0] === "	") {
           if (sep === " ")
             sep = "\n";
           else if (!prevMoreIndented && sep === "\n")
             sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
+          value += sep + indent2.slice(trimIndent) + content;
           sep = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
@@ -4550,14 +4550,14 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    function parseBlockScalarHeader({ offset, props }, strict2, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -4566,8 +4566,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error === -1)
             error = offset + i;
         }
@@ -4587,7 +4587,7 @@ var require_resolve_block_scalar = __commonJS({
             length += token.source.length;
             break;
           case "comment":
-            if (strict && !hasSpace) {
+            if (strict2 && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
               onError(token, "MISSING_CHAR", message);
             }
@@ -4608,7 +4608,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -4630,7 +4630,7 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
+    function resolveFlowScalar(scalar, strict2, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
@@ -4659,7 +4659,7 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict2, onError);
       return {
         value,
         type: _type,
@@ -4705,15 +4705,15 @@ var require_resolve_flow_scalar = __commonJS({
       let match = line.exec(source);
       if (!match)
         return source;
-      let trimEnd, trimBoth;
+      let trimEnd2, trimBoth;
       try {
-        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimEnd2 = new RegExp("(?<![ 	])[ 	]+$");
         trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
       } catch {
-        trimEnd = /[ \t]+$/;
+        trimEnd2 = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match[1].replace(trimEnd2, "");
       let sep = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
@@ -5321,7 +5321,7 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
+    function resolveAsScalar(token, strict2 = true, onError) {
       if (token) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
@@ -5334,23 +5334,23 @@ var require_cst_scalar = __commonJS({
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token, strict2, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict: strict2 } }, token, _onError);
         }
       }
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -5359,25 +5359,25 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -5397,8 +5397,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -5429,16 +5429,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -5483,12 +5483,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent: indent2, source, end });
         }
       }
     }
@@ -5566,15 +5566,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit3(cst, visitor) {
+    function visit4(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path6) => {
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    visit4.itemAtPath = (cst, path6) => {
       let item = cst;
       for (const [field, index] of path6) {
         const tok = item?.[field];
@@ -5585,8 +5585,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path6) => {
-      const parent = visit3.itemAtPath(cst, path6.slice(0, -1));
+    visit4.parentCollection = (cst, path6) => {
+      const parent = visit4.itemAtPath(cst, path6.slice(0, -1));
       const field = path6[path6.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5617,7 +5617,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
-    exports.visit = visit3;
+    exports.visit = visit4;
   }
 });
 
@@ -5794,15 +5794,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -5971,12 +5971,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -5985,8 +5985,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -6094,16 +6094,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -6119,9 +6119,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -6154,7 +6154,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -6440,7 +6440,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7170,10 +7170,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -7213,7 +7213,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -7228,13 +7228,13 @@ var require_public_api = __commonJS({
     var identity = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
-    function parseOptions(options) {
+    function parseOptions2(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
     function parseAllDocuments3(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
@@ -7248,7 +7248,7 @@ var require_public_api = __commonJS({
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
     function parseDocument(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
@@ -7266,7 +7266,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7295,8 +7295,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -7307,7 +7307,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -7333,7 +7333,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7361,8 +7361,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit3.visit;
-    exports.visitAsync = visit3.visitAsync;
+    exports.visit = visit4.visit;
+    exports.visitAsync = visit4.visitAsync;
   }
 });
 
@@ -7974,7 +7974,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -7982,7 +7982,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -8191,7 +8191,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -8223,7 +8223,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input, options) => {
+    var parse4 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -8237,8 +8237,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -8367,16 +8367,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open.output;
           state.backtrack = true;
           push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -8393,7 +8393,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -8492,9 +8492,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -8596,15 +8596,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push2(open2);
+          braces.push(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
@@ -8916,7 +8916,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input, options) => {
+    parse4.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -8934,7 +8934,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -8981,7 +8981,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -8990,13 +8990,13 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -9011,18 +9011,18 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const posix3 = opts.windows;
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix: posix2 });
-        const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -9047,7 +9047,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9055,7 +9055,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -9064,24 +9064,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix2);
+          match = picomatch2.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix2 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix2 }));
+    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
-    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options) => scan2(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -9092,26 +9092,26 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch3.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
+        parsed.output = parse4.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input, options);
+        parsed = parse4(input, options);
       }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -9120,8 +9120,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants2;
-    module.exports = picomatch3;
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
   }
 });
 
@@ -9131,14 +9131,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
+    function picomatch2(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
   }
 });
 
@@ -9510,7 +9510,7 @@ var require_obj = __commonJS({
       // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
       static parseBuffer(buf) {
         const stream = new stream_1.ByteStream(buf);
-        const obj = parseStream(stream);
+        const obj = parseStream2(stream);
         if (stream.position !== stream.length) {
           throw new error_1.ASN1ParseError("invalid trailing data");
         }
@@ -9581,9 +9581,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH6 = 100;
-    function parseStream(stream, depth = 0) {
-      if (depth > MAX_DEPTH6) {
+    var MAX_DEPTH8 = 100;
+    function parseStream2(stream, depth = 0) {
+      if (depth > MAX_DEPTH8) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -9611,7 +9611,7 @@ var require_obj = __commonJS({
       }
       const subs = [];
       while (stream.position < end) {
-        subs.push(parseStream(stream, depth + 1));
+        subs.push(parseStream2(stream, depth + 1));
       }
       if (stream.position !== end) {
         throw new error_1.ASN1ParseError("invalid length");
@@ -14803,10 +14803,10 @@ var require_key3 = __commonJS({
       keyVal;
       unrecognizedFields;
       constructor(options) {
-        const { keyID, keyType, scheme, keyVal, unrecognizedFields } = options;
+        const { keyID, keyType, scheme: scheme2, keyVal, unrecognizedFields } = options;
         this.keyID = keyID;
         this.keyType = keyType;
-        this.scheme = scheme;
+        this.scheme = scheme2;
         this.keyVal = keyVal;
         this.unrecognizedFields = unrecognizedFields || {};
       }
@@ -14850,11 +14850,11 @@ var require_key3 = __commonJS({
         };
       }
       static fromJSON(keyID, data) {
-        const { keytype, scheme, keyval, ...rest } = data;
+        const { keytype, scheme: scheme2, keyval, ...rest } = data;
         if (typeof keytype !== "string") {
           throw new TypeError("keytype must be a string");
         }
-        if (typeof scheme !== "string") {
+        if (typeof scheme2 !== "string") {
           throw new TypeError("scheme must be a string");
         }
         if (!utils_1.guard.isStringRecord(keyval)) {
@@ -14863,7 +14863,7 @@ var require_key3 = __commonJS({
         return new _Key({
           keyID,
           keyType: keytype,
-          scheme,
+          scheme: scheme2,
           keyVal: keyval,
           unrecognizedFields: rest
         });
@@ -14941,8 +14941,8 @@ var require_commonjs2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.EXPANSION_MAX_STEPS = exports.EXPANSION_MAX_REWRITES = exports.EXPANSION_MAX_DEPTH = exports.EXPANSION_MAX_LENGTH = exports.EXPANSION_MAX = void 0;
-    exports.expand = expand2;
-    exports.default = expand2;
+    exports.expand = expand3;
+    exports.default = expand3;
     var balanced_match_1 = require_commonjs();
     var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
     var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
@@ -14974,9 +14974,9 @@ var require_commonjs2 = __commonJS({
     function unescapeBraces(str) {
       return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
     }
-    function pushAll(target, items) {
-      for (let i = 0; i < items.length; i++) {
-        target.push(items[i]);
+    function pushAll(target, items2) {
+      for (let i = 0; i < items2.length; i++) {
+        target.push(items2[i]);
       }
     }
     function balancedWithBudget(str, masked, budget) {
@@ -14999,19 +14999,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open2 = [];
+      const open = [];
       for (let i = 0; i < masked.length; i++) {
         const c = masked.charCodeAt(i);
         if (c === 123) {
-          open2.push(i);
-        } else if (c === 125 && open2.length) {
-          open2.pop();
+          open.push(i);
+        } else if (c === 125 && open.length) {
+          open.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i = 0; i < open2.length; i++) {
-        const at = open2[i];
+      for (let i = 0; i < open.length; i++) {
+        const at = open[i];
         out += masked.slice(last, at) + "\0";
         last = at + 1;
       }
@@ -15065,7 +15065,7 @@ var require_commonjs2 = __commonJS({
     function bound(value, fallback) {
       return value === void 0 || isNaN(value) ? fallback : value;
     }
-    function expand2(str, options = {}) {
+    function expand3(str, options = {}) {
       if (!str) {
         return [];
       }
@@ -15327,7 +15327,7 @@ var require_brace_expressions = __commonJS({
     var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
     var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
     var rangesToString = (ranges) => ranges.join("");
-    var parseClass = (glob, position) => {
+    var parseClass2 = (glob, position) => {
       const pos = position;
       if (glob.charAt(pos) !== "[") {
         throw new Error("not in a brace expression");
@@ -15415,7 +15415,7 @@ var require_brace_expressions = __commonJS({
       const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
       return [comb, uflag, endPos - pos, true];
     };
-    exports.parseClass = parseClass;
+    exports.parseClass = parseClass2;
   }
 });
 
@@ -16855,10 +16855,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open2 + re + close + "$";
+        const [open, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -17902,7 +17902,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse3(val);
+        return parse4(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -17910,7 +17910,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse3(str) {
+    function parse4(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -17985,20 +17985,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural(ms, msAbs, d, "day");
+        return plural2(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural(ms, msAbs, h, "hour");
+        return plural2(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural(ms, msAbs, m, "minute");
+        return plural2(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural(ms, msAbs, s, "second");
+        return plural2(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural(ms, msAbs, n, name2) {
+    function plural2(ms, msAbs, n, name2) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name2 + (isPlural ? "s" : "");
     }
@@ -18014,7 +18014,7 @@ var require_common = __commonJS({
       createDebug.coerce = coerce;
       createDebug.disable = disable;
       createDebug.enable = enable;
-      createDebug.enabled = enabled;
+      createDebug.enabled = enabled2;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
       Object.keys(env).forEach((key) => {
@@ -18153,7 +18153,7 @@ var require_common = __commonJS({
         createDebug.enable("");
         return namespaces;
       }
-      function enabled(name2) {
+      function enabled2(name2) {
         for (const skip of createDebug.skips) {
           if (matchesTemplate(name2, skip)) {
             return false;
@@ -19775,7 +19775,7 @@ var require_dist8 = __commonJS({
 });
 
 // src/cli/main.ts
-import { stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import path5 from "node:path";
 import { parseArgs } from "node:util";
 
@@ -19783,6 +19783,494 @@ import { parseArgs } from "node:util";
 var import_yaml2 = __toESM(require_dist(), 1);
 import { realpath, readFile, stat } from "node:fs/promises";
 import path2 from "node:path";
+
+// src/reference/errors.ts
+var ReferenceError2 = class extends Error {
+  code;
+  constructor(code, message) {
+    super(message);
+    this.name = "ReferenceError";
+    this.code = code;
+  }
+};
+function quoteInput(text3, max = 80) {
+  const shown = text3.length > max ? `${text3.slice(0, max)}\u2026` : text3;
+  return JSON.stringify(shown);
+}
+
+// src/reference/grammar.ts
+var NAME_TOTAL_LENGTH_MAX = 255;
+var MAX_INPUT_LENGTH = 1024;
+var alphanumeric = "[a-z0-9]+";
+var separator = "(?:[._]|__|[-]+)";
+var domainNameComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var optionalPort = "(?::[0-9]+)?";
+var ipv6address = "\\[(?:[a-fA-F0-9:]+)\\]";
+var domainName = `${domainNameComponent}(?:\\.${domainNameComponent})*`;
+var host = `(?:${domainName}|${ipv6address})`;
+var domainAndPort = `${host}${optionalPort}`;
+var pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`;
+var remoteName = `${pathComponent}(?:/${pathComponent})*`;
+var tag = "[\\w][\\w.-]{0,127}";
+var digestAlgorithm = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*";
+var digestPattern = `${digestAlgorithm}:[0-9a-fA-F]{32,}`;
+var identifier = "[a-f0-9]{64}";
+var anchored = (pattern) => new RegExp(`^(?:${pattern})$`);
+var DOMAIN_PATTERN = anchored(domainAndPort);
+var PATH_PATTERN = anchored(remoteName);
+var PATH_COMPONENT_PATTERN = anchored(pathComponent);
+var TAG_PATTERN = anchored(tag);
+var DIGEST_PATTERN = anchored(digestPattern);
+var IDENTIFIER_PATTERN = anchored(identifier);
+
+// src/reference/digest.ts
+var DIGEST_ALGORITHMS = {
+  sha256: 64,
+  sha384: 96,
+  sha512: 128
+};
+var GO_DIGEST_SYNTAX = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+function registeredLength(algorithm) {
+  return Object.hasOwn(DIGEST_ALGORITHMS, algorithm) ? DIGEST_ALGORITHMS[algorithm] : void 0;
+}
+function checkDigestSyntax(digest) {
+  if (DIGEST_PATTERN.test(digest)) return;
+  const separator2 = digest.indexOf(":");
+  const algorithm = separator2 > 0 ? digest.slice(0, separator2) : "";
+  const encoded = separator2 > 0 ? digest.slice(separator2 + 1) : "";
+  const expected = registeredLength(algorithm);
+  if (expected !== void 0 && /^[0-9a-fA-F]+$/.test(encoded)) {
+    throw digestLengthError(algorithm, expected, encoded.length);
+  }
+  throw new ReferenceError2(
+    "INVALID_DIGEST",
+    `invalid digest format: ${quoteInput(digest)} is not algorithm:hex with at least 32 hex characters`
+  );
+}
+function checkDigestRegistered(digest) {
+  const separator2 = digest.indexOf(":");
+  const algorithm = digest.slice(0, separator2);
+  const encoded = digest.slice(separator2 + 1);
+  const expected = registeredLength(algorithm);
+  if (expected === void 0) {
+    if (GO_DIGEST_SYNTAX.test(digest)) {
+      throw new ReferenceError2(
+        "UNSUPPORTED_DIGEST_ALGORITHM",
+        `unsupported digest algorithm ${quoteInput(algorithm)}: expected one of ${Object.keys(DIGEST_ALGORITHMS).join(", ")}`
+      );
+    }
+    throw new ReferenceError2("INVALID_DIGEST", `invalid digest format: ${quoteInput(digest)}`);
+  }
+  if (/[A-F]/.test(encoded)) {
+    throw new ReferenceError2("INVALID_DIGEST", `invalid digest format: ${algorithm} digests must be lower-case hex`);
+  }
+  if (encoded.length !== expected) throw digestLengthError(algorithm, expected, encoded.length);
+}
+function digestLengthError(algorithm, expected, actual) {
+  return new ReferenceError2(
+    "DIGEST_LENGTH",
+    `invalid digest length: ${algorithm} needs ${expected} hex characters, got ${actual}`
+  );
+}
+
+// src/reference/hints.ts
+var HEX = /^[0-9a-fA-F]+$/;
+var SCHEMES = ["https://", "http://", "docker://", "oci://"];
+function digestAfterColon(text3) {
+  if (text3.includes("@")) return void 0;
+  for (const algorithm of Object.keys(DIGEST_ALGORITHMS)) {
+    const marker = `:${algorithm}:`;
+    const at = text3.indexOf(marker);
+    if (at <= 0) continue;
+    const hex = text3.slice(at + marker.length);
+    if (hex.length < 32 || !HEX.test(hex)) continue;
+    const fixed = `${text3.slice(0, at)}@${algorithm}:${hex}`;
+    return `a digest follows "@", not ":": write ${JSON.stringify(shorten(fixed))}`;
+  }
+  return void 0;
+}
+function tagAfterAt(text3) {
+  const at = text3.indexOf("@");
+  if (at <= 0 || text3.indexOf("@", at + 1) >= 0) return void 0;
+  const after = text3.slice(at + 1);
+  if (after === "" || after.includes(":") || after.includes("/")) return void 0;
+  return `"@" introduces a digest (algorithm:hex); a tag follows ":": write ${JSON.stringify(shorten(`${text3.slice(0, at)}:${after}`))}`;
+}
+function scheme(text3) {
+  const found = SCHEMES.find((prefix) => text3.toLowerCase().startsWith(prefix));
+  if (!found) return void 0;
+  return `an image reference has no URL scheme: write ${JSON.stringify(shorten(text3.slice(found.length)))}`;
+}
+function emptyTag(text3) {
+  if (!text3.endsWith(":") || text3.length < 2) return void 0;
+  return `the tag after ":" is empty: write a tag, or ${JSON.stringify(shorten(text3.slice(0, -1)))} for the default`;
+}
+function whitespace(text3) {
+  for (const ch of text3) if (ch === " " || ch === "	") return "an image reference has no spaces: write the name alone, without arguments or comments";
+  return void 0;
+}
+function upperCase(text3) {
+  const slash = text3.indexOf("/");
+  const first = slash < 0 ? "" : text3.slice(0, slash);
+  const hasDomain = first.includes(".") || first.includes(":") || first === "localhost";
+  const rest = hasDomain ? text3.slice(slash + 1) : text3;
+  const colon = rest.lastIndexOf(":");
+  const path6 = colon > rest.lastIndexOf("/") ? rest.slice(0, colon) : rest;
+  if (path6 === path6.toLowerCase() || !PATH_PATTERN.test(path6.toLowerCase())) return void 0;
+  const fixed = `${hasDomain ? `${first}/` : ""}${path6.toLowerCase()}${rest.slice(path6.length)}`;
+  return `repository names are lower case: write ${JSON.stringify(shorten(fixed))}`;
+}
+function shorten(text3) {
+  return text3.length > 120 ? `${text3.slice(0, 120)}\u2026` : text3;
+}
+function correctionHint(text3) {
+  for (const hint of [scheme, whitespace, digestAfterColon, tagAfterAt, emptyTag, upperCase]) {
+    const found = hint(text3);
+    if (found !== void 0) return found;
+  }
+  return void 0;
+}
+
+// src/reference/host.ts
+var DOCKER_HUB_HOST = "docker.io";
+var DOCKER_HUB_API_HOST = "registry-1.docker.io";
+var DOCKER_HUB_HOSTS = ["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"];
+var DOCKER_HUB_SET = new Set(DOCKER_HUB_HOSTS);
+var HTTPS_DEFAULT_PORT = "443";
+var LOOPBACK_NAMES = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "[::1]", "[0:0:0:0:0:0:0:1]"]);
+var LOOPBACK = "localhost";
+function splitHostPort(host2) {
+  const close = host2.startsWith("[") ? host2.indexOf("]") : -1;
+  const colon = host2.indexOf(":", close + 1);
+  if (colon < 0 || close < 0 && host2.indexOf(":", colon + 1) >= 0) return { hostname: host2 };
+  return { hostname: host2.slice(0, colon), port: host2.slice(colon + 1) };
+}
+function joinHostPort(hostname, port) {
+  return port === void 0 ? hostname : `${hostname}:${port}`;
+}
+function registryHost(host2) {
+  const { hostname, port } = splitHostPort(host2.toLowerCase());
+  if (DOCKER_HUB_SET.has(hostname) && (port === void 0 || port === HTTPS_DEFAULT_PORT)) return DOCKER_HUB_HOST;
+  return joinHostPort(hostname, port === HTTPS_DEFAULT_PORT ? void 0 : port);
+}
+function policyHost(host2) {
+  const identity = registryHost(host2);
+  const { hostname, port } = splitHostPort(identity);
+  return LOOPBACK_NAMES.has(hostname) ? joinHostPort(LOOPBACK, port) : identity;
+}
+function isDockerHub(host2) {
+  return registryHost(host2) === DOCKER_HUB_HOST;
+}
+function canonicalDomain(domain) {
+  if (isDockerHub(domain)) return DOCKER_HUB_HOST;
+  const { hostname, port } = splitHostPort(domain);
+  if (port !== HTTPS_DEFAULT_PORT) return domain;
+  const readsAsHost = hostname.includes(".") || hostname.startsWith("[") || hostname === LOOPBACK || hostname.toLowerCase() !== hostname;
+  return readsAsHost ? hostname : domain;
+}
+
+// src/reference/parse.ts
+function checkInputBounds(text3) {
+  if (text3 === "") {
+    throw new ReferenceError2("EMPTY", "repository name must have at least one component");
+  }
+  if (text3.length > MAX_INPUT_LENGTH) {
+    throw new ReferenceError2(
+      "INPUT_TOO_LONG",
+      `invalid reference format: ${text3.length} characters is more than any reference can have (${MAX_INPUT_LENGTH})`
+    );
+  }
+}
+function parseReference(text3) {
+  return parseAsWritten(text3, text3);
+}
+function parseAsWritten(text3, shown) {
+  checkInputBounds(text3);
+  const at = text3.indexOf("@");
+  const beforeDigest = at === -1 ? text3 : text3.slice(0, at);
+  const digest = at === -1 ? void 0 : text3.slice(at + 1);
+  if (digest !== void 0 && digest.includes("@")) {
+    throw new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(shown)} has more than one "@"`);
+  }
+  const colon = beforeDigest.lastIndexOf(":");
+  const hasTag = colon > beforeDigest.lastIndexOf("/");
+  const name2 = hasTag ? beforeDigest.slice(0, colon) : beforeDigest;
+  const tag2 = hasTag ? beforeDigest.slice(colon + 1) : void 0;
+  if (name2 === "") {
+    throw new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(shown)} has no repository name`);
+  }
+  const { domain, path: path6 } = splitName(name2);
+  if (tag2 !== void 0 && !TAG_PATTERN.test(tag2)) {
+    throw new ReferenceError2(
+      "INVALID_TAG",
+      `invalid tag format: ${quoteInput(tag2)} must be 1 to 128 of letters, digits, "_", "." or "-", not starting with "." or "-"`
+    );
+  }
+  if (digest !== void 0) checkDigestSyntax(digest);
+  if (name2.length > NAME_TOTAL_LENGTH_MAX) {
+    throw new ReferenceError2(
+      "NAME_TOO_LONG",
+      `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters (got ${name2.length})`
+    );
+  }
+  if (digest !== void 0) checkDigestRegistered(digest);
+  const reference = { domain, path: path6 };
+  if (tag2 !== void 0) reference.tag = tag2;
+  if (digest !== void 0) reference.digest = digest;
+  return reference;
+}
+function splitName(name2) {
+  const slash = name2.indexOf("/");
+  if (slash !== -1) {
+    const first = name2.slice(0, slash);
+    const rest = name2.slice(slash + 1);
+    if (DOMAIN_PATTERN.test(first)) {
+      if (PATH_PATTERN.test(rest)) return { domain: first, path: rest };
+      if (!PATH_PATTERN.test(name2)) throw pathError(rest);
+    } else if (!PATH_PATTERN.test(name2) && looksLikeDomain(first)) {
+      throw new ReferenceError2(
+        "INVALID_DOMAIN",
+        `invalid domain ${quoteInput(first)}: must be a host name, IPv4 address or bracketed IPv6 address, with an optional port`
+      );
+    }
+  }
+  if (PATH_PATTERN.test(name2)) return { domain: "", path: name2 };
+  throw pathError(name2);
+}
+function looksLikeDomain(component) {
+  return /[.:[\]A-Z]/.test(component) || component === "localhost";
+}
+function pathError(path6) {
+  if (PATH_PATTERN.test(path6.toLowerCase())) {
+    return new ReferenceError2("NAME_CONTAINS_UPPERCASE", `repository name must be lowercase: ${quoteInput(path6)}`);
+  }
+  for (const component of path6.split("/")) {
+    if (component === "") {
+      return new ReferenceError2(
+        "INVALID_PATH_COMPONENT",
+        `invalid repository name ${quoteInput(path6)}: path components must not be empty`
+      );
+    }
+    if (!PATH_COMPONENT_PATTERN.test(component.toLowerCase())) {
+      return new ReferenceError2(
+        "INVALID_PATH_COMPONENT",
+        `invalid repository name component ${quoteInput(component)}: must be lower-case letters and digits, separated by one ".", one or two "_", or dashes`
+      );
+    }
+  }
+  return new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(path6)} is not a repository name`);
+}
+
+// src/reference/normalize.ts
+var DEFAULT_DOMAIN = "docker.io";
+var OFFICIAL_REPOSITORY_PREFIX = "library/";
+var LOCALHOST = "localhost";
+function splitDockerDomain(text3) {
+  const slash = text3.indexOf("/");
+  if (slash === -1) return { domain: DEFAULT_DOMAIN, remainder: OFFICIAL_REPOSITORY_PREFIX + text3 };
+  const first = text3.slice(0, slash);
+  const rest = text3.slice(slash + 1);
+  let domain;
+  let remainder;
+  if (first === LOCALHOST || first.includes(".") || first.includes(":") || first.toLowerCase() !== first) {
+    [domain, remainder] = [canonicalDomain(first), rest];
+  } else {
+    [domain, remainder] = [DEFAULT_DOMAIN, text3];
+  }
+  if (domain === DEFAULT_DOMAIN && !remainder.includes("/")) remainder = OFFICIAL_REPOSITORY_PREFIX + remainder;
+  return { domain, remainder };
+}
+function parseNormalized(text3) {
+  checkInputBounds(text3);
+  if (IDENTIFIER_PATTERN.test(text3)) {
+    throw new ReferenceError2(
+      "NAME_IS_IDENTIFIER",
+      `invalid repository name ${quoteInput(text3)}: a 64-character hexadecimal string is an image ID, not a name`
+    );
+  }
+  const { domain, remainder } = splitDockerDomain(text3);
+  const remote = remainder.split(/[:@]/, 1)[0] ?? remainder;
+  if (remote.toLowerCase() !== remote && PATH_PATTERN.test(remote.toLowerCase())) {
+    throw new ReferenceError2("NAME_CONTAINS_UPPERCASE", `repository name must be lowercase: ${quoteInput(text3)}`);
+  }
+  const reference = parseAsWritten(`${domain}/${remainder}`, text3);
+  if (reference.domain !== domain) {
+    throw new ReferenceError2("INVALID_DOMAIN", `invalid domain ${quoteInput(domain)}`);
+  }
+  return reference;
+}
+function formatReference(reference) {
+  let text3 = repositoryName(reference);
+  if (reference.tag !== void 0) text3 += `:${reference.tag}`;
+  if (reference.digest !== void 0) text3 += `@${reference.digest}`;
+  return text3;
+}
+function repositoryName(reference) {
+  return reference.domain === "" ? reference.path : `${reference.domain}/${reference.path}`;
+}
+
+// src/reference/placeholder.ts
+var MISTAKEN_SCHEMES = /* @__PURE__ */ new Set(["http", "https", "docker", "oci", "docker-daemon", "containers-storage"]);
+function toolScheme(text3) {
+  const separator2 = text3.indexOf("://");
+  if (separator2 <= 0) return void 0;
+  const scheme2 = text3.slice(0, separator2);
+  for (const ch of scheme2) if (!(isLower(ch) || isDigit(ch) || ch === "+" || ch === "." || ch === "-")) return void 0;
+  return isLower(scheme2[0]) && !MISTAKEN_SCHEMES.has(scheme2) ? text3 : void 0;
+}
+var MAX_NAMED = 3;
+var DELIMITED = [
+  ["${{", "}}"],
+  ["${", "}"],
+  ["$(", ")"],
+  ["{{", "}}"],
+  ["{%", "%}"],
+  ["<%", "%>"],
+  ["<<", ">>"],
+  ["((", "))"],
+  ["[[", "]]"],
+  ["#{", "}"],
+  // `{username}` (format strings, sample docs); after `{{` and `{%` so those win.
+  ["{", "}"],
+  ["<", ">"]
+];
+var isUpper = (ch) => ch >= "A" && ch <= "Z";
+var isLower = (ch) => ch >= "a" && ch <= "z";
+var isDigit = (ch) => ch >= "0" && ch <= "9";
+var isWordChar = (ch) => isUpper(ch) || isLower(ch) || isDigit(ch) || ch === "_";
+function identifierLength(text3, start) {
+  if (start >= text3.length || !(isUpper(text3[start]) || isLower(text3[start]) || text3[start] === "_")) return 0;
+  let end = start + 1;
+  while (end < text3.length && isWordChar(text3[end])) end++;
+  return end - start;
+}
+function delimitedPlaceholders(text3) {
+  const found = [];
+  const memo = { closerMissing: /* @__PURE__ */ new Set(), failedUntil: /* @__PURE__ */ new Map() };
+  let index = 0;
+  while (index < text3.length && found.length < MAX_NAMED) {
+    const match = placeholderAt(text3, index, memo);
+    if (match === void 0) {
+      index++;
+      continue;
+    }
+    found.push(text3.slice(index, match));
+    index = match;
+  }
+  return found;
+}
+function placeholderAt(text3, index, memo) {
+  const ch = text3[index];
+  for (const [open, close] of DELIMITED) {
+    if (!text3.startsWith(open, index) || memo.closerMissing.has(close)) continue;
+    const end = text3.indexOf(close, index + open.length);
+    if (end < 0) {
+      memo.closerMissing.add(close);
+      continue;
+    }
+    if (end > index + open.length) return end + close.length;
+  }
+  if (ch === "[") {
+    const end = bracketedNameEnd(text3, index);
+    if (end !== void 0) return end;
+  }
+  if (ch === "$") {
+    const length = identifierLength(text3, index + 1);
+    return length > 0 ? index + 1 + length : void 0;
+  }
+  for (const mark of ["%", "@", "|", "__"]) {
+    if (!text3.startsWith(mark, index) || index < (memo.failedUntil.get(mark) ?? 0)) continue;
+    const start = index + mark.length;
+    let end = start;
+    while (end < text3.length && (isWordChar(text3[end]) || text3[end] === "-" || text3[end] === ".") && !text3.startsWith(mark, end)) end++;
+    if (end > start + 1 && text3.startsWith(mark, end) && hasLetter(text3, start, end)) return end + mark.length;
+    if (!text3.startsWith(mark, end)) memo.failedUntil.set(mark, end);
+  }
+  return void 0;
+}
+function bracketedNameEnd(text3, index) {
+  let end = index + 1;
+  while (end < text3.length && (isWordChar(text3[end]) || text3[end] === "-" || text3[end] === ".")) end++;
+  return text3[end] === "]" && hasLetter(text3, index + 1, end) ? end + 1 : void 0;
+}
+function hasLetter(text3, start, end) {
+  for (let i = start; i < end; i++) if (isUpper(text3[i]) || isLower(text3[i])) return true;
+  return false;
+}
+function namePart(text3) {
+  const at = text3.indexOf("@");
+  const beforeDigest = at < 0 ? text3 : text3.slice(0, at);
+  const colon = beforeDigest.lastIndexOf(":");
+  return colon > beforeDigest.lastIndexOf("/") ? beforeDigest.slice(0, colon) : beforeDigest;
+}
+function screamingWords(text3) {
+  const name2 = namePart(text3);
+  const found = [];
+  let index = 0;
+  while (index < name2.length && found.length < MAX_NAMED) {
+    if (!isWordChar(name2[index])) {
+      index++;
+      continue;
+    }
+    let end = index;
+    let capitals = 0;
+    let lower = false;
+    while (end < name2.length && isWordChar(name2[end])) {
+      if (isUpper(name2[end])) capitals++;
+      else if (isLower(name2[end])) lower = true;
+      end++;
+    }
+    if (!lower && capitals >= 2) found.push(name2.slice(index, end));
+    index = end;
+  }
+  return found;
+}
+function findPlaceholders(text3, options = {}) {
+  if (text3.length > MAX_INPUT_LENGTH) return [];
+  if (options.dollarExpanded && text3.includes("$")) return [];
+  const tool = toolScheme(text3);
+  if (tool !== void 0) return [tool];
+  const delimited = delimitedPlaceholders(text3);
+  return delimited.length > 0 ? delimited : screamingWords(text3);
+}
+function describePlaceholders(placeholders) {
+  const named = placeholders.map((placeholder) => JSON.stringify(placeholder)).join(", ");
+  return placeholders.length === 1 ? `placeholder ${named} is to be filled in by a person or a tool before use` : `placeholders ${named} are to be filled in by a person or a tool before use`;
+}
+
+// src/reference/split.ts
+function splitReference(reference) {
+  let parsed;
+  try {
+    parsed = parseReference(reference);
+  } catch (error) {
+    if (error instanceof ReferenceError2) return void 0;
+    throw error;
+  }
+  if (parsed.domain === "") return void 0;
+  const host2 = policyHost(parsed.domain);
+  const parts = { domain: registryHost(parsed.domain), host: host2, path: parsed.path, repository: `${host2}/${parsed.path}` };
+  if (parsed.tag !== void 0) parts.tag = parsed.tag;
+  if (parsed.digest !== void 0) parts.digest = parsed.digest;
+  return parts;
+}
+function policyRepository(reference) {
+  return splitReference(reference)?.repository;
+}
+
+// src/reference/index.ts
+function normalizeForOccurrence(text3, options = {}) {
+  try {
+    const parsed = parseNormalized(text3);
+    return { ok: true, reference: formatReference(parsed), parsed };
+  } catch (error) {
+    if (!(error instanceof ReferenceError2)) throw error;
+    const placeholders = findPlaceholders(text3, options);
+    if (placeholders.length > 0) return { ok: false, placeholders, message: describePlaceholders(placeholders) };
+    const hint = correctionHint(text3);
+    return { ok: false, code: error.code, message: hint ? `${error.message}; ${hint}` : error.message };
+  }
+}
 
 // src/config/data/official-images.ts
 var CURRENT_OFFICIAL_IMAGES = [
@@ -20161,14 +20649,132 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
   "longhornio",
   "openebs",
   "cloudflare",
-  "curlimages"
+  "curlimages",
+  ...[
+    // CI systems' official plugins and CI tooling images (Drone's plugin index at plugins.drone.io
+    // publishes under `plugins/`; Jenkins' experimental images under `jenkins4eval`, Jenkins X
+    // under `jenkinsxio`; linters and scanners run from CI images).
+    "plugins",
+    "appleboy",
+    "concourse",
+    "buildkite",
+    "jenkins4eval",
+    "jenkinsxio",
+    "runatlantis",
+    "goreleaser",
+    "aquasec",
+    "golangci",
+    "mvdan",
+    "pipelinecomponents",
+    "github",
+    "zricethezav",
+    "trufflesecurity",
+    "bats",
+    "appropriate",
+    "codeberg",
+    // Vendors' and projects' sample images (the "hello" images of tutorials and documentation).
+    "nginxdemos",
+    "tutum",
+    "training",
+    "dockercloud",
+    "dockercore",
+    "kennethreitz",
+    "paulbouwer",
+    // Vendors.
+    "oracle",
+    "ibm",
+    "vmware",
+    "splunk",
+    "dynatrace",
+    "sumologic",
+    "honeycombio",
+    "timberio",
+    "signoz",
+    "stripe",
+    "supabase",
+    "hasura",
+    "directus",
+    "strapi",
+    "bitwarden",
+    "collabora",
+    "onlyoffice",
+    "zulip",
+    "matrixdotorg",
+    "vectorim",
+    "jitsi",
+    "openproject",
+    "yugabytedb",
+    "pingcap",
+    "vitess",
+    "citusdata",
+    "crunchydata",
+    "postgrest",
+    "memgraph",
+    "dgraph",
+    "surrealdb",
+    "typesense",
+    "getmeili",
+    "hivemq",
+    "streamnative",
+    "provectuslabs",
+    "obsidiandynamics",
+    "rancherlabs",
+    "browserless",
+    "mongo-express",
+    // CNCF and other foundation projects.
+    "thanosio",
+    "cortexproject",
+    "kedacore",
+    "daprio",
+    "crossplane",
+    "buildpacksio",
+    "paketobuildpacks",
+    "litmuschaos",
+    "kubeedge",
+    "keptn",
+    "openfaas",
+    "rook",
+    "ceph",
+    "projectcontour",
+    "emissaryingress",
+    "bitnamicharts",
+    "fluxcd",
+    "kyverno",
+    "chaosmesh",
+    "cloudnativepg",
+    // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch).
+    "elastichq",
+    // Popular community maintainers, whose images are among the most used of Docker Hub's
+    // community namespaces in public compose files and charts.
+    "jlesage",
+    "hotio",
+    "gliderlabs",
+    "sameersbn",
+    "webdevops",
+    "thecodingmachine",
+    "wodby",
+    "mhart",
+    "frolvlad",
+    "osixia",
+    "kartoza",
+    "mdillon",
+    "schickling",
+    "atmoz",
+    "itzg",
+    "jc21",
+    "louislam",
+    "dperson",
+    "haugene",
+    "alpine",
+    "lachlanevenson",
+    "dtzar",
+    "wurstmeister",
+    "zenika"
+  ]
 ];
 var DEFAULT_TRUSTED_REGISTRIES = [
   // Docker Hub and its alternative host names.
-  "docker.io",
-  "index.docker.io",
-  "registry-1.docker.io",
-  "registry.hub.docker.com",
+  ...DOCKER_HUB_HOSTS,
   "dhi.io",
   // GitHub.
   "ghcr.io",
@@ -20257,6 +20863,17 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/cloudnative-pg/**",
   "ghcr.io/kyverno/**",
   "ghcr.io/containerd/**",
+  "ghcr.io/hadolint/**",
+  "ghcr.io/stefanprodan/**",
+  "ghcr.io/openfaas/**",
+  "ghcr.io/projectcontour/**",
+  "ghcr.io/spiffe/**",
+  "ghcr.io/chaos-mesh/**",
+  "ghcr.io/backstage/**",
+  "ghcr.io/dexidp/**",
+  "ghcr.io/siderolabs/**",
+  "ghcr.io/coder/**",
+  "ghcr.io/kube-vip/**",
   "gcr.io/distroless/**",
   "gcr.io/kaniko-project/**",
   "gcr.io/google-containers/**",
@@ -20281,6 +20898,8 @@ var DEFAULT_TRUSTED_IMAGES = [
   "quay.io/jetstack/**",
   "quay.io/keycloak/**",
   "quay.io/argoproj/**",
+  // The Argo project's labs organisation (argocd-image-updater, as argo-helm's chart pulls it).
+  "quay.io/argoprojlabs/**",
   "quay.io/cilium/**",
   "quay.io/calico/**",
   "quay.io/thanos/**",
@@ -20289,6 +20908,8 @@ var DEFAULT_TRUSTED_IMAGES = [
   "quay.io/strimzi/**",
   "quay.io/kiwigrid/**",
   "quay.io/centos/**",
+  // CentOS' Software Collections images (`quay.io/centos7/postgresql-12-centos7`).
+  "quay.io/centos7/**",
   "quay.io/fedora/**",
   "quay.io/podman/**",
   "quay.io/buildah/**",
@@ -20307,6 +20928,9 @@ var DEFAULT_TRUSTED_IMAGES = [
   "public.ecr.aws/aws-observability/**",
   "public.ecr.aws/aws-containers/**",
   "public.ecr.aws/bitnami/**",
+  // Projects whose well-known images are also published on Amazon ECR Public (Trivy, Terraform).
+  "public.ecr.aws/aquasecurity/**",
+  "public.ecr.aws/hashicorp/**",
   "public.ecr.aws/karpenter/**",
   "public.ecr.aws/nginx/**",
   "public.ecr.aws/ubuntu/**",
@@ -20364,12 +20988,16 @@ var import_yaml = __toESM(require_dist(), 1);
 
 // src/discover/position.ts
 var LineIndex = class {
-  constructor(text2) {
-    this.text = text2;
-    for (let i = 0; i < text2.length; i++) {
-      const ch = text2.charCodeAt(i);
+  constructor(text3) {
+    this.text = text3;
+    if (!text3.includes("\r")) {
+      for (let i = text3.indexOf("\n"); i >= 0; i = text3.indexOf("\n", i + 1)) this.starts.push(i + 1);
+      return;
+    }
+    for (let i = 0; i < text3.length; i++) {
+      const ch = text3.charCodeAt(i);
       if (ch === 10) this.starts.push(i + 1);
-      else if (ch === 13 && text2.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+      else if (ch === 13 && text3.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
     }
   }
   text;
@@ -20390,6 +21018,1351 @@ var LineIndex = class {
     return this.starts[position.line - 1] + position.column - 1;
   }
 };
+
+// src/model.ts
+var SEVERITY_RANK = { note: 1, warning: 2, error: 3 };
+var RULE_IDS = [
+  "invalid-reference",
+  "unresolved-reference",
+  "typosquat",
+  "impersonation",
+  "unpinned",
+  "mutable-tag",
+  "untrusted-registry",
+  "image-not-found",
+  "digest-not-found",
+  "digest-mismatch",
+  "registry-unreachable",
+  "unsigned",
+  "signature-invalid",
+  "signer-mismatch",
+  "attestation-missing",
+  "attestation-invalid",
+  "signature-not-checked",
+  "file-not-scanned",
+  "runs-as-root",
+  "privileged",
+  "no-resource-limits",
+  "writable-root-filesystem",
+  "policy-loosened"
+];
+
+// src/config/glob.ts
+var DOCKER_HUB = DOCKER_HUB_HOST;
+var MAX_GLOB_LENGTH = 512;
+var HOST_CHARACTERS = /^[A-Za-z0-9\-_.:*[\]]+$/;
+var PATH_CHARACTERS = /^[a-z0-9\-_.*/]+$/;
+var ImageGlobError = class extends Error {
+  constructor(glob, reason) {
+    super(`invalid image glob "${glob}": ${reason}`);
+    this.glob = glob;
+    this.name = "ImageGlobError";
+  }
+  glob;
+};
+function isHostSegment(segment) {
+  return segment.includes(".") || segment.includes(":") || segment === "localhost" || segment.includes("**");
+}
+function normalizeImageGlob(glob) {
+  if (typeof glob !== "string" || glob.trim() === "") throw new ImageGlobError(String(glob), "empty");
+  if (glob.length > MAX_GLOB_LENGTH) throw new ImageGlobError(glob.slice(0, 40) + "\u2026", `longer than ${MAX_GLOB_LENGTH} characters`);
+  if (glob.includes("@")) throw new ImageGlobError(glob, "digests are not part of a glob; images are matched by repository name");
+  let pattern = glob;
+  const lastSlash = pattern.lastIndexOf("/");
+  const tagColon = pattern.indexOf(":", lastSlash + 1);
+  if (lastSlash >= 0 && tagColon >= 0) {
+    const tag2 = pattern.slice(tagColon + 1);
+    if (tag2 !== "*" && tag2 !== "**") {
+      throw new ImageGlobError(glob, 'tags are not part of a glob; images are matched by repository name (use no tag, or ":*")');
+    }
+    pattern = pattern.slice(0, tagColon);
+  } else if (lastSlash < 0 && pattern.includes(":")) {
+    throw new ImageGlobError(glob, "tags are not part of a glob; images are matched by repository name");
+  }
+  const segments = pattern.split("/");
+  if (segments.some((segment) => segment === "")) throw new ImageGlobError(glob, "empty path segment");
+  let host2;
+  let path6;
+  if (segments.length > 1 && isHostSegment(segments[0])) {
+    host2 = segments[0];
+    path6 = segments.slice(1);
+  } else if (segments.length === 1 && segments[0].includes("**")) {
+    host2 = void 0;
+    path6 = segments;
+  } else {
+    host2 = DOCKER_HUB;
+    path6 = segments.length === 1 ? ["library", segments[0]] : segments;
+  }
+  if (host2 !== void 0) {
+    if (!HOST_CHARACTERS.test(host2)) throw new ImageGlobError(glob, `"${host2}" is not a registry host`);
+    host2 = policyHost(host2);
+  }
+  const pathText = path6.join("/");
+  if (!PATH_CHARACTERS.test(pathText) && !(host2 === void 0 && HOST_CHARACTERS.test(pathText))) {
+    throw new ImageGlobError(glob, /[A-Z]/.test(pathText) ? "repository names are lower-case" : 'only letters, digits, "-", "_", ".", "/" and "*" are allowed');
+  }
+  if (host2 === DOCKER_HUB && path6.length === 1 && !path6[0].includes("**")) {
+    path6 = ["library", path6[0]];
+  }
+  return host2 === void 0 ? pathText : `${host2}/${path6.join("/")}`;
+}
+function matchWildcards(pattern, text3) {
+  let reachable = new Array(text3.length + 1).fill(false);
+  reachable[0] = true;
+  for (let i = 0; i < pattern.length; i++) {
+    const next = new Array(text3.length + 1).fill(false);
+    if (pattern[i] === "*") {
+      const spansSegments = pattern[i + 1] === "*";
+      while (pattern[i + 1] === "*") i++;
+      next[0] = reachable[0];
+      for (let j = 1; j <= text3.length; j++) {
+        next[j] = reachable[j] || next[j - 1] && (spansSegments || text3[j - 1] !== "/");
+      }
+    } else {
+      for (let j = 0; j < text3.length; j++) next[j + 1] = reachable[j] && text3[j] === pattern[i];
+    }
+    reachable = next;
+  }
+  return reachable[text3.length];
+}
+function compileImageGlob(glob) {
+  const normalized = normalizeImageGlob(glob);
+  const matchesRepository = (repository) => matchWildcards(normalized, repository);
+  return {
+    glob,
+    normalized,
+    matchesRepository,
+    matches: (name2) => {
+      const repository = policyRepository(name2);
+      return repository !== void 0 && matchesRepository(repository);
+    }
+  };
+}
+function compileImageGlobs(globs) {
+  const compiled = globs.map(compileImageGlob);
+  const match = (name2) => compiled.find((glob) => glob.matches(name2));
+  return { globs: compiled, match, matches: (name2) => match(name2) !== void 0 };
+}
+var compiledCache = /* @__PURE__ */ new Map();
+var MAX_CACHED_GLOBS = 1e3;
+function matchImageGlob(glob, normalizedName) {
+  let compiled = compiledCache.get(glob);
+  if (!compiled) {
+    compiled = compileImageGlob(glob);
+    if (compiledCache.size >= MAX_CACHED_GLOBS) compiledCache.clear();
+    compiledCache.set(glob, compiled);
+  }
+  return compiled.matches(normalizedName);
+}
+
+// src/config/path-glob.ts
+var PathGlobError = class extends Error {
+  constructor(glob, reason) {
+    super(`invalid path glob "${glob.length > 80 ? glob.slice(0, 80) + "\u2026" : glob}": ${reason}`);
+    this.glob = glob;
+    this.name = "PathGlobError";
+  }
+  glob;
+};
+var MAX_BRACE_EXPANSIONS = 256;
+function compilePathGlob(glob) {
+  const automata = expandBraces(glob).map((alternative) => compileAlternative(glob, alternative));
+  return { glob, matches: (path6) => automata.some((nodes) => run(nodes, path6)) };
+}
+function compilePathGlobs(globs) {
+  const compiled = globs.map(compilePathGlob);
+  return { globs: compiled, matches: (path6) => compiled.some((glob) => glob.matches(path6)) };
+}
+function pathGlobProblem(glob) {
+  try {
+    compilePathGlob(glob);
+    return void 0;
+  } catch (error) {
+    if (error instanceof PathGlobError) return error.message;
+    throw error;
+  }
+}
+function run(nodes, path6) {
+  const size = nodes.length + 1;
+  let current = new Uint8Array(size);
+  let next = new Uint8Array(size);
+  addWithClosure(nodes, current, 0);
+  for (let index = 0; index < path6.length; index++) {
+    const char = path6[index];
+    next.fill(0);
+    let any = false;
+    for (let state = 0; state < nodes.length; state++) {
+      if (!current[state]) continue;
+      const node = nodes[state];
+      switch (node.type) {
+        case "literal":
+          if (node.char === char) any = addWithClosure(nodes, next, state + 1) || any;
+          break;
+        case "one":
+          if (char !== "/" && node.test(char)) any = addWithClosure(nodes, next, state + 1) || any;
+          break;
+        case "star":
+          if (char !== "/") any = addWithClosure(nodes, next, state) || any;
+          break;
+        case "anyRun":
+          any = addWithClosure(nodes, next, state) || any;
+          break;
+        case "directories":
+          any = addWithClosure(nodes, next, char === "/" ? state : state + 1) || any;
+          break;
+        case "directoriesMid":
+          any = addWithClosure(nodes, next, char === "/" ? state - 1 : state) || any;
+          break;
+        case "optionalSlash":
+          if (char === "/") any = addWithClosure(nodes, next, state + 1) || any;
+          break;
+      }
+    }
+    if (!any) return false;
+    [current, next] = [next, current];
+  }
+  return current[nodes.length] === 1;
+}
+function addWithClosure(nodes, set, state) {
+  while (state <= nodes.length && !set[state]) {
+    set[state] = 1;
+    const node = nodes[state];
+    if (node === void 0) return true;
+    if (node.type === "optionalSlash" || node.type === "directories") {
+      state += 2;
+    } else if (node.type === "star" || node.type === "anyRun") {
+      state += 1;
+    } else {
+      return true;
+    }
+  }
+  return true;
+}
+function compileAlternative(glob, pattern) {
+  let text3 = pattern;
+  while (text3.startsWith("./")) text3 = text3.slice(2);
+  if (text3.startsWith("!")) throw new PathGlobError(glob, 'negation ("!") is not supported; list the paths under paths.exclude instead');
+  const segments = text3.split("/").filter((segment, index, all) => !(segment === "**" && all[index - 1] === "**"));
+  const nodes = [];
+  segments.forEach((segment, index) => {
+    const last = index === segments.length - 1;
+    if (segment === "**") {
+      if (segments.length === 1) nodes.push({ type: "anyRun" });
+      else if (last && !endsWithStar(segments[index - 1])) {
+        nodes.pop();
+        nodes.push({ type: "optionalSlash" }, { type: "anyRun" });
+      } else if (last) nodes.push({ type: "anyRun" });
+      else nodes.push({ type: "directories" }, { type: "directoriesMid" });
+      return;
+    }
+    nodes.push(...segmentNodes(glob, segment));
+    if (!last) nodes.push({ type: "literal", char: "/" });
+  });
+  return nodes;
+}
+function endsWithStar(segment) {
+  let escaping = false;
+  for (let index = 0; index < segment.length - 1; index++) escaping = segment[index] === "\\" && !escaping;
+  return segment.endsWith("*") && !escaping;
+}
+var EXTGLOB_OPENERS = /* @__PURE__ */ new Set(["@", "!", "+", "*", "?"]);
+function segmentNodes(glob, segment) {
+  const nodes = [];
+  const chars = Array.from(segment);
+  for (let index = 0; index < chars.length; index++) {
+    const char = chars[index];
+    if (chars[index + 1] === "(" && EXTGLOB_OPENERS.has(char)) {
+      throw new PathGlobError(glob, `extended globs ("${char}(\u2026)") are not supported`);
+    }
+    if (char === "\\") {
+      const escaped = chars[index + 1];
+      if (escaped === void 0) throw new PathGlobError(glob, 'ends with a lone "\\"');
+      nodes.push(...Array.from(escaped, (unit) => ({ type: "literal", char: unit })));
+      index++;
+    } else if (char === "*") {
+      while (chars[index + 1] === "*") index++;
+      nodes.push({ type: "star" });
+    } else if (char === "?") {
+      nodes.push({ type: "one", test: () => true });
+    } else if (char === "[") {
+      const parsed = parseClass(chars, index);
+      if (parsed === void 0) nodes.push({ type: "literal", char });
+      else {
+        nodes.push({ type: "one", test: parsed.test });
+        index = parsed.end;
+      }
+    } else {
+      for (const unit of char.length === 1 ? [char] : [char[0], char[1]]) nodes.push({ type: "literal", char: unit });
+    }
+  }
+  return nodes;
+}
+function parseClass(chars, start) {
+  let index = start + 1;
+  const negated = chars[index] === "!" || chars[index] === "^";
+  if (negated) index++;
+  const ranges = [];
+  let first = true;
+  for (; index < chars.length; index++) {
+    let char = chars[index];
+    if (char === "]" && !first) {
+      const test = (candidate) => ranges.some(([low, high]) => candidate >= low && candidate <= high) !== negated;
+      return { test, end: index };
+    }
+    first = false;
+    if (char === "\\" && index + 1 < chars.length) char = chars[++index];
+    if (chars[index + 1] === "-" && index + 2 < chars.length && chars[index + 2] !== "]") {
+      let high = chars[index + 2];
+      index += 2;
+      if (high === "\\" && index + 1 < chars.length) high = chars[++index];
+      ranges.push([char, high]);
+    } else {
+      ranges.push([char, char]);
+    }
+  }
+  return void 0;
+}
+function expandBraces(glob) {
+  const results = [];
+  const pending = [glob];
+  while (pending.length > 0) {
+    const pattern = pending.pop();
+    const group = firstBraceGroup(pattern);
+    if (group === void 0) {
+      results.push(pattern);
+    } else {
+      const prefix = pattern.slice(0, group.open);
+      const suffix = pattern.slice(group.close + 1);
+      for (const option of group.options.reverse()) pending.push(prefix + option + suffix);
+    }
+    if (results.length + pending.length > MAX_BRACE_EXPANSIONS) {
+      throw new PathGlobError(glob, `expands to more than ${MAX_BRACE_EXPANSIONS} alternatives`);
+    }
+  }
+  return results;
+}
+function firstBraceGroup(pattern) {
+  for (let open = 0; open < pattern.length; open++) {
+    if (pattern[open] === "\\") {
+      open++;
+      continue;
+    }
+    if (pattern[open] !== "{") continue;
+    let depth = 0;
+    let optionStart = open + 1;
+    const options = [];
+    for (let index = open; index < pattern.length; index++) {
+      const char = pattern[index];
+      if (char === "\\") {
+        index++;
+      } else if (char === "{") {
+        depth++;
+      } else if (char === "}") {
+        depth--;
+        if (depth === 0) {
+          if (options.length === 0) break;
+          options.push(pattern.slice(optionStart, index));
+          return { open, close: index, options };
+        }
+      } else if (char === "," && depth === 1) {
+        options.push(pattern.slice(optionStart, index));
+        optionStart = index + 1;
+      }
+    }
+  }
+  return void 0;
+}
+
+// src/linear-regexp.ts
+import { setFlagsFromString } from "node:v8";
+var enabled = false;
+var available = true;
+function enableLinearRegExps() {
+  if (enabled) return;
+  enabled = true;
+  setFlagsFromString("--enable-experimental-regexp-engine");
+  setFlagsFromString("--enable-experimental-regexp-engine-on-excessive-backtracks");
+  try {
+    new RegExp("a", "l");
+  } catch {
+    available = false;
+  }
+}
+var LinearRegExpError = class extends Error {
+  constructor(pattern, reason) {
+    super(`regular expression ${JSON.stringify(pattern.length > 120 ? pattern.slice(0, 120) + "\u2026" : pattern)} ${reason}`);
+    this.name = "LinearRegExpError";
+  }
+};
+function linearRegExp(pattern) {
+  enableLinearRegExps();
+  try {
+    new RegExp(pattern);
+  } catch {
+    throw new LinearRegExpError(pattern, "is invalid");
+  }
+  if (!available) return new RegExp(pattern);
+  try {
+    return new RegExp(pattern, "l");
+  } catch {
+    throw new LinearRegExpError(pattern, "cannot be matched in linear time (no backreferences, lookaround or large counted repetitions such as {1,1000})");
+  }
+}
+
+// src/config/policy.ts
+function missingAnchors(pattern) {
+  const start = pattern.startsWith("^");
+  const end = pattern.endsWith("$") && !pattern.endsWith("\\$");
+  if (start && end) return void 0;
+  return start ? "`$`" : end ? "`^`" : "`^` and `$`";
+}
+
+// src/config/presets.ts
+var SIGNATURE_PRESETS = {
+  chainguard: {
+    name: "chainguard",
+    description: "Chainguard Images (cgr.dev/chainguard), signed keyless by their GitHub Actions release workflow",
+    documentedAt: "https://edu.chainguard.dev/chainguard/chainguard-images/how-to-use/verifying-chainguard-images-and-metadata-signatures-with-cosign/",
+    rules: [
+      {
+        images: ["cgr.dev/chainguard/**"],
+        keyless: {
+          issuer: "https://token.actions.githubusercontent.com",
+          subject: "https://github.com/chainguard-images/images/.github/workflows/release.yaml@refs/heads/main"
+        }
+      }
+    ]
+  },
+  distroless: {
+    name: "distroless",
+    description: "Google distroless images (gcr.io/distroless), signed keyless by a Google service account",
+    documentedAt: "https://github.com/GoogleContainerTools/distroless#how-do-i-verify-distroless-images",
+    rules: [
+      {
+        images: ["gcr.io/distroless/**"],
+        keyless: { issuer: "https://accounts.google.com", subject: "keyless@distroless.iam.gserviceaccount.com" }
+      }
+    ]
+  },
+  kubernetes: {
+    name: "kubernetes",
+    description: "Kubernetes release images (registry.k8s.io), signed keyless by the release engineering promoter",
+    documentedAt: "https://kubernetes.io/docs/tasks/administer-cluster/verify-signed-artifacts/",
+    rules: [
+      {
+        images: ["registry.k8s.io/**"],
+        keyless: { issuer: "https://accounts.google.com", subject: "krel-trust@k8s-releng-prod.iam.gserviceaccount.com" }
+      }
+    ]
+  }
+};
+function presetNames() {
+  return Object.keys(SIGNATURE_PRESETS);
+}
+function expandPreset(rule2) {
+  const preset = rule2.preset ? SIGNATURE_PRESETS[rule2.preset] : void 0;
+  if (!preset) return void 0;
+  const source = rule2.source ?? `preset ${preset.name}`;
+  return preset.rules.map((presetRule) => {
+    const expanded = { ...presetRule, source };
+    if (rule2.images.length > 0) expanded.images = [...rule2.images];
+    if (rule2.transparencyLog) expanded.transparencyLog = rule2.transparencyLog;
+    if (rule2.attestation) expanded.attestation = rule2.attestation;
+    return expanded;
+  });
+}
+
+// src/config/schema.ts
+var MAX_LIST_ITEMS = 1e4;
+var MAX_POLICY_LIST_ITEMS = 1e5;
+var MAX_ISSUES = 200;
+var MAX_STRING_LENGTH = 4096;
+var MAX_REGEXP_LENGTH = 1024;
+var SEVERITY_VALUES = ["error", "warning", "note", "off"];
+var FAIL_ON_VALUES = ["error", "warning", "note", "never"];
+var MODE_VALUES = ["require", "warn", "off"];
+var HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*](?:[A-Za-z0-9\-.*]*[A-Za-z0-9*])?)(?::[0-9]{1,5})?$/;
+var PRESET_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+var BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var PLATFORM_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?$/;
+var TOP_LEVEL_KEYS = [
+  "trusted",
+  "registries",
+  "pinning",
+  "fail-on",
+  "severity",
+  "build-args",
+  "paths",
+  "ignore",
+  "typosquat",
+  "insecure-registries",
+  "registry",
+  "signatures"
+];
+var PolicyReader = class {
+  constructor(document2, text3, root, label) {
+    this.document = document2;
+    this.root = root;
+    this.label = label;
+    this.lines = new LineIndex(text3);
+  }
+  document;
+  root;
+  label;
+  issues = [];
+  /** Accepted, but worth a second look (e.g. an identity regexp without `^…$`); shown as notes. */
+  warnings = [];
+  /** List items still allowed (`MAX_POLICY_LIST_ITEMS`); below zero the policy is refused. */
+  listItemBudget = MAX_POLICY_LIST_ITEMS;
+  files = [];
+  lines;
+  lineOf(node) {
+    const range = node?.range;
+    return range ? this.lines.positionAt(range[0]).line : void 0;
+  }
+  issue(node, keyPath, message) {
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ line: this.lineOf(node), keyPath, message: `${keyPath} ${message}` });
+    return void 0;
+  }
+  warn(node, keyPath, message) {
+    const line = this.lineOf(node);
+    this.warnings.push(`${this.label}${line ? `:${line}` : ""}: ${keyPath} ${message}`);
+  }
+  /**
+   * Whether a list or map of `count` entries may be read: at most `MAX_LIST_ITEMS` in one and
+   * `MAX_POLICY_LIST_ITEMS` in all together (an alias counts its entries each time it is used).
+   */
+  takeListItems(node, keyPath, count) {
+    if (count > MAX_LIST_ITEMS) {
+      this.issue(node, keyPath, `has more than ${MAX_LIST_ITEMS} entries (limit)`);
+      return false;
+    }
+    if (this.listItemBudget < 0) return false;
+    this.listItemBudget -= count;
+    if (this.listItemBudget < 0) {
+      this.issue(node, keyPath, `takes the policy past ${MAX_POLICY_LIST_ITEMS} list and map entries in total, YAML aliases expanded (limit)`);
+      return false;
+    }
+    return true;
+  }
+  /** Follows an alias to its node; anchors are allowed, expansions are bounded by the schema's depth. */
+  deref(node) {
+    return (0, import_yaml.isAlias)(node) ? node.resolve(this.document) : node;
+  }
+  isEmpty(node) {
+    const value = this.deref(node);
+    return value === null || value === void 0 || (0, import_yaml.isScalar)(value) && value.value === null;
+  }
+  /**
+   * The entries of a map, with unknown keys reported. An empty value (`trusted:` with nothing
+   * under it) is an empty map. Returns undefined when the node is not a map.
+   */
+  map(node, keyPath, allowed) {
+    const value = this.deref(node);
+    const entries = /* @__PURE__ */ new Map();
+    if (this.isEmpty(value)) return entries;
+    if (!(0, import_yaml.isMap)(value)) return this.issue(value, keyPath || "the policy", "must be a mapping of keys to values");
+    if (!this.takeListItems(value, keyPath || "the policy", value.items.length)) return void 0;
+    for (const pair of value.items) {
+      const keyNode = this.deref(pair.key);
+      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : void 0;
+      const childPath = keyPath ? `${keyPath}.${String(key)}` : String(key);
+      if (typeof key !== "string" && typeof key !== "number") {
+        this.issue(pair.key ?? value, keyPath || "the policy", "has a key that is not a plain string");
+        continue;
+      }
+      const name2 = String(key);
+      if (allowed !== "any" && !allowed.includes(name2)) {
+        this.issue(pair.key, childPath, `is not a known key${suggest(name2, allowed)}`);
+        continue;
+      }
+      entries.set(name2, { key: pair.key, value: pair.value });
+    }
+    return entries;
+  }
+  /** A scalar string (numbers and booleans are written as their text, e.g. a tag "20"). */
+  string(node, keyPath) {
+    const value = this.deref(node);
+    if (!(0, import_yaml.isScalar)(value) || value.value === null || typeof value.value === "object") return this.issue(value, keyPath, "must be a string");
+    const raw = value.value;
+    const text3 = typeof raw === "string" ? raw : value.source ?? (typeof raw === "number" || typeof raw === "boolean" ? String(raw) : "");
+    if (!["string", "number", "boolean"].includes(typeof value.value)) return this.issue(value, keyPath, "must be a string");
+    if (text3.length > MAX_STRING_LENGTH) return this.issue(value, keyPath, `is longer than ${MAX_STRING_LENGTH} characters`);
+    return text3;
+  }
+  nonEmptyString(node, keyPath) {
+    const text3 = this.string(node, keyPath);
+    if (text3 !== void 0 && text3.trim() === "") return this.issue(this.deref(node), keyPath, "must not be empty");
+    return text3;
+  }
+  boolean(node, keyPath) {
+    const value = this.deref(node);
+    if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "boolean") return this.issue(value, keyPath, "must be true or false");
+    return value.value;
+  }
+  oneOf(node, keyPath, values) {
+    const value = this.deref(node);
+    const text3 = (0, import_yaml.isScalar)(value) && ["string", "boolean", "number"].includes(typeof value.value) ? String(value.value) : void 0;
+    const normalized = text3 === "false" && values.includes("off") ? "off" : text3;
+    if (normalized === void 0 || !values.includes(normalized)) {
+      return this.issue(value, keyPath, `must be one of ${values.join(", ")}${text3 !== void 0 ? ` (got "${text3}")` : ""}`);
+    }
+    return normalized;
+  }
+  number(node, keyPath, options) {
+    const value = this.deref(node);
+    const n = (0, import_yaml.isScalar)(value) ? value.value : void 0;
+    const kind = options.integer ? "an integer" : "a number";
+    if (typeof n !== "number" || !Number.isFinite(n) || options.integer && !Number.isInteger(n) || n < options.min || n > options.max) {
+      return this.issue(value, keyPath, `must be ${kind} from ${options.min} to ${options.max}`);
+    }
+    return n;
+  }
+  /** A list of strings, each checked by `item` (which reports its own issues and returns undefined to drop the item). */
+  stringList(node, keyPath, item = (text3) => text3) {
+    const value = this.deref(node);
+    if (this.isEmpty(value)) return [];
+    if (!(0, import_yaml.isSeq)(value)) return this.issue(value, keyPath, "must be a list of strings");
+    if (!this.takeListItems(value, keyPath, value.items.length)) return void 0;
+    const result = [];
+    value.items.forEach((itemNode, index) => {
+      const itemPath = `${keyPath}[${index}]`;
+      const text3 = this.nonEmptyString(itemNode, itemPath);
+      if (text3 === void 0) return;
+      const checked = item(text3, this.deref(itemNode), itemPath);
+      if (checked !== void 0) result.push(checked);
+    });
+    return result;
+  }
+  imageGlob = (text3, node, keyPath) => {
+    try {
+      normalizeImageGlob(text3);
+      return text3;
+    } catch (error) {
+      if (error instanceof ImageGlobError) return this.issue(node, keyPath, `is an ${error.message}`);
+      throw error;
+    }
+  };
+  host = (text3, node, keyPath) => {
+    if (!HOST_PATTERN.test(text3)) return this.issue(node, keyPath, `must be a registry host with an optional port, e.g. "ghcr.io" or "127.0.0.1:5000" (got "${text3}")`);
+    return text3;
+  };
+  regExp(node, keyPath) {
+    const text3 = this.nonEmptyString(node, keyPath);
+    if (text3 === void 0) return void 0;
+    if (text3.length > MAX_REGEXP_LENGTH) return this.issue(this.deref(node), keyPath, `is longer than ${MAX_REGEXP_LENGTH} characters`);
+    try {
+      new RegExp(text3, "u");
+    } catch (error) {
+      return this.issue(this.deref(node), keyPath, `is not a valid regular expression: ${error.message}`);
+    }
+    try {
+      linearRegExp(text3);
+    } catch (error) {
+      if (!(error instanceof LinearRegExpError)) throw error;
+      return this.issue(this.deref(node), keyPath, `cannot be matched in linear time (no backreferences, lookaround or large counted repetitions such as {1,1000})`);
+    }
+    return text3;
+  }
+  /** A path inside the repository, resolved against the root and recorded for the existence check. */
+  repositoryPath(node, keyPath) {
+    const text3 = this.nonEmptyString(node, keyPath);
+    if (text3 === void 0) return void 0;
+    const written = this.deref(node);
+    if (path.isAbsolute(text3) || path.win32.isAbsolute(text3)) {
+      return this.issue(written, keyPath, `must be a path relative to the repository root (got "${text3}")`);
+    }
+    const absolute = path.resolve(this.root, text3);
+    const relative = path.relative(this.root, absolute);
+    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
+      return this.issue(written, keyPath, `must name a file inside the repository (got "${text3}")`);
+    }
+    this.files.push({ keyPath, line: this.lineOf(written) ?? 1, written: text3, absolute });
+    return absolute;
+  }
+};
+function suggest(name2, allowed) {
+  let best2;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = levenshteinEditDistance(name2.toLowerCase(), candidate);
+    if (distance < bestDistance) {
+      best2 = candidate;
+      bestDistance = distance;
+    }
+  }
+  const hint = best2 ? `; did you mean "${best2}"?` : "";
+  return allowed.length <= 12 ? ` (expected one of ${allowed.join(", ")})${hint}` : hint;
+}
+function isRuleId(text3) {
+  return RULE_IDS.includes(text3);
+}
+var SECTION_READERS = {
+  trusted: readTrusted,
+  registries: readRegistries,
+  pinning: (reader, value, policy) => {
+    policy.pinning = reader.oneOf(value, "pinning", MODE_VALUES) ?? policy.pinning;
+  },
+  "fail-on": (reader, value, policy) => {
+    policy.failOn = reader.oneOf(value, "fail-on", FAIL_ON_VALUES) ?? policy.failOn;
+  },
+  severity: readSeverity,
+  "build-args": readBuildArgs,
+  paths: readPaths,
+  ignore: (reader, value, policy) => {
+    policy.ignore = readIgnore(reader, value);
+  },
+  typosquat: readTyposquat,
+  "insecure-registries": (reader, value, policy) => {
+    policy.insecureRegistries = reader.stringList(value, "insecure-registries", reader.host) ?? policy.insecureRegistries;
+  },
+  registry: readRegistrySettings,
+  signatures: (reader, value, policy) => readSignatures(reader, value, policy)
+};
+function readPolicyDocument(document2, text3, options) {
+  const reader = new PolicyReader(document2, text3, options.root, options.label);
+  const policy = structuredClone(options.base);
+  const top = reader.map(document2.contents, "", TOP_LEVEL_KEYS);
+  if (!top) return { policy, files: reader.files, issues: reader.issues };
+  for (const key of TOP_LEVEL_KEYS) {
+    const entry = top.get(key);
+    const read = SECTION_READERS[key];
+    if (entry !== void 0 && !reader.isEmpty(entry.value)) read(reader, entry.value, policy);
+  }
+  if (reader.warnings.length > 0) policy.warnings = reader.warnings;
+  return { policy, files: reader.files, issues: reader.issues };
+}
+function givenValue(reader, section, key) {
+  const entry = section?.get(key);
+  return entry === void 0 || reader.isEmpty(entry.value) ? void 0 : entry.value;
+}
+function readTrusted(reader, value, policy) {
+  const section = reader.map(value, "trusted", ["images", "registries", "defaults"]);
+  if (!section) return;
+  const defaults = givenValue(reader, section, "defaults");
+  const imagesValue = givenValue(reader, section, "images");
+  const registriesValue = givenValue(reader, section, "registries");
+  const keepDefaults = defaults !== void 0 ? reader.boolean(defaults, "trusted.defaults") : true;
+  const images = imagesValue !== void 0 ? reader.stringList(imagesValue, "trusted.images", reader.imageGlob) : [];
+  const registries = registriesValue !== void 0 ? reader.stringList(registriesValue, "trusted.registries", reader.host) : [];
+  const base = keepDefaults === false ? { images: [], registries: [] } : { images: policy.trustedImages, registries: policy.trustedRegistries };
+  policy.trustedImages = unique([...base.images, ...images ?? []]);
+  policy.trustedRegistries = unique([...base.registries, ...registries ?? []]);
+}
+function readRegistries(reader, value, policy) {
+  const allow = givenValue(reader, reader.map(value, "registries", ["allow"]), "allow");
+  if (allow === void 0) return;
+  const hosts = reader.stringList(allow, "registries.allow", reader.host);
+  if (hosts) policy.allowedRegistries = unique(hosts);
+}
+function readSeverity(reader, value, policy) {
+  const section = reader.map(value, "severity", RULE_IDS);
+  for (const [rule2, entry] of section ?? []) {
+    const level = reader.oneOf(entry.value, `severity.${rule2}`, SEVERITY_VALUES);
+    if (level && isRuleId(rule2)) policy.severity[rule2] = level;
+  }
+}
+function readBuildArgs(reader, value, policy) {
+  const section = reader.map(value, "build-args", "any");
+  for (const [name2, entry] of section ?? []) {
+    if (!BUILD_ARG_NAME.test(name2)) {
+      reader.issue(entry.key, `build-args.${name2}`, 'is not a valid build argument name (letters, digits and "_", not starting with a digit)');
+      continue;
+    }
+    const text3 = reader.isEmpty(entry.value) ? "" : reader.string(entry.value, `build-args.${name2}`);
+    if (text3 !== void 0) policy.buildArgs[name2] = text3;
+  }
+}
+function readPaths(reader, value, policy) {
+  const section = reader.map(value, "paths", ["include", "exclude"]);
+  const include = givenValue(reader, section, "include");
+  const exclude = givenValue(reader, section, "exclude");
+  if (include !== void 0) policy.include = reader.stringList(include, "paths.include", pathGlob(reader)) ?? policy.include;
+  if (exclude !== void 0) policy.exclude = reader.stringList(exclude, "paths.exclude", pathGlob(reader)) ?? policy.exclude;
+}
+function readTyposquat(reader, value, policy) {
+  const section = reader.map(value, "typosquat", ["enabled", "targets", "allow"]);
+  const enabled2 = givenValue(reader, section, "enabled");
+  const targets = givenValue(reader, section, "targets");
+  const allow = givenValue(reader, section, "allow");
+  if (enabled2 !== void 0) policy.typosquat.enabled = reader.boolean(enabled2, "typosquat.enabled") ?? policy.typosquat.enabled;
+  if (targets !== void 0) policy.typosquat.targets = reader.stringList(targets, "typosquat.targets", reader.imageGlob) ?? policy.typosquat.targets;
+  if (allow !== void 0) policy.typosquat.allow = reader.stringList(allow, "typosquat.allow", reader.imageGlob) ?? policy.typosquat.allow;
+}
+function readSeconds(reader, value, keyPath, bounds) {
+  const seconds = reader.number(value, keyPath, { ...bounds, integer: false });
+  return seconds === void 0 ? void 0 : Math.round(seconds * 1e3);
+}
+function readRegistrySettings(reader, value, policy) {
+  const section = reader.map(value, "registry", ["concurrency", "timeout-seconds", "retries", "budget-seconds", "max-retry-after-seconds"]);
+  const settings = policy.registry;
+  const concurrency = givenValue(reader, section, "concurrency");
+  const timeout = givenValue(reader, section, "timeout-seconds");
+  const retries = givenValue(reader, section, "retries");
+  const budget = givenValue(reader, section, "budget-seconds");
+  const retryAfter = givenValue(reader, section, "max-retry-after-seconds");
+  if (concurrency !== void 0) settings.concurrency = reader.number(concurrency, "registry.concurrency", { min: 1, max: 64, integer: true }) ?? settings.concurrency;
+  if (timeout !== void 0) settings.timeoutMs = readSeconds(reader, timeout, "registry.timeout-seconds", { min: 1, max: 600 }) ?? settings.timeoutMs;
+  if (retries !== void 0) settings.retries = reader.number(retries, "registry.retries", { min: 0, max: 10, integer: true }) ?? settings.retries;
+  if (budget !== void 0) settings.budgetMs = readSeconds(reader, budget, "registry.budget-seconds", { min: 10, max: 6 * 3600 }) ?? settings.budgetMs;
+  if (retryAfter !== void 0) {
+    settings.maxRetryAfterMs = readSeconds(reader, retryAfter, "registry.max-retry-after-seconds", { min: 0, max: 300 }) ?? settings.maxRetryAfterMs;
+  }
+}
+function unique(values) {
+  return [...new Set(values)];
+}
+function pathGlob(reader) {
+  return (text3, node, keyPath) => {
+    if (text3.startsWith("/") || text3.split("/").includes("..")) {
+      return reader.issue(node, keyPath, `must be a glob relative to the repository root, without "..", e.g. "deploy/**" (got "${text3}")`);
+    }
+    const problem = pathGlobProblem(text3);
+    if (problem !== void 0) return reader.issue(node, keyPath, `is an ${problem}`);
+    return text3.startsWith("./") ? text3.slice(2) : text3;
+  };
+}
+function readIgnore(reader, node) {
+  const value = reader.deref(node);
+  if (!(0, import_yaml.isSeq)(value)) {
+    reader.issue(value, "ignore", "must be a list of entries, each with `rule` and optionally `paths`, `images`, `reason`");
+    return [];
+  }
+  const entries = [];
+  if (!reader.takeListItems(value, "ignore", value.items.length)) return [];
+  value.items.forEach((itemNode, index) => {
+    const keyPath = `ignore[${index}]`;
+    const item = reader.map(itemNode, keyPath, ["rule", "paths", "images", "reason"]);
+    if (!item) return;
+    const ruleEntry = item.get("rule");
+    if (!ruleEntry || reader.isEmpty(ruleEntry.value)) {
+      reader.issue(reader.deref(itemNode), keyPath, 'needs `rule` (a rule id, or "*" for every rule)');
+      return;
+    }
+    const rule2 = reader.string(ruleEntry.value, `${keyPath}.rule`);
+    if (rule2 === void 0) return;
+    if (rule2 !== "*" && !isRuleId(rule2)) {
+      reader.issue(reader.deref(ruleEntry.value), `${keyPath}.rule`, `must be a rule id or "*" (got "${rule2}")${suggest(rule2, RULE_IDS)}`);
+      return;
+    }
+    const paths = item.get("paths");
+    const images = item.get("images");
+    const reason = item.get("reason");
+    const entry = {
+      rule: rule2,
+      paths: paths ? reader.stringList(paths.value, `${keyPath}.paths`, pathGlob(reader)) ?? [] : [],
+      images: images ? reader.stringList(images.value, `${keyPath}.images`, reader.imageGlob) ?? [] : []
+    };
+    if (reason && !reader.isEmpty(reason.value)) {
+      const text3 = reader.string(reason.value, `${keyPath}.reason`);
+      if (text3 !== void 0) entry.reason = text3;
+    }
+    entries.push(entry);
+  });
+  return entries;
+}
+function readSignatures(reader, node, policy) {
+  const section = reader.map(node, "signatures", ["mode", "trusted-root", "cluster-image-policies", "platforms", "rules"]);
+  if (!section) return;
+  const platforms = section.get("platforms");
+  if (platforms && !reader.isEmpty(platforms.value)) {
+    const selection = readPlatforms(reader, platforms.value);
+    if (selection !== void 0) policy.signatures.platforms = selection;
+  }
+  const mode = section.get("mode");
+  if (mode && !reader.isEmpty(mode.value)) policy.signatures.mode = reader.oneOf(mode.value, "signatures.mode", MODE_VALUES) ?? policy.signatures.mode;
+  const trustedRoot = section.get("trusted-root");
+  if (trustedRoot && !reader.isEmpty(trustedRoot.value)) {
+    const absolute = reader.repositoryPath(trustedRoot.value, "signatures.trusted-root");
+    if (absolute) policy.signatures.trustedRoot = absolute;
+  }
+  const cips = section.get("cluster-image-policies");
+  if (cips && !reader.isEmpty(cips.value)) {
+    const files = reader.stringList(cips.value, "signatures.cluster-image-policies", (_text, itemNode, keyPath) => reader.repositoryPath(itemNode, keyPath));
+    if (files) policy.signatures.clusterImagePolicies = files;
+  }
+  const rules = section.get("rules");
+  if (rules && !reader.isEmpty(rules.value)) {
+    const value = reader.deref(rules.value);
+    if (!(0, import_yaml.isSeq)(value)) {
+      reader.issue(value, "signatures.rules", "must be a list of rules, each with `images` and one of `keyless`, `key`, `attestation`, `preset`");
+      return;
+    }
+    const parsed = [];
+    if (!reader.takeListItems(value, "signatures.rules", value.items.length)) return;
+    value.items.forEach((itemNode, index) => {
+      const rule2 = readSignatureRule(reader, itemNode, `signatures.rules[${index}]`);
+      if (rule2) parsed.push(rule2);
+    });
+    policy.signatures.rules = parsed;
+  }
+}
+function readPlatforms(reader, node) {
+  const value = reader.deref(node);
+  const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
+  if ((0, import_yaml.isScalar)(value) && typeof value.value === "boolean") return value.value;
+  if (!(0, import_yaml.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
+  if (value.items.length === 0) return reader.issue(value, "signatures.platforms", "is an empty list: name at least one platform, or write false to check the index digest only");
+  const list2 = reader.stringList(
+    value,
+    "signatures.platforms",
+    (text3, itemNode, keyPath) => PLATFORM_PATTERN.test(text3) ? text3 : reader.issue(itemNode, keyPath, `must be a platform as os/architecture or os/architecture/variant, e.g. "linux/arm64" or "linux/arm/v7" (got "${text3}")`)
+  );
+  return list2 && list2.length === value.items.length ? unique(list2) : void 0;
+}
+function readSignatureRule(reader, node, keyPath) {
+  const item = reader.map(node, keyPath, ["images", "keyless", "key", "transparency-log", "attestation", "preset"]);
+  if (!item) return void 0;
+  const where = reader.deref(node);
+  const issuesBefore = reader.issues.length;
+  const imagesEntry = item.get("images");
+  const images = imagesEntry ? reader.stringList(imagesEntry.value, `${keyPath}.images`, reader.imageGlob) : void 0;
+  if (!imagesEntry || images && images.length === 0 && reader.issues.length === issuesBefore) {
+    reader.issue(where, keyPath, "needs `images`: a non-empty list of image globs the rule applies to");
+  }
+  const has = (key) => item.has(key) && !reader.isEmpty(item.get(key).value);
+  if (!has("keyless") && !has("key") && !has("attestation") && !has("preset")) {
+    reader.issue(where, keyPath, "needs one of `keyless`, `key`, `attestation`, `preset`");
+  }
+  if (has("keyless") && has("key")) reader.issue(item.get("key").key, `${keyPath}.key`, "cannot be combined with `keyless` in one rule; write two rules");
+  if (has("preset") && (has("keyless") || has("key"))) {
+    reader.issue(item.get("preset").key, `${keyPath}.preset`, "cannot be combined with `keyless` or `key`: a preset names its own signers");
+  }
+  if (has("transparency-log") && !has("key") && !has("keyless")) {
+    reader.issue(item.get("transparency-log").key, `${keyPath}.transparency-log`, "applies only to a rule with `key` or `keyless`");
+  }
+  const rule2 = { images: images ?? [], source: `${reader.label} line ${reader.lineOf(where) ?? 1}` };
+  if (has("keyless")) {
+    const identity = readKeyless(reader, item.get("keyless").value, `${keyPath}.keyless`);
+    if (identity) rule2.keyless = identity;
+  }
+  if (has("key")) {
+    const key = reader.repositoryPath(item.get("key").value, `${keyPath}.key`);
+    if (key) rule2.key = key;
+  }
+  if (has("transparency-log")) {
+    const tlog = reader.oneOf(item.get("transparency-log").value, `${keyPath}.transparency-log`, ["required", "optional"]);
+    if (tlog) rule2.transparencyLog = tlog;
+  }
+  if (has("attestation")) {
+    const attestation = readAttestation(reader, item.get("attestation").value, `${keyPath}.attestation`);
+    if (attestation) rule2.attestation = attestation;
+    if (attestation && !attestation.keyless && !attestation.key && !has("keyless") && !has("key") && !has("preset")) {
+      reader.issue(item.get("attestation").key, `${keyPath}.attestation`, "names no signer: give `keyless` or `key` under `attestation` (or on the rule)");
+    }
+  }
+  if (has("preset")) {
+    const preset = reader.nonEmptyString(item.get("preset").value, `${keyPath}.preset`);
+    if (preset !== void 0 && !PRESET_PATTERN.test(preset)) {
+      reader.issue(reader.deref(item.get("preset").value), `${keyPath}.preset`, `must be a preset name such as "chainguard" (got "${preset}")`);
+    } else if (preset !== void 0 && !presetNames().includes(preset)) {
+      reader.issue(
+        reader.deref(item.get("preset").value),
+        `${keyPath}.preset`,
+        `is not a known preset (got "${preset}")${suggest(preset, presetNames())}`
+      );
+    } else if (preset !== void 0) {
+      rule2.preset = preset;
+    }
+  }
+  return reader.issues.length === issuesBefore ? rule2 : void 0;
+}
+function readKeyless(reader, node, keyPath) {
+  const section = reader.map(node, keyPath, ["issuer", "issuer-regexp", "subject", "subject-regexp"]);
+  if (!section) return void 0;
+  const where = reader.deref(node);
+  const identity = {};
+  const issuer = section.get("issuer");
+  const issuerRegExp = section.get("issuer-regexp");
+  const subject = section.get("subject");
+  const subjectRegExp = section.get("subject-regexp");
+  if (issuer) identity.issuer = reader.nonEmptyString(issuer.value, `${keyPath}.issuer`);
+  if (issuerRegExp) identity.issuerRegExp = reader.regExp(issuerRegExp.value, `${keyPath}.issuer-regexp`);
+  if (subject) identity.subject = reader.nonEmptyString(subject.value, `${keyPath}.subject`);
+  if (subjectRegExp) identity.subjectRegExp = reader.regExp(subjectRegExp.value, `${keyPath}.subject-regexp`);
+  warnUnanchored(reader, issuerRegExp?.value, identity.issuerRegExp, `${keyPath}.issuer-regexp`);
+  warnUnanchored(reader, subjectRegExp?.value, identity.subjectRegExp, `${keyPath}.subject-regexp`);
+  if (!issuer && !issuerRegExp) reader.issue(where, keyPath, "needs `issuer` or `issuer-regexp`");
+  if (!subject && !subjectRegExp) reader.issue(where, keyPath, "needs `subject` or `subject-regexp`");
+  if (issuer && issuerRegExp) reader.issue(issuerRegExp.key, `${keyPath}.issuer-regexp`, "cannot be combined with `issuer`");
+  if (subject && subjectRegExp) reader.issue(subjectRegExp.key, `${keyPath}.subject-regexp`, "cannot be combined with `subject`");
+  for (const key of Object.keys(identity)) if (identity[key] === void 0) delete identity[key];
+  return identity;
+}
+function warnUnanchored(reader, node, pattern, keyPath) {
+  const missing = pattern === void 0 ? void 0 : missingAnchors(pattern);
+  if (pattern === void 0 || missing === void 0) return;
+  reader.warn(
+    reader.deref(node),
+    keyPath,
+    `is not anchored (no ${missing}): it matches anywhere in the identity, so ${JSON.stringify(pattern)} also accepts identities that merely contain a match; write ^\u2026$ unless that is meant`
+  );
+}
+function readAttestation(reader, node, keyPath) {
+  const section = reader.map(node, keyPath, ["predicate-type", "keyless", "key"]);
+  if (!section) return void 0;
+  const where = reader.deref(node);
+  const predicate = section.get("predicate-type");
+  if (!predicate || reader.isEmpty(predicate.value)) {
+    reader.issue(where, keyPath, 'needs `predicate-type`, e.g. "https://slsa.dev/provenance/v1"');
+    return void 0;
+  }
+  const predicateType = reader.nonEmptyString(predicate.value, `${keyPath}.predicate-type`);
+  if (predicateType === void 0) return void 0;
+  const attestation = { predicateType };
+  const keyless = section.get("keyless");
+  const key = section.get("key");
+  if (keyless && key) reader.issue(key.key, `${keyPath}.key`, "cannot be combined with `keyless`");
+  if (keyless) {
+    const identity = readKeyless(reader, keyless.value, `${keyPath}.keyless`);
+    if (identity) attestation.keyless = identity;
+  }
+  if (key) {
+    const absolute = reader.repositoryPath(key.value, `${keyPath}.key`);
+    if (absolute) attestation.key = absolute;
+  }
+  return attestation;
+}
+
+// src/config/load.ts
+var DEFAULT_POLICY_PATHS = [".github/verify-images.yml", ".github/verify-images.yaml"];
+var MAX_POLICY_BYTES = 1024 * 1024;
+var MAX_POLICY_ALIASES = 1e3;
+var ConfigError = class extends Error {
+  constructor(file, issues) {
+    super(issues.map((issue) => `policy ${file}${issue.line ? `:${issue.line}` : ""}: ${issue.message}`).join("\n"));
+    this.file = file;
+    this.issues = issues;
+    this.name = "ConfigError";
+  }
+  file;
+  issues;
+};
+function defaultPolicy() {
+  return {
+    trustedImages: [...DEFAULT_TRUSTED_IMAGES],
+    trustedRegistries: [...DEFAULT_TRUSTED_REGISTRIES],
+    pinning: "warn",
+    severity: {},
+    failOn: "error",
+    buildArgs: {},
+    include: ["**"],
+    exclude: [],
+    ignore: [],
+    typosquat: { enabled: true, targets: [], allow: [] },
+    insecureRegistries: [],
+    registry: { concurrency: 16, timeoutMs: 3e4, retries: 3, budgetMs: 15 * 6e4, maxRetryAfterMs: 1e4 },
+    signatures: { mode: "warn", rules: [] },
+    source: "embedded defaults"
+  };
+}
+function sortByLine(issues) {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+function displayPath(root, file) {
+  const relative = path2.relative(root, file);
+  return relative && !relative.startsWith("..") && !path2.isAbsolute(relative) ? relative.split(path2.sep).join("/") : file;
+}
+function lexicallyInside(root, file) {
+  const relative = path2.relative(root, file);
+  return !relative.startsWith("..") && !path2.isAbsolute(relative);
+}
+async function readPolicyText(file, label, root) {
+  if (lexicallyInside(root, file)) {
+    let real;
+    try {
+      real = await realpath(file);
+    } catch (error) {
+      const code = error.code;
+      if (code === "ENOENT" || code === "ENOTDIR") return void 0;
+      throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
+    }
+    const realRoot = await realpath(root).catch(() => root);
+    if (!lexicallyInside(realRoot, real)) throw new ConfigError(label, [{ message: "leads outside the repository (a symbolic link); not read" }]);
+  }
+  let size;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new ConfigError(label, [{ message: "is not a file" }]);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return void 0;
+    throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
+  }
+  if (size > MAX_POLICY_BYTES) throw new ConfigError(label, [{ message: `is larger than ${MAX_POLICY_BYTES} bytes` }]);
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
+  }
+}
+function parsePolicy(text3, options) {
+  const documents = (0, import_yaml2.parseAllDocuments)(text3, { prettyErrors: true, uniqueKeys: true });
+  const base = defaultPolicy();
+  base.source = options.label;
+  const problems = [];
+  for (const document3 of documents) {
+    for (const error of document3.errors) {
+      const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      problems.push({ line: error.linePos?.[0].line, message: `invalid YAML: ${message}` });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(options.label, problems);
+  if (documents.length > 1) {
+    const second = documents[1].contents?.range?.[0];
+    const line = second === void 0 ? void 0 : text3.slice(0, second).split("\n").length;
+    throw new ConfigError(options.label, [{ line, message: "must hold a single YAML document (found a second after `---`)" }]);
+  }
+  const document2 = documents[0];
+  if (document2 === void 0 || document2.contents === null) return { policy: base, files: [] };
+  let aliases = 0;
+  (0, import_yaml2.visit)(document2, { Alias: () => ++aliases > MAX_POLICY_ALIASES ? import_yaml2.visit.BREAK : void 0 });
+  if (aliases > MAX_POLICY_ALIASES) throw new ConfigError(options.label, [{ message: `uses more than ${MAX_POLICY_ALIASES} YAML aliases (limit)` }]);
+  const result = readPolicyDocument(document2, text3, { root: options.root, label: `policy ${options.label}`, base });
+  if (result.issues.length > 0) throw new ConfigError(options.label, sortByLine(result.issues));
+  return { policy: result.policy, files: result.files };
+}
+async function loadPolicy(root, configPath) {
+  const absoluteRoot = path2.resolve(root);
+  let file;
+  let text3;
+  if (configPath !== void 0) {
+    file = path2.resolve(absoluteRoot, configPath);
+    text3 = await readPolicyText(file, displayPath(absoluteRoot, file), absoluteRoot);
+    if (text3 === void 0) throw new ConfigError(displayPath(absoluteRoot, file), [{ message: "does not exist" }]);
+  } else {
+    for (const candidate of DEFAULT_POLICY_PATHS) {
+      const candidateFile = path2.join(absoluteRoot, candidate);
+      text3 = await readPolicyText(candidateFile, candidate, absoluteRoot);
+      if (text3 !== void 0) {
+        file = candidateFile;
+        break;
+      }
+    }
+    if (text3 === void 0 || file === void 0) return defaultPolicy();
+  }
+  const label = displayPath(absoluteRoot, file);
+  const { policy, files } = parsePolicy(text3, { root: absoluteRoot, label });
+  const realRoot = await realpath(absoluteRoot).catch(() => absoluteRoot);
+  const issues = [];
+  for (const reference of files) {
+    try {
+      const real = await realpath(reference.absolute);
+      const relative = path2.relative(realRoot, real);
+      if (relative.startsWith("..") || path2.isAbsolute(relative)) {
+        issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" leads outside the repository` });
+      } else if (!(await stat(real)).isFile()) {
+        issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" is not a file` });
+      }
+    } catch {
+      issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" does not exist` });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(label, sortByLine(issues));
+  return policy;
+}
+
+// src/checks/least-privilege.ts
+function draftAt(container, at, message) {
+  const place = at ?? container;
+  return { occurrence: { file: container.file, line: place.line, column: place.column, reference: null, raw: place.raw }, message };
+}
+function oncePerPlace(drafts) {
+  const seen = /* @__PURE__ */ new Set();
+  return drafts.filter((draft) => {
+    const key = `${draft.occurrence.file}
+${draft.occurrence.line}
+${draft.occurrence.column}
+${draft.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+function isRootUser(user) {
+  const name2 = user.split(":")[0].trim();
+  return name2 === "root" || name2 === "0";
+}
+var SENSITIVE_HOST_PATHS = [
+  "/",
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/root",
+  "/boot",
+  "/var/run",
+  "/run",
+  "/var/lib/kubelet",
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run/containerd/containerd.sock",
+  "/run/containerd/containerd.sock",
+  "/var/run/crio/crio.sock"
+];
+function isSensitiveHostPath(path6) {
+  let trimmed = path6;
+  while (trimmed.length > 1 && trimmed.endsWith("/")) trimmed = trimmed.slice(0, -1);
+  return SENSITIVE_HOST_PATHS.includes(trimmed) || trimmed.endsWith(".sock");
+}
+var DANGEROUS_CAPABILITIES = /* @__PURE__ */ new Set(["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF", "SYS_BOOT"]);
+function isDangerousCapability(name2) {
+  const upper = name2.toUpperCase();
+  return DANGEROUS_CAPABILITIES.has(upper.startsWith("CAP_") ? upper.slice(4) : upper);
+}
+
+// src/checks/no-resource-limits.ts
+var noResourceLimitsCheck = {
+  rule: "no-resource-limits",
+  run(_occurrences, context) {
+    return (context.containers ?? []).flatMap((container) => limitDrafts(container));
+  }
+};
+function limitDrafts(container) {
+  if (container.kind === "dockerfile" || container.role === "ephemeral") return [];
+  if (container.kind === "compose" && !container.deploys) return [];
+  const missing = [container.cpuLimit ? void 0 : "CPU", container.memoryLimit ? void 0 : "memory"].filter((part) => part !== void 0);
+  if (missing.length === 0) return [];
+  const where = container.kind === "kubernetes" ? "resources.limits" : "deploy.resources.limits (or mem_limit, cpus)";
+  return [draftAt(container, void 0, `${container.name} has no ${missing.join(" or ")} limit; set ${where}`)];
+}
+
+// src/checks/privileged.ts
+var privilegedCheck = {
+  rule: "privileged",
+  run(_occurrences, context) {
+    return oncePerPlace((context.containers ?? []).flatMap((container) => privilegeDrafts(container)));
+  }
+};
+function privilegeDrafts(container) {
+  const drafts = [];
+  const { name: name2 } = container;
+  if (container.privileged?.value === true) {
+    drafts.push(draftAt(container, container.privileged, `${name2} is privileged: it has every capability and the host's devices`));
+  }
+  if (container.allowPrivilegeEscalation?.value === true) {
+    drafts.push(draftAt(container, container.allowPrivilegeEscalation, `${name2} allows privilege escalation (setuid binaries can gain root)`));
+  }
+  for (const capability of container.addedCapabilities) {
+    if (isDangerousCapability(capability.value)) drafts.push(draftAt(container, capability, `${name2} adds the capability ${capability.value}`));
+  }
+  for (const namespace of container.hostNamespaces) {
+    drafts.push(draftAt(container, namespace, `${container.workload} shares the host's namespace (${namespace.value})`));
+  }
+  for (const hostPath of container.hostPaths) {
+    if (isSensitiveHostPath(hostPath.value)) drafts.push(draftAt(container, hostPath, `${container.workload} mounts the host's ${hostPath.value}`));
+  }
+  return drafts;
+}
+
+// src/checks/runs-as-root.ts
+var runsAsRootCheck = {
+  rule: "runs-as-root",
+  run(_occurrences, context) {
+    return oncePerPlace((context.containers ?? []).flatMap((container) => rootDrafts(container)));
+  }
+};
+function rootDrafts(container) {
+  switch (container.kind) {
+    case "dockerfile":
+      return dockerfileDrafts(container);
+    case "compose":
+      return container.user && isRootUser(container.user.value) ? [draftAt(container, container.user, `${container.name} runs as root (user: ${container.user.value}); set a non-root user`)] : [];
+    case "kubernetes":
+      return kubernetesDrafts(container);
+  }
+}
+function dockerfileDrafts(container) {
+  const { user } = container;
+  if (user) {
+    return isRootUser(user.value) ? [draftAt(container, user, `the last USER of the ${container.name} is ${user.value}, so the container runs as root; switch to a non-root user after the steps that need root`)] : [];
+  }
+  if (container.nonRootBase) return [];
+  return [draftAt(container, void 0, `the ${container.name} sets no USER, so the container runs as root unless its base image says otherwise; add a USER with a non-root user`)];
+}
+function kubernetesDrafts(container) {
+  const { runAsUser, runAsNonRoot } = container;
+  if (runAsUser?.value === 0) return [draftAt(container, runAsUser, `${container.name} runs as root (runAsUser: 0)`)];
+  if (runAsNonRoot?.value === true || runAsUser !== void 0 && runAsUser.value > 0) return [];
+  const why = runAsNonRoot?.value === false ? "runAsNonRoot is false" : "neither runAsNonRoot: true nor a non-zero runAsUser is set in its or its pod's securityContext";
+  return [draftAt(container, runAsNonRoot, `${container.name} may run as root: ${why}`)];
+}
+
+// src/checks/writable-root-filesystem.ts
+var writableRootFilesystemCheck = {
+  rule: "writable-root-filesystem",
+  run(_occurrences, context) {
+    return (context.containers ?? []).filter((container) => container.kind === "kubernetes" && container.role !== "ephemeral" && container.readOnlyRootFilesystem?.value !== true).map(
+      (container) => draftAt(container, container.readOnlyRootFilesystem, `${container.name} can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true`)
+    );
+  }
+};
+
+// src/checks/invalid-reference.ts
+var invalidReferenceCheck = {
+  rule: "invalid-reference",
+  run(occurrences) {
+    const drafts = [];
+    for (const occurrence of occurrences) {
+      if (occurrence.problem?.kind !== "invalid") continue;
+      const shown = occurrence.resolved ?? occurrence.raw;
+      const reason = occurrence.problem.message;
+      const message = reason.includes(shown) ? `Not a valid image reference: ${reason}` : `"${shown}" is not a valid image reference: ${reason}`;
+      drafts.push({ occurrence, message });
+    }
+    return drafts;
+  }
+};
+
+// src/checks/shown-image.ts
+function shownImage(occurrence) {
+  return occurrence.resolved ?? occurrence.raw;
+}
+
+// src/checks/mutable-tag.ts
+var mutableTagCheck = {
+  rule: "mutable-tag",
+  run(occurrences) {
+    const drafts = [];
+    for (const occurrence of occurrences) {
+      if (occurrence.local || occurrence.reference === null) continue;
+      const parts = splitReference(occurrence.reference);
+      if (!parts || parts.digest !== void 0) continue;
+      if (parts.tag === void 0) {
+        drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });
+      } else if (parts.tag === "latest") {
+        drafts.push({ occurrence, message: `${shownImage(occurrence)} uses the tag "latest": whatever was pushed last` });
+      }
+    }
+    return drafts;
+  }
+};
+
+// src/checks/precedence.ts
+var SUPERSEDED_BY = {
+  unpinned: ["typosquat", "image-not-found"],
+  "mutable-tag": ["typosquat", "image-not-found", "unpinned"]
+};
+function applyPrecedence(entries) {
+  const standing = /* @__PURE__ */ new Map();
+  for (const { finding, occurrence } of entries) {
+    if (finding.suppressed) continue;
+    const list2 = standing.get(occurrence);
+    if (list2) list2.push(finding);
+    else standing.set(occurrence, [finding]);
+  }
+  return entries.filter(({ finding, occurrence }) => {
+    const superseding = SUPERSEDED_BY[finding.rule];
+    if (!superseding) return true;
+    const rank = SEVERITY_RANK[finding.severity];
+    return !(standing.get(occurrence) ?? []).some(
+      (other) => other !== finding && superseding.includes(other.rule) && SEVERITY_RANK[other.severity] >= rank
+    );
+  }).map(({ finding }) => finding);
+}
 
 // src/checks/rules.ts
 var rule = (metadata) => metadata;
@@ -20537,894 +22510,70 @@ var RULES = {
     help: "Treat the image as unproven until the attestation is understood.",
     defaultSeverity: "error",
     needs: "signatures"
+  }),
+  "signature-not-checked": rule({
+    id: "signature-not-checked",
+    name: "SignatureNotChecked",
+    shortDescription: "Signatures could not be checked; image not verified",
+    fullDescription: "A signature rule covers the image, but its signatures or attestations could not be checked: the registry failed or timed out, the image could not be resolved to a digest, or the trusted root could not be used. Under `signatures.mode: require` this is an error, so a gate never passes an image it could not verify; under `warn` it is a note.",
+    help: "Re-run when the registry answers, provide credentials, or fix the trusted root. The message names the cause.",
+    defaultSeverity: "error",
+    needs: "signatures"
+  }),
+  "file-not-scanned": rule({
+    id: "file-not-scanned",
+    name: "FileNotScanned",
+    shortDescription: "A file that may name images could not be fully read",
+    fullDescription: "A file of a kind verify-images reads (a Dockerfile, compose file, manifest, CI configuration, ...) or a directory could not be read in full: it is unreadable, over the size limit, not text (NUL bytes), or could not be parsed. Images in it were not checked, so the check fails instead of passing silently.",
+    help: "Make the file readable text (UTF-8, or UTF-16/32 with a byte-order mark) under the size limit and fix its syntax; or, if it holds no images, exclude it under `paths.exclude` or suppress the rule for it with an `ignore` entry.",
+    defaultSeverity: "error",
+    needs: "offline"
+  }),
+  "policy-loosened": rule({
+    id: "policy-loosened",
+    name: "PolicyLoosened",
+    shortDescription: "The pull request loosens the verify-images policy",
+    fullDescription: "The pull request changes the policy file so that fewer or milder findings are reported: rules disabled or lowered, ignores or trusted names and registries added, pinning or signature modes relaxed.",
+    help: "Have the policy change reviewed on its own by the people who own the policy. On pull requests the base branch\u2019s policy is used by default (input `policy-source`).",
+    defaultSeverity: "warning",
+    needs: "offline"
+  }),
+  "runs-as-root": rule({
+    id: "runs-as-root",
+    name: "RunsAsRoot",
+    shortDescription: "Container runs as root",
+    fullDescription: "What the repository writes makes the container run as root: a Dockerfile whose final stage has no USER or ends with USER root, a Kubernetes container whose securityContext (or its pod's) sets neither runAsNonRoot: true nor a non-zero runAsUser, a compose service with user: root. A compromised process in it is root in the container, one kernel bug away from the host.",
+    help: 'Run as a non-root user: `USER 10001` at the end of the Dockerfile, `securityContext: {runAsNonRoot: true, runAsUser: 10001}` in Kubernetes, `user: "10001"` in compose.',
+    defaultSeverity: "warning",
+    needs: "offline"
+  }),
+  privileged: rule({
+    id: "privileged",
+    name: "Privileged",
+    shortDescription: "Container is given the host",
+    fullDescription: "A privileged container, privilege escalation, capabilities such as SYS_ADMIN, NET_ADMIN or ALL, the host's PID, IPC or network namespace, or a mount of a sensitive host path (/, /etc, /proc, the Docker socket) lets whatever runs in the container take over the node.",
+    help: "Remove the setting, or grant the one capability or path the workload needs; suppress the finding with a reason where it is deliberate (a node agent, a CNI plugin).",
+    defaultSeverity: "error",
+    needs: "offline"
+  }),
+  "no-resource-limits": rule({
+    id: "no-resource-limits",
+    name: "NoResourceLimits",
+    shortDescription: "Container has no CPU or memory limit",
+    fullDescription: "A Kubernetes container without resources.limits, or a compose service without deploy.resources.limits (or mem_limit, cpus), can use all the CPU and memory of its host and starve everything else on it.",
+    help: "Set CPU and memory limits sized for the workload.",
+    defaultSeverity: "warning",
+    needs: "offline"
+  }),
+  "writable-root-filesystem": rule({
+    id: "writable-root-filesystem",
+    name: "WritableRootFilesystem",
+    shortDescription: "Container can write to its root filesystem",
+    fullDescription: "A Kubernetes container without securityContext.readOnlyRootFilesystem: true lets an intruder change the binaries and configuration it runs.",
+    help: "Set `readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write.",
+    defaultSeverity: "note",
+    needs: "offline"
   })
-};
-var RULE_IDS = Object.keys(RULES);
-
-// src/config/glob.ts
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
-var DOCKER_HUB = "docker.io";
-var MAX_GLOB_LENGTH = 512;
-var HOST_CHARACTERS = /^[A-Za-z0-9\-_.:*[\]]+$/;
-var PATH_CHARACTERS = /^[a-z0-9\-_.*/]+$/;
-var ImageGlobError = class extends Error {
-  constructor(glob, reason) {
-    super(`invalid image glob "${glob}": ${reason}`);
-    this.glob = glob;
-    this.name = "ImageGlobError";
-  }
-  glob;
-};
-function isHostSegment(segment) {
-  return segment.includes(".") || segment.includes(":") || segment === "localhost" || segment.includes("**");
-}
-function normalizeImageGlob(glob) {
-  if (typeof glob !== "string" || glob.trim() === "") throw new ImageGlobError(String(glob), "empty");
-  if (glob.length > MAX_GLOB_LENGTH) throw new ImageGlobError(glob.slice(0, 40) + "\u2026", `longer than ${MAX_GLOB_LENGTH} characters`);
-  if (glob.includes("@")) throw new ImageGlobError(glob, "digests are not part of a glob; images are matched by repository name");
-  let pattern = glob;
-  const lastSlash = pattern.lastIndexOf("/");
-  const tagColon = pattern.indexOf(":", lastSlash + 1);
-  if (lastSlash >= 0 && tagColon >= 0) {
-    const tag2 = pattern.slice(tagColon + 1);
-    if (tag2 !== "*" && tag2 !== "**") {
-      throw new ImageGlobError(glob, 'tags are not part of a glob; images are matched by repository name (use no tag, or ":*")');
-    }
-    pattern = pattern.slice(0, tagColon);
-  } else if (lastSlash < 0 && pattern.includes(":")) {
-    throw new ImageGlobError(glob, "tags are not part of a glob; images are matched by repository name");
-  }
-  const segments = pattern.split("/");
-  if (segments.some((segment) => segment === "")) throw new ImageGlobError(glob, "empty path segment");
-  let host2;
-  let path6;
-  if (segments.length > 1 && isHostSegment(segments[0])) {
-    host2 = segments[0];
-    path6 = segments.slice(1);
-  } else if (segments.length === 1 && segments[0].includes("**")) {
-    host2 = void 0;
-    path6 = segments;
-  } else {
-    host2 = DOCKER_HUB;
-    path6 = segments.length === 1 ? ["library", segments[0]] : segments;
-  }
-  if (host2 !== void 0) {
-    if (!HOST_CHARACTERS.test(host2)) throw new ImageGlobError(glob, `"${host2}" is not a registry host`);
-    if (DOCKER_HUB_ALIASES.has(host2.toLowerCase())) host2 = DOCKER_HUB;
-    else host2 = host2.toLowerCase();
-  }
-  const pathText = path6.join("/");
-  if (!PATH_CHARACTERS.test(pathText) && !(host2 === void 0 && HOST_CHARACTERS.test(pathText))) {
-    throw new ImageGlobError(glob, /[A-Z]/.test(pathText) ? "repository names are lower-case" : 'only letters, digits, "-", "_", ".", "/" and "*" are allowed');
-  }
-  if (host2 === DOCKER_HUB && path6.length === 1 && !path6[0].includes("**")) {
-    path6 = ["library", path6[0]];
-  }
-  return host2 === void 0 ? pathText : `${host2}/${path6.join("/")}`;
-}
-function matchWildcards(pattern, text2) {
-  let reachable = new Array(text2.length + 1).fill(false);
-  reachable[0] = true;
-  for (let i = 0; i < pattern.length; i++) {
-    const next = new Array(text2.length + 1).fill(false);
-    if (pattern[i] === "*") {
-      const spansSegments = pattern[i + 1] === "*";
-      while (pattern[i + 1] === "*") i++;
-      next[0] = reachable[0];
-      for (let j = 1; j <= text2.length; j++) {
-        next[j] = reachable[j] || next[j - 1] && (spansSegments || text2[j - 1] !== "/");
-      }
-    } else {
-      for (let j = 0; j < text2.length; j++) next[j + 1] = reachable[j] && text2[j] === pattern[i];
-    }
-    reachable = next;
-  }
-  return reachable[text2.length];
-}
-function registryHost(host2) {
-  const lower = host2.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
-}
-function splitTagAndDigest(normalizedName) {
-  let name2 = normalizedName;
-  let digest;
-  const at = name2.indexOf("@");
-  if (at >= 0) {
-    digest = name2.slice(at + 1);
-    name2 = name2.slice(0, at);
-  }
-  let tag2;
-  const lastSlash = name2.lastIndexOf("/");
-  const colon = name2.indexOf(":", lastSlash + 1);
-  if (lastSlash >= 0 && colon >= 0) {
-    tag2 = name2.slice(colon + 1);
-    name2 = name2.slice(0, colon);
-  }
-  const parts = { name: name2 };
-  if (tag2 !== void 0) parts.tag = tag2;
-  if (digest !== void 0) parts.digest = digest;
-  return parts;
-}
-function repositoryName(normalizedName) {
-  const { name: name2 } = splitTagAndDigest(normalizedName);
-  const firstSlash = name2.indexOf("/");
-  return firstSlash > 0 ? registryHost(name2.slice(0, firstSlash)) + name2.slice(firstSlash) : name2;
-}
-function compileImageGlob(glob) {
-  const normalized = normalizeImageGlob(glob);
-  return { glob, normalized, matches: (name2) => matchWildcards(normalized, repositoryName(name2)) };
-}
-function compileImageGlobs(globs) {
-  const compiled = globs.map(compileImageGlob);
-  const match = (name2) => compiled.find((glob) => glob.matches(name2));
-  return { globs: compiled, match, matches: (name2) => match(name2) !== void 0 };
-}
-var compiledCache = /* @__PURE__ */ new Map();
-var MAX_CACHED_GLOBS = 1e3;
-function matchImageGlob(glob, normalizedName) {
-  let compiled = compiledCache.get(glob);
-  if (!compiled) {
-    compiled = compileImageGlob(glob);
-    if (compiledCache.size >= MAX_CACHED_GLOBS) compiledCache.clear();
-    compiledCache.set(glob, compiled);
-  }
-  return compiled.matches(normalizedName);
-}
-
-// src/sigstore/presets.ts
-var SIGNATURE_PRESETS = {
-  chainguard: {
-    name: "chainguard",
-    description: "Chainguard Images (cgr.dev/chainguard), signed keyless by their GitHub Actions release workflow",
-    documentedAt: "https://edu.chainguard.dev/chainguard/chainguard-images/how-to-use/verifying-chainguard-images-and-metadata-signatures-with-cosign/",
-    rules: [
-      {
-        images: ["cgr.dev/chainguard/**"],
-        keyless: {
-          issuer: "https://token.actions.githubusercontent.com",
-          subject: "https://github.com/chainguard-images/images/.github/workflows/release.yaml@refs/heads/main"
-        }
-      }
-    ]
-  },
-  distroless: {
-    name: "distroless",
-    description: "Google distroless images (gcr.io/distroless), signed keyless by a Google service account",
-    documentedAt: "https://github.com/GoogleContainerTools/distroless#how-do-i-verify-distroless-images",
-    rules: [
-      {
-        images: ["gcr.io/distroless/**"],
-        keyless: { issuer: "https://accounts.google.com", subject: "keyless@distroless.iam.gserviceaccount.com" }
-      }
-    ]
-  },
-  kubernetes: {
-    name: "kubernetes",
-    description: "Kubernetes release images (registry.k8s.io), signed keyless by the release engineering promoter",
-    documentedAt: "https://kubernetes.io/docs/tasks/administer-cluster/verify-signed-artifacts/",
-    rules: [
-      {
-        images: ["registry.k8s.io/**"],
-        keyless: { issuer: "https://accounts.google.com", subject: "krel-trust@k8s-releng-prod.iam.gserviceaccount.com" }
-      }
-    ]
-  }
-};
-function presetNames() {
-  return Object.keys(SIGNATURE_PRESETS);
-}
-function expandPreset(rule2) {
-  const preset = rule2.preset ? SIGNATURE_PRESETS[rule2.preset] : void 0;
-  if (!preset) return void 0;
-  const source = rule2.source ?? `preset ${preset.name}`;
-  return preset.rules.map((presetRule) => {
-    const expanded = { ...presetRule, source };
-    if (rule2.images.length > 0) expanded.images = [...rule2.images];
-    if (rule2.transparencyLog) expanded.transparencyLog = rule2.transparencyLog;
-    if (rule2.attestation) expanded.attestation = rule2.attestation;
-    return expanded;
-  });
-}
-
-// src/config/schema.ts
-var MAX_LIST_ITEMS = 1e4;
-var MAX_STRING_LENGTH = 4096;
-var MAX_REGEXP_LENGTH = 1024;
-var SEVERITY_VALUES = ["error", "warning", "note", "off"];
-var FAIL_ON_VALUES = ["error", "warning", "note", "never"];
-var MODE_VALUES = ["require", "warn", "off"];
-var HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*](?:[A-Za-z0-9\-.*]*[A-Za-z0-9*])?)(?::[0-9]{1,5})?$/;
-var PRESET_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-var BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var PLATFORM_PATTERN = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?$/;
-var TOP_LEVEL_KEYS = [
-  "trusted",
-  "registries",
-  "pinning",
-  "fail-on",
-  "severity",
-  "build-args",
-  "paths",
-  "ignore",
-  "typosquat",
-  "insecure-registries",
-  "registry",
-  "signatures"
-];
-var PolicyReader = class {
-  constructor(document2, text2, root, label) {
-    this.document = document2;
-    this.root = root;
-    this.label = label;
-    this.lines = new LineIndex(text2);
-  }
-  document;
-  root;
-  label;
-  issues = [];
-  files = [];
-  lines;
-  lineOf(node) {
-    const range = node?.range;
-    return range ? this.lines.positionAt(range[0]).line : void 0;
-  }
-  issue(node, keyPath, message) {
-    this.issues.push({ line: this.lineOf(node), keyPath, message: `${keyPath} ${message}` });
-    return void 0;
-  }
-  /** Follows an alias to its node; anchors are allowed, expansions are bounded by the schema's depth. */
-  deref(node) {
-    return (0, import_yaml.isAlias)(node) ? node.resolve(this.document) : node;
-  }
-  isEmpty(node) {
-    const value = this.deref(node);
-    return value === null || value === void 0 || (0, import_yaml.isScalar)(value) && value.value === null;
-  }
-  /**
-   * The entries of a map, with unknown keys reported. An empty value (`trusted:` with nothing
-   * under it) is an empty map. Returns undefined when the node is not a map.
-   */
-  map(node, keyPath, allowed) {
-    const value = this.deref(node);
-    const entries = /* @__PURE__ */ new Map();
-    if (this.isEmpty(value)) return entries;
-    if (!(0, import_yaml.isMap)(value)) return this.issue(value, keyPath || "the policy", "must be a mapping of keys to values");
-    for (const pair of value.items) {
-      const keyNode = this.deref(pair.key);
-      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : void 0;
-      const childPath = keyPath ? `${keyPath}.${String(key)}` : String(key);
-      if (typeof key !== "string" && typeof key !== "number") {
-        this.issue(pair.key ?? value, keyPath || "the policy", "has a key that is not a plain string");
-        continue;
-      }
-      const name2 = String(key);
-      if (allowed !== "any" && !allowed.includes(name2)) {
-        this.issue(pair.key, childPath, `is not a known key${suggest(name2, allowed)}`);
-        continue;
-      }
-      entries.set(name2, { key: pair.key, value: pair.value });
-    }
-    return entries;
-  }
-  /** A scalar string (numbers and booleans are written as their text, e.g. a tag "20"). */
-  string(node, keyPath) {
-    const value = this.deref(node);
-    if (!(0, import_yaml.isScalar)(value) || value.value === null || typeof value.value === "object") return this.issue(value, keyPath, "must be a string");
-    const text2 = typeof value.value === "string" ? value.value : value.source ?? String(value.value);
-    if (!["string", "number", "boolean"].includes(typeof value.value)) return this.issue(value, keyPath, "must be a string");
-    if (text2.length > MAX_STRING_LENGTH) return this.issue(value, keyPath, `is longer than ${MAX_STRING_LENGTH} characters`);
-    return text2;
-  }
-  nonEmptyString(node, keyPath) {
-    const text2 = this.string(node, keyPath);
-    if (text2 !== void 0 && text2.trim() === "") return this.issue(this.deref(node), keyPath, "must not be empty");
-    return text2;
-  }
-  boolean(node, keyPath) {
-    const value = this.deref(node);
-    if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "boolean") return this.issue(value, keyPath, "must be true or false");
-    return value.value;
-  }
-  oneOf(node, keyPath, values) {
-    const value = this.deref(node);
-    const text2 = (0, import_yaml.isScalar)(value) && ["string", "boolean", "number"].includes(typeof value.value) ? String(value.value) : void 0;
-    const normalized = text2 === "false" && values.includes("off") ? "off" : text2;
-    if (normalized === void 0 || !values.includes(normalized)) {
-      return this.issue(value, keyPath, `must be one of ${values.join(", ")}${text2 !== void 0 ? ` (got "${text2}")` : ""}`);
-    }
-    return normalized;
-  }
-  number(node, keyPath, options) {
-    const value = this.deref(node);
-    const n = (0, import_yaml.isScalar)(value) ? value.value : void 0;
-    const kind = options.integer ? "an integer" : "a number";
-    if (typeof n !== "number" || !Number.isFinite(n) || options.integer && !Number.isInteger(n) || n < options.min || n > options.max) {
-      return this.issue(value, keyPath, `must be ${kind} from ${options.min} to ${options.max}`);
-    }
-    return n;
-  }
-  /** A list of strings, each checked by `item` (which reports its own issues and returns undefined to drop the item). */
-  stringList(node, keyPath, item = (text2) => text2) {
-    const value = this.deref(node);
-    if (this.isEmpty(value)) return [];
-    if (!(0, import_yaml.isSeq)(value)) return this.issue(value, keyPath, "must be a list of strings");
-    if (value.items.length > MAX_LIST_ITEMS) return this.issue(value, keyPath, `has more than ${MAX_LIST_ITEMS} items`);
-    const result = [];
-    value.items.forEach((itemNode, index) => {
-      const itemPath = `${keyPath}[${index}]`;
-      const text2 = this.nonEmptyString(itemNode, itemPath);
-      if (text2 === void 0) return;
-      const checked = item(text2, this.deref(itemNode), itemPath);
-      if (checked !== void 0) result.push(checked);
-    });
-    return result;
-  }
-  imageGlob = (text2, node, keyPath) => {
-    try {
-      normalizeImageGlob(text2);
-      return text2;
-    } catch (error) {
-      if (error instanceof ImageGlobError) return this.issue(node, keyPath, `is an ${error.message}`);
-      throw error;
-    }
-  };
-  host = (text2, node, keyPath) => {
-    if (!HOST_PATTERN.test(text2)) return this.issue(node, keyPath, `must be a registry host with an optional port, e.g. "ghcr.io" or "127.0.0.1:5000" (got "${text2}")`);
-    return text2;
-  };
-  regExp(node, keyPath) {
-    const text2 = this.nonEmptyString(node, keyPath);
-    if (text2 === void 0) return void 0;
-    if (text2.length > MAX_REGEXP_LENGTH) return this.issue(this.deref(node), keyPath, `is longer than ${MAX_REGEXP_LENGTH} characters`);
-    try {
-      new RegExp(text2, "u");
-    } catch (error) {
-      return this.issue(this.deref(node), keyPath, `is not a valid regular expression: ${error.message}`);
-    }
-    return text2;
-  }
-  /** A path inside the repository, resolved against the root and recorded for the existence check. */
-  repositoryPath(node, keyPath) {
-    const text2 = this.nonEmptyString(node, keyPath);
-    if (text2 === void 0) return void 0;
-    const written = this.deref(node);
-    if (path.isAbsolute(text2) || path.win32.isAbsolute(text2)) {
-      return this.issue(written, keyPath, `must be a path relative to the repository root (got "${text2}")`);
-    }
-    const absolute = path.resolve(this.root, text2);
-    const relative = path.relative(this.root, absolute);
-    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
-      return this.issue(written, keyPath, `must name a file inside the repository (got "${text2}")`);
-    }
-    this.files.push({ keyPath, line: this.lineOf(written) ?? 1, written: text2, absolute });
-    return absolute;
-  }
-};
-function suggest(name2, allowed) {
-  let best;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const distance = levenshteinEditDistance(name2.toLowerCase(), candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const hint = best ? `; did you mean "${best}"?` : "";
-  return allowed.length <= 12 ? ` (expected one of ${allowed.join(", ")})${hint}` : hint;
-}
-function isRuleId(text2) {
-  return RULE_IDS.includes(text2);
-}
-function readPolicyDocument(document2, text2, options) {
-  const reader = new PolicyReader(document2, text2, options.root, options.label);
-  const policy = structuredClone(options.base);
-  const top = reader.map(document2.contents, "", TOP_LEVEL_KEYS);
-  if (!top) return { policy, files: reader.files, issues: reader.issues };
-  const given = (entry) => entry !== void 0 && !reader.isEmpty(entry.value);
-  const trusted = top.get("trusted");
-  if (given(trusted)) {
-    const section = reader.map(trusted.value, "trusted", ["images", "registries", "defaults"]);
-    if (section) {
-      const keepDefaults = given(section.get("defaults")) ? reader.boolean(section.get("defaults").value, "trusted.defaults") : true;
-      const images = given(section.get("images")) ? reader.stringList(section.get("images").value, "trusted.images", reader.imageGlob) : [];
-      const registries2 = given(section.get("registries")) ? reader.stringList(section.get("registries").value, "trusted.registries", reader.host) : [];
-      const base = keepDefaults === false ? { images: [], registries: [] } : { images: policy.trustedImages, registries: policy.trustedRegistries };
-      policy.trustedImages = unique([...base.images, ...images ?? []]);
-      policy.trustedRegistries = unique([...base.registries, ...registries2 ?? []]);
-    }
-  }
-  const registries = top.get("registries");
-  if (given(registries)) {
-    const section = reader.map(registries.value, "registries", ["allow"]);
-    const allow = section?.get("allow");
-    if (section && given(allow)) {
-      const hosts = reader.stringList(allow.value, "registries.allow", reader.host);
-      if (hosts) policy.allowedRegistries = unique(hosts);
-    }
-  }
-  const pinning = top.get("pinning");
-  if (given(pinning)) policy.pinning = reader.oneOf(pinning.value, "pinning", MODE_VALUES) ?? policy.pinning;
-  const failOn = top.get("fail-on");
-  if (given(failOn)) policy.failOn = reader.oneOf(failOn.value, "fail-on", FAIL_ON_VALUES) ?? policy.failOn;
-  const severity = top.get("severity");
-  if (given(severity)) {
-    const section = reader.map(severity.value, "severity", RULE_IDS);
-    for (const [rule2, entry] of section ?? []) {
-      const level = reader.oneOf(entry.value, `severity.${rule2}`, SEVERITY_VALUES);
-      if (level && isRuleId(rule2)) policy.severity[rule2] = level;
-    }
-  }
-  const buildArgs = top.get("build-args");
-  if (given(buildArgs)) {
-    const section = reader.map(buildArgs.value, "build-args", "any");
-    for (const [name2, entry] of section ?? []) {
-      if (!BUILD_ARG_NAME.test(name2)) {
-        reader.issue(entry.key, `build-args.${name2}`, 'is not a valid build argument name (letters, digits and "_", not starting with a digit)');
-        continue;
-      }
-      const value = reader.isEmpty(entry.value) ? "" : reader.string(entry.value, `build-args.${name2}`);
-      if (value !== void 0) policy.buildArgs[name2] = value;
-    }
-  }
-  const paths = top.get("paths");
-  if (given(paths)) {
-    const section = reader.map(paths.value, "paths", ["include", "exclude"]);
-    const include = section?.get("include");
-    const exclude = section?.get("exclude");
-    if (given(include)) policy.include = reader.stringList(include.value, "paths.include", pathGlob(reader)) ?? policy.include;
-    if (given(exclude)) policy.exclude = reader.stringList(exclude.value, "paths.exclude", pathGlob(reader)) ?? policy.exclude;
-  }
-  const ignore = top.get("ignore");
-  if (given(ignore)) policy.ignore = readIgnore(reader, ignore.value);
-  const typosquat = top.get("typosquat");
-  if (given(typosquat)) {
-    const section = reader.map(typosquat.value, "typosquat", ["enabled", "targets", "allow"]);
-    const enabled = section?.get("enabled");
-    const targets = section?.get("targets");
-    const allow = section?.get("allow");
-    if (given(enabled)) policy.typosquat.enabled = reader.boolean(enabled.value, "typosquat.enabled") ?? policy.typosquat.enabled;
-    if (given(targets)) policy.typosquat.targets = reader.stringList(targets.value, "typosquat.targets", reader.imageGlob) ?? policy.typosquat.targets;
-    if (given(allow)) policy.typosquat.allow = reader.stringList(allow.value, "typosquat.allow", reader.imageGlob) ?? policy.typosquat.allow;
-  }
-  const insecure = top.get("insecure-registries");
-  if (given(insecure)) policy.insecureRegistries = reader.stringList(insecure.value, "insecure-registries", reader.host) ?? policy.insecureRegistries;
-  const registry = top.get("registry");
-  if (given(registry)) {
-    const section = reader.map(registry.value, "registry", ["concurrency", "timeout-seconds", "retries", "budget-seconds"]);
-    const concurrency = section?.get("concurrency");
-    const timeout = section?.get("timeout-seconds");
-    const retries = section?.get("retries");
-    if (given(concurrency)) policy.registry.concurrency = reader.number(concurrency.value, "registry.concurrency", { min: 1, max: 64, integer: true }) ?? policy.registry.concurrency;
-    if (given(timeout)) {
-      const seconds = reader.number(timeout.value, "registry.timeout-seconds", { min: 1, max: 600, integer: false });
-      if (seconds !== void 0) policy.registry.timeoutMs = Math.round(seconds * 1e3);
-    }
-    if (given(retries)) policy.registry.retries = reader.number(retries.value, "registry.retries", { min: 0, max: 10, integer: true }) ?? policy.registry.retries;
-    const budget = section?.get("budget-seconds");
-    if (given(budget)) {
-      const seconds = reader.number(budget.value, "registry.budget-seconds", { min: 10, max: 6 * 3600, integer: false });
-      if (seconds !== void 0) policy.registry.budgetMs = Math.round(seconds * 1e3);
-    }
-  }
-  const signatures = top.get("signatures");
-  if (given(signatures)) readSignatures(reader, signatures.value, policy);
-  return { policy, files: reader.files, issues: reader.issues };
-}
-function unique(values) {
-  return [...new Set(values)];
-}
-function pathGlob(reader) {
-  return (text2, node, keyPath) => {
-    if (text2.startsWith("/") || text2.split("/").includes("..")) {
-      return reader.issue(node, keyPath, `must be a glob relative to the repository root, without "..", e.g. "deploy/**" (got "${text2}")`);
-    }
-    return text2.startsWith("./") ? text2.slice(2) : text2;
-  };
-}
-function readIgnore(reader, node) {
-  const value = reader.deref(node);
-  if (!(0, import_yaml.isSeq)(value)) {
-    reader.issue(value, "ignore", "must be a list of entries, each with `rule` and optionally `paths`, `images`, `reason`");
-    return [];
-  }
-  const entries = [];
-  value.items.slice(0, MAX_LIST_ITEMS).forEach((itemNode, index) => {
-    const keyPath = `ignore[${index}]`;
-    const item = reader.map(itemNode, keyPath, ["rule", "paths", "images", "reason"]);
-    if (!item) return;
-    const ruleEntry = item.get("rule");
-    if (!ruleEntry || reader.isEmpty(ruleEntry.value)) {
-      reader.issue(reader.deref(itemNode), keyPath, 'needs `rule` (a rule id, or "*" for every rule)');
-      return;
-    }
-    const rule2 = reader.string(ruleEntry.value, `${keyPath}.rule`);
-    if (rule2 === void 0) return;
-    if (rule2 !== "*" && !isRuleId(rule2)) {
-      reader.issue(reader.deref(ruleEntry.value), `${keyPath}.rule`, `must be a rule id or "*" (got "${rule2}")${suggest(rule2, RULE_IDS)}`);
-      return;
-    }
-    const paths = item.get("paths");
-    const images = item.get("images");
-    const reason = item.get("reason");
-    const entry = {
-      rule: rule2,
-      paths: paths ? reader.stringList(paths.value, `${keyPath}.paths`, pathGlob(reader)) ?? [] : [],
-      images: images ? reader.stringList(images.value, `${keyPath}.images`, reader.imageGlob) ?? [] : []
-    };
-    if (reason && !reader.isEmpty(reason.value)) {
-      const text2 = reader.string(reason.value, `${keyPath}.reason`);
-      if (text2 !== void 0) entry.reason = text2;
-    }
-    entries.push(entry);
-  });
-  return entries;
-}
-function readSignatures(reader, node, policy) {
-  const section = reader.map(node, "signatures", ["mode", "trusted-root", "cluster-image-policies", "platforms", "rules"]);
-  if (!section) return;
-  const platforms = section.get("platforms");
-  if (platforms && !reader.isEmpty(platforms.value)) {
-    const selection = readPlatforms(reader, platforms.value);
-    if (selection !== void 0) policy.signatures.platforms = selection;
-  }
-  const mode = section.get("mode");
-  if (mode && !reader.isEmpty(mode.value)) policy.signatures.mode = reader.oneOf(mode.value, "signatures.mode", MODE_VALUES) ?? policy.signatures.mode;
-  const trustedRoot = section.get("trusted-root");
-  if (trustedRoot && !reader.isEmpty(trustedRoot.value)) {
-    const absolute = reader.repositoryPath(trustedRoot.value, "signatures.trusted-root");
-    if (absolute) policy.signatures.trustedRoot = absolute;
-  }
-  const cips = section.get("cluster-image-policies");
-  if (cips && !reader.isEmpty(cips.value)) {
-    const files = reader.stringList(cips.value, "signatures.cluster-image-policies", (_text, itemNode, keyPath) => reader.repositoryPath(itemNode, keyPath));
-    if (files) policy.signatures.clusterImagePolicies = files;
-  }
-  const rules = section.get("rules");
-  if (rules && !reader.isEmpty(rules.value)) {
-    const value = reader.deref(rules.value);
-    if (!(0, import_yaml.isSeq)(value)) {
-      reader.issue(value, "signatures.rules", "must be a list of rules, each with `images` and one of `keyless`, `key`, `attestation`, `preset`");
-      return;
-    }
-    const parsed = [];
-    value.items.slice(0, MAX_LIST_ITEMS).forEach((itemNode, index) => {
-      const rule2 = readSignatureRule(reader, itemNode, `signatures.rules[${index}]`);
-      if (rule2) parsed.push(rule2);
-    });
-    policy.signatures.rules = parsed;
-  }
-}
-function readPlatforms(reader, node) {
-  const value = reader.deref(node);
-  const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
-  if ((0, import_yaml.isScalar)(value) && typeof value.value === "boolean") return value.value;
-  if (!(0, import_yaml.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
-  if (value.items.length === 0) return reader.issue(value, "signatures.platforms", "is an empty list: name at least one platform, or write false to check the index digest only");
-  const list2 = reader.stringList(
-    value,
-    "signatures.platforms",
-    (text2, itemNode, keyPath) => PLATFORM_PATTERN.test(text2) ? text2 : reader.issue(itemNode, keyPath, `must be a platform as os/architecture or os/architecture/variant, e.g. "linux/arm64" or "linux/arm/v7" (got "${text2}")`)
-  );
-  return list2 && list2.length === value.items.length ? unique(list2) : void 0;
-}
-function readSignatureRule(reader, node, keyPath) {
-  const item = reader.map(node, keyPath, ["images", "keyless", "key", "transparency-log", "attestation", "preset"]);
-  if (!item) return void 0;
-  const where = reader.deref(node);
-  const issuesBefore = reader.issues.length;
-  const imagesEntry = item.get("images");
-  const images = imagesEntry ? reader.stringList(imagesEntry.value, `${keyPath}.images`, reader.imageGlob) : void 0;
-  if (!imagesEntry || images && images.length === 0 && reader.issues.length === issuesBefore) {
-    reader.issue(where, keyPath, "needs `images`: a non-empty list of image globs the rule applies to");
-  }
-  const has = (key) => item.has(key) && !reader.isEmpty(item.get(key).value);
-  if (!has("keyless") && !has("key") && !has("attestation") && !has("preset")) {
-    reader.issue(where, keyPath, "needs one of `keyless`, `key`, `attestation`, `preset`");
-  }
-  if (has("keyless") && has("key")) reader.issue(item.get("key").key, `${keyPath}.key`, "cannot be combined with `keyless` in one rule; write two rules");
-  if (has("preset") && (has("keyless") || has("key"))) {
-    reader.issue(item.get("preset").key, `${keyPath}.preset`, "cannot be combined with `keyless` or `key`: a preset names its own signers");
-  }
-  if (has("transparency-log") && !has("key") && !has("keyless")) {
-    reader.issue(item.get("transparency-log").key, `${keyPath}.transparency-log`, "applies only to a rule with `key` or `keyless`");
-  }
-  const rule2 = { images: images ?? [], source: `${reader.label} line ${reader.lineOf(where) ?? 1}` };
-  if (has("keyless")) {
-    const identity = readKeyless(reader, item.get("keyless").value, `${keyPath}.keyless`);
-    if (identity) rule2.keyless = identity;
-  }
-  if (has("key")) {
-    const key = reader.repositoryPath(item.get("key").value, `${keyPath}.key`);
-    if (key) rule2.key = key;
-  }
-  if (has("transparency-log")) {
-    const tlog = reader.oneOf(item.get("transparency-log").value, `${keyPath}.transparency-log`, ["required", "optional"]);
-    if (tlog) rule2.transparencyLog = tlog;
-  }
-  if (has("attestation")) {
-    const attestation = readAttestation(reader, item.get("attestation").value, `${keyPath}.attestation`);
-    if (attestation) rule2.attestation = attestation;
-  }
-  if (has("preset")) {
-    const preset = reader.nonEmptyString(item.get("preset").value, `${keyPath}.preset`);
-    if (preset !== void 0 && !PRESET_PATTERN.test(preset)) {
-      reader.issue(reader.deref(item.get("preset").value), `${keyPath}.preset`, `must be a preset name such as "chainguard" (got "${preset}")`);
-    } else if (preset !== void 0 && !presetNames().includes(preset)) {
-      reader.issue(
-        reader.deref(item.get("preset").value),
-        `${keyPath}.preset`,
-        `is not a known preset (got "${preset}")${suggest(preset, presetNames())}`
-      );
-    } else if (preset !== void 0) {
-      rule2.preset = preset;
-    }
-  }
-  return reader.issues.length === issuesBefore ? rule2 : void 0;
-}
-function readKeyless(reader, node, keyPath) {
-  const section = reader.map(node, keyPath, ["issuer", "issuer-regexp", "subject", "subject-regexp"]);
-  if (!section) return void 0;
-  const where = reader.deref(node);
-  const identity = {};
-  const issuer = section.get("issuer");
-  const issuerRegExp = section.get("issuer-regexp");
-  const subject = section.get("subject");
-  const subjectRegExp = section.get("subject-regexp");
-  if (issuer) identity.issuer = reader.nonEmptyString(issuer.value, `${keyPath}.issuer`);
-  if (issuerRegExp) identity.issuerRegExp = reader.regExp(issuerRegExp.value, `${keyPath}.issuer-regexp`);
-  if (subject) identity.subject = reader.nonEmptyString(subject.value, `${keyPath}.subject`);
-  if (subjectRegExp) identity.subjectRegExp = reader.regExp(subjectRegExp.value, `${keyPath}.subject-regexp`);
-  if (!issuer && !issuerRegExp) reader.issue(where, keyPath, "needs `issuer` or `issuer-regexp`");
-  if (!subject && !subjectRegExp) reader.issue(where, keyPath, "needs `subject` or `subject-regexp`");
-  if (issuer && issuerRegExp) reader.issue(issuerRegExp.key, `${keyPath}.issuer-regexp`, "cannot be combined with `issuer`");
-  if (subject && subjectRegExp) reader.issue(subjectRegExp.key, `${keyPath}.subject-regexp`, "cannot be combined with `subject`");
-  for (const key of Object.keys(identity)) if (identity[key] === void 0) delete identity[key];
-  return identity;
-}
-function readAttestation(reader, node, keyPath) {
-  const section = reader.map(node, keyPath, ["predicate-type", "keyless", "key"]);
-  if (!section) return void 0;
-  const where = reader.deref(node);
-  const predicate = section.get("predicate-type");
-  if (!predicate || reader.isEmpty(predicate.value)) {
-    reader.issue(where, keyPath, 'needs `predicate-type`, e.g. "https://slsa.dev/provenance/v1"');
-    return void 0;
-  }
-  const predicateType = reader.nonEmptyString(predicate.value, `${keyPath}.predicate-type`);
-  if (predicateType === void 0) return void 0;
-  const attestation = { predicateType };
-  const keyless = section.get("keyless");
-  const key = section.get("key");
-  if (keyless && key) reader.issue(key.key, `${keyPath}.key`, "cannot be combined with `keyless`");
-  if (keyless) {
-    const identity = readKeyless(reader, keyless.value, `${keyPath}.keyless`);
-    if (identity) attestation.keyless = identity;
-  }
-  if (key) {
-    const absolute = reader.repositoryPath(key.value, `${keyPath}.key`);
-    if (absolute) attestation.key = absolute;
-  }
-  return attestation;
-}
-
-// src/config/load.ts
-var DEFAULT_POLICY_PATHS = [".github/verify-images.yml", ".github/verify-images.yaml"];
-var MAX_POLICY_BYTES = 1024 * 1024;
-var ConfigError = class extends Error {
-  constructor(file, issues) {
-    super(issues.map((issue) => `policy ${file}${issue.line ? `:${issue.line}` : ""}: ${issue.message}`).join("\n"));
-    this.file = file;
-    this.issues = issues;
-    this.name = "ConfigError";
-  }
-  file;
-  issues;
-};
-function defaultPolicy() {
-  return {
-    trustedImages: [...DEFAULT_TRUSTED_IMAGES],
-    trustedRegistries: [...DEFAULT_TRUSTED_REGISTRIES],
-    pinning: "warn",
-    severity: {},
-    failOn: "error",
-    buildArgs: {},
-    include: ["**"],
-    exclude: [],
-    ignore: [],
-    typosquat: { enabled: true, targets: [], allow: [] },
-    insecureRegistries: [],
-    registry: { concurrency: 8, timeoutMs: 3e4, retries: 3, budgetMs: 15 * 6e4 },
-    signatures: { mode: "warn", rules: [] },
-    source: "embedded defaults"
-  };
-}
-function sortByLine(issues) {
-  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-}
-function displayPath(root, file) {
-  const relative = path2.relative(root, file);
-  return relative && !relative.startsWith("..") && !path2.isAbsolute(relative) ? relative.split(path2.sep).join("/") : file;
-}
-function lexicallyInside(root, file) {
-  const relative = path2.relative(root, file);
-  return !relative.startsWith("..") && !path2.isAbsolute(relative);
-}
-async function readPolicyText(file, label, root) {
-  if (lexicallyInside(root, file)) {
-    let real;
-    try {
-      real = await realpath(file);
-    } catch (error) {
-      const code = error.code;
-      if (code === "ENOENT" || code === "ENOTDIR") return void 0;
-      throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
-    }
-    const realRoot = await realpath(root).catch(() => root);
-    if (!lexicallyInside(realRoot, real)) throw new ConfigError(label, [{ message: "leads outside the repository (a symbolic link); not read" }]);
-  }
-  let size;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new ConfigError(label, [{ message: "is not a file" }]);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    if (error.code === "ENOENT" || error.code === "ENOTDIR") return void 0;
-    throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
-  }
-  if (size > MAX_POLICY_BYTES) throw new ConfigError(label, [{ message: `is larger than ${MAX_POLICY_BYTES} bytes` }]);
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(label, [{ message: `cannot be read: ${error.message}` }]);
-  }
-}
-function parsePolicy(text2, options) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text2, { prettyErrors: true, uniqueKeys: true });
-  const base = defaultPolicy();
-  base.source = options.label;
-  const problems = [];
-  for (const document3 of documents) {
-    for (const error of document3.errors) {
-      const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      problems.push({ line: error.linePos?.[0].line, message: `invalid YAML: ${message}` });
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(options.label, problems);
-  if (documents.length > 1) {
-    const second = documents[1].contents?.range?.[0];
-    const line = second === void 0 ? void 0 : text2.slice(0, second).split("\n").length;
-    throw new ConfigError(options.label, [{ line, message: "must hold a single YAML document (found a second after `---`)" }]);
-  }
-  const document2 = documents[0];
-  if (document2 === void 0 || document2.contents === null) return { policy: base, files: [] };
-  const result = readPolicyDocument(document2, text2, { root: options.root, label: `policy ${options.label}`, base });
-  if (result.issues.length > 0) throw new ConfigError(options.label, sortByLine(result.issues));
-  return { policy: result.policy, files: result.files };
-}
-async function loadPolicy(root, configPath) {
-  const absoluteRoot = path2.resolve(root);
-  let file;
-  let text2;
-  if (configPath !== void 0) {
-    file = path2.resolve(absoluteRoot, configPath);
-    text2 = await readPolicyText(file, displayPath(absoluteRoot, file), absoluteRoot);
-    if (text2 === void 0) throw new ConfigError(displayPath(absoluteRoot, file), [{ message: "does not exist" }]);
-  } else {
-    for (const candidate of DEFAULT_POLICY_PATHS) {
-      const candidateFile = path2.join(absoluteRoot, candidate);
-      text2 = await readPolicyText(candidateFile, candidate, absoluteRoot);
-      if (text2 !== void 0) {
-        file = candidateFile;
-        break;
-      }
-    }
-    if (text2 === void 0 || file === void 0) return defaultPolicy();
-  }
-  const label = displayPath(absoluteRoot, file);
-  const { policy, files } = parsePolicy(text2, { root: absoluteRoot, label });
-  const realRoot = await realpath(absoluteRoot).catch(() => absoluteRoot);
-  const issues = [];
-  for (const reference of files) {
-    try {
-      const real = await realpath(reference.absolute);
-      const relative = path2.relative(realRoot, real);
-      if (relative.startsWith("..") || path2.isAbsolute(relative)) {
-        issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" leads outside the repository` });
-      } else if (!(await stat(real)).isFile()) {
-        issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" is not a file` });
-      }
-    } catch {
-      issues.push({ line: reference.line, keyPath: reference.keyPath, message: `${reference.keyPath} "${reference.written}" does not exist` });
-    }
-  }
-  if (issues.length > 0) throw new ConfigError(label, sortByLine(issues));
-  return policy;
-}
-
-// src/checks/index.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-
-// src/model.ts
-var SEVERITY_RANK = { note: 1, warning: 2, error: 3 };
-
-// src/checks/invalid-reference.ts
-var invalidReferenceCheck = {
-  rule: "invalid-reference",
-  run(occurrences) {
-    const drafts = [];
-    for (const occurrence of occurrences) {
-      if (occurrence.problem?.kind !== "invalid") continue;
-      const shown = occurrence.resolved ?? occurrence.raw;
-      const reason = occurrence.problem.message;
-      const message = reason.includes(shown) ? `Not a valid image reference: ${reason}` : `"${shown}" is not a valid image reference: ${reason}`;
-      drafts.push({ occurrence, message });
-    }
-    return drafts;
-  }
-};
-
-// src/checks/trust.ts
-function referenceParts(reference) {
-  const { name: name2, tag: tag2, digest } = splitTagAndDigest(reference);
-  const repository = repositoryName(name2);
-  const firstSlash = repository.indexOf("/");
-  const domain = firstSlash > 0 ? repository.slice(0, firstSlash) : "";
-  const parts = { domain, path: repository.slice(firstSlash + 1), repository };
-  if (tag2 !== void 0) parts.tag = tag2;
-  if (digest !== void 0) parts.digest = digest;
-  return parts;
-}
-function compileRegistryPatterns(patterns) {
-  const exact = /* @__PURE__ */ new Set();
-  const wildcards = [];
-  for (const pattern of patterns) {
-    const host2 = registryHost(pattern.trim());
-    if (host2.includes("*")) wildcards.push(host2);
-    else exact.add(host2);
-  }
-  return (domain) => {
-    const host2 = registryHost(domain);
-    return exact.has(host2) || wildcards.some((pattern) => matchWildcards(pattern, host2));
-  };
-}
-function buildTrustIndex(policy) {
-  const trustedImages = compileImageGlobs(policy.trustedImages);
-  const isTrustedRegistry = compileRegistryPatterns(policy.trustedRegistries);
-  const allowed = policy.allowedRegistries ? compileRegistryPatterns(policy.allowedRegistries) : void 0;
-  const isTrustedImage = (reference) => trustedImages.matches(reference);
-  return {
-    trustedImages,
-    isTrustedImage,
-    isTrustedRegistry,
-    isTrusted: (reference) => isTrustedImage(reference) || isTrustedRegistry(referenceParts(reference).domain),
-    isAllowedRegistry: (domain) => allowed ? allowed(domain) : true
-  };
-}
-
-// src/checks/shown-image.ts
-function shownImage(occurrence) {
-  return occurrence.resolved ?? occurrence.raw;
-}
-
-// src/checks/mutable-tag.ts
-var mutableTagCheck = {
-  rule: "mutable-tag",
-  run(occurrences) {
-    const drafts = [];
-    for (const occurrence of occurrences) {
-      if (occurrence.local || occurrence.reference === null) continue;
-      const parts = referenceParts(occurrence.reference);
-      if (parts.digest !== void 0) continue;
-      if (parts.tag === void 0) {
-        drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });
-      } else if (parts.tag === "latest") {
-        drafts.push({ occurrence, message: `${shownImage(occurrence)} uses the tag "latest": whatever was pushed last` });
-      }
-    }
-    return drafts;
-  }
 };
 
 // src/checks/suppression.ts
@@ -21451,9 +22600,9 @@ var SuppressionIndex = class {
   linesOf(file) {
     let lines = this.lines.get(file);
     if (!lines) {
-      const text2 = this.sources.get(file);
-      if (text2 === void 0) return void 0;
-      lines = text2.split(/\r\n|\r|\n/);
+      const text3 = this.sources.get(file);
+      if (text3 === void 0) return void 0;
+      lines = text3.split(/\r\n|\r|\n/);
       this.lines.set(file, lines);
     }
     return lines;
@@ -21475,15 +22624,47 @@ var SuppressionIndex = class {
 };
 function unknownSuppressionRules(sources, known) {
   const unknown = [];
-  for (const [file, text2] of sources) {
-    if (!text2.includes("verify-images")) continue;
-    text2.split(/\r\n|\r|\n/).forEach((line, index) => {
+  for (const [file, text3] of sources) {
+    if (!text3.includes("verify-images")) continue;
+    text3.split(/\r\n|\r|\n/).forEach((line, index) => {
       for (const rule2 of parseSuppression(line)?.rules ?? []) {
         if (rule2 !== "*" && !known.includes(rule2)) unknown.push({ file, line: index + 1, rule: rule2 });
       }
     });
   }
   return unknown;
+}
+
+// src/checks/trust.ts
+function compileRegistryPatterns(patterns) {
+  const exact = /* @__PURE__ */ new Set();
+  const wildcards = [];
+  for (const pattern of patterns) {
+    const host2 = policyHost(pattern.trim());
+    if (host2.includes("*")) wildcards.push(host2);
+    else exact.add(host2);
+  }
+  return (domain) => {
+    const host2 = policyHost(domain);
+    return exact.has(host2) || wildcards.some((pattern) => matchWildcards(pattern, host2));
+  };
+}
+function buildTrustIndex(policy) {
+  const trustedImages = compileImageGlobs(policy.trustedImages);
+  const isTrustedRegistry = compileRegistryPatterns(policy.trustedRegistries);
+  const allowed = policy.allowedRegistries ? compileRegistryPatterns(policy.allowedRegistries) : void 0;
+  const isTrustedImage = (reference) => trustedImages.matches(reference);
+  return {
+    trustedImages,
+    isTrustedImage,
+    isTrustedRegistry,
+    isTrusted: (reference) => {
+      if (isTrustedImage(reference)) return true;
+      const parts = splitReference(reference);
+      return parts !== void 0 && isTrustedRegistry(parts.domain);
+    },
+    isAllowedRegistry: (domain) => allowed ? allowed(domain) : true
+  };
 }
 
 // src/checks/typosquat-similarity.ts
@@ -21499,7 +22680,10 @@ var TECHNIQUE_DESCRIPTIONS = {
   separator: "different separators",
   "bait-words": "the name wrapped in extra words",
   "host-prefix": "the registry host used as the start of another domain",
-  "other-tld": "the same name under another top-level domain"
+  "other-tld": "the same name under another top-level domain",
+  "derived-name": "an official name with a version or variant glued on",
+  "host-label": "the registry host with a dot dropped, moved or replaced",
+  "brand-affix": "a trusted name with a word, letters or digits added"
 };
 var MIN_LENGTH = {
   account: {
@@ -21546,14 +22730,14 @@ var LOOK_ALIKE_PAIRS = [
   [/cl/g, "d"]
 ];
 var LOOK_ALIKE_CHARACTERS = { "0": "o", "1": "l", i: "l", "3": "e", "5": "s", "4": "a", q: "g" };
-function foldLookAlikes(text2) {
-  let folded = text2;
+function foldLookAlikes(text3) {
+  let folded = text3;
   for (const [pattern, replacement] of LOOK_ALIKE_PAIRS) folded = folded.replace(pattern, replacement);
   return [...folded].map((ch) => LOOK_ALIKE_CHARACTERS[ch] ?? ch).join("");
 }
 var SEPARATORS = /[-_.]/g;
-function stripSeparators(text2) {
-  return text2.replace(SEPARATORS, "");
+function stripSeparators(text3) {
+  return text3.replace(SEPARATORS, "");
 }
 function singleEdit(written, genuine) {
   const lw = written.length;
@@ -21600,12 +22784,34 @@ function editImitation(written, genuine, minimum) {
   }
   if (length < minimum["two-edits"]) return void 0;
   if (written.startsWith(genuine) || written.endsWith(genuine)) return void 0;
-  if (written[0] !== genuine[0] || written[written.length - 1] !== genuine[length - 1]) return void 0;
-  return levenshteinEditDistance(written, genuine) <= 2 ? "two-edits" : void 0;
+  const library = minimum === MIN_LENGTH.library;
+  if (written[0] !== genuine[0] || !library && written[written.length - 1] !== genuine[length - 1]) return void 0;
+  return damerauLevenshteinDistance(written, genuine) <= 2 ? "two-edits" : void 0;
+}
+function damerauLevenshteinDistance(a, b) {
+  const plain = levenshteinEditDistance(a, b);
+  if (plain <= 1) return plain;
+  let before = new Array(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array(b.length + 1);
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best2 = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best2 = Math.min(best2, before[j - 2] + 1);
+      current[j] = best2;
+    }
+    [before, previous] = [previous, current];
+  }
+  return Math.min(plain, previous[b.length]);
 }
 var TECHNIQUE_RANK = {
   "host-prefix": 0,
+  "host-label": 0,
   "bait-words": 1,
+  "derived-name": 1,
+  "brand-affix": 1,
   separator: 2,
   "look-alike": 3,
   transposition: 4,
@@ -21674,6 +22880,406 @@ function push(map, key, value) {
   else map.set(key, [value]);
 }
 
+// src/checks/typosquat-host.ts
+var PRIVATE_USE_SUFFIXES = /* @__PURE__ */ new Set(["local", "localhost", "internal", "lan", "home", "corp", "intranet", "private", "test", "example", "invalid", "localdomain"]);
+var TWO_LABEL_SUFFIXES = /* @__PURE__ */ new Set(["co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "ne.jp", "com.br", "com.cn", "net.cn", "co.kr", "co.in", "com.tw", "co.nz", "com.mx", "co.za", "com.tr", "com.sg", "com.hk"]);
+var FAMILY_DOMAINS = ["pkg.dev", "azurecr.io", "amazonaws.com", "ocir.io", "icr.io", "docker.com", "github.com", "githubusercontent.com", "gitlab.com"];
+function isPrivateHost(host2) {
+  return host2 === "localhost" || !host2.includes(".") || /^[0-9.]+$/.test(host2) || host2.startsWith("[");
+}
+function registrableDomain(host2) {
+  const labels = host2.split(".");
+  if (labels.length <= 2) return host2;
+  const lastTwo = labels.slice(-2).join(".");
+  return TWO_LABEL_SUFFIXES.has(lastTwo) ? labels.slice(-3).join(".") : lastTwo;
+}
+var RegistryHostIndex = class {
+  hosts;
+  domains;
+  domainSet = /* @__PURE__ */ new Set();
+  /** `gcrio` -> `gcr.io`: each host with its separators removed. */
+  skeletons = /* @__PURE__ */ new Map();
+  constructor(hosts) {
+    this.hosts = new NameIndex(hosts);
+    for (const domain of FAMILY_DOMAINS) this.domainSet.add(domain);
+    for (const host2 of this.hosts.values()) {
+      this.domainSet.add(registrableDomain(host2));
+      const skeleton = stripSeparators(host2);
+      if (!this.skeletons.has(skeleton)) this.skeletons.set(skeleton, host2);
+    }
+    this.domains = new NameIndex(this.domainSet);
+  }
+  /** Whether the host is under a domain a registry operator owns (`foo.gcr.io`, `eu.gcr.io`). */
+  isOwned(host2) {
+    return this.domainSet.has(registrableDomain(host2));
+  }
+  /** How `host` (not a real registry) imitates a real one, or undefined. */
+  imitated(host2) {
+    const privateUse = PRIVATE_USE_SUFFIXES.has(host2.slice(host2.lastIndexOf(".") + 1));
+    const owned = this.isOwned(host2);
+    if (!privateUse && !owned) {
+      const embedded = this.embedded(host2);
+      if (embedded) return { technique: "host-prefix", genuine: embedded, alsoLike: [] };
+    }
+    const byHost = this.hosts.imitated(host2);
+    if (byHost.length > 0) return best(byHost);
+    if (privateUse || owned) return void 0;
+    const label = this.droppedDot(host2);
+    if (label) return { technique: "host-label", genuine: label, alsoLike: [] };
+    const byDomain = this.domains.imitated(registrableDomain(host2));
+    if (byDomain.length > 0) return { ...best(byDomain), byDomain: true };
+    return this.otherTopLevelDomain(host2);
+  }
+  /** `docker.io.evil.com`, `ghcr.io-mirror.net`, `mirror.gcr.io.example.net`: a real host inside another domain. */
+  embedded(host2) {
+    for (const genuine of this.hosts.values()) {
+      const at = host2.indexOf(genuine);
+      if (at < 0 || host2.length === genuine.length) continue;
+      const before = at === 0 ? "." : host2[at - 1];
+      const after = host2[at + genuine.length];
+      if ((before === "." || before === "-") && (after === "." || after === "-")) return genuine;
+    }
+    return void 0;
+  }
+  /** `gcrio.io`, `ghcr-io.com`, `dockerio.net`: every label but the last, run together, spells a real host. */
+  droppedDot(host2) {
+    const dot = host2.lastIndexOf(".");
+    if (dot <= 0) return void 0;
+    const genuine = this.skeletons.get(stripSeparators(host2.slice(0, dot)));
+    return genuine && genuine.includes(".") ? genuine : void 0;
+  }
+  /** `ghcr.com`, `quay.com`, `docker.co`: the registry's own label under another top-level domain. */
+  otherTopLevelDomain(host2) {
+    const dot = host2.lastIndexOf(".");
+    if (dot <= 0 || host2.slice(0, dot).includes(".")) return void 0;
+    const label = host2.slice(0, dot);
+    for (const genuine of this.hosts.values()) {
+      const genuineDot = genuine.lastIndexOf(".");
+      if (genuineDot >= 4 && !genuine.slice(0, genuineDot).includes(".") && genuine.slice(0, genuineDot) === label) {
+        return { technique: "other-tld", genuine, alsoLike: [] };
+      }
+    }
+    return void 0;
+  }
+};
+function best(matches) {
+  const [first, ...rest] = matches;
+  return { technique: first.technique, genuine: first.genuine, alsoLike: rest.filter((m) => m.technique === first.technique).map((m) => m.genuine) };
+}
+
+// src/checks/typosquat-library.ts
+var VARIANT_WORDS = /* @__PURE__ */ new Set([
+  // Distributions and releases.
+  "alpine",
+  "slim",
+  "bookworm",
+  "bullseye",
+  "buster",
+  "stretch",
+  "jessie",
+  "wheezy",
+  "trixie",
+  "sid",
+  "focal",
+  "jammy",
+  "noble",
+  "bionic",
+  "xenial",
+  "trusty",
+  "debian",
+  "ubuntu",
+  "centos",
+  "ubi",
+  "oraclelinux",
+  "windowsservercore",
+  "nanoserver",
+  "ltsc",
+  // Release channels.
+  "lts",
+  "current",
+  "latest",
+  "stable",
+  "mainline",
+  "edge",
+  // Flavours.
+  "jdk",
+  "jre",
+  "fpm",
+  "apache",
+  "cli",
+  "zts",
+  "management",
+  "dind",
+  "rootless",
+  "onbuild",
+  "minimal",
+  "full",
+  "temurin",
+  "corretto",
+  "openjdk",
+  "graalvm",
+  "perl",
+  "otel",
+  "headless"
+]);
+function isVariantWord(word) {
+  return VARIANT_WORDS.has(word);
+}
+var FILLER_WORDS = /* @__PURE__ */ new Set(["official", "docker", "image", "library", "latest"]);
+var SEPARATORS2 = /* @__PURE__ */ new Set(["-", "_", "."]);
+var isDigit2 = (ch) => ch !== void 0 && ch >= "0" && ch <= "9";
+var isLetter = (ch) => ch !== void 0 && ch >= "a" && ch <= "z";
+function tagWords(suffix) {
+  const words = [];
+  let i = 0;
+  while (i < suffix.length) {
+    if (SEPARATORS2.has(suffix[i])) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isDigit2(suffix[i]) || suffix[i] === "v" && isDigit2(suffix[i + 1])) {
+      if (suffix[i] === "v") i++;
+      while (i < suffix.length && (isDigit2(suffix[i]) || suffix[i] === "." && isDigit2(suffix[i + 1]) || suffix[i] === "x")) i++;
+      words.push(suffix.slice(suffix[start] === "v" ? start + 1 : start, i));
+      continue;
+    }
+    while (i < suffix.length && isLetter(suffix[i])) i++;
+    const word = suffix.slice(start, i);
+    if (word === "") return void 0;
+    if (VARIANT_WORDS.has(word)) words.push(word);
+    else if (!FILLER_WORDS.has(word)) return void 0;
+  }
+  return words;
+}
+function libraryDerivation(name2, library) {
+  if (name2.length > 128 || library.has(name2)) return void 0;
+  for (let end = name2.length - 1; end >= 3; end--) {
+    const suffix = name2.slice(end);
+    const plural2 = suffix === "s" || suffix === "es";
+    if (!plural2 && !SEPARATORS2.has(suffix[0]) && !isDigit2(suffix[0]) && !(suffix[0] === "v" && isDigit2(suffix[1]))) continue;
+    const words = plural2 ? [] : tagWords(suffix);
+    if (!words) continue;
+    const genuine = officialFor(name2.slice(0, end), library);
+    if (genuine) return plural2 ? { genuine, technique: "derived-name" } : withTag(genuine, words);
+  }
+  for (let start = 1; start < name2.length - 2; start++) {
+    if (!SEPARATORS2.has(name2[start])) continue;
+    const words = tagWords(name2.slice(0, start));
+    const genuine = officialFor(name2.slice(start + 1), library);
+    if (words && words.length > 0 && genuine) return withTag(genuine, words);
+  }
+  return void 0;
+}
+function officialFor(core, library) {
+  if (library.has(core)) return core;
+  if (core.length < 5 || [...core].some((ch) => isDigit2(ch))) return void 0;
+  const matches = library.imitated(core);
+  return matches.length === 1 ? matches[0].genuine : void 0;
+}
+function withTag(genuine, words) {
+  const tag2 = words.join("-");
+  return tag2 ? { genuine, tag: tag2, technique: "derived-name" } : { genuine, technique: "derived-name" };
+}
+
+// src/checks/typosquat-message.ts
+function howItImitates(match) {
+  const technique = match.technique;
+  const description = TECHNIQUE_DESCRIPTIONS[technique];
+  const written = match.written.includes("/") && match.part === "name" ? match.written.slice(match.written.lastIndexOf("/") + 1) : match.written;
+  if (technique === "look-alike" || technique === "substituted-character" || technique === "adjacent-key") {
+    let start = 0;
+    while (start < written.length && start < match.genuine.length && written[start] === match.genuine[start]) start++;
+    let end = 0;
+    while (end < written.length - start && end < match.genuine.length - start && written[written.length - 1 - end] === match.genuine[match.genuine.length - 1 - end]) {
+      end++;
+    }
+    const shown = written.slice(start, written.length - end);
+    const meant = match.genuine.slice(start, match.genuine.length - end);
+    return shown && meant ? `${description}: \`${shown}\` for \`${meant}\`` : description;
+  }
+  if (technique === "bait-words" && match.part === "name") {
+    const index = written.indexOf(match.genuine);
+    if (index >= 0) {
+      const words = (written.slice(0, index) + " " + written.slice(index + match.genuine.length)).split(/[-_.\s]+/).filter(Boolean);
+      if (words.length > 0) return `${description}: ${words.map((word) => `\`${word}\``).join(", ")}`;
+    }
+  }
+  return description;
+}
+function squatMessage(match) {
+  const others = match.alsoLike.length > 0 ? ` (or ${match.alsoLike.map((name2) => `\`${name2}\``).join(", ")})` : "";
+  switch (match.rule === "impersonation" ? "impersonation" : match.part) {
+    case "impersonation": {
+      const namespace = match.written.slice(0, match.written.indexOf("/"));
+      const where = match.host ? `the ${match.host} namespace` : "the Docker Hub namespace";
+      return `\`${match.written}\` uses the name of ${match.description} under ${where} \`${namespace}\`, which is not a trusted publisher.`;
+    }
+    case "host":
+      return `The registry host \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
+    case "namespace":
+      if (match.technique === "bait-words") {
+        return `The namespace \`${match.written}\` poses as ${match.description}: only Docker publishes official images, under \`library/\`.`;
+      }
+      return `The namespace \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
+    default:
+      if (match.technique === "derived-name") {
+        const meant = match.tag ? `${match.genuine}:${match.tag}` : match.genuine;
+        return `\`${match.written}\` is not an official image but reads as ${match.description} (${howItImitates(match)}): only Docker publishes under \`library/\`, so this name is pulled from wherever a registry search finds it. Use \`${meant}\`.`;
+      }
+      return `\`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
+  }
+}
+function squatSuggestion(raw, match) {
+  if (match.rule !== "typosquat" || match.alsoLike.length > 0 || match.replaceable === false) return void 0;
+  const at = raw.indexOf("@");
+  const beforeDigest = at >= 0 ? raw.slice(0, at) : raw;
+  const suffixFromDigest = at >= 0 ? raw.slice(at) : "";
+  const lastSlash = beforeDigest.lastIndexOf("/");
+  const colon = beforeDigest.indexOf(":", lastSlash + 1);
+  const name2 = colon >= 0 ? beforeDigest.slice(0, colon) : beforeDigest;
+  const suffix = (colon >= 0 ? beforeDigest.slice(colon) : "") + suffixFromDigest;
+  const segments = name2.split("/");
+  const firstIsHost = segments.length > 1 && (segments[0].includes(".") || segments[0].includes(":") || segments[0] === "localhost");
+  let index;
+  if (match.part === "host") index = firstIsHost ? 0 : -1;
+  else if (match.part === "name") index = segments.length - 1;
+  else index = segments.length - 2;
+  if (index < 0 || index >= segments.length) return void 0;
+  const writtenSegment = match.part === "host" ? segments[index].toLowerCase().replace(/:[0-9]+$/, "") : segments[index];
+  if (writtenSegment !== match.written) return void 0;
+  const port = match.part === "host" ? segments[index].match(/:[0-9]+$/)?.[0] ?? "" : "";
+  segments[index] = match.genuine + port;
+  if (match.tag === void 0) return segments.join("/") + suffix;
+  const tag2 = derivedTag(match.tag, colon >= 0 ? beforeDigest.slice(colon + 1) : void 0);
+  return tag2 === void 0 ? void 0 : `${segments.join("/")}:${tag2}${suffixFromDigest}`;
+}
+function derivedTag(glued, written) {
+  if (written === void 0 || written === "latest") return glued;
+  if (/^[0-9][0-9.]*$/.test(written)) return `${written}-${glued}`;
+  if (isVariantWord(written)) return `${glued}-${written}`;
+  return void 0;
+}
+
+// src/checks/typosquat-brand.ts
+var AFFIX_WORDS = /* @__PURE__ */ new Set([
+  "io",
+  "os",
+  "hq",
+  "inc",
+  "official",
+  "offical",
+  "oficial",
+  "labs",
+  "lab",
+  "team",
+  "org",
+  "project",
+  "community",
+  "docker",
+  "dockerhub",
+  "hub",
+  "dev",
+  "devs",
+  "cloud",
+  "oss",
+  "opensource",
+  "images",
+  "image",
+  "containers",
+  "container",
+  "registry",
+  "repo",
+  "mirror",
+  "verified",
+  "real",
+  "the",
+  "secure",
+  "app",
+  "apps",
+  "corp",
+  "group"
+]);
+var SEPARATORS3 = /* @__PURE__ */ new Set(["-", "_", "."]);
+var isAlphanumeric = (text3) => text3.length > 0 && [...text3].every((ch) => ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9");
+function affixOf(namespace, brand, brandsImage) {
+  if (namespace.length <= brand.length) return void 0;
+  if (namespace.startsWith(brand)) {
+    let rest = namespace.slice(brand.length);
+    const separated = SEPARATORS3.has(rest[0]);
+    if (separated) rest = rest.slice(1);
+    if (!isAlphanumeric(rest)) return void 0;
+    if (AFFIX_WORDS.has(rest) || isDigits(rest)) return rest;
+    return !separated && brand.length >= 5 && brandsImage ? rest : void 0;
+  }
+  if (namespace.endsWith(brand)) {
+    let rest = namespace.slice(0, namespace.length - brand.length);
+    if (SEPARATORS3.has(rest[rest.length - 1])) rest = rest.slice(0, -1);
+    return AFFIX_WORDS.has(rest) ? rest : void 0;
+  }
+  return void 0;
+}
+var isDigits = (text3) => text3.length > 0 && [...text3].every((ch) => ch >= "0" && ch <= "9");
+function brandAffix(namespace, name2, trusted, library) {
+  const last = name2.slice(name2.lastIndexOf("/") + 1);
+  const knownImage = WELL_KNOWN_IMAGES.has(last) || (library?.has(last) ?? false);
+  if (library && library.has(name2) && name2.length >= 4 && officialAffix(namespace, name2)) {
+    return { genuine: name2, official: true };
+  }
+  if (trusted) {
+    for (const brand of trusted.values()) {
+      if (brand.length < 4) continue;
+      if (name2 === namespace || name2.startsWith(`${namespace}-`)) continue;
+      if (affixOf(namespace, brand, knownImage || last.startsWith(brand)) !== void 0) return { genuine: brand, official: false };
+    }
+    for (const core of affixWordCores(namespace)) {
+      const matches = trusted.imitated(core).filter((match) => match.genuine.length >= 5);
+      if (matches.length === 1) return { genuine: matches[0].genuine, official: false };
+    }
+  }
+  return void 0;
+}
+function officialAffix(namespace, name2) {
+  const rest = namespace.startsWith(name2) ? namespace.slice(name2.length) : namespace.endsWith(name2) ? namespace.slice(0, namespace.length - name2.length) : void 0;
+  if (rest === void 0 || rest === "") return false;
+  return AFFIX_WORDS.has(trimSeparator(trimSeparator(rest, "start"), "end"));
+}
+function affixWordCores(namespace) {
+  const cores = [];
+  for (const word of AFFIX_WORDS) {
+    if (namespace.length <= word.length + 3) continue;
+    if (namespace.endsWith(word)) cores.push(trimSeparator(namespace.slice(0, namespace.length - word.length), "end"));
+    if (namespace.startsWith(word)) cores.push(trimSeparator(namespace.slice(word.length), "start"));
+  }
+  return cores;
+}
+function trimSeparator(text3, side) {
+  if (side === "end") return SEPARATORS3.has(text3[text3.length - 1]) ? text3.slice(0, -1) : text3;
+  return SEPARATORS3.has(text3[0]) ? text3.slice(1) : text3;
+}
+var WELL_KNOWN = [
+  [["pause", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy"], "registry.k8s.io/", "the Kubernetes"],
+  [["cert-manager-controller", "cert-manager-webhook", "cert-manager-cainjector", "cert-manager-acmesolver"], "quay.io/jetstack/", "cert-manager\u2019s"],
+  [["argocd"], "quay.io/argoproj/", "Argo CD\u2019s"],
+  [["trivy"], "ghcr.io/aquasecurity/", "Aqua Security\u2019s"],
+  [["cosign"], "ghcr.io/sigstore/", "Sigstore\u2019s"],
+  [["alertmanager", "node-exporter", "pushgateway", "blackbox-exporter"], "quay.io/prometheus/", "the Prometheus project\u2019s"],
+  [["promtail", "loki", "mimir"], "docker.io/grafana/", "Grafana\u2019s"],
+  [["terraform"], "docker.io/hashicorp/", "HashiCorp\u2019s"],
+  [["envoy"], "docker.io/envoyproxy/", "the Envoy project\u2019s"],
+  [["all-in-one", "jaeger-agent", "jaeger-collector", "jaeger-query"], "docker.io/jaegertracing/", "the Jaeger project\u2019s"],
+  [["keycloak"], "quay.io/keycloak/", "Keycloak\u2019s"],
+  [["kube-state-metrics"], "registry.k8s.io/kube-state-metrics/", "the Kubernetes"],
+  [["hadolint"], "docker.io/hadolint/", "Hadolint\u2019s"],
+  [["watchtower"], "docker.io/containrrr/", "the Watchtower project\u2019s"],
+  [["portainer-ce"], "docker.io/portainer/", "Portainer\u2019s"]
+];
+var WELL_KNOWN_IMAGES = new Map(
+  WELL_KNOWN.flatMap(
+    ([names, prefix, owner]) => names.map((name2) => [name2, { reference: `${prefix}${name2}`, description: `${owner} \`${name2}\` image (\`${prefix}${name2}\`)` }])
+  )
+);
+
 // src/checks/typosquat.ts
 var OFFICIAL_MIRROR_PREFIXES = ["docker.io/library/", "public.ecr.aws/docker/library/", "mirror.gcr.io/library/"];
 var DOCKER_HUB2 = "docker.io";
@@ -21736,7 +23342,8 @@ function buildTrustTargets(input) {
     isGenuine: (reference) => trusted.matches(reference),
     isAllowed: (reference) => allowed.matches(reference),
     isRealRegistry: (host2) => exactHosts.has(host2) || TRUSTED_REGISTRY_PATTERNS.some((pattern) => pattern.test(host2)) || hostPatterns.some((pattern) => pattern.test(host2)),
-    registryHosts: new NameIndex(exactHosts),
+    // Docker Hub's other names fold to `docker.io` for identity, but each is a name to imitate.
+    registryHosts: new RegistryHostIndex([...exactHosts, ...DOCKER_HUB_HOSTS]),
     libraryNames,
     officialNames: new Set(OFFICIAL_IMAGES),
     namespaces
@@ -21762,10 +23369,11 @@ function indexGlobs(globs) {
   return {
     globs: compiled,
     matches(normalizedName) {
-      const repository = repositoryName(normalizedName);
+      const repository = policyRepository(normalizedName);
+      if (repository === void 0) return false;
       const [host2, namespace] = repository.split("/");
       const candidates = [...byNamespace.get(`${host2}/${namespace}`) ?? [], ...byHost.get(host2) ?? [], ...anywhere];
-      return candidates.some((glob) => glob.matches(repository));
+      return candidates.some((glob) => glob.matchesRepository(repository));
     }
   };
 }
@@ -21775,23 +23383,19 @@ function pushTo(map, key, value) {
   else map.set(key, [value]);
 }
 function withoutPort(host2) {
-  return host2.toLowerCase().replace(/:[0-9]+$/, "");
+  return splitHostPort(registryHost(host2)).hostname;
 }
 function hostGlobToRegExp(pattern) {
-  const source = pattern.toLowerCase().replace(/[.\\^$+?()[\]{}|-]/g, "\\$&").replace(/\*+/g, "[^/]*");
-  return new RegExp(`^${source}$`);
-}
-var PRIVATE_USE_SUFFIXES = /* @__PURE__ */ new Set(["local", "localhost", "internal", "lan", "home", "corp", "intranet", "private", "test", "example", "invalid", "localdomain"]);
-function isPrivateHost(host2) {
-  return host2 === "localhost" || !host2.includes(".") || /^[0-9.]+$/.test(host2) || host2.startsWith("[");
+  const glob = pattern.toLowerCase().replace(/\*+/g, "*");
+  return { test: (host2) => matchWildcards(glob, host2) };
 }
 function detectSquat(normalizedName, trust) {
   if (typeof normalizedName !== "string" || normalizedName.length === 0 || normalizedName.length > 1024) return void 0;
   if (trust.isAllowed(normalizedName)) return void 0;
-  const parts = referenceParts(normalizedName);
-  if (!parts.domain || !parts.path) return void 0;
+  const parts = splitReference(normalizedName);
+  if (!parts) return void 0;
   const host2 = withoutPort(parts.domain);
-  const repository = parts.repository;
+  const repository = `${host2}/${parts.path}`;
   const mirror = OFFICIAL_MIRROR_PREFIXES.find((prefix) => repository.startsWith(prefix));
   if (mirror && trust.isRealRegistry(host2)) {
     const name3 = repository.slice(mirror.length);
@@ -21804,46 +23408,51 @@ function detectSquat(normalizedName, trust) {
   if (segments.length < 2 || !ACCOUNT_NAMESPACE_HOSTS.has(host2)) return void 0;
   const [namespace, ...rest] = segments;
   const name2 = rest.join("/");
-  const owned = trust.namespaces.get(host2);
-  if (owned?.has(namespace)) return void 0;
+  if (trust.namespaces.get(host2)?.has(namespace)) return void 0;
   const namespaceMatch = detectNamespaceSquat(host2, namespace, name2, trust);
   if (namespaceMatch) return namespaceMatch;
+  return detectNameReuse(host2, namespace, rest, trust);
+}
+function detectNameReuse(host2, namespace, rest, trust) {
+  const name2 = rest.join("/");
+  const last = rest[rest.length - 1];
+  const written = `${namespace}/${name2}`;
+  const wellKnown = WELL_KNOWN_IMAGES.get(last);
+  if (wellKnown && !trust.isGenuine(`${host2}/${namespace}/${name2}`)) {
+    const match = { rule: "impersonation", part: "name", technique: "official-name", written, genuine: wellKnown.reference, alsoLike: [], description: wellKnown.description };
+    if (host2 !== DOCKER_HUB2) match.host = host2;
+    return match;
+  }
   if (host2 !== DOCKER_HUB2 || rest.length !== 1) return void 0;
   if (trust.officialNames.has(name2)) {
-    return {
-      rule: "impersonation",
-      part: "name",
-      technique: "official-name",
-      written: `${namespace}/${name2}`,
-      genuine: name2,
-      alsoLike: [],
-      description: `the official image \`${name2}\``
-    };
+    return { rule: "impersonation", part: "name", technique: "official-name", written, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` };
   }
-  const core = baitCore(name2, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate));
+  const core = baitCore(name2, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate) ? candidate : void 0);
   if (core !== void 0) {
-    return {
-      rule: "typosquat",
-      part: "name",
-      technique: "bait-words",
-      written: `${namespace}/${name2}`,
-      genuine: core,
-      alsoLike: [],
-      description: `the official image \`${core}\``,
-      replaceable: false
-    };
+    return { rule: "typosquat", part: "name", technique: "bait-words", written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false };
   }
   return void 0;
 }
 function detectLibrarySquat(name2, trust) {
   if (trust.libraryNames.has(name2)) return void 0;
-  const core = baitCore(name2, LIBRARY_BAIT_WORDS, (candidate) => trust.libraryNames.has(candidate));
+  const official = (genuine) => `the official image \`${genuine}\``;
+  const core = baitCore(name2, LIBRARY_BAIT_WORDS, (candidate) => trust.libraryNames.has(candidate) ? candidate : void 0) ?? baitCore(name2, LIBRARY_BAIT_WORDS, (candidate) => officialOrTypo(candidate, trust.libraryNames), 1);
   if (core !== void 0) {
-    return { rule: "typosquat", part: "name", technique: "bait-words", written: name2, genuine: core, alsoLike: [], description: `the official image \`${core}\`` };
+    return { rule: "typosquat", part: "name", technique: "bait-words", written: name2, genuine: core, alsoLike: [], description: official(core) };
   }
   const matches = trust.libraryNames.imitated(name2);
-  if (matches.length === 0) return void 0;
-  return fromMatches("name", name2, matches, (genuine) => `the official image \`${genuine}\``);
+  if (matches.length > 0) return fromMatches("name", name2, matches, official);
+  const derived = libraryDerivation(name2, trust.libraryNames);
+  if (!derived) return void 0;
+  const match = { rule: "typosquat", part: "name", technique: derived.technique, written: name2, genuine: derived.genuine, alsoLike: [], description: official(derived.genuine) };
+  if (derived.tag) match.tag = derived.tag;
+  return match;
+}
+function officialOrTypo(candidate, library) {
+  if (library.has(candidate)) return candidate;
+  if (candidate.length < 5) return void 0;
+  const matches = library.imitated(candidate);
+  return matches.length === 1 ? matches[0].genuine : void 0;
 }
 function detectNamespaceSquat(host2, namespace, name2, trust) {
   const candidates = trust.namespaces.get(host2);
@@ -21855,42 +23464,35 @@ function detectNamespaceSquat(host2, namespace, name2, trust) {
       return { rule: "typosquat", part: "namespace", technique: "bait-words", written: namespace, genuine: "library", alsoLike: [], description: owner("library") };
     }
   }
-  if (!candidates) return void 0;
-  const matches = candidates.imitated(namespace);
-  return matches.length > 0 ? fromMatches("namespace", namespace, matches, owner) : void 0;
+  if (candidates) {
+    const matches = candidates.imitated(namespace);
+    if (matches.length > 0) return fromMatches("namespace", namespace, matches, owner);
+  }
+  const brand = brandAffix(namespace, name2, candidates, host2 === DOCKER_HUB2 ? trust.libraryNames : void 0);
+  if (!brand) return void 0;
+  const description = brand.official ? `the official image \`${brand.genuine}\`\u2019s name` : owner(brand.genuine);
+  const match = { rule: "typosquat", part: "namespace", technique: "brand-affix", written: namespace, genuine: brand.genuine, alsoLike: [], description };
+  if (brand.official) match.replaceable = false;
+  return match;
 }
 function detectHostSquat(host2, trust) {
-  const description = (genuine) => `the registry \`${genuine}\``;
-  const privateUse = PRIVATE_USE_SUFFIXES.has(host2.slice(host2.lastIndexOf(".") + 1));
-  for (const genuine of privateUse ? [] : trust.registryHosts.values()) {
-    if (host2.length > genuine.length && host2.startsWith(genuine) && (host2[genuine.length] === "." || host2[genuine.length] === "-")) {
-      return { rule: "typosquat", part: "host", technique: "host-prefix", written: host2, genuine, alsoLike: [], description: description(genuine) };
-    }
-  }
-  const matches = trust.registryHosts.imitated(host2);
-  if (matches.length > 0) return fromMatches("host", host2, matches, description);
-  const dot = host2.lastIndexOf(".");
-  if (!privateUse && dot > 0 && !host2.slice(0, dot).includes(".")) {
-    const label = host2.slice(0, dot);
-    for (const genuine of trust.registryHosts.values()) {
-      const genuineDot = genuine.lastIndexOf(".");
-      if (genuineDot >= 4 && !genuine.slice(0, genuineDot).includes(".") && genuine.slice(0, genuineDot) === label) {
-        return { rule: "typosquat", part: "host", technique: "other-tld", written: host2, genuine, alsoLike: [], description: description(genuine) };
-      }
-    }
-  }
-  return void 0;
+  const match = trust.registryHosts.imitated(host2);
+  if (!match) return void 0;
+  const description = match.byDomain ? `the registry domain \`${match.genuine}\`` : `the registry \`${match.genuine}\``;
+  const squat = { rule: "typosquat", part: "host", technique: match.technique, written: host2, genuine: match.genuine, alsoLike: match.alsoLike, description };
+  if (match.byDomain) squat.replaceable = false;
+  return squat;
 }
-function fromMatches(part, written, matches, describe3) {
-  const best = matches[0];
-  const bestRank = TECHNIQUE_RANK[best.technique];
+function fromMatches(part, written, matches, describe2) {
+  const best2 = matches[0];
+  const bestRank = TECHNIQUE_RANK[best2.technique];
   const alsoLike = matches.slice(1).filter((match) => TECHNIQUE_RANK[match.technique] === bestRank).map((match) => match.genuine);
-  return { rule: "typosquat", part, technique: best.technique, written, genuine: best.genuine, alsoLike, description: describe3(best.genuine) };
+  return { rule: "typosquat", part, technique: best2.technique, written, genuine: best2.genuine, alsoLike, description: describe2(best2.genuine) };
 }
-function baitCore(name2, words, isGenuine) {
+function baitCore(name2, words, genuineOf, rounds = 3) {
   let frontier = [name2];
   const seen = new Set(frontier);
-  for (let round = 0; round < 3 && frontier.length > 0; round++) {
+  for (let round = 0; round < rounds && frontier.length > 0; round++) {
     const next = [];
     for (const core of frontier) {
       for (const word of words) {
@@ -21900,7 +23502,8 @@ function baitCore(name2, words, isGenuine) {
         ];
         for (const candidate of peeled) {
           if (candidate.length < 2 || seen.has(candidate)) continue;
-          if (isGenuine(candidate)) return candidate;
+          const genuine = genuineOf(candidate);
+          if (genuine !== void 0) return genuine;
           seen.add(candidate);
           next.push(candidate);
         }
@@ -21921,86 +23524,42 @@ function isLibraryPosing(namespace) {
   }
   return rest.length === 0;
 }
-function howItImitates(match) {
-  const technique = match.technique;
-  const description = TECHNIQUE_DESCRIPTIONS[technique];
-  const written = match.written.includes("/") && match.part === "name" ? match.written.slice(match.written.lastIndexOf("/") + 1) : match.written;
-  if (technique === "look-alike" || technique === "substituted-character" || technique === "adjacent-key") {
-    let start = 0;
-    while (start < written.length && start < match.genuine.length && written[start] === match.genuine[start]) start++;
-    let end = 0;
-    while (end < written.length - start && end < match.genuine.length - start && written[written.length - 1 - end] === match.genuine[match.genuine.length - 1 - end]) {
-      end++;
-    }
-    const shown = written.slice(start, written.length - end);
-    const meant = match.genuine.slice(start, match.genuine.length - end);
-    return shown && meant ? `${description}: \`${shown}\` for \`${meant}\`` : description;
-  }
-  if (technique === "bait-words" && match.part === "name") {
-    const index = written.indexOf(match.genuine);
-    if (index >= 0) {
-      const words = (written.slice(0, index) + " " + written.slice(index + match.genuine.length)).split(/[-_.\s]+/).filter(Boolean);
-      if (words.length > 0) return `${description}: ${words.map((word) => `\`${word}\``).join(", ")}`;
-    }
-  }
-  return description;
-}
-function squatMessage(match) {
-  const others = match.alsoLike.length > 0 ? ` (or ${match.alsoLike.map((name2) => `\`${name2}\``).join(", ")})` : "";
-  switch (match.rule === "impersonation" ? "impersonation" : match.part) {
-    case "impersonation": {
-      const namespace = match.written.slice(0, match.written.indexOf("/"));
-      return `\`${match.written}\` uses the name of ${match.description} under the Docker Hub namespace \`${namespace}\`, which is not a trusted publisher.`;
-    }
-    case "host":
-      return `The registry host \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
-    case "namespace":
-      if (match.technique === "bait-words") {
-        return `The namespace \`${match.written}\` poses as ${match.description}: only Docker publishes official images, under \`library/\`.`;
-      }
-      return `The namespace \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
-    default:
-      return `\`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
-  }
-}
-function squatSuggestion(raw, match) {
-  if (match.rule !== "typosquat" || match.alsoLike.length > 0 || match.replaceable === false) return void 0;
-  const at = raw.indexOf("@");
-  const beforeDigest = at >= 0 ? raw.slice(0, at) : raw;
-  const suffixFromDigest = at >= 0 ? raw.slice(at) : "";
-  const lastSlash = beforeDigest.lastIndexOf("/");
-  const colon = beforeDigest.indexOf(":", lastSlash + 1);
-  const name2 = colon >= 0 ? beforeDigest.slice(0, colon) : beforeDigest;
-  const suffix = (colon >= 0 ? beforeDigest.slice(colon) : "") + suffixFromDigest;
-  const segments = name2.split("/");
-  const firstIsHost = segments.length > 1 && (segments[0].includes(".") || segments[0].includes(":") || segments[0] === "localhost");
-  let index;
-  if (match.part === "host") index = firstIsHost ? 0 : -1;
-  else if (match.part === "name") index = segments.length - 1;
-  else index = segments.length - 2;
-  if (index < 0 || index >= segments.length) return void 0;
-  const writtenSegment = match.part === "host" ? segments[index].toLowerCase().replace(/:[0-9]+$/, "") : segments[index];
-  if (writtenSegment !== match.written) return void 0;
-  const port = match.part === "host" ? segments[index].match(/:[0-9]+$/)?.[0] ?? "" : "";
-  segments[index] = match.genuine + port;
-  return segments.join("/") + suffix;
-}
 var cache2 = /* @__PURE__ */ new WeakMap();
+function trustTargetsForPolicy(policy) {
+  return buildTrustTargets({
+    trustedImages: policy.trustedImages,
+    // A host the policy allows by name is the organisation's own choice, never a look-alike.
+    trustedRegistries: [...policy.trustedRegistries, ...policy.allowedRegistries ?? []],
+    targets: policy.typosquat.targets,
+    allow: policy.typosquat.allow
+  });
+}
 function verdictsFor(context) {
   let entry = cache2.get(context.trust);
   if (!entry) {
-    const { policy } = context;
-    const targets = buildTrustTargets({
-      trustedImages: policy.trustedImages,
-      // A host the policy allows by name is the organisation's own choice, never a look-alike.
-      trustedRegistries: [...policy.trustedRegistries, ...policy.allowedRegistries ?? []],
-      targets: policy.typosquat.targets,
-      allow: policy.typosquat.allow
-    });
-    entry = { targets, verdicts: /* @__PURE__ */ new Map() };
+    entry = { targets: trustTargetsForPolicy(context.policy), verdicts: /* @__PURE__ */ new Map() };
     cache2.set(context.trust, entry);
   }
   return entry;
+}
+function dockerHubQuestionFor(policy) {
+  if (!policy.typosquat.enabled) return () => void 0;
+  const targets = trustTargetsForPolicy(policy);
+  return (reference) => {
+    const parts = splitReference(reference);
+    if (!parts || withoutPort(parts.domain) !== DOCKER_HUB2) return void 0;
+    const segments = parts.path.split("/");
+    if (segments.length !== 2) return void 0;
+    const [namespace, repository] = segments;
+    if (namespace === "library") return targets.libraryNames.has(repository) ? void 0 : { namespace, repository };
+    return detectSquat(reference, targets)?.rule === "impersonation" ? { namespace, repository } : void 0;
+  };
+}
+var WIDELY_PULLED = 1e6;
+function settledOnline(occurrence) {
+  const hub = occurrence.resolution?.dockerHub;
+  if (!hub) return false;
+  return !hub.repositoryExists || (hub.pullCount ?? 0) >= WIDELY_PULLED;
 }
 function runSquatRule(rule2, occurrences, context) {
   if (!context.policy.typosquat.enabled) return [];
@@ -22014,7 +23573,10 @@ function runSquatRule(rule2, occurrences, context) {
       verdicts.set(occurrence.reference, match);
     }
     if (!match || match.rule !== rule2) continue;
-    const draft = { occurrence, message: squatMessage(match) };
+    if (rule2 === "impersonation" && settledOnline(occurrence)) continue;
+    const pulls = occurrence.resolution?.dockerHub?.pullCount;
+    const online = rule2 === "impersonation" && pulls !== void 0 ? ` Docker Hub counts ${pulls.toLocaleString("en-US")} pulls of it.` : "";
+    const draft = { occurrence, message: squatMessage(match) + online };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== void 0 && suggestion !== occurrence.raw) draft.suggestion = suggestion;
     drafts.push(draft);
@@ -22030,6 +23592,28 @@ var impersonationCheck = {
   run: (occurrences, context) => runSquatRule("impersonation", occurrences, context)
 };
 
+// src/reference/written.ts
+function wrappingQuote(text3) {
+  if (text3.length < 2) return void 0;
+  const first = text3[0];
+  if (first !== '"' && first !== "'" || text3[text3.length - 1] !== first) return void 0;
+  return text3.slice(1, -1).includes(first) ? void 0 : first;
+}
+function isQuotedAsWritten(raw, value) {
+  return wrappingQuote(raw) !== void 0 && raw.slice(1, -1) === value;
+}
+function appendDigestAsWritten(raw, digest) {
+  return wrappingQuote(raw) ? `${raw.slice(0, -1)}@${digest}${raw.slice(-1)}` : `${raw}@${digest}`;
+}
+function replaceDigestAsWritten(raw, digest) {
+  const quote = wrappingQuote(raw);
+  const inner = quote ? raw.slice(1, -1) : raw;
+  const at = inner.lastIndexOf("@");
+  if (at < 0) return void 0;
+  const pinned = `${inner.slice(0, at)}@${digest}`;
+  return quote ? `${quote}${pinned}${quote}` : pinned;
+}
+
 // src/checks/unpinned.ts
 var VARIABLE_SYNTAX = /[$]|\{\{|\{%|<%/;
 var unpinnedCheck = {
@@ -22040,8 +23624,8 @@ var unpinnedCheck = {
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = referenceParts(occurrence.reference);
-      if (parts.digest !== void 0) continue;
+      const parts = splitReference(occurrence.reference);
+      if (!parts || parts.digest !== void 0) continue;
       const digest = occurrence.resolution?.tagDigest;
       const tag2 = parts.tag ?? "latest";
       const draft = {
@@ -22049,8 +23633,9 @@ var unpinnedCheck = {
         severity,
         message: digest ? `${shownImage(occurrence)} is not pinned by digest; tag ${tag2} currently points to ${digest}` : `${shownImage(occurrence)} is not pinned by digest: the tag ${tag2} can be moved to other content at any time`
       };
-      if (digest && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes("@")) {
-        draft.suggestion = `${occurrence.raw}@${digest}`;
+      const partOfImage = occurrence.kind === "helm" && occurrence.resolved !== void 0;
+      if (digest && !partOfImage && !VARIABLE_SYNTAX.test(occurrence.raw) && !occurrence.raw.includes("@")) {
+        draft.suggestion = appendDigestAsWritten(occurrence.raw, digest);
       }
       drafts.push(draft);
     }
@@ -22082,8 +23667,9 @@ var untrustedRegistryCheck = {
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const { domain } = referenceParts(occurrence.reference);
-      if (trust.isAllowedRegistry(domain)) continue;
+      const parts = splitReference(occurrence.reference);
+      if (!parts || trust.isAllowedRegistry(parts.domain)) continue;
+      const { domain } = parts;
       drafts.push({
         occurrence,
         message: `${shownImage(occurrence)} comes from ${domain}, which is not in the policy's allowed registries (${policy.allowedRegistries.join(", ") || "none"})`
@@ -22093,1338 +23679,6 @@ var untrustedRegistryCheck = {
   }
 };
 
-// node_modules/yocto-queue/index.js
-var Node = class {
-  value;
-  next;
-  constructor(value) {
-    this.value = value;
-  }
-};
-var Queue = class {
-  #head;
-  #tail;
-  #size;
-  constructor() {
-    this.clear();
-  }
-  enqueue(value) {
-    const node = new Node(value);
-    if (this.#head) {
-      this.#tail.next = node;
-      this.#tail = node;
-    } else {
-      this.#head = node;
-      this.#tail = node;
-    }
-    this.#size++;
-  }
-  dequeue() {
-    const current = this.#head;
-    if (!current) {
-      return;
-    }
-    this.#head = this.#head.next;
-    this.#size--;
-    if (!this.#head) {
-      this.#tail = void 0;
-    }
-    return current.value;
-  }
-  peek() {
-    if (!this.#head) {
-      return;
-    }
-    return this.#head.value;
-  }
-  clear() {
-    this.#head = void 0;
-    this.#tail = void 0;
-    this.#size = 0;
-  }
-  get size() {
-    return this.#size;
-  }
-  *[Symbol.iterator]() {
-    let current = this.#head;
-    while (current) {
-      yield current.value;
-      current = current.next;
-    }
-  }
-  *drain() {
-    while (this.#head) {
-      yield this.dequeue();
-    }
-  }
-};
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run = async (function_, resolve3, arguments_) => {
-    const result = (async () => function_(...arguments_))();
-    resolve3(result);
-    try {
-      await result;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve3, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise = generator(function_, value, index);
-            promises.push(promise);
-            return promise;
-          });
-        } catch (error) {
-          for (const promise of promises) {
-            promise.catch(() => {
-            });
-          }
-          throw error;
-        }
-        return Promise.all(promises);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
-  }
-}
-
-// src/registry/transport/errors.ts
-var RegistryError = class extends Error {
-  name = "RegistryError";
-  code;
-  status;
-  missing;
-  /** Registry error codes from the response body (`{"errors":[{"code":...}]}`), when there were any. */
-  registryCodes;
-  constructor(code, message, details = {}) {
-    super(message, details.cause === void 0 ? void 0 : { cause: details.cause });
-    this.code = code;
-    if (details.status !== void 0) this.status = details.status;
-    if (details.missing !== void 0) this.missing = details.missing;
-    if (details.registryCodes?.length) this.registryCodes = details.registryCodes;
-  }
-  /** Whether another attempt could succeed (the request itself was fine). */
-  get retryable() {
-    return this.code === "RATE_LIMITED" || this.code === "TIMEOUT" || this.code === "NETWORK" || this.code === "SERVER";
-  }
-};
-var MAX_REGISTRY_MESSAGE = 200;
-var REGISTRY_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
-function redactSecrets(text2, secrets = []) {
-  const ordered = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
-  let redacted = text2;
-  for (const secret of ordered) redacted = redacted.split(secret).join("***");
-  return redacted;
-}
-function printable(text2) {
-  return text2.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, " ").trim();
-}
-function parseErrorBody(bytes, secrets = []) {
-  if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes));
-    const errors = parsed?.errors;
-    if (!Array.isArray(errors)) return { codes: [] };
-    const codes2 = [];
-    let message;
-    for (const entry of errors.slice(0, 10)) {
-      const code = entry?.code;
-      if (typeof code === "string" && REGISTRY_CODE.test(code)) codes2.push(code);
-      const text2 = entry?.message;
-      if (message === void 0 && typeof text2 === "string") {
-        const safe = printable(redactSecrets(text2, secrets)).slice(0, MAX_REGISTRY_MESSAGE);
-        if (safe !== "") message = safe;
-      }
-    }
-    return message === void 0 ? { codes: codes2 } : { codes: codes2, message };
-  } catch {
-    return { codes: [] };
-  }
-}
-function errorForStatus(status, what, body, secrets = []) {
-  const { codes: codes2, message } = parseErrorBody(body, secrets);
-  const said = message ? `: ${message}` : "";
-  const details = { status, registryCodes: codes2 };
-  if (status === 404) {
-    const missing = codes2.includes("NAME_UNKNOWN") ? "repository" : codes2.includes("MANIFEST_UNKNOWN") ? "manifest" : codes2.includes("BLOB_UNKNOWN") ? "blob" : void 0;
-    return new RegistryError("NOT_FOUND", `${what}: not found (404)${said}`, missing ? { ...details, missing } : details);
-  }
-  if (status === 401) return new RegistryError("UNAUTHORIZED", `${what}: authentication required or refused (401)${said}`, details);
-  if (status === 403) return new RegistryError("FORBIDDEN", `${what}: access denied (403)${said}`, details);
-  if (status === 429 || codes2.includes("TOOMANYREQUESTS"))
-    return new RegistryError("RATE_LIMITED", `${what}: rate limited (${status})${said}`, details);
-  if (status >= 500) return new RegistryError("SERVER", `${what}: registry error (${status})${said}`, details);
-  return new RegistryError("PROTOCOL", `${what}: unexpected status ${status}${said}`, details);
-}
-
-// src/registry/transport/challenge.ts
-var MAX_HEADER = 8 * 1024;
-function parseChallenges(header) {
-  if (!header) return [];
-  const text2 = header.slice(0, MAX_HEADER);
-  const challenges = [];
-  let i = 0;
-  let current;
-  const skipSpaces = () => {
-    while (i < text2.length && (text2[i] === " " || text2[i] === "	")) i++;
-  };
-  while (i < text2.length) {
-    skipSpaces();
-    if (text2[i] === ",") {
-      i++;
-      continue;
-    }
-    const tokenMatch = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+/.exec(text2.slice(i));
-    if (!tokenMatch) {
-      i++;
-      continue;
-    }
-    const token = tokenMatch[0];
-    i += token.length;
-    skipSpaces();
-    if (text2[i] === "=" && current) {
-      i++;
-      skipSpaces();
-      let value = "";
-      if (text2[i] === '"') {
-        i++;
-        while (i < text2.length && text2[i] !== '"') {
-          if (text2[i] === "\\" && i + 1 < text2.length) i++;
-          value += text2[i];
-          i++;
-        }
-        i++;
-      } else {
-        const valueMatch = /^[^,\s]*/.exec(text2.slice(i));
-        value = valueMatch ? valueMatch[0] : "";
-        i += value.length;
-      }
-      current.params[token.toLowerCase()] = value;
-    } else {
-      current = { scheme: token.toLowerCase(), params: {} };
-      challenges.push(current);
-    }
-  }
-  return challenges;
-}
-
-// src/registry/transport/transport.ts
-var MAX_TOKEN_BYTES = 1024 * 1024;
-var MAX_ERROR_BODY = 64 * 1024;
-var MAX_REDIRECTS = 5;
-var MAX_CONSECUTIVE_NETWORK_FAILURES = 3;
-var DEFAULT_MAX_NETWORK_FAILURES = 30;
-var DEFAULT_BUDGET_MS = 15 * 6e4;
-var DEFAULT_USER_AGENT = "verify-images";
-function registryOrigin(registry, insecureRegistries = []) {
-  const host2 = registry === "docker.io" || registry === "index.docker.io" ? "registry-1.docker.io" : registry;
-  const insecure = insecureRegistries.some((entry) => entry.toLowerCase() === registry.toLowerCase());
-  return `${insecure ? "http" : "https"}://${host2}`;
-}
-function hostnameOf(host2) {
-  if (host2.startsWith("[")) return host2.slice(1, host2.indexOf("]"));
-  return host2.replace(/:\d+$/, "");
-}
-function isLoopback(hostname) {
-  return hostname === "localhost" || hostname === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-function parentDomain(hostname) {
-  if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return void 0;
-  const dot = hostname.indexOf(".");
-  if (dot < 0) return void 0;
-  const parent = hostname.slice(dot + 1);
-  return parent.includes(".") ? parent : void 0;
-}
-function realmMayReceiveCredentials(realm, registryOriginUrl, registryInsecure) {
-  if (realm.protocol === "http:") {
-    if (!(registryInsecure && realm.host === registryOriginUrl.host)) return false;
-  } else if (realm.protocol !== "https:") return false;
-  const realmHost = realm.hostname.toLowerCase();
-  const registryHost2 = registryOriginUrl.hostname.toLowerCase();
-  if (realmHost === registryHost2) return true;
-  const realmParent = parentDomain(realmHost);
-  const registryParent = parentDomain(registryHost2);
-  if (registryParent && (realmHost === registryParent || realmParent === registryParent)) return true;
-  if (realmParent === registryHost2) return true;
-  return false;
-}
-function parseRateLimit(value) {
-  if (!value) return void 0;
-  const n = Number.parseInt(value.split(";")[0] ?? "", 10);
-  return Number.isFinite(n) ? n : void 0;
-}
-function parseRetryAfter(value, now) {
-  if (!value) return void 0;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1e3;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return void 0;
-  return Math.max(0, date - now);
-}
-function networkError(error, what) {
-  const err = error;
-  if (err?.name === "AbortError" || err?.name === "TimeoutError") {
-    return new RegistryError("TIMEOUT", `${what}: timed out`, { cause: error });
-  }
-  const code = err?.cause?.code ?? error?.code;
-  const detail = code ?? err?.cause?.message ?? err?.message ?? "connection failed";
-  const hint = code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO" && /wrong version number/i.test(err?.cause?.message ?? "") ? "; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries" : "";
-  return new RegistryError("NETWORK", `${what}: network error (${detail})${hint}`, { cause: error });
-}
-var Transport = class {
-  insecure;
-  plainHttpCredentials;
-  plainHttpRefusalsLogged = /* @__PURE__ */ new Set();
-  credentials;
-  timeoutMs;
-  retries;
-  maxRetryAfterMs;
-  backoffBaseMs;
-  userAgent;
-  log;
-  sleep;
-  now;
-  hostAuth = /* @__PURE__ */ new Map();
-  tokens = /* @__PURE__ */ new Map();
-  records = [];
-  /** Every credential secret and token this transport has used: registry error text is scrubbed of them. */
-  secrets = /* @__PURE__ */ new Set();
-  lastRateLimit;
-  networkFailures = /* @__PURE__ */ new Map();
-  maxNetworkFailures;
-  totalNetworkFailures = 0;
-  budgetMs;
-  /** When the first request of the run started (the budget counts from it). */
-  budgetStart;
-  /** Registries that answered at least once in this run. */
-  answered = /* @__PURE__ */ new Set();
-  constructor(options = {}) {
-    this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
-    this.plainHttpCredentials = (options.plainHttpCredentialRegistries ?? []).map((h) => h.toLowerCase());
-    if (options.credentials) this.credentials = options.credentials;
-    this.timeoutMs = options.timeoutMs ?? 3e4;
-    this.retries = Math.max(0, Math.min(options.retries ?? 3, 10));
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 6e4;
-    this.backoffBaseMs = options.backoffBaseMs ?? 500;
-    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.log = options.logger ?? (() => {
-    });
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms)));
-    this.now = options.now ?? Date.now;
-    this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
-    this.budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  }
-  /** Milliseconds left of the run's budget (starting it on first use). */
-  budgetLeft() {
-    this.budgetStart ??= this.now();
-    return this.budgetMs - (this.now() - this.budgetStart);
-  }
-  /** HTTP requests made, all hosts or one (host as in the URL, with port). */
-  requestCount(host2) {
-    return host2 === void 0 ? this.records.length : this.records.filter((r) => r.host === host2).length;
-  }
-  /** Every request made, in order (method, host, path, status, purpose); no headers, no secrets. */
-  requests() {
-    return this.records.map((r) => ({ ...r }));
-  }
-  /** The most recent Docker Hub style `ratelimit-*` headers seen. */
-  rateLimit() {
-    return this.lastRateLimit ? { ...this.lastRateLimit } : void 0;
-  }
-  isInsecure(registry) {
-    return this.insecure.includes(registry.toLowerCase());
-  }
-  /** Credentials go over https, or over plain HTTP to loopback or to registries the operator named. */
-  mayUseCredentials(registry) {
-    const name2 = registry.toLowerCase();
-    if (!this.isInsecure(name2) || isLoopback(hostnameOf(name2)) || this.plainHttpCredentials.includes(name2)) return true;
-    if (!this.plainHttpRefusalsLogged.has(name2)) {
-      this.plainHttpRefusalsLogged.add(name2);
-      this.log(
-        `not sending ${registry} credentials over plain HTTP: only the policy names it insecure; name it with --insecure-registry (or the action's insecure-registries input) to allow that`
-      );
-    }
-    return false;
-  }
-  /**
-   * One registry API request with auth, retries, redirects and size bounds. After
-   * MAX_CONSECUTIVE_NETWORK_FAILURES such failures in a row, a registry is not asked again.
-   */
-  async request(req) {
-    const registry = req.registry.toLowerCase();
-    if (this.budgetLeft() <= 0) {
-      throw new RegistryError("TIMEOUT", `${req.what}: not asked: the registry time budget of ${Math.round(this.budgetMs / 1e3)} s for this run is spent`);
-    }
-    const failures = this.networkFailures.get(registry);
-    if (failures && failures.count >= MAX_CONSECUTIVE_NETWORK_FAILURES) {
-      throw new RegistryError(failures.last.code, `${req.what}: registry ${req.registry} not asked again: ${failures.count} requests in a row failed (last: ${failures.last.message})`);
-    }
-    if (this.totalNetworkFailures >= this.maxNetworkFailures && !this.answered.has(registry)) {
-      throw new RegistryError("NETWORK", `${req.what}: registry ${req.registry} not asked: ${this.totalNetworkFailures} requests to registries failed on the network in this run`);
-    }
-    try {
-      const response = await this.requestOnce(req);
-      this.networkFailures.delete(registry);
-      this.answered.add(registry);
-      return response;
-    } catch (error) {
-      if (error instanceof RegistryError && (error.code === "TIMEOUT" || error.code === "NETWORK")) {
-        const entry = this.networkFailures.get(registry) ?? { count: 0, last: error };
-        entry.count++;
-        entry.last = error;
-        this.networkFailures.set(registry, entry);
-        this.totalNetworkFailures++;
-      } else if (error instanceof RegistryError && error.status !== void 0) {
-        this.answered.add(registry);
-      }
-      throw error;
-    }
-  }
-  async requestOnce(req) {
-    const origin = registryOrigin(req.registry, this.insecure);
-    let auth = await this.authorization(req.registry, origin, req.scope, false);
-    let reauthorized = false;
-    for (; ; ) {
-      const response = await this.withRetries(
-        req.what,
-        () => this.send(new URL(req.path, origin), {
-          method: req.method ?? "GET",
-          headers: { ...req.headers ?? {}, ...auth ? { authorization: auth } : {} },
-          maxBytes: req.maxBytes,
-          what: req.what,
-          purpose: "api",
-          acceptStatus: req.acceptStatus
-        })
-      );
-      if (response.status === 401 && !reauthorized) {
-        const challenge = this.pickChallenge(response.headers.get("www-authenticate"));
-        if (challenge) {
-          reauthorized = true;
-          this.hostAuth.set(req.registry, Promise.resolve(this.hostAuthFrom(challenge, !answeredByRegistry(response, origin))));
-          const scope = req.scope ?? challenge.params.scope;
-          if (scope) this.tokens.delete(`${req.registry}|${scope}`);
-          auth = await this.authorization(req.registry, origin, scope, true);
-          continue;
-        }
-      }
-      if (response.status >= 200 && response.status < 300) return response;
-      if (req.acceptStatus?.includes(response.status)) return response;
-      throw this.errorFor(response, req.what);
-    }
-  }
-  errorFor(response, what) {
-    return errorForStatus(response.status, what, response.body, this.secrets);
-  }
-  /** Notes the secret parts of a credential, so no registry message can repeat them. */
-  rememberSecrets(credential) {
-    if (!credential) return;
-    if (credential.password) this.secrets.add(credential.password);
-    if (credential.identityToken) this.secrets.add(credential.identityToken);
-    const basic = basicHeader(credential);
-    if (basic) this.secrets.add(basic.slice("Basic ".length));
-  }
-  pickChallenge(header) {
-    const challenges = parseChallenges(header);
-    return challenges.find((c) => c.scheme === "bearer" && c.params.realm) ?? challenges.find((c) => c.scheme === "basic");
-  }
-  /** `foreign`: the challenge came from a host the registry redirected to, not from the registry. */
-  hostAuthFrom(challenge, foreign) {
-    if (!challenge) return { kind: "none" };
-    if (challenge.scheme === "bearer" && challenge.params.realm) {
-      const auth = { kind: "bearer", realm: challenge.params.realm };
-      if (challenge.params.service !== void 0) auth.service = challenge.params.service;
-      if (foreign) auth.foreign = true;
-      return auth;
-    }
-    if (challenge.scheme === "basic") return foreign ? { kind: "basic", foreign: true } : { kind: "basic" };
-    return { kind: "none" };
-  }
-  /** The registry's auth scheme, learned once per registry from `GET /v2/`. */
-  ping(registry, origin) {
-    let pending = this.hostAuth.get(registry);
-    if (!pending) {
-      const what = `registry ${registry}`;
-      pending = this.withRetries(
-        what,
-        () => this.send(new URL("/v2/", origin), {
-          method: "GET",
-          headers: {},
-          maxBytes: MAX_ERROR_BODY,
-          what,
-          purpose: "ping",
-          acceptStatus: [401, 404]
-        })
-      ).then((response) => {
-        if (response.status === 401)
-          return this.hostAuthFrom(this.pickChallenge(response.headers.get("www-authenticate")), !answeredByRegistry(response, origin));
-        return { kind: "none" };
-      });
-      pending.catch(() => this.hostAuth.delete(registry));
-      this.hostAuth.set(registry, pending);
-    }
-    return pending;
-  }
-  async authorization(registry, origin, scope, fresh) {
-    const hostAuth = await this.ping(registry, origin);
-    if (hostAuth.kind === "none") return void 0;
-    const credential = hostAuth.foreign || !this.mayUseCredentials(registry) ? void 0 : await this.credentials?.get(registry);
-    this.rememberSecrets(credential);
-    if (hostAuth.kind === "basic") return basicHeader(credential);
-    const key = `${registry}|${scope ?? ""}`;
-    const cached2 = this.tokens.get(key);
-    if (cached2 && !fresh) {
-      try {
-        const token = await cached2;
-        if (token.expiresAt > this.now()) return `Bearer ${token.token}`;
-      } catch {
-      }
-    }
-    const pending = this.fetchToken(registry, origin, hostAuth, scope, credential);
-    pending.catch(() => {
-      if (this.tokens.get(key) === pending) this.tokens.delete(key);
-    });
-    this.tokens.set(key, pending);
-    return `Bearer ${(await pending).token}`;
-  }
-  async fetchToken(registry, origin, auth, scope, credential) {
-    let realm;
-    try {
-      realm = new URL(auth.realm);
-    } catch {
-      throw new RegistryError("PROTOCOL", `registry ${registry}: bearer realm is not a URL`);
-    }
-    const allowed = credential !== void 0 && realmMayReceiveCredentials(realm, new URL(origin), this.isInsecure(registry));
-    if (credential && !allowed) {
-      this.log(`not sending ${registry} credentials to token realm ${realm.host}: not the registry's own domain or not https`);
-    }
-    const what = `token for ${registry}${scope ? ` (${scope})` : ""}`;
-    const params = new URLSearchParams();
-    if (auth.service !== void 0) params.set("service", auth.service);
-    if (scope) params.set("scope", scope);
-    let response;
-    if (allowed && credential?.identityToken) {
-      params.set("grant_type", "refresh_token");
-      params.set("refresh_token", credential.identityToken);
-      params.set("client_id", this.userAgent);
-      response = await this.withRetries(
-        what,
-        () => this.send(realm, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: params.toString(),
-          maxBytes: MAX_TOKEN_BYTES,
-          what,
-          purpose: "token",
-          acceptStatus: []
-        })
-      );
-    } else {
-      const url = new URL(realm);
-      for (const [k, v] of params) url.searchParams.append(k, v);
-      const basic = allowed ? basicHeader(credential) : void 0;
-      response = await this.withRetries(
-        what,
-        () => this.send(url, {
-          method: "GET",
-          headers: basic ? { authorization: basic } : {},
-          maxBytes: MAX_TOKEN_BYTES,
-          what,
-          purpose: "token",
-          acceptStatus: []
-        })
-      );
-    }
-    if (response.status < 200 || response.status >= 300) {
-      const error = this.errorFor(response, what);
-      if (error.code === "UNAUTHORIZED" && allowed) {
-        throw new RegistryError("UNAUTHORIZED", `${what}: credentials from ${credential?.source} were refused`, {
-          status: response.status
-        });
-      }
-      throw error;
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(response.body));
-    } catch {
-      throw new RegistryError("PROTOCOL", `${what}: token response is not JSON`);
-    }
-    const token = typeof parsed.token === "string" && parsed.token ? parsed.token : parsed.access_token;
-    if (typeof token !== "string" || !token || /[\r\n]/.test(token)) {
-      throw new RegistryError("PROTOCOL", `${what}: token response has no token`);
-    }
-    const lifetime = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
-    const usable = Math.max(lifetime - 10, lifetime / 2);
-    this.secrets.add(token);
-    return { token, expiresAt: this.now() + usable * 1e3 };
-  }
-  async withRetries(what, attempt) {
-    for (let n = 0; ; n++) {
-      let failure2;
-      let retryAfter;
-      try {
-        const response = await attempt();
-        if (response.status !== 429 && response.status < 500) return response;
-        failure2 = this.errorFor(response, what);
-        retryAfter = parseRetryAfter(response.headers.get("retry-after"), this.now());
-      } catch (error) {
-        if (!(error instanceof RegistryError) || !error.retryable) throw error;
-        failure2 = error;
-      }
-      if (n >= this.retries) throw failure2;
-      if (retryAfter !== void 0 && retryAfter > this.maxRetryAfterMs) {
-        throw new RegistryError(failure2.code, `${failure2.message}; Retry-After ${Math.ceil(retryAfter / 1e3)} s is longer than this run waits`, {
-          ...failure2.status !== void 0 ? { status: failure2.status } : {}
-        });
-      }
-      const backoff = Math.min(this.backoffBaseMs * 2 ** n, 1e4);
-      const delay = retryAfter ?? backoff + Math.floor(Math.random() * (backoff / 4));
-      this.log(`${what}: ${failure2.code}, retrying in ${delay} ms (attempt ${n + 2} of ${this.retries + 1})`);
-      await this.sleep(delay);
-    }
-  }
-  /** One request and its redirects; returns any status (the caller decides), throws on transport failures. */
-  async send(url, init) {
-    let current = url;
-    const headers = { "user-agent": this.userAgent, ...init.headers };
-    const startOrigin = url.origin;
-    for (let hop = 0; ; hop++) {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), Math.max(1, Math.min(this.timeoutMs, this.budgetLeft())));
-      const record = {
-        host: current.host,
-        method: init.method,
-        path: current.pathname,
-        purpose: hop === 0 ? init.purpose : "redirect"
-      };
-      this.records.push(record);
-      try {
-        let response;
-        try {
-          response = await fetch(current, {
-            method: init.method,
-            headers,
-            ...init.body !== void 0 ? { body: init.body } : {},
-            redirect: "manual",
-            signal: controller.signal
-          });
-        } catch (error) {
-          throw networkError(error, init.what);
-        }
-        record.status = response.status;
-        this.noteRateLimit(current.host, response.headers);
-        this.log(`${init.method} ${current.origin}${current.pathname} -> ${response.status}`);
-        const location = response.headers.get("location");
-        if (response.status >= 300 && response.status < 400 && location && response.status !== 304) {
-          await readBounded(response, MAX_ERROR_BODY, init.what, false).catch(() => void 0);
-          if (hop >= MAX_REDIRECTS) throw new RegistryError("PROTOCOL", `${init.what}: too many redirects`);
-          let next;
-          try {
-            next = new URL(location, current);
-          } catch {
-            throw new RegistryError("PROTOCOL", `${init.what}: redirect to an invalid URL`);
-          }
-          if (next.protocol !== "https:" && next.protocol !== "http:")
-            throw new RegistryError("PROTOCOL", `${init.what}: redirect to unsupported scheme ${next.protocol}`);
-          if (current.protocol === "https:" && next.protocol === "http:")
-            throw new RegistryError("PROTOCOL", `${init.what}: refusing redirect from https to plain http`);
-          if (init.body !== void 0 && next.origin !== startOrigin)
-            throw new RegistryError("PROTOCOL", `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
-          if (next.origin !== startOrigin) delete headers.authorization;
-          current = next;
-          continue;
-        }
-        const ok = response.status >= 200 && response.status < 300;
-        const limit = ok ? init.maxBytes : MAX_ERROR_BODY;
-        const body = init.method === "HEAD" ? new Uint8Array() : await readBounded(response, limit, init.what, ok);
-        return { status: response.status, headers: response.headers, body, url: current.toString() };
-      } catch (error) {
-        if (error instanceof RegistryError) throw error;
-        throw networkError(error, init.what);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-  }
-  noteRateLimit(host2, headers) {
-    const limit = parseRateLimit(headers.get("ratelimit-limit"));
-    const remaining = parseRateLimit(headers.get("ratelimit-remaining"));
-    if (limit === void 0 && remaining === void 0) return;
-    const info = { host: host2 };
-    if (limit !== void 0) info.limit = limit;
-    if (remaining !== void 0) info.remaining = remaining;
-    this.lastRateLimit = info;
-  }
-};
-function answeredByRegistry(response, origin) {
-  try {
-    return new URL(response.url).hostname === new URL(origin).hostname;
-  } catch {
-    return false;
-  }
-}
-function basicHeader(credential) {
-  if (!credential || credential.username === void 0 || credential.password === void 0) return void 0;
-  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-}
-async function readBounded(response, limit, what, strict) {
-  const declared = Number.parseInt(response.headers.get("content-length") ?? "", 10);
-  if (strict && Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => {
-    });
-    throw new RegistryError("TOO_LARGE", `${what}: response of ${declared} bytes exceeds the limit of ${limit}`);
-  }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks = [];
-  let total = 0;
-  for (; ; ) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (total + value.byteLength > limit) {
-      await reader.cancel().catch(() => {
-      });
-      if (strict) throw new RegistryError("TOO_LARGE", `${what}: response exceeds the limit of ${limit} bytes`);
-      chunks.push(value.subarray(0, limit - total));
-      total = limit;
-      break;
-    }
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-// src/registry/digest.ts
-import { createHash } from "node:crypto";
-var DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-function isDigest(value) {
-  return DIGEST.test(value);
-}
-function digestOf(bytes, like = "sha256:") {
-  const algorithm = like.startsWith("sha512:") ? "sha512" : "sha256";
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
-}
-
-// src/registry/types.ts
-var MEDIA_TYPES = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json"
-};
-var MANIFEST_ACCEPT = [
-  MEDIA_TYPES.ociIndex,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerManifestList,
-  MEDIA_TYPES.dockerManifest
-].join(", ");
-function isIndexMediaType(mediaType) {
-  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
-}
-
-// src/registry/client.ts
-var DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
-var DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
-var MAX_REFERRER_PAGES = 10;
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
-var TAG = /^[\w][\w.-]{0,127}$/;
-function checkRepository(repo) {
-  if (!repo.domain || /[\s/?#@]/.test(repo.domain))
-    throw new RegistryError("PROTOCOL", `invalid registry host "${repo.domain}"`);
-  const parts = repo.path.split("/");
-  if (parts.length === 0 || !parts.every((p) => PATH_COMPONENT.test(p)))
-    throw new RegistryError("PROTOCOL", `invalid repository path "${repo.path}"`);
-}
-function checkReference(reference) {
-  if (!TAG.test(reference) && !isDigest(reference))
-    throw new RegistryError("PROTOCOL", `invalid tag or digest "${reference}"`);
-}
-function name(repo, reference) {
-  const base = `${repo.domain}/${repo.path}`;
-  if (!reference) return base;
-  return isDigest(reference) ? `${base}@${reference}` : `${base}:${reference}`;
-}
-function manifestKey(repo, reference) {
-  return `${name(repo)}|${reference}`;
-}
-function cached(cache3, key, start) {
-  let pending = cache3.get(key);
-  if (!pending) {
-    pending = start();
-    cache3.set(key, pending);
-  }
-  return pending;
-}
-function scopeOf(repo) {
-  return `repository:${repo.path}:pull`;
-}
-function mediaTypeOf(header, json) {
-  if (json && typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
-  const type = header?.split(";")[0]?.trim();
-  return type || void 0;
-}
-var RegistryClient = class {
-  transport;
-  limit;
-  maxManifestBytes;
-  maxCachedManifestBytes;
-  cachedManifestBytes = 0;
-  heads = /* @__PURE__ */ new Map();
-  gets = /* @__PURE__ */ new Map();
-  referrers = /* @__PURE__ */ new Map();
-  repositories = /* @__PURE__ */ new Map();
-  constructor(options = {}) {
-    let credentials = options.credentials;
-    if (options.githubToken) {
-      const token = options.githubToken;
-      const configured = options.credentials;
-      credentials = {
-        get: async (host2) => await configured?.get(host2) ?? (host2 === "ghcr.io" ? { username: "x-access-token", password: token, source: "GITHUB_TOKEN" } : void 0)
-      };
-    }
-    const transportOptions = { ...options.transport ?? {} };
-    if (options.insecureRegistries) transportOptions.insecureRegistries = options.insecureRegistries;
-    if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
-    if (credentials) transportOptions.credentials = credentials;
-    if (options.timeoutMs !== void 0) transportOptions.timeoutMs = options.timeoutMs;
-    if (options.budgetMs !== void 0) transportOptions.budgetMs = options.budgetMs;
-    if (options.retries !== void 0) transportOptions.retries = options.retries;
-    if (options.userAgent !== void 0) transportOptions.userAgent = options.userAgent;
-    if (options.logger) transportOptions.logger = options.logger;
-    this.transport = new Transport(transportOptions);
-    this.limit = pLimit(Math.max(1, Math.min(options.concurrency ?? 8, 64)));
-    this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
-    this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
-  }
-  /**
-   * The descriptor of a tag or digest (digest, media type, size) from a HEAD request. When the
-   * registry sends no `Docker-Content-Digest` (allowed for tags), the manifest is fetched and hashed.
-   */
-  headManifest(repo, reference) {
-    const key = manifestKey(repo, reference);
-    const fetched = this.gets.get(key);
-    if (fetched) return fetched.then((r) => r.descriptor);
-    return this.once(this.heads, key, () => this.doHeadManifest(repo, reference));
-  }
-  /**
-   * The manifest bytes and JSON. By digest, the bytes must hash to it (else DIGEST_MISMATCH); by
-   * tag, the descriptor's digest is computed from the bytes and must equal any digest the
-   * registry claims in `Docker-Content-Digest`.
-   */
-  getManifest(repo, reference) {
-    return this.once(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
-  }
-  /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
-  getBlob(repo, digest, maxBytes) {
-    return this.limit(async () => {
-      checkRepository(repo);
-      if (!isDigest(digest)) throw new RegistryError("PROTOCOL", `invalid blob digest "${digest}"`);
-      const what = `blob ${name(repo, digest)}`;
-      const response = await this.transport.request({
-        registry: repo.domain,
-        path: `/v2/${repo.path}/blobs/${digest}`,
-        scope: scopeOf(repo),
-        maxBytes,
-        what
-      });
-      const actual = digestOf(response.body, digest);
-      if (actual !== digest) throw new RegistryError("DIGEST_MISMATCH", `${what}: content hashes to ${actual}`);
-      return response.body;
-    });
-  }
-  /**
-   * Manifests whose `subject` is `digest`: the referrers API when the registry has it, else the
-   * `sha256-<hex>` tag schema. Filtered by `artifactType` when given.
-   */
-  listReferrers(repo, digest, artifactType) {
-    const key = `${name(repo)}|${digest}|${artifactType ?? ""}`;
-    return this.once(this.referrers, key, () => this.doListReferrers(repo, digest, artifactType));
-  }
-  /**
-   * Whether the repository exists, from `GET /v2/<name>/tags/list?n=1`: a manifest 404 says only
-   * MANIFEST_UNKNOWN on some registries (distribution answers so for unknown repositories too).
-   * Undefined when the registry does not say (e.g. 401 for unknown names on Docker Hub).
-   */
-  repositoryExists(repo) {
-    return this.once(this.repositories, name(repo), async () => {
-      checkRepository(repo);
-      try {
-        const response = await this.transport.request({
-          registry: repo.domain,
-          path: `/v2/${repo.path}/tags/list?n=1`,
-          scope: scopeOf(repo),
-          maxBytes: 1024 * 1024,
-          what: `tags of ${name(repo)}`,
-          acceptStatus: [404]
-        });
-        if (response.status === 200) return true;
-        return errorForStatus(404, "", response.body).missing === "repository" ? false : void 0;
-      } catch {
-        return void 0;
-      }
-    });
-  }
-  /** Docker Hub's `ratelimit-*` headers, as last seen. */
-  rateLimit() {
-    return this.transport.rateLimit();
-  }
-  /** HTTP requests made (ping, token, API, redirects), all hosts or one ("127.0.0.1:5000"). */
-  requestCount(host2) {
-    return this.transport.requestCount(host2);
-  }
-  /** Every request made, for tests and debugging; carries no headers or secrets. */
-  requestLog() {
-    return this.transport.requests();
-  }
-  once(cache3, key, run) {
-    return cached(cache3, key, () => this.limit(run));
-  }
-  /** A manifest HEAD or GET of a tag or digest, once both are known to be well-formed. */
-  requestManifest(repo, reference, what, request) {
-    checkRepository(repo);
-    checkReference(reference);
-    return this.transport.request({
-      registry: repo.domain,
-      path: `/v2/${repo.path}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scope: scopeOf(repo),
-      what,
-      ...request
-    });
-  }
-  async doHeadManifest(repo, reference) {
-    const what = `manifest ${name(repo, reference)}`;
-    const response = await this.requestManifest(repo, reference, what, { method: "HEAD", maxBytes: 0, acceptStatus: [404] });
-    if (response.status === 404) {
-      throw new RegistryError("NOT_FOUND", `${what}: not found (404)`, { status: 404, missing: "manifest" });
-    }
-    const digest = response.headers.get("docker-content-digest")?.trim();
-    const mediaType = mediaTypeOf(response.headers.get("content-type"));
-    const size = Number.parseInt(response.headers.get("content-length") ?? "", 10);
-    if (digest && isDigest(digest) && mediaType && Number.isFinite(size)) {
-      if (isDigest(reference) && digest !== reference)
-        throw new RegistryError("DIGEST_MISMATCH", `${what}: registry answered for ${digest}`);
-      if (size > this.maxManifestBytes)
-        throw new RegistryError("TOO_LARGE", `${what}: manifest of ${size} bytes exceeds the limit of ${this.maxManifestBytes}`);
-      return { mediaType, digest, size };
-    }
-    const result = await this.getManifestUnlimited(repo, reference);
-    return result.descriptor;
-  }
-  getManifestUnlimited(repo, reference) {
-    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
-  }
-  async doGetManifest(repo, reference) {
-    const what = `manifest ${name(repo, reference)}`;
-    const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes });
-    const bytes = response.body;
-    const claimed = response.headers.get("docker-content-digest")?.trim();
-    const actual = digestOf(bytes, isDigest(reference) ? reference : claimed && isDigest(claimed) ? claimed : "sha256:");
-    if (isDigest(reference) && actual !== reference)
-      throw new RegistryError("DIGEST_MISMATCH", `${what}: content hashes to ${actual}, not the requested digest`);
-    if (claimed && isDigest(claimed) && claimed !== actual)
-      throw new RegistryError("DIGEST_MISMATCH", `${what}: registry claims ${claimed} but the content hashes to ${actual}`);
-    let json;
-    try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    } catch {
-      throw new RegistryError("PROTOCOL", `${what}: manifest is not JSON`);
-    }
-    if (!json || typeof json !== "object" || Array.isArray(json))
-      throw new RegistryError("PROTOCOL", `${what}: manifest is not a JSON object`);
-    const mediaType = mediaTypeOf(response.headers.get("content-type"), json);
-    if (!mediaType) throw new RegistryError("PROTOCOL", `${what}: manifest has no media type`);
-    const descriptor = { mediaType, digest: actual, size: bytes.byteLength };
-    if (typeof json.artifactType === "string") descriptor.artifactType = json.artifactType;
-    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
-    return { descriptor, bytes, json };
-  }
-  /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
-  keepWithinCacheBound(key, bytes) {
-    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
-    else this.gets.delete(key);
-  }
-  async doListReferrers(repo, digest, artifactType) {
-    checkRepository(repo);
-    if (!isDigest(digest)) throw new RegistryError("PROTOCOL", `invalid subject digest "${digest}"`);
-    const what = `referrers of ${name(repo, digest)}`;
-    const found = [];
-    let path6 = `/v2/${repo.path}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ""}`;
-    for (let page = 0; path6 && page < MAX_REFERRER_PAGES; page++) {
-      const response = await this.transport.request({
-        registry: repo.domain,
-        path: path6,
-        headers: { accept: MEDIA_TYPES.ociIndex },
-        scope: scopeOf(repo),
-        maxBytes: this.maxManifestBytes,
-        what,
-        acceptStatus: [400, 404, 405, 406]
-      });
-      const type = mediaTypeOf(response.headers.get("content-type"));
-      if (response.status !== 200 || type !== MEDIA_TYPES.ociIndex) {
-        if (page === 0) return this.referrersFromTagSchema(repo, digest, artifactType);
-        break;
-      }
-      let json;
-      try {
-        json = JSON.parse(new TextDecoder().decode(response.body));
-      } catch {
-        throw new RegistryError("PROTOCOL", `${what}: response is not JSON`);
-      }
-      const filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").map((s) => s.trim()).includes("artifactType");
-      for (const d of descriptorsOf(json)) if (!artifactType || filtered || d.artifactType === artifactType) found.push(d);
-      path6 = nextPage(response.headers.get("link"));
-    }
-    return found;
-  }
-  async referrersFromTagSchema(repo, digest, artifactType) {
-    const tag2 = digest.replace(":", "-");
-    let index;
-    try {
-      index = await this.getManifestUnlimited(repo, tag2);
-    } catch (error) {
-      if (error instanceof RegistryError && error.code === "NOT_FOUND") return [];
-      throw error;
-    }
-    return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
-  }
-};
-function nextPage(link2) {
-  if (!link2) return void 0;
-  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link2);
-  if (!match?.[1]) return void 0;
-  try {
-    const url = new URL(match[1], "http://same-origin.invalid");
-    if (url.host !== "same-origin.invalid" || !url.pathname.startsWith("/v2/")) return void 0;
-    return `${url.pathname}${url.search}`;
-  } catch {
-    return void 0;
-  }
-}
-function descriptorsOf(indexJson, max = 1e4) {
-  const manifests = indexJson?.manifests;
-  if (!Array.isArray(manifests)) return [];
-  const out = [];
-  for (const entry of manifests.slice(0, max)) {
-    const d = entry;
-    if (typeof d?.mediaType !== "string" || typeof d.digest !== "string" || !isDigest(d.digest)) continue;
-    if (typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) continue;
-    const descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
-    if (typeof d.artifactType === "string") descriptor.artifactType = d.artifactType;
-    if (d.annotations && typeof d.annotations === "object" && !Array.isArray(d.annotations)) {
-      const annotations = {};
-      for (const [k, v] of Object.entries(d.annotations)) if (typeof v === "string") annotations[k] = v;
-      descriptor.annotations = annotations;
-    }
-    const p = d.platform;
-    if (p && typeof p.architecture === "string" && typeof p.os === "string") {
-      descriptor.platform = { architecture: p.architecture, os: p.os };
-      if (typeof p.variant === "string") descriptor.platform.variant = p.variant;
-      if (typeof p["os.version"] === "string") descriptor.platform["os.version"] = p["os.version"];
-    }
-    out.push(descriptor);
-  }
-  return out;
-}
-
-// src/registry/transport/credentials.ts
-import { spawn } from "node:child_process";
-import { readFile as readFile2 } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
-var CREDENTIALS_ENV = "VERIFY_IMAGES_REGISTRY_CREDENTIALS";
-var DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/";
-var DOCKER_HUB_ALIASES2 = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
-var MAX_CONFIG_BYTES = 1024 * 1024;
-var HELPER_TIMEOUT_MS = 15e3;
-var MAX_HELPER_OUTPUT = 64 * 1024;
-function canonicalCredentialHost(key) {
-  let host2 = key.trim().toLowerCase();
-  host2 = host2.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
-  host2 = host2.split("/")[0] ?? host2;
-  return DOCKER_HUB_ALIASES2.has(host2) ? "docker.io" : host2;
-}
-function helperServerUrl(host2) {
-  return canonicalCredentialHost(host2) === "docker.io" ? DOCKER_HUB_AUTH_KEY : host2;
-}
-function parseCredentialMap(text2, source) {
-  let parsed;
-  try {
-    parsed = JSON.parse(text2);
-  } catch {
-    throw new Error(`${source} is not valid JSON (expected {"host": {"username": "...", "password": "..."}})`);
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
-    throw new Error(`${source} must be a JSON object mapping registry hosts to credentials`);
-  const map = /* @__PURE__ */ new Map();
-  for (const [key, value] of Object.entries(parsed)) {
-    if (!value || typeof value !== "object") throw new Error(`${source}: entry for "${key}" must be an object`);
-    const entry = value;
-    const credential = { source };
-    if (typeof entry.username === "string") credential.username = entry.username;
-    if (typeof entry.password === "string") credential.password = entry.password;
-    const identityToken = entry.identitytoken ?? entry.identityToken;
-    if (typeof identityToken === "string") credential.identityToken = identityToken;
-    if (!credential.identityToken && (credential.username === void 0 || credential.password === void 0))
-      throw new Error(`${source}: entry for "${key}" needs "username" and "password" (or "identitytoken")`);
-    map.set(canonicalCredentialHost(key), credential);
-  }
-  return map;
-}
-async function readDockerConfig(env, logger) {
-  const dir = env.DOCKER_CONFIG || join(env.HOME || homedir(), ".docker");
-  const file = join(dir, "config.json");
-  let text2;
-  try {
-    text2 = await readFile2(file, "utf8");
-  } catch {
-    return void 0;
-  }
-  if (text2.length > MAX_CONFIG_BYTES) {
-    logger?.(`ignoring ${file}: larger than ${MAX_CONFIG_BYTES} bytes`);
-    return void 0;
-  }
-  try {
-    const parsed = JSON.parse(text2);
-    return parsed && typeof parsed === "object" ? parsed : void 0;
-  } catch {
-    logger?.(`ignoring ${file}: not valid JSON`);
-    return void 0;
-  }
-}
-function fromAuthEntry(entry) {
-  if (!entry || typeof entry !== "object") return void 0;
-  const source = "docker config.json";
-  if (typeof entry.identitytoken === "string" && entry.identitytoken) {
-    return { identityToken: entry.identitytoken, source };
-  }
-  if (typeof entry.auth === "string" && entry.auth) {
-    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
-  }
-  if (typeof entry.username === "string" && typeof entry.password === "string")
-    return { username: entry.username, password: entry.password, source };
-  return void 0;
-}
-var runCredentialHelper = (helper, serverUrl) => {
-  if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new Error(`invalid credential helper name "${helper}"`));
-  const command = `docker-credential-${helper}`;
-  return new Promise((resolve3, reject) => {
-    const child = spawn(command, ["get"], { stdio: ["pipe", "pipe", "ignore"], timeout: HELPER_TIMEOUT_MS });
-    let stdout = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      if (stdout.length < MAX_HELPER_OUTPUT) stdout += chunk;
-    });
-    child.stdin.on("error", () => {
-    });
-    child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve3(stdout);
-      else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
-    });
-    child.stdin.end(serverUrl);
-  });
-};
-function parseHelperOutput(stdout, helper) {
-  let parsed;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    return void 0;
-  }
-  const answer = parsed;
-  if (typeof answer.Secret !== "string" || !answer.Secret) return void 0;
-  const source = `docker-credential-${helper}`;
-  if (answer.Username === "<token>") return { identityToken: answer.Secret, source };
-  return { username: typeof answer.Username === "string" ? answer.Username : "", password: answer.Secret, source };
-}
-function defaultCredentialSource(options = {}) {
-  const env = options.env ?? process.env;
-  const runHelper = options.runHelper ?? runCredentialHelper;
-  const logger = options.logger;
-  const explicit = /* @__PURE__ */ new Map();
-  const envText = env[CREDENTIALS_ENV];
-  if (envText) for (const [host2, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host2, c);
-  if (options.registryCredentials?.trim())
-    for (const [host2, c] of parseCredentialMap(options.registryCredentials, "registry-credentials input")) explicit.set(host2, c);
-  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : void 0;
-  if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
-  let configPromise;
-  const cache3 = /* @__PURE__ */ new Map();
-  const lookup = async (host2) => {
-    const found = explicit.get(host2);
-    if (found) return found;
-    configPromise ??= readDockerConfig(env, logger);
-    const config = await configPromise;
-    if (config) {
-      const helperFor = () => {
-        for (const [key, helper2] of Object.entries(config.credHelpers ?? {}))
-          if (canonicalCredentialHost(key) === host2 && typeof helper2 === "string") return helper2;
-        return void 0;
-      };
-      const helper = helperFor();
-      if (helper) return askHelper(helper, host2);
-      for (const [key, entry] of Object.entries(config.auths ?? {})) {
-        if (canonicalCredentialHost(key) !== host2) continue;
-        const credential = fromAuthEntry(entry);
-        if (credential) return credential;
-      }
-      if (typeof config.credsStore === "string" && config.credsStore) {
-        const credential = await askHelper(config.credsStore, host2);
-        if (credential) return credential;
-      }
-    }
-    if (host2 === "ghcr.io" && githubToken) {
-      return { username: env.GITHUB_ACTOR || "x-access-token", password: githubToken, source: "GITHUB_TOKEN" };
-    }
-    return void 0;
-  };
-  const askHelper = async (helper, host2) => {
-    try {
-      return parseHelperOutput(await runHelper(helper, helperServerUrl(host2)), helper);
-    } catch (error) {
-      logger?.(`credential helper ${helper} gave nothing for ${host2}: ${error.message}`);
-      return void 0;
-    }
-  };
-  return {
-    get(host2) {
-      const key = canonicalCredentialHost(host2);
-      let pending = cache3.get(key);
-      if (!pending) {
-        pending = lookup(key);
-        cache3.set(key, pending);
-      }
-      return pending;
-    }
-  };
-}
-function isGitHubDotCom(serverUrl) {
-  if (serverUrl === void 0 || serverUrl === "") return true;
-  try {
-    return new URL(serverUrl).hostname.toLowerCase() === "github.com";
-  } catch {
-    return false;
-  }
-}
-
-// src/registry/index.ts
-function formatPlatform(platform) {
-  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
-}
-function findInIndex(indexJson, digest) {
-  const descriptor = descriptorsOf(indexJson).find((d) => d.digest === digest);
-  if (!descriptor) return void 0;
-  return descriptor.platform ? { descriptor, platform: formatPlatform(descriptor.platform) } : { descriptor };
-}
-function splitNormalizedReference(reference) {
-  let rest = reference;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.indexOf("/");
-  if (slash <= 0) return void 0;
-  const domain = rest.slice(0, slash);
-  let path6 = rest.slice(slash + 1);
-  let tag2;
-  const colon = path6.lastIndexOf(":");
-  if (colon >= 0) {
-    tag2 = path6.slice(colon + 1);
-    path6 = path6.slice(0, colon);
-  }
-  if (!path6) return void 0;
-  const out = { repo: { domain, path: path6 } };
-  if (tag2) out.tag = tag2;
-  if (digest) out.digest = digest;
-  return out;
-}
-
 // src/checks/image-not-found.ts
 var imageNotFoundCheck = {
   rule: "image-not-found",
@@ -23433,8 +23687,8 @@ var imageNotFoundCheck = {
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
       if (!occurrence.reference || resolution?.status !== "not-found" || resolution.missing === "digest") continue;
-      const parts = splitNormalizedReference(occurrence.reference);
-      const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
+      const parts = splitReference(occurrence.reference);
+      const repository = parts ? `${parts.domain}/${parts.path}` : occurrence.reference;
       const message = resolution.missing === "repository" ? `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it` : `${shownImage(occurrence)}: tag ${parts?.tag ?? "latest"} does not exist in ${repository}`;
       drafts.push({ occurrence, message });
     }
@@ -23450,8 +23704,8 @@ var digestNotFoundCheck = {
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
       if (!occurrence.reference || resolution?.status !== "not-found" || resolution.missing !== "digest") continue;
-      const parts = splitNormalizedReference(occurrence.reference);
-      const repository = parts ? `${parts.repo.domain}/${parts.repo.path}` : occurrence.reference;
+      const parts = splitReference(occurrence.reference);
+      const repository = parts ? `${parts.domain}/${parts.path}` : occurrence.reference;
       let message = `${shownImage(occurrence)}: digest ${parts?.digest ?? ""} does not exist in ${repository}`;
       if (parts?.tag && resolution.tagDigest) message += `; tag ${parts.tag} points to ${resolution.tagDigest}`;
       drafts.push({ occurrence, message });
@@ -23476,7 +23730,7 @@ var digestMismatchCheck = {
         });
         continue;
       }
-      const parts = splitNormalizedReference(occurrence.reference);
+      const parts = splitReference(occurrence.reference);
       if (resolution.status !== "ok" || !parts?.tag || !parts.digest || !resolution.tagDigest) continue;
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({
@@ -23490,7 +23744,7 @@ var digestMismatchCheck = {
 
 // src/checks/registry-unreachable.ts
 function unverified(occurrence, tagOnly) {
-  const parts = occurrence.reference ? splitNormalizedReference(occurrence.reference) : void 0;
+  const parts = occurrence.reference ? splitReference(occurrence.reference) : void 0;
   const tag2 = parts?.tag ?? (parts?.digest ? void 0 : "latest");
   if (tagOnly) return `tag ${tag2} was not checked against the pinned digest`;
   const facts = [];
@@ -23535,28 +23789,30 @@ function imageName(occurrence) {
 function signatureSubjects(signature, image) {
   const { platforms, indexStatus, ...own } = signature;
   if (!platforms) return [{ signature, image }];
-  const subjects = [{ signature: { ...own, status: indexStatus ?? own.status }, image }];
+  const indexNotChecked = own.status === "not-checked" && !platforms.some((platform) => platform.status === "not-checked");
+  const subjects = [{ signature: { ...own, status: indexNotChecked ? own.status : indexStatus ?? own.status }, image }];
   for (const platform of platforms) {
     const status = { status: platform.status, signatures: platform.signatures };
     if (platform.message) status.message = platform.message;
     if (own.requiredPredicateTypes) status.requiredPredicateTypes = own.requiredPredicateTypes;
+    if (platform.unmet) status.unmet = platform.unmet;
     subjects.push({ signature: status, image: `${image} for ${platform.platform} (platform manifest ${platform.digest})` });
   }
   return subjects;
 }
-function signatureCheck(rule2, findingsFor) {
+function signatureCheck(rule2, findingsFor, severityOf = signatureSeverity) {
   return {
     rule: rule2,
     run(occurrences, { policy }) {
-      const severity = signatureSeverity(policy);
+      const severity = severityOf(policy);
       if (!severity) return [];
       const drafts = [];
       for (const occurrence of occurrences) {
         if (!occurrence.signature) continue;
         for (const subject of signatureSubjects(occurrence.signature, imageName(occurrence))) {
-          for (const { message, errorCode } of findingsFor(subject.signature, subject.image)) {
+          for (const { message, errorCode: errorCode2 } of findingsFor(subject.signature, subject.image)) {
             const draft = { occurrence, severity, message };
-            if (errorCode) draft.errorCode = errorCode;
+            if (errorCode2) draft.errorCode = errorCode2;
             drafts.push(draft);
           }
         }
@@ -23566,64 +23822,80 @@ function signatureCheck(rule2, findingsFor) {
   };
 }
 
+// src/checks/signature-unmet.ts
+function unmetOf(signature, kind, reasons) {
+  return (signature.unmet ?? []).filter((unmet) => unmet.kind === kind && reasons.includes(unmet.reason));
+}
+function unmetFindings(unmet, describe2) {
+  return unmet.map((entry) => {
+    const finding = { message: `${describe2(entry)} (required by ${entry.source}: ${entry.expected})${entry.detail ? `; ${entry.detail}` : ""}` };
+    if (entry.errorCode) finding.errorCode = entry.errorCode;
+    return finding;
+  });
+}
+
 // src/checks/unsigned.ts
 var unsignedCheck = signatureCheck(
   "unsigned",
-  (signature, image) => signature.status === "unsigned" ? [{ message: `${image} has no signature (no Sigstore bundle referrer, no cosign .sig), but the signature policy requires one` }] : []
+  (signature, image) => unmetFindings(unmetOf(signature, "signature", ["missing"]), () => `${image} has no signature (no Sigstore bundle referrer, no cosign .sig), but the signature policy requires one`)
 );
 
 // src/checks/signature-invalid.ts
 var signatureInvalidCheck = signatureCheck("signature-invalid", (signature, image) => {
-  if (signature.status !== "invalid") return [];
-  const failed = signature.signatures.filter((entry) => !entry.predicateType && !entry.verified);
-  const first = failed[0];
-  return [
-    {
-      message: `${image} has ${failed.length === 1 ? "a signature that does" : `${failed.length} signatures that do`} not verify${first?.message ? `: ${first.message}` : ""}`,
-      errorCode: first?.errorCode
-    }
-  ];
+  const failed = signature.signatures.filter((entry) => !entry.predicateType && !entry.verified).length;
+  return unmetFindings(
+    unmetOf(signature, "signature", ["invalid"]),
+    () => `${image} has ${failed <= 1 ? "a signature that does" : `${failed} signatures that do`} not verify`
+  );
 });
 
 // src/checks/signer-mismatch.ts
-function describe(identity) {
-  if (!identity) return "an unknown signer";
-  if (identity.subject || identity.issuer) return `${identity.subject ?? "?"} (issuer ${identity.issuer ?? "?"})`;
-  return `key ${identity.keyFingerprint ?? "?"}`;
-}
-var signerMismatchCheck = signatureCheck("signer-mismatch", (signature, image) => {
-  if (signature.status !== "signer-mismatch") return [];
-  const signers = [...new Set(signature.signatures.filter((entry) => !entry.predicateType && entry.identity).map((entry) => describe(entry.identity)))];
-  const first = signature.signatures.find((entry) => !entry.predicateType && entry.errorCode);
-  return [
-    {
-      message: `${image} is signed by ${signers.join(", ") || "another signer"}, not by the signer the policy requires${first?.message ? ` (${first.message})` : ""}`,
-      errorCode: first?.errorCode
-    }
-  ];
-});
+var signerMismatchCheck = signatureCheck(
+  "signer-mismatch",
+  (signature, image) => unmetFindings(unmetOf(signature, "signature", ["signer-mismatch"]), () => `${image} is signed, but not by the signer the policy requires`)
+);
 
 // src/checks/attestation-missing.ts
-var attestationMissingCheck = signatureCheck("attestation-missing", (signature, image) => {
-  if (signature.status === "not-checked" || signature.status === "not-required") return [];
-  return (signature.requiredPredicateTypes ?? []).filter((predicateType) => !signature.signatures.some((entry) => entry.predicateType === predicateType)).map((predicateType) => ({ message: `${image} has no ${predicateType} attestation, which the signature policy requires` }));
-});
+var attestationMissingCheck = signatureCheck(
+  "attestation-missing",
+  (signature, image) => unmetFindings(
+    unmetOf(signature, "attestation", ["missing"]),
+    (unmet) => `${image} has no ${unmet.predicateType ?? ""} attestation, which the signature policy requires`
+  )
+);
 
 // src/checks/attestation-invalid.ts
-var attestationInvalidCheck = signatureCheck("attestation-invalid", (signature, image) => {
-  if (signature.status === "not-checked" || signature.status === "not-required") return [];
-  const findings = [];
-  for (const predicateType of signature.requiredPredicateTypes ?? []) {
-    const entries = signature.signatures.filter((entry) => entry.predicateType === predicateType);
-    if (entries.length === 0 || entries.some((entry) => entry.verified)) continue;
-    const first = entries.find((entry) => entry.errorCode);
-    findings.push({
-      message: `${image} has ${entries.length === 1 ? "a" : entries.length} ${predicateType} attestation${entries.length === 1 ? "" : "s"} but none verifies${first?.message ? `: ${first.message}` : ""}`,
-      errorCode: first?.errorCode
-    });
+var attestationInvalidCheck = signatureCheck(
+  "attestation-invalid",
+  (signature, image) => unmetFindings(
+    unmetOf(signature, "attestation", ["invalid", "signer-mismatch"]),
+    (unmet) => unmet.reason === "invalid" ? `${image} has a ${unmet.predicateType ?? ""} attestation but none verifies` : `${image} has a ${unmet.predicateType ?? ""} attestation, but not from the signer the policy requires`
+  )
+);
+
+// src/checks/signature-not-checked.ts
+function notCheckedSeverity(policy) {
+  if (policy.signatures.mode === "require") return "error";
+  return policy.signatures.mode === "warn" ? "note" : void 0;
+}
+var signatureNotCheckedCheck = signatureCheck(
+  "signature-not-checked",
+  (signature, image) => signature.status === "not-checked" ? [{ message: `${image}: signatures not checked, so the image is not verified: ${signature.message ?? "unknown cause"}` }] : [],
+  notCheckedSeverity
+);
+
+// src/checks/file-not-scanned.ts
+var fileNotScannedCheck = {
+  rule: "file-not-scanned",
+  run(_occurrences, context) {
+    return (context.unscanned ?? []).map(
+      (unscanned) => ({
+        occurrence: { file: unscanned.file, line: unscanned.line ?? 1, column: 1, reference: null, raw: "" },
+        message: `${unscanned.file} was not fully scanned, so images in it were not checked: ${unscanned.reason}`
+      })
+    );
   }
-  return findings;
-});
+};
 
 // src/checks/index.ts
 var CHECKS = [
@@ -23642,18 +23914,24 @@ var CHECKS = [
   signatureInvalidCheck,
   signerMismatchCheck,
   attestationMissingCheck,
-  attestationInvalidCheck
+  attestationInvalidCheck,
+  signatureNotCheckedCheck,
+  fileNotScannedCheck,
+  runsAsRootCheck,
+  privilegedCheck,
+  noResourceLimitsCheck,
+  writableRootFilesystemCheck
 ];
 function severityFor(rule2, policy, draftSeverity) {
   return policy.severity[rule2] ?? draftSeverity ?? RULES[rule2].defaultSeverity;
 }
 function compileIgnores(policy) {
   return policy.ignore.map((entry) => {
-    const paths = entry.paths.length > 0 ? (0, import_picomatch.default)(entry.paths, { dot: true }) : void 0;
+    const paths = entry.paths.length > 0 ? compilePathGlobs(entry.paths) : void 0;
     const images = entry.images.length > 0 ? compileImageGlobs(entry.images) : void 0;
     const compiled = {
       rule: entry.rule,
-      matchesPath: (file) => paths ? paths(file) : true,
+      matchesPath: (file) => paths ? paths.matches(file) : true,
       // An entry limited to images cannot match an occurrence that has no image name.
       matchesImage: (reference) => images ? reference !== null && images.matches(reference) : true
     };
@@ -23662,7 +23940,7 @@ function compileIgnores(policy) {
   });
 }
 function runChecks(occurrences, policy, sources, options = {}) {
-  const context = { policy, trust: buildTrustIndex(policy) };
+  const context = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [], containers: options.containers ?? [] };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
   const findings = [];
@@ -23693,6 +23971,7 @@ function runChecks(occurrences, policy, sources, options = {}) {
       };
       if (draft.suggestion !== void 0) finding.suggestion = draft.suggestion;
       if (draft.errorCode !== void 0) finding.errorCode = draft.errorCode;
+      if (occurrence.related !== void 0) finding.related = occurrence.related;
       const comment = inline.find(occurrence.file, occurrence.line, rule2);
       if (comment) {
         finding.suppressed = comment.reason !== void 0 ? { kind: "inline", reason: comment.reason } : { kind: "inline" };
@@ -23702,10 +23981,10 @@ function runChecks(occurrences, policy, sources, options = {}) {
         );
         if (entry) finding.suppressed = entry.reason !== void 0 ? { kind: "policy", reason: entry.reason } : { kind: "policy" };
       }
-      findings.push(finding);
+      findings.push({ finding, occurrence });
     }
   }
-  return findings.sort(compareFindings);
+  return applyPrecedence(findings).sort(compareFindings);
 }
 function compareFindings(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -23722,368 +24001,10 @@ function exitCodeFor(findings, failOn) {
 
 // src/discover/index.ts
 import path4 from "node:path";
-import { realpath as realpath3 } from "node:fs/promises";
-
-// src/discover/walk.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { lstat, open, readdir, realpath as realpath2, stat as stat2 } from "node:fs/promises";
-import path3 from "node:path";
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
-var DEFAULT_WALK_OPTIONS = { include: [], exclude: [], maxFiles: 5e4 };
-async function walkRepository(root, options = DEFAULT_WALK_OPTIONS) {
-  const absoluteRoot = await realpath2(root);
-  const isIncluded = options.include.length > 0 ? (0, import_picomatch2.default)(options.include, { dot: true }) : () => true;
-  const isExcluded = options.exclude.length > 0 ? (0, import_picomatch2.default)(options.exclude, { dot: true }) : () => false;
-  const files = [];
-  const problems = [];
-  const pending = [""];
-  while (pending.length > 0) {
-    const relativeDirectory = pending.pop();
-    let entries;
-    try {
-      entries = await readdir(path3.join(absoluteRoot, relativeDirectory), { withFileTypes: true });
-    } catch (error) {
-      problems.push({ file: relativeDirectory || ".", message: `directory could not be read: ${error.message}` });
-      continue;
-    }
-    for (const entry of entries) {
-      const relativePath = relativeDirectory ? `${relativeDirectory}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(entry.name) || isExcluded(relativePath) || isExcluded(relativePath + "/")) continue;
-        pending.push(relativePath);
-        continue;
-      }
-      if (entry.isSymbolicLink()) {
-        const target = await resolveInside(absoluteRoot, relativePath);
-        if (!target) continue;
-        const stats = await lstat(target).catch(() => void 0);
-        if (!stats?.isFile()) continue;
-      } else if (!entry.isFile()) {
-        continue;
-      }
-      if (!isIncluded(relativePath) || isExcluded(relativePath)) continue;
-      if (files.length >= options.maxFiles) {
-        problems.push({ file: relativePath, message: `file limit of ${options.maxFiles} reached; the rest of the repository was not scanned` });
-        return { files: files.sort(), problems };
-      }
-      files.push(relativePath);
-    }
-  }
-  return { files: files.sort(), problems };
-}
-var MAX_LISTED_FILES = 2e3;
-var MAX_LISTED_DEPTH = 16;
-async function listFilesUnder(absoluteRoot, relativeDirectory, maxFiles = MAX_LISTED_FILES) {
-  const normalized = path3.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory).replace(/\/+$/, "");
-  const prefix = normalized === "." ? "" : normalized;
-  const start = await resolveInside(absoluteRoot, normalized);
-  if (!start || !(await lstat(start).catch(() => void 0))?.isDirectory()) return [];
-  const files = [];
-  const pending = [{ relative: prefix, depth: 0 }];
-  while (pending.length > 0 && files.length < maxFiles) {
-    const { relative, depth } = pending.pop();
-    const absolute = relative === prefix ? start : path3.join(start, relative.slice(prefix === "" ? 0 : prefix.length + 1));
-    const entries = await readdir(absolute, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const entryPath = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (depth < MAX_LISTED_DEPTH && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push({ relative: entryPath, depth: depth + 1 });
-      } else if (entry.isFile()) {
-        files.push(entryPath);
-      } else if (entry.isSymbolicLink()) {
-        const target = await resolveInside(absoluteRoot, entryPath);
-        if (target && (await lstat(target).catch(() => void 0))?.isFile()) files.push(entryPath);
-      }
-      if (files.length >= maxFiles) break;
-    }
-  }
-  return files.sort();
-}
-async function resolveInside(absoluteRoot, relativePath) {
-  const normalized = path3.posix.normalize(relativePath);
-  if (normalized.startsWith("../") || normalized === ".." || path3.isAbsolute(normalized)) return void 0;
-  try {
-    const target = await realpath2(path3.join(absoluteRoot, normalized));
-    return target === absoluteRoot || target.startsWith(absoluteRoot + path3.sep) ? target : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function readTextFile(absolutePath, maxBytes) {
-  let size = 0;
-  try {
-    const stats = await stat2(absolutePath);
-    size = stats.size;
-    if (!stats.isFile()) return { size, problem: "not a regular file; not scanned" };
-    if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit; not scanned` };
-    const handle = await open(absolutePath, "r");
-    let bytes;
-    try {
-      const buffer = Buffer.allocUnsafe(size + 1);
-      let length = 0;
-      while (length < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-        if (bytesRead === 0) break;
-        length += bytesRead;
-      }
-      if (length > size) return { size, problem: "file changed while being read; not scanned" };
-      bytes = buffer.subarray(0, length);
-    } finally {
-      await handle.close();
-    }
-    if (bytes.includes(0)) return { size, problem: "binary file" };
-    let text2 = bytes.toString("utf8");
-    if (text2.charCodeAt(0) === 65279) text2 = text2.slice(1);
-    return { size, text: text2 };
-  } catch (error) {
-    return { size, problem: `file could not be read: ${error.message}` };
-  }
-}
+import { realpath as realpath2 } from "node:fs/promises";
 
 // src/discover/image-site.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-
-// src/reference/errors.ts
-var ReferenceError2 = class extends Error {
-  code;
-  constructor(code, message) {
-    super(message);
-    this.name = "ReferenceError";
-    this.code = code;
-  }
-};
-function quoteInput(text2, max = 80) {
-  const shown = text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
-  return JSON.stringify(shown);
-}
-
-// src/reference/grammar.ts
-var NAME_TOTAL_LENGTH_MAX = 255;
-var MAX_INPUT_LENGTH = 1024;
-var alphanumeric = "[a-z0-9]+";
-var separator = "(?:[._]|__|[-]+)";
-var domainNameComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-var optionalPort = "(?::[0-9]+)?";
-var ipv6address = "\\[(?:[a-fA-F0-9:]+)\\]";
-var domainName = `${domainNameComponent}(?:\\.${domainNameComponent})*`;
-var host = `(?:${domainName}|${ipv6address})`;
-var domainAndPort = `${host}${optionalPort}`;
-var pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`;
-var remoteName = `${pathComponent}(?:/${pathComponent})*`;
-var tag = "[\\w][\\w.-]{0,127}";
-var digestAlgorithm = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*";
-var digestPattern = `${digestAlgorithm}:[0-9a-fA-F]{32,}`;
-var identifier = "[a-f0-9]{64}";
-var anchored = (pattern) => new RegExp(`^(?:${pattern})$`);
-var DOMAIN_PATTERN = anchored(domainAndPort);
-var PATH_PATTERN = anchored(remoteName);
-var PATH_COMPONENT_PATTERN = anchored(pathComponent);
-var TAG_PATTERN = anchored(tag);
-var DIGEST_PATTERN = anchored(digestPattern);
-var IDENTIFIER_PATTERN = anchored(identifier);
-
-// src/reference/digest.ts
-var DIGEST_ALGORITHMS = {
-  sha256: 64,
-  sha384: 96,
-  sha512: 128
-};
-var GO_DIGEST_SYNTAX = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-function registeredLength(algorithm) {
-  return Object.hasOwn(DIGEST_ALGORITHMS, algorithm) ? DIGEST_ALGORITHMS[algorithm] : void 0;
-}
-function checkDigestSyntax(digest) {
-  if (DIGEST_PATTERN.test(digest)) return;
-  const separator2 = digest.indexOf(":");
-  const algorithm = separator2 > 0 ? digest.slice(0, separator2) : "";
-  const encoded = separator2 > 0 ? digest.slice(separator2 + 1) : "";
-  const expected = registeredLength(algorithm);
-  if (expected !== void 0 && /^[0-9a-fA-F]+$/.test(encoded)) {
-    throw digestLengthError(algorithm, expected, encoded.length);
-  }
-  throw new ReferenceError2(
-    "INVALID_DIGEST",
-    `invalid digest format: ${quoteInput(digest)} is not algorithm:hex with at least 32 hex characters`
-  );
-}
-function checkDigestRegistered(digest) {
-  const separator2 = digest.indexOf(":");
-  const algorithm = digest.slice(0, separator2);
-  const encoded = digest.slice(separator2 + 1);
-  const expected = registeredLength(algorithm);
-  if (expected === void 0) {
-    if (GO_DIGEST_SYNTAX.test(digest)) {
-      throw new ReferenceError2(
-        "UNSUPPORTED_DIGEST_ALGORITHM",
-        `unsupported digest algorithm ${quoteInput(algorithm)}: expected one of ${Object.keys(DIGEST_ALGORITHMS).join(", ")}`
-      );
-    }
-    throw new ReferenceError2("INVALID_DIGEST", `invalid digest format: ${quoteInput(digest)}`);
-  }
-  if (/[A-F]/.test(encoded)) {
-    throw new ReferenceError2("INVALID_DIGEST", `invalid digest format: ${algorithm} digests must be lower-case hex`);
-  }
-  if (encoded.length !== expected) throw digestLengthError(algorithm, expected, encoded.length);
-}
-function digestLengthError(algorithm, expected, actual) {
-  return new ReferenceError2(
-    "DIGEST_LENGTH",
-    `invalid digest length: ${algorithm} needs ${expected} hex characters, got ${actual}`
-  );
-}
-
-// src/reference/parse.ts
-function checkInputBounds(text2) {
-  if (text2 === "") {
-    throw new ReferenceError2("EMPTY", "repository name must have at least one component");
-  }
-  if (text2.length > MAX_INPUT_LENGTH) {
-    throw new ReferenceError2(
-      "INPUT_TOO_LONG",
-      `invalid reference format: ${text2.length} characters is more than any reference can have (${MAX_INPUT_LENGTH})`
-    );
-  }
-}
-function parseAsWritten(text2, shown) {
-  checkInputBounds(text2);
-  const at = text2.indexOf("@");
-  const beforeDigest = at === -1 ? text2 : text2.slice(0, at);
-  const digest = at === -1 ? void 0 : text2.slice(at + 1);
-  if (digest !== void 0 && digest.includes("@")) {
-    throw new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(shown)} has more than one "@"`);
-  }
-  const colon = beforeDigest.lastIndexOf(":");
-  const hasTag = colon > beforeDigest.lastIndexOf("/");
-  const name2 = hasTag ? beforeDigest.slice(0, colon) : beforeDigest;
-  const tag2 = hasTag ? beforeDigest.slice(colon + 1) : void 0;
-  if (name2 === "") {
-    throw new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(shown)} has no repository name`);
-  }
-  const { domain, path: path6 } = splitName(name2);
-  if (tag2 !== void 0 && !TAG_PATTERN.test(tag2)) {
-    throw new ReferenceError2(
-      "INVALID_TAG",
-      `invalid tag format: ${quoteInput(tag2)} must be 1 to 128 of letters, digits, "_", "." or "-", not starting with "." or "-"`
-    );
-  }
-  if (digest !== void 0) checkDigestSyntax(digest);
-  if (name2.length > NAME_TOTAL_LENGTH_MAX) {
-    throw new ReferenceError2(
-      "NAME_TOO_LONG",
-      `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters (got ${name2.length})`
-    );
-  }
-  if (digest !== void 0) checkDigestRegistered(digest);
-  const reference = { domain, path: path6 };
-  if (tag2 !== void 0) reference.tag = tag2;
-  if (digest !== void 0) reference.digest = digest;
-  return reference;
-}
-function splitName(name2) {
-  const slash = name2.indexOf("/");
-  if (slash !== -1) {
-    const first = name2.slice(0, slash);
-    const rest = name2.slice(slash + 1);
-    if (DOMAIN_PATTERN.test(first)) {
-      if (PATH_PATTERN.test(rest)) return { domain: first, path: rest };
-      if (!PATH_PATTERN.test(name2)) throw pathError(rest);
-    } else if (!PATH_PATTERN.test(name2) && looksLikeDomain(first)) {
-      throw new ReferenceError2(
-        "INVALID_DOMAIN",
-        `invalid domain ${quoteInput(first)}: must be a host name, IPv4 address or bracketed IPv6 address, with an optional port`
-      );
-    }
-  }
-  if (PATH_PATTERN.test(name2)) return { domain: "", path: name2 };
-  throw pathError(name2);
-}
-function looksLikeDomain(component) {
-  return /[.:[\]A-Z]/.test(component) || component === "localhost";
-}
-function pathError(path6) {
-  if (PATH_PATTERN.test(path6.toLowerCase())) {
-    return new ReferenceError2("NAME_CONTAINS_UPPERCASE", `repository name must be lowercase: ${quoteInput(path6)}`);
-  }
-  for (const component of path6.split("/")) {
-    if (component === "") {
-      return new ReferenceError2(
-        "INVALID_PATH_COMPONENT",
-        `invalid repository name ${quoteInput(path6)}: path components must not be empty`
-      );
-    }
-    if (!PATH_COMPONENT_PATTERN.test(component.toLowerCase())) {
-      return new ReferenceError2(
-        "INVALID_PATH_COMPONENT",
-        `invalid repository name component ${quoteInput(component)}: must be lower-case letters and digits, separated by one ".", one or two "_", or dashes`
-      );
-    }
-  }
-  return new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(path6)} is not a repository name`);
-}
-
-// src/reference/normalize.ts
-var DEFAULT_DOMAIN = "docker.io";
-var LEGACY_DEFAULT_DOMAIN = "index.docker.io";
-var OFFICIAL_REPOSITORY_PREFIX = "library/";
-var LOCALHOST = "localhost";
-function splitDockerDomain(text2) {
-  const slash = text2.indexOf("/");
-  if (slash === -1) return { domain: DEFAULT_DOMAIN, remainder: OFFICIAL_REPOSITORY_PREFIX + text2 };
-  const first = text2.slice(0, slash);
-  const rest = text2.slice(slash + 1);
-  let domain;
-  let remainder;
-  if (first === LOCALHOST) {
-    [domain, remainder] = [first, rest];
-  } else if (first === LEGACY_DEFAULT_DOMAIN) {
-    [domain, remainder] = [DEFAULT_DOMAIN, rest];
-  } else if (first.includes(".") || first.includes(":") || first.toLowerCase() !== first) {
-    [domain, remainder] = [first, rest];
-  } else {
-    [domain, remainder] = [DEFAULT_DOMAIN, text2];
-  }
-  if (domain === DEFAULT_DOMAIN && !remainder.includes("/")) remainder = OFFICIAL_REPOSITORY_PREFIX + remainder;
-  return { domain, remainder };
-}
-function parseNormalized(text2) {
-  checkInputBounds(text2);
-  if (IDENTIFIER_PATTERN.test(text2)) {
-    throw new ReferenceError2(
-      "NAME_IS_IDENTIFIER",
-      `invalid repository name ${quoteInput(text2)}: a 64-character hexadecimal string is an image ID, not a name`
-    );
-  }
-  const { domain, remainder } = splitDockerDomain(text2);
-  const remote = remainder.split(/[:@]/, 1)[0] ?? remainder;
-  if (remote.toLowerCase() !== remote && PATH_PATTERN.test(remote.toLowerCase())) {
-    throw new ReferenceError2("NAME_CONTAINS_UPPERCASE", `repository name must be lowercase: ${quoteInput(text2)}`);
-  }
-  const reference = parseAsWritten(`${domain}/${remainder}`, text2);
-  if (reference.domain !== domain) {
-    throw new ReferenceError2("INVALID_DOMAIN", `invalid domain ${quoteInput(domain)}`);
-  }
-  return reference;
-}
-function formatReference(reference) {
-  let text2 = repositoryName2(reference);
-  if (reference.tag !== void 0) text2 += `:${reference.tag}`;
-  if (reference.digest !== void 0) text2 += `@${reference.digest}`;
-  return text2;
-}
-function repositoryName2(reference) {
-  return reference.domain === "" ? reference.path : `${reference.domain}/${reference.path}`;
-}
-
-// src/reference/index.ts
-function normalizeForOccurrence(text2) {
-  try {
-    const parsed = parseNormalized(text2);
-    return { ok: true, reference: formatReference(parsed), parsed };
-  } catch (error) {
-    if (error instanceof ReferenceError2) return { ok: false, code: error.code, message: error.message };
-    throw error;
-  }
-}
 
 // src/discover/occurrence.ts
 function makeOccurrence(input) {
@@ -24098,9 +24019,9 @@ function makeOccurrence(input) {
   };
   if (typeof input.value === "string") {
     if (input.value !== input.raw) occurrence.resolved = input.value;
-    const normalized = normalizeForOccurrence(input.value);
+    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
     if (normalized.ok) occurrence.reference = normalized.reference;
-    else occurrence.problem = { kind: "invalid", message: normalized.message };
+    else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
   } else {
     occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
   }
@@ -24110,21 +24031,310 @@ function makeOccurrence(input) {
   return occurrence;
 }
 
+// src/discover/yaml-tolerant.ts
+function joinFlowLines(text3) {
+  const output = text3.split("");
+  const state = { flowDepth: 0, quote: void 0, blockScalarIndent: -1, changed: false };
+  let changed = false;
+  let lineStart = 0;
+  while (lineStart < text3.length) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text3.length;
+    const insideFlowOrQuote = scanLine(text3, lineStart, lineEnd, state, output);
+    if (insideFlowOrQuote && lineEnd < text3.length) {
+      output[lineEnd] = " ";
+      if (lineEnd > lineStart && text3[lineEnd - 1] === "\r") output[lineEnd - 1] = " ";
+      changed = true;
+    }
+    if (output.length !== text3.length) return void 0;
+    lineStart = lineEnd + 1;
+  }
+  return changed || state.changed ? output.join("") : void 0;
+}
+function blankAdjacentComment(text3, index, end, state, output) {
+  if (text3[index] !== "#") return;
+  for (let blank = index; blank < end; blank++) if (text3[blank] !== "\r") output[blank] = " ";
+  state.changed = true;
+}
+function indentOf(text3, start, end) {
+  let index = start;
+  while (index < end && text3[index] === " ") index++;
+  return index - start;
+}
+function isBlank(char) {
+  return char === void 0 || char === " " || char === "	" || char === "\n" || char === "\r";
+}
+function scanLine(text3, start, end, state, output) {
+  const indent2 = indentOf(text3, start, end);
+  const contentStart = start + indent2;
+  if (state.blockScalarIndent >= 0) {
+    const blankLine = contentStart >= end || text3[contentStart] === "\r";
+    if (blankLine || indent2 > state.blockScalarIndent) return false;
+    state.blockScalarIndent = -1;
+  }
+  if (state.flowDepth === 0 && state.quote === void 0 && isDocumentMarker(text3, start, end)) return false;
+  let index = contentStart;
+  if (state.quote !== void 0) {
+    index = skipQuoted(text3, index, end, state);
+    if (state.quote !== void 0) return true;
+  }
+  if (state.flowDepth > 0) return scanFlow(text3, index, end, state, output);
+  return scanBlock(text3, start, index, end, state, output);
+}
+function isDocumentMarker(text3, start, end) {
+  const marker = text3.slice(start, start + 3);
+  return (marker === "---" || marker === "...") && isBlank(text3[start + 3] ?? void 0) && start + 3 <= end;
+}
+function skipQuoted(text3, index, end, state) {
+  while (index < end) {
+    const char = text3[index];
+    if (state.quote === '"' && char === "\\") {
+      index += 2;
+      continue;
+    }
+    if (char === state.quote) {
+      if (state.quote === "'" && text3[index + 1] === "'") {
+        index += 2;
+        continue;
+      }
+      state.quote = void 0;
+      return index + 1;
+    }
+    index++;
+  }
+  return end;
+}
+function scanFlow(text3, index, end, state, output) {
+  while (index < end) {
+    const char = text3[index];
+    if (char === '"' || char === "'") {
+      state.quote = char;
+      index = skipQuoted(text3, index + 1, end, state);
+      if (state.quote !== void 0) return true;
+      continue;
+    }
+    if (char === "#" && (index === 0 || isBlank(text3[index - 1]))) {
+      for (let blank = index; blank < end; blank++) if (text3[blank] !== "\r") output[blank] = " ";
+      return true;
+    }
+    if (char === "[" || char === "{") state.flowDepth++;
+    else if (char === "]" || char === "}") {
+      state.flowDepth--;
+      if (state.flowDepth === 0) {
+        blankAdjacentComment(text3, index + 1, end, state, output);
+        return false;
+      }
+    }
+    index++;
+  }
+  return true;
+}
+function scanBlock(text3, lineStart, index, end, state, output) {
+  let keyColumn = -1;
+  while (index < end) {
+    const char = text3[index];
+    if (char === " " || char === "	") {
+      index++;
+      continue;
+    }
+    if (char === "#" || char === "\r") return false;
+    if ((char === "-" || char === "?") && isBlank(text3[index + 1])) {
+      keyColumn = index - lineStart;
+      index++;
+      continue;
+    }
+    if (char === "&" || char === "!") {
+      while (index < end && !isBlank(text3[index])) index++;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      const quoteColumn = index - lineStart;
+      state.quote = char;
+      index = skipQuoted(text3, index + 1, end, state);
+      if (state.quote !== void 0) return true;
+      const closed = index;
+      index = afterKeyIndicator(text3, index, end);
+      if (index < 0) {
+        blankAdjacentComment(text3, closed, end, state, output);
+        return false;
+      }
+      keyColumn = quoteColumn;
+      continue;
+    }
+    if (char === "[" || char === "{") {
+      state.flowDepth = 1;
+      return scanFlow(text3, index + 1, end, state, output);
+    }
+    if (char === "|" || char === ">") {
+      state.blockScalarIndent = keyColumn >= 0 ? keyColumn : indentOf(text3, lineStart, end);
+      return false;
+    }
+    keyColumn = index - lineStart;
+    const colon = plainKeyEnd(text3, index, end);
+    if (colon < 0) return false;
+    index = colon + 1;
+  }
+  return false;
+}
+function afterKeyIndicator(text3, index, end) {
+  while (index < end && (text3[index] === " " || text3[index] === "	")) index++;
+  return index < end && text3[index] === ":" && isBlank(text3[index + 1]) ? index + 1 : -1;
+}
+function plainKeyEnd(text3, index, end) {
+  for (let i = index; i < end; i++) {
+    const char = text3[i];
+    if (char === ":" && isBlank(text3[i + 1])) return i;
+    if (char === "#" && isBlank(text3[i - 1])) return -1;
+  }
+  return -1;
+}
+var TEMPLATE_ACTION_MARK = "\u2063";
+function maskTemplateActions(text3) {
+  if (!text3.includes("{{")) return void 0;
+  const output = text3.split("");
+  let changed = false;
+  let lineStart = 0;
+  while (lineStart < text3.length) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text3.length;
+    const actions = actionsOf(text3, lineStart, lineEnd);
+    if (actions.length > 0) {
+      changed = true;
+      if (onlyActions(text3, lineStart, lineEnd, actions)) {
+        output[lineStart] = "#";
+        for (let index = lineStart + 1; index < lineEnd; index++) if (text3[index] !== "\r") output[index] = " ";
+      } else {
+        for (const [start, end] of actions) for (let index = start; index < end; index++) output[index] = TEMPLATE_ACTION_MARK;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return changed ? output.join("") : void 0;
+}
+function actionsOf(text3, start, end) {
+  const actions = [];
+  let index = text3.indexOf("{{", start);
+  while (index >= 0 && index < end) {
+    const close = text3.indexOf("}}", index + 2);
+    const actionEnd = close < 0 || close >= end ? end : close + 2;
+    actions.push([index, actionEnd]);
+    index = text3.indexOf("{{", actionEnd);
+  }
+  return actions;
+}
+function onlyActions(text3, start, end, actions) {
+  let cursor = start;
+  for (const [actionStart, actionEnd] of actions) {
+    if (text3.slice(cursor, actionStart).trim() !== "") return false;
+    cursor = actionEnd;
+  }
+  return text3.slice(cursor, end).trim() === "";
+}
+
 // src/discover/yaml.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 200;
-function parseYamlDocuments(text2) {
+function parseYamlDocuments(text3, skip) {
+  let source = text3;
+  let skipped = 0;
+  if (skip) {
+    const blanked = blankDocuments(text3, skip);
+    source = blanked.text;
+    skipped = blanked.skipped;
+  }
+  return { ...parseStream(source, text3), skipped };
+}
+function isDocumentMarker2(text3, lineStart) {
+  const c = text3.charCodeAt(lineStart);
+  if (c !== 45 && c !== 46) return false;
+  if (text3.charCodeAt(lineStart + 1) !== c || text3.charCodeAt(lineStart + 2) !== c) return false;
+  const next = text3[lineStart + 3];
+  return next === void 0 || next === " " || next === "	" || next === "\n" || next === "\r";
+}
+function markerHasContent(line) {
+  const rest = line.slice(3).trim();
+  return rest !== "" && !rest.startsWith("#");
+}
+function blankDocuments(text3, skip) {
+  const parts = [];
+  let skipped = 0;
+  let start = 0;
+  let keep = true;
+  let lineStart = 0;
+  const flush = (end) => {
+    const body = text3.slice(start, end);
+    if (!keep || body.trim() === "" || /^%/m.test(body) || !skip(body)) parts.push(body);
+    else {
+      skipped++;
+      parts.push(asCommentLine(body));
+    }
+  };
+  while (lineStart <= text3.length) {
+    const newline = text3.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text3.length : newline + 1;
+    if (isDocumentMarker2(text3, lineStart)) {
+      flush(lineStart);
+      parts.push(text3.slice(lineStart, lineEnd));
+      keep = !markerHasContent(text3.slice(lineStart, lineEnd));
+      start = lineEnd;
+    }
+    if (newline < 0) break;
+    lineStart = lineEnd;
+  }
+  flush(text3.length);
+  return { text: parts.join(""), skipped };
+}
+function asCommentLine(body) {
+  const breakAtEnd = body.endsWith("\n") ? 1 : 0;
+  return "#" + " ".repeat(body.length - 1 - breakAtEnd) + (breakAtEnd ? "\n" : "");
+}
+function parseStream(text3, original = text3) {
+  const lineStarts = lineStartsOf(original);
+  const read = readDocuments(text3, lineStarts);
+  if (read.some((entry) => entry.error !== void 0)) {
+    const joined = joinFlowLines(text3);
+    const retried = joined === void 0 ? [] : readDocuments(joined, lineStarts);
+    if (retried.length === read.length) {
+      read.forEach((entry, index) => {
+        if (entry.error !== void 0 && retried[index].error === void 0) read[index] = retried[index];
+      });
+    }
+  }
   const documents = [];
   const errors = [];
-  for (const document2 of (0, import_yaml3.parseAllDocuments)(text2, { prettyErrors: true, uniqueKeys: false })) {
-    if (!("errors" in document2)) continue;
-    if (document2.errors.length > 0) {
-      errors.push(document2.errors.map((error) => error.message.split("\n")[0].replace(/:\s*$/, "")).join("; "));
-      continue;
-    }
-    documents.push(document2);
+  for (const entry of read) {
+    if (entry.error !== void 0) errors.push(entry.error);
+    else documents.push(entry.document);
   }
   return { documents, errors };
+}
+function lineStartsOf(text3) {
+  const starts = [0];
+  for (let index = text3.indexOf("\n"); index >= 0; index = text3.indexOf("\n", index + 1)) starts.push(index + 1);
+  return starts;
+}
+function errorPosition(offset, lineStarts) {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = low + high + 1 >> 1;
+    if (lineStarts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return ` at line ${low + 1}, column ${offset - lineStarts[low] + 1}`;
+}
+function readDocuments(text3, lineStarts) {
+  const read = [];
+  for (const document2 of (0, import_yaml3.parseAllDocuments)(text3, { prettyErrors: false, uniqueKeys: false })) {
+    if (!("errors" in document2)) continue;
+    if (document2.errors.length === 0) {
+      read.push({ document: document2 });
+      continue;
+    }
+    const message = (error) => (error.message + (error.pos[0] === -1 ? "" : errorPosition(error.pos[0], lineStarts))).split("\n")[0].replace(/:\s*$/, "");
+    read.push({ document: document2, error: document2.errors.map(message).join("; ") });
+  }
+  return read;
 }
 function toPlain(document2, node) {
   try {
@@ -24136,7 +24346,7 @@ function toPlain(document2, node) {
     return void 0;
   }
 }
-function scalarLocation(node, text2) {
+function scalarLocation(node, text3) {
   if (!(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
   const value = node.value;
   if (typeof value !== "string" && typeof value !== "number") return void 0;
@@ -24145,23 +24355,41 @@ function scalarLocation(node, text2) {
   switch (scalar.type) {
     case "QUOTE_DOUBLE":
     case "QUOTE_SINGLE":
-      return { offset: start + 1, raw: text2.slice(start + 1, valueEnd - 1), value: String(value) };
+      return { offset: start + 1, raw: text3.slice(start + 1, valueEnd - 1), value: String(value) };
     case "BLOCK_LITERAL":
     case "BLOCK_FOLDED": {
-      const headerEnd = text2.indexOf("\n", start);
+      const headerEnd = text3.indexOf("\n", start);
       if (headerEnd < 0) return void 0;
       let offset = headerEnd + 1;
-      while (offset < valueEnd && (text2[offset] === " " || text2[offset] === "	" || text2[offset] === "\n" || text2[offset] === "\r")) offset++;
+      while (offset < valueEnd && (text3[offset] === " " || text3[offset] === "	" || text3[offset] === "\n" || text3[offset] === "\r")) offset++;
       const firstLine = String(value).split("\n")[0] ?? "";
-      return { offset, raw: text2.slice(offset, offset + firstLine.length), value: String(value).trim() };
+      return { offset, raw: text3.slice(offset, offset + firstLine.length), value: String(value).trim() };
     }
     default:
-      return { offset: start, raw: text2.slice(start, valueEnd), value: String(value) };
+      return { offset: start, raw: text3.slice(start, valueEnd), value: String(value) };
   }
 }
 function mapGet(node, key) {
   if (!(0, import_yaml3.isMap)(node)) return void 0;
-  return node.get(key, true);
+  const items2 = node.items;
+  for (let index = items2.length - 1; index >= 0; index--) {
+    const pair = items2[index];
+    if (pair.key === key || (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
+  }
+  return void 0;
+}
+function nodeAt(node, path6) {
+  let current = node;
+  for (const step3 of path6) {
+    if (typeof step3 === "number") {
+      if (!(0, import_yaml3.isSeq)(current)) return void 0;
+      current = current.items[step3];
+    } else {
+      current = mapGet(current, step3);
+    }
+    if (current === void 0 || current === null) return void 0;
+  }
+  return current;
 }
 function scalarString(node) {
   if (!(0, import_yaml3.isScalar)(node)) return void 0;
@@ -24169,6 +24397,23 @@ function scalarString(node) {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
+}
+function goScalarType(node, text3) {
+  if (!(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
+  if (node.type !== "PLAIN") return "string";
+  const written = text3.slice(node.range[0], node.range[1]).trim();
+  if (written.includes(":")) return "string";
+  if (/^[-+]?0o[0-7]+$/.test(written)) return "number";
+  let value;
+  try {
+    value = (0, import_yaml3.parse)(written, { version: "1.1" });
+  } catch {
+    return "string";
+  }
+  if (value === null) return "null";
+  if (typeof value === "number") return "number";
+  if (typeof value === "boolean") return "boolean";
+  return "string";
 }
 function seqItems(node) {
   return (0, import_yaml3.isSeq)(node) ? node.items : [];
@@ -24204,7 +24449,7 @@ function aliasResolver(document2) {
 // src/discover/image-site.ts
 var MAX_IMAGE_TEXT = 4096;
 var MAX_SUBSTITUTED_TEXT = 8192;
-var literalImage = (text2) => [{ value: text2 }];
+var literalImage = (text3) => [{ value: text3 }];
 function occurrencesAtScalar(input) {
   const location = scalarLocation(input.node, input.text);
   if (!location || typeof input.node.value !== "string") return [];
@@ -24258,7 +24503,7 @@ function mergedGet(document2, node, key) {
     const map = dealias(document2, current);
     if (!(0, import_yaml4.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
     visited.add(map);
-    const own = map.get(key, true);
+    const own = mapGet(map, key);
     if (own !== void 0) return dealias(document2, own);
     for (const pair of map.items) {
       if (!(0, import_yaml4.isScalar)(pair.key) || pair.key.value !== "<<") continue;
@@ -24314,17 +24559,17 @@ function dirName(path6) {
   const slash = path6.lastIndexOf("/");
   return slash < 0 ? "" : path6.slice(0, slash);
 }
-function substituteVariables(text2, lookup) {
+function substituteVariables(text3, lookup) {
   let output = "";
   let index = 0;
-  while (index < text2.length) {
-    const dollar = text2.indexOf("$", index);
+  while (index < text3.length) {
+    const dollar = text3.indexOf("$", index);
     if (dollar < 0) {
-      output += text2.slice(index);
+      output += text3.slice(index);
       break;
     }
-    output += text2.slice(index, dollar);
-    const next = text2[dollar + 1];
+    output += text3.slice(index, dollar);
+    const next = text3[dollar + 1];
     if (next === "$") {
       output += "$";
       index = dollar + 2;
@@ -24333,13 +24578,13 @@ function substituteVariables(text2, lookup) {
     let name2;
     let end = dollar + 1;
     if (next === "{") {
-      const close = text2.indexOf("}", dollar + 2);
-      const inner = close < 0 ? "" : text2.slice(dollar + 2, close);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { unresolved: `expression ${text2.slice(dollar, close < 0 ? void 0 : close + 1)} cannot be resolved from this file` };
+      const close = text3.indexOf("}", dollar + 2);
+      const inner = close < 0 ? "" : text3.slice(dollar + 2, close);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { unresolved: `expression ${text3.slice(dollar, close < 0 ? void 0 : close + 1)} cannot be resolved from this file` };
       name2 = inner;
       end = close + 1;
     } else {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text2.slice(dollar + 1));
+      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text3.slice(dollar + 1));
       if (match) {
         name2 = match[0];
         end = dollar + 1 + name2.length;
@@ -24359,232 +24604,215 @@ function substituteVariables(text2, lookup) {
   return output;
 }
 function runtimeOnlyResolver(system, templates = []) {
-  return (text2) => {
+  return (text3) => {
     for (const template of templates) {
-      const match = template.pattern.exec(text2);
+      const match = template.pattern.exec(text3);
       if (match) return [{ value: { unresolved: template.describe(match[0]) } }];
     }
-    const variable = /\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*/.exec(text2);
+    const variable = /\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*/.exec(text3);
     if (variable) return [{ value: { unresolved: `${variable[0]} is a ${system} variable, known only when the pipeline runs` } }];
-    return [{ value: text2 }];
+    return [{ value: text3 }];
   };
 }
 
-// src/discover/compose.ts
-var COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$/i;
-var MAX_NESTING = 16;
-function interpolateCompose(text2, lookup, depth = 0) {
-  if (depth > MAX_NESTING) return { ok: false, message: "interpolation nested too deeply" };
-  let output = "";
-  let index = 0;
-  while (index < text2.length) {
-    const dollar = text2.indexOf("$", index);
-    if (dollar < 0) {
-      output += text2.slice(index);
-      break;
-    }
-    output += text2.slice(index, dollar);
-    const next = text2[dollar + 1];
-    if (next === "$") {
-      output += "$";
-      index = dollar + 2;
-      continue;
-    }
-    if (next === "{") {
-      const close = matchingBrace(text2, dollar + 2);
-      if (close < 0) return { ok: false, message: `invalid interpolation format in "${text2}": unclosed "\${"` };
-      const result = substituteBraced(text2.slice(dollar + 2, close), lookup, depth);
-      if (!result.ok) return result;
-      output += result.value;
-      index = close + 1;
-      continue;
-    }
-    const name2 = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text2.slice(dollar + 1))?.[0];
-    if (!name2) {
-      output += "$";
-      index = dollar + 1;
-      continue;
-    }
-    const value = lookup(name2);
-    if (value === void 0) return { ok: false, message: `variable ${name2} is not set` };
-    if (typeof value !== "string") return { ok: false, message: value.unresolved };
-    output += value;
-    index = dollar + 1 + name2.length;
+// src/discover/containers/settings.ts
+var SettingReader = class {
+  constructor(text3, lines) {
+    this.text = text3;
+    this.lines = lines;
   }
-  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-  return { ok: true, value: output };
-}
-function matchingBrace(text2, start) {
-  let depth = 1;
-  for (let i = start; i < text2.length; i++) {
-    if (text2[i] === "$" && text2[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (text2[i] === "}") {
-      depth--;
-      if (depth === 0) return i;
-    }
+  text;
+  lines;
+  /** The node's value as a setting, when it is a scalar the converter accepts. */
+  scalar(node, convert) {
+    if (!(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
+    const value = convert(node.value);
+    if (value === void 0) return void 0;
+    const [start, end] = node.range;
+    return { value, raw: this.text.slice(start, end), ...this.lines.positionAt(start) };
   }
-  return -1;
-}
-function substituteBraced(body, lookup, depth) {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
-  if (!match) return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
-  const [, name2, operator, argument = ""] = match;
-  const value = lookup(name2);
-  if (value !== void 0 && typeof value !== "string") return { ok: false, message: value.unresolved };
-  const isSet = value !== void 0;
-  const isNonEmpty = isSet && value !== "";
-  switch (operator) {
-    case void 0:
-      return isSet ? { ok: true, value } : { ok: false, message: `variable ${name2} is not set` };
-    case ":-":
-      return isNonEmpty ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
-    case "-":
-      return isSet ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
-    case ":?":
-    case "?": {
-      const satisfied = operator === "?" ? isSet : isNonEmpty;
-      if (satisfied) return { ok: true, value };
-      const reason = operator === "?" ? "is not set" : "is not set or empty";
-      return { ok: false, message: `required variable ${name2} ${reason}${argument ? `: ${argument}` : ""}` };
-    }
-    case ":+":
-      return isNonEmpty ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
-    case "+":
-      return isSet ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
-    default:
-      return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
+  boolean(node) {
+    return this.scalar(node, (value) => typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : void 0);
   }
-}
-var MAX_DOTENV_LENGTH = 256 * 1024;
-function parseDotenv(text2) {
-  const variables = /* @__PURE__ */ new Map();
-  if (text2.length > MAX_DOTENV_LENGTH) return variables;
-  const lookup = (name2) => variables.get(name2);
-  let index = 0;
-  while (index < text2.length) {
-    let lineEnd = text2.indexOf("\n", index);
-    if (lineEnd < 0) lineEnd = text2.length;
-    const line = text2.slice(index, lineEnd).replace(/\r$/, "");
-    const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?/.exec(line);
-    if (!assignment) {
-      index = lineEnd + 1;
-      continue;
-    }
-    const name2 = assignment[1];
-    const valueStart = index + assignment[0].length;
-    const rest = text2.slice(valueStart).replace(/^[ \t]+/, "");
-    const skipped = text2.length - valueStart - rest.length;
-    const quote = rest[0];
-    if (quote === "'" || quote === '"') {
-      const close = closingQuote(rest, quote);
-      if (close < 0) {
-        variables.set(name2, line.slice(assignment[0].length).trim());
-        index = lineEnd + 1;
-        continue;
-      }
-      const body = rest.slice(1, close);
-      if (quote === "'") variables.set(name2, body);
-      else {
-        const unescaped = body.replace(/\\([\\"nrt$])/g, (_, ch) => ({ n: "\n", r: "\r", t: "	" })[ch] ?? (ch === "$" ? "$$" : ch));
-        variables.set(name2, dotenvValue(name2, unescaped, lookup));
-      }
-      const after = text2.indexOf("\n", valueStart + skipped + close + 1);
-      index = after < 0 ? text2.length : after + 1;
-      continue;
-    }
-    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
-    variables.set(name2, dotenvValue(name2, unquoted, lookup));
-    index = lineEnd + 1;
+  integer(node) {
+    return this.scalar(node, (value) => {
+      const number = typeof value === "string" && /^\d{1,10}$/.test(value) ? Number(value) : value;
+      return typeof number === "number" && Number.isInteger(number) ? number : void 0;
+    });
   }
-  return variables;
-}
-function closingQuote(text2, quote) {
-  for (let i = 1; i < text2.length; i++) {
-    if (text2[i] === "\\" && quote === '"') i++;
-    else if (text2[i] === quote) return i;
+  string(node) {
+    return this.scalar(node, (value) => typeof value === "string" ? value : typeof value === "number" ? String(value) : void 0);
   }
-  return -1;
-}
-function dotenvValue(name2, text2, lookup) {
-  if (!text2.includes("$")) return text2;
-  const result = interpolateCompose(text2, lookup);
-  return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
-}
-function resolverFor(variables) {
-  return (text2) => {
-    const result = interpolateCompose(text2, (name2) => variables.get(name2));
-    return [{ value: result.ok ? result.value : { unresolved: result.message } }];
-  };
-}
-var DOCKER_IMAGE_SCHEME = "docker-image://";
-function buildContextOccurrences(document2, build, serviceName, file, lines, resolve3) {
-  const contexts = mergedGet(document2, build, "additional_contexts");
-  if (contexts === void 0) return [];
-  const entries = [];
-  for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
-  for (const item of listItems(document2, contexts)) {
-    if (!(0, import_yaml3.isScalar)(item) || typeof item.value !== "string") continue;
-    const equals = item.value.indexOf("=");
-    if (equals < 0) continue;
-    entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
-  }
-  const occurrences = [];
-  for (const { name: name2, node, prefix } of entries) {
-    occurrences.push(
-      ...occurrencesAtScalar({
-        file: file.path,
-        kind: "compose",
-        text: file.text,
-        lines,
-        node,
-        prefix,
-        context: `services.${serviceName}.build.additional_contexts.${name2}`,
-        resolve: resolve3,
-        note: "an additional build context BuildKit pulls as an image"
-      })
-    );
-  }
-  return occurrences;
-}
-function serviceOccurrences(document2, file, lines, resolve3) {
-  const occurrences = [];
-  for (const [name2, service] of mapPairs(document2, document2.get("services", true))) {
-    const build = mergedGet(document2, service, "build");
-    const built = build !== void 0;
-    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve3));
-    const image = mergedGet(document2, service, "image");
-    if (image === void 0) continue;
-    occurrences.push(
-      ...occurrencesAtScalar({
-        file: file.path,
-        kind: "compose",
-        text: file.text,
-        lines,
-        node: image,
-        context: `services.${name2}.image`,
-        resolve: resolve3,
-        local: built,
-        note: built ? "built here from `build:`; compose tags the result with this name" : void 0
-      })
-    );
-  }
-  return occurrences;
-}
-var composeDiscoverer = {
-  kind: "compose",
-  matches(path6) {
-    return COMPOSE_FILE.test(baseName(path6));
-  },
-  async extract(file, context) {
-    const parsed = parseConfigDocuments(file);
-    const directory = dirName(file.path);
-    const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
-    const resolve3 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
-    return occurrencesOfDocuments(file, parsed, (document2, file2, lines) => serviceOccurrences(document2, file2, lines, resolve3));
+  /** The position of any node with a range (a map or sequence item), for settings that are absent. */
+  at(node) {
+    const range = node?.range;
+    return range ? this.lines.positionAt(range[0]) : void 0;
   }
 };
+
+// src/discover/containers/compose.ts
+var HOST_NAMESPACE_KEYS = ["network_mode", "pid", "ipc"];
+function composeContainers(file) {
+  const reader = new SettingReader(file.text, new LineIndex(file.text));
+  const configs = [];
+  for (const document2 of parseConfigDocuments(file).documents) {
+    const services = mapGet(document2.contents, "services");
+    if (!(0, import_yaml3.isMap)(services)) continue;
+    const deploys = services.items.some((pair) => mapGet(pair.value, "deploy") !== void 0);
+    for (const pair of services.items) {
+      const name2 = (0, import_yaml3.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+      if (name2 === void 0 || !(0, import_yaml3.isMap)(pair.value)) continue;
+      const config = serviceConfig(name2, pair.key, pair.value, reader, file.path);
+      if (!config) continue;
+      if (deploys) config.deploys = true;
+      configs.push(config);
+    }
+  }
+  return configs;
+}
+function serviceConfig(name2, keyNode, service, reader, file) {
+  const image = mapGet(service, "image");
+  const anchor = image ?? keyNode;
+  const position = reader.at(anchor);
+  if (!position) return void 0;
+  const limits = nodeAt(service, ["deploy", "resources", "limits"]);
+  const hostNamespaces = [];
+  for (const key of HOST_NAMESPACE_KEYS) {
+    const setting = reader.string(mapGet(service, key));
+    if (setting?.value === "host") hostNamespaces.push({ ...setting, value: `${key}: host` });
+  }
+  return {
+    file,
+    kind: "compose",
+    name: `services.${name2}`,
+    workload: `services.${name2}`,
+    raw: scalarString(anchor) ?? name2,
+    ...position,
+    user: reader.string(mapGet(service, "user")),
+    privileged: reader.boolean(mapGet(service, "privileged")),
+    addedCapabilities: seqItems(mapGet(service, "cap_add")).flatMap((node) => reader.string(node) ?? []),
+    hostNamespaces,
+    hostPaths: seqItems(mapGet(service, "volumes")).flatMap((volume) => bindSource(volume, reader) ?? []),
+    cpuLimit: reader.string(mapGet(limits, "cpus")) ?? reader.string(mapGet(service, "cpus")),
+    memoryLimit: reader.string(mapGet(limits, "memory")) ?? reader.string(mapGet(service, "mem_limit"))
+  };
+}
+function bindSource(volume, reader) {
+  if ((0, import_yaml3.isMap)(volume)) {
+    if (scalarString(mapGet(volume, "type")) !== "bind") return void 0;
+    return reader.string(mapGet(volume, "source"));
+  }
+  const written = reader.string(volume);
+  if (!written) return void 0;
+  const colon = written.value.indexOf(":");
+  const source = colon < 0 ? written.value : written.value.slice(0, colon);
+  if (!source.startsWith("/")) return void 0;
+  return { ...written, value: source };
+}
+
+// src/discover/dockerfile/shell-pattern.ts
+var LINE_BREAKS = /* @__PURE__ */ new Set(["\n", "\r", "\u2028", "\u2029"]);
+function parseShellPattern(pattern) {
+  const tokens = [];
+  const chars = Array.from(pattern);
+  for (let index = 0; index < chars.length; index++) {
+    const char = chars[index];
+    if (char === "*") {
+      if (tokens.at(-1)?.type !== "star") tokens.push({ type: "star" });
+    } else if (char === "?") {
+      tokens.push({ type: "one" });
+    } else if (char === "\\") {
+      const next = chars[index + 1];
+      if (next === "}" || next === "/") continue;
+      if (next !== "*" && next !== "?" && next !== "\\") return `invalid pattern (${pattern}) in substitution: invalid escape '\\${next ?? ""}'`;
+      tokens.push({ type: "literal", char: next });
+      index++;
+    } else {
+      tokens.push({ type: "literal", char });
+    }
+  }
+  return { tokens };
+}
+function addState(tokens, starts, state, start) {
+  for (let at = state; at <= tokens.length; at++) {
+    if (starts[at] !== -1 && starts[at] <= start) return;
+    starts[at] = start;
+    if (tokens[at]?.type !== "star") return;
+  }
+}
+function step(tokens, current, next, char) {
+  next.fill(-1);
+  let alive = false;
+  for (let state = 0; state < tokens.length; state++) {
+    const start = current[state];
+    if (start === -1) continue;
+    const token = tokens[state];
+    if (token.type === "star") addState(tokens, next, state, start);
+    else if (token.type === "one" ? !LINE_BREAKS.has(char) : token.char === char) addState(tokens, next, state + 1, start);
+    else continue;
+    alive = true;
+  }
+  return alive;
+}
+function findMatch(pattern, chars, from, greedy, anchored2) {
+  const { tokens } = pattern;
+  const accept = tokens.length;
+  let current = new Int32Array(tokens.length + 1).fill(-1);
+  let next = new Int32Array(tokens.length + 1);
+  let best2;
+  for (let position = from; position <= chars.length; position++) {
+    if (best2 === void 0 && (!anchored2 || position === from)) addState(tokens, current, 0, position);
+    const accepted = current[accept];
+    if (accepted !== -1 && (best2 === void 0 || accepted < best2[0])) best2 = [accepted, position];
+    else if (accepted !== -1 && accepted === best2[0] && greedy) best2[1] = position;
+    if (best2 !== void 0 && !prune(current, best2[0], greedy)) break;
+    if (position === chars.length) break;
+    const alive = step(tokens, current, next, chars[position]);
+    [current, next] = [next, current];
+    if (!alive && (best2 !== void 0 || anchored2)) break;
+  }
+  return best2;
+}
+function prune(states, bestStart, greedy) {
+  let alive = false;
+  for (let state = 0; state < states.length; state++) {
+    const start = states[state];
+    if (start === -1) continue;
+    if (start > bestStart || !greedy && start === bestStart) states[state] = -1;
+    else alive = true;
+  }
+  return alive;
+}
+function removePrefix(pattern, value, greedy) {
+  const chars = Array.from(value);
+  const match = findMatch(pattern, chars, 0, greedy, true);
+  return match ? chars.slice(match[1]).join("") : value;
+}
+function replaceMatches(pattern, value, replacement, all) {
+  const chars = Array.from(value);
+  let out = "";
+  let position = 0;
+  while (position <= chars.length) {
+    const match = findMatch(pattern, chars, position, true, false);
+    if (!match) break;
+    const [start, end] = match;
+    out += chars.slice(position, start).join("") + replacement;
+    if (end === start) {
+      out += chars[start] ?? "";
+      position = start + 1;
+    } else {
+      position = end;
+    }
+    if (!all) break;
+  }
+  return out + chars.slice(position).join("");
+}
+function matchesParts(parts, text3) {
+  const pattern = parseShellPattern(parts.map((part) => part.replace(/[*?\\]/g, "\\$&")).join("*"));
+  if (typeof pattern === "string") return false;
+  const chars = Array.from(text3);
+  return findMatch(pattern, chars, 0, true, true)?.[1] === chars.length;
+}
 
 // src/discover/dockerfile/expand.ts
 var MAX_WORD_LENGTH = 16 * 1024;
@@ -24637,8 +24865,8 @@ function changesUnderExpansion(word, escapeToken = "\\") {
   }
 }
 var WordExpander = class {
-  constructor(text2, lookup, escapeToken) {
-    this.text = text2;
+  constructor(text3, lookup, escapeToken) {
+    this.text = text3;
     this.lookup = lookup;
     this.escapeToken = escapeToken;
   }
@@ -24852,7 +25080,7 @@ var WordExpander = class {
     const value = this.knownValue(name2, this.lookup(name2));
     if (value === void 0) return "";
     if (value.length > MAX_PATTERN_SUBJECT) throw new ExpansionError("value too long for pattern replacement");
-    return value.replace(shellPatternToRegex(pattern, true, false, replaceAll), () => replacement);
+    return replaceMatches(compilePattern(pattern), value, replacement, replaceAll);
   }
   /** The value of a plain `$A`/`${A}`; records why when it cannot be known. */
   valueOf(name2) {
@@ -24871,29 +25099,15 @@ var WordExpander = class {
     return state.value;
   }
 };
-function shellPatternToRegex(pattern, greedy, anchored2, global = false) {
-  let out = anchored2 ? "^" : "";
-  const star = greedy ? "[^]*" : "[^]*?";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "*") out += star;
-    else if (ch === "?") out += ".";
-    else if (ch === "\\") {
-      const next = pattern[i + 1];
-      if (next === "}" || next === "/") continue;
-      if (next !== "*" && next !== "?" && next !== "\\") {
-        throw new ExpansionError(`invalid pattern (${pattern}) in substitution: invalid escape '\\${next ?? ""}'`);
-      }
-      out += "\\" + next;
-      i++;
-    } else out += "[]{}.+()|^$".includes(ch) ? "\\" + ch : ch;
-  }
-  return new RegExp(out, global ? "gu" : "u");
+function compilePattern(pattern) {
+  if (pattern.length > MAX_PATTERN_SUBJECT) throw new ExpansionError("pattern too long for pattern matching");
+  const parsed = parseShellPattern(pattern);
+  if (typeof parsed === "string") throw new ExpansionError(parsed);
+  return parsed;
 }
 function trimPrefix(pattern, value, greedy) {
   if (value.length > MAX_PATTERN_SUBJECT) throw new ExpansionError("value too long for pattern removal");
-  const match = shellPatternToRegex(pattern, greedy, true).exec(value);
-  return match ? value.slice(match[0].length) : value;
+  return removePrefix(compilePattern(pattern), value, greedy);
 }
 function trimSuffix(pattern, value, greedy) {
   const reversedValue = Array.from(value).reverse().join("");
@@ -24981,22 +25195,22 @@ function parseDockerfile(fileText) {
   }
   return { escapeToken, syntax, instructions, errors };
 }
-function physicalLines(text2) {
+function physicalLines(text3) {
   const lines = [];
   let start = 0;
   for (; ; ) {
-    const newline = text2.indexOf("\n", start);
-    const stop = newline < 0 ? text2.length : newline;
+    const newline = text3.indexOf("\n", start);
+    const stop = newline < 0 ? text3.length : newline;
     let end = stop;
-    while (end > start && text2.charCodeAt(end - 1) === 13) end--;
-    if (newline >= 0 || start < text2.length) lines.push({ start, end });
+    while (end > start && text3.charCodeAt(end - 1) === 13) end--;
+    if (newline >= 0 || start < text3.length) lines.push({ start, end });
     if (newline < 0) break;
     start = newline + 1;
   }
   return lines;
 }
-function firstNonSpaceIndex(text2) {
-  for (let i = 0; i < text2.length; i++) if (!isSpace(text2[i])) return i;
+function firstNonSpaceIndex(text3) {
+  for (let i = 0; i < text3.length; i++) if (!isSpace(text3[i])) return i;
   return -1;
 }
 function appendPiece(fileText, start, end, escapeToken, target) {
@@ -25013,15 +25227,15 @@ function appendPiece(fileText, start, end, escapeToken, target) {
   return continued;
 }
 function toInstruction(source, line) {
-  const text2 = source.text;
+  const text3 = source.text;
   let begin = 0;
-  while (begin < text2.length && isSpace(text2[begin])) begin++;
-  if (begin >= text2.length) return void 0;
+  while (begin < text3.length && isSpace(text3[begin])) begin++;
+  if (begin >= text3.length) return void 0;
   let keywordEnd = begin;
-  while (keywordEnd < text2.length && !isCommandSeparator(text2[keywordEnd])) keywordEnd++;
-  const trimmedSource = { text: text2.slice(begin), offsets: source.offsets.slice(begin) };
+  while (keywordEnd < text3.length && !isCommandSeparator(text3[keywordEnd])) keywordEnd++;
+  const trimmedSource = { text: text3.slice(begin), offsets: source.offsets.slice(begin) };
   return {
-    keyword: text2.slice(begin, keywordEnd).toLowerCase(),
+    keyword: text3.slice(begin, keywordEnd).toLowerCase(),
     source: trimmedSource,
     argumentsStart: keywordEnd - begin,
     line
@@ -25051,33 +25265,33 @@ function heredocsOf(instruction) {
   }
   return heredocs;
 }
-function stripLeadingFlags(text2) {
-  return text2.replace(/^(?:--\S*\s+)*/, "");
+function stripLeadingFlags(text3) {
+  return text3.replace(/^(?:--\S*\s+)*/, "");
 }
-function isJsonArray(text2) {
-  if (!text2.startsWith("[")) return false;
+function isJsonArray(text3) {
+  if (!text3.startsWith("[")) return false;
   try {
-    const parsed = JSON.parse(text2);
+    const parsed = JSON.parse(text3);
     return Array.isArray(parsed) && parsed.every((item) => typeof item === "string");
   } catch {
     return false;
   }
 }
-function rawShellWords(text2) {
+function rawShellWords(text3) {
   const words = [];
   let word = "";
   let inWord = false;
-  for (let i = 0; i < text2.length; i++) {
-    const ch = text2[i];
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3[i];
     if (ch === "'" || ch === '"') {
-      const close = text2.indexOf(ch, i + 1);
+      const close = text3.indexOf(ch, i + 1);
       if (close < 0) return [];
       const end = close + 1;
-      word += text2.slice(i, end);
+      word += text3.slice(i, end);
       inWord = true;
       i = end - 1;
     } else if (ch === "\\") {
-      word += text2.slice(i, i + 2);
+      word += text3.slice(i, i + 2);
       inWord = true;
       i++;
     } else if (isSpace(ch)) {
@@ -25092,17 +25306,17 @@ function rawShellWords(text2) {
   if (word !== "") words.push(word);
   return words;
 }
-function unquoteHeredocName(text2) {
+function unquoteHeredocName(text3) {
   let name2 = "";
-  for (let i = 0; i < text2.length; i++) {
-    const ch = text2[i];
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3[i];
     if (ch === "'" || ch === '"') {
-      const close = text2.indexOf(ch, i + 1);
+      const close = text3.indexOf(ch, i + 1);
       if (close < 0) return void 0;
-      name2 += text2.slice(i + 1, close);
+      name2 += text3.slice(i + 1, close);
       i = close;
     } else if (ch === "\\") {
-      if (i + 1 < text2.length) name2 += text2[++i];
+      if (i + 1 < text3.length) name2 += text3[++i];
     } else if (isSpace(ch)) {
       return void 0;
     } else name2 += ch;
@@ -25135,18 +25349,18 @@ function detectSyntax(fileText, lines) {
 }
 
 // src/discover/dockerfile/words.ts
-function extractFlags(text2, from) {
+function extractFlags(text3, from) {
   const flags = [];
   let pos = from;
   for (; ; ) {
-    while (pos < text2.length && isSpace(text2[pos])) pos++;
-    if (pos >= text2.length) return { flags, argumentsStart: text2.length };
-    if (text2[pos] !== "-" || text2[pos + 1] !== "-") return { flags, argumentsStart: pos };
+    while (pos < text3.length && isSpace(text3[pos])) pos++;
+    if (pos >= text3.length) return { flags, argumentsStart: text3.length };
+    if (text3[pos] !== "-" || text3[pos + 1] !== "-") return { flags, argumentsStart: pos };
     const word = { text: "", positions: [] };
     let quote;
     let blankOK = false;
-    while (pos < text2.length) {
-      let ch = text2[pos];
+    while (pos < text3.length) {
+      let ch = text3[pos];
       if (quote === void 0) {
         if (isSpace(ch)) break;
         if (ch === "'" || ch === '"') {
@@ -25161,13 +25375,13 @@ function extractFlags(text2, from) {
         continue;
       }
       if (ch === "\\") {
-        if (pos + 1 === text2.length) {
+        if (pos + 1 === text3.length) {
           pos++;
           quote = void 0;
           continue;
         }
         pos++;
-        ch = text2[pos];
+        ch = text3[pos];
       }
       word.text += ch;
       word.positions.push(pos);
@@ -25186,29 +25400,29 @@ function extractFlags(text2, from) {
     }
   }
 }
-function whitespaceWords(text2, from, to = text2.length) {
+function whitespaceWords(text3, from, to = text3.length) {
   const words = [];
   let begin = from;
   let end = to;
-  while (begin < end && isSpace(text2[begin])) begin++;
-  while (end > begin && isSpace(text2[end - 1])) end--;
+  while (begin < end && isSpace(text3[begin])) begin++;
+  while (end > begin && isSpace(text3[end - 1])) end--;
   let pos = begin;
   while (pos < end) {
     const start = pos;
-    while (pos < end && !isCommandSeparator(text2[pos])) pos++;
-    words.push({ text: text2.slice(start, pos), begin: start, end: pos });
-    while (pos < end && isCommandSeparator(text2[pos])) pos++;
+    while (pos < end && !isCommandSeparator(text3[pos])) pos++;
+    words.push({ text: text3.slice(start, pos), begin: start, end: pos });
+    while (pos < end && isCommandSeparator(text3[pos])) pos++;
   }
   return words;
 }
-function quotedWords(text2, escapeToken) {
+function quotedWords(text3, escapeToken) {
   const words = [];
   let word = "";
   let inWord = false;
   let blankOK = false;
   let quote;
-  for (let pos = 0; pos < text2.length; pos++) {
-    let ch = text2[pos];
+  for (let pos = 0; pos < text3.length; pos++) {
+    let ch = text3[pos];
     if (quote === void 0) {
       if (isSpace(ch)) {
         if (inWord && (blankOK || word.length > 0)) words.push(word);
@@ -25222,21 +25436,21 @@ function quotedWords(text2, escapeToken) {
         quote = ch;
         blankOK = true;
       } else if (ch === escapeToken) {
-        if (pos + 1 === text2.length) continue;
+        if (pos + 1 === text3.length) continue;
         word += ch;
-        ch = text2[++pos];
+        ch = text3[++pos];
       }
       word += ch;
       continue;
     }
     if (ch === quote) quote = void 0;
     else if (ch === escapeToken && quote !== "'") {
-      if (pos + 1 === text2.length) {
+      if (pos + 1 === text3.length) {
         quote = void 0;
         continue;
       }
       word += ch;
-      ch = text2[++pos];
+      ch = text3[++pos];
     }
     word += ch;
   }
@@ -25245,16 +25459,16 @@ function quotedWords(text2, escapeToken) {
 }
 function csvFields(value) {
   const fields = [];
-  const text2 = value.text;
+  const text3 = value.text;
   let pos = 0;
   for (; ; ) {
     const field = { text: "", positions: [] };
-    if (text2[pos] === '"') {
+    if (text3[pos] === '"') {
       pos++;
       for (; ; ) {
-        if (pos >= text2.length) return void 0;
-        if (text2[pos] === '"') {
-          if (text2[pos + 1] === '"') {
+        if (pos >= text3.length) return void 0;
+        if (text3[pos] === '"') {
+          if (text3[pos + 1] === '"') {
             field.text += '"';
             field.positions.push(value.positions[pos]);
             pos += 2;
@@ -25263,24 +25477,3170 @@ function csvFields(value) {
           pos++;
           break;
         }
-        field.text += text2[pos];
+        field.text += text3[pos];
         field.positions.push(value.positions[pos]);
         pos++;
       }
-      if (pos < text2.length && text2[pos] !== ",") return void 0;
+      if (pos < text3.length && text3[pos] !== ",") return void 0;
     } else {
-      while (pos < text2.length && text2[pos] !== ",") {
-        if (text2[pos] === '"') return void 0;
-        field.text += text2[pos];
+      while (pos < text3.length && text3[pos] !== ",") {
+        if (text3[pos] === '"') return void 0;
+        field.text += text3[pos];
         field.positions.push(value.positions[pos]);
         pos++;
       }
     }
     fields.push(field);
-    if (pos >= text2.length) return fields;
+    if (pos >= text3.length) return fields;
     pos++;
   }
 }
+
+// src/discover/containers/dockerfile.ts
+function dockerfileContainers(file) {
+  if (file.path.startsWith(".devcontainer/") || file.path.includes("/.devcontainer/")) return [];
+  const parsed = parseDockerfile(file.text);
+  const lines = new LineIndex(file.text);
+  const stages = [];
+  for (const instruction of parsed.instructions) {
+    if (instruction.keyword === "from") stages.push(stageOf(instruction));
+    else if (instruction.keyword === "user" && stages.length > 0) stages[stages.length - 1].user = userOf(instruction, lines);
+    else if ((instruction.keyword === "cmd" || instruction.keyword === "entrypoint") && stages.length > 0) stages[stages.length - 1].runs = true;
+  }
+  const final = stages.at(-1);
+  if (!final) return [];
+  if (final.base.toLowerCase() === "scratch" && !final.runs) return [];
+  const { user, base } = effectiveUser(stages, stages.length - 1);
+  const fromPosition = lines.positionAt(final.from.source.offsets[0] ?? 0);
+  const config = {
+    file: file.path,
+    kind: "dockerfile",
+    name: final.name ? `final stage ${final.name}` : "final stage",
+    workload: "the image",
+    raw: final.from.source.text,
+    ...fromPosition,
+    addedCapabilities: [],
+    hostNamespaces: [],
+    hostPaths: []
+  };
+  if (user) config.user = user;
+  if (isNonRootTag(base)) config.nonRootBase = true;
+  return [config];
+}
+function stageOf(from) {
+  const words = whitespaceWords(from.source.text, from.argumentsStart).map((word) => word.text).filter((word) => !word.startsWith("--"));
+  const stage = { from, base: words[0] ?? "" };
+  if (words.length >= 3 && words[1].toLowerCase() === "as") stage.name = words[2].toLowerCase();
+  return stage;
+}
+function userOf(instruction, lines) {
+  const words = whitespaceWords(instruction.source.text, instruction.argumentsStart);
+  const first = words[0];
+  if (!first) return void 0;
+  const offset = instruction.source.offsets[first.begin] ?? 0;
+  return { value: first.text, raw: first.text, ...lines.positionAt(offset) };
+}
+function effectiveUser(stages, index) {
+  let current = stages[index];
+  for (let hops = 0; hops < stages.length; hops++) {
+    if (current.user) return { user: current.user, base: current.base };
+    const parentIndex = stages.findIndex((stage, i) => i < stages.indexOf(current) && stage.name === current.base.toLowerCase());
+    if (parentIndex < 0) return { base: current.base };
+    current = stages[parentIndex];
+  }
+  return { base: current.base };
+}
+function isNonRootTag(image) {
+  const colon = image.lastIndexOf(":");
+  const slash = image.lastIndexOf("/");
+  if (colon <= slash) return false;
+  const tag2 = image.slice(colon + 1).split("@")[0].toLowerCase();
+  return tag2.includes("nonroot") || tag2.includes("non-root") || tag2.includes("rootless");
+}
+
+// src/discover/kubernetes.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+
+// src/discover/helm-template-lex.ts
+var TemplateSyntaxError = class extends Error {
+  constructor(message, pos) {
+    super(message);
+    this.pos = pos;
+  }
+  pos;
+};
+var KEYWORD_LIKE = /* @__PURE__ */ new Set(["true", "false", "nil"]);
+function isSpace2(ch) {
+  return ch === " " || ch === "	" || ch === "\r" || ch === "\n";
+}
+function isAlphaNumeric(ch) {
+  if (ch === void 0) return false;
+  const code = ch.charCodeAt(0);
+  return ch === "_" || code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code > 127;
+}
+function isDigit3(ch) {
+  return ch !== void 0 && ch >= "0" && ch <= "9";
+}
+function lexTemplate(text3, spans) {
+  const tokens = [];
+  let index = 0;
+  let trimNext = false;
+  while (index < text3.length) {
+    const open = text3.indexOf("{{", index);
+    const textEnd = open < 0 ? text3.length : open;
+    const trimLeft = open >= 0 && text3[open + 2] === "-" && isSpace2(text3[open + 3]);
+    let literal = text3.slice(index, textEnd);
+    if (trimNext) literal = trimStart(literal);
+    if (trimLeft) literal = trimEnd(literal);
+    if (literal !== "") tokens.push({ type: "text", value: literal, pos: index, spaced: false });
+    if (open < 0) break;
+    const bodyStart = open + (trimLeft ? 4 : 2);
+    const before = tokens.length;
+    const action = lexAction(text3, bodyStart, open, tokens);
+    spans?.push({ start: open, end: action.end, comment: tokens.length === before });
+    trimNext = action.trimRight;
+    index = action.end;
+  }
+  return tokens;
+}
+function trimStart(text3) {
+  let start = 0;
+  while (start < text3.length && isSpace2(text3[start])) start++;
+  return text3.slice(start);
+}
+function trimEnd(text3) {
+  let end = text3.length;
+  while (end > 0 && isSpace2(text3[end - 1])) end--;
+  return text3.slice(0, end);
+}
+function closeAt(text3, index) {
+  if (text3.startsWith("}}", index)) return { trimRight: false, end: index + 2 };
+  if (isSpace2(text3[index]) && text3[index + 1] === "-" && text3.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
+  return void 0;
+}
+function lexAction(text3, start, open, tokens) {
+  let index = start;
+  if (text3.startsWith("/*", index)) {
+    const commentEnd = text3.indexOf("*/", index + 2);
+    if (commentEnd < 0) throw new TemplateSyntaxError("unclosed comment", open);
+    let after = commentEnd + 2;
+    while (isSpace2(text3[after]) && !closeAt(text3, after)) after++;
+    const close = closeAt(text3, after);
+    if (!close) throw new TemplateSyntaxError("comment ends before closing delimiter", open);
+    return close;
+  }
+  tokens.push({ type: "open", value: "{{", pos: open, spaced: false });
+  let spaced = false;
+  for (; ; ) {
+    const close = closeAt(text3, index);
+    if (close) {
+      tokens.push({ type: "close", value: "}}", pos: index, spaced });
+      return close;
+    }
+    const ch = text3[index];
+    if (ch === void 0) throw new TemplateSyntaxError("unclosed action", open);
+    if (isSpace2(ch)) {
+      spaced = true;
+      index++;
+      continue;
+    }
+    const token = lexItem(text3, index, open);
+    tokens.push({ ...token, pos: index, spaced });
+    index = token.end;
+    spaced = false;
+  }
+}
+function lexItem(text3, index, open) {
+  const ch = text3[index];
+  switch (ch) {
+    case "|":
+      return { type: "pipe", value: "|", end: index + 1 };
+    case "(":
+      return { type: "leftParen", value: "(", end: index + 1 };
+    case ")":
+      return { type: "rightParen", value: ")", end: index + 1 };
+    case ",":
+      return { type: "comma", value: ",", end: index + 1 };
+    case "=":
+      return { type: "assign", value: "=", end: index + 1 };
+    case ":":
+      if (text3[index + 1] !== "=") throw new TemplateSyntaxError("expected :=", index);
+      return { type: "declare", value: ":=", end: index + 2 };
+    case '"':
+      return lexQuoted(text3, index);
+    case "`": {
+      const close = text3.indexOf("`", index + 1);
+      if (close < 0) throw new TemplateSyntaxError("unterminated raw quoted string", index);
+      return { type: "string", value: text3.slice(index + 1, close).replace(/\r/g, ""), end: close + 1 };
+    }
+    case "'":
+      return lexChar(text3, index);
+    case "$":
+      return { type: "variable", value: text3.slice(index, alphaNumericEnd(text3, index + 1)), end: alphaNumericEnd(text3, index + 1) };
+    case ".":
+      if (isAlphaNumeric(text3[index + 1]) && !isDigit3(text3[index + 1])) {
+        const end = alphaNumericEnd(text3, index + 1);
+        return { type: "field", value: text3.slice(index + 1, end), end };
+      }
+      if (isDigit3(text3[index + 1])) return lexNumber(text3, index);
+      return { type: "dot", value: ".", end: index + 1 };
+    default:
+      break;
+  }
+  if (ch === "+" || ch === "-" || isDigit3(ch)) return lexNumber(text3, index);
+  if (isAlphaNumeric(ch)) {
+    const end = alphaNumericEnd(text3, index);
+    const word = text3.slice(index, end);
+    if (KEYWORD_LIKE.has(word)) return { type: word === "nil" ? "nil" : "bool", value: word, end };
+    return { type: "identifier", value: word, end };
+  }
+  throw new TemplateSyntaxError(`unexpected ${JSON.stringify(ch)} in action`, open);
+}
+function alphaNumericEnd(text3, index) {
+  let end = index;
+  while (isAlphaNumeric(text3[end])) end++;
+  return end;
+}
+function lexQuoted(text3, index) {
+  let end = index + 1;
+  for (; ; ) {
+    const ch = text3[end];
+    if (ch === void 0 || ch === "\n") throw new TemplateSyntaxError("unterminated quoted string", index);
+    if (ch === "\\") end += 2;
+    else if (ch === '"') break;
+    else end++;
+  }
+  return { type: "string", value: unquoteGo(text3.slice(index + 1, end), index), end: end + 1 };
+}
+var SIMPLE_ESCAPES = { n: "\n", t: "	", r: "\r", "\\": "\\", '"': '"', "'": "'", a: "\x07", b: "\b", f: "\f", v: "\v" };
+function unquoteGo(body, pos) {
+  let out = "";
+  for (let index = 0; index < body.length; index++) {
+    const ch = body[index];
+    if (ch !== "\\") {
+      out += ch;
+      continue;
+    }
+    const next = body[++index];
+    if (next !== void 0 && next in SIMPLE_ESCAPES) {
+      out += SIMPLE_ESCAPES[next];
+      continue;
+    }
+    const width = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
+    const hex = body.slice(index + 1, index + 1 + width);
+    if (width === 0 || hex.length !== width || !/^[0-9a-fA-F]+$/.test(hex)) throw new TemplateSyntaxError("invalid escape in string", pos);
+    out += String.fromCodePoint(Number.parseInt(hex, 16));
+    index += width;
+  }
+  return out;
+}
+function lexChar(text3, index) {
+  let end = index + 1;
+  if (text3[end] === "\\") end++;
+  end++;
+  if (text3[end] !== "'") throw new TemplateSyntaxError("unterminated character constant", index);
+  const body = text3.slice(index + 1, end);
+  const value = body.startsWith("\\") ? unquoteGo(body, index) : body;
+  return { type: "number", value: String(value.codePointAt(0) ?? 0), end: end + 1 };
+}
+function lexNumber(text3, index) {
+  let end = index;
+  if (text3[end] === "+" || text3[end] === "-") end++;
+  while (isAlphaNumeric(text3[end]) || text3[end] === "." || (text3[end] === "+" || text3[end] === "-") && /[eEpP]/.test(text3[end - 1] ?? "")) end++;
+  const value = goNumber(text3.slice(index, end).replace(/_/g, ""));
+  if (value === void 0) throw new TemplateSyntaxError(`bad number syntax: ${JSON.stringify(text3.slice(index, end))}`, index);
+  return { type: "number", value: String(value), end };
+}
+function goNumber(written) {
+  const negative = written.startsWith("-");
+  const body = written.startsWith("-") || written.startsWith("+") ? written.slice(1) : written;
+  const sign = negative ? -1 : 1;
+  const prefix = body.slice(0, 2).toLowerCase();
+  if (prefix === "0x") {
+    const [mantissa, exponent] = body.slice(2).toLowerCase().split("p");
+    const [whole, fraction = ""] = mantissa.split(".");
+    if (!/^[0-9a-f]*$/.test(whole + fraction) || whole + fraction === "" || exponent !== void 0 && !/^[-+]?\d+$/.test(exponent)) return void 0;
+    const digits = Number.parseInt(whole + fraction || "0", 16) / 16 ** fraction.length;
+    return sign * digits * 2 ** Number(exponent ?? 0);
+  }
+  if (prefix === "0o" || prefix === "0b") {
+    const radix = prefix === "0o" ? 8 : 2;
+    const digits = body.slice(2);
+    return digits !== "" && [...digits].every((ch) => Number.parseInt(ch, radix) < radix) ? sign * Number.parseInt(digits, radix) : void 0;
+  }
+  if (body.length > 1 && body[0] === "0" && [...body].every((ch) => ch >= "0" && ch <= "7")) return sign * Number.parseInt(body, 8);
+  return isDecimalLiteral(body) ? sign * Number(body) : void 0;
+}
+function isDecimalLiteral(body) {
+  let index = 0;
+  let digits = 0;
+  for (; isDigit3(body[index]); index++) digits++;
+  if (body[index] === ".") {
+    for (index++; isDigit3(body[index]); index++) digits++;
+  }
+  if (digits === 0) return false;
+  if (body[index] === "e" || body[index] === "E") {
+    index++;
+    if (body[index] === "+" || body[index] === "-") index++;
+    const exponentStart = index;
+    while (isDigit3(body[index])) index++;
+    if (index === exponentStart) return false;
+  }
+  return index === body.length;
+}
+
+// src/discover/helm-image-sites.ts
+var IMAGE_LINE = /^[ \t]*(?:-[ \t]+)?image[ \t]*:(?=[ \t]|$)[ \t]*/gm;
+function spansOf(text3) {
+  const spans = [];
+  try {
+    lexTemplate(text3, spans);
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error;
+  }
+  return spans;
+}
+function spanAt(spans, offset) {
+  let low = 0;
+  let high = spans.length - 1;
+  while (low <= high) {
+    const middle = low + high >> 1;
+    const span = spans[middle];
+    if (offset < span.start) high = middle - 1;
+    else if (offset >= span.end) low = middle + 1;
+    else return span;
+  }
+  return void 0;
+}
+function findImageSites(text3) {
+  const spans = text3.includes("{{") ? spansOf(text3) : [];
+  const sites = [];
+  for (const match of text3.matchAll(IMAGE_LINE)) {
+    const start = match.index + match[0].length;
+    const enclosing = spanAt(spans, match.index + match[0].length - 1);
+    if (enclosing?.comment) continue;
+    const lineEnd = text3.slice(start).search(/\r?\n|\r/);
+    const line = lineEnd < 0 ? text3.slice(start) : text3.slice(start, start + lineEnd);
+    const written = stripComment(line).trimEnd();
+    if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) continue;
+    const quote = written[0];
+    const site = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
+    const end = site.offset + site.raw.length;
+    const cuts = (span) => span !== void 0 && (span.start < site.offset || span.end > end);
+    if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
+    sites.push(site);
+  }
+  return sites;
+}
+function stripComment(line) {
+  let quote;
+  let actionDepth = 0;
+  for (let index = 0; index < line.length; index++) {
+    const ch = line[index];
+    if (line.startsWith("{{", index)) {
+      actionDepth++;
+      index++;
+      continue;
+    }
+    if (actionDepth > 0 && line.startsWith("}}", index)) {
+      actionDepth--;
+      index++;
+      continue;
+    }
+    if (actionDepth > 0) continue;
+    if (quote) {
+      if (ch === quote) quote = void 0;
+      continue;
+    }
+    if ((ch === '"' || ch === "'") && (index === 0 || /\s/.test(line[index - 1]))) quote = ch;
+    else if (ch === "#" && (index === 0 || /\s/.test(line[index - 1]))) return line.slice(0, index);
+  }
+  return line;
+}
+function markSites(text3, sites, base) {
+  let out = "";
+  let index = 0;
+  sites.forEach((site, siteIndex) => {
+    if (site.inAction) return;
+    const end = site.offset + site.raw.length;
+    out += `${text3.slice(index, site.offset)}\0S${base + siteIndex}\0${text3.slice(site.offset, end)}\0E${base + siteIndex}\0`;
+    index = end;
+  });
+  return out + text3.slice(index);
+}
+
+// src/discover/helm-template-parse.ts
+var MAX_DEPTH2 = 200;
+function isEmptyList(nodes) {
+  return nodes.every((node) => node.type === "text" && node.text.trim() === "");
+}
+function parseTemplate(text3) {
+  return new Parser(lexTemplate(text3)).parse();
+}
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  index = 0;
+  depth = 0;
+  defines = /* @__PURE__ */ new Map();
+  parse() {
+    const root = [];
+    const end = this.list(root, true);
+    if (end.keyword !== "eof") throw new TemplateSyntaxError(`unexpected {{${end.keyword}}}`, end.pos);
+    return { root, defines: this.defines };
+  }
+  peek(offset = 0) {
+    return this.tokens[this.index + offset];
+  }
+  next() {
+    const token = this.tokens[this.index++];
+    if (!token) throw new TemplateSyntaxError("unexpected end of template", this.tokens[this.tokens.length - 1]?.pos ?? 0);
+    return token;
+  }
+  expect(type, context) {
+    const token = this.next();
+    if (token.type !== type) throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in ${context}`, token.pos);
+    return token;
+  }
+  /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
+  list(nodes, topLevel = false) {
+    if (++this.depth > MAX_DEPTH2) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH2}`, this.peek()?.pos ?? 0);
+    try {
+      for (; ; ) {
+        const token = this.peek();
+        if (!token) return { keyword: "eof", pos: this.tokens[this.tokens.length - 1]?.pos ?? 0 };
+        if (token.type === "text") {
+          this.index++;
+          nodes.push({ type: "text", text: token.value, pos: token.pos });
+          continue;
+        }
+        this.expect("open", "template");
+        const keyword = this.peek()?.type === "identifier" ? this.peek()?.value : void 0;
+        if (keyword === "end" || keyword === "else") return this.terminator(keyword);
+        if (keyword === "define") {
+          if (!topLevel) throw new TemplateSyntaxError("define is only allowed at the top level", token.pos);
+          this.define();
+          continue;
+        }
+        nodes.push(this.action(keyword, token.pos));
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+  terminator(keyword) {
+    const token = this.next();
+    if (keyword === "end") {
+      this.expect("close", "end");
+      return { keyword, pos: token.pos };
+    }
+    const chained = this.peek();
+    if (chained?.type === "identifier" && (chained.value === "if" || chained.value === "with")) {
+      this.index++;
+      return { keyword, pos: token.pos, elseChain: chained.value };
+    }
+    this.expect("close", "else");
+    return { keyword, pos: token.pos };
+  }
+  action(keyword, pos) {
+    switch (keyword) {
+      case "if":
+      case "with":
+      case "range":
+        this.index++;
+        return this.control(keyword, pos);
+      case "template":
+        this.index++;
+        return this.templateCall(pos);
+      case "block":
+        this.index++;
+        return this.block(pos);
+      case "break":
+      case "continue":
+        this.index++;
+        this.expect("close", keyword);
+        return { type: keyword, pos };
+      default:
+        return { type: "action", pipe: this.pipeline("command", "close"), pos };
+    }
+  }
+  /** `if`/`with`/`range` after the keyword, through its `end` (an `else if` chain nests). */
+  control(type, pos) {
+    const pipe = this.pipeline(type, "close");
+    const list2 = [];
+    const end = this.list(list2);
+    if (end.keyword === "eof") throw new TemplateSyntaxError(`unexpected EOF in ${type}`, pos);
+    if (end.keyword === "end") return { type, pipe, list: list2, pos };
+    if (end.elseChain) {
+      if (type === "range") throw new TemplateSyntaxError(`else ${end.elseChain} in range`, end.pos);
+      return { type, pipe, list: list2, elseList: [this.control(end.elseChain, end.pos)], pos };
+    }
+    const elseList = [];
+    const elseEnd = this.list(elseList);
+    if (elseEnd.keyword !== "end") throw new TemplateSyntaxError(`expected end after else in ${type}`, elseEnd.pos);
+    return { type, pipe, list: list2, elseList, pos };
+  }
+  templateCall(pos) {
+    const name2 = this.expect("string", "template clause").value;
+    if (this.peek()?.type === "close") {
+      this.index++;
+      return { type: "template", name: name2, pos };
+    }
+    return { type: "template", name: name2, pipe: this.pipeline("template", "close"), pos };
+  }
+  /** `{{block "name" pipe}} body {{end}}`: defines the body and executes it in place. */
+  block(pos) {
+    const node = this.templateCall(pos);
+    const body = [];
+    const end = this.list(body);
+    if (end.keyword !== "end") throw new TemplateSyntaxError("expected end after block", pos);
+    if (!this.defines.has(node.name)) this.defines.set(node.name, body);
+    return node;
+  }
+  define() {
+    const at = this.next();
+    const name2 = this.expect("string", "define clause").value;
+    this.expect("close", "define clause");
+    const body = [];
+    const end = this.list(body);
+    if (end.keyword !== "end") throw new TemplateSyntaxError("unexpected EOF in define", at.pos);
+    const existing = this.defines.get(name2);
+    if (existing && !isEmptyList(existing) && !isEmptyList(body)) throw new TemplateSyntaxError(`multiple definition of template ${JSON.stringify(name2)}`, at.pos);
+    if (!existing || isEmptyList(existing)) this.defines.set(name2, body);
+  }
+  /** A pipeline up to `end` (`}}` or `)`), with its variable declaration. */
+  pipeline(context, end) {
+    const pos = this.peek()?.pos ?? 0;
+    const pipe = { decl: [], isAssign: false, cmds: [], pos };
+    this.declaration(pipe, context);
+    for (; ; ) {
+      const token = this.peek();
+      if (token?.type === end) {
+        this.index++;
+        if (pipe.cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context}`, token.pos);
+        return pipe;
+      }
+      if (pipe.cmds.length > 0) this.expect("pipe", context);
+      pipe.cmds.push(this.command(end));
+    }
+  }
+  /** `$x :=`, `$x =`, `$i, $e :=` (range only). */
+  declaration(pipe, context) {
+    const first = this.peek();
+    const after = this.peek(1);
+    if (first?.type !== "variable" || !after) return;
+    if (after.type === "declare" || after.type === "assign") {
+      this.index += 2;
+      pipe.decl.push(first.value);
+      pipe.isAssign = after.type === "assign";
+    } else if (after.type === "comma" && context === "range") {
+      const second = this.peek(2);
+      const op = this.peek(3);
+      if (second?.type !== "variable" || op?.type !== "declare" && op?.type !== "assign") throw new TemplateSyntaxError("bad range declaration", first.pos);
+      this.index += 4;
+      pipe.decl.push(first.value, second.value);
+      pipe.isAssign = op.type === "assign";
+    }
+  }
+  /** Operands separated by spaces, up to a pipe or the end. */
+  command(end) {
+    const args = [];
+    for (; ; ) {
+      const token = this.peek();
+      if (!token) throw new TemplateSyntaxError("unclosed action", 0);
+      if (token.type === end || token.type === "pipe") {
+        if (args.length === 0) throw new TemplateSyntaxError("missing command", token.pos);
+        return args;
+      }
+      if (args.length > 0 && !token.spaced) throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
+      args.push(this.operand());
+    }
+  }
+  /** A term followed by `.field` chains written directly after it. */
+  operand() {
+    const term = this.term();
+    const path6 = [];
+    while (this.peek()?.type === "field" && !this.peek()?.spaced) path6.push(this.next().value);
+    if (path6.length === 0) return term;
+    switch (term.type) {
+      case "field":
+        return { type: "field", path: [...term.path, ...path6] };
+      case "variable":
+        return { type: "variable", name: term.name, path: [...term.path, ...path6] };
+      case "string":
+      case "number":
+      case "bool":
+      case "nil":
+      case "dot":
+        throw new TemplateSyntaxError(`unexpected . after term ${JSON.stringify(term.type)}`, this.peek(-1)?.pos ?? 0);
+      default:
+        return { type: "chain", base: term, path: path6 };
+    }
+  }
+  term() {
+    const token = this.next();
+    switch (token.type) {
+      case "identifier":
+        return { type: "identifier", name: token.value };
+      case "dot":
+        return { type: "dot" };
+      case "nil":
+        return { type: "nil" };
+      case "variable":
+        return { type: "variable", name: token.value, path: [] };
+      case "field":
+        return { type: "field", path: [token.value] };
+      case "bool":
+        return { type: "bool", value: token.value === "true" };
+      case "number":
+        return { type: "number", value: Number(token.value) };
+      case "string":
+        return { type: "string", value: token.value };
+      case "leftParen":
+        return { type: "pipe", pipe: this.pipeline("parenthesized pipeline", "rightParen") };
+      default:
+        throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
+    }
+  }
+};
+
+// src/discover/helm-chart.ts
+var MAX_ALIAS_EXPANSIONS = 200;
+function parentDir(path6) {
+  const slash = path6.lastIndexOf("/");
+  return slash < 0 ? "" : path6.slice(0, slash);
+}
+function joinPath(dir, name2) {
+  return dir === "" ? name2 : `${dir}/${name2}`;
+}
+async function chartRootOfTemplate(path6, context) {
+  const segments = path6.split("/");
+  for (let index = segments.length - 2; index >= 0; index--) {
+    if (segments[index] !== "templates") continue;
+    const root = segments.slice(0, index).join("/");
+    if (await context.readFile(joinPath(root, "Chart.yaml")) !== void 0) return root;
+  }
+  return void 0;
+}
+function hasTemplatesSegment(path6) {
+  return path6.split("/").slice(0, -1).includes("templates");
+}
+async function enclosingChartRoot(path6, context, maxUp = 4) {
+  let dir = parentDir(path6);
+  for (let level = 0; level < maxUp; level++) {
+    if (await context.readFile(joinPath(dir, "Chart.yaml")) !== void 0) return dir;
+    if (dir === "") return void 0;
+    dir = parentDir(dir);
+  }
+  return void 0;
+}
+function parseChartMetadata(text3) {
+  const { documents } = parseYamlDocuments(text3);
+  const root = documents[0]?.contents;
+  const metadata = {};
+  for (const key of ["name", "version", "appVersion", "type", "description"]) {
+    const node = mapGet(root, key);
+    const written = scalarLocation(node, text3);
+    const value = written && node.type === "PLAIN" ? written.raw : scalarString(node);
+    if (value !== void 0 && value !== "") metadata[key] = value;
+  }
+  const annotations = mapGet(root, "annotations");
+  if ((0, import_yaml3.isMap)(annotations)) {
+    metadata.annotations = {};
+    for (const pair of annotations.items) {
+      const value = scalarString(pair.value);
+      if ((0, import_yaml3.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
+    }
+  }
+  const dependencies = mapGet(root, "dependencies");
+  if ((0, import_yaml3.isSeq)(dependencies)) {
+    metadata.dependencies = dependencies.items.flatMap((item) => {
+      const name2 = scalarString(mapGet(item, "name"));
+      if (!name2) return [];
+      const dependency = { name: name2 };
+      const repository = scalarString(mapGet(item, "repository"));
+      const alias = scalarString(mapGet(item, "alias"));
+      const condition = scalarString(mapGet(item, "condition"));
+      if (repository) dependency.repository = repository;
+      if (alias) dependency.alias = alias;
+      if (condition) dependency.condition = condition;
+      return [dependency];
+    });
+  }
+  return metadata;
+}
+async function readChartMetadata(chartRoot, context) {
+  const text3 = await context.readFile(joinPath(chartRoot, "Chart.yaml"));
+  return text3 === void 0 ? void 0 : parseChartMetadata(text3);
+}
+function readValues(file, text3) {
+  const locations = /* @__PURE__ */ new WeakMap();
+  const { documents } = parseYamlDocuments(text3);
+  const document2 = documents[0];
+  const plain = document2 ? documentData(document2) : void 0;
+  const data = plain && typeof plain === "object" && !Array.isArray(plain) ? plain : void 0;
+  if (document2 && data) recordLocations(document2.contents, data, text3, locations, 0);
+  return { file, text: text3, data, locations };
+}
+function documentData(document2) {
+  try {
+    return document2.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch {
+    return void 0;
+  }
+}
+function recordLocations(node, data, text3, locations, depth) {
+  if (depth > 64 || data === null || typeof data !== "object") return;
+  if ((0, import_yaml3.isMap)(node) && !Array.isArray(data)) {
+    const byKey = /* @__PURE__ */ new Map();
+    for (const pair of node.items) {
+      if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+      const key = String(pair.key.value);
+      const child = data[key];
+      if ((0, import_yaml3.isScalar)(pair.value)) {
+        const location = scalarLocation(pair.value, text3);
+        if (location) byKey.set(key, location);
+      } else recordLocations(pair.value, child, text3, locations, depth + 1);
+    }
+    locations.set(data, byKey);
+  } else if ((0, import_yaml3.isSeq)(node) && Array.isArray(data)) {
+    const byIndex = /* @__PURE__ */ new Map();
+    node.items.forEach((item, index) => {
+      if ((0, import_yaml3.isScalar)(item)) {
+        const location = scalarLocation(item, text3);
+        if (location) byIndex.set(String(index), location);
+      } else recordLocations(item, data[index], text3, locations, depth + 1);
+    });
+    locations.set(data, byIndex);
+  }
+}
+var MAX_TEMPLATE_FILES = 1e3;
+var MAX_DEPENDENCY_DEPTH = 3;
+var chartCache = /* @__PURE__ */ new WeakMap();
+function loadChart(chartRoot, context) {
+  let perChart = chartCache.get(context);
+  if (!perChart) {
+    perChart = /* @__PURE__ */ new Map();
+    chartCache.set(context, perChart);
+  }
+  let cached2 = perChart.get(chartRoot);
+  if (!cached2) {
+    cached2 = readChart(chartRoot, context);
+    perChart.set(chartRoot, cached2);
+  }
+  return cached2;
+}
+async function readChart(chartRoot, context) {
+  const metadata = await readChartMetadata(chartRoot, context);
+  if (!metadata) return void 0;
+  let values;
+  for (const name2 of ["values.yaml", "values.yml"]) {
+    const text3 = await context.readFile(joinPath(chartRoot, name2));
+    if (text3 === void 0) continue;
+    values = readValues(joinPath(chartRoot, name2), text3);
+    break;
+  }
+  const chartName = metadata.name ?? chartRoot.slice(chartRoot.lastIndexOf("/") + 1);
+  const files = await readTemplateFiles(chartRoot, chartName, context);
+  let siteBase = 0;
+  for (const file of files) {
+    if (file.text.includes("\0") || file.text.includes("")) continue;
+    file.sites = findImageSites(file.text);
+    file.siteBase = siteBase;
+    siteBase += file.sites.length;
+  }
+  const dependencyFiles = [];
+  const dependencies = [];
+  const direct = /* @__PURE__ */ new Map();
+  await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, /* @__PURE__ */ new Set([chartRoot]), direct);
+  const incomplete = /* @__PURE__ */ new WeakMap();
+  if (values?.data) await coalesceDependencyValues(values.data, metadata, direct, context, incomplete);
+  const parseErrors = /* @__PURE__ */ new Map();
+  const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
+  return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies, incomplete };
+}
+async function readTemplateFiles(chartRoot, helmPrefix, context) {
+  const templatesDir = joinPath(chartRoot, "templates");
+  const paths = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
+  const files = [];
+  for (const path6 of paths.slice(0, MAX_TEMPLATE_FILES)) {
+    const text3 = await context.readFile(path6);
+    if (text3 !== void 0) files.push({ path: path6, helmName: `${helmPrefix}/templates/${path6.slice(templatesDir.length + 1)}`, text: text3, sites: [], siteBase: 0 });
+  }
+  return files;
+}
+async function collectDependencies(chartRoot, helmPrefix, metadata, context, out, names, depth, seen, direct) {
+  if (depth >= MAX_DEPENDENCY_DEPTH) return;
+  const roots = /* @__PURE__ */ new Map();
+  const vendored = context.listFiles ? await context.listFiles(joinPath(chartRoot, "charts")) : [];
+  for (const path6 of vendored) {
+    const relative = path6.slice(joinPath(chartRoot, "charts").length + 1).split("/");
+    if (relative.length === 2 && relative[1] === "Chart.yaml") roots.set(relative[0], joinPath(joinPath(chartRoot, "charts"), relative[0]));
+  }
+  for (const dependency of metadata.dependencies ?? []) {
+    if ([...roots.keys()].includes(dependency.name)) continue;
+    const candidate = dependencyRoot(chartRoot, dependency);
+    if (candidate === void 0) continue;
+    const candidateMetadata = await readChartMetadata(candidate, context);
+    if (candidateMetadata?.name === dependency.name) roots.set(dependency.name, candidate);
+  }
+  for (const [name2, root] of roots) {
+    direct?.set(name2, root);
+    if (seen.has(root) || out.length >= MAX_TEMPLATE_FILES) continue;
+    seen.add(root);
+    const dependencyMetadata = await readChartMetadata(root, context) ?? {};
+    const prefix = `${helmPrefix}/charts/${name2}`;
+    out.push(...await readTemplateFiles(root, prefix, context));
+    names.push(root);
+    await collectDependencies(root, prefix, dependencyMetadata, context, out, names, depth + 1, seen);
+  }
+}
+async function coalesceDependencyValues(data, metadata, roots, context, incomplete) {
+  const listed = new Map((metadata.dependencies ?? []).map((dependency) => [dependency.name, dependency]));
+  for (const dependency of listed.values()) {
+    if (roots.has(dependency.name) || dependency.condition !== void 0 && conditionValue(data, dependency.condition) === false) continue;
+    const key = dependency.alias ?? dependency.name;
+    const own = data[key] ?? {};
+    if (typeof own !== "object" || Array.isArray(own)) continue;
+    data[key] = own;
+    incomplete.set(own, `the default values of the dependency chart ${dependency.name}, which is not in the repository (${dependency.repository ?? "no repository"})`);
+  }
+  for (const [name2, root] of roots) {
+    const dependency = listed.get(name2);
+    if (dependency?.condition !== void 0 && conditionValue(data, dependency.condition) === false) continue;
+    const text3 = await context.readFile(joinPath(root, "values.yaml")) ?? await context.readFile(joinPath(root, "values.yml"));
+    const defaults = text3 === void 0 ? void 0 : readValues(joinPath(root, "values.yaml"), text3).data;
+    if (!defaults) continue;
+    const key = dependency?.alias ?? name2;
+    const own = data[key];
+    if (own !== void 0 && own !== null && (typeof own !== "object" || Array.isArray(own))) continue;
+    const target = own ?? {};
+    fillMissing(target, defaults, 0);
+    data[key] = target;
+  }
+}
+function conditionValue(data, condition) {
+  for (const path6 of condition.split(",")) {
+    let current = data;
+    for (const key of path6.trim().split(".")) current = current && typeof current === "object" ? current[key] : void 0;
+    if (typeof current === "boolean") return current;
+  }
+  return void 0;
+}
+function fillMissing(target, source, depth) {
+  if (depth > 32) return;
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (!(key in target)) target[key] = value;
+    else if (existing && typeof existing === "object" && !Array.isArray(existing) && value && typeof value === "object" && !Array.isArray(value)) {
+      fillMissing(existing, value, depth + 1);
+    }
+  }
+}
+function dependencyRoot(chartRoot, dependency) {
+  const repository = dependency.repository ?? "";
+  const relative = repository.startsWith("file://") ? repository.slice("file://".length) : `../${dependency.name}`;
+  const parts = chartRoot === "" ? [] : chartRoot.split("/");
+  for (const part of relative.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return void 0;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join("/");
+}
+function namedTemplates(files, parseErrors) {
+  const ordered = [...files].sort((a, b) => {
+    const depth = b.helmName.split("/").length - a.helmName.split("/").length;
+    return depth !== 0 ? depth : a.helmName < b.helmName ? 1 : a.helmName > b.helmName ? -1 : 0;
+  });
+  const templates = /* @__PURE__ */ new Map();
+  for (const file of ordered) {
+    const parsed = parseCached(file);
+    if ("error" in parsed) {
+      parseErrors.set(file.path, parsed.error);
+      continue;
+    }
+    templates.set(file.helmName, { nodes: parsed.root });
+    for (const [name2, nodes] of parsed.defines) {
+      if (isEmptyList(nodes) && templates.has(name2)) continue;
+      templates.set(name2, { nodes });
+    }
+  }
+  return templates;
+}
+var parsedFiles = /* @__PURE__ */ new WeakMap();
+function parseCached(file) {
+  let parsed = parsedFiles.get(file);
+  if (!parsed) {
+    try {
+      parsed = parseTemplate(file.sites.length > 0 ? markSites(file.text, file.sites, file.siteBase) : file.text);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      parsed = { error: error.message };
+    }
+    parsedFiles.set(file, parsed);
+  }
+  return parsed;
+}
+
+// src/discover/helm-template-values.ts
+var Unknown = class {
+  constructor(reason) {
+    this.reason = reason;
+  }
+  reason;
+};
+var GoStruct = class {
+  constructor(typeName, fields) {
+    this.typeName = typeName;
+    this.fields = fields;
+  }
+  typeName;
+  fields;
+};
+var RenderError = class extends Error {
+};
+var LimitError = class extends Error {
+};
+function isMapValue(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Unknown) && !(value instanceof GoStruct);
+}
+function truth(value) {
+  if (value instanceof Unknown) return value;
+  if (value === void 0 || value === null) return false;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value === "string") return value !== "";
+  if (Array.isArray(value)) return value.length > 0;
+  if (isMapValue(value)) return Object.keys(value).length > 0;
+  return true;
+}
+function isEmpty(value) {
+  const truthy2 = truth(value);
+  return truthy2 instanceof Unknown ? truthy2 : !truthy2;
+}
+function printValue(value) {
+  if (value === void 0 || value === null) return "";
+  return formatV(value);
+}
+function formatV(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return goFloat(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (value === void 0 || value === null) return "<nil>";
+  if (Array.isArray(value)) return `[${value.map(formatV).join(" ")}]`;
+  if (value instanceof GoStruct) return `{${Object.values(value.fields).filter((field) => typeof field !== "function").map(formatV).join(" ")}}`;
+  if (isMapValue(value)) {
+    return `map[${Object.keys(value).sort().map((key) => `${key}:${formatV(value[key])}`).join(" ")}]`;
+  }
+  return value instanceof Unknown ? `<unknown: ${value.reason}>` : typeof value;
+}
+function toStringValue(value) {
+  return formatV(value);
+}
+function goFloat(value) {
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
+  if (value === 0) return Object.is(value, -0) ? "-0" : "0";
+  const [mantissa, exponentText] = value.toExponential().split("e");
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) {
+    const sign = exponent < 0 ? "-" : "+";
+    const digits = String(Math.abs(exponent)).padStart(2, "0");
+    return `${mantissa}e${sign}${digits}`;
+  }
+  return String(value);
+}
+function kindOf(value) {
+  if (value === void 0 || value === null) return "invalid";
+  if (typeof value === "string") return "string";
+  if (typeof value === "number") return "float64";
+  if (typeof value === "boolean") return "bool";
+  if (Array.isArray(value)) return "slice";
+  if (value instanceof GoStruct) return "ptr";
+  return "map";
+}
+
+// src/discover/helm-template-exec.ts
+var RENDER_LIMITS = {
+  maxOutput: 4 * 1024 * 1024,
+  maxString: 64 * 1024,
+  maxIncludeDepth: 64,
+  maxUnknowns: 1e4,
+  maxRangeItems: 1e4
+};
+var LoopSignal = class extends Error {
+  constructor(kind) {
+    super(kind);
+    this.kind = kind;
+  }
+  kind;
+};
+var Writer = class {
+  constructor(env) {
+    this.env = env;
+  }
+  env;
+  text = "";
+  write(piece, state) {
+    if (this.text.length + piece.length > RENDER_LIMITS.maxOutput) throw new LimitError("the template renders more than 4 MiB");
+    if (!piece.includes("\0")) {
+      this.text += piece;
+      return;
+    }
+    this.writeMarked(piece, state);
+  }
+  writeUnknown(value, state) {
+    this.write(unknownMarker(value, this.env), state);
+  }
+  /**
+   * Site markers (`\u0000S<n>\u0000`, `\u0000E<n>\u0000`) placed in template text by the caller are
+   * stamped with the reads so far (`S<n>.<reads>`, lower case in an uncertain branch); at an end
+   * marker, the text since its start marker is that site's rendering. Markers already stamped (text
+   * coming back from an include) pass through.
+   */
+  writeMarked(piece, state) {
+    let index = 0;
+    for (; ; ) {
+      const start = piece.indexOf("\0", index);
+      const end = start < 0 ? -1 : piece.indexOf("\0", start + 1);
+      if (end < 0) {
+        this.text += piece.slice(index);
+        return;
+      }
+      this.text += piece.slice(index, start);
+      const marker = piece.slice(start + 1, end);
+      index = end + 1;
+      if (!/^[SE]\d+$/.test(marker)) {
+        this.text += piece.slice(start, end + 1);
+        continue;
+      }
+      if (marker[0] === "E") this.recordSite(Number(marker.slice(1)));
+      else this.env.missingAtSite?.set(Number(marker.slice(1)), this.env.missing?.length ?? 0);
+      const letter = state.uncertain > 0 ? marker[0].toLowerCase() : marker[0];
+      this.text += `\0${letter}${marker.slice(1)}.${this.env.reads.length}\0`;
+    }
+  }
+  recordSite(site) {
+    const upper = this.text.lastIndexOf(`\0S${site}.`);
+    const lower = this.text.lastIndexOf(`\0s${site}.`);
+    const at = Math.max(upper, lower);
+    if (at < 0) return;
+    const close = this.text.indexOf("\0", at + 1);
+    const readsAtStart = Number(this.text.slice(this.text.indexOf(".", at) + 1, close));
+    const missing = this.env.missing?.slice(this.env.missingAtSite?.get(site) ?? this.env.missing.length);
+    this.env.siteHits.push({ site, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length, ...missing?.length ? { missing } : {} });
+  }
+};
+function unknownMarker(value, env) {
+  if (env.unknowns.length < RENDER_LIMITS.maxUnknowns) env.unknowns.push(value.reason);
+  return `${env.unknowns.length - 1}`;
+}
+function execute(nodes, dot, env, depth = 0) {
+  const state = { dot, vars: [{ name: "$", value: dot }], uncertain: 0, depth };
+  const out = new Writer(env);
+  walkList(nodes, state, out, env);
+  return out.text;
+}
+function step2(env) {
+  if (--env.budget.steps < 0) throw new LimitError("the chart needs more evaluation steps than allowed");
+}
+function walkList(nodes, state, out, env) {
+  for (const node of nodes) walkNode(node, state, out, env);
+}
+function walkNode(node, state, out, env) {
+  step2(env);
+  switch (node.type) {
+    case "text":
+      out.write(node.text, state);
+      return;
+    case "action": {
+      const value = safePipeline(node.pipe, state, env);
+      if (node.pipe.decl.length > 0) return;
+      if (value instanceof Unknown) out.writeUnknown(value, state);
+      else out.write(printValue(value), state);
+      return;
+    }
+    case "if":
+    case "with":
+      walkConditional(node, state, out, env);
+      return;
+    case "range":
+      walkRange(node, state, out, env);
+      return;
+    case "template": {
+      const dot = node.pipe ? safePipeline(node.pipe, state, env) : void 0;
+      const rendered = includeTemplate(node.name, dot, state, env);
+      if (rendered instanceof Unknown) out.writeUnknown(rendered, state);
+      else out.write(rendered, state);
+      return;
+    }
+    case "break":
+    case "continue":
+      throw new LoopSignal(node.type);
+  }
+}
+function inScope(state, dot, run2) {
+  const mark = state.vars.length;
+  const saved = state.dot;
+  state.dot = dot;
+  try {
+    run2();
+  } finally {
+    state.vars.length = mark;
+    state.dot = saved;
+  }
+}
+function walkConditional(node, state, out, env) {
+  const mark = state.vars.length;
+  try {
+    walkBranches(node, safePipeline(node.pipe, state, env), state, out, env);
+  } finally {
+    state.vars.length = mark;
+  }
+}
+function walkBranches(node, value, state, out, env) {
+  const truthy2 = truth(value);
+  if (truthy2 instanceof Unknown) {
+    state.uncertain++;
+    try {
+      inScope(state, node.type === "with" ? value : state.dot, () => walkList(node.list, state, out, env));
+      if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+    } finally {
+      state.uncertain--;
+    }
+    return;
+  }
+  if (truthy2) inScope(state, node.type === "with" ? value : state.dot, () => walkList(node.list, state, out, env));
+  else if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+}
+function rangeItems(value) {
+  if (value instanceof Unknown) return value;
+  if (value === void 0 || value === null) return [];
+  if (Array.isArray(value)) return value.map((item, index) => [index, item]);
+  if (isMapValue(value)) return Object.keys(value).sort().map((key) => [key, value[key]]);
+  if (typeof value === "number" && Number.isInteger(value)) return Array.from({ length: Math.max(0, Math.min(value, RENDER_LIMITS.maxRangeItems)) }, (_, index) => [index, index]);
+  return new Unknown(`range can't iterate over ${printValue(value)}`);
+}
+function walkRange(node, state, out, env) {
+  const value = safePipeline({ ...node.pipe, decl: [] }, state, env);
+  const items2 = rangeItems(value);
+  if (items2 instanceof Unknown) {
+    state.uncertain++;
+    try {
+      runRangeBody(node, [[items2, items2]], state, out, env);
+    } finally {
+      state.uncertain--;
+    }
+    return;
+  }
+  if (items2.length === 0) {
+    if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+    return;
+  }
+  runRangeBody(node, items2.slice(0, RENDER_LIMITS.maxRangeItems), state, out, env);
+}
+function runRangeBody(node, items2, state, out, env) {
+  for (const [key, item] of items2) {
+    let signal;
+    inScope(state, item, () => {
+      const [first, second] = node.pipe.decl;
+      if (second !== void 0) {
+        declareOrAssign(state, first, key, node.pipe.isAssign);
+        declareOrAssign(state, second, item, node.pipe.isAssign);
+      } else if (first !== void 0) declareOrAssign(state, first, item, node.pipe.isAssign);
+      try {
+        walkList(node.list, state, out, env);
+      } catch (error) {
+        if (!(error instanceof LoopSignal)) throw error;
+        signal = error;
+      }
+    });
+    if (signal?.kind === "break") return;
+  }
+}
+function declareOrAssign(state, name2, value, isAssign) {
+  if (!isAssign) {
+    state.vars.push({ name: name2, value });
+    return;
+  }
+  for (let index = state.vars.length - 1; index >= 0; index--) {
+    if (state.vars[index].name === name2) {
+      state.vars[index].value = value;
+      return;
+    }
+  }
+  throw new RenderError(`undefined variable: ${name2}`);
+}
+function safePipeline(pipe, state, env) {
+  try {
+    return evalPipeline(pipe, state, env);
+  } catch (error) {
+    if (error instanceof RenderError) return new Unknown(`Helm stops here: ${error.message}`);
+    throw error;
+  }
+}
+function evalPipeline(pipe, state, env) {
+  let value;
+  let hasValue = false;
+  for (const cmd of pipe.cmds) {
+    value = evalCommand(cmd, state, env, hasValue ? { value } : void 0);
+    hasValue = true;
+  }
+  for (const name2 of pipe.decl) declareOrAssign(state, name2, value, pipe.isAssign);
+  return value;
+}
+function evalCommand(cmd, state, env, final) {
+  step2(env);
+  const [first, ...rest] = cmd;
+  switch (first.type) {
+    case "identifier":
+      return callFunction(first.name, rest, state, env, final);
+    case "field":
+      return evalFields(state.dot, first.path, rest, state, env, final, false);
+    case "variable":
+      return evalFields(lookupVariable(state, first.name), first.path, rest, state, env, final, true);
+    case "chain":
+      return evalFields(evalArg(first.base, state, env), first.path, rest, state, env, final, true);
+    default:
+      if (rest.length > 0 || final) return new Unknown(`Helm cannot give arguments to a non-function`);
+      return evalArg(first, state, env);
+  }
+}
+function lookupVariable(state, name2) {
+  for (let index = state.vars.length - 1; index >= 0; index--) if (state.vars[index].name === name2) return state.vars[index].value;
+  return new Unknown(`undefined variable ${name2}`);
+}
+function evalArg(arg, state, env) {
+  switch (arg.type) {
+    case "string":
+    case "number":
+    case "bool":
+      return arg.value;
+    case "nil":
+      return void 0;
+    case "dot":
+      return state.dot;
+    case "pipe":
+      return evalPipeline({ ...arg.pipe, decl: [] }, state, env);
+    case "identifier":
+      return callFunction(arg.name, [], state, env, void 0);
+    default:
+      return evalCommand([arg], state, env, void 0);
+  }
+}
+function evalFields(receiver, path6, args, state, env, final, startsBare) {
+  let current = receiver;
+  let interfaceNil = !startsBare && (receiver === void 0 || receiver === null);
+  for (let index = 0; index < path6.length; index++) {
+    const name2 = path6[index];
+    const last = index === path6.length - 1;
+    if (current instanceof Unknown) return current;
+    if (current === void 0 || current === null) {
+      if (interfaceNil) return new Unknown(`Helm stops here: nil pointer evaluating .${path6.slice(0, index).join(".")}.${name2}`.replace("..", "."));
+      continue;
+    }
+    if (current instanceof GoStruct) {
+      if (!(name2 in current.fields)) return new Unknown(`Helm stops here: can't evaluate field ${name2} in ${current.typeName}`);
+      const field = current.fields[name2];
+      current = typeof field === "function" ? field(last ? evalArgs(args, state, env, final) : []) : field;
+      interfaceNil = false;
+      continue;
+    }
+    if (isMapValue(current)) {
+      const has = Object.prototype.hasOwnProperty.call(current, name2);
+      if (!has && env.incomplete?.has(current)) return new Unknown(env.incomplete.get(current) ?? "");
+      if (has) env.reads.push({ container: current, key: name2 });
+      else if (last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path6.join("."));
+      current = has ? current[name2] : void 0;
+      interfaceNil = current === void 0 || current === null;
+      continue;
+    }
+    return new Unknown(`Helm stops here: can't evaluate field ${name2} in type ${typeof current === "string" ? "string" : Array.isArray(current) ? "slice" : typeof current}`);
+  }
+  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path6.length > 0) {
+    const isMethod = current instanceof Unknown;
+    if (!isMethod) return new Unknown(`Helm stops here: ${path6.join(".")} is not a method but has arguments`);
+  }
+  return current;
+}
+function evalArgs(args, state, env, final) {
+  const values = args.map((arg) => evalArg(arg, state, env));
+  if (final) values.push(final.value);
+  return values;
+}
+function callFunction(name2, args, state, env, final) {
+  if (name2 === "and" || name2 === "or") return shortCircuit(name2, args, state, env, final);
+  const fn = env.functions.get(name2);
+  if (!fn) return new Unknown(`the template function ${name2} is not evaluated`);
+  const values = evalArgs(args, state, env, final);
+  const context = {
+    name: name2,
+    include: (template, dot) => includeTemplate(template, dot, state, env),
+    tpl: (text3, dot) => renderText(text3, dot, state, env),
+    reasonIn: (text3) => {
+      const start = text3.indexOf("");
+      return env.unknowns[Number(text3.slice(start + 1, text3.indexOf("", start + 1)))] ?? "a value is not known offline";
+    },
+    join: (parts, separator2) => {
+      let length = separator2.length * Math.max(0, parts.length - 1);
+      for (const part of parts) length += part.length;
+      return length > RENDER_LIMITS.maxString ? new Unknown(`${name2} renders text longer than ${RENDER_LIMITS.maxString} characters`) : parts.join(separator2);
+    }
+  };
+  try {
+    return fn(values, context);
+  } catch (error) {
+    if (error instanceof RenderError) return new Unknown(`Helm stops here: ${error.message}`);
+    throw error;
+  }
+}
+function shortCircuit(name2, args, state, env, final) {
+  const thunks = args.map((arg) => () => evalArg(arg, state, env));
+  if (final) thunks.push(() => final.value);
+  if (thunks.length === 0) return new Unknown(`${name2} without arguments`);
+  let value;
+  for (const thunk of thunks) {
+    value = thunk();
+    const truthy2 = truth(value);
+    if (truthy2 instanceof Unknown) return truthy2;
+    if (name2 === "and" ? !truthy2 : truthy2) return value;
+  }
+  return value;
+}
+function includeTemplate(name2, dot, state, env) {
+  const body = env.templates.get(name2);
+  if (body === void 0) return new Unknown(`include ${JSON.stringify(name2)}: no template of that name in the chart or its library charts`);
+  if ("unresolved" in body) return new Unknown(body.unresolved);
+  if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`includes nest deeper than ${RENDER_LIMITS.maxIncludeDepth} named templates`);
+  const nested = { dot, vars: [{ name: "$", value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  const out = new Writer(env);
+  walkList(body.nodes, nested, out, env);
+  return out.text;
+}
+function renderText(text3, dot, state, env) {
+  if (text3.includes("\0") || text3.includes("")) return new Unknown("tpl of text that is not known offline");
+  const parsed = env.parseText(text3);
+  if ("error" in parsed) return new Unknown(`Helm stops here: tpl: ${parsed.error}`);
+  const templates = new Map(env.templates);
+  for (const [name2, nodes] of parsed.defines) templates.set(name2, { nodes });
+  const nestedEnv = { ...env, templates };
+  const nested = { dot, vars: [{ name: "$", value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`tpl nests deeper than ${RENDER_LIMITS.maxIncludeDepth}`);
+  const out = new Writer(nestedEnv);
+  walkList(parsed.nodes, nested, out, nestedEnv);
+  return out.text;
+}
+
+// src/discover/helm-template-funcs.ts
+import { createHash } from "node:crypto";
+function strict(fn) {
+  return (args, call) => {
+    for (const arg of args) {
+      if (arg instanceof Unknown) return arg;
+      if (typeof arg === "string" && arg.includes("")) return new Unknown(call.reasonIn(arg));
+    }
+    return fn(args, call);
+  };
+}
+function arity(name2, args, min, max = min) {
+  if (args.length < min || args.length > max) throw new RenderError(`wrong number of args for ${name2}: want ${min}, got ${args.length}`);
+}
+var text = (value) => value === void 0 || value === null ? "" : toStringValue(value);
+function bounded(call, value) {
+  return call.join([value], "");
+}
+function unknownFunction(reason) {
+  return () => new Unknown(reason);
+}
+function indent(spaces, value, before, call) {
+  const pad = " ".repeat(Math.max(0, Math.min(Number(spaces) || 0, 1024)));
+  const body = call.join(text(value).split("\n"), `
+${pad}`);
+  return body instanceof Unknown ? body : before + pad + body;
+}
+function numberOf(value) {
+  if (typeof value === "number") return value;
+  if (typeof value === "string") return Number.parseFloat(value) || 0;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return 0;
+}
+function items(value) {
+  return Array.isArray(value) ? value : [];
+}
+function goEqual(left, right) {
+  if ((left === void 0 || left === null) && (right === void 0 || right === null)) return true;
+  return left === right;
+}
+function sprintf(format2, args, call) {
+  let argument = 0;
+  let out = "";
+  for (let index = 0; index < format2.length; index++) {
+    const ch = format2[index];
+    if (ch !== "%") {
+      out += ch;
+      continue;
+    }
+    let verbAt = index + 1;
+    while (verbAt < format2.length && "+-# 0123456789.".includes(format2[verbAt])) verbAt++;
+    const verb = format2[verbAt];
+    index = verbAt;
+    if (verb === "%") {
+      out += "%";
+      continue;
+    }
+    if (verb === void 0) return new Unknown(`printf ${JSON.stringify(format2)} ends inside a verb`);
+    if (argument >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    const piece = call.join([out, formatVerb(verb, args[argument++])], "");
+    if (piece instanceof Unknown) return piece;
+    out = piece;
+  }
+  if (argument < args.length) out += `%!(EXTRA ${args.slice(argument).map((arg) => `${kindOf(arg)}=${formatV(arg)}`).join(", ")})`;
+  return bounded(call, out);
+}
+function formatVerb(verb, value) {
+  switch (verb) {
+    case "s":
+    case "v":
+      return value === void 0 || value === null ? verb === "s" ? "%!s(<nil>)" : "<nil>" : formatV(value);
+    case "d":
+      return typeof value === "number" && Number.isInteger(value) && kindOf(value) !== "float64" ? String(value) : `%!d(${kindOf(value)}=${formatV(value)})`;
+    case "q":
+      return JSON.stringify(formatV(value));
+    case "t":
+      return typeof value === "boolean" ? String(value) : `%!t(${kindOf(value)}=${formatV(value)})`;
+    default:
+      throw new RenderError(`printf verb %${verb} is not evaluated here`);
+  }
+}
+var GO_BUILTINS = {
+  not: (args) => {
+    arity("not", args, 1);
+    const truthy2 = truth(args[0]);
+    return truthy2 instanceof Unknown ? truthy2 : !truthy2;
+  },
+  len: strict((args) => {
+    arity("len", args, 1);
+    const [value] = args;
+    if (typeof value === "string" || Array.isArray(value)) return value.length;
+    if (isMapValue(value)) return Object.keys(value).length;
+    throw new RenderError(`len of ${kindOf(value)}`);
+  }),
+  index: strict((args) => {
+    let current = args[0];
+    for (const key of args.slice(1)) {
+      if (current === void 0 || current === null) return void 0;
+      if (Array.isArray(current) && typeof key === "number") current = current[key];
+      else if (isMapValue(current) && typeof key === "string") current = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : void 0;
+      else throw new RenderError(`can't index item of type ${kindOf(current)}`);
+    }
+    return current;
+  }),
+  print: strict((args, call) => call.join(args.map((arg, i) => (i > 0 && typeof arg !== "string" && typeof args[i - 1] !== "string" ? " " : "") + formatV(arg)), "")),
+  println: strict((args, call) => call.join([...args.map(formatV), "\n"], " ")),
+  printf: strict((args, call) => {
+    if (typeof args[0] !== "string") throw new RenderError("printf without a format string");
+    return sprintf(args[0], args.slice(1), call);
+  }),
+  eq: strict((args) => args.slice(1).some((arg) => goEqual(args[0], arg))),
+  ne: strict((args) => (arity("ne", args, 2), !goEqual(args[0], args[1]))),
+  lt: strict((args) => numberOrText(args[0]) < numberOrText(args[1])),
+  le: strict((args) => numberOrText(args[0]) <= numberOrText(args[1])),
+  gt: strict((args) => numberOrText(args[0]) > numberOrText(args[1])),
+  ge: strict((args) => numberOrText(args[0]) >= numberOrText(args[1]))
+};
+function numberOrText(value) {
+  return typeof value === "string" ? value : numberOf(value);
+}
+var CHOOSING = {
+  default: (args) => {
+    if (args.length === 1) return args[0];
+    arity("default", args, 2);
+    const empty = isEmpty(args[1]);
+    if (empty instanceof Unknown) return empty;
+    return empty ? args[0] : args[1];
+  },
+  coalesce: (args) => {
+    for (const arg of args) {
+      const empty = isEmpty(arg);
+      if (empty instanceof Unknown) return empty;
+      if (!empty) return arg;
+    }
+    return void 0;
+  },
+  ternary: (args) => {
+    arity("ternary", args, 3);
+    const truthy2 = truth(args[2]);
+    if (truthy2 instanceof Unknown) return truthy2;
+    return truthy2 ? args[0] : args[1];
+  },
+  empty: (args) => (arity("empty", args, 1), isEmpty(args[0])),
+  required: (args) => {
+    arity("required", args, 2);
+    const empty = isEmpty(args[1]);
+    if (empty === true) return new Unknown(`a required value is not set in the chart's default values (${text(args[0])})`);
+    return args[1];
+  },
+  fail: strict((args) => new Unknown(`the chart fails with its default values: ${text(args[0])}`)),
+  list: (args) => [...args],
+  tuple: (args) => [...args],
+  dict: (args) => {
+    const map = {};
+    for (let index = 0; index < args.length; index += 2) map[text(args[index])] = args[index + 1];
+    return map;
+  },
+  kindIs: strict((args) => (arity("kindIs", args, 2), kindOf(args[1]) === args[0])),
+  kindOf: strict((args) => kindOf(args[0])),
+  typeIs: strict((args) => (arity("typeIs", args, 2), goType(args[1]) === args[0])),
+  typeOf: strict((args) => goType(args[0]))
+};
+function goType(value) {
+  const kind = kindOf(value);
+  if (kind === "map") return "map[string]interface {}";
+  if (kind === "slice") return "[]interface {}";
+  if (kind === "invalid") return "<nil>";
+  return value instanceof GoStruct ? `*${value.typeName}` : kind;
+}
+var STRINGS = {
+  quote: strict((args, call) => call.join(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => JSON.stringify(text(arg))), " ")),
+  squote: strict((args, call) => call.join(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => `'${text(arg)}'`), " ")),
+  toString: strict((args) => (arity("toString", args, 1), toStringValue(args[0]))),
+  trim: strict((args) => text(args[0]).trim()),
+  trimAll: strict((args) => trimAll(text(args[1]), text(args[0]))),
+  trimPrefix: strict((args) => (arity("trimPrefix", args, 2), text(args[1]).startsWith(text(args[0])) ? text(args[1]).slice(text(args[0]).length) : text(args[1]))),
+  trimSuffix: strict((args) => {
+    arity("trimSuffix", args, 2);
+    const [suffix, value] = [text(args[0]), text(args[1])];
+    return suffix !== "" && value.endsWith(suffix) ? value.slice(0, -suffix.length) : value;
+  }),
+  lower: strict((args) => text(args[0]).toLowerCase()),
+  upper: strict((args) => text(args[0]).toUpperCase()),
+  title: strict((args) => text(args[0]).replace(/(^|[\s])(\S)/g, (_, space, ch) => space + ch.toUpperCase())),
+  untitle: strict((args) => text(args[0]).replace(/(^|[\s])(\S)/g, (_, space, ch) => space + ch.toLowerCase())),
+  camelcase: strict((args) => camelCase(text(args[0]))),
+  replace: strict((args, call) => (arity("replace", args, 3), call.join(text(args[2]).split(text(args[0])), text(args[1])))),
+  contains: strict((args) => text(args[1]).includes(text(args[0]))),
+  hasPrefix: strict((args) => text(args[1]).startsWith(text(args[0]))),
+  hasSuffix: strict((args) => text(args[1]).endsWith(text(args[0]))),
+  cat: strict((args, call) => call.join(args.filter((arg) => arg !== void 0 && arg !== null).map(text), " ")),
+  indent: strict((args, call) => indent(args[0], args[1], "", call)),
+  nindent: strict((args, call) => indent(args[0], args[1], "\n", call)),
+  repeat: strict((args, call) => call.join(Array.from({ length: Math.max(0, Math.min(Number(args[0]) || 0, 1e5)) }, () => text(args[1])), "")),
+  trunc: strict((args) => {
+    const [count, value] = [Number(args[0]) || 0, text(args[1])];
+    return count >= 0 ? value.slice(0, count) : value.slice(Math.max(0, value.length + count));
+  }),
+  substr: strict((args) => text(args[2]).slice(Math.max(0, Number(args[0]) || 0), Number(args[1]) < 0 ? void 0 : Number(args[1]))),
+  split: strict((args) => Object.fromEntries(text(args[1]).split(text(args[0])).map((part, index) => [`_${index}`, part]))),
+  splitList: strict((args) => text(args[1]).split(text(args[0]))),
+  join: strict((args, call) => call.join((Array.isArray(args[1]) ? args[1] : [args[1]]).map(text), text(args[0]))),
+  b64enc: strict((args) => Buffer.from(text(args[0]), "utf8").toString("base64")),
+  sha256sum: strict((args) => createHash("sha256").update(text(args[0])).digest("hex")),
+  toYaml: strict((args) => isMapValue(args[0]) || Array.isArray(args[0]) ? new Unknown("toYaml of a map or list is not rendered here") : text(args[0])),
+  toJson: strict((args) => JSON.stringify(args[0] ?? null))
+};
+function camelCase(value) {
+  return value.split(/[_\s-]/).filter((word) => word !== "").map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+}
+function trimAll(value, cutset) {
+  let start = 0;
+  let end = value.length;
+  while (start < end && cutset.includes(value[start])) start++;
+  while (end > start && cutset.includes(value[end - 1])) end--;
+  return value.slice(start, end);
+}
+var COLLECTIONS = {
+  get: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1])) ? args[0][text(args[1])] : ""),
+  hasKey: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1]))),
+  set: strict((args) => {
+    if (isMapValue(args[0])) args[0][text(args[1])] = args[2];
+    return args[0];
+  }),
+  unset: strict((args) => {
+    if (isMapValue(args[0])) delete args[0][text(args[1])];
+    return args[0];
+  }),
+  keys: strict((args) => args.flatMap((arg) => isMapValue(arg) ? Object.keys(arg) : [])),
+  merge: strict((args) => mergeMaps(args, false)),
+  mergeOverwrite: strict((args) => mergeMaps(args, true)),
+  deepCopy: strict((args) => structuredCloneSafe(args[0])),
+  first: strict((args) => items(args[0])[0]),
+  last: strict((args) => items(args[0]).at(-1)),
+  rest: strict((args) => items(args[0]).slice(1)),
+  initial: strict((args) => items(args[0]).slice(0, -1)),
+  append: strict((args) => [...items(args[0]), args[1]]),
+  prepend: strict((args) => [args[1], ...items(args[0])]),
+  concat: strict((args) => args.flatMap((arg) => items(arg))),
+  has: strict((args) => items(args[1]).some((item) => goEqual(item, args[0]))),
+  compact: strict((args) => items(args[0]).filter((item) => isEmpty(item) !== true)),
+  uniq: strict((args) => [...new Set(items(args[0]))]),
+  int: strict((args) => Math.trunc(numberOf(args[0]))),
+  int64: strict((args) => Math.trunc(numberOf(args[0]))),
+  float64: strict((args) => numberOf(args[0])),
+  atoi: strict((args) => Math.trunc(Number(text(args[0]))) || 0),
+  add: strict((args) => args.reduce((sum, arg) => sum + numberOf(arg), 0)),
+  add1: strict((args) => numberOf(args[0]) + 1),
+  sub: strict((args) => numberOf(args[0]) - numberOf(args[1])),
+  mul: strict((args) => args.reduce((product, arg) => product * numberOf(arg), 1)),
+  max: strict((args) => Math.max(...args.map(numberOf))),
+  min: strict((args) => Math.min(...args.map(numberOf)))
+};
+function mergeMaps(args, overwrite) {
+  const [target, ...sources] = args;
+  if (!isMapValue(target)) return target;
+  for (const source of sources) mergeInto(target, source, overwrite, 0);
+  return target;
+}
+function mergeInto(target, source, overwrite, depth) {
+  if (!isMapValue(source) || depth > 32) return;
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isMapValue(existing) && isMapValue(value)) mergeInto(existing, value, overwrite, depth + 1);
+    else if (!(key in target) || overwrite && value !== void 0 || !overwrite && isEmpty(existing) === true && !isMapValue(existing)) {
+      target[key] = isMapValue(value) ? mergeFresh(value, depth) : value;
+    }
+  }
+}
+function mergeFresh(value, depth) {
+  const copy = {};
+  mergeInto(copy, value, true, depth + 1);
+  return copy;
+}
+function structuredCloneSafe(value, depth = 0) {
+  if (depth > 64) return value;
+  if (Array.isArray(value)) return value.map((item) => structuredCloneSafe(item, depth + 1));
+  if (isMapValue(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, structuredCloneSafe(item, depth + 1)]));
+  return value;
+}
+var HELM = {
+  include: (args, call) => {
+    if (args[0] instanceof Unknown) return args[0];
+    if (typeof args[0] !== "string") throw new RenderError("include needs a template name");
+    return call.include(args[0], args[1]);
+  },
+  tpl: (args, call) => {
+    if (args[0] instanceof Unknown) return args[0];
+    return call.tpl(text(args[0]), args[1]);
+  },
+  // `helm template` talks to no cluster: lookup gives an empty map there.
+  lookup: () => ({}),
+  now: unknownFunction("now is the time Helm renders"),
+  date: unknownFunction("date depends on the time Helm renders"),
+  randAlphaNum: unknownFunction("randAlphaNum is random"),
+  randAlpha: unknownFunction("randAlpha is random"),
+  randNumeric: unknownFunction("randNumeric is random"),
+  uuidv4: unknownFunction("uuidv4 is random"),
+  genCA: unknownFunction("genCA generates a new certificate"),
+  genSelfSignedCert: unknownFunction("genSelfSignedCert generates a new certificate"),
+  genSignedCert: unknownFunction("genSignedCert generates a new certificate"),
+  semverCompare: unknownFunction("semverCompare is not evaluated here"),
+  regexMatch: unknownFunction("regular expressions are not evaluated here"),
+  regexReplaceAll: unknownFunction("regular expressions are not evaluated here"),
+  regexFind: unknownFunction("regular expressions are not evaluated here")
+};
+var TEMPLATE_FUNCTIONS = new Map(
+  Object.entries({ ...GO_BUILTINS, ...CHOOSING, ...STRINGS, ...COLLECTIONS, ...HELM, push: COLLECTIONS.append })
+);
+
+// src/discover/helm-render.ts
+var STEPS_PER_FILE = 4e5;
+var MAX_RENDERS_PER_SITE = 50;
+var renderCache = /* @__PURE__ */ new WeakMap();
+function renderChart(chart) {
+  let cached2 = renderCache.get(chart);
+  if (!cached2) {
+    cached2 = renderUncached(chart);
+    renderCache.set(chart, cached2);
+  }
+  return cached2;
+}
+function renderUncached(chart) {
+  const siteList = [];
+  for (const file of chart.files) for (const site of file.sites) siteList.push({ file, site, renders: [] });
+  const failures = [];
+  const reaching = filesReachingSites(chart);
+  for (const file of chart.files) {
+    const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
+    if (name2.startsWith("_") || /^NOTES\.txt$/i.test(name2) || !reaching.has(file)) continue;
+    const failure2 = renderFile(chart, file, siteList);
+    if (failure2) failures.push(failure2);
+  }
+  const sites = /* @__PURE__ */ new Map();
+  for (const rendered of siteList) {
+    explainUnrendered(chart, rendered, failures);
+    const list2 = sites.get(rendered.file.path) ?? [];
+    list2.push(rendered);
+    sites.set(rendered.file.path, list2);
+  }
+  return { chart, sites };
+}
+function filesReachingSites(chart) {
+  const reaching = new Set(chart.files.filter((file) => file.sites.length > 0));
+  const names = /* @__PURE__ */ new Set();
+  const addDefines = (file) => {
+    const parsed = parseCached(file);
+    if (!("error" in parsed)) for (const name2 of parsed.defines.keys()) names.add(name2);
+  };
+  reaching.forEach(addDefines);
+  for (let changed = names.size > 0; changed; ) {
+    changed = false;
+    for (const file of chart.files) {
+      if (reaching.has(file)) continue;
+      const dynamic = /\b(?:include|template)\s+[($.]|\btpl\s/.test(file.text);
+      if (dynamic || [...names].some((name2) => file.text.includes(JSON.stringify(name2)))) {
+        reaching.add(file);
+        addDefines(file);
+        changed = true;
+      }
+    }
+  }
+  return reaching;
+}
+function renderChartFile(chart, path6, text3) {
+  const relative = path6.slice(chart.root === "" ? 0 : chart.root.length + 1);
+  const file = { path: path6, helmName: `${chart.metadata.name ?? "chart"}/${relative}`, text: text3, sites: findImageSites(text3), siteBase: 0 };
+  if (text3.includes("\0") || text3.includes("")) file.sites = [];
+  const siteList = file.sites.map((site) => ({ file, site, renders: [] }));
+  const failure2 = renderFile(chart, file, siteList);
+  for (const rendered of siteList) explainUnrendered(chart, rendered, failure2 ? [failure2] : [], parseCached(file));
+  return siteList;
+}
+function explainUnrendered(chart, rendered, failures, parsed = parseCached(rendered.file)) {
+  if (rendered.renders.length > 0) return;
+  const parseError = "error" in parsed ? parsed.error : chart.parseErrors.get(rendered.file.path);
+  let reason;
+  if (parseError !== void 0) reason = `the template does not parse (${parseError}), so Helm cannot render it`;
+  else if (rendered.site.inAction) reason = "the image is written inside a template action";
+  else if (failures.length > 0) reason = `the chart was not rendered in full: ${failures[0]}`;
+  if (reason !== void 0) rendered.renders.push({ value: { unresolved: reason }, uncertain: false });
+}
+function renderFile(chart, file, siteList) {
+  const parsed = parseCached(file);
+  if ("error" in parsed) return void 0;
+  const env = {
+    templates: chart.templates,
+    functions: TEMPLATE_FUNCTIONS,
+    parseText: parseForTpl,
+    budget: { steps: STEPS_PER_FILE },
+    unknowns: [],
+    reads: [],
+    siteHits: [],
+    missing: [],
+    missingAtSite: /* @__PURE__ */ new Map(),
+    incomplete: chart.incomplete
+  };
+  let failure2;
+  try {
+    execute(parsed.root, rootContext(chart, file), env);
+  } catch (error) {
+    if (!(error instanceof LimitError)) throw error;
+    failure2 = error.message;
+  }
+  collectSites(env, chart, siteList);
+  return failure2;
+}
+function parseForTpl(text3) {
+  try {
+    const parsed = parseTemplate(text3);
+    return { nodes: parsed.root, defines: parsed.defines };
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) return { error: error.message };
+    throw error;
+  }
+}
+function rootContext(chart, file) {
+  const metadata = chart.metadata;
+  const unknownCluster = new Unknown("the cluster's Kubernetes version and APIs (.Capabilities) are not known offline");
+  const files = new Unknown(".Files reads chart files, which is not evaluated here");
+  const values = chart.values === void 0 ? {} : chart.values.data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`);
+  return {
+    Values: values,
+    Chart: new GoStruct("chart.Metadata", {
+      Name: metadata.name ?? "",
+      Version: metadata.version ?? "",
+      AppVersion: metadata.appVersion ?? "",
+      Description: metadata.description ?? "",
+      Type: metadata.type ?? "",
+      APIVersion: "v2",
+      Annotations: { ...metadata.annotations ?? {} },
+      Keywords: [],
+      Home: "",
+      Icon: "",
+      Deprecated: false
+    }),
+    Release: new GoStruct("release", { Name: "release-name", Namespace: "default", Service: "Helm", IsInstall: true, IsUpgrade: false, Revision: 1 }),
+    Capabilities: new GoStruct("chartutil.Capabilities", {
+      KubeVersion: unknownCluster,
+      APIVersions: new GoStruct("chartutil.VersionSet", { Has: () => unknownCluster }),
+      HelmVersion: unknownCluster
+    }),
+    Template: new GoStruct("Template", { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf("/templates/") + "/templates".length) }),
+    Files: new GoStruct("files", { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
+    Subcharts: {}
+  };
+}
+var MARKER = new RegExp(String.raw`\u0000[SEse]\d+\.\d+\u0000`, "g");
+function collectSites(env, chart, siteList) {
+  for (const hit of env.siteHits) {
+    const rendered = siteList[hit.site];
+    if (!rendered) continue;
+    const value = unsetValue(siteValue(hit.text.replace(MARKER, ""), rendered.site, env), hit);
+    const origin = typeof value === "string" ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes("$")) : void 0;
+    addRender(rendered, { value, uncertain: hit.uncertain, ...origin ? { origin } : {} });
+  }
+}
+function addRender(rendered, render2) {
+  const key = JSON.stringify([render2.value, render2.origin?.offset]);
+  if (rendered.renders.some((existing) => JSON.stringify([existing.value, existing.origin?.offset]) === key)) return;
+  if (rendered.renders.length < MAX_RENDERS_PER_SITE) rendered.renders.push(render2);
+}
+function siteValue(text3, site, env) {
+  const unknown = text3.indexOf("");
+  if (unknown >= 0) {
+    const index = Number(text3.slice(unknown + 1, text3.indexOf("", unknown + 1)));
+    return { unresolved: env.unknowns[index] ?? "a value is not known offline" };
+  }
+  const trimmed = text3.trim();
+  if (/[\r\n]/.test(trimmed)) return { unresolved: "the image line renders more than one line" };
+  return site.quoted ? trimmed : unquoteYamlScalar(trimmed);
+}
+function unsetValue(value, hit) {
+  if (typeof value !== "string" || !hit.missing || normalizeForOccurrence(value).ok) return value;
+  const names = [...new Set(hit.missing)].slice(0, 3).map((path6) => `.${path6}`);
+  return { unresolved: `${names.join(", ")} ${names.length > 1 ? "have" : "has"} no default in the chart's values, so Helm renders ${JSON.stringify(value)}: it is meant to be set at install` };
+}
+function unquoteYamlScalar(text3) {
+  if (text3.length >= 2 && text3.startsWith('"') && text3.endsWith('"')) {
+    try {
+      return JSON.parse(text3);
+    } catch {
+      return text3;
+    }
+  }
+  if (text3.length >= 2 && text3.startsWith("'") && text3.endsWith("'")) return text3.slice(1, -1).replace(/''/g, "'");
+  return text3;
+}
+var NAME_KEYS = /* @__PURE__ */ new Set(["repository", "image", "repo"]);
+function namesImage(key) {
+  return NAME_KEYS.has(key) || key.toLowerCase().endsWith("image");
+}
+function traceOrigin(value, env, chart, hit, usesVariables) {
+  const locations = chart.values?.locations;
+  if (!locations || value === "") return void 0;
+  const during = env.reads.slice(hit.readsAtStart, hit.readsAtEnd);
+  const before = usesVariables ? env.reads.slice(0, hit.readsAtStart).reverse() : [];
+  for (const reads of [during, before]) {
+    let named;
+    let templated;
+    let nameKey;
+    for (const read of reads) {
+      const location = locations.get(read.container)?.get(read.key);
+      const scalar = read.container[read.key];
+      if (!location || typeof scalar !== "string" || scalar.trim() === "") continue;
+      if (scalar.trim() === value) return location;
+      if (read.key === "name" && value.includes(scalar.trim())) nameKey ??= location;
+      if (!namesImage(read.key)) continue;
+      if (value.includes(scalar.trim())) named ??= location;
+      else if (scalar.includes("{{")) templated ??= location;
+    }
+    const chosen = named ?? templated ?? nameKey;
+    if (chosen) return chosen;
+  }
+  return void 0;
+}
+
+// src/discover/helm-templates.ts
+var MAX_IMAGE_LINES = 2e3;
+var helmTemplatesDiscoverer = {
+  kind: "helm",
+  matches(path6) {
+    return /\.(ya?ml|tpl)$/i.test(path6) && hasTemplatesSegment(path6);
+  },
+  async extract(file, context) {
+    const chartRoot = await chartRootOfTemplate(file.path, context);
+    if (chartRoot === void 0) return { occurrences: [] };
+    const chart = await loadChart(chartRoot, context);
+    const sites = chart ? renderChart(chart).sites.get(file.path) : void 0;
+    if (!chart || sites === void 0) return { occurrences: [] };
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
+      for (const render2 of rendered.renders) {
+        if (render2.origin && chart.values) continue;
+        occurrences.push(templateOccurrence(file.path, lines, rendered, render2));
+      }
+    }
+    const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : void 0;
+    return errors ? { occurrences, errors } : { occurrences };
+  }
+};
+async function extractChartFileTemplate(file, context) {
+  if (!file.text.includes("{{")) return void 0;
+  const chartRoot = await enclosingChartRoot(file.path, context);
+  const chart = chartRoot === void 0 ? void 0 : await loadChart(chartRoot, context);
+  if (!chart) return void 0;
+  const lines = new LineIndex(file.text);
+  const occurrences = [];
+  for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
+    for (const render2 of rendered.renders) occurrences.push(templateOccurrence(file.path, lines, rendered, render2));
+  }
+  return { occurrences };
+}
+function templateOccurrence(path6, lines, rendered, render2) {
+  const { site } = rendered;
+  const templated = site.raw.includes("{{");
+  let note;
+  if (render2.uncertain) note = "rendered in a branch whose condition is not known offline (it depends on the cluster or the release)";
+  else if (templated && typeof render2.value === "string") note = "rendered with the chart's default values";
+  return makeOccurrence({ file: path6, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render2.value, context: "image", note });
+}
+
+// src/discover/kubernetes.ts
+var MAX_NODES_VISITED = 1e5;
+var MAX_ALIASES_FOLLOWED = 1e3;
+var MAX_DEPTH3 = 64;
+var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+var POD_SPEC_PATHS = {
+  Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
+};
+var CRD_POD_SPEC_PATHS = {
+  "serving.knative.dev/Service": ["spec", "template", "spec"],
+  "serving.knative.dev/Configuration": ["spec", "template", "spec"],
+  "serving.knative.dev/Revision": ["spec"],
+  "argoproj.io/Rollout": ["spec", "template", "spec"]
+};
+var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var kubernetesDiscoverer = {
+  kind: "kubernetes",
+  matches(path6, text3) {
+    const name2 = path6.slice(path6.lastIndexOf("/") + 1);
+    if (KUSTOMIZATION_NAMES.has(name2)) return false;
+    if (/\.ya?ml$/i.test(path6)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
+    if (/\.json$/i.test(path6)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
+    return false;
+  },
+  candidate(path6) {
+    return /\.(?:ya?ml|json)$/i.test(path6) && !KUSTOMIZATION_NAMES.has(path6.slice(path6.lastIndexOf("/") + 1));
+  },
+  async extract(file, context) {
+    if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context) !== void 0) {
+      return { occurrences: [] };
+    }
+    const chartFile = await extractChartFileTemplate(file, context);
+    if (chartFile) return chartFile;
+    const scan2 = collectManifestImages(file.text);
+    const reportErrors = scan2.objects > 0 || looksLikeManifest(file.path, file.text);
+    const lines = scan2.images.length > 0 ? new LineIndex(file.text) : void 0;
+    const occurrences = lines === void 0 ? [] : scan2.images.map(
+      (image) => makeOccurrence({
+        file: file.path,
+        kind: "kubernetes",
+        lines,
+        offset: image.offset,
+        raw: image.raw,
+        value: image.value,
+        context: image.context,
+        note: image.note
+      })
+    );
+    return scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
+  }
+};
+var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
+var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
+var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
+var JSON_KIND_KEY = /"kind"\s*:/;
+function looksLikeManifest(path6, text3) {
+  if (/\.json$/i.test(path6)) return true;
+  if (/^apiVersion[ \t]*:/m.test(text3) && /^kind[ \t]*:/m.test(text3)) return true;
+  const significant = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*[ \t]*(\S)/.exec(text3.slice(0, 64 * 1024));
+  return significant?.[1] === "{" || significant?.[1] === "[";
+}
+function cannotHoldImage(documentText) {
+  const first = documentText.trimStart()[0];
+  if (first === "{" || first === "[") return false;
+  if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
+  return isPlainCustomResourceDefinition(documentText);
+}
+var IMAGE_WORDS = ["image", "bundle"];
+var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
+var KIND_LINE = /^kind[ \t]*:/;
+var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
+function isPlainCustomResourceDefinition(documentText) {
+  let kinds = 0;
+  let crd = false;
+  for (const line of documentText.split("\n")) {
+    const first = line[0];
+    if (first === void 0 || first === " " || first === "	" || first === "\r" || first === "#") continue;
+    if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
+    if (KIND_LINE.test(line)) {
+      kinds++;
+      crd = CRD_KIND_LINE.test(line);
+    }
+  }
+  return kinds === 1 && crd;
+}
+function collectManifestImages(text3, options = {}) {
+  let parsed = parseYamlDocuments(text3, options.prefilter === false ? void 0 : cannotHoldImage);
+  const masked = parsed.errors.length > 0 ? maskTemplateActions(text3) : void 0;
+  if (masked !== void 0) {
+    const retried = parseYamlDocuments(masked, options.prefilter === false ? void 0 : cannotHoldImage);
+    if (retried.errors.length < parsed.errors.length) parsed = retried;
+  }
+  const errors = [...parsed.errors];
+  const byOffset = /* @__PURE__ */ new Map();
+  let objects = 0;
+  parsed.documents.forEach((document2) => {
+    const walker = new ManifestWalker(document2, text3, (image, viaAlias) => {
+      const existing = byOffset.get(image.offset);
+      if (existing && (viaAlias || !existing.viaAlias)) return;
+      byOffset.set(image.offset, { image, viaAlias });
+    });
+    walker.object(document2.contents, "");
+    objects += walker.objects;
+    if (walker.exhausted) {
+      const line = new LineIndex(text3).positionAt(document2.range[0]).line;
+      errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
+    }
+  });
+  const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
+  return { images, objects, errors };
+}
+var noSubstitution = (text3) => ({ value: text3 });
+var ManifestWalker = class {
+  constructor(document2, text3, emit) {
+    this.text = text3;
+    this.emit = emit;
+    this.resolveAlias = aliasResolver(document2);
+  }
+  text;
+  emit;
+  visited = 0;
+  aliases = 0;
+  exhausted = false;
+  /** Kubernetes objects met (apiVersion and kind both strings). */
+  objects = 0;
+  resolveAlias;
+  /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
+  node(node) {
+    if (this.exhausted) return void 0;
+    if (++this.visited > MAX_NODES_VISITED) {
+      this.exhausted = true;
+      return void 0;
+    }
+    if ((0, import_yaml9.isAlias)(node)) {
+      if (++this.aliases > MAX_ALIASES_FOLLOWED) {
+        this.exhausted = true;
+        return void 0;
+      }
+      return this.resolveAlias(node);
+    }
+    return node;
+  }
+  get(map, key) {
+    const resolved = this.node(map);
+    if (!(0, import_yaml3.isMap)(resolved)) return void 0;
+    return this.node(mapGet(resolved, key));
+  }
+  at(node, path6) {
+    let current = node;
+    for (const key of path6) {
+      current = this.get(current, key);
+      if (current === void 0 || current === null) return void 0;
+    }
+    return current;
+  }
+  items(node) {
+    const resolved = this.node(node);
+    return (0, import_yaml3.isSeq)(resolved) ? resolved.items : [];
+  }
+  string(node) {
+    const resolved = this.node(node);
+    return (0, import_yaml3.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
+  }
+  /** One Kubernetes object (a document, or an item of a `List`). */
+  object(root, prefix) {
+    const kind = this.string(this.get(root, "kind"));
+    const apiVersion = this.string(this.get(root, "apiVersion"));
+    if (kind === void 0 || apiVersion === void 0) return;
+    this.objects++;
+    const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
+    if ((0, import_yaml3.isSeq)(items2)) {
+      items2.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
+      return;
+    }
+    const podSpecPath = podSpecPathOf(apiVersion, kind);
+    if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
+    if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
+    if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
+    if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0);
+  }
+  /** containers, initContainers and ephemeralContainers of a pod spec. */
+  podSpec(spec, path6, requireName, substitute = noSubstitution) {
+    if (!(0, import_yaml3.isMap)(spec)) return;
+    for (const key of CONTAINER_LIST_KEYS) {
+      this.containerList(this.get(spec, key), `${path6}.${key}`, requireName, substitute);
+    }
+  }
+  containerList(list2, path6, requireName, substitute) {
+    this.items(list2).forEach((item, index) => {
+      const container = this.node(item);
+      if (requireName && this.string(this.get(container, "name")) === void 0) return;
+      this.imageOf(container, `${path6}[${index}]`, substitute, (0, import_yaml9.isAlias)(item));
+    });
+  }
+  /** The `image` of a container-like map at `path`. */
+  imageOf(container, path6, substitute, viaAlias = false) {
+    this.imageAt(this.get(container, "image"), `${path6}.image`, substitute, void 0, viaAlias);
+  }
+  /** An image written as the scalar `node`, whose place in the object is `context`. */
+  imageAt(node, context, substitute, fieldNote, viaAlias = false) {
+    if (!(0, import_yaml3.isScalar)(node) || typeof node.value !== "string") return;
+    const location = scalarLocation(node, this.text);
+    if (!location) return;
+    const written = location.value.trim();
+    if (written === "" || location.raw.length === 0) return;
+    const { value, note: substitutionNote } = substitute(written);
+    const note = [fieldNote, substitutionNote].filter(Boolean).join("; ") || void 0;
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context, note }, viaAlias);
+  }
+  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
+  genericContainers(node, path6, depth) {
+    if (depth > MAX_DEPTH3 || this.exhausted || (0, import_yaml9.isAlias)(node)) return;
+    const resolved = this.node(node);
+    if ((0, import_yaml3.isMap)(resolved)) {
+      for (const pair of resolved.items) {
+        if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+        const key = String(pair.key.value);
+        const childPath = path6 === "" ? key : `${path6}.${key}`;
+        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
+        else if (key === "volumes") this.imageVolumes(pair.value, childPath);
+        else this.genericContainers(pair.value, childPath, depth + 1);
+      }
+    } else if ((0, import_yaml3.isSeq)(resolved)) {
+      resolved.items.forEach((item, index) => this.genericContainers(item, `${path6}[${index}]`, depth + 1));
+    }
+  }
+  /** Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only volume. */
+  imageVolumes(list2, path6) {
+    this.items(list2).forEach((volume, index) => {
+      if (this.string(this.get(volume, "name")) === void 0) return;
+      const reference = this.get(this.get(volume, "image"), "reference");
+      this.imageAt(reference, `${path6}[${index}].image.reference`, noSubstitution, "an image volume: mounted read-only into the pod");
+    });
+  }
+  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction, TriggerTemplate. */
+  tekton(root, kind, prefix) {
+    const spec = this.get(root, "spec");
+    const base = `${prefix}spec`;
+    if (kind !== "TriggerTemplate") this.tektonBundles(spec, base, tektonParams(this, spec), 0);
+    switch (kind) {
+      case "Task":
+      case "ClusterTask":
+        this.taskSpec(spec, base);
+        break;
+      case "TaskRun":
+        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`);
+        break;
+      case "Pipeline":
+        this.pipelineSpec(spec, base);
+        break;
+      case "PipelineRun":
+        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`);
+        break;
+      case "StepAction":
+        this.imageOf(spec, base, tektonParams(this, spec));
+        break;
+      case "TriggerTemplate":
+        this.items(this.get(spec, "resourcetemplates")).forEach((template, index) => this.object(template, `${base}.resourcetemplates[${index}].`));
+        break;
+    }
+  }
+  /**
+   * Tekton OCI bundles, the images that hold Tasks and Pipelines: `bundle:` of a `taskRef` or
+   * `pipelineRef` (v1beta1), and the `bundle` parameter of a reference through the bundles resolver
+   * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
+   */
+  tektonBundles(node, path6, substitute, depth) {
+    if (depth > MAX_DEPTH3 || this.exhausted || (0, import_yaml9.isAlias)(node)) return;
+    const resolved = this.node(node);
+    if ((0, import_yaml3.isSeq)(resolved)) {
+      resolved.items.forEach((item, index) => this.tektonBundles(item, `${path6}[${index}]`, substitute, depth + 1));
+      return;
+    }
+    if (!(0, import_yaml3.isMap)(resolved)) return;
+    for (const pair of resolved.items) {
+      if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+      const key = String(pair.key.value);
+      const childPath = `${path6}.${key}`;
+      if (key === "taskRef" || key === "pipelineRef" || key === "ref") this.tektonBundle(pair.value, childPath, substitute);
+      else this.tektonBundles(pair.value, childPath, substitute, depth + 1);
+    }
+  }
+  tektonBundle(reference, path6, substitute) {
+    const note = "a Tekton bundle: the OCI image the task or pipeline is read from";
+    if (this.get(reference, "bundle") !== void 0) this.imageAt(this.get(reference, "bundle"), `${path6}.bundle`, substitute, note);
+    if (this.string(this.get(reference, "resolver")) !== "bundles") return;
+    this.items(this.get(reference, "params")).forEach((param, index) => {
+      if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path6}.params[${index}].value`, substitute, note);
+    });
+  }
+  pipelineSpec(spec, path6) {
+    for (const list2 of ["tasks", "finally"]) {
+      this.items(this.get(spec, list2)).forEach((task, index) => {
+        this.taskSpec(this.get(task, "taskSpec"), `${path6}.${list2}[${index}].taskSpec`);
+      });
+    }
+  }
+  taskSpec(spec, path6) {
+    if (!(0, import_yaml3.isMap)(this.node(spec))) return;
+    const substitute = tektonParams(this, spec);
+    for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path6}.${list2}`, false, substitute);
+    const stepTemplate = this.get(spec, "stepTemplate");
+    if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path6}.stepTemplate`, substitute);
+  }
+  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow. */
+  argo(root, kind, prefix) {
+    let spec = this.get(root, "spec");
+    let path6 = `${prefix}spec`;
+    if (kind === "CronWorkflow") {
+      spec = this.get(spec, "workflowSpec");
+      path6 += ".workflowSpec";
+    } else if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"].includes(kind)) {
+      return;
+    }
+    const workflowParameters = this.namedValues(this.get(this.get(spec, "arguments"), "parameters"), ["value"]);
+    const templateDefaults = this.get(spec, "templateDefaults");
+    if (templateDefaults !== void 0) this.argoTemplate(templateDefaults, `${path6}.templateDefaults`, workflowParameters);
+    this.items(this.get(spec, "templates")).forEach((template, index) => {
+      this.argoTemplate(template, `${path6}.templates[${index}]`, workflowParameters);
+    });
+  }
+  argoTemplate(template, path6, workflowParameters) {
+    const inputs = this.namedValues(this.get(this.get(template, "inputs"), "parameters"), ["value", "default"]);
+    const substitute = argoParameters(inputs, workflowParameters);
+    for (const single of ["container", "script"]) {
+      const container = this.get(template, single);
+      if (container !== void 0) this.imageOf(container, `${path6}.${single}`, substitute);
+    }
+    this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path6}.containerSet.containers`, false, substitute);
+    for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path6}.${list2}`, false, substitute);
+  }
+  /** `[{name, value|default}]` lists (Tekton params, Argo parameters) as name -> string value. */
+  namedValues(list2, valueKeys) {
+    const values = /* @__PURE__ */ new Map();
+    for (const item of this.items(list2)) {
+      const name2 = this.string(this.get(item, "name"));
+      if (name2 === void 0) continue;
+      for (const key of valueKeys) {
+        const value = this.string(this.get(item, key));
+        if (value !== void 0) {
+          values.set(name2, value);
+          break;
+        }
+      }
+    }
+    return values;
+  }
+  paramsOf(spec) {
+    return this.namedValues(this.get(spec, "params"), ["default"]);
+  }
+};
+function podSpecPathOf(apiVersion, kind) {
+  return isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split("/")[0]}/${kind}`];
+}
+function isCoreGroup(apiVersion) {
+  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
+}
+function tektonParams(walker, spec) {
+  const defaults = walker.paramsOf(spec);
+  return (text3) => {
+    if (!text3.includes("$(")) return { value: text3 };
+    const used = [];
+    let problem;
+    const value = text3.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
+      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
+      const name2 = match?.[1] ?? match?.[2];
+      if (name2 === void 0) {
+        problem ??= `Tekton expression ${whole} is only known when the task runs`;
+        return whole;
+      }
+      const found = defaults.get(name2);
+      if (found === void 0) {
+        problem ??= `Tekton parameter "${name2}" has no default; its value comes from the run`;
+        return whole;
+      }
+      used.push(name2);
+      return found;
+    });
+    if (problem) return { value: { unresolved: problem } };
+    return { value, note: `default of Tekton parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
+  };
+}
+function argoParameters(inputs, workflow) {
+  return (text3) => {
+    if (!text3.includes("{{")) return { value: text3 };
+    const used = [];
+    let problem;
+    const value = text3.replace(/\{\{([^{}]*)\}\}/g, (whole, expression) => {
+      const match = /^(inputs|workflow)\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression.trim());
+      const found = match ? (match[1] === "inputs" ? inputs : workflow).get(match[2]) : void 0;
+      if (!match || found === void 0) {
+        problem ??= `Argo expression ${whole} is only known when the workflow runs`;
+        return whole;
+      }
+      used.push(`${match[1]}.parameters.${match[2]}`);
+      return found;
+    });
+    if (problem) return { value: { unresolved: problem } };
+    return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
+  };
+}
+var KO_SCHEME = "ko://";
+function placeholderCheck(value) {
+  if (typeof value !== "string") return value;
+  if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: "a {{ }} template action is filled in when this file is rendered" };
+  if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
+  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
+  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
+  return value;
+}
+
+// src/discover/containers/kubernetes.ts
+var CONTAINER_LISTS = [
+  ["containers", void 0],
+  ["initContainers", "init"],
+  ["ephemeralContainers", "ephemeral"]
+];
+var HOST_NAMESPACES = ["hostPID", "hostIPC", "hostNetwork"];
+var MAX_LIST_DEPTH = 4;
+function kubernetesContainers(file) {
+  if (!file.text.includes("containers")) return [];
+  const reader = new SettingReader(file.text, new LineIndex(file.text));
+  const configs = [];
+  for (const document2 of parseConfigDocuments(file).documents) objectContainers(document2.contents, file, reader, configs, 0);
+  return configs;
+}
+function objectContainers(root, file, reader, configs, depth) {
+  const kind = scalarString(mapGet(root, "kind"));
+  const apiVersion = scalarString(mapGet(root, "apiVersion"));
+  if (kind === void 0 || apiVersion === void 0) return;
+  if (kind.endsWith("List")) {
+    if (depth < MAX_LIST_DEPTH) for (const item of seqItems(mapGet(root, "items"))) objectContainers(item, file, reader, configs, depth + 1);
+    return;
+  }
+  const specPath = podSpecPathOf(apiVersion, kind);
+  const spec = specPath ? nodeAt(root, specPath) : void 0;
+  if (!(0, import_yaml3.isMap)(spec)) return;
+  const objectName = scalarString(nodeAt(root, ["metadata", "name"]));
+  const pod = podSettings(spec, reader);
+  for (const [key, role] of CONTAINER_LISTS) {
+    for (const container of seqItems(mapGet(spec, key))) {
+      const config = containerConfig(container, pod, reader, file.path);
+      if (!config) continue;
+      const containerName = scalarString(mapGet(container, "name")) ?? "(unnamed)";
+      config.workload = `${kind}/${objectName ?? "(unnamed)"}`;
+      config.name = `${config.workload} ${role ? `${role} container` : "container"} ${containerName}`;
+      if (role) config.role = role;
+      configs.push(config);
+    }
+  }
+}
+function podSettings(spec, reader) {
+  const securityContext = mapGet(spec, "securityContext");
+  const hostNamespaces = [];
+  for (const key of HOST_NAMESPACES) {
+    const setting = reader.boolean(mapGet(spec, key));
+    if (setting?.value === true) hostNamespaces.push({ ...setting, value: key });
+  }
+  const hostPathVolumes = /* @__PURE__ */ new Map();
+  for (const volume of seqItems(mapGet(spec, "volumes"))) {
+    const name2 = scalarString(mapGet(volume, "name"));
+    const path6 = reader.string(nodeAt(volume, ["hostPath", "path"]));
+    if (name2 !== void 0 && path6 !== void 0) hostPathVolumes.set(name2, path6);
+  }
+  return {
+    runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")),
+    runAsUser: reader.integer(mapGet(securityContext, "runAsUser")),
+    hostNamespaces,
+    hostPathVolumes
+  };
+}
+function containerConfig(container, pod, reader, file) {
+  if (!(0, import_yaml3.isMap)(container)) return void 0;
+  const anchor = mapGet(container, "image");
+  if (anchor === void 0) return void 0;
+  const position = reader.at(anchor);
+  if (!position) return void 0;
+  const securityContext = mapGet(container, "securityContext");
+  const limits = nodeAt(container, ["resources", "limits"]);
+  const config = {
+    file,
+    kind: "kubernetes",
+    name: "",
+    workload: "",
+    raw: scalarString(anchor) ?? "",
+    ...position,
+    runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")) ?? pod.runAsNonRoot,
+    runAsUser: reader.integer(mapGet(securityContext, "runAsUser")) ?? pod.runAsUser,
+    privileged: reader.boolean(mapGet(securityContext, "privileged")),
+    allowPrivilegeEscalation: reader.boolean(mapGet(securityContext, "allowPrivilegeEscalation")),
+    addedCapabilities: seqItems(nodeAt(securityContext, ["capabilities", "add"])).flatMap((node) => reader.string(node) ?? []),
+    hostNamespaces: pod.hostNamespaces,
+    hostPaths: mountedHostPaths(container, pod),
+    cpuLimit: reader.string(mapGet(limits, "cpu")),
+    memoryLimit: reader.string(mapGet(limits, "memory")),
+    readOnlyRootFilesystem: reader.boolean(mapGet(securityContext, "readOnlyRootFilesystem"))
+  };
+  return config;
+}
+function mountedHostPaths(container, pod) {
+  const mounts = mapGet(container, "volumeMounts");
+  if (!(0, import_yaml3.isSeq)(mounts)) return [];
+  return mounts.items.flatMap((mount) => {
+    const name2 = scalarString(mapGet(mount, "name"));
+    const path6 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
+    return path6 ? [path6] : [];
+  });
+}
+
+// src/discover/containers/index.ts
+var READERS = {
+  dockerfile: dockerfileContainers,
+  compose: composeContainers,
+  kubernetes: kubernetesContainers
+};
+function containerConfigs(kind, file) {
+  const read = READERS[kind];
+  if (!read) return [];
+  try {
+    return read(file);
+  } catch {
+    return [];
+  }
+}
+
+// src/discover/walk.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
+import path3 from "node:path";
+
+// src/discover/decode.ts
+var utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+function detectEncoding(bytes) {
+  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (bytes.length >= 4) {
+    if (b0 === 0 && b1 === 0 && b2 === 254 && b3 === 255) return { encoding: "utf-32be", bomBytes: 4 };
+    if (b0 === 255 && b1 === 254 && b2 === 0 && b3 === 0) return { encoding: "utf-32le", bomBytes: 4 };
+    if (b0 === 0 && b1 === 0 && b2 === 0 && b3 !== 0) return { encoding: "utf-32be", bomBytes: 0 };
+    if (b0 !== 0 && b1 === 0 && b2 === 0 && b3 === 0) return { encoding: "utf-32le", bomBytes: 0 };
+  }
+  if (bytes.length >= 3 && b0 === 239 && b1 === 187 && b2 === 191) return { encoding: "utf-8", bomBytes: 3 };
+  if (bytes.length >= 2) {
+    if (b0 === 254 && b1 === 255) return { encoding: "utf-16be", bomBytes: 2 };
+    if (b0 === 255 && b1 === 254) return { encoding: "utf-16le", bomBytes: 2 };
+    if (b0 === 0 && b1 !== 0) return { encoding: "utf-16be", bomBytes: 0 };
+    if (b0 !== 0 && b1 === 0) return { encoding: "utf-16le", bomBytes: 0 };
+  }
+  return { encoding: "utf-8", bomBytes: 0 };
+}
+function decodeText(bytes) {
+  const detected = detectEncoding(bytes);
+  let decoded = decodeAs(bytes, detected.encoding, detected.bomBytes);
+  if (decoded === void 0 || detected.bomBytes === 0 && detected.encoding !== "utf-8" && decoded.includes("\0")) {
+    if (detected.bomBytes > 0) return { problem: `not valid ${detected.encoding.toUpperCase()} (its byte-order mark says it is)` };
+    detected.encoding = "utf-8";
+    decoded = decodeAs(bytes, "utf-8", 0);
+  }
+  if (decoded.includes("\0")) return { problem: "holds NUL bytes (binary, or an encoding without a byte-order mark)" };
+  return { text: normalizeLineEnds(decoded), encoding: detected.encoding, bomBytes: detected.bomBytes };
+}
+function normalizeLineEnds(text3) {
+  return text3.includes("\r") ? text3.replace(/\r(?!\n)/g, "\n") : text3;
+}
+function decodeAs(bytes, encoding, bomBytes) {
+  const body = bytes.subarray(bomBytes);
+  switch (encoding) {
+    case "utf-8":
+      return utf8.decode(body);
+    case "utf-16le":
+    case "utf-16be":
+      if (body.length % 2 !== 0) return void 0;
+      try {
+        return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+      } catch {
+        return void 0;
+      }
+    case "utf-32le":
+    case "utf-32be":
+      return decodeUtf32(body, encoding === "utf-32le");
+  }
+}
+function decodeUtf32(body, littleEndian) {
+  if (body.length % 4 !== 0) return void 0;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const parts = [];
+  let chunk = [];
+  for (let offset = 0; offset < body.length; offset += 4) {
+    const codePoint = view.getUint32(offset, littleEndian);
+    if (codePoint > 1114111 || codePoint >= 55296 && codePoint <= 57343) return void 0;
+    chunk.push(codePoint);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join("");
+}
+function encodeAscii(text3, encoding) {
+  const width = encoding === "utf-8" ? 1 : encoding.startsWith("utf-16") ? 2 : 4;
+  const out = new Uint8Array(text3.length * width);
+  for (let i = 0; i < text3.length; i++) {
+    const code = text3.charCodeAt(i);
+    if (code > 127) throw new Error("encodeAscii: not ASCII");
+    const at = i * width;
+    if (encoding.endsWith("be")) out[at + width - 1] = code;
+    else out[at] = code;
+  }
+  return out;
+}
+var ByteOffsets = class {
+  constructor(bytes, decoded) {
+    this.bytes = bytes;
+    this.decoded = decoded;
+    if (decoded.encoding !== "utf-8") return;
+    this.lineStarts.push(decoded.bomBytes);
+    for (let at = decoded.bomBytes; at < bytes.length; at++) {
+      if (bytes[at] === 10 || bytes[at] === 13 && bytes[at + 1] !== 10) this.lineStarts.push(at + 1);
+    }
+  }
+  bytes;
+  decoded;
+  /** UTF-8 only: the byte where each line starts (after the BOM for the first). */
+  lineStarts = [];
+  /** The byte offset of `offset` (UTF-16 units into the decoded text), given its 1-based line and column. */
+  byteOffset(offset, line, column) {
+    const { encoding, bomBytes, text: text3 } = this.decoded;
+    if (encoding === "utf-16le" || encoding === "utf-16be") return bomBytes + 2 * offset;
+    if (encoding === "utf-32le" || encoding === "utf-32be") {
+      let codePoints = 0;
+      for (let at = 0; at < offset; at++) {
+        const unit = text3.charCodeAt(at);
+        if (!(unit >= 56320 && unit <= 57343 && at > 0 && text3.charCodeAt(at - 1) >= 55296 && text3.charCodeAt(at - 1) <= 56319)) codePoints++;
+      }
+      return bomBytes + 4 * codePoints;
+    }
+    const start = this.lineStarts[line - 1];
+    if (start === void 0) return void 0;
+    const end = this.lineStarts[line] ?? this.bytes.length;
+    return utf8ByteAtUnit(this.bytes, start, end, column - 1);
+  }
+};
+function utf8ByteAtUnit(bytes, start, end, units) {
+  let produced = 0;
+  let needed = 0;
+  let seen = 0;
+  let codePoint = 0;
+  let lower = 128;
+  let upper = 191;
+  for (let at = start; at <= end; at++) {
+    const pending = needed > 0 ? 1 : 0;
+    if (produced + pending === units && (needed === 0 || at === end || bytes[at] < lower || bytes[at] > upper)) return at;
+    if (produced + pending > units || at === end) return void 0;
+    const byte = bytes[at];
+    if (needed > 0) {
+      if (byte < lower || byte > upper) {
+        produced++;
+        needed = 0;
+        lower = 128;
+        upper = 191;
+        at--;
+        continue;
+      }
+      lower = 128;
+      upper = 191;
+      codePoint = codePoint << 6 | byte & 63;
+      if (++seen === needed) {
+        produced += codePoint > 65535 ? 2 : 1;
+        needed = 0;
+      }
+      continue;
+    }
+    seen = 0;
+    if (byte <= 127) produced++;
+    else if (byte >= 194 && byte <= 223) [needed, codePoint] = [1, byte & 31];
+    else if (byte >= 224 && byte <= 239) {
+      [needed, codePoint] = [2, byte & 15];
+      if (byte === 224) lower = 160;
+      if (byte === 237) upper = 159;
+    } else if (byte >= 240 && byte <= 244) {
+      [needed, codePoint] = [3, byte & 7];
+      if (byte === 240) lower = 144;
+      if (byte === 244) upper = 143;
+    } else produced++;
+  }
+  return void 0;
+}
+
+// src/discover/walk.ts
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
+var DEFAULT_WALK_OPTIONS = { include: [], exclude: [] };
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+function displayName(name2) {
+  try {
+    return { text: strictUtf8.decode(name2), exact: true };
+  } catch {
+    let text3 = "";
+    for (let at = 0; at < name2.length; at++) {
+      if (name2[at] < 128) {
+        text3 += String.fromCharCode(name2[at]);
+        continue;
+      }
+      const length = utf8SequenceLength(name2, at);
+      if (length > 0) {
+        text3 += name2.subarray(at, at + length).toString("utf8");
+        at += length - 1;
+      } else {
+        text3 += `\\x${name2[at].toString(16).padStart(2, "0")}`;
+      }
+    }
+    return { text: text3, exact: false };
+  }
+}
+function utf8SequenceLength(bytes, at) {
+  for (const length of [2, 3, 4]) {
+    if (at + length > bytes.length) break;
+    try {
+      strictUtf8.decode(bytes.subarray(at, at + length));
+      return length;
+    } catch {
+    }
+  }
+  return 0;
+}
+function listDirectory(directory) {
+  if (typeof directory.absolute === "string") {
+    const entries = readdirSync(directory.absolute, { withFileTypes: true });
+    if (!entries.some((entry) => entry.name.includes("\uFFFD"))) {
+      const prefix = directory.absolute.endsWith("/") ? directory.absolute : directory.absolute + "/";
+      return entries.map((entry) => ({ name: entry.name, exact: true, absolute: prefix + entry.name, entry }));
+    }
+  }
+  const base = typeof directory.absolute === "string" ? Buffer.from(directory.absolute) : directory.absolute;
+  return readdirSync(base, { withFileTypes: true, encoding: "buffer" }).map((entry) => {
+    const { text: text3, exact } = displayName(entry.name);
+    return { name: text3, exact, absolute: Buffer.concat([base, Buffer.from("/"), entry.name]), entry };
+  });
+}
+function walkRepositorySync(absoluteRoot, options = DEFAULT_WALK_OPTIONS) {
+  const includes = options.include.length > 0 ? compilePathGlobs(options.include) : void 0;
+  const excludes = options.exclude.length > 0 ? compilePathGlobs(options.exclude) : void 0;
+  const isIncluded = (file) => includes === void 0 || includes.matches(file);
+  const isExcluded = (file) => excludes !== void 0 && excludes.matches(file);
+  const isCandidate = options.isCandidate ?? (() => true);
+  const maxFiles = options.maxFiles ?? Number.POSITIVE_INFINITY;
+  const rootBytes = Buffer.from(absoluteRoot);
+  const files = [];
+  const rawPaths = /* @__PURE__ */ new Map();
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  const pending = [{ relative: "", absolute: absoluteRoot }];
+  while (pending.length > 0) {
+    const directory = pending.pop();
+    let entries;
+    try {
+      entries = listDirectory(directory);
+    } catch (error) {
+      problems.push({ file: directory.relative || ".", message: `directory could not be read (${errorCode(error)})`, unscanned: true });
+      continue;
+    }
+    for (const { name: name2, absolute, entry } of entries) {
+      const relativePath = directory.relative ? `${directory.relative}/${name2}` : name2;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(name2) || isExcluded(relativePath) || isExcluded(relativePath + "/")) continue;
+        pending.push({ relative: relativePath, absolute });
+        if (typeof absolute !== "string") rawPaths.set(relativePath, absolute);
+        continue;
+      }
+      if (!isIncluded(relativePath) || isExcluded(relativePath) || !isCandidate(relativePath)) continue;
+      if (entry.isSymbolicLink()) {
+        if (!isRegularFileInside(rootBytes, typeof absolute === "string" ? Buffer.from(absolute) : absolute)) continue;
+      } else if (!entry.isFile()) {
+        continue;
+      }
+      if (seen.has(relativePath)) {
+        problems.push({ file: relativePath, message: "two files have this name once their bytes are shown; the second was not scanned", unscanned: true });
+        continue;
+      }
+      if (files.length >= maxFiles) {
+        problems.push({ file: relativePath, message: `file limit of ${maxFiles} reached; the rest of the repository was not scanned`, unscanned: true });
+        return { files: files.sort(), rawPaths, problems };
+      }
+      seen.add(relativePath);
+      files.push(relativePath);
+      if (typeof absolute !== "string") rawPaths.set(relativePath, absolute);
+    }
+  }
+  return { files: files.sort(), rawPaths, problems };
+}
+function isRegularFileInside(rootBytes, absolute) {
+  try {
+    const target = realpathSync.native(absolute, { encoding: "buffer" });
+    if (!isInside(rootBytes, target)) return false;
+    return lstatSync(target).isFile();
+  } catch {
+    return false;
+  }
+}
+function isInside(rootBytes, target) {
+  if (target.equals(rootBytes)) return true;
+  return target.length > rootBytes.length && target[rootBytes.length] === 47 && target.subarray(0, rootBytes.length).equals(rootBytes);
+}
+var MAX_LISTED_FILES = 2e3;
+var MAX_LISTED_DEPTH = 16;
+function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LISTED_FILES, onIncomplete) {
+  const normalized = path3.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory).replace(/\/+$/, "");
+  const prefix = normalized === "." ? "" : normalized;
+  const start = resolveInsideSync(absoluteRoot, normalized);
+  if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];
+  const rootBytes = Buffer.from(absoluteRoot);
+  const files = [];
+  const pending = [{ relative: prefix, depth: 0 }];
+  while (pending.length > 0 && files.length < maxFiles) {
+    const { relative, depth } = pending.pop();
+    const absolute = relative === prefix ? start : path3.join(start, relative.slice(prefix === "" ? 0 : prefix.length + 1));
+    let entries;
+    try {
+      entries = readdirSync(absolute, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const entryPath = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+        if (depth < MAX_LISTED_DEPTH) pending.push({ relative: entryPath, depth: depth + 1 });
+        else onIncomplete?.(`directories deeper than ${MAX_LISTED_DEPTH} levels were not listed (limit)`);
+      } else if (entry.isFile()) {
+        files.push(entryPath);
+      } else if (entry.isSymbolicLink()) {
+        if (isRegularFileInside(rootBytes, Buffer.from(path3.join(absolute, entry.name)))) files.push(entryPath);
+      }
+      if (files.length >= maxFiles) break;
+    }
+  }
+  if (files.length >= maxFiles) onIncomplete?.(`holds ${maxFiles} files or more; only ${maxFiles} were listed for a discoverer (limit)`);
+  return files.sort();
+}
+function lstatOrUndefined(file) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return void 0;
+  }
+}
+function locateInside(absoluteRoot, walk, relativePath) {
+  const normalized = path3.posix.normalize(relativePath);
+  const exact = walk.rawPaths.get(normalized);
+  const slash = normalized.lastIndexOf("/");
+  const directory = slash < 0 ? void 0 : walk.rawPaths.get(normalized.slice(0, slash));
+  const raw = exact ?? (directory && Buffer.concat([directory, Buffer.from(normalized.slice(slash))]));
+  if (raw === void 0) return resolveInsideSync(absoluteRoot, normalized);
+  try {
+    const target = realpathSync.native(raw, { encoding: "buffer" });
+    return isInside(Buffer.from(absoluteRoot), target) ? target : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function resolveInside(absoluteRoot, relativePath) {
+  return Promise.resolve(resolveInsideSync(absoluteRoot, relativePath));
+}
+function resolveInsideSync(absoluteRoot, relativePath) {
+  const normalized = path3.posix.normalize(relativePath);
+  if (normalized.startsWith("../") || normalized === ".." || path3.isAbsolute(normalized)) return void 0;
+  try {
+    const target = realpathSync(path3.join(absoluteRoot, normalized));
+    return target === absoluteRoot || target.startsWith(absoluteRoot + path3.sep) ? target : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+function readFileBytes(location, maxBytes) {
+  let descriptor;
+  try {
+    descriptor = openSync(location, OPEN_FLAGS);
+  } catch (error) {
+    return { size: 0, problem: `file could not be read (${errorCode(error)})` };
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    const size = stats.size;
+    if (!stats.isFile()) return { size, problem: "not a regular file" };
+    if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit`, tooLarge: true };
+    const buffer = Buffer.allocUnsafe(size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const bytesRead = readSync(descriptor, buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > size) return { size, problem: "file changed while being read" };
+    return { size, bytes: buffer.subarray(0, length) };
+  } catch (error) {
+    return { size: 0, problem: `file could not be read (${errorCode(error)})` };
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function someChunk(location, visit4, chunkBytes = 1024 * 1024, overlap = 256) {
+  let descriptor;
+  try {
+    descriptor = openSync(location, OPEN_FLAGS);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fstatSync(descriptor).isFile()) return false;
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let position = 0;
+    let carry = "";
+    for (; ; ) {
+      const bytesRead = readSync(descriptor, buffer, 0, chunkBytes, position);
+      if (bytesRead === 0) return false;
+      position += bytesRead;
+      const text3 = carry + buffer.subarray(0, bytesRead).toString("utf8");
+      if (visit4(text3)) return true;
+      carry = text3.slice(-overlap);
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function readTextFileSync(absolutePath, maxBytes) {
+  const read = readFileBytes(absolutePath, maxBytes);
+  if (!read.bytes) return { size: read.size, problem: read.problem };
+  const decoded = decodeText(read.bytes);
+  return "problem" in decoded ? { size: read.size, problem: decoded.problem } : { size: read.size, text: decoded.text };
+}
+function errorCode(error) {
+  return error.code ?? error.message;
+}
+
+// src/discover/compose.ts
+import { posix } from "node:path";
+var COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
+var SERVICES_KEY = /^services[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m;
+var SERVICE_FIELD = /^[ \t]+(?:image|build)[ \t]*:/m;
+var YAML_FILE = /\.ya?ml$/i;
+var MAX_NESTING = 16;
+function interpolateCompose(text3, lookup, depth = 0) {
+  if (depth > MAX_NESTING) return { ok: false, message: "interpolation nested too deeply" };
+  let output = "";
+  let index = 0;
+  while (index < text3.length) {
+    const dollar = text3.indexOf("$", index);
+    if (dollar < 0) {
+      output += text3.slice(index);
+      break;
+    }
+    output += text3.slice(index, dollar);
+    const next = text3[dollar + 1];
+    if (next === "$") {
+      output += "$";
+      index = dollar + 2;
+      continue;
+    }
+    if (next === "{") {
+      const close = matchingBrace(text3, dollar + 2);
+      if (close < 0) return { ok: false, message: `invalid interpolation format in "${text3}": unclosed "\${"` };
+      const result = substituteBraced(text3.slice(dollar + 2, close), lookup, depth);
+      if (!result.ok) return result;
+      output += result.value;
+      index = close + 1;
+      continue;
+    }
+    const name2 = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text3.slice(dollar + 1))?.[0];
+    if (!name2) {
+      output += "$";
+      index = dollar + 1;
+      continue;
+    }
+    const value = lookup(name2);
+    if (value === void 0) return { ok: false, message: `variable ${name2} is not set` };
+    if (typeof value !== "string") return { ok: false, message: value.unresolved };
+    output += value;
+    index = dollar + 1 + name2.length;
+  }
+  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+  return { ok: true, value: output };
+}
+function matchingBrace(text3, start) {
+  let depth = 1;
+  for (let i = start; i < text3.length; i++) {
+    if (text3[i] === "$" && text3[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (text3[i] === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+function substituteBraced(body, lookup, depth) {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  if (!match) return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
+  const [, name2, operator, argument = ""] = match;
+  const value = lookup(name2);
+  if (value !== void 0 && typeof value !== "string") return { ok: false, message: value.unresolved };
+  const isSet = value !== void 0;
+  const isNonEmpty = isSet && value !== "";
+  switch (operator) {
+    case void 0:
+      return isSet ? { ok: true, value } : { ok: false, message: `variable ${name2} is not set` };
+    case ":-":
+      return isNonEmpty ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
+    case "-":
+      return isSet ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
+    case ":?":
+    case "?": {
+      const satisfied = operator === "?" ? isSet : isNonEmpty;
+      if (satisfied) return { ok: true, value };
+      const reason = operator === "?" ? "is not set" : "is not set or empty";
+      return { ok: false, message: `required variable ${name2} ${reason}${argument ? `: ${argument}` : ""}` };
+    }
+    case ":+":
+      return isNonEmpty ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
+    case "+":
+      return isSet ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
+    default:
+      return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
+  }
+}
+var MAX_DOTENV_LENGTH = 256 * 1024;
+function parseDotenv(text3) {
+  const variables = /* @__PURE__ */ new Map();
+  if (text3.length > MAX_DOTENV_LENGTH) return variables;
+  const lookup = (name2) => variables.get(name2);
+  let index = 0;
+  while (index < text3.length) {
+    let lineEnd = text3.indexOf("\n", index);
+    if (lineEnd < 0) lineEnd = text3.length;
+    const line = text3.slice(index, lineEnd).replace(/\r$/, "");
+    const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?/.exec(line);
+    if (!assignment) {
+      index = lineEnd + 1;
+      continue;
+    }
+    const name2 = assignment[1];
+    const valueStart = index + assignment[0].length;
+    const rest = text3.slice(valueStart).replace(/^[ \t]+/, "");
+    const skipped = text3.length - valueStart - rest.length;
+    const quote = rest[0];
+    if (quote === "'" || quote === '"') {
+      const close = closingQuote(rest, quote);
+      if (close < 0) {
+        variables.set(name2, line.slice(assignment[0].length).trim());
+        index = lineEnd + 1;
+        continue;
+      }
+      const body = rest.slice(1, close);
+      if (quote === "'") variables.set(name2, body);
+      else {
+        const unescaped = body.replace(/\\([\\"nrt$])/g, (_, ch) => ({ n: "\n", r: "\r", t: "	" })[ch] ?? (ch === "$" ? "$$" : ch));
+        variables.set(name2, dotenvValue(name2, unescaped, lookup));
+      }
+      const after = text3.indexOf("\n", valueStart + skipped + close + 1);
+      index = after < 0 ? text3.length : after + 1;
+      continue;
+    }
+    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
+    variables.set(name2, dotenvValue(name2, unquoted, lookup));
+    index = lineEnd + 1;
+  }
+  return variables;
+}
+function closingQuote(text3, quote) {
+  for (let i = 1; i < text3.length; i++) {
+    if (text3[i] === "\\" && quote === '"') i++;
+    else if (text3[i] === quote) return i;
+  }
+  return -1;
+}
+function dotenvValue(name2, text3, lookup) {
+  if (!text3.includes("$")) return text3;
+  const result = interpolateCompose(text3, lookup);
+  return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
+}
+function resolverFor(variables) {
+  return (text3) => {
+    const result = interpolateCompose(text3, (name2) => variables.get(name2));
+    return [{ value: result.ok ? result.value : { unresolved: result.message } }];
+  };
+}
+var DOCKER_IMAGE_SCHEME = "docker-image://";
+function buildContextOccurrences(document2, build, serviceName, file, lines, resolve3) {
+  const contexts = mergedGet(document2, build, "additional_contexts");
+  if (contexts === void 0) return [];
+  const entries = [];
+  for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
+  for (const item of listItems(document2, contexts)) {
+    if (!(0, import_yaml3.isScalar)(item) || typeof item.value !== "string") continue;
+    const equals = item.value.indexOf("=");
+    if (equals < 0) continue;
+    entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
+  }
+  const occurrences = [];
+  for (const { name: name2, node, prefix } of entries) {
+    occurrences.push(
+      ...occurrencesAtScalar({
+        file: file.path,
+        kind: "compose",
+        text: file.text,
+        lines,
+        node,
+        prefix,
+        context: `services.${serviceName}.build.additional_contexts.${name2}`,
+        resolve: resolve3,
+        note: "an additional build context BuildKit pulls as an image"
+      })
+    );
+  }
+  return occurrences;
+}
+var MAX_EXTENDS_DEPTH = 8;
+function servicesOf(document2, anyMap = false) {
+  const declared = mapGet(document2.contents, "services");
+  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml3.isMap)(service)), prefix: "services." };
+  if (mapGet(document2.contents, "version") !== void 0) return { services: [], prefix: "services." };
+  const services = mapPairs(document2, document2.contents).filter(
+    ([, service]) => (0, import_yaml3.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
+  );
+  return { services, prefix: "" };
+}
+function extendsOf(document2, service) {
+  const node = mergedGet(document2, service, "extends");
+  const short = scalarString(node);
+  if (short !== void 0) return { service: short };
+  const name2 = scalarString(mergedGet(document2, node, "service"));
+  if (name2 === void 0) return void 0;
+  const file = scalarString(mergedGet(document2, node, "file"));
+  return file === void 0 ? { service: name2 } : { service: name2, file };
+}
+async function serviceOccurrences(site) {
+  const { document: document2, file, lines, resolve: resolve3 } = site;
+  const occurrences = [];
+  const { services, prefix } = servicesOf(document2);
+  for (const [name2, service] of services) {
+    const build = mergedGet(document2, service, "build");
+    const built = build !== void 0;
+    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve3));
+    const image = mergedGet(document2, service, "image");
+    if (image === void 0) {
+      occurrences.push(...await extendedImage(site, service, `${prefix}${name2}`, built));
+      continue;
+    }
+    occurrences.push(
+      ...occurrencesAtScalar({
+        file: file.path,
+        kind: "compose",
+        text: file.text,
+        lines,
+        node: image,
+        context: `${prefix}${name2}.image`,
+        resolve: resolve3,
+        local: built,
+        note: built ? "built here from `build:`; compose tags the result with this name" : void 0
+      })
+    );
+  }
+  return occurrences;
+}
+async function extendedImage(site, service, context, built) {
+  let document2 = site.document;
+  let current = service;
+  let path6 = site.file.path;
+  let text3 = site.file.text;
+  const seen = /* @__PURE__ */ new Set();
+  for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
+    const target = extendsOf(document2, current);
+    if (target === void 0) return [];
+    if (target.file !== void 0) {
+      path6 = posix.normalize(posix.join(dirName(path6), target.file));
+      const other = await site.context.readFile(path6);
+      if (other === void 0 || isComposeFile(path6, other)) return [];
+      const parsed = parseYamlDocuments(other);
+      if (parsed.documents.length === 0) return [];
+      document2 = parsed.documents[0];
+      text3 = other;
+    }
+    const key = `${path6}#${target.service}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    current = servicesOf(document2, true).services.find(([name2]) => name2 === target.service)?.[1];
+    if (current === void 0) return [];
+    const image = mergedGet(document2, current, "image");
+    if (image === void 0) continue;
+    if (path6 === site.file.path) return [];
+    return occurrencesAtScalar({
+      file: path6,
+      kind: "compose",
+      text: text3,
+      lines: new LineIndex(text3),
+      node: image,
+      context: `${context}.image`,
+      resolve: site.resolve,
+      local: built || void 0,
+      note: `${context} of ${site.file.path} extends service ${target.service} of this file`
+    });
+  }
+  return [];
+}
+function isComposeFile(path6, text3) {
+  return COMPOSE_FILE.test(baseName(path6)) || composeContent(path6, text3);
+}
+function composeContent(path6, text3) {
+  return YAML_FILE.test(path6) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
+}
+var composeDiscoverer = {
+  kind: "compose",
+  matches(path6) {
+    return COMPOSE_FILE.test(baseName(path6));
+  },
+  matchesContent: composeContent,
+  candidate(path6) {
+    return COMPOSE_FILE.test(baseName(path6)) || YAML_FILE.test(path6);
+  },
+  async extract(file, context) {
+    const parsed = parseConfigDocuments(file);
+    const directory = dirName(file.path);
+    const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
+    const resolve3 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve3, context }));
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+  }
+};
 
 // src/discover/dockerfile/index.ts
 var PLATFORM_ARGS = [
@@ -25387,6 +28747,11 @@ var DockerfileExtraction = class {
   allStageNames = /* @__PURE__ */ new Set();
   /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
   earlierStageNames = /* @__PURE__ */ new Set();
+  /**
+   * Global ARGs whose value hangs on an empty default (`ARG VERSION=`, a slot for `--build-arg`):
+   * the ARG itself, or one whose default used such ARGs, mapped to those empty ARGs' names.
+   */
+  emptyRoots = /* @__PURE__ */ new Map();
   run() {
     for (const instruction of this.instructions) {
       if (instruction.keyword !== "from") continue;
@@ -25421,13 +28786,13 @@ var DockerfileExtraction = class {
   }
   emit(offset, raw, value, context, note) {
     this.occurrences.push(
-      makeOccurrence({ file: this.file.path, kind: "dockerfile", lines: this.lines, offset, raw, value, context, note })
+      makeOccurrence({ file: this.file.path, kind: "dockerfile", lines: this.lines, offset, raw, value, context, note, dollarExpanded: true })
     );
   }
   lookup = (name2) => this.globals.get(name2) ?? { set: false, reason: `build argument ${name2} is not declared before the first FROM` };
   declareGlobalArgs(instruction) {
-    const text2 = instruction.source.text.slice(instruction.argumentsStart);
-    for (const word of quotedWords(text2, this.escapeToken)) {
+    const text3 = instruction.source.text.slice(instruction.argumentsStart);
+    for (const word of quotedWords(text3, this.escapeToken)) {
       const equals = word.indexOf("=");
       const name2 = equals < 0 ? word : word.slice(0, equals);
       if (name2 === "") {
@@ -25437,9 +28802,13 @@ var DockerfileExtraction = class {
       const override = ownValue(this.context.buildArgs, name2);
       if (override !== void 0) {
         this.globals.set(name2, { set: true, value: override });
+        this.emptyRoots.delete(name2);
       } else if (equals >= 0) {
         const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
         this.globals.set(name2, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
+        const roots = expansion.ok && expansion.value === "" ? [name2] : this.emptyArgumentsNeeded(word.slice(equals + 1));
+        if (roots.length > 0) this.emptyRoots.set(name2, roots);
+        else this.emptyRoots.delete(name2);
       } else if (!this.globals.get(name2)?.set) {
         this.globals.set(name2, { set: false, reason: `build argument ${name2} has no value` });
       }
@@ -25456,10 +28825,34 @@ var DockerfileExtraction = class {
         if (!this.namesEarlierStage(image.text)) this.emit(offset, raw, { unresolved: expansion.reason }, context);
       } else if (expansion.value === "") this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context);
       else if (expansion.value !== "scratch" && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
-        this.emit(offset, raw, expansion.value, context);
+        this.emit(offset, raw, this.emptyDefaultProblem(image.text, expansion.value) ?? expansion.value, context);
       }
     }
     if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
+  }
+  /**
+   * `ARG VERSION=` then `FROM img:${VERSION}`: the empty default is a slot for `--build-arg`, not
+   * the value meant. When the word needs such an argument and is no reference without its value,
+   * the image is unresolved (naming the argument), not a grammar error. A word that is a valid
+   * reference with the empty value (`FROM ${PREFIX}nginx:1.27`) is what a plain build pulls.
+   */
+  emptyDefaultProblem(word, value) {
+    if (this.emptyRoots.size === 0 || normalizeForOccurrence(value).ok) return void 0;
+    const roots = this.emptyArgumentsNeeded(word);
+    if (roots.length === 0) return void 0;
+    return { unresolved: `build argument ${roots.join(", ")} is declared with an empty default (ARG ${roots[0]}=); its value is meant to come from --build-arg` };
+  }
+  /** The empty-default ARGs whose value `word` needs (it cannot be expanded without them), in order. */
+  emptyArgumentsNeeded(word) {
+    if (this.emptyRoots.size === 0) return [];
+    const needed = /* @__PURE__ */ new Set();
+    const probe = (name2) => {
+      const roots = this.emptyRoots.get(name2);
+      if (roots === void 0) return this.lookup(name2);
+      for (const root of roots) needed.add(root);
+      return { set: true, unknown: name2 };
+    };
+    return expandWord(word, probe, this.escapeToken).ok ? [] : [...needed];
   }
   /**
    * Whether a FROM word that cannot be expanded matches a stage declared earlier once the parts
@@ -25479,8 +28872,7 @@ var DockerfileExtraction = class {
     if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
     const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
     if (parts.every((part) => part === "")) return false;
-    const pattern = new RegExp(`^${parts.map(escapeRegExp).join("[^]*")}$`);
-    for (const stage of this.earlierStageNames) if (pattern.test(stage)) return true;
+    for (const stage of this.earlierStageNames) if (matchesParts(parts, stage)) return true;
     return false;
   }
   copyFrom(source, argumentsStart, context, note) {
@@ -25517,25 +28909,25 @@ var DockerfileExtraction = class {
       this.emit(first, raw, { unresolved: variableProblem }, context, note);
       return;
     }
-    const text2 = value.text;
-    if (/^[+-]?\d+$/.test(text2) || text2 === "scratch" || this.allStageNames.has(text2.toLowerCase())) return;
-    this.emit(first, raw, text2, context, note);
+    const text3 = value.text;
+    if (/^[+-]?\d+$/.test(text3) || text3 === "scratch" || this.allStageNames.has(text3.toLowerCase())) return;
+    this.emit(first, raw, text3, context, note);
   }
   onbuildTrigger(instruction) {
-    const text2 = instruction.source.text;
-    const { argumentsStart } = extractFlags(text2, instruction.argumentsStart);
+    const text3 = instruction.source.text;
+    const { argumentsStart } = extractFlags(text3, instruction.argumentsStart);
     let keywordEnd = argumentsStart;
-    while (keywordEnd < text2.length && !isCommandSeparator(text2[keywordEnd])) keywordEnd++;
-    const keyword = text2.slice(argumentsStart, keywordEnd).toLowerCase();
+    while (keywordEnd < text3.length && !isCommandSeparator(text3[keywordEnd])) keywordEnd++;
+    const keyword = text3.slice(argumentsStart, keywordEnd).toLowerCase();
     const note = "ONBUILD trigger: runs when another image is built FROM this one";
     if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
     else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
   }
 };
 function fromArguments(instruction) {
-  const text2 = instruction.source.text;
-  const { argumentsStart } = extractFlags(text2, instruction.argumentsStart);
-  const words = whitespaceWords(text2, argumentsStart);
+  const text3 = instruction.source.text;
+  const { argumentsStart } = extractFlags(text3, instruction.argumentsStart);
+  const words = whitespaceWords(text3, argumentsStart);
   if (words.length === 0) return { problem: "FROM requires either one or three arguments (no image given)" };
   const named = words.length >= 3 && words[1].text.toLowerCase() === "as";
   const problem = words.length === 1 || words.length === 3 && named ? void 0 : "FROM requires either one or three arguments";
@@ -25548,12 +28940,9 @@ function rawAt(source, begin, end, fileText) {
 function ownValue(record, key) {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
 }
-function escapeRegExp(text2) {
-  return text2.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-}
 
 // src/discover/github.ts
-var WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 var DOCKER_PREFIX = "docker://";
 var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
@@ -25608,9 +28997,9 @@ function matrixCombinations(matrix) {
 }
 function lookupPath(combination, path6) {
   let current = combination;
-  for (const step of path6) {
-    if (!isPlainObject(current) || !(step in current)) return void 0;
-    current = current[step];
+  for (const step3 of path6) {
+    if (!isPlainObject(current) || !(step3 in current)) return void 0;
+    current = current[step3];
   }
   return current;
 }
@@ -25625,9 +29014,9 @@ function evaluateOperands(operands, combination) {
   }
   return value;
 }
-function expandExpressions(text2, matrix) {
-  const expressions = [...text2.matchAll(EXPRESSION)];
-  if (expressions.length === 0) return [{ value: text2 }];
+function expandExpressions(text3, matrix) {
+  const expressions = [...text3.matchAll(EXPRESSION)];
+  if (expressions.length === 0) return [{ value: text3 }];
   const parsed = [];
   for (const expression of expressions) {
     if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
@@ -25641,11 +29030,11 @@ function expandExpressions(text2, matrix) {
     let missing = false;
     let objectValue = false;
     let index = 0;
-    const substituted = text2.replace(EXPRESSION, () => {
+    const substituted = text3.replace(EXPRESSION, () => {
       const value = evaluateOperands(parsed[index++], combination);
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
-      return value === void 0 || value === null ? "" : String(value);
+      return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
     });
     if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
     if (missing || substituted.trim() === "") continue;
@@ -25658,16 +29047,17 @@ function expandExpressions(text2, matrix) {
 }
 function workflowOccurrences(document2, file, lines) {
   const occurrences = [];
-  for (const [jobId, job] of mapPairs(document2, document2.get("jobs", true))) {
+  for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
     const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
-    const resolve3 = (text2) => expandExpressions(text2, matrix);
+    const resolve3 = (text3) => expandExpressions(text3, matrix);
     const site = (node, context, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: resolve3, prefix });
-    occurrences.push(...site(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
+    const containerSite = (node, context) => site(node, context, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
+    occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
     for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
-      occurrences.push(...site(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
+      occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
     }
-    listItems(document2, mergedGet(document2, job, "steps")).forEach((step, index) => {
-      const uses = mergedGet(document2, step, "uses");
+    listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
+      const uses = mergedGet(document2, step3, "uses");
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
     });
   }
@@ -25682,7 +29072,7 @@ var githubWorkflowDiscoverer = {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
   }
 };
-var actionResolve = (text2) => expandExpressions(text2, { unknown: "an action has no matrix" });
+var actionResolve = (text3) => expandExpressions(text3, { unknown: "an action has no matrix" });
 function actionOccurrences(document2, file, lines) {
   const runs = document2.get("runs", true);
   const using = scalarString(mergedGet(document2, runs, "using"));
@@ -25692,8 +29082,8 @@ function actionOccurrences(document2, file, lines) {
     const image = mergedGet(document2, runs, "image");
     if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, "runs.image"));
   } else if (using === "composite") {
-    listItems(document2, mergedGet(document2, runs, "steps")).forEach((step, index) => {
-      const uses = mergedGet(document2, step, "uses");
+    listItems(document2, mergedGet(document2, runs, "steps")).forEach((step3, index) => {
+      const uses = mergedGet(document2, step3, "uses");
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
     });
   }
@@ -25712,6 +29102,67 @@ var githubActionDiscoverer = {
     return { occurrences, errors: parsed.errors };
   }
 };
+
+// src/discover/gitlab-include.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var ROOT_PIPELINE = ".gitlab-ci.yml";
+var MAX_INCLUDED_FILES = 150;
+var GLOB_CHARACTERS = /[*?[{]/;
+function localIncludes(document2) {
+  const include = mapGet(document2.contents, "include");
+  const entries = (0, import_yaml3.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+  const paths = [];
+  for (const entry of entries) {
+    const written = (0, import_yaml3.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
+    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
+    const path6 = written.replace(/^\/+/, "").replace(/^\.\//, "");
+    if (path6 === "" || path6.split("/").includes("..")) continue;
+    paths.push(path6);
+  }
+  return paths;
+}
+async function expand(pattern, context) {
+  if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
+  if (!context.listFiles) return [];
+  const segments = pattern.split("/");
+  const fixed = segments.slice(0, segments.findIndex((segment) => GLOB_CHARACTERS.test(segment))).join("/");
+  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
+  return (await context.listFiles(fixed)).filter((path6) => isMatch(path6) && /\.ya?ml$/i.test(path6));
+}
+async function followIncludes(from, documents, context) {
+  const files = [];
+  const errors = [];
+  const seen = /* @__PURE__ */ new Set([from]);
+  const pending = documents.flatMap(localIncludes);
+  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
+    const pattern = pending.shift();
+    for (const path6 of await expand(pattern, context)) {
+      if (seen.has(path6) || files.length >= MAX_INCLUDED_FILES) continue;
+      seen.add(path6);
+      const text3 = await context.readFile(path6);
+      if (text3 === void 0) continue;
+      const parsed = parseYamlDocuments(text3);
+      for (const error of parsed.errors) errors.push(`included file ${path6}: ${error}`);
+      files.push({ path: path6, text: text3, parsed });
+      pending.push(...parsed.documents.flatMap(localIncludes));
+    }
+  }
+  return { files, errors };
+}
+var includedByRootCache = /* @__PURE__ */ new WeakMap();
+async function isIncludedByRoot(path6, context) {
+  let included = includedByRootCache.get(context);
+  if (!included) {
+    included = (async () => {
+      const text3 = await context.readFile(ROOT_PIPELINE);
+      if (text3 === void 0) return /* @__PURE__ */ new Set();
+      const { files } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text3).documents, context);
+      return new Set(files.map((file) => file.path));
+    })();
+    includedByRootCache.set(context, included);
+  }
+  return (await included).has(path6);
+}
 
 // src/discover/gitlab-ci.ts
 var RESERVED_KEYS = /* @__PURE__ */ new Set([
@@ -25738,17 +29189,18 @@ function readVariables(document2, node) {
       if (value !== void 0) variables.set(name2, { value, expand: true });
     } else if ((0, import_yaml3.isMap)(definition)) {
       const value = scalarString(mergedGet(document2, definition, "value"));
-      const expand2 = mergedGet(document2, definition, "expand");
-      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml3.isScalar)(expand2) && expand2.value === false) });
+      const expand3 = mergedGet(document2, definition, "expand");
+      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml3.isScalar)(expand3) && expand3.value === false) });
     }
   }
   return variables;
 }
-function expand(text2, variables) {
+function expand2(text3, variables) {
   const expanded = /* @__PURE__ */ new Map();
   const expanding = /* @__PURE__ */ new Set();
   const lookup = (name2, depth) => {
     const definition = variables.get(name2);
+    if (definition === void 0 && DEPENDENCY_PROXY_PREFIXES.has(name2)) return DEPENDENCY_PROXY_MARKER;
     if (definition === void 0) {
       if (PREDEFINED_PREFIXES.some((prefix) => name2.startsWith(prefix))) {
         return { unresolved: `$${name2} is a predefined GitLab CI variable, known only when the pipeline runs` };
@@ -25765,38 +29217,60 @@ function expand(text2, variables) {
     expanded.set(name2, value);
     return value;
   };
-  return substituteVariables(text2, (name2) => lookup(name2, 0));
+  return substituteVariables(text3, (name2) => lookup(name2, 0));
 }
 var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
 function resolverFor2(variables) {
-  return (text2) => {
-    const input = COMPONENT_INPUT.exec(text2);
+  return (text3) => {
+    const input = COMPONENT_INPUT.exec(text3);
     if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [{ value: expand(text2, variables) }];
+    return [throughDependencyProxy(expand2(text3, variables))];
   };
 }
-var MAX_EXTENDS_DEPTH = 11;
-function jobVariables(document2, jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
-  const known = memo.get(job);
+var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
+var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
+function throughDependencyProxy(value) {
+  if (typeof value !== "string" || !value.includes(DEPENDENCY_PROXY_MARKER)) return { value };
+  if (!value.startsWith(`${DEPENDENCY_PROXY_MARKER}/`) || value.indexOf(DEPENDENCY_PROXY_MARKER, 1) >= 0) {
+    return { value: { unresolved: "the dependency proxy prefix is known only when the pipeline runs, and it does not start this image" } };
+  }
+  return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
+}
+var MAX_EXTENDS_DEPTH2 = 11;
+function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
+  const known = memo.get(job.node);
   if (known) return known;
   const variables = /* @__PURE__ */ new Map();
-  if (depth > MAX_EXTENDS_DEPTH || chain.has(job)) return variables;
-  chain.add(job);
-  const extendsNode = mergedGet(document2, job, "extends");
+  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
+  chain.add(job.node);
+  const { document: document2 } = job;
+  const extendsNode = mergedGet(document2, job.node, "extends");
   const parents = (0, import_yaml3.isScalar)(extendsNode) ? [extendsNode] : listItems(document2, extendsNode);
   for (const parent of parents) {
     const name2 = scalarString(parent);
     const template = name2 === void 0 ? void 0 : jobs.get(name2);
-    if (template !== void 0) for (const [key, value] of jobVariables(document2, jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+    if (template !== void 0) for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
   }
-  chain.delete(job);
-  for (const [key, value] of readVariables(document2, mergedGet(document2, job, "variables"))) variables.set(key, value);
-  memo.set(job, variables);
+  chain.delete(job.node);
+  for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
+  memo.set(job.node, variables);
   return variables;
 }
-function pipelineOccurrences(document2, file, lines) {
+function jobsOf(document2) {
+  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml3.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
+}
+function mergePipeline(parts) {
+  const variables = /* @__PURE__ */ new Map();
+  const jobs = /* @__PURE__ */ new Map();
+  for (const { document: document2 } of parts) {
+    for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
+    for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
+  }
+  return { variables, jobs, memo: /* @__PURE__ */ new Map() };
+}
+function pipelineOccurrences(part, pipeline) {
+  const { document: document2, file, lines } = part;
   const occurrences = [];
-  const globalVariables = readVariables(document2, document2.get("variables", true));
   const site = (node, context, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context, resolve: resolverFor2(variables) });
   const imagesOf = (owner, prefix, variables) => {
     occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
@@ -25806,13 +29280,11 @@ function pipelineOccurrences(document2, file, lines) {
       occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
     });
   };
-  imagesOf(document2.contents, "", globalVariables);
-  imagesOf(mergedGet(document2, document2.contents, "default"), "default.", globalVariables);
-  const jobs = new Map(mapPairs(document2, document2.contents).filter(([name2, job]) => !RESERVED_KEYS.has(name2) && (0, import_yaml3.isMap)(job)));
-  const memo = /* @__PURE__ */ new Map();
-  for (const [jobName, job] of jobs) {
-    const variables = new Map([...globalVariables, ...jobVariables(document2, jobs, job, memo)]);
-    imagesOf(job, `${jobName}.`, variables);
+  imagesOf(document2.contents, "", pipeline.variables);
+  imagesOf(mergedGet(document2, document2.contents, "default"), "default.", pipeline.variables);
+  for (const [jobName, job] of jobsOf(document2)) {
+    const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
+    imagesOf(job.node, `${jobName}.`, variables);
   }
   return occurrences;
 }
@@ -25822,20 +29294,30 @@ var gitlabCiDiscoverer = {
     const name2 = baseName(path6);
     return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
   },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
+  async extract(file, context) {
+    const parsed = parseConfigDocuments(file);
+    if (file.path !== ROOT_PIPELINE && await isIncludedByRoot(file.path, context)) return { occurrences: [] };
+    const included = await followIncludes(file.path, parsed.documents, context);
+    const own = parsed.documents.map((document2) => ({ document: document2, file, lines: new LineIndex(file.text) }));
+    const parts = included.files.flatMap((other) => {
+      const lines = new LineIndex(other.text);
+      return other.parsed.documents.map((document2) => ({ document: document2, file: { path: other.path, text: other.text }, lines }));
+    });
+    const pipeline = mergePipeline([...parts, ...own]);
+    const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline));
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
   }
 };
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text2, ignoreTrivia = false) {
-  const len = text2.length;
+function createScanner(text3, ignoreTrivia = false) {
+  const len = text3.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text2.charCodeAt(pos);
+      let ch = text3.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -25862,35 +29344,35 @@ function createScanner(text2, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text2.charCodeAt(pos) === 48) {
+    if (text3.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      while (pos < text3.length && isDigit4(text3.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text2.length && text2.charCodeAt(pos) === 46) {
+    if (pos < text3.length && text3.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      if (pos < text3.length && isDigit4(text3.charCodeAt(pos))) {
         pos++;
-        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+        while (pos < text3.length && isDigit4(text3.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text2.substring(start, pos);
+        return text3.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text2.length && (text2.charCodeAt(pos) === 69 || text2.charCodeAt(pos) === 101)) {
+    if (pos < text3.length && (text3.charCodeAt(pos) === 69 || text3.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text2.length && text2.charCodeAt(pos) === 43 || text2.charCodeAt(pos) === 45) {
+      if (pos < text3.length && text3.charCodeAt(pos) === 43 || text3.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      if (pos < text3.length && isDigit4(text3.charCodeAt(pos))) {
         pos++;
-        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+        while (pos < text3.length && isDigit4(text3.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -25898,30 +29380,30 @@ function createScanner(text2, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text2.substring(start, end);
+    return text3.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text2.substring(start, pos);
+        result += text3.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text2.charCodeAt(pos);
+      const ch = text3.charCodeAt(pos);
       if (ch === 34) {
-        result += text2.substring(start, pos);
+        result += text3.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text2.substring(start, pos);
+        result += text3.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text2.charCodeAt(pos++);
+        const ch2 = text3.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -25963,7 +29445,7 @@ function createScanner(text2, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text2.substring(start, pos);
+          result += text3.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -25984,19 +29466,19 @@ function createScanner(text2, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text2.charCodeAt(pos);
+    let code = text3.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text2.charCodeAt(pos);
+        code = text3.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text2.charCodeAt(pos) === 10) {
+      if (code === 13 && text3.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -26032,31 +29514,31 @@ function createScanner(text2, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text2.charCodeAt(pos + 1) === 47) {
+        if (text3.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text2.charCodeAt(pos))) {
+            if (isLineBreak(text3.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text2.substring(start, pos);
+          value = text3.substring(start, pos);
           return token = 12;
         }
-        if (text2.charCodeAt(pos + 1) === 42) {
+        if (text3.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text2.charCodeAt(pos);
-            if (ch === 42 && text2.charCodeAt(pos + 1) === 47) {
+            const ch = text3.charCodeAt(pos);
+            if (ch === 42 && text3.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text2.charCodeAt(pos) === 10) {
+              if (ch === 13 && text3.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -26067,7 +29549,7 @@ function createScanner(text2, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text2.substring(start, pos);
+          value = text3.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -26077,7 +29559,7 @@ function createScanner(text2, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text2.charCodeAt(pos))) {
+        if (pos === len || !isDigit4(text3.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -26099,10 +29581,10 @@ function createScanner(text2, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text2.charCodeAt(pos);
+          code = text3.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text2.substring(tokenOffset, pos);
+          value = text3.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -26161,7 +29643,7 @@ function isWhiteSpace(ch) {
 function isLineBreak(ch) {
   return ch === 10 || ch === 13;
 }
-function isDigit(ch) {
+function isDigit4(ch) {
   return ch >= 48 && ch <= 57;
 }
 var CharacterCodes;
@@ -26285,7 +29767,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text3, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -26336,7 +29818,7 @@ function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error, offset, length });
     }
   };
-  visit2(text2, visitor, options);
+  visit3(text3, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -26374,8 +29856,8 @@ function findNodeAtLocation(root, path6) {
   }
   return node;
 }
-function visit2(text2, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text2, false);
+function visit3(text3, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text3, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -26800,16 +30282,16 @@ function isOciFeature(id) {
   const host2 = id.slice(0, slash);
   return host2.includes(".") || host2.includes(":") || host2 === "localhost";
 }
-function valueOf(text2) {
-  if (text2.length > MAX_IMAGE_TEXT) return text2;
-  const variable = VARIABLE.exec(text2);
-  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text2;
+function valueOf(text3) {
+  if (text3.length > MAX_IMAGE_TEXT) return text3;
+  const variable = VARIABLE.exec(text3);
+  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text3;
 }
-function stringSite(node, text2) {
+function stringSite(node, text3) {
   if (node.type !== "string" || typeof node.value !== "string" || node.value.trim() === "") return void 0;
-  return { offset: node.offset + 1, raw: text2.slice(node.offset + 1, node.offset + node.length - 1), value: node.value };
+  return { offset: node.offset + 1, raw: text3.slice(node.offset + 1, node.offset + node.length - 1), value: node.value };
 }
-function describe2(errors, lines) {
+function describe(errors, lines) {
   return errors.slice(0, 5).map((error) => {
     const { line, column } = lines.positionAt(error.offset);
     return `${printParseErrorCode(error.error)} at line ${line}, column ${column}`;
@@ -26825,7 +30307,7 @@ var devcontainerDiscoverer = {
     const parseErrors = [];
     const root = parseTree2(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     if (!root || root.type !== "object") {
-      throw new Error(`not a JSON object${parseErrors.length ? `: ${describe2(parseErrors, lines).join("; ")}` : ""}`);
+      throw new Error(`not a JSON object${parseErrors.length ? `: ${describe(parseErrors, lines).join("; ")}` : ""}`);
     }
     const occurrences = [];
     const emit = (site, context) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context }));
@@ -26840,7 +30322,7 @@ var devcontainerDiscoverer = {
         if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
       }
     }
-    return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe2(parseErrors, lines).join("; ")}`] : [] };
+    return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe(parseErrors, lines).join("; ")}`] : [] };
   }
 };
 
@@ -26885,9 +30367,10 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 var resolve2 = runtimeOnlyResolver("Bitbucket");
-var MAX_DEPTH2 = 32;
+var DOCKER_PREFIX2 = "docker://";
+var MAX_DEPTH4 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
   const site = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context, resolve: resolve2 }));
@@ -26897,15 +30380,20 @@ function pipelineOccurrences2(document2, file, lines) {
     site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
   }
   const walk = (node, path6, depth) => {
-    if (depth > MAX_DEPTH2) return;
-    if ((0, import_yaml9.isMap)(node)) {
+    if (depth > MAX_DEPTH4) return;
+    if ((0, import_yaml16.isMap)(node)) {
       for (const pair of node.items) {
-        const key = String(pair.key?.value ?? "");
+        const key = scalarString(pair.key) ?? "";
         const childPath = path6 ? `${path6}.${key}` : key;
-        if (key === "step" && (0, import_yaml9.isMap)(pair.value)) site(pair.value.get("image", true), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml16.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
+          occurrences.push(
+            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
+          );
+        }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml9.isSeq)(node)) {
+    } else if ((0, import_yaml16.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1));
     }
   };
@@ -26924,20 +30412,20 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
-var MAX_DEPTH3 = 40;
+var MAX_DEPTH5 = 40;
 var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
 function readVariables2(document2) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, document2.contents, "variables");
-  if ((0, import_yaml10.isMap)(node)) {
+  if ((0, import_yaml18.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
-      const text2 = scalarString(value);
-      if (text2 !== void 0) variables.set(name2, text2);
+      const text3 = scalarString(value);
+      if (text3 !== void 0) variables.set(name2, text3);
     }
-  } else if ((0, import_yaml10.isSeq)(node)) {
+  } else if ((0, import_yaml18.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -26947,9 +30435,9 @@ function readVariables2(document2) {
   return variables;
 }
 function resolverFor3(variables) {
-  return (text2) => {
+  return (text3) => {
     let unresolved;
-    const value = text2.replace(EXPRESSION2, (whole, macro, template) => {
+    const value = text3.replace(EXPRESSION2, (whole, macro, template) => {
       let name2;
       if (macro !== void 0) name2 = macro.trim();
       else if (template !== void 0) name2 = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/.exec(template)?.slice(1).find((part) => part !== void 0);
@@ -26974,24 +30462,24 @@ function pipelineOccurrences3(document2, file, lines) {
     site(mergedGet(document2, container, "image"), `resources.containers[${index}].image`);
   });
   const walk = (node, path6, depth) => {
-    if (depth > MAX_DEPTH3) return;
-    if ((0, import_yaml10.isMap)(node)) {
+    if (depth > MAX_DEPTH5) return;
+    if ((0, import_yaml18.isMap)(node)) {
       for (const pair of node.items) {
-        if (!(0, import_yaml10.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml18.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path6 ? `${path6}.${key}` : key;
         if (key === "container") {
-          if ((0, import_yaml10.isScalar)(pair.value)) {
+          if ((0, import_yaml18.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site(pair.value, childPath);
-          } else if ((0, import_yaml10.isMap)(pair.value)) {
+          } else if ((0, import_yaml18.isMap)(pair.value)) {
             site(pair.value.get("image", true), `${childPath}.image`);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml10.isSeq)(node)) {
+    } else if ((0, import_yaml18.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1));
     }
   };
@@ -27009,7 +30497,7 @@ var azurePipelinesDiscoverer = {
 };
 
 // src/discover/drone.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var MAX_COMBINATIONS2 = 256;
 var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -27033,9 +30521,9 @@ function woodpeckerCombinations(matrix) {
   return entries.length > 0 ? combinations : [];
 }
 function resolverFor4(system, matrix) {
-  return (text2) => {
-    const names = [...text2.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
-    if (names.length === 0) return [{ value: text2.replace(/\$\$/g, "$") }];
+  return (text3) => {
+    const names = [...text3.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
+    if (names.length === 0) return [{ value: text3.replace(/\$\$/g, "$") }];
     const combinations = Array.isArray(matrix) ? matrix : [];
     const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
     if (missing) {
@@ -27045,7 +30533,7 @@ function resolverFor4(system, matrix) {
     const values = [];
     for (const combination of combinations) {
       if (!names.every(({ name: name2 }) => name2 in combination)) continue;
-      const value = text2.replace(VARIABLE2, (whole, braced, bare) => whole === "$$" ? "$" : combination[braced ?? bare ?? ""]);
+      const value = text3.replace(VARIABLE2, (whole, braced, bare) => whole === "$$" ? "$" : combination[braced ?? bare ?? ""]);
       if (!values.includes(value)) values.push(value);
     }
     return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
@@ -27054,8 +30542,8 @@ function resolverFor4(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml3.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml12.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml12.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml20.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml20.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -27067,13 +30555,13 @@ function pipelineOccurrences4(document2, file, lines) {
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml12.isSeq)(node)) {
-      listItems(document2, node).forEach((step, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
+    if ((0, import_yaml20.isSeq)(node)) {
+      listItems(document2, node).forEach((step3, index) => {
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
       });
-    } else if ((0, import_yaml12.isMap)(node)) {
-      for (const [name3, step] of mapPairs(document2, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
+    } else if ((0, import_yaml20.isMap)(node)) {
+      for (const [name3, step3] of mapPairs(document2, node)) {
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
       }
     }
   };
@@ -27090,25 +30578,280 @@ var droneDiscoverer = {
   }
 };
 
+// src/discover/cloudbuild-substitutions.ts
+var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
+  "PROJECT_ID",
+  "PROJECT_NUMBER",
+  "BUILD_ID",
+  "LOCATION",
+  "TRIGGER_NAME",
+  "COMMIT_SHA",
+  "REVISION_ID",
+  "SHORT_SHA",
+  "REPO_NAME",
+  "REPO_FULL_NAME",
+  "BRANCH_NAME",
+  "TAG_NAME",
+  "REF_NAME",
+  "TRIGGER_BUILD_CONFIG_PATH",
+  "SERVICE_ACCOUNT_EMAIL",
+  "SERVICE_ACCOUNT",
+  // Pull-request triggers.
+  "_HEAD_BRANCH",
+  "_BASE_BRANCH",
+  "_HEAD_REPO_URL",
+  "_PR_NUMBER"
+]);
+var MAX_DEPTH6 = 16;
+var MAX_OUTPUT = 8192;
+var MAX_PATTERN_SUBJECT2 = 1024;
+var Unresolved = class extends Error {
+};
+function expandSubstitutions(text3, substitutions) {
+  const expander = new Expander(substitutions);
+  try {
+    const value = expander.expand(text3, 0);
+    return expander.defaulted.length > 0 ? { value, note: `default written for substitution ${[...new Set(expander.defaulted)].join(", ")}, which this file does not define` } : { value };
+  } catch (error) {
+    if (error instanceof Unresolved) return { value: { unresolved: error.message } };
+    throw error;
+  }
+}
+var isNameStart = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var Expander = class {
+  constructor(substitutions) {
+    this.substitutions = substitutions;
+  }
+  substitutions;
+  cache = /* @__PURE__ */ new Map();
+  expanding = /* @__PURE__ */ new Set();
+  defaulted = [];
+  expand(text3, depth) {
+    if (depth > MAX_DEPTH6) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH6} deep`);
+    let output = "";
+    let index = 0;
+    while (index < text3.length) {
+      const dollar = text3.indexOf("$", index);
+      if (dollar < 0) {
+        output += text3.slice(index);
+        break;
+      }
+      output += text3.slice(index, dollar);
+      const next = text3[dollar + 1];
+      if (next === "$") {
+        output += "$";
+        index = dollar + 2;
+      } else if (next === "{") {
+        const close = matchingBrace2(text3, dollar + 2);
+        if (close < 0) throw new Unresolved(`${text3.slice(dollar)} has no closing "}"`);
+        output += this.braced(text3.slice(dollar + 2, close), depth);
+        index = close + 1;
+      } else if (isNameStart(next)) {
+        let end = dollar + 2;
+        while (isNameChar(text3[end])) end++;
+        output += this.required(text3.slice(dollar + 1, end), depth);
+        index = end;
+      } else {
+        output += "$";
+        index = dollar + 1;
+      }
+      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
+    }
+    return output;
+  }
+  /** The value of NAME, expanded; throws naming why it is unknown. */
+  required(name2, depth) {
+    const value = this.lookup(name2, depth);
+    if (!value.ok) throw new Unresolved(value.unresolved);
+    return value.value;
+  }
+  lookup(name2, depth) {
+    const cached2 = this.cache.get(name2);
+    if (cached2) return cached2;
+    let value;
+    const written = this.substitutions.get(name2);
+    if (written !== void 0 && name2.startsWith("_")) {
+      if (this.expanding.has(name2)) return { ok: false, unresolved: `substitution ${name2} refers to itself` };
+      this.expanding.add(name2);
+      try {
+        value = { ok: true, value: this.expand(written, depth + 1) };
+      } catch (error) {
+        if (!(error instanceof Unresolved)) throw error;
+        value = { ok: false, unresolved: error.message };
+      } finally {
+        this.expanding.delete(name2);
+      }
+    } else if (BUILT_IN_SUBSTITUTIONS.has(name2)) {
+      value = { ok: false, unresolved: `$${name2} is a built-in Cloud Build substitution, known only when the build runs` };
+    } else if (name2.startsWith("_")) {
+      value = { ok: false, unresolved: `substitution ${name2} is not defined in this file (it may be set by the trigger)` };
+    } else {
+      value = { ok: false, unresolved: `$${name2} is not a built-in Cloud Build substitution (user substitutions begin with "_")` };
+    }
+    this.cache.set(name2, value);
+    return value;
+  }
+  /** The inside of `${…}`. */
+  braced(inner, depth) {
+    if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
+    let end = 0;
+    while (isNameChar(inner[end])) end++;
+    const name2 = inner.slice(0, end);
+    if (name2 === "" || !isNameStart(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    const operation = inner.slice(end);
+    if (operation === "") return this.required(name2, depth);
+    const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
+    switch (true) {
+      case operation.startsWith(":-"):
+      case operation.startsWith("-"): {
+        const value = this.lookup(name2, depth);
+        const unset = !value.ok && this.definedNowhere(name2);
+        if (!value.ok && !unset) throw new Unresolved(value.unresolved);
+        if (unset || operation.startsWith(":") && value.ok && value.value === "") {
+          if (unset) this.defaulted.push(name2);
+          return word();
+        }
+        return value.value;
+      }
+      case operation.startsWith(":+"):
+      case operation.startsWith("+"): {
+        const value = this.lookup(name2, depth);
+        if (!value.ok && !this.definedNowhere(name2)) throw new Unresolved(value.unresolved);
+        const empty = !value.ok || operation.startsWith(":") && value.value === "";
+        return empty ? "" : word();
+      }
+      case operation.startsWith("#"):
+      case operation.startsWith("%"):
+        return trim(this.required(name2, depth), operation, (text3) => this.expand(text3, depth));
+      case operation.startsWith("/"):
+        return replace(this.required(name2, depth), operation, (text3) => this.expand(text3, depth));
+      case operation === "^^":
+        return this.required(name2, depth).toUpperCase();
+      case operation === ",,":
+        return this.required(name2, depth).toLowerCase();
+      case operation === "^": {
+        const value = this.required(name2, depth);
+        return value.slice(0, 1).toUpperCase() + value.slice(1);
+      }
+      case operation === ",": {
+        const value = this.required(name2, depth);
+        return value.slice(0, 1).toLowerCase() + value.slice(1);
+      }
+      case operation.startsWith(":"):
+        return substring(this.required(name2, depth), operation.slice(1), inner);
+      default:
+        throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    }
+  }
+  /** A user substitution the file does not define: bash's "unset", so a default written beside it applies. */
+  definedNowhere(name2) {
+    return name2.startsWith("_") && !BUILT_IN_SUBSTITUTIONS.has(name2) && !this.substitutions.has(name2);
+  }
+};
+function matchingBrace2(text3, start) {
+  let depth = 0;
+  for (let index = start; index < text3.length; index++) {
+    if (text3[index] === "$" && text3[index + 1] === "{") {
+      depth++;
+      index++;
+    } else if (text3[index] === "}") {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return -1;
+}
+function trim(value, operation, expand3) {
+  const mark = operation[0];
+  const greedy = operation[1] === mark;
+  const pattern = expand3(operation.slice(greedy ? 2 : 1));
+  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
+  const lengths = [...Array(value.length + 1).keys()];
+  if (greedy) lengths.reverse();
+  for (const length of lengths) {
+    const part = mark === "#" ? value.slice(0, length) : value.slice(value.length - length);
+    if (globMatch(pattern, part)) return mark === "#" ? value.slice(length) : value.slice(0, value.length - length);
+  }
+  return value;
+}
+function replace(value, operation, expand3) {
+  const all = operation[1] === "/";
+  const rest = operation.slice(all ? 2 : 1);
+  const slash = rest.indexOf("/");
+  const pattern = expand3(slash < 0 ? rest : rest.slice(0, slash));
+  const replacement = slash < 0 ? "" : expand3(rest.slice(slash + 1));
+  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
+  if (pattern === "") return value;
+  let output = "";
+  let index = 0;
+  let replaced = false;
+  while (index < value.length) {
+    let matched = -1;
+    if (all || !replaced) {
+      for (let end = value.length; end > index; end--) {
+        if (globMatch(pattern, value.slice(index, end))) {
+          matched = end;
+          break;
+        }
+      }
+    }
+    if (matched < 0) {
+      output += value[index];
+      index++;
+    } else {
+      output += replacement;
+      index = matched;
+      replaced = true;
+    }
+  }
+  return output;
+}
+function substring(value, spec, inner) {
+  const parts = spec.split(":");
+  const numbers = parts.map((part) => part.trim());
+  if (parts.length > 2 || numbers.some((part) => !/^-?\d{1,9}$/.test(part))) {
+    throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+  }
+  let start = Number(numbers[0]);
+  if (start < 0) start = Math.max(0, value.length + start);
+  if (numbers.length === 1) return value.slice(start);
+  const length = Number(numbers[1]);
+  return length < 0 ? value.slice(start, Math.max(start, value.length + length)) : value.slice(start, start + length);
+}
+function globMatch(pattern, text3) {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text3.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text3[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
 // src/discover/cloudbuild.ts
 var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
 function resolverFor5(substitutions) {
-  return (text2) => [
-    {
-      value: substituteVariables(text2, (name2) => {
-        const value = substitutions.get(name2);
-        if (value !== void 0) return value;
-        if (!name2.startsWith("_")) return { unresolved: `$${name2} is a built-in Cloud Build substitution, known only when the build runs` };
-        return { unresolved: `substitution ${name2} is not defined in this file (it may be set by the trigger)` };
-      })
-    }
-  ];
+  return (text3) => [expandSubstitutions(text3, substitutions)];
 }
 function buildOccurrences(document2, file, lines) {
   const substitutions = /* @__PURE__ */ new Map();
   for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "substitutions"))) {
-    const text2 = scalarString(value);
-    if (text2 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text2);
+    const text3 = scalarString(value);
+    if (text3 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text3);
   }
   const resolve3 = resolverFor5(substitutions);
   const site = (node, context, local) => occurrencesAtScalar({
@@ -27123,8 +30866,8 @@ function buildOccurrences(document2, file, lines) {
     note: local ? "pushed by this build (built here)" : void 0
   });
   const occurrences = [];
-  listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step, index) => {
-    occurrences.push(...site(mergedGet(document2, step, "name"), `steps[${index}].name`));
+  listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step3, index) => {
+    occurrences.push(...site(mergedGet(document2, step3, "name"), `steps[${index}].name`));
   });
   listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
     occurrences.push(...site(image, `images[${index}]`, true));
@@ -27134,7 +30877,9 @@ function buildOccurrences(document2, file, lines) {
 var cloudbuildDiscoverer = {
   kind: "cloudbuild",
   matches(path6) {
-    return BUILD_FILE.test(baseName(path6));
+    const name2 = baseName(path6);
+    const suffix = name2.indexOf(".cloudbuild.");
+    return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML"), buildOccurrences);
@@ -27142,29 +30887,46 @@ var cloudbuildDiscoverer = {
 };
 
 // src/discover/quadlet.ts
-function sectionFor(path6) {
-  if (/\.container$|\.container\.d\/[^/]+\.conf$/.test(path6)) return "Container";
-  if (/\.image$|\.image\.d\/[^/]+\.conf$/.test(path6)) return "Image";
+var UNIT_TYPES = [
+  { extension: "container", images: { section: "Container", key: "Image" } },
+  { extension: "image", images: { section: "Image", key: "Image" } },
+  // `Driver=image` volumes are the content of an image.
+  { extension: "volume", images: { section: "Volume", key: "Image" } },
+  { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
+];
+function unitImagesFor(path6) {
+  for (const { extension, images } of UNIT_TYPES) {
+    if (path6.endsWith(`.${extension}`)) return images;
+    const dropIn = path6.lastIndexOf(`.${extension}.d/`);
+    if (dropIn >= 0 && path6.endsWith(".conf") && !path6.slice(dropIn + extension.length + 4).includes("/")) return images;
+  }
   return void 0;
 }
 var SPECIFIER = /%[^%]/;
-function valueOf2(text2) {
-  const specifier = SPECIFIER.exec(text2.replace(/%%/g, ""));
+var ENVIRONMENT_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
+function valueOf2(text3) {
+  const specifier = SPECIFIER.exec(text3.replace(/%%/g, ""));
   if (specifier) return { unresolved: `systemd specifier ${specifier[0]} is only known when the unit starts` };
-  return text2.replace(/%%/g, "%");
+  const variable = ENVIRONMENT_VARIABLE.exec(text3);
+  if (variable) return { unresolved: `systemd substitutes ${variable[0]} from the unit's environment when it starts` };
+  return text3.replace(/%%/g, "%");
 }
 var quadletDiscoverer = {
   kind: "quadlet",
-  matches(path6, text2) {
-    const section = sectionFor(path6);
-    return section !== void 0 && new RegExp(`^\\s*\\[${section}\\]\\s*$`, "m").test(text2);
+  matches(path6, text3) {
+    const images = unitImagesFor(path6);
+    return images !== void 0 && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, "m").test(text3);
+  },
+  candidate(path6) {
+    return unitImagesFor(path6) !== void 0;
   },
   extract(file) {
-    const section = sectionFor(file.path);
-    if (section === void 0) return { occurrences: [] };
+    const images = unitImagesFor(file.path);
+    if (images === void 0) return { occurrences: [] };
     if (file.text.includes("\0")) throw new Error("not a text unit file");
     const lines = new LineIndex(file.text);
     const occurrences = [];
+    const assignmentPattern = new RegExp(`^\\s*${images.key}\\s*=[ \\t]*`);
     let current;
     let lineStart = 0;
     while (lineStart <= file.text.length) {
@@ -27173,20 +30935,11 @@ var quadletDiscoverer = {
       const line = file.text.slice(lineStart, lineEnd).replace(/\r$/, "");
       const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
       if (header) current = header[1];
-      else if (current === section && !/^\s*[#;]/.test(line)) {
-        const assignment = /^\s*Image\s*=[ \t]*/.exec(line);
+      else if (current === images.section && !/^\s*[#;]/.test(line)) {
+        const assignment = assignmentPattern.exec(line);
         if (assignment) {
-          let offset = lineStart + assignment[0].length;
-          let raw = line.slice(assignment[0].length).trimEnd();
-          if (raw.endsWith("\\")) raw = raw.slice(0, -1).trimEnd();
-          if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
-            offset += 1;
-            raw = raw.slice(1, -1);
-          }
-          const isUnitReference = /\.(?:image|build)$/.test(raw);
-          if (raw.length > 0 && !isUnitReference) {
-            occurrences.push(makeOccurrence({ file: file.path, kind: "quadlet", lines, offset, raw, value: valueOf2(raw), context: `[${section}] Image` }));
-          }
+          const occurrence = imageOfLine(file, lines, lineStart + assignment[0].length, line.slice(assignment[0].length), images);
+          if (occurrence) occurrences.push(occurrence);
         }
       }
       lineStart = lineEnd + 1;
@@ -27194,1054 +30947,30 @@ var quadletDiscoverer = {
     return { occurrences };
   }
 };
-
-// src/discover/kubernetes.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-
-// src/discover/helm-template-eval.ts
-var Unresolvable = class extends Error {
-};
-function scanTemplate(text2, from = 0, to = text2.length) {
-  const segments = [];
-  let index = from;
-  while (index < to) {
-    const open2 = text2.indexOf("{{", index);
-    if (open2 < 0 || open2 >= to) {
-      segments.push({ kind: "text", text: text2.slice(index, to), start: index });
-      break;
-    }
-    if (open2 > index) segments.push({ kind: "text", text: text2.slice(index, open2), start: index });
-    const close = findActionEnd(text2, open2 + 2, to);
-    if (close < 0) {
-      segments.push({ kind: "action", body: text2.slice(open2 + 2, to).trim(), trimLeft: false, trimRight: false, start: open2, end: to, unclosed: true });
-      break;
-    }
-    let body = text2.slice(open2 + 2, close);
-    const trimLeft = /^-\s/.test(body);
-    const trimRight = /\s-$/.test(body);
-    if (trimLeft) body = body.slice(1);
-    if (trimRight) body = body.slice(0, -1);
-    segments.push({ kind: "action", body: body.trim(), trimLeft, trimRight, start: open2, end: close + 2 });
-    index = close + 2;
+function imageOfLine(file, lines, valueOffset, written, images) {
+  let offset = valueOffset;
+  let raw = written.trimEnd();
+  if (raw.endsWith("\\")) raw = raw.slice(0, -1).trimEnd();
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    offset += 1;
+    raw = raw.slice(1, -1);
   }
-  return segments;
-}
-function findActionEnd(text2, from, to) {
-  let index = from;
-  while (index < to - 1) {
-    const ch = text2[index];
-    if (ch === '"' || ch === "`") {
-      const quote = ch;
-      index++;
-      while (index < to && text2[index] !== quote) {
-        if (quote === '"' && text2[index] === "\\") index++;
-        if (text2[index] === "\n" && quote === '"') return -1;
-        index++;
-      }
-      index++;
-      continue;
-    }
-    if (ch === "}" && text2[index + 1] === "}") return index;
-    index++;
-  }
-  return -1;
-}
-var BLOCK_OPENERS = {
-  if: "keeps-dot",
-  with: "changes-dot",
-  range: "changes-dot",
-  define: "new-scope",
-  block: "new-scope"
-};
-function actionKeyword(body) {
-  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(body)?.[0] ?? "";
-}
-function scopeTracker(text2) {
-  const events = [];
-  const stack = [];
-  const maxDepth = 100;
-  for (const segment of scanTemplate(text2)) {
-    if (segment.kind !== "action" || segment.body.startsWith("/*")) continue;
-    const keyword = actionKeyword(segment.body);
-    if (keyword in BLOCK_OPENERS) {
-      if (stack.length >= maxDepth) continue;
-      stack.push(keyword);
-    } else if (keyword === "end") stack.pop();
-    else continue;
-    events.push({ offset: segment.end, stack: [...stack] });
-  }
-  return (offset) => {
-    let low = 0;
-    let high = events.length - 1;
-    let current = [];
-    while (low <= high) {
-      const middle = low + high >> 1;
-      if (events[middle].offset <= offset) {
-        current = events[middle].stack;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return {
-      dotChanged: current.some((keyword) => BLOCK_OPENERS[keyword] === "changes-dot"),
-      inDefine: current.some((keyword) => BLOCK_OPENERS[keyword] === "new-scope")
-    };
-  };
-}
-var MAX_INCLUDE_DEPTH = 8;
-var MAX_INCLUDES = 200;
-var MAX_DEFINITIONS = 2e3;
-var MAX_DEFINITION_LENGTH = 64 * 1024;
-var MAX_RENDERED_LENGTH = 64 * 1024;
-function tooLong() {
-  return new Unresolvable(`the expression renders text longer than ${MAX_RENDERED_LENGTH} characters`);
-}
-function joinBounded(parts, separator2 = "") {
-  let length = separator2.length * Math.max(0, parts.length - 1);
-  for (const part of parts) {
-    length += part.length;
-    if (length > MAX_RENDERED_LENGTH) throw tooLong();
-  }
-  return parts.join(separator2);
-}
-function collectDefinitions(text2) {
-  const definitions = /* @__PURE__ */ new Map();
-  const segments = scanTemplate(text2);
-  for (let index = 0; index < segments.length && definitions.size < MAX_DEFINITIONS; index++) {
-    const segment = segments[index];
-    if (segment.kind !== "action" || actionKeyword(segment.body) !== "define") continue;
-    const name2 = /^define\s+"((?:[^"\\]|\\.)*)"\s*$/.exec(segment.body)?.[1];
-    let depth = 0;
-    let endIndex = -1;
-    for (let inner = index + 1; inner < segments.length; inner++) {
-      const candidate = segments[inner];
-      if (candidate.kind !== "action" || candidate.body.startsWith("/*")) continue;
-      const keyword = actionKeyword(candidate.body);
-      if (keyword in BLOCK_OPENERS) depth++;
-      else if (keyword === "end") {
-        if (depth === 0) {
-          endIndex = inner;
-          break;
-        }
-        depth--;
-      }
-    }
-    if (endIndex < 0) break;
-    const end = segments[endIndex];
-    if (name2 !== void 0 && end.start - segment.end <= MAX_DEFINITION_LENGTH) {
-      let body = text2.slice(segment.end, end.start);
-      if (segment.trimRight) body = body.replace(/^\s+/, "");
-      if (end.trimLeft) body = body.replace(/\s+$/, "");
-      definitions.set(name2, body);
-    }
-    index = endIndex;
-  }
-  return definitions;
-}
-function renderNamedTemplate(name2, input) {
-  const definition = input.namedTemplates?.get(name2);
-  if (definition === void 0) throw new Unresolvable(`include ${JSON.stringify(name2)} renders a named template this chart does not define`);
-  if ("unresolved" in definition) throw new Unresolvable(definition.unresolved);
-  const stack = input.includeStack ?? [];
-  if (stack.includes(name2)) throw new Unresolvable(`include ${JSON.stringify(name2)} includes itself (${[...stack, name2].join(" -> ")})`);
-  if (stack.length >= MAX_INCLUDE_DEPTH) throw new Unresolvable(`includes nest deeper than ${MAX_INCLUDE_DEPTH} named templates`);
-  const budget = input.includeBudget ?? { remaining: MAX_INCLUDES };
-  if (--budget.remaining < 0) throw new Unresolvable(`the image renders more than ${MAX_INCLUDES} named templates`);
-  try {
-    return renderTemplate(definition.body, {
-      ...input,
-      scope: { dotChanged: false, inDefine: false },
-      includeStack: [...stack, name2],
-      includeBudget: budget
-    });
-  } catch (error) {
-    if (!(error instanceof Unresolvable)) throw error;
-    throw new Unresolvable(`include ${JSON.stringify(name2)}: ${error.message}`);
-  }
-}
-function renderTemplate(text2, input) {
-  const segments = scanTemplate(text2);
-  for (let index = 0; index < segments.length; index++) {
-    const segment = segments[index];
-    if (segment.kind !== "action") continue;
-    const before = segments[index - 1];
-    const after = segments[index + 1];
-    if (segment.trimLeft && before?.kind === "text") before.text = before.text.replace(/\s+$/, "");
-    if (segment.trimRight && after?.kind === "text") after.text = after.text.replace(/^\s+/, "");
-  }
-  return renderSegments(segments, 0, segments.length, input).output;
-}
-function renderSegments(segments, from, to, input) {
-  let output = "";
-  let index = from;
-  while (index < to) {
-    const segment = segments[index];
-    if (output.length > MAX_RENDERED_LENGTH) throw tooLong();
-    if (segment.kind === "text") {
-      output += segment.text;
-      index++;
-      continue;
-    }
-    const body = segment.body;
-    if (segment.unclosed) throw new Unresolvable(`{{ ${body} is not closed with }}, so Helm cannot render it`);
-    if (body.startsWith("/*")) {
-      index++;
-      continue;
-    }
-    const keyword = actionKeyword(body);
-    if (keyword === "if") {
-      const branches = splitConditional(segments, index, to);
-      let chosen;
-      for (const branch of branches) {
-        if (branch.condition === void 0 || truthy2(evaluatePipeline(branch.condition, input))) {
-          chosen = [branch.from, branch.to];
-          break;
-        }
-      }
-      if (chosen) output += renderSegments(segments, chosen[0], chosen[1], input).output;
-      index = branches[branches.length - 1].end;
-      continue;
-    }
-    if (keyword === "with" || keyword === "range") throw new Unresolvable(`{{ ${body} }} changes the scope inside the image`);
-    if (keyword === "else" || keyword === "end") throw new Unresolvable(`{{ ${body} }} closes a block opened outside the image`);
-    if (keyword === "define" || keyword === "block") throw new Unresolvable(`{{ ${body} }} defines a template`);
-    output += printValue(evaluatePipeline(body, input), body);
-    index++;
-  }
-  return { output };
-}
-function splitConditional(segments, start, to) {
-  const branches = [];
-  let depth = 0;
-  let condition = segments[start].body.replace(/^if\s+/, "");
-  let branchStart = start + 1;
-  for (let index = start + 1; index < to; index++) {
-    const segment = segments[index];
-    if (segment.kind !== "action") continue;
-    const keyword = actionKeyword(segment.body);
-    if (keyword in BLOCK_OPENERS) depth++;
-    else if (keyword === "end" && depth > 0) depth--;
-    else if (depth === 0 && keyword === "else") {
-      branches.push({ condition, from: branchStart, to: index, end: 0 });
-      const rest = segment.body.replace(/^else\s*/, "");
-      if (rest !== "" && !rest.startsWith("if ")) throw new Unresolvable(`{{ ${segment.body} }} is not evaluated`);
-      condition = rest === "" ? void 0 : rest.slice(3);
-      branchStart = index + 1;
-    } else if (depth === 0 && keyword === "end") {
-      branches.push({ condition, from: branchStart, to: index, end: 0 });
-      for (const branch of branches) branch.end = index + 1;
-      return branches;
-    }
-  }
-  throw new Unresolvable("an {{ if }} inside the image is not closed on the same line");
-}
-function printValue(value, body) {
-  if (value === void 0 || value === null) throw new Unresolvable(`{{ ${body} }} has no value in the chart's default values`);
-  return goString(value, body);
-}
-function goString(value, what = "value") {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return goFloat(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (value === void 0 || value === null) return "";
-  throw new Unresolvable(`${what} is ${Array.isArray(value) ? "a list" : "a map"}, not text`);
-}
-function goFloat(value) {
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
-  if (value === 0) return Object.is(value, -0) ? "-0" : "0";
-  const [mantissa, exponentText] = value.toExponential().split("e");
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 6) {
-    const sign = exponent < 0 ? "-" : "+";
-    const digits = String(Math.abs(exponent)).padStart(2, "0");
-    return `${mantissa}e${sign}${digits}`;
-  }
-  return String(value);
-}
-function truthy2(value) {
-  if (value === void 0 || value === null || value === false || value === "" || value === 0) return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === "object") return Object.keys(value).length > 0;
-  return true;
-}
-function tokenize(body) {
-  const tokens = [];
-  let index = 0;
-  while (index < body.length) {
-    const rest = body.slice(index);
-    const space = /^\s+/.exec(rest);
-    if (space) {
-      index += space[0].length;
-      continue;
-    }
-    const ch = body[index];
-    if (ch === '"') {
-      const match = /^"(?:[^"\\]|\\.)*"/.exec(rest);
-      if (!match) throw new Unresolvable(`unterminated string in {{ ${body} }}`);
-      try {
-        tokens.push({ type: "string", value: JSON.parse(match[0]) });
-      } catch {
-        throw new Unresolvable(`string ${match[0]} uses an escape this reader does not evaluate`);
-      }
-      index += match[0].length;
-      continue;
-    }
-    if (ch === "`") {
-      const close = body.indexOf("`", index + 1);
-      if (close < 0) throw new Unresolvable(`unterminated string in {{ ${body} }}`);
-      tokens.push({ type: "string", value: body.slice(index + 1, close) });
-      index = close + 1;
-      continue;
-    }
-    if (ch === "|") {
-      tokens.push({ type: "pipe" });
-      index++;
-      continue;
-    }
-    if (ch === "(" || ch === ")") {
-      tokens.push({ type: ch === "(" ? "open" : "close" });
-      index++;
-      continue;
-    }
-    const assign = /^:?=/.exec(rest);
-    if (assign) {
-      tokens.push({ type: "assign" });
-      index += assign[0].length;
-      continue;
-    }
-    const number = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z_])/.exec(rest);
-    if (number && !/^\.[A-Za-z_]/.test(rest)) {
-      tokens.push({ type: "number", value: Number(number[0]) });
-      index += number[0].length;
-      continue;
-    }
-    const field = /^(?:\$[A-Za-z0-9_]*)?(?:\.[A-Za-z_][A-Za-z0-9_]*)+|^\.(?![A-Za-z_])/.exec(rest);
-    if (field && (ch === "." || ch === "$")) {
-      tokens.push({ type: "field", text: field[0] });
-      index += field[0].length;
-      continue;
-    }
-    const variable = /^\$[A-Za-z0-9_]*/.exec(rest);
-    if (variable) {
-      tokens.push({ type: "variable", text: variable[0] });
-      index += variable[0].length;
-      continue;
-    }
-    const ident = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-    if (ident) {
-      const word = ident[0];
-      if (word === "true" || word === "false") tokens.push({ type: "bool", value: word === "true" });
-      else if (word === "nil") tokens.push({ type: "nil" });
-      else tokens.push({ type: "ident", text: word });
-      index += word.length;
-      continue;
-    }
-    throw new Unresolvable(`{{ ${body} }} has syntax this reader does not evaluate ("${ch}")`);
-  }
-  return tokens;
-}
-function evaluatePipeline(body, input) {
-  const tokens = tokenize(body);
-  if (tokens.some((token) => token.type === "assign")) throw new Unresolvable(`{{ ${body} }} assigns a template variable`);
-  const parser = new PipelineParser(tokens, input, body);
-  const value = parser.pipeline();
-  if (!parser.done()) throw new Unresolvable(`{{ ${body} }} has syntax this reader does not evaluate`);
-  return value;
-}
-var PipelineParser = class {
-  constructor(tokens, input, body) {
-    this.tokens = tokens;
-    this.input = input;
-    this.body = body;
-  }
-  tokens;
-  input;
-  body;
-  position = 0;
-  done() {
-    return this.position >= this.tokens.length;
-  }
-  pipeline() {
-    let value = this.command(void 0, false);
-    while (this.tokens[this.position]?.type === "pipe") {
-      this.position++;
-      value = this.command(value, true);
-    }
-    return value;
-  }
-  /** A command: a function call with arguments, or a single operand; `piped` is appended as the last argument. */
-  command(piped, hasPiped) {
-    const first = this.tokens[this.position];
-    if (!first) throw new Unresolvable(`{{ ${this.body} }} is empty where a value is expected`);
-    if (first.type === "ident" && (first.text === "include" || first.text === "template") && this.input.namedTemplates !== void 0) {
-      this.position++;
-      return this.include(first.text, hasPiped);
-    }
-    if (first.type === "ident") {
-      this.position++;
-      if (!EVALUATED_FUNCTIONS.has(first.text)) {
-        const next = this.tokens[this.position];
-        throw new Unresolvable(unevaluatedFunction(first.text, next?.type === "string" ? next.value : void 0));
-      }
-      const args = [];
-      while (this.position < this.tokens.length && !["pipe", "close"].includes(this.tokens[this.position].type)) args.push(this.operand());
-      if (hasPiped) args.push(piped);
-      return callFunction(first.text, args);
-    }
-    if (hasPiped) throw new Unresolvable(`{{ ${this.body} }} pipes into something that is not a function`);
-    const value = this.operand();
-    if (this.position < this.tokens.length && !["pipe", "close"].includes(this.tokens[this.position].type)) {
-      throw new Unresolvable(`{{ ${this.body} }} has syntax this reader does not evaluate`);
-    }
-    return value;
-  }
-  /** `include "name" .` / `template "name" .` of the chart's own named templates, with the chart root as data. */
-  include(keyword, hasPiped) {
-    const nameToken = this.tokens[this.position];
-    if (nameToken?.type !== "string") throw new Unresolvable(unevaluatedFunction(keyword, void 0));
-    this.position++;
-    const name2 = nameToken.value;
-    const argument = this.tokens[this.position];
-    const isDot = argument?.type === "field" && argument.text === ".";
-    const isRoot = argument?.type === "variable" && argument.text === "$";
-    if (!this.input.namedTemplates?.has(name2)) {
-      throw new Unresolvable(`${keyword} ${JSON.stringify(name2)} renders a named template this chart does not define (a library chart's, or a missing one), which is not evaluated`);
-    }
-    if (hasPiped || !isDot && !isRoot) {
-      throw new Unresolvable(`${keyword} ${JSON.stringify(name2)} is given data other than the chart root, which is not evaluated`);
-    }
-    this.position++;
-    const next = this.tokens[this.position];
-    if (next !== void 0 && next.type !== "pipe" && next.type !== "close") {
-      throw new Unresolvable(`${keyword} ${JSON.stringify(name2)} has syntax this reader does not evaluate`);
-    }
-    if (this.input.scope.inDefine) throw new Unresolvable(`${keyword} ${JSON.stringify(name2)} is inside a named template, where "." is whatever its caller passes`);
-    if (isDot && this.input.scope.dotChanged) {
-      throw new Unresolvable(`${keyword} ${JSON.stringify(name2)} passes "." inside a with/range block, where "." is not the chart root`);
-    }
-    return renderNamedTemplate(name2, this.input);
-  }
-  operand() {
-    const token = this.tokens[this.position++];
-    switch (token?.type) {
-      case "string":
-      case "number":
-      case "bool":
-        return token.value;
-      case "nil":
-        return void 0;
-      case "field":
-        return resolveField(token.text, this.input);
-      case "variable":
-        throw new Unresolvable(`template variable ${token.text} is only known when Helm renders`);
-      case "ident":
-        if (!EVALUATED_FUNCTIONS.has(token.text)) throw new Unresolvable(unevaluatedFunction(token.text, void 0));
-        return callFunction(token.text, []);
-      case "open": {
-        const value = this.pipeline();
-        if (this.tokens[this.position]?.type !== "close") throw new Unresolvable(`unbalanced parentheses in {{ ${this.body} }}`);
-        this.position++;
-        return value;
-      }
-      default:
-        throw new Unresolvable(`{{ ${this.body} }} has syntax this reader does not evaluate`);
-    }
-  }
-};
-function resolveField(text2, input) {
-  const rooted = text2.startsWith("$.");
-  if (text2.startsWith("$") && !rooted) throw new Unresolvable(`template variable ${text2.split(".")[0]} is only known when Helm renders`);
-  if (input.scope.inDefine) throw new Unresolvable(`${text2} is inside a named template, where "." is whatever its caller passes`);
-  if (!rooted && input.scope.dotChanged) throw new Unresolvable(`${text2} is inside a with/range block, where "." is not the chart root`);
-  const path6 = text2.replace(/^\$/, "").split(".").filter((part) => part !== "");
-  if (path6.length === 0) throw new Unresolvable(`"${text2}" is the whole chart context, not text`);
-  const [root, ...rest] = path6;
-  if (root === "Values") {
-    let current = input.values;
-    if (current === void 0) throw new Unresolvable(`${text2} needs the chart's values.yaml, which is missing, does not parse, or expands too far through aliases`);
-    for (let index = 0; index < rest.length; index++) {
-      if (current === void 0 || current === null) {
-        throw new Unresolvable(`.Values.${rest.slice(0, index).join(".")} is not set in the chart's values.yaml`);
-      }
-      if (typeof current !== "object" || Array.isArray(current)) throw new Unresolvable(`.Values.${rest.slice(0, index).join(".")} is not a map`);
-      current = Object.prototype.hasOwnProperty.call(current, rest[index]) ? current[rest[index]] : void 0;
-    }
-    return current;
-  }
-  if (root === "Chart") {
-    const fields = { Name: "name", Version: "version", AppVersion: "appVersion" };
-    if (rest.length === 1 && rest[0] in fields) return input.chart[fields[rest[0]]];
-    throw new Unresolvable(`${text2} is not read from Chart.yaml`);
-  }
-  if (["Release", "Capabilities", "Template", "Files", "Subcharts"].includes(root)) {
-    throw new Unresolvable(`${text2} depends on the release Helm installs`);
-  }
-  throw new Unresolvable(`${text2} is not a value this reader knows`);
-}
-function isEmpty(value) {
-  return !truthy2(value);
-}
-function callFunction(name2, args) {
-  const result = callFunctionUnbounded(name2, args);
-  if (typeof result === "string" && result.length > MAX_RENDERED_LENGTH) throw tooLong();
-  return result;
-}
-function callFunctionUnbounded(name2, args) {
-  const text2 = (value) => goString(value, `an argument of ${name2}`);
-  const arity = (count) => {
-    if (args.length !== count) throw new Unresolvable(`${name2} called with ${args.length} arguments`);
-  };
-  switch (name2) {
-    case "default":
-      arity(2);
-      return isEmpty(args[1]) ? args[0] : args[1];
-    case "coalesce":
-      return args.find((arg) => !isEmpty(arg));
-    case "quote":
-      return joinBounded(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => JSON.stringify(text2(arg))), " ");
-    case "squote":
-      return joinBounded(args.filter((arg) => arg !== void 0 && arg !== null).map((arg) => `'${text2(arg)}'`), " ");
-    case "toString":
-      arity(1);
-      return text2(args[0]);
-    case "printf": {
-      if (args.length === 0 || typeof args[0] !== "string") throw new Unresolvable("printf without a format string");
-      return sprintf(args[0], args.slice(1));
-    }
-    case "print":
-      return joinBounded(args.map((arg, index) => (index > 0 && typeof arg !== "string" && typeof args[index - 1] !== "string" ? " " : "") + text2(arg)));
-    case "trimPrefix":
-      arity(2);
-      return text2(args[1]).startsWith(text2(args[0])) ? text2(args[1]).slice(text2(args[0]).length) : text2(args[1]);
-    case "trimSuffix":
-      arity(2);
-      return text2(args[1]).endsWith(text2(args[0])) && text2(args[0]) !== "" ? text2(args[1]).slice(0, -text2(args[0]).length) : text2(args[1]);
-    case "trim":
-      arity(1);
-      return text2(args[0]).trim();
-    case "lower":
-      arity(1);
-      return text2(args[0]).toLowerCase();
-    case "upper":
-      arity(1);
-      return text2(args[0]).toUpperCase();
-    case "replace":
-      arity(3);
-      return joinBounded(text2(args[2]).split(text2(args[0])), text2(args[1]));
-    case "ternary":
-      arity(3);
-      return truthy2(args[2]) ? args[0] : args[1];
-    case "required":
-      arity(2);
-      if (isEmpty(args[1])) throw new Unresolvable(`a required value is not set in the chart's default values (${text2(args[0])})`);
-      return args[1];
-    case "empty":
-      arity(1);
-      return isEmpty(args[0]);
-    case "not":
-      arity(1);
-      return !truthy2(args[0]);
-    case "and":
-      return args.reduce((result, arg) => truthy2(result) ? arg : result);
-    case "or":
-      return args.find((arg) => truthy2(arg)) ?? args[args.length - 1];
-    case "eq":
-      return args.slice(1).some((arg) => arg === args[0]);
-    case "ne":
-      arity(2);
-      return args[0] !== args[1];
-    default:
-      throw new Unresolvable(unevaluatedFunction(name2, void 0));
-  }
-}
-var EVALUATED_FUNCTIONS = /* @__PURE__ */ new Set([
-  "default",
-  "coalesce",
-  "quote",
-  "squote",
-  "toString",
-  "printf",
-  "print",
-  "trimPrefix",
-  "trimSuffix",
-  "trim",
-  "lower",
-  "upper",
-  "replace",
-  "ternary",
-  "required",
-  "empty",
-  "not",
-  "and",
-  "or",
-  "eq",
-  "ne"
-]);
-function unevaluatedFunction(name2, firstArgument) {
-  switch (name2) {
-    case "include":
-    case "template":
-      return `${name2}${firstArgument !== void 0 ? ` ${JSON.stringify(firstArgument)}` : ""} renders a named template, which is not evaluated`;
-    case "tpl":
-      return "tpl renders a value as a template at install time";
-    case "lookup":
-      return "lookup reads the live cluster";
-    default:
-      return `the template function ${name2} is not evaluated`;
-  }
-}
-function sprintf(format2, args) {
-  let argument = 0;
-  let added = 0;
-  const counted = (piece) => {
-    added += piece.length;
-    if (format2.length + added > MAX_RENDERED_LENGTH) throw tooLong();
-    return piece;
-  };
-  return format2.replace(/%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/g, (whole, flags, verb) => counted(formatVerb(whole, flags, verb)));
-  function formatVerb(whole, flags, verb) {
-    if (verb === "%") return "%";
-    if (flags !== "") throw new Unresolvable(`printf verb ${whole} is not evaluated`);
-    if (argument >= args.length) throw new Unresolvable(`printf "${format2}" has fewer arguments than verbs`);
-    const value = args[argument++];
-    switch (verb) {
-      case "s":
-      case "v":
-        if (value === void 0 || value === null) throw new Unresolvable(`a printf argument has no value in the chart's default values`);
-        return goString(value, "a printf argument");
-      case "d":
-        if (typeof value !== "number" || !Number.isInteger(value)) throw new Unresolvable(`printf %d of a value that is not an integer`);
-        return String(value);
-      case "q":
-        return JSON.stringify(goString(value, "a printf argument"));
-      default:
-        throw new Unresolvable(`printf verb ${whole} is not evaluated`);
-    }
-  }
-}
-
-// src/discover/helm-chart.ts
-function parentDir(path6) {
-  const slash = path6.lastIndexOf("/");
-  return slash < 0 ? "" : path6.slice(0, slash);
-}
-function joinPath(dir, name2) {
-  return dir === "" ? name2 : `${dir}/${name2}`;
-}
-async function chartRootOfTemplate(path6, context) {
-  const segments = path6.split("/");
-  for (let index = segments.length - 2; index >= 0; index--) {
-    if (segments[index] !== "templates") continue;
-    const root = segments.slice(0, index).join("/");
-    if (await context.readFile(joinPath(root, "Chart.yaml")) !== void 0) return root;
-  }
-  return void 0;
-}
-function hasTemplatesSegment(path6) {
-  return path6.split("/").slice(0, -1).includes("templates");
-}
-function parseChartMetadata(text2) {
-  const { documents } = parseYamlDocuments(text2);
-  const root = documents[0]?.contents;
-  const metadata = {};
-  for (const key of ["name", "version", "appVersion"]) {
-    const node = mapGet(root, key);
-    const written = scalarLocation(node, text2);
-    const value = written && node.type === "PLAIN" ? written.raw : scalarString(node);
-    if (value !== void 0 && value !== "") metadata[key] = value;
-  }
-  return metadata;
-}
-async function readChartMetadata(chartRoot, context) {
-  const text2 = await context.readFile(joinPath(chartRoot, "Chart.yaml"));
-  return text2 === void 0 ? void 0 : parseChartMetadata(text2);
-}
-async function readChartValues(chartRoot, context) {
-  for (const name2 of ["values.yaml", "values.yml"]) {
-    const text2 = await context.readFile(joinPath(chartRoot, name2));
-    if (text2 === void 0) continue;
-    const { documents } = parseYamlDocuments(text2);
-    const document2 = documents[0];
-    if (!document2) return void 0;
-    const plain = toPlain(document2, document2.contents);
-    return plain && typeof plain === "object" && !Array.isArray(plain) ? plain : void 0;
-  }
-  return void 0;
-}
-var MAX_TEMPLATE_FILES = 500;
-var chartTemplatesCache = /* @__PURE__ */ new WeakMap();
-function readChartTemplates(chartRoot, context) {
-  let perChart = chartTemplatesCache.get(context);
-  if (!perChart) {
-    perChart = /* @__PURE__ */ new Map();
-    chartTemplatesCache.set(context, perChart);
-  }
-  let cached2 = perChart.get(chartRoot);
-  if (!cached2) {
-    cached2 = loadChartTemplates(chartRoot, context);
-    perChart.set(chartRoot, cached2);
-  }
-  return cached2;
-}
-async function loadChartTemplates(chartRoot, context) {
-  const templatesDir = joinPath(chartRoot, "templates");
-  const paths = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
-  const files = [];
-  for (const path6 of paths.slice(0, MAX_TEMPLATE_FILES)) {
-    const text2 = await context.readFile(path6);
-    if (text2 !== void 0) files.push({ path: path6, text: text2 });
-  }
-  const namedTemplates = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    if (!file.text.includes("define")) continue;
-    for (const [name2, body] of collectDefinitions(file.text)) {
-      const existing = namedTemplates.get(name2);
-      if (existing === void 0) namedTemplates.set(name2, { body });
-      else if (!("body" in existing) || existing.body !== body) {
-        namedTemplates.set(name2, { unresolved: `the named template ${JSON.stringify(name2)} is defined more than once in the chart, differently` });
-      }
-    }
-  }
-  return { files, namedTemplates };
-}
-
-// src/discover/kubernetes.ts
-var MAX_NODES_VISITED = 1e5;
-var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH4 = 64;
-var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-var POD_SPEC_PATHS = {
-  Pod: ["spec"],
-  PodTemplate: ["template", "spec"],
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
-};
-var CRD_POD_SPEC_PATHS = {
-  "serving.knative.dev/Service": ["spec", "template", "spec"],
-  "serving.knative.dev/Configuration": ["spec", "template", "spec"],
-  "serving.knative.dev/Revision": ["spec"],
-  "argoproj.io/Rollout": ["spec", "template", "spec"]
-};
-var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
-var kubernetesDiscoverer = {
-  kind: "kubernetes",
-  matches(path6, text2) {
-    const name2 = path6.slice(path6.lastIndexOf("/") + 1);
-    if (KUSTOMIZATION_NAMES.has(name2)) return false;
-    if (/\.ya?ml$/i.test(path6)) return YAML_API_VERSION_KEY.test(text2) && YAML_KIND_KEY.test(text2);
-    if (/\.json$/i.test(path6)) return JSON_API_VERSION_KEY.test(text2) && JSON_KIND_KEY.test(text2);
-    return false;
-  },
-  async extract(file, context) {
-    if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context) !== void 0) {
-      return { occurrences: [] };
-    }
-    const scan2 = collectManifestImages(file.text);
-    const reportErrors = scan2.objects > 0 || looksLikeManifest(file.path, file.text);
-    const lines = new LineIndex(file.text);
-    const occurrences = scan2.images.map(
-      (image) => makeOccurrence({
-        file: file.path,
-        kind: "kubernetes",
-        lines,
-        offset: image.offset,
-        raw: image.raw,
-        value: image.value,
-        context: image.context,
-        note: image.note
-      })
-    );
-    return scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
-  }
-};
-var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
-var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
-var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
-var JSON_KIND_KEY = /"kind"\s*:/;
-function looksLikeManifest(path6, text2) {
-  if (/\.json$/i.test(path6)) return true;
-  if (/^apiVersion[ \t]*:/m.test(text2) && /^kind[ \t]*:/m.test(text2)) return true;
-  const significant = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*[ \t]*(\S)/.exec(text2.slice(0, 64 * 1024));
-  return significant?.[1] === "{" || significant?.[1] === "[";
-}
-function collectManifestImages(text2) {
-  const parsed = parseYamlDocuments(text2);
-  const errors = [...parsed.errors];
-  const byOffset = /* @__PURE__ */ new Map();
-  let objects = 0;
-  parsed.documents.forEach((document2) => {
-    const walker = new ManifestWalker(document2, text2, (image, viaAlias) => {
-      const existing = byOffset.get(image.offset);
-      if (existing && (viaAlias || !existing.viaAlias)) return;
-      byOffset.set(image.offset, { image, viaAlias });
-    });
-    walker.object(document2.contents, "");
-    objects += walker.objects;
-    if (walker.exhausted) {
-      const line = new LineIndex(text2).positionAt(document2.range[0]).line;
-      errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
-    }
+  if (raw.length === 0 || /\.(?:image|build)$/.test(raw)) return void 0;
+  return makeOccurrence({
+    file: file.path,
+    kind: "quadlet",
+    lines,
+    offset,
+    raw,
+    value: valueOf2(raw),
+    context: `[${images.section}] ${images.key}`,
+    local: images.local,
+    note: images.local ? "the tag of the image this unit builds" : void 0
   });
-  const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors };
-}
-var noSubstitution = (text2) => ({ value: text2 });
-var ManifestWalker = class {
-  constructor(document2, text2, emit) {
-    this.text = text2;
-    this.emit = emit;
-    this.resolveAlias = aliasResolver(document2);
-  }
-  text;
-  emit;
-  visited = 0;
-  aliases = 0;
-  exhausted = false;
-  /** Kubernetes objects met (apiVersion and kind both strings). */
-  objects = 0;
-  resolveAlias;
-  /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
-  node(node) {
-    if (this.exhausted) return void 0;
-    if (++this.visited > MAX_NODES_VISITED) {
-      this.exhausted = true;
-      return void 0;
-    }
-    if ((0, import_yaml16.isAlias)(node)) {
-      if (++this.aliases > MAX_ALIASES_FOLLOWED) {
-        this.exhausted = true;
-        return void 0;
-      }
-      return this.resolveAlias(node);
-    }
-    return node;
-  }
-  get(map, key) {
-    const resolved = this.node(map);
-    if (!(0, import_yaml3.isMap)(resolved)) return void 0;
-    return this.node(resolved.get(key, true));
-  }
-  at(node, path6) {
-    let current = node;
-    for (const key of path6) {
-      current = this.get(current, key);
-      if (current === void 0 || current === null) return void 0;
-    }
-    return current;
-  }
-  items(node) {
-    const resolved = this.node(node);
-    return (0, import_yaml3.isSeq)(resolved) ? resolved.items : [];
-  }
-  string(node) {
-    const resolved = this.node(node);
-    return (0, import_yaml3.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
-  }
-  /** One Kubernetes object (a document, or an item of a `List`). */
-  object(root, prefix) {
-    const kind = this.string(this.get(root, "kind"));
-    const apiVersion = this.string(this.get(root, "apiVersion"));
-    if (kind === void 0 || apiVersion === void 0) return;
-    this.objects++;
-    const items = /List$/.test(kind) ? this.get(root, "items") : void 0;
-    if ((0, import_yaml3.isSeq)(items)) {
-      items.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
-      return;
-    }
-    const podSpecPath = isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split("/")[0]}/${kind}`];
-    if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
-    if (apiVersion.startsWith("tekton.dev/")) this.tekton(root, kind, prefix);
-    if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
-    if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0);
-  }
-  /** containers, initContainers and ephemeralContainers of a pod spec. */
-  podSpec(spec, path6, requireName, substitute = noSubstitution) {
-    if (!(0, import_yaml3.isMap)(spec)) return;
-    for (const key of CONTAINER_LIST_KEYS) {
-      this.containerList(this.get(spec, key), `${path6}.${key}`, requireName, substitute);
-    }
-  }
-  containerList(list2, path6, requireName, substitute) {
-    this.items(list2).forEach((item, index) => {
-      const container = this.node(item);
-      if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path6}[${index}]`, substitute, (0, import_yaml16.isAlias)(item));
-    });
-  }
-  /** The `image` of a container-like map at `path`. */
-  imageOf(container, path6, substitute, viaAlias = false) {
-    const node = this.get(container, "image");
-    if (!(0, import_yaml3.isScalar)(node) || typeof node.value !== "string") return;
-    const location = scalarLocation(node, this.text);
-    if (!location) return;
-    const written = location.value.trim();
-    if (written === "" || location.raw.length === 0) return;
-    const { value, note } = substitute(written);
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context: `${path6}.image`, note }, viaAlias);
-  }
-  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
-  genericContainers(node, path6, depth) {
-    if (depth > MAX_DEPTH4 || this.exhausted || (0, import_yaml16.isAlias)(node)) return;
-    const resolved = this.node(node);
-    if ((0, import_yaml3.isMap)(resolved)) {
-      for (const pair of resolved.items) {
-        if (!(0, import_yaml3.isScalar)(pair.key)) continue;
-        const key = String(pair.key.value);
-        const childPath = path6 === "" ? key : `${path6}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
-        else this.genericContainers(pair.value, childPath, depth + 1);
-      }
-    } else if ((0, import_yaml3.isSeq)(resolved)) {
-      resolved.items.forEach((item, index) => this.genericContainers(item, `${path6}[${index}]`, depth + 1));
-    }
-  }
-  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction. */
-  tekton(root, kind, prefix) {
-    const spec = this.get(root, "spec");
-    const base = `${prefix}spec`;
-    switch (kind) {
-      case "Task":
-      case "ClusterTask":
-        this.taskSpec(spec, base);
-        break;
-      case "TaskRun":
-        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`);
-        break;
-      case "Pipeline":
-        this.pipelineSpec(spec, base);
-        break;
-      case "PipelineRun":
-        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`);
-        break;
-      case "StepAction":
-        this.imageOf(spec, base, tektonParams(this, spec));
-        break;
-    }
-  }
-  pipelineSpec(spec, path6) {
-    for (const list2 of ["tasks", "finally"]) {
-      this.items(this.get(spec, list2)).forEach((task, index) => {
-        this.taskSpec(this.get(task, "taskSpec"), `${path6}.${list2}[${index}].taskSpec`);
-      });
-    }
-  }
-  taskSpec(spec, path6) {
-    if (!(0, import_yaml3.isMap)(this.node(spec))) return;
-    const substitute = tektonParams(this, spec);
-    for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path6}.${list2}`, false, substitute);
-    const stepTemplate = this.get(spec, "stepTemplate");
-    if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path6}.stepTemplate`, substitute);
-  }
-  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow. */
-  argo(root, kind, prefix) {
-    let spec = this.get(root, "spec");
-    let path6 = `${prefix}spec`;
-    if (kind === "CronWorkflow") {
-      spec = this.get(spec, "workflowSpec");
-      path6 += ".workflowSpec";
-    } else if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"].includes(kind)) {
-      return;
-    }
-    const workflowParameters = this.namedValues(this.get(this.get(spec, "arguments"), "parameters"), ["value"]);
-    const templateDefaults = this.get(spec, "templateDefaults");
-    if (templateDefaults !== void 0) this.argoTemplate(templateDefaults, `${path6}.templateDefaults`, workflowParameters);
-    this.items(this.get(spec, "templates")).forEach((template, index) => {
-      this.argoTemplate(template, `${path6}.templates[${index}]`, workflowParameters);
-    });
-  }
-  argoTemplate(template, path6, workflowParameters) {
-    const inputs = this.namedValues(this.get(this.get(template, "inputs"), "parameters"), ["value", "default"]);
-    const substitute = argoParameters(inputs, workflowParameters);
-    for (const single of ["container", "script"]) {
-      const container = this.get(template, single);
-      if (container !== void 0) this.imageOf(container, `${path6}.${single}`, substitute);
-    }
-    this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path6}.containerSet.containers`, false, substitute);
-    for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path6}.${list2}`, false, substitute);
-  }
-  /** `[{name, value|default}]` lists (Tekton params, Argo parameters) as name -> string value. */
-  namedValues(list2, valueKeys) {
-    const values = /* @__PURE__ */ new Map();
-    for (const item of this.items(list2)) {
-      const name2 = this.string(this.get(item, "name"));
-      if (name2 === void 0) continue;
-      for (const key of valueKeys) {
-        const value = this.string(this.get(item, key));
-        if (value !== void 0) {
-          values.set(name2, value);
-          break;
-        }
-      }
-    }
-    return values;
-  }
-  paramsOf(spec) {
-    return this.namedValues(this.get(spec, "params"), ["default"]);
-  }
-};
-function isCoreGroup(apiVersion) {
-  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
-}
-function tektonParams(walker, spec) {
-  const defaults = walker.paramsOf(spec);
-  return (text2) => {
-    if (!text2.includes("$(")) return { value: text2 };
-    const used = [];
-    let problem;
-    const value = text2.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
-      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
-      const name2 = match?.[1] ?? match?.[2];
-      if (name2 === void 0) {
-        problem ??= `Tekton expression ${whole} is only known when the task runs`;
-        return whole;
-      }
-      const found = defaults.get(name2);
-      if (found === void 0) {
-        problem ??= `Tekton parameter "${name2}" has no default; its value comes from the run`;
-        return whole;
-      }
-      used.push(name2);
-      return found;
-    });
-    if (problem) return { value: { unresolved: problem } };
-    return { value, note: `default of Tekton parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
-  };
-}
-function argoParameters(inputs, workflow) {
-  return (text2) => {
-    if (!text2.includes("{{")) return { value: text2 };
-    const used = [];
-    let problem;
-    const value = text2.replace(/\{\{([^{}]*)\}\}/g, (whole, expression) => {
-      const match = /^(inputs|workflow)\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression.trim());
-      const found = match ? (match[1] === "inputs" ? inputs : workflow).get(match[2]) : void 0;
-      if (!match || found === void 0) {
-        problem ??= `Argo expression ${whole} is only known when the workflow runs`;
-        return whole;
-      }
-      used.push(`${match[1]}.parameters.${match[2]}`);
-      return found;
-    });
-    if (problem) return { value: { unresolved: problem } };
-    return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
-  };
-}
-function placeholderCheck(value) {
-  if (typeof value !== "string") return value;
-  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
-  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
-  return value;
 }
 
 // src/discover/kustomize.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
@@ -28262,13 +30991,20 @@ var kustomizeDiscoverer = {
     const lines = new LineIndex(file.text);
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: [], errors } : { occurrences: [] };
-    const directory = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
+    const directory = posix2.dirname(file.path) === "." ? "" : posix2.dirname(file.path);
     const reader = new ResourceReader(context, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
     const occurrences = [];
     entries.forEach((entry, index) => {
-      const override = readOverride(entry, file.text);
-      if (!override) return;
+      const read = readOverride(entry, file.text);
+      if (!read) return;
+      if (read.unreadable) {
+        const occurrence = unreadableOccurrence(file, lines, read.unreadable, index);
+        if (occurrence) occurrences.push(occurrence);
+        return;
+      }
+      const override = read.override;
+      if (!changesImages(override)) return;
       const location = scalarLocation(mapGet(entry, override.newName !== void 0 ? "newName" : "name"), file.text);
       if (!location || location.raw.length === 0) return;
       const matched = resources.filter((image) => isImageMatched(image.current, override.name));
@@ -28280,22 +31016,48 @@ var kustomizeDiscoverer = {
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   }
 };
-function fieldText(node, text2) {
+var OVERRIDE_FIELDS = ["newName", "newTag", "digest"];
+function fieldText(node) {
   const value = scalarString(node);
-  if (value === void 0) return void 0;
-  const location = scalarLocation(node, text2);
-  const written = location && node.type === "PLAIN" ? location.raw : value;
-  return written.trim() === "" ? void 0 : written.trim();
+  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
 }
-function readOverride(entry, text2) {
-  const name2 = fieldText(mapGet(entry, "name"), text2);
+function readOverride(entry, text3) {
+  const name2 = fieldText(mapGet(entry, "name"));
   if (name2 === void 0) return void 0;
   const override = { name: name2 };
-  for (const key of ["newName", "newTag", "digest"]) {
-    const value = fieldText(mapGet(entry, key), text2);
+  let unreadable;
+  for (const key of OVERRIDE_FIELDS) {
+    const node = mapGet(entry, key);
+    const type = goScalarType(node, text3);
+    if (type === "number" || type === "boolean") unreadable ??= { key, node, type };
+    const value = type === "null" ? void 0 : fieldText(node);
     if (value !== void 0) override[key] = value;
   }
-  return override;
+  return unreadable ? { override, unreadable } : { override };
+}
+function changesImages(override) {
+  return override.newName !== void 0 || override.newTag !== void 0 || override.digest !== void 0;
+}
+function unreadableOccurrence(file, lines, field, index) {
+  const range = field.node.range;
+  if (!range) return void 0;
+  const written = file.text.slice(range[0], range[1]).trim();
+  if (written.length === 0) return void 0;
+  const location = { offset: range[0] };
+  const value = Number(field.node.value);
+  const read = field.type === "boolean" ? "a boolean" : Number.isFinite(value) && String(value) !== written ? `the number ${value}` : "a number";
+  return {
+    file: file.path,
+    ...lines.positionAt(location.offset),
+    kind: "kustomize",
+    raw: written,
+    reference: null,
+    problem: {
+      kind: "invalid",
+      message: `${field.key}: ${written} is ${read} in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: ${field.key}: "${written}"`
+    },
+    context: `images[${index}].${field.key}`
+  };
 }
 function isImageMatched(image, name2) {
   if (!image.startsWith(name2)) return false;
@@ -28358,19 +31120,19 @@ var ResourceReader = class {
   read = 0;
   visited = /* @__PURE__ */ new Set();
   /** Images of the resources of the kustomization `root` in `dir`, after that kustomization's own overrides when `applyOwn`. */
-  async imagesOf(dir, root, text2, depth, applyOwn = false) {
+  async imagesOf(dir, root, text3, depth, applyOwn = false) {
     const images = [];
     for (const field of ["resources", "bases", "components"]) {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path6 = posix.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        const path6 = posix2.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
         if (path6.startsWith("..") || path6 === ".") continue;
-        images.push(...await this.resource(path6, depth));
+        for (const image of await this.resource(path6, depth)) images.push(image);
       }
     }
     if (!applyOwn) return images;
-    const overrides = seqItems(mapGet(root, "images")).map((entry) => readOverride(entry, text2)).filter((override) => override !== void 0);
+    const overrides = seqItems(mapGet(root, "images")).map((entry) => readOverride(entry, text3)).filter((read) => read !== void 0 && read.unreadable === void 0).map((read) => read.override);
     return images.map((image) => {
       let current = image.current;
       for (const override of overrides) if (isImageMatched(current, override.name)) current = applyOverride(current, override);
@@ -28381,24 +31143,24 @@ var ResourceReader = class {
     if (this.visited.has(path6) || this.visited.size >= MAX_RESOURCE_FILES) return [];
     this.visited.add(path6);
     if (/\.(ya?ml|json)$/i.test(path6)) {
-      const text2 = await this.context.readFile(path6);
-      if (text2 !== void 0) return this.manifestImages(path6, text2);
+      const text3 = await this.context.readFile(path6);
+      if (text3 !== void 0) return this.manifestImages(path6, text3);
     }
     if (depth >= MAX_RESOURCE_DEPTH) return [];
     for (const name2 of KUSTOMIZATION_FILE_NAMES) {
-      const text2 = await this.context.readFile(`${path6}/${name2}`);
-      if (text2 === void 0) continue;
+      const text3 = await this.context.readFile(`${path6}/${name2}`);
+      if (text3 === void 0) continue;
       this.read++;
-      const root = parseYamlDocuments(text2).documents[0]?.contents;
-      return root === void 0 ? [] : this.imagesOf(path6, root, text2, depth + 1, true);
+      const root = parseYamlDocuments(text3).documents[0]?.contents;
+      return root === void 0 ? [] : this.imagesOf(path6, root, text3, depth + 1, true);
     }
     return [];
   }
-  manifestImages(path6, text2) {
+  manifestImages(path6, text3) {
     this.read++;
-    const scan2 = collectManifestImages(text2);
+    const scan2 = collectManifestImages(text3);
     for (const error of scan2.errors) this.errors.push(`resource ${path6}: ${error}`);
-    const lines = new LineIndex(text2);
+    const lines = new LineIndex(text3);
     return scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path6, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
   }
 };
@@ -28406,113 +31168,10 @@ function isRemote(entry) {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes("?ref=");
 }
 
-// src/discover/helm-templates.ts
-var IMAGE_LINE = /^[ \t]*(?:-[ \t]+)?image[ \t]*:(?=[ \t]|$)[ \t]*/gm;
-var MAX_EXPRESSION_LENGTH = 4096;
-var MAX_IMAGE_LINES = 2e3;
-var helmTemplatesDiscoverer = {
-  kind: "helm",
-  matches(path6) {
-    return /\.(ya?ml|tpl)$/i.test(path6) && hasTemplatesSegment(path6);
-  },
-  async extract(file, context) {
-    const chartRoot = await chartRootOfTemplate(file.path, context);
-    if (chartRoot === void 0) return { occurrences: [] };
-    const sites = findImageSites(file.text);
-    if (sites.length === 0) return { occurrences: [] };
-    const chart = await readChartMetadata(chartRoot, context) ?? {};
-    const values = await readChartValues(chartRoot, context);
-    const { namedTemplates } = await readChartTemplates(chartRoot, context);
-    const scopeAt = scopeTracker(file.text);
-    const lines = new LineIndex(file.text);
-    const occurrences = [];
-    const errors = [];
-    if (sites.length > MAX_IMAGE_LINES) errors.push(`only the first ${MAX_IMAGE_LINES} image lines were read`);
-    for (const site of sites.slice(0, MAX_IMAGE_LINES)) {
-      let value;
-      let note;
-      if (!site.raw.includes("{{")) {
-        value = site.raw;
-      } else if (site.raw.length > MAX_EXPRESSION_LENGTH) {
-        value = { unresolved: `the template expression is longer than ${MAX_EXPRESSION_LENGTH} characters and was not evaluated` };
-      } else {
-        try {
-          let rendered = renderTemplate(site.raw, { values, chart, scope: scopeAt(site.offset), namedTemplates }).trim();
-          if (!site.quoted) rendered = unquoteYamlScalar(rendered);
-          value = rendered;
-          note = "rendered with the chart's default values";
-        } catch (error) {
-          if (!(error instanceof Unresolvable)) throw error;
-          value = { unresolved: error.message };
-        }
-      }
-      occurrences.push(
-        makeOccurrence({ file: file.path, kind: "helm", lines, offset: site.offset, raw: site.raw, value, context: "image", note })
-      );
-    }
-    return errors.length > 0 ? { occurrences, errors } : { occurrences };
-  }
-};
-function findImageSites(text2) {
-  const comments = scanTemplate(text2).filter((segment) => segment.kind === "action" && segment.body.startsWith("/*")).map((segment) => segment);
-  const sites = [];
-  for (const match of text2.matchAll(IMAGE_LINE)) {
-    const start = match.index + match[0].length;
-    if (comments.some((comment) => comment.start <= start && start < comment.end)) continue;
-    const lineEnd = text2.slice(start).search(/\r?\n|\r/);
-    const line = lineEnd < 0 ? text2.slice(start) : text2.slice(start, start + lineEnd);
-    const written = stripComment(line).trimEnd();
-    if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) continue;
-    const quote = written[0];
-    if ((quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote)) {
-      sites.push({ offset: start + 1, raw: written.slice(1, -1), quoted: true });
-    } else {
-      sites.push({ offset: start, raw: written, quoted: false });
-    }
-  }
-  return sites;
-}
-function stripComment(line) {
-  let quote;
-  let actionDepth = 0;
-  for (let index = 0; index < line.length; index++) {
-    const ch = line[index];
-    if (line.startsWith("{{", index)) {
-      actionDepth++;
-      index++;
-      continue;
-    }
-    if (actionDepth > 0 && line.startsWith("}}", index)) {
-      actionDepth--;
-      index++;
-      continue;
-    }
-    if (actionDepth > 0) continue;
-    if (quote) {
-      if (ch === quote) quote = void 0;
-      continue;
-    }
-    if ((ch === '"' || ch === "'") && (index === 0 || /\s/.test(line[index - 1]))) quote = ch;
-    else if (ch === "#" && (index === 0 || /\s/.test(line[index - 1]))) return line.slice(0, index);
-  }
-  return line;
-}
-function unquoteYamlScalar(text2) {
-  if (text2.length >= 2 && text2.startsWith('"') && text2.endsWith('"')) {
-    try {
-      return JSON.parse(text2);
-    } catch {
-      return text2;
-    }
-  }
-  if (text2.length >= 2 && text2.startsWith("'") && text2.endsWith("'")) return text2.slice(1, -1).replace(/''/g, "'");
-  return text2;
-}
-
 // src/discover/helm-values.ts
-var MAX_DEPTH5 = 64;
+var MAX_DEPTH7 = 64;
 var MAX_NODES = 1e5;
-var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image)$/;
+var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
 var NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
 var helmValuesDiscoverer = {
@@ -28521,42 +31180,83 @@ var helmValuesDiscoverer = {
     return /^values[^/]*\.ya?ml$/i.test(path6.slice(path6.lastIndexOf("/") + 1));
   },
   async extract(file, context) {
-    const chartText = await context.readFile(joinPath(parentDir(file.path), "Chart.yaml"));
-    if (chartText === void 0) return { occurrences: [] };
     const chartRoot = parentDir(file.path);
-    const chart = parseChartMetadata(chartText);
-    const templates = await readChartTemplates(chartRoot, context);
+    if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return { occurrences: [] };
+    const chart = await loadChart(chartRoot, context);
     const parsed = parseYamlDocuments(file.text);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
     const lines = new LineIndex(file.text);
-    const occurrences = [];
+    const occurrences = chart ? renderedImages(chart, file, lines) : [];
+    const covered = /* @__PURE__ */ new Map();
+    for (const occurrence of occurrences) {
+      const offset = lines.offsetAt(occurrence);
+      covered.set(offset, [...covered.get(offset) ?? [], occurrence]);
+    }
     const errors = [...parsed.errors];
     for (const document2 of parsed.documents) {
-      const walker = new ValuesWalker(file, lines, chart, templates, occurrences);
+      const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : void 0;
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote);
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
+    occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   }
 };
+function renderedImages(chart, file, lines) {
+  if (chart.values?.file !== file.path) return [];
+  const byOrigin = /* @__PURE__ */ new Map();
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const rendered of sites) {
+      const templateLines = new LineIndex(rendered.file.text);
+      for (const render2 of rendered.renders) {
+        if (!render2.origin || typeof render2.value !== "string") continue;
+        const key = `${render2.origin.offset}\0${render2.value}`;
+        const entry = byOrigin.get(key) ?? { offset: render2.origin.offset, raw: render2.origin.raw, value: render2.value, uncertain: render2.uncertain, related: [] };
+        entry.uncertain &&= render2.uncertain;
+        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: `the template line that renders this image (${rendered.site.raw})` });
+        byOrigin.set(key, entry);
+      }
+    }
+  }
+  return [...byOrigin.values()].map((entry) => {
+    const occurrence = makeOccurrence({
+      file: file.path,
+      kind: "helm",
+      lines,
+      offset: entry.offset,
+      raw: entry.raw,
+      value: entry.value,
+      context: "image",
+      note: entry.uncertain ? "rendered by the chart's templates in a branch whose condition is not known offline" : "rendered by the chart's templates with the default values"
+    });
+    occurrence.related = entry.related.slice(0, 20);
+    return occurrence;
+  });
+}
+function allLinesResolved(chart) {
+  const sites = [...renderChart(chart).sites.values()].flat();
+  return chart.files.length > 0 && sites.every((site) => site.renders.every((render2) => typeof render2.value === "string"));
+}
+var UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var ValuesWalker = class {
-  constructor(file, lines, chart, templates, occurrences) {
+  constructor(file, lines, covered, occurrences, unrenderedNote) {
     this.file = file;
     this.lines = lines;
-    this.chart = chart;
-    this.templates = templates;
+    this.covered = covered;
     this.occurrences = occurrences;
+    this.unrenderedNote = unrenderedNote;
   }
   file;
   lines;
-  chart;
-  templates;
+  covered;
   occurrences;
+  unrenderedNote;
   visited = 0;
   exhausted = false;
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path6, key, depth) {
-    if (depth > MAX_DEPTH5 || this.exhausted) return;
+    if (depth > MAX_DEPTH7 || this.exhausted) return;
     if (++this.visited > MAX_NODES) {
       this.exhausted = true;
       return;
@@ -28581,21 +31281,29 @@ var ValuesWalker = class {
     const written = location?.value.trim() ?? "";
     if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
+    if (this.isCovered(location.offset, path6)) return;
     const value = written.includes("{{") ? { unresolved: "the value is a template rendered with tpl at install time" } : written;
     this.emit(location.offset, location.raw, value, path6);
+  }
+  /** Whether the templates already report the value at `offset`; names its place in the values if so. */
+  isCovered(offset, context) {
+    const rendered = this.covered.get(offset);
+    if (!rendered) return false;
+    for (const occurrence of rendered) occurrence.context = context;
+    return true;
   }
   /** A map holding an image's parts; true when it was one (its contents are not searched further). */
   imageBlock(map, path6, key) {
     const repositoryNode = mapGet(map, "repository");
     const nameNode = mapGet(map, "image");
     const registry = this.field(mapGet(map, "registry"));
-    const tag2 = this.field(mapGet(map, "tag"));
+    const tag2 = this.field(mapGet(map, "tag")) ?? (IMAGE_BLOCK_KEY.test(key) || registry !== void 0 ? this.field(mapGet(map, "version")) : void 0);
     const digest = this.field(mapGet(map, "digest"));
     const hasImageParts = tag2 !== void 0 || digest !== void 0 || registry !== void 0 || mapGet(map, "pullPolicy") !== void 0;
     let nameField = this.field(repositoryNode);
     let positioned = repositoryNode;
     let fieldName = "repository";
-    if (nameField === void 0 && registry !== void 0 && IMAGE_BLOCK_KEY.test(key)) {
+    if (nameField === void 0 && registry !== void 0 && (IMAGE_BLOCK_KEY.test(key) || tag2 !== void 0)) {
       nameField = this.field(nameNode);
       positioned = nameNode;
       fieldName = "image";
@@ -28604,6 +31312,7 @@ var ValuesWalker = class {
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
     const location = scalarLocation(positioned, this.file.text);
     if (!location || location.raw === "") return false;
+    if (this.isCovered(location.offset, `${path6 === "" ? "" : `${path6}.`}${fieldName}`)) return true;
     const notes = [];
     let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
@@ -28611,13 +31320,7 @@ var ValuesWalker = class {
       image += `:${tag2.rendered}`;
       if (tag2.rendered !== tag2.written) notes.push(`tag written as the number ${tag2.written}; Helm renders it as ${tag2.rendered}`);
     } else if (!digest || digest.rendered === "") {
-      const fallback = emptyTagDefault(path6, this.templates, this.chart);
-      if ("tag" in fallback) {
-        image += `:${fallback.tag}`;
-        notes.push(fallback.note);
-      } else {
-        unresolvedTag = fallback.unresolved;
-      }
+      unresolvedTag = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
     }
     if (digest && digest.rendered !== "") image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag2, digest].some((part) => part?.rendered.includes("{{"));
@@ -28643,153 +31346,1800 @@ var ValuesWalker = class {
     return void 0;
   }
   emit(offset, raw, value, context, note) {
-    this.occurrences.push(makeOccurrence({ file: this.file.path, kind: "helm", lines: this.lines, offset, raw, value, context, note }));
+    const notes = [note, this.unrenderedNote].filter((text3) => text3 !== void 0).join("; ") || void 0;
+    this.occurrences.push(makeOccurrence({ file: this.file.path, kind: "helm", lines: this.lines, offset, raw, value, context, note: notes }));
   }
 };
-function looksLikeRepository(text2) {
-  if (text2 === "" || /\s/.test(text2)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text2) || /^(oci|file|alias):/i.test(text2) || text2.startsWith("@") || text2.startsWith("git@")) return false;
-  if (/\.git$/.test(text2) || text2.startsWith("/") || text2.startsWith(".")) return false;
+function looksLikeRepository(text3) {
+  if (text3 === "" || /\s/.test(text3)) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text3) || /^(oci|file|alias):/i.test(text3) || text3.startsWith("@") || text3.startsWith("git@")) return false;
+  if (/\.git$/.test(text3) || text3.startsWith("/") || text3.startsWith(".")) return false;
   return true;
-}
-var MAX_TEMPLATE_ACTIONS = 5e4;
-var DEFAULT_ARGUMENT = String.raw`("(?:[^"\\]|\\.)*"|\$?[\w.]*\.Chart\.AppVersion\b|\((?:[^()]|\([^()]*\))*\))`;
-function emptyTagDefault(blockPath, templates, chart) {
-  const unknown = "tag is empty; the chart's templates choose the default";
-  const actions = [];
-  for (const file of templates.files) {
-    for (const segment of scanTemplate(file.text)) {
-      if (segment.kind === "action" && !segment.body.startsWith("/*")) actions.push(segment.body);
-      if (actions.length >= MAX_TEMPLATE_ACTIONS) break;
-    }
-  }
-  const valuesTag = String.raw`\$?\.Values\.${blockPath.split(".").map(escapeRegExp2).join(String.raw`\.`)}\.tag\b`;
-  const mentionsTag = new RegExp(`(?:^|[^\\w.$])${valuesTag}`);
-  const tied = actions.filter((body) => mentionsTag.test(body));
-  let defaults;
-  if (tied.length > 0) {
-    defaults = tied.flatMap((body) => defaultArguments(body, valuesTag));
-    if (defaults.length === 0) return { unresolved: `tag is empty, and the chart's templates use .Values.${blockPath}.tag without a default this reader can read` };
-  } else {
-    const other = String.raw`(?<![\w.$])(?!\$?\.Values\.)[\w.$]*`;
-    const lastKey = escapeRegExp2(blockPath.slice(blockPath.lastIndexOf(".") + 1));
-    defaults = actions.flatMap((body) => defaultArguments(body, String.raw`${other}\.${lastKey}\.tag\b`));
-    if (defaults.length === 0) defaults = actions.flatMap((body) => defaultArguments(body, String.raw`${other}\.tag\b`));
-    if (defaults.length === 0) return { unresolved: unknown };
-  }
-  const rendered = /* @__PURE__ */ new Set();
-  for (const argument of defaults) {
-    const value = evaluateDefault(argument, chart);
-    if (value === void 0) return { unresolved: `${unknown} (default ${argument} is not evaluated here)` };
-    rendered.add(value);
-  }
-  if (rendered.size > 1) return { unresolved: `${unknown}, in different ways (${[...rendered].join(", ")})` };
-  const [tag2] = rendered;
-  if (tag2 === "") return { unresolved: `${unknown}, and the default is empty (Chart.yaml appVersion is ${chart.appVersion === void 0 ? "missing" : "empty"})` };
-  const origin = defaults[0].includes(".Chart.AppVersion") ? ` from Chart.yaml appVersion ${chart.appVersion ?? ""}` : "";
-  return { tag: tag2, note: `tag is empty; the chart's templates default it to ${tag2}${origin}` };
-}
-function defaultArguments(body, subject) {
-  const found = [];
-  for (const pattern of [new RegExp(String.raw`\bdefault\s+${DEFAULT_ARGUMENT}\s+${subject}`, "g"), new RegExp(String.raw`${subject}\s*\|\s*default\s+${DEFAULT_ARGUMENT}`, "g")]) {
-    for (const match of body.matchAll(pattern)) found.push(match[1]);
-  }
-  return found;
-}
-function evaluateDefault(argument, chart) {
-  const expression = argument.replace(/\$?[\w.]*\.Chart\.AppVersion\b/g, ".Chart.AppVersion");
-  try {
-    const value = evaluatePipeline(expression, { values: void 0, chart, scope: { dotChanged: false, inDefine: false } });
-    if (value === void 0 || value === null) return "";
-    return typeof value === "string" ? value : typeof value === "number" ? goFloat(value) : void 0;
-  } catch (error) {
-    if (error instanceof Unresolvable) return void 0;
-    throw error;
-  }
-}
-function escapeRegExp2(text2) {
-  return text2.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
 
 // src/discover/index.ts
 var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, cloudbuildDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
+var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+function maxFileBytes(file) {
+  const lower = file.toLowerCase();
+  return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
+}
+function isCandidatePath(discoverers, file) {
+  return discoverers.some((discoverer) => {
+    try {
+      return discoverer.candidate ? discoverer.candidate(file) : discoverer.matches(file, "");
+    } catch {
+      return true;
+    }
+  });
+}
 async function discoverRepository(root, options = {}) {
-  const absoluteRoot = await realpath3(root);
+  const absoluteRoot = await realpath2(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
-  const walk = await walkRepository(absoluteRoot, {
+  const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : void 0;
+  const walk = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
-    maxFiles: options.maxFiles ?? 5e4
+    maxFiles: options.maxFiles,
+    isCandidate: (file) => (onlyFiles === void 0 || onlyFiles.has(file)) && isCandidatePath(discoverers, file)
   });
-  const errors = walk.problems.map((problem) => ({ ...problem }));
-  const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : void 0;
+  const errors = [];
+  const unscanned = [];
+  for (const problem of walk.problems) {
+    if (problem.unscanned) unscanned.push({ file: problem.file, reason: problem.message });
+    else errors.push({ file: problem.file, message: problem.message });
+  }
   const fileCache = /* @__PURE__ */ new Map();
   const readRepositoryFile = (relativePath) => {
     const key = path4.posix.normalize(relativePath);
-    let cached2 = fileCache.get(key);
-    if (!cached2) {
-      cached2 = (async () => {
-        const target = await resolveInside(absoluteRoot, key);
-        if (!target) return void 0;
-        return (await readTextFile(target, MAX_FILE_BYTES)).text;
-      })();
-      fileCache.set(key, cached2);
+    if (!fileCache.has(key)) {
+      const target = locateInside(absoluteRoot, walk, key);
+      fileCache.set(key, target === void 0 ? void 0 : readTextFileSync(target, maxFileBytes(key)).text);
     }
-    return cached2;
+    return Promise.resolve(fileCache.get(key));
   };
   const listingCache = /* @__PURE__ */ new Map();
   const listRepositoryFiles = (relativeDirectory) => {
     const key = path4.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory);
     let cached2 = listingCache.get(key);
     if (!cached2) {
-      cached2 = listFilesUnder(absoluteRoot, key);
+      cached2 = listFilesUnderSync(absoluteRoot, key, MAX_LISTED_FILES, (reason) => {
+        if (!unscanned.some((entry) => entry.file === key && entry.reason === reason)) unscanned.push({ file: key, reason });
+      });
       listingCache.set(key, cached2);
     }
-    return cached2;
+    return Promise.resolve(cached2);
   };
   const context = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles };
   const occurrences = [];
+  const containers = [];
   const sources = /* @__PURE__ */ new Map();
   let filesScanned = 0;
   for (const file of walk.files) {
-    if (onlyFiles && !onlyFiles.has(file)) continue;
-    const read = await readTextFile(path4.join(absoluteRoot, file), MAX_FILE_BYTES);
-    if (read.text === void 0) {
-      if (read.problem !== "binary file" && discoverers.some((discoverer) => safeMatches(discoverer, file, ""))) {
-        errors.push({ file, message: read.problem ?? "file could not be read" });
-      }
-      continue;
-    }
-    const text2 = read.text;
-    fileCache.set(file, Promise.resolve(text2));
-    const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text2));
+    const location = walk.rawPaths.get(file) ?? path4.join(absoluteRoot, file);
+    const text3 = readCandidate(file, location, discoverers, unscanned, errors);
+    if (text3 === void 0) continue;
+    fileCache.set(file, text3);
+    let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text3));
+    if (matching.length === 0) matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text3, true));
     if (matching.length === 0) continue;
     filesScanned++;
     for (const discoverer of matching) {
       try {
-        const extraction = await discoverer.extract({ path: file, text: text2 }, context);
-        for (const occurrence of extraction.occurrences) occurrences.push(occurrence);
-        for (const message of extraction.errors ?? []) errors.push({ file, message: `${discoverer.kind}: ${message}` });
-        if (extraction.occurrences.length > 0) sources.set(file, text2);
+        const extraction = await discoverer.extract({ path: file, text: text3 }, context);
+        for (const occurrence of extraction.occurrences) {
+          occurrences.push(occurrence);
+          if (occurrence.file !== file && !sources.has(occurrence.file)) {
+            const other = await readRepositoryFile(occurrence.file);
+            if (other !== void 0) sources.set(occurrence.file, other);
+          }
+        }
+        for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
+        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text3);
+        containers.push(...containerConfigs(discoverer.kind, { path: file, text: text3 }));
       } catch (error) {
-        errors.push({ file, message: `${discoverer.kind}: could not be parsed: ${oneLine(error.message)}` });
+        unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });
+        sources.set(file, text3);
       }
     }
   }
   occurrences.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
-  return { occurrences, errors, sources, filesScanned };
+  unscanned.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0));
+  return { occurrences, errors, unscanned, sources, containers, filesScanned };
 }
-function safeMatches(discoverer, file, text2) {
+function readCandidate(file, location, discoverers, unscanned, errors) {
+  const read = readFileBytes(location, maxFileBytes(file));
+  if (read.bytes === void 0) {
+    const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
+    if (counts && read.tooLarge && onlyDefinitions(location)) {
+      errors.push({ file, message: `${read.problem}; it holds only CustomResourceDefinitions, which name no images, and was not parsed` });
+    } else if (counts) {
+      unscanned.push({ file, reason: read.problem ?? "file could not be read" });
+    }
+    return void 0;
+  }
+  const decoded = decodeText(read.bytes);
+  if ("problem" in decoded) {
+    const seen = read.bytes.toString("utf8");
+    if (claimed(discoverers, file, seen)) unscanned.push({ file, reason: decoded.problem });
+    return void 0;
+  }
+  return decoded.text;
+}
+function onlyDefinitions(location) {
+  let definitions = 0;
+  const other = someChunk(location, (chunk) => {
+    for (const match of chunk.matchAll(/^kind:[ \t]*["']?([A-Za-z]+)/gm)) {
+      if (match[1] !== "CustomResourceDefinition") return true;
+      definitions++;
+    }
+    return false;
+  });
+  return !other && definitions > 0;
+}
+function claimed(discoverers, file, text3) {
+  return discoverers.some((discoverer) => safeMatches(discoverer, file, text3) || safeMatches(discoverer, file, text3, true));
+}
+function unscannedPart(file, reason) {
+  const match = /^[a-z-]+: line (\d{1,9}):/.exec(reason);
+  return match ? { file, reason, line: Number(match[1]) } : { file, reason };
+}
+function safeMatches(discoverer, file, text3, byContent = false) {
   try {
-    return discoverer.matches(file, text2);
+    if (byContent) return discoverer.matchesContent?.(file, text3) ?? false;
+    return discoverer.matches(file, text3);
   } catch {
     return false;
   }
 }
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
+}
 function oneLine(message) {
   const first = message.split("\n")[0] ?? "";
   return first.length > 300 ? first.slice(0, 300) + "\u2026" : first;
+}
+
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node;
+      this.#tail = node;
+    } else {
+      this.#head = node;
+      this.#tail = node;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
+    }
+  }
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
+  }
+};
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve3, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve3(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve3, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
+    enqueue(function_, resolve3, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise = generator(function_, value, index);
+            promises.push(promise);
+            return promise;
+          });
+        } catch (error) {
+          for (const promise of promises) {
+            promise.catch(() => {
+            });
+          }
+          throw error;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+
+// src/registry/transport/errors.ts
+var RegistryError = class extends Error {
+  name = "RegistryError";
+  code;
+  status;
+  missing;
+  /** Registry error codes from the response body (`{"errors":[{"code":...}]}`), when there were any. */
+  registryCodes;
+  constructor(code, message, details = {}) {
+    super(message, details.cause === void 0 ? void 0 : { cause: details.cause });
+    this.code = code;
+    if (details.status !== void 0) this.status = details.status;
+    if (details.missing !== void 0) this.missing = details.missing;
+    if (details.registryCodes?.length) this.registryCodes = details.registryCodes;
+  }
+  /** Whether another attempt could succeed (the request itself was fine). */
+  get retryable() {
+    return this.code === "RATE_LIMITED" || this.code === "TIMEOUT" || this.code === "NETWORK" || this.code === "SERVER";
+  }
+};
+var MAX_REGISTRY_MESSAGE = 200;
+var REGISTRY_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+function redactSecrets(text3, secrets = []) {
+  const ordered = [...secrets].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+  let redacted = text3;
+  for (const secret of ordered) redacted = redacted.split(secret).join("***");
+  return redacted;
+}
+function printable(text3) {
+  return text3.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, " ").trim();
+}
+function parseErrorBody(bytes, secrets = []) {
+  if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes));
+    const errors = parsed?.errors;
+    if (!Array.isArray(errors)) return { codes: [] };
+    const codes2 = [];
+    let message;
+    for (const entry of errors.slice(0, 10)) {
+      const code = entry?.code;
+      if (typeof code === "string" && REGISTRY_CODE.test(code)) codes2.push(code);
+      const text3 = entry?.message;
+      if (message === void 0 && typeof text3 === "string") {
+        const safe = printable(redactSecrets(text3, secrets)).slice(0, MAX_REGISTRY_MESSAGE);
+        if (safe !== "") message = safe;
+      }
+    }
+    return message === void 0 ? { codes: codes2 } : { codes: codes2, message };
+  } catch {
+    return { codes: [] };
+  }
+}
+function errorForStatus(status, what, body, secrets = []) {
+  const { codes: codes2, message } = parseErrorBody(body, secrets);
+  const said = message ? `: ${message}` : "";
+  const details = { status, registryCodes: codes2 };
+  if (status === 404) {
+    const missing = codes2.includes("NAME_UNKNOWN") ? "repository" : codes2.includes("MANIFEST_UNKNOWN") ? "manifest" : codes2.includes("BLOB_UNKNOWN") ? "blob" : void 0;
+    return new RegistryError("NOT_FOUND", `${what}: not found (404)${said}`, missing ? { ...details, missing } : details);
+  }
+  if (status === 401) return new RegistryError("UNAUTHORIZED", `${what}: authentication required or refused (401)${said}`, details);
+  if (status === 403) return new RegistryError("FORBIDDEN", `${what}: access denied (403)${said}`, details);
+  if (status === 429 || codes2.includes("TOOMANYREQUESTS"))
+    return new RegistryError("RATE_LIMITED", `${what}: rate limited (${status})${said}`, details);
+  if (status >= 500) return new RegistryError("SERVER", `${what}: registry error (${status})${said}`, details);
+  return new RegistryError("PROTOCOL", `${what}: unexpected status ${status}${said}`, details);
+}
+
+// src/registry/transport/origin.ts
+function registryOrigin(registry, insecureRegistries = []) {
+  const host2 = isDockerHub(registry) ? DOCKER_HUB_API_HOST : registry;
+  const insecure = insecureRegistries.some((entry) => entry.toLowerCase() === registry.toLowerCase());
+  return `${insecure ? "http" : "https"}://${host2}`;
+}
+function hostnameOf(host2) {
+  if (host2.startsWith("[")) return host2.slice(1, host2.indexOf("]"));
+  const colon = host2.lastIndexOf(":");
+  if (colon < 0) return host2;
+  const port = host2.slice(colon + 1);
+  return port !== "" && /^\d+$/.test(port) ? host2.slice(0, colon) : host2;
+}
+function isLoopback(hostname) {
+  return hostname === "localhost" || hostname === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+function parentDomain(hostname) {
+  if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return void 0;
+  const dot = hostname.indexOf(".");
+  if (dot < 0) return void 0;
+  const parent = hostname.slice(dot + 1);
+  return parent.includes(".") ? parent : void 0;
+}
+function realmMayReceiveCredentials(realm, registryOriginUrl, registryInsecure) {
+  if (realm.protocol === "http:") {
+    if (!(registryInsecure && realm.host === registryOriginUrl.host)) return false;
+  } else if (realm.protocol !== "https:") return false;
+  const realmHost = realm.hostname.toLowerCase();
+  const registryHost2 = registryOriginUrl.hostname.toLowerCase();
+  if (realmHost === registryHost2) return true;
+  const realmParent = parentDomain(realmHost);
+  const registryParent = parentDomain(registryHost2);
+  if (registryParent && (realmHost === registryParent || realmParent === registryParent)) return true;
+  if (realmParent === registryHost2) return true;
+  return false;
+}
+function answeredByRegistry(responseUrl, origin) {
+  try {
+    return new URL(responseUrl).hostname === new URL(origin).hostname;
+  } catch {
+    return false;
+  }
+}
+
+// src/registry/transport/bearer.ts
+var MAX_TOKEN_BYTES = 1024 * 1024;
+function realmUrl(realm, registry) {
+  let url;
+  try {
+    url = new URL(realm);
+  } catch {
+    throw new RegistryError("PROTOCOL", `registry ${registry}: bearer realm is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new RegistryError("PROTOCOL", `registry ${registry}: bearer realm uses ${url.protocol.slice(0, 16)} and was not fetched: only http(s) token realms are used`);
+  }
+  return url;
+}
+function basicHeader(credential) {
+  if (!credential || credential.username === void 0 || credential.password === void 0) return void 0;
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+}
+async function requestToken(req, call, log) {
+  const realm = realmUrl(req.realm, req.registry);
+  const allowed = req.credential !== void 0 && realmMayReceiveCredentials(realm, new URL(req.origin), req.insecure);
+  if (req.credential && !allowed) {
+    log(`not sending ${req.registry} credentials to token realm ${realm.host}: not the registry's own domain or not https`);
+  }
+  const what = `token for ${req.registry}${req.scope ? ` (${req.scope})` : ""}`;
+  const params = new URLSearchParams();
+  if (req.service !== void 0) params.set("service", req.service);
+  if (req.scope) params.set("scope", req.scope);
+  if (allowed && req.credential?.identityToken) {
+    params.set("grant_type", "refresh_token");
+    params.set("refresh_token", req.credential.identityToken);
+    params.set("client_id", req.userAgent);
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+    return { response: await call(realm, { method: "POST", headers, body: params.toString(), what }), sentCredential: true, what };
+  }
+  const url = new URL(realm);
+  for (const [k, v] of params) url.searchParams.append(k, v);
+  const basic = allowed ? basicHeader(req.credential) : void 0;
+  return { response: await call(url, { method: "GET", headers: basic ? { authorization: basic } : {}, what }), sentCredential: allowed, what };
+}
+function parseTokenResponse(body, what, now) {
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new RegistryError("PROTOCOL", `${what}: token response is not JSON`);
+  }
+  const token = typeof parsed.token === "string" && parsed.token ? parsed.token : parsed.access_token;
+  if (typeof token !== "string" || !token || /[\r\n]/.test(token)) {
+    throw new RegistryError("PROTOCOL", `${what}: token response has no token`);
+  }
+  const lifetime = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
+  const usable = Math.max(lifetime - 10, lifetime / 2);
+  return { token, expiresAt: now + usable * 1e3 };
+}
+
+// src/registry/transport/challenge.ts
+var MAX_HEADER = 8 * 1024;
+function parseChallenges(header) {
+  if (!header) return [];
+  const text3 = header.slice(0, MAX_HEADER);
+  const challenges = [];
+  let i = 0;
+  let current;
+  const skipSpaces = () => {
+    while (i < text3.length && (text3[i] === " " || text3[i] === "	")) i++;
+  };
+  while (i < text3.length) {
+    skipSpaces();
+    if (text3[i] === ",") {
+      i++;
+      continue;
+    }
+    const tokenMatch = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+/.exec(text3.slice(i));
+    if (!tokenMatch) {
+      i++;
+      continue;
+    }
+    const token = tokenMatch[0];
+    i += token.length;
+    skipSpaces();
+    if (text3[i] === "=" && current) {
+      i++;
+      skipSpaces();
+      let value = "";
+      if (text3[i] === '"') {
+        i++;
+        while (i < text3.length && text3[i] !== '"') {
+          if (text3[i] === "\\" && i + 1 < text3.length) i++;
+          value += text3[i];
+          i++;
+        }
+        i++;
+      } else {
+        const valueMatch = /^[^,\s]*/.exec(text3.slice(i));
+        value = valueMatch ? valueMatch[0] : "";
+        i += value.length;
+      }
+      current.params[token.toLowerCase()] = value;
+    } else {
+      current = { scheme: token.toLowerCase(), params: {} };
+      challenges.push(current);
+    }
+  }
+  return challenges;
+}
+
+// src/registry/transport/ping.ts
+function pickChallenge(header) {
+  const challenges = parseChallenges(header);
+  return challenges.find((c) => c.scheme === "bearer" && c.params.realm) ?? challenges.find((c) => c.scheme === "basic");
+}
+function hostAuthFrom(challenge, foreign) {
+  if (!challenge) return { kind: "none" };
+  if (challenge.scheme === "bearer" && challenge.params.realm) {
+    const auth = { kind: "bearer", realm: challenge.params.realm };
+    if (challenge.params.service !== void 0) auth.service = challenge.params.service;
+    if (foreign) auth.foreign = true;
+    return auth;
+  }
+  if (challenge.scheme === "basic") return foreign ? { kind: "basic", foreign: true } : { kind: "basic" };
+  return { kind: "none" };
+}
+function hostAuthFromPing(response, foreign) {
+  if (response.status === 401) return hostAuthFrom(pickChallenge(response.headers.get("www-authenticate")), foreign);
+  return { kind: "none" };
+}
+
+// src/registry/transport/auth.ts
+var Authenticator = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  /** Every credential secret and token used: registry error text is scrubbed of them. */
+  secrets = /* @__PURE__ */ new Set();
+  hostAuth = /* @__PURE__ */ new Map();
+  tokens = /* @__PURE__ */ new Map();
+  errorFor(response, what) {
+    return errorForStatus(response.status, what, response.body, this.secrets);
+  }
+  /** The Authorization header for a request to `registry` with `scope`, or none. `fresh` skips the cached token. */
+  async authorization(registry, origin, scope, fresh, calls) {
+    const hostAuth = await this.ping(registry, origin, calls);
+    if (hostAuth.kind === "none") return void 0;
+    const credential = hostAuth.foreign || !this.options.mayUseCredentials(registry) ? void 0 : await this.options.credentials?.get(registry);
+    this.rememberSecrets(credential);
+    if (hostAuth.kind === "basic") return basicHeader(credential);
+    const key = `${registry}|${scope ?? ""}`;
+    const cached2 = this.tokens.get(key);
+    if (cached2 && !fresh) {
+      try {
+        const token = await cached2;
+        if (token.expiresAt > this.options.now()) return `Bearer ${token.token}`;
+      } catch {
+      }
+    }
+    const pending = this.fetchToken(registry, origin, hostAuth, scope, credential, calls);
+    pending.catch(() => {
+      if (this.tokens.get(key) === pending) this.tokens.delete(key);
+    });
+    this.tokens.set(key, pending);
+    return `Bearer ${(await pending).token}`;
+  }
+  /**
+   * Learns from a 401 answer's challenge (the token expired early, lacked scope, or the ping
+   * asked for no auth). False when there is no challenge to learn from.
+   */
+  relearn(registry, response, origin, scope) {
+    const challenge = pickChallenge(response.headers.get("www-authenticate"));
+    if (!challenge) return void 0;
+    this.hostAuth.set(registry, Promise.resolve(hostAuthFrom(challenge, !answeredByRegistry(response.url, origin))));
+    const next = scope ?? challenge.params.scope;
+    if (next) this.tokens.delete(`${registry}|${next}`);
+    return { scope: next };
+  }
+  /** The registry's auth scheme, learned once per registry from `GET /v2/`; a failed ping is asked again later. */
+  ping(registry, origin, calls) {
+    let pending = this.hostAuth.get(registry);
+    if (!pending) {
+      pending = calls.ping(new URL("/v2/", origin)).then((response) => hostAuthFromPing(response, !answeredByRegistry(response.url, origin)));
+      pending.catch(() => this.hostAuth.delete(registry));
+      this.hostAuth.set(registry, pending);
+    }
+    return pending;
+  }
+  async fetchToken(registry, origin, auth, scope, credential, calls) {
+    const request = { registry, origin, insecure: this.options.isInsecure(registry), realm: auth.realm, scope, credential, userAgent: this.options.userAgent };
+    const { response, sentCredential, what } = await requestToken(auth.service !== void 0 ? { ...request, service: auth.service } : request, calls.token, this.options.log);
+    if (response.status < 200 || response.status >= 300) {
+      const error = this.errorFor(response, what);
+      if (error.code === "UNAUTHORIZED" && sentCredential) {
+        throw new RegistryError("UNAUTHORIZED", `${what}: credentials from ${credential?.source} were refused`, { status: response.status });
+      }
+      throw error;
+    }
+    const token = parseTokenResponse(response.body, what, this.options.now());
+    this.secrets.add(token.token);
+    return token;
+  }
+  /** Notes the secret parts of a credential, so no registry message can repeat them. */
+  rememberSecrets(credential) {
+    if (!credential) return;
+    if (credential.password) this.secrets.add(credential.password);
+    if (credential.identityToken) this.secrets.add(credential.identityToken);
+    const basic = basicHeader(credential);
+    if (basic) this.secrets.add(basic.slice("Basic ".length));
+  }
+};
+
+// src/registry/transport/deadline.ts
+var Deadline = class {
+  constructor(ms, what, cancellation) {
+    this.ms = ms;
+    this.what = what;
+    this.expiresAt = Date.now() + ms;
+    this.timer = setTimeout(() => this.end(new RegistryError("TIMEOUT", `${what}: timed out (no complete answer within ${formatSeconds(ms)})`)), Math.max(1, ms));
+    if (cancellation) {
+      const onAbort = () => this.end(cancellation.error(what));
+      if (cancellation.signal.aborted) onAbort();
+      else {
+        cancellation.signal.addEventListener("abort", onAbort, { once: true });
+        this.unlink = () => cancellation.signal.removeEventListener("abort", onAbort);
+      }
+    }
+  }
+  ms;
+  what;
+  controller = new AbortController();
+  expiresAt;
+  timer;
+  reason;
+  unlink;
+  get signal() {
+    return this.controller.signal;
+  }
+  /** Milliseconds left. */
+  remaining() {
+    return this.expiresAt - Date.now();
+  }
+  /** Why the request ended early, once it has. */
+  failure() {
+    return this.reason;
+  }
+  /** Waits `ms`, or less when the deadline ends first (then throws why). */
+  async wait(ms, sleep) {
+    if (this.reason) throw this.reason;
+    let onAbort;
+    const aborted = new Promise((resolve3) => {
+      onAbort = resolve3;
+      this.signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      await Promise.race([sleep(ms), aborted]);
+    } finally {
+      this.signal.removeEventListener("abort", onAbort);
+    }
+    const ended = this.failure();
+    if (ended) throw ended;
+  }
+  describe() {
+    return `the request's ${formatSeconds(this.ms)} deadline`;
+  }
+  dispose() {
+    clearTimeout(this.timer);
+    this.unlink?.();
+  }
+  end(reason) {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller.abort(reason);
+    this.dispose();
+  }
+};
+function formatSeconds(ms) {
+  return ms >= 1e3 ? `${Math.round(ms / 100) / 10} s` : `${Math.max(0, Math.round(ms))} ms`;
+}
+
+// src/registry/transport/health.ts
+import { setMaxListeners } from "node:events";
+var DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
+var DEFAULT_MAX_NETWORK_FAILURES = 30;
+function countsAgainstHealth(error) {
+  return error.code === "TIMEOUT" || error.code === "NETWORK" || error.code === "RATE_LIMITED" || error.code === "SERVER";
+}
+var RegistryHealth = class {
+  constructor(options) {
+    this.options = options;
+    this.maxConsecutive = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    this.maxNetworkFailures = options.maxNetworkFailures ?? DEFAULT_MAX_NETWORK_FAILURES;
+  }
+  options;
+  registries = /* @__PURE__ */ new Map();
+  maxConsecutive;
+  maxNetworkFailures;
+  networkFailures = 0;
+  budgetStart;
+  /** Milliseconds left of the run's budget (starting it on first use). */
+  budgetLeft() {
+    this.budgetStart ??= this.options.now();
+    return this.options.budgetMs - (this.options.now() - this.budgetStart);
+  }
+  /** Throws, without any request made, when `registry` may not be asked now. */
+  admit(registry, what) {
+    if (this.budgetLeft() <= 0) {
+      throw new RegistryError("TIMEOUT", `${what}: not asked: the registry time budget of ${Math.round(this.options.budgetMs / 1e3)} s for this run is spent`);
+    }
+    const state = this.registries.get(registry);
+    if (state && this.isUnhealthy(state)) throw this.unhealthyError(registry, what);
+    if (this.networkFailures >= this.maxNetworkFailures && !state?.answered) {
+      throw new RegistryError("NETWORK", `${what}: registry ${registry} not asked: ${this.networkFailures} requests to registries failed on the network in this run`);
+    }
+  }
+  /** Ends the request when `registry` is given up while it is in flight. */
+  cancellation(registry) {
+    const state = this.state(registry);
+    return { signal: state.controller.signal, error: (what) => this.unhealthyError(registry, what) };
+  }
+  succeeded(registry) {
+    const state = this.state(registry);
+    state.answered = true;
+    if (!this.isUnhealthy(state)) state.failures = 0;
+  }
+  failed(registry, error) {
+    if (!(error instanceof RegistryError)) return;
+    const state = this.state(registry);
+    if (error.status !== void 0) state.answered = true;
+    if (!countsAgainstHealth(error) || this.isUnhealthy(state)) return;
+    if (error.code === "TIMEOUT" || error.code === "NETWORK") this.networkFailures++;
+    state.failures++;
+    state.last = error;
+    if (this.isUnhealthy(state)) state.controller.abort();
+  }
+  /** Registries given up in this run, with why. */
+  unhealthy() {
+    const out = [];
+    for (const [registry, state] of this.registries) {
+      if (this.isUnhealthy(state)) out.push({ registry, failures: state.failures, last: state.last?.message ?? "" });
+    }
+    return out;
+  }
+  isUnhealthy(state) {
+    return state.failures >= this.maxConsecutive;
+  }
+  unhealthyError(registry, what) {
+    const state = this.state(registry);
+    const last = state.last;
+    return new RegistryError(
+      last?.code ?? "NETWORK",
+      `${what}: registry ${registry} not asked again: ${state.failures} requests in a row failed (last: ${last?.message ?? "unknown"})`,
+      last?.status !== void 0 ? { status: last.status } : {}
+    );
+  }
+  state(registry) {
+    let state = this.registries.get(registry);
+    if (!state) {
+      state = { failures: 0, controller: new AbortController(), answered: false };
+      setMaxListeners(0, state.controller.signal);
+      this.registries.set(registry, state);
+    }
+    return state;
+  }
+};
+
+// src/registry/transport/retry.ts
+var MAX_BACKOFF_MS = 1e4;
+function parseRetryAfter(value, now) {
+  if (!value) return void 0;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1e3;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return void 0;
+  return Math.max(0, date - now);
+}
+function withMessage(failure2, message) {
+  return new RegistryError(failure2.code, message, {
+    ...failure2.status !== void 0 ? { status: failure2.status } : {},
+    ...failure2.registryCodes ? { registryCodes: failure2.registryCodes } : {}
+  });
+}
+async function withRetries(what, attempt, policy, deadline) {
+  for (let n = 0; ; n++) {
+    let failure2;
+    let retryAfter;
+    try {
+      const response = await attempt();
+      if (response.status !== 429 && response.status < 500) return response;
+      failure2 = policy.errorFor(response, what);
+      retryAfter = parseRetryAfter(response.headers.get("retry-after"), policy.now());
+    } catch (error) {
+      if (!(error instanceof RegistryError) || !error.retryable) throw error;
+      failure2 = error;
+    }
+    const ended = deadline.failure();
+    if (ended) throw ended;
+    if (n >= policy.retries) throw failure2;
+    if (retryAfter !== void 0 && retryAfter > policy.maxRetryAfterMs) {
+      throw withMessage(failure2, `${failure2.message}; Retry-After ${Math.ceil(retryAfter / 1e3)} s is longer than this run waits (${Math.round(policy.maxRetryAfterMs / 1e3)} s)`);
+    }
+    const backoff = Math.min(policy.backoffBaseMs * 2 ** n, MAX_BACKOFF_MS);
+    const delay = retryAfter ?? backoff + Math.floor(Math.random() * (backoff / 4));
+    if (delay >= deadline.remaining()) {
+      throw withMessage(failure2, `${failure2.message}; no time left to retry within ${deadline.describe()}`);
+    }
+    policy.log(`${what}: ${failure2.code}, retrying in ${delay} ms (attempt ${n + 2} of ${policy.retries + 1})`);
+    await deadline.wait(delay, policy.sleep);
+  }
+}
+
+// src/registry/transport/send.ts
+var MAX_ERROR_BODY = 64 * 1024;
+var MAX_REDIRECTS = 5;
+function networkError(error, what) {
+  const err = error;
+  if (err?.name === "AbortError" || err?.name === "TimeoutError") {
+    return new RegistryError("TIMEOUT", `${what}: timed out`, { cause: error });
+  }
+  const code = err?.cause?.code ?? error?.code;
+  const detail = code ?? err?.cause?.message ?? err?.message ?? "connection failed";
+  const hint = code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO" && /wrong version number/i.test(err?.cause?.message ?? "") ? "; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries" : "";
+  return new RegistryError("NETWORK", `${what}: network error (${detail})${hint}`, { cause: error });
+}
+function failureOf(error, init) {
+  const ended = init.deadline.failure();
+  if (ended) return ended;
+  if (error instanceof RegistryError) return error;
+  return networkError(error, init.what);
+}
+async function send(url, init, exchange) {
+  let current = url;
+  const headers = { "user-agent": exchange.userAgent, ...init.headers };
+  for (let hop = 0; ; hop++) {
+    const ended = init.deadline.failure();
+    if (ended) throw ended;
+    const record = { host: current.host, method: init.method, path: current.pathname, purpose: hop === 0 ? init.purpose : "redirect" };
+    exchange.record(record);
+    try {
+      const response = await fetch(current, {
+        method: init.method,
+        headers,
+        ...init.body !== void 0 ? { body: init.body } : {},
+        redirect: "manual",
+        signal: init.deadline.signal
+      });
+      record.status = response.status;
+      exchange.noteHeaders(current.host, response.headers);
+      exchange.log(`${init.method} ${current.origin}${current.pathname} -> ${response.status}`);
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location && response.status !== 304) {
+        await readBounded(response, MAX_ERROR_BODY, init.what, false).catch(() => void 0);
+        if (hop >= MAX_REDIRECTS) throw new RegistryError("PROTOCOL", `${init.what}: too many redirects`);
+        current = redirectTarget(current, location, url.origin, init, headers);
+        continue;
+      }
+      const ok = response.status >= 200 && response.status < 300;
+      const body = init.method === "HEAD" ? new Uint8Array() : await readBounded(response, ok ? init.maxBytes : MAX_ERROR_BODY, init.what, ok);
+      return { status: response.status, headers: response.headers, body, url: current.toString() };
+    } catch (error) {
+      throw failureOf(error, init);
+    }
+  }
+}
+function redirectTarget(current, location, startOrigin, init, headers) {
+  let next;
+  try {
+    next = new URL(location, current);
+  } catch {
+    throw new RegistryError("PROTOCOL", `${init.what}: redirect to an invalid URL`);
+  }
+  if (next.protocol !== "https:" && next.protocol !== "http:")
+    throw new RegistryError("PROTOCOL", `${init.what}: redirect to unsupported scheme ${next.protocol}`);
+  if (current.protocol === "https:" && next.protocol === "http:")
+    throw new RegistryError("PROTOCOL", `${init.what}: refusing redirect from https to plain http`);
+  if (init.body !== void 0 && next.origin !== startOrigin)
+    throw new RegistryError("PROTOCOL", `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
+  if (next.origin !== startOrigin) delete headers.authorization;
+  return next;
+}
+async function readBounded(response, limit, what, strict2) {
+  const declared = Number.parseInt(response.headers.get("content-length") ?? "", 10);
+  if (strict2 && Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => {
+    });
+    throw new RegistryError("TOO_LARGE", `${what}: response of ${declared} bytes exceeds the limit of ${limit}`);
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > limit) {
+      await reader.cancel().catch(() => {
+      });
+      if (strict2) throw new RegistryError("TOO_LARGE", `${what}: response exceeds the limit of ${limit} bytes`);
+      chunks.push(value.subarray(0, limit - total));
+      total = limit;
+      break;
+    }
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  return concat(chunks, total);
+}
+function concat(chunks, total) {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+// src/registry/transport/transport.ts
+var MAX_PING_BYTES = 64 * 1024;
+var MAX_RECORDS = 1e4;
+var DEFAULT_BUDGET_MS = 15 * 6e4;
+var DEFAULT_MAX_RETRY_AFTER_MS = 1e4;
+var DEFAULT_USER_AGENT = "verify-images";
+function parseRateLimit(value) {
+  if (!value) return void 0;
+  const n = Number.parseInt(value.split(";")[0] ?? "", 10);
+  return Number.isFinite(n) ? n : void 0;
+}
+var Transport = class {
+  insecure;
+  plainHttpCredentials;
+  plainHttpRefusalsLogged = /* @__PURE__ */ new Set();
+  timeoutMs;
+  log;
+  retry;
+  health;
+  auth;
+  exchange;
+  records = [];
+  counts = /* @__PURE__ */ new Map();
+  total = 0;
+  lastRateLimit;
+  constructor(options = {}) {
+    this.insecure = (options.insecureRegistries ?? []).map((h) => h.toLowerCase());
+    this.plainHttpCredentials = (options.plainHttpCredentialRegistries ?? []).map((h) => h.toLowerCase());
+    this.timeoutMs = options.timeoutMs ?? 3e4;
+    this.log = options.logger ?? (() => {
+    });
+    const now = options.now ?? Date.now;
+    const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.auth = new Authenticator({
+      ...options.credentials ? { credentials: options.credentials } : {},
+      mayUseCredentials: (registry) => this.mayUseCredentials(registry),
+      isInsecure: (registry) => this.isInsecure(registry),
+      userAgent,
+      log: this.log,
+      now
+    });
+    this.retry = {
+      retries: Math.max(0, Math.min(options.retries ?? 3, 10)),
+      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms))),
+      now,
+      log: this.log,
+      errorFor: (response, what) => this.auth.errorFor(response, what)
+    };
+    this.health = new RegistryHealth({
+      budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS,
+      now,
+      ...options.maxNetworkFailures !== void 0 ? { maxNetworkFailures: options.maxNetworkFailures } : {},
+      ...options.maxConsecutiveFailures !== void 0 ? { maxConsecutiveFailures: options.maxConsecutiveFailures } : {}
+    });
+    this.exchange = {
+      userAgent,
+      log: this.log,
+      record: (record) => this.record(record),
+      noteHeaders: (host2, headers) => this.noteRateLimit(host2, headers)
+    };
+  }
+  /** HTTP requests made, all hosts or one (host as in the URL, with port). */
+  requestCount(host2) {
+    return host2 === void 0 ? this.total : this.counts.get(host2) ?? 0;
+  }
+  /** Requests made, in order (method, host, path, status, purpose; the first 10,000); no headers, no secrets. */
+  requests() {
+    return this.records.map((r) => ({ ...r }));
+  }
+  /** The most recent Docker Hub style `ratelimit-*` headers seen. */
+  rateLimit() {
+    return this.lastRateLimit ? { ...this.lastRateLimit } : void 0;
+  }
+  /** Registries given up in this run (failed requests in a row), with the last failure. */
+  unhealthyRegistries() {
+    return this.health.unhealthy();
+  }
+  isInsecure(registry) {
+    return this.insecure.includes(registry.toLowerCase());
+  }
+  /**
+   * One registry API request with auth, retries, redirects and size bounds, under one deadline.
+   * A registry given up in the run is not asked (see health.ts).
+   */
+  async request(req) {
+    const registry = req.registry.toLowerCase();
+    this.health.admit(registry, req.what);
+    const deadline = new Deadline(Math.max(1, Math.min(this.timeoutMs, this.health.budgetLeft())), req.what, this.health.cancellation(registry));
+    try {
+      const response = await this.requestOnce(req, deadline);
+      this.health.succeeded(registry);
+      return response;
+    } catch (error) {
+      this.health.failed(registry, error);
+      throw error;
+    } finally {
+      deadline.dispose();
+    }
+  }
+  async requestOnce(req, deadline) {
+    const origin = registryOrigin(req.registry, this.insecure);
+    const calls = this.authCalls(deadline);
+    let auth = await this.auth.authorization(req.registry, origin, req.scope, false, calls);
+    let reauthorized = false;
+    for (; ; ) {
+      const headers = { ...req.headers ?? {}, ...auth ? { authorization: auth } : {} };
+      const init = { method: req.method ?? "GET", headers, maxBytes: req.maxBytes, what: req.what, purpose: "api", deadline };
+      const response = await withRetries(req.what, () => send(new URL(req.path, origin), init, this.exchange), this.retry, deadline);
+      if (response.status === 401 && !reauthorized) {
+        const learned = this.auth.relearn(req.registry, response, origin, req.scope);
+        if (learned) {
+          reauthorized = true;
+          auth = await this.auth.authorization(req.registry, origin, learned.scope, true, calls);
+          continue;
+        }
+      }
+      if (response.status >= 200 && response.status < 300) return response;
+      if (req.acceptStatus?.includes(response.status)) return response;
+      throw this.auth.errorFor(response, req.what);
+    }
+  }
+  /** The ping and token requests made on behalf of a request, under its deadline. */
+  authCalls(deadline) {
+    return {
+      ping: (url) => {
+        const what = `registry ${url.host}`;
+        const init = { method: "GET", headers: {}, maxBytes: MAX_PING_BYTES, what, purpose: "ping", deadline };
+        return withRetries(what, () => send(url, init, this.exchange), this.retry, deadline);
+      },
+      token: (url, request) => {
+        const init = { ...request, maxBytes: MAX_TOKEN_BYTES, purpose: "token", deadline };
+        return withRetries(request.what, () => send(url, init, this.exchange), this.retry, deadline);
+      }
+    };
+  }
+  /** Credentials go over https, or over plain HTTP to loopback or to registries the operator named. */
+  mayUseCredentials(registry) {
+    const name2 = registry.toLowerCase();
+    if (!this.isInsecure(name2) || isLoopback(hostnameOf(name2)) || this.plainHttpCredentials.includes(name2)) return true;
+    if (!this.plainHttpRefusalsLogged.has(name2)) {
+      this.plainHttpRefusalsLogged.add(name2);
+      this.log(
+        `not sending ${registry} credentials over plain HTTP: only the policy names it insecure; name it with --insecure-registry (or the action's insecure-registries input) to allow that`
+      );
+    }
+    return false;
+  }
+  record(record) {
+    this.total++;
+    this.counts.set(record.host, (this.counts.get(record.host) ?? 0) + 1);
+    if (this.records.length < MAX_RECORDS) this.records.push(record);
+  }
+  noteRateLimit(host2, headers) {
+    const limit = parseRateLimit(headers.get("ratelimit-limit"));
+    const remaining = parseRateLimit(headers.get("ratelimit-remaining"));
+    if (limit === void 0 && remaining === void 0) return;
+    const info = { host: host2 };
+    if (limit !== void 0) info.limit = limit;
+    if (remaining !== void 0) info.remaining = remaining;
+    this.lastRateLimit = info;
+  }
+};
+
+// src/registry/digest.ts
+import { createHash as createHash2 } from "node:crypto";
+var DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+function isDigest2(value) {
+  return DIGEST.test(value);
+}
+function digestOf(bytes, like = "sha256:") {
+  const algorithm = like.startsWith("sha512:") ? "sha512" : "sha256";
+  return `${algorithm}:${createHash2(algorithm).update(bytes).digest("hex")}`;
+}
+
+// src/json.ts
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function valueAt(value, ...keys) {
+  let current = value;
+  for (const key of keys) {
+    if (!isJsonObject(current)) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function stringAt(value, ...keys) {
+  const found = valueAt(value, ...keys);
+  return typeof found === "string" ? found : void 0;
+}
+function objectAt(value, ...keys) {
+  const found = valueAt(value, ...keys);
+  return isJsonObject(found) ? found : void 0;
+}
+function arrayAt(value, ...keys) {
+  const found = valueAt(value, ...keys);
+  return Array.isArray(found) ? found : [];
+}
+function parseJson(text3) {
+  return JSON.parse(text3);
+}
+
+// src/registry/types.ts
+var MEDIA_TYPES = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json"
+};
+var MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifestList,
+  MEDIA_TYPES.dockerManifest
+].join(", ");
+function isIndexMediaType(mediaType) {
+  return mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList;
+}
+
+// src/registry/client.ts
+var DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
+var DEFAULT_CONCURRENCY = 16;
+var MAX_CONCURRENCY = 64;
+var DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
+var MAX_REFERRER_PAGES = 10;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+function checkRepository(repo) {
+  if (!repo.domain || /[\s/?#@]/.test(repo.domain))
+    throw new RegistryError("PROTOCOL", `invalid registry host "${repo.domain}"`);
+  const parts = repo.path.split("/");
+  if (parts.length === 0 || !parts.every((p) => PATH_COMPONENT.test(p)))
+    throw new RegistryError("PROTOCOL", `invalid repository path "${repo.path}"`);
+}
+function checkReference(reference) {
+  if (!TAG.test(reference) && !isDigest2(reference))
+    throw new RegistryError("PROTOCOL", `invalid tag or digest "${reference}"`);
+}
+function name(repo, reference) {
+  const base = `${repo.domain}/${repo.path}`;
+  if (!reference) return base;
+  return isDigest2(reference) ? `${base}@${reference}` : `${base}:${reference}`;
+}
+function manifestKey(repo, reference) {
+  return `${name(repo)}|${reference}`;
+}
+function cached(cache3, key, start) {
+  let pending = cache3.get(key);
+  if (!pending) {
+    pending = start();
+    cache3.set(key, pending);
+  }
+  return pending;
+}
+function scopeOf(repo) {
+  return `repository:${repo.path}:pull`;
+}
+function mediaTypeOf(header, json) {
+  if (json && typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
+  const type = header?.split(";")[0]?.trim();
+  return type || void 0;
+}
+function mayBeManifest(header) {
+  const type = header?.split(";")[0]?.trim().toLowerCase();
+  if (!type) return true;
+  return type === "application/json" || type.endsWith("+json") || type === "application/vnd.docker.distribution.manifest.v1+prettyjws";
+}
+function notAManifest(what, header) {
+  const type = (header?.split(";")[0]?.trim() ?? "").slice(0, 64).replace(/[^\x21-\x7e]/g, "?");
+  return new RegistryError("PROTOCOL", `${what}: the registry answered with ${type}, which is not a manifest`);
+}
+var RegistryClient = class {
+  transport;
+  concurrency;
+  /** Operations in flight, per registry: one slow registry does not hold the others' slots. */
+  limits = /* @__PURE__ */ new Map();
+  /** Registries that answered the referrers API as not supported: not probed again (tag schema instead). */
+  noReferrersApi = /* @__PURE__ */ new Set();
+  maxManifestBytes;
+  maxCachedManifestBytes;
+  cachedManifestBytes = 0;
+  heads = /* @__PURE__ */ new Map();
+  gets = /* @__PURE__ */ new Map();
+  referrers = /* @__PURE__ */ new Map();
+  repositories = /* @__PURE__ */ new Map();
+  constructor(options = {}) {
+    let credentials = options.credentials;
+    if (options.githubToken) {
+      const token = options.githubToken;
+      const configured = options.credentials;
+      credentials = {
+        get: async (host2) => await configured?.get(host2) ?? (host2 === "ghcr.io" ? { username: "x-access-token", password: token, source: "GITHUB_TOKEN" } : void 0)
+      };
+    }
+    const transportOptions = { ...options.transport ?? {} };
+    if (options.insecureRegistries) transportOptions.insecureRegistries = options.insecureRegistries;
+    if (options.plainHttpCredentialRegistries) transportOptions.plainHttpCredentialRegistries = options.plainHttpCredentialRegistries;
+    if (credentials) transportOptions.credentials = credentials;
+    if (options.timeoutMs !== void 0) transportOptions.timeoutMs = options.timeoutMs;
+    if (options.maxRetryAfterMs !== void 0) transportOptions.maxRetryAfterMs = options.maxRetryAfterMs;
+    if (options.budgetMs !== void 0) transportOptions.budgetMs = options.budgetMs;
+    if (options.retries !== void 0) transportOptions.retries = options.retries;
+    if (options.userAgent !== void 0) transportOptions.userAgent = options.userAgent;
+    if (options.logger) transportOptions.logger = options.logger;
+    this.transport = new Transport(transportOptions);
+    this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+    this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
+    this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
+  }
+  /**
+   * The descriptor of a tag or digest (digest, media type, size) from a HEAD request. When the
+   * registry sends no `Docker-Content-Digest` (allowed for tags), the manifest is fetched and hashed.
+   */
+  headManifest(repo, reference) {
+    const key = manifestKey(repo, reference);
+    const fetched = this.gets.get(key);
+    if (fetched) return fetched.then((r) => r.descriptor);
+    return this.once(this.heads, key, repo, () => this.doHeadManifest(repo, reference));
+  }
+  /**
+   * The manifest bytes and JSON. By digest, the bytes must hash to it (else DIGEST_MISMATCH); by
+   * tag, the descriptor's digest is computed from the bytes and must equal any digest the
+   * registry claims in `Docker-Content-Digest`.
+   */
+  getManifest(repo, reference) {
+    return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference));
+  }
+  /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
+  getBlob(repo, digest, maxBytes) {
+    return this.limitFor(repo)(async () => {
+      checkRepository(repo);
+      if (!isDigest2(digest)) throw new RegistryError("PROTOCOL", `invalid blob digest "${digest}"`);
+      const what = `blob ${name(repo, digest)}`;
+      const response = await this.transport.request({
+        registry: repo.domain,
+        path: `/v2/${repo.path}/blobs/${digest}`,
+        scope: scopeOf(repo),
+        maxBytes,
+        what
+      });
+      const actual = digestOf(response.body, digest);
+      if (actual !== digest) throw new RegistryError("DIGEST_MISMATCH", `${what}: content hashes to ${actual}`);
+      return response.body;
+    });
+  }
+  /**
+   * Manifests whose `subject` is `digest`: the referrers API when the registry has it, else the
+   * `sha256-<hex>` tag schema. Filtered by `artifactType` when given.
+   */
+  listReferrers(repo, digest, artifactType) {
+    const key = `${name(repo)}|${digest}|${artifactType ?? ""}`;
+    return this.once(
+      this.referrers,
+      key,
+      repo,
+      () => this.noReferrersApi.has(repo.domain.toLowerCase()) ? this.referrersFromTagSchema(repo, digest, artifactType) : this.doListReferrers(repo, digest, artifactType)
+    );
+  }
+  /**
+   * Whether the repository exists, from `GET /v2/<name>/tags/list?n=1`: a manifest 404 says only
+   * MANIFEST_UNKNOWN on some registries (distribution answers so for unknown repositories too).
+   * Undefined when the registry does not say (e.g. 401 for unknown names on Docker Hub).
+   */
+  repositoryExists(repo) {
+    return this.once(this.repositories, name(repo), repo, async () => {
+      checkRepository(repo);
+      try {
+        const response = await this.transport.request({
+          registry: repo.domain,
+          path: `/v2/${repo.path}/tags/list?n=1`,
+          scope: scopeOf(repo),
+          maxBytes: 1024 * 1024,
+          what: `tags of ${name(repo)}`,
+          acceptStatus: [404]
+        });
+        if (response.status === 200) return true;
+        return errorForStatus(404, "", response.body).missing === "repository" ? false : void 0;
+      } catch {
+        return void 0;
+      }
+    });
+  }
+  /** Docker Hub's `ratelimit-*` headers, as last seen. */
+  rateLimit() {
+    return this.transport.rateLimit();
+  }
+  /** HTTP requests made (ping, token, API, redirects), all hosts or one ("127.0.0.1:5000"). */
+  requestCount(host2) {
+    return this.transport.requestCount(host2);
+  }
+  /** Registries given up in this run after failed requests in a row, with the last failure. */
+  unhealthyRegistries() {
+    return this.transport.unhealthyRegistries();
+  }
+  /** Every request made, for tests and debugging; carries no headers or secrets. */
+  requestLog() {
+    return this.transport.requests();
+  }
+  once(cache3, key, repo, run2) {
+    return cached(cache3, key, () => this.limitFor(repo)(run2));
+  }
+  limitFor(repo) {
+    const registry = repo.domain.toLowerCase();
+    let limit = this.limits.get(registry);
+    if (!limit) this.limits.set(registry, limit = pLimit(this.concurrency));
+    return limit;
+  }
+  /** A manifest HEAD or GET of a tag or digest, once both are known to be well-formed. */
+  requestManifest(repo, reference, what, request) {
+    checkRepository(repo);
+    checkReference(reference);
+    return this.transport.request({
+      registry: repo.domain,
+      path: `/v2/${repo.path}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scope: scopeOf(repo),
+      what,
+      ...request
+    });
+  }
+  async doHeadManifest(repo, reference) {
+    const what = `manifest ${name(repo, reference)}`;
+    const response = await this.requestManifest(repo, reference, what, { method: "HEAD", maxBytes: 0, acceptStatus: [404] });
+    if (response.status === 404) {
+      throw new RegistryError("NOT_FOUND", `${what}: not found (404)`, { status: 404, missing: "manifest" });
+    }
+    if (!mayBeManifest(response.headers.get("content-type"))) throw notAManifest(what, response.headers.get("content-type"));
+    const digest = response.headers.get("docker-content-digest")?.trim();
+    const mediaType = mediaTypeOf(response.headers.get("content-type"));
+    const size = Number.parseInt(response.headers.get("content-length") ?? "", 10);
+    if (digest && isDigest2(digest) && mediaType && Number.isFinite(size)) {
+      if (isDigest2(reference) && digest !== reference)
+        throw new RegistryError("DIGEST_MISMATCH", `${what}: registry answered for ${digest}`);
+      if (size > this.maxManifestBytes)
+        throw new RegistryError("TOO_LARGE", `${what}: manifest of ${size} bytes exceeds the limit of ${this.maxManifestBytes}`);
+      return { mediaType, digest, size };
+    }
+    const result = await this.getManifestUnlimited(repo, reference);
+    return result.descriptor;
+  }
+  getManifestUnlimited(repo, reference) {
+    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
+  }
+  async doGetManifest(repo, reference) {
+    const what = `manifest ${name(repo, reference)}`;
+    const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes });
+    if (!mayBeManifest(response.headers.get("content-type"))) throw notAManifest(what, response.headers.get("content-type"));
+    const bytes = response.body;
+    const claimed2 = response.headers.get("docker-content-digest")?.trim();
+    const actual = digestOf(bytes, isDigest2(reference) ? reference : claimed2 && isDigest2(claimed2) ? claimed2 : "sha256:");
+    if (isDigest2(reference) && actual !== reference)
+      throw new RegistryError("DIGEST_MISMATCH", `${what}: content hashes to ${actual}, not the requested digest`);
+    if (claimed2 && isDigest2(claimed2) && claimed2 !== actual)
+      throw new RegistryError("DIGEST_MISMATCH", `${what}: registry claims ${claimed2} but the content hashes to ${actual}`);
+    let json;
+    try {
+      json = parseJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch {
+      throw new RegistryError("PROTOCOL", `${what}: manifest is not JSON`);
+    }
+    if (!isJsonObject(json)) throw new RegistryError("PROTOCOL", `${what}: manifest is not a JSON object`);
+    const mediaType = mediaTypeOf(response.headers.get("content-type"), json);
+    if (!mediaType) throw new RegistryError("PROTOCOL", `${what}: manifest has no media type`);
+    const descriptor = { mediaType, digest: actual, size: bytes.byteLength };
+    const artifactType = stringAt(json, "artifactType");
+    if (artifactType !== void 0) descriptor.artifactType = artifactType;
+    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
+    return { descriptor, bytes, json };
+  }
+  /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
+  keepWithinCacheBound(key, bytes) {
+    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
+    else this.gets.delete(key);
+  }
+  async doListReferrers(repo, digest, artifactType) {
+    checkRepository(repo);
+    if (!isDigest2(digest)) throw new RegistryError("PROTOCOL", `invalid subject digest "${digest}"`);
+    const what = `referrers of ${name(repo, digest)}`;
+    const found = [];
+    let path6 = `/v2/${repo.path}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ""}`;
+    for (let page = 0; path6 && page < MAX_REFERRER_PAGES; page++) {
+      const response = await this.transport.request({
+        registry: repo.domain,
+        path: path6,
+        headers: { accept: MEDIA_TYPES.ociIndex },
+        scope: scopeOf(repo),
+        maxBytes: this.maxManifestBytes,
+        what,
+        acceptStatus: [400, 404, 405, 406]
+      });
+      const type = mediaTypeOf(response.headers.get("content-type"));
+      if (response.status !== 200 || type !== MEDIA_TYPES.ociIndex) {
+        if (page > 0) break;
+        if (response.status !== 400) this.noReferrersApi.add(repo.domain.toLowerCase());
+        return this.referrersFromTagSchema(repo, digest, artifactType);
+      }
+      let json;
+      try {
+        json = parseJson(new TextDecoder().decode(response.body));
+      } catch {
+        throw new RegistryError("PROTOCOL", `${what}: response is not JSON`);
+      }
+      const filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").map((s) => s.trim()).includes("artifactType");
+      for (const d of descriptorsOf(json)) if (!artifactType || filtered || d.artifactType === artifactType) found.push(d);
+      path6 = nextPage(response.headers.get("link"));
+    }
+    return found;
+  }
+  async referrersFromTagSchema(repo, digest, artifactType) {
+    const tag2 = digest.replace(":", "-");
+    let index;
+    try {
+      index = await this.getManifestUnlimited(repo, tag2);
+    } catch (error) {
+      if (error instanceof RegistryError && error.code === "NOT_FOUND") return [];
+      throw error;
+    }
+    return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
+  }
+};
+function nextPage(link2) {
+  if (!link2) return void 0;
+  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link2);
+  if (!match?.[1]) return void 0;
+  try {
+    const url = new URL(match[1], "http://same-origin.invalid");
+    if (url.host !== "same-origin.invalid" || !url.pathname.startsWith("/v2/")) return void 0;
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return void 0;
+  }
+}
+function descriptorsOf(indexJson, max = 1e4) {
+  const manifests = indexJson?.manifests;
+  if (!Array.isArray(manifests)) return [];
+  const out = [];
+  for (const entry of manifests.slice(0, max)) {
+    const d = entry;
+    if (typeof d?.mediaType !== "string" || typeof d.digest !== "string" || !isDigest2(d.digest)) continue;
+    if (typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) continue;
+    const descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+    if (typeof d.artifactType === "string") descriptor.artifactType = d.artifactType;
+    if (d.annotations && typeof d.annotations === "object" && !Array.isArray(d.annotations)) {
+      const annotations = {};
+      for (const [k, v] of Object.entries(d.annotations)) if (typeof v === "string") annotations[k] = v;
+      descriptor.annotations = annotations;
+    }
+    const p = d.platform;
+    if (p && typeof p.architecture === "string" && typeof p.os === "string") {
+      descriptor.platform = { architecture: p.architecture, os: p.os };
+      if (typeof p.variant === "string") descriptor.platform.variant = p.variant;
+      if (typeof p["os.version"] === "string") descriptor.platform["os.version"] = p["os.version"];
+    }
+    out.push(descriptor);
+  }
+  return out;
+}
+
+// src/registry/transport/credentials.ts
+import { spawn } from "node:child_process";
+import { readFile as readFile2 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+var CREDENTIALS_ENV = "VERIFY_IMAGES_REGISTRY_CREDENTIALS";
+var DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/";
+var MAX_CONFIG_BYTES = 1024 * 1024;
+var HELPER_TIMEOUT_MS = 15e3;
+var MAX_HELPER_OUTPUT = 64 * 1024;
+function canonicalCredentialHost(key) {
+  let host2 = key.trim().toLowerCase();
+  host2 = host2.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
+  host2 = host2.split("/")[0] ?? host2;
+  return registryHost(host2);
+}
+function helperServerUrl(host2) {
+  return canonicalCredentialHost(host2) === DOCKER_HUB_HOST ? DOCKER_HUB_AUTH_KEY : host2;
+}
+function parseCredentialMap(text3, source) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text3);
+  } catch {
+    throw new Error(`${source} is not valid JSON (expected {"host": {"username": "...", "password": "..."}})`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error(`${source} must be a JSON object mapping registry hosts to credentials`);
+  const map = /* @__PURE__ */ new Map();
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!value || typeof value !== "object") throw new Error(`${source}: entry for "${key}" must be an object`);
+    const entry = value;
+    const credential = { source };
+    if (typeof entry.username === "string") credential.username = entry.username;
+    if (typeof entry.password === "string") credential.password = entry.password;
+    const identityToken = entry.identitytoken ?? entry.identityToken;
+    if (typeof identityToken === "string") credential.identityToken = identityToken;
+    if (!credential.identityToken && (credential.username === void 0 || credential.password === void 0))
+      throw new Error(`${source}: entry for "${key}" needs "username" and "password" (or "identitytoken")`);
+    map.set(canonicalCredentialHost(key), credential);
+  }
+  return map;
+}
+function authFiles(env) {
+  const files = [];
+  if (env.REGISTRY_AUTH_FILE) files.push({ file: env.REGISTRY_AUTH_FILE, source: "REGISTRY_AUTH_FILE" });
+  if (env.XDG_RUNTIME_DIR) files.push({ file: join(env.XDG_RUNTIME_DIR, "containers", "auth.json"), source: "containers auth.json" });
+  files.push({ file: join(env.DOCKER_CONFIG || join(env.HOME || homedir(), ".docker"), "config.json"), source: "docker config.json" });
+  return files;
+}
+function credentialLocations(env) {
+  return [
+    `${CREDENTIALS_ENV}${env[CREDENTIALS_ENV] ? "" : " (not set)"}`,
+    ...authFiles(env).map((entry) => entry.source === "REGISTRY_AUTH_FILE" ? `$REGISTRY_AUTH_FILE (${entry.file})` : entry.file),
+    "GITHUB_TOKEN or GH_TOKEN (ghcr.io only)"
+  ];
+}
+async function readAuthFile(file, logger) {
+  let text3;
+  try {
+    text3 = await readFile2(file, "utf8");
+  } catch {
+    return void 0;
+  }
+  if (text3.length > MAX_CONFIG_BYTES) {
+    logger?.(`ignoring ${file}: larger than ${MAX_CONFIG_BYTES} bytes`);
+    return void 0;
+  }
+  try {
+    const parsed = JSON.parse(text3);
+    return parsed && typeof parsed === "object" ? parsed : void 0;
+  } catch {
+    logger?.(`ignoring ${file}: not valid JSON`);
+    return void 0;
+  }
+}
+function fromAuthEntry(entry, source) {
+  if (!entry || typeof entry !== "object") return void 0;
+  if (typeof entry.identitytoken === "string" && entry.identitytoken) {
+    return { identityToken: entry.identitytoken, source };
+  }
+  if (typeof entry.auth === "string" && entry.auth) {
+    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
+  }
+  if (typeof entry.username === "string" && typeof entry.password === "string")
+    return { username: entry.username, password: entry.password, source };
+  return void 0;
+}
+var runCredentialHelper = (helper, serverUrl) => {
+  if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new Error(`invalid credential helper name "${helper}"`));
+  const command = `docker-credential-${helper}`;
+  return new Promise((resolve3, reject) => {
+    const child = spawn(command, ["get"], { stdio: ["pipe", "pipe", "ignore"], timeout: HELPER_TIMEOUT_MS });
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      if (stdout.length < MAX_HELPER_OUTPUT) stdout += chunk;
+    });
+    child.stdin.on("error", () => {
+    });
+    child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
+    child.on("close", (code, signal) => {
+      if (code === 0) resolve3(stdout);
+      else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
+    });
+    child.stdin.end(serverUrl);
+  });
+};
+function parseHelperOutput(stdout, helper) {
+  let parsed;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return void 0;
+  }
+  const answer = parsed;
+  if (typeof answer.Secret !== "string" || !answer.Secret) return void 0;
+  const source = `docker-credential-${helper}`;
+  if (answer.Username === "<token>") return { identityToken: answer.Secret, source };
+  return { username: typeof answer.Username === "string" ? answer.Username : "", password: answer.Secret, source };
+}
+function defaultCredentialSource(options = {}) {
+  const env = options.env ?? process.env;
+  const runHelper = options.runHelper ?? runCredentialHelper;
+  const logger = options.logger;
+  const explicit = /* @__PURE__ */ new Map();
+  const envText = env[CREDENTIALS_ENV];
+  if (envText) for (const [host2, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host2, c);
+  if (options.registryCredentials?.trim())
+    for (const [host2, c] of parseCredentialMap(options.registryCredentials, "registry-credentials input")) explicit.set(host2, c);
+  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : void 0;
+  if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
+  let configsPromise;
+  const cache3 = /* @__PURE__ */ new Map();
+  const fromConfig = async (config, source, host2) => {
+    for (const [key, helper] of Object.entries(config.credHelpers ?? {})) {
+      if (canonicalCredentialHost(key) === host2 && typeof helper === "string") return askHelper(helper, host2);
+    }
+    for (const [key, entry] of Object.entries(config.auths ?? {})) {
+      if (canonicalCredentialHost(key) !== host2) continue;
+      const credential = fromAuthEntry(entry, source);
+      if (credential) return credential;
+    }
+    if (typeof config.credsStore === "string" && config.credsStore) return askHelper(config.credsStore, host2);
+    return void 0;
+  };
+  const lookup = async (host2) => {
+    const found = explicit.get(host2);
+    if (found) return found;
+    configsPromise ??= Promise.all(authFiles(env).map(async ({ file, source }) => ({ config: await readAuthFile(file, logger), source })));
+    for (const { config, source } of await configsPromise) {
+      const credential = config ? await fromConfig(config, source, host2) : void 0;
+      if (credential) return credential;
+    }
+    if (host2 === "ghcr.io" && githubToken) {
+      return { username: env.GITHUB_ACTOR || "x-access-token", password: githubToken, source: "GITHUB_TOKEN" };
+    }
+    return void 0;
+  };
+  const askHelper = async (helper, host2) => {
+    try {
+      return parseHelperOutput(await runHelper(helper, helperServerUrl(host2)), helper);
+    } catch (error) {
+      logger?.(`credential helper ${helper} gave nothing for ${host2}: ${error.message}`);
+      return void 0;
+    }
+  };
+  return {
+    get(host2) {
+      const key = canonicalCredentialHost(host2);
+      let pending = cache3.get(key);
+      if (!pending) {
+        pending = lookup(key);
+        cache3.set(key, pending);
+      }
+      return pending;
+    }
+  };
+}
+function isGitHubDotCom(serverUrl) {
+  if (serverUrl === void 0 || serverUrl === "") return true;
+  try {
+    return new URL(serverUrl).hostname.toLowerCase() === "github.com";
+  } catch {
+    return false;
+  }
+}
+
+// src/registry/docker-hub.ts
+var DOCKER_HUB_WEB_HOST = "hub.docker.com";
+var MAX_BODY = 4 * 1024 * 1024;
+var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var DockerHubApi = class {
+  transport;
+  namespaces = /* @__PURE__ */ new Map();
+  repositories = /* @__PURE__ */ new Map();
+  constructor(options = {}) {
+    this.transport = new Transport({ ...options });
+  }
+  /** Facts about `namespace/repository`, or why there are none. Never throws. */
+  repository(namespace, repository) {
+    const key = `${namespace}/${repository}`;
+    let pending = this.repositories.get(key);
+    if (!pending) {
+      pending = this.lookUp(namespace, repository).catch((error) => ({ status: "error", message: messageOf(error) }));
+      this.repositories.set(key, pending);
+    }
+    return pending;
+  }
+  async lookUp(namespace, repository) {
+    if (!NAME.test(namespace) || !NAME.test(repository)) return { status: "error", message: `not a Docker Hub name: ${namespace}/${repository}` };
+    const page = await this.namespacePage(namespace);
+    if (page.status === "not-found") return { status: "not-found", missing: "namespace" };
+    const listed = page.repositories.get(repository);
+    if (listed) return { status: "ok", facts: listed };
+    if (page.complete) return { status: "not-found", missing: "repository" };
+    const response = await this.transport.request({
+      registry: DOCKER_HUB_WEB_HOST,
+      path: `/v2/namespaces/${namespace}/repositories/${repository}`,
+      maxBytes: MAX_BODY,
+      what: `Docker Hub repository ${namespace}/${repository}`,
+      acceptStatus: [404]
+    });
+    if (response.status === 404) return { status: "not-found", missing: "repository" };
+    return { status: "ok", facts: factsOf(parseJson2(response.body, `Docker Hub repository ${namespace}/${repository}`)) };
+  }
+  /** The first page of the namespace's repositories, asked once per namespace. */
+  namespacePage(namespace) {
+    let pending = this.namespaces.get(namespace);
+    if (!pending) {
+      pending = this.fetchNamespacePage(namespace);
+      this.namespaces.set(namespace, pending);
+    }
+    return pending;
+  }
+  async fetchNamespacePage(namespace) {
+    const what = `Docker Hub namespace ${namespace}`;
+    const response = await this.transport.request({
+      registry: DOCKER_HUB_WEB_HOST,
+      path: `/v2/namespaces/${namespace}/repositories?page_size=100`,
+      maxBytes: MAX_BODY,
+      what,
+      acceptStatus: [404]
+    });
+    if (response.status === 404) return { status: "not-found", repositories: /* @__PURE__ */ new Map(), complete: true };
+    const json = parseJson2(response.body, what);
+    const repositories = /* @__PURE__ */ new Map();
+    for (const entry of Array.isArray(json.results) ? json.results.slice(0, 100) : []) {
+      const name2 = entry?.name;
+      if (typeof name2 === "string") repositories.set(name2, factsOf(entry));
+    }
+    return { status: "ok", repositories, complete: json.next === null || json.next === void 0 };
+  }
+};
+function factsOf(entry) {
+  const { pull_count: pulls, star_count: stars } = entry ?? {};
+  const facts = {};
+  if (typeof pulls === "number" && Number.isFinite(pulls)) facts.pullCount = pulls;
+  if (typeof stars === "number" && Number.isFinite(stars)) facts.starCount = stars;
+  return facts;
+}
+function parseJson2(body, what) {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new RegistryError("PROTOCOL", `${what}: the answer is not JSON`);
+  }
+}
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// src/registry/index.ts
+function formatPlatform(platform) {
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
+}
+function findInIndex(indexJson, digest) {
+  const descriptor = descriptorsOf(indexJson).find((d) => d.digest === digest);
+  if (!descriptor) return void 0;
+  return descriptor.platform ? { descriptor, platform: formatPlatform(descriptor.platform) } : { descriptor };
 }
 
 // src/resolve.ts
@@ -28821,9 +33171,10 @@ async function settle(promise) {
 }
 var isNotFound = (error) => error instanceof RegistryError && error.code === "NOT_FOUND";
 async function resolveReference(reference, client) {
-  const parts = splitNormalizedReference(reference);
+  const parts = splitReference(reference);
   if (!parts) return { status: "error", errorCode: "protocol", message: `cannot resolve "${reference}": not a normalized reference` };
-  const { repo, digest } = parts;
+  const { digest } = parts;
+  const repo = { domain: parts.domain, path: parts.path };
   const tag2 = parts.tag ?? (digest ? void 0 : "latest");
   const subject = `${repo.domain}/${repo.path}`;
   const tagAnswer = tag2 ? settle(client.headManifest(repo, tag2)) : void 0;
@@ -28865,27 +33216,73 @@ async function platformInIndex(client, repo, indexDigest, digest) {
   const found = findInIndex(index.value.json, digest);
   return found ? found.platform ?? "unknown platform" : void 0;
 }
+var RESOLVE_WORKERS = 256;
 async function resolveOccurrences(occurrences, client, options = {}) {
-  const byReference = /* @__PURE__ */ new Map();
-  for (const occurrence of occurrences) {
-    if (!occurrence.reference || occurrence.local || byReference.has(occurrence.reference)) continue;
-    byReference.set(
-      occurrence.reference,
-      resolveReference(occurrence.reference, client).catch((error) => failure(error, occurrence.reference ?? ""))
-    );
-  }
+  const references = /* @__PURE__ */ new Set();
+  for (const occurrence of occurrences) if (occurrence.reference && !occurrence.local) references.add(occurrence.reference);
   const resolutions = /* @__PURE__ */ new Map();
-  await Promise.all(
-    [...byReference].map(async ([reference, pending]) => {
-      const resolution = await pending;
+  options.onProgress?.(0, references.size);
+  const pending = references.values();
+  const worker = async () => {
+    for (let next = pending.next(); !next.done; next = pending.next()) {
+      const reference = next.value;
+      const resolution = await resolveReference(reference, client).catch((error) => failure(error, reference));
       resolutions.set(reference, resolution);
+      options.onProgress?.(resolutions.size, references.size);
       if (resolution.status !== "ok") options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ""}`);
-    })
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : void 0;
     return resolution ? { ...occurrence, resolution: { ...resolution } } : { ...occurrence };
   });
+}
+
+// src/resolve-docker-hub.ts
+var DEFAULT_MAX_REPOSITORIES = 200;
+async function resolveDockerHub(occurrences, hub, question, options = {}) {
+  const limit = options.maxRepositories ?? DEFAULT_MAX_REPOSITORIES;
+  const asked = /* @__PURE__ */ new Map();
+  const keyOf = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    const reference = occurrence.reference;
+    if (!reference || occurrence.local || keyOf.has(reference)) continue;
+    const target = question(reference);
+    if (!target) continue;
+    const key = `${target.namespace}/${target.repository}`;
+    keyOf.set(reference, key);
+    if (asked.has(key)) continue;
+    if (asked.size >= limit) {
+      options.logger?.(`Docker Hub: more than ${limit} repositories to grade; ${key} and later ones were not asked`);
+      keyOf.delete(reference);
+      continue;
+    }
+    asked.set(key, hub.repository(target.namespace, target.repository));
+  }
+  const answers = /* @__PURE__ */ new Map();
+  await Promise.all([...asked].map(async ([key, pending]) => answers.set(key, await pending)));
+  return occurrences.map((occurrence) => {
+    const key = occurrence.reference ? keyOf.get(occurrence.reference) : void 0;
+    const answer = key ? answers.get(key) : void 0;
+    if (!key || !answer) return occurrence;
+    if (answer.status === "error") {
+      options.logger?.(`Docker Hub: ${key}: ${answer.message}`);
+      return occurrence;
+    }
+    return { ...occurrence, resolution: withDockerHub(occurrence.resolution, key, answer) };
+  });
+}
+function withDockerHub(resolution, key, answer) {
+  if (answer.status === "ok") {
+    const facts = { namespaceExists: true, repositoryExists: true, ...answer.facts };
+    return { ...resolution ?? { status: "error", errorCode: "protocol", message: "not asked" }, dockerHub: facts };
+  }
+  const dockerHub = { namespaceExists: answer.missing === "repository", repositoryExists: false };
+  if (resolution?.status === "ok") return { ...resolution, dockerHub };
+  const namespace = key.slice(0, key.indexOf("/"));
+  const message = answer.missing === "namespace" ? `Docker Hub has no namespace ${namespace}` : `Docker Hub has no repository ${key}`;
+  return { status: "not-found", missing: "repository", message, dockerHub };
 }
 
 // src/sigstore/cluster-image-policy.ts
@@ -28895,14 +33292,14 @@ var MAX_DOCUMENTS = 200;
 var MAX_ITEMS = 200;
 var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 var list = (value) => Array.isArray(value) ? value.slice(0, MAX_ITEMS) : [];
-var text = (value) => typeof value === "string" && value !== "" ? value : void 0;
+var text2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
 function keylessIdentity(value) {
   if (!isObject(value)) return "an identity is not a mapping";
   const identity = {};
-  const issuer = text(value.issuer);
-  const subject = text(value.subject);
-  const issuerRegExp = text(value.issuerRegExp);
-  const subjectRegExp = text(value.subjectRegExp);
+  const issuer = text2(value.issuer);
+  const subject = text2(value.subject);
+  const issuerRegExp = text2(value.issuerRegExp);
+  const subjectRegExp = text2(value.subjectRegExp);
   if (issuer) identity.issuer = issuer;
   else if (issuerRegExp) identity.issuerRegExp = issuerRegExp;
   if (subject) identity.subject = subject;
@@ -28912,18 +33309,18 @@ function keylessIdentity(value) {
   for (const pattern of [identity.issuerRegExp, identity.subjectRegExp]) {
     if (pattern === void 0) continue;
     try {
-      new RegExp(pattern);
-    } catch {
-      return `regular expression ${JSON.stringify(pattern)} is invalid`;
+      linearRegExp(pattern);
+    } catch (error) {
+      return error instanceof LinearRegExpError ? error.message : `regular expression ${JSON.stringify(pattern)} is invalid`;
     }
   }
   return identity;
 }
-function clusterImagePolicyToRules(document2, file) {
-  const result = { rules: [], problems: [], policies: [] };
+function clusterImagePolicyToGroup(document2, file, index = 0) {
+  const result = { groups: [], problems: [], policies: [] };
   if (!isObject(document2) || document2.kind !== "ClusterImagePolicy") return result;
-  const apiVersion = text(document2.apiVersion) ?? "";
-  const name2 = text(isObject(document2.metadata) ? document2.metadata.name : void 0) ?? "(unnamed)";
+  const apiVersion = text2(document2.apiVersion) ?? "";
+  const name2 = text2(isObject(document2.metadata) ? document2.metadata.name : void 0) ?? "(unnamed)";
   const problem = (message) => result.problems.push({ file, policy: name2, message });
   if (!apiVersion.startsWith("policy.sigstore.dev/")) {
     problem(`apiVersion ${JSON.stringify(apiVersion)} is not policy.sigstore.dev`);
@@ -28933,19 +33330,19 @@ function clusterImagePolicyToRules(document2, file) {
   const spec = isObject(document2.spec) ? document2.spec : {};
   const images = [];
   for (const image of list(spec.images)) {
-    if (isObject(image) && text(image.glob)) images.push(image.glob);
-    else if (isObject(image) && text(image.regex)) problem("images[].regex is not supported; use glob");
+    if (isObject(image) && text2(image.glob)) images.push(image.glob);
+    else if (isObject(image) && text2(image.regex)) problem("images[].regex is not supported; use glob");
     else problem("an images entry has no glob");
   }
   if (images.length === 0) {
     problem("spec.images names no glob; the policy matches nothing");
     return result;
   }
-  const source = `ClusterImagePolicy ${name2}`;
+  const group = { id: `${file}#${index}`, source: `ClusterImagePolicy ${name2}`, images, authorities: [] };
   const authorities = list(spec.authorities);
   if (authorities.length === 0) problem("spec.authorities is empty");
-  for (const [index, authority] of authorities.entries()) {
-    const where = `authorities[${index}]`;
+  for (const [position, authority] of authorities.entries()) {
+    const where = `authorities[${position}]`;
     if (!isObject(authority)) {
       problem(`${where} is not a mapping`);
       continue;
@@ -28956,11 +33353,20 @@ function clusterImagePolicyToRules(document2, file) {
       if (identities.length === 0) problem(`${where}.keyless has no identities: any signer would do, which is not checked`);
       for (const value of identities) {
         const identity = keylessIdentity(value);
-        if (typeof identity === "string") problem(`${where}.keyless: ${identity}`);
-        else base.push({ keyless: identity });
+        if (typeof identity === "string") {
+          problem(`${where}.keyless: ${identity}`);
+          continue;
+        }
+        base.push({ keyless: identity });
+        for (const [key, pattern] of [["issuerRegExp", identity.issuerRegExp], ["subjectRegExp", identity.subjectRegExp]]) {
+          const missing = pattern === void 0 ? void 0 : missingAnchors(pattern);
+          if (missing) {
+            result.problems.push({ file, policy: name2, warning: true, message: `${where}.keyless ${key} ${JSON.stringify(pattern)} is not anchored (no ${missing}): it matches anywhere in the identity` });
+          }
+        }
       }
     } else if (isObject(authority.key)) {
-      const data = text(authority.key.data);
+      const data = text2(authority.key.data);
       if (data?.includes("-----BEGIN")) base.push({ keyPem: data });
       else if (authority.key.kms || authority.key.secretRef) problem(`${where}.key: KMS and secret references cannot be read here; give key.data`);
       else problem(`${where}.key has no PEM data`);
@@ -28970,25 +33376,24 @@ function clusterImagePolicyToRules(document2, file) {
       problem(`${where} has neither keyless nor key`);
     }
     const predicateTypes = list(authority.attestations).flatMap(
-      (attestation) => isObject(attestation) && text(attestation.predicateType) ? [attestation.predicateType] : []
+      (attestation) => isObject(attestation) && text2(attestation.predicateType) ? [attestation.predicateType] : []
     );
-    for (const signer of base) {
-      if (predicateTypes.length === 0) result.rules.push({ images: [...images], ...signer, source });
-      for (const predicateType of predicateTypes) {
-        result.rules.push({ images: [...images], ...signer, attestation: { predicateType }, source });
-      }
-    }
+    if (base.length === 0) continue;
+    const requirements = predicateTypes.length > 0 ? predicateTypes.map((predicateType) => ({ kind: "attestation", predicateType, signers: base })) : [{ kind: "signature", signers: base }];
+    group.authorities.push({ requirements });
   }
+  if (group.authorities.length === 0) group.authorities.push({ requirements: [{ kind: "signature", signers: [] }] });
+  result.groups.push(group);
   if (spec.policy !== void 0) problem("spec.policy (CUE/Rego) is not evaluated; only signatures and attestation types are checked");
   return result;
 }
 function parseClusterImagePolicies(yamlText, file) {
-  const result = { rules: [], problems: [], policies: [] };
+  const result = { groups: [], problems: [], policies: [] };
   const parsed = parseYamlDocuments(yamlText);
   for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}` });
-  for (const document2 of parsed.documents.slice(0, MAX_DOCUMENTS)) {
-    const one = clusterImagePolicyToRules(toPlain(document2, document2.contents), file);
-    result.rules.push(...one.rules);
+  for (const [index, document2] of parsed.documents.slice(0, MAX_DOCUMENTS).entries()) {
+    const one = clusterImagePolicyToGroup(toPlain(document2, document2.contents), file, index);
+    result.groups.push(...one.groups);
     result.problems.push(...one.problems);
     result.policies.push(...one.policies);
   }
@@ -28999,10 +33404,10 @@ async function readClusterImagePolicies(path6) {
   try {
     data = await readFile3(path6);
   } catch (error) {
-    return { rules: [], policies: [], problems: [{ file: path6, message: `cannot read: ${error.message}` }] };
+    return { groups: [], policies: [], problems: [{ file: path6, message: `cannot read: ${error.message}` }] };
   }
   if (data.length > MAX_FILE_BYTES2) {
-    return { rules: [], policies: [], problems: [{ file: path6, message: `larger than ${MAX_FILE_BYTES2} bytes` }] };
+    return { groups: [], policies: [], problems: [{ file: path6, message: `larger than ${MAX_FILE_BYTES2} bytes` }] };
   }
   return parseClusterImagePolicies(data.toString("utf8"), path6);
 }
@@ -29032,11 +33437,32 @@ function toSigstoreError(error, fallback) {
   return new SigstoreError(fallback, message, { cause: error });
 }
 
+// src/sigstore/payload.ts
+var SIMPLESIGNING_TYPE = "cosign container image signature";
+var COSIGN_SIGN_PREDICATE_TYPE = "https://sigstore.dev/cosign/sign/v1";
+function assertSimpleSigningPayload(payload, imageDigest) {
+  let json;
+  try {
+    json = parseJson(payload.toString("utf8"));
+  } catch {
+    throw new SigstoreError("PAYLOAD_MISMATCH", "the signed payload is not JSON");
+  }
+  const critical = objectAt(json, "critical");
+  if (critical === void 0) throw new SigstoreError("PAYLOAD_MISMATCH", "the signed payload has no critical section");
+  if (critical.type !== SIMPLESIGNING_TYPE) {
+    throw new SigstoreError("PAYLOAD_MISMATCH", `the signed payload type is ${JSON.stringify(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
+  }
+  const digest = valueAt(critical, "image", "docker-manifest-digest");
+  if (digest !== imageDigest) {
+    throw new SigstoreError("PAYLOAD_MISMATCH", `the signature was made for ${typeof digest === "string" ? digest : "another image"}, not ${imageDigest}`);
+  }
+}
+
 // src/sigstore/legacy.ts
 var import_bundle = __toESM(require_dist5(), 1);
 var import_core = __toESM(require_dist2(), 1);
 var import_protobuf_specs = __toESM(require_dist3(), 1);
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var SIMPLESIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
 var DSSE_ENVELOPE_MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
 var COSIGN_ANNOTATIONS = {
@@ -29056,17 +33482,18 @@ function decodeBase64(value, what) {
   }
   return Buffer.from(trimmed, "base64");
 }
-function parseJson(value, what) {
+function parseLegacyJson(value, what) {
   try {
-    return JSON.parse(value);
+    return parseJson(value);
   } catch {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", `${what} is not JSON`);
   }
 }
 function rekorBundleToTlogEntry(annotation) {
-  const rekorBundle = parseJson(annotation, "the Rekor bundle annotation");
-  const payload = rekorBundle?.Payload;
-  if (typeof rekorBundle?.SignedEntryTimestamp !== "string" || typeof payload !== "object" || payload === null) {
+  const rekorBundle = parseLegacyJson(annotation, "the Rekor bundle annotation");
+  const payload = objectAt(rekorBundle, "Payload");
+  const signedEntryTimestamp = stringAt(rekorBundle, "SignedEntryTimestamp");
+  if (signedEntryTimestamp === void 0 || payload === void 0) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "the Rekor bundle annotation lacks SignedEntryTimestamp or Payload");
   }
   const { body, integratedTime, logIndex, logID } = payload;
@@ -29074,16 +33501,18 @@ function rekorBundleToTlogEntry(annotation) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "the Rekor bundle payload is malformed");
   }
   const canonicalizedBody = decodeBase64(body, "the Rekor entry body");
-  const entry = parseJson(canonicalizedBody.toString("utf8"), "the Rekor entry body");
-  if (typeof entry?.kind !== "string" || typeof entry?.apiVersion !== "string") {
+  const entry = parseLegacyJson(canonicalizedBody.toString("utf8"), "the Rekor entry body");
+  const kind = stringAt(entry, "kind");
+  const apiVersion = stringAt(entry, "apiVersion");
+  if (kind === void 0 || apiVersion === void 0) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "the Rekor entry body has no kind/apiVersion");
   }
   return {
     logIndex: String(logIndex),
     logId: { keyId: Buffer.from(logID, "hex") },
-    kindVersion: { kind: entry.kind, version: entry.apiVersion },
+    kindVersion: { kind, version: apiVersion },
     integratedTime: String(integratedTime),
-    inclusionPromise: { signedEntryTimestamp: decodeBase64(rekorBundle.SignedEntryTimestamp, "the SignedEntryTimestamp") },
+    inclusionPromise: { signedEntryTimestamp: decodeBase64(signedEntryTimestamp, "the SignedEntryTimestamp") },
     inclusionProof: void 0,
     canonicalizedBody
   };
@@ -29106,12 +33535,12 @@ function verificationMaterial(annotations, includeTimestamp) {
   const material = { content, tlogEntries, timestampVerificationData: void 0 };
   const timestamp = annotations[COSIGN_ANNOTATIONS.rfc3161Timestamp];
   if (timestamp && includeTimestamp) {
-    const parsed = parseJson(timestamp, "the RFC 3161 timestamp annotation");
-    if (typeof parsed?.SignedRFC3161Timestamp !== "string") {
+    const signedTimestamp = stringAt(parseLegacyJson(timestamp, "the RFC 3161 timestamp annotation"), "SignedRFC3161Timestamp");
+    if (signedTimestamp === void 0) {
       throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp");
     }
     material.timestampVerificationData = {
-      rfc3161Timestamps: [{ signedTimestamp: decodeBase64(parsed.SignedRFC3161Timestamp, "the RFC 3161 timestamp") }]
+      rfc3161Timestamps: [{ signedTimestamp: decodeBase64(signedTimestamp, "the RFC 3161 timestamp") }]
     };
   }
   return material;
@@ -29128,7 +33557,7 @@ function legacySignatureToBundle(layer) {
     content: {
       $case: "messageSignature",
       messageSignature: {
-        messageDigest: { algorithm: import_protobuf_specs.HashAlgorithm.SHA2_256, digest: createHash2("sha256").update(layer.blob).digest() },
+        messageDigest: { algorithm: import_protobuf_specs.HashAlgorithm.SHA2_256, digest: createHash3("sha256").update(layer.blob).digest() },
         signature: decodeBase64(signatureText, "the signature annotation")
       }
     }
@@ -29138,20 +33567,23 @@ function legacyAttestationToBundle(layer) {
   if (layer.mediaType !== DSSE_ENVELOPE_MEDIA_TYPE) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", `layer media type ${layer.mediaType} is not a DSSE envelope`);
   }
-  const envelope = parseJson(layer.blob.toString("utf8"), "the DSSE envelope");
-  if (typeof envelope?.payloadType !== "string" || typeof envelope?.payload !== "string" || !Array.isArray(envelope?.signatures)) {
+  const envelope = parseLegacyJson(layer.blob.toString("utf8"), "the DSSE envelope");
+  const payloadType = stringAt(envelope, "payloadType");
+  const payload = stringAt(envelope, "payload");
+  if (payloadType === void 0 || payload === void 0 || !Array.isArray(valueAt(envelope, "signatures"))) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "the DSSE envelope lacks payloadType, payload or signatures");
   }
-  const signatures = envelope.signatures.slice(0, 16).map((signature) => {
-    if (typeof signature?.sig !== "string") throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "a DSSE signature has no sig");
-    return { sig: decodeBase64(signature.sig, "a DSSE signature"), keyid: typeof signature.keyid === "string" ? signature.keyid : "" };
+  const signatures = arrayAt(envelope, "signatures").slice(0, 16).map((signature) => {
+    const sig = stringAt(signature, "sig");
+    if (sig === void 0) throw new SigstoreError("LEGACY_SIGNATURE_INVALID", "a DSSE signature has no sig");
+    return { sig: decodeBase64(sig, "a DSSE signature"), keyid: stringAt(signature, "keyid") ?? "" };
   });
   return {
     mediaType: import_bundle.BUNDLE_V01_MEDIA_TYPE,
     verificationMaterial: verificationMaterial(layer.annotations, false),
     content: {
       $case: "dsseEnvelope",
-      dsseEnvelope: { payload: decodeBase64(envelope.payload, "the DSSE payload"), payloadType: envelope.payloadType, signatures }
+      dsseEnvelope: { payload: decodeBase64(payload, "the DSSE payload"), payloadType, signatures }
     }
   };
 }
@@ -29161,13 +33593,13 @@ var import_bundle2 = __toESM(require_dist5(), 1);
 var import_core3 = __toESM(require_dist2(), 1);
 var import_protobuf_specs3 = __toESM(require_dist3(), 1);
 var import_verify3 = __toESM(require_dist4(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/sigstore/identity.ts
 function matchesPattern(pattern, value, what) {
   let regexp;
   try {
-    regexp = new RegExp(pattern);
+    regexp = linearRegExp(pattern);
   } catch (error) {
     throw new SigstoreError("UNTRUSTED_SIGNER_ERROR", `${what} regular expression ${JSON.stringify(pattern)} is invalid: ${error.message}`);
   }
@@ -29195,7 +33627,7 @@ function assertSameKey(expected, signerKey) {
 }
 
 // src/sigstore/prehashed.ts
-import { constants, publicDecrypt } from "node:crypto";
+import { constants as constants2, publicDecrypt } from "node:crypto";
 var CURVES = {
   "P-256": {
     p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
@@ -29304,7 +33736,7 @@ function verifyRsaPkcs1(key, hashAlgorithm, digest, signature) {
   const prefix = DIGEST_INFO_PREFIX[hashAlgorithm];
   if (!prefix) return false;
   try {
-    const recovered = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
+    const recovered = publicDecrypt({ key, padding: constants2.RSA_PKCS1_PADDING }, signature);
     return recovered.equals(Buffer.concat([Buffer.from(prefix, "hex"), digest]));
   } catch {
     return false;
@@ -29344,10 +33776,10 @@ function embeddedTrustedRoot() {
   if (!target) throw new SigstoreError("TRUSTED_ROOT_INVALID", "@sigstore/tuf seed has no trusted_root.json target");
   return parseTrustedRoot(Buffer.from(target, "base64").toString("utf8"), "@sigstore/tuf seed");
 }
-function parseTrustedRoot(text2, origin) {
+function parseTrustedRoot(text3, origin) {
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text3);
   } catch (error) {
     throw new SigstoreError("TRUSTED_ROOT_INVALID", `${origin}: not JSON (${error.message})`);
   }
@@ -29361,6 +33793,9 @@ function parseTrustedRoot(text2, origin) {
     throw new SigstoreError("TRUSTED_ROOT_INVALID", `${origin}: ${error.message}`);
   }
   assertValidityStarts(root, origin);
+  if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+    throw new SigstoreError("TRUSTED_ROOT_INVALID", `${origin}: names no certificate authority and no transparency log, so it can verify nothing`);
+  }
   return root;
 }
 function assertValidityStarts(root, origin) {
@@ -29418,13 +33853,13 @@ function parsePublicKey(pem2, origin) {
   }
 }
 async function publicKeyFromFile(path6) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile4(path6, "utf8");
+    text3 = await readFile4(path6, "utf8");
   } catch (error) {
     throw new SigstoreError("KEY_INVALID", `cannot read key ${path6}: ${error.message}`);
   }
-  return parsePublicKey(text2, path6);
+  return parsePublicKey(text3, path6);
 }
 function keyFingerprint(key) {
   const der = key.export({ type: "spki", format: "der" });
@@ -29465,7 +33900,7 @@ function parseSha256Digest(digest) {
   return Buffer.from(match[1], "hex");
 }
 function artifactSha256(artifact) {
-  return "bytes" in artifact ? createHash3("sha256").update(artifact.bytes).digest() : parseSha256Digest(artifact.digest);
+  return "bytes" in artifact ? createHash4("sha256").update(artifact.bytes).digest() : parseSha256Digest(artifact.digest);
 }
 var HASH_NAMES = {
   [import_protobuf_specs3.HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: "sha256",
@@ -29480,7 +33915,7 @@ function signedEntityFor(bundle, artifact) {
   const hashName = messageDigest ? HASH_NAMES[messageDigest.algorithm] : void 0;
   if (!messageDigest || !hashName) throw new SigstoreError("BUNDLE_INVALID", "message signature has no supported digest");
   if ("bytes" in artifact) {
-    const actual = createHash3(hashName).update(artifact.bytes).digest();
+    const actual = createHash4(hashName).update(artifact.bytes).digest();
     if (!actual.equals(messageDigest.digest)) {
       throw new SigstoreError("ARTIFACT_DIGEST_MISMATCH", "the bundle signs a different artifact (message digest differs)");
     }
@@ -29528,30 +33963,32 @@ function assertStatementSubject(statement, digest) {
 function tlogEntryVerifiers(entry) {
   let body;
   try {
-    body = JSON.parse(entry.canonicalizedBody.toString("utf8"));
+    body = parseJson(entry.canonicalizedBody.toString("utf8"));
   } catch {
     throw new SigstoreError("TLOG_BODY_ERROR", "transparency log entry body is not JSON");
   }
-  const spec = body?.spec ?? {};
+  const spec = objectAt(body, "spec") ?? {};
   const fromB64Pem = (value) => typeof value === "string" ? [{ pem: Buffer.from(value, "base64").toString("utf8") }] : [];
   const fromV2 = (verifier) => {
-    if (verifier?.x509Certificate?.rawBytes) return [{ der: Buffer.from(verifier.x509Certificate.rawBytes, "base64"), isCertificate: true }];
-    if (verifier?.publicKey?.rawBytes) return [{ der: Buffer.from(verifier.publicKey.rawBytes, "base64") }];
+    const certificate = stringAt(verifier, "x509Certificate", "rawBytes");
+    if (certificate) return [{ der: Buffer.from(certificate, "base64"), isCertificate: true }];
+    const publicKey = stringAt(verifier, "publicKey", "rawBytes");
+    if (publicKey) return [{ der: Buffer.from(publicKey, "base64") }];
     return [];
   };
-  switch (`${body?.kind}/${body?.apiVersion}`) {
+  switch (`${stringAt(body, "kind")}/${stringAt(body, "apiVersion")}`) {
     case "hashedrekord/0.0.1":
-      return fromB64Pem(spec.signature?.publicKey?.content);
+      return fromB64Pem(valueAt(spec, "signature", "publicKey", "content"));
     case "dsse/0.0.1":
-      return (spec.signatures ?? []).flatMap((s) => fromB64Pem(s?.verifier));
+      return arrayAt(spec, "signatures").flatMap((s) => fromB64Pem(valueAt(s, "verifier")));
     case "intoto/0.0.2":
-      return (spec.content?.envelope?.signatures ?? []).flatMap((s) => fromB64Pem(s?.publicKey));
+      return arrayAt(spec, "content", "envelope", "signatures").flatMap((s) => fromB64Pem(valueAt(s, "publicKey")));
     case "intoto/0.0.1":
       return fromB64Pem(spec.publicKey);
     case "hashedrekord/0.0.2":
-      return fromV2(spec.hashedRekordV002?.signature?.verifier);
+      return fromV2(valueAt(spec, "hashedRekordV002", "signature", "verifier"));
     case "dsse/0.0.2":
-      return (spec.dsseV002?.signatures ?? []).flatMap((s) => fromV2(s?.verifier));
+      return arrayAt(spec, "dsseV002", "signatures").flatMap((s) => fromV2(valueAt(s, "verifier")));
     default:
       return [];
   }
@@ -29626,7 +34063,7 @@ function earliestTime(bundle) {
     } catch {
     }
   }
-  return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : void 0;
+  return times.length ? new Date(times.reduce((min, t) => Math.min(min, t.getTime()), Number.POSITIVE_INFINITY)) : void 0;
 }
 function assertNoFutureTimes(bundle, now) {
   for (const entry of bundle.verificationMaterial.tlogEntries) {
@@ -29679,7 +34116,7 @@ function verifyBundleSignature(bundle, artifact, trustedRoot, options = {}) {
     if (envelope.payloadType === IN_TOTO_PAYLOAD_TYPE) {
       result.statement = parseInTotoStatement(result.payload);
       assertStatementSubject(result.statement, artifactSha256(artifact));
-    } else if ("bytes" in artifact ? !artifact.bytes.equals(result.payload) : !artifactSha256(artifact).equals(createHash3("sha256").update(result.payload).digest())) {
+    } else if ("bytes" in artifact ? !artifact.bytes.equals(result.payload) : !artifactSha256(artifact).equals(createHash4("sha256").update(result.payload).digest())) {
       throw new SigstoreError("ARTIFACT_DIGEST_MISMATCH", "the DSSE payload is not the artifact");
     }
   }
@@ -29770,18 +34207,21 @@ function isNotFound2(error) {
   return error instanceof RegistryError && error.code === "NOT_FOUND";
 }
 function layersOf(manifest) {
-  const layers = Array.isArray(manifest?.layers) ? manifest.layers : [];
-  return layers.slice(0, MAX_LEGACY_LAYERS).filter((layer) => typeof layer?.digest === "string" && typeof layer?.mediaType === "string");
+  return arrayAt(manifest, "layers").slice(0, MAX_LEGACY_LAYERS).filter((layer) => stringAt(layer, "digest") !== void 0 && stringAt(layer, "mediaType") !== void 0);
 }
 function predicateTypeOf(payload) {
   try {
-    const statement = JSON.parse(payload.toString("utf8"));
-    return typeof statement?.predicateType === "string" ? statement.predicateType : void 0;
+    return stringAt(parseJson(payload.toString("utf8")), "predicateType");
   } catch {
     return void 0;
   }
 }
-async function referrerCandidates(client, repo, imageDigest, budget) {
+function wanted(descriptor, attestations) {
+  if (attestations) return true;
+  const hint = descriptor.annotations?.[BUNDLE_PREDICATE_ANNOTATION];
+  return !hint || hint === COSIGN_SIGN_PREDICATE_TYPE;
+}
+async function referrerCandidates(client, repo, imageDigest, budget, attestations) {
   let referrers;
   try {
     referrers = await client.listReferrers(repo, imageDigest);
@@ -29789,7 +34229,7 @@ async function referrerCandidates(client, repo, imageDigest, budget) {
     if (isNotFound2(error)) return [];
     throw error;
   }
-  const bundles = referrers.filter((d) => typeof d.artifactType === "string" && BUNDLE_ARTIFACT_TYPE.test(d.artifactType)).slice(0, MAX_REFERRERS);
+  const bundles = referrers.filter((d) => typeof d.artifactType === "string" && BUNDLE_ARTIFACT_TYPE.test(d.artifactType) && wanted(d, attestations)).slice(0, MAX_REFERRERS);
   const candidates = [];
   for (const descriptor of bundles) {
     const candidate = { format: "bundle", location: `referrer ${descriptor.digest}`, artifact: { digest: imageDigest } };
@@ -29799,7 +34239,7 @@ async function referrerCandidates(client, repo, imageDigest, budget) {
       budget.ensureLeft();
       const manifest = await client.getManifest(repo, descriptor.digest);
       budget.spend(manifest.bytes.byteLength);
-      const subject = manifest.json?.subject?.digest;
+      const subject = valueAt(manifest.json, "subject", "digest");
       if (subject !== imageDigest) throw new SigstoreError("BUNDLE_INVALID", `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError("BUNDLE_INVALID", "the referrer manifest has no bundle layer");
@@ -29863,33 +34303,13 @@ async function legacyCandidates(client, repo, imageDigest, suffix, budget) {
 async function discoverSignatures(client, repo, imageDigest, options = {}) {
   const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
   const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
+  const wantAttestations = options.attestations ?? true;
   const [referrers, signatures, attestations] = await Promise.all([
-    referrerCandidates(client, repo, imageDigest, budget),
+    referrerCandidates(client, repo, imageDigest, budget, wantAttestations),
     legacyCandidates(client, repo, imageDigest, "sig", budget),
-    legacyCandidates(client, repo, imageDigest, "att", budget)
+    wantAttestations ? legacyCandidates(client, repo, imageDigest, "att", budget) : []
   ]);
   return [...referrers, ...signatures, ...attestations];
-}
-
-// src/sigstore/payload.ts
-var SIMPLESIGNING_TYPE = "cosign container image signature";
-var COSIGN_SIGN_PREDICATE_TYPE = "https://sigstore.dev/cosign/sign/v1";
-function assertSimpleSigningPayload(payload, imageDigest) {
-  let json;
-  try {
-    json = JSON.parse(payload.toString("utf8"));
-  } catch {
-    throw new SigstoreError("PAYLOAD_MISMATCH", "the signed payload is not JSON");
-  }
-  const critical = json?.critical;
-  if (typeof critical !== "object" || critical === null) throw new SigstoreError("PAYLOAD_MISMATCH", "the signed payload has no critical section");
-  if (critical.type !== SIMPLESIGNING_TYPE) {
-    throw new SigstoreError("PAYLOAD_MISMATCH", `the signed payload type is ${JSON.stringify(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
-  }
-  const digest = critical.image?.["docker-manifest-digest"];
-  if (digest !== imageDigest) {
-    throw new SigstoreError("PAYLOAD_MISMATCH", `the signature was made for ${typeof digest === "string" ? digest : "another image"}, not ${imageDigest}`);
-  }
 }
 
 // src/sigstore/platforms.ts
@@ -29910,10 +34330,10 @@ function platformOf(descriptor) {
   return formatPlatform(platform);
 }
 function platformSelects(selector, platform) {
-  const wanted = selector.toLowerCase().split("/");
+  const wanted2 = selector.toLowerCase().split("/");
   const actual = withDefaultVariant(platform.toLowerCase().split("/"));
-  if (wanted.length > actual.length) return false;
-  return wanted.every((part, index) => part === actual[index]) && (wanted.length === actual.length || wanted.length === 2);
+  if (wanted2.length > actual.length) return false;
+  return wanted2.every((part, index) => part === actual[index]) && (wanted2.length === actual.length || wanted2.length === 2);
 }
 function withDefaultVariant(parts) {
   return parts.length === 2 && parts[1] === "arm64" ? [...parts, "v8"] : parts;
@@ -29945,7 +34365,7 @@ async function lookUpPlatforms(client, repo, digest, mediaType, selection) {
   if (mediaType !== void 0 && !isIndexMediaType(mediaType)) return { index: false };
   try {
     const manifest = await client.getManifest(repo, digest);
-    const type = manifest.descriptor.mediaType || (typeof manifest.json?.mediaType === "string" ? manifest.json.mediaType : void 0);
+    const type = manifest.descriptor.mediaType || stringAt(manifest.json, "mediaType");
     if (!isIndexMediaType(type)) return { index: false };
     return { index: true, selected: selectPlatformManifests(manifest.json, selection) };
   } catch (error) {
@@ -29972,6 +34392,7 @@ function platformStatus(manifest, status) {
     signatures: status.signatures
   };
   if (status.message) entry.message = status.message;
+  if (status.unmet?.length) entry.unmet = status.unmet;
   return entry;
 }
 function withPlatforms(index, platforms, selected, lookupError) {
@@ -30001,16 +34422,43 @@ async function checkWithPlatforms(client, repo, digest, mediaType, selection, ch
 }
 
 // src/sigstore/policy.ts
-function expandRules(rules) {
-  const out = [];
-  for (const rule2 of rules) {
-    if (rule2.preset && !rule2.keyless && !rule2.key && !rule2.keyPem) out.push(...expandPreset(rule2) ?? []);
-    else out.push(rule2);
-  }
-  return out;
+function signerOf(rule2) {
+  const tlog = rule2.transparencyLog ? { transparencyLog: rule2.transparencyLog } : {};
+  if (rule2.keyless) return { keyless: rule2.keyless, ...tlog };
+  if (rule2.key) return { key: rule2.key, ...tlog };
+  if (rule2.keyPem) return { keyPem: rule2.keyPem, ...tlog };
+  return void 0;
 }
-function ruleMatches(rule2, reference) {
-  return rule2.images.some((glob) => {
+function authorityOfRule(rule2) {
+  const requirements = [];
+  const signer = signerOf(rule2);
+  if (signer) requirements.push({ kind: "signature", signers: [signer] });
+  if (rule2.attestation) {
+    const { predicateType, keyless, key } = rule2.attestation;
+    const attestationSigner = signerOf({ keyless, key, transparencyLog: rule2.transparencyLog }) ?? signer;
+    requirements.push({ kind: "attestation", predicateType, signers: attestationSigner ? [attestationSigner] : [] });
+  }
+  if (requirements.length === 0) requirements.push({ kind: "signature", signers: [] });
+  return { requirements };
+}
+function groupsOfRules(rules, idPrefix = "signatures.rules") {
+  const groups = [];
+  rules.forEach((rule2, index) => {
+    const id = `${idPrefix}[${index}]`;
+    const source = rule2.source ?? `signature rule ${index + 1}`;
+    if (rule2.preset && !rule2.keyless && !rule2.key && !rule2.keyPem) {
+      const expanded = expandPreset(rule2);
+      if (!expanded || expanded.length === 0) return;
+      const images = [...new Set(expanded.flatMap((alternative) => alternative.images))];
+      groups.push({ id, source, images, authorities: expanded.map(authorityOfRule) });
+      return;
+    }
+    groups.push({ id, source, images: [...rule2.images], authorities: [authorityOfRule(rule2)] });
+  });
+  return groups;
+}
+function groupMatches(group, reference) {
+  return group.images.some((glob) => {
     try {
       return matchImageGlob(glob, reference);
     } catch {
@@ -30018,33 +34466,27 @@ function ruleMatches(rule2, reference) {
     }
   });
 }
-function rulesForImage(rules, reference) {
-  return expandRules(rules).filter((rule2) => ruleMatches(rule2, reference));
+function groupsForImage(groups, reference) {
+  return groups.filter((group) => groupMatches(group, reference));
 }
-function requirementGroups(rules) {
-  const groups = /* @__PURE__ */ new Map();
-  rules.forEach((rule2, index) => {
-    const key = rule2.source ?? `signature rule ${index + 1}`;
-    const list2 = groups.get(key) ?? [];
-    list2.push(rule2);
-    groups.set(key, list2);
-  });
-  return [...groups].map(([source, list2]) => ({ source, rules: list2 }));
+function requiredPredicateTypes(groups) {
+  const types = groups.flatMap((group) => group.authorities.flatMap((authority) => authority.requirements.flatMap((r) => r.predicateType ? [r.predicateType] : [])));
+  return [...new Set(types)];
 }
-function requiredPredicateTypes(rules) {
-  return [...new Set(rules.flatMap((rule2) => rule2.attestation ? [rule2.attestation.predicateType] : []))];
+function signersOf(groups) {
+  return groups.flatMap((group) => group.authorities.flatMap((authority) => authority.requirements.flatMap((r) => r.signers)));
 }
 
 // src/sigstore/check.ts
-async function loadSignatureRules(policy) {
-  const rules = [...policy.signatures.rules];
+async function loadSignaturePolicy(policy) {
+  const groups = groupsOfRules(policy.signatures.rules);
   const problems = [];
   for (const path6 of policy.signatures.clusterImagePolicies ?? []) {
     const result = await readClusterImagePolicies(path6);
-    rules.push(...result.rules);
+    groups.push(...result.groups);
     problems.push(...result.problems);
   }
-  return { rules, problems };
+  return { groups, problems };
 }
 var KeyCache = class {
   keys = /* @__PURE__ */ new Map();
@@ -30061,56 +34503,37 @@ var KeyCache = class {
     return pending;
   }
 };
-async function requirementFor(rule2, group, keys, forAttestation) {
-  const attestation = forAttestation ? rule2.attestation : void 0;
-  const requirement = { rule: rule2, group };
-  if (attestation) requirement.predicateType = attestation.predicateType;
-  const keyless = attestation?.keyless ?? (attestation?.key ? void 0 : rule2.keyless);
-  const keyPath = attestation?.key ?? (attestation?.keyless ? void 0 : rule2.key);
-  const keyPem = attestation?.key || attestation?.keyless ? void 0 : rule2.keyPem;
-  const transparencyLog = rule2.transparencyLog ?? "required";
-  if (keyless) {
-    requirement.policy = { keyless, transparencyLog };
-  } else {
-    const key = await keys.get(keyPath, keyPem);
-    if (!key) requirement.keyError = new SigstoreError("UNTRUSTED_SIGNER_ERROR", `${rule2.source ?? "a signature rule"} names neither a keyless identity nor a key`);
-    else if (key instanceof SigstoreError) requirement.keyError = key;
-    else requirement.policy = { key, transparencyLog };
-  }
-  return requirement;
+async function resolveSigner(spec, keys) {
+  const transparencyLog = spec.transparencyLog ?? "required";
+  if (spec.keyless) return { spec, policy: { keyless: spec.keyless, transparencyLog } };
+  const key = await keys.get(spec.key, spec.keyPem);
+  if (!key) return { spec, error: new SigstoreError("UNTRUSTED_SIGNER_ERROR", "the policy names neither a keyless identity nor a key") };
+  if (key instanceof SigstoreError) return { spec, error: key };
+  return { spec, policy: { key, transparencyLog } };
 }
-function kindOf(candidate, verified) {
+function kindOf2(candidate, verified) {
   if (candidate.format === "legacy-cosign") return { kind: "signature" };
-  if (candidate.format === "legacy-attestation") {
-    const predicateType = verified?.statement?.predicateType ?? candidate.predicateTypeHint;
-    return predicateType ? { kind: "attestation", predicateType } : { kind: "attestation" };
-  }
   if (verified) {
-    if (verified.content === "message-signature") return { kind: "signature" };
     const predicateType = verified.statement?.predicateType;
+    if (candidate.format === "legacy-attestation") return predicateType ? { kind: "attestation", predicateType } : { kind: "attestation" };
+    if (verified.content === "message-signature") return { kind: "signature" };
     if (!predicateType || predicateType === COSIGN_SIGN_PREDICATE_TYPE) return { kind: "signature" };
     return { kind: "attestation", predicateType };
   }
   const hint = candidate.predicateTypeHint;
+  if (candidate.format === "legacy-attestation") return hint ? { kind: "attestation", predicateType: hint } : { kind: "attestation" };
   if (!hint || hint === COSIGN_SIGN_PREDICATE_TYPE) return { kind: "signature" };
   return { kind: "attestation", predicateType: hint };
 }
-function evaluateCandidate(candidate, imageDigest, signatureRequirements, attestationRequirements, trustedRoot, now) {
-  const guess = kindOf(candidate);
-  const fail = (error) => ({ candidate, ...guess, valid: false, satisfied: [], error });
-  if (candidate.error || !candidate.bundle || !candidate.artifact) {
-    return fail(candidate.error ?? new SigstoreError("BUNDLE_INVALID", "no bundle"));
-  }
-  const keys = [...new Set([...signatureRequirements, ...attestationRequirements].flatMap((r) => r.policy?.key ? [r.policy.key] : []))];
+function evaluateCandidate(candidate, imageDigest, keys, trustedRoot, now) {
+  const guess = kindOf2(candidate);
+  const fail = (error, signer) => ({ candidate, ...guess, error, counted: false, ...signer ? { signer } : {} });
+  if (candidate.error || !candidate.bundle || !candidate.artifact) return fail(candidate.error ?? new SigstoreError("BUNDLE_INVALID", "no bundle"));
   let verified;
   let firstError;
   for (const key of keys.length ? keys : [void 0]) {
     try {
-      verified = verifyBundleSignature(candidate.bundle, candidate.artifact, trustedRoot, {
-        transparencyLog: "optional",
-        ...key ? { key } : {},
-        ...now ? { now } : {}
-      });
+      verified = verifyBundleSignature(candidate.bundle, candidate.artifact, trustedRoot, { transparencyLog: "optional", ...key ? { key } : {}, ...now ? { now } : {} });
       break;
     } catch (error) {
       firstError ??= toSigstoreError(error, "SIGNATURE_ERROR");
@@ -30120,88 +34543,139 @@ function evaluateCandidate(candidate, imageDigest, signatureRequirements, attest
   try {
     if (candidate.simpleSigningPayload) assertSimpleSigningPayload(candidate.simpleSigningPayload, imageDigest);
   } catch (error) {
-    return { ...fail(toSigstoreError(error, "PAYLOAD_MISMATCH")), signer: verified.signer };
+    return fail(toSigstoreError(error, "PAYLOAD_MISMATCH"), verified.signer);
   }
-  const { kind, predicateType } = kindOf(candidate, verified);
-  let requirements = kind === "signature" ? signatureRequirements : attestationRequirements.filter((r) => r.predicateType === predicateType);
-  if (kind === "attestation" && requirements.length === 0) requirements = signatureRequirements;
-  const outcome = { candidate, kind, valid: true, verified, satisfied: [], signer: verified.signer };
+  const { kind, predicateType } = kindOf2(candidate, verified);
+  if (kind === "attestation" && !predicateType) {
+    return fail(new SigstoreError("PAYLOAD_MISMATCH", "the attestation is not a signed in-toto statement, so it attests no predicate type (a layer annotation is not signed)"), verified.signer);
+  }
+  const outcome = { candidate, kind, verified, signer: verified.signer, counted: false };
   if (predicateType) outcome.predicateType = predicateType;
-  for (const requirement of requirements) {
-    if (!requirement.policy) {
-      outcome.error ??= requirement.keyError;
-      continue;
-    }
-    try {
-      assertSigner(verified, requirement.policy);
-      outcome.satisfied.push(requirement);
-    } catch (error) {
-      outcome.error ??= toSigstoreError(error, "UNTRUSTED_SIGNER_ERROR");
-    }
-  }
-  if (outcome.satisfied.length > 0) delete outcome.error;
   return outcome;
-}
-function entryOf(outcome) {
-  const format2 = outcome.candidate.format;
-  const entry = { format: format2, verified: outcome.valid && outcome.satisfied.length > 0 };
-  const signer = outcome.signer;
-  if (signer && (signer.issuer || signer.subject || signer.keyFingerprint)) entry.identity = { ...signer };
-  if (outcome.verified?.signedAt) entry.signedAt = outcome.verified.signedAt;
-  if (outcome.error && !entry.verified) {
-    entry.errorCode = outcome.error.code;
-    entry.message = `${outcome.candidate.location}: ${outcome.error.message}`;
-  }
-  if (outcome.kind === "attestation" && outcome.predicateType) entry.predicateType = outcome.predicateType;
-  return entry;
 }
 function describeSigner(signer) {
   if (!signer) return "an unknown signer";
   if (signer.subject || signer.issuer) return `${signer.subject ?? "?"} (issuer ${signer.issuer ?? "?"})`;
   return `key ${signer.keyFingerprint ?? "?"}`;
 }
-async function checkImageSignatures(client, repo, imageDigest, rules, trustedRoot, keys = new KeyCache(), now) {
-  const groups = requirementGroups(rules);
-  const signatureRequirements = [];
-  const attestationRequirements = [];
-  for (const group of groups) {
-    for (const rule2 of group.rules) {
-      signatureRequirements.push(await requirementFor(rule2, group.source, keys, false));
-      if (rule2.attestation) attestationRequirements.push(await requirementFor(rule2, group.source, keys, true));
+function describeExpected(signers) {
+  if (signers.length === 0) return "no signer (the policy names none)";
+  return signers.map((signer) => {
+    if (signer.keyless) {
+      const { issuer, issuerRegExp, subject, subjectRegExp } = signer.keyless;
+      return `${subject ?? `/${subjectRegExp ?? "?"}/`} (issuer ${issuer ?? `/${issuerRegExp ?? "?"}/`})`;
+    }
+    return signer.key ? `key ${signer.key}` : "an inline key";
+  }).join(" or ");
+}
+function judgeRequirement(requirement, signers, outcomes, source) {
+  const relevant = outcomes.filter((o) => o.kind === requirement.kind && (requirement.kind === "signature" || o.predicateType === requirement.predicateType));
+  let mismatch;
+  for (const outcome of relevant) {
+    if (!outcome.verified) continue;
+    for (const signer of signers) {
+      if (!signer.policy) {
+        mismatch ??= signer.error;
+        continue;
+      }
+      try {
+        assertSigner(outcome.verified, signer.policy);
+        outcome.counted = true;
+        return { met: true };
+      } catch (error) {
+        const signerError = toSigstoreError(error, "UNTRUSTED_SIGNER_ERROR");
+        mismatch ??= signerError;
+        outcome.signerError ??= signerError;
+      }
     }
   }
+  const unmet = { source, kind: requirement.kind, reason: "missing", expected: describeExpected(requirement.signers) };
+  if (requirement.predicateType) unmet.predicateType = requirement.predicateType;
+  const valid = relevant.filter((o) => o.verified);
+  const keyOrSignerError = relevant.find((o) => o.error && SIGNER_MISMATCH_CODES.has(o.error.code))?.error;
+  if (signers.length === 0) {
+    unmet.reason = relevant.length > 0 ? "signer-mismatch" : "missing";
+    unmet.detail = "the policy entry names no signer, so nothing can meet it";
+  } else if (valid.length > 0 || relevant.length > 0 && keyOrSignerError) {
+    unmet.reason = "signer-mismatch";
+    const error = mismatch ?? keyOrSignerError;
+    unmet.detail = `${valid.length > 0 ? `signed by ${[...new Set(valid.map((o) => describeSigner(o.signer)))].join(", ")}` : "made with another key"}${error ? `: ${error.message}` : ""}`;
+    if (error) unmet.errorCode = error.code;
+  } else if (relevant.length > 0) {
+    unmet.reason = "invalid";
+    const first = relevant.find((o) => o.error);
+    if (first?.error) {
+      unmet.detail = `${first.candidate.location}: ${first.error.message}`;
+      unmet.errorCode = first.error.code;
+    }
+  }
+  return { met: false, unmet };
+}
+function judgeGroups(groups, signersFor, outcomes) {
+  const unmet = [];
+  for (const group of groups) {
+    let closest;
+    for (const authority of group.authorities) {
+      const judged = authority.requirements.map(
+        (requirement) => judgeRequirement(requirement, requirement.signers.map((spec) => signersFor.get(spec)), outcomes, group.source)
+      );
+      const missing = judged.flatMap((j) => j.unmet ? [j.unmet] : []);
+      if (missing.length === 0) {
+        closest = [];
+        break;
+      }
+      if (!closest || missing.length < closest.length) closest = missing;
+    }
+    unmet.push(...closest ?? [{ source: group.source, kind: "signature", reason: "missing", expected: "no signer (the policy entry has no authority)" }]);
+  }
+  return unmet;
+}
+var REASON_STATUS = {
+  missing: "unsigned",
+  "signer-mismatch": "signer-mismatch",
+  invalid: "invalid"
+};
+function entryOf(outcome) {
+  const entry = { format: outcome.candidate.format, verified: outcome.verified !== void 0 && outcome.counted };
+  const signer = outcome.signer;
+  if (signer && (signer.issuer || signer.subject || signer.keyFingerprint)) entry.identity = { ...signer };
+  if (outcome.verified?.signedAt) entry.signedAt = outcome.verified.signedAt;
+  const error = outcome.error ?? (entry.verified ? void 0 : outcome.signerError);
+  if (error) {
+    entry.errorCode = error.code;
+    entry.message = `${outcome.candidate.location}: ${error.message}`;
+  }
+  if (outcome.kind === "attestation" && outcome.predicateType) entry.predicateType = outcome.predicateType;
+  return entry;
+}
+async function checkImageSignatures(client, repo, imageDigest, groups, trustedRoot, keys = new KeyCache(), now) {
+  const signersFor = /* @__PURE__ */ new Map();
+  for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, keys));
+  const required = requiredPredicateTypes(groups);
+  const withRequired = (status2) => required.length ? { ...status2, requiredPredicateTypes: required } : status2;
   let candidates;
   try {
-    candidates = await discoverSignatures(client, repo, imageDigest);
+    candidates = await discoverSignatures(client, repo, imageDigest, { attestations: required.length > 0 });
   } catch (error) {
     const code = error.code;
-    return {
+    return withRequired({
       status: "not-checked",
       signatures: [],
-      ...requiredPredicateTypes(rules).length ? { requiredPredicateTypes: requiredPredicateTypes(rules) } : {},
       message: `signatures could not be listed: ${error.message}${typeof code === "string" ? ` (${code})` : ""}`
-    };
+    });
   }
-  const required = requiredPredicateTypes(rules);
-  const withRequired = (status2) => required.length ? { ...status2, requiredPredicateTypes: required } : status2;
-  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, signatureRequirements, attestationRequirements, trustedRoot, now));
-  const signatures = outcomes.filter((o) => o.kind === "signature");
-  const status = { status: "unsigned", signatures: outcomes.map(entryOf) };
-  if (signatures.length === 0) {
-    status.message = `no signature found for ${imageDigest}`;
+  const keyObjects = [...new Set([...signersFor.values()].flatMap((s) => s.policy?.key ? [s.policy.key] : []))];
+  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, keyObjects, trustedRoot, now));
+  const unmet = judgeGroups(groups, signersFor, outcomes);
+  const status = { status: "verified", signatures: outcomes.map(entryOf) };
+  if (unmet.length === 0) {
+    const first = outcomes.find((o) => o.counted && o.kind === "signature") ?? outcomes.find((o) => o.counted);
+    status.message = `signed by ${describeSigner(first?.signer)}`;
     return withRequired(status);
   }
-  const unsatisfied = groups.filter((group) => !signatures.some((o) => o.satisfied.some((r) => r.group === group.source)));
-  if (unsatisfied.length === 0) {
-    status.status = "verified";
-    const first = signatures.find((o) => o.satisfied.length > 0);
-    status.message = `signed by ${describeSigner(first.signer)}`;
-    return withRequired(status);
-  }
-  const valid = signatures.filter((o) => o.valid);
-  const mismatch = valid.length > 0 || signatures.some((o) => o.error && SIGNER_MISMATCH_CODES.has(o.error.code));
-  status.status = mismatch ? "signer-mismatch" : "invalid";
-  status.message = mismatch ? `signed by ${valid.map((o) => describeSigner(o.signer)).join(", ") || "another signer"}, but ${unsatisfied.map((g) => g.source).join(", ")} expects another signer` : `no signature verifies: ${signatures.map((o) => `${o.candidate.location}: ${o.error?.code ?? "failed"}`).join("; ")}`;
+  status.unmet = unmet;
+  status.status = worstStatus(unmet.map((u) => REASON_STATUS[u.reason]));
+  status.message = unmet.map((u) => `${u.source}: ${u.kind === "attestation" ? `${u.predicateType} attestation` : "signature"} ${u.reason === "missing" ? "missing" : u.reason === "invalid" ? "does not verify" : "by another signer"}`).join("; ");
   return withRequired(status);
 }
 function imageDigestOf(occurrence, pinned) {
@@ -30209,18 +34683,21 @@ function imageDigestOf(occurrence, pinned) {
 }
 async function verifySignatures(occurrences, policy, client, options = {}) {
   if (policy.signatures.mode === "off") return occurrences;
-  const { rules, problems } = await loadSignatureRules(policy);
+  const { groups, problems } = await loadSignaturePolicy(policy);
   for (const problem of problems) options.onProblem?.(problem);
   let trustedRoot = options.trustedRoot;
   let rootError;
-  const needsRoot = occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local && rulesForImage(rules, occurrence.reference).length > 0);
-  if (!trustedRoot && needsRoot) {
+  const needsRoot = occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local && groupsForImage(groups, occurrence.reference).length > 0);
+  if (!trustedRoot && (needsRoot || policy.signatures.trustedRoot)) {
     try {
       const source = {};
       if (policy.signatures.trustedRoot) source.trustedRootPath = policy.signatures.trustedRoot;
       if (options.refreshTrustedRoot) source.refreshOnline = true;
       trustedRoot = await loadTrustedRoot(source);
     } catch (error) {
+      if (policy.signatures.trustedRoot) {
+        throw new ConfigError(policy.source, [{ keyPath: "signatures.trusted-root", message: `signatures.trusted-root cannot be used: ${error.message}` }]);
+      }
       rootError = `trusted root unusable: ${error.message}`;
     }
   }
@@ -30232,10 +34709,11 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
   return Promise.all(
     occurrences.map(async (occurrence) => {
       if (occurrence.reference === null || occurrence.local) return occurrence;
-      const matching = rulesForImage(rules, occurrence.reference);
+      const matching = groupsForImage(groups, occurrence.reference);
       if (matching.length === 0) return { ...occurrence, signature: { status: "not-required", signatures: [] } };
-      const parts = splitNormalizedReference(occurrence.reference);
-      if (!parts) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "reference is not in normalized form" } };
+      const split = splitReference(occurrence.reference);
+      if (!split) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "reference is not in normalized form" } };
+      const parts = { repo: { domain: split.domain, path: split.path }, digest: split.digest };
       if (occurrence.resolution && occurrence.resolution.status !== "ok" && !parts.digest) {
         return { ...occurrence, signature: { status: "not-checked", signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
       }
@@ -30243,7 +34721,7 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
       if (!digest) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "no digest known for the image (not resolved)" } };
       if (!trustedRoot) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: rootError ?? "no trusted root" } };
       const root = trustedRoot;
-      const rulesKey = matching.map((r) => JSON.stringify(r)).join("|");
+      const rulesKey = matching.map((group) => group.id).join("|");
       const checkDigest2 = (imageDigest) => {
         const key2 = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;
         let pending2 = byImage.get(key2);
@@ -30348,13 +34826,25 @@ function createRegistryClient(options) {
     credentials: defaultCredentialSource({ env: options.env, githubToken: options.githubToken, logger: options.log }),
     concurrency: policy.registry.concurrency,
     timeoutMs: policy.registry.timeoutMs,
+    maxRetryAfterMs: policy.registry.maxRetryAfterMs,
     budgetMs: policy.registry.budgetMs,
     retries: policy.registry.retries,
     logger: options.log
   });
 }
+function createDockerHubApi(options) {
+  const { registry } = options.policy;
+  return new DockerHubApi({
+    timeoutMs: registry.timeoutMs,
+    maxRetryAfterMs: registry.maxRetryAfterMs,
+    budgetMs: registry.budgetMs,
+    retries: registry.retries,
+    ...options.log ? { logger: options.log } : {}
+  });
+}
 async function scan(options) {
   const { policy } = options;
+  enableLinearRegExps();
   const discovery = await discoverRepository(options.root, {
     include: policy.include,
     exclude: policy.exclude,
@@ -30362,23 +34852,35 @@ async function scan(options) {
     onlyFiles: options.onlyFiles
   });
   const errors = [...discovery.errors];
-  const notes = [];
+  const notes = [...policy.warnings ?? []];
   let occurrences = discovery.occurrences;
   if (options.offline) {
     notes.push("Offline scan: registry existence, digests and signatures were not checked.");
   } else {
     const client = options.registryClient ?? createRegistryClient(options);
-    occurrences = await resolveOccurrences(occurrences, client, { logger: options.log });
+    occurrences = await resolveOccurrences(occurrences, client, { logger: options.log, onProgress: options.onProgress });
+    if (policy.typosquat.enabled) {
+      occurrences = await resolveDockerHub(occurrences, options.dockerHub ?? createDockerHubApi(options), dockerHubQuestionFor(policy), { logger: options.log });
+    }
     if (policy.signatures.mode !== "off") {
       occurrences = await verifySignatures(occurrences, policy, client, {
         // Online, the public-good root is refreshed through TUF; a failed refresh falls back to the embedded one.
         refreshTrustedRoot: true,
-        onProblem: (problem) => errors.push({ file: problem.file, message: `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ""}: ${problem.message}` })
+        // Images checked at once, over all registries; the client bounds requests per registry.
+        concurrency: Math.min(256, policy.registry.concurrency * 4),
+        onProblem: (problem) => {
+          const message = `ClusterImagePolicy${problem.policy ? ` ${problem.policy}` : ""}: ${problem.message}`;
+          if (problem.warning) notes.push(`${problem.file}: ${message}`);
+          else errors.push({ file: problem.file, message });
+        }
       });
     }
     notes.push(...registryNotes(occurrences, client));
   }
   const findings = runChecks(occurrences, policy, discovery.sources, {
+    // A candidate file that could not be fully read may hide an image: it is a finding, not a note.
+    unscanned: discovery.unscanned,
+    containers: discovery.containers,
     // A rule that crashes is reported, and the other rules' findings still count.
     onError: (rule2, error) => errors.push({ file: ".", message: `rule ${rule2} failed and was not applied: ${error.message}` })
   });
@@ -30401,13 +34903,13 @@ async function scan(options) {
 }
 var MAX_DIRECTIVE_NOTES = 20;
 function closestRule(name2) {
-  let best;
+  let best2;
   let bestDistance = 4;
   for (const rule2 of RULE_IDS) {
     const distance = levenshteinEditDistance(name2.toLowerCase(), rule2);
-    if (distance < bestDistance) [best, bestDistance] = [rule2, distance];
+    if (distance < bestDistance) [best2, bestDistance] = [rule2, distance];
   }
-  return best ? ` (did you mean "${best}"?)` : "";
+  return best2 ? ` (did you mean "${best2}"?)` : "";
 }
 function registryNotes(occurrences, client) {
   const notes = [];
@@ -30427,6 +34929,9 @@ function registryNotes(occurrences, client) {
     const listed = [...signaturesNotChecked].slice(0, 5).map(([image, why]) => `${image} (${why})`).join("; ");
     notes.push(`Signatures not checked for ${signaturesNotChecked.size} image${signaturesNotChecked.size === 1 ? "" : "s"}: ${listed}${signaturesNotChecked.size > 5 ? "; \u2026" : ""}.`);
   }
+  for (const given of client.unhealthyRegistries()) {
+    notes.push(`Registry ${given.registry} was given up after ${given.failures} failed requests in a row (last: ${given.last}); its remaining images were reported as not verified at once.`);
+  }
   const rateLimit = client.rateLimit();
   if (rateLimit && (rateLimit.limit !== void 0 || rateLimit.remaining !== void 0)) {
     notes.push(`Docker Hub rate limit: ${rateLimit.remaining ?? "?"} of ${rateLimit.limit ?? "?"} pulls remaining (${rateLimit.host}).`);
@@ -30435,7 +34940,7 @@ function registryNotes(occurrences, client) {
 }
 
 // src/pin.ts
-import { readFile as readFile6, realpath as realpath4, writeFile } from "node:fs/promises";
+import { readFile as readFile6, realpath as realpath3, writeFile } from "node:fs/promises";
 var REFERENCE_CHAR = /[A-Za-z0-9._:@/-]/;
 var VARIABLE_SYNTAX2 = /[$]|\{\{|\{%|<%/;
 function textAt(source, index, line, column) {
@@ -30451,7 +34956,7 @@ function planPinsDetailed(occurrences, sources, options = {}) {
   for (const occurrence of occurrences) {
     if (!occurrence.reference) continue;
     if (occurrence.local) continue;
-    const parts = splitNormalizedReference(occurrence.reference);
+    const parts = splitReference(occurrence.reference);
     const resolution = occurrence.resolution;
     if (!parts) {
       skip(occurrence, "not a normalized reference");
@@ -30470,7 +34975,7 @@ function planPinsDetailed(occurrences, sources, options = {}) {
       );
       continue;
     }
-    if (occurrence.resolved !== void 0) {
+    if (occurrence.resolved !== void 0 && !isQuotedAsWritten(occurrence.raw, occurrence.resolved)) {
       skip(occurrence, `written differently from the image it names (${occurrence.resolved}: quoting, escapes or a line continuation); pin it by hand`);
       continue;
     }
@@ -30485,14 +34990,14 @@ function planPinsDetailed(occurrences, sources, options = {}) {
         skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; re-pinned only with --update-stale`);
         continue;
       }
-      const at = occurrence.raw.lastIndexOf("@");
-      if (at < 0) {
+      const repinned = replaceDigestAsWritten(occurrence.raw, resolution.tagDigest);
+      if (repinned === void 0) {
         skip(occurrence, "digest not written in the text");
         continue;
       }
-      newText = `${occurrence.raw.slice(0, at)}@${resolution.tagDigest}`;
+      newText = repinned;
     } else {
-      newText = `${occurrence.raw}@${resolution.tagDigest}`;
+      newText = appendDigestAsWritten(occurrence.raw, resolution.tagDigest);
     }
     const source = sources.get(occurrence.file);
     if (source === void 0) {
@@ -30518,7 +35023,7 @@ function planPinsDetailed(occurrences, sources, options = {}) {
   return plan;
 }
 async function applyPins(root, edits) {
-  const absoluteRoot = await realpath4(root);
+  const absoluteRoot = await realpath3(root);
   const byFile = /* @__PURE__ */ new Map();
   for (const edit of edits) {
     const list2 = byFile.get(edit.file) ?? [];
@@ -30530,56 +35035,79 @@ async function applyPins(root, edits) {
     const result = { file, applied: 0, unchanged: 0, conflicts: 0 };
     results.push(result);
     const path6 = await resolveInside(absoluteRoot, file);
-    if (path6 === void 0) {
-      result.conflicts += fileEdits.length;
-      continue;
-    }
-    let text2;
+    let bytes;
     try {
-      text2 = await readFile6(path6, "utf8");
+      if (path6 !== void 0) bytes = await readFile6(path6);
     } catch {
+    }
+    const decoded = bytes === void 0 ? void 0 : decodeText(bytes);
+    if (path6 === void 0 || bytes === void 0 || decoded === void 0 || "problem" in decoded) {
       result.conflicts += fileEdits.length;
       continue;
     }
-    const bom = text2.charCodeAt(0) === 65279 ? "\uFEFF" : "";
-    if (bom) text2 = text2.slice(1);
-    let index = new LineIndex(text2);
-    const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
-    let shift = 0;
-    let shiftLine = 0;
-    let changed = false;
-    for (const edit of ordered) {
-      const start = textAt(text2, index, edit.line, edit.column);
-      if (start === void 0) {
+    const splices = planSplices(decoded, bytes, fileEdits, result);
+    if (splices.length > 0) await writeFile(path6, spliceBytes(bytes, splices));
+  }
+  return results;
+}
+function planSplices(decoded, bytes, fileEdits, result) {
+  const text3 = decoded.text;
+  const index = new LineIndex(text3);
+  const offsets = new ByteOffsets(bytes, decoded);
+  const ordered = [...fileEdits].sort((a, b) => a.line - b.line || a.column - b.column);
+  const splices = [];
+  let shift = 0;
+  let shiftLine = 0;
+  for (const edit of ordered) {
+    const start = textAt(text3, index, edit.line, edit.column);
+    if (start === void 0 || !/^[\x20-\x7e]*$/.test(edit.oldText + edit.newText)) {
+      result.conflicts++;
+      continue;
+    }
+    if (edit.line !== shiftLine) {
+      shift = 0;
+      shiftLine = edit.line;
+    }
+    const offset = start + shift;
+    const endsAt = (length) => {
+      const next = text3.charAt(offset + length);
+      return next === "" || !REFERENCE_CHAR.test(next);
+    };
+    const growth = edit.newText.length - edit.oldText.length;
+    if (text3.startsWith(edit.newText, offset) && endsAt(edit.newText.length)) {
+      result.unchanged++;
+      shift += growth;
+    } else if (text3.startsWith(edit.oldText, offset) && endsAt(edit.oldText.length)) {
+      const position = index.positionAt(offset);
+      const at = offsets.byteOffset(offset, position.line, position.column);
+      const old = at === void 0 ? void 0 : encodeAscii(edit.oldText, decoded.encoding);
+      if (at === void 0 || old === void 0 || !sameBytes(bytes, at, old)) {
         result.conflicts++;
         continue;
       }
-      if (edit.line !== shiftLine) {
-        shift = 0;
-        shiftLine = edit.line;
-      }
-      const offset = start + shift;
-      const endsAt = (length) => {
-        const next = text2.charAt(offset + length);
-        return next === "" || !REFERENCE_CHAR.test(next);
-      };
-      const growth = edit.newText.length - edit.oldText.length;
-      if (text2.startsWith(edit.newText, offset) && endsAt(edit.newText.length)) {
-        result.unchanged++;
-        shift += growth;
-      } else if (text2.startsWith(edit.oldText, offset) && endsAt(edit.oldText.length)) {
-        text2 = text2.slice(0, offset) + edit.newText + text2.slice(offset + edit.oldText.length);
-        index = new LineIndex(text2);
-        result.applied++;
-        shift += growth;
-        changed = true;
-      } else {
-        result.conflicts++;
-      }
+      splices.push({ at, removed: old.length, inserted: encodeAscii(edit.newText, decoded.encoding) });
+      result.applied++;
+    } else {
+      result.conflicts++;
     }
-    if (changed) await writeFile(path6, bom + text2);
   }
-  return results;
+  return splices;
+}
+function sameBytes(bytes, at, expected) {
+  if (at + expected.length > bytes.length) return false;
+  for (let index = 0; index < expected.length; index++) if (bytes[at + index] !== expected[index]) return false;
+  return true;
+}
+function spliceBytes(bytes, splices) {
+  const ordered = [...splices].sort((a, b) => a.at - b.at);
+  const parts = [];
+  let cursor = 0;
+  for (const splice of ordered) {
+    parts.push(bytes.subarray(cursor, splice.at), splice.inserted);
+    cursor = splice.at + splice.removed;
+  }
+  parts.push(bytes.subarray(cursor));
+  return Buffer.concat(parts);
 }
 
 // src/report/json.ts
@@ -30596,6 +35124,105 @@ function renderJson(result) {
     ...result.notes && result.notes.length > 0 ? { notes: result.notes } : {}
   };
   return JSON.stringify(report, null, 2) + "\n";
+}
+
+// src/report/line-findings.ts
+var FIX_PRIORITY = { typosquat: 3, impersonation: 2, unpinned: 1 };
+function bySeverity(a, b) {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (FIX_PRIORITY[b.rule] ?? 0) - (FIX_PRIORITY[a.rule] ?? 0) || a.column - b.column;
+}
+function groupByLine(findings) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    if (finding.suppressed) continue;
+    const key = `${finding.file}\0${finding.line}`;
+    const list2 = groups.get(key);
+    if (list2) list2.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const lines = [];
+  for (const list2 of groups.values()) {
+    list2.sort(bySeverity);
+    lines.push({ file: list2[0].file, line: list2[0].line, findings: list2, severity: list2[0].severity, rules: [...new Set(list2.map((finding) => finding.rule))].sort() });
+  }
+  return lines.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+}
+function lineEdits(group) {
+  const byColumn = /* @__PURE__ */ new Map();
+  for (const finding of group.findings) {
+    if (finding.suggestion === void 0 || finding.raw.length === 0) continue;
+    const priority = FIX_PRIORITY[finding.rule] ?? 0;
+    const current = byColumn.get(finding.column);
+    if (current && (current.priority >= priority || current.edit.raw !== finding.raw)) continue;
+    byColumn.set(finding.column, { edit: { column: finding.column, raw: finding.raw, replacement: finding.suggestion }, priority });
+  }
+  return [...byColumn.values()].map((entry) => entry.edit).sort((a, b) => a.column - b.column);
+}
+
+// src/report/registry-summary.ts
+var PLAIN_HTTP_SIGNS = ["wrong version number", "packet length too long", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "http_request"];
+function registryOf(reference) {
+  try {
+    return parseNormalized(reference).domain;
+  } catch {
+    return reference.split("/")[0];
+  }
+}
+function looksLikePlainHttp(messages) {
+  return messages.some((message) => PLAIN_HTTP_SIGNS.some((sign) => message.toLowerCase().includes(sign.toLowerCase())));
+}
+function mostFrequent(values) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "error";
+}
+function hintFor(registry, code, messages, context) {
+  if (looksLikePlainHttp(messages)) {
+    const how = context.insecureFlag ?? "--insecure-registry";
+    return how.startsWith("--") ? `it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, run with ${how} ${registry}` : `it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, list ${registry} in ${how}`;
+  }
+  if (code === "unauthorized" || code === "forbidden") {
+    const places = context.credentialPlaces ?? [];
+    return places.length > 0 ? `credentials for ${registry} were looked for in: ${places.join(", ")}` : void 0;
+  }
+  return void 0;
+}
+function registryProblems(occurrences, context = {}) {
+  const byRegistry = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    const resolution = occurrence.resolution;
+    if (!occurrence.reference || !resolution || resolution.status !== "error") continue;
+    const registry = registryOf(occurrence.reference);
+    const entry = byRegistry.get(registry) ?? { images: /* @__PURE__ */ new Set(), codes: [], messages: [] };
+    if (!entry.images.has(occurrence.reference)) {
+      entry.images.add(occurrence.reference);
+      entry.codes.push(resolution.errorCode ?? "error");
+      if (resolution.message) entry.messages.push(resolution.message);
+    }
+    byRegistry.set(registry, entry);
+  }
+  const problems = [];
+  for (const [registry, entry] of byRegistry) {
+    const code = mostFrequent(entry.codes);
+    const problem = { registry, images: entry.images.size, code, example: entry.messages[0] ?? code };
+    const hint = hintFor(registry, code, entry.messages, context);
+    if (hint) problem.hint = hint;
+    problems.push(problem);
+  }
+  return problems.sort((a, b) => b.images - a.images || a.registry.localeCompare(b.registry));
+}
+var CODE_WORDS = {
+  unauthorized: "refused the credentials (401)",
+  forbidden: "refused access (403)",
+  "rate-limited": "rate-limited the scan",
+  timeout: "unreachable (timeout)",
+  network: "unreachable",
+  server: "answered with server errors",
+  protocol: "gave answers that are not a registry\u2019s"
+};
+function describeRegistryProblem(problem) {
+  const what = CODE_WORDS[problem.code] ?? `could not be asked (${problem.code})`;
+  return `${problem.registry} ${what}: ${problem.images} image${problem.images === 1 ? "" : "s"} not verified`;
 }
 
 // src/report/status.ts
@@ -30641,63 +35268,93 @@ function statusOf(occurrence, location) {
 }
 
 // src/report/text.ts
-function terminalSafe(text2) {
-  return text2.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "?");
+function terminalSafe(text3) {
+  return text3.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "?");
 }
 function countBySeverity(findings) {
   const counts = { error: 0, warning: 0, note: 0 };
   for (const finding of findings) if (!finding.suppressed) counts[finding.severity]++;
   return counts;
 }
-function clip(text2, width = 72) {
-  return text2.length > width ? text2.slice(0, width - 1) + "\u2026" : text2;
+var PLAIN_STYLE = { error: (t) => t, warning: (t) => t, note: (t) => t, bold: (t) => t, dim: (t) => t };
+function clip(text3, width = 72) {
+  return text3.length > width ? text3.slice(0, width - 1) + "\u2026" : text3;
 }
 function table(rows) {
   const widths = [];
   for (const row of rows) row.forEach((cell, index) => widths[index] = Math.max(widths[index] ?? 0, cell.length));
   return rows.map((row) => row.map((cell, index) => index === row.length - 1 ? cell : cell.padEnd(widths[index])).join("  ").trimEnd());
 }
-function renderText(result) {
-  const lines = [];
+var PER_REGISTRY = /* @__PURE__ */ new Set(["registry-unreachable"]);
+function findingLines(result, style) {
+  const active = result.findings.filter((finding) => !finding.suppressed);
+  const suppressed = result.findings.length - active.length;
+  const shown = active.filter((finding) => !PER_REGISTRY.has(finding.rule));
+  const lines = [style.bold(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ""}`)];
+  for (const group of groupByLine(shown)) {
+    for (const finding of group.findings) {
+      const severity = style[finding.severity](finding.severity.padEnd(7));
+      lines.push(`  ${severity} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`);
+      lines.push(`          ${terminalSafe(finding.message)}`);
+    }
+    const fixes = lineEdits(group);
+    if (fixes.length > 0) lines.push(`          fix: ${fixes.map((edit) => terminalSafe(edit.replacement)).join(", ")}`);
+  }
+  const perRegistry = active.length - shown.length;
+  if (perRegistry > 0) lines.push(`  ${style.warning("warning")} ${perRegistry} image reference${perRegistry === 1 ? "" : "s"} not verified [registry-unreachable]: see Registries below`);
+  return lines;
+}
+function registryLines(result, options, style) {
+  const problems = registryProblems(result.occurrences, options);
+  if (problems.length === 0) return [];
+  const lines = ["", style.bold("Registries:")];
+  for (const problem of problems) {
+    lines.push(`  ${style.warning(terminalSafe(describeRegistryProblem(problem)))}`);
+    lines.push(`      ${style.dim(terminalSafe(clip(problem.example, 160)))}`);
+    if (problem.hint) lines.push(`      hint: ${terminalSafe(problem.hint)}`);
+  }
+  return lines;
+}
+function inventoryLines(result, style) {
   const files = new Set(result.occurrences.map((occurrence) => occurrence.file));
-  lines.push(`Images: ${result.occurrences.length} references in ${files.size} files`);
+  const lines = ["", style.bold(`Images: ${result.occurrences.length} references in ${files.size} files`)];
   if (result.occurrences.length > 0) {
     const rows = [["LOCATION", "KIND", "AS WRITTEN", "REFERENCE"]];
     for (const occurrence of result.occurrences) {
-      rows.push([
-        `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
-        occurrence.kind,
-        clip(occurrence.raw),
-        // An image built in the repository is not pulled, so registry checks do not apply: say so.
-        clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? "unresolved"})`) + (occurrence.local ? " (built here)" : "")
-      ].map(terminalSafe));
+      rows.push(
+        [
+          `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
+          occurrence.kind,
+          clip(occurrence.raw),
+          // An image built in the repository is not pulled, so registry checks do not apply: say so.
+          clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? "unresolved"})`) + (occurrence.local ? " (built here)" : "")
+        ].map(terminalSafe)
+      );
     }
-    lines.push(...table(rows).map((row) => "  " + row));
+    for (const row of table(rows)) lines.push("  " + row);
   }
   const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === "yes" && image.signer);
   if (signed.length > 0) {
-    lines.push("");
-    lines.push(`Signatures verified: ${signed.length} image${signed.length === 1 ? "" : "s"}`);
+    lines.push("", `Signatures verified: ${signed.length} image${signed.length === 1 ? "" : "s"}`);
     for (const image of signed) lines.push(`  ${terminalSafe(image.reference ?? image.raw)}`, `      signed by ${terminalSafe(image.signer)}`);
   }
-  const active = result.findings.filter((finding) => !finding.suppressed);
-  const suppressed = result.findings.length - active.length;
-  lines.push("");
-  lines.push(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ""}`);
-  for (const finding of active) {
-    lines.push(`  ${finding.severity.padEnd(7)} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`);
-    lines.push(`          ${terminalSafe(finding.message)}`);
-    if (finding.suggestion) lines.push(`          fix: ${terminalSafe(finding.suggestion)}`);
-  }
+  return lines;
+}
+function summaryLine(result, style) {
+  const counts = countBySeverity(result.findings);
+  const worst = ["error", "warning", "note"].find((severity) => counts[severity] > 0);
+  const text3 = `Summary: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s).`;
+  return worst ? style[worst](text3) : text3;
+}
+function renderText2(result, options = {}) {
+  const style = options.style ?? PLAIN_STYLE;
+  const lines = [...findingLines(result, style), ...registryLines(result, options, style), ...inventoryLines(result, style)];
   if (result.errors.length > 0) {
-    lines.push("");
-    lines.push(`Not checked (${result.errors.length}):`);
+    lines.push("", style.bold(`Not checked (${result.errors.length}):`));
     for (const error of result.errors) lines.push(`  ${terminalSafe(error.file)}: ${terminalSafe(error.message)}`);
   }
   for (const note of result.notes ?? []) lines.push("", terminalSafe(note));
-  const counts = countBySeverity(result.findings);
-  lines.push("");
-  lines.push(`Summary: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.note} note(s).`);
+  lines.push("", summaryLine(result, style));
   return lines.join("\n") + "\n";
 }
 
@@ -30716,17 +35373,22 @@ var HTML_ENTITIES = {
   ":": "&#58;"
 };
 var BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function htmlEscape(text2) {
-  return text2.replace(BIDI_CONTROLS, "?").replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, " ");
+function htmlEscape(text3) {
+  return text3.replace(BIDI_CONTROLS, "?").replace(/[&<>"'|@#:]/g, (character) => HTML_ENTITIES[character]).replace(/\r?\n|\r/g, " ");
 }
-function escapeMarkdown(text2) {
-  return htmlEscape(text2).replace(/[\\`*_{}[\]()+\-.!~$]/g, (character) => `\\${character}`);
+function escapeMarkdown(text3) {
+  return htmlEscape(text3).replace(/[\\`*_{}[\]()+\-.!~$]/g, (character) => `\\${character}`);
 }
-function inlineCode(text2) {
-  return `<code>${escapeMarkdown(text2)}</code>`;
+function inlineCode(text3) {
+  return `<code>${escapeMarkdown(text3)}</code>`;
 }
-function escapeText(text2) {
-  return escapeMarkdown(text2).replace(/&#64;|&#35;/g, (entity) => `${entity}&#8203;`);
+function escapeText(text3) {
+  return escapeMarkdown(text3).replace(/&#64;|&#35;/g, (entity) => `${entity}&#8203;`);
+}
+function messageMarkdown(message) {
+  const parts = message.split("`");
+  if (parts.length % 2 === 0) return escapeText(message);
+  return parts.map((part, index) => index % 2 === 1 ? inlineCode(part) : escapeText(part)).join("");
 }
 function link(label, target) {
   if (!target) return label;
@@ -30737,71 +35399,123 @@ function fileLink(options, file, line) {
   const encoded = file.split("/").map(encodeURIComponent).join("/");
   return `${options.linkBase}${encoded}${line ? `#L${line}` : ""}`;
 }
-function severityCounts(result) {
-  const counts = countBySeverity(result.findings);
-  return `${SEVERITY_ICON.error} ${counts.error} error${counts.error === 1 ? "" : "s"} \xB7 ${SEVERITY_ICON.warning} ${counts.warning} warning${counts.warning === 1 ? "" : "s"} \xB7 ${SEVERITY_ICON.note} ${counts.note} note${counts.note === 1 ? "" : "s"}`;
+function severityCounts(findings) {
+  const counts = countBySeverity(findings);
+  return `${SEVERITY_ICON.error} ${plural(counts.error, "error")} \xB7 ${SEVERITY_ICON.warning} ${plural(counts.warning, "warning")} \xB7 ${SEVERITY_ICON.note} ${plural(counts.note, "note")}`;
+}
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+function countsInWords(findings) {
+  const counts = countBySeverity(findings);
+  const parts = ["error", "warning", "note"].filter((severity) => counts[severity] > 0).map((severity) => plural(counts[severity], severity));
+  return parts.length > 0 ? parts.join(", ") : "none";
+}
+function verificationSentence(result) {
+  const external = result.occurrences.filter((occurrence) => !occurrence.local);
+  const images = new Set(external.map((occurrence) => occurrence.reference ?? occurrence.raw)).size;
+  const asked = external.filter((occurrence) => occurrence.resolution !== void 0);
+  if (images === 0) return "No external images are referenced.";
+  if (asked.length === 0) {
+    return `${plural(images, "image")} read; not verified (offline): that they exist, what their tags point to, and their signatures.`;
+  }
+  const unverified2 = new Set(asked.filter((occurrence) => occurrence.resolution?.status === "error").map((occurrence) => occurrence.reference ?? occurrence.raw)).size;
+  return unverified2 > 0 ? `${plural(images, "image")} checked against their registries; ${unverified2} could not be verified (registry not reachable).` : `${plural(images, "image")} checked against their registries.`;
 }
 var STATE_LABEL = { yes: "\u2705 yes", no: "\u274C no", "not checked": "\u2796 not checked", "n/a": "n/a (built here)", "not required": "\u2796 not required by the policy" };
+function lineRow(group, options) {
+  const where = link(inlineCode(`${group.file}:${group.line}`), fileLink(options, group.file, group.line));
+  const images = [...new Set(group.findings.map((finding) => finding.raw))].map((raw) => inlineCode(raw)).join("<br>");
+  const problems = group.findings.map((finding) => `${SEVERITY_ICON[finding.severity]} **${finding.rule}**: ${messageMarkdown(finding.message)}`);
+  const fixes = lineEdits(group).map((edit) => inlineCode(edit.replacement));
+  if (fixes.length > 0) problems.push(`**Fix:** ${fixes.join(", ")}`);
+  return `| ${SEVERITY_ICON[group.severity]} | ${where}<br>${images} | ${problems.join("<br>")} |`;
+}
+function findingsTable(findings, options, limit) {
+  const groups = groupByLine(findings);
+  const lines = ["| | Where | Problem and fix |", "| --- | --- | --- |"];
+  for (const group of groups.slice(0, limit)) lines.push(lineRow(group, options));
+  if (groups.length > limit) lines.push("", `\u2026and ${groups.length - limit} more lines with findings (see the job summary, or the JSON or SARIF report).`);
+  return lines;
+}
+function rulesSection(active) {
+  const rules = [...new Set(active.map((finding) => finding.rule))];
+  const lines = ["<details><summary>What the rules mean</summary>", ""];
+  for (const rule2 of rules) lines.push(`- **${rule2}**: ${messageMarkdown(RULES[rule2].fullDescription)} ${messageMarkdown(RULES[rule2].help)}`);
+  lines.push("", "</details>");
+  return lines;
+}
+function imagesSection(result) {
+  const images = imageStatuses(result.occurrences);
+  if (images.length === 0) return [];
+  const lines = [`<details><summary>Images (${images.length})</summary>`, ""];
+  lines.push("| Image | Pinned | Digest verified | Signature verified | Where |", "| --- | --- | --- | --- | --- |");
+  for (const image of images) {
+    const where = image.locations.slice(0, 3).map((location) => inlineCode(location)).join(", ") + (image.locations.length > 3 ? ` +${image.locations.length - 3}` : "");
+    const signature = STATE_LABEL[image.signatureVerified] + (image.signer ? `<br>${escapeText(image.signer)}` : "");
+    lines.push(`| ${inlineCode(image.reference ?? image.raw)} | ${STATE_LABEL[image.pinned]} | ${STATE_LABEL[image.digestVerified]} | ${signature} | ${where} |`);
+  }
+  lines.push("", "</details>");
+  return lines;
+}
+function errorsSection(result) {
+  if (result.errors.length === 0) return [];
+  const lines = [`<details><summary>Not checked (${result.errors.length})</summary>`, ""];
+  for (const error of result.errors.slice(0, 100)) lines.push(`- ${inlineCode(error.file)}: ${messageMarkdown(error.message)}`);
+  if (result.errors.length > 100) lines.push(`- \u2026and ${result.errors.length - 100} more`);
+  lines.push("", "</details>");
+  return lines;
+}
+function pullRequestFindings(active, introduced, options, heading, limit) {
+  const mine = active.filter(introduced);
+  const others = active.filter((finding) => !introduced(finding));
+  const lines = [];
+  lines.push(`${heading}# Introduced by this pull request`, "");
+  if (mine.length > 0) lines.push(...findingsTable(mine, options, limit));
+  else lines.push("\u2705 None: this pull request adds no findings.");
+  if (others.length > 0) {
+    lines.push("", `<details><summary>Pre-existing findings: ${countsInWords(others)}</summary>`, "");
+    lines.push(...findingsTable(others, options, limit), "", "</details>");
+  }
+  return lines;
+}
 function renderMarkdown(result, options = {}) {
   const heading = "#".repeat(options.headingLevel ?? 2);
   const lines = [];
   const active = result.findings.filter((finding) => !finding.suppressed);
-  const suppressed = result.findings.filter((finding) => finding.suppressed);
-  const images = imageStatuses(result.occurrences);
+  const suppressed = result.findings.length - active.length;
+  const introduced = options.introduced;
   lines.push(`${heading} verify-images`, "");
-  if (options.preface) lines.push(options.preface, "");
-  lines.push(`${severityCounts(result)} \u2014 ${images.length} image${images.length === 1 ? "" : "s"} in ${new Set(result.occurrences.map((occurrence) => occurrence.file)).size} files`);
-  if (suppressed.length > 0) lines.push("", `${suppressed.length} suppressed finding${suppressed.length === 1 ? "" : "s"} not counted.`);
-  for (const note of result.notes ?? []) lines.push("", `> ${escapeText(note)}`);
-  if (active.length > 0) {
-    lines.push("", `${heading}# Findings`, "");
-    const limit = options.maxFindings ?? 200;
-    const byFile = /* @__PURE__ */ new Map();
-    for (const finding of active.slice(0, limit)) {
-      const list2 = byFile.get(finding.file) ?? [];
-      list2.push(finding);
-      byFile.set(finding.file, list2);
-    }
-    for (const [file, findings] of byFile) {
-      lines.push(`**${link(inlineCode(file), fileLink(options, file))}**`, "");
-      lines.push("| | Line | Rule | Image | Finding |", "| --- | --- | --- | --- | --- |");
-      for (const finding of findings) {
-        const fix = finding.suggestion ? `<br>Fix: ${inlineCode(finding.suggestion)}` : "";
-        lines.push(
-          `| ${SEVERITY_ICON[finding.severity]} | ${link(String(finding.line), fileLink(options, file, finding.line))} | ${finding.rule} | ${inlineCode(finding.raw)} | ${escapeText(finding.message)}${fix} |`
-        );
-      }
-      lines.push("");
-    }
-    if (active.length > limit) lines.push(`\u2026and ${active.length - limit} more findings (see the JSON or SARIF report).`, "");
-    const rules = [...new Set(active.map((finding) => finding.rule))];
-    lines.push("<details><summary>What the rules mean</summary>", "");
-    for (const rule2 of rules) lines.push(`- **${rule2}**: ${escapeText(RULES[rule2].fullDescription)} ${escapeText(RULES[rule2].help)}`);
-    lines.push("", "</details>");
+  if (introduced) {
+    const mine = active.filter(introduced);
+    lines.push(`**This pull request:** ${mine.length > 0 ? severityCounts(mine) : "\u2705 no new findings"} \xB7 pre-existing: ${countsInWords(active.filter((finding) => !introduced(finding)))}`);
   } else {
-    lines.push("", "No findings.");
+    lines.push(severityCounts(active));
   }
-  if (!options.omitImages && images.length > 0) {
-    lines.push("", `<details><summary>Images (${images.length})</summary>`, "");
-    lines.push("| Image | Pinned | Digest verified | Signature verified | Where |", "| --- | --- | --- | --- | --- |");
-    for (const image of images) {
-      const where = image.locations.slice(0, 3).map((location) => inlineCode(location)).join(", ") + (image.locations.length > 3 ? ` +${image.locations.length - 3}` : "");
-      const signature = STATE_LABEL[image.signatureVerified] + (image.signer ? `<br>${escapeText(image.signer)}` : "");
-      lines.push(`| ${inlineCode(image.reference ?? image.raw)} | ${STATE_LABEL[image.pinned]} | ${STATE_LABEL[image.digestVerified]} | ${signature} | ${where} |`);
-    }
-    lines.push("", "</details>");
+  lines.push("", verificationSentence(result) + ` ${plural(new Set(result.occurrences.map((occurrence) => occurrence.file)).size, "file")} with images.`);
+  for (const problem of registryProblems(result.occurrences, { insecureFlag: options.insecureHint })) {
+    lines.push("", `> \u26A0\uFE0F ${messageMarkdown(describeRegistryProblem(problem))}${problem.hint ? `: ${messageMarkdown(problem.hint)}` : ""}`);
   }
-  if (result.errors.length > 0) {
-    lines.push("", `<details><summary>Not checked (${result.errors.length})</summary>`, "");
-    for (const error of result.errors.slice(0, 100)) lines.push(`- ${inlineCode(error.file)}: ${escapeText(error.message)}`);
-    if (result.errors.length > 100) lines.push(`- \u2026and ${result.errors.length - 100} more`);
-    lines.push("", "</details>");
+  if (suppressed > 0) lines.push("", `${plural(suppressed, "suppressed finding")} not counted.`);
+  if (options.preface) lines.push("", options.preface);
+  for (const note of result.notes ?? []) if (!note.startsWith("Offline scan:")) lines.push("", `> ${messageMarkdown(note)}`);
+  const limit = options.maxFindings ?? 200;
+  if (active.length === 0) lines.push("", "No findings.");
+  else if (introduced) lines.push("", ...pullRequestFindings(active, introduced, options, heading, limit));
+  else lines.push("", `${heading}# Findings`, "", ...findingsTable(active, options, limit));
+  if (options.afterFindings) lines.push("", options.afterFindings);
+  if (active.length > 0) lines.push("", ...rulesSection(active));
+  if (!options.omitImages) {
+    const images = imagesSection(result);
+    if (images.length > 0) lines.push("", ...images);
   }
+  const errors = errorsSection(result);
+  if (errors.length > 0) lines.push("", ...errors);
   return lines.join("\n") + "\n";
 }
 
 // src/report/sarif.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var MAX_SARIF_RESULTS = 25e3;
 var MAX_MESSAGE_LENGTH = 4e3;
 var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", note: "2.0" };
@@ -30811,20 +35525,17 @@ function findingFingerprints(findings) {
     const key = `${finding.rule}\0${finding.file}\0${finding.raw}`;
     const ordinal = seen.get(key) ?? 0;
     seen.set(key, ordinal + 1);
-    return createHash4("sha256").update(`${key}\0${ordinal}`).digest("hex").slice(0, 32) + `:${ordinal + 1}`;
+    return createHash5("sha256").update(`${key}\0${ordinal}`).digest("hex").slice(0, 32) + `:${ordinal + 1}`;
   });
 }
 function pathUri(file) {
   return file.split("/").map(encodeURIComponent).join("/");
 }
-function truncate(text2) {
-  return text2.length > MAX_MESSAGE_LENGTH ? text2.slice(0, MAX_MESSAGE_LENGTH - 1) + "\u2026" : text2;
+function truncate(text3) {
+  return text3.length > MAX_MESSAGE_LENGTH ? text3.slice(0, MAX_MESSAGE_LENGTH - 1) + "\u2026" : text3;
 }
-function buildSarif(result, options = {}) {
-  const findings = result.findings.slice(0, MAX_SARIF_RESULTS);
-  const prints = findingFingerprints(findings);
-  const ruleIndex = new Map(RULE_IDS.map((id, index) => [id, index]));
-  const rules = RULE_IDS.map((id) => {
+function sarifRules() {
+  return RULE_IDS.map((id) => {
     const rule2 = RULES[id];
     return {
       id,
@@ -30843,52 +35554,56 @@ ${rule2.help}` },
       }
     };
   });
-  const results = findings.map((finding, index) => {
-    const region = { startLine: finding.line, startColumn: finding.column };
-    if (finding.raw.length > 0 && !/[\r\n]/.test(finding.raw)) {
-      region.endLine = finding.line;
-      region.endColumn = finding.column + finding.raw.length;
-    }
-    const sarifResult = {
-      ruleId: finding.rule,
-      ruleIndex: ruleIndex.get(finding.rule),
-      level: finding.severity,
-      message: { text: truncate(finding.message) },
-      locations: [
-        {
-          physicalLocation: {
+}
+var RULE_INDEX = new Map(RULE_IDS.map((id, index) => [id, index]));
+function sarifResultFor(finding, fingerprint) {
+  const region = { startLine: finding.line, startColumn: finding.column };
+  if (finding.raw.length > 0 && !/[\r\n]/.test(finding.raw)) {
+    region.endLine = finding.line;
+    region.endColumn = finding.column + finding.raw.length;
+  }
+  const sarifResult = {
+    ruleId: finding.rule,
+    ruleIndex: RULE_INDEX.get(finding.rule),
+    level: finding.severity,
+    message: { text: truncate(finding.message) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
+          region
+        }
+      }
+    ],
+    ...finding.related && finding.related.length > 0 ? { relatedLocations: relatedLocations(finding.related) } : {},
+    partialFingerprints: { "verifyImagesFinding/v1": fingerprint },
+    properties: { "security-severity": SECURITY_SEVERITY[finding.severity], ...finding.reference ? { reference: finding.reference } : {} }
+  };
+  if (finding.suggestion !== void 0 && region.endColumn !== void 0) {
+    sarifResult.fixes = [
+      {
+        description: { text: `Replace with ${finding.suggestion}` },
+        artifactChanges: [
+          {
             artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
-            region
+            replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }]
           }
-        }
-      ],
-      partialFingerprints: { "verifyImagesFinding/v1": prints[index] },
-      properties: { "security-severity": SECURITY_SEVERITY[finding.severity], ...finding.reference ? { reference: finding.reference } : {} }
-    };
-    if (finding.suggestion !== void 0 && region.endColumn !== void 0) {
-      sarifResult.fixes = [
-        {
-          description: { text: `Replace with ${finding.suggestion}` },
-          artifactChanges: [
-            {
-              artifactLocation: { uri: pathUri(finding.file), uriBaseId: "%SRCROOT%" },
-              replacements: [{ deletedRegion: region, insertedContent: { text: finding.suggestion } }]
-            }
-          ]
-        }
-      ];
-    }
-    if (finding.suppressed) {
-      sarifResult.suppressions = [
-        {
-          kind: finding.suppressed.kind === "inline" ? "inSource" : "external",
-          status: "accepted",
-          ...finding.suppressed.reason ? { justification: finding.suppressed.reason } : {}
-        }
-      ];
-    }
-    return sarifResult;
-  });
+        ]
+      }
+    ];
+  }
+  if (finding.suppressed) {
+    sarifResult.suppressions = [
+      {
+        kind: finding.suppressed.kind === "inline" ? "inSource" : "external",
+        status: "accepted",
+        ...finding.suppressed.reason ? { justification: finding.suppressed.reason } : {}
+      }
+    ];
+  }
+  return sarifResult;
+}
+function toolNotifications(result) {
   const notifications = result.errors.slice(0, 1e3).map((error) => ({
     level: "warning",
     message: { text: truncate(`${error.file}: ${error.message}`) },
@@ -30901,6 +35616,14 @@ ${rule2.help}` },
       locations: []
     });
   }
+  return notifications;
+}
+function buildSarif(result, options = {}) {
+  const findings = result.findings.slice(0, MAX_SARIF_RESULTS);
+  const prints = findingFingerprints(findings);
+  const rules = sarifRules();
+  const results = findings.map((finding, index) => sarifResultFor(finding, prints[index]));
+  const notifications = toolNotifications(result);
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -30925,29 +35648,161 @@ ${rule2.help}` },
 function renderSarif(result, options = {}) {
   return JSON.stringify(buildSarif(result, options), null, 2) + "\n";
 }
+function relatedLocations(related) {
+  return related.map((location, id) => ({
+    id,
+    physicalLocation: {
+      artifactLocation: { uri: pathUri(location.file), uriBaseId: "%SRCROOT%" },
+      region: { startLine: location.line, startColumn: location.column }
+    },
+    message: { text: truncate(location.message) }
+  }));
+}
 
-// src/cli/main.ts
+// src/cli/terminal.ts
+function useColour({ isTTY, env }) {
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !["0", "false"].includes(force.toLowerCase());
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  if (env.TERM === "dumb") return false;
+  return isTTY;
+}
+var sgr = (open, close) => (text3) => `\x1B[${open}m${text3}\x1B[${close}m`;
+var COLOURS = { error: sgr(31, 39), warning: sgr(33, 39), note: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
+var PLAIN = { error: (t) => t, warning: (t) => t, note: (t) => t, bold: (t) => t, dim: (t) => t };
+var ProgressLine = class {
+  constructor(write, enabled2, now = Date.now) {
+    this.write = write;
+    this.enabled = enabled2;
+    this.now = now;
+  }
+  write;
+  enabled;
+  now;
+  shown = false;
+  last = 0;
+  update(label, done, total) {
+    if (!this.enabled || total === 0) return;
+    const time = this.now();
+    if (done < total && this.shown && time - this.last < 100) return;
+    this.last = time;
+    this.write(`\r\x1B[2K${label}: ${done}/${total}`);
+    this.shown = true;
+  }
+  /** Erases the line, leaving the cursor where the next output starts. */
+  done() {
+    if (!this.shown) return;
+    this.write("\r\x1B[2K");
+    this.shown = false;
+  }
+};
+
+// src/cli/usage.ts
+var CONFIG = { name: "config", type: "string", value: "FILE", description: "Policy file (default: DIR/.github/verify-images.yml, else the embedded defaults)." };
+var INSECURE = {
+  name: "insecure-registry",
+  type: "string",
+  multiple: true,
+  value: "HOST[:PORT]",
+  description: "Reach this registry over plain HTTP (repeatable). Credentials may be sent to it in clear text."
+};
+var BUILD_ARG = { name: "build-arg", type: "string", multiple: true, value: "NAME=VALUE", description: "Value of a Dockerfile ARG, to resolve FROM lines (repeatable)." };
+var CONCURRENCY = { name: "concurrency", type: "string", value: "N", description: "Registry requests in flight per registry, 1-64 (default: the policy\u2019s registry.concurrency, 16)." };
+var VERBOSE = { name: "verbose", type: "boolean", short: "v", description: "Log each registry request to stderr." };
+var HELP = { name: "help", type: "boolean", short: "h", description: "Show this help." };
+var SCAN_FLAGS = [
+  CONFIG,
+  { name: "offline", type: "boolean", description: "Do not ask registries: existence, digests and signatures are not checked (the report says so)." },
+  { name: "format", type: "string", value: "text|json|sarif|markdown", description: "Report format (default text). json is the stable contract (schemaVersion 1)." },
+  { name: "output", type: "string", short: "o", value: "FILE", description: "Write the report to FILE instead of stdout." },
+  { name: "fail-on", type: "string", value: "error|warning|note|never", description: "Exit 1 when findings at or above this severity exist (default: the policy\u2019s, error)." },
+  INSECURE,
+  BUILD_ARG,
+  CONCURRENCY,
+  VERBOSE,
+  HELP
+];
+var PIN_FLAGS = [
+  { name: "write", type: "boolean", short: "w", description: "Apply the edits (default: print them)." },
+  { name: "update-stale", type: "boolean", description: "Re-pin references whose digest the tag no longer points to." },
+  CONFIG,
+  INSECURE,
+  BUILD_ARG,
+  CONCURRENCY,
+  VERBOSE,
+  HELP
+];
+var COMMANDS = {
+  scan: {
+    synopsis: "verify-images scan [DIR] [flags]",
+    summary: "Finds every container image DIR (default: the current directory) references and checks it against the policy:\ntyposquats, pinning, tags and digests at the registry, signatures. Exit status: 0 clean, 1 findings at or above\n--fail-on, 2 usage or configuration error.",
+    flags: SCAN_FLAGS
+  },
+  pin: {
+    synopsis: "verify-images pin [DIR] [flags]",
+    summary: "Pins every literal tag to its current digest, keeping the tag (nginx:1.27 -> nginx:1.27@sha256:...) and the\nfile's quoting and layout. Prints the edits; --write applies them. A second run changes nothing.",
+    flags: PIN_FLAGS
+  }
+};
 var USAGE2 = `Usage:
   verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
                      [--output FILE] [--fail-on error|warning|note|never]
-                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--verbose]
+                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--concurrency N] [--verbose]
   verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]...
-                    [--build-arg NAME=VALUE]... [--verbose]
+                    [--build-arg NAME=VALUE]... [--concurrency N] [--verbose]
   verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                      [--trusted-root FILE] FILE_OR_DIGEST
+  verify-images --version
 
 Scans DIR (default: the current directory) for container image references and checks them
 against the policy (.github/verify-images.yml, or embedded defaults).
+Run "verify-images scan --help" or "verify-images pin --help" for every flag.
 `;
+function parseOptions(flags) {
+  const options = {};
+  for (const flag of flags) {
+    options[flag.name] = { type: flag.type, ...flag.short ? { short: flag.short } : {}, ...flag.multiple ? { multiple: true } : {} };
+  }
+  return options;
+}
+function commandHelp(command) {
+  const { synopsis, summary, flags } = COMMANDS[command];
+  const left = flags.map((flag) => `${flag.short ? `-${flag.short}, ` : "    "}--${flag.name}${flag.value ? ` ${flag.value}` : ""}`);
+  const width = Math.max(...left.map((text3) => text3.length)) + 2;
+  const lines = [`Usage: ${synopsis}`, "", summary, "", "Flags:"];
+  flags.forEach((flag, index) => lines.push(`  ${left[index].padEnd(width)}${flag.description}`));
+  return lines.join("\n") + "\n";
+}
+function nearestFlag(typed, flags) {
+  const name2 = typed.replace(/^-+/, "").split("=")[0].toLowerCase();
+  let best2;
+  let bestDistance = Math.max(2, Math.floor(name2.length / 3)) + 1;
+  for (const flag of flags) {
+    const distance = levenshteinEditDistance(name2, flag.name);
+    if (distance < bestDistance || flag.name.startsWith(name2) && name2.length >= 3 && distance < bestDistance + 3) {
+      best2 = `--${flag.name}`;
+      bestDistance = Math.min(distance, bestDistance);
+    }
+  }
+  return best2;
+}
+
+// src/cli/main.ts
 var FORMATS = ["text", "json", "sarif", "markdown"];
 var FAIL_ON = ["error", "warning", "note", "never"];
 var UsageError = class extends Error {
+  /** The command whose flags the error is about, for the "run ... --help" pointer. */
+  command;
 };
 var INSECURE_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
 var VERSION = true ? "0.1.0" : "dev";
 async function runCli(argv, io) {
   const [command, ...rest] = argv;
-  if (["scan", "pin", "verify-bundle"].includes(command ?? "") && rest.some((arg) => arg === "--help" || arg === "-h")) {
+  if ((command === "scan" || command === "pin") && rest.some((arg) => arg === "--help" || arg === "-h")) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  if (command === "verify-bundle" && rest.some((arg) => arg === "--help" || arg === "-h")) {
     io.stdout(USAGE2);
     return 0;
   }
@@ -30959,6 +35814,12 @@ async function runCli(argv, io) {
         return await pinCommand(rest, io);
       case "verify-bundle":
         return await runVerifyBundle(rest);
+      case "--version":
+      case "-V":
+      case "version":
+        io.stdout(`verify-images ${VERSION}
+`);
+        return 0;
       case "-h":
       case "--help":
       case "help":
@@ -30967,12 +35828,18 @@ async function runCli(argv, io) {
       case void 0:
         io.stderr(USAGE2);
         return 2;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      default: {
+        const known = ["scan", "pin", "verify-bundle", "help", "--version"];
+        const close = nearestFlag(command, known.map((name2) => ({ name: name2.replace(/^--/, ""), type: "boolean", description: "" })));
+        throw new UsageError(`unknown command "${command}"${close ? ` (did you mean ${close.replace(/^--(?!version)/, "")}?)` : ""}`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`verify-images: ${error.message}
+      if (error.command) io.stderr(`verify-images: ${error.message}
+Run "verify-images ${error.command} --help" for every flag.
+`);
+      else io.stderr(`verify-images: ${error.message}
 
 ${USAGE2}`);
       return 2;
@@ -30985,62 +35852,100 @@ ${USAGE2}`);
     throw error;
   }
 }
-function parse2(args, options) {
+function usageErrorOf(error, flags, command) {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? "";
+  let message = error.message.split(". ")[0];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const close = nearestFlag(quoted, flags);
+    message = `unknown flag ${quoted}${close ? ` (did you mean ${close}?)` : ""}`;
+  } else if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    message = /argument missing/.test(error.message) ? `${quoted.split(" ")[0]} needs a value` : `${quoted.split(" ")[0]} takes no value`;
+  }
+  const usage = new UsageError(message);
+  usage.command = command;
+  return usage;
+}
+function parse3(args, flags, command) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: parseOptions(flags), allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error.message);
+    throw usageErrorOf(error, flags, command);
   }
 }
 function operatorInsecureRegistries(values) {
   return values["insecure-registry"] ?? [];
 }
-async function loadRun(values, positionals, io) {
-  if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
+async function loadRun(values, positionals, io, command) {
+  if (positionals.length > 1) throw usageError(`expected one directory, got ${positionals.length}: ${positionals.map((arg) => `"${terminalSafe(arg)}"`).join(" ")}`, command);
   const root = path5.resolve(io.cwd, positionals[0] ?? ".");
-  const rootInfo = await stat3(root).catch(() => void 0);
-  if (!rootInfo) throw new UsageError(`${positionals[0] ?? "."}: no such directory`);
-  if (!rootInfo.isDirectory()) throw new UsageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`);
+  const rootInfo = await stat2(root).catch(() => void 0);
+  if (!rootInfo) throw usageError(`${positionals[0] ?? "."}: no such directory`, command);
+  if (!rootInfo.isDirectory()) throw usageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`, command);
   const configPath = values.config === void 0 ? void 0 : path5.resolve(io.cwd, values.config);
   const policy = await loadPolicy(root, configPath);
   const insecure = values["insecure-registry"] ?? [];
   for (const host2 of insecure) {
-    if (!INSECURE_HOST.test(host2)) throw new UsageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${host2}")`);
+    if (!INSECURE_HOST.test(host2)) throw usageError(`--insecure-registry takes HOST[:PORT] as in image names, e.g. 127.0.0.1:5000 (got "${terminalSafe(host2)}")`, command);
   }
   policy.insecureRegistries = [...policy.insecureRegistries, ...insecure];
+  if (values.concurrency !== void 0) {
+    const given = values.concurrency;
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--concurrency takes an integer from 1 to 64 (registry requests in flight per registry), got "${terminalSafe(given)}"`, command);
+    policy.registry.concurrency = n;
+  }
   for (const pair of values["build-arg"] ?? []) {
     const separator2 = pair.indexOf("=");
-    if (separator2 <= 0) throw new UsageError(`--build-arg takes NAME=VALUE, got "${pair}"`);
+    if (separator2 <= 0) throw usageError(`--build-arg takes NAME=VALUE, got "${terminalSafe(pair)}"`, command);
     policy.buildArgs[pair.slice(0, separator2)] = pair.slice(separator2 + 1);
   }
   return { root, policy };
 }
+function usageError(message, command) {
+  const error = new UsageError(message);
+  error.command = command;
+  return error;
+}
+async function scanWithProgress(options, values, io) {
+  const progress = new ProgressLine((text3) => io.stderr(text3), Boolean(io.stderrIsTTY) && !values.verbose && !options.offline);
+  try {
+    return await scan({ ...options, onProgress: (done, total) => progress.update("Resolving images", done, total) });
+  } finally {
+    progress.done();
+  }
+}
 async function scanCommand(args, io) {
-  const { values, positionals } = parse2(args, {
-    config: { type: "string" },
-    offline: { type: "boolean", default: false },
-    format: { type: "string", default: "text" },
-    output: { type: "string" },
-    "fail-on": { type: "string" },
-    "insecure-registry": { type: "string", multiple: true },
-    "build-arg": { type: "string", multiple: true },
-    verbose: { type: "boolean", default: false }
-  });
-  const format2 = values.format;
-  if (!FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
+  const { values, positionals } = parse3(args, SCAN_FLAGS, "scan");
+  const format2 = values.format ?? "text";
+  if (!FORMATS.includes(format2)) throw usageError(`--format must be one of ${FORMATS.join(", ")} (got "${terminalSafe(format2)}")`, "scan");
   const failOn = values["fail-on"];
   if (failOn !== void 0 && !FAIL_ON.includes(failOn)) {
-    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}`);
+    throw usageError(`--fail-on must be one of ${FAIL_ON.join(", ")} (got "${terminalSafe(failOn)}")`, "scan");
   }
-  const { root, policy } = await loadRun(values, positionals, io);
+  const { root, policy } = await loadRun(values, positionals, io, "scan");
   if (failOn) policy.failOn = failOn;
-  const result = await scan({ root, policy, offline: Boolean(values.offline), insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
-  const rendered = render(format2, result);
+  const env = io.env ?? process.env;
+  const result = await scanWithProgress(
+    {
+      root,
+      policy,
+      offline: Boolean(values.offline),
+      insecureRegistries: operatorInsecureRegistries(values),
+      log: verboseLog(values, io),
+      env,
+      // Like gh and most tools: a GitHub token in the environment is used for ghcr.io, and only there.
+      githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || void 0
+    },
+    values,
+    io
+  );
+  const colour = format2 === "text" && !values.output && useColour({ isTTY: Boolean(io.stdoutIsTTY), env });
+  const rendered = render(format2, result, { style: colour ? COLOURS : PLAIN, credentialPlaces: credentialLocations(env) });
   if (values.output) {
     try {
       await writeFile2(path5.resolve(io.cwd, values.output), rendered);
     } catch (error) {
-      throw new UsageError(`cannot write --output ${values.output}: ${error.message}`);
+      throw usageError(`cannot write --output ${values.output}: ${error.message}`, "scan");
     }
     io.stderr(`verify-images: wrote ${format2} report to ${values.output}
 `);
@@ -31053,17 +35958,15 @@ function verboseLog(values, io) {
   return values.verbose ? (message) => io.stderr(terminalSafe(message) + "\n") : void 0;
 }
 async function pinCommand(args, io) {
-  const { values, positionals } = parse2(args, {
-    config: { type: "string" },
-    write: { type: "boolean", default: false },
-    "update-stale": { type: "boolean", default: false },
-    "insecure-registry": { type: "string", multiple: true },
-    "build-arg": { type: "string", multiple: true },
-    verbose: { type: "boolean", default: false }
-  });
-  const { root, policy } = await loadRun(values, positionals, io);
+  const { values, positionals } = parse3(args, PIN_FLAGS, "pin");
+  const { root, policy } = await loadRun(values, positionals, io, "pin");
   policy.signatures.mode = "off";
-  const result = await scan({ root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io) });
+  const env = io.env ?? process.env;
+  const result = await scanWithProgress(
+    { root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io), env, githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || void 0 },
+    values,
+    io
+  );
   const plan = planPinsDetailed(result.occurrences, result.sources, { updateStale: Boolean(values["update-stale"]) });
   for (const edit of plan.edits) {
     io.stdout(`${terminalSafe(`${edit.file}:${edit.line}:${edit.column}`)}
@@ -31095,12 +35998,12 @@ async function pinCommand(args, io) {
   }
   return conflicts > 0 ? 1 : 0;
 }
-function render(format2, result) {
+function render(format2, result, textOptions) {
   switch (format2) {
     case "json":
       return renderJson(result);
     case "text":
-      return renderText(result);
+      return renderText2(result, textOptions);
     case "sarif":
       return renderSarif(result, { toolVersion: VERSION });
     case "markdown":
@@ -31110,9 +36013,12 @@ function render(format2, result) {
 
 // src/cli.ts
 runCli(process.argv.slice(2), {
-  stdout: (text2) => process.stdout.write(text2),
-  stderr: (text2) => process.stderr.write(text2),
-  cwd: process.cwd()
+  stdout: (text3) => process.stdout.write(text3),
+  stderr: (text3) => process.stderr.write(text3),
+  cwd: process.cwd(),
+  env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true
 }).then(
   (code) => {
     process.exitCode = code;
