@@ -64,7 +64,7 @@ export function createRegistryClient(options: Pick<ScanOptions, 'policy' | 'inse
 }
 
 /** Docker Hub's API, anonymous (no credential is ever sent to it), under the policy's registry limits. */
-export function createDockerHubApi(options: Pick<ScanOptions, 'policy' | 'log'>): DockerHubApi {
+function createDockerHubApi(options: Pick<ScanOptions, 'policy' | 'log'>): DockerHubApi {
   const { registry } = options.policy;
   return new DockerHubApi({
     timeoutMs: registry.timeoutMs,

@@ -98,7 +98,7 @@ export interface Resolution {
 }
 
 /** Docker Hub's answer about one repository (`src/resolve-docker-hub.ts`). */
-export interface DockerHubFacts {
+interface DockerHubFacts {
   namespaceExists: boolean;
   repositoryExists: boolean;
   pullCount?: number;

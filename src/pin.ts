@@ -246,7 +246,7 @@ function sameBytes(bytes: Uint8Array, at: number, expected: Uint8Array): boolean
 }
 
 /** The bytes with each splice applied (splices do not overlap). */
-export function spliceBytes(bytes: Uint8Array, splices: readonly Splice[]): Buffer {
+function spliceBytes(bytes: Uint8Array, splices: readonly Splice[]): Buffer {
   const ordered = [...splices].sort((a, b) => a.at - b.at);
   const parts: Uint8Array[] = [];
   let cursor = 0;

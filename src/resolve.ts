@@ -63,7 +63,7 @@ async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: u
 const isNotFound = (error: unknown): error is RegistryError => error instanceof RegistryError && error.code === 'NOT_FOUND';
 
 /** What the registry says about one normalized reference. */
-export async function resolveReference(reference: string, client: RegistryClient): Promise<Resolution> {
+async function resolveReference(reference: string, client: RegistryClient): Promise<Resolution> {
   const parts = splitReference(reference);
   if (!parts) return { status: 'error', errorCode: 'protocol', message: `cannot resolve "${reference}": not a normalized reference` };
   const { digest } = parts;

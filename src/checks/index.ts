@@ -34,7 +34,7 @@ import { attestationInvalidCheck } from './attestation-invalid.js';
 import { signatureNotCheckedCheck } from './signature-not-checked.js';
 import { fileNotScannedCheck } from './file-not-scanned.js';
 
-export type { Check, CheckContext, FindingDraft } from './types.js';
+export type { Check,   } from './types.js';
 
 export const CHECKS: Check[] = [
   invalidReferenceCheck,
@@ -62,7 +62,7 @@ export const CHECKS: Check[] = [
 ];
 
 /** The finding's severity, or 'off': an explicit policy entry wins over the rule's own choice, which wins over the table default. */
-export function severityFor(rule: RuleId, policy: Policy, draftSeverity?: Severity): Severity | 'off' {
+function severityFor(rule: RuleId, policy: Policy, draftSeverity?: Severity): Severity | 'off' {
   return policy.severity[rule] ?? draftSeverity ?? RULES[rule].defaultSeverity;
 }
 
@@ -162,7 +162,7 @@ export function runChecks(
   return applyPrecedence(findings).sort(compareFindings);
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.line !== b.line) return a.line - b.line;
   if (a.column !== b.column) return a.column - b.column;

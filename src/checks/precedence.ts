@@ -11,7 +11,7 @@
 import { SEVERITY_RANK, type Finding, type RuleId } from '../model.js';
 
 /** For each rule, the rules whose finding on the same occurrence makes it redundant. */
-export const SUPERSEDED_BY: Readonly<Partial<Record<RuleId, readonly RuleId[]>>> = {
+const SUPERSEDED_BY: Readonly<Partial<Record<RuleId, readonly RuleId[]>>> = {
   unpinned: ['typosquat', 'image-not-found'],
   'mutable-tag': ['typosquat', 'image-not-found', 'unpinned'],
 };

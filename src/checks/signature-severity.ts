@@ -7,7 +7,7 @@ import type { Policy } from '../config/policy.js';
 import type { ResolvedOccurrence, RuleId, Severity, SignatureStatus } from '../model.js';
 import type { Check, FindingDraft } from './types.js';
 
-export function signatureSeverity(policy: Policy): Severity | undefined {
+function signatureSeverity(policy: Policy): Severity | undefined {
   switch (policy.signatures.mode) {
     case 'require':
       return 'error';
@@ -19,7 +19,7 @@ export function signatureSeverity(policy: Policy): Severity | undefined {
 }
 
 /** The image name and digest for messages: the reference as normalized, else the raw text. */
-export function imageName(occurrence: ResolvedOccurrence): string {
+function imageName(occurrence: ResolvedOccurrence): string {
   return occurrence.reference ?? occurrence.raw;
 }
 

@@ -9,7 +9,7 @@ import type { Policy } from '../config/policy.js';
 import type { ContainerConfig, ResolvedOccurrence, RuleId, Severity, UnscannedFile } from '../model.js';
 import type { TrustIndex } from './trust.js';
 
-export type { TrustIndex } from './trust.js';
+;
 
 export interface CheckContext {
   policy: Policy;

@@ -25,11 +25,11 @@ import { squatMessage, squatSuggestion } from './typosquat-message.js';
 import { brandAffix, WELL_KNOWN_IMAGES } from './typosquat-brand.js';
 import { NameIndex, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
-export type { SquatTechnique } from './typosquat-similarity.js';
+;
 export { squatMessage, squatSuggestion } from './typosquat-message.js';
 
 /** Which part of the name imitates a trusted one. */
-export type SquatPart = 'host' | 'namespace' | 'name';
+type SquatPart = 'host' | 'namespace' | 'name';
 
 export interface SquatMatch {
   rule: 'typosquat' | 'impersonation';
@@ -384,7 +384,7 @@ function isLibraryPosing(namespace: string): boolean {
 const cache = new WeakMap<TrustIndex, { targets: TrustTargets; verdicts: Map<string, SquatMatch | undefined> }>();
 
 /** The detector's targets for a policy: its trusted images and registries, targets and allow list. */
-export function trustTargetsForPolicy(policy: Policy): TrustTargets {
+function trustTargetsForPolicy(policy: Policy): TrustTargets {
   return buildTrustTargets({
     trustedImages: policy.trustedImages,
     // A host the policy allows by name is the organisation's own choice, never a look-alike.
@@ -424,7 +424,7 @@ export function dockerHubQuestionFor(policy: Policy): (reference: string) => { n
 }
 
 /** Pulls past which Docker Hub's count says the image is widely used, not a trap: no impersonation warning. */
-export const WIDELY_PULLED = 1_000_000;
+const WIDELY_PULLED = 1_000_000;
 
 /** Whether Docker Hub's facts (online) settle an impersonation warning: a missing image or a widely pulled one. */
 function settledOnline(occurrence: ResolvedOccurrence): boolean {

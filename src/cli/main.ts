@@ -19,7 +19,7 @@ import { renderText, terminalSafe, type TextOptions } from '../report/text.js';
 import { COLOURS, PLAIN, ProgressLine, useColour } from './terminal.js';
 import { commandHelp, nearestFlag, parseOptions, PIN_FLAGS, SCAN_FLAGS, USAGE, type Flag } from './usage.js';
 
-export { USAGE } from './usage.js';
+;
 
 export interface CliIO {
   stdout(text: string): void;
@@ -45,7 +45,7 @@ class UsageError extends Error {
 const INSECURE_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?$/;
 
 /** The package version, injected by the bundler; "dev" when running from source. */
-export const VERSION: string = typeof __VERIFY_IMAGES_VERSION__ === 'string' ? __VERIFY_IMAGES_VERSION__ : 'dev';
+const VERSION: string = typeof __VERIFY_IMAGES_VERSION__ === 'string' ? __VERIFY_IMAGES_VERSION__ : 'dev';
 declare const __VERIFY_IMAGES_VERSION__: string | undefined;
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

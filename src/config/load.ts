@@ -13,7 +13,7 @@ import { readPolicyDocument, type ConfigIssue } from './schema.js';
 export type { ConfigIssue } from './schema.js';
 
 /** Where the policy is looked for when no file is named; the first that exists is used. */
-export const DEFAULT_POLICY_PATHS = ['.github/verify-images.yml', '.github/verify-images.yaml'];
+const DEFAULT_POLICY_PATHS = ['.github/verify-images.yml', '.github/verify-images.yaml'];
 
 /** A policy file is a few kilobytes; anything this large is a mistake or an attack. */
 const MAX_POLICY_BYTES = 1024 * 1024;

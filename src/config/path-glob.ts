@@ -9,7 +9,7 @@
  * character. Extended globs (`@(a|b)`, `!(x)`) and leading `!` negation are refused.
  */
 
-export class PathGlobError extends Error {
+class PathGlobError extends Error {
   constructor(
     readonly glob: string,
     reason: string,

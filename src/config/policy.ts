@@ -4,8 +4,8 @@
  */
 import type { RuleId, Severity } from '../model.js';
 
-export type PinningMode = 'require' | 'warn' | 'off';
-export type SignatureMode = 'require' | 'warn' | 'off';
+type PinningMode = 'require' | 'warn' | 'off';
+type SignatureMode = 'require' | 'warn' | 'off';
 
 /** Keyless (Fulcio certificate) identity: issuer exact, subject exact or an anchored regexp. */
 export interface KeylessIdentity {

@@ -25,7 +25,7 @@ export interface ConfigIssue {
 }
 
 /** A file the policy names (key, trusted root, ClusterImagePolicy), resolved; `load.ts` checks it exists. */
-export interface PolicyFileReference {
+interface PolicyFileReference {
   keyPath: string;
   line: number;
   /** As written in the policy. */

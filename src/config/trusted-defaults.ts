@@ -18,7 +18,7 @@
 import { DOCKER_HUB_HOSTS } from '../reference/index.js';
 import { CURRENT_OFFICIAL_IMAGES, REMOVED_OFFICIAL_IMAGES } from './data/official-images.js';
 
-export { CURRENT_OFFICIAL_IMAGES, REMOVED_OFFICIAL_IMAGES };
+export { CURRENT_OFFICIAL_IMAGES,  };
 
 /** Every Docker Official Image name, current and removed (both are genuine, never squats). */
 export const OFFICIAL_IMAGES: string[] = [...CURRENT_OFFICIAL_IMAGES, ...REMOVED_OFFICIAL_IMAGES].sort();

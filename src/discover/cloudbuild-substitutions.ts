@@ -12,7 +12,7 @@
  */
 
 /** Built-in substitutions (cloud.google.com/build/docs/configuring-builds/substitute-variable-values). */
-export const BUILT_IN_SUBSTITUTIONS: ReadonlySet<string> = new Set([
+const BUILT_IN_SUBSTITUTIONS: ReadonlySet<string> = new Set([
   'PROJECT_ID',
   'PROJECT_NUMBER',
   'BUILD_ID',
@@ -283,7 +283,7 @@ function substring(value: string, spec: string, inner: string): string {
 }
 
 /** Shell pattern match of the whole `text`: `*` any run, `?` one character, anything else itself. */
-export function globMatch(pattern: string, text: string): boolean {
+function globMatch(pattern: string, text: string): boolean {
   let p = 0;
   let t = 0;
   let star = -1;

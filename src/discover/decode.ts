@@ -19,7 +19,7 @@ export type DecodeResult = DecodedText | { problem: string };
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The encoding of a file from its first bytes: a byte-order mark, else the NUL pattern of YAML 1.2 section 5.2. */
-export function detectEncoding(bytes: Uint8Array): { encoding: TextEncoding; bomBytes: number } {
+function detectEncoding(bytes: Uint8Array): { encoding: TextEncoding; bomBytes: number } {
   const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
   if (bytes.length >= 4) {
     if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return { encoding: 'utf-32be', bomBytes: 4 };
@@ -56,7 +56,7 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
 }
 
 /** A lone CR ends a line (YAML, editors); as LF the parsers see it too, and every offset stays the same. */
-export function normalizeLineEnds(text: string): string {
+function normalizeLineEnds(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 

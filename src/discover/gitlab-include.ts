@@ -24,7 +24,7 @@ export interface IncludedFile {
 }
 
 /** The local files a document includes, as written (paths or globs), normalized to the repository root. */
-export function localIncludes(document: Document.Parsed): string[] {
+function localIncludes(document: Document.Parsed): string[] {
   const include = mapGet(document.contents, 'include');
   const entries = isMap(include) ? [include] : scalarString(include) !== undefined ? [include] : listItems(document, include);
   const paths: string[] = [];

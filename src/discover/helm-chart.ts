@@ -57,7 +57,7 @@ export async function enclosingChartRoot(path: string, context: DiscoverContext,
 }
 
 /** A dependency as Chart.yaml lists it. */
-export interface ChartDependency {
+interface ChartDependency {
   name: string;
   repository?: string;
   alias?: string;
@@ -66,7 +66,7 @@ export interface ChartDependency {
 }
 
 /** The fields of Chart.yaml templates can use (`.Chart.Name`, ...), as written. */
-export interface ChartMetadata {
+interface ChartMetadata {
   name?: string;
   version?: string;
   appVersion?: string;
@@ -77,7 +77,7 @@ export interface ChartMetadata {
 }
 
 /** Chart.yaml's fields; numbers keep their written text (`appVersion: 1.10`), as Helm reads them as strings. */
-export function parseChartMetadata(text: string): ChartMetadata {
+function parseChartMetadata(text: string): ChartMetadata {
   const { documents } = parseYamlDocuments(text);
   const root = documents[0]?.contents;
   const metadata: ChartMetadata = {};
@@ -114,13 +114,13 @@ export function parseChartMetadata(text: string): ChartMetadata {
   return metadata;
 }
 
-export async function readChartMetadata(chartRoot: string, context: DiscoverContext): Promise<ChartMetadata | undefined> {
+async function readChartMetadata(chartRoot: string, context: DiscoverContext): Promise<ChartMetadata | undefined> {
   const text = await context.readFile(joinPath(chartRoot, 'Chart.yaml'));
   return text === undefined ? undefined : parseChartMetadata(text);
 }
 
 /** Values as plain data, and where each scalar of each map is written in the values file. */
-export interface ChartValues {
+interface ChartValues {
   file: string;
   text: string;
   data: Record<string, unknown> | undefined;
@@ -128,7 +128,7 @@ export interface ChartValues {
 }
 
 /** Reads values text into plain data (bounded against alias bombs) and scalar locations. */
-export function readValues(file: string, text: string): ChartValues {
+function readValues(file: string, text: string): ChartValues {
   const locations = new WeakMap<object, Map<string, ScalarLocation>>();
   const { documents } = parseYamlDocuments(text);
   const document = documents[0];

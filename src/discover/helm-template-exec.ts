@@ -48,7 +48,7 @@ export interface RenderEnv {
 }
 
 /** Bounds on one render. */
-export const RENDER_LIMITS = {
+const RENDER_LIMITS = {
   maxOutput: 4 * 1024 * 1024,
   maxString: 64 * 1024,
   maxIncludeDepth: 64,
@@ -144,7 +144,7 @@ class Writer {
 }
 
 /** `\u0001<n>\u0001` names the n-th Unknown reason. */
-export function unknownMarker(value: Unknown, env: RenderEnv): string {
+function unknownMarker(value: Unknown, env: RenderEnv): string {
   if (env.unknowns.length < RENDER_LIMITS.maxUnknowns) env.unknowns.push(value.reason);
   return `\u0001${env.unknowns.length - 1}\u0001`;
 }
@@ -313,7 +313,7 @@ function safePipeline(pipe: Pipe, state: State, env: RenderEnv): unknown {
 }
 
 /** A pipeline's value: each command's result is the next one's last argument. Declares its variables. */
-export function evalPipeline(pipe: Pipe, state: State, env: RenderEnv): unknown {
+function evalPipeline(pipe: Pipe, state: State, env: RenderEnv): unknown {
   let value: unknown;
   let hasValue = false;
   for (const cmd of pipe.cmds) {
@@ -457,7 +457,7 @@ function shortCircuit(name: 'and' | 'or', args: Arg[], state: State, env: Render
 }
 
 /** Renders a named template with `dot`, as `include` and `{{template}}` do. */
-export function includeTemplate(name: string, dot: unknown, state: State, env: RenderEnv): string | Unknown {
+function includeTemplate(name: string, dot: unknown, state: State, env: RenderEnv): string | Unknown {
   const body = env.templates.get(name);
   if (body === undefined) return new Unknown(`include ${JSON.stringify(name)}: no template of that name in the chart or its library charts`);
   if ('unresolved' in body) return new Unknown(body.unresolved);

@@ -5,7 +5,7 @@
  * the chart's text.
  */
 
-export type TokenType =
+type TokenType =
   | 'text'
   | 'open' // `{{`
   | 'close' // `}}`

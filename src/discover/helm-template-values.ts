@@ -18,8 +18,6 @@ export class GoStruct {
   ) {}
 }
 
-/** A method of a struct (`.Capabilities.APIVersions.Has "x"`), called with the command's arguments. */
-export type GoMethod = (args: unknown[]) => unknown;
 
 /** Why Helm itself stops rendering here (with default values the chart would not render). */
 export class RenderError extends Error {}

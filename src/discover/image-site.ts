@@ -28,7 +28,7 @@ export interface ImageValue {
 export type ImageResolver = (text: string) => ImageValue[];
 
 /** The written text, unchanged: for kinds without interpolation. */
-export const literalImage: ImageResolver = (text) => [{ value: text }];
+const literalImage: ImageResolver = (text) => [{ value: text }];
 
 export interface SiteInput {
   file: string;
@@ -96,7 +96,7 @@ export function imageNodeOf(node: unknown, key: string): unknown {
 const resolvers = new WeakMap<Document.Parsed, (node: unknown) => unknown>();
 
 /** Follows a YAML alias to the node it names (bounded, so alias chains cannot loop). */
-export function dealias(document: Document.Parsed, node: unknown): unknown {
+function dealias(document: Document.Parsed, node: unknown): unknown {
   let resolve = resolvers.get(document);
   if (!resolve) {
     resolve = aliasResolver(document);

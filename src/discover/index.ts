@@ -38,7 +38,7 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 /** The size bound of a file, by its name. */
-export function maxFileBytes(file: string): number {
+function maxFileBytes(file: string): number {
   const lower = file.toLowerCase();
   return lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json') ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }

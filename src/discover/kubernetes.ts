@@ -20,7 +20,7 @@ const MAX_ALIASES_FOLLOWED = 1_000;
 const MAX_DEPTH = 64;
 
 /** One image written in a manifest, before it becomes an occurrence. */
-export interface ManifestImage {
+interface ManifestImage {
   /** 0-based offset of `raw` in the file. */
   offset: number;
   raw: string;

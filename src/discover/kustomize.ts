@@ -12,7 +12,7 @@ import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { goScalarType, mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems, type GoScalarType } from './yaml.js';
 
-export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Bounds on following `resources:`: nesting depth and files read per kustomization. */
 const MAX_RESOURCE_DEPTH = 5;

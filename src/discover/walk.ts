@@ -11,7 +11,7 @@ import { compilePathGlobs } from '../config/path-glob.js';
 import { decodeText } from './decode.js';
 
 /** Directories never descended into: VCS metadata, dependencies and vendored code. */
-export const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', 'bower_components', '.venv', '__pycache__', '.terraform']);
+const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', 'bower_components', '.venv', '__pycache__', '.terraform']);
 
 export interface WalkOptions {
   include: string[];
@@ -22,7 +22,7 @@ export interface WalkOptions {
   isCandidate?: (relativePath: string) => boolean;
 }
 
-export interface WalkProblem {
+interface WalkProblem {
   /** POSIX path relative to the root ('.' for the root). */
   file: string;
   message: string;
@@ -37,12 +37,12 @@ export interface WalkResult {
   problems: WalkProblem[];
 }
 
-export const DEFAULT_WALK_OPTIONS: WalkOptions = { include: [], exclude: [] };
+const DEFAULT_WALK_OPTIONS: WalkOptions = { include: [], exclude: [] };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A name as shown and matched: its UTF-8 text, or with each byte that is not UTF-8 written `\xHH`; `exact` when nothing was escaped. */
-export function displayName(name: Buffer): { text: string; exact: boolean } {
+function displayName(name: Buffer): { text: string; exact: boolean } {
   try {
     return { text: strictUtf8.decode(name), exact: true };
   } catch {
@@ -267,7 +267,7 @@ export function resolveInside(absoluteRoot: string, relativePath: string): Promi
   return Promise.resolve(resolveInsideSync(absoluteRoot, relativePath));
 }
 
-export function resolveInsideSync(absoluteRoot: string, relativePath: string): string | undefined {
+function resolveInsideSync(absoluteRoot: string, relativePath: string): string | undefined {
   const normalized = path.posix.normalize(relativePath);
   if (normalized.startsWith('../') || normalized === '..' || path.isAbsolute(normalized)) return undefined;
   try {

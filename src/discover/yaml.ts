@@ -267,16 +267,6 @@ export function goScalarType(node: unknown, text: string): GoScalarType | undefi
   return 'string';
 }
 
-/** Entries of a map node as [key string, value node]. */
-export function mapEntries(node: unknown): Array<[string, unknown]> {
-  if (!isMap(node)) return [];
-  const entries: Array<[string, unknown]> = [];
-  for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (key !== undefined) entries.push([key, pair.value]);
-  }
-  return entries;
-}
 
 /** Items of a sequence node. */
 export function seqItems(node: unknown): unknown[] {

@@ -9,7 +9,7 @@ import type { Finding, Severity } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
 
 /** GitHub's display limit per level and step. */
-export const ANNOTATIONS_PER_LEVEL = 10;
+const ANNOTATIONS_PER_LEVEL = 10;
 
 export interface AnnotationSink {
   error(message: string, properties: AnnotationProperties): void;

@@ -7,7 +7,7 @@ import { botAuthor, type OwnAuthorCheck, type Octokit, type PullRequestTarget } 
 const MARKER_PREFIX = '<!-- verify-images:sticky';
 
 /** The hidden marker; `key` separates several verify-images steps in one workflow (e.g. by path). */
-export function stickyMarker(key = ''): string {
+function stickyMarker(key = ''): string {
   const safeKey = key.replace(/[^A-Za-z0-9._/-]/g, '_');
   return `${MARKER_PREFIX}${safeKey ? ` ${safeKey}` : ''} -->`;
 }

@@ -87,7 +87,7 @@ export function describeError(error: unknown): string {
   return status ? `HTTP ${status}: ${message}` : message;
 }
 
-export interface CommentAuthor {
+interface CommentAuthor {
   login?: string;
   type?: string;
 }

@@ -77,7 +77,7 @@ export function deltaMarkdown(delta: ImageChange[] | undefined, note: string | u
 }
 
 /** The sticky comment: introduced findings first, the delta after; brief when nothing is wrong. */
-export function stickyCommentBody(report: Pick<PullRequestReport, 'result' | 'delta' | 'deltaNote' | 'linkBase' | 'changes'>): StickyComment {
+function stickyCommentBody(report: Pick<PullRequestReport, 'result' | 'delta' | 'deltaNote' | 'linkBase' | 'changes'>): StickyComment {
   const active = report.result.findings.filter((finding) => !finding.suppressed);
   const delta = deltaMarkdown(report.delta, report.deltaNote);
   if (active.length === 0) {

@@ -17,7 +17,7 @@ const LINE_MARKER = /^<!-- verify-images:(line|resolved line) (\d{1,9}) ([a-z,-]
 const LEGACY_MARKER = /^<!-- verify-images:(finding|resolved) [0-9a-f]{32}:\d+ -->/;
 
 /** A review with hundreds of comments helps nobody; the rest are in the sticky comment and summary. */
-export const MAX_NEW_REVIEW_COMMENTS = 50;
+const MAX_NEW_REVIEW_COMMENTS = 50;
 /** GitHub rejects comment bodies above 65,536 characters; a line's comment stays far below. */
 const MAX_BODY = 60_000;
 
@@ -25,7 +25,7 @@ export function lineMarker(line: number, rules: readonly string[]): string {
   return `<!-- verify-images:line ${line} ${[...rules].sort().join(',')} -->`;
 }
 
-export function resolvedMarker(line: number, rules: readonly string[]): string {
+function resolvedMarker(line: number, rules: readonly string[]): string {
   return `<!-- verify-images:resolved line ${line} ${[...rules].sort().join(',')} -->`;
 }
 
@@ -197,7 +197,7 @@ const MAX_THREAD_PAGES = 30;
  * Resolves (collapses) the review threads that start with the given comments, through GraphQL
  * (REST has no way to). Returns how many were resolved; errors propagate.
  */
-export async function resolveReviewThreads(octokit: Octokit, target: PullRequestTarget, rootCommentIds: Set<number>): Promise<number> {
+async function resolveReviewThreads(octokit: Octokit, target: PullRequestTarget, rootCommentIds: Set<number>): Promise<number> {
   if (rootCommentIds.size === 0) return 0;
   const threads: string[] = [];
   let cursor: string | null = null;

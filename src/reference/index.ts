@@ -17,15 +17,15 @@ export {
   DIGEST_PATTERN,
   DOMAIN_PATTERN,
   IDENTIFIER_PATTERN,
-  MAX_INPUT_LENGTH,
-  NAME_TOTAL_LENGTH_MAX,
-  PATH_PATTERN,
+  
+  
+  
   TAG_PATTERN,
 } from './grammar.js';
-export { DIGEST_ALGORITHMS, checkDigest, isDigest } from './digest.js';
+export {   isDigest } from './digest.js';
 export { parseReference, parseRepositoryName } from './parse.js';
 export { correctionHint } from './hints.js';
-export { describePlaceholders, findPlaceholders, type PlaceholderOptions } from './placeholder.js';
+export {  findPlaceholders, type PlaceholderOptions } from './placeholder.js';
 export {
   DOCKER_HUB_API_HOST,
   DOCKER_HUB_HOST,
@@ -39,9 +39,9 @@ export {
 } from './host.js';
 export { policyRepository, splitReference, type ReferenceParts } from './split.js';
 export {
-  DEFAULT_DOMAIN,
-  LEGACY_DEFAULT_DOMAIN,
-  OFFICIAL_REPOSITORY_PREFIX,
+  
+  
+  
   familiarName,
   familiarString,
   formatReference,

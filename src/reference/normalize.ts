@@ -17,11 +17,9 @@ import { checkInputBounds, parseAsWritten } from './parse.js';
 import type { ImageReference } from './types.js';
 
 /** Docker Hub's canonical domain. */
-export const DEFAULT_DOMAIN = 'docker.io';
-/** Docker Hub's historical domain, still written in the wild; normalized to DEFAULT_DOMAIN. */
-export const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
+const DEFAULT_DOMAIN = 'docker.io';
 /** Namespace of Docker Hub's official images. */
-export const OFFICIAL_REPOSITORY_PREFIX = 'library/';
+const OFFICIAL_REPOSITORY_PREFIX = 'library/';
 const LOCALHOST = 'localhost';
 
 /**

@@ -17,11 +17,11 @@ import { RegistryError } from './transport/errors.js';
 import { Transport, type TransportOptions } from './transport/transport.js';
 
 /** Where Docker Hub's own API is served (not the registry API, `registry-1.docker.io`). */
-export const DOCKER_HUB_WEB_HOST = 'hub.docker.com';
+const DOCKER_HUB_WEB_HOST = 'hub.docker.com';
 const MAX_BODY = 4 * 1024 * 1024;
 const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
-export interface HubRepositoryFacts {
+interface HubRepositoryFacts {
   pullCount?: number;
   starCount?: number;
 }

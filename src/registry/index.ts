@@ -5,25 +5,25 @@
 import { descriptorsOf } from './client.js';
 import type { Descriptor, Platform } from './types.js';
 
-export { RegistryClient, descriptorsOf, type RegistryClientOptions, type ManifestResult } from './client.js';
-export { digestOf, isDigest } from './digest.js';
+export { RegistryClient, descriptorsOf,  type ManifestResult } from './client.js';
+;
 export { MEDIA_TYPES, MANIFEST_ACCEPT, isIndexMediaType, type Descriptor, type Platform, type RepositoryRef } from './types.js';
 export {
   RegistryError,
-  isRegistryError,
-  type RegistryErrorCode,
-  type MissingKind,
+  
+  
+  
 } from './transport/errors.js';
 export {
   defaultCredentialSource,
   staticCredentialSource,
-  parseCredentialMap,
-  CREDENTIALS_ENV,
-  type Credential,
-  type CredentialSource,
-  type DefaultCredentialOptions,
+  
+  
+  
+  
+  
 } from './transport/credentials.js';
-export type { RateLimitInfo, RequestRecord } from './transport/transport.js';
+;
 
 /** "linux/arm64/v8" style platform text. */
 export function formatPlatform(platform: Platform): string {
@@ -40,4 +40,4 @@ export function findInIndex(indexJson: unknown, digest: string): { descriptor: D
   if (!descriptor) return undefined;
   return descriptor.platform ? { descriptor, platform: formatPlatform(descriptor.platform) } : { descriptor };
 }
-export { DockerHubApi, DOCKER_HUB_WEB_HOST, type DockerHubApiOptions, type HubRepositoryAnswer, type HubRepositoryFacts } from './docker-hub.js';
+export { DockerHubApi,   type HubRepositoryAnswer,  } from './docker-hub.js';

@@ -99,7 +99,7 @@ function fileLink(options: MarkdownOptions, file: string, line?: number): string
   return `${options.linkBase}${encoded}${line ? `#L${line}` : ''}`;
 }
 
-export function severityCounts(findings: Finding[]): string {
+function severityCounts(findings: Finding[]): string {
   const counts = countBySeverity(findings);
   return `${SEVERITY_ICON.error} ${plural(counts.error, 'error')} · ${SEVERITY_ICON.warning} ${plural(counts.warning, 'warning')} · ${SEVERITY_ICON.note} ${plural(counts.note, 'note')}`;
 }

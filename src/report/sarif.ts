@@ -23,7 +23,7 @@ export interface SarifOptions {
  * A fingerprint that stays the same when the line moves: rule, file, the text as written, and the
  * how-many-th such finding it is in that file.
  */
-export function findingFingerprints(findings: Finding[]): string[] {
+function findingFingerprints(findings: Finding[]): string[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
     const key = `${finding.rule}\u0000${finding.file}\u0000${finding.raw}`;

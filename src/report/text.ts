@@ -21,7 +21,7 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
 }
 
 /** How the report is coloured: identity functions when the output is not a colour terminal. */
-export interface TextStyle {
+interface TextStyle {
   error(text: string): string;
   warning(text: string): string;
   note(text: string): string;

@@ -47,7 +47,7 @@ export interface SignatureStageOptions {
 }
 
 /** The policy's signature groups: one per `signatures.rules` entry, one per ClusterImagePolicy document. */
-export async function loadSignaturePolicy(policy: Policy): Promise<{ groups: PolicyGroup[]; problems: ClusterImagePolicyProblem[] }> {
+async function loadSignaturePolicy(policy: Policy): Promise<{ groups: PolicyGroup[]; problems: ClusterImagePolicyProblem[] }> {
   const groups = groupsOfRules(policy.signatures.rules);
   const problems: ClusterImagePolicyProblem[] = [];
   for (const path of policy.signatures.clusterImagePolicies ?? []) {
@@ -273,7 +273,7 @@ function entryOf(outcome: CandidateOutcome): SignatureEntry {
  * that cannot be asked makes the image "not checked" (which `signature-not-checked` reports),
  * never unsigned or verified.
  */
-export async function checkImageSignatures(
+async function checkImageSignatures(
   client: SignatureRegistry,
   repo: RepositoryRef,
   imageDigest: string,

@@ -69,7 +69,7 @@ function keylessIdentity(value: unknown): KeylessIdentity | string {
 }
 
 /** Converts one parsed ClusterImagePolicy object, document `index` of `file` (which names it in problems). */
-export function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): ClusterImagePolicyResult {
+function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): ClusterImagePolicyResult {
   const result: ClusterImagePolicyResult = { groups: [], problems: [], policies: [] };
   if (!isObject(document) || document.kind !== 'ClusterImagePolicy') return result;
   const apiVersion = text(document.apiVersion) ?? '';

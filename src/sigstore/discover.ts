@@ -30,12 +30,12 @@ const MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
  * large (attestations carry SBOMs), but dozens of them at the largest size are a registry trying
  * to exhaust memory: past this the image is not checked.
  */
-export const MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
+const MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
 /**
  * The same for one repository over a run: every platform manifest of an index (up to 32) and
  * every tag scanned are separate digests, and their checks run concurrently.
  */
-export const MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
+const MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
 
 /** What may still be read: one image's referrer, `.sig` and `.att` lookups share one, within their repository's. */
 class ReadBudget {
@@ -82,7 +82,7 @@ function repositoryBudget(client: SignatureRegistry, repo: RepositoryRef, total:
   return budget;
 }
 
-export type CandidateFormat = 'bundle' | 'legacy-cosign' | 'legacy-attestation';
+type CandidateFormat = 'bundle' | 'legacy-cosign' | 'legacy-attestation';
 
 export interface SignatureCandidate {
   format: CandidateFormat;

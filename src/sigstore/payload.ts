@@ -4,7 +4,6 @@
  */
 import { objectAt, parseJson, valueAt } from '../json.js';
 import { SigstoreError } from './errors.js';
-import type { InTotoStatement } from './verify-bundle.js';
 
 export const SIMPLESIGNING_TYPE = 'cosign container image signature';
 /** The in-toto predicate cosign (v3, bundle format) uses for a plain image signature. */
@@ -29,9 +28,3 @@ export function assertSimpleSigningPayload(payload: Buffer, imageDigest: string)
   }
 }
 
-/** Throws PAYLOAD_MISMATCH unless an in-toto subject of `statement` is `imageDigest`. */
-export function assertStatementNamesImage(statement: InTotoStatement, imageDigest: string): void {
-  const [algorithm, hex] = imageDigest.split(':');
-  const found = statement.subject.some((subject) => algorithm !== undefined && subject.digest[algorithm]?.toLowerCase() === hex);
-  if (!found) throw new SigstoreError('PAYLOAD_MISMATCH', `no subject of the attestation is ${imageDigest}`);
-}

@@ -17,7 +17,7 @@ const ATTESTATION_REFERENCE_TYPE = 'attestation-manifest';
 
 export type PlatformSelection = boolean | string[];
 
-export interface PlatformManifest {
+interface PlatformManifest {
   /** "linux/arm64/v8" */
   platform: string;
   digest: string;
@@ -91,13 +91,13 @@ export function selectPlatformManifests(indexJson: unknown, selection: true | st
   };
 }
 
-export type IndexLookup = { index: false } | { index: true; selected: SelectedPlatforms } | { error: string };
+type IndexLookup = { index: false } | { index: true; selected: SelectedPlatforms } | { error: string };
 
 /**
  * Whether `digest` is an image index and, if so, its selected platform manifests. `mediaType` is
  * what the resolve stage saw for this digest; when it names a single manifest nothing is fetched.
  */
-export async function lookUpPlatforms(
+async function lookUpPlatforms(
   client: SignatureRegistry,
   repo: RepositoryRef,
   digest: string,
@@ -133,7 +133,7 @@ export function worstStatus(statuses: Status[]): Status {
 }
 
 /** A platform manifest's own result, as recorded on the occurrence. */
-export function platformStatus(manifest: PlatformManifest, status: SignatureStatus): PlatformSignatureStatus {
+function platformStatus(manifest: PlatformManifest, status: SignatureStatus): PlatformSignatureStatus {
   const entry: PlatformSignatureStatus = {
     platform: manifest.platform,
     digest: manifest.digest,
@@ -149,7 +149,7 @@ export function platformStatus(manifest: PlatformManifest, status: SignatureStat
  * The index's own status with its platform manifests' results folded in. `lookupError` is set when
  * the index could not be read, so no platform could be checked: that alone is "not checked".
  */
-export function withPlatforms(
+function withPlatforms(
   index: SignatureStatus,
   platforms: PlatformSignatureStatus[],
   selected: Pick<SelectedPlatforms, 'overLimit' | 'absent'>,

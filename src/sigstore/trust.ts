@@ -83,7 +83,7 @@ export async function trustedRootFromFile(path: string): Promise<TrustedRoot> {
  * Fetches the current public-good trusted root through TUF (network). Only for `--online` use;
  * callers fall back to `embeddedTrustedRoot()` when it fails.
  */
-export async function refreshTrustedRoot(options: { cachePath?: string; timeoutMs?: number } = {}): Promise<TrustedRoot> {
+async function refreshTrustedRoot(options: { cachePath?: string; timeoutMs?: number } = {}): Promise<TrustedRoot> {
   const tuf = await import('@sigstore/tuf');
   return tuf.getTrustedRoot({
     mirrorURL: PUBLIC_GOOD_TUF_URL,

@@ -41,7 +41,7 @@ export interface BundlePolicy {
   transparencyLog?: 'required' | 'optional';
 }
 
-export interface InTotoStatement {
+interface InTotoStatement {
   _type?: string;
   subject: Array<{ name?: string; digest: Record<string, string> }>;
   predicateType?: string;
@@ -91,7 +91,7 @@ export function parseBundle(input: unknown): Bundle {
 }
 
 /** "sha256:<64 hex>" → raw digest bytes; throws ARTIFACT_INVALID for anything else. */
-export function parseSha256Digest(digest: string): Buffer {
+function parseSha256Digest(digest: string): Buffer {
   const match = /^sha256:([0-9a-f]{64})$/.exec(digest);
   if (!match) throw new SigstoreError('ARTIFACT_INVALID', `not a sha256 digest: ${JSON.stringify(digest)}`);
   return Buffer.from(match[1], 'hex');
@@ -143,7 +143,7 @@ function signedEntityFor(bundle: Bundle, artifact: ArtifactInput): SignedEntity 
 }
 
 /** Decodes a DSSE in-toto statement; throws PAYLOAD_MISMATCH when it is not one. */
-export function parseInTotoStatement(payload: Buffer): InTotoStatement {
+function parseInTotoStatement(payload: Buffer): InTotoStatement {
   let json: unknown;
   try {
     json = JSON.parse(payload.toString('utf8'));
@@ -163,7 +163,7 @@ export function parseInTotoStatement(payload: Buffer): InTotoStatement {
 }
 
 /** Throws ARTIFACT_DIGEST_MISMATCH unless one subject of `statement` has sha256 `digest` (raw bytes). */
-export function assertStatementSubject(statement: InTotoStatement, digest: Buffer): void {
+function assertStatementSubject(statement: InTotoStatement, digest: Buffer): void {
   const hex = digest.toString('hex');
   const found = statement.subject.some((subject) => typeof subject.digest.sha256 === 'string' && subject.digest.sha256.toLowerCase() === hex);
   if (!found) throw new SigstoreError('ARTIFACT_DIGEST_MISMATCH', `no subject of the in-toto statement has digest sha256:${hex}`);

@@ -24,7 +24,7 @@ export type VariableLookup = (name: string) => VariableState;
 export type Expansion = { ok: true; value: string } | { ok: false; reason: string };
 
 /** Longest word the expander processes; Dockerfile image words are far shorter. */
-export const MAX_WORD_LENGTH = 16 * 1024;
+const MAX_WORD_LENGTH = 16 * 1024;
 /** Longest value a substitution may produce, against ARGs that double each other. */
 export const MAX_VALUE_LENGTH = 64 * 1024;
 /** Bound on `${A:-${B:-${C...}}}` nesting. */

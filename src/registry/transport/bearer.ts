@@ -31,7 +31,7 @@ export interface TokenRequest {
 export type TokenCall = (url: URL, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; what: string }) => Promise<TransportResponse>;
 
 /** The realm as a URL, refused unless it is http(s). */
-export function realmUrl(realm: string, registry: string): URL {
+function realmUrl(realm: string, registry: string): URL {
   let url: URL;
   try {
     url = new URL(realm);

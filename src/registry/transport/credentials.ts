@@ -55,7 +55,7 @@ export function canonicalCredentialHost(key: string): string {
 }
 
 /** The server URL Docker passes to credential helpers for a host. */
-export function helperServerUrl(host: string): string {
+function helperServerUrl(host: string): string {
   return canonicalCredentialHost(host) === DOCKER_HUB_HOST ? DOCKER_HUB_AUTH_KEY : host;
 }
 
@@ -95,14 +95,14 @@ interface DockerConfig {
 }
 
 /** An auth file a container tool keeps, and how logs and messages name it. */
-export interface AuthFile {
+interface AuthFile {
   file: string;
   /** "REGISTRY_AUTH_FILE", "containers auth.json", "docker config.json". */
   source: string;
 }
 
 /** The auth files looked at, in order (containers-auth.json(5) locations first, then Docker's). */
-export function authFiles(env: NodeJS.ProcessEnv): AuthFile[] {
+function authFiles(env: NodeJS.ProcessEnv): AuthFile[] {
   const files: AuthFile[] = [];
   if (env.REGISTRY_AUTH_FILE) files.push({ file: env.REGISTRY_AUTH_FILE, source: 'REGISTRY_AUTH_FILE' });
   if (env.XDG_RUNTIME_DIR) files.push({ file: join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), source: 'containers auth.json' });
@@ -120,7 +120,7 @@ export function credentialLocations(env: NodeJS.ProcessEnv): string[] {
 }
 
 /** Reads one auth file (Docker's config.json format); a missing file is no credentials, a broken one is logged and ignored. */
-export async function readAuthFile(file: string, logger?: (msg: string) => void): Promise<DockerConfig | undefined> {
+async function readAuthFile(file: string, logger?: (msg: string) => void): Promise<DockerConfig | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -140,10 +140,6 @@ export async function readAuthFile(file: string, logger?: (msg: string) => void)
   }
 }
 
-/** Reads Docker's config.json; a missing file is no credentials, a broken one is logged and ignored. */
-export async function readDockerConfig(env: NodeJS.ProcessEnv, logger?: (msg: string) => void): Promise<DockerConfig | undefined> {
-  return readAuthFile(authFiles(env).at(-1)!.file, logger);
-}
 
 function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string], source: string): Credential | undefined {
   if (!entry || typeof entry !== 'object') return undefined;

@@ -44,9 +44,6 @@ export class RegistryError extends Error {
   }
 }
 
-export function isRegistryError(value: unknown): value is RegistryError {
-  return value instanceof RegistryError;
-}
 
 /** Longest registry message kept in an error message. */
 const MAX_REGISTRY_MESSAGE = 200;
@@ -57,7 +54,7 @@ const REGISTRY_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
  * `text` with every secret replaced by "***". A registry (or a proxy in front of it) may echo the
  * Authorization header or the credential in its error text, which ends up in findings and reports.
  */
-export function redactSecrets(text: string, secrets: Iterable<string> = []): string {
+function redactSecrets(text: string, secrets: Iterable<string> = []): string {
   // Longest first, so a secret that contains another is replaced whole.
   const ordered = [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
   let redacted = text;
@@ -78,7 +75,7 @@ function printable(text: string): string {
  * Registry error-body codes from the distribution spec, parsed leniently (the body is untrusted).
  * The message has `secrets` removed before it is cut to length, so no part of one survives.
  */
-export function parseErrorBody(bytes: Uint8Array | undefined, secrets: Iterable<string> = []): { codes: string[]; message?: string } {
+function parseErrorBody(bytes: Uint8Array | undefined, secrets: Iterable<string> = []): { codes: string[]; message?: string } {
   if (!bytes || bytes.length === 0 || bytes.length > 64 * 1024) return { codes: [] };
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as unknown;

@@ -47,7 +47,7 @@ export interface Exchange {
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_REDIRECTS = 5;
 
-export function networkError(error: unknown, what: string): RegistryError {
+function networkError(error: unknown, what: string): RegistryError {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'AbortError' || err?.name === 'TimeoutError') {
     return new RegistryError('TIMEOUT', `${what}: timed out`, { cause: error });
@@ -133,7 +133,7 @@ function redirectTarget(current: URL, location: string, startOrigin: string, ini
  * Reads a body up to `limit` bytes. For success bodies a larger one is TOO_LARGE; error bodies
  * are just truncated (they only feed messages).
  */
-export async function readBounded(response: Response, limit: number, what: string, strict: boolean): Promise<Uint8Array> {
+async function readBounded(response: Response, limit: number, what: string, strict: boolean): Promise<Uint8Array> {
   const declared = Number.parseInt(response.headers.get('content-length') ?? '', 10);
   if (strict && Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => {});
