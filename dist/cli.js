@@ -34746,76 +34746,6 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
   );
 }
 
-// src/sigstore/conformance.ts
-import { existsSync } from "node:fs";
-import { readFile as readFile5 } from "node:fs/promises";
-var USAGE = "usage: verify-images verify-bundle [--staging] --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST";
-function parseArguments(argv) {
-  const values = {};
-  const positional = [];
-  let staging = false;
-  const withValue = /* @__PURE__ */ new Set(["--bundle", "--certificate-identity", "--certificate-oidc-issuer", "--key", "--trusted-root"]);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--staging") staging = true;
-    else if (withValue.has(arg)) {
-      const value = argv[++i];
-      if (value === void 0) return `${arg} needs a value`;
-      values[arg] = value;
-    } else if (arg.startsWith("--") && withValue.has(arg.split("=")[0])) {
-      values[arg.split("=")[0]] = arg.slice(arg.indexOf("=") + 1);
-    } else if (arg.startsWith("--")) return `unknown option ${arg}`;
-    else positional.push(arg);
-  }
-  if (positional.length !== 1) return "expected exactly one FILE_OR_DIGEST";
-  if (!values["--bundle"]) return "--bundle is required";
-  const keyless = values["--certificate-identity"] !== void 0 || values["--certificate-oidc-issuer"] !== void 0;
-  if (keyless === (values["--key"] !== void 0)) return "give either --certificate-identity and --certificate-oidc-issuer, or --key";
-  if (keyless && (!values["--certificate-identity"] || !values["--certificate-oidc-issuer"])) {
-    return "--certificate-identity and --certificate-oidc-issuer go together";
-  }
-  const parsed = { bundle: values["--bundle"], staging, input: positional[0] };
-  if (values["--certificate-identity"]) parsed.identity = values["--certificate-identity"];
-  if (values["--certificate-oidc-issuer"]) parsed.issuer = values["--certificate-oidc-issuer"];
-  if (values["--key"]) parsed.key = values["--key"];
-  if (values["--trusted-root"]) parsed.trustedRoot = values["--trusted-root"];
-  return parsed;
-}
-async function readArtifact(input) {
-  if (/^sha256:[0-9a-f]{64}$/.test(input) && !existsSync(input)) return { digest: input };
-  return { bytes: await readFile5(input) };
-}
-async function runVerifyBundle(argv) {
-  const args = parseArguments(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`${args}
-${USAGE}
-`);
-    return 2;
-  }
-  try {
-    if (args.staging && !args.trustedRoot) {
-      throw new SigstoreError("TRUSTED_ROOT_INVALID", "--staging needs --trusted-root: only the public-good trusted root is embedded");
-    }
-    const bundleText = await readFile5(args.bundle);
-    if (bundleText.length > MAX_BUNDLE_BYTES) throw new SigstoreError("BUNDLE_INVALID", "bundle file too large");
-    const bundle = parseBundle(bundleText);
-    const trustedRoot = await loadTrustedRoot(args.trustedRoot ? { trustedRootPath: args.trustedRoot } : {});
-    const policy = args.key ? { key: await publicKeyFromFile(args.key) } : { keyless: { subject: args.identity, issuer: args.issuer } };
-    const artifact = await readArtifact(args.input);
-    const result = verifyBundle(bundle, artifact, policy, trustedRoot);
-    const who = result.signer.subject ? `${result.signer.subject} (${result.signer.issuer})` : result.signer.keyFingerprint;
-    process.stdout.write(`verified: signed by ${who}${result.signedAt ? ` at ${result.signedAt}` : ""}
-`);
-    return 0;
-  } catch (error) {
-    const code = error instanceof SigstoreError ? error.code : "ERROR";
-    process.stderr.write(`not verified: ${code}: ${error.message}
-`);
-    return 1;
-  }
-}
-
 // src/engine.ts
 function createRegistryClient(options) {
   const { policy } = options;
@@ -34940,7 +34870,7 @@ function registryNotes(occurrences, client) {
 }
 
 // src/pin.ts
-import { readFile as readFile6, realpath as realpath3, writeFile } from "node:fs/promises";
+import { readFile as readFile5, realpath as realpath3, writeFile } from "node:fs/promises";
 var REFERENCE_CHAR = /[A-Za-z0-9._:@/-]/;
 var VARIABLE_SYNTAX2 = /[$]|\{\{|\{%|<%/;
 function textAt(source, index, line, column) {
@@ -35037,7 +34967,7 @@ async function applyPins(root, edits) {
     const path6 = await resolveInside(absoluteRoot, file);
     let bytes;
     try {
-      if (path6 !== void 0) bytes = await readFile6(path6);
+      if (path6 !== void 0) bytes = await readFile5(path6);
     } catch {
     }
     const decoded = bytes === void 0 ? void 0 : decodeText(bytes);
@@ -35108,6 +35038,76 @@ function spliceBytes(bytes, splices) {
   }
   parts.push(bytes.subarray(cursor));
   return Buffer.concat(parts);
+}
+
+// src/sigstore/conformance.ts
+import { existsSync } from "node:fs";
+import { readFile as readFile6 } from "node:fs/promises";
+var USAGE = "usage: verify-images verify-bundle [--staging] --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST";
+function parseArguments(argv) {
+  const values = {};
+  const positional = [];
+  let staging = false;
+  const withValue = /* @__PURE__ */ new Set(["--bundle", "--certificate-identity", "--certificate-oidc-issuer", "--key", "--trusted-root"]);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--staging") staging = true;
+    else if (withValue.has(arg)) {
+      const value = argv[++i];
+      if (value === void 0) return `${arg} needs a value`;
+      values[arg] = value;
+    } else if (arg.startsWith("--") && withValue.has(arg.split("=")[0])) {
+      values[arg.split("=")[0]] = arg.slice(arg.indexOf("=") + 1);
+    } else if (arg.startsWith("--")) return `unknown option ${arg}`;
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) return "expected exactly one FILE_OR_DIGEST";
+  if (!values["--bundle"]) return "--bundle is required";
+  const keyless = values["--certificate-identity"] !== void 0 || values["--certificate-oidc-issuer"] !== void 0;
+  if (keyless === (values["--key"] !== void 0)) return "give either --certificate-identity and --certificate-oidc-issuer, or --key";
+  if (keyless && (!values["--certificate-identity"] || !values["--certificate-oidc-issuer"])) {
+    return "--certificate-identity and --certificate-oidc-issuer go together";
+  }
+  const parsed = { bundle: values["--bundle"], staging, input: positional[0] };
+  if (values["--certificate-identity"]) parsed.identity = values["--certificate-identity"];
+  if (values["--certificate-oidc-issuer"]) parsed.issuer = values["--certificate-oidc-issuer"];
+  if (values["--key"]) parsed.key = values["--key"];
+  if (values["--trusted-root"]) parsed.trustedRoot = values["--trusted-root"];
+  return parsed;
+}
+async function readArtifact(input) {
+  if (/^sha256:[0-9a-f]{64}$/.test(input) && !existsSync(input)) return { digest: input };
+  return { bytes: await readFile6(input) };
+}
+async function runVerifyBundle(argv) {
+  const args = parseArguments(argv);
+  if (typeof args === "string") {
+    process.stderr.write(`${args}
+${USAGE}
+`);
+    return 2;
+  }
+  try {
+    if (args.staging && !args.trustedRoot) {
+      throw new SigstoreError("TRUSTED_ROOT_INVALID", "--staging needs --trusted-root: only the public-good trusted root is embedded");
+    }
+    const bundleText = await readFile6(args.bundle);
+    if (bundleText.length > MAX_BUNDLE_BYTES) throw new SigstoreError("BUNDLE_INVALID", "bundle file too large");
+    const bundle = parseBundle(bundleText);
+    const trustedRoot = await loadTrustedRoot(args.trustedRoot ? { trustedRootPath: args.trustedRoot } : {});
+    const policy = args.key ? { key: await publicKeyFromFile(args.key) } : { keyless: { subject: args.identity, issuer: args.issuer } };
+    const artifact = await readArtifact(args.input);
+    const result = verifyBundle(bundle, artifact, policy, trustedRoot);
+    const who = result.signer.subject ? `${result.signer.subject} (${result.signer.issuer})` : result.signer.keyFingerprint;
+    process.stdout.write(`verified: signed by ${who}${result.signedAt ? ` at ${result.signedAt}` : ""}
+`);
+    return 0;
+  } catch (error) {
+    const code = error instanceof SigstoreError ? error.code : "ERROR";
+    process.stderr.write(`not verified: ${code}: ${error.message}
+`);
+    return 1;
+  }
 }
 
 // src/report/json.ts
