@@ -9,7 +9,7 @@ import { makeOccurrence } from '../../src/discover/occurrence.js';
 import { LineIndex } from '../../src/discover/position.js';
 import type { Kind, ResolvedOccurrence } from '../../src/model.js';
 
-export const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 export const repo = path.join(fixtures, 'checks/repo');
 export const policies = path.join(fixtures, 'config/checks');
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FakePullFile } from '../helpers/fake-github.js';
 
-export const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'github');
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'github');
 export const REPOSITORY = 'acme/shop';
 export const PULL_NUMBER = 42;
 

@@ -12,9 +12,9 @@ import { pushBlob, pushManifest, type TestRegistry } from './registry.js';
 import type { MockSigstore } from './sigstore.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
-export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
+const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -29,7 +29,7 @@ export function simpleSigningPayload(dockerReference: string, digest: string): B
 }
 
 /** cosign's `dev.sigstore.cosign/bundle` annotation from a Rekor v1 API log entry. */
-export function rekorAnnotationFromApiEntry(entry: { body: string; integratedTime: number; logIndex: number; logID: string; verification?: { signedEntryTimestamp?: string } }): string {
+function rekorAnnotationFromApiEntry(entry: { body: string; integratedTime: number; logIndex: number; logID: string; verification?: { signedEntryTimestamp?: string } }): string {
   return JSON.stringify({
     SignedEntryTimestamp: entry.verification?.signedEntryTimestamp,
     Payload: { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID },
@@ -37,7 +37,7 @@ export function rekorAnnotationFromApiEntry(entry: { body: string; integratedTim
 }
 
 /** The same annotation from a bundle's transparency-log entry (as cosign wrote it before bundles). */
-export function rekorAnnotationFromTlogEntry(entry: TransparencyLogEntry): string {
+function rekorAnnotationFromTlogEntry(entry: TransparencyLogEntry): string {
   return JSON.stringify({
     SignedEntryTimestamp: Buffer.from(entry.inclusionPromise!.signedEntryTimestamp).toString('base64'),
     Payload: {

@@ -23,10 +23,10 @@ export interface MisbehavingRegistry {
 
 const sha256 = (bytes: string | Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 /** A small well-formed image manifest and its digest. */
-export function manifest(n = 0): { body: string; digest: string } {
+function manifest(n = 0): { body: string; digest: string } {
   const body = JSON.stringify({
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,

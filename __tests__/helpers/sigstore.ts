@@ -21,7 +21,7 @@ import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWi
 export const MOCK_CLOCK = new Date('2025-06-01T12:00:00Z');
 export const MOCK_ISSUER = 'https://issuer.mock.test';
 
-export interface KeylessSigningOptions {
+interface KeylessSigningOptions {
   /** Certificate subject (a URI, as the mock CA writes it). */
   subject: string;
   issuer?: string;
