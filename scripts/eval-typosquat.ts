@@ -4,21 +4,25 @@
  * `halfOf`). Disagreements are listed for the tuning half only: the evaluation half is scored,
  * not read, so that its figures say how the detector does on names it was not tuned on.
  * `--show-evaluation` lists the evaluation half's disagreements too (for a final audit only).
+ * The held-out set (`heldout.tsv`, written without seeing the detector or the table) is scored
+ * with its disagreements listed: it was scored once and is reported, never tuned on.
  */
-import { evaluateRealWorld, evaluateTable, type EvalReport, type Half, type Score } from './typosquat-eval-lib.js';
+import { evaluateHeldout, evaluateRealWorld, evaluateTable, type EvalReport, type Score } from './typosquat-eval-lib.js';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const line = (label: string, s: Score) =>
   `${label.padEnd(16)} precision ${percent(s.precision).padStart(6)}  recall ${percent(s.recall).padStart(6)}  (TP ${s.truePositives}, FP ${s.falsePositives}, FN ${s.falseNegatives})`;
 
-function printHalf(half: Half, report: EvalReport, listDisagreements: boolean): void {
+function printReport(title: string, report: EvalReport, listDisagreements: boolean): void {
   const positives = report.outcomes.filter((outcome) => outcome.expected !== 'clean').length;
-  console.log(`\n== ${half} half: ${report.cases} cases (${positives} squat or impersonation, ${report.cases - positives} clean)\n`);
+  console.log(`\n== ${title}: ${report.cases} cases (${positives} squat or impersonation, ${report.cases - positives} clean)\n`);
   console.log(line('overall', report.overall));
   console.log(line('typosquat', report.byRule.squat));
   console.log(line('impersonation', report.byRule.impersonation));
   const cleanFlaggedAsSquat = report.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted === 'squat').length;
   console.log(`clean images reported as typosquat: ${cleanFlaggedAsSquat}`);
+  const flagged = report.outcomes.filter((outcome) => outcome.expected !== 'clean' && outcome.predicted !== 'clean').length;
+  console.log(`squat or impersonation cases flagged under either rule: ${flagged}/${positives}`);
   console.log('\nRecall by technique:');
   for (const [technique, entry] of Object.entries(report.recallByTechnique).sort()) {
     console.log(`  ${technique.padEnd(22)} ${String(entry.detected).padStart(3)}/${String(entry.cases).padEnd(3)} ${percent(entry.recall)}`);
@@ -38,13 +42,20 @@ function printHalf(half: Half, report: EvalReport, listDisagreements: boolean): 
 }
 
 const showEvaluation = process.argv.includes('--show-evaluation');
-printHalf('tuning', await evaluateTable('tuning'), true);
-printHalf('evaluation', await evaluateTable('evaluation'), showEvaluation);
+printReport('tuning half', await evaluateTable('tuning'), true);
+printReport('evaluation half', await evaluateTable('evaluation'), showEvaluation);
 const fresh = await evaluateTable('evaluation', true);
 console.log(`\n== evaluation half, rows added after the split only (${fresh.cases} cases)\n`);
 console.log(line('overall', fresh.overall));
 console.log(line('typosquat', fresh.byRule.squat));
 console.log(line('impersonation', fresh.byRule.impersonation));
+
+printReport('held-out set (heldout.tsv, written blind, scored once)', await evaluateHeldout(), true);
+const heldoutOnly = await evaluateHeldout(true);
+console.log(`\n== held-out set, rows whose image is not also in eval.tsv (${heldoutOnly.cases} cases)\n`);
+console.log(line('overall', heldoutOnly.overall));
+console.log(line('typosquat', heldoutOnly.byRule.squat));
+console.log(line('impersonation', heldoutOnly.byRule.impersonation));
 
 const realWorld = await evaluateRealWorld();
 console.log(`\n== real-world corpus (__tests__/fixtures/real-world/): ${realWorld.images} distinct images`);

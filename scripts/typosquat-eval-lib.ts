@@ -1,7 +1,8 @@
 /**
  * Scores the typosquat/impersonation detector against the labelled table in
- * `__tests__/fixtures/typosquat/eval.tsv`, with the embedded trusted defaults. Shared by
- * `npm run eval:typosquat` (prints the figures) and the test that holds the floors.
+ * `__tests__/fixtures/typosquat/eval.tsv` and the held-out set `heldout.tsv`, with the embedded
+ * trusted defaults. Shared by `npm run eval:typosquat` (prints the figures) and the test that
+ * holds the floors.
  */
 import { readFile } from 'node:fs/promises';
 import { buildTrustTargets, detectSquat, type SquatMatch } from '../src/checks/typosquat.js';
@@ -72,7 +73,7 @@ export interface EvalReport {
 
 export const EVAL_TABLE = new URL('../__tests__/fixtures/typosquat/eval.tsv', import.meta.url);
 
-export function parseEvalTable(text: string): EvalCase[] {
+export function parseEvalTable(text: string, name = 'eval.tsv'): EvalCase[] {
   const cases: EvalCase[] = [];
   const lines = text.split('\n');
   let header = true;
@@ -86,7 +87,7 @@ export function parseEvalTable(text: string): EvalCase[] {
     }
     const [image, expected, technique, source] = line.split('\t');
     if (!image || !source || (expected !== 'squat' && expected !== 'impersonation' && expected !== 'clean')) {
-      throw new Error(`eval.tsv line ${index + 1}: expected four tab-separated columns with expected = squat | impersonation | clean`);
+      throw new Error(`${name} line ${index + 1}: expected four tab-separated columns with expected = squat | impersonation | clean`);
     }
     cases.push({ image, expected, technique, source, addedAfterSplit });
   }
@@ -156,6 +157,23 @@ export function evaluate(cases: EvalCase[]): EvalReport {
 
 export async function readEvalTable(): Promise<EvalCase[]> {
   return parseEvalTable(await readFile(EVAL_TABLE, 'utf8'));
+}
+
+/**
+ * The held-out set: written by a session that had not seen the detector, its lists or the table,
+ * committed before it was first scored, and scored once (see its header). Never tune on it.
+ */
+export const HELDOUT_TABLE = new URL('../__tests__/fixtures/typosquat/heldout.tsv', import.meta.url);
+
+export async function readHeldoutTable(): Promise<EvalCase[]> {
+  return parseEvalTable(await readFile(HELDOUT_TABLE, 'utf8'), 'heldout.tsv');
+}
+
+/** The held-out set scored; with `withoutTableRows`, only its rows whose image is not also in eval.tsv. */
+export async function evaluateHeldout(withoutTableRows = false): Promise<EvalReport> {
+  const table = new Set((await readEvalTable()).map((evalCase) => evalCase.image));
+  const cases = (await readHeldoutTable()).filter((evalCase) => !withoutTableRows || !table.has(evalCase.image));
+  return evaluate(cases);
 }
 
 /** The whole table scored, or one half of it (optionally only the rows added after the split). */

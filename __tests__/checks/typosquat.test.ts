@@ -19,7 +19,7 @@ import { makeOccurrence } from '../../src/discover/occurrence.js';
 import { LineIndex } from '../../src/discover/position.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
 import { normalizeForOccurrence } from '../../src/reference/index.js';
-import { evaluateTable, halfOf, readEvalTable } from '../../scripts/typosquat-eval-lib.js';
+import { evaluateHeldout, evaluateTable, halfOf, parseEvalTable, readEvalTable, readHeldoutTable } from '../../scripts/typosquat-eval-lib.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/typosquat');
 
@@ -310,5 +310,27 @@ describe('evaluation table (scripts/eval-typosquat.ts)', async () => {
     for (const [technique, entry] of Object.entries(whole.recallByTechnique)) {
       expect(entry.recall, technique).toBeGreaterThanOrEqual(0.8);
     }
+  });
+});
+
+describe('held-out set (heldout.tsv, scored by scripts/eval-typosquat.ts)', async () => {
+  const cases = await readHeldoutTable();
+  const report = await evaluateHeldout();
+
+  it('parses, with a source for every row, each image once and a valid reference', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(150);
+    expect(cases.every((heldoutCase) => heldoutCase.source.trim().length > 0 && heldoutCase.technique.length > 0)).toBe(true);
+    expect(new Set(cases.map((heldoutCase) => heldoutCase.image)).size).toBe(cases.length);
+    for (const verdict of ['squat', 'impersonation', 'clean'] as const) {
+      expect(cases.some((heldoutCase) => heldoutCase.expected === verdict), verdict).toBe(true);
+    }
+    expect(report.cases).toBe(cases.length);
+    expect(report.outcomes.filter((outcome) => outcome.invalid !== undefined)).toEqual([]);
+  });
+
+  it('names the held-out file when a row is broken', () => {
+    expect(() => parseEvalTable('# header\nimage\texpected\ttechnique\tsource\nnginx\tclean\tofficial-image\n', 'heldout.tsv')).toThrow(
+      /heldout\.tsv line 3/,
+    );
   });
 });
