@@ -91,6 +91,16 @@ describe('Kubernetes', () => {
     const result = await findings(repository({}, { 'charts/web/Chart.yaml': chart, 'charts/web/values.yaml': values }));
     expect(result).toEqual([]);
   });
+
+  it('does not judge a chart template, whose settings come from values at render time', async () => {
+    // This template parses as YAML (every action is quoted), so only knowing it is a template keeps
+    // its securityContext, filled in by Helm, from being read as absent (runs-as-root, no limits).
+    const template = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n      securityContext: "{{ .Values.securityContext }}"\n';
+    const chart = 'apiVersion: v2\nname: web\nversion: 0.1.0\n';
+    const values = 'image:\n  repository: nginx\n  tag: "1.27"\nsecurityContext:\n  runAsNonRoot: true\n';
+    const result = await findings(repository({}, { 'charts/web/Chart.yaml': chart, 'charts/web/values.yaml': values, 'charts/web/templates/pod.yaml': template }));
+    expect(result).toEqual([]);
+  });
 });
 
 describe('compose', () => {

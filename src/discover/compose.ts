@@ -13,6 +13,7 @@ import { posix } from 'node:path';
 import { LineIndex } from './position.js';
 import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { isMap, isScalar, mapGet, parseYamlDocuments, scalarString } from './yaml.js';
+import { composeContainers, withContainers } from './containers/index.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml, docker-stack.yml ... */
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
@@ -393,6 +394,7 @@ export const composeDiscoverer: Discoverer = {
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return withContainers(extracted, () => composeContainers(file, parsed.documents));
   },
 };

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { realpath } from 'node:fs/promises';
 import type { ContainerConfig, Occurrence, ScanError, UnscannedFile } from '../model.js';
-import { containerConfigs } from './containers/index.js';
 import type { DiscoverContext, Discoverer } from './types.js';
 import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
 import { decodeText } from './decode.js';
@@ -143,7 +142,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         // The text also serves suppression comments on a file-not-scanned finding of a readable file.
         if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text);
-        containers.push(...containerConfigs(discoverer.kind, { path: file, text }));
+        containers.push(...(extraction.containers ?? []));
       } catch (error) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });
         sources.set(file, text);

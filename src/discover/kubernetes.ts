@@ -8,7 +8,9 @@ import { isAlias, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
+import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
+import { podSpecPathOf } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { TEMPLATE_ACTION_MARK, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -39,33 +41,11 @@ export interface ManifestScan {
   objects: number;
   /** One message per document that failed to parse or was cut short by a bound. */
   errors: string[];
+  /** The documents read (those the prefilter kept), for the container settings of the same file. */
+  documents: Document.Parsed[];
 }
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-
-/** Pod template locations for the workload kinds of the core API. */
-const POD_SPEC_PATHS: Record<string, string[]> = {
-  Pod: ['spec'],
-  PodTemplate: ['template', 'spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-/**
- * Custom resources whose pod template is known, so containers count even without a `name`
- * (Knative allows one unnamed container), keyed by API group and kind.
- */
-const CRD_POD_SPEC_PATHS: Record<string, string[]> = {
-  'serving.knative.dev/Service': ['spec', 'template', 'spec'],
-  'serving.knative.dev/Configuration': ['spec', 'template', 'spec'],
-  'serving.knative.dev/Revision': ['spec'],
-  'argoproj.io/Rollout': ['spec', 'template', 'spec'],
-};
 
 const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
 
@@ -109,7 +89,8 @@ export const kubernetesDiscoverer: Discoverer = {
         note: image.note,
       }),
     );
-    return scan.errors.length > 0 && reportErrors ? { occurrences, errors: scan.errors } : { occurrences };
+    const extracted = scan.errors.length > 0 && reportErrors ? { occurrences, errors: scan.errors } : { occurrences };
+    return withContainers(extracted, () => kubernetesContainers(file, scan.documents));
   },
 };
 
@@ -206,7 +187,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors };
+  return { images, objects, errors, documents: parsed.documents };
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
@@ -483,15 +464,6 @@ class ManifestWalker {
   }
 }
 
-/** Core workload kinds live in the core group (`v1`) or in `apps`/`batch`; a CRD may reuse a kind name. */
-/** Where a workload kind (core, or a custom resource with a known pod template) keeps its pod spec. */
-export function podSpecPathOf(apiVersion: string, kind: string): string[] | undefined {
-  return isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split('/')[0]}/${kind}`];
-}
-
-function isCoreGroup(apiVersion: string): boolean {
-  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
-}
 
 /** Tekton `$(params.x)`, `$(params['x'])`, `$(inputs.params.x)` from the spec's parameter defaults. */
 function tektonParams(walker: ManifestWalker, spec: unknown): Substitution {

@@ -2,7 +2,7 @@
  * The interface every file kind implements: file text in, image occurrences out.
  * A new kind is one module implementing `Discoverer` plus one line in `./index.ts`.
  */
-import type { Kind, Occurrence } from '../model.js';
+import type { ContainerConfig, Kind, Occurrence } from '../model.js';
 
 /** One file handed to a discoverer. */
 export interface SourceFile {
@@ -34,6 +34,8 @@ export interface Extraction {
   occurrences: Occurrence[];
   /** Problems that did not stop the file (e.g. one YAML document of several failed to parse). */
   errors?: string[];
+  /** How the file configures its containers (least-privilege rules), read from the same parse. */
+  containers?: ContainerConfig[];
 }
 
 export interface Discoverer {

@@ -4,7 +4,7 @@
  * `type: bind` syntax) and memory/CPU limits (`deploy.resources.limits`, `mem_limit`, `cpus`).
  */
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
-import { parseConfigDocuments } from '../image-site.js';
+import type { Document } from 'yaml';
 import { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 import { isMap, isScalar, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
@@ -12,10 +12,11 @@ import { SettingReader } from './settings.js';
 
 const HOST_NAMESPACE_KEYS = ['network_mode', 'pid', 'ipc'];
 
-export function composeContainers(file: SourceFile): ContainerConfig[] {
+/** The services of a compose file's documents, as the discoverer parsed them (no second parse). */
+export function composeContainers(file: SourceFile, documents: readonly Document.Parsed[]): ContainerConfig[] {
   const reader = new SettingReader(file.text, new LineIndex(file.text));
   const configs: ContainerConfig[] = [];
-  for (const document of parseConfigDocuments(file).documents) {
+  for (const document of documents) {
     const services = mapGet(document.contents, 'services');
     if (!isMap(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, 'deploy') !== undefined);

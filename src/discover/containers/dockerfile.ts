@@ -4,7 +4,7 @@
  * into, but a tag that says `nonroot` is taken at its word.
  */
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
-import { parseDockerfile, type Instruction } from '../dockerfile/parse.js';
+import type { Instruction } from '../dockerfile/parse.js';
 import { whitespaceWords } from '../dockerfile/words.js';
 import { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
@@ -19,13 +19,13 @@ interface Stage {
   runs?: boolean;
 }
 
-export function dockerfileContainers(file: SourceFile): ContainerConfig[] {
+/** The container a Dockerfile builds, from the instructions the discoverer parsed (no second parse). */
+export function dockerfileContainers(file: SourceFile, instructions: readonly Instruction[]): ContainerConfig[] {
   // A development container's user is set by devcontainer.json (remoteUser), not the Dockerfile.
   if (file.path.startsWith('.devcontainer/') || file.path.includes('/.devcontainer/')) return [];
-  const parsed = parseDockerfile(file.text);
   const lines = new LineIndex(file.text);
   const stages: Stage[] = [];
-  for (const instruction of parsed.instructions) {
+  for (const instruction of instructions) {
     if (instruction.keyword === 'from') stages.push(stageOf(instruction));
     else if (instruction.keyword === 'user' && stages.length > 0) stages[stages.length - 1].user = userOf(instruction, lines);
     else if ((instruction.keyword === 'cmd' || instruction.keyword === 'entrypoint') && stages.length > 0) stages[stages.length - 1].runs = true;

@@ -1,26 +1,23 @@
 /**
- * Container configurations of the files discovery already read, for the least-privilege rules:
- * one reader per kind that configures containers. Never throws: a file it cannot read yields
- * nothing here (its images are still reported by the discoverer, or it is `file-not-scanned`).
+ * Container configurations for the least-privilege rules, read by the discoverers of the kinds that
+ * configure containers (Dockerfiles, compose files, Kubernetes manifests) from the parse they already
+ * made. Never throws: a file whose settings cannot be read yields none here (its images are still
+ * reported by the discoverer, or it is `file-not-scanned`).
  */
-import type { ContainerConfig, Kind } from '../../model.js';
-import type { SourceFile } from '../types.js';
-import { composeContainers } from './compose.js';
-import { dockerfileContainers } from './dockerfile.js';
-import { kubernetesContainers } from './kubernetes.js';
+import type { ContainerConfig } from '../../model.js';
+import type { Extraction } from '../types.js';
 
-const READERS: Partial<Record<Kind, (file: SourceFile) => ContainerConfig[]>> = {
-  dockerfile: dockerfileContainers,
-  compose: composeContainers,
-  kubernetes: kubernetesContainers,
-};
+export { composeContainers } from './compose.js';
+export { dockerfileContainers } from './dockerfile.js';
+export { kubernetesContainers } from './kubernetes.js';
 
-export function containerConfigs(kind: Kind, file: SourceFile): ContainerConfig[] {
-  const read = READERS[kind];
-  if (!read) return [];
+/** The extraction with the containers `read` returns; unchanged when there are none or `read` throws. */
+export function withContainers(extraction: Extraction, read: () => ContainerConfig[]): Extraction {
+  let containers: ContainerConfig[];
   try {
-    return read(file);
+    containers = read();
   } catch {
-    return [];
+    return extraction;
   }
+  return containers.length > 0 ? { ...extraction, containers } : extraction;
 }

@@ -5,8 +5,8 @@
  * the host namespaces and `hostPath` volumes are the pod's.
  */
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
-import { parseConfigDocuments } from '../image-site.js';
-import { podSpecPathOf } from '../kubernetes.js';
+import type { Document } from 'yaml';
+import { podSpecPathOf } from '../pod-spec.js';
 import { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 import { isMap, isSeq, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
@@ -30,12 +30,12 @@ interface PodSettings {
   hostPathVolumes: Map<string, WrittenSetting<string>>;
 }
 
-export function kubernetesContainers(file: SourceFile): ContainerConfig[] {
-  // Only files that can hold a pod spec are parsed a second time.
+/** The containers of a manifest's documents, as the discoverer parsed them (no second parse). */
+export function kubernetesContainers(file: SourceFile, documents: readonly Document.Parsed[]): ContainerConfig[] {
   if (!file.text.includes('containers')) return [];
   const reader = new SettingReader(file.text, new LineIndex(file.text));
   const configs: ContainerConfig[] = [];
-  for (const document of parseConfigDocuments(file).documents) objectContainers(document.contents, file, reader, configs, 0);
+  for (const document of documents) objectContainers(document.contents, file, reader, configs, 0);
   return configs;
 }
 

@@ -15,6 +15,7 @@ import { changesUnderExpansion, expandWord, type VariableLookup, type VariableSt
 import { isCommandSeparator, parseDockerfile, type Instruction, type LogicalText } from './parse.js';
 import { csvFields, extractFlags, quotedWords, whitespaceWords, type PlacedText } from './words.js';
 import { matchesParts } from './shell-pattern.js';
+import { dockerfileContainers, withContainers } from '../containers/index.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
 const PLATFORM_ARGS = [
@@ -103,7 +104,8 @@ export function extractDockerfile(file: SourceFile, context: DiscoverContext): E
     extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, 'syntax directive');
   }
   extraction.run();
-  return { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions));
 }
 
 class DockerfileExtraction {

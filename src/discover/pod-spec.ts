@@ -1,0 +1,38 @@
+/**
+ * Where Kubernetes workloads keep their pod spec: the core workload kinds and the custom resources
+ * whose pod template is known. Shared by the image discoverer and the least-privilege reader.
+ */
+
+/** Pod template locations for the workload kinds of the core API. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Custom resources whose pod template is known, so containers count even without a `name`
+ * (Knative allows one unnamed container), keyed by API group and kind.
+ */
+const CRD_POD_SPEC_PATHS: Record<string, string[]> = {
+  'serving.knative.dev/Service': ['spec', 'template', 'spec'],
+  'serving.knative.dev/Configuration': ['spec', 'template', 'spec'],
+  'serving.knative.dev/Revision': ['spec'],
+  'argoproj.io/Rollout': ['spec', 'template', 'spec'],
+};
+
+/** Where a workload kind (core, or a custom resource with a known pod template) keeps its pod spec. */
+export function podSpecPathOf(apiVersion: string, kind: string): string[] | undefined {
+  return isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split('/')[0]}/${kind}`];
+}
+
+/** Core workload kinds live in the core group (`v1`) or in `apps`/`batch`; a CRD may reuse a kind name. */
+function isCoreGroup(apiVersion: string): boolean {
+  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
+}
