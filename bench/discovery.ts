@@ -14,6 +14,8 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 export interface Measurement {
   ms: number;
+  /** CPU time (user + system): the figure to compare on a machine other processes share. */
+  cpuMs?: number;
   maxRssMb: number;
   [key: string]: unknown;
 }
@@ -48,6 +50,8 @@ export interface DiscoveryRow {
   floorMs: number;
   discoveryMs: number;
   ratio: number;
+  /** The same ratio in CPU time. */
+  cpuRatio: number;
   floorRssMb: number;
   discoveryRssMb: number;
   occurrences: number;
@@ -72,6 +76,7 @@ export function discoveryBench(sizes: number[], seed: number, rounds: number): D
       floorMs,
       discoveryMs,
       ratio: discoveryMs / floorMs,
+      cpuRatio: median(discoveries.map((m) => m.cpuMs ?? Number.NaN)) / median(floors.map((m) => m.cpuMs ?? Number.NaN)),
       floorRssMb: Math.max(...floors.map((m) => m.maxRssMb)),
       discoveryRssMb: Math.max(...discoveries.map((m) => m.maxRssMb)),
       occurrences: Number(discoveries[0]!.occurrences),
