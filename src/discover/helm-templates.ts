@@ -6,11 +6,14 @@
  * the rest (literal images, values from Chart.yaml, unresolved lines) are reported here.
  */
 import type { Occurrence } from '../model.js';
-import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart } from './helm-chart.js';
+import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart, parentDir } from './helm-chart.js';
 import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+
+/** Files beside values.yaml at a chart's root that Helm reads as data. */
+const CHART_DATA_FILES = new Set(['Chart.yaml', 'Chart.yml', 'requirements.yaml', 'requirements.yml']);
 
 /** Template files with more image lines than this are generated, not written; the rest are skipped. */
 const MAX_IMAGE_LINES = 2_000;
@@ -51,6 +54,9 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
   const chartRoot = await enclosingChartRoot(file.path, context);
   const chart = chartRoot === undefined ? undefined : await loadChart(chartRoot, context);
   if (!chart) return undefined;
+  // Values files are data: Helm renders only the strings a template hands to `tpl`, never the file.
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+  if (parentDir(file.path) === chart.root && (/^values[^/]*\.ya?ml$/i.test(name) || CHART_DATA_FILES.has(name))) return undefined;
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
