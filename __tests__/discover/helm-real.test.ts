@@ -32,18 +32,19 @@ describe('bitnami/nginx, with the common library chart vendored under charts/', 
       // readOnlyRootFilesystem are true) and the nginx container.
       { at: '88:15', image: 'docker.io/bitnami/nginx:1.29.1-debian-12-r0', from: ['templates/deployment.yaml:107', 'templates/deployment.yaml:241'] },
       // cloneStaticSiteFromGit.enabled and metrics.enabled are false: no template renders these
-      // blocks; they are read as written.
-      { at: '518:17', image: 'docker.io/bitnami/git:2.51.0-debian-12-r0' },
-      { at: '991:17', image: 'docker.io/bitnami/nginx-exporter:1.4.2-debian-12-r9' },
+      // blocks; each is read as the helper that builds it (common.images.image, evaluated alone)
+      // composes it: registry docker.io / repository : tag.
+      { at: '518:17', image: 'docker.io/bitnami/git:2.51.0-debian-12-r0', from: ['templates/_helpers.tpl:18'] },
+      { at: '991:17', image: 'docker.io/bitnami/nginx-exporter:1.4.2-debian-12-r9', from: ['templates/_helpers.tpl:25'] },
     ]);
   });
 
-  it('says why a values image is read as written: no template renders it with the default values', async () => {
+  it('says why a values image is read as its template composes it: no template renders it with the default values', async () => {
     const { occurrences } = await helmValuesDiscoverer.extract(fixture('helm-real', 'bitnami/nginx/values.yaml'), context);
     expect(occurrences.map((o) => o.note)).toEqual([
       "rendered by the chart's templates with the default values",
-      "the chart's templates do not render this image with the default values (a part switched off); read as written",
-      "the chart's templates do not render this image with the default values (a part switched off); read as written",
+      "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values",
+      "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values",
     ]);
   });
 
@@ -69,8 +70,10 @@ describe('ingress-nginx', () => {
         image: 'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9@sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd',
         from: ['templates/admission-webhooks/job-patch/job-createSecret.yaml:49', 'templates/admission-webhooks/job-patch/job-patchWebhook.yaml:49'],
       },
-      // defaultBackend.enabled is false: read as written (its registry would come from global.image).
-      { at: '1031:12', image: 'docker.io/library/defaultbackend-amd64' },
+      // defaultBackend.enabled is false: read as its image line composes it, in its
+      // `with (merge .Values.defaultBackend.image .Values.global.image)` (no repository, so
+      // registry from global.image / image : tag; no digest).
+      { at: '1031:12', image: 'registry.k8s.io/defaultbackend-amd64:1.5', from: ['templates/default-backend-deployment.yaml:57'] },
     ]);
     // controller-daemonset (kind Deployment) and default-backend (disabled) render no image.
     for (const path of ['controller-deployment.yaml', 'controller-daemonset.yaml', 'default-backend-deployment.yaml', '_helpers.tpl']) {

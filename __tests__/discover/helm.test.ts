@@ -125,6 +125,29 @@ describe('helm values', () => {
     ]);
   });
 
+  it('a part switched off is read as the template action that builds it composes it, not as written', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'switched-off/values.yaml');
+    expect(occurrences.map((o) => [...rows([o])[0], o.related?.map((r) => `${r.file.slice(r.file.indexOf('templates/'))}:${r.line}`)])).toEqual([
+      ['3:15', 'example/proxy', 'docker.io/example/proxy:3.1.0', 'image.repository', ['templates/deployment.yaml:12']],
+      // oci.enabled is false: `printf "%s/%s:%s" .Values.oci.repo .Values.oci.images.<x>.image …` in the
+      // helper, each evaluated alone; read as written they would name docker.io/library/proxy-hub.
+      ['11:14', 'proxy', 'docker.io/example/proxy:3.0', 'oci.images.proxy.image', ['templates/_helpers.tpl:6']],
+      ['14:14', 'proxy-hub', 'docker.io/example/proxy-hub:latest', 'oci.images.hub.image', ['templates/_helpers.tpl:4']],
+      // The image line in `with .Values.metrics.image`, evaluated whole with that dot (the `quote`d
+      // hub tag label names oci.images.hub too, but prints no image).
+      ['20:17', 'example/exporter', 'quay.io/example/exporter:v1', 'metrics.image.repository', ['templates/deployment.yaml:16']],
+      // Printed in a range, beside the item's `.name`: not evaluable alone, so `{image, tag}` as written.
+      ['26:10', 'worker', 'docker.io/library/worker:2', 'workerImage.image', undefined],
+    ]);
+    expect(occurrences.map((o) => o.note?.split('; ').at(-1))).toEqual([
+      "rendered by the chart's templates with the default values",
+      'as the template that builds it composes it from the values',
+      'as the template that builds it composes it from the values',
+      'as the template that builds it composes it from the values',
+      'read as written',
+    ]);
+  });
+
   it('reads override files beside the chart; a block without a repository is not an image', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'platform/values-production.yaml');
     expect(occurrences.map((o) => o.context)).toEqual(['worker.image']);
@@ -227,6 +250,14 @@ describe('helm templates', () => {
     expect(rendered.errors).toBeUndefined();
     const crd = fixture('helm', 'platform/crds/widget.yaml');
     expect(await kubernetesDiscoverer.extract(crd, context)).toEqual({ occurrences: [] });
+  });
+
+  it("the chart's values file is data, not a template, even with apiVersion, kind and tpl strings in it", async () => {
+    // `name: "{{ template \"switched-off.name\" . }}"` is a YAML string (traefik's values have such);
+    // read as template text its `\"` would not lex, and every image line would be reported unresolved.
+    const values = fixture('helm', 'switched-off/values.yaml');
+    expect(kubernetesDiscoverer.matches(values.path, values.text)).toBe(true);
+    expect(await kubernetesDiscoverer.extract(values, fixtureContext('helm'))).toEqual({ occurrences: [] });
   });
 
   it('leaves a templates/ folder outside any chart to the Kubernetes discoverer', async () => {

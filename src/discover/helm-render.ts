@@ -158,7 +158,7 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
   return failure;
 }
 
-function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
+export function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
   try {
     const parsed = parseTemplate(text);
     return { nodes: parsed.root, defines: parsed.defines };
@@ -168,12 +168,15 @@ function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
   }
 }
 
-/** `.Values`, `.Chart`, `.Release` (as `helm template` sets it), `.Capabilities`, `.Template`, `.Files`. */
-function rootContext(chart: LoadedChart, file: ChartTemplateFile): Record<string, unknown> {
+/**
+ * `.Values`, `.Chart`, `.Release` (as `helm template` sets it), `.Capabilities`, `.Template`, `.Files`;
+ * `data` in place of the chart's values (a copy that a template's `merge` may change).
+ */
+export function rootContext(chart: LoadedChart, file: ChartTemplateFile, data = chart.values?.data): Record<string, unknown> {
   const metadata = chart.metadata;
   const unknownCluster = new Unknown("the cluster's Kubernetes version and APIs (.Capabilities) are not known offline");
   const files = new Unknown('.Files reads chart files, which is not evaluated here');
-  const values = chart.values === undefined ? {} : (chart.values.data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`));
+  const values = chart.values === undefined ? {} : (data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`));
   return {
     Values: values,
     Chart: new GoStruct('chart.Metadata', {
@@ -202,7 +205,7 @@ function rootContext(chart: LoadedChart, file: ChartTemplateFile): Record<string
 }
 
 /** A stamped site marker, as the executor writes it. */
-const MARKER = new RegExp(String.raw`\u0000[SEse]\d+\.\d+\u0000`, 'g');
+export const MARKER = new RegExp(String.raw`\u0000[SEse]\d+\.\d+\u0000`, 'g');
 
 /** Records each site rendering the executor saw, with its value and where in the values it came from. */
 function collectSites(env: RenderEnv, chart: LoadedChart, siteList: RenderedSite[]): void {

@@ -1,14 +1,17 @@
 /**
  * Helm values files (`values*.yaml` beside a Chart.yaml). In the chart's default values file, each
  * image the chart's templates render from a value here is reported once, at that value's line (the
- * line a person edits), as Helm renders it, with the template lines as related locations. Besides
- * those, and in override files, image-shaped values are read as written: image blocks
+ * line a person edits), as Helm renders it, with the template lines as related locations. An image
+ * value no template renders (a part switched off) is reported as the template action that builds
+ * it composes it (`helm-compose.ts`). Besides those, and in override files, image-shaped values are
+ * read as written: image blocks
  * (`repository` with optional `registry`, `tag`/`version`, `digest`, Bitnami style; or `registry` +
- * `image`, ingress-nginx style) nested anywhere, and strings under keys that name an image
+ * `image`, ingress-nginx style; or `image` + `tag`) nested anywhere, and strings under keys that name an image
  * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
 import type { Occurrence, RelatedLocation } from '../model.js';
 import { joinPath, loadChart, parentDir, type LoadedChart } from './helm-chart.js';
+import { composedImages, type ComposedImage } from './helm-compose.js';
 import { renderChart } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
 import { makeOccurrence } from './occurrence.js';
@@ -50,7 +53,9 @@ export const helmValuesDiscoverer: Discoverer = {
     for (const document of parsed.documents) {
       // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
       const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : undefined;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote);
+      // What no template renders with the default values may still be composed by one (a part switched off).
+      const compose = chart && chart.values?.file === file.path ? (path: string, written: string) => composedImages(chart, path, written) : undefined;
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose);
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
@@ -121,6 +126,8 @@ class ValuesWalker {
     private readonly occurrences: Occurrence[],
     /** Said of every image read as written: why the templates did not render it. */
     private readonly unrenderedNote?: string,
+    /** How the chart's template actions compose an image from the values entry at a path, if they do. */
+    private readonly compose?: (path: string, written: string) => ComposedImage[],
   ) {}
 
   /** Aliases are not followed: what they name is searched where it is written. */
@@ -154,6 +161,7 @@ class ValuesWalker {
     // `pullImage: "true"`, `image: Always`: settings, not images.
     if (NOT_AN_IMAGE.test(written)) return;
     if (this.isCovered(location.offset, path)) return;
+    if (this.emitComposed(location.offset, location.raw, path, path, written)) return;
     const value = written.includes('{{') ? { unresolved: 'the value is a template rendered with tpl at install time' } : written;
     this.emit(location.offset, location.raw, value, path);
   }
@@ -180,7 +188,8 @@ class ValuesWalker {
     let positioned = repositoryNode;
     let fieldName = 'repository';
     // With a tag beside them, `{registry, image}` is an image under any key (traefik's `azure.images.hub`).
-    if (nameField === undefined && registry !== undefined && (IMAGE_BLOCK_KEY.test(key) || tag !== undefined)) {
+    // So is `{image, tag}` (traefik's `oci_meta.images.hub`, its registry elsewhere).
+    if (nameField === undefined && (tag !== undefined || (registry !== undefined && IMAGE_BLOCK_KEY.test(key)))) {
       // ingress-nginx style: `image: {registry, image, tag, digest}`.
       nameField = this.field(nameNode);
       positioned = nameNode;
@@ -191,7 +200,9 @@ class ValuesWalker {
 
     const location = scalarLocation(positioned, this.file.text);
     if (!location || location.raw === '') return false;
-    if (this.isCovered(location.offset, `${path === '' ? '' : `${path}.`}${fieldName}`)) return true;
+    const context = `${path === '' ? '' : `${path}.`}${fieldName}`;
+    if (this.isCovered(location.offset, context)) return true;
+    if (this.emitComposed(location.offset, location.raw, path, context, nameField.rendered)) return true;
 
     const notes: string[] = [];
     let image = registry && registry.rendered !== '' ? `${registry.rendered.replace(/\/+$/, '')}/${nameField.rendered}` : nameField.rendered;
@@ -214,7 +225,7 @@ class ValuesWalker {
         : unresolvedTag !== undefined
           ? { unresolved: unresolvedTag }
           : image,
-      `${path === '' ? '' : `${path}.`}${fieldName}`,
+      context,
       notes.join('; ') || undefined,
     );
     return true;
@@ -231,6 +242,30 @@ class ValuesWalker {
       return { rendered: goFloat(value), written };
     }
     return undefined;
+  }
+
+  /**
+   * An entry no template renders with the default values, reported as a template action composes
+   * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
+   */
+  private emitComposed(offset: number, raw: string, path: string, context: string, written: string): boolean {
+    const images = this.compose?.(path, written) ?? [];
+    for (const image of images) {
+      const occurrence = makeOccurrence({
+        file: this.file.path,
+        kind: 'helm',
+        lines: this.lines,
+        offset,
+        raw,
+        value: image.value,
+        context,
+        note: "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values",
+      });
+      const template = new LineIndex(image.file.text).positionAt(image.offset);
+      occurrence.related = [{ file: image.file.path, ...template, message: 'the template action that composes this image' }];
+      this.occurrences.push(occurrence);
+    }
+    return images.length > 0;
   }
 
   private emit(offset: number, raw: string, value: string | { unresolved: string }, context: string, note?: string): void {
