@@ -91,7 +91,7 @@ export function planPinsDetailed(occurrences: ResolvedOccurrence[], sources: Map
     }
     let newText: string;
     if (parts.digest) {
-      if (parts.digest === resolution.tagDigest || resolution.pinnedDigestPlatform) continue; // already pinned, and current
+      // (Already pinned to the current digest or a platform of it: passed over above.)
       if (!options.updateStale) {
         skip(occurrence, `pinned digest differs from the tag's current ${resolution.tagDigest}; re-pinned only with --update-stale`);
         continue;
