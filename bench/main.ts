@@ -81,7 +81,9 @@ if (only.has('typosquat')) {
 if (only.has('memory')) {
   const online = sizes(values.online ?? (full ? '100k' : '20k'))[0]!;
   const rows = await memoryBench(100_000, online);
-  console.log('\nPeak memory (maxRSS of a fresh process: discovery, resolve, checks, text report)');
-  console.log('mode     references  wall ms    peak RSS MB');
-  for (const row of rows) console.log(`${row.mode.padEnd(9)}${String(row.references).padEnd(12)}${fixed(row.ms, 0).padEnd(11)}${row.maxRssMb}`);
+  console.log('\nPeak memory (maxRSS of a fresh process: discovery, resolve, signatures, checks, text report; heap still reachable at the end, after a full GC)');
+  console.log('mode                    references  wall ms    peak RSS MB  heap after GC MB  requests');
+  for (const row of rows) {
+    console.log(`${row.mode.padEnd(24)}${String(row.references).padEnd(12)}${fixed(row.ms, 0).padEnd(11)}${String(row.maxRssMb).padEnd(13)}${String(row.heapAfterGcMb ?? '').padEnd(18)}${row.requests ?? ''}`);
+  }
 }

@@ -1,12 +1,13 @@
 /**
  * Peak memory at many references: Dockerfiles naming `count` distinct images (10,000 per file,
- * under the per-file size limit), scanned offline, and online against a fast in-process registry
- * (every tag exists), with the text report rendered. Each scan runs in a fresh process.
+ * under the per-file size limit), scanned offline, online against a fast in-process registry
+ * (every tag exists), and online with a signature rule over every image (none is signed: each
+ * lookup finds nothing), with the text report rendered. Each scan runs in a fresh process.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { measure, type Measurement } from './discovery.js';
+import type { Measurement } from './discovery.js';
 import { startFakeRegistry } from './fake-registry.js';
 
 const PER_FILE = 10_000;
@@ -21,38 +22,51 @@ function writeDockerfiles(dir: string, host: string, count: number): void {
 }
 
 export interface MemoryRow {
-  mode: 'offline' | 'online';
+  mode: 'offline' | 'online' | 'online, signature rule';
   references: number;
   ms: number;
   maxRssMb: number;
+  /** Heap still reachable once the scan and its report are done (after a full GC). */
+  heapAfterGcMb?: number;
+  /** Requests the registry served. */
+  requests?: number;
+}
+
+function row(mode: MemoryRow['mode'], references: number, measured: Measurement, requests?: number): MemoryRow {
+  const result: MemoryRow = { mode, references, ms: measured.ms, maxRssMb: measured.maxRssMb };
+  if (typeof measured.heapAfterGcMb === 'number') result.heapAfterGcMb = measured.heapAfterGcMb;
+  if (requests !== undefined) result.requests = requests;
+  return result;
 }
 
 export async function memoryBench(offlineCount: number, onlineCount: number): Promise<MemoryRow[]> {
   const rows: MemoryRow[] = [];
   const offlineDir = path.join(os.tmpdir(), 'verify-images-bench', `memory-offline-${offlineCount}`);
   if (!existsSync(offlineDir)) writeDockerfiles(offlineDir, 'registry.example', offlineCount);
-  const offline: Measurement = measure(['scan100k', offlineDir]);
-  rows.push({ mode: 'offline', references: offlineCount, ms: offline.ms, maxRssMb: offline.maxRssMb });
+  rows.push(row('offline', offlineCount, await measureAsync(['scan100k', offlineDir])));
   if (onlineCount > 0) {
     const registry = await startFakeRegistry();
+    // The registry host (a fresh port) is part of every reference: written per run.
+    const onlineDir = path.join(os.tmpdir(), 'verify-images-bench', `memory-online-${onlineCount}-${process.pid}`);
     try {
-      // The registry host (a fresh port) is part of every reference: written per run.
-      const onlineDir = path.join(os.tmpdir(), 'verify-images-bench', `memory-online-${onlineCount}-${process.pid}`);
       writeDockerfiles(onlineDir, registry.host, onlineCount);
-      const online = await measureAsync(['scan100k', onlineDir, registry.host]);
-      rows.push({ mode: 'online', references: onlineCount, ms: online.ms, maxRssMb: online.maxRssMb });
+      let served = registry.served();
+      rows.push(row('online', onlineCount, await measureAsync(['scan100k', onlineDir, registry.host]), registry.served() - served));
+      served = registry.served();
+      rows.push(row('online, signature rule', onlineCount, await measureAsync(['scan100k', onlineDir, registry.host, 'signatures']), registry.served() - served));
     } finally {
       await registry.close();
+      rmSync(onlineDir, { recursive: true, force: true });
     }
   }
   return rows;
 }
 
-/** As `measure`, without blocking this process's event loop (it serves the registry). */
+/** Runs bench/child.ts in a fresh process without blocking this one's event loop (it serves the registry). */
 async function measureAsync(args: string[]): Promise<Measurement> {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./child.ts', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./child.ts', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -1,11 +1,13 @@
 /**
  * One HTTP exchange with a registry, a token realm or a host it redirects to: redirects (never
  * carrying credentials or a request body to another origin, never from https to http), bounded
- * bodies, and the request's deadline over all of it, body included. Uses the global `fetch`
- * (undici), which nock intercepts in tests.
+ * bodies, and the request's deadline over all of it, body included. Every answer's body is read
+ * to its end or discarded, so no exchange holds a connection. HTTP itself is `./http.ts`
+ * (`node:http` with keep-alive agents), which nock intercepts in tests.
  */
 import { RegistryError } from './errors.js';
 import type { Deadline } from './deadline.js';
+import { httpRequest, type HttpAnswer } from './http.js';
 
 export interface TransportResponse {
   status: number;
@@ -48,18 +50,21 @@ const MAX_ERROR_BODY = 64 * 1024;
 const MAX_REDIRECTS = 5;
 
 function networkError(error: unknown, what: string): RegistryError {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const err = error as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'AbortError' || err?.name === 'TimeoutError') {
     return new RegistryError('TIMEOUT', `${what}: timed out`, { cause: error });
   }
-  const code = err?.cause?.code ?? (error as { code?: string })?.code;
-  const detail = code ?? err?.cause?.message ?? err?.message ?? 'connection failed';
+  // Node's client fails with the socket's own error; a wrapped one (fetch) carries it as `cause`.
+  const code = err?.cause?.code ?? err?.code;
+  const text = err?.cause?.message ?? err?.message ?? '';
   // A TLS handshake answered in plain HTTP: the usual cause is a local registry not listed as insecure.
-  const hint =
-    code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number/i.test(err?.cause?.message ?? ''))
-      ? '; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries'
-      : '';
-  return new RegistryError('NETWORK', `${what}: network error (${detail})${hint}`, { cause: error });
+  const plainHttp = code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'EPROTO' && /wrong version number/i.test(text));
+  if (plainHttp) {
+    const detail = code === 'EPROTO' ? 'EPROTO: TLS wrong version number' : code;
+    const hint = 'the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries';
+    return new RegistryError('NETWORK', `${what}: network error (${detail}); ${hint}`, { cause: error });
+  }
+  return new RegistryError('NETWORK', `${what}: network error (${code ?? (text || 'connection failed')})`, { cause: error });
 }
 
 /** A failure during the exchange: the deadline's reason when it ended the request, else what happened. */
@@ -80,11 +85,10 @@ export async function send(url: URL, init: SendInit, exchange: Exchange): Promis
     const record: RequestRecord = { host: current.host, method: init.method, path: current.pathname, purpose: hop === 0 ? init.purpose : 'redirect' };
     exchange.record(record);
     try {
-      const response = await fetch(current, {
+      const response = await httpRequest(current, {
         method: init.method,
         headers,
         ...(init.body !== undefined ? { body: init.body } : {}),
-        redirect: 'manual',
         signal: init.deadline.signal,
       });
       record.status = response.status;
@@ -99,7 +103,9 @@ export async function send(url: URL, init: SendInit, exchange: Exchange): Promis
         continue;
       }
       const ok = response.status >= 200 && response.status < 300;
-      const body = init.method === 'HEAD' ? new Uint8Array() : await readBounded(response, ok ? init.maxBytes : MAX_ERROR_BODY, init.what, ok);
+      // A HEAD answer has no body: reading its end frees the connection for the next request.
+      const limit = init.method === 'HEAD' ? 0 : ok ? init.maxBytes : MAX_ERROR_BODY;
+      const body = await readBounded(response, limit, init.what, ok && init.method !== 'HEAD');
       return { status: response.status, headers: response.headers, body, url: current.toString() };
     } catch (error) {
       throw failureOf(error, init);
@@ -133,28 +139,24 @@ function redirectTarget(current: URL, location: string, startOrigin: string, ini
  * Reads a body up to `limit` bytes. For success bodies a larger one is TOO_LARGE; error bodies
  * are just truncated (they only feed messages).
  */
-async function readBounded(response: Response, limit: number, what: string, strict: boolean): Promise<Uint8Array> {
+async function readBounded(response: HttpAnswer, limit: number, what: string, strict: boolean): Promise<Uint8Array> {
   const declared = Number.parseInt(response.headers.get('content-length') ?? '', 10);
   if (strict && Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => {});
+    response.discard();
     throw new RegistryError('TOO_LARGE', `${what}: response of ${declared} bytes exceeds the limit of ${limit}`);
   }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (total + value.byteLength > limit) {
-      await reader.cancel().catch(() => {});
+  for await (const chunk of response.body) {
+    if (total + chunk.byteLength > limit) {
+      response.discard();
       if (strict) throw new RegistryError('TOO_LARGE', `${what}: response exceeds the limit of ${limit} bytes`);
-      chunks.push(value.subarray(0, limit - total));
+      chunks.push(chunk.subarray(0, limit - total));
       total = limit;
       break;
     }
-    chunks.push(value);
-    total += value.byteLength;
+    chunks.push(chunk);
+    total += chunk.byteLength;
   }
   return concat(chunks, total);
 }
