@@ -61,8 +61,30 @@ describe('cloudbuild discoverer', () => {
     ]);
   });
 
-  it('throws for a file that cannot be parsed', () => {
-    expect(() => cloudbuildDiscoverer.extract(fixture('cloudbuild', 'broken/cloudbuild.json'), fixtureContext('cloudbuild'))).toThrow(/invalid JSON/);
+  it('a step running an image an earlier step built, or one the build pushes, is local (built here)', async () => {
+    const { occurrences, errors } = await extractFixture(cloudbuildDiscoverer, 'cloudbuild', 'local-builds/cloudbuild.yaml');
+    expect(errors).toEqual([]);
+    expect(occurrences.filter((o) => o.context?.endsWith('.name') && !o.raw.startsWith('gcr.io/cloud-builders/')).map((o) => [o.context, o.raw, o.local ?? false, o.note])).toEqual([
+      // Before the build that tags it: the image of that name, checked as any other.
+      ['steps[0].name', 'tester', false, undefined],
+      ['steps[2].name', 'tester', true, 'built by steps[1] of this build'],
+      // `docker tag SRC DST`, with the file's substitutions applied on both sides.
+      ['steps[4].name', 'gcr.io/${_PROJECT}/tester:${_VERSION}', true, 'built by steps[3] of this build'],
+      ['steps[5].name', 'gcr.io/kaniko-project/executor:v1.23.2', false, undefined],
+      // kaniko's `--destination=`.
+      ['steps[6].name', 'us-docker.pkg.dev/example/tools/linter:1', true, 'built by steps[5] of this build'],
+      // `--tag` in a bash script, compared as written when a built-in substitution is unknown offline.
+      ['steps[8].name', 'migrations:$SHORT_SHA', true, 'built by steps[7] of this build'],
+      ['steps[9].name', 'gcr.io/$PROJECT_ID/rocker', false, undefined],
+      // `build -f Rockerfile` in `dir: app`: app/Rockerfile says `TAG rocker:latest`.
+      ['steps[10].name', 'rocker:latest', true, 'built by steps[9] of this build'],
+      // Listed in `images:`, so built by this build.
+      ['steps[11].name', 'gcr.io/$PROJECT_ID/app', true, 'pushed by this build (built here)'],
+    ]);
+  });
+
+  it('throws for a file that cannot be parsed', async () => {
+    await expect(cloudbuildDiscoverer.extract(fixture('cloudbuild', 'broken/cloudbuild.json'), fixtureContext('cloudbuild'))).rejects.toThrow(/invalid JSON/);
   });
 });
 
