@@ -4,7 +4,7 @@
  */
 import type { Policy } from './config/policy.js';
 import { RULE_IDS, type ResolvedOccurrence, type ScanError, type ScanResult } from './model.js';
-import { discoverRepository } from './discover/index.js';
+import { discoverRepository, type Discovery } from './discover/index.js';
 import { enableLinearRegExps } from './linear-regexp.js';
 import { runChecks } from './checks/index.js';
 import { unknownSuppressionRules } from './checks/suppression.js';
@@ -13,6 +13,7 @@ import { dockerHubQuestionFor } from './checks/typosquat.js';
 import { defaultCredentialSource, DockerHubApi, RegistryClient } from './registry/index.js';
 import { resolveOccurrences } from './resolve.js';
 import { resolveDockerHub } from './resolve-docker-hub.js';
+import { inShard, type Shard } from './shard.js';
 import { verifySignatures } from './sigstore/index.js';
 
 export interface ScanOptions {
@@ -22,6 +23,8 @@ export interface ScanOptions {
   offline: boolean;
   /** Only these files (POSIX, relative to root) are scanned. */
   onlyFiles?: string[];
+  /** This job's part of the repository (see shard.ts): only its files' images and findings are kept. */
+  shard?: Shard;
   /**
    * Extra registries reached over plain HTTP, on top of the policy's, named by the person running
    * the scan (CLI flags, action input): unlike the policy's, these may receive credentials over HTTP.
@@ -79,14 +82,16 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const { policy } = options;
   // Any expression that still backtracks past V8's limit finishes on the linear-time engine.
   enableLinearRegExps();
-  const discovery = await discoverRepository(options.root, {
+  const discovered = await discoverRepository(options.root, {
     include: policy.include,
     exclude: policy.exclude,
     buildArgs: policy.buildArgs,
     onlyFiles: options.onlyFiles,
   });
+  const discovery = options.shard ? shardOf(discovered, options.shard) : discovered;
   const errors: ScanError[] = [...discovery.errors];
   const notes: string[] = [...(policy.warnings ?? [])];
+  if (options.shard) notes.push(shardNote(options.shard, discovered, discovery));
   let occurrences: ResolvedOccurrence[] = discovery.occurrences;
 
   if (options.offline) {
@@ -140,6 +145,22 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
 }
 
 const MAX_DIRECTIVE_NOTES = 20;
+
+/** The discovery of one shard: the images, unread files and containers of its files only. */
+function shardOf(discovery: Discovery, shard: Shard): Discovery {
+  const mine = (file: string) => inShard(file, shard);
+  return {
+    ...discovery,
+    occurrences: discovery.occurrences.filter((occurrence) => mine(occurrence.file)),
+    unscanned: discovery.unscanned.filter((entry) => mine(entry.file)),
+    containers: discovery.containers.filter((container) => mine(container.file)),
+    errors: discovery.errors.filter((error) => mine(error.file)),
+  };
+}
+
+function shardNote(shard: Shard, whole: Discovery, part: Discovery): string {
+  return `Shard ${shard.index} of ${shard.count}: ${part.occurrences.length} of the repository's ${whole.occurrences.length} image references, and the findings of the files they are in.`;
+}
 
 /** " (did you mean …?)" for a misspelt rule id, or nothing. */
 function closestRule(name: string): string {

@@ -99,6 +99,9 @@ describe('verify-images scan', () => {
     expect(concurrency.code).toBe(2);
     expect(concurrency.stderr).toContain('--concurrency takes an integer from 1 to 64');
     expect((await cli(['scan', root, '--offline', '--concurrency', '32'])).code).not.toBe(2);
+    const shard = await cli(['scan', root, '--offline', '--shard', '3/2']);
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toContain('--shard K must be from 1 to N (2), got 3');
     expect((await cli([])).code).toBe(2);
   });
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import Bottleneck from 'bottleneck';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAction } from '../../src/github/run.js';
+import { inShard } from '../../src/shard.js';
 import { escapeText, inlineCode } from '../../src/report/markdown.js';
 import { ACTIONS_BOT, FakeGitHub, PERSON } from '../helpers/fake-github.js';
 import nock from '../helpers/nock.js';
@@ -246,6 +247,35 @@ describe('on a pull request', () => {
     await runStep(pullRequestEnv());
     await runStep(pullRequestEnv({ 'comment-key': 'strict' }));
     expect(github.issueComments.map((comment) => comment.body.split('\n')[0])).toEqual(['<!-- verify-images:sticky -->', '<!-- verify-images:sticky strict -->']);
+  });
+
+  it('as the shards of a matrix: one sticky comment each, and together every image once, the delta split alike', async () => {
+    // The JSON report's path is the same for every step: read each right after its step.
+    const images = (step: StepResult) => (JSON.parse(readFileSync(step.outputs['json-report'], 'utf8')) as { occurrences: Array<{ file: string; line: number; raw: string }> }).occurrences.map((o) => `${o.file}:${o.line} ${o.raw}`);
+    const run = async (shard?: string) => {
+      const step = await runStep(pullRequestEnv(shard ? { shard } : {}));
+      return { images: images(step), warnings: Number(step.outputs.warnings) };
+    };
+    const whole = await run();
+    const shards = [await run('1/2'), await run('2/2')];
+    const markers = github.issueComments.map((comment) => comment.body.split('\n')[0]);
+    expect(markers).toEqual(['<!-- verify-images:sticky -->', '<!-- verify-images:sticky shard-1-of-2 -->', '<!-- verify-images:sticky shard-2-of-2 -->']);
+    expect(shards.every((part) => part.images.length > 0)).toBe(true);
+    expect([...shards[0].images, ...shards[1].images].sort()).toEqual(whole.images.sort());
+    expect(shards[0].warnings + shards[1].warnings).toBe(whole.warnings);
+    // An image of the other shard's files is neither added nor removed in this shard's delta.
+    const files = [...new Set(whole.images.map((image) => image.split(':')[0]))];
+    const delta = (body: string) => body.split('\n').filter((line) => line.startsWith('- ➕') || line.startsWith('- ➖') || line.startsWith('- 🔄')).join('\n');
+    const at = (file: string) => inlineCode(`${file}:`).slice(0, -'</code>'.length);
+    for (const [index, comment] of github.issueComments.slice(1).entries()) {
+      const shard = { index: index + 1, count: 2 };
+      for (const file of files) if (!inShard(file, shard)) expect(delta(comment.body)).not.toContain(at(file));
+    }
+    // Together the shards' deltas are the whole delta.
+    const lines = (body: string) => delta(body).split('\n').filter(Boolean);
+    expect([...lines(github.issueComments[1].body), ...lines(github.issueComments[2].body)].sort()).toEqual(lines(github.issueComments[0].body).sort());
+    expect(files.filter((file) => inShard(file, { index: 1, count: 2 })).length).toBeGreaterThan(0);
+    expect(files.filter((file) => inShard(file, { index: 2, count: 2 })).length).toBeGreaterThan(0);
   });
 
   it('says briefly when everything is clean, and does not create a comment that was never needed', async () => {

@@ -18,6 +18,7 @@ import { credentialLocations } from '../registry/transport/credentials.js';
 import { renderText, terminalSafe, type TextOptions } from '../report/text.js';
 import { COLOURS, PLAIN, ProgressLine, useColour } from './terminal.js';
 import { commandHelp, nearestFlag, parseOptions, PIN_FLAGS, SCAN_FLAGS, USAGE, type Flag } from './usage.js';
+import { parseShard } from '../shard.js';
 
 ;
 
@@ -185,6 +186,8 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   if (failOn !== undefined && !FAIL_ON.includes(failOn as (typeof FAIL_ON)[number])) {
     throw usageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${terminalSafe(failOn)}")`, 'scan');
   }
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
+  if (shard && 'problem' in shard) throw usageError(`--shard ${terminalSafe(shard.problem)}`, 'scan');
   const { root, policy } = await loadRun(values, positionals, io, 'scan');
   if (failOn) policy.failOn = failOn as Policy['failOn'];
   const env = io.env ?? process.env;
@@ -193,6 +196,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
       root,
       policy,
       offline: Boolean(values.offline),
+      shard,
       insecureRegistries: operatorInsecureRegistries(values),
       log: verboseLog(values, io),
       env,

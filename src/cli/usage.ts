@@ -37,6 +37,7 @@ export const SCAN_FLAGS: Flag[] = [
   INSECURE,
   BUILD_ARG,
   CONCURRENCY,
+  { name: 'shard', type: 'string', value: 'K/N', description: 'Report only shard K of N of the files (a job matrix; every shard reads the whole repository).' },
   VERBOSE,
   HELP,
 ];
@@ -73,7 +74,8 @@ export const COMMANDS: Record<'scan' | 'pin', { synopsis: string; summary: strin
 export const USAGE = `Usage:
   verify-images scan [DIR] [--config FILE] [--offline] [--format text|json|sarif|markdown]
                      [--output FILE] [--fail-on error|warning|note|never]
-                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--concurrency N] [--verbose]
+                     [--insecure-registry HOST[:PORT]]... [--build-arg NAME=VALUE]... [--concurrency N]
+                     [--shard K/N] [--verbose]
   verify-images pin [DIR] [--write] [--update-stale] [--config FILE] [--insecure-registry HOST[:PORT]]...
                     [--build-arg NAME=VALUE]... [--concurrency N] [--verbose]
   verify-images verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)

@@ -65,12 +65,13 @@ export function pathPrefix(workspace: string, root: string): string {
 }
 
 /**
- * The sticky comment's key: the `comment-key` input when set, else the scanned path, so several
- * steps keep separate comments.
+ * The sticky comment's key: the `comment-key` input when set, else the scanned path, and the shard
+ * (`shard-2-of-4`), so several steps and the jobs of a matrix keep separate comments.
  */
-export function stickyKeyOf(inputPath: string, commentKey = ''): string {
+export function stickyKeyOf(inputPath: string, commentKey = '', shard?: { index: number; count: number }): string {
   const normalized = path.posix.normalize(inputPath.split(path.sep).join('/')).replace(/^\.\/?$/, '').replace(/\/+$/, '');
-  return commentKey ? `${commentKey}${normalized ? ` ${normalized}` : ''}` : normalized;
+  const key = commentKey ? `${commentKey}${normalized ? ` ${normalized}` : ''}` : normalized;
+  return shard ? `${key}${key ? ' ' : ''}shard-${shard.index}-of-${shard.count}` : key;
 }
 
 /** Base URL of the scanned directory's files at a commit ("https://github.com/o/r/blob/<sha>/sub/"). */

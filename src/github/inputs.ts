@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Severity } from '../model.js';
 import { CREDENTIALS_ENV, parseCredentialMap } from '../registry/transport/credentials.js';
 import { FILTER_MODES, type FilterMode } from './introduced.js';
+import { parseShard, type Shard } from '../shard.js';
 
 /** The parts of @actions/core the action uses; injectable so a test can watch them. */
 export type ActionCore = Pick<
@@ -35,6 +36,8 @@ export interface Inputs {
   /** Where the policy is read on pull requests: the base commit (default) or the pull request's head. */
   policySource: 'base' | 'head';
   changedFilesOnly: boolean;
+  /** This job's shard of a matrix (`shard: K/N`), when set. */
+  shard?: Shard;
   sarifFile: string;
   registryCredentials: string;
   insecureRegistries: string[];
@@ -73,6 +76,7 @@ export function readInputs(core: ActionCore): Inputs {
     filterMode: choice('filter-mode', FILTER_MODES, 'added')!,
     policySource: choice('policy-source', ['base', 'head'] as const, 'base')!,
     changedFilesOnly: flag('changed-files-only', false),
+    ...shardInput(core.getInput('shard')),
     sarifFile: core.getInput('sarif-file'),
     registryCredentials: core.getInput('registry-credentials'),
     insecureRegistries: core
@@ -83,6 +87,14 @@ export function readInputs(core: ActionCore): Inputs {
     mode: choice('mode', ['scan', 'report'] as const, 'scan')!,
     report: core.getInput('report'),
   };
+}
+
+/** The `shard` input: empty for the whole repository, else K/N. */
+function shardInput(value: string): { shard?: Shard } {
+  if (value.trim() === '') return {};
+  const shard = parseShard(value);
+  if ('problem' in shard) throw new SetupError(`input shard ${shard.problem}`);
+  return { shard };
 }
 
 /** The `registry-concurrency` input: empty for the policy's, else an integer from 1 to 64. */

@@ -31,6 +31,7 @@ import { createOctokit, type Octokit, type OctokitSettings, type PullRequestTarg
 import { policyLooseningFinding } from './policy-change.js';
 import { deltaMarkdown, PullRequestReporter, reportToPullRequest, type PullRequestOutcome } from './pull-request.js';
 import { listPullRequestFiles, type PullRequestFile } from './review.js';
+import { inShard } from '../shard.js';
 
 export type { ActionCore } from './inputs.js';
 
@@ -219,7 +220,10 @@ async function readBaseSide(setup: { root: string; headPolicy: Policy }, pullReq
     if (inputs.policySource === 'base') core.warning('The base commit could not be read, so the pull request’s own policy is used.');
     return { note: base.note, policy: setup.headPolicy };
   }
-  return { occurrences: base.occurrences, ...choosePolicy(base, setup.headPolicy, inputs, core) };
+  // The delta compares like with like: the base's images of this shard's files only.
+  const shard = inputs.shard;
+  const occurrences = shard ? base.occurrences.filter((occurrence) => inShard(occurrence.file, shard)) : base.occurrences;
+  return { occurrences, ...choosePolicy(base, setup.headPolicy, inputs, core) };
 }
 
 /** Step 4: the scan of the head. */
@@ -230,6 +234,7 @@ async function scanHead(root: string, policy: Policy, inputs: Inputs, env: NodeJ
     policy: inputs.registryConcurrency === undefined ? policy : { ...policy, registry: { ...policy.registry, concurrency: inputs.registryConcurrency } },
     offline: inputs.offline,
     onlyFiles,
+    shard: inputs.shard,
     insecureRegistries: inputs.insecureRegistries,
     // The registry client reads VERIFY_IMAGES_REGISTRY_CREDENTIALS (set from the input) from here; the token goes to ghcr.io only.
     env,
@@ -304,7 +309,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Deps, e
   const delta = base.occurrences ? supplyChainDelta(base.occurrences, result.occurrences) : undefined;
   const changes = changeIndex({ files, delta, pathPrefix: setup.prefix });
   const directory = await writeReports(result, inputs, context, setup.prefix, env, core);
-  const stickyKey = stickyKeyOf(inputs.path, inputs.commentKey);
+  const stickyKey = stickyKeyOf(inputs.path, inputs.commentKey, inputs.shard);
   if (pullRequest) await writeHandoff(directory, result, pullRequest, context, setup.prefix, stickyKey, { delta, deltaNote: base.note });
   const annotationNote = annotateStep(result, inputs, core, setup.prefix, changes);
   const headSha = pullRequest?.headSha ?? context.sha;
