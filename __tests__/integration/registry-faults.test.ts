@@ -40,7 +40,8 @@ const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 describe('one deadline per request', () => {
   it('covers the body: a registry that drips bytes holds an image for one deadline, not one per attempt', async () => {
     registry.on('/v2/team/app/manifests/1.0', behaviours.drip(50));
-    const { c } = client({ timeoutMs: 400, retries: 3 });
+    // The body never completes, so any deadline ends it; 2 s leaves a loaded machine time to send the request at all.
+    const { c } = client({ timeoutMs: 2000, retries: 3 });
     const error = await registryErrorOf(c.getManifest(repo(), '1.0'));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toContain('timed out');
