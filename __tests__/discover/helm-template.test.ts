@@ -62,7 +62,7 @@ describe('branches: only what Helm renders', () => {
   });
 
   it('a condition not known offline runs both branches (the caller marks them uncertain)', () => {
-    expect(render('{{ if .Capabilities.APIVersions }}a{{ else }}b{{ end }}')).toBe('ab');
+    expect(render('{{ if now }}a{{ else }}b{{ end }}')).toBe('ab');
   });
 });
 

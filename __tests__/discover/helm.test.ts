@@ -148,6 +148,20 @@ describe('helm values', () => {
     ]);
   });
 
+  it(".Capabilities as helm template sets it: Kubernetes v1.34.0, built-in API versions only", async () => {
+    const values = await extract(helmValuesDiscoverer, 'capabilities/values.yaml');
+    expect(values.occurrences.map((o) => [...rows([o])[0], o.note?.split('; ').at(-1), o.related?.map((r) => r.line)])).toEqual([
+      // `semverCompare ">=1.21-0" .Capabilities.KubeVersion.GitVersion` is true: this branch renders.
+      ['2:15', 'example/app', 'docker.io/example/app:2.0', 'image.repository', "rendered by the chart's templates with the default values", [11]],
+      // The else branch and the `Has "monitoring.coreos.com/v1"` branch (a custom resource's group,
+      // not built in) do not render; their images are read as their lines compose them.
+      ['5:15', 'example/app-legacy', 'docker.io/example/app-legacy:1.0', 'legacyImage.repository', 'as the template that builds it composes it from the values', [13]],
+      ['8:10', 'example/exporter:1', 'docker.io/example/exporter:1', 'exporter.image', 'as the template that builds it composes it from the values', [17]],
+    ]);
+    const template = await extract(helmTemplatesDiscoverer, 'capabilities/templates/deployment.yaml');
+    expect(template.occurrences.map((o) => [o.line, o.reference, o.problem])).toEqual([[20, 'registry.k8s.io/kubectl:v1.34.0', undefined]]);
+  });
+
   it('reads override files beside the chart; a block without a repository is not an image', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'platform/values-production.yaml');
     expect(occurrences.map((o) => o.context)).toEqual(['worker.image']);

@@ -174,7 +174,6 @@ export function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
  */
 export function rootContext(chart: LoadedChart, file: ChartTemplateFile, data = chart.values?.data): Record<string, unknown> {
   const metadata = chart.metadata;
-  const unknownCluster = new Unknown("the cluster's Kubernetes version and APIs (.Capabilities) are not known offline");
   const files = new Unknown('.Files reads chart files, which is not evaluated here');
   const values = chart.values === undefined ? {} : (data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`));
   return {
@@ -193,16 +192,49 @@ export function rootContext(chart: LoadedChart, file: ChartTemplateFile, data = 
       Deprecated: false,
     }),
     Release: new GoStruct('release', { Name: 'release-name', Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }),
-    Capabilities: new GoStruct('chartutil.Capabilities', {
-      KubeVersion: unknownCluster,
-      APIVersions: new GoStruct('chartutil.VersionSet', { Has: () => unknownCluster }),
-      HelmVersion: unknownCluster,
-    }),
+    Capabilities: TEMPLATE_CAPABILITIES,
     Template: new GoStruct('Template', { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf('/templates/') + '/templates'.length) }),
     Files: new GoStruct('files', { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
     Subcharts: {},
   };
 }
+
+/**
+ * What `helm template` sets `.Capabilities` to without `--kube-version`/`--api-versions`: Helm's
+ * chartutil.DefaultCapabilities. Its Kubernetes version is the one of the client-go libraries a
+ * Helm release is built with (set at build time; Helm 3.19 is built with 1.34, and chartutil's own
+ * fallback is v1.20.0); its API versions are every group version of the built-in scheme (client-go's
+ * and apiextensions'), never a `group/version/Kind` and never a custom resource's group.
+ */
+const KUBE_VERSION = { major: '1', minor: '34' };
+const BUILT_IN_API_VERSIONS: ReadonlySet<string> = new Set([
+  'v1',
+  ...['admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1', 'internal.apiserver.k8s.io/v1alpha1'],
+  ...['apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1', 'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1'],
+  ...['authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1', 'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2'],
+  ...['batch/v1', 'batch/v1beta1', 'certificates.k8s.io/v1', 'certificates.k8s.io/v1alpha1', 'certificates.k8s.io/v1beta1'],
+  ...['coordination.k8s.io/v1', 'coordination.k8s.io/v1alpha2', 'coordination.k8s.io/v1beta1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'],
+  ...['events.k8s.io/v1', 'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1', 'flowcontrol.apiserver.k8s.io/v1beta1'],
+  ...['flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3', 'networking.k8s.io/v1', 'networking.k8s.io/v1alpha1', 'networking.k8s.io/v1beta1'],
+  ...['node.k8s.io/v1', 'node.k8s.io/v1alpha1', 'node.k8s.io/v1beta1', 'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1'],
+  ...['rbac.authorization.k8s.io/v1alpha1', 'rbac.authorization.k8s.io/v1beta1', 'resource.k8s.io/v1', 'resource.k8s.io/v1alpha3', 'resource.k8s.io/v1beta1', 'resource.k8s.io/v1beta2'],
+  ...['scheduling.k8s.io/v1', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1', 'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1', 'storage.k8s.io/v1beta1'],
+  ...['storagemigration.k8s.io/v1alpha1', 'apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'],
+]);
+const TEMPLATE_CAPABILITIES = new GoStruct('chartutil.Capabilities', {
+  KubeVersion: new GoStruct('chartutil.KubeVersion', {
+    Version: `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`,
+    Major: KUBE_VERSION.major,
+    Minor: KUBE_VERSION.minor,
+    // Deprecated methods charts still call.
+    GitVersion: () => `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`,
+    String: () => `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`,
+  }),
+  APIVersions: new GoStruct('chartutil.VersionSet', {
+    Has: (args: unknown[]) => (args[0] instanceof Unknown ? args[0] : typeof args[0] === 'string' && BUILT_IN_API_VERSIONS.has(args[0])),
+  }),
+  HelmVersion: new GoStruct('version.BuildInfo', { Version: 'v3.19.0', GitCommit: '', GitTreeState: 'clean', GoVersion: '' }),
+});
 
 /** A stamped site marker, as the executor writes it. */
 export const MARKER = new RegExp(String.raw`\u0000[SEse]\d+\.\d+\u0000`, 'g');

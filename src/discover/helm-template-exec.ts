@@ -375,6 +375,8 @@ function evalArg(arg: Arg, state: State, env: RenderEnv): unknown {
 function evalFields(receiver: unknown, path: string[], args: Arg[], state: State, env: RenderEnv, final: { value: unknown } | undefined, startsBare: boolean): unknown {
   let current = receiver;
   let interfaceNil = !startsBare && (receiver === undefined || receiver === null);
+  // Set when the chain ends in a method of one of Helm's objects (`.Capabilities.APIVersions.Has`), which takes the arguments.
+  let calledMethod = false;
   for (let index = 0; index < path.length; index++) {
     const name = path[index];
     const last = index === path.length - 1;
@@ -386,6 +388,7 @@ function evalFields(receiver: unknown, path: string[], args: Arg[], state: State
     if (current instanceof GoStruct) {
       if (!(name in current.fields)) return new Unknown(`Helm stops here: can't evaluate field ${name} in ${current.typeName}`);
       const field = current.fields[name];
+      calledMethod = last && typeof field === 'function';
       current = typeof field === 'function' ? (field as (a: unknown[]) => unknown)(last ? evalArgs(args, state, env, final) : []) : field;
       interfaceNil = false;
       continue;
@@ -401,7 +404,7 @@ function evalFields(receiver: unknown, path: string[], args: Arg[], state: State
     }
     return new Unknown(`Helm stops here: can't evaluate field ${name} in type ${typeof current === 'string' ? 'string' : Array.isArray(current) ? 'slice' : typeof current}`);
   }
-  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path.length > 0) {
+  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path.length > 0 && !calledMethod) {
     const isMethod = current instanceof Unknown;
     if (!isMethod) return new Unknown(`Helm stops here: ${path.join('.')} is not a method but has arguments`);
   }

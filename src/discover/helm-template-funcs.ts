@@ -5,6 +5,7 @@
  * Most functions give the first Unknown argument back unchanged (`strict`); the ones that choose
  * between values (`default`, `coalesce`, `ternary`, ...) look at Unknown arguments themselves.
  */
+import { semverSatisfies } from './helm-semver.js';
 import { createHash } from 'node:crypto';
 import type { CallContext, TemplateFunction } from './helm-template-exec.js';
 import { formatV, GoStruct, isEmpty, isMapValue, kindOf, RenderError, toStringValue, truth, Unknown } from './helm-template-values.js';
@@ -345,7 +346,7 @@ const HELM: Record<string, TemplateFunction> = {
   genCA: unknownFunction('genCA generates a new certificate'),
   genSelfSignedCert: unknownFunction('genSelfSignedCert generates a new certificate'),
   genSignedCert: unknownFunction('genSignedCert generates a new certificate'),
-  semverCompare: unknownFunction('semverCompare is not evaluated here'),
+  semverCompare: strict((args) => semverSatisfies(text(args[0]), text(args[1])) ?? new Unknown(`semverCompare cannot read ${JSON.stringify(text(args[0]))} against ${JSON.stringify(text(args[1]))}`)),
   regexMatch: unknownFunction('regular expressions are not evaluated here'),
   regexReplaceAll: unknownFunction('regular expressions are not evaluated here'),
   regexFind: unknownFunction('regular expressions are not evaluated here'),
