@@ -104,4 +104,18 @@ describe('template actions masked for reading', () => {
     ]);
     expect(maskTemplateActions('image: nginx\n')).toBeUndefined();
   });
+
+  it('masks Jinja and Liquid statements closed on their line ({% raw %} around a docs snippet), not a lone {%', () => {
+    const text = '{% raw %}\nimage: app:{% if x %}1{% endif %}\nformat: "{%s}"\n{%- endraw %}\n';
+    const masked = maskTemplateActions(text)!;
+    expect(masked.length).toBe(text.length);
+    expect(masked.split('\n')).toEqual([
+      `#${' '.repeat(8)}`,
+      `image: app:${TEMPLATE_ACTION_MARK.repeat('{% if x %}'.length)}1${TEMPLATE_ACTION_MARK.repeat('{% endif %}'.length)}`,
+      'format: "{%s}"',
+      `#${' '.repeat(12)}`,
+      '',
+    ]);
+    expect(maskTemplateActions('format: "{%s}"\n')).toBeUndefined();
+  });
 });

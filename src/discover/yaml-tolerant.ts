@@ -229,13 +229,15 @@ function plainKeyEnd(text: string, index: number, end: number): number {
 export const TEMPLATE_ACTION_MARK = '\u2063';
 
 /**
- * A YAML file that is a template (Go or Jinja `{{ }}` actions, rendered by some tool before it is
- * YAML) rewritten so that it parses as the YAML around the actions: a line holding only actions
- * becomes a comment, an action inside a line becomes `TEMPLATE_ACTION_MARK`s. Same length, same line
- * breaks, so offsets stay. Undefined when the text has no action.
+ * A YAML file that is a template (Go or Jinja `{{ }}` actions, Jinja or Liquid `{% %}` statements
+ * closed on their line such as the `{% raw %}`/`{% endraw %}` around a documentation snippet,
+ * rendered by some tool before it is YAML) rewritten so that it parses as the YAML around them: a
+ * line holding only actions becomes a comment, an action inside a line becomes
+ * `TEMPLATE_ACTION_MARK`s. Same length, same line breaks, so offsets stay. Undefined when the text
+ * has no action.
  */
 export function maskTemplateActions(text: string): string | undefined {
-  if (!text.includes('{{')) return undefined;
+  if (!text.includes('{{') && !text.includes('{%')) return undefined;
   const output = text.split('');
   let changed = false;
   let lineStart = 0;
@@ -258,17 +260,35 @@ export function maskTemplateActions(text: string): string | undefined {
   return changed ? output.join('') : undefined;
 }
 
-/** `[start, end)` of every `{{ ... }}` on a line; an action left open runs to the line's end. */
+/**
+ * `[start, end)` of every `{{ ... }}` on a line (one left open runs to the line's end) and every
+ * `{% ... %}` closed on it (an unclosed `{%` is text, as in a format string).
+ */
 function actionsOf(text: string, start: number, end: number): Array<[number, number]> {
   const actions: Array<[number, number]> = [];
-  let index = text.indexOf('{{', start);
-  while (index >= 0 && index < end) {
-    const close = text.indexOf('}}', index + 2);
-    const actionEnd = close < 0 || close >= end ? end : close + 2;
-    actions.push([index, actionEnd]);
-    index = text.indexOf('{{', actionEnd);
+  let cursor = start;
+  while (cursor < end) {
+    const action = nextOpening(text, cursor, end, '{{');
+    const statement = nextOpening(text, cursor, end, '{%');
+    if (action < 0 && statement < 0) break;
+    if (action >= 0 && (statement < 0 || action < statement)) {
+      const close = text.indexOf('}}', action + 2);
+      const actionEnd = close < 0 || close >= end ? end : close + 2;
+      actions.push([action, actionEnd]);
+      cursor = actionEnd;
+    } else {
+      const close = text.indexOf('%}', statement + 2);
+      if (close >= 0 && close < end) actions.push([statement, close + 2]);
+      cursor = close >= 0 && close < end ? close + 2 : statement + 2;
+    }
   }
   return actions;
+}
+
+/** Where `opening` next starts on the line, or -1. */
+function nextOpening(text: string, from: number, end: number, opening: string): number {
+  const index = text.indexOf(opening, from);
+  return index >= 0 && index < end ? index : -1;
 }
 
 function onlyActions(text: string, start: number, end: number, actions: Array<[number, number]>): boolean {
