@@ -17,6 +17,10 @@ describe('splitHostPort', () => {
     ['[::1]', { hostname: '[::1]' }],
     ['[::1]:5000', { hostname: '[::1]', port: '5000' }],
     ['[2001:db8::1]:443', { hostname: '[2001:db8::1]', port: '443' }],
+    // A colon just before the closing bracket is inside the address; a one-letter host still has its port.
+    ['[::]', { hostname: '[::]' }],
+    ['[::]:5000', { hostname: '[::]', port: '5000' }],
+    ['r:5000', { hostname: 'r', port: '5000' }],
     // Not valid in a reference: no port can be told apart.
     ['::1', { hostname: '::1' }],
     ['', { hostname: '' }],

@@ -110,6 +110,10 @@ const strictRows: Row[] = [
   { input: `nginx@blake3:${'f'.repeat(64)}`, error: 'UNSUPPORTED_DIGEST_ALGORITHM' },
   { input: `nginx@md5:${'f'.repeat(32)}`, error: 'UNSUPPORTED_DIGEST_ALGORITHM' },
   { input: `nginx@sha256:${'g'.repeat(64)}`, error: 'INVALID_DIGEST' },
+  // A short digest is a length problem only when it is all hex of a registered algorithm.
+  { input: `nginx@sha256:g${'f'.repeat(20)}`, error: 'INVALID_DIGEST' },
+  { input: `nginx@sha256:${'f'.repeat(20)}g`, error: 'INVALID_DIGEST' },
+  { input: `nginx@md5:${'f'.repeat(20)}`, error: 'INVALID_DIGEST' },
   { input: ' nginx', error: 'INVALID_PATH_COMPONENT' },
   { input: 'nginx ', error: 'INVALID_PATH_COMPONENT' },
   { input: 'a'.repeat(5000), error: 'INPUT_TOO_LONG' },
