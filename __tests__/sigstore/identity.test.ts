@@ -21,6 +21,9 @@ describe('assertKeylessIdentity', () => {
     ['no issuer in the rule', { subject }, { issuer, subject }, 'ISSUER_MISMATCH'],
     ['no subject in the rule', { issuer }, { issuer, subject }, 'SUBJECT_MISMATCH'],
     ['certificate without issuer', { issuer, subject }, { subject }, 'ISSUER_MISMATCH'],
+    // A pattern that matches anything still needs the certificate to carry the field (never the text "undefined").
+    ['certificate without subject, any subject accepted', { issuer, subjectRegExp: '.*' }, { issuer }, 'SUBJECT_MISMATCH'],
+    ['certificate without issuer, any issuer accepted', { issuerRegExp: '^undef', subject }, { subject }, 'ISSUER_MISMATCH'],
     ['invalid regexp', { issuer, subjectRegExp: '(' }, { issuer, subject }, 'UNTRUSTED_SIGNER_ERROR'],
   ];
   for (const [name, expected, signer, code] of cases) {

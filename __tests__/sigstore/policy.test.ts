@@ -74,6 +74,23 @@ describe('groupsOfRules', () => {
     expect(authorityOfRule({ images: ['**'] })).toEqual({ requirements: [{ kind: 'signature', signers: [] }] });
   });
 
+  it('a rule naming no signer stays a group that can never be met, not a rule dropped (fails closed)', () => {
+    expect(groupsOfRules([{ images: ['**'] }])).toEqual([
+      { id: 'signatures.rules[0]', source: 'signature rule 1', images: ['**'], authorities: [{ requirements: [{ kind: 'signature', signers: [] }] }] },
+    ]);
+  });
+
+  it("a rule naming a preset and its own identity is judged by its own identity, not the preset's", () => {
+    const [group] = groupsOfRules([{ images: ['registry.k8s.io/pause'], preset: 'kubernetes', keyless }]);
+    expect(group).toMatchObject({ images: ['registry.k8s.io/pause'], authorities: [{ requirements: [{ kind: 'signature', signers: [{ keyless }] }] }] });
+    expect(group!.authorities).toHaveLength(1);
+  });
+
+  it('a rule applies when any one of its globs matches', () => {
+    const groups = groupsOfRules([{ images: ['ghcr.io/acme/*', 'quay.io/acme/*'], keyless, source: 'two registries' }]);
+    expect(groupsForImage(groups, 'quay.io/acme/app:1').map((g) => g.source)).toEqual(['two registries']);
+  });
+
   it('a preset is one group whose signers are alternatives', () => {
     const [group] = groupsOfRules([{ images: [], preset: 'kubernetes', source: 'policy line 9' }]);
     expect(group).toMatchObject({ id: 'signatures.rules[0]', source: 'policy line 9', images: ['registry.k8s.io/**'] });
