@@ -209,23 +209,126 @@ describe('namespace look-alikes and brand squats', () => {
 });
 
 describe('well-known images re-published under another namespace', () => {
-  it('warns on the Kubernetes pause image and other distinctive names copied elsewhere', () => {
-    const pause = detect('someone/pause:3.9')!;
-    expect(pause).toMatchObject({ rule: 'impersonation', genuine: 'registry.k8s.io/pause' });
+  it('reports a distinctive name copied to Docker Hub, ghcr.io or quay.io as a typosquat, naming the genuine image', () => {
+    const pause = detect('clustertools/pause:3.10')!;
+    expect(pause).toMatchObject({ rule: 'typosquat', part: 'name', technique: 'well-known-name', genuine: 'registry.k8s.io/pause' });
     expect(squatMessage(pause)).toBe(
-      '`someone/pause` uses the name of the Kubernetes `pause` image (`registry.k8s.io/pause`) under the Docker Hub namespace `someone`, which is not a trusted publisher.',
+      '`clustertools/pause` is a copy of the Kubernetes `pause` image (`registry.k8s.io/pause`): the Docker Hub namespace `clustertools` is not its publisher\u2019s. Use `registry.k8s.io/pause`.',
     );
+    expect(squatSuggestion('clustertools/pause:3.10', pause)).toBe('registry.k8s.io/pause:3.10');
+    // A copy's digest is not the publisher's: no fix that keeps it.
+    expect(squatSuggestion(`clustertools/pause@sha256:${'a'.repeat(64)}`, pause)).toBeUndefined();
     const trivy = detect('ghcr.io/someone/trivy:0.50.0')!;
-    expect(trivy).toMatchObject({ rule: 'impersonation', genuine: 'ghcr.io/aquasecurity/trivy' });
-    expect(squatMessage(trivy)).toContain('under the ghcr.io namespace `someone`');
+    expect(trivy).toMatchObject({ rule: 'typosquat', genuine: 'ghcr.io/aquasecurity/trivy' });
+    expect(squatMessage(trivy)).toContain('the ghcr.io namespace `someone` is not its publisher');
   });
 
-  it.each(['registry.k8s.io/pause:3.9', 'k8s.gcr.io/pause:3.2', 'gcr.io/google_containers/pause:3.0', 'aquasec/trivy:0.50.0', 'ghcr.io/aquasecurity/trivy', 'bitnami/keycloak', 'myregistry.azurecr.io/mirror/pause:3.9'])(
-    '%s is the publisher (or a private mirror) and is not reported',
-    (image) => {
-      expect(detect(image)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['ghcr.io/platform-team/coredns:1.11.3', 'registry.k8s.io/coredns/coredns'],
+    ['quay.io/infra-images/external-dns:v0.14.0', 'registry.k8s.io/external-dns/external-dns'],
+    ['ops4all/metrics-server:v0.7.0', 'registry.k8s.io/metrics-server/metrics-server'],
+    ['quay.io/buildbox/source-controller:v1.2.0', 'ghcr.io/fluxcd/source-controller'],
+    ['ghcr.io/netguys/cilium:1.15.1', 'quay.io/cilium/cilium'],
+    ['backupbox/velero:v1.13.0', 'docker.io/velero/velero'],
+    ['ghcr.io/toolsmith/gha-runner-scale-set-controller:0.9.0', 'ghcr.io/actions/gha-runner-scale-set-controller'],
+    ['quay.io/meshstuff/proxyv2:1.20.2', 'docker.io/istio/proxyv2'],
+    ['regcache/harbor-core:v2.10.0', 'docker.io/goharbor/harbor-core'],
+    ['k8s-stuff/kube-controller-manager:v1.29.1', 'registry.k8s.io/kube-controller-manager'],
+    // The publisher's namespace on one registry is anyone's on another: GitHub's `actions` is not Docker Hub's.
+    ['actions/gha-runner-scale-set-controller:0.9.0', 'ghcr.io/actions/gha-runner-scale-set-controller'],
+  ])('%s is a copy of %s', (image, genuine) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', technique: 'well-known-name', genuine });
+  });
+
+  it.each([
+    // Generic repository names, under a namespace made from the project's name.
+    ['linkerdio/proxy:stable-2.14', 'cr.l5d.io/linkerd/proxy', 'linkerd'],
+    ['kaniko-official/warmer:v1.20.0', 'gcr.io/kaniko-project/warmer', 'kaniko'],
+    ['ghcr.io/ingressnginx-dev/controller:v1.10.0', 'registry.k8s.io/ingress-nginx/controller', 'ingress-nginx'],
+    ['ghcr.io/kanikoproject2/executor:v1.20.0', 'gcr.io/kaniko-project/executor', 'kaniko'],
+    ['karpenterdev/controller:0.35.0', 'public.ecr.aws/karpenter/controller', 'karpenter'],
+    ['jaegerio/all-in-one:1.54', 'docker.io/jaegertracing/all-in-one', 'jaeger'],
+    // Kubernetes' short names with a word: `k8s` and `kubernetes`, glued or in front.
+    ['k8shub/pause:3.9', 'registry.k8s.io/pause', 'k8s'],
+    ['thek8s/kube-apiserver:v1.29.1', 'registry.k8s.io/kube-apiserver', 'k8s'],
+    ['kubernetesio/kube-scheduler:v1.30.0', 'registry.k8s.io/kube-scheduler', 'kubernetes'],
+  ])('%s is made from the project name (%s)', (image, genuine, brand) => {
+    const match = detect(image)!;
+    expect(match).toMatchObject({ rule: 'typosquat', technique: 'well-known-name', genuine, madeFrom: brand });
+    expect(squatMessage(match)).toContain(`made from the project\u2019s name \`${brand}\``);
+  });
+
+  it.each([
+    // Generic names under an ordinary namespace are how people name their own images.
+    'acme/controller:1.0',
+    'ghcr.io/acme/executor:2',
+    'quay.io/acme/proxy',
+    'myteam/operator:latest',
+    'someone/all-in-one',
+    'webshop/node:20',
+    // A project's name with a separated word that is not a squatter's (`-examples`), or a
+    // person's name run into it, is someone's own account.
+    'ghcr.io/linkerd-examples/web',
+    'ghcr.io/cilium-playground/operator',
+    'joelinkerd/proxy',
+    'ghcr.io/kaniko-build/dist/kaniko/executor',
+  ])('%s is not reported as a typosquat', (image) => {
+    expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+
+  it.each([
+    // A company's private registry or mirror: air-gapped mirrors are common and legitimate.
+    'registry.acme.internal/k8s/pause:3.9',
+    'harbor.acme-corp.com/k8s/kube-proxy:v1.29.1',
+    'registry.cn-hangzhou.aliyuncs.com/google_containers/kube-proxy:v1.28.0',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/pause:3.9',
+    'myregistry.azurecr.io/mirror/pause:3.9',
+  ])('%s (a private registry or mirror) is not a typosquat', (image) => {
+    expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+
+  it.each([
+    // Account registries where a namespace is usually an organisation's own project or group.
+    ['gcr.io/acme-prod/pause:3.9', 'registry.k8s.io/pause'],
+    ['registry.gitlab.com/acme/mirror/coredns:1.11.1', 'registry.k8s.io/coredns/coredns'],
+    // Names that were official images: people name their own builds so.
+    ['someone/vault:1.15', 'docker.io/hashicorp/vault'],
+  ])('%s stays an impersonation warning', (image, genuine) => {
+    expect(detect(image)).toMatchObject({ rule: 'impersonation', genuine });
+  });
+
+  it.each([
+    'registry.k8s.io/pause:3.9',
+    'k8s.gcr.io/pause:3.2',
+    'gcr.io/google_containers/pause:3.0',
+    'aquasec/trivy:0.50.0',
+    'ghcr.io/aquasecurity/trivy',
+    'bitnami/keycloak',
+    // Known mirror publishers (docs/trusted-defaults.md) and the publishers' other homes.
+    'kubesphere/pause:3.9',
+    'kubesphere/kube-proxy:v1.29.2',
+    'mirrorgooglecontainers/kube-apiserver:v1.15.0',
+    'rancher/mirrored-pause:3.6',
+    'summerwind/actions-runner:latest',
+    'ghcr.io/actions-runner-controller/actions-runner:v2.311.0',
+    'coredns/coredns:1.11.1',
+    'calico/node:v3.27.0',
+    'quay.io/calico/node:v3.27.0',
+    'quay.io/tigera/operator:v1.32.3',
+    'istio/pilot:1.20.2',
+    'cilium/cilium:v1.15.1',
+    'gcr.io/etcd-development/etcd:v3.5.12',
+    'quay.io/coreos/etcd:v3.5.12',
+    'metallb/speaker:v0.9.6',
+    'quay.io/metallb/controller:v0.14.3',
+    'velero/velero:v1.13.0',
+    'goharbor/harbor-core:v2.10.0',
+    // On ghcr.io a namespace is a GitHub organisation: the project's own name there is its own.
+    'ghcr.io/cilium/cilium:v1.15.1',
+    'ghcr.io/kyverno/kyverno:v1.11.4',
+  ])('%s is the publisher, a known mirror publisher or a private mirror: not reported', (image) => {
+    expect(detect(image)).toBeUndefined();
+  });
 });
 
 describe("Docker Hub's other names and default ports (issue 12, item 7)", () => {

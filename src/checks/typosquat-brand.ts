@@ -1,10 +1,11 @@
 /**
  * Brand squats: a namespace made of a trusted publisher's or an official image's name plus a
  * word, letters or digits (`grafana-labs`, `bitnami-docker`, `aquasecurity` beside `aquasec`,
- * `alpineos/alpine`), which only the brand's owner could use honestly; and the repository names
- * of well-known images, which someone else re-publishing under another namespace is impersonating
- * (the Kubernetes `pause` image as `someone/pause`). Pure string work.
+ * `alpineos/alpine`), which only the brand's owner could use honestly. Namespaces made from a
+ * well-known project's name (`kanikoproject`, `k8sofficial`) are judged with that project's images
+ * in `typosquat-catalogue.ts`, using `isBrandAffix`. Pure string work.
  */
+import { WELL_KNOWN_IMAGES } from './typosquat-catalogue.js';
 import type { NameIndex } from './typosquat-similarity.js';
 
 /**
@@ -53,6 +54,13 @@ function affixOf(namespace: string, brand: string, brandsImage: boolean): string
   }
   return undefined;
 }
+
+/**
+ * Whether `namespace` is `brand` with a listed word or digits added, or (brands of five letters or
+ * more) any word glued on after it: a project's name made into an account (`kanikoproject`,
+ * `k8sofficial`, `ciliumhub`). Only asked about namespaces holding that project's own images.
+ */
+export const isBrandAffix = (namespace: string, brand: string): boolean => affixOf(namespace, brand, true) !== undefined;
 
 const isDigits = (text: string) => text.length > 0 && [...text].every((ch) => ch >= '0' && ch <= '9');
 
@@ -109,42 +117,3 @@ function trimSeparator(text: string, side: 'start' | 'end'): string {
   if (side === 'end') return SEPARATORS.has(text[text.length - 1]) ? text.slice(0, -1) : text;
   return SEPARATORS.has(text[0]) ? text.slice(1) : text;
 }
-
-export interface WellKnownImage {
-  /** Where the publisher publishes it. */
-  reference: string;
-  /** For messages: "the Kubernetes `pause` image (`registry.k8s.io/pause`)". */
-  description: string;
-}
-
-/**
- * Repository names distinctive enough that the same name under another namespace is a copy of
- * the publisher's image, with where the publisher puts it. Generic names (`controller`,
- * `executor`, `server`, `kubectl`, which many people build for themselves) are left out. The
- * publishers' own locations are trusted by the embedded defaults, so only copies are judged.
- * Sources: each project's installation documentation (Kubernetes release images, cert-manager,
- * Argo CD, Trivy, Sigstore, Prometheus, Grafana, HashiCorp, Envoy, Jaeger, MinIO, Keycloak).
- */
-const WELL_KNOWN: Array<[string[], string, string]> = [
-  [['pause', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'], 'registry.k8s.io/', 'the Kubernetes'],
-  [['cert-manager-controller', 'cert-manager-webhook', 'cert-manager-cainjector', 'cert-manager-acmesolver'], 'quay.io/jetstack/', 'cert-manager\u2019s'],
-  [['argocd'], 'quay.io/argoproj/', 'Argo CD\u2019s'],
-  [['trivy'], 'ghcr.io/aquasecurity/', 'Aqua Security\u2019s'],
-  [['cosign'], 'ghcr.io/sigstore/', 'Sigstore\u2019s'],
-  [['alertmanager', 'node-exporter', 'pushgateway', 'blackbox-exporter'], 'quay.io/prometheus/', 'the Prometheus project\u2019s'],
-  [['promtail', 'loki', 'mimir'], 'docker.io/grafana/', 'Grafana\u2019s'],
-  [['terraform'], 'docker.io/hashicorp/', 'HashiCorp\u2019s'],
-  [['envoy'], 'docker.io/envoyproxy/', 'the Envoy project\u2019s'],
-  [['all-in-one', 'jaeger-agent', 'jaeger-collector', 'jaeger-query'], 'docker.io/jaegertracing/', 'the Jaeger project\u2019s'],
-  [['keycloak'], 'quay.io/keycloak/', 'Keycloak\u2019s'],
-  [['kube-state-metrics'], 'registry.k8s.io/kube-state-metrics/', 'the Kubernetes'],
-  [['hadolint'], 'docker.io/hadolint/', 'Hadolint\u2019s'],
-  [['watchtower'], 'docker.io/containrrr/', 'the Watchtower project\u2019s'],
-  [['portainer-ce'], 'docker.io/portainer/', 'Portainer\u2019s'],
-];
-
-export const WELL_KNOWN_IMAGES: ReadonlyMap<string, WellKnownImage> = new Map(
-  WELL_KNOWN.flatMap(([names, prefix, owner]) =>
-    names.map((name): [string, WellKnownImage] => [name, { reference: `${prefix}${name}`, description: `${owner} \`${name}\` image (\`${prefix}${name}\`)` }]),
-  ),
-);

@@ -54,12 +54,23 @@ export function squatMessage(match: SquatMatch): string {
       }
       return `The namespace \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
     default:
+      if (match.technique === 'well-known-name') return wellKnownMessage(match);
       if (match.technique === 'derived-name') {
         const meant = match.tag ? `${match.genuine}:${match.tag}` : match.genuine;
         return `\`${match.written}\` is not an official image but reads as ${match.description} (${howItImitates(match)}): only Docker publishes under \`library/\`, so this name is pulled from wherever a registry search finds it. Use \`${meant}\`.`;
       }
       return `\`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
   }
+}
+
+/** A well-known image copied under someone else's account, or under an account made from its project's name. */
+function wellKnownMessage(match: SquatMatch): string {
+  const namespace = match.written.slice(0, match.written.indexOf('/'));
+  const where = `the ${match.host ?? 'Docker Hub'} namespace \`${namespace}\``;
+  const why = match.madeFrom
+    ? `${where} is made from the project\u2019s name \`${match.madeFrom}\`, which only its publisher can use honestly`
+    : `${where} is not its publisher\u2019s`;
+  return `\`${match.written}\` is a copy of ${match.description}: ${why}. Use \`${match.genuine}\`.`;
 }
 
 /**
@@ -69,6 +80,8 @@ export function squatMessage(match: SquatMatch): string {
 export function squatSuggestion(raw: string, match: SquatMatch): string | undefined {
   if (match.rule !== 'typosquat' || match.alsoLike.length > 0 || match.replaceable === false) return undefined;
   const at = raw.indexOf('@');
+  // A copy's digest is not the publisher's: the genuine image with the tag written, or nothing.
+  if (match.technique === 'well-known-name') return at >= 0 ? undefined : match.genuine + tagOf(raw);
   const beforeDigest = at >= 0 ? raw.slice(0, at) : raw;
   const suffixFromDigest = at >= 0 ? raw.slice(at) : '';
   const lastSlash = beforeDigest.lastIndexOf('/');
@@ -89,6 +102,12 @@ export function squatSuggestion(raw: string, match: SquatMatch): string | undefi
   if (match.tag === undefined) return segments.join('/') + suffix;
   const tag = derivedTag(match.tag, colon >= 0 ? beforeDigest.slice(colon + 1) : undefined);
   return tag === undefined ? undefined : `${segments.join('/')}:${tag}${suffixFromDigest}`;
+}
+
+/** `:tag` of a reference without a digest, or ''. */
+function tagOf(raw: string): string {
+  const colon = raw.indexOf(':', raw.lastIndexOf('/') + 1);
+  return colon >= 0 ? raw.slice(colon) : '';
 }
 
 /**

@@ -22,7 +22,8 @@ import type { Check, CheckContext, FindingDraft } from './types.js';
 import { isPrivateHost, RegistryHostIndex } from './typosquat-host.js';
 import { libraryDerivation } from './typosquat-library.js';
 import { squatMessage, squatSuggestion } from './typosquat-message.js';
-import { brandAffix, WELL_KNOWN_IMAGES } from './typosquat-brand.js';
+import { brandAffix, isBrandAffix } from './typosquat-brand.js';
+import { isPublisherNamespace, projectBrandSquat, WELL_KNOWN_IMAGES } from './typosquat-catalogue.js';
 import { NameIndex, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
 ;
@@ -34,7 +35,7 @@ type SquatPart = 'host' | 'namespace' | 'name';
 export interface SquatMatch {
   rule: 'typosquat' | 'impersonation';
   part: SquatPart;
-  technique: SquatTechnique | 'official-name';
+  technique: SquatTechnique | 'official-name' | 'well-known-name';
   /** The part as written (normalized): "ngnix", "bitnarni", "gchr.io". */
   written: string;
   /** The trusted part it imitates: "nginx", "bitnami", "ghcr.io". */
@@ -47,8 +48,10 @@ export interface SquatMatch {
   replaceable?: false;
   /** For names derived from an official image: the tag meant (`golang-alpine` -> `alpine`). */
   tag?: string;
-  /** Registry host of the image, when the message must name it (impersonation off Docker Hub). */
+  /** Registry host of the image, when the message must name it (off Docker Hub). */
   host?: string;
+  /** For a well-known image under a namespace made from its project's name: that name (`kaniko`). */
+  madeFrom?: string;
 }
 
 /** Everything the detector compares against, compiled once per policy. */
@@ -83,6 +86,13 @@ const OFFICIAL_MIRROR_PREFIXES = ['docker.io/library/', 'public.ecr.aws/docker/l
 const DOCKER_HUB = 'docker.io';
 /** Registries whose first path segment is an account anyone can register. */
 const ACCOUNT_NAMESPACE_HOSTS = new Set([DOCKER_HUB, 'ghcr.io', 'quay.io', 'gcr.io', 'public.ecr.aws', 'registry.gitlab.com', 'cgr.dev', 'nvcr.io']);
+/**
+ * Public registries where anyone may open an account and publish to the world: a well-known
+ * image copied there is a trap (`typosquat`). On the other account registries a namespace is
+ * usually an organisation's own project or group (`gcr.io/<project>`, `registry.gitlab.com/<group>`),
+ * where a copy is most often its own mirror: a warning at most.
+ */
+const PUBLIC_ACCOUNT_HOSTS = new Set([DOCKER_HUB, 'ghcr.io', 'quay.io']);
 
 /**
  * Words wrapped around a genuine name to make a look-alike (`nginx-official`, `official-ubuntu`).
@@ -241,15 +251,33 @@ export function detectSquat(normalizedName: string, trust: TrustTargets): SquatM
   return detectNameReuse(host, namespace, rest, trust);
 }
 
-/** An official or well-known image's name under a namespace that is not its publisher's. */
+/**
+ * An official or well-known image's name under a namespace that is not its publisher's. A
+ * well-known image's distinctive name copied to a public account registry (`someone/pause`,
+ * `ghcr.io/someone/trivy`), or any of its names under a namespace made from its project's name
+ * (`ingressnginx/controller`, `k8sofficial/kube-proxy`), is a typosquat; elsewhere, and for names
+ * that are also official images' (`someone/vault`), people name their own builds and mirrors so:
+ * an impersonation warning.
+ */
 function detectNameReuse(host: string, namespace: string, rest: string[], trust: TrustTargets): SquatMatch | undefined {
   const name = rest.join('/');
   const last = rest[rest.length - 1];
   const written = `${namespace}/${name}`;
-  const wellKnown = WELL_KNOWN_IMAGES.get(last);
-  if (wellKnown && !trust.isGenuine(`${host}/${namespace}/${name}`)) {
-    const match: SquatMatch = { rule: 'impersonation', part: 'name', technique: 'official-name', written, genuine: wellKnown.reference, alsoLike: [], description: wellKnown.description };
+  const project = PUBLIC_ACCOUNT_HOSTS.has(host) ? projectBrandSquat(namespace, last, isBrandAffix) : undefined;
+  const wellKnown = project?.image ?? (isPublisherNamespace(host, namespace, last) ? undefined : WELL_KNOWN_IMAGES.get(last));
+  if (wellKnown) {
+    const squat = project !== undefined || (PUBLIC_ACCOUNT_HOSTS.has(host) && !trust.officialNames.has(last));
+    const match: SquatMatch = {
+      rule: squat ? 'typosquat' : 'impersonation',
+      part: 'name',
+      technique: squat ? 'well-known-name' : 'official-name',
+      written,
+      genuine: wellKnown.reference,
+      alsoLike: [],
+      description: wellKnown.description,
+    };
     if (host !== DOCKER_HUB) match.host = host;
+    if (project) match.madeFrom = project.brand;
     return match;
   }
   if (host !== DOCKER_HUB || rest.length !== 1) return undefined;

@@ -86,6 +86,14 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     'jlesage', 'hotio', 'gliderlabs', 'sameersbn', 'webdevops', 'thecodingmachine', 'wodby', 'mhart',
     'frolvlad', 'osixia', 'kartoza', 'mdillon', 'schickling', 'atmoz', 'itzg', 'jc21', 'louislam',
     'dperson', 'haugene', 'alpine', 'lachlanevenson', 'dtzar', 'wurstmeister', 'zenika',
+    // Publishers of Kubernetes images under Docker Hub names, widely used where registry.k8s.io is
+    // out of reach: KubeSphere's KubeKey installs `kubesphere/pause`, `kubesphere/kube-proxy`;
+    // `mirrorgooglecontainers` is the long-standing mirror of gcr.io/google_containers in kubeadm
+    // guides (no longer updated); `summerwind` published Actions Runner Controller's runner images
+    // (`summerwind/actions-runner`) before they moved to ghcr.io.
+    'kubesphere', 'mirrorgooglecontainers', 'summerwind',
+    // MetalLB published `metallb/controller` and `metallb/speaker` here before moving to quay.io/metallb.
+    'metallb',
   ],
 ];
 
@@ -150,6 +158,10 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'cr.fluentbit.io/fluent/*',
   // Publisher namespaces on shared registries.
   'ghcr.io/actions/**',
+  // Actions Runner Controller's own organisation (its runner images before ghcr.io/actions).
+  'ghcr.io/actions-runner-controller/**',
+  // The home-operations community's images (its `actions-runner` build is widely used in GitOps repositories).
+  'ghcr.io/home-operations/**',
   'ghcr.io/github/**',
   'ghcr.io/dependabot/**',
   'ghcr.io/devcontainers/**',
@@ -181,6 +193,8 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'ghcr.io/kube-vip/**',
   'gcr.io/distroless/**',
   'gcr.io/kaniko-project/**',
+  // etcd's release images (etcd.io install guide), beside quay.io/coreos/etcd.
+  'gcr.io/etcd-development/**',
   'gcr.io/google-containers/**',
   'gcr.io/google_containers/**',
   'gcr.io/google-samples/**',
