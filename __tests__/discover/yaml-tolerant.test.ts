@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { TEMPLATE_ACTION_MARK, joinFlowLines, maskTemplateActions } from '../../src/discover/yaml-tolerant.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, joinFlowLines, maskAtPlaceholders, maskTemplateActions } from '../../src/discover/yaml-tolerant.js';
 import { parseYamlDocuments } from '../../src/discover/yaml.js';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
@@ -117,5 +117,35 @@ describe('template actions masked for reading', () => {
       '',
     ]);
     expect(maskTemplateActions('format: "{%s}"\n')).toBeUndefined();
+  });
+});
+
+describe('@NAME@ placeholders masked for reading', () => {
+  it('marks the opening @ of a value that is an @NAME@ placeholder, keeping every offset', () => {
+    const text = 'image: @IMAGE_NAME@\nitems:\n  - @REGISTRY@/app:1 # filled in by sed\nmail: me@example.com\n';
+    const masked = maskAtPlaceholders(text)!;
+    expect(masked.length).toBe(text.length);
+    expect(masked.split('\n')).toEqual([`image: ${PLACEHOLDER_MARK}IMAGE_NAME@`, 'items:', `  - ${PLACEHOLDER_MARK}REGISTRY@/app:1 # filled in by sed`, 'mail: me@example.com', '']);
+  });
+
+  it.each([
+    ['an @ inside a value', 'mail: me@example.com\n'],
+    ['an unclosed placeholder', 'image: @IMAGE\n'],
+    ['an empty placeholder', 'image: @@\n'],
+    ['text after the value', 'image: @IMAGE@ and more\n'],
+    ['a value that is not after a key or item', 'foo @IMAGE@\n'],
+    ['an item marker after other text', 'a - @IMAGE@\n'],
+  ])('leaves %s alone', (_name, text) => {
+    expect(maskAtPlaceholders(text)).toBeUndefined();
+  });
+
+  it('a real manifest with an @IMAGE_NAME@ image is read, the image unresolved at its place, no parse error', async () => {
+    const file = fixture('kubernetes', 'placeholders/at-placeholder.yaml');
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext());
+    expect(extraction.errors ?? []).toEqual([]);
+    expect(positionedSummary(extraction.occurrences)).toEqual([expect.objectContaining({ at: '21:16', context: 'spec.template.spec.containers[0].image' })]);
+    expect(extraction.occurrences[0].raw).toBe('@IMAGE_NAME@');
+    expect(extraction.occurrences[0].problem).toEqual({ kind: 'unresolved', message: expect.stringContaining('@IMAGE_NAME@ holds a placeholder filled in by a tool before the file is applied') });
+    expectRawAtPositions(file, extraction.occurrences);
   });
 });

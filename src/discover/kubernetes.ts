@@ -12,7 +12,7 @@ import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
 import { podSpecPathOf } from './pod-spec.js';
 import { LineIndex } from './position.js';
-import { TEMPLATE_ACTION_MARK, maskTemplateActions } from './yaml-tolerant.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
 
@@ -161,12 +161,13 @@ function isPlainCustomResourceDefinition(documentText: string): boolean {
  */
 export function collectManifestImages(text: string, options: { prefilter?: boolean } = {}): ManifestScan {
   let parsed = parseYamlDocuments(text, options.prefilter === false ? undefined : cannotHoldImage);
-  // A manifest template for some other tool (`{{ }}` actions outside a Helm chart) is read as the
-  // YAML around its actions; images holding an action are unresolved.
-  const masked = parsed.errors.length > 0 ? maskTemplateActions(text) : undefined;
-  if (masked !== undefined) {
-    const retried = parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
-    if (retried.errors.length < parsed.errors.length) parsed = retried;
+  // A manifest template for some other tool (`{{ }}` actions outside a Helm chart, `@NAME@` values
+  // filled in by sed) is read as the YAML around its placeholders; images holding one are unresolved.
+  if (parsed.errors.length > 0) {
+    const actionsMasked = maskTemplateActions(text);
+    const masked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
+    const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
+    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
   const errors = [...parsed.errors];
   // One occurrence per written image; when an anchored container is also used through an alias,
@@ -523,6 +524,7 @@ function placeholderCheck(value: string | { unresolved: string }): string | { un
   if (typeof value !== 'string') return value;
   // ko (ko.build) builds the Go package named after `ko://` and writes the pushed image in its place.
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: 'a {{ }} template action is filled in when this file is rendered' };
+  if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, '@')} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
   const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
   if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };

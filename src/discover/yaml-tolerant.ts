@@ -299,3 +299,51 @@ function onlyActions(text: string, start: number, end: number, actions: Array<[n
   }
   return text.slice(cursor, end).trim() === '';
 }
+
+/**
+ * Stands for the `@` that opens an `@NAME@` placeholder written as a plain value (`image: @IMAGE@`,
+ * filled in by sed or a build tool before the file is YAML). YAML reserves `@` at the start of a
+ * plain scalar, so such a file does not parse; with the mark (U+2064, invisible, one UTF-16 unit)
+ * in its place it does, and the value is known to be a placeholder.
+ */
+export const PLACEHOLDER_MARK = '\u2064';
+
+/**
+ * The text with the opening `@` of each `@NAME@` value (after `key:` or a `- ` item marker, the
+ * whole value up to a comment or the line's end) replaced by `PLACEHOLDER_MARK`. Same length, so
+ * offsets stay. Undefined when there is none.
+ */
+export function maskAtPlaceholders(text: string): string | undefined {
+  if (!text.includes('@')) return undefined;
+  let output: string[] | undefined;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const at = placeholderValueStart(text, lineStart, lineEnd);
+    if (at >= 0) (output ??= text.split(''))[at] = PLACEHOLDER_MARK;
+    lineStart = lineEnd + 1;
+  }
+  return output?.join('');
+}
+
+const isNameChar = (ch: string) => (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '_' || ch === '-' || ch === '.';
+
+/** Where the `@` of an `@NAME@` value starts on the line, or -1. */
+function placeholderValueStart(text: string, start: number, end: number): number {
+  const at = text.indexOf('@', start);
+  if (at < 0 || at >= end) return -1;
+  // What precedes the `@` on its line: `key:` then blanks, or `-` then blanks (possibly after indentation).
+  let before = at - 1;
+  while (before >= start && (text[before] === ' ' || text[before] === '\t')) before--;
+  if (before < start || before === at - 1 || (text[before] !== ':' && text[before] !== '-')) return -1;
+  if (text[before] === '-' && text.slice(start, before).trim() !== '') return -1;
+  let index = at + 1;
+  while (index < end && isNameChar(text[index])) index++;
+  if (index === at + 1 || text[index] !== '@') return -1;
+  // The value may go on (`@REGISTRY@/app:1`), but it must be one plain word up to a comment or the line's end.
+  index++;
+  while (index < end && text[index] !== ' ' && text[index] !== '\t' && text[index] !== '\r') index++;
+  const rest = text.slice(index, end).trim();
+  return rest === '' || rest.startsWith('#') ? at : -1;
+}
