@@ -93,6 +93,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
   const notes: string[] = [...(policy.warnings ?? [])];
   if (options.shard) notes.push(shardNote(options.shard, discovered, discovery));
   let occurrences: ResolvedOccurrence[] = discovery.occurrences;
+  // Held only by `occurrences` from here, so each stage's copies replace the discovered ones in memory.
+  discovery.occurrences = [];
 
   if (options.offline) {
     notes.push('Offline scan: registry existence, digests and signatures were not checked.');

@@ -1,6 +1,7 @@
 /**
  * Attack test for the registry client's cache: a repository can name thousands of images on a
- * registry that answers each with the largest manifest allowed; the cache must not keep them all.
+ * registry that answers each with the largest manifest allowed; the cache must not keep them all,
+ * by bytes or by count.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,6 +35,46 @@ describe('manifest cache bound', () => {
     nock(REG).get('/v2/team/app/manifests/c').reply(200, manifestBytes, { 'content-type': MEDIA_TYPES.ociManifest });
     await client.getManifest(repo, 'c');
     expect(client.requestCount()).toBe(before + 1);
+    expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe('answer cache bound', () => {
+  it('keeps the latest answers and failures, and asks again for one forgotten past the bound', async () => {
+    nock(REG).get('/v2/').reply(200, '{}');
+    const head = (tag: string) =>
+      nock(REG).head(`/v2/team/app/manifests/${tag}`).reply(200, undefined, { 'docker-content-digest': `sha256:${'a'.repeat(64)}`, 'content-type': MEDIA_TYPES.ociManifest, 'content-length': '10' });
+    head('a');
+    nock(REG).head('/v2/team/app/manifests/b').reply(404);
+    head('c');
+    const client = new RegistryClient({ retries: 0, maxCachedAnswers: 2 });
+    await client.headManifest(repo, 'a');
+    await expect(client.headManifest(repo, 'b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await client.headManifest(repo, 'c');
+    const before = client.requestCount();
+    // The latest two, a failure among them, are kept.
+    await expect(client.headManifest(repo, 'b')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await client.headManifest(repo, 'c');
+    expect(client.requestCount()).toBe(before);
+    // The oldest was forgotten: asked again.
+    head('a');
+    await client.headManifest(repo, 'a');
+    expect(client.requestCount()).toBe(before + 1);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('uncounts a forgotten manifest from the byte bound, so later ones are kept again', async () => {
+    nock(REG).get('/v2/').reply(200, '{}');
+    for (const tag of ['a', 'b', 'c']) {
+      nock(REG).get(`/v2/team/app/manifests/${tag}`).reply(200, manifestBytes, { 'content-type': MEDIA_TYPES.ociManifest });
+    }
+    // Room for two manifests by bytes, and two answers by count.
+    const client = new RegistryClient({ retries: 0, maxCachedManifestBytes: manifestBytes.length * 2, maxCachedAnswers: 2 });
+    for (const tag of ['a', 'b', 'c']) await client.getManifest(repo, tag);
+    const before = client.requestCount();
+    // c was kept: forgetting a freed its bytes.
+    await client.getManifest(repo, 'c');
+    expect(client.requestCount()).toBe(before);
     expect(nock.isDone()).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
-import { renderText } from '../../src/report/text.js';
+import { renderText, renderTextChunks } from '../../src/report/text.js';
 
 const result = JSON.parse(readFileSync(new URL('../fixtures/report/scan-result.json', import.meta.url), 'utf8')) as ScanResult;
 
@@ -123,5 +123,16 @@ describe('text report', () => {
     const text = renderText({ schemaVersion: 1, occurrences, findings: [], errors: [] });
     expect(text).toContain('Images: 130000 references in 1 files');
     expect(text).toContain('Dockerfile:130000:6');
+    // Streamed: the same text in chunks of about 64 KB, made one at a time.
+    const chunks = renderTextChunks({ schemaVersion: 1, occurrences, findings: [], errors: [] });
+    let streamed = '';
+    let count = 0;
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeLessThan(64 * 1024 + 200);
+      streamed += chunk;
+      count++;
+    }
+    expect(count).toBeGreaterThan(50);
+    expect(streamed).toBe(text);
   });
 });

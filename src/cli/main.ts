@@ -15,7 +15,7 @@ import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { credentialLocations } from '../registry/transport/credentials.js';
-import { renderText, terminalSafe, type TextOptions } from '../report/text.js';
+import { renderTextChunks, terminalSafe, type TextOptions } from '../report/text.js';
 import { COLOURS, PLAIN, ProgressLine, useColour } from './terminal.js';
 import { commandHelp, nearestFlag, parseOptions, PIN_FLAGS, SCAN_FLAGS, USAGE, type Flag } from './usage.js';
 import { parseShard } from '../shard.js';
@@ -216,7 +216,8 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
     }
     io.stderr(`verify-images: wrote ${format} report to ${values.output as string}\n`);
   } else {
-    io.stdout(rendered);
+    // The text report comes in chunks, written as they are made (never held whole).
+    for (const chunk of rendered) io.stdout(chunk);
   }
   return exitCodeFor(result.findings, policy.failOn);
 }
@@ -262,15 +263,15 @@ async function pinCommand(args: string[], io: CliIO): Promise<number> {
   return conflicts > 0 ? 1 : 0;
 }
 
-function render(format: Format, result: Awaited<ReturnType<typeof scan>>, textOptions: TextOptions): string {
+function render(format: Format, result: Awaited<ReturnType<typeof scan>>, textOptions: TextOptions): Iterable<string> {
   switch (format) {
     case 'json':
-      return renderJson(result);
+      return [renderJson(result)];
     case 'text':
-      return renderText(result, textOptions);
+      return renderTextChunks(result, textOptions);
     case 'sarif':
-      return renderSarif(result, { toolVersion: VERSION });
+      return [renderSarif(result, { toolVersion: VERSION })];
     case 'markdown':
-      return renderMarkdown(result);
+      return [renderMarkdown(result)];
   }
 }

@@ -2,7 +2,8 @@
  * Registry operations (OCI distribution spec): manifest HEAD/GET by tag or digest, verified blob
  * GET, and the referrers API with its tag-schema fallback. Every answer used as evidence is
  * checked against its digest. Bounded concurrency, and each unique repository+reference is
- * asked once per client (in-flight requests are shared, results cached, failures too).
+ * asked once per client (in-flight requests are shared, results cached, failures too), up to
+ * `maxCachedAnswers` kept answers per kind: past it the oldest are asked again if needed.
  */
 import pLimit from 'p-limit';
 import { RegistryError, errorForStatus } from './transport/errors.js';
@@ -36,6 +37,11 @@ export interface RegistryClientOptions {
    * 4 MiB manifest must not fill memory). Default 256 MiB.
    */
   maxCachedManifestBytes?: number;
+  /**
+   * Answers (and failures) kept per kind: manifest HEADs, manifests, referrers, repositories. Past
+   * it the oldest are forgotten and asked again if needed. Default 4,096.
+   */
+  maxCachedAnswers?: number;
   userAgent?: string;
   /** Token for ghcr.io when `credentials` has none for it (`defaultCredentialSource` takes it too). */
   githubToken?: string;
@@ -55,6 +61,7 @@ const DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
 const DEFAULT_CONCURRENCY = 16;
 const MAX_CONCURRENCY = 64;
 const DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
+const DEFAULT_MAX_CACHED_ANSWERS = 4096;
 const MAX_REFERRER_PAGES = 10;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -83,12 +90,21 @@ function manifestKey(repo: RepositoryRef, reference: string): string {
   return `${name(repo)}|${reference}`;
 }
 
-/** The promise under `key`, started by `start` only the first time: in-flight work is shared, results and failures kept. */
-function cached<T>(cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+/**
+ * The promise under `key`, started by `start` only when absent: in-flight work is shared, and the
+ * latest `max` answers and failures are kept. Past that the oldest is forgotten (`onForget`), and
+ * asked again if it is needed again: a run naming 100,000 images does not keep 100,000 answers.
+ */
+function cached<T>(cache: Map<string, Promise<T>>, key: string, start: () => Promise<T>, max: number, onForget?: (key: string) => void): Promise<T> {
   let pending = cache.get(key);
   if (!pending) {
     pending = start();
     cache.set(key, pending);
+    if (cache.size > max) {
+      const oldest = cache.keys().next().value!;
+      cache.delete(oldest);
+      onForget?.(oldest);
+    }
   }
   return pending;
 }
@@ -97,10 +113,13 @@ function scopeOf(repo: RepositoryRef): string {
   return `repository:${repo.path}:pull`;
 }
 
+/** The usual media types, so that 100,000 answers share four strings rather than hold one each. */
+const KNOWN_MEDIA_TYPES = new Map<string, string>(Object.values(MEDIA_TYPES).map((type) => [type, type]));
+
 function mediaTypeOf(header: string | null, json?: { mediaType?: unknown }): string | undefined {
-  if (json && typeof json.mediaType === 'string' && json.mediaType) return json.mediaType;
+  if (json && typeof json.mediaType === 'string' && json.mediaType) return KNOWN_MEDIA_TYPES.get(json.mediaType) ?? json.mediaType;
   const type = header?.split(';')[0]?.trim();
-  return type || undefined;
+  return type ? (KNOWN_MEDIA_TYPES.get(type) ?? type) : undefined;
 }
 
 /**
@@ -129,6 +148,9 @@ export class RegistryClient {
   private readonly maxManifestBytes: number;
   private readonly maxCachedManifestBytes: number;
   private cachedManifestBytes = 0;
+  /** Sizes of the manifests counted in `cachedManifestBytes`, so a forgotten one is uncounted. */
+  private readonly cachedManifestSizes = new Map<string, number>();
+  private readonly maxCachedAnswers: number;
   private readonly heads = new Map<string, Promise<Descriptor>>();
   private readonly gets = new Map<string, Promise<ManifestResult>>();
   private readonly referrers = new Map<string, Promise<Descriptor[]>>();
@@ -160,6 +182,7 @@ export class RegistryClient {
     this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
     this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
+    this.maxCachedAnswers = Math.max(1, options.maxCachedAnswers ?? DEFAULT_MAX_CACHED_ANSWERS);
   }
 
   /**
@@ -179,7 +202,7 @@ export class RegistryClient {
    * registry claims in `Docker-Content-Digest`.
    */
   getManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
-    return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference));
+    return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference), (key) => this.uncountManifest(key));
   }
 
   /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
@@ -257,8 +280,8 @@ export class RegistryClient {
     return this.transport.requests();
   }
 
-  private once<T>(cache: Map<string, Promise<T>>, key: string, repo: RepositoryRef, run: () => Promise<T>): Promise<T> {
-    return cached(cache, key, () => this.limitFor(repo)(run));
+  private once<T>(cache: Map<string, Promise<T>>, key: string, repo: RepositoryRef, run: () => Promise<T>, onForget?: (key: string) => void): Promise<T> {
+    return cached(cache, key, () => this.limitFor(repo)(run), this.maxCachedAnswers, onForget);
   }
 
   private limitFor(repo: RepositoryRef): ReturnType<typeof pLimit> {
@@ -308,7 +331,7 @@ export class RegistryClient {
   }
 
   private getManifestUnlimited(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
-    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
+    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference), this.maxCachedAnswers, (key) => this.uncountManifest(key));
   }
 
   private async doGetManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
@@ -340,8 +363,16 @@ export class RegistryClient {
 
   /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
   private keepWithinCacheBound(key: string, bytes: number): void {
-    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
-    else this.gets.delete(key);
+    if (!this.gets.has(key)) return;
+    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) {
+      this.cachedManifestBytes += bytes;
+      this.cachedManifestSizes.set(key, bytes);
+    } else this.gets.delete(key);
+  }
+
+  private uncountManifest(key: string): void {
+    this.cachedManifestBytes -= this.cachedManifestSizes.get(key) ?? 0;
+    this.cachedManifestSizes.delete(key);
   }
 
   private async doListReferrers(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {

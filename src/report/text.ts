@@ -40,32 +40,35 @@ function clip(text: string, width = 72): string {
   return text.length > width ? text.slice(0, width - 1) + '…' : text;
 }
 
-function table(rows: string[][]): string[] {
+/**
+ * The rows of a table, columns padded to their widest cell. `rows` is asked twice, once for the
+ * widths and once for the text, so a table of 100,000 rows is never held whole.
+ */
+function* table(rows: () => Iterable<string[]>): Generator<string> {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]))).join('  ').trimEnd());
+  for (const row of rows()) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  for (const row of rows()) yield row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]))).join('  ').trimEnd();
 }
 
 /** Registry problems are told once per registry below, not once per image. */
 const PER_REGISTRY = new Set<Finding['rule']>(['registry-unreachable']);
 
-function findingLines(result: ScanResult, style: TextStyle): string[] {
+function* findingLines(result: ScanResult, style: TextStyle): Generator<string> {
   const active = result.findings.filter((finding) => !finding.suppressed);
   const suppressed = result.findings.length - active.length;
   const shown = active.filter((finding) => !PER_REGISTRY.has(finding.rule));
-  const lines = [style.bold(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ''}`)];
+  yield style.bold(`Findings: ${active.length}${suppressed ? ` (${suppressed} suppressed, not counted)` : ''}`);
   for (const group of groupByLine(shown)) {
     for (const finding of group.findings) {
       const severity = style[finding.severity](finding.severity.padEnd(7));
-      lines.push(`  ${severity} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`);
-      lines.push(`          ${terminalSafe(finding.message)}`);
+      yield `  ${severity} ${terminalSafe(`${finding.file}:${finding.line}:${finding.column}`)}  [${finding.rule}]`;
+      yield `          ${terminalSafe(finding.message)}`;
     }
     const fixes = lineEdits(group);
-    if (fixes.length > 0) lines.push(`          fix: ${fixes.map((edit) => terminalSafe(edit.replacement)).join(', ')}`);
+    if (fixes.length > 0) yield `          fix: ${fixes.map((edit) => terminalSafe(edit.replacement)).join(', ')}`;
   }
   const perRegistry = active.length - shown.length;
-  if (perRegistry > 0) lines.push(`  ${style.warning('warning')} ${perRegistry} image reference${perRegistry === 1 ? '' : 's'} not verified [registry-unreachable]: see Registries below`);
-  return lines;
+  if (perRegistry > 0) yield `  ${style.warning('warning')} ${perRegistry} image reference${perRegistry === 1 ? '' : 's'} not verified [registry-unreachable]: see Registries below`;
 }
 
 function registryLines(result: ScanResult, options: TextOptions, style: TextStyle): string[] {
@@ -80,32 +83,34 @@ function registryLines(result: ScanResult, options: TextOptions, style: TextStyl
   return lines;
 }
 
-function inventoryLines(result: ScanResult, style: TextStyle): string[] {
-  const files = new Set(result.occurrences.map((occurrence) => occurrence.file));
-  const lines = ['', style.bold(`Images: ${result.occurrences.length} references in ${files.size} files`)];
-  if (result.occurrences.length > 0) {
-    const rows = [['LOCATION', 'KIND', 'AS WRITTEN', 'REFERENCE']];
-    for (const occurrence of result.occurrences) {
-      rows.push(
-        [
-          `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
-          occurrence.kind,
-          clip(occurrence.raw),
-          // An image built in the repository is not pulled, so registry checks do not apply: say so.
-          clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`) + (occurrence.local ? ' (built here)' : ''),
-        ].map(terminalSafe),
-      );
-    }
-    // A loop, not push(...rows): spreading 125,000 rows into one call overflows the stack.
-    for (const row of table(rows)) lines.push('  ' + row);
+function* inventoryRows(result: ScanResult): Generator<string[]> {
+  yield ['LOCATION', 'KIND', 'AS WRITTEN', 'REFERENCE'];
+  for (const occurrence of result.occurrences) {
+    yield [
+      `${occurrence.file}:${occurrence.line}:${occurrence.column}`,
+      occurrence.kind,
+      clip(occurrence.raw),
+      // An image built in the repository is not pulled, so registry checks do not apply: say so.
+      clip(occurrence.reference ?? `(${occurrence.problem?.kind ?? 'unresolved'})`) + (occurrence.local ? ' (built here)' : ''),
+    ].map(terminalSafe);
   }
+}
+
+function* inventoryLines(result: ScanResult, style: TextStyle): Generator<string> {
+  const files = new Set(result.occurrences.map((occurrence) => occurrence.file));
+  yield '';
+  yield style.bold(`Images: ${result.occurrences.length} references in ${files.size} files`);
+  if (result.occurrences.length > 0) for (const row of table(() => inventoryRows(result))) yield '  ' + row;
   // Who signed what is evidence, not a finding: list it, as the Markdown image table does.
   const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === 'yes' && image.signer);
   if (signed.length > 0) {
-    lines.push('', `Signatures verified: ${signed.length} image${signed.length === 1 ? '' : 's'}`);
-    for (const image of signed) lines.push(`  ${terminalSafe(image.reference ?? image.raw)}`, `      signed by ${terminalSafe(image.signer!)}`);
+    yield '';
+    yield `Signatures verified: ${signed.length} image${signed.length === 1 ? '' : 's'}`;
+    for (const image of signed) {
+      yield `  ${terminalSafe(image.reference ?? image.raw)}`;
+      yield `      signed by ${terminalSafe(image.signer!)}`;
+    }
   }
-  return lines;
 }
 
 function summaryLine(result: ScanResult, style: TextStyle): string {
@@ -115,15 +120,43 @@ function summaryLine(result: ScanResult, style: TextStyle): string {
   return worst ? style[worst](text) : text;
 }
 
-export function renderText(result: ScanResult, options: TextOptions = {}): string {
-  const style = options.style ?? PLAIN_STYLE;
-  const lines = [...findingLines(result, style), ...registryLines(result, options, style), ...inventoryLines(result, style)];
+function* reportLines(result: ScanResult, options: TextOptions, style: TextStyle): Generator<string> {
+  yield* findingLines(result, style);
+  yield* registryLines(result, options, style);
+  yield* inventoryLines(result, style);
   if (result.errors.length > 0) {
-    lines.push('', style.bold(`Not checked (${result.errors.length}):`));
-    for (const error of result.errors) lines.push(`  ${terminalSafe(error.file)}: ${terminalSafe(error.message)}`);
+    yield '';
+    yield style.bold(`Not checked (${result.errors.length}):`);
+    for (const error of result.errors) yield `  ${terminalSafe(error.file)}: ${terminalSafe(error.message)}`;
   }
-  for (const note of result.notes ?? []) lines.push('', terminalSafe(note));
-  lines.push('', summaryLine(result, style));
-  return lines.join('\n') + '\n';
+  for (const note of result.notes ?? []) {
+    yield '';
+    yield terminalSafe(note);
+  }
+  yield '';
+  yield summaryLine(result, style);
+}
+
+/** Characters per chunk of the streamed report. */
+const CHUNK = 64 * 1024;
+
+/**
+ * The text report in chunks of about 64 KB, made as they are asked for: a caller that writes each
+ * one out (the CLI) never holds the whole report, which at 100,000 images is tens of megabytes.
+ */
+export function* renderTextChunks(result: ScanResult, options: TextOptions = {}): Generator<string> {
+  let chunk = '';
+  for (const line of reportLines(result, options, options.style ?? PLAIN_STYLE)) {
+    chunk += line + '\n';
+    if (chunk.length >= CHUNK) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+export function renderText(result: ScanResult, options: TextOptions = {}): string {
+  return [...renderTextChunks(result, options)].join('');
 }
 

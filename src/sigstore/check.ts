@@ -273,22 +273,15 @@ function entryOf(outcome: CandidateOutcome): SignatureEntry {
  * that cannot be asked makes the image "not checked" (which `signature-not-checked` reports),
  * never unsigned or verified.
  */
-async function checkImageSignatures(
-  client: SignatureRegistry,
-  repo: RepositoryRef,
-  imageDigest: string,
-  groups: PolicyGroup[],
-  trustedRoot: TrustedRoot,
-  keys: KeyCache = new KeyCache(),
-  now?: Date,
-): Promise<SignatureStatus> {
+async function checkImageSignatures(context: StageContext, check: ImageCheck, imageDigest: string): Promise<SignatureStatus> {
+  const groups = check.matching;
   const signersFor = new Map<PolicySigner, ResolvedSigner>();
-  for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, keys));
+  for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, context.keys));
   const required = requiredPredicateTypes(groups);
   const withRequired = (status: SignatureStatus): SignatureStatus => (required.length ? { ...status, requiredPredicateTypes: required } : status);
   let candidates: SignatureCandidate[];
   try {
-    candidates = await discoverSignatures(client, repo, imageDigest, { attestations: required.length > 0 });
+    candidates = await discoverSignatures(context.client, check.repo, imageDigest, { attestations: required.length > 0 });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return withRequired({
@@ -297,21 +290,32 @@ async function checkImageSignatures(
       message: `signatures could not be listed: ${(error as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`,
     });
   }
+  if (candidates.length === 0) {
+    // Nothing found: what is missing depends on the rules alone, so one status serves every such image.
+    let unsigned = context.unsigned.get(check.rulesKey);
+    if (!unsigned) context.unsigned.set(check.rulesKey, (unsigned = withRequired(judged(groups, signersFor, []))));
+    return unsigned;
+  }
   const keyObjects = [...new Set([...signersFor.values()].flatMap((s) => (s.policy?.key ? [s.policy.key] : [])))];
-  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, keyObjects, trustedRoot, now));
+  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, keyObjects, context.trustedRoot!, context.now));
+  return withRequired(judged(groups, signersFor, outcomes));
+}
+
+/** The status the verified candidates give an image under its groups. */
+function judged(groups: PolicyGroup[], signersFor: Map<PolicySigner, ResolvedSigner>, outcomes: CandidateOutcome[]): SignatureStatus {
   const unmet = judgeGroups(groups, signersFor, outcomes);
   const status: SignatureStatus = { status: 'verified', signatures: outcomes.map(entryOf) };
   if (unmet.length === 0) {
     const first = outcomes.find((o) => o.counted && o.kind === 'signature') ?? outcomes.find((o) => o.counted);
     status.message = `signed by ${describeSigner(first?.signer)}`;
-    return withRequired(status);
+    return status;
   }
   status.unmet = unmet;
   status.status = worstStatus(unmet.map((u) => REASON_STATUS[u.reason]));
   status.message = unmet
     .map((u) => `${u.source}: ${u.kind === 'attestation' ? `${u.predicateType} attestation` : 'signature'} ${u.reason === 'missing' ? 'missing' : u.reason === 'invalid' ? 'does not verify' : 'by another signer'}`)
     .join('; ');
-  return withRequired(status);
+  return status;
 }
 
 /** The digest whose signatures count: the pinned one, else what the tag resolved to. */
@@ -352,49 +356,111 @@ export async function verifySignatures(
       rootError = `trusted root unusable: ${(error as Error).message}`;
     }
   }
-  const keys = new KeyCache();
-  const limit = pLimit(options.concurrency ?? 4);
-  const byImage = new Map<string, Promise<SignatureStatus>>();
-  const platforms = policy.signatures.platforms;
-  const withPlatformsByImage = new Map<string, Promise<SignatureStatus>>();
+  const context: StageContext = {
+    client,
+    groups,
+    platforms: policy.signatures.platforms,
+    keys: new KeyCache(),
+    limit: pLimit(options.concurrency ?? 4),
+    byDigest: new Map(),
+    unsigned: new Map(),
+    ...(trustedRoot ? { trustedRoot } : {}),
+    ...(rootError ? { rootError } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  // Each occurrence's outcome, or the key of the check it waits for (one per image and rule set, shared).
+  const planned: Array<string | SignatureStatus | undefined> = [];
+  const checks = new Map<string, ImageCheck>();
+  for (const occurrence of occurrences) {
+    const entry = plan(occurrence, context);
+    if ('key' in entry) {
+      if (!checks.has(entry.key)) checks.set(entry.key, entry);
+      planned.push(entry.key);
+    } else planned.push('signature' in entry ? entry.signature : undefined);
+  }
+  const results = await runChecks(checks, context, options.concurrency ?? 4);
+  return occurrences.map((occurrence, index) => {
+    const entry = planned[index];
+    if (entry === undefined) return occurrence;
+    return { ...occurrence, signature: typeof entry === 'string' ? results.get(entry)! : entry };
+  });
+}
 
-  return Promise.all(
-    occurrences.map(async (occurrence): Promise<ResolvedOccurrence> => {
-      if (occurrence.reference === null || occurrence.local) return occurrence;
-      const matching = groupsForImage(groups, occurrence.reference);
-      if (matching.length === 0) return { ...occurrence, signature: { status: 'not-required', signatures: [] } };
-      const split = splitReference(occurrence.reference);
-      if (!split) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'reference is not in normalized form' } };
-      const parts = { repo: { domain: split.domain, path: split.path } satisfies RepositoryRef, digest: split.digest };
-      if (occurrence.resolution && occurrence.resolution.status !== 'ok' && !parts.digest) {
-        return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
-      }
-      const digest = imageDigestOf(occurrence, parts.digest);
-      if (!digest) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: 'no digest known for the image (not resolved)' } };
-      if (!trustedRoot) return { ...occurrence, signature: { status: 'not-checked', signatures: [], message: rootError ?? 'no trusted root' } };
-      const root = trustedRoot;
-      const rulesKey = matching.map((group) => group.id).join('|');
-      // One check per digest and rules, shared by occurrences and by indexes listing the same platform manifest.
-      const checkDigest = (imageDigest: string): Promise<SignatureStatus> => {
-        const key = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;
-        let pending = byImage.get(key);
-        if (!pending) {
-          pending = limit(() => checkImageSignatures(client, parts.repo, imageDigest, matching, root, keys, options.now)).catch(
-            (error: unknown): SignatureStatus => ({ status: 'not-checked', signatures: [], message: `signature check failed: ${(error as Error).message}` }),
-          );
-          byImage.set(key, pending);
-        }
-        return pending;
-      };
-      if (!wantsPlatforms(platforms)) return { ...occurrence, signature: await checkDigest(digest) };
-      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${rulesKey}`;
-      let pending = withPlatformsByImage.get(key);
-      if (!pending) {
-        const mediaType = occurrence.resolution?.status === 'ok' ? occurrence.resolution.mediaType : undefined;
-        pending = checkWithPlatforms(client, parts.repo, digest, mediaType, platforms, checkDigest);
-        withPlatformsByImage.set(key, pending);
-      }
-      return { ...occurrence, signature: await pending };
-    }),
-  );
+const NOT_REQUIRED: SignatureStatus = { status: 'not-required', signatures: [] };
+
+/** What every image check of a run shares. */
+interface StageContext {
+  client: SignatureRegistry;
+  groups: PolicyGroup[];
+  platforms: Policy['signatures']['platforms'];
+  keys: KeyCache;
+  limit: ReturnType<typeof pLimit>;
+  /** One check per repository, digest and rules, shared by indexes listing the same platform manifest. */
+  byDigest: Map<string, Promise<SignatureStatus>>;
+  /** The status of an image with no signature at all, per rule set: the same for every such image, so kept once. */
+  unsigned: Map<string, SignatureStatus>;
+  trustedRoot?: TrustedRoot;
+  rootError?: string;
+  now?: Date;
+}
+
+/** One image to check under the rules that match it. */
+interface ImageCheck {
+  key: string;
+  repo: RepositoryRef;
+  digest: string;
+  matching: PolicyGroup[];
+  rulesKey: string;
+  mediaType?: string;
+}
+
+/** An occurrence's outcome known without asking a registry, the check it needs, or nothing to do. */
+function plan(occurrence: ResolvedOccurrence, context: StageContext): ImageCheck | { signature: SignatureStatus } | { unchanged: true } {
+  if (occurrence.reference === null || occurrence.local) return { unchanged: true };
+  const matching = groupsForImage(context.groups, occurrence.reference);
+  if (matching.length === 0) return { signature: NOT_REQUIRED };
+  const split = splitReference(occurrence.reference);
+  if (!split) return { signature: { status: 'not-checked', signatures: [], message: 'reference is not in normalized form' } };
+  if (occurrence.resolution && occurrence.resolution.status !== 'ok' && !split.digest) {
+    return { signature: { status: 'not-checked', signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
+  }
+  const digest = imageDigestOf(occurrence, split.digest);
+  if (!digest) return { signature: { status: 'not-checked', signatures: [], message: 'no digest known for the image (not resolved)' } };
+  if (!context.trustedRoot) return { signature: { status: 'not-checked', signatures: [], message: context.rootError ?? 'no trusted root' } };
+  const rulesKey = matching.map((group) => group.id).join('|');
+  const check: ImageCheck = { key: `${split.domain}/${split.path}@${digest}|${rulesKey}`, repo: { domain: split.domain, path: split.path }, digest, matching, rulesKey };
+  if (occurrence.resolution?.status === 'ok' && occurrence.resolution.mediaType) check.mediaType = occurrence.resolution.mediaType;
+  return check;
+}
+
+/**
+ * Runs the checks with `concurrency` workers taking the next one as they finish: the work started
+ * at any time is bounded (no promise per image made up front), however many images the run names.
+ */
+async function runChecks(checks: Map<string, ImageCheck>, context: StageContext, concurrency: number): Promise<Map<string, SignatureStatus>> {
+  const results = new Map<string, SignatureStatus>();
+  const pending = checks.values();
+  const worker = async (): Promise<void> => {
+    for (let next = pending.next(); !next.done; next = pending.next()) results.set(next.value.key, await checkOne(next.value, context));
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.size) }, worker));
+  return results;
+}
+
+/** One image: its digest's signatures, and with `signatures.platforms` its platform manifests' too. */
+function checkOne(check: ImageCheck, context: StageContext): Promise<SignatureStatus> {
+  const checkDigest = (imageDigest: string): Promise<SignatureStatus> => {
+    const key = `${check.repo.domain}/${check.repo.path}@${imageDigest}|${check.rulesKey}`;
+    let pending = context.byDigest.get(key);
+    if (!pending) {
+      pending = context.limit(() => checkImageSignatures(context, check, imageDigest)).catch(
+        (error: unknown): SignatureStatus => ({ status: 'not-checked', signatures: [], message: `signature check failed: ${(error as Error).message}` }),
+      );
+      // Platform manifests are shared between indexes; without platforms each digest is checked once anyway.
+      if (wantsPlatforms(context.platforms)) context.byDigest.set(key, pending);
+    }
+    return pending;
+  };
+  if (!wantsPlatforms(context.platforms)) return checkDigest(check.digest);
+  return checkWithPlatforms(context.client, check.repo, check.digest, check.mediaType, context.platforms, checkDigest);
 }
