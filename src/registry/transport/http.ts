@@ -12,7 +12,7 @@
  * none is asked for; the caller bounds what it reads, after decoding, so a compressed bomb is cut
  * off at the same limit as any other body.
  */
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -25,9 +25,14 @@ export interface HttpRequest {
   signal: AbortSignal;
 }
 
+/** What is read of an answer's headers: one value by name (any case), repeated ones joined with ", ". */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** The body, decoded. Read it to the end (the connection is then reused), or `discard` it. */
   body: AsyncIterable<Uint8Array>;
   /** Ends the exchange without reading the rest; its connection is closed, not reused. */
@@ -47,17 +52,19 @@ function agentFor(url: URL): http.Agent {
   return url.protocol === 'https:' ? agents.https : agents.http;
 }
 
-/** The answer's headers as `fetch` gives them (repeated names joined); a value it would refuse is left out. */
-function headersOf(raw: string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i], raw[i + 1]);
-    } catch {
-      // Not a valid header value for fetch's Headers: nothing reads such a header.
-    }
-  }
-  return headers;
+/**
+ * The answer's headers as Node parsed them (names in lower case; a repeated header joined, or for
+ * the few that may not repeat, such as Content-Length and Location, the first kept): lighter than
+ * fetch's `Headers`, which 100,000 answers would each build.
+ */
+function headersOf(headers: IncomingHttpHeaders): ResponseHeaders {
+  return {
+    get: (name) => {
+      const value = headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }
 
 /** The body as sent, or decoded when the server compressed it with one known coding. */
@@ -101,7 +108,7 @@ function send(url: URL, request: HttpRequest, fresh = false): Promise<HttpAnswer
       answered = true;
       resolve({
         status: response.statusCode ?? 0,
-        headers: headersOf(response.rawHeaders),
+        headers: headersOf(response.headers),
         body: decoded(response),
         discard: () => response.destroy(),
       });

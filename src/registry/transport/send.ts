@@ -7,11 +7,11 @@
  */
 import { RegistryError } from './errors.js';
 import type { Deadline } from './deadline.js';
-import { httpRequest, type HttpAnswer } from './http.js';
+import { httpRequest, type HttpAnswer, type ResponseHeaders } from './http.js';
 
 export interface TransportResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Uint8Array;
   /** Final URL after redirects. */
   url: string;
@@ -43,7 +43,7 @@ export interface Exchange {
   log: (msg: string) => void;
   /** Called before each HTTP request; the status is filled in when it answers. */
   record: (record: RequestRecord) => void;
-  noteHeaders: (host: string, headers: Headers) => void;
+  noteHeaders: (host: string, headers: ResponseHeaders) => void;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;

@@ -24,6 +24,7 @@ import { Deadline } from './deadline.js';
 import { RegistryHealth } from './health.js';
 import { hostnameOf, isLoopback, registryOrigin } from './origin.js';
 import { withRetries, type RetryPolicy } from './retry.js';
+import type { ResponseHeaders } from './http.js';
 import { send, type Exchange, type RequestRecord, type TransportResponse } from './send.js';
 
 export { parseRetryAfter } from './retry.js';
@@ -255,7 +256,7 @@ export class Transport {
     if (this.records.length < MAX_RECORDS) this.records.push(record);
   }
 
-  private noteRateLimit(host: string, headers: Headers): void {
+  private noteRateLimit(host: string, headers: ResponseHeaders): void {
     const limit = parseRateLimit(headers.get('ratelimit-limit'));
     const remaining = parseRateLimit(headers.get('ratelimit-remaining'));
     if (limit === undefined && remaining === undefined) return;
