@@ -2,7 +2,7 @@
  * Peak memory at many references: Dockerfiles naming `count` distinct images (10,000 per file,
  * under the per-file size limit), scanned offline, online against a fast in-process registry
  * (every tag exists), and online with a signature rule over every image (none is signed: each
- * lookup finds nothing), with the text report rendered. Each scan runs in a fresh process.
+ * lookup finds nothing), with the text report streamed. Each scan runs in a fresh process.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
