@@ -141,7 +141,7 @@ describe('@NAME@ placeholders masked for reading', () => {
 
   it('a real manifest with an @IMAGE_NAME@ image is read, the image unresolved at its place, no parse error', async () => {
     const file = fixture('kubernetes', 'placeholders/at-placeholder.yaml');
-    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext());
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
     expect(extraction.errors ?? []).toEqual([]);
     expect(positionedSummary(extraction.occurrences)).toEqual([expect.objectContaining({ at: '21:16', context: 'spec.template.spec.containers[0].image' })]);
     expect(extraction.occurrences[0].raw).toBe('@IMAGE_NAME@');
