@@ -45,8 +45,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var events2 = __require("events");
     var assert = __require("assert");
     var util = __require("util");
@@ -56,24 +56,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -82,7 +82,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host2, port, localAddress) {
@@ -4186,10 +4186,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
+    function appendFetchMetadata(httpRequest2) {
       let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      header = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4796,7 +4796,7 @@ var require_util2 = __commonJS({
         callback();
       }
     };
-    function createInflate(zlibOptions) {
+    function createInflate2(zlibOptions) {
       return new InflateStream(zlibOptions);
     }
     function extractMimeType(headers) {
@@ -4937,7 +4937,7 @@ var require_util2 = __commonJS({
       simpleRangeHeaderValue,
       buildContentRange,
       parseMetadata: parseMetadata2,
-      createInflate,
+      createInflate: createInflate2,
       extractMimeType,
       getDecodeSplit,
       utf8DecodeBytes,
@@ -6871,7 +6871,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -6901,11 +6901,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6917,7 +6917,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name2, value] of Object.entries(headers)) {
@@ -6943,7 +6943,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7350,7 +7350,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline(
+      const pipe = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -7626,7 +7626,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7815,7 +7815,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -10395,7 +10395,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler2) {
+    function pipeline2(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10404,7 +10404,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -13555,7 +13555,7 @@ var require_fetch = __commonJS({
       clampAndCoarsenConnectionTimingInfo,
       simpleRangeHeaderValue,
       buildContentRange,
-      createInflate,
+      createInflate: createInflate2,
       extractMimeType
     } = require_util2();
     var { kState, kDispatcher } = require_symbols2();
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished } = __require("node:stream");
+    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14148,74 +14148,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request2 = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest2 = request2;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest2 = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
-      const contentLength = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength != null && httpRequest.keepalive) {
+      if (contentLength != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent", true)) {
-        httpRequest.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent", true)) {
+        httpRequest2.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
-        httpRequest.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
+        httpRequest2.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma", true)) {
-          httpRequest.headersList.append("pragma", "no-cache", true);
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma", true)) {
+          httpRequest2.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest.headersList.contains("cache-control", true)) {
-          httpRequest.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest2.headersList.contains("cache-control", true)) {
+          httpRequest2.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest.headersList.contains("range", true)) {
-        httpRequest.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest2.headersList.contains("range", true)) {
+        httpRequest2.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest.headersList.delete("host", true);
+      httpRequest2.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
+      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.cache === "only-if-cached") {
+        if (httpRequest2.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -14223,7 +14223,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -14231,8 +14231,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -14493,7 +14493,7 @@ var require_fetch = __commonJS({
                       finishFlush: zlib.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
-                    decoders.push(createInflate({
+                    decoders.push(createInflate2({
                       flush: zlib.constants.Z_SYNC_FLUSH,
                       finishFlush: zlib.constants.Z_SYNC_FLUSH
                     }));
@@ -14514,7 +14514,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18715,7 +18715,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18875,7 +18875,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -39044,8 +39044,8 @@ var require_lib3 = __commonJS({
     exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
     exports.getProxyUrl = getProxyUrl2;
     exports.isHttps = isHttps;
-    var http2 = __importStar(__require("http"));
-    var https2 = __importStar(__require("https"));
+    var http3 = __importStar(__require("http"));
+    var https3 = __importStar(__require("https"));
     var pm = __importStar(require_proxy());
     var tunnel2 = __importStar(require_tunnel2());
     var undici_1 = require_undici();
@@ -39434,7 +39434,7 @@ var require_lib3 = __commonJS({
         const info2 = {};
         info2.parsedUrl = requestUrl;
         const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https2 : http2;
+        info2.httpModule = usingSsl ? https3 : http3;
         const defaultPort = usingSsl ? 443 : 80;
         info2.options = {};
         info2.options.host = info2.parsedUrl.hostname;
@@ -39535,7 +39535,7 @@ var require_lib3 = __commonJS({
         const usingSsl = parsedUrl.protocol === "https:";
         let maxSockets = 100;
         if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http2.globalAgent.maxSockets;
+          maxSockets = this.requestOptions.maxSockets || http3.globalAgent.maxSockets;
         }
         if (proxyUrl && proxyUrl.hostname) {
           const agentOptions = {
@@ -39557,7 +39557,7 @@ var require_lib3 = __commonJS({
         }
         if (!agent) {
           const options = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https2.Agent(options) : new http2.Agent(options);
+          agent = usingSsl ? new https3.Agent(options) : new http3.Agent(options);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -45120,7 +45120,17 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "lachlanevenson",
     "dtzar",
     "wurstmeister",
-    "zenika"
+    "zenika",
+    // Publishers of Kubernetes images under Docker Hub names, widely used where registry.k8s.io is
+    // out of reach: KubeSphere's KubeKey installs `kubesphere/pause`, `kubesphere/kube-proxy`;
+    // `mirrorgooglecontainers` is the long-standing mirror of gcr.io/google_containers in kubeadm
+    // guides (no longer updated); `summerwind` published Actions Runner Controller's runner images
+    // (`summerwind/actions-runner`) before they moved to ghcr.io.
+    "kubesphere",
+    "mirrorgooglecontainers",
+    "summerwind",
+    // MetalLB published `metallb/controller` and `metallb/speaker` here before moving to quay.io/metallb.
+    "metallb"
   ]
 ];
 var DEFAULT_TRUSTED_REGISTRIES = [
@@ -45196,6 +45206,10 @@ var DEFAULT_TRUSTED_IMAGES = [
   "cr.fluentbit.io/fluent/*",
   // Publisher namespaces on shared registries.
   "ghcr.io/actions/**",
+  // Actions Runner Controller's own organisation (its runner images before ghcr.io/actions).
+  "ghcr.io/actions-runner-controller/**",
+  // The home-operations community's images (its `actions-runner` build is widely used in GitOps repositories).
+  "ghcr.io/home-operations/**",
   "ghcr.io/github/**",
   "ghcr.io/dependabot/**",
   "ghcr.io/devcontainers/**",
@@ -45227,6 +45241,8 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/kube-vip/**",
   "gcr.io/distroless/**",
   "gcr.io/kaniko-project/**",
+  // etcd's release images (etcd.io install guide), beside quay.io/coreos/etcd.
+  "gcr.io/etcd-development/**",
   "gcr.io/google-containers/**",
   "gcr.io/google_containers/**",
   "gcr.io/google-samples/**",
@@ -45787,6 +45803,7 @@ function squatMessage(match) {
       }
       return `The namespace \`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
     default:
+      if (match.technique === "well-known-name") return wellKnownMessage(match);
       if (match.technique === "derived-name") {
         const meant = match.tag ? `${match.genuine}:${match.tag}` : match.genuine;
         return `\`${match.written}\` is not an official image but reads as ${match.description} (${howItImitates(match)}): only Docker publishes under \`library/\`, so this name is pulled from wherever a registry search finds it. Use \`${meant}\`.`;
@@ -45794,9 +45811,16 @@ function squatMessage(match) {
       return `\`${match.written}\` looks like ${match.description}${others} (${howItImitates(match)}).`;
   }
 }
+function wellKnownMessage(match) {
+  const namespace = match.written.slice(0, match.written.indexOf("/"));
+  const where = `the ${match.host ?? "Docker Hub"} namespace \`${namespace}\``;
+  const why = match.madeFrom ? `${where} is made from the project\u2019s name \`${match.madeFrom}\`, which only its publisher can use honestly` : `${where} is not its publisher\u2019s`;
+  return `\`${match.written}\` is a copy of ${match.description}: ${why}. Use \`${match.genuine}\`.`;
+}
 function squatSuggestion(raw, match) {
   if (match.rule !== "typosquat" || match.alsoLike.length > 0 || match.replaceable === false) return void 0;
   const at = raw.indexOf("@");
+  if (match.technique === "well-known-name") return at >= 0 ? void 0 : match.genuine + tagOf(raw);
   const beforeDigest = at >= 0 ? raw.slice(0, at) : raw;
   const suffixFromDigest = at >= 0 ? raw.slice(at) : "";
   const lastSlash = beforeDigest.lastIndexOf("/");
@@ -45818,11 +45842,99 @@ function squatSuggestion(raw, match) {
   const tag2 = derivedTag(match.tag, colon >= 0 ? beforeDigest.slice(colon + 1) : void 0);
   return tag2 === void 0 ? void 0 : `${segments.join("/")}:${tag2}${suffixFromDigest}`;
 }
+function tagOf(raw) {
+  const colon = raw.indexOf(":", raw.lastIndexOf("/") + 1);
+  return colon >= 0 ? raw.slice(colon) : "";
+}
 function derivedTag(glued, written) {
   if (written === void 0 || written === "latest") return glued;
   if (/^[0-9][0-9.]*$/.test(written)) return `${written}-${glued}`;
   if (isVariantWord(written)) return `${glued}-${written}`;
   return void 0;
+}
+
+// src/checks/typosquat-catalogue.ts
+var CATALOGUE = [
+  {
+    owner: "the Kubernetes",
+    home: "registry.k8s.io/",
+    names: ["pause", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "etcd", "cluster-autoscaler"],
+    brands: ["kubernetes", "k8s"]
+  },
+  { owner: "CoreDNS\u2019s", home: "registry.k8s.io/coredns/", names: ["coredns"], brands: ["coredns"] },
+  { owner: "the ingress-nginx project\u2019s", home: "registry.k8s.io/ingress-nginx/", names: ["kube-webhook-certgen"], generic: ["controller", "controller-chroot"], brands: ["ingress-nginx"] },
+  { owner: "the kaniko project\u2019s", home: "gcr.io/kaniko-project/", names: [], generic: ["executor", "warmer"], brands: ["kaniko", "kaniko-project"] },
+  { owner: "GitHub\u2019s", home: "ghcr.io/actions/", names: ["actions-runner", "gha-runner-scale-set-controller"], brands: ["actions-runner-controller"] },
+  { owner: "the ExternalDNS project\u2019s", home: "registry.k8s.io/external-dns/", names: ["external-dns"], brands: ["external-dns"] },
+  { owner: "the metrics-server project\u2019s", home: "registry.k8s.io/metrics-server/", names: ["metrics-server"], brands: ["metrics-server"] },
+  { owner: "the Kubernetes", home: "registry.k8s.io/kube-state-metrics/", names: ["kube-state-metrics"], brands: ["kube-state-metrics"] },
+  {
+    owner: "Flux\u2019s",
+    home: "ghcr.io/fluxcd/",
+    names: ["source-controller", "kustomize-controller", "helm-controller", "notification-controller", "image-reflector-controller", "image-automation-controller", "flux-cli"],
+    brands: ["fluxcd"]
+  },
+  { owner: "Istio\u2019s", home: "docker.io/istio/", names: ["proxyv2", "istioctl"], generic: ["pilot", "install-cni", "operator", "ztunnel"], brands: ["istio"] },
+  { owner: "Linkerd\u2019s", home: "cr.l5d.io/linkerd/", names: [], generic: ["controller", "proxy", "proxy-init", "policy-controller", "web", "cni-plugin"], brands: ["linkerd"] },
+  { owner: "Cilium\u2019s", home: "quay.io/cilium/", names: ["cilium", "hubble-relay", "hubble-ui", "hubble-ui-backend", "cilium-envoy"], generic: ["operator", "operator-generic"], brands: ["cilium"] },
+  { owner: "Calico\u2019s", home: "quay.io/calico/", names: [], generic: ["node", "cni", "typha", "kube-controllers", "apiserver", "csi", "pod2daemon-flexvol"], brands: ["calico", "projectcalico"] },
+  { owner: "Tigera\u2019s", home: "quay.io/tigera/", names: [], generic: ["operator"], brands: ["tigera"] },
+  { owner: "Velero\u2019s", home: "docker.io/velero/", names: ["velero", "velero-plugin-for-aws", "velero-plugin-for-gcp", "velero-plugin-for-microsoft-azure"], brands: ["velero"] },
+  // `vault` and `consul` were official images: reusing them stays the official-name warning.
+  { owner: "HashiCorp\u2019s", home: "docker.io/hashicorp/", names: ["terraform", "vault", "consul", "nomad", "vault-k8s", "consul-k8s-control-plane", "packer", "boundary"], brands: ["hashicorp"] },
+  {
+    owner: "Harbor\u2019s",
+    home: "docker.io/goharbor/",
+    names: ["harbor-core", "harbor-portal", "harbor-jobservice", "harbor-registryctl", "harbor-db", "harbor-exporter", "registry-photon", "trivy-adapter-photon"],
+    brands: ["goharbor", "harbor"]
+  },
+  { owner: "the Argo project\u2019s", home: "quay.io/argoproj/", names: ["argocd", "argo-rollouts", "argoexec", "argocli"], generic: ["workflow-controller"], brands: ["argoproj", "argocd"] },
+  {
+    owner: "cert-manager\u2019s",
+    home: "quay.io/jetstack/",
+    names: ["cert-manager-controller", "cert-manager-webhook", "cert-manager-cainjector", "cert-manager-acmesolver"],
+    brands: ["jetstack", "cert-manager"]
+  },
+  { owner: "Aqua Security\u2019s", home: "ghcr.io/aquasecurity/", names: ["trivy", "trivy-operator"], brands: ["aquasec", "aquasecurity"] },
+  { owner: "Sigstore\u2019s", home: "ghcr.io/sigstore/", names: ["cosign"], brands: ["sigstore"] },
+  { owner: "the Prometheus project\u2019s", home: "quay.io/prometheus/", names: ["alertmanager", "node-exporter", "pushgateway", "blackbox-exporter"], brands: [] },
+  { owner: "Grafana\u2019s", home: "docker.io/grafana/", names: ["promtail", "loki", "mimir"], brands: [] },
+  { owner: "the Envoy project\u2019s", home: "docker.io/envoyproxy/", names: ["envoy"], brands: ["envoyproxy"] },
+  // `all-in-one` is how many projects name their bundled image: only Jaeger's under a Jaeger-made name.
+  { owner: "the Jaeger project\u2019s", home: "docker.io/jaegertracing/", names: ["jaeger-agent", "jaeger-collector", "jaeger-query"], generic: ["all-in-one"], brands: ["jaegertracing", "jaeger"] },
+  { owner: "Keycloak\u2019s", home: "quay.io/keycloak/", names: ["keycloak"], brands: [] },
+  { owner: "Hadolint\u2019s", home: "docker.io/hadolint/", names: ["hadolint"], brands: [] },
+  { owner: "the Watchtower project\u2019s", home: "docker.io/containrrr/", names: ["watchtower"], brands: [] },
+  { owner: "Portainer\u2019s", home: "docker.io/portainer/", names: ["portainer-ce"], brands: [] },
+  { owner: "Kyverno\u2019s", home: "ghcr.io/kyverno/", names: ["kyverno", "kyvernopre", "kyverno-cli"], generic: ["background-controller", "cleanup-controller", "reports-controller"], brands: ["kyverno"] },
+  { owner: "MetalLB\u2019s", home: "quay.io/metallb/", names: [], generic: ["controller", "speaker"], brands: ["metallb"] },
+  { owner: "Karpenter\u2019s", home: "public.ecr.aws/karpenter/", names: [], generic: ["controller"], brands: ["karpenter"] }
+];
+var describe = (entry, name2) => ({
+  reference: `${entry.home}${name2}`,
+  description: `${entry.owner} \`${name2}\` image (\`${entry.home}${name2}\`)`
+});
+var WELL_KNOWN_IMAGES = new Map(
+  CATALOGUE.flatMap((entry) => entry.names.map((name2) => [name2, describe(entry, name2)]))
+);
+var SEPARATORS3 = /* @__PURE__ */ new Set(["-", "_", "."]);
+var compact = (text4) => [...text4].filter((ch) => !SEPARATORS3.has(ch)).join("");
+function projectBrandSquat(namespace, name2, isBrandAffix2) {
+  for (const entry of CATALOGUE) {
+    if (!entry.names.includes(name2) && !(entry.generic?.includes(name2) ?? false)) continue;
+    for (const brand of entry.brands) {
+      if (namespace === brand) continue;
+      const glued = compact(brand);
+      const madeFrom = namespace === glued || isBrandAffix2(namespace, brand) || glued !== brand && isBrandAffix2(namespace, glued);
+      if (madeFrom) return { image: describe(entry, name2), brand };
+    }
+  }
+  return void 0;
+}
+function isPublisherNamespace(host2, namespace, name2) {
+  return CATALOGUE.some(
+    (entry) => (entry.names.includes(name2) || (entry.generic?.includes(name2) ?? false)) && (entry.home.startsWith(`${host2}/${namespace}/`) || host2 === "ghcr.io" && entry.brands.includes(namespace))
+  );
 }
 
 // src/checks/typosquat-brand.ts
@@ -45864,13 +45976,13 @@ var AFFIX_WORDS = /* @__PURE__ */ new Set([
   "corp",
   "group"
 ]);
-var SEPARATORS3 = /* @__PURE__ */ new Set(["-", "_", "."]);
+var SEPARATORS4 = /* @__PURE__ */ new Set(["-", "_", "."]);
 var isAlphanumeric = (text4) => text4.length > 0 && [...text4].every((ch) => ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9");
 function affixOf(namespace, brand, brandsImage) {
   if (namespace.length <= brand.length) return void 0;
   if (namespace.startsWith(brand)) {
     let rest = namespace.slice(brand.length);
-    const separated = SEPARATORS3.has(rest[0]);
+    const separated = SEPARATORS4.has(rest[0]);
     if (separated) rest = rest.slice(1);
     if (!isAlphanumeric(rest)) return void 0;
     if (AFFIX_WORDS.has(rest) || isDigits(rest)) return rest;
@@ -45878,11 +45990,12 @@ function affixOf(namespace, brand, brandsImage) {
   }
   if (namespace.endsWith(brand)) {
     let rest = namespace.slice(0, namespace.length - brand.length);
-    if (SEPARATORS3.has(rest[rest.length - 1])) rest = rest.slice(0, -1);
+    if (SEPARATORS4.has(rest[rest.length - 1])) rest = rest.slice(0, -1);
     return AFFIX_WORDS.has(rest) ? rest : void 0;
   }
   return void 0;
 }
+var isBrandAffix = (namespace, brand) => affixOf(namespace, brand, true) !== void 0;
 var isDigits = (text4) => text4.length > 0 && [...text4].every((ch) => ch >= "0" && ch <= "9");
 function brandAffix(namespace, name2, trusted, library) {
   const last = name2.slice(name2.lastIndexOf("/") + 1);
@@ -45918,36 +46031,15 @@ function affixWordCores(namespace) {
   return cores;
 }
 function trimSeparator(text4, side) {
-  if (side === "end") return SEPARATORS3.has(text4[text4.length - 1]) ? text4.slice(0, -1) : text4;
-  return SEPARATORS3.has(text4[0]) ? text4.slice(1) : text4;
+  if (side === "end") return SEPARATORS4.has(text4[text4.length - 1]) ? text4.slice(0, -1) : text4;
+  return SEPARATORS4.has(text4[0]) ? text4.slice(1) : text4;
 }
-var WELL_KNOWN = [
-  [["pause", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy"], "registry.k8s.io/", "the Kubernetes"],
-  [["cert-manager-controller", "cert-manager-webhook", "cert-manager-cainjector", "cert-manager-acmesolver"], "quay.io/jetstack/", "cert-manager\u2019s"],
-  [["argocd"], "quay.io/argoproj/", "Argo CD\u2019s"],
-  [["trivy"], "ghcr.io/aquasecurity/", "Aqua Security\u2019s"],
-  [["cosign"], "ghcr.io/sigstore/", "Sigstore\u2019s"],
-  [["alertmanager", "node-exporter", "pushgateway", "blackbox-exporter"], "quay.io/prometheus/", "the Prometheus project\u2019s"],
-  [["promtail", "loki", "mimir"], "docker.io/grafana/", "Grafana\u2019s"],
-  [["terraform"], "docker.io/hashicorp/", "HashiCorp\u2019s"],
-  [["envoy"], "docker.io/envoyproxy/", "the Envoy project\u2019s"],
-  [["all-in-one", "jaeger-agent", "jaeger-collector", "jaeger-query"], "docker.io/jaegertracing/", "the Jaeger project\u2019s"],
-  [["keycloak"], "quay.io/keycloak/", "Keycloak\u2019s"],
-  [["kube-state-metrics"], "registry.k8s.io/kube-state-metrics/", "the Kubernetes"],
-  [["hadolint"], "docker.io/hadolint/", "Hadolint\u2019s"],
-  [["watchtower"], "docker.io/containrrr/", "the Watchtower project\u2019s"],
-  [["portainer-ce"], "docker.io/portainer/", "Portainer\u2019s"]
-];
-var WELL_KNOWN_IMAGES = new Map(
-  WELL_KNOWN.flatMap(
-    ([names, prefix, owner]) => names.map((name2) => [name2, { reference: `${prefix}${name2}`, description: `${owner} \`${name2}\` image (\`${prefix}${name2}\`)` }])
-  )
-);
 
 // src/checks/typosquat.ts
 var OFFICIAL_MIRROR_PREFIXES = ["docker.io/library/", "public.ecr.aws/docker/library/", "mirror.gcr.io/library/"];
 var DOCKER_HUB2 = "docker.io";
 var ACCOUNT_NAMESPACE_HOSTS = /* @__PURE__ */ new Set([DOCKER_HUB2, "ghcr.io", "quay.io", "gcr.io", "public.ecr.aws", "registry.gitlab.com", "cgr.dev", "nvcr.io"]);
+var PUBLIC_ACCOUNT_HOSTS = /* @__PURE__ */ new Set([DOCKER_HUB2, "ghcr.io", "quay.io"]);
 var AUTHENTICITY_WORDS = ["official", "offical", "oficial", "officiel", "original", "genuine", "verified", "trusted", "authentic", "legit", "real"];
 var LIBRARY_BAIT_WORDS = [
   ...AUTHENTICITY_WORDS,
@@ -46081,10 +46173,21 @@ function detectNameReuse(host2, namespace, rest, trust) {
   const name2 = rest.join("/");
   const last = rest[rest.length - 1];
   const written = `${namespace}/${name2}`;
-  const wellKnown = WELL_KNOWN_IMAGES.get(last);
-  if (wellKnown && !trust.isGenuine(`${host2}/${namespace}/${name2}`)) {
-    const match = { rule: "impersonation", part: "name", technique: "official-name", written, genuine: wellKnown.reference, alsoLike: [], description: wellKnown.description };
+  const project = PUBLIC_ACCOUNT_HOSTS.has(host2) ? projectBrandSquat(namespace, last, isBrandAffix) : void 0;
+  const wellKnown = project?.image ?? (isPublisherNamespace(host2, namespace, last) ? void 0 : WELL_KNOWN_IMAGES.get(last));
+  if (wellKnown) {
+    const squat = project !== void 0 || PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.officialNames.has(last);
+    const match = {
+      rule: squat ? "typosquat" : "impersonation",
+      part: "name",
+      technique: squat ? "well-known-name" : "official-name",
+      written,
+      genuine: wellKnown.reference,
+      alsoLike: [],
+      description: wellKnown.description
+    };
     if (host2 !== DOCKER_HUB2) match.host = host2;
+    if (project) match.madeFrom = project.brand;
     return match;
   }
   if (host2 !== DOCKER_HUB2 || rest.length !== 1) return void 0;
@@ -46147,11 +46250,11 @@ function detectHostSquat(host2, trust) {
   if (match.byDomain) squat.replaceable = false;
   return squat;
 }
-function fromMatches(part, written, matches, describe2) {
+function fromMatches(part, written, matches, describe3) {
   const best2 = matches[0];
   const bestRank = TECHNIQUE_RANK[best2.technique];
   const alsoLike = matches.slice(1).filter((match) => TECHNIQUE_RANK[match.technique] === bestRank).map((match) => match.genuine);
-  return { rule: "typosquat", part, technique: best2.technique, written, genuine: best2.genuine, alsoLike, description: describe2(best2.genuine) };
+  return { rule: "typosquat", part, technique: best2.technique, written, genuine: best2.genuine, alsoLike, description: describe3(best2.genuine) };
 }
 function baitCore(name2, words, genuineOf, rounds = 3) {
   let frontier = [name2];
@@ -46479,9 +46582,9 @@ function signatureCheck(rule2, findingsFor, severityOf2 = signatureSeverity) {
 function unmetOf(signature, kind, reasons) {
   return (signature.unmet ?? []).filter((unmet) => unmet.kind === kind && reasons.includes(unmet.reason));
 }
-function unmetFindings(unmet, describe2) {
+function unmetFindings(unmet, describe3) {
   return unmet.map((entry) => {
-    const finding = { message: `${describe2(entry)} (required by ${entry.source}: ${entry.expected})${entry.detail ? `; ${entry.detail}` : ""}` };
+    const finding = { message: `${describe3(entry)} (required by ${entry.source}: ${entry.expected})${entry.detail ? `; ${entry.detail}` : ""}` };
     if (entry.errorCode) finding.errorCode = entry.errorCode;
     return finding;
   });
@@ -47488,6 +47591,327 @@ async function loadPolicy(root, configPath) {
 import path9 from "node:path";
 import { realpath as realpath2 } from "node:fs/promises";
 
+// src/discover/walk.ts
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
+import path8 from "node:path";
+
+// src/discover/decode.ts
+var utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+function detectEncoding(bytes) {
+  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (bytes.length >= 4) {
+    if (b0 === 0 && b1 === 0 && b2 === 254 && b3 === 255) return { encoding: "utf-32be", bomBytes: 4 };
+    if (b0 === 255 && b1 === 254 && b2 === 0 && b3 === 0) return { encoding: "utf-32le", bomBytes: 4 };
+    if (b0 === 0 && b1 === 0 && b2 === 0 && b3 !== 0) return { encoding: "utf-32be", bomBytes: 0 };
+    if (b0 !== 0 && b1 === 0 && b2 === 0 && b3 === 0) return { encoding: "utf-32le", bomBytes: 0 };
+  }
+  if (bytes.length >= 3 && b0 === 239 && b1 === 187 && b2 === 191) return { encoding: "utf-8", bomBytes: 3 };
+  if (bytes.length >= 2) {
+    if (b0 === 254 && b1 === 255) return { encoding: "utf-16be", bomBytes: 2 };
+    if (b0 === 255 && b1 === 254) return { encoding: "utf-16le", bomBytes: 2 };
+    if (b0 === 0 && b1 !== 0) return { encoding: "utf-16be", bomBytes: 0 };
+    if (b0 !== 0 && b1 === 0) return { encoding: "utf-16le", bomBytes: 0 };
+  }
+  return { encoding: "utf-8", bomBytes: 0 };
+}
+function decodeText(bytes) {
+  const detected = detectEncoding(bytes);
+  let decoded2 = decodeAs(bytes, detected.encoding, detected.bomBytes);
+  if (decoded2 === void 0 || detected.bomBytes === 0 && detected.encoding !== "utf-8" && decoded2.includes("\0")) {
+    if (detected.bomBytes > 0) return { problem: `not valid ${detected.encoding.toUpperCase()} (its byte-order mark says it is)` };
+    detected.encoding = "utf-8";
+    decoded2 = decodeAs(bytes, "utf-8", 0);
+  }
+  if (decoded2.includes("\0")) return { problem: "holds NUL bytes (binary, or an encoding without a byte-order mark)" };
+  return { text: normalizeLineEnds(decoded2), encoding: detected.encoding, bomBytes: detected.bomBytes };
+}
+function normalizeLineEnds(text4) {
+  return text4.includes("\r") ? text4.replace(/\r(?!\n)/g, "\n") : text4;
+}
+function decodeAs(bytes, encoding, bomBytes) {
+  const body = bytes.subarray(bomBytes);
+  switch (encoding) {
+    case "utf-8":
+      return utf8.decode(body);
+    case "utf-16le":
+    case "utf-16be":
+      if (body.length % 2 !== 0) return void 0;
+      try {
+        return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+      } catch {
+        return void 0;
+      }
+    case "utf-32le":
+    case "utf-32be":
+      return decodeUtf32(body, encoding === "utf-32le");
+  }
+}
+function decodeUtf32(body, littleEndian) {
+  if (body.length % 4 !== 0) return void 0;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const parts = [];
+  let chunk = [];
+  for (let offset = 0; offset < body.length; offset += 4) {
+    const codePoint = view.getUint32(offset, littleEndian);
+    if (codePoint > 1114111 || codePoint >= 55296 && codePoint <= 57343) return void 0;
+    chunk.push(codePoint);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join("");
+}
+
+// src/discover/walk.ts
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
+var DEFAULT_WALK_OPTIONS = { include: [], exclude: [] };
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+function displayName(name2) {
+  try {
+    return { text: strictUtf8.decode(name2), exact: true };
+  } catch {
+    let text4 = "";
+    for (let at = 0; at < name2.length; at++) {
+      if (name2[at] < 128) {
+        text4 += String.fromCharCode(name2[at]);
+        continue;
+      }
+      const length = utf8SequenceLength(name2, at);
+      if (length > 0) {
+        text4 += name2.subarray(at, at + length).toString("utf8");
+        at += length - 1;
+      } else {
+        text4 += `\\x${name2[at].toString(16).padStart(2, "0")}`;
+      }
+    }
+    return { text: text4, exact: false };
+  }
+}
+function utf8SequenceLength(bytes, at) {
+  for (const length of [2, 3, 4]) {
+    if (at + length > bytes.length) break;
+    try {
+      strictUtf8.decode(bytes.subarray(at, at + length));
+      return length;
+    } catch {
+    }
+  }
+  return 0;
+}
+function listDirectory(directory) {
+  if (typeof directory.absolute === "string") {
+    const entries = readdirSync(directory.absolute, { withFileTypes: true });
+    if (!entries.some((entry) => entry.name.includes("\uFFFD"))) {
+      const prefix = directory.absolute.endsWith("/") ? directory.absolute : directory.absolute + "/";
+      return entries.map((entry) => ({ name: entry.name, exact: true, absolute: prefix + entry.name, entry }));
+    }
+  }
+  const base = typeof directory.absolute === "string" ? Buffer.from(directory.absolute) : directory.absolute;
+  return readdirSync(base, { withFileTypes: true, encoding: "buffer" }).map((entry) => {
+    const { text: text4, exact } = displayName(entry.name);
+    return { name: text4, exact, absolute: Buffer.concat([base, Buffer.from("/"), entry.name]), entry };
+  });
+}
+function walkRepositorySync(absoluteRoot, options = DEFAULT_WALK_OPTIONS) {
+  const includes = options.include.length > 0 ? compilePathGlobs(options.include) : void 0;
+  const excludes = options.exclude.length > 0 ? compilePathGlobs(options.exclude) : void 0;
+  const isIncluded = (file) => includes === void 0 || includes.matches(file);
+  const isExcluded = (file) => excludes !== void 0 && excludes.matches(file);
+  const isCandidate = options.isCandidate ?? (() => true);
+  const maxFiles = options.maxFiles ?? Number.POSITIVE_INFINITY;
+  const rootBytes = Buffer.from(absoluteRoot);
+  const files = [];
+  const rawPaths = /* @__PURE__ */ new Map();
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  const pending = [{ relative: "", absolute: absoluteRoot }];
+  while (pending.length > 0) {
+    const directory = pending.pop();
+    let entries;
+    try {
+      entries = listDirectory(directory);
+    } catch (error2) {
+      problems.push({ file: directory.relative || ".", message: `directory could not be read (${errorCode(error2)})`, unscanned: true });
+      continue;
+    }
+    for (const { name: name2, absolute, entry } of entries) {
+      const relativePath2 = directory.relative ? `${directory.relative}/${name2}` : name2;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(name2) || isExcluded(relativePath2) || isExcluded(relativePath2 + "/")) continue;
+        pending.push({ relative: relativePath2, absolute });
+        if (typeof absolute !== "string") rawPaths.set(relativePath2, absolute);
+        continue;
+      }
+      if (!isIncluded(relativePath2) || isExcluded(relativePath2) || !isCandidate(relativePath2)) continue;
+      if (entry.isSymbolicLink()) {
+        if (!isRegularFileInside(rootBytes, typeof absolute === "string" ? Buffer.from(absolute) : absolute)) continue;
+      } else if (!entry.isFile()) {
+        continue;
+      }
+      if (seen.has(relativePath2)) {
+        problems.push({ file: relativePath2, message: "two files have this name once their bytes are shown; the second was not scanned", unscanned: true });
+        continue;
+      }
+      if (files.length >= maxFiles) {
+        problems.push({ file: relativePath2, message: `file limit of ${maxFiles} reached; the rest of the repository was not scanned`, unscanned: true });
+        return { files: files.sort(), rawPaths, problems };
+      }
+      seen.add(relativePath2);
+      files.push(relativePath2);
+      if (typeof absolute !== "string") rawPaths.set(relativePath2, absolute);
+    }
+  }
+  return { files: files.sort(), rawPaths, problems };
+}
+function isRegularFileInside(rootBytes, absolute) {
+  try {
+    const target = realpathSync.native(absolute, { encoding: "buffer" });
+    if (!isInside(rootBytes, target)) return false;
+    return lstatSync(target).isFile();
+  } catch {
+    return false;
+  }
+}
+function isInside(rootBytes, target) {
+  if (target.equals(rootBytes)) return true;
+  return target.length > rootBytes.length && target[rootBytes.length] === 47 && target.subarray(0, rootBytes.length).equals(rootBytes);
+}
+var MAX_LISTED_FILES = 2e3;
+var MAX_LISTED_DEPTH = 16;
+function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LISTED_FILES, onIncomplete) {
+  const normalized = path8.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory).replace(/\/+$/, "");
+  const prefix = normalized === "." ? "" : normalized;
+  const start = resolveInsideSync(absoluteRoot, normalized);
+  if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];
+  const rootBytes = Buffer.from(absoluteRoot);
+  const files = [];
+  const pending = [{ relative: prefix, depth: 0 }];
+  while (pending.length > 0 && files.length < maxFiles) {
+    const { relative: relative2, depth } = pending.pop();
+    const absolute = relative2 === prefix ? start : path8.join(start, relative2.slice(prefix === "" ? 0 : prefix.length + 1));
+    let entries;
+    try {
+      entries = readdirSync(absolute, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const entryPath = relative2 === "" ? entry.name : `${relative2}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+        if (depth < MAX_LISTED_DEPTH) pending.push({ relative: entryPath, depth: depth + 1 });
+        else onIncomplete?.(`directories deeper than ${MAX_LISTED_DEPTH} levels were not listed (limit)`);
+      } else if (entry.isFile()) {
+        files.push(entryPath);
+      } else if (entry.isSymbolicLink()) {
+        if (isRegularFileInside(rootBytes, Buffer.from(path8.join(absolute, entry.name)))) files.push(entryPath);
+      }
+      if (files.length >= maxFiles) break;
+    }
+  }
+  if (files.length >= maxFiles) onIncomplete?.(`holds ${maxFiles} files or more; only ${maxFiles} were listed for a discoverer (limit)`);
+  return files.sort();
+}
+function lstatOrUndefined(file) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return void 0;
+  }
+}
+function locateInside(absoluteRoot, walk, relativePath2) {
+  const normalized = path8.posix.normalize(relativePath2);
+  const exact = walk.rawPaths.get(normalized);
+  const slash = normalized.lastIndexOf("/");
+  const directory = slash < 0 ? void 0 : walk.rawPaths.get(normalized.slice(0, slash));
+  const raw = exact ?? (directory && Buffer.concat([directory, Buffer.from(normalized.slice(slash))]));
+  if (raw === void 0) return resolveInsideSync(absoluteRoot, normalized);
+  try {
+    const target = realpathSync.native(raw, { encoding: "buffer" });
+    return isInside(Buffer.from(absoluteRoot), target) ? target : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function resolveInsideSync(absoluteRoot, relativePath2) {
+  const normalized = path8.posix.normalize(relativePath2);
+  if (normalized.startsWith("../") || normalized === ".." || path8.isAbsolute(normalized)) return void 0;
+  try {
+    const target = realpathSync(path8.join(absoluteRoot, normalized));
+    return target === absoluteRoot || target.startsWith(absoluteRoot + path8.sep) ? target : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0);
+function readFileBytes(location, maxBytes) {
+  let descriptor;
+  try {
+    descriptor = openSync(location, OPEN_FLAGS);
+  } catch (error2) {
+    return { size: 0, problem: `file could not be read (${errorCode(error2)})` };
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    const size = stats.size;
+    if (!stats.isFile()) return { size, problem: "not a regular file" };
+    if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit`, tooLarge: true };
+    const buffer = Buffer.allocUnsafe(size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const bytesRead = readSync(descriptor, buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > size) return { size, problem: "file changed while being read" };
+    return { size, bytes: buffer.subarray(0, length) };
+  } catch (error2) {
+    return { size: 0, problem: `file could not be read (${errorCode(error2)})` };
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function someChunk(location, visit4, chunkBytes = 1024 * 1024, overlap = 256) {
+  let descriptor;
+  try {
+    descriptor = openSync(location, OPEN_FLAGS);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fstatSync(descriptor).isFile()) return false;
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let position = 0;
+    let carry = "";
+    for (; ; ) {
+      const bytesRead = readSync(descriptor, buffer, 0, chunkBytes, position);
+      if (bytesRead === 0) return false;
+      position += bytesRead;
+      const text4 = carry + buffer.subarray(0, bytesRead).toString("utf8");
+      if (visit4(text4)) return true;
+      carry = text4.slice(-overlap);
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function readTextFileSync(absolutePath, maxBytes) {
+  const read = readFileBytes(absolutePath, maxBytes);
+  if (!read.bytes) return { size: read.size, problem: read.problem };
+  const decoded2 = decodeText(read.bytes);
+  return "problem" in decoded2 ? { size: read.size, problem: decoded2.problem } : { size: read.size, text: decoded2.text };
+}
+function errorCode(error2) {
+  return error2.code ?? error2.message;
+}
+
+// src/discover/compose.ts
+import { posix } from "node:path";
+
 // src/discover/image-site.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 
@@ -47675,7 +48099,7 @@ function plainKeyEnd(text4, index, end) {
 }
 var TEMPLATE_ACTION_MARK = "\u2063";
 function maskTemplateActions(text4) {
-  if (!text4.includes("{{")) return void 0;
+  if (!text4.includes("{{") && !text4.includes("{%")) return void 0;
   const output = text4.split("");
   let changed = false;
   let lineStart = 0;
@@ -47698,14 +48122,27 @@ function maskTemplateActions(text4) {
 }
 function actionsOf(text4, start, end) {
   const actions = [];
-  let index = text4.indexOf("{{", start);
-  while (index >= 0 && index < end) {
-    const close = text4.indexOf("}}", index + 2);
-    const actionEnd = close < 0 || close >= end ? end : close + 2;
-    actions.push([index, actionEnd]);
-    index = text4.indexOf("{{", actionEnd);
+  let cursor = start;
+  while (cursor < end) {
+    const action = nextOpening(text4, cursor, end, "{{");
+    const statement = nextOpening(text4, cursor, end, "{%");
+    if (action < 0 && statement < 0) break;
+    if (action >= 0 && (statement < 0 || action < statement)) {
+      const close = text4.indexOf("}}", action + 2);
+      const actionEnd = close < 0 || close >= end ? end : close + 2;
+      actions.push([action, actionEnd]);
+      cursor = actionEnd;
+    } else {
+      const close = text4.indexOf("%}", statement + 2);
+      if (close >= 0 && close < end) actions.push([statement, close + 2]);
+      cursor = close >= 0 && close < end ? close + 2 : statement + 2;
+    }
   }
   return actions;
+}
+function nextOpening(text4, from, end, opening) {
+  const index = text4.indexOf(opening, from);
+  return index >= 0 && index < end ? index : -1;
 }
 function onlyActions(text4, start, end, actions) {
   let cursor = start;
@@ -47714,6 +48151,36 @@ function onlyActions(text4, start, end, actions) {
     cursor = actionEnd;
   }
   return text4.slice(cursor, end).trim() === "";
+}
+var PLACEHOLDER_MARK = "\u2064";
+function maskAtPlaceholders(text4) {
+  if (!text4.includes("@")) return void 0;
+  let output;
+  let lineStart = 0;
+  while (lineStart < text4.length) {
+    let lineEnd = text4.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text4.length;
+    const at = placeholderValueStart(text4, lineStart, lineEnd);
+    if (at >= 0) (output ??= text4.split(""))[at] = PLACEHOLDER_MARK;
+    lineStart = lineEnd + 1;
+  }
+  return output?.join("");
+}
+var isNameChar = (ch) => ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_" || ch === "-" || ch === ".";
+function placeholderValueStart(text4, start, end) {
+  const at = text4.indexOf("@", start);
+  if (at < 0 || at >= end) return -1;
+  let before = at - 1;
+  while (before >= start && (text4[before] === " " || text4[before] === "	")) before--;
+  if (before < start || before === at - 1 || text4[before] !== ":" && text4[before] !== "-") return -1;
+  if (text4[before] === "-" && text4.slice(start, before).trim() !== "") return -1;
+  let index = at + 1;
+  while (index < end && isNameChar(text4[index])) index++;
+  if (index === at + 1 || text4[index] !== "@") return -1;
+  index++;
+  while (index < end && text4[index] !== " " && text4[index] !== "	" && text4[index] !== "\r") index++;
+  const rest = text4.slice(index, end).trim();
+  return rest === "" || rest.startsWith("#") ? at : -1;
 }
 
 // src/discover/yaml.ts
@@ -48137,10 +48604,10 @@ var SettingReader = class {
 
 // src/discover/containers/compose.ts
 var HOST_NAMESPACE_KEYS = ["network_mode", "pid", "ipc"];
-function composeContainers(file) {
+function composeContainers(file, documents) {
   const reader = new SettingReader(file.text, new LineIndex(file.text));
   const configs = [];
-  for (const document2 of parseConfigDocuments(file).documents) {
+  for (const document2 of documents) {
     const services = mapGet(document2.contents, "services");
     if (!(0, import_yaml3.isMap)(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, "deploy") !== void 0);
@@ -48982,12 +49449,11 @@ function csvFields(value) {
 }
 
 // src/discover/containers/dockerfile.ts
-function dockerfileContainers(file) {
+function dockerfileContainers(file, instructions) {
   if (file.path.startsWith(".devcontainer/") || file.path.includes("/.devcontainer/")) return [];
-  const parsed = parseDockerfile(file.text);
   const lines = new LineIndex(file.text);
   const stages = [];
-  for (const instruction of parsed.instructions) {
+  for (const instruction of instructions) {
     if (instruction.keyword === "from") stages.push(stageOf(instruction));
     else if (instruction.keyword === "user" && stages.length > 0) stages[stages.length - 1].user = userOf(instruction, lines);
     else if ((instruction.keyword === "cmd" || instruction.keyword === "entrypoint") && stages.length > 0) stages[stages.length - 1].runs = true;
@@ -49043,8 +49509,2842 @@ function isNonRootTag(image) {
   return tag2.includes("nonroot") || tag2.includes("non-root") || tag2.includes("rootless");
 }
 
+// src/discover/pod-spec.ts
+var POD_SPEC_PATHS = {
+  Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
+};
+var CRD_POD_SPEC_PATHS = {
+  "serving.knative.dev/Service": ["spec", "template", "spec"],
+  "serving.knative.dev/Configuration": ["spec", "template", "spec"],
+  "serving.knative.dev/Revision": ["spec"],
+  "argoproj.io/Rollout": ["spec", "template", "spec"]
+};
+function podSpecPathOf(apiVersion, kind) {
+  return isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split("/")[0]}/${kind}`];
+}
+function isCoreGroup(apiVersion) {
+  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
+}
+
+// src/discover/containers/kubernetes.ts
+var CONTAINER_LISTS = [
+  ["containers", void 0],
+  ["initContainers", "init"],
+  ["ephemeralContainers", "ephemeral"]
+];
+var HOST_NAMESPACES = ["hostPID", "hostIPC", "hostNetwork"];
+var MAX_LIST_DEPTH = 4;
+function kubernetesContainers(file, documents) {
+  if (!file.text.includes("containers")) return [];
+  const reader = new SettingReader(file.text, new LineIndex(file.text));
+  const configs = [];
+  for (const document2 of documents) objectContainers(document2.contents, file, reader, configs, 0);
+  return configs;
+}
+function objectContainers(root, file, reader, configs, depth) {
+  const kind = scalarString(mapGet(root, "kind"));
+  const apiVersion = scalarString(mapGet(root, "apiVersion"));
+  if (kind === void 0 || apiVersion === void 0) return;
+  if (kind.endsWith("List")) {
+    if (depth < MAX_LIST_DEPTH) for (const item of seqItems(mapGet(root, "items"))) objectContainers(item, file, reader, configs, depth + 1);
+    return;
+  }
+  const specPath = podSpecPathOf(apiVersion, kind);
+  const spec = specPath ? nodeAt(root, specPath) : void 0;
+  if (!(0, import_yaml3.isMap)(spec)) return;
+  const objectName = scalarString(nodeAt(root, ["metadata", "name"]));
+  const pod = podSettings(spec, reader);
+  for (const [key, role] of CONTAINER_LISTS) {
+    for (const container of seqItems(mapGet(spec, key))) {
+      const config = containerConfig(container, pod, reader, file.path);
+      if (!config) continue;
+      const containerName = scalarString(mapGet(container, "name")) ?? "(unnamed)";
+      config.workload = `${kind}/${objectName ?? "(unnamed)"}`;
+      config.name = `${config.workload} ${role ? `${role} container` : "container"} ${containerName}`;
+      if (role) config.role = role;
+      configs.push(config);
+    }
+  }
+}
+function podSettings(spec, reader) {
+  const securityContext = mapGet(spec, "securityContext");
+  const hostNamespaces = [];
+  for (const key of HOST_NAMESPACES) {
+    const setting = reader.boolean(mapGet(spec, key));
+    if (setting?.value === true) hostNamespaces.push({ ...setting, value: key });
+  }
+  const hostPathVolumes = /* @__PURE__ */ new Map();
+  for (const volume of seqItems(mapGet(spec, "volumes"))) {
+    const name2 = scalarString(mapGet(volume, "name"));
+    const path14 = reader.string(nodeAt(volume, ["hostPath", "path"]));
+    if (name2 !== void 0 && path14 !== void 0) hostPathVolumes.set(name2, path14);
+  }
+  return {
+    runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")),
+    runAsUser: reader.integer(mapGet(securityContext, "runAsUser")),
+    hostNamespaces,
+    hostPathVolumes
+  };
+}
+function containerConfig(container, pod, reader, file) {
+  if (!(0, import_yaml3.isMap)(container)) return void 0;
+  const anchor = mapGet(container, "image");
+  if (anchor === void 0) return void 0;
+  const position = reader.at(anchor);
+  if (!position) return void 0;
+  const securityContext = mapGet(container, "securityContext");
+  const limits = nodeAt(container, ["resources", "limits"]);
+  const config = {
+    file,
+    kind: "kubernetes",
+    name: "",
+    workload: "",
+    raw: scalarString(anchor) ?? "",
+    ...position,
+    runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")) ?? pod.runAsNonRoot,
+    runAsUser: reader.integer(mapGet(securityContext, "runAsUser")) ?? pod.runAsUser,
+    privileged: reader.boolean(mapGet(securityContext, "privileged")),
+    allowPrivilegeEscalation: reader.boolean(mapGet(securityContext, "allowPrivilegeEscalation")),
+    addedCapabilities: seqItems(nodeAt(securityContext, ["capabilities", "add"])).flatMap((node) => reader.string(node) ?? []),
+    hostNamespaces: pod.hostNamespaces,
+    hostPaths: mountedHostPaths(container, pod),
+    cpuLimit: reader.string(mapGet(limits, "cpu")),
+    memoryLimit: reader.string(mapGet(limits, "memory")),
+    readOnlyRootFilesystem: reader.boolean(mapGet(securityContext, "readOnlyRootFilesystem"))
+  };
+  return config;
+}
+function mountedHostPaths(container, pod) {
+  const mounts = mapGet(container, "volumeMounts");
+  if (!(0, import_yaml3.isSeq)(mounts)) return [];
+  return mounts.items.flatMap((mount) => {
+    const name2 = scalarString(mapGet(mount, "name"));
+    const path14 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
+    return path14 ? [path14] : [];
+  });
+}
+
+// src/discover/containers/index.ts
+function withContainers(extraction, read) {
+  let containers;
+  try {
+    containers = read();
+  } catch {
+    return extraction;
+  }
+  return containers.length > 0 ? { ...extraction, containers } : extraction;
+}
+
+// src/discover/compose.ts
+var COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
+var SERVICES_KEY = /^services[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m;
+var SERVICE_FIELD = /^[ \t]+(?:image|build)[ \t]*:/m;
+var YAML_FILE = /\.ya?ml$/i;
+var MAX_NESTING = 16;
+function interpolateCompose(text4, lookup, depth = 0) {
+  if (depth > MAX_NESTING) return { ok: false, message: "interpolation nested too deeply" };
+  let output = "";
+  let index = 0;
+  while (index < text4.length) {
+    const dollar = text4.indexOf("$", index);
+    if (dollar < 0) {
+      output += text4.slice(index);
+      break;
+    }
+    output += text4.slice(index, dollar);
+    const next = text4[dollar + 1];
+    if (next === "$") {
+      output += "$";
+      index = dollar + 2;
+      continue;
+    }
+    if (next === "{") {
+      const close = matchingBrace(text4, dollar + 2);
+      if (close < 0) return { ok: false, message: `invalid interpolation format in "${text4}": unclosed "\${"` };
+      const result = substituteBraced(text4.slice(dollar + 2, close), lookup, depth);
+      if (!result.ok) return result;
+      output += result.value;
+      index = close + 1;
+      continue;
+    }
+    const name2 = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text4.slice(dollar + 1))?.[0];
+    if (!name2) {
+      output += "$";
+      index = dollar + 1;
+      continue;
+    }
+    const value = lookup(name2);
+    if (value === void 0) return { ok: false, message: `variable ${name2} is not set` };
+    if (typeof value !== "string") return { ok: false, message: value.unresolved };
+    output += value;
+    index = dollar + 1 + name2.length;
+  }
+  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+  return { ok: true, value: output };
+}
+function matchingBrace(text4, start) {
+  let depth = 1;
+  for (let i = start; i < text4.length; i++) {
+    if (text4[i] === "$" && text4[i + 1] === "{") {
+      depth++;
+      i++;
+    } else if (text4[i] === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+function substituteBraced(body, lookup, depth) {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  if (!match) return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
+  const [, name2, operator, argument = ""] = match;
+  const value = lookup(name2);
+  if (value !== void 0 && typeof value !== "string") return { ok: false, message: value.unresolved };
+  const isSet = value !== void 0;
+  const isNonEmpty = isSet && value !== "";
+  switch (operator) {
+    case void 0:
+      return isSet ? { ok: true, value } : { ok: false, message: `variable ${name2} is not set` };
+    case ":-":
+      return isNonEmpty ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
+    case "-":
+      return isSet ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
+    case ":?":
+    case "?": {
+      const satisfied = operator === "?" ? isSet : isNonEmpty;
+      if (satisfied) return { ok: true, value };
+      const reason = operator === "?" ? "is not set" : "is not set or empty";
+      return { ok: false, message: `required variable ${name2} ${reason}${argument ? `: ${argument}` : ""}` };
+    }
+    case ":+":
+      return isNonEmpty ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
+    case "+":
+      return isSet ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
+    default:
+      return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
+  }
+}
+var MAX_DOTENV_LENGTH = 256 * 1024;
+function parseDotenv(text4) {
+  const variables = /* @__PURE__ */ new Map();
+  if (text4.length > MAX_DOTENV_LENGTH) return variables;
+  const lookup = (name2) => variables.get(name2);
+  let index = 0;
+  while (index < text4.length) {
+    let lineEnd = text4.indexOf("\n", index);
+    if (lineEnd < 0) lineEnd = text4.length;
+    const line = text4.slice(index, lineEnd).replace(/\r$/, "");
+    const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?/.exec(line);
+    if (!assignment) {
+      index = lineEnd + 1;
+      continue;
+    }
+    const name2 = assignment[1];
+    const valueStart = index + assignment[0].length;
+    const rest = text4.slice(valueStart).replace(/^[ \t]+/, "");
+    const skipped = text4.length - valueStart - rest.length;
+    const quote = rest[0];
+    if (quote === "'" || quote === '"') {
+      const close = closingQuote(rest, quote);
+      if (close < 0) {
+        variables.set(name2, line.slice(assignment[0].length).trim());
+        index = lineEnd + 1;
+        continue;
+      }
+      const body = rest.slice(1, close);
+      if (quote === "'") variables.set(name2, body);
+      else {
+        const unescaped = body.replace(/\\([\\"nrt$])/g, (_, ch) => ({ n: "\n", r: "\r", t: "	" })[ch] ?? (ch === "$" ? "$$" : ch));
+        variables.set(name2, dotenvValue(name2, unescaped, lookup));
+      }
+      const after = text4.indexOf("\n", valueStart + skipped + close + 1);
+      index = after < 0 ? text4.length : after + 1;
+      continue;
+    }
+    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
+    variables.set(name2, dotenvValue(name2, unquoted, lookup));
+    index = lineEnd + 1;
+  }
+  return variables;
+}
+function closingQuote(text4, quote) {
+  for (let i = 1; i < text4.length; i++) {
+    if (text4[i] === "\\" && quote === '"') i++;
+    else if (text4[i] === quote) return i;
+  }
+  return -1;
+}
+function dotenvValue(name2, text4, lookup) {
+  if (!text4.includes("$")) return text4;
+  const result = interpolateCompose(text4, lookup);
+  return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
+}
+function resolverFor(variables) {
+  return (text4) => {
+    const result = interpolateCompose(text4, (name2) => variables.get(name2));
+    return [{ value: result.ok ? result.value : { unresolved: result.message } }];
+  };
+}
+var DOCKER_IMAGE_SCHEME = "docker-image://";
+function buildContextOccurrences(document2, build, serviceName, file, lines, resolve4) {
+  const contexts = mergedGet(document2, build, "additional_contexts");
+  if (contexts === void 0) return [];
+  const entries = [];
+  for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
+  for (const item of listItems(document2, contexts)) {
+    if (!(0, import_yaml3.isScalar)(item) || typeof item.value !== "string") continue;
+    const equals = item.value.indexOf("=");
+    if (equals < 0) continue;
+    entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
+  }
+  const occurrences = [];
+  for (const { name: name2, node, prefix } of entries) {
+    occurrences.push(
+      ...occurrencesAtScalar({
+        file: file.path,
+        kind: "compose",
+        text: file.text,
+        lines,
+        node,
+        prefix,
+        context: `services.${serviceName}.build.additional_contexts.${name2}`,
+        resolve: resolve4,
+        note: "an additional build context BuildKit pulls as an image"
+      })
+    );
+  }
+  return occurrences;
+}
+var MAX_EXTENDS_DEPTH = 8;
+function servicesOf(document2, anyMap = false) {
+  const declared = mapGet(document2.contents, "services");
+  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml3.isMap)(service)), prefix: "services." };
+  if (mapGet(document2.contents, "version") !== void 0) return { services: [], prefix: "services." };
+  const services = mapPairs(document2, document2.contents).filter(
+    ([, service]) => (0, import_yaml3.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
+  );
+  return { services, prefix: "" };
+}
+function extendsOf(document2, service) {
+  const node = mergedGet(document2, service, "extends");
+  const short = scalarString(node);
+  if (short !== void 0) return { service: short };
+  const name2 = scalarString(mergedGet(document2, node, "service"));
+  if (name2 === void 0) return void 0;
+  const file = scalarString(mergedGet(document2, node, "file"));
+  return file === void 0 ? { service: name2 } : { service: name2, file };
+}
+async function serviceOccurrences(site) {
+  const { document: document2, file, lines, resolve: resolve4 } = site;
+  const occurrences = [];
+  const { services, prefix } = servicesOf(document2);
+  for (const [name2, service] of services) {
+    const build = mergedGet(document2, service, "build");
+    const built = build !== void 0;
+    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve4));
+    const image = mergedGet(document2, service, "image");
+    if (image === void 0) {
+      occurrences.push(...await extendedImage(site, service, `${prefix}${name2}`, built));
+      continue;
+    }
+    occurrences.push(
+      ...occurrencesAtScalar({
+        file: file.path,
+        kind: "compose",
+        text: file.text,
+        lines,
+        node: image,
+        context: `${prefix}${name2}.image`,
+        resolve: resolve4,
+        local: built,
+        note: built ? "built here from `build:`; compose tags the result with this name" : void 0
+      })
+    );
+  }
+  return occurrences;
+}
+async function extendedImage(site, service, context3, built) {
+  let document2 = site.document;
+  let current = service;
+  let path14 = site.file.path;
+  let text4 = site.file.text;
+  const seen = /* @__PURE__ */ new Set();
+  for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
+    const target = extendsOf(document2, current);
+    if (target === void 0) return [];
+    if (target.file !== void 0) {
+      path14 = posix.normalize(posix.join(dirName(path14), target.file));
+      const other = await site.context.readFile(path14);
+      if (other === void 0 || isComposeFile(path14, other)) return [];
+      const parsed = parseYamlDocuments(other);
+      if (parsed.documents.length === 0) return [];
+      document2 = parsed.documents[0];
+      text4 = other;
+    }
+    const key = `${path14}#${target.service}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    current = servicesOf(document2, true).services.find(([name2]) => name2 === target.service)?.[1];
+    if (current === void 0) return [];
+    const image = mergedGet(document2, current, "image");
+    if (image === void 0) continue;
+    if (path14 === site.file.path) return [];
+    return occurrencesAtScalar({
+      file: path14,
+      kind: "compose",
+      text: text4,
+      lines: new LineIndex(text4),
+      node: image,
+      context: `${context3}.image`,
+      resolve: site.resolve,
+      local: built || void 0,
+      note: `${context3} of ${site.file.path} extends service ${target.service} of this file`
+    });
+  }
+  return [];
+}
+function isComposeFile(path14, text4) {
+  return COMPOSE_FILE.test(baseName(path14)) || composeContent(path14, text4);
+}
+function composeContent(path14, text4) {
+  return YAML_FILE.test(path14) && SERVICES_KEY.test(text4) && SERVICE_FIELD.test(text4);
+}
+var composeDiscoverer = {
+  kind: "compose",
+  matches(path14) {
+    return COMPOSE_FILE.test(baseName(path14));
+  },
+  matchesContent: composeContent,
+  candidate(path14) {
+    return COMPOSE_FILE.test(baseName(path14)) || YAML_FILE.test(path14);
+  },
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    const directory = dirName(file.path);
+    const dotenv = await context3.readFile(directory ? `${directory}/.env` : ".env");
+    const resolve4 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve4, context: context3 }));
+    const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    return withContainers(extracted, () => composeContainers(file, parsed.documents));
+  }
+};
+
+// src/discover/dockerfile/index.ts
+var PLATFORM_ARGS = [
+  "BUILDPLATFORM",
+  "BUILDOS",
+  "BUILDARCH",
+  "BUILDVARIANT",
+  "TARGETPLATFORM",
+  "TARGETOS",
+  "TARGETARCH",
+  "TARGETVARIANT"
+];
+var UNKNOWN_PART = "\uE000";
+var NOT_DOCKERFILE_EXTENSIONS = /* @__PURE__ */ new Set([
+  "dockerignore",
+  "md",
+  "markdown",
+  "txt",
+  "rst",
+  "j2",
+  "jinja",
+  "jinja2",
+  "tmpl",
+  "tpl",
+  "template",
+  "erb",
+  "mustache",
+  "in",
+  "m4",
+  "orig",
+  "rej",
+  "bak",
+  "swp",
+  "patch",
+  "diff",
+  "sh",
+  "bash",
+  "ps1",
+  "bat",
+  "py",
+  "js",
+  "mjs",
+  "cjs",
+  "ts",
+  "go",
+  "rb",
+  "java",
+  "json",
+  "yaml",
+  "yml",
+  "toml",
+  "xml",
+  "html",
+  "lock"
+]);
+function isDockerfilePath(path14) {
+  const base = (path14.split("/").pop() ?? "").toLowerCase();
+  if (base === "dockerfile" || base === "containerfile") return true;
+  if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
+  const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
+  if (!variant) return false;
+  const extension = variant[1].includes(".") ? variant[1].slice(variant[1].lastIndexOf(".") + 1) : variant[1];
+  return !NOT_DOCKERFILE_EXTENSIONS.has(extension);
+}
+var dockerfileDiscoverer = {
+  kind: "dockerfile",
+  matches: (path14) => isDockerfilePath(path14),
+  extract: (file, context3) => extractDockerfile(file, context3)
+};
+function extractDockerfile(file, context3) {
+  const parsed = parseDockerfile(file.text);
+  const extraction = new DockerfileExtraction(file, context3, parsed.escapeToken, parsed.instructions);
+  if (parsed.syntax) {
+    extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, "syntax directive");
+  }
+  extraction.run();
+  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions));
+}
+var DockerfileExtraction = class {
+  constructor(file, context3, escapeToken, instructions) {
+    this.file = file;
+    this.context = context3;
+    this.escapeToken = escapeToken;
+    this.instructions = instructions;
+    this.lines = new LineIndex(file.text);
+    for (const name2 of PLATFORM_ARGS) {
+      const override = ownValue(context3.buildArgs, name2);
+      this.globals.set(
+        name2,
+        override !== void 0 ? { set: true, value: override } : { set: true, unknown: `build argument ${name2} depends on the build platform` }
+      );
+    }
+  }
+  file;
+  context;
+  escapeToken;
+  instructions;
+  occurrences = [];
+  errors = [];
+  lines;
+  /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
+  globals = /* @__PURE__ */ new Map();
+  /** Every stage name in the file, lower-case: `COPY --from` may name any stage. */
+  allStageNames = /* @__PURE__ */ new Set();
+  /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
+  earlierStageNames = /* @__PURE__ */ new Set();
+  /**
+   * Global ARGs whose value hangs on an empty default (`ARG VERSION=`, a slot for `--build-arg`):
+   * the ARG itself, or one whose default used such ARGs, mapped to those empty ARGs' names.
+   */
+  emptyRoots = /* @__PURE__ */ new Map();
+  run() {
+    for (const instruction of this.instructions) {
+      if (instruction.keyword !== "from") continue;
+      const name2 = fromArguments(instruction).stageName;
+      if (name2) this.allStageNames.add(name2.toLowerCase());
+    }
+    let inStage = false;
+    for (const instruction of this.instructions) {
+      try {
+        switch (instruction.keyword) {
+          case "arg":
+            if (!inStage) this.declareGlobalArgs(instruction);
+            break;
+          case "from":
+            inStage = true;
+            this.fromInstruction(instruction);
+            break;
+          case "copy":
+            this.copyFrom(instruction.source, instruction.argumentsStart, "COPY --from");
+            break;
+          case "run":
+            this.runMounts(instruction.source, instruction.argumentsStart, "RUN --mount");
+            break;
+          case "onbuild":
+            this.onbuildTrigger(instruction);
+            break;
+        }
+      } catch (error2) {
+        this.errors.push(`line ${instruction.line}: ${error2.message}`);
+      }
+    }
+  }
+  emit(offset, raw, value, context3, note) {
+    this.occurrences.push(
+      makeOccurrence({ file: this.file.path, kind: "dockerfile", lines: this.lines, offset, raw, value, context: context3, note, dollarExpanded: true })
+    );
+  }
+  lookup = (name2) => this.globals.get(name2) ?? { set: false, reason: `build argument ${name2} is not declared before the first FROM` };
+  declareGlobalArgs(instruction) {
+    const text4 = instruction.source.text.slice(instruction.argumentsStart);
+    for (const word of quotedWords(text4, this.escapeToken)) {
+      const equals = word.indexOf("=");
+      const name2 = equals < 0 ? word : word.slice(0, equals);
+      if (name2 === "") {
+        this.errors.push(`line ${instruction.line}: ARG names can not be blank`);
+        continue;
+      }
+      const override = ownValue(this.context.buildArgs, name2);
+      if (override !== void 0) {
+        this.globals.set(name2, { set: true, value: override });
+        this.emptyRoots.delete(name2);
+      } else if (equals >= 0) {
+        const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
+        this.globals.set(name2, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
+        const roots = expansion.ok && expansion.value === "" ? [name2] : this.emptyArgumentsNeeded(word.slice(equals + 1));
+        if (roots.length > 0) this.emptyRoots.set(name2, roots);
+        else this.emptyRoots.delete(name2);
+      } else if (!this.globals.get(name2)?.set) {
+        this.globals.set(name2, { set: false, reason: `build argument ${name2} has no value` });
+      }
+    }
+  }
+  fromInstruction(instruction) {
+    const { image, stageName, problem } = fromArguments(instruction);
+    if (problem) this.errors.push(`line ${instruction.line}: ${problem}`);
+    if (image) {
+      const context3 = stageName ? `FROM (stage ${stageName})` : "FROM";
+      const expansion = expandWord(image.text, this.lookup, this.escapeToken);
+      const { offset, raw } = rawAt(instruction.source, image.begin, image.end, this.file.text);
+      if (!expansion.ok) {
+        if (!this.namesEarlierStage(image.text)) this.emit(offset, raw, { unresolved: expansion.reason }, context3);
+      } else if (expansion.value === "") this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context3);
+      else if (expansion.value !== "scratch" && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
+        this.emit(offset, raw, this.emptyDefaultProblem(image.text, expansion.value) ?? expansion.value, context3);
+      }
+    }
+    if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
+  }
+  /**
+   * `ARG VERSION=` then `FROM img:${VERSION}`: the empty default is a slot for `--build-arg`, not
+   * the value meant. When the word needs such an argument and is no reference without its value,
+   * the image is unresolved (naming the argument), not a grammar error. A word that is a valid
+   * reference with the empty value (`FROM ${PREFIX}nginx:1.27`) is what a plain build pulls.
+   */
+  emptyDefaultProblem(word, value) {
+    if (this.emptyRoots.size === 0 || normalizeForOccurrence(value).ok) return void 0;
+    const roots = this.emptyArgumentsNeeded(word);
+    if (roots.length === 0) return void 0;
+    return { unresolved: `build argument ${roots.join(", ")} is declared with an empty default (ARG ${roots[0]}=); its value is meant to come from --build-arg` };
+  }
+  /** The empty-default ARGs whose value `word` needs (it cannot be expanded without them), in order. */
+  emptyArgumentsNeeded(word) {
+    if (this.emptyRoots.size === 0) return [];
+    const needed = /* @__PURE__ */ new Set();
+    const probe = (name2) => {
+      const roots = this.emptyRoots.get(name2);
+      if (roots === void 0) return this.lookup(name2);
+      for (const root of roots) needed.add(root);
+      return { set: true, unknown: name2 };
+    };
+    return expandWord(word, probe, this.escapeToken).ok ? [] : [...needed];
+  }
+  /**
+   * Whether a FROM word that cannot be expanded matches a stage declared earlier once the parts
+   * coming from variables of unknown value (platform ARGs, ARGs declared without a value) are read
+   * as wildcards. The pattern must have a variable part and a literal part: a bare `$BASE` says
+   * nothing about which stage, if any, it names.
+   */
+  namesEarlierStage(word) {
+    if (this.earlierStageNames.size === 0 || word.includes(UNKNOWN_PART)) return false;
+    const wildcardLookup = (name2) => {
+      const state = this.globals.get(name2);
+      if (state === void 0) return this.lookup(name2);
+      if (state.set && "value" in state) return state;
+      return { set: true, value: UNKNOWN_PART };
+    };
+    const expansion = expandWord(word, wildcardLookup, this.escapeToken);
+    if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
+    const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
+    if (parts.every((part) => part === "")) return false;
+    for (const stage of this.earlierStageNames) if (matchesParts(parts, stage)) return true;
+    return false;
+  }
+  copyFrom(source, argumentsStart, context3, note) {
+    for (const flag of extractFlags(source.text, argumentsStart).flags) {
+      if (flag.name !== "from" || !flag.value || flag.value.text === "") continue;
+      const variable = changesUnderExpansion(flag.value.text, this.escapeToken) ? "BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead" : void 0;
+      this.fromValue(source, flag.value, context3, variable, note);
+    }
+  }
+  runMounts(source, argumentsStart, context3, note) {
+    for (const flag of extractFlags(source.text, argumentsStart).flags) {
+      if (flag.name !== "mount" || !flag.value) continue;
+      const fields = csvFields(flag.value);
+      if (!fields) {
+        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV: ${flag.value.text.slice(0, 200)}`);
+        continue;
+      }
+      for (const field of fields) {
+        const equals = field.text.indexOf("=");
+        if (equals < 0 || field.text.slice(0, equals).toLowerCase() !== "from") continue;
+        const value = { text: field.text.slice(equals + 1), positions: field.positions.slice(equals + 1) };
+        if (value.text === "") continue;
+        const variable = /\$./.test(value.text) ? "BuildKit does not expand variables in --mount from=; define a stage with FROM from a global ARG instead" : void 0;
+        this.fromValue(source, value, context3, variable, note);
+      }
+    }
+  }
+  /** A `--from` value: a stage (by name or index), `scratch`, or an image. */
+  fromValue(source, value, context3, variableProblem, note) {
+    const first = source.offsets[value.positions[0]];
+    const last = source.offsets[value.positions[value.positions.length - 1]];
+    const raw = this.file.text.slice(first, last + 1);
+    if (variableProblem) {
+      this.emit(first, raw, { unresolved: variableProblem }, context3, note);
+      return;
+    }
+    const text4 = value.text;
+    if (/^[+-]?\d+$/.test(text4) || text4 === "scratch" || this.allStageNames.has(text4.toLowerCase())) return;
+    this.emit(first, raw, text4, context3, note);
+  }
+  onbuildTrigger(instruction) {
+    const text4 = instruction.source.text;
+    const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
+    let keywordEnd = argumentsStart;
+    while (keywordEnd < text4.length && !isCommandSeparator(text4[keywordEnd])) keywordEnd++;
+    const keyword = text4.slice(argumentsStart, keywordEnd).toLowerCase();
+    const note = "ONBUILD trigger: runs when another image is built FROM this one";
+    if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
+    else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
+  }
+};
+function fromArguments(instruction) {
+  const text4 = instruction.source.text;
+  const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
+  const words = whitespaceWords(text4, argumentsStart);
+  if (words.length === 0) return { problem: "FROM requires either one or three arguments (no image given)" };
+  const named = words.length >= 3 && words[1].text.toLowerCase() === "as";
+  const problem = words.length === 1 || words.length === 3 && named ? void 0 : "FROM requires either one or three arguments";
+  return { image: words[0], stageName: named ? words[2].text : void 0, problem };
+}
+function rawAt(source, begin, end, fileText) {
+  const offset = source.offsets[begin];
+  return { offset, raw: fileText.slice(offset, source.offsets[end - 1] + 1) };
+}
+function ownValue(record, key) {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
+}
+
+// src/discover/github.ts
+var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
+var DOCKER_PREFIX = "docker://";
+var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
+var MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
+var OPERANDS = new RegExp(OPERAND, "g");
+var MAX_COMBINATIONS = 256;
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function sameValue(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+function matrixCombinations(matrix) {
+  if (matrix === void 0) return { combinations: [] };
+  if (!isPlainObject(matrix)) return { unknown: "strategy.matrix is an expression" };
+  const dimensions = [];
+  for (const [key, values] of Object.entries(matrix)) {
+    if (key === "include" || key === "exclude") continue;
+    if (!Array.isArray(values)) return { unknown: `strategy.matrix.${key} is not a literal list` };
+    dimensions.push([key, values]);
+  }
+  let combinations = dimensions.length > 0 ? [{}] : [];
+  for (const [key, values] of dimensions) {
+    const next = [];
+    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: value });
+    if (next.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
+    combinations = next;
+  }
+  const exclude = matrix.exclude;
+  if (exclude !== void 0 && !Array.isArray(exclude)) return { unknown: "strategy.matrix.exclude is an expression" };
+  for (const rule2 of exclude ?? []) {
+    if (!isPlainObject(rule2)) continue;
+    combinations = combinations.filter((combination) => !Object.entries(rule2).every(([key, value]) => sameValue(combination[key], value)));
+  }
+  const include = matrix.include;
+  if (include !== void 0 && !Array.isArray(include)) return { unknown: "strategy.matrix.include is an expression" };
+  const originalKeys = new Set(dimensions.map(([key]) => key));
+  const originals = combinations.map((combination) => ({ ...combination }));
+  for (const entry of include ?? []) {
+    if (!isPlainObject(entry)) return { unknown: "strategy.matrix.include has an entry that is not a literal map" };
+    let merged = false;
+    originals.forEach((original, index) => {
+      const overwritesOriginal = Object.entries(entry).some(([key, value]) => originalKeys.has(key) && !sameValue(original[key], value));
+      if (overwritesOriginal) return;
+      Object.assign(combinations[index], entry);
+      merged = true;
+    });
+    if (!merged) combinations.push({ ...entry });
+    if (combinations.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
+  }
+  return { combinations };
+}
+function lookupPath(combination, path14) {
+  let current = combination;
+  for (const step3 of path14) {
+    if (!isPlainObject(current) || !(step3 in current)) return void 0;
+    current = current[step3];
+  }
+  return current;
+}
+function truthy(value) {
+  return !(value === void 0 || value === null || value === false || value === 0 || value === "");
+}
+function evaluateOperands(operands, combination) {
+  let value;
+  for (const operand of operands) {
+    value = "literal" in operand ? operand.literal : lookupPath(combination, operand.path);
+    if (truthy(value)) return value;
+  }
+  return value;
+}
+function expandExpressions(text4, matrix) {
+  const expressions = [...text4.matchAll(EXPRESSION)];
+  if (expressions.length === 0) return [{ value: text4 }];
+  const parsed = [];
+  for (const expression of expressions) {
+    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    parsed.push([...expression[1].matchAll(OPERANDS)].map(
+      ([operand]) => operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split(".").slice(1) }
+    ));
+  }
+  if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
+  const values = [];
+  for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
+    let missing = false;
+    let objectValue = false;
+    let index = 0;
+    const substituted = text4.replace(EXPRESSION, () => {
+      const value = evaluateOperands(parsed[index++], combination);
+      if (value === void 0 || value === null) missing = true;
+      else if (typeof value === "object") objectValue = true;
+      return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+    });
+    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
+    if (missing || substituted.trim() === "") continue;
+    if (!values.includes(substituted)) values.push(substituted);
+  }
+  if (values.length === 0) {
+    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(", ")} has no value in strategy.matrix` } }];
+  }
+  return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+}
+function workflowOccurrences(document2, file, lines) {
+  const occurrences = [];
+  for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
+    const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
+    const resolve4 = (text4) => expandExpressions(text4, matrix);
+    const site = (node, context3, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: resolve4, prefix });
+    const containerSite = (node, context3) => site(node, context3, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
+    occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
+    for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
+      occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
+    }
+    listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
+      const uses = mergedGet(document2, step3, "uses");
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+    });
+  }
+  return occurrences;
+}
+var githubWorkflowDiscoverer = {
+  kind: "github-workflow",
+  matches(path14) {
+    return WORKFLOW_FILE.test(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
+  }
+};
+var actionResolve = (text4) => expandExpressions(text4, { unknown: "an action has no matrix" });
+function actionOccurrences(document2, file, lines) {
+  const runs = document2.get("runs", true);
+  const using = scalarString(mergedGet(document2, runs, "using"));
+  const site = (node, context3) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context: context3, resolve: actionResolve, prefix: DOCKER_PREFIX });
+  const occurrences = [];
+  if (using === "docker") {
+    const image = mergedGet(document2, runs, "image");
+    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, "runs.image"));
+  } else if (using === "composite") {
+    listItems(document2, mergedGet(document2, runs, "steps")).forEach((step3, index) => {
+      const uses = mergedGet(document2, step3, "uses");
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
+    });
+  }
+  return occurrences;
+}
+var githubActionDiscoverer = {
+  kind: "github-action",
+  matches(path14) {
+    const name2 = baseName(path14);
+    return name2 === "action.yml" || name2 === "action.yaml";
+  },
+  extract(file) {
+    const parsed = parseConfigDocuments(file);
+    const lines = new LineIndex(file.text);
+    const occurrences = parsed.documents.flatMap((document2) => actionOccurrences(document2, file, lines));
+    return { occurrences, errors: parsed.errors };
+  }
+};
+
+// src/discover/gitlab-include.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var ROOT_PIPELINE = ".gitlab-ci.yml";
+var MAX_INCLUDED_FILES = 150;
+var GLOB_CHARACTERS = /[*?[{]/;
+function localIncludes(document2) {
+  const include = mapGet(document2.contents, "include");
+  const entries = (0, import_yaml3.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+  const paths = [];
+  for (const entry of entries) {
+    const written = (0, import_yaml3.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
+    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
+    const path14 = written.replace(/^\/+/, "").replace(/^\.\//, "");
+    if (path14 === "" || path14.split("/").includes("..")) continue;
+    paths.push(path14);
+  }
+  return paths;
+}
+async function expand(pattern, context3) {
+  if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
+  if (!context3.listFiles) return [];
+  const segments = pattern.split("/");
+  const fixed = segments.slice(0, segments.findIndex((segment) => GLOB_CHARACTERS.test(segment))).join("/");
+  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
+  return (await context3.listFiles(fixed)).filter((path14) => isMatch(path14) && /\.ya?ml$/i.test(path14));
+}
+async function followIncludes(from, documents, context3) {
+  const files = [];
+  const errors = [];
+  const seen = /* @__PURE__ */ new Set([from]);
+  const pending = documents.flatMap(localIncludes);
+  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
+    const pattern = pending.shift();
+    for (const path14 of await expand(pattern, context3)) {
+      if (seen.has(path14) || files.length >= MAX_INCLUDED_FILES) continue;
+      seen.add(path14);
+      const text4 = await context3.readFile(path14);
+      if (text4 === void 0) continue;
+      const parsed = parseYamlDocuments(text4);
+      for (const error2 of parsed.errors) errors.push(`included file ${path14}: ${error2}`);
+      files.push({ path: path14, text: text4, parsed });
+      pending.push(...parsed.documents.flatMap(localIncludes));
+    }
+  }
+  return { files, errors };
+}
+var includedByRootCache = /* @__PURE__ */ new WeakMap();
+async function isIncludedByRoot(path14, context3) {
+  let included = includedByRootCache.get(context3);
+  if (!included) {
+    included = (async () => {
+      const text4 = await context3.readFile(ROOT_PIPELINE);
+      if (text4 === void 0) return /* @__PURE__ */ new Set();
+      const { files } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text4).documents, context3);
+      return new Set(files.map((file) => file.path));
+    })();
+    includedByRootCache.set(context3, included);
+  }
+  return (await included).has(path14);
+}
+
+// src/discover/gitlab-ci.ts
+var RESERVED_KEYS = /* @__PURE__ */ new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+  "types",
+  "spec"
+]);
+var PREDEFINED_PREFIXES = ["CI_", "GITLAB_", "RUNNER_", "KUBECONFIG", "TRIGGER_PAYLOAD", "CHAT_", "DOCKER_AUTH_CONFIG"];
+var MAX_EXPANSION_DEPTH = 10;
+function readVariables(document2, node) {
+  const variables = /* @__PURE__ */ new Map();
+  for (const [name2, definition] of mapPairs(document2, node)) {
+    if ((0, import_yaml3.isScalar)(definition)) {
+      const value = scalarString(definition);
+      if (value !== void 0) variables.set(name2, { value, expand: true });
+    } else if ((0, import_yaml3.isMap)(definition)) {
+      const value = scalarString(mergedGet(document2, definition, "value"));
+      const expand4 = mergedGet(document2, definition, "expand");
+      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml3.isScalar)(expand4) && expand4.value === false) });
+    }
+  }
+  return variables;
+}
+function expand2(text4, variables) {
+  const expanded = /* @__PURE__ */ new Map();
+  const expanding = /* @__PURE__ */ new Set();
+  const lookup = (name2, depth) => {
+    const definition = variables.get(name2);
+    if (definition === void 0 && DEPENDENCY_PROXY_PREFIXES.has(name2)) return DEPENDENCY_PROXY_MARKER;
+    if (definition === void 0) {
+      if (PREDEFINED_PREFIXES.some((prefix) => name2.startsWith(prefix))) {
+        return { unresolved: `$${name2} is a predefined GitLab CI variable, known only when the pipeline runs` };
+      }
+      return { unresolved: `variable ${name2} is not defined in this file (it may be a project or group CI/CD variable)` };
+    }
+    if (!definition.expand) return definition.value;
+    const known = expanded.get(name2);
+    if (known !== void 0) return known;
+    if (expanding.has(name2) || depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name2} refers to itself or to variables too deeply` };
+    expanding.add(name2);
+    const value = substituteVariables(definition.value, (inner) => lookup(inner, depth + 1));
+    expanding.delete(name2);
+    expanded.set(name2, value);
+    return value;
+  };
+  return substituteVariables(text4, (name2) => lookup(name2, 0));
+}
+var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
+function resolverFor2(variables) {
+  return (text4) => {
+    const input = COMPONENT_INPUT.exec(text4);
+    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
+    return [throughDependencyProxy(expand2(text4, variables))];
+  };
+}
+var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
+var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
+function throughDependencyProxy(value) {
+  if (typeof value !== "string" || !value.includes(DEPENDENCY_PROXY_MARKER)) return { value };
+  if (!value.startsWith(`${DEPENDENCY_PROXY_MARKER}/`) || value.indexOf(DEPENDENCY_PROXY_MARKER, 1) >= 0) {
+    return { value: { unresolved: "the dependency proxy prefix is known only when the pipeline runs, and it does not start this image" } };
+  }
+  return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
+}
+var MAX_EXTENDS_DEPTH2 = 11;
+function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
+  const known = memo.get(job.node);
+  if (known) return known;
+  const variables = /* @__PURE__ */ new Map();
+  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
+  chain.add(job.node);
+  const { document: document2 } = job;
+  const extendsNode = mergedGet(document2, job.node, "extends");
+  const parents = (0, import_yaml3.isScalar)(extendsNode) ? [extendsNode] : listItems(document2, extendsNode);
+  for (const parent of parents) {
+    const name2 = scalarString(parent);
+    const template = name2 === void 0 ? void 0 : jobs.get(name2);
+    if (template !== void 0) for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+  }
+  chain.delete(job.node);
+  for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
+  memo.set(job.node, variables);
+  return variables;
+}
+function jobsOf(document2) {
+  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml3.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
+}
+function mergePipeline(parts) {
+  const variables = /* @__PURE__ */ new Map();
+  const jobs = /* @__PURE__ */ new Map();
+  for (const { document: document2 } of parts) {
+    for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
+    for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
+  }
+  return { variables, jobs, memo: /* @__PURE__ */ new Map() };
+}
+function pipelineOccurrences(part, pipeline2) {
+  const { document: document2, file, lines } = part;
+  const occurrences = [];
+  const site = (node, context3, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context: context3, resolve: resolverFor2(variables) });
+  const imagesOf = (owner, prefix, variables) => {
+    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
+    const services = mergedGet(document2, owner, "services");
+    if ((0, import_yaml3.isSeq)(services) && services.tag === "!reference") return;
+    listItems(document2, services).forEach((service, index) => {
+      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
+    });
+  };
+  imagesOf(document2.contents, "", pipeline2.variables);
+  imagesOf(mergedGet(document2, document2.contents, "default"), "default.", pipeline2.variables);
+  for (const [jobName, job] of jobsOf(document2)) {
+    const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
+    imagesOf(job.node, `${jobName}.`, variables);
+  }
+  return occurrences;
+}
+var gitlabCiDiscoverer = {
+  kind: "gitlab-ci",
+  matches(path14) {
+    const name2 = baseName(path14);
+    return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
+  },
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    if (file.path !== ROOT_PIPELINE && await isIncludedByRoot(file.path, context3)) return { occurrences: [] };
+    const included = await followIncludes(file.path, parsed.documents, context3);
+    const own = parsed.documents.map((document2) => ({ document: document2, file, lines: new LineIndex(file.text) }));
+    const parts = included.files.flatMap((other) => {
+      const lines = new LineIndex(other.text);
+      return other.parsed.documents.map((document2) => ({ document: document2, file: { path: other.path, text: other.text }, lines }));
+    });
+    const pipeline2 = mergePipeline([...parts, ...own]);
+    const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline2));
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
+  }
+};
+
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
+function createScanner(text4, ignoreTrivia = false) {
+  const len = text4.length;
+  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
+  function scanHexDigits(count, exact) {
+    let digits = 0;
+    let value2 = 0;
+    while (digits < count || !exact) {
+      let ch = text4.charCodeAt(pos);
+      if (ch >= 48 && ch <= 57) {
+        value2 = value2 * 16 + ch - 48;
+      } else if (ch >= 65 && ch <= 70) {
+        value2 = value2 * 16 + ch - 65 + 10;
+      } else if (ch >= 97 && ch <= 102) {
+        value2 = value2 * 16 + ch - 97 + 10;
+      } else {
+        break;
+      }
+      pos++;
+      digits++;
+    }
+    if (digits < count) {
+      value2 = -1;
+    }
+    return value2;
+  }
+  function setPosition(newPosition) {
+    pos = newPosition;
+    value = "";
+    tokenOffset = 0;
+    token = 16;
+    scanError = 0;
+  }
+  function scanNumber() {
+    let start = pos;
+    if (text4.charCodeAt(pos) === 48) {
+      pos++;
+    } else {
+      pos++;
+      while (pos < text4.length && isDigit3(text4.charCodeAt(pos))) {
+        pos++;
+      }
+    }
+    if (pos < text4.length && text4.charCodeAt(pos) === 46) {
+      pos++;
+      if (pos < text4.length && isDigit3(text4.charCodeAt(pos))) {
+        pos++;
+        while (pos < text4.length && isDigit3(text4.charCodeAt(pos))) {
+          pos++;
+        }
+      } else {
+        scanError = 3;
+        return text4.substring(start, pos);
+      }
+    }
+    let end = pos;
+    if (pos < text4.length && (text4.charCodeAt(pos) === 69 || text4.charCodeAt(pos) === 101)) {
+      pos++;
+      if (pos < text4.length && text4.charCodeAt(pos) === 43 || text4.charCodeAt(pos) === 45) {
+        pos++;
+      }
+      if (pos < text4.length && isDigit3(text4.charCodeAt(pos))) {
+        pos++;
+        while (pos < text4.length && isDigit3(text4.charCodeAt(pos))) {
+          pos++;
+        }
+        end = pos;
+      } else {
+        scanError = 3;
+      }
+    }
+    return text4.substring(start, end);
+  }
+  function scanString() {
+    let result = "", start = pos;
+    while (true) {
+      if (pos >= len) {
+        result += text4.substring(start, pos);
+        scanError = 2;
+        break;
+      }
+      const ch = text4.charCodeAt(pos);
+      if (ch === 34) {
+        result += text4.substring(start, pos);
+        pos++;
+        break;
+      }
+      if (ch === 92) {
+        result += text4.substring(start, pos);
+        pos++;
+        if (pos >= len) {
+          scanError = 2;
+          break;
+        }
+        const ch2 = text4.charCodeAt(pos++);
+        switch (ch2) {
+          case 34:
+            result += '"';
+            break;
+          case 92:
+            result += "\\";
+            break;
+          case 47:
+            result += "/";
+            break;
+          case 98:
+            result += "\b";
+            break;
+          case 102:
+            result += "\f";
+            break;
+          case 110:
+            result += "\n";
+            break;
+          case 114:
+            result += "\r";
+            break;
+          case 116:
+            result += "	";
+            break;
+          case 117:
+            const ch3 = scanHexDigits(4, true);
+            if (ch3 >= 0) {
+              result += String.fromCharCode(ch3);
+            } else {
+              scanError = 4;
+            }
+            break;
+          default:
+            scanError = 5;
+        }
+        start = pos;
+        continue;
+      }
+      if (ch >= 0 && ch <= 31) {
+        if (isLineBreak(ch)) {
+          result += text4.substring(start, pos);
+          scanError = 2;
+          break;
+        } else {
+          scanError = 6;
+        }
+      }
+      pos++;
+    }
+    return result;
+  }
+  function scanNext() {
+    value = "";
+    scanError = 0;
+    tokenOffset = pos;
+    lineStartOffset = lineNumber;
+    prevTokenLineStartOffset = tokenLineStartOffset;
+    if (pos >= len) {
+      tokenOffset = len;
+      return token = 17;
+    }
+    let code = text4.charCodeAt(pos);
+    if (isWhiteSpace(code)) {
+      do {
+        pos++;
+        value += String.fromCharCode(code);
+        code = text4.charCodeAt(pos);
+      } while (isWhiteSpace(code));
+      return token = 15;
+    }
+    if (isLineBreak(code)) {
+      pos++;
+      value += String.fromCharCode(code);
+      if (code === 13 && text4.charCodeAt(pos) === 10) {
+        pos++;
+        value += "\n";
+      }
+      lineNumber++;
+      tokenLineStartOffset = pos;
+      return token = 14;
+    }
+    switch (code) {
+      // tokens: []{}:,
+      case 123:
+        pos++;
+        return token = 1;
+      case 125:
+        pos++;
+        return token = 2;
+      case 91:
+        pos++;
+        return token = 3;
+      case 93:
+        pos++;
+        return token = 4;
+      case 58:
+        pos++;
+        return token = 6;
+      case 44:
+        pos++;
+        return token = 5;
+      // strings
+      case 34:
+        pos++;
+        value = scanString();
+        return token = 10;
+      // comments
+      case 47:
+        const start = pos - 1;
+        if (text4.charCodeAt(pos + 1) === 47) {
+          pos += 2;
+          while (pos < len) {
+            if (isLineBreak(text4.charCodeAt(pos))) {
+              break;
+            }
+            pos++;
+          }
+          value = text4.substring(start, pos);
+          return token = 12;
+        }
+        if (text4.charCodeAt(pos + 1) === 42) {
+          pos += 2;
+          const safeLength = len - 1;
+          let commentClosed = false;
+          while (pos < safeLength) {
+            const ch = text4.charCodeAt(pos);
+            if (ch === 42 && text4.charCodeAt(pos + 1) === 47) {
+              pos += 2;
+              commentClosed = true;
+              break;
+            }
+            pos++;
+            if (isLineBreak(ch)) {
+              if (ch === 13 && text4.charCodeAt(pos) === 10) {
+                pos++;
+              }
+              lineNumber++;
+              tokenLineStartOffset = pos;
+            }
+          }
+          if (!commentClosed) {
+            pos++;
+            scanError = 1;
+          }
+          value = text4.substring(start, pos);
+          return token = 13;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+      // numbers
+      case 45:
+        value += String.fromCharCode(code);
+        pos++;
+        if (pos === len || !isDigit3(text4.charCodeAt(pos))) {
+          return token = 16;
+        }
+      // found a minus, followed by a number so
+      // we fall through to proceed with scanning
+      // numbers
+      case 48:
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 55:
+      case 56:
+      case 57:
+        value += scanNumber();
+        return token = 11;
+      // literals and unknown symbols
+      default:
+        while (pos < len && isUnknownContentCharacter(code)) {
+          pos++;
+          code = text4.charCodeAt(pos);
+        }
+        if (tokenOffset !== pos) {
+          value = text4.substring(tokenOffset, pos);
+          switch (value) {
+            case "true":
+              return token = 8;
+            case "false":
+              return token = 9;
+            case "null":
+              return token = 7;
+          }
+          return token = 16;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+    }
+  }
+  function isUnknownContentCharacter(code) {
+    if (isWhiteSpace(code) || isLineBreak(code)) {
+      return false;
+    }
+    switch (code) {
+      case 125:
+      case 93:
+      case 123:
+      case 91:
+      case 34:
+      case 58:
+      case 44:
+      case 47:
+        return false;
+    }
+    return true;
+  }
+  function scanNextNonTrivia() {
+    let result;
+    do {
+      result = scanNext();
+    } while (result >= 12 && result <= 15);
+    return result;
+  }
+  return {
+    setPosition,
+    getPosition: () => pos,
+    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+    getToken: () => token,
+    getTokenValue: () => value,
+    getTokenOffset: () => tokenOffset,
+    getTokenLength: () => pos - tokenOffset,
+    getTokenStartLine: () => lineStartOffset,
+    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+    getTokenError: () => scanError
+  };
+}
+function isWhiteSpace(ch) {
+  return ch === 32 || ch === 9;
+}
+function isLineBreak(ch) {
+  return ch === 10 || ch === 13;
+}
+function isDigit3(ch) {
+  return ch >= 48 && ch <= 57;
+}
+var CharacterCodes;
+(function(CharacterCodes2) {
+  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
+  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
+  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
+  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
+  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
+  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
+  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
+  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
+  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
+  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
+  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
+  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
+  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
+  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
+  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
+  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
+  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
+  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
+  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
+  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
+  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
+  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
+  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
+  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
+  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
+  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
+  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
+  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
+  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
+  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
+  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
+  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
+  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
+  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
+  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
+  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
+  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
+  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
+  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
+  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
+  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
+  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
+  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
+  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
+  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
+  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
+  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
+  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
+  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
+  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
+  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
+  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
+  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
+  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
+  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
+  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
+  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
+  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
+  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
+  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
+  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
+  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
+  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
+  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
+  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
+  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
+  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
+  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
+  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
+  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
+  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
+  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
+  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
+  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
+  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
+  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
+  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
+  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
+  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
+  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
+})(CharacterCodes || (CharacterCodes = {}));
+
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+var cachedSpaces = new Array(20).fill(0).map((_, index) => {
+  return " ".repeat(index);
+});
+var maxCachedValues = 200;
+var cachedBreakLinesWithSpaces = {
+  " ": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + " ".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + " ".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + " ".repeat(index);
+    })
+  },
+  "	": {
+    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\n" + "	".repeat(index);
+    }),
+    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r" + "	".repeat(index);
+    }),
+    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+      return "\r\n" + "	".repeat(index);
+    })
+  }
+};
+
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
+var ParseOptions;
+(function(ParseOptions2) {
+  ParseOptions2.DEFAULT = {
+    allowTrailingComma: false
+  };
+})(ParseOptions || (ParseOptions = {}));
+function parseTree(text4, errors = [], options = ParseOptions.DEFAULT) {
+  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
+  function ensurePropertyComplete(endOffset) {
+    if (currentParent.type === "property") {
+      currentParent.length = endOffset - currentParent.offset;
+      currentParent = currentParent.parent;
+    }
+  }
+  function onValue(valueNode) {
+    currentParent.children.push(valueNode);
+    return valueNode;
+  }
+  const visitor = {
+    onObjectBegin: (offset) => {
+      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onObjectProperty: (name2, offset, length) => {
+      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
+      currentParent.children.push({ type: "string", value: name2, offset, length, parent: currentParent });
+    },
+    onObjectEnd: (offset, length) => {
+      ensurePropertyComplete(offset + length);
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onArrayBegin: (offset, length) => {
+      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onArrayEnd: (offset, length) => {
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onLiteralValue: (value, offset, length) => {
+      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+      ensurePropertyComplete(offset + length);
+    },
+    onSeparator: (sep4, offset, length) => {
+      if (currentParent.type === "property") {
+        if (sep4 === ":") {
+          currentParent.colonOffset = offset;
+        } else if (sep4 === ",") {
+          ensurePropertyComplete(offset);
+        }
+      }
+    },
+    onError: (error2, offset, length) => {
+      errors.push({ error: error2, offset, length });
+    }
+  };
+  visit3(text4, visitor, options);
+  const result = currentParent.children[0];
+  if (result) {
+    delete result.parent;
+  }
+  return result;
+}
+function findNodeAtLocation(root, path14) {
+  if (!root) {
+    return void 0;
+  }
+  let node = root;
+  for (let segment of path14) {
+    if (typeof segment === "string") {
+      if (node.type !== "object" || !Array.isArray(node.children)) {
+        return void 0;
+      }
+      let found = false;
+      for (const propertyNode of node.children) {
+        if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
+          node = propertyNode.children[1];
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return void 0;
+      }
+    } else {
+      const index = segment;
+      if (node.type !== "array" || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
+        return void 0;
+      }
+      node = node.children[index];
+    }
+  }
+  return node;
+}
+function visit3(text4, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text4, false);
+  const _jsonPath = [];
+  let suppressedCallbacks = 0;
+  function toNoArgVisit(visitFunction) {
+    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisit(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisitWithPath(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+  }
+  function toBeginVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks++;
+      } else {
+        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+        if (cbReturn === false) {
+          suppressedCallbacks = 1;
+        }
+      }
+    } : () => true;
+  }
+  function toEndVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks--;
+      }
+      if (suppressedCallbacks === 0) {
+        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+      }
+    } : () => true;
+  }
+  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+  const disallowComments = options && options.disallowComments;
+  const allowTrailingComma = options && options.allowTrailingComma;
+  function scanNext() {
+    while (true) {
+      const token = _scanner.scan();
+      switch (_scanner.getTokenError()) {
+        case 4:
+          handleError(
+            14
+            /* ParseErrorCode.InvalidUnicode */
+          );
+          break;
+        case 5:
+          handleError(
+            15
+            /* ParseErrorCode.InvalidEscapeCharacter */
+          );
+          break;
+        case 3:
+          handleError(
+            13
+            /* ParseErrorCode.UnexpectedEndOfNumber */
+          );
+          break;
+        case 1:
+          if (!disallowComments) {
+            handleError(
+              11
+              /* ParseErrorCode.UnexpectedEndOfComment */
+            );
+          }
+          break;
+        case 2:
+          handleError(
+            12
+            /* ParseErrorCode.UnexpectedEndOfString */
+          );
+          break;
+        case 6:
+          handleError(
+            16
+            /* ParseErrorCode.InvalidCharacter */
+          );
+          break;
+      }
+      switch (token) {
+        case 12:
+        case 13:
+          if (disallowComments) {
+            handleError(
+              10
+              /* ParseErrorCode.InvalidCommentToken */
+            );
+          } else {
+            onComment();
+          }
+          break;
+        case 16:
+          handleError(
+            1
+            /* ParseErrorCode.InvalidSymbol */
+          );
+          break;
+        case 15:
+        case 14:
+          break;
+        default:
+          return token;
+      }
+    }
+  }
+  function handleError(error2, skipUntilAfter = [], skipUntil = []) {
+    onError(error2);
+    if (skipUntilAfter.length + skipUntil.length > 0) {
+      let token = _scanner.getToken();
+      while (token !== 17) {
+        if (skipUntilAfter.indexOf(token) !== -1) {
+          scanNext();
+          break;
+        } else if (skipUntil.indexOf(token) !== -1) {
+          break;
+        }
+        token = scanNext();
+      }
+    }
+  }
+  function parseString(isValue) {
+    const value = _scanner.getTokenValue();
+    if (isValue) {
+      onLiteralValue(value);
+    } else {
+      onObjectProperty(value);
+      _jsonPath.push(value);
+    }
+    scanNext();
+    return true;
+  }
+  function parseLiteral() {
+    switch (_scanner.getToken()) {
+      case 11:
+        const tokenValue = _scanner.getTokenValue();
+        let value = Number(tokenValue);
+        if (isNaN(value)) {
+          handleError(
+            2
+            /* ParseErrorCode.InvalidNumberFormat */
+          );
+          value = 0;
+        }
+        onLiteralValue(value);
+        break;
+      case 7:
+        onLiteralValue(null);
+        break;
+      case 8:
+        onLiteralValue(true);
+        break;
+      case 9:
+        onLiteralValue(false);
+        break;
+      default:
+        return false;
+    }
+    scanNext();
+    return true;
+  }
+  function parseProperty() {
+    if (_scanner.getToken() !== 10) {
+      handleError(3, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+      return false;
+    }
+    parseString(false);
+    if (_scanner.getToken() === 6) {
+      onSeparator(":");
+      scanNext();
+      if (!parseValue()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+    } else {
+      handleError(5, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+    }
+    _jsonPath.pop();
+    return true;
+  }
+  function parseObject() {
+    onObjectBegin();
+    scanNext();
+    let needsComma = false;
+    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 2 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (!parseProperty()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onObjectEnd();
+    if (_scanner.getToken() !== 2) {
+      handleError(7, [
+        2
+        /* SyntaxKind.CloseBraceToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseArray() {
+    onArrayBegin();
+    scanNext();
+    let isFirstElement = true;
+    let needsComma = false;
+    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 4 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (isFirstElement) {
+        _jsonPath.push(0);
+        isFirstElement = false;
+      } else {
+        _jsonPath[_jsonPath.length - 1]++;
+      }
+      if (!parseValue()) {
+        handleError(4, [], [
+          4,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onArrayEnd();
+    if (!isFirstElement) {
+      _jsonPath.pop();
+    }
+    if (_scanner.getToken() !== 4) {
+      handleError(8, [
+        4
+        /* SyntaxKind.CloseBracketToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseValue() {
+    switch (_scanner.getToken()) {
+      case 3:
+        return parseArray();
+      case 1:
+        return parseObject();
+      case 10:
+        return parseString(true);
+      default:
+        return parseLiteral();
+    }
+  }
+  scanNext();
+  if (_scanner.getToken() === 17) {
+    if (options.allowEmptyContent) {
+      return true;
+    }
+    handleError(4, [], []);
+    return false;
+  }
+  if (!parseValue()) {
+    handleError(4, [], []);
+    return false;
+  }
+  if (_scanner.getToken() !== 17) {
+    handleError(9, [], []);
+  }
+  return true;
+}
+function getNodeType(value) {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "object": {
+      if (!value) {
+        return "null";
+      } else if (Array.isArray(value)) {
+        return "array";
+      }
+      return "object";
+    }
+    default:
+      return "null";
+  }
+}
+
+// node_modules/jsonc-parser/lib/esm/main.js
+var ScanError;
+(function(ScanError2) {
+  ScanError2[ScanError2["None"] = 0] = "None";
+  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
+  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
+})(ScanError || (ScanError = {}));
+var SyntaxKind;
+(function(SyntaxKind2) {
+  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
+  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
+  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
+  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
+  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
+  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
+  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
+  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
+  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
+  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
+  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
+  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
+  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
+  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+})(SyntaxKind || (SyntaxKind = {}));
+var parseTree2 = parseTree;
+var findNodeAtLocation2 = findNodeAtLocation;
+var ParseErrorCode;
+(function(ParseErrorCode2) {
+  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
+  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
+  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
+  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
+  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
+})(ParseErrorCode || (ParseErrorCode = {}));
+function printParseErrorCode(code) {
+  switch (code) {
+    case 1:
+      return "InvalidSymbol";
+    case 2:
+      return "InvalidNumberFormat";
+    case 3:
+      return "PropertyNameExpected";
+    case 4:
+      return "ValueExpected";
+    case 5:
+      return "ColonExpected";
+    case 6:
+      return "CommaExpected";
+    case 7:
+      return "CloseBraceExpected";
+    case 8:
+      return "CloseBracketExpected";
+    case 9:
+      return "EndOfFileExpected";
+    case 10:
+      return "InvalidCommentToken";
+    case 11:
+      return "UnexpectedEndOfComment";
+    case 12:
+      return "UnexpectedEndOfString";
+    case 13:
+      return "UnexpectedEndOfNumber";
+    case 14:
+      return "InvalidUnicode";
+    case 15:
+      return "InvalidEscapeCharacter";
+    case 16:
+      return "InvalidCharacter";
+  }
+  return "<unknown ParseErrorCode>";
+}
+
+// src/discover/devcontainer.ts
+var DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
+var VARIABLE = /\$\{[^}]*\}/;
+function isOciFeature(id) {
+  if (id.startsWith("./") || id.startsWith("../") || id.startsWith("/") || /^[a-z]+:\/\//i.test(id)) return false;
+  const slash = id.indexOf("/");
+  if (slash < 0) return false;
+  const host2 = id.slice(0, slash);
+  return host2.includes(".") || host2.includes(":") || host2 === "localhost";
+}
+function valueOf(text4) {
+  if (text4.length > MAX_IMAGE_TEXT) return text4;
+  const variable = VARIABLE.exec(text4);
+  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text4;
+}
+function stringSite(node, text4) {
+  if (node.type !== "string" || typeof node.value !== "string" || node.value.trim() === "") return void 0;
+  return { offset: node.offset + 1, raw: text4.slice(node.offset + 1, node.offset + node.length - 1), value: node.value };
+}
+function describe2(errors, lines) {
+  return errors.slice(0, 5).map((error2) => {
+    const { line, column } = lines.positionAt(error2.offset);
+    return `${printParseErrorCode(error2.error)} at line ${line}, column ${column}`;
+  });
+}
+var devcontainerDiscoverer = {
+  kind: "devcontainer",
+  matches(path14) {
+    return DEVCONTAINER_FILE.test(path14);
+  },
+  extract(file) {
+    const lines = new LineIndex(file.text);
+    const parseErrors = [];
+    const root = parseTree2(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    if (!root || root.type !== "object") {
+      throw new Error(`not a JSON object${parseErrors.length ? `: ${describe2(parseErrors, lines).join("; ")}` : ""}`);
+    }
+    const occurrences = [];
+    const emit = (site, context3) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context: context3 }));
+    const image = findNodeAtLocation2(root, ["image"]);
+    const imageSite = image && stringSite(image, file.text);
+    if (imageSite) emit(imageSite, "image");
+    const features = findNodeAtLocation2(root, ["features"]);
+    if (features?.type === "object") {
+      for (const property of features.children ?? []) {
+        const key = property.children?.[0];
+        const site = key && stringSite(key, file.text);
+        if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
+      }
+    }
+    return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe2(parseErrors, lines).join("; ")}`] : [] };
+  }
+};
+
+// src/discover/circleci.ts
+var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
+var resolve2 = runtimeOnlyResolver("CircleCI", [
+  { pattern: /<<\s*[^>]*?\s*>>/, describe: (match) => `CircleCI parameter ${match} is set by the pipeline or the caller of the job` }
+]);
+function configOccurrences(document2, file, lines) {
+  const occurrences = [];
+  const dockerImages = (owner, prefix) => {
+    listItems(document2, mergedGet(document2, owner, "docker")).forEach((container, index) => {
+      occurrences.push(
+        ...occurrencesAtScalar({
+          file: file.path,
+          kind: "circleci",
+          text: file.text,
+          lines,
+          node: mergedGet(document2, container, "image"),
+          context: `${prefix}.docker[${index}].image`,
+          resolve: resolve2
+        })
+      );
+    });
+  };
+  const section = (root, prefix) => {
+    for (const [name2, job] of mapPairs(document2, mergedGet(document2, root, "jobs"))) dockerImages(job, `${prefix}jobs.${name2}`);
+    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, root, "executors"))) dockerImages(executor, `${prefix}executors.${name2}`);
+  };
+  section(document2.contents, "");
+  for (const [name2, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) section(orb, `orbs.${name2}.`);
+  return occurrences;
+}
+var circleciDiscoverer = {
+  kind: "circleci",
+  matches(path14) {
+    return CONFIG_FILE.test(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
+  }
+};
+
+// src/discover/bitbucket.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+var resolve3 = runtimeOnlyResolver("Bitbucket");
+var DOCKER_PREFIX2 = "docker://";
+var MAX_DEPTH2 = 32;
+function pipelineOccurrences2(document2, file, lines) {
+  const occurrences = [];
+  const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve3 }));
+  site(mergedGet(document2, document2.contents, "image"), "image");
+  const definitions = mergedGet(document2, document2.contents, "definitions");
+  for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions, "services"))) {
+    site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
+  }
+  const walk = (node, path14, depth) => {
+    if (depth > MAX_DEPTH2) return;
+    if ((0, import_yaml13.isMap)(node)) {
+      for (const pair of node.items) {
+        const key = scalarString(pair.key) ?? "";
+        const childPath = path14 ? `${path14}.${key}` : key;
+        if (key === "step" && (0, import_yaml13.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
+          occurrences.push(
+            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve3, prefix: DOCKER_PREFIX2 })
+          );
+        }
+        walk(pair.value, childPath, depth + 1);
+      }
+    } else if ((0, import_yaml13.isSeq)(node)) {
+      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
+    }
+  };
+  walk(mergedGet(document2, document2.contents, "pipelines"), "pipelines", 0);
+  walk(definitions, "definitions", 0);
+  return occurrences;
+}
+var bitbucketDiscoverer = {
+  kind: "bitbucket",
+  matches(path14) {
+    return baseName(path14) === "bitbucket-pipelines.yml";
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences2);
+  }
+};
+
+// src/discover/azure-pipelines.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
+var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
+var MAX_DEPTH3 = 40;
+var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
+function readVariables2(document2) {
+  const variables = /* @__PURE__ */ new Map();
+  const node = mergedGet(document2, document2.contents, "variables");
+  if ((0, import_yaml15.isMap)(node)) {
+    for (const [name2, value] of mapPairs(document2, node)) {
+      const text4 = scalarString(value);
+      if (text4 !== void 0) variables.set(name2, text4);
+    }
+  } else if ((0, import_yaml15.isSeq)(node)) {
+    for (const item of listItems(document2, node)) {
+      const name2 = scalarString(mergedGet(document2, item, "name"));
+      const value = scalarString(mergedGet(document2, item, "value"));
+      if (name2 !== void 0 && value !== void 0) variables.set(name2, value);
+    }
+  }
+  return variables;
+}
+function resolverFor3(variables) {
+  return (text4) => {
+    let unresolved;
+    const value = text4.replace(EXPRESSION2, (whole, macro, template) => {
+      let name2;
+      if (macro !== void 0) name2 = macro.trim();
+      else if (template !== void 0) name2 = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/.exec(template)?.slice(1).find((part) => part !== void 0);
+      const known = name2 === void 0 ? void 0 : variables.get(name2);
+      if (known === void 0) {
+        unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
+        return whole;
+      }
+      return known;
+    });
+    return [{ value: unresolved === void 0 ? value : { unresolved } }];
+  };
+}
+function pipelineOccurrences3(document2, file, lines) {
+  const occurrences = [];
+  const resolve4 = resolverFor3(readVariables2(document2));
+  const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolve4 }));
+  const aliases = /* @__PURE__ */ new Set();
+  listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers")).forEach((container, index) => {
+    const alias = scalarString(mergedGet(document2, container, "container"));
+    if (alias !== void 0) aliases.add(alias);
+    site(mergedGet(document2, container, "image"), `resources.containers[${index}].image`);
+  });
+  const walk = (node, path14, depth) => {
+    if (depth > MAX_DEPTH3) return;
+    if ((0, import_yaml15.isMap)(node)) {
+      for (const pair of node.items) {
+        if (!(0, import_yaml15.isScalar)(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (ALIAS_KEYS.has(key)) continue;
+        const childPath = path14 ? `${path14}.${key}` : key;
+        if (key === "container") {
+          if ((0, import_yaml15.isScalar)(pair.value)) {
+            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath);
+          } else if ((0, import_yaml15.isMap)(pair.value)) {
+            site(pair.value.get("image", true), `${childPath}.image`);
+          }
+          continue;
+        }
+        walk(pair.value, childPath, depth + 1);
+      }
+    } else if ((0, import_yaml15.isSeq)(node)) {
+      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
+    }
+  };
+  walk(document2.contents, "", 0);
+  return occurrences;
+}
+var azurePipelinesDiscoverer = {
+  kind: "azure-pipelines",
+  matches(path14) {
+    return PIPELINE_FILE.test(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences3);
+  }
+};
+
+// src/discover/drone.ts
+var import_yaml17 = __toESM(require_dist(), 1);
+var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+var MAX_COMBINATIONS2 = 256;
+var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+function woodpeckerCombinations(matrix) {
+  if (matrix === void 0 || matrix === null) return [];
+  if (typeof matrix !== "object" || Array.isArray(matrix)) return { unknown: "matrix is not a map" };
+  const entries = Object.entries(matrix);
+  const include = matrix.include;
+  if (include !== void 0) {
+    if (!Array.isArray(include)) return { unknown: "matrix.include is not a list" };
+    return include.filter((entry) => typeof entry === "object" && entry !== null && !Array.isArray(entry)).slice(0, MAX_COMBINATIONS2).map((entry) => Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, String(value)])));
+  }
+  let combinations = [{}];
+  for (const [key, values] of entries) {
+    if (!Array.isArray(values)) return { unknown: `matrix.${key} is not a list` };
+    const next = [];
+    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: String(value) });
+    if (next.length > MAX_COMBINATIONS2) return { unknown: `matrix has more than ${MAX_COMBINATIONS2} combinations` };
+    combinations = next;
+  }
+  return entries.length > 0 ? combinations : [];
+}
+function resolverFor4(system, matrix) {
+  return (text4) => {
+    const names = [...text4.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
+    if (names.length === 0) return [{ value: text4.replace(/\$\$/g, "$") }];
+    const combinations = Array.isArray(matrix) ? matrix : [];
+    const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
+    if (missing) {
+      const reason = !Array.isArray(matrix) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(missing.name) ? ` (${matrix.unknown})` : "";
+      return [{ value: { unresolved: `${missing.whole} is a ${system} variable, known only when the pipeline runs${reason}` } }];
+    }
+    const values = [];
+    for (const combination of combinations) {
+      if (!names.every(({ name: name2 }) => name2 in combination)) continue;
+      const value = text4.replace(VARIABLE2, (whole, braced, bare) => whole === "$$" ? "$" : combination[braced ?? bare ?? ""]);
+      if (!values.includes(value)) values.push(value);
+    }
+    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+  };
+}
+function asWrittenStrings(document2, node, depth) {
+  if (depth > 8) return void 0;
+  if ((0, import_yaml3.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
+  if ((0, import_yaml17.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml17.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  return void 0;
+}
+function pipelineOccurrences4(document2, file, lines) {
+  const occurrences = [];
+  const kind = "drone";
+  const system = file.path.includes(".woodpecker") ? "Woodpecker" : "Drone";
+  const resolve4 = resolverFor4(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
+  const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
+  const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
+  const containers = (section) => {
+    const node = mergedGet(document2, document2.contents, section);
+    if ((0, import_yaml17.isSeq)(node)) {
+      listItems(document2, node).forEach((step3, index) => {
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve4 }));
+      });
+    } else if ((0, import_yaml17.isMap)(node)) {
+      for (const [name3, step3] of mapPairs(document2, node)) {
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve4 }));
+      }
+    }
+  };
+  for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
+  return occurrences;
+}
+var droneDiscoverer = {
+  kind: "drone",
+  matches(path14) {
+    return PIPELINE_FILE2.test(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
+  }
+};
+
+// src/discover/cloudbuild-substitutions.ts
+var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
+  "PROJECT_ID",
+  "PROJECT_NUMBER",
+  "BUILD_ID",
+  "LOCATION",
+  "TRIGGER_NAME",
+  "COMMIT_SHA",
+  "REVISION_ID",
+  "SHORT_SHA",
+  "REPO_NAME",
+  "REPO_FULL_NAME",
+  "BRANCH_NAME",
+  "TAG_NAME",
+  "REF_NAME",
+  "TRIGGER_BUILD_CONFIG_PATH",
+  "SERVICE_ACCOUNT_EMAIL",
+  "SERVICE_ACCOUNT",
+  // Pull-request triggers.
+  "_HEAD_BRANCH",
+  "_BASE_BRANCH",
+  "_HEAD_REPO_URL",
+  "_PR_NUMBER"
+]);
+var MAX_DEPTH4 = 16;
+var MAX_OUTPUT = 8192;
+var MAX_PATTERN_SUBJECT2 = 1024;
+var Unresolved = class extends Error {
+};
+function expandSubstitutions(text4, substitutions) {
+  const expander = new Expander(substitutions);
+  try {
+    const value = expander.expand(text4, 0);
+    return expander.defaulted.length > 0 ? { value, note: `default written for substitution ${[...new Set(expander.defaulted)].join(", ")}, which this file does not define` } : { value };
+  } catch (error2) {
+    if (error2 instanceof Unresolved) return { value: { unresolved: error2.message } };
+    throw error2;
+  }
+}
+var isNameStart = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar2 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var Expander = class {
+  constructor(substitutions) {
+    this.substitutions = substitutions;
+  }
+  substitutions;
+  cache = /* @__PURE__ */ new Map();
+  expanding = /* @__PURE__ */ new Set();
+  defaulted = [];
+  expand(text4, depth) {
+    if (depth > MAX_DEPTH4) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH4} deep`);
+    let output = "";
+    let index = 0;
+    while (index < text4.length) {
+      const dollar = text4.indexOf("$", index);
+      if (dollar < 0) {
+        output += text4.slice(index);
+        break;
+      }
+      output += text4.slice(index, dollar);
+      const next = text4[dollar + 1];
+      if (next === "$") {
+        output += "$";
+        index = dollar + 2;
+      } else if (next === "{") {
+        const close = matchingBrace2(text4, dollar + 2);
+        if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
+        output += this.braced(text4.slice(dollar + 2, close), depth);
+        index = close + 1;
+      } else if (isNameStart(next)) {
+        let end = dollar + 2;
+        while (isNameChar2(text4[end])) end++;
+        output += this.required(text4.slice(dollar + 1, end), depth);
+        index = end;
+      } else {
+        output += "$";
+        index = dollar + 1;
+      }
+      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
+    }
+    return output;
+  }
+  /** The value of NAME, expanded; throws naming why it is unknown. */
+  required(name2, depth) {
+    const value = this.lookup(name2, depth);
+    if (!value.ok) throw new Unresolved(value.unresolved);
+    return value.value;
+  }
+  lookup(name2, depth) {
+    const cached2 = this.cache.get(name2);
+    if (cached2) return cached2;
+    let value;
+    const written = this.substitutions.get(name2);
+    if (written !== void 0 && name2.startsWith("_")) {
+      if (this.expanding.has(name2)) return { ok: false, unresolved: `substitution ${name2} refers to itself` };
+      this.expanding.add(name2);
+      try {
+        value = { ok: true, value: this.expand(written, depth + 1) };
+      } catch (error2) {
+        if (!(error2 instanceof Unresolved)) throw error2;
+        value = { ok: false, unresolved: error2.message };
+      } finally {
+        this.expanding.delete(name2);
+      }
+    } else if (BUILT_IN_SUBSTITUTIONS.has(name2)) {
+      value = { ok: false, unresolved: `$${name2} is a built-in Cloud Build substitution, known only when the build runs` };
+    } else if (name2.startsWith("_")) {
+      value = { ok: false, unresolved: `substitution ${name2} is not defined in this file (it may be set by the trigger)` };
+    } else {
+      value = { ok: false, unresolved: `$${name2} is not a built-in Cloud Build substitution (user substitutions begin with "_")` };
+    }
+    this.cache.set(name2, value);
+    return value;
+  }
+  /** The inside of `${…}`. */
+  braced(inner, depth) {
+    if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
+    let end = 0;
+    while (isNameChar2(inner[end])) end++;
+    const name2 = inner.slice(0, end);
+    if (name2 === "" || !isNameStart(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    const operation = inner.slice(end);
+    if (operation === "") return this.required(name2, depth);
+    const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
+    switch (true) {
+      case operation.startsWith(":-"):
+      case operation.startsWith("-"): {
+        const value = this.lookup(name2, depth);
+        const unset = !value.ok && this.definedNowhere(name2);
+        if (!value.ok && !unset) throw new Unresolved(value.unresolved);
+        if (unset || operation.startsWith(":") && value.ok && value.value === "") {
+          if (unset) this.defaulted.push(name2);
+          return word();
+        }
+        return value.value;
+      }
+      case operation.startsWith(":+"):
+      case operation.startsWith("+"): {
+        const value = this.lookup(name2, depth);
+        if (!value.ok && !this.definedNowhere(name2)) throw new Unresolved(value.unresolved);
+        const empty = !value.ok || operation.startsWith(":") && value.value === "";
+        return empty ? "" : word();
+      }
+      case operation.startsWith("#"):
+      case operation.startsWith("%"):
+        return trim(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
+      case operation.startsWith("/"):
+        return replace(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
+      case operation === "^^":
+        return this.required(name2, depth).toUpperCase();
+      case operation === ",,":
+        return this.required(name2, depth).toLowerCase();
+      case operation === "^": {
+        const value = this.required(name2, depth);
+        return value.slice(0, 1).toUpperCase() + value.slice(1);
+      }
+      case operation === ",": {
+        const value = this.required(name2, depth);
+        return value.slice(0, 1).toLowerCase() + value.slice(1);
+      }
+      case operation.startsWith(":"):
+        return substring(this.required(name2, depth), operation.slice(1), inner);
+      default:
+        throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    }
+  }
+  /** A user substitution the file does not define: bash's "unset", so a default written beside it applies. */
+  definedNowhere(name2) {
+    return name2.startsWith("_") && !BUILT_IN_SUBSTITUTIONS.has(name2) && !this.substitutions.has(name2);
+  }
+};
+function matchingBrace2(text4, start) {
+  let depth = 0;
+  for (let index = start; index < text4.length; index++) {
+    if (text4[index] === "$" && text4[index + 1] === "{") {
+      depth++;
+      index++;
+    } else if (text4[index] === "}") {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return -1;
+}
+function trim(value, operation, expand4) {
+  const mark = operation[0];
+  const greedy = operation[1] === mark;
+  const pattern = expand4(operation.slice(greedy ? 2 : 1));
+  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
+  const lengths = [...Array(value.length + 1).keys()];
+  if (greedy) lengths.reverse();
+  for (const length of lengths) {
+    const part = mark === "#" ? value.slice(0, length) : value.slice(value.length - length);
+    if (globMatch(pattern, part)) return mark === "#" ? value.slice(length) : value.slice(0, value.length - length);
+  }
+  return value;
+}
+function replace(value, operation, expand4) {
+  const all = operation[1] === "/";
+  const rest = operation.slice(all ? 2 : 1);
+  const slash = rest.indexOf("/");
+  const pattern = expand4(slash < 0 ? rest : rest.slice(0, slash));
+  const replacement = slash < 0 ? "" : expand4(rest.slice(slash + 1));
+  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
+  if (pattern === "") return value;
+  let output = "";
+  let index = 0;
+  let replaced = false;
+  while (index < value.length) {
+    let matched = -1;
+    if (all || !replaced) {
+      for (let end = value.length; end > index; end--) {
+        if (globMatch(pattern, value.slice(index, end))) {
+          matched = end;
+          break;
+        }
+      }
+    }
+    if (matched < 0) {
+      output += value[index];
+      index++;
+    } else {
+      output += replacement;
+      index = matched;
+      replaced = true;
+    }
+  }
+  return output;
+}
+function substring(value, spec, inner) {
+  const parts = spec.split(":");
+  const numbers = parts.map((part) => part.trim());
+  if (parts.length > 2 || numbers.some((part) => !/^-?\d{1,9}$/.test(part))) {
+    throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+  }
+  let start = Number(numbers[0]);
+  if (start < 0) start = Math.max(0, value.length + start);
+  if (numbers.length === 1) return value.slice(start);
+  const length = Number(numbers[1]);
+  return length < 0 ? value.slice(start, Math.max(start, value.length + length)) : value.slice(start, start + length);
+}
+function globMatch(pattern, text4) {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text4.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text4[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+// src/discover/cloudbuild.ts
+var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
+function resolverFor5(substitutions) {
+  return (text4) => [expandSubstitutions(text4, substitutions)];
+}
+var TAG_FLAGS = /* @__PURE__ */ new Set(["-t", "--tag", "--destination"]);
+var FILE_FLAGS = /* @__PURE__ */ new Set(["-f", "--file"]);
+var ROCKER_NAMING = /* @__PURE__ */ new Set(["TAG", "PUSH"]);
+var MAX_BUILD_FILES = 20;
+var MAX_BUILD_FILE_BYTES = 256 * 1024;
+function argumentWords(document2, step3) {
+  const words = [];
+  for (const arg of listItems(document2, mergedGet(document2, step3, "args"))) {
+    const text4 = scalarString(arg);
+    if (text4 === void 0) continue;
+    for (const word of text4.split(/\s+/)) {
+      const unquoted = word.replace(/^["']|["';]$/g, "");
+      if (unquoted !== "") words.push(unquoted);
+    }
+  }
+  return words;
+}
+function stepBuild(words) {
+  const names = [];
+  const files = [];
+  const builds = words.includes("build") || words.includes("bud");
+  words.forEach((word, index) => {
+    const next = words[index + 1];
+    const equals = word.indexOf("=");
+    if (equals > 0 && TAG_FLAGS.has(word.slice(0, equals))) names.push(word.slice(equals + 1));
+    else if (TAG_FLAGS.has(word) && next !== void 0) names.push(next);
+    else if (builds && FILE_FLAGS.has(word) && next !== void 0) files.push(next);
+    else if (word === "tag" && next !== void 0 && !next.startsWith("-") && words[index + 2] !== void 0 && !words[index + 2].startsWith("-")) names.push(words[index + 2]);
+  });
+  return { names, files };
+}
+function buildFileNames(text4) {
+  const names = [];
+  for (const line of text4.split("\n")) {
+    const words = line.trim().split(/\s+/);
+    if (words.length === 2 && ROCKER_NAMING.has(words[0].toUpperCase())) names.push(words[1]);
+  }
+  return names;
+}
+function buildFilePath(file, dir, name2) {
+  const parts = [...dirName(file.path).split("/"), ...(dir ?? "").split("/"), ...name2.split("/")].filter((part) => part !== "" && part !== ".");
+  if (parts.includes("..") || name2.startsWith("/") || name2.includes("$")) return void 0;
+  return parts.join("/");
+}
+function nameKey(text4) {
+  const normalized = normalizeForOccurrence(text4);
+  return normalized.ok ? normalized.reference : text4;
+}
+function userSubstitutions(document2) {
+  const substitutions = /* @__PURE__ */ new Map();
+  for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "substitutions"))) {
+    const text4 = scalarString(value);
+    if (text4 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text4);
+  }
+  return substitutions;
+}
+function keysOf(names, resolve4) {
+  return names.flatMap((name2) => resolve4(name2).map((value) => nameKey(typeof value.value === "string" ? value.value : name2)));
+}
+function buildOccurrences(document2, file, lines, buildFiles) {
+  const resolve4 = resolverFor5(userSubstitutions(document2));
+  const site = (node, context3, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context: context3, resolve: resolve4, local: note !== void 0 || void 0, note });
+  const pushed = new Set(keysOf(listItems(document2, mergedGet(document2, document2.contents, "images")).flatMap((image) => scalarString(image) ?? []), resolve4));
+  const built = /* @__PURE__ */ new Map();
+  const occurrences = [];
+  listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step3, index) => {
+    const node = mergedGet(document2, step3, "name");
+    const name2 = scalarString(node);
+    const key = name2 === void 0 ? void 0 : keysOf([name2], resolve4);
+    const by = key?.map((one) => built.get(one)).find((step4) => step4 !== void 0);
+    const note = by !== void 0 ? `built by steps[${by}] of this build` : key?.some((one) => pushed.has(one)) ? "pushed by this build (built here)" : void 0;
+    occurrences.push(...site(node, `steps[${index}].name`, note));
+    const { names, files } = stepBuild(argumentWords(document2, step3));
+    const dir = scalarString(mergedGet(document2, step3, "dir"));
+    for (const buildFile of files) names.push(...buildFileNames(buildFiles.get(buildFilePath(file, dir, buildFile) ?? "") ?? ""));
+    for (const one of keysOf(names, resolve4)) if (!built.has(one)) built.set(one, index);
+  });
+  listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
+    occurrences.push(...site(image, `images[${index}]`, "pushed by this build (built here)"));
+  });
+  return occurrences;
+}
+var cloudbuildDiscoverer = {
+  kind: "cloudbuild",
+  matches(path14) {
+    const name2 = baseName(path14);
+    const suffix = name2.indexOf(".cloudbuild.");
+    return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
+  },
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
+    const buildFiles = await readBuildFiles(parsed.documents, file, context3);
+    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => buildOccurrences(document2, source, lines, buildFiles));
+  }
+};
+async function readBuildFiles(documents, file, context3) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const document2 of documents) {
+    for (const step3 of listItems(document2, mergedGet(document2, document2.contents, "steps"))) {
+      const dir = scalarString(mergedGet(document2, step3, "dir"));
+      for (const name2 of stepBuild(argumentWords(document2, step3)).files) {
+        const path14 = buildFilePath(file, dir, name2);
+        if (path14 !== void 0) paths.add(path14);
+      }
+    }
+  }
+  const texts = /* @__PURE__ */ new Map();
+  for (const path14 of [...paths].slice(0, MAX_BUILD_FILES)) {
+    const text4 = await context3.readFile(path14);
+    if (text4 !== void 0 && text4.length <= MAX_BUILD_FILE_BYTES) texts.set(path14, text4);
+  }
+  return texts;
+}
+
+// src/discover/quadlet.ts
+var UNIT_TYPES = [
+  { extension: "container", images: { section: "Container", key: "Image" } },
+  { extension: "image", images: { section: "Image", key: "Image" } },
+  // `Driver=image` volumes are the content of an image.
+  { extension: "volume", images: { section: "Volume", key: "Image" } },
+  { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
+];
+function unitImagesFor(path14) {
+  for (const { extension, images } of UNIT_TYPES) {
+    if (path14.endsWith(`.${extension}`)) return images;
+    const dropIn = path14.lastIndexOf(`.${extension}.d/`);
+    if (dropIn >= 0 && path14.endsWith(".conf") && !path14.slice(dropIn + extension.length + 4).includes("/")) return images;
+  }
+  return void 0;
+}
+var SPECIFIER = /%[^%]/;
+var ENVIRONMENT_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
+function valueOf2(text4) {
+  const specifier = SPECIFIER.exec(text4.replace(/%%/g, ""));
+  if (specifier) return { unresolved: `systemd specifier ${specifier[0]} is only known when the unit starts` };
+  const variable = ENVIRONMENT_VARIABLE.exec(text4);
+  if (variable) return { unresolved: `systemd substitutes ${variable[0]} from the unit's environment when it starts` };
+  return text4.replace(/%%/g, "%");
+}
+var quadletDiscoverer = {
+  kind: "quadlet",
+  matches(path14, text4) {
+    const images = unitImagesFor(path14);
+    return images !== void 0 && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, "m").test(text4);
+  },
+  candidate(path14) {
+    return unitImagesFor(path14) !== void 0;
+  },
+  extract(file) {
+    const images = unitImagesFor(file.path);
+    if (images === void 0) return { occurrences: [] };
+    if (file.text.includes("\0")) throw new Error("not a text unit file");
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    const assignmentPattern = new RegExp(`^\\s*${images.key}\\s*=[ \\t]*`);
+    let current;
+    let lineStart = 0;
+    while (lineStart <= file.text.length) {
+      let lineEnd = file.text.indexOf("\n", lineStart);
+      if (lineEnd < 0) lineEnd = file.text.length;
+      const line = file.text.slice(lineStart, lineEnd).replace(/\r$/, "");
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+      if (header) current = header[1];
+      else if (current === images.section && !/^\s*[#;]/.test(line)) {
+        const assignment = assignmentPattern.exec(line);
+        if (assignment) {
+          const occurrence = imageOfLine(file, lines, lineStart + assignment[0].length, line.slice(assignment[0].length), images);
+          if (occurrence) occurrences.push(occurrence);
+        }
+      }
+      lineStart = lineEnd + 1;
+    }
+    return { occurrences };
+  }
+};
+function imageOfLine(file, lines, valueOffset, written, images) {
+  let offset = valueOffset;
+  let raw = written.trimEnd();
+  if (raw.endsWith("\\")) raw = raw.slice(0, -1).trimEnd();
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    offset += 1;
+    raw = raw.slice(1, -1);
+  }
+  if (raw.length === 0 || /\.(?:image|build)$/.test(raw)) return void 0;
+  return makeOccurrence({
+    file: file.path,
+    kind: "quadlet",
+    lines,
+    offset,
+    raw,
+    value: valueOf2(raw),
+    context: `[${images.section}] ${images.key}`,
+    local: images.local,
+    note: images.local ? "the tag of the image this unit builds" : void 0
+  });
+}
+
 // src/discover/kubernetes.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 
 // src/discover/helm-template-lex.ts
 var TemplateSyntaxError = class extends Error {
@@ -49063,7 +52363,7 @@ function isAlphaNumeric(ch) {
   const code = ch.charCodeAt(0);
   return ch === "_" || code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code > 127;
 }
-function isDigit3(ch) {
+function isDigit4(ch) {
   return ch !== void 0 && ch >= "0" && ch <= "9";
 }
 function lexTemplate(text4, spans) {
@@ -49163,16 +52463,16 @@ function lexItem(text4, index, open2) {
     case "$":
       return { type: "variable", value: text4.slice(index, alphaNumericEnd(text4, index + 1)), end: alphaNumericEnd(text4, index + 1) };
     case ".":
-      if (isAlphaNumeric(text4[index + 1]) && !isDigit3(text4[index + 1])) {
+      if (isAlphaNumeric(text4[index + 1]) && !isDigit4(text4[index + 1])) {
         const end = alphaNumericEnd(text4, index + 1);
         return { type: "field", value: text4.slice(index + 1, end), end };
       }
-      if (isDigit3(text4[index + 1])) return lexNumber(text4, index);
+      if (isDigit4(text4[index + 1])) return lexNumber(text4, index);
       return { type: "dot", value: ".", end: index + 1 };
     default:
       break;
   }
-  if (ch === "+" || ch === "-" || isDigit3(ch)) return lexNumber(text4, index);
+  if (ch === "+" || ch === "-" || isDigit4(ch)) return lexNumber(text4, index);
   if (isAlphaNumeric(ch)) {
     const end = alphaNumericEnd(text4, index);
     const word = text4.slice(index, end);
@@ -49259,16 +52559,16 @@ function goNumber(written) {
 function isDecimalLiteral(body) {
   let index = 0;
   let digits = 0;
-  for (; isDigit3(body[index]); index++) digits++;
+  for (; isDigit4(body[index]); index++) digits++;
   if (body[index] === ".") {
-    for (index++; isDigit3(body[index]); index++) digits++;
+    for (index++; isDigit4(body[index]); index++) digits++;
   }
   if (digits === 0) return false;
   if (body[index] === "e" || body[index] === "E") {
     index++;
     if (body[index] === "+" || body[index] === "-") index++;
     const exponentStart = index;
-    while (isDigit3(body[index])) index++;
+    while (isDigit4(body[index])) index++;
     if (index === exponentStart) return false;
   }
   return index === body.length;
@@ -49355,7 +52655,7 @@ function markSites(text4, sites, base) {
 }
 
 // src/discover/helm-template-parse.ts
-var MAX_DEPTH2 = 200;
+var MAX_DEPTH5 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -49391,7 +52691,7 @@ var Parser = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH2) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH2}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH5) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH5}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -50221,6 +53521,7 @@ function evalArg(arg, state, env) {
 function evalFields(receiver, path14, args, state, env, final, startsBare) {
   let current = receiver;
   let interfaceNil = !startsBare && (receiver === void 0 || receiver === null);
+  let calledMethod = false;
   for (let index = 0; index < path14.length; index++) {
     const name2 = path14[index];
     const last = index === path14.length - 1;
@@ -50232,6 +53533,7 @@ function evalFields(receiver, path14, args, state, env, final, startsBare) {
     if (current instanceof GoStruct) {
       if (!(name2 in current.fields)) return new Unknown(`Helm stops here: can't evaluate field ${name2} in ${current.typeName}`);
       const field = current.fields[name2];
+      calledMethod = last && typeof field === "function";
       current = typeof field === "function" ? field(last ? evalArgs(args, state, env, final) : []) : field;
       interfaceNil = false;
       continue;
@@ -50247,7 +53549,7 @@ function evalFields(receiver, path14, args, state, env, final, startsBare) {
     }
     return new Unknown(`Helm stops here: can't evaluate field ${name2} in type ${typeof current === "string" ? "string" : Array.isArray(current) ? "slice" : typeof current}`);
   }
-  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path14.length > 0) {
+  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path14.length > 0 && !calledMethod) {
     const isMethod = current instanceof Unknown;
     if (!isMethod) return new Unknown(`Helm stops here: ${path14.join(".")} is not a method but has arguments`);
   }
@@ -50319,6 +53621,104 @@ function renderText(text4, dot, state, env) {
   const out = new Writer(nestedEnv);
   walkList(parsed.nodes, nested, out, nestedEnv);
   return out.text;
+}
+
+// src/discover/helm-semver.ts
+function parseVersion(text4) {
+  let rest = text4.trim();
+  if (rest.startsWith("v") || rest.startsWith("V")) rest = rest.slice(1);
+  const plus = rest.indexOf("+");
+  if (plus >= 0) rest = rest.slice(0, plus);
+  const dash = rest.indexOf("-");
+  const prerelease = dash >= 0 ? rest.slice(dash + 1).split(".") : [];
+  const core = (dash >= 0 ? rest.slice(0, dash) : rest).split(".");
+  if (core.length === 0 || core.length > 3 || prerelease.some((part) => part === "")) return void 0;
+  const parts = [0, 0, 0];
+  let written = 0;
+  for (const [index, part] of core.entries()) {
+    if (part === "x" || part === "X" || part === "*") break;
+    if (part === "" || part.length > 15 || ![...part].every((char) => char >= "0" && char <= "9")) return void 0;
+    parts[index] = Number(part);
+    written = index + 1;
+  }
+  return { parts, written, prerelease };
+}
+function comparePrerelease(a, b) {
+  if (a.length === 0 || b.length === 0) return a.length === b.length ? 0 : a.length === 0 ? 1 : -1;
+  for (let index = 0; index < Math.max(a.length, b.length); index++) {
+    if (a[index] === void 0) return -1;
+    if (b[index] === void 0) return 1;
+    const [x, y] = [a[index], b[index]];
+    const numeric = (part) => [...part].every((char) => char >= "0" && char <= "9");
+    if (numeric(x) && numeric(y)) {
+      if (Number(x) !== Number(y)) return Number(x) < Number(y) ? -1 : 1;
+    } else if (x !== y) return numeric(x) ? -1 : numeric(y) ? 1 : x < y ? -1 : 1;
+  }
+  return 0;
+}
+function compare(a, b) {
+  for (let index = 0; index < 3; index++) if (a.parts[index] !== b.parts[index]) return a.parts[index] < b.parts[index] ? -1 : 1;
+  return comparePrerelease(a.prerelease, b.prerelease);
+}
+var OPERATORS = [">=", "=>", "<=", "=<", "!=", "~>", ">", "<", "=", "~", "^"];
+function satisfiesTerm(version, term) {
+  const operator = OPERATORS.find((candidate) => term.startsWith(candidate)) ?? "";
+  const bound = parseVersion(term.slice(operator.length));
+  if (!bound) return void 0;
+  if (version.prerelease.length > 0 && bound.prerelease.length === 0) return false;
+  const order = compare(version, bound);
+  const sameWritten = version.parts.slice(0, bound.written).every((part, index) => part === bound.parts[index]);
+  const upper = (level) => ({ parts: level === 0 ? [bound.parts[0] + 1, 0, 0] : [bound.parts[0], bound.parts[1] + 1, 0], written: 3, prerelease: ["0"] });
+  switch (operator) {
+    case "":
+    case "=":
+      return bound.written < 3 ? sameWritten : order === 0;
+    case "!=":
+      return bound.written < 3 ? !sameWritten : order !== 0;
+    case ">":
+      return bound.written < 3 ? !sameWritten && order > 0 : order > 0;
+    case "<":
+    case ">=":
+    case "=>":
+      return operator === "<" ? order < 0 : order >= 0;
+    case "<=":
+    case "=<":
+      return bound.written < 3 ? order <= 0 || sameWritten : order <= 0;
+    case "~":
+    case "~>":
+      return order >= 0 && compare(version, upper(bound.written <= 1 ? 0 : 1)) < 0;
+    case "^":
+      return order >= 0 && compare(version, upper(bound.parts[0] === 0 && bound.written > 1 ? 1 : 0)) < 0;
+    default:
+      return void 0;
+  }
+}
+function semverSatisfies(constraint, version) {
+  const parsed = parseVersion(version);
+  if (!parsed || parsed.written === 0) return void 0;
+  let any = false;
+  for (const alternative of constraint.split("||")) {
+    const terms = alternative.split(",").flatMap((group3) => splitTerms(group3));
+    if (terms.length === 0) return void 0;
+    let all = true;
+    for (const term of terms) {
+      const result = satisfiesTerm(parsed, term);
+      if (result === void 0) return void 0;
+      all &&= result;
+    }
+    any ||= all;
+  }
+  return any;
+}
+function splitTerms(group3) {
+  const words = group3.trim().split(" ").filter((word) => word !== "");
+  const terms = [];
+  for (const word of words) {
+    const last = terms.length - 1;
+    if (last >= 0 && OPERATORS.includes(terms[last])) terms[last] += word;
+    else terms.push(word);
+  }
+  return terms;
 }
 
 // src/discover/helm-template-funcs.ts
@@ -50625,7 +54025,7 @@ var HELM = {
   genCA: unknownFunction("genCA generates a new certificate"),
   genSelfSignedCert: unknownFunction("genSelfSignedCert generates a new certificate"),
   genSignedCert: unknownFunction("genSignedCert generates a new certificate"),
-  semverCompare: unknownFunction("semverCompare is not evaluated here"),
+  semverCompare: strict((args) => semverSatisfies(text(args[0]), text(args[1])) ?? new Unknown(`semverCompare cannot read ${JSON.stringify(text(args[0]))} against ${JSON.stringify(text(args[1]))}`)),
   regexMatch: unknownFunction("regular expressions are not evaluated here"),
   regexReplaceAll: unknownFunction("regular expressions are not evaluated here"),
   regexFind: unknownFunction("regular expressions are not evaluated here")
@@ -50740,11 +54140,10 @@ function parseForTpl(text4) {
     throw error2;
   }
 }
-function rootContext(chart, file) {
+function rootContext(chart, file, data = chart.values?.data) {
   const metadata = chart.metadata;
-  const unknownCluster = new Unknown("the cluster's Kubernetes version and APIs (.Capabilities) are not known offline");
   const files = new Unknown(".Files reads chart files, which is not evaluated here");
-  const values = chart.values === void 0 ? {} : chart.values.data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`);
+  const values = chart.values === void 0 ? {} : data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`);
   return {
     Values: values,
     Chart: new GoStruct("chart.Metadata", {
@@ -50761,16 +54160,41 @@ function rootContext(chart, file) {
       Deprecated: false
     }),
     Release: new GoStruct("release", { Name: "release-name", Namespace: "default", Service: "Helm", IsInstall: true, IsUpgrade: false, Revision: 1 }),
-    Capabilities: new GoStruct("chartutil.Capabilities", {
-      KubeVersion: unknownCluster,
-      APIVersions: new GoStruct("chartutil.VersionSet", { Has: () => unknownCluster }),
-      HelmVersion: unknownCluster
-    }),
+    Capabilities: TEMPLATE_CAPABILITIES,
     Template: new GoStruct("Template", { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf("/templates/") + "/templates".length) }),
     Files: new GoStruct("files", { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
     Subcharts: {}
   };
 }
+var KUBE_VERSION = { major: "1", minor: "34" };
+var BUILT_IN_API_VERSIONS = /* @__PURE__ */ new Set([
+  "v1",
+  ...["admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1", "admissionregistration.k8s.io/v1beta1", "internal.apiserver.k8s.io/v1alpha1"],
+  ...["apps/v1", "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1alpha1", "authentication.k8s.io/v1beta1"],
+  ...["authorization.k8s.io/v1", "authorization.k8s.io/v1beta1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1", "autoscaling/v2beta2"],
+  ...["batch/v1", "batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1alpha1", "certificates.k8s.io/v1beta1"],
+  ...["coordination.k8s.io/v1", "coordination.k8s.io/v1alpha2", "coordination.k8s.io/v1beta1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1"],
+  ...["events.k8s.io/v1", "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1beta1"],
+  ...["flowcontrol.apiserver.k8s.io/v1beta2", "flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1", "networking.k8s.io/v1alpha1", "networking.k8s.io/v1beta1"],
+  ...["node.k8s.io/v1", "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1", "policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1"],
+  ...["rbac.authorization.k8s.io/v1alpha1", "rbac.authorization.k8s.io/v1beta1", "resource.k8s.io/v1", "resource.k8s.io/v1alpha3", "resource.k8s.io/v1beta1", "resource.k8s.io/v1beta2"],
+  ...["scheduling.k8s.io/v1", "scheduling.k8s.io/v1alpha1", "scheduling.k8s.io/v1beta1", "storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "storage.k8s.io/v1beta1"],
+  ...["storagemigration.k8s.io/v1alpha1", "apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1"]
+]);
+var TEMPLATE_CAPABILITIES = new GoStruct("chartutil.Capabilities", {
+  KubeVersion: new GoStruct("chartutil.KubeVersion", {
+    Version: `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`,
+    Major: KUBE_VERSION.major,
+    Minor: KUBE_VERSION.minor,
+    // Deprecated methods charts still call.
+    GitVersion: () => `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`,
+    String: () => `v${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`
+  }),
+  APIVersions: new GoStruct("chartutil.VersionSet", {
+    Has: (args) => args[0] instanceof Unknown ? args[0] : typeof args[0] === "string" && BUILT_IN_API_VERSIONS.has(args[0])
+  }),
+  HelmVersion: new GoStruct("version.BuildInfo", { Version: "v3.19.0", GitCommit: "", GitTreeState: "clean", GoVersion: "" })
+});
 var MARKER = new RegExp(String.raw`\u0000[SEse]\d+\.\d+\u0000`, "g");
 function collectSites(env, chart, siteList) {
   for (const hit of env.siteHits) {
@@ -50824,24 +54248,25 @@ function traceOrigin(value, env, chart, hit, usesVariables) {
   for (const reads of [during, before]) {
     let named;
     let templated;
-    let nameKey;
+    let nameKey2;
     for (const read of reads) {
       const location = locations.get(read.container)?.get(read.key);
       const scalar = read.container[read.key];
       if (!location || typeof scalar !== "string" || scalar.trim() === "") continue;
       if (scalar.trim() === value) return location;
-      if (read.key === "name" && value.includes(scalar.trim())) nameKey ??= location;
+      if (read.key === "name" && value.includes(scalar.trim())) nameKey2 ??= location;
       if (!namesImage(read.key)) continue;
       if (value.includes(scalar.trim())) named ??= location;
       else if (scalar.includes("{{")) templated ??= location;
     }
-    const chosen = named ?? templated ?? nameKey;
+    const chosen = named ?? templated ?? nameKey2;
     if (chosen) return chosen;
   }
   return void 0;
 }
 
 // src/discover/helm-templates.ts
+var CHART_DATA_FILES = /* @__PURE__ */ new Set(["Chart.yaml", "Chart.yml", "requirements.yaml", "requirements.yml"]);
 var MAX_IMAGE_LINES = 2e3;
 var helmTemplatesDiscoverer = {
   kind: "helm",
@@ -50871,6 +54296,8 @@ async function extractChartFileTemplate(file, context3) {
   const chartRoot = await enclosingChartRoot(file.path, context3);
   const chart = chartRoot === void 0 ? void 0 : await loadChart(chartRoot, context3);
   if (!chart) return void 0;
+  const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
+  if (parentDir(file.path) === chart.root && (/^values[^/]*\.ya?ml$/i.test(name2) || CHART_DATA_FILES.has(name2))) return void 0;
   const lines = new LineIndex(file.text);
   const occurrences = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
@@ -50890,25 +54317,8 @@ function templateOccurrence(path14, lines, rendered, render) {
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH3 = 64;
+var MAX_DEPTH6 = 64;
 var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-var POD_SPEC_PATHS = {
-  Pod: ["spec"],
-  PodTemplate: ["template", "spec"],
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
-};
-var CRD_POD_SPEC_PATHS = {
-  "serving.knative.dev/Service": ["spec", "template", "spec"],
-  "serving.knative.dev/Configuration": ["spec", "template", "spec"],
-  "serving.knative.dev/Revision": ["spec"],
-  "argoproj.io/Rollout": ["spec", "template", "spec"]
-};
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
 var kubernetesDiscoverer = {
   kind: "kubernetes",
@@ -50943,7 +54353,8 @@ var kubernetesDiscoverer = {
         note: image.note
       })
     );
-    return scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
+    const extracted = scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
+    return withContainers(extracted, () => kubernetesContainers(file, scan2.documents));
   }
 };
 var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
@@ -50982,10 +54393,11 @@ function isPlainCustomResourceDefinition(documentText) {
 }
 function collectManifestImages(text4, options = {}) {
   let parsed = parseYamlDocuments(text4, options.prefilter === false ? void 0 : cannotHoldImage);
-  const masked = parsed.errors.length > 0 ? maskTemplateActions(text4) : void 0;
-  if (masked !== void 0) {
-    const retried = parseYamlDocuments(masked, options.prefilter === false ? void 0 : cannotHoldImage);
-    if (retried.errors.length < parsed.errors.length) parsed = retried;
+  if (parsed.errors.length > 0) {
+    const actionsMasked = maskTemplateActions(text4);
+    const masked = maskAtPlaceholders(actionsMasked ?? text4) ?? actionsMasked;
+    const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked, options.prefilter === false ? void 0 : cannotHoldImage);
+    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
   const errors = [...parsed.errors];
   const byOffset = /* @__PURE__ */ new Map();
@@ -51004,7 +54416,7 @@ function collectManifestImages(text4, options = {}) {
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors };
+  return { images, objects, errors, documents: parsed.documents };
 }
 var noSubstitution = (text4) => ({ value: text4 });
 var ManifestWalker = class {
@@ -51028,7 +54440,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml9.isAlias)(node)) {
+    if ((0, import_yaml21.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -51086,7 +54498,7 @@ var ManifestWalker = class {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute, (0, import_yaml9.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute, (0, import_yaml21.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -51106,7 +54518,7 @@ var ManifestWalker = class {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
   genericContainers(node, path14, depth) {
-    if (depth > MAX_DEPTH3 || this.exhausted || (0, import_yaml9.isAlias)(node)) return;
+    if (depth > MAX_DEPTH6 || this.exhausted || (0, import_yaml21.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml3.isMap)(resolved)) {
       for (const pair of resolved.items) {
@@ -51162,7 +54574,7 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute, depth) {
-    if (depth > MAX_DEPTH3 || this.exhausted || (0, import_yaml9.isAlias)(node)) return;
+    if (depth > MAX_DEPTH6 || this.exhausted || (0, import_yaml21.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml3.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute, depth + 1));
@@ -51246,12 +54658,6 @@ var ManifestWalker = class {
     return this.namedValues(this.get(spec, "params"), ["default"]);
   }
 };
-function podSpecPathOf(apiVersion, kind) {
-  return isCoreGroup(apiVersion) ? POD_SPEC_PATHS[kind] : CRD_POD_SPEC_PATHS[`${apiVersion.split("/")[0]}/${kind}`];
-}
-function isCoreGroup(apiVersion) {
-  return /^(v1|apps\/v1(beta[12])?|extensions\/v1beta1|batch\/v1(beta1)?|batch\/v2alpha1)$/.test(apiVersion);
-}
 function tektonParams(walker, spec) {
   const defaults2 = walker.paramsOf(spec);
   return (text4) => {
@@ -51300,3066 +54706,11 @@ var KO_SCHEME = "ko://";
 function placeholderCheck(value) {
   if (typeof value !== "string") return value;
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: "a {{ }} template action is filled in when this file is rendered" };
+  if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, "@")} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
   const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
   if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
   return value;
-}
-
-// src/discover/containers/kubernetes.ts
-var CONTAINER_LISTS = [
-  ["containers", void 0],
-  ["initContainers", "init"],
-  ["ephemeralContainers", "ephemeral"]
-];
-var HOST_NAMESPACES = ["hostPID", "hostIPC", "hostNetwork"];
-var MAX_LIST_DEPTH = 4;
-function kubernetesContainers(file) {
-  if (!file.text.includes("containers")) return [];
-  const reader = new SettingReader(file.text, new LineIndex(file.text));
-  const configs = [];
-  for (const document2 of parseConfigDocuments(file).documents) objectContainers(document2.contents, file, reader, configs, 0);
-  return configs;
-}
-function objectContainers(root, file, reader, configs, depth) {
-  const kind = scalarString(mapGet(root, "kind"));
-  const apiVersion = scalarString(mapGet(root, "apiVersion"));
-  if (kind === void 0 || apiVersion === void 0) return;
-  if (kind.endsWith("List")) {
-    if (depth < MAX_LIST_DEPTH) for (const item of seqItems(mapGet(root, "items"))) objectContainers(item, file, reader, configs, depth + 1);
-    return;
-  }
-  const specPath = podSpecPathOf(apiVersion, kind);
-  const spec = specPath ? nodeAt(root, specPath) : void 0;
-  if (!(0, import_yaml3.isMap)(spec)) return;
-  const objectName = scalarString(nodeAt(root, ["metadata", "name"]));
-  const pod = podSettings(spec, reader);
-  for (const [key, role] of CONTAINER_LISTS) {
-    for (const container of seqItems(mapGet(spec, key))) {
-      const config = containerConfig(container, pod, reader, file.path);
-      if (!config) continue;
-      const containerName = scalarString(mapGet(container, "name")) ?? "(unnamed)";
-      config.workload = `${kind}/${objectName ?? "(unnamed)"}`;
-      config.name = `${config.workload} ${role ? `${role} container` : "container"} ${containerName}`;
-      if (role) config.role = role;
-      configs.push(config);
-    }
-  }
-}
-function podSettings(spec, reader) {
-  const securityContext = mapGet(spec, "securityContext");
-  const hostNamespaces = [];
-  for (const key of HOST_NAMESPACES) {
-    const setting = reader.boolean(mapGet(spec, key));
-    if (setting?.value === true) hostNamespaces.push({ ...setting, value: key });
-  }
-  const hostPathVolumes = /* @__PURE__ */ new Map();
-  for (const volume of seqItems(mapGet(spec, "volumes"))) {
-    const name2 = scalarString(mapGet(volume, "name"));
-    const path14 = reader.string(nodeAt(volume, ["hostPath", "path"]));
-    if (name2 !== void 0 && path14 !== void 0) hostPathVolumes.set(name2, path14);
-  }
-  return {
-    runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")),
-    runAsUser: reader.integer(mapGet(securityContext, "runAsUser")),
-    hostNamespaces,
-    hostPathVolumes
-  };
-}
-function containerConfig(container, pod, reader, file) {
-  if (!(0, import_yaml3.isMap)(container)) return void 0;
-  const anchor = mapGet(container, "image");
-  if (anchor === void 0) return void 0;
-  const position = reader.at(anchor);
-  if (!position) return void 0;
-  const securityContext = mapGet(container, "securityContext");
-  const limits = nodeAt(container, ["resources", "limits"]);
-  const config = {
-    file,
-    kind: "kubernetes",
-    name: "",
-    workload: "",
-    raw: scalarString(anchor) ?? "",
-    ...position,
-    runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")) ?? pod.runAsNonRoot,
-    runAsUser: reader.integer(mapGet(securityContext, "runAsUser")) ?? pod.runAsUser,
-    privileged: reader.boolean(mapGet(securityContext, "privileged")),
-    allowPrivilegeEscalation: reader.boolean(mapGet(securityContext, "allowPrivilegeEscalation")),
-    addedCapabilities: seqItems(nodeAt(securityContext, ["capabilities", "add"])).flatMap((node) => reader.string(node) ?? []),
-    hostNamespaces: pod.hostNamespaces,
-    hostPaths: mountedHostPaths(container, pod),
-    cpuLimit: reader.string(mapGet(limits, "cpu")),
-    memoryLimit: reader.string(mapGet(limits, "memory")),
-    readOnlyRootFilesystem: reader.boolean(mapGet(securityContext, "readOnlyRootFilesystem"))
-  };
-  return config;
-}
-function mountedHostPaths(container, pod) {
-  const mounts = mapGet(container, "volumeMounts");
-  if (!(0, import_yaml3.isSeq)(mounts)) return [];
-  return mounts.items.flatMap((mount) => {
-    const name2 = scalarString(mapGet(mount, "name"));
-    const path14 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
-    return path14 ? [path14] : [];
-  });
-}
-
-// src/discover/containers/index.ts
-var READERS = {
-  dockerfile: dockerfileContainers,
-  compose: composeContainers,
-  kubernetes: kubernetesContainers
-};
-function containerConfigs(kind, file) {
-  const read = READERS[kind];
-  if (!read) return [];
-  try {
-    return read(file);
-  } catch {
-    return [];
-  }
-}
-
-// src/discover/walk.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
-import path8 from "node:path";
-
-// src/discover/decode.ts
-var utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-function detectEncoding(bytes) {
-  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
-  if (bytes.length >= 4) {
-    if (b0 === 0 && b1 === 0 && b2 === 254 && b3 === 255) return { encoding: "utf-32be", bomBytes: 4 };
-    if (b0 === 255 && b1 === 254 && b2 === 0 && b3 === 0) return { encoding: "utf-32le", bomBytes: 4 };
-    if (b0 === 0 && b1 === 0 && b2 === 0 && b3 !== 0) return { encoding: "utf-32be", bomBytes: 0 };
-    if (b0 !== 0 && b1 === 0 && b2 === 0 && b3 === 0) return { encoding: "utf-32le", bomBytes: 0 };
-  }
-  if (bytes.length >= 3 && b0 === 239 && b1 === 187 && b2 === 191) return { encoding: "utf-8", bomBytes: 3 };
-  if (bytes.length >= 2) {
-    if (b0 === 254 && b1 === 255) return { encoding: "utf-16be", bomBytes: 2 };
-    if (b0 === 255 && b1 === 254) return { encoding: "utf-16le", bomBytes: 2 };
-    if (b0 === 0 && b1 !== 0) return { encoding: "utf-16be", bomBytes: 0 };
-    if (b0 !== 0 && b1 === 0) return { encoding: "utf-16le", bomBytes: 0 };
-  }
-  return { encoding: "utf-8", bomBytes: 0 };
-}
-function decodeText(bytes) {
-  const detected = detectEncoding(bytes);
-  let decoded = decodeAs(bytes, detected.encoding, detected.bomBytes);
-  if (decoded === void 0 || detected.bomBytes === 0 && detected.encoding !== "utf-8" && decoded.includes("\0")) {
-    if (detected.bomBytes > 0) return { problem: `not valid ${detected.encoding.toUpperCase()} (its byte-order mark says it is)` };
-    detected.encoding = "utf-8";
-    decoded = decodeAs(bytes, "utf-8", 0);
-  }
-  if (decoded.includes("\0")) return { problem: "holds NUL bytes (binary, or an encoding without a byte-order mark)" };
-  return { text: normalizeLineEnds(decoded), encoding: detected.encoding, bomBytes: detected.bomBytes };
-}
-function normalizeLineEnds(text4) {
-  return text4.includes("\r") ? text4.replace(/\r(?!\n)/g, "\n") : text4;
-}
-function decodeAs(bytes, encoding, bomBytes) {
-  const body = bytes.subarray(bomBytes);
-  switch (encoding) {
-    case "utf-8":
-      return utf8.decode(body);
-    case "utf-16le":
-    case "utf-16be":
-      if (body.length % 2 !== 0) return void 0;
-      try {
-        return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
-      } catch {
-        return void 0;
-      }
-    case "utf-32le":
-    case "utf-32be":
-      return decodeUtf32(body, encoding === "utf-32le");
-  }
-}
-function decodeUtf32(body, littleEndian) {
-  if (body.length % 4 !== 0) return void 0;
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const parts = [];
-  let chunk = [];
-  for (let offset = 0; offset < body.length; offset += 4) {
-    const codePoint = view.getUint32(offset, littleEndian);
-    if (codePoint > 1114111 || codePoint >= 55296 && codePoint <= 57343) return void 0;
-    chunk.push(codePoint);
-    if (chunk.length === 8192) {
-      parts.push(String.fromCodePoint(...chunk));
-      chunk = [];
-    }
-  }
-  parts.push(String.fromCodePoint(...chunk));
-  return parts.join("");
-}
-
-// src/discover/walk.ts
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
-var DEFAULT_WALK_OPTIONS = { include: [], exclude: [] };
-var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-function displayName(name2) {
-  try {
-    return { text: strictUtf8.decode(name2), exact: true };
-  } catch {
-    let text4 = "";
-    for (let at = 0; at < name2.length; at++) {
-      if (name2[at] < 128) {
-        text4 += String.fromCharCode(name2[at]);
-        continue;
-      }
-      const length = utf8SequenceLength(name2, at);
-      if (length > 0) {
-        text4 += name2.subarray(at, at + length).toString("utf8");
-        at += length - 1;
-      } else {
-        text4 += `\\x${name2[at].toString(16).padStart(2, "0")}`;
-      }
-    }
-    return { text: text4, exact: false };
-  }
-}
-function utf8SequenceLength(bytes, at) {
-  for (const length of [2, 3, 4]) {
-    if (at + length > bytes.length) break;
-    try {
-      strictUtf8.decode(bytes.subarray(at, at + length));
-      return length;
-    } catch {
-    }
-  }
-  return 0;
-}
-function listDirectory(directory) {
-  if (typeof directory.absolute === "string") {
-    const entries = readdirSync(directory.absolute, { withFileTypes: true });
-    if (!entries.some((entry) => entry.name.includes("\uFFFD"))) {
-      const prefix = directory.absolute.endsWith("/") ? directory.absolute : directory.absolute + "/";
-      return entries.map((entry) => ({ name: entry.name, exact: true, absolute: prefix + entry.name, entry }));
-    }
-  }
-  const base = typeof directory.absolute === "string" ? Buffer.from(directory.absolute) : directory.absolute;
-  return readdirSync(base, { withFileTypes: true, encoding: "buffer" }).map((entry) => {
-    const { text: text4, exact } = displayName(entry.name);
-    return { name: text4, exact, absolute: Buffer.concat([base, Buffer.from("/"), entry.name]), entry };
-  });
-}
-function walkRepositorySync(absoluteRoot, options = DEFAULT_WALK_OPTIONS) {
-  const includes = options.include.length > 0 ? compilePathGlobs(options.include) : void 0;
-  const excludes = options.exclude.length > 0 ? compilePathGlobs(options.exclude) : void 0;
-  const isIncluded = (file) => includes === void 0 || includes.matches(file);
-  const isExcluded = (file) => excludes !== void 0 && excludes.matches(file);
-  const isCandidate = options.isCandidate ?? (() => true);
-  const maxFiles = options.maxFiles ?? Number.POSITIVE_INFINITY;
-  const rootBytes = Buffer.from(absoluteRoot);
-  const files = [];
-  const rawPaths = /* @__PURE__ */ new Map();
-  const problems = [];
-  const seen = /* @__PURE__ */ new Set();
-  const pending = [{ relative: "", absolute: absoluteRoot }];
-  while (pending.length > 0) {
-    const directory = pending.pop();
-    let entries;
-    try {
-      entries = listDirectory(directory);
-    } catch (error2) {
-      problems.push({ file: directory.relative || ".", message: `directory could not be read (${errorCode(error2)})`, unscanned: true });
-      continue;
-    }
-    for (const { name: name2, absolute, entry } of entries) {
-      const relativePath2 = directory.relative ? `${directory.relative}/${name2}` : name2;
-      if (entry.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(name2) || isExcluded(relativePath2) || isExcluded(relativePath2 + "/")) continue;
-        pending.push({ relative: relativePath2, absolute });
-        if (typeof absolute !== "string") rawPaths.set(relativePath2, absolute);
-        continue;
-      }
-      if (!isIncluded(relativePath2) || isExcluded(relativePath2) || !isCandidate(relativePath2)) continue;
-      if (entry.isSymbolicLink()) {
-        if (!isRegularFileInside(rootBytes, typeof absolute === "string" ? Buffer.from(absolute) : absolute)) continue;
-      } else if (!entry.isFile()) {
-        continue;
-      }
-      if (seen.has(relativePath2)) {
-        problems.push({ file: relativePath2, message: "two files have this name once their bytes are shown; the second was not scanned", unscanned: true });
-        continue;
-      }
-      if (files.length >= maxFiles) {
-        problems.push({ file: relativePath2, message: `file limit of ${maxFiles} reached; the rest of the repository was not scanned`, unscanned: true });
-        return { files: files.sort(), rawPaths, problems };
-      }
-      seen.add(relativePath2);
-      files.push(relativePath2);
-      if (typeof absolute !== "string") rawPaths.set(relativePath2, absolute);
-    }
-  }
-  return { files: files.sort(), rawPaths, problems };
-}
-function isRegularFileInside(rootBytes, absolute) {
-  try {
-    const target = realpathSync.native(absolute, { encoding: "buffer" });
-    if (!isInside(rootBytes, target)) return false;
-    return lstatSync(target).isFile();
-  } catch {
-    return false;
-  }
-}
-function isInside(rootBytes, target) {
-  if (target.equals(rootBytes)) return true;
-  return target.length > rootBytes.length && target[rootBytes.length] === 47 && target.subarray(0, rootBytes.length).equals(rootBytes);
-}
-var MAX_LISTED_FILES = 2e3;
-var MAX_LISTED_DEPTH = 16;
-function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LISTED_FILES, onIncomplete) {
-  const normalized = path8.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory).replace(/\/+$/, "");
-  const prefix = normalized === "." ? "" : normalized;
-  const start = resolveInsideSync(absoluteRoot, normalized);
-  if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];
-  const rootBytes = Buffer.from(absoluteRoot);
-  const files = [];
-  const pending = [{ relative: prefix, depth: 0 }];
-  while (pending.length > 0 && files.length < maxFiles) {
-    const { relative: relative2, depth } = pending.pop();
-    const absolute = relative2 === prefix ? start : path8.join(start, relative2.slice(prefix === "" ? 0 : prefix.length + 1));
-    let entries;
-    try {
-      entries = readdirSync(absolute, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const entryPath = relative2 === "" ? entry.name : `${relative2}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
-        if (depth < MAX_LISTED_DEPTH) pending.push({ relative: entryPath, depth: depth + 1 });
-        else onIncomplete?.(`directories deeper than ${MAX_LISTED_DEPTH} levels were not listed (limit)`);
-      } else if (entry.isFile()) {
-        files.push(entryPath);
-      } else if (entry.isSymbolicLink()) {
-        if (isRegularFileInside(rootBytes, Buffer.from(path8.join(absolute, entry.name)))) files.push(entryPath);
-      }
-      if (files.length >= maxFiles) break;
-    }
-  }
-  if (files.length >= maxFiles) onIncomplete?.(`holds ${maxFiles} files or more; only ${maxFiles} were listed for a discoverer (limit)`);
-  return files.sort();
-}
-function lstatOrUndefined(file) {
-  try {
-    return lstatSync(file);
-  } catch {
-    return void 0;
-  }
-}
-function locateInside(absoluteRoot, walk, relativePath2) {
-  const normalized = path8.posix.normalize(relativePath2);
-  const exact = walk.rawPaths.get(normalized);
-  const slash = normalized.lastIndexOf("/");
-  const directory = slash < 0 ? void 0 : walk.rawPaths.get(normalized.slice(0, slash));
-  const raw = exact ?? (directory && Buffer.concat([directory, Buffer.from(normalized.slice(slash))]));
-  if (raw === void 0) return resolveInsideSync(absoluteRoot, normalized);
-  try {
-    const target = realpathSync.native(raw, { encoding: "buffer" });
-    return isInside(Buffer.from(absoluteRoot), target) ? target : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function resolveInsideSync(absoluteRoot, relativePath2) {
-  const normalized = path8.posix.normalize(relativePath2);
-  if (normalized.startsWith("../") || normalized === ".." || path8.isAbsolute(normalized)) return void 0;
-  try {
-    const target = realpathSync(path8.join(absoluteRoot, normalized));
-    return target === absoluteRoot || target.startsWith(absoluteRoot + path8.sep) ? target : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0);
-function readFileBytes(location, maxBytes) {
-  let descriptor;
-  try {
-    descriptor = openSync(location, OPEN_FLAGS);
-  } catch (error2) {
-    return { size: 0, problem: `file could not be read (${errorCode(error2)})` };
-  }
-  try {
-    const stats = fstatSync(descriptor);
-    const size = stats.size;
-    if (!stats.isFile()) return { size, problem: "not a regular file" };
-    if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit`, tooLarge: true };
-    const buffer = Buffer.allocUnsafe(size + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const bytesRead = readSync(descriptor, buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > size) return { size, problem: "file changed while being read" };
-    return { size, bytes: buffer.subarray(0, length) };
-  } catch (error2) {
-    return { size: 0, problem: `file could not be read (${errorCode(error2)})` };
-  } finally {
-    closeSync(descriptor);
-  }
-}
-function someChunk(location, visit4, chunkBytes = 1024 * 1024, overlap = 256) {
-  let descriptor;
-  try {
-    descriptor = openSync(location, OPEN_FLAGS);
-  } catch {
-    return false;
-  }
-  try {
-    if (!fstatSync(descriptor).isFile()) return false;
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    let position = 0;
-    let carry = "";
-    for (; ; ) {
-      const bytesRead = readSync(descriptor, buffer, 0, chunkBytes, position);
-      if (bytesRead === 0) return false;
-      position += bytesRead;
-      const text4 = carry + buffer.subarray(0, bytesRead).toString("utf8");
-      if (visit4(text4)) return true;
-      carry = text4.slice(-overlap);
-    }
-  } catch {
-    return false;
-  } finally {
-    closeSync(descriptor);
-  }
-}
-function readTextFileSync(absolutePath, maxBytes) {
-  const read = readFileBytes(absolutePath, maxBytes);
-  if (!read.bytes) return { size: read.size, problem: read.problem };
-  const decoded = decodeText(read.bytes);
-  return "problem" in decoded ? { size: read.size, problem: decoded.problem } : { size: read.size, text: decoded.text };
-}
-function errorCode(error2) {
-  return error2.code ?? error2.message;
-}
-
-// src/discover/compose.ts
-import { posix } from "node:path";
-var COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
-var SERVICES_KEY = /^services[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m;
-var SERVICE_FIELD = /^[ \t]+(?:image|build)[ \t]*:/m;
-var YAML_FILE = /\.ya?ml$/i;
-var MAX_NESTING = 16;
-function interpolateCompose(text4, lookup, depth = 0) {
-  if (depth > MAX_NESTING) return { ok: false, message: "interpolation nested too deeply" };
-  let output = "";
-  let index = 0;
-  while (index < text4.length) {
-    const dollar = text4.indexOf("$", index);
-    if (dollar < 0) {
-      output += text4.slice(index);
-      break;
-    }
-    output += text4.slice(index, dollar);
-    const next = text4[dollar + 1];
-    if (next === "$") {
-      output += "$";
-      index = dollar + 2;
-      continue;
-    }
-    if (next === "{") {
-      const close = matchingBrace(text4, dollar + 2);
-      if (close < 0) return { ok: false, message: `invalid interpolation format in "${text4}": unclosed "\${"` };
-      const result = substituteBraced(text4.slice(dollar + 2, close), lookup, depth);
-      if (!result.ok) return result;
-      output += result.value;
-      index = close + 1;
-      continue;
-    }
-    const name2 = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text4.slice(dollar + 1))?.[0];
-    if (!name2) {
-      output += "$";
-      index = dollar + 1;
-      continue;
-    }
-    const value = lookup(name2);
-    if (value === void 0) return { ok: false, message: `variable ${name2} is not set` };
-    if (typeof value !== "string") return { ok: false, message: value.unresolved };
-    output += value;
-    index = dollar + 1 + name2.length;
-  }
-  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-  return { ok: true, value: output };
-}
-function matchingBrace(text4, start) {
-  let depth = 1;
-  for (let i = start; i < text4.length; i++) {
-    if (text4[i] === "$" && text4[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (text4[i] === "}") {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
-function substituteBraced(body, lookup, depth) {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
-  if (!match) return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
-  const [, name2, operator, argument = ""] = match;
-  const value = lookup(name2);
-  if (value !== void 0 && typeof value !== "string") return { ok: false, message: value.unresolved };
-  const isSet = value !== void 0;
-  const isNonEmpty = isSet && value !== "";
-  switch (operator) {
-    case void 0:
-      return isSet ? { ok: true, value } : { ok: false, message: `variable ${name2} is not set` };
-    case ":-":
-      return isNonEmpty ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
-    case "-":
-      return isSet ? { ok: true, value } : interpolateCompose(argument, lookup, depth + 1);
-    case ":?":
-    case "?": {
-      const satisfied = operator === "?" ? isSet : isNonEmpty;
-      if (satisfied) return { ok: true, value };
-      const reason = operator === "?" ? "is not set" : "is not set or empty";
-      return { ok: false, message: `required variable ${name2} ${reason}${argument ? `: ${argument}` : ""}` };
-    }
-    case ":+":
-      return isNonEmpty ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
-    case "+":
-      return isSet ? interpolateCompose(argument, lookup, depth + 1) : { ok: true, value: "" };
-    default:
-      return { ok: false, message: `invalid interpolation format: "\${${body}}"` };
-  }
-}
-var MAX_DOTENV_LENGTH = 256 * 1024;
-function parseDotenv(text4) {
-  const variables = /* @__PURE__ */ new Map();
-  if (text4.length > MAX_DOTENV_LENGTH) return variables;
-  const lookup = (name2) => variables.get(name2);
-  let index = 0;
-  while (index < text4.length) {
-    let lineEnd = text4.indexOf("\n", index);
-    if (lineEnd < 0) lineEnd = text4.length;
-    const line = text4.slice(index, lineEnd).replace(/\r$/, "");
-    const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?/.exec(line);
-    if (!assignment) {
-      index = lineEnd + 1;
-      continue;
-    }
-    const name2 = assignment[1];
-    const valueStart = index + assignment[0].length;
-    const rest = text4.slice(valueStart).replace(/^[ \t]+/, "");
-    const skipped = text4.length - valueStart - rest.length;
-    const quote = rest[0];
-    if (quote === "'" || quote === '"') {
-      const close = closingQuote(rest, quote);
-      if (close < 0) {
-        variables.set(name2, line.slice(assignment[0].length).trim());
-        index = lineEnd + 1;
-        continue;
-      }
-      const body = rest.slice(1, close);
-      if (quote === "'") variables.set(name2, body);
-      else {
-        const unescaped = body.replace(/\\([\\"nrt$])/g, (_, ch) => ({ n: "\n", r: "\r", t: "	" })[ch] ?? (ch === "$" ? "$$" : ch));
-        variables.set(name2, dotenvValue(name2, unescaped, lookup));
-      }
-      const after = text4.indexOf("\n", valueStart + skipped + close + 1);
-      index = after < 0 ? text4.length : after + 1;
-      continue;
-    }
-    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
-    variables.set(name2, dotenvValue(name2, unquoted, lookup));
-    index = lineEnd + 1;
-  }
-  return variables;
-}
-function closingQuote(text4, quote) {
-  for (let i = 1; i < text4.length; i++) {
-    if (text4[i] === "\\" && quote === '"') i++;
-    else if (text4[i] === quote) return i;
-  }
-  return -1;
-}
-function dotenvValue(name2, text4, lookup) {
-  if (!text4.includes("$")) return text4;
-  const result = interpolateCompose(text4, lookup);
-  return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
-}
-function resolverFor(variables) {
-  return (text4) => {
-    const result = interpolateCompose(text4, (name2) => variables.get(name2));
-    return [{ value: result.ok ? result.value : { unresolved: result.message } }];
-  };
-}
-var DOCKER_IMAGE_SCHEME = "docker-image://";
-function buildContextOccurrences(document2, build, serviceName, file, lines, resolve4) {
-  const contexts = mergedGet(document2, build, "additional_contexts");
-  if (contexts === void 0) return [];
-  const entries = [];
-  for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
-  for (const item of listItems(document2, contexts)) {
-    if (!(0, import_yaml3.isScalar)(item) || typeof item.value !== "string") continue;
-    const equals = item.value.indexOf("=");
-    if (equals < 0) continue;
-    entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
-  }
-  const occurrences = [];
-  for (const { name: name2, node, prefix } of entries) {
-    occurrences.push(
-      ...occurrencesAtScalar({
-        file: file.path,
-        kind: "compose",
-        text: file.text,
-        lines,
-        node,
-        prefix,
-        context: `services.${serviceName}.build.additional_contexts.${name2}`,
-        resolve: resolve4,
-        note: "an additional build context BuildKit pulls as an image"
-      })
-    );
-  }
-  return occurrences;
-}
-var MAX_EXTENDS_DEPTH = 8;
-function servicesOf(document2, anyMap = false) {
-  const declared = mapGet(document2.contents, "services");
-  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml3.isMap)(service)), prefix: "services." };
-  if (mapGet(document2.contents, "version") !== void 0) return { services: [], prefix: "services." };
-  const services = mapPairs(document2, document2.contents).filter(
-    ([, service]) => (0, import_yaml3.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
-  );
-  return { services, prefix: "" };
-}
-function extendsOf(document2, service) {
-  const node = mergedGet(document2, service, "extends");
-  const short = scalarString(node);
-  if (short !== void 0) return { service: short };
-  const name2 = scalarString(mergedGet(document2, node, "service"));
-  if (name2 === void 0) return void 0;
-  const file = scalarString(mergedGet(document2, node, "file"));
-  return file === void 0 ? { service: name2 } : { service: name2, file };
-}
-async function serviceOccurrences(site) {
-  const { document: document2, file, lines, resolve: resolve4 } = site;
-  const occurrences = [];
-  const { services, prefix } = servicesOf(document2);
-  for (const [name2, service] of services) {
-    const build = mergedGet(document2, service, "build");
-    const built = build !== void 0;
-    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve4));
-    const image = mergedGet(document2, service, "image");
-    if (image === void 0) {
-      occurrences.push(...await extendedImage(site, service, `${prefix}${name2}`, built));
-      continue;
-    }
-    occurrences.push(
-      ...occurrencesAtScalar({
-        file: file.path,
-        kind: "compose",
-        text: file.text,
-        lines,
-        node: image,
-        context: `${prefix}${name2}.image`,
-        resolve: resolve4,
-        local: built,
-        note: built ? "built here from `build:`; compose tags the result with this name" : void 0
-      })
-    );
-  }
-  return occurrences;
-}
-async function extendedImage(site, service, context3, built) {
-  let document2 = site.document;
-  let current = service;
-  let path14 = site.file.path;
-  let text4 = site.file.text;
-  const seen = /* @__PURE__ */ new Set();
-  for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
-    const target = extendsOf(document2, current);
-    if (target === void 0) return [];
-    if (target.file !== void 0) {
-      path14 = posix.normalize(posix.join(dirName(path14), target.file));
-      const other = await site.context.readFile(path14);
-      if (other === void 0 || isComposeFile(path14, other)) return [];
-      const parsed = parseYamlDocuments(other);
-      if (parsed.documents.length === 0) return [];
-      document2 = parsed.documents[0];
-      text4 = other;
-    }
-    const key = `${path14}#${target.service}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
-    current = servicesOf(document2, true).services.find(([name2]) => name2 === target.service)?.[1];
-    if (current === void 0) return [];
-    const image = mergedGet(document2, current, "image");
-    if (image === void 0) continue;
-    if (path14 === site.file.path) return [];
-    return occurrencesAtScalar({
-      file: path14,
-      kind: "compose",
-      text: text4,
-      lines: new LineIndex(text4),
-      node: image,
-      context: `${context3}.image`,
-      resolve: site.resolve,
-      local: built || void 0,
-      note: `${context3} of ${site.file.path} extends service ${target.service} of this file`
-    });
-  }
-  return [];
-}
-function isComposeFile(path14, text4) {
-  return COMPOSE_FILE.test(baseName(path14)) || composeContent(path14, text4);
-}
-function composeContent(path14, text4) {
-  return YAML_FILE.test(path14) && SERVICES_KEY.test(text4) && SERVICE_FIELD.test(text4);
-}
-var composeDiscoverer = {
-  kind: "compose",
-  matches(path14) {
-    return COMPOSE_FILE.test(baseName(path14));
-  },
-  matchesContent: composeContent,
-  candidate(path14) {
-    return COMPOSE_FILE.test(baseName(path14)) || YAML_FILE.test(path14);
-  },
-  async extract(file, context3) {
-    const parsed = parseConfigDocuments(file);
-    const directory = dirName(file.path);
-    const dotenv = await context3.readFile(directory ? `${directory}/.env` : ".env");
-    const resolve4 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
-    const lines = new LineIndex(file.text);
-    const occurrences = [];
-    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve4, context: context3 }));
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
-  }
-};
-
-// src/discover/dockerfile/index.ts
-var PLATFORM_ARGS = [
-  "BUILDPLATFORM",
-  "BUILDOS",
-  "BUILDARCH",
-  "BUILDVARIANT",
-  "TARGETPLATFORM",
-  "TARGETOS",
-  "TARGETARCH",
-  "TARGETVARIANT"
-];
-var UNKNOWN_PART = "\uE000";
-var NOT_DOCKERFILE_EXTENSIONS = /* @__PURE__ */ new Set([
-  "dockerignore",
-  "md",
-  "markdown",
-  "txt",
-  "rst",
-  "j2",
-  "jinja",
-  "jinja2",
-  "tmpl",
-  "tpl",
-  "template",
-  "erb",
-  "mustache",
-  "in",
-  "m4",
-  "orig",
-  "rej",
-  "bak",
-  "swp",
-  "patch",
-  "diff",
-  "sh",
-  "bash",
-  "ps1",
-  "bat",
-  "py",
-  "js",
-  "mjs",
-  "cjs",
-  "ts",
-  "go",
-  "rb",
-  "java",
-  "json",
-  "yaml",
-  "yml",
-  "toml",
-  "xml",
-  "html",
-  "lock"
-]);
-function isDockerfilePath(path14) {
-  const base = (path14.split("/").pop() ?? "").toLowerCase();
-  if (base === "dockerfile" || base === "containerfile") return true;
-  if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
-  const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
-  if (!variant) return false;
-  const extension = variant[1].includes(".") ? variant[1].slice(variant[1].lastIndexOf(".") + 1) : variant[1];
-  return !NOT_DOCKERFILE_EXTENSIONS.has(extension);
-}
-var dockerfileDiscoverer = {
-  kind: "dockerfile",
-  matches: (path14) => isDockerfilePath(path14),
-  extract: (file, context3) => extractDockerfile(file, context3)
-};
-function extractDockerfile(file, context3) {
-  const parsed = parseDockerfile(file.text);
-  const extraction = new DockerfileExtraction(file, context3, parsed.escapeToken, parsed.instructions);
-  if (parsed.syntax) {
-    extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, "syntax directive");
-  }
-  extraction.run();
-  return { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
-}
-var DockerfileExtraction = class {
-  constructor(file, context3, escapeToken, instructions) {
-    this.file = file;
-    this.context = context3;
-    this.escapeToken = escapeToken;
-    this.instructions = instructions;
-    this.lines = new LineIndex(file.text);
-    for (const name2 of PLATFORM_ARGS) {
-      const override = ownValue(context3.buildArgs, name2);
-      this.globals.set(
-        name2,
-        override !== void 0 ? { set: true, value: override } : { set: true, unknown: `build argument ${name2} depends on the build platform` }
-      );
-    }
-  }
-  file;
-  context;
-  escapeToken;
-  instructions;
-  occurrences = [];
-  errors = [];
-  lines;
-  /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
-  globals = /* @__PURE__ */ new Map();
-  /** Every stage name in the file, lower-case: `COPY --from` may name any stage. */
-  allStageNames = /* @__PURE__ */ new Set();
-  /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
-  earlierStageNames = /* @__PURE__ */ new Set();
-  /**
-   * Global ARGs whose value hangs on an empty default (`ARG VERSION=`, a slot for `--build-arg`):
-   * the ARG itself, or one whose default used such ARGs, mapped to those empty ARGs' names.
-   */
-  emptyRoots = /* @__PURE__ */ new Map();
-  run() {
-    for (const instruction of this.instructions) {
-      if (instruction.keyword !== "from") continue;
-      const name2 = fromArguments(instruction).stageName;
-      if (name2) this.allStageNames.add(name2.toLowerCase());
-    }
-    let inStage = false;
-    for (const instruction of this.instructions) {
-      try {
-        switch (instruction.keyword) {
-          case "arg":
-            if (!inStage) this.declareGlobalArgs(instruction);
-            break;
-          case "from":
-            inStage = true;
-            this.fromInstruction(instruction);
-            break;
-          case "copy":
-            this.copyFrom(instruction.source, instruction.argumentsStart, "COPY --from");
-            break;
-          case "run":
-            this.runMounts(instruction.source, instruction.argumentsStart, "RUN --mount");
-            break;
-          case "onbuild":
-            this.onbuildTrigger(instruction);
-            break;
-        }
-      } catch (error2) {
-        this.errors.push(`line ${instruction.line}: ${error2.message}`);
-      }
-    }
-  }
-  emit(offset, raw, value, context3, note) {
-    this.occurrences.push(
-      makeOccurrence({ file: this.file.path, kind: "dockerfile", lines: this.lines, offset, raw, value, context: context3, note, dollarExpanded: true })
-    );
-  }
-  lookup = (name2) => this.globals.get(name2) ?? { set: false, reason: `build argument ${name2} is not declared before the first FROM` };
-  declareGlobalArgs(instruction) {
-    const text4 = instruction.source.text.slice(instruction.argumentsStart);
-    for (const word of quotedWords(text4, this.escapeToken)) {
-      const equals = word.indexOf("=");
-      const name2 = equals < 0 ? word : word.slice(0, equals);
-      if (name2 === "") {
-        this.errors.push(`line ${instruction.line}: ARG names can not be blank`);
-        continue;
-      }
-      const override = ownValue(this.context.buildArgs, name2);
-      if (override !== void 0) {
-        this.globals.set(name2, { set: true, value: override });
-        this.emptyRoots.delete(name2);
-      } else if (equals >= 0) {
-        const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
-        this.globals.set(name2, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
-        const roots = expansion.ok && expansion.value === "" ? [name2] : this.emptyArgumentsNeeded(word.slice(equals + 1));
-        if (roots.length > 0) this.emptyRoots.set(name2, roots);
-        else this.emptyRoots.delete(name2);
-      } else if (!this.globals.get(name2)?.set) {
-        this.globals.set(name2, { set: false, reason: `build argument ${name2} has no value` });
-      }
-    }
-  }
-  fromInstruction(instruction) {
-    const { image, stageName, problem } = fromArguments(instruction);
-    if (problem) this.errors.push(`line ${instruction.line}: ${problem}`);
-    if (image) {
-      const context3 = stageName ? `FROM (stage ${stageName})` : "FROM";
-      const expansion = expandWord(image.text, this.lookup, this.escapeToken);
-      const { offset, raw } = rawAt(instruction.source, image.begin, image.end, this.file.text);
-      if (!expansion.ok) {
-        if (!this.namesEarlierStage(image.text)) this.emit(offset, raw, { unresolved: expansion.reason }, context3);
-      } else if (expansion.value === "") this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context3);
-      else if (expansion.value !== "scratch" && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
-        this.emit(offset, raw, this.emptyDefaultProblem(image.text, expansion.value) ?? expansion.value, context3);
-      }
-    }
-    if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
-  }
-  /**
-   * `ARG VERSION=` then `FROM img:${VERSION}`: the empty default is a slot for `--build-arg`, not
-   * the value meant. When the word needs such an argument and is no reference without its value,
-   * the image is unresolved (naming the argument), not a grammar error. A word that is a valid
-   * reference with the empty value (`FROM ${PREFIX}nginx:1.27`) is what a plain build pulls.
-   */
-  emptyDefaultProblem(word, value) {
-    if (this.emptyRoots.size === 0 || normalizeForOccurrence(value).ok) return void 0;
-    const roots = this.emptyArgumentsNeeded(word);
-    if (roots.length === 0) return void 0;
-    return { unresolved: `build argument ${roots.join(", ")} is declared with an empty default (ARG ${roots[0]}=); its value is meant to come from --build-arg` };
-  }
-  /** The empty-default ARGs whose value `word` needs (it cannot be expanded without them), in order. */
-  emptyArgumentsNeeded(word) {
-    if (this.emptyRoots.size === 0) return [];
-    const needed = /* @__PURE__ */ new Set();
-    const probe = (name2) => {
-      const roots = this.emptyRoots.get(name2);
-      if (roots === void 0) return this.lookup(name2);
-      for (const root of roots) needed.add(root);
-      return { set: true, unknown: name2 };
-    };
-    return expandWord(word, probe, this.escapeToken).ok ? [] : [...needed];
-  }
-  /**
-   * Whether a FROM word that cannot be expanded matches a stage declared earlier once the parts
-   * coming from variables of unknown value (platform ARGs, ARGs declared without a value) are read
-   * as wildcards. The pattern must have a variable part and a literal part: a bare `$BASE` says
-   * nothing about which stage, if any, it names.
-   */
-  namesEarlierStage(word) {
-    if (this.earlierStageNames.size === 0 || word.includes(UNKNOWN_PART)) return false;
-    const wildcardLookup = (name2) => {
-      const state = this.globals.get(name2);
-      if (state === void 0) return this.lookup(name2);
-      if (state.set && "value" in state) return state;
-      return { set: true, value: UNKNOWN_PART };
-    };
-    const expansion = expandWord(word, wildcardLookup, this.escapeToken);
-    if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
-    const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
-    if (parts.every((part) => part === "")) return false;
-    for (const stage of this.earlierStageNames) if (matchesParts(parts, stage)) return true;
-    return false;
-  }
-  copyFrom(source, argumentsStart, context3, note) {
-    for (const flag of extractFlags(source.text, argumentsStart).flags) {
-      if (flag.name !== "from" || !flag.value || flag.value.text === "") continue;
-      const variable = changesUnderExpansion(flag.value.text, this.escapeToken) ? "BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead" : void 0;
-      this.fromValue(source, flag.value, context3, variable, note);
-    }
-  }
-  runMounts(source, argumentsStart, context3, note) {
-    for (const flag of extractFlags(source.text, argumentsStart).flags) {
-      if (flag.name !== "mount" || !flag.value) continue;
-      const fields = csvFields(flag.value);
-      if (!fields) {
-        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV: ${flag.value.text.slice(0, 200)}`);
-        continue;
-      }
-      for (const field of fields) {
-        const equals = field.text.indexOf("=");
-        if (equals < 0 || field.text.slice(0, equals).toLowerCase() !== "from") continue;
-        const value = { text: field.text.slice(equals + 1), positions: field.positions.slice(equals + 1) };
-        if (value.text === "") continue;
-        const variable = /\$./.test(value.text) ? "BuildKit does not expand variables in --mount from=; define a stage with FROM from a global ARG instead" : void 0;
-        this.fromValue(source, value, context3, variable, note);
-      }
-    }
-  }
-  /** A `--from` value: a stage (by name or index), `scratch`, or an image. */
-  fromValue(source, value, context3, variableProblem, note) {
-    const first = source.offsets[value.positions[0]];
-    const last = source.offsets[value.positions[value.positions.length - 1]];
-    const raw = this.file.text.slice(first, last + 1);
-    if (variableProblem) {
-      this.emit(first, raw, { unresolved: variableProblem }, context3, note);
-      return;
-    }
-    const text4 = value.text;
-    if (/^[+-]?\d+$/.test(text4) || text4 === "scratch" || this.allStageNames.has(text4.toLowerCase())) return;
-    this.emit(first, raw, text4, context3, note);
-  }
-  onbuildTrigger(instruction) {
-    const text4 = instruction.source.text;
-    const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
-    let keywordEnd = argumentsStart;
-    while (keywordEnd < text4.length && !isCommandSeparator(text4[keywordEnd])) keywordEnd++;
-    const keyword = text4.slice(argumentsStart, keywordEnd).toLowerCase();
-    const note = "ONBUILD trigger: runs when another image is built FROM this one";
-    if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
-    else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
-  }
-};
-function fromArguments(instruction) {
-  const text4 = instruction.source.text;
-  const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
-  const words = whitespaceWords(text4, argumentsStart);
-  if (words.length === 0) return { problem: "FROM requires either one or three arguments (no image given)" };
-  const named = words.length >= 3 && words[1].text.toLowerCase() === "as";
-  const problem = words.length === 1 || words.length === 3 && named ? void 0 : "FROM requires either one or three arguments";
-  return { image: words[0], stageName: named ? words[2].text : void 0, problem };
-}
-function rawAt(source, begin, end, fileText) {
-  const offset = source.offsets[begin];
-  return { offset, raw: fileText.slice(offset, source.offsets[end - 1] + 1) };
-}
-function ownValue(record, key) {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
-}
-
-// src/discover/github.ts
-var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
-var DOCKER_PREFIX = "docker://";
-var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
-var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
-var MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
-var OPERANDS = new RegExp(OPERAND, "g");
-var MAX_COMBINATIONS = 256;
-function isPlainObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function sameValue(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-function matrixCombinations(matrix) {
-  if (matrix === void 0) return { combinations: [] };
-  if (!isPlainObject(matrix)) return { unknown: "strategy.matrix is an expression" };
-  const dimensions = [];
-  for (const [key, values] of Object.entries(matrix)) {
-    if (key === "include" || key === "exclude") continue;
-    if (!Array.isArray(values)) return { unknown: `strategy.matrix.${key} is not a literal list` };
-    dimensions.push([key, values]);
-  }
-  let combinations = dimensions.length > 0 ? [{}] : [];
-  for (const [key, values] of dimensions) {
-    const next = [];
-    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: value });
-    if (next.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
-    combinations = next;
-  }
-  const exclude = matrix.exclude;
-  if (exclude !== void 0 && !Array.isArray(exclude)) return { unknown: "strategy.matrix.exclude is an expression" };
-  for (const rule2 of exclude ?? []) {
-    if (!isPlainObject(rule2)) continue;
-    combinations = combinations.filter((combination) => !Object.entries(rule2).every(([key, value]) => sameValue(combination[key], value)));
-  }
-  const include = matrix.include;
-  if (include !== void 0 && !Array.isArray(include)) return { unknown: "strategy.matrix.include is an expression" };
-  const originalKeys = new Set(dimensions.map(([key]) => key));
-  const originals = combinations.map((combination) => ({ ...combination }));
-  for (const entry of include ?? []) {
-    if (!isPlainObject(entry)) return { unknown: "strategy.matrix.include has an entry that is not a literal map" };
-    let merged = false;
-    originals.forEach((original, index) => {
-      const overwritesOriginal = Object.entries(entry).some(([key, value]) => originalKeys.has(key) && !sameValue(original[key], value));
-      if (overwritesOriginal) return;
-      Object.assign(combinations[index], entry);
-      merged = true;
-    });
-    if (!merged) combinations.push({ ...entry });
-    if (combinations.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
-  }
-  return { combinations };
-}
-function lookupPath(combination, path14) {
-  let current = combination;
-  for (const step3 of path14) {
-    if (!isPlainObject(current) || !(step3 in current)) return void 0;
-    current = current[step3];
-  }
-  return current;
-}
-function truthy(value) {
-  return !(value === void 0 || value === null || value === false || value === 0 || value === "");
-}
-function evaluateOperands(operands, combination) {
-  let value;
-  for (const operand of operands) {
-    value = "literal" in operand ? operand.literal : lookupPath(combination, operand.path);
-    if (truthy(value)) return value;
-  }
-  return value;
-}
-function expandExpressions(text4, matrix) {
-  const expressions = [...text4.matchAll(EXPRESSION)];
-  if (expressions.length === 0) return [{ value: text4 }];
-  const parsed = [];
-  for (const expression of expressions) {
-    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
-    parsed.push([...expression[1].matchAll(OPERANDS)].map(
-      ([operand]) => operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split(".").slice(1) }
-    ));
-  }
-  if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
-  const values = [];
-  for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
-    let missing = false;
-    let objectValue = false;
-    let index = 0;
-    const substituted = text4.replace(EXPRESSION, () => {
-      const value = evaluateOperands(parsed[index++], combination);
-      if (value === void 0 || value === null) missing = true;
-      else if (typeof value === "object") objectValue = true;
-      return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
-    });
-    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
-    if (missing || substituted.trim() === "") continue;
-    if (!values.includes(substituted)) values.push(substituted);
-  }
-  if (values.length === 0) {
-    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(", ")} has no value in strategy.matrix` } }];
-  }
-  return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
-}
-function workflowOccurrences(document2, file, lines) {
-  const occurrences = [];
-  for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
-    const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
-    const resolve4 = (text4) => expandExpressions(text4, matrix);
-    const site = (node, context3, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: resolve4, prefix });
-    const containerSite = (node, context3) => site(node, context3, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
-    occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
-    for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
-      occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
-    }
-    listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
-      const uses = mergedGet(document2, step3, "uses");
-      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
-    });
-  }
-  return occurrences;
-}
-var githubWorkflowDiscoverer = {
-  kind: "github-workflow",
-  matches(path14) {
-    return WORKFLOW_FILE.test(path14);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
-  }
-};
-var actionResolve = (text4) => expandExpressions(text4, { unknown: "an action has no matrix" });
-function actionOccurrences(document2, file, lines) {
-  const runs = document2.get("runs", true);
-  const using = scalarString(mergedGet(document2, runs, "using"));
-  const site = (node, context3) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context: context3, resolve: actionResolve, prefix: DOCKER_PREFIX });
-  const occurrences = [];
-  if (using === "docker") {
-    const image = mergedGet(document2, runs, "image");
-    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, "runs.image"));
-  } else if (using === "composite") {
-    listItems(document2, mergedGet(document2, runs, "steps")).forEach((step3, index) => {
-      const uses = mergedGet(document2, step3, "uses");
-      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
-    });
-  }
-  return occurrences;
-}
-var githubActionDiscoverer = {
-  kind: "github-action",
-  matches(path14) {
-    const name2 = baseName(path14);
-    return name2 === "action.yml" || name2 === "action.yaml";
-  },
-  extract(file) {
-    const parsed = parseConfigDocuments(file);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document2) => actionOccurrences(document2, file, lines));
-    return { occurrences, errors: parsed.errors };
-  }
-};
-
-// src/discover/gitlab-include.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var ROOT_PIPELINE = ".gitlab-ci.yml";
-var MAX_INCLUDED_FILES = 150;
-var GLOB_CHARACTERS = /[*?[{]/;
-function localIncludes(document2) {
-  const include = mapGet(document2.contents, "include");
-  const entries = (0, import_yaml3.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
-  const paths = [];
-  for (const entry of entries) {
-    const written = (0, import_yaml3.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
-    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
-    const path14 = written.replace(/^\/+/, "").replace(/^\.\//, "");
-    if (path14 === "" || path14.split("/").includes("..")) continue;
-    paths.push(path14);
-  }
-  return paths;
-}
-async function expand(pattern, context3) {
-  if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
-  if (!context3.listFiles) return [];
-  const segments = pattern.split("/");
-  const fixed = segments.slice(0, segments.findIndex((segment) => GLOB_CHARACTERS.test(segment))).join("/");
-  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
-  return (await context3.listFiles(fixed)).filter((path14) => isMatch(path14) && /\.ya?ml$/i.test(path14));
-}
-async function followIncludes(from, documents, context3) {
-  const files = [];
-  const errors = [];
-  const seen = /* @__PURE__ */ new Set([from]);
-  const pending = documents.flatMap(localIncludes);
-  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
-    const pattern = pending.shift();
-    for (const path14 of await expand(pattern, context3)) {
-      if (seen.has(path14) || files.length >= MAX_INCLUDED_FILES) continue;
-      seen.add(path14);
-      const text4 = await context3.readFile(path14);
-      if (text4 === void 0) continue;
-      const parsed = parseYamlDocuments(text4);
-      for (const error2 of parsed.errors) errors.push(`included file ${path14}: ${error2}`);
-      files.push({ path: path14, text: text4, parsed });
-      pending.push(...parsed.documents.flatMap(localIncludes));
-    }
-  }
-  return { files, errors };
-}
-var includedByRootCache = /* @__PURE__ */ new WeakMap();
-async function isIncludedByRoot(path14, context3) {
-  let included = includedByRootCache.get(context3);
-  if (!included) {
-    included = (async () => {
-      const text4 = await context3.readFile(ROOT_PIPELINE);
-      if (text4 === void 0) return /* @__PURE__ */ new Set();
-      const { files } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text4).documents, context3);
-      return new Set(files.map((file) => file.path));
-    })();
-    includedByRootCache.set(context3, included);
-  }
-  return (await included).has(path14);
-}
-
-// src/discover/gitlab-ci.ts
-var RESERVED_KEYS = /* @__PURE__ */ new Set([
-  "default",
-  "include",
-  "stages",
-  "variables",
-  "workflow",
-  "image",
-  "services",
-  "cache",
-  "before_script",
-  "after_script",
-  "types",
-  "spec"
-]);
-var PREDEFINED_PREFIXES = ["CI_", "GITLAB_", "RUNNER_", "KUBECONFIG", "TRIGGER_PAYLOAD", "CHAT_", "DOCKER_AUTH_CONFIG"];
-var MAX_EXPANSION_DEPTH = 10;
-function readVariables(document2, node) {
-  const variables = /* @__PURE__ */ new Map();
-  for (const [name2, definition] of mapPairs(document2, node)) {
-    if ((0, import_yaml3.isScalar)(definition)) {
-      const value = scalarString(definition);
-      if (value !== void 0) variables.set(name2, { value, expand: true });
-    } else if ((0, import_yaml3.isMap)(definition)) {
-      const value = scalarString(mergedGet(document2, definition, "value"));
-      const expand4 = mergedGet(document2, definition, "expand");
-      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml3.isScalar)(expand4) && expand4.value === false) });
-    }
-  }
-  return variables;
-}
-function expand2(text4, variables) {
-  const expanded = /* @__PURE__ */ new Map();
-  const expanding = /* @__PURE__ */ new Set();
-  const lookup = (name2, depth) => {
-    const definition = variables.get(name2);
-    if (definition === void 0 && DEPENDENCY_PROXY_PREFIXES.has(name2)) return DEPENDENCY_PROXY_MARKER;
-    if (definition === void 0) {
-      if (PREDEFINED_PREFIXES.some((prefix) => name2.startsWith(prefix))) {
-        return { unresolved: `$${name2} is a predefined GitLab CI variable, known only when the pipeline runs` };
-      }
-      return { unresolved: `variable ${name2} is not defined in this file (it may be a project or group CI/CD variable)` };
-    }
-    if (!definition.expand) return definition.value;
-    const known = expanded.get(name2);
-    if (known !== void 0) return known;
-    if (expanding.has(name2) || depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name2} refers to itself or to variables too deeply` };
-    expanding.add(name2);
-    const value = substituteVariables(definition.value, (inner) => lookup(inner, depth + 1));
-    expanding.delete(name2);
-    expanded.set(name2, value);
-    return value;
-  };
-  return substituteVariables(text4, (name2) => lookup(name2, 0));
-}
-var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
-function resolverFor2(variables) {
-  return (text4) => {
-    const input = COMPONENT_INPUT.exec(text4);
-    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [throughDependencyProxy(expand2(text4, variables))];
-  };
-}
-var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
-var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
-function throughDependencyProxy(value) {
-  if (typeof value !== "string" || !value.includes(DEPENDENCY_PROXY_MARKER)) return { value };
-  if (!value.startsWith(`${DEPENDENCY_PROXY_MARKER}/`) || value.indexOf(DEPENDENCY_PROXY_MARKER, 1) >= 0) {
-    return { value: { unresolved: "the dependency proxy prefix is known only when the pipeline runs, and it does not start this image" } };
-  }
-  return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
-}
-var MAX_EXTENDS_DEPTH2 = 11;
-function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
-  const known = memo.get(job.node);
-  if (known) return known;
-  const variables = /* @__PURE__ */ new Map();
-  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
-  chain.add(job.node);
-  const { document: document2 } = job;
-  const extendsNode = mergedGet(document2, job.node, "extends");
-  const parents = (0, import_yaml3.isScalar)(extendsNode) ? [extendsNode] : listItems(document2, extendsNode);
-  for (const parent of parents) {
-    const name2 = scalarString(parent);
-    const template = name2 === void 0 ? void 0 : jobs.get(name2);
-    if (template !== void 0) for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
-  }
-  chain.delete(job.node);
-  for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
-  memo.set(job.node, variables);
-  return variables;
-}
-function jobsOf(document2) {
-  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml3.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
-}
-function mergePipeline(parts) {
-  const variables = /* @__PURE__ */ new Map();
-  const jobs = /* @__PURE__ */ new Map();
-  for (const { document: document2 } of parts) {
-    for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
-    for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
-  }
-  return { variables, jobs, memo: /* @__PURE__ */ new Map() };
-}
-function pipelineOccurrences(part, pipeline) {
-  const { document: document2, file, lines } = part;
-  const occurrences = [];
-  const site = (node, context3, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context: context3, resolve: resolverFor2(variables) });
-  const imagesOf = (owner, prefix, variables) => {
-    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
-    const services = mergedGet(document2, owner, "services");
-    if ((0, import_yaml3.isSeq)(services) && services.tag === "!reference") return;
-    listItems(document2, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
-    });
-  };
-  imagesOf(document2.contents, "", pipeline.variables);
-  imagesOf(mergedGet(document2, document2.contents, "default"), "default.", pipeline.variables);
-  for (const [jobName, job] of jobsOf(document2)) {
-    const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
-    imagesOf(job.node, `${jobName}.`, variables);
-  }
-  return occurrences;
-}
-var gitlabCiDiscoverer = {
-  kind: "gitlab-ci",
-  matches(path14) {
-    const name2 = baseName(path14);
-    return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
-  },
-  async extract(file, context3) {
-    const parsed = parseConfigDocuments(file);
-    if (file.path !== ROOT_PIPELINE && await isIncludedByRoot(file.path, context3)) return { occurrences: [] };
-    const included = await followIncludes(file.path, parsed.documents, context3);
-    const own = parsed.documents.map((document2) => ({ document: document2, file, lines: new LineIndex(file.text) }));
-    const parts = included.files.flatMap((other) => {
-      const lines = new LineIndex(other.text);
-      return other.parsed.documents.map((document2) => ({ document: document2, file: { path: other.path, text: other.text }, lines }));
-    });
-    const pipeline = mergePipeline([...parts, ...own]);
-    const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline));
-    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
-  }
-};
-
-// node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text4, ignoreTrivia = false) {
-  const len = text4.length;
-  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
-  function scanHexDigits(count, exact) {
-    let digits = 0;
-    let value2 = 0;
-    while (digits < count || !exact) {
-      let ch = text4.charCodeAt(pos);
-      if (ch >= 48 && ch <= 57) {
-        value2 = value2 * 16 + ch - 48;
-      } else if (ch >= 65 && ch <= 70) {
-        value2 = value2 * 16 + ch - 65 + 10;
-      } else if (ch >= 97 && ch <= 102) {
-        value2 = value2 * 16 + ch - 97 + 10;
-      } else {
-        break;
-      }
-      pos++;
-      digits++;
-    }
-    if (digits < count) {
-      value2 = -1;
-    }
-    return value2;
-  }
-  function setPosition(newPosition) {
-    pos = newPosition;
-    value = "";
-    tokenOffset = 0;
-    token = 16;
-    scanError = 0;
-  }
-  function scanNumber() {
-    let start = pos;
-    if (text4.charCodeAt(pos) === 48) {
-      pos++;
-    } else {
-      pos++;
-      while (pos < text4.length && isDigit4(text4.charCodeAt(pos))) {
-        pos++;
-      }
-    }
-    if (pos < text4.length && text4.charCodeAt(pos) === 46) {
-      pos++;
-      if (pos < text4.length && isDigit4(text4.charCodeAt(pos))) {
-        pos++;
-        while (pos < text4.length && isDigit4(text4.charCodeAt(pos))) {
-          pos++;
-        }
-      } else {
-        scanError = 3;
-        return text4.substring(start, pos);
-      }
-    }
-    let end = pos;
-    if (pos < text4.length && (text4.charCodeAt(pos) === 69 || text4.charCodeAt(pos) === 101)) {
-      pos++;
-      if (pos < text4.length && text4.charCodeAt(pos) === 43 || text4.charCodeAt(pos) === 45) {
-        pos++;
-      }
-      if (pos < text4.length && isDigit4(text4.charCodeAt(pos))) {
-        pos++;
-        while (pos < text4.length && isDigit4(text4.charCodeAt(pos))) {
-          pos++;
-        }
-        end = pos;
-      } else {
-        scanError = 3;
-      }
-    }
-    return text4.substring(start, end);
-  }
-  function scanString() {
-    let result = "", start = pos;
-    while (true) {
-      if (pos >= len) {
-        result += text4.substring(start, pos);
-        scanError = 2;
-        break;
-      }
-      const ch = text4.charCodeAt(pos);
-      if (ch === 34) {
-        result += text4.substring(start, pos);
-        pos++;
-        break;
-      }
-      if (ch === 92) {
-        result += text4.substring(start, pos);
-        pos++;
-        if (pos >= len) {
-          scanError = 2;
-          break;
-        }
-        const ch2 = text4.charCodeAt(pos++);
-        switch (ch2) {
-          case 34:
-            result += '"';
-            break;
-          case 92:
-            result += "\\";
-            break;
-          case 47:
-            result += "/";
-            break;
-          case 98:
-            result += "\b";
-            break;
-          case 102:
-            result += "\f";
-            break;
-          case 110:
-            result += "\n";
-            break;
-          case 114:
-            result += "\r";
-            break;
-          case 116:
-            result += "	";
-            break;
-          case 117:
-            const ch3 = scanHexDigits(4, true);
-            if (ch3 >= 0) {
-              result += String.fromCharCode(ch3);
-            } else {
-              scanError = 4;
-            }
-            break;
-          default:
-            scanError = 5;
-        }
-        start = pos;
-        continue;
-      }
-      if (ch >= 0 && ch <= 31) {
-        if (isLineBreak(ch)) {
-          result += text4.substring(start, pos);
-          scanError = 2;
-          break;
-        } else {
-          scanError = 6;
-        }
-      }
-      pos++;
-    }
-    return result;
-  }
-  function scanNext() {
-    value = "";
-    scanError = 0;
-    tokenOffset = pos;
-    lineStartOffset = lineNumber;
-    prevTokenLineStartOffset = tokenLineStartOffset;
-    if (pos >= len) {
-      tokenOffset = len;
-      return token = 17;
-    }
-    let code = text4.charCodeAt(pos);
-    if (isWhiteSpace(code)) {
-      do {
-        pos++;
-        value += String.fromCharCode(code);
-        code = text4.charCodeAt(pos);
-      } while (isWhiteSpace(code));
-      return token = 15;
-    }
-    if (isLineBreak(code)) {
-      pos++;
-      value += String.fromCharCode(code);
-      if (code === 13 && text4.charCodeAt(pos) === 10) {
-        pos++;
-        value += "\n";
-      }
-      lineNumber++;
-      tokenLineStartOffset = pos;
-      return token = 14;
-    }
-    switch (code) {
-      // tokens: []{}:,
-      case 123:
-        pos++;
-        return token = 1;
-      case 125:
-        pos++;
-        return token = 2;
-      case 91:
-        pos++;
-        return token = 3;
-      case 93:
-        pos++;
-        return token = 4;
-      case 58:
-        pos++;
-        return token = 6;
-      case 44:
-        pos++;
-        return token = 5;
-      // strings
-      case 34:
-        pos++;
-        value = scanString();
-        return token = 10;
-      // comments
-      case 47:
-        const start = pos - 1;
-        if (text4.charCodeAt(pos + 1) === 47) {
-          pos += 2;
-          while (pos < len) {
-            if (isLineBreak(text4.charCodeAt(pos))) {
-              break;
-            }
-            pos++;
-          }
-          value = text4.substring(start, pos);
-          return token = 12;
-        }
-        if (text4.charCodeAt(pos + 1) === 42) {
-          pos += 2;
-          const safeLength = len - 1;
-          let commentClosed = false;
-          while (pos < safeLength) {
-            const ch = text4.charCodeAt(pos);
-            if (ch === 42 && text4.charCodeAt(pos + 1) === 47) {
-              pos += 2;
-              commentClosed = true;
-              break;
-            }
-            pos++;
-            if (isLineBreak(ch)) {
-              if (ch === 13 && text4.charCodeAt(pos) === 10) {
-                pos++;
-              }
-              lineNumber++;
-              tokenLineStartOffset = pos;
-            }
-          }
-          if (!commentClosed) {
-            pos++;
-            scanError = 1;
-          }
-          value = text4.substring(start, pos);
-          return token = 13;
-        }
-        value += String.fromCharCode(code);
-        pos++;
-        return token = 16;
-      // numbers
-      case 45:
-        value += String.fromCharCode(code);
-        pos++;
-        if (pos === len || !isDigit4(text4.charCodeAt(pos))) {
-          return token = 16;
-        }
-      // found a minus, followed by a number so
-      // we fall through to proceed with scanning
-      // numbers
-      case 48:
-      case 49:
-      case 50:
-      case 51:
-      case 52:
-      case 53:
-      case 54:
-      case 55:
-      case 56:
-      case 57:
-        value += scanNumber();
-        return token = 11;
-      // literals and unknown symbols
-      default:
-        while (pos < len && isUnknownContentCharacter(code)) {
-          pos++;
-          code = text4.charCodeAt(pos);
-        }
-        if (tokenOffset !== pos) {
-          value = text4.substring(tokenOffset, pos);
-          switch (value) {
-            case "true":
-              return token = 8;
-            case "false":
-              return token = 9;
-            case "null":
-              return token = 7;
-          }
-          return token = 16;
-        }
-        value += String.fromCharCode(code);
-        pos++;
-        return token = 16;
-    }
-  }
-  function isUnknownContentCharacter(code) {
-    if (isWhiteSpace(code) || isLineBreak(code)) {
-      return false;
-    }
-    switch (code) {
-      case 125:
-      case 93:
-      case 123:
-      case 91:
-      case 34:
-      case 58:
-      case 44:
-      case 47:
-        return false;
-    }
-    return true;
-  }
-  function scanNextNonTrivia() {
-    let result;
-    do {
-      result = scanNext();
-    } while (result >= 12 && result <= 15);
-    return result;
-  }
-  return {
-    setPosition,
-    getPosition: () => pos,
-    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
-    getToken: () => token,
-    getTokenValue: () => value,
-    getTokenOffset: () => tokenOffset,
-    getTokenLength: () => pos - tokenOffset,
-    getTokenStartLine: () => lineStartOffset,
-    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
-    getTokenError: () => scanError
-  };
-}
-function isWhiteSpace(ch) {
-  return ch === 32 || ch === 9;
-}
-function isLineBreak(ch) {
-  return ch === 10 || ch === 13;
-}
-function isDigit4(ch) {
-  return ch >= 48 && ch <= 57;
-}
-var CharacterCodes;
-(function(CharacterCodes2) {
-  CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
-  CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
-  CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
-  CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
-  CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
-  CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
-  CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
-  CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
-  CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
-  CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
-  CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
-  CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
-  CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
-  CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
-  CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
-  CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
-  CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
-  CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
-  CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
-  CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
-  CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
-  CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
-  CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
-  CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
-  CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
-  CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
-  CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
-  CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
-  CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
-  CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
-  CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
-  CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
-  CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
-  CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
-  CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
-  CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
-  CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
-  CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
-  CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
-  CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
-  CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
-  CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
-  CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
-  CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
-  CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
-  CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
-  CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
-  CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
-  CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
-  CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
-  CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
-  CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
-  CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
-  CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
-  CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
-  CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
-  CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
-  CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
-  CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
-  CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
-  CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
-  CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
-  CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
-  CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
-  CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
-  CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
-  CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
-  CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
-  CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
-  CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
-  CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
-  CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
-  CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
-  CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
-  CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
-  CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
-  CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
-  CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
-  CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
-  CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
-})(CharacterCodes || (CharacterCodes = {}));
-
-// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
-var cachedSpaces = new Array(20).fill(0).map((_, index) => {
-  return " ".repeat(index);
-});
-var maxCachedValues = 200;
-var cachedBreakLinesWithSpaces = {
-  " ": {
-    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\n" + " ".repeat(index);
-    }),
-    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r" + " ".repeat(index);
-    }),
-    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r\n" + " ".repeat(index);
-    })
-  },
-  "	": {
-    "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\n" + "	".repeat(index);
-    }),
-    "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r" + "	".repeat(index);
-    }),
-    "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
-      return "\r\n" + "	".repeat(index);
-    })
-  }
-};
-
-// node_modules/jsonc-parser/lib/esm/impl/parser.js
-var ParseOptions;
-(function(ParseOptions2) {
-  ParseOptions2.DEFAULT = {
-    allowTrailingComma: false
-  };
-})(ParseOptions || (ParseOptions = {}));
-function parseTree(text4, errors = [], options = ParseOptions.DEFAULT) {
-  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
-  function ensurePropertyComplete(endOffset) {
-    if (currentParent.type === "property") {
-      currentParent.length = endOffset - currentParent.offset;
-      currentParent = currentParent.parent;
-    }
-  }
-  function onValue(valueNode) {
-    currentParent.children.push(valueNode);
-    return valueNode;
-  }
-  const visitor = {
-    onObjectBegin: (offset) => {
-      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
-    },
-    onObjectProperty: (name2, offset, length) => {
-      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
-      currentParent.children.push({ type: "string", value: name2, offset, length, parent: currentParent });
-    },
-    onObjectEnd: (offset, length) => {
-      ensurePropertyComplete(offset + length);
-      currentParent.length = offset + length - currentParent.offset;
-      currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
-    },
-    onArrayBegin: (offset, length) => {
-      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
-    },
-    onArrayEnd: (offset, length) => {
-      currentParent.length = offset + length - currentParent.offset;
-      currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
-    },
-    onLiteralValue: (value, offset, length) => {
-      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
-      ensurePropertyComplete(offset + length);
-    },
-    onSeparator: (sep4, offset, length) => {
-      if (currentParent.type === "property") {
-        if (sep4 === ":") {
-          currentParent.colonOffset = offset;
-        } else if (sep4 === ",") {
-          ensurePropertyComplete(offset);
-        }
-      }
-    },
-    onError: (error2, offset, length) => {
-      errors.push({ error: error2, offset, length });
-    }
-  };
-  visit3(text4, visitor, options);
-  const result = currentParent.children[0];
-  if (result) {
-    delete result.parent;
-  }
-  return result;
-}
-function findNodeAtLocation(root, path14) {
-  if (!root) {
-    return void 0;
-  }
-  let node = root;
-  for (let segment of path14) {
-    if (typeof segment === "string") {
-      if (node.type !== "object" || !Array.isArray(node.children)) {
-        return void 0;
-      }
-      let found = false;
-      for (const propertyNode of node.children) {
-        if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
-          node = propertyNode.children[1];
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        return void 0;
-      }
-    } else {
-      const index = segment;
-      if (node.type !== "array" || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
-        return void 0;
-      }
-      node = node.children[index];
-    }
-  }
-  return node;
-}
-function visit3(text4, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text4, false);
-  const _jsonPath = [];
-  let suppressedCallbacks = 0;
-  function toNoArgVisit(visitFunction) {
-    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-  }
-  function toOneArgVisit(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-  }
-  function toOneArgVisitWithPath(visitFunction) {
-    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
-  }
-  function toBeginVisit(visitFunction) {
-    return visitFunction ? () => {
-      if (suppressedCallbacks > 0) {
-        suppressedCallbacks++;
-      } else {
-        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
-        if (cbReturn === false) {
-          suppressedCallbacks = 1;
-        }
-      }
-    } : () => true;
-  }
-  function toEndVisit(visitFunction) {
-    return visitFunction ? () => {
-      if (suppressedCallbacks > 0) {
-        suppressedCallbacks--;
-      }
-      if (suppressedCallbacks === 0) {
-        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
-      }
-    } : () => true;
-  }
-  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
-  const disallowComments = options && options.disallowComments;
-  const allowTrailingComma = options && options.allowTrailingComma;
-  function scanNext() {
-    while (true) {
-      const token = _scanner.scan();
-      switch (_scanner.getTokenError()) {
-        case 4:
-          handleError(
-            14
-            /* ParseErrorCode.InvalidUnicode */
-          );
-          break;
-        case 5:
-          handleError(
-            15
-            /* ParseErrorCode.InvalidEscapeCharacter */
-          );
-          break;
-        case 3:
-          handleError(
-            13
-            /* ParseErrorCode.UnexpectedEndOfNumber */
-          );
-          break;
-        case 1:
-          if (!disallowComments) {
-            handleError(
-              11
-              /* ParseErrorCode.UnexpectedEndOfComment */
-            );
-          }
-          break;
-        case 2:
-          handleError(
-            12
-            /* ParseErrorCode.UnexpectedEndOfString */
-          );
-          break;
-        case 6:
-          handleError(
-            16
-            /* ParseErrorCode.InvalidCharacter */
-          );
-          break;
-      }
-      switch (token) {
-        case 12:
-        case 13:
-          if (disallowComments) {
-            handleError(
-              10
-              /* ParseErrorCode.InvalidCommentToken */
-            );
-          } else {
-            onComment();
-          }
-          break;
-        case 16:
-          handleError(
-            1
-            /* ParseErrorCode.InvalidSymbol */
-          );
-          break;
-        case 15:
-        case 14:
-          break;
-        default:
-          return token;
-      }
-    }
-  }
-  function handleError(error2, skipUntilAfter = [], skipUntil = []) {
-    onError(error2);
-    if (skipUntilAfter.length + skipUntil.length > 0) {
-      let token = _scanner.getToken();
-      while (token !== 17) {
-        if (skipUntilAfter.indexOf(token) !== -1) {
-          scanNext();
-          break;
-        } else if (skipUntil.indexOf(token) !== -1) {
-          break;
-        }
-        token = scanNext();
-      }
-    }
-  }
-  function parseString(isValue) {
-    const value = _scanner.getTokenValue();
-    if (isValue) {
-      onLiteralValue(value);
-    } else {
-      onObjectProperty(value);
-      _jsonPath.push(value);
-    }
-    scanNext();
-    return true;
-  }
-  function parseLiteral() {
-    switch (_scanner.getToken()) {
-      case 11:
-        const tokenValue = _scanner.getTokenValue();
-        let value = Number(tokenValue);
-        if (isNaN(value)) {
-          handleError(
-            2
-            /* ParseErrorCode.InvalidNumberFormat */
-          );
-          value = 0;
-        }
-        onLiteralValue(value);
-        break;
-      case 7:
-        onLiteralValue(null);
-        break;
-      case 8:
-        onLiteralValue(true);
-        break;
-      case 9:
-        onLiteralValue(false);
-        break;
-      default:
-        return false;
-    }
-    scanNext();
-    return true;
-  }
-  function parseProperty() {
-    if (_scanner.getToken() !== 10) {
-      handleError(3, [], [
-        2,
-        5
-        /* SyntaxKind.CommaToken */
-      ]);
-      return false;
-    }
-    parseString(false);
-    if (_scanner.getToken() === 6) {
-      onSeparator(":");
-      scanNext();
-      if (!parseValue()) {
-        handleError(4, [], [
-          2,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-    } else {
-      handleError(5, [], [
-        2,
-        5
-        /* SyntaxKind.CommaToken */
-      ]);
-    }
-    _jsonPath.pop();
-    return true;
-  }
-  function parseObject() {
-    onObjectBegin();
-    scanNext();
-    let needsComma = false;
-    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
-      if (_scanner.getToken() === 5) {
-        if (!needsComma) {
-          handleError(4, [], []);
-        }
-        onSeparator(",");
-        scanNext();
-        if (_scanner.getToken() === 2 && allowTrailingComma) {
-          break;
-        }
-      } else if (needsComma) {
-        handleError(6, [], []);
-      }
-      if (!parseProperty()) {
-        handleError(4, [], [
-          2,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-      needsComma = true;
-    }
-    onObjectEnd();
-    if (_scanner.getToken() !== 2) {
-      handleError(7, [
-        2
-        /* SyntaxKind.CloseBraceToken */
-      ], []);
-    } else {
-      scanNext();
-    }
-    return true;
-  }
-  function parseArray() {
-    onArrayBegin();
-    scanNext();
-    let isFirstElement = true;
-    let needsComma = false;
-    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
-      if (_scanner.getToken() === 5) {
-        if (!needsComma) {
-          handleError(4, [], []);
-        }
-        onSeparator(",");
-        scanNext();
-        if (_scanner.getToken() === 4 && allowTrailingComma) {
-          break;
-        }
-      } else if (needsComma) {
-        handleError(6, [], []);
-      }
-      if (isFirstElement) {
-        _jsonPath.push(0);
-        isFirstElement = false;
-      } else {
-        _jsonPath[_jsonPath.length - 1]++;
-      }
-      if (!parseValue()) {
-        handleError(4, [], [
-          4,
-          5
-          /* SyntaxKind.CommaToken */
-        ]);
-      }
-      needsComma = true;
-    }
-    onArrayEnd();
-    if (!isFirstElement) {
-      _jsonPath.pop();
-    }
-    if (_scanner.getToken() !== 4) {
-      handleError(8, [
-        4
-        /* SyntaxKind.CloseBracketToken */
-      ], []);
-    } else {
-      scanNext();
-    }
-    return true;
-  }
-  function parseValue() {
-    switch (_scanner.getToken()) {
-      case 3:
-        return parseArray();
-      case 1:
-        return parseObject();
-      case 10:
-        return parseString(true);
-      default:
-        return parseLiteral();
-    }
-  }
-  scanNext();
-  if (_scanner.getToken() === 17) {
-    if (options.allowEmptyContent) {
-      return true;
-    }
-    handleError(4, [], []);
-    return false;
-  }
-  if (!parseValue()) {
-    handleError(4, [], []);
-    return false;
-  }
-  if (_scanner.getToken() !== 17) {
-    handleError(9, [], []);
-  }
-  return true;
-}
-function getNodeType(value) {
-  switch (typeof value) {
-    case "boolean":
-      return "boolean";
-    case "number":
-      return "number";
-    case "string":
-      return "string";
-    case "object": {
-      if (!value) {
-        return "null";
-      } else if (Array.isArray(value)) {
-        return "array";
-      }
-      return "object";
-    }
-    default:
-      return "null";
-  }
-}
-
-// node_modules/jsonc-parser/lib/esm/main.js
-var ScanError;
-(function(ScanError2) {
-  ScanError2[ScanError2["None"] = 0] = "None";
-  ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
-  ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
-  ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
-  ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
-  ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
-  ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
-})(ScanError || (ScanError = {}));
-var SyntaxKind;
-(function(SyntaxKind2) {
-  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
-  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
-  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
-  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
-  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
-  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
-  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
-  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
-  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
-  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
-  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
-  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
-  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
-  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
-  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
-  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
-  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
-})(SyntaxKind || (SyntaxKind = {}));
-var parseTree2 = parseTree;
-var findNodeAtLocation2 = findNodeAtLocation;
-var ParseErrorCode;
-(function(ParseErrorCode2) {
-  ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
-  ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
-  ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
-  ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
-  ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
-  ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
-  ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
-  ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
-  ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
-  ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
-  ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
-  ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
-  ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
-  ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
-})(ParseErrorCode || (ParseErrorCode = {}));
-function printParseErrorCode(code) {
-  switch (code) {
-    case 1:
-      return "InvalidSymbol";
-    case 2:
-      return "InvalidNumberFormat";
-    case 3:
-      return "PropertyNameExpected";
-    case 4:
-      return "ValueExpected";
-    case 5:
-      return "ColonExpected";
-    case 6:
-      return "CommaExpected";
-    case 7:
-      return "CloseBraceExpected";
-    case 8:
-      return "CloseBracketExpected";
-    case 9:
-      return "EndOfFileExpected";
-    case 10:
-      return "InvalidCommentToken";
-    case 11:
-      return "UnexpectedEndOfComment";
-    case 12:
-      return "UnexpectedEndOfString";
-    case 13:
-      return "UnexpectedEndOfNumber";
-    case 14:
-      return "InvalidUnicode";
-    case 15:
-      return "InvalidEscapeCharacter";
-    case 16:
-      return "InvalidCharacter";
-  }
-  return "<unknown ParseErrorCode>";
-}
-
-// src/discover/devcontainer.ts
-var DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
-var VARIABLE = /\$\{[^}]*\}/;
-function isOciFeature(id) {
-  if (id.startsWith("./") || id.startsWith("../") || id.startsWith("/") || /^[a-z]+:\/\//i.test(id)) return false;
-  const slash = id.indexOf("/");
-  if (slash < 0) return false;
-  const host2 = id.slice(0, slash);
-  return host2.includes(".") || host2.includes(":") || host2 === "localhost";
-}
-function valueOf(text4) {
-  if (text4.length > MAX_IMAGE_TEXT) return text4;
-  const variable = VARIABLE.exec(text4);
-  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text4;
-}
-function stringSite(node, text4) {
-  if (node.type !== "string" || typeof node.value !== "string" || node.value.trim() === "") return void 0;
-  return { offset: node.offset + 1, raw: text4.slice(node.offset + 1, node.offset + node.length - 1), value: node.value };
-}
-function describe(errors, lines) {
-  return errors.slice(0, 5).map((error2) => {
-    const { line, column } = lines.positionAt(error2.offset);
-    return `${printParseErrorCode(error2.error)} at line ${line}, column ${column}`;
-  });
-}
-var devcontainerDiscoverer = {
-  kind: "devcontainer",
-  matches(path14) {
-    return DEVCONTAINER_FILE.test(path14);
-  },
-  extract(file) {
-    const lines = new LineIndex(file.text);
-    const parseErrors = [];
-    const root = parseTree2(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
-    if (!root || root.type !== "object") {
-      throw new Error(`not a JSON object${parseErrors.length ? `: ${describe(parseErrors, lines).join("; ")}` : ""}`);
-    }
-    const occurrences = [];
-    const emit = (site, context3) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context: context3 }));
-    const image = findNodeAtLocation2(root, ["image"]);
-    const imageSite = image && stringSite(image, file.text);
-    if (imageSite) emit(imageSite, "image");
-    const features = findNodeAtLocation2(root, ["features"]);
-    if (features?.type === "object") {
-      for (const property of features.children ?? []) {
-        const key = property.children?.[0];
-        const site = key && stringSite(key, file.text);
-        if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
-      }
-    }
-    return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe(parseErrors, lines).join("; ")}`] : [] };
-  }
-};
-
-// src/discover/circleci.ts
-var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
-var resolve2 = runtimeOnlyResolver("CircleCI", [
-  { pattern: /<<\s*[^>]*?\s*>>/, describe: (match) => `CircleCI parameter ${match} is set by the pipeline or the caller of the job` }
-]);
-function configOccurrences(document2, file, lines) {
-  const occurrences = [];
-  const dockerImages = (owner, prefix) => {
-    listItems(document2, mergedGet(document2, owner, "docker")).forEach((container, index) => {
-      occurrences.push(
-        ...occurrencesAtScalar({
-          file: file.path,
-          kind: "circleci",
-          text: file.text,
-          lines,
-          node: mergedGet(document2, container, "image"),
-          context: `${prefix}.docker[${index}].image`,
-          resolve: resolve2
-        })
-      );
-    });
-  };
-  const section = (root, prefix) => {
-    for (const [name2, job] of mapPairs(document2, mergedGet(document2, root, "jobs"))) dockerImages(job, `${prefix}jobs.${name2}`);
-    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, root, "executors"))) dockerImages(executor, `${prefix}executors.${name2}`);
-  };
-  section(document2.contents, "");
-  for (const [name2, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) section(orb, `orbs.${name2}.`);
-  return occurrences;
-}
-var circleciDiscoverer = {
-  kind: "circleci",
-  matches(path14) {
-    return CONFIG_FILE.test(path14);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
-  }
-};
-
-// src/discover/bitbucket.ts
-var import_yaml16 = __toESM(require_dist(), 1);
-var resolve3 = runtimeOnlyResolver("Bitbucket");
-var DOCKER_PREFIX2 = "docker://";
-var MAX_DEPTH4 = 32;
-function pipelineOccurrences2(document2, file, lines) {
-  const occurrences = [];
-  const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve3 }));
-  site(mergedGet(document2, document2.contents, "image"), "image");
-  const definitions = mergedGet(document2, document2.contents, "definitions");
-  for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions, "services"))) {
-    site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
-  }
-  const walk = (node, path14, depth) => {
-    if (depth > MAX_DEPTH4) return;
-    if ((0, import_yaml16.isMap)(node)) {
-      for (const pair of node.items) {
-        const key = scalarString(pair.key) ?? "";
-        const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml16.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
-        if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
-          occurrences.push(
-            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve3, prefix: DOCKER_PREFIX2 })
-          );
-        }
-        walk(pair.value, childPath, depth + 1);
-      }
-    } else if ((0, import_yaml16.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
-    }
-  };
-  walk(mergedGet(document2, document2.contents, "pipelines"), "pipelines", 0);
-  walk(definitions, "definitions", 0);
-  return occurrences;
-}
-var bitbucketDiscoverer = {
-  kind: "bitbucket",
-  matches(path14) {
-    return baseName(path14) === "bitbucket-pipelines.yml";
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences2);
-  }
-};
-
-// src/discover/azure-pipelines.ts
-var import_yaml18 = __toESM(require_dist(), 1);
-var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
-var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
-var MAX_DEPTH5 = 40;
-var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
-function readVariables2(document2) {
-  const variables = /* @__PURE__ */ new Map();
-  const node = mergedGet(document2, document2.contents, "variables");
-  if ((0, import_yaml18.isMap)(node)) {
-    for (const [name2, value] of mapPairs(document2, node)) {
-      const text4 = scalarString(value);
-      if (text4 !== void 0) variables.set(name2, text4);
-    }
-  } else if ((0, import_yaml18.isSeq)(node)) {
-    for (const item of listItems(document2, node)) {
-      const name2 = scalarString(mergedGet(document2, item, "name"));
-      const value = scalarString(mergedGet(document2, item, "value"));
-      if (name2 !== void 0 && value !== void 0) variables.set(name2, value);
-    }
-  }
-  return variables;
-}
-function resolverFor3(variables) {
-  return (text4) => {
-    let unresolved;
-    const value = text4.replace(EXPRESSION2, (whole, macro, template) => {
-      let name2;
-      if (macro !== void 0) name2 = macro.trim();
-      else if (template !== void 0) name2 = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/.exec(template)?.slice(1).find((part) => part !== void 0);
-      const known = name2 === void 0 ? void 0 : variables.get(name2);
-      if (known === void 0) {
-        unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
-        return whole;
-      }
-      return known;
-    });
-    return [{ value: unresolved === void 0 ? value : { unresolved } }];
-  };
-}
-function pipelineOccurrences3(document2, file, lines) {
-  const occurrences = [];
-  const resolve4 = resolverFor3(readVariables2(document2));
-  const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolve4 }));
-  const aliases = /* @__PURE__ */ new Set();
-  listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers")).forEach((container, index) => {
-    const alias = scalarString(mergedGet(document2, container, "container"));
-    if (alias !== void 0) aliases.add(alias);
-    site(mergedGet(document2, container, "image"), `resources.containers[${index}].image`);
-  });
-  const walk = (node, path14, depth) => {
-    if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml18.isMap)(node)) {
-      for (const pair of node.items) {
-        if (!(0, import_yaml18.isScalar)(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (ALIAS_KEYS.has(key)) continue;
-        const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "container") {
-          if ((0, import_yaml18.isScalar)(pair.value)) {
-            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath);
-          } else if ((0, import_yaml18.isMap)(pair.value)) {
-            site(pair.value.get("image", true), `${childPath}.image`);
-          }
-          continue;
-        }
-        walk(pair.value, childPath, depth + 1);
-      }
-    } else if ((0, import_yaml18.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
-    }
-  };
-  walk(document2.contents, "", 0);
-  return occurrences;
-}
-var azurePipelinesDiscoverer = {
-  kind: "azure-pipelines",
-  matches(path14) {
-    return PIPELINE_FILE.test(path14);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences3);
-  }
-};
-
-// src/discover/drone.ts
-var import_yaml20 = __toESM(require_dist(), 1);
-var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
-var MAX_COMBINATIONS2 = 256;
-var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-function woodpeckerCombinations(matrix) {
-  if (matrix === void 0 || matrix === null) return [];
-  if (typeof matrix !== "object" || Array.isArray(matrix)) return { unknown: "matrix is not a map" };
-  const entries = Object.entries(matrix);
-  const include = matrix.include;
-  if (include !== void 0) {
-    if (!Array.isArray(include)) return { unknown: "matrix.include is not a list" };
-    return include.filter((entry) => typeof entry === "object" && entry !== null && !Array.isArray(entry)).slice(0, MAX_COMBINATIONS2).map((entry) => Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, String(value)])));
-  }
-  let combinations = [{}];
-  for (const [key, values] of entries) {
-    if (!Array.isArray(values)) return { unknown: `matrix.${key} is not a list` };
-    const next = [];
-    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: String(value) });
-    if (next.length > MAX_COMBINATIONS2) return { unknown: `matrix has more than ${MAX_COMBINATIONS2} combinations` };
-    combinations = next;
-  }
-  return entries.length > 0 ? combinations : [];
-}
-function resolverFor4(system, matrix) {
-  return (text4) => {
-    const names = [...text4.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
-    if (names.length === 0) return [{ value: text4.replace(/\$\$/g, "$") }];
-    const combinations = Array.isArray(matrix) ? matrix : [];
-    const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
-    if (missing) {
-      const reason = !Array.isArray(matrix) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(missing.name) ? ` (${matrix.unknown})` : "";
-      return [{ value: { unresolved: `${missing.whole} is a ${system} variable, known only when the pipeline runs${reason}` } }];
-    }
-    const values = [];
-    for (const combination of combinations) {
-      if (!names.every(({ name: name2 }) => name2 in combination)) continue;
-      const value = text4.replace(VARIABLE2, (whole, braced, bare) => whole === "$$" ? "$" : combination[braced ?? bare ?? ""]);
-      if (!values.includes(value)) values.push(value);
-    }
-    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
-  };
-}
-function asWrittenStrings(document2, node, depth) {
-  if (depth > 8) return void 0;
-  if ((0, import_yaml3.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml20.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml20.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
-  return void 0;
-}
-function pipelineOccurrences4(document2, file, lines) {
-  const occurrences = [];
-  const kind = "drone";
-  const system = file.path.includes(".woodpecker") ? "Woodpecker" : "Drone";
-  const resolve4 = resolverFor4(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
-  const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
-  const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
-  const containers = (section) => {
-    const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml20.isSeq)(node)) {
-      listItems(document2, node).forEach((step3, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve4 }));
-      });
-    } else if ((0, import_yaml20.isMap)(node)) {
-      for (const [name3, step3] of mapPairs(document2, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve4 }));
-      }
-    }
-  };
-  for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
-  return occurrences;
-}
-var droneDiscoverer = {
-  kind: "drone",
-  matches(path14) {
-    return PIPELINE_FILE2.test(path14);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
-  }
-};
-
-// src/discover/cloudbuild-substitutions.ts
-var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
-  "PROJECT_ID",
-  "PROJECT_NUMBER",
-  "BUILD_ID",
-  "LOCATION",
-  "TRIGGER_NAME",
-  "COMMIT_SHA",
-  "REVISION_ID",
-  "SHORT_SHA",
-  "REPO_NAME",
-  "REPO_FULL_NAME",
-  "BRANCH_NAME",
-  "TAG_NAME",
-  "REF_NAME",
-  "TRIGGER_BUILD_CONFIG_PATH",
-  "SERVICE_ACCOUNT_EMAIL",
-  "SERVICE_ACCOUNT",
-  // Pull-request triggers.
-  "_HEAD_BRANCH",
-  "_BASE_BRANCH",
-  "_HEAD_REPO_URL",
-  "_PR_NUMBER"
-]);
-var MAX_DEPTH6 = 16;
-var MAX_OUTPUT = 8192;
-var MAX_PATTERN_SUBJECT2 = 1024;
-var Unresolved = class extends Error {
-};
-function expandSubstitutions(text4, substitutions) {
-  const expander = new Expander(substitutions);
-  try {
-    const value = expander.expand(text4, 0);
-    return expander.defaulted.length > 0 ? { value, note: `default written for substitution ${[...new Set(expander.defaulted)].join(", ")}, which this file does not define` } : { value };
-  } catch (error2) {
-    if (error2 instanceof Unresolved) return { value: { unresolved: error2.message } };
-    throw error2;
-  }
-}
-var isNameStart = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
-var Expander = class {
-  constructor(substitutions) {
-    this.substitutions = substitutions;
-  }
-  substitutions;
-  cache = /* @__PURE__ */ new Map();
-  expanding = /* @__PURE__ */ new Set();
-  defaulted = [];
-  expand(text4, depth) {
-    if (depth > MAX_DEPTH6) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH6} deep`);
-    let output = "";
-    let index = 0;
-    while (index < text4.length) {
-      const dollar = text4.indexOf("$", index);
-      if (dollar < 0) {
-        output += text4.slice(index);
-        break;
-      }
-      output += text4.slice(index, dollar);
-      const next = text4[dollar + 1];
-      if (next === "$") {
-        output += "$";
-        index = dollar + 2;
-      } else if (next === "{") {
-        const close = matchingBrace2(text4, dollar + 2);
-        if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
-        output += this.braced(text4.slice(dollar + 2, close), depth);
-        index = close + 1;
-      } else if (isNameStart(next)) {
-        let end = dollar + 2;
-        while (isNameChar(text4[end])) end++;
-        output += this.required(text4.slice(dollar + 1, end), depth);
-        index = end;
-      } else {
-        output += "$";
-        index = dollar + 1;
-      }
-      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
-    }
-    return output;
-  }
-  /** The value of NAME, expanded; throws naming why it is unknown. */
-  required(name2, depth) {
-    const value = this.lookup(name2, depth);
-    if (!value.ok) throw new Unresolved(value.unresolved);
-    return value.value;
-  }
-  lookup(name2, depth) {
-    const cached2 = this.cache.get(name2);
-    if (cached2) return cached2;
-    let value;
-    const written = this.substitutions.get(name2);
-    if (written !== void 0 && name2.startsWith("_")) {
-      if (this.expanding.has(name2)) return { ok: false, unresolved: `substitution ${name2} refers to itself` };
-      this.expanding.add(name2);
-      try {
-        value = { ok: true, value: this.expand(written, depth + 1) };
-      } catch (error2) {
-        if (!(error2 instanceof Unresolved)) throw error2;
-        value = { ok: false, unresolved: error2.message };
-      } finally {
-        this.expanding.delete(name2);
-      }
-    } else if (BUILT_IN_SUBSTITUTIONS.has(name2)) {
-      value = { ok: false, unresolved: `$${name2} is a built-in Cloud Build substitution, known only when the build runs` };
-    } else if (name2.startsWith("_")) {
-      value = { ok: false, unresolved: `substitution ${name2} is not defined in this file (it may be set by the trigger)` };
-    } else {
-      value = { ok: false, unresolved: `$${name2} is not a built-in Cloud Build substitution (user substitutions begin with "_")` };
-    }
-    this.cache.set(name2, value);
-    return value;
-  }
-  /** The inside of `${…}`. */
-  braced(inner, depth) {
-    if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
-    let end = 0;
-    while (isNameChar(inner[end])) end++;
-    const name2 = inner.slice(0, end);
-    if (name2 === "" || !isNameStart(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
-    const operation = inner.slice(end);
-    if (operation === "") return this.required(name2, depth);
-    const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
-    switch (true) {
-      case operation.startsWith(":-"):
-      case operation.startsWith("-"): {
-        const value = this.lookup(name2, depth);
-        const unset = !value.ok && this.definedNowhere(name2);
-        if (!value.ok && !unset) throw new Unresolved(value.unresolved);
-        if (unset || operation.startsWith(":") && value.ok && value.value === "") {
-          if (unset) this.defaulted.push(name2);
-          return word();
-        }
-        return value.value;
-      }
-      case operation.startsWith(":+"):
-      case operation.startsWith("+"): {
-        const value = this.lookup(name2, depth);
-        if (!value.ok && !this.definedNowhere(name2)) throw new Unresolved(value.unresolved);
-        const empty = !value.ok || operation.startsWith(":") && value.value === "";
-        return empty ? "" : word();
-      }
-      case operation.startsWith("#"):
-      case operation.startsWith("%"):
-        return trim(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
-      case operation.startsWith("/"):
-        return replace(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
-      case operation === "^^":
-        return this.required(name2, depth).toUpperCase();
-      case operation === ",,":
-        return this.required(name2, depth).toLowerCase();
-      case operation === "^": {
-        const value = this.required(name2, depth);
-        return value.slice(0, 1).toUpperCase() + value.slice(1);
-      }
-      case operation === ",": {
-        const value = this.required(name2, depth);
-        return value.slice(0, 1).toLowerCase() + value.slice(1);
-      }
-      case operation.startsWith(":"):
-        return substring(this.required(name2, depth), operation.slice(1), inner);
-      default:
-        throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
-    }
-  }
-  /** A user substitution the file does not define: bash's "unset", so a default written beside it applies. */
-  definedNowhere(name2) {
-    return name2.startsWith("_") && !BUILT_IN_SUBSTITUTIONS.has(name2) && !this.substitutions.has(name2);
-  }
-};
-function matchingBrace2(text4, start) {
-  let depth = 0;
-  for (let index = start; index < text4.length; index++) {
-    if (text4[index] === "$" && text4[index + 1] === "{") {
-      depth++;
-      index++;
-    } else if (text4[index] === "}") {
-      if (depth === 0) return index;
-      depth--;
-    }
-  }
-  return -1;
-}
-function trim(value, operation, expand4) {
-  const mark = operation[0];
-  const greedy = operation[1] === mark;
-  const pattern = expand4(operation.slice(greedy ? 2 : 1));
-  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
-  const lengths = [...Array(value.length + 1).keys()];
-  if (greedy) lengths.reverse();
-  for (const length of lengths) {
-    const part = mark === "#" ? value.slice(0, length) : value.slice(value.length - length);
-    if (globMatch(pattern, part)) return mark === "#" ? value.slice(length) : value.slice(0, value.length - length);
-  }
-  return value;
-}
-function replace(value, operation, expand4) {
-  const all = operation[1] === "/";
-  const rest = operation.slice(all ? 2 : 1);
-  const slash = rest.indexOf("/");
-  const pattern = expand4(slash < 0 ? rest : rest.slice(0, slash));
-  const replacement = slash < 0 ? "" : expand4(rest.slice(slash + 1));
-  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
-  if (pattern === "") return value;
-  let output = "";
-  let index = 0;
-  let replaced = false;
-  while (index < value.length) {
-    let matched = -1;
-    if (all || !replaced) {
-      for (let end = value.length; end > index; end--) {
-        if (globMatch(pattern, value.slice(index, end))) {
-          matched = end;
-          break;
-        }
-      }
-    }
-    if (matched < 0) {
-      output += value[index];
-      index++;
-    } else {
-      output += replacement;
-      index = matched;
-      replaced = true;
-    }
-  }
-  return output;
-}
-function substring(value, spec, inner) {
-  const parts = spec.split(":");
-  const numbers = parts.map((part) => part.trim());
-  if (parts.length > 2 || numbers.some((part) => !/^-?\d{1,9}$/.test(part))) {
-    throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
-  }
-  let start = Number(numbers[0]);
-  if (start < 0) start = Math.max(0, value.length + start);
-  if (numbers.length === 1) return value.slice(start);
-  const length = Number(numbers[1]);
-  return length < 0 ? value.slice(start, Math.max(start, value.length + length)) : value.slice(start, start + length);
-}
-function globMatch(pattern, text4) {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text4.length) {
-    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text4[t])) {
-      p++;
-      t++;
-    } else if (p < pattern.length && pattern[p] === "*") {
-      star = p++;
-      resume = t;
-    } else if (star >= 0) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
-}
-
-// src/discover/cloudbuild.ts
-var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
-function resolverFor5(substitutions) {
-  return (text4) => [expandSubstitutions(text4, substitutions)];
-}
-function buildOccurrences(document2, file, lines) {
-  const substitutions = /* @__PURE__ */ new Map();
-  for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "substitutions"))) {
-    const text4 = scalarString(value);
-    if (text4 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text4);
-  }
-  const resolve4 = resolverFor5(substitutions);
-  const site = (node, context3, local) => occurrencesAtScalar({
-    file: file.path,
-    kind: "cloudbuild",
-    text: file.text,
-    lines,
-    node,
-    context: context3,
-    resolve: resolve4,
-    local,
-    note: local ? "pushed by this build (built here)" : void 0
-  });
-  const occurrences = [];
-  listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step3, index) => {
-    occurrences.push(...site(mergedGet(document2, step3, "name"), `steps[${index}].name`));
-  });
-  listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
-    occurrences.push(...site(image, `images[${index}]`, true));
-  });
-  return occurrences;
-}
-var cloudbuildDiscoverer = {
-  kind: "cloudbuild",
-  matches(path14) {
-    const name2 = baseName(path14);
-    const suffix = name2.indexOf(".cloudbuild.");
-    return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML"), buildOccurrences);
-  }
-};
-
-// src/discover/quadlet.ts
-var UNIT_TYPES = [
-  { extension: "container", images: { section: "Container", key: "Image" } },
-  { extension: "image", images: { section: "Image", key: "Image" } },
-  // `Driver=image` volumes are the content of an image.
-  { extension: "volume", images: { section: "Volume", key: "Image" } },
-  { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
-];
-function unitImagesFor(path14) {
-  for (const { extension, images } of UNIT_TYPES) {
-    if (path14.endsWith(`.${extension}`)) return images;
-    const dropIn = path14.lastIndexOf(`.${extension}.d/`);
-    if (dropIn >= 0 && path14.endsWith(".conf") && !path14.slice(dropIn + extension.length + 4).includes("/")) return images;
-  }
-  return void 0;
-}
-var SPECIFIER = /%[^%]/;
-var ENVIRONMENT_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
-function valueOf2(text4) {
-  const specifier = SPECIFIER.exec(text4.replace(/%%/g, ""));
-  if (specifier) return { unresolved: `systemd specifier ${specifier[0]} is only known when the unit starts` };
-  const variable = ENVIRONMENT_VARIABLE.exec(text4);
-  if (variable) return { unresolved: `systemd substitutes ${variable[0]} from the unit's environment when it starts` };
-  return text4.replace(/%%/g, "%");
-}
-var quadletDiscoverer = {
-  kind: "quadlet",
-  matches(path14, text4) {
-    const images = unitImagesFor(path14);
-    return images !== void 0 && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, "m").test(text4);
-  },
-  candidate(path14) {
-    return unitImagesFor(path14) !== void 0;
-  },
-  extract(file) {
-    const images = unitImagesFor(file.path);
-    if (images === void 0) return { occurrences: [] };
-    if (file.text.includes("\0")) throw new Error("not a text unit file");
-    const lines = new LineIndex(file.text);
-    const occurrences = [];
-    const assignmentPattern = new RegExp(`^\\s*${images.key}\\s*=[ \\t]*`);
-    let current;
-    let lineStart = 0;
-    while (lineStart <= file.text.length) {
-      let lineEnd = file.text.indexOf("\n", lineStart);
-      if (lineEnd < 0) lineEnd = file.text.length;
-      const line = file.text.slice(lineStart, lineEnd).replace(/\r$/, "");
-      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-      if (header) current = header[1];
-      else if (current === images.section && !/^\s*[#;]/.test(line)) {
-        const assignment = assignmentPattern.exec(line);
-        if (assignment) {
-          const occurrence = imageOfLine(file, lines, lineStart + assignment[0].length, line.slice(assignment[0].length), images);
-          if (occurrence) occurrences.push(occurrence);
-        }
-      }
-      lineStart = lineEnd + 1;
-    }
-    return { occurrences };
-  }
-};
-function imageOfLine(file, lines, valueOffset, written, images) {
-  let offset = valueOffset;
-  let raw = written.trimEnd();
-  if (raw.endsWith("\\")) raw = raw.slice(0, -1).trimEnd();
-  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
-    offset += 1;
-    raw = raw.slice(1, -1);
-  }
-  if (raw.length === 0 || /\.(?:image|build)$/.test(raw)) return void 0;
-  return makeOccurrence({
-    file: file.path,
-    kind: "quadlet",
-    lines,
-    offset,
-    raw,
-    value: valueOf2(raw),
-    context: `[${images.section}] ${images.key}`,
-    local: images.local,
-    note: images.local ? "the tag of the image this unit builds" : void 0
-  });
 }
 
 // src/discover/kustomize.ts
@@ -54561,6 +54912,189 @@ function isRemote(entry) {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes("?ref=");
 }
 
+// src/discover/helm-compose.ts
+var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
+var STEPS_PER_ACTION = 5e4;
+var MAX_ACTIONS_PER_ENTRY = 20;
+var MAX_IMAGES_PER_ENTRY = 3;
+var MAX_NODE_DEPTH = 200;
+var actionIndex = /* @__PURE__ */ new WeakMap();
+var valuesCopies = /* @__PURE__ */ new WeakMap();
+function valuesCopy(chart) {
+  let copy = valuesCopies.get(chart);
+  if (!copy) {
+    const incomplete = /* @__PURE__ */ new WeakMap();
+    const clone = (value, depth) => {
+      if (depth > MAX_NODE_DEPTH) return void 0;
+      if (Array.isArray(value)) return value.map((item) => clone(item, depth + 1));
+      if (!isMapValue(value)) return value;
+      const out = {};
+      for (const [key, item] of Object.entries(value)) out[key] = clone(item, depth + 1);
+      const reason = chart.incomplete.get(value);
+      if (reason !== void 0) incomplete.set(out, reason);
+      return out;
+    };
+    const data = chart.values?.data;
+    copy = { data: data === void 0 ? void 0 : clone(data, 0), incomplete };
+    valuesCopies.set(chart, copy);
+  }
+  return copy;
+}
+function composedImages(chart, path14, written) {
+  const actions = valuesActions(chart).filter((action) => action.paths.some((named) => named === path14 || named.startsWith(`${path14}.`)));
+  const found = [];
+  for (const action of actions.slice(0, MAX_ACTIONS_PER_ENTRY)) {
+    const value = evaluateAlone(chart, action);
+    if (value === void 0 || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
+    if (found.some((image) => image.value === value)) continue;
+    found.push({ value, file: action.file, offset: action.offset });
+  }
+  return found.filter((image) => !found.some((other) => other !== image && other.value.length > image.value.length && other.value.includes(image.value))).slice(0, MAX_IMAGES_PER_ENTRY);
+}
+function evaluateAlone(chart, action) {
+  const values = valuesCopy(chart);
+  const env = {
+    templates: chart.templates,
+    functions: TEMPLATE_FUNCTIONS,
+    parseText: parseForTpl,
+    budget: { steps: STEPS_PER_ACTION },
+    unknowns: [],
+    reads: [],
+    siteHits: [],
+    incomplete: values.incomplete
+  };
+  let text4;
+  try {
+    text4 = execute(action.nodes, rootContext(chart, action.file, values.data), env);
+  } catch (error2) {
+    if (error2 instanceof LimitError) return void 0;
+    throw error2;
+  }
+  if (text4.includes("")) return void 0;
+  const value = unquote(text4.replace(MARKER, "").trim());
+  return value === "" || /\s/.test(value) ? void 0 : value;
+}
+function valuesActions(chart) {
+  let cached2 = actionIndex.get(chart);
+  if (!cached2) {
+    cached2 = [];
+    for (const file of chart.files) {
+      const parsed = parseCached(file);
+      if ("error" in parsed) continue;
+      const collector = new Collector(file, cached2);
+      collector.walk(parsed.root, { dot: "root", withs: [] }, 0);
+      for (const nodes of parsed.defines.values()) collector.walk(nodes, { dot: "caller", withs: [] }, 0);
+      collector.addSites();
+    }
+    actionIndex.set(chart, cached2);
+  }
+  return cached2;
+}
+var Collector = class {
+  constructor(file, into) {
+    this.file = file;
+    this.into = into;
+  }
+  file;
+  into;
+  siteScopes = /* @__PURE__ */ new Map();
+  walk(nodes, scope, depth) {
+    if (depth > MAX_NODE_DEPTH) return;
+    for (const node of nodes) {
+      if (node.type === "text") this.noteSites(node.text, scope);
+      else if (node.type === "action") this.action(node, scope);
+      else if (node.type === "if") {
+        this.walk(node.list, scope, depth + 1);
+        this.walk(node.elseList ?? [], scope, depth + 1);
+      } else if (node.type === "with") {
+        const evaluable = node.pipe.decl.length === 0 && namedPaths([{ type: "action", pipe: node.pipe, pos: node.pos }], scope.dot) !== void 0;
+        this.walk(node.list, evaluable ? { dot: "withs", withs: [...scope.withs, node.pipe] } : { dot: "unknown", withs: [] }, depth + 1);
+        this.walk(node.elseList ?? [], scope, depth + 1);
+      } else if (node.type === "range") {
+        this.walk(node.list, { dot: "unknown", withs: [] }, depth + 1);
+        this.walk(node.elseList ?? [], scope, depth + 1);
+      }
+    }
+  }
+  /** `{{ $image := printf … }}` is evaluated for the value it gives the variable. */
+  action(node, scope) {
+    const at = writtenOffset(this.file, node.pos);
+    if (at.inSite) return;
+    const alone = { ...node, pipe: { ...node.pipe, decl: [], isAssign: false } };
+    this.add([alone], scope, at.offset);
+  }
+  noteSites(text4, scope) {
+    for (let at = text4.indexOf("\0S"); at >= 0; at = text4.indexOf("\0S", at + 1)) {
+      const close = text4.indexOf("\0", at + 1);
+      if (close > at) this.siteScopes.set(Number(text4.slice(at + 2, close)) - this.file.siteBase, scope);
+    }
+  }
+  /** Each `image:` line with template actions, its whole value evaluated in the scope it stands in. */
+  addSites() {
+    for (const [index, site] of this.file.sites.entries()) {
+      const scope = this.siteScopes.get(index);
+      if (!scope || site.inAction || !site.raw.includes("{{")) continue;
+      const parsed = parseForTpl(site.raw);
+      if (!("error" in parsed)) this.add(parsed.nodes, scope, site.offset);
+    }
+  }
+  add(nodes, scope, offset) {
+    const inner = namedPaths(nodes, scope.dot);
+    if (inner === void 0) return;
+    const outer = scope.withs.flatMap((pipe) => namedPaths([{ type: "action", pipe, pos: 0 }], "root") ?? []);
+    const paths = [...outer, ...inner];
+    if (paths.length === 0) return;
+    const wrapped = scope.withs.reduceRight((list3, pipe) => [{ type: "with", pipe, list: list3, pos: 0 }], nodes);
+    this.into.push({ file: this.file, nodes: wrapped, offset, paths });
+  }
+};
+function namedPaths(nodes, dot) {
+  const paths = [];
+  const known = dot === "root" || dot === "withs";
+  const visit4 = (arg) => {
+    switch (arg.type) {
+      case "field":
+        if ((dot === "root" || dot === "caller") && arg.path[0] === "Values" && arg.path.length > 1) paths.push(arg.path.slice(1).join("."));
+        return known || dot === "caller" && ROOT_FIELDS.has(arg.path[0]);
+      case "variable":
+        if (arg.name !== "$") return false;
+        if (arg.path[0] === "Values" && arg.path.length > 1) paths.push(arg.path.slice(1).join("."));
+        return true;
+      case "dot":
+        return known;
+      case "pipe":
+        return visitPipe(arg.pipe);
+      case "chain":
+        return visit4(arg.base);
+      default:
+        return true;
+    }
+  };
+  const visitPipe = (pipe) => pipe.decl.length === 0 && pipe.cmds.every((cmd) => cmd.every(visit4));
+  const visitNodes = (list3, depth) => depth <= MAX_NODE_DEPTH && list3.every((node) => {
+    if (node.type === "action") return visitPipe(node.pipe);
+    if (node.type === "template") return node.pipe === void 0 || visitPipe(node.pipe);
+    if (node.type === "if" || node.type === "with") return visitPipe(node.pipe) && visitNodes(node.list, depth + 1) && visitNodes(node.elseList ?? [], depth + 1);
+    return node.type === "text";
+  });
+  return visitNodes(nodes, 0) ? paths : void 0;
+}
+function unquote(text4) {
+  const quote = text4[0];
+  return (quote === '"' || quote === "'") && text4.length >= 2 && text4.endsWith(quote) ? text4.slice(1, -1) : text4;
+}
+function writtenOffset(file, pos) {
+  let shift = 0;
+  for (const [index, site] of file.sites.entries()) {
+    if (site.inAction) continue;
+    if (pos < site.offset + shift) break;
+    shift += `\0S${file.siteBase + index}\0`.length;
+    if (pos < site.offset + site.raw.length + shift) return { offset: Math.max(site.offset, pos - shift), inSite: true };
+    shift += `\0E${file.siteBase + index}\0`.length;
+  }
+  return { offset: pos - shift, inSite: false };
+}
+
 // src/discover/helm-values.ts
 var MAX_DEPTH7 = 64;
 var MAX_NODES = 1e5;
@@ -54588,7 +55122,8 @@ var helmValuesDiscoverer = {
     const errors = [...parsed.errors];
     for (const document2 of parsed.documents) {
       const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : void 0;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote);
+      const compose = chart && chart.values?.file === file.path ? (path14, written) => composedImages(chart, path14, written) : void 0;
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose);
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
@@ -54633,18 +55168,20 @@ function allLinesResolved(chart) {
 }
 var UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var ValuesWalker = class {
-  constructor(file, lines, covered, occurrences, unrenderedNote) {
+  constructor(file, lines, covered, occurrences, unrenderedNote, compose) {
     this.file = file;
     this.lines = lines;
     this.covered = covered;
     this.occurrences = occurrences;
     this.unrenderedNote = unrenderedNote;
+    this.compose = compose;
   }
   file;
   lines;
   covered;
   occurrences;
   unrenderedNote;
+  compose;
   visited = 0;
   exhausted = false;
   /** Aliases are not followed: what they name is searched where it is written. */
@@ -54675,6 +55212,7 @@ var ValuesWalker = class {
     if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
     if (this.isCovered(location.offset, path14)) return;
+    if (this.emitComposed(location.offset, location.raw, path14, path14, written)) return;
     const value = written.includes("{{") ? { unresolved: "the value is a template rendered with tpl at install time" } : written;
     this.emit(location.offset, location.raw, value, path14);
   }
@@ -54696,7 +55234,7 @@ var ValuesWalker = class {
     let nameField = this.field(repositoryNode);
     let positioned = repositoryNode;
     let fieldName = "repository";
-    if (nameField === void 0 && registry !== void 0 && (IMAGE_BLOCK_KEY.test(key) || tag2 !== void 0)) {
+    if (nameField === void 0 && (tag2 !== void 0 || registry !== void 0 && IMAGE_BLOCK_KEY.test(key))) {
       nameField = this.field(nameNode);
       positioned = nameNode;
       fieldName = "image";
@@ -54705,7 +55243,9 @@ var ValuesWalker = class {
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
     const location = scalarLocation(positioned, this.file.text);
     if (!location || location.raw === "") return false;
-    if (this.isCovered(location.offset, `${path14 === "" ? "" : `${path14}.`}${fieldName}`)) return true;
+    const context3 = `${path14 === "" ? "" : `${path14}.`}${fieldName}`;
+    if (this.isCovered(location.offset, context3)) return true;
+    if (this.emitComposed(location.offset, location.raw, path14, context3, nameField.rendered)) return true;
     const notes = [];
     let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
@@ -54721,7 +55261,7 @@ var ValuesWalker = class {
       location.offset,
       location.raw,
       templated ? { unresolved: "part of the image is a template rendered with tpl at install time" } : unresolvedTag !== void 0 ? { unresolved: unresolvedTag } : image,
-      `${path14 === "" ? "" : `${path14}.`}${fieldName}`,
+      context3,
       notes.join("; ") || void 0
     );
     return true;
@@ -54737,6 +55277,29 @@ var ValuesWalker = class {
       return { rendered: goFloat(value), written };
     }
     return void 0;
+  }
+  /**
+   * An entry no template renders with the default values, reported as a template action composes
+   * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
+   */
+  emitComposed(offset, raw, path14, context3, written) {
+    const images = this.compose?.(path14, written) ?? [];
+    for (const image of images) {
+      const occurrence = makeOccurrence({
+        file: this.file.path,
+        kind: "helm",
+        lines: this.lines,
+        offset,
+        raw,
+        value: image.value,
+        context: context3,
+        note: "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values"
+      });
+      const template = new LineIndex(image.file.text).positionAt(image.offset);
+      occurrence.related = [{ file: image.file.path, ...template, message: "the template action that composes this image" }];
+      this.occurrences.push(occurrence);
+    }
+    return images.length > 0;
   }
   emit(offset, raw, value, context3, note) {
     const notes = [note, this.unrenderedNote].filter((text4) => text4 !== void 0).join("; ") || void 0;
@@ -54830,7 +55393,7 @@ async function discoverRepository(root, options = {}) {
         }
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text4);
-        containers.push(...containerConfigs(discoverer.kind, { path: file, text: text4 }));
+        containers.push(...extraction.containers ?? []);
       } catch (error2) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error2))}` });
         sources.set(file, text4);
@@ -54852,13 +55415,13 @@ function readCandidate(file, location, discoverers, unscanned, errors) {
     }
     return void 0;
   }
-  const decoded = decodeText(read.bytes);
-  if ("problem" in decoded) {
+  const decoded2 = decodeText(read.bytes);
+  if ("problem" in decoded2) {
     const seen = read.bytes.toString("utf8");
-    if (claimed(discoverers, file, seen)) unscanned.push({ file, reason: decoded.problem });
+    if (claimed(discoverers, file, seen)) unscanned.push({ file, reason: decoded2.problem });
     return void 0;
   }
-  return decoded.text;
+  return decoded2.text;
 }
 function onlyDefinitions(location) {
   let definitions = 0;
@@ -55585,6 +56148,71 @@ async function withRetries(what, attempt, policy, deadline) {
   }
 }
 
+// src/registry/transport/http.ts
+import http2 from "node:http";
+import https2 from "node:https";
+import { pipeline } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+var IDLE_MS = 5e3;
+var agents;
+function agentFor(url) {
+  agents ??= {
+    http: new http2.Agent({ keepAlive: true, timeout: IDLE_MS, scheduling: "lifo" }),
+    https: new https2.Agent({ keepAlive: true, timeout: IDLE_MS, scheduling: "lifo" })
+  };
+  return url.protocol === "https:" ? agents.https : agents.http;
+}
+function headersOf(headers) {
+  return {
+    get: (name2) => {
+      const value = headers[name2.toLowerCase()];
+      if (value === void 0) return null;
+      return Array.isArray(value) ? value.join(", ") : value;
+    }
+  };
+}
+function decoded(response) {
+  const coding = (response.headers["content-encoding"] ?? "").trim().toLowerCase();
+  const decoder = coding === "gzip" || coding === "x-gzip" ? createGunzip() : coding === "deflate" ? createInflate() : coding === "br" ? createBrotliDecompress() : void 0;
+  if (!decoder) return response;
+  return pipeline(response, decoder, () => {
+  });
+}
+function httpRequest(url, request2) {
+  return send(url, request2).catch((error2) => {
+    if (!(error2 instanceof StaleConnection)) throw error2;
+    return send(url, request2, true).catch((again) => {
+      throw again instanceof StaleConnection ? again.cause : again;
+    });
+  });
+}
+var StaleConnection = class extends Error {
+};
+function send(url, request2, fresh = false) {
+  return new Promise((resolve4, reject) => {
+    const headers = { accept: "*/*", "accept-encoding": "identity", ...request2.headers };
+    if (request2.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request2.body));
+    const client = url.protocol === "https:" ? https2 : http2;
+    const agent = fresh ? false : agentFor(url);
+    const outgoing = client.request(url, { method: request2.method, headers, agent, signal: request2.signal });
+    let answered = false;
+    outgoing.on("error", (error2) => {
+      const stale = !answered && outgoing.reusedSocket && error2.code === "ECONNRESET" && (request2.method === "GET" || request2.method === "HEAD");
+      reject(stale && !request2.signal.aborted ? new StaleConnection("stale connection", { cause: error2 }) : error2);
+    });
+    outgoing.once("response", (response) => {
+      answered = true;
+      resolve4({
+        status: response.statusCode ?? 0,
+        headers: headersOf(response.headers),
+        body: decoded(response),
+        discard: () => response.destroy()
+      });
+    });
+    outgoing.end(request2.body);
+  });
+}
+
 // src/registry/transport/send.ts
 var MAX_ERROR_BODY = 64 * 1024;
 var MAX_REDIRECTS = 5;
@@ -55593,10 +56221,15 @@ function networkError(error2, what) {
   if (err?.name === "AbortError" || err?.name === "TimeoutError") {
     return new RegistryError("TIMEOUT", `${what}: timed out`, { cause: error2 });
   }
-  const code = err?.cause?.code ?? error2?.code;
-  const detail = code ?? err?.cause?.message ?? err?.message ?? "connection failed";
-  const hint = code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO" && /wrong version number/i.test(err?.cause?.message ?? "") ? "; the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries" : "";
-  return new RegistryError("NETWORK", `${what}: network error (${detail})${hint}`, { cause: error2 });
+  const code = err?.cause?.code ?? err?.code;
+  const text4 = err?.cause?.message ?? err?.message ?? "";
+  const plainHttp = code === "ERR_SSL_WRONG_VERSION_NUMBER" || code === "EPROTO" && /wrong version number/i.test(text4);
+  if (plainHttp) {
+    const detail = code === "EPROTO" ? "EPROTO: TLS wrong version number" : code;
+    const hint = "the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries";
+    return new RegistryError("NETWORK", `${what}: network error (${detail}); ${hint}`, { cause: error2 });
+  }
+  return new RegistryError("NETWORK", `${what}: network error (${code ?? (text4 || "connection failed")})`, { cause: error2 });
 }
 function failureOf(error2, init) {
   const ended = init.deadline.failure();
@@ -55604,7 +56237,7 @@ function failureOf(error2, init) {
   if (error2 instanceof RegistryError) return error2;
   return networkError(error2, init.what);
 }
-async function send(url, init, exchange) {
+async function send2(url, init, exchange) {
   let current = url;
   const headers = { "user-agent": exchange.userAgent, ...init.headers };
   for (let hop = 0; ; hop++) {
@@ -55613,11 +56246,10 @@ async function send(url, init, exchange) {
     const record = { host: current.host, method: init.method, path: current.pathname, purpose: hop === 0 ? init.purpose : "redirect" };
     exchange.record(record);
     try {
-      const response = await fetch(current, {
+      const response = await httpRequest(current, {
         method: init.method,
         headers,
         ...init.body !== void 0 ? { body: init.body } : {},
-        redirect: "manual",
         signal: init.deadline.signal
       });
       record.status = response.status;
@@ -55631,7 +56263,8 @@ async function send(url, init, exchange) {
         continue;
       }
       const ok = response.status >= 200 && response.status < 300;
-      const body = init.method === "HEAD" ? new Uint8Array() : await readBounded(response, ok ? init.maxBytes : MAX_ERROR_BODY, init.what, ok);
+      const limit = init.method === "HEAD" ? 0 : ok ? init.maxBytes : MAX_ERROR_BODY;
+      const body = await readBounded(response, limit, init.what, ok && init.method !== "HEAD");
       return { status: response.status, headers: response.headers, body, url: current.toString() };
     } catch (error2) {
       throw failureOf(error2, init);
@@ -55657,27 +56290,21 @@ function redirectTarget(current, location, startOrigin, init, headers) {
 async function readBounded(response, limit, what, strict2) {
   const declared = Number.parseInt(response.headers.get("content-length") ?? "", 10);
   if (strict2 && Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => {
-    });
+    response.discard();
     throw new RegistryError("TOO_LARGE", `${what}: response of ${declared} bytes exceeds the limit of ${limit}`);
   }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
   const chunks = [];
   let total = 0;
-  for (; ; ) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (total + value.byteLength > limit) {
-      await reader.cancel().catch(() => {
-      });
+  for await (const chunk of response.body) {
+    if (total + chunk.byteLength > limit) {
+      response.discard();
       if (strict2) throw new RegistryError("TOO_LARGE", `${what}: response exceeds the limit of ${limit} bytes`);
-      chunks.push(value.subarray(0, limit - total));
+      chunks.push(chunk.subarray(0, limit - total));
       total = limit;
       break;
     }
-    chunks.push(value);
-    total += value.byteLength;
+    chunks.push(chunk);
+    total += chunk.byteLength;
   }
   return concat(chunks, total);
 }
@@ -55800,7 +56427,7 @@ var Transport = class {
     for (; ; ) {
       const headers = { ...req.headers ?? {}, ...auth2 ? { authorization: auth2 } : {} };
       const init = { method: req.method ?? "GET", headers, maxBytes: req.maxBytes, what: req.what, purpose: "api", deadline };
-      const response = await withRetries(req.what, () => send(new URL(req.path, origin), init, this.exchange), this.retry, deadline);
+      const response = await withRetries(req.what, () => send2(new URL(req.path, origin), init, this.exchange), this.retry, deadline);
       if (response.status === 401 && !reauthorized) {
         const learned = this.auth.relearn(req.registry, response, origin, req.scope);
         if (learned) {
@@ -55820,11 +56447,11 @@ var Transport = class {
       ping: (url) => {
         const what = `registry ${url.host}`;
         const init = { method: "GET", headers: {}, maxBytes: MAX_PING_BYTES, what, purpose: "ping", deadline };
-        return withRetries(what, () => send(url, init, this.exchange), this.retry, deadline);
+        return withRetries(what, () => send2(url, init, this.exchange), this.retry, deadline);
       },
       token: (url, request2) => {
         const init = { ...request2, maxBytes: MAX_TOKEN_BYTES, purpose: "token", deadline };
-        return withRetries(request2.what, () => send(url, init, this.exchange), this.retry, deadline);
+        return withRetries(request2.what, () => send2(url, init, this.exchange), this.retry, deadline);
       }
     };
   }
@@ -55917,6 +56544,7 @@ var DEFAULT_MAX_MANIFEST = 4 * 1024 * 1024;
 var DEFAULT_CONCURRENCY = 16;
 var MAX_CONCURRENCY = 64;
 var DEFAULT_MAX_CACHED_MANIFESTS = 256 * 1024 * 1024;
+var DEFAULT_MAX_CACHED_ANSWERS = 4096;
 var MAX_REFERRER_PAGES = 10;
 var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 var TAG = /^[\w][\w.-]{0,127}$/;
@@ -55939,21 +56567,27 @@ function name(repo, reference) {
 function manifestKey(repo, reference) {
   return `${name(repo)}|${reference}`;
 }
-function cached(cache3, key, start) {
+function cached(cache3, key, start, max, onForget) {
   let pending = cache3.get(key);
   if (!pending) {
     pending = start();
     cache3.set(key, pending);
+    if (cache3.size > max) {
+      const oldest = cache3.keys().next().value;
+      cache3.delete(oldest);
+      onForget?.(oldest);
+    }
   }
   return pending;
 }
 function scopeOf(repo) {
   return `repository:${repo.path}:pull`;
 }
+var KNOWN_MEDIA_TYPES = new Map(Object.values(MEDIA_TYPES).map((type) => [type, type]));
 function mediaTypeOf(header, json) {
-  if (json && typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
+  if (json && typeof json.mediaType === "string" && json.mediaType) return KNOWN_MEDIA_TYPES.get(json.mediaType) ?? json.mediaType;
   const type = header?.split(";")[0]?.trim();
-  return type || void 0;
+  return type ? KNOWN_MEDIA_TYPES.get(type) ?? type : void 0;
 }
 function mayBeManifest(header) {
   const type = header?.split(";")[0]?.trim().toLowerCase();
@@ -55974,6 +56608,9 @@ var RegistryClient = class {
   maxManifestBytes;
   maxCachedManifestBytes;
   cachedManifestBytes = 0;
+  /** Sizes of the manifests counted in `cachedManifestBytes`, so a forgotten one is uncounted. */
+  cachedManifestSizes = /* @__PURE__ */ new Map();
+  maxCachedAnswers;
   heads = /* @__PURE__ */ new Map();
   gets = /* @__PURE__ */ new Map();
   referrers = /* @__PURE__ */ new Map();
@@ -56001,6 +56638,7 @@ var RegistryClient = class {
     this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
     this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
+    this.maxCachedAnswers = Math.max(1, options.maxCachedAnswers ?? DEFAULT_MAX_CACHED_ANSWERS);
   }
   /**
    * The descriptor of a tag or digest (digest, media type, size) from a HEAD request. When the
@@ -56018,7 +56656,7 @@ var RegistryClient = class {
    * registry claims in `Docker-Content-Digest`.
    */
   getManifest(repo, reference) {
-    return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference));
+    return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference), (key) => this.uncountManifest(key));
   }
   /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
   getBlob(repo, digest, maxBytes) {
@@ -56091,8 +56729,8 @@ var RegistryClient = class {
   requestLog() {
     return this.transport.requests();
   }
-  once(cache3, key, repo, run2) {
-    return cached(cache3, key, () => this.limitFor(repo)(run2));
+  once(cache3, key, repo, run2, onForget) {
+    return cached(cache3, key, () => this.limitFor(repo)(run2), this.maxCachedAnswers, onForget);
   }
   limitFor(repo) {
     const registry = repo.domain.toLowerCase();
@@ -56134,7 +56772,7 @@ var RegistryClient = class {
     return result.descriptor;
   }
   getManifestUnlimited(repo, reference) {
-    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference));
+    return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference), this.maxCachedAnswers, (key) => this.uncountManifest(key));
   }
   async doGetManifest(repo, reference) {
     const what = `manifest ${name(repo, reference)}`;
@@ -56164,8 +56802,15 @@ var RegistryClient = class {
   }
   /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
   keepWithinCacheBound(key, bytes) {
-    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) this.cachedManifestBytes += bytes;
-    else this.gets.delete(key);
+    if (!this.gets.has(key)) return;
+    if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) {
+      this.cachedManifestBytes += bytes;
+      this.cachedManifestSizes.set(key, bytes);
+    } else this.gets.delete(key);
+  }
+  uncountManifest(key) {
+    this.cachedManifestBytes -= this.cachedManifestSizes.get(key) ?? 0;
+    this.cachedManifestSizes.delete(key);
   }
   async doListReferrers(repo, digest, artifactType) {
     checkRepository(repo);
@@ -56326,9 +56971,9 @@ function fromAuthEntry(entry, source) {
     return { identityToken: entry.identitytoken, source };
   }
   if (typeof entry.auth === "string" && entry.auth) {
-    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
+    const decoded2 = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded2.indexOf(":");
+    if (colon > 0) return { username: decoded2.slice(0, colon), password: decoded2.slice(colon + 1), source };
   }
   if (typeof entry.username === "string" && typeof entry.password === "string")
     return { username: entry.username, password: entry.password, source };
@@ -56669,6 +57314,30 @@ function withDockerHub(resolution, key, answer) {
   const namespace = key.slice(0, key.indexOf("/"));
   const message = answer.missing === "namespace" ? `Docker Hub has no namespace ${namespace}` : `Docker Hub has no repository ${key}`;
   return { status: "not-found", missing: "repository", message, dockerHub };
+}
+
+// src/shard.ts
+var MAX_SHARDS = 256;
+function parseShard(text4) {
+  const trimmed = text4.trim();
+  const slash = trimmed.indexOf("/");
+  const index = Number(trimmed.slice(0, slash));
+  const count = Number(trimmed.slice(slash + 1));
+  const digits = (part) => part !== "" && [...part].every((ch) => ch >= "0" && ch <= "9");
+  if (slash < 0 || !digits(trimmed.slice(0, slash)) || !digits(trimmed.slice(slash + 1))) {
+    return { problem: `takes K/N, this job's shard K of N (e.g. 2/4), got "${trimmed.slice(0, 40)}"` };
+  }
+  if (count < 1 || count > MAX_SHARDS) return { problem: `N must be from 1 to ${MAX_SHARDS}, got ${trimmed.slice(slash + 1, slash + 12)}` };
+  if (index < 1 || index > count) return { problem: `K must be from 1 to N (${count}), got ${trimmed.slice(0, Math.min(slash, 11))}` };
+  return { index, count };
+}
+function inShard(file, shard) {
+  let hash = 2166136261;
+  for (let index = 0; index < file.length; index++) {
+    hash ^= file.charCodeAt(index);
+    hash = Math.imul(hash, 16777619) >>> 0;
+  }
+  return hash % shard.count === shard.index - 1;
 }
 
 // src/sigstore/cluster-image-policy.ts
@@ -57992,10 +58661,10 @@ function judgeGroups(groups2, signersFor, outcomes) {
   for (const group3 of groups2) {
     let closest;
     for (const authority of group3.authorities) {
-      const judged = authority.requirements.map(
+      const judged2 = authority.requirements.map(
         (requirement) => judgeRequirement(requirement, requirement.signers.map((spec) => signersFor.get(spec)), outcomes, group3.source)
       );
-      const missing = judged.flatMap((j) => j.unmet ? [j.unmet] : []);
+      const missing = judged2.flatMap((j) => j.unmet ? [j.unmet] : []);
       if (missing.length === 0) {
         closest = [];
         break;
@@ -58024,14 +58693,15 @@ function entryOf(outcome) {
   if (outcome.kind === "attestation" && outcome.predicateType) entry.predicateType = outcome.predicateType;
   return entry;
 }
-async function checkImageSignatures(client, repo, imageDigest, groups2, trustedRoot, keys = new KeyCache(), now) {
+async function checkImageSignatures(context3, check, imageDigest) {
+  const groups2 = check.matching;
   const signersFor = /* @__PURE__ */ new Map();
-  for (const spec of signersOf(groups2)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, keys));
+  for (const spec of signersOf(groups2)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, context3.keys));
   const required = requiredPredicateTypes(groups2);
-  const withRequired = (status2) => required.length ? { ...status2, requiredPredicateTypes: required } : status2;
+  const withRequired = (status) => required.length ? { ...status, requiredPredicateTypes: required } : status;
   let candidates;
   try {
-    candidates = await discoverSignatures(client, repo, imageDigest, { attestations: required.length > 0 });
+    candidates = await discoverSignatures(context3.client, check.repo, imageDigest, { attestations: required.length > 0 });
   } catch (error2) {
     const code = error2.code;
     return withRequired({
@@ -58040,19 +58710,27 @@ async function checkImageSignatures(client, repo, imageDigest, groups2, trustedR
       message: `signatures could not be listed: ${error2.message}${typeof code === "string" ? ` (${code})` : ""}`
     });
   }
+  if (candidates.length === 0) {
+    let unsigned = context3.unsigned.get(check.rulesKey);
+    if (!unsigned) context3.unsigned.set(check.rulesKey, unsigned = withRequired(judged(groups2, signersFor, [])));
+    return unsigned;
+  }
   const keyObjects = [...new Set([...signersFor.values()].flatMap((s) => s.policy?.key ? [s.policy.key] : []))];
-  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, keyObjects, trustedRoot, now));
+  const outcomes = candidates.map((c) => evaluateCandidate(c, imageDigest, keyObjects, context3.trustedRoot, context3.now));
+  return withRequired(judged(groups2, signersFor, outcomes));
+}
+function judged(groups2, signersFor, outcomes) {
   const unmet = judgeGroups(groups2, signersFor, outcomes);
   const status = { status: "verified", signatures: outcomes.map(entryOf) };
   if (unmet.length === 0) {
     const first = outcomes.find((o) => o.counted && o.kind === "signature") ?? outcomes.find((o) => o.counted);
     status.message = `signed by ${describeSigner(first?.signer)}`;
-    return withRequired(status);
+    return status;
   }
   status.unmet = unmet;
   status.status = worstStatus(unmet.map((u) => REASON_STATUS[u.reason]));
   status.message = unmet.map((u) => `${u.source}: ${u.kind === "attestation" ? `${u.predicateType} attestation` : "signature"} ${u.reason === "missing" ? "missing" : u.reason === "invalid" ? "does not verify" : "by another signer"}`).join("; ");
-  return withRequired(status);
+  return status;
 }
 function imageDigestOf(occurrence, pinned) {
   return pinned ?? occurrence.resolution?.tagDigest;
@@ -58077,49 +58755,75 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
       rootError = `trusted root unusable: ${error2.message}`;
     }
   }
-  const keys = new KeyCache();
-  const limit = pLimit(options.concurrency ?? 4);
-  const byImage = /* @__PURE__ */ new Map();
-  const platforms = policy.signatures.platforms;
-  const withPlatformsByImage = /* @__PURE__ */ new Map();
-  return Promise.all(
-    occurrences.map(async (occurrence) => {
-      if (occurrence.reference === null || occurrence.local) return occurrence;
-      const matching = groupsForImage(groups2, occurrence.reference);
-      if (matching.length === 0) return { ...occurrence, signature: { status: "not-required", signatures: [] } };
-      const split = splitReference(occurrence.reference);
-      if (!split) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "reference is not in normalized form" } };
-      const parts = { repo: { domain: split.domain, path: split.path }, digest: split.digest };
-      if (occurrence.resolution && occurrence.resolution.status !== "ok" && !parts.digest) {
-        return { ...occurrence, signature: { status: "not-checked", signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
-      }
-      const digest = imageDigestOf(occurrence, parts.digest);
-      if (!digest) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: "no digest known for the image (not resolved)" } };
-      if (!trustedRoot) return { ...occurrence, signature: { status: "not-checked", signatures: [], message: rootError ?? "no trusted root" } };
-      const root = trustedRoot;
-      const rulesKey = matching.map((group3) => group3.id).join("|");
-      const checkDigest2 = (imageDigest) => {
-        const key2 = `${parts.repo.domain}/${parts.repo.path}@${imageDigest}|${rulesKey}`;
-        let pending2 = byImage.get(key2);
-        if (!pending2) {
-          pending2 = limit(() => checkImageSignatures(client, parts.repo, imageDigest, matching, root, keys, options.now)).catch(
-            (error2) => ({ status: "not-checked", signatures: [], message: `signature check failed: ${error2.message}` })
-          );
-          byImage.set(key2, pending2);
-        }
-        return pending2;
-      };
-      if (!wantsPlatforms(platforms)) return { ...occurrence, signature: await checkDigest2(digest) };
-      const key = `${parts.repo.domain}/${parts.repo.path}@${digest}|${rulesKey}`;
-      let pending = withPlatformsByImage.get(key);
-      if (!pending) {
-        const mediaType = occurrence.resolution?.status === "ok" ? occurrence.resolution.mediaType : void 0;
-        pending = checkWithPlatforms(client, parts.repo, digest, mediaType, platforms, checkDigest2);
-        withPlatformsByImage.set(key, pending);
-      }
-      return { ...occurrence, signature: await pending };
-    })
-  );
+  const context3 = {
+    client,
+    groups: groups2,
+    platforms: policy.signatures.platforms,
+    keys: new KeyCache(),
+    limit: pLimit(options.concurrency ?? 4),
+    byDigest: /* @__PURE__ */ new Map(),
+    unsigned: /* @__PURE__ */ new Map(),
+    ...trustedRoot ? { trustedRoot } : {},
+    ...rootError ? { rootError } : {},
+    ...options.now ? { now: options.now } : {}
+  };
+  const planned = [];
+  const checks = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    const entry = plan(occurrence, context3);
+    if ("key" in entry) {
+      if (!checks.has(entry.key)) checks.set(entry.key, entry);
+      planned.push(entry.key);
+    } else planned.push("signature" in entry ? entry.signature : void 0);
+  }
+  const results = await runChecks2(checks, context3, options.concurrency ?? 4);
+  return occurrences.map((occurrence, index) => {
+    const entry = planned[index];
+    if (entry === void 0) return occurrence;
+    return { ...occurrence, signature: typeof entry === "string" ? results.get(entry) : entry };
+  });
+}
+var NOT_REQUIRED = { status: "not-required", signatures: [] };
+function plan(occurrence, context3) {
+  if (occurrence.reference === null || occurrence.local) return { unchanged: true };
+  const matching = groupsForImage(context3.groups, occurrence.reference);
+  if (matching.length === 0) return { signature: NOT_REQUIRED };
+  const split = splitReference(occurrence.reference);
+  if (!split) return { signature: { status: "not-checked", signatures: [], message: "reference is not in normalized form" } };
+  if (occurrence.resolution && occurrence.resolution.status !== "ok" && !split.digest) {
+    return { signature: { status: "not-checked", signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
+  }
+  const digest = imageDigestOf(occurrence, split.digest);
+  if (!digest) return { signature: { status: "not-checked", signatures: [], message: "no digest known for the image (not resolved)" } };
+  if (!context3.trustedRoot) return { signature: { status: "not-checked", signatures: [], message: context3.rootError ?? "no trusted root" } };
+  const rulesKey = matching.map((group3) => group3.id).join("|");
+  const check = { key: `${split.domain}/${split.path}@${digest}|${rulesKey}`, repo: { domain: split.domain, path: split.path }, digest, matching, rulesKey };
+  if (occurrence.resolution?.status === "ok" && occurrence.resolution.mediaType) check.mediaType = occurrence.resolution.mediaType;
+  return check;
+}
+async function runChecks2(checks, context3, concurrency) {
+  const results = /* @__PURE__ */ new Map();
+  const pending = checks.values();
+  const worker = async () => {
+    for (let next = pending.next(); !next.done; next = pending.next()) results.set(next.value.key, await checkOne(next.value, context3));
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.size) }, worker));
+  return results;
+}
+function checkOne(check, context3) {
+  const checkDigest2 = (imageDigest) => {
+    const key = `${check.repo.domain}/${check.repo.path}@${imageDigest}|${check.rulesKey}`;
+    let pending = context3.byDigest.get(key);
+    if (!pending) {
+      pending = context3.limit(() => checkImageSignatures(context3, check, imageDigest)).catch(
+        (error2) => ({ status: "not-checked", signatures: [], message: `signature check failed: ${error2.message}` })
+      );
+      if (wantsPlatforms(context3.platforms)) context3.byDigest.set(key, pending);
+    }
+    return pending;
+  };
+  if (!wantsPlatforms(context3.platforms)) return checkDigest2(check.digest);
+  return checkWithPlatforms(context3.client, check.repo, check.digest, check.mediaType, context3.platforms, checkDigest2);
 }
 
 // src/engine.ts
@@ -58151,15 +58855,18 @@ function createDockerHubApi(options) {
 async function scan(options) {
   const { policy } = options;
   enableLinearRegExps();
-  const discovery = await discoverRepository(options.root, {
+  const discovered = await discoverRepository(options.root, {
     include: policy.include,
     exclude: policy.exclude,
     buildArgs: policy.buildArgs,
     onlyFiles: options.onlyFiles
   });
+  const discovery = options.shard ? shardOf(discovered, options.shard) : discovered;
   const errors = [...discovery.errors];
   const notes = [...policy.warnings ?? []];
+  if (options.shard) notes.push(shardNote(options.shard, discovered, discovery));
   let occurrences = discovery.occurrences;
+  discovery.occurrences = [];
   if (options.offline) {
     notes.push("Offline scan: registry existence, digests and signatures were not checked.");
   } else {
@@ -58208,6 +58915,19 @@ async function scan(options) {
   };
 }
 var MAX_DIRECTIVE_NOTES = 20;
+function shardOf(discovery, shard) {
+  const mine = (file) => inShard(file, shard);
+  return {
+    ...discovery,
+    occurrences: discovery.occurrences.filter((occurrence) => mine(occurrence.file)),
+    unscanned: discovery.unscanned.filter((entry) => mine(entry.file)),
+    containers: discovery.containers.filter((container) => mine(container.file)),
+    errors: discovery.errors.filter((error2) => mine(error2.file))
+  };
+}
+function shardNote(shard, whole, part) {
+  return `Shard ${shard.index} of ${shard.count}: ${part.occurrences.length} of the repository's ${whole.occurrences.length} image references, and the findings of the files they are in.`;
+}
 function closestRule(name2) {
   let best2;
   let bestDistance = 4;
@@ -58419,6 +59139,7 @@ function countBySeverity(findings) {
   for (const finding of findings) if (!finding.suppressed) counts[finding.severity]++;
   return counts;
 }
+var CHUNK = 64 * 1024;
 
 // src/report/markdown.ts
 var SEVERITY_ICON = { error: "\u274C", warning: "\u26A0\uFE0F", note: "\u2139\uFE0F" };
@@ -58892,6 +59613,7 @@ function readInputs(core) {
     filterMode: choice("filter-mode", FILTER_MODES, "added"),
     policySource: choice("policy-source", ["base", "head"], "base"),
     changedFilesOnly: flag("changed-files-only", false),
+    ...shardInput(core.getInput("shard")),
     sarifFile: core.getInput("sarif-file"),
     registryCredentials: core.getInput("registry-credentials"),
     insecureRegistries: core.getInput("insecure-registries").split(/[\s,]+/).filter((entry) => entry !== ""),
@@ -58899,6 +59621,12 @@ function readInputs(core) {
     mode: choice("mode", ["scan", "report"], "scan"),
     report: core.getInput("report")
   };
+}
+function shardInput(value) {
+  if (value.trim() === "") return {};
+  const shard = parseShard(value);
+  if ("problem" in shard) throw new SetupError(`input shard ${shard.problem}`);
+  return { shard };
 }
 function registryConcurrency(value) {
   if (value.trim() === "") return {};
@@ -58983,9 +59711,10 @@ function pathPrefix(workspace, root) {
   if (relative2 === "" || relative2.startsWith("..") || path11.isAbsolute(relative2)) return "";
   return relative2.replace(/\/+$/, "") + "/";
 }
-function stickyKeyOf(inputPath, commentKey = "") {
+function stickyKeyOf(inputPath, commentKey = "", shard) {
   const normalized = path11.posix.normalize(inputPath.split(path11.sep).join("/")).replace(/^\.\/?$/, "").replace(/\/+$/, "");
-  return commentKey ? `${commentKey}${normalized ? ` ${normalized}` : ""}` : normalized;
+  const key = commentKey ? `${commentKey}${normalized ? ` ${normalized}` : ""}` : normalized;
+  return shard ? `${key}${key ? " " : ""}shard-${shard.index}-of-${shard.count}` : key;
 }
 function blobBase(context3, sha, prefix) {
   if (!context3.owner || !sha) return void 0;
@@ -64147,43 +64876,43 @@ function planComments(input, own) {
     for (const rule2 of comment.rules) rules.add(rule2);
     covered.set(key, rules);
   }
-  const plan = { candidates: [], alreadyCommented: 0, outsideDiff: 0, moved: 0, current: /* @__PURE__ */ new Map() };
+  const plan2 = { candidates: [], alreadyCommented: 0, outsideDiff: 0, moved: 0, current: /* @__PURE__ */ new Map() };
   for (const group3 of groupByLine(input.findings)) {
     const path14 = input.pathPrefix + group3.file;
     const key = lineKey(path14, group3.line);
-    plan.current.set(key, group3.rules);
+    plan2.current.set(key, group3.rules);
     const seen = covered.get(key);
     const fresh = group3.findings.filter((finding) => !seen?.has(finding.rule));
     if (seen && !fresh.some((finding) => finding.severity === "error")) {
-      plan.alreadyCommented++;
+      plan2.alreadyCommented++;
       continue;
     }
     const diff = diffs.get(path14);
     if (!diff || !(input.onlyAddedLines === false ? diff.commentable : diff.added).has(group3.line)) {
-      plan.outsideDiff++;
+      plan2.outsideDiff++;
       continue;
     }
     const written = diff.addedText.get(group3.line);
     const scanned = input.sourceLine(group3.file, group3.line);
     if (written !== void 0 && scanned !== void 0 && written !== scanned) {
-      plan.moved++;
+      plan2.moved++;
       continue;
     }
-    plan.candidates.push(group3);
+    plan2.candidates.push(group3);
   }
-  return plan;
+  return plan2;
 }
 async function syncReviewComments(octokit, target, input) {
   const own = await ownComments(octokit, target, input.pathPrefix, input.isOwn ?? botAuthor);
-  const plan = planComments(input, own);
-  const chosen = plan.candidates.slice(0, MAX_NEW_REVIEW_COMMENTS);
+  const plan2 = planComments(input, own);
+  const chosen = plan2.candidates.slice(0, MAX_NEW_REVIEW_COMMENTS);
   const outcome = {
     posted: chosen.length,
-    alreadyCommented: plan.alreadyCommented,
+    alreadyCommented: plan2.alreadyCommented,
     resolved: 0,
-    outsideDiff: plan.outsideDiff,
-    moved: plan.moved,
-    overLimit: plan.candidates.length - chosen.length,
+    outsideDiff: plan2.outsideDiff,
+    moved: plan2.moved,
+    overLimit: plan2.candidates.length - chosen.length,
     threadsResolved: 0
   };
   if (chosen.length > 0) {
@@ -64206,7 +64935,7 @@ async function syncReviewComments(octokit, target, input) {
   const resolvedIds = /* @__PURE__ */ new Set();
   for (const comment of own) {
     if (!comment.open) continue;
-    const now = plan.current.get(lineKey(comment.path, comment.line)) ?? [];
+    const now = plan2.current.get(lineKey(comment.path, comment.line)) ?? [];
     if (sameRules(now, comment.rules)) continue;
     await octokit.rest.pulls.updateReviewComment({
       owner: target.owner,
@@ -64455,7 +65184,9 @@ async function readBaseSide(setup, pullRequest, inputs, deps, baseOnlyFiles) {
     if (inputs.policySource === "base") core.warning("The base commit could not be read, so the pull request\u2019s own policy is used.");
     return { note: base.note, policy: setup.headPolicy };
   }
-  return { occurrences: base.occurrences, ...choosePolicy(base, setup.headPolicy, inputs, core) };
+  const shard = inputs.shard;
+  const occurrences = shard ? base.occurrences.filter((occurrence) => inShard(occurrence.file, shard)) : base.occurrences;
+  return { occurrences, ...choosePolicy(base, setup.headPolicy, inputs, core) };
 }
 async function scanHead(root, policy, inputs, env, core, onlyFiles) {
   const result = await scan({
@@ -64464,6 +65195,7 @@ async function scanHead(root, policy, inputs, env, core, onlyFiles) {
     policy: inputs.registryConcurrency === void 0 ? policy : { ...policy, registry: { ...policy.registry, concurrency: inputs.registryConcurrency } },
     offline: inputs.offline,
     onlyFiles,
+    shard: inputs.shard,
     insecureRegistries: inputs.insecureRegistries,
     // The registry client reads VERIFY_IMAGES_REGISTRY_CREDENTIALS (set from the input) from here; the token goes to ghcr.io only.
     env,
@@ -64531,7 +65263,7 @@ async function runScanMode(inputs, context3, deps, env) {
   const delta = base.occurrences ? supplyChainDelta(base.occurrences, result.occurrences) : void 0;
   const changes = changeIndex({ files, delta, pathPrefix: setup.prefix });
   const directory = await writeReports(result, inputs, context3, setup.prefix, env, core);
-  const stickyKey = stickyKeyOf(inputs.path, inputs.commentKey);
+  const stickyKey = stickyKeyOf(inputs.path, inputs.commentKey, inputs.shard);
   if (pullRequest) await writeHandoff(directory, result, pullRequest, context3, setup.prefix, stickyKey, { delta, deltaNote: base.note });
   const annotationNote = annotateStep(result, inputs, core, setup.prefix, changes);
   const headSha = pullRequest?.headSha ?? context3.sha;
