@@ -395,6 +395,6 @@ export const composeDiscoverer: Discoverer = {
     const occurrences: Occurrence[] = [];
     for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
-    return withContainers(extracted, () => composeContainers(file, parsed.documents));
+    return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   },
 };

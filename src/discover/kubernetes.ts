@@ -75,8 +75,8 @@ export const kubernetesDiscoverer: Discoverer = {
     // The matcher accepts any file mentioning both keys; a parse failure is only worth reporting
     // for a file that looks like a manifest, not for every YAML that names `kind` somewhere.
     const reportErrors = scan.objects > 0 || looksLikeManifest(file.path, file.text);
-    // Line starts are only needed for images (a CRD file with none can be large).
-    const lines = scan.images.length > 0 ? new LineIndex(file.text) : undefined;
+    // Line starts are only needed for images and container settings (a CRD file with neither can be large).
+    const lines = scan.images.length > 0 || file.text.includes('containers') ? new LineIndex(file.text) : undefined;
     const occurrences: Occurrence[] = lines === undefined ? [] : scan.images.map((image) =>
       makeOccurrence({
         file: file.path,
@@ -90,7 +90,7 @@ export const kubernetesDiscoverer: Discoverer = {
       }),
     );
     const extracted = scan.errors.length > 0 && reportErrors ? { occurrences, errors: scan.errors } : { occurrences };
-    return withContainers(extracted, () => kubernetesContainers(file, scan.documents));
+    return lines === undefined ? extracted : withContainers(extracted, () => kubernetesContainers(file, scan.documents, lines));
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
 import type { Document } from 'yaml';
-import { LineIndex } from '../position.js';
+import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 import { isMap, isScalar, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
 import { SettingReader } from './settings.js';
@@ -13,8 +13,8 @@ import { SettingReader } from './settings.js';
 const HOST_NAMESPACE_KEYS = ['network_mode', 'pid', 'ipc'];
 
 /** The services of a compose file's documents, as the discoverer parsed them (no second parse). */
-export function composeContainers(file: SourceFile, documents: readonly Document.Parsed[]): ContainerConfig[] {
-  const reader = new SettingReader(file.text, new LineIndex(file.text));
+export function composeContainers(file: SourceFile, documents: readonly Document.Parsed[], lines: LineIndex): ContainerConfig[] {
+  const reader = new SettingReader(file.text, lines);
   const configs: ContainerConfig[] = [];
   for (const document of documents) {
     const services = mapGet(document.contents, 'services');

@@ -6,7 +6,7 @@
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
 import type { Instruction } from '../dockerfile/parse.js';
 import { whitespaceWords } from '../dockerfile/words.js';
-import { LineIndex } from '../position.js';
+import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 
 interface Stage {
@@ -20,10 +20,9 @@ interface Stage {
 }
 
 /** The container a Dockerfile builds, from the instructions the discoverer parsed (no second parse). */
-export function dockerfileContainers(file: SourceFile, instructions: readonly Instruction[]): ContainerConfig[] {
+export function dockerfileContainers(file: SourceFile, instructions: readonly Instruction[], lines: LineIndex): ContainerConfig[] {
   // A development container's user is set by devcontainer.json (remoteUser), not the Dockerfile.
   if (file.path.startsWith('.devcontainer/') || file.path.includes('/.devcontainer/')) return [];
-  const lines = new LineIndex(file.text);
   const stages: Stage[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'from') stages.push(stageOf(instruction));

@@ -7,7 +7,7 @@
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
 import type { Document } from 'yaml';
 import { podSpecPathOf } from '../pod-spec.js';
-import { LineIndex } from '../position.js';
+import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 import { isMap, isSeq, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
 import { SettingReader } from './settings.js';
@@ -31,9 +31,8 @@ interface PodSettings {
 }
 
 /** The containers of a manifest's documents, as the discoverer parsed them (no second parse). */
-export function kubernetesContainers(file: SourceFile, documents: readonly Document.Parsed[]): ContainerConfig[] {
-  if (!file.text.includes('containers')) return [];
-  const reader = new SettingReader(file.text, new LineIndex(file.text));
+export function kubernetesContainers(file: SourceFile, documents: readonly Document.Parsed[], lines: LineIndex): ContainerConfig[] {
+  const reader = new SettingReader(file.text, lines);
   const configs: ContainerConfig[] = [];
   for (const document of documents) objectContainers(document.contents, file, reader, configs, 0);
   return configs;

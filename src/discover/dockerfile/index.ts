@@ -105,13 +105,14 @@ export function extractDockerfile(file: SourceFile, context: DiscoverContext): E
   }
   extraction.run();
   const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
-  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions));
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
 }
 
 class DockerfileExtraction {
   readonly occurrences: Occurrence[] = [];
   readonly errors: string[] = [];
-  private readonly lines: LineIndex;
+  /** The file's line starts, shared with the container reader. */
+  readonly lines: LineIndex;
   /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
   private readonly globals = new Map<string, VariableState>();
   /** Every stage name in the file, lower-case: `COPY --from` may name any stage. */
