@@ -25211,8 +25211,8 @@ var SettingReader = class {
 
 // src/discover/containers/compose.ts
 var HOST_NAMESPACE_KEYS = ["network_mode", "pid", "ipc"];
-function composeContainers(file, documents) {
-  const reader = new SettingReader(file.text, new LineIndex(file.text));
+function composeContainers(file, documents, lines) {
+  const reader = new SettingReader(file.text, lines);
   const configs = [];
   for (const document2 of documents) {
     const services = mapGet(document2.contents, "services");
@@ -26056,9 +26056,8 @@ function csvFields(value) {
 }
 
 // src/discover/containers/dockerfile.ts
-function dockerfileContainers(file, instructions) {
+function dockerfileContainers(file, instructions, lines) {
   if (file.path.startsWith(".devcontainer/") || file.path.includes("/.devcontainer/")) return [];
-  const lines = new LineIndex(file.text);
   const stages = [];
   for (const instruction of instructions) {
     if (instruction.keyword === "from") stages.push(stageOf(instruction));
@@ -26149,9 +26148,8 @@ var CONTAINER_LISTS = [
 ];
 var HOST_NAMESPACES = ["hostPID", "hostIPC", "hostNetwork"];
 var MAX_LIST_DEPTH = 4;
-function kubernetesContainers(file, documents) {
-  if (!file.text.includes("containers")) return [];
-  const reader = new SettingReader(file.text, new LineIndex(file.text));
+function kubernetesContainers(file, documents, lines) {
+  const reader = new SettingReader(file.text, lines);
   const configs = [];
   for (const document2 of documents) objectContainers(document2.contents, file, reader, configs, 0);
   return configs;
@@ -26543,7 +26541,7 @@ var composeDiscoverer = {
     const occurrences = [];
     for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve3, context }));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
-    return withContainers(extracted, () => composeContainers(file, parsed.documents));
+    return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   }
 };
 
@@ -26623,7 +26621,7 @@ function extractDockerfile(file, context) {
   }
   extraction.run();
   const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
-  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions));
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
 }
 var DockerfileExtraction = class {
   constructor(file, context, escapeToken, instructions) {
@@ -26646,6 +26644,7 @@ var DockerfileExtraction = class {
   instructions;
   occurrences = [];
   errors = [];
+  /** The file's line starts, shared with the container reader. */
   lines;
   /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
   globals = /* @__PURE__ */ new Map();
@@ -30947,7 +30946,7 @@ var kubernetesDiscoverer = {
     if (chartFile) return chartFile;
     const scan2 = collectManifestImages(file.text);
     const reportErrors = scan2.objects > 0 || looksLikeManifest(file.path, file.text);
-    const lines = scan2.images.length > 0 ? new LineIndex(file.text) : void 0;
+    const lines = scan2.images.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
     const occurrences = lines === void 0 ? [] : scan2.images.map(
       (image) => makeOccurrence({
         file: file.path,
@@ -30961,7 +30960,7 @@ var kubernetesDiscoverer = {
       })
     );
     const extracted = scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
-    return withContainers(extracted, () => kubernetesContainers(file, scan2.documents));
+    return lines === void 0 ? extracted : withContainers(extracted, () => kubernetesContainers(file, scan2.documents, lines));
   }
 };
 var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
