@@ -279,3 +279,20 @@ describe('helm templates', () => {
   });
 });
 
+
+describe('helm subcharts vendored under a parent chart', () => {
+  it("renders with the parent's global values (a nil global would stop Helm)", async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'umbrella/charts/operator/values.yaml');
+    expect(rows(occurrences)).toEqual([['2:9', 'operator', 'ghcr.io/example/operator:1.4.2', 'image']]);
+  });
+
+  it("takes the parent's section under the subchart's alias over its defaults", async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'umbrella/charts/worker/values.yaml');
+    expect(rows(occurrences)).toEqual([['2:15', 'ghcr.io/example/worker', 'ghcr.io/example/worker:2.0.1', 'image.repository']]);
+  });
+
+  it('gives a vendored chart without values of its own the global values too', async () => {
+    const { occurrences } = await extract(helmTemplatesDiscoverer, 'umbrella/charts/plain/templates/job.yaml');
+    expect(rows(occurrences)).toEqual([['10:19', '{{ .Values.global.registry }}/plain:{{ .Values.global.tag }}', 'ghcr.io/example/plain:1.4.2', 'image']]);
+  });
+});

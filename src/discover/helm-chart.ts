@@ -8,6 +8,7 @@
 import { findImageSites, markSites, type ImageSite } from './helm-image-sites.js';
 import { isEmptyList, parseTemplate, TemplateSyntaxError, type ParsedTemplate } from './helm-template-parse.js';
 import type { NamedTemplateBody } from './helm-template-exec.js';
+import { keyInParent, overlayParentValues, parentValuesFor, vendoringParent } from './helm-parent-values.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ScalarLocation } from './yaml.js';
@@ -228,14 +229,9 @@ export function loadChart(chartRoot: string, context: DiscoverContext): Promise<
 async function readChart(chartRoot: string, context: DiscoverContext): Promise<LoadedChart | undefined> {
   const metadata = await readChartMetadata(chartRoot, context);
   if (!metadata) return undefined;
-  let values: ChartValues | undefined;
-  for (const name of ['values.yaml', 'values.yml']) {
-    const text = await context.readFile(joinPath(chartRoot, name));
-    if (text === undefined) continue;
-    values = readValues(joinPath(chartRoot, name), text);
-    break;
-  }
+  let values = await readChartValues(chartRoot, context);
   const chartName = metadata.name ?? chartRoot.slice(chartRoot.lastIndexOf('/') + 1);
+  values = await inheritParentValues(chartRoot, chartName, values, context);
   const files = await readTemplateFiles(chartRoot, chartName, context);
   let siteBase = 0;
   for (const file of files) {
@@ -254,6 +250,31 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
   return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies, incomplete };
+}
+
+/** The chart's default values (values.yaml, else values.yml), or undefined when it has none. */
+async function readChartValues(chartRoot: string, context: DiscoverContext): Promise<ChartValues | undefined> {
+  for (const name of ['values.yaml', 'values.yml']) {
+    const text = await context.readFile(joinPath(chartRoot, name));
+    if (text !== undefined) return readValues(joinPath(chartRoot, name), text);
+  }
+  return undefined;
+}
+
+/** A subchart vendored under a parent's `charts/` renders with the parent's values on top (helm-parent-values.ts). */
+async function inheritParentValues(chartRoot: string, chartName: string, values: ChartValues | undefined, context: DiscoverContext): Promise<ChartValues | undefined> {
+  const parentRoot = vendoringParent(chartRoot);
+  const parentMetadata = parentRoot === undefined ? undefined : await readChartMetadata(parentRoot, context);
+  if (parentRoot === undefined || parentMetadata === undefined) return values;
+  const parentData = (await readChartValues(parentRoot, context))?.data;
+  const parent = parentValuesFor(parentData, keyInParent(chartName, parentMetadata.dependencies));
+  if (!parent.global && !parent.section) return values;
+  if (values?.data) {
+    overlayParentValues(values.data, parent, values.locations);
+    return values;
+  }
+  const locations = new WeakMap<object, Map<string, ScalarLocation>>();
+  return { file: joinPath(chartRoot, 'values.yaml'), text: '', data: overlayParentValues({}, parent, locations), locations };
 }
 
 async function readTemplateFiles(chartRoot: string, helmPrefix: string, context: DiscoverContext): Promise<ChartTemplateFile[]> {
