@@ -57,6 +57,29 @@ describe('YAML prefilter', () => {
     expect(withPrefilter.errors[0]).toMatch(/ at line 9, column 1$/);
   });
 
+  it('parses nothing when every document is skipped, and still reads one that is not', () => {
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  versions: []\n';
+    const text = `${crd}---\n${crd}---\n`;
+    const skippedAll = parseYamlDocuments(text, cannotHoldImage);
+    expect(skippedAll).toEqual({ documents: [], errors: [], skipped: 2 });
+    expect(blankDocuments(text, cannotHoldImage).onlyBlanked).toBe(true);
+    // A `...` marker, content on a marker line, or a chunk with more than spaces and breaks is parsed.
+    for (const rest of ['...\n', '--- {a: [\n', '\u00a0\n', '\t\n']) {
+      expect(blankDocuments(`${text}${rest}`, cannotHoldImage).onlyBlanked).toBe(false);
+      expect(parseYamlDocuments(`${text}${rest}`, cannotHoldImage).errors).toEqual(parseYamlDocuments(`${text}${rest}`).errors);
+    }
+    expect(parseYamlDocuments(`${text}--- {a: [\n`, cannotHoldImage).errors).toHaveLength(1);
+  });
+
+  it('keeps every chunk with a directive line, wherever the `%` falls among the documents', () => {
+    const configMap = 'kind: ConfigMap\ndata: {a: "100%"}\n';
+    const text = `${configMap}---\n${configMap}---\n%YAML 1.2\n---\n${configMap}---\n${configMap}`;
+    const blanked = blankDocuments(text, cannotHoldImage);
+    expect(blanked.skipped).toBe(4);
+    expect(blanked.text).toContain('%YAML 1.2\n');
+    expect(blanked.text).toHaveLength(text.length);
+  });
+
   const pod = (extra: string) => `apiVersion: v1\n${extra}kind: Pod\nspec:\n  containers:\n    - name: a\n      image: evil/ngnix:1\n`;
   it.each([
     ['an escaped key', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      "\\u0069mage": evil/ngnix:1\n'],

@@ -143,9 +143,16 @@ const CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\
 function isPlainCustomResourceDefinition(documentText: string): boolean {
   let kinds = 0;
   let crd = false;
-  for (const line of documentText.split('\n')) {
-    const first = line[0];
-    if (first === undefined || first === ' ' || first === '\t' || first === '\r' || first === '#') continue;
+  // Line by line without splitting the text: a schema can be megabytes of indented lines, and only
+  // the few top-level lines are sliced.
+  for (let start = 0; start <= documentText.length; ) {
+    const newline = documentText.indexOf('\n', start);
+    const end = newline < 0 ? documentText.length : newline;
+    const first = documentText.charCodeAt(start);
+    const lineStart = start;
+    start = end + 1;
+    if (lineStart === end || first === 0x20 || first === 0x09 || first === 0x0d || first === 0x23) continue; // empty, indented, or a comment
+    const line = documentText.slice(lineStart, end);
     if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
     if (KIND_LINE.test(line)) {
       kinds++;

@@ -21,14 +21,11 @@ export interface ParsedYaml {
  * a skipped document is never searched.
  */
 export function parseYamlDocuments(text: string, skip?: (documentText: string) => boolean): ParsedYaml & { skipped: number } {
-  let source = text;
-  let skipped = 0;
-  if (skip) {
-    const blanked = blankDocuments(text, skip);
-    source = blanked.text;
-    skipped = blanked.skipped;
-  }
-  return { ...parseStream(source, text), skipped };
+  if (!skip) return { ...parseStream(text), skipped: 0 };
+  const blanked = blankDocuments(text, skip);
+  // Nothing left but markers and comment lines: no document to parse (and none with an error).
+  if (blanked.onlyBlanked) return { documents: [], errors: [], skipped: blanked.skipped };
+  return { ...parseStream(blanked.text, text), skipped: blanked.skipped };
 }
 
 /** A line that starts or ends a YAML document: `---` or `...` at column 0, then a space or the line's end. */
@@ -55,17 +52,25 @@ function markerHasContent(line: string): boolean {
  * their line from the original (see `readDocuments`). Document boundaries are the marker lines; a
  * document's text is what lies between them.
  */
-export function blankDocuments(text: string, skip: (documentText: string) => boolean): { text: string; skipped: number } {
+export function blankDocuments(text: string, skip: (documentText: string) => boolean): { text: string; skipped: number; onlyBlanked: boolean } {
   const parts: string[] = [];
   let skipped = 0;
+  // Whether every document was skipped and every marker line is a bare `---` (then nothing is left to parse).
+  let onlyBlanked = true;
   let start = 0; // start of the current document's content
   let keep = true; // the current document may not be skipped (its marker line had content)
   let lineStart = 0;
+  const hasDirectiveLine = directiveLines(text);
   const flush = (end: number) => {
     const body = text.slice(start, end);
-    // A directive (`%TAG`, `%YAML`) belongs to the next document: its chunk is kept whole.
-    if (!keep || body.trim() === '' || /^%/m.test(body) || !skip(body)) parts.push(body);
-    else {
+    if (isBlank(text, start, end)) {
+      parts.push(body);
+      if (!onlySpacesAndBreaks(text, start, end)) onlyBlanked = false;
+    } else if (!keep || hasDirectiveLine(start, end) || !skip(body)) {
+      // A directive (`%TAG`, `%YAML`) belongs to the next document: its chunk is kept whole.
+      parts.push(body);
+      onlyBlanked = false;
+    } else {
       skipped++;
       parts.push(asCommentLine(body));
     }
@@ -77,13 +82,50 @@ export function blankDocuments(text: string, skip: (documentText: string) => boo
       flush(lineStart);
       parts.push(text.slice(lineStart, lineEnd));
       keep = !markerHasContent(text.slice(lineStart, lineEnd));
+      if (!keep || text.charCodeAt(lineStart) !== 0x2d) onlyBlanked = false; // content on the marker line, or a `...` marker
       start = lineEnd;
     }
     if (newline < 0) break;
     lineStart = lineEnd;
   }
   flush(text.length);
-  return { text: parts.join(''), skipped };
+  return { text: skipped === 0 ? text : parts.join(''), skipped, onlyBlanked };
+}
+
+/** Whether `text` between `start` and `end` is only whitespace (as `String.prototype.trim` counts it). */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const c = text.charCodeAt(index);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    if (c < 0x80) return false;
+    return text.slice(index, end).trim() === ''; // other Unicode spaces: as `trim` reads them
+  }
+  return true;
+}
+
+/**
+ * Finds lines that start with `%` (directives) in chunks given in order, visiting each `%` of the
+ * text once (a search per chunk could run to the end of the text every time).
+ */
+function directiveLines(text: string): (start: number, end: number) => boolean {
+  let percent = text.indexOf('%');
+  return (start, end) => {
+    while (percent >= 0 && percent < start) percent = text.indexOf('%', start);
+    for (; percent >= 0 && percent < end; percent = text.indexOf('%', percent + 1)) {
+      const before = percent === start ? 0x0a : text.charCodeAt(percent - 1);
+      if (before === 0x0a || before === 0x0d || before === 0x2028 || before === 0x2029) return true; // as `/^%/m` reads lines
+    }
+    return false;
+  };
+}
+
+/** Whether `text` between `start` and `end` holds only spaces and line breaks (nothing a parser could read as content or an error). */
+function onlySpacesAndBreaks(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const c = text.charCodeAt(index);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** A comment line exactly as long as `body` (a non-blank document's text, which ends at a line break unless it ends the file). */
@@ -94,7 +136,9 @@ function asCommentLine(body: string): string {
 
 /** Parses `text`, a rewrite of `original` of the same length (or `original` itself); error lines are those of `original`. */
 function parseStream(text: string, original = text): ParsedYaml {
-  const lineStarts = lineStartsOf(original);
+  // Line starts are only needed for error messages: computed at the first one.
+  let starts: number[] | undefined;
+  const lineStarts = (): number[] => (starts ??= lineStartsOf(original));
   const read = readDocuments(text, lineStarts);
   if (read.some((entry) => entry.error !== undefined)) {
     // What Go's parsers accept and this one rejects (see yaml-tolerant.ts), read again from a
@@ -137,10 +181,10 @@ function errorPosition(offset: number, lineStarts: number[]): string {
 
 /**
  * Every document of a stream, each with its parse error (all its messages on one line) if it has
- * one. Error positions are computed here, from `lineStarts` of the original text, because the
+ * one. Error positions are computed here, from `lineStarts()` of the original text, because the
  * parsed text may have lost lines to blanking.
  */
-function readDocuments(text: string, lineStarts: number[]): Array<{ document: Document.Parsed; error?: string }> {
+function readDocuments(text: string, lineStarts: () => number[]): Array<{ document: Document.Parsed; error?: string }> {
   const read: Array<{ document: Document.Parsed; error?: string }> = [];
   for (const document of parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false })) {
     if (!('errors' in document)) continue; // an EmptyStream
@@ -149,7 +193,7 @@ function readDocuments(text: string, lineStarts: number[]): Array<{ document: Do
       continue;
     }
     // As the parser's pretty message reads, to the end of its first line.
-    const message = (error: YAMLError) => (error.message + (error.pos[0] === -1 ? '' : errorPosition(error.pos[0], lineStarts))).split('\n')[0].replace(/:\s*$/, '');
+    const message = (error: YAMLError) => (error.message + (error.pos[0] === -1 ? '' : errorPosition(error.pos[0], lineStarts()))).split('\n')[0].replace(/:\s*$/, '');
     read.push({ document, error: document.errors.map(message).join('; ') });
   }
   return read;
