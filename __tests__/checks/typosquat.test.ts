@@ -298,8 +298,9 @@ describe('evaluation table (scripts/eval-typosquat.ts)', async () => {
   it('keeps impersonation recall, and warns only on personal images that reuse an official name', () => {
     // Copies of well-known images became typosquats (issue 14, brand squats), so the warning's
     // true positives are few and its precision as a ratio says little: its false alarms are
-    // counted instead (3 and 5 measured, all personal images reusing an official name).
-    for (const [report, measured] of [[tuning, 3], [evaluation, 5]] as const) {
+    // counted instead (3 and 6 measured, all personal images reusing an official name: the sixth,
+    // `ghcr.io/fst777/redis`, since the warning covers ghcr.io and quay.io as it does Docker Hub).
+    for (const [report, measured] of [[tuning, 3], [evaluation, 6]] as const) {
       expect(report.byRule.impersonation.recall).toBeGreaterThanOrEqual(0.95);
       expect(report.byRule.impersonation.falsePositives).toBeLessThanOrEqual(measured);
       expect(Object.keys(report.falsePositivesByKind).filter((kind) => kind !== 'official-name-reused')).toEqual([]);

@@ -70,6 +70,8 @@ export interface TrustTargets {
   officialNames: ReadonlySet<string>;
   /** Per registry host, namespaces owned by trusted publishers (first path segment of a trusted glob). */
   namespaces: Map<string, NameIndex>;
+  /** Every trusted publisher's namespace, on any registry: a publisher's name, wherever it is written. */
+  publishers: ReadonlySet<string>;
 }
 
 export interface TrustTargetsInput {
@@ -150,6 +152,7 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
     libraryNames,
     officialNames: new Set(OFFICIAL_IMAGES),
     namespaces,
+    publishers: new Set([...namespaces.values()].flatMap((index) => [...index.values()])),
   };
 }
 
@@ -280,15 +283,44 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
     if (project) match.madeFrom = project.brand;
     return match;
   }
-  if (host !== DOCKER_HUB || rest.length !== 1) return undefined;
+  return PUBLIC_ACCOUNT_HOSTS.has(host) && rest.length === 1 ? detectOfficialNameReuse(host, namespace, name, trust) : undefined;
+}
+
+/**
+ * An official image's name under an account on a public account registry: the exact name is an
+ * impersonation warning (`vibersastra/ubuntu`, `ghcr.io/someone/redis`), the name wrapped in words
+ * that claim authenticity a typosquat (`someone/nginx-official`). The same on Docker Hub, ghcr.io
+ * and quay.io: anyone can open an account on each. Off Docker Hub, a project's own organisation
+ * (`ghcr.io/archlinux/archlinux`, `ghcr.io/rust-lang/rust`) or a publisher trusted on another
+ * registry (`quay.io/bitnami/redis`) is not warned on.
+ */
+function detectOfficialNameReuse(host: string, namespace: string, name: string, trust: TrustTargets): SquatMatch | undefined {
+  const written = `${namespace}/${name}`;
+  const located = (match: SquatMatch): SquatMatch => (host === DOCKER_HUB ? match : { ...match, host });
   if (trust.officialNames.has(name)) {
-    return { rule: 'impersonation', part: 'name', technique: 'official-name', written, genuine: name, alsoLike: [], description: `the official image \`${name}\`` };
+    if (host !== DOCKER_HUB && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name))) return undefined;
+    return located({ rule: 'impersonation', part: 'name', technique: 'official-name', written, genuine: name, alsoLike: [], description: `the official image \`${name}\`` });
   }
   const core = baitCore(name, AUTHENTICITY_WORDS, (candidate) => (trust.libraryNames.has(candidate) ? candidate : undefined));
   if (core !== undefined) {
-    return { rule: 'typosquat', part: 'name', technique: 'bait-words', written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false };
+    return located({ rule: 'typosquat', part: 'name', technique: 'bait-words', written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false });
   }
   return undefined;
+}
+
+/**
+ * Words a project adds to its name to make its organisation's (`rust-lang`, `nats-io`,
+ * `almalinuxorg`): not squatters' words (`official`, `verified`, `docker`), which claim more.
+ */
+const ORGANISATION_WORDS = ['io', 'org', 'lang', 'project', 'hq', 'inc', 'foundation', 'community', 'team', 'dev', 'labs'];
+
+/** Whether `namespace` is the project `name`'s own organisation: its name, or its name and an organisation word. */
+function isProjectOrganisation(namespace: string, name: string): boolean {
+  if (namespace === name) return true;
+  if (!namespace.startsWith(name)) return false;
+  const rest = namespace.slice(name.length);
+  const word = rest[0] === '-' || rest[0] === '_' || rest[0] === '.' ? rest.slice(1) : rest;
+  return ORGANISATION_WORDS.includes(word);
 }
 
 function detectLibrarySquat(name: string, trust: TrustTargets): SquatMatch | undefined {

@@ -92,6 +92,10 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     // guides (no longer updated); `summerwind` published Actions Runner Controller's runner images
     // (`summerwind/actions-runner`) before they moved to ghcr.io.
     'kubesphere', 'mirrorgooglecontainers', 'summerwind',
+    // Jitesoft rebuilds common base images (`alpine`, `nginx`, `php`, `ubuntu`) and publishes them on
+    // Docker Hub, ghcr.io and Quay alike; the Quay copies are widely used to avoid Docker Hub's pull
+    // limits (`quay.io/jitesoft/alpine` in Kubernetes and OpenShift tests). Trusted on all three.
+    'jitesoft',
     // MetalLB published `metallb/controller` and `metallb/speaker` here before moving to quay.io/metallb.
     'metallb',
   ],
@@ -239,6 +243,19 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'quay.io/operator-framework/**',
   'quay.io/metallb/**',
   'quay.io/tigera/**',
+  // Publishers whose own images on ghcr.io and Quay reuse an official image's name or a trusted
+  // publisher's brand: Podman's test images (`quay.io/libpod/alpine`, `busybox`, `registry`), the
+  // Redis operator's Redis build (`quay.io/opstree/redis`), Kubernetes' fluentd-elasticsearch add-on
+  // (`quay.io/fluentd_elasticsearch/fluentd`), the Prometheus community's exporters
+  // (`quay.io/prometheuscommunity/postgres-exporter`) and Immich's PostgreSQL build
+  // (`ghcr.io/immich-app/postgres`).
+  'quay.io/libpod/**',
+  'quay.io/opstree/**',
+  'quay.io/fluentd_elasticsearch/**',
+  'quay.io/prometheuscommunity/**',
+  'ghcr.io/immich-app/**',
+  'quay.io/jitesoft/**',
+  'ghcr.io/jitesoft/**',
   'public.ecr.aws/lambda/**',
   'public.ecr.aws/aws-cli/**',
   'public.ecr.aws/amazonlinux/**',
