@@ -176,6 +176,32 @@ describe('discoverRepository', () => {
     expect([...discovery.sources.keys()]).toEqual(['a.images', 'b.images']);
   });
 
+  it('reads a file once: one a discoverer read through the context is not read again for its own pass', async () => {
+    await put('a.images', 'IMAGE one\n');
+    await put('b.images', 'IMAGE two\n');
+    await symlink(path.join(root, 'b.images'), path.join(root, 'link.images'));
+    await symlink(path.join(outside, 'secret'), path.join(root, 'escape.images'));
+    await writeFile(path.join(outside, 'secret'), 'IMAGE secret\n');
+    const seen: Record<string, string | undefined> = {};
+    const readingDiscoverer: Discoverer = {
+      ...lineDiscoverer,
+      async extract(file, context) {
+        if (file.path === 'a.images') {
+          for (const other of ['b.images', 'link.images', 'escape.images', 'missing/.env']) seen[other] = await context.readFile(other);
+          await writeFile(path.join(root, 'b.images'), 'IMAGE changed\n');
+        }
+        return lineDiscoverer.extract(file, context);
+      },
+    };
+    const discovery = await discoverRepository(root, { discoverers: [readingDiscoverer] });
+    expect(seen).toEqual({ 'b.images': 'IMAGE two\n', 'link.images': 'IMAGE two\n', 'escape.images': undefined, 'missing/.env': undefined });
+    expect(discovery.occurrences.map((occurrence) => [occurrence.file, occurrence.raw])).toEqual([
+      ['a.images', 'one'],
+      ['b.images', 'two'],
+      ['link.images', 'two'],
+    ]);
+  });
+
   it('scans only the given files when asked', async () => {
     await put('a.images', 'IMAGE one\n');
     await put('b.images', 'IMAGE two\n');

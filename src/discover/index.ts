@@ -91,10 +91,12 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     else errors.push({ file: problem.file, message: problem.message });
   }
   const fileCache = new Map<string, string | undefined>();
+  const walked = new Set(walk.files);
   const readRepositoryFile = (relativePath: string): Promise<string | undefined> => {
     const key = path.posix.normalize(relativePath);
     if (!fileCache.has(key)) {
-      const target = locateInside(absoluteRoot, walk, key);
+      // A file the walk listed is read where the walk found it (as the loop below reads it); others are resolved inside the root.
+      const target = walked.has(key) ? (walk.rawPaths.get(key) ?? path.join(absoluteRoot, key)) : locateInside(absoluteRoot, walk, key);
       fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, maxFileBytes(key)).text);
     }
     return Promise.resolve(fileCache.get(key));
@@ -119,8 +121,8 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   const sources = new Map<string, string>();
   let filesScanned = 0;
   for (const file of walk.files) {
-    const location = walk.rawPaths.get(file) ?? path.join(absoluteRoot, file);
-    const text = readCandidate(file, location, discoverers, unscanned, errors);
+    // A file a discoverer read already (a chart's templates) is not read again.
+    const text = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? path.join(absoluteRoot, file), discoverers, unscanned, errors);
     if (text === undefined) continue;
     fileCache.set(file, text);
     let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));

@@ -4,7 +4,7 @@
  * bound, never opening anything but a regular file. Reads are synchronous: a walk is thousands of
  * small reads, and one await per read left the event loop idle most of the time (issue 15).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { compilePathGlobs } from '../config/path-glob.js';
@@ -270,8 +270,11 @@ export function resolveInside(absoluteRoot: string, relativePath: string): Promi
 function resolveInsideSync(absoluteRoot: string, relativePath: string): string | undefined {
   const normalized = path.posix.normalize(relativePath);
   if (normalized.startsWith('../') || normalized === '..' || path.isAbsolute(normalized)) return undefined;
+  const joined = path.join(absoluteRoot, normalized);
+  // Where nothing is (a compose file's absent `.env`), the one access() call says so; realpath would fail after an lstat per segment.
+  if (!existsSync(joined)) return undefined;
   try {
-    const target = realpathSync(path.join(absoluteRoot, normalized));
+    const target = realpathSync(joined);
     return target === absoluteRoot || target.startsWith(absoluteRoot + path.sep) ? target : undefined;
   } catch {
     return undefined;
