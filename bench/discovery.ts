@@ -1,16 +1,14 @@
 /**
  * Discovery against its floor: a plain synchronous read (readFileSync in a loop) of the same
- * candidate files, listed untimed first. Each measurement runs in a fresh process (bench/child.ts),
+ * candidate files, listed untimed first. Each measurement runs in a fresh process (bench/child.ts, bundled),
  * so its peak memory is its own; the median of `rounds` is kept.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { childBundle } from './bundle.js';
 import { writeSyntheticRepo } from './synthetic.js';
-
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 export interface Measurement {
   ms: number;
@@ -20,9 +18,9 @@ export interface Measurement {
   [key: string]: unknown;
 }
 
-/** Runs bench/child.ts in a fresh Node process and returns what it printed. */
+/** Runs bench/child.ts (bundled, as users run the scanner) in a fresh Node process and returns what it printed. */
 export function measure(args: string[], nodeFlags: string[] = []): Measurement {
-  const out = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', CHILD, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, [...nodeFlags, childBundle(), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const line = out.trim().split('\n').pop() ?? '{}';
   return JSON.parse(line) as Measurement;
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Measurement } from './discovery.js';
+import { childBundle } from './bundle.js';
 import { startFakeRegistry } from './fake-registry.js';
 
 const PER_FILE = 10_000;
@@ -62,11 +63,10 @@ export async function memoryBench(offlineCount: number, onlineCount: number): Pr
   return rows;
 }
 
-/** Runs bench/child.ts in a fresh process without blocking this one's event loop (it serves the registry). */
+/** Runs bench/child.ts (bundled) in a fresh process without blocking this one's event loop (it serves the registry). */
 async function measureAsync(args: string[]): Promise<Measurement> {
   const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./child.ts', import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', childBundle(), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
