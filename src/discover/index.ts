@@ -65,13 +65,15 @@ export interface Discovery {
 
 /** Whether a discoverer could read `file`, by its name alone (kinds recognised by content say so with `candidate`). */
 export function isCandidatePath(discoverers: readonly Discoverer[], file: string): boolean {
-  return discoverers.some((discoverer) => {
+  // A plain loop: this runs for every file of the repository (issue 15).
+  for (const discoverer of discoverers) {
     try {
-      return discoverer.candidate ? discoverer.candidate(file) : discoverer.matches(file, '');
+      if (discoverer.candidate ? discoverer.candidate(file) : discoverer.matches(file, '')) return true;
     } catch {
       return true; // a matcher that throws must not hide the file
     }
-  });
+  }
+  return false;
 }
 
 export async function discoverRepository(root: string, options: DiscoverOptions = {}): Promise<Discovery> {

@@ -311,13 +311,16 @@ export function readFileBytes(location: string | Buffer, maxBytes: number): Byte
     const size = stats.size;
     if (!stats.isFile()) return { size, problem: 'not a regular file' };
     if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit`, tooLarge: true };
-    // One byte more than the size seen, to notice a file that grew after it was measured.
+    // One byte more than the size seen, to notice a file that grew after it was measured: its first
+    // read then fills the buffer. Once exactly the size seen is read, a further read (for the end of
+    // the file) would only tell of growth after this read, as late as any growth after this function.
     const buffer = Buffer.allocUnsafe(size + 1);
     let length = 0;
     while (length < buffer.length) {
       const bytesRead = readSync(descriptor, buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
+      if (length === size) break;
     }
     if (length > size) return { size, problem: 'file changed while being read' };
     return { size, bytes: buffer.subarray(0, length) };
