@@ -91,3 +91,92 @@ describe('an official name republished under an account on ghcr.io or Quay', () 
     expect(detect(image)).toBeUndefined();
   });
 });
+
+describe('a well-known image copied under a name glued from its project and its own name', () => {
+  it.each([
+    // `<project>-<name>`, `<project><name>`, `<project>_<name>`; the publisher's namespace with its
+    // ending (`-project`) dropped; a generic name (`controller`) made distinctive by the glue.
+    ['imgbox/kaniko-executor:v1.20.0', 'gcr.io/kaniko-project/executor'],
+    ['quay.io/imgbox/kanikoexecutor', 'gcr.io/kaniko-project/executor'],
+    ['ghcr.io/imgbox/kaniko_warmer:v1.20.0', 'gcr.io/kaniko-project/warmer'],
+    ['imgbox/kaniko-project-executor', 'gcr.io/kaniko-project/executor'],
+    ['imgbox/ingress-nginx-controller:v1.9.0', 'registry.k8s.io/ingress-nginx/controller'],
+    ['imgbox/ingressnginx-controller', 'registry.k8s.io/ingress-nginx/controller'],
+    ['ghcr.io/imgbox/k8s-pause:3.9', 'registry.k8s.io/pause'],
+    ['imgbox/grafana-tempo:2.4', 'docker.io/grafana/tempo'],
+    ['imgbox/aquasecurity-trivy', 'ghcr.io/aquasecurity/trivy'],
+    ['quay.io/imgbox/calico-typha', 'quay.io/calico/typha'],
+    ['imgbox/argo-workflow-controller', 'quay.io/argoproj/workflow-controller'],
+    ['imgbox/prom-pushgateway', 'quay.io/prometheus/pushgateway'],
+  ])('%s is a copy of %s', (image, genuine) => {
+    const match = detect(image)!;
+    expect(match).toMatchObject({ rule: 'typosquat', part: 'name', technique: 'well-known-name', genuine });
+    expect(squatMessage(match)).toContain(`Use \`${genuine}\`.`);
+  });
+
+  it('offers the genuine image with the tag written, and no fix that keeps a copy\u2019s digest', () => {
+    const match = detect('imgbox/kaniko-executor:v1.20.0')!;
+    expect(squatSuggestion('imgbox/kaniko-executor:v1.20.0', match)).toBe('gcr.io/kaniko-project/executor:v1.20.0');
+    expect(squatSuggestion(`imgbox/kaniko-executor@sha256:${'b'.repeat(64)}`, match)).toBeUndefined();
+  });
+
+  it.each([
+    // A project's name glued to a word that is none of its images' names is someone's own image.
+    'imgbox/kaniko-builder',
+    'imgbox/grafana-dashboards',
+    'imgbox/docker-compose',
+    'imgbox/github-runner',
+    'imgbox/ingress-nginx-custom',
+    'imgbox/kube-proxy-tools',
+    'imgbox/node-exporter-custom',
+    // Generic names with any other word, or none.
+    'imgbox/my-controller',
+    'imgbox/app-executor',
+    'imgbox/controller',
+    // Two letters of a project are no project's name (stems are three letters at least).
+    'imgbox/k8-pause',
+    // Private registries are not judged.
+    'registry.acme.internal/mirror/kaniko-executor:v1.20.0',
+  ])('%s is not reported as a typosquat', (image) => {
+    expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+
+  it('takes the glued name on an organisation registry as a warning, as any copy there', () => {
+    expect(detect('gcr.io/acme-prod/kaniko-executor:v1.20.0')).toMatchObject({ rule: 'impersonation', genuine: 'gcr.io/kaniko-project/executor' });
+  });
+});
+
+describe('well-known images of more projects, with their publishers\u2019 homes clean', () => {
+  it.each([
+    ['quay.io/netops-team/flannel:v0.25.1', 'ghcr.io/flannel-io/flannel'],
+    ['ghcr.io/netops-team/multus-cni:v4.0.2', 'ghcr.io/k8snetworkplumbingwg/multus-cni'],
+    ['netops-team/csi-provisioner:v4.0.0', 'registry.k8s.io/sig-storage/csi-provisioner'],
+    ['netops-team/sealed-secrets-controller:0.26.0', 'docker.io/bitnami/sealed-secrets-controller'],
+    ['ghcr.io/netops-team/opentelemetry-collector-contrib:0.96.0', 'docker.io/otel/opentelemetry-collector-contrib'],
+    ['netops-team/cp-kafka:7.6.0', 'docker.io/confluentinc/cp-kafka'],
+    ['quay.io/netops-team/falcosidekick', 'docker.io/falcosecurity/falcosidekick'],
+  ])('%s is a copy of %s', (image, genuine) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', technique: 'well-known-name', genuine });
+  });
+
+  it.each([
+    'ghcr.io/flannel-io/flannel:v0.25.1',
+    'flannel/flannel:v0.25.1',
+    'quay.io/coreos/flannel:v0.15.1',
+    'ghcr.io/flannel-io/flannel-cni-plugin:v1.4.0',
+    'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.0.2',
+    'quay.io/k8scsi/csi-provisioner:v1.6.0',
+    'plndr/kube-vip:v0.3.9',
+    'ghcr.io/kube-vip/kube-vip:v0.7.0',
+    // A publisher trusted on Docker Hub, under its own name on Quay.
+    'quay.io/bitnami/sealed-secrets-controller:v0.17.0',
+    'bitnami/sealed-secrets-controller:0.26.0',
+    'rancher/local-path-provisioner:v0.0.26',
+    'otel/opentelemetry-collector-contrib:0.96.0',
+    'confluentinc/cp-kafka:7.6.0',
+    'falcosecurity/falcosidekick:2.28.0',
+    'homeassistant/home-assistant:stable',
+  ])('%s is not reported', (image) => {
+    expect(detect(image)).toBeUndefined();
+  });
+});

@@ -24,6 +24,25 @@
  * Keycloak (keycloak.org: quay.io/keycloak), Hadolint, Watchtower, Portainer (their READMEs),
  * Kyverno (kyverno.io: ghcr.io/kyverno), MetalLB (metallb.universe.tf: quay.io/metallb), Karpenter
  * (karpenter.sh: public.ecr.aws/karpenter).
+ *
+ * Added for issue 14's generalisation (entries after Karpenter's), written from each project's
+ * installation documentation, Helm chart defaults or README as known, not re-fetched: Flannel
+ * (its kube-flannel.yml: ghcr.io/flannel-io, docker.io/flannel), Multus and Whereabouts
+ * (k8snetworkplumbingwg deployments), Weave Net, kube-vip (kube-vip.io), the Kubernetes CSI
+ * sidecars, VPA, NodeLocal DNSCache, descheduler, node-problem-detector and prometheus-adapter
+ * (kubernetes-csi and kubernetes-sigs manifests on registry.k8s.io), the Kubernetes Dashboard,
+ * Rancher (k3s, local-path-provisioner), Longhorn, Sealed Secrets, External Secrets, Prometheus
+ * Operator, kube-rbac-proxy, cAdvisor, Thanos, VictoriaMetrics, OpenTelemetry Collector, Fluent
+ * Bit, Vector, Zipkin, OPA and Gatekeeper, Falco, Anchore (Grype, Syft), kube-bench, Dapr, KEDA,
+ * Crossplane, Contour, oauth2-proxy, Dex, Authelia, MinIO, Gitea, GitLab, Jenkins agents,
+ * Woodpecker, Drone runners, Renovate, ShellCheck, Super-Linter, Gitleaks, TruffleHog, Semgrep,
+ * GoReleaser, golangci-lint, BuildKit, Grafana's and Prometheus' other images, Elastic Beats and APM
+ * Server, OpenSearch, Confluent Platform, Redpanda, Kafka UI, ClickHouse, CockroachDB, TimescaleDB,
+ * PostGIS, pgvector, Qdrant, Weaviate, Milvus, Meilisearch, Selenium Grid, Testcontainers' Ryuk,
+ * Sentry's services, Home Assistant, nginx-proxy, NGINX's Ingress Controller and NVIDIA's
+ * Kubernetes images (nvcr.io/nvidia). Self-hosted applications that community maintainers
+ * commonly rebuild under their own names (cloudflared, Pi-hole, Uptime Kuma, MailHog, Metabase)
+ * are left out: a copy of those is as often a community build as a trap.
  */
 
 interface CatalogueEntry {
@@ -76,7 +95,7 @@ const CATALOGUE: CatalogueEntry[] = [
     names: ['harbor-core', 'harbor-portal', 'harbor-jobservice', 'harbor-registryctl', 'harbor-db', 'harbor-exporter', 'registry-photon', 'trivy-adapter-photon'],
     brands: ['goharbor', 'harbor'],
   },
-  { owner: 'the Argo project\u2019s', home: 'quay.io/argoproj/', names: ['argocd', 'argo-rollouts', 'argoexec', 'argocli'], generic: ['workflow-controller'], brands: ['argoproj', 'argocd'] },
+  { owner: 'the Argo project\u2019s', home: 'quay.io/argoproj/', names: ['argocd', 'argo-rollouts', 'argoexec', 'argocli'], generic: ['workflow-controller'], brands: ['argoproj', 'argocd', 'argo'] },
   {
     owner: 'cert-manager\u2019s',
     home: 'quay.io/jetstack/',
@@ -85,7 +104,7 @@ const CATALOGUE: CatalogueEntry[] = [
   },
   { owner: 'Aqua Security\u2019s', home: 'ghcr.io/aquasecurity/', names: ['trivy', 'trivy-operator'], brands: ['aquasec', 'aquasecurity'] },
   { owner: 'Sigstore\u2019s', home: 'ghcr.io/sigstore/', names: ['cosign'], brands: ['sigstore'] },
-  { owner: 'the Prometheus project\u2019s', home: 'quay.io/prometheus/', names: ['alertmanager', 'node-exporter', 'pushgateway', 'blackbox-exporter'], brands: [] },
+  { owner: 'the Prometheus project\u2019s', home: 'quay.io/prometheus/', names: ['alertmanager', 'node-exporter', 'pushgateway', 'blackbox-exporter'], brands: ['prom'] },
   { owner: 'Grafana\u2019s', home: 'docker.io/grafana/', names: ['promtail', 'loki', 'mimir'], brands: [] },
   { owner: 'the Envoy project\u2019s', home: 'docker.io/envoyproxy/', names: ['envoy'], brands: ['envoyproxy'] },
   // `all-in-one` is how many projects name their bundled image: only Jaeger's under a Jaeger-made name.
@@ -97,6 +116,114 @@ const CATALOGUE: CatalogueEntry[] = [
   { owner: 'Kyverno\u2019s', home: 'ghcr.io/kyverno/', names: ['kyverno', 'kyvernopre', 'kyverno-cli'], generic: ['background-controller', 'cleanup-controller', 'reports-controller'], brands: ['kyverno'] },
   { owner: 'MetalLB\u2019s', home: 'quay.io/metallb/', names: [], generic: ['controller', 'speaker'], brands: ['metallb'] },
   { owner: 'Karpenter\u2019s', home: 'public.ecr.aws/karpenter/', names: [], generic: ['controller'], brands: ['karpenter'] },
+  // Added for issue 14's generalisation: more of the images cluster installers, Helm charts and
+  // CI pipelines pull from their publishers (sources in the header's second paragraph).
+  { owner: 'Flannel\u2019s', home: 'ghcr.io/flannel-io/', names: ['flannel', 'flannel-cni-plugin'], brands: ['flannel', 'flannel-io'] },
+  { owner: 'Multus\u2019', home: 'ghcr.io/k8snetworkplumbingwg/', names: ['multus-cni', 'whereabouts'], brands: ['multus', 'k8snetworkplumbingwg'] },
+  { owner: 'Weave Net\u2019s', home: 'docker.io/weaveworks/', names: ['weave-kube', 'weave-npc'], brands: ['weaveworks'] },
+  { owner: 'kube-vip\u2019s', home: 'ghcr.io/kube-vip/', names: ['kube-vip', 'kube-vip-cloud-provider'], brands: ['kube-vip'] },
+  {
+    owner: 'the Kubernetes',
+    home: 'registry.k8s.io/sig-storage/',
+    names: ['csi-provisioner', 'csi-attacher', 'csi-snapshotter', 'csi-resizer', 'csi-node-driver-registrar', 'snapshot-controller', 'nfs-subdir-external-provisioner'],
+    generic: ['livenessprobe'],
+    brands: ['sig-storage'],
+  },
+  { owner: 'the Kubernetes', home: 'registry.k8s.io/autoscaling/', names: ['vpa-recommender', 'vpa-updater', 'vpa-admission-controller', 'addon-resizer'], brands: [] },
+  { owner: 'the Kubernetes', home: 'registry.k8s.io/dns/', names: ['k8s-dns-node-cache'], brands: [] },
+  { owner: 'the Kubernetes', home: 'registry.k8s.io/descheduler/', names: ['descheduler'], brands: [] },
+  { owner: 'the Kubernetes', home: 'registry.k8s.io/node-problem-detector/', names: ['node-problem-detector'], brands: [] },
+  { owner: 'the Kubernetes', home: 'registry.k8s.io/prometheus-adapter/', names: ['prometheus-adapter'], brands: [] },
+  { owner: 'the Kubernetes Dashboard\u2019s', home: 'docker.io/kubernetesui/', names: ['metrics-scraper', 'kubernetes-dashboard'], generic: ['dashboard'], brands: ['kubernetesui'] },
+  { owner: 'Rancher\u2019s', home: 'docker.io/rancher/', names: ['local-path-provisioner', 'k3s', 'rancher-agent'], brands: ['rancher', 'k3s-io'] },
+  { owner: 'Longhorn\u2019s', home: 'docker.io/longhornio/', names: ['longhorn-manager', 'longhorn-engine', 'longhorn-ui', 'longhorn-instance-manager', 'longhorn-share-manager'], brands: ['longhorn', 'longhornio'] },
+  { owner: 'Bitnami\u2019s', home: 'docker.io/bitnami/', names: ['sealed-secrets-controller', 'kubeseal'], brands: ['bitnami-labs', 'sealed-secrets'] },
+  { owner: 'the External Secrets project\u2019s', home: 'ghcr.io/external-secrets/', names: ['external-secrets'], brands: ['external-secrets'] },
+  {
+    owner: 'the Prometheus Operator project\u2019s',
+    home: 'quay.io/prometheus-operator/',
+    names: ['prometheus-operator', 'prometheus-config-reloader'],
+    generic: ['admission-webhook'],
+    brands: ['prometheus-operator'],
+  },
+  { owner: 'kube-rbac-proxy\u2019s', home: 'quay.io/brancz/', names: ['kube-rbac-proxy'], brands: [] },
+  { owner: 'cAdvisor\u2019s', home: 'gcr.io/cadvisor/', names: ['cadvisor'], brands: ['cadvisor'] },
+  { owner: 'Thanos\u2019', home: 'quay.io/thanos/', names: ['thanos'], brands: ['thanos', 'thanosio'] },
+  {
+    owner: 'VictoriaMetrics\u2019',
+    home: 'docker.io/victoriametrics/',
+    names: ['victoria-metrics', 'vmagent', 'vmalert', 'vmselect', 'vminsert', 'vmstorage', 'vmauth', 'vmbackup', 'victoria-logs'],
+    brands: ['victoriametrics'],
+  },
+  {
+    owner: 'the OpenTelemetry project\u2019s',
+    home: 'docker.io/otel/',
+    names: ['opentelemetry-collector', 'opentelemetry-collector-contrib', 'opentelemetry-collector-k8s', 'opentelemetry-operator'],
+    brands: ['opentelemetry', 'open-telemetry'],
+  },
+  { owner: 'Fluent Bit\u2019s', home: 'cr.fluentbit.io/fluent/', names: ['fluent-bit'], brands: ['fluentbit'] },
+  { owner: 'Vector\u2019s', home: 'docker.io/timberio/', names: [], generic: ['vector'], brands: ['timberio', 'vectordotdev'] },
+  { owner: 'Zipkin\u2019s', home: 'docker.io/openzipkin/', names: ['zipkin'], brands: ['openzipkin'] },
+  { owner: 'the Open Policy Agent project\u2019s', home: 'docker.io/openpolicyagent/', names: [], generic: ['opa', 'gatekeeper', 'kube-mgmt'], brands: ['openpolicyagent', 'open-policy-agent'] },
+  { owner: 'Falco\u2019s', home: 'docker.io/falcosecurity/', names: ['falco', 'falcosidekick', 'falcosidekick-ui', 'falco-driver-loader', 'falcoctl'], brands: ['falcosecurity'] },
+  { owner: 'Anchore\u2019s', home: 'docker.io/anchore/', names: ['grype', 'syft'], brands: ['anchore'] },
+  { owner: 'Aqua Security\u2019s', home: 'docker.io/aquasec/', names: ['kube-bench', 'kube-hunter', 'tfsec'], brands: ['aquasec', 'aquasecurity'] },
+  { owner: 'Dapr\u2019s', home: 'docker.io/daprio/', names: ['daprd'], generic: ['dapr', 'placement', 'operator', 'injector'], brands: ['dapr', 'daprio'] },
+  { owner: 'KEDA\u2019s', home: 'ghcr.io/kedacore/', names: ['keda', 'keda-metrics-apiserver', 'keda-admission-webhooks'], brands: ['kedacore'] },
+  { owner: 'Crossplane\u2019s', home: 'docker.io/crossplane/', names: ['crossplane'], brands: ['crossplane', 'upbound'] },
+  { owner: 'Contour\u2019s', home: 'ghcr.io/projectcontour/', names: ['contour'], brands: ['projectcontour'] },
+  { owner: 'the oauth2-proxy project\u2019s', home: 'quay.io/oauth2-proxy/', names: ['oauth2-proxy'], brands: ['oauth2-proxy'] },
+  { owner: 'Dex\u2019s', home: 'ghcr.io/dexidp/', names: [], generic: ['dex'], brands: ['dexidp'] },
+  { owner: 'Authelia\u2019s', home: 'docker.io/authelia/', names: ['authelia'], brands: ['authelia'] },
+  { owner: 'MinIO\u2019s', home: 'quay.io/minio/', names: ['minio'], generic: ['mc'], brands: ['minio'] },
+  { owner: 'Gitea\u2019s', home: 'docker.io/gitea/', names: ['gitea', 'act_runner'], brands: ['gitea'] },
+  { owner: 'GitLab\u2019s', home: 'docker.io/gitlab/', names: ['gitlab-ce', 'gitlab-ee', 'gitlab-runner', 'gitlab-runner-helper'], brands: ['gitlab', 'gitlab-org'] },
+  { owner: 'Jenkins\u2019', home: 'docker.io/jenkins/', names: ['inbound-agent', 'jnlp-slave'], brands: ['jenkins', 'jenkinsci'] },
+  { owner: 'Woodpecker\u2019s', home: 'docker.io/woodpeckerci/', names: ['woodpecker-server', 'woodpecker-agent'], brands: ['woodpeckerci', 'woodpecker'] },
+  { owner: 'Drone\u2019s', home: 'docker.io/drone/', names: ['drone-runner-docker', 'drone-runner-kube'], brands: ['drone'] },
+  { owner: 'Renovate\u2019s', home: 'ghcr.io/renovatebot/', names: ['renovate'], brands: ['renovatebot'] },
+  { owner: 'ShellCheck\u2019s', home: 'docker.io/koalaman/', names: ['shellcheck', 'shellcheck-alpine'], brands: [] },
+  { owner: 'Super-Linter\u2019s', home: 'ghcr.io/super-linter/', names: ['super-linter'], brands: ['super-linter'] },
+  { owner: 'Gitleaks\u2019', home: 'docker.io/zricethezav/', names: ['gitleaks'], brands: ['gitleaks'] },
+  { owner: 'TruffleHog\u2019s', home: 'docker.io/trufflesecurity/', names: ['trufflehog'], brands: ['trufflesecurity'] },
+  { owner: 'Semgrep\u2019s', home: 'docker.io/semgrep/', names: ['semgrep'], brands: ['semgrep', 'returntocorp'] },
+  { owner: 'GoReleaser\u2019s', home: 'docker.io/goreleaser/', names: ['goreleaser', 'goreleaser-cross'], brands: ['goreleaser'] },
+  { owner: 'golangci-lint\u2019s', home: 'docker.io/golangci/', names: ['golangci-lint'], brands: ['golangci'] },
+  { owner: 'BuildKit\u2019s', home: 'docker.io/moby/', names: ['buildkit'], brands: ['moby'] },
+  { owner: 'Grafana\u2019s', home: 'docker.io/grafana/', names: ['grafana', 'grafana-oss', 'grafana-enterprise', 'tempo', 'alloy', 'pyroscope', 'k6'], generic: ['agent'], brands: ['grafana'] },
+  {
+    owner: 'the Prometheus project\u2019s',
+    home: 'docker.io/prom/',
+    names: ['prometheus', 'mysqld-exporter', 'statsd-exporter', 'snmp-exporter', 'memcached-exporter', 'graphite-exporter'],
+    brands: ['prometheus'],
+  },
+  { owner: 'the Elastic', home: 'docker.elastic.co/beats/', names: ['filebeat', 'metricbeat', 'auditbeat', 'packetbeat', 'elastic-agent'], generic: ['heartbeat'], brands: ['elastic'] },
+  { owner: 'the Elastic', home: 'docker.elastic.co/apm/', names: ['apm-server'], brands: ['elastic'] },
+  { owner: 'OpenSearch\u2019s', home: 'docker.io/opensearchproject/', names: ['opensearch', 'opensearch-dashboards'], brands: ['opensearchproject', 'opensearch-project'] },
+  {
+    owner: 'Confluent\u2019s',
+    home: 'docker.io/confluentinc/',
+    names: ['cp-kafka', 'cp-zookeeper', 'cp-schema-registry', 'cp-kafka-connect', 'cp-server', 'cp-enterprise-control-center', 'cp-ksqldb-server', 'cp-kafka-rest'],
+    brands: ['confluentinc', 'confluent'],
+  },
+  { owner: 'Redpanda\u2019s', home: 'docker.io/redpandadata/', names: ['redpanda'], generic: ['console'], brands: ['redpandadata', 'redpanda-data', 'vectorized'] },
+  { owner: 'the Kafka UI project\u2019s', home: 'docker.io/provectuslabs/', names: ['kafka-ui'], brands: ['provectuslabs'] },
+  { owner: 'ClickHouse\u2019s', home: 'docker.io/clickhouse/', names: ['clickhouse-server', 'clickhouse-keeper'], brands: ['clickhouse', 'yandex'] },
+  { owner: 'CockroachDB\u2019s', home: 'docker.io/cockroachdb/', names: ['cockroach'], brands: ['cockroachdb'] },
+  { owner: 'Timescale\u2019s', home: 'docker.io/timescale/', names: ['timescaledb', 'timescaledb-ha'], brands: ['timescale'] },
+  { owner: 'the PostGIS project\u2019s', home: 'docker.io/postgis/', names: ['postgis'], brands: ['postgis'] },
+  { owner: 'pgvector\u2019s', home: 'docker.io/pgvector/', names: ['pgvector'], brands: ['pgvector'] },
+  { owner: 'Qdrant\u2019s', home: 'docker.io/qdrant/', names: ['qdrant'], brands: ['qdrant'] },
+  { owner: 'Weaviate\u2019s', home: 'docker.io/semitechnologies/', names: ['weaviate'], brands: ['semitechnologies', 'weaviate'] },
+  { owner: 'Milvus\u2019', home: 'docker.io/milvusdb/', names: ['milvus'], brands: ['milvusdb'] },
+  { owner: 'Meilisearch\u2019s', home: 'docker.io/getmeili/', names: ['meilisearch'], brands: ['getmeili'] },
+  { owner: 'the Selenium project\u2019s', home: 'docker.io/selenium/', names: ['standalone-chrome', 'standalone-firefox', 'standalone-edge', 'node-chrome', 'node-firefox'], generic: ['hub'], brands: ['selenium', 'seleniarm'] },
+  { owner: 'Testcontainers\u2019', home: 'docker.io/testcontainers/', names: ['ryuk'], brands: ['testcontainers'] },
+  { owner: 'Sentry\u2019s', home: 'docker.io/getsentry/', names: ['snuba', 'symbolicator'], generic: ['relay'], brands: ['getsentry'] },
+  { owner: 'Home Assistant\u2019s', home: 'ghcr.io/home-assistant/', names: ['home-assistant'], brands: ['home-assistant', 'homeassistant'] },
+  { owner: 'nginx-proxy\u2019s', home: 'docker.io/nginxproxy/', names: ['acme-companion', 'docker-gen'], brands: ['nginxproxy'] },
+  { owner: 'NGINX\u2019s', home: 'docker.io/nginx/', names: ['nginx-ingress', 'nginx-prometheus-exporter'], brands: ['nginxinc'] },
+  { owner: 'NVIDIA\u2019s', home: 'nvcr.io/nvidia/', names: ['k8s-device-plugin', 'gpu-operator', 'tritonserver', 'dcgm-exporter'], brands: ['nvidia'] },
 ];
 
 export interface WellKnownImage {
@@ -120,6 +247,64 @@ const SEPARATORS = new Set(['-', '_', '.']);
 const compact = (text: string) => [...text].filter((ch) => !SEPARATORS.has(ch)).join('');
 
 /**
+ * Endings publishers add to a project's name to make their namespace (`kaniko-project`,
+ * `flannel-io`, `jaegertracing`): dropped to find the project's own name.
+ */
+const PUBLISHER_SUFFIXES = ['-project', 'project', '-io', 'io', '-dev', '-org', 'org', 'hq', 'inc', '-labs', 'labs', '-releases', 'tracing', 'proxy', 'security', 'data', 'db'];
+
+/**
+ * The words an image's name is glued from in a copy that names its project (`kaniko-executor`,
+ * `ingress-nginx-controller`, `grafana-loki`): the project's brands and its publisher's
+ * namespace, with and without a publisher's ending and hyphens. Three letters at least.
+ */
+function stemsOf(entry: CatalogueEntry): string[] {
+  const namespace = entry.home.split('/')[1] ?? '';
+  const stems = new Set<string>();
+  for (const word of [...entry.brands, namespace]) {
+    if (word === '') continue;
+    stems.add(word);
+    const suffix = PUBLISHER_SUFFIXES.find((ending) => word.endsWith(ending) && word.length - ending.length >= 3);
+    if (suffix) stems.add(word.slice(0, word.length - suffix.length));
+  }
+  for (const stem of [...stems]) stems.add(compact(stem));
+  return [...stems].filter((stem) => stem.length >= 3);
+}
+
+const STEMS: ReadonlyArray<[CatalogueEntry, string[]]> = CATALOGUE.map((entry) => [entry, stemsOf(entry)]);
+
+const isOwnName = (entry: CatalogueEntry, name: string) => entry.names.includes(name) || (entry.generic?.includes(name) ?? false);
+
+/**
+ * The well-known image a repository name copies by gluing its project's name to the image's
+ * (`kaniko-executor`, `kanikoexecutor`, `ingress-nginx_controller`, `k8s-pause`), or undefined.
+ * Glued to its project's name even a generic name (`controller`) names one image only.
+ */
+function gluedImage(name: string): { entry: CatalogueEntry; name: string } | undefined {
+  for (const [entry, stems] of STEMS) {
+    for (const stem of stems) {
+      if (name.length <= stem.length + 1 || !name.startsWith(stem)) continue;
+      const rest = SEPARATORS.has(name[stem.length]) ? name.slice(stem.length + 1) : name.slice(stem.length);
+      if (isOwnName(entry, rest)) return { entry, name: rest };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The well-known image `name` (a repository's last path segment) under `namespace` on `host` is a
+ * copy of: its distinctive name as is (`someone/pause`), or any of its names glued to its
+ * project's (`someone/kaniko-executor`); undefined when there is none or `namespace` is its
+ * publisher's own (`isPublisherNamespace`).
+ */
+export function wellKnownCopy(host: string, namespace: string, name: string): WellKnownImage | undefined {
+  const exact = WELL_KNOWN_IMAGES.get(name);
+  if (exact) return isPublisherNamespace(host, namespace, name) ? undefined : exact;
+  const glued = gluedImage(name);
+  if (!glued || isPublisherNamespace(host, namespace, glued.name)) return undefined;
+  return describe(glued.entry, glued.name);
+}
+
+/**
  * When `namespace` is made from the name of the project that publishes `name` (the image's last
  * path segment), the genuine image; else undefined. Made from: the project's name with its
  * hyphens dropped (`ingressnginx` for `ingress-nginx`), or with a word or digits added as
@@ -132,9 +317,9 @@ export function projectBrandSquat(
 ): { image: WellKnownImage; brand: string } | undefined {
   for (const entry of CATALOGUE) {
     if (!entry.names.includes(name) && !(entry.generic?.includes(name) ?? false)) continue;
+    // A brand as written (`flannel-io`) is judged by `isPublisherNamespace` and the copy rule.
+    if (entry.brands.includes(namespace)) continue;
     for (const brand of entry.brands) {
-      // The brand as written is judged by `isPublisherNamespace` and the copy rule.
-      if (namespace === brand) continue;
       const glued = compact(brand);
       const madeFrom = namespace === glued || isBrandAffix(namespace, brand) || (glued !== brand && isBrandAffix(namespace, glued));
       if (madeFrom) return { image: describe(entry, name), brand };
@@ -150,7 +335,7 @@ export function projectBrandSquat(
  * are per registry: the same name on Docker Hub or Quay may be anyone's (`actions` on Docker Hub
  * is not GitHub's), so there it is judged like any other.
  */
-export function isPublisherNamespace(host: string, namespace: string, name: string): boolean {
+function isPublisherNamespace(host: string, namespace: string, name: string): boolean {
   return CATALOGUE.some(
     (entry) =>
       (entry.names.includes(name) || (entry.generic?.includes(name) ?? false)) &&

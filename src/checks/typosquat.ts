@@ -23,7 +23,7 @@ import { isPrivateHost, RegistryHostIndex } from './typosquat-host.js';
 import { libraryDerivation } from './typosquat-library.js';
 import { squatMessage, squatSuggestion } from './typosquat-message.js';
 import { brandAffix, isBrandAffix } from './typosquat-brand.js';
-import { isPublisherNamespace, projectBrandSquat, WELL_KNOWN_IMAGES } from './typosquat-catalogue.js';
+import { projectBrandSquat, wellKnownCopy } from './typosquat-catalogue.js';
 import { NameIndex, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
 ;
@@ -267,7 +267,10 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
   const last = rest[rest.length - 1];
   const written = `${namespace}/${name}`;
   const project = PUBLIC_ACCOUNT_HOSTS.has(host) ? projectBrandSquat(namespace, last, isBrandAffix) : undefined;
-  const wellKnown = project?.image ?? (isPublisherNamespace(host, namespace, last) ? undefined : WELL_KNOWN_IMAGES.get(last));
+  // A publisher trusted on one registry, under its own name on ghcr.io or Quay, is taken as itself
+  // (`quay.io/bitnami/sealed-secrets-controller`); a namespace of ghcr.io is anyone's on Docker Hub.
+  const elsewhere = host !== DOCKER_HUB && trust.publishers.has(namespace);
+  const wellKnown = project?.image ?? (elsewhere ? undefined : wellKnownCopy(host, namespace, last));
   if (wellKnown) {
     const squat = project !== undefined || (PUBLIC_ACCOUNT_HOSTS.has(host) && !trust.officialNames.has(last));
     const match: SquatMatch = {

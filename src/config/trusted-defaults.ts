@@ -98,6 +98,9 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     'jitesoft',
     // MetalLB published `metallb/controller` and `metallb/speaker` here before moving to quay.io/metallb.
     'metallb',
+    // Flannel's images moved from quay.io/coreos to docker.io/flannel (and ghcr.io/flannel-io);
+    // kube-vip's were published as `plndr/kube-vip` before ghcr.io/kube-vip.
+    'flannel', 'plndr',
   ],
 ];
 
@@ -254,6 +257,10 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'quay.io/fluentd_elasticsearch/**',
   'quay.io/prometheuscommunity/**',
   'ghcr.io/immich-app/**',
+  // Flannel's and Multus' organisations, and the Kubernetes CSI sidecars' home before registry.k8s.io/sig-storage.
+  'ghcr.io/flannel-io/**',
+  'ghcr.io/k8snetworkplumbingwg/**',
+  'quay.io/k8scsi/**',
   'quay.io/jitesoft/**',
   'ghcr.io/jitesoft/**',
   'public.ecr.aws/lambda/**',
