@@ -3,6 +3,7 @@
  * node ranges, never from searching the text afterwards.
  */
 import { joinFlowLines } from './yaml-tolerant.js';
+import { parseSimpleDocuments } from './yaml-fast.js';
 import { isAlias, isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
 
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
@@ -21,6 +22,9 @@ export interface ParsedYaml {
  * a skipped document is never searched.
  */
 export function parseYamlDocuments(text: string, skip?: (documentText: string) => boolean): ParsedYaml & { skipped: number } {
+  // Most documents are plain block mappings: read by the fast path (see yaml-fast.ts) when every one is.
+  const fast = parseSimpleDocuments(text, skip);
+  if (fast) return fast;
   if (!skip) return { ...parseStream(text), skipped: 0 };
   const blanked = blankDocuments(text, skip);
   // Nothing left but markers and comment lines: no document to parse (and none with an error).

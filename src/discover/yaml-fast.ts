@@ -1,0 +1,505 @@
+/**
+ * A fast path for the plainest YAML documents: block mappings and sequences of one-line scalars
+ * (plain, single- or double-quoted without escapes) and one-line flow collections, the shape of
+ * nearly every generated Kubernetes manifest. It builds the same nodes the `yaml` package builds
+ * (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources and ranges), at a fraction of
+ * its cost, and gives up (returns undefined) on anything else: comments, tabs, carriage returns,
+ * anchors, aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text,
+ * directives. A document it gives up on is read by the `yaml` package, so it only ever decides how
+ * fast a document is read, never what is read. Comments are never kept by this path (it gives up
+ * on any `#`), so the node properties it does not set (`comment`, `commentBefore`, `spaceBefore`)
+ * are those of a document without comments. __tests__/discover/yaml-fast.test.ts compares it with
+ * the `yaml` package on every fixture and on generated documents.
+ *
+ * Every loop moves forward through the text and nesting is bounded, so the cost is linear.
+ */
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type ScalarTag, type Schema } from 'yaml';
+
+/** Nesting bound: deeper documents are left to the `yaml` package (which has its own limits). */
+const MAX_DEPTH = 64;
+
+/** Thrown inside the parser to give up; never escapes this module. */
+class Unsupported extends Error {}
+
+type Node = Scalar | YAMLMap | YAMLSeq;
+
+const SCALAR_TAG = Symbol.for('yaml.scalar');
+
+/** Characters that may not start a plain scalar here (YAML indicators; `-` is allowed before a non-space). */
+function isIndicator(c: number): boolean {
+  // ? : , [ ] { } # & * ! | > ' " % @ `
+  return c === 0x3f || c === 0x3a || c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x23 || c === 0x26 || c === 0x2a || c === 0x21 || c === 0x7c || c === 0x3e || c === 0x27 || c === 0x22 || c === 0x25 || c === 0x40 || c === 0x60;
+}
+
+function isFlowIndicator(c: number): boolean {
+  return c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
+}
+
+/** Whether the text between `start` and `end` has only characters this path reads: printable ASCII and line feeds, no `#`. */
+function plainCharacters(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const c = text.charCodeAt(index);
+    if (c === 0x0a) continue;
+    if (c < 0x20 || c > 0x7e || c === 0x23) return false;
+  }
+  return true;
+}
+
+class FastParser {
+  private readonly schema: Schema;
+  private readonly options: Document['options'];
+
+  constructor(
+    private readonly text: string,
+    /** End of the document's text (the next marker line, or the end of the text). */
+    private readonly end: number,
+    document: Document,
+  ) {
+    this.schema = document.schema;
+    this.options = document.options;
+  }
+
+  /** Offset of the first line at or after `lineStart` with more than spaces, or `end`. */
+  nextContentLine(lineStart: number): number {
+    let start = lineStart;
+    while (start < this.end) {
+      let index = start;
+      while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
+      if (index < this.end && this.text.charCodeAt(index) !== 0x0a) return start;
+      start = index + 1;
+    }
+    return this.end;
+  }
+
+  indentAt(lineStart: number): number {
+    let index = lineStart;
+    while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
+    return index - lineStart;
+  }
+
+  /** The block node starting on the content line at `lineStart` whose indentation is `indent`. */
+  blockNode(lineStart: number, indent: number, depth: number): { node: Node; next: number } {
+    if (depth > MAX_DEPTH) throw new Unsupported();
+    const at = lineStart + indent;
+    if (this.isSequenceEntry(at)) return this.blockSequence(at, indent, depth);
+    return this.blockMap(at, indent, depth);
+  }
+
+  /** `-` followed by a space or a line end. */
+  isSequenceEntry(at: number): boolean {
+    if (this.text.charCodeAt(at) !== 0x2d) return false;
+    const next = at + 1 < this.end ? this.text.charCodeAt(at + 1) : 0x0a;
+    return next === 0x20 || next === 0x0a;
+  }
+
+  /**
+   * A block mapping whose keys sit at column `indent`; the first key at `at` (which may follow a
+   * sequence entry's `- ` on the same line). Returns the map and the start of the line after it.
+   */
+  blockMap(at: number, indent: number, depth: number): { node: Node; next: number } {
+    const map = new YAMLMap(this.schema);
+    let keyStart = at;
+    let lastEnd: number;
+    for (;;) {
+      const key = this.plainKey(keyStart);
+      const entry = this.mapValue(key.colon + 1, indent, depth);
+      map.items.push(new Pair(key.node, entry.node));
+      lastEnd = (entry.node.range as [number, number, number])[2];
+      const line = this.nextContentLine(entry.next);
+      if (line >= this.end) break;
+      const lineIndent = this.indentAt(line);
+      if (lineIndent < indent) break;
+      if (lineIndent > indent || this.isSequenceEntry(line + lineIndent)) throw new Unsupported();
+      keyStart = line + lineIndent;
+    }
+    map.range = [at, lastEnd, lastEnd];
+    return { node: map, next: this.nextContentLine(lastEnd) };
+  }
+
+  /** A plain key ending at `: ` or `:` and the line's end. */
+  plainKey(start: number): { node: Scalar; colon: number } {
+    const first = this.text.charCodeAt(start);
+    if (isIndicator(first) || first === 0x2d || first === 0x20) throw new Unsupported();
+    let index = start;
+    for (; index < this.end; index++) {
+      const c = this.text.charCodeAt(index);
+      if (c === 0x0a || isFlowIndicator(c)) throw new Unsupported();
+      if (c === 0x3a) {
+        const next = index + 1 < this.end ? this.text.charCodeAt(index + 1) : 0x0a;
+        if (next === 0x20 || next === 0x0a) break;
+      }
+    }
+    if (index >= this.end) throw new Unsupported();
+    if (this.text.charCodeAt(index - 1) === 0x20) throw new Unsupported(); // `key :`
+    return { node: this.plainScalar(start, index, index, true), colon: index };
+  }
+
+  /** The value after a map key's `:` (at `from`), and the start of the line after it. */
+  mapValue(from: number, indent: number, depth: number): { node: Node; next: number } {
+    let index = from;
+    while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
+    if (index >= this.end || this.text.charCodeAt(index) === 0x0a) {
+      if (index !== from) throw new Unsupported(); // trailing spaces after `key:`
+      const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
+      if (line < this.end) {
+        const lineIndent = this.indentAt(line);
+        if (lineIndent > indent || (lineIndent === indent && this.isSequenceEntry(line + lineIndent))) return this.blockNode(line, lineIndent, depth + 1);
+      }
+      return { node: this.empty(from), next: index + 1 > this.end ? this.end : index + 1 };
+    }
+    if (index === from) throw new Unsupported(); // `key:value` is not this shape
+    return this.inlineValue(index, indent, depth);
+  }
+
+  /** A null scalar at `at`, as the `yaml` package writes an empty value. */
+  empty(at: number): Scalar {
+    return this.plainScalar(at, at, at, false);
+  }
+
+  /**
+   * A value written on the rest of a line from `at`: a flow collection, a quoted or a plain
+   * scalar; nothing may follow on the line, and no more-indented line may continue it.
+   */
+  inlineValue(at: number, indent: number, depth: number): { node: Node; next: number } {
+    const c = this.text.charCodeAt(at);
+    let node: Node;
+    let end: number;
+    if (c === 0x7b || c === 0x5b) {
+      const flow = this.flowCollection(at, depth + 1);
+      node = flow.node;
+      end = flow.end;
+    } else if (c === 0x22 || c === 0x27) {
+      end = this.quotedEnd(at);
+      node = this.quotedScalar(at, end);
+    } else {
+      if (isIndicator(c) || (c === 0x2d && this.isSequenceEntry(at))) throw new Unsupported();
+      end = this.plainValueEnd(at);
+      node = this.plainScalar(at, end, end, false);
+    }
+    let after = end;
+    while (after < this.end && this.text.charCodeAt(after) === 0x20) after++;
+    if (after < this.end && this.text.charCodeAt(after) !== 0x0a) throw new Unsupported();
+    const next = after < this.end ? after + 1 : this.end;
+    (node.range as [number, number, number])[2] = next;
+    // A more-indented line after a value continues it (a multi-line scalar) or is an error.
+    const line = this.nextContentLine(next);
+    if (line < this.end && this.indentAt(line) > indent) throw new Unsupported();
+    return { node, next };
+  }
+
+  /** End of a one-line plain scalar in block context (trailing spaces excluded); gives up on `: `. */
+  plainValueEnd(at: number): number {
+    let index = at;
+    let end = at;
+    for (; index < this.end; index++) {
+      const c = this.text.charCodeAt(index);
+      if (c === 0x0a) break;
+      if (c === 0x3a) {
+        const next = index + 1 < this.end ? this.text.charCodeAt(index + 1) : 0x0a;
+        if (next === 0x20 || next === 0x0a) throw new Unsupported();
+      }
+      if (c !== 0x20) end = index + 1;
+    }
+    return end;
+  }
+
+  /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
+  quotedEnd(at: number): number {
+    const quote = this.text.charCodeAt(at);
+    for (let index = at + 1; index < this.end; index++) {
+      const c = this.text.charCodeAt(index);
+      if (c === 0x0a || (c === 0x5c && quote === 0x22)) throw new Unsupported(); // multi-line, or an escape
+      if (c !== quote) continue;
+      if (quote === 0x27 && this.text.charCodeAt(index + 1) === 0x27) {
+        index++; // '' is one quote
+        continue;
+      }
+      return index + 1;
+    }
+    throw new Unsupported();
+  }
+
+  quotedScalar(at: number, end: number): Scalar {
+    const single = this.text.charCodeAt(at) === 0x27;
+    let value = this.text.slice(at + 1, end - 1);
+    if (single && value.includes("''")) value = value.split("''").join("'");
+    const scalar = new Scalar(value);
+    scalar.range = [at, end, end];
+    scalar.source = value;
+    scalar.type = single ? 'QUOTE_SINGLE' : 'QUOTE_DOUBLE';
+    return scalar;
+  }
+
+  /** A plain scalar from `start` to `end`, resolved by the document's schema as the `yaml` package resolves it. */
+  plainScalar(start: number, end: number, nodeEnd: number, atKey: boolean): Scalar {
+    const source = this.text.slice(start, end);
+    const tag = this.schema.tags.find((candidate) => (candidate.default === true || (atKey && candidate.default === 'key')) && (candidate as ScalarTag).test?.test(source)) as ScalarTag | undefined;
+    const resolver = tag ?? (this.schema as unknown as Record<symbol, ScalarTag>)[SCALAR_TAG];
+    let failed = false;
+    const resolved = resolver.resolve(source, () => (failed = true), this.options);
+    if (failed) throw new Unsupported();
+    const scalar = isScalar(resolved) ? resolved : new Scalar(resolved);
+    scalar.range = [start, end, nodeEnd];
+    scalar.source = source;
+    scalar.type = 'PLAIN';
+    if (resolver.format) scalar.format = resolver.format;
+    return scalar;
+  }
+
+  /** A block sequence whose `-` sit at column `indent`, the first at `at`. */
+  blockSequence(at: number, indent: number, depth: number): { node: Node; next: number } {
+    const seq = new YAMLSeq(this.schema);
+    let dash = at;
+    let lastEnd: number;
+    for (;;) {
+      const entry = this.sequenceEntry(dash, indent, depth);
+      seq.items.push(entry.node);
+      lastEnd = (entry.node.range as [number, number, number])[2];
+      const line = this.nextContentLine(entry.next);
+      if (line >= this.end) break;
+      const lineIndent = this.indentAt(line);
+      if (lineIndent < indent) break;
+      if (lineIndent > indent || !this.isSequenceEntry(line + lineIndent)) {
+        if (lineIndent === indent) break; // the next key of a map whose value this sequence was
+        throw new Unsupported();
+      }
+      dash = line + lineIndent;
+    }
+    seq.range = [at, lastEnd, lastEnd];
+    return { node: seq, next: this.nextContentLine(lastEnd) };
+  }
+
+  /** One `- ` entry: a nested block node, a compact mapping (`- key: value`), or an inline value. */
+  sequenceEntry(dash: number, indent: number, depth: number): { node: Node; next: number } {
+    let index = dash + 1;
+    while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
+    if (index >= this.end || this.text.charCodeAt(index) === 0x0a) {
+      if (index !== dash + 1) throw new Unsupported(); // trailing spaces after `-`
+      const next = index + 1 > this.end ? this.end : index + 1;
+      const line = this.nextContentLine(next);
+      if (line < this.end && this.indentAt(line) > indent) return this.blockNode(line, this.indentAt(line), depth + 1);
+      return { node: this.empty(index), next };
+    }
+    if (index !== dash + 2 || this.isSequenceEntry(index)) throw new Unsupported(); // `-   x` or `- - x`
+    if (this.startsMapEntry(index)) return this.blockMap(index, index - this.lineStartOf(index), depth + 1);
+    return this.inlineValue(index, indent, depth);
+  }
+
+  lineStartOf(at: number): number {
+    return this.text.lastIndexOf('\n', at - 1) + 1;
+  }
+
+  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end). */
+  startsMapEntry(at: number): boolean {
+    const first = this.text.charCodeAt(at);
+    // A quoted or flow item is an inline value; if a `:` follows it (a quoted or flow key), `inlineValue` gives up.
+    if (first === 0x22 || first === 0x27 || first === 0x7b || first === 0x5b) return false;
+    for (let index = at; index < this.end; index++) {
+      const c = this.text.charCodeAt(index);
+      if (c === 0x0a) return false;
+      if (c !== 0x3a) continue;
+      const next = index + 1 < this.end ? this.text.charCodeAt(index + 1) : 0x0a;
+      if (next === 0x20 || next === 0x0a) return true;
+    }
+    return false;
+  }
+
+  /** A one-line flow mapping or sequence at `at`; `end` is just past its closing bracket. */
+  flowCollection(at: number, depth: number): { node: YAMLMap | YAMLSeq; end: number } {
+    if (depth > MAX_DEPTH) throw new Unsupported();
+    const isMapping = this.text.charCodeAt(at) === 0x7b;
+    const close = isMapping ? 0x7d : 0x5d;
+    const collection = isMapping ? new YAMLMap(this.schema) : new YAMLSeq(this.schema);
+    collection.flow = true;
+    let index = this.skipSpaces(at + 1);
+    if (this.text.charCodeAt(index) === close) {
+      collection.range = [at, index + 1, index + 1];
+      return { node: collection, end: index + 1 };
+    }
+    for (;;) {
+      const item = this.flowItem(index, depth, isMapping);
+      if (isMapping) {
+        if (this.text.charCodeAt(item.end) !== 0x3a || this.text.charCodeAt(item.end + 1) !== 0x20) throw new Unsupported();
+        const value = this.flowItem(this.skipSpaces(item.end + 2), depth, false);
+        (collection as YAMLMap).items.push(new Pair(item.node, value.node));
+        index = value.end;
+      } else {
+        (collection as YAMLSeq).items.push(item.node);
+        index = item.end;
+      }
+      index = this.skipSpaces(index);
+      const c = this.text.charCodeAt(index);
+      if (c === close) break;
+      if (c !== 0x2c) throw new Unsupported();
+      index = this.skipSpaces(index + 1);
+      if (this.text.charCodeAt(index) === close) throw new Unsupported(); // a trailing comma
+    }
+    collection.range = [at, index + 1, index + 1];
+    return { node: collection, end: index + 1 };
+  }
+
+  skipSpaces(from: number): number {
+    let index = from;
+    while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
+    return index;
+  }
+
+  /** A key or value inside a flow collection: a nested collection, a quoted or a plain scalar. */
+  flowItem(at: number, depth: number, atKey: boolean): { node: Node; end: number } {
+    const item = this.flowItemNode(at, depth, atKey);
+    // A value's node ends after the spaces that follow it (a key is followed by `:` at once here).
+    if (!atKey) (item.node.range as [number, number, number])[2] = this.skipSpaces(item.end);
+    return item;
+  }
+
+  flowItemNode(at: number, depth: number, atKey: boolean): { node: Node; end: number } {
+    const c = this.text.charCodeAt(at);
+    if (c === 0x7b || c === 0x5b) {
+      if (atKey) throw new Unsupported();
+      return this.flowCollection(at, depth + 1);
+    }
+    if (c === 0x22 || c === 0x27) {
+      const end = this.quotedEnd(at);
+      return { node: this.quotedScalar(at, end), end };
+    }
+    if (at >= this.end || isIndicator(c) || c === 0x20 || c === 0x0a) throw new Unsupported();
+    if (c === 0x2d) {
+      const next = this.text.charCodeAt(at + 1);
+      if (next === 0x20 || next === 0x0a || isFlowIndicator(next) || at + 1 >= this.end) throw new Unsupported(); // `- ` is no scalar here
+    }
+    let index = at;
+    let end = at;
+    for (; index < this.end; index++) {
+      const ch = this.text.charCodeAt(index);
+      if (ch === 0x0a) throw new Unsupported();
+      if (isFlowIndicator(ch)) break;
+      if (ch === 0x3a) {
+        if (this.text.charCodeAt(index + 1) === 0x20) break;
+        throw new Unsupported(); // `a:b` and `a:` inside a flow collection
+      }
+      if (ch !== 0x20) end = index + 1;
+    }
+    return { node: this.plainScalar(at, end, end, atKey), end };
+  }
+}
+
+/**
+ * The document of `text` from `start` (a `---` marker line, when `marker`, or the document's first
+ * line) to `end`, as the `yaml` package would compose it, or undefined when it is not of the shape
+ * this path reads. An empty document is left to the package too.
+ */
+function parseSimpleDocument(text: string, start: number, end: number, marker: boolean): Document.Parsed | undefined {
+  let contentFrom = start;
+  if (marker) {
+    const newline = text.indexOf('\n', start);
+    if (newline < 0 || newline >= end) return undefined;
+    for (let index = start + 3; index < newline; index++) if (text.charCodeAt(index) !== 0x20) return undefined;
+    contentFrom = newline + 1;
+  }
+  if (!plainCharacters(text, start, end)) return undefined;
+  const document = new Document(undefined, { prettyErrors: false, uniqueKeys: false });
+  const parser = new FastParser(text, end, document);
+  const line = parser.nextContentLine(contentFrom);
+  if (line >= end || parser.indentAt(line) !== 0) return undefined;
+  try {
+    const { node } = parser.blockNode(line, 0, 0);
+    if (parser.nextContentLine((node.range as [number, number, number])[2]) < end) return undefined;
+    document.contents = node;
+    if (marker && document.directives) document.directives.docStart = true;
+    const contentEnd = (node.range as [number, number, number])[2];
+    // As the package reads it: the lines after a document that ends in an empty value are not the document's.
+    document.range = [marker ? start : line, contentEnd, endsEmpty(node) ? contentEnd : end];
+    return document as Document.Parsed;
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+}
+
+/** Whether the last value written in a block node is empty (`key:` or `-` with nothing after). */
+function endsEmpty(node: Node): boolean {
+  let current: unknown = node;
+  for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
+    if (isScalar(current)) return current.source === '';
+    const items = (current as YAMLMap | YAMLSeq).items;
+    if (items.length === 0) return false; // `{}` or `[]`
+    const last: unknown = items[items.length - 1];
+    current = last instanceof Pair ? last.value : last;
+  }
+  return false;
+}
+
+/**
+ * Every document of a stream by the fast path, or undefined when some document is not of its
+ * shape (then the caller parses the stream with the `yaml` package). With `skip`, the documents it
+ * rules out (given their text) are left out, and so are empty documents (they hold nothing, and
+ * the caller only searches documents); without it, a stream with an empty document is left to the
+ * package, so the list is exactly the package's. Only bare `---` marker lines are read here (`...`,
+ * or content after `---`, are left to the package).
+ */
+export function parseSimpleDocuments(text: string, skip?: (documentText: string) => boolean): { documents: Document.Parsed[]; errors: string[]; skipped: number } | undefined {
+  // A directive line (`%YAML`, `%TAG`) is left to the package.
+  if (text.startsWith('%') || text.includes('\n%')) return undefined;
+  const documents: Document.Parsed[] = [];
+  let skipped = 0;
+  let start = 0;
+  let marker = false;
+  // Returns false to give up.
+  const flush = (end: number): boolean => {
+    let contentStart = start;
+    if (marker) {
+      const newline = text.indexOf('\n', start);
+      if (newline < 0 || newline >= end) return skip !== undefined; // a marker line alone: an empty document
+      contentStart = newline + 1;
+    }
+    // No document (blank text before the first marker), or an empty one.
+    if (onlySpacesAndBreaks(text, contentStart, end)) return !marker || skip !== undefined;
+    if (skip?.(text.slice(contentStart, end))) {
+      skipped++;
+      return true;
+    }
+    const document = parseSimpleDocument(text, start, end, marker);
+    if (document) documents.push(document);
+    return document !== undefined;
+  };
+  for (let lineStart = 0; lineStart < text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline + 1;
+    const marks = markerLine(text, lineStart, lineEnd);
+    if (marks === 'other') return undefined;
+    if (marks === 'start') {
+      if (!flush(lineStart)) return undefined;
+      start = lineStart;
+      marker = true;
+    }
+    lineStart = lineEnd;
+  }
+  if (!flush(text.length)) return undefined;
+  return { documents, errors: [], skipped };
+}
+
+/**
+ * What a line is to the document stream: `start` for a bare `---` (spaces may follow), `other` for
+ * any other marker line (`...`, or `---` with content or tabs), `none` for a line that is no marker.
+ */
+function markerLine(text: string, lineStart: number, lineEnd: number): 'start' | 'other' | 'none' {
+  const c = text.charCodeAt(lineStart);
+  if ((c !== 0x2d && c !== 0x2e) || text.charCodeAt(lineStart + 1) !== c || text.charCodeAt(lineStart + 2) !== c) return 'none';
+  const next = lineStart + 3 < lineEnd ? text.charCodeAt(lineStart + 3) : 0x0a;
+  if (next !== 0x20 && next !== 0x0a && next !== 0x09 && next !== 0x0d) return 'none'; // `----`, `---x`: content
+  if (c === 0x2e) return 'other';
+  for (let index = lineStart + 3; index < lineEnd; index++) {
+    const ch = text.charCodeAt(index);
+    if (ch !== 0x20 && ch !== 0x0a) return 'other';
+  }
+  return 'start';
+}
+
+/** Whether `text` between `start` and `end` holds only spaces and line breaks. */
+function onlySpacesAndBreaks(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const c = text.charCodeAt(index);
+    if (c !== 0x20 && c !== 0x0a) return false;
+  }
+  return true;
+}
