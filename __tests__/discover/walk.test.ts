@@ -128,6 +128,17 @@ describe('readTextFile', () => {
   });
 });
 
+describe('readTextFile, one file after another', () => {
+  it('gives each file its own text, whatever the sizes before it (the read buffer is shared and grows)', async () => {
+    const sizes = [100, 70 * 1024, 10, 1536 * 1024, 3, 200 * 1024, 0, 64 * 1024 + 1];
+    const texts = sizes.map((size, index) => String.fromCharCode(97 + index).repeat(size));
+    for (const [index, text] of texts.entries()) await put(`f${index}.txt`, text);
+    for (let round = 0; round < 2; round++) {
+      for (const [index, text] of texts.entries()) expect((await readTextFile(path.join(root, `f${index}.txt`), 2 * 1024 * 1024)).text).toBe(text);
+    }
+  });
+});
+
 describe('LineIndex', () => {
   it('maps offsets to 1-based positions across LF, CRLF and CR line ends', () => {
     const text = 'ab\ncd\r\nef\rgh';

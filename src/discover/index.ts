@@ -164,7 +164,8 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
  * discoverer matches it by name, or by what its content shows.
  */
 function readCandidate(file: string, location: string | Buffer, discoverers: readonly Discoverer[], unscanned: UnscannedFile[], errors: ScanError[]): string | undefined {
-  const read = readFileBytes(location, maxFileBytes(file));
+  // The bytes are decoded (or, when they are not text, shown) before any other file is read.
+  const read = readFileBytes(location, maxFileBytes(file), true);
   if (read.bytes === undefined) {
     const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
     if (counts && read.tooLarge && onlyDefinitions(location)) {

@@ -293,13 +293,29 @@ export interface ByteReadResult {
 /** `O_NONBLOCK` makes opening a FIFO return at once (it is then refused as not a regular file). */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/** Files up to this size are read into one reused buffer when the caller decodes them at once. */
+const REUSED_BUFFER_BYTES = 1024 * 1024;
+let reusedBuffer: Buffer | undefined;
+
+/**
+ * A buffer of `length` bytes: a fresh one, or with `reuse` (and a small enough file) a view of the
+ * one buffer all such reads share. A walk reads thousands of small files, and a fresh buffer for
+ * each, taken from Node's 8 KiB pools, was a new pool every few files and garbage at once (issue 15).
+ */
+function readBuffer(length: number, reuse: boolean): Buffer {
+  if (!reuse || length > REUSED_BUFFER_BYTES) return Buffer.allocUnsafe(length);
+  if (reusedBuffer === undefined || reusedBuffer.length < length) reusedBuffer = Buffer.allocUnsafeSlow(Math.min(REUSED_BUFFER_BYTES, Math.max(length, 64 * 1024)));
+  return reusedBuffer.subarray(0, length);
+}
+
 /**
  * Reads a file's bytes, refusing files over `maxBytes`. The size is the file's own (through a
  * symlink, the target's), measured on the opened descriptor, and reading stops at the bound even
  * if the file grows meanwhile; anything but a regular file (a FIFO would block, a device never end)
- * is refused.
+ * is refused. With `reuse`, the bytes may be in a buffer the next such read overwrites: the caller
+ * decodes (or copies) them before it reads another file.
  */
-export function readFileBytes(location: string | Buffer, maxBytes: number): ByteReadResult {
+export function readFileBytes(location: string | Buffer, maxBytes: number, reuse = false): ByteReadResult {
   let descriptor: number;
   try {
     descriptor = openSync(location, OPEN_FLAGS);
@@ -314,7 +330,7 @@ export function readFileBytes(location: string | Buffer, maxBytes: number): Byte
     // One byte more than the size seen, to notice a file that grew after it was measured: its first
     // read then fills the buffer. Once exactly the size seen is read, a further read (for the end of
     // the file) would only tell of growth after this read, as late as any growth after this function.
-    const buffer = Buffer.allocUnsafe(size + 1);
+    const buffer = readBuffer(size + 1, reuse);
     let length = 0;
     while (length < buffer.length) {
       const bytesRead = readSync(descriptor, buffer, length, buffer.length - length, length);
@@ -376,7 +392,7 @@ export function readTextFile(absolutePath: string | Buffer, maxBytes: number): P
 }
 
 export function readTextFileSync(absolutePath: string | Buffer, maxBytes: number): TextReadResult {
-  const read = readFileBytes(absolutePath, maxBytes);
+  const read = readFileBytes(absolutePath, maxBytes, true);
   if (!read.bytes) return { size: read.size, problem: read.problem };
   const decoded = decodeText(read.bytes);
   return 'problem' in decoded ? { size: read.size, problem: decoded.problem } : { size: read.size, text: decoded.text };
