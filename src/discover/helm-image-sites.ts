@@ -43,9 +43,11 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
 
 /** The `image:` values of a template file, skipping template comments and values that are not scalars. */
 export function findImageSites(text: string): ImageSite[] {
-  const spans = text.includes('{{') ? spansOf(text) : [];
+  // The actions are lexed only for a file with an image line (most of a chart's templates have none).
+  let spans: ActionSpan[] | undefined;
   const sites: ImageSite[] = [];
   for (const match of text.matchAll(IMAGE_LINE)) {
+    spans ??= text.includes('{{') ? spansOf(text) : [];
     const start = match.index + match[0].length;
     const enclosing = spanAt(spans, match.index + match[0].length - 1);
     if (enclosing?.comment) continue;
