@@ -94,11 +94,13 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   }
   const fileCache = new Map<string, string | undefined>();
   const walked = new Set(walk.files);
+  // A listed file's path joins the root by a slash: the walk built it from directory entry names (no `.`, `..` or empty segment).
+  const rootPrefix = absoluteRoot.endsWith('/') ? absoluteRoot : `${absoluteRoot}/`;
   const readRepositoryFile = (relativePath: string): Promise<string | undefined> => {
     const key = path.posix.normalize(relativePath);
     if (!fileCache.has(key)) {
       // A file the walk listed is read where the walk found it (as the loop below reads it); others are resolved inside the root.
-      const target = walked.has(key) ? (walk.rawPaths.get(key) ?? path.join(absoluteRoot, key)) : locateInside(absoluteRoot, walk, key);
+      const target = walked.has(key) ? (walk.rawPaths.get(key) ?? rootPrefix + key) : locateInside(absoluteRoot, walk, key);
       fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, maxFileBytes(key)).text);
     }
     return Promise.resolve(fileCache.get(key));
@@ -124,7 +126,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   let filesScanned = 0;
   for (const file of walk.files) {
     // A file a discoverer read already (a chart's templates) is not read again.
-    const text = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? path.join(absoluteRoot, file), discoverers, unscanned, errors);
+    const text = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text === undefined) continue;
     fileCache.set(file, text);
     let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
