@@ -180,3 +180,51 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     expect(detect(image)).toBeUndefined();
   });
 });
+
+describe('namespaces imitating a publisher trusted on another registry, or Docker\u2019s library', () => {
+  it.each([
+    // Typos of a publisher's name, compared across Docker Hub, ghcr.io and Quay.
+    ['ghcr.io/bltnami/redis:7', 'bitnami', 'look-alike'],
+    ['quay.io/bitnamii/postgresql:16', 'bitnami', 'repeated-character'],
+    ['quay.io/linuxsrever/sonarr', 'linuxserver', 'transposition'],
+    ['ghcr.io/jetstck/cert-manager-controller', 'jetstack', 'dropped-character'],
+    ['aquasecuritty/scanner', 'aquasecurity', 'repeated-character'],
+    // A publisher's name with a squatter's word or digits.
+    ['ghcr.io/bitnami-verified/redis', 'bitnami', 'brand-affix'],
+    ['quay.io/grafanaofficial/loki', 'grafana', 'brand-affix'],
+    ['ghcr.io/hashicorp42/consul-k8s-control-plane', 'hashicorp', 'brand-affix'],
+    // Posing as Docker's `library/` with an official image's name.
+    ['ghcr.io/library/postgres:16', 'library', 'bait-words'],
+    ['quay.io/docker-official/redis', 'library', 'bait-words'],
+    ['ghcr.io/libray/nginx', 'library', 'bait-words'],
+    // The official image's own name with a squatter's word.
+    ['quay.io/haproxy-verified/haproxy', 'haproxy', 'brand-affix'],
+  ])('%s imitates %s (%s)', (image, genuine, technique) => {
+    const match = detect(image)!;
+    expect(match).toMatchObject({ rule: 'typosquat', part: 'namespace', genuine, technique });
+    // The publisher may not publish on this registry: no replacement is offered.
+    expect(squatSuggestion(image, match)).toBeUndefined();
+  });
+
+  it.each([
+    // Separators and organisation words are how one publisher spells itself on another registry.
+    'ghcr.io/open-policy-agent/gatekeeper:v3.15.0',
+    'ghcr.io/redpanda-data/connect:4',
+    'ghcr.io/opensearch-project/opensearch-k8s-operator',
+    'ghcr.io/argoproj-labs/argocd-extension-installer',
+    'ghcr.io/bitnami-labs/sealed-secrets-web',
+    'quay.io/jupyterhub/k8s-hub:3.2.1',
+    // A letter changed tells two real names apart (Podman's organisation beside `containerd`).
+    'quay.io/containers/podman:v5',
+    'ghcr.io/dockur/windows',
+    // A publisher's exact name on another registry, and a name no publisher's typo.
+    'quay.io/bitnami/sealed-secrets-controller:v0.17.0',
+    'ghcr.io/acme-robotics/fleet',
+    // `library` with a name that is no official image is not posing as Docker's images.
+    'ghcr.io/library-team/docs-site',
+    'kubespheredev/ks-apiserver:latest',
+    'timescaledev/promscale:0.17.0',
+  ])('%s is not reported as a typosquat', (image) => {
+    expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+});

@@ -72,6 +72,8 @@ export interface TrustTargets {
   namespaces: Map<string, NameIndex>;
   /** Every trusted publisher's namespace, on any registry: a publisher's name, wherever it is written. */
   publishers: ReadonlySet<string>;
+  /** The same names, indexed for look-alikes. */
+  publisherIndex: NameIndex;
 }
 
 export interface TrustTargetsInput {
@@ -142,6 +144,8 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
     index.add(namespace);
   }
 
+  // `library` is Docker's namespace on Docker Hub and its mirrors, nobody's name elsewhere.
+  const publishers = new Set([...namespaces.values()].flatMap((index) => [...index.values()]).filter((namespace) => namespace !== 'library'));
   return {
     isGenuine: (reference) => trusted.matches(reference),
     isAllowed: (reference) => allowed.matches(reference),
@@ -152,7 +156,8 @@ export function buildTrustTargets(input: TrustTargetsInput): TrustTargets {
     libraryNames,
     officialNames: new Set(OFFICIAL_IMAGES),
     namespaces,
-    publishers: new Set([...namespaces.values()].flatMap((index) => [...index.values()])),
+    publishers,
+    publisherIndex: new NameIndex(publishers),
   };
 }
 
@@ -249,7 +254,8 @@ export function detectSquat(normalizedName: string, trust: TrustTargets): SquatM
   // there, so it fails to pull (online: `image-not-found`).
   if (trust.namespaces.get(host)?.has(namespace)) return undefined;
 
-  const namespaceMatch = detectNamespaceSquat(host, namespace, name, trust);
+  const namespaceMatch =
+    detectNamespaceSquat(host, namespace, name, trust) ?? (PUBLIC_ACCOUNT_HOSTS.has(host) ? detectCrossRegistrySquat(host, namespace, name, trust) : undefined);
   if (namespaceMatch) return namespaceMatch;
   return detectNameReuse(host, namespace, rest, trust);
 }
@@ -376,6 +382,60 @@ function detectNamespaceSquat(host: string, namespace: string, name: string, tru
   // `alpineos/alpine` names no namespace to use instead.
   if (brand.official) match.replaceable = false;
   return match;
+}
+
+/**
+ * Typing mistakes that count when a namespace is compared with publishers of other registries.
+ * Not separators (`open-policy-agent` on GitHub is `openpolicyagent` on Docker Hub, one
+ * publisher), nor a changed letter or two edits, which tell real names apart as often
+ * (`quay.io/containers`, Podman's, beside ghcr.io's `containerd`).
+ */
+const CROSS_REGISTRY_TECHNIQUES = new Set<SquatTechnique>(['look-alike', 'transposition', 'repeated-character', 'dropped-character', 'extra-character']);
+/**
+ * Words a squatter adds to a brand for a namespace that claims to be its owner's (`bitnami-official`,
+ * `grafanaverified`, `docker123`); not the words projects add for their own organisations
+ * (`-labs`, `-io`, `-community`, `hub`: `quay.io/jupyterhub`).
+ */
+const SQUATTER_WORDS = ['official', 'offical', 'oficial', 'verified', 'trusted', 'genuine', 'authentic', 'real', 'secure', 'docker', 'dockerhub', 'mirror'];
+
+/**
+ * A namespace on Docker Hub, ghcr.io or Quay that imitates a publisher trusted on another of
+ * them, or Docker's `library/`: posing as `library` with an official image's name
+ * (`ghcr.io/library/nginx`, `quay.io/dockerofficial/postgres`), a typo of a publisher's name
+ * (`ghcr.io/bitnarni/redis`), or a publisher's or the official image's name with a squatter's
+ * word or digits (`quay.io/bitnami-official/redis`, `ghcr.io/nginxofficial/nginx`). Names are the
+ * publisher's own wherever they are written, so none of these can be an honest account.
+ */
+function detectCrossRegistrySquat(host: string, namespace: string, name: string, trust: TrustTargets): SquatMatch | undefined {
+  if (trust.publishers.has(namespace)) return undefined;
+  const squat = (technique: SquatTechnique, genuine: string, description: string): SquatMatch => ({
+    rule: 'typosquat', part: 'namespace', technique, written: namespace, genuine, alsoLike: [], description, replaceable: false,
+  });
+  const official = trust.officialNames.has(name);
+  if (host !== DOCKER_HUB && official && (namespace === 'library' || LIBRARY_NAMESPACE.imitated(namespace).length > 0 || isLibraryPosing(namespace))) {
+    return squat('bait-words', 'library', 'the official images\u2019 namespace `library`');
+  }
+  const typos = trust.publisherIndex.imitated(namespace).filter((match) => CROSS_REGISTRY_TECHNIQUES.has(match.technique));
+  if (typos.length > 0) return squat(typos[0].technique, typos[0].genuine, `the trusted publisher \`${typos[0].genuine}\``);
+  const core = squatterCore(namespace);
+  if (core === undefined || core.length < 4) return undefined;
+  if (trust.publishers.has(core)) return squat('brand-affix', core, `the trusted publisher \`${core}\``);
+  if (official && core === name) return squat('brand-affix', core, `the official image \`${core}\`\u2019s name`);
+  return undefined;
+}
+
+/** `namespace` without one squatter's word (at either end, set off or glued) or trailing digits, or undefined. */
+function squatterCore(namespace: string): string | undefined {
+  const trim = (text: string) => text.replace(/^[-_.]/, '').replace(/[-_.]$/, '');
+  let digits = namespace.length;
+  while (digits > 0 && namespace[digits - 1] >= '0' && namespace[digits - 1] <= '9') digits--;
+  if (digits < namespace.length && digits > 0) return trim(namespace.slice(0, digits));
+  for (const word of SQUATTER_WORDS) {
+    if (namespace.length <= word.length) continue;
+    if (namespace.endsWith(word)) return trim(namespace.slice(0, namespace.length - word.length));
+    if (namespace.startsWith(word)) return trim(namespace.slice(word.length));
+  }
+  return undefined;
 }
 
 function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefined {

@@ -101,6 +101,9 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     // Flannel's images moved from quay.io/coreos to docker.io/flannel (and ghcr.io/flannel-io);
     // kube-vip's were published as `plndr/kube-vip` before ghcr.io/kube-vip.
     'flannel', 'plndr',
+    // Projects' development-image accounts, named as the project plus `dev` (KubeSphere's
+    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`).
+    'kubespheredev', 'timescaledev',
   ],
 ];
 
