@@ -57,7 +57,7 @@ console.log(line('overall', heldoutOnly.overall));
 console.log(line('typosquat', heldoutOnly.byRule.squat));
 console.log(line('impersonation', heldoutOnly.byRule.impersonation));
 
-printReport('second blind set (blind2.tsv, written blind, first scored after the last detector change)', await evaluateBlind2(), true);
+printReport('second blind set (blind2.tsv, written blind, scored once, then used for tuning)', await evaluateBlind2(), true);
 
 const realWorld = await evaluateRealWorld();
 console.log(`\n== real-world corpus (__tests__/fixtures/real-world/): ${realWorld.images} distinct images`);
