@@ -101,4 +101,14 @@ describe('YAML prefilter', () => {
     expect(cannotHoldImage('apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n')).toBe(true);
     expect(cannotHoldImage(pod(''))).toBe(false);
   });
+
+  it('reads only the top-level lines of a CRD: the first line, after comments, with CRLF breaks', () => {
+    const schema = '  versions:\n    - schema: {image: {type: string}}\n';
+    expect(cannotHoldImage(`kind: CustomResourceDefinition\nspec:\n${schema}`)).toBe(true);
+    expect(cannotHoldImage(`# generated\n\napiVersion: v1\nkind: CustomResourceDefinition\nspec:\n${schema}`)).toBe(true);
+    expect(cannotHoldImage(`kind: CustomResourceDefinition\r\nspec:\r\n${schema.replaceAll('\n', '\r\n')}`)).toBe(true);
+    expect(cannotHoldImage(`kind: CustomResourceDefinition\nspec:\n${schema}"quoted": x\n`)).toBe(false);
+    expect(cannotHoldImage(`kind: CustomResourceDefinition\nspec:\n${schema}kind: Pod\n`)).toBe(false);
+    expect(cannotHoldImage(`spec:\n${schema}  kind: CustomResourceDefinition\n`)).toBe(false);
+  });
 });

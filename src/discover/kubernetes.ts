@@ -143,16 +143,18 @@ const CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\
 function isPlainCustomResourceDefinition(documentText: string): boolean {
   let kinds = 0;
   let crd = false;
-  // Line by line without splitting the text: a schema can be megabytes of indented lines, and only
-  // the few top-level lines are sliced.
-  for (let start = 0; start <= documentText.length; ) {
-    const newline = documentText.indexOf('\n', start);
-    const end = newline < 0 ? documentText.length : newline;
-    const first = documentText.charCodeAt(start);
-    const lineStart = start;
-    start = end + 1;
-    if (lineStart === end || first === 0x20 || first === 0x09 || first === 0x0d || first === 0x23) continue; // empty, indented, or a comment
-    const line = documentText.slice(lineStart, end);
+  // Only the top-level lines (the first, and each after a line feed that starts with neither a
+  // blank, a line break nor `#`), found by a native search: a schema can be megabytes of indented lines.
+  const topLevel = /\n[^ \t\r\n#]/g;
+  const next = (): number => {
+    const match = topLevel.exec(documentText);
+    return match ? match.index + 1 : -1;
+  };
+  const first = documentText.charCodeAt(0);
+  const firstIsTopLevel = documentText.length > 0 && first !== 0x20 && first !== 0x09 && first !== 0x0d && first !== 0x0a && first !== 0x23;
+  for (let lineStart = firstIsTopLevel ? 0 : next(); lineStart >= 0; lineStart = next()) {
+    const newline = documentText.indexOf('\n', lineStart);
+    const line = documentText.slice(lineStart, newline < 0 ? documentText.length : newline);
     if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
     if (KIND_LINE.test(line)) {
       kinds++;

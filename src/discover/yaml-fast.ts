@@ -35,14 +35,19 @@ function isFlowIndicator(c: number): boolean {
   return c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
 }
 
-/** Whether the text between `start` and `end` has only characters this path reads: printable ASCII and line feeds, no `#`. */
+/** A character this path does not read: anything but printable ASCII and line feeds, or `#`. */
+const UNREAD_CHARACTER = /[^\n -"$-~]/;
+
+/** Whether the text between `start` and `end` has only characters this path reads (a native search: cold code loops slowly). */
 function plainCharacters(text: string, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
-    const c = text.charCodeAt(index);
-    if (c === 0x0a) continue;
-    if (c < 0x20 || c > 0x7e || c === 0x23) return false;
-  }
-  return true;
+  return !UNREAD_CHARACTER.test(text.slice(start, end));
+}
+
+const FLOW_INDICATOR = /[,[\]{}]/;
+
+/** Whether a one-line text has `: ` or ends with `:` (a mapping key's end). */
+function hasKeyEnd(line: string): boolean {
+  return line.includes(': ') || line.endsWith(':');
 }
 
 class FastParser {
@@ -69,6 +74,12 @@ class FastParser {
       start = index + 1;
     }
     return this.end;
+  }
+
+  /** Offset of the line feed ending the line at `at`, or `end`. */
+  lineEnd(at: number): number {
+    const newline = this.text.indexOf('\n', at);
+    return newline < 0 || newline > this.end ? this.end : newline;
   }
 
   indentAt(lineStart: number): number {
@@ -120,16 +131,12 @@ class FastParser {
   plainKey(start: number): { node: Scalar; colon: number } {
     const first = this.text.charCodeAt(start);
     if (isIndicator(first) || first === 0x2d || first === 0x20) throw new Unsupported();
-    let index = start;
-    for (; index < this.end; index++) {
-      const c = this.text.charCodeAt(index);
-      if (c === 0x0a || isFlowIndicator(c)) throw new Unsupported();
-      if (c === 0x3a) {
-        const next = index + 1 < this.end ? this.text.charCodeAt(index + 1) : 0x0a;
-        if (next === 0x20 || next === 0x0a) break;
-      }
-    }
-    if (index >= this.end) throw new Unsupported();
+    const lineEnd = this.lineEnd(start);
+    let index = this.text.indexOf(':', start);
+    // The first `:` followed by a space or the line's end.
+    while (index >= 0 && index < lineEnd && index + 1 < lineEnd && this.text.charCodeAt(index + 1) !== 0x20) index = this.text.indexOf(':', index + 1);
+    if (index < 0 || index >= lineEnd) throw new Unsupported();
+    if (FLOW_INDICATOR.test(this.text.slice(start, index))) throw new Unsupported();
     if (this.text.charCodeAt(index - 1) === 0x20) throw new Unsupported(); // `key :`
     return { node: this.plainScalar(start, index, index, true), colon: index };
   }
@@ -189,34 +196,23 @@ class FastParser {
 
   /** End of a one-line plain scalar in block context (trailing spaces excluded); gives up on `: `. */
   plainValueEnd(at: number): number {
-    let index = at;
-    let end = at;
-    for (; index < this.end; index++) {
-      const c = this.text.charCodeAt(index);
-      if (c === 0x0a) break;
-      if (c === 0x3a) {
-        const next = index + 1 < this.end ? this.text.charCodeAt(index + 1) : 0x0a;
-        if (next === 0x20 || next === 0x0a) throw new Unsupported();
-      }
-      if (c !== 0x20) end = index + 1;
-    }
+    const lineEnd = this.lineEnd(at);
+    if (hasKeyEnd(this.text.slice(at, lineEnd))) throw new Unsupported();
+    let end = lineEnd;
+    while (end > at && this.text.charCodeAt(end - 1) === 0x20) end--;
     return end;
   }
 
   /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
   quotedEnd(at: number): number {
-    const quote = this.text.charCodeAt(at);
-    for (let index = at + 1; index < this.end; index++) {
-      const c = this.text.charCodeAt(index);
-      if (c === 0x0a || (c === 0x5c && quote === 0x22)) throw new Unsupported(); // multi-line, or an escape
-      if (c !== quote) continue;
-      if (quote === 0x27 && this.text.charCodeAt(index + 1) === 0x27) {
-        index++; // '' is one quote
-        continue;
-      }
-      return index + 1;
-    }
-    throw new Unsupported();
+    const lineEnd = this.lineEnd(at);
+    const quote = this.text[at] as '"' | "'";
+    let close = this.text.indexOf(quote, at + 1);
+    // In single quotes, '' is one quote.
+    while (quote === "'" && close >= 0 && close < lineEnd && this.text.charCodeAt(close + 1) === 0x27) close = this.text.indexOf(quote, close + 2);
+    if (close < 0 || close >= lineEnd) throw new Unsupported(); // multi-line
+    if (quote === '"' && this.text.slice(at + 1, close).includes('\\')) throw new Unsupported(); // an escape
+    return close + 1;
   }
 
   quotedScalar(at: number, end: number): Scalar {
@@ -294,14 +290,7 @@ class FastParser {
     const first = this.text.charCodeAt(at);
     // A quoted or flow item is an inline value; if a `:` follows it (a quoted or flow key), `inlineValue` gives up.
     if (first === 0x22 || first === 0x27 || first === 0x7b || first === 0x5b) return false;
-    for (let index = at; index < this.end; index++) {
-      const c = this.text.charCodeAt(index);
-      if (c === 0x0a) return false;
-      if (c !== 0x3a) continue;
-      const next = index + 1 < this.end ? this.text.charCodeAt(index + 1) : 0x0a;
-      if (next === 0x20 || next === 0x0a) return true;
-    }
-    return false;
+    return hasKeyEnd(this.text.slice(at, this.lineEnd(at)));
   }
 
   /** A one-line flow mapping or sequence at `at`; `end` is just past its closing bracket. */
@@ -462,20 +451,38 @@ export function parseSimpleDocuments(text: string, skip?: (documentText: string)
     if (document) documents.push(document);
     return document !== undefined;
   };
-  for (let lineStart = 0; lineStart < text.length; ) {
+  const nextCandidate = markerCandidates(text);
+  for (let lineStart = nextCandidate(); lineStart >= 0; lineStart = nextCandidate()) {
     const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline < 0 ? text.length : newline + 1;
-    const marks = markerLine(text, lineStart, lineEnd);
+    const marks = markerLine(text, lineStart, newline < 0 ? text.length : newline + 1);
     if (marks === 'other') return undefined;
     if (marks === 'start') {
       if (!flush(lineStart)) return undefined;
       start = lineStart;
       marker = true;
     }
-    lineStart = lineEnd;
   }
   if (!flush(text.length)) return undefined;
   return { documents, errors: [], skipped };
+}
+
+/**
+ * The starts of the lines that begin with `---` or `...`, one per call, then -1. Two cursors that
+ * only move forward (native searches), so the whole text is searched once whatever it holds.
+ */
+function markerCandidates(text: string): () => number {
+  let dashes = text.indexOf('---');
+  let dots = text.indexOf('...');
+  return () => {
+    for (;;) {
+      if (dashes < 0 && dots < 0) return -1;
+      const isDashes = dots < 0 || (dashes >= 0 && dashes < dots);
+      const candidate = isDashes ? dashes : dots;
+      if (isDashes) dashes = text.indexOf('---', candidate + 1);
+      else dots = text.indexOf('...', candidate + 1);
+      if (candidate === 0 || text.charCodeAt(candidate - 1) === 0x0a) return candidate;
+    }
+  };
 }
 
 /**
@@ -495,11 +502,9 @@ function markerLine(text: string, lineStart: number, lineEnd: number): 'start' |
   return 'start';
 }
 
+const NOT_SPACE_OR_BREAK = /[^ \n]/;
+
 /** Whether `text` between `start` and `end` holds only spaces and line breaks. */
 function onlySpacesAndBreaks(text: string, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
-    const c = text.charCodeAt(index);
-    if (c !== 0x20 && c !== 0x0a) return false;
-  }
-  return true;
+  return !NOT_SPACE_OR_BREAK.test(text.slice(start, end));
 }
