@@ -228,3 +228,42 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     expect(detect(image)?.rule).not.toBe('typosquat');
   });
 });
+
+describe('registry host look-alikes of registry families and under other top-level domains', () => {
+  it.each([
+    // A family host (Artifact Registry, ACR) at the start of another domain.
+    ['europe-west4-docker.pkg.dev.example-cdn.net/proj/repo/app:1', 'europe-west4-docker.pkg.dev', 'host-prefix'],
+    ['shop.azurecr.io-cache.org/app:1', 'shop.azurecr.io', 'host-prefix'],
+    // A real multi-label host under another top-level domain.
+    ['mirror.gcr.net/library/nginx', 'mirror.gcr.io', 'other-tld'],
+    ['registry.gitlab.net/group/app', 'registry.gitlab.com', 'other-tld'],
+    // A registry family's domain name under another top-level domain.
+    ['shop.azurecr.net/app:1', 'azurecr.io', 'other-tld'],
+  ])('%s imitates %s (%s)', (image, genuine, technique) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', part: 'host', genuine, technique });
+  });
+
+  it("compares with the policy's host patterns the same way", () => {
+    const targets = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: [...DEFAULT_TRUSTED_REGISTRIES, '*.registry.acme-corp.com'] });
+    expect(detect('eu.registry.acme-corp.com.cdn-edge.net/team/app:1', targets)).toMatchObject({ part: 'host', genuine: 'eu.registry.acme-corp.com', technique: 'host-prefix' });
+    expect(detect('eu.registry.acme-corp.com/team/app:1', targets)).toBeUndefined();
+  });
+
+  it.each([
+    // Real hosts: family members, owned subdomains, public mirrors and private-use names.
+    'europe-west4-docker.pkg.dev/proj/repo/app:1',
+    'shop.azurecr.io/app:1',
+    'registry.redhat.com/org/app',
+    'hub.docker.io/org/app',
+    'registry.cn-hangzhou.aliyuncs.com/google_containers/pause:3.9',
+    'gcr.m.daocloud.io/distroless/static',
+    'ghcr.dockerproxy.com/org/app',
+    'gcr.io.mirror.local/distroless/static',
+    'europe-west4-docker.pkg.dev.internal/proj/app',
+    // A registry domain's name of four letters or fewer is too common to be its owner's alone
+    // (`ocir.io` is Oracle's; `ocir.com` is not judged by name).
+    'fra.ocir.com/team/app',
+  ])('%s is not a host look-alike', (image) => {
+    expect(detect(image)?.part).not.toBe('host');
+  });
+});

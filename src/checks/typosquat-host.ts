@@ -65,12 +65,16 @@ export class RegistryHostIndex {
     return this.domainSet.has(registrableDomain(host));
   }
 
-  /** How `host` (not a real registry) imitates a real one, or undefined. */
-  imitated(host: string): HostSquat | undefined {
+  /**
+   * How `host` (not a real registry) imitates a real one, or undefined. `isReal` also knows the
+   * registry families and the policy's host patterns (`*-docker.pkg.dev`, `*.azurecr.io`), which
+   * can be imitated by being put at the start of another domain too (`us-docker.pkg.dev.evil.com`).
+   */
+  imitated(host: string, isReal: (host: string) => boolean = () => false): HostSquat | undefined {
     const privateUse = PRIVATE_USE_SUFFIXES.has(host.slice(host.lastIndexOf('.') + 1));
     const owned = this.isOwned(host);
     if (!privateUse && !owned) {
-      const embedded = this.embedded(host);
+      const embedded = this.embedded(host) ?? realPrefix(host, isReal);
       if (embedded) return { technique: 'host-prefix', genuine: embedded, alsoLike: [] };
     }
     // A typo of a full host is reported even under an operator's own domain (`pubilc.ecr.aws`):
@@ -105,19 +109,45 @@ export class RegistryHostIndex {
     return genuine && genuine.includes('.') ? genuine : undefined;
   }
 
-  /** `ghcr.com`, `quay.com`, `docker.co`: the registry's own label under another top-level domain. */
+  /**
+   * `ghcr.com`, `quay.com`, `docker.co`, `mcr.microsoft.org`, `k8s.gcr.com`: a real host under another
+   * top-level domain; `acr.azurecr.com`: a real registry domain's name under another one (names of
+   * five letters or more, where another owner is unlikely to be an accident).
+   */
   private otherTopLevelDomain(host: string): HostSquat | undefined {
-    const dot = host.lastIndexOf('.');
-    if (dot <= 0 || host.slice(0, dot).includes('.')) return undefined;
-    const label = host.slice(0, dot);
+    const stem = withoutLastLabel(host);
+    if (stem === undefined) return undefined;
     for (const genuine of this.hosts.values()) {
-      const genuineDot = genuine.lastIndexOf('.');
-      if (genuineDot >= 4 && !genuine.slice(0, genuineDot).includes('.') && genuine.slice(0, genuineDot) === label) {
-        return { technique: 'other-tld', genuine, alsoLike: [] };
-      }
+      const genuineStem = withoutLastLabel(genuine);
+      if (genuineStem !== undefined && genuineStem.length >= 4 && genuineStem === stem) return { technique: 'other-tld', genuine, alsoLike: [] };
+    }
+    const domain = registrableDomain(host);
+    const name = withoutLastLabel(domain);
+    if (name === undefined || name.length < 5 || name.includes('.')) return undefined;
+    for (const genuine of this.domainSet) {
+      if (genuine !== domain && withoutLastLabel(genuine) === name) return { technique: 'other-tld', genuine, alsoLike: [], byDomain: true };
     }
     return undefined;
   }
+}
+
+/** `host` without its top-level label, or undefined for a single label. */
+function withoutLastLabel(host: string): string | undefined {
+  const dot = host.lastIndexOf('.');
+  return dot > 0 ? host.slice(0, dot) : undefined;
+}
+
+/**
+ * A real registry (by `isReal`) at the start of `host`, with labels or a hyphenated word after it
+ * (`us-docker.pkg.dev.evil.com`, `team.azurecr.io-cache.net`), or undefined.
+ */
+function realPrefix(host: string, isReal: (host: string) => boolean): string | undefined {
+  for (let at = host.length - 1; at > 0; at--) {
+    if (host[at] !== '.' && host[at] !== '-') continue;
+    const prefix = host.slice(0, at);
+    if (prefix.includes('.') && isReal(prefix)) return prefix;
+  }
+  return undefined;
 }
 
 function best(matches: Array<{ genuine: string; technique: SquatTechnique }>): HostSquat {

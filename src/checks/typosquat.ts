@@ -439,7 +439,7 @@ function squatterCore(namespace: string): string | undefined {
 }
 
 function detectHostSquat(host: string, trust: TrustTargets): SquatMatch | undefined {
-  const match = trust.registryHosts.imitated(host);
+  const match = trust.registryHosts.imitated(host, trust.isRealRegistry);
   if (!match) return undefined;
   const description = match.byDomain ? `the registry domain \`${match.genuine}\`` : `the registry \`${match.genuine}\``;
   const squat: SquatMatch = { rule: 'typosquat', part: 'host', technique: match.technique, written: host, genuine: match.genuine, alsoLike: match.alsoLike, description };
