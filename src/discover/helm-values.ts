@@ -72,13 +72,15 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
   if (chart.values?.file !== file.path) return [];
   const byOrigin = new Map<string, { offset: number; raw: string; value: string; uncertain: boolean; related: RelatedLocation[] }>();
   for (const sites of renderChart(chart).sites.values()) {
+    // The sites of one template file: its line starts are found once, when a render needs them.
+    let templateLines: LineIndex | undefined;
     for (const rendered of sites) {
-      const templateLines = new LineIndex(rendered.file.text);
       for (const render of rendered.renders) {
         if (!render.origin || typeof render.value !== 'string') continue;
         const key = `${render.origin.offset}\u0000${render.value}`;
         const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
         entry.uncertain &&= render.uncertain;
+        templateLines ??= new LineIndex(rendered.file.text);
         entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: `the template line that renders this image (${rendered.site.raw})` });
         byOrigin.set(key, entry);
       }

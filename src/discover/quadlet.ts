@@ -29,11 +29,14 @@ const UNIT_TYPES: Array<{ extension: string; images: UnitImages }> = [
   { extension: 'build', images: { section: 'Build', key: 'ImageTag', local: true } },
 ];
 
+/** `.container` and `.container.d/` for each type, built once: this runs for every file of the repository. */
+const UNIT_SUFFIXES = UNIT_TYPES.map(({ extension, images }) => ({ suffix: `.${extension}`, dropInDirectory: `.${extension}.d/`, images }));
+
 function unitImagesFor(path: string): UnitImages | undefined {
-  for (const { extension, images } of UNIT_TYPES) {
-    if (path.endsWith(`.${extension}`)) return images;
-    const dropIn = path.lastIndexOf(`.${extension}.d/`);
-    if (dropIn >= 0 && path.endsWith('.conf') && !path.slice(dropIn + extension.length + 4).includes('/')) return images;
+  for (const { suffix, dropInDirectory, images } of UNIT_SUFFIXES) {
+    if (path.endsWith(suffix)) return images;
+    const dropIn = path.lastIndexOf(dropInDirectory);
+    if (dropIn >= 0 && path.endsWith('.conf') && !path.slice(dropIn + dropInDirectory.length).includes('/')) return images;
   }
   return undefined;
 }

@@ -82,7 +82,9 @@ const NOT_DOCKERFILE_EXTENSIONS = new Set([
  * `Dockerfile.dockerignore`, templates (`Dockerfile.j2`, `Dockerfile.in`) or source files.
  */
 export function isDockerfilePath(path: string): boolean {
-  const base = (path.split('/').pop() ?? '').toLowerCase();
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  // Every name below holds one of the two words; this runs for every file of the repository.
+  if (!base.includes('dockerfile') && !base.includes('containerfile')) return false;
   if (base === 'dockerfile' || base === 'containerfile') return true;
   if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
   const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
