@@ -185,6 +185,14 @@ export interface ChartTemplateFile {
   /** The file's `image:` lines (only for the chart's own files), numbered chart-wide from `siteBase`. */
   sites: ImageSite[];
   siteBase: number;
+  /** Parses of unmarked template texts this scan has made, by path (set for files read through a scan's context). */
+  sharedParses?: Map<string, SharedParse>;
+}
+
+/** A template file's parse, for the text it was made from. */
+interface SharedParse {
+  text: string;
+  parsed: ParsedTemplate | { error: string };
 }
 
 /** Everything read for one chart. */
@@ -283,7 +291,7 @@ async function readTemplateFiles(chartRoot: string, helmPrefix: string, context:
   const files: ChartTemplateFile[] = [];
   for (const path of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text = await context.readFile(path);
-    if (text !== undefined) files.push({ path, helmName: `${helmPrefix}/templates/${path.slice(templatesDir.length + 1)}`, text, sites: [], siteBase: 0 });
+    if (text !== undefined) files.push({ path, helmName: `${helmPrefix}/templates/${path.slice(templatesDir.length + 1)}`, text, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context) });
   }
   return files;
 }
@@ -428,17 +436,40 @@ function namedTemplates(files: ChartTemplateFile[], parseErrors: Map<string, str
 
 const parsedFiles = new WeakMap<ChartTemplateFile, ParsedTemplate | { error: string }>();
 
-/** A template file's parse tree, once. */
+/**
+ * Per scan, the parses of template files without site markers: a library chart's helpers (Bitnami's
+ * `common`) are read by every chart of a collection that depends on it, and were parsed once per
+ * chart. A parse depends on the text alone, and trees are never changed once built.
+ */
+const sharedParsesByScan = new WeakMap<DiscoverContext, Map<string, SharedParse>>();
+
+function sharedParsesOf(context: DiscoverContext): Map<string, SharedParse> {
+  let shared = sharedParsesByScan.get(context);
+  if (!shared) {
+    shared = new Map();
+    sharedParsesByScan.set(context, shared);
+  }
+  return shared;
+}
+
+/** A template file's parse tree, once (and once per scan for a file without site markers). */
 export function parseCached(file: ChartTemplateFile): ParsedTemplate | { error: string } {
   let parsed = parsedFiles.get(file);
   if (!parsed) {
-    try {
-      parsed = parseTemplate(file.sites.length > 0 ? markSites(file.text, file.sites, file.siteBase) : file.text);
-    } catch (error) {
-      if (!(error instanceof TemplateSyntaxError)) throw error;
-      parsed = { error: error.message };
-    }
+    const unmarked = file.sites.length === 0;
+    const shared = unmarked ? file.sharedParses?.get(file.path) : undefined;
+    parsed = shared?.text === file.text ? shared.parsed : parseText(unmarked ? file.text : markSites(file.text, file.sites, file.siteBase));
+    if (unmarked && shared?.text !== file.text) file.sharedParses?.set(file.path, { text: file.text, parsed });
     parsedFiles.set(file, parsed);
   }
   return parsed;
+}
+
+function parseText(text: string): ParsedTemplate | { error: string } {
+  try {
+    return parseTemplate(text);
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error;
+    return { error: error.message };
+  }
 }
