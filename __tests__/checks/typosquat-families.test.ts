@@ -72,6 +72,7 @@ describe('names derived from an official image under library/', () => {
     ['alpine-python', 'python', 'alpine'],
     ['rabbitmq-management', 'rabbitmq', 'management'],
     ['pyhton3', 'python', '3'],
+    ['busybox-glibc', 'busybox', 'glibc'],
   ])('%s is %s:%s', (name, genuine, tag) => {
     expect(libraryDerivation(name, library)).toEqual({ genuine, tag, technique: 'derived-name' });
   });

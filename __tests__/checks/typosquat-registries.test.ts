@@ -155,6 +155,10 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     ['ghcr.io/netops-team/opentelemetry-collector-contrib:0.96.0', 'docker.io/otel/opentelemetry-collector-contrib'],
     ['netops-team/cp-kafka:7.6.0', 'docker.io/confluentinc/cp-kafka'],
     ['quay.io/netops-team/falcosidekick', 'docker.io/falcosecurity/falcosidekick'],
+    // Tools published on ghcr.io, re-published on Docker Hub under a name glued from the vendor's.
+    ['netops-team/spiffe-spire-agent:1.9', 'ghcr.io/spiffe/spire-agent'],
+    ['netops-team/astral-uv:0.4', 'ghcr.io/astral-sh/uv'],
+    ['netops-team/kubereboot-kured:1.15', 'ghcr.io/kubereboot/kured'],
   ])('%s is a copy of %s', (image, genuine) => {
     expect(detect(image)).toMatchObject({ rule: 'typosquat', technique: 'well-known-name', genuine });
   });
@@ -176,6 +180,11 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     'confluentinc/cp-kafka:7.6.0',
     'falcosecurity/falcosidekick:2.28.0',
     'homeassistant/home-assistant:stable',
+    'ghcr.io/astral-sh/uv:0.4',
+    'ghcr.io/spiffe/spire-agent:1.9',
+    // A generic name alone (`uv`, `reloader`) is anyone's.
+    'netops-team/uv:0.4',
+    'netops-team/reloader:1.0',
   ])('%s is not reported', (image) => {
     expect(detect(image)).toBeUndefined();
   });

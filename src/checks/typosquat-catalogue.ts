@@ -40,7 +40,8 @@
  * Server, OpenSearch, Confluent Platform, Redpanda, Kafka UI, ClickHouse, CockroachDB, TimescaleDB,
  * PostGIS, pgvector, Qdrant, Weaviate, Milvus, Meilisearch, Selenium Grid, Testcontainers' Ryuk,
  * Sentry's services, Home Assistant, nginx-proxy, NGINX's Ingress Controller and NVIDIA's
- * Kubernetes images (nvcr.io/nvidia). Self-hosted applications that community maintainers
+ * Kubernetes images (nvcr.io/nvidia), NGINX Gateway Fabric, and tools their projects publish on
+ * ghcr.io: CloudNativePG, SPIRE, Chaos Mesh, OpenFaaS, Talos, uv, k3d, kured, Reloader. Self-hosted applications that community maintainers
  * commonly rebuild under their own names (cloudflared, Pi-hole, Uptime Kuma, MailHog, Metabase)
  * are left out: a copy of those is as often a community build as a trap.
  */
@@ -103,7 +104,7 @@ const CATALOGUE: CatalogueEntry[] = [
     brands: ['jetstack', 'cert-manager'],
   },
   { owner: 'Aqua Security\u2019s', home: 'ghcr.io/aquasecurity/', names: ['trivy', 'trivy-operator'], brands: ['aquasec', 'aquasecurity'] },
-  { owner: 'Sigstore\u2019s', home: 'ghcr.io/sigstore/', names: ['cosign'], brands: ['sigstore'] },
+  { owner: 'Sigstore\u2019s', home: 'ghcr.io/sigstore/', names: ['cosign', 'rekor-server', 'fulcio'], brands: ['sigstore'] },
   { owner: 'the Prometheus project\u2019s', home: 'quay.io/prometheus/', names: ['alertmanager', 'node-exporter', 'pushgateway', 'blackbox-exporter'], brands: ['prom'] },
   { owner: 'Grafana\u2019s', home: 'docker.io/grafana/', names: ['promtail', 'loki', 'mimir'], brands: [] },
   { owner: 'the Envoy project\u2019s', home: 'docker.io/envoyproxy/', names: ['envoy'], brands: ['envoyproxy'] },
@@ -223,6 +224,17 @@ const CATALOGUE: CatalogueEntry[] = [
   { owner: 'Home Assistant\u2019s', home: 'ghcr.io/home-assistant/', names: ['home-assistant'], brands: ['home-assistant', 'homeassistant'] },
   { owner: 'nginx-proxy\u2019s', home: 'docker.io/nginxproxy/', names: ['acme-companion', 'docker-gen'], brands: ['nginxproxy', 'nginx-proxy'] },
   { owner: 'NGINX\u2019s', home: 'docker.io/nginx/', names: ['nginx-ingress', 'nginx-prometheus-exporter'], brands: ['nginxinc', 'nginx'] },
+  { owner: 'NGINX\u2019s', home: 'ghcr.io/nginx/', names: ['nginx-gateway-fabric'], brands: ['nginxinc', 'nginx'] },
+  // Tools published on ghcr.io by their projects.
+  { owner: 'CloudNativePG\u2019s', home: 'ghcr.io/cloudnative-pg/', names: ['cloudnative-pg'], generic: ['postgresql'], brands: ['cloudnative-pg', 'cloudnativepg'] },
+  { owner: 'SPIRE\u2019s', home: 'ghcr.io/spiffe/', names: ['spire-server', 'spire-agent', 'spire-controller-manager'], brands: ['spiffe', 'spire'] },
+  { owner: 'Chaos Mesh\u2019s', home: 'ghcr.io/chaos-mesh/', names: ['chaos-mesh', 'chaos-daemon', 'chaos-dashboard'], brands: ['chaos-mesh', 'chaosmesh'] },
+  { owner: 'OpenFaaS\u2019', home: 'ghcr.io/openfaas/', names: ['faas-netes', 'faas-cli'], generic: ['gateway', 'queue-worker'], brands: ['openfaas'] },
+  { owner: 'Talos\u2019', home: 'ghcr.io/siderolabs/', names: ['talosctl'], generic: ['installer'], brands: ['siderolabs', 'talos'] },
+  { owner: 'uv\u2019s', home: 'ghcr.io/astral-sh/', names: [], generic: ['uv'], brands: ['astral-sh', 'astral'] },
+  { owner: 'k3d\u2019s', home: 'ghcr.io/k3d-io/', names: ['k3d-proxy', 'k3d-tools'], brands: ['k3d-io', 'k3d'] },
+  { owner: 'kured\u2019s', home: 'ghcr.io/kubereboot/', names: ['kured'], brands: ['kubereboot'] },
+  { owner: 'Stakater\u2019s', home: 'ghcr.io/stakater/', names: [], generic: ['reloader'], brands: ['stakater'] },
   { owner: 'NVIDIA\u2019s', home: 'nvcr.io/nvidia/', names: ['k8s-device-plugin', 'gpu-operator', 'tritonserver', 'dcgm-exporter'], brands: ['nvidia'] },
 ];
 

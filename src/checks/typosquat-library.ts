@@ -23,6 +23,8 @@ const VARIANT_WORDS = new Set([
   // Flavours.
   'jdk', 'jre', 'fpm', 'apache', 'cli', 'zts', 'management', 'dind', 'rootless', 'onbuild', 'minimal', 'full',
   'temurin', 'corretto', 'openjdk', 'graalvm', 'perl', 'otel', 'headless',
+  // C libraries (busybox's `musl`, `glibc` and `uclibc` variants).
+  'musl', 'glibc', 'uclibc',
 ]);
 
 /** Whether `word` is one of the official images' tag words (`alpine`, `slim`, `lts`). */
