@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadChart } from '../../src/discover/helm-chart.js';
+import { hasTemplatesSegment, loadChart } from '../../src/discover/helm-chart.js';
 import type { NamedTemplateBody } from '../../src/discover/helm-template-exec.js';
 import type { DiscoverContext } from '../../src/discover/types.js';
 
@@ -47,5 +47,14 @@ describe('loadChart', () => {
     expect(nodesOf(second?.templates.get('common.image'))).not.toBe(nodesOf(first?.templates.get('common.image')));
     expect(JSON.stringify(nodesOf(second?.templates.get('common.image')))).not.toContain('tag');
     expect(JSON.stringify(nodesOf(first?.templates.get('common.image')))).toContain('tag');
+  });
+});
+
+describe('hasTemplatesSegment', () => {
+  it('is true only for a path below a directory named templates', () => {
+    const below = ['templates/a.yaml', 'chart/templates/a.yaml', 'a/templates/b/c.tpl', 'templates/templates'];
+    const not = ['templates', 'chart/templates', 'chart/my-templates/a.yaml', 'chart/templates.yaml', 'templatesx/a.yaml', 'a/xtemplates/b.yaml'];
+    expect(below.map(hasTemplatesSegment)).toEqual(below.map(() => true));
+    expect(not.map(hasTemplatesSegment)).toEqual(not.map(() => false));
   });
 });

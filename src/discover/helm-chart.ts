@@ -43,7 +43,8 @@ export async function chartRootOfTemplate(path: string, context: DiscoverContext
 
 /** Whether a path has a `templates` directory segment (a cheap pre-check before reading Chart.yaml). */
 export function hasTemplatesSegment(path: string): boolean {
-  return path.split('/').slice(0, -1).includes('templates');
+  // A directory segment is followed by a slash: no split of every YAML path of the repository.
+  return path.startsWith('templates/') || path.includes('/templates/');
 }
 
 /** The nearest directory above `path` (up to `maxUp` levels) that holds a Chart.yaml. */
