@@ -76,6 +76,26 @@ describe('signature checks', () => {
   it('signature-invalid: carries the verifier code', () => {
     expect(signatureInvalidCheck.run(all, context('require'))).toMatchObject([{ occurrence: invalid, severity: 'error', errorCode: 'PAYLOAD_MISMATCH' }]);
   });
+  it('signature-invalid: says how many signatures fail, attestations and verified ones not counted', () => {
+    const failing = { format: 'legacy-cosign' as const, verified: false, errorCode: 'PAYLOAD_MISMATCH' };
+    const [one] = signatureInvalidCheck.run([invalid], context('require'));
+    expect(one!.message.startsWith('ghcr.io/acme/app@sha256:' + 'a'.repeat(64) + ' has a signature that does not verify (required by policy line 4')).toBe(true);
+    const many = occurrence({
+      ...invalid.signature!,
+      signatures: [
+        failing,
+        failing,
+        { format: 'bundle', verified: true },
+        { format: 'legacy-attestation', verified: false, predicateType: SLSA, errorCode: 'ARTIFACT_DIGEST_MISMATCH' },
+      ],
+    });
+    expect(signatureInvalidCheck.run([many], context('require'))[0]!.message).toContain(' has 2 signatures that do not verify');
+  });
+  it('unsigned: the message names the image and the formats looked for', () => {
+    expect(unsignedCheck.run([unsigned], context('require'))[0]!.message).toContain(
+      'ghcr.io/acme/app@sha256:' + 'a'.repeat(64) + ' has no signature (no Sigstore bundle referrer, no cosign .sig), but the signature policy requires one',
+    );
+  });
   it('signer-mismatch: names who signed', () => {
     const [draft, ...rest] = signerMismatchCheck.run(all, context('require'));
     expect(rest).toEqual([]);

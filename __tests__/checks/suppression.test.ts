@@ -25,6 +25,28 @@ describe('parseSuppression', () => {
   });
 });
 
+describe('parseSuppression edges', () => {
+  it('drops empty entries of the rule list (a doubled or trailing comma)', () => {
+    expect(parseSuppression('# verify-images: ignore unpinned,,mutable-tag, why')).toEqual({ rules: ['unpinned', 'mutable-tag'], reason: 'why' });
+    expect(parseSuppression('# verify-images: ignore unpinned,')).toEqual({ rules: ['unpinned'] });
+  });
+
+  it('searches lines up to 4096 characters and no longer ones', () => {
+    const directive = '# verify-images: ignore unpinned';
+    const padded = (length: number) => `${'x'.repeat(length - directive.length - 1)} ${directive}`;
+    expect(padded(4096)).toHaveLength(4096);
+    expect(parseSuppression(padded(4096))).toEqual({ rules: ['unpinned'] });
+    expect(parseSuppression(padded(4097))).toBeUndefined();
+  });
+
+  it('keeps the reason whole and trimmed, spaces inside included', () => {
+    expect(parseSuppression('# verify-images: ignore unpinned    pinned  by the   release job   ')).toEqual({
+      rules: ['unpinned'],
+      reason: 'pinned  by the   release job',
+    });
+  });
+});
+
 describe('SuppressionIndex', () => {
   const sources = new Map([
     [
