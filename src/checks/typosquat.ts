@@ -61,7 +61,7 @@ export interface TrustTargets {
   /** `typosquat.allow`: never reported, whatever it looks like. */
   isAllowed(reference: string): boolean;
   /** A real registry host (trusted by the policy, a default, or a cloud registry family). */
-  isRealRegistry(host: string): boolean;
+  isRealRegistry: (host: string) => boolean;
   /** Real registry hosts squats are compared with (full host and registrable domain). */
   registryHosts: RegistryHostIndex;
   /** Names under Docker Hub's `library/` (official images, current and removed, plus policy targets). */
