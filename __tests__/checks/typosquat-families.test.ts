@@ -89,6 +89,39 @@ describe('names derived from an official image under library/', () => {
     },
   );
 
+  it.each([
+    ['rubylang', 'ruby'],
+    ['perl-language', 'perl'],
+    ['haproxy-community', 'haproxy'],
+    ['mariadb-oss', 'mariadb'],
+    ['fedora-rolling', 'fedora'],
+    ['traefik-gateway', 'traefik'],
+    ['erlang-runtime', 'erlang'],
+    ['fedorastream', 'fedora'],
+    ['pyhton-sdk', 'python'],
+  ])('%s, a product name made of an official name, is a derivation of %s', (name, genuine) => {
+    expect(libraryDerivation(name, library)).toMatchObject({ genuine, technique: 'derived-name' });
+  });
+
+  it('makes a tag of an edition word but not of a product word', () => {
+    expect(libraryDerivation('couchbase-community', library)).toEqual({ genuine: 'couchbase', tag: 'community', technique: 'derived-name' });
+    expect(libraryDerivation('ruby-lang-3', library)).toEqual({ genuine: 'ruby', tag: '3', technique: 'derived-name' });
+    expect(libraryDerivation('ruby-lang', library)).toEqual({ genuine: 'ruby', technique: 'derived-name' });
+  });
+
+  it.each([
+    // Official names under four letters are too short to mark a product name.
+    'php-ce', 'php-sdk', 'gcc-runtime',
+    // Short product words glued on are read as part of a word.
+    'mariadboss', 'nodesdk',
+    // Words people name their own builds and services with.
+    'mongo-enterprise', 'redis-agent', 'node-backend', 'nginx-proxy', 'python-base', 'postgres-app',
+    // Product words that are official images' own names stay official.
+    'nats-streaming', 'notary-server',
+  ])('%s is not a product name derived from an official image', (name) => {
+    expect(libraryDerivation(name, library)).toBeUndefined();
+  });
+
   it('splits tag words linearly and refuses unknown words', () => {
     expect(tagWords('-3.11-slim-bookworm')).toEqual(['3.11', 'slim', 'bookworm']);
     expect(tagWords('v18')).toEqual(['18']);

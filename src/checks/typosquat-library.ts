@@ -25,12 +25,32 @@ const VARIANT_WORDS = new Set([
   'temurin', 'corretto', 'openjdk', 'graalvm', 'perl', 'otel', 'headless',
   // C libraries (busybox's `musl`, `glibc` and `uclibc` variants).
   'musl', 'glibc', 'uclibc',
+  // Editions (`sonarqube:community`, `couchbase:community`). Not `enterprise`: vendors publish
+  // their enterprise builds under their own names, and people name their own builds so too.
+  'community',
 ]);
 
 /** Whether `word` is one of the official images' tag words (`alpine`, `slim`, `lts`). */
 export function isVariantWord(word: string): boolean {
   return VARIANT_WORDS.has(word);
 }
+
+/**
+ * Words that name what a project ships rather than a tag: its language (`rust-lang`), edition
+ * (`-oss`, `-ce`), release stream (`-stream`, `-nightly`) or product (`-gateway`, `-runtime`).
+ * Glued to an official name of four letters or more they make the project's product name, which
+ * only Docker could publish under `library/`; they are not tag words, so no tag is made of them.
+ * Not words people name their own builds and services with (`base`, `app`, `proxy`, `exporter`,
+ * `enterprise`, `agent`, `backend`).
+ */
+const PRODUCT_WORDS = new Set([
+  'lang', 'language', 'oss', 'opensource', 'ce', 'edition', 'stream', 'rolling', 'nightly', 'preview',
+  'gateway', 'runtime', 'sdk',
+]);
+/** Product words long enough to count glued on without a separator (`rustlang`, `centosstream`). */
+const GLUED_PRODUCT_WORD_LENGTH = 4;
+/** Official names shorter than this are too short to mark a product name (`go-sdk`, `php-ce`). */
+const PRODUCT_CORE_LENGTH = 4;
 
 /** Words that only dress the name up (`node-official`, `redis-latest`); not part of the tag. */
 const FILLER_WORDS = new Set(['official', 'docker', 'image', 'library', 'latest']);
@@ -50,12 +70,20 @@ const isLetter = (ch: string | undefined) => ch !== undefined && ch >= 'a' && ch
 
 /**
  * Splits a suffix such as `3-slim`, `-lts-alpine`, `3.19`, `8-jdk-alpine` into tag words, or
- * returns undefined when any part is not a version or a known variant word. Linear: each step
- * consumes a separator, a version (`v?digits(.digits|x)*`) or the longest run of letters and
- * digits that is a known word.
+ * returns undefined when any part is not a version or a known word. Product words are accepted
+ * but are no tag words.
  */
 export function tagWords(suffix: string): string[] | undefined {
+  return suffixWords(suffix)?.words;
+}
+
+/**
+ * Linear: each step consumes a separator, a version (`v?digits(.digits|x)*`) or the longest run
+ * of letters, which must be a known word. `product` says whether a product word was among them.
+ */
+function suffixWords(suffix: string): { words: string[]; product: boolean } | undefined {
   const words: string[] = [];
+  let product = false;
   let i = 0;
   while (i < suffix.length) {
     if (SEPARATORS.has(suffix[i])) {
@@ -73,9 +101,17 @@ export function tagWords(suffix: string): string[] | undefined {
     const word = suffix.slice(start, i);
     if (word === '') return undefined;
     if (VARIANT_WORDS.has(word)) words.push(word);
+    else if (PRODUCT_WORDS.has(word)) product = true;
     else if (!FILLER_WORDS.has(word)) return undefined;
   }
-  return words;
+  return { words, product };
+}
+
+/** Whether `suffix` begins with a product word long enough to be glued on (`lang` of `rustlang`). */
+function startsWithGluedProductWord(suffix: string): boolean {
+  let end = 0;
+  while (end < suffix.length && isLetter(suffix[end])) end++;
+  return end >= GLUED_PRODUCT_WORD_LENGTH && PRODUCT_WORDS.has(suffix.slice(0, end));
 }
 
 /**
@@ -89,12 +125,15 @@ export function libraryDerivation(name: string, library: NameIndex): LibraryDeri
   for (let end = name.length - 1; end >= 3; end--) {
     const suffix = name.slice(end);
     const plural = suffix === 's' || suffix === 'es';
-    // A glued-on word must be set off by a separator or begin with a digit: `redisinsight` is a word.
-    if (!plural && !SEPARATORS.has(suffix[0]) && !isDigit(suffix[0]) && !(suffix[0] === 'v' && isDigit(suffix[1]))) continue;
-    const words = plural ? [] : tagWords(suffix);
-    if (!words) continue;
+    // A glued-on word must be set off by a separator or begin with a digit, `redisinsight` is a
+    // word, unless it is a long product word (`rustlang`).
+    const setOff = SEPARATORS.has(suffix[0]) || isDigit(suffix[0]) || (suffix[0] === 'v' && isDigit(suffix[1]));
+    if (!plural && !setOff && !startsWithGluedProductWord(suffix)) continue;
+    const parsed = plural ? { words: [], product: false } : suffixWords(suffix);
+    // A product word marks a product name only after an official name of some length: `go-sdk` is not `golang`'s.
+    if (!parsed || (parsed.product && end < PRODUCT_CORE_LENGTH)) continue;
     const genuine = officialFor(name.slice(0, end), library);
-    if (genuine) return plural ? { genuine, technique: 'derived-name' } : withTag(genuine, words);
+    if (genuine) return plural ? { genuine, technique: 'derived-name' } : withTag(genuine, parsed.words);
   }
   // Variant in front: `alpine-node`, `slim-python`.
   for (let start = 1; start < name.length - 2; start++) {
