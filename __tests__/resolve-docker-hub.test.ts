@@ -112,6 +112,33 @@ describe('Docker Hub grades impersonation online', () => {
     expect(logged.some((line) => line.startsWith('Docker Hub: gakeaws/nginx'))).toBe(true);
   });
 
+  it("grades a plain copy of a well-known image the same way: a widely pulled fork is not reported, a little-pulled copy stays a typosquat", async () => {
+    const copies: Array<[string, ResolvedOccurrence['resolution']]> = [
+      ['forkkeeper/watchtower:latest', ok],
+      ['forkkeeper/cadvisor:v0.49.1', ok],
+    ];
+    const question = dockerHubQuestionFor(defaultPolicy());
+    expect(occurrences(copies).map((occurrence) => question(occurrence.reference!))).toEqual([
+      { namespace: 'forkkeeper', repository: 'watchtower' },
+      { namespace: 'forkkeeper', repository: 'cadvisor' },
+    ]);
+    expect(rules(check(occurrences(copies.map(([image]) => [image, undefined]))))).toEqual([
+      ['forkkeeper/watchtower:latest', 'typosquat'],
+      ['forkkeeper/cadvisor:v0.49.1', 'typosquat'],
+    ]);
+    nock(HUB).get('/v2/').reply(404, answer('not-found.json'));
+    nock(HUB).get('/v2/namespaces/forkkeeper/repositories').query({ page_size: '100' }).reply(200, answer('namespace-forkkeeper.json'));
+    const findings = check(await resolveDockerHub(occurrences(copies), new DockerHubApi({ retries: 0 }), question));
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(rules(findings)).toEqual([['forkkeeper/cadvisor:v0.49.1', 'typosquat']]);
+    expect(findings[0].message).toContain('Docker Hub counts 212 pulls of it.');
+  });
+
+  it('does not ask about a copy whose namespace is glued from the project (it claims to be the project)', () => {
+    expect(dockerHubQuestionFor(defaultPolicy())('docker.io/cadvisorofficial/cadvisor:v0.49.1')).toBeUndefined();
+    expect(rules(check(occurrences([['cadvisorofficial/cadvisor:v0.49.1', undefined]])))).toEqual([['cadvisorofficial/cadvisor:v0.49.1', 'typosquat']]);
+  });
+
   it('asks about at most the configured number of repositories', async () => {
     nock(HUB).get('/v2/').reply(404, answer('not-found.json'));
     nock(HUB).get('/v2/namespaces/gakeaws/repositories').query({ page_size: '100' }).reply(200, answer('namespace-gakeaws.json'));

@@ -4,8 +4,11 @@
  * rows are scored, not copied here).
  */
 import { describe, expect, it } from 'vitest';
-import { buildTrustTargets, detectSquat, squatMessage, squatSuggestion, type TrustTargets } from '../../src/checks/typosquat.js';
+import { runChecks } from '../../src/checks/index.js';
+import { buildTrustTargets, detectSquat, impersonationCheck, squatMessage, squatSuggestion, typosquatCheck, type TrustTargets } from '../../src/checks/typosquat.js';
+import { defaultPolicy } from '../../src/config/load.js';
 import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from '../../src/config/trusted-defaults.js';
+import type { ResolvedOccurrence } from '../../src/model.js';
 import { normalizeForOccurrence } from '../../src/reference/index.js';
 
 const defaults = buildTrustTargets({ trustedImages: DEFAULT_TRUSTED_IMAGES, trustedRegistries: DEFAULT_TRUSTED_REGISTRIES });
@@ -274,5 +277,37 @@ describe('registry host look-alikes of registry families and under other top-lev
     'fra.ocir.com/team/app',
   ])('%s is not a host look-alike', (image) => {
     expect(detect(image)?.part).not.toBe('host');
+  });
+});
+
+function reference(raw: string): string {
+  const normalized = normalizeForOccurrence(raw);
+  if (!normalized.ok) throw new Error(normalized.message);
+  return normalized.reference;
+}
+
+describe('Dev Container Features', () => {
+  // A Feature is an OCI artifact named after the tool it installs, not a copy of the tool's image.
+  const at = (kind: 'devcontainer' | 'compose', raw: string, context: string): ResolvedOccurrence => ({
+    file: '.devcontainer/devcontainer.json',
+    line: 3,
+    column: 5,
+    kind,
+    raw,
+    reference: reference(raw),
+    context,
+  });
+  const found = (occurrence: ResolvedOccurrence) => runChecks([occurrence], defaultPolicy(), new Map(), { checks: [typosquatCheck, impersonationCheck] }).map((finding) => finding.rule);
+
+  it('are not judged by the tool name they carry', () => {
+    const raw = 'ghcr.io/someone/features/trivy:1';
+    expect(found(at('devcontainer', raw, `features["${raw}"]`))).toEqual([]);
+    expect(found(at('compose', 'ghcr.io/someone/trivy:1', 'services.scan.image'))).toEqual(['typosquat']);
+    expect(found(at('devcontainer', 'ghcr.io/someone/trivy:1', 'image'))).toEqual(['typosquat']);
+  });
+
+  it('are still judged by a look-alike host', () => {
+    const raw = 'ghrc.io/devcontainers/features/node:1';
+    expect(found(at('devcontainer', raw, `features["${raw}"]`))).toEqual(['typosquat']);
   });
 });

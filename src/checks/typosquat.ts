@@ -542,14 +542,39 @@ export function dockerHubQuestionFor(policy: Policy): (reference: string) => { n
     if (segments.length !== 2) return undefined;
     const [namespace, repository] = segments;
     if (namespace === 'library') return targets.libraryNames.has(repository) ? undefined : { namespace, repository };
-    return detectSquat(reference, targets)?.rule === 'impersonation' ? { namespace, repository } : undefined;
+    const match = detectSquat(reference, targets);
+    return match && (match.rule === 'impersonation' || isPlainCopy(match)) ? { namespace, repository } : undefined;
   };
+}
+
+/**
+ * A well-known image's name under an account that is not made from its project's name
+ * (`someone/watchtower`): a trap or a community fork, which only Docker Hub's facts (online) can
+ * tell apart. Not a glued brand (`kanikoproject/executor`) nor a look-alike: those claim to be it.
+ */
+function isPlainCopy(match: SquatMatch): boolean {
+  return match.technique === 'well-known-name' && match.madeFrom === undefined;
+}
+
+/** Matches by name only: a name copied, or an official name reused (not a look-alike host or namespace). */
+const NAME_REUSE = new Set<SquatMatch['technique']>(['well-known-name', 'official-name']);
+
+/**
+ * A Dev Container Feature (`"features": {"ghcr.io/someone/features/golangci-lint:1": {}}`) is an
+ * OCI artifact named after the tool it installs, not a copy of that tool's image: only look-alike
+ * hosts and namespaces count for it.
+ */
+function isDevcontainerFeature(occurrence: ResolvedOccurrence): boolean {
+  return occurrence.kind === 'devcontainer' && (occurrence.context?.startsWith('features[') ?? false);
 }
 
 /** Pulls past which Docker Hub's count says the image is widely used, not a trap: no impersonation warning. */
 const WIDELY_PULLED = 1_000_000;
 
-/** Whether Docker Hub's facts (online) settle an impersonation warning: a missing image or a widely pulled one. */
+/**
+ * Whether Docker Hub's facts (online) settle an impersonation warning or a plain copy of a
+ * well-known image: a missing image (reported as `image-not-found`) or a widely pulled one.
+ */
 function settledOnline(occurrence: ResolvedOccurrence): boolean {
   const hub = occurrence.resolution?.dockerHub;
   if (!hub) return false;
@@ -570,9 +595,11 @@ function runSquatRule(rule: 'typosquat' | 'impersonation', occurrences: Resolved
       verdicts.set(occurrence.reference, match);
     }
     if (!match || match.rule !== rule) continue;
-    if (rule === 'impersonation' && settledOnline(occurrence)) continue;
+    if (NAME_REUSE.has(match.technique) && isDevcontainerFeature(occurrence)) continue;
+    const graded = rule === 'impersonation' || isPlainCopy(match);
+    if (graded && settledOnline(occurrence)) continue;
     const pulls = occurrence.resolution?.dockerHub?.pullCount;
-    const online = rule === 'impersonation' && pulls !== undefined ? ` Docker Hub counts ${pulls.toLocaleString('en-US')} pulls of it.` : '';
+    const online = graded && pulls !== undefined ? ` Docker Hub counts ${pulls.toLocaleString('en-US')} pulls of it.` : '';
     const draft: FindingDraft = { occurrence, message: squatMessage(match) + online };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== undefined && suggestion !== occurrence.raw) draft.suggestion = suggestion;

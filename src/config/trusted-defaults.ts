@@ -187,6 +187,8 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'ghcr.io/goreleaser/**',
   'ghcr.io/grafana/**',
   'ghcr.io/kedacore/**',
+  // Dapr (CNCF graduated): its control plane images (sentry, operator, placement, ...) and its mirror of third-party test images.
+  'ghcr.io/dapr/**',
   'ghcr.io/cloudnative-pg/**',
   'ghcr.io/kyverno/**',
   'ghcr.io/containerd/**',
