@@ -311,3 +311,90 @@ describe('Dev Container Features', () => {
     expect(found(at('devcontainer', raw, `features["${raw}"]`))).toEqual(['typosquat']);
   });
 });
+
+describe('a catalogued image under a namespace imitating its publisher\u2019s, or its path copied off the vendor\u2019s registry', () => {
+  it.each([
+    // A changed letter counts when the image's name confirms the publisher meant.
+    ['quay.io/calimo/typha:v3.27.0', 'calico'],
+    ['docker.io/cilkum/operator-generic:v1.15.0', 'cilium'],
+    ['ghcr.io/kyverna/background-controller:v1.12.0', 'kyverno'],
+    // An official name under the look-alike is the publisher's image, not an impersonation.
+    ['docker.io/calicp/node:v3.26.1', 'calico'],
+  ])('%s imitates the publisher %s', (image, genuine) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', part: 'namespace', genuine });
+  });
+
+  it('offers the publisher\u2019s namespace only on the publisher\u2019s registry', () => {
+    const same = detect('quay.io/calimo/typha:v3.27.0')!;
+    expect(squatSuggestion('quay.io/calimo/typha:v3.27.0', same)).toBe('quay.io/calico/typha:v3.27.0');
+    expect(squatMessage(same)).toContain('`quay.io/calico`');
+    const elsewhere = detect('ghcr.io/calimo/typha:v3.27.0')!;
+    expect(elsewhere.replaceable).toBe(false);
+  });
+
+  it.each([
+    // An official name under a namespace one letter from a catalogued publisher that does not publish it.
+    'quay.io/calimo/redis:7',
+    // A changed letter without the publisher's image is a neighbour's account.
+    'quay.io/calimo/webapp:1',
+    // A changed letter in a short namespace is too likely innocent.
+    'docker.io/istia/proxy:1',
+  ])('%s is no copy of a publisher\u2019s image', (image) => {
+    expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+
+  it.each([
+    ['docker.io/mssql/server:2019-latest', 'mcr.microsoft.com/mssql/server'],
+    ['quay.io/dotnet/aspnet:8.0', 'mcr.microsoft.com/dotnet/aspnet'],
+    ['quay.io/distroless/base-debian12:latest', 'gcr.io/distroless/base-debian12'],
+  ])('%s copies the path of %s off its vendor\u2019s registry', (image, genuine) => {
+    const match = detect(image)!;
+    expect(match).toMatchObject({ rule: 'typosquat', part: 'name', technique: 'well-known-name', genuine });
+    expect(squatSuggestion(image, match)).toBe(genuine + ':' + image.slice(image.lastIndexOf(':') + 1));
+  });
+
+  it.each([
+    // The publishers' own homes.
+    'mcr.microsoft.com/mssql/server:2022-latest',
+    'gcr.io/distroless/static-debian12:nonroot',
+    'quay.io/calico/typha:v3.27.0',
+    // Generic names under another namespace are anyone's.
+    'docker.io/acme/server:1',
+    'ghcr.io/acme/sdk:2',
+    // Copies within the registries publishers share are judged by the other rules (a publisher
+    // may publish on Docker Hub, ghcr.io and Quay under one name).
+    'quay.io/metallb/controller:v0.14.5',
+    // On ghcr.io a project's name is its own organisation (Linkerd publishes there too).
+    'ghcr.io/linkerd/proxy:stable-2.14.10',
+    'ghcr.io/dotnet/aspnet:8.0',
+  ])('%s is no copy', (image) => {
+    expect(detect(image)).toBeUndefined();
+  });
+});
+
+describe('a namespace glued from a registry vendor and one of its projects there', () => {
+  it.each([
+    ['docker.io/google-distroless/cc-debian12:latest', 'gcr.io/distroless', 'google'],
+    ['quay.io/amazonlambda/nodejs:20', 'public.ecr.aws/lambda', 'amazon'],
+    ['ghcr.io/karpenter-aws/controller:1.0', 'public.ecr.aws/karpenter', 'aws'],
+    ['docker.io/microsoftdotnet/sdk:8.0', 'mcr.microsoft.com/dotnet', 'microsoft'],
+    // Whatever image it holds, even an official name.
+    ['docker.io/gcp_distroless/python3:latest', 'gcr.io/distroless', 'gcp'],
+  ])('%s is made from %s and its vendor %s', (image, genuine, vendor) => {
+    const match = detect(image)!;
+    expect(match).toMatchObject({ rule: 'typosquat', part: 'namespace', technique: 'brand-affix', genuine, replaceable: false });
+    expect(squatMessage(match)).toContain(`\`${vendor}\``);
+  });
+
+  it.each([
+    // The vendor's name alone, or with a word that is none of its projects.
+    'docker.io/googlecloudplatform/cloud-sdk:latest',
+    'docker.io/awsteam/webapp:1',
+    // Projects too short to recognise inside another name (`public.ecr.aws/sam`).
+    'docker.io/awssam/build-python:1',
+    // A vendor's project glued to another vendor's name.
+    'docker.io/ibmlambda/python:3.12',
+  ])('%s is not a vendor\u2019s project namespace', (image) => {
+    expect(detect(image)?.technique).not.toBe('brand-affix');
+  });
+});

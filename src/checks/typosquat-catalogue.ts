@@ -235,6 +235,18 @@ const CATALOGUE: CatalogueEntry[] = [
   { owner: 'k3d\u2019s', home: 'ghcr.io/k3d-io/', names: ['k3d-proxy', 'k3d-tools'], brands: ['k3d-io', 'k3d'] },
   { owner: 'kured\u2019s', home: 'ghcr.io/kubereboot/', names: ['kured'], brands: ['kubereboot'] },
   { owner: 'Stakater\u2019s', home: 'ghcr.io/stakater/', names: [], generic: ['reloader'], brands: ['stakater'] },
+  // Images published only on their vendor's own registry (Microsoft Artifact Registry's and
+  // distroless' documentation: mcr.microsoft.com/mssql/server, mcr.microsoft.com/dotnet/*,
+  // gcr.io/distroless/*): their names are generic, so only their path copied is known as a copy.
+  { owner: 'Microsoft\u2019s', home: 'mcr.microsoft.com/mssql/', names: [], generic: ['server'], brands: ['mssql'] },
+  { owner: 'Microsoft\u2019s', home: 'mcr.microsoft.com/dotnet/', names: [], generic: ['sdk', 'aspnet', 'runtime', 'runtime-deps'], brands: ['dotnet'] },
+  {
+    owner: 'the distroless project\u2019s',
+    home: 'gcr.io/distroless/',
+    names: [],
+    generic: ['static', 'static-debian11', 'static-debian12', 'base', 'base-debian11', 'base-debian12', 'base-nossl-debian12', 'cc', 'cc-debian12', 'java17-debian12', 'java21-debian12', 'python3-debian12', 'nodejs20-debian12', 'nodejs22-debian12'],
+    brands: ['distroless'],
+  },
   { owner: 'NVIDIA\u2019s', home: 'nvcr.io/nvidia/', names: ['k8s-device-plugin', 'gpu-operator', 'tritonserver', 'dcgm-exporter'], brands: ['nvidia'] },
 ];
 
@@ -353,4 +365,73 @@ function isPublisherNamespace(host: string, namespace: string, name: string): bo
       (entry.names.includes(name) || (entry.generic?.includes(name) ?? false)) &&
       (entry.home.startsWith(`${host}/${namespace}/`) || (host === 'ghcr.io' && entry.brands.includes(namespace))),
   );
+}
+
+/** Where a catalogued image named `name` (a repository's last path segment) is published. */
+export interface ImageHome {
+  /** The publisher's registry host and namespace (`quay.io`, `calico`). */
+  host: string;
+  namespace: string;
+  /** The project's and publisher's names (`linkerd`): on ghcr.io, the publisher's own organisation. */
+  brands: readonly string[];
+  image: WellKnownImage;
+}
+
+/** The publishers' homes of the catalogued images named `name` that live under a namespace. */
+export function homesOf(name: string): ImageHome[] {
+  const homes: ImageHome[] = [];
+  for (const entry of CATALOGUE) {
+    if (!isOwnName(entry, name)) continue;
+    const [host, namespace] = entry.home.split('/');
+    if (namespace) homes.push({ host, namespace, brands: entry.brands, image: describe(entry, name) });
+  }
+  return homes;
+}
+
+/** The namespaces catalogued images live under on `host` (`mssql`, `dotnet` on mcr.microsoft.com). */
+export function catalogueNamespaces(host: string): string[] {
+  return CATALOGUE.map((entry) => entry.home.split('/')).filter(([home, namespace]) => home === host && namespace !== '').map(([, namespace]) => namespace);
+}
+
+/**
+ * The brands of the vendors who run a registry, to whose project namespaces a squatter glues them
+ * (`googledistroless` for `gcr.io/distroless`, `awslambda` for `public.ecr.aws/lambda`): each
+ * registry's operator as its own documentation names it.
+ */
+const VENDOR_REGISTRY_BRANDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['gcr.io', ['google', 'gcp']],
+  ['public.ecr.aws', ['aws', 'amazon']],
+  ['mcr.microsoft.com', ['microsoft', 'azure']],
+  ['registry.k8s.io', ['kubernetes', 'k8s']],
+  ['nvcr.io', ['nvidia']],
+  ['docker.elastic.co', ['elastic']],
+  ['container-registry.oracle.com', ['oracle']],
+  ['icr.io', ['ibm']],
+]);
+
+/** Project namespaces shorter than this are too short to recognise inside another name (`sam`, `eks`). */
+const VENDOR_PROJECT_LENGTH = 4;
+
+/**
+ * When `namespace` is a vendor's name glued to one of its registry's project namespaces, before or
+ * after it, with or without one separator (`googledistroless`, `aws-lambda`, `distroless_google`):
+ * that registry, project and vendor. `projectsOf` lists a registry's trusted namespaces.
+ */
+export function vendorProjectNamespace(
+  namespace: string,
+  projectsOf: (host: string) => Iterable<string>,
+): { host: string; project: string; vendor: string } | undefined {
+  for (const [host, vendors] of VENDOR_REGISTRY_BRANDS) {
+    for (const vendor of vendors) {
+      const rest = namespace.startsWith(vendor) ? namespace.slice(vendor.length) : namespace.endsWith(vendor) ? namespace.slice(0, namespace.length - vendor.length) : undefined;
+      if (rest === undefined) continue;
+      const project = SEPARATORS.has(rest[0]) ? rest.slice(1) : SEPARATORS.has(rest[rest.length - 1]) ? rest.slice(0, -1) : rest;
+      if (project.length < VENDOR_PROJECT_LENGTH || project.includes(vendor)) continue;
+      for (const candidate of projectsOf(host)) {
+        if (candidate.includes(vendor)) continue;
+        if (candidate === project || compact(candidate) === project) return { host, project: candidate, vendor };
+      }
+    }
+  }
+  return undefined;
 }

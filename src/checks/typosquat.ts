@@ -23,7 +23,7 @@ import { isPrivateHost, RegistryHostIndex } from './typosquat-host.js';
 import { libraryDerivation } from './typosquat-library.js';
 import { squatMessage, squatSuggestion } from './typosquat-message.js';
 import { brandAffix, isBrandAffix } from './typosquat-brand.js';
-import { projectBrandSquat, wellKnownCopy } from './typosquat-catalogue.js';
+import { catalogueNamespaces, homesOf, projectBrandSquat, vendorProjectNamespace, wellKnownCopy, type ImageHome } from './typosquat-catalogue.js';
 import { NameIndex, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
 ;
@@ -261,6 +261,64 @@ export function detectSquat(normalizedName: string, trust: TrustTargets): SquatM
 }
 
 /**
+ * A catalogued image under a namespace that imitates its publisher's: its publisher's namespace
+ * with a typing mistake (`quay.io/calcio/typha` for `quay.io/calico/typha`: the image's name
+ * confirms the publisher meant, so a changed letter counts here too), or its whole path, publisher
+ * namespace and name, copied from the vendor's own registry to a public account registry, where
+ * the vendor does not publish (`docker.io/mssql/server` for `mcr.microsoft.com/mssql/server`).
+ * Checked after the well-known copies, before an official name's reuse: `calcio/node` is Calico's
+ * `node`, not the official one.
+ */
+function detectPublisherPathSquat(host: string, namespace: string, name: string, trust: TrustTargets): SquatMatch | undefined {
+  for (const home of homesOf(name)) {
+    if (namespace === home.namespace) {
+      if (isVendorPathCopy(host, home, trust)) {
+        return { rule: 'typosquat', part: 'name', technique: 'well-known-name', written: `${namespace}/${name}`, genuine: home.image.reference, alsoLike: [], description: home.image.description, host };
+      }
+      continue;
+    }
+    if (trust.publishers.has(namespace)) continue;
+    // Not separators: `open-policy-agent` on GitHub is `openpolicyagent` on Docker Hub, one publisher.
+    const typos = new NameIndex([home.namespace], 'library').imitated(namespace).filter((typo) => typo.technique !== 'separator');
+    if (typos.length === 0) continue;
+    const match: SquatMatch = {
+      rule: 'typosquat', part: 'namespace', technique: typos[0].technique, written: namespace, genuine: home.namespace, alsoLike: [],
+      description: `the trusted publisher \`${home.host}/${home.namespace}\` of \`${name}\``,
+    };
+    // On another registry the publisher's namespace may hold nothing: no replacement to offer.
+    if (home.host !== host) match.replaceable = false;
+    return match;
+  }
+  return PUBLIC_ACCOUNT_HOSTS.has(host) && !trust.publishers.has(namespace) ? detectVendorProjectSquat(namespace, trust) : undefined;
+}
+
+/**
+ * Whether the publisher's path on `host` is a copy: `host` is a public account registry, the
+ * image's home is its vendor's own registry, and the namespace is not the publisher's on any
+ * public account registry (trusted there, or on ghcr.io one of its project's names: `ghcr.io/linkerd`).
+ */
+function isVendorPathCopy(host: string, home: ImageHome, trust: TrustTargets): boolean {
+  if (!PUBLIC_ACCOUNT_HOSTS.has(host) || PUBLIC_ACCOUNT_HOSTS.has(home.host)) return false;
+  if (host === 'ghcr.io' && home.brands.includes(home.namespace)) return false;
+  return ![...PUBLIC_ACCOUNT_HOSTS].some((publicHost) => trust.namespaces.get(publicHost)?.has(home.namespace));
+}
+
+/**
+ * A namespace glued from a registry vendor's name and one of its projects' namespaces there
+ * (`googledistroless` for `gcr.io/distroless`, `aws-lambda` for `public.ecr.aws/lambda`): a
+ * brand squat only the vendor could use honestly, whatever image it holds.
+ */
+function detectVendorProjectSquat(namespace: string, trust: TrustTargets): SquatMatch | undefined {
+  const made = vendorProjectNamespace(namespace, (host) => [...(trust.namespaces.get(host)?.values() ?? []), ...catalogueNamespaces(host)]);
+  if (!made) return undefined;
+  const genuine = `${made.host}/${made.project}`;
+  return {
+    rule: 'typosquat', part: 'namespace', technique: 'brand-affix', written: namespace, genuine, alsoLike: [],
+    description: `the trusted publisher \`${genuine}\` with its vendor\u2019s name \`${made.vendor}\``, replaceable: false,
+  };
+}
+
+/**
  * An official or well-known image's name under a namespace that is not its publisher's. A
  * well-known image's distinctive name copied to a public account registry (`someone/pause`,
  * `ghcr.io/someone/trivy`), or any of its names under a namespace made from its project's name
@@ -292,6 +350,9 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
     if (project) match.madeFrom = project.brand;
     return match;
   }
+  // A namespace imitating a publisher's says more than the official name it holds (`calcio/node`).
+  const publisherPath = detectPublisherPathSquat(host, namespace, last, trust);
+  if (publisherPath) return publisherPath;
   return PUBLIC_ACCOUNT_HOSTS.has(host) && rest.length === 1 ? detectOfficialNameReuse(host, namespace, name, trust) : undefined;
 }
 
