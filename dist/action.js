@@ -19168,7 +19168,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19205,7 +19205,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap7;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar6;
     exports.isSeq = isSeq7;
   }
 });
@@ -19856,7 +19856,7 @@ var require_Scalar = __commonJS({
     var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node2.NodeBase {
+    var Scalar2 = class extends Node2.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -19868,12 +19868,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar2;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -19884,7 +19884,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -19929,7 +19929,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -19940,7 +19940,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -20253,7 +20253,7 @@ ${indent2}${text4.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -20396,7 +20396,7 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -20451,7 +20451,7 @@ ${indent2}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -20474,7 +20474,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -20499,20 +20499,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -20661,7 +20661,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -20676,7 +20676,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20816,19 +20816,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -20946,9 +20946,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      return new Pair2(k, v);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -20970,7 +20970,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair;
+    exports.Pair = Pair2;
     exports.createPair = createPair;
   }
 });
@@ -21134,8 +21134,8 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
     function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items2) {
@@ -21148,7 +21148,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection2.Collection {
+    var YAMLMap2 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -21169,7 +21169,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+            map.items.push(Pair2.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -21194,15 +21194,15 @@ var require_YAMLMap = __commonJS({
         if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+          _pair = new Pair2.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair2.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -21232,7 +21232,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+        this.add(new Pair2.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -21265,7 +21265,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
+    exports.YAMLMap = YAMLMap2;
     exports.findPair = findPair;
   }
 });
@@ -21275,18 +21275,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
     };
     exports.map = map;
   }
@@ -21300,9 +21300,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection2.Collection {
+    var YAMLSeq2 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -21357,7 +21357,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -21404,7 +21404,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -21413,18 +21413,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
     };
     exports.seq = seq;
   }
@@ -21453,14 +21453,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -21471,13 +21471,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -21522,7 +21522,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21550,7 +21550,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
+        const node = new Scalar2.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot - 1;
@@ -21641,7 +21641,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -21658,7 +21658,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -21709,7 +21709,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -21753,15 +21753,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -21775,9 +21775,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -21787,7 +21787,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair2.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -21798,7 +21798,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair2.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -21806,7 +21806,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -21831,7 +21831,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair2.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -21854,17 +21854,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -21930,7 +21930,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -21942,7 +21942,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -21950,7 +21950,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -21962,7 +21962,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21990,7 +21990,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -22091,9 +22091,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -22103,10 +22103,10 @@ var require_set = __commonJS({
         if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair = new Pair2.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair = new Pair2.Pair(key, null);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -22115,17 +22115,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+        const pair = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair2.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -22146,7 +22146,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+            set2.items.push(Pair2.createPair(value, null, ctx));
           }
         return set2;
       }
@@ -22520,7 +22520,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -22528,7 +22528,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -22655,7 +22655,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair2.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -22818,7 +22818,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -23101,15 +23101,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag2?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -23177,7 +23177,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -23190,7 +23190,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair = new Pair2.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -23209,11 +23209,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag2?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -23304,9 +23304,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -23316,7 +23316,7 @@ var require_resolve_flow_collection = __commonJS({
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
       const isMap7 = fc.start.source === "{";
       const fcName = isMap7 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap7 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const NodeClass = tag2?.nodeClass ?? (isMap7 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23444,7 +23444,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap7) {
@@ -23453,7 +23453,7 @@ var require_resolve_flow_collection = __commonJS({
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair);
           } else {
-            const map = new YAMLMap.YAMLMap(ctx.schema);
+            const map = new YAMLMap2.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -23498,9 +23498,9 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -23527,7 +23527,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag2 = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -23547,7 +23547,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag2?.format)
@@ -23562,13 +23562,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -23630,7 +23630,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep4 + indent2.slice(trimIndent) + content;
           sep4 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
@@ -23745,7 +23745,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict2, onError) {
       const { offset, type, source, end } = scalar;
@@ -23754,15 +23754,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -23967,7 +23967,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -23985,11 +23985,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -24183,13 +24183,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -24228,7 +24228,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -24417,7 +24417,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar6;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26339,7 +26339,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -26422,7 +26422,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments3;
@@ -26436,15 +26436,15 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar2 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -26452,7 +26452,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit4 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -26466,10 +26466,10 @@ var require_dist = __commonJS({
     exports.isPair = identity.isPair;
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
-    exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.Pair = Pair2.Pair;
+    exports.Scalar = Scalar2.Scalar;
+    exports.YAMLMap = YAMLMap2.YAMLMap;
+    exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
@@ -28698,9 +28698,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH8 = 100;
+    var MAX_DEPTH10 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH8) {
+      if (depth > MAX_DEPTH10) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -45129,8 +45129,20 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "kubesphere",
     "mirrorgooglecontainers",
     "summerwind",
+    // Jitesoft rebuilds common base images (`alpine`, `nginx`, `php`, `ubuntu`) and publishes them on
+    // Docker Hub, ghcr.io and Quay alike; the Quay copies are widely used to avoid Docker Hub's pull
+    // limits (`quay.io/jitesoft/alpine` in Kubernetes and OpenShift tests). Trusted on all three.
+    "jitesoft",
     // MetalLB published `metallb/controller` and `metallb/speaker` here before moving to quay.io/metallb.
-    "metallb"
+    "metallb",
+    // Flannel's images moved from quay.io/coreos to docker.io/flannel (and ghcr.io/flannel-io);
+    // kube-vip's were published as `plndr/kube-vip` before ghcr.io/kube-vip.
+    "flannel",
+    "plndr",
+    // Projects' development-image accounts, named as the project plus `dev` (KubeSphere's
+    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`).
+    "kubespheredev",
+    "timescaledev"
   ]
 ];
 var DEFAULT_TRUSTED_REGISTRIES = [
@@ -45225,6 +45237,8 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/goreleaser/**",
   "ghcr.io/grafana/**",
   "ghcr.io/kedacore/**",
+  // Dapr (CNCF graduated): its control plane images (sentry, operator, placement, ...) and its mirror of third-party test images.
+  "ghcr.io/dapr/**",
   "ghcr.io/cloudnative-pg/**",
   "ghcr.io/kyverno/**",
   "ghcr.io/containerd/**",
@@ -45287,6 +45301,23 @@ var DEFAULT_TRUSTED_IMAGES = [
   "quay.io/operator-framework/**",
   "quay.io/metallb/**",
   "quay.io/tigera/**",
+  // Publishers whose own images on ghcr.io and Quay reuse an official image's name or a trusted
+  // publisher's brand: Podman's test images (`quay.io/libpod/alpine`, `busybox`, `registry`), the
+  // Redis operator's Redis build (`quay.io/opstree/redis`), Kubernetes' fluentd-elasticsearch add-on
+  // (`quay.io/fluentd_elasticsearch/fluentd`), the Prometheus community's exporters
+  // (`quay.io/prometheuscommunity/postgres-exporter`) and Immich's PostgreSQL build
+  // (`ghcr.io/immich-app/postgres`).
+  "quay.io/libpod/**",
+  "quay.io/opstree/**",
+  "quay.io/fluentd_elasticsearch/**",
+  "quay.io/prometheuscommunity/**",
+  "ghcr.io/immich-app/**",
+  // Flannel's and Multus' organisations, and the Kubernetes CSI sidecars' home before registry.k8s.io/sig-storage.
+  "ghcr.io/flannel-io/**",
+  "ghcr.io/k8snetworkplumbingwg/**",
+  "quay.io/k8scsi/**",
+  "quay.io/jitesoft/**",
+  "ghcr.io/jitesoft/**",
   "public.ecr.aws/lambda/**",
   "public.ecr.aws/aws-cli/**",
   "public.ecr.aws/amazonlinux/**",
@@ -45593,12 +45624,16 @@ var RegistryHostIndex = class {
   isOwned(host2) {
     return this.domainSet.has(registrableDomain(host2));
   }
-  /** How `host` (not a real registry) imitates a real one, or undefined. */
-  imitated(host2) {
+  /**
+   * How `host` (not a real registry) imitates a real one, or undefined. `isReal` also knows the
+   * registry families and the policy's host patterns (`*-docker.pkg.dev`, `*.azurecr.io`), which
+   * can be imitated by being put at the start of another domain too (`us-docker.pkg.dev.evil.com`).
+   */
+  imitated(host2, isReal = () => false) {
     const privateUse = PRIVATE_USE_SUFFIXES.has(host2.slice(host2.lastIndexOf(".") + 1));
     const owned = this.isOwned(host2);
     if (!privateUse && !owned) {
-      const embedded = this.embedded(host2);
+      const embedded = this.embedded(host2) ?? realPrefix(host2, isReal);
       if (embedded) return { technique: "host-prefix", genuine: embedded, alsoLike: [] };
     }
     const byHost = this.hosts.imitated(host2);
@@ -45628,20 +45663,39 @@ var RegistryHostIndex = class {
     const genuine = this.skeletons.get(stripSeparators(host2.slice(0, dot)));
     return genuine && genuine.includes(".") ? genuine : void 0;
   }
-  /** `ghcr.com`, `quay.com`, `docker.co`: the registry's own label under another top-level domain. */
+  /**
+   * `ghcr.com`, `quay.com`, `docker.co`, `mcr.microsoft.org`, `k8s.gcr.com`: a real host under another
+   * top-level domain; `acr.azurecr.com`: a real registry domain's name under another one (names of
+   * five letters or more, where another owner is unlikely to be an accident).
+   */
   otherTopLevelDomain(host2) {
-    const dot = host2.lastIndexOf(".");
-    if (dot <= 0 || host2.slice(0, dot).includes(".")) return void 0;
-    const label = host2.slice(0, dot);
+    const stem = withoutLastLabel(host2);
+    if (stem === void 0) return void 0;
     for (const genuine of this.hosts.values()) {
-      const genuineDot = genuine.lastIndexOf(".");
-      if (genuineDot >= 4 && !genuine.slice(0, genuineDot).includes(".") && genuine.slice(0, genuineDot) === label) {
-        return { technique: "other-tld", genuine, alsoLike: [] };
-      }
+      const genuineStem = withoutLastLabel(genuine);
+      if (genuineStem !== void 0 && genuineStem.length >= 4 && genuineStem === stem) return { technique: "other-tld", genuine, alsoLike: [] };
+    }
+    const domain = registrableDomain(host2);
+    const name2 = withoutLastLabel(domain);
+    if (name2 === void 0 || name2.length < 5 || name2.includes(".")) return void 0;
+    for (const genuine of this.domainSet) {
+      if (genuine !== domain && withoutLastLabel(genuine) === name2) return { technique: "other-tld", genuine, alsoLike: [], byDomain: true };
     }
     return void 0;
   }
 };
+function withoutLastLabel(host2) {
+  const dot = host2.lastIndexOf(".");
+  return dot > 0 ? host2.slice(0, dot) : void 0;
+}
+function realPrefix(host2, isReal) {
+  for (let at = host2.length - 1; at > 0; at--) {
+    if (host2[at] !== "." && host2[at] !== "-") continue;
+    const prefix = host2.slice(0, at);
+    if (prefix.includes(".") && isReal(prefix)) return prefix;
+  }
+  return void 0;
+}
 function best(matches) {
   const [first, ...rest] = matches;
   return { technique: first.technique, genuine: first.genuine, alsoLike: rest.filter((m) => m.technique === first.technique).map((m) => m.genuine) };
@@ -45700,17 +45754,45 @@ var VARIANT_WORDS = /* @__PURE__ */ new Set([
   "graalvm",
   "perl",
   "otel",
-  "headless"
+  "headless",
+  // C libraries (busybox's `musl`, `glibc` and `uclibc` variants).
+  "musl",
+  "glibc",
+  "uclibc",
+  // Editions (`sonarqube:community`, `couchbase:community`). Not `enterprise`: vendors publish
+  // their enterprise builds under their own names, and people name their own builds so too.
+  "community"
 ]);
 function isVariantWord(word) {
   return VARIANT_WORDS.has(word);
 }
+var PRODUCT_WORDS = /* @__PURE__ */ new Set([
+  "lang",
+  "language",
+  "oss",
+  "opensource",
+  "ce",
+  "edition",
+  "stream",
+  "rolling",
+  "nightly",
+  "preview",
+  "gateway",
+  "runtime",
+  "sdk"
+]);
+var GLUED_PRODUCT_WORD_LENGTH = 4;
+var PRODUCT_CORE_LENGTH = 4;
 var FILLER_WORDS = /* @__PURE__ */ new Set(["official", "docker", "image", "library", "latest"]);
 var SEPARATORS2 = /* @__PURE__ */ new Set(["-", "_", "."]);
 var isDigit2 = (ch) => ch !== void 0 && ch >= "0" && ch <= "9";
 var isLetter = (ch) => ch !== void 0 && ch >= "a" && ch <= "z";
 function tagWords(suffix) {
+  return suffixWords(suffix)?.words;
+}
+function suffixWords(suffix) {
   const words = [];
+  let product = false;
   let i = 0;
   while (i < suffix.length) {
     if (SEPARATORS2.has(suffix[i])) {
@@ -45728,20 +45810,27 @@ function tagWords(suffix) {
     const word = suffix.slice(start, i);
     if (word === "") return void 0;
     if (VARIANT_WORDS.has(word)) words.push(word);
+    else if (PRODUCT_WORDS.has(word)) product = true;
     else if (!FILLER_WORDS.has(word)) return void 0;
   }
-  return words;
+  return { words, product };
+}
+function startsWithGluedProductWord(suffix) {
+  let end = 0;
+  while (end < suffix.length && isLetter(suffix[end])) end++;
+  return end >= GLUED_PRODUCT_WORD_LENGTH && PRODUCT_WORDS.has(suffix.slice(0, end));
 }
 function libraryDerivation(name2, library) {
   if (name2.length > 128 || library.has(name2)) return void 0;
   for (let end = name2.length - 1; end >= 3; end--) {
     const suffix = name2.slice(end);
     const plural4 = suffix === "s" || suffix === "es";
-    if (!plural4 && !SEPARATORS2.has(suffix[0]) && !isDigit2(suffix[0]) && !(suffix[0] === "v" && isDigit2(suffix[1]))) continue;
-    const words = plural4 ? [] : tagWords(suffix);
-    if (!words) continue;
+    const setOff = SEPARATORS2.has(suffix[0]) || isDigit2(suffix[0]) || suffix[0] === "v" && isDigit2(suffix[1]);
+    if (!plural4 && !setOff && !startsWithGluedProductWord(suffix)) continue;
+    const parsed = plural4 ? { words: [], product: false } : suffixWords(suffix);
+    if (!parsed || parsed.product && end < PRODUCT_CORE_LENGTH) continue;
     const genuine = officialFor(name2.slice(0, end), library);
-    if (genuine) return plural4 ? { genuine, technique: "derived-name" } : withTag(genuine, words);
+    if (genuine) return plural4 ? { genuine, technique: "derived-name" } : withTag(genuine, parsed.words);
   }
   for (let start = 1; start < name2.length - 2; start++) {
     if (!SEPARATORS2.has(name2[start])) continue;
@@ -45888,7 +45977,7 @@ var CATALOGUE = [
     names: ["harbor-core", "harbor-portal", "harbor-jobservice", "harbor-registryctl", "harbor-db", "harbor-exporter", "registry-photon", "trivy-adapter-photon"],
     brands: ["goharbor", "harbor"]
   },
-  { owner: "the Argo project\u2019s", home: "quay.io/argoproj/", names: ["argocd", "argo-rollouts", "argoexec", "argocli"], generic: ["workflow-controller"], brands: ["argoproj", "argocd"] },
+  { owner: "the Argo project\u2019s", home: "quay.io/argoproj/", names: ["argocd", "argo-rollouts", "argoexec", "argocli"], generic: ["workflow-controller"], brands: ["argoproj", "argocd", "argo"] },
   {
     owner: "cert-manager\u2019s",
     home: "quay.io/jetstack/",
@@ -45896,8 +45985,8 @@ var CATALOGUE = [
     brands: ["jetstack", "cert-manager"]
   },
   { owner: "Aqua Security\u2019s", home: "ghcr.io/aquasecurity/", names: ["trivy", "trivy-operator"], brands: ["aquasec", "aquasecurity"] },
-  { owner: "Sigstore\u2019s", home: "ghcr.io/sigstore/", names: ["cosign"], brands: ["sigstore"] },
-  { owner: "the Prometheus project\u2019s", home: "quay.io/prometheus/", names: ["alertmanager", "node-exporter", "pushgateway", "blackbox-exporter"], brands: [] },
+  { owner: "Sigstore\u2019s", home: "ghcr.io/sigstore/", names: ["cosign", "rekor-server", "fulcio"], brands: ["sigstore"] },
+  { owner: "the Prometheus project\u2019s", home: "quay.io/prometheus/", names: ["alertmanager", "node-exporter", "pushgateway", "blackbox-exporter"], brands: ["prom"] },
   { owner: "Grafana\u2019s", home: "docker.io/grafana/", names: ["promtail", "loki", "mimir"], brands: [] },
   { owner: "the Envoy project\u2019s", home: "docker.io/envoyproxy/", names: ["envoy"], brands: ["envoyproxy"] },
   // `all-in-one` is how many projects name their bundled image: only Jaeger's under a Jaeger-made name.
@@ -45908,7 +45997,138 @@ var CATALOGUE = [
   { owner: "Portainer\u2019s", home: "docker.io/portainer/", names: ["portainer-ce"], brands: [] },
   { owner: "Kyverno\u2019s", home: "ghcr.io/kyverno/", names: ["kyverno", "kyvernopre", "kyverno-cli"], generic: ["background-controller", "cleanup-controller", "reports-controller"], brands: ["kyverno"] },
   { owner: "MetalLB\u2019s", home: "quay.io/metallb/", names: [], generic: ["controller", "speaker"], brands: ["metallb"] },
-  { owner: "Karpenter\u2019s", home: "public.ecr.aws/karpenter/", names: [], generic: ["controller"], brands: ["karpenter"] }
+  { owner: "Karpenter\u2019s", home: "public.ecr.aws/karpenter/", names: [], generic: ["controller"], brands: ["karpenter"] },
+  // Added for issue 14's generalisation: more of the images cluster installers, Helm charts and
+  // CI pipelines pull from their publishers (sources in the header's second paragraph).
+  { owner: "Flannel\u2019s", home: "ghcr.io/flannel-io/", names: ["flannel", "flannel-cni-plugin"], brands: ["flannel", "flannel-io"] },
+  { owner: "Multus\u2019", home: "ghcr.io/k8snetworkplumbingwg/", names: ["multus-cni", "whereabouts"], brands: ["multus", "k8snetworkplumbingwg"] },
+  { owner: "Weave Net\u2019s", home: "docker.io/weaveworks/", names: ["weave-kube", "weave-npc"], brands: ["weaveworks"] },
+  { owner: "kube-vip\u2019s", home: "ghcr.io/kube-vip/", names: ["kube-vip", "kube-vip-cloud-provider"], brands: ["kube-vip"] },
+  {
+    owner: "the Kubernetes",
+    home: "registry.k8s.io/sig-storage/",
+    names: ["csi-provisioner", "csi-attacher", "csi-snapshotter", "csi-resizer", "csi-node-driver-registrar", "snapshot-controller", "nfs-subdir-external-provisioner"],
+    generic: ["livenessprobe"],
+    brands: ["sig-storage"]
+  },
+  { owner: "the Kubernetes", home: "registry.k8s.io/autoscaling/", names: ["vpa-recommender", "vpa-updater", "vpa-admission-controller", "addon-resizer"], brands: [] },
+  { owner: "the Kubernetes", home: "registry.k8s.io/dns/", names: ["k8s-dns-node-cache"], brands: [] },
+  { owner: "the Kubernetes", home: "registry.k8s.io/descheduler/", names: ["descheduler"], brands: [] },
+  { owner: "the Kubernetes", home: "registry.k8s.io/node-problem-detector/", names: ["node-problem-detector"], brands: [] },
+  { owner: "the Kubernetes", home: "registry.k8s.io/prometheus-adapter/", names: ["prometheus-adapter"], brands: [] },
+  { owner: "the Kubernetes Dashboard\u2019s", home: "docker.io/kubernetesui/", names: ["metrics-scraper", "kubernetes-dashboard"], generic: ["dashboard"], brands: ["kubernetesui"] },
+  { owner: "Rancher\u2019s", home: "docker.io/rancher/", names: ["local-path-provisioner", "k3s", "rancher-agent"], brands: ["rancher", "k3s-io"] },
+  { owner: "Longhorn\u2019s", home: "docker.io/longhornio/", names: ["longhorn-manager", "longhorn-engine", "longhorn-ui", "longhorn-instance-manager", "longhorn-share-manager"], brands: ["longhorn", "longhornio"] },
+  { owner: "Bitnami\u2019s", home: "docker.io/bitnami/", names: ["sealed-secrets-controller", "kubeseal"], brands: ["bitnami-labs", "sealed-secrets"] },
+  { owner: "the External Secrets project\u2019s", home: "ghcr.io/external-secrets/", names: ["external-secrets"], brands: ["external-secrets"] },
+  {
+    owner: "the Prometheus Operator project\u2019s",
+    home: "quay.io/prometheus-operator/",
+    names: ["prometheus-operator", "prometheus-config-reloader"],
+    generic: ["admission-webhook"],
+    brands: ["prometheus-operator"]
+  },
+  { owner: "kube-rbac-proxy\u2019s", home: "quay.io/brancz/", names: ["kube-rbac-proxy"], brands: ["brancz"] },
+  { owner: "cAdvisor\u2019s", home: "gcr.io/cadvisor/", names: ["cadvisor"], brands: ["cadvisor"] },
+  { owner: "Thanos\u2019", home: "quay.io/thanos/", names: ["thanos"], brands: ["thanos", "thanosio", "thanos-io"] },
+  {
+    owner: "VictoriaMetrics\u2019",
+    home: "docker.io/victoriametrics/",
+    names: ["victoria-metrics", "vmagent", "vmalert", "vmselect", "vminsert", "vmstorage", "vmauth", "vmbackup", "victoria-logs"],
+    brands: ["victoriametrics"]
+  },
+  {
+    owner: "the OpenTelemetry project\u2019s",
+    home: "docker.io/otel/",
+    names: ["opentelemetry-collector", "opentelemetry-collector-contrib", "opentelemetry-collector-k8s", "opentelemetry-operator"],
+    brands: ["opentelemetry", "open-telemetry"]
+  },
+  { owner: "Fluent Bit\u2019s", home: "cr.fluentbit.io/fluent/", names: ["fluent-bit"], brands: ["fluentbit", "fluent"] },
+  { owner: "Vector\u2019s", home: "docker.io/timberio/", names: [], generic: ["vector"], brands: ["timberio", "vectordotdev"] },
+  { owner: "Zipkin\u2019s", home: "docker.io/openzipkin/", names: ["zipkin"], brands: ["openzipkin"] },
+  { owner: "the Open Policy Agent project\u2019s", home: "docker.io/openpolicyagent/", names: [], generic: ["opa", "gatekeeper", "kube-mgmt"], brands: ["openpolicyagent", "open-policy-agent"] },
+  { owner: "Falco\u2019s", home: "docker.io/falcosecurity/", names: ["falco", "falcosidekick", "falcosidekick-ui", "falco-driver-loader", "falcoctl"], brands: ["falcosecurity"] },
+  { owner: "Anchore\u2019s", home: "docker.io/anchore/", names: ["grype", "syft"], brands: ["anchore"] },
+  { owner: "Aqua Security\u2019s", home: "docker.io/aquasec/", names: ["kube-bench", "kube-hunter", "tfsec"], brands: ["aquasec", "aquasecurity"] },
+  { owner: "Dapr\u2019s", home: "docker.io/daprio/", names: ["daprd"], generic: ["dapr", "placement", "operator", "injector"], brands: ["dapr", "daprio"] },
+  { owner: "KEDA\u2019s", home: "ghcr.io/kedacore/", names: ["keda", "keda-metrics-apiserver", "keda-admission-webhooks"], brands: ["kedacore"] },
+  { owner: "Crossplane\u2019s", home: "docker.io/crossplane/", names: ["crossplane"], brands: ["crossplane", "upbound"] },
+  { owner: "Contour\u2019s", home: "ghcr.io/projectcontour/", names: ["contour"], brands: ["projectcontour"] },
+  { owner: "the oauth2-proxy project\u2019s", home: "quay.io/oauth2-proxy/", names: ["oauth2-proxy"], brands: ["oauth2-proxy"] },
+  { owner: "Dex\u2019s", home: "ghcr.io/dexidp/", names: [], generic: ["dex"], brands: ["dexidp"] },
+  { owner: "Authelia\u2019s", home: "docker.io/authelia/", names: ["authelia"], brands: ["authelia"] },
+  { owner: "MinIO\u2019s", home: "quay.io/minio/", names: ["minio"], generic: ["mc"], brands: ["minio"] },
+  { owner: "Gitea\u2019s", home: "docker.io/gitea/", names: ["gitea", "act_runner"], brands: ["gitea", "go-gitea"] },
+  { owner: "GitLab\u2019s", home: "docker.io/gitlab/", names: ["gitlab-ce", "gitlab-ee", "gitlab-runner", "gitlab-runner-helper"], brands: ["gitlab", "gitlab-org"] },
+  { owner: "Jenkins\u2019", home: "docker.io/jenkins/", names: ["inbound-agent", "jnlp-slave"], brands: ["jenkins", "jenkinsci"] },
+  { owner: "Woodpecker\u2019s", home: "docker.io/woodpeckerci/", names: ["woodpecker-server", "woodpecker-agent"], brands: ["woodpeckerci", "woodpecker", "woodpecker-ci"] },
+  { owner: "Drone\u2019s", home: "docker.io/drone/", names: ["drone-runner-docker", "drone-runner-kube"], brands: ["drone"] },
+  { owner: "Renovate\u2019s", home: "ghcr.io/renovatebot/", names: ["renovate"], brands: ["renovatebot"] },
+  { owner: "ShellCheck\u2019s", home: "docker.io/koalaman/", names: ["shellcheck", "shellcheck-alpine"], brands: ["koalaman"] },
+  { owner: "Super-Linter\u2019s", home: "ghcr.io/super-linter/", names: ["super-linter"], brands: ["super-linter"] },
+  { owner: "Gitleaks\u2019", home: "docker.io/zricethezav/", names: ["gitleaks"], brands: ["gitleaks"] },
+  { owner: "TruffleHog\u2019s", home: "docker.io/trufflesecurity/", names: ["trufflehog"], brands: ["trufflesecurity"] },
+  { owner: "Semgrep\u2019s", home: "docker.io/semgrep/", names: ["semgrep"], brands: ["semgrep", "returntocorp"] },
+  { owner: "GoReleaser\u2019s", home: "docker.io/goreleaser/", names: ["goreleaser", "goreleaser-cross"], brands: ["goreleaser"] },
+  { owner: "golangci-lint\u2019s", home: "docker.io/golangci/", names: ["golangci-lint"], brands: ["golangci"] },
+  { owner: "BuildKit\u2019s", home: "docker.io/moby/", names: ["buildkit"], brands: ["moby"] },
+  { owner: "Grafana\u2019s", home: "docker.io/grafana/", names: ["grafana", "grafana-oss", "grafana-enterprise", "tempo", "alloy", "pyroscope", "k6"], generic: ["agent"], brands: ["grafana"] },
+  {
+    owner: "the Prometheus project\u2019s",
+    home: "docker.io/prom/",
+    names: ["prometheus", "mysqld-exporter", "statsd-exporter", "snmp-exporter", "memcached-exporter", "graphite-exporter"],
+    brands: ["prometheus"]
+  },
+  { owner: "the Elastic", home: "docker.elastic.co/beats/", names: ["filebeat", "metricbeat", "auditbeat", "packetbeat", "elastic-agent"], generic: ["heartbeat"], brands: ["elastic"] },
+  { owner: "the Elastic", home: "docker.elastic.co/apm/", names: ["apm-server"], brands: ["elastic"] },
+  { owner: "OpenSearch\u2019s", home: "docker.io/opensearchproject/", names: ["opensearch", "opensearch-dashboards"], brands: ["opensearchproject", "opensearch-project"] },
+  {
+    owner: "Confluent\u2019s",
+    home: "docker.io/confluentinc/",
+    names: ["cp-kafka", "cp-zookeeper", "cp-schema-registry", "cp-kafka-connect", "cp-server", "cp-enterprise-control-center", "cp-ksqldb-server", "cp-kafka-rest"],
+    brands: ["confluentinc", "confluent"]
+  },
+  { owner: "Redpanda\u2019s", home: "docker.io/redpandadata/", names: ["redpanda"], generic: ["console"], brands: ["redpandadata", "redpanda-data", "vectorized"] },
+  { owner: "the Kafka UI project\u2019s", home: "docker.io/provectuslabs/", names: ["kafka-ui"], brands: ["provectuslabs", "provectus", "kafbat"] },
+  { owner: "ClickHouse\u2019s", home: "docker.io/clickhouse/", names: ["clickhouse-server", "clickhouse-keeper"], brands: ["clickhouse", "yandex"] },
+  { owner: "CockroachDB\u2019s", home: "docker.io/cockroachdb/", names: ["cockroach"], brands: ["cockroachdb"] },
+  { owner: "Timescale\u2019s", home: "docker.io/timescale/", names: ["timescaledb", "timescaledb-ha"], brands: ["timescale"] },
+  { owner: "the PostGIS project\u2019s", home: "docker.io/postgis/", names: ["postgis"], brands: ["postgis"] },
+  { owner: "pgvector\u2019s", home: "docker.io/pgvector/", names: ["pgvector"], brands: ["pgvector"] },
+  { owner: "Qdrant\u2019s", home: "docker.io/qdrant/", names: ["qdrant"], brands: ["qdrant"] },
+  { owner: "Weaviate\u2019s", home: "docker.io/semitechnologies/", names: ["weaviate"], brands: ["semitechnologies", "weaviate"] },
+  { owner: "Milvus\u2019", home: "docker.io/milvusdb/", names: ["milvus"], brands: ["milvusdb", "milvus-io"] },
+  { owner: "Meilisearch\u2019s", home: "docker.io/getmeili/", names: ["meilisearch"], brands: ["getmeili", "meilisearch"] },
+  { owner: "the Selenium project\u2019s", home: "docker.io/selenium/", names: ["standalone-chrome", "standalone-firefox", "standalone-edge", "node-chrome", "node-firefox"], generic: ["hub"], brands: ["selenium", "seleniarm", "seleniumhq"] },
+  { owner: "Testcontainers\u2019", home: "docker.io/testcontainers/", names: ["ryuk"], brands: ["testcontainers"] },
+  { owner: "Sentry\u2019s", home: "docker.io/getsentry/", names: ["snuba", "symbolicator"], generic: ["relay"], brands: ["getsentry"] },
+  { owner: "Home Assistant\u2019s", home: "ghcr.io/home-assistant/", names: ["home-assistant"], brands: ["home-assistant", "homeassistant"] },
+  { owner: "nginx-proxy\u2019s", home: "docker.io/nginxproxy/", names: ["acme-companion", "docker-gen"], brands: ["nginxproxy", "nginx-proxy"] },
+  { owner: "NGINX\u2019s", home: "docker.io/nginx/", names: ["nginx-ingress", "nginx-prometheus-exporter"], brands: ["nginxinc", "nginx"] },
+  { owner: "NGINX\u2019s", home: "ghcr.io/nginx/", names: ["nginx-gateway-fabric"], brands: ["nginxinc", "nginx"] },
+  // Tools published on ghcr.io by their projects.
+  { owner: "CloudNativePG\u2019s", home: "ghcr.io/cloudnative-pg/", names: ["cloudnative-pg"], generic: ["postgresql"], brands: ["cloudnative-pg", "cloudnativepg"] },
+  { owner: "SPIRE\u2019s", home: "ghcr.io/spiffe/", names: ["spire-server", "spire-agent", "spire-controller-manager"], brands: ["spiffe", "spire"] },
+  { owner: "Chaos Mesh\u2019s", home: "ghcr.io/chaos-mesh/", names: ["chaos-mesh", "chaos-daemon", "chaos-dashboard"], brands: ["chaos-mesh", "chaosmesh"] },
+  { owner: "OpenFaaS\u2019", home: "ghcr.io/openfaas/", names: ["faas-netes", "faas-cli"], generic: ["gateway", "queue-worker"], brands: ["openfaas"] },
+  { owner: "Talos\u2019", home: "ghcr.io/siderolabs/", names: ["talosctl"], generic: ["installer"], brands: ["siderolabs", "talos"] },
+  { owner: "uv\u2019s", home: "ghcr.io/astral-sh/", names: [], generic: ["uv"], brands: ["astral-sh", "astral"] },
+  { owner: "k3d\u2019s", home: "ghcr.io/k3d-io/", names: ["k3d-proxy", "k3d-tools"], brands: ["k3d-io", "k3d"] },
+  { owner: "kured\u2019s", home: "ghcr.io/kubereboot/", names: ["kured"], brands: ["kubereboot"] },
+  { owner: "Stakater\u2019s", home: "ghcr.io/stakater/", names: [], generic: ["reloader"], brands: ["stakater"] },
+  // Images published only on their vendor's own registry (Microsoft Artifact Registry's and
+  // distroless' documentation: mcr.microsoft.com/mssql/server, mcr.microsoft.com/dotnet/*,
+  // gcr.io/distroless/*): their names are generic, so only their path copied is known as a copy.
+  { owner: "Microsoft\u2019s", home: "mcr.microsoft.com/mssql/", names: [], generic: ["server"], brands: ["mssql"] },
+  { owner: "Microsoft\u2019s", home: "mcr.microsoft.com/dotnet/", names: [], generic: ["sdk", "aspnet", "runtime", "runtime-deps"], brands: ["dotnet"] },
+  {
+    owner: "the distroless project\u2019s",
+    home: "gcr.io/distroless/",
+    names: [],
+    generic: ["static", "static-debian11", "static-debian12", "base", "base-debian11", "base-debian12", "base-nossl-debian12", "cc", "cc-debian12", "java17-debian12", "java21-debian12", "python3-debian12", "nodejs20-debian12", "nodejs22-debian12"],
+    brands: ["distroless"]
+  },
+  { owner: "NVIDIA\u2019s", home: "nvcr.io/nvidia/", names: ["k8s-device-plugin", "gpu-operator", "tritonserver", "dcgm-exporter"], brands: ["nvidia"] }
 ];
 var describe = (entry, name2) => ({
   reference: `${entry.home}${name2}`,
@@ -45919,11 +46139,43 @@ var WELL_KNOWN_IMAGES = new Map(
 );
 var SEPARATORS3 = /* @__PURE__ */ new Set(["-", "_", "."]);
 var compact = (text4) => [...text4].filter((ch) => !SEPARATORS3.has(ch)).join("");
+var PUBLISHER_SUFFIXES = ["-project", "project", "-io", "io", "-dev", "-org", "org", "hq", "inc", "-labs", "labs", "-releases", "tracing", "proxy", "security", "data", "db"];
+function stemsOf(entry) {
+  const namespace = entry.home.split("/")[1] ?? "";
+  const stems = /* @__PURE__ */ new Set();
+  for (const word of [...entry.brands, namespace]) {
+    if (word === "") continue;
+    stems.add(word);
+    const suffix = PUBLISHER_SUFFIXES.find((ending) => word.endsWith(ending) && word.length - ending.length >= 3);
+    if (suffix) stems.add(word.slice(0, word.length - suffix.length));
+  }
+  for (const stem of [...stems]) stems.add(compact(stem));
+  return [...stems].filter((stem) => stem.length >= 3);
+}
+var STEMS = CATALOGUE.map((entry) => [entry, stemsOf(entry)]);
+var isOwnName = (entry, name2) => entry.names.includes(name2) || (entry.generic?.includes(name2) ?? false);
+function gluedImage(name2) {
+  for (const [entry, stems] of STEMS) {
+    for (const stem of stems) {
+      if (name2.length <= stem.length + 1 || !name2.startsWith(stem)) continue;
+      const rest = SEPARATORS3.has(name2[stem.length]) ? name2.slice(stem.length + 1) : name2.slice(stem.length);
+      if (isOwnName(entry, rest)) return { entry, name: rest };
+    }
+  }
+  return void 0;
+}
+function wellKnownCopy(host2, namespace, name2) {
+  const exact = WELL_KNOWN_IMAGES.get(name2);
+  if (exact) return isPublisherNamespace(host2, namespace, name2) ? void 0 : exact;
+  const glued = gluedImage(name2);
+  if (!glued || isPublisherNamespace(host2, namespace, glued.name)) return void 0;
+  return describe(glued.entry, glued.name);
+}
 function projectBrandSquat(namespace, name2, isBrandAffix2) {
   for (const entry of CATALOGUE) {
     if (!entry.names.includes(name2) && !(entry.generic?.includes(name2) ?? false)) continue;
+    if (entry.brands.includes(namespace)) continue;
     for (const brand of entry.brands) {
-      if (namespace === brand) continue;
       const glued = compact(brand);
       const madeFrom = namespace === glued || isBrandAffix2(namespace, brand) || glued !== brand && isBrandAffix2(namespace, glued);
       if (madeFrom) return { image: describe(entry, name2), brand };
@@ -45935,6 +46187,44 @@ function isPublisherNamespace(host2, namespace, name2) {
   return CATALOGUE.some(
     (entry) => (entry.names.includes(name2) || (entry.generic?.includes(name2) ?? false)) && (entry.home.startsWith(`${host2}/${namespace}/`) || host2 === "ghcr.io" && entry.brands.includes(namespace))
   );
+}
+function homesOf(name2) {
+  const homes = [];
+  for (const entry of CATALOGUE) {
+    if (!isOwnName(entry, name2)) continue;
+    const [host2, namespace] = entry.home.split("/");
+    if (namespace) homes.push({ host: host2, namespace, brands: entry.brands, image: describe(entry, name2) });
+  }
+  return homes;
+}
+function catalogueNamespaces(host2) {
+  return CATALOGUE.map((entry) => entry.home.split("/")).filter(([home, namespace]) => home === host2 && namespace !== "").map(([, namespace]) => namespace);
+}
+var VENDOR_REGISTRY_BRANDS = /* @__PURE__ */ new Map([
+  ["gcr.io", ["google", "gcp"]],
+  ["public.ecr.aws", ["aws", "amazon"]],
+  ["mcr.microsoft.com", ["microsoft", "azure"]],
+  ["registry.k8s.io", ["kubernetes", "k8s"]],
+  ["nvcr.io", ["nvidia"]],
+  ["docker.elastic.co", ["elastic"]],
+  ["container-registry.oracle.com", ["oracle"]],
+  ["icr.io", ["ibm"]]
+]);
+var VENDOR_PROJECT_LENGTH = 4;
+function vendorProjectNamespace(namespace, projectsOf) {
+  for (const [host2, vendors] of VENDOR_REGISTRY_BRANDS) {
+    for (const vendor of vendors) {
+      const rest = namespace.startsWith(vendor) ? namespace.slice(vendor.length) : namespace.endsWith(vendor) ? namespace.slice(0, namespace.length - vendor.length) : void 0;
+      if (rest === void 0) continue;
+      const project = SEPARATORS3.has(rest[0]) ? rest.slice(1) : SEPARATORS3.has(rest[rest.length - 1]) ? rest.slice(0, -1) : rest;
+      if (project.length < VENDOR_PROJECT_LENGTH || project.includes(vendor)) continue;
+      for (const candidate of projectsOf(host2)) {
+        if (candidate.includes(vendor)) continue;
+        if (candidate === project || compact(candidate) === project) return { host: host2, project: candidate, vendor };
+      }
+    }
+  }
+  return void 0;
 }
 
 // src/checks/typosquat-brand.ts
@@ -46094,6 +46384,7 @@ function buildTrustTargets(input) {
     if (!index) namespaces.set(host2, index = new NameIndex([]));
     index.add(namespace);
   }
+  const publishers = new Set([...namespaces.values()].flatMap((index) => [...index.values()]).filter((namespace) => namespace !== "library"));
   return {
     isGenuine: (reference) => trusted.matches(reference),
     isAllowed: (reference) => allowed.matches(reference),
@@ -46102,7 +46393,9 @@ function buildTrustTargets(input) {
     registryHosts: new RegistryHostIndex([...exactHosts, ...DOCKER_HUB_HOSTS]),
     libraryNames,
     officialNames: new Set(OFFICIAL_IMAGES),
-    namespaces
+    namespaces,
+    publishers,
+    publisherIndex: new NameIndex(publishers)
   };
 }
 function indexGlobs(globs) {
@@ -46165,16 +46458,62 @@ function detectSquat(normalizedName, trust) {
   const [namespace, ...rest] = segments;
   const name2 = rest.join("/");
   if (trust.namespaces.get(host2)?.has(namespace)) return void 0;
-  const namespaceMatch = detectNamespaceSquat(host2, namespace, name2, trust);
+  const namespaceMatch = detectNamespaceSquat(host2, namespace, name2, trust) ?? (PUBLIC_ACCOUNT_HOSTS.has(host2) ? detectCrossRegistrySquat(host2, namespace, name2, trust) : void 0);
   if (namespaceMatch) return namespaceMatch;
   return detectNameReuse(host2, namespace, rest, trust);
+}
+function detectPublisherPathSquat(host2, namespace, name2, trust) {
+  for (const home of homesOf(name2)) {
+    if (namespace === home.namespace) {
+      if (isVendorPathCopy(host2, home, trust)) {
+        return { rule: "typosquat", part: "name", technique: "well-known-name", written: `${namespace}/${name2}`, genuine: home.image.reference, alsoLike: [], description: home.image.description, host: host2 };
+      }
+      continue;
+    }
+    if (trust.publishers.has(namespace)) continue;
+    const typos = new NameIndex([home.namespace], "library").imitated(namespace).filter((typo) => typo.technique !== "separator");
+    if (typos.length === 0) continue;
+    const match = {
+      rule: "typosquat",
+      part: "namespace",
+      technique: typos[0].technique,
+      written: namespace,
+      genuine: home.namespace,
+      alsoLike: [],
+      description: `the trusted publisher \`${home.host}/${home.namespace}\` of \`${name2}\``
+    };
+    if (home.host !== host2) match.replaceable = false;
+    return match;
+  }
+  return PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.publishers.has(namespace) ? detectVendorProjectSquat(namespace, trust) : void 0;
+}
+function isVendorPathCopy(host2, home, trust) {
+  if (!PUBLIC_ACCOUNT_HOSTS.has(host2) || PUBLIC_ACCOUNT_HOSTS.has(home.host)) return false;
+  if (host2 === "ghcr.io" && home.brands.includes(home.namespace)) return false;
+  return ![...PUBLIC_ACCOUNT_HOSTS].some((publicHost) => trust.namespaces.get(publicHost)?.has(home.namespace));
+}
+function detectVendorProjectSquat(namespace, trust) {
+  const made = vendorProjectNamespace(namespace, (host2) => [...trust.namespaces.get(host2)?.values() ?? [], ...catalogueNamespaces(host2)]);
+  if (!made) return void 0;
+  const genuine = `${made.host}/${made.project}`;
+  return {
+    rule: "typosquat",
+    part: "namespace",
+    technique: "brand-affix",
+    written: namespace,
+    genuine,
+    alsoLike: [],
+    description: `the trusted publisher \`${genuine}\` with its vendor\u2019s name \`${made.vendor}\``,
+    replaceable: false
+  };
 }
 function detectNameReuse(host2, namespace, rest, trust) {
   const name2 = rest.join("/");
   const last = rest[rest.length - 1];
   const written = `${namespace}/${name2}`;
   const project = PUBLIC_ACCOUNT_HOSTS.has(host2) ? projectBrandSquat(namespace, last, isBrandAffix) : void 0;
-  const wellKnown = project?.image ?? (isPublisherNamespace(host2, namespace, last) ? void 0 : WELL_KNOWN_IMAGES.get(last));
+  const elsewhere = host2 !== DOCKER_HUB2 && trust.publishers.has(namespace);
+  const wellKnown = project?.image ?? (elsewhere ? void 0 : wellKnownCopy(host2, namespace, last));
   if (wellKnown) {
     const squat = project !== void 0 || PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.officialNames.has(last);
     const match = {
@@ -46190,15 +46529,30 @@ function detectNameReuse(host2, namespace, rest, trust) {
     if (project) match.madeFrom = project.brand;
     return match;
   }
-  if (host2 !== DOCKER_HUB2 || rest.length !== 1) return void 0;
+  const publisherPath = detectPublisherPathSquat(host2, namespace, last, trust);
+  if (publisherPath) return publisherPath;
+  return PUBLIC_ACCOUNT_HOSTS.has(host2) && rest.length === 1 ? detectOfficialNameReuse(host2, namespace, name2, trust) : void 0;
+}
+function detectOfficialNameReuse(host2, namespace, name2, trust) {
+  const written = `${namespace}/${name2}`;
+  const located = (match) => host2 === DOCKER_HUB2 ? match : { ...match, host: host2 };
   if (trust.officialNames.has(name2)) {
-    return { rule: "impersonation", part: "name", technique: "official-name", written, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` };
+    if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name2))) return void 0;
+    return located({ rule: "impersonation", part: "name", technique: "official-name", written, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` });
   }
   const core = baitCore(name2, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate) ? candidate : void 0);
   if (core !== void 0) {
-    return { rule: "typosquat", part: "name", technique: "bait-words", written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false };
+    return located({ rule: "typosquat", part: "name", technique: "bait-words", written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false });
   }
   return void 0;
+}
+var ORGANISATION_WORDS = ["io", "org", "lang", "project", "hq", "inc", "foundation", "community", "team", "dev", "labs"];
+function isProjectOrganisation(namespace, name2) {
+  if (namespace === name2) return true;
+  if (!namespace.startsWith(name2)) return false;
+  const rest = namespace.slice(name2.length);
+  const word = rest[0] === "-" || rest[0] === "_" || rest[0] === "." ? rest.slice(1) : rest;
+  return ORGANISATION_WORDS.includes(word);
 }
 function detectLibrarySquat(name2, trust) {
   if (trust.libraryNames.has(name2)) return void 0;
@@ -46242,8 +46596,46 @@ function detectNamespaceSquat(host2, namespace, name2, trust) {
   if (brand.official) match.replaceable = false;
   return match;
 }
+var CROSS_REGISTRY_TECHNIQUES = /* @__PURE__ */ new Set(["look-alike", "transposition", "repeated-character", "dropped-character", "extra-character"]);
+var SQUATTER_WORDS = ["official", "offical", "oficial", "verified", "trusted", "genuine", "authentic", "real", "secure", "docker", "dockerhub", "mirror"];
+function detectCrossRegistrySquat(host2, namespace, name2, trust) {
+  if (trust.publishers.has(namespace)) return void 0;
+  const squat = (technique, genuine, description) => ({
+    rule: "typosquat",
+    part: "namespace",
+    technique,
+    written: namespace,
+    genuine,
+    alsoLike: [],
+    description,
+    replaceable: false
+  });
+  const official = trust.officialNames.has(name2);
+  if (host2 !== DOCKER_HUB2 && official && (namespace === "library" || LIBRARY_NAMESPACE.imitated(namespace).length > 0 || isLibraryPosing(namespace))) {
+    return squat("bait-words", "library", "the official images\u2019 namespace `library`");
+  }
+  const typos = trust.publisherIndex.imitated(namespace).filter((match) => CROSS_REGISTRY_TECHNIQUES.has(match.technique));
+  if (typos.length > 0) return squat(typos[0].technique, typos[0].genuine, `the trusted publisher \`${typos[0].genuine}\``);
+  const core = squatterCore(namespace);
+  if (core === void 0 || core.length < 4) return void 0;
+  if (trust.publishers.has(core)) return squat("brand-affix", core, `the trusted publisher \`${core}\``);
+  if (official && core === name2) return squat("brand-affix", core, `the official image \`${core}\`\u2019s name`);
+  return void 0;
+}
+function squatterCore(namespace) {
+  const trim2 = (text4) => text4.replace(/^[-_.]/, "").replace(/[-_.]$/, "");
+  let digits = namespace.length;
+  while (digits > 0 && namespace[digits - 1] >= "0" && namespace[digits - 1] <= "9") digits--;
+  if (digits < namespace.length && digits > 0) return trim2(namespace.slice(0, digits));
+  for (const word of SQUATTER_WORDS) {
+    if (namespace.length <= word.length) continue;
+    if (namespace.endsWith(word)) return trim2(namespace.slice(0, namespace.length - word.length));
+    if (namespace.startsWith(word)) return trim2(namespace.slice(word.length));
+  }
+  return void 0;
+}
 function detectHostSquat(host2, trust) {
-  const match = trust.registryHosts.imitated(host2);
+  const match = trust.registryHosts.imitated(host2, trust.isRealRegistry);
   if (!match) return void 0;
   const description = match.byDomain ? `the registry domain \`${match.genuine}\`` : `the registry \`${match.genuine}\``;
   const squat = { rule: "typosquat", part: "host", technique: match.technique, written: host2, genuine: match.genuine, alsoLike: match.alsoLike, description };
@@ -46319,8 +46711,16 @@ function dockerHubQuestionFor(policy) {
     if (segments.length !== 2) return void 0;
     const [namespace, repository] = segments;
     if (namespace === "library") return targets.libraryNames.has(repository) ? void 0 : { namespace, repository };
-    return detectSquat(reference, targets)?.rule === "impersonation" ? { namespace, repository } : void 0;
+    const match = detectSquat(reference, targets);
+    return match && (match.rule === "impersonation" || isPlainCopy(match)) ? { namespace, repository } : void 0;
   };
+}
+function isPlainCopy(match) {
+  return match.technique === "well-known-name" && match.madeFrom === void 0;
+}
+var NAME_REUSE = /* @__PURE__ */ new Set(["well-known-name", "official-name"]);
+function isDevcontainerFeature(occurrence) {
+  return occurrence.kind === "devcontainer" && (occurrence.context?.startsWith("features[") ?? false);
 }
 var WIDELY_PULLED = 1e6;
 function settledOnline(occurrence) {
@@ -46340,9 +46740,11 @@ function runSquatRule(rule2, occurrences, context3) {
       verdicts.set(occurrence.reference, match);
     }
     if (!match || match.rule !== rule2) continue;
-    if (rule2 === "impersonation" && settledOnline(occurrence)) continue;
+    if (NAME_REUSE.has(match.technique) && isDevcontainerFeature(occurrence)) continue;
+    const graded = rule2 === "impersonation" || isPlainCopy(match);
+    if (graded && settledOnline(occurrence)) continue;
     const pulls = occurrence.resolution?.dockerHub?.pullCount;
-    const online = rule2 === "impersonation" && pulls !== void 0 ? ` Docker Hub counts ${pulls.toLocaleString("en-US")} pulls of it.` : "";
+    const online = graded && pulls !== void 0 ? ` Docker Hub counts ${pulls.toLocaleString("en-US")} pulls of it.` : "";
     const draft = { occurrence, message: squatMessage(match) + online };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== void 0 && suggestion !== occurrence.raw) draft.suggestion = suggestion;
@@ -47592,7 +47994,7 @@ import path9 from "node:path";
 import { realpath as realpath2 } from "node:fs/promises";
 
 // src/discover/walk.ts
-import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants as constants3, existsSync as existsSync2, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync } from "node:fs";
 import path8 from "node:path";
 
 // src/discover/decode.ts
@@ -47838,15 +48240,24 @@ function locateInside(absoluteRoot, walk, relativePath2) {
 function resolveInsideSync(absoluteRoot, relativePath2) {
   const normalized = path8.posix.normalize(relativePath2);
   if (normalized.startsWith("../") || normalized === ".." || path8.isAbsolute(normalized)) return void 0;
+  const joined = path8.join(absoluteRoot, normalized);
+  if (!existsSync2(joined)) return void 0;
   try {
-    const target = realpathSync(path8.join(absoluteRoot, normalized));
+    const target = realpathSync(joined);
     return target === absoluteRoot || target.startsWith(absoluteRoot + path8.sep) ? target : void 0;
   } catch {
     return void 0;
   }
 }
 var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0);
-function readFileBytes(location, maxBytes) {
+var REUSED_BUFFER_BYTES = 1024 * 1024;
+var reusedBuffer;
+function readBuffer(length, reuse) {
+  if (!reuse || length > REUSED_BUFFER_BYTES) return Buffer.allocUnsafe(length);
+  if (reusedBuffer === void 0 || reusedBuffer.length < length) reusedBuffer = Buffer.allocUnsafeSlow(Math.min(REUSED_BUFFER_BYTES, Math.max(length, 64 * 1024)));
+  return reusedBuffer.subarray(0, length);
+}
+function readFileBytes(location, maxBytes, reuse = false) {
   let descriptor;
   try {
     descriptor = openSync(location, OPEN_FLAGS);
@@ -47858,12 +48269,13 @@ function readFileBytes(location, maxBytes) {
     const size = stats.size;
     if (!stats.isFile()) return { size, problem: "not a regular file" };
     if (size > maxBytes) return { size, problem: `file is ${size} bytes, over the ${maxBytes}-byte limit`, tooLarge: true };
-    const buffer = Buffer.allocUnsafe(size + 1);
+    const buffer = readBuffer(size + 1, reuse);
     let length = 0;
     while (length < buffer.length) {
       const bytesRead = readSync(descriptor, buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
+      if (length === size) break;
     }
     if (length > size) return { size, problem: "file changed while being read" };
     return { size, bytes: buffer.subarray(0, length) };
@@ -47900,7 +48312,7 @@ function someChunk(location, visit4, chunkBytes = 1024 * 1024, overlap = 256) {
   }
 }
 function readTextFileSync(absolutePath, maxBytes) {
-  const read = readFileBytes(absolutePath, maxBytes);
+  const read = readFileBytes(absolutePath, maxBytes, true);
   if (!read.bytes) return { size: read.size, problem: read.problem };
   const decoded2 = decodeText(read.bytes);
   return "problem" in decoded2 ? { size: read.size, problem: decoded2.problem } : { size: read.size, text: decoded2.text };
@@ -47913,7 +48325,7 @@ function errorCode(error2) {
 import { posix } from "node:path";
 
 // src/discover/image-site.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/discover/occurrence.ts
 function makeOccurrence(input) {
@@ -48183,18 +48595,432 @@ function placeholderValueStart(text4, start, end) {
   return rest === "" || rest.startsWith("#") ? at : -1;
 }
 
-// src/discover/yaml.ts
+// src/discover/yaml-fast.ts
 var import_yaml3 = __toESM(require_dist(), 1);
+var MAX_DEPTH = 64;
+var Unsupported = class extends Error {
+};
+var SCALAR_TAG = /* @__PURE__ */ Symbol.for("yaml.scalar");
+function isIndicator(c) {
+  return c === 63 || c === 58 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96;
+}
+function isFlowIndicator(c) {
+  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+var UNREAD_CHARACTER = /[^\n -"$-~]/;
+function plainCharacters(text4, start, end) {
+  return !UNREAD_CHARACTER.test(text4.slice(start, end));
+}
+var FLOW_INDICATOR = /[,[\]{}]/;
+function hasKeyEnd(line) {
+  return line.includes(": ") || line.endsWith(":");
+}
+var FastParser = class {
+  constructor(text4, end, document2) {
+    this.text = text4;
+    this.end = end;
+    this.schema = document2.schema;
+    this.options = document2.options;
+  }
+  text;
+  end;
+  schema;
+  options;
+  /** Offset of the first line at or after `lineStart` with more than spaces, or `end`. */
+  nextContentLine(lineStart) {
+    let start = lineStart;
+    while (start < this.end) {
+      let index = start;
+      while (index < this.end && this.text.charCodeAt(index) === 32) index++;
+      if (index < this.end && this.text.charCodeAt(index) !== 10) return start;
+      start = index + 1;
+    }
+    return this.end;
+  }
+  /** Offset of the line feed ending the line at `at`, or `end`. */
+  lineEnd(at) {
+    const newline = this.text.indexOf("\n", at);
+    return newline < 0 || newline > this.end ? this.end : newline;
+  }
+  indentAt(lineStart) {
+    let index = lineStart;
+    while (index < this.end && this.text.charCodeAt(index) === 32) index++;
+    return index - lineStart;
+  }
+  /** The block node starting on the content line at `lineStart` whose indentation is `indent`. */
+  blockNode(lineStart, indent2, depth) {
+    if (depth > MAX_DEPTH) throw new Unsupported();
+    const at = lineStart + indent2;
+    if (this.isSequenceEntry(at)) return this.blockSequence(at, indent2, depth);
+    return this.blockMap(at, indent2, depth);
+  }
+  /** `-` followed by a space or a line end. */
+  isSequenceEntry(at) {
+    if (this.text.charCodeAt(at) !== 45) return false;
+    const next = at + 1 < this.end ? this.text.charCodeAt(at + 1) : 10;
+    return next === 32 || next === 10;
+  }
+  /**
+   * A block mapping whose keys sit at column `indent`; the first key at `at` (which may follow a
+   * sequence entry's `- ` on the same line). Returns the map and the start of the line after it.
+   */
+  blockMap(at, indent2, depth) {
+    const map = new import_yaml3.YAMLMap(this.schema);
+    let keyStart = at;
+    let lastEnd;
+    for (; ; ) {
+      const key = this.plainKey(keyStart);
+      const entry = this.mapValue(key.colon + 1, indent2, depth);
+      map.items.push(new import_yaml3.Pair(key.node, entry.node));
+      lastEnd = entry.node.range[2];
+      const line = this.nextContentLine(entry.next);
+      if (line >= this.end) break;
+      const lineIndent = this.indentAt(line);
+      if (lineIndent < indent2) break;
+      if (lineIndent > indent2 || this.isSequenceEntry(line + lineIndent)) throw new Unsupported();
+      keyStart = line + lineIndent;
+    }
+    map.range = [at, lastEnd, lastEnd];
+    return { node: map, next: this.nextContentLine(lastEnd) };
+  }
+  /** A plain key ending at `: ` or `:` and the line's end. */
+  plainKey(start) {
+    const first = this.text.charCodeAt(start);
+    if (isIndicator(first) || first === 45 || first === 32) throw new Unsupported();
+    const lineEnd = this.lineEnd(start);
+    let index = this.text.indexOf(":", start);
+    while (index >= 0 && index < lineEnd && index + 1 < lineEnd && this.text.charCodeAt(index + 1) !== 32) index = this.text.indexOf(":", index + 1);
+    if (index < 0 || index >= lineEnd) throw new Unsupported();
+    if (FLOW_INDICATOR.test(this.text.slice(start, index))) throw new Unsupported();
+    if (this.text.charCodeAt(index - 1) === 32) throw new Unsupported();
+    return { node: this.plainScalar(start, index, index, true), colon: index };
+  }
+  /** The value after a map key's `:` (at `from`), and the start of the line after it. */
+  mapValue(from, indent2, depth) {
+    let index = from;
+    while (index < this.end && this.text.charCodeAt(index) === 32) index++;
+    if (index >= this.end || this.text.charCodeAt(index) === 10) {
+      if (index !== from) throw new Unsupported();
+      const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
+      if (line < this.end) {
+        const lineIndent = this.indentAt(line);
+        if (lineIndent > indent2 || lineIndent === indent2 && this.isSequenceEntry(line + lineIndent)) return this.blockNode(line, lineIndent, depth + 1);
+      }
+      return { node: this.empty(from), next: index + 1 > this.end ? this.end : index + 1 };
+    }
+    if (index === from) throw new Unsupported();
+    return this.inlineValue(index, indent2, depth);
+  }
+  /** A null scalar at `at`, as the `yaml` package writes an empty value. */
+  empty(at) {
+    return this.plainScalar(at, at, at, false);
+  }
+  /**
+   * A value written on the rest of a line from `at`: a flow collection, a quoted or a plain
+   * scalar; nothing may follow on the line, and no more-indented line may continue it.
+   */
+  inlineValue(at, indent2, depth) {
+    const c = this.text.charCodeAt(at);
+    let node;
+    let end;
+    if (c === 123 || c === 91) {
+      const flow = this.flowCollection(at, depth + 1);
+      node = flow.node;
+      end = flow.end;
+    } else if (c === 34 || c === 39) {
+      end = this.quotedEnd(at);
+      node = this.quotedScalar(at, end);
+    } else {
+      if (isIndicator(c) || c === 45 && this.isSequenceEntry(at)) throw new Unsupported();
+      end = this.plainValueEnd(at);
+      node = this.plainScalar(at, end, end, false);
+    }
+    let after = end;
+    while (after < this.end && this.text.charCodeAt(after) === 32) after++;
+    if (after < this.end && this.text.charCodeAt(after) !== 10) throw new Unsupported();
+    const next = after < this.end ? after + 1 : this.end;
+    node.range[2] = next;
+    const line = this.nextContentLine(next);
+    if (line < this.end && this.indentAt(line) > indent2) throw new Unsupported();
+    return { node, next };
+  }
+  /** End of a one-line plain scalar in block context (trailing spaces excluded); gives up on `: `. */
+  plainValueEnd(at) {
+    const lineEnd = this.lineEnd(at);
+    if (hasKeyEnd(this.text.slice(at, lineEnd))) throw new Unsupported();
+    let end = lineEnd;
+    while (end > at && this.text.charCodeAt(end - 1) === 32) end--;
+    return end;
+  }
+  /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
+  quotedEnd(at) {
+    const lineEnd = this.lineEnd(at);
+    const quote = this.text[at];
+    let close = this.text.indexOf(quote, at + 1);
+    while (quote === "'" && close >= 0 && close < lineEnd && this.text.charCodeAt(close + 1) === 39) close = this.text.indexOf(quote, close + 2);
+    if (close < 0 || close >= lineEnd) throw new Unsupported();
+    if (quote === '"' && this.text.slice(at + 1, close).includes("\\")) throw new Unsupported();
+    return close + 1;
+  }
+  quotedScalar(at, end) {
+    const single = this.text.charCodeAt(at) === 39;
+    let value = this.text.slice(at + 1, end - 1);
+    if (single && value.includes("''")) value = value.split("''").join("'");
+    const scalar = new import_yaml3.Scalar(value);
+    scalar.range = [at, end, end];
+    scalar.source = value;
+    scalar.type = single ? "QUOTE_SINGLE" : "QUOTE_DOUBLE";
+    return scalar;
+  }
+  /** A plain scalar from `start` to `end`, resolved by the document's schema as the `yaml` package resolves it. */
+  plainScalar(start, end, nodeEnd, atKey) {
+    const source = this.text.slice(start, end);
+    const tag2 = this.schema.tags.find((candidate) => (candidate.default === true || atKey && candidate.default === "key") && candidate.test?.test(source));
+    const resolver = tag2 ?? this.schema[SCALAR_TAG];
+    let failed = false;
+    const resolved = resolver.resolve(source, () => failed = true, this.options);
+    if (failed) throw new Unsupported();
+    const scalar = (0, import_yaml3.isScalar)(resolved) ? resolved : new import_yaml3.Scalar(resolved);
+    scalar.range = [start, end, nodeEnd];
+    scalar.source = source;
+    scalar.type = "PLAIN";
+    if (resolver.format) scalar.format = resolver.format;
+    return scalar;
+  }
+  /** A block sequence whose `-` sit at column `indent`, the first at `at`. */
+  blockSequence(at, indent2, depth) {
+    const seq = new import_yaml3.YAMLSeq(this.schema);
+    let dash = at;
+    let lastEnd;
+    for (; ; ) {
+      const entry = this.sequenceEntry(dash, indent2, depth);
+      seq.items.push(entry.node);
+      lastEnd = entry.node.range[2];
+      const line = this.nextContentLine(entry.next);
+      if (line >= this.end) break;
+      const lineIndent = this.indentAt(line);
+      if (lineIndent < indent2) break;
+      if (lineIndent > indent2 || !this.isSequenceEntry(line + lineIndent)) {
+        if (lineIndent === indent2) break;
+        throw new Unsupported();
+      }
+      dash = line + lineIndent;
+    }
+    seq.range = [at, lastEnd, lastEnd];
+    return { node: seq, next: this.nextContentLine(lastEnd) };
+  }
+  /** One `- ` entry: a nested block node, a compact mapping (`- key: value`), or an inline value. */
+  sequenceEntry(dash, indent2, depth) {
+    let index = dash + 1;
+    while (index < this.end && this.text.charCodeAt(index) === 32) index++;
+    if (index >= this.end || this.text.charCodeAt(index) === 10) {
+      if (index !== dash + 1) throw new Unsupported();
+      const next = index + 1 > this.end ? this.end : index + 1;
+      const line = this.nextContentLine(next);
+      if (line < this.end && this.indentAt(line) > indent2) return this.blockNode(line, this.indentAt(line), depth + 1);
+      return { node: this.empty(index), next };
+    }
+    if (index !== dash + 2 || this.isSequenceEntry(index)) throw new Unsupported();
+    if (this.startsMapEntry(index)) return this.blockMap(index, index - this.lineStartOf(index), depth + 1);
+    return this.inlineValue(index, indent2, depth);
+  }
+  lineStartOf(at) {
+    return this.text.lastIndexOf("\n", at - 1) + 1;
+  }
+  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end). */
+  startsMapEntry(at) {
+    const first = this.text.charCodeAt(at);
+    if (first === 34 || first === 39 || first === 123 || first === 91) return false;
+    return hasKeyEnd(this.text.slice(at, this.lineEnd(at)));
+  }
+  /** A one-line flow mapping or sequence at `at`; `end` is just past its closing bracket. */
+  flowCollection(at, depth) {
+    if (depth > MAX_DEPTH) throw new Unsupported();
+    const isMapping = this.text.charCodeAt(at) === 123;
+    const close = isMapping ? 125 : 93;
+    const collection = isMapping ? new import_yaml3.YAMLMap(this.schema) : new import_yaml3.YAMLSeq(this.schema);
+    collection.flow = true;
+    let index = this.skipSpaces(at + 1);
+    if (this.text.charCodeAt(index) === close) {
+      collection.range = [at, index + 1, index + 1];
+      return { node: collection, end: index + 1 };
+    }
+    for (; ; ) {
+      const item = this.flowItem(index, depth, isMapping);
+      if (isMapping) {
+        if (this.text.charCodeAt(item.end) !== 58 || this.text.charCodeAt(item.end + 1) !== 32) throw new Unsupported();
+        const value = this.flowItem(this.skipSpaces(item.end + 2), depth, false);
+        collection.items.push(new import_yaml3.Pair(item.node, value.node));
+        index = value.end;
+      } else {
+        collection.items.push(item.node);
+        index = item.end;
+      }
+      index = this.skipSpaces(index);
+      const c = this.text.charCodeAt(index);
+      if (c === close) break;
+      if (c !== 44) throw new Unsupported();
+      index = this.skipSpaces(index + 1);
+      if (this.text.charCodeAt(index) === close) throw new Unsupported();
+    }
+    collection.range = [at, index + 1, index + 1];
+    return { node: collection, end: index + 1 };
+  }
+  skipSpaces(from) {
+    let index = from;
+    while (index < this.end && this.text.charCodeAt(index) === 32) index++;
+    return index;
+  }
+  /** A key or value inside a flow collection: a nested collection, a quoted or a plain scalar. */
+  flowItem(at, depth, atKey) {
+    const item = this.flowItemNode(at, depth, atKey);
+    if (!atKey) item.node.range[2] = this.skipSpaces(item.end);
+    return item;
+  }
+  flowItemNode(at, depth, atKey) {
+    const c = this.text.charCodeAt(at);
+    if (c === 123 || c === 91) {
+      if (atKey) throw new Unsupported();
+      return this.flowCollection(at, depth + 1);
+    }
+    if (c === 34 || c === 39) {
+      const end2 = this.quotedEnd(at);
+      return { node: this.quotedScalar(at, end2), end: end2 };
+    }
+    if (at >= this.end || isIndicator(c) || c === 32 || c === 10) throw new Unsupported();
+    if (c === 45) {
+      const next = this.text.charCodeAt(at + 1);
+      if (next === 32 || next === 10 || isFlowIndicator(next) || at + 1 >= this.end) throw new Unsupported();
+    }
+    let index = at;
+    let end = at;
+    for (; index < this.end; index++) {
+      const ch = this.text.charCodeAt(index);
+      if (ch === 10) throw new Unsupported();
+      if (isFlowIndicator(ch)) break;
+      if (ch === 58) {
+        if (this.text.charCodeAt(index + 1) === 32) break;
+        throw new Unsupported();
+      }
+      if (ch !== 32) end = index + 1;
+    }
+    return { node: this.plainScalar(at, end, end, atKey), end };
+  }
+};
+function parseSimpleDocument(text4, start, end, marker) {
+  let contentFrom = start;
+  if (marker) {
+    const newline = text4.indexOf("\n", start);
+    if (newline < 0 || newline >= end) return void 0;
+    for (let index = start + 3; index < newline; index++) if (text4.charCodeAt(index) !== 32) return void 0;
+    contentFrom = newline + 1;
+  }
+  if (!plainCharacters(text4, start, end)) return void 0;
+  const document2 = new import_yaml3.Document(void 0, { prettyErrors: false, uniqueKeys: false });
+  const parser = new FastParser(text4, end, document2);
+  const line = parser.nextContentLine(contentFrom);
+  if (line >= end || parser.indentAt(line) !== 0) return void 0;
+  try {
+    const { node } = parser.blockNode(line, 0, 0);
+    if (parser.nextContentLine(node.range[2]) < end) return void 0;
+    document2.contents = node;
+    if (marker && document2.directives) document2.directives.docStart = true;
+    const contentEnd = node.range[2];
+    document2.range = [marker ? start : line, contentEnd, endsEmpty(node) ? contentEnd : end];
+    return document2;
+  } catch (error2) {
+    if (error2 instanceof Unsupported) return void 0;
+    throw error2;
+  }
+}
+function endsEmpty(node) {
+  let current = node;
+  for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
+    if ((0, import_yaml3.isScalar)(current)) return current.source === "";
+    const items2 = current.items;
+    if (items2.length === 0) return false;
+    const last = items2[items2.length - 1];
+    current = last instanceof import_yaml3.Pair ? last.value : last;
+  }
+  return false;
+}
+function parseSimpleDocuments(text4, skip) {
+  if (text4.startsWith("%") || text4.includes("\n%")) return void 0;
+  const documents = [];
+  let skipped = 0;
+  let start = 0;
+  let marker = false;
+  const flush = (end) => {
+    let contentStart = start;
+    if (marker) {
+      const newline = text4.indexOf("\n", start);
+      if (newline < 0 || newline >= end) return skip !== void 0;
+      contentStart = newline + 1;
+    }
+    if (onlySpacesAndBreaks(text4, contentStart, end)) return !marker || skip !== void 0;
+    if (skip?.(text4.slice(contentStart, end))) {
+      skipped++;
+      return true;
+    }
+    const document2 = parseSimpleDocument(text4, start, end, marker);
+    if (document2) documents.push(document2);
+    return document2 !== void 0;
+  };
+  const nextCandidate = markerCandidates(text4);
+  for (let lineStart = nextCandidate(); lineStart >= 0; lineStart = nextCandidate()) {
+    const newline = text4.indexOf("\n", lineStart);
+    const marks = markerLine(text4, lineStart, newline < 0 ? text4.length : newline + 1);
+    if (marks === "other") return void 0;
+    if (marks === "start") {
+      if (!flush(lineStart)) return void 0;
+      start = lineStart;
+      marker = true;
+    }
+  }
+  if (!flush(text4.length)) return void 0;
+  return { documents, errors: [], skipped };
+}
+function markerCandidates(text4) {
+  let dashes = text4.indexOf("---");
+  let dots = text4.indexOf("...");
+  return () => {
+    for (; ; ) {
+      if (dashes < 0 && dots < 0) return -1;
+      const isDashes = dots < 0 || dashes >= 0 && dashes < dots;
+      const candidate = isDashes ? dashes : dots;
+      if (isDashes) dashes = text4.indexOf("---", candidate + 1);
+      else dots = text4.indexOf("...", candidate + 1);
+      if (candidate === 0 || text4.charCodeAt(candidate - 1) === 10) return candidate;
+    }
+  };
+}
+function markerLine(text4, lineStart, lineEnd) {
+  const c = text4.charCodeAt(lineStart);
+  if (c !== 45 && c !== 46 || text4.charCodeAt(lineStart + 1) !== c || text4.charCodeAt(lineStart + 2) !== c) return "none";
+  const next = lineStart + 3 < lineEnd ? text4.charCodeAt(lineStart + 3) : 10;
+  if (next !== 32 && next !== 10 && next !== 9 && next !== 13) return "none";
+  if (c === 46) return "other";
+  for (let index = lineStart + 3; index < lineEnd; index++) {
+    const ch = text4.charCodeAt(index);
+    if (ch !== 32 && ch !== 10) return "other";
+  }
+  return "start";
+}
+var NOT_SPACE_OR_BREAK = /[^ \n]/;
+function onlySpacesAndBreaks(text4, start, end) {
+  return !NOT_SPACE_OR_BREAK.test(text4.slice(start, end));
+}
+
+// src/discover/yaml.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 200;
 function parseYamlDocuments(text4, skip) {
-  let source = text4;
-  let skipped = 0;
-  if (skip) {
-    const blanked = blankDocuments(text4, skip);
-    source = blanked.text;
-    skipped = blanked.skipped;
-  }
-  return { ...parseStream(source, text4), skipped };
+  const fast = parseSimpleDocuments(text4, skip);
+  if (fast) return fast;
+  if (!skip) return { ...parseStream(text4), skipped: 0 };
+  const blanked = blankDocuments(text4, skip);
+  if (blanked.onlyBlanked) return { documents: [], errors: [], skipped: blanked.skipped };
+  return { ...parseStream(blanked.text, text4), skipped: blanked.skipped };
 }
 function isDocumentMarker2(text4, lineStart) {
   const c = text4.charCodeAt(lineStart);
@@ -48210,13 +49036,20 @@ function markerHasContent(line) {
 function blankDocuments(text4, skip) {
   const parts = [];
   let skipped = 0;
+  let onlyBlanked = true;
   let start = 0;
   let keep = true;
   let lineStart = 0;
+  const hasDirectiveLine = directiveLines(text4);
   const flush = (end) => {
     const body = text4.slice(start, end);
-    if (!keep || body.trim() === "" || /^%/m.test(body) || !skip(body)) parts.push(body);
-    else {
+    if (isBlank2(text4, start, end)) {
+      parts.push(body);
+      if (!onlySpacesAndBreaks2(text4, start, end)) onlyBlanked = false;
+    } else if (!keep || hasDirectiveLine(start, end) || !skip(body)) {
+      parts.push(body);
+      onlyBlanked = false;
+    } else {
       skipped++;
       parts.push(asCommentLine(body));
     }
@@ -48228,20 +49061,49 @@ function blankDocuments(text4, skip) {
       flush(lineStart);
       parts.push(text4.slice(lineStart, lineEnd));
       keep = !markerHasContent(text4.slice(lineStart, lineEnd));
+      if (!keep || text4.charCodeAt(lineStart) !== 45) onlyBlanked = false;
       start = lineEnd;
     }
     if (newline < 0) break;
     lineStart = lineEnd;
   }
   flush(text4.length);
-  return { text: parts.join(""), skipped };
+  return { text: skipped === 0 ? text4 : parts.join(""), skipped, onlyBlanked };
+}
+function isBlank2(text4, start, end) {
+  for (let index = start; index < end; index++) {
+    const c = text4.charCodeAt(index);
+    if (c === 32 || c >= 9 && c <= 13) continue;
+    if (c < 128) return false;
+    return text4.slice(index, end).trim() === "";
+  }
+  return true;
+}
+function directiveLines(text4) {
+  let percent = text4.indexOf("%");
+  return (start, end) => {
+    while (percent >= 0 && percent < start) percent = text4.indexOf("%", start);
+    for (; percent >= 0 && percent < end; percent = text4.indexOf("%", percent + 1)) {
+      const before = percent === start ? 10 : text4.charCodeAt(percent - 1);
+      if (before === 10 || before === 13 || before === 8232 || before === 8233) return true;
+    }
+    return false;
+  };
+}
+function onlySpacesAndBreaks2(text4, start, end) {
+  for (let index = start; index < end; index++) {
+    const c = text4.charCodeAt(index);
+    if (c !== 32 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 function asCommentLine(body) {
   const breakAtEnd = body.endsWith("\n") ? 1 : 0;
   return "#" + " ".repeat(body.length - 1 - breakAtEnd) + (breakAtEnd ? "\n" : "");
 }
 function parseStream(text4, original = text4) {
-  const lineStarts = lineStartsOf(original);
+  let starts;
+  const lineStarts = () => starts ??= lineStartsOf(original);
   const read = readDocuments(text4, lineStarts);
   if (read.some((entry) => entry.error !== void 0)) {
     const joined = joinFlowLines(text4);
@@ -48277,13 +49139,13 @@ function errorPosition(offset, lineStarts) {
 }
 function readDocuments(text4, lineStarts) {
   const read = [];
-  for (const document2 of (0, import_yaml3.parseAllDocuments)(text4, { prettyErrors: false, uniqueKeys: false })) {
+  for (const document2 of (0, import_yaml4.parseAllDocuments)(text4, { prettyErrors: false, uniqueKeys: false })) {
     if (!("errors" in document2)) continue;
     if (document2.errors.length === 0) {
       read.push({ document: document2 });
       continue;
     }
-    const message = (error2) => (error2.message + (error2.pos[0] === -1 ? "" : errorPosition(error2.pos[0], lineStarts))).split("\n")[0].replace(/:\s*$/, "");
+    const message = (error2) => (error2.message + (error2.pos[0] === -1 ? "" : errorPosition(error2.pos[0], lineStarts()))).split("\n")[0].replace(/:\s*$/, "");
     read.push({ document: document2, error: document2.errors.map(message).join("; ") });
   }
   return read;
@@ -48299,7 +49161,7 @@ function toPlain(document2, node) {
   }
 }
 function scalarLocation(node, text4) {
-  if (!(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
+  if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
   const value = node.value;
   if (typeof value !== "string" && typeof value !== "number") return void 0;
   const [start, valueEnd] = node.range;
@@ -48322,11 +49184,11 @@ function scalarLocation(node, text4) {
   }
 }
 function mapGet(node, key) {
-  if (!(0, import_yaml3.isMap)(node)) return void 0;
+  if (!(0, import_yaml4.isMap)(node)) return void 0;
   const items2 = node.items;
   for (let index = items2.length - 1; index >= 0; index--) {
     const pair = items2[index];
-    if (pair.key === key || (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
+    if (pair.key === key || (0, import_yaml4.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
   }
   return void 0;
 }
@@ -48334,7 +49196,7 @@ function nodeAt(node, path14) {
   let current = node;
   for (const step3 of path14) {
     if (typeof step3 === "number") {
-      if (!(0, import_yaml3.isSeq)(current)) return void 0;
+      if (!(0, import_yaml4.isSeq)(current)) return void 0;
       current = current.items[step3];
     } else {
       current = mapGet(current, step3);
@@ -48344,21 +49206,21 @@ function nodeAt(node, path14) {
   return current;
 }
 function scalarString(node) {
-  if (!(0, import_yaml3.isScalar)(node)) return void 0;
+  if (!(0, import_yaml4.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
 function goScalarType(node, text4) {
-  if (!(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
+  if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
   if (node.type !== "PLAIN") return "string";
   const written = text4.slice(node.range[0], node.range[1]).trim();
   if (written.includes(":")) return "string";
   if (/^[-+]?0o[0-7]+$/.test(written)) return "number";
   let value;
   try {
-    value = (0, import_yaml3.parse)(written, { version: "1.1" });
+    value = (0, import_yaml4.parse)(written, { version: "1.1" });
   } catch {
     return "string";
   }
@@ -48368,13 +49230,13 @@ function goScalarType(node, text4) {
   return "string";
 }
 function seqItems(node) {
-  return (0, import_yaml3.isSeq)(node) ? node.items : [];
+  return (0, import_yaml4.isSeq)(node) ? node.items : [];
 }
 function aliasResolver(document2) {
   let anchors;
   const index = () => {
     const found = /* @__PURE__ */ new Map();
-    (0, import_yaml3.visit)(document2, {
+    (0, import_yaml4.visit)(document2, {
       Node(_key, node) {
         const anchor = node.anchor;
         if (anchor && node.range) {
@@ -48387,7 +49249,7 @@ function aliasResolver(document2) {
     return found;
   };
   return (node) => {
-    if (!(0, import_yaml3.isAlias)(node)) return node;
+    if (!(0, import_yaml4.isAlias)(node)) return node;
     anchors ??= index();
     const candidates = anchors.get(node.source);
     if (!candidates) return void 0;
@@ -48434,8 +49296,8 @@ function joinNotes(first, second) {
   return first ?? second;
 }
 function imageNodeOf(node, key) {
-  if ((0, import_yaml4.isScalar)(node)) return node;
-  if ((0, import_yaml4.isMap)(node)) return mapGet(node, key);
+  if ((0, import_yaml5.isScalar)(node)) return node;
+  if ((0, import_yaml5.isMap)(node)) return mapGet(node, key);
   return void 0;
 }
 var resolvers = /* @__PURE__ */ new WeakMap();
@@ -48446,20 +49308,20 @@ function dealias(document2, node) {
     resolvers.set(document2, resolve4);
   }
   let current = node;
-  for (let hops = 0; hops < 16 && (0, import_yaml4.isAlias)(current); hops++) current = resolve4(current);
-  return (0, import_yaml4.isAlias)(current) ? void 0 : current;
+  for (let hops = 0; hops < 16 && (0, import_yaml5.isAlias)(current); hops++) current = resolve4(current);
+  return (0, import_yaml5.isAlias)(current) ? void 0 : current;
 }
 function mergedGet(document2, node, key) {
   const visited = /* @__PURE__ */ new Set();
   const search = (current, depth) => {
     const map = dealias(document2, current);
-    if (!(0, import_yaml4.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
+    if (!(0, import_yaml5.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
     visited.add(map);
     const own = mapGet(map, key);
     if (own !== void 0) return dealias(document2, own);
     for (const pair of map.items) {
-      if (!(0, import_yaml4.isScalar)(pair.key) || pair.key.value !== "<<") continue;
-      const sources = (0, import_yaml4.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      if (!(0, import_yaml5.isScalar)(pair.key) || pair.key.value !== "<<") continue;
+      const sources = (0, import_yaml5.isSeq)(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
         const found = search(source, depth + 1);
         if (found !== void 0) return found;
@@ -48471,10 +49333,10 @@ function mergedGet(document2, node, key) {
 }
 function mapPairs(document2, node) {
   const map = dealias(document2, node);
-  if (!(0, import_yaml4.isMap)(map)) return [];
+  if (!(0, import_yaml5.isMap)(map)) return [];
   const pairs = [];
   for (const pair of map.items) {
-    if (!(0, import_yaml4.isScalar)(pair.key)) continue;
+    if (!(0, import_yaml5.isScalar)(pair.key)) continue;
     const key = String(pair.key.value);
     if (key === "<<") continue;
     pairs.push([key, dealias(document2, pair.value)]);
@@ -48483,7 +49345,7 @@ function mapPairs(document2, node) {
 }
 function listItems(document2, node) {
   const seq = dealias(document2, node);
-  return (0, import_yaml4.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
+  return (0, import_yaml5.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
 }
 function dedupeOccurrences(occurrences) {
   const seen = /* @__PURE__ */ new Set();
@@ -48577,7 +49439,7 @@ var SettingReader = class {
   lines;
   /** The node's value as a setting, when it is a scalar the converter accepts. */
   scalar(node, convert) {
-    if (!(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
+    if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
     const value = convert(node.value);
     if (value === void 0) return void 0;
     const [start, end] = node.range;
@@ -48609,11 +49471,11 @@ function composeContainers(file, documents, lines) {
   const configs = [];
   for (const document2 of documents) {
     const services = mapGet(document2.contents, "services");
-    if (!(0, import_yaml3.isMap)(services)) continue;
+    if (!(0, import_yaml4.isMap)(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, "deploy") !== void 0);
     for (const pair of services.items) {
-      const name2 = (0, import_yaml3.isScalar)(pair.key) ? String(pair.key.value) : void 0;
-      if (name2 === void 0 || !(0, import_yaml3.isMap)(pair.value)) continue;
+      const name2 = (0, import_yaml4.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+      if (name2 === void 0 || !(0, import_yaml4.isMap)(pair.value)) continue;
       const config = serviceConfig(name2, pair.key, pair.value, reader, file.path);
       if (!config) continue;
       if (deploys) config.deploys = true;
@@ -48650,7 +49512,7 @@ function serviceConfig(name2, keyNode, service, reader, file) {
   };
 }
 function bindSource(volume, reader) {
-  if ((0, import_yaml3.isMap)(volume)) {
+  if ((0, import_yaml4.isMap)(volume)) {
     if (scalarString(mapGet(volume, "type")) !== "bind") return void 0;
     return reader.string(mapGet(volume, "source"));
   }
@@ -48769,7 +49631,7 @@ function matchesParts(parts, text4) {
 // src/discover/dockerfile/expand.ts
 var MAX_WORD_LENGTH = 16 * 1024;
 var MAX_VALUE_LENGTH = 64 * 1024;
-var MAX_DEPTH = 32;
+var MAX_DEPTH2 = 32;
 var MAX_PATTERN_SUBJECT = 4096;
 var ExpansionError = class extends Error {
 };
@@ -48931,7 +49793,7 @@ var WordExpander = class {
     const afterBrace = this.peek();
     if (afterBrace === void 0) throw new ExpansionError("syntax error: missing '}'");
     if (afterBrace === "{" || afterBrace === "}" || afterBrace === ":") throw new ExpansionError("syntax error: bad substitution");
-    if (++this.depth > MAX_DEPTH) throw new ExpansionError("substitutions nested too deeply");
+    if (++this.depth > MAX_DEPTH2) throw new ExpansionError("substitutions nested too deeply");
     try {
       return this.processBraced();
     } finally {
@@ -49557,7 +50419,7 @@ function objectContainers(root, file, reader, configs, depth) {
   }
   const specPath = podSpecPathOf(apiVersion, kind);
   const spec = specPath ? nodeAt(root, specPath) : void 0;
-  if (!(0, import_yaml3.isMap)(spec)) return;
+  if (!(0, import_yaml4.isMap)(spec)) return;
   const objectName = scalarString(nodeAt(root, ["metadata", "name"]));
   const pod = podSettings(spec, reader);
   for (const [key, role] of CONTAINER_LISTS) {
@@ -49593,7 +50455,7 @@ function podSettings(spec, reader) {
   };
 }
 function containerConfig(container, pod, reader, file) {
-  if (!(0, import_yaml3.isMap)(container)) return void 0;
+  if (!(0, import_yaml4.isMap)(container)) return void 0;
   const anchor = mapGet(container, "image");
   if (anchor === void 0) return void 0;
   const position = reader.at(anchor);
@@ -49622,7 +50484,7 @@ function containerConfig(container, pod, reader, file) {
 }
 function mountedHostPaths(container, pod) {
   const mounts = mapGet(container, "volumeMounts");
-  if (!(0, import_yaml3.isSeq)(mounts)) return [];
+  if (!(0, import_yaml4.isSeq)(mounts)) return [];
   return mounts.items.flatMap((mount) => {
     const name2 = scalarString(mapGet(mount, "name"));
     const path14 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
@@ -49799,7 +50661,7 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
   const entries = [];
   for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
   for (const item of listItems(document2, contexts)) {
-    if (!(0, import_yaml3.isScalar)(item) || typeof item.value !== "string") continue;
+    if (!(0, import_yaml4.isScalar)(item) || typeof item.value !== "string") continue;
     const equals = item.value.indexOf("=");
     if (equals < 0) continue;
     entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
@@ -49825,10 +50687,10 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
 var MAX_EXTENDS_DEPTH = 8;
 function servicesOf(document2, anyMap = false) {
   const declared = mapGet(document2.contents, "services");
-  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml3.isMap)(service)), prefix: "services." };
+  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml4.isMap)(service)), prefix: "services." };
   if (mapGet(document2.contents, "version") !== void 0) return { services: [], prefix: "services." };
   const services = mapPairs(document2, document2.contents).filter(
-    ([, service]) => (0, import_yaml3.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
+    ([, service]) => (0, import_yaml4.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
   );
   return { services, prefix: "" };
 }
@@ -49993,7 +50855,8 @@ var NOT_DOCKERFILE_EXTENSIONS = /* @__PURE__ */ new Set([
   "lock"
 ]);
 function isDockerfilePath(path14) {
-  const base = (path14.split("/").pop() ?? "").toLowerCase();
+  const base = path14.slice(path14.lastIndexOf("/") + 1).toLowerCase();
+  if (!base.includes("dockerfile") && !base.includes("containerfile")) return false;
   if (base === "dockerfile" || base === "containerfile") return true;
   if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
   const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
@@ -50408,10 +51271,10 @@ var MAX_INCLUDED_FILES = 150;
 var GLOB_CHARACTERS = /[*?[{]/;
 function localIncludes(document2) {
   const include = mapGet(document2.contents, "include");
-  const entries = (0, import_yaml3.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+  const entries = (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
   const paths = [];
   for (const entry of entries) {
-    const written = (0, import_yaml3.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
+    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
     if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
     const path14 = written.replace(/^\/+/, "").replace(/^\.\//, "");
     if (path14 === "" || path14.split("/").includes("..")) continue;
@@ -50482,13 +51345,13 @@ var MAX_EXPANSION_DEPTH = 10;
 function readVariables(document2, node) {
   const variables = /* @__PURE__ */ new Map();
   for (const [name2, definition] of mapPairs(document2, node)) {
-    if ((0, import_yaml3.isScalar)(definition)) {
+    if ((0, import_yaml4.isScalar)(definition)) {
       const value = scalarString(definition);
       if (value !== void 0) variables.set(name2, { value, expand: true });
-    } else if ((0, import_yaml3.isMap)(definition)) {
+    } else if ((0, import_yaml4.isMap)(definition)) {
       const value = scalarString(mergedGet(document2, definition, "value"));
       const expand4 = mergedGet(document2, definition, "expand");
-      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml3.isScalar)(expand4) && expand4.value === false) });
+      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml4.isScalar)(expand4) && expand4.value === false) });
     }
   }
   return variables;
@@ -50543,7 +51406,7 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   chain.add(job.node);
   const { document: document2 } = job;
   const extendsNode = mergedGet(document2, job.node, "extends");
-  const parents = (0, import_yaml3.isScalar)(extendsNode) ? [extendsNode] : listItems(document2, extendsNode);
+  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(document2, extendsNode);
   for (const parent of parents) {
     const name2 = scalarString(parent);
     const template = name2 === void 0 ? void 0 : jobs.get(name2);
@@ -50555,7 +51418,7 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   return variables;
 }
 function jobsOf(document2) {
-  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml3.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
+  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
 }
 function mergePipeline(parts) {
   const variables = /* @__PURE__ */ new Map();
@@ -50573,7 +51436,7 @@ function pipelineOccurrences(part, pipeline2) {
   const imagesOf = (owner, prefix, variables) => {
     occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
     const services = mergedGet(document2, owner, "services");
-    if ((0, import_yaml3.isSeq)(services) && services.tag === "!reference") return;
+    if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
     listItems(document2, services).forEach((service, index) => {
       occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
     });
@@ -51665,10 +52528,10 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 var resolve3 = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
-var MAX_DEPTH2 = 32;
+var MAX_DEPTH3 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
   const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve3 }));
@@ -51678,12 +52541,12 @@ function pipelineOccurrences2(document2, file, lines) {
     site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
   }
   const walk = (node, path14, depth) => {
-    if (depth > MAX_DEPTH2) return;
-    if ((0, import_yaml13.isMap)(node)) {
+    if (depth > MAX_DEPTH3) return;
+    if ((0, import_yaml14.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml13.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml14.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve3, prefix: DOCKER_PREFIX2 })
@@ -51691,7 +52554,7 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml13.isSeq)(node)) {
+    } else if ((0, import_yaml14.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
     }
   };
@@ -51710,20 +52573,20 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
-var MAX_DEPTH3 = 40;
+var MAX_DEPTH4 = 40;
 var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
 function readVariables2(document2) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, document2.contents, "variables");
-  if ((0, import_yaml15.isMap)(node)) {
+  if ((0, import_yaml16.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text4 = scalarString(value);
       if (text4 !== void 0) variables.set(name2, text4);
     }
-  } else if ((0, import_yaml15.isSeq)(node)) {
+  } else if ((0, import_yaml16.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -51760,24 +52623,24 @@ function pipelineOccurrences3(document2, file, lines) {
     site(mergedGet(document2, container, "image"), `resources.containers[${index}].image`);
   });
   const walk = (node, path14, depth) => {
-    if (depth > MAX_DEPTH3) return;
-    if ((0, import_yaml15.isMap)(node)) {
+    if (depth > MAX_DEPTH4) return;
+    if ((0, import_yaml16.isMap)(node)) {
       for (const pair of node.items) {
-        if (!(0, import_yaml15.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml16.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path14 ? `${path14}.${key}` : key;
         if (key === "container") {
-          if ((0, import_yaml15.isScalar)(pair.value)) {
+          if ((0, import_yaml16.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site(pair.value, childPath);
-          } else if ((0, import_yaml15.isMap)(pair.value)) {
+          } else if ((0, import_yaml16.isMap)(pair.value)) {
             site(pair.value.get("image", true), `${childPath}.image`);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml15.isSeq)(node)) {
+    } else if ((0, import_yaml16.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
     }
   };
@@ -51795,7 +52658,7 @@ var azurePipelinesDiscoverer = {
 };
 
 // src/discover/drone.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var MAX_COMBINATIONS2 = 256;
 var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -51839,9 +52702,9 @@ function resolverFor4(system, matrix) {
 }
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
-  if ((0, import_yaml3.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml17.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml17.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
+  if ((0, import_yaml18.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml18.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -51853,11 +52716,11 @@ function pipelineOccurrences4(document2, file, lines) {
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml17.isSeq)(node)) {
+    if ((0, import_yaml18.isSeq)(node)) {
       listItems(document2, node).forEach((step3, index) => {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve4 }));
       });
-    } else if ((0, import_yaml17.isMap)(node)) {
+    } else if ((0, import_yaml18.isMap)(node)) {
       for (const [name3, step3] of mapPairs(document2, node)) {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve4 }));
       }
@@ -51900,7 +52763,7 @@ var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
   "_HEAD_REPO_URL",
   "_PR_NUMBER"
 ]);
-var MAX_DEPTH4 = 16;
+var MAX_DEPTH5 = 16;
 var MAX_OUTPUT = 8192;
 var MAX_PATTERN_SUBJECT2 = 1024;
 var Unresolved = class extends Error {
@@ -51926,7 +52789,7 @@ var Expander = class {
   expanding = /* @__PURE__ */ new Set();
   defaulted = [];
   expand(text4, depth) {
-    if (depth > MAX_DEPTH4) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH4} deep`);
+    if (depth > MAX_DEPTH5) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH5} deep`);
     let output = "";
     let index = 0;
     while (index < text4.length) {
@@ -52267,11 +53130,12 @@ var UNIT_TYPES = [
   { extension: "volume", images: { section: "Volume", key: "Image" } },
   { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
 ];
+var UNIT_SUFFIXES = UNIT_TYPES.map(({ extension, images }) => ({ suffix: `.${extension}`, dropInDirectory: `.${extension}.d/`, images }));
 function unitImagesFor(path14) {
-  for (const { extension, images } of UNIT_TYPES) {
-    if (path14.endsWith(`.${extension}`)) return images;
-    const dropIn = path14.lastIndexOf(`.${extension}.d/`);
-    if (dropIn >= 0 && path14.endsWith(".conf") && !path14.slice(dropIn + extension.length + 4).includes("/")) return images;
+  for (const { suffix, dropInDirectory, images } of UNIT_SUFFIXES) {
+    if (path14.endsWith(suffix)) return images;
+    const dropIn = path14.lastIndexOf(dropInDirectory);
+    if (dropIn >= 0 && path14.endsWith(".conf") && !path14.slice(dropIn + dropInDirectory.length).includes("/")) return images;
   }
   return void 0;
 }
@@ -52343,7 +53207,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 
 // src/discover/helm-template-lex.ts
 var TemplateSyntaxError = class extends Error {
@@ -52429,7 +53293,7 @@ function lexAction(text4, start, open2, tokens) {
       continue;
     }
     const token = lexItem(text4, index, open2);
-    tokens.push({ ...token, pos: index, spaced });
+    tokens.push({ type: token.type, value: token.value, pos: index, spaced });
     index = token.end;
     spaced = false;
   }
@@ -52597,9 +53461,10 @@ function spanAt(spans, offset) {
   return void 0;
 }
 function findImageSites(text4) {
-  const spans = text4.includes("{{") ? spansOf(text4) : [];
+  let spans;
   const sites = [];
   for (const match of text4.matchAll(IMAGE_LINE)) {
+    spans ??= text4.includes("{{") ? spansOf(text4) : [];
     const start = match.index + match[0].length;
     const enclosing = spanAt(spans, match.index + match[0].length - 1);
     if (enclosing?.comment) continue;
@@ -52654,7 +53519,7 @@ function markSites(text4, sites, base) {
 }
 
 // src/discover/helm-template-parse.ts
-var MAX_DEPTH5 = 200;
+var MAX_DEPTH6 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -52690,7 +53555,7 @@ var Parser = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH5) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH5}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH6) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH6}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -52890,6 +53755,52 @@ var Parser = class {
   }
 };
 
+// src/discover/helm-parent-values.ts
+var MAX_DEPTH7 = 32;
+function vendoringParent(chartRoot) {
+  const segments = chartRoot.split("/");
+  if (segments.length < 2 || segments[segments.length - 2] !== "charts") return void 0;
+  return segments.slice(0, -2).join("/");
+}
+function keyInParent(subchartName, dependencies) {
+  const listed2 = dependencies?.find((dependency) => dependency.name === subchartName);
+  return listed2?.alias ?? subchartName;
+}
+function parentValuesFor(parentData, key) {
+  return { global: asMap(parentData?.global), section: asMap(parentData?.[key]) };
+}
+function overlayParentValues(data, parent, locations) {
+  if (parent.section) overlay(data, parent.section, locations, 0);
+  if (parent.global) {
+    const own = asMap(data.global);
+    if (own) overlay(own, parent.global, locations, 0);
+    else {
+      data.global = parent.global;
+      locations.get(data)?.delete("global");
+    }
+  }
+  return data;
+}
+function overlay(target, source, locations, depth) {
+  if (depth > MAX_DEPTH7) return;
+  const written = locations.get(target);
+  for (const [key, value] of Object.entries(source)) {
+    if (key === "__proto__") continue;
+    const existing = asMap(target[key]);
+    const incoming = asMap(value);
+    if (existing && incoming) {
+      overlay(existing, incoming, locations, depth + 1);
+      continue;
+    }
+    written?.delete(key);
+    if (value === null) delete target[key];
+    else target[key] = value;
+  }
+}
+function asMap(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+}
+
 // src/discover/helm-chart.ts
 var MAX_ALIAS_EXPANSIONS = 200;
 function parentDir(path14) {
@@ -52909,7 +53820,7 @@ async function chartRootOfTemplate(path14, context3) {
   return void 0;
 }
 function hasTemplatesSegment(path14) {
-  return path14.split("/").slice(0, -1).includes("templates");
+  return path14.startsWith("templates/") || path14.includes("/templates/");
 }
 async function enclosingChartRoot(path14, context3, maxUp = 4) {
   let dir = parentDir(path14);
@@ -52931,15 +53842,15 @@ function parseChartMetadata(text4) {
     if (value !== void 0 && value !== "") metadata[key] = value;
   }
   const annotations = mapGet(root, "annotations");
-  if ((0, import_yaml3.isMap)(annotations)) {
+  if ((0, import_yaml4.isMap)(annotations)) {
     metadata.annotations = {};
     for (const pair of annotations.items) {
       const value = scalarString(pair.value);
-      if ((0, import_yaml3.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
+      if ((0, import_yaml4.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
     }
   }
   const dependencies = mapGet(root, "dependencies");
-  if ((0, import_yaml3.isSeq)(dependencies)) {
+  if ((0, import_yaml4.isSeq)(dependencies)) {
     metadata.dependencies = dependencies.items.flatMap((item) => {
       const name2 = scalarString(mapGet(item, "name"));
       if (!name2) return [];
@@ -52977,22 +53888,22 @@ function documentData(document2) {
 }
 function recordLocations(node, data, text4, locations, depth) {
   if (depth > 64 || data === null || typeof data !== "object") return;
-  if ((0, import_yaml3.isMap)(node) && !Array.isArray(data)) {
+  if ((0, import_yaml4.isMap)(node) && !Array.isArray(data)) {
     const byKey = /* @__PURE__ */ new Map();
     for (const pair of node.items) {
-      if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
       const child2 = data[key];
-      if ((0, import_yaml3.isScalar)(pair.value)) {
+      if ((0, import_yaml4.isScalar)(pair.value)) {
         const location = scalarLocation(pair.value, text4);
         if (location) byKey.set(key, location);
       } else recordLocations(pair.value, child2, text4, locations, depth + 1);
     }
     locations.set(data, byKey);
-  } else if ((0, import_yaml3.isSeq)(node) && Array.isArray(data)) {
+  } else if ((0, import_yaml4.isSeq)(node) && Array.isArray(data)) {
     const byIndex = /* @__PURE__ */ new Map();
     node.items.forEach((item, index) => {
-      if ((0, import_yaml3.isScalar)(item)) {
+      if ((0, import_yaml4.isScalar)(item)) {
         const location = scalarLocation(item, text4);
         if (location) byIndex.set(String(index), location);
       } else recordLocations(item, data[index], text4, locations, depth + 1);
@@ -53019,14 +53930,9 @@ function loadChart(chartRoot, context3) {
 async function readChart(chartRoot, context3) {
   const metadata = await readChartMetadata(chartRoot, context3);
   if (!metadata) return void 0;
-  let values;
-  for (const name2 of ["values.yaml", "values.yml"]) {
-    const text4 = await context3.readFile(joinPath(chartRoot, name2));
-    if (text4 === void 0) continue;
-    values = readValues(joinPath(chartRoot, name2), text4);
-    break;
-  }
+  let values = await readChartValues(chartRoot, context3);
   const chartName = metadata.name ?? chartRoot.slice(chartRoot.lastIndexOf("/") + 1);
+  values = await inheritParentValues(chartRoot, chartName, values, context3);
   const files = await readTemplateFiles(chartRoot, chartName, context3);
   let siteBase = 0;
   for (const file of files) {
@@ -53045,13 +53951,34 @@ async function readChart(chartRoot, context3) {
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
   return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies, incomplete };
 }
+async function readChartValues(chartRoot, context3) {
+  for (const name2 of ["values.yaml", "values.yml"]) {
+    const text4 = await context3.readFile(joinPath(chartRoot, name2));
+    if (text4 !== void 0) return readValues(joinPath(chartRoot, name2), text4);
+  }
+  return void 0;
+}
+async function inheritParentValues(chartRoot, chartName, values, context3) {
+  const parentRoot = vendoringParent(chartRoot);
+  const parentMetadata = parentRoot === void 0 ? void 0 : await readChartMetadata(parentRoot, context3);
+  if (parentRoot === void 0 || parentMetadata === void 0) return values;
+  const parentData = (await readChartValues(parentRoot, context3))?.data;
+  const parent = parentValuesFor(parentData, keyInParent(chartName, parentMetadata.dependencies));
+  if (!parent.global && !parent.section) return values;
+  if (values?.data) {
+    overlayParentValues(values.data, parent, values.locations);
+    return values;
+  }
+  const locations = /* @__PURE__ */ new WeakMap();
+  return { file: joinPath(chartRoot, "values.yaml"), text: "", data: overlayParentValues({}, parent, locations), locations };
+}
 async function readTemplateFiles(chartRoot, helmPrefix, context3) {
   const templatesDir = joinPath(chartRoot, "templates");
   const paths = context3.listFiles ? await context3.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
   const files = [];
   for (const path14 of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text4 = await context3.readFile(path14);
-    if (text4 !== void 0) files.push({ path: path14, helmName: `${helmPrefix}/templates/${path14.slice(templatesDir.length + 1)}`, text: text4, sites: [], siteBase: 0 });
+    if (text4 !== void 0) files.push({ path: path14, helmName: `${helmPrefix}/templates/${path14.slice(templatesDir.length + 1)}`, text: text4, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context3) });
   }
   return files;
 }
@@ -53157,18 +54084,33 @@ function namedTemplates(files, parseErrors) {
   return templates;
 }
 var parsedFiles = /* @__PURE__ */ new WeakMap();
+var sharedParsesByScan = /* @__PURE__ */ new WeakMap();
+function sharedParsesOf(context3) {
+  let shared = sharedParsesByScan.get(context3);
+  if (!shared) {
+    shared = /* @__PURE__ */ new Map();
+    sharedParsesByScan.set(context3, shared);
+  }
+  return shared;
+}
 function parseCached(file) {
   let parsed = parsedFiles.get(file);
   if (!parsed) {
-    try {
-      parsed = parseTemplate(file.sites.length > 0 ? markSites(file.text, file.sites, file.siteBase) : file.text);
-    } catch (error2) {
-      if (!(error2 instanceof TemplateSyntaxError)) throw error2;
-      parsed = { error: error2.message };
-    }
+    const unmarked = file.sites.length === 0;
+    const shared = unmarked ? file.sharedParses?.get(file.path) : void 0;
+    parsed = shared?.text === file.text ? shared.parsed : parseText(unmarked ? file.text : markSites(file.text, file.sites, file.siteBase));
+    if (unmarked && shared?.text !== file.text) file.sharedParses?.set(file.path, { text: file.text, parsed });
     parsedFiles.set(file, parsed);
   }
   return parsed;
+}
+function parseText(text4) {
+  try {
+    return parseTemplate(text4);
+  } catch (error2) {
+    if (!(error2 instanceof TemplateSyntaxError)) throw error2;
+    return { error: error2.message };
+  }
 }
 
 // src/discover/helm-template-values.ts
@@ -54316,7 +55258,7 @@ function templateOccurrence(path14, lines, rendered, render) {
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH6 = 64;
+var MAX_DEPTH8 = 64;
 var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
 var kubernetesDiscoverer = {
@@ -54379,9 +55321,16 @@ var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?
 function isPlainCustomResourceDefinition(documentText) {
   let kinds = 0;
   let crd = false;
-  for (const line of documentText.split("\n")) {
-    const first = line[0];
-    if (first === void 0 || first === " " || first === "	" || first === "\r" || first === "#") continue;
+  const topLevel = /\n[^ \t\r\n#]/g;
+  const next = () => {
+    const match = topLevel.exec(documentText);
+    return match ? match.index + 1 : -1;
+  };
+  const first = documentText.charCodeAt(0);
+  const firstIsTopLevel = documentText.length > 0 && first !== 32 && first !== 9 && first !== 13 && first !== 10 && first !== 35;
+  for (let lineStart = firstIsTopLevel ? 0 : next(); lineStart >= 0; lineStart = next()) {
+    const newline = documentText.indexOf("\n", lineStart);
+    const line = documentText.slice(lineStart, newline < 0 ? documentText.length : newline);
     if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
     if (KIND_LINE.test(line)) {
       kinds++;
@@ -54439,7 +55388,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml21.isAlias)(node)) {
+    if ((0, import_yaml22.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -54450,7 +55399,7 @@ var ManifestWalker = class {
   }
   get(map, key) {
     const resolved = this.node(map);
-    if (!(0, import_yaml3.isMap)(resolved)) return void 0;
+    if (!(0, import_yaml4.isMap)(resolved)) return void 0;
     return this.node(mapGet(resolved, key));
   }
   at(node, path14) {
@@ -54463,11 +55412,11 @@ var ManifestWalker = class {
   }
   items(node) {
     const resolved = this.node(node);
-    return (0, import_yaml3.isSeq)(resolved) ? resolved.items : [];
+    return (0, import_yaml4.isSeq)(resolved) ? resolved.items : [];
   }
   string(node) {
     const resolved = this.node(node);
-    return (0, import_yaml3.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
+    return (0, import_yaml4.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
   }
   /** One Kubernetes object (a document, or an item of a `List`). */
   object(root, prefix) {
@@ -54476,7 +55425,7 @@ var ManifestWalker = class {
     if (kind === void 0 || apiVersion === void 0) return;
     this.objects++;
     const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
-    if ((0, import_yaml3.isSeq)(items2)) {
+    if ((0, import_yaml4.isSeq)(items2)) {
       items2.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
       return;
     }
@@ -54488,7 +55437,7 @@ var ManifestWalker = class {
   }
   /** containers, initContainers and ephemeralContainers of a pod spec. */
   podSpec(spec, path14, requireName, substitute = noSubstitution) {
-    if (!(0, import_yaml3.isMap)(spec)) return;
+    if (!(0, import_yaml4.isMap)(spec)) return;
     for (const key of CONTAINER_LIST_KEYS) {
       this.containerList(this.get(spec, key), `${path14}.${key}`, requireName, substitute);
     }
@@ -54497,7 +55446,7 @@ var ManifestWalker = class {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute, (0, import_yaml21.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute, (0, import_yaml22.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -54506,7 +55455,7 @@ var ManifestWalker = class {
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
   imageAt(node, context3, substitute, fieldNote, viaAlias = false) {
-    if (!(0, import_yaml3.isScalar)(node) || typeof node.value !== "string") return;
+    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.text);
     if (!location) return;
     const written = location.value.trim();
@@ -54517,18 +55466,18 @@ var ManifestWalker = class {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
   genericContainers(node, path14, depth) {
-    if (depth > MAX_DEPTH6 || this.exhausted || (0, import_yaml21.isAlias)(node)) return;
+    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml22.isAlias)(node)) return;
     const resolved = this.node(node);
-    if ((0, import_yaml3.isMap)(resolved)) {
+    if ((0, import_yaml4.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml4.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         const childPath = path14 === "" ? key : `${path14}.${key}`;
         if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
         else if (key === "volumes") this.imageVolumes(pair.value, childPath);
         else this.genericContainers(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml3.isSeq)(resolved)) {
+    } else if ((0, import_yaml4.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.genericContainers(item, `${path14}[${index}]`, depth + 1));
     }
   }
@@ -54573,15 +55522,15 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute, depth) {
-    if (depth > MAX_DEPTH6 || this.exhausted || (0, import_yaml21.isAlias)(node)) return;
+    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml22.isAlias)(node)) return;
     const resolved = this.node(node);
-    if ((0, import_yaml3.isSeq)(resolved)) {
+    if ((0, import_yaml4.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute, depth + 1));
       return;
     }
-    if (!(0, import_yaml3.isMap)(resolved)) return;
+    if (!(0, import_yaml4.isMap)(resolved)) return;
     for (const pair of resolved.items) {
-      if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
       const childPath = `${path14}.${key}`;
       if (key === "taskRef" || key === "pipelineRef" || key === "ref") this.tektonBundle(pair.value, childPath, substitute);
@@ -54604,7 +55553,7 @@ var ManifestWalker = class {
     }
   }
   taskSpec(spec, path14) {
-    if (!(0, import_yaml3.isMap)(this.node(spec))) return;
+    if (!(0, import_yaml4.isMap)(this.node(spec))) return;
     const substitute = tektonParams(this, spec);
     for (const list3 of ["steps", "sidecars"]) this.containerList(this.get(spec, list3), `${path14}.${list3}`, false, substitute);
     const stepTemplate = this.get(spec, "stepTemplate");
@@ -55095,7 +56044,7 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values.ts
-var MAX_DEPTH7 = 64;
+var MAX_DEPTH9 = 64;
 var MAX_NODES = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
@@ -55134,13 +56083,14 @@ function renderedImages(chart, file, lines) {
   if (chart.values?.file !== file.path) return [];
   const byOrigin = /* @__PURE__ */ new Map();
   for (const sites of renderChart(chart).sites.values()) {
+    let templateLines;
     for (const rendered of sites) {
-      const templateLines = new LineIndex(rendered.file.text);
       for (const render of rendered.renders) {
         if (!render.origin || typeof render.value !== "string") continue;
         const key = `${render.origin.offset}\0${render.value}`;
         const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
         entry.uncertain &&= render.uncertain;
+        templateLines ??= new LineIndex(rendered.file.text);
         entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: `the template line that renders this image (${rendered.site.raw})` });
         byOrigin.set(key, entry);
       }
@@ -55185,27 +56135,27 @@ var ValuesWalker = class {
   exhausted = false;
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path14, key, depth) {
-    if (depth > MAX_DEPTH7 || this.exhausted) return;
+    if (depth > MAX_DEPTH9 || this.exhausted) return;
     if (++this.visited > MAX_NODES) {
       this.exhausted = true;
       return;
     }
-    if ((0, import_yaml3.isMap)(node)) {
+    if ((0, import_yaml4.isMap)(node)) {
       if (this.imageBlock(node, path14, key)) return;
       for (const pair of node.items) {
-        if (!(0, import_yaml3.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml4.isScalar)(pair.key)) continue;
         const childKey = String(pair.key.value);
         const childPath = path14 === "" ? childKey : `${path14}.${childKey}`;
-        if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml3.isScalar)(pair.value)) this.imageString(pair.value, childPath);
+        if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml4.isScalar)(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
       }
-    } else if ((0, import_yaml3.isSeq)(node)) {
+    } else if ((0, import_yaml4.isSeq)(node)) {
       node.items.forEach((item, index) => this.walk(item, `${path14}[${index}]`, key, depth + 1));
     }
   }
   /** `image: nginx:1.25` */
   imageString(node, path14) {
-    if (!(0, import_yaml3.isScalar)(node) || typeof node.value !== "string") return;
+    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.file.text);
     const written = location?.value.trim() ?? "";
     if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
@@ -55267,7 +56217,7 @@ var ValuesWalker = class {
   }
   /** A scalar's text as Helm renders it (numbers as Go prints float64) and as written. */
   field(node) {
-    if (!(0, import_yaml3.isScalar)(node)) return void 0;
+    if (!(0, import_yaml4.isScalar)(node)) return void 0;
     const value = node.value;
     if (value === null || value === void 0) return { rendered: "", written: "" };
     if (typeof value === "string") return { rendered: value.trim(), written: value.trim() };
@@ -55321,13 +56271,14 @@ function maxFileBytes(file) {
   return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
 function isCandidatePath(discoverers, file) {
-  return discoverers.some((discoverer) => {
+  for (const discoverer of discoverers) {
     try {
-      return discoverer.candidate ? discoverer.candidate(file) : discoverer.matches(file, "");
+      if (discoverer.candidate ? discoverer.candidate(file) : discoverer.matches(file, "")) return true;
     } catch {
       return true;
     }
-  });
+  }
+  return false;
 }
 async function discoverRepository(root, options = {}) {
   const absoluteRoot = await realpath2(root);
@@ -55346,10 +56297,12 @@ async function discoverRepository(root, options = {}) {
     else errors.push({ file: problem.file, message: problem.message });
   }
   const fileCache = /* @__PURE__ */ new Map();
+  const walked = new Set(walk.files);
+  const rootPrefix = absoluteRoot.endsWith("/") ? absoluteRoot : `${absoluteRoot}/`;
   const readRepositoryFile = (relativePath2) => {
     const key = path9.posix.normalize(relativePath2);
     if (!fileCache.has(key)) {
-      const target = locateInside(absoluteRoot, walk, key);
+      const target = walked.has(key) ? walk.rawPaths.get(key) ?? rootPrefix + key : locateInside(absoluteRoot, walk, key);
       fileCache.set(key, target === void 0 ? void 0 : readTextFileSync(target, maxFileBytes(key)).text);
     }
     return Promise.resolve(fileCache.get(key));
@@ -55372,8 +56325,7 @@ async function discoverRepository(root, options = {}) {
   const sources = /* @__PURE__ */ new Map();
   let filesScanned = 0;
   for (const file of walk.files) {
-    const location = walk.rawPaths.get(file) ?? path9.join(absoluteRoot, file);
-    const text4 = readCandidate(file, location, discoverers, unscanned, errors);
+    const text4 = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text4 === void 0) continue;
     fileCache.set(file, text4);
     let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text4));
@@ -55404,7 +56356,7 @@ async function discoverRepository(root, options = {}) {
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
 }
 function readCandidate(file, location, discoverers, unscanned, errors) {
-  const read = readFileBytes(location, maxFileBytes(file));
+  const read = readFileBytes(location, maxFileBytes(file), true);
   if (read.bytes === void 0) {
     const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
     if (counts && read.tooLarge && onlyDefinitions(location)) {
@@ -59545,7 +60497,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -59656,7 +60608,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml26.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml27.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }
@@ -60059,7 +61011,7 @@ function sourceLinesFor(findings, sources) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync, existsSync as existsSync3 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -60069,7 +61021,7 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path14 = process.env.GITHUB_EVENT_PATH;
