@@ -59,7 +59,7 @@ console.log(line('impersonation', heldoutOnly.byRule.impersonation));
 
 printReport('second blind set (blind2.tsv, written blind, scored once, then used for tuning)', await evaluateBlind2(), true);
 printReport('third blind set (blind3.tsv, written blind, scored once, then used for tuning)', await evaluateBlind3(), true);
-printReport('fourth blind set (blind4.tsv, written blind, scored once after the last detector change)', await evaluateBlind4(), true);
+printReport('fourth blind set (blind4.tsv, written blind, first scored 3 Dec 2026 14:31 UTC; never tuned on)', await evaluateBlind4(), true);
 
 const realWorld = await evaluateRealWorld();
 console.log(`\n== real-world corpus (__tests__/fixtures/real-world/): ${realWorld.images} distinct images`);

@@ -398,3 +398,12 @@ describe('a namespace glued from a registry vendor and one of its projects there
     expect(detect(image)?.technique).not.toBe('brand-affix');
   });
 });
+
+describe('Watchtower after its original project was archived', () => {
+  it('takes the maintained fork and the original as genuine, and points copies to the fork', () => {
+    expect(detect('docker.io/nickfedor/watchtower:latest')).toBeUndefined();
+    expect(detect('docker.io/containrrr/watchtower:latest')).toBeUndefined();
+    const copy = detect('docker.io/someforker/watchtower:latest');
+    expect(copy).toMatchObject({ rule: 'typosquat', genuine: 'docker.io/nickfedor/watchtower' });
+  });
+});

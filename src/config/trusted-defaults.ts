@@ -187,6 +187,9 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'ghcr.io/goreleaser/**',
   'ghcr.io/grafana/**',
   'ghcr.io/kedacore/**',
+  // Watchtower's maintained successor: containrrr/watchtower was archived on 2025-12-17 and projects
+  // moved to this fork (docker-mailserver's docs, DockSTARTer).
+  'docker.io/nickfedor/watchtower',
   // Dapr (CNCF graduated): its control plane images (sentry, operator, placement, ...) and its mirror of third-party test images.
   'ghcr.io/dapr/**',
   'ghcr.io/cloudnative-pg/**',
