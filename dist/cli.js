@@ -20886,6 +20886,9 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/goreleaser/**",
   "ghcr.io/grafana/**",
   "ghcr.io/kedacore/**",
+  // Watchtower's maintained successor: containrrr/watchtower was archived on 2025-12-17 and projects
+  // moved to this fork (docker-mailserver's docs, DockSTARTer).
+  "docker.io/nickfedor/watchtower",
   // Dapr (CNCF graduated): its control plane images (sentry, operator, placement, ...) and its mirror of third-party test images.
   "ghcr.io/dapr/**",
   "ghcr.io/cloudnative-pg/**",
@@ -23329,7 +23332,8 @@ var CATALOGUE = [
   { owner: "the Jaeger project\u2019s", home: "docker.io/jaegertracing/", names: ["jaeger-agent", "jaeger-collector", "jaeger-query"], generic: ["all-in-one"], brands: ["jaegertracing", "jaeger"] },
   { owner: "Keycloak\u2019s", home: "quay.io/keycloak/", names: ["keycloak"], brands: [] },
   { owner: "Hadolint\u2019s", home: "docker.io/hadolint/", names: ["hadolint"], brands: [] },
-  { owner: "the Watchtower project\u2019s", home: "docker.io/containrrr/", names: ["watchtower"], brands: [] },
+  // The original project (containrrr, trusted) was archived in December 2025; point copies to its maintained successor.
+  { owner: "Watchtower\u2019s maintained", home: "docker.io/nickfedor/", names: ["watchtower"], brands: [] },
   { owner: "Portainer\u2019s", home: "docker.io/portainer/", names: ["portainer-ce"], brands: [] },
   { owner: "Kyverno\u2019s", home: "ghcr.io/kyverno/", names: ["kyverno", "kyvernopre", "kyverno-cli"], generic: ["background-controller", "cleanup-controller", "reports-controller"], brands: ["kyverno"] },
   { owner: "MetalLB\u2019s", home: "quay.io/metallb/", names: [], generic: ["controller", "speaker"], brands: ["metallb"] },
