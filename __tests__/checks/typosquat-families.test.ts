@@ -77,6 +77,24 @@ describe('names derived from an official image under library/', () => {
     expect(libraryDerivation(name, library)).toEqual({ genuine, tag, technique: 'derived-name' });
   });
 
+  it.each([
+    ['flink-java11', 'flink', 'java11'],
+    ['flink-scala-2.12', 'flink', 'scala-2.12'],
+    ['clojure-tools-deps', 'clojure', 'tools-deps'],
+    ['amazoncorretto-al2', 'amazoncorretto', 'al2'],
+    ['wordpress-php8.2-fpm', 'wordpress', 'php8.2-fpm'],
+    ['elixir-otp-26-alpine', 'elixir', 'otp-26-alpine'],
+  ])('%s carries a tag word of that image only, so it is %s:%s', (name, genuine, tag) => {
+    expect(libraryDerivation(name, library)).toEqual({ genuine, tag, technique: 'derived-name' });
+  });
+
+  it.each(['node-java11', 'python-lein', 'myapp-java17', 'flink-jobs', 'clojure-app', 'flnk-java11', 'wordpress-phpmyadmin'])(
+    '%s is left alone: the word is no tag word of that exact image',
+    (name) => {
+      expect(libraryDerivation(name, library)).toBeUndefined();
+    },
+  );
+
   it('takes a plural as the image itself', () => {
     expect(libraryDerivation('nodes', library)).toEqual({ genuine: 'node', technique: 'derived-name' });
     expect(libraryDerivation('rubies', library)).toBeUndefined();
@@ -137,6 +155,8 @@ describe('names derived from an official image under library/', () => {
     ['node-lts:alpine', 'node:lts-alpine'],
     ['alpine3.19:latest', 'alpine:3.19'],
     ['nodes:20', 'node:20'],
+    ['flink-java11:1.17', 'flink:1.17-java11'],
+    ['clojure-tools-deps', 'clojure:tools-deps'],
     ['docker.io/library/redis-alpine@sha256:' + 'a'.repeat(64), 'docker.io/library/redis:alpine@sha256:' + 'a'.repeat(64)],
   ])('%s is reported as a typosquat with the fix %s', (raw, fix) => {
     const match = detect(raw)!;

@@ -30,6 +30,33 @@ const VARIANT_WORDS = new Set([
   'community',
 ]);
 
+/**
+ * Tag words of one official image only, from its own tag list: `flink:java17`, `clojure:lein`,
+ * `clojure:tools-deps`, `spark:scala2.12-java17-python3`, `amazoncorretto:al2023`,
+ * `wordpress:php8.3-apache`, `elixir:otp-27`. A word here may carry its version glued on
+ * (`java17`). They count only after that image's exact name: `flink-java17` is `flink:java17`, but
+ * `node-java17` or `myapp-lein` are someone's own build names.
+ */
+const IMAGE_TAG_WORDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    flink: ['java', 'scala'],
+    spark: ['java', 'scala', 'python', 'r'],
+    clojure: ['lein', 'tools', 'deps', 'boot'],
+    maven: ['eclipse', 'amazoncorretto', 'sapmachine', 'ibmjava', 'ibm', 'semeru'],
+    gradle: ['graal'],
+    amazoncorretto: ['al'],
+    wordpress: ['php'],
+    drupal: ['php'],
+    joomla: ['php'],
+    elixir: ['otp'],
+    swift: ['amazonlinux', 'rhel'],
+    'buildpack-deps': ['curl', 'scm'],
+    'eclipse-mosquitto': ['openssl'],
+    perl: ['threaded'],
+    node: ['hydrogen', 'iron', 'jod'],
+  }).map(([image, words]) => [image, new Set(words)]),
+);
+
 /** Whether `word` is one of the official images' tag words (`alpine`, `slim`, `lts`). */
 export function isVariantWord(word: string): boolean {
   return VARIANT_WORDS.has(word);
@@ -81,7 +108,7 @@ export function tagWords(suffix: string): string[] | undefined {
  * Linear: each step consumes a separator, a version (`v?digits(.digits|x)*`) or the longest run
  * of letters, which must be a known word. `product` says whether a product word was among them.
  */
-function suffixWords(suffix: string): { words: string[]; product: boolean } | undefined {
+function suffixWords(suffix: string, own?: ReadonlySet<string>): { words: string[]; product: boolean } | undefined {
   const words: string[] = [];
   let product = false;
   let i = 0;
@@ -100,7 +127,11 @@ function suffixWords(suffix: string): { words: string[]; product: boolean } | un
     while (i < suffix.length && isLetter(suffix[i])) i++;
     const word = suffix.slice(start, i);
     if (word === '') return undefined;
-    if (VARIANT_WORDS.has(word)) words.push(word);
+    if (own?.has(word)) {
+      // The image's own word keeps a version glued on: `java17`, `al2023`, `php8.3`.
+      while (i < suffix.length && (isDigit(suffix[i]) || (suffix[i] === '.' && isDigit(suffix[i + 1])))) i++;
+      words.push(suffix.slice(start, i));
+    } else if (VARIANT_WORDS.has(word)) words.push(word);
     else if (PRODUCT_WORDS.has(word)) product = true;
     else if (!FILLER_WORDS.has(word)) return undefined;
   }
@@ -129,7 +160,7 @@ export function libraryDerivation(name: string, library: NameIndex): LibraryDeri
     // word, unless it is a long product word (`rustlang`).
     const setOff = SEPARATORS.has(suffix[0]) || isDigit(suffix[0]) || (suffix[0] === 'v' && isDigit(suffix[1]));
     if (!plural && !setOff && !startsWithGluedProductWord(suffix)) continue;
-    const parsed = plural ? { words: [], product: false } : suffixWords(suffix);
+    const parsed = plural ? { words: [], product: false } : suffixWords(suffix, library.has(name.slice(0, end)) ? IMAGE_TAG_WORDS.get(name.slice(0, end)) : undefined);
     // A product word marks a product name only after an official name of some length: `go-sdk` is not `golang`'s.
     if (!parsed || (parsed.product && end < PRODUCT_CORE_LENGTH)) continue;
     const genuine = officialFor(name.slice(0, end), library);
