@@ -95,6 +95,17 @@ describe('names derived from an official image under library/', () => {
     },
   );
 
+  it('reads an official name with its vendor prefix dropped as that image, when the rest is distinctive and no official image', () => {
+    expect(libraryDerivation('temurin', library)).toEqual({ genuine: 'eclipse-temurin', technique: 'derived-name' });
+    expect(libraryDerivation('semeru-runtimes', library)).toEqual({ genuine: 'ibm-semeru-runtimes', technique: 'derived-name' });
+    expect(libraryDerivation('temurin-17-jdk', library)).toEqual({ genuine: 'eclipse-temurin', tag: '17-jdk', technique: 'derived-name' });
+    // A removed official image of its own, too short a rest, or no vendor's image at all.
+    expect(libraryDerivation('mosquitto', library)).toBeUndefined();
+    expect(libraryDerivation('zulu', library)).toBeUndefined();
+    expect(libraryDerivation('liberty', library)).toBeUndefined();
+    expect(libraryDerivation('runtimes', library)).toBeUndefined();
+  });
+
   it('takes a plural as the image itself', () => {
     expect(libraryDerivation('nodes', library)).toEqual({ genuine: 'node', technique: 'derived-name' });
     expect(libraryDerivation('rubies', library)).toBeUndefined();
@@ -157,6 +168,7 @@ describe('names derived from an official image under library/', () => {
     ['nodes:20', 'node:20'],
     ['flink-java11:1.17', 'flink:1.17-java11'],
     ['clojure-tools-deps', 'clojure:tools-deps'],
+    ['temurin:17-jre', 'eclipse-temurin:17-jre'],
     ['docker.io/library/redis-alpine@sha256:' + 'a'.repeat(64), 'docker.io/library/redis:alpine@sha256:' + 'a'.repeat(64)],
   ])('%s is reported as a typosquat with the fix %s', (raw, fix) => {
     const match = detect(raw)!;

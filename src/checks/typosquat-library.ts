@@ -84,6 +84,22 @@ const FILLER_WORDS = new Set(['official', 'docker', 'image', 'library', 'latest'
 
 const SEPARATORS = new Set(['-', '_', '.']);
 
+/**
+ * Vendor prefixes of official images' names (`eclipse-temurin`, `eclipse-mosquitto`,
+ * `ibm-semeru-runtimes`, `azul-zulu`). Without it the rest reads as the official image
+ * (`temurin` is `eclipse-temurin`), but only when the rest is distinctive and no official image of
+ * its own: `mosquitto` was an official image once, `zulu` is too short to be anyone's in particular.
+ */
+const VENDOR_PREFIXES = ['eclipse', 'ibm', 'azul'];
+/** Shorter rests are too plain to stand for the vendor's image (`zulu`). */
+const VENDOR_STEM_LENGTH = 6;
+
+/** The official image `stem` is with its vendor prefix dropped (`temurin` -> `eclipse-temurin`), or undefined. */
+function withVendorPrefix(stem: string, library: NameIndex): string | undefined {
+  if (stem.length < VENDOR_STEM_LENGTH || library.has(stem)) return undefined;
+  return VENDOR_PREFIXES.map((prefix) => `${prefix}-${stem}`).find((name) => library.has(name));
+}
+
 export interface LibraryDerivation {
   /** The official image meant. */
   genuine: string;
@@ -152,6 +168,8 @@ function startsWithGluedProductWord(suffix: string): boolean {
  */
 export function libraryDerivation(name: string, library: NameIndex): LibraryDerivation | undefined {
   if (name.length > 128 || library.has(name)) return undefined;
+  const vendors = withVendorPrefix(name, library);
+  if (vendors) return { genuine: vendors, technique: 'derived-name' };
   // Official name first, suffix after: `python3-slim`, `golang-alpine`, `nodes`.
   for (let end = name.length - 1; end >= 3; end--) {
     const suffix = name.slice(end);
@@ -178,6 +196,8 @@ export function libraryDerivation(name: string, library: NameIndex): LibraryDeri
 
 function officialFor(core: string, library: NameIndex): string | undefined {
   if (library.has(core)) return core;
+  const vendors = withVendorPrefix(core, library);
+  if (vendors) return vendors;
   // Only a close typo of a longer name counts here; short cores have too many innocent neighbours.
   // Typos are of letters: a core with digits in it (`name1`) is no misspelt official name.
   if (core.length < 5 || [...core].some((ch) => isDigit(ch))) return undefined;

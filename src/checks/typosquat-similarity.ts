@@ -36,7 +36,7 @@ export const TECHNIQUE_DESCRIPTIONS: Record<SquatTechnique, string> = {
   'bait-words': 'the name wrapped in extra words',
   'host-prefix': 'the registry host used as the start of another domain',
   'other-tld': 'the same name under another top-level domain',
-  'derived-name': 'an official name with a version or variant glued on',
+  'derived-name': 'an official name with a version or variant glued on, or its vendor prefix dropped',
   'host-label': 'the registry host with a dot dropped, moved or replaced',
   'brand-affix': 'a trusted name with a word, letters or digits added',
 };
