@@ -266,6 +266,22 @@ describe('namespace look-alikes and brand squats', () => {
     expect(detect(image)?.rule).not.toBe('typosquat');
   });
 
+  it.each([
+    ['grafana-co/grafana', 'grafana'],
+    ['hashicorp-ltd/consul', 'hashicorp'],
+    ['grafana-loki/loki:2.9', 'grafana'],
+    ['hashicorp-vault/vault-k8s', 'hashicorp'],
+  ])('%s adds a company ending or the product it holds to the publisher %s', (image, genuine) => {
+    expect(detect(image)).toMatchObject({ rule: 'typosquat', part: 'namespace', technique: 'brand-affix', genuine });
+  });
+
+  it.each(['grafana-dashboards/exporter', 'hashicorp-tools/myapp', 'grafana-loki/promtail-config', 'hashicorp-vaulted/vault'])(
+    '%s, a real organisation’s name differing by a word, holds an unrelated image and stays no brand squat',
+    (image) => {
+      expect(detect(image)?.rule).not.toBe('typosquat');
+    },
+  );
+
   it('does not call a typo inside a namespace only its owner can push to a squat', () => {
     expect(detect('prom/promethues')).toBeUndefined();
     expect(detect('quay.io/prometheus/promethues:v2.50.0')).toBeUndefined();

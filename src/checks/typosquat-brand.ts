@@ -17,6 +17,8 @@ const AFFIX_WORDS = new Set([
   'io', 'os', 'hq', 'inc', 'official', 'offical', 'oficial', 'labs', 'lab', 'team', 'org', 'project', 'community',
   'docker', 'dockerhub', 'hub', 'dev', 'devs', 'cloud', 'oss', 'opensource', 'images', 'image', 'containers',
   'container', 'registry', 'repo', 'mirror', 'verified', 'real', 'the', 'secure', 'app', 'apps', 'corp', 'group',
+  // Company endings, like `inc` and `corp` (`elastic-co`).
+  'co', 'ltd', 'llc', 'gmbh', 'company',
 ]);
 const SEPARATORS = new Set(['-', '_', '.']);
 
@@ -35,7 +37,7 @@ export interface BrandAffix {
  * (`grafana-labs`, `bitnami-docker`), since `docker-mailserver` is how a project names its own
  * Docker packaging. Before the brand only a listed word counts (`official-bitnami`, `thegrafana`).
  */
-function affixOf(namespace: string, brand: string, brandsImage: boolean): string | undefined {
+function affixOf(namespace: string, brand: string, brandsImage: boolean, image = ''): string | undefined {
   if (namespace.length <= brand.length) return undefined;
   if (namespace.startsWith(brand)) {
     let rest = namespace.slice(brand.length);
@@ -43,6 +45,9 @@ function affixOf(namespace: string, brand: string, brandsImage: boolean): string
     if (separated) rest = rest.slice(1);
     if (!isAlphanumeric(rest)) return undefined;
     if (AFFIX_WORDS.has(rest) || isDigits(rest)) return rest;
+    // The brand and the name of the image it holds (`sonatype-nexus/nexus3`): the publisher's
+    // product made into an account that only the publisher could use honestly.
+    if (separated && rest.length >= 3 && isProductOf(rest, image)) return rest;
     // Any other glued word only with an image the brand is known for: `dockerashu/cloud4cwebapp`
     // is a person's account, `aquasecurity/trivy` poses as Aqua's.
     return !separated && brand.length >= 5 && brandsImage ? rest : undefined;
@@ -61,6 +66,13 @@ function affixOf(namespace: string, brand: string, brandsImage: boolean): string
  * `k8sofficial`, `ciliumhub`). Only asked about namespaces holding that project's own images.
  */
 export const isBrandAffix = (namespace: string, brand: string): boolean => affixOf(namespace, brand, true) !== undefined;
+
+/** Whether `image` is named `word`, with a version (`nexus3`) or another word after it (`nexus-iq-server`). */
+function isProductOf(word: string, image: string): boolean {
+  if (!image.startsWith(word)) return false;
+  const rest = image.slice(word.length);
+  return rest === '' || isDigits(rest) || SEPARATORS.has(rest[0]);
+}
 
 const isDigits = (text: string) => text.length > 0 && [...text].every((ch) => ch >= '0' && ch <= '9');
 
@@ -84,7 +96,7 @@ export function brandAffix(namespace: string, name: string, trusted: NameIndex |
       if (brand.length < 4) continue;
       // A project's own organisation named after its project (`docker-mailserver/docker-mailserver`).
       if (name === namespace || name.startsWith(`${namespace}-`)) continue;
-      if (affixOf(namespace, brand, knownImage || last.startsWith(brand)) !== undefined) return { genuine: brand, official: false };
+      if (affixOf(namespace, brand, knownImage || last.startsWith(brand), last) !== undefined) return { genuine: brand, official: false };
     }
     // `bitnarni-docker`: an affix word around a misspelt brand.
     for (const core of affixWordCores(namespace)) {
