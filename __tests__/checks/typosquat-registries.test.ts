@@ -378,6 +378,8 @@ describe('a namespace glued from a registry vendor and one of its projects there
     ['quay.io/amazonlambda/nodejs:20', 'public.ecr.aws/lambda', 'amazon'],
     ['ghcr.io/karpenter-aws/controller:1.0', 'public.ecr.aws/karpenter', 'aws'],
     ['docker.io/microsoftdotnet/sdk:8.0', 'mcr.microsoft.com/dotnet', 'microsoft'],
+    ['docker.io/azure-playwright/playwright:v1.40.0-jammy', 'mcr.microsoft.com/playwright', 'azure'],
+    ['ghcr.io/playwrightmicrosoft/tests:v1.40.0', 'mcr.microsoft.com/playwright', 'microsoft'],
     // Whatever image it holds, even an official name.
     ['docker.io/gcp_distroless/python3:latest', 'gcr.io/distroless', 'gcp'],
   ])('%s is made from %s and its vendor %s', (image, genuine, vendor) => {
@@ -394,6 +396,8 @@ describe('a namespace glued from a registry vendor and one of its projects there
     'docker.io/awssam/build-python:1',
     // A vendor's project glued to another vendor's name.
     'docker.io/ibmlambda/python:3.12',
+    // Playwright's own name, or another word with Microsoft's.
+    'docker.io/microsoftplaywrite/app:1',
   ])('%s is not a vendor\u2019s project namespace', (image) => {
     expect(detect(image)?.technique).not.toBe('brand-affix');
   });

@@ -241,6 +241,9 @@ const CATALOGUE: CatalogueEntry[] = [
   // gcr.io/distroless/*): their names are generic, so only their path copied is known as a copy.
   { owner: 'Microsoft\u2019s', home: 'mcr.microsoft.com/mssql/', names: [], generic: ['server'], brands: ['mssql'] },
   { owner: 'Microsoft\u2019s', home: 'mcr.microsoft.com/dotnet/', names: [], generic: ['sdk', 'aspnet', 'runtime', 'runtime-deps'], brands: ['dotnet'] },
+  // Playwright's images (playwright.dev, "Docker": mcr.microsoft.com/playwright and its language
+  // images mcr.microsoft.com/playwright/python, /java, /dotnet).
+  { owner: 'Microsoft\u2019s Playwright', home: 'mcr.microsoft.com/playwright/', names: [], generic: ['python', 'java', 'dotnet'], brands: ['playwright'] },
   {
     owner: 'the distroless project\u2019s',
     home: 'gcr.io/distroless/',
