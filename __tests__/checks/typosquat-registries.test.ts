@@ -37,6 +37,14 @@ describe('an official name republished under an account on ghcr.io or Quay', () 
     expect(squatSuggestion(image, match)).toBeUndefined();
   });
 
+  it('says the same of the official path, library/ included, copied under an account', () => {
+    expect(detect('ghcr.io/qa-images/library/mariadb:11')).toMatchObject({ rule: 'impersonation', genuine: 'mariadb', written: 'qa-images/library/mariadb', host: 'ghcr.io' });
+    expect(detect('quay.io/bitnami/library/redis:7.2')).toBeUndefined();
+    // Another folder, or a name no official image has, is someone's own layout.
+    expect(detect('ghcr.io/qa-images/tools/mariadb:11')).toBeUndefined();
+    expect(detect('ghcr.io/qa-images/library/webapp:1')).toBeUndefined();
+  });
+
   it('says the same of the same name on Docker Hub, without naming the host', () => {
     expect(detect('pwalsh-tools/mysql:8.4')).toMatchObject({ rule: 'impersonation', genuine: 'mysql' });
     expect(detect('pwalsh-tools/mysql:8.4')!.host).toBeUndefined();

@@ -353,7 +353,9 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
   // A namespace imitating a publisher's says more than the official name it holds (`calcio/node`).
   const publisherPath = detectPublisherPathSquat(host, namespace, last, trust);
   if (publisherPath) return publisherPath;
-  return PUBLIC_ACCOUNT_HOSTS.has(host) && rest.length === 1 ? detectOfficialNameReuse(host, namespace, name, trust) : undefined;
+  // `ghcr.io/someone/library/postgres`: the official path copied under an account, judged like its name.
+  const official = rest.length === 1 || (rest.length === 2 && rest[0] === 'library');
+  return PUBLIC_ACCOUNT_HOSTS.has(host) && official ? detectOfficialNameReuse(host, namespace, last, trust, name) : undefined;
 }
 
 /**
@@ -362,10 +364,11 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
  * that claim authenticity a typosquat (`someone/nginx-official`). The same on Docker Hub, ghcr.io
  * and quay.io: anyone can open an account on each. Off Docker Hub, a project's own organisation
  * (`ghcr.io/archlinux/archlinux`, `ghcr.io/rust-lang/rust`) or a publisher trusted on another
- * registry (`quay.io/bitnami/redis`) is not warned on.
+ * registry (`quay.io/bitnami/redis`) is not warned on. `path` is the repository path under the
+ * namespace when it is the official path with `library/` (`ghcr.io/someone/library/postgres`).
  */
-function detectOfficialNameReuse(host: string, namespace: string, name: string, trust: TrustTargets): SquatMatch | undefined {
-  const written = `${namespace}/${name}`;
+function detectOfficialNameReuse(host: string, namespace: string, name: string, trust: TrustTargets, path = name): SquatMatch | undefined {
+  const written = `${namespace}/${path}`;
   const located = (match: SquatMatch): SquatMatch => (host === DOCKER_HUB ? match : { ...match, host });
   if (trust.officialNames.has(name)) {
     if (host !== DOCKER_HUB && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name))) return undefined;
