@@ -210,6 +210,16 @@ export async function evaluateBlind4(): Promise<EvalReport> {
   return evaluate(parseEvalTable(await readFile(BLIND4_TABLE, 'utf8'), 'blind4.tsv'));
 }
 
+/**
+ * The fifth blind set: written like the fourth, while the fourth's misses were being used for
+ * tuning, by a session that saw none of it; scored once after that round's last change.
+ */
+export const BLIND5_TABLE = new URL('../__tests__/fixtures/typosquat/blind5.tsv', import.meta.url);
+
+export async function evaluateBlind5(): Promise<EvalReport> {
+  return evaluate(parseEvalTable(await readFile(BLIND5_TABLE, 'utf8'), 'blind5.tsv'));
+}
+
 /** The whole table scored, or one half of it (optionally only the rows added after the split). */
 export async function evaluateTable(half?: Half, onlyAddedAfterSplit = false): Promise<EvalReport> {
   const cases = (await readEvalTable()).filter((evalCase) => !onlyAddedAfterSplit || evalCase.addedAfterSplit);

@@ -19,7 +19,7 @@ import { makeOccurrence } from '../../src/discover/occurrence.js';
 import { LineIndex } from '../../src/discover/position.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
 import { normalizeForOccurrence } from '../../src/reference/index.js';
-import { evaluateBlind2, evaluateBlind3, evaluateBlind4, evaluateHeldout, evaluateTable, halfOf, parseEvalTable, readEvalTable, readHeldoutTable } from '../../scripts/typosquat-eval-lib.js';
+import { evaluateBlind2, evaluateBlind3, evaluateBlind4, evaluateBlind5, evaluateHeldout, evaluateTable, halfOf, parseEvalTable, readEvalTable, readHeldoutTable } from '../../scripts/typosquat-eval-lib.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/typosquat');
 
@@ -366,12 +366,20 @@ describe('held-out, second and third blind sets, after they were used for tuning
     expect(blind3.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted !== 'clean')).toEqual([]);
   });
 
-  // Scored once, untuned (README, "Fourth blind set"): a floor at that score, so a change that
-  // loses what it caught or starts flagging its clean rows fails; never tune on its rows.
-  it('keeps the fourth blind set’s first score and reports no clean image of it', async () => {
+  // Scored once at 96.0%, then used for tuning (README, "After the fourth blind set"): a floor.
+  it('keeps the fourth blind set’s recall and reports no clean image of it', async () => {
     const blind4 = await evaluateBlind4();
-    expect(blind4.byRule.squat.recall).toBeGreaterThanOrEqual(170 / 177);
+    expect(blind4.byRule.squat.recall).toBeGreaterThanOrEqual(176 / 177);
     expect(blind4.byRule.squat.precision).toBe(1);
     expect(blind4.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted !== 'clean')).toEqual([]);
+  });
+
+  // Scored once, untuned (README, "Fifth blind set"): a floor at that score, so a change that loses
+  // what it caught or starts reporting its clean rows as typosquats fails; never tune on its rows.
+  it('keeps the fifth blind set’s first score and reports no clean image of it as a typosquat', async () => {
+    const blind5 = await evaluateBlind5();
+    expect(blind5.byRule.squat.recall).toBeGreaterThanOrEqual(146 / 149);
+    expect(blind5.byRule.squat.precision).toBe(1);
+    expect(blind5.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted === 'squat')).toEqual([]);
   });
 });
