@@ -45395,7 +45395,7 @@ var TECHNIQUE_DESCRIPTIONS = {
   "bait-words": "the name wrapped in extra words",
   "host-prefix": "the registry host used as the start of another domain",
   "other-tld": "the same name under another top-level domain",
-  "derived-name": "an official name with a version or variant glued on",
+  "derived-name": "an official name with a version or variant glued on, or its vendor prefix dropped",
   "host-label": "the registry host with a dot dropped, moved or replaced",
   "brand-affix": "a trusted name with a word, letters or digits added"
 };
@@ -45766,6 +45766,25 @@ var VARIANT_WORDS = /* @__PURE__ */ new Set([
   // their enterprise builds under their own names, and people name their own builds so too.
   "community"
 ]);
+var IMAGE_TAG_WORDS = new Map(
+  Object.entries({
+    flink: ["java", "scala"],
+    spark: ["java", "scala", "python", "r"],
+    clojure: ["lein", "tools", "deps", "boot"],
+    maven: ["eclipse", "amazoncorretto", "sapmachine", "ibmjava", "ibm", "semeru"],
+    gradle: ["graal"],
+    amazoncorretto: ["al"],
+    wordpress: ["php"],
+    drupal: ["php"],
+    joomla: ["php"],
+    elixir: ["otp"],
+    swift: ["amazonlinux", "rhel"],
+    "buildpack-deps": ["curl", "scm"],
+    "eclipse-mosquitto": ["openssl"],
+    perl: ["threaded"],
+    node: ["hydrogen", "iron", "jod"]
+  }).map(([image, words]) => [image, new Set(words)])
+);
 function isVariantWord(word) {
   return VARIANT_WORDS.has(word);
 }
@@ -45788,12 +45807,18 @@ var GLUED_PRODUCT_WORD_LENGTH = 4;
 var PRODUCT_CORE_LENGTH = 4;
 var FILLER_WORDS = /* @__PURE__ */ new Set(["official", "docker", "image", "library", "latest"]);
 var SEPARATORS2 = /* @__PURE__ */ new Set(["-", "_", "."]);
+var VENDOR_PREFIXES = ["eclipse", "ibm", "azul"];
+var VENDOR_STEM_LENGTH = 6;
+function withVendorPrefix(stem, library) {
+  if (stem.length < VENDOR_STEM_LENGTH || library.has(stem)) return void 0;
+  return VENDOR_PREFIXES.map((prefix) => `${prefix}-${stem}`).find((name2) => library.has(name2));
+}
 var isDigit2 = (ch) => ch !== void 0 && ch >= "0" && ch <= "9";
 var isLetter = (ch) => ch !== void 0 && ch >= "a" && ch <= "z";
 function tagWords(suffix) {
   return suffixWords(suffix)?.words;
 }
-function suffixWords(suffix) {
+function suffixWords(suffix, own) {
   const words = [];
   let product = false;
   let i = 0;
@@ -45812,7 +45837,10 @@ function suffixWords(suffix) {
     while (i < suffix.length && isLetter(suffix[i])) i++;
     const word = suffix.slice(start, i);
     if (word === "") return void 0;
-    if (VARIANT_WORDS.has(word)) words.push(word);
+    if (own?.has(word)) {
+      while (i < suffix.length && (isDigit2(suffix[i]) || suffix[i] === "." && isDigit2(suffix[i + 1]))) i++;
+      words.push(suffix.slice(start, i));
+    } else if (VARIANT_WORDS.has(word)) words.push(word);
     else if (PRODUCT_WORDS.has(word)) product = true;
     else if (!FILLER_WORDS.has(word)) return void 0;
   }
@@ -45825,12 +45853,14 @@ function startsWithGluedProductWord(suffix) {
 }
 function libraryDerivation(name2, library) {
   if (name2.length > 128 || library.has(name2)) return void 0;
+  const vendors = withVendorPrefix(name2, library);
+  if (vendors) return { genuine: vendors, technique: "derived-name" };
   for (let end = name2.length - 1; end >= 3; end--) {
     const suffix = name2.slice(end);
     const plural4 = suffix === "s" || suffix === "es";
     const setOff = SEPARATORS2.has(suffix[0]) || isDigit2(suffix[0]) || suffix[0] === "v" && isDigit2(suffix[1]);
     if (!plural4 && !setOff && !startsWithGluedProductWord(suffix)) continue;
-    const parsed = plural4 ? { words: [], product: false } : suffixWords(suffix);
+    const parsed = plural4 ? { words: [], product: false } : suffixWords(suffix, library.has(name2.slice(0, end)) ? IMAGE_TAG_WORDS.get(name2.slice(0, end)) : void 0);
     if (!parsed || parsed.product && end < PRODUCT_CORE_LENGTH) continue;
     const genuine = officialFor(name2.slice(0, end), library);
     if (genuine) return plural4 ? { genuine, technique: "derived-name" } : withTag(genuine, parsed.words);
@@ -45845,6 +45875,8 @@ function libraryDerivation(name2, library) {
 }
 function officialFor(core, library) {
   if (library.has(core)) return core;
+  const vendors = withVendorPrefix(core, library);
+  if (vendors) return vendors;
   if (core.length < 5 || [...core].some((ch) => isDigit2(ch))) return void 0;
   const matches = library.imitated(core);
   return matches.length === 1 ? matches[0].genuine : void 0;
@@ -46125,6 +46157,9 @@ var CATALOGUE = [
   // gcr.io/distroless/*): their names are generic, so only their path copied is known as a copy.
   { owner: "Microsoft\u2019s", home: "mcr.microsoft.com/mssql/", names: [], generic: ["server"], brands: ["mssql"] },
   { owner: "Microsoft\u2019s", home: "mcr.microsoft.com/dotnet/", names: [], generic: ["sdk", "aspnet", "runtime", "runtime-deps"], brands: ["dotnet"] },
+  // Playwright's images (playwright.dev, "Docker": mcr.microsoft.com/playwright and its language
+  // images mcr.microsoft.com/playwright/python, /java, /dotnet).
+  { owner: "Microsoft\u2019s Playwright", home: "mcr.microsoft.com/playwright/", names: [], generic: ["python", "java", "dotnet"], brands: ["playwright"] },
   {
     owner: "the distroless project\u2019s",
     home: "gcr.io/distroless/",
@@ -46268,11 +46303,17 @@ var AFFIX_WORDS = /* @__PURE__ */ new Set([
   "app",
   "apps",
   "corp",
-  "group"
+  "group",
+  // Company endings, like `inc` and `corp` (`elastic-co`).
+  "co",
+  "ltd",
+  "llc",
+  "gmbh",
+  "company"
 ]);
 var SEPARATORS4 = /* @__PURE__ */ new Set(["-", "_", "."]);
 var isAlphanumeric = (text4) => text4.length > 0 && [...text4].every((ch) => ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9");
-function affixOf(namespace, brand, brandsImage) {
+function affixOf(namespace, brand, brandsImage, image = "") {
   if (namespace.length <= brand.length) return void 0;
   if (namespace.startsWith(brand)) {
     let rest = namespace.slice(brand.length);
@@ -46280,6 +46321,7 @@ function affixOf(namespace, brand, brandsImage) {
     if (separated) rest = rest.slice(1);
     if (!isAlphanumeric(rest)) return void 0;
     if (AFFIX_WORDS.has(rest) || isDigits(rest)) return rest;
+    if (separated && rest.length >= 3 && isProductOf(rest, image)) return rest;
     return !separated && brand.length >= 5 && brandsImage ? rest : void 0;
   }
   if (namespace.endsWith(brand)) {
@@ -46290,6 +46332,11 @@ function affixOf(namespace, brand, brandsImage) {
   return void 0;
 }
 var isBrandAffix = (namespace, brand) => affixOf(namespace, brand, true) !== void 0;
+function isProductOf(word, image) {
+  if (!image.startsWith(word)) return false;
+  const rest = image.slice(word.length);
+  return rest === "" || isDigits(rest) || SEPARATORS4.has(rest[0]);
+}
 var isDigits = (text4) => text4.length > 0 && [...text4].every((ch) => ch >= "0" && ch <= "9");
 function brandAffix(namespace, name2, trusted, library) {
   const last = name2.slice(name2.lastIndexOf("/") + 1);
@@ -46301,7 +46348,7 @@ function brandAffix(namespace, name2, trusted, library) {
     for (const brand of trusted.values()) {
       if (brand.length < 4) continue;
       if (name2 === namespace || name2.startsWith(`${namespace}-`)) continue;
-      if (affixOf(namespace, brand, knownImage || last.startsWith(brand)) !== void 0) return { genuine: brand, official: false };
+      if (affixOf(namespace, brand, knownImage || last.startsWith(brand), last) !== void 0) return { genuine: brand, official: false };
     }
     for (const core of affixWordCores(namespace)) {
       const matches = trusted.imitated(core).filter((match) => match.genuine.length >= 5);
@@ -46535,10 +46582,11 @@ function detectNameReuse(host2, namespace, rest, trust) {
   }
   const publisherPath = detectPublisherPathSquat(host2, namespace, last, trust);
   if (publisherPath) return publisherPath;
-  return PUBLIC_ACCOUNT_HOSTS.has(host2) && rest.length === 1 ? detectOfficialNameReuse(host2, namespace, name2, trust) : void 0;
+  const official = rest.length === 1 || rest.length === 2 && rest[0] === "library";
+  return PUBLIC_ACCOUNT_HOSTS.has(host2) && official ? detectOfficialNameReuse(host2, namespace, last, trust, name2) : void 0;
 }
-function detectOfficialNameReuse(host2, namespace, name2, trust) {
-  const written = `${namespace}/${name2}`;
+function detectOfficialNameReuse(host2, namespace, name2, trust, path14 = name2) {
+  const written = `${namespace}/${path14}`;
   const located = (match) => host2 === DOCKER_HUB2 ? match : { ...match, host: host2 };
   if (trust.officialNames.has(name2)) {
     if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name2))) return void 0;
