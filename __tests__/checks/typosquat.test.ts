@@ -376,10 +376,10 @@ describe('held-out, second and third blind sets, after they were used for tuning
 
   // Scored once, untuned (README, "Fifth blind set"): a floor at that score, so a change that loses
   // what it caught or starts reporting its clean rows as typosquats fails; never tune on its rows.
-  it('keeps the fifth blind set’s first score and reports no clean image of it as a typosquat', async () => {
+  it('keeps the fifth blind set’s first score and reports no clean image of it', async () => {
     const blind5 = await evaluateBlind5();
     expect(blind5.byRule.squat.recall).toBeGreaterThanOrEqual(146 / 149);
     expect(blind5.byRule.squat.precision).toBe(1);
-    expect(blind5.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted === 'squat')).toEqual([]);
+    expect(blind5.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted !== 'clean')).toEqual([]);
   });
 });
