@@ -7,7 +7,7 @@
  * The held-out set (`heldout.tsv`, written without seeing the detector or the table) is scored
  * with its disagreements listed: it was scored once and is reported, never tuned on.
  */
-import { evaluateBlind2, evaluateBlind3, evaluateBlind4, evaluateBlind5, evaluateHeldout, evaluateRealWorld, evaluateTable, type EvalReport, type Score } from './typosquat-eval-lib.js';
+import { evaluateBlindSet, evaluateHeldout, evaluateRealWorld, evaluateTable, type EvalReport, type Score } from './typosquat-eval-lib.js';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 const line = (label: string, s: Score) =>
@@ -57,10 +57,10 @@ console.log(line('overall', heldoutOnly.overall));
 console.log(line('typosquat', heldoutOnly.byRule.squat));
 console.log(line('impersonation', heldoutOnly.byRule.impersonation));
 
-printReport('second blind set (blind2.tsv, written blind, scored once, then used for tuning)', await evaluateBlind2(), true);
-printReport('third blind set (blind3.tsv, written blind, scored once, then used for tuning)', await evaluateBlind3(), true);
-printReport('fourth blind set (blind4.tsv, written blind, scored once at 96.0% typosquat recall, then used for tuning)', await evaluateBlind4(), true);
-printReport('fifth blind set (blind5.tsv, written blind, scored once after the last detector change)', await evaluateBlind5(), true);
+printReport('second blind set (blind2.tsv, written blind, scored once, then used for tuning)', await evaluateBlindSet('blind2'), true);
+printReport('third blind set (blind3.tsv, written blind, scored once, then used for tuning)', await evaluateBlindSet('blind3'), true);
+printReport('fourth blind set (blind4.tsv, written blind, scored once at 96.0% typosquat recall, then used for tuning)', await evaluateBlindSet('blind4'), true);
+printReport('fifth blind set (blind5.tsv, written blind, scored once after the last detector change)', await evaluateBlindSet('blind5'), true);
 
 const realWorld = await evaluateRealWorld();
 console.log(`\n== real-world corpus (__tests__/fixtures/real-world/): ${realWorld.images} distinct images`);

@@ -19,7 +19,7 @@ import { makeOccurrence } from '../../src/discover/occurrence.js';
 import { LineIndex } from '../../src/discover/position.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
 import { normalizeForOccurrence } from '../../src/reference/index.js';
-import { evaluateBlind2, evaluateBlind3, evaluateBlind4, evaluateBlind5, evaluateHeldout, evaluateTable, halfOf, parseEvalTable, readEvalTable, readHeldoutTable } from '../../scripts/typosquat-eval-lib.js';
+import { evaluateBlindSet, evaluateHeldout, evaluateTable, halfOf, parseEvalTable, readEvalTable, readHeldoutTable } from '../../scripts/typosquat-eval-lib.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/typosquat');
 
@@ -342,8 +342,8 @@ describe('held-out set (heldout.tsv, scored by scripts/eval-typosquat.ts)', asyn
 
 describe('held-out, second and third blind sets, after they were used for tuning (README)', async () => {
   const heldout = await evaluateHeldout();
-  const blind2 = await evaluateBlind2();
-  const blind3 = await evaluateBlind3();
+  const blind2 = await evaluateBlindSet('blind2');
+  const blind3 = await evaluateBlindSet('blind3');
 
   // Floors at the figures the README reports after issue 14's generalisation: both sets were seen
   // by then, so these guard against regressions, they do not measure generalisation.
@@ -368,7 +368,7 @@ describe('held-out, second and third blind sets, after they were used for tuning
 
   // Scored once at 96.0%, then used for tuning (README, "After the fourth blind set"): a floor.
   it('keeps the fourth blind set’s recall and reports no clean image of it', async () => {
-    const blind4 = await evaluateBlind4();
+    const blind4 = await evaluateBlindSet('blind4');
     expect(blind4.byRule.squat.recall).toBeGreaterThanOrEqual(176 / 177);
     expect(blind4.byRule.squat.precision).toBe(1);
     expect(blind4.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted !== 'clean')).toEqual([]);
@@ -377,7 +377,7 @@ describe('held-out, second and third blind sets, after they were used for tuning
   // Scored once, untuned (README, "Fifth blind set"): a floor at that score, so a change that loses
   // what it caught or starts reporting its clean rows as typosquats fails; never tune on its rows.
   it('keeps the fifth blind set’s first score and reports no clean image of it', async () => {
-    const blind5 = await evaluateBlind5();
+    const blind5 = await evaluateBlindSet('blind5');
     expect(blind5.byRule.squat.recall).toBeGreaterThanOrEqual(146 / 149);
     expect(blind5.byRule.squat.precision).toBe(1);
     expect(blind5.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted !== 'clean')).toEqual([]);
