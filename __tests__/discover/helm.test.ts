@@ -125,6 +125,14 @@ describe('helm values', () => {
     ]);
   });
 
+  it('a part switched off whose helper joins its parts through variables is read as written, tag included', async () => {
+    // `{{ $repositoryName := .Values.init.image.repository }}` alone prints only the written
+    // repository: not a composition (it was once taken for one, and the image read as `:latest`).
+    const { occurrences } = await extract(helmValuesDiscoverer, 'switched-off-variables/values.yaml');
+    expect(rows(occurrences)).toEqual([['6:17', 'busybox', 'docker.io/library/busybox:1.35', 'init.image.repository']]);
+    expect(occurrences[0].note?.split('; ').at(-1)).toBe('read as written');
+  });
+
   it('a part switched off is read as the template action that builds it composes it, not as written', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'switched-off/values.yaml');
     expect(occurrences.map((o) => [...rows([o])[0], o.related?.map((r) => `${r.file.slice(r.file.indexOf('templates/'))}:${r.line}`)])).toEqual([

@@ -9,7 +9,8 @@
  * stands (no variable but `$`, no bare `.`), is evaluated alone with the root context and the
  * default values; an action on an `image:` line is evaluated with the whole line (`"{{ .Values.x.registry }}/{{ .Values.x.repository }}"`).
  * The condition that switched the part off is not evaluated; what builds the image is. What it
- * prints is used when it is an image reference that contains the written value.
+ * prints is used when it is an image reference that contains the written value (and, for a
+ * variable's value, more than it).
  */
 import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-chart.js';
 import { execute, type RenderEnv } from './helm-template-exec.js';
@@ -34,6 +35,8 @@ interface ValuesAction {
   /** Offset in the file as written. */
   offset: number;
   paths: string[];
+  /** A variable declaration (`{{ $x := … }}`) evaluated for the value it gives the variable. */
+  declares: boolean;
 }
 
 /** Objects of the root context; a field chain starting elsewhere is relative to a rebound dot. */
@@ -85,7 +88,9 @@ export function composedImages(chart: LoadedChart, path: string, written: string
   const found: ComposedImage[] = [];
   for (const action of actions.slice(0, MAX_ACTIONS_PER_ENTRY)) {
     const value = evaluateAlone(chart, action);
-    if (value === undefined || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
+    // A variable given the entry alone (`{{ $repository := .Values.x.image.repository }}`, joined to its
+    // registry and tag later through variables) says nothing of how the image is composed.
+    if (value === undefined || (action.declares && value === written) || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
     if (found.some((image) => image.value === value)) continue;
     found.push({ value, file: action.file, offset: action.offset });
   }
@@ -181,7 +186,7 @@ class Collector {
     const at = writtenOffset(this.file, node.pos);
     if (at.inSite) return;
     const alone: TemplateNode = { ...node, pipe: { ...node.pipe, decl: [], isAssign: false } };
-    this.add([alone], scope, at.offset);
+    this.add([alone], scope, at.offset, node.pipe.decl.length > 0);
   }
 
   private noteSites(text: string, scope: Scope): void {
@@ -201,7 +206,7 @@ class Collector {
     }
   }
 
-  private add(nodes: TemplateNode[], scope: Scope, offset: number): void {
+  private add(nodes: TemplateNode[], scope: Scope, offset: number, declares = false): void {
     const inner = namedPaths(nodes, scope.dot);
     if (inner === undefined) return;
     const outer = scope.withs.flatMap((pipe) => namedPaths([{ type: 'action', pipe, pos: 0 }], 'root') ?? []);
@@ -209,7 +214,7 @@ class Collector {
     if (paths.length === 0) return;
     // Wrapped in the enclosing `with`s, outermost first, so dot is what it is where the node stands.
     const wrapped = scope.withs.reduceRight<TemplateNode[]>((list, pipe) => [{ type: 'with', pipe, list, pos: 0 }], nodes);
-    this.into.push({ file: this.file, nodes: wrapped, offset, paths });
+    this.into.push({ file: this.file, nodes: wrapped, offset, paths, declares });
   }
 }
 
