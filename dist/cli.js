@@ -32552,7 +32552,7 @@ function composedImages(chart, path6, written) {
   const found = [];
   for (const action of actions.slice(0, MAX_ACTIONS_PER_ENTRY)) {
     const value = evaluateAlone(chart, action);
-    if (value === void 0 || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
+    if (value === void 0 || action.declares && value === written || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
     if (found.some((image) => image.value === value)) continue;
     found.push({ value, file: action.file, offset: action.offset });
   }
@@ -32628,7 +32628,7 @@ var Collector = class {
     const at = writtenOffset(this.file, node.pos);
     if (at.inSite) return;
     const alone = { ...node, pipe: { ...node.pipe, decl: [], isAssign: false } };
-    this.add([alone], scope, at.offset);
+    this.add([alone], scope, at.offset, node.pipe.decl.length > 0);
   }
   noteSites(text3, scope) {
     for (let at = text3.indexOf("\0S"); at >= 0; at = text3.indexOf("\0S", at + 1)) {
@@ -32645,14 +32645,14 @@ var Collector = class {
       if (!("error" in parsed)) this.add(parsed.nodes, scope, site.offset);
     }
   }
-  add(nodes, scope, offset) {
+  add(nodes, scope, offset, declares = false) {
     const inner = namedPaths(nodes, scope.dot);
     if (inner === void 0) return;
     const outer = scope.withs.flatMap((pipe) => namedPaths([{ type: "action", pipe, pos: 0 }], "root") ?? []);
     const paths = [...outer, ...inner];
     if (paths.length === 0) return;
     const wrapped = scope.withs.reduceRight((list2, pipe) => [{ type: "with", pipe, list: list2, pos: 0 }], nodes);
-    this.into.push({ file: this.file, nodes: wrapped, offset, paths });
+    this.into.push({ file: this.file, nodes: wrapped, offset, paths, declares });
   }
 };
 function namedPaths(nodes, dot) {
