@@ -137,6 +137,13 @@ describe('Docker Hub grades impersonation online', () => {
   it('does not ask about a copy whose namespace is glued from the project (it claims to be the project)', () => {
     expect(dockerHubQuestionFor(defaultPolicy())('docker.io/cadvisorofficial/cadvisor:v0.49.1')).toBeUndefined();
     expect(rules(check(occurrences([['cadvisorofficial/cadvisor:v0.49.1', undefined]])))).toEqual([['cadvisorofficial/cadvisor:v0.49.1', 'typosquat']]);
+    // Nor about a vendor's whole path copied to Docker Hub: its namespace is the vendor's project's.
+    expect(dockerHubQuestionFor(defaultPolicy())('docker.io/mssql/server:2022-latest')).toBeUndefined();
+    const [copy] = check(occurrences([['mssql/server:2022-latest', undefined]]));
+    expect([copy.rule, copy.message]).toEqual([
+      'typosquat',
+      '`mssql/server` is a copy of Microsoft\u2019s `server` image (`mcr.microsoft.com/mssql/server`): the Docker Hub namespace `mssql` is made from the project\u2019s name `mssql`, which only its publisher can use honestly. Use `mcr.microsoft.com/mssql/server`.',
+    ]);
   });
 
   it('asks about at most the configured number of repositories', async () => {

@@ -273,7 +273,14 @@ function detectPublisherPathSquat(host: string, namespace: string, name: string,
   for (const home of homesOf(name)) {
     if (namespace === home.namespace) {
       if (isVendorPathCopy(host, home, trust)) {
-        return { rule: 'typosquat', part: 'name', technique: 'well-known-name', written: `${namespace}/${name}`, genuine: home.image.reference, alsoLike: [], description: home.image.description, host };
+        // The namespace is the vendor's own project path, so the copy claims to be the vendor's: not a
+        // plain copy under someone's account that Docker Hub's pull count could clear (`isPlainCopy`).
+        const copy: SquatMatch = {
+          rule: 'typosquat', part: 'name', technique: 'well-known-name', written: `${namespace}/${name}`, genuine: home.image.reference, alsoLike: [],
+          description: home.image.description, madeFrom: home.namespace,
+        };
+        if (host !== DOCKER_HUB) copy.host = host;
+        return copy;
       }
       continue;
     }
