@@ -23853,7 +23853,18 @@ function detectPublisherPathSquat(host2, namespace, name2, trust) {
   for (const home of homesOf(name2)) {
     if (namespace === home.namespace) {
       if (isVendorPathCopy(host2, home, trust)) {
-        return { rule: "typosquat", part: "name", technique: "well-known-name", written: `${namespace}/${name2}`, genuine: home.image.reference, alsoLike: [], description: home.image.description, host: host2 };
+        const copy = {
+          rule: "typosquat",
+          part: "name",
+          technique: "well-known-name",
+          written: `${namespace}/${name2}`,
+          genuine: home.image.reference,
+          alsoLike: [],
+          description: home.image.description,
+          madeFrom: home.namespace
+        };
+        if (host2 !== DOCKER_HUB2) copy.host = host2;
+        return copy;
       }
       continue;
     }
