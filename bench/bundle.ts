@@ -10,6 +10,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let bundled: string | undefined;
+let node = process.execPath;
+
+/** The Node binary measured children run under: this one, or another (`--node`, e.g. Node 24, the action's runtime). */
+export function childNode(): string {
+  return node;
+}
+
+export function useChildNode(path: string): void {
+  node = path;
+}
 
 /** The path of bench/child.ts bundled (the same esbuild options as the shipped bundles). */
 export function childBundle(): string {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { childBundle } from './bundle.js';
+import { childBundle, childNode } from './bundle.js';
 import { writeSyntheticRepo } from './synthetic.js';
 
 export interface Measurement {
@@ -20,7 +20,7 @@ export interface Measurement {
 
 /** Runs bench/child.ts (bundled, as users run the scanner) in a fresh Node process and returns what it printed. */
 export function measure(args: string[], nodeFlags: string[] = []): Measurement {
-  const out = execFileSync(process.execPath, [...nodeFlags, childBundle(), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const out = execFileSync(childNode(), [...nodeFlags, childBundle(), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const line = out.trim().split('\n').pop() ?? '{}';
   return JSON.parse(line) as Measurement;
 }

@@ -7,8 +7,11 @@
  *   npm run bench -- --full             the sizes of the README table (1k/10k/50k files, N=10/100/1000, 100k online)
  *   npm run bench -- --only discovery,registry,typosquat,memory
  *   npm run bench -- --files 1k,10k --images 10,100 --online 20k --latency 50 --concurrency 16 --seed 42
+ *   npm run bench -- --node /path/to/node24   measured children under another Node (the action runs on node24)
  */
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { childNode, useChildNode } from './bundle.js';
 import { discoveryBench, growthPer4x } from './discovery.js';
 import { memoryBench } from './memory.js';
 import { registryBench } from './registry.js';
@@ -25,8 +28,11 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     seed: { type: 'string', default: '42' },
     rounds: { type: 'string', default: '3' },
+    node: { type: 'string' },
   },
 });
+if (values.node) useChildNode(values.node);
+console.log(`Measured processes run under Node ${execFileSync(childNode(), ['--version'], { encoding: 'utf8' }).trim()} (${childNode()})`);
 
 /** "1k,10k,50k" -> [1000, 10000, 50000] */
 function sizes(text: string): number[] {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Measurement } from './discovery.js';
-import { childBundle } from './bundle.js';
+import { childBundle, childNode } from './bundle.js';
 import { startFakeRegistry } from './fake-registry.js';
 
 const PER_FILE = 10_000;
@@ -66,7 +66,7 @@ export async function memoryBench(offlineCount: number, onlineCount: number): Pr
 /** Runs bench/child.ts (bundled) in a fresh process without blocking this one's event loop (it serves the registry). */
 async function measureAsync(args: string[]): Promise<Measurement> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--expose-gc', childBundle(), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(childNode(), ['--expose-gc', childBundle(), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
