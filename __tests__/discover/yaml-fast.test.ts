@@ -8,21 +8,18 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseSimpleDocuments } from '../../src/discover/yaml-fast.js';
 import { parseYamlDocuments } from '../../src/discover/yaml.js';
 import { cannotHoldImage, collectManifestImages } from '../../src/discover/kubernetes.js';
 
-/** Properties the fast path never sets: it gives up on every comment. */
-const COMMENT_PROPERTIES = new Set(['comment', 'commentBefore', 'spaceBefore']);
-
-/** The first difference between two node trees (every property but comments), or undefined. */
+/** The first difference between two node trees (every property: values, ranges, comments, blank lines), or undefined. */
 function difference(a: unknown, b: unknown, path: string): string | undefined {
   if (Object.is(a, b)) return undefined;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return `${path}: ${JSON.stringify(a)} != ${JSON.stringify(b)}`;
   const kinds: Array<(node: unknown) => boolean> = [isNode, isPair, isMap, isSeq, isScalar];
   if (kinds.some((is) => is(a) !== is(b)) || Array.isArray(a) !== Array.isArray(b)) return `${path}: not the same kind of node`;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => !COMMENT_PROPERTIES.has(key)));
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const key of keys) {
     const found = difference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
     if (found) return found;
@@ -66,7 +63,9 @@ describe('YAML fast path', () => {
     const files = yamlFiles(fixtures);
     const read = files.filter((file) => parseSimpleDocuments(readFileSync(file, 'utf8')) !== undefined);
     for (const file of read) expect(disagreement(readFileSync(file, 'utf8')), relative(fixtures, file)).toBeUndefined();
-    expect(read.length).toBeGreaterThan(100);
+    expect(read.length).toBeGreaterThan(200);
+    // Hand-written files with comments among them (133 when written).
+    expect(read.filter((file) => /(^|\s)#/.test(readFileSync(file, 'utf8'))).length).toBeGreaterThan(100);
   });
 
   it('reads a typical manifest: block and flow collections, quoted and plain scalars of every core type', () => {
@@ -103,7 +102,18 @@ describe('YAML fast path', () => {
   });
 
   it.each([
-    ['a comment', 'a: b # c\n'],
+    ['a comment after a key with no value', 'a: # c\n  b: 1\n'],
+    ['a comment after a `-` with no value', '- # c\n  b: 1\n'],
+    ['a comment line after an empty value', 'a:\n# c\nb: 1\n'],
+    ['a comment line before an empty item', '- a\n# c\n-\n'],
+    ['a comment inside a flow collection', 'a: [b, c #d]\n'],
+    ['a `#` in a plain scalar', 'a: b#c\n'],
+    ['a `#` in a key', 'a#b: c\n'],
+    ['a comment without a space before it', 'a: "b"#c\n'],
+    ['a comment on a marker line', '--- # c\na: b\n'],
+    ['a stream of comments alone', '# c\n'],
+    ['an empty document with a comment', 'a: b\n---\n# c\n---\nc: d\n'],
+    ['non-ASCII text in a comment', 'a: b # é\n'],
     ['an anchor and an alias', 'a: &x b\nc: *x\n'],
     ['a tag', 'a: !!str 1\n'],
     ['a block scalar', 'a: |\n  b\n'],
@@ -136,6 +146,44 @@ describe('YAML fast path', () => {
     expect(fast?.documents).toHaveLength(1);
     expect(collectManifestImages(text).images).toEqual(collectManifestImages(text, { prefilter: false }).images);
     expect(collectManifestImages(text).images[0]?.offset).toBe(text.indexOf('nginx'));
+  });
+
+  it.each([
+    ['a comment after a value', 'image: nginx:1.27  # pinned\nb: c\n'],
+    ['comment lines before the first key', '# Deployment\n\n# of web\napiVersion: v1\n'],
+    ['comment lines before the first key, then a blank line', '# License\n\napiVersion: v1\n'],
+    ['comment lines between list items, at any column', 'c:\n  - a\n  # b is next\n  - b\n# c\n  - c\n      # d\n  - d\n'],
+    ['more-indented comment lines continuing a value', 'a: b # one\n    # two\n\n    # three\nc: d\n'],
+    ['comment lines a nested mapping keeps (indented as its keys)', 'a:\n  b: c\n  # in\n# out\nd: e\n'],
+    ['comment lines that go up to the next key', 'a:\n  b:\n    c: d\n  # up\n  e: f\n'],
+    ['comment lines after the last item: the document', 'a:\n  - b\n\n# end\n\n'],
+    ['comment lines between a key and its nested block', 'spec:\n  # replicas\n\n  replicas: 2\nlist:\n# items\n- a\n'],
+    ['comment lines between `-` and its nested block', '-\n  # c\n  a: b\n- # not a comment on an empty item, but a value follows\n  x\n'],
+    ['comment lines around `---`', '# header\n---\n# first\na: b\n# after a\n---\n\n# second\n- c\n'],
+    ['blank lines between keys and items', 'a: b\n\nc:\n\n  d: e\n\nf:\n\n- g\n\n-\n\n- h\ni:\n\n'],
+    ['a comment at the end of the text, after a value', 'a: b # c'],
+    ['a comment line at the end of the text', 'a:\n  b: c\n  # d'],
+  ])('reads %s where the yaml package puts them', (_name, text) => {
+    if (text.includes('not a comment')) {
+      expect(parseSimpleDocuments(text)).toBeUndefined(); // a comment after `-` with no value
+      return;
+    }
+    expect(parseSimpleDocuments(text)).toBeDefined();
+    expect(disagreement(text)).toBeUndefined();
+  });
+
+  it('keeps comments on the nodes the yaml package keeps them on', () => {
+    const text = '# head\nspec:\n  # the containers\n  containers:\n    - image: nginx:1.27  # pinned\n        # more\n    # next one\n    - image: redis\n# tail\n';
+    const document = parseSimpleDocuments(text)?.documents[0];
+    const spec = (document?.contents as YAMLMap).items[0]!;
+    expect((spec.key as Scalar).commentBefore).toBe(' head');
+    const containers = spec.value as YAMLMap;
+    expect(containers.commentBefore).toBe(' the containers');
+    const list = containers.items[0]!.value as YAMLSeq<YAMLMap>;
+    expect((list.items[0]!.items[0]!.value as Scalar).comment).toBe(' pinned\n more');
+    expect(list.items[1]!.commentBefore).toBe(' next one');
+    expect(document?.comment).toBe(' tail');
+    expect(disagreement(text)).toBeUndefined();
   });
 
   it('is what parseYamlDocuments returns for a document of its shape', () => {
@@ -172,28 +220,82 @@ const block: fc.Arbitrary<Block> = fc.letrec<{ block: Block }>((tie) => ({
   ),
 })).block;
 
-/** Writes a block at `indent`; `first` is what precedes its first line (for `- key: value`). */
-function write(node: Block, indent: number, sameIndentSeq: boolean): string[] {
+/** A written line, and how it ends: an inline value, an empty value (`key:`, `-`), or a key or `-` a nested block follows. */
+type Line = { text: string; end: 'inline' | 'empty' | 'open' };
+
+/** Writes a block at `indent`. */
+function writeLines(node: Block, indent: number, sameIndentSeq: boolean): Line[] {
   const pad = ' '.repeat(indent);
-  const lines: string[] = [];
+  const lines: Line[] = [];
   if (node.kind === 'map') {
     for (const [key, value] of node.entries) {
-      if (value === null) lines.push(`${pad}${key}:`);
-      else if (typeof value === 'string') lines.push(`${pad}${key}: ${value}`);
-      else if (value.kind === 'seq' && sameIndentSeq) lines.push(`${pad}${key}:`, ...write(value, indent, sameIndentSeq));
-      else lines.push(`${pad}${key}:`, ...write(value, indent + 2, sameIndentSeq));
+      if (value === null) lines.push({ text: `${pad}${key}:`, end: 'empty' });
+      else if (typeof value === 'string') lines.push({ text: `${pad}${key}: ${value}`, end: 'inline' });
+      else lines.push({ text: `${pad}${key}:`, end: 'open' }, ...writeLines(value, value.kind === 'seq' && sameIndentSeq ? indent : indent + 2, sameIndentSeq));
     }
     return lines;
   }
   for (const item of node.items) {
-    if (item === null) lines.push(`${pad}-`);
-    else if (typeof item === 'string') lines.push(`${pad}- ${item}`);
+    if (item === null) lines.push({ text: `${pad}-`, end: 'empty' });
+    else if (typeof item === 'string') lines.push({ text: `${pad}- ${item}`, end: 'inline' });
     else if (item.kind === 'map') {
-      const nested = write(item, indent + 2, sameIndentSeq);
-      lines.push(`${pad}- ${nested[0]!.trimStart()}`, ...nested.slice(1));
-    } else lines.push(`${pad}-`, ...write(item, indent + 2, sameIndentSeq));
+      const nested = writeLines(item, indent + 2, sameIndentSeq);
+      lines.push({ ...nested[0]!, text: `${pad}- ${nested[0]!.text.trimStart()}` }, ...nested.slice(1));
+    } else lines.push({ text: `${pad}-`, end: 'open' }, ...writeLines(item, indent + 2, sameIndentSeq));
   }
   return lines;
+}
+
+function write(node: Block, indent: number, sameIndentSeq: boolean): string[] {
+  return writeLines(node, indent, sameIndentSeq).map((line) => line.text);
+}
+
+/**
+ * What is written around a line: the lines before it (blank, spaces only, or comments at any
+ * column, whose text may look like YAML), and a comment after it.
+ */
+type Decoration = { before: string[]; after: string | undefined; separator: string; wild: boolean };
+const commentText = fc.constantFrom('', ' c', 'c', ' a: b', ' - x', ' #', '# x', ' ---', ' [a, {b', " 'q", ' "q', 'x  ', ' image: nginx:1.27 # pinned', ' ...');
+const decoration: fc.Arbitrary<Decoration> = fc.record({
+  before: fc.array(fc.oneof(fc.constant(''), fc.nat(5).map((n) => ' '.repeat(n)), fc.tuple(fc.nat(8), commentText).map(([n, text]) => `${' '.repeat(n)}#${text}`)), { maxLength: 3 }),
+  after: fc.option(commentText, { nil: undefined }),
+  // Only ' ' and '  ' make a comment; without a space, `#` is part of a plain scalar (or an error).
+  separator: fc.constantFrom(' ', '  ', ''),
+  // With `anywhere`, whether this decoration goes where the fast path gives up (one in four).
+  wild: fc.nat(3).map((n) => n === 0),
+});
+
+/**
+ * Lines with the decorations of `plan` (used in turn) around them. With `anywhere`, some (`wild`) also put comments
+ * where the fast path leaves the document to the package: next to an empty value (after `key:`
+ * or `-` with nothing, or before such a `-`), after a key or `-` a nested block follows, without
+ * a space before `#`; else only blank lines go there.
+ */
+function decorate(lines: Line[], plan: Decoration[], anywhere: boolean): string[] {
+  const out: string[] = [];
+  for (let index = 0; index <= lines.length; index++) {
+    const line = lines[index];
+    const { before, after, separator, wild } = plan.length > 0 ? plan[index % plan.length]! : { before: [], after: undefined, separator: ' ', wild: false };
+    const anywhereHere = anywhere && wild;
+    // Comments next to an empty value would be its own: left to the package.
+    const nextToEmpty = lines[index - 1]?.end === 'empty' || (line?.end === 'empty' && line.text.trim() === '-');
+    out.push(...before.filter((extra) => anywhereHere || !nextToEmpty || !extra.includes('#')));
+    if (!line) break;
+    const commented = after !== undefined && (anywhereHere || (line.end === 'inline' && separator !== ''));
+    out.push(commented ? `${line.text}${separator}#${after}` : line.text);
+  }
+  return out;
+}
+
+/** A stream of generated documents with decorations (see `decorate`). */
+function stream(documents: Block[], plan: Decoration[], options: { sameIndentSeq: boolean; marker: boolean; anywhere: boolean }): string {
+  const texts = documents.map((document, index) => {
+    const root: Block = document.kind === 'seq' && !options.marker ? { kind: 'map', entries: [['k', document]] } : document;
+    return decorate(writeLines(root, 0, options.sameIndentSeq), plan.slice(index), options.anywhere).join('\n');
+  });
+  // Before the first `---`: the decoration's lines, comments alone.
+  const prelude = options.marker ? [...(plan[plan.length - 1]?.before ?? []), '---'].join('\n') + '\n' : '';
+  return prelude + texts.join('\n---\n') + '\n';
 }
 
 describe('YAML fast path, generated', () => {
@@ -210,12 +312,43 @@ describe('YAML fast path, generated', () => {
     );
   });
 
+  it('reads generated documents with comments and blank lines in every shape it accepts exactly as the yaml package does', () => {
+    let commented = 0;
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.array(decoration, { maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
+        const text = stream(documents, plan, { sameIndentSeq, marker, anywhere: false });
+        if (text.includes('#')) commented++;
+        expect(parseSimpleDocuments(text), text).toBeDefined();
+        expect(disagreement(text), text).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+    expect(commented).toBeGreaterThan(250);
+  });
+
+  it('never reads a generated document with comments anywhere otherwise than the yaml package', () => {
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.array(decoration, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
+        const text = stream(documents, plan, { sameIndentSeq, marker, anywhere: true });
+        if (parseSimpleDocuments(text) === undefined) refused++;
+        else if (text.includes('#')) accepted++;
+        expect(disagreement(text), text).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+    // Both sides of the line are exercised: commented documents it reads, and documents it leaves to the package.
+    expect(accepted).toBeGreaterThan(80);
+    expect(refused).toBeGreaterThan(100);
+  });
+
   it('never accepts a generated document with one random edit that the package reads otherwise', () => {
-    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1');
+    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1');
     let accepted = 0;
     fc.assert(
-      fc.property(block, fc.boolean(), fc.nat(), fc.nat(3), piece, (document, sameIndentSeq, where, cut, insert) => {
-        const original = write(document, 0, sameIndentSeq).join('\n') + '\n';
+      fc.property(block, fc.array(decoration, { maxLength: 6 }), fc.boolean(), fc.nat(), fc.nat(3), piece, (document, plan, sameIndentSeq, where, cut, insert) => {
+        const original = decorate(writeLines(document, 0, sameIndentSeq), plan, false).join('\n') + '\n';
         const at = where % (original.length + 1);
         const text = original.slice(0, at) + insert + original.slice(Math.min(original.length, at + cut));
         if (parseSimpleDocuments(text) !== undefined) accepted++;
@@ -227,7 +360,7 @@ describe('YAML fast path, generated', () => {
   });
 
   it('never accepts random YAML punctuation the package reads otherwise', () => {
-    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?');
+    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n');
     let accepted = 0;
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {

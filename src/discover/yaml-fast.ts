@@ -1,15 +1,31 @@
 /**
  * A fast path for the plainest YAML documents: block mappings and sequences of one-line scalars
- * (plain, single- or double-quoted without escapes) and one-line flow collections, the shape of
- * nearly every generated Kubernetes manifest. It builds the same nodes the `yaml` package builds
- * (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources and ranges), at a fraction of
- * its cost, and gives up (returns undefined) on anything else: comments, tabs, carriage returns,
- * anchors, aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text,
- * directives. A document it gives up on is read by the `yaml` package, so it only ever decides how
- * fast a document is read, never what is read. Comments are never kept by this path (it gives up
- * on any `#`), so the node properties it does not set (`comment`, `commentBefore`, `spaceBefore`)
- * are those of a document without comments. __tests__/discover/yaml-fast.test.ts compares it with
- * the `yaml` package on every fixture and on generated documents.
+ * (plain, single- or double-quoted without escapes) and one-line flow collections, with full-line
+ * comments, comments after a value and blank lines between them: the shape of nearly every
+ * generated Kubernetes manifest and most hand-written ones. It builds the same nodes the `yaml`
+ * package builds (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources, ranges,
+ * and the `comment`, `commentBefore` and `spaceBefore` the package attaches), at a fraction of its
+ * cost, and gives up (returns undefined) on anything else: comments inside flow collections, after
+ * a key with no value or next to an empty value, tabs, carriage returns, anchors, aliases, tags,
+ * block scalars, multi-line scalars, escapes, complex keys, non-ASCII text, directives. A document
+ * it gives up on is read by the `yaml` package, so it only ever decides how fast a document is
+ * read, never what is read. __tests__/discover/yaml-fast.test.ts compares every node property
+ * with the `yaml` package's on every fixture and on generated documents.
+ *
+ * Where the package puts a comment line depends on its parser's stack of open collections (see
+ * `yaml/dist/parse/parser.js`); the rules reproduced here, in the package's words:
+ * - a comment line more indented than the items of the collection the last value belongs to,
+ *   before any other comment line, continues that value's `end` (the value's `comment`, and its
+ *   range runs to the end of that line);
+ * - the other lines between two items are the next item's `start` (the key's or the item's
+ *   `commentBefore` and `spaceBefore`);
+ * - after the last item of a collection (the next line is less indented, or the document ends),
+ *   those lines go up to the enclosing collection, unless the collection is indented and some
+ *   comment line is at least as indented as its items: then they are the collection's `comment`
+ *   and its range runs to the next item (`pop` in the parser);
+ * - lines between `key:` (or `-`) and a nested block are that block's `commentBefore`;
+ * - lines after the document's last item are the document's `comment`, and lines before its
+ *   first are the first key's `commentBefore` or the document's (`Composer.decorate`).
  *
  * Every loop moves forward through the text and nesting is bounded, so the cost is linear.
  */
@@ -35,24 +51,153 @@ function isFlowIndicator(c: number): boolean {
   return c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
 }
 
-/** A character this path does not read: anything but printable ASCII and line feeds, or `#`. */
-const UNREAD_CHARACTER = /[^\n -"$-~]/;
+/** A character this path does not read: anything but printable ASCII and line feeds. */
+const UNREAD_CHARACTER = /[^\n -~]/;
 
 /** Whether the text between `start` and `end` has only characters this path reads (a native search: cold code loops slowly). */
 function plainCharacters(text: string, start: number, end: number): boolean {
   return !UNREAD_CHARACTER.test(text.slice(start, end));
 }
 
-const FLOW_INDICATOR = /[,[\]{}]/;
+/** A character a plain key read here never holds: a flow indicator, or `#` (which may start a comment). */
+const NOT_IN_KEY = /[#,[\]{}]/;
 
 /** Whether a one-line text has `: ` or ends with `:` (a mapping key's end). */
 function hasKeyEnd(line: string): boolean {
   return line.includes(': ') || line.endsWith(':');
 }
 
+/**
+ * What the package's lexer sees between two content lines (spaces left out): line feeds, comments
+ * (from `#` to the line's end, with the column of the `#`), and, put in front by the caller, the
+ * indicator the lines follow (a map's `:`, a sequence's `-`, a document's `---`).
+ */
+interface GapToken {
+  kind: 'newline' | 'comment' | 'indicator';
+  /** A comment's text, `#` included. */
+  source: string;
+  /** A comment's column. */
+  indent: number;
+}
+
+const INDICATOR: GapToken = { kind: 'indicator', source: '', indent: 0 };
+
+type Props = { comment: string; spaceBefore: boolean };
+
+/**
+ * The comment and blank-line flag of the lines before a node, as the package's `resolveProps`
+ * reads them (`indicator` is the kind of indicator among the tokens, if any).
+ */
+function nodeProps(tokens: readonly GapToken[], indicator: 'seq' | 'map' | 'doc' | undefined, startOnNewline: boolean): Props {
+  let spaceBefore = false;
+  let atNewline = startOnNewline;
+  let comment = '';
+  let commentSep = '';
+  let found = false;
+  for (const token of tokens) {
+    if (token.kind === 'indicator') {
+      found = true;
+      atNewline = indicator === 'seq';
+    } else if (token.kind === 'comment') {
+      const text = token.source.substring(1) || ' ';
+      comment = comment ? comment + commentSep + text : text;
+      commentSep = '';
+      atNewline = false;
+    } else {
+      if (!atNewline) commentSep += '\n';
+      else if (comment) comment += '\n';
+      else if (!found || indicator !== 'seq') spaceBefore = true;
+      atNewline = true;
+    }
+  }
+  return { comment, spaceBefore };
+}
+
+/** The comment of the lines after a node or a document, as the package's `resolveEnd` reads them. */
+function endComment(tokens: readonly GapToken[]): string {
+  let comment = '';
+  let sep = '';
+  for (const token of tokens) {
+    if (token.kind === 'comment') {
+      const text = token.source.substring(1) || ' ';
+      comment = comment ? comment + sep + text : text;
+      sep = '';
+    } else if (token.kind === 'newline' && comment) sep += '\n';
+  }
+  return comment;
+}
+
+/** The comment of the lines before a stream's first document, as the package's `parsePrelude` reads them. */
+function preludeComment(tokens: readonly GapToken[]): { comment: string; afterEmptyLine: boolean } {
+  let comment = '';
+  let atComment = false;
+  let afterEmptyLine = false;
+  for (const token of tokens) {
+    if (token.kind === 'comment') {
+      comment += (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') + (token.source.substring(1) || ' ');
+      atComment = true;
+      afterEmptyLine = false;
+    } else if (token.kind === 'newline') {
+      if (!atComment) afterEmptyLine = true;
+      atComment = false;
+    }
+  }
+  return { comment, afterEmptyLine };
+}
+
+function hasComment(tokens: readonly GapToken[]): boolean {
+  return tokens.some((token) => token.kind === 'comment');
+}
+
+/** Sets what the lines before a node with content give it (`composeNode`). */
+function setProps(node: Node, props: Props): void {
+  if (props.spaceBefore) node.spaceBefore = true;
+  if (props.comment) node.commentBefore = props.comment;
+}
+
+/** The tokens of the text from `from` to `to`, which holds only spaces, line feeds and comments running to their line's end. */
+function gapTokens(text: string, from: number, to: number): GapToken[] {
+  const tokens: GapToken[] = [];
+  let index = from;
+  while (index < to) {
+    const c = text.charCodeAt(index);
+    if (c === 0x20) index++;
+    else if (c === 0x0a) {
+      tokens.push({ kind: 'newline', source: '\n', indent: 0 });
+      index++;
+    } else if (c === 0x23) {
+      const newline = text.indexOf('\n', index);
+      const lineEnd = newline < 0 || newline > to ? to : newline;
+      tokens.push({ kind: 'comment', source: text.slice(index, lineEnd), indent: index - (text.lastIndexOf('\n', index - 1) + 1) });
+      index = lineEnd;
+    } else throw new Unsupported(); // not between content lines
+  }
+  return tokens;
+}
+
+/** Offset of the first line at or after `lineStart` (and before `end`) with more than spaces and a comment, or `end`. */
+function firstContentLine(text: string, lineStart: number, end: number): number {
+  let start = lineStart;
+  while (start < end) {
+    let index = start;
+    while (index < end && text.charCodeAt(index) === 0x20) index++;
+    if (index >= end) return end;
+    const c = text.charCodeAt(index);
+    if (c === 0x23) {
+      const newline = text.indexOf('\n', index);
+      start = newline < 0 || newline >= end ? end : newline + 1;
+    } else if (c === 0x0a) start = index + 1;
+    else return start;
+  }
+  return end;
+}
+
 class FastParser {
   private readonly schema: Schema;
   private readonly options: Document['options'];
+  /** The last `nextContentLine` answer: the lines between two items are looked at by every collection they end. */
+  private cachedFrom = -1;
+  private cachedLine = -1;
 
   constructor(
     private readonly text: string,
@@ -64,16 +209,13 @@ class FastParser {
     this.options = document.options;
   }
 
-  /** Offset of the first line at or after `lineStart` with more than spaces, or `end`. */
+  /** Offset of the first line at or after `lineStart` with more than spaces and a comment, or `end`. */
   nextContentLine(lineStart: number): number {
-    let start = lineStart;
-    while (start < this.end) {
-      let index = start;
-      while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
-      if (index < this.end && this.text.charCodeAt(index) !== 0x0a) return start;
-      start = index + 1;
+    if (lineStart !== this.cachedFrom) {
+      this.cachedFrom = lineStart;
+      this.cachedLine = firstContentLine(this.text, lineStart, this.end);
     }
-    return this.end;
+    return this.cachedLine;
   }
 
   /** Offset of the line feed ending the line at `at`, or `end`. */
@@ -86,6 +228,53 @@ class FastParser {
     let index = lineStart;
     while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
     return index - lineStart;
+  }
+
+  gapTokens(from: number, to: number): GapToken[] {
+    return gapTokens(this.text, from, to);
+  }
+
+  /**
+   * The end of the comment lines from the line at `from` that continue the value before them:
+   * those more indented than `indent` (the items of the value's collection), up to the first
+   * comment line that is not. Blank lines between them go with them.
+   */
+  continuedEnd(from: number, indent: number): number {
+    let continued = from;
+    let start = from;
+    while (start < this.end) {
+      const index = this.skipSpaces(start);
+      if (index >= this.end) break;
+      const c = this.text.charCodeAt(index);
+      if (c === 0x0a) {
+        start = index + 1;
+        continue;
+      }
+      if (c !== 0x23 || index - start <= indent) break;
+      const lineEnd = this.lineEnd(index);
+      continued = start = lineEnd < this.end ? lineEnd + 1 : this.end;
+    }
+    return continued;
+  }
+
+  /**
+   * The end of a block collection of items at column `indent` from `at`, whose last item ends at
+   * `lastEnd` and is followed by the lines from `next` (blank or comments) to the next content
+   * line. Those lines go up to the enclosing collection (returned as still to place), unless the
+   * collection is indented and one of their comments is at least as indented as its items: then
+   * they are its `comment`, and its range runs to the next content (as the package's `pop`).
+   */
+  close(collection: YAMLMap | YAMLSeq, at: number, indent: number, lastEnd: number, next: number): { node: Node; next: number } {
+    const line = this.nextContentLine(next);
+    const tokens = indent === 0 || line === next ? [] : this.gapTokens(next, line);
+    if (!tokens.some((token) => token.kind === 'comment' && token.indent >= indent)) {
+      collection.range = [at, lastEnd, lastEnd];
+      return { node: collection, next };
+    }
+    collection.comment = nodeProps(tokens, undefined, true).comment;
+    const commentEnd = line >= this.end ? this.end : line + this.indentAt(line);
+    collection.range = [at, lastEnd, commentEnd];
+    return { node: collection, next: line };
   }
 
   /** The block node starting on the content line at `lineStart` whose indentation is `indent`. */
@@ -105,26 +294,31 @@ class FastParser {
 
   /**
    * A block mapping whose keys sit at column `indent`; the first key at `at` (which may follow a
-   * sequence entry's `- ` on the same line). Returns the map and the start of the line after it.
+   * sequence entry's `- ` on the same line). Returns the map and where the lines after it that
+   * are still to place start (see `close`).
    */
   blockMap(at: number, indent: number, depth: number): { node: Node; next: number } {
     const map = new YAMLMap(this.schema);
     let keyStart = at;
+    let before = -1; // where the lines before the key start (none before the first)
     let lastEnd: number;
+    let next: number;
     for (;;) {
       const key = this.plainKey(keyStart);
+      if (before >= 0) setProps(key.node, nodeProps(this.gapTokens(before, keyStart), undefined, true));
       const entry = this.mapValue(key.colon + 1, indent, depth);
       map.items.push(new Pair(key.node, entry.node));
       lastEnd = (entry.node.range as [number, number, number])[2];
-      const line = this.nextContentLine(entry.next);
+      next = entry.next;
+      const line = this.nextContentLine(next);
       if (line >= this.end) break;
       const lineIndent = this.indentAt(line);
       if (lineIndent < indent) break;
       if (lineIndent > indent || this.isSequenceEntry(line + lineIndent)) throw new Unsupported();
       keyStart = line + lineIndent;
+      before = next;
     }
-    map.range = [at, lastEnd, lastEnd];
-    return { node: map, next: this.nextContentLine(lastEnd) };
+    return this.close(map, at, indent, lastEnd, next);
   }
 
   /** A plain key ending at `: ` or `:` and the line's end. */
@@ -136,26 +330,38 @@ class FastParser {
     // The first `:` followed by a space or the line's end.
     while (index >= 0 && index < lineEnd && index + 1 < lineEnd && this.text.charCodeAt(index + 1) !== 0x20) index = this.text.indexOf(':', index + 1);
     if (index < 0 || index >= lineEnd) throw new Unsupported();
-    if (FLOW_INDICATOR.test(this.text.slice(start, index))) throw new Unsupported();
+    if (NOT_IN_KEY.test(this.text.slice(start, index))) throw new Unsupported();
     if (this.text.charCodeAt(index - 1) === 0x20) throw new Unsupported(); // `key :`
     return { node: this.plainScalar(start, index, index, true), colon: index };
   }
 
-  /** The value after a map key's `:` (at `from`), and the start of the line after it. */
+  /** The value after a map key's `:` (at `from`), and where the lines after it still to place start. */
   mapValue(from: number, indent: number, depth: number): { node: Node; next: number } {
     let index = from;
     while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
-    if (index >= this.end || this.text.charCodeAt(index) === 0x0a) {
-      if (index !== from) throw new Unsupported(); // trailing spaces after `key:`
-      const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
-      if (line < this.end) {
-        const lineIndent = this.indentAt(line);
-        if (lineIndent > indent || (lineIndent === indent && this.isSequenceEntry(line + lineIndent))) return this.blockNode(line, lineIndent, depth + 1);
-      }
-      return { node: this.empty(from), next: index + 1 > this.end ? this.end : index + 1 };
+    if (index < this.end && this.text.charCodeAt(index) !== 0x0a) {
+      if (index === from) throw new Unsupported(); // `key:value` is not this shape
+      return this.inlineValue(index, indent, depth);
     }
-    if (index === from) throw new Unsupported(); // `key:value` is not this shape
-    return this.inlineValue(index, indent, depth);
+    if (index !== from) throw new Unsupported(); // trailing spaces after `key:`
+    const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
+    // The lines up to the value: its `commentBefore` (the package's `sep` of the pair).
+    const tokens = [INDICATOR, ...this.gapTokens(index, line)];
+    const lineIndent = line < this.end ? this.indentAt(line) : -1;
+    if (lineIndent > indent || (lineIndent === indent && this.isSequenceEntry(line + lineIndent))) {
+      const nested = this.blockNode(line, lineIndent, depth + 1);
+      setProps(nested.node, nodeProps(tokens, 'map', false));
+      return nested;
+    }
+    // An empty value: comments would be its own (`composeEmptyNode`), left to the package.
+    if (hasComment(tokens)) throw new Unsupported();
+    const node = this.empty(from);
+    // Blank lines before the next key are that key's (the package splits them off at a token at the
+    // map's column, a `---` too); before anything less indented or the stream's end, the empty value's.
+    const atMarker = line >= this.end && this.end < this.text.length && indent === 0;
+    if (lineIndent === indent || atMarker) return { node, next: index + 1 };
+    setProps(node, nodeProps(tokens, 'map', false));
+    return { node, next: line };
   }
 
   /** A null scalar at `at`, as the `yaml` package writes an empty value. */
@@ -165,7 +371,8 @@ class FastParser {
 
   /**
    * A value written on the rest of a line from `at`: a flow collection, a quoted or a plain
-   * scalar; nothing may follow on the line, and no more-indented line may continue it.
+   * scalar, then maybe a comment; nothing else may follow on the line, and no more-indented
+   * content line may continue it. Its node ends after the comment lines that continue it.
    */
   inlineValue(at: number, indent: number, depth: number): { node: Node; next: number } {
     const c = this.text.charCodeAt(at);
@@ -173,6 +380,7 @@ class FastParser {
     let end: number;
     if (c === 0x7b || c === 0x5b) {
       const flow = this.flowCollection(at, depth + 1);
+      if (this.text.slice(at, flow.end).includes('#')) throw new Unsupported(); // a comment inside
       node = flow.node;
       end = flow.end;
     } else if (c === 0x22 || c === 0x27) {
@@ -183,10 +391,14 @@ class FastParser {
       end = this.plainValueEnd(at);
       node = this.plainScalar(at, end, end, false);
     }
-    let after = end;
-    while (after < this.end && this.text.charCodeAt(after) === 0x20) after++;
-    if (after < this.end && this.text.charCodeAt(after) !== 0x0a) throw new Unsupported();
-    const next = after < this.end ? after + 1 : this.end;
+    let after = this.skipSpaces(end);
+    if (after < this.end && this.text.charCodeAt(after) !== 0x0a) {
+      if (this.text.charCodeAt(after) !== 0x23 || after === end) throw new Unsupported();
+      after = this.lineEnd(after); // a comment after the value
+    }
+    const next = this.continuedEnd(after < this.end ? after + 1 : this.end, indent);
+    const comment = endComment(this.gapTokens(end, next));
+    if (comment) node.comment = comment;
     (node.range as [number, number, number])[2] = next;
     // A more-indented line after a value continues it (a multi-line scalar) or is an error.
     const line = this.nextContentLine(next);
@@ -194,13 +406,18 @@ class FastParser {
     return { node, next };
   }
 
-  /** End of a one-line plain scalar in block context (trailing spaces excluded); gives up on `: `. */
+  /** End of a one-line plain scalar in block context (trailing spaces and a comment excluded); gives up on `: `. */
   plainValueEnd(at: number): number {
-    const lineEnd = this.lineEnd(at);
-    if (hasKeyEnd(this.text.slice(at, lineEnd))) throw new Unsupported();
-    let end = lineEnd;
-    while (end > at && this.text.charCodeAt(end - 1) === 0x20) end--;
-    return end;
+    const line = this.text.slice(at, this.lineEnd(at));
+    let valueEnd = line.length;
+    const hash = line.indexOf('#');
+    if (hash >= 0) {
+      if (line.charCodeAt(hash - 1) !== 0x20) throw new Unsupported(); // `a#b`: no comment, a `#` in the scalar
+      valueEnd = hash;
+    }
+    if (hasKeyEnd(line.slice(0, valueEnd))) throw new Unsupported();
+    while (valueEnd > 0 && line.charCodeAt(valueEnd - 1) === 0x20) valueEnd--;
+    return at + valueEnd;
   }
 
   /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
@@ -246,12 +463,15 @@ class FastParser {
   blockSequence(at: number, indent: number, depth: number): { node: Node; next: number } {
     const seq = new YAMLSeq(this.schema);
     let dash = at;
+    let before = -1; // where the lines before the `-` start (none before the first)
     let lastEnd: number;
+    let next: number;
     for (;;) {
-      const entry = this.sequenceEntry(dash, indent, depth);
+      const entry = this.sequenceEntry(dash, indent, depth, before < 0 ? [INDICATOR] : [...this.gapTokens(before, dash), INDICATOR]);
       seq.items.push(entry.node);
       lastEnd = (entry.node.range as [number, number, number])[2];
-      const line = this.nextContentLine(entry.next);
+      next = entry.next;
+      const line = this.nextContentLine(next);
       if (line >= this.end) break;
       const lineIndent = this.indentAt(line);
       if (lineIndent < indent) break;
@@ -260,37 +480,51 @@ class FastParser {
         throw new Unsupported();
       }
       dash = line + lineIndent;
+      before = next;
     }
-    seq.range = [at, lastEnd, lastEnd];
-    return { node: seq, next: this.nextContentLine(lastEnd) };
+    return this.close(seq, at, indent, lastEnd, next);
   }
 
-  /** One `- ` entry: a nested block node, a compact mapping (`- key: value`), or an inline value. */
-  sequenceEntry(dash: number, indent: number, depth: number): { node: Node; next: number } {
+  /**
+   * One `- ` entry: a nested block node, a compact mapping (`- key: value`), or an inline value.
+   * `tokens` are the lines before it and its `-` (the package's `start` of the item).
+   */
+  sequenceEntry(dash: number, indent: number, depth: number, tokens: GapToken[]): { node: Node; next: number } {
     let index = dash + 1;
     while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
     if (index >= this.end || this.text.charCodeAt(index) === 0x0a) {
       if (index !== dash + 1) throw new Unsupported(); // trailing spaces after `-`
-      const next = index + 1 > this.end ? this.end : index + 1;
-      const line = this.nextContentLine(next);
-      if (line < this.end && this.indentAt(line) > indent) return this.blockNode(line, this.indentAt(line), depth + 1);
-      return { node: this.empty(index), next };
+      const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
+      tokens.push(...this.gapTokens(index, line));
+      if (line < this.end && this.indentAt(line) > indent) {
+        const nested = this.blockNode(line, this.indentAt(line), depth + 1);
+        setProps(nested.node, nodeProps(tokens, 'seq', true));
+        return nested;
+      }
+      // An empty entry: comments would be its own (`composeEmptyNode`), left to the package; the lines after it are its own.
+      if (hasComment(tokens)) throw new Unsupported();
+      const node = this.empty(index);
+      setProps(node, nodeProps(tokens, 'seq', true));
+      return { node, next: line };
     }
     if (index !== dash + 2 || this.isSequenceEntry(index)) throw new Unsupported(); // `-   x` or `- - x`
-    if (this.startsMapEntry(index)) return this.blockMap(index, index - this.lineStartOf(index), depth + 1);
-    return this.inlineValue(index, indent, depth);
+    const entry = this.startsMapEntry(index) ? this.blockMap(index, index - this.lineStartOf(index), depth + 1) : this.inlineValue(index, indent, depth);
+    setProps(entry.node, nodeProps(tokens, 'seq', true));
+    return entry;
   }
 
   lineStartOf(at: number): number {
     return this.text.lastIndexOf('\n', at - 1) + 1;
   }
 
-  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end). */
+  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end), before any comment. */
   startsMapEntry(at: number): boolean {
     const first = this.text.charCodeAt(at);
     // A quoted or flow item is an inline value; if a `:` follows it (a quoted or flow key), `inlineValue` gives up.
     if (first === 0x22 || first === 0x27 || first === 0x7b || first === 0x5b) return false;
-    return hasKeyEnd(this.text.slice(at, this.lineEnd(at)));
+    const line = this.text.slice(at, this.lineEnd(at));
+    const comment = line.indexOf(' #'); // what a comment after the line's content says does not count
+    return hasKeyEnd(comment < 0 ? line : line.slice(0, comment));
   }
 
   /** A one-line flow mapping or sequence at `at`; `end` is just past its closing bracket. */
@@ -377,12 +611,14 @@ class FastParser {
  * line) to `end`, as the `yaml` package would compose it, or undefined when it is not of the shape
  * this path reads. An empty document is left to the package too.
  */
-function parseSimpleDocument(text: string, start: number, end: number, marker: boolean): Document.Parsed | undefined {
+function parseSimpleDocument(text: string, start: number, end: number, marker: boolean, prelude: readonly GapToken[]): Document.Parsed | undefined {
   let contentFrom = start;
+  let markerEnd = start; // the line feed ending the marker line
   if (marker) {
     const newline = text.indexOf('\n', start);
     if (newline < 0 || newline >= end) return undefined;
     for (let index = start + 3; index < newline; index++) if (text.charCodeAt(index) !== 0x20) return undefined;
+    markerEnd = newline;
     contentFrom = newline + 1;
   }
   if (!plainCharacters(text, start, end)) return undefined;
@@ -391,10 +627,17 @@ function parseSimpleDocument(text: string, start: number, end: number, marker: b
   const line = parser.nextContentLine(contentFrom);
   if (line >= end || parser.indentAt(line) !== 0) return undefined;
   try {
-    const { node } = parser.blockNode(line, 0, 0);
-    if (parser.nextContentLine((node.range as [number, number, number])[2]) < end) return undefined;
+    const { node, next } = parser.blockNode(line, 0, 0);
+    if (parser.nextContentLine(next) < end) return undefined;
     document.contents = node;
-    if (marker && document.directives) document.directives.docStart = true;
+    if (marker) {
+      if (document.directives) document.directives.docStart = true;
+      // The lines between `---` and the content: the content's (the package's document `start`).
+      setProps(node, nodeProps([INDICATOR, ...parser.gapTokens(markerEnd, line)], 'doc', true));
+    }
+    decorate(document, node as YAMLMap | YAMLSeq, marker ? prelude : parser.gapTokens(start, line), marker);
+    const comment = endComment(parser.gapTokens(next, end));
+    if (comment) document.comment = comment;
     const contentEnd = (node.range as [number, number, number])[2];
     // As the package reads it: the lines after a document that ends in an empty value are not the document's.
     document.range = [marker ? start : line, contentEnd, endsEmpty(node) ? contentEnd : end];
@@ -403,6 +646,23 @@ function parseSimpleDocument(text: string, start: number, end: number, marker: b
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
+}
+
+/**
+ * The comment lines before a stream's first content (`prelude`), where the package's
+ * `Composer.decorate` puts them: the document's when a blank line follows them or the document
+ * starts with `---`, else its first key's or item's.
+ */
+function decorate(document: Document, node: YAMLMap | YAMLSeq, prelude: readonly GapToken[], docStart: boolean): void {
+  const { comment, afterEmptyLine } = preludeComment(prelude);
+  if (!comment) return;
+  if (afterEmptyLine || docStart) {
+    document.commentBefore = comment;
+    return;
+  }
+  const first: unknown = node.items[0];
+  const target = (first instanceof Pair ? first.key : first) as Node;
+  target.commentBefore = target.commentBefore ? `${comment}\n${target.commentBefore}` : comment;
 }
 
 /** Whether the last value written in a block node is empty (`key:` or `-` with nothing after). */
@@ -433,6 +693,7 @@ export function parseSimpleDocuments(text: string, skip?: (documentText: string)
   let skipped = 0;
   let start = 0;
   let marker = false;
+  let prelude: GapToken[] = [];
   // Returns false to give up.
   const flush = (end: number): boolean => {
     let contentStart = start;
@@ -447,7 +708,13 @@ export function parseSimpleDocuments(text: string, skip?: (documentText: string)
       skipped++;
       return true;
     }
-    const document = parseSimpleDocument(text, start, end, marker);
+    if (!marker && firstContentLine(text, start, end) >= end) {
+      // Comment lines before the first `---` (a stream of comments alone is left to the package).
+      prelude = gapTokens(text, start, end);
+      return end < text.length && plainCharacters(text, start, end);
+    }
+    const document = parseSimpleDocument(text, start, end, marker, prelude);
+    prelude = [];
     if (document) documents.push(document);
     return document !== undefined;
   };
