@@ -294,6 +294,19 @@ describe('kubernetes: manifest templates for other tools', () => {
     ]);
   });
 
+  it('reads an action over several lines and action-only lines inside a block scalar, naming containers as written', async () => {
+    const { occurrences, errors, containers } = await extract('templated/test-framework.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['16:16', 'registry.example.com/mesh/proxy:1.24.0', 'registry.example.com/mesh/proxy:1.24.0'],
+      ['19:16', '{{ $.Hub }}/app:{{ $.Tag }}', 'a {{ }} template action is filled in when this file is rendered'],
+    ]);
+    expect(containers?.map((container) => [container.name, container.raw, container.runAsNonRoot?.value])).toEqual([
+      ['Deployment/{{ $.Service }}-{{ $version.Name }} container proxy', 'registry.example.com/mesh/proxy:1.24.0', undefined],
+      ['Deployment/{{ $.Service }}-{{ $version.Name }} container app', '{{ $.Hub }}/app:{{ $.Tag }}', true],
+    ]);
+  });
+
   it('a templated CRD header is not reported as unparseable', async () => {
     const { occurrences, errors } = await extract('templated/crd.template.header.yaml');
     expect(errors).toBeUndefined();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, joinFlowLines, maskAtPlaceholders, maskTemplateActions } from '../../src/discover/yaml-tolerant.js';
 import { parseYamlDocuments } from '../../src/discover/yaml.js';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
@@ -90,15 +91,25 @@ describe('kubernetes: manifests kubectl reads are read, at exact positions', () 
   });
 });
 
+describe('parse errors as reported', () => {
+  it('shows the first three messages of a document and how many more there were', () => {
+    const { errors } = parseYamlDocuments('a: [\n{{ x }}\n{{ y }}\n{{ z }}\nb: {\n');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.split('; ')).toHaveLength(4);
+    expect(errors[0]).toMatch(/; and \d+ more$/);
+    expect(parseYamlDocuments('a: [\n').errors[0]).not.toContain('more');
+  });
+});
+
 describe('template actions masked for reading', () => {
-  it('turns action-only lines into comments and inline actions into marks, keeping every offset', () => {
+  it('turns action-only lines into blank lines and inline actions into marks, keeping every offset', () => {
     const text = '{{- if .x }}\nimage: {{ .repo }}:1\r\n  {{- end }}\nname: a\n';
     const masked = maskTemplateActions(text)!;
     expect(masked.length).toBe(text.length);
     expect(masked.split('\n').map((line) => line.replace(/\r$/, ''))).toEqual([
-      `#${' '.repeat(11)}`,
+      ' '.repeat(12),
       `image: ${TEMPLATE_ACTION_MARK.repeat('{{ .repo }}'.length)}:1`,
-      `#${' '.repeat(11)}`,
+      ' '.repeat(12),
       'name: a',
       '',
     ]);
@@ -110,13 +121,43 @@ describe('template actions masked for reading', () => {
     const masked = maskTemplateActions(text)!;
     expect(masked.length).toBe(text.length);
     expect(masked.split('\n')).toEqual([
-      `#${' '.repeat(8)}`,
+      ' '.repeat(9),
       `image: app:${TEMPLATE_ACTION_MARK.repeat('{% if x %}'.length)}1${TEMPLATE_ACTION_MARK.repeat('{% endif %}'.length)}`,
       'format: "{%s}"',
-      `#${' '.repeat(12)}`,
+      ' '.repeat(13),
       '',
     ]);
     expect(maskTemplateActions('format: "{%s}"\n')).toBeUndefined();
+  });
+
+  it('masks an action written over several lines (`{{- if and` with a condition per line) as blank lines', () => {
+    const text = 'containers:\n{{- if and\n  (ne .a "false")\n  (.b)\n}}\n- name: proxy\n  image: auto\n{{- end }}\n';
+    const masked = maskTemplateActions(text)!;
+    expect(masked.length).toBe(text.length);
+    const blank = (line: string): string => ' '.repeat(line.length);
+    const lines = text.split('\n');
+    expect(masked.split('\n')).toEqual([lines[0], ...lines.slice(1, 5).map(blank), lines[5], lines[6], blank(lines[7]!), '']);
+    expect(parse(masked)).toEqual({ containers: [{ name: 'proxy', image: 'auto' }] });
+  });
+
+  it('keeps a block scalar whole when action-only lines sit inside it at column 0', () => {
+    const text = 'command:\n- |\n  server \\\n{{- range .Ports }}\n    --port={{ .Port }} \\\n{{- end }}\n  --done\nimage: app:1\n';
+    const masked = maskTemplateActions(text)!;
+    const document = parse(masked) as { command: string[]; image: string };
+    expect(document.image).toBe('app:1');
+    expect(document.command[0]).toContain('--done');
+  });
+
+  it('reads an unclosed {{ as running to its line end, and one closed more than 30 lines on the same way', () => {
+    const far = `image: {{ .x\n${'a: 1\n'.repeat(31)}}}\n`;
+    const masked = maskTemplateActions(far)!;
+    expect(masked.split('\n')[1]).toBe('a: 1');
+    const near = `image: {{ .x\n${'a: 1\n'.repeat(3)}}}\nb: 2\n`;
+    expect(maskTemplateActions(near)!.split('\n').slice(1)).toEqual(['    ', '    ', '    ', '  ', 'b: 2', '']);
+    // Many lines opening an action that never closes: each runs to its line end, the rest is read.
+    const open = 'x: {{\n'.repeat(50_000) + 'image: nginx\n';
+    expect(maskTemplateActions(open)!.endsWith('image: nginx\n')).toBe(true);
+    expect(maskTemplateActions('x: {{\ny: 1\n')).toBe(`x: ${TEMPLATE_ACTION_MARK.repeat(2)}\ny: 1\n`);
   });
 });
 

@@ -239,18 +239,23 @@ export const TEMPLATE_ACTION_MARK = '\u2063';
 export function maskTemplateActions(text: string): string | undefined {
   if (!text.includes('{{') && !text.includes('{%')) return undefined;
   const output = text.split('');
+  const searches: Searches = { action: new ForwardSearch(text, '{{'), statement: new ForwardSearch(text, '{%'), actionEnd: new ForwardSearch(text, '}}'), statementEnd: new ForwardSearch(text, '%}') };
   let changed = false;
   let lineStart = 0;
+  // Where an action opened on an earlier line ends (`{{- if and` ... `}}` over several lines), or -1.
+  let carried = -1;
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    const actions = actionsOf(text, lineStart, lineEnd);
+    const inside: Array<[number, number]> = carried > lineStart ? [[lineStart, Math.min(carried, lineEnd)]] : [];
+    const actions = carried >= lineEnd ? inside : [...inside, ...actionsOf(text, Math.max(lineStart, carried), lineEnd, searches)];
+    carried = carried >= lineEnd ? carried : continuedAction(text, actions, lineEnd, searches.actionEnd);
     if (actions.length > 0) {
       changed = true;
       if (onlyActions(text, lineStart, lineEnd, actions)) {
-        // `{{- if .x }}`, `{{ end }}`, `{{- include "t" . | nindent 4 }}`: structure, not content.
-        output[lineStart] = '#';
-        for (let index = lineStart + 1; index < lineEnd; index++) if (text[index] !== '\r') output[index] = ' ';
+        // `{{- if .x }}`, `{{ end }}`, `{{- include "t" . | nindent 4 }}`: structure, not content. A
+        // blank line, not a comment: inside a block scalar (a script) a comment at column 0 would end it.
+        for (let index = lineStart; index < lineEnd; index++) if (text[index] !== '\r') output[index] = ' ';
       } else {
         for (const [start, end] of actions) for (let index = start; index < end; index++) output[index] = TEMPLATE_ACTION_MARK;
       }
@@ -260,35 +265,82 @@ export function maskTemplateActions(text: string): string | undefined {
   return changed ? output.join('') : undefined;
 }
 
+/** Lines an action may run over (`{{- if and` with one condition per line): beyond, an unclosed `{{` is text. */
+const MAX_ACTION_LINES = 30;
+
+/**
+ * Where the line's last action ends when it opens here and closes on a later line (at most
+ * MAX_ACTION_LINES on), or -1.
+ */
+function continuedAction(text: string, actions: Array<[number, number]>, lineEnd: number, closing: ForwardSearch): number {
+  const last = actions.at(-1);
+  if (!last || last[1] !== lineEnd || !text.startsWith('{{', last[0])) return -1;
+  const close = closing.after(last[0] + 2);
+  if (close < lineEnd || close >= text.length) return -1; // closed on its line, or never
+  let lines = 0;
+  for (let index = text.indexOf('\n', lineEnd); index >= 0 && index < close; index = text.indexOf('\n', index + 1)) {
+    if (++lines > MAX_ACTION_LINES) return -1;
+  }
+  return close + 2;
+}
+
+/**
+ * The next `{{` (or `{%`, `}}`, `%}`) at or after a position, for positions that only move forward:
+ * each search starts where the last one ended, so finding every one in a text reads it once (a
+ * search from each line would read the rest of the text for each line: quadratic).
+ */
+class ForwardSearch {
+  private found = -2;
+
+  constructor(
+    private readonly text: string,
+    private readonly token: string,
+  ) {}
+
+  /** The index of the next occurrence at or after `from`, or the text's length when there is none. */
+  after(from: number): number {
+    if (this.found === -1) return this.text.length;
+    if (this.found < from) this.found = this.text.indexOf(this.token, from);
+    return this.found === -1 ? this.text.length : this.found;
+  }
+}
+
 /**
  * `[start, end)` of every `{{ ... }}` on a line (one left open runs to the line's end) and every
  * `{% ... %}` closed on it (an unclosed `{%` is text, as in a format string).
  */
-function actionsOf(text: string, start: number, end: number): Array<[number, number]> {
+interface Searches {
+  action: ForwardSearch;
+  statement: ForwardSearch;
+  actionEnd: ForwardSearch;
+  statementEnd: ForwardSearch;
+}
+
+function actionsOf(text: string, start: number, end: number, searches: Searches): Array<[number, number]> {
   const actions: Array<[number, number]> = [];
   let cursor = start;
   while (cursor < end) {
-    const action = nextOpening(text, cursor, end, '{{');
-    const statement = nextOpening(text, cursor, end, '{%');
+    const action = nextOpening(searches.action, cursor, end);
+    const statement = nextOpening(searches.statement, cursor, end);
     if (action < 0 && statement < 0) break;
     if (action >= 0 && (statement < 0 || action < statement)) {
-      const close = text.indexOf('}}', action + 2);
-      const actionEnd = close < 0 || close >= end ? end : close + 2;
+      const close = searches.actionEnd.after(action + 2);
+      const actionEnd = close >= end ? end : close + 2;
       actions.push([action, actionEnd]);
       cursor = actionEnd;
     } else {
-      const close = text.indexOf('%}', statement + 2);
-      if (close >= 0 && close < end) actions.push([statement, close + 2]);
-      cursor = close >= 0 && close < end ? close + 2 : statement + 2;
+      const close = searches.statementEnd.after(statement + 2);
+      if (close < end) actions.push([statement, close + 2]);
+      cursor = close < end ? close + 2 : statement + 2;
     }
   }
   return actions;
 }
 
-/** Where `opening` next starts on the line, or -1. */
-function nextOpening(text: string, from: number, end: number, opening: string): number {
-  const index = text.indexOf(opening, from);
-  return index >= 0 && index < end ? index : -1;
+/** Where an opening next starts on the line, or -1. */
+function nextOpening(search: ForwardSearch, from: number, end: number): number {
+  const index = search.after(from);
+  return index < end ? index : -1;
 }
 
 function onlyActions(text: string, start: number, end: number, actions: Array<[number, number]>): boolean {

@@ -184,7 +184,7 @@ function errorPosition(offset: number, lineStarts: number[]): string {
 }
 
 /**
- * Every document of a stream, each with its parse error (all its messages on one line) if it has
+ * Every document of a stream, each with its parse error (its first messages on one line) if it has
  * one. Error positions are computed here, from `lineStarts()` of the original text, because the
  * parsed text may have lost lines to blanking.
  */
@@ -198,9 +198,17 @@ function readDocuments(text: string, lineStarts: () => number[]): Array<{ docume
     }
     // As the parser's pretty message reads, to the end of its first line.
     const message = (error: YAMLError) => (error.message + (error.pos[0] === -1 ? '' : errorPosition(error.pos[0], lineStarts()))).split('\n')[0].replace(/:\s*$/, '');
-    read.push({ document, error: document.errors.map(message).join('; ') });
+    read.push({ document, error: firstErrors(document.errors.map(message)) });
   }
   return read;
+}
+
+/** Messages after the first few follow from the first (the parser lost its place): a finding shows 3 and a count. */
+const SHOWN_ERRORS = 3;
+
+function firstErrors(messages: string[]): string {
+  const shown = messages.slice(0, SHOWN_ERRORS).join('; ');
+  return messages.length > SHOWN_ERRORS ? `${shown}; and ${messages.length - SHOWN_ERRORS} more` : shown;
 }
 
 /** Converts a node to plain JS, bounded; undefined when alias expansion exceeds the bound. */

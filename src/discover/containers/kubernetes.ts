@@ -49,13 +49,13 @@ function objectContainers(root: unknown, file: SourceFile, reader: SettingReader
   const specPath = podSpecPathOf(apiVersion, kind);
   const spec = specPath ? nodeAt(root, specPath) : undefined;
   if (!isMap(spec)) return;
-  const objectName = scalarString(nodeAt(root, ['metadata', 'name']));
+  const objectName = reader.written(nodeAt(root, ['metadata', 'name']));
   const pod = podSettings(spec, reader);
   for (const [key, role] of CONTAINER_LISTS) {
     for (const container of seqItems(mapGet(spec, key))) {
       const config = containerConfig(container, pod, reader, file.path);
       if (!config) continue;
-      const containerName = scalarString(mapGet(container, 'name')) ?? '(unnamed)';
+      const containerName = reader.written(mapGet(container, 'name')) ?? '(unnamed)';
       config.workload = `${kind}/${objectName ?? '(unnamed)'}`;
       config.name = `${config.workload} ${role ? `${role} container` : 'container'} ${containerName}`;
       if (role) config.role = role;
@@ -100,7 +100,7 @@ function containerConfig(container: unknown, pod: PodSettings, reader: SettingRe
     kind: 'kubernetes',
     name: '',
     workload: '',
-    raw: scalarString(anchor) ?? '',
+    raw: reader.written(anchor) ?? '',
     ...position,
     runAsNonRoot: reader.boolean(mapGet(securityContext, 'runAsNonRoot')) ?? pod.runAsNonRoot,
     runAsUser: reader.integer(mapGet(securityContext, 'runAsUser')) ?? pod.runAsUser,

@@ -5,7 +5,8 @@
  */
 import type { WrittenSetting } from '../../model.js';
 import type { LineIndex } from '../position.js';
-import { isScalar } from '../yaml.js';
+import { isScalar, scalarString } from '../yaml.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK } from '../yaml-tolerant.js';
 
 export class SettingReader {
   constructor(
@@ -35,6 +36,16 @@ export class SettingReader {
 
   string(node: unknown): WrittenSetting<string> | undefined {
     return this.scalar(node, (value) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined));
+  }
+
+  /**
+   * A scalar's text for people (a workload's or container's name, an image): its value, or as written
+   * when the value holds a template action or placeholder masked for parsing (`{{ .Service }}-v1`).
+   */
+  written(node: unknown): string | undefined {
+    const value = scalarString(node);
+    if (value === undefined || !isScalar(node) || !node.range) return value;
+    return value.includes(TEMPLATE_ACTION_MARK) || value.includes(PLACEHOLDER_MARK) ? this.text.slice(node.range[0], node.range[1]) : value;
   }
 
   /** The position of any node with a range (a map or sequence item), for settings that are absent. */
