@@ -102,8 +102,10 @@ describe('YAML fast path', () => {
   });
 
   it.each([
-    ['a comment after a key with no value', 'a: # c\n  b: 1\n'],
-    ['a comment after a `-` with no value', '- # c\n  b: 1\n'],
+    ['a comment after a key with an empty value', 'a: # c\nb: 1\n'],
+    ['a comment after a `-` with an empty value', '- # c\n- b\n'],
+    ['spaces after a key with an empty value', 'a:  \nb: 1\n'],
+    ['a scalar on the line after `-`', '- # c\n  x\n'],
     ['a comment line after an empty value', 'a:\n# c\nb: 1\n'],
     ['a comment line before an empty item', '- a\n# c\n-\n'],
     ['a comment inside a flow collection', 'a: [b, c #d]\n'],
@@ -158,16 +160,13 @@ describe('YAML fast path', () => {
     ['comment lines that go up to the next key', 'a:\n  b:\n    c: d\n  # up\n  e: f\n'],
     ['comment lines after the last item: the document', 'a:\n  - b\n\n# end\n\n'],
     ['comment lines between a key and its nested block', 'spec:\n  # replicas\n\n  replicas: 2\nlist:\n# items\n- a\n'],
-    ['comment lines between `-` and its nested block', '-\n  # c\n  a: b\n- # not a comment on an empty item, but a value follows\n  x\n'],
+    ['comment lines between `-` and its nested block', '-\n  # c\n  a: b\n'],
+    ['a comment after a key or `-` a nested block follows', 'containers: # the list\n  - # first\n    name: a\n  -   \n    name: b\nspec:   \n  a: b\n'],
     ['comment lines around `---`', '# header\n---\n# first\na: b\n# after a\n---\n\n# second\n- c\n'],
     ['blank lines between keys and items', 'a: b\n\nc:\n\n  d: e\n\nf:\n\n- g\n\n-\n\n- h\ni:\n\n'],
     ['a comment at the end of the text, after a value', 'a: b # c'],
     ['a comment line at the end of the text', 'a:\n  b: c\n  # d'],
   ])('reads %s where the yaml package puts them', (_name, text) => {
-    if (text.includes('not a comment')) {
-      expect(parseSimpleDocuments(text)).toBeUndefined(); // a comment after `-` with no value
-      return;
-    }
     expect(parseSimpleDocuments(text)).toBeDefined();
     expect(disagreement(text)).toBeUndefined();
   });
@@ -268,8 +267,8 @@ const decoration: fc.Arbitrary<Decoration> = fc.record({
 /**
  * Lines with the decorations of `plan` (used in turn) around them. With `anywhere`, some (`wild`) also put comments
  * where the fast path leaves the document to the package: next to an empty value (after `key:`
- * or `-` with nothing, or before such a `-`), after a key or `-` a nested block follows, without
- * a space before `#`; else only blank lines go there.
+ * or `-` with nothing, or before such a `-`; spaces after it too), without a space before `#`;
+ * else only blank lines go there.
  */
 function decorate(lines: Line[], plan: Decoration[], anywhere: boolean): string[] {
   const out: string[] = [];
@@ -281,8 +280,10 @@ function decorate(lines: Line[], plan: Decoration[], anywhere: boolean): string[
     const nextToEmpty = lines[index - 1]?.end === 'empty' || (line?.end === 'empty' && line.text.trim() === '-');
     out.push(...before.filter((extra) => anywhereHere || !nextToEmpty || !extra.includes('#')));
     if (!line) break;
-    const commented = after !== undefined && (anywhereHere || (line.end === 'inline' && separator !== ''));
-    out.push(commented ? `${line.text}${separator}#${after}` : line.text);
+    // After a value or a key (or `-`) a nested block follows: a comment (after a space), or spaces.
+    const accepted = line.end !== 'empty' && separator !== '';
+    if (after !== undefined && (anywhereHere || accepted)) out.push(`${line.text}${separator}#${after}`);
+    else out.push(anywhereHere || line.end === 'open' ? `${line.text}${separator}` : line.text);
   }
   return out;
 }

@@ -5,9 +5,10 @@
  * generated Kubernetes manifest and most hand-written ones. It builds the same nodes the `yaml`
  * package builds (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources, ranges,
  * and the `comment`, `commentBefore` and `spaceBefore` the package attaches), at a fraction of its
- * cost, and gives up (returns undefined) on anything else: comments inside flow collections, after
- * a key with no value or next to an empty value, tabs, carriage returns, anchors, aliases, tags,
- * block scalars, multi-line scalars, escapes, complex keys, non-ASCII text, directives. A document
+ * cost, and gives up (returns undefined) on anything else: comments inside flow collections or
+ * next to an empty value (`key:` or `-` with nothing nested), tabs, carriage returns, anchors,
+ * aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text (in
+ * comments too), directives. A document
  * it gives up on is read by the `yaml` package, so it only ever decides how fast a document is
  * read, never what is read. __tests__/discover/yaml-fast.test.ts compares every node property
  * with the `yaml` package's on every fixture and on generated documents.
@@ -23,7 +24,8 @@
  *   those lines go up to the enclosing collection, unless the collection is indented and some
  *   comment line is at least as indented as its items: then they are the collection's `comment`
  *   and its range runs to the next item (`pop` in the parser);
- * - lines between `key:` (or `-`) and a nested block are that block's `commentBefore`;
+ * - the rest of the line after `key:` (or `-`) and the lines up to a nested block are that
+ *   block's `commentBefore`;
  * - lines after the document's last item are the document's `comment`, and lines before its
  *   first are the first key's `commentBefore` or the document's (`Composer.decorate`).
  *
@@ -339,22 +341,25 @@ class FastParser {
   mapValue(from: number, indent: number, depth: number): { node: Node; next: number } {
     let index = from;
     while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
-    if (index < this.end && this.text.charCodeAt(index) !== 0x0a) {
-      if (index === from) throw new Unsupported(); // `key:value` is not this shape
+    const c = index < this.end ? this.text.charCodeAt(index) : 0x0a;
+    if (index === from && c !== 0x0a) throw new Unsupported(); // `key:value` is not this shape
+    if (c !== 0x0a && c !== 0x23) {
       return this.inlineValue(index, indent, depth);
     }
-    if (index !== from) throw new Unsupported(); // trailing spaces after `key:`
-    const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
-    // The lines up to the value: its `commentBefore` (the package's `sep` of the pair).
-    const tokens = [INDICATOR, ...this.gapTokens(index, line)];
+    const lineEnd = this.lineEnd(index);
+    const line = this.nextContentLine(lineEnd + 1 > this.end ? this.end : lineEnd + 1);
+    // The rest of the line (spaces, a comment) and the lines up to the value: its `commentBefore` and
+    // `spaceBefore` (the package's `sep` of the pair).
+    const tokens = [INDICATOR, ...this.gapTokens(from, line)];
     const lineIndent = line < this.end ? this.indentAt(line) : -1;
     if (lineIndent > indent || (lineIndent === indent && this.isSequenceEntry(line + lineIndent))) {
       const nested = this.blockNode(line, lineIndent, depth + 1);
       setProps(nested.node, nodeProps(tokens, 'map', false));
       return nested;
     }
-    // An empty value: comments would be its own (`composeEmptyNode`), left to the package.
-    if (hasComment(tokens)) throw new Unsupported();
+    // An empty value: comments would be its own (`composeEmptyNode`), and spaces after `key:` move
+    // where it starts; left to the package.
+    if (index !== from || hasComment(tokens)) throw new Unsupported();
     const node = this.empty(from);
     // Blank lines before the next key are that key's (the package splits them off at a token at the
     // map's column, a `---` too); before anything less indented or the stream's end, the empty value's.
@@ -492,17 +497,19 @@ class FastParser {
   sequenceEntry(dash: number, indent: number, depth: number, tokens: GapToken[]): { node: Node; next: number } {
     let index = dash + 1;
     while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
-    if (index >= this.end || this.text.charCodeAt(index) === 0x0a) {
-      if (index !== dash + 1) throw new Unsupported(); // trailing spaces after `-`
-      const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
-      tokens.push(...this.gapTokens(index, line));
+    if (index >= this.end || this.text.charCodeAt(index) === 0x0a || this.text.charCodeAt(index) === 0x23) {
+      const lineEnd = this.lineEnd(index);
+      const line = this.nextContentLine(lineEnd + 1 > this.end ? this.end : lineEnd + 1);
+      // The rest of the line (spaces, a comment) and the lines up to the nested block: its `commentBefore`.
+      tokens.push(...this.gapTokens(dash + 1, line));
       if (line < this.end && this.indentAt(line) > indent) {
         const nested = this.blockNode(line, this.indentAt(line), depth + 1);
         setProps(nested.node, nodeProps(tokens, 'seq', true));
         return nested;
       }
-      // An empty entry: comments would be its own (`composeEmptyNode`), left to the package; the lines after it are its own.
-      if (hasComment(tokens)) throw new Unsupported();
+      // An empty entry: comments would be its own (`composeEmptyNode`), and spaces after `-` move
+      // where it starts; left to the package. The lines after it are its own.
+      if (index !== dash + 1 || hasComment(tokens)) throw new Unsupported();
       const node = this.empty(index);
       setProps(node, nodeProps(tokens, 'seq', true));
       return { node, next: line };
