@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hiddenClassesOf } from './helpers/hidden-class.js';
 import nock from './helpers/nock.js';
 import { runChecks } from '../src/checks/index.js';
 import { imageNotFoundCheck } from '../src/checks/image-not-found.js';
@@ -94,6 +95,18 @@ describe('Docker Hub grades impersonation online', () => {
       ['golang-alpine', 'typosquat'],
     ]);
     expect(findings[0].message).toContain('Docker Hub counts 10,432 pulls of it.');
+  });
+
+  it('gives the graded copies of same-shaped occurrences one hidden class', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `app${i}`);
+    const listing = { count: names.length, next: null, previous: null, results: names.map((name) => ({ name, namespace: 'team', pull_count: 5, star_count: 0 })) };
+    nock(HUB).get('/v2/').reply(404, answer('not-found.json'));
+    nock(HUB).get('/v2/namespaces/team/repositories').query({ page_size: '100' }).reply(200, listing);
+    const list = occurrences(names.map((name) => [`team/${name}:1.0`, ok]));
+    const resolved = await resolveDockerHub(list, new DockerHubApi({ retries: 0 }), (reference) => ({ namespace: 'team', repository: reference.split('/')[2]!.split(':')[0]! }));
+    expect(resolved.every((o) => o.resolution?.dockerHub?.pullCount === 5)).toBe(true);
+    expect(hiddenClassesOf(resolved)).toBe(1);
+    expect(hiddenClassesOf(resolved.map((o) => o.resolution!))).toBe(1);
   });
 
   it('changes nothing offline, or when Docker Hub cannot be asked', async () => {

@@ -9,6 +9,7 @@
  * can only say "could not check". When Docker Hub's API says the namespace or repository does
  * not exist, the resolution becomes `not-found` (reported as `image-not-found`).
  */
+import { withFields } from './copy.js';
 import type { ResolvedOccurrence, Resolution } from './model.js';
 import type { DockerHubApi, HubRepositoryAnswer } from './registry/index.js';
 
@@ -57,18 +58,19 @@ export async function resolveDockerHub(
       options.logger?.(`Docker Hub: ${key}: ${answer.message}`);
       return occurrence;
     }
-    return { ...occurrence, resolution: withDockerHub(occurrence.resolution, key, answer) };
+    return withFields(occurrence, { resolution: withDockerHub(occurrence.resolution, key, answer) });
   });
 }
 
 function withDockerHub(resolution: Resolution | undefined, key: string, answer: Exclude<HubRepositoryAnswer, { status: 'error' }>): Resolution {
   if (answer.status === 'ok') {
     const facts = { namespaceExists: true, repositoryExists: true, ...answer.facts };
-    return { ...(resolution ?? { status: 'error', errorCode: 'protocol', message: 'not asked' }), dockerHub: facts };
+    const base: Resolution = resolution ?? { status: 'error', errorCode: 'protocol', message: 'not asked' };
+    return withFields(base, { dockerHub: facts });
   }
   const dockerHub = { namespaceExists: answer.missing === 'repository', repositoryExists: false };
   // The registry's own answer wins when it had one; Docker Hub's API decides when it could not.
-  if (resolution?.status === 'ok') return { ...resolution, dockerHub };
+  if (resolution?.status === 'ok') return withFields(resolution, { dockerHub });
   const namespace = key.slice(0, key.indexOf('/'));
   const message =
     answer.missing === 'namespace' ? `Docker Hub has no namespace ${namespace}` : `Docker Hub has no repository ${key}`;

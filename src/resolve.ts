@@ -9,6 +9,7 @@
  *   digest is one platform's manifest in that index (`pinnedDigestPlatform`).
  * Failures never throw: they become `status: 'error'` with an `errorCode`.
  */
+import { withFields } from './copy.js';
 import type { Occurrence, ResolvedOccurrence, Resolution } from './model.js';
 import { splitReference } from './reference/index.js';
 import {
@@ -148,6 +149,6 @@ export async function resolveOccurrences(
   await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : undefined;
-    return resolution ? { ...occurrence, resolution: { ...resolution } } : { ...occurrence };
+    return resolution ? withFields(occurrence, { resolution: { ...resolution } }) : { ...occurrence };
   });
 }

@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import pLimit from 'p-limit';
+import { withFields } from '../copy.js';
 import { ConfigError } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import type { ResolvedOccurrence, SignatureStatus, UnmetRequirement } from '../model.js';
@@ -278,7 +279,7 @@ async function checkImageSignatures(context: StageContext, check: ImageCheck, im
   const signersFor = new Map<PolicySigner, ResolvedSigner>();
   for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, context.keys));
   const required = requiredPredicateTypes(groups);
-  const withRequired = (status: SignatureStatus): SignatureStatus => (required.length ? { ...status, requiredPredicateTypes: required } : status);
+  const withRequired = (status: SignatureStatus): SignatureStatus => (required.length ? withFields(status, { requiredPredicateTypes: required }) : status);
   let candidates: SignatureCandidate[];
   try {
     candidates = await discoverSignatures(context.client, check.repo, imageDigest, { attestations: required.length > 0 });
@@ -382,7 +383,7 @@ export async function verifySignatures(
   return occurrences.map((occurrence, index) => {
     const entry = planned[index];
     if (entry === undefined) return occurrence;
-    return { ...occurrence, signature: typeof entry === 'string' ? results.get(entry)! : entry };
+    return withFields(occurrence, { signature: typeof entry === 'string' ? results.get(entry)! : entry });
   });
 }
 

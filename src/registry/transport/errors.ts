@@ -111,7 +111,7 @@ export function errorForStatus(status: number, what: string, body?: Uint8Array, 
         : codes.includes('BLOB_UNKNOWN')
           ? 'blob'
           : undefined;
-    return new RegistryError('NOT_FOUND', `${what}: not found (404)${said}`, missing ? { ...details, missing } : details);
+    return new RegistryError('NOT_FOUND', `${what}: not found (404)${said}`, missing ? { status, registryCodes: codes, missing } : details);
   }
   if (status === 401) return new RegistryError('UNAUTHORIZED', `${what}: authentication required or refused (401)${said}`, details);
   if (status === 403) return new RegistryError('FORBIDDEN', `${what}: access denied (403)${said}`, details);

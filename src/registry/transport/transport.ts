@@ -17,6 +17,7 @@
  * request with a body (the refresh-token grant) is not redirected there at all. Tokens and
  * credentials are never logged, and registry error text is scrubbed of them.
  */
+import { withFields } from '../../copy.js';
 import type { CredentialSource } from './credentials.js';
 import { Authenticator, type AuthCalls } from './auth.js';
 import { MAX_TOKEN_BYTES } from './bearer.js';
@@ -205,7 +206,7 @@ export class Transport {
     let auth = await this.auth.authorization(req.registry, origin, req.scope, false, calls);
     let reauthorized = false;
     for (;;) {
-      const headers = { ...(req.headers ?? {}), ...(auth ? { authorization: auth } : {}) };
+      const headers = auth ? withFields(req.headers ?? {}, { authorization: auth }) : (req.headers ?? {});
       const init = { method: req.method ?? 'GET', headers, maxBytes: req.maxBytes, what: req.what, purpose: 'api', deadline };
       const response = await withRetries(req.what, () => send(new URL(req.path, origin), init, this.exchange), this.retry, deadline);
       if (response.status === 401 && !reauthorized) {
