@@ -79,6 +79,27 @@ describe('connections', () => {
   });
 });
 
+describe('per-request allocations', () => {
+  it('makes no AbortController per request (on Node 20 each AbortSignal has a hidden class of its own, in the old generation)', async () => {
+    handler = (_request, response) => response.writeHead(404, { 'content-type': 'application/json', 'content-length': 2 }).end('{}');
+    const original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends original {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      const t = transport();
+      for (let i = 0; i < 20; i++) expect((await ask(t, 'GET', `/v2/team/app${i}/manifests/1.0`)).status).toBe(404);
+    } finally {
+      globalThis.AbortController = original;
+    }
+    expect(made).toBe(0);
+  });
+});
+
 describe('a kept connection the server closes', () => {
   it('is asked again once on a new connection when it closes as a request is sent', async () => {
     // Answers the first request of each connection, and closes a connection on its second one.

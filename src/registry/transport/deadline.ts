@@ -3,21 +3,27 @@
  * token and the body, so a registry that drips bytes or keeps asking to retry cannot hold an
  * image longer than the request timeout. A request also ends at once when its registry is given
  * up in the run (see health.ts).
+ *
+ * No AbortController per request: on Node 20 every AbortSignal gets a hidden class of its own
+ * (its fields are set one by one on an EventTarget), allocated in the old generation, and an
+ * online run makes hundreds of thousands of requests. Listeners are kept here instead.
  */
 import { RegistryError } from './errors.js';
+import type { RequestEnd } from './http.js';
 
 /** Something that can end a request early, with the error the request then fails with. */
 export interface Cancellation {
-  signal: AbortSignal;
+  /** Calls `listener` once when cancelled (at once if it already is); returns how to stop listening. */
+  onCancel: (listener: () => void) => () => void;
   error: (what: string) => RegistryError;
 }
 
-export class Deadline {
-  private readonly controller = new AbortController();
+export class Deadline implements RequestEnd {
   private readonly expiresAt: number;
   private readonly timer: ReturnType<typeof setTimeout>;
   private reason: RegistryError | undefined;
   private unlink: (() => void) | undefined;
+  private listeners: Array<(reason: RegistryError) => void> | undefined;
 
   constructor(
     private readonly ms: number,
@@ -26,18 +32,7 @@ export class Deadline {
   ) {
     this.expiresAt = Date.now() + ms;
     this.timer = setTimeout(() => this.end(new RegistryError('TIMEOUT', `${what}: timed out (no complete answer within ${formatSeconds(ms)})`)), Math.max(1, ms));
-    if (cancellation) {
-      const onAbort = () => this.end(cancellation.error(what));
-      if (cancellation.signal.aborted) onAbort();
-      else {
-        cancellation.signal.addEventListener('abort', onAbort, { once: true });
-        this.unlink = () => cancellation.signal.removeEventListener('abort', onAbort);
-      }
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
+    if (cancellation) this.unlink = cancellation.onCancel(() => this.end(cancellation.error(what)));
   }
 
   /** Milliseconds left. */
@@ -50,18 +45,28 @@ export class Deadline {
     return this.reason;
   }
 
+  /** Calls `listener` with why, if the request ends early; returns how to stop listening. */
+  onEnd(listener: (reason: RegistryError) => void): () => void {
+    if (this.reason) {
+      listener(this.reason);
+      return () => {};
+    }
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const index = this.listeners?.indexOf(listener) ?? -1;
+      if (index >= 0) this.listeners!.splice(index, 1);
+    };
+  }
+
   /** Waits `ms`, or less when the deadline ends first (then throws why). */
   async wait(ms: number, sleep: (ms: number) => Promise<void>): Promise<void> {
     if (this.reason) throw this.reason;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<void>((resolve) => {
-      onAbort = resolve;
-      this.signal.addEventListener('abort', onAbort, { once: true });
-    });
+    let stop: (() => void) | undefined;
+    const endedEarly = new Promise<void>((resolve) => (stop = this.onEnd(() => resolve())));
     try {
-      await Promise.race([sleep(ms), aborted]);
+      await Promise.race([sleep(ms), endedEarly]);
     } finally {
-      this.signal.removeEventListener('abort', onAbort!);
+      stop!();
     }
     const ended = this.failure();
     if (ended) throw ended;
@@ -74,13 +79,16 @@ export class Deadline {
   dispose(): void {
     clearTimeout(this.timer);
     this.unlink?.();
+    this.unlink = undefined;
   }
 
   private end(reason: RegistryError): void {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(reason);
+    const listeners = this.listeners ?? [];
+    this.listeners = undefined;
     this.dispose();
+    for (const listener of listeners) listener(reason);
   }
 }
 

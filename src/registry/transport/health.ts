@@ -6,7 +6,6 @@
  * after another. Also bounded: many hosts that never answer (network failures in all), and the
  * run's wall-clock budget for registry requests.
  */
-import { setMaxListeners } from 'node:events';
 import { RegistryError } from './errors.js';
 import type { Cancellation } from './deadline.js';
 
@@ -23,8 +22,10 @@ export interface HealthOptions {
 interface RegistryState {
   failures: number;
   last?: RegistryError;
-  /** Aborted when the registry is given up: ends its requests in flight. */
-  controller: AbortController;
+  /** Told when the registry is given up: its requests in flight end. */
+  listeners: Set<() => void>;
+  /** What requests to the registry listen to (one per registry, not one per request). */
+  cancellation: Cancellation;
   answered: boolean;
 }
 
@@ -68,8 +69,7 @@ export class RegistryHealth {
 
   /** Ends the request when `registry` is given up while it is in flight. */
   cancellation(registry: string): Cancellation {
-    const state = this.state(registry);
-    return { signal: state.controller.signal, error: (what) => this.unhealthyError(registry, what) };
+    return this.state(registry).cancellation;
   }
 
   succeeded(registry: string): void {
@@ -87,7 +87,10 @@ export class RegistryHealth {
     if (error.code === 'TIMEOUT' || error.code === 'NETWORK') this.networkFailures++;
     state.failures++;
     state.last = error;
-    if (this.isUnhealthy(state)) state.controller.abort();
+    if (!this.isUnhealthy(state)) return;
+    const listeners = [...state.listeners];
+    state.listeners.clear();
+    for (const listener of listeners) listener();
   }
 
   /** Registries given up in this run, with why. */
@@ -116,9 +119,19 @@ export class RegistryHealth {
   private state(registry: string): RegistryState {
     let state = this.registries.get(registry);
     if (!state) {
-      state = { failures: 0, controller: new AbortController(), answered: false };
-      // Every request in flight to the registry listens (up to its concurrency): not a leak.
-      setMaxListeners(0, state.controller.signal);
+      const listeners = new Set<() => void>();
+      const cancellation: Cancellation = {
+        onCancel: (listener) => {
+          if (this.isUnhealthy(this.state(registry))) {
+            listener();
+            return () => {};
+          }
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        error: (what) => this.unhealthyError(registry, what),
+      };
+      state = { failures: 0, listeners, cancellation, answered: false };
       this.registries.set(registry, state);
     }
     return state;

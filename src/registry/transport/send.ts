@@ -89,7 +89,7 @@ export async function send(url: URL, init: SendInit, exchange: Exchange): Promis
         method: init.method,
         headers,
         ...(init.body !== undefined ? { body: init.body } : {}),
-        signal: init.deadline.signal,
+        end: init.deadline,
       });
       record.status = response.status;
       exchange.noteHeaders(current.host, response.headers);
