@@ -283,6 +283,18 @@ describe('kubernetes: images a build tool fills in', () => {
   });
 });
 
+describe('kubernetes: containers an admission webhook fills in', () => {
+  it("reads Istio's `image: auto` of an istio-proxy container as unresolved, and judges no settings of it", async () => {
+    const { occurrences, containers } = await extract('istio-gateway-injection.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message])).toEqual([
+      ['21:16', "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created"],
+      // Only the istio-proxy container is the injector's: any other `auto` is an image of that name.
+      ['23:16', 'docker.io/library/auto'],
+    ]);
+    expect(containers?.map((container) => container.name)).toEqual(['Deployment/ingressgateway container auto-app']);
+  });
+});
+
 describe('kubernetes: manifest templates for other tools', () => {
   it('reads a Go-templated manifest as the YAML around its actions', async () => {
     const { occurrences, errors } = await extract('templated/sidecar.yaml');

@@ -10,7 +10,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
-import { podSpecPathOf } from './pod-spec.js';
+import { podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -302,7 +302,8 @@ class ManifestWalker {
 
   /** The `image` of a container-like map at `path`. */
   private imageOf(container: unknown, path: string, substitute: Substitution, viaAlias = false): void {
-    this.imageAt(this.get(container, 'image'), `${path}.image`, substitute, undefined, viaAlias);
+    const injected = this.string(this.get(container, 'name')) === 'istio-proxy' ? istioInjected(substitute) : substitute;
+    this.imageAt(this.get(container, 'image'), `${path}.image`, injected, undefined, viaAlias);
   }
 
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -521,6 +522,11 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
   };
+}
+
+/** An `istio-proxy` container's image as written, with `auto` unresolved (pod-spec.ts `isIstioInjectedProxy`). */
+function istioInjected(substitute: Substitution): Substitution {
+  return (text) => (isIstioInjectedProxy('istio-proxy', text) ? { value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } } : substitute(text));
 }
 
 const KO_SCHEME = 'ko://';

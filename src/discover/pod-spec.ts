@@ -1,7 +1,17 @@
 /**
  * Where Kubernetes workloads keep their pod spec: the core workload kinds and the custom resources
- * whose pod template is known. Shared by the image discoverer and the least-privilege reader.
+ * whose pod template is known, and the containers an admission webhook fills in. Shared by the
+ * image discoverer and the least-privilege reader.
  */
+
+/**
+ * Istio's gateway and sidecar injection: a container named `istio-proxy` written with `image: auto`
+ * gets the mesh's proxy image, and its security context and resources, from the injector when the
+ * pod is created (https://istio.io/latest/docs/setup/additional-setup/gateway/): `auto` names no image.
+ */
+export function isIstioInjectedProxy(containerName: string | undefined, image: string | undefined): boolean {
+  return containerName === 'istio-proxy' && image === 'auto';
+}
 
 /** Pod template locations for the workload kinds of the core API. */
 const POD_SPEC_PATHS: Record<string, string[]> = {

@@ -6,7 +6,7 @@
  */
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
 import type { Document } from 'yaml';
-import { podSpecPathOf } from '../pod-spec.js';
+import { podSpecPathOf, isIstioInjectedProxy } from '../pod-spec.js';
 import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 import { isMap, isSeq, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
@@ -53,9 +53,11 @@ function objectContainers(root: unknown, file: SourceFile, reader: SettingReader
   const pod = podSettings(spec, reader);
   for (const [key, role] of CONTAINER_LISTS) {
     for (const container of seqItems(mapGet(spec, key))) {
+      const containerName = reader.written(mapGet(container, 'name')) ?? '(unnamed)';
+      // The injector writes this container's settings too: there is nothing here to judge.
+      if (isIstioInjectedProxy(containerName, scalarString(mapGet(container, 'image')))) continue;
       const config = containerConfig(container, pod, reader, file.path);
       if (!config) continue;
-      const containerName = reader.written(mapGet(container, 'name')) ?? '(unnamed)';
       config.workload = `${kind}/${objectName ?? '(unnamed)'}`;
       config.name = `${config.workload} ${role ? `${role} container` : 'container'} ${containerName}`;
       if (role) config.role = role;
