@@ -9,6 +9,7 @@ import { findImageSites, markSites, type ImageSite } from './helm-image-sites.js
 import { isEmptyList, parseTemplate, TemplateSyntaxError, type ParsedTemplate } from './helm-template-parse.js';
 import type { NamedTemplateBody } from './helm-template-exec.js';
 import { keyInParent, overlayParentValues, parentValuesFor, vendoringParent } from './helm-parent-values.js';
+import { parseHelmIgnore } from './helm-ignore.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ScalarLocation } from './yaml.js';
@@ -288,7 +289,10 @@ async function inheritParentValues(chartRoot: string, chartName: string, values:
 
 async function readTemplateFiles(chartRoot: string, helmPrefix: string, context: DiscoverContext): Promise<ChartTemplateFile[]> {
   const templatesDir = joinPath(chartRoot, 'templates');
-  const paths = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, '_helpers.tpl')];
+  const listed = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, '_helpers.tpl')];
+  // Files the chart's .helmignore leaves out are not part of the chart: Helm never renders them.
+  const helmIgnore = parseHelmIgnore(await context.readFile(joinPath(chartRoot, '.helmignore')));
+  const paths = listed.filter((path) => !helmIgnore.ignores(path.slice(chartRoot === '' ? 0 : chartRoot.length + 1)));
   const files: ChartTemplateFile[] = [];
   for (const path of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text = await context.readFile(path);
