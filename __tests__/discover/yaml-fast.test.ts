@@ -115,7 +115,15 @@ describe('YAML fast path', () => {
     ['a comment on a marker line', '--- # c\na: b\n'],
     ['a stream of comments alone', '# c\n'],
     ['an empty document with a comment', 'a: b\n---\n# c\n---\nc: d\n'],
-    ['non-ASCII text in a comment', 'a: b # é\n'],
+    ['non-ASCII text next to a comment', 'a: é # é\n'],
+    ['non-ASCII text in a quoted scalar holding ` #`', 'a: "b # é"\n'],
+    ['non-ASCII text in a quoted scalar before a comment', "a: 'é' # é\n"],
+    ['non-ASCII text in a key after a comment line', '# é\né: b\n'],
+    ['a no-break space as indentation', '# é\na:\n\u00a0 b: c\n'],
+    ['a tab in a comment', 'a: b # c\td\n'],
+    ['a carriage return in a comment', 'a: b # c\r\n'],
+    ['a line separator in a comment', 'a: b # c\u2028d\n'],
+    ['a byte-order mark in a comment', '# \ufeff\na: b\n'],
     ['an anchor and an alias', 'a: &x b\nc: *x\n'],
     ['a tag', 'a: !!str 1\n'],
     ['a block scalar', 'a: |\n  b\n'],
@@ -166,6 +174,7 @@ describe('YAML fast path', () => {
     ['blank lines between keys and items', 'a: b\n\nc:\n\n  d: e\n\nf:\n\n- g\n\n-\n\n- h\ni:\n\n'],
     ['a comment at the end of the text, after a value', 'a: b # c'],
     ['a comment line at the end of the text', 'a:\n  b: c\n  # d'],
+    ['non-ASCII text in comments', '# Café 🐳\n---\n# — é\na: b # ü\n    # ß\n# 日本\n'],
   ])('reads %s where the yaml package puts them', (_name, text) => {
     expect(parseSimpleDocuments(text)).toBeDefined();
     expect(disagreement(text)).toBeUndefined();
@@ -254,7 +263,7 @@ function write(node: Block, indent: number, sameIndentSeq: boolean): string[] {
  * column, whose text may look like YAML), and a comment after it.
  */
 type Decoration = { before: string[]; after: string | undefined; separator: string; wild: boolean };
-const commentText = fc.constantFrom('', ' c', 'c', ' a: b', ' - x', ' #', '# x', ' ---', ' [a, {b', " 'q", ' "q', 'x  ', ' image: nginx:1.27 # pinned', ' ...');
+const commentText = fc.constantFrom('', ' c', 'c', ' a: b', ' - x', ' #', '# x', ' ---', ' [a, {b', " 'q", ' "q', 'x  ', ' image: nginx:1.27 # pinned', ' ...', ' é — ü', ' 🐳 ', ' \u00a0');
 const decoration: fc.Arbitrary<Decoration> = fc.record({
   before: fc.array(fc.oneof(fc.constant(''), fc.nat(5).map((n) => ' '.repeat(n)), fc.tuple(fc.nat(8), commentText).map(([n, text]) => `${' '.repeat(n)}#${text}`)), { maxLength: 3 }),
   after: fc.option(commentText, { nil: undefined }),
@@ -345,7 +354,7 @@ describe('YAML fast path, generated', () => {
   });
 
   it('never accepts a generated document with one random edit that the package reads otherwise', () => {
-    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1');
+    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1');
     let accepted = 0;
     fc.assert(
       fc.property(block, fc.array(decoration, { maxLength: 6 }), fc.boolean(), fc.nat(), fc.nat(3), piece, (document, plan, sameIndentSeq, where, cut, insert) => {
@@ -361,7 +370,7 @@ describe('YAML fast path, generated', () => {
   });
 
   it('never accepts random YAML punctuation the package reads otherwise', () => {
-    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n');
+    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é');
     let accepted = 0;
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {

@@ -7,8 +7,8 @@
  * and the `comment`, `commentBefore` and `spaceBefore` the package attaches), at a fraction of its
  * cost, and gives up (returns undefined) on anything else: comments inside flow collections or
  * next to an empty value (`key:` or `-` with nothing nested), tabs, carriage returns, anchors,
- * aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text (in
- * comments too), directives. A document
+ * aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text (but
+ * in comments), directives. A document
  * it gives up on is read by the `yaml` package, so it only ever decides how fast a document is
  * read, never what is read. __tests__/discover/yaml-fast.test.ts compares every node property
  * with the `yaml` package's on every fixture and on generated documents.
@@ -59,6 +59,28 @@ const UNREAD_CHARACTER = /[^\n -~]/;
 /** Whether the text between `start` and `end` has only characters this path reads (a native search: cold code loops slowly). */
 function plainCharacters(text: string, start: number, end: number): boolean {
   return !UNREAD_CHARACTER.test(text.slice(start, end));
+}
+
+/**
+ * A character this path does not read even in a comment: control characters (tabs and carriage
+ * returns among them), C1 controls, Unicode line and paragraph separators, byte-order marks.
+ */
+const NEVER_READ = /[^\n -~\xa0-\u2027\u202a-\ufefe\uff00-\uffff]/;
+
+const UNREAD_CHARACTERS = /[^\n -~]/g;
+
+/** Whether every character between `start` and `end` that is not printable ASCII lies in a comment (`comments`: start and end offsets, in pairs). */
+function onlyInComments(text: string, start: number, end: number, comments: readonly number[]): boolean {
+  const ends = new Map<number, number>();
+  for (let index = 0; index < comments.length; index += 2) ends.set(comments[index], comments[index + 1]);
+  const starts = [...ends.keys()].sort((a, b) => a - b);
+  let next = 0;
+  for (const match of text.slice(start, end).matchAll(UNREAD_CHARACTERS)) {
+    const at = start + match.index;
+    while (next < starts.length && ends.get(starts[next])! <= at) next++;
+    if (next >= starts.length || starts[next] > at) return false;
+  }
+  return true;
 }
 
 /** A character a plain key read here never holds: a flow indicator, or `#` (which may start a comment). */
@@ -157,8 +179,11 @@ function setProps(node: Node, props: Props): void {
   if (props.comment) node.commentBefore = props.comment;
 }
 
-/** The tokens of the text from `from` to `to`, which holds only spaces, line feeds and comments running to their line's end. */
-function gapTokens(text: string, from: number, to: number): GapToken[] {
+/**
+ * The tokens of the text from `from` to `to`, which holds only spaces, line feeds and comments
+ * running to their line's end (whose offsets go to `comments`, if given).
+ */
+function gapTokens(text: string, from: number, to: number, comments?: number[]): GapToken[] {
   const tokens: GapToken[] = [];
   let index = from;
   while (index < to) {
@@ -171,6 +196,7 @@ function gapTokens(text: string, from: number, to: number): GapToken[] {
       const newline = text.indexOf('\n', index);
       const lineEnd = newline < 0 || newline > to ? to : newline;
       tokens.push({ kind: 'comment', source: text.slice(index, lineEnd), indent: index - (text.lastIndexOf('\n', index - 1) + 1) });
+      comments?.push(index, lineEnd);
       index = lineEnd;
     } else throw new Unsupported(); // not between content lines
   }
@@ -200,12 +226,17 @@ class FastParser {
   /** The last `nextContentLine` answer: the lines between two items are looked at by every collection they end. */
   private cachedFrom = -1;
   private cachedLine = -1;
+  /** The last `deepestComment` answer. */
+  private deepestFrom = -1;
+  private deepestColumn = -1;
 
   constructor(
     private readonly text: string,
     /** End of the document's text (the next marker line, or the end of the text). */
     private readonly end: number,
     document: Document,
+    /** Where the comments read start and end, in pairs, when the text has characters only a comment may hold. */
+    readonly comments?: number[],
   ) {
     this.schema = document.schema;
     this.options = document.options;
@@ -233,7 +264,7 @@ class FastParser {
   }
 
   gapTokens(from: number, to: number): GapToken[] {
-    return gapTokens(this.text, from, to);
+    return gapTokens(this.text, from, to, this.comments);
   }
 
   /**
@@ -268,15 +299,31 @@ class FastParser {
    */
   close(collection: YAMLMap | YAMLSeq, at: number, indent: number, lastEnd: number, next: number): { node: Node; next: number } {
     const line = this.nextContentLine(next);
-    const tokens = indent === 0 || line === next ? [] : this.gapTokens(next, line);
-    if (!tokens.some((token) => token.kind === 'comment' && token.indent >= indent)) {
+    if (indent === 0 || this.deepestComment(next, line) < indent) {
       collection.range = [at, lastEnd, lastEnd];
       return { node: collection, next };
     }
-    collection.comment = nodeProps(tokens, undefined, true).comment;
+    collection.comment = nodeProps(this.gapTokens(next, line), undefined, true).comment;
     const commentEnd = line >= this.end ? this.end : line + this.indentAt(line);
     collection.range = [at, lastEnd, commentEnd];
     return { node: collection, next: line };
+  }
+
+  /**
+   * The column of the most indented comment line from the line at `from` to `to`, or -1. The last
+   * answer is kept: every collection the lines end asks it, from the innermost out.
+   */
+  deepestComment(from: number, to: number): number {
+    if (from !== this.deepestFrom) {
+      let deepest = -1;
+      for (let start = from; start < to; start = this.lineEnd(start) + 1) {
+        const index = this.skipSpaces(start);
+        if (index < to && this.text.charCodeAt(index) === 0x23) deepest = Math.max(deepest, index - start);
+      }
+      this.deepestFrom = from;
+      this.deepestColumn = deepest;
+    }
+    return this.deepestColumn;
   }
 
   /** The block node starting on the content line at `lineStart` whose indentation is `indent`. */
@@ -628,9 +675,11 @@ function parseSimpleDocument(text: string, start: number, end: number, marker: b
     markerEnd = newline;
     contentFrom = newline + 1;
   }
-  if (!plainCharacters(text, start, end)) return undefined;
+  const ascii = plainCharacters(text, start, end);
+  // Other characters may be in comments alone: checked once the comments are known.
+  if (!ascii && NEVER_READ.test(text.slice(start, end))) return undefined;
   const document = new Document(undefined, { prettyErrors: false, uniqueKeys: false });
-  const parser = new FastParser(text, end, document);
+  const parser = new FastParser(text, end, document, ascii ? undefined : []);
   const line = parser.nextContentLine(contentFrom);
   if (line >= end || parser.indentAt(line) !== 0) return undefined;
   try {
@@ -648,6 +697,7 @@ function parseSimpleDocument(text: string, start: number, end: number, marker: b
     const contentEnd = (node.range as [number, number, number])[2];
     // As the package reads it: the lines after a document that ends in an empty value are not the document's.
     document.range = [marker ? start : line, contentEnd, endsEmpty(node) ? contentEnd : end];
+    if (parser.comments && !onlyInComments(text, start, end, parser.comments)) return undefined;
     return document as Document.Parsed;
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
@@ -718,7 +768,7 @@ export function parseSimpleDocuments(text: string, skip?: (documentText: string)
     if (!marker && firstContentLine(text, start, end) >= end) {
       // Comment lines before the first `---` (a stream of comments alone is left to the package).
       prelude = gapTokens(text, start, end);
-      return end < text.length && plainCharacters(text, start, end);
+      return end < text.length && !NEVER_READ.test(text.slice(start, end));
     }
     const document = parseSimpleDocument(text, start, end, marker, prelude);
     prelude = [];
