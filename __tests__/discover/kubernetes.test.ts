@@ -283,6 +283,20 @@ describe('kubernetes: images a build tool fills in', () => {
   });
 });
 
+describe('kubernetes: images handed to a container in its environment', () => {
+  it('reads a variable named as an image whose value is one reference, and nothing else there', async () => {
+    const { occurrences, containers } = await extract('operator-env-images.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context, o.note])).toEqual([
+      ['12:18', 'quay.io/example/operator:1.2.0', 'spec.template.spec.containers[0].image', undefined],
+      ['15:22', 'quay.io/example/broker:1.2.0-kafka-4.0.0', 'spec.template.spec.containers[0].env[0].value', 'handed to the container in EXAMPLE_DEFAULT_BROKER_IMAGE'],
+      ['17:23', 'ghcr.io/example/exporter@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'spec.template.spec.containers[0].env[1].value', 'handed to the container in RELATED_IMAGE_EXPORTER'],
+      ['19:22', 'registry.example.com/tools/shell:2', 'spec.template.spec.containers[0].env[2].value', 'handed to the container in IMAGE'],
+    ]);
+    // The environment adds images, not containers.
+    expect(containers).toHaveLength(1);
+  });
+});
+
 describe('kubernetes: containers an admission webhook fills in', () => {
   it("reads Istio's `image: auto` of an istio-proxy container as unresolved, and judges no settings of it", async () => {
     const { occurrences, containers } = await extract('istio-gateway-injection.yaml');

@@ -14,6 +14,7 @@ import { podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+import { normalizeForOccurrence } from '../reference/index.js';
 import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
@@ -304,6 +305,25 @@ class ManifestWalker {
   private imageOf(container: unknown, path: string, substitute: Substitution, viaAlias = false): void {
     const injected = this.string(this.get(container, 'name')) === 'istio-proxy' ? istioInjected(substitute) : substitute;
     this.imageAt(this.get(container, 'image'), `${path}.image`, injected, undefined, viaAlias);
+    this.environmentImages(container, path, viaAlias);
+  }
+
+  /**
+   * Images a container is handed in its environment to run (an operator's `STRIMZI_DEFAULT_KAFKA_IMAGE`,
+   * OLM's `RELATED_IMAGE_*`): a variable named as an image whose value is one valid reference with a
+   * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
+   */
+  private environmentImages(container: unknown, path: string, viaAlias: boolean): void {
+    // The container map was counted against the budget already; a container without `env` costs nothing more.
+    const env = isMap(container) ? mapGet(container, 'env') : undefined;
+    if (env === undefined) return;
+    this.items(this.node(env)).forEach((item, index) => {
+      const entry = this.node(item);
+      const name = this.string(this.get(entry, 'name'));
+      const value = this.get(entry, 'value');
+      if (name === undefined || !isImageVariable(name) || !isScalar(value) || typeof value.value !== 'string' || !isOneReference(value.value)) return;
+      this.imageAt(value, `${path}.env[${index}].value`, noSubstitution, `handed to the container in ${name}`, viaAlias || isAlias(item));
+    });
   }
 
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -522,6 +542,21 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
   };
+}
+
+/** `IMAGE`, `..._IMAGE` or `RELATED_IMAGE_...`, in capitals, digits and underscores. */
+function isImageVariable(name: string): boolean {
+  if (!(name === 'IMAGE' || name.endsWith('_IMAGE') || name.startsWith('RELATED_IMAGE_'))) return false;
+  for (const char of name) if (!((char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '_')) return false;
+  return true;
+}
+
+/** A value that is one image reference and says so by its shape (a `/`, `:` or `@`), not a word. */
+function isOneReference(value: string): boolean {
+  const text = value.trim();
+  if (text === '' || text.length > 512 || /\s/.test(text)) return false;
+  if (!text.includes('/') && !text.includes(':') && !text.includes('@')) return false;
+  return normalizeForOccurrence(text).ok;
 }
 
 /** An `istio-proxy` container's image as written, with `auto` unresolved (pod-spec.ts `isIstioInjectedProxy`). */
