@@ -4,6 +4,7 @@
  *   floor <root>              plain synchronous read of the candidate files' bytes (listed untimed first;
  *                             only the files discovery would read, not every file of the repository)
  *   discover <root>           discovery of the repository
+ *   count <root>              how many files the repository has (what the walk lists, candidates or not)
  *   scan100k <dir> [host] [signatures]
  *                             scan of Dockerfiles naming many distinct images, offline, or online
  *                             against the registry at host (plain HTTP), text report streamed; with
@@ -88,5 +89,6 @@ async function scan100k(dir: string, host: string | undefined, signatures: boole
 const [mode, target, extra, signaturesFlag] = process.argv.slice(2);
 if (mode === 'floor') await floor(target!);
 else if (mode === 'discover') await discover(target!);
+else if (mode === 'count') report({ ms: 0, files: (await walkRepository(target!, { include: [], exclude: [] })).files.length });
 else if (mode === 'scan100k') await scan100k(target!, extra, signaturesFlag === 'signatures');
 else throw new Error(`unknown mode ${mode}`);

@@ -56,20 +56,25 @@ export interface DiscoveryRow {
 }
 
 export function discoveryBench(sizes: number[], seed: number, rounds: number): DiscoveryRow[] {
-  const rows: DiscoveryRow[] = [];
-  for (const files of sizes) {
-    const root = syntheticRepo(files, seed);
-    measure(['floor', root]); // warm the page cache, untimed
-    const floors: Measurement[] = [];
-    const discoveries: Measurement[] = [];
-    const n = files >= 50_000 ? 1 : rounds;
-    for (let round = 0; round < n; round++) {
-      floors.push(measure(['floor', root]));
-      discoveries.push(measure(['discover', root]));
-    }
-    const floorMs = median(floors.map((m) => m.ms));
-    const discoveryMs = median(discoveries.map((m) => m.ms));
-    rows.push({
+  return sizes.map((files) => measureDiscovery(syntheticRepo(files, seed), files, files >= 50_000 ? 1 : rounds));
+}
+
+/** The same measurement of a directory on disk (`--repo`): a real repository checked out beside the bench. */
+export function repositoryBench(roots: string[], rounds: number): Array<DiscoveryRow & { root: string }> {
+  return roots.map((root) => ({ root, ...measureDiscovery(root, Number(measure(['count', root]).files), rounds) }));
+}
+
+function measureDiscovery(root: string, files: number, rounds: number): DiscoveryRow {
+  measure(['floor', root]); // warm the page cache, untimed
+  const floors: Measurement[] = [];
+  const discoveries: Measurement[] = [];
+  for (let round = 0; round < rounds; round++) {
+    floors.push(measure(['floor', root]));
+    discoveries.push(measure(['discover', root]));
+  }
+  const floorMs = median(floors.map((m) => m.ms));
+  const discoveryMs = median(discoveries.map((m) => m.ms));
+  return {
       files,
       floorMs,
       discoveryMs,
@@ -78,9 +83,7 @@ export function discoveryBench(sizes: number[], seed: number, rounds: number): D
       floorRssMb: Math.max(...floors.map((m) => m.maxRssMb)),
       discoveryRssMb: Math.max(...discoveries.map((m) => m.maxRssMb)),
       occurrences: Number(discoveries[0]!.occurrences),
-    });
-  }
-  return rows;
+  };
 }
 
 /** How time grows per 4x files between two sizes: 4.0 is linear. */

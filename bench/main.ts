@@ -8,11 +8,12 @@
  *   npm run bench -- --only discovery,registry,typosquat,memory
  *   npm run bench -- --files 1k,10k --images 10,100 --online 20k --latency 50 --concurrency 16 --seed 42
  *   npm run bench -- --node /path/to/node24   measured children under another Node (the action runs on node24)
+ *   npm run bench -- --only discovery --repo ../some-checkout,../another   discovery of real repositories
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { childNode, useChildNode } from './bundle.js';
-import { discoveryBench, growthPer4x } from './discovery.js';
+import { discoveryBench, growthPer4x, repositoryBench } from './discovery.js';
 import { memoryBench } from './memory.js';
 import { registryBench } from './registry.js';
 import { typosquatBench } from './typosquat.js';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     rounds: { type: 'string', default: '3' },
     node: { type: 'string' },
+    repo: { type: 'string' },
   },
 });
 if (values.node) useChildNode(values.node);
@@ -48,7 +50,8 @@ const only = new Set((values.only ?? 'discovery,registry,typosquat,memory').spli
 const seed = Number(values.seed);
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
 
-if (only.has('discovery')) {
+// With --repo only the repositories named are measured, unless --files asks for synthetic ones too.
+if (only.has('discovery') && (!values.repo || values.files)) {
   const rows = discoveryBench(sizes(values.files ?? (full ? '1k,10k,50k' : '1k,10k')), seed, Number(values.rounds));
   console.log(`\nDiscovery vs a plain synchronous read of the same candidate files (seed ${seed}, median of ${values.rounds} fresh processes; 50k: one)`);
   console.log('(the floor reads only the files discovery reads; "CPU ratio" compares CPU time, steadier on a shared machine)');
@@ -58,6 +61,15 @@ if (only.has('discovery')) {
     const growth = previous ? fixed(growthPer4x({ files: previous.files, ms: previous.discoveryMs }, { files: row.files, ms: row.discoveryMs }), 2) : '';
     console.log(`${String(row.files).padEnd(9)}${String(row.occurrences).padEnd(13)}${fixed(row.floorMs).padEnd(10)}${fixed(row.discoveryMs).padEnd(14)}${fixed(row.ratio).padEnd(8)}${fixed(row.cpuRatio).padEnd(11)}${String(row.floorRssMb).padEnd(14)}${String(row.discoveryRssMb).padEnd(18)}${growth}`);
   });
+}
+
+if (only.has('discovery') && values.repo) {
+  const rows = repositoryBench(values.repo.split(','), Number(values.rounds));
+  console.log(`\nDiscovery of repositories on disk vs the same plain read (median of ${values.rounds})`);
+  console.log('repository                                files    occurrences  floor ms  discovery ms  ratio   CPU ratio');
+  for (const row of rows) {
+    console.log(`${row.root.slice(-40).padEnd(42)}${String(row.files).padEnd(9)}${String(row.occurrences).padEnd(13)}${fixed(row.floorMs).padEnd(10)}${fixed(row.discoveryMs).padEnd(14)}${fixed(row.ratio).padEnd(8)}${fixed(row.cpuRatio)}`);
+  }
 }
 
 if (only.has('registry')) {
