@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RegistryError, type Descriptor, type ManifestResult, type RepositoryRef } from '../../src/registry/index.js';
 import { discoverSignatures, SIGSTORE_BUNDLE_ARTIFACT_TYPE, type SignatureRegistry } from '../../src/sigstore/discover.js';
+import { retainedBytes } from '../helpers/heap.js';
 
 const IMAGE = `sha256:${'1'.repeat(64)}`;
 const repo: RepositoryRef = { domain: 'registry.example', path: 'team/app' };
@@ -63,5 +64,26 @@ describe('signature discovery bounds', () => {
     const small = floodingRegistry(3, 1024);
     const candidates = await discoverSignatures(small.registry, repo, IMAGE, { maxBytes: 1024 * 1024 });
     expect(candidates).toHaveLength(3);
+  });
+});
+
+describe('what a run keeps per repository', () => {
+  it('keeps no budget for repositories whose lookups found nothing (a run naming 100,000 kept one each)', async () => {
+    const empty: SignatureRegistry = {
+      listReferrers: async () => [],
+      getManifest: async (_repo: RepositoryRef, reference: string) => {
+        throw new RegistryError('NOT_FOUND', `${reference}: not found (404)`, { status: 404 });
+      },
+      getBlob: async () => new Uint8Array(),
+    };
+    const images = 20_000;
+    const retained = await retainedBytes(async () => {
+      for (let i = 0; i < images; i++) {
+        expect(await discoverSignatures(empty, { domain: 'registry.example', path: `team/app${i}` }, IMAGE, { attestations: false })).toEqual([]);
+      }
+      return empty;
+    });
+    // A budget per repository was about 200 bytes (4 MB here); nothing per repository is kept now.
+    expect(retained).toBeLessThan(1024 * 1024);
   });
 });

@@ -37,13 +37,13 @@ const MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
  */
 const MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
 
-/** What may still be read: one image's referrer, `.sig` and `.att` lookups share one, within their repository's. */
+/** What may still be read: one repository's over the run, or one image's (within its repository's). */
 class ReadBudget {
   private remaining: number;
   constructor(
     private readonly total: number,
-    private readonly what: string,
-    private readonly parent?: ReadBudget,
+    private readonly describe: () => string,
+    private readonly parent?: RepositoryBudget,
   ) {
     this.remaining = total;
   }
@@ -64,22 +64,54 @@ class ReadBudget {
   /** Throws TOO_LARGE once the budget is spent, before another request is made. */
   ensureLeft(): void {
     if (this.remaining <= 0) {
-      throw new RegistryError('TOO_LARGE', `signatures of ${this.what}: more than ${this.total} bytes of signature data; not all could be read`);
+      throw new RegistryError('TOO_LARGE', `signatures of ${this.describe()}: more than ${this.total} bytes of signature data; not all could be read`);
     }
     this.parent?.ensureLeft();
   }
 }
 
-/** Per registry client (one per run), per repository. */
+/**
+ * Per registry client (one per run), per repository: what its images have read. Kept only for
+ * repositories signature data was read from: most images' lookups find nothing and spend nothing,
+ * and a run naming 100,000 repositories kept a budget for each until the end.
+ */
 const repositoryBudgets = new WeakMap<SignatureRegistry, Map<string, ReadBudget>>();
 
-function repositoryBudget(client: SignatureRegistry, repo: RepositoryRef, total: number): ReadBudget {
-  let budgets = repositoryBudgets.get(client);
-  if (!budgets) repositoryBudgets.set(client, (budgets = new Map<string, ReadBudget>()));
-  const name = `${repo.domain}/${repo.path}`;
-  let budget = budgets.get(name);
-  if (!budget) budgets.set(name, (budget = new ReadBudget(total, name)));
-  return budget;
+/** One repository's budget as its images see it: made on first spending. */
+class RepositoryBudget {
+  private readonly name: string;
+  constructor(
+    private readonly client: SignatureRegistry,
+    repo: RepositoryRef,
+    private readonly total: number,
+  ) {
+    this.name = `${repo.domain}/${repo.path}`;
+  }
+
+  allow(limit: number): number {
+    return this.existing()?.allow(limit) ?? Math.min(limit, this.total);
+  }
+
+  spend(bytes: number): void {
+    if (bytes > 0) this.made().spend(bytes);
+  }
+
+  ensureLeft(): void {
+    this.existing()?.ensureLeft();
+  }
+
+  private existing(): ReadBudget | undefined {
+    return repositoryBudgets.get(this.client)?.get(this.name);
+  }
+
+  private made(): ReadBudget {
+    let budgets = repositoryBudgets.get(this.client);
+    if (!budgets) repositoryBudgets.set(this.client, (budgets = new Map<string, ReadBudget>()));
+    let budget = budgets.get(this.name);
+    const name = this.name;
+    if (!budget) budgets.set(name, (budget = new ReadBudget(this.total, () => name)));
+    return budget;
+  }
 }
 
 type CandidateFormat = 'bundle' | 'legacy-cosign' | 'legacy-attestation';
@@ -236,8 +268,8 @@ export async function discoverSignatures(
   imageDigest: string,
   options: { maxBytes?: number; maxRepositoryBytes?: number; attestations?: boolean } = {},
 ): Promise<SignatureCandidate[]> {
-  const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
-  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
+  const repository = new RepositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
+  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, () => `${repo.domain}/${repo.path}@${imageDigest}`, repository);
   const wantAttestations = options.attestations ?? true;
   const [referrers, signatures, attestations] = await Promise.all([
     referrerCandidates(client, repo, imageDigest, budget, wantAttestations),
