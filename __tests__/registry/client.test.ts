@@ -151,6 +151,44 @@ describe('getManifest verifies what it returns', () => {
   });
 });
 
+describe('findManifest: a tag that may well not exist', () => {
+  const sig = `${manifestDigest.replace(':', '-')}.sig`;
+
+  it('is undefined on 404, asked once, and verified as getManifest when found', async () => {
+    open();
+    nock(REG).get(`/v2/team/app/manifests/${sig}`).once().reply(404, '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
+    nock(REG).get('/v2/team/app/manifests/1.0').reply(200, manifestBytes, { 'content-type': MEDIA_TYPES.ociManifest, 'docker-content-digest': manifestDigest });
+    const c = client();
+    expect(await c.findManifest(repo, sig)).toBeUndefined();
+    expect(await c.findManifest(repo, sig)).toBeUndefined();
+    expect((await c.findManifest(repo, '1.0'))?.descriptor).toEqual({ mediaType: MEDIA_TYPES.ociManifest, digest: manifestDigest, size: manifestBytes.length });
+    expect(c.requestCount('reg.example')).toBe(3);
+  });
+
+  it('fails as getManifest does on anything but 404: a lookup that failed is never taken for no signature', async () => {
+    open();
+    nock(REG).get(`/v2/team/app/manifests/${sig}`).reply(500);
+    nock(REG).get('/v2/team/app/manifests/lying').reply(200, manifestBytes, { 'content-type': MEDIA_TYPES.ociManifest, 'docker-content-digest': indexDigest });
+    nock(REG).get('/v2/team/app/manifests/html').reply(200, '<html>', { 'content-type': 'text/html' });
+    const c = client();
+    expect((await registryErrorOf(c.findManifest(repo, sig))).code).toBe('SERVER');
+    expect((await registryErrorOf(c.findManifest(repo, 'lying'))).code).toBe('DIGEST_MISMATCH');
+    expect((await registryErrorOf(c.findManifest(repo, 'html'))).code).toBe('PROTOCOL');
+  });
+
+  it('answers from a manifest getManifest already fetched, and its 404 as undefined', async () => {
+    open();
+    nock(REG).get('/v2/team/app/manifests/1.0').once().reply(200, manifestBytes, { 'content-type': MEDIA_TYPES.ociManifest });
+    nock(REG).get('/v2/team/app/manifests/gone').once().reply(404, '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
+    const c = client();
+    await c.getManifest(repo, '1.0');
+    await registryErrorOf(c.getManifest(repo, 'gone'));
+    expect((await c.findManifest(repo, '1.0'))?.bytes).toEqual(new Uint8Array(manifestBytes));
+    expect(await c.findManifest(repo, 'gone')).toBeUndefined();
+    expect(c.requestCount('reg.example')).toBe(3);
+  });
+});
+
 describe('getBlob', () => {
   const blob = Buffer.from('{"architecture":"amd64","os":"linux"}');
   const digest = sha256(blob);

@@ -24,6 +24,11 @@ class UnsignedRegistry implements SignatureRegistry {
     throw new RegistryError('NOT_FOUND', `manifest ${reference}: not found (404)`, { status: 404, missing: 'manifest' });
   }
 
+  async findManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult | undefined> {
+    if (this.broken.has(repo.path)) throw new RegistryError('SERVER', `manifest ${reference}: registry error (503)`, { status: 503 });
+    return undefined;
+  }
+
   async getBlob(): Promise<Uint8Array> {
     throw new RegistryError('NOT_FOUND', 'blob: not found (404)', { status: 404, missing: 'blob' });
   }

@@ -28,6 +28,9 @@ function floodingRegistry(count: number, blobBytes: number) {
       served += bytes.byteLength;
       return { descriptor: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: reference, size: bytes.byteLength }, bytes, json };
     },
+    async findManifest(_repo: RepositoryRef, reference: string): Promise<ManifestResult | undefined> {
+      return reference.startsWith('sha256:') ? registry.getManifest(_repo, reference) : undefined;
+    },
     async getBlob(_repo: RepositoryRef, digest: string, maxBytes: number): Promise<Uint8Array> {
       // As the client: a body over maxBytes is refused, not read.
       if (blobBytes > maxBytes) throw new RegistryError('TOO_LARGE', `blob ${digest}: response exceeds the limit of ${maxBytes} bytes`);
@@ -74,6 +77,7 @@ describe('what a run keeps per repository', () => {
       getManifest: async (_repo: RepositoryRef, reference: string) => {
         throw new RegistryError('NOT_FOUND', `${reference}: not found (404)`, { status: 404 });
       },
+      findManifest: async () => undefined,
       getBlob: async () => new Uint8Array(),
     };
     const images = 20_000;

@@ -30,6 +30,10 @@ function recordingRegistry() {
       asked.push(reference);
       throw new RegistryError('NOT_FOUND', `${reference}: not found (404)`, { status: 404 });
     },
+    async findManifest(_repo: RepositoryRef, reference: string): Promise<ManifestResult | undefined> {
+      asked.push(reference);
+      return undefined;
+    },
     async getBlob(): Promise<Uint8Array> {
       throw new Error('not reached');
     },

@@ -52,6 +52,14 @@ class FakeRegistry implements SignatureRegistry {
     return { descriptor, bytes: found.bytes, json: JSON.parse(found.bytes.toString('utf8')) };
   }
 
+  /** As the client's: a missing tag is no manifest, other failures throw. */
+  async findManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult | undefined> {
+    return this.getManifest(repo, reference).catch((error: unknown) => {
+      if (error instanceof RegistryError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    });
+  }
+
   async getBlob(_repo: RepositoryRef, digest: string): Promise<Uint8Array> {
     const blob = this.blobs.get(digest);
     if (!blob) throw new RegistryError('NOT_FOUND', `blob ${digest}: not found (404)`, { status: 404, missing: 'blob' });

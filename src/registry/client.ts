@@ -8,7 +8,7 @@
 import pLimit from 'p-limit';
 import { RegistryError, errorForStatus } from './transport/errors.js';
 import type { CredentialSource } from './transport/credentials.js';
-import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions, type TransportRequest } from './transport/transport.js';
+import { Transport, type RateLimitInfo, type RequestRecord, type TransportOptions, type TransportRequest, type TransportResponse } from './transport/transport.js';
 import { digestOf, isDigest } from './digest.js';
 import { isJsonObject, parseJson, stringAt, type JsonObject } from '../json.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type RepositoryRef } from './types.js';
@@ -90,6 +90,17 @@ function manifestKey(repo: RepositoryRef, reference: string): string {
   return `${name(repo)}|${reference}`;
 }
 
+/** Where a manifest looked up with `findManifest` is cached (its own key: a miss answers no GET). */
+function findKey(repo: RepositoryRef, reference: string): string {
+  return `?${name(repo)}|${reference}`;
+}
+
+/** A manifest GET's answer when asked as `findManifest`: a 404 is no manifest, not a failure. */
+function orNoneIfNotFound(error: unknown): undefined {
+  if (error instanceof RegistryError && error.code === 'NOT_FOUND') return undefined;
+  throw error;
+}
+
 /**
  * The promise under `key`, started by `start` only when absent: in-flight work is shared, and the
  * latest `max` answers and failures are kept. Past that the oldest is forgotten (`onForget`), and
@@ -153,6 +164,8 @@ export class RegistryClient {
   private readonly maxCachedAnswers: number;
   private readonly heads = new Map<string, Promise<Descriptor>>();
   private readonly gets = new Map<string, Promise<ManifestResult>>();
+  /** Manifests that may not exist (`findManifest`): a miss is kept as undefined, not as an error with its stack. */
+  private readonly finds = new Map<string, Promise<ManifestResult | undefined>>();
   private readonly referrers = new Map<string, Promise<Descriptor[]>>();
   private readonly repositories = new Map<string, Promise<boolean | undefined>>();
 
@@ -203,6 +216,17 @@ export class RegistryClient {
    */
   getManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
     return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference), (key) => this.uncountManifest(key));
+  }
+
+  /**
+   * The manifest of a tag that may well not exist, such as cosign's `.sig` tag or the referrers
+   * tag schema's index of an unsigned image, or undefined when the registry answers 404. A miss
+   * makes no error: a run over 100,000 unsigned images misses twice per image, and each error
+   * (message, stack, parsed error body), kept in the answer cache, lived long enough to be
+   * promoted to the old generation. Verified as `getManifest`; other failures throw as its do.
+   */
+  findManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult | undefined> {
+    return this.findManifestWithin(repo, reference, (run) => this.limitFor(repo)(run));
   }
 
   /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
@@ -334,9 +358,39 @@ export class RegistryClient {
     return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference), this.maxCachedAnswers, (key) => this.uncountManifest(key));
   }
 
+  /** `findManifest`, its request run by `within` (the registry's limit, or none when already inside it). */
+  private findManifestWithin(
+    repo: RepositoryRef,
+    reference: string,
+    within: (run: () => Promise<ManifestResult | undefined>) => Promise<ManifestResult | undefined>,
+  ): Promise<ManifestResult | undefined> {
+    const fetched = this.gets.get(manifestKey(repo, reference));
+    if (fetched) return fetched.catch(orNoneIfNotFound);
+    const key = findKey(repo, reference);
+    return cached(this.finds, key, () => within(() => this.doFindManifest(repo, reference, key)), this.maxCachedAnswers, (forgotten) => this.uncountManifest(forgotten));
+  }
+
   private async doGetManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
     const what = `manifest ${name(repo, reference)}`;
     const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes });
+    return this.verifiedManifest(reference, what, response, this.gets, manifestKey(repo, reference));
+  }
+
+  private async doFindManifest(repo: RepositoryRef, reference: string, key: string): Promise<ManifestResult | undefined> {
+    const what = `manifest ${name(repo, reference)}`;
+    const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes, acceptStatus: [404] });
+    if (response.status === 404) return undefined;
+    return this.verifiedManifest(reference, what, response, this.finds, key);
+  }
+
+  /** A manifest answer checked against the digest asked or claimed, parsed, and counted against the cache bound in `cache`. */
+  private verifiedManifest(
+    reference: string,
+    what: string,
+    response: TransportResponse,
+    cache: Map<string, Promise<unknown>>,
+    key: string,
+  ): ManifestResult {
     if (!mayBeManifest(response.headers.get('content-type'))) throw notAManifest(what, response.headers.get('content-type'));
     const bytes = response.body;
     const claimed = response.headers.get('docker-content-digest')?.trim();
@@ -357,17 +411,17 @@ export class RegistryClient {
     const descriptor: Descriptor = { mediaType, digest: actual, size: bytes.byteLength };
     const artifactType = stringAt(json, 'artifactType');
     if (artifactType !== undefined) descriptor.artifactType = artifactType;
-    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
+    this.keepWithinCacheBound(cache, key, bytes.byteLength);
     return { descriptor, bytes, json };
   }
 
   /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
-  private keepWithinCacheBound(key: string, bytes: number): void {
-    if (!this.gets.has(key)) return;
+  private keepWithinCacheBound(cache: Map<string, Promise<unknown>>, key: string, bytes: number): void {
+    if (!cache.has(key)) return;
     if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) {
       this.cachedManifestBytes += bytes;
       this.cachedManifestSizes.set(key, bytes);
-    } else this.gets.delete(key);
+    } else cache.delete(key);
   }
 
   private uncountManifest(key: string): void {
@@ -414,13 +468,9 @@ export class RegistryClient {
 
   private async referrersFromTagSchema(repo: RepositoryRef, digest: string, artifactType?: string): Promise<Descriptor[]> {
     const tag = digest.replace(':', '-');
-    let index: ManifestResult;
-    try {
-      index = await this.getManifestUnlimited(repo, tag);
-    } catch (error) {
-      if (error instanceof RegistryError && error.code === 'NOT_FOUND') return [];
-      throw error;
-    }
+    // Already inside the registry's limit: asked without it.
+    const index = await this.findManifestWithin(repo, tag, (run) => run());
+    if (!index) return [];
     return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
   }
 }

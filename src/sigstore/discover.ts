@@ -16,7 +16,7 @@ import { COSIGN_SIGN_PREDICATE_TYPE } from './payload.js';
 import { DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE, legacyAttestationToBundle, legacySignatureToBundle, legacyTag } from './legacy.js';
 import { MAX_BUNDLE_BYTES, parseBundle, type ArtifactInput } from './verify-bundle.js';
 
-export type SignatureRegistry = Pick<RegistryClient, 'getManifest' | 'getBlob' | 'listReferrers'>;
+export type SignatureRegistry = Pick<RegistryClient, 'getManifest' | 'findManifest' | 'getBlob' | 'listReferrers'>;
 
 export const SIGSTORE_BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const BUNDLE_ARTIFACT_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v[0-9.]+)?\+json(;.*)?$/;
@@ -215,14 +215,10 @@ async function legacyCandidates(
   budget: ReadBudget,
 ): Promise<SignatureCandidate[]> {
   const tag = legacyTag(imageDigest, suffix);
-  let manifest;
-  try {
-    budget.ensureLeft();
-    manifest = await client.getManifest(repo, tag);
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
-  }
+  budget.ensureLeft();
+  // Most images have no such tag: a miss is no manifest, not an error (see RegistryClient.findManifest).
+  const manifest = await client.findManifest(repo, tag);
+  if (!manifest) return [];
   budget.spend(manifest.bytes.byteLength);
   const format: CandidateFormat = suffix === 'sig' ? 'legacy-cosign' : 'legacy-attestation';
   const expectedType = suffix === 'sig' ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
