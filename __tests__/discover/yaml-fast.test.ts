@@ -102,12 +102,9 @@ describe('YAML fast path', () => {
   });
 
   it.each([
-    ['a comment after a key with an empty value', 'a: # c\nb: 1\n'],
-    ['a comment after a `-` with an empty value', '- # c\n- b\n'],
+    ['a comment line after an empty value before `---` (the package drops it)', 'a:\n\n# c\n---\nb: 1\n'],
     ['spaces after a key with an empty value', 'a:  \nb: 1\n'],
     ['a scalar on the line after `-`', '- # c\n  x\n'],
-    ['a comment line after an empty value', 'a:\n# c\nb: 1\n'],
-    ['a comment line before an empty item', '- a\n# c\n-\n'],
     ['a comment inside a flow collection', 'a: [b, c #d]\n'],
     ['a `#` in a plain scalar', 'a: b#c\n'],
     ['a `#` in a key', 'a#b: c\n'],
@@ -172,6 +169,11 @@ describe('YAML fast path', () => {
     ['a comment after a key or `-` a nested block follows', 'containers: # the list\n  - # first\n    name: a\n  -   \n    name: b\nspec:   \n  a: b\n'],
     ['comment lines around `---`', '# header\n---\n# first\na: b\n# after a\n---\n\n# second\n- c\n'],
     ['blank lines between keys and items', 'a: b\n\nc:\n\n  d: e\n\nf:\n\n- g\n\n-\n\n- h\ni:\n\n'],
+    ['a comment after a key with an empty value', 'host: #0.0.0.0\nport:   # none\n   \n\nb:\n  c: # d\n\n  e: # f\n\n\ng: # h\n\n'],
+    ['a comment after a `-` with an empty value', 'a:\n  - # c\n\n  - # d\n  -\nb:\n- # e\n'],
+    ['comment lines after an empty value', 'a:\n# c\nb: 1\nc: # d\n# e\n\n    # f\n\n\nd:\n  e:\n\n# g\nh:\n'],
+    ['comment lines around an empty item', '- a\n# c\n-\n- # d\n\n  # e\n-\n# f\n'],
+    ['a comment after an empty value before `---`', 'a: # c\n\n---\n- # d\n\n---\nb: # e\n---\nc:\n  d: # f\n\n'],
     ['a comment at the end of the text, after a value', 'a: b # c'],
     ['a comment line at the end of the text', 'a:\n  b: c\n  # d'],
     ['non-ASCII text in comments', '# Café 🐳\n---\n# — é\na: b # ü\n    # ß\n# 日本\n'],
@@ -274,23 +276,24 @@ const decoration: fc.Arbitrary<Decoration> = fc.record({
 });
 
 /**
- * Lines with the decorations of `plan` (used in turn) around them. With `anywhere`, some (`wild`) also put comments
- * where the fast path leaves the document to the package: next to an empty value (after `key:`
- * or `-` with nothing, or before such a `-`; spaces after it too), without a space before `#`;
- * else only blank lines go there.
+ * Lines with the decorations of `plan` (used in turn) around them. With `anywhere`, some (`wild`)
+ * also go where the fast path leaves the document to the package: spaces after an empty value,
+ * `#` without a space before it, comment lines after an empty value that ends a document before
+ * a `---` (`beforeMarker`).
  */
-function decorate(lines: Line[], plan: Decoration[], anywhere: boolean): string[] {
+function decorate(lines: Line[], plan: Decoration[], anywhere: boolean, beforeMarker = false): string[] {
   const out: string[] = [];
   for (let index = 0; index <= lines.length; index++) {
     const line = lines[index];
     const { before, after, separator, wild } = plan.length > 0 ? plan[index % plan.length]! : { before: [], after: undefined, separator: ' ', wild: false };
     const anywhereHere = anywhere && wild;
-    // Comments next to an empty value would be its own: left to the package.
-    const nextToEmpty = lines[index - 1]?.end === 'empty' || (line?.end === 'empty' && line.text.trim() === '-');
-    out.push(...before.filter((extra) => anywhereHere || !nextToEmpty || !extra.includes('#')));
+    // Comment lines after an empty value just before a `---` are dropped by the package: left to it.
+    const droppedAtMarker = !line && beforeMarker && lines[index - 1]?.end === 'empty';
+    out.push(...before.filter((extra) => anywhereHere || !droppedAtMarker || !extra.includes('#')));
     if (!line) break;
-    // After a value or a key (or `-`) a nested block follows: a comment (after a space), or spaces.
-    const accepted = line.end !== 'empty' && separator !== '';
+    // After a value, a key (or `-`) a nested block follows, an empty value: a comment (after a
+    // space); spaces but after an empty value.
+    const accepted = separator !== '';
     if (after !== undefined && (anywhereHere || accepted)) out.push(`${line.text}${separator}#${after}`);
     else out.push(anywhereHere || line.end === 'open' ? `${line.text}${separator}` : line.text);
   }
@@ -301,7 +304,7 @@ function decorate(lines: Line[], plan: Decoration[], anywhere: boolean): string[
 function stream(documents: Block[], plan: Decoration[], options: { sameIndentSeq: boolean; marker: boolean; anywhere: boolean }): string {
   const texts = documents.map((document, index) => {
     const root: Block = document.kind === 'seq' && !options.marker ? { kind: 'map', entries: [['k', document]] } : document;
-    return decorate(writeLines(root, 0, options.sameIndentSeq), plan.slice(index), options.anywhere).join('\n');
+    return decorate(writeLines(root, 0, options.sameIndentSeq), plan.slice(index), options.anywhere, index < documents.length - 1).join('\n');
   });
   // Before the first `---`: the decoration's lines, comments alone.
   const prelude = options.marker ? [...(plan[plan.length - 1]?.before ?? []), '---'].join('\n') + '\n' : '';

@@ -5,9 +5,9 @@
  * generated Kubernetes manifest and most hand-written ones. It builds the same nodes the `yaml`
  * package builds (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources, ranges,
  * and the `comment`, `commentBefore` and `spaceBefore` the package attaches), at a fraction of its
- * cost, and gives up (returns undefined) on anything else: comments inside flow collections or
- * next to an empty value (`key:` or `-` with nothing nested), tabs, carriage returns, anchors,
- * aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text (but
+ * cost, and gives up (returns undefined) on anything else: comments inside flow collections,
+ * comment lines next to an empty value (`key:` or `-` with nothing nested), tabs, carriage
+ * returns, anchors, aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text (but
  * in comments), directives. A document
  * it gives up on is read by the `yaml` package, so it only ever decides how fast a document is
  * read, never what is read. __tests__/discover/yaml-fast.test.ts compares every node property
@@ -102,9 +102,11 @@ interface GapToken {
   source: string;
   /** A comment's column. */
   indent: number;
+  /** Where it starts (-1 for an indicator). */
+  at: number;
 }
 
-const INDICATOR: GapToken = { kind: 'indicator', source: '', indent: 0 };
+const INDICATOR: GapToken = { kind: 'indicator', source: '', indent: 0, at: -1 };
 
 type Props = { comment: string; spaceBefore: boolean };
 
@@ -173,6 +175,25 @@ function hasComment(tokens: readonly GapToken[]): boolean {
   return tokens.some((token) => token.kind === 'comment');
 }
 
+/**
+ * Where the package splits the lines after an empty map value off for the next key: the second
+ * line feed since the last indicator or full-line comment more indented than the keys (`indent`),
+ * or -1 (the blockMap step of `yaml/dist/parse/parser.js`).
+ */
+function splitIndex(tokens: readonly GapToken[], indent: number): number {
+  let newlines = 0;
+  let second = -1;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    // A comment after `key:` counts at the key line's indentation, the map's.
+    if (token.kind === 'indicator' || (token.kind === 'comment' && newlines > 0 && token.indent > indent)) {
+      newlines = 0;
+      second = -1;
+    } else if (token.kind === 'newline' && ++newlines === 2) second = index;
+  }
+  return second;
+}
+
 /** Sets what the lines before a node with content give it (`composeNode`). */
 function setProps(node: Node, props: Props): void {
   if (props.spaceBefore) node.spaceBefore = true;
@@ -190,12 +211,12 @@ function gapTokens(text: string, from: number, to: number, comments?: number[]):
     const c = text.charCodeAt(index);
     if (c === 0x20) index++;
     else if (c === 0x0a) {
-      tokens.push({ kind: 'newline', source: '\n', indent: 0 });
+      tokens.push({ kind: 'newline', source: '\n', indent: 0, at: index });
       index++;
     } else if (c === 0x23) {
       const newline = text.indexOf('\n', index);
       const lineEnd = newline < 0 || newline > to ? to : newline;
-      tokens.push({ kind: 'comment', source: text.slice(index, lineEnd), indent: index - (text.lastIndexOf('\n', index - 1) + 1) });
+      tokens.push({ kind: 'comment', source: text.slice(index, lineEnd), indent: index - (text.lastIndexOf('\n', index - 1) + 1), at: index });
       comments?.push(index, lineEnd);
       index = lineEnd;
     } else throw new Unsupported(); // not between content lines
@@ -404,9 +425,9 @@ class FastParser {
       setProps(nested.node, nodeProps(tokens, 'map', false));
       return nested;
     }
-    // An empty value: comments would be its own (`composeEmptyNode`), and spaces after `key:` move
-    // where it starts; left to the package.
-    if (index !== from || hasComment(tokens)) throw new Unsupported();
+    // An empty value (spaces after `key:` move where it starts: left to the package).
+    if (index !== from && c !== 0x23) throw new Unsupported();
+    if (hasComment(tokens)) return this.commentedEmpty(index, tokens, indent, line, 'map');
     const node = this.empty(from);
     // Blank lines before the next key are that key's (the package splits them off at a token at the
     // map's column, a `---` too); before anything less indented or the stream's end, the empty value's.
@@ -414,6 +435,40 @@ class FastParser {
     if (lineIndent === indent || atMarker) return { node, next: index + 1 };
     setProps(node, nodeProps(tokens, 'map', false));
     return { node, next: line };
+  }
+
+  /**
+   * An empty value at `at` (after `key:` or `-`, or where a comment after them starts) with
+   * comments among `tokens` (from the indicator to the next content `line`): what the package
+   * leaves with it is its `comment`, `spaceBefore` and the end of its range (`composeEmptyNode`).
+   * In a map, a key at its column (or a `---` after a map at column 0) takes the lines from the
+   * second line feed since the last indicator or comment more indented than the keys (the
+   * package splits the pair's `sep` there); else every line stays, and so does the indentation of
+   * the next line.
+   */
+  commentedEmpty(at: number, tokens: GapToken[], indent: number, line: number, kind: 'map' | 'seq'): { node: Node; next: number } {
+    const lineIndent = line < this.end ? this.indentAt(line) : -1;
+    let end = line < this.end ? line + lineIndent : this.end;
+    let next = line;
+    let kept = tokens;
+    const atMarker = line >= this.end && this.end < this.text.length && indent === 0;
+    if (kind === 'map' && (lineIndent === indent || atMarker)) {
+      const split = splitIndex(tokens, indent);
+      if (split >= 0) {
+        // At a `---`, the package drops what it split off: comments there are left to it.
+        if (atMarker && hasComment(tokens.slice(split))) throw new Unsupported();
+        kept = tokens.slice(0, split);
+        end = next = tokens[split].at;
+      }
+    }
+    const node = this.empty(at);
+    const props = nodeProps(kept, kind, kind === 'seq');
+    if (props.spaceBefore) node.spaceBefore = true;
+    if (props.comment) {
+      node.comment = props.comment;
+      node.range = [at, at, end];
+    }
+    return { node, next };
   }
 
   /** A null scalar at `at`, as the `yaml` package writes an empty value. */
@@ -554,9 +609,10 @@ class FastParser {
         setProps(nested.node, nodeProps(tokens, 'seq', true));
         return nested;
       }
-      // An empty entry: comments would be its own (`composeEmptyNode`), and spaces after `-` move
-      // where it starts; left to the package. The lines after it are its own.
-      if (index !== dash + 1 || hasComment(tokens)) throw new Unsupported();
+      // An empty entry (spaces after `-` move where it starts: left to the package). The lines after it are its own.
+      const commentAfter = index < this.end && this.text.charCodeAt(index) === 0x23;
+      if (index !== dash + 1 && !commentAfter) throw new Unsupported();
+      if (hasComment(tokens)) return this.commentedEmpty(index, tokens, indent, line, 'seq');
       const node = this.empty(index);
       setProps(node, nodeProps(tokens, 'seq', true));
       return { node, next: line };
