@@ -31,7 +31,14 @@ export function parseHelmIgnore(text: string | undefined): HelmIgnore {
     const rule = parseRule(line.trim());
     if (rule) rules.push(rule);
   }
-  return { ignores: (path) => ignoredPath(rules, path) };
+  // A chart's templates share a few directories: each is judged once.
+  const directories = new Map<string, boolean>();
+  const directoryIgnored = (directory: string): boolean => {
+    let answer = directories.get(directory);
+    if (answer === undefined) directories.set(directory, (answer = ignored(rules, directory, true)));
+    return answer;
+  };
+  return { ignores: (path) => ignoredPath(rules, path, directoryIgnored) };
 }
 
 function parseRule(line: string): Rule | undefined {
@@ -53,9 +60,9 @@ function parseRule(line: string): Rule | undefined {
 }
 
 /** As Helm's loader walks the chart: each directory on the way, then the file. */
-function ignoredPath(rules: readonly Rule[], path: string): boolean {
+function ignoredPath(rules: readonly Rule[], path: string, directoryIgnored: (directory: string) => boolean): boolean {
   for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-    if (ignored(rules, path.slice(0, slash), true)) return true;
+    if (directoryIgnored(path.slice(0, slash))) return true;
   }
   return ignored(rules, path, false);
 }
