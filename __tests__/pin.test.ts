@@ -61,13 +61,13 @@ describe('planPins', () => {
       { file: 'docker-compose.yml', line: 5, column: 13, oldText: 'redis:7', newText: `redis:7@${digest(0xa2)}` },
       { file: 'pod.yaml', line: 8, column: 14, oldText: 'ghcr.io/acme/app:2.1', newText: `ghcr.io/acme/app:2.1@${digest(0xa5)}` },
     ]);
-    // In the order discovery reports them (compose before Dockerfile).
+    // In the order discovery reports them (file paths in code-unit order: Dockerfile before docker-compose.yml).
     expect(plan.skipped.map((s) => [s.occurrence.raw, s.reason.split(';')[0]])).toEqual([
-      ['postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001', "pinned digest differs from the tag's current " + digest(0xa3)],
       ['golang:${GO_VERSION}', 'written with variables or templates'],
+      ['postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000001', "pinned digest differs from the tag's current " + digest(0xa3)],
     ]);
     // The reason is printed by `pin`: it names the flag a user can pass, not the API option.
-    expect(plan.skipped[0].reason).toMatch(/--update-stale$/);
+    expect(plan.skipped[1].reason).toMatch(/--update-stale$/);
   });
 
   it('says which field to add for an image assembled from separate fields (Helm values, Kustomize)', () => {

@@ -140,8 +140,8 @@ describe('what can be decoded is decoded, positions exact', () => {
     expect(discovery.unscanned).toEqual([]);
     expect(discovery.occurrences).toEqual([
       // The .env beside the compose file is read through the same bytes.
-      expect.objectContaining({ file: 'd\\xff/compose.yaml', resolved: 'redis:7' }),
       expect.objectContaining({ file: 'd\\xff/Dockerfile', raw: 'ngnix:1.27' }),
+      expect.objectContaining({ file: 'd\\xff/compose.yaml', resolved: 'redis:7' }),
     ]);
   });
 

@@ -155,9 +155,15 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
       }
     }
   }
-  occurrences.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
+  // Code-unit order, as the walk lists files: the same on every machine (localeCompare follows the
+  // process's locale) and an order of magnitude cheaper.
+  occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
