@@ -103,6 +103,9 @@ describe('functions', () => {
     ['{{ (dict "k" "v").k }}', {}, 'v'],
     ['{{ index .Values.m "a.b" }}', { m: { 'a.b': 'dotted' } }, 'dotted'],
     ['{{ get .Values.m "x" }}{{ hasKey .Values.m "x" }}', { m: { x: 'y' } }, 'ytrue'],
+    // Sprig's dig: the keys' path in the last argument, the default where a key is missing (mastodon/chart's sidekiq image).
+    ['{{ dig "image" "tag" "none" .Values.w }}/{{ dig "image" "repo" "none" .Values.w }}/{{ dig "x" "y" "none" .Values.w }}', { w: { image: { tag: '2' } } }, '2/none/none'],
+    ['{{ coalesce (dig "image" "tag" false .Values.w) "default" }}', { w: {} }, 'default'],
     ['{{ tpl .Values.t . }}', { t: '{{ .Values.r }}/app', r: 'quay.io' }, 'quay.io/app'],
     ['{{ include "h" . | nindent 2 }}', { r: 'x' }, '\n  x'],
     ['{{ kindIs "string" .Values.a }}{{ kindIs "map" .Values.m }}', { a: 's', m: {} }, 'truetrue'],
@@ -117,6 +120,7 @@ describe('functions', () => {
     ['{{ randAlphaNum 5 }}', 'randAlphaNum is random'],
     ['{{ required "set image.tag" .Values.tag }}', "a required value is not set in the chart's default values (set image.tag)"],
     ['{{ noSuchFunction 1 }}', 'the template function noSuchFunction is not evaluated'],
+    ['{{ dig "s" "x" "d" .Values }}', 'Helm stops here: dig: cannot look up "x" in a value that is not a map'],
     ['{{ include "missing" . }}', 'include "missing": no template of that name in the chart or its library charts'],
     ['{{ replace "" "aaaa" (printf "%s%s%s%s%s%s%s%s" .Values.s .Values.s .Values.s .Values.s .Values.s .Values.s .Values.s .Values.s) }}', 'replace renders text longer than 65536 characters'],
   ])('%s is unknown, with the reason', (template, reason) => {

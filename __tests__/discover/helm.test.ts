@@ -288,6 +288,16 @@ describe('helm templates', () => {
 });
 
 
+describe('helm dependency charts that are not in the repository', () => {
+  it("says an image block's empty tag is the dependency's default, which is not here", async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'missing-dependency/values.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message])).toEqual([
+      ['2:15', 'ghcr.io/example/app:2.4.0'],
+      ['6:17', 'tag is empty; its default is in the default values of the dependency chart postgresql, which is not in the repository (oci://registry.example.com/charts)'],
+    ]);
+  });
+});
+
 describe('helm subcharts vendored under a parent chart', () => {
   it("renders with the parent's global values (a nil global would stop Helm)", async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'umbrella/charts/operator/values.yaml');

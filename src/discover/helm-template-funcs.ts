@@ -260,6 +260,7 @@ function trimAll(value: string, cutset: string): string {
 const COLLECTIONS: Record<string, TemplateFunction> = {
   get: strict((args) => (isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1])) ? args[0][text(args[1])] : '')),
   hasKey: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1]))),
+  dig: strict((args) => dig(args)),
   set: strict((args) => {
     if (isMapValue(args[0])) args[0][text(args[1])] = args[2];
     return args[0];
@@ -293,6 +294,20 @@ const COLLECTIONS: Record<string, TemplateFunction> = {
   max: strict((args) => Math.max(...args.map(numberOf))),
   min: strict((args) => Math.min(...args.map(numberOf))),
 };
+
+/** Sprig's `dig "a" "b" default $map`: the value at the keys' path, the default where a key is missing. */
+function dig(args: unknown[]): unknown {
+  if (args.length < 3) throw new RenderError(`wrong number of args for dig: want at least 3, got ${args.length}`);
+  let current = args[args.length - 1];
+  const fallback = args[args.length - 2];
+  for (const key of args.slice(0, -2).map(text)) {
+    // Sprig asserts a map at each step: anything else stops the template.
+    if (!isMapValue(current)) throw new RenderError(`dig: cannot look up ${JSON.stringify(key)} in a value that is not a map`);
+    if (!Object.prototype.hasOwnProperty.call(current, key)) return fallback;
+    current = current[key];
+  }
+  return current;
+}
 
 function mergeMaps(args: unknown[], overwrite: boolean): unknown {
   const [target, ...sources] = args;

@@ -55,7 +55,7 @@ export const helmValuesDiscoverer: Discoverer = {
       const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : undefined;
       // What no template renders with the default values may still be composed by one (a part switched off).
       const compose = chart && chart.values?.file === file.path ? (path: string, written: string) => composedImages(chart, path, written) : undefined;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose);
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, chart && chart.values?.file === file.path ? missingDependencyOf(chart) : undefined);
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
@@ -102,6 +102,14 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
   });
 }
 
+/** The section of the chart's values a dependency chart that is not in the repository reads (`postgresql.image`), described. */
+function missingDependencyOf(chart: LoadedChart): (path: string) => string | undefined {
+  return (path) => {
+    const section = chart.values?.data?.[path.split(/[.[]/, 1)[0] ?? ''];
+    return typeof section === 'object' && section !== null ? chart.incomplete.get(section) : undefined;
+  };
+}
+
 /** Whether the chart has templates and each of their image lines rendered to a known value. */
 function allLinesResolved(chart: LoadedChart): boolean {
   const sites = [...renderChart(chart).sites.values()].flat();
@@ -130,6 +138,8 @@ class ValuesWalker {
     private readonly unrenderedNote?: string,
     /** How the chart's template actions compose an image from the values entry at a path, if they do. */
     private readonly compose?: (path: string, written: string) => ComposedImage[],
+    /** The dependency chart a values path belongs to, when that chart is not in the repository. */
+    private readonly missingDependency?: (path: string) => string | undefined,
   ) {}
 
   /** Aliases are not followed: what they name is searched where it is written. */
@@ -215,7 +225,10 @@ class ValuesWalker {
     } else if (!digest || digest.rendered === '') {
       // What an empty tag becomes is the templates' choice (appVersion, "v" + appVersion, ...); they
       // did not render this block with the default values, so it is not known.
-      unresolvedTag = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
+      const dependency = this.missingDependency?.(path);
+      unresolvedTag = dependency
+        ? `tag is empty; its default is in ${dependency}`
+        : "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
     }
     if (digest && digest.rendered !== '') image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag, digest].some((part) => part?.rendered.includes('{{'));
