@@ -288,6 +288,16 @@ describe('helm templates', () => {
 });
 
 
+describe('helm templates of containers an admission webhook fills in', () => {
+  it("reads Istio's `image: auto` of an istio-proxy container as unresolved, another container's as an image", async () => {
+    const { occurrences } = await extract(helmTemplatesDiscoverer, 'istio-gateway/templates/deployment.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message])).toEqual([
+      ['14:18', "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created"],
+      ['18:18', 'docker.io/library/auto'],
+    ]);
+  });
+});
+
 describe('helm dependency charts that are not in the repository', () => {
   it("says an image block's empty tag is the dependency's default, which is not here", async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'missing-dependency/values.yaml');

@@ -9,6 +9,7 @@ import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart, parentDir } from './helm-chart.js';
 import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
+import { isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 
@@ -35,7 +36,7 @@ export const helmTemplatesDiscoverer: Discoverer = {
       for (const render of rendered.renders) {
         // Reported at the values line it comes from (helm-values.ts).
         if (render.origin && chart.values) continue;
-        occurrences.push(templateOccurrence(file.path, lines, rendered, render));
+        occurrences.push(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)));
       }
     }
     const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : undefined;
@@ -63,6 +64,41 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
     for (const render of rendered.renders) occurrences.push(templateOccurrence(file.path, lines, rendered, render));
   }
   return { occurrences };
+}
+
+/** A literal `image: auto` of an `istio-proxy` container (pod-spec.ts `isIstioInjectedProxy`) names no image. */
+function injectedProxy(text: string, rendered: RenderedSite, render: SiteRender): SiteRender {
+  if (render.value !== 'auto' || rendered.site.raw !== 'auto' || !isIstioInjectedProxy(containerNameAbove(text, rendered.site.offset), 'auto')) return render;
+  return { ...render, value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } };
+}
+
+/** Lines looked at above an `image:` line for its container's `name:` (comments and actions between). */
+const NAME_LOOKBACK_LINES = 20;
+
+/**
+ * The `name:` of the sequence item an `image:` key at `offset` belongs to, read from the template's
+ * lines above it (`- name: x` at the item's dash, or `name: x` beside the key), or undefined.
+ */
+function containerNameAbove(text: string, offset: number): string | undefined {
+  let lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const keyColumn = text.slice(lineStart, offset).search(/\S/);
+  for (let looked = 0; looked < NAME_LOOKBACK_LINES && lineStart > 0; looked++) {
+    const end = lineStart - 1;
+    lineStart = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(lineStart, end);
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('{{')) continue;
+    const column = line.length - line.trimStart().length;
+    const item = trimmed.startsWith('- ') && column === keyColumn - 2;
+    const field = item ? trimmed.slice(2).trimStart() : trimmed;
+    if (column === keyColumn || item) {
+      if (field.startsWith('name:')) return field.slice(5).trim().replace(/^["']|["']$/g, '');
+      if (item) return undefined;
+      continue;
+    }
+    return undefined; // left the item
+  }
+  return undefined;
 }
 
 function templateOccurrence(path: string, lines: LineIndex, rendered: RenderedSite, render: SiteRender): Occurrence {
