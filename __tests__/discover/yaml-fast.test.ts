@@ -66,6 +66,8 @@ describe('YAML fast path', () => {
     expect(read.length).toBeGreaterThan(200);
     // Hand-written files with comments among them (133 when written).
     expect(read.filter((file) => /(^|\s)#/.test(readFileSync(file, 'utf8'))).length).toBeGreaterThan(100);
+    // Files with block scalars among them (45 when written).
+    expect(read.filter((file) => hasBlockScalar(readFileSync(file, 'utf8'))).length).toBeGreaterThan(40);
   });
 
   it('reads a typical manifest: block and flow collections, quoted and plain scalars of every core type', () => {
@@ -123,7 +125,21 @@ describe('YAML fast path', () => {
     ['a byte-order mark in a comment', '# \ufeff\na: b\n'],
     ['an anchor and an alias', 'a: &x b\nc: *x\n'],
     ['a tag', 'a: !!str 1\n'],
-    ['a block scalar', 'a: |\n  b\n'],
+    ['a more-indented leading empty line in a block scalar', 'a: |\n    \n  b\n'],
+    ['an indentation indicator of 0', 'a: |0\n  b\n'],
+    ['an indentation indicator of two digits', 'a: >12\n  b\n'],
+    ['two chomping indicators', 'a: |-+\n  b\n'],
+    ['other characters in a block scalar header', 'a: |x\n  b\n'],
+    ['a comment right after a block scalar header', 'a: |#c\n  b\n'],
+    ['content after a block scalar header', 'a: | b\n'],
+    ['a tab in a block scalar', 'a: |\n  \tb\n'],
+    ['a carriage return in a block scalar', 'a: >\r\n  b\r\n'],
+    ['a block scalar line less indented than its first', 'a: |\n    b\n  c\n'],
+    ['an indentation indicator above the content', 'a: |4\n  b\n'],
+    ['a block scalar after spaces after `-`', '-   |\n    b\n'],
+    ['a block scalar on the line after its key', 'a:\n  |\n  b\n'],
+    ['a block scalar on a marker line', '--- |\n  b\n'],
+    ['a block scalar as a key', '? |\n  b\n: c\n'],
     ['a multi-line plain scalar', 'a: b\n  c\n'],
     ['a multi-line flow collection', 'a: [b,\n  c]\n'],
     ['an escape', 'a: "\\u0062"\n'],
@@ -177,8 +193,41 @@ describe('YAML fast path', () => {
     ['a comment at the end of the text, after a value', 'a: b # c'],
     ['a comment line at the end of the text', 'a:\n  b: c\n  # d'],
     ['non-ASCII text in comments', '# Café 🐳\n---\n# — é\na: b # ü\n    # ß\n# 日本\n'],
+    ['an empty quoted scalar before a comment line', "a: ''\n# c\n"],
   ])('reads %s where the yaml package puts them', (_name, text) => {
     expect(parseSimpleDocuments(text)).toBeDefined();
+    expect(disagreement(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['literal and folded block scalars', 'a: |\n  one\n  two\nb: >\n  one\n  two\n'],
+    ['every chomping indicator, with blank lines at the end', 'a: |-\n  x\n\n\nb: |+\n  x\n\n\nc: >-\n  x\n\nd: >+\n  x\n  \ne: |\n  x\n\n'],
+    ['indentation indicators before and after the chomping indicator', 'a: |2\n   x\n  y\nb: >1-\n  x\n   y\nc: |-1\n    x\n'],
+    ['block scalars as sequence items and in compact mappings', '- |\n  x\n- >-\n  y\n- a: |\n    z\n  b: >\n    w\n'],
+    ['comments after block scalar headers', 'a: | # literal\n  x\nb: >-   #\n  y\nc:   |+ # é\n  z\n'],
+    ['blank lines inside block scalars', 'a: |\n\n  x\n\n  y\n   \n  z\nb: >\n\n  x\n\n\n  y\n'],
+    ['more-indented lines in folded scalars', 'a: >\n  x\n    y\n  z\n\n    w\n\n  v\n  u\n'],
+    ['more-indented blank lines at the end', 'a: |\n  x\n     \n\nb: >-\n  x\n\n    \nc: |+\n  x\n    \n \n'],
+    ['empty block scalars', 'a: |\nb: >+\n\n\nc: |-\n   \n\nd:\n  - |\n  - >+\ne: |'],
+    ['lines looking like YAML inside block scalars', 'a: |\n  # not a comment\n  - x\n  b: c\n  ---\n  {[\n'],
+    ['comment lines after block scalars', 'a:\n  b: |\n    x\n   # more\n  # at b\n# out\nc: >\n  y\n\n  # y\n  # next\nd: e\n'],
+    ['comment lines after a block scalar that ends a collection', 'a:\n  b: |\n    x\n  # kept\nc:\n  - >\n    y\n # up\nd: 1\n'],
+    ['block scalars before `---` and at the end of the text', 'a: |\n  x\n\n---\nb: >+\n  y\n\n---\nc: |-\n  z'],
+    ['non-ASCII text in block scalars', 'a: |\n  Café 🐳\n  日本\nb: c\n'],
+    ['a first line less indented than the key (an empty block scalar)', 'a:\n  b: |\n  c: d\n'],
+  ])('reads %s as the yaml package does', (_name, text) => {
+    expect(parseSimpleDocuments(text)).toBeDefined();
+    expect(disagreement(text)).toBeUndefined();
+  });
+
+  it('reads block scalars with the package values, types, ranges and comments', () => {
+    const text = 'script: |-\n  echo one\n\n  echo two\n\nnote: > # folded\n  a\n  b\n\n    c\nlast: |+\n  x\n\n';
+    const document = parseSimpleDocuments(text)?.documents[0];
+    const [script, note, last] = (document?.contents as YAMLMap<Scalar, Scalar>).items.map((pair) => pair.value!);
+    expect(script).toMatchObject({ value: 'echo one\n\necho two', type: 'BLOCK_LITERAL', range: [8, 34, 34] });
+    expect(note).toMatchObject({ value: 'a b\n\n  c\n', type: 'BLOCK_FOLDED', comment: ' folded' });
+    expect((document?.contents as YAMLMap<Scalar>).items[1]!.key.spaceBefore).toBe(true);
+    expect(last?.value).toBe('x\n\n');
     expect(disagreement(text)).toBeUndefined();
   });
 
@@ -221,17 +270,76 @@ const flow: fc.Arbitrary<string> = fc.letrec<{ flow: string }>((tie) => ({
 })).flow;
 const inline = fc.oneof(scalarText, flow);
 
-type Block = { kind: 'map'; entries: Array<[string, Block | string | null]> } | { kind: 'seq'; items: Array<Block | string | null> };
-const block: fc.Arbitrary<Block> = fc.letrec<{ block: Block }>((tie) => ({
-  block: fc.oneof(
-    { depthSize: 'small' },
-    fc.record({ kind: fc.constant('map' as const), entries: fc.array(fc.tuple(word, fc.oneof(inline, fc.constant(null), tie('block'))), { minLength: 1, maxLength: 4 }) }),
-    fc.record({ kind: fc.constant('seq' as const), items: fc.array(fc.oneof(inline, fc.constant(null), tie('block')), { minLength: 1, maxLength: 4 }) }),
-  ),
-})).block;
+/**
+ * A block scalar: its header (`|`, `>-`, `|2+`...) and its lines, each indented `shift` columns
+ * more than the scalar's first line (blank when its text is ''). Written as it is when `raw`;
+ * else as the package reads it without an error (see `scalarLines`).
+ */
+type BlockScalar = { kind: 'scalar'; header: string; lines: Array<{ shift: number; text: string }>; raw: boolean };
+const blockText = fc.oneof(word, fc.constantFrom('a b', '# not a comment', 'key: value', '- item', "'q", '"q', '{x', 'x  ', '---', '|', '> y', 'é ü 🐳', 'image: nginx:1.27'));
+/** Headers the package reads: the indentation indicators fit `scalarLines`' content (2 columns in, or 1 leaving a space). */
+const goodHeader = fc
+  .tuple(fc.constantFrom('|', '>'), fc.constantFrom('', '-', '+'), fc.constantFrom('', '', '', '1', '2'), fc.boolean())
+  .map(([mode, chomp, digit, digitFirst]) => mode + (digitFirst ? digit + chomp : chomp + digit));
+const blockLine = (shifts: number[], text: fc.Arbitrary<string>) =>
+  fc.oneof(
+    fc.integer({ min: -2, max: 3 }).map((shift) => ({ shift, text: '' })),
+    fc.tuple(fc.constantFrom(...shifts), text).map(([shift, content]) => ({ shift, text: content })),
+  );
+const goodScalar: fc.Arbitrary<BlockScalar> = fc.record({
+  kind: fc.constant('scalar' as const),
+  header: goodHeader,
+  lines: fc.array(blockLine([0, 0, 0, 1, 2, 4], blockText), { maxLength: 5 }),
+  raw: fc.constant(false),
+});
+/** Block scalars the fast path leaves to the package (or reads as it does): odd headers, lines less indented than the first, tabs. */
+const oddScalar: fc.Arbitrary<BlockScalar> = fc.record({
+  kind: fc.constant('scalar' as const),
+  header: fc.oneof(goodHeader, fc.constantFrom('|0', '|10', '|-+', '>++', '|x', '|#c', '>3', '|9-', '||', '>-2-')),
+  lines: fc.array(blockLine([-1, 0, 1, 2], fc.oneof(blockText, fc.constantFrom('\tx', 'x\r', '  '))), { maxLength: 5 }),
+  raw: fc.constant(true),
+});
 
-/** A written line, and how it ends: an inline value, an empty value (`key:`, `-`), or a key or `-` a nested block follows. */
-type Line = { text: string; end: 'inline' | 'empty' | 'open' };
+type Leaf = string | null | BlockScalar;
+type Block = { kind: 'map'; entries: Array<[string, Block | Leaf]> } | { kind: 'seq'; items: Array<Block | Leaf> };
+function blocks(scalars: fc.Arbitrary<BlockScalar>): fc.Arbitrary<Block> {
+  const leaf = fc.oneof({ weight: 4, arbitrary: inline }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: scalars });
+  return fc.letrec<{ block: Block }>((tie) => ({
+    block: fc.oneof(
+      { depthSize: 'small' },
+      fc.record({ kind: fc.constant('map' as const), entries: fc.array(fc.tuple(word, fc.oneof(leaf, tie('block'))), { minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('seq' as const), items: fc.array(fc.oneof(leaf, tie('block')), { minLength: 1, maxLength: 4 }) }),
+    ),
+  })).block;
+}
+const block = blocks(goodScalar);
+/** Documents with block scalars of every shape, those the fast path leaves to the package among them. */
+const wildBlock = blocks(fc.oneof({ weight: 2, arbitrary: goodScalar }, { weight: 1, arbitrary: oddScalar }));
+
+const isBlockScalar = (value: Block | Leaf): value is BlockScalar => value !== null && typeof value === 'object' && value.kind === 'scalar';
+/** Whether a text has a block scalar header after a key or a `-`. */
+const hasBlockScalar = (text: string) => /(:|^ *-|\n *-) +[|>]/.test(text);
+
+/**
+ * A written line, and how it ends: an inline value, an empty value (`key:`, `-`), a key or `-` a
+ * nested block follows, or a block scalar's header; or a line of a block scalar.
+ */
+type Line = { text: string; end: 'inline' | 'empty' | 'open' | 'header' | 'body' };
+
+/**
+ * The lines of a block scalar under a key or `-` at column `parentIndent`, its first line 2
+ * columns in. Unless `raw`: the first line that is not blank sets the indentation (no shift), and
+ * blank lines before it are no more indented than it.
+ */
+function scalarLines(scalar: BlockScalar, parentIndent: number): Line[] {
+  const indent = parentIndent + 2;
+  let seenContent = false;
+  return scalar.lines.map(({ shift, text }) => {
+    const by = scalar.raw || seenContent ? shift : text === '' ? Math.min(shift, 0) : 0;
+    if (text !== '') seenContent = true;
+    return { text: ' '.repeat(Math.max(0, indent + by)) + text, end: 'body' };
+  });
+}
 
 /** Writes a block at `indent`. */
 function writeLines(node: Block, indent: number, sameIndentSeq: boolean): Line[] {
@@ -240,6 +348,7 @@ function writeLines(node: Block, indent: number, sameIndentSeq: boolean): Line[]
   if (node.kind === 'map') {
     for (const [key, value] of node.entries) {
       if (value === null) lines.push({ text: `${pad}${key}:`, end: 'empty' });
+      else if (isBlockScalar(value)) lines.push({ text: `${pad}${key}: ${value.header}`, end: 'header' }, ...scalarLines(value, indent));
       else if (typeof value === 'string') lines.push({ text: `${pad}${key}: ${value}`, end: 'inline' });
       else lines.push({ text: `${pad}${key}:`, end: 'open' }, ...writeLines(value, value.kind === 'seq' && sameIndentSeq ? indent : indent + 2, sameIndentSeq));
     }
@@ -247,6 +356,7 @@ function writeLines(node: Block, indent: number, sameIndentSeq: boolean): Line[]
   }
   for (const item of node.items) {
     if (item === null) lines.push({ text: `${pad}-`, end: 'empty' });
+    else if (isBlockScalar(item)) lines.push({ text: `${pad}- ${item.header}`, end: 'header' }, ...scalarLines(item, indent));
     else if (typeof item === 'string') lines.push({ text: `${pad}- ${item}`, end: 'inline' });
     else if (item.kind === 'map') {
       const nested = writeLines(item, indent + 2, sameIndentSeq);
@@ -287,15 +397,25 @@ function decorate(lines: Line[], plan: Decoration[], anywhere: boolean, beforeMa
     const line = lines[index];
     const { before, after, separator, wild } = plan.length > 0 ? plan[index % plan.length]! : { before: [], after: undefined, separator: ' ', wild: false };
     const anywhereHere = anywhere && wild;
+    // A block scalar's lines are written as they are, but where the decoration goes anywhere.
+    if (line?.end === 'body' && !anywhereHere) {
+      out.push(line.text);
+      continue;
+    }
     // Comment lines after an empty value just before a `---` are dropped by the package: left to it.
     const droppedAtMarker = !line && beforeMarker && lines[index - 1]?.end === 'empty';
-    out.push(...before.filter((extra) => anywhereHere || !droppedAtMarker || !extra.includes('#')));
+    // Comment lines after a block scalar more indented than the next line may be its lines (then a
+    // blank line before them may be more indented than they are: an error).
+    const afterScalar = lines[index - 1]?.end === 'body' || lines[index - 1]?.end === 'header';
+    const column = line ? line.text.length - line.text.trimStart().length : 0;
+    const inScalar = (extra: string) => afterScalar && extra.includes('#') && extra.indexOf('#') > column;
+    out.push(...before.filter((extra) => anywhereHere || ((!droppedAtMarker || !extra.includes('#')) && !inScalar(extra))));
     if (!line) break;
     // After a value, a key (or `-`) a nested block follows, an empty value: a comment (after a
     // space); spaces but after an empty value.
     const accepted = separator !== '';
     if (after !== undefined && (anywhereHere || accepted)) out.push(`${line.text}${separator}#${after}`);
-    else out.push(anywhereHere || line.end === 'open' ? `${line.text}${separator}` : line.text);
+    else out.push(anywhereHere || line.end === 'open' || line.end === 'header' ? `${line.text}${separator}` : line.text);
   }
   return out;
 }
@@ -313,40 +433,49 @@ function stream(documents: Block[], plan: Decoration[], options: { sameIndentSeq
 
 describe('YAML fast path, generated', () => {
   it('reads generated block documents exactly as the yaml package does', () => {
+    let withScalars = 0;
     fc.assert(
       fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), fc.boolean(), (documents, sameIndentSeq, marker, blankLines) => {
         const texts = documents.map((document) => write(document.kind === 'seq' && !marker ? { kind: 'map', entries: [['k', document]] } : document, 0, sameIndentSeq).join(blankLines ? '\n\n' : '\n'));
         const text = (marker ? '---\n' : '') + texts.join('\n---\n') + '\n';
         const fast = parseSimpleDocuments(text);
+        if (hasBlockScalar(text)) withScalars++;
         expect(fast, text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
       { numRuns: 300 },
     );
+    expect(withScalars).toBeGreaterThan(150);
   });
 
   it('reads generated documents with comments and blank lines in every shape it accepts exactly as the yaml package does', () => {
     let commented = 0;
+    let withScalars = 0;
     fc.assert(
       fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.array(decoration, { maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
         const text = stream(documents, plan, { sameIndentSeq, marker, anywhere: false });
         if (text.includes('#')) commented++;
+        if (text.includes('#') && hasBlockScalar(text)) withScalars++;
         expect(parseSimpleDocuments(text), text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
       { numRuns: 500 },
     );
     expect(commented).toBeGreaterThan(250);
+    expect(withScalars).toBeGreaterThan(200);
   });
 
   it('never reads a generated document with comments anywhere otherwise than the yaml package', () => {
     let accepted = 0;
     let refused = 0;
+    const scalars = { accepted: 0, refused: 0 };
     fc.assert(
-      fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.array(decoration, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
+      fc.property(fc.array(wildBlock, { minLength: 1, maxLength: 3 }), fc.array(decoration, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
         const text = stream(documents, plan, { sameIndentSeq, marker, anywhere: true });
-        if (parseSimpleDocuments(text) === undefined) refused++;
+        const read = parseSimpleDocuments(text) !== undefined;
+        if (!read) refused++;
         else if (text.includes('#')) accepted++;
+        if (hasBlockScalar(text)) scalars[read ? 'accepted' : 'refused']++;
         expect(disagreement(text), text).toBeUndefined();
       }),
       { numRuns: 500 },
@@ -354,35 +483,48 @@ describe('YAML fast path, generated', () => {
     // Both sides of the line are exercised: commented documents it reads, and documents it leaves to the package.
     expect(accepted).toBeGreaterThan(80);
     expect(refused).toBeGreaterThan(100);
+    // Block scalars too: odd ones (and decorations inside them) are left to the package, the others read.
+    expect(scalars.accepted).toBeGreaterThan(50);
+    expect(scalars.refused).toBeGreaterThan(100);
   });
 
   it('never accepts a generated document with one random edit that the package reads otherwise', () => {
-    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1');
+    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1', '2', '+', '|-', '>+', '|2', '\n\n', '\n    ', '\n      x');
     let accepted = 0;
+    let acceptedScalars = 0;
     fc.assert(
       fc.property(block, fc.array(decoration, { maxLength: 6 }), fc.boolean(), fc.nat(), fc.nat(3), piece, (document, plan, sameIndentSeq, where, cut, insert) => {
         const original = decorate(writeLines(document, 0, sameIndentSeq), plan, false).join('\n') + '\n';
         const at = where % (original.length + 1);
         const text = original.slice(0, at) + insert + original.slice(Math.min(original.length, at + cut));
-        if (parseSimpleDocuments(text) !== undefined) accepted++;
+        if (parseSimpleDocuments(text) !== undefined) {
+          accepted++;
+          if (hasBlockScalar(text)) acceptedScalars++;
+        }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
       { numRuns: 1000 },
     );
     expect(accepted).toBeGreaterThan(100);
+    expect(acceptedScalars).toBeGreaterThan(120);
   });
 
   it('never accepts random YAML punctuation the package reads otherwise', () => {
-    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é');
+    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é', '|', '>', ': |\n', ': >-\n', '- |+\n', '|2', '\n   ', '\n    ');
     let accepted = 0;
+    let acceptedScalars = 0;
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
-        if (parseSimpleDocuments(text) !== undefined) accepted++;
+        if (parseSimpleDocuments(text) !== undefined) {
+          accepted++;
+          if (hasBlockScalar(text)) acceptedScalars++;
+        }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
       { numRuns: 3000 },
     );
     expect(accepted).toBeGreaterThan(30);
+    expect(acceptedScalars).toBeGreaterThan(10);
   });
 });

@@ -1,14 +1,16 @@
 /**
  * A fast path for the plainest YAML documents: block mappings and sequences of one-line scalars
- * (plain, single- or double-quoted without escapes) and one-line flow collections, with full-line
- * comments, comments after a value and blank lines between them: the shape of nearly every
- * generated Kubernetes manifest and most hand-written ones. It builds the same nodes the `yaml`
+ * (plain, single- or double-quoted without escapes), block scalars (`|`, `>`, with chomping and
+ * indentation indicators) and one-line flow collections, with full-line comments, comments after
+ * a value and blank lines between them: the shape of nearly every generated Kubernetes manifest,
+ * Helm values file and most hand-written ones. It builds the same nodes the `yaml`
  * package builds (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources, ranges,
  * and the `comment`, `commentBefore` and `spaceBefore` the package attaches), at a fraction of its
  * cost, and gives up (returns undefined) on anything else: comments inside flow collections,
  * comment lines next to an empty value (`key:` or `-` with nothing nested), tabs, carriage
- * returns, anchors, aliases, tags, block scalars, multi-line scalars, escapes, complex keys, non-ASCII text (but
- * in comments), directives. A document
+ * returns, anchors, aliases, tags, block scalars the package reports an error in (a blank line
+ * before the first line more indented than it, odd headers), multi-line plain or quoted scalars,
+ * escapes, complex keys, non-ASCII text (but in comments and block scalars), directives. A document
  * it gives up on is read by the `yaml` package, so it only ever decides how fast a document is
  * read, never what is read. __tests__/discover/yaml-fast.test.ts compares every node property
  * with the `yaml` package's on every fixture and on generated documents.
@@ -27,7 +29,11 @@
  * - the rest of the line after `key:` (or `-`) and the lines up to a nested block are that
  *   block's `commentBefore`;
  * - lines after the document's last item are the document's `comment`, and lines before its
- *   first are the first key's `commentBefore` or the document's (`Composer.decorate`).
+ *   first are the first key's `commentBefore` or the document's (`Composer.decorate`);
+ * - a block scalar's text is the lines the lexer gives it (`parseBlockScalar` in
+ *   `yaml/dist/parse/lexer.js`), its value is made as `resolveBlockScalar` makes it, and the
+ *   lines after it are placed as after the last line of any other value but for one thing: no
+ *   comment line continues it (the parser pops a block scalar at once).
  *
  * Every loop moves forward through the text and nesting is bounded, so the cost is linear.
  */
@@ -411,6 +417,7 @@ class FastParser {
     while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
     const c = index < this.end ? this.text.charCodeAt(index) : 0x0a;
     if (index === from && c !== 0x0a) throw new Unsupported(); // `key:value` is not this shape
+    if (c === 0x7c || c === 0x3e) return this.blockScalar(index, indent); // `|` or `>`
     if (c !== 0x0a && c !== 0x23) {
       return this.inlineValue(index, indent, depth);
     }
@@ -511,6 +518,85 @@ class FastParser {
     const line = this.nextContentLine(next);
     if (line < this.end && this.indentAt(line) > indent) throw new Unsupported();
     return { node, next };
+  }
+
+  /**
+   * A block scalar whose header (`|` or `>`) is at `at`, the value of a key or the item of a `-` at
+   * column `parentIndent`. Its node ends where the lexer ends its text; every line after it is the
+   * next item's `start` (the package pops a block scalar at once: no comment line continues it).
+   */
+  blockScalar(at: number, parentIndent: number): { node: Node; next: number } {
+    const header = blockHeader(this.text, at, this.end);
+    if (!header) throw new Unsupported();
+    const lineEnd = this.lineEnd(at);
+    // The rest of the header line: spaces, maybe a comment (the scalar's `comment`).
+    const tokens = this.gapTokens(header.end, lineEnd);
+    const body = lineEnd < this.end ? lineEnd + 1 : lineEnd;
+    const end = this.blockScalarEnd(body, parentIndent, header);
+    const value = blockScalarValue(this.text.slice(body, end), header, parentIndent);
+    if (value === undefined) throw new Unsupported();
+    // Its lines may hold any character a comment may: they are read as they are.
+    if (this.comments && end > body) this.comments.push(body, end);
+    const scalar = new Scalar(value);
+    scalar.range = [at, end, end];
+    scalar.source = value;
+    scalar.type = header.folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+    const comment = tokens.find((token) => token.kind === 'comment')?.source.substring(1);
+    if (comment) scalar.comment = comment;
+    return { node: scalar, next: end };
+  }
+
+  /**
+   * Where the lexer ends the text of a block scalar whose lines start at `body` (`parseBlockScalar`
+   * in `yaml/dist/parse/lexer.js`): just past the line feed of its last line, or the end. Its
+   * lines are the blank ones and those indented at least as its first line that is not blank (or
+   * as the indentation indicator says) and more than `parentIndent`; then, unless its chomping
+   * indicator is `+`, the blank lines at its end are left out but for those more indented than
+   * that first line (and the first line after the header).
+   */
+  blockScalarEnd(body: number, parentIndent: number, header: BlockHeader): number {
+    let newline = body - 1; // the line feed before the first line that is not blank
+    let first = body;
+    for (; first < this.end; first++) {
+      const c = this.text.charCodeAt(first);
+      if (c === 0x0a) newline = first;
+      else if (c !== 0x20) break;
+    }
+    // The column of the first character that is not a space, or the spaces at the end of the text.
+    const indent = first - newline - 1;
+    let minIndent = parentIndent + 1;
+    if (indent >= minIndent) {
+      minIndent = header.indent === 0 ? indent : header.indent - 1 + minIndent;
+      newline = this.continuedLines(newline, minIndent);
+    }
+    if (header.chomp !== '+') newline = this.dropTrailingLines(newline, body, indent);
+    return Math.min(newline + 1, this.text.length);
+  }
+
+  /** The last line feed (or the end of the text) of the lines from the one after `newline` that are blank or indented by `minIndent` or more. */
+  continuedLines(newline: number, minIndent: number): number {
+    let last = newline;
+    for (;;) {
+      let index = last + 1;
+      while (index < this.end && this.text.charCodeAt(index) === 0x20) index++;
+      const blank = index < this.end && this.text.charCodeAt(index) === 0x0a;
+      // The marker line at `end` (if any) has no indentation: it stops the scalar.
+      if (!blank && (index - last - 1 < minIndent || (index >= this.end && this.end < this.text.length))) return last;
+      const next = this.text.indexOf('\n', index);
+      if (next < 0 || next >= this.end) return this.text.length;
+      last = next;
+    }
+  }
+
+  /** `newline` moved back over the lines of spaces alone, no more than `indent` of them, after the line feed at `body - 1`. */
+  dropTrailingLines(newline: number, body: number, indent: number): number {
+    let last = newline;
+    for (;;) {
+      let index = last - 1;
+      while (index >= body && this.text.charCodeAt(index) === 0x20) index--;
+      if (index < body || this.text.charCodeAt(index) !== 0x0a || last - 1 - index > indent) return last;
+      last = index;
+    }
   }
 
   /** End of a one-line plain scalar in block context (trailing spaces and a comment excluded); gives up on `: `. */
@@ -618,7 +704,13 @@ class FastParser {
       return { node, next: line };
     }
     if (index !== dash + 2 || this.isSequenceEntry(index)) throw new Unsupported(); // `-   x` or `- - x`
-    const entry = this.startsMapEntry(index) ? this.blockMap(index, index - this.lineStartOf(index), depth + 1) : this.inlineValue(index, indent, depth);
+    const c = this.text.charCodeAt(index);
+    const entry =
+      c === 0x7c || c === 0x3e // `|` or `>`
+        ? this.blockScalar(index, indent)
+        : this.startsMapEntry(index)
+          ? this.blockMap(index, index - this.lineStartOf(index), depth + 1)
+          : this.inlineValue(index, indent, depth);
     setProps(entry.node, nodeProps(tokens, 'seq', true));
     return entry;
   }
@@ -716,6 +808,126 @@ class FastParser {
   }
 }
 
+/** A block scalar's header: `|` or `>`, then a chomping indicator and an indentation indicator, each at most once, in either order. */
+interface BlockHeader {
+  folded: boolean;
+  chomp: '' | '-' | '+';
+  /** The indentation indicator (1 to 9), or 0. */
+  indent: number;
+  /** Just past the header's characters. */
+  end: number;
+}
+
+/** The header of the block scalar at `at` (`|` or `>`), or undefined when the package would not read it without an error. */
+function blockHeader(text: string, at: number, end: number): BlockHeader | undefined {
+  const header: BlockHeader = { folded: text.charCodeAt(at) === 0x3e, chomp: '', indent: 0, end: at + 1 };
+  for (; header.end < end; header.end++) {
+    const c = text.charCodeAt(header.end);
+    if ((c === 0x2d || c === 0x2b) && header.chomp === '') header.chomp = c === 0x2d ? '-' : '+';
+    else if (c >= 0x31 && c <= 0x39 && header.indent === 0) header.indent = c - 0x30;
+    else break;
+  }
+  // A space or the line's end must follow (a comment right after the header is an error).
+  const next = header.end < end ? text.charCodeAt(header.end) : 0x0a;
+  return next === 0x20 || next === 0x0a ? header : undefined;
+}
+
+/** A block scalar's lines: each one's indentation (its leading spaces) and the rest of it. */
+type BlockLine = { indent: number; content: string };
+
+function blockLines(source: string): BlockLine[] {
+  if (source === '') return [];
+  return source.split('\n').map((line) => {
+    let indent = 0;
+    while (line.charCodeAt(indent) === 0x20) indent++;
+    return { indent, content: line.slice(indent) };
+  });
+}
+
+/**
+ * The value of a block scalar whose lines (as the lexer cut them, see `blockScalarEnd`) are
+ * `source`, in a collection at column `parentIndent`, as `resolveBlockScalar` in
+ * `yaml/dist/compose/resolve-block-scalar.js` makes it, or undefined where it reports an error.
+ */
+function blockScalarValue(source: string, header: BlockHeader, parentIndent: number): string | undefined {
+  const lines = blockLines(source);
+  let chompStart = lines.length; // the first of the blank lines at the end
+  while (chompStart > 0 && lines[chompStart - 1].content === '') chompStart--;
+  if (chompStart === 0) return header.chomp === '+' && lines.length > 0 ? '\n'.repeat(Math.max(1, lines.length - 1)) : '';
+  let trim = parentIndent + header.indent;
+  let contentStart = 0;
+  for (; contentStart < chompStart; contentStart++) {
+    const { indent, content } = lines[contentStart];
+    if (content !== '') {
+      // A blank line before the first one more indented than it: an error.
+      if (indent < trim) return undefined;
+      if (header.indent === 0) trim = indent;
+      break;
+    }
+    if (header.indent === 0 && indent > trim) trim = indent;
+  }
+  if (trim === 0) return undefined;
+  // Blank lines at the end more indented than the content are content.
+  for (let index = lines.length - 1; index >= chompStart; index--) {
+    if (lines[index].indent > trim) {
+      chompStart = index + 1;
+      break;
+    }
+  }
+  let value = '';
+  for (let index = 0; index < contentStart; index++) value += ' '.repeat(Math.max(0, lines[index].indent - trim)) + '\n';
+  const body = header.folded ? foldedLines(lines, contentStart, chompStart, trim) : literalLines(lines, contentStart, chompStart, trim);
+  if (body === undefined) return undefined;
+  return chomp(value + body, lines.length, chompStart, header.chomp);
+}
+
+function literalLines(lines: readonly BlockLine[], from: number, to: number, trim: number): string | undefined {
+  let value = '';
+  for (let index = from; index < to; index++) {
+    const { indent, content } = lines[index];
+    if (content !== '' && indent < trim) return undefined; // less indented than the first line
+    value += (index > from ? '\n' : '') + ' '.repeat(Math.max(0, indent - trim)) + content;
+  }
+  return value;
+}
+
+/** The lines of a folded scalar: a line break between two lines is a space, but around more-indented lines or blank lines. */
+function foldedLines(lines: readonly BlockLine[], from: number, to: number, trim: number): string | undefined {
+  let value = '';
+  let sep = '';
+  let prevMoreIndented = false;
+  for (let index = from; index < to; index++) {
+    const { indent, content } = lines[index];
+    if (content !== '' && indent < trim) return undefined; // less indented than the first line
+    if (indent > trim) {
+      if (sep === ' ') sep = '\n';
+      else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
+      value += sep + ' '.repeat(indent - trim) + content;
+      sep = '\n';
+      prevMoreIndented = true;
+    } else if (content === '') {
+      if (sep === '\n') value += '\n';
+      else sep = '\n';
+    } else {
+      value += sep + content;
+      sep = ' ';
+      prevMoreIndented = false;
+    }
+  }
+  return value;
+}
+
+/**
+ * The value with its final line break and the blank lines at its end (from `chompStart`, none
+ * more indented than the content) as the chomping indicator keeps them.
+ */
+function chomp(value: string, lineCount: number, chompStart: number, indicator: BlockHeader['chomp']): string {
+  if (indicator === '-') return value;
+  if (indicator === '') return value + '\n';
+  const kept = value + '\n'.repeat(lineCount - chompStart);
+  return kept.endsWith('\n') ? kept : kept + '\n';
+}
+
 /**
  * The document of `text` from `start` (a `---` marker line, when `marker`, or the document's first
  * line) to `end`, as the `yaml` package would compose it, or undefined when it is not of the shape
@@ -782,7 +994,8 @@ function decorate(document: Document, node: YAMLMap | YAMLSeq, prelude: readonly
 function endsEmpty(node: Node): boolean {
   let current: unknown = node;
   for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
-    if (isScalar(current)) return current.source === '';
+    // An empty quoted or block scalar is popped at once by the package, as any other value.
+    if (isScalar(current)) return current.source === '' && current.type === 'PLAIN';
     const items = (current as YAMLMap | YAMLSeq).items;
     if (items.length === 0) return false; // `{}` or `[]`
     const last: unknown = items[items.length - 1];
