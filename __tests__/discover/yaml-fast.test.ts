@@ -140,6 +140,8 @@ describe('YAML fast path', () => {
     ['a block scalar on the line after its key', 'a:\n  |\n  b\n'],
     ['a block scalar on a marker line', '--- |\n  b\n'],
     ['a block scalar as a key', '? |\n  b\n: c\n'],
+    ['a flow collection on the line after its key, as a key', 'a:\n  {}: c\n'],
+    ['a key after a flow collection on the line after its key', 'a:\n  {}\n  b: c\n'],
     ['a multi-line plain scalar', 'a: b\n  c\n'],
     ['a multi-line flow collection', 'a: [b,\n  c]\n'],
     ['an escape', 'a: "\\u0062"\n'],
@@ -215,6 +217,7 @@ describe('YAML fast path', () => {
     ['block scalars before `---` and at the end of the text', 'a: |\n  x\n\n---\nb: >+\n  y\n\n---\nc: |-\n  z'],
     ['non-ASCII text in block scalars', 'a: |\n  Café 🐳\n  日本\nb: c\n'],
     ['a first line less indented than the key (an empty block scalar)', 'a:\n  b: |\n  c: d\n'],
+    ['flow collections on the line after their key or `-`', 'a:\n  {}\nb: # c\n\n  [x, {y: 1}]  # d\n    # e\nc:\n  - \n    {a: b}\n  -\n    # f\n    []\n'],
   ])('reads %s as the yaml package does', (_name, text) => {
     expect(parseSimpleDocuments(text)).toBeDefined();
     expect(disagreement(text)).toBeUndefined();
@@ -300,10 +303,13 @@ const oddScalar: fc.Arbitrary<BlockScalar> = fc.record({
   raw: fc.constant(true),
 });
 
-type Leaf = string | null | BlockScalar;
+/** A flow collection on the line after its key or `-`. */
+type Below = { kind: 'below'; text: string };
+type Leaf = string | null | BlockScalar | Below;
 type Block = { kind: 'map'; entries: Array<[string, Block | Leaf]> } | { kind: 'seq'; items: Array<Block | Leaf> };
 function blocks(scalars: fc.Arbitrary<BlockScalar>): fc.Arbitrary<Block> {
-  const leaf = fc.oneof({ weight: 4, arbitrary: inline }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: scalars });
+  const below = flow.map((text): Below => ({ kind: 'below', text }));
+  const leaf = fc.oneof({ weight: 4, arbitrary: inline }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: scalars }, { weight: 1, arbitrary: below });
   return fc.letrec<{ block: Block }>((tie) => ({
     block: fc.oneof(
       { depthSize: 'small' },
@@ -317,6 +323,7 @@ const block = blocks(goodScalar);
 const wildBlock = blocks(fc.oneof({ weight: 2, arbitrary: goodScalar }, { weight: 1, arbitrary: oddScalar }));
 
 const isBlockScalar = (value: Block | Leaf): value is BlockScalar => value !== null && typeof value === 'object' && value.kind === 'scalar';
+const isBelow = (value: Block | Leaf): value is Below => value !== null && typeof value === 'object' && value.kind === 'below';
 /** Whether a text has a block scalar header after a key or a `-`. */
 const hasBlockScalar = (text: string) => /(:|^ *-|\n *-) +[|>]/.test(text);
 
@@ -349,6 +356,7 @@ function writeLines(node: Block, indent: number, sameIndentSeq: boolean): Line[]
     for (const [key, value] of node.entries) {
       if (value === null) lines.push({ text: `${pad}${key}:`, end: 'empty' });
       else if (isBlockScalar(value)) lines.push({ text: `${pad}${key}: ${value.header}`, end: 'header' }, ...scalarLines(value, indent));
+      else if (isBelow(value)) lines.push({ text: `${pad}${key}:`, end: 'open' }, { text: `${pad}  ${value.text}`, end: 'inline' });
       else if (typeof value === 'string') lines.push({ text: `${pad}${key}: ${value}`, end: 'inline' });
       else lines.push({ text: `${pad}${key}:`, end: 'open' }, ...writeLines(value, value.kind === 'seq' && sameIndentSeq ? indent : indent + 2, sameIndentSeq));
     }
@@ -357,6 +365,7 @@ function writeLines(node: Block, indent: number, sameIndentSeq: boolean): Line[]
   for (const item of node.items) {
     if (item === null) lines.push({ text: `${pad}-`, end: 'empty' });
     else if (isBlockScalar(item)) lines.push({ text: `${pad}- ${item.header}`, end: 'header' }, ...scalarLines(item, indent));
+    else if (isBelow(item)) lines.push({ text: `${pad}-`, end: 'open' }, { text: `${pad}  ${item.text}`, end: 'inline' });
     else if (typeof item === 'string') lines.push({ text: `${pad}- ${item}`, end: 'inline' });
     else if (item.kind === 'map') {
       const nested = writeLines(item, indent + 2, sameIndentSeq);
@@ -434,18 +443,21 @@ function stream(documents: Block[], plan: Decoration[], options: { sameIndentSeq
 describe('YAML fast path, generated', () => {
   it('reads generated block documents exactly as the yaml package does', () => {
     let withScalars = 0;
+    let withFlowBelow = 0;
     fc.assert(
       fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), fc.boolean(), (documents, sameIndentSeq, marker, blankLines) => {
         const texts = documents.map((document) => write(document.kind === 'seq' && !marker ? { kind: 'map', entries: [['k', document]] } : document, 0, sameIndentSeq).join(blankLines ? '\n\n' : '\n'));
         const text = (marker ? '---\n' : '') + texts.join('\n---\n') + '\n';
         const fast = parseSimpleDocuments(text);
         if (hasBlockScalar(text)) withScalars++;
+        if (/(:|-)\n+ +[[{]/.test(text)) withFlowBelow++;
         expect(fast, text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
       { numRuns: 300 },
     );
     expect(withScalars).toBeGreaterThan(150);
+    expect(withFlowBelow).toBeGreaterThan(150);
   });
 
   it('reads generated documents with comments and blank lines in every shape it accepts exactly as the yaml package does', () => {

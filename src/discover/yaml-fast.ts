@@ -1,7 +1,7 @@
 /**
  * A fast path for the plainest YAML documents: block mappings and sequences of one-line scalars
  * (plain, single- or double-quoted without escapes), block scalars (`|`, `>`, with chomping and
- * indentation indicators) and one-line flow collections, with full-line comments, comments after
+ * indentation indicators) and one-line flow collections (on the key's line or the next), with full-line comments, comments after
  * a value and blank lines between them: the shape of nearly every generated Kubernetes manifest,
  * Helm values file and most hand-written ones. It builds the same nodes the `yaml`
  * package builds (YAMLMap, YAMLSeq, Pair, Scalar: values, types, tags, formats, sources, ranges,
@@ -361,6 +361,18 @@ class FastParser {
     return this.blockMap(at, indent, depth);
   }
 
+  /**
+   * The node on the content line at `lineStart` (indented by `lineIndent`) under a key or `-` at
+   * column `parentIndent`: a block node, or a one-line flow collection (`key:` then `{}` on the
+   * next line, as Helm values files write empty defaults), read as a value after `key: `.
+   */
+  nestedNode(lineStart: number, lineIndent: number, parentIndent: number, depth: number): { node: Node; next: number } {
+    const c = this.text.charCodeAt(lineStart + lineIndent);
+    // (A line at the parent's column here is a `-`.)
+    if (c === 0x7b || c === 0x5b) return this.inlineValue(lineStart + lineIndent, parentIndent, depth);
+    return this.blockNode(lineStart, lineIndent, depth + 1);
+  }
+
   /** `-` followed by a space or a line end. */
   isSequenceEntry(at: number): boolean {
     if (this.text.charCodeAt(at) !== 0x2d) return false;
@@ -428,7 +440,7 @@ class FastParser {
     const tokens = [INDICATOR, ...this.gapTokens(from, line)];
     const lineIndent = line < this.end ? this.indentAt(line) : -1;
     if (lineIndent > indent || (lineIndent === indent && this.isSequenceEntry(line + lineIndent))) {
-      const nested = this.blockNode(line, lineIndent, depth + 1);
+      const nested = this.nestedNode(line, lineIndent, indent, depth);
       setProps(nested.node, nodeProps(tokens, 'map', false));
       return nested;
     }
@@ -691,7 +703,7 @@ class FastParser {
       // The rest of the line (spaces, a comment) and the lines up to the nested block: its `commentBefore`.
       tokens.push(...this.gapTokens(dash + 1, line));
       if (line < this.end && this.indentAt(line) > indent) {
-        const nested = this.blockNode(line, this.indentAt(line), depth + 1);
+        const nested = this.nestedNode(line, this.indentAt(line), indent, depth);
         setProps(nested.node, nodeProps(tokens, 'seq', true));
         return nested;
       }
