@@ -17,6 +17,8 @@ const digestOf = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
 
 /** Nothing is signed: every `.sig` tag and referrers list is missing, except in `broken` repositories, which fail. */
 class UnsignedRegistry implements SignatureRegistry {
+  /** The `.sig` tags looked up, with their repository. */
+  readonly asked: string[] = [];
   constructor(private readonly broken = new Set<string>()) {}
 
   async getManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult> {
@@ -25,6 +27,7 @@ class UnsignedRegistry implements SignatureRegistry {
   }
 
   async findManifest(repo: RepositoryRef, reference: string): Promise<ManifestResult | undefined> {
+    if (reference.endsWith('.sig')) this.asked.push(`${repo.path}:${reference}`);
     if (this.broken.has(repo.path)) throw new RegistryError('SERVER', `manifest ${reference}: registry error (503)`, { status: 503 });
     return undefined;
   }
@@ -58,6 +61,15 @@ describe('verifySignatures', () => {
     const checked = await verifySignatures(occurrences(60), policy, new UnsignedRegistry(), { trustedRoot });
     expect(checked.map((o) => o.signature?.status)).toEqual(Array(60).fill('unsigned'));
     expect(hiddenClassesOf(checked)).toBe(1);
+  });
+
+  it('checks each repository, digest and rule set once, however many occurrences name it', async () => {
+    const [a, b] = occurrences(2);
+    const sameDigestElsewhere = { ...b!, reference: 'registry.test/team/other:1.0', raw: 'registry.test/team/other:1.0' };
+    const registry = new UnsignedRegistry();
+    const checked = await verifySignatures([a!, b!, { ...a!, line: 9 }, b!, sameDigestElsewhere], policy, registry, { trustedRoot });
+    expect(checked.map((o) => o.signature?.status)).toEqual(Array(5).fill('unsigned'));
+    expect(registry.asked.sort()).toEqual([`team/app0:${digestOf(0).replace(':', '-')}.sig`, `team/app1:${digestOf(1).replace(':', '-')}.sig`, `team/other:${digestOf(1).replace(':', '-')}.sig`]);
   });
 
   it('reports an image whose signatures could not be listed as not checked, never unsigned', async () => {

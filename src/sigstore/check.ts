@@ -275,7 +275,7 @@ function entryOf(outcome: CandidateOutcome): SignatureEntry {
  * never unsigned or verified.
  */
 async function checkImageSignatures(context: StageContext, check: ImageCheck, imageDigest: string): Promise<SignatureStatus> {
-  const groups = check.matching;
+  const groups = check.rules.groups;
   const signersFor = new Map<PolicySigner, ResolvedSigner>();
   for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, context.keys));
   const required = requiredPredicateTypes(groups);
@@ -293,8 +293,8 @@ async function checkImageSignatures(context: StageContext, check: ImageCheck, im
   }
   if (candidates.length === 0) {
     // Nothing found: what is missing depends on the rules alone, so one status serves every such image.
-    let unsigned = context.unsigned.get(check.rulesKey);
-    if (!unsigned) context.unsigned.set(check.rulesKey, (unsigned = withRequired(judged(groups, signersFor, []))));
+    let unsigned = context.unsigned.get(check.rules.key);
+    if (!unsigned) context.unsigned.set(check.rules.key, (unsigned = withRequired(judged(groups, signersFor, []))));
     return unsigned;
   }
   const keyObjects = [...new Set([...signersFor.values()].flatMap((s) => (s.policy?.key ? [s.policy.key] : [])))];
@@ -365,26 +365,41 @@ export async function verifySignatures(
     limit: pLimit(options.concurrency ?? 4),
     byDigest: new Map(),
     unsigned: new Map(),
+    ruleSets: new Map(),
     ...(trustedRoot ? { trustedRoot } : {}),
     ...(rootError ? { rootError } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
-  // Each occurrence's outcome, or the key of the check it waits for (one per image and rule set, shared).
-  const planned: Array<string | SignatureStatus | undefined> = [];
-  const checks = new Map<string, ImageCheck>();
+  // Each occurrence's outcome, or the check it waits for (one per image and rule set, shared).
+  const planned: Array<ImageCheck | SignatureStatus | undefined> = [];
+  const checks = new ImageChecks();
   for (const occurrence of occurrences) {
     const entry = plan(occurrence, context);
-    if ('key' in entry) {
-      if (!checks.has(entry.key)) checks.set(entry.key, entry);
-      planned.push(entry.key);
-    } else planned.push('signature' in entry ? entry.signature : undefined);
+    if ('digest' in entry) planned.push(checks.add(entry));
+    else planned.push('signature' in entry ? entry.signature : undefined);
   }
-  const results = await runChecks(checks, context, options.concurrency ?? 4);
+  await runChecks(checks.all, context, options.concurrency ?? 4);
   return occurrences.map((occurrence, index) => {
     const entry = planned[index];
     if (entry === undefined) return occurrence;
-    return withFields(occurrence, { signature: typeof entry === 'string' ? results.get(entry)! : entry });
+    return withFields(occurrence, { signature: entry instanceof ImageCheck ? entry.status! : entry });
   });
+}
+
+/** The checks of a run, one per repository, digest and rule set. */
+class ImageChecks {
+  readonly all: ImageCheck[] = [];
+  private readonly byKey = new Map<string, ImageCheck>();
+
+  /** The check equal to `check` already planned, or `check` itself. */
+  add(check: ImageCheck): ImageCheck {
+    const key = `${check.repo.domain}/${check.repo.path}@${check.digest}|${check.rules.key}`;
+    const found = this.byKey.get(key);
+    if (found) return found;
+    this.byKey.set(key, check);
+    this.all.push(check);
+    return check;
+  }
 }
 
 const NOT_REQUIRED: SignatureStatus = { status: 'not-required', signatures: [] };
@@ -400,19 +415,28 @@ interface StageContext {
   byDigest: Map<string, Promise<SignatureStatus>>;
   /** The status of an image with no signature at all, per rule set: the same for every such image, so kept once. */
   unsigned: Map<string, SignatureStatus>;
+  /** Each rule set's groups, kept once: every image a rule set matches shares them. */
+  ruleSets: Map<string, RuleSet>;
   trustedRoot?: TrustedRoot;
   rootError?: string;
   now?: Date;
 }
 
-/** One image to check under the rules that match it. */
-interface ImageCheck {
+/** The groups that match an image, and their ids joined (`a|b`): one per distinct set in a run. */
+interface RuleSet {
   key: string;
-  repo: RepositoryRef;
-  digest: string;
-  matching: PolicyGroup[];
-  rulesKey: string;
-  mediaType?: string;
+  groups: PolicyGroup[];
+}
+
+/** One image to check under the rules that match it, and its status once checked. */
+class ImageCheck {
+  status: SignatureStatus | undefined;
+  constructor(
+    readonly repo: RepositoryRef,
+    readonly digest: string,
+    readonly rules: RuleSet,
+    readonly mediaType: string | undefined,
+  ) {}
 }
 
 /** An occurrence's outcome known without asking a registry, the check it needs, or nothing to do. */
@@ -429,29 +453,28 @@ function plan(occurrence: ResolvedOccurrence, context: StageContext): ImageCheck
   if (!digest) return { signature: { status: 'not-checked', signatures: [], message: 'no digest known for the image (not resolved)' } };
   if (!context.trustedRoot) return { signature: { status: 'not-checked', signatures: [], message: context.rootError ?? 'no trusted root' } };
   const rulesKey = matching.map((group) => group.id).join('|');
-  const check: ImageCheck = { key: `${split.domain}/${split.path}@${digest}|${rulesKey}`, repo: { domain: split.domain, path: split.path }, digest, matching, rulesKey };
-  if (occurrence.resolution?.status === 'ok' && occurrence.resolution.mediaType) check.mediaType = occurrence.resolution.mediaType;
-  return check;
+  let rules = context.ruleSets.get(rulesKey);
+  if (!rules) context.ruleSets.set(rulesKey, (rules = { key: rulesKey, groups: matching }));
+  const mediaType = occurrence.resolution?.status === 'ok' ? occurrence.resolution.mediaType : undefined;
+  return new ImageCheck({ domain: split.domain, path: split.path }, digest, rules, mediaType);
 }
 
 /**
  * Runs the checks with `concurrency` workers taking the next one as they finish: the work started
  * at any time is bounded (no promise per image made up front), however many images the run names.
  */
-async function runChecks(checks: Map<string, ImageCheck>, context: StageContext, concurrency: number): Promise<Map<string, SignatureStatus>> {
-  const results = new Map<string, SignatureStatus>();
+async function runChecks(checks: ImageCheck[], context: StageContext, concurrency: number): Promise<void> {
   const pending = checks.values();
   const worker = async (): Promise<void> => {
-    for (let next = pending.next(); !next.done; next = pending.next()) results.set(next.value.key, await checkOne(next.value, context));
+    for (let next = pending.next(); !next.done; next = pending.next()) next.value.status = await checkOne(next.value, context);
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.size) }, worker));
-  return results;
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.length) }, worker));
 }
 
 /** One image: its digest's signatures, and with `signatures.platforms` its platform manifests' too. */
 function checkOne(check: ImageCheck, context: StageContext): Promise<SignatureStatus> {
   const checkDigest = (imageDigest: string): Promise<SignatureStatus> => {
-    const key = `${check.repo.domain}/${check.repo.path}@${imageDigest}|${check.rulesKey}`;
+    const key = `${check.repo.domain}/${check.repo.path}@${imageDigest}|${check.rules.key}`;
     let pending = context.byDigest.get(key);
     if (!pending) {
       pending = context.limit(() => checkImageSignatures(context, check, imageDigest)).catch(
