@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasTemplatesSegment, loadChart } from '../../src/discover/helm-chart.js';
+import { hasTemplatesSegment, loadChart, parseValuesText } from '../../src/discover/helm-chart.js';
 import type { NamedTemplateBody } from '../../src/discover/helm-template-exec.js';
 import type { DiscoverContext } from '../../src/discover/types.js';
 
@@ -56,5 +56,20 @@ describe('hasTemplatesSegment', () => {
     const not = ['templates', 'chart/templates', 'chart/my-templates/a.yaml', 'chart/templates.yaml', 'templatesx/a.yaml', 'a/xtemplates/b.yaml'];
     expect(below.map(hasTemplatesSegment)).toEqual(below.map(() => true));
     expect(not.map(hasTemplatesSegment)).toEqual(not.map(() => false));
+  });
+});
+
+describe('values files parsed once for the readers that follow one another', () => {
+  const context = (): DiscoverContext => ({ buildArgs: {}, readFile: () => Promise.resolve(undefined) });
+
+  it('shares a parse within a scan, keeps only the latest few, and never across scans', () => {
+    const scan = context();
+    const first = parseValuesText('image: nginx:1.27\n', scan);
+    expect(parseValuesText('image: nginx:1.27\n', scan)).toBe(first);
+    expect(parseValuesText('image: nginx:1.27\n', context())).not.toBe(first);
+    for (let index = 0; index < 4; index++) parseValuesText(`other: ${index}\n`, scan);
+    const again = parseValuesText('image: nginx:1.27\n', scan);
+    expect(again).not.toBe(first);
+    expect(again.documents[0]?.toJSON()).toEqual({ image: 'nginx:1.27' });
   });
 });

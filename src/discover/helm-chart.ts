@@ -12,7 +12,7 @@ import { keyInParent, overlayParentValues, parentValuesFor, vendoringParent } fr
 import { parseHelmIgnore } from './helm-ignore.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
-import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ScalarLocation } from './yaml.js';
+import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml, type ScalarLocation } from './yaml.js';
 
 /** Alias expansions allowed when reading values: a "billion laughs" file is unreadable, not huge. */
 const MAX_ALIAS_EXPANSIONS = 200;
@@ -130,10 +130,35 @@ interface ChartValues {
   locations: WeakMap<object, Map<string, ScalarLocation>>;
 }
 
+/** How many values files' parses a scan keeps for their next reader (each chart's values are read by its load and by the values discoverer right after). */
+const KEPT_VALUES_PARSES = 4;
+
+/** Per scan: the latest values files' parses, most recent last. */
+const valuesParses = new WeakMap<DiscoverContext, Map<string, ParsedYaml>>();
+
+/**
+ * A values file's parse, shared by the readers that follow one another in a scan: the chart's load,
+ * the values discoverer, a parent's or dependant's load. The parse's nodes are only read (the data
+ * each reader changes is made from them afresh), so sharing it changes nothing but the time.
+ */
+export function parseValuesText(text: string, context: DiscoverContext): ParsedYaml {
+  let kept = valuesParses.get(context);
+  if (!kept) valuesParses.set(context, (kept = new Map<string, ParsedYaml>()));
+  let parsed = kept.get(text);
+  if (parsed) {
+    kept.delete(text);
+  } else {
+    parsed = parseYamlDocuments(text);
+    if (kept.size >= KEPT_VALUES_PARSES) kept.delete(kept.keys().next().value!);
+  }
+  kept.set(text, parsed);
+  return parsed;
+}
+
 /** Reads values text into plain data (bounded against alias bombs) and scalar locations. */
-function readValues(file: string, text: string): ChartValues {
+function readValues(file: string, text: string, context: DiscoverContext): ChartValues {
   const locations = new WeakMap<object, Map<string, ScalarLocation>>();
-  const { documents } = parseYamlDocuments(text);
+  const { documents } = parseValuesText(text, context);
   const document = documents[0];
   const plain = document ? documentData(document) : undefined;
   const data = plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as Record<string, unknown>) : undefined;
@@ -266,7 +291,7 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
 async function readChartValues(chartRoot: string, context: DiscoverContext): Promise<ChartValues | undefined> {
   for (const name of ['values.yaml', 'values.yml']) {
     const text = await context.readFile(joinPath(chartRoot, name));
-    if (text !== undefined) return readValues(joinPath(chartRoot, name), text);
+    if (text !== undefined) return readValues(joinPath(chartRoot, name), text, context);
   }
   return undefined;
 }
@@ -368,7 +393,7 @@ async function coalesceDependencyValues(
     const dependency = listed.get(name);
     if (dependency?.condition !== undefined && conditionValue(data, dependency.condition) === false) continue;
     const text = (await context.readFile(joinPath(root, 'values.yaml'))) ?? (await context.readFile(joinPath(root, 'values.yml')));
-    const defaults = text === undefined ? undefined : readValues(joinPath(root, 'values.yaml'), text).data;
+    const defaults = text === undefined ? undefined : readValues(joinPath(root, 'values.yaml'), text, context).data;
     if (!defaults) continue;
     const key = dependency?.alias ?? name;
     const own = data[key];

@@ -10,14 +10,14 @@
  * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
 import type { Occurrence, RelatedLocation } from '../model.js';
-import { joinPath, loadChart, parentDir, type LoadedChart } from './helm-chart.js';
+import { joinPath, loadChart, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
 import { renderChart } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
+import { isMap, isScalar, isSeq, mapGet, scalarLocation } from './yaml.js';
 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
@@ -40,7 +40,7 @@ export const helmValuesDiscoverer: Discoverer = {
     // A values*.yaml outside a chart is some other tool's file.
     if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return { occurrences: [] };
     const chart = await loadChart(chartRoot, context);
-    const parsed = parseYamlDocuments(file.text);
+    const parsed = parseValuesText(file.text, context);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
     const lines = new LineIndex(file.text);
     const occurrences = chart ? renderedImages(chart, file, lines) : [];
