@@ -1282,7 +1282,7 @@ ${indent2}`) + "'";
       const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal ? "|\n" : ">\n";
-      let chomp;
+      let chomp2;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
         const ch = value[endStart - 1];
@@ -1292,13 +1292,13 @@ ${indent2}`) + "'";
       let end = value.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
-        chomp = "-";
+        chomp2 = "-";
       } else if (value === end || endNlPos !== end.length - 1) {
-        chomp = "+";
+        chomp2 = "+";
         if (onChompKeep)
           onChompKeep();
       } else {
-        chomp = "";
+        chomp2 = "";
       }
       if (end) {
         value = value.slice(0, -end.length);
@@ -1324,7 +1324,7 @@ ${indent2}`) + "'";
         start = start.replace(/\n+/g, `$&${indent2}`);
       }
       const indentSize = indent2 ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header = (startWithSpace ? indentSize : "") + chomp2;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
@@ -4558,12 +4558,12 @@ var require_resolve_block_scalar = __commonJS({
       const { source } = props[0];
       const mode = source[0];
       let indent2 = 0;
-      let chomp = "";
+      let chomp2 = "";
       let error = -1;
       for (let i = 1; i < source.length; ++i) {
         const ch = source[i];
-        if (!chomp && (ch === "-" || ch === "+"))
-          chomp = ch;
+        if (!chomp2 && (ch === "-" || ch === "+"))
+          chomp2 = ch;
         else {
           const n = Number(ch);
           if (!indent2 && n)
@@ -4608,7 +4608,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent: indent2, chomp, comment, length };
+      return { mode, indent: indent2, chomp: chomp2, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -25183,17 +25183,20 @@ var TEMPLATE_ACTION_MARK = "\u2063";
 function maskTemplateActions(text3) {
   if (!text3.includes("{{") && !text3.includes("{%")) return void 0;
   const output = text3.split("");
+  const searches = { action: new ForwardSearch(text3, "{{"), statement: new ForwardSearch(text3, "{%"), actionEnd: new ForwardSearch(text3, "}}"), statementEnd: new ForwardSearch(text3, "%}") };
   let changed = false;
   let lineStart = 0;
+  let carried = -1;
   while (lineStart < text3.length) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd < 0) lineEnd = text3.length;
-    const actions = actionsOf(text3, lineStart, lineEnd);
+    const inside = carried > lineStart ? [[lineStart, Math.min(carried, lineEnd)]] : [];
+    const actions = carried >= lineEnd ? inside : [...inside, ...actionsOf(text3, Math.max(lineStart, carried), lineEnd, searches)];
+    carried = carried >= lineEnd ? carried : continuedAction(text3, actions, lineEnd, searches.actionEnd);
     if (actions.length > 0) {
       changed = true;
       if (onlyActions(text3, lineStart, lineEnd, actions)) {
-        output[lineStart] = "#";
-        for (let index = lineStart + 1; index < lineEnd; index++) if (text3[index] !== "\r") output[index] = " ";
+        for (let index = lineStart; index < lineEnd; index++) if (text3[index] !== "\r") output[index] = " ";
       } else {
         for (const [start, end] of actions) for (let index = start; index < end; index++) output[index] = TEMPLATE_ACTION_MARK;
       }
@@ -25202,29 +25205,56 @@ function maskTemplateActions(text3) {
   }
   return changed ? output.join("") : void 0;
 }
-function actionsOf(text3, start, end) {
+var MAX_ACTION_LINES = 30;
+function continuedAction(text3, actions, lineEnd, closing) {
+  const last = actions.at(-1);
+  if (!last || last[1] !== lineEnd || !text3.startsWith("{{", last[0])) return -1;
+  const close = closing.after(last[0] + 2);
+  if (close < lineEnd || close >= text3.length) return -1;
+  let lines = 0;
+  for (let index = text3.indexOf("\n", lineEnd); index >= 0 && index < close; index = text3.indexOf("\n", index + 1)) {
+    if (++lines > MAX_ACTION_LINES) return -1;
+  }
+  return close + 2;
+}
+var ForwardSearch = class {
+  constructor(text3, token) {
+    this.text = text3;
+    this.token = token;
+  }
+  text;
+  token;
+  found = -2;
+  /** The index of the next occurrence at or after `from`, or the text's length when there is none. */
+  after(from) {
+    if (this.found === -1) return this.text.length;
+    if (this.found < from) this.found = this.text.indexOf(this.token, from);
+    return this.found === -1 ? this.text.length : this.found;
+  }
+};
+function actionsOf(text3, start, end, searches) {
   const actions = [];
   let cursor = start;
   while (cursor < end) {
-    const action = nextOpening(text3, cursor, end, "{{");
-    const statement = nextOpening(text3, cursor, end, "{%");
+    const action = nextOpening(searches.action, cursor, end);
+    const statement = nextOpening(searches.statement, cursor, end);
     if (action < 0 && statement < 0) break;
     if (action >= 0 && (statement < 0 || action < statement)) {
-      const close = text3.indexOf("}}", action + 2);
-      const actionEnd = close < 0 || close >= end ? end : close + 2;
+      const close = searches.actionEnd.after(action + 2);
+      const actionEnd = close >= end ? end : close + 2;
       actions.push([action, actionEnd]);
       cursor = actionEnd;
     } else {
-      const close = text3.indexOf("%}", statement + 2);
-      if (close >= 0 && close < end) actions.push([statement, close + 2]);
-      cursor = close >= 0 && close < end ? close + 2 : statement + 2;
+      const close = searches.statementEnd.after(statement + 2);
+      if (close < end) actions.push([statement, close + 2]);
+      cursor = close < end ? close + 2 : statement + 2;
     }
   }
   return actions;
 }
-function nextOpening(text3, from, end, opening) {
-  const index = text3.indexOf(opening, from);
-  return index >= 0 && index < end ? index : -1;
+function nextOpening(search, from, end) {
+  const index = search.after(from);
+  return index < end ? index : -1;
 }
 function onlyActions(text3, start, end, actions) {
   let cursor = start;
@@ -25277,35 +25307,160 @@ function isIndicator(c) {
 function isFlowIndicator(c) {
   return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
 }
-var UNREAD_CHARACTER = /[^\n -"$-~]/;
+var UNREAD_CHARACTER = /[^\n -~]/;
 function plainCharacters(text3, start, end) {
   return !UNREAD_CHARACTER.test(text3.slice(start, end));
 }
-var FLOW_INDICATOR = /[,[\]{}]/;
+var NEVER_READ = /[^\n -~\xa0-\u2027\u202a-\ufefe\uff00-\uffff]/;
+var UNREAD_CHARACTERS = /[^\n -~]/g;
+function onlyInComments(text3, start, end, comments) {
+  const ends = /* @__PURE__ */ new Map();
+  for (let index = 0; index < comments.length; index += 2) ends.set(comments[index], comments[index + 1]);
+  const starts = [...ends.keys()].sort((a, b) => a - b);
+  let next = 0;
+  for (const match of text3.slice(start, end).matchAll(UNREAD_CHARACTERS)) {
+    const at = start + match.index;
+    while (next < starts.length && ends.get(starts[next]) <= at) next++;
+    if (next >= starts.length || starts[next] > at) return false;
+  }
+  return true;
+}
+var NOT_IN_KEY = /[#,[\]{}]/;
 function hasKeyEnd(line) {
   return line.includes(": ") || line.endsWith(":");
 }
+var INDICATOR = { kind: "indicator", source: "", indent: 0, at: -1 };
+function nodeProps(tokens, indicator, startOnNewline) {
+  let spaceBefore = false;
+  let atNewline = startOnNewline;
+  let comment = "";
+  let commentSep = "";
+  let found = false;
+  for (const token of tokens) {
+    if (token.kind === "indicator") {
+      found = true;
+      atNewline = indicator === "seq";
+    } else if (token.kind === "comment") {
+      const text3 = token.source.substring(1) || " ";
+      comment = comment ? comment + commentSep + text3 : text3;
+      commentSep = "";
+      atNewline = false;
+    } else {
+      if (!atNewline) commentSep += "\n";
+      else if (comment) comment += "\n";
+      else if (!found || indicator !== "seq") spaceBefore = true;
+      atNewline = true;
+    }
+  }
+  return { comment, spaceBefore };
+}
+function endComment(tokens) {
+  let comment = "";
+  let sep = "";
+  for (const token of tokens) {
+    if (token.kind === "comment") {
+      const text3 = token.source.substring(1) || " ";
+      comment = comment ? comment + sep + text3 : text3;
+      sep = "";
+    } else if (token.kind === "newline" && comment) sep += "\n";
+  }
+  return comment;
+}
+function preludeComment(tokens) {
+  let comment = "";
+  let atComment = false;
+  let afterEmptyLine = false;
+  for (const token of tokens) {
+    if (token.kind === "comment") {
+      comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (token.source.substring(1) || " ");
+      atComment = true;
+      afterEmptyLine = false;
+    } else if (token.kind === "newline") {
+      if (!atComment) afterEmptyLine = true;
+      atComment = false;
+    }
+  }
+  return { comment, afterEmptyLine };
+}
+function hasComment(tokens) {
+  return tokens.some((token) => token.kind === "comment");
+}
+function splitIndex(tokens, indent2) {
+  let newlines = 0;
+  let second = -1;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind === "indicator" || token.kind === "comment" && newlines > 0 && token.indent > indent2) {
+      newlines = 0;
+      second = -1;
+    } else if (token.kind === "newline" && ++newlines === 2) second = index;
+  }
+  return second;
+}
+function setProps(node, props) {
+  if (props.spaceBefore) node.spaceBefore = true;
+  if (props.comment) node.commentBefore = props.comment;
+}
+function gapTokens(text3, from, to, comments) {
+  const tokens = [];
+  let index = from;
+  while (index < to) {
+    const c = text3.charCodeAt(index);
+    if (c === 32) index++;
+    else if (c === 10) {
+      tokens.push({ kind: "newline", source: "\n", indent: 0, at: index });
+      index++;
+    } else if (c === 35) {
+      const newline = text3.indexOf("\n", index);
+      const lineEnd = newline < 0 || newline > to ? to : newline;
+      tokens.push({ kind: "comment", source: text3.slice(index, lineEnd), indent: index - (text3.lastIndexOf("\n", index - 1) + 1), at: index });
+      comments?.push(index, lineEnd);
+      index = lineEnd;
+    } else throw new Unsupported();
+  }
+  return tokens;
+}
+function firstContentLine(text3, lineStart, end) {
+  let start = lineStart;
+  while (start < end) {
+    let index = start;
+    while (index < end && text3.charCodeAt(index) === 32) index++;
+    if (index >= end) return end;
+    const c = text3.charCodeAt(index);
+    if (c === 35) {
+      const newline = text3.indexOf("\n", index);
+      start = newline < 0 || newline >= end ? end : newline + 1;
+    } else if (c === 10) start = index + 1;
+    else return start;
+  }
+  return end;
+}
 var FastParser = class {
-  constructor(text3, end, document2) {
+  constructor(text3, end, document2, comments) {
     this.text = text3;
     this.end = end;
+    this.comments = comments;
     this.schema = document2.schema;
     this.options = document2.options;
   }
   text;
   end;
+  comments;
   schema;
   options;
-  /** Offset of the first line at or after `lineStart` with more than spaces, or `end`. */
+  /** The last `nextContentLine` answer: the lines between two items are looked at by every collection they end. */
+  cachedFrom = -1;
+  cachedLine = -1;
+  /** The last `deepestComment` answer. */
+  deepestFrom = -1;
+  deepestColumn = -1;
+  /** Offset of the first line at or after `lineStart` with more than spaces and a comment, or `end`. */
   nextContentLine(lineStart) {
-    let start = lineStart;
-    while (start < this.end) {
-      let index = start;
-      while (index < this.end && this.text.charCodeAt(index) === 32) index++;
-      if (index < this.end && this.text.charCodeAt(index) !== 10) return start;
-      start = index + 1;
+    if (lineStart !== this.cachedFrom) {
+      this.cachedFrom = lineStart;
+      this.cachedLine = firstContentLine(this.text, lineStart, this.end);
     }
-    return this.end;
+    return this.cachedLine;
   }
   /** Offset of the line feed ending the line at `at`, or `end`. */
   lineEnd(at) {
@@ -25317,12 +25472,81 @@ var FastParser = class {
     while (index < this.end && this.text.charCodeAt(index) === 32) index++;
     return index - lineStart;
   }
+  gapTokens(from, to) {
+    return gapTokens(this.text, from, to, this.comments);
+  }
+  /**
+   * The end of the comment lines from the line at `from` that continue the value before them:
+   * those more indented than `indent` (the items of the value's collection), up to the first
+   * comment line that is not. Blank lines between them go with them.
+   */
+  continuedEnd(from, indent2) {
+    let continued = from;
+    let start = from;
+    while (start < this.end) {
+      const index = this.skipSpaces(start);
+      if (index >= this.end) break;
+      const c = this.text.charCodeAt(index);
+      if (c === 10) {
+        start = index + 1;
+        continue;
+      }
+      if (c !== 35 || index - start <= indent2) break;
+      const lineEnd = this.lineEnd(index);
+      continued = start = lineEnd < this.end ? lineEnd + 1 : this.end;
+    }
+    return continued;
+  }
+  /**
+   * The end of a block collection of items at column `indent` from `at`, whose last item ends at
+   * `lastEnd` and is followed by the lines from `next` (blank or comments) to the next content
+   * line. Those lines go up to the enclosing collection (returned as still to place), unless the
+   * collection is indented and one of their comments is at least as indented as its items: then
+   * they are its `comment`, and its range runs to the next content (as the package's `pop`).
+   */
+  close(collection, at, indent2, lastEnd, next) {
+    const line = this.nextContentLine(next);
+    if (indent2 === 0 || this.deepestComment(next, line) < indent2) {
+      collection.range = [at, lastEnd, lastEnd];
+      return { node: collection, next };
+    }
+    collection.comment = nodeProps(this.gapTokens(next, line), void 0, true).comment;
+    const commentEnd = line >= this.end ? this.end : line + this.indentAt(line);
+    collection.range = [at, lastEnd, commentEnd];
+    return { node: collection, next: line };
+  }
+  /**
+   * The column of the most indented comment line from the line at `from` to `to`, or -1. The last
+   * answer is kept: every collection the lines end asks it, from the innermost out.
+   */
+  deepestComment(from, to) {
+    if (from !== this.deepestFrom) {
+      let deepest = -1;
+      for (let start = from; start < to; start = this.lineEnd(start) + 1) {
+        const index = this.skipSpaces(start);
+        if (index < to && this.text.charCodeAt(index) === 35) deepest = Math.max(deepest, index - start);
+      }
+      this.deepestFrom = from;
+      this.deepestColumn = deepest;
+    }
+    return this.deepestColumn;
+  }
   /** The block node starting on the content line at `lineStart` whose indentation is `indent`. */
   blockNode(lineStart, indent2, depth) {
     if (depth > MAX_DEPTH) throw new Unsupported();
     const at = lineStart + indent2;
     if (this.isSequenceEntry(at)) return this.blockSequence(at, indent2, depth);
     return this.blockMap(at, indent2, depth);
+  }
+  /**
+   * The node on the content line at `lineStart` (indented by `lineIndent`) under a key or `-` at
+   * column `parentIndent`: a block node, or a one-line flow collection (`key:` then `{}` on the
+   * next line, as Helm values files write empty defaults), read as a value after `key: `.
+   */
+  nestedNode(lineStart, lineIndent, parentIndent, depth) {
+    const c = this.text.charCodeAt(lineStart + lineIndent);
+    if (c === 123 || c === 91) return this.inlineValue(lineStart + lineIndent, parentIndent, depth);
+    return this.blockNode(lineStart, lineIndent, depth + 1);
   }
   /** `-` followed by a space or a line end. */
   isSequenceEntry(at) {
@@ -25332,26 +25556,31 @@ var FastParser = class {
   }
   /**
    * A block mapping whose keys sit at column `indent`; the first key at `at` (which may follow a
-   * sequence entry's `- ` on the same line). Returns the map and the start of the line after it.
+   * sequence entry's `- ` on the same line). Returns the map and where the lines after it that
+   * are still to place start (see `close`).
    */
   blockMap(at, indent2, depth) {
     const map = new import_yaml3.YAMLMap(this.schema);
     let keyStart = at;
+    let before = -1;
     let lastEnd;
+    let next;
     for (; ; ) {
       const key = this.plainKey(keyStart);
+      if (before >= 0) setProps(key.node, nodeProps(this.gapTokens(before, keyStart), void 0, true));
       const entry = this.mapValue(key.colon + 1, indent2, depth);
       map.items.push(new import_yaml3.Pair(key.node, entry.node));
       lastEnd = entry.node.range[2];
-      const line = this.nextContentLine(entry.next);
+      next = entry.next;
+      const line = this.nextContentLine(next);
       if (line >= this.end) break;
       const lineIndent = this.indentAt(line);
       if (lineIndent < indent2) break;
       if (lineIndent > indent2 || this.isSequenceEntry(line + lineIndent)) throw new Unsupported();
       keyStart = line + lineIndent;
+      before = next;
     }
-    map.range = [at, lastEnd, lastEnd];
-    return { node: map, next: this.nextContentLine(lastEnd) };
+    return this.close(map, at, indent2, lastEnd, next);
   }
   /** A plain key ending at `: ` or `:` and the line's end. */
   plainKey(start) {
@@ -25361,25 +25590,68 @@ var FastParser = class {
     let index = this.text.indexOf(":", start);
     while (index >= 0 && index < lineEnd && index + 1 < lineEnd && this.text.charCodeAt(index + 1) !== 32) index = this.text.indexOf(":", index + 1);
     if (index < 0 || index >= lineEnd) throw new Unsupported();
-    if (FLOW_INDICATOR.test(this.text.slice(start, index))) throw new Unsupported();
+    if (NOT_IN_KEY.test(this.text.slice(start, index))) throw new Unsupported();
     if (this.text.charCodeAt(index - 1) === 32) throw new Unsupported();
     return { node: this.plainScalar(start, index, index, true), colon: index };
   }
-  /** The value after a map key's `:` (at `from`), and the start of the line after it. */
+  /** The value after a map key's `:` (at `from`), and where the lines after it still to place start. */
   mapValue(from, indent2, depth) {
     let index = from;
     while (index < this.end && this.text.charCodeAt(index) === 32) index++;
-    if (index >= this.end || this.text.charCodeAt(index) === 10) {
-      if (index !== from) throw new Unsupported();
-      const line = this.nextContentLine(index + 1 > this.end ? this.end : index + 1);
-      if (line < this.end) {
-        const lineIndent = this.indentAt(line);
-        if (lineIndent > indent2 || lineIndent === indent2 && this.isSequenceEntry(line + lineIndent)) return this.blockNode(line, lineIndent, depth + 1);
-      }
-      return { node: this.empty(from), next: index + 1 > this.end ? this.end : index + 1 };
+    const c = index < this.end ? this.text.charCodeAt(index) : 10;
+    if (index === from && c !== 10) throw new Unsupported();
+    if (c === 124 || c === 62) return this.blockScalar(index, indent2);
+    if (c !== 10 && c !== 35) {
+      return this.inlineValue(index, indent2, depth);
     }
-    if (index === from) throw new Unsupported();
-    return this.inlineValue(index, indent2, depth);
+    const lineEnd = this.lineEnd(index);
+    const line = this.nextContentLine(lineEnd + 1 > this.end ? this.end : lineEnd + 1);
+    const tokens = [INDICATOR, ...this.gapTokens(from, line)];
+    const lineIndent = line < this.end ? this.indentAt(line) : -1;
+    if (lineIndent > indent2 || lineIndent === indent2 && this.isSequenceEntry(line + lineIndent)) {
+      const nested = this.nestedNode(line, lineIndent, indent2, depth);
+      setProps(nested.node, nodeProps(tokens, "map", false));
+      return nested;
+    }
+    if (index !== from && c !== 35) throw new Unsupported();
+    if (hasComment(tokens)) return this.commentedEmpty(index, tokens, indent2, line, "map");
+    const node = this.empty(from);
+    const atMarker = line >= this.end && this.end < this.text.length && indent2 === 0;
+    if (lineIndent === indent2 || atMarker) return { node, next: index + 1 };
+    setProps(node, nodeProps(tokens, "map", false));
+    return { node, next: line };
+  }
+  /**
+   * An empty value at `at` (after `key:` or `-`, or where a comment after them starts) with
+   * comments among `tokens` (from the indicator to the next content `line`): what the package
+   * leaves with it is its `comment`, `spaceBefore` and the end of its range (`composeEmptyNode`).
+   * In a map, a key at its column (or a `---` after a map at column 0) takes the lines from the
+   * second line feed since the last indicator or comment more indented than the keys (the
+   * package splits the pair's `sep` there); else every line stays, and so does the indentation of
+   * the next line.
+   */
+  commentedEmpty(at, tokens, indent2, line, kind) {
+    const lineIndent = line < this.end ? this.indentAt(line) : -1;
+    let end = line < this.end ? line + lineIndent : this.end;
+    let next = line;
+    let kept = tokens;
+    const atMarker = line >= this.end && this.end < this.text.length && indent2 === 0;
+    if (kind === "map" && (lineIndent === indent2 || atMarker)) {
+      const split = splitIndex(tokens, indent2);
+      if (split >= 0) {
+        if (atMarker && hasComment(tokens.slice(split))) throw new Unsupported();
+        kept = tokens.slice(0, split);
+        end = next = tokens[split].at;
+      }
+    }
+    const node = this.empty(at);
+    const props = nodeProps(kept, kind, kind === "seq");
+    if (props.spaceBefore) node.spaceBefore = true;
+    if (props.comment) {
+      node.comment = props.comment;
+      node.range = [at, at, end];
+    }
+    return { node, next };
   }
   /** A null scalar at `at`, as the `yaml` package writes an empty value. */
   empty(at) {
@@ -25387,7 +25659,8 @@ var FastParser = class {
   }
   /**
    * A value written on the rest of a line from `at`: a flow collection, a quoted or a plain
-   * scalar; nothing may follow on the line, and no more-indented line may continue it.
+   * scalar, then maybe a comment; nothing else may follow on the line, and no more-indented
+   * content line may continue it. Its node ends after the comment lines that continue it.
    */
   inlineValue(at, indent2, depth) {
     const c = this.text.charCodeAt(at);
@@ -25395,6 +25668,7 @@ var FastParser = class {
     let end;
     if (c === 123 || c === 91) {
       const flow = this.flowCollection(at, depth + 1);
+      if (this.text.slice(at, flow.end).includes("#")) throw new Unsupported();
       node = flow.node;
       end = flow.end;
     } else if (c === 34 || c === 39) {
@@ -25405,22 +25679,102 @@ var FastParser = class {
       end = this.plainValueEnd(at);
       node = this.plainScalar(at, end, end, false);
     }
-    let after = end;
-    while (after < this.end && this.text.charCodeAt(after) === 32) after++;
-    if (after < this.end && this.text.charCodeAt(after) !== 10) throw new Unsupported();
-    const next = after < this.end ? after + 1 : this.end;
+    let after = this.skipSpaces(end);
+    if (after < this.end && this.text.charCodeAt(after) !== 10) {
+      if (this.text.charCodeAt(after) !== 35 || after === end) throw new Unsupported();
+      after = this.lineEnd(after);
+    }
+    const next = this.continuedEnd(after < this.end ? after + 1 : this.end, indent2);
+    const comment = endComment(this.gapTokens(end, next));
+    if (comment) node.comment = comment;
     node.range[2] = next;
     const line = this.nextContentLine(next);
     if (line < this.end && this.indentAt(line) > indent2) throw new Unsupported();
     return { node, next };
   }
-  /** End of a one-line plain scalar in block context (trailing spaces excluded); gives up on `: `. */
-  plainValueEnd(at) {
+  /**
+   * A block scalar whose header (`|` or `>`) is at `at`, the value of a key or the item of a `-` at
+   * column `parentIndent`. Its node ends where the lexer ends its text; every line after it is the
+   * next item's `start` (the package pops a block scalar at once: no comment line continues it).
+   */
+  blockScalar(at, parentIndent) {
+    const header = blockHeader(this.text, at, this.end);
+    if (!header) throw new Unsupported();
     const lineEnd = this.lineEnd(at);
-    if (hasKeyEnd(this.text.slice(at, lineEnd))) throw new Unsupported();
-    let end = lineEnd;
-    while (end > at && this.text.charCodeAt(end - 1) === 32) end--;
-    return end;
+    const tokens = this.gapTokens(header.end, lineEnd);
+    const body = lineEnd < this.end ? lineEnd + 1 : lineEnd;
+    const end = this.blockScalarEnd(body, parentIndent, header);
+    const value = blockScalarValue(this.text.slice(body, end), header, parentIndent);
+    if (value === void 0) throw new Unsupported();
+    if (this.comments && end > body) this.comments.push(body, end);
+    const scalar = new import_yaml3.Scalar(value);
+    scalar.range = [at, end, end];
+    scalar.source = value;
+    scalar.type = header.folded ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+    const comment = tokens.find((token) => token.kind === "comment")?.source.substring(1);
+    if (comment) scalar.comment = comment;
+    return { node: scalar, next: end };
+  }
+  /**
+   * Where the lexer ends the text of a block scalar whose lines start at `body` (`parseBlockScalar`
+   * in `yaml/dist/parse/lexer.js`): just past the line feed of its last line, or the end. Its
+   * lines are the blank ones and those indented at least as its first line that is not blank (or
+   * as the indentation indicator says) and more than `parentIndent`; then, unless its chomping
+   * indicator is `+`, the blank lines at its end are left out but for those more indented than
+   * that first line (and the first line after the header).
+   */
+  blockScalarEnd(body, parentIndent, header) {
+    let newline = body - 1;
+    let first = body;
+    for (; first < this.end; first++) {
+      const c = this.text.charCodeAt(first);
+      if (c === 10) newline = first;
+      else if (c !== 32) break;
+    }
+    const indent2 = first - newline - 1;
+    let minIndent = parentIndent + 1;
+    if (indent2 >= minIndent) {
+      minIndent = header.indent === 0 ? indent2 : header.indent - 1 + minIndent;
+      newline = this.continuedLines(newline, minIndent);
+    }
+    if (header.chomp !== "+") newline = this.dropTrailingLines(newline, body, indent2);
+    return Math.min(newline + 1, this.text.length);
+  }
+  /** The last line feed (or the end of the text) of the lines from the one after `newline` that are blank or indented by `minIndent` or more. */
+  continuedLines(newline, minIndent) {
+    let last = newline;
+    for (; ; ) {
+      let index = last + 1;
+      while (index < this.end && this.text.charCodeAt(index) === 32) index++;
+      const blank = index < this.end && this.text.charCodeAt(index) === 10;
+      if (!blank && (index - last - 1 < minIndent || index >= this.end && this.end < this.text.length)) return last;
+      const next = this.text.indexOf("\n", index);
+      if (next < 0 || next >= this.end) return this.text.length;
+      last = next;
+    }
+  }
+  /** `newline` moved back over the lines of spaces alone, no more than `indent` of them, after the line feed at `body - 1`. */
+  dropTrailingLines(newline, body, indent2) {
+    let last = newline;
+    for (; ; ) {
+      let index = last - 1;
+      while (index >= body && this.text.charCodeAt(index) === 32) index--;
+      if (index < body || this.text.charCodeAt(index) !== 10 || last - 1 - index > indent2) return last;
+      last = index;
+    }
+  }
+  /** End of a one-line plain scalar in block context (trailing spaces and a comment excluded); gives up on `: `. */
+  plainValueEnd(at) {
+    const line = this.text.slice(at, this.lineEnd(at));
+    let valueEnd = line.length;
+    const hash = line.indexOf("#");
+    if (hash >= 0) {
+      if (line.charCodeAt(hash - 1) !== 32) throw new Unsupported();
+      valueEnd = hash;
+    }
+    if (hasKeyEnd(line.slice(0, valueEnd))) throw new Unsupported();
+    while (valueEnd > 0 && line.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+    return at + valueEnd;
   }
   /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
   quotedEnd(at) {
@@ -25461,12 +25815,15 @@ var FastParser = class {
   blockSequence(at, indent2, depth) {
     const seq = new import_yaml3.YAMLSeq(this.schema);
     let dash = at;
+    let before = -1;
     let lastEnd;
+    let next;
     for (; ; ) {
-      const entry = this.sequenceEntry(dash, indent2, depth);
+      const entry = this.sequenceEntry(dash, indent2, depth, before < 0 ? [INDICATOR] : [...this.gapTokens(before, dash), INDICATOR]);
       seq.items.push(entry.node);
       lastEnd = entry.node.range[2];
-      const line = this.nextContentLine(entry.next);
+      next = entry.next;
+      const line = this.nextContentLine(next);
       if (line >= this.end) break;
       const lineIndent = this.indentAt(line);
       if (lineIndent < indent2) break;
@@ -25475,33 +25832,49 @@ var FastParser = class {
         throw new Unsupported();
       }
       dash = line + lineIndent;
+      before = next;
     }
-    seq.range = [at, lastEnd, lastEnd];
-    return { node: seq, next: this.nextContentLine(lastEnd) };
+    return this.close(seq, at, indent2, lastEnd, next);
   }
-  /** One `- ` entry: a nested block node, a compact mapping (`- key: value`), or an inline value. */
-  sequenceEntry(dash, indent2, depth) {
+  /**
+   * One `- ` entry: a nested block node, a compact mapping (`- key: value`), or an inline value.
+   * `tokens` are the lines before it and its `-` (the package's `start` of the item).
+   */
+  sequenceEntry(dash, indent2, depth, tokens) {
     let index = dash + 1;
     while (index < this.end && this.text.charCodeAt(index) === 32) index++;
-    if (index >= this.end || this.text.charCodeAt(index) === 10) {
-      if (index !== dash + 1) throw new Unsupported();
-      const next = index + 1 > this.end ? this.end : index + 1;
-      const line = this.nextContentLine(next);
-      if (line < this.end && this.indentAt(line) > indent2) return this.blockNode(line, this.indentAt(line), depth + 1);
-      return { node: this.empty(index), next };
+    if (index >= this.end || this.text.charCodeAt(index) === 10 || this.text.charCodeAt(index) === 35) {
+      const lineEnd = this.lineEnd(index);
+      const line = this.nextContentLine(lineEnd + 1 > this.end ? this.end : lineEnd + 1);
+      tokens.push(...this.gapTokens(dash + 1, line));
+      if (line < this.end && this.indentAt(line) > indent2) {
+        const nested = this.nestedNode(line, this.indentAt(line), indent2, depth);
+        setProps(nested.node, nodeProps(tokens, "seq", true));
+        return nested;
+      }
+      const commentAfter = index < this.end && this.text.charCodeAt(index) === 35;
+      if (index !== dash + 1 && !commentAfter) throw new Unsupported();
+      if (hasComment(tokens)) return this.commentedEmpty(index, tokens, indent2, line, "seq");
+      const node = this.empty(index);
+      setProps(node, nodeProps(tokens, "seq", true));
+      return { node, next: line };
     }
     if (index !== dash + 2 || this.isSequenceEntry(index)) throw new Unsupported();
-    if (this.startsMapEntry(index)) return this.blockMap(index, index - this.lineStartOf(index), depth + 1);
-    return this.inlineValue(index, indent2, depth);
+    const c = this.text.charCodeAt(index);
+    const entry = c === 124 || c === 62 ? this.blockScalar(index, indent2) : this.startsMapEntry(index) ? this.blockMap(index, index - this.lineStartOf(index), depth + 1) : this.inlineValue(index, indent2, depth);
+    setProps(entry.node, nodeProps(tokens, "seq", true));
+    return entry;
   }
   lineStartOf(at) {
     return this.text.lastIndexOf("\n", at - 1) + 1;
   }
-  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end). */
+  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end), before any comment. */
   startsMapEntry(at) {
     const first = this.text.charCodeAt(at);
     if (first === 34 || first === 39 || first === 123 || first === 91) return false;
-    return hasKeyEnd(this.text.slice(at, this.lineEnd(at)));
+    const line = this.text.slice(at, this.lineEnd(at));
+    const comment = line.indexOf(" #");
+    return hasKeyEnd(comment < 0 ? line : line.slice(0, comment));
   }
   /** A one-line flow mapping or sequence at `at`; `end` is just past its closing bracket. */
   flowCollection(at, depth) {
@@ -25577,36 +25950,145 @@ var FastParser = class {
     return { node: this.plainScalar(at, end, end, atKey), end };
   }
 };
-function parseSimpleDocument(text3, start, end, marker) {
+function blockHeader(text3, at, end) {
+  const header = { folded: text3.charCodeAt(at) === 62, chomp: "", indent: 0, end: at + 1 };
+  for (; header.end < end; header.end++) {
+    const c = text3.charCodeAt(header.end);
+    if ((c === 45 || c === 43) && header.chomp === "") header.chomp = c === 45 ? "-" : "+";
+    else if (c >= 49 && c <= 57 && header.indent === 0) header.indent = c - 48;
+    else break;
+  }
+  const next = header.end < end ? text3.charCodeAt(header.end) : 10;
+  return next === 32 || next === 10 ? header : void 0;
+}
+function blockLines(source) {
+  if (source === "") return [];
+  return source.split("\n").map((line) => {
+    let indent2 = 0;
+    while (line.charCodeAt(indent2) === 32) indent2++;
+    return { indent: indent2, content: line.slice(indent2) };
+  });
+}
+function blockScalarValue(source, header, parentIndent) {
+  const lines = blockLines(source);
+  let chompStart = lines.length;
+  while (chompStart > 0 && lines[chompStart - 1].content === "") chompStart--;
+  if (chompStart === 0) return header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+  let trim2 = parentIndent + header.indent;
+  let contentStart = 0;
+  for (; contentStart < chompStart; contentStart++) {
+    const { indent: indent2, content } = lines[contentStart];
+    if (content !== "") {
+      if (indent2 < trim2) return void 0;
+      if (header.indent === 0) trim2 = indent2;
+      break;
+    }
+    if (header.indent === 0 && indent2 > trim2) trim2 = indent2;
+  }
+  if (trim2 === 0) return void 0;
+  for (let index = lines.length - 1; index >= chompStart; index--) {
+    if (lines[index].indent > trim2) {
+      chompStart = index + 1;
+      break;
+    }
+  }
+  let value = "";
+  for (let index = 0; index < contentStart; index++) value += " ".repeat(Math.max(0, lines[index].indent - trim2)) + "\n";
+  const body = header.folded ? foldedLines(lines, contentStart, chompStart, trim2) : literalLines(lines, contentStart, chompStart, trim2);
+  if (body === void 0) return void 0;
+  return chomp(value + body, lines.length, chompStart, header.chomp);
+}
+function literalLines(lines, from, to, trim2) {
+  let value = "";
+  for (let index = from; index < to; index++) {
+    const { indent: indent2, content } = lines[index];
+    if (content !== "" && indent2 < trim2) return void 0;
+    value += (index > from ? "\n" : "") + " ".repeat(Math.max(0, indent2 - trim2)) + content;
+  }
+  return value;
+}
+function foldedLines(lines, from, to, trim2) {
+  let value = "";
+  let sep = "";
+  let prevMoreIndented = false;
+  for (let index = from; index < to; index++) {
+    const { indent: indent2, content } = lines[index];
+    if (content !== "" && indent2 < trim2) return void 0;
+    if (indent2 > trim2) {
+      if (sep === " ") sep = "\n";
+      else if (!prevMoreIndented && sep === "\n") sep = "\n\n";
+      value += sep + " ".repeat(indent2 - trim2) + content;
+      sep = "\n";
+      prevMoreIndented = true;
+    } else if (content === "") {
+      if (sep === "\n") value += "\n";
+      else sep = "\n";
+    } else {
+      value += sep + content;
+      sep = " ";
+      prevMoreIndented = false;
+    }
+  }
+  return value;
+}
+function chomp(value, lineCount, chompStart, indicator) {
+  if (indicator === "-") return value;
+  if (indicator === "") return value + "\n";
+  const kept = value + "\n".repeat(lineCount - chompStart);
+  return kept.endsWith("\n") ? kept : kept + "\n";
+}
+function parseSimpleDocument(text3, start, end, marker, prelude) {
   let contentFrom = start;
+  let markerEnd = start;
   if (marker) {
     const newline = text3.indexOf("\n", start);
     if (newline < 0 || newline >= end) return void 0;
     for (let index = start + 3; index < newline; index++) if (text3.charCodeAt(index) !== 32) return void 0;
+    markerEnd = newline;
     contentFrom = newline + 1;
   }
-  if (!plainCharacters(text3, start, end)) return void 0;
+  const ascii = plainCharacters(text3, start, end);
+  if (!ascii && NEVER_READ.test(text3.slice(start, end))) return void 0;
   const document2 = new import_yaml3.Document(void 0, { prettyErrors: false, uniqueKeys: false });
-  const parser = new FastParser(text3, end, document2);
+  const parser = new FastParser(text3, end, document2, ascii ? void 0 : []);
   const line = parser.nextContentLine(contentFrom);
   if (line >= end || parser.indentAt(line) !== 0) return void 0;
   try {
-    const { node } = parser.blockNode(line, 0, 0);
-    if (parser.nextContentLine(node.range[2]) < end) return void 0;
+    const { node, next } = parser.blockNode(line, 0, 0);
+    if (parser.nextContentLine(next) < end) return void 0;
     document2.contents = node;
-    if (marker && document2.directives) document2.directives.docStart = true;
+    if (marker) {
+      if (document2.directives) document2.directives.docStart = true;
+      setProps(node, nodeProps([INDICATOR, ...parser.gapTokens(markerEnd, line)], "doc", true));
+    }
+    decorate(document2, node, marker ? prelude : parser.gapTokens(start, line), marker);
+    const comment = endComment(parser.gapTokens(next, end));
+    if (comment) document2.comment = comment;
     const contentEnd = node.range[2];
     document2.range = [marker ? start : line, contentEnd, endsEmpty(node) ? contentEnd : end];
+    if (parser.comments && !onlyInComments(text3, start, end, parser.comments)) return void 0;
     return document2;
   } catch (error) {
     if (error instanceof Unsupported) return void 0;
     throw error;
   }
 }
+function decorate(document2, node, prelude, docStart) {
+  const { comment, afterEmptyLine } = preludeComment(prelude);
+  if (!comment) return;
+  if (afterEmptyLine || docStart) {
+    document2.commentBefore = comment;
+    return;
+  }
+  const first = node.items[0];
+  const target = first instanceof import_yaml3.Pair ? first.key : first;
+  target.commentBefore = target.commentBefore ? `${comment}
+${target.commentBefore}` : comment;
+}
 function endsEmpty(node) {
   let current = node;
   for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
-    if ((0, import_yaml3.isScalar)(current)) return current.source === "";
+    if ((0, import_yaml3.isScalar)(current)) return current.source === "" && current.type === "PLAIN";
     const items2 = current.items;
     if (items2.length === 0) return false;
     const last = items2[items2.length - 1];
@@ -25620,6 +26102,7 @@ function parseSimpleDocuments(text3, skip) {
   let skipped = 0;
   let start = 0;
   let marker = false;
+  let prelude = [];
   const flush = (end) => {
     let contentStart = start;
     if (marker) {
@@ -25632,7 +26115,12 @@ function parseSimpleDocuments(text3, skip) {
       skipped++;
       return true;
     }
-    const document2 = parseSimpleDocument(text3, start, end, marker);
+    if (!marker && firstContentLine(text3, start, end) >= end) {
+      prelude = gapTokens(text3, start, end);
+      return end < text3.length && !NEVER_READ.test(text3.slice(start, end));
+    }
+    const document2 = parseSimpleDocument(text3, start, end, marker, prelude);
+    prelude = [];
     if (document2) documents.push(document2);
     return document2 !== void 0;
   };
@@ -25816,9 +26304,14 @@ function readDocuments(text3, lineStarts) {
       continue;
     }
     const message = (error) => (error.message + (error.pos[0] === -1 ? "" : errorPosition(error.pos[0], lineStarts()))).split("\n")[0].replace(/:\s*$/, "");
-    read.push({ document: document2, error: document2.errors.map(message).join("; ") });
+    read.push({ document: document2, error: firstErrors(document2.errors.map(message)) });
   }
   return read;
+}
+var SHOWN_ERRORS = 3;
+function firstErrors(messages) {
+  const shown = messages.slice(0, SHOWN_ERRORS).join("; ");
+  return messages.length > SHOWN_ERRORS ? `${shown}; and ${messages.length - SHOWN_ERRORS} more` : shown;
 }
 function toPlain(document2, node) {
   try {
@@ -26126,6 +26619,15 @@ var SettingReader = class {
   }
   string(node) {
     return this.scalar(node, (value) => typeof value === "string" ? value : typeof value === "number" ? String(value) : void 0);
+  }
+  /**
+   * A scalar's text for people (a workload's or container's name, an image): its value, or as written
+   * when the value holds a template action or placeholder masked for parsing (`{{ .Service }}-v1`).
+   */
+  written(node) {
+    const value = scalarString(node);
+    if (value === void 0 || !(0, import_yaml4.isScalar)(node) || !node.range) return value;
+    return value.includes(TEMPLATE_ACTION_MARK) || value.includes(PLACEHOLDER_MARK) ? this.text.slice(node.range[0], node.range[1]) : value;
   }
   /** The position of any node with a range (a map or sequence item), for settings that are absent. */
   at(node) {
@@ -27041,6 +27543,9 @@ function isNonRootTag(image) {
 }
 
 // src/discover/pod-spec.ts
+function isIstioInjectedProxy(containerName, image) {
+  return containerName === "istio-proxy" && image === "auto";
+}
 var POD_SPEC_PATHS = {
   Pod: ["spec"],
   PodTemplate: ["template", "spec"],
@@ -27090,13 +27595,14 @@ function objectContainers(root, file, reader, configs, depth) {
   const specPath = podSpecPathOf(apiVersion, kind);
   const spec = specPath ? nodeAt(root, specPath) : void 0;
   if (!(0, import_yaml4.isMap)(spec)) return;
-  const objectName = scalarString(nodeAt(root, ["metadata", "name"]));
+  const objectName = reader.written(nodeAt(root, ["metadata", "name"]));
   const pod = podSettings(spec, reader);
   for (const [key, role] of CONTAINER_LISTS) {
     for (const container of seqItems(mapGet(spec, key))) {
+      const containerName = reader.written(mapGet(container, "name")) ?? "(unnamed)";
+      if (isIstioInjectedProxy(containerName, scalarString(mapGet(container, "image")))) continue;
       const config = containerConfig(container, pod, reader, file.path);
       if (!config) continue;
-      const containerName = scalarString(mapGet(container, "name")) ?? "(unnamed)";
       config.workload = `${kind}/${objectName ?? "(unnamed)"}`;
       config.name = `${config.workload} ${role ? `${role} container` : "container"} ${containerName}`;
       if (role) config.role = role;
@@ -27137,7 +27643,7 @@ function containerConfig(container, pod, reader, file) {
     kind: "kubernetes",
     name: "",
     workload: "",
-    raw: scalarString(anchor) ?? "",
+    raw: reader.written(anchor) ?? "",
     ...position,
     runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")) ?? pod.runAsNonRoot,
     runAsUser: reader.integer(mapGet(securityContext, "runAsUser")) ?? pod.runAsUser,
@@ -30471,6 +30977,58 @@ function asMap(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
 }
 
+// src/discover/helm-ignore.ts
+var MAX_RULES = 1e3;
+function parseHelmIgnore(text3) {
+  const rules = [];
+  for (const line of [...(text3 ?? "").split("\n").slice(0, MAX_RULES), "templates/.?*"]) {
+    const rule2 = parseRule(line.trim());
+    if (rule2) rules.push(rule2);
+  }
+  const directories = /* @__PURE__ */ new Map();
+  const directoryIgnored = (directory) => {
+    let answer = directories.get(directory);
+    if (answer === void 0) directories.set(directory, answer = ignored(rules, directory, true));
+    return answer;
+  };
+  return { ignores: (path6) => ignoredPath(rules, path6, directoryIgnored) };
+}
+function parseRule(line) {
+  if (line === "" || line.startsWith("#") || line.includes("**")) return void 0;
+  let pattern = line;
+  const negate = pattern.startsWith("!");
+  if (negate) pattern = pattern.slice(1);
+  const directoryOnly = pattern.endsWith("/");
+  if (directoryOnly) pattern = pattern.slice(0, -1);
+  if (pattern.startsWith("/")) pattern = pattern.slice(1);
+  if (pattern === "") return void 0;
+  try {
+    const glob = compilePathGlob(pattern.replace(/[{}]/g, (brace) => `\\${brace}`));
+    return { negate, directoryOnly, baseName: !line.replace(/\/$/, "").includes("/"), matches: (path6) => glob.matches(path6) };
+  } catch {
+    return void 0;
+  }
+}
+function ignoredPath(rules, path6, directoryIgnored) {
+  for (let slash = path6.indexOf("/"); slash >= 0; slash = path6.indexOf("/", slash + 1)) {
+    if (directoryIgnored(path6.slice(0, slash))) return true;
+  }
+  return ignored(rules, path6, false);
+}
+function ignored(rules, path6, directory) {
+  for (const rule2 of rules) {
+    const name2 = rule2.baseName ? path6.slice(path6.lastIndexOf("/") + 1) : path6;
+    if (rule2.negate) {
+      if (rule2.directoryOnly && !directory) return true;
+      if (!rule2.matches(name2)) return true;
+      continue;
+    }
+    if (rule2.directoryOnly && !directory) continue;
+    if (rule2.matches(name2)) return true;
+  }
+  return false;
+}
+
 // src/discover/helm-chart.ts
 var MAX_ALIAS_EXPANSIONS = 200;
 function parentDir(path6) {
@@ -30540,9 +31098,24 @@ async function readChartMetadata(chartRoot, context) {
   const text3 = await context.readFile(joinPath(chartRoot, "Chart.yaml"));
   return text3 === void 0 ? void 0 : parseChartMetadata(text3);
 }
-function readValues(file, text3) {
+var KEPT_VALUES_PARSES = 4;
+var valuesParses = /* @__PURE__ */ new WeakMap();
+function parseValuesText(text3, context) {
+  let kept = valuesParses.get(context);
+  if (!kept) valuesParses.set(context, kept = /* @__PURE__ */ new Map());
+  let parsed = kept.get(text3);
+  if (parsed) {
+    kept.delete(text3);
+  } else {
+    parsed = parseYamlDocuments(text3);
+    if (kept.size >= KEPT_VALUES_PARSES) kept.delete(kept.keys().next().value);
+  }
+  kept.set(text3, parsed);
+  return parsed;
+}
+function readValues(file, text3, context) {
   const locations = /* @__PURE__ */ new WeakMap();
-  const { documents } = parseYamlDocuments(text3);
+  const { documents } = parseValuesText(text3, context);
   const document2 = documents[0];
   const plain = document2 ? documentData(document2) : void 0;
   const data = plain && typeof plain === "object" && !Array.isArray(plain) ? plain : void 0;
@@ -30624,7 +31197,7 @@ async function readChart(chartRoot, context) {
 async function readChartValues(chartRoot, context) {
   for (const name2 of ["values.yaml", "values.yml"]) {
     const text3 = await context.readFile(joinPath(chartRoot, name2));
-    if (text3 !== void 0) return readValues(joinPath(chartRoot, name2), text3);
+    if (text3 !== void 0) return readValues(joinPath(chartRoot, name2), text3, context);
   }
   return void 0;
 }
@@ -30644,7 +31217,9 @@ async function inheritParentValues(chartRoot, chartName, values, context) {
 }
 async function readTemplateFiles(chartRoot, helmPrefix, context) {
   const templatesDir = joinPath(chartRoot, "templates");
-  const paths = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
+  const listed = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
+  const helmIgnore = parseHelmIgnore(await context.readFile(joinPath(chartRoot, ".helmignore")));
+  const paths = listed.filter((path6) => !helmIgnore.ignores(path6.slice(chartRoot === "" ? 0 : chartRoot.length + 1)));
   const files = [];
   for (const path6 of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text3 = await context.readFile(path6);
@@ -30692,7 +31267,7 @@ async function coalesceDependencyValues(data, metadata, roots, context, incomple
     const dependency = listed.get(name2);
     if (dependency?.condition !== void 0 && conditionValue(data, dependency.condition) === false) continue;
     const text3 = await context.readFile(joinPath(root, "values.yaml")) ?? await context.readFile(joinPath(root, "values.yml"));
-    const defaults = text3 === void 0 ? void 0 : readValues(joinPath(root, "values.yaml"), text3).data;
+    const defaults = text3 === void 0 ? void 0 : readValues(joinPath(root, "values.yaml"), text3, context).data;
     if (!defaults) continue;
     const key = dependency?.alias ?? name2;
     const own = data[key];
@@ -31555,6 +32130,7 @@ function trimAll(value, cutset) {
 var COLLECTIONS = {
   get: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1])) ? args[0][text(args[1])] : ""),
   hasKey: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1]))),
+  dig: strict((args) => dig(args)),
   set: strict((args) => {
     if (isMapValue(args[0])) args[0][text(args[1])] = args[2];
     return args[0];
@@ -31588,6 +32164,17 @@ var COLLECTIONS = {
   max: strict((args) => Math.max(...args.map(numberOf))),
   min: strict((args) => Math.min(...args.map(numberOf)))
 };
+function dig(args) {
+  if (args.length < 3) throw new RenderError(`wrong number of args for dig: want at least 3, got ${args.length}`);
+  let current = args[args.length - 1];
+  const fallback = args[args.length - 2];
+  for (const key of args.slice(0, -2).map(text)) {
+    if (!isMapValue(current)) throw new RenderError(`dig: cannot look up ${JSON.stringify(key)} in a value that is not a map`);
+    if (!Object.prototype.hasOwnProperty.call(current, key)) return fallback;
+    current = current[key];
+  }
+  return current;
+}
 function mergeMaps(args, overwrite) {
   const [target, ...sources] = args;
   if (!isMapValue(target)) return target;
@@ -31895,7 +32482,7 @@ var helmTemplatesDiscoverer = {
     for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
       for (const render2 of rendered.renders) {
         if (render2.origin && chart.values) continue;
-        occurrences.push(templateOccurrence(file.path, lines, rendered, render2));
+        occurrences.push(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render2)));
       }
     }
     const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : void 0;
@@ -31915,6 +32502,32 @@ async function extractChartFileTemplate(file, context) {
     for (const render2 of rendered.renders) occurrences.push(templateOccurrence(file.path, lines, rendered, render2));
   }
   return { occurrences };
+}
+function injectedProxy(text3, rendered, render2) {
+  if (render2.value !== "auto" || rendered.site.raw !== "auto" || !isIstioInjectedProxy(containerNameAbove(text3, rendered.site.offset), "auto")) return render2;
+  return { ...render2, value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } };
+}
+var NAME_LOOKBACK_LINES = 20;
+function containerNameAbove(text3, offset) {
+  let lineStart = text3.lastIndexOf("\n", offset - 1) + 1;
+  const keyColumn = text3.slice(lineStart, offset).search(/\S/);
+  for (let looked = 0; looked < NAME_LOOKBACK_LINES && lineStart > 0; looked++) {
+    const end = lineStart - 1;
+    lineStart = text3.lastIndexOf("\n", end - 1) + 1;
+    const line = text3.slice(lineStart, end);
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("{{")) continue;
+    const column = line.length - line.trimStart().length;
+    const item = trimmed.startsWith("- ") && column === keyColumn - 2;
+    const field = item ? trimmed.slice(2).trimStart() : trimmed;
+    if (column === keyColumn || item) {
+      if (field.startsWith("name:")) return field.slice(5).trim().replace(/^["']|["']$/g, "");
+      if (item) return void 0;
+      continue;
+    }
+    return void 0;
+  }
+  return void 0;
 }
 function templateOccurrence(path6, lines, rendered, render2) {
   const { site } = rendered;
@@ -32121,7 +32734,25 @@ var ManifestWalker = class {
   }
   /** The `image` of a container-like map at `path`. */
   imageOf(container, path6, substitute, viaAlias = false) {
-    this.imageAt(this.get(container, "image"), `${path6}.image`, substitute, void 0, viaAlias);
+    const injected = this.string(this.get(container, "name")) === "istio-proxy" ? istioInjected(substitute) : substitute;
+    this.imageAt(this.get(container, "image"), `${path6}.image`, injected, void 0, viaAlias);
+    this.environmentImages(container, path6, viaAlias);
+  }
+  /**
+   * Images a container is handed in its environment to run (an operator's `STRIMZI_DEFAULT_KAFKA_IMAGE`,
+   * OLM's `RELATED_IMAGE_*`): a variable named as an image whose value is one valid reference with a
+   * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
+   */
+  environmentImages(container, path6, viaAlias) {
+    const env = (0, import_yaml4.isMap)(container) ? mapGet(container, "env") : void 0;
+    if (env === void 0) return;
+    this.items(this.node(env)).forEach((item, index) => {
+      const entry = this.node(item);
+      const name2 = this.string(this.get(entry, "name"));
+      const value = this.get(entry, "value");
+      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
+      this.imageAt(value, `${path6}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml22.isAlias)(item));
+    });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
   imageAt(node, context, substitute, fieldNote, viaAlias = false) {
@@ -32319,6 +32950,20 @@ function argoParameters(inputs, workflow) {
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
   };
+}
+function isImageVariable(name2) {
+  if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
+  for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
+  return true;
+}
+function isOneReference(value) {
+  const text3 = value.trim();
+  if (text3 === "" || text3.length > 512 || /\s/.test(text3)) return false;
+  if (!text3.includes("/") && !text3.includes(":") && !text3.includes("@")) return false;
+  return normalizeForOccurrence(text3).ok;
+}
+function istioInjected(substitute) {
+  return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } } : substitute(text3);
 }
 var KO_SCHEME = "ko://";
 function placeholderCheck(value) {
@@ -32728,7 +33373,7 @@ var helmValuesDiscoverer = {
     const chartRoot = parentDir(file.path);
     if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return { occurrences: [] };
     const chart = await loadChart(chartRoot, context);
-    const parsed = parseYamlDocuments(file.text);
+    const parsed = parseValuesText(file.text, context);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
     const lines = new LineIndex(file.text);
     const occurrences = chart ? renderedImages(chart, file, lines) : [];
@@ -32741,7 +33386,7 @@ var helmValuesDiscoverer = {
     for (const document2 of parsed.documents) {
       const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : void 0;
       const compose = chart && chart.values?.file === file.path ? (path6, written) => composedImages(chart, path6, written) : void 0;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose);
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, chart && chart.values?.file === file.path ? missingDependencyOf(chart) : void 0);
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
@@ -32781,19 +33426,26 @@ function renderedImages(chart, file, lines) {
     return occurrence;
   });
 }
+function missingDependencyOf(chart) {
+  return (path6) => {
+    const section = chart.values?.data?.[path6.split(/[.[]/, 1)[0] ?? ""];
+    return typeof section === "object" && section !== null ? chart.incomplete.get(section) : void 0;
+  };
+}
 function allLinesResolved(chart) {
   const sites = [...renderChart(chart).sites.values()].flat();
   return chart.files.length > 0 && sites.every((site) => site.renders.every((render2) => typeof render2.value === "string"));
 }
 var UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var ValuesWalker = class {
-  constructor(file, lines, covered, occurrences, unrenderedNote, compose) {
+  constructor(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency) {
     this.file = file;
     this.lines = lines;
     this.covered = covered;
     this.occurrences = occurrences;
     this.unrenderedNote = unrenderedNote;
     this.compose = compose;
+    this.missingDependency = missingDependency;
   }
   file;
   lines;
@@ -32801,6 +33453,7 @@ var ValuesWalker = class {
   occurrences;
   unrenderedNote;
   compose;
+  missingDependency;
   visited = 0;
   exhausted = false;
   /** Aliases are not followed: what they name is searched where it is written. */
@@ -32872,7 +33525,8 @@ var ValuesWalker = class {
       image += `:${tag2.rendered}`;
       if (tag2.rendered !== tag2.written) notes.push(`tag written as the number ${tag2.written}; Helm renders it as ${tag2.rendered}`);
     } else if (!digest || digest.rendered === "") {
-      unresolvedTag = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
+      const dependency = this.missingDependency?.(path6);
+      unresolvedTag = dependency ? `tag is empty; its default is in ${dependency}` : "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
     }
     if (digest && digest.rendered !== "") image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag2, digest].some((part) => part?.rendered.includes("{{"));
@@ -33021,9 +33675,12 @@ async function discoverRepository(root, options = {}) {
       }
     }
   }
-  occurrences.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
+  occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+function byCodeUnits(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 function readCandidate(file, location, discoverers, unscanned, errors) {
   const read = readFileBytes(location, maxFileBytes(file), true);
@@ -33306,7 +33963,7 @@ function errorForStatus(status, what, body, secrets = []) {
   const details = { status, registryCodes: codes2 };
   if (status === 404) {
     const missing = codes2.includes("NAME_UNKNOWN") ? "repository" : codes2.includes("MANIFEST_UNKNOWN") ? "manifest" : codes2.includes("BLOB_UNKNOWN") ? "blob" : void 0;
-    return new RegistryError("NOT_FOUND", `${what}: not found (404)${said}`, missing ? { ...details, missing } : details);
+    return new RegistryError("NOT_FOUND", `${what}: not found (404)${said}`, missing ? { status, registryCodes: codes2, missing } : details);
   }
   if (status === 401) return new RegistryError("UNAUTHORIZED", `${what}: authentication required or refused (401)${said}`, details);
   if (status === 403) return new RegistryError("FORBIDDEN", `${what}: access denied (403)${said}`, details);
@@ -33314,6 +33971,11 @@ function errorForStatus(status, what, body, secrets = []) {
     return new RegistryError("RATE_LIMITED", `${what}: rate limited (${status})${said}`, details);
   if (status >= 500) return new RegistryError("SERVER", `${what}: registry error (${status})${said}`, details);
   return new RegistryError("PROTOCOL", `${what}: unexpected status ${status}${said}`, details);
+}
+
+// src/copy.ts
+function withFields(base, fields) {
+  return Object.assign({}, base, fields);
 }
 
 // src/registry/transport/origin.ts
@@ -33577,25 +34239,15 @@ var Deadline = class {
     this.what = what;
     this.expiresAt = Date.now() + ms;
     this.timer = setTimeout(() => this.end(new RegistryError("TIMEOUT", `${what}: timed out (no complete answer within ${formatSeconds(ms)})`)), Math.max(1, ms));
-    if (cancellation) {
-      const onAbort = () => this.end(cancellation.error(what));
-      if (cancellation.signal.aborted) onAbort();
-      else {
-        cancellation.signal.addEventListener("abort", onAbort, { once: true });
-        this.unlink = () => cancellation.signal.removeEventListener("abort", onAbort);
-      }
-    }
+    if (cancellation) this.unlink = cancellation.onCancel(() => this.end(cancellation.error(what)));
   }
   ms;
   what;
-  controller = new AbortController();
   expiresAt;
   timer;
   reason;
   unlink;
-  get signal() {
-    return this.controller.signal;
-  }
+  listeners;
   /** Milliseconds left. */
   remaining() {
     return this.expiresAt - Date.now();
@@ -33604,18 +34256,28 @@ var Deadline = class {
   failure() {
     return this.reason;
   }
+  /** Calls `listener` with why, if the request ends early; returns how to stop listening. */
+  onEnd(listener) {
+    if (this.reason) {
+      listener(this.reason);
+      return () => {
+      };
+    }
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const index = this.listeners?.indexOf(listener) ?? -1;
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
   /** Waits `ms`, or less when the deadline ends first (then throws why). */
   async wait(ms, sleep) {
     if (this.reason) throw this.reason;
-    let onAbort;
-    const aborted = new Promise((resolve3) => {
-      onAbort = resolve3;
-      this.signal.addEventListener("abort", onAbort, { once: true });
-    });
+    let stop;
+    const endedEarly = new Promise((resolve3) => stop = this.onEnd(() => resolve3()));
     try {
-      await Promise.race([sleep(ms), aborted]);
+      await Promise.race([sleep(ms), endedEarly]);
     } finally {
-      this.signal.removeEventListener("abort", onAbort);
+      stop();
     }
     const ended = this.failure();
     if (ended) throw ended;
@@ -33626,12 +34288,15 @@ var Deadline = class {
   dispose() {
     clearTimeout(this.timer);
     this.unlink?.();
+    this.unlink = void 0;
   }
   end(reason) {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(reason);
+    const listeners = this.listeners ?? [];
+    this.listeners = void 0;
     this.dispose();
+    for (const listener of listeners) listener(reason);
   }
 };
 function formatSeconds(ms) {
@@ -33639,7 +34304,6 @@ function formatSeconds(ms) {
 }
 
 // src/registry/transport/health.ts
-import { setMaxListeners } from "node:events";
 var DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
 var DEFAULT_MAX_NETWORK_FAILURES = 30;
 function countsAgainstHealth(error) {
@@ -33675,8 +34339,7 @@ var RegistryHealth = class {
   }
   /** Ends the request when `registry` is given up while it is in flight. */
   cancellation(registry) {
-    const state = this.state(registry);
-    return { signal: state.controller.signal, error: (what) => this.unhealthyError(registry, what) };
+    return this.state(registry).cancellation;
   }
   succeeded(registry) {
     const state = this.state(registry);
@@ -33691,7 +34354,10 @@ var RegistryHealth = class {
     if (error.code === "TIMEOUT" || error.code === "NETWORK") this.networkFailures++;
     state.failures++;
     state.last = error;
-    if (this.isUnhealthy(state)) state.controller.abort();
+    if (!this.isUnhealthy(state)) return;
+    const listeners = [...state.listeners];
+    state.listeners.clear();
+    for (const listener of listeners) listener();
   }
   /** Registries given up in this run, with why. */
   unhealthy() {
@@ -33716,8 +34382,20 @@ var RegistryHealth = class {
   state(registry) {
     let state = this.registries.get(registry);
     if (!state) {
-      state = { failures: 0, controller: new AbortController(), answered: false };
-      setMaxListeners(0, state.controller.signal);
+      const listeners = /* @__PURE__ */ new Set();
+      const cancellation = {
+        onCancel: (listener) => {
+          if (this.isUnhealthy(this.state(registry))) {
+            listener();
+            return () => {
+            };
+          }
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        error: (what) => this.unhealthyError(registry, what)
+      };
+      state = { failures: 0, listeners, cancellation, answered: false };
       this.registries.set(registry, state);
     }
     return state;
@@ -33815,11 +34493,14 @@ function send(url, request, fresh = false) {
     if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
     const client = url.protocol === "https:" ? https : http;
     const agent = fresh ? false : agentFor(url);
-    const outgoing = client.request(url, { method: request.method, headers, agent, signal: request.signal });
+    const ended = request.end.failure();
+    if (ended) return reject(ended);
+    const outgoing = client.request(url, { method: request.method, headers, agent });
+    outgoing.once("close", request.end.onEnd((reason) => outgoing.destroy(reason)));
     let answered = false;
     outgoing.on("error", (error) => {
       const stale = !answered && outgoing.reusedSocket && error.code === "ECONNRESET" && (request.method === "GET" || request.method === "HEAD");
-      reject(stale && !request.signal.aborted ? new StaleConnection("stale connection", { cause: error }) : error);
+      reject(stale && !request.end.failure() ? new StaleConnection("stale connection", { cause: error }) : error);
     });
     outgoing.once("response", (response) => {
       answered = true;
@@ -33871,7 +34552,7 @@ async function send2(url, init, exchange) {
         method: init.method,
         headers,
         ...init.body !== void 0 ? { body: init.body } : {},
-        signal: init.deadline.signal
+        end: init.deadline
       });
       record.status = response.status;
       exchange.noteHeaders(current.host, response.headers);
@@ -34046,7 +34727,7 @@ var Transport = class {
     let auth = await this.auth.authorization(req.registry, origin, req.scope, false, calls);
     let reauthorized = false;
     for (; ; ) {
-      const headers = { ...req.headers ?? {}, ...auth ? { authorization: auth } : {} };
+      const headers = auth ? withFields(req.headers ?? {}, { authorization: auth }) : req.headers ?? {};
       const init = { method: req.method ?? "GET", headers, maxBytes: req.maxBytes, what: req.what, purpose: "api", deadline };
       const response = await withRetries(req.what, () => send2(new URL(req.path, origin), init, this.exchange), this.retry, deadline);
       if (response.status === 401 && !reauthorized) {
@@ -34188,6 +34869,13 @@ function name(repo, reference) {
 function manifestKey(repo, reference) {
   return `${name(repo)}|${reference}`;
 }
+function findKey(repo, reference) {
+  return `?${name(repo)}|${reference}`;
+}
+function orNoneIfNotFound(error) {
+  if (error instanceof RegistryError && error.code === "NOT_FOUND") return void 0;
+  throw error;
+}
 function cached(cache3, key, start, max, onForget) {
   let pending = cache3.get(key);
   if (!pending) {
@@ -34234,6 +34922,8 @@ var RegistryClient = class {
   maxCachedAnswers;
   heads = /* @__PURE__ */ new Map();
   gets = /* @__PURE__ */ new Map();
+  /** Manifests that may not exist (`findManifest`): a miss is kept as undefined, not as an error with its stack. */
+  finds = /* @__PURE__ */ new Map();
   referrers = /* @__PURE__ */ new Map();
   repositories = /* @__PURE__ */ new Map();
   constructor(options = {}) {
@@ -34278,6 +34968,16 @@ var RegistryClient = class {
    */
   getManifest(repo, reference) {
     return this.once(this.gets, manifestKey(repo, reference), repo, () => this.doGetManifest(repo, reference), (key) => this.uncountManifest(key));
+  }
+  /**
+   * The manifest of a tag that may well not exist, such as cosign's `.sig` tag or the referrers
+   * tag schema's index of an unsigned image, or undefined when the registry answers 404. A miss
+   * makes no error: a run over 100,000 unsigned images misses twice per image, and each error
+   * (message, stack, parsed error body), kept in the answer cache, lived long enough to be
+   * promoted to the old generation. Verified as `getManifest`; other failures throw as its do.
+   */
+  findManifest(repo, reference) {
+    return this.findManifestWithin(repo, reference, (run2) => this.limitFor(repo)(run2));
   }
   /** A blob, up to `maxBytes`, verified against its digest. Not cached (callers keep what they need). */
   getBlob(repo, digest, maxBytes) {
@@ -34395,9 +35095,26 @@ var RegistryClient = class {
   getManifestUnlimited(repo, reference) {
     return cached(this.gets, manifestKey(repo, reference), () => this.doGetManifest(repo, reference), this.maxCachedAnswers, (key) => this.uncountManifest(key));
   }
+  /** `findManifest`, its request run by `within` (the registry's limit, or none when already inside it). */
+  findManifestWithin(repo, reference, within) {
+    const fetched = this.gets.get(manifestKey(repo, reference));
+    if (fetched) return fetched.catch(orNoneIfNotFound);
+    const key = findKey(repo, reference);
+    return cached(this.finds, key, () => within(() => this.doFindManifest(repo, reference, key)), this.maxCachedAnswers, (forgotten) => this.uncountManifest(forgotten));
+  }
   async doGetManifest(repo, reference) {
     const what = `manifest ${name(repo, reference)}`;
     const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes });
+    return this.verifiedManifest(reference, what, response, this.gets, manifestKey(repo, reference));
+  }
+  async doFindManifest(repo, reference, key) {
+    const what = `manifest ${name(repo, reference)}`;
+    const response = await this.requestManifest(repo, reference, what, { maxBytes: this.maxManifestBytes, acceptStatus: [404] });
+    if (response.status === 404) return void 0;
+    return this.verifiedManifest(reference, what, response, this.finds, key);
+  }
+  /** A manifest answer checked against the digest asked or claimed, parsed, and counted against the cache bound in `cache`. */
+  verifiedManifest(reference, what, response, cache3, key) {
     if (!mayBeManifest(response.headers.get("content-type"))) throw notAManifest(what, response.headers.get("content-type"));
     const bytes = response.body;
     const claimed2 = response.headers.get("docker-content-digest")?.trim();
@@ -34418,16 +35135,16 @@ var RegistryClient = class {
     const descriptor = { mediaType, digest: actual, size: bytes.byteLength };
     const artifactType = stringAt(json, "artifactType");
     if (artifactType !== void 0) descriptor.artifactType = artifactType;
-    this.keepWithinCacheBound(manifestKey(repo, reference), bytes.byteLength);
+    this.keepWithinCacheBound(cache3, key, bytes.byteLength);
     return { descriptor, bytes, json };
   }
   /** Counts a fetched manifest against the cache bound; one over it is not kept (asked again if needed). */
-  keepWithinCacheBound(key, bytes) {
-    if (!this.gets.has(key)) return;
+  keepWithinCacheBound(cache3, key, bytes) {
+    if (!cache3.has(key)) return;
     if (this.cachedManifestBytes + bytes <= this.maxCachedManifestBytes) {
       this.cachedManifestBytes += bytes;
       this.cachedManifestSizes.set(key, bytes);
-    } else this.gets.delete(key);
+    } else cache3.delete(key);
   }
   uncountManifest(key) {
     this.cachedManifestBytes -= this.cachedManifestSizes.get(key) ?? 0;
@@ -34469,13 +35186,8 @@ var RegistryClient = class {
   }
   async referrersFromTagSchema(repo, digest, artifactType) {
     const tag2 = digest.replace(":", "-");
-    let index;
-    try {
-      index = await this.getManifestUnlimited(repo, tag2);
-    } catch (error) {
-      if (error instanceof RegistryError && error.code === "NOT_FOUND") return [];
-      throw error;
-    }
+    const index = await this.findManifestWithin(repo, tag2, (run2) => run2());
+    if (!index) return [];
     return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
   }
 };
@@ -34894,7 +35606,7 @@ async function resolveOccurrences(occurrences, client, options = {}) {
   await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : void 0;
-    return resolution ? { ...occurrence, resolution: { ...resolution } } : { ...occurrence };
+    return resolution ? withFields(occurrence, { resolution: { ...resolution } }) : { ...occurrence };
   });
 }
 
@@ -34929,16 +35641,17 @@ async function resolveDockerHub(occurrences, hub, question, options = {}) {
       options.logger?.(`Docker Hub: ${key}: ${answer.message}`);
       return occurrence;
     }
-    return { ...occurrence, resolution: withDockerHub(occurrence.resolution, key, answer) };
+    return withFields(occurrence, { resolution: withDockerHub(occurrence.resolution, key, answer) });
   });
 }
 function withDockerHub(resolution, key, answer) {
   if (answer.status === "ok") {
     const facts = { namespaceExists: true, repositoryExists: true, ...answer.facts };
-    return { ...resolution ?? { status: "error", errorCode: "protocol", message: "not asked" }, dockerHub: facts };
+    const base = resolution ?? { status: "error", errorCode: "protocol", message: "not asked" };
+    return withFields(base, { dockerHub: facts });
   }
   const dockerHub = { namespaceExists: answer.missing === "repository", repositoryExists: false };
-  if (resolution?.status === "ok") return { ...resolution, dockerHub };
+  if (resolution?.status === "ok") return withFields(resolution, { dockerHub });
   const namespace = key.slice(0, key.indexOf("/"));
   const message = answer.missing === "namespace" ? `Docker Hub has no namespace ${namespace}` : `Docker Hub has no repository ${key}`;
   return { status: "not-found", missing: "repository", message, dockerHub };
@@ -35848,14 +36561,14 @@ var MAX_SIMPLESIGNING_BYTES = 1024 * 1024;
 var MAX_SIGNATURE_BYTES_PER_IMAGE = 64 * 1024 * 1024;
 var MAX_SIGNATURE_BYTES_PER_REPOSITORY = 256 * 1024 * 1024;
 var ReadBudget = class {
-  constructor(total, what, parent) {
+  constructor(total, describe3, parent) {
     this.total = total;
-    this.what = what;
+    this.describe = describe3;
     this.parent = parent;
     this.remaining = total;
   }
   total;
-  what;
+  describe;
   parent;
   remaining;
   /** The most a next read may return: its own bound, or what is left (a larger answer fails as TOO_LARGE). */
@@ -35872,20 +36585,42 @@ var ReadBudget = class {
   /** Throws TOO_LARGE once the budget is spent, before another request is made. */
   ensureLeft() {
     if (this.remaining <= 0) {
-      throw new RegistryError("TOO_LARGE", `signatures of ${this.what}: more than ${this.total} bytes of signature data; not all could be read`);
+      throw new RegistryError("TOO_LARGE", `signatures of ${this.describe()}: more than ${this.total} bytes of signature data; not all could be read`);
     }
     this.parent?.ensureLeft();
   }
 };
 var repositoryBudgets = /* @__PURE__ */ new WeakMap();
-function repositoryBudget(client, repo, total) {
-  let budgets = repositoryBudgets.get(client);
-  if (!budgets) repositoryBudgets.set(client, budgets = /* @__PURE__ */ new Map());
-  const name2 = `${repo.domain}/${repo.path}`;
-  let budget = budgets.get(name2);
-  if (!budget) budgets.set(name2, budget = new ReadBudget(total, name2));
-  return budget;
-}
+var RepositoryBudget = class {
+  constructor(client, repo, total) {
+    this.client = client;
+    this.total = total;
+    this.name = `${repo.domain}/${repo.path}`;
+  }
+  client;
+  total;
+  name;
+  allow(limit) {
+    return this.existing()?.allow(limit) ?? Math.min(limit, this.total);
+  }
+  spend(bytes) {
+    if (bytes > 0) this.made().spend(bytes);
+  }
+  ensureLeft() {
+    this.existing()?.ensureLeft();
+  }
+  existing() {
+    return repositoryBudgets.get(this.client)?.get(this.name);
+  }
+  made() {
+    let budgets = repositoryBudgets.get(this.client);
+    if (!budgets) repositoryBudgets.set(this.client, budgets = /* @__PURE__ */ new Map());
+    let budget = budgets.get(this.name);
+    const name2 = this.name;
+    if (!budget) budgets.set(name2, budget = new ReadBudget(this.total, () => name2));
+    return budget;
+  }
+};
 function isNotFound2(error) {
   return error instanceof RegistryError && error.code === "NOT_FOUND";
 }
@@ -35945,14 +36680,9 @@ function hintPredicateTypeFromPayload(candidate) {
 }
 async function legacyCandidates(client, repo, imageDigest, suffix, budget) {
   const tag2 = legacyTag(imageDigest, suffix);
-  let manifest;
-  try {
-    budget.ensureLeft();
-    manifest = await client.getManifest(repo, tag2);
-  } catch (error) {
-    if (isNotFound2(error)) return [];
-    throw error;
-  }
+  budget.ensureLeft();
+  const manifest = await client.findManifest(repo, tag2);
+  if (!manifest) return [];
   budget.spend(manifest.bytes.byteLength);
   const format2 = suffix === "sig" ? "legacy-cosign" : "legacy-attestation";
   const expectedType = suffix === "sig" ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
@@ -35984,8 +36714,8 @@ async function legacyCandidates(client, repo, imageDigest, suffix, budget) {
   return candidates;
 }
 async function discoverSignatures(client, repo, imageDigest, options = {}) {
-  const repository = repositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
-  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, `${repo.domain}/${repo.path}@${imageDigest}`, repository);
+  const repository = new RepositoryBudget(client, repo, options.maxRepositoryBytes ?? MAX_SIGNATURE_BYTES_PER_REPOSITORY);
+  const budget = new ReadBudget(options.maxBytes ?? MAX_SIGNATURE_BYTES_PER_IMAGE, () => `${repo.domain}/${repo.path}@${imageDigest}`, repository);
   const wantAttestations = options.attestations ?? true;
   const [referrers, signatures, attestations] = await Promise.all([
     referrerCandidates(client, repo, imageDigest, budget, wantAttestations),
@@ -36332,11 +37062,11 @@ function entryOf(outcome) {
   return entry;
 }
 async function checkImageSignatures(context, check, imageDigest) {
-  const groups = check.matching;
+  const groups = check.rules.groups;
   const signersFor = /* @__PURE__ */ new Map();
   for (const spec of signersOf(groups)) if (!signersFor.has(spec)) signersFor.set(spec, await resolveSigner(spec, context.keys));
   const required = requiredPredicateTypes(groups);
-  const withRequired = (status) => required.length ? { ...status, requiredPredicateTypes: required } : status;
+  const withRequired = (status) => required.length ? withFields(status, { requiredPredicateTypes: required }) : status;
   let candidates;
   try {
     candidates = await discoverSignatures(context.client, check.repo, imageDigest, { attestations: required.length > 0 });
@@ -36349,8 +37079,8 @@ async function checkImageSignatures(context, check, imageDigest) {
     });
   }
   if (candidates.length === 0) {
-    let unsigned = context.unsigned.get(check.rulesKey);
-    if (!unsigned) context.unsigned.set(check.rulesKey, unsigned = withRequired(judged(groups, signersFor, [])));
+    let unsigned = context.unsigned.get(check.rules.key);
+    if (!unsigned) context.unsigned.set(check.rules.key, unsigned = withRequired(judged(groups, signersFor, [])));
     return unsigned;
   }
   const keyObjects = [...new Set([...signersFor.values()].flatMap((s) => s.policy?.key ? [s.policy.key] : []))];
@@ -36401,27 +37131,52 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
     limit: pLimit(options.concurrency ?? 4),
     byDigest: /* @__PURE__ */ new Map(),
     unsigned: /* @__PURE__ */ new Map(),
+    ruleSets: /* @__PURE__ */ new Map(),
     ...trustedRoot ? { trustedRoot } : {},
     ...rootError ? { rootError } : {},
     ...options.now ? { now: options.now } : {}
   };
   const planned = [];
-  const checks = /* @__PURE__ */ new Map();
+  const checks = new ImageChecks();
   for (const occurrence of occurrences) {
     const entry = plan(occurrence, context);
-    if ("key" in entry) {
-      if (!checks.has(entry.key)) checks.set(entry.key, entry);
-      planned.push(entry.key);
-    } else planned.push("signature" in entry ? entry.signature : void 0);
+    if ("digest" in entry) planned.push(checks.add(entry));
+    else planned.push("signature" in entry ? entry.signature : void 0);
   }
-  const results = await runChecks2(checks, context, options.concurrency ?? 4);
+  await runChecks2(checks.all, context, options.concurrency ?? 4);
   return occurrences.map((occurrence, index) => {
     const entry = planned[index];
     if (entry === void 0) return occurrence;
-    return { ...occurrence, signature: typeof entry === "string" ? results.get(entry) : entry };
+    return withFields(occurrence, { signature: entry instanceof ImageCheck ? entry.status : entry });
   });
 }
+var ImageChecks = class {
+  all = [];
+  byKey = /* @__PURE__ */ new Map();
+  /** The check equal to `check` already planned, or `check` itself. */
+  add(check) {
+    const key = `${check.repo.domain}/${check.repo.path}@${check.digest}|${check.rules.key}`;
+    const found = this.byKey.get(key);
+    if (found) return found;
+    this.byKey.set(key, check);
+    this.all.push(check);
+    return check;
+  }
+};
 var NOT_REQUIRED = { status: "not-required", signatures: [] };
+var ImageCheck = class {
+  constructor(repo, digest, rules, mediaType) {
+    this.repo = repo;
+    this.digest = digest;
+    this.rules = rules;
+    this.mediaType = mediaType;
+  }
+  repo;
+  digest;
+  rules;
+  mediaType;
+  status;
+};
 function plan(occurrence, context) {
   if (occurrence.reference === null || occurrence.local) return { unchanged: true };
   const matching = groupsForImage(context.groups, occurrence.reference);
@@ -36435,22 +37190,21 @@ function plan(occurrence, context) {
   if (!digest) return { signature: { status: "not-checked", signatures: [], message: "no digest known for the image (not resolved)" } };
   if (!context.trustedRoot) return { signature: { status: "not-checked", signatures: [], message: context.rootError ?? "no trusted root" } };
   const rulesKey = matching.map((group) => group.id).join("|");
-  const check = { key: `${split.domain}/${split.path}@${digest}|${rulesKey}`, repo: { domain: split.domain, path: split.path }, digest, matching, rulesKey };
-  if (occurrence.resolution?.status === "ok" && occurrence.resolution.mediaType) check.mediaType = occurrence.resolution.mediaType;
-  return check;
+  let rules = context.ruleSets.get(rulesKey);
+  if (!rules) context.ruleSets.set(rulesKey, rules = { key: rulesKey, groups: matching });
+  const mediaType = occurrence.resolution?.status === "ok" ? occurrence.resolution.mediaType : void 0;
+  return new ImageCheck({ domain: split.domain, path: split.path }, digest, rules, mediaType);
 }
 async function runChecks2(checks, context, concurrency) {
-  const results = /* @__PURE__ */ new Map();
   const pending = checks.values();
   const worker = async () => {
-    for (let next = pending.next(); !next.done; next = pending.next()) results.set(next.value.key, await checkOne(next.value, context));
+    for (let next = pending.next(); !next.done; next = pending.next()) next.value.status = await checkOne(next.value, context);
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.size) }, worker));
-  return results;
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), checks.length) }, worker));
 }
 function checkOne(check, context) {
   const checkDigest2 = (imageDigest) => {
-    const key = `${check.repo.domain}/${check.repo.path}@${imageDigest}|${check.rulesKey}`;
+    const key = `${check.repo.domain}/${check.repo.path}@${imageDigest}|${check.rules.key}`;
     let pending = context.byDigest.get(key);
     if (!pending) {
       pending = context.limit(() => checkImageSignatures(context, check, imageDigest)).catch(
