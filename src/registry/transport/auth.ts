@@ -1,7 +1,8 @@
 /**
  * Authorization for registry requests: the scheme learned once per registry (ping.ts), Bearer
- * tokens cached per registry and scope until they expire (bearer.ts), Basic auth, and the set of
- * every secret used, so no registry message can repeat one.
+ * tokens cached per registry and scope until they expire (bearer.ts), the latest MAX_CACHED_TOKENS
+ * of them, Basic auth, and the secrets in use (credentials, cached tokens), so no registry message
+ * can repeat one.
  */
 import { RegistryError, errorForStatus } from './errors.js';
 import type { Credential, CredentialSource } from './credentials.js';
@@ -26,13 +27,33 @@ export interface AuthCalls {
   token: TokenCall;
 }
 
+/**
+ * Tokens kept: one per registry and repository scope, so a scan of 100,000 repositories would keep
+ * 100,000. The latest few thousand cover every request in flight (a few dozen at a time) and the
+ * signature lookups that follow an image's own; an older one is asked for again if needed.
+ */
+export const MAX_CACHED_TOKENS = 2_048;
+
 export class Authenticator {
-  /** Every credential secret and token used: registry error text is scrubbed of them. */
-  readonly secrets = new Set<string>();
+  /** Secrets of the credentials used: kept for the whole run. */
+  private readonly credentialSecrets = new Set<string>();
+  /** The cached tokens' texts, counted (two scopes may be given the same token). */
+  private readonly tokenSecrets = new Map<string, number>();
   private readonly hostAuth = new Map<string, Promise<HostAuth>>();
+  /** Least recently used first. */
   private readonly tokens = new Map<string, Promise<CachedToken>>();
 
   constructor(private readonly options: AuthOptions) {}
+
+  /** Every secret a registry message could repeat: the credentials used and the tokens in use. */
+  get secrets(): Set<string> {
+    return new Set([...this.credentialSecrets, ...this.tokenSecrets.keys()]);
+  }
+
+  /** How many tokens are cached (for tests of the bound). */
+  get cachedTokens(): number {
+    return this.tokens.size;
+  }
 
   errorFor(response: TransportResponse, what: string): RegistryError {
     return errorForStatus(response.status, what, response.body, this.secrets);
@@ -50,7 +71,10 @@ export class Authenticator {
     if (cached && !fresh) {
       try {
         const token = await cached;
-        if (token.expiresAt > this.options.now()) return `Bearer ${token.token}`;
+        if (token.expiresAt > this.options.now()) {
+          this.touch(key, cached);
+          return `Bearer ${token.token}`;
+        }
       } catch {
         // fall through and ask again
       }
@@ -59,8 +83,36 @@ export class Authenticator {
     pending.catch(() => {
       if (this.tokens.get(key) === pending) this.tokens.delete(key);
     });
+    this.forget(key);
     this.tokens.set(key, pending);
+    this.evictOldest();
     return `Bearer ${(await pending).token}`;
+  }
+
+  /** Marks a cached token as the most recently used. */
+  private touch(key: string, token: Promise<CachedToken>): void {
+    if (this.tokens.get(key) !== token) return;
+    this.tokens.delete(key);
+    this.tokens.set(key, token);
+  }
+
+  private evictOldest(): void {
+    while (this.tokens.size > MAX_CACHED_TOKENS) this.forget(this.tokens.keys().next().value!);
+  }
+
+  /** Drops a cached token, and its text from the secrets once no scope holds it. */
+  private forget(key: string): void {
+    const token = this.tokens.get(key);
+    if (!token) return;
+    this.tokens.delete(key);
+    token.then(
+      ({ token: text }) => {
+        const count = (this.tokenSecrets.get(text) ?? 1) - 1;
+        if (count > 0) this.tokenSecrets.set(text, count);
+        else this.tokenSecrets.delete(text);
+      },
+      () => undefined,
+    );
   }
 
   /**
@@ -72,7 +124,7 @@ export class Authenticator {
     if (!challenge) return undefined;
     this.hostAuth.set(registry, Promise.resolve(hostAuthFrom(challenge, !answeredByRegistry(response.url, origin))));
     const next = scope ?? challenge.params.scope;
-    if (next) this.tokens.delete(`${registry}|${next}`);
+    if (next) this.forget(`${registry}|${next}`);
     return { scope: next };
   }
 
@@ -105,16 +157,16 @@ export class Authenticator {
       throw error;
     }
     const token = parseTokenResponse(response.body, what, this.options.now());
-    this.secrets.add(token.token);
+    this.tokenSecrets.set(token.token, (this.tokenSecrets.get(token.token) ?? 0) + 1);
     return token;
   }
 
   /** Notes the secret parts of a credential, so no registry message can repeat them. */
   private rememberSecrets(credential: Credential | undefined): void {
     if (!credential) return;
-    if (credential.password) this.secrets.add(credential.password);
-    if (credential.identityToken) this.secrets.add(credential.identityToken);
+    if (credential.password) this.credentialSecrets.add(credential.password);
+    if (credential.identityToken) this.credentialSecrets.add(credential.identityToken);
     const basic = basicHeader(credential);
-    if (basic) this.secrets.add(basic.slice('Basic '.length));
+    if (basic) this.credentialSecrets.add(basic.slice('Basic '.length));
   }
 }
