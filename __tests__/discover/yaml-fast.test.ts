@@ -153,7 +153,14 @@ describe('YAML fast path', () => {
     ['content on a marker line', '--- a: b\n'],
     ['an empty document', 'a: b\n---\n'],
     ['a complex key', '? a\n: b\n'],
-    ['a quoted key', '"a": b\n'],
+    ['a space between a quoted key and its `:`', '"a" : b\n'],
+    ['no space after a quoted key\'s `:`', '"a":b\n'],
+    ['a quoted key on two lines', '"a\n  b": c\n'],
+    ['an unclosed quoted key', "'a: b\n"],
+    ['a quoted scalar with no `:` after it in a sequence', '- "a" b: c\n'],
+    ['a key of more than 1024 characters', `${'k'.repeat(1025)}: v\n`],
+    ['a quoted key of more than 1024 characters', `"${'k'.repeat(1023)}": v\n`],
+    ['a key whose `:` is more than 1024 characters after the empty value before it', `a:\n  b:\n    c:\n  ${'k'.repeat(1022)}: v\n`],
     ['a compact nested sequence', '- - a\n'],
     ['a top-level scalar', 'a\n'],
     ['an indented first line', '  a: b\n'],
@@ -196,6 +203,7 @@ describe('YAML fast path', () => {
     ['a comment line at the end of the text', 'a:\n  b: c\n  # d'],
     ['non-ASCII text in comments', '# Café 🐳\n---\n# — é\na: b # ü\n    # ß\n# 日本\n'],
     ['an empty quoted scalar before a comment line', "a: ''\n# c\n"],
+    ['comments around quoted keys', '# c\n"a": b # d\n  # e\n\n\'c\': # f\n  - "d":\n    # g\n    \'e\': f\n'],
   ])('reads %s where the yaml package puts them', (_name, text) => {
     expect(parseSimpleDocuments(text)).toBeDefined();
     expect(disagreement(text)).toBeUndefined();
@@ -221,6 +229,26 @@ describe('YAML fast path', () => {
   ])('reads %s as the yaml package does', (_name, text) => {
     expect(parseSimpleDocuments(text)).toBeDefined();
     expect(disagreement(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['quoted keys', '"@type": x\n\'app.kubernetes.io/name\': web\n"istio.io/dataplane-mode": none\n'],
+    ['quoted keys with nested blocks and in sequences', '"a":\n  "b": 1\n\'c\':\n- "d": e\n  \'f\': |\n    g\n- \'h\':\n    i: j\n'],
+    ['quoted keys holding indicators, quotes and spaces', '"a: b": 1\n\'it\'\'s\': 2\n"#c": 3\n"": 4\n\'\': 5\n"- x": 6\n"{[": 7\n\'1\': 8\n'],
+    ['keys of 1024 characters', `${'k'.repeat(1024)}: v\n"${'k'.repeat(1022)}": v\n`],
+    ['a key of 1000 characters after comment lines and after an empty value', `a:\n  b: 1\n${'# comment\n'.repeat(200)}  ${'k'.repeat(1000)}: v\nc:\n  d:\n  ${'k'.repeat(1020)}: v\n`],
+  ])('reads %s as the yaml package does', (_name, text) => {
+    expect(parseSimpleDocuments(text)).toBeDefined();
+    expect(disagreement(text)).toBeUndefined();
+  });
+
+  it('reads quoted keys with the package types, values and ranges', () => {
+    const good = 'kind: A\n"@type": x\nl:\n  - \'it\'\'s\': y\n';
+    const map = parseSimpleDocuments(good)?.documents[0]?.contents as YAMLMap<Scalar, unknown>;
+    expect(map.items[1]!.key).toMatchObject({ value: '@type', type: 'QUOTE_DOUBLE', source: '@type', range: [8, 15, 15] });
+    const item = ((map.items[2]!.value as YAMLSeq<YAMLMap<Scalar>>).items[0]!).items[0]!;
+    expect(item.key).toMatchObject({ value: "it's", type: 'QUOTE_SINGLE', range: [good.indexOf("'it"), good.indexOf("':") + 1, good.indexOf("':") + 1] });
+    expect(disagreement(good)).toBeUndefined();
   });
 
   it('reads block scalars with the package values, types, ranges and comments', () => {
@@ -272,6 +300,15 @@ const flow: fc.Arbitrary<string> = fc.letrec<{ flow: string }>((tie) => ({
   ),
 })).flow;
 const inline = fc.oneof(scalarText, flow);
+/** Quoted keys the package reads (as the fast path does). */
+const quotedKey = fc.oneof(
+  word.map((value) => `"${value}"`),
+  word.map((value) => `'${value}'`),
+  fc.constantFrom('"@type"', '"istio.io/dataplane-mode"', "'app.kubernetes.io/name'", '"a b"', '"a: b"', "'it''s'", '"#x"', '""', "''", '"- x"', "'{a'", '"1"', "'true'"),
+);
+const key = fc.oneof({ weight: 3, arbitrary: word }, { weight: 1, arbitrary: quotedKey });
+/** Keys the fast path leaves to the package (or reads as it does): a space before `:`, no space after it, unclosed or multi-line quotes, keys over 1024 characters. */
+const oddKey = fc.constantFrom('"a" ', "'a' ", '"a":x', '"a', "'a''", '"a"b', "'a\n  b'", '"a\\"', `"${'k'.repeat(1023)}"`, 'k'.repeat(1025), '"a" # c', ...[1018, 1020, 1021, 1022, 1023].map((n) => 'k'.repeat(n)), `"${'k'.repeat(1020)}"`);
 
 /**
  * A block scalar: its header (`|`, `>-`, `|2+`...) and its lines, each indented `shift` columns
@@ -307,25 +344,29 @@ const oddScalar: fc.Arbitrary<BlockScalar> = fc.record({
 type Below = { kind: 'below'; text: string };
 type Leaf = string | null | BlockScalar | Below;
 type Block = { kind: 'map'; entries: Array<[string, Block | Leaf]> } | { kind: 'seq'; items: Array<Block | Leaf> };
-function blocks(scalars: fc.Arbitrary<BlockScalar>): fc.Arbitrary<Block> {
+function blocks(scalars: fc.Arbitrary<BlockScalar>, keys: fc.Arbitrary<string> = key): fc.Arbitrary<Block> {
   const below = flow.map((text): Below => ({ kind: 'below', text }));
   const leaf = fc.oneof({ weight: 4, arbitrary: inline }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: scalars }, { weight: 1, arbitrary: below });
   return fc.letrec<{ block: Block }>((tie) => ({
     block: fc.oneof(
       { depthSize: 'small' },
-      fc.record({ kind: fc.constant('map' as const), entries: fc.array(fc.tuple(word, fc.oneof(leaf, tie('block'))), { minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('map' as const), entries: fc.array(fc.tuple(keys, fc.oneof(leaf, tie('block'))), { minLength: 1, maxLength: 4 }) }),
       fc.record({ kind: fc.constant('seq' as const), items: fc.array(fc.oneof(leaf, tie('block')), { minLength: 1, maxLength: 4 }) }),
     ),
   })).block;
 }
 const block = blocks(goodScalar);
 /** Documents with block scalars of every shape, those the fast path leaves to the package among them. */
-const wildBlock = blocks(fc.oneof({ weight: 2, arbitrary: goodScalar }, { weight: 1, arbitrary: oddScalar }));
+const wildScalar = fc.oneof({ weight: 2, arbitrary: goodScalar }, { weight: 1, arbitrary: oddScalar });
+/** Some with odd keys (one document in four). */
+const wildBlock = fc.oneof({ weight: 3, arbitrary: blocks(wildScalar) }, { weight: 1, arbitrary: blocks(wildScalar, fc.oneof({ weight: 6, arbitrary: key }, { weight: 1, arbitrary: oddKey })) });
 
 const isBlockScalar = (value: Block | Leaf): value is BlockScalar => value !== null && typeof value === 'object' && value.kind === 'scalar';
 const isBelow = (value: Block | Leaf): value is Below => value !== null && typeof value === 'object' && value.kind === 'below';
 /** Whether a text has a block scalar header after a key or a `-`. */
 const hasBlockScalar = (text: string) => /(:|^ *-|\n *-) +[|>]/.test(text);
+/** Whether a text has a quoted key at a line's start or after `- `. */
+const hasQuotedKey = (text: string) => /(^|\n) *(- )?("[^"\n]*"|'[^'\n]*'):/.test(text);
 
 /**
  * A written line, and how it ends: an inline value, an empty value (`key:`, `-`), a key or `-` a
@@ -444,6 +485,7 @@ describe('YAML fast path, generated', () => {
   it('reads generated block documents exactly as the yaml package does', () => {
     let withScalars = 0;
     let withFlowBelow = 0;
+    let withQuotedKeys = 0;
     fc.assert(
       fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), fc.boolean(), (documents, sameIndentSeq, marker, blankLines) => {
         const texts = documents.map((document) => write(document.kind === 'seq' && !marker ? { kind: 'map', entries: [['k', document]] } : document, 0, sameIndentSeq).join(blankLines ? '\n\n' : '\n'));
@@ -451,6 +493,7 @@ describe('YAML fast path, generated', () => {
         const fast = parseSimpleDocuments(text);
         if (hasBlockScalar(text)) withScalars++;
         if (/(:|-)\n+ +[[{]/.test(text)) withFlowBelow++;
+        if (hasQuotedKey(text)) withQuotedKeys++;
         expect(fast, text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
@@ -458,6 +501,7 @@ describe('YAML fast path, generated', () => {
     );
     expect(withScalars).toBeGreaterThan(150);
     expect(withFlowBelow).toBeGreaterThan(150);
+    expect(withQuotedKeys).toBeGreaterThan(150);
   });
 
   it('reads generated documents with comments and blank lines in every shape it accepts exactly as the yaml package does', () => {
@@ -481,6 +525,7 @@ describe('YAML fast path, generated', () => {
     let accepted = 0;
     let refused = 0;
     const scalars = { accepted: 0, refused: 0 };
+    const quotedKeys = { accepted: 0, refused: 0 };
     fc.assert(
       fc.property(fc.array(wildBlock, { minLength: 1, maxLength: 3 }), fc.array(decoration, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
         const text = stream(documents, plan, { sameIndentSeq, marker, anywhere: true });
@@ -488,6 +533,7 @@ describe('YAML fast path, generated', () => {
         if (!read) refused++;
         else if (text.includes('#')) accepted++;
         if (hasBlockScalar(text)) scalars[read ? 'accepted' : 'refused']++;
+        if (/(^|\n) *(- )?["']/.test(text)) quotedKeys[read ? 'accepted' : 'refused']++;
         expect(disagreement(text), text).toBeUndefined();
       }),
       { numRuns: 500 },
@@ -498,12 +544,16 @@ describe('YAML fast path, generated', () => {
     // Block scalars too: odd ones (and decorations inside them) are left to the package, the others read.
     expect(scalars.accepted).toBeGreaterThan(50);
     expect(scalars.refused).toBeGreaterThan(100);
+    // Quoted keys too: odd ones are left to the package.
+    expect(quotedKeys.accepted).toBeGreaterThan(50);
+    expect(quotedKeys.refused).toBeGreaterThan(100);
   });
 
   it('never accepts a generated document with one random edit that the package reads otherwise', () => {
-    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1', '2', '+', '|-', '>+', '|2', '\n\n', '\n    ', '\n      x');
+    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1', '2', '+', '|-', '>+', '|2', '\n\n', '\n    ', '\n      x', '"a": ', "'a':", '"', '":');
     let accepted = 0;
     let acceptedScalars = 0;
+    let acceptedQuotedKeys = 0;
     fc.assert(
       fc.property(block, fc.array(decoration, { maxLength: 6 }), fc.boolean(), fc.nat(), fc.nat(3), piece, (document, plan, sameIndentSeq, where, cut, insert) => {
         const original = decorate(writeLines(document, 0, sameIndentSeq), plan, false).join('\n') + '\n';
@@ -512,6 +562,7 @@ describe('YAML fast path, generated', () => {
         if (parseSimpleDocuments(text) !== undefined) {
           accepted++;
           if (hasBlockScalar(text)) acceptedScalars++;
+          if (hasQuotedKey(text)) acceptedQuotedKeys++;
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
@@ -519,18 +570,21 @@ describe('YAML fast path, generated', () => {
     );
     expect(accepted).toBeGreaterThan(100);
     expect(acceptedScalars).toBeGreaterThan(120);
+    expect(acceptedQuotedKeys).toBeGreaterThan(100);
   });
 
   it('never accepts random YAML punctuation the package reads otherwise', () => {
-    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é', '|', '>', ': |\n', ': >-\n', '- |+\n', '|2', '\n   ', '\n    ');
+    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é', '|', '>', ': |\n', ': >-\n', '- |+\n', '|2', '\n   ', '\n    ', '"a": ', "'b':", '"c"', "'d'");
     let accepted = 0;
     let acceptedScalars = 0;
+    let acceptedQuotedKeys = 0;
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
         if (parseSimpleDocuments(text) !== undefined) {
           accepted++;
           if (hasBlockScalar(text)) acceptedScalars++;
+          if (hasQuotedKey(text)) acceptedQuotedKeys++;
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
@@ -538,5 +592,6 @@ describe('YAML fast path, generated', () => {
     );
     expect(accepted).toBeGreaterThan(30);
     expect(acceptedScalars).toBeGreaterThan(10);
+    expect(acceptedQuotedKeys).toBeGreaterThan(5);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * A fast path for the plainest YAML documents: block mappings and sequences of one-line scalars
+ * A fast path for the plainest YAML documents: block mappings (with plain or one-line quoted keys)
+ * and sequences of one-line scalars
  * (plain, single- or double-quoted without escapes), block scalars (`|`, `>`, with chomping and
  * indentation indicators) and one-line flow collections (on the key's line or the next), with full-line comments, comments after
  * a value and blank lines between them: the shape of nearly every generated Kubernetes manifest,
@@ -389,10 +390,11 @@ class FastParser {
     const map = new YAMLMap(this.schema);
     let keyStart = at;
     let before = -1; // where the lines before the key start (none before the first)
-    let lastEnd: number;
+    let lastEnd = at;
     let next: number;
     for (;;) {
-      const key = this.plainKey(keyStart);
+      const key = this.mapKey(keyStart);
+      if (this.keyTooLong(key.colon, keyStart, lastEnd, map.items[map.items.length - 1]?.value)) throw new Unsupported();
       if (before >= 0) setProps(key.node, nodeProps(this.gapTokens(before, keyStart), undefined, true));
       const entry = this.mapValue(key.colon + 1, indent, depth);
       map.items.push(new Pair(key.node, entry.node));
@@ -407,6 +409,33 @@ class FastParser {
       before = next;
     }
     return this.close(map, at, indent, lastEnd, next);
+  }
+
+  /**
+   * Whether the package may report that an implicit key's `:` at `colon` is more than 1024
+   * characters after where it takes the key to start (`resolveBlockMap`): the key's start at
+   * `keyStart`, or, when the lines before the key went with an empty value that ends the value
+   * before it (`previous`), the end of that value (`lastEnd`). Conservative: a document it may
+   * report an error in is left to it.
+   */
+  keyTooLong(colon: number, keyStart: number, lastEnd: number, previous: unknown): boolean {
+    if (colon - keyStart > 1024) return true;
+    return colon - lastEnd > 1024 && previous !== undefined && endsEmpty(previous as Node);
+  }
+
+  /** A one-line key, plain or quoted, ending at `: ` or `:` and the line's end. */
+  mapKey(start: number): { node: Scalar; colon: number } {
+    const first = this.text.charCodeAt(start);
+    return first === 0x22 || first === 0x27 ? this.quotedKey(start) : this.plainKey(start);
+  }
+
+  /** A quoted key (`"@type": x`, `'app.kubernetes.io/name': x`): `:` right after its closing quote, then a space or the line's end. */
+  quotedKey(start: number): { node: Scalar; colon: number } {
+    const end = this.quotedEnd(start);
+    if (this.text.charCodeAt(end) !== 0x3a) throw new Unsupported(); // `"a" : b`, or no key
+    const next = end + 1 < this.end ? this.text.charCodeAt(end + 1) : 0x0a;
+    if (next !== 0x20 && next !== 0x0a) throw new Unsupported(); // `"a":b`
+    return { node: this.quotedScalar(start, end), colon: end };
   }
 
   /** A plain key ending at `: ` or `:` and the line's end. */
@@ -731,11 +760,13 @@ class FastParser {
     return this.text.lastIndexOf('\n', at - 1) + 1;
   }
 
-  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end), before any comment. */
+  /** Whether the line from `at` is a key and `: ` (or `:` at the line's end), before any comment; a quoted key is followed by `:` at once. */
   startsMapEntry(at: number): boolean {
     const first = this.text.charCodeAt(at);
-    // A quoted or flow item is an inline value; if a `:` follows it (a quoted or flow key), `inlineValue` gives up.
-    if (first === 0x22 || first === 0x27 || first === 0x7b || first === 0x5b) return false;
+    // A quoted key: `mapKey` checks what follows its `:` (a quoted scalar on more than one line is left to the package).
+    if (first === 0x22 || first === 0x27) return this.text.charCodeAt(this.quotedEnd(at)) === 0x3a;
+    // A flow item is an inline value; if a `:` follows it (a flow key), `inlineValue` gives up.
+    if (first === 0x7b || first === 0x5b) return false;
     const line = this.text.slice(at, this.lineEnd(at));
     const comment = line.indexOf(' #'); // what a comment after the line's content says does not count
     return hasKeyEnd(comment < 0 ? line : line.slice(0, comment));
