@@ -144,7 +144,15 @@ describe('YAML fast path', () => {
     ['a key after a flow collection on the line after its key', 'a:\n  {}\n  b: c\n'],
     ['a multi-line plain scalar', 'a: b\n  c\n'],
     ['a multi-line flow collection', 'a: [b,\n  c]\n'],
-    ['an escape', 'a: "\\u0062"\n'],
+    ['an unknown escape (an error in the package)', 'a: "\\q"\n'],
+    ['an escape of a digit but 0', 'a: "\\8"\n'],
+    ['too few hexadecimal digits', 'a: "\\x4"\n'],
+    ['a hexadecimal escape with other characters', 'a: ["\\u00g0"]\n'],
+    ['a code point past U+10FFFF', 'a: "\\U00110000"\n'],
+    ['an escaped line break', 'a: "b\\\n  c"\n'],
+    ['an escaped closing quote', 'a: "b\\"\n'],
+    ['an escaped tab', 'a: "\\\tb"\n'],
+    ['an invalid escape in a quoted key', '"\\q": b\n'],
     ['a tab', 'a:\tb\n'],
     ['a carriage return', 'a: b\r\n'],
     ['non-ASCII text', 'a: é\n'],
@@ -242,6 +250,24 @@ describe('YAML fast path', () => {
     expect(disagreement(text)).toBeUndefined();
   });
 
+  it.each([
+    ['escapes in double-quoted scalars', 'a: "a \\"quoted\\" word"\nb: "\\n"\nc: "\\t"\nd: "\\\\"\ne: "\\u00e9"\nf: "\\x41\\U0001F433\\ud83d\\udc33"\n'],
+    ['every escape the package reads', 'a: "\\0\\a\\b\\e\\f\\n\\r\\t\\v\\N\\_\\L\\P\\ \\"\\/\\\\"\nb: "\\xfF\\uABcd\\U0010FFFF"\n'],
+    ['escapes next to quotes, backslashes and comments', 'a: "\\\\" # c\nb: "x\\\\\\"y" # "d\\"\nc: "\\"# e"\n'],
+    ['escapes in flow collections and keys', 'a: ["\\"", {"\\u0062": "c\\\\"}]\n"\\"k\\"": v\nl:\n- "\\x41": b\n'],
+    ['backslashes in single-quoted and plain scalars', "a: 'b\\\\n'\nc: d\\e\n"],
+  ])('reads %s as the yaml package does', (_name, text) => {
+    expect(parseSimpleDocuments(text)).toBeDefined();
+    expect(disagreement(text)).toBeUndefined();
+  });
+
+  it('reads a double-quoted scalar with escapes with the package value, source and range', () => {
+    const text = 'a: "x \\"y\\" \\u00e9\\n" # c\n';
+    const value = (parseSimpleDocuments(text)?.documents[0]?.contents as YAMLMap<Scalar, Scalar>).items[0]!.value;
+    expect(value).toMatchObject({ value: 'x "y" é\n', source: 'x "y" é\n', type: 'QUOTE_DOUBLE', range: [3, 21, 26], comment: ' c' });
+    expect(disagreement(text)).toBeUndefined();
+  });
+
   it('reads quoted keys with the package types, values and ranges', () => {
     const good = 'kind: A\n"@type": x\nl:\n  - \'it\'\'s\': y\n';
     const map = parseSimpleDocuments(good)?.documents[0]?.contents as YAMLMap<Scalar, unknown>;
@@ -291,7 +317,11 @@ const scalarText = fc.oneof(
   fc.constantFrom('1', '-2', '0o17', '0x1f', '1.50', '.5', '1e3', '.inf', '-.Inf', '.nan', 'true', 'False', 'NULL', 'null', '~', 'yes', '1_000', '010', 'a b', 'nginx:1.27', 'http://x/y?z=1', 'a:b', '-x', '100%', 'a%b'),
   word.map((value) => `"${value} x"`),
   word.map((value) => `'${value}''s'`),
+  fc.constantFrom('"a \\"quoted\\" word"', '"\\n"', '"\\t"', '"\\\\"', '"\\u00e9"', '"\\x41\\U0001F433"', '"\\0\\a\\b\\e\\f\\r\\v\\N\\_\\L\\P\\ \\/"', '"\\\\\\""', '"\\ud83d\\udc33"', "'a\\n'"),
+  word.map((value) => `"${value}\\"${value}\\\\"`),
 );
+/** Double-quoted scalars the package reports an error in (or reads on more than one line): the fast path leaves them to it. */
+const oddQuoted = fc.constantFrom('"\\q"', '"\\8"', '"\\x4"', '"\\u00g0"', '"\\U00110000"', '"a\\', '"a\\"', '"\\x"', '"\\U0001F43"', '"a\\\n  b"');
 const flow: fc.Arbitrary<string> = fc.letrec<{ flow: string }>((tie) => ({
   flow: fc.oneof(
     { depthSize: 'small' },
@@ -304,11 +334,11 @@ const inline = fc.oneof(scalarText, flow);
 const quotedKey = fc.oneof(
   word.map((value) => `"${value}"`),
   word.map((value) => `'${value}'`),
-  fc.constantFrom('"@type"', '"istio.io/dataplane-mode"', "'app.kubernetes.io/name'", '"a b"', '"a: b"', "'it''s'", '"#x"', '""', "''", '"- x"', "'{a'", '"1"', "'true'"),
+  fc.constantFrom('"a\\"b"', '"\\u00e9"', '"\\\\"', '"@type"', '"istio.io/dataplane-mode"', "'app.kubernetes.io/name'", '"a b"', '"a: b"', "'it''s'", '"#x"', '""', "''", '"- x"', "'{a'", '"1"', "'true'"),
 );
 const key = fc.oneof({ weight: 3, arbitrary: word }, { weight: 1, arbitrary: quotedKey });
 /** Keys the fast path leaves to the package (or reads as it does): a space before `:`, no space after it, unclosed or multi-line quotes, keys over 1024 characters. */
-const oddKey = fc.constantFrom('"a" ', "'a' ", '"a":x', '"a', "'a''", '"a"b', "'a\n  b'", '"a\\"', `"${'k'.repeat(1023)}"`, 'k'.repeat(1025), '"a" # c', ...[1018, 1020, 1021, 1022, 1023].map((n) => 'k'.repeat(n)), `"${'k'.repeat(1020)}"`);
+const oddKey = fc.constantFrom('"a" ', "'a' ", '"a":x', '"a', "'a''", '"a"b', "'a\n  b'", '"a\\"', `"${'k'.repeat(1023)}"`, 'k'.repeat(1025), '"a" # c', '"\\q"', '"a\\":', ...[1018, 1020, 1021, 1022, 1023].map((n) => 'k'.repeat(n)), `"${'k'.repeat(1020)}"`);
 
 /**
  * A block scalar: its header (`|`, `>-`, `|2+`...) and its lines, each indented `shift` columns
@@ -344,9 +374,9 @@ const oddScalar: fc.Arbitrary<BlockScalar> = fc.record({
 type Below = { kind: 'below'; text: string };
 type Leaf = string | null | BlockScalar | Below;
 type Block = { kind: 'map'; entries: Array<[string, Block | Leaf]> } | { kind: 'seq'; items: Array<Block | Leaf> };
-function blocks(scalars: fc.Arbitrary<BlockScalar>, keys: fc.Arbitrary<string> = key): fc.Arbitrary<Block> {
+function blocks(scalars: fc.Arbitrary<BlockScalar>, keys: fc.Arbitrary<string> = key, values: fc.Arbitrary<string> = inline): fc.Arbitrary<Block> {
   const below = flow.map((text): Below => ({ kind: 'below', text }));
-  const leaf = fc.oneof({ weight: 4, arbitrary: inline }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: scalars }, { weight: 1, arbitrary: below });
+  const leaf = fc.oneof({ weight: 4, arbitrary: values }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: scalars }, { weight: 1, arbitrary: below });
   return fc.letrec<{ block: Block }>((tie) => ({
     block: fc.oneof(
       { depthSize: 'small' },
@@ -358,13 +388,18 @@ function blocks(scalars: fc.Arbitrary<BlockScalar>, keys: fc.Arbitrary<string> =
 const block = blocks(goodScalar);
 /** Documents with block scalars of every shape, those the fast path leaves to the package among them. */
 const wildScalar = fc.oneof({ weight: 2, arbitrary: goodScalar }, { weight: 1, arbitrary: oddScalar });
-/** Some with odd keys (one document in four). */
-const wildBlock = fc.oneof({ weight: 3, arbitrary: blocks(wildScalar) }, { weight: 1, arbitrary: blocks(wildScalar, fc.oneof({ weight: 6, arbitrary: key }, { weight: 1, arbitrary: oddKey })) });
+/** Some with odd keys and odd double-quoted scalars (one document in four). */
+const wildBlock = fc.oneof(
+  { weight: 3, arbitrary: blocks(wildScalar) },
+  { weight: 1, arbitrary: blocks(wildScalar, fc.oneof({ weight: 6, arbitrary: key }, { weight: 1, arbitrary: oddKey }), fc.oneof({ weight: 6, arbitrary: inline }, { weight: 1, arbitrary: oddQuoted })) },
+);
 
 const isBlockScalar = (value: Block | Leaf): value is BlockScalar => value !== null && typeof value === 'object' && value.kind === 'scalar';
 const isBelow = (value: Block | Leaf): value is Below => value !== null && typeof value === 'object' && value.kind === 'below';
 /** Whether a text has a block scalar header after a key or a `-`. */
 const hasBlockScalar = (text: string) => /(:|^ *-|\n *-) +[|>]/.test(text);
+/** Whether a text has an escape in a double-quoted scalar (or what looks like one). */
+const hasEscape = (text: string) => /"[^"\n]*\\/.test(text);
 /** Whether a text has a quoted key at a line's start or after `- `. */
 const hasQuotedKey = (text: string) => /(^|\n) *(- )?("[^"\n]*"|'[^'\n]*'):/.test(text);
 
@@ -486,6 +521,7 @@ describe('YAML fast path, generated', () => {
     let withScalars = 0;
     let withFlowBelow = 0;
     let withQuotedKeys = 0;
+    let withEscapes = 0;
     fc.assert(
       fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), fc.boolean(), (documents, sameIndentSeq, marker, blankLines) => {
         const texts = documents.map((document) => write(document.kind === 'seq' && !marker ? { kind: 'map', entries: [['k', document]] } : document, 0, sameIndentSeq).join(blankLines ? '\n\n' : '\n'));
@@ -494,6 +530,7 @@ describe('YAML fast path, generated', () => {
         if (hasBlockScalar(text)) withScalars++;
         if (/(:|-)\n+ +[[{]/.test(text)) withFlowBelow++;
         if (hasQuotedKey(text)) withQuotedKeys++;
+        if (hasEscape(text)) withEscapes++;
         expect(fast, text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
@@ -502,6 +539,7 @@ describe('YAML fast path, generated', () => {
     expect(withScalars).toBeGreaterThan(150);
     expect(withFlowBelow).toBeGreaterThan(150);
     expect(withQuotedKeys).toBeGreaterThan(150);
+    expect(withEscapes).toBeGreaterThan(150);
   });
 
   it('reads generated documents with comments and blank lines in every shape it accepts exactly as the yaml package does', () => {
@@ -526,6 +564,7 @@ describe('YAML fast path, generated', () => {
     let refused = 0;
     const scalars = { accepted: 0, refused: 0 };
     const quotedKeys = { accepted: 0, refused: 0 };
+    const escapes = { accepted: 0, refused: 0 };
     fc.assert(
       fc.property(fc.array(wildBlock, { minLength: 1, maxLength: 3 }), fc.array(decoration, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), (documents, plan, sameIndentSeq, marker) => {
         const text = stream(documents, plan, { sameIndentSeq, marker, anywhere: true });
@@ -534,6 +573,7 @@ describe('YAML fast path, generated', () => {
         else if (text.includes('#')) accepted++;
         if (hasBlockScalar(text)) scalars[read ? 'accepted' : 'refused']++;
         if (/(^|\n) *(- )?["']/.test(text)) quotedKeys[read ? 'accepted' : 'refused']++;
+        if (hasEscape(text)) escapes[read ? 'accepted' : 'refused']++;
         expect(disagreement(text), text).toBeUndefined();
       }),
       { numRuns: 500 },
@@ -547,13 +587,16 @@ describe('YAML fast path, generated', () => {
     // Quoted keys too: odd ones are left to the package.
     expect(quotedKeys.accepted).toBeGreaterThan(50);
     expect(quotedKeys.refused).toBeGreaterThan(100);
+    expect(escapes.accepted).toBeGreaterThan(50);
+    expect(escapes.refused).toBeGreaterThan(100);
   });
 
   it('never accepts a generated document with one random edit that the package reads otherwise', () => {
-    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1', '2', '+', '|-', '>+', '|2', '\n\n', '\n    ', '\n      x', '"a": ', "'a':", '"', '":');
+    const piece = fc.constantFrom('', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', '---\n', '#', ' #', ' # c', '\n# c', '\n  # c\n', 'é', ' # é', '\t', '&a', '*a', '!', '|', '>', '?', '%', '\\', 'x', '1', '2', '+', '|-', '>+', '|2', '\n\n', '\n    ', '\n      x', '"a": ', "'a':", '"', '":', '\\"', '\\n', '\\\\', '\\q', '\\u00e9', '\\x4', '\\U0001F433', 'u', '0');
     let accepted = 0;
     let acceptedScalars = 0;
     let acceptedQuotedKeys = 0;
+    let acceptedEscapes = 0;
     fc.assert(
       fc.property(block, fc.array(decoration, { maxLength: 6 }), fc.boolean(), fc.nat(), fc.nat(3), piece, (document, plan, sameIndentSeq, where, cut, insert) => {
         const original = decorate(writeLines(document, 0, sameIndentSeq), plan, false).join('\n') + '\n';
@@ -563,6 +606,7 @@ describe('YAML fast path, generated', () => {
           accepted++;
           if (hasBlockScalar(text)) acceptedScalars++;
           if (hasQuotedKey(text)) acceptedQuotedKeys++;
+          if (hasEscape(text)) acceptedEscapes++;
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
@@ -571,13 +615,15 @@ describe('YAML fast path, generated', () => {
     expect(accepted).toBeGreaterThan(100);
     expect(acceptedScalars).toBeGreaterThan(120);
     expect(acceptedQuotedKeys).toBeGreaterThan(100);
+    expect(acceptedEscapes).toBeGreaterThan(100);
   });
 
   it('never accepts random YAML punctuation the package reads otherwise', () => {
-    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é', '|', '>', ': |\n', ': >-\n', '- |+\n', '|2', '\n   ', '\n    ', '"a": ', "'b':", '"c"', "'d'");
+    const piece = fc.constantFrom('a', 'b', '1', ' ', ' ', '  ', ':', ': ', '-', '- ', '\n', '\n', '\n  ', "'", '"', '{', '}', '[', ']', ',', ', ', '.', '---\n', '~', '0x', 'e3', '%', '\\', '?', '#', ' #', ' # c\n', ' # é\n', 'é', '|', '>', ': |\n', ': >-\n', '- |+\n', '|2', '\n   ', '\n    ', '"a": ', "'b':", '"c"', "'d'", '\\"', '\\n', '\\q', '\\u00e9', '"\\\\"');
     let accepted = 0;
     let acceptedScalars = 0;
     let acceptedQuotedKeys = 0;
+    let acceptedEscapes = 0;
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
@@ -585,6 +631,7 @@ describe('YAML fast path, generated', () => {
           accepted++;
           if (hasBlockScalar(text)) acceptedScalars++;
           if (hasQuotedKey(text)) acceptedQuotedKeys++;
+          if (hasEscape(text)) acceptedEscapes++;
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
@@ -593,5 +640,6 @@ describe('YAML fast path, generated', () => {
     expect(accepted).toBeGreaterThan(30);
     expect(acceptedScalars).toBeGreaterThan(10);
     expect(acceptedQuotedKeys).toBeGreaterThan(5);
+    expect(acceptedEscapes).toBeGreaterThan(5);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A fast path for the plainest YAML documents: block mappings (with plain or one-line quoted keys)
  * and sequences of one-line scalars
- * (plain, single- or double-quoted without escapes), block scalars (`|`, `>`, with chomping and
+ * (plain, single- or double-quoted, with escapes but for escaped line breaks), block scalars (`|`, `>`, with chomping and
  * indentation indicators) and one-line flow collections (on the key's line or the next), with full-line comments, comments after
  * a value and blank lines between them: the shape of nearly every generated Kubernetes manifest,
  * Helm values file and most hand-written ones. It builds the same nodes the `yaml`
@@ -11,7 +11,7 @@
  * comment lines next to an empty value (`key:` or `-` with nothing nested), tabs, carriage
  * returns, anchors, aliases, tags, block scalars the package reports an error in (a blank line
  * before the first line more indented than it, odd headers), multi-line plain or quoted scalars,
- * escapes, complex keys, non-ASCII text (but in comments and block scalars), directives. A document
+ * escapes the package reports an error on, complex keys, non-ASCII text (but in comments and block scalars), directives. A document
  * it gives up on is read by the `yaml` package, so it only ever decides how fast a document is
  * read, never what is read. __tests__/discover/yaml-fast.test.ts compares every node property
  * with the `yaml` package's on every fixture and on generated documents.
@@ -662,14 +662,33 @@ class FastParser {
     // In single quotes, '' is one quote.
     while (quote === "'" && close >= 0 && close < lineEnd && this.text.charCodeAt(close + 1) === 0x27) close = this.text.indexOf(quote, close + 2);
     if (close < 0 || close >= lineEnd) throw new Unsupported(); // multi-line
-    if (quote === '"' && this.text.slice(at + 1, close).includes('\\')) throw new Unsupported(); // an escape
+    if (quote === '"' && this.text.slice(at + 1, close).includes('\\')) return this.escapedEnd(at, lineEnd);
     return close + 1;
+  }
+
+  /**
+   * Offset just past the closing quote of a double-quoted scalar at `at` with escapes, on the line
+   * ending at `lineEnd`: the first `"` that no `\\` escapes (as the lexer's `parseQuotedScalar`
+   * finds it: after an even number of `\\`).
+   */
+  escapedEnd(at: number, lineEnd: number): number {
+    for (let index = at + 1; index < lineEnd; index++) {
+      const c = this.text.charCodeAt(index);
+      if (c === 0x5c) index++; // the escaped character
+      else if (c === 0x22) return index + 1;
+    }
+    throw new Unsupported(); // multi-line, or an escaped line break
   }
 
   quotedScalar(at: number, end: number): Scalar {
     const single = this.text.charCodeAt(at) === 0x27;
     let value = this.text.slice(at + 1, end - 1);
     if (single && value.includes("''")) value = value.split("''").join("'");
+    else if (!single && value.includes('\\')) {
+      const unescaped = unescapeDoubleQuoted(value);
+      if (unescaped === undefined) throw new Unsupported();
+      value = unescaped;
+    }
     const scalar = new Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
@@ -849,6 +868,56 @@ class FastParser {
     }
     return { node: this.plainScalar(at, end, end, atKey), end };
   }
+}
+
+/** What `\\` and a character stand for in a double-quoted scalar, by that character (`escapeCodes` in `yaml/dist/compose/resolve-flow-scalar.js`; a tab, which is not read here, left out). */
+const ESCAPES = new Map<number, string>(
+  Object.entries({ '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\' }).map(([c, value]) => [c.charCodeAt(0), value]),
+);
+
+/** The number of hexadecimal digits after `\\x`, `\\u` and `\\U`, by that letter. */
+const HEX_DIGITS = new Map<number, number>([
+  [0x78, 2],
+  [0x75, 4],
+  [0x55, 8],
+]);
+
+/**
+ * The value of the text between the quotes of a one-line double-quoted scalar (each `\\` in it
+ * followed by the character it escapes), as `doubleQuotedValue` in
+ * `yaml/dist/compose/resolve-flow-scalar.js` makes it, or undefined where the package reports an
+ * error (an unknown escape, too few hexadecimal digits, a code point past U+10FFFF).
+ */
+function unescapeDoubleQuoted(body: string): string | undefined {
+  let value = '';
+  let from = 0;
+  for (let index = body.indexOf('\\'); index >= 0; index = body.indexOf('\\', from)) {
+    value += body.slice(from, index);
+    const c = body.charCodeAt(index + 1);
+    const escaped = ESCAPES.get(c);
+    if (escaped !== undefined) {
+      value += escaped;
+      from = index + 2;
+      continue;
+    }
+    const digits = HEX_DIGITS.get(c);
+    if (digits === undefined) return undefined;
+    from = index + 2 + digits;
+    const code = hexValue(body, index + 2, from);
+    if (code === undefined || code > 0x10ffff) return undefined;
+    value += String.fromCodePoint(code);
+  }
+  return value + body.slice(from);
+}
+
+/** The number written in hexadecimal digits from `start` to `end` of `text`, or undefined when the text there is not that. */
+function hexValue(text: string, start: number, end: number): number | undefined {
+  if (end > text.length) return undefined;
+  for (let index = start; index < end; index++) {
+    const c = text.charCodeAt(index);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))) return undefined;
+  }
+  return Number.parseInt(text.slice(start, end), 16);
 }
 
 /** A block scalar's header: `|` or `>`, then a chomping indicator and an indentation indicator, each at most once, in either order. */
