@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable {
+    var BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable({
+        const res = new Readable2({
           resume,
           abort,
           contentType,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable,
+      Readable: Readable2,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable: Readable2, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable({ read: resume });
+              this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
               resolve4({
                 status,
@@ -48956,10 +48956,11 @@ var FastParser = class {
     const map = new import_yaml3.YAMLMap(this.schema);
     let keyStart = at;
     let before = -1;
-    let lastEnd;
+    let lastEnd = at;
     let next;
     for (; ; ) {
-      const key = this.plainKey(keyStart);
+      const key = this.mapKey(keyStart);
+      if (this.keyTooLong(key.colon, keyStart, lastEnd, map.items[map.items.length - 1]?.value)) throw new Unsupported();
       if (before >= 0) setProps(key.node, nodeProps(this.gapTokens(before, keyStart), void 0, true));
       const entry = this.mapValue(key.colon + 1, indent2, depth);
       map.items.push(new import_yaml3.Pair(key.node, entry.node));
@@ -48974,6 +48975,30 @@ var FastParser = class {
       before = next;
     }
     return this.close(map, at, indent2, lastEnd, next);
+  }
+  /**
+   * Whether the package may report that an implicit key's `:` at `colon` is more than 1024
+   * characters after where it takes the key to start (`resolveBlockMap`): the key's start at
+   * `keyStart`, or, when the lines before the key went with an empty value that ends the value
+   * before it (`previous`), the end of that value (`lastEnd`). Conservative: a document it may
+   * report an error in is left to it.
+   */
+  keyTooLong(colon, keyStart, lastEnd, previous) {
+    if (colon - keyStart > 1024) return true;
+    return colon - lastEnd > 1024 && previous !== void 0 && endsEmpty(previous);
+  }
+  /** A one-line key, plain or quoted, ending at `: ` or `:` and the line's end. */
+  mapKey(start) {
+    const first = this.text.charCodeAt(start);
+    return first === 34 || first === 39 ? this.quotedKey(start) : this.plainKey(start);
+  }
+  /** A quoted key (`"@type": x`, `'app.kubernetes.io/name': x`): `:` right after its closing quote, then a space or the line's end. */
+  quotedKey(start) {
+    const end = this.quotedEnd(start);
+    if (this.text.charCodeAt(end) !== 58) throw new Unsupported();
+    const next = end + 1 < this.end ? this.text.charCodeAt(end + 1) : 10;
+    if (next !== 32 && next !== 10) throw new Unsupported();
+    return { node: this.quotedScalar(start, end), colon: end };
   }
   /** A plain key ending at `: ` or `:` and the line's end. */
   plainKey(start) {
@@ -49176,13 +49201,31 @@ var FastParser = class {
     let close = this.text.indexOf(quote, at + 1);
     while (quote === "'" && close >= 0 && close < lineEnd && this.text.charCodeAt(close + 1) === 39) close = this.text.indexOf(quote, close + 2);
     if (close < 0 || close >= lineEnd) throw new Unsupported();
-    if (quote === '"' && this.text.slice(at + 1, close).includes("\\")) throw new Unsupported();
+    if (quote === '"' && this.text.slice(at + 1, close).includes("\\")) return this.escapedEnd(at, lineEnd);
     return close + 1;
+  }
+  /**
+   * Offset just past the closing quote of a double-quoted scalar at `at` with escapes, on the line
+   * ending at `lineEnd`: the first `"` that no `\\` escapes (as the lexer's `parseQuotedScalar`
+   * finds it: after an even number of `\\`).
+   */
+  escapedEnd(at, lineEnd) {
+    for (let index = at + 1; index < lineEnd; index++) {
+      const c = this.text.charCodeAt(index);
+      if (c === 92) index++;
+      else if (c === 34) return index + 1;
+    }
+    throw new Unsupported();
   }
   quotedScalar(at, end) {
     const single = this.text.charCodeAt(at) === 39;
     let value = this.text.slice(at + 1, end - 1);
     if (single && value.includes("''")) value = value.split("''").join("'");
+    else if (!single && value.includes("\\")) {
+      const unescaped = unescapeDoubleQuoted(value);
+      if (unescaped === void 0) throw new Unsupported();
+      value = unescaped;
+    }
     const scalar = new import_yaml3.Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
@@ -49261,10 +49304,11 @@ var FastParser = class {
   lineStartOf(at) {
     return this.text.lastIndexOf("\n", at - 1) + 1;
   }
-  /** Whether the line from `at` is a plain key and `: ` (or `:` at the line's end), before any comment. */
+  /** Whether the line from `at` is a key and `: ` (or `:` at the line's end), before any comment; a quoted key is followed by `:` at once. */
   startsMapEntry(at) {
     const first = this.text.charCodeAt(at);
-    if (first === 34 || first === 39 || first === 123 || first === 91) return false;
+    if (first === 34 || first === 39) return this.text.charCodeAt(this.quotedEnd(at)) === 58;
+    if (first === 123 || first === 91) return false;
     const line = this.text.slice(at, this.lineEnd(at));
     const comment = line.indexOf(" #");
     return hasKeyEnd(comment < 0 ? line : line.slice(0, comment));
@@ -49343,6 +49387,43 @@ var FastParser = class {
     return { node: this.plainScalar(at, end, end, atKey), end };
   }
 };
+var ESCAPES = new Map(
+  Object.entries({ "0": "\0", a: "\x07", b: "\b", e: "\x1B", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", N: "\x85", _: "\xA0", L: "\u2028", P: "\u2029", " ": " ", '"': '"', "/": "/", "\\": "\\" }).map(([c, value]) => [c.charCodeAt(0), value])
+);
+var HEX_DIGITS = /* @__PURE__ */ new Map([
+  [120, 2],
+  [117, 4],
+  [85, 8]
+]);
+function unescapeDoubleQuoted(body) {
+  let value = "";
+  let from = 0;
+  for (let index = body.indexOf("\\"); index >= 0; index = body.indexOf("\\", from)) {
+    value += body.slice(from, index);
+    const c = body.charCodeAt(index + 1);
+    const escaped = ESCAPES.get(c);
+    if (escaped !== void 0) {
+      value += escaped;
+      from = index + 2;
+      continue;
+    }
+    const digits = HEX_DIGITS.get(c);
+    if (digits === void 0) return void 0;
+    from = index + 2 + digits;
+    const code = hexValue(body, index + 2, from);
+    if (code === void 0 || code > 1114111) return void 0;
+    value += String.fromCodePoint(code);
+  }
+  return value + body.slice(from);
+}
+function hexValue(text4, start, end) {
+  if (end > text4.length) return void 0;
+  for (let index = start; index < end; index++) {
+    const c = text4.charCodeAt(index);
+    if (!(c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102)) return void 0;
+  }
+  return Number.parseInt(text4.slice(start, end), 16);
+}
 function blockHeader(text4, at, end) {
   const header = { folded: text4.charCodeAt(at) === 62, chomp: "", indent: 0, end: at + 1 };
   for (; header.end < end; header.end++) {
@@ -57544,15 +57625,27 @@ function hostAuthFromPing(response, foreign) {
 }
 
 // src/registry/transport/auth.ts
+var MAX_CACHED_TOKENS = 2048;
 var Authenticator = class {
   constructor(options) {
     this.options = options;
   }
   options;
-  /** Every credential secret and token used: registry error text is scrubbed of them. */
-  secrets = /* @__PURE__ */ new Set();
+  /** Secrets of the credentials used: kept for the whole run. */
+  credentialSecrets = /* @__PURE__ */ new Set();
+  /** The cached tokens' texts, counted (two scopes may be given the same token). */
+  tokenSecrets = /* @__PURE__ */ new Map();
   hostAuth = /* @__PURE__ */ new Map();
+  /** Least recently used first. */
   tokens = /* @__PURE__ */ new Map();
+  /** Every secret a registry message could repeat: the credentials used and the tokens in use. */
+  get secrets() {
+    return /* @__PURE__ */ new Set([...this.credentialSecrets, ...this.tokenSecrets.keys()]);
+  }
+  /** How many tokens are cached (for tests of the bound). */
+  get cachedTokens() {
+    return this.tokens.size;
+  }
   errorFor(response, what) {
     return errorForStatus(response.status, what, response.body, this.secrets);
   }
@@ -57568,7 +57661,10 @@ var Authenticator = class {
     if (cached2 && !fresh) {
       try {
         const token = await cached2;
-        if (token.expiresAt > this.options.now()) return `Bearer ${token.token}`;
+        if (token.expiresAt > this.options.now()) {
+          this.touch(key, cached2);
+          return `Bearer ${token.token}`;
+        }
       } catch {
       }
     }
@@ -57576,8 +57672,33 @@ var Authenticator = class {
     pending.catch(() => {
       if (this.tokens.get(key) === pending) this.tokens.delete(key);
     });
+    this.forget(key);
     this.tokens.set(key, pending);
+    this.evictOldest();
     return `Bearer ${(await pending).token}`;
+  }
+  /** Marks a cached token as the most recently used. */
+  touch(key, token) {
+    if (this.tokens.get(key) !== token) return;
+    this.tokens.delete(key);
+    this.tokens.set(key, token);
+  }
+  evictOldest() {
+    while (this.tokens.size > MAX_CACHED_TOKENS) this.forget(this.tokens.keys().next().value);
+  }
+  /** Drops a cached token, and its text from the secrets once no scope holds it. */
+  forget(key) {
+    const token = this.tokens.get(key);
+    if (!token) return;
+    this.tokens.delete(key);
+    token.then(
+      ({ token: text4 }) => {
+        const count = (this.tokenSecrets.get(text4) ?? 1) - 1;
+        if (count > 0) this.tokenSecrets.set(text4, count);
+        else this.tokenSecrets.delete(text4);
+      },
+      () => void 0
+    );
   }
   /**
    * Learns from a 401 answer's challenge (the token expired early, lacked scope, or the ping
@@ -57588,7 +57709,7 @@ var Authenticator = class {
     if (!challenge) return void 0;
     this.hostAuth.set(registry, Promise.resolve(hostAuthFrom(challenge, !answeredByRegistry(response.url, origin))));
     const next = scope ?? challenge.params.scope;
-    if (next) this.tokens.delete(`${registry}|${next}`);
+    if (next) this.forget(`${registry}|${next}`);
     return { scope: next };
   }
   /** The registry's auth scheme, learned once per registry from `GET /v2/`; a failed ping is asked again later. */
@@ -57612,16 +57733,16 @@ var Authenticator = class {
       throw error2;
     }
     const token = parseTokenResponse(response.body, what, this.options.now());
-    this.secrets.add(token.token);
+    this.tokenSecrets.set(token.token, (this.tokenSecrets.get(token.token) ?? 0) + 1);
     return token;
   }
   /** Notes the secret parts of a credential, so no registry message can repeat them. */
   rememberSecrets(credential) {
     if (!credential) return;
-    if (credential.password) this.secrets.add(credential.password);
-    if (credential.identityToken) this.secrets.add(credential.identityToken);
+    if (credential.password) this.credentialSecrets.add(credential.password);
+    if (credential.identityToken) this.credentialSecrets.add(credential.identityToken);
     const basic = basicHeader(credential);
-    if (basic) this.secrets.add(basic.slice("Basic ".length));
+    if (basic) this.credentialSecrets.add(basic.slice("Basic ".length));
   }
 };
 
@@ -57840,6 +57961,9 @@ async function withRetries(what, attempt, policy, deadline) {
   }
 }
 
+// src/registry/transport/send.ts
+import { Readable } from "node:stream";
+
 // src/registry/transport/http.ts
 import http2 from "node:http";
 import https2 from "node:https";
@@ -57990,18 +58114,47 @@ async function readBounded(response, limit, what, strict2) {
   }
   const chunks = [];
   let total = 0;
-  for await (const chunk of response.body) {
+  const take = (chunk) => {
     if (total + chunk.byteLength > limit) {
       response.discard();
       if (strict2) throw new RegistryError("TOO_LARGE", `${what}: response exceeds the limit of ${limit} bytes`);
       chunks.push(chunk.subarray(0, limit - total));
       total = limit;
-      break;
+      return false;
     }
     chunks.push(chunk);
     total += chunk.byteLength;
+    return true;
+  };
+  if (response.body instanceof Readable) await readStream(response.body, take);
+  else {
+    for await (const chunk of response.body) if (!take(chunk)) break;
   }
   return concat(chunks, total);
+}
+function readStream(stream, take) {
+  return new Promise((resolve4, reject) => {
+    const done = (error2) => {
+      stream.off("data", onData);
+      stream.off("end", done);
+      stream.off("error", done);
+      stream.off("close", onClose);
+      if (error2 === void 0) resolve4();
+      else reject(error2);
+    };
+    const onData = (chunk) => {
+      try {
+        if (!take(chunk)) done();
+      } catch (error2) {
+        done(error2 instanceof Error ? error2 : new Error("the body could not be read"));
+      }
+    };
+    const onClose = () => done(stream.readableEnded ? void 0 : new Error("Premature close"));
+    stream.on("data", onData);
+    stream.once("end", done);
+    stream.once("error", done);
+    stream.once("close", onClose);
+  });
 }
 function concat(chunks, total) {
   const out = new Uint8Array(total);
