@@ -297,6 +297,17 @@ describe('kubernetes: images handed to a container in its environment', () => {
   });
 });
 
+describe('kubernetes: images handed to a container as a flag', () => {
+  it('reads --<name>image=<reference> arguments at the reference, and nothing else there', async () => {
+    const { occurrences } = await extract('operator-flag-images.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.context, o.note])).toEqual([
+      ['12:18', 'quay.io/example/controller:v1.2.3', 'quay.io/example/controller:v1.2.3', 'spec.template.spec.containers[0].image', undefined],
+      ['15:42', 'quay.io/example/acmesolver:v1.2.3', 'quay.io/example/acmesolver:v1.2.3', 'spec.template.spec.containers[0].args[1]', 'handed to the container as --acme-http01-solver-image'],
+      ['16:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', 'spec.template.spec.containers[0].args[2]', 'handed to the container as --config-reloader-image'],
+    ]);
+  });
+});
+
 describe('kubernetes: containers an admission webhook fills in', () => {
   it("reads Istio's `image: auto` of an istio-proxy container as unresolved, and judges no settings of it", async () => {
     const { occurrences, containers } = await extract('istio-gateway-injection.yaml');

@@ -306,6 +306,29 @@ class ManifestWalker {
     const injected = this.string(this.get(container, 'name')) === 'istio-proxy' ? istioInjected(substitute) : substitute;
     this.imageAt(this.get(container, 'image'), `${path}.image`, injected, undefined, viaAlias);
     this.environmentImages(container, path, viaAlias);
+    this.argumentImages(container, path, viaAlias);
+  }
+
+  /**
+   * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
+   * an `args` or `command` item `--<name>image=<one reference>`, reported at the reference.
+   */
+  private argumentImages(container: unknown, path: string, viaAlias: boolean): void {
+    if (!isMap(container)) return;
+    for (const key of ['args', 'command']) {
+      const list = mapGet(container, key);
+      if (list === undefined) continue;
+      this.items(this.node(list)).forEach((item, index) => {
+        const node = this.node(item);
+        if (!isScalar(node) || typeof node.value !== 'string') return;
+        const flag = imageFlag(node.value);
+        const location = flag ? scalarLocation(node, this.text) : undefined;
+        const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
+        if (!flag || !location || at < 0) return;
+        const note = `handed to the container as ${flag.name}`;
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path}.${key}[${index}]`, note }, viaAlias || isAlias(item));
+      });
+    }
   }
 
   /**
@@ -542,6 +565,17 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
   };
+}
+
+/** `--<name>image=<reference>` (a name of letters, digits and `-`), the reference one that says so by its shape. */
+function imageFlag(argument: string): { name: string; image: string } | undefined {
+  const equals = argument.indexOf('=');
+  if (!argument.startsWith('--') || equals < 0 || equals > 128) return undefined;
+  const name = argument.slice(0, equals);
+  if (!name.toLowerCase().endsWith('image')) return undefined;
+  for (const char of name.slice(2)) if (!((char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '-' || char === '_')) return undefined;
+  const image = argument.slice(equals + 1);
+  return isOneReference(image) && image.trim() === image ? { name, image } : undefined;
 }
 
 /** `IMAGE`, `..._IMAGE` or `RELATED_IMAGE_...`, in capitals, digits and underscores. */
