@@ -32818,6 +32818,28 @@ var ManifestWalker = class {
     const injected = this.string(this.get(container, "name")) === "istio-proxy" ? istioInjected(substitute) : substitute;
     this.imageAt(this.get(container, "image"), `${path6}.image`, injected, void 0, viaAlias);
     this.environmentImages(container, path6, viaAlias);
+    this.argumentImages(container, path6, viaAlias);
+  }
+  /**
+   * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
+   * an `args` or `command` item `--<name>image=<one reference>`, reported at the reference.
+   */
+  argumentImages(container, path6, viaAlias) {
+    if (!(0, import_yaml4.isMap)(container)) return;
+    for (const key of ["args", "command"]) {
+      const list2 = mapGet(container, key);
+      if (list2 === void 0) continue;
+      this.items(this.node(list2)).forEach((item, index) => {
+        const node = this.node(item);
+        if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+        const flag = imageFlag(node.value);
+        const location = flag ? scalarLocation(node, this.text) : void 0;
+        const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
+        if (!flag || !location || at < 0) return;
+        const note = `handed to the container as ${flag.name}`;
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path6}.${key}[${index}]`, note }, viaAlias || (0, import_yaml22.isAlias)(item));
+      });
+    }
   }
   /**
    * Images a container is handed in its environment to run (an operator's `STRIMZI_DEFAULT_KAFKA_IMAGE`,
@@ -33031,6 +33053,15 @@ function argoParameters(inputs, workflow) {
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
   };
+}
+function imageFlag(argument) {
+  const equals = argument.indexOf("=");
+  if (!argument.startsWith("--") || equals < 0 || equals > 128) return void 0;
+  const name2 = argument.slice(0, equals);
+  if (!name2.toLowerCase().endsWith("image")) return void 0;
+  for (const char of name2.slice(2)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return void 0;
+  const image = argument.slice(equals + 1);
+  return isOneReference(image) && image.trim() === image ? { name: name2, image } : void 0;
 }
 function isImageVariable(name2) {
   if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
