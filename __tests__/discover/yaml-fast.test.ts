@@ -336,7 +336,9 @@ const quotedKey = fc.oneof(
   word.map((value) => `'${value}'`),
   fc.constantFrom('"a\\"b"', '"\\u00e9"', '"\\\\"', '"@type"', '"istio.io/dataplane-mode"', "'app.kubernetes.io/name'", '"a b"', '"a: b"', "'it''s'", '"#x"', '""', "''", '"- x"', "'{a'", '"1"', "'true'"),
 );
-const key = fc.oneof({ weight: 3, arbitrary: word }, { weight: 1, arbitrary: quotedKey });
+/** Plain keys with flow indicators inside (legal in block context): `ns[foo]-rule[0]`, `a,b`, `x{y}`. */
+const bracketKey = fc.tuple(word, fc.constantFrom('[0]', '[foo]-rule[1]', ',b', '{y}', ']', '}', '[', '{', ',')).map(([start, rest]) => start + rest);
+const key = fc.oneof({ weight: 3, arbitrary: word }, { weight: 1, arbitrary: quotedKey }, { weight: 1, arbitrary: bracketKey });
 /** Keys the fast path leaves to the package (or reads as it does): a space before `:`, no space after it, unclosed or multi-line quotes, keys over 1024 characters. */
 const oddKey = fc.constantFrom('"a" ', "'a' ", '"a":x', '"a', "'a''", '"a"b', "'a\n  b'", '"a\\"', `"${'k'.repeat(1023)}"`, 'k'.repeat(1025), '"a" # c', '"\\q"', '"a\\":', ...[1018, 1020, 1021, 1022, 1023].map((n) => 'k'.repeat(n)), `"${'k'.repeat(1020)}"`);
 

@@ -90,8 +90,12 @@ function onlyInComments(text: string, start: number, end: number, comments: read
   return true;
 }
 
-/** A character a plain key read here never holds: a flow indicator, or `#` (which may start a comment). */
-const NOT_IN_KEY = /[#,[\]{}]/;
+/**
+ * A character a plain key read here never holds: `#` (which may start a comment). Flow indicators
+ * may stand inside a plain key in block context (`ns[foo]-rule[0]: x`, as istio's test data has
+ * them); one cannot start it (`isIndicator`).
+ */
+const NOT_IN_KEY = /#/;
 
 /** Whether a one-line text has `: ` or ends with `:` (a mapping key's end). */
 function hasKeyEnd(line: string): boolean {
