@@ -48718,7 +48718,7 @@ function onlyInComments(text4, start, end, comments) {
   }
   return true;
 }
-var NOT_IN_KEY = /[#,[\]{}]/;
+var NOT_IN_KEY = /#/;
 function hasKeyEnd(line) {
   return line.includes(": ") || line.endsWith(":");
 }

@@ -25325,7 +25325,7 @@ function onlyInComments(text3, start, end, comments) {
   }
   return true;
 }
-var NOT_IN_KEY = /[#,[\]{}]/;
+var NOT_IN_KEY = /#/;
 function hasKeyEnd(line) {
   return line.includes(": ") || line.endsWith(":");
 }
