@@ -46,7 +46,7 @@ export interface HttpAnswer {
   status: number;
   headers: ResponseHeaders;
   /** The body, decoded. Read it to the end (the connection is then reused), or `discard` it. */
-  body: AsyncIterable<Uint8Array>;
+  body: Readable;
   /** Ends the exchange without reading the rest; its connection is closed, not reused. */
   discard: () => void;
 }

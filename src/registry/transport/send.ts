@@ -5,7 +5,7 @@
  * to its end or discarded, so no exchange holds a connection. HTTP itself is `./http.ts`
  * (`node:http` with keep-alive agents), which nock intercepts in tests.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { RegistryError } from './errors.js';
 import type { Deadline } from './deadline.js';
 import { httpRequest, type HttpAnswer, type ResponseHeaders } from './http.js';
@@ -161,10 +161,7 @@ async function readBounded(response: HttpAnswer, limit: number, what: string, st
     total += chunk.byteLength;
     return true;
   };
-  if (response.body instanceof Readable) await readStream(response.body, take);
-  else {
-    for await (const chunk of response.body) if (!take(chunk)) break;
-  }
+  await readStream(response.body, take);
   return concat(chunks, total);
 }
 
