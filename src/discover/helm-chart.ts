@@ -142,8 +142,7 @@ const valuesParses = new WeakMap<DiscoverContext, Map<string, ParsedYaml>>();
  * each reader changes is made from them afresh), so sharing it changes nothing but the time.
  */
 export function parseValuesText(text: string, context: DiscoverContext): ParsedYaml {
-  let kept = valuesParses.get(context);
-  if (!kept) valuesParses.set(context, (kept = new Map<string, ParsedYaml>()));
+  const kept = perScan(valuesParses, context);
   let parsed = kept.get(text);
   if (parsed) {
     kept.delete(text);
@@ -248,11 +247,7 @@ const chartCache = new WeakMap<DiscoverContext, Map<string, Promise<LoadedChart 
 
 /** The chart at `chartRoot`, read and parsed once per scan; undefined when it has no Chart.yaml. */
 export function loadChart(chartRoot: string, context: DiscoverContext): Promise<LoadedChart | undefined> {
-  let perChart = chartCache.get(context);
-  if (!perChart) {
-    perChart = new Map();
-    chartCache.set(context, perChart);
-  }
+  const perChart = perScan(chartCache, context);
   let cached = perChart.get(chartRoot);
   if (!cached) {
     cached = readChart(chartRoot, context);
@@ -474,12 +469,14 @@ const parsedFiles = new WeakMap<ChartTemplateFile, ParsedTemplate | { error: str
 const sharedParsesByScan = new WeakMap<DiscoverContext, Map<string, SharedParse>>();
 
 function sharedParsesOf(context: DiscoverContext): Map<string, SharedParse> {
-  let shared = sharedParsesByScan.get(context);
-  if (!shared) {
-    shared = new Map();
-    sharedParsesByScan.set(context, shared);
-  }
-  return shared;
+  return perScan(sharedParsesByScan, context);
+}
+
+/** A scan's own map in a cache kept per scan (a scan is its context), made when first asked for. */
+function perScan<K, V>(byScan: WeakMap<DiscoverContext, Map<K, V>>, context: DiscoverContext): Map<K, V> {
+  let map = byScan.get(context);
+  if (!map) byScan.set(context, (map = new Map<K, V>()));
+  return map;
 }
 
 /** A template file's parse tree, once (and once per scan for a file without site markers). */

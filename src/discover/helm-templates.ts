@@ -9,7 +9,7 @@ import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart, parentDir } from './helm-chart.js';
 import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
-import { isIstioInjectedProxy } from './pod-spec.js';
+import { ISTIO_INJECTED_NOTE, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 
@@ -69,7 +69,7 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
 /** A literal `image: auto` of an `istio-proxy` container (pod-spec.ts `isIstioInjectedProxy`) names no image. */
 function injectedProxy(text: string, rendered: RenderedSite, render: SiteRender): SiteRender {
   if (render.value !== 'auto' || rendered.site.raw !== 'auto' || !isIstioInjectedProxy(containerNameAbove(text, rendered.site.offset), 'auto')) return render;
-  return { ...render, value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } };
+  return { ...render, value: { unresolved: ISTIO_INJECTED_NOTE } };
 }
 
 /** Lines looked at above an `image:` line for its container's `name:` (comments and actions between). */

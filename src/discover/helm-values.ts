@@ -50,12 +50,15 @@ export const helmValuesDiscoverer: Discoverer = {
       covered.set(offset, [...(covered.get(offset) ?? []), occurrence]);
     }
     const errors = [...parsed.errors];
+    // The chart whose default values this file is (not another values file beside them).
+    const ownChart = chart?.values?.file === file.path ? chart : undefined;
+    // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
+    const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : undefined;
+    // What no template renders with the default values may still be composed by one (a part switched off).
+    const compose = ownChart ? (path: string, written: string) => composedImages(ownChart, path, written) : undefined;
+    const missingDependency = ownChart ? missingDependencyOf(ownChart) : undefined;
     for (const document of parsed.documents) {
-      // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
-      const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : undefined;
-      // What no template renders with the default values may still be composed by one (a part switched off).
-      const compose = chart && chart.values?.file === file.path ? (path: string, written: string) => composedImages(chart, path, written) : undefined;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, chart && chart.values?.file === file.path ? missingDependencyOf(chart) : undefined);
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency);
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }

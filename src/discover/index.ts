@@ -158,7 +158,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   // Code-unit order, as the walk lists files: the same on every machine (localeCompare follows the
   // process's locale) and an order of magnitude cheaper.
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
-  unscanned.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
 }
 

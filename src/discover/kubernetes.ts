@@ -10,7 +10,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
-import { podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
+import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -595,7 +595,7 @@ function isOneReference(value: string): boolean {
 
 /** An `istio-proxy` container's image as written, with `auto` unresolved (pod-spec.ts `isIstioInjectedProxy`). */
 function istioInjected(substitute: Substitution): Substitution {
-  return (text) => (isIstioInjectedProxy('istio-proxy', text) ? { value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } } : substitute(text));
+  return (text) => (isIstioInjectedProxy('istio-proxy', text) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text));
 }
 
 const KO_SCHEME = 'ko://';

@@ -9,6 +9,8 @@
  * gets the mesh's proxy image, and its security context and resources, from the injector when the
  * pod is created (https://istio.io/latest/docs/setup/additional-setup/gateway/): `auto` names no image.
  */
+export const ISTIO_INJECTED_NOTE = "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created";
+
 export function isIstioInjectedProxy(containerName: string | undefined, image: string | undefined): boolean {
   return containerName === 'istio-proxy' && image === 'auto';
 }
