@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable2 {
+    var BodyReadable = class extends Readable {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = require_readable();
+    var { Readable } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable2({
+        const res = new Readable({
           resume,
           abort,
           contentType,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable2 {
+    var PipelineRequest = class extends Readable {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable2 {
+    var PipelineResponse = class extends Readable {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable2, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve4({
                 status,
@@ -51017,6 +51017,7 @@ function isNonRootTag(image) {
 }
 
 // src/discover/pod-spec.ts
+var ISTIO_INJECTED_NOTE = "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created";
 function isIstioInjectedProxy(containerName, image) {
   return containerName === "istio-proxy" && image === "auto";
 }
@@ -54575,8 +54576,7 @@ async function readChartMetadata(chartRoot, context3) {
 var KEPT_VALUES_PARSES = 4;
 var valuesParses = /* @__PURE__ */ new WeakMap();
 function parseValuesText(text4, context3) {
-  let kept = valuesParses.get(context3);
-  if (!kept) valuesParses.set(context3, kept = /* @__PURE__ */ new Map());
+  const kept = perScan(valuesParses, context3);
   let parsed = kept.get(text4);
   if (parsed) {
     kept.delete(text4);
@@ -54632,11 +54632,7 @@ var MAX_TEMPLATE_FILES = 1e3;
 var MAX_DEPENDENCY_DEPTH = 3;
 var chartCache = /* @__PURE__ */ new WeakMap();
 function loadChart(chartRoot, context3) {
-  let perChart = chartCache.get(context3);
-  if (!perChart) {
-    perChart = /* @__PURE__ */ new Map();
-    chartCache.set(context3, perChart);
-  }
+  const perChart = perScan(chartCache, context3);
   let cached2 = perChart.get(chartRoot);
   if (!cached2) {
     cached2 = readChart(chartRoot, context3);
@@ -54805,12 +54801,12 @@ function namedTemplates(files, parseErrors) {
 var parsedFiles = /* @__PURE__ */ new WeakMap();
 var sharedParsesByScan = /* @__PURE__ */ new WeakMap();
 function sharedParsesOf(context3) {
-  let shared = sharedParsesByScan.get(context3);
-  if (!shared) {
-    shared = /* @__PURE__ */ new Map();
-    sharedParsesByScan.set(context3, shared);
-  }
-  return shared;
+  return perScan(sharedParsesByScan, context3);
+}
+function perScan(byScan, context3) {
+  let map = byScan.get(context3);
+  if (!map) byScan.set(context3, map = /* @__PURE__ */ new Map());
+  return map;
 }
 function parseCached(file) {
   let parsed = parsedFiles.get(file);
@@ -55979,7 +55975,7 @@ async function extractChartFileTemplate(file, context3) {
 }
 function injectedProxy(text4, rendered, render) {
   if (render.value !== "auto" || rendered.site.raw !== "auto" || !isIstioInjectedProxy(containerNameAbove(text4, rendered.site.offset), "auto")) return render;
-  return { ...render, value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } };
+  return { ...render, value: { unresolved: ISTIO_INJECTED_NOTE } };
 }
 var NAME_LOOKBACK_LINES = 20;
 function containerNameAbove(text4, offset) {
@@ -56468,7 +56464,7 @@ function isOneReference(value) {
   return normalizeForOccurrence(text4).ok;
 }
 function istioInjected(substitute) {
-  return (text4) => isIstioInjectedProxy("istio-proxy", text4) ? { value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } } : substitute(text4);
+  return (text4) => isIstioInjectedProxy("istio-proxy", text4) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text4);
 }
 var KO_SCHEME = "ko://";
 function placeholderCheck(value) {
@@ -56888,10 +56884,12 @@ var helmValuesDiscoverer = {
       covered.set(offset, [...covered.get(offset) ?? [], occurrence]);
     }
     const errors = [...parsed.errors];
+    const ownChart = chart?.values?.file === file.path ? chart : void 0;
+    const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : void 0;
+    const compose = ownChart ? (path14, written) => composedImages(ownChart, path14, written) : void 0;
+    const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
     for (const document2 of parsed.documents) {
-      const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : void 0;
-      const compose = chart && chart.values?.file === file.path ? (path14, written) => composedImages(chart, path14, written) : void 0;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, chart && chart.values?.file === file.path ? missingDependencyOf(chart) : void 0);
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency);
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
@@ -57181,7 +57179,7 @@ async function discoverRepository(root, options = {}) {
     }
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
-  unscanned.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0));
+  unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
 }
 function byCodeUnits(a, b) {
@@ -57992,9 +57990,6 @@ async function withRetries(what, attempt, policy, deadline) {
   }
 }
 
-// src/registry/transport/send.ts
-import { Readable } from "node:stream";
-
 // src/registry/transport/http.ts
 import http2 from "node:http";
 import https2 from "node:https";
@@ -58157,10 +58152,7 @@ async function readBounded(response, limit, what, strict2) {
     total += chunk.byteLength;
     return true;
   };
-  if (response.body instanceof Readable) await readStream(response.body, take);
-  else {
-    for await (const chunk of response.body) if (!take(chunk)) break;
-  }
+  await readStream(response.body, take);
   return concat(chunks, total);
 }
 function readStream(stream, take) {

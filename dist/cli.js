@@ -27624,6 +27624,7 @@ function isNonRootTag(image) {
 }
 
 // src/discover/pod-spec.ts
+var ISTIO_INJECTED_NOTE = "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created";
 function isIstioInjectedProxy(containerName, image) {
   return containerName === "istio-proxy" && image === "auto";
 }
@@ -31182,8 +31183,7 @@ async function readChartMetadata(chartRoot, context) {
 var KEPT_VALUES_PARSES = 4;
 var valuesParses = /* @__PURE__ */ new WeakMap();
 function parseValuesText(text3, context) {
-  let kept = valuesParses.get(context);
-  if (!kept) valuesParses.set(context, kept = /* @__PURE__ */ new Map());
+  const kept = perScan(valuesParses, context);
   let parsed = kept.get(text3);
   if (parsed) {
     kept.delete(text3);
@@ -31239,11 +31239,7 @@ var MAX_TEMPLATE_FILES = 1e3;
 var MAX_DEPENDENCY_DEPTH = 3;
 var chartCache = /* @__PURE__ */ new WeakMap();
 function loadChart(chartRoot, context) {
-  let perChart = chartCache.get(context);
-  if (!perChart) {
-    perChart = /* @__PURE__ */ new Map();
-    chartCache.set(context, perChart);
-  }
+  const perChart = perScan(chartCache, context);
   let cached2 = perChart.get(chartRoot);
   if (!cached2) {
     cached2 = readChart(chartRoot, context);
@@ -31412,12 +31408,12 @@ function namedTemplates(files, parseErrors) {
 var parsedFiles = /* @__PURE__ */ new WeakMap();
 var sharedParsesByScan = /* @__PURE__ */ new WeakMap();
 function sharedParsesOf(context) {
-  let shared = sharedParsesByScan.get(context);
-  if (!shared) {
-    shared = /* @__PURE__ */ new Map();
-    sharedParsesByScan.set(context, shared);
-  }
-  return shared;
+  return perScan(sharedParsesByScan, context);
+}
+function perScan(byScan, context) {
+  let map = byScan.get(context);
+  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
+  return map;
 }
 function parseCached(file) {
   let parsed = parsedFiles.get(file);
@@ -32586,7 +32582,7 @@ async function extractChartFileTemplate(file, context) {
 }
 function injectedProxy(text3, rendered, render2) {
   if (render2.value !== "auto" || rendered.site.raw !== "auto" || !isIstioInjectedProxy(containerNameAbove(text3, rendered.site.offset), "auto")) return render2;
-  return { ...render2, value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } };
+  return { ...render2, value: { unresolved: ISTIO_INJECTED_NOTE } };
 }
 var NAME_LOOKBACK_LINES = 20;
 function containerNameAbove(text3, offset) {
@@ -33075,7 +33071,7 @@ function isOneReference(value) {
   return normalizeForOccurrence(text3).ok;
 }
 function istioInjected(substitute) {
-  return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: "Istio's injector replaces `image: auto` of its istio-proxy container with the mesh's proxy image when the pod is created" } } : substitute(text3);
+  return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text3);
 }
 var KO_SCHEME = "ko://";
 function placeholderCheck(value) {
@@ -33495,10 +33491,12 @@ var helmValuesDiscoverer = {
       covered.set(offset, [...covered.get(offset) ?? [], occurrence]);
     }
     const errors = [...parsed.errors];
+    const ownChart = chart?.values?.file === file.path ? chart : void 0;
+    const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : void 0;
+    const compose = ownChart ? (path6, written) => composedImages(ownChart, path6, written) : void 0;
+    const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
     for (const document2 of parsed.documents) {
-      const unrenderedNote = chart && chart.values?.file === file.path && allLinesResolved(chart) ? UNRENDERED : void 0;
-      const compose = chart && chart.values?.file === file.path ? (path6, written) => composedImages(chart, path6, written) : void 0;
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, chart && chart.values?.file === file.path ? missingDependencyOf(chart) : void 0);
+      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency);
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
@@ -33788,7 +33786,7 @@ async function discoverRepository(root, options = {}) {
     }
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
-  unscanned.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0));
+  unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
 }
 function byCodeUnits(a, b) {
@@ -34599,9 +34597,6 @@ async function withRetries(what, attempt, policy, deadline) {
   }
 }
 
-// src/registry/transport/send.ts
-import { Readable } from "node:stream";
-
 // src/registry/transport/http.ts
 import http from "node:http";
 import https from "node:https";
@@ -34764,10 +34759,7 @@ async function readBounded(response, limit, what, strict2) {
     total += chunk.byteLength;
     return true;
   };
-  if (response.body instanceof Readable) await readStream(response.body, take);
-  else {
-    for await (const chunk of response.body) if (!take(chunk)) break;
-  }
+  await readStream(response.body, take);
   return concat(chunks, total);
 }
 function readStream(stream, take) {
