@@ -344,6 +344,15 @@ describe('kubernetes: manifest templates for other tools', () => {
     ]);
   });
 
+  it('reads a line holding an action and a comment after it as the blank line it renders to', async () => {
+    const { occurrences, errors } = await extract('templated/go-template-comment.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['19:19', '{{ $NginxImage }}', 'a {{ }} template action is filled in when this file is rendered'],
+      ['22:18', 'busybox:1.37', 'docker.io/library/busybox:1.37'],
+    ]);
+  });
+
   it('a templated CRD header is not reported as unparseable', async () => {
     const { occurrences, errors } = await extract('templated/crd.template.header.yaml');
     expect(errors).toBeUndefined();

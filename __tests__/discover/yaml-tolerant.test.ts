@@ -116,6 +116,18 @@ describe('template actions masked for reading', () => {
     expect(maskTemplateActions('image: nginx\n')).toBeUndefined();
   });
 
+  it('blanks a line of actions followed by a comment; a `#` right after an action is no comment', () => {
+    const text = '  {{ $image := .Image }} # the range below hides the root context\nkey: {{ .a }}#{{ .b }}\n  {{ .c }}#text\n';
+    const masked = maskTemplateActions(text)!;
+    const lines = text.split('\n');
+    expect(masked.split('\n')).toEqual([
+      ' '.repeat(lines[0]!.length),
+      `key: ${TEMPLATE_ACTION_MARK.repeat(8)}#${TEMPLATE_ACTION_MARK.repeat(8)}`,
+      `  ${TEMPLATE_ACTION_MARK.repeat(8)}#text`,
+      '',
+    ]);
+  });
+
   it('masks Jinja and Liquid statements closed on their line ({% raw %} around a docs snippet), not a lone {%', () => {
     const text = '{% raw %}\nimage: app:{% if x %}1{% endif %}\nformat: "{%s}"\n{%- endraw %}\n';
     const masked = maskTemplateActions(text)!;

@@ -232,7 +232,7 @@ export const TEMPLATE_ACTION_MARK = '\u2063';
  * A YAML file that is a template (Go or Jinja `{{ }}` actions, Jinja or Liquid `{% %}` statements
  * closed on their line such as the `{% raw %}`/`{% endraw %}` around a documentation snippet,
  * rendered by some tool before it is YAML) rewritten so that it parses as the YAML around them: a
- * line holding only actions becomes a comment, an action inside a line becomes
+ * line holding only actions (and perhaps a comment after them) becomes a blank line, an action inside a line becomes
  * `TEMPLATE_ACTION_MARK`s. Same length, same line breaks, so offsets stay. Undefined when the text
  * has no action.
  */
@@ -343,13 +343,20 @@ function nextOpening(search: ForwardSearch, from: number, end: number): number {
   return index < end ? index : -1;
 }
 
+/**
+ * Whether a line holds nothing but actions, and at most a comment after them
+ * (`{{ $image := .Image }} # the range below hides the root context`).
+ */
 function onlyActions(text: string, start: number, end: number, actions: Array<[number, number]>): boolean {
   let cursor = start;
   for (const [actionStart, actionEnd] of actions) {
     if (text.slice(cursor, actionStart).trim() !== '') return false;
     cursor = actionEnd;
   }
-  return text.slice(cursor, end).trim() === '';
+  const rest = text.slice(cursor, end);
+  const afterSpace = rest.trimStart();
+  // YAML opens a comment with a `#` after white space only.
+  return afterSpace.trimEnd() === '' || (afterSpace.startsWith('#') && afterSpace.length < rest.length);
 }
 
 /**
