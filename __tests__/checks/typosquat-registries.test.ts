@@ -244,6 +244,8 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     'ghcr.io/library-team/docs-site',
     'kubespheredev/ks-apiserver:latest',
     'timescaledev/promscale:0.17.0',
+    'hashicorpdev/backport-assistant:0.5.7',
+    'miniodev/operator-sts-example:minio-sdk-python',
   ])('%s is not reported as a typosquat', (image) => {
     expect(detect(image)?.rule).not.toBe('typosquat');
   });

@@ -102,8 +102,10 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     // kube-vip's were published as `plndr/kube-vip` before ghcr.io/kube-vip.
     'flannel', 'plndr',
     // Projects' development-image accounts, named as the project plus `dev` (KubeSphere's
-    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`).
-    'kubespheredev', 'timescaledev',
+    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`; HashiCorp's
+    // `hashicorpdev/backport-assistant` in hashicorp/consul-k8s's own workflows, MinIO's
+    // `miniodev/...` STS sample clients in minio/operator's examples).
+    'kubespheredev', 'timescaledev', 'hashicorpdev', 'miniodev',
   ],
 ];
 
