@@ -3,6 +3,7 @@
  * knows about argv, GitHub or output formats.
  */
 import type { Policy } from './config/policy.js';
+import { withOwnGhcrNamespace } from './config/own-namespace.js';
 import { RULE_IDS, type ResolvedOccurrence, type ScanError, type ScanResult } from './model.js';
 import { discoverRepository, type Discovery } from './discover/index.js';
 import { enableLinearRegExps } from './linear-regexp.js';
@@ -79,7 +80,7 @@ function createDockerHubApi(options: Pick<ScanOptions, 'policy' | 'log'>): Docke
 }
 
 export async function scan(options: ScanOptions): Promise<ScanOutcome> {
-  const { policy } = options;
+  const policy = withOwnGhcrNamespace(options.policy, options.env ?? process.env);
   // Any expression that still backtracks past V8's limit finishes on the linear-time engine.
   enableLinearRegExps();
   const discovered = await discoverRepository(options.root, {
