@@ -92,13 +92,15 @@ describe('traefik', () => {
 });
 
 describe('cert-manager', () => {
-  it('a tuple handed to a helper: imageRegistry/imageNamespace/name:appVersion, at each image.name line', async () => {
+  it('a tuple handed to a helper: imageRegistry/imageNamespace/name:appVersion, at each image.name line, the ACME solver handed as a flag too', async () => {
     // quay.io (imageRegistry) / jetstack (imageNamespace) / <component>.image.name, no tag or digest:
     // the default reference ":" + Chart.yaml appVersion (v0.0.0 in the source repository).
     expect(await scan(helmValuesDiscoverer, 'cert-manager/values.yaml')).toEqual([
       { at: '206:9', image: 'quay.io/jetstack/cert-manager-controller:v0.0.0', from: ['templates/deployment.yaml:89'] },
       { at: '1049:11', image: 'quay.io/jetstack/cert-manager-webhook:v0.0.0', from: ['templates/webhook-deployment.yaml:84'] },
       { at: '1435:11', image: 'quay.io/jetstack/cert-manager-cainjector:v0.0.0', from: ['templates/cainjector-deployment.yaml:79'] },
+      // Handed to the controller as --acme-http01-solver-image through the same helper.
+      { at: '1506:11', image: 'quay.io/jetstack/cert-manager-acmesolver:v0.0.0', from: ['templates/deployment.yaml:117'] },
       { at: '1676:11', image: 'quay.io/jetstack/cert-manager-startupapicheck:v0.0.0', from: ['templates/startupapicheck-job.yaml:60'] },
     ]);
   });

@@ -33,6 +33,23 @@ describe('helm matches', () => {
   });
 });
 
+describe('helm: images handed to a container as a flag', () => {
+  it('reads --<name>image= items: from values at the values line, literal ones at the template, a flag whose value is no reference not at all', async () => {
+    const values = await extract(helmValuesDiscoverer, 'flag-images/values.yaml');
+    expect(rows(values.occurrences)).toEqual([
+      ['3:15', 'quay.io/example/controller', 'quay.io/example/controller:v1.4.2', 'image.repository'],
+      ['6:17', 'quay.io/example/acmesolver', 'quay.io/example/acmesolver:v1.4.2', 'solver.image.repository'],
+    ]);
+    expect(values.occurrences[1]!.related).toEqual([
+      { file: 'flag-images/templates/deployment.yaml', line: 13, column: 42, message: 'the template line that hands this image to the container as --acme-http01-solver-image' },
+    ]);
+    const templates = await extract(helmTemplatesDiscoverer, 'flag-images/templates/deployment.yaml');
+    // `--enable-image=IfNotPresent` is named as an image but renders no reference; the branch with the debug image is not taken.
+    expect(rows(templates.occurrences)).toEqual([['14:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', '--config-reloader-image']]);
+    expect(templates.occurrences[0]!.note).toBe('handed to the container as --config-reloader-image');
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

@@ -1,8 +1,9 @@
 /**
- * The `image:` lines of a Helm template file (the sites), and the markers that let the executor
+ * The `image:` lines and image flags (`- --<name>image=...`) of a Helm template file (the sites), and the markers that let the executor
  * tell which output each site rendered: `\u0000S<n>\u0000` before the value and `\u0000E<n>\u0000`
  * after it, placed in the template's literal text so they travel with it through `include`.
  */
+import { isImageFlagName } from './handed-images.js';
 import { lexTemplate, TemplateSyntaxError, type ActionSpan } from './helm-template-lex.js';
 
 /** `image:` as a mapping key at the start of a line, possibly as the first key of a list item. */
@@ -15,6 +16,8 @@ export interface ImageSite {
   quoted: boolean;
   /** Set when the value starts or ends inside a template action, so no marker can be placed. */
   inAction?: true;
+  /** The flag that hands the image to the container (`--acme-http01-solver-image`), for a flag's value. */
+  flag?: string;
 }
 
 /** The actions of a template, or none when it does not lex (its parse reports why). */
@@ -41,31 +44,63 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
   return undefined;
 }
 
-/** The `image:` values of a template file, skipping template comments and values that are not scalars. */
+/**
+ * An `--<name>image=` item of an `args` or `command` list (cert-manager's
+ * `- --acme-http01-solver-image={{ template "cert-manager.image" ... }}`), the name checked by
+ * `isImageFlagName`; the opening quote of a quoted item is captured.
+ */
+const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]{1,126})=/gm;
+
+/** The image values of a template file (`image:` lines and image flags), in text order, skipping template comments and values that are not scalars. */
 export function findImageSites(text: string): ImageSite[] {
   // The actions are lexed only for a file with an image line (most of a chart's templates have none).
   let spans: ActionSpan[] | undefined;
+  const lexed = (): ActionSpan[] => (spans ??= text.includes('{{') ? spansOf(text) : []);
   const sites: ImageSite[] = [];
   for (const match of text.matchAll(IMAGE_LINE)) {
-    spans ??= text.includes('{{') ? spansOf(text) : [];
-    const start = match.index + match[0].length;
-    const enclosing = spanAt(spans, match.index + match[0].length - 1);
-    if (enclosing?.comment) continue;
-    const lineEnd = text.slice(start).search(/\r?\n|\r/);
-    const line = lineEnd < 0 ? text.slice(start) : text.slice(start, start + lineEnd);
-    const written = stripComment(line).trimEnd();
-    if (written === '' || /^[|>[&*!]/.test(written) || (written.startsWith('{') && !written.startsWith('{{'))) continue;
-    const quote = written[0];
-    const site: ImageSite =
-      (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote)
-        ? { offset: start + 1, raw: written.slice(1, -1), quoted: true }
-        : { offset: start, raw: written, quoted: false };
-    const end = site.offset + site.raw.length;
-    const cuts = (span: ActionSpan | undefined): boolean => span !== undefined && (span.start < site.offset || span.end > end);
-    if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
-    sites.push(site);
+    const site = siteAt(text, match.index + match[0].length, lexed());
+    if (site) sites.push(site);
   }
-  return sites;
+  if (!text.includes('image=') && !text.includes('Image=') && !text.includes('IMAGE=')) return sites;
+  let flagSites = 0;
+  for (const match of text.matchAll(FLAG_LINE)) {
+    if (!isImageFlagName(match[2]!)) continue;
+    const site = siteAt(text, match.index + match[0].length, lexed(), match[1] || undefined);
+    if (site) sites.push({ ...site, flag: match[2] });
+    flagSites++;
+  }
+  return flagSites > 0 ? sites.sort((a, b) => a.offset - b.offset) : sites;
+}
+
+/**
+ * The value written from `start` to its line's end: inside the quotes when quoted (`openingQuote`:
+ * the quote a flag item opened before its name), undefined when it is a comment or not a scalar.
+ */
+function siteAt(text: string, start: number, spans: ActionSpan[], openingQuote?: string): ImageSite | undefined {
+  const enclosing = spanAt(spans, start - 1);
+  if (enclosing?.comment) return undefined;
+  const lineEnd = text.slice(start).search(/\r?\n|\r/);
+  const line = lineEnd < 0 ? text.slice(start) : text.slice(start, start + lineEnd);
+  const written = stripComment(line).trimEnd();
+  if (openingQuote !== undefined) {
+    if (written.length < 2 || !written.endsWith(openingQuote)) return undefined;
+    return withActions({ offset: start, raw: written.slice(0, -1), quoted: true }, spans, enclosing);
+  }
+  if (written === '' || /^[|>[&*!]/.test(written) || (written.startsWith('{') && !written.startsWith('{{'))) return undefined;
+  const quote = written[0];
+  const site: ImageSite =
+    (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote)
+      ? { offset: start + 1, raw: written.slice(1, -1), quoted: true }
+      : { offset: start, raw: written, quoted: false };
+  return withActions(site, spans, enclosing);
+}
+
+/** The site, marked `inAction` when it starts or ends inside a template action (no marker fits there). */
+function withActions(site: ImageSite, spans: ActionSpan[], enclosing: ActionSpan | undefined): ImageSite {
+  const end = site.offset + site.raw.length;
+  const cuts = (span: ActionSpan | undefined): boolean => span !== undefined && (span.start < site.offset || span.end > end);
+  if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
+  return site;
 }
 
 /** Drops a trailing YAML comment (` #...`), leaving `#` inside quotes and template actions alone. */

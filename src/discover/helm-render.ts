@@ -8,6 +8,7 @@
  * a person edits) is traced from the values read while the line rendered.
  */
 import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-chart.js';
+import { isOneReference } from './handed-images.js';
 import { findImageSites, type ImageSite } from './helm-image-sites.js';
 import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
 import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
@@ -245,6 +246,8 @@ function collectSites(env: RenderEnv, chart: LoadedChart, siteList: RenderedSite
     const rendered = siteList[hit.site];
     if (!rendered) continue;
     const value = unsetValue(siteValue(hit.text.replace(MARKER, ''), rendered.site, env), hit);
+    // A flag named as an image hands over an image only when its value is one reference by its shape.
+    if (rendered.site.flag !== undefined && typeof value === 'string' && !isOneReference(value)) continue;
     const origin = typeof value === 'string' ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes('$')) : undefined;
     addRender(rendered, { value, uncertain: hit.uncertain, ...(origin ? { origin } : {}) });
   }

@@ -104,8 +104,10 @@ function containerNameAbove(text: string, offset: number): string | undefined {
 function templateOccurrence(path: string, lines: LineIndex, rendered: RenderedSite, render: SiteRender): Occurrence {
   const { site } = rendered;
   const templated = site.raw.includes('{{');
-  let note: string | undefined;
-  if (render.uncertain) note = "rendered in a branch whose condition is not known offline (it depends on the cluster or the release)";
-  else if (templated && typeof render.value === 'string') note = "rendered with the chart's default values";
-  return makeOccurrence({ file: path, kind: 'helm', lines, offset: site.offset, raw: site.raw, value: render.value, context: 'image', note });
+  const notes: string[] = [];
+  if (site.flag !== undefined) notes.push(`handed to the container as ${site.flag}`);
+  if (render.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
+  else if (templated && typeof render.value === 'string') notes.push("rendered with the chart's default values");
+  const note = notes.length > 0 ? notes.join('; ') : undefined;
+  return makeOccurrence({ file: path, kind: 'helm', lines, offset: site.offset, raw: site.raw, value: render.value, context: site.flag ?? 'image', note });
 }

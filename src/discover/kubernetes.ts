@@ -12,6 +12,7 @@ import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
+import { imageFlag, isImageVariable, isOneReference } from './handed-images.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { normalizeForOccurrence } from '../reference/index.js';
@@ -565,32 +566,6 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
   };
-}
-
-/** `--<name>image=<reference>` (a name of letters, digits and `-`), the reference one that says so by its shape. */
-function imageFlag(argument: string): { name: string; image: string } | undefined {
-  const equals = argument.indexOf('=');
-  if (!argument.startsWith('--') || equals < 0 || equals > 128) return undefined;
-  const name = argument.slice(0, equals);
-  if (!name.toLowerCase().endsWith('image')) return undefined;
-  for (const char of name.slice(2)) if (!((char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '-' || char === '_')) return undefined;
-  const image = argument.slice(equals + 1);
-  return isOneReference(image) && image.trim() === image ? { name, image } : undefined;
-}
-
-/** `IMAGE`, `..._IMAGE` or `RELATED_IMAGE_...`, in capitals, digits and underscores. */
-function isImageVariable(name: string): boolean {
-  if (!(name === 'IMAGE' || name.endsWith('_IMAGE') || name.startsWith('RELATED_IMAGE_'))) return false;
-  for (const char of name) if (!((char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '_')) return false;
-  return true;
-}
-
-/** A value that is one image reference and says so by its shape (a `/`, `:` or `@`), not a word. */
-function isOneReference(value: string): boolean {
-  const text = value.trim();
-  if (text === '' || text.length > 512 || /\s/.test(text)) return false;
-  if (!text.includes('/') && !text.includes(':') && !text.includes('@')) return false;
-  return normalizeForOccurrence(text).ok;
 }
 
 /** An `istio-proxy` container's image as written, with `auto` unresolved (pod-spec.ts `isIstioInjectedProxy`). */

@@ -1,0 +1,39 @@
+/**
+ * Images handed to a container rather than run as its image: an `--<name>image=<reference>`
+ * argument (cert-manager's `--acme-http01-solver-image`) or an environment variable named as an
+ * image (`STRIMZI_DEFAULT_KAFKA_IMAGE`, OLM's `RELATED_IMAGE_*`). Read only when the text says so
+ * by its name and the value is one reference by its shape. Pure string work.
+ */
+import { normalizeForOccurrence } from '../reference/index.js';
+
+/** `--<name>image=<reference>` (a name of letters, digits and `-`), the reference one that says so by its shape. */
+export function imageFlag(argument: string): { name: string; image: string } | undefined {
+  const equals = argument.indexOf('=');
+  if (!argument.startsWith('--') || equals < 0 || equals > 128) return undefined;
+  const name = argument.slice(0, equals);
+  if (!isImageFlagName(name)) return undefined;
+  const image = argument.slice(equals + 1);
+  return isOneReference(image) && image.trim() === image ? { name, image } : undefined;
+}
+
+/** `IMAGE`, `..._IMAGE` or `RELATED_IMAGE_...`, in capitals, digits and underscores. */
+export function isImageVariable(name: string): boolean {
+  if (!(name === 'IMAGE' || name.endsWith('_IMAGE') || name.startsWith('RELATED_IMAGE_'))) return false;
+  for (const char of name) if (!((char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '_')) return false;
+  return true;
+}
+
+/** A value that is one image reference and says so by its shape (a `/`, `:` or `@`), not a word. */
+export function isOneReference(value: string): boolean {
+  const text = value.trim();
+  if (text === '' || text.length > 512 || /\s/.test(text)) return false;
+  if (!text.includes('/') && !text.includes(':') && !text.includes('@')) return false;
+  return normalizeForOccurrence(text).ok;
+}
+
+/** `--<name>image`: two dashes, then letters, digits, `-` and `_`, ending in `image` (any case). */
+export function isImageFlagName(name: string): boolean {
+  if (!name.startsWith('--') || name.length > 128 || !name.toLowerCase().endsWith('image')) return false;
+  for (const char of name.slice(2)) if (!((char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '-' || char === '_')) return false;
+  return true;
+}
