@@ -64,7 +64,7 @@ export function findImageSites(text: string): ImageSite[] {
   if (!text.includes('image=') && !text.includes('Image=') && !text.includes('IMAGE=')) return sites;
   let flagSites = 0;
   for (const match of text.matchAll(FLAG_LINE)) {
-    if (!isImageFlagName(match[2]!)) continue;
+    if (!isImageFlagName(match[2])) continue;
     const site = siteAt(text, match.index + match[0].length, lexed(), match[1] || undefined);
     if (site) sites.push({ ...site, flag: match[2] });
     flagSites++;

@@ -15,7 +15,6 @@ import { LineIndex } from './position.js';
 import { imageFlag, isImageVariable, isOneReference } from './handed-images.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { normalizeForOccurrence } from '../reference/index.js';
 import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
