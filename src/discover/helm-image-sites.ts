@@ -49,7 +49,7 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
  * `- --acme-http01-solver-image={{ template "cert-manager.image" ... }}`), the name checked by
  * `isImageFlagName`; the opening quote of a quoted item is captured.
  */
-const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]{1,126})=/gm;
+const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]+)=/gm;
 
 /** The image values of a template file (`image:` lines and image flags), in text order, skipping template comments and values that are not scalars. */
 export function findImageSites(text: string): ImageSite[] {
