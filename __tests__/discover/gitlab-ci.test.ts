@@ -47,6 +47,19 @@ describe('gitlab-ci discoverer', () => {
     expect(template).toMatchObject({ line: 34, column: 10 });
   });
 
+  it("does not read the macOS VM image of a job on GitLab's hosted macOS runners (own or inherited tags) as a container image", async () => {
+    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'macos/.gitlab-ci.yml');
+    expect(errors).toEqual([]);
+    expect(summary(occurrences)).toEqual([
+      { context: 'image', raw: 'python:3.13', reference: 'docker.io/library/python:3.13' },
+      { context: 'linux.image', raw: 'python:3.12-slim', reference: 'docker.io/library/python:3.12-slim' },
+      // A job's own tags win over those of the template it extends.
+      { context: 'retagged.image', raw: 'ruby:3.3', reference: 'docker.io/library/ruby:3.3' },
+    ]);
+    const byDefault = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'macos-default/.gitlab-ci.yml');
+    expect(summary(byDefault.occurrences)).toEqual([{ context: 'lint.image', raw: 'node:22-alpine', reference: 'docker.io/library/node:22-alpine' }]);
+  });
+
   it('reports an included file from the root pipeline that includes it, not on its own', async () => {
     const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', '.gitlab-ci.yml');
     const included = occurrences.filter((occurrence) => occurrence.file === 'ci/build.gitlab-ci.yml');

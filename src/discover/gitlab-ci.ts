@@ -3,7 +3,8 @@
  * repository (any name), read as one pipeline: each image is reported in the file it is written in,
  * with the global `variables` of every file of the pipeline and the job's own (through `extends`).
  * Images of the pipeline (`image`, `default.image`, `services`) and of every job, hidden template
- * jobs included since their images are written there. Predefined and project-level variables are
+ * jobs included since their images are written there; not the macOS VM image a job on GitLab's
+ * hosted macOS runners names in `image`. Predefined and project-level variables are
  * only known when the pipeline runs; the dependency proxy's prefixes stand for Docker Hub.
  */
 import type { Document } from 'yaml';
@@ -138,6 +139,33 @@ function jobVariables(jobs: Map<string, Job>, job: Job, memo: Map<unknown, Varia
   return variables;
 }
 
+/** The tags that send a job to GitLab's hosted macOS runners (`saas-macos-medium-m1`, `saas-macos-large-m2pro`). */
+const HOSTED_MACOS_TAG = 'saas-macos-';
+
+/** A job's `tags` (with the document they are written in): its own, else those of the nearest template it extends, else `default.tags`. */
+function jobTags(jobs: Map<string, Job>, job: Job, defaults: unknown, depth = 0): Job | undefined {
+  const own = mergedGet(job.document, job.node, 'tags');
+  if (own !== undefined) return { document: job.document, node: own };
+  if (depth > MAX_EXTENDS_DEPTH) return undefined;
+  const extendsNode = mergedGet(job.document, job.node, 'extends');
+  const parents = isScalar(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  // Later templates of `extends` win, as GitLab merges them in order.
+  for (const parent of [...parents].reverse()) {
+    const name = scalarString(parent);
+    const template = name === undefined ? undefined : jobs.get(name);
+    const inherited = template === undefined || template.node === job.node ? undefined : jobTags(jobs, template, undefined, depth + 1);
+    if (inherited !== undefined) return inherited;
+  }
+  const fallback = depth === 0 && defaults !== undefined ? mergedGet(job.document, defaults, 'tags') : undefined;
+  return fallback === undefined ? undefined : { document: job.document, node: fallback };
+}
+
+/** Whether the job runs on GitLab's hosted macOS runners, where `image` names a macOS VM image. */
+function onHostedMacOs(jobs: Map<string, Job>, job: Job, defaults: unknown): boolean {
+  const tags = jobTags(jobs, job, defaults);
+  return tags !== undefined && listItems(tags.document, tags.node).some((tag) => scalarString(tag)?.startsWith(HOSTED_MACOS_TAG) ?? false);
+}
+
 /** One document of the pipeline: of the file scanned, or of a file it includes. */
 interface PipelinePart {
   document: Document.Parsed;
@@ -185,8 +213,11 @@ function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence
   };
 
   imagesOf(document.contents, '', pipeline.variables);
-  imagesOf(mergedGet(document, document.contents, 'default'), 'default.', pipeline.variables);
+  const defaults = mergedGet(document, document.contents, 'default');
+  imagesOf(defaults, 'default.', pipeline.variables);
   for (const [jobName, job] of jobsOf(document)) {
+    // On GitLab's hosted macOS runners `image` names the macOS VM image (`macos-15-xcode-16`), not a container.
+    if (onHostedMacOs(pipeline.jobs, job, defaults)) continue;
     // Job variables (and those of the templates it extends) override global ones for the job's own images.
     const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
     imagesOf(job.node, `${jobName}.`, variables);
