@@ -298,12 +298,14 @@ describe('kubernetes: images handed to a container in its environment', () => {
 });
 
 describe('kubernetes: images handed to a container as a flag', () => {
-  it('reads --<name>image=<reference> arguments at the reference, and nothing else there', async () => {
+  it('reads --<name>image=<reference> arguments, and a --<name>image argument followed by a reference, at the reference, and nothing else there', async () => {
     const { occurrences } = await extract('operator-flag-images.yaml');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.context, o.note])).toEqual([
-      ['12:18', 'quay.io/example/controller:v1.2.3', 'quay.io/example/controller:v1.2.3', 'spec.template.spec.containers[0].image', undefined],
-      ['15:42', 'quay.io/example/acmesolver:v1.2.3', 'quay.io/example/acmesolver:v1.2.3', 'spec.template.spec.containers[0].args[1]', 'handed to the container as --acme-http01-solver-image'],
-      ['16:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', 'spec.template.spec.containers[0].args[2]', 'handed to the container as --config-reloader-image'],
+      ['13:18', 'quay.io/example/controller:v1.2.3', 'quay.io/example/controller:v1.2.3', 'spec.template.spec.containers[0].image', undefined],
+      ['16:42', 'quay.io/example/acmesolver:v1.2.3', 'quay.io/example/acmesolver:v1.2.3', 'spec.template.spec.containers[0].args[1]', 'handed to the container as --acme-http01-solver-image'],
+      ['17:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', 'spec.template.spec.containers[0].args[2]', 'handed to the container as --config-reloader-image'],
+      // The flag alone, the image the next item; `latest` after `--backing-image` is no reference by its shape.
+      ['22:15', 'docker.io/example/engine:v1.4.0', 'docker.io/example/engine:v1.4.0', 'spec.template.spec.containers[0].args[7]', 'handed to the container as --engine-image'],
     ]);
   });
 });

@@ -12,7 +12,7 @@ import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
-import { imageFlag, isImageVariable, isOneReference } from './handed-images.js';
+import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './handed-images.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
@@ -311,16 +311,26 @@ class ManifestWalker {
 
   /**
    * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
-   * an `args` or `command` item `--<name>image=<one reference>`, reported at the reference.
+   * an `args` or `command` item `--<name>image=<one reference>`, or an item `--<name>image` and the
+   * reference as the next item, reported at the reference.
    */
   private argumentImages(container: unknown, path: string, viaAlias: boolean): void {
     if (!isMap(container)) return;
     for (const key of ['args', 'command']) {
       const list = mapGet(container, key);
       if (list === undefined) continue;
-      this.items(this.node(list)).forEach((item, index) => {
+      const items = this.items(this.node(list));
+      items.forEach((item, index) => {
         const node = this.node(item);
         if (!isScalar(node) || typeof node.value !== 'string') return;
+        if (isImageFlagName(node.value)) {
+          // `--engine-image` then the image as the next item (longhorn-manager's arguments).
+          const next = items[index + 1] === undefined ? undefined : this.node(items[index + 1]);
+          if (isScalar(next) && typeof next.value === 'string' && isOneReference(next.value)) {
+            this.imageAt(next, `${path}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || isAlias(items[index + 1]));
+          }
+          return;
+        }
         const flag = imageFlag(node.value);
         const location = flag ? scalarLocation(node, this.text) : undefined;
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
