@@ -33,20 +33,26 @@ describe('helm matches', () => {
   });
 });
 
-describe('helm: images handed to a container as a flag', () => {
-  it('reads --<name>image= items: from values at the values line, literal ones at the template, a flag whose value is no reference not at all', async () => {
+describe('helm: images handed to a container as a flag or in a variable', () => {
+  it('reads --<name>image= items and image variables: from values at the values line, literal ones at the template, none whose value is no reference', async () => {
     const values = await extract(helmValuesDiscoverer, 'flag-images/values.yaml');
     expect(rows(values.occurrences)).toEqual([
-      ['3:15', 'quay.io/example/controller', 'quay.io/example/controller:v1.4.2', 'image.repository'],
-      ['6:17', 'quay.io/example/acmesolver', 'quay.io/example/acmesolver:v1.4.2', 'solver.image.repository'],
+      ['4:15', 'quay.io/example/controller', 'quay.io/example/controller:v1.4.2', 'image.repository'],
+      ['7:17', 'quay.io/example/acmesolver', 'quay.io/example/acmesolver:v1.4.2', 'solver.image.repository'],
+      ['12:17', 'docker.io/example/sidecar', 'docker.io/example/sidecar:3.1', 'sidecar.image.repository'],
     ]);
-    expect(values.occurrences[1]!.related).toEqual([
-      { file: 'flag-images/templates/deployment.yaml', line: 13, column: 42, message: 'the template line that hands this image to the container as --acme-http01-solver-image' },
+    expect(values.occurrences.slice(1).map((occurrence) => occurrence.related)).toEqual([
+      [{ file: 'flag-images/templates/deployment.yaml', line: 13, column: 42, message: 'the template line that hands this image to the container as --acme-http01-solver-image' }],
+      [{ file: 'flag-images/templates/deployment.yaml', line: 23, column: 22, message: 'the template line that hands this image to the container in EXAMPLE_DEFAULT_SIDECAR_IMAGE' }],
     ]);
     const templates = await extract(helmTemplatesDiscoverer, 'flag-images/templates/deployment.yaml');
-    // `--enable-image=IfNotPresent` is named as an image but renders no reference; the branch with the debug image is not taken.
-    expect(rows(templates.occurrences)).toEqual([['14:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', '--config-reloader-image']]);
-    expect(templates.occurrences[0]!.note).toBe('handed to the container as --config-reloader-image');
+    // `--enable-image=IfNotPresent` and PULL_POLICY_IMAGE are named as images but render no reference;
+    // the branch with the debug image is not taken; LOG_LEVEL is no image variable.
+    expect(rows(templates.occurrences)).toEqual([
+      ['14:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', '--config-reloader-image'],
+      ['25:23', 'docker.io/example/agent:2.0', 'docker.io/example/agent:2.0', 'RELATED_IMAGE_AGENT'],
+    ]);
+    expect(templates.occurrences.map((occurrence) => occurrence.note)).toEqual(['handed to the container as --config-reloader-image', 'handed to the container in RELATED_IMAGE_AGENT']);
   });
 });
 

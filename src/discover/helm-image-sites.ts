@@ -1,9 +1,10 @@
 /**
- * The `image:` lines and image flags (`- --<name>image=...`) of a Helm template file (the sites), and the markers that let the executor
+ * The `image:` lines, image flags (`- --<name>image=...`) and image variables (`- name: X_IMAGE`,
+ * then `value: ...`) of a Helm template file (the sites), and the markers that let the executor
  * tell which output each site rendered: `\u0000S<n>\u0000` before the value and `\u0000E<n>\u0000`
  * after it, placed in the template's literal text so they travel with it through `include`.
  */
-import { isImageFlagName } from './handed-images.js';
+import { isImageFlagName, isImageVariable } from './handed-images.js';
 import { lexTemplate, TemplateSyntaxError, type ActionSpan } from './helm-template-lex.js';
 
 /** `image:` as a mapping key at the start of a line, possibly as the first key of a list item. */
@@ -16,8 +17,11 @@ export interface ImageSite {
   quoted: boolean;
   /** Set when the value starts or ends inside a template action, so no marker can be placed. */
   inAction?: true;
-  /** The flag that hands the image to the container (`--acme-http01-solver-image`), for a flag's value. */
-  flag?: string;
+  /**
+   * How a value that is not an `image:` hands an image to the container: as a flag
+   * (`as --acme-http01-solver-image`) or in an environment variable (`in STRIMZI_DEFAULT_KAFKA_IMAGE`).
+   */
+  handed?: { name: string; how: string };
 }
 
 /** The actions of a template, or none when it does not lex (its parse reports why). */
@@ -51,7 +55,13 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
  */
 const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]+)=/gm;
 
-/** The image values of a template file (`image:` lines and image flags), in text order, skipping template comments and values that are not scalars. */
+/**
+ * `- name: SOME_IMAGE` of an `env` list, the name checked by `isImageVariable`; its `value:` is
+ * expected on the next line, under `name`.
+ */
+const ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
+
+/** The image values of a template file (`image:` lines, image flags and variables), in text order, skipping template comments and values that are not scalars. */
 export function findImageSites(text: string): ImageSite[] {
   // The actions are lexed only for a file with an image line (most of a chart's templates have none).
   let spans: ActionSpan[] | undefined;
@@ -61,15 +71,41 @@ export function findImageSites(text: string): ImageSite[] {
     const site = siteAt(text, match.index + match[0].length, lexed());
     if (site) sites.push(site);
   }
-  if (!text.includes('image=') && !text.includes('Image=') && !text.includes('IMAGE=')) return sites;
-  let flagSites = 0;
+  const handed = [...flagSites(text, lexed), ...variableSites(text, lexed)];
+  return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
+}
+
+/** The values of `- --<name>image=...` items. */
+function flagSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
+  if (!text.includes('image=') && !text.includes('Image=') && !text.includes('IMAGE=')) return [];
+  const sites: ImageSite[] = [];
   for (const match of text.matchAll(FLAG_LINE)) {
     if (!isImageFlagName(match[2])) continue;
     const site = siteAt(text, match.index + match[0].length, lexed(), match[1] || undefined);
-    if (site) sites.push({ ...site, flag: match[2] });
-    flagSites++;
+    if (site) sites.push({ ...site, handed: { name: match[2], how: `as ${match[2]}` } });
   }
-  return flagSites > 0 ? sites.sort((a, b) => a.offset - b.offset) : sites;
+  return sites;
+}
+
+/** The `value:` of each `- name: SOME_IMAGE` item whose next line is that value (an `env` entry). */
+function variableSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
+  if (!text.includes('IMAGE')) return [];
+  const sites: ImageSite[] = [];
+  for (const match of text.matchAll(ENV_NAME_LINE)) {
+    const name = match[2];
+    if (!isImageVariable(name)) continue;
+    let next = match.index + match[0].length;
+    if (text[next] === '\r') next++;
+    if (text[next] === '\n') next++;
+    const indent = match[1].length;
+    const valueKey = ' '.repeat(indent) + 'value:';
+    if (!text.startsWith(valueKey, next) || !(text[next + valueKey.length] === ' ' || text[next + valueKey.length] === '\t')) continue;
+    let start = next + valueKey.length;
+    while (text[start] === ' ' || text[start] === '\t') start++;
+    const site = siteAt(text, start, lexed());
+    if (site) sites.push({ ...site, handed: { name, how: `in ${name}` } });
+  }
+  return sites;
 }
 
 /**

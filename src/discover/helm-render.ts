@@ -246,8 +246,8 @@ function collectSites(env: RenderEnv, chart: LoadedChart, siteList: RenderedSite
     const rendered = siteList[hit.site];
     if (!rendered) continue;
     const value = unsetValue(siteValue(hit.text.replace(MARKER, ''), rendered.site, env), hit);
-    // A flag named as an image hands over an image only when its value is one reference by its shape.
-    if (rendered.site.flag !== undefined && typeof value === 'string' && !isOneReference(value)) continue;
+    // A flag or variable named as an image hands over an image only when its value is one reference by its shape.
+    if (rendered.site.handed !== undefined && typeof value === 'string' && !isOneReference(value)) continue;
     const origin = typeof value === 'string' ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes('$')) : undefined;
     addRender(rendered, { value, uncertain: hit.uncertain, ...(origin ? { origin } : {}) });
   }

@@ -105,9 +105,9 @@ function templateOccurrence(path: string, lines: LineIndex, rendered: RenderedSi
   const { site } = rendered;
   const templated = site.raw.includes('{{');
   const notes: string[] = [];
-  if (site.flag !== undefined) notes.push(`handed to the container as ${site.flag}`);
+  if (site.handed !== undefined) notes.push(`handed to the container ${site.handed.how}`);
   if (render.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
   else if (templated && typeof render.value === 'string') notes.push("rendered with the chart's default values");
   const note = notes.length > 0 ? notes.join('; ') : undefined;
-  return makeOccurrence({ file: path, kind: 'helm', lines, offset: site.offset, raw: site.raw, value: render.value, context: site.flag ?? 'image', note });
+  return makeOccurrence({ file: path, kind: 'helm', lines, offset: site.offset, raw: site.raw, value: render.value, context: site.handed?.name ?? 'image', note });
 }

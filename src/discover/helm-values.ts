@@ -84,7 +84,7 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
         const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
         entry.uncertain &&= render.uncertain;
         templateLines ??= new LineIndex(rendered.file.text);
-        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.flag === undefined ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container as ${rendered.site.flag}` });
+        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.handed === undefined ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
         byOrigin.set(key, entry);
       }
     }
