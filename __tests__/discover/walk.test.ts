@@ -213,6 +213,44 @@ describe('discoverRepository', () => {
     ]);
   });
 
+  it('keeps the text of a file the walk read only while its own discoverers run; one a discoverer read stays read', async () => {
+    await put('a.images', 'IMAGE one\n');
+    await put('b.images', 'IMAGE two\n');
+    await put('c.images', 'IMAGE three\n');
+    await put('d.images', 'IMAGE four\n');
+    const seen: Record<string, string | undefined> = {};
+    const readingDiscoverer: Discoverer = {
+      ...lineDiscoverer,
+      async extract(file, context) {
+        // Its own text, while its discoverers run.
+        seen[`${file.path} itself`] = await context.readFile(file.path);
+        if (file.path === 'a.images') {
+          seen['c.images before its pass'] = await context.readFile('c.images');
+          await writeFile(path.join(root, 'b.images'), 'IMAGE changed\n');
+        }
+        if (file.path === 'b.images') await writeFile(path.join(root, 'a.images'), 'IMAGE changed\n');
+        if (file.path === 'c.images') await writeFile(path.join(root, 'c.images'), 'IMAGE changed\n');
+        if (file.path === 'd.images') {
+          seen['a.images after its pass'] = await context.readFile('a.images');
+          seen['c.images after its pass'] = await context.readFile('c.images');
+        }
+        return lineDiscoverer.extract(file, context);
+      },
+    };
+    const discovery = await discoverRepository(root, { discoverers: [readingDiscoverer] });
+    expect(seen).toEqual({
+      'a.images itself': 'IMAGE one\n',
+      'c.images before its pass': 'IMAGE three\n',
+      'b.images itself': 'IMAGE changed\n',
+      'c.images itself': 'IMAGE three\n',
+      'd.images itself': 'IMAGE four\n',
+      // Read again from the disk (its text was not kept), and still the text the first read gave.
+      'a.images after its pass': 'IMAGE changed\n',
+      'c.images after its pass': 'IMAGE three\n',
+    });
+    expect(discovery.occurrences.map((occurrence) => occurrence.raw)).toEqual(['one', 'changed', 'three', 'four']);
+  });
+
   it('scans only the given files when asked', async () => {
     await put('a.images', 'IMAGE one\n');
     await put('b.images', 'IMAGE two\n');

@@ -126,14 +126,13 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   let filesScanned = 0;
   for (const file of walk.files) {
     // A file a discoverer read already (a chart's templates) is not read again.
-    const text = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
+    const readBefore = fileCache.get(file);
+    const text = readBefore ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text === undefined) continue;
-    fileCache.set(file, text);
-    let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
-    // Kinds recognised by content alone only take files no kind claims by name.
-    if (matching.length === 0) matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text, true));
+    const matching = matchingDiscoverers(discoverers, file, text);
     if (matching.length === 0) continue;
     filesScanned++;
+    fileCache.set(file, text);
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text }, context);
@@ -154,12 +153,22 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         sources.set(file, text);
       }
     }
+    // Kept while its discoverers run, not for the whole scan: every text kept went to the old generation,
+    // copied twice on the way by the young generation's collections (issue 15). A later reader reads it again.
+    if (readBefore === undefined) fileCache.delete(file);
   }
   // Code-unit order, as the walk lists files: the same on every machine (localeCompare follows the
   // process's locale) and an order of magnitude cheaper.
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+
+/** The discoverers that read `file`: those that claim it by name (and content), else those that claim it by content alone. */
+function matchingDiscoverers(discoverers: readonly Discoverer[], file: string, text: string): Discoverer[] {
+  const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text));
+  // Kinds recognised by content alone only take files no kind claims by name.
+  return matching.length > 0 ? matching : discoverers.filter((discoverer) => safeMatches(discoverer, file, text, true));
 }
 
 function byCodeUnits(a: string, b: string): number {
