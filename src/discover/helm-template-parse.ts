@@ -56,6 +56,15 @@ export function isEmptyList(nodes: TemplateNode[]): boolean {
   return nodes.every((node) => node.type === 'text' && node.text.trim() === '');
 }
 
+/**
+ * The items in an array of their own length. An array grown by `push` has room for 16 more items,
+ * and a chart's parse trees are kept for the whole scan (in the old generation, copied twice by the
+ * young generation's collections on the way there): most commands and pipelines have one or two items.
+ */
+function trimmed<T>(items: T[]): T[] {
+  return items.slice();
+}
+
 /** Parses template text. Throws TemplateSyntaxError where Helm would refuse the template. */
 export function parseTemplate(text: string): ParsedTemplate {
   return new Parser(lexTemplate(text)).parse();
@@ -213,15 +222,17 @@ class Parser {
     const pos = this.peek()?.pos ?? 0;
     const pipe: Pipe = { decl: [], isAssign: false, cmds: [], pos };
     this.declaration(pipe, context);
+    const cmds: Arg[][] = [];
     for (;;) {
       const token = this.peek();
       if (token?.type === end) {
         this.index++;
-        if (pipe.cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context}`, token.pos);
+        if (cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context}`, token.pos);
+        pipe.cmds = trimmed(cmds);
         return pipe;
       }
-      if (pipe.cmds.length > 0) this.expect('pipe', context);
-      pipe.cmds.push(this.command(end));
+      if (cmds.length > 0) this.expect('pipe', context);
+      cmds.push(this.command(end));
     }
   }
 
@@ -232,14 +243,14 @@ class Parser {
     if (first?.type !== 'variable' || !after) return;
     if (after.type === 'declare' || after.type === 'assign') {
       this.index += 2;
-      pipe.decl.push(first.value);
+      pipe.decl = [first.value];
       pipe.isAssign = after.type === 'assign';
     } else if (after.type === 'comma' && context === 'range') {
       const second = this.peek(2);
       const op = this.peek(3);
       if (second?.type !== 'variable' || (op?.type !== 'declare' && op?.type !== 'assign')) throw new TemplateSyntaxError('bad range declaration', first.pos);
       this.index += 4;
-      pipe.decl.push(first.value, second.value);
+      pipe.decl = [first.value, second.value];
       pipe.isAssign = op.type === 'assign';
     }
   }
@@ -252,7 +263,7 @@ class Parser {
       if (!token) throw new TemplateSyntaxError('unclosed action', 0);
       if (token.type === end || token.type === 'pipe') {
         if (args.length === 0) throw new TemplateSyntaxError('missing command', token.pos);
-        return args;
+        return trimmed(args);
       }
       if (args.length > 0 && !token.spaced) throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
       args.push(this.operand());
@@ -267,9 +278,9 @@ class Parser {
     if (path.length === 0) return term;
     switch (term.type) {
       case 'field':
-        return { type: 'field', path: [...term.path, ...path] };
+        return { type: 'field', path: term.path.concat(path) };
       case 'variable':
-        return { type: 'variable', name: term.name, path: [...term.path, ...path] };
+        return { type: 'variable', name: term.name, path: term.path.concat(path) };
       case 'string':
       case 'number':
       case 'bool':
@@ -277,7 +288,7 @@ class Parser {
       case 'dot':
         throw new TemplateSyntaxError(`unexpected . after term ${JSON.stringify(term.type)}`, this.peek(-1)?.pos ?? 0);
       default:
-        return { type: 'chain', base: term, path };
+        return { type: 'chain', base: term, path: trimmed(path) };
     }
   }
 
