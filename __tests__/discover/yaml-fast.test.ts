@@ -302,6 +302,21 @@ describe('YAML fast path', () => {
     expect(disagreement(text)).toBeUndefined();
   });
 
+  it('resolves plain scalars as the package does however often their sources repeat, past the sources it remembers', () => {
+    // The tag of a plain scalar is remembered by its source, across documents and streams, for up
+    // to 4,096 sources of up to 64 characters (keys and values apart).
+    const keys = ['null', 'Null', '~', 'true', 'False', '0', '12', '0o17', '0x1F', '1.5', '.5e3', '.inf', '.NaN', 'web', 'nginx', '1.2.3'];
+    const values = [...keys, '-12', '-.inf', '+1.5', 'nginx:1.27'];
+    const documents = (shift: number) => keys.map((key, index) => `${key}: ${values[(index + shift) % values.length]}`).join('\n');
+    const repeated = [0, 1, 5, 16].map(documents).join('\n---\n');
+    const many = Array.from({ length: 5_000 }, (_, index) => `k${index}: ${index % 3 === 0 ? index : index % 3 === 1 ? `v${index}` : `${index}.5`}`).join('\n');
+    const long = `${'1'.repeat(80)}: ${'2'.repeat(70)}.5\n${'x'.repeat(80)}: true\n${'1'.repeat(80)}: ${'x'.repeat(70)}\n`;
+    for (const text of [repeated, many, repeated, long, long.replaceAll('x', '3'), repeated]) {
+      expect(parseSimpleDocuments(text)).toBeDefined();
+      expect(disagreement(text)).toBeUndefined();
+    }
+  });
+
   it('is what parseYamlDocuments returns for a document of its shape', () => {
     const text = 'services:\n  web:\n    image: nginx:1.27\n';
     const parsed = parseYamlDocuments(text);

@@ -252,9 +252,53 @@ function firstContentLine(text: string, lineStart: number, end: number): number 
   return end;
 }
 
+/** How many sources `PlainTags` remembers, for keys and for values each, and the longest it remembers. */
+const REMEMBERED_SOURCES = 4096;
+const REMEMBERED_SOURCE_LENGTH = 64;
+
+/**
+ * The tag a plain scalar resolves to among a schema's tags, as the package picks it (the first
+ * default tag whose regular expression matches the source), remembered by source: keys and values
+ * repeat (`name`, `image`, `true`) and each answer tries up to nine regular expressions (issue 15).
+ * The answer depends on the source and the tags alone (their expressions keep no state).
+ */
+class PlainTags {
+  /** By source; null when no tag matches (the schema's string tag resolves it). */
+  private readonly keys = new Map<string, ScalarTag | null>();
+  private readonly values = new Map<string, ScalarTag | null>();
+
+  constructor(readonly tags: readonly unknown[]) {}
+
+  /** Whether this answers for a schema with `tags` (the same tag objects in the same order). */
+  serves(tags: readonly unknown[]): boolean {
+    return tags.length === this.tags.length && tags.every((tag, index) => tag === this.tags[index]);
+  }
+
+  tagOf(source: string, atKey: boolean): ScalarTag | undefined {
+    const remembered = atKey ? this.keys : this.values;
+    const known = remembered.get(source);
+    if (known !== undefined) return known ?? undefined;
+    const tag = (this.tags as ScalarTag[]).find((candidate) => (candidate.default === true || (atKey && candidate.default === 'key')) && candidate.test?.test(source));
+    if (source.length <= REMEMBERED_SOURCE_LENGTH) {
+      if (remembered.size >= REMEMBERED_SOURCES) remembered.clear();
+      remembered.set(source, tag ?? null);
+    }
+    return tag;
+  }
+}
+
+/** The answers kept across documents: every document this path builds has the core schema's tags. */
+let latestPlainTags: PlainTags | undefined;
+
+function plainTagsOf(schema: Schema): PlainTags {
+  if (!latestPlainTags?.serves(schema.tags)) latestPlainTags = new PlainTags(schema.tags);
+  return latestPlainTags;
+}
+
 class FastParser {
   private readonly schema: Schema;
   private readonly options: Document['options'];
+  private readonly plainTags: PlainTags;
   /** The last `nextContentLine` answer: the lines between two items are looked at by every collection they end. */
   private cachedFrom = -1;
   private cachedLine = -1;
@@ -272,6 +316,7 @@ class FastParser {
   ) {
     this.schema = document.schema;
     this.options = document.options;
+    this.plainTags = plainTagsOf(document.schema);
   }
 
   /** Offset of the first line at or after `lineStart` with more than spaces and a comment, or `end`. */
@@ -703,8 +748,7 @@ class FastParser {
   /** A plain scalar from `start` to `end`, resolved by the document's schema as the `yaml` package resolves it. */
   plainScalar(start: number, end: number, nodeEnd: number, atKey: boolean): Scalar {
     const source = this.text.slice(start, end);
-    const tag = this.schema.tags.find((candidate) => (candidate.default === true || (atKey && candidate.default === 'key')) && (candidate as ScalarTag).test?.test(source)) as ScalarTag | undefined;
-    const resolver = tag ?? (this.schema as unknown as Record<symbol, ScalarTag>)[SCALAR_TAG];
+    const resolver = this.plainTags.tagOf(source, atKey) ?? (this.schema as unknown as Record<symbol, ScalarTag>)[SCALAR_TAG];
     let failed = false;
     const resolved = resolver.resolve(source, () => (failed = true), this.options);
     if (failed) throw new Unsupported();
