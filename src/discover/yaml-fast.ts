@@ -259,7 +259,8 @@ const REMEMBERED_SOURCE_LENGTH = 64;
 /**
  * The tag a plain scalar resolves to among a schema's tags, as the package picks it (the first
  * default tag whose regular expression matches the source), remembered by source: keys and values
- * repeat (`name`, `image`, `true`) and each answer tries up to nine regular expressions (issue 15).
+ * repeat (`name`, `image`, `true`) and each answer tries up to eight regular expressions (the core
+ * schema's; issue 15).
  * The answer depends on the source and the tags alone (their expressions keep no state).
  */
 class PlainTags {
@@ -275,15 +276,18 @@ class PlainTags {
   }
 
   tagOf(source: string, atKey: boolean): ScalarTag | undefined {
+    if (source.length > REMEMBERED_SOURCE_LENGTH) return this.firstMatching(source, atKey);
     const remembered = atKey ? this.keys : this.values;
     const known = remembered.get(source);
     if (known !== undefined) return known ?? undefined;
-    const tag = (this.tags as ScalarTag[]).find((candidate) => (candidate.default === true || (atKey && candidate.default === 'key')) && candidate.test?.test(source));
-    if (source.length <= REMEMBERED_SOURCE_LENGTH) {
-      if (remembered.size >= REMEMBERED_SOURCES) remembered.clear();
-      remembered.set(source, tag ?? null);
-    }
+    const tag = this.firstMatching(source, atKey);
+    if (remembered.size >= REMEMBERED_SOURCES) remembered.clear();
+    remembered.set(source, tag ?? null);
     return tag;
+  }
+
+  private firstMatching(source: string, atKey: boolean): ScalarTag | undefined {
+    return (this.tags as ScalarTag[]).find((candidate) => (candidate.default === true || (atKey && candidate.default === 'key')) && candidate.test?.test(source));
   }
 }
 
