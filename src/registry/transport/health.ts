@@ -23,10 +23,57 @@ interface RegistryState {
   failures: number;
   last?: RegistryError;
   /** Told when the registry is given up: its requests in flight end. */
-  listeners: Set<() => void>;
+  listeners: Listeners;
   /** What requests to the registry listen to (one per registry, not one per request). */
   cancellation: Cancellation;
   answered: boolean;
+}
+
+/** One listener in `Listeners`, linked to its neighbours while it listens. */
+interface Link {
+  listener: (() => void) | undefined;
+  previous: Link | undefined;
+  next: Link | undefined;
+}
+
+/**
+ * The listeners of one registry's requests in flight, in a list whose links are cleared as each
+ * leaves. Not a Set: every request enters and leaves it, so a Set was rehashed into a new table
+ * every few dozen requests, and a superseded table that had reached the old generation still
+ * pointed at the listeners it held (each reaching its request's objects) and at the table after
+ * it; young-generation collections cannot tell such a table is garbage, so they kept those
+ * requests alive until they were promoted too: about 300 bytes of old garbage per request.
+ */
+class Listeners {
+  private first: Link | undefined;
+
+  /** Adds `listener`; returns how to remove it (nothing once removed or taken). */
+  add(listener: () => void): () => void {
+    const link: Link = { listener, previous: undefined, next: this.first };
+    if (this.first) this.first.previous = link;
+    this.first = link;
+    return () => this.remove(link);
+  }
+
+  /** Removes every listener and returns them. */
+  takeAll(): Array<() => void> {
+    const taken: Array<() => void> = [];
+    while (this.first) {
+      taken.push(this.first.listener!);
+      this.remove(this.first);
+    }
+    return taken;
+  }
+
+  private remove(link: Link): void {
+    if (link.listener === undefined) return;
+    if (link.previous) link.previous.next = link.next;
+    else this.first = link.next;
+    if (link.next) link.next.previous = link.previous;
+    link.listener = undefined;
+    link.previous = undefined;
+    link.next = undefined;
+  }
 }
 
 const DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
@@ -88,9 +135,7 @@ export class RegistryHealth {
     state.failures++;
     state.last = error;
     if (!this.isUnhealthy(state)) return;
-    const listeners = [...state.listeners];
-    state.listeners.clear();
-    for (const listener of listeners) listener();
+    for (const listener of state.listeners.takeAll()) listener();
   }
 
   /** Registries given up in this run, with why. */
@@ -119,15 +164,14 @@ export class RegistryHealth {
   private state(registry: string): RegistryState {
     let state = this.registries.get(registry);
     if (!state) {
-      const listeners = new Set<() => void>();
+      const listeners = new Listeners();
       const cancellation: Cancellation = {
         onCancel: (listener) => {
           if (this.isUnhealthy(this.state(registry))) {
             listener();
             return () => {};
           }
-          listeners.add(listener);
-          return () => listeners.delete(listener);
+          return listeners.add(listener);
         },
         error: (what) => this.unhealthyError(registry, what),
       };
