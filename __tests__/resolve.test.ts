@@ -109,6 +109,45 @@ describe('resolveOccurrences', () => {
     expect(hiddenClassesOf(resolved)).toBe(1);
   });
 
+  it('asks each registry for as many references at once as the client lets in flight to it, registries in parallel', async () => {
+    const other = 'https://other.example';
+    for (const [origin, count] of [[REG, 40], [other, 10]] as const) {
+      nock(origin).get('/v2/').reply(200, '{}');
+      nock(origin).head(/^\/v2\/team\/app\d+\/manifests\/1\.0$/).times(count).delay(5).reply(200, undefined, {
+        'docker-content-digest': manifestDigest,
+        'content-type': MEDIA_TYPES.ociManifest,
+        'content-length': '100',
+      });
+    }
+    // Lookups started and not yet answered, per registry: more than the client's bound would wait in its queue.
+    const asked = new Map<string, { now: number; most: number }>();
+    const events: string[] = [];
+    class Counting extends RegistryClient {
+      override async headManifest(repo: { domain: string; path: string }, reference: string) {
+        const count = asked.get(repo.domain) ?? { now: 0, most: 0 };
+        asked.set(repo.domain, count);
+        count.most = Math.max(count.most, ++count.now);
+        events.push(`ask ${repo.domain}`);
+        try {
+          return await super.headManifest(repo, reference);
+        } finally {
+          count.now--;
+          events.push(`answer ${repo.domain}`);
+        }
+      }
+    }
+    const counting = new Counting({ concurrency: 4, retries: 0, transport: { sleep: async () => {} } });
+    const references = [
+      ...Array.from({ length: 40 }, (_, i) => `reg.example/team/app${i}:1.0`),
+      ...Array.from({ length: 10 }, (_, i) => `other.example/team/app${i}:1.0`),
+    ];
+    const resolved = await resolveOccurrences(references.map((reference) => occurrence(reference)), counting);
+    expect(resolved.every((o) => o.resolution?.status === 'ok')).toBe(true);
+    expect(Object.fromEntries(asked)).toEqual({ 'reg.example': { now: 0, most: 4 }, 'other.example': { now: 0, most: 4 } });
+    // The second registry is asked while the first still has references to answer.
+    expect(events.indexOf('ask other.example')).toBeLessThan(events.lastIndexOf('answer reg.example'));
+  });
+
   it('maps every registry error code to the resolution form', () => {
     expect(resolutionErrorCode('RATE_LIMITED')).toBe('rate-limited');
     expect(resolutionErrorCode('DIGEST_MISMATCH')).toBe('digest-mismatch');

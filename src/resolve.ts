@@ -11,7 +11,7 @@
  */
 import { withFields } from './copy.js';
 import type { Occurrence, ResolvedOccurrence, Resolution } from './model.js';
-import { splitReference } from './reference/index.js';
+import { splitReference, type ReferenceParts } from './reference/index.js';
 import {
   RegistryError,
   findInIndex,
@@ -63,9 +63,8 @@ async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: u
 
 const isNotFound = (error: unknown): error is RegistryError => error instanceof RegistryError && error.code === 'NOT_FOUND';
 
-/** What the registry says about one normalized reference. */
-async function resolveReference(reference: string, client: RegistryClient): Promise<Resolution> {
-  const parts = splitReference(reference);
+/** What the registry says about one normalized reference, split (`parts`) or not (undefined). */
+async function resolveReference(reference: string, parts: ReferenceParts | undefined, client: RegistryClient): Promise<Resolution> {
   if (!parts) return { status: 'error', errorCode: 'protocol', message: `cannot resolve "${reference}": not a normalized reference` };
   const { digest } = parts;
   const repo: RepositoryRef = { domain: parts.domain, path: parts.path };
@@ -118,35 +117,74 @@ async function platformInIndex(client: RegistryClient, repo: RepositoryRef, inde
 }
 
 /**
- * References asked at once. The client bounds requests per registry; this bounds the work started
- * (promises, closures, queued requests), so 100,000 references do not all wait in memory at once.
+ * References asked at once, over all registries. The client bounds requests per registry; this
+ * bounds the work started (promises, closures), so 100,000 references do not all wait in memory.
  */
 const RESOLVE_WORKERS = 256;
+
+/** A distinct reference to resolve, split once. */
+interface Question {
+  reference: string;
+  parts: ReferenceParts | undefined;
+}
+
+/**
+ * The distinct references of each registry, registries in the order first named (references that
+ * do not split go together, answered without a request).
+ */
+function questionsByRegistry(occurrences: Occurrence[]): Question[][] {
+  const seen = new Set<string>();
+  const byRegistry = new Map<string, Question[]>();
+  for (const { reference, local } of occurrences) {
+    if (!reference || local || seen.has(reference)) continue;
+    seen.add(reference);
+    const parts = splitReference(reference);
+    const registry = parts?.domain.toLowerCase() ?? '';
+    let questions = byRegistry.get(registry);
+    if (!questions) byRegistry.set(registry, (questions = []));
+    questions.push({ reference, parts });
+  }
+  return [...byRegistry.values()];
+}
 
 /**
  * Fills `resolution` for each occurrence with a reference that is not built locally. Returns
  * new objects in the same order; occurrences without a reference are returned unchanged.
+ *
+ * Each registry's references are asked by as many workers as the client lets in flight to it,
+ * and registries are asked in parallel up to RESOLVE_WORKERS in all: no reference waits in the
+ * client's queue behind hundreds of others (the 256 workers over one registry kept 240 waiting,
+ * each long enough for what it held to reach the old generation), and a slow registry holds only
+ * its own workers.
  */
 export async function resolveOccurrences(
   occurrences: Occurrence[],
   client: RegistryClient,
   options: ResolveOptions = {},
 ): Promise<ResolvedOccurrence[]> {
-  const references = new Set<string>();
-  for (const occurrence of occurrences) if (occurrence.reference && !occurrence.local) references.add(occurrence.reference);
+  const registries = questionsByRegistry(occurrences);
+  const total = registries.reduce((sum, questions) => sum + questions.length, 0);
   const resolutions = new Map<string, Resolution>();
-  options.onProgress?.(0, references.size);
-  const pending = references.values();
-  const worker = async (): Promise<void> => {
-    for (let next = pending.next(); !next.done; next = pending.next()) {
-      const reference = next.value;
-      const resolution = await resolveReference(reference, client).catch((error: unknown) => failure(error, reference));
-      resolutions.set(reference, resolution);
-      options.onProgress?.(resolutions.size, references.size);
-      if (resolution.status !== 'ok') options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ''}`);
-    }
+  options.onProgress?.(0, total);
+  const resolveAll = async (questions: Question[], workers: number): Promise<void> => {
+    const pending = questions.values();
+    const worker = async (): Promise<void> => {
+      for (let next = pending.next(); !next.done; next = pending.next()) {
+        const { reference, parts } = next.value;
+        const resolution = await resolveReference(reference, parts, client).catch((error: unknown) => failure(error, reference));
+        resolutions.set(reference, resolution);
+        options.onProgress?.(resolutions.size, total);
+        if (resolution.status !== 'ok') options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ''}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(workers, questions.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
+  const perRegistry = Math.min(client.concurrencyPerRegistry, RESOLVE_WORKERS);
+  const pendingRegistries = registries.values();
+  const lane = async (): Promise<void> => {
+    for (let next = pendingRegistries.next(); !next.done; next = pendingRegistries.next()) await resolveAll(next.value, perRegistry);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.floor(RESOLVE_WORKERS / perRegistry), registries.length) }, lane));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : undefined;
     return resolution ? withFields(occurrence, { resolution: { ...resolution } }) : { ...occurrence };

@@ -151,7 +151,8 @@ function notAManifest(what: string, header: string | null): RegistryError {
 
 export class RegistryClient {
   private readonly transport: Transport;
-  private readonly concurrency: number;
+  /** Operations in flight at once per registry: callers that start no more than this never wait in its queue. */
+  readonly concurrencyPerRegistry: number;
   /** Operations in flight, per registry: one slow registry does not hold the others' slots. */
   private readonly limits = new Map<string, ReturnType<typeof pLimit>>();
   /** Registries that answered the referrers API as not supported: not probed again (tag schema instead). */
@@ -192,7 +193,7 @@ export class RegistryClient {
     if (options.userAgent !== undefined) transportOptions.userAgent = options.userAgent;
     if (options.logger) transportOptions.logger = options.logger;
     this.transport = new Transport(transportOptions);
-    this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+    this.concurrencyPerRegistry = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
     this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
     this.maxCachedAnswers = Math.max(1, options.maxCachedAnswers ?? DEFAULT_MAX_CACHED_ANSWERS);
@@ -311,7 +312,7 @@ export class RegistryClient {
   private limitFor(repo: RepositoryRef): ReturnType<typeof pLimit> {
     const registry = repo.domain.toLowerCase();
     let limit = this.limits.get(registry);
-    if (!limit) this.limits.set(registry, (limit = pLimit(this.concurrency)));
+    if (!limit) this.limits.set(registry, (limit = pLimit(this.concurrencyPerRegistry)));
     return limit;
   }
 
