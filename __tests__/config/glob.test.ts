@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileImageGlobs, ImageGlobError, matchImageGlob, matchWildcards, normalizeImageGlob } from '../../src/config/glob.js';
+import { compileImageGlobs, ImageGlobError, matchImageGlob, matchImageGlobRepository, matchWildcards, normalizeImageGlob } from '../../src/config/glob.js';
+import { splitReference } from '../../src/reference/index.js';
 
 describe('normalizeImageGlob', () => {
   it.each([
@@ -119,6 +120,9 @@ describe('matchImageGlob', () => {
     ['**', 'nginx', false],
   ])('%s ~ %s => %s', (glob, name, expected) => {
     expect(matchImageGlob(glob, name)).toBe(expected);
+    // Given the repository of a reference split once, the same answer.
+    const repository = splitReference(name)?.repository;
+    expect(repository !== undefined && matchImageGlobRepository(glob, repository)).toBe(expected);
   });
 
   it('throws for an invalid glob rather than matching nothing silently', () => {

@@ -168,13 +168,22 @@ export function compileImageGlobs(globs: readonly string[]): ImageGlobSet {
 const compiledCache = new Map<string, CompiledImageGlob>();
 const MAX_CACHED_GLOBS = 1000;
 
-/** Whether a normalized image name (tag and digest allowed, and ignored) matches a glob; throws `ImageGlobError` for an invalid glob. */
-export function matchImageGlob(glob: string, normalizedName: string): boolean {
+function compiledGlob(glob: string): CompiledImageGlob {
   let compiled = compiledCache.get(glob);
   if (!compiled) {
     compiled = compileImageGlob(glob);
     if (compiledCache.size >= MAX_CACHED_GLOBS) compiledCache.clear();
     compiledCache.set(glob, compiled);
   }
-  return compiled.matches(normalizedName);
+  return compiled;
+}
+
+/** Whether a normalized image name (tag and digest allowed, and ignored) matches a glob; throws `ImageGlobError` for an invalid glob. */
+export function matchImageGlob(glob: string, normalizedName: string): boolean {
+  return compiledGlob(glob).matches(normalizedName);
+}
+
+/** The same for a repository already split from its reference (`ReferenceParts.repository`), so it is not split again. */
+export function matchImageGlobRepository(glob: string, repository: string): boolean {
+  return compiledGlob(glob).matchesRepository(repository);
 }

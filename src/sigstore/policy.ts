@@ -13,7 +13,7 @@
  * ClusterImagePolicies with the same or no `metadata.name`, stay two requirements.
  */
 import type { KeylessIdentity, SignatureRule } from '../config/policy.js';
-import { matchImageGlob } from '../config/glob.js';
+import { matchImageGlob, matchImageGlobRepository } from '../config/glob.js';
 import { expandPreset } from '../config/presets.js';
 
 /** One acceptable signer: a keyless identity, or a key (file path or inline PEM). */
@@ -91,10 +91,10 @@ export function groupsOfRules(rules: readonly SignatureRule[], idPrefix = 'signa
   return groups;
 }
 
-function groupMatches(group: PolicyGroup, reference: string): boolean {
+function groupMatches(group: PolicyGroup, matches: (glob: string) => boolean): boolean {
   return group.images.some((glob) => {
     try {
-      return matchImageGlob(glob, reference);
+      return matches(glob);
     } catch {
       // An invalid glob matches nothing; the policy loader reports it with its position.
       return false;
@@ -104,7 +104,12 @@ function groupMatches(group: PolicyGroup, reference: string): boolean {
 
 /** The groups whose images match a normalized reference (tag and digest are ignored). */
 export function groupsForImage(groups: readonly PolicyGroup[], reference: string): PolicyGroup[] {
-  return groups.filter((group) => groupMatches(group, reference));
+  return groups.filter((group) => groupMatches(group, (glob) => matchImageGlob(glob, reference)));
+}
+
+/** The same for a reference already split: its repository as policies match it (`ReferenceParts.repository`). */
+export function groupsForRepository(groups: readonly PolicyGroup[], repository: string): PolicyGroup[] {
+  return groups.filter((group) => groupMatches(group, (glob) => matchImageGlobRepository(glob, repository)));
 }
 
 /** The attestation predicate types the groups can ask for (for the report). */
