@@ -66,10 +66,18 @@ describe('verifySignatures', () => {
   it('checks each repository, digest and rule set once, however many occurrences name it', async () => {
     const [a, b] = occurrences(2);
     const sameDigestElsewhere = { ...b!, reference: 'registry.test/team/other:1.0', raw: 'registry.test/team/other:1.0' };
+    const otherDigestSameRepository = { ...a!, reference: 'registry.test/team/app0:2.0', raw: 'registry.test/team/app0:2.0', resolution: { status: 'ok' as const, tagDigest: digestOf(7) } };
+    const sameImageOtherTag = { ...a!, reference: 'registry.test/team/app0:latest', raw: 'registry.test/team/app0:latest' };
     const registry = new UnsignedRegistry();
-    const checked = await verifySignatures([a!, b!, { ...a!, line: 9 }, b!, sameDigestElsewhere], policy, registry, { trustedRoot });
-    expect(checked.map((o) => o.signature?.status)).toEqual(Array(5).fill('unsigned'));
-    expect(registry.asked.sort()).toEqual([`team/app0:${digestOf(0).replace(':', '-')}.sig`, `team/app1:${digestOf(1).replace(':', '-')}.sig`, `team/other:${digestOf(1).replace(':', '-')}.sig`]);
+    const named = [a!, b!, { ...a!, line: 9 }, b!, sameDigestElsewhere, otherDigestSameRepository, sameImageOtherTag];
+    const checked = await verifySignatures(named, policy, registry, { trustedRoot });
+    expect(checked.map((o) => o.signature?.status)).toEqual(Array(7).fill('unsigned'));
+    expect(registry.asked.sort()).toEqual([
+      `team/app0:${digestOf(0).replace(':', '-')}.sig`,
+      `team/app0:${digestOf(7).replace(':', '-')}.sig`,
+      `team/app1:${digestOf(1).replace(':', '-')}.sig`,
+      `team/other:${digestOf(1).replace(':', '-')}.sig`,
+    ]);
   });
 
   it('reports an image whose signatures could not be listed as not checked, never unsigned', async () => {

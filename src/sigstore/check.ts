@@ -21,6 +21,7 @@ import { COSIGN_SIGN_PREDICATE_TYPE, assertSimpleSigningPayload } from './payloa
 import { checkWithPlatforms, wantsPlatforms, worstStatus } from './platforms.js';
 import {
   groupsForImage,
+  groupsForRepository,
   groupsOfRules,
   requiredPredicateTypes,
   signersOf,
@@ -370,15 +371,8 @@ export async function verifySignatures(
     ...(rootError ? { rootError } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
-  // Each occurrence's outcome, or the check it waits for (one per image and rule set, shared).
-  const planned: Array<ImageCheck | SignatureStatus | undefined> = [];
-  const checks = new ImageChecks();
-  for (const occurrence of occurrences) {
-    const entry = plan(occurrence, context);
-    if ('digest' in entry) planned.push(checks.add(entry));
-    else planned.push('signature' in entry ? entry.signature : undefined);
-  }
-  await runChecks(checks.all, context, options.concurrency ?? 4);
+  const { planned, checks } = planChecks(occurrences, context);
+  await runChecks(checks, context, options.concurrency ?? 4);
   return occurrences.map((occurrence, index) => {
     const entry = planned[index];
     if (entry === undefined) return occurrence;
@@ -386,20 +380,32 @@ export async function verifySignatures(
   });
 }
 
-/** The checks of a run, one per repository, digest and rule set. */
-class ImageChecks {
-  readonly all: ImageCheck[] = [];
-  private readonly byKey = new Map<string, ImageCheck>();
-
-  /** The check equal to `check` already planned, or `check` itself. */
-  add(check: ImageCheck): ImageCheck {
-    const key = `${check.repo.domain}/${check.repo.path}@${check.digest}|${check.rules.key}`;
-    const found = this.byKey.get(key);
-    if (found) return found;
-    this.byKey.set(key, check);
-    this.all.push(check);
-    return check;
+/**
+ * Each occurrence's outcome, or the check it waits for, and the checks to run: one per repository,
+ * digest and rule set, shared by the occurrences naming it. What finds the shared ones is dropped
+ * here, before any check runs: its keys are one string per image.
+ */
+function planChecks(occurrences: ResolvedOccurrence[], context: StageContext): { planned: Array<ImageCheck | SignatureStatus | undefined>; checks: ImageCheck[] } {
+  const planned: Array<ImageCheck | SignatureStatus | undefined> = [];
+  const checks: ImageCheck[] = [];
+  const byKey = new Map<string, ImageCheck>();
+  for (const occurrence of occurrences) {
+    const entry = plan(occurrence, context);
+    if (!('digest' in entry)) {
+      planned.push('signature' in entry ? entry.signature : undefined);
+      continue;
+    }
+    // Joined, not a template literal: one flat string, not a tree of six pieces (32 bytes each) and the parts it holds.
+    const key = [entry.repo.domain, '/', entry.repo.path, '@', entry.digest, '|', entry.rules.key].join('');
+    const found = byKey.get(key);
+    if (found) planned.push(found);
+    else {
+      byKey.set(key, entry);
+      checks.push(entry);
+      planned.push(entry);
+    }
   }
+  return { planned, checks };
 }
 
 const NOT_REQUIRED: SignatureStatus = { status: 'not-required', signatures: [] };
@@ -442,10 +448,10 @@ class ImageCheck {
 /** An occurrence's outcome known without asking a registry, the check it needs, or nothing to do. */
 function plan(occurrence: ResolvedOccurrence, context: StageContext): ImageCheck | { signature: SignatureStatus } | { unchanged: true } {
   if (occurrence.reference === null || occurrence.local) return { unchanged: true };
-  const matching = groupsForImage(context.groups, occurrence.reference);
-  if (matching.length === 0) return { signature: NOT_REQUIRED };
+  // Split once: the rules match its repository (a reference that does not split matches none).
   const split = splitReference(occurrence.reference);
-  if (!split) return { signature: { status: 'not-checked', signatures: [], message: 'reference is not in normalized form' } };
+  const matching = split ? groupsForRepository(context.groups, split.repository) : [];
+  if (matching.length === 0 || !split) return { signature: NOT_REQUIRED };
   if (occurrence.resolution && occurrence.resolution.status !== 'ok' && !split.digest) {
     return { signature: { status: 'not-checked', signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
   }
