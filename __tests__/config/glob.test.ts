@@ -142,6 +142,16 @@ describe('compileImageGlobs', () => {
     expect(compileImageGlobs([]).matches('docker.io/library/nginx')).toBe(false);
   });
 
+  it('matches a name as each of its globs matches it alone (the name split once for all of them)', () => {
+    const globs = ['docker.io/library/nginx', '127.0.0.1:5000/**', 'ghcr.io/org/*'];
+    const set = compileImageGlobs(globs);
+    for (const name of ['index.docker.io/library/nginx:1.25', 'localhost:5000/team/app@sha256:' + 'a'.repeat(64), 'ghcr.io:443/org/app:1', 'ghcr.io/org/team/app', 'nginx']) {
+      expect(set.match(name)?.glob, name).toBe(globs.find((glob) => matchImageGlob(glob, name)));
+    }
+    expect(set.match('localhost:5000/team/app:1')?.glob).toBe('127.0.0.1:5000/**');
+    expect(set.matches('nginx')).toBe(false);
+  });
+
   it('throws for the first invalid glob', () => {
     expect(() => compileImageGlobs(['ghcr.io/**', 'Bad Glob'])).toThrow(/Bad Glob/);
   });

@@ -160,7 +160,12 @@ export interface ImageGlobSet {
 /** Compiles globs; throws `ImageGlobError` for the first invalid one (validate with `normalizeImageGlob` per item for positions). */
 export function compileImageGlobs(globs: readonly string[]): ImageGlobSet {
   const compiled = globs.map(compileImageGlob);
-  const match = (name: string) => compiled.find((glob) => glob.matches(name));
+  // The name is split once for all the globs, not once per glob (trust lists have dozens).
+  const match = (name: string) => {
+    if (compiled.length === 0) return undefined;
+    const repository = policyRepository(name);
+    return repository === undefined ? undefined : compiled.find((glob) => glob.matchesRepository(repository));
+  };
   return { globs: compiled, match, matches: (name) => match(name) !== undefined };
 }
 
