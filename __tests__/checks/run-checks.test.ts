@@ -10,6 +10,7 @@ import { unresolvedReferenceCheck } from '../../src/checks/unresolved-reference.
 import { untrustedRegistryCheck } from '../../src/checks/untrusted-registry.js';
 import { defaultPolicy, loadPolicy } from '../../src/config/load.js';
 import type { Finding } from '../../src/model.js';
+import { splitReference } from '../../src/reference/index.js';
 import { loadFixtureRepo, policies, repo } from './fixture-repo.js';
 
 /** The offline rules of this module; the typosquat rules have their own tests. */
@@ -142,6 +143,25 @@ describe('runChecks', () => {
     ]);
     const onlyMismatchOff = runChecks(occurrences, { ...defaultPolicy(), severity: { unsigned: 'off' } }, sources, { checks: [signatures] });
     expect(onlyMismatchOff.map((finding) => finding.rule)).toEqual(['signer-mismatch']);
+  });
+
+  it("gives the rules one splitter: each distinct reference is split once for all of them", () => {
+    const { occurrences, sources } = loadFixtureRepo();
+    const seen = new Map<string, unknown[]>();
+    const probe: Check = {
+      rule: 'mutable-tag',
+      run: (all, context) => {
+        for (const { reference } of all) if (reference) seen.set(reference, [...(seen.get(reference) ?? []), context.split!(reference)]);
+        return [];
+      },
+    };
+    runChecks(occurrences, defaultPolicy(), sources, { checks: [probe, { ...probe, rule: 'unpinned' }] });
+    expect(seen.size).toBeGreaterThan(3);
+    for (const [reference, splits] of seen) {
+      expect(splits[0], reference).toEqual(splitReference(reference));
+      // The same parts, not a second split, for every occurrence and rule that asks.
+      expect(new Set(splits).size, reference).toBe(1);
+    }
   });
 
   it('skips a rule switched off without running it', () => {

@@ -1,6 +1,6 @@
 /** The one splitter of normalized references, and that parsing then splitting agree for every host spelling. */
 import { describe, expect, it } from 'vitest';
-import { formatReference, normalizeForOccurrence, parseNormalized, policyRepository, splitReference, type ReferenceParts } from '../../src/reference/index.js';
+import { formatReference, normalizeForOccurrence, parseNormalized, policyRepository, rememberingSplitter, splitReference, type ReferenceParts } from '../../src/reference/index.js';
 
 const D = `sha256:${'c'.repeat(64)}`;
 
@@ -71,5 +71,19 @@ describe('host spellings through parseNormalized and splitReference', () => {
     const { parseCanonical } = await import('../../src/reference/index.js');
     expect(() => parseCanonical('registry-1.docker.io/library/nginx')).toThrow(/canonical/);
     expect(() => parseCanonical('ghcr.io:443/org/app')).toThrow(/canonical/);
+  });
+});
+
+describe('rememberingSplitter', () => {
+  it('splits as splitReference does, once per distinct reference', () => {
+    const split = rememberingSplitter();
+    const parts = split(`ghcr.io/org/app:1@${D}`);
+    expect(parts).toEqual(splitReference(`ghcr.io/org/app:1@${D}`));
+    expect(split(`ghcr.io/org/app:1@${D}`)).toBe(parts);
+    expect(split('ghcr.io/org/other:1')).toEqual(splitReference('ghcr.io/org/other:1'));
+    expect(split('nginx')).toBeUndefined();
+    expect(split('nginx')).toBeUndefined();
+    // Another splitter remembers on its own.
+    expect(rememberingSplitter()(`ghcr.io/org/app:1@${D}`)).not.toBe(parts);
   });
 });

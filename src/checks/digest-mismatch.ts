@@ -10,7 +10,7 @@ import { shownImage } from './shown-image.js';
 
 export const digestMismatchCheck: Check = {
   rule: 'digest-mismatch',
-  run(occurrences) {
+  run(occurrences, { split = splitReference }) {
     const drafts: FindingDraft[] = [];
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
@@ -23,7 +23,7 @@ export const digestMismatchCheck: Check = {
         });
         continue;
       }
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (resolution.status !== 'ok' || !parts?.tag || !parts.digest || !resolution.tagDigest) continue;
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({

@@ -5,6 +5,7 @@
  */
 import { compileImageGlobs } from '../config/glob.js';
 import { compilePathGlobs } from '../config/path-glob.js';
+import { rememberingSplitter } from '../reference/index.js';
 import type { Policy } from '../config/policy.js';
 import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile, type ContainerConfig } from '../model.js';
 import { noResourceLimitsCheck } from './no-resource-limits.js';
@@ -112,7 +113,13 @@ export function runChecks(
   sources: Map<string, string>,
   options: RunChecksOptions = {},
 ): Finding[] {
-  const context: CheckContext = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [], containers: options.containers ?? [] };
+  const context: CheckContext = {
+    policy,
+    trust: buildTrustIndex(policy),
+    unscanned: options.unscanned ?? [],
+    containers: options.containers ?? [],
+    split: rememberingSplitter(),
+  };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
   const findings: Array<{ finding: Finding; occurrence: FindingSubject }> = [];

@@ -8,11 +8,11 @@ import { shownImage } from './shown-image.js';
 
 export const mutableTagCheck: Check = {
   rule: 'mutable-tag',
-  run(occurrences) {
+  run(occurrences, { split = splitReference }) {
     const drafts: FindingDraft[] = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || parts.digest !== undefined) continue;
       if (parts.tag === undefined) {
         drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });

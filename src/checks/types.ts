@@ -7,6 +7,7 @@
  */
 import type { Policy } from '../config/policy.js';
 import type { ContainerConfig, ResolvedOccurrence, RuleId, Severity, UnscannedFile } from '../model.js';
+import type { ReferenceParts } from '../reference/index.js';
 import type { TrustIndex } from './trust.js';
 
 ;
@@ -19,6 +20,8 @@ export interface CheckContext {
   unscanned?: readonly UnscannedFile[];
   /** How the repository configures its containers (least-privilege rules). */
   containers?: readonly ContainerConfig[];
+  /** How rules split references: `runChecks` gives one that splits each distinct reference once for all rules. */
+  split?: (reference: string) => ReferenceParts | undefined;
 }
 
 /** Where a finding is and what it names: an occurrence, or a whole file (`file-not-scanned`). */

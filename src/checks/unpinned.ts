@@ -13,13 +13,13 @@ const VARIABLE_SYNTAX = /[$]|\{\{|\{%|<%/;
 
 export const unpinnedCheck: Check = {
   rule: 'unpinned',
-  run(occurrences, { policy }) {
+  run(occurrences, { policy, split = splitReference }) {
     if (policy.pinning === 'off') return [];
     const severity: Severity = policy.pinning === 'require' ? 'error' : 'warning';
     const drafts: FindingDraft[] = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || parts.digest !== undefined) continue;
       const digest = occurrence.resolution?.tagDigest;
       const tag = parts.tag ?? 'latest';

@@ -5,13 +5,13 @@ import { shownImage } from './shown-image.js';
 
 export const untrustedRegistryCheck: Check = {
   rule: 'untrusted-registry',
-  run(occurrences, { policy, trust }) {
+  run(occurrences, { policy, trust, split = splitReference }) {
     if (!policy.allowedRegistries) return [];
     const drafts: FindingDraft[] = [];
     for (const occurrence of occurrences) {
       // A locally built image is not pulled from anywhere; its name is only a label.
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || trust.isAllowedRegistry(parts.domain)) continue;
       const { domain } = parts;
       drafts.push({

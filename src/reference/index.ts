@@ -37,7 +37,7 @@ export {
   samePolicyHost,
   splitHostPort,
 } from './host.js';
-export { policyRepository, splitReference, type ReferenceParts } from './split.js';
+export { policyRepository, rememberingSplitter, splitReference, type ReferenceParts } from './split.js';
 export {
   
   

@@ -45,3 +45,18 @@ export function splitReference(reference: string): ReferenceParts | undefined {
 export function policyRepository(reference: string): string | undefined {
   return splitReference(reference)?.repository;
 }
+
+/**
+ * `splitReference` that remembers each reference's parts while the returned function is held, for
+ * a stage that reads the same references again and again (every check rule splits every
+ * occurrence's reference): one split per distinct reference. The parts are shared: read them only.
+ */
+export function rememberingSplitter(): (reference: string) => ReferenceParts | undefined {
+  const known = new Map<string, ReferenceParts | undefined>();
+  return (reference) => {
+    if (known.has(reference)) return known.get(reference);
+    const parts = splitReference(reference);
+    known.set(reference, parts);
+    return parts;
+  };
+}
