@@ -6,7 +6,7 @@
 import type { Finding, ScanResult, Severity } from '../model.js';
 import { groupByLine, lineEdits } from './line-findings.js';
 import { describeRegistryProblem, registryProblems, type SummaryContext } from './registry-summary.js';
-import { imageStatuses } from './status.js';
+import { signedImages } from './status.js';
 
 /** Removes control characters (ANSI escapes, carriage returns) from repository-controlled text. */
 export function terminalSafe(text: string): string {
@@ -102,7 +102,7 @@ function* inventoryLines(result: ScanResult, style: TextStyle): Generator<string
   yield style.bold(`Images: ${result.occurrences.length} references in ${files.size} files`);
   if (result.occurrences.length > 0) for (const row of table(() => inventoryRows(result))) yield '  ' + row;
   // Who signed what is evidence, not a finding: list it, as the Markdown image table does.
-  const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === 'yes' && image.signer);
+  const signed = signedImages(result.occurrences);
   if (signed.length > 0) {
     yield '';
     yield `Signatures verified: ${signed.length} image${signed.length === 1 ? '' : 's'}`;
