@@ -43733,6 +43733,15 @@ function splitReference(reference) {
 function policyRepository(reference) {
   return splitReference(reference)?.repository;
 }
+function rememberingSplitter() {
+  const known = /* @__PURE__ */ new Map();
+  return (reference) => {
+    if (known.has(reference)) return known.get(reference);
+    const parts = splitReference(reference);
+    known.set(reference, parts);
+    return parts;
+  };
+}
 
 // src/reference/index.ts
 function normalizeForOccurrence(text4, options = {}) {
@@ -43809,9 +43818,9 @@ function normalizeImageGlob(glob) {
 }
 function matchWildcards(pattern, text4) {
   let reachable = new Array(text4.length + 1).fill(false);
+  let next = new Array(text4.length + 1).fill(false);
   reachable[0] = true;
   for (let i = 0; i < pattern.length; i++) {
-    const next = new Array(text4.length + 1).fill(false);
     if (pattern[i] === "*") {
       const spansSegments = pattern[i + 1] === "*";
       while (pattern[i + 1] === "*") i++;
@@ -43820,9 +43829,12 @@ function matchWildcards(pattern, text4) {
         next[j] = reachable[j] || next[j - 1] && (spansSegments || text4[j - 1] !== "/");
       }
     } else {
+      next[0] = false;
       for (let j = 0; j < text4.length; j++) next[j + 1] = reachable[j] && text4[j] === pattern[i];
     }
+    const done = reachable;
     reachable = next;
+    next = done;
   }
   return reachable[text4.length];
 }
@@ -43841,19 +43853,29 @@ function compileImageGlob(glob) {
 }
 function compileImageGlobs(globs) {
   const compiled = globs.map(compileImageGlob);
-  const match = (name2) => compiled.find((glob) => glob.matches(name2));
+  const match = (name2) => {
+    if (compiled.length === 0) return void 0;
+    const repository = policyRepository(name2);
+    return repository === void 0 ? void 0 : compiled.find((glob) => glob.matchesRepository(repository));
+  };
   return { globs: compiled, match, matches: (name2) => match(name2) !== void 0 };
 }
 var compiledCache = /* @__PURE__ */ new Map();
 var MAX_CACHED_GLOBS = 1e3;
-function matchImageGlob(glob, normalizedName) {
+function compiledGlob(glob) {
   let compiled = compiledCache.get(glob);
   if (!compiled) {
     compiled = compileImageGlob(glob);
     if (compiledCache.size >= MAX_CACHED_GLOBS) compiledCache.clear();
     compiledCache.set(glob, compiled);
   }
-  return compiled.matches(normalizedName);
+  return compiled;
+}
+function matchImageGlob(glob, normalizedName) {
+  return compiledGlob(glob).matches(normalizedName);
+}
+function matchImageGlobRepository(glob, repository) {
+  return compiledGlob(glob).matchesRepository(repository);
 }
 
 // src/config/path-glob.ts
@@ -44160,9 +44182,9 @@ var SENSITIVE_HOST_PATHS = [
   "/var/run/crio/crio.sock"
 ];
 function isSensitiveHostPath(path14) {
-  let trimmed = path14;
-  while (trimmed.length > 1 && trimmed.endsWith("/")) trimmed = trimmed.slice(0, -1);
-  return SENSITIVE_HOST_PATHS.includes(trimmed) || trimmed.endsWith(".sock");
+  let trimmed2 = path14;
+  while (trimmed2.length > 1 && trimmed2.endsWith("/")) trimmed2 = trimmed2.slice(0, -1);
+  return SENSITIVE_HOST_PATHS.includes(trimmed2) || trimmed2.endsWith(".sock");
 }
 var DANGEROUS_CAPABILITIES = /* @__PURE__ */ new Set(["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF", "SYS_BOOT"]);
 function isDangerousCapability(name2) {
@@ -44281,11 +44303,11 @@ function shownImage(occurrence) {
 // src/checks/mutable-tag.ts
 var mutableTagCheck = {
   rule: "mutable-tag",
-  run(occurrences) {
+  run(occurrences, { split = splitReference }) {
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || parts.digest !== void 0) continue;
       if (parts.tag === void 0) {
         drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });
@@ -45140,9 +45162,13 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "flannel",
     "plndr",
     // Projects' development-image accounts, named as the project plus `dev` (KubeSphere's
-    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`).
+    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`; HashiCorp's
+    // `hashicorpdev/backport-assistant` in hashicorp/consul-k8s's own workflows, MinIO's
+    // `miniodev/...` STS sample clients in minio/operator's examples).
     "kubespheredev",
-    "timescaledev"
+    "timescaledev",
+    "hashicorpdev",
+    "miniodev"
   ]
 ];
 var DEFAULT_TRUSTED_REGISTRIES = [
@@ -46839,13 +46865,13 @@ function appendDigestAsWritten(raw, digest) {
 var VARIABLE_SYNTAX = /[$]|\{\{|\{%|<%/;
 var unpinnedCheck = {
   rule: "unpinned",
-  run(occurrences, { policy }) {
+  run(occurrences, { policy, split = splitReference }) {
     if (policy.pinning === "off") return [];
     const severity = policy.pinning === "require" ? "error" : "warning";
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || parts.digest !== void 0) continue;
       const digest = occurrence.resolution?.tagDigest;
       const tag2 = parts.tag ?? "latest";
@@ -46883,12 +46909,12 @@ var unresolvedReferenceCheck = {
 // src/checks/untrusted-registry.ts
 var untrustedRegistryCheck = {
   rule: "untrusted-registry",
-  run(occurrences, { policy, trust }) {
+  run(occurrences, { policy, trust, split = splitReference }) {
     if (!policy.allowedRegistries) return [];
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || trust.isAllowedRegistry(parts.domain)) continue;
       const { domain } = parts;
       drafts.push({
@@ -46938,7 +46964,7 @@ var digestNotFoundCheck = {
 // src/checks/digest-mismatch.ts
 var digestMismatchCheck = {
   rule: "digest-mismatch",
-  run(occurrences) {
+  run(occurrences, { split = splitReference }) {
     const drafts = [];
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
@@ -46951,7 +46977,7 @@ var digestMismatchCheck = {
         });
         continue;
       }
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (resolution.status !== "ok" || !parts?.tag || !parts.digest || !resolution.tagDigest) continue;
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({
@@ -47161,7 +47187,13 @@ function compileIgnores(policy) {
   });
 }
 function runChecks(occurrences, policy, sources, options = {}) {
-  const context3 = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [], containers: options.containers ?? [] };
+  const context3 = {
+    policy,
+    trust: buildTrustIndex(policy),
+    unscanned: options.unscanned ?? [],
+    containers: options.containers ?? [],
+    split: rememberingSplitter()
+  };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
   const findings = [];
@@ -48052,6 +48084,24 @@ async function loadPolicy(root, configPath) {
   return policy;
 }
 
+// src/config/own-namespace.ts
+var GITHUB_SERVER = "https://github.com";
+function isGitHubLogin(name2) {
+  if (name2.length === 0 || name2.length > 39 || name2.startsWith("-") || name2.endsWith("-") || name2.includes("--")) return false;
+  for (const ch of name2) if (!(ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "-")) return false;
+  return true;
+}
+function withOwnGhcrNamespace(policy, env) {
+  const server = (env.GITHUB_SERVER_URL ?? GITHUB_SERVER).toLowerCase();
+  if (server !== GITHUB_SERVER && server !== `${GITHUB_SERVER}/`) return policy;
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const slash = repository.indexOf("/");
+  const owner = repository.slice(0, slash).toLowerCase();
+  if (slash <= 0 || slash === repository.length - 1 || repository.includes("/", slash + 1) || !isGitHubLogin(owner)) return policy;
+  const glob = `ghcr.io/${owner}/**`;
+  return policy.trustedImages.includes(glob) ? policy : { ...policy, trustedImages: [...policy.trustedImages, glob] };
+}
+
 // src/discover/index.ts
 import path9 from "node:path";
 import { realpath as realpath2 } from "node:fs/promises";
@@ -48655,7 +48705,9 @@ function onlyActions(text4, start, end, actions) {
     if (text4.slice(cursor, actionStart).trim() !== "") return false;
     cursor = actionEnd;
   }
-  return text4.slice(cursor, end).trim() === "";
+  const rest = text4.slice(cursor, end);
+  const afterSpace = rest.trimStart();
+  return afterSpace.trimEnd() === "" || afterSpace.startsWith("#") && afterSpace.length < rest.length;
 }
 var PLACEHOLDER_MARK = "\u2064";
 function maskAtPlaceholders(text4) {
@@ -48828,6 +48880,39 @@ function firstContentLine(text4, lineStart, end) {
   }
   return end;
 }
+var REMEMBERED_SOURCES = 4096;
+var REMEMBERED_SOURCE_LENGTH = 64;
+var PlainTags = class {
+  constructor(tags) {
+    this.tags = tags;
+  }
+  tags;
+  /** By source; null when no tag matches (the schema's string tag resolves it). */
+  keys = /* @__PURE__ */ new Map();
+  values = /* @__PURE__ */ new Map();
+  /** Whether this answers for a schema with `tags` (the same tag objects in the same order). */
+  serves(tags) {
+    return tags.length === this.tags.length && tags.every((tag2, index) => tag2 === this.tags[index]);
+  }
+  tagOf(source, atKey) {
+    if (source.length > REMEMBERED_SOURCE_LENGTH) return this.firstMatching(source, atKey);
+    const remembered = atKey ? this.keys : this.values;
+    const known = remembered.get(source);
+    if (known !== void 0) return known ?? void 0;
+    const tag2 = this.firstMatching(source, atKey);
+    if (remembered.size >= REMEMBERED_SOURCES) remembered.clear();
+    remembered.set(source, tag2 ?? null);
+    return tag2;
+  }
+  firstMatching(source, atKey) {
+    return this.tags.find((candidate) => (candidate.default === true || atKey && candidate.default === "key") && candidate.test?.test(source));
+  }
+};
+var latestPlainTags;
+function plainTagsOf(schema) {
+  if (!latestPlainTags?.serves(schema.tags)) latestPlainTags = new PlainTags(schema.tags);
+  return latestPlainTags;
+}
 var FastParser = class {
   constructor(text4, end, document2, comments) {
     this.text = text4;
@@ -48835,12 +48920,14 @@ var FastParser = class {
     this.comments = comments;
     this.schema = document2.schema;
     this.options = document2.options;
+    this.plainTags = plainTagsOf(document2.schema);
   }
   text;
   end;
   comments;
   schema;
   options;
+  plainTags;
   /** The last `nextContentLine` answer: the lines between two items are looked at by every collection they end. */
   cachedFrom = -1;
   cachedLine = -1;
@@ -49235,8 +49322,7 @@ var FastParser = class {
   /** A plain scalar from `start` to `end`, resolved by the document's schema as the `yaml` package resolves it. */
   plainScalar(start, end, nodeEnd, atKey) {
     const source = this.text.slice(start, end);
-    const tag2 = this.schema.tags.find((candidate) => (candidate.default === true || atKey && candidate.default === "key") && candidate.test?.test(source));
-    const resolver = tag2 ?? this.schema[SCALAR_TAG];
+    const resolver = this.plainTags.tagOf(source, atKey) ?? this.schema[SCALAR_TAG];
     let failed = false;
     const resolved = resolver.resolve(source, () => failed = true, this.options);
     if (failed) throw new Unsupported();
@@ -49912,8 +49998,8 @@ function occurrencesAtScalar(input) {
     value = value.slice(input.prefix.length);
   }
   if (raw.length === 0 || value.trim().length === 0) return [];
-  const trimmed = value.trim();
-  const values = trimmed.length > MAX_IMAGE_TEXT ? [{ value: trimmed }] : (input.resolve ?? literalImage)(trimmed);
+  const trimmed2 = value.trim();
+  const values = trimmed2.length > MAX_IMAGE_TEXT ? [{ value: trimmed2 }] : (input.resolve ?? literalImage)(trimmed2);
   return values.map(
     (candidate) => makeOccurrence({
       file: input.file,
@@ -50605,9 +50691,9 @@ function parseDockerfile(fileText) {
     let start = first.start;
     if (index === 0 && fileText.charCodeAt(0) === 65279) start++;
     while (start < first.end && isSpace(fileText[start])) start++;
-    const trimmed = fileText.slice(start, first.end);
+    const trimmed2 = fileText.slice(start, first.end);
     if (!directivesDone) {
-      const match = trimmed.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed) : null;
+      const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed2) : null;
       const key = match?.[1].toLowerCase();
       if (!match || !key || !KNOWN_DIRECTIVES.has(key) || seenDirectives.has(key)) {
         directivesDone = true;
@@ -50622,7 +50708,7 @@ function parseDockerfile(fileText) {
     }
     const startLineNumber = index + 1;
     index++;
-    if (trimmed.startsWith("#")) continue;
+    if (trimmed2.startsWith("#")) continue;
     const source = { text: "", offsets: [] };
     let continued = appendPiece(fileText, start, first.end, escapeToken, source);
     if (!continued && source.text === "") continue;
@@ -52068,6 +52154,26 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   memo.set(job.node, variables);
   return variables;
 }
+var HOSTED_MACOS_TAG = "saas-macos-";
+function jobTags(jobs, job, defaults2, depth = 0) {
+  const own = mergedGet(job.document, job.node, "tags");
+  if (own !== void 0) return { document: job.document, node: own };
+  if (depth > MAX_EXTENDS_DEPTH2) return void 0;
+  const extendsNode = mergedGet(job.document, job.node, "extends");
+  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  for (const parent of [...parents].reverse()) {
+    const name2 = scalarString(parent);
+    const template = name2 === void 0 ? void 0 : jobs.get(name2);
+    const inherited = template === void 0 || template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
+    if (inherited !== void 0) return inherited;
+  }
+  const fallback = depth === 0 && defaults2 !== void 0 ? mergedGet(job.document, defaults2, "tags") : void 0;
+  return fallback === void 0 ? void 0 : { document: job.document, node: fallback };
+}
+function onHostedMacOs(jobs, job, defaults2) {
+  const tags = jobTags(jobs, job, defaults2);
+  return tags !== void 0 && listItems(tags.document, tags.node).some((tag2) => scalarString(tag2)?.startsWith(HOSTED_MACOS_TAG) ?? false);
+}
 function jobsOf(document2) {
   return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
 }
@@ -52093,8 +52199,10 @@ function pipelineOccurrences(part, pipeline2) {
     });
   };
   imagesOf(document2.contents, "", pipeline2.variables);
-  imagesOf(mergedGet(document2, document2.contents, "default"), "default.", pipeline2.variables);
+  const defaults2 = mergedGet(document2, document2.contents, "default");
+  imagesOf(defaults2, "default.", pipeline2.variables);
   for (const [jobName, job] of jobsOf(document2)) {
+    if (onHostedMacOs(pipeline2.jobs, job, defaults2)) continue;
     const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
     imagesOf(job.node, `${jobName}.`, variables);
   }
@@ -53860,6 +53968,32 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 // src/discover/kubernetes.ts
 var import_yaml22 = __toESM(require_dist(), 1);
 
+// src/discover/handed-images.ts
+function imageFlag(argument) {
+  const equals = argument.indexOf("=");
+  if (!argument.startsWith("--") || equals < 0 || equals > 128) return void 0;
+  const name2 = argument.slice(0, equals);
+  if (!isImageFlagName(name2)) return void 0;
+  const image = argument.slice(equals + 1);
+  return isOneReference(image) && image.trim() === image ? { name: name2, image } : void 0;
+}
+function isImageVariable(name2) {
+  if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
+  for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
+  return true;
+}
+function isOneReference(value) {
+  const text4 = value.trim();
+  if (text4 === "" || text4.length > 512 || /\s/.test(text4)) return false;
+  if (!text4.includes("/") && !text4.includes(":") && !text4.includes("@")) return false;
+  return normalizeForOccurrence(text4).ok;
+}
+function isImageFlagName(name2) {
+  if (!name2.startsWith("--") || name2.length > 128 || !name2.toLowerCase().endsWith("image")) return false;
+  for (const char of name2.slice(2)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return false;
+  return true;
+}
+
 // src/discover/helm-template-lex.ts
 var TemplateSyntaxError = class extends Error {
   constructor(message, pos) {
@@ -54111,26 +54245,68 @@ function spanAt(spans, offset) {
   }
   return void 0;
 }
+var FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]+)=/gm;
+var ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
 function findImageSites(text4) {
   let spans;
+  const lexed = () => spans ??= text4.includes("{{") ? spansOf(text4) : [];
   const sites = [];
   for (const match of text4.matchAll(IMAGE_LINE)) {
-    spans ??= text4.includes("{{") ? spansOf(text4) : [];
-    const start = match.index + match[0].length;
-    const enclosing = spanAt(spans, match.index + match[0].length - 1);
-    if (enclosing?.comment) continue;
-    const lineEnd = text4.slice(start).search(/\r?\n|\r/);
-    const line = lineEnd < 0 ? text4.slice(start) : text4.slice(start, start + lineEnd);
-    const written = stripComment(line).trimEnd();
-    if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) continue;
-    const quote = written[0];
-    const site = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
-    const end = site.offset + site.raw.length;
-    const cuts = (span) => span !== void 0 && (span.start < site.offset || span.end > end);
-    if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
-    sites.push(site);
+    const site = siteAt(text4, match.index + match[0].length, lexed());
+    if (site) sites.push(site);
+  }
+  const handed = [...flagSites(text4, lexed), ...variableSites(text4, lexed)];
+  return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
+}
+function flagSites(text4, lexed) {
+  if (!text4.includes("image=") && !text4.includes("Image=") && !text4.includes("IMAGE=")) return [];
+  const sites = [];
+  for (const match of text4.matchAll(FLAG_LINE)) {
+    if (!isImageFlagName(match[2])) continue;
+    const site = siteAt(text4, match.index + match[0].length, lexed(), match[1] || void 0);
+    if (site) sites.push({ ...site, handed: { name: match[2], how: `as ${match[2]}` } });
   }
   return sites;
+}
+function variableSites(text4, lexed) {
+  if (!text4.includes("IMAGE")) return [];
+  const sites = [];
+  for (const match of text4.matchAll(ENV_NAME_LINE)) {
+    const name2 = match[2];
+    if (!isImageVariable(name2)) continue;
+    let next = match.index + match[0].length;
+    if (text4[next] === "\r") next++;
+    if (text4[next] === "\n") next++;
+    const indent2 = match[1].length;
+    const valueKey = " ".repeat(indent2) + "value:";
+    if (!text4.startsWith(valueKey, next) || !(text4[next + valueKey.length] === " " || text4[next + valueKey.length] === "	")) continue;
+    let start = next + valueKey.length;
+    while (text4[start] === " " || text4[start] === "	") start++;
+    const site = siteAt(text4, start, lexed());
+    if (site) sites.push({ ...site, handed: { name: name2, how: `in ${name2}` } });
+  }
+  return sites;
+}
+function siteAt(text4, start, spans, openingQuote) {
+  const enclosing = spanAt(spans, start - 1);
+  if (enclosing?.comment) return void 0;
+  const lineEnd = text4.slice(start).search(/\r?\n|\r/);
+  const line = lineEnd < 0 ? text4.slice(start) : text4.slice(start, start + lineEnd);
+  const written = stripComment(line).trimEnd();
+  if (openingQuote !== void 0) {
+    if (written.length < 2 || !written.endsWith(openingQuote)) return void 0;
+    return withActions({ offset: start, raw: written.slice(0, -1), quoted: true }, spans, enclosing);
+  }
+  if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) return void 0;
+  const quote = written[0];
+  const site = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
+  return withActions(site, spans, enclosing);
+}
+function withActions(site, spans, enclosing) {
+  const end = site.offset + site.raw.length;
+  const cuts = (span) => span !== void 0 && (span.start < site.offset || span.end > end);
+  if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
+  return site;
 }
 function stripComment(line) {
   let quote;
@@ -54173,6 +54349,9 @@ function markSites(text4, sites, base) {
 var MAX_DEPTH6 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
+}
+function trimmed(items2) {
+  return items2.slice();
 }
 function parseTemplate(text4) {
   return new Parser(lexTemplate(text4)).parse();
@@ -54315,15 +54494,17 @@ var Parser = class {
     const pos = this.peek()?.pos ?? 0;
     const pipe = { decl: [], isAssign: false, cmds: [], pos };
     this.declaration(pipe, context3);
+    const cmds = [];
     for (; ; ) {
       const token = this.peek();
       if (token?.type === end) {
         this.index++;
-        if (pipe.cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context3}`, token.pos);
+        if (cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context3}`, token.pos);
+        pipe.cmds = trimmed(cmds);
         return pipe;
       }
-      if (pipe.cmds.length > 0) this.expect("pipe", context3);
-      pipe.cmds.push(this.command(end));
+      if (cmds.length > 0) this.expect("pipe", context3);
+      cmds.push(this.command(end));
     }
   }
   /** `$x :=`, `$x =`, `$i, $e :=` (range only). */
@@ -54333,14 +54514,14 @@ var Parser = class {
     if (first?.type !== "variable" || !after) return;
     if (after.type === "declare" || after.type === "assign") {
       this.index += 2;
-      pipe.decl.push(first.value);
+      pipe.decl = [first.value];
       pipe.isAssign = after.type === "assign";
     } else if (after.type === "comma" && context3 === "range") {
       const second = this.peek(2);
       const op = this.peek(3);
       if (second?.type !== "variable" || op?.type !== "declare" && op?.type !== "assign") throw new TemplateSyntaxError("bad range declaration", first.pos);
       this.index += 4;
-      pipe.decl.push(first.value, second.value);
+      pipe.decl = [first.value, second.value];
       pipe.isAssign = op.type === "assign";
     }
   }
@@ -54352,7 +54533,7 @@ var Parser = class {
       if (!token) throw new TemplateSyntaxError("unclosed action", 0);
       if (token.type === end || token.type === "pipe") {
         if (args.length === 0) throw new TemplateSyntaxError("missing command", token.pos);
-        return args;
+        return trimmed(args);
       }
       if (args.length > 0 && !token.spaced) throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
       args.push(this.operand());
@@ -54366,9 +54547,9 @@ var Parser = class {
     if (path14.length === 0) return term;
     switch (term.type) {
       case "field":
-        return { type: "field", path: [...term.path, ...path14] };
+        return { type: "field", path: term.path.concat(path14) };
       case "variable":
-        return { type: "variable", name: term.name, path: [...term.path, ...path14] };
+        return { type: "variable", name: term.name, path: term.path.concat(path14) };
       case "string":
       case "number":
       case "bool":
@@ -54376,7 +54557,7 @@ var Parser = class {
       case "dot":
         throw new TemplateSyntaxError(`unexpected . after term ${JSON.stringify(term.type)}`, this.peek(-1)?.pos ?? 0);
       default:
-        return { type: "chain", base: term, path: path14 };
+        return { type: "chain", base: term, path: trimmed(path14) };
     }
   }
   term() {
@@ -55869,6 +56050,7 @@ function collectSites(env, chart, siteList) {
     const rendered = siteList[hit.site];
     if (!rendered) continue;
     const value = unsetValue(siteValue(hit.text.replace(MARKER, ""), rendered.site, env), hit);
+    if (rendered.site.handed !== void 0 && typeof value === "string" && !isOneReference(value)) continue;
     const origin = typeof value === "string" ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes("$")) : void 0;
     addRender(rendered, { value, uncertain: hit.uncertain, ...origin ? { origin } : {} });
   }
@@ -55884,9 +56066,9 @@ function siteValue(text4, site, env) {
     const index = Number(text4.slice(unknown + 1, text4.indexOf("", unknown + 1)));
     return { unresolved: env.unknowns[index] ?? "a value is not known offline" };
   }
-  const trimmed = text4.trim();
-  if (/[\r\n]/.test(trimmed)) return { unresolved: "the image line renders more than one line" };
-  return site.quoted ? trimmed : unquoteYamlScalar(trimmed);
+  const trimmed2 = text4.trim();
+  if (/[\r\n]/.test(trimmed2)) return { unresolved: "the image line renders more than one line" };
+  return site.quoted ? trimmed2 : unquoteYamlScalar(trimmed2);
 }
 function unsetValue(value, hit) {
   if (typeof value !== "string" || !hit.missing || normalizeForOccurrence(value).ok) return value;
@@ -55985,11 +56167,11 @@ function containerNameAbove(text4, offset) {
     const end = lineStart - 1;
     lineStart = text4.lastIndexOf("\n", end - 1) + 1;
     const line = text4.slice(lineStart, end);
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("{{")) continue;
+    const trimmed2 = line.trim();
+    if (trimmed2 === "" || trimmed2.startsWith("#") || trimmed2.startsWith("{{")) continue;
     const column = line.length - line.trimStart().length;
-    const item = trimmed.startsWith("- ") && column === keyColumn - 2;
-    const field = item ? trimmed.slice(2).trimStart() : trimmed;
+    const item = trimmed2.startsWith("- ") && column === keyColumn - 2;
+    const field = item ? trimmed2.slice(2).trimStart() : trimmed2;
     if (column === keyColumn || item) {
       if (field.startsWith("name:")) return field.slice(5).trim().replace(/^["']|["']$/g, "");
       if (item) return void 0;
@@ -56002,10 +56184,12 @@ function containerNameAbove(text4, offset) {
 function templateOccurrence(path14, lines, rendered, render) {
   const { site } = rendered;
   const templated = site.raw.includes("{{");
-  let note;
-  if (render.uncertain) note = "rendered in a branch whose condition is not known offline (it depends on the cluster or the release)";
-  else if (templated && typeof render.value === "string") note = "rendered with the chart's default values";
-  return makeOccurrence({ file: path14, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render.value, context: "image", note });
+  const notes = [];
+  if (site.handed !== void 0) notes.push(`handed to the container ${site.handed.how}`);
+  if (render.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
+  else if (templated && typeof render.value === "string") notes.push("rendered with the chart's default values");
+  const note = notes.length > 0 ? notes.join("; ") : void 0;
+  return makeOccurrence({ file: path14, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render.value, context: site.handed?.name ?? "image", note });
 }
 
 // src/discover/kubernetes.ts
@@ -56211,16 +56395,25 @@ var ManifestWalker = class {
   }
   /**
    * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
-   * an `args` or `command` item `--<name>image=<one reference>`, reported at the reference.
+   * an `args` or `command` item `--<name>image=<one reference>`, or an item `--<name>image` and the
+   * reference as the next item, reported at the reference.
    */
   argumentImages(container, path14, viaAlias) {
     if (!(0, import_yaml4.isMap)(container)) return;
     for (const key of ["args", "command"]) {
       const list3 = mapGet(container, key);
       if (list3 === void 0) continue;
-      this.items(this.node(list3)).forEach((item, index) => {
+      const items2 = this.items(this.node(list3));
+      items2.forEach((item, index) => {
         const node = this.node(item);
         if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+        if (isImageFlagName(node.value)) {
+          const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
+          if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml22.isAlias)(items2[index + 1]));
+          }
+          return;
+        }
         const flag = imageFlag(node.value);
         const location = flag ? scalarLocation(node, this.text) : void 0;
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
@@ -56442,26 +56635,6 @@ function argoParameters(inputs, workflow) {
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
   };
-}
-function imageFlag(argument) {
-  const equals = argument.indexOf("=");
-  if (!argument.startsWith("--") || equals < 0 || equals > 128) return void 0;
-  const name2 = argument.slice(0, equals);
-  if (!name2.toLowerCase().endsWith("image")) return void 0;
-  for (const char of name2.slice(2)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return void 0;
-  const image = argument.slice(equals + 1);
-  return isOneReference(image) && image.trim() === image ? { name: name2, image } : void 0;
-}
-function isImageVariable(name2) {
-  if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
-  for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
-  return true;
-}
-function isOneReference(value) {
-  const text4 = value.trim();
-  if (text4 === "" || text4.length > 512 || /\s/.test(text4)) return false;
-  if (!text4.includes("/") && !text4.includes(":") && !text4.includes("@")) return false;
-  return normalizeForOccurrence(text4).ok;
 }
 function istioInjected(substitute) {
   return (text4) => isIstioInjectedProxy("istio-proxy", text4) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text4);
@@ -56909,7 +57082,7 @@ function renderedImages(chart, file, lines) {
         const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
         entry.uncertain &&= render.uncertain;
         templateLines ??= new LineIndex(rendered.file.text);
-        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: `the template line that renders this image (${rendered.site.raw})` });
+        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
         byOrigin.set(key, entry);
       }
     }
@@ -57152,13 +57325,13 @@ async function discoverRepository(root, options = {}) {
   const sources = /* @__PURE__ */ new Map();
   let filesScanned = 0;
   for (const file of walk.files) {
-    const text4 = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
+    const readBefore = fileCache.get(file);
+    const text4 = readBefore ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text4 === void 0) continue;
-    fileCache.set(file, text4);
-    let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text4));
-    if (matching.length === 0) matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text4, true));
+    const matching = matchingDiscoverers(discoverers, file, text4);
     if (matching.length === 0) continue;
     filesScanned++;
+    fileCache.set(file, text4);
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text: text4 }, context3);
@@ -57177,10 +57350,15 @@ async function discoverRepository(root, options = {}) {
         sources.set(file, text4);
       }
     }
+    if (readBefore === void 0) fileCache.delete(file);
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+function matchingDiscoverers(discoverers, file, text4) {
+  const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text4));
+  return matching.length > 0 ? matching : discoverers.filter((discoverer) => safeMatches(discoverer, file, text4, true));
 }
 function byCodeUnits(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -57847,6 +58025,34 @@ function formatSeconds(ms) {
 }
 
 // src/registry/transport/health.ts
+var Listeners = class {
+  first;
+  /** Adds `listener`; returns how to remove it (nothing once removed or taken). */
+  add(listener) {
+    const link2 = { listener, previous: void 0, next: this.first };
+    if (this.first) this.first.previous = link2;
+    this.first = link2;
+    return () => this.remove(link2);
+  }
+  /** Removes every listener and returns them. */
+  takeAll() {
+    const taken = [];
+    while (this.first) {
+      taken.push(this.first.listener);
+      this.remove(this.first);
+    }
+    return taken;
+  }
+  remove(link2) {
+    if (link2.listener === void 0) return;
+    if (link2.previous) link2.previous.next = link2.next;
+    else this.first = link2.next;
+    if (link2.next) link2.next.previous = link2.previous;
+    link2.listener = void 0;
+    link2.previous = void 0;
+    link2.next = void 0;
+  }
+};
 var DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
 var DEFAULT_MAX_NETWORK_FAILURES = 30;
 function countsAgainstHealth(error2) {
@@ -57898,9 +58104,7 @@ var RegistryHealth = class {
     state.failures++;
     state.last = error2;
     if (!this.isUnhealthy(state)) return;
-    const listeners = [...state.listeners];
-    state.listeners.clear();
-    for (const listener of listeners) listener();
+    for (const listener of state.listeners.takeAll()) listener();
   }
   /** Registries given up in this run, with why. */
   unhealthy() {
@@ -57925,7 +58129,7 @@ var RegistryHealth = class {
   state(registry) {
     let state = this.registries.get(registry);
     if (!state) {
-      const listeners = /* @__PURE__ */ new Set();
+      const listeners = new Listeners();
       const cancellation = {
         onCancel: (listener) => {
           if (this.isUnhealthy(this.state(registry))) {
@@ -57933,8 +58137,7 @@ var RegistryHealth = class {
             return () => {
             };
           }
-          listeners.add(listener);
-          return () => listeners.delete(listener);
+          return listeners.add(listener);
         },
         error: (what) => this.unhealthyError(registry, what)
       };
@@ -57949,9 +58152,9 @@ var RegistryHealth = class {
 var MAX_BACKOFF_MS = 1e4;
 function parseRetryAfter(value, now) {
   if (!value) return void 0;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1e3;
-  const date = Date.parse(trimmed);
+  const trimmed2 = value.trim();
+  if (/^\d+$/.test(trimmed2)) return Number.parseInt(trimmed2, 10) * 1e3;
+  const date = Date.parse(trimmed2);
   if (Number.isNaN(date)) return void 0;
   return Math.max(0, date - now);
 }
@@ -58478,7 +58681,8 @@ function notAManifest(what, header) {
 }
 var RegistryClient = class {
   transport;
-  concurrency;
+  /** Operations in flight at once per registry: callers that start no more than this never wait in its queue. */
+  concurrencyPerRegistry;
   /** Operations in flight, per registry: one slow registry does not hold the others' slots. */
   limits = /* @__PURE__ */ new Map();
   /** Registries that answered the referrers API as not supported: not probed again (tag schema instead). */
@@ -58515,7 +58719,7 @@ var RegistryClient = class {
     if (options.userAgent !== void 0) transportOptions.userAgent = options.userAgent;
     if (options.logger) transportOptions.logger = options.logger;
     this.transport = new Transport(transportOptions);
-    this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+    this.concurrencyPerRegistry = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
     this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
     this.maxCachedAnswers = Math.max(1, options.maxCachedAnswers ?? DEFAULT_MAX_CACHED_ANSWERS);
@@ -58625,7 +58829,7 @@ var RegistryClient = class {
   limitFor(repo) {
     const registry = repo.domain.toLowerCase();
     let limit = this.limits.get(registry);
-    if (!limit) this.limits.set(registry, limit = pLimit(this.concurrency));
+    if (!limit) this.limits.set(registry, limit = pLimit(this.concurrencyPerRegistry));
     return limit;
   }
   /** A manifest HEAD or GET of a tag or digest, once both are known to be well-formed. */
@@ -59103,8 +59307,7 @@ async function settle(promise) {
   }
 }
 var isNotFound = (error2) => error2 instanceof RegistryError && error2.code === "NOT_FOUND";
-async function resolveReference(reference, client) {
-  const parts = splitReference(reference);
+async function resolveReference(reference, parts, client) {
   if (!parts) return { status: "error", errorCode: "protocol", message: `cannot resolve "${reference}": not a normalized reference` };
   const { digest } = parts;
   const repo = { domain: parts.domain, path: parts.path };
@@ -59150,22 +59353,44 @@ async function platformInIndex(client, repo, indexDigest, digest) {
   return found ? found.platform ?? "unknown platform" : void 0;
 }
 var RESOLVE_WORKERS = 256;
+function questionsByRegistry(occurrences) {
+  const seen = /* @__PURE__ */ new Set();
+  const byRegistry = /* @__PURE__ */ new Map();
+  for (const { reference, local } of occurrences) {
+    if (!reference || local || seen.has(reference)) continue;
+    seen.add(reference);
+    const parts = splitReference(reference);
+    const registry = parts?.domain.toLowerCase() ?? "";
+    let questions = byRegistry.get(registry);
+    if (!questions) byRegistry.set(registry, questions = []);
+    questions.push({ reference, parts });
+  }
+  return [...byRegistry.values()];
+}
 async function resolveOccurrences(occurrences, client, options = {}) {
-  const references = /* @__PURE__ */ new Set();
-  for (const occurrence of occurrences) if (occurrence.reference && !occurrence.local) references.add(occurrence.reference);
+  const registries = questionsByRegistry(occurrences);
+  const total = registries.reduce((sum, questions) => sum + questions.length, 0);
   const resolutions = /* @__PURE__ */ new Map();
-  options.onProgress?.(0, references.size);
-  const pending = references.values();
-  const worker = async () => {
-    for (let next = pending.next(); !next.done; next = pending.next()) {
-      const reference = next.value;
-      const resolution = await resolveReference(reference, client).catch((error2) => failure(error2, reference));
-      resolutions.set(reference, resolution);
-      options.onProgress?.(resolutions.size, references.size);
-      if (resolution.status !== "ok") options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ""}`);
-    }
+  options.onProgress?.(0, total);
+  const resolveAll = async (questions, workers) => {
+    const pending = questions.values();
+    const worker = async () => {
+      for (let next = pending.next(); !next.done; next = pending.next()) {
+        const { reference, parts } = next.value;
+        const resolution = await resolveReference(reference, parts, client).catch((error2) => failure(error2, reference));
+        resolutions.set(reference, resolution);
+        options.onProgress?.(resolutions.size, total);
+        if (resolution.status !== "ok") options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ""}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(workers, questions.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
+  const perRegistry = Math.min(client.concurrencyPerRegistry, RESOLVE_WORKERS);
+  const pendingRegistries = registries.values();
+  const lane = async () => {
+    for (let next = pendingRegistries.next(); !next.done; next = pendingRegistries.next()) await resolveAll(next.value, perRegistry);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.floor(RESOLVE_WORKERS / perRegistry), registries.length) }, lane));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : void 0;
     return resolution ? withFields(occurrence, { resolution: { ...resolution } }) : { ...occurrence };
@@ -59222,16 +59447,16 @@ function withDockerHub(resolution, key, answer) {
 // src/shard.ts
 var MAX_SHARDS = 256;
 function parseShard(text4) {
-  const trimmed = text4.trim();
-  const slash = trimmed.indexOf("/");
-  const index = Number(trimmed.slice(0, slash));
-  const count = Number(trimmed.slice(slash + 1));
+  const trimmed2 = text4.trim();
+  const slash = trimmed2.indexOf("/");
+  const index = Number(trimmed2.slice(0, slash));
+  const count = Number(trimmed2.slice(slash + 1));
   const digits = (part) => part !== "" && [...part].every((ch) => ch >= "0" && ch <= "9");
-  if (slash < 0 || !digits(trimmed.slice(0, slash)) || !digits(trimmed.slice(slash + 1))) {
-    return { problem: `takes K/N, this job's shard K of N (e.g. 2/4), got "${trimmed.slice(0, 40)}"` };
+  if (slash < 0 || !digits(trimmed2.slice(0, slash)) || !digits(trimmed2.slice(slash + 1))) {
+    return { problem: `takes K/N, this job's shard K of N (e.g. 2/4), got "${trimmed2.slice(0, 40)}"` };
   }
-  if (count < 1 || count > MAX_SHARDS) return { problem: `N must be from 1 to ${MAX_SHARDS}, got ${trimmed.slice(slash + 1, slash + 12)}` };
-  if (index < 1 || index > count) return { problem: `K must be from 1 to N (${count}), got ${trimmed.slice(0, Math.min(slash, 11))}` };
+  if (count < 1 || count > MAX_SHARDS) return { problem: `N must be from 1 to ${MAX_SHARDS}, got ${trimmed2.slice(slash + 1, slash + 12)}` };
+  if (index < 1 || index > count) return { problem: `K must be from 1 to N (${count}), got ${trimmed2.slice(0, Math.min(slash, 11))}` };
   return { index, count };
 }
 function inShard(file, shard) {
@@ -59434,11 +59659,11 @@ function legacyTag(imageDigest, suffix) {
   return `${imageDigest.replace(":", "-")}.${suffix}`;
 }
 function decodeBase64(value, what) {
-  const trimmed = value.trim();
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) {
+  const trimmed2 = value.trim();
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed2) || trimmed2.length % 4 !== 0) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", `${what} is not base64`);
   }
-  return Buffer.from(trimmed, "base64");
+  return Buffer.from(trimmed2, "base64");
 }
 function parseLegacyJson(value, what) {
   try {
@@ -60422,17 +60647,20 @@ function groupsOfRules(rules, idPrefix = "signatures.rules") {
   });
   return groups2;
 }
-function groupMatches(group3, reference) {
+function groupMatches(group3, matches) {
   return group3.images.some((glob) => {
     try {
-      return matchImageGlob(glob, reference);
+      return matches(glob);
     } catch {
       return false;
     }
   });
 }
 function groupsForImage(groups2, reference) {
-  return groups2.filter((group3) => groupMatches(group3, reference));
+  return groups2.filter((group3) => groupMatches(group3, (glob) => matchImageGlob(glob, reference)));
+}
+function groupsForRepository(groups2, repository) {
+  return groups2.filter((group3) => groupMatches(group3, (glob) => matchImageGlobRepository(glob, repository)));
 }
 function requiredPredicateTypes(groups2) {
   const types = groups2.flatMap((group3) => group3.authorities.flatMap((authority) => authority.requirements.flatMap((r) => r.predicateType ? [r.predicateType] : [])));
@@ -60688,33 +60916,35 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
     ...rootError ? { rootError } : {},
     ...options.now ? { now: options.now } : {}
   };
-  const planned = [];
-  const checks = new ImageChecks();
-  for (const occurrence of occurrences) {
-    const entry = plan(occurrence, context3);
-    if ("digest" in entry) planned.push(checks.add(entry));
-    else planned.push("signature" in entry ? entry.signature : void 0);
-  }
-  await runChecks2(checks.all, context3, options.concurrency ?? 4);
+  const { planned, checks } = planChecks(occurrences, context3);
+  await runChecks2(checks, context3, options.concurrency ?? 4);
   return occurrences.map((occurrence, index) => {
     const entry = planned[index];
     if (entry === void 0) return occurrence;
     return withFields(occurrence, { signature: entry instanceof ImageCheck ? entry.status : entry });
   });
 }
-var ImageChecks = class {
-  all = [];
-  byKey = /* @__PURE__ */ new Map();
-  /** The check equal to `check` already planned, or `check` itself. */
-  add(check) {
-    const key = `${check.repo.domain}/${check.repo.path}@${check.digest}|${check.rules.key}`;
-    const found = this.byKey.get(key);
-    if (found) return found;
-    this.byKey.set(key, check);
-    this.all.push(check);
-    return check;
+function planChecks(occurrences, context3) {
+  const planned = [];
+  const checks = [];
+  const byKey = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    const entry = plan(occurrence, context3);
+    if (!("digest" in entry)) {
+      planned.push("signature" in entry ? entry.signature : void 0);
+      continue;
+    }
+    const key = [entry.repo.domain, "/", entry.repo.path, "@", entry.digest, "|", entry.rules.key].join("");
+    const found = byKey.get(key);
+    if (found) planned.push(found);
+    else {
+      byKey.set(key, entry);
+      checks.push(entry);
+      planned.push(entry);
+    }
   }
-};
+  return { planned, checks };
+}
 var NOT_REQUIRED = { status: "not-required", signatures: [] };
 var ImageCheck = class {
   constructor(repo, digest, rules, mediaType) {
@@ -60731,10 +60961,9 @@ var ImageCheck = class {
 };
 function plan(occurrence, context3) {
   if (occurrence.reference === null || occurrence.local) return { unchanged: true };
-  const matching = groupsForImage(context3.groups, occurrence.reference);
-  if (matching.length === 0) return { signature: NOT_REQUIRED };
   const split = splitReference(occurrence.reference);
-  if (!split) return { signature: { status: "not-checked", signatures: [], message: "reference is not in normalized form" } };
+  const matching = split ? groupsForRepository(context3.groups, split.repository) : [];
+  if (matching.length === 0 || !split) return { signature: NOT_REQUIRED };
   if (occurrence.resolution && occurrence.resolution.status !== "ok" && !split.digest) {
     return { signature: { status: "not-checked", signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
   }
@@ -60797,7 +61026,7 @@ function createDockerHubApi(options) {
   });
 }
 async function scan(options) {
-  const { policy } = options;
+  const policy = withOwnGhcrNamespace(options.policy, options.env ?? process.env);
   enableLinearRegExps();
   const discovered = await discoverRepository(options.root, {
     include: policy.include,
@@ -60931,20 +61160,23 @@ function bySeverity(a, b) {
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (FIX_PRIORITY[b.rule] ?? 0) - (FIX_PRIORITY[a.rule] ?? 0) || a.column - b.column;
 }
 function groupByLine(findings) {
-  const groups2 = /* @__PURE__ */ new Map();
+  const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     if (finding.suppressed) continue;
-    const key = `${finding.file}\0${finding.line}`;
-    const list3 = groups2.get(key);
+    let byLine = byFile.get(finding.file);
+    if (!byLine) byFile.set(finding.file, byLine = /* @__PURE__ */ new Map());
+    const list3 = byLine.get(finding.line);
     if (list3) list3.push(finding);
-    else groups2.set(key, [finding]);
+    else byLine.set(finding.line, [finding]);
   }
   const lines = [];
-  for (const list3 of groups2.values()) {
-    list3.sort(bySeverity);
-    lines.push({ file: list3[0].file, line: list3[0].line, findings: list3, severity: list3[0].severity, rules: [...new Set(list3.map((finding) => finding.rule))].sort() });
+  for (const byLine of byFile.values()) {
+    for (const list3 of byLine.values()) {
+      list3.sort(bySeverity);
+      lines.push({ file: list3[0].file, line: list3[0].line, findings: list3, severity: list3[0].severity, rules: [...new Set(list3.map((finding) => finding.rule))].sort() });
+    }
   }
-  return lines.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+  return lines.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.file === b.file ? 0 : a.file.localeCompare(b.file)) || a.line - b.line);
 }
 function lineEdits(group3) {
   const byColumn = /* @__PURE__ */ new Map();

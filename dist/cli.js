@@ -20257,6 +20257,15 @@ function splitReference(reference) {
 function policyRepository(reference) {
   return splitReference(reference)?.repository;
 }
+function rememberingSplitter() {
+  const known = /* @__PURE__ */ new Map();
+  return (reference) => {
+    if (known.has(reference)) return known.get(reference);
+    const parts = splitReference(reference);
+    known.set(reference, parts);
+    return parts;
+  };
+}
 
 // src/reference/index.ts
 function normalizeForOccurrence(text3, options = {}) {
@@ -20789,9 +20798,13 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "flannel",
     "plndr",
     // Projects' development-image accounts, named as the project plus `dev` (KubeSphere's
-    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`).
+    // `kubespheredev/ks-apiserver`, Timescale's `timescaledev/promscale`; HashiCorp's
+    // `hashicorpdev/backport-assistant` in hashicorp/consul-k8s's own workflows, MinIO's
+    // `miniodev/...` STS sample clients in minio/operator's examples).
     "kubespheredev",
-    "timescaledev"
+    "timescaledev",
+    "hashicorpdev",
+    "miniodev"
   ]
 ];
 var DEFAULT_TRUSTED_REGISTRIES = [
@@ -21158,9 +21171,9 @@ function normalizeImageGlob(glob) {
 }
 function matchWildcards(pattern, text3) {
   let reachable = new Array(text3.length + 1).fill(false);
+  let next = new Array(text3.length + 1).fill(false);
   reachable[0] = true;
   for (let i = 0; i < pattern.length; i++) {
-    const next = new Array(text3.length + 1).fill(false);
     if (pattern[i] === "*") {
       const spansSegments = pattern[i + 1] === "*";
       while (pattern[i + 1] === "*") i++;
@@ -21169,9 +21182,12 @@ function matchWildcards(pattern, text3) {
         next[j] = reachable[j] || next[j - 1] && (spansSegments || text3[j - 1] !== "/");
       }
     } else {
+      next[0] = false;
       for (let j = 0; j < text3.length; j++) next[j + 1] = reachable[j] && text3[j] === pattern[i];
     }
+    const done = reachable;
     reachable = next;
+    next = done;
   }
   return reachable[text3.length];
 }
@@ -21190,19 +21206,29 @@ function compileImageGlob(glob) {
 }
 function compileImageGlobs(globs) {
   const compiled = globs.map(compileImageGlob);
-  const match = (name2) => compiled.find((glob) => glob.matches(name2));
+  const match = (name2) => {
+    if (compiled.length === 0) return void 0;
+    const repository = policyRepository(name2);
+    return repository === void 0 ? void 0 : compiled.find((glob) => glob.matchesRepository(repository));
+  };
   return { globs: compiled, match, matches: (name2) => match(name2) !== void 0 };
 }
 var compiledCache = /* @__PURE__ */ new Map();
 var MAX_CACHED_GLOBS = 1e3;
-function matchImageGlob(glob, normalizedName) {
+function compiledGlob(glob) {
   let compiled = compiledCache.get(glob);
   if (!compiled) {
     compiled = compileImageGlob(glob);
     if (compiledCache.size >= MAX_CACHED_GLOBS) compiledCache.clear();
     compiledCache.set(glob, compiled);
   }
-  return compiled.matches(normalizedName);
+  return compiled;
+}
+function matchImageGlob(glob, normalizedName) {
+  return compiledGlob(glob).matches(normalizedName);
+}
+function matchImageGlobRepository(glob, repository) {
+  return compiledGlob(glob).matchesRepository(repository);
 }
 
 // src/config/path-glob.ts
@@ -22254,9 +22280,9 @@ var SENSITIVE_HOST_PATHS = [
   "/var/run/crio/crio.sock"
 ];
 function isSensitiveHostPath(path6) {
-  let trimmed = path6;
-  while (trimmed.length > 1 && trimmed.endsWith("/")) trimmed = trimmed.slice(0, -1);
-  return SENSITIVE_HOST_PATHS.includes(trimmed) || trimmed.endsWith(".sock");
+  let trimmed2 = path6;
+  while (trimmed2.length > 1 && trimmed2.endsWith("/")) trimmed2 = trimmed2.slice(0, -1);
+  return SENSITIVE_HOST_PATHS.includes(trimmed2) || trimmed2.endsWith(".sock");
 }
 var DANGEROUS_CAPABILITIES = /* @__PURE__ */ new Set(["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF", "SYS_BOOT"]);
 function isDangerousCapability(name2) {
@@ -22375,11 +22401,11 @@ function shownImage(occurrence) {
 // src/checks/mutable-tag.ts
 var mutableTagCheck = {
   rule: "mutable-tag",
-  run(occurrences) {
+  run(occurrences, { split = splitReference }) {
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || parts.digest !== void 0) continue;
       if (parts.tag === void 0) {
         drafts.push({ occurrence, message: `${shownImage(occurrence)} has no tag, so it means "latest": whatever was pushed last` });
@@ -24186,13 +24212,13 @@ function replaceDigestAsWritten(raw, digest) {
 var VARIABLE_SYNTAX = /[$]|\{\{|\{%|<%/;
 var unpinnedCheck = {
   rule: "unpinned",
-  run(occurrences, { policy }) {
+  run(occurrences, { policy, split = splitReference }) {
     if (policy.pinning === "off") return [];
     const severity = policy.pinning === "require" ? "error" : "warning";
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || parts.digest !== void 0) continue;
       const digest = occurrence.resolution?.tagDigest;
       const tag2 = parts.tag ?? "latest";
@@ -24230,12 +24256,12 @@ var unresolvedReferenceCheck = {
 // src/checks/untrusted-registry.ts
 var untrustedRegistryCheck = {
   rule: "untrusted-registry",
-  run(occurrences, { policy, trust }) {
+  run(occurrences, { policy, trust, split = splitReference }) {
     if (!policy.allowedRegistries) return [];
     const drafts = [];
     for (const occurrence of occurrences) {
       if (occurrence.local || occurrence.reference === null) continue;
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (!parts || trust.isAllowedRegistry(parts.domain)) continue;
       const { domain } = parts;
       drafts.push({
@@ -24285,7 +24311,7 @@ var digestNotFoundCheck = {
 // src/checks/digest-mismatch.ts
 var digestMismatchCheck = {
   rule: "digest-mismatch",
-  run(occurrences) {
+  run(occurrences, { split = splitReference }) {
     const drafts = [];
     for (const occurrence of occurrences) {
       const resolution = occurrence.resolution;
@@ -24298,7 +24324,7 @@ var digestMismatchCheck = {
         });
         continue;
       }
-      const parts = splitReference(occurrence.reference);
+      const parts = split(occurrence.reference);
       if (resolution.status !== "ok" || !parts?.tag || !parts.digest || !resolution.tagDigest) continue;
       if (resolution.tagDigest === parts.digest || resolution.pinnedDigestPlatform) continue;
       drafts.push({
@@ -24508,7 +24534,13 @@ function compileIgnores(policy) {
   });
 }
 function runChecks(occurrences, policy, sources, options = {}) {
-  const context = { policy, trust: buildTrustIndex(policy), unscanned: options.unscanned ?? [], containers: options.containers ?? [] };
+  const context = {
+    policy,
+    trust: buildTrustIndex(policy),
+    unscanned: options.unscanned ?? [],
+    containers: options.containers ?? [],
+    split: rememberingSplitter()
+  };
   const ignores = compileIgnores(policy);
   const inline = new SuppressionIndex(sources);
   const findings = [];
@@ -24565,6 +24597,24 @@ function exitCodeFor(findings, failOn) {
   if (failOn === "never") return 0;
   const threshold = SEVERITY_RANK[failOn];
   return findings.some((finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
+}
+
+// src/config/own-namespace.ts
+var GITHUB_SERVER = "https://github.com";
+function isGitHubLogin(name2) {
+  if (name2.length === 0 || name2.length > 39 || name2.startsWith("-") || name2.endsWith("-") || name2.includes("--")) return false;
+  for (const ch of name2) if (!(ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "-")) return false;
+  return true;
+}
+function withOwnGhcrNamespace(policy, env) {
+  const server = (env.GITHUB_SERVER_URL ?? GITHUB_SERVER).toLowerCase();
+  if (server !== GITHUB_SERVER && server !== `${GITHUB_SERVER}/`) return policy;
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const slash = repository.indexOf("/");
+  const owner = repository.slice(0, slash).toLowerCase();
+  if (slash <= 0 || slash === repository.length - 1 || repository.includes("/", slash + 1) || !isGitHubLogin(owner)) return policy;
+  const glob = `ghcr.io/${owner}/**`;
+  return policy.trustedImages.includes(glob) ? policy : { ...policy, trustedImages: [...policy.trustedImages, glob] };
 }
 
 // src/discover/index.ts
@@ -25262,7 +25312,9 @@ function onlyActions(text3, start, end, actions) {
     if (text3.slice(cursor, actionStart).trim() !== "") return false;
     cursor = actionEnd;
   }
-  return text3.slice(cursor, end).trim() === "";
+  const rest = text3.slice(cursor, end);
+  const afterSpace = rest.trimStart();
+  return afterSpace.trimEnd() === "" || afterSpace.startsWith("#") && afterSpace.length < rest.length;
 }
 var PLACEHOLDER_MARK = "\u2064";
 function maskAtPlaceholders(text3) {
@@ -25435,6 +25487,39 @@ function firstContentLine(text3, lineStart, end) {
   }
   return end;
 }
+var REMEMBERED_SOURCES = 4096;
+var REMEMBERED_SOURCE_LENGTH = 64;
+var PlainTags = class {
+  constructor(tags) {
+    this.tags = tags;
+  }
+  tags;
+  /** By source; null when no tag matches (the schema's string tag resolves it). */
+  keys = /* @__PURE__ */ new Map();
+  values = /* @__PURE__ */ new Map();
+  /** Whether this answers for a schema with `tags` (the same tag objects in the same order). */
+  serves(tags) {
+    return tags.length === this.tags.length && tags.every((tag2, index) => tag2 === this.tags[index]);
+  }
+  tagOf(source, atKey) {
+    if (source.length > REMEMBERED_SOURCE_LENGTH) return this.firstMatching(source, atKey);
+    const remembered = atKey ? this.keys : this.values;
+    const known = remembered.get(source);
+    if (known !== void 0) return known ?? void 0;
+    const tag2 = this.firstMatching(source, atKey);
+    if (remembered.size >= REMEMBERED_SOURCES) remembered.clear();
+    remembered.set(source, tag2 ?? null);
+    return tag2;
+  }
+  firstMatching(source, atKey) {
+    return this.tags.find((candidate) => (candidate.default === true || atKey && candidate.default === "key") && candidate.test?.test(source));
+  }
+};
+var latestPlainTags;
+function plainTagsOf(schema) {
+  if (!latestPlainTags?.serves(schema.tags)) latestPlainTags = new PlainTags(schema.tags);
+  return latestPlainTags;
+}
 var FastParser = class {
   constructor(text3, end, document2, comments) {
     this.text = text3;
@@ -25442,12 +25527,14 @@ var FastParser = class {
     this.comments = comments;
     this.schema = document2.schema;
     this.options = document2.options;
+    this.plainTags = plainTagsOf(document2.schema);
   }
   text;
   end;
   comments;
   schema;
   options;
+  plainTags;
   /** The last `nextContentLine` answer: the lines between two items are looked at by every collection they end. */
   cachedFrom = -1;
   cachedLine = -1;
@@ -25842,8 +25929,7 @@ var FastParser = class {
   /** A plain scalar from `start` to `end`, resolved by the document's schema as the `yaml` package resolves it. */
   plainScalar(start, end, nodeEnd, atKey) {
     const source = this.text.slice(start, end);
-    const tag2 = this.schema.tags.find((candidate) => (candidate.default === true || atKey && candidate.default === "key") && candidate.test?.test(source));
-    const resolver = tag2 ?? this.schema[SCALAR_TAG];
+    const resolver = this.plainTags.tagOf(source, atKey) ?? this.schema[SCALAR_TAG];
     let failed = false;
     const resolved = resolver.resolve(source, () => failed = true, this.options);
     if (failed) throw new Unsupported();
@@ -26519,8 +26605,8 @@ function occurrencesAtScalar(input) {
     value = value.slice(input.prefix.length);
   }
   if (raw.length === 0 || value.trim().length === 0) return [];
-  const trimmed = value.trim();
-  const values = trimmed.length > MAX_IMAGE_TEXT ? [{ value: trimmed }] : (input.resolve ?? literalImage)(trimmed);
+  const trimmed2 = value.trim();
+  const values = trimmed2.length > MAX_IMAGE_TEXT ? [{ value: trimmed2 }] : (input.resolve ?? literalImage)(trimmed2);
   return values.map(
     (candidate) => makeOccurrence({
       file: input.file,
@@ -27212,9 +27298,9 @@ function parseDockerfile(fileText) {
     let start = first.start;
     if (index === 0 && fileText.charCodeAt(0) === 65279) start++;
     while (start < first.end && isSpace(fileText[start])) start++;
-    const trimmed = fileText.slice(start, first.end);
+    const trimmed2 = fileText.slice(start, first.end);
     if (!directivesDone) {
-      const match = trimmed.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed) : null;
+      const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed2) : null;
       const key = match?.[1].toLowerCase();
       if (!match || !key || !KNOWN_DIRECTIVES.has(key) || seenDirectives.has(key)) {
         directivesDone = true;
@@ -27229,7 +27315,7 @@ function parseDockerfile(fileText) {
     }
     const startLineNumber = index + 1;
     index++;
-    if (trimmed.startsWith("#")) continue;
+    if (trimmed2.startsWith("#")) continue;
     const source = { text: "", offsets: [] };
     let continued = appendPiece(fileText, start, first.end, escapeToken, source);
     if (!continued && source.text === "") continue;
@@ -28675,6 +28761,26 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   memo.set(job.node, variables);
   return variables;
 }
+var HOSTED_MACOS_TAG = "saas-macos-";
+function jobTags(jobs, job, defaults, depth = 0) {
+  const own = mergedGet(job.document, job.node, "tags");
+  if (own !== void 0) return { document: job.document, node: own };
+  if (depth > MAX_EXTENDS_DEPTH2) return void 0;
+  const extendsNode = mergedGet(job.document, job.node, "extends");
+  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  for (const parent of [...parents].reverse()) {
+    const name2 = scalarString(parent);
+    const template = name2 === void 0 ? void 0 : jobs.get(name2);
+    const inherited = template === void 0 || template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
+    if (inherited !== void 0) return inherited;
+  }
+  const fallback = depth === 0 && defaults !== void 0 ? mergedGet(job.document, defaults, "tags") : void 0;
+  return fallback === void 0 ? void 0 : { document: job.document, node: fallback };
+}
+function onHostedMacOs(jobs, job, defaults) {
+  const tags = jobTags(jobs, job, defaults);
+  return tags !== void 0 && listItems(tags.document, tags.node).some((tag2) => scalarString(tag2)?.startsWith(HOSTED_MACOS_TAG) ?? false);
+}
 function jobsOf(document2) {
   return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
 }
@@ -28700,8 +28806,10 @@ function pipelineOccurrences(part, pipeline2) {
     });
   };
   imagesOf(document2.contents, "", pipeline2.variables);
-  imagesOf(mergedGet(document2, document2.contents, "default"), "default.", pipeline2.variables);
+  const defaults = mergedGet(document2, document2.contents, "default");
+  imagesOf(defaults, "default.", pipeline2.variables);
   for (const [jobName, job] of jobsOf(document2)) {
+    if (onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
     const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
     imagesOf(job.node, `${jobName}.`, variables);
   }
@@ -30467,6 +30575,32 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 // src/discover/kubernetes.ts
 var import_yaml22 = __toESM(require_dist(), 1);
 
+// src/discover/handed-images.ts
+function imageFlag(argument) {
+  const equals = argument.indexOf("=");
+  if (!argument.startsWith("--") || equals < 0 || equals > 128) return void 0;
+  const name2 = argument.slice(0, equals);
+  if (!isImageFlagName(name2)) return void 0;
+  const image = argument.slice(equals + 1);
+  return isOneReference(image) && image.trim() === image ? { name: name2, image } : void 0;
+}
+function isImageVariable(name2) {
+  if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
+  for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
+  return true;
+}
+function isOneReference(value) {
+  const text3 = value.trim();
+  if (text3 === "" || text3.length > 512 || /\s/.test(text3)) return false;
+  if (!text3.includes("/") && !text3.includes(":") && !text3.includes("@")) return false;
+  return normalizeForOccurrence(text3).ok;
+}
+function isImageFlagName(name2) {
+  if (!name2.startsWith("--") || name2.length > 128 || !name2.toLowerCase().endsWith("image")) return false;
+  for (const char of name2.slice(2)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return false;
+  return true;
+}
+
 // src/discover/helm-template-lex.ts
 var TemplateSyntaxError = class extends Error {
   constructor(message, pos) {
@@ -30718,26 +30852,68 @@ function spanAt(spans, offset) {
   }
   return void 0;
 }
+var FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]+)=/gm;
+var ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
 function findImageSites(text3) {
   let spans;
+  const lexed = () => spans ??= text3.includes("{{") ? spansOf(text3) : [];
   const sites = [];
   for (const match of text3.matchAll(IMAGE_LINE)) {
-    spans ??= text3.includes("{{") ? spansOf(text3) : [];
-    const start = match.index + match[0].length;
-    const enclosing = spanAt(spans, match.index + match[0].length - 1);
-    if (enclosing?.comment) continue;
-    const lineEnd = text3.slice(start).search(/\r?\n|\r/);
-    const line = lineEnd < 0 ? text3.slice(start) : text3.slice(start, start + lineEnd);
-    const written = stripComment(line).trimEnd();
-    if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) continue;
-    const quote = written[0];
-    const site = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
-    const end = site.offset + site.raw.length;
-    const cuts = (span) => span !== void 0 && (span.start < site.offset || span.end > end);
-    if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
-    sites.push(site);
+    const site = siteAt(text3, match.index + match[0].length, lexed());
+    if (site) sites.push(site);
+  }
+  const handed = [...flagSites(text3, lexed), ...variableSites(text3, lexed)];
+  return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
+}
+function flagSites(text3, lexed) {
+  if (!text3.includes("image=") && !text3.includes("Image=") && !text3.includes("IMAGE=")) return [];
+  const sites = [];
+  for (const match of text3.matchAll(FLAG_LINE)) {
+    if (!isImageFlagName(match[2])) continue;
+    const site = siteAt(text3, match.index + match[0].length, lexed(), match[1] || void 0);
+    if (site) sites.push({ ...site, handed: { name: match[2], how: `as ${match[2]}` } });
   }
   return sites;
+}
+function variableSites(text3, lexed) {
+  if (!text3.includes("IMAGE")) return [];
+  const sites = [];
+  for (const match of text3.matchAll(ENV_NAME_LINE)) {
+    const name2 = match[2];
+    if (!isImageVariable(name2)) continue;
+    let next = match.index + match[0].length;
+    if (text3[next] === "\r") next++;
+    if (text3[next] === "\n") next++;
+    const indent2 = match[1].length;
+    const valueKey = " ".repeat(indent2) + "value:";
+    if (!text3.startsWith(valueKey, next) || !(text3[next + valueKey.length] === " " || text3[next + valueKey.length] === "	")) continue;
+    let start = next + valueKey.length;
+    while (text3[start] === " " || text3[start] === "	") start++;
+    const site = siteAt(text3, start, lexed());
+    if (site) sites.push({ ...site, handed: { name: name2, how: `in ${name2}` } });
+  }
+  return sites;
+}
+function siteAt(text3, start, spans, openingQuote) {
+  const enclosing = spanAt(spans, start - 1);
+  if (enclosing?.comment) return void 0;
+  const lineEnd = text3.slice(start).search(/\r?\n|\r/);
+  const line = lineEnd < 0 ? text3.slice(start) : text3.slice(start, start + lineEnd);
+  const written = stripComment(line).trimEnd();
+  if (openingQuote !== void 0) {
+    if (written.length < 2 || !written.endsWith(openingQuote)) return void 0;
+    return withActions({ offset: start, raw: written.slice(0, -1), quoted: true }, spans, enclosing);
+  }
+  if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) return void 0;
+  const quote = written[0];
+  const site = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
+  return withActions(site, spans, enclosing);
+}
+function withActions(site, spans, enclosing) {
+  const end = site.offset + site.raw.length;
+  const cuts = (span) => span !== void 0 && (span.start < site.offset || span.end > end);
+  if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
+  return site;
 }
 function stripComment(line) {
   let quote;
@@ -30780,6 +30956,9 @@ function markSites(text3, sites, base) {
 var MAX_DEPTH6 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
+}
+function trimmed(items2) {
+  return items2.slice();
 }
 function parseTemplate(text3) {
   return new Parser(lexTemplate(text3)).parse();
@@ -30922,15 +31101,17 @@ var Parser = class {
     const pos = this.peek()?.pos ?? 0;
     const pipe = { decl: [], isAssign: false, cmds: [], pos };
     this.declaration(pipe, context);
+    const cmds = [];
     for (; ; ) {
       const token = this.peek();
       if (token?.type === end) {
         this.index++;
-        if (pipe.cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context}`, token.pos);
+        if (cmds.length === 0) throw new TemplateSyntaxError(`missing value for ${context}`, token.pos);
+        pipe.cmds = trimmed(cmds);
         return pipe;
       }
-      if (pipe.cmds.length > 0) this.expect("pipe", context);
-      pipe.cmds.push(this.command(end));
+      if (cmds.length > 0) this.expect("pipe", context);
+      cmds.push(this.command(end));
     }
   }
   /** `$x :=`, `$x =`, `$i, $e :=` (range only). */
@@ -30940,14 +31121,14 @@ var Parser = class {
     if (first?.type !== "variable" || !after) return;
     if (after.type === "declare" || after.type === "assign") {
       this.index += 2;
-      pipe.decl.push(first.value);
+      pipe.decl = [first.value];
       pipe.isAssign = after.type === "assign";
     } else if (after.type === "comma" && context === "range") {
       const second = this.peek(2);
       const op = this.peek(3);
       if (second?.type !== "variable" || op?.type !== "declare" && op?.type !== "assign") throw new TemplateSyntaxError("bad range declaration", first.pos);
       this.index += 4;
-      pipe.decl.push(first.value, second.value);
+      pipe.decl = [first.value, second.value];
       pipe.isAssign = op.type === "assign";
     }
   }
@@ -30959,7 +31140,7 @@ var Parser = class {
       if (!token) throw new TemplateSyntaxError("unclosed action", 0);
       if (token.type === end || token.type === "pipe") {
         if (args.length === 0) throw new TemplateSyntaxError("missing command", token.pos);
-        return args;
+        return trimmed(args);
       }
       if (args.length > 0 && !token.spaced) throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
       args.push(this.operand());
@@ -30973,9 +31154,9 @@ var Parser = class {
     if (path6.length === 0) return term;
     switch (term.type) {
       case "field":
-        return { type: "field", path: [...term.path, ...path6] };
+        return { type: "field", path: term.path.concat(path6) };
       case "variable":
-        return { type: "variable", name: term.name, path: [...term.path, ...path6] };
+        return { type: "variable", name: term.name, path: term.path.concat(path6) };
       case "string":
       case "number":
       case "bool":
@@ -30983,7 +31164,7 @@ var Parser = class {
       case "dot":
         throw new TemplateSyntaxError(`unexpected . after term ${JSON.stringify(term.type)}`, this.peek(-1)?.pos ?? 0);
       default:
-        return { type: "chain", base: term, path: path6 };
+        return { type: "chain", base: term, path: trimmed(path6) };
     }
   }
   term() {
@@ -32476,6 +32657,7 @@ function collectSites(env, chart, siteList) {
     const rendered = siteList[hit.site];
     if (!rendered) continue;
     const value = unsetValue(siteValue(hit.text.replace(MARKER, ""), rendered.site, env), hit);
+    if (rendered.site.handed !== void 0 && typeof value === "string" && !isOneReference(value)) continue;
     const origin = typeof value === "string" ? traceOrigin(value, env, chart, hit, rendered.site.raw.includes("$")) : void 0;
     addRender(rendered, { value, uncertain: hit.uncertain, ...origin ? { origin } : {} });
   }
@@ -32491,9 +32673,9 @@ function siteValue(text3, site, env) {
     const index = Number(text3.slice(unknown + 1, text3.indexOf("", unknown + 1)));
     return { unresolved: env.unknowns[index] ?? "a value is not known offline" };
   }
-  const trimmed = text3.trim();
-  if (/[\r\n]/.test(trimmed)) return { unresolved: "the image line renders more than one line" };
-  return site.quoted ? trimmed : unquoteYamlScalar(trimmed);
+  const trimmed2 = text3.trim();
+  if (/[\r\n]/.test(trimmed2)) return { unresolved: "the image line renders more than one line" };
+  return site.quoted ? trimmed2 : unquoteYamlScalar(trimmed2);
 }
 function unsetValue(value, hit) {
   if (typeof value !== "string" || !hit.missing || normalizeForOccurrence(value).ok) return value;
@@ -32592,11 +32774,11 @@ function containerNameAbove(text3, offset) {
     const end = lineStart - 1;
     lineStart = text3.lastIndexOf("\n", end - 1) + 1;
     const line = text3.slice(lineStart, end);
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("{{")) continue;
+    const trimmed2 = line.trim();
+    if (trimmed2 === "" || trimmed2.startsWith("#") || trimmed2.startsWith("{{")) continue;
     const column = line.length - line.trimStart().length;
-    const item = trimmed.startsWith("- ") && column === keyColumn - 2;
-    const field = item ? trimmed.slice(2).trimStart() : trimmed;
+    const item = trimmed2.startsWith("- ") && column === keyColumn - 2;
+    const field = item ? trimmed2.slice(2).trimStart() : trimmed2;
     if (column === keyColumn || item) {
       if (field.startsWith("name:")) return field.slice(5).trim().replace(/^["']|["']$/g, "");
       if (item) return void 0;
@@ -32609,10 +32791,12 @@ function containerNameAbove(text3, offset) {
 function templateOccurrence(path6, lines, rendered, render2) {
   const { site } = rendered;
   const templated = site.raw.includes("{{");
-  let note;
-  if (render2.uncertain) note = "rendered in a branch whose condition is not known offline (it depends on the cluster or the release)";
-  else if (templated && typeof render2.value === "string") note = "rendered with the chart's default values";
-  return makeOccurrence({ file: path6, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render2.value, context: "image", note });
+  const notes = [];
+  if (site.handed !== void 0) notes.push(`handed to the container ${site.handed.how}`);
+  if (render2.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
+  else if (templated && typeof render2.value === "string") notes.push("rendered with the chart's default values");
+  const note = notes.length > 0 ? notes.join("; ") : void 0;
+  return makeOccurrence({ file: path6, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render2.value, context: site.handed?.name ?? "image", note });
 }
 
 // src/discover/kubernetes.ts
@@ -32818,16 +33002,25 @@ var ManifestWalker = class {
   }
   /**
    * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
-   * an `args` or `command` item `--<name>image=<one reference>`, reported at the reference.
+   * an `args` or `command` item `--<name>image=<one reference>`, or an item `--<name>image` and the
+   * reference as the next item, reported at the reference.
    */
   argumentImages(container, path6, viaAlias) {
     if (!(0, import_yaml4.isMap)(container)) return;
     for (const key of ["args", "command"]) {
       const list2 = mapGet(container, key);
       if (list2 === void 0) continue;
-      this.items(this.node(list2)).forEach((item, index) => {
+      const items2 = this.items(this.node(list2));
+      items2.forEach((item, index) => {
         const node = this.node(item);
         if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+        if (isImageFlagName(node.value)) {
+          const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
+          if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
+            this.imageAt(next, `${path6}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml22.isAlias)(items2[index + 1]));
+          }
+          return;
+        }
         const flag = imageFlag(node.value);
         const location = flag ? scalarLocation(node, this.text) : void 0;
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
@@ -33049,26 +33242,6 @@ function argoParameters(inputs, workflow) {
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
   };
-}
-function imageFlag(argument) {
-  const equals = argument.indexOf("=");
-  if (!argument.startsWith("--") || equals < 0 || equals > 128) return void 0;
-  const name2 = argument.slice(0, equals);
-  if (!name2.toLowerCase().endsWith("image")) return void 0;
-  for (const char of name2.slice(2)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return void 0;
-  const image = argument.slice(equals + 1);
-  return isOneReference(image) && image.trim() === image ? { name: name2, image } : void 0;
-}
-function isImageVariable(name2) {
-  if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
-  for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
-  return true;
-}
-function isOneReference(value) {
-  const text3 = value.trim();
-  if (text3 === "" || text3.length > 512 || /\s/.test(text3)) return false;
-  if (!text3.includes("/") && !text3.includes(":") && !text3.includes("@")) return false;
-  return normalizeForOccurrence(text3).ok;
 }
 function istioInjected(substitute) {
   return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text3);
@@ -33516,7 +33689,7 @@ function renderedImages(chart, file, lines) {
         const entry = byOrigin.get(key) ?? { offset: render2.origin.offset, raw: render2.origin.raw, value: render2.value, uncertain: render2.uncertain, related: [] };
         entry.uncertain &&= render2.uncertain;
         templateLines ??= new LineIndex(rendered.file.text);
-        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: `the template line that renders this image (${rendered.site.raw})` });
+        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
         byOrigin.set(key, entry);
       }
     }
@@ -33759,13 +33932,13 @@ async function discoverRepository(root, options = {}) {
   const sources = /* @__PURE__ */ new Map();
   let filesScanned = 0;
   for (const file of walk.files) {
-    const text3 = fileCache.get(file) ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
+    const readBefore = fileCache.get(file);
+    const text3 = readBefore ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text3 === void 0) continue;
-    fileCache.set(file, text3);
-    let matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text3));
-    if (matching.length === 0) matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text3, true));
+    const matching = matchingDiscoverers(discoverers, file, text3);
     if (matching.length === 0) continue;
     filesScanned++;
+    fileCache.set(file, text3);
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text: text3 }, context);
@@ -33784,10 +33957,15 @@ async function discoverRepository(root, options = {}) {
         sources.set(file, text3);
       }
     }
+    if (readBefore === void 0) fileCache.delete(file);
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+function matchingDiscoverers(discoverers, file, text3) {
+  const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text3));
+  return matching.length > 0 ? matching : discoverers.filter((discoverer) => safeMatches(discoverer, file, text3, true));
 }
 function byCodeUnits(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -34454,6 +34632,34 @@ function formatSeconds(ms) {
 }
 
 // src/registry/transport/health.ts
+var Listeners = class {
+  first;
+  /** Adds `listener`; returns how to remove it (nothing once removed or taken). */
+  add(listener) {
+    const link2 = { listener, previous: void 0, next: this.first };
+    if (this.first) this.first.previous = link2;
+    this.first = link2;
+    return () => this.remove(link2);
+  }
+  /** Removes every listener and returns them. */
+  takeAll() {
+    const taken = [];
+    while (this.first) {
+      taken.push(this.first.listener);
+      this.remove(this.first);
+    }
+    return taken;
+  }
+  remove(link2) {
+    if (link2.listener === void 0) return;
+    if (link2.previous) link2.previous.next = link2.next;
+    else this.first = link2.next;
+    if (link2.next) link2.next.previous = link2.previous;
+    link2.listener = void 0;
+    link2.previous = void 0;
+    link2.next = void 0;
+  }
+};
 var DEFAULT_MAX_CONSECUTIVE_FAILURES = 3;
 var DEFAULT_MAX_NETWORK_FAILURES = 30;
 function countsAgainstHealth(error) {
@@ -34505,9 +34711,7 @@ var RegistryHealth = class {
     state.failures++;
     state.last = error;
     if (!this.isUnhealthy(state)) return;
-    const listeners = [...state.listeners];
-    state.listeners.clear();
-    for (const listener of listeners) listener();
+    for (const listener of state.listeners.takeAll()) listener();
   }
   /** Registries given up in this run, with why. */
   unhealthy() {
@@ -34532,7 +34736,7 @@ var RegistryHealth = class {
   state(registry) {
     let state = this.registries.get(registry);
     if (!state) {
-      const listeners = /* @__PURE__ */ new Set();
+      const listeners = new Listeners();
       const cancellation = {
         onCancel: (listener) => {
           if (this.isUnhealthy(this.state(registry))) {
@@ -34540,8 +34744,7 @@ var RegistryHealth = class {
             return () => {
             };
           }
-          listeners.add(listener);
-          return () => listeners.delete(listener);
+          return listeners.add(listener);
         },
         error: (what) => this.unhealthyError(registry, what)
       };
@@ -34556,9 +34759,9 @@ var RegistryHealth = class {
 var MAX_BACKOFF_MS = 1e4;
 function parseRetryAfter(value, now) {
   if (!value) return void 0;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1e3;
-  const date = Date.parse(trimmed);
+  const trimmed2 = value.trim();
+  if (/^\d+$/.test(trimmed2)) return Number.parseInt(trimmed2, 10) * 1e3;
+  const date = Date.parse(trimmed2);
   if (Number.isNaN(date)) return void 0;
   return Math.max(0, date - now);
 }
@@ -35085,7 +35288,8 @@ function notAManifest(what, header) {
 }
 var RegistryClient = class {
   transport;
-  concurrency;
+  /** Operations in flight at once per registry: callers that start no more than this never wait in its queue. */
+  concurrencyPerRegistry;
   /** Operations in flight, per registry: one slow registry does not hold the others' slots. */
   limits = /* @__PURE__ */ new Map();
   /** Registries that answered the referrers API as not supported: not probed again (tag schema instead). */
@@ -35122,7 +35326,7 @@ var RegistryClient = class {
     if (options.userAgent !== void 0) transportOptions.userAgent = options.userAgent;
     if (options.logger) transportOptions.logger = options.logger;
     this.transport = new Transport(transportOptions);
-    this.concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
+    this.concurrencyPerRegistry = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY));
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST;
     this.maxCachedManifestBytes = options.maxCachedManifestBytes ?? DEFAULT_MAX_CACHED_MANIFESTS;
     this.maxCachedAnswers = Math.max(1, options.maxCachedAnswers ?? DEFAULT_MAX_CACHED_ANSWERS);
@@ -35232,7 +35436,7 @@ var RegistryClient = class {
   limitFor(repo) {
     const registry = repo.domain.toLowerCase();
     let limit = this.limits.get(registry);
-    if (!limit) this.limits.set(registry, limit = pLimit(this.concurrency));
+    if (!limit) this.limits.set(registry, limit = pLimit(this.concurrencyPerRegistry));
     return limit;
   }
   /** A manifest HEAD or GET of a tag or digest, once both are known to be well-formed. */
@@ -35717,8 +35921,7 @@ async function settle(promise) {
   }
 }
 var isNotFound = (error) => error instanceof RegistryError && error.code === "NOT_FOUND";
-async function resolveReference(reference, client) {
-  const parts = splitReference(reference);
+async function resolveReference(reference, parts, client) {
   if (!parts) return { status: "error", errorCode: "protocol", message: `cannot resolve "${reference}": not a normalized reference` };
   const { digest } = parts;
   const repo = { domain: parts.domain, path: parts.path };
@@ -35764,22 +35967,44 @@ async function platformInIndex(client, repo, indexDigest, digest) {
   return found ? found.platform ?? "unknown platform" : void 0;
 }
 var RESOLVE_WORKERS = 256;
+function questionsByRegistry(occurrences) {
+  const seen = /* @__PURE__ */ new Set();
+  const byRegistry = /* @__PURE__ */ new Map();
+  for (const { reference, local } of occurrences) {
+    if (!reference || local || seen.has(reference)) continue;
+    seen.add(reference);
+    const parts = splitReference(reference);
+    const registry = parts?.domain.toLowerCase() ?? "";
+    let questions = byRegistry.get(registry);
+    if (!questions) byRegistry.set(registry, questions = []);
+    questions.push({ reference, parts });
+  }
+  return [...byRegistry.values()];
+}
 async function resolveOccurrences(occurrences, client, options = {}) {
-  const references = /* @__PURE__ */ new Set();
-  for (const occurrence of occurrences) if (occurrence.reference && !occurrence.local) references.add(occurrence.reference);
+  const registries = questionsByRegistry(occurrences);
+  const total = registries.reduce((sum, questions) => sum + questions.length, 0);
   const resolutions = /* @__PURE__ */ new Map();
-  options.onProgress?.(0, references.size);
-  const pending = references.values();
-  const worker = async () => {
-    for (let next = pending.next(); !next.done; next = pending.next()) {
-      const reference = next.value;
-      const resolution = await resolveReference(reference, client).catch((error) => failure(error, reference));
-      resolutions.set(reference, resolution);
-      options.onProgress?.(resolutions.size, references.size);
-      if (resolution.status !== "ok") options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ""}`);
-    }
+  options.onProgress?.(0, total);
+  const resolveAll = async (questions, workers) => {
+    const pending = questions.values();
+    const worker = async () => {
+      for (let next = pending.next(); !next.done; next = pending.next()) {
+        const { reference, parts } = next.value;
+        const resolution = await resolveReference(reference, parts, client).catch((error) => failure(error, reference));
+        resolutions.set(reference, resolution);
+        options.onProgress?.(resolutions.size, total);
+        if (resolution.status !== "ok") options.logger?.(`${reference}: ${resolution.status}${resolution.message ? ` (${resolution.message})` : ""}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(workers, questions.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(RESOLVE_WORKERS, references.size) }, worker));
+  const perRegistry = Math.min(client.concurrencyPerRegistry, RESOLVE_WORKERS);
+  const pendingRegistries = registries.values();
+  const lane = async () => {
+    for (let next = pendingRegistries.next(); !next.done; next = pendingRegistries.next()) await resolveAll(next.value, perRegistry);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.floor(RESOLVE_WORKERS / perRegistry), registries.length) }, lane));
   return occurrences.map((occurrence) => {
     const resolution = occurrence.reference && !occurrence.local ? resolutions.get(occurrence.reference) : void 0;
     return resolution ? withFields(occurrence, { resolution: { ...resolution } }) : { ...occurrence };
@@ -35836,16 +36061,16 @@ function withDockerHub(resolution, key, answer) {
 // src/shard.ts
 var MAX_SHARDS = 256;
 function parseShard(text3) {
-  const trimmed = text3.trim();
-  const slash = trimmed.indexOf("/");
-  const index = Number(trimmed.slice(0, slash));
-  const count = Number(trimmed.slice(slash + 1));
+  const trimmed2 = text3.trim();
+  const slash = trimmed2.indexOf("/");
+  const index = Number(trimmed2.slice(0, slash));
+  const count = Number(trimmed2.slice(slash + 1));
   const digits = (part) => part !== "" && [...part].every((ch) => ch >= "0" && ch <= "9");
-  if (slash < 0 || !digits(trimmed.slice(0, slash)) || !digits(trimmed.slice(slash + 1))) {
-    return { problem: `takes K/N, this job's shard K of N (e.g. 2/4), got "${trimmed.slice(0, 40)}"` };
+  if (slash < 0 || !digits(trimmed2.slice(0, slash)) || !digits(trimmed2.slice(slash + 1))) {
+    return { problem: `takes K/N, this job's shard K of N (e.g. 2/4), got "${trimmed2.slice(0, 40)}"` };
   }
-  if (count < 1 || count > MAX_SHARDS) return { problem: `N must be from 1 to ${MAX_SHARDS}, got ${trimmed.slice(slash + 1, slash + 12)}` };
-  if (index < 1 || index > count) return { problem: `K must be from 1 to N (${count}), got ${trimmed.slice(0, Math.min(slash, 11))}` };
+  if (count < 1 || count > MAX_SHARDS) return { problem: `N must be from 1 to ${MAX_SHARDS}, got ${trimmed2.slice(slash + 1, slash + 12)}` };
+  if (index < 1 || index > count) return { problem: `K must be from 1 to N (${count}), got ${trimmed2.slice(0, Math.min(slash, 11))}` };
   return { index, count };
 }
 function inShard(file, shard) {
@@ -36048,11 +36273,11 @@ function legacyTag(imageDigest, suffix) {
   return `${imageDigest.replace(":", "-")}.${suffix}`;
 }
 function decodeBase64(value, what) {
-  const trimmed = value.trim();
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) {
+  const trimmed2 = value.trim();
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed2) || trimmed2.length % 4 !== 0) {
     throw new SigstoreError("LEGACY_SIGNATURE_INVALID", `${what} is not base64`);
   }
-  return Buffer.from(trimmed, "base64");
+  return Buffer.from(trimmed2, "base64");
 }
 function parseLegacyJson(value, what) {
   try {
@@ -37046,17 +37271,20 @@ function groupsOfRules(rules, idPrefix = "signatures.rules") {
   });
   return groups;
 }
-function groupMatches(group, reference) {
+function groupMatches(group, matches) {
   return group.images.some((glob) => {
     try {
-      return matchImageGlob(glob, reference);
+      return matches(glob);
     } catch {
       return false;
     }
   });
 }
 function groupsForImage(groups, reference) {
-  return groups.filter((group) => groupMatches(group, reference));
+  return groups.filter((group) => groupMatches(group, (glob) => matchImageGlob(glob, reference)));
+}
+function groupsForRepository(groups, repository) {
+  return groups.filter((group) => groupMatches(group, (glob) => matchImageGlobRepository(glob, repository)));
 }
 function requiredPredicateTypes(groups) {
   const types = groups.flatMap((group) => group.authorities.flatMap((authority) => authority.requirements.flatMap((r) => r.predicateType ? [r.predicateType] : [])));
@@ -37312,33 +37540,35 @@ async function verifySignatures(occurrences, policy, client, options = {}) {
     ...rootError ? { rootError } : {},
     ...options.now ? { now: options.now } : {}
   };
-  const planned = [];
-  const checks = new ImageChecks();
-  for (const occurrence of occurrences) {
-    const entry = plan(occurrence, context);
-    if ("digest" in entry) planned.push(checks.add(entry));
-    else planned.push("signature" in entry ? entry.signature : void 0);
-  }
-  await runChecks2(checks.all, context, options.concurrency ?? 4);
+  const { planned, checks } = planChecks(occurrences, context);
+  await runChecks2(checks, context, options.concurrency ?? 4);
   return occurrences.map((occurrence, index) => {
     const entry = planned[index];
     if (entry === void 0) return occurrence;
     return withFields(occurrence, { signature: entry instanceof ImageCheck ? entry.status : entry });
   });
 }
-var ImageChecks = class {
-  all = [];
-  byKey = /* @__PURE__ */ new Map();
-  /** The check equal to `check` already planned, or `check` itself. */
-  add(check) {
-    const key = `${check.repo.domain}/${check.repo.path}@${check.digest}|${check.rules.key}`;
-    const found = this.byKey.get(key);
-    if (found) return found;
-    this.byKey.set(key, check);
-    this.all.push(check);
-    return check;
+function planChecks(occurrences, context) {
+  const planned = [];
+  const checks = [];
+  const byKey = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    const entry = plan(occurrence, context);
+    if (!("digest" in entry)) {
+      planned.push("signature" in entry ? entry.signature : void 0);
+      continue;
+    }
+    const key = [entry.repo.domain, "/", entry.repo.path, "@", entry.digest, "|", entry.rules.key].join("");
+    const found = byKey.get(key);
+    if (found) planned.push(found);
+    else {
+      byKey.set(key, entry);
+      checks.push(entry);
+      planned.push(entry);
+    }
   }
-};
+  return { planned, checks };
+}
 var NOT_REQUIRED = { status: "not-required", signatures: [] };
 var ImageCheck = class {
   constructor(repo, digest, rules, mediaType) {
@@ -37355,10 +37585,9 @@ var ImageCheck = class {
 };
 function plan(occurrence, context) {
   if (occurrence.reference === null || occurrence.local) return { unchanged: true };
-  const matching = groupsForImage(context.groups, occurrence.reference);
-  if (matching.length === 0) return { signature: NOT_REQUIRED };
   const split = splitReference(occurrence.reference);
-  if (!split) return { signature: { status: "not-checked", signatures: [], message: "reference is not in normalized form" } };
+  const matching = split ? groupsForRepository(context.groups, split.repository) : [];
+  if (matching.length === 0 || !split) return { signature: NOT_REQUIRED };
   if (occurrence.resolution && occurrence.resolution.status !== "ok" && !split.digest) {
     return { signature: { status: "not-checked", signatures: [], message: `image not resolved: ${occurrence.resolution.message ?? occurrence.resolution.status}` } };
   }
@@ -37421,7 +37650,7 @@ function createDockerHubApi(options) {
   });
 }
 async function scan(options) {
-  const { policy } = options;
+  const policy = withOwnGhcrNamespace(options.policy, options.env ?? process.env);
   enableLinearRegExps();
   const discovered = await discoverRepository(options.root, {
     include: policy.include,
@@ -37795,20 +38024,23 @@ function bySeverity(a, b) {
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (FIX_PRIORITY[b.rule] ?? 0) - (FIX_PRIORITY[a.rule] ?? 0) || a.column - b.column;
 }
 function groupByLine(findings) {
-  const groups = /* @__PURE__ */ new Map();
+  const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     if (finding.suppressed) continue;
-    const key = `${finding.file}\0${finding.line}`;
-    const list2 = groups.get(key);
+    let byLine = byFile.get(finding.file);
+    if (!byLine) byFile.set(finding.file, byLine = /* @__PURE__ */ new Map());
+    const list2 = byLine.get(finding.line);
     if (list2) list2.push(finding);
-    else groups.set(key, [finding]);
+    else byLine.set(finding.line, [finding]);
   }
   const lines = [];
-  for (const list2 of groups.values()) {
-    list2.sort(bySeverity);
-    lines.push({ file: list2[0].file, line: list2[0].line, findings: list2, severity: list2[0].severity, rules: [...new Set(list2.map((finding) => finding.rule))].sort() });
+  for (const byLine of byFile.values()) {
+    for (const list2 of byLine.values()) {
+      list2.sort(bySeverity);
+      lines.push({ file: list2[0].file, line: list2[0].line, findings: list2, severity: list2[0].severity, rules: [...new Set(list2.map((finding) => finding.rule))].sort() });
+    }
   }
-  return lines.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.file.localeCompare(b.file) || a.line - b.line);
+  return lines.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.file === b.file ? 0 : a.file.localeCompare(b.file)) || a.line - b.line);
 }
 function lineEdits(group) {
   const byColumn = /* @__PURE__ */ new Map();
@@ -37903,6 +38135,20 @@ function imageStatuses(occurrences) {
   }
   return [...rows.values()];
 }
+function signedImages(occurrences) {
+  const seen = /* @__PURE__ */ new Set();
+  const signed = /* @__PURE__ */ new Set();
+  const chosen = [];
+  for (const occurrence of occurrences) {
+    const key = occurrence.reference ?? `raw:${occurrence.raw}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      if (!occurrence.local && occurrence.signature?.status === "verified") signed.add(key);
+    }
+    if (signed.has(key)) chosen.push(occurrence);
+  }
+  return imageStatuses(chosen).filter((image) => image.signatureVerified === "yes" && image.signer);
+}
 function statusOf(occurrence, location) {
   const reference = occurrence.reference;
   const local = Boolean(occurrence.local);
@@ -37994,7 +38240,7 @@ function* inventoryLines(result, style) {
   yield "";
   yield style.bold(`Images: ${result.occurrences.length} references in ${files.size} files`);
   if (result.occurrences.length > 0) for (const row of table(() => inventoryRows(result))) yield "  " + row;
-  const signed = imageStatuses(result.occurrences).filter((image) => image.signatureVerified === "yes" && image.signer);
+  const signed = signedImages(result.occurrences);
   if (signed.length > 0) {
     yield "";
     yield `Signatures verified: ${signed.length} image${signed.length === 1 ? "" : "s"}`;
