@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
+import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 
 async function extract(path: string) {
@@ -307,6 +308,50 @@ describe('kubernetes: images handed to a container as a flag', () => {
       // The flag alone, the image the next item; `latest` after `--backing-image` is no reference by its shape.
       ['22:15', 'docker.io/example/engine:v1.4.0', 'docker.io/example/engine:v1.4.0', 'spec.template.spec.containers[0].args[7]', 'handed to the container as --engine-image'],
     ]);
+  });
+});
+
+describe('kubernetes: a JSON stream', () => {
+  it('reads a .json manifest holding objects one after another (as kubectl does), each at its place', async () => {
+    const { occurrences, errors } = await extract('json-stream.json');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['2:150', 'docker.io/library/nginx:1.27', 'spec.template.spec.containers[0].image'],
+      ['5:120', 'docker.io/library/busybox:1.37', 'spec.containers[0].image'],
+    ]);
+  });
+});
+
+describe('JSON streams', () => {
+  it.each([
+    ['two objects, a bracket and an escaped quote inside a string', '{"a": "} ]"}\n{"b": "\\"{"}', [[0, 12], [13, 25]]],
+    ['an object and an array, no space between', '{"a":1}[2]', [[0, 7], [7, 10]]],
+  ])('finds the values: %s', (_name, text, values) => {
+    expect(jsonStreamValues(text)).toEqual(values);
+  });
+
+  it.each([
+    ['one value', '{"a": 1}\n'],
+    ['text between values', '{"a": 1}\nx\n{"b": 2}'],
+    ['a value left open', '{"a": 1}\n{"b": [2}'],
+    ['a scalar at the top level', '{"a": 1}\n2\n'],
+    ['YAML', 'a: 1\n---\nb: 2\n'],
+  ])('is no stream: %s', (_name, text) => {
+    expect(jsonStreamValues(text)).toBeUndefined();
+  });
+
+  it('stops at 10,000 values: a longer stream stays unread', () => {
+    expect(jsonStreamValues('{}\n'.repeat(10_000))).toHaveLength(10_000);
+    expect(jsonStreamValues('{}\n'.repeat(10_001))).toBeUndefined();
+  });
+
+  it('parses each value with its nodes at their offsets in the whole text; none when a value does not parse', () => {
+    const text = '{"a": 1}\n  {"image": "x:1"}';
+    const parsed = parseJsonStream(text)!;
+    expect(parsed.documents.map((document) => document.toJS())).toEqual([{ a: 1 }, { image: 'x:1' }]);
+    const image = (parsed.documents[1]!.contents as { items: Array<{ value: { range: number[] } }> }).items[0]!.value;
+    expect(text.slice(image.range[0], image.range[1])).toBe('"x:1"');
+    expect(parseJsonStream('{"a": 1}\n{"a" 2}')).toBeUndefined();
   });
 });
 

@@ -15,7 +15,7 @@ import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './handed-images.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation } from './yaml.js';
+import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation } from './yaml.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
 const MAX_NODES_VISITED = 100_000;
@@ -178,6 +178,11 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     const masked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
     const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
+  }
+  // A `.json` manifest holding several objects one after another (a JSON stream, as kubectl reads it).
+  if (parsed.errors.length > 0) {
+    const stream = parseJsonStream(text);
+    if (stream) parsed = { ...stream, skipped: 0 };
   }
   const errors = [...parsed.errors];
   // One occurrence per written image; when an anchored container is also used through an alias,

@@ -4,7 +4,7 @@
  */
 import { joinFlowLines } from './yaml-tolerant.js';
 import { parseSimpleDocuments } from './yaml-fast.js';
-import { isAlias, isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parse, parseAllDocuments, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 200;
@@ -162,6 +162,71 @@ function parseStream(text: string, original = text): ParsedYaml {
     else documents.push(entry.document);
   }
   return { documents, errors };
+}
+
+/** At most this many values of a JSON stream are read as documents; a longer stream stays an error. */
+const MAX_JSON_STREAM_VALUES = 10_000;
+
+const isJsonSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/**
+ * `[start, end)` of each top-level object or array of a JSON stream: two or more written one after
+ * another, as kubectl and Argo CD read a `.json` manifest holding several (`{...}` on each line).
+ * Undefined when the text is not such a stream. One pass: strings and their escapes are followed,
+ * so a bracket inside a string does not count.
+ */
+export function jsonStreamValues(text: string): Array<[number, number]> | undefined {
+  const values: Array<[number, number]> = [];
+  let index = 0;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    if (isJsonSpace(code)) {
+      index++;
+      continue;
+    }
+    if ((code !== 0x7b && code !== 0x5b) || values.length === MAX_JSON_STREAM_VALUES) return undefined; // `{` or `[`
+    const end = valueEnd(text, index);
+    if (end === undefined) return undefined;
+    values.push([index, end]);
+    index = end;
+  }
+  return values.length >= 2 ? values : undefined;
+}
+
+/** Where the object or array opening at `start` closes (just after it), or undefined when it does not. */
+function valueEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let index = start; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index++; // a backslash escapes the next character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) depth++;
+    else if ((code === 0x7d || code === 0x5d) && --depth === 0) return index + 1;
+  }
+  return undefined;
+}
+
+/**
+ * A JSON stream (see `jsonStreamValues`) read value by value, each document's node ranges moved
+ * to offsets in `text`; undefined when the text is no such stream or a value does not parse.
+ */
+export function parseJsonStream(text: string): ParsedYaml | undefined {
+  const values = jsonStreamValues(text);
+  if (values === undefined) return undefined;
+  const documents: Document.Parsed[] = [];
+  for (const [start, end] of values) {
+    const document = parseDocument(text.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+    if (document.errors.length > 0) return undefined;
+    document.range = [document.range[0] + start, document.range[1] + start, document.range[2] + start];
+    visit(document, (_key, node) => {
+      if (isNode(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
+    });
+    documents.push(document);
+  }
+  return { documents, errors: [] };
 }
 
 /** Offsets where each line of `text` starts. */
