@@ -19179,7 +19179,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -19203,7 +19203,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap7;
-    exports.isNode = isNode;
+    exports.isNode = isNode2;
     exports.isPair = isPair;
     exports.isScalar = isScalar6;
     exports.isSeq = isSeq7;
@@ -23775,13 +23775,13 @@ var require_resolve_flow_scalar = __commonJS({
             range: [offset, offset + source.length, offset + source.length]
           };
       }
-      const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict2, onError);
+      const valueEnd2 = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd2, strict2, onError);
       return {
         value,
         type: _type,
         comment: re.comment,
-        range: [offset, valueEnd, re.offset]
+        range: [offset, valueEnd2, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -24167,9 +24167,9 @@ var require_compose_node = __commonJS({
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re.offset];
+      const valueEnd2 = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd2, options.strict, onError);
+      alias.range = [offset, valueEnd2, re.offset];
       if (re.comment)
         alias.comment = re.comment;
       return alias;
@@ -26364,7 +26364,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26390,7 +26390,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26426,7 +26426,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -49271,15 +49271,15 @@ var FastParser = class {
   /** End of a one-line plain scalar in block context (trailing spaces and a comment excluded); gives up on `: `. */
   plainValueEnd(at) {
     const line = this.text.slice(at, this.lineEnd(at));
-    let valueEnd = line.length;
+    let valueEnd2 = line.length;
     const hash = line.indexOf("#");
     if (hash >= 0) {
       if (line.charCodeAt(hash - 1) !== 32) throw new Unsupported();
-      valueEnd = hash;
+      valueEnd2 = hash;
     }
-    if (hasKeyEnd(line.slice(0, valueEnd))) throw new Unsupported();
-    while (valueEnd > 0 && line.charCodeAt(valueEnd - 1) === 32) valueEnd--;
-    return at + valueEnd;
+    if (hasKeyEnd(line.slice(0, valueEnd2))) throw new Unsupported();
+    while (valueEnd2 > 0 && line.charCodeAt(valueEnd2 - 1) === 32) valueEnd2--;
+    return at + valueEnd2;
   }
   /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
   quotedEnd(at) {
@@ -49840,6 +49840,54 @@ function parseStream(text4, original = text4) {
   }
   return { documents, errors };
 }
+var MAX_JSON_STREAM_VALUES = 1e4;
+var isJsonSpace = (code) => code === 32 || code === 9 || code === 10 || code === 13;
+function jsonStreamValues(text4) {
+  const values = [];
+  let index = 0;
+  while (index < text4.length) {
+    const code = text4.charCodeAt(index);
+    if (isJsonSpace(code)) {
+      index++;
+      continue;
+    }
+    if (code !== 123 && code !== 91 || values.length === MAX_JSON_STREAM_VALUES) return void 0;
+    const end = valueEnd(text4, index);
+    if (end === void 0) return void 0;
+    values.push([index, end]);
+    index = end;
+  }
+  return values.length >= 2 ? values : void 0;
+}
+function valueEnd(text4, start) {
+  let depth = 0;
+  let inString = false;
+  for (let index = start; index < text4.length; index++) {
+    const code = text4.charCodeAt(index);
+    if (inString) {
+      if (code === 92) index++;
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 123 || code === 91) depth++;
+    else if ((code === 125 || code === 93) && --depth === 0) return index + 1;
+  }
+  return void 0;
+}
+function parseJsonStream(text4) {
+  const values = jsonStreamValues(text4);
+  if (values === void 0) return void 0;
+  const documents = [];
+  for (const [start, end] of values) {
+    const document2 = (0, import_yaml4.parseDocument)(text4.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+    if (document2.errors.length > 0) return void 0;
+    document2.range = [document2.range[0] + start, document2.range[1] + start, document2.range[2] + start];
+    (0, import_yaml4.visit)(document2, (_key, node) => {
+      if ((0, import_yaml4.isNode)(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
+    });
+    documents.push(document2);
+  }
+  return { documents, errors: [] };
+}
 function lineStartsOf(text4) {
   const starts = [0];
   for (let index = text4.indexOf("\n"); index >= 0; index = text4.indexOf("\n", index + 1)) starts.push(index + 1);
@@ -49887,23 +49935,23 @@ function scalarLocation(node, text4) {
   if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
   const value = node.value;
   if (typeof value !== "string" && typeof value !== "number") return void 0;
-  const [start, valueEnd] = node.range;
+  const [start, valueEnd2] = node.range;
   const scalar = node;
   switch (scalar.type) {
     case "QUOTE_DOUBLE":
     case "QUOTE_SINGLE":
-      return { offset: start + 1, raw: text4.slice(start + 1, valueEnd - 1), value: String(value) };
+      return { offset: start + 1, raw: text4.slice(start + 1, valueEnd2 - 1), value: String(value) };
     case "BLOCK_LITERAL":
     case "BLOCK_FOLDED": {
       const headerEnd = text4.indexOf("\n", start);
       if (headerEnd < 0) return void 0;
       let offset = headerEnd + 1;
-      while (offset < valueEnd && (text4[offset] === " " || text4[offset] === "	" || text4[offset] === "\n" || text4[offset] === "\r")) offset++;
+      while (offset < valueEnd2 && (text4[offset] === " " || text4[offset] === "	" || text4[offset] === "\n" || text4[offset] === "\r")) offset++;
       const firstLine = String(value).split("\n")[0] ?? "";
       return { offset, raw: text4.slice(offset, offset + firstLine.length), value: String(value).trim() };
     }
     default:
-      return { offset: start, raw: text4.slice(start, valueEnd), value: String(value) };
+      return { offset: start, raw: text4.slice(start, valueEnd2), value: String(value) };
   }
 }
 function mapGet(node, key) {
@@ -56283,6 +56331,10 @@ function collectManifestImages(text4, options = {}) {
     const masked = maskAtPlaceholders(actionsMasked ?? text4) ?? actionsMasked;
     const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked, options.prefilter === false ? void 0 : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
+  }
+  if (parsed.errors.length > 0) {
+    const stream = parseJsonStream(text4);
+    if (stream) parsed = { ...stream, skipped: 0 };
   }
   const errors = [...parsed.errors];
   const byOffset = /* @__PURE__ */ new Map();
@@ -62854,8 +62906,8 @@ function parse4(header, options) {
     typeFlags |= code & NON_ASCII | flags;
     index++;
   }
-  const valueEnd = whitespace2 === -1 ? index : whitespace2;
-  const value = header.slice(valueStart, valueEnd);
+  const valueEnd2 = whitespace2 === -1 ? index : whitespace2;
+  const value = header.slice(valueStart, valueEnd2);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
@@ -62940,8 +62992,8 @@ function parseParameters(header, type, index, len, stopFlags) {
           index++;
         }
         if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          const valueEnd2 = valueWhitespace === -1 ? index : valueWhitespace;
+          parameters[key] = header.slice(valueStart, valueEnd2);
         }
         if (stop !== 0)
           break parameter;
