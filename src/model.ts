@@ -64,6 +64,11 @@ export interface Occurrence extends Position {
    * that render a values-file image reported here (SARIF `relatedLocations`).
    */
   related?: RelatedLocation[];
+  /**
+   * Why the tag is a placeholder a release replaces (a chart's `appVersion: 0.0.0`, set by its
+   * release tooling): the image is checked as written, but a registry without that tag is expected.
+   */
+  placeholderTag?: string;
 }
 
 /** A place related to an occurrence or finding, with what it is. */

@@ -37,6 +37,28 @@ describe('image-not-found', () => {
   });
 });
 
+describe('image-not-found: a placeholder tag', () => {
+  it("reports a missing tag the release writes in as a note, saying why; a missing repository stays an error", () => {
+    const policy = defaultPolicy();
+    const placeholder = "the chart's appVersion v0.0.0 is a placeholder its release replaces";
+    const missing = (file: string, what: 'tag' | 'repository'): ResolvedOccurrence => ({
+      file,
+      line: 1,
+      column: 1,
+      kind: 'helm',
+      raw: 'quay.io/jetstack/cert-manager-controller',
+      reference: 'quay.io/jetstack/cert-manager-controller:v0.0.0',
+      placeholderTag: placeholder,
+      resolution: { status: 'not-found', missing: what, message: 'not found' },
+    }) as ResolvedOccurrence;
+    const drafts = imageNotFoundCheck.run([missing('values.yaml', 'tag'), missing('other.yaml', 'repository')], { policy, trust: buildTrustIndex(policy) });
+    expect(drafts.map((draft) => [draft.occurrence.file, draft.severity, draft.message])).toEqual([
+      ['values.yaml', 'note', `quay.io/jetstack/cert-manager-controller: tag v0.0.0 does not exist in quay.io/jetstack/cert-manager-controller (${placeholder})`],
+      ['other.yaml', undefined, 'quay.io/jetstack/cert-manager-controller: repository quay.io/jetstack/cert-manager-controller does not exist on the registry; if the name is a typo, an attacker could register it'],
+    ]);
+  });
+});
+
 describe('digest-not-found', () => {
   it('reports a pinned digest the repository does not contain', () => {
     expect(run(digestNotFoundCheck)).toEqual([

@@ -105,6 +105,14 @@ describe('cert-manager', () => {
     ]);
   });
 
+  it("marks the tag rendered from the chart's appVersion v0.0.0 as the release's placeholder; a real appVersion is not", async () => {
+    const file = fixture('helm-real', 'cert-manager/values.yaml');
+    const { occurrences } = await helmValuesDiscoverer.extract(file, context);
+    expect(occurrences.map((occurrence) => occurrence.placeholderTag)).toEqual(Array(5).fill("the chart's appVersion v0.0.0 is a placeholder its release replaces"));
+    const traefik = await helmTemplatesDiscoverer.extract(fixture('helm-real', 'traefik/templates/_podtemplate.tpl'), context);
+    expect(traefik.occurrences.map((occurrence) => occurrence.placeholderTag)).toEqual([undefined]);
+  });
+
   it('reads each chart once per scan, however many files ask (issue 15)', () => {
     for (const chart of ['bitnami/nginx', 'ingress-nginx', 'cert-manager']) {
       expect(context.reads.filter((path) => path === `${chart}/values.yaml`), chart).toHaveLength(1);

@@ -10,6 +10,8 @@ import { isEmptyList, parseTemplate, TemplateSyntaxError, type ParsedTemplate } 
 import type { NamedTemplateBody } from './helm-template-exec.js';
 import { keyInParent, overlayParentValues, parentValuesFor, vendoringParent } from './helm-parent-values.js';
 import { parseHelmIgnore } from './helm-ignore.js';
+import type { Occurrence } from '../model.js';
+import { splitReference } from '../reference/index.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml, type ScalarLocation } from './yaml.js';
@@ -499,4 +501,17 @@ function parseText(text: string): ParsedTemplate | { error: string } {
     if (!(error instanceof TemplateSyntaxError)) throw error;
     return { error: error.message };
   }
+}
+
+/**
+ * Marks an occurrence whose tag is its chart's appVersion when that is `0.0.0` or `v0.0.0`: a
+ * version the chart's release tooling writes in (cert-manager's "set automatically by the release
+ * tool"), so a registry without that tag is expected (`image-not-found` says so as a note).
+ */
+export function markPlaceholderTag(occurrence: Occurrence, chart: LoadedChart): Occurrence {
+  const written = chart.metadata.appVersion?.trim();
+  if ((written !== '0.0.0' && written !== 'v0.0.0') || !occurrence.reference) return occurrence;
+  const tag = splitReference(occurrence.reference)?.tag;
+  if (tag === '0.0.0' || tag === 'v0.0.0') occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
+  return occurrence;
 }

@@ -6,7 +6,7 @@
  * the rest (literal images, values from Chart.yaml, unresolved lines) are reported here.
  */
 import type { Occurrence } from '../model.js';
-import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart, parentDir } from './helm-chart.js';
+import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart, markPlaceholderTag, parentDir } from './helm-chart.js';
 import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, isIstioInjectedProxy } from './pod-spec.js';
@@ -36,7 +36,7 @@ export const helmTemplatesDiscoverer: Discoverer = {
       for (const render of rendered.renders) {
         // Reported at the values line it comes from (helm-values.ts).
         if (render.origin && chart.values) continue;
-        occurrences.push(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)));
+        occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)), chart));
       }
     }
     const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : undefined;
@@ -61,7 +61,7 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
-    for (const render of rendered.renders) occurrences.push(templateOccurrence(file.path, lines, rendered, render));
+    for (const render of rendered.renders) occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, render), chart));
   }
   return { occurrences };
 }

@@ -10,7 +10,7 @@
  * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
 import type { Occurrence, RelatedLocation } from '../model.js';
-import { joinPath, loadChart, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
+import { joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
 import { renderChart } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
@@ -101,7 +101,7 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
       note: entry.uncertain ? "rendered by the chart's templates in a branch whose condition is not known offline" : "rendered by the chart's templates with the default values",
     });
     occurrence.related = entry.related.slice(0, 20);
-    return occurrence;
+    return markPlaceholderTag(occurrence, chart);
   });
 }
 
