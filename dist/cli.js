@@ -24283,8 +24283,13 @@ var imageNotFoundCheck = {
       if (!occurrence.reference || resolution?.status !== "not-found" || resolution.missing === "digest") continue;
       const parts = splitReference(occurrence.reference);
       const repository = parts ? `${parts.domain}/${parts.path}` : occurrence.reference;
-      const message = resolution.missing === "repository" ? `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it` : `${shownImage(occurrence)}: tag ${parts?.tag ?? "latest"} does not exist in ${repository}`;
-      drafts.push({ occurrence, message });
+      if (resolution.missing === "repository") {
+        drafts.push({ occurrence, message: `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it` });
+        continue;
+      }
+      const message = `${shownImage(occurrence)}: tag ${parts?.tag ?? "latest"} does not exist in ${repository}`;
+      if (occurrence.placeholderTag) drafts.push({ occurrence, message: `${message} (${occurrence.placeholderTag})`, severity: "note" });
+      else drafts.push({ occurrence, message });
     }
     return drafts;
   }
@@ -31663,6 +31668,13 @@ function parseText(text3) {
     return { error: error.message };
   }
 }
+function markPlaceholderTag(occurrence, chart) {
+  const written = chart.metadata.appVersion?.trim();
+  if (written !== "0.0.0" && written !== "v0.0.0" || !occurrence.reference) return occurrence;
+  const tag2 = splitReference(occurrence.reference)?.tag;
+  if (tag2 === "0.0.0" || tag2 === "v0.0.0") occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
+  return occurrence;
+}
 
 // src/discover/helm-template-values.ts
 var Unknown = class {
@@ -32789,7 +32801,7 @@ var helmTemplatesDiscoverer = {
     for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
       for (const render2 of rendered.renders) {
         if (render2.origin && chart.values) continue;
-        occurrences.push(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render2)));
+        occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render2)), chart));
       }
     }
     const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : void 0;
@@ -32806,7 +32818,7 @@ async function extractChartFileTemplate(file, context) {
   const lines = new LineIndex(file.text);
   const occurrences = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
-    for (const render2 of rendered.renders) occurrences.push(templateOccurrence(file.path, lines, rendered, render2));
+    for (const render2 of rendered.renders) occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, render2), chart));
   }
   return { occurrences };
 }
@@ -33758,7 +33770,7 @@ function renderedImages(chart, file, lines) {
       note: entry.uncertain ? "rendered by the chart's templates in a branch whose condition is not known offline" : "rendered by the chart's templates with the default values"
     });
     occurrence.related = entry.related.slice(0, 20);
-    return occurrence;
+    return markPlaceholderTag(occurrence, chart);
   });
 }
 function missingDependencyOf(chart) {
