@@ -116,6 +116,19 @@ interface Job {
   node: unknown;
 }
 
+/** The templates a job names in `extends` that the pipeline has, in the order written. */
+function templatesOf(jobs: Map<string, Job>, job: Job): Job[] {
+  const extendsNode = mergedGet(job.document, job.node, 'extends');
+  const parents = isScalar(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  const templates: Job[] = [];
+  for (const parent of parents) {
+    const name = scalarString(parent);
+    const template = name === undefined ? undefined : jobs.get(name);
+    if (template !== undefined) templates.push(template);
+  }
+  return templates;
+}
+
 /** A job's variables through its `extends` chain (across included files): templates first, the job's own last. */
 function jobVariables(jobs: Map<string, Job>, job: Job, memo: Map<unknown, Variables>, depth = 0, chain = new Set<unknown>()): Variables {
   // Memoized per job, so templates shared by many jobs (diamonds) are read once.
@@ -126,12 +139,8 @@ function jobVariables(jobs: Map<string, Job>, job: Job, memo: Map<unknown, Varia
   if (depth > MAX_EXTENDS_DEPTH || chain.has(job.node)) return variables;
   chain.add(job.node);
   const { document } = job;
-  const extendsNode = mergedGet(document, job.node, 'extends');
-  const parents = isScalar(extendsNode) ? [extendsNode] : listItems(document, extendsNode);
-  for (const parent of parents) {
-    const name = scalarString(parent);
-    const template = name === undefined ? undefined : jobs.get(name);
-    if (template !== undefined) for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+  for (const template of templatesOf(jobs, job)) {
+    for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
   }
   chain.delete(job.node);
   for (const [key, value] of readVariables(document, mergedGet(document, job.node, 'variables'))) variables.set(key, value);
@@ -147,13 +156,9 @@ function jobTags(jobs: Map<string, Job>, job: Job, defaults: unknown, depth = 0)
   const own = mergedGet(job.document, job.node, 'tags');
   if (own !== undefined) return { document: job.document, node: own };
   if (depth > MAX_EXTENDS_DEPTH) return undefined;
-  const extendsNode = mergedGet(job.document, job.node, 'extends');
-  const parents = isScalar(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
   // Later templates of `extends` win, as GitLab merges them in order.
-  for (const parent of [...parents].reverse()) {
-    const name = scalarString(parent);
-    const template = name === undefined ? undefined : jobs.get(name);
-    const inherited = template === undefined || template.node === job.node ? undefined : jobTags(jobs, template, undefined, depth + 1);
+  for (const template of templatesOf(jobs, job).reverse()) {
+    const inherited = template.node === job.node ? undefined : jobTags(jobs, template, undefined, depth + 1);
     if (inherited !== undefined) return inherited;
   }
   const fallback = depth === 0 && defaults !== undefined ? mergedGet(job.document, defaults, 'tags') : undefined;
