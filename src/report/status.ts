@@ -16,11 +16,14 @@ export interface ImageStatus {
   signer?: string;
 }
 
+/** What makes an image distinct in the status rows: its reference, or its raw text when unresolved. */
+const imageKey = (occurrence: ResolvedOccurrence): string => occurrence.reference ?? `raw:${occurrence.raw}`;
+
 /** One row per distinct image (reference, or raw text when unresolved), in first-seen order. */
 export function imageStatuses(occurrences: ResolvedOccurrence[]): ImageStatus[] {
   const rows = new Map<string, ImageStatus>();
   for (const occurrence of occurrences) {
-    const key = occurrence.reference ?? `raw:${occurrence.raw}`;
+    const key = imageKey(occurrence);
     const location = `${occurrence.file}:${occurrence.line}`;
     const existing = rows.get(key);
     if (existing) {
@@ -42,7 +45,7 @@ export function signedImages(occurrences: ResolvedOccurrence[]): ImageStatus[] {
   const signed = new Set<string>();
   const chosen: ResolvedOccurrence[] = [];
   for (const occurrence of occurrences) {
-    const key = occurrence.reference ?? `raw:${occurrence.raw}`;
+    const key = imageKey(occurrence);
     if (!seen.has(key)) {
       seen.add(key);
       if (!occurrence.local && occurrence.signature?.status === 'verified') signed.add(key);
