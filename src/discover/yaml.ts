@@ -6,6 +6,9 @@ import { joinFlowLines } from './yaml-tolerant.js';
 import { parseSimpleDocuments } from './yaml-fast.js';
 import { isAlias, isMap, isNode, isScalar, isSeq, parse, parseAllDocuments, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 
+/** How every document is parsed: plain error messages, and a repeated key kept (its last value wins, see `mapGet`). */
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false } as const;
+
 /** Alias expansion bound: a "billion laughs" file fails instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 200;
 
@@ -218,7 +221,7 @@ export function parseJsonStream(text: string): ParsedYaml | undefined {
   if (values === undefined) return undefined;
   const documents: Document.Parsed[] = [];
   for (const [start, end] of values) {
-    const document = parseDocument(text.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+    const document = parseDocument(text.slice(start, end), PARSE_OPTIONS);
     if (document.errors.length > 0) return undefined;
     document.range = [document.range[0] + start, document.range[1] + start, document.range[2] + start];
     visit(document, (_key, node) => {
@@ -255,7 +258,7 @@ function errorPosition(offset: number, lineStarts: number[]): string {
  */
 function readDocuments(text: string, lineStarts: () => number[]): Array<{ document: Document.Parsed; error?: string }> {
   const read: Array<{ document: Document.Parsed; error?: string }> = [];
-  for (const document of parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false })) {
+  for (const document of parseAllDocuments(text, PARSE_OPTIONS)) {
     if (!('errors' in document)) continue; // an EmptyStream
     if (document.errors.length === 0) {
       read.push({ document });
