@@ -26343,6 +26343,7 @@ function onlySpacesAndBreaks(text3, start, end) {
 
 // src/discover/yaml.ts
 var import_yaml4 = __toESM(require_dist(), 1);
+var PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false };
 var MAX_ALIAS_COUNT = 200;
 function parseYamlDocuments(text3, skip) {
   const fast = parseSimpleDocuments(text3, skip);
@@ -26490,7 +26491,7 @@ function parseJsonStream(text3) {
   if (values === void 0) return void 0;
   const documents = [];
   for (const [start, end] of values) {
-    const document2 = (0, import_yaml4.parseDocument)(text3.slice(start, end), { prettyErrors: false, uniqueKeys: false });
+    const document2 = (0, import_yaml4.parseDocument)(text3.slice(start, end), PARSE_OPTIONS);
     if (document2.errors.length > 0) return void 0;
     document2.range = [document2.range[0] + start, document2.range[1] + start, document2.range[2] + start];
     (0, import_yaml4.visit)(document2, (_key, node) => {
@@ -26517,7 +26518,7 @@ function errorPosition(offset, lineStarts) {
 }
 function readDocuments(text3, lineStarts) {
   const read = [];
-  for (const document2 of (0, import_yaml4.parseAllDocuments)(text3, { prettyErrors: false, uniqueKeys: false })) {
+  for (const document2 of (0, import_yaml4.parseAllDocuments)(text3, PARSE_OPTIONS)) {
     if (!("errors" in document2)) continue;
     if (document2.errors.length === 0) {
       read.push({ document: document2 });
@@ -28795,6 +28796,17 @@ function throughDependencyProxy(value) {
   return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
 }
 var MAX_EXTENDS_DEPTH2 = 11;
+function templatesOf(jobs, job) {
+  const extendsNode = mergedGet(job.document, job.node, "extends");
+  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  const templates = [];
+  for (const parent of parents) {
+    const name2 = scalarString(parent);
+    const template = name2 === void 0 ? void 0 : jobs.get(name2);
+    if (template !== void 0) templates.push(template);
+  }
+  return templates;
+}
 function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
   const known = memo.get(job.node);
   if (known) return known;
@@ -28802,12 +28814,8 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
   chain.add(job.node);
   const { document: document2 } = job;
-  const extendsNode = mergedGet(document2, job.node, "extends");
-  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(document2, extendsNode);
-  for (const parent of parents) {
-    const name2 = scalarString(parent);
-    const template = name2 === void 0 ? void 0 : jobs.get(name2);
-    if (template !== void 0) for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+  for (const template of templatesOf(jobs, job)) {
+    for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
   }
   chain.delete(job.node);
   for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
@@ -28819,12 +28827,8 @@ function jobTags(jobs, job, defaults, depth = 0) {
   const own = mergedGet(job.document, job.node, "tags");
   if (own !== void 0) return { document: job.document, node: own };
   if (depth > MAX_EXTENDS_DEPTH2) return void 0;
-  const extendsNode = mergedGet(job.document, job.node, "extends");
-  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
-  for (const parent of [...parents].reverse()) {
-    const name2 = scalarString(parent);
-    const template = name2 === void 0 ? void 0 : jobs.get(name2);
-    const inherited = template === void 0 || template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
+  for (const template of templatesOf(jobs, job).reverse()) {
+    const inherited = template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
     if (inherited !== void 0) return inherited;
   }
   const fallback = depth === 0 && defaults !== void 0 ? mergedGet(job.document, defaults, "tags") : void 0;
@@ -38185,10 +38189,11 @@ function describeRegistryProblem(problem) {
 }
 
 // src/report/status.ts
+var imageKey = (occurrence) => occurrence.reference ?? `raw:${occurrence.raw}`;
 function imageStatuses(occurrences) {
   const rows = /* @__PURE__ */ new Map();
   for (const occurrence of occurrences) {
-    const key = occurrence.reference ?? `raw:${occurrence.raw}`;
+    const key = imageKey(occurrence);
     const location = `${occurrence.file}:${occurrence.line}`;
     const existing = rows.get(key);
     if (existing) {
@@ -38204,7 +38209,7 @@ function signedImages(occurrences) {
   const signed = /* @__PURE__ */ new Set();
   const chosen = [];
   for (const occurrence of occurrences) {
-    const key = occurrence.reference ?? `raw:${occurrence.raw}`;
+    const key = imageKey(occurrence);
     if (!seen.has(key)) {
       seen.add(key);
       if (!occurrence.local && occurrence.signature?.status === "verified") signed.add(key);
