@@ -1,11 +1,11 @@
 // The least-privilege rules over real discovery of real-shaped files: Kubernetes pod-level vs
 // container-level settings, init and ephemeral containers, CronJob templates, compose long and short
 // syntax, Dockerfile stages; suppression, policy re-grading, and agreement with hadolint/kube-linter.
-import { copyFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src/config/load.js';
 import type { Policy } from '../../src/config/policy.js';
 import { scan } from '../../src/engine.js';
@@ -14,9 +14,15 @@ import type { Finding } from '../../src/model.js';
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'least-privilege');
 const RULES = new Set(['runs-as-root', 'privileged', 'no-resource-limits', 'writable-root-filesystem']);
 
-/** A repository holding fixture files under the given names, plus files written inline. */
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/** A repository holding fixture files under the given names, plus files written inline (removed after the file's tests). */
 function repository(files: Record<string, string>, inline: Record<string, string> = {}): string {
   const root = mkdtempSync(path.join(tmpdir(), 'least-privilege-'));
+  roots.push(root);
   for (const [target, fixture] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, target)), { recursive: true });
     copyFileSync(path.join(FIXTURES, fixture), path.join(root, target));

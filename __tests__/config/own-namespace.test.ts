@@ -1,9 +1,9 @@
 // The repository's own ghcr.io namespace (GITHUB_REPOSITORY's owner) is trusted: an organisation's
 // mirror of a well-known image there is not a copy posing as its publisher's.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src/config/load.js';
 import { withOwnGhcrNamespace } from '../../src/config/own-namespace.js';
 import { scan } from '../../src/engine.js';
@@ -35,6 +35,7 @@ describe('withOwnGhcrNamespace', () => {
 
 describe('a scan in the repository of the namespace', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'own-namespace-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   writeFileSync(path.join(root, 'compose.yaml'), 'services:\n  storage:\n    image: ghcr.io/coollabsio/minio:RELEASE.2025-10-15T17-29-55Z\n');
   const rulesFor = async (env: NodeJS.ProcessEnv) => (await scan({ root, policy: defaultPolicy(), offline: true, env })).findings.map((finding) => finding.rule);
 
