@@ -43,16 +43,22 @@ describe('helm: images handed to a container as a flag or in a variable', () => 
     ]);
     expect(values.occurrences.slice(1).map((occurrence) => occurrence.related)).toEqual([
       [{ file: 'flag-images/templates/deployment.yaml', line: 13, column: 42, message: 'the template line that hands this image to the container as --acme-http01-solver-image' }],
-      [{ file: 'flag-images/templates/deployment.yaml', line: 23, column: 22, message: 'the template line that hands this image to the container in EXAMPLE_DEFAULT_SIDECAR_IMAGE' }],
+      [{ file: 'flag-images/templates/deployment.yaml', line: 24, column: 22, message: 'the template line that hands this image to the container in EXAMPLE_DEFAULT_SIDECAR_IMAGE' }],
     ]);
     const templates = await extract(helmTemplatesDiscoverer, 'flag-images/templates/deployment.yaml');
     // `--enable-image=IfNotPresent` and PULL_POLICY_IMAGE are named as images but render no reference;
     // the branch with the debug image is not taken; LOG_LEVEL is no image variable.
     expect(rows(templates.occurrences)).toEqual([
       ['14:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', '--config-reloader-image'],
-      ['25:23', 'docker.io/example/agent:2.0', 'docker.io/example/agent:2.0', 'RELATED_IMAGE_AGENT'],
+      // A Go flag may have one dash.
+      ['15:28', 'docker.io/example/shell:1.36', 'docker.io/example/shell:1.36', '-shell-image'],
+      ['26:23', 'docker.io/example/agent:2.0', 'docker.io/example/agent:2.0', 'RELATED_IMAGE_AGENT'],
     ]);
-    expect(templates.occurrences.map((occurrence) => occurrence.note)).toEqual(['handed to the container as --config-reloader-image', 'handed to the container in RELATED_IMAGE_AGENT']);
+    expect(templates.occurrences.map((occurrence) => occurrence.note)).toEqual([
+      'handed to the container as --config-reloader-image',
+      'handed to the container as -shell-image',
+      'handed to the container in RELATED_IMAGE_AGENT',
+    ]);
   });
 });
 

@@ -311,6 +311,17 @@ describe('kubernetes: images handed to a container as a flag', () => {
   });
 });
 
+describe('kubernetes: Go flags with one dash', () => {
+  it("reads Tekton's controller arguments: a flag then its image, and a flag with its image after `=`", async () => {
+    const { occurrences } = await extract('tekton-controller-flags.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.context, o.note])).toEqual([
+      ['15:16', 'ko://github.com/tektoncd/pipeline/cmd/controller', 'spec.template.spec.containers[0].image', undefined],
+      ['25:28', 'cgr.dev/chainguard/busybox@sha256:19f02276bf8dbdd62f069b922f10c65262cc34b710eea26ff928129a736be791', 'spec.template.spec.containers[0].args[5]', 'handed to the container as -shell-image'],
+      ['28:27', 'cgr.dev/chainguard/busybox:latest', 'spec.template.spec.containers[0].args[8]', 'handed to the container as -sidecar-image'],
+    ]);
+  });
+});
+
 describe('kubernetes: a JSON stream', () => {
   it('reads a .json manifest holding objects one after another (as kubectl does), each at its place', async () => {
     const { occurrences, errors } = await extract('json-stream.json');

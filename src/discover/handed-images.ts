@@ -6,10 +6,10 @@
  */
 import { normalizeForOccurrence } from '../reference/index.js';
 
-/** `--<name>image=<reference>` (a name of letters, digits and `-`), the reference one that says so by its shape. */
+/** `--<name>image=<reference>` or `-<name>image=<reference>` (a name of letters, digits and `-`), the reference one that says so by its shape. */
 export function imageFlag(argument: string): { name: string; image: string } | undefined {
   const equals = argument.indexOf('=');
-  if (!argument.startsWith('--') || equals < 0 || equals > 128) return undefined;
+  if (!argument.startsWith('-') || equals < 0 || equals > 128) return undefined;
   const name = argument.slice(0, equals);
   if (!isImageFlagName(name)) return undefined;
   const image = argument.slice(equals + 1);
@@ -31,9 +31,13 @@ export function isOneReference(value: string): boolean {
   return normalizeForOccurrence(text).ok;
 }
 
-/** `--<name>image`: two dashes, then letters, digits, `-` and `_`, ending in `image` (any case). */
+/**
+ * `--<name>image`, or `-<name>image` as Go's flag package also reads it (Tekton's controller is
+ * handed `-shell-image`): one or two dashes, then letters, digits, `-` and `_`, ending in `image` (any case).
+ */
 export function isImageFlagName(name: string): boolean {
-  if (!name.startsWith('--') || name.length > 128 || !name.toLowerCase().endsWith('image')) return false;
-  for (const char of name.slice(2)) if (!((char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '-' || char === '_')) return false;
+  if (!name.startsWith('-') || name.length > 128 || !name.toLowerCase().endsWith('image')) return false;
+  const dashes = name.startsWith('--') ? 2 : 1;
+  for (const char of name.slice(dashes)) if (!((char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '-' || char === '_')) return false;
   return true;
 }

@@ -49,11 +49,11 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
 }
 
 /**
- * An `--<name>image=` item of an `args` or `command` list (cert-manager's
+ * An `--<name>image=` (or `-<name>image=`) item of an `args` or `command` list (cert-manager's
  * `- --acme-http01-solver-image={{ template "cert-manager.image" ... }}`), the name checked by
  * `isImageFlagName`; the opening quote of a quoted item is captured.
  */
-const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]+)=/gm;
+const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(-[A-Za-z0-9_-]+)=/gm;
 
 /**
  * `- name: SOME_IMAGE` of an `env` list, the name checked by `isImageVariable`; its `value:` is
