@@ -392,6 +392,8 @@ describe('well-known images re-published under another namespace', () => {
     'mirrorgooglecontainers/kube-apiserver:v1.15.0',
     'rancher/mirrored-pause:3.6',
     'summerwind/actions-runner:latest',
+    // OpenStack Magnum's build of the autoscaler (kubernetes/autoscaler, cluster-autoscaler/cloudprovider/magnum/examples).
+    'openstackmagnum/cluster-autoscaler:v1.28.0',
     'ghcr.io/actions-runner-controller/actions-runner:v2.311.0',
     'coredns/coredns:1.11.1',
     'calico/node:v3.27.0',

@@ -92,6 +92,11 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     // guides (no longer updated); `summerwind` published Actions Runner Controller's runner images
     // (`summerwind/actions-runner`) before they moved to ghcr.io.
     'kubesphere', 'mirrorgooglecontainers', 'summerwind',
+    // OpenStack Magnum publishes the images it installs under `openstackmagnum/`, among them its
+    // build of the cluster autoscaler: openstack/magnum's enable-auto-scaling.sh (commit fa298ee)
+    // defaults to `docker.io/openstackmagnum/cluster-autoscaler`, and kubernetes/autoscaler's own
+    // Magnum provider examples run `openstackmagnum/cluster-autoscaler:v1.28.0`.
+    'openstackmagnum',
     // Jitesoft rebuilds common base images (`alpine`, `nginx`, `php`, `ubuntu`) and publishes them on
     // Docker Hub, ghcr.io and Quay alike; the Quay copies are widely used to avoid Docker Hub's pull
     // limits (`quay.io/jitesoft/alpine` in Kubernetes and OpenShift tests). Trusted on all three.
