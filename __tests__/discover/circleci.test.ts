@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { circleciDiscoverer } from '../../src/discover/circleci.js';
+import type { Extraction } from '../../src/discover/types.js';
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('circleci discoverer', () => {
@@ -24,8 +25,9 @@ describe('circleci discoverer', () => {
       {
         context: 'jobs.build.docker[0].image',
         raw: 'cimg/go:<<pipeline.parameters.go-version>>',
-        reference: null,
-        problem: 'CircleCI parameter <<pipeline.parameters.go-version>> is set by the pipeline or the caller of the job',
+        resolved: 'cimg/go:1.22',
+        reference: 'docker.io/cimg/go:1.22',
+        note: "with the pipeline parameters' defaults",
       },
       {
         context: 'jobs.build.docker[1].image',
@@ -33,15 +35,67 @@ describe('circleci discoverer', () => {
         reference: null,
         problem: '$PRIVATE_REGISTRY is a CircleCI variable, known only when the pipeline runs',
       },
+      // No job uses the executor: its default.
       {
         context: 'executors.go.docker[0].image',
         raw: 'cimg/go:<< parameters.tag >>',
-        reference: null,
-        problem: 'CircleCI parameter << parameters.tag >> is set by the pipeline or the caller of the job',
+        resolved: 'cimg/go:1.22',
+        reference: 'docker.io/cimg/go:1.22',
+        note: 'with the parameters executor go runs with',
       },
       { context: 'orbs.inline-tools.executors.tools.docker[0].image', raw: 'cimg/base:2024.06', reference: 'docker.io/cimg/base:2024.06' },
     ]);
     expect(occurrences.find((occurrence) => occurrence.raw === 'cimg/python:3.12.4')).toMatchObject({ line: 35, column: 16 });
+  });
+
+  it('gives parameters the values the config sets: pipeline defaults, each workflow invocation, executor arguments', async () => {
+    const { occurrences, errors } = await extractFixture(circleciDiscoverer, 'circleci-parameters', '.circleci/config.yml');
+    expect(errors).toEqual([]);
+    const job = 'with the parameters job t_ext runs with';
+    const matrix = 'with the parameters job db_test runs with';
+    expect(summary(occurrences)).toEqual([
+      {
+        context: 'jobs.build.docker[0].image',
+        raw: '<< pipeline.parameters.ubuntu-docker-image >>',
+        resolved: 'builder/deps@sha256:b3f321fb2d8e7a41ca9328672061c1840e5cd3fb5be503aa158d1c508deacf0a',
+        reference: 'docker.io/builder/deps@sha256:b3f321fb2d8e7a41ca9328672061c1840e5cd3fb5be503aa158d1c508deacf0a',
+        note: "with the pipeline parameters' defaults",
+      },
+      {
+        context: 'jobs.triggered.docker[0].image',
+        raw: '<< pipeline.parameters.triggered-image >>',
+        reference: null,
+        problem: 'pipeline parameter triggered-image has no default: it is set when the pipeline is triggered',
+      },
+      // The invocation through an anchored template sets the image; the other leaves the default;
+      // the template no workflow uses (cimg/node:16.20) is not an image of this pipeline.
+      { context: 'jobs.t_ext.docker[0].image', raw: '<< parameters.image >>', resolved: 'cimg/node:18.16', reference: 'docker.io/cimg/node:18.16', note: `${job}, value 1 of 2` },
+      { context: 'jobs.t_ext.docker[0].image', raw: '<< parameters.image >>', resolved: 'cimg/node:current', reference: 'docker.io/cimg/node:current', note: `${job}, value 2 of 2` },
+      { context: 'jobs.db_test.docker[0].image', raw: 'cimg/base:2024.06', reference: 'docker.io/cimg/base:2024.06' },
+      { context: 'jobs.db_test.docker[1].image', raw: 'cimg/postgres:<< parameters.postgres >>', resolved: 'cimg/postgres:15.4', reference: 'docker.io/cimg/postgres:15.4', note: `${matrix}, value 1 of 2` },
+      { context: 'jobs.db_test.docker[1].image', raw: 'cimg/postgres:<< parameters.postgres >>', resolved: 'cimg/postgres:16.3', reference: 'docker.io/cimg/postgres:16.3', note: `${matrix}, value 2 of 2` },
+      // go_test passes its own parameter, which its one invocation sets to 1.23.
+      { context: 'executors.go.docker[0].image', raw: 'cimg/go:<< parameters.tag >>', resolved: 'cimg/go:1.23', reference: 'docker.io/cimg/go:1.23', note: 'with the parameters executor go runs with' },
+    ]);
+  });
+
+  it('bounds the parameter sets a matrix multiplies', () => {
+    const values = Array.from({ length: 40 }, (_, index) => `"${index}"`).join(', ');
+    const text = [
+      'version: 2.1',
+      'jobs:',
+      '  test:',
+      '    parameters: { a: { type: string }, b: { type: string }, c: { type: string } }',
+      '    docker:',
+      '      - image: img:<< parameters.a >>-<< parameters.b >>-<< parameters.c >>',
+      'workflows:',
+      '  main:',
+      '    jobs:',
+      `      - test: { matrix: { parameters: { a: [${values}], b: [${values}], c: [${values}] } } }`,
+    ].join('\n');
+    const { occurrences } = circleciDiscoverer.extract({ path: '.circleci/config.yml', text }, fixtureContext('circleci')) as Extraction;
+    // 64,000 combinations written; at most 256 parameter sets are considered.
+    expect(occurrences.length).toBe(256);
   });
 
   it('throws for a file that cannot be parsed', () => {

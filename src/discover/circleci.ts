@@ -1,23 +1,34 @@
 /**
  * CircleCI: `.circleci/config.yml` Docker executor images of jobs and executors (also those of
  * orbs written inline). `machine.image` names a VM image, not a container: skipped.
- * `<< parameters.x >>` and `<< pipeline.* >>` are given per run or per caller: unresolved.
+ * Parameters (`<< pipeline.parameters.x >>`, `<< parameters.x >>`) take the values the config gives
+ * them (circleci-parameters.ts); other `<< pipeline.* >>` values and `$VARIABLES` are only known
+ * when the pipeline runs: unresolved.
  */
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
-import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver } from './image-site.js';
+import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver, type ImageResolver } from './image-site.js';
+import { CircleciParameters, type ParameterScope } from './circleci-parameters.js';
 
 const CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
 
-const resolve = runtimeOnlyResolver('CircleCI', [
-  { pattern: /<<\s*[^>]*?\s*>>/, describe: (match) => `CircleCI parameter ${match} is set by the pipeline or the caller of the job` },
-]);
+/** `$VARIABLES` left after the parameters are expanded are environment variables of the job. */
+const runtimeVariables = runtimeOnlyResolver('CircleCI');
+
+function resolverFor(parameters: CircleciParameters, scope: ParameterScope | undefined): ImageResolver {
+  return (text) =>
+    parameters.imageValues(text, scope).flatMap((candidate) =>
+      typeof candidate.value === 'string' ? runtimeVariables(candidate.value).map((value) => ({ ...value, note: candidate.note })) : [candidate],
+    );
+}
 
 function configOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
   const occurrences: Occurrence[] = [];
-  const dockerImages = (owner: unknown, prefix: string) => {
+  const parameters = new CircleciParameters(document);
+  const dockerImages = (owner: unknown, prefix: string, scope: ParameterScope | undefined) => {
+    const resolve = resolverFor(parameters, scope);
     listItems(document, mergedGet(document, owner, 'docker')).forEach((container, index) => {
       occurrences.push(
         ...occurrencesAtScalar({
@@ -32,13 +43,16 @@ function configOccurrences(document: Document.Parsed, file: SourceFile, lines: L
       );
     });
   };
-  const section = (root: unknown, prefix: string) => {
-    for (const [name, job] of mapPairs(document, mergedGet(document, root, 'jobs'))) dockerImages(job, `${prefix}jobs.${name}`);
-    for (const [name, executor] of mapPairs(document, mergedGet(document, root, 'executors'))) dockerImages(executor, `${prefix}executors.${name}`);
-  };
-  section(document.contents, '');
-  // Inline orbs are maps; orb references (`node: circleci/node@5.2`) are strings and skipped.
-  for (const [name, orb] of mapPairs(document, mergedGet(document, document.contents, 'orbs'))) section(orb, `orbs.${name}.`);
+  for (const [name, job] of mapPairs(document, mergedGet(document, document.contents, 'jobs'))) dockerImages(job, `jobs.${name}`, parameters.job(name, job));
+  for (const [name, executor] of mapPairs(document, mergedGet(document, document.contents, 'executors'))) {
+    dockerImages(executor, `executors.${name}`, parameters.executor(name, executor));
+  }
+  // Inline orbs are maps; orb references (`node: circleci/node@5.2`) are strings and skipped. An orb's
+  // parameters are set by the config that uses the orb: not followed.
+  for (const [orbName, orb] of mapPairs(document, mergedGet(document, document.contents, 'orbs'))) {
+    for (const [name, job] of mapPairs(document, mergedGet(document, orb, 'jobs'))) dockerImages(job, `orbs.${orbName}.jobs.${name}`, undefined);
+    for (const [name, executor] of mapPairs(document, mergedGet(document, orb, 'executors'))) dockerImages(executor, `orbs.${orbName}.executors.${name}`, undefined);
+  }
   return occurrences;
 }
 
