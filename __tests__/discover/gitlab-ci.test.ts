@@ -60,6 +60,21 @@ describe('gitlab-ci discoverer', () => {
     expect(summary(byDefault.occurrences)).toEqual([{ context: 'lint.image', raw: 'node:22-alpine', reference: 'docker.io/library/node:22-alpine' }]);
   });
 
+  it('reads a stand-in image name (`name: _`) of a template as a placeholder, not as a wrong reference', async () => {
+    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'stand-in/.gitlab-ci.yml');
+    expect(errors).toEqual([]);
+    expect(summary(occurrences)).toEqual([
+      {
+        context: '.env_entrypoint.image',
+        raw: '_',
+        reference: null,
+        problem: 'placeholder "_" is to be filled in by a person or a tool before use',
+      },
+      { context: '.markdown.image', raw: 'registry.gitlab.com/06kellyjac/docker_markdownlint-cli', reference: 'registry.gitlab.com/06kellyjac/docker_markdownlint-cli' },
+      { context: 'lint:markdown:docker_hub.image', raw: '06kellyjac/markdownlint-cli', reference: 'docker.io/06kellyjac/markdownlint-cli' },
+    ]);
+  });
+
   it('reports an included file from the root pipeline that includes it, not on its own', async () => {
     const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', '.gitlab-ci.yml');
     const included = occurrences.filter((occurrence) => occurrence.file === 'ci/build.gitlab-ci.yml');

@@ -33,6 +33,9 @@ const PLACEHOLDERS: Array<[input: string, placeholders: string[]]> = [
   ['gcr.io/[PROJECT-ID]/app', ['[PROJECT-ID]']],
   // ko builds the image named by a Go import path and writes its reference there.
   ['ko://github.com/tektoncd/pipeline/cmd/controller', ['ko://github.com/tektoncd/pipeline/cmd/controller']],
+  // No letter or digit: a stand-in where a schema wants a value (a GitLab template's `name: _`).
+  ['_', ['_']],
+  ['...', ['...']],
 ];
 
 const MISTAKES: Array<[input: string, hint: RegExp | undefined]> = [

@@ -13,6 +13,8 @@
  *   mixed-case `MyOrg` is a real mistake.
  * - a bracketed name with no colon (`[server-modules]`, as a builder that substitutes it writes it);
  *   a colon inside brackets is an IPv6 host (`[::1]:5000/app`), which the grammar judges.
+ * - text with no letter or digit at all (`_`, `-`, `...`), spaces aside: a stand-in where a schema
+ *   wants a value, since every image names something in letters or digits.
  *
  * Every scan is one pass over the text (plus `indexOf` for a closing delimiter, which is given up
  * for the rest of the text once it is missing), so the cost is linear in the text's length.
@@ -144,6 +146,13 @@ function hasLetter(text: string, start: number, end: number): boolean {
   return false;
 }
 
+/** `_`, `-`, `...`: written, with no letter, digit or space (empty text and spaces are grammar errors). */
+function isStandIn(text: string): boolean {
+  if (text.length === 0) return false;
+  for (const ch of text) if (isUpper(ch) || isLower(ch) || isDigit(ch) || ch.trim() === '') return false;
+  return true;
+}
+
 /** The name part of reference text: before any `@` and before the tag's `:`. */
 function namePart(text: string): string {
   const at = text.indexOf('@');
@@ -186,6 +195,7 @@ export function findPlaceholders(text: string, options: PlaceholderOptions = {})
   if (options.dollarExpanded && text.includes('$')) return [];
   const tool = toolScheme(text);
   if (tool !== undefined) return [tool];
+  if (isStandIn(text)) return [text];
   const delimited = delimitedPlaceholders(text);
   return delimited.length > 0 ? delimited : screamingWords(text);
 }
