@@ -237,6 +237,11 @@ export interface UnscannedFile {
   reason: string;
   /** The line the problem is on, when one line is to blame. */
   line?: number;
+  /**
+   * The finding's severity when it is not the rule's default: `warning` for a part of a template
+   * that does not parse until rendered and whose `image:` lines were read line by line instead.
+   */
+  severity?: Severity;
 }
 
 /** A file or item that could not be processed; the scan goes on. */

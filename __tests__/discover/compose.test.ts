@@ -233,3 +233,68 @@ describe('compose files under other names and layouts', () => {
     expect(occurrences[0].note).toBe('services.web of extends/docker-compose.yml extends service webapp of this file');
   });
 });
+
+describe('compose: Jinja templates of compose files', () => {
+  it('knows a template by the name of the file it renders', () => {
+    for (const path of ['templates/docker-compose.yml.j2', 'docker-compose.yml.jinja', 'roles/app/templates/compose.yaml.jinja2']) {
+      expect(composeDiscoverer.matches(path, ''), path).toBe(true);
+    }
+    for (const path of ['templates/docker-compose.j2', 'templates/compose.env.j2', 'templates/config.yml.j2']) {
+      expect(composeDiscoverer.matches(path, ''), path).toBe(false);
+    }
+    expect(composeDiscoverer.candidate!('templates/stack.yml.j2')).toBe(true);
+    expect(composeDiscoverer.matchesContent!('templates/stack.yml.j2', 'services:\n  web:\n    image: nginx:1.27\n')).toBe(true);
+  });
+
+  it('reads the YAML around loops, sets and conditions: literal images checked, expressions unresolved (awx)', async () => {
+    const { occurrences, errors, readLineByLine, containers } = await extractFixture(composeDiscoverer, 'compose', 'jinja/awx/docker-compose.yml.j2');
+    expect(errors).toEqual([]);
+    expect(readLineByLine).toBeUndefined();
+    const note = 'a Jinja expression fills it in when the template is rendered';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['7:13', '{{ awx_image }}:{{ awx_image_tag }}', note, 'services.init_awx.image'],
+      ['28:13', '{{ awx_image }}:{{ awx_image_tag }}', note, 'services.awx_{{ container_postfix }}.image'],
+      ['102:12', 'redis:latest', 'docker.io/library/redis:latest', 'services.redis_{{ container_postfix }}.image'],
+      ['114:12', 'haproxy:2.3', 'docker.io/library/haproxy:2.3', 'services.haproxy.image'],
+      ['132:12', 'splunk/splunk:latest', 'docker.io/splunk/splunk:latest', 'services.splunk.image'],
+      ['147:12', 'prom/prometheus:latest', 'docker.io/prom/prometheus:latest', 'services.prometheus.image'],
+      ['160:12', 'grafana/grafana-enterprise:latest', 'docker.io/grafana/grafana-enterprise:latest', 'services.grafana.image'],
+      ['180:12', 'quay.io/sclorg/postgresql-15-c9s', 'quay.io/sclorg/postgresql-15-c9s', 'services.postgres.image'],
+      ['207:12', 'bitnami/pgbouncer:latest', 'docker.io/bitnami/pgbouncer:latest', 'services.pgbouncer.image'],
+      ['228:12', 'otel/opentelemetry-collector-contrib:0.88.0', 'docker.io/otel/opentelemetry-collector-contrib:0.88.0', 'services.otel.image'],
+      ['244:12', 'grafana/loki:2.9.5', 'docker.io/grafana/loki:2.9.5', 'services.loki.image'],
+      ['259:12', '{{ receptor_image }}', note, 'services.receptor-hop.image'],
+      ['272:13', '{{ awx_image }}:{{ awx_image_tag }}', note, 'services.receptor-{{ loop.index }}.image'],
+      ['291:12', 'hashicorp/vault:1.14', 'docker.io/hashicorp/vault:1.14', 'services.vault.image'],
+    ]);
+    // Services named by an expression are named as written, not by the marks that stand for it.
+    expect(containers?.filter((container) => container.name.includes('{{')).map((container) => [container.name, container.raw])).toEqual([
+      ['services.awx_{{ container_postfix }}', '{{ awx_image }}:{{ awx_image_tag }}'],
+      ['services.redis_{{ container_postfix }}', 'redis:latest'],
+      ['services.receptor-{{ loop.index }}', '{{ awx_image }}:{{ awx_image_tag }}'],
+    ]);
+  });
+
+  it('reads a `.jinja` template with expressions at the start of plain scalars (harbor)', async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'jinja/harbor/docker-compose.yml.jinja');
+    expect(errors).toEqual([]);
+    expect(occurrences).toHaveLength(11);
+    expect(occurrences.slice(0, 2).map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.message])).toEqual([
+      ['3:12', 'goharbor/harbor-log:{{version}}', 'a Jinja expression fills it in when the template is rendered'],
+      ['26:12', 'goharbor/registry-photon:{{reg_version}}', 'a Jinja expression fills it in when the template is rendered'],
+    ]);
+  });
+
+  it('reads the image lines of a document that is YAML only once rendered, and says the rest was not read', async () => {
+    const text = 'services:\n  app:\n    image: nginx:1.27\n    command: [{% if debug %}"--debug"{% else %}"--quiet"{% endif %}]\n';
+    const file = { path: 'templates/docker-compose.yml.j2', text };
+    const { occurrences, errors, readLineByLine } = await composeDiscoverer.extract(file, fixtureContext('compose'));
+    expectRawAtPositions(file, occurrences);
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.note])).toEqual([
+      ['3:12', 'nginx:1.27', 'docker.io/library/nginx:1.27', 'read from its line: this part of the Jinja template is YAML only once rendered'],
+    ]);
+    expect(readLineByLine).toHaveLength(1);
+    expect(readLineByLine![0]).toMatch(/^line 1: this document of the Jinja template is not YAML until the template is rendered \(.*\); its one `image:` line was read line by line, nothing else in it$/);
+  });
+});

@@ -417,3 +417,59 @@ describe('kubernetes: manifest templates for other tools', () => {
     expect(occurrences).toEqual([]);
   });
 });
+
+describe('kubernetes: Jinja templates of manifests', () => {
+  it.each([
+    ['roles/x/templates/deployment.yml.j2', 'apiVersion: apps/v1\nkind: Deployment\n', true],
+    ['roles/x/templates/deployment.yaml.jinja', 'apiVersion: apps/v1\nkind: Deployment\n', true],
+    ['roles/x/templates/pod.json.jinja2', '{"apiVersion": "v1", "kind": "Pod"}', true],
+    ['roles/x/templates/kubeadm.conf.j2', 'apiVersion: v1\nkind: Pod\n', false],
+    ['roles/x/templates/kustomization.yaml.j2', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n', false],
+  ])('%s', (path, text, expected) => {
+    expect(kubernetesDiscoverer.candidate!(path)).toBe(expected);
+    expect(kubernetesDiscoverer.matches(path, text)).toBe(expected);
+  });
+
+  it('reads a template as the YAML around its tags: `{% if %}` inside a flow sequence, images that are expressions (kubespray)', async () => {
+    const { occurrences, errors, readLineByLine, containers } = await extract('jinja/cni-flannel.yml.j2');
+    expect(errors).toBeUndefined();
+    expect(readLineByLine).toBeUndefined();
+    const note = 'a Jinja expression fills it in when the template is rendered';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['80:16', '{{ flannel_image_repo }}:{{ flannel_image_tag }}', note, 'spec.template.spec.containers[0].image'],
+      ['127:16', '{{ flannel_init_image_repo }}:{{ flannel_init_image_tag }}', note, 'spec.template.spec.initContainers[0].image'],
+      ['138:16', '{{ flannel_image_repo }}:{{ flannel_image_tag }}', note, 'spec.template.spec.initContainers[1].image'],
+    ]);
+    expect(containers?.map((container) => container.name)).toEqual([
+      'DaemonSet/kube-flannel-ds-{{ arch }} container kube-flannel',
+      'DaemonSet/kube-flannel-ds-{{ arch }} init container install-cni-plugin',
+      'DaemonSet/kube-flannel-ds-{{ arch }} init container install-cni',
+    ]);
+  });
+
+  it('names a workload whose quoted name holds a tag as written inside its quotes (awx-operator task.yaml.j2)', async () => {
+    const text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: '{{ ansible_operator_meta.name }}-task'\nspec:\n  template:\n    spec:\n      containers:\n        - name: 'redis'\n          image: '{{ _redis_image }}'\n";
+    const file = { path: 'roles/installer/templates/deployments/task.yaml.j2', text };
+    const { occurrences, containers } = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expectRawAtPositions(file, occurrences);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw])).toEqual([['10:19', '{{ _redis_image }}']]);
+    expect(containers?.map((container) => [container.name, container.raw])).toEqual([['Deployment/{{ ansible_operator_meta.name }}-task container redis', '{{ _redis_image }}']]);
+  });
+
+  it('a template whose block scalar is led by statement lines parses, every document searched (kubespray coredns-config)', () => {
+    const { errors, objects } = collectManifestImages(fixture('kubernetes', 'jinja/coredns-config.yml.j2').text, { jinja: true, prefilter: false });
+    expect(errors).toEqual([]);
+    expect(objects).toBe(1);
+  });
+
+  it('reads the image lines of a document that is YAML only once rendered, and says the rest was not read (kube-ovn ovs-ovn)', async () => {
+    const { occurrences, errors, readLineByLine } = await extract('jinja/cni-ovn-ovs.yml.j2');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw.slice(0, 30), o.problem?.message, o.note])).toEqual([
+      ['39:18', '{% if kube_ovn_dpdk_enabled %}', 'a Jinja expression fills it in when the template is rendered', 'read from its line: this part of the Jinja template is YAML only once rendered'],
+    ]);
+    expect(readLineByLine).toEqual([
+      'line 1: this document of the Jinja template is not YAML until the template is rendered (Missing , or : between flow sequence items at line 42, column 90); its one `image:` line was read line by line, nothing else in it',
+    ]);
+  });
+});

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverRepository, MAX_FILE_BYTES, MAX_MANIFEST_BYTES } from '../../src/discover/index.js';
 import { decodeText } from '../../src/discover/decode.js';
+import { defaultPolicy } from '../../src/config/load.js';
+import { scan } from '../../src/engine.js';
 
 let root: string;
 
@@ -104,6 +106,37 @@ describe('files that cannot be read are reported, never skipped silently', () =>
     await put('Dockerfile', 'ARG A=1\nARG =x\nFROM alpine\n');
     const discovery = await discoverRepository(root);
     expect(discovery.unscanned).toEqual([{ file: 'Dockerfile', line: 2, reason: 'dockerfile: line 2: ARG names can not be blank' }]);
+  });
+});
+
+describe('Jinja templates of compose files and manifests are candidates, and what of them is not read is reported', () => {
+  const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ngnix:{{ tag }}\n';
+  const UNPARSED = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      command: [{% if x %}"a"{% else %}"b"{% endif %}]\n';
+
+  it('found by the walk under any role, images read at their positions', async () => {
+    await put('roles/app/templates/docker-compose.yml.j2', 'services:\n{% if web %}\n  web:\n    image: ngnix:1.27\n{% endif %}\n');
+    await put('roles/app/templates/deployment.yaml.jinja', DEPLOYMENT);
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([]);
+    expect(discovery.occurrences.map((o) => [o.file, `${o.line}:${o.column}`, o.kind, o.raw, o.reference ?? o.problem?.kind])).toEqual([
+      ['roles/app/templates/deployment.yaml.jinja', '8:18', 'kubernetes', 'ngnix:{{ tag }}', 'unresolved'],
+      ['roles/app/templates/docker-compose.yml.j2', '4:12', 'compose', 'ngnix:1.27', 'docker.io/library/ngnix:1.27'],
+    ]);
+  });
+
+  it('a document that is YAML only once rendered is a file-not-scanned warning, its image lines read', async () => {
+    await put('roles/app/templates/pod.yml.j2', UNPARSED);
+    const result = await scan({ root, policy: defaultPolicy(), offline: true });
+    expect(result.occurrences.map((o) => [o.file, `${o.line}:${o.column}`, o.reference])).toEqual([['roles/app/templates/pod.yml.j2', '6:14', 'docker.io/library/busybox:1.36']]);
+    const notScanned = result.findings.filter((finding) => finding.rule === 'file-not-scanned');
+    expect(notScanned.map((finding) => [finding.file, finding.line, finding.severity])).toEqual([['roles/app/templates/pod.yml.j2', 1, 'warning']]);
+    expect(notScanned[0]!.message).toContain('its one `image:` line was read line by line, nothing else in it');
+  });
+
+  it('a document that does not parse in a plain manifest stays a file-not-scanned error', async () => {
+    await put('deploy/pod.yml', UNPARSED.replace('[{% if x %}"a"{% else %}"b"{% endif %}]', '["a" "b"]'));
+    const result = await scan({ root, policy: defaultPolicy(), offline: true });
+    expect(result.findings.filter((finding) => finding.rule === 'file-not-scanned').map((finding) => [finding.file, finding.severity])).toEqual([['deploy/pod.yml', 'error']]);
   });
 });
 

@@ -12,6 +12,7 @@ export const fileNotScannedCheck: Check = {
       (unscanned): FindingDraft => ({
         occurrence: { file: unscanned.file, line: unscanned.line ?? 1, column: 1, reference: null, raw: '' },
         message: `${unscanned.file} was not fully scanned, so images in it were not checked: ${unscanned.reason}`,
+        ...(unscanned.severity === undefined ? {} : { severity: unscanned.severity }),
       }),
     );
   },

@@ -12,8 +12,11 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './type
 import { posix } from 'node:path';
 import { LineIndex } from './position.js';
 import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
-import { isMap, isScalar, mapGet, parseYamlDocuments, scalarString } from './yaml.js';
+import { isMap, isScalar, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 import { composeContainers, withContainers } from './containers/index.js';
+import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, maskJinja, readUnparsed, renderedPath, withoutJinjaSuffix } from './jinja.js';
+import { makeOccurrence } from './occurrence.js';
+import { TEMPLATE_ACTION_MARK } from './yaml-tolerant.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml, docker-stack.yml ... */
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
@@ -199,8 +202,10 @@ function dotenvValue(name: string, text: string, lookup: VariableLookup): Variab
   return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name} in .env)` };
 }
 
-function resolverFor(variables: Map<string, VariableValue>): (text: string) => ImageValue[] {
+function resolverFor(variables: Map<string, VariableValue>, jinja: boolean): (text: string) => ImageValue[] {
   return (text) => {
+    // A Jinja template's tag, masked (jinja.ts): the value is known only once the template is rendered.
+    if (jinja && text.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: JINJA_EXPRESSION_NOTE } }];
     const result = interpolateCompose(text, (name) => variables.get(name));
     return [{ value: result.ok ? result.value : { unresolved: result.message } }];
   };
@@ -294,7 +299,8 @@ async function serviceOccurrences(site: ServiceSite): Promise<Occurrence[]> {
   const { document, file, lines, resolve } = site;
   const occurrences: Occurrence[] = [];
   const { services, prefix } = servicesOf(document);
-  for (const [name, service] of services) {
+  for (const [key, service] of services) {
+    const name = key.includes(TEMPLATE_ACTION_MARK) ? writtenServiceName(document, key, file.text) : key;
     const build = mergedGet(document, service, 'build');
     const built = build !== undefined;
     if (built) occurrences.push(...buildContextOccurrences(document, build, name, file, lines, resolve));
@@ -319,6 +325,13 @@ async function serviceOccurrences(site: ServiceSite): Promise<Occurrence[]> {
     );
   }
   return occurrences;
+}
+
+/** A service's name as the template writes it (`awx_{{ container_postfix }}`), for one whose key holds a masked Jinja tag. */
+function writtenServiceName(document: Document.Parsed, key: string, text: string): string {
+  const services = mapGet(document.contents, 'services') ?? document.contents;
+  const pair = isMap(services) ? services.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
+  return scalarLocation(pair?.key, text)?.raw ?? key;
 }
 
 /**
@@ -370,31 +383,54 @@ async function extendedImage(site: ServiceSite, service: unknown, context: strin
 
 /** Whether a file is read as compose on its own, by its name or its content. */
 function isComposeFile(path: string, text: string): boolean {
-  return COMPOSE_FILE.test(baseName(path)) || composeContent(path, text);
+  return hasComposeName(path) || composeContent(path, text);
+}
+
+/** A compose file's name, or a Jinja template's (`docker-compose.yml.j2`) that renders one. */
+function hasComposeName(path: string): boolean {
+  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path)));
 }
 
 function composeContent(path: string, text: string): boolean {
-  return YAML_FILE.test(path) && SERVICES_KEY.test(text) && SERVICE_FIELD.test(text);
+  return YAML_FILE.test(withoutJinjaSuffix(path)) && SERVICES_KEY.test(text) && SERVICE_FIELD.test(text);
+}
+
+/**
+ * The documents of a Jinja template that do not parse even masked: their `image:` lines read one by
+ * one (jinja.ts `readUnparsed`), reported as read line by line rather than as errors.
+ */
+function readTemplateLineByLine(file: SourceFile, masked: string, parsed: ParsedYaml, lines: LineIndex, extracted: Extraction): void {
+  const failed = parsed.failedRanges ?? [];
+  if (failed.length === 0 || failed.length !== parsed.errors.length) return;
+  const parts = failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] }));
+  const unparsed = readUnparsed(file.text, masked, parts, lines);
+  for (const image of unparsed.images) {
+    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: 'compose', lines, offset: image.offset, raw: image.raw, value: image.value, context: 'image', note: LINE_BY_LINE_NOTE }));
+  }
+  extracted.errors = [];
+  extracted.readLineByLine = unparsed.messages;
 }
 
 export const composeDiscoverer: Discoverer = {
   kind: 'compose',
-  matches(path) {
-    return COMPOSE_FILE.test(baseName(path));
-  },
+  matches: hasComposeName,
   matchesContent: composeContent,
   candidate(path) {
-    return COMPOSE_FILE.test(baseName(path)) || YAML_FILE.test(path);
+    return hasComposeName(path) || YAML_FILE.test(withoutJinjaSuffix(path));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const parsed = parseConfigDocuments(file);
+    const jinja = renderedPath(file.path) !== undefined;
+    // A Jinja template is read as the YAML around its tags (jinja.ts), at the same offsets.
+    const masked = jinja ? (maskJinja(file.text) ?? file.text) : undefined;
+    const parsed = masked === undefined ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
-    const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv));
+    const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), jinja);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));
-    const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    const extracted: Extraction = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    if (masked !== undefined) readTemplateLineByLine(file, masked, parsed, lines, extracted);
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   },
 };

@@ -8,6 +8,7 @@ import type { ContainerConfig, Occurrence, ScanError, UnscannedFile } from '../m
 import type { DiscoverContext, Discoverer } from './types.js';
 import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
 import { decodeText } from './decode.js';
+import { withoutJinjaSuffix } from './jinja.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
@@ -38,7 +39,7 @@ export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 /** The size bound of a file, by its name. */
 function maxFileBytes(file: string): number {
-  const lower = file.toLowerCase();
+  const lower = withoutJinjaSuffix(file).toLowerCase();
   return lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json') ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
 
@@ -145,8 +146,9 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         }
         // Whatever a discoverer could not read of the file may hide an image: each problem is a finding.
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
+        for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: 'warning' });
         // The text also serves suppression comments on a file-not-scanned finding of a readable file.
-        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text);
+        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0 || (extraction.readLineByLine ?? []).length > 0) sources.set(file, text);
         containers.push(...(extraction.containers ?? []));
       } catch (error) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });

@@ -13,6 +13,7 @@ import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './handed-images.js';
+import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, maskJinja, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation } from './yaml.js';
@@ -44,6 +45,9 @@ export interface ManifestScan {
   errors: string[];
   /** The documents read (those the prefilter kept), for the container settings of the same file. */
   documents: Document.Parsed[];
+  /** A Jinja template's documents that do not parse even masked (not in `errors`), and the masked text. */
+  unparsed: UnparsedPart[];
+  masked?: string;
 }
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -53,6 +57,8 @@ const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainer
 export const kubernetesDiscoverer: Discoverer = {
   kind: 'kubernetes',
   matches(path: string, text: string): boolean {
+    // A Jinja template (`deployment.yml.j2`) is a manifest when the file it renders is one.
+    path = withoutJinjaSuffix(path);
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (KUSTOMIZATION_NAMES.has(name)) return false;
     // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
@@ -62,9 +68,12 @@ export const kubernetesDiscoverer: Discoverer = {
     return false;
   },
   candidate(path: string): boolean {
+    path = withoutJinjaSuffix(path);
     return /\.(?:ya?ml|json)$/i.test(path) && !KUSTOMIZATION_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    const rendered = renderedPath(file.path);
+    if (rendered !== undefined) return manifestOccurrences(file, collectManifestImages(file.text, { jinja: true }), rendered);
     // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
     if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
       return { occurrences: [] };
@@ -72,28 +81,35 @@ export const kubernetesDiscoverer: Discoverer = {
     // A chart's other YAML files with template actions (`conf/`, `crds/` rendered by `.Files.Get | tpl`).
     const chartFile = await extractChartFileTemplate(file, context);
     if (chartFile) return chartFile;
-    const scan = collectManifestImages(file.text);
-    // The matcher accepts any file mentioning both keys; a parse failure is only worth reporting
-    // for a file that looks like a manifest, not for every YAML that names `kind` somewhere.
-    const reportErrors = scan.objects > 0 || looksLikeManifest(file.path, file.text);
-    // Line starts are only needed for images and container settings (a CRD file with neither can be large).
-    const lines = scan.images.length > 0 || file.text.includes('containers') ? new LineIndex(file.text) : undefined;
-    const occurrences: Occurrence[] = lines === undefined ? [] : scan.images.map((image) =>
-      makeOccurrence({
-        file: file.path,
-        kind: 'kubernetes',
-        lines,
-        offset: image.offset,
-        raw: image.raw,
-        value: image.value,
-        context: image.context,
-        note: image.note,
-      }),
-    );
-    const extracted = scan.errors.length > 0 && reportErrors ? { occurrences, errors: scan.errors } : { occurrences };
-    return lines === undefined ? extracted : withContainers(extracted, () => kubernetesContainers(file, scan.documents, lines));
+    return manifestOccurrences(file, collectManifestImages(file.text), file.path);
   },
 };
+
+/** The occurrences and container settings of a manifest file, from its scan; `path` names the file as it is applied. */
+function manifestOccurrences(file: SourceFile, scan: ManifestScan, path: string): Extraction {
+  // The matcher accepts any file mentioning both keys; a parse failure is only worth reporting
+  // for a file that looks like a manifest, not for every YAML that names `kind` somewhere.
+  const reportErrors = scan.objects > 0 || looksLikeManifest(path, file.text);
+  // Line starts are only needed for images and container settings (a CRD file with neither can be large).
+  const lines = scan.images.length > 0 || scan.unparsed.length > 0 || file.text.includes('containers') ? new LineIndex(file.text) : undefined;
+  const unparsed = lines !== undefined && scan.masked !== undefined && reportErrors ? readUnparsed(file.text, scan.masked, scan.unparsed, lines) : undefined;
+  const images = unparsed === undefined ? scan.images : [...scan.images, ...unparsed.images.map((image) => ({ ...image, context: 'image', note: LINE_BY_LINE_NOTE }))];
+  const occurrences: Occurrence[] = lines === undefined ? [] : images.map((image) =>
+    makeOccurrence({
+      file: file.path,
+      kind: 'kubernetes',
+      lines,
+      offset: image.offset,
+      raw: image.raw,
+      value: image.value,
+      context: image.context,
+      note: image.note,
+    }),
+  );
+  const extracted: Extraction = scan.errors.length > 0 && reportErrors ? { occurrences, errors: scan.errors } : { occurrences };
+  if (unparsed !== undefined && unparsed.messages.length > 0) extracted.readLineByLine = unparsed.messages;
+  return lines === undefined ? extracted : withContainers(extracted, () => kubernetesContainers(file, scan.documents, lines));
+}
 
 /** `apiVersion:`/`kind:` keys anywhere, possibly indented (flow style) or quoted. */
 const YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
@@ -169,28 +185,33 @@ function isPlainCustomResourceDefinition(documentText: string): boolean {
  * Every container image written in a manifest file (all documents), deduplicated by position.
  * `prefilter: false` parses every document (the prefilter's tests compare both).
  */
-export function collectManifestImages(text: string, options: { prefilter?: boolean } = {}): ManifestScan {
-  let parsed = parseYamlDocuments(text, options.prefilter === false ? undefined : cannotHoldImage);
+export function collectManifestImages(text: string, options: { prefilter?: boolean; jinja?: boolean } = {}): ManifestScan {
+  // A Jinja template is read as the YAML around its tags (jinja.ts), at the same offsets.
+  const masked = options.jinja ? maskJinja(text) : undefined;
+  let parsed = parseYamlDocuments(masked ?? text, options.prefilter === false ? undefined : cannotHoldImage);
   // A manifest template for some other tool (`{{ }}` actions outside a Helm chart, `@NAME@` values
   // filled in by sed) is read as the YAML around its placeholders; images holding one are unresolved.
-  if (parsed.errors.length > 0) {
+  if (parsed.errors.length > 0 && !options.jinja) {
     const actionsMasked = maskTemplateActions(text);
     const masked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
     const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
   // A `.json` manifest holding several objects one after another (a JSON stream, as kubectl reads it).
-  if (parsed.errors.length > 0) {
+  if (parsed.errors.length > 0 && !options.jinja) {
     const stream = parseJsonStream(text);
     if (stream) parsed = { ...stream, skipped: 0 };
   }
-  const errors = [...parsed.errors];
+  // What of a Jinja template does not parse is read line by line (jinja.ts `readUnparsed`), not an error.
+  const failed = parsed.failedRanges ?? [];
+  const unparsed = options.jinja && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
+  const errors = unparsed.length > 0 ? [] : [...parsed.errors];
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.
   const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
   let objects = 0;
   parsed.documents.forEach((document) => {
-    const walker = new ManifestWalker(document, text, (image, viaAlias) => {
+    const walker = new ManifestWalker(document, text, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
       if (existing && (viaAlias || !existing.viaAlias)) return;
       byOffset.set(image.offset, { image, viaAlias });
@@ -203,7 +224,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, documents: parsed.documents };
+  return { images, objects, errors, documents: parsed.documents, unparsed, masked };
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
@@ -222,6 +243,8 @@ class ManifestWalker {
   constructor(
     document: Document.Parsed,
     private readonly text: string,
+    /** Why an image holding a masked template action is unresolved. */
+    private readonly templateNote: string,
     private readonly emit: (image: ManifestImage, viaAlias: boolean) => void,
   ) {
     this.resolveAlias = aliasResolver(document);
@@ -374,7 +397,7 @@ class ManifestWalker {
     if (written === '' || location.raw.length === 0) return;
     const { value, note: substitutionNote } = substitute(written);
     const note = [fieldNote, substitutionNote].filter(Boolean).join('; ') || undefined;
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context, note }, viaAlias);
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value, this.templateNote), context, note }, viaAlias);
   }
 
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
@@ -589,14 +612,16 @@ function istioInjected(substitute: Substitution): Substitution {
 
 const KO_SCHEME = 'ko://';
 
+const TEMPLATE_ACTION_NOTE = 'a {{ }} template action is filled in when this file is rendered';
+
 /**
  * Placeholders no manifest reader can fill (envsubst `${VAR}`, a template's `{{ }}`, an unsubstituted
  * `$(...)`, ko's `ko://` Go packages) make the image unresolved rather than a grammar error.
  */
-function placeholderCheck(value: string | { unresolved: string }): string | { unresolved: string } {
+function placeholderCheck(value: string | { unresolved: string }, templateNote: string): string | { unresolved: string } {
   if (typeof value !== 'string') return value;
   // ko (ko.build) builds the Go package named after `ko://` and writes the pushed image in its place.
-  if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: 'a {{ }} template action is filled in when this file is rendered' };
+  if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
   if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, '@')} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
   const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);

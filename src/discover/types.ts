@@ -34,6 +34,12 @@ export interface Extraction {
   occurrences: Occurrence[];
   /** Problems that did not stop the file (e.g. one YAML document of several failed to parse). */
   errors?: string[];
+  /**
+   * Parts of a template that do not parse as YAML until it is rendered, whose `image:` lines were
+   * read line by line: reported like `errors` but as warnings, since the file is valid and only what
+   * is not on those lines went unread (see jinja.ts).
+   */
+  readLineByLine?: string[];
   /** How the file configures its containers (least-privilege rules), read from the same parse. */
   containers?: ContainerConfig[];
 }

@@ -289,7 +289,7 @@ function continuedAction(text: string, actions: Array<[number, number]>, lineEnd
  * each search starts where the last one ended, so finding every one in a text reads it once (a
  * search from each line would read the rest of the text for each line: quadratic).
  */
-class ForwardSearch {
+export class ForwardSearch {
   private found = -2;
 
   constructor(

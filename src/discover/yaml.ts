@@ -16,6 +16,8 @@ export interface ParsedYaml {
   documents: Document.Parsed[];
   /** One message per document that failed to parse (with its line), the others are still usable. */
   errors: string[];
+  /** `[start, end)` of each document that failed to parse, in the order of `errors` (when known). */
+  failedRanges?: Array<[number, number]>;
 }
 
 /**
@@ -160,11 +162,14 @@ function parseStream(text: string, original = text): ParsedYaml {
   }
   const documents: Document.Parsed[] = [];
   const errors: string[] = [];
+  const failedRanges: Array<[number, number]> = [];
   for (const entry of read) {
-    if (entry.error !== undefined) errors.push(entry.error);
-    else documents.push(entry.document);
+    if (entry.error !== undefined) {
+      errors.push(entry.error);
+      failedRanges.push([entry.document.range[0], entry.document.range[2]]);
+    } else documents.push(entry.document);
   }
-  return { documents, errors };
+  return { documents, errors, failedRanges };
 }
 
 /** At most this many values of a JSON stream are read as documents; a longer stream stays an error. */

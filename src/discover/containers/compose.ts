@@ -21,7 +21,8 @@ export function composeContainers(file: SourceFile, documents: readonly Document
     if (!isMap(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, 'deploy') !== undefined);
     for (const pair of services.items) {
-      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      // A key holding a template's tag (`awx_{{ container_postfix }}`) is named as written.
+      const name = isScalar(pair.key) ? (reader.written(pair.key) ?? String(pair.key.value)) : undefined;
       if (name === undefined || !isMap(pair.value)) continue;
       const config = serviceConfig(name, pair.key, pair.value, reader, file.path);
       if (!config) continue;
@@ -48,7 +49,7 @@ function serviceConfig(name: string, keyNode: unknown, service: unknown, reader:
     kind: 'compose',
     name: `services.${name}`,
     workload: `services.${name}`,
-    raw: scalarString(anchor) ?? name,
+    raw: reader.written(anchor) ?? name,
     ...position,
     user: reader.string(mapGet(service, 'user')),
     privileged: reader.boolean(mapGet(service, 'privileged')),

@@ -5,7 +5,7 @@
  */
 import type { WrittenSetting } from '../../model.js';
 import type { LineIndex } from '../position.js';
-import { isScalar, scalarString } from '../yaml.js';
+import { isScalar, scalarLocation, scalarString } from '../yaml.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK } from '../yaml-tolerant.js';
 
 export class SettingReader {
@@ -45,7 +45,9 @@ export class SettingReader {
   written(node: unknown): string | undefined {
     const value = scalarString(node);
     if (value === undefined || !isScalar(node) || !node.range) return value;
-    return value.includes(TEMPLATE_ACTION_MARK) || value.includes(PLACEHOLDER_MARK) ? this.text.slice(node.range[0], node.range[1]) : value;
+    if (!value.includes(TEMPLATE_ACTION_MARK) && !value.includes(PLACEHOLDER_MARK)) return value;
+    // Inside the quotes of a quoted scalar, as an image's `raw` is.
+    return scalarLocation(node, this.text)?.raw ?? this.text.slice(node.range[0], node.range[1]);
   }
 
   /** The position of any node with a range (a map or sequence item), for settings that are absent. */
