@@ -51,6 +51,13 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it("reads the image docker/setup-qemu-action is given, which it pulls and runs (frappe_docker's bench build)", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/core-build-bench.yml');
+    expect(occurrences.map((occurrence) => [occurrence.context, occurrence.line, occurrence.column, occurrence.reference])).toEqual([
+      ['jobs.build.steps[1].with.image', 28, 18, 'docker.io/tonistiigi/binfmt:latest'],
+    ]);
+  });
+
   it('expands a literal matrix with exclude and include, one occurrence per value at the same position', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
     const container = occurrences.filter((occurrence) => occurrence.context === 'jobs.matrix.container');
@@ -205,6 +212,18 @@ describe('github action discoverer', () => {
         reference: null,
         problem: 'expression ${{ inputs.version }} is only known when the workflow runs',
       },
+    ]);
+  });
+
+  it('reads the image a composite action gives docker/setup-qemu-action, and no other action\'s inputs', async () => {
+    const { occurrences } = await extractFixture(githubActionDiscoverer, 'github-action', 'qemu/action.yml');
+    expect(summary(occurrences)).toEqual([
+      {
+        context: 'runs.steps[0].with.image',
+        raw: 'tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6',
+        reference: 'docker.io/tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6',
+      },
+      { context: 'runs.steps[1].with.image', raw: '${{ inputs.binfmt }}', reference: null, problem: 'expression ${{ inputs.binfmt }} is only known when the workflow runs' },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * GitHub Actions: workflow files (job containers, service containers, `docker://` steps; also
  * Gitea's and Forgejo's workflows and workflow templates) with
+ * the images well-known actions are given as inputs (`docker/setup-qemu-action`'s `image`), with
  * `${{ matrix.* }}` (and `${{ matrix.x || 'fallback' }}`) expanded from a literal
  * `strategy.matrix`, and Docker container actions (`action.yml` whose `runs.image` is a
  * `docker://` registry image). Any other expression is only known when the workflow runs, so it is
@@ -27,6 +28,22 @@ const MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(
 const OPERANDS = new RegExp(OPERAND, 'g');
 /** GitHub runs at most 256 jobs per matrix; more combinations than that are not a literal matrix. */
 const MAX_COMBINATIONS = 256;
+
+/**
+ * Actions that pull and run an image named by one of their inputs: action (lower case, GitHub's
+ * names are case-insensitive) -> input. setup-qemu-action runs its `image` with --privileged to
+ * install binfmt handlers (its README's inputs table; src/main.ts pulls and runs `input.image`).
+ */
+const IMAGE_INPUTS = new Map([['docker/setup-qemu-action', 'image']]);
+
+/** The node of the image input a step gives a well-known action, if any. */
+function actionImageInput(document: Document.Parsed, step: unknown): { node: unknown; input: string } | undefined {
+  const uses = scalarString(mergedGet(document, step, 'uses'));
+  const input = uses === undefined ? undefined : IMAGE_INPUTS.get(uses.split('@')[0].toLowerCase());
+  if (input === undefined) return undefined;
+  const node = mergedGet(document, mergedGet(document, step, 'with'), input);
+  return node === undefined ? undefined : { node, input };
+}
 
 type MatrixValue = unknown;
 type Combination = Record<string, MatrixValue>;
@@ -173,6 +190,8 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
     listItems(document, mergedGet(document, job, 'steps')).forEach((step, index) => {
       const uses = mergedGet(document, step, 'uses');
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+      const input = actionImageInput(document, step);
+      if (input) occurrences.push(...site(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
     });
   }
   return occurrences;
@@ -196,6 +215,8 @@ function actionOccurrences(document: Document.Parsed, file: SourceFile, lines: L
   const using = scalarString(mergedGet(document, runs, 'using'));
   const site = (node: unknown, context: string) =>
     occurrencesAtScalar({ file: file.path, kind: 'github-action', text: file.text, lines, node, context, resolve: actionResolve, prefix: DOCKER_PREFIX });
+  const inputSite = (node: unknown, context: string) =>
+    occurrencesAtScalar({ file: file.path, kind: 'github-action', text: file.text, lines, node, context, resolve: actionResolve });
   const occurrences: Occurrence[] = [];
   if (using === 'docker') {
     // `image: Dockerfile` (or any path) is built from this repository: not a registry image.
@@ -205,6 +226,8 @@ function actionOccurrences(document: Document.Parsed, file: SourceFile, lines: L
     listItems(document, mergedGet(document, runs, 'steps')).forEach((step, index) => {
       const uses = mergedGet(document, step, 'uses');
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
+      const input = actionImageInput(document, step);
+      if (input) occurrences.push(...inputSite(input.node, `runs.steps[${index}].with.${input.input}`));
     });
   }
   return occurrences;
