@@ -26,12 +26,9 @@ describe('azure-pipelines discoverer', () => {
         reference: 'myregistry.azurecr.io/build/tools:1.0',
       },
       { context: 'stages[0].jobs[0].container', raw: 'python:3.12', reference: 'docker.io/library/python:3.12' },
-      {
-        context: 'stages[0].jobs[1].container',
-        raw: "$[ variables['containerImage'] ]",
-        reference: null,
-        problem: "expression $[ variables['containerImage'] ] is only known when the pipeline runs",
-      },
+      // One per leg of the job's matrix, as Microsoft's container-job documentation writes it.
+      { context: 'stages[0].jobs[1].container', raw: "$[ variables['containerImage'] ]", resolved: 'ubuntu:22.04', reference: 'docker.io/library/ubuntu:22.04', note: 'matrix value 1 of 2' },
+      { context: 'stages[0].jobs[1].container', raw: "$[ variables['containerImage'] ]", resolved: 'ubuntu:24.04', reference: 'docker.io/library/ubuntu:24.04', note: 'matrix value 2 of 2' },
       {
         context: 'stages[0].jobs[2].container.image',
         raw: 'ubuntu:${{ variables.imageTag }}',
@@ -44,6 +41,8 @@ describe('azure-pipelines discoverer', () => {
         reference: null,
         problem: 'expression ${{ parameters.buildImage }} is only known when the pipeline runs',
       },
+      // A job's own variables, over the file's.
+      { context: 'stages[0].jobs[4].container.image', raw: '$(ContainerName)', resolved: 'ghcr.io/acme/ci-tools:2.1', reference: 'ghcr.io/acme/ci-tools:2.1' },
     ]);
     expect(occurrences[4]).toMatchObject({ line: 32, column: 16 });
   });
@@ -59,6 +58,13 @@ describe('azure-pipelines discoverer', () => {
         problem: 'variable signingImage is not defined in this file (it may be set in the pipeline settings or a variable group)',
       },
     ]);
+  });
+
+  it('reads a matrix whose legs name container resources as those aliases, not as images or notes (rdma-core)', async () => {
+    const { occurrences, errors } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'real/rdma-core/buildlib/azure-pipelines.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((occurrence) => occurrence.context)).toEqual(Array.from({ length: 10 }, (_, index) => `resources.containers[${index}].image`));
+    expect(occurrences.every((occurrence) => occurrence.reference !== null)).toBe(true);
   });
 
   it('throws for a file that cannot be parsed', () => {

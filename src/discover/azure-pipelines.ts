@@ -2,8 +2,10 @@
  * Azure Pipelines: `azure-pipelines.yml` and files under `.azure-pipelines/`. Job and pipeline
  * `container:` (an image, or `{ image: ... }`) and `resources.containers[*].image`. A `container:`
  * naming a `resources.containers` alias is not an image, nor are `services:` and step `target:`
- * (they name aliases too). `$(var)` and `${{ variables.var }}` are expanded from the file's
- * top-level variables; parameters, runtime expressions and variables defined elsewhere are not.
+ * (they name aliases too). `$(var)`, `${{ variables.var }}` and `$[ variables['var'] ]` are
+ * expanded from the variables of the file, the stage and the job, and in a job with a
+ * `strategy.matrix` once per leg (one occurrence per distinct value); parameters, other
+ * expressions and variables defined elsewhere are not.
  *
  * A string `container:` naming an alias declared in another file (a template) cannot be told
  * from an image name and is reported as an image.
@@ -23,9 +25,12 @@ const MAX_DEPTH = 40;
 // A runtime expression may hold brackets (`variables['x']`), so it runs to the last `]`.
 const EXPRESSION = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
 
-function readVariables(document: Document.Parsed): Map<string, string> {
-  const variables = new Map<string, string>();
-  const node = mergedGet(document, document.contents, 'variables');
+type Variables = Map<string, string>;
+
+/** The variables a map (the pipeline, a stage or a job) defines under `variables:`. */
+function readVariables(document: Document.Parsed, owner: unknown): Variables {
+  const variables: Variables = new Map();
+  const node = mergedGet(document, owner, 'variables');
   if (isMap(node)) {
     for (const [name, value] of mapPairs(document, node)) {
       const text = scalarString(value);
@@ -42,62 +47,101 @@ function readVariables(document: Document.Parsed): Map<string, string> {
   return variables;
 }
 
-function resolverFor(variables: Map<string, string>): (text: string) => ImageValue[] {
+/** Variables named in a template (`${{ variables.x }}`) or runtime (`$[ variables['x'] ]`) expression. */
+const VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/;
+
+function substitute(text: string, variables: Variables): string | { unresolved: string } {
+  let unresolved: string | undefined;
+  const value = text.replace(EXPRESSION, (whole, macro: string | undefined, template: string | undefined, runtime: string | undefined) => {
+    const expression = template ?? runtime;
+    const name = macro !== undefined ? macro.trim() : VARIABLE_EXPRESSION.exec(expression ?? '')?.slice(1).find((part) => part !== undefined);
+    const known = name === undefined ? undefined : variables.get(name);
+    if (known === undefined) {
+      unresolved ??= name === undefined
+        ? `expression ${whole} is only known when the pipeline runs`
+        : `variable ${name} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
+      return whole;
+    }
+    return known;
+  });
+  return unresolved === undefined ? value : { unresolved };
+}
+
+/**
+ * Resolves with the variables in scope and, in a job with a `strategy.matrix`, once per leg (a
+ * leg's variables override the others). A value naming a `resources.containers` alias is the
+ * alias, whose image is reported where the resource is written.
+ */
+function resolverFor(variables: Variables, legs: Variables[], aliases: Set<string>): (text: string) => ImageValue[] {
   return (text) => {
-    let unresolved: string | undefined;
-    const value = text.replace(EXPRESSION, (whole, macro: string | undefined, template: string | undefined) => {
-      let name: string | undefined;
-      if (macro !== undefined) name = macro.trim();
-      else if (template !== undefined) name = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/.exec(template)?.slice(1).find((part) => part !== undefined);
-      const known = name === undefined ? undefined : variables.get(name);
-      if (known === undefined) {
-        unresolved ??= name === undefined
-          ? `expression ${whole} is only known when the pipeline runs`
-          : `variable ${name} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
-        return whole;
-      }
-      return known;
-    });
-    return [{ value: unresolved === undefined ? value : { unresolved } }];
+    const results = (legs.length > 0 ? legs : [new Map<string, string>()]).map((leg) => substitute(text, new Map([...variables, ...leg])));
+    const unresolved = results.find((result) => typeof result !== 'string');
+    if (unresolved !== undefined) return [{ value: unresolved }];
+    const values = [...new Set(results as string[])].filter((value) => !aliases.has(value));
+    if (values.length <= 1) return values.map((value) => ({ value }));
+    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
   };
+}
+
+/** The variables of each leg of a job's `strategy.matrix` (none when it has no matrix written as a map). */
+function matrixLegs(document: Document.Parsed, job: unknown): Variables[] {
+  const matrix = mergedGet(document, mergedGet(document, job, 'strategy'), 'matrix');
+  return mapPairs(document, matrix).map(([, leg]) => {
+    const variables: Variables = new Map();
+    for (const [name, value] of mapPairs(document, leg)) {
+      const text = scalarString(value);
+      if (text !== undefined) variables.set(name, text);
+    }
+    return variables;
+  });
 }
 
 function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
   const occurrences: Occurrence[] = [];
-  const resolve = resolverFor(readVariables(document));
-  const site = (node: unknown, context: string) =>
-    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node, context, resolve }));
-
+  const topLevel = readVariables(document, document.contents);
   const aliases = new Set<string>();
-  listItems(document, mergedGet(document, mergedGet(document, document.contents, 'resources'), 'containers')).forEach((container, index) => {
+  const site = (node: unknown, context: string, variables: Variables, legs: Variables[]) =>
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node, context, resolve: resolverFor(variables, legs, aliases) }));
+
+  const containers = listItems(document, mergedGet(document, mergedGet(document, document.contents, 'resources'), 'containers'));
+  for (const container of containers) {
     const alias = scalarString(mergedGet(document, container, 'container'));
     if (alias !== undefined) aliases.add(alias);
-    site(mergedGet(document, container, 'image'), `resources.containers[${index}].image`);
+  }
+  // A resource's image is what an alias stands for: never dropped as an alias itself.
+  containers.forEach((container, index) => {
+    occurrences.push(
+      ...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node: mergedGet(document, container, 'image'), context: `resources.containers[${index}].image`, resolve: resolverFor(topLevel, [], new Set()) }),
+    );
   });
 
-  const walk = (node: unknown, path: string, depth: number) => {
+  // Stages and jobs may define variables of their own, for what is written under them.
+  const walk = (node: unknown, path: string, depth: number, variables: Variables) => {
     if (depth > MAX_DEPTH) return;
     if (isMap(node)) {
+      const own = depth === 0 ? new Map<string, string>() : readVariables(document, node);
+      const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       for (const pair of node.items) {
         if (!isScalar(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path ? `${path}.${key}` : key;
         if (key === 'container') {
+          const legs = matrixLegs(document, node);
           if (isScalar(pair.value)) {
-            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath);
+            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath, scope, legs);
           } else if (isMap(pair.value)) {
-            site(pair.value.get('image', true), `${childPath}.image`);
+            site(pair.value.get('image', true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
-        walk(pair.value, childPath, depth + 1);
+        walk(pair.value, childPath, depth + 1, scope);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1));
+      node.items.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1, variables));
     }
   };
-  walk(document.contents, '', 0);
+  walk(document.contents, '', 0, topLevel);
   return occurrences;
 }
 
