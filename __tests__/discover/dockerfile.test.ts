@@ -4,7 +4,8 @@ import type { Occurrence } from '../../src/model.js';
 import { LineIndex } from '../../src/discover/position.js';
 import { dockerfileDiscoverer, extractDockerfile, isDockerfilePath } from '../../src/discover/dockerfile/index.js';
 import { expandWord, MAX_VALUE_LENGTH, type VariableState } from '../../src/discover/dockerfile/expand.js';
-import type { Extraction } from '../../src/discover/types.js';
+import type { DiscoverContext, Extraction } from '../../src/discover/types.js';
+import { fixture, fixtureContext } from './discover-helpers.js';
 
 const FIXTURES = new URL('../fixtures/discover/dockerfile/', import.meta.url);
 
@@ -499,5 +500,23 @@ describe('expandWord', () => {
   it('uses the file escape token', () => {
     expect(expandWord('`$SET', lookup, '`')).toEqual({ ok: true, value: '$SET' });
     expect(expandWord('C:\\$SET', lookup, '`')).toEqual({ ok: true, value: 'C:\\value' });
+  });
+});
+
+describe('a dev container Dockerfile', () => {
+  const build = (context: DiscoverContext) => dockerfileDiscoverer.extract(fixture('devcontainer', 'build-args/.devcontainer/Dockerfile'), context);
+
+  it("is read with the build arguments of the devcontainer.json that builds it (vscode-dev-containers' java template)", async () => {
+    const extraction = await build(fixtureContext('devcontainer'));
+    expect(extraction.occurrences.map((occurrence) => [occurrence.line, occurrence.raw, occurrence.reference, occurrence.note])).toEqual([
+      [4, 'mcr.microsoft.com/vscode/devcontainers/java:${VARIANT}', 'mcr.microsoft.com/vscode/devcontainers/java:17-bullseye', 'build argument VARIANT as build-args/.devcontainer/devcontainer.json sets it'],
+    ]);
+  });
+
+  it("keeps a policy's build arguments over the dev container's, and the ARG default without a devcontainer.json naming it", async () => {
+    const policy = await build({ ...fixtureContext('devcontainer'), buildArgs: { VARIANT: '21-bookworm' } });
+    expect(policy.occurrences.map((occurrence) => [occurrence.reference, occurrence.note])).toEqual([['mcr.microsoft.com/vscode/devcontainers/java:21-bookworm', undefined]]);
+    const alone = await build({ buildArgs: {}, readFile: async () => undefined });
+    expect(alone.occurrences.map((occurrence) => occurrence.reference)).toEqual(['mcr.microsoft.com/vscode/devcontainers/java:11-bullseye']);
   });
 });

@@ -6,12 +6,12 @@
  * URLs, legacy short ids without a registry (`docker-in-docker`, which the CLI maps to a built-in
  * set) and the deprecated GitHub-release form (`owner/repo/feature@version`).
  */
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Occurrence } from '../model.js';
-import type { Discoverer, Extraction, SourceFile } from './types.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
-import { MAX_IMAGE_TEXT } from './image-site.js';
+import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 /** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
@@ -44,6 +44,45 @@ function describe(errors: ParseError[], lines: LineIndex): string[] {
     const { line, column } = lines.positionAt(error.offset);
     return `${printParseErrorCode(error.error)} at line ${line}, column ${column}`;
   });
+}
+
+/** `a/./b/../c` as `a/c`; undefined when it climbs out of the repository. */
+function normalizedPath(path: string): string | undefined {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.pop() === undefined) return undefined;
+  }
+  return parts.join('/');
+}
+
+/**
+ * The build arguments a dev container gives the Dockerfile at `dockerfilePath`, when that
+ * Dockerfile sits in a `.devcontainer` folder beside the `devcontainer.json` that builds it
+ * (`build.dockerfile`, or the older `dockerFile`): there it is built only as the dev container, so
+ * its `ARG` defaults are not what is pulled. Values holding a dev container variable (`${localEnv:X}`)
+ * are known only where the container is opened and are left out.
+ */
+export async function devcontainerBuildArgs(dockerfilePath: string, context: DiscoverContext): Promise<{ args: Record<string, string>; source: string } | undefined> {
+  const dir = dirName(dockerfilePath);
+  if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return undefined;
+  const source = `${dir}/devcontainer.json`;
+  const text = await context.readFile(source);
+  if (text === undefined) return undefined;
+  const config = parse(text, [], { allowTrailingComma: true, disallowComments: false }) as unknown;
+  if (typeof config !== 'object' || config === null) return undefined;
+  const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
+  const named = build?.dockerfile ?? dockerFile ?? dockerfile;
+  if (typeof named !== 'string' || normalizedPath(`${dir}/${named}`) !== dockerfilePath) return undefined;
+  const args: Record<string, string> = {};
+  if (typeof build?.args === 'object' && build.args !== null) {
+    for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {
+      const text = typeof value === 'number' ? String(value) : value;
+      if (typeof text === 'string' && !VARIABLE.test(text)) args[name] = text;
+    }
+  }
+  return Object.keys(args).length > 0 ? { args, source } : undefined;
 }
 
 export const devcontainerDiscoverer: Discoverer = {

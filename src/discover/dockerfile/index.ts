@@ -16,6 +16,7 @@ import { isCommandSeparator, parseDockerfile, type Instruction, type LogicalText
 import { csvFields, extractFlags, quotedWords, whitespaceWords, type PlacedText } from './words.js';
 import { matchesParts } from './shell-pattern.js';
 import { dockerfileContainers, withContainers } from '../containers/index.js';
+import { devcontainerBuildArgs } from '../devcontainer.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
 const PLATFORM_ARGS = [
@@ -96,8 +97,37 @@ export function isDockerfilePath(path: string): boolean {
 export const dockerfileDiscoverer: Discoverer = {
   kind: 'dockerfile',
   matches: (path) => isDockerfilePath(path),
-  extract: (file, context) => extractDockerfile(file, context),
+  extract: (file, context) => (file.path.includes('.devcontainer/') ? extractDevcontainerDockerfile(file, context) : extractDockerfile(file, context)),
 };
+
+/**
+ * A dev container's Dockerfile, with the build arguments its `devcontainer.json` gives over the
+ * `ARG` defaults (a policy's build args still win); occurrences written with such an argument say so.
+ */
+async function extractDevcontainerDockerfile(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+  const given = await devcontainerBuildArgs(file.path, context);
+  if (given === undefined) return extractDockerfile(file, context);
+  const extraction = extractDockerfile(file, { ...context, buildArgs: { ...given.args, ...context.buildArgs } });
+  const names = Object.keys(given.args).filter((name) => !Object.hasOwn(context.buildArgs, name));
+  for (const occurrence of extraction.occurrences) {
+    const used = names.filter((name) => mentions(occurrence.raw, name));
+    if (used.length === 0) continue;
+    const note = `build argument ${used.join(', ')} as ${given.source} sets it`;
+    occurrence.note = occurrence.note ? `${occurrence.note}; ${note}` : note;
+  }
+  return extraction;
+}
+
+/** Whether `text` expands the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`), not one that only starts alike. */
+function mentions(text: string, name: string): boolean {
+  for (let at = text.indexOf('$'); at >= 0; at = text.indexOf('$', at + 1)) {
+    const start = text[at + 1] === '{' ? at + 2 : at + 1;
+    if (!text.startsWith(name, start)) continue;
+    const next = text[start + name.length];
+    if (next === undefined || !/[A-Za-z0-9_]/.test(next)) return true;
+  }
+  return false;
+}
 
 export function extractDockerfile(file: SourceFile, context: DiscoverContext): Extraction {
   const parsed = parseDockerfile(file.text);
