@@ -4,7 +4,8 @@
  *
  * Follows BuildKit: global `ARG`s (before the first `FROM`) expand in `FROM`, with build-arg
  * overrides applied to declared ARGs only; `COPY --from` and `--mount from=` are never expanded
- * (BuildKit rejects variables there); stage names and indexes, and `scratch`, are not images.
+ * (BuildKit rejects variables there); stage names and indexes, and `scratch`, are not images, nor
+ * is a `--from` naming a context a Docker Bake target gives the Dockerfile (bake.ts).
  */
 import type { Occurrence } from '../../model.js';
 import { normalizeForOccurrence } from '../../reference/index.js';
@@ -17,6 +18,7 @@ import { csvFields, extractFlags, quotedWords, whitespaceWords, type PlacedText 
 import { matchesParts } from './shell-pattern.js';
 import { dockerfileContainers, withContainers } from '../containers/index.js';
 import { devcontainerBuildArgs } from '../devcontainer.js';
+import { bakeNamedContexts } from './bake.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
 const PLATFORM_ARGS = [
@@ -97,7 +99,10 @@ export function isDockerfilePath(path: string): boolean {
 export const dockerfileDiscoverer: Discoverer = {
   kind: 'dockerfile',
   matches: (path) => isDockerfilePath(path),
-  extract: (file, context) => (file.path.includes('.devcontainer/') ? extractDevcontainerDockerfile(file, context) : extractDockerfile(file, context)),
+  extract: async (file, context) => {
+    const extraction = file.path.includes('.devcontainer/') ? await extractDevcontainerDockerfile(file, context) : extractDockerfile(file, context);
+    return withBakeContexts(file, extraction, context);
+  },
 };
 
 /**
@@ -127,6 +132,44 @@ function mentions(text: string, name: string): boolean {
     if (next === undefined || !/[A-Za-z0-9_]/.test(next)) return true;
   }
   return false;
+}
+
+/** `--from` values that may name a build context rather than an image: a name without registry, tag or digest. */
+const CONTEXT_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+
+/**
+ * A `COPY --from` or `--mount from=` naming a context a bake target gives this Dockerfile: a
+ * directory or another target is no image (dropped); `docker-image://ref` is the image `ref`.
+ * Bake files are looked for only when such a name is found, which few Dockerfiles have.
+ */
+async function withBakeContexts(file: SourceFile, extraction: Extraction, context: DiscoverContext): Promise<Extraction> {
+  const fromContext = (occurrence: Occurrence) => /--(?:from|mount)$/.test(occurrence.context ?? '') && occurrence.resolved === undefined && CONTEXT_NAME.test(occurrence.raw);
+  if (!extraction.occurrences.some(fromContext)) return extraction;
+  const named = await bakeNamedContexts(file.path, context);
+  if (named.size === 0) return extraction;
+  const lines = new LineIndex(file.text);
+  const occurrences = extraction.occurrences.flatMap((occurrence) => {
+    const value = fromContext(occurrence) ? named.get(occurrence.raw) : undefined;
+    if (value === undefined) return [occurrence];
+    if (!value.startsWith('docker-image://')) return [];
+    return [
+      makeOccurrence({
+        file: file.path,
+        kind: 'dockerfile',
+        lines,
+        offset: lines.offsetAt(occurrence),
+        raw: occurrence.raw,
+        value: value.slice('docker-image://'.length),
+        context: occurrence.context,
+        note: joinNote(occurrence.note, `the build context ${occurrence.raw} a docker-bake file names`),
+      }),
+    ];
+  });
+  return { ...extraction, occurrences };
+}
+
+function joinNote(first: string | undefined, second: string): string {
+  return first ? `${first}; ${second}` : second;
 }
 
 export function extractDockerfile(file: SourceFile, context: DiscoverContext): Extraction {
