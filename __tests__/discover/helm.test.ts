@@ -62,6 +62,27 @@ describe('helm: images handed to a container as a flag or in a variable', () => 
   });
 });
 
+describe('helm: images handed as a flag item followed by the image as the next item', () => {
+  it('Longhorn: `- --engine-image` then the image: the values lines as Helm renders them (with their tags), a literal one at the template', async () => {
+    const values = await extract(helmValuesDiscoverer, 'flag-item-images/values.yaml');
+    expect(rows(values.occurrences)).toEqual([
+      ['9:17', 'longhornio/longhorn-engine', 'docker.io/longhornio/longhorn-engine:master-head', 'image.engine.repository'],
+      ['13:17', 'longhornio/longhorn-manager', 'docker.io/longhornio/longhorn-manager:master-head', 'image.manager.repository'],
+      ['17:17', 'longhornio/support-bundle-kit', 'docker.io/longhornio/support-bundle-kit:v0.0.84', 'image.supportBundleKit.repository'],
+    ]);
+    for (const occurrence of values.occurrences) expect(occurrence.note).toBe("rendered by the chart's templates with the default values");
+    expect(values.occurrences[0].related).toEqual([
+      { file: 'flag-item-images/templates/daemonset.yaml', line: 15, column: 12, message: 'the template line that hands this image to the container as --engine-image' },
+    ]);
+    const templates = await extract(helmTemplatesDiscoverer, 'flag-item-images/templates/daemonset.yaml');
+    // `--pull-image` renders no reference; `--backing-image` is followed by a template action, not an item.
+    expect(rows(templates.occurrences)).toEqual([
+      ['19:12', 'docker.io/longhornio/longhorn-instance-manager:v1.9.0', 'docker.io/longhornio/longhorn-instance-manager:v1.9.0', '--instance-manager-image'],
+    ]);
+    expect(templates.occurrences[0].note).toBe('handed to the container as --instance-manager-image');
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

@@ -56,6 +56,13 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
 const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(-[A-Za-z0-9_-]+)=/gm;
 
 /**
+ * A flag alone as an item (`- --engine-image`, quoted or not), its value the next item: longhorn-manager
+ * is handed its images so, `- --engine-image` then `- "{{ ... }}:{{ ... }}"`. The name is checked by
+ * `isImageFlagName`, the closing quote against the opening one.
+ */
+const FLAG_ITEM_LINE = /^([ \t]*)-[ \t]+(["']?)(-[A-Za-z0-9_-]+)(["']?)[ \t]*\r?$/gm;
+
+/**
  * `- name: SOME_IMAGE` of an `env` list, the name checked by `isImageVariable`; its `value:` is
  * expected on the next line, under `name`.
  */
@@ -71,7 +78,7 @@ export function findImageSites(text: string): ImageSite[] {
     const site = siteAt(text, match.index + match[0].length, lexed());
     if (site) sites.push(site);
   }
-  const handed = [...flagSites(text, lexed), ...variableSites(text, lexed)];
+  const handed = [...flagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 
@@ -83,6 +90,25 @@ function flagSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
     if (!isImageFlagName(match[2])) continue;
     const site = siteAt(text, match.index + match[0].length, lexed(), match[1] || undefined);
     if (site) sites.push({ ...site, handed: { name: match[2], how: `as ${match[2]}` } });
+  }
+  return sites;
+}
+
+/** The item after each `- --<name>image` item, when it is the next line, an item of the same list. */
+function flagItemSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
+  if (!/[Ii][Mm][Aa][Gg][Ee]["']?[ \t]*\r?$/m.test(text)) return [];
+  const sites: ImageSite[] = [];
+  for (const match of text.matchAll(FLAG_ITEM_LINE)) {
+    const [line, indent, open, name, close] = match;
+    if (open !== close || !isImageFlagName(name)) continue;
+    let next = match.index + line.length;
+    if (text[next] === '\n') next++;
+    if (text.slice(next, next + indent.length) !== indent || text[next + indent.length] !== '-') continue;
+    let start = next + indent.length + 1;
+    if (text[start] !== ' ' && text[start] !== '\t') continue;
+    while (text[start] === ' ' || text[start] === '\t') start++;
+    const site = siteAt(text, start, lexed());
+    if (site) sites.push({ ...site, handed: { name, how: `as ${name}` } });
   }
   return sites;
 }
