@@ -83,6 +83,21 @@ describe('helm: images handed as a flag item followed by the image as the next i
   });
 });
 
+describe('helm: an image variable whose value is chosen by template branches', () => {
+  it("Dapr: SIDECAR_IMAGE's value after `{{- if }}` lines is the branch Helm renders, reported at the values line", async () => {
+    const values = await extract(helmValuesDiscoverer, 'branch-variable-images/values.yaml');
+    expect(rows(values.occurrences)).toEqual([
+      ['9:10', 'daprd', 'ghcr.io/dapr/daprd:edge', 'image'],
+      ['11:10', 'injector', 'ghcr.io/dapr/injector:edge', 'image'],
+    ]);
+    expect(values.occurrences[0].related).toEqual([
+      { file: 'branch-variable-images/templates/deployment.yaml', line: 20, column: 19, message: 'the template line that hands this image to the container in SIDECAR_IMAGE' },
+    ]);
+    // The pull policy is no reference, HELPER_IMAGE has no value, TOOLS_IMAGE's branch is not taken.
+    expect((await extract(helmTemplatesDiscoverer, 'branch-variable-images/templates/deployment.yaml')).occurrences).toEqual([]);
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

@@ -113,25 +113,42 @@ function flagItemSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
   return sites;
 }
 
-/** The `value:` of each `- name: SOME_IMAGE` item whose next line is that value (an `env` entry). */
+/** Lines of template actions alone that may stand between an image variable's name and its `value:`. */
+const MAX_ACTION_LINES = 8;
+
+/**
+ * The `value:` of each `- name: SOME_IMAGE` item (an `env` entry): the next line, or each `value:`
+ * line of the branches after it (Dapr's chart chooses the SIDECAR_IMAGE value with `{{- if }}` lines).
+ */
 function variableSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
   if (!text.includes('IMAGE')) return [];
   const sites: ImageSite[] = [];
   for (const match of text.matchAll(ENV_NAME_LINE)) {
     const name = match[2];
     if (!isImageVariable(name)) continue;
+    const valueKey = ' '.repeat(match[1].length) + 'value:';
     let next = match.index + match[0].length;
-    if (text[next] === '\r') next++;
-    if (text[next] === '\n') next++;
-    const indent = match[1].length;
-    const valueKey = ' '.repeat(indent) + 'value:';
-    if (!text.startsWith(valueKey, next) || !(text[next + valueKey.length] === ' ' || text[next + valueKey.length] === '\t')) continue;
-    let start = next + valueKey.length;
-    while (text[start] === ' ' || text[start] === '\t') start++;
-    const site = siteAt(text, start, lexed());
-    if (site) sites.push({ ...site, handed: { name, how: `in ${name}` } });
+    for (let lines = 0; lines <= MAX_ACTION_LINES && next < text.length; lines++) {
+      if (text[next] === '\r') next++;
+      if (text[next] === '\n') next++;
+      const lineEnd = text.indexOf('\n', next);
+      const line = text.slice(next, lineEnd < 0 ? text.length : lineEnd);
+      if (line.startsWith(valueKey) && (line[valueKey.length] === ' ' || line[valueKey.length] === '\t')) {
+        let start = next + valueKey.length;
+        while (text[start] === ' ' || text[start] === '\t') start++;
+        const site = siteAt(text, start, lexed());
+        if (site) sites.push({ ...site, handed: { name, how: `in ${name}` } });
+      } else if (!isActionsOnly(line)) break;
+      next += line.length;
+    }
   }
   return sites;
+}
+
+/** A line holding nothing but template actions (`{{- if ... }}`, `{{- else }}`, `{{- end }}`). */
+function isActionsOnly(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.startsWith('{{') && trimmed.endsWith('}}');
 }
 
 /**
