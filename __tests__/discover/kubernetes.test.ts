@@ -168,6 +168,13 @@ describe('kubernetes extract', () => {
     ]);
   });
 
+  it("leaves a Kyverno policy's validate patterns alone and reads the resources its generate rules create", async () => {
+    const { occurrences } = await extract('kyverno-policy-patterns.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '40:20', raw: 'public.ecr.aws/docker/library/nginx:1.27', reference: 'public.ecr.aws/docker/library/nginx:1.27', context: 'spec.rules[1].generate.data.spec.containers[0].image' },
+    ]);
+  });
+
   it('keeps the documents that parse when one does not', async () => {
     const { occurrences, errors } = await extract('malformed.yaml');
     expect(occurrences.map((o) => o.raw)).toEqual(['nginx:1.25', 'memcached:1.6']);

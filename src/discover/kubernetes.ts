@@ -22,6 +22,8 @@ import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseJsonStream, parseYa
 const MAX_NODES_VISITED = 100_000;
 const MAX_ALIASES_FOLLOWED = 1_000;
 const MAX_DEPTH = 64;
+/** Keys of a Kyverno policy (kyverno.io) whose contents are patterns to match, not resources to run. */
+const KYVERNO_PATTERN_KEYS: ReadonlySet<string> = new Set(['validate']);
 
 /** One image written in a manifest, before it becomes an occurrence. */
 interface ManifestImage {
@@ -310,7 +312,9 @@ class ManifestWalker {
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
-    if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0);
+    // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
+    const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
+    if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
   }
 
   /** containers, initContainers and ephemeralContainers of a pod spec. */
@@ -401,7 +405,7 @@ class ManifestWalker {
   }
 
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
-  private genericContainers(node: unknown, path: string, depth: number): void {
+  private genericContainers(node: unknown, path: string, depth: number, skipped?: ReadonlySet<string>): void {
     // Aliases are not descended into: what they name is searched where it is written, and following
     // them is how a small file becomes an exponential tree.
     if (depth > MAX_DEPTH || this.exhausted || isAlias(node)) return;
@@ -410,13 +414,14 @@ class ManifestWalker {
       for (const pair of resolved.items) {
         if (!isScalar(pair.key)) continue;
         const key = String(pair.key.value);
+        if (skipped?.has(key)) continue;
         const childPath = path === '' ? key : `${path}.${key}`;
         if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
         else if (key === 'volumes') this.imageVolumes(pair.value, childPath);
-        else this.genericContainers(pair.value, childPath, depth + 1);
+        else this.genericContainers(pair.value, childPath, depth + 1, skipped);
       }
     } else if (isSeq(resolved)) {
-      resolved.items.forEach((item, index) => this.genericContainers(item, `${path}[${index}]`, depth + 1));
+      resolved.items.forEach((item, index) => this.genericContainers(item, `${path}[${index}]`, depth + 1, skipped));
     }
   }
 
