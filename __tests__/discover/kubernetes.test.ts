@@ -168,6 +168,16 @@ describe('kubernetes extract', () => {
     ]);
   });
 
+  it("reads a kind cluster configuration's node images", async () => {
+    const { occurrences } = await extract('kind-cluster.yaml');
+    const node = 'kindest/node:v1.31.0@sha256:53df588e04085fd41ae12de0c3fe4c72f7013bba32a20e7325357a1ac94ba865';
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '7:10', raw: node, reference: `docker.io/${node}`, context: 'nodes[0].image' },
+      { at: '9:10', raw: node, reference: `docker.io/${node}`, context: 'nodes[1].image' },
+    ]);
+    expect(occurrences[0].note).toBe('the image kind runs this cluster node from');
+  });
+
   it("leaves a Kyverno policy's validate patterns alone and reads the resources its generate rules create", async () => {
     const { occurrences } = await extract('kyverno-policy-patterns.yaml');
     expect(positionedSummary(occurrences)).toEqual([

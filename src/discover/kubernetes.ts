@@ -311,10 +311,18 @@ class ManifestWalker {
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join('.'), false);
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
+    if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
+  }
+
+  /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
+  private kindClusterNodes(root: unknown, prefix: string): void {
+    this.items(this.get(root, 'nodes')).forEach((node, index) => {
+      this.imageAt(this.get(node, 'image'), `${prefix}nodes[${index}].image`, noSubstitution, 'the image kind runs this cluster node from');
+    });
   }
 
   /** containers, initContainers and ephemeralContainers of a pod spec. */
