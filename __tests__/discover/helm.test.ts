@@ -98,6 +98,21 @@ describe('helm: an image variable whose value is chosen by template branches', (
   });
 });
 
+describe("helm: image lines a dependency's helper writes", () => {
+  it("Linkerd: the proxy container of the `partials` chart, included with a deep copy of the root, renders with the including chart's values", async () => {
+    const values = await extract(helmValuesDiscoverer, 'library-helper-images/control-plane/values.yaml');
+    expect(rows(values.occurrences)).toEqual([
+      ['6:18', 'cr.l5d.io/linkerd/controller', 'cr.l5d.io/linkerd/controller:stable-2.14.10', 'controllerImage'],
+      ['10:11', 'cr.l5d.io/linkerd/proxy', 'cr.l5d.io/linkerd/proxy:stable-2.14.10', 'image'],
+    ]);
+    expect(values.occurrences[1].related).toEqual([
+      { file: 'library-helper-images/partials/templates/_proxy.tpl', line: 5, column: 8, message: expect.stringContaining('the template line that renders this image') },
+    ]);
+    // The helper renders nothing on its own: the partials chart reports nothing.
+    expect((await extract(helmTemplatesDiscoverer, 'library-helper-images/partials/templates/_proxy.tpl')).occurrences).toEqual([]);
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

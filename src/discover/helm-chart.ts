@@ -210,7 +210,7 @@ export interface ChartTemplateFile {
   /** The name Helm gives it (`<chart>/templates/deployment.yaml`, `<chart>/charts/<dep>/templates/...`). */
   helmName: string;
   text: string;
-  /** The file's `image:` lines (only for the chart's own files), numbered chart-wide from `siteBase`. */
+  /** The file's `image:` lines (the chart's own files and its dependencies' helpers), numbered chart-wide from `siteBase`. */
   sites: ImageSite[];
   siteBase: number;
   /** Parses of unmarked template texts this scan has made, by path (set for files read through a scan's context). */
@@ -230,6 +230,12 @@ export interface LoadedChart {
   values: ChartValues | undefined;
   /** The chart's own template files (not its dependencies'). */
   files: ChartTemplateFile[];
+  /**
+   * Its dependencies' helper files (`_*.tpl`) that write image lines, their sites numbered after the
+   * chart's own: what they write through `include` renders with this chart's values (Linkerd's
+   * `partials` chart writes the proxy container its charts include).
+   */
+  dependencyHelpers: ChartTemplateFile[];
   /** Named templates of the chart and its dependencies, the later definition in Helm's load order winning. */
   templates: Map<string, NamedTemplateBody>;
   /** Parse errors by template path (of the chart's own files). */
@@ -279,9 +285,27 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]), direct);
   const incomplete = new WeakMap<object, string>();
   if (values?.data) await coalesceDependencyValues(values.data, metadata, direct, context, incomplete);
+  const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies, incomplete };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete };
+}
+
+/** The helper files (`_*.tpl`) among `files` that hold image sites, numbered from `siteBase` on. */
+function markHelperSites(files: ChartTemplateFile[], siteBase: number): ChartTemplateFile[] {
+  const helpers: ChartTemplateFile[] = [];
+  let base = siteBase;
+  for (const file of files) {
+    if (!file.path.slice(file.path.lastIndexOf('/') + 1).startsWith('_')) continue;
+    if (file.text.includes('\u0000') || file.text.includes('\u0001')) continue;
+    const sites = findImageSites(file.text);
+    if (sites.length === 0) continue;
+    file.sites = sites;
+    file.siteBase = base;
+    base += sites.length;
+    helpers.push(file);
+  }
+  return helpers;
 }
 
 /** The chart's default values (values.yaml, else values.yml), or undefined when it has none. */

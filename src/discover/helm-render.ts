@@ -11,7 +11,7 @@ import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-ch
 import { isOneReference } from './handed-images.js';
 import { findImageSites, type ImageSite } from './helm-image-sites.js';
 import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
-import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
+import { copySourceOf, TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
 import { parseTemplate, TemplateSyntaxError } from './helm-template-parse.js';
 import { GoStruct, LimitError, Unknown } from './helm-template-values.js';
 import type { ScalarLocation } from './yaml.js';
@@ -58,7 +58,7 @@ export function renderChart(chart: LoadedChart): ChartRender {
 
 function renderUncached(chart: LoadedChart): ChartRender {
   const siteList: RenderedSite[] = [];
-  for (const file of chart.files) for (const site of file.sites) siteList.push({ file, site, renders: [] });
+  for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
   const failures: string[] = [];
   const reaching = filesReachingSites(chart);
   for (const file of chart.files) {
@@ -91,6 +91,7 @@ function filesReachingSites(chart: LoadedChart): Set<ChartTemplateFile> {
     if (!('error' in parsed)) for (const name of parsed.defines.keys()) names.add(name);
   };
   reaching.forEach(addDefines);
+  chart.dependencyHelpers.forEach(addDefines);
   for (let changed = names.size > 0; changed; ) {
     changed = false;
     for (const file of chart.files) {
@@ -321,8 +322,8 @@ function traceOrigin(value: string, env: RenderEnv, chart: LoadedChart, hit: Sit
     let templated: ScalarLocation | undefined;
     let nameKey: ScalarLocation | undefined;
     for (const read of reads) {
-      const location = locations.get(read.container)?.get(read.key);
       const scalar = (read.container as Record<string, unknown>)[read.key];
+      const location = locationOf(locations, read.container, read.key, scalar);
       if (!location || typeof scalar !== 'string' || scalar.trim() === '') continue;
       if (scalar.trim() === value) return location;
       // cert-manager style `image: {name: cert-manager-controller}`: a `name` only when nothing better.
@@ -335,6 +336,14 @@ function traceOrigin(value: string, env: RenderEnv, chart: LoadedChart, hit: Sit
     if (chosen) return chosen;
   }
   return undefined;
+}
+
+/** Where a values scalar is written: in its own map, or in the map a `deepCopy` copied while the copy still holds the same value. */
+function locationOf(locations: WeakMap<object, Map<string, ScalarLocation>>, container: object, key: string, scalar: unknown): ScalarLocation | undefined {
+  const own = locations.get(container)?.get(key);
+  if (own) return own;
+  const source = copySourceOf(container);
+  return source !== undefined && (source as Record<string, unknown>)[key] === scalar ? locations.get(source)?.get(key) : undefined;
 }
 
 /**

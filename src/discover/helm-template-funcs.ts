@@ -336,8 +336,20 @@ function mergeFresh(value: Record<string, unknown>, depth: number): Record<strin
 function structuredCloneSafe(value: unknown, depth = 0): unknown {
   if (depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => structuredCloneSafe(item, depth + 1));
-  if (isMapValue(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, structuredCloneSafe(item, depth + 1)]));
+  if (isMapValue(value)) {
+    const copy = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, structuredCloneSafe(item, depth + 1)]));
+    copiedFrom.set(copy, copiedFrom.get(value) ?? value);
+    return copy;
+  }
   return value;
+}
+
+/** The map each `deepCopy` map was copied from (Linkerd's `$tree := deepCopy .`), so what it holds still traces to the values line. */
+const copiedFrom = new WeakMap<object, object>();
+
+/** The map `copy` was deep-copied from, if it is a copy. */
+export function copySourceOf(copy: object): object | undefined {
+  return copiedFrom.get(copy);
 }
 
 const HELM: Record<string, TemplateFunction> = {
