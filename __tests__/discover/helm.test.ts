@@ -113,6 +113,14 @@ describe("helm: image lines a dependency's helper writes", () => {
   });
 });
 
+describe('helm: a switched-off values image is composed only by an action that holds it whole', () => {
+  it("Gatekeeper's skeleton: `image.repository` is not read as the `image.crdRepository` whose name begins with it", async () => {
+    const values = await extract(helmValuesDiscoverer, 'prefix-repository/values.yaml');
+    expect(rows(values.occurrences)).toEqual([['6:15', 'openpolicyagent/gatekeeper', null, 'image.repository']]);
+    expect(values.occurrences[0].problem).toMatchObject({ kind: 'unresolved', message: expect.stringContaining('do not render this image with the default values') });
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

@@ -90,12 +90,25 @@ export function composedImages(chart: LoadedChart, path: string, written: string
     const value = evaluateAlone(chart, action);
     // A variable given the entry alone (`{{ $repository := .Values.x.image.repository }}`, joined to its
     // registry and tag later through variables) says nothing of how the image is composed.
-    if (value === undefined || (action.declares && value === written) || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
+    if (value === undefined || (action.declares && value === written) || !holdsPart(value, written) || !normalizeForOccurrence(value).ok) continue;
     if (found.some((image) => image.value === value)) continue;
     found.push({ value, file: action.file, offset: action.offset });
   }
   // A bare part printed by one action (`{{ .Values.x.image }}`) is not another image beside the composed one.
   return found.filter((image) => !found.some((other) => other !== image && other.value.length > image.value.length && other.value.includes(image.value))).slice(0, MAX_IMAGES_PER_ENTRY);
+}
+
+/**
+ * Whether `written` is a whole part of the reference `value`, between its start or a `/` and its end
+ * or a `/`, `:` or `@`: `openpolicyagent/gatekeeper` is no part of `openpolicyagent/gatekeeper-crds:v3`.
+ */
+function holdsPart(value: string, written: string): boolean {
+  if (written === '') return false;
+  for (let at = value.indexOf(written); at >= 0; at = value.indexOf(written, at + 1)) {
+    const after = value[at + written.length];
+    if ((at === 0 || value[at - 1] === '/') && (after === undefined || after === '/' || after === ':' || after === '@')) return true;
+  }
+  return false;
 }
 
 /** What one action prints, evaluated alone with the root context; undefined when not fully known. */
