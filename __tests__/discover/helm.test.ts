@@ -121,6 +121,17 @@ describe('helm: a switched-off values image is composed only by an action that h
   });
 });
 
+describe('helm: a switched-off image block whose repository an action prints alone', () => {
+  it("App Mesh: the sidecar's repository and tag handed in two flags is read as the block gives it, with its tag", async () => {
+    const values = await extract(helmValuesDiscoverer, 'split-flag-images/values.yaml');
+    const ecr = '840364872350.dkr.ecr.us-west-2.amazonaws.com';
+    expect(rows(values.occurrences)).toEqual([
+      ['5:15', `${ecr}/amazon/appmesh-controller`, `${ecr}/amazon/appmesh-controller:v1.13.3`, 'image.repository'],
+      ['9:17', `${ecr}/aws-appmesh-envoy`, `${ecr}/aws-appmesh-envoy:v1.29.12.3-prod`, 'sidecar.image.repository'],
+    ]);
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

@@ -217,7 +217,10 @@ class ValuesWalker {
     if (!location || location.raw === '') return false;
     const context = `${path === '' ? '' : `${path}.`}${fieldName}`;
     if (this.isCovered(location.offset, context)) return true;
-    if (this.emitComposed(location.offset, location.raw, path, context, nameField.rendered)) return true;
+    // An action that prints the repository alone (App Mesh's `--sidecar-image-repository=`, its tag in
+    // another flag) composes only part of a block that gives a tag or digest: the block says more.
+    const pinned = (tag !== undefined && tag.rendered !== '') || (digest !== undefined && digest.rendered !== '');
+    if (this.emitComposed(location.offset, location.raw, path, context, nameField.rendered, pinned ? hasTagOrDigest : undefined)) return true;
 
     const notes: string[] = [];
     let image = registry && registry.rendered !== '' ? `${registry.rendered.replace(/\/+$/, '')}/${nameField.rendered}` : nameField.rendered;
@@ -266,8 +269,8 @@ class ValuesWalker {
    * An entry no template renders with the default values, reported as a template action composes
    * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
    */
-  private emitComposed(offset: number, raw: string, path: string, context: string, written: string): boolean {
-    const images = this.compose?.(path, written) ?? [];
+  private emitComposed(offset: number, raw: string, path: string, context: string, written: string, keep?: (image: string) => boolean): boolean {
+    const images = (this.compose?.(path, written) ?? []).filter((image) => keep === undefined || keep(image.value));
     for (const image of images) {
       const occurrence = makeOccurrence({
         file: this.file.path,
@@ -290,6 +293,11 @@ class ValuesWalker {
     const notes = [note, this.unrenderedNote].filter((text) => text !== undefined).join('; ') || undefined;
     this.occurrences.push(makeOccurrence({ file: this.file.path, kind: 'helm', lines: this.lines, offset, raw, value, context, note: notes }));
   }
+}
+
+/** Whether a reference names a tag or a digest (a `:` after its last `/`, or an `@`). */
+function hasTagOrDigest(reference: string): boolean {
+  return reference.includes('@') || reference.slice(reference.lastIndexOf('/') + 1).includes(':');
 }
 
 /** An image repository, not a chart repository URL, a git remote or a local path. */
