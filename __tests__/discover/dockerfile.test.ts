@@ -513,6 +513,22 @@ describe('a dev container Dockerfile', () => {
     ]);
   });
 
+  it("is read with the build arguments of the dev container's compose file that builds it, once per value (vscode-dev-containers' javascript-node-mongo)", async () => {
+    const extraction = await dockerfileDiscoverer.extract(fixture('devcontainer', 'compose-args/.devcontainer/Dockerfile'), fixtureContext('devcontainer'));
+    expect(extraction.occurrences.map((occurrence) => [occurrence.line, occurrence.reference, occurrence.note])).toEqual([
+      [4, 'mcr.microsoft.com/vscode/devcontainers/javascript-node:0-14-buster', 'build argument VARIANT as compose-args/.devcontainer/docker-compose.yml sets it'],
+    ]);
+    const compose = fixture('devcontainer', 'compose-args/.devcontainer/docker-compose.yml').text;
+    // A second service building the same Dockerfile with another VARIANT, and one giving the same: two values.
+    const twoServices = `${compose}\n  tests:\n    build:\n      context: .\n      args: [VARIANT=18-bullseye]\n  docs:\n    build:\n      context: ..\n      dockerfile: .devcontainer/Dockerfile\n      args: {VARIANT: 14-buster}\n`;
+    const context = { buildArgs: {}, readFile: async (path: string) => (path === 'compose-args/.devcontainer/docker-compose.yml' ? twoServices : undefined) };
+    const both = await dockerfileDiscoverer.extract(fixture('devcontainer', 'compose-args/.devcontainer/Dockerfile'), context);
+    expect(both.occurrences.map((occurrence) => occurrence.reference)).toEqual([
+      'mcr.microsoft.com/vscode/devcontainers/javascript-node:0-14-buster',
+      'mcr.microsoft.com/vscode/devcontainers/javascript-node:0-18-bullseye',
+    ]);
+  });
+
   it("keeps a policy's build arguments over the dev container's, and the ARG default without a devcontainer.json naming it", async () => {
     const policy = await build({ ...fixtureContext('devcontainer'), buildArgs: { VARIANT: '21-bookworm' } });
     expect(policy.occurrences.map((occurrence) => [occurrence.reference, occurrence.note])).toEqual([['mcr.microsoft.com/vscode/devcontainers/java:21-bookworm', undefined]]);

@@ -12,6 +12,7 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './type
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
+import { composeBuildArgsFor } from './compose.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 /** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
@@ -57,32 +58,58 @@ function normalizedPath(path: string): string | undefined {
   return parts.join('/');
 }
 
+/** Where a dev container's build arguments are written, and which. */
+export interface GivenBuildArgs {
+  args: Record<string, string>;
+  source: string;
+}
+
+/** Compose files a dev container names beside its `devcontainer.json` (`dockerComposeFile`), by their usual names. */
+const COMPOSE_NAMES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml'];
+
 /**
  * The build arguments a dev container gives the Dockerfile at `dockerfilePath`, when that
- * Dockerfile sits in a `.devcontainer` folder beside the `devcontainer.json` that builds it
- * (`build.dockerfile`, or the older `dockerFile`): there it is built only as the dev container, so
- * its `ARG` defaults are not what is pulled. Values holding a dev container variable (`${localEnv:X}`)
- * are known only where the container is opened and are left out.
+ * Dockerfile sits in a `.devcontainer` folder beside the `devcontainer.json` (`build.dockerfile`,
+ * or the older `dockerFile`) or the compose file that builds it: there it is built only as the dev
+ * container, so its `ARG` defaults are not what is pulled. One set per service building it. Values
+ * holding a dev container variable (`${localEnv:X}`) are known only where the container is opened
+ * and are left out.
  */
-export async function devcontainerBuildArgs(dockerfilePath: string, context: DiscoverContext): Promise<{ args: Record<string, string>; source: string } | undefined> {
+export async function devcontainerBuildArgs(dockerfilePath: string, context: DiscoverContext): Promise<GivenBuildArgs[]> {
   const dir = dirName(dockerfilePath);
-  if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return undefined;
+  if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return [];
+  const sets: GivenBuildArgs[] = [];
   const source = `${dir}/devcontainer.json`;
   const text = await context.readFile(source);
-  if (text === undefined) return undefined;
-  const config = parse(text, [], { allowTrailingComma: true, disallowComments: false }) as unknown;
-  if (typeof config !== 'object' || config === null) return undefined;
-  const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
-  const named = build?.dockerfile ?? dockerFile ?? dockerfile;
-  if (typeof named !== 'string' || normalizedPath(`${dir}/${named}`) !== dockerfilePath) return undefined;
-  const args: Record<string, string> = {};
-  if (typeof build?.args === 'object' && build.args !== null) {
-    for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {
-      const text = typeof value === 'number' ? String(value) : value;
-      if (typeof text === 'string' && !VARIABLE.test(text)) args[name] = text;
+  const config = text === undefined ? undefined : (parse(text, [], { allowTrailingComma: true, disallowComments: false }) as unknown);
+  if (typeof config === 'object' && config !== null) {
+    const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
+    const named = build?.dockerfile ?? dockerFile ?? dockerfile;
+    if (typeof named === 'string' && normalizedPath(`${dir}/${named}`) === dockerfilePath) {
+      const args: Record<string, string> = {};
+      if (typeof build?.args === 'object' && build.args !== null) {
+        for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {
+          const written = typeof value === 'number' ? String(value) : value;
+          if (typeof written === 'string' && !VARIABLE.test(written)) args[name] = written;
+        }
+      }
+      if (Object.keys(args).length > 0) sets.push({ args, source });
     }
   }
-  return Object.keys(args).length > 0 ? { args, source } : undefined;
+  for (const name of COMPOSE_NAMES) {
+    const path = `${dir}/${name}`;
+    const compose = await context.readFile(path);
+    if (compose === undefined) continue;
+    // A compose file that cannot be read gives no arguments; it is reported when it is scanned itself.
+    let given: Array<Record<string, string>>;
+    try {
+      given = composeBuildArgsFor(path, compose, dockerfilePath);
+    } catch {
+      given = [];
+    }
+    for (const args of given) sets.push({ args, source: path });
+  }
+  return sets;
 }
 
 export const devcontainerDiscoverer: Discoverer = {

@@ -106,21 +106,33 @@ export const dockerfileDiscoverer: Discoverer = {
 };
 
 /**
- * A dev container's Dockerfile, with the build arguments its `devcontainer.json` gives over the
- * `ARG` defaults (a policy's build args still win); occurrences written with such an argument say so.
+ * A dev container's Dockerfile, with the build arguments its `devcontainer.json` or compose file
+ * gives over the `ARG` defaults (a policy's build args still win), once per set given (services
+ * may build it with different ones); occurrences written with such an argument say so.
  */
 async function extractDevcontainerDockerfile(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
   const given = await devcontainerBuildArgs(file.path, context);
-  if (given === undefined) return extractDockerfile(file, context);
-  const extraction = extractDockerfile(file, { ...context, buildArgs: { ...given.args, ...context.buildArgs } });
-  const names = Object.keys(given.args).filter((name) => !Object.hasOwn(context.buildArgs, name));
-  for (const occurrence of extraction.occurrences) {
-    const used = names.filter((name) => mentions(occurrence.raw, name));
-    if (used.length === 0) continue;
-    const note = `build argument ${used.join(', ')} as ${given.source} sets it`;
-    occurrence.note = occurrence.note ? `${occurrence.note}; ${note}` : note;
-  }
-  return extraction;
+  if (given.length === 0) return extractDockerfile(file, context);
+  const extractions = given.map(({ args, source }) => {
+    const extraction = extractDockerfile(file, { ...context, buildArgs: { ...args, ...context.buildArgs } });
+    const names = Object.keys(args).filter((name) => !Object.hasOwn(context.buildArgs, name));
+    for (const occurrence of extraction.occurrences) {
+      const used = names.filter((name) => mentions(occurrence.raw, name));
+      if (used.length === 0) continue;
+      const note = `build argument ${used.join(', ')} as ${source} sets it`;
+      occurrence.note = occurrence.note ? `${occurrence.note}; ${note}` : note;
+    }
+    return extraction;
+  });
+  // The same value from several sets is one occurrence; the file's problems and containers are the first set's.
+  const seen = new Set<string>();
+  const occurrences = extractions.flatMap((extraction) => extraction.occurrences).filter((occurrence) => {
+    const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { ...extractions[0], occurrences };
 }
 
 /** Whether `text` expands the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`), not one that only starts alike. */
