@@ -324,6 +324,14 @@ describe('ARG substitution in FROM (every rule of BuildKit shell lexer)', () => 
     expect(byStage.get('hash')?.[3]).toBe('app:1.2.3');
   });
 
+  it("names a Dev Container Template's ${templateOption:x} as what it is, not as a bad modifier (vscode-dev-containers' templates)", () => {
+    const text = ['ARG VARIANT=${templateOption:imageVariant}', 'FROM mcr.microsoft.com/devcontainers/base:${VARIANT}', 'FROM base:${OTHER:i}'].join('\n');
+    expect(extractText('Dockerfile', text).occurrences.map(toRow).map((row) => row[4])).toEqual([
+      'unresolved: ${templateOption:imageVariant} is a Dev Container Template option, filled in when the template is applied',
+      'unresolved: unsupported modifier (:i) in substitution',
+    ]);
+  });
+
   it('applies overrides to declared ARGs only, literally', () => {
     const overridden = extractFixture('substitution', {
       OVERRIDDEN: 'from-override',

@@ -34,6 +34,12 @@ const MAX_PATTERN_SUBJECT = 4096;
 
 class ExpansionError extends Error {}
 
+/** `${templateOption:id}`: what the Dev Container Templates specification fills in when a template is applied. */
+function templateOptionProblem(text: string, idStart: number): string {
+  const id = /^[A-Za-z0-9_-]+/.exec(text.slice(idStart, idStart + 100))?.[0] ?? '';
+  return `\${templateOption:${id}} is a Dev Container Template option, filled in when the template is applied`;
+}
+
 /** Go's unicode.IsSpace, which BuildKit uses to split and trim; JavaScript's `\s` also matches U+FEFF. */
 export function isSpace(ch: string): boolean {
   switch (ch) {
@@ -233,6 +239,8 @@ class WordExpander {
     }
     if (ch === '/' && !nullIsUnset) return this.processReplace(name);
     if (!'+-?#%'.includes(ch) && !nullIsUnset) throw new ExpansionError(`unsupported modifier (${modifier}) in substitution`);
+    // BuildKit would reject it too, but the text is a Dev Container Template's placeholder, replaced before any build.
+    if (name === 'templateOption' && nullIsUnset && /^[A-Za-z]/.test(ch)) throw new ExpansionError(templateOptionProblem(this.text, this.pos - 1));
 
     const problemsBefore = this.problems.length;
     let word: string;
