@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
+import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 
 async function extract(path: string) {
@@ -8,7 +9,8 @@ async function extract(path: string) {
   expect(kubernetesDiscoverer.matches(path, file.text)).toBe(true);
   const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
   expectRawAtPositions(file, extraction.occurrences);
-  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('kubernetes');
+  // Helm values written in a HelmRelease or an Argo CD application are Helm values (pinned apart).
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(/\.values(Object)?\./.test(occurrence.context ?? '') ? 'helm' : 'kubernetes');
   return extraction;
 }
 
@@ -324,6 +326,35 @@ describe('kubernetes: images handed to a container as a flag', () => {
       ['17:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', 'spec.template.spec.containers[0].args[2]', 'handed to the container as --config-reloader-image'],
       // The flag alone, the image the next item; `latest` after `--backing-image` is no reference by its shape.
       ['22:15', 'docker.io/example/engine:v1.4.0', 'docker.io/example/engine:v1.4.0', 'spec.template.spec.containers[0].args[7]', 'handed to the container as --engine-image'],
+    ]);
+  });
+});
+
+describe('kubernetes: Helm values written in a Flux HelmRelease or an Argo CD application', () => {
+  const rows = (occurrences: Occurrence[]) =>
+    occurrences.map((o) => [`${o.line}:${o.column}`, o.kind, o.raw, o.reference ?? o.problem?.message, o.context]);
+
+  it('reads image blocks and image strings of spec.values by the rules of a values file, each as a Helm value', async () => {
+    const { occurrences, errors } = await extract('flux-helmreleases.yaml');
+    expect(errors).toBeUndefined();
+    expect(rows(occurrences)).toEqual([
+      ['22:27', 'helm', 'ghcr.io/atuinsh/atuin', 'ghcr.io/atuinsh/atuin:18.19.0@sha256:4d0ccca1d151f860b3f469c60df78bf1ab798f15e88dc1912d31d6741653eb99', 'spec.values.controllers.atuin.containers.app.image.repository'],
+      // No tag: the chart, kept elsewhere, chooses it.
+      ['42:19', 'helm', 'mirror.gcr.io/coredns/coredns', 'tag is empty; the chart, which is not read here, chooses the default', 'spec.values.image.repository'],
+      // A block under a key naming no image, and a string under a key ending in Image; a chart URL is no image.
+      ['58:19', 'helm', 'quay.io/example/server', 'quay.io/example/server:2.1', 'spec.values.server.repository'],
+      ['60:19', 'helm', 'registry.k8s.io/kubectl:v1.31.0', 'registry.k8s.io/kubectl:v1.31.0', 'spec.values.kubectlImage'],
+    ]);
+    expect(occurrences[0]?.note).toBe("a value of the HelmRelease's chart (spec.values), read as written");
+  });
+
+  it("reads an Argo CD Application's and an ApplicationSet template's helm.valuesObject, in `source` and in `sources`", async () => {
+    const { occurrences, errors } = await extract('argocd-values-object.yaml');
+    expect(errors).toBeUndefined();
+    expect(rows(occurrences)).toEqual([
+      ['20:20', 'helm', 'ingress-nginx/controller', 'registry.k8s.io/ingress-nginx/controller:v1.11.3', 'spec.source.helm.valuesObject.controller.image.image'],
+      ['50:29', 'helm', 'docker.io/grafana/grafana', 'docker.io/grafana/grafana:11.3.0', 'spec.template.spec.sources[1].helm.valuesObject.image.repository'],
+      ['54:31', 'helm', 'quay.io/kiwigrid/k8s-sidecar', 'tag is empty; the chart, which is not read here, chooses the default', 'spec.template.spec.sources[1].helm.valuesObject.sidecar.image.repository'],
     ]);
   });
 });

@@ -57,8 +57,13 @@ export const helmValuesDiscoverer: Discoverer = {
     // What no template renders with the default values may still be composed by one (a part switched off).
     const compose = ownChart ? (path: string, written: string) => composedImages(ownChart, path, written) : undefined;
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : undefined;
+    const sink = (image: ValueImage): void => {
+      const occurrence = makeOccurrence({ file: file.path, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: image.note });
+      if (image.related) occurrence.related = image.related;
+      occurrences.push(occurrence);
+    };
     for (const document of parsed.documents) {
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency);
+      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency });
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
@@ -127,22 +132,42 @@ interface Field {
   written: string;
 }
 
+/** An image value found in a values tree, before it becomes an occurrence. */
+export interface ValueImage {
+  /** 0-based offset of `raw` in the file. */
+  offset: number;
+  raw: string;
+  value: string | { unresolved: string };
+  /** Its place in the values, e.g. "controller.image.repository". */
+  context: string;
+  note?: string;
+  related?: RelatedLocation[];
+}
+
+interface ValuesWalkerOptions {
+  /** Value lines already reported as the templates render them, by offset: only their context is set here. */
+  covered?: Map<number, Occurrence[]>;
+  /** Said of every image read as written: why the templates did not render it. */
+  unrenderedNote?: string;
+  /** How the chart's template actions compose an image from the values entry at a path, if they do. */
+  compose?: (path: string, written: string) => ComposedImage[];
+  /** The dependency chart a values path belongs to, when that chart is not in the repository. */
+  missingDependency?: (path: string) => string | undefined;
+  /** Why an image block with an empty tag is unresolved: who chooses its default. */
+  emptyTag?: string;
+}
+
+const EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
+
 class ValuesWalker {
   private visited = 0;
   exhausted = false;
 
   constructor(
-    private readonly file: SourceFile,
-    private readonly lines: LineIndex,
-    /** Value lines already reported as the templates render them, by offset: only their context is set here. */
-    private readonly covered: Map<number, Occurrence[]>,
-    private readonly occurrences: Occurrence[],
-    /** Said of every image read as written: why the templates did not render it. */
-    private readonly unrenderedNote?: string,
-    /** How the chart's template actions compose an image from the values entry at a path, if they do. */
-    private readonly compose?: (path: string, written: string) => ComposedImage[],
-    /** The dependency chart a values path belongs to, when that chart is not in the repository. */
-    private readonly missingDependency?: (path: string) => string | undefined,
+    /** The text of the file the values are written in (positions are offsets into it). */
+    private readonly text: string,
+    private readonly sink: (image: ValueImage) => void,
+    private readonly options: ValuesWalkerOptions = {},
   ) {}
 
   /** Aliases are not followed: what they name is searched where it is written. */
@@ -169,7 +194,7 @@ class ValuesWalker {
   /** `image: nginx:1.25` */
   private imageString(node: unknown, path: string): void {
     if (!isScalar(node) || typeof node.value !== 'string') return;
-    const location = scalarLocation(node, this.file.text);
+    const location = scalarLocation(node, this.text);
     const written = location?.value.trim() ?? '';
     // Whitespace outside template actions means prose, not an image.
     if (!location || location.raw === '' || written === '' || /\s/.test(written.replace(/\{\{.*?\}\}/g, ''))) return;
@@ -183,7 +208,7 @@ class ValuesWalker {
 
   /** Whether the templates already report the value at `offset`; names its place in the values if so. */
   private isCovered(offset: number, context: string): boolean {
-    const rendered = this.covered.get(offset);
+    const rendered = this.options.covered?.get(offset);
     if (!rendered) return false;
     for (const occurrence of rendered) occurrence.context = context;
     return true;
@@ -213,7 +238,7 @@ class ValuesWalker {
     if (nameField === undefined || !looksLikeRepository(nameField.rendered)) return false;
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
 
-    const location = scalarLocation(positioned, this.file.text);
+    const location = scalarLocation(positioned, this.text);
     if (!location || location.raw === '') return false;
     const context = `${path === '' ? '' : `${path}.`}${fieldName}`;
     if (this.isCovered(location.offset, context)) return true;
@@ -231,10 +256,8 @@ class ValuesWalker {
     } else if (!digest || digest.rendered === '') {
       // What an empty tag becomes is the templates' choice (appVersion, "v" + appVersion, ...); they
       // did not render this block with the default values, so it is not known.
-      const dependency = this.missingDependency?.(path);
-      unresolvedTag = dependency
-        ? `tag is empty; its default is in ${dependency}`
-        : "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
+      const dependency = this.options.missingDependency?.(path);
+      unresolvedTag = dependency ? `tag is empty; its default is in ${dependency}` : (this.options.emptyTag ?? EMPTY_TAG);
     }
     if (digest && digest.rendered !== '') image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag, digest].some((part) => part?.rendered.includes('{{'));
@@ -259,7 +282,7 @@ class ValuesWalker {
     if (value === null || value === undefined) return { rendered: '', written: '' };
     if (typeof value === 'string') return { rendered: value.trim(), written: value.trim() };
     if (typeof value === 'number') {
-      const written = scalarLocation(node, this.file.text)?.raw ?? String(value);
+      const written = scalarLocation(node, this.text)?.raw ?? String(value);
       return { rendered: goFloat(value), written };
     }
     return undefined;
@@ -270,34 +293,42 @@ class ValuesWalker {
    * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
    */
   private emitComposed(offset: number, raw: string, path: string, context: string, written: string, keep?: (image: string) => boolean): boolean {
-    const images = (this.compose?.(path, written) ?? []).filter((image) => keep === undefined || keep(image.value));
+    const images = (this.options.compose?.(path, written) ?? []).filter((image) => keep === undefined || keep(image.value));
     for (const image of images) {
-      const occurrence = makeOccurrence({
-        file: this.file.path,
-        kind: 'helm',
-        lines: this.lines,
+      const template = new LineIndex(image.file.text).positionAt(image.offset);
+      this.sink({
         offset,
         raw,
         value: image.value,
         context,
         note: "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values",
+        related: [{ file: image.file.path, ...template, message: 'the template action that composes this image' }],
       });
-      const template = new LineIndex(image.file.text).positionAt(image.offset);
-      occurrence.related = [{ file: image.file.path, ...template, message: 'the template action that composes this image' }];
-      this.occurrences.push(occurrence);
     }
     return images.length > 0;
   }
 
   private emit(offset: number, raw: string, value: string | { unresolved: string }, context: string, note?: string): void {
-    const notes = [note, this.unrenderedNote].filter((text) => text !== undefined).join('; ') || undefined;
-    this.occurrences.push(makeOccurrence({ file: this.file.path, kind: 'helm', lines: this.lines, offset, raw, value, context, note: notes }));
+    const notes = [note, this.options.unrenderedNote].filter((text) => text !== undefined).join('; ') || undefined;
+    this.sink({ offset, raw, value, context, note: notes });
   }
 }
 
 /** Whether a reference names a tag or a digest (a `:` after its last `/`, or an `@`). */
 function hasTagOrDigest(reference: string): boolean {
   return reference.includes('@') || reference.slice(reference.lastIndexOf('/') + 1).includes(':');
+}
+
+/**
+ * The images of a Helm values tree written inside another file (a Flux HelmRelease's
+ * `spec.values`, an Argo CD Application's `helm.valuesObject`), read as written by the same rules
+ * as a values file: the chart's templates are elsewhere. `path` prefixes each context; `key` is
+ * the key the tree is under. Returns whether the node bound cut the search short.
+ */
+export function imagesInValuesTree(node: unknown, text: string, path: string, key: string, sink: (image: ValueImage) => void, emptyTag: string): boolean {
+  const walker = new ValuesWalker(text, sink, { emptyTag });
+  walker.walk(node, path, key, 0);
+  return walker.exhausted;
 }
 
 /** An image repository, not a chart repository URL, a git remote or a local path. */

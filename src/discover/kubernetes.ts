@@ -8,6 +8,7 @@ import { isAlias, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
+import { imagesInValuesTree } from './helm-values.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
@@ -37,6 +38,8 @@ interface ManifestImage {
   /** E.g. "spec.template.spec.containers[0].image". */
   context: string;
   note?: string;
+  /** `helm` for a value of Helm values written in the object (one field of an image block, pinned apart). */
+  kind?: 'helm';
 }
 
 export interface ManifestScan {
@@ -95,11 +98,11 @@ function manifestOccurrences(file: SourceFile, scan: ManifestScan, path: string)
   // Line starts are only needed for images and container settings (a CRD file with neither can be large).
   const lines = scan.images.length > 0 || scan.unparsed.length > 0 || file.text.includes('containers') ? new LineIndex(file.text) : undefined;
   const unparsed = lines !== undefined && scan.masked !== undefined && reportErrors ? readUnparsed(file.text, scan.masked, scan.unparsed, lines) : undefined;
-  const images = unparsed === undefined ? scan.images : [...scan.images, ...unparsed.images.map((image) => ({ ...image, context: 'image', note: LINE_BY_LINE_NOTE }))];
+  const images: ManifestImage[] = unparsed === undefined ? scan.images : [...scan.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: 'image', note: LINE_BY_LINE_NOTE }))];
   const occurrences: Occurrence[] = lines === undefined ? [] : images.map((image) =>
     makeOccurrence({
       file: file.path,
-      kind: 'kubernetes',
+      kind: image.kind ?? 'kubernetes',
       lines,
       offset: image.offset,
       raw: image.raw,
@@ -148,11 +151,12 @@ export function cannotHoldImage(documentText: string): boolean {
 }
 
 /**
- * Every word an image is found under: the `image` key (containers, image volumes) and Tekton's
- * `bundle` (a key, or a resolver parameter's name). A new image site must add its word here; the
+ * Every word an image is found under: the `image` key (containers, image volumes), Tekton's
+ * `bundle` (a key, or a resolver parameter's name), and in Helm values written in a HelmRelease or
+ * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key. A new image site must add its word here; the
  * prefilter's fixture test fails otherwise.
  */
-const IMAGE_WORDS = ['image', 'bundle'];
+const IMAGE_WORDS = ['image', 'bundle', 'Image', 'repository'];
 
 const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 const KIND_LINE = /^kind[ \t]*:/;
@@ -312,6 +316,9 @@ class ManifestWalker {
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
+    if (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease') {
+      this.helmValues(this.at(root, ['spec', 'values']), `${prefix}spec.values`, 'values', "a value of the HelmRelease's chart (spec.values), read as written");
+    }
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
@@ -518,8 +525,39 @@ class ManifestWalker {
     if (stepTemplate !== undefined) this.imageOf(stepTemplate, `${path}.stepTemplate`, substitute);
   }
 
-  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow. */
+  /**
+   * Helm values written in this object for a chart kept elsewhere (a Flux HelmRelease's
+   * `spec.values`, an Argo CD Application's `helm.valuesObject`): image blocks and image strings
+   * by the rules of a values file, as written, since the chart's templates are not read here.
+   */
+  private helmValues(values: unknown, path: string, key: string, note: string): void {
+    if (!isMap(values)) return;
+    const exhausted = imagesInValuesTree(values, this.text, path, key, (image) => {
+      const text = typeof image.value === 'string' ? image.value : image.raw;
+      const notes = [note, image.note].filter(Boolean).join('; ');
+      this.emit({ offset: image.offset, raw: image.raw, text, value: image.value, context: image.context, note: notes, kind: 'helm' }, false);
+    }, 'tag is empty; the chart, which is not read here, chooses the default');
+    if (exhausted) this.exhausted = true;
+  }
+
+  /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */
+  private argoApplication(root: unknown, kind: string, prefix: string): void {
+    const spec = kind === 'ApplicationSet' ? this.at(root, ['spec', 'template', 'spec']) : this.get(root, 'spec');
+    const path = kind === 'ApplicationSet' ? `${prefix}spec.template.spec` : `${prefix}spec`;
+    const note = 'a value the Argo CD application gives its chart (helm.valuesObject), read as written';
+    const source = this.get(spec, 'source');
+    if (source !== undefined) this.helmValues(this.at(source, ['helm', 'valuesObject']), `${path}.source.helm.valuesObject`, 'valuesObject', note);
+    this.items(this.get(spec, 'sources')).forEach((item, index) => {
+      this.helmValues(this.at(item, ['helm', 'valuesObject']), `${path}.sources[${index}].helm.valuesObject`, 'valuesObject', note);
+    });
+  }
+
+  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow; Argo CD's applications. */
   private argo(root: unknown, kind: string, prefix: string): void {
+    if (kind === 'Application' || kind === 'ApplicationSet') {
+      this.argoApplication(root, kind, prefix);
+      return;
+    }
     let spec = this.get(root, 'spec');
     let path = `${prefix}spec`;
     if (kind === 'CronWorkflow') {
