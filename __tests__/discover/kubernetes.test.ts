@@ -10,7 +10,7 @@ async function extract(path: string) {
   const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
   expectRawAtPositions(file, extraction.occurrences);
   // Helm values written in a HelmRelease or an Argo CD application are Helm values (pinned apart).
-  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(/\.values(Object)?\./.test(occurrence.context ?? '') ? 'helm' : 'kubernetes');
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(/\.values(Object|Content)?\./.test(occurrence.context ?? '') ? 'helm' : 'kubernetes');
   return extraction;
 }
 
@@ -356,6 +356,22 @@ describe('kubernetes: Helm values written in a Flux HelmRelease or an Argo CD ap
       ['50:29', 'helm', 'docker.io/grafana/grafana', 'docker.io/grafana/grafana:11.3.0', 'spec.template.spec.sources[1].helm.valuesObject.image.repository'],
       ['54:31', 'helm', 'quay.io/kiwigrid/k8s-sidecar', 'tag is empty; the chart, which is not read here, chooses the default', 'spec.template.spec.sources[1].helm.valuesObject.sidecar.image.repository'],
     ]);
+  });
+});
+
+describe('kubernetes: Helm values written as a YAML string', () => {
+  it("reads an Argo CD application's helm.values and a k3s HelmChart's valuesContent at their places in the file; values that are not YAML are not read, and said so", async () => {
+    const { occurrences, errors } = await extract('helm-values-strings.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.kind, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['19:23', 'helm', 'bitnami/redis', 'docker.io/bitnami/redis:7.4.1-debian-12-r0', 'spec.source.helm.values.image.repository'],
+      ['22:34', 'helm', 'bitnami/redis-sentinel', 'docker.io/bitnami/redis-sentinel:7.4.1', 'spec.source.helm.values.sentinel.image.repository'],
+      // An ApplicationSet's generator parameter is filled in per application.
+      ['44:27', 'helm', 'ghcr.io/stefanprodan/podinfo', 'a {{ }} template action is filled in when this file is rendered', 'spec.template.spec.source.helm.values.image.repository'],
+      ['57:19', 'helm', 'grafana/grafana', 'docker.io/grafana/grafana:11.2.0', 'spec.valuesContent.image.repository'],
+    ]);
+    expect(occurrences[0]?.note).toBe('a value the Argo CD application gives its chart (helm.values), read as written');
+    expect(errors).toHaveLength(1);
+    expect(errors?.[0]).toMatch(/^spec\.source\.helm\.values \(line 69\) is not YAML, so its images were not read: /);
   });
 });
 

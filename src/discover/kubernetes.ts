@@ -17,7 +17,7 @@ import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './h
 import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, maskJinja, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { aliasResolver, isMap, isScalar, isSeq, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation } from './yaml.js';
+import { aliasResolver, isMap, isScalar, isSeq, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
 const MAX_NODES_VISITED = 100_000;
@@ -224,6 +224,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     });
     walker.object(document.contents, '');
     objects += walker.objects;
+    errors.push(...walker.unread);
     if (walker.exhausted) {
       const line = new LineIndex(text).positionAt(document.range[0]).line;
       errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
@@ -242,6 +243,8 @@ class ManifestWalker {
   private visited = 0;
   private aliases = 0;
   exhausted = false;
+  /** Parts of the objects that may hold images and could not be read (Helm values in a string that is not YAML). */
+  readonly unread: string[] = [];
   /** Kubernetes objects met (apiVersion and kind both strings). */
   objects = 0;
   private readonly resolveAlias: (node: unknown) => unknown;
@@ -318,6 +321,9 @@ class ManifestWalker {
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
     if (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease') {
       this.helmValues(this.at(root, ['spec', 'values']), `${prefix}spec.values`, 'values', "a value of the HelmRelease's chart (spec.values), read as written");
+    }
+    if (apiVersion.startsWith('helm.cattle.io/') && (kind === 'HelmChart' || kind === 'HelmChartConfig')) {
+      this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
@@ -530,26 +536,52 @@ class ManifestWalker {
    * `spec.values`, an Argo CD Application's `helm.valuesObject`): image blocks and image strings
    * by the rules of a values file, as written, since the chart's templates are not read here.
    */
-  private helmValues(values: unknown, path: string, key: string, note: string): void {
+  private helmValues(values: unknown, path: string, key: string, note: string, within?: EmbeddedText): void {
     if (!isMap(values)) return;
-    const exhausted = imagesInValuesTree(values, this.text, path, key, (image) => {
+    const exhausted = imagesInValuesTree(values, within?.text ?? this.text, path, key, (image) => {
       const text = typeof image.value === 'string' ? image.value : image.raw;
       const notes = [note, image.note].filter(Boolean).join('; ');
-      this.emit({ offset: image.offset, raw: image.raw, text, value: image.value, context: image.context, note: notes, kind: 'helm' }, false);
+      const offset = within ? within.fileOffset(image.offset) : image.offset;
+      this.emit({ offset, raw: image.raw, text, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: notes, kind: 'helm' }, false);
     }, 'tag is empty; the chart, which is not read here, chooses the default');
     if (exhausted) this.exhausted = true;
+  }
+
+  /**
+   * Helm values written as a YAML string in a literal block (`helm.values: |`, `valuesContent: |`),
+   * parsed and read as `helmValues`, each position in this file. A string that is not such a block,
+   * or not YAML (with any `{{ }}` of an ApplicationSet masked), is reported as not read.
+   */
+  private helmValuesString(node: unknown, path: string, note: string): void {
+    if (node === undefined || node === null) return;
+    const embedded = literalBlockText(node, this.text);
+    const line = (): number => new LineIndex(this.text).positionAt(isScalar(node) && node.range ? node.range[0] : 0).line;
+    if (!embedded) {
+      if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') this.unread.push(`${path} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
+      return;
+    }
+    const parsed = parseYamlDocuments(maskTemplateActions(embedded.text) ?? embedded.text);
+    if (parsed.errors.length > 0) {
+      this.unread.push(`${path} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
+      return;
+    }
+    for (const document of parsed.documents) this.helmValues(document.contents, path, path.slice(path.lastIndexOf('.') + 1), note, embedded);
   }
 
   /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */
   private argoApplication(root: unknown, kind: string, prefix: string): void {
     const spec = kind === 'ApplicationSet' ? this.at(root, ['spec', 'template', 'spec']) : this.get(root, 'spec');
     const path = kind === 'ApplicationSet' ? `${prefix}spec.template.spec` : `${prefix}spec`;
-    const note = 'a value the Argo CD application gives its chart (helm.valuesObject), read as written';
     const source = this.get(spec, 'source');
-    if (source !== undefined) this.helmValues(this.at(source, ['helm', 'valuesObject']), `${path}.source.helm.valuesObject`, 'valuesObject', note);
-    this.items(this.get(spec, 'sources')).forEach((item, index) => {
-      this.helmValues(this.at(item, ['helm', 'valuesObject']), `${path}.sources[${index}].helm.valuesObject`, 'valuesObject', note);
-    });
+    if (source !== undefined) this.argoHelmValues(this.get(source, 'helm'), `${path}.source.helm`);
+    this.items(this.get(spec, 'sources')).forEach((item, index) => this.argoHelmValues(this.get(item, 'helm'), `${path}.sources[${index}].helm`));
+  }
+
+  private argoHelmValues(helm: unknown, path: string): void {
+    if (helm === undefined) return;
+    const note = (field: string) => `a value the Argo CD application gives its chart (helm.${field}), read as written`;
+    this.helmValues(this.get(helm, 'valuesObject'), `${path}.valuesObject`, 'valuesObject', note('valuesObject'));
+    this.helmValuesString(this.get(helm, 'values'), `${path}.values`, note('values'));
   }
 
   /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow; Argo CD's applications. */

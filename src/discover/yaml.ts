@@ -437,3 +437,52 @@ export function aliasResolver(document: Document.Parsed): (node: unknown) => unk
     return match;
   };
 }
+
+/** A literal block scalar's text, and where each of its offsets is in the file it is written in. */
+export interface EmbeddedText {
+  text: string;
+  fileOffset: (offset: number) => number;
+}
+
+/**
+ * The text of a literal block scalar (`|`, `|-`, `|+`) with a map from its offsets to the file's:
+ * YAML written as a string in YAML (an Argo CD application's `helm.values`) can then be parsed and
+ * its positions reported in the file. Undefined for any other scalar (a folded block joins lines,
+ * a quoted string has escapes) or when its lines do not line up with the file's.
+ */
+export function literalBlockText(node: unknown, text: string): EmbeddedText | undefined {
+  if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return undefined;
+  const value = node.value;
+  const headerEnd = text.indexOf('\n', node.range[0]);
+  if (headerEnd < 0) return undefined;
+  const valueStarts: number[] = [];
+  const fileStarts: number[] = [];
+  let indent = -1;
+  let fileLine = headerEnd + 1;
+  for (let start = 0; start <= value.length; ) {
+    const end = value.indexOf('\n', start);
+    const line = value.slice(start, end < 0 ? value.length : end);
+    const fileEnd = text.indexOf('\n', fileLine);
+    const written = text.slice(fileLine, fileEnd < 0 ? text.length : fileEnd).replace(/\r$/, '');
+    if (line !== '') {
+      if (indent < 0) indent = written.length - line.length;
+      if (indent < 0 || written.slice(indent) !== line || written.slice(0, indent).trim() !== '') return undefined;
+    }
+    valueStarts.push(start);
+    fileStarts.push(fileLine + Math.max(indent, 0));
+    if (end < 0 || fileEnd < 0) break;
+    start = end + 1;
+    fileLine = fileEnd + 1;
+  }
+  const fileOffset = (offset: number): number => {
+    let low = 0;
+    let high = valueStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (valueStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return fileStarts[low] + (offset - valueStarts[low]);
+  };
+  return { text: value, fileOffset };
+}
