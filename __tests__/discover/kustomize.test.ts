@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { helmValuesDiscoverer } from '../../src/discover/helm-values.js';
 import { applyOverride, isImageMatched, kustomizeDiscoverer, splitImage } from '../../src/discover/kustomize.js';
 import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
 
@@ -8,7 +9,8 @@ async function extract(path: string) {
   const context = fixtureContext('kustomize');
   const extraction = await kustomizeDiscoverer.extract(file, context);
   expectRawAtPositions(file, extraction.occurrences);
-  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe('kustomize');
+  // Helm values given to a chart kustomize inflates are Helm values (pinned apart).
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(occurrence.context?.startsWith('helmCharts[') ? 'helm' : 'kustomize');
   return { ...extraction, reads: context.reads };
 }
 
@@ -145,5 +147,28 @@ describe('kustomize extract', () => {
   it('throws for a kustomization that does not parse', async () => {
     const file = fixture('kustomize', 'broken/kustomization.yaml');
     await expect(kustomizeDiscoverer.extract(file, fixtureContext('kustomize'))).rejects.toThrow(/line 6/);
+  });
+});
+
+describe('kustomize: Helm charts it inflates (helmCharts)', () => {
+  it('reads the images of valuesInline by the values-file rules, as Helm values', async () => {
+    const { occurrences } = await extract('helm-inflate/kustomization.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.kind, o.raw, o.reference, o.context])).toEqual([
+      ['12:21', 'helm', 'itzg/minecraft-server', 'docker.io/itzg/minecraft-server:java21', 'helmCharts[0].valuesInline.image.repository'],
+    ]);
+    expect(occurrences[0]?.note).toBe('a value for the chart minecraft that kustomize inflates (helmCharts[0].valuesInline), read as written');
+  });
+
+  it('reads the values file a kustomization beside it names (valuesFile), and no other values file outside a chart', async () => {
+    const values = fixture('kustomize', 'helm-inflate/values.yaml');
+    const { occurrences } = await helmValuesDiscoverer.extract(values, fixtureContext('kustomize'));
+    expectRawAtPositions(values, occurrences);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.kind, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['4:17', 'helm', 'itzg/rcon', 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default', 'rcon.image.repository'],
+      ['6:10', 'helm', 'docker.io/library/busybox:1.37', 'docker.io/library/busybox:1.37', 'sidecar.image'],
+    ]);
+    expect(occurrences[1]?.note).toBe('a value for the chart minecraft that kustomize inflates (helmCharts in the kustomization beside it), read as written');
+    const other = await helmValuesDiscoverer.extract(fixture('kustomize', 'helm-inflate/values-other.yaml'), fixtureContext('kustomize'));
+    expect(other.occurrences).toEqual([]);
   });
 });

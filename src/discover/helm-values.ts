@@ -9,6 +9,7 @@
  * `image`, ingress-nginx style; or `image` + `tag`) nested anywhere, and strings under keys that name an image
  * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
+import { posix } from 'node:path';
 import type { Occurrence, RelatedLocation } from '../model.js';
 import { joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
@@ -17,7 +18,7 @@ import { goFloat } from './helm-template-values.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { isMap, isScalar, isSeq, mapGet, scalarLocation } from './yaml.js';
+import { isMap, isScalar, isSeq, mapGet, scalarLocation, seqItems } from './yaml.js';
 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
@@ -37,8 +38,9 @@ export const helmValuesDiscoverer: Discoverer = {
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const chartRoot = parentDir(file.path);
-    // A values*.yaml outside a chart is some other tool's file.
-    if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return { occurrences: [] };
+    // A values*.yaml outside a chart is some other tool's file, unless a kustomization beside it
+    // inflates a chart with it.
+    if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return kustomizeInflatedValues(file, context);
     const chart = await loadChart(chartRoot, context);
     const parsed = parseValuesText(file.text, context);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
@@ -71,6 +73,55 @@ export const helmValuesDiscoverer: Discoverer = {
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   },
 };
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/**
+ * A values file that a kustomization in the same directory gives a chart it inflates
+ * (`helmCharts[].valuesFile` or `additionalValuesFiles`): its images read as written, since the
+ * chart is fetched when kustomize builds. Any other values file outside a chart reports nothing.
+ */
+async function kustomizeInflatedValues(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+  const directory = parentDir(file.path);
+  let chart: string | undefined;
+  for (const name of KUSTOMIZATION_NAMES) {
+    const text = await context.readFile(joinPath(directory, name));
+    if (text === undefined) continue;
+    chart = inflatingChart(parseValuesText(text, context).documents[0]?.contents, directory, file.path);
+    break;
+  }
+  if (chart === undefined) return { occurrences: [] };
+  const parsed = parseValuesText(file.text, context);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+  const lines = new LineIndex(file.text);
+  const occurrences: Occurrence[] = [];
+  const note = `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`;
+  const sink = (image: ValueImage): void => {
+    occurrences.push(makeOccurrence({ file: file.path, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join('; ') }));
+  };
+  const errors = [...parsed.errors];
+  for (const document of parsed.documents) {
+    if (imagesInValuesTree(document.contents, file.text, '', '', sink, INFLATED_EMPTY_TAG)) errors.push('too many nodes; the rest of the file was not searched for images');
+  }
+  return errors.length > 0 ? { occurrences, errors } : { occurrences };
+}
+
+const INFLATED_EMPTY_TAG = 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default';
+
+/** The name of the chart a kustomization's `helmCharts` entry inflates with the values file at `path`, if one does. */
+function inflatingChart(root: unknown, directory: string, path: string): string | undefined {
+  const charts = mapGet(root, 'helmCharts');
+  if (!isSeq(charts)) return undefined;
+  for (const entry of charts.items) {
+    const files = [mapGet(entry, 'valuesFile'), ...seqItems(mapGet(entry, 'additionalValuesFiles'))];
+    const named = files.some((node) => isScalar(node) && typeof node.value === 'string' && posix.normalize(joinPath(directory, node.value)) === path);
+    if (named) {
+      const name = mapGet(entry, 'name');
+      return isScalar(name) && typeof name.value === 'string' ? name.value : 'it names';
+    }
+  }
+  return undefined;
+}
 
 /**
  * The images the chart's templates render from scalars of this (the default) values file: one

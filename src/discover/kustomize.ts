@@ -6,6 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { Occurrence } from '../model.js';
+import { imagesInValuesTree } from './helm-values.js';
 import { collectManifestImages } from './kubernetes.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
@@ -50,14 +51,15 @@ export const kustomizeDiscoverer: Discoverer = {
     }
     const errors = [...parsed.errors];
     const lines = new LineIndex(file.text);
+    const inflated = inlineValuesImages(file, root, lines, errors);
     const entries = seqItems(mapGet(root, 'images'));
-    if (entries.length === 0) return errors.length > 0 ? { occurrences: [], errors } : { occurrences: [] };
+    if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
 
     const directory = posix.dirname(file.path) === '.' ? '' : posix.dirname(file.path);
     const reader = new ResourceReader(context, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
 
-    const occurrences: Occurrence[] = [];
+    const occurrences: Occurrence[] = [...inflated];
     entries.forEach((entry, index) => {
       const read = readOverride(entry, file.text);
       if (!read) return;
@@ -276,6 +278,25 @@ class ResourceReader {
       .filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context))
       .map((image) => ({ file: path, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
   }
+}
+
+/**
+ * The images of the Helm values a kustomization gives a chart it inflates (`helmCharts[].valuesInline`),
+ * read as written by the values-file rules: the chart is fetched when kustomize builds.
+ */
+function inlineValuesImages(file: SourceFile, root: unknown, lines: LineIndex, errors: string[]): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  seqItems(mapGet(root, 'helmCharts')).forEach((entry, index) => {
+    const values = mapGet(entry, 'valuesInline');
+    if (values === undefined) return;
+    const chart = scalarString(mapGet(entry, 'name')) ?? 'it names';
+    const note = `a value for the chart ${chart} that kustomize inflates (helmCharts[${index}].valuesInline), read as written`;
+    const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, 'valuesInline', (image) => {
+      occurrences.push(makeOccurrence({ file: file.path, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join('; ') }));
+    }, 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default');
+    if (exhausted) errors.push(`helmCharts[${index}].valuesInline has too many nodes; the rest was not searched for images`);
+  });
+  return occurrences;
 }
 
 /** Remote bases (git URLs, HTTP) are not read. */
