@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import type { Occurrence, RelatedLocation } from '../model.js';
+import { parseReference, ReferenceError } from '../reference/index.js';
 import { joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
 import { renderChart } from './helm-render.js';
@@ -365,9 +366,15 @@ class ValuesWalker {
   }
 }
 
-/** Whether a reference names a tag or a digest (a `:` after its last `/`, or an `@`). */
+/** Whether a reference, as written, names a tag or a digest (read by the one reference model). */
 function hasTagOrDigest(reference: string): boolean {
-  return reference.includes('@') || reference.slice(reference.lastIndexOf('/') + 1).includes(':');
+  try {
+    const parsed = parseReference(reference);
+    return parsed.tag !== undefined || parsed.digest !== undefined;
+  } catch (error) {
+    if (error instanceof ReferenceError) return false;
+    throw error;
+  }
 }
 
 /**
