@@ -1279,9 +1279,9 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
-        return literal ? "|\n" : ">\n";
+        return literal2 ? "|\n" : ">\n";
       let chomp2;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -1330,7 +1330,7 @@ ${indent2}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal) {
+      if (!literal2) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -7266,7 +7266,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7307,7 +7307,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -8208,9 +8208,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
           continue;
         }
         combinable = false;
@@ -8223,7 +8223,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input, options) => {
+    var parse5 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -8362,15 +8362,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
+        const literal2 = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          open.value = literal2;
+          open.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -8393,7 +8393,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -8492,9 +8492,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -8916,7 +8916,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse4.fastpaths = (input, options) => {
+    parse5.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -8981,7 +8981,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -8990,7 +8990,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var utils = require_utils();
     var constants3 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -9011,7 +9011,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -9021,8 +9021,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix5 });
+        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -9047,7 +9047,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9055,7 +9055,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -9064,21 +9064,21 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix3);
+          match = picomatch2.matchBase(input, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix5 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
+      return parse5(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input, options) => scan2(input, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -9104,10 +9104,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options);
+        parsed.output = parse5.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse4(input, options);
+        parsed = parse5(input, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -14941,8 +14941,8 @@ var require_commonjs2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.EXPANSION_MAX_STEPS = exports.EXPANSION_MAX_REWRITES = exports.EXPANSION_MAX_DEPTH = exports.EXPANSION_MAX_LENGTH = exports.EXPANSION_MAX = void 0;
-    exports.expand = expand3;
-    exports.default = expand3;
+    exports.expand = expand4;
+    exports.default = expand4;
     var balanced_match_1 = require_commonjs();
     var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
     var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
@@ -15065,7 +15065,7 @@ var require_commonjs2 = __commonJS({
     function bound(value, fallback) {
       return value === void 0 || isNaN(value) ? fallback : value;
     }
-    function expand3(str, options = {}) {
+    function expand4(str, options = {}) {
       if (!str) {
         return [];
       }
@@ -15186,7 +15186,7 @@ var require_commonjs2 = __commonJS({
           masked = maskUnmatchedOpens(masked, budget);
         }
         const pre = m.pre;
-        const literal = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+        const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
         if (/\$$/.test(pre)) {
           acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
           firstGroup = false;
@@ -15208,7 +15208,7 @@ var require_commonjs2 = __commonJS({
             isTop = true;
             continue;
           }
-          return literal();
+          return literal2();
         }
         if (firstGroup) {
           dropEmpties = isTop && !isSequence;
@@ -15218,22 +15218,22 @@ var require_commonjs2 = __commonJS({
         if (isSequence) {
           values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
           if (!values) {
-            return literal();
+            return literal2();
           }
         } else {
           let n = parseCommaParts(m.body, budget);
           if (!n) {
-            return literal();
+            return literal2();
           }
           if (n.length === 1 && n[0] !== void 0) {
             n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
             if (budget.remaining < 0) {
-              return literal();
+              return literal2();
             }
             if (n.length === 1) {
               const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
               if (budget.remaining < 0) {
-                return literal();
+                return literal2();
               }
               acc = next2;
               if (!m.post.length)
@@ -15254,7 +15254,7 @@ var require_commonjs2 = __commonJS({
           outer: for (let j = 0; j < n.length; j++) {
             const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
             if (budget.remaining < 0) {
-              return literal();
+              return literal2();
             }
             for (let k = 0; k < expanded.length; k++) {
               const v = expanded[k];
@@ -15270,7 +15270,7 @@ var require_commonjs2 = __commonJS({
         }
         const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
         if (budget.remaining < 0) {
-          return literal();
+          return literal2();
         }
         acc = next;
         if (!m.post.length)
@@ -17902,7 +17902,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -17910,7 +17910,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -18744,13 +18744,13 @@ var require_lib2 = __commonJS({
         unref: options.unref,
         maxRetryTime: options.maxRetryTime
       });
-      return new Promise(function(resolve3, reject) {
+      return new Promise(function(resolve2, reject) {
         operation.attempt(async (number) => {
           try {
             const result = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve3(result);
+            return resolve2(result);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -18879,12 +18879,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve3(true);
+          resolve2(true);
         });
       });
     };
@@ -19583,7 +19583,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path6 = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         fs_1.default.readFile(path6, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -19592,7 +19592,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve3(data);
+            resolve2(data);
           }
         });
       });
@@ -20197,6 +20197,11 @@ function hasLetter(text3, start, end) {
   for (let i = start; i < end; i++) if (isUpper(text3[i]) || isLower(text3[i])) return true;
   return false;
 }
+function isStandIn(text3) {
+  if (text3.length === 0) return false;
+  for (const ch of text3) if (isUpper(ch) || isLower(ch) || isDigit(ch) || ch.trim() === "") return false;
+  return true;
+}
 function namePart(text3) {
   const at = text3.indexOf("@");
   const beforeDigest = at < 0 ? text3 : text3.slice(0, at);
@@ -20230,6 +20235,7 @@ function findPlaceholders(text3, options = {}) {
   if (options.dollarExpanded && text3.includes("$")) return [];
   const tool = toolScheme(text3);
   if (tool !== void 0) return [tool];
+  if (isStandIn(text3)) return [text3];
   const delimited = delimitedPlaceholders(text3);
   return delimited.length > 0 ? delimited : screamingWords(text3);
 }
@@ -20787,6 +20793,11 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "kubesphere",
     "mirrorgooglecontainers",
     "summerwind",
+    // OpenStack Magnum publishes the images it installs under `openstackmagnum/`, among them its
+    // build of the cluster autoscaler: openstack/magnum's enable-auto-scaling.sh (commit fa298ee)
+    // defaults to `docker.io/openstackmagnum/cluster-autoscaler`, and kubernetes/autoscaler's own
+    // Magnum provider examples run `openstackmagnum/cluster-autoscaler:v1.28.0`.
+    "openstackmagnum",
     // Jitesoft rebuilds common base images (`alpine`, `nginx`, `php`, `ubuntu`) and publishes them on
     // Docker Hub, ghcr.io and Quay alike; the Quay copies are widely used to avoid Docker Hub's pull
     // limits (`quay.io/jitesoft/alpine` in Kubernetes and OpenShift tests). Trusted on all three.
@@ -24490,7 +24501,8 @@ var fileNotScannedCheck = {
     return (context.unscanned ?? []).map(
       (unscanned) => ({
         occurrence: { file: unscanned.file, line: unscanned.line ?? 1, column: 1, reference: null, raw: "" },
-        message: `${unscanned.file} was not fully scanned, so images in it were not checked: ${unscanned.reason}`
+        message: `${unscanned.file} was not fully scanned, so images in it were not checked: ${unscanned.reason}`,
+        ...unscanned.severity === void 0 ? {} : { severity: unscanned.severity }
       })
     );
   }
@@ -25046,37 +25058,6 @@ function errorCode(error) {
   return error.code ?? error.message;
 }
 
-// src/discover/compose.ts
-import { posix } from "node:path";
-
-// src/discover/image-site.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-
-// src/discover/occurrence.ts
-function makeOccurrence(input) {
-  const { line, column } = input.lines.positionAt(input.offset);
-  const occurrence = {
-    file: input.file,
-    line,
-    column,
-    kind: input.kind,
-    raw: input.raw,
-    reference: null
-  };
-  if (typeof input.value === "string") {
-    if (input.value !== input.raw) occurrence.resolved = input.value;
-    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
-    if (normalized.ok) occurrence.reference = normalized.reference;
-    else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
-  } else {
-    occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
-  }
-  if (input.context) occurrence.context = input.context;
-  if (input.local) occurrence.local = true;
-  if (input.note) occurrence.note = input.note;
-  return occurrence;
-}
-
 // src/discover/yaml-tolerant.ts
 function joinFlowLines(text3) {
   const output = text3.split("");
@@ -25350,6 +25331,298 @@ function placeholderValueStart(text3, start, end) {
   while (index < end && text3[index] !== " " && text3[index] !== "	" && text3[index] !== "\r") index++;
   const rest = text3.slice(index, end).trim();
   return rest === "" || rest.startsWith("#") ? at : -1;
+}
+
+// src/discover/jinja.ts
+var JINJA_SUFFIXES = [".j2", ".jinja", ".jinja2"];
+var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
+function renderedPath(path6) {
+  const lower = path6.toLowerCase();
+  for (const suffix of JINJA_SUFFIXES) {
+    if (lower.endsWith(suffix) && path6.length > suffix.length) {
+      const inner = path6.slice(0, path6.length - suffix.length);
+      return inner.endsWith("/") ? void 0 : inner;
+    }
+  }
+  return void 0;
+}
+function withoutJinjaSuffix(path6) {
+  return renderedPath(path6) ?? path6;
+}
+function maskJinja(text3) {
+  const tags = jinjaTags(text3);
+  if (tags.length === 0) return void 0;
+  const output = text3.split("");
+  let emptied = false;
+  let tagIndex = 0;
+  let lineStart = 0;
+  while (lineStart < text3.length) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text3.length;
+    while (tagIndex < tags.length && tags[tagIndex].end <= lineStart) tagIndex++;
+    let last = tagIndex;
+    while (last < tags.length && tags[last].start < lineEnd) last++;
+    if (last > tagIndex) emptied = maskLine(text3, output, lineStart, lineEnd, tags.slice(tagIndex, last)) || emptied;
+    lineStart = lineEnd + 1;
+  }
+  if (emptied) movePadding(output);
+  return output.join("");
+}
+function maskLine(text3, output, start, end, tags) {
+  if (onlyTags(text3, start, end, tags)) {
+    for (let index = start; index < end; index++) if (text3[index] !== "\r") output[index] = " ";
+    return true;
+  }
+  for (const group of touchingGroups(tags)) {
+    const from = Math.max(group[0].start, start);
+    const to = Math.min(group[group.length - 1].end, end);
+    const mark = rendersToNothing(text3, group, from, to, start, end) ? " " : TEMPLATE_ACTION_MARK;
+    for (let index = from; index < to; index++) if (text3[index] !== "\r") output[index] = mark;
+  }
+  return false;
+}
+function touchingGroups(tags) {
+  const groups = [];
+  for (const tag2 of tags) {
+    const group = groups.at(-1);
+    if (group && group[group.length - 1].end === tag2.start) group.push(tag2);
+    else groups.push([tag2]);
+  }
+  return groups;
+}
+var SEPARATORS5 = /* @__PURE__ */ new Set([",", "[", "]", "{", "}", '"', "'"]);
+function rendersToNothing(text3, group, from, to, start, end) {
+  if (group.some((tag2) => tag2.kind === "expression")) return false;
+  const before = from > start ? text3[from - 1] : " ";
+  const after = to < end ? text3[to] : " ";
+  if (group.every((tag2) => tag2.kind === "comment") && (isSpace(before) || isSpace(after))) return true;
+  return separatorAround(text3, from - 1, start, -1) && separatorAround(text3, to, end, 1);
+}
+function separatorAround(text3, index, limit, direction) {
+  while (direction < 0 ? index >= limit : index < limit) {
+    if (!isSpace(text3[index])) return SEPARATORS5.has(text3[index]);
+    index += direction;
+  }
+  return true;
+}
+function onlyTags(text3, start, end, tags) {
+  let cursor = start;
+  for (const tag2 of tags) {
+    if (!isWhiteSpace(text3, cursor, Math.max(tag2.start, start))) return false;
+    cursor = Math.min(tag2.end, end);
+  }
+  return isWhiteSpace(text3, cursor, end);
+}
+function movePadding(output) {
+  let contentEnd = -1;
+  let lineStart = 0;
+  while (lineStart < output.length) {
+    let lineEnd = lineStart;
+    while (lineEnd < output.length && output[lineEnd] !== "\n") lineEnd++;
+    let lastContent = lineEnd - 1;
+    while (lastContent >= lineStart && isSpace(output[lastContent])) lastContent--;
+    if (lastContent >= lineStart) {
+      if (contentEnd >= 0) gatherBreaksLast(output, contentEnd, lineStart);
+      contentEnd = lastContent + 1;
+    }
+    lineStart = lineEnd + 1;
+  }
+}
+function gatherBreaksLast(output, start, end) {
+  const breaks = [];
+  for (let index = start; index < end; index++) if (output[index] === "\r" || output[index] === "\n") breaks.push(output[index]);
+  const spaces = end - start - breaks.length;
+  for (let index = start; index < start + spaces; index++) output[index] = " ";
+  for (let index = 0; index < breaks.length; index++) output[start + spaces + index] = breaks[index];
+}
+function isSpace(char) {
+  return char === " " || char === "	" || char === "\r" || char === "\n";
+}
+function isWhiteSpace(text3, start, end) {
+  for (let index = start; index < end; index++) if (!isSpace(text3[index])) return false;
+  return true;
+}
+function jinjaTags(text3) {
+  const tags = [];
+  const closer = new TagCloser(text3);
+  let cursor = 0;
+  for (let open = text3.indexOf("{", cursor); open >= 0; open = text3.indexOf("{", cursor)) {
+    const kind = tagKind(text3[open + 1]);
+    if (kind === void 0) {
+      cursor = open + 1;
+      continue;
+    }
+    const close = closer.close(kind, open + 2);
+    const end = close >= 0 ? close : lineEndAfter(text3, open);
+    tags.push({ kind, start: open, end });
+    cursor = end;
+    if (kind === "statement" && close >= 0 && isRawStatement(text3, open, close)) {
+      const endRaw = endRawTag(text3, close);
+      if (endRaw === void 0) break;
+      tags.push({ kind: "statement", start: endRaw[0], end: endRaw[1] });
+      cursor = endRaw[1];
+    }
+  }
+  return tags;
+}
+function tagKind(char) {
+  if (char === "{") return "expression";
+  if (char === "%") return "statement";
+  if (char === "#") return "comment";
+  return void 0;
+}
+function lineEndAfter(text3, index) {
+  const lineEnd = text3.indexOf("\n", index);
+  return lineEnd < 0 ? text3.length : lineEnd;
+}
+var TagCloser = class {
+  constructor(text3) {
+    this.text = text3;
+    this.plain = { expression: new ForwardSearch(text3, "}}"), statement: new ForwardSearch(text3, "%}"), comment: new ForwardSearch(text3, "#}") };
+  }
+  text;
+  quotesFollowed = true;
+  plain;
+  /** The index just after the tag's closing delimiter, or -1 when it is never closed. */
+  close(kind, from) {
+    if (kind !== "comment" && this.quotesFollowed) {
+      const found2 = this.closeOutsideStrings(kind === "expression" ? "}" : "%", from);
+      if (found2 >= 0) return found2;
+      this.quotesFollowed = false;
+    }
+    const found = this.plain[kind].after(from);
+    return found < this.text.length ? found + 2 : -1;
+  }
+  /** The end of the first `<first>}` outside strings from `from`, or -1. */
+  closeOutsideStrings(first, from) {
+    const text3 = this.text;
+    let quote;
+    for (let index = from; index < text3.length; index++) {
+      const char = text3[index];
+      if (quote !== void 0) {
+        if (char === "\\") index++;
+        else if (char === quote) quote = void 0;
+      } else if (char === "'" || char === '"') {
+        quote = char;
+      } else if (char === first && text3[index + 1] === "}") {
+        return index + 2;
+      }
+    }
+    return -1;
+  }
+};
+function isRawStatement(text3, open, close) {
+  return statementWord(text3, open + 2, close - 2) === "raw";
+}
+function statementWord(text3, start, end) {
+  let from = start;
+  let to = end;
+  if (text3[from] === "-" || text3[from] === "+") from++;
+  if (to > from && (text3[to - 1] === "-" || text3[to - 1] === "+")) to--;
+  return text3.slice(from, to).trim();
+}
+function endRawTag(text3, from) {
+  const closing = new ForwardSearch(text3, "%}");
+  for (let word = text3.indexOf("endraw", from); word >= 0; word = text3.indexOf("endraw", word + 1)) {
+    let open = word - 1;
+    while (open > from && isSpace(text3[open])) open--;
+    if (text3[open] === "-" || text3[open] === "+") open--;
+    if (text3[open] !== "%" || text3[open - 1] !== "{") continue;
+    const close = closing.after(word);
+    if (close >= text3.length) return void 0;
+    if (statementWord(text3, open + 1, close) === "endraw") return [open - 1, close + 2];
+  }
+  return void 0;
+}
+function imageLines(text3, masked, start, end) {
+  const images = [];
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = masked.indexOf("\n", lineStart);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    const valueStart = imageValueStart(masked, lineStart, lineEnd);
+    const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd);
+    if (span !== void 0) {
+      const written = masked.slice(span[0], span[1]);
+      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
+      images.push({ offset: span[0], raw: text3.slice(span[0], span[1]), value });
+    }
+    lineStart = lineEnd + 1;
+  }
+  return images;
+}
+function imageValueStart(text3, start, end) {
+  let index = skipBlanks(text3, start, end);
+  if (text3[index] === "-" && (text3[index + 1] === " " || text3[index + 1] === "	")) index = skipBlanks(text3, index + 1, end);
+  if (!text3.startsWith("image", index)) return -1;
+  index = skipBlanks(text3, index + "image".length, end);
+  if (text3[index] !== ":" || !(text3[index + 1] === " " || text3[index + 1] === "	")) return -1;
+  return skipBlanks(text3, index + 1, end);
+}
+function skipBlanks(text3, index, end) {
+  while (index < end && (text3[index] === " " || text3[index] === "	")) index++;
+  return index;
+}
+function scalarSpan(text3, index, end) {
+  const first = text3[index];
+  if (index >= end || "#|>{[&*!\r".includes(first)) return void 0;
+  if (first === '"' || first === "'") {
+    const close = text3.indexOf(first, index + 1);
+    return close < 0 || close >= end || close === index + 1 ? void 0 : [index + 1, close];
+  }
+  let valueEnd2 = index;
+  for (let cursor = index; cursor < end && !(text3[cursor] === "#" && isSpace(text3[cursor - 1])); cursor++) {
+    if (!isSpace(text3[cursor])) valueEnd2 = cursor + 1;
+  }
+  return [index, valueEnd2];
+}
+function readUnparsed(text3, masked, parts, lines) {
+  const images = [];
+  const messages = [];
+  for (const part of parts) {
+    const found = imageLines(text3, masked, part.start, part.end);
+    images.push(...found);
+    const line = lines.positionAt(firstContent(masked, part.start, part.end)).line;
+    const read = found.length === 1 ? "its one `image:` line was read" : `its ${found.length} \`image:\` lines were read`;
+    messages.push(`line ${line}: this document of the Jinja template is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
+  }
+  return { images, messages };
+}
+function firstContent(text3, start, end) {
+  for (let index = start; index < end; index++) if (!isSpace(text3[index])) return index;
+  return start;
+}
+var LINE_BY_LINE_NOTE = "read from its line: this part of the Jinja template is YAML only once rendered";
+
+// src/discover/compose.ts
+import { posix } from "node:path";
+
+// src/discover/image-site.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+
+// src/discover/occurrence.ts
+function makeOccurrence(input) {
+  const { line, column } = input.lines.positionAt(input.offset);
+  const occurrence = {
+    file: input.file,
+    line,
+    column,
+    kind: input.kind,
+    raw: input.raw,
+    reference: null
+  };
+  if (typeof input.value === "string") {
+    if (input.value !== input.raw) occurrence.resolved = input.value;
+    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
+    if (normalized.ok) occurrence.reference = normalized.reference;
+    else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
+  } else {
+    occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
+  }
+  if (input.context) occurrence.context = input.context;
+  if (input.local) occurrence.local = true;
+  if (input.note) occurrence.note = input.note;
+  return occurrence;
 }
 
 // src/discover/yaml-fast.ts
@@ -26447,11 +26720,14 @@ function parseStream(text3, original = text3) {
   }
   const documents = [];
   const errors = [];
+  const failedRanges = [];
   for (const entry of read) {
-    if (entry.error !== void 0) errors.push(entry.error);
-    else documents.push(entry.document);
+    if (entry.error !== void 0) {
+      errors.push(entry.error);
+      failedRanges.push([entry.document.range[0], entry.document.range[2]]);
+    } else documents.push(entry.document);
   }
-  return { documents, errors };
+  return { documents, errors, failedRanges };
 }
 var MAX_JSON_STREAM_VALUES = 1e4;
 var isJsonSpace = (code) => code === 32 || code === 9 || code === 10 || code === 13;
@@ -26643,6 +26919,42 @@ function aliasResolver(document2) {
     return match;
   };
 }
+function literalBlockText(node, text3) {
+  if (!(0, import_yaml4.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) return void 0;
+  const value = node.value;
+  const headerEnd = text3.indexOf("\n", node.range[0]);
+  if (headerEnd < 0) return void 0;
+  const valueStarts = [];
+  const fileStarts = [];
+  let indent2 = -1;
+  let fileLine = headerEnd + 1;
+  for (let start = 0; start <= value.length; ) {
+    const end = value.indexOf("\n", start);
+    const line = value.slice(start, end < 0 ? value.length : end);
+    const fileEnd = text3.indexOf("\n", fileLine);
+    const written = text3.slice(fileLine, fileEnd < 0 ? text3.length : fileEnd).replace(/\r$/, "");
+    if (line !== "") {
+      if (indent2 < 0) indent2 = written.length - line.length;
+      if (indent2 < 0 || written.slice(indent2) !== line || written.slice(0, indent2).trim() !== "") return void 0;
+    }
+    valueStarts.push(start);
+    fileStarts.push(fileLine + Math.max(indent2, 0));
+    if (end < 0 || fileEnd < 0) break;
+    start = end + 1;
+    fileLine = fileEnd + 1;
+  }
+  const fileOffset = (offset) => {
+    let low = 0;
+    let high = valueStarts.length - 1;
+    while (low < high) {
+      const middle = low + high + 1 >> 1;
+      if (valueStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return fileStarts[low] + (offset - valueStarts[low]);
+  };
+  return { text: value, fileOffset };
+}
 
 // src/discover/image-site.ts
 var MAX_IMAGE_TEXT = 4096;
@@ -26686,13 +26998,13 @@ function imageNodeOf(node, key) {
 }
 var resolvers = /* @__PURE__ */ new WeakMap();
 function dealias(document2, node) {
-  let resolve3 = resolvers.get(document2);
-  if (!resolve3) {
-    resolve3 = aliasResolver(document2);
-    resolvers.set(document2, resolve3);
+  let resolve2 = resolvers.get(document2);
+  if (!resolve2) {
+    resolve2 = aliasResolver(document2);
+    resolvers.set(document2, resolve2);
   }
   let current = node;
-  for (let hops = 0; hops < 16 && (0, import_yaml5.isAlias)(current); hops++) current = resolve3(current);
+  for (let hops = 0; hops < 16 && (0, import_yaml5.isAlias)(current); hops++) current = resolve2(current);
   return (0, import_yaml5.isAlias)(current) ? void 0 : current;
 }
 function mergedGet(document2, node, key) {
@@ -26848,7 +27160,8 @@ var SettingReader = class {
   written(node) {
     const value = scalarString(node);
     if (value === void 0 || !(0, import_yaml4.isScalar)(node) || !node.range) return value;
-    return value.includes(TEMPLATE_ACTION_MARK) || value.includes(PLACEHOLDER_MARK) ? this.text.slice(node.range[0], node.range[1]) : value;
+    if (!value.includes(TEMPLATE_ACTION_MARK) && !value.includes(PLACEHOLDER_MARK)) return value;
+    return scalarLocation(node, this.text)?.raw ?? this.text.slice(node.range[0], node.range[1]);
   }
   /** The position of any node with a range (a map or sequence item), for settings that are absent. */
   at(node) {
@@ -26867,7 +27180,7 @@ function composeContainers(file, documents, lines) {
     if (!(0, import_yaml4.isMap)(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, "deploy") !== void 0);
     for (const pair of services.items) {
-      const name2 = (0, import_yaml4.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+      const name2 = (0, import_yaml4.isScalar)(pair.key) ? reader.written(pair.key) ?? String(pair.key.value) : void 0;
       if (name2 === void 0 || !(0, import_yaml4.isMap)(pair.value)) continue;
       const config = serviceConfig(name2, pair.key, pair.value, reader, file.path);
       if (!config) continue;
@@ -26893,7 +27206,7 @@ function serviceConfig(name2, keyNode, service, reader, file) {
     kind: "compose",
     name: `services.${name2}`,
     workload: `services.${name2}`,
-    raw: scalarString(anchor) ?? name2,
+    raw: reader.written(anchor) ?? name2,
     ...position,
     user: reader.string(mapGet(service, "user")),
     privileged: reader.boolean(mapGet(service, "privileged")),
@@ -27028,7 +27341,11 @@ var MAX_DEPTH2 = 32;
 var MAX_PATTERN_SUBJECT = 4096;
 var ExpansionError = class extends Error {
 };
-function isSpace(ch) {
+function templateOptionProblem(text3, idStart) {
+  const id = /^[A-Za-z0-9_-]+/.exec(text3.slice(idStart, idStart + 100))?.[0] ?? "";
+  return `\${templateOption:${id}} is a Dev Container Template option, filled in when the template is applied`;
+}
+function isSpace2(ch) {
   switch (ch) {
     case " ":
     case "	":
@@ -27208,6 +27525,7 @@ var WordExpander = class {
     }
     if (ch === "/" && !nullIsUnset) return this.processReplace(name2);
     if (!"+-?#%".includes(ch) && !nullIsUnset) throw new ExpansionError(`unsupported modifier (${modifier}) in substitution`);
+    if (name2 === "templateOption" && nullIsUnset && /^[A-Za-z]/.test(ch)) throw new ExpansionError(templateOptionProblem(this.text, this.pos - 1));
     const problemsBefore = this.problems.length;
     let word;
     try {
@@ -27351,7 +27669,7 @@ function parseDockerfile(fileText) {
     const first = lines[index];
     let start = first.start;
     if (index === 0 && fileText.charCodeAt(0) === 65279) start++;
-    while (start < first.end && isSpace(fileText[start])) start++;
+    while (start < first.end && isSpace2(fileText[start])) start++;
     const trimmed2 = fileText.slice(start, first.end);
     if (!directivesDone) {
       const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed2) : null;
@@ -27417,7 +27735,7 @@ function physicalLines(text3) {
   return lines;
 }
 function firstNonSpaceIndex(text3) {
-  for (let i = 0; i < text3.length; i++) if (!isSpace(text3[i])) return i;
+  for (let i = 0; i < text3.length; i++) if (!isSpace2(text3[i])) return i;
   return -1;
 }
 function appendPiece(fileText, start, end, escapeToken, target) {
@@ -27436,7 +27754,7 @@ function appendPiece(fileText, start, end, escapeToken, target) {
 function toInstruction(source, line) {
   const text3 = source.text;
   let begin = 0;
-  while (begin < text3.length && isSpace(text3[begin])) begin++;
+  while (begin < text3.length && isSpace2(text3[begin])) begin++;
   if (begin >= text3.length) return void 0;
   let keywordEnd = begin;
   while (keywordEnd < text3.length && !isCommandSeparator(text3[keywordEnd])) keywordEnd++;
@@ -27501,7 +27819,7 @@ function rawShellWords(text3) {
       word += text3.slice(i, i + 2);
       inWord = true;
       i++;
-    } else if (isSpace(ch)) {
+    } else if (isSpace2(ch)) {
       if (inWord && word !== "") words.push(word);
       word = "";
       inWord = false;
@@ -27524,7 +27842,7 @@ function unquoteHeredocName(text3) {
       i = close;
     } else if (ch === "\\") {
       if (i + 1 < text3.length) name2 += text3[++i];
-    } else if (isSpace(ch)) {
+    } else if (isSpace2(ch)) {
       return void 0;
     } else name2 += ch;
   }
@@ -27539,7 +27857,7 @@ function detectSyntax(fileText, lines) {
     if (index === 0 && line.startsWith("#!")) continue;
     if (!line.startsWith("#")) return void 0;
     let bodyStart = 1;
-    while (bodyStart < line.length && isSpace(line[bodyStart])) bodyStart++;
+    while (bodyStart < line.length && isSpace2(line[bodyStart])) bodyStart++;
     const body = line.slice(bodyStart);
     const match = body.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE_BODY.exec(body) : null;
     if (!match) return void 0;
@@ -27560,7 +27878,7 @@ function extractFlags(text3, from) {
   const flags = [];
   let pos = from;
   for (; ; ) {
-    while (pos < text3.length && isSpace(text3[pos])) pos++;
+    while (pos < text3.length && isSpace2(text3[pos])) pos++;
     if (pos >= text3.length) return { flags, argumentsStart: text3.length };
     if (text3[pos] !== "-" || text3[pos + 1] !== "-") return { flags, argumentsStart: pos };
     const word = { text: "", positions: [] };
@@ -27569,7 +27887,7 @@ function extractFlags(text3, from) {
     while (pos < text3.length) {
       let ch = text3[pos];
       if (quote === void 0) {
-        if (isSpace(ch)) break;
+        if (isSpace2(ch)) break;
         if (ch === "'" || ch === '"') {
           quote = ch;
           blankOK = true;
@@ -27611,8 +27929,8 @@ function whitespaceWords(text3, from, to = text3.length) {
   const words = [];
   let begin = from;
   let end = to;
-  while (begin < end && isSpace(text3[begin])) begin++;
-  while (end > begin && isSpace(text3[end - 1])) end--;
+  while (begin < end && isSpace2(text3[begin])) begin++;
+  while (end > begin && isSpace2(text3[end - 1])) end--;
   let pos = begin;
   while (pos < end) {
     const start = pos;
@@ -27631,7 +27949,7 @@ function quotedWords(text3, escapeToken) {
   for (let pos = 0; pos < text3.length; pos++) {
     let ch = text3[pos];
     if (quote === void 0) {
-      if (isSpace(ch)) {
+      if (isSpace2(ch)) {
         if (inWord && (blankOK || word.length > 0)) words.push(word);
         word = "";
         inWord = false;
@@ -28046,14 +28364,15 @@ function dotenvValue(name2, text3, lookup) {
   const result = interpolateCompose(text3, lookup);
   return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
 }
-function resolverFor(variables) {
+function resolverFor(variables, jinja) {
   return (text3) => {
+    if (jinja && text3.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: JINJA_EXPRESSION_NOTE } }];
     const result = interpolateCompose(text3, (name2) => variables.get(name2));
     return [{ value: result.ok ? result.value : { unresolved: result.message } }];
   };
 }
 var DOCKER_IMAGE_SCHEME = "docker-image://";
-function buildContextOccurrences(document2, build, serviceName, file, lines, resolve3) {
+function buildContextOccurrences(document2, build, serviceName, file, lines, resolve2) {
   const contexts = mergedGet(document2, build, "additional_contexts");
   if (contexts === void 0) return [];
   const entries = [];
@@ -28075,7 +28394,7 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
         node,
         prefix,
         context: `services.${serviceName}.build.additional_contexts.${name2}`,
-        resolve: resolve3,
+        resolve: resolve2,
         note: "an additional build context BuildKit pulls as an image"
       })
     );
@@ -28102,13 +28421,14 @@ function extendsOf(document2, service) {
   return file === void 0 ? { service: name2 } : { service: name2, file };
 }
 async function serviceOccurrences(site) {
-  const { document: document2, file, lines, resolve: resolve3 } = site;
+  const { document: document2, file, lines, resolve: resolve2 } = site;
   const occurrences = [];
   const { services, prefix } = servicesOf(document2);
-  for (const [name2, service] of services) {
+  for (const [key, service] of services) {
+    const name2 = key.includes(TEMPLATE_ACTION_MARK) ? writtenServiceName(document2, key, file.text) : key;
     const build = mergedGet(document2, service, "build");
     const built = build !== void 0;
-    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve3));
+    if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve2));
     const image = mergedGet(document2, service, "image");
     if (image === void 0) {
       occurrences.push(...await extendedImage(site, service, `${prefix}${name2}`, built));
@@ -28122,13 +28442,18 @@ async function serviceOccurrences(site) {
         lines,
         node: image,
         context: `${prefix}${name2}.image`,
-        resolve: resolve3,
+        resolve: resolve2,
         local: built,
         note: built ? "built here from `build:`; compose tags the result with this name" : void 0
       })
     );
   }
   return occurrences;
+}
+function writtenServiceName(document2, key, text3) {
+  const services = mapGet(document2.contents, "services") ?? document2.contents;
+  const pair = (0, import_yaml4.isMap)(services) ? services.items.find((item) => (0, import_yaml4.isScalar)(item.key) && item.key.value === key) : void 0;
+  return scalarLocation(pair?.key, text3)?.raw ?? key;
 }
 async function extendedImage(site, service, context, built) {
   let document2 = site.document;
@@ -28171,727 +28496,72 @@ async function extendedImage(site, service, context, built) {
   return [];
 }
 function isComposeFile(path6, text3) {
-  return COMPOSE_FILE.test(baseName(path6)) || composeContent(path6, text3);
+  return hasComposeName(path6) || composeContent(path6, text3);
+}
+function hasComposeName(path6) {
+  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path6)));
 }
 function composeContent(path6, text3) {
-  return YAML_FILE.test(path6) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
+  return YAML_FILE.test(withoutJinjaSuffix(path6)) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
+}
+function readTemplateLineByLine(file, masked, parsed, lines, extracted) {
+  const failed = parsed.failedRanges ?? [];
+  if (failed.length === 0 || failed.length !== parsed.errors.length) return;
+  const parts = failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] }));
+  const unparsed = readUnparsed(file.text, masked, parts, lines);
+  for (const image of unparsed.images) {
+    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: "compose", lines, offset: image.offset, raw: image.raw, value: image.value, context: "image", note: LINE_BY_LINE_NOTE }));
+  }
+  extracted.errors = [];
+  extracted.readLineByLine = unparsed.messages;
 }
 var composeDiscoverer = {
   kind: "compose",
-  matches(path6) {
-    return COMPOSE_FILE.test(baseName(path6));
-  },
+  matches: hasComposeName,
   matchesContent: composeContent,
   candidate(path6) {
-    return COMPOSE_FILE.test(baseName(path6)) || YAML_FILE.test(path6);
+    return hasComposeName(path6) || YAML_FILE.test(withoutJinjaSuffix(path6));
   },
   async extract(file, context) {
-    const parsed = parseConfigDocuments(file);
+    const jinja = renderedPath(file.path) !== void 0;
+    const masked = jinja ? maskJinja(file.text) ?? file.text : void 0;
+    const parsed = masked === void 0 ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
-    const resolve3 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv));
+    const resolve2 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), jinja);
     const lines = new LineIndex(file.text);
     const occurrences = [];
-    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve3, context }));
+    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve2, context }));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    if (masked !== void 0) readTemplateLineByLine(file, masked, parsed, lines, extracted);
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   }
 };
-
-// src/discover/dockerfile/index.ts
-var PLATFORM_ARGS = [
-  "BUILDPLATFORM",
-  "BUILDOS",
-  "BUILDARCH",
-  "BUILDVARIANT",
-  "TARGETPLATFORM",
-  "TARGETOS",
-  "TARGETARCH",
-  "TARGETVARIANT"
-];
-var UNKNOWN_PART = "\uE000";
-var NOT_DOCKERFILE_EXTENSIONS = /* @__PURE__ */ new Set([
-  "dockerignore",
-  "md",
-  "markdown",
-  "txt",
-  "rst",
-  "j2",
-  "jinja",
-  "jinja2",
-  "tmpl",
-  "tpl",
-  "template",
-  "erb",
-  "mustache",
-  "in",
-  "m4",
-  "orig",
-  "rej",
-  "bak",
-  "swp",
-  "patch",
-  "diff",
-  "sh",
-  "bash",
-  "ps1",
-  "bat",
-  "py",
-  "js",
-  "mjs",
-  "cjs",
-  "ts",
-  "go",
-  "rb",
-  "java",
-  "json",
-  "yaml",
-  "yml",
-  "toml",
-  "xml",
-  "html",
-  "lock"
-]);
-function isDockerfilePath(path6) {
-  const base = path6.slice(path6.lastIndexOf("/") + 1).toLowerCase();
-  if (!base.includes("dockerfile") && !base.includes("containerfile")) return false;
-  if (base === "dockerfile" || base === "containerfile") return true;
-  if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
-  const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
-  if (!variant) return false;
-  const extension = variant[1].includes(".") ? variant[1].slice(variant[1].lastIndexOf(".") + 1) : variant[1];
-  return !NOT_DOCKERFILE_EXTENSIONS.has(extension);
-}
-var dockerfileDiscoverer = {
-  kind: "dockerfile",
-  matches: (path6) => isDockerfilePath(path6),
-  extract: (file, context) => extractDockerfile(file, context)
-};
-function extractDockerfile(file, context) {
-  const parsed = parseDockerfile(file.text);
-  const extraction = new DockerfileExtraction(file, context, parsed.escapeToken, parsed.instructions);
-  if (parsed.syntax) {
-    extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, "syntax directive");
-  }
-  extraction.run();
-  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
-  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
-}
-var DockerfileExtraction = class {
-  constructor(file, context, escapeToken, instructions) {
-    this.file = file;
-    this.context = context;
-    this.escapeToken = escapeToken;
-    this.instructions = instructions;
-    this.lines = new LineIndex(file.text);
-    for (const name2 of PLATFORM_ARGS) {
-      const override = ownValue(context.buildArgs, name2);
-      this.globals.set(
-        name2,
-        override !== void 0 ? { set: true, value: override } : { set: true, unknown: `build argument ${name2} depends on the build platform` }
-      );
-    }
-  }
-  file;
-  context;
-  escapeToken;
-  instructions;
-  occurrences = [];
-  errors = [];
-  /** The file's line starts, shared with the container reader. */
-  lines;
-  /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
-  globals = /* @__PURE__ */ new Map();
-  /** Every stage name in the file, lower-case: `COPY --from` may name any stage. */
-  allStageNames = /* @__PURE__ */ new Set();
-  /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
-  earlierStageNames = /* @__PURE__ */ new Set();
-  /**
-   * Global ARGs whose value hangs on an empty default (`ARG VERSION=`, a slot for `--build-arg`):
-   * the ARG itself, or one whose default used such ARGs, mapped to those empty ARGs' names.
-   */
-  emptyRoots = /* @__PURE__ */ new Map();
-  run() {
-    for (const instruction of this.instructions) {
-      if (instruction.keyword !== "from") continue;
-      const name2 = fromArguments(instruction).stageName;
-      if (name2) this.allStageNames.add(name2.toLowerCase());
-    }
-    let inStage = false;
-    for (const instruction of this.instructions) {
-      try {
-        switch (instruction.keyword) {
-          case "arg":
-            if (!inStage) this.declareGlobalArgs(instruction);
-            break;
-          case "from":
-            inStage = true;
-            this.fromInstruction(instruction);
-            break;
-          case "copy":
-            this.copyFrom(instruction.source, instruction.argumentsStart, "COPY --from");
-            break;
-          case "run":
-            this.runMounts(instruction.source, instruction.argumentsStart, "RUN --mount");
-            break;
-          case "onbuild":
-            this.onbuildTrigger(instruction);
-            break;
-        }
-      } catch (error) {
-        this.errors.push(`line ${instruction.line}: ${error.message}`);
+function composeBuildArgsFor(composePath, text3, dockerfilePath) {
+  const sets = [];
+  for (const document2 of parseYamlDocuments(text3).documents) {
+    for (const [, service] of mapPairs(document2, mergedGet(document2, document2.contents, "services"))) {
+      const build = mergedGet(document2, service, "build");
+      if (!(0, import_yaml4.isMap)(build)) continue;
+      const context = scalarString(mergedGet(document2, build, "context")) ?? ".";
+      const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
+      if (posix.normalize(posix.join(dirName(composePath), context, dockerfile)) !== dockerfilePath) continue;
+      const args = {};
+      const node = mergedGet(document2, build, "args");
+      for (const [name2, value] of mapPairs(document2, node)) {
+        const written = scalarString(value) ?? ((0, import_yaml4.isScalar)(value) && typeof value.value === "number" ? String(value.value) : void 0);
+        if (written !== void 0 && !written.includes("$")) args[name2] = written;
       }
-    }
-  }
-  emit(offset, raw, value, context, note) {
-    this.occurrences.push(
-      makeOccurrence({ file: this.file.path, kind: "dockerfile", lines: this.lines, offset, raw, value, context, note, dollarExpanded: true })
-    );
-  }
-  lookup = (name2) => this.globals.get(name2) ?? { set: false, reason: `build argument ${name2} is not declared before the first FROM` };
-  declareGlobalArgs(instruction) {
-    const text3 = instruction.source.text.slice(instruction.argumentsStart);
-    for (const word of quotedWords(text3, this.escapeToken)) {
-      const equals = word.indexOf("=");
-      const name2 = equals < 0 ? word : word.slice(0, equals);
-      if (name2 === "") {
-        this.errors.push(`line ${instruction.line}: ARG names can not be blank`);
-        continue;
+      for (const item of listItems(document2, node)) {
+        const written = scalarString(item);
+        const equals = written?.indexOf("=") ?? -1;
+        if (written !== void 0 && equals > 0 && !written.includes("$")) args[written.slice(0, equals)] = written.slice(equals + 1);
       }
-      const override = ownValue(this.context.buildArgs, name2);
-      if (override !== void 0) {
-        this.globals.set(name2, { set: true, value: override });
-        this.emptyRoots.delete(name2);
-      } else if (equals >= 0) {
-        const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
-        this.globals.set(name2, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
-        const roots = expansion.ok && expansion.value === "" ? [name2] : this.emptyArgumentsNeeded(word.slice(equals + 1));
-        if (roots.length > 0) this.emptyRoots.set(name2, roots);
-        else this.emptyRoots.delete(name2);
-      } else if (!this.globals.get(name2)?.set) {
-        this.globals.set(name2, { set: false, reason: `build argument ${name2} has no value` });
-      }
+      if (Object.keys(args).length > 0) sets.push(args);
     }
   }
-  fromInstruction(instruction) {
-    const { image, stageName, problem } = fromArguments(instruction);
-    if (problem) this.errors.push(`line ${instruction.line}: ${problem}`);
-    if (image) {
-      const context = stageName ? `FROM (stage ${stageName})` : "FROM";
-      const expansion = expandWord(image.text, this.lookup, this.escapeToken);
-      const { offset, raw } = rawAt(instruction.source, image.begin, image.end, this.file.text);
-      if (!expansion.ok) {
-        if (!this.namesEarlierStage(image.text)) this.emit(offset, raw, { unresolved: expansion.reason }, context);
-      } else if (expansion.value === "") this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context);
-      else if (expansion.value !== "scratch" && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
-        this.emit(offset, raw, this.emptyDefaultProblem(image.text, expansion.value) ?? expansion.value, context);
-      }
-    }
-    if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
-  }
-  /**
-   * `ARG VERSION=` then `FROM img:${VERSION}`: the empty default is a slot for `--build-arg`, not
-   * the value meant. When the word needs such an argument and is no reference without its value,
-   * the image is unresolved (naming the argument), not a grammar error. A word that is a valid
-   * reference with the empty value (`FROM ${PREFIX}nginx:1.27`) is what a plain build pulls.
-   */
-  emptyDefaultProblem(word, value) {
-    if (this.emptyRoots.size === 0 || normalizeForOccurrence(value).ok) return void 0;
-    const roots = this.emptyArgumentsNeeded(word);
-    if (roots.length === 0) return void 0;
-    return { unresolved: `build argument ${roots.join(", ")} is declared with an empty default (ARG ${roots[0]}=); its value is meant to come from --build-arg` };
-  }
-  /** The empty-default ARGs whose value `word` needs (it cannot be expanded without them), in order. */
-  emptyArgumentsNeeded(word) {
-    if (this.emptyRoots.size === 0) return [];
-    const needed = /* @__PURE__ */ new Set();
-    const probe = (name2) => {
-      const roots = this.emptyRoots.get(name2);
-      if (roots === void 0) return this.lookup(name2);
-      for (const root of roots) needed.add(root);
-      return { set: true, unknown: name2 };
-    };
-    return expandWord(word, probe, this.escapeToken).ok ? [] : [...needed];
-  }
-  /**
-   * Whether a FROM word that cannot be expanded matches a stage declared earlier once the parts
-   * coming from variables of unknown value (platform ARGs, ARGs declared without a value) are read
-   * as wildcards. The pattern must have a variable part and a literal part: a bare `$BASE` says
-   * nothing about which stage, if any, it names.
-   */
-  namesEarlierStage(word) {
-    if (this.earlierStageNames.size === 0 || word.includes(UNKNOWN_PART)) return false;
-    const wildcardLookup = (name2) => {
-      const state = this.globals.get(name2);
-      if (state === void 0) return this.lookup(name2);
-      if (state.set && "value" in state) return state;
-      return { set: true, value: UNKNOWN_PART };
-    };
-    const expansion = expandWord(word, wildcardLookup, this.escapeToken);
-    if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
-    const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
-    if (parts.every((part) => part === "")) return false;
-    for (const stage of this.earlierStageNames) if (matchesParts(parts, stage)) return true;
-    return false;
-  }
-  copyFrom(source, argumentsStart, context, note) {
-    for (const flag of extractFlags(source.text, argumentsStart).flags) {
-      if (flag.name !== "from" || !flag.value || flag.value.text === "") continue;
-      const variable = changesUnderExpansion(flag.value.text, this.escapeToken) ? "BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead" : void 0;
-      this.fromValue(source, flag.value, context, variable, note);
-    }
-  }
-  runMounts(source, argumentsStart, context, note) {
-    for (const flag of extractFlags(source.text, argumentsStart).flags) {
-      if (flag.name !== "mount" || !flag.value) continue;
-      const fields = csvFields(flag.value);
-      if (!fields) {
-        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV: ${flag.value.text.slice(0, 200)}`);
-        continue;
-      }
-      for (const field of fields) {
-        const equals = field.text.indexOf("=");
-        if (equals < 0 || field.text.slice(0, equals).toLowerCase() !== "from") continue;
-        const value = { text: field.text.slice(equals + 1), positions: field.positions.slice(equals + 1) };
-        if (value.text === "") continue;
-        const variable = /\$./.test(value.text) ? "BuildKit does not expand variables in --mount from=; define a stage with FROM from a global ARG instead" : void 0;
-        this.fromValue(source, value, context, variable, note);
-      }
-    }
-  }
-  /** A `--from` value: a stage (by name or index), `scratch`, or an image. */
-  fromValue(source, value, context, variableProblem, note) {
-    const first = source.offsets[value.positions[0]];
-    const last = source.offsets[value.positions[value.positions.length - 1]];
-    const raw = this.file.text.slice(first, last + 1);
-    if (variableProblem) {
-      this.emit(first, raw, { unresolved: variableProblem }, context, note);
-      return;
-    }
-    const text3 = value.text;
-    if (/^[+-]?\d+$/.test(text3) || text3 === "scratch" || this.allStageNames.has(text3.toLowerCase())) return;
-    this.emit(first, raw, text3, context, note);
-  }
-  onbuildTrigger(instruction) {
-    const text3 = instruction.source.text;
-    const { argumentsStart } = extractFlags(text3, instruction.argumentsStart);
-    let keywordEnd = argumentsStart;
-    while (keywordEnd < text3.length && !isCommandSeparator(text3[keywordEnd])) keywordEnd++;
-    const keyword = text3.slice(argumentsStart, keywordEnd).toLowerCase();
-    const note = "ONBUILD trigger: runs when another image is built FROM this one";
-    if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
-    else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
-  }
-};
-function fromArguments(instruction) {
-  const text3 = instruction.source.text;
-  const { argumentsStart } = extractFlags(text3, instruction.argumentsStart);
-  const words = whitespaceWords(text3, argumentsStart);
-  if (words.length === 0) return { problem: "FROM requires either one or three arguments (no image given)" };
-  const named = words.length >= 3 && words[1].text.toLowerCase() === "as";
-  const problem = words.length === 1 || words.length === 3 && named ? void 0 : "FROM requires either one or three arguments";
-  return { image: words[0], stageName: named ? words[2].text : void 0, problem };
+  return sets;
 }
-function rawAt(source, begin, end, fileText) {
-  const offset = source.offsets[begin];
-  return { offset, raw: fileText.slice(offset, source.offsets[end - 1] + 1) };
-}
-function ownValue(record, key) {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
-}
-
-// src/discover/github.ts
-var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
-var DOCKER_PREFIX = "docker://";
-var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
-var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
-var MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
-var OPERANDS = new RegExp(OPERAND, "g");
-var MAX_COMBINATIONS = 256;
-function isPlainObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function sameValue(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-function matrixCombinations(matrix) {
-  if (matrix === void 0) return { combinations: [] };
-  if (!isPlainObject(matrix)) return { unknown: "strategy.matrix is an expression" };
-  const dimensions = [];
-  for (const [key, values] of Object.entries(matrix)) {
-    if (key === "include" || key === "exclude") continue;
-    if (!Array.isArray(values)) return { unknown: `strategy.matrix.${key} is not a literal list` };
-    dimensions.push([key, values]);
-  }
-  let combinations = dimensions.length > 0 ? [{}] : [];
-  for (const [key, values] of dimensions) {
-    const next = [];
-    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: value });
-    if (next.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
-    combinations = next;
-  }
-  const exclude = matrix.exclude;
-  if (exclude !== void 0 && !Array.isArray(exclude)) return { unknown: "strategy.matrix.exclude is an expression" };
-  for (const rule2 of exclude ?? []) {
-    if (!isPlainObject(rule2)) continue;
-    combinations = combinations.filter((combination) => !Object.entries(rule2).every(([key, value]) => sameValue(combination[key], value)));
-  }
-  const include = matrix.include;
-  if (include !== void 0 && !Array.isArray(include)) return { unknown: "strategy.matrix.include is an expression" };
-  const originalKeys = new Set(dimensions.map(([key]) => key));
-  const originals = combinations.map((combination) => ({ ...combination }));
-  for (const entry of include ?? []) {
-    if (!isPlainObject(entry)) return { unknown: "strategy.matrix.include has an entry that is not a literal map" };
-    let merged = false;
-    originals.forEach((original, index) => {
-      const overwritesOriginal = Object.entries(entry).some(([key, value]) => originalKeys.has(key) && !sameValue(original[key], value));
-      if (overwritesOriginal) return;
-      Object.assign(combinations[index], entry);
-      merged = true;
-    });
-    if (!merged) combinations.push({ ...entry });
-    if (combinations.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
-  }
-  return { combinations };
-}
-function lookupPath(combination, path6) {
-  let current = combination;
-  for (const step3 of path6) {
-    if (!isPlainObject(current) || !(step3 in current)) return void 0;
-    current = current[step3];
-  }
-  return current;
-}
-function truthy(value) {
-  return !(value === void 0 || value === null || value === false || value === 0 || value === "");
-}
-function evaluateOperands(operands, combination) {
-  let value;
-  for (const operand of operands) {
-    value = "literal" in operand ? operand.literal : lookupPath(combination, operand.path);
-    if (truthy(value)) return value;
-  }
-  return value;
-}
-function expandExpressions(text3, matrix) {
-  const expressions = [...text3.matchAll(EXPRESSION)];
-  if (expressions.length === 0) return [{ value: text3 }];
-  const parsed = [];
-  for (const expression of expressions) {
-    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
-    parsed.push([...expression[1].matchAll(OPERANDS)].map(
-      ([operand]) => operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split(".").slice(1) }
-    ));
-  }
-  if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
-  const values = [];
-  for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
-    let missing = false;
-    let objectValue = false;
-    let index = 0;
-    const substituted = text3.replace(EXPRESSION, () => {
-      const value = evaluateOperands(parsed[index++], combination);
-      if (value === void 0 || value === null) missing = true;
-      else if (typeof value === "object") objectValue = true;
-      return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
-    });
-    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
-    if (missing || substituted.trim() === "") continue;
-    if (!values.includes(substituted)) values.push(substituted);
-  }
-  if (values.length === 0) {
-    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(", ")} has no value in strategy.matrix` } }];
-  }
-  return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
-}
-function workflowOccurrences(document2, file, lines) {
-  const occurrences = [];
-  for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
-    const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
-    const resolve3 = (text3) => expandExpressions(text3, matrix);
-    const site = (node, context, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: resolve3, prefix });
-    const containerSite = (node, context) => site(node, context, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
-    occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
-    for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
-      occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
-    }
-    listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
-      const uses = mergedGet(document2, step3, "uses");
-      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
-    });
-  }
-  return occurrences;
-}
-var githubWorkflowDiscoverer = {
-  kind: "github-workflow",
-  matches(path6) {
-    return WORKFLOW_FILE.test(path6);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
-  }
-};
-var actionResolve = (text3) => expandExpressions(text3, { unknown: "an action has no matrix" });
-function actionOccurrences(document2, file, lines) {
-  const runs = document2.get("runs", true);
-  const using = scalarString(mergedGet(document2, runs, "using"));
-  const site = (node, context) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context, resolve: actionResolve, prefix: DOCKER_PREFIX });
-  const occurrences = [];
-  if (using === "docker") {
-    const image = mergedGet(document2, runs, "image");
-    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, "runs.image"));
-  } else if (using === "composite") {
-    listItems(document2, mergedGet(document2, runs, "steps")).forEach((step3, index) => {
-      const uses = mergedGet(document2, step3, "uses");
-      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
-    });
-  }
-  return occurrences;
-}
-var githubActionDiscoverer = {
-  kind: "github-action",
-  matches(path6) {
-    const name2 = baseName(path6);
-    return name2 === "action.yml" || name2 === "action.yaml";
-  },
-  extract(file) {
-    const parsed = parseConfigDocuments(file);
-    const lines = new LineIndex(file.text);
-    const occurrences = parsed.documents.flatMap((document2) => actionOccurrences(document2, file, lines));
-    return { occurrences, errors: parsed.errors };
-  }
-};
-
-// src/discover/gitlab-include.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
-var ROOT_PIPELINE = ".gitlab-ci.yml";
-var MAX_INCLUDED_FILES = 150;
-var GLOB_CHARACTERS = /[*?[{]/;
-function localIncludes(document2) {
-  const include = mapGet(document2.contents, "include");
-  const entries = (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
-  const paths = [];
-  for (const entry of entries) {
-    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
-    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
-    const path6 = written.replace(/^\/+/, "").replace(/^\.\//, "");
-    if (path6 === "" || path6.split("/").includes("..")) continue;
-    paths.push(path6);
-  }
-  return paths;
-}
-async function expand(pattern, context) {
-  if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
-  if (!context.listFiles) return [];
-  const segments = pattern.split("/");
-  const fixed = segments.slice(0, segments.findIndex((segment) => GLOB_CHARACTERS.test(segment))).join("/");
-  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
-  return (await context.listFiles(fixed)).filter((path6) => isMatch(path6) && /\.ya?ml$/i.test(path6));
-}
-async function followIncludes(from, documents, context) {
-  const files = [];
-  const errors = [];
-  const seen = /* @__PURE__ */ new Set([from]);
-  const pending = documents.flatMap(localIncludes);
-  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
-    const pattern = pending.shift();
-    for (const path6 of await expand(pattern, context)) {
-      if (seen.has(path6) || files.length >= MAX_INCLUDED_FILES) continue;
-      seen.add(path6);
-      const text3 = await context.readFile(path6);
-      if (text3 === void 0) continue;
-      const parsed = parseYamlDocuments(text3);
-      for (const error of parsed.errors) errors.push(`included file ${path6}: ${error}`);
-      files.push({ path: path6, text: text3, parsed });
-      pending.push(...parsed.documents.flatMap(localIncludes));
-    }
-  }
-  return { files, errors };
-}
-var includedByRootCache = /* @__PURE__ */ new WeakMap();
-async function isIncludedByRoot(path6, context) {
-  let included = includedByRootCache.get(context);
-  if (!included) {
-    included = (async () => {
-      const text3 = await context.readFile(ROOT_PIPELINE);
-      if (text3 === void 0) return /* @__PURE__ */ new Set();
-      const { files } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text3).documents, context);
-      return new Set(files.map((file) => file.path));
-    })();
-    includedByRootCache.set(context, included);
-  }
-  return (await included).has(path6);
-}
-
-// src/discover/gitlab-ci.ts
-var RESERVED_KEYS = /* @__PURE__ */ new Set([
-  "default",
-  "include",
-  "stages",
-  "variables",
-  "workflow",
-  "image",
-  "services",
-  "cache",
-  "before_script",
-  "after_script",
-  "types",
-  "spec"
-]);
-var PREDEFINED_PREFIXES = ["CI_", "GITLAB_", "RUNNER_", "KUBECONFIG", "TRIGGER_PAYLOAD", "CHAT_", "DOCKER_AUTH_CONFIG"];
-var MAX_EXPANSION_DEPTH = 10;
-function readVariables(document2, node) {
-  const variables = /* @__PURE__ */ new Map();
-  for (const [name2, definition] of mapPairs(document2, node)) {
-    if ((0, import_yaml4.isScalar)(definition)) {
-      const value = scalarString(definition);
-      if (value !== void 0) variables.set(name2, { value, expand: true });
-    } else if ((0, import_yaml4.isMap)(definition)) {
-      const value = scalarString(mergedGet(document2, definition, "value"));
-      const expand3 = mergedGet(document2, definition, "expand");
-      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml4.isScalar)(expand3) && expand3.value === false) });
-    }
-  }
-  return variables;
-}
-function expand2(text3, variables) {
-  const expanded = /* @__PURE__ */ new Map();
-  const expanding = /* @__PURE__ */ new Set();
-  const lookup = (name2, depth) => {
-    const definition = variables.get(name2);
-    if (definition === void 0 && DEPENDENCY_PROXY_PREFIXES.has(name2)) return DEPENDENCY_PROXY_MARKER;
-    if (definition === void 0) {
-      if (PREDEFINED_PREFIXES.some((prefix) => name2.startsWith(prefix))) {
-        return { unresolved: `$${name2} is a predefined GitLab CI variable, known only when the pipeline runs` };
-      }
-      return { unresolved: `variable ${name2} is not defined in this file (it may be a project or group CI/CD variable)` };
-    }
-    if (!definition.expand) return definition.value;
-    const known = expanded.get(name2);
-    if (known !== void 0) return known;
-    if (expanding.has(name2) || depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name2} refers to itself or to variables too deeply` };
-    expanding.add(name2);
-    const value = substituteVariables(definition.value, (inner) => lookup(inner, depth + 1));
-    expanding.delete(name2);
-    expanded.set(name2, value);
-    return value;
-  };
-  return substituteVariables(text3, (name2) => lookup(name2, 0));
-}
-var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
-function resolverFor2(variables) {
-  return (text3) => {
-    const input = COMPONENT_INPUT.exec(text3);
-    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [throughDependencyProxy(expand2(text3, variables))];
-  };
-}
-var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
-var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
-function throughDependencyProxy(value) {
-  if (typeof value !== "string" || !value.includes(DEPENDENCY_PROXY_MARKER)) return { value };
-  if (!value.startsWith(`${DEPENDENCY_PROXY_MARKER}/`) || value.indexOf(DEPENDENCY_PROXY_MARKER, 1) >= 0) {
-    return { value: { unresolved: "the dependency proxy prefix is known only when the pipeline runs, and it does not start this image" } };
-  }
-  return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
-}
-var MAX_EXTENDS_DEPTH2 = 11;
-function templatesOf(jobs, job) {
-  const extendsNode = mergedGet(job.document, job.node, "extends");
-  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
-  const templates = [];
-  for (const parent of parents) {
-    const name2 = scalarString(parent);
-    const template = name2 === void 0 ? void 0 : jobs.get(name2);
-    if (template !== void 0) templates.push(template);
-  }
-  return templates;
-}
-function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
-  const known = memo.get(job.node);
-  if (known) return known;
-  const variables = /* @__PURE__ */ new Map();
-  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
-  chain.add(job.node);
-  const { document: document2 } = job;
-  for (const template of templatesOf(jobs, job)) {
-    for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
-  }
-  chain.delete(job.node);
-  for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
-  memo.set(job.node, variables);
-  return variables;
-}
-var HOSTED_MACOS_TAG = "saas-macos-";
-function jobTags(jobs, job, defaults, depth = 0) {
-  const own = mergedGet(job.document, job.node, "tags");
-  if (own !== void 0) return { document: job.document, node: own };
-  if (depth > MAX_EXTENDS_DEPTH2) return void 0;
-  for (const template of templatesOf(jobs, job).reverse()) {
-    const inherited = template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
-    if (inherited !== void 0) return inherited;
-  }
-  const fallback = depth === 0 && defaults !== void 0 ? mergedGet(job.document, defaults, "tags") : void 0;
-  return fallback === void 0 ? void 0 : { document: job.document, node: fallback };
-}
-function onHostedMacOs(jobs, job, defaults) {
-  const tags = jobTags(jobs, job, defaults);
-  return tags !== void 0 && listItems(tags.document, tags.node).some((tag2) => scalarString(tag2)?.startsWith(HOSTED_MACOS_TAG) ?? false);
-}
-function jobsOf(document2) {
-  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
-}
-function mergePipeline(parts) {
-  const variables = /* @__PURE__ */ new Map();
-  const jobs = /* @__PURE__ */ new Map();
-  for (const { document: document2 } of parts) {
-    for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
-    for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
-  }
-  return { variables, jobs, memo: /* @__PURE__ */ new Map() };
-}
-function pipelineOccurrences(part, pipeline2) {
-  const { document: document2, file, lines } = part;
-  const occurrences = [];
-  const site = (node, context, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context, resolve: resolverFor2(variables) });
-  const imagesOf = (owner, prefix, variables) => {
-    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
-    const services = mergedGet(document2, owner, "services");
-    if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
-    listItems(document2, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
-    });
-  };
-  imagesOf(document2.contents, "", pipeline2.variables);
-  const defaults = mergedGet(document2, document2.contents, "default");
-  imagesOf(defaults, "default.", pipeline2.variables);
-  for (const [jobName, job] of jobsOf(document2)) {
-    if (onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
-    const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
-    imagesOf(job.node, `${jobName}.`, variables);
-  }
-  return occurrences;
-}
-var gitlabCiDiscoverer = {
-  kind: "gitlab-ci",
-  matches(path6) {
-    const name2 = baseName(path6);
-    return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
-  },
-  async extract(file, context) {
-    const parsed = parseConfigDocuments(file);
-    if (file.path !== ROOT_PIPELINE && await isIncludedByRoot(file.path, context)) return { occurrences: [] };
-    const included = await followIncludes(file.path, parsed.documents, context);
-    const own = parsed.documents.map((document2) => ({ document: document2, file, lines: new LineIndex(file.text) }));
-    const parts = included.files.flatMap((other) => {
-      const lines = new LineIndex(other.text);
-      return other.parsed.documents.map((document2) => ({ document: document2, file: { path: other.path, text: other.text }, lines }));
-    });
-    const pipeline2 = mergePipeline([...parts, ...own]);
-    const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline2));
-    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
-  }
-};
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text3, ignoreTrivia = false) {
@@ -29051,12 +28721,12 @@ function createScanner(text3, ignoreTrivia = false) {
       return token = 17;
     }
     let code = text3.charCodeAt(pos);
-    if (isWhiteSpace(code)) {
+    if (isWhiteSpace2(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
         code = text3.charCodeAt(pos);
-      } while (isWhiteSpace(code));
+      } while (isWhiteSpace2(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
@@ -29185,7 +28855,7 @@ function createScanner(text3, ignoreTrivia = false) {
     }
   }
   function isUnknownContentCharacter(code) {
-    if (isWhiteSpace(code) || isLineBreak(code)) {
+    if (isWhiteSpace2(code) || isLineBreak(code)) {
       return false;
     }
     switch (code) {
@@ -29221,7 +28891,7 @@ function createScanner(text3, ignoreTrivia = false) {
     getTokenError: () => scanError
   };
 }
-function isWhiteSpace(ch) {
+function isWhiteSpace2(ch) {
   return ch === 32 || ch === 9;
 }
 function isLineBreak(ch) {
@@ -29351,6 +29021,49 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
+function parse2(text3, errors = [], options = ParseOptions.DEFAULT) {
+  let currentProperty = null;
+  let currentParent = [];
+  const previousParents = [];
+  function onValue(value) {
+    if (Array.isArray(currentParent)) {
+      currentParent.push(value);
+    } else if (currentProperty !== null) {
+      currentParent[currentProperty] = value;
+    }
+  }
+  const visitor = {
+    onObjectBegin: () => {
+      const object = {};
+      onValue(object);
+      previousParents.push(currentParent);
+      currentParent = object;
+      currentProperty = null;
+    },
+    onObjectProperty: (name2) => {
+      currentProperty = name2;
+    },
+    onObjectEnd: () => {
+      currentParent = previousParents.pop();
+    },
+    onArrayBegin: () => {
+      const array = [];
+      onValue(array);
+      previousParents.push(currentParent);
+      currentParent = array;
+      currentProperty = null;
+    },
+    onArrayEnd: () => {
+      currentParent = previousParents.pop();
+    },
+    onLiteralValue: onValue,
+    onError: (error, offset, length) => {
+      errors.push({ error, offset, length });
+    }
+  };
+  visit3(text3, visitor, options);
+  return currentParent[0];
+}
 function parseTree(text3, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
@@ -29797,6 +29510,7 @@ var SyntaxKind;
   SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
   SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
 })(SyntaxKind || (SyntaxKind = {}));
+var parse3 = parse2;
 var parseTree2 = parseTree;
 var findNodeAtLocation2 = findNodeAtLocation;
 var ParseErrorCode;
@@ -29881,6 +29595,51 @@ function describe2(errors, lines) {
     return `${printParseErrorCode(error.error)} at line ${line}, column ${column}`;
   });
 }
+function normalizedPath(path6) {
+  const parts = [];
+  for (const part of path6.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part !== "..") parts.push(part);
+    else if (parts.pop() === void 0) return void 0;
+  }
+  return parts.join("/");
+}
+var COMPOSE_NAMES = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"];
+async function devcontainerBuildArgs(dockerfilePath, context) {
+  const dir = dirName(dockerfilePath);
+  if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return [];
+  const sets = [];
+  const source = `${dir}/devcontainer.json`;
+  const text3 = await context.readFile(source);
+  const config = text3 === void 0 ? void 0 : parse3(text3, [], { allowTrailingComma: true, disallowComments: false });
+  if (typeof config === "object" && config !== null) {
+    const { build, dockerFile, dockerfile } = config;
+    const named = build?.dockerfile ?? dockerFile ?? dockerfile;
+    if (typeof named === "string" && normalizedPath(`${dir}/${named}`) === dockerfilePath) {
+      const args = {};
+      if (typeof build?.args === "object" && build.args !== null) {
+        for (const [name2, value] of Object.entries(build.args)) {
+          const written = typeof value === "number" ? String(value) : value;
+          if (typeof written === "string" && !VARIABLE.test(written)) args[name2] = written;
+        }
+      }
+      if (Object.keys(args).length > 0) sets.push({ args, source });
+    }
+  }
+  for (const name2 of COMPOSE_NAMES) {
+    const path6 = `${dir}/${name2}`;
+    const compose = await context.readFile(path6);
+    if (compose === void 0) continue;
+    let given;
+    try {
+      given = composeBuildArgsFor(path6, compose, dockerfilePath);
+    } catch {
+      given = [];
+    }
+    for (const args of given) sets.push({ args, source: path6 });
+  }
+  return sets;
+}
 var devcontainerDiscoverer = {
   kind: "devcontainer",
   matches(path6) {
@@ -29910,14 +29669,1096 @@ var devcontainerDiscoverer = {
   }
 };
 
+// src/discover/dockerfile/bake.ts
+import { posix as posix2 } from "node:path";
+var BAKE_FILES = ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "docker-bake.override.json"];
+var MAX_LEVELS = 8;
+var MAX_TOKENS = 2e5;
+function tokenize(text3) {
+  const tokens = [];
+  let index = 0;
+  while (index < text3.length && tokens.length < MAX_TOKENS) {
+    const char = text3[index];
+    if (char === "#" || char === "/" && text3[index + 1] === "/") {
+      const end = text3.indexOf("\n", index);
+      index = end < 0 ? text3.length : end + 1;
+    } else if (char === "/" && text3[index + 1] === "*") {
+      const end = text3.indexOf("*/", index + 2);
+      index = end < 0 ? text3.length : end + 2;
+    } else if (char === '"') {
+      let value = "";
+      index++;
+      while (index < text3.length && text3[index] !== '"' && text3[index] !== "\n") {
+        if (text3[index] === "\\" && index + 1 < text3.length) index++;
+        value += text3[index++];
+      }
+      index++;
+      tokens.push({ kind: "string", text: value });
+    } else if (/[A-Za-z0-9_.-]/.test(char)) {
+      const start = index;
+      while (index < text3.length && /[A-Za-z0-9_.-]/.test(text3[index])) index++;
+      tokens.push({ kind: "word", text: text3.slice(start, index) });
+    } else {
+      if (!/\s/.test(char)) tokens.push({ kind: "punct", text: char });
+      index++;
+    }
+  }
+  return tokens;
+}
+function literal(token) {
+  return token?.kind === "string" && !/[$%]\{/.test(token.text) ? token.text : void 0;
+}
+function hclTargets(text3) {
+  const tokens = tokenize(text3);
+  const targets = [];
+  let depth = 0;
+  let current;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind === "punct" && "{[(".includes(token.text)) {
+      depth++;
+      continue;
+    }
+    if (token.kind === "punct" && "}])".includes(token.text)) {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) current = void 0;
+      continue;
+    }
+    if (depth === 0 && token.kind === "word" && token.text === "target" && tokens[index + 1]?.kind === "string" && tokens[index + 2]?.text === "{") {
+      current = { contexts: /* @__PURE__ */ new Map() };
+      targets.push(current);
+      index += 1;
+      continue;
+    }
+    if (!current || depth !== 1 || token.kind !== "word" || tokens[index + 1]?.text !== "=") continue;
+    if (token.text === "context" || token.text === "dockerfile") {
+      const value = literal(tokens[index + 2]);
+      if (value !== void 0) current[token.text] = value;
+    } else if (token.text === "contexts" && tokens[index + 2]?.text === "{") {
+      index = readContexts(tokens, index + 3, current.contexts) - 1;
+    }
+  }
+  return targets;
+}
+function readContexts(tokens, start, into) {
+  let index = start;
+  while (index < tokens.length && tokens[index].text !== "}") {
+    const key = tokens[index];
+    const separator2 = tokens[index + 1]?.text;
+    const value = literal(tokens[index + 2]);
+    if ((key.kind === "word" || key.kind === "string") && (separator2 === "=" || separator2 === ":") && value !== void 0) {
+      into.set(key.text, value);
+      index += 3;
+    } else {
+      index++;
+    }
+  }
+  return index + 1;
+}
+function jsonTargets(text3) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text3);
+  } catch {
+    return [];
+  }
+  const targets = parsed?.target;
+  if (typeof targets !== "object" || targets === null) return [];
+  return Object.values(targets).map((target) => {
+    const fields = typeof target === "object" && target !== null ? target : {};
+    const contexts = /* @__PURE__ */ new Map();
+    if (typeof fields.contexts === "object" && fields.contexts !== null) {
+      for (const [name2, value] of Object.entries(fields.contexts)) if (typeof value === "string") contexts.set(name2, value);
+    }
+    return {
+      context: typeof fields.context === "string" ? fields.context : void 0,
+      dockerfile: typeof fields.dockerfile === "string" ? fields.dockerfile : void 0,
+      contexts
+    };
+  });
+}
+var parsedBakeFiles = /* @__PURE__ */ new WeakMap();
+function bakeTargets(path6, context) {
+  let cache3 = parsedBakeFiles.get(context);
+  if (!cache3) {
+    cache3 = /* @__PURE__ */ new Map();
+    parsedBakeFiles.set(context, cache3);
+  }
+  let targets = cache3.get(path6);
+  if (!targets) {
+    targets = context.readFile(path6).then((text3) => text3 === void 0 ? [] : path6.endsWith(".json") ? jsonTargets(text3) : hclTargets(text3));
+    cache3.set(path6, targets);
+  }
+  return targets;
+}
+async function bakeNamedContexts(dockerfilePath, context) {
+  const named = /* @__PURE__ */ new Map();
+  let directory = posix2.dirname(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS; level++) {
+    for (const name2 of BAKE_FILES) {
+      const bakePath = directory === "." ? name2 : `${directory}/${name2}`;
+      for (const target of await bakeTargets(bakePath, context)) {
+        const built = posix2.normalize(posix2.join(directory, target.context ?? ".", target.dockerfile ?? "Dockerfile"));
+        if (built !== posix2.normalize(dockerfilePath)) continue;
+        for (const [contextName, value] of target.contexts) if (!named.has(contextName)) named.set(contextName, value);
+      }
+    }
+    if (directory === ".") break;
+    directory = posix2.dirname(directory);
+  }
+  return named;
+}
+
+// src/discover/dockerfile/index.ts
+var PLATFORM_ARGS = [
+  "BUILDPLATFORM",
+  "BUILDOS",
+  "BUILDARCH",
+  "BUILDVARIANT",
+  "TARGETPLATFORM",
+  "TARGETOS",
+  "TARGETARCH",
+  "TARGETVARIANT"
+];
+var UNKNOWN_PART = "\uE000";
+var NOT_DOCKERFILE_EXTENSIONS = /* @__PURE__ */ new Set([
+  "dockerignore",
+  "md",
+  "markdown",
+  "txt",
+  "rst",
+  "j2",
+  "jinja",
+  "jinja2",
+  "tmpl",
+  "tpl",
+  "template",
+  "erb",
+  "mustache",
+  "in",
+  "m4",
+  "orig",
+  "rej",
+  "bak",
+  "swp",
+  "patch",
+  "diff",
+  "sh",
+  "bash",
+  "ps1",
+  "bat",
+  "py",
+  "js",
+  "mjs",
+  "cjs",
+  "ts",
+  "go",
+  "rb",
+  "java",
+  "json",
+  "yaml",
+  "yml",
+  "toml",
+  "xml",
+  "html",
+  "lock"
+]);
+function isDockerfilePath(path6) {
+  const base = path6.slice(path6.lastIndexOf("/") + 1).toLowerCase();
+  if (!base.includes("dockerfile") && !base.includes("containerfile")) return false;
+  if (base === "dockerfile" || base === "containerfile") return true;
+  if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
+  const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
+  if (!variant) return false;
+  const extension = variant[1].includes(".") ? variant[1].slice(variant[1].lastIndexOf(".") + 1) : variant[1];
+  return !NOT_DOCKERFILE_EXTENSIONS.has(extension);
+}
+var dockerfileDiscoverer = {
+  kind: "dockerfile",
+  matches: (path6) => isDockerfilePath(path6),
+  extract: async (file, context) => {
+    const extraction = file.path.includes(".devcontainer/") ? await extractDevcontainerDockerfile(file, context) : extractDockerfile(file, context);
+    return withBakeContexts(file, extraction, context);
+  }
+};
+async function extractDevcontainerDockerfile(file, context) {
+  const given = await devcontainerBuildArgs(file.path, context);
+  if (given.length === 0) return extractDockerfile(file, context);
+  const extractions = given.map(({ args, source }) => {
+    const extraction = extractDockerfile(file, { ...context, buildArgs: { ...args, ...context.buildArgs } });
+    const names = Object.keys(args).filter((name2) => !Object.hasOwn(context.buildArgs, name2));
+    for (const occurrence of extraction.occurrences) {
+      const used = names.filter((name2) => mentions(occurrence.raw, name2));
+      if (used.length === 0) continue;
+      const note = `build argument ${used.join(", ")} as ${source} sets it`;
+      occurrence.note = occurrence.note ? `${occurrence.note}; ${note}` : note;
+    }
+    return extraction;
+  });
+  const seen = /* @__PURE__ */ new Set();
+  const occurrences = extractions.flatMap((extraction) => extraction.occurrences).filter((occurrence) => {
+    const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { ...extractions[0], occurrences };
+}
+function mentions(text3, name2) {
+  for (let at = text3.indexOf("$"); at >= 0; at = text3.indexOf("$", at + 1)) {
+    const start = text3[at + 1] === "{" ? at + 2 : at + 1;
+    if (!text3.startsWith(name2, start)) continue;
+    const next = text3[start + name2.length];
+    if (next === void 0 || !/[A-Za-z0-9_]/.test(next)) return true;
+  }
+  return false;
+}
+var CONTEXT_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+async function withBakeContexts(file, extraction, context) {
+  const fromContext = (occurrence) => /--(?:from|mount)$/.test(occurrence.context ?? "") && occurrence.resolved === void 0 && CONTEXT_NAME.test(occurrence.raw);
+  if (!extraction.occurrences.some(fromContext)) return extraction;
+  const named = await bakeNamedContexts(file.path, context);
+  if (named.size === 0) return extraction;
+  const lines = new LineIndex(file.text);
+  const occurrences = extraction.occurrences.flatMap((occurrence) => {
+    const value = fromContext(occurrence) ? named.get(occurrence.raw) : void 0;
+    if (value === void 0) return [occurrence];
+    if (!value.startsWith("docker-image://")) return [];
+    return [
+      makeOccurrence({
+        file: file.path,
+        kind: "dockerfile",
+        lines,
+        offset: lines.offsetAt(occurrence),
+        raw: occurrence.raw,
+        value: value.slice("docker-image://".length),
+        context: occurrence.context,
+        note: joinNote(occurrence.note, `the build context ${occurrence.raw} a docker-bake file names`)
+      })
+    ];
+  });
+  return { ...extraction, occurrences };
+}
+function joinNote(first, second) {
+  return first ? `${first}; ${second}` : second;
+}
+function extractDockerfile(file, context) {
+  const parsed = parseDockerfile(file.text);
+  const extraction = new DockerfileExtraction(file, context, parsed.escapeToken, parsed.instructions);
+  if (parsed.syntax) {
+    extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, "syntax directive");
+  }
+  extraction.run();
+  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
+}
+var DockerfileExtraction = class {
+  constructor(file, context, escapeToken, instructions) {
+    this.file = file;
+    this.context = context;
+    this.escapeToken = escapeToken;
+    this.instructions = instructions;
+    this.lines = new LineIndex(file.text);
+    for (const name2 of PLATFORM_ARGS) {
+      const override = ownValue(context.buildArgs, name2);
+      this.globals.set(
+        name2,
+        override !== void 0 ? { set: true, value: override } : { set: true, unknown: `build argument ${name2} depends on the build platform` }
+      );
+    }
+  }
+  file;
+  context;
+  escapeToken;
+  instructions;
+  occurrences = [];
+  errors = [];
+  /** The file's line starts, shared with the container reader. */
+  lines;
+  /** Global-scope variables: platform ARGs and ARGs declared before the first FROM. */
+  globals = /* @__PURE__ */ new Map();
+  /** Every stage name in the file, lower-case: `COPY --from` may name any stage. */
+  allStageNames = /* @__PURE__ */ new Set();
+  /** Stage names declared so far, lower-case: `FROM` may only name an earlier stage. */
+  earlierStageNames = /* @__PURE__ */ new Set();
+  /**
+   * Global ARGs whose value hangs on an empty default (`ARG VERSION=`, a slot for `--build-arg`):
+   * the ARG itself, or one whose default used such ARGs, mapped to those empty ARGs' names.
+   */
+  emptyRoots = /* @__PURE__ */ new Map();
+  run() {
+    for (const instruction of this.instructions) {
+      if (instruction.keyword !== "from") continue;
+      const name2 = fromArguments(instruction).stageName;
+      if (name2) this.allStageNames.add(name2.toLowerCase());
+    }
+    let inStage = false;
+    for (const instruction of this.instructions) {
+      try {
+        switch (instruction.keyword) {
+          case "arg":
+            if (!inStage) this.declareGlobalArgs(instruction);
+            break;
+          case "from":
+            inStage = true;
+            this.fromInstruction(instruction);
+            break;
+          case "copy":
+            this.copyFrom(instruction.source, instruction.argumentsStart, "COPY --from");
+            break;
+          case "run":
+            this.runMounts(instruction.source, instruction.argumentsStart, "RUN --mount");
+            break;
+          case "onbuild":
+            this.onbuildTrigger(instruction);
+            break;
+        }
+      } catch (error) {
+        this.errors.push(`line ${instruction.line}: ${error.message}`);
+      }
+    }
+  }
+  emit(offset, raw, value, context, note) {
+    this.occurrences.push(
+      makeOccurrence({ file: this.file.path, kind: "dockerfile", lines: this.lines, offset, raw, value, context, note, dollarExpanded: true })
+    );
+  }
+  lookup = (name2) => this.globals.get(name2) ?? { set: false, reason: `build argument ${name2} is not declared before the first FROM` };
+  declareGlobalArgs(instruction) {
+    const text3 = instruction.source.text.slice(instruction.argumentsStart);
+    for (const word of quotedWords(text3, this.escapeToken)) {
+      const equals = word.indexOf("=");
+      const name2 = equals < 0 ? word : word.slice(0, equals);
+      if (name2 === "") {
+        this.errors.push(`line ${instruction.line}: ARG names can not be blank`);
+        continue;
+      }
+      const override = ownValue(this.context.buildArgs, name2);
+      if (override !== void 0) {
+        this.globals.set(name2, { set: true, value: override });
+        this.emptyRoots.delete(name2);
+      } else if (equals >= 0) {
+        const expansion = expandWord(word.slice(equals + 1), this.lookup, this.escapeToken);
+        this.globals.set(name2, expansion.ok ? { set: true, value: expansion.value } : { set: true, unknown: expansion.reason });
+        const roots = expansion.ok && expansion.value === "" ? [name2] : this.emptyArgumentsNeeded(word.slice(equals + 1));
+        if (roots.length > 0) this.emptyRoots.set(name2, roots);
+        else this.emptyRoots.delete(name2);
+      } else if (!this.globals.get(name2)?.set) {
+        this.globals.set(name2, { set: false, reason: `build argument ${name2} has no value` });
+      }
+    }
+  }
+  fromInstruction(instruction) {
+    const { image, stageName, problem } = fromArguments(instruction);
+    if (problem) this.errors.push(`line ${instruction.line}: ${problem}`);
+    if (image) {
+      const context = stageName ? `FROM (stage ${stageName})` : "FROM";
+      const expansion = expandWord(image.text, this.lookup, this.escapeToken);
+      const { offset, raw } = rawAt(instruction.source, image.begin, image.end, this.file.text);
+      if (!expansion.ok) {
+        if (!this.namesEarlierStage(image.text)) this.emit(offset, raw, { unresolved: expansion.reason }, context);
+      } else if (expansion.value === "") this.emit(offset, raw, { unresolved: `base name (${image.text}) expands to nothing` }, context);
+      else if (expansion.value !== "scratch" && !this.earlierStageNames.has(expansion.value.toLowerCase())) {
+        this.emit(offset, raw, this.emptyDefaultProblem(image.text, expansion.value) ?? expansion.value, context);
+      }
+    }
+    if (stageName) this.earlierStageNames.add(stageName.toLowerCase());
+  }
+  /**
+   * `ARG VERSION=` then `FROM img:${VERSION}`: the empty default is a slot for `--build-arg`, not
+   * the value meant. When the word needs such an argument and is no reference without its value,
+   * the image is unresolved (naming the argument), not a grammar error. A word that is a valid
+   * reference with the empty value (`FROM ${PREFIX}nginx:1.27`) is what a plain build pulls.
+   */
+  emptyDefaultProblem(word, value) {
+    if (this.emptyRoots.size === 0 || normalizeForOccurrence(value).ok) return void 0;
+    const roots = this.emptyArgumentsNeeded(word);
+    if (roots.length === 0) return void 0;
+    return { unresolved: `build argument ${roots.join(", ")} is declared with an empty default (ARG ${roots[0]}=); its value is meant to come from --build-arg` };
+  }
+  /** The empty-default ARGs whose value `word` needs (it cannot be expanded without them), in order. */
+  emptyArgumentsNeeded(word) {
+    if (this.emptyRoots.size === 0) return [];
+    const needed = /* @__PURE__ */ new Set();
+    const probe = (name2) => {
+      const roots = this.emptyRoots.get(name2);
+      if (roots === void 0) return this.lookup(name2);
+      for (const root of roots) needed.add(root);
+      return { set: true, unknown: name2 };
+    };
+    return expandWord(word, probe, this.escapeToken).ok ? [] : [...needed];
+  }
+  /**
+   * Whether a FROM word that cannot be expanded matches a stage declared earlier once the parts
+   * coming from variables of unknown value (platform ARGs, ARGs declared without a value) are read
+   * as wildcards. The pattern must have a variable part and a literal part: a bare `$BASE` says
+   * nothing about which stage, if any, it names.
+   */
+  namesEarlierStage(word) {
+    if (this.earlierStageNames.size === 0 || word.includes(UNKNOWN_PART)) return false;
+    const wildcardLookup = (name2) => {
+      const state = this.globals.get(name2);
+      if (state === void 0) return this.lookup(name2);
+      if (state.set && "value" in state) return state;
+      return { set: true, value: UNKNOWN_PART };
+    };
+    const expansion = expandWord(word, wildcardLookup, this.escapeToken);
+    if (!expansion.ok || !expansion.value.includes(UNKNOWN_PART)) return false;
+    const parts = expansion.value.toLowerCase().split(UNKNOWN_PART);
+    if (parts.every((part) => part === "")) return false;
+    for (const stage of this.earlierStageNames) if (matchesParts(parts, stage)) return true;
+    return false;
+  }
+  copyFrom(source, argumentsStart, context, note) {
+    for (const flag of extractFlags(source.text, argumentsStart).flags) {
+      if (flag.name !== "from" || !flag.value || flag.value.text === "") continue;
+      const variable = changesUnderExpansion(flag.value.text, this.escapeToken) ? "BuildKit does not expand variables in COPY --from; define a stage with FROM from a global ARG instead" : void 0;
+      this.fromValue(source, flag.value, context, variable, note);
+    }
+  }
+  runMounts(source, argumentsStart, context, note) {
+    for (const flag of extractFlags(source.text, argumentsStart).flags) {
+      if (flag.name !== "mount" || !flag.value) continue;
+      const fields = csvFields(flag.value);
+      if (!fields) {
+        this.errors.push(`line ${this.lines.positionAt(source.offsets[0] ?? 0).line}: --mount value is not valid CSV: ${flag.value.text.slice(0, 200)}`);
+        continue;
+      }
+      for (const field of fields) {
+        const equals = field.text.indexOf("=");
+        if (equals < 0 || field.text.slice(0, equals).toLowerCase() !== "from") continue;
+        const value = { text: field.text.slice(equals + 1), positions: field.positions.slice(equals + 1) };
+        if (value.text === "") continue;
+        const variable = /\$./.test(value.text) ? "BuildKit does not expand variables in --mount from=; define a stage with FROM from a global ARG instead" : void 0;
+        this.fromValue(source, value, context, variable, note);
+      }
+    }
+  }
+  /** A `--from` value: a stage (by name or index), `scratch`, or an image. */
+  fromValue(source, value, context, variableProblem, note) {
+    const first = source.offsets[value.positions[0]];
+    const last = source.offsets[value.positions[value.positions.length - 1]];
+    const raw = this.file.text.slice(first, last + 1);
+    if (variableProblem) {
+      this.emit(first, raw, { unresolved: variableProblem }, context, note);
+      return;
+    }
+    const text3 = value.text;
+    if (/^[+-]?\d+$/.test(text3) || text3 === "scratch" || this.allStageNames.has(text3.toLowerCase())) return;
+    this.emit(first, raw, text3, context, note);
+  }
+  onbuildTrigger(instruction) {
+    const text3 = instruction.source.text;
+    const { argumentsStart } = extractFlags(text3, instruction.argumentsStart);
+    let keywordEnd = argumentsStart;
+    while (keywordEnd < text3.length && !isCommandSeparator(text3[keywordEnd])) keywordEnd++;
+    const keyword = text3.slice(argumentsStart, keywordEnd).toLowerCase();
+    const note = "ONBUILD trigger: runs when another image is built FROM this one";
+    if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
+    else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
+  }
+};
+function fromArguments(instruction) {
+  const text3 = instruction.source.text;
+  const { argumentsStart } = extractFlags(text3, instruction.argumentsStart);
+  const words = whitespaceWords(text3, argumentsStart);
+  if (words.length === 0) return { problem: "FROM requires either one or three arguments (no image given)" };
+  const named = words.length >= 3 && words[1].text.toLowerCase() === "as";
+  const problem = words.length === 1 || words.length === 3 && named ? void 0 : "FROM requires either one or three arguments";
+  return { image: words[0], stageName: named ? words[2].text : void 0, problem };
+}
+function rawAt(source, begin, end, fileText) {
+  const offset = source.offsets[begin];
+  return { offset, raw: fileText.slice(offset, source.offsets[end - 1] + 1) };
+}
+function ownValue(record, key) {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
+}
+
+// src/discover/github.ts
+var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
+var DOCKER_PREFIX = "docker://";
+var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
+var MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
+var OPERANDS = new RegExp(OPERAND, "g");
+var MAX_COMBINATIONS = 256;
+var IMAGE_INPUTS = /* @__PURE__ */ new Map([["docker/setup-qemu-action", "image"]]);
+function actionImageInput(document2, step3) {
+  const uses = scalarString(mergedGet(document2, step3, "uses"));
+  const input = uses === void 0 ? void 0 : IMAGE_INPUTS.get(uses.split("@")[0].toLowerCase());
+  if (input === void 0) return void 0;
+  const node = mergedGet(document2, mergedGet(document2, step3, "with"), input);
+  return node === void 0 ? void 0 : { node, input };
+}
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function sameValue(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+function matrixCombinations(matrix) {
+  if (matrix === void 0) return { combinations: [] };
+  if (!isPlainObject(matrix)) return { unknown: "strategy.matrix is an expression" };
+  const dimensions = [];
+  for (const [key, values] of Object.entries(matrix)) {
+    if (key === "include" || key === "exclude") continue;
+    if (!Array.isArray(values)) return { unknown: `strategy.matrix.${key} is not a literal list` };
+    dimensions.push([key, values]);
+  }
+  let combinations = dimensions.length > 0 ? [{}] : [];
+  for (const [key, values] of dimensions) {
+    const next = [];
+    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: value });
+    if (next.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
+    combinations = next;
+  }
+  const exclude = matrix.exclude;
+  if (exclude !== void 0 && !Array.isArray(exclude)) return { unknown: "strategy.matrix.exclude is an expression" };
+  for (const rule2 of exclude ?? []) {
+    if (!isPlainObject(rule2)) continue;
+    combinations = combinations.filter((combination) => !Object.entries(rule2).every(([key, value]) => sameValue(combination[key], value)));
+  }
+  const include = matrix.include;
+  if (include !== void 0 && !Array.isArray(include)) return { unknown: "strategy.matrix.include is an expression" };
+  const originalKeys = new Set(dimensions.map(([key]) => key));
+  const originals = combinations.map((combination) => ({ ...combination }));
+  for (const entry of include ?? []) {
+    if (!isPlainObject(entry)) return { unknown: "strategy.matrix.include has an entry that is not a literal map" };
+    let merged = false;
+    originals.forEach((original, index) => {
+      const overwritesOriginal = Object.entries(entry).some(([key, value]) => originalKeys.has(key) && !sameValue(original[key], value));
+      if (overwritesOriginal) return;
+      Object.assign(combinations[index], entry);
+      merged = true;
+    });
+    if (!merged) combinations.push({ ...entry });
+    if (combinations.length > MAX_COMBINATIONS) return { unknown: `strategy.matrix has more than ${MAX_COMBINATIONS} combinations` };
+  }
+  return { combinations };
+}
+function lookupPath(combination, path6) {
+  let current = combination;
+  for (const step3 of path6) {
+    if (!isPlainObject(current) || !(step3 in current)) return void 0;
+    current = current[step3];
+  }
+  return current;
+}
+function truthy(value) {
+  return !(value === void 0 || value === null || value === false || value === 0 || value === "");
+}
+function evaluateOperands(operands, combination) {
+  let value;
+  for (const operand of operands) {
+    value = "literal" in operand ? operand.literal : lookupPath(combination, operand.path);
+    if (truthy(value)) return value;
+  }
+  return value;
+}
+function expandExpressions(text3, matrix) {
+  const expressions = [...text3.matchAll(EXPRESSION)];
+  if (expressions.length === 0) return [{ value: text3 }];
+  const parsed = [];
+  for (const expression of expressions) {
+    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    parsed.push([...expression[1].matchAll(OPERANDS)].map(
+      ([operand]) => operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split(".").slice(1) }
+    ));
+  }
+  if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
+  const values = [];
+  for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
+    let missing = false;
+    let objectValue = false;
+    let index = 0;
+    const substituted = text3.replace(EXPRESSION, () => {
+      const value = evaluateOperands(parsed[index++], combination);
+      if (value === void 0 || value === null) missing = true;
+      else if (typeof value === "object") objectValue = true;
+      return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+    });
+    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
+    if (missing || substituted.trim() === "") continue;
+    if (!values.includes(substituted)) values.push(substituted);
+  }
+  if (values.length === 0) {
+    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(", ")} has no value in strategy.matrix` } }];
+  }
+  return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+}
+function workflowOccurrences(document2, file, lines) {
+  const occurrences = [];
+  for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
+    const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
+    const resolve2 = (text3) => expandExpressions(text3, matrix);
+    const site = (node, context, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: resolve2, prefix });
+    const containerSite = (node, context) => site(node, context, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
+    occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
+    for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
+      occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
+    }
+    listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
+      const uses = mergedGet(document2, step3, "uses");
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+      const input = actionImageInput(document2, step3);
+      if (input) occurrences.push(...site(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+    });
+  }
+  return occurrences;
+}
+var githubWorkflowDiscoverer = {
+  kind: "github-workflow",
+  matches(path6) {
+    return WORKFLOW_FILE.test(path6);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
+  }
+};
+var actionResolve = (text3) => expandExpressions(text3, { unknown: "an action has no matrix" });
+function actionOccurrences(document2, file, lines) {
+  const runs = document2.get("runs", true);
+  const using = scalarString(mergedGet(document2, runs, "using"));
+  const site = (node, context) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context, resolve: actionResolve, prefix: DOCKER_PREFIX });
+  const inputSite = (node, context) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context, resolve: actionResolve });
+  const occurrences = [];
+  if (using === "docker") {
+    const image = mergedGet(document2, runs, "image");
+    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, "runs.image"));
+  } else if (using === "composite") {
+    listItems(document2, mergedGet(document2, runs, "steps")).forEach((step3, index) => {
+      const uses = mergedGet(document2, step3, "uses");
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
+      const input = actionImageInput(document2, step3);
+      if (input) occurrences.push(...inputSite(input.node, `runs.steps[${index}].with.${input.input}`));
+    });
+  }
+  return occurrences;
+}
+var githubActionDiscoverer = {
+  kind: "github-action",
+  matches(path6) {
+    const name2 = baseName(path6);
+    return name2 === "action.yml" || name2 === "action.yaml";
+  },
+  extract(file) {
+    const parsed = parseConfigDocuments(file);
+    const lines = new LineIndex(file.text);
+    const occurrences = parsed.documents.flatMap((document2) => actionOccurrences(document2, file, lines));
+    return { occurrences, errors: parsed.errors };
+  }
+};
+
+// src/discover/gitlab-include.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var ROOT_PIPELINE = ".gitlab-ci.yml";
+var MAX_INCLUDED_FILES = 150;
+var GLOB_CHARACTERS = /[*?[{]/;
+function localIncludes(document2) {
+  const include = mapGet(document2.contents, "include");
+  const entries = (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+  const paths = [];
+  for (const entry of entries) {
+    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
+    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
+    const path6 = written.replace(/^\/+/, "").replace(/^\.\//, "");
+    if (path6 === "" || path6.split("/").includes("..")) continue;
+    paths.push(path6);
+  }
+  return paths;
+}
+async function expand(pattern, context) {
+  if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
+  if (!context.listFiles) return [];
+  const segments = pattern.split("/");
+  const fixed = segments.slice(0, segments.findIndex((segment) => GLOB_CHARACTERS.test(segment))).join("/");
+  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
+  return (await context.listFiles(fixed)).filter((path6) => isMatch(path6) && /\.ya?ml$/i.test(path6));
+}
+async function followIncludes(from, documents, context) {
+  const files = [];
+  const errors = [];
+  const seen = /* @__PURE__ */ new Set([from]);
+  const pending = documents.flatMap(localIncludes);
+  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
+    const pattern = pending.shift();
+    for (const path6 of await expand(pattern, context)) {
+      if (seen.has(path6) || files.length >= MAX_INCLUDED_FILES) continue;
+      seen.add(path6);
+      const text3 = await context.readFile(path6);
+      if (text3 === void 0) continue;
+      const parsed = parseYamlDocuments(text3);
+      for (const error of parsed.errors) errors.push(`included file ${path6}: ${error}`);
+      files.push({ path: path6, text: text3, parsed });
+      pending.push(...parsed.documents.flatMap(localIncludes));
+    }
+  }
+  return { files, errors };
+}
+var includedByRootCache = /* @__PURE__ */ new WeakMap();
+async function isIncludedByRoot(path6, context) {
+  let included = includedByRootCache.get(context);
+  if (!included) {
+    included = (async () => {
+      const text3 = await context.readFile(ROOT_PIPELINE);
+      if (text3 === void 0) return /* @__PURE__ */ new Set();
+      const { files } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text3).documents, context);
+      return new Set(files.map((file) => file.path));
+    })();
+    includedByRootCache.set(context, included);
+  }
+  return (await included).has(path6);
+}
+
+// src/discover/gitlab-ci.ts
+var RESERVED_KEYS = /* @__PURE__ */ new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+  "types",
+  "spec"
+]);
+var PREDEFINED_PREFIXES = ["CI_", "GITLAB_", "RUNNER_", "KUBECONFIG", "TRIGGER_PAYLOAD", "CHAT_", "DOCKER_AUTH_CONFIG"];
+var MAX_EXPANSION_DEPTH = 10;
+function readVariables(document2, node) {
+  const variables = /* @__PURE__ */ new Map();
+  for (const [name2, definition] of mapPairs(document2, node)) {
+    if ((0, import_yaml4.isScalar)(definition)) {
+      const value = scalarString(definition);
+      if (value !== void 0) variables.set(name2, { value, expand: true });
+    } else if ((0, import_yaml4.isMap)(definition)) {
+      const value = scalarString(mergedGet(document2, definition, "value"));
+      const expand4 = mergedGet(document2, definition, "expand");
+      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml4.isScalar)(expand4) && expand4.value === false) });
+    }
+  }
+  return variables;
+}
+function expand2(text3, variables) {
+  const expanded = /* @__PURE__ */ new Map();
+  const expanding = /* @__PURE__ */ new Set();
+  const lookup = (name2, depth) => {
+    const definition = variables.get(name2);
+    if (definition === void 0 && DEPENDENCY_PROXY_PREFIXES.has(name2)) return DEPENDENCY_PROXY_MARKER;
+    if (definition === void 0) {
+      if (PREDEFINED_PREFIXES.some((prefix) => name2.startsWith(prefix))) {
+        return { unresolved: `$${name2} is a predefined GitLab CI variable, known only when the pipeline runs` };
+      }
+      return { unresolved: `variable ${name2} is not defined in this file (it may be a project or group CI/CD variable)` };
+    }
+    if (!definition.expand) return definition.value;
+    const known = expanded.get(name2);
+    if (known !== void 0) return known;
+    if (expanding.has(name2) || depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name2} refers to itself or to variables too deeply` };
+    expanding.add(name2);
+    const value = substituteVariables(definition.value, (inner) => lookup(inner, depth + 1));
+    expanding.delete(name2);
+    expanded.set(name2, value);
+    return value;
+  };
+  return substituteVariables(text3, (name2) => lookup(name2, 0));
+}
+var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
+function resolverFor2(variables) {
+  return (text3) => {
+    const input = COMPONENT_INPUT.exec(text3);
+    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
+    return [throughDependencyProxy(expand2(text3, variables))];
+  };
+}
+var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
+var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
+function throughDependencyProxy(value) {
+  if (typeof value !== "string" || !value.includes(DEPENDENCY_PROXY_MARKER)) return { value };
+  if (!value.startsWith(`${DEPENDENCY_PROXY_MARKER}/`) || value.indexOf(DEPENDENCY_PROXY_MARKER, 1) >= 0) {
+    return { value: { unresolved: "the dependency proxy prefix is known only when the pipeline runs, and it does not start this image" } };
+  }
+  return { value: value.slice(DEPENDENCY_PROXY_MARKER.length + 1), note: "pulled through GitLab's dependency proxy; the Docker Hub image is checked" };
+}
+var MAX_EXTENDS_DEPTH2 = 11;
+function templatesOf(jobs, job) {
+  const extendsNode = mergedGet(job.document, job.node, "extends");
+  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  const templates = [];
+  for (const parent of parents) {
+    const name2 = scalarString(parent);
+    const template = name2 === void 0 ? void 0 : jobs.get(name2);
+    if (template !== void 0) templates.push(template);
+  }
+  return templates;
+}
+function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
+  const known = memo.get(job.node);
+  if (known) return known;
+  const variables = /* @__PURE__ */ new Map();
+  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
+  chain.add(job.node);
+  const { document: document2 } = job;
+  for (const template of templatesOf(jobs, job)) {
+    for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+  }
+  chain.delete(job.node);
+  for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
+  memo.set(job.node, variables);
+  return variables;
+}
+var HOSTED_MACOS_TAG = "saas-macos-";
+function jobTags(jobs, job, defaults, depth = 0) {
+  const own = mergedGet(job.document, job.node, "tags");
+  if (own !== void 0) return { document: job.document, node: own };
+  if (depth > MAX_EXTENDS_DEPTH2) return void 0;
+  for (const template of templatesOf(jobs, job).reverse()) {
+    const inherited = template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
+    if (inherited !== void 0) return inherited;
+  }
+  const fallback = depth === 0 && defaults !== void 0 ? mergedGet(job.document, defaults, "tags") : void 0;
+  return fallback === void 0 ? void 0 : { document: job.document, node: fallback };
+}
+function onHostedMacOs(jobs, job, defaults) {
+  const tags = jobTags(jobs, job, defaults);
+  return tags !== void 0 && listItems(tags.document, tags.node).some((tag2) => scalarString(tag2)?.startsWith(HOSTED_MACOS_TAG) ?? false);
+}
+function jobsOf(document2) {
+  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
+}
+function mergePipeline(parts) {
+  const variables = /* @__PURE__ */ new Map();
+  const jobs = /* @__PURE__ */ new Map();
+  for (const { document: document2 } of parts) {
+    for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
+    for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
+  }
+  return { variables, jobs, memo: /* @__PURE__ */ new Map() };
+}
+function pipelineOccurrences(part, pipeline2) {
+  const { document: document2, file, lines } = part;
+  const occurrences = [];
+  const site = (node, context, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context, resolve: resolverFor2(variables) });
+  const imagesOf = (owner, prefix, variables) => {
+    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
+    const services = mergedGet(document2, owner, "services");
+    if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
+    listItems(document2, services).forEach((service, index) => {
+      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
+    });
+  };
+  imagesOf(document2.contents, "", pipeline2.variables);
+  const defaults = mergedGet(document2, document2.contents, "default");
+  imagesOf(defaults, "default.", pipeline2.variables);
+  for (const [jobName, job] of jobsOf(document2)) {
+    if (onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
+    const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
+    imagesOf(job.node, `${jobName}.`, variables);
+  }
+  return occurrences;
+}
+var gitlabCiDiscoverer = {
+  kind: "gitlab-ci",
+  matches(path6) {
+    const name2 = baseName(path6);
+    return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
+  },
+  async extract(file, context) {
+    const parsed = parseConfigDocuments(file);
+    if (file.path !== ROOT_PIPELINE && await isIncludedByRoot(file.path, context)) return { occurrences: [] };
+    const included = await followIncludes(file.path, parsed.documents, context);
+    const own = parsed.documents.map((document2) => ({ document: document2, file, lines: new LineIndex(file.text) }));
+    const parts = included.files.flatMap((other) => {
+      const lines = new LineIndex(other.text);
+      return other.parsed.documents.map((document2) => ({ document: document2, file: { path: other.path, text: other.text }, lines }));
+    });
+    const pipeline2 = mergePipeline([...parts, ...own]);
+    const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline2));
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
+  }
+};
+
+// src/discover/circleci-parameters.ts
+var MAX_BINDINGS = 256;
+var TEMPLATE = /<<([^<>]*)>>/g;
+var PIPELINE_PARAMETER = /^pipeline\.parameters\.(.+)$/;
+var OWN_PARAMETER = /^parameters\.(.+)$/;
+function declaredDefaults(document2, owner) {
+  const defaults = /* @__PURE__ */ new Map();
+  for (const [name2, declaration] of mapPairs(document2, mergedGet(document2, owner, "parameters"))) {
+    defaults.set(name2, scalarString(mergedGet(document2, declaration, "default")));
+  }
+  return defaults;
+}
+function matrixCombinations2(document2, matrix) {
+  let combinations = [/* @__PURE__ */ new Map()];
+  for (const [name2, values] of mapPairs(document2, mergedGet(document2, matrix, "parameters"))) {
+    const texts = listItems(document2, values).map(scalarString).filter((text3) => text3 !== void 0);
+    const next = [];
+    for (const combination of combinations) {
+      for (const text3 of texts) if (next.length < MAX_BINDINGS) next.push(new Map([...combination, [name2, text3]]));
+    }
+    combinations = next;
+  }
+  const excluded = listItems(document2, mergedGet(document2, matrix, "exclude")).map(
+    (exclusion) => mapPairs(document2, exclusion).map(([name2, value]) => [name2, scalarString(value)])
+  );
+  return combinations.filter((combination) => !excluded.some((pairs) => pairs.every(([name2, value]) => combination.get(name2) === value)));
+}
+function workflowInvocations(document2) {
+  const invocations = /* @__PURE__ */ new Map();
+  const add2 = (name2, parameters) => {
+    const list2 = invocations.get(name2) ?? [];
+    if (list2.length < MAX_BINDINGS) list2.push(parameters);
+    invocations.set(name2, list2);
+  };
+  for (const [, workflow] of mapPairs(document2, mergedGet(document2, document2.contents, "workflows"))) {
+    for (const item of listItems(document2, mergedGet(document2, workflow, "jobs"))) {
+      const name2 = scalarString(item);
+      if (name2 !== void 0) add2(name2, void 0);
+      else for (const [job, parameters] of mapPairs(document2, item)) add2(job, parameters);
+    }
+  }
+  return invocations;
+}
+function passedValues(document2, invocation, declared) {
+  const passed = /* @__PURE__ */ new Map();
+  for (const parameter of declared) {
+    const text3 = scalarString(mergedGet(document2, invocation, parameter));
+    if (text3 !== void 0) passed.set(parameter, text3);
+  }
+  return matrixCombinations2(document2, mergedGet(document2, invocation, "matrix")).map((combination) => new Map([...passed, ...combination]));
+}
+function withDefaults(defaults, passed) {
+  const binding = /* @__PURE__ */ new Map();
+  for (const [name2, fallback] of defaults) {
+    const value = passed.get(name2) ?? fallback;
+    if (value !== void 0) binding.set(name2, value);
+  }
+  return binding;
+}
+function expand3(text3, lookup) {
+  let unresolved;
+  const value = text3.replace(TEMPLATE, (whole, expression) => {
+    const found = lookup(expression.trim());
+    if (typeof found === "string") return found;
+    unresolved ??= found.unresolved;
+    return whole;
+  });
+  if (unresolved !== void 0) return { unresolved };
+  if (value.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `parameters make the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+  return value;
+}
+var CircleciParameters = class {
+  constructor(document2) {
+    this.document = document2;
+    this.pipeline = declaredDefaults(document2, document2.contents);
+    this.jobs = mapPairs(document2, mergedGet(document2, document2.contents, "jobs"));
+  }
+  document;
+  pipeline;
+  jobs;
+  jobBindings = /* @__PURE__ */ new Map();
+  invocations;
+  /** The parameter sets job `name` runs with: one per invocation; a job no workflow invokes, its defaults. */
+  job(name2, job) {
+    return { owner: `job ${name2}`, bindings: () => this.jobParameterSets(name2, job) };
+  }
+  jobParameterSets(name2, job) {
+    let bindings = this.jobBindings.get(name2);
+    if (!bindings) {
+      const defaults = declaredDefaults(this.document, job);
+      this.invocations ??= workflowInvocations(this.document);
+      const passed = (this.invocations.get(name2) ?? []).flatMap((invocation) => passedValues(this.document, invocation, [...defaults.keys()]));
+      bindings = (passed.length > 0 ? passed : [/* @__PURE__ */ new Map()]).slice(0, MAX_BINDINGS).map((values) => withDefaults(defaults, values));
+      this.jobBindings.set(name2, bindings);
+    }
+    return bindings;
+  }
+  /** The parameter sets executor `name` runs with: what each job using it passes (the job's own parameters expanded). */
+  executor(name2, executor) {
+    return { owner: `executor ${name2}`, bindings: () => this.executorParameterSets(name2, executor) };
+  }
+  executorParameterSets(name2, executor) {
+    const defaults = declaredDefaults(this.document, executor);
+    const bindings = [];
+    for (const [jobName, job] of this.jobs) {
+      if (bindings.length >= MAX_BINDINGS) break;
+      const use = mergedGet(this.document, job, "executor");
+      if ((scalarString(use) ?? scalarString(mergedGet(this.document, use, "name"))) !== name2) continue;
+      for (const jobBinding of this.jobParameterSets(jobName, job)) {
+        const passed = /* @__PURE__ */ new Map();
+        for (const parameter of defaults.keys()) {
+          const text3 = scalarString(mergedGet(this.document, use, parameter));
+          if (text3 !== void 0) passed.set(parameter, this.expandValue(text3, jobBinding));
+        }
+        if (bindings.length < MAX_BINDINGS) bindings.push(withDefaults(defaults, passed));
+      }
+    }
+    return bindings.length > 0 ? bindings : [withDefaults(defaults, /* @__PURE__ */ new Map())];
+  }
+  /** The values of an image written in a job or executor (`scope`), or outside both (pipeline parameters only). */
+  imageValues(text3, scope) {
+    if (!text3.includes("<<")) return [{ value: text3 }];
+    const own = [...text3.matchAll(TEMPLATE)].some((match) => OWN_PARAMETER.test(match[1].trim()));
+    const results = /* @__PURE__ */ new Map();
+    for (const binding of own && scope ? scope.bindings() : [/* @__PURE__ */ new Map()]) {
+      const first = expand3(text3, (expression) => this.read(expression, binding, scope?.owner));
+      const value = typeof first === "string" ? expand3(first, (expression) => this.read(expression, /* @__PURE__ */ new Map(), scope?.owner)) : first;
+      results.set(JSON.stringify(value), value);
+    }
+    const values = [...results.values()];
+    const resolvedCount = values.filter((value) => typeof value === "string").length;
+    let index = 0;
+    return values.map((value) => {
+      if (typeof value !== "string") return { value };
+      index++;
+      const source = own && scope ? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
+      return { value, note: resolvedCount > 1 ? `with ${source}, value ${index} of ${resolvedCount}` : `with ${source}` };
+    });
+  }
+  /** A job's parameters in a value it passes its executor; anything else is left as written, for the image to name. */
+  expandValue(text3, binding) {
+    return text3.replace(TEMPLATE, (whole, expression) => {
+      const own = OWN_PARAMETER.exec(expression.trim());
+      return (own && binding.get(own[1])) ?? whole;
+    });
+  }
+  read(expression, binding, owner) {
+    const pipeline2 = PIPELINE_PARAMETER.exec(expression);
+    if (pipeline2) {
+      const value = this.pipeline.get(pipeline2[1]);
+      if (value !== void 0) return value;
+      return {
+        unresolved: this.pipeline.has(pipeline2[1]) ? `pipeline parameter ${pipeline2[1]} has no default: it is set when the pipeline is triggered` : `pipeline parameter ${pipeline2[1]} is not declared in this config`
+      };
+    }
+    const own = OWN_PARAMETER.exec(expression);
+    if (own && owner !== void 0) {
+      const value = binding.get(own[1]);
+      if (value !== void 0) return value;
+      return { unresolved: `parameter ${own[1]} of ${owner} has no default and is not passed` };
+    }
+    return { unresolved: `CircleCI parameter << ${expression} >> is set by the pipeline or the caller of the job` };
+  }
+};
+
 // src/discover/circleci.ts
 var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
-var resolve = runtimeOnlyResolver("CircleCI", [
-  { pattern: /<<\s*[^>]*?\s*>>/, describe: (match) => `CircleCI parameter ${match} is set by the pipeline or the caller of the job` }
-]);
+var runtimeVariables = runtimeOnlyResolver("CircleCI");
+function resolverFor3(parameters, scope) {
+  return (text3) => parameters.imageValues(text3, scope).flatMap(
+    (candidate) => typeof candidate.value === "string" ? runtimeVariables(candidate.value).map((value) => ({ ...value, note: candidate.note })) : [candidate]
+  );
+}
 function configOccurrences(document2, file, lines) {
   const occurrences = [];
-  const dockerImages = (owner, prefix) => {
+  const parameters = new CircleciParameters(document2);
+  const dockerImages = (owner, prefix, scope) => {
+    const resolve2 = resolverFor3(parameters, scope);
     listItems(document2, mergedGet(document2, owner, "docker")).forEach((container, index) => {
       occurrences.push(
         ...occurrencesAtScalar({
@@ -29927,17 +30768,19 @@ function configOccurrences(document2, file, lines) {
           lines,
           node: mergedGet(document2, container, "image"),
           context: `${prefix}.docker[${index}].image`,
-          resolve
+          resolve: resolve2
         })
       );
     });
   };
-  const section = (root, prefix) => {
-    for (const [name2, job] of mapPairs(document2, mergedGet(document2, root, "jobs"))) dockerImages(job, `${prefix}jobs.${name2}`);
-    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, root, "executors"))) dockerImages(executor, `${prefix}executors.${name2}`);
-  };
-  section(document2.contents, "");
-  for (const [name2, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) section(orb, `orbs.${name2}.`);
+  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) dockerImages(job, `jobs.${name2}`, parameters.job(name2, job));
+  for (const [name2, executor] of mapPairs(document2, mergedGet(document2, document2.contents, "executors"))) {
+    dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor));
+  }
+  for (const [orbName, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) {
+    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0);
+    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0);
+  }
   return occurrences;
 }
 var circleciDiscoverer = {
@@ -29951,13 +30794,13 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml14 = __toESM(require_dist(), 1);
-var resolve2 = runtimeOnlyResolver("Bitbucket");
+var import_yaml15 = __toESM(require_dist(), 1);
+var resolve = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH3 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
-  const site = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context, resolve: resolve2 }));
+  const site = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context, resolve }));
   site(mergedGet(document2, document2.contents, "image"), "image");
   const definitions = mergedGet(document2, document2.contents, "definitions");
   for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions, "services"))) {
@@ -29965,19 +30808,19 @@ function pipelineOccurrences2(document2, file, lines) {
   }
   const walk = (node, path6, depth) => {
     if (depth > MAX_DEPTH3) return;
-    if ((0, import_yaml14.isMap)(node)) {
+    if ((0, import_yaml15.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path6 ? `${path6}.${key}` : key;
-        if (key === "step" && (0, import_yaml14.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml15.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
-            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
+            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve, prefix: DOCKER_PREFIX2 })
           );
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml14.isSeq)(node)) {
+    } else if ((0, import_yaml15.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1));
     }
   };
@@ -29996,20 +30839,20 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
 var MAX_DEPTH4 = 40;
 var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
-function readVariables2(document2) {
+function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
-  const node = mergedGet(document2, document2.contents, "variables");
-  if ((0, import_yaml16.isMap)(node)) {
+  const node = mergedGet(document2, owner, "variables");
+  if ((0, import_yaml17.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text3 = scalarString(value);
       if (text3 !== void 0) variables.set(name2, text3);
     }
-  } else if ((0, import_yaml16.isSeq)(node)) {
+  } else if ((0, import_yaml17.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -30018,56 +30861,83 @@ function readVariables2(document2) {
   }
   return variables;
 }
-function resolverFor3(variables) {
+var VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/;
+function substitute(text3, variables) {
+  let unresolved;
+  const value = text3.replace(EXPRESSION2, (whole, macro, template, runtime) => {
+    const expression = template ?? runtime;
+    const name2 = macro !== void 0 ? macro.trim() : VARIABLE_EXPRESSION.exec(expression ?? "")?.slice(1).find((part) => part !== void 0);
+    const known = name2 === void 0 ? void 0 : variables.get(name2);
+    if (known === void 0) {
+      unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
+      return whole;
+    }
+    return known;
+  });
+  return unresolved === void 0 ? value : { unresolved };
+}
+function resolverFor4(variables, legs, aliases) {
   return (text3) => {
-    let unresolved;
-    const value = text3.replace(EXPRESSION2, (whole, macro, template) => {
-      let name2;
-      if (macro !== void 0) name2 = macro.trim();
-      else if (template !== void 0) name2 = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/.exec(template)?.slice(1).find((part) => part !== void 0);
-      const known = name2 === void 0 ? void 0 : variables.get(name2);
-      if (known === void 0) {
-        unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
-        return whole;
-      }
-      return known;
-    });
-    return [{ value: unresolved === void 0 ? value : { unresolved } }];
+    const results = (legs.length > 0 ? legs : [/* @__PURE__ */ new Map()]).map((leg) => substitute(text3, new Map([...variables, ...leg])));
+    const unresolved = results.find((result) => typeof result !== "string");
+    if (unresolved !== void 0) return [{ value: unresolved }];
+    const values = [...new Set(results)].filter((value) => !aliases.has(value));
+    if (values.length <= 1) return values.map((value) => ({ value }));
+    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
   };
+}
+function matrixLegs(document2, job) {
+  const matrix = mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix");
+  return mapPairs(document2, matrix).map(([, leg]) => {
+    const variables = /* @__PURE__ */ new Map();
+    for (const [name2, value] of mapPairs(document2, leg)) {
+      const text3 = scalarString(value);
+      if (text3 !== void 0) variables.set(name2, text3);
+    }
+    return variables;
+  });
 }
 function pipelineOccurrences3(document2, file, lines) {
   const occurrences = [];
-  const resolve3 = resolverFor3(readVariables2(document2));
-  const site = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context, resolve: resolve3 }));
+  const topLevel = readVariables2(document2, document2.contents);
   const aliases = /* @__PURE__ */ new Set();
-  listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers")).forEach((container, index) => {
+  const site = (node, context, variables, legs) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context, resolve: resolverFor4(variables, legs, aliases) }));
+  const containers = listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers"));
+  for (const container of containers) {
     const alias = scalarString(mergedGet(document2, container, "container"));
     if (alias !== void 0) aliases.add(alias);
-    site(mergedGet(document2, container, "image"), `resources.containers[${index}].image`);
+  }
+  containers.forEach((container, index) => {
+    occurrences.push(
+      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(topLevel, [], /* @__PURE__ */ new Set()) })
+    );
   });
-  const walk = (node, path6, depth) => {
+  const walk = (node, path6, depth, variables) => {
     if (depth > MAX_DEPTH4) return;
-    if ((0, import_yaml16.isMap)(node)) {
+    if ((0, import_yaml17.isMap)(node)) {
+      const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
+      const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       for (const pair of node.items) {
-        if (!(0, import_yaml16.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml17.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path6 ? `${path6}.${key}` : key;
         if (key === "container") {
-          if ((0, import_yaml16.isScalar)(pair.value)) {
-            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath);
-          } else if ((0, import_yaml16.isMap)(pair.value)) {
-            site(pair.value.get("image", true), `${childPath}.image`);
+          const legs = matrixLegs(document2, node);
+          if ((0, import_yaml17.isScalar)(pair.value)) {
+            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath, scope, legs);
+          } else if ((0, import_yaml17.isMap)(pair.value)) {
+            site(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
-        walk(pair.value, childPath, depth + 1);
+        walk(pair.value, childPath, depth + 1, scope);
       }
-    } else if ((0, import_yaml16.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1));
+    } else if ((0, import_yaml17.isSeq)(node)) {
+      node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1, variables));
     }
   };
-  walk(document2.contents, "", 0);
+  walk(document2.contents, "", 0, topLevel);
   return occurrences;
 }
 var azurePipelinesDiscoverer = {
@@ -30081,7 +30951,7 @@ var azurePipelinesDiscoverer = {
 };
 
 // src/discover/drone.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var MAX_COMBINATIONS2 = 256;
 var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -30104,7 +30974,7 @@ function woodpeckerCombinations(matrix) {
   }
   return entries.length > 0 ? combinations : [];
 }
-function resolverFor4(system, matrix) {
+function resolverFor5(system, matrix) {
   return (text3) => {
     const names = [...text3.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
     if (names.length === 0) return [{ value: text3.replace(/\$\$/g, "$") }];
@@ -30126,26 +30996,26 @@ function resolverFor4(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml18.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml18.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml19.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml19.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
   const occurrences = [];
   const kind = "drone";
   const system = file.path.includes(".woodpecker") ? "Woodpecker" : "Drone";
-  const resolve3 = resolverFor4(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
+  const resolve2 = resolverFor5(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
   const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml18.isSeq)(node)) {
+    if ((0, import_yaml19.isSeq)(node)) {
       listItems(document2, node).forEach((step3, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve2 }));
       });
-    } else if ((0, import_yaml18.isMap)(node)) {
+    } else if ((0, import_yaml19.isMap)(node)) {
       for (const [name3, step3] of mapPairs(document2, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
+        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve2 }));
       }
     }
   };
@@ -30346,10 +31216,10 @@ function matchingBrace2(text3, start) {
   }
   return -1;
 }
-function trim(value, operation, expand3) {
+function trim(value, operation, expand4) {
   const mark = operation[0];
   const greedy = operation[1] === mark;
-  const pattern = expand3(operation.slice(greedy ? 2 : 1));
+  const pattern = expand4(operation.slice(greedy ? 2 : 1));
   if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
   const lengths = [...Array(value.length + 1).keys()];
   if (greedy) lengths.reverse();
@@ -30359,12 +31229,12 @@ function trim(value, operation, expand3) {
   }
   return value;
 }
-function replace(value, operation, expand3) {
+function replace(value, operation, expand4) {
   const all = operation[1] === "/";
   const rest = operation.slice(all ? 2 : 1);
   const slash = rest.indexOf("/");
-  const pattern = expand3(slash < 0 ? rest : rest.slice(0, slash));
-  const replacement = slash < 0 ? "" : expand3(rest.slice(slash + 1));
+  const pattern = expand4(slash < 0 ? rest : rest.slice(0, slash));
+  const replacement = slash < 0 ? "" : expand4(rest.slice(slash + 1));
   if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
   if (pattern === "") return value;
   let output = "";
@@ -30428,7 +31298,7 @@ function globMatch(pattern, text3) {
 
 // src/discover/cloudbuild.ts
 var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
-function resolverFor5(substitutions) {
+function resolverFor6(substitutions) {
   return (text3) => [expandSubstitutions(text3, substitutions)];
 }
 var TAG_FLAGS = /* @__PURE__ */ new Set(["-t", "--tag", "--destination"]);
@@ -30487,26 +31357,26 @@ function userSubstitutions(document2) {
   }
   return substitutions;
 }
-function keysOf(names, resolve3) {
-  return names.flatMap((name2) => resolve3(name2).map((value) => nameKey(typeof value.value === "string" ? value.value : name2)));
+function keysOf(names, resolve2) {
+  return names.flatMap((name2) => resolve2(name2).map((value) => nameKey(typeof value.value === "string" ? value.value : name2)));
 }
 function buildOccurrences(document2, file, lines, buildFiles) {
-  const resolve3 = resolverFor5(userSubstitutions(document2));
-  const site = (node, context, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context, resolve: resolve3, local: note !== void 0 || void 0, note });
-  const pushed = new Set(keysOf(listItems(document2, mergedGet(document2, document2.contents, "images")).flatMap((image) => scalarString(image) ?? []), resolve3));
+  const resolve2 = resolverFor6(userSubstitutions(document2));
+  const site = (node, context, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context, resolve: resolve2, local: note !== void 0 || void 0, note });
+  const pushed = new Set(keysOf(listItems(document2, mergedGet(document2, document2.contents, "images")).flatMap((image) => scalarString(image) ?? []), resolve2));
   const built = /* @__PURE__ */ new Map();
   const occurrences = [];
   listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step3, index) => {
     const node = mergedGet(document2, step3, "name");
     const name2 = scalarString(node);
-    const key = name2 === void 0 ? void 0 : keysOf([name2], resolve3);
+    const key = name2 === void 0 ? void 0 : keysOf([name2], resolve2);
     const by = key?.map((one) => built.get(one)).find((step4) => step4 !== void 0);
     const note = by !== void 0 ? `built by steps[${by}] of this build` : key?.some((one) => pushed.has(one)) ? "pushed by this build (built here)" : void 0;
     occurrences.push(...site(node, `steps[${index}].name`, note));
     const { names, files } = stepBuild(argumentWords(document2, step3));
     const dir = scalarString(mergedGet(document2, step3, "dir"));
     for (const buildFile of files) names.push(...buildFileNames(buildFiles.get(buildFilePath(file, dir, buildFile) ?? "") ?? ""));
-    for (const one of keysOf(names, resolve3)) if (!built.has(one)) built.set(one, index);
+    for (const one of keysOf(names, resolve2)) if (!built.has(one)) built.set(one, index);
   });
   listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
     occurrences.push(...site(image, `images[${index}]`, "pushed by this build (built here)"));
@@ -30630,12 +31500,12 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
   const equals = argument.indexOf("=");
-  if (!argument.startsWith("--") || equals < 0 || equals > 128) return void 0;
+  if (!argument.startsWith("-") || equals < 0 || equals > 128) return void 0;
   const name2 = argument.slice(0, equals);
   if (!isImageFlagName(name2)) return void 0;
   const image = argument.slice(equals + 1);
@@ -30653,8 +31523,9 @@ function isOneReference(value) {
   return normalizeForOccurrence(text3).ok;
 }
 function isImageFlagName(name2) {
-  if (!name2.startsWith("--") || name2.length > 128 || !name2.toLowerCase().endsWith("image")) return false;
-  for (const char of name2.slice(2)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return false;
+  if (!name2.startsWith("-") || name2.length > 128 || !name2.toLowerCase().endsWith("image")) return false;
+  const dashes = name2.startsWith("--") ? 2 : 1;
+  for (const char of name2.slice(dashes)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return false;
   return true;
 }
 
@@ -30667,7 +31538,7 @@ var TemplateSyntaxError = class extends Error {
   pos;
 };
 var KEYWORD_LIKE = /* @__PURE__ */ new Set(["true", "false", "nil"]);
-function isSpace2(ch) {
+function isSpace3(ch) {
   return ch === " " || ch === "	" || ch === "\r" || ch === "\n";
 }
 function isAlphaNumeric(ch) {
@@ -30685,11 +31556,11 @@ function lexTemplate(text3, spans) {
   while (index < text3.length) {
     const open = text3.indexOf("{{", index);
     const textEnd = open < 0 ? text3.length : open;
-    const trimLeft = open >= 0 && text3[open + 2] === "-" && isSpace2(text3[open + 3]);
-    let literal = text3.slice(index, textEnd);
-    if (trimNext) literal = trimStart(literal);
-    if (trimLeft) literal = trimEnd(literal);
-    if (literal !== "") tokens.push({ type: "text", value: literal, pos: index, spaced: false });
+    const trimLeft = open >= 0 && text3[open + 2] === "-" && isSpace3(text3[open + 3]);
+    let literal2 = text3.slice(index, textEnd);
+    if (trimNext) literal2 = trimStart(literal2);
+    if (trimLeft) literal2 = trimEnd(literal2);
+    if (literal2 !== "") tokens.push({ type: "text", value: literal2, pos: index, spaced: false });
     if (open < 0) break;
     const bodyStart = open + (trimLeft ? 4 : 2);
     const before = tokens.length;
@@ -30702,17 +31573,17 @@ function lexTemplate(text3, spans) {
 }
 function trimStart(text3) {
   let start = 0;
-  while (start < text3.length && isSpace2(text3[start])) start++;
+  while (start < text3.length && isSpace3(text3[start])) start++;
   return text3.slice(start);
 }
 function trimEnd(text3) {
   let end = text3.length;
-  while (end > 0 && isSpace2(text3[end - 1])) end--;
+  while (end > 0 && isSpace3(text3[end - 1])) end--;
   return text3.slice(0, end);
 }
 function closeAt(text3, index) {
   if (text3.startsWith("}}", index)) return { trimRight: false, end: index + 2 };
-  if (isSpace2(text3[index]) && text3[index + 1] === "-" && text3.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
+  if (isSpace3(text3[index]) && text3[index + 1] === "-" && text3.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
   return void 0;
 }
 function lexAction(text3, start, open, tokens) {
@@ -30721,7 +31592,7 @@ function lexAction(text3, start, open, tokens) {
     const commentEnd = text3.indexOf("*/", index + 2);
     if (commentEnd < 0) throw new TemplateSyntaxError("unclosed comment", open);
     let after = commentEnd + 2;
-    while (isSpace2(text3[after]) && !closeAt(text3, after)) after++;
+    while (isSpace3(text3[after]) && !closeAt(text3, after)) after++;
     const close = closeAt(text3, after);
     if (!close) throw new TemplateSyntaxError("comment ends before closing delimiter", open);
     return close;
@@ -30736,7 +31607,7 @@ function lexAction(text3, start, open, tokens) {
     }
     const ch = text3[index];
     if (ch === void 0) throw new TemplateSyntaxError("unclosed action", open);
-    if (isSpace2(ch)) {
+    if (isSpace3(ch)) {
       spaced = true;
       index++;
       continue;
@@ -30909,7 +31780,8 @@ function spanAt(spans, offset) {
   }
   return void 0;
 }
-var FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(--[A-Za-z0-9_-]+)=/gm;
+var FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(-[A-Za-z0-9_-]+)=/gm;
+var FLAG_ITEM_LINE = /^([ \t]*)-[ \t]+(["']?)(-[A-Za-z0-9_-]+)(["']?)[ \t]*\r?$/gm;
 var ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
 function findImageSites(text3) {
   let spans;
@@ -30919,7 +31791,7 @@ function findImageSites(text3) {
     const site = siteAt(text3, match.index + match[0].length, lexed());
     if (site) sites.push(site);
   }
-  const handed = [...flagSites(text3, lexed), ...variableSites(text3, lexed)];
+  const handed = [...flagSites(text3, lexed), ...flagItemSites(text3, lexed), ...variableSites(text3, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 function flagSites(text3, lexed) {
@@ -30932,24 +31804,51 @@ function flagSites(text3, lexed) {
   }
   return sites;
 }
+function flagItemSites(text3, lexed) {
+  if (!/[Ii][Mm][Aa][Gg][Ee]["']?[ \t]*\r?$/m.test(text3)) return [];
+  const sites = [];
+  for (const match of text3.matchAll(FLAG_ITEM_LINE)) {
+    const [line, indent2, open, name2, close] = match;
+    if (open !== close || !isImageFlagName(name2)) continue;
+    let next = match.index + line.length;
+    if (text3[next] === "\n") next++;
+    if (text3.slice(next, next + indent2.length) !== indent2 || text3[next + indent2.length] !== "-") continue;
+    let start = next + indent2.length + 1;
+    if (text3[start] !== " " && text3[start] !== "	") continue;
+    while (text3[start] === " " || text3[start] === "	") start++;
+    const site = siteAt(text3, start, lexed());
+    if (site) sites.push({ ...site, handed: { name: name2, how: `as ${name2}` } });
+  }
+  return sites;
+}
+var MAX_ACTION_LINES2 = 8;
 function variableSites(text3, lexed) {
   if (!text3.includes("IMAGE")) return [];
   const sites = [];
   for (const match of text3.matchAll(ENV_NAME_LINE)) {
     const name2 = match[2];
     if (!isImageVariable(name2)) continue;
+    const valueKey = " ".repeat(match[1].length) + "value:";
     let next = match.index + match[0].length;
-    if (text3[next] === "\r") next++;
-    if (text3[next] === "\n") next++;
-    const indent2 = match[1].length;
-    const valueKey = " ".repeat(indent2) + "value:";
-    if (!text3.startsWith(valueKey, next) || !(text3[next + valueKey.length] === " " || text3[next + valueKey.length] === "	")) continue;
-    let start = next + valueKey.length;
-    while (text3[start] === " " || text3[start] === "	") start++;
-    const site = siteAt(text3, start, lexed());
-    if (site) sites.push({ ...site, handed: { name: name2, how: `in ${name2}` } });
+    for (let lines = 0; lines <= MAX_ACTION_LINES2 && next < text3.length; lines++) {
+      if (text3[next] === "\r") next++;
+      if (text3[next] === "\n") next++;
+      const lineEnd = text3.indexOf("\n", next);
+      const line = text3.slice(next, lineEnd < 0 ? text3.length : lineEnd);
+      if (line.startsWith(valueKey) && (line[valueKey.length] === " " || line[valueKey.length] === "	")) {
+        let start = next + valueKey.length;
+        while (text3[start] === " " || text3[start] === "	") start++;
+        const site = siteAt(text3, start, lexed());
+        if (site) sites.push({ ...site, handed: { name: name2, how: `in ${name2}` } });
+      } else if (!isActionsOnly(line)) break;
+      next += line.length;
+    }
   }
   return sites;
+}
+function isActionsOnly(line) {
+  const trimmed2 = line.trim();
+  return trimmed2.startsWith("{{") && trimmed2.endsWith("}}");
 }
 function siteAt(text3, start, spans, openingQuote) {
   const enclosing = spanAt(spans, start - 1);
@@ -31505,9 +32404,25 @@ async function readChart(chartRoot, context) {
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, /* @__PURE__ */ new Set([chartRoot]), direct);
   const incomplete = /* @__PURE__ */ new WeakMap();
   if (values?.data) await coalesceDependencyValues(values.data, metadata, direct, context, incomplete);
+  const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = /* @__PURE__ */ new Map();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, templates, parseErrors, dependencies, incomplete };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete };
+}
+function markHelperSites(files, siteBase) {
+  const helpers = [];
+  let base = siteBase;
+  for (const file of files) {
+    if (!file.path.slice(file.path.lastIndexOf("/") + 1).startsWith("_")) continue;
+    if (file.text.includes("\0") || file.text.includes("")) continue;
+    const sites = findImageSites(file.text);
+    if (sites.length === 0) continue;
+    file.sites = sites;
+    file.siteBase = base;
+    base += sites.length;
+    helpers.push(file);
+  }
+  return helpers;
 }
 async function readChartValues(chartRoot, context) {
   for (const name2 of ["values.yaml", "values.yml"]) {
@@ -32521,8 +33436,16 @@ function mergeFresh(value, depth) {
 function structuredCloneSafe(value, depth = 0) {
   if (depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => structuredCloneSafe(item, depth + 1));
-  if (isMapValue(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, structuredCloneSafe(item, depth + 1)]));
+  if (isMapValue(value)) {
+    const copy = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, structuredCloneSafe(item, depth + 1)]));
+    copiedFrom.set(copy, copiedFrom.get(value) ?? value);
+    return copy;
+  }
   return value;
+}
+var copiedFrom = /* @__PURE__ */ new WeakMap();
+function copySourceOf(copy) {
+  return copiedFrom.get(copy);
 }
 var HELM = {
   include: (args, call) => {
@@ -32568,7 +33491,7 @@ function renderChart(chart) {
 }
 function renderUncached(chart) {
   const siteList = [];
-  for (const file of chart.files) for (const site of file.sites) siteList.push({ file, site, renders: [] });
+  for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
   const failures = [];
   const reaching = filesReachingSites(chart);
   for (const file of chart.files) {
@@ -32594,6 +33517,7 @@ function filesReachingSites(chart) {
     if (!("error" in parsed)) for (const name2 of parsed.defines.keys()) names.add(name2);
   };
   reaching.forEach(addDefines);
+  chart.dependencyHelpers.forEach(addDefines);
   for (let changed = names.size > 0; changed; ) {
     changed = false;
     for (const file of chart.files) {
@@ -32771,8 +33695,8 @@ function traceOrigin(value, env, chart, hit, usesVariables) {
     let templated;
     let nameKey2;
     for (const read of reads) {
-      const location = locations.get(read.container)?.get(read.key);
       const scalar = read.container[read.key];
+      const location = locationOf(locations, read.container, read.key, scalar);
       if (!location || typeof scalar !== "string" || scalar.trim() === "") continue;
       if (scalar.trim() === value) return location;
       if (read.key === "name" && value.includes(scalar.trim())) nameKey2 ??= location;
@@ -32784,6 +33708,12 @@ function traceOrigin(value, env, chart, hit, usesVariables) {
     if (chosen) return chosen;
   }
   return void 0;
+}
+function locationOf(locations, container, key, scalar) {
+  const own = locations.get(container)?.get(key);
+  if (own) return own;
+  const source = copySourceOf(container);
+  return source !== void 0 && source[key] === scalar ? locations.get(source)?.get(key) : void 0;
 }
 
 // src/discover/helm-templates.ts
@@ -32863,666 +33793,8 @@ function templateOccurrence(path6, lines, rendered, render2) {
   return makeOccurrence({ file: path6, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render2.value, context: site.handed?.name ?? "image", note });
 }
 
-// src/discover/kubernetes.ts
-var MAX_NODES_VISITED = 1e5;
-var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH8 = 64;
-var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
-var kubernetesDiscoverer = {
-  kind: "kubernetes",
-  matches(path6, text3) {
-    const name2 = path6.slice(path6.lastIndexOf("/") + 1);
-    if (KUSTOMIZATION_NAMES.has(name2)) return false;
-    if (/\.ya?ml$/i.test(path6)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
-    if (/\.json$/i.test(path6)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
-    return false;
-  },
-  candidate(path6) {
-    return /\.(?:ya?ml|json)$/i.test(path6) && !KUSTOMIZATION_NAMES.has(path6.slice(path6.lastIndexOf("/") + 1));
-  },
-  async extract(file, context) {
-    if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context) !== void 0) {
-      return { occurrences: [] };
-    }
-    const chartFile = await extractChartFileTemplate(file, context);
-    if (chartFile) return chartFile;
-    const scan2 = collectManifestImages(file.text);
-    const reportErrors = scan2.objects > 0 || looksLikeManifest(file.path, file.text);
-    const lines = scan2.images.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
-    const occurrences = lines === void 0 ? [] : scan2.images.map(
-      (image) => makeOccurrence({
-        file: file.path,
-        kind: "kubernetes",
-        lines,
-        offset: image.offset,
-        raw: image.raw,
-        value: image.value,
-        context: image.context,
-        note: image.note
-      })
-    );
-    const extracted = scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
-    return lines === void 0 ? extracted : withContainers(extracted, () => kubernetesContainers(file, scan2.documents, lines));
-  }
-};
-var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
-var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
-var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
-var JSON_KIND_KEY = /"kind"\s*:/;
-function looksLikeManifest(path6, text3) {
-  if (/\.json$/i.test(path6)) return true;
-  if (/^apiVersion[ \t]*:/m.test(text3) && /^kind[ \t]*:/m.test(text3)) return true;
-  const significant = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*[ \t]*(\S)/.exec(text3.slice(0, 64 * 1024));
-  return significant?.[1] === "{" || significant?.[1] === "[";
-}
-function cannotHoldImage(documentText) {
-  const first = documentText.trimStart()[0];
-  if (first === "{" || first === "[") return false;
-  if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
-  return isPlainCustomResourceDefinition(documentText);
-}
-var IMAGE_WORDS = ["image", "bundle"];
-var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
-var KIND_LINE = /^kind[ \t]*:/;
-var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
-function isPlainCustomResourceDefinition(documentText) {
-  let kinds = 0;
-  let crd = false;
-  const topLevel = /\n[^ \t\r\n#]/g;
-  const next = () => {
-    const match = topLevel.exec(documentText);
-    return match ? match.index + 1 : -1;
-  };
-  const first = documentText.charCodeAt(0);
-  const firstIsTopLevel = documentText.length > 0 && first !== 32 && first !== 9 && first !== 13 && first !== 10 && first !== 35;
-  for (let lineStart = firstIsTopLevel ? 0 : next(); lineStart >= 0; lineStart = next()) {
-    const newline = documentText.indexOf("\n", lineStart);
-    const line = documentText.slice(lineStart, newline < 0 ? documentText.length : newline);
-    if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
-    if (KIND_LINE.test(line)) {
-      kinds++;
-      crd = CRD_KIND_LINE.test(line);
-    }
-  }
-  return kinds === 1 && crd;
-}
-function collectManifestImages(text3, options = {}) {
-  let parsed = parseYamlDocuments(text3, options.prefilter === false ? void 0 : cannotHoldImage);
-  if (parsed.errors.length > 0) {
-    const actionsMasked = maskTemplateActions(text3);
-    const masked = maskAtPlaceholders(actionsMasked ?? text3) ?? actionsMasked;
-    const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked, options.prefilter === false ? void 0 : cannotHoldImage);
-    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
-  }
-  if (parsed.errors.length > 0) {
-    const stream = parseJsonStream(text3);
-    if (stream) parsed = { ...stream, skipped: 0 };
-  }
-  const errors = [...parsed.errors];
-  const byOffset = /* @__PURE__ */ new Map();
-  let objects = 0;
-  parsed.documents.forEach((document2) => {
-    const walker = new ManifestWalker(document2, text3, (image, viaAlias) => {
-      const existing = byOffset.get(image.offset);
-      if (existing && (viaAlias || !existing.viaAlias)) return;
-      byOffset.set(image.offset, { image, viaAlias });
-    });
-    walker.object(document2.contents, "");
-    objects += walker.objects;
-    if (walker.exhausted) {
-      const line = new LineIndex(text3).positionAt(document2.range[0]).line;
-      errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
-    }
-  });
-  const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, documents: parsed.documents };
-}
-var noSubstitution = (text3) => ({ value: text3 });
-var ManifestWalker = class {
-  constructor(document2, text3, emit) {
-    this.text = text3;
-    this.emit = emit;
-    this.resolveAlias = aliasResolver(document2);
-  }
-  text;
-  emit;
-  visited = 0;
-  aliases = 0;
-  exhausted = false;
-  /** Kubernetes objects met (apiVersion and kind both strings). */
-  objects = 0;
-  resolveAlias;
-  /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
-  node(node) {
-    if (this.exhausted) return void 0;
-    if (++this.visited > MAX_NODES_VISITED) {
-      this.exhausted = true;
-      return void 0;
-    }
-    if ((0, import_yaml22.isAlias)(node)) {
-      if (++this.aliases > MAX_ALIASES_FOLLOWED) {
-        this.exhausted = true;
-        return void 0;
-      }
-      return this.resolveAlias(node);
-    }
-    return node;
-  }
-  get(map, key) {
-    const resolved = this.node(map);
-    if (!(0, import_yaml4.isMap)(resolved)) return void 0;
-    return this.node(mapGet(resolved, key));
-  }
-  at(node, path6) {
-    let current = node;
-    for (const key of path6) {
-      current = this.get(current, key);
-      if (current === void 0 || current === null) return void 0;
-    }
-    return current;
-  }
-  items(node) {
-    const resolved = this.node(node);
-    return (0, import_yaml4.isSeq)(resolved) ? resolved.items : [];
-  }
-  string(node) {
-    const resolved = this.node(node);
-    return (0, import_yaml4.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
-  }
-  /** One Kubernetes object (a document, or an item of a `List`). */
-  object(root, prefix) {
-    const kind = this.string(this.get(root, "kind"));
-    const apiVersion = this.string(this.get(root, "apiVersion"));
-    if (kind === void 0 || apiVersion === void 0) return;
-    this.objects++;
-    const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
-    if ((0, import_yaml4.isSeq)(items2)) {
-      items2.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
-      return;
-    }
-    const podSpecPath = podSpecPathOf(apiVersion, kind);
-    if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
-    if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
-    if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
-    if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0);
-  }
-  /** containers, initContainers and ephemeralContainers of a pod spec. */
-  podSpec(spec, path6, requireName, substitute = noSubstitution) {
-    if (!(0, import_yaml4.isMap)(spec)) return;
-    for (const key of CONTAINER_LIST_KEYS) {
-      this.containerList(this.get(spec, key), `${path6}.${key}`, requireName, substitute);
-    }
-  }
-  containerList(list2, path6, requireName, substitute) {
-    this.items(list2).forEach((item, index) => {
-      const container = this.node(item);
-      if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path6}[${index}]`, substitute, (0, import_yaml22.isAlias)(item));
-    });
-  }
-  /** The `image` of a container-like map at `path`. */
-  imageOf(container, path6, substitute, viaAlias = false) {
-    const injected = this.string(this.get(container, "name")) === "istio-proxy" ? istioInjected(substitute) : substitute;
-    this.imageAt(this.get(container, "image"), `${path6}.image`, injected, void 0, viaAlias);
-    this.environmentImages(container, path6, viaAlias);
-    this.argumentImages(container, path6, viaAlias);
-  }
-  /**
-   * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
-   * an `args` or `command` item `--<name>image=<one reference>`, or an item `--<name>image` and the
-   * reference as the next item, reported at the reference.
-   */
-  argumentImages(container, path6, viaAlias) {
-    if (!(0, import_yaml4.isMap)(container)) return;
-    for (const key of ["args", "command"]) {
-      const list2 = mapGet(container, key);
-      if (list2 === void 0) continue;
-      const items2 = this.items(this.node(list2));
-      items2.forEach((item, index) => {
-        const node = this.node(item);
-        if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
-        if (isImageFlagName(node.value)) {
-          const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
-          if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path6}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml22.isAlias)(items2[index + 1]));
-          }
-          return;
-        }
-        const flag = imageFlag(node.value);
-        const location = flag ? scalarLocation(node, this.text) : void 0;
-        const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
-        if (!flag || !location || at < 0) return;
-        const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path6}.${key}[${index}]`, note }, viaAlias || (0, import_yaml22.isAlias)(item));
-      });
-    }
-  }
-  /**
-   * Images a container is handed in its environment to run (an operator's `STRIMZI_DEFAULT_KAFKA_IMAGE`,
-   * OLM's `RELATED_IMAGE_*`): a variable named as an image whose value is one valid reference with a
-   * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
-   */
-  environmentImages(container, path6, viaAlias) {
-    const env = (0, import_yaml4.isMap)(container) ? mapGet(container, "env") : void 0;
-    if (env === void 0) return;
-    this.items(this.node(env)).forEach((item, index) => {
-      const entry = this.node(item);
-      const name2 = this.string(this.get(entry, "name"));
-      const value = this.get(entry, "value");
-      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path6}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml22.isAlias)(item));
-    });
-  }
-  /** An image written as the scalar `node`, whose place in the object is `context`. */
-  imageAt(node, context, substitute, fieldNote, viaAlias = false) {
-    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
-    const location = scalarLocation(node, this.text);
-    if (!location) return;
-    const written = location.value.trim();
-    if (written === "" || location.raw.length === 0) return;
-    const { value, note: substitutionNote } = substitute(written);
-    const note = [fieldNote, substitutionNote].filter(Boolean).join("; ") || void 0;
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value), context, note }, viaAlias);
-  }
-  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
-  genericContainers(node, path6, depth) {
-    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml22.isAlias)(node)) return;
-    const resolved = this.node(node);
-    if ((0, import_yaml4.isMap)(resolved)) {
-      for (const pair of resolved.items) {
-        if (!(0, import_yaml4.isScalar)(pair.key)) continue;
-        const key = String(pair.key.value);
-        const childPath = path6 === "" ? key : `${path6}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
-        else if (key === "volumes") this.imageVolumes(pair.value, childPath);
-        else this.genericContainers(pair.value, childPath, depth + 1);
-      }
-    } else if ((0, import_yaml4.isSeq)(resolved)) {
-      resolved.items.forEach((item, index) => this.genericContainers(item, `${path6}[${index}]`, depth + 1));
-    }
-  }
-  /** Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only volume. */
-  imageVolumes(list2, path6) {
-    this.items(list2).forEach((volume, index) => {
-      if (this.string(this.get(volume, "name")) === void 0) return;
-      const reference = this.get(this.get(volume, "image"), "reference");
-      this.imageAt(reference, `${path6}[${index}].image.reference`, noSubstitution, "an image volume: mounted read-only into the pod");
-    });
-  }
-  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction, TriggerTemplate. */
-  tekton(root, kind, prefix) {
-    const spec = this.get(root, "spec");
-    const base = `${prefix}spec`;
-    if (kind !== "TriggerTemplate") this.tektonBundles(spec, base, tektonParams(this, spec), 0);
-    switch (kind) {
-      case "Task":
-      case "ClusterTask":
-        this.taskSpec(spec, base);
-        break;
-      case "TaskRun":
-        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`);
-        break;
-      case "Pipeline":
-        this.pipelineSpec(spec, base);
-        break;
-      case "PipelineRun":
-        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`);
-        break;
-      case "StepAction":
-        this.imageOf(spec, base, tektonParams(this, spec));
-        break;
-      case "TriggerTemplate":
-        this.items(this.get(spec, "resourcetemplates")).forEach((template, index) => this.object(template, `${base}.resourcetemplates[${index}].`));
-        break;
-    }
-  }
-  /**
-   * Tekton OCI bundles, the images that hold Tasks and Pipelines: `bundle:` of a `taskRef` or
-   * `pipelineRef` (v1beta1), and the `bundle` parameter of a reference through the bundles resolver
-   * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
-   */
-  tektonBundles(node, path6, substitute, depth) {
-    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml22.isAlias)(node)) return;
-    const resolved = this.node(node);
-    if ((0, import_yaml4.isSeq)(resolved)) {
-      resolved.items.forEach((item, index) => this.tektonBundles(item, `${path6}[${index}]`, substitute, depth + 1));
-      return;
-    }
-    if (!(0, import_yaml4.isMap)(resolved)) return;
-    for (const pair of resolved.items) {
-      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
-      const key = String(pair.key.value);
-      const childPath = `${path6}.${key}`;
-      if (key === "taskRef" || key === "pipelineRef" || key === "ref") this.tektonBundle(pair.value, childPath, substitute);
-      else this.tektonBundles(pair.value, childPath, substitute, depth + 1);
-    }
-  }
-  tektonBundle(reference, path6, substitute) {
-    const note = "a Tekton bundle: the OCI image the task or pipeline is read from";
-    if (this.get(reference, "bundle") !== void 0) this.imageAt(this.get(reference, "bundle"), `${path6}.bundle`, substitute, note);
-    if (this.string(this.get(reference, "resolver")) !== "bundles") return;
-    this.items(this.get(reference, "params")).forEach((param, index) => {
-      if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path6}.params[${index}].value`, substitute, note);
-    });
-  }
-  pipelineSpec(spec, path6) {
-    for (const list2 of ["tasks", "finally"]) {
-      this.items(this.get(spec, list2)).forEach((task, index) => {
-        this.taskSpec(this.get(task, "taskSpec"), `${path6}.${list2}[${index}].taskSpec`);
-      });
-    }
-  }
-  taskSpec(spec, path6) {
-    if (!(0, import_yaml4.isMap)(this.node(spec))) return;
-    const substitute = tektonParams(this, spec);
-    for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path6}.${list2}`, false, substitute);
-    const stepTemplate = this.get(spec, "stepTemplate");
-    if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path6}.stepTemplate`, substitute);
-  }
-  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow. */
-  argo(root, kind, prefix) {
-    let spec = this.get(root, "spec");
-    let path6 = `${prefix}spec`;
-    if (kind === "CronWorkflow") {
-      spec = this.get(spec, "workflowSpec");
-      path6 += ".workflowSpec";
-    } else if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"].includes(kind)) {
-      return;
-    }
-    const workflowParameters = this.namedValues(this.get(this.get(spec, "arguments"), "parameters"), ["value"]);
-    const templateDefaults = this.get(spec, "templateDefaults");
-    if (templateDefaults !== void 0) this.argoTemplate(templateDefaults, `${path6}.templateDefaults`, workflowParameters);
-    this.items(this.get(spec, "templates")).forEach((template, index) => {
-      this.argoTemplate(template, `${path6}.templates[${index}]`, workflowParameters);
-    });
-  }
-  argoTemplate(template, path6, workflowParameters) {
-    const inputs = this.namedValues(this.get(this.get(template, "inputs"), "parameters"), ["value", "default"]);
-    const substitute = argoParameters(inputs, workflowParameters);
-    for (const single of ["container", "script"]) {
-      const container = this.get(template, single);
-      if (container !== void 0) this.imageOf(container, `${path6}.${single}`, substitute);
-    }
-    this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path6}.containerSet.containers`, false, substitute);
-    for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path6}.${list2}`, false, substitute);
-  }
-  /** `[{name, value|default}]` lists (Tekton params, Argo parameters) as name -> string value. */
-  namedValues(list2, valueKeys) {
-    const values = /* @__PURE__ */ new Map();
-    for (const item of this.items(list2)) {
-      const name2 = this.string(this.get(item, "name"));
-      if (name2 === void 0) continue;
-      for (const key of valueKeys) {
-        const value = this.string(this.get(item, key));
-        if (value !== void 0) {
-          values.set(name2, value);
-          break;
-        }
-      }
-    }
-    return values;
-  }
-  paramsOf(spec) {
-    return this.namedValues(this.get(spec, "params"), ["default"]);
-  }
-};
-function tektonParams(walker, spec) {
-  const defaults = walker.paramsOf(spec);
-  return (text3) => {
-    if (!text3.includes("$(")) return { value: text3 };
-    const used = [];
-    let problem;
-    const value = text3.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
-      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
-      const name2 = match?.[1] ?? match?.[2];
-      if (name2 === void 0) {
-        problem ??= `Tekton expression ${whole} is only known when the task runs`;
-        return whole;
-      }
-      const found = defaults.get(name2);
-      if (found === void 0) {
-        problem ??= `Tekton parameter "${name2}" has no default; its value comes from the run`;
-        return whole;
-      }
-      used.push(name2);
-      return found;
-    });
-    if (problem) return { value: { unresolved: problem } };
-    return { value, note: `default of Tekton parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
-  };
-}
-function argoParameters(inputs, workflow) {
-  return (text3) => {
-    if (!text3.includes("{{")) return { value: text3 };
-    const used = [];
-    let problem;
-    const value = text3.replace(/\{\{([^{}]*)\}\}/g, (whole, expression) => {
-      const match = /^(inputs|workflow)\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression.trim());
-      const found = match ? (match[1] === "inputs" ? inputs : workflow).get(match[2]) : void 0;
-      if (!match || found === void 0) {
-        problem ??= `Argo expression ${whole} is only known when the workflow runs`;
-        return whole;
-      }
-      used.push(`${match[1]}.parameters.${match[2]}`);
-      return found;
-    });
-    if (problem) return { value: { unresolved: problem } };
-    return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
-  };
-}
-function istioInjected(substitute) {
-  return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text3);
-}
-var KO_SCHEME = "ko://";
-function placeholderCheck(value) {
-  if (typeof value !== "string") return value;
-  if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: "a {{ }} template action is filled in when this file is rendered" };
-  if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, "@")} holds a placeholder filled in by a tool before the file is applied` };
-  if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
-  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
-  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
-  return value;
-}
-
-// src/discover/kustomize.ts
-import { posix as posix2 } from "node:path";
-var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-var MAX_RESOURCE_DEPTH = 5;
-var MAX_RESOURCE_FILES = 200;
-var MAX_NOTED = 5;
-var kustomizeDiscoverer = {
-  kind: "kustomize",
-  matches(path6) {
-    return KUSTOMIZATION_FILE_NAMES.includes(path6.slice(path6.lastIndexOf("/") + 1));
-  },
-  async extract(file, context) {
-    const parsed = parseYamlDocuments(file.text);
-    const root = parsed.documents[0]?.contents;
-    if (root === void 0) {
-      if (parsed.errors.length > 0) throw new Error(parsed.errors[0]);
-      return { occurrences: [] };
-    }
-    const errors = [...parsed.errors];
-    const lines = new LineIndex(file.text);
-    const entries = seqItems(mapGet(root, "images"));
-    if (entries.length === 0) return errors.length > 0 ? { occurrences: [], errors } : { occurrences: [] };
-    const directory = posix2.dirname(file.path) === "." ? "" : posix2.dirname(file.path);
-    const reader = new ResourceReader(context, errors, directory);
-    const resources = await reader.imagesOf(directory, root, file.text, 0);
-    const occurrences = [];
-    entries.forEach((entry, index) => {
-      const read = readOverride(entry, file.text);
-      if (!read) return;
-      if (read.unreadable) {
-        const occurrence = unreadableOccurrence(file, lines, read.unreadable, index);
-        if (occurrence) occurrences.push(occurrence);
-        return;
-      }
-      const override = read.override;
-      if (!changesImages(override)) return;
-      const location = scalarLocation(mapGet(entry, override.newName !== void 0 ? "newName" : "name"), file.text);
-      if (!location || location.raw.length === 0) return;
-      const matched = resources.filter((image) => isImageMatched(image.current, override.name));
-      const { value, note } = describeOverride(override, matched, reader.read);
-      occurrences.push(
-        makeOccurrence({ file: file.path, kind: "kustomize", lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note })
-      );
-    });
-    return errors.length > 0 ? { occurrences, errors } : { occurrences };
-  }
-};
-var OVERRIDE_FIELDS = ["newName", "newTag", "digest"];
-function fieldText(node) {
-  const value = scalarString(node);
-  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
-}
-function readOverride(entry, text3) {
-  const name2 = fieldText(mapGet(entry, "name"));
-  if (name2 === void 0) return void 0;
-  const override = { name: name2 };
-  let unreadable;
-  for (const key of OVERRIDE_FIELDS) {
-    const node = mapGet(entry, key);
-    const type = goScalarType(node, text3);
-    if (type === "number" || type === "boolean") unreadable ??= { key, node, type };
-    const value = type === "null" ? void 0 : fieldText(node);
-    if (value !== void 0) override[key] = value;
-  }
-  return unreadable ? { override, unreadable } : { override };
-}
-function changesImages(override) {
-  return override.newName !== void 0 || override.newTag !== void 0 || override.digest !== void 0;
-}
-function unreadableOccurrence(file, lines, field, index) {
-  const range = field.node.range;
-  if (!range) return void 0;
-  const written = file.text.slice(range[0], range[1]).trim();
-  if (written.length === 0) return void 0;
-  const location = { offset: range[0] };
-  const value = Number(field.node.value);
-  const read = field.type === "boolean" ? "a boolean" : Number.isFinite(value) && String(value) !== written ? `the number ${value}` : "a number";
-  return {
-    file: file.path,
-    ...lines.positionAt(location.offset),
-    kind: "kustomize",
-    raw: written,
-    reference: null,
-    problem: {
-      kind: "invalid",
-      message: `${field.key}: ${written} is ${read} in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: ${field.key}: "${written}"`
-    },
-    context: `images[${index}].${field.key}`
-  };
-}
-function isImageMatched(image, name2) {
-  if (!image.startsWith(name2)) return false;
-  return /^(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$/.test(image.slice(name2.length));
-}
-function splitImage(image) {
-  let rest = image;
-  let digest = "";
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.indexOf("/");
-  const colon = rest.indexOf(":", slash < 0 ? 0 : slash);
-  if (colon < 0) return { name: rest, tag: "", digest };
-  return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
-}
-function applyOverride(image, override) {
-  let { name: name2, tag: tag2, digest } = splitImage(image);
-  if (override.newName !== void 0) name2 = override.newName;
-  if (override.newTag !== void 0 || override.digest !== void 0) {
-    tag2 = override.newTag ?? "";
-    digest = override.digest ?? "";
-  }
-  return `${name2}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
-}
-function describeOverride(override, matched, resourcesRead) {
-  let value = `${override.newName ?? override.name}${override.newTag ? `:${override.newTag}` : ""}${override.digest ? `@${override.digest}` : ""}`;
-  const notes = [];
-  if (matched.length > 0) {
-    const listed = matched.slice(0, MAX_NOTED).map((image) => `${image.file}:${image.line} ${image.written}`);
-    const more = matched.length > MAX_NOTED ? ` and ${matched.length - MAX_NOTED} more` : "";
-    notes.push(`overrides ${listed.join(", ")}${more}`);
-    if (override.newTag === void 0 && override.digest === void 0) {
-      const results = new Set(matched.map((image) => applyOverride(image.current, override)));
-      if (results.size === 1) {
-        const [only] = results;
-        if (only !== value) {
-          value = only;
-          notes.push("tag/digest kept from the resource");
-        }
-      } else {
-        notes.push("the resources keep different tags, so the result differs per resource");
-      }
-    }
-  } else if (resourcesRead > 0) {
-    notes.push(`no image named ${override.name} in the local resources`);
-  }
-  return notes.length > 0 ? { value, note: notes.join("; ") } : { value };
-}
-var ResourceReader = class {
-  constructor(context, errors, ownDirectory) {
-    this.context = context;
-    this.errors = errors;
-    this.visited.add(ownDirectory);
-  }
-  context;
-  errors;
-  read = 0;
-  visited = /* @__PURE__ */ new Set();
-  /** Images of the resources of the kustomization `root` in `dir`, after that kustomization's own overrides when `applyOwn`. */
-  async imagesOf(dir, root, text3, depth, applyOwn = false) {
-    const images = [];
-    for (const field of ["resources", "bases", "components"]) {
-      for (const item of seqItems(mapGet(root, field))) {
-        const entry = scalarString(item);
-        if (entry === void 0 || isRemote(entry)) continue;
-        const path6 = posix2.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
-        if (path6.startsWith("..") || path6 === ".") continue;
-        for (const image of await this.resource(path6, depth)) images.push(image);
-      }
-    }
-    if (!applyOwn) return images;
-    const overrides = seqItems(mapGet(root, "images")).map((entry) => readOverride(entry, text3)).filter((read) => read !== void 0 && read.unreadable === void 0).map((read) => read.override);
-    return images.map((image) => {
-      let current = image.current;
-      for (const override of overrides) if (isImageMatched(current, override.name)) current = applyOverride(current, override);
-      return { ...image, current };
-    });
-  }
-  async resource(path6, depth) {
-    if (this.visited.has(path6) || this.visited.size >= MAX_RESOURCE_FILES) return [];
-    this.visited.add(path6);
-    if (/\.(ya?ml|json)$/i.test(path6)) {
-      const text3 = await this.context.readFile(path6);
-      if (text3 !== void 0) return this.manifestImages(path6, text3);
-    }
-    if (depth >= MAX_RESOURCE_DEPTH) return [];
-    for (const name2 of KUSTOMIZATION_FILE_NAMES) {
-      const text3 = await this.context.readFile(`${path6}/${name2}`);
-      if (text3 === void 0) continue;
-      this.read++;
-      const root = parseYamlDocuments(text3).documents[0]?.contents;
-      return root === void 0 ? [] : this.imagesOf(path6, root, text3, depth + 1, true);
-    }
-    return [];
-  }
-  manifestImages(path6, text3) {
-    this.read++;
-    const scan2 = collectManifestImages(text3);
-    for (const error of scan2.errors) this.errors.push(`resource ${path6}: ${error}`);
-    const lines = new LineIndex(text3);
-    return scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path6, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
-  }
-};
-function isRemote(entry) {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes("?ref=");
-}
+// src/discover/helm-values.ts
+import { posix as posix3 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -33557,11 +33829,19 @@ function composedImages(chart, path6, written) {
   const found = [];
   for (const action of actions.slice(0, MAX_ACTIONS_PER_ENTRY)) {
     const value = evaluateAlone(chart, action);
-    if (value === void 0 || action.declares && value === written || !value.includes(written) || !normalizeForOccurrence(value).ok) continue;
+    if (value === void 0 || action.declares && value === written || !holdsPart(value, written) || !normalizeForOccurrence(value).ok) continue;
     if (found.some((image) => image.value === value)) continue;
     found.push({ value, file: action.file, offset: action.offset });
   }
   return found.filter((image) => !found.some((other) => other !== image && other.value.length > image.value.length && other.value.includes(image.value))).slice(0, MAX_IMAGES_PER_ENTRY);
+}
+function holdsPart(value, written) {
+  if (written === "") return false;
+  for (let at = value.indexOf(written); at >= 0; at = value.indexOf(written, at + 1)) {
+    const after = value[at + written.length];
+    if ((at === 0 || value[at - 1] === "/") && (after === void 0 || after === "/" || after === ":" || after === "@")) return true;
+  }
+  return false;
 }
 function evaluateAlone(chart, action) {
   const values = valuesCopy(chart);
@@ -33708,7 +33988,7 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values.ts
-var MAX_DEPTH9 = 64;
+var MAX_DEPTH8 = 64;
 var MAX_NODES = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
@@ -33720,7 +34000,7 @@ var helmValuesDiscoverer = {
   },
   async extract(file, context) {
     const chartRoot = parentDir(file.path);
-    if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return { occurrences: [] };
+    if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context);
     const chart = await loadChart(chartRoot, context);
     const parsed = parseValuesText(file.text, context);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
@@ -33736,8 +34016,13 @@ var helmValuesDiscoverer = {
     const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : void 0;
     const compose = ownChart ? (path6, written) => composedImages(ownChart, path6, written) : void 0;
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
+    const sink = (image) => {
+      const occurrence = makeOccurrence({ file: file.path, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: image.note });
+      if (image.related) occurrence.related = image.related;
+      occurrences.push(occurrence);
+    };
     for (const document2 of parsed.documents) {
-      const walker = new ValuesWalker(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency);
+      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency });
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
@@ -33745,6 +34030,45 @@ var helmValuesDiscoverer = {
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   }
 };
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+async function kustomizeInflatedValues(file, context) {
+  const directory = parentDir(file.path);
+  let chart;
+  for (const name2 of KUSTOMIZATION_NAMES) {
+    const text3 = await context.readFile(joinPath(directory, name2));
+    if (text3 === void 0) continue;
+    chart = inflatingChart(parseValuesText(text3, context).documents[0]?.contents, directory, file.path);
+    break;
+  }
+  if (chart === void 0) return { occurrences: [] };
+  const parsed = parseValuesText(file.text, context);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+  const lines = new LineIndex(file.text);
+  const occurrences = [];
+  const note = `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`;
+  const sink = (image) => {
+    occurrences.push(makeOccurrence({ file: file.path, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join("; ") }));
+  };
+  const errors = [...parsed.errors];
+  for (const document2 of parsed.documents) {
+    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, INFLATED_EMPTY_TAG)) errors.push("too many nodes; the rest of the file was not searched for images");
+  }
+  return errors.length > 0 ? { occurrences, errors } : { occurrences };
+}
+var INFLATED_EMPTY_TAG = "tag is empty; the chart, which kustomize fetches when it builds, chooses the default";
+function inflatingChart(root, directory, path6) {
+  const charts = mapGet(root, "helmCharts");
+  if (!(0, import_yaml4.isSeq)(charts)) return void 0;
+  for (const entry of charts.items) {
+    const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
+    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix3.normalize(joinPath(directory, node.value)) === path6);
+    if (named) {
+      const name2 = mapGet(entry, "name");
+      return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
+    }
+  }
+  return void 0;
+}
 function renderedImages(chart, file, lines) {
   if (chart.values?.file !== file.path) return [];
   const byOrigin = /* @__PURE__ */ new Map();
@@ -33788,28 +34112,21 @@ function allLinesResolved(chart) {
   return chart.files.length > 0 && sites.every((site) => site.renders.every((render2) => typeof render2.value === "string"));
 }
 var UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
+var EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
 var ValuesWalker = class {
-  constructor(file, lines, covered, occurrences, unrenderedNote, compose, missingDependency) {
-    this.file = file;
-    this.lines = lines;
-    this.covered = covered;
-    this.occurrences = occurrences;
-    this.unrenderedNote = unrenderedNote;
-    this.compose = compose;
-    this.missingDependency = missingDependency;
+  constructor(text3, sink, options = {}) {
+    this.text = text3;
+    this.sink = sink;
+    this.options = options;
   }
-  file;
-  lines;
-  covered;
-  occurrences;
-  unrenderedNote;
-  compose;
-  missingDependency;
+  text;
+  sink;
+  options;
   visited = 0;
   exhausted = false;
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path6, key, depth) {
-    if (depth > MAX_DEPTH9 || this.exhausted) return;
+    if (depth > MAX_DEPTH8 || this.exhausted) return;
     if (++this.visited > MAX_NODES) {
       this.exhausted = true;
       return;
@@ -33830,7 +34147,7 @@ var ValuesWalker = class {
   /** `image: nginx:1.25` */
   imageString(node, path6) {
     if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
-    const location = scalarLocation(node, this.file.text);
+    const location = scalarLocation(node, this.text);
     const written = location?.value.trim() ?? "";
     if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
@@ -33841,7 +34158,7 @@ var ValuesWalker = class {
   }
   /** Whether the templates already report the value at `offset`; names its place in the values if so. */
   isCovered(offset, context) {
-    const rendered = this.covered.get(offset);
+    const rendered = this.options.covered?.get(offset);
     if (!rendered) return false;
     for (const occurrence of rendered) occurrence.context = context;
     return true;
@@ -33864,11 +34181,12 @@ var ValuesWalker = class {
     }
     if (nameField === void 0 || !looksLikeRepository(nameField.rendered)) return false;
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
-    const location = scalarLocation(positioned, this.file.text);
+    const location = scalarLocation(positioned, this.text);
     if (!location || location.raw === "") return false;
     const context = `${path6 === "" ? "" : `${path6}.`}${fieldName}`;
     if (this.isCovered(location.offset, context)) return true;
-    if (this.emitComposed(location.offset, location.raw, path6, context, nameField.rendered)) return true;
+    const pinned = tag2 !== void 0 && tag2.rendered !== "" || digest !== void 0 && digest.rendered !== "";
+    if (this.emitComposed(location.offset, location.raw, path6, context, nameField.rendered, pinned ? hasTagOrDigest : void 0)) return true;
     const notes = [];
     let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
@@ -33876,8 +34194,8 @@ var ValuesWalker = class {
       image += `:${tag2.rendered}`;
       if (tag2.rendered !== tag2.written) notes.push(`tag written as the number ${tag2.written}; Helm renders it as ${tag2.rendered}`);
     } else if (!digest || digest.rendered === "") {
-      const dependency = this.missingDependency?.(path6);
-      unresolvedTag = dependency ? `tag is empty; its default is in ${dependency}` : "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
+      const dependency = this.options.missingDependency?.(path6);
+      unresolvedTag = dependency ? `tag is empty; its default is in ${dependency}` : this.options.emptyTag ?? EMPTY_TAG;
     }
     if (digest && digest.rendered !== "") image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag2, digest].some((part) => part?.rendered.includes("{{"));
@@ -33897,7 +34215,7 @@ var ValuesWalker = class {
     if (value === null || value === void 0) return { rendered: "", written: "" };
     if (typeof value === "string") return { rendered: value.trim(), written: value.trim() };
     if (typeof value === "number") {
-      const written = scalarLocation(node, this.file.text)?.raw ?? String(value);
+      const written = scalarLocation(node, this.text)?.raw ?? String(value);
       return { rendered: goFloat(value), written };
     }
     return void 0;
@@ -33906,30 +34224,40 @@ var ValuesWalker = class {
    * An entry no template renders with the default values, reported as a template action composes
    * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
    */
-  emitComposed(offset, raw, path6, context, written) {
-    const images = this.compose?.(path6, written) ?? [];
+  emitComposed(offset, raw, path6, context, written, keep) {
+    const images = (this.options.compose?.(path6, written) ?? []).filter((image) => keep === void 0 || keep(image.value));
     for (const image of images) {
-      const occurrence = makeOccurrence({
-        file: this.file.path,
-        kind: "helm",
-        lines: this.lines,
+      const template = new LineIndex(image.file.text).positionAt(image.offset);
+      this.sink({
         offset,
         raw,
         value: image.value,
         context,
-        note: "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values"
+        note: "the chart's templates do not render this image with the default values (a part switched off); as the template that builds it composes it from the values",
+        related: [{ file: image.file.path, ...template, message: "the template action that composes this image" }]
       });
-      const template = new LineIndex(image.file.text).positionAt(image.offset);
-      occurrence.related = [{ file: image.file.path, ...template, message: "the template action that composes this image" }];
-      this.occurrences.push(occurrence);
     }
     return images.length > 0;
   }
   emit(offset, raw, value, context, note) {
-    const notes = [note, this.unrenderedNote].filter((text3) => text3 !== void 0).join("; ") || void 0;
-    this.occurrences.push(makeOccurrence({ file: this.file.path, kind: "helm", lines: this.lines, offset, raw, value, context, note: notes }));
+    const notes = [note, this.options.unrenderedNote].filter((text3) => text3 !== void 0).join("; ") || void 0;
+    this.sink({ offset, raw, value, context, note: notes });
   }
 };
+function hasTagOrDigest(reference) {
+  try {
+    const parsed = parseReference(reference);
+    return parsed.tag !== void 0 || parsed.digest !== void 0;
+  } catch (error) {
+    if (error instanceof ReferenceError2) return false;
+    throw error;
+  }
+}
+function imagesInValuesTree(node, text3, path6, key, sink, emptyTag2) {
+  const walker = new ValuesWalker(text3, sink, { emptyTag: emptyTag2 });
+  walker.walk(node, path6, key, 0);
+  return walker.exhausted;
+}
 function looksLikeRepository(text3) {
   if (text3 === "" || /\s/.test(text3)) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text3) || /^(oci|file|alias):/i.test(text3) || text3.startsWith("@") || text3.startsWith("git@")) return false;
@@ -33937,12 +34265,775 @@ function looksLikeRepository(text3) {
   return true;
 }
 
+// src/discover/kubernetes.ts
+var MAX_NODES_VISITED = 1e5;
+var MAX_ALIASES_FOLLOWED = 1e3;
+var MAX_DEPTH9 = 64;
+var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
+var KUSTOMIZATION_NAMES2 = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var kubernetesDiscoverer = {
+  kind: "kubernetes",
+  matches(path6, text3) {
+    path6 = withoutJinjaSuffix(path6);
+    const name2 = path6.slice(path6.lastIndexOf("/") + 1);
+    if (KUSTOMIZATION_NAMES2.has(name2)) return false;
+    if (/\.ya?ml$/i.test(path6)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
+    if (/\.json$/i.test(path6)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
+    return false;
+  },
+  candidate(path6) {
+    path6 = withoutJinjaSuffix(path6);
+    return /\.(?:ya?ml|json)$/i.test(path6) && !KUSTOMIZATION_NAMES2.has(path6.slice(path6.lastIndexOf("/") + 1));
+  },
+  async extract(file, context) {
+    const rendered = renderedPath(file.path);
+    if (rendered !== void 0) return manifestOccurrences(file, collectManifestImages(file.text, { jinja: true }), rendered);
+    if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context) !== void 0) {
+      return { occurrences: [] };
+    }
+    const chartFile = await extractChartFileTemplate(file, context);
+    if (chartFile) return chartFile;
+    return manifestOccurrences(file, collectManifestImages(file.text), file.path);
+  }
+};
+function manifestOccurrences(file, scan2, path6) {
+  const reportErrors = scan2.objects > 0 || looksLikeManifest(path6, file.text);
+  const lines = scan2.images.length > 0 || scan2.unparsed.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
+  const unparsed = lines !== void 0 && scan2.masked !== void 0 && reportErrors ? readUnparsed(file.text, scan2.masked, scan2.unparsed, lines) : void 0;
+  const images = unparsed === void 0 ? scan2.images : [...scan2.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: "image", note: LINE_BY_LINE_NOTE }))];
+  const occurrences = lines === void 0 ? [] : images.map(
+    (image) => makeOccurrence({
+      file: file.path,
+      kind: image.kind ?? "kubernetes",
+      lines,
+      offset: image.offset,
+      raw: image.raw,
+      value: image.value,
+      context: image.context,
+      note: image.note
+    })
+  );
+  const extracted = scan2.errors.length > 0 && reportErrors ? { occurrences, errors: scan2.errors } : { occurrences };
+  if (unparsed !== void 0 && unparsed.messages.length > 0) extracted.readLineByLine = unparsed.messages;
+  return lines === void 0 ? extracted : withContainers(extracted, () => kubernetesContainers(file, scan2.documents, lines));
+}
+var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')[ \t]*:/m;
+var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
+var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
+var JSON_KIND_KEY = /"kind"\s*:/;
+function looksLikeManifest(path6, text3) {
+  if (/\.json$/i.test(path6)) return true;
+  if (/^apiVersion[ \t]*:/m.test(text3) && /^kind[ \t]*:/m.test(text3)) return true;
+  const significant = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*[ \t]*(\S)/.exec(text3.slice(0, 64 * 1024));
+  return significant?.[1] === "{" || significant?.[1] === "[";
+}
+function cannotHoldImage(documentText) {
+  const first = documentText.trimStart()[0];
+  if (first === "{" || first === "[") return false;
+  if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
+  return isPlainCustomResourceDefinition(documentText);
+}
+var IMAGE_WORDS = ["image", "bundle", "Image", "repository"];
+var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
+var KIND_LINE = /^kind[ \t]*:/;
+var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
+function isPlainCustomResourceDefinition(documentText) {
+  let kinds = 0;
+  let crd = false;
+  const topLevel = /\n[^ \t\r\n#]/g;
+  const next = () => {
+    const match = topLevel.exec(documentText);
+    return match ? match.index + 1 : -1;
+  };
+  const first = documentText.charCodeAt(0);
+  const firstIsTopLevel = documentText.length > 0 && first !== 32 && first !== 9 && first !== 13 && first !== 10 && first !== 35;
+  for (let lineStart = firstIsTopLevel ? 0 : next(); lineStart >= 0; lineStart = next()) {
+    const newline = documentText.indexOf("\n", lineStart);
+    const line = documentText.slice(lineStart, newline < 0 ? documentText.length : newline);
+    if (!PLAIN_TOP_LEVEL_KEY.test(line)) return false;
+    if (KIND_LINE.test(line)) {
+      kinds++;
+      crd = CRD_KIND_LINE.test(line);
+    }
+  }
+  return kinds === 1 && crd;
+}
+function collectManifestImages(text3, options = {}) {
+  const masked = options.jinja ? maskJinja(text3) : void 0;
+  let parsed = parseYamlDocuments(masked ?? text3, options.prefilter === false ? void 0 : cannotHoldImage);
+  if (parsed.errors.length > 0 && !options.jinja) {
+    const actionsMasked = maskTemplateActions(text3);
+    const masked2 = maskAtPlaceholders(actionsMasked ?? text3) ?? actionsMasked;
+    const retried = masked2 === void 0 ? void 0 : parseYamlDocuments(masked2, options.prefilter === false ? void 0 : cannotHoldImage);
+    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
+  }
+  if (parsed.errors.length > 0 && !options.jinja) {
+    const stream = parseJsonStream(text3);
+    if (stream) parsed = { ...stream, skipped: 0 };
+  }
+  const failed = parsed.failedRanges ?? [];
+  const unparsed = options.jinja && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
+  const errors = unparsed.length > 0 ? [] : [...parsed.errors];
+  const byOffset = /* @__PURE__ */ new Map();
+  let objects = 0;
+  parsed.documents.forEach((document2) => {
+    const walker = new ManifestWalker(document2, text3, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
+      const existing = byOffset.get(image.offset);
+      if (existing && (viaAlias || !existing.viaAlias)) return;
+      byOffset.set(image.offset, { image, viaAlias });
+    });
+    walker.object(document2.contents, "");
+    objects += walker.objects;
+    errors.push(...walker.unread);
+    if (walker.exhausted) {
+      const line = new LineIndex(text3).positionAt(document2.range[0]).line;
+      errors.push(`the document at line ${line} has too many nodes or aliases; the rest of it was not searched for images`);
+    }
+  });
+  const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
+  return { images, objects, errors, documents: parsed.documents, unparsed, masked };
+}
+var noSubstitution = (text3) => ({ value: text3 });
+var ManifestWalker = class {
+  constructor(document2, text3, templateNote, emit) {
+    this.text = text3;
+    this.templateNote = templateNote;
+    this.emit = emit;
+    this.resolveAlias = aliasResolver(document2);
+  }
+  text;
+  templateNote;
+  emit;
+  visited = 0;
+  aliases = 0;
+  exhausted = false;
+  /** Parts of the objects that may hold images and could not be read (Helm values in a string that is not YAML). */
+  unread = [];
+  /** Kubernetes objects met (apiVersion and kind both strings). */
+  objects = 0;
+  resolveAlias;
+  /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
+  node(node) {
+    if (this.exhausted) return void 0;
+    if (++this.visited > MAX_NODES_VISITED) {
+      this.exhausted = true;
+      return void 0;
+    }
+    if ((0, import_yaml24.isAlias)(node)) {
+      if (++this.aliases > MAX_ALIASES_FOLLOWED) {
+        this.exhausted = true;
+        return void 0;
+      }
+      return this.resolveAlias(node);
+    }
+    return node;
+  }
+  get(map, key) {
+    const resolved = this.node(map);
+    if (!(0, import_yaml4.isMap)(resolved)) return void 0;
+    return this.node(mapGet(resolved, key));
+  }
+  at(node, path6) {
+    let current = node;
+    for (const key of path6) {
+      current = this.get(current, key);
+      if (current === void 0 || current === null) return void 0;
+    }
+    return current;
+  }
+  items(node) {
+    const resolved = this.node(node);
+    return (0, import_yaml4.isSeq)(resolved) ? resolved.items : [];
+  }
+  string(node) {
+    const resolved = this.node(node);
+    return (0, import_yaml4.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
+  }
+  /** One Kubernetes object (a document, or an item of a `List`). */
+  object(root, prefix) {
+    const kind = this.string(this.get(root, "kind"));
+    const apiVersion = this.string(this.get(root, "apiVersion"));
+    if (kind === void 0 || apiVersion === void 0) return;
+    this.objects++;
+    const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
+    if ((0, import_yaml4.isSeq)(items2)) {
+      items2.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
+      return;
+    }
+    const podSpecPath = podSpecPathOf(apiVersion, kind);
+    if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
+    if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
+    if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
+    if (apiVersion.startsWith("kind.x-k8s.io/") && kind === "Cluster") this.kindClusterNodes(root, prefix);
+    if (apiVersion.startsWith("helm.toolkit.fluxcd.io/") && kind === "HelmRelease") {
+      this.helmValues(this.at(root, ["spec", "values"]), `${prefix}spec.values`, "values", "a value of the HelmRelease's chart (spec.values), read as written");
+    }
+    if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
+      this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
+    }
+    const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
+    if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
+  }
+  /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
+  kindClusterNodes(root, prefix) {
+    this.items(this.get(root, "nodes")).forEach((node, index) => {
+      this.imageAt(this.get(node, "image"), `${prefix}nodes[${index}].image`, noSubstitution, "the image kind runs this cluster node from");
+    });
+  }
+  /** containers, initContainers and ephemeralContainers of a pod spec. */
+  podSpec(spec, path6, requireName, substitute2 = noSubstitution) {
+    if (!(0, import_yaml4.isMap)(spec)) return;
+    for (const key of CONTAINER_LIST_KEYS) {
+      this.containerList(this.get(spec, key), `${path6}.${key}`, requireName, substitute2);
+    }
+  }
+  containerList(list2, path6, requireName, substitute2) {
+    this.items(list2).forEach((item, index) => {
+      const container = this.node(item);
+      if (requireName && this.string(this.get(container, "name")) === void 0) return;
+      this.imageOf(container, `${path6}[${index}]`, substitute2, (0, import_yaml24.isAlias)(item));
+    });
+  }
+  /** The `image` of a container-like map at `path`. */
+  imageOf(container, path6, substitute2, viaAlias = false) {
+    const injected = this.string(this.get(container, "name")) === "istio-proxy" ? istioInjected(substitute2) : substitute2;
+    this.imageAt(this.get(container, "image"), `${path6}.image`, injected, void 0, viaAlias);
+    this.environmentImages(container, path6, viaAlias);
+    this.argumentImages(container, path6, viaAlias);
+  }
+  /**
+   * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
+   * an `args` or `command` item `--<name>image=<one reference>`, or an item `--<name>image` and the
+   * reference as the next item, reported at the reference.
+   */
+  argumentImages(container, path6, viaAlias) {
+    if (!(0, import_yaml4.isMap)(container)) return;
+    for (const key of ["args", "command"]) {
+      const list2 = mapGet(container, key);
+      if (list2 === void 0) continue;
+      const items2 = this.items(this.node(list2));
+      items2.forEach((item, index) => {
+        const node = this.node(item);
+        if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+        if (isImageFlagName(node.value)) {
+          const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
+          if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
+            this.imageAt(next, `${path6}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml24.isAlias)(items2[index + 1]));
+          }
+          return;
+        }
+        const flag = imageFlag(node.value);
+        const location = flag ? scalarLocation(node, this.text) : void 0;
+        const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
+        if (!flag || !location || at < 0) return;
+        const note = `handed to the container as ${flag.name}`;
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path6}.${key}[${index}]`, note }, viaAlias || (0, import_yaml24.isAlias)(item));
+      });
+    }
+  }
+  /**
+   * Images a container is handed in its environment to run (an operator's `STRIMZI_DEFAULT_KAFKA_IMAGE`,
+   * OLM's `RELATED_IMAGE_*`): a variable named as an image whose value is one valid reference with a
+   * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
+   */
+  environmentImages(container, path6, viaAlias) {
+    const env = (0, import_yaml4.isMap)(container) ? mapGet(container, "env") : void 0;
+    if (env === void 0) return;
+    this.items(this.node(env)).forEach((item, index) => {
+      const entry = this.node(item);
+      const name2 = this.string(this.get(entry, "name"));
+      const value = this.get(entry, "value");
+      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
+      this.imageAt(value, `${path6}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml24.isAlias)(item));
+    });
+  }
+  /** An image written as the scalar `node`, whose place in the object is `context`. */
+  imageAt(node, context, substitute2, fieldNote, viaAlias = false) {
+    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+    const location = scalarLocation(node, this.text);
+    if (!location) return;
+    const written = location.value.trim();
+    if (written === "" || location.raw.length === 0) return;
+    const { value, note: substitutionNote } = substitute2(written);
+    const note = [fieldNote, substitutionNote].filter(Boolean).join("; ") || void 0;
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value, this.templateNote), context, note }, viaAlias);
+  }
+  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
+  genericContainers(node, path6, depth, skipped) {
+    if (depth > MAX_DEPTH9 || this.exhausted || (0, import_yaml24.isAlias)(node)) return;
+    const resolved = this.node(node);
+    if ((0, import_yaml4.isMap)(resolved)) {
+      for (const pair of resolved.items) {
+        if (!(0, import_yaml4.isScalar)(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (skipped?.has(key)) continue;
+        const childPath = path6 === "" ? key : `${path6}.${key}`;
+        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
+        else if (key === "volumes") this.imageVolumes(pair.value, childPath);
+        else this.genericContainers(pair.value, childPath, depth + 1, skipped);
+      }
+    } else if ((0, import_yaml4.isSeq)(resolved)) {
+      resolved.items.forEach((item, index) => this.genericContainers(item, `${path6}[${index}]`, depth + 1, skipped));
+    }
+  }
+  /** Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only volume. */
+  imageVolumes(list2, path6) {
+    this.items(list2).forEach((volume, index) => {
+      if (this.string(this.get(volume, "name")) === void 0) return;
+      const reference = this.get(this.get(volume, "image"), "reference");
+      this.imageAt(reference, `${path6}[${index}].image.reference`, noSubstitution, "an image volume: mounted read-only into the pod");
+    });
+  }
+  /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction, TriggerTemplate. */
+  tekton(root, kind, prefix) {
+    const spec = this.get(root, "spec");
+    const base = `${prefix}spec`;
+    if (kind !== "TriggerTemplate") this.tektonBundles(spec, base, tektonParams(this, spec), 0);
+    switch (kind) {
+      case "Task":
+      case "ClusterTask":
+        this.taskSpec(spec, base);
+        break;
+      case "TaskRun":
+        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`);
+        break;
+      case "Pipeline":
+        this.pipelineSpec(spec, base);
+        break;
+      case "PipelineRun":
+        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`);
+        break;
+      case "StepAction":
+        this.imageOf(spec, base, tektonParams(this, spec));
+        break;
+      case "TriggerTemplate":
+        this.items(this.get(spec, "resourcetemplates")).forEach((template, index) => this.object(template, `${base}.resourcetemplates[${index}].`));
+        break;
+    }
+  }
+  /**
+   * Tekton OCI bundles, the images that hold Tasks and Pipelines: `bundle:` of a `taskRef` or
+   * `pipelineRef` (v1beta1), and the `bundle` parameter of a reference through the bundles resolver
+   * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
+   */
+  tektonBundles(node, path6, substitute2, depth) {
+    if (depth > MAX_DEPTH9 || this.exhausted || (0, import_yaml24.isAlias)(node)) return;
+    const resolved = this.node(node);
+    if ((0, import_yaml4.isSeq)(resolved)) {
+      resolved.items.forEach((item, index) => this.tektonBundles(item, `${path6}[${index}]`, substitute2, depth + 1));
+      return;
+    }
+    if (!(0, import_yaml4.isMap)(resolved)) return;
+    for (const pair of resolved.items) {
+      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
+      const key = String(pair.key.value);
+      const childPath = `${path6}.${key}`;
+      if (key === "taskRef" || key === "pipelineRef" || key === "ref") this.tektonBundle(pair.value, childPath, substitute2);
+      else this.tektonBundles(pair.value, childPath, substitute2, depth + 1);
+    }
+  }
+  tektonBundle(reference, path6, substitute2) {
+    const note = "a Tekton bundle: the OCI image the task or pipeline is read from";
+    if (this.get(reference, "bundle") !== void 0) this.imageAt(this.get(reference, "bundle"), `${path6}.bundle`, substitute2, note);
+    if (this.string(this.get(reference, "resolver")) !== "bundles") return;
+    this.items(this.get(reference, "params")).forEach((param, index) => {
+      if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path6}.params[${index}].value`, substitute2, note);
+    });
+  }
+  pipelineSpec(spec, path6) {
+    for (const list2 of ["tasks", "finally"]) {
+      this.items(this.get(spec, list2)).forEach((task, index) => {
+        this.taskSpec(this.get(task, "taskSpec"), `${path6}.${list2}[${index}].taskSpec`);
+      });
+    }
+  }
+  taskSpec(spec, path6) {
+    if (!(0, import_yaml4.isMap)(this.node(spec))) return;
+    const substitute2 = tektonParams(this, spec);
+    for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path6}.${list2}`, false, substitute2);
+    const stepTemplate = this.get(spec, "stepTemplate");
+    if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path6}.stepTemplate`, substitute2);
+  }
+  /**
+   * Helm values written in this object for a chart kept elsewhere (a Flux HelmRelease's
+   * `spec.values`, an Argo CD Application's `helm.valuesObject`): image blocks and image strings
+   * by the rules of a values file, as written, since the chart's templates are not read here.
+   */
+  helmValues(values, path6, key, note, within) {
+    if (!(0, import_yaml4.isMap)(values)) return;
+    const exhausted = imagesInValuesTree(values, within?.text ?? this.text, path6, key, (image) => {
+      const text3 = typeof image.value === "string" ? image.value : image.raw;
+      const notes = [note, image.note].filter(Boolean).join("; ");
+      const offset = within ? within.fileOffset(image.offset) : image.offset;
+      this.emit({ offset, raw: image.raw, text: text3, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: notes, kind: "helm" }, false);
+    }, "tag is empty; the chart, which is not read here, chooses the default");
+    if (exhausted) this.exhausted = true;
+  }
+  /**
+   * Helm values written as a YAML string in a literal block (`helm.values: |`, `valuesContent: |`),
+   * parsed and read as `helmValues`, each position in this file. A string that is not such a block,
+   * or not YAML (with any `{{ }}` of an ApplicationSet masked), is reported as not read.
+   */
+  helmValuesString(node, path6, note) {
+    if (node === void 0 || node === null) return;
+    const embedded = literalBlockText(node, this.text);
+    const line = () => new LineIndex(this.text).positionAt((0, import_yaml4.isScalar)(node) && node.range ? node.range[0] : 0).line;
+    if (!embedded) {
+      if ((0, import_yaml4.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path6} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
+      return;
+    }
+    const parsed = parseYamlDocuments(maskTemplateActions(embedded.text) ?? embedded.text);
+    if (parsed.errors.length > 0) {
+      this.unread.push(`${path6} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
+      return;
+    }
+    for (const document2 of parsed.documents) this.helmValues(document2.contents, path6, path6.slice(path6.lastIndexOf(".") + 1), note, embedded);
+  }
+  /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */
+  argoApplication(root, kind, prefix) {
+    const spec = kind === "ApplicationSet" ? this.at(root, ["spec", "template", "spec"]) : this.get(root, "spec");
+    const path6 = kind === "ApplicationSet" ? `${prefix}spec.template.spec` : `${prefix}spec`;
+    const source = this.get(spec, "source");
+    if (source !== void 0) this.argoHelmValues(this.get(source, "helm"), `${path6}.source.helm`);
+    this.items(this.get(spec, "sources")).forEach((item, index) => this.argoHelmValues(this.get(item, "helm"), `${path6}.sources[${index}].helm`));
+  }
+  argoHelmValues(helm, path6) {
+    if (helm === void 0) return;
+    const note = (field) => `a value the Argo CD application gives its chart (helm.${field}), read as written`;
+    this.helmValues(this.get(helm, "valuesObject"), `${path6}.valuesObject`, "valuesObject", note("valuesObject"));
+    this.helmValuesString(this.get(helm, "values"), `${path6}.values`, note("values"));
+  }
+  /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow; Argo CD's applications. */
+  argo(root, kind, prefix) {
+    if (kind === "Application" || kind === "ApplicationSet") {
+      this.argoApplication(root, kind, prefix);
+      return;
+    }
+    let spec = this.get(root, "spec");
+    let path6 = `${prefix}spec`;
+    if (kind === "CronWorkflow") {
+      spec = this.get(spec, "workflowSpec");
+      path6 += ".workflowSpec";
+    } else if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"].includes(kind)) {
+      return;
+    }
+    const workflowParameters = this.namedValues(this.get(this.get(spec, "arguments"), "parameters"), ["value"]);
+    const templateDefaults = this.get(spec, "templateDefaults");
+    if (templateDefaults !== void 0) this.argoTemplate(templateDefaults, `${path6}.templateDefaults`, workflowParameters);
+    this.items(this.get(spec, "templates")).forEach((template, index) => {
+      this.argoTemplate(template, `${path6}.templates[${index}]`, workflowParameters);
+    });
+  }
+  argoTemplate(template, path6, workflowParameters) {
+    const inputs = this.namedValues(this.get(this.get(template, "inputs"), "parameters"), ["value", "default"]);
+    const substitute2 = argoParameters(inputs, workflowParameters);
+    for (const single of ["container", "script"]) {
+      const container = this.get(template, single);
+      if (container !== void 0) this.imageOf(container, `${path6}.${single}`, substitute2);
+    }
+    this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path6}.containerSet.containers`, false, substitute2);
+    for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path6}.${list2}`, false, substitute2);
+  }
+  /** `[{name, value|default}]` lists (Tekton params, Argo parameters) as name -> string value. */
+  namedValues(list2, valueKeys) {
+    const values = /* @__PURE__ */ new Map();
+    for (const item of this.items(list2)) {
+      const name2 = this.string(this.get(item, "name"));
+      if (name2 === void 0) continue;
+      for (const key of valueKeys) {
+        const value = this.string(this.get(item, key));
+        if (value !== void 0) {
+          values.set(name2, value);
+          break;
+        }
+      }
+    }
+    return values;
+  }
+  paramsOf(spec) {
+    return this.namedValues(this.get(spec, "params"), ["default"]);
+  }
+};
+function tektonParams(walker, spec) {
+  const defaults = walker.paramsOf(spec);
+  return (text3) => {
+    if (!text3.includes("$(")) return { value: text3 };
+    const used = [];
+    let problem;
+    const value = text3.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
+      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
+      const name2 = match?.[1] ?? match?.[2];
+      if (name2 === void 0) {
+        problem ??= `Tekton expression ${whole} is only known when the task runs`;
+        return whole;
+      }
+      const found = defaults.get(name2);
+      if (found === void 0) {
+        problem ??= `Tekton parameter "${name2}" has no default; its value comes from the run`;
+        return whole;
+      }
+      used.push(name2);
+      return found;
+    });
+    if (problem) return { value: { unresolved: problem } };
+    return { value, note: `default of Tekton parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
+  };
+}
+function argoParameters(inputs, workflow) {
+  return (text3) => {
+    if (!text3.includes("{{")) return { value: text3 };
+    const used = [];
+    let problem;
+    const value = text3.replace(/\{\{([^{}]*)\}\}/g, (whole, expression) => {
+      const match = /^(inputs|workflow)\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression.trim());
+      const found = match ? (match[1] === "inputs" ? inputs : workflow).get(match[2]) : void 0;
+      if (!match || found === void 0) {
+        problem ??= `Argo expression ${whole} is only known when the workflow runs`;
+        return whole;
+      }
+      used.push(`${match[1]}.parameters.${match[2]}`);
+      return found;
+    });
+    if (problem) return { value: { unresolved: problem } };
+    return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
+  };
+}
+function istioInjected(substitute2) {
+  return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute2(text3);
+}
+var KO_SCHEME = "ko://";
+var TEMPLATE_ACTION_NOTE = "a {{ }} template action is filled in when this file is rendered";
+function placeholderCheck(value, templateNote) {
+  if (typeof value !== "string") return value;
+  if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
+  if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, "@")} holds a placeholder filled in by a tool before the file is applied` };
+  if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
+  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
+  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
+  return value;
+}
+
+// src/discover/kustomize.ts
+import { posix as posix4 } from "node:path";
+var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var MAX_RESOURCE_DEPTH = 5;
+var MAX_RESOURCE_FILES = 200;
+var MAX_NOTED = 5;
+var kustomizeDiscoverer = {
+  kind: "kustomize",
+  matches(path6) {
+    return KUSTOMIZATION_FILE_NAMES.includes(path6.slice(path6.lastIndexOf("/") + 1));
+  },
+  async extract(file, context) {
+    const parsed = parseYamlDocuments(file.text);
+    const root = parsed.documents[0]?.contents;
+    if (root === void 0) {
+      if (parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+      return { occurrences: [] };
+    }
+    const errors = [...parsed.errors];
+    const lines = new LineIndex(file.text);
+    const inflated = inlineValuesImages(file, root, lines, errors);
+    const entries = seqItems(mapGet(root, "images"));
+    if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
+    const directory = posix4.dirname(file.path) === "." ? "" : posix4.dirname(file.path);
+    const reader = new ResourceReader(context, errors, directory);
+    const resources = await reader.imagesOf(directory, root, file.text, 0);
+    const occurrences = [...inflated];
+    entries.forEach((entry, index) => {
+      const read = readOverride(entry, file.text);
+      if (!read) return;
+      if (read.unreadable) {
+        const occurrence = unreadableOccurrence(file, lines, read.unreadable, index);
+        if (occurrence) occurrences.push(occurrence);
+        return;
+      }
+      const override = read.override;
+      if (!changesImages(override)) return;
+      const location = scalarLocation(mapGet(entry, override.newName !== void 0 ? "newName" : "name"), file.text);
+      if (!location || location.raw.length === 0) return;
+      const matched = resources.filter((image) => isImageMatched(image.current, override.name));
+      const { value, note } = describeOverride(override, matched, reader.read);
+      occurrences.push(
+        makeOccurrence({ file: file.path, kind: "kustomize", lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note })
+      );
+    });
+    return errors.length > 0 ? { occurrences, errors } : { occurrences };
+  }
+};
+var OVERRIDE_FIELDS = ["newName", "newTag", "digest"];
+function fieldText(node) {
+  const value = scalarString(node);
+  return value === void 0 || value.trim() === "" ? void 0 : value.trim();
+}
+function readOverride(entry, text3) {
+  const name2 = fieldText(mapGet(entry, "name"));
+  if (name2 === void 0) return void 0;
+  const override = { name: name2 };
+  let unreadable;
+  for (const key of OVERRIDE_FIELDS) {
+    const node = mapGet(entry, key);
+    const type = goScalarType(node, text3);
+    if (type === "number" || type === "boolean") unreadable ??= { key, node, type };
+    const value = type === "null" ? void 0 : fieldText(node);
+    if (value !== void 0) override[key] = value;
+  }
+  return unreadable ? { override, unreadable } : { override };
+}
+function changesImages(override) {
+  return override.newName !== void 0 || override.newTag !== void 0 || override.digest !== void 0;
+}
+function unreadableOccurrence(file, lines, field, index) {
+  const range = field.node.range;
+  if (!range) return void 0;
+  const written = file.text.slice(range[0], range[1]).trim();
+  if (written.length === 0) return void 0;
+  const location = { offset: range[0] };
+  const value = Number(field.node.value);
+  const read = field.type === "boolean" ? "a boolean" : Number.isFinite(value) && String(value) !== written ? `the number ${value}` : "a number";
+  return {
+    file: file.path,
+    ...lines.positionAt(location.offset),
+    kind: "kustomize",
+    raw: written,
+    reference: null,
+    problem: {
+      kind: "invalid",
+      message: `${field.key}: ${written} is ${read} in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: ${field.key}: "${written}"`
+    },
+    context: `images[${index}].${field.key}`
+  };
+}
+function isImageMatched(image, name2) {
+  if (!image.startsWith(name2)) return false;
+  return /^(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$/.test(image.slice(name2.length));
+}
+function splitImage(image) {
+  let rest = image;
+  let digest = "";
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.indexOf("/");
+  const colon = rest.indexOf(":", slash < 0 ? 0 : slash);
+  if (colon < 0) return { name: rest, tag: "", digest };
+  return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
+}
+function applyOverride(image, override) {
+  let { name: name2, tag: tag2, digest } = splitImage(image);
+  if (override.newName !== void 0) name2 = override.newName;
+  if (override.newTag !== void 0 || override.digest !== void 0) {
+    tag2 = override.newTag ?? "";
+    digest = override.digest ?? "";
+  }
+  return `${name2}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
+}
+function describeOverride(override, matched, resourcesRead) {
+  let value = `${override.newName ?? override.name}${override.newTag ? `:${override.newTag}` : ""}${override.digest ? `@${override.digest}` : ""}`;
+  const notes = [];
+  if (matched.length > 0) {
+    const listed = matched.slice(0, MAX_NOTED).map((image) => `${image.file}:${image.line} ${image.written}`);
+    const more = matched.length > MAX_NOTED ? ` and ${matched.length - MAX_NOTED} more` : "";
+    notes.push(`overrides ${listed.join(", ")}${more}`);
+    if (override.newTag === void 0 && override.digest === void 0) {
+      const results = new Set(matched.map((image) => applyOverride(image.current, override)));
+      if (results.size === 1) {
+        const [only] = results;
+        if (only !== value) {
+          value = only;
+          notes.push("tag/digest kept from the resource");
+        }
+      } else {
+        notes.push("the resources keep different tags, so the result differs per resource");
+      }
+    }
+  } else if (resourcesRead > 0) {
+    notes.push(`no image named ${override.name} in the local resources`);
+  }
+  return notes.length > 0 ? { value, note: notes.join("; ") } : { value };
+}
+var ResourceReader = class {
+  constructor(context, errors, ownDirectory) {
+    this.context = context;
+    this.errors = errors;
+    this.visited.add(ownDirectory);
+  }
+  context;
+  errors;
+  read = 0;
+  visited = /* @__PURE__ */ new Set();
+  /** Images of the resources of the kustomization `root` in `dir`, after that kustomization's own overrides when `applyOwn`. */
+  async imagesOf(dir, root, text3, depth, applyOwn = false) {
+    const images = [];
+    for (const field of ["resources", "bases", "components"]) {
+      for (const item of seqItems(mapGet(root, field))) {
+        const entry = scalarString(item);
+        if (entry === void 0 || isRemote(entry)) continue;
+        const path6 = posix4.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        if (path6.startsWith("..") || path6 === ".") continue;
+        for (const image of await this.resource(path6, depth)) images.push(image);
+      }
+    }
+    if (!applyOwn) return images;
+    const overrides = seqItems(mapGet(root, "images")).map((entry) => readOverride(entry, text3)).filter((read) => read !== void 0 && read.unreadable === void 0).map((read) => read.override);
+    return images.map((image) => {
+      let current = image.current;
+      for (const override of overrides) if (isImageMatched(current, override.name)) current = applyOverride(current, override);
+      return { ...image, current };
+    });
+  }
+  async resource(path6, depth) {
+    if (this.visited.has(path6) || this.visited.size >= MAX_RESOURCE_FILES) return [];
+    this.visited.add(path6);
+    if (/\.(ya?ml|json)$/i.test(path6)) {
+      const text3 = await this.context.readFile(path6);
+      if (text3 !== void 0) return this.manifestImages(path6, text3);
+    }
+    if (depth >= MAX_RESOURCE_DEPTH) return [];
+    for (const name2 of KUSTOMIZATION_FILE_NAMES) {
+      const text3 = await this.context.readFile(`${path6}/${name2}`);
+      if (text3 === void 0) continue;
+      this.read++;
+      const root = parseYamlDocuments(text3).documents[0]?.contents;
+      return root === void 0 ? [] : this.imagesOf(path6, root, text3, depth + 1, true);
+    }
+    return [];
+  }
+  manifestImages(path6, text3) {
+    this.read++;
+    const scan2 = collectManifestImages(text3);
+    for (const error of scan2.errors) this.errors.push(`resource ${path6}: ${error}`);
+    const lines = new LineIndex(text3);
+    return scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path6, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+  }
+};
+function inlineValuesImages(file, root, lines, errors) {
+  const occurrences = [];
+  seqItems(mapGet(root, "helmCharts")).forEach((entry, index) => {
+    const values = mapGet(entry, "valuesInline");
+    if (values === void 0) return;
+    const chart = scalarString(mapGet(entry, "name")) ?? "it names";
+    const note = `a value for the chart ${chart} that kustomize inflates (helmCharts[${index}].valuesInline), read as written`;
+    const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, "valuesInline", (image) => {
+      occurrences.push(makeOccurrence({ file: file.path, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join("; ") }));
+    }, "tag is empty; the chart, which kustomize fetches when it builds, chooses the default");
+    if (exhausted) errors.push(`helmCharts[${index}].valuesInline has too many nodes; the rest was not searched for images`);
+  });
+  return occurrences;
+}
+function isRemote(entry) {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^(git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(entry) || entry.includes("?ref=");
+}
+
 // src/discover/index.ts
 var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, cloudbuildDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
-  const lower = file.toLowerCase();
+  const lower = withoutJinjaSuffix(file).toLowerCase();
   return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
 function isCandidatePath(discoverers, file) {
@@ -34018,7 +35109,8 @@ async function discoverRepository(root, options = {}) {
           }
         }
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
-        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0) sources.set(file, text3);
+        for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "warning" });
+        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0 || (extraction.readLineByLine ?? []).length > 0) sources.set(file, text3);
         containers.push(...extraction.containers ?? []);
       } catch (error) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });
@@ -34179,27 +35271,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run2 = async (function_, resolve3, arguments_) => {
+  const run2 = async (function_, resolve2, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve3(result);
+    resolve2(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
+  const enqueue = (function_, resolve2, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    }).then(run2.bind(void 0, function_, resolve2, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve2, reject) => {
+    enqueue(function_, resolve2, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -34669,7 +35761,7 @@ var Deadline = class {
   async wait(ms, sleep) {
     if (this.reason) throw this.reason;
     let stop;
-    const endedEarly = new Promise((resolve3) => stop = this.onEnd(() => resolve3()));
+    const endedEarly = new Promise((resolve2) => stop = this.onEnd(() => resolve2()));
     try {
       await Promise.race([sleep(ms), endedEarly]);
     } finally {
@@ -34909,7 +36001,7 @@ function httpRequest(url, request) {
 var StaleConnection = class extends Error {
 };
 function send(url, request, fresh = false) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const headers = { accept: "*/*", "accept-encoding": "identity", ...request.headers };
     if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
     const client = url.protocol === "https:" ? https : http;
@@ -34925,7 +36017,7 @@ function send(url, request, fresh = false) {
     });
     outgoing.once("response", (response) => {
       answered = true;
-      resolve3({
+      resolve2({
         status: response.statusCode ?? 0,
         headers: headersOf(response.headers),
         body: decoded(response),
@@ -35034,13 +36126,13 @@ async function readBounded(response, limit, what, strict2) {
   return concat(chunks, total);
 }
 function readStream(stream, take) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const done = (error) => {
       stream.off("data", onData);
       stream.off("end", done);
       stream.off("error", done);
       stream.off("close", onClose);
-      if (error === void 0) resolve3();
+      if (error === void 0) resolve2();
       else reject(error);
     };
     const onData = (chunk) => {
@@ -35112,7 +36204,7 @@ var Transport = class {
       retries: Math.max(0, Math.min(options.retries ?? 3, 10)),
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
       backoffBaseMs: options.backoffBaseMs ?? 500,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve3) => setTimeout(resolve3, ms))),
+      sleep: options.sleep ?? ((ms) => new Promise((resolve2) => setTimeout(resolve2, ms))),
       now,
       log: this.log,
       errorFor: (response, what) => this.auth.errorFor(response, what)
@@ -35770,7 +36862,7 @@ function fromAuthEntry(entry, source) {
 var runCredentialHelper = (helper, serverUrl) => {
   if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new Error(`invalid credential helper name "${helper}"`));
   const command = `docker-credential-${helper}`;
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const child = spawn(command, ["get"], { stdio: ["pipe", "pipe", "ignore"], timeout: HELPER_TIMEOUT_MS });
     let stdout = "";
     child.stdout.setEncoding("utf8");
@@ -35781,7 +36873,7 @@ var runCredentialHelper = (helper, serverUrl) => {
     });
     child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
     child.on("close", (code, signal) => {
-      if (code === 0) resolve3(stdout);
+      if (code === 0) resolve2(stdout);
       else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
     });
     child.stdin.end(serverUrl);
@@ -38863,7 +39955,7 @@ function usageErrorOf(error, flags, command) {
   usage.command = command;
   return usage;
 }
-function parse3(args, flags, command) {
+function parse4(args, flags, command) {
   try {
     return parseArgs({ args, options: parseOptions(flags), allowPositionals: true, strict: true });
   } catch (error) {
@@ -38913,7 +40005,7 @@ async function scanWithProgress(options, values, io) {
   }
 }
 async function scanCommand(args, io) {
-  const { values, positionals } = parse3(args, SCAN_FLAGS, "scan");
+  const { values, positionals } = parse4(args, SCAN_FLAGS, "scan");
   const format2 = values.format ?? "text";
   if (!FORMATS.includes(format2)) throw usageError(`--format must be one of ${FORMATS.join(", ")} (got "${terminalSafe(format2)}")`, "scan");
   const failOn = values["fail-on"];
@@ -38959,7 +40051,7 @@ function verboseLog(values, io) {
   return values.verbose ? (message) => io.stderr(terminalSafe(message) + "\n") : void 0;
 }
 async function pinCommand(args, io) {
-  const { values, positionals } = parse3(args, PIN_FLAGS, "pin");
+  const { values, positionals } = parse4(args, PIN_FLAGS, "pin");
   const { root, policy } = await loadRun(values, positionals, io, "pin");
   policy.signatures.mode = "off";
   const env = io.env ?? process.env;
