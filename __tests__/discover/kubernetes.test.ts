@@ -180,6 +180,14 @@ describe('kubernetes extract', () => {
     expect(occurrences[0].note).toBe('the image kind runs this cluster node from');
   });
 
+  it("reads a k3d cluster configuration's node image", async () => {
+    const { occurrences } = await extract('k3d-cluster.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '9:8', raw: 'docker.io/rancher/k3s:v1.31.4-k3s1', reference: 'docker.io/rancher/k3s:v1.31.4-k3s1', context: 'image' },
+    ]);
+    expect(occurrences[0].note).toBe("the image k3d runs the cluster's nodes from");
+  });
+
   it("leaves a Kyverno policy's validate patterns alone and reads the resources its generate rules create", async () => {
     const { occurrences } = await extract('kyverno-policy-patterns.yaml');
     expect(positionedSummary(occurrences)).toEqual([
