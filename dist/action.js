@@ -57859,6 +57859,7 @@ var ManifestWalker = class {
     if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
     if (apiVersion.startsWith("kind.x-k8s.io/") && kind === "Cluster") this.kindClusterNodes(root, prefix);
+    if (apiVersion.startsWith("k3d.io/") && kind === "Simple") this.imageAt(this.get(root, "image"), `${prefix}image`, noSubstitution, "the image k3d runs the cluster's nodes from");
     if (apiVersion.startsWith("helm.toolkit.fluxcd.io/") && kind === "HelmRelease") {
       this.helmValues(this.at(root, ["spec", "values"]), `${prefix}spec.values`, "values", "a value of the HelmRelease's chart (spec.values), read as written");
     }
