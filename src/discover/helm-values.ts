@@ -18,6 +18,7 @@ import { renderChart } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { readKustomization } from './kustomization-file.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { isMap, isScalar, isSeq, mapGet, scalarLocation, seqItems } from './yaml.js';
 
@@ -60,11 +61,7 @@ export const helmValuesDiscoverer: Discoverer = {
     // What no template renders with the default values may still be composed by one (a part switched off).
     const compose = ownChart ? (path: string, written: string) => composedImages(ownChart, path, written) : undefined;
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : undefined;
-    const sink = (image: ValueImage): void => {
-      const occurrence = makeOccurrence({ file: file.path, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: image.note });
-      if (image.related) occurrence.related = image.related;
-      occurrences.push(occurrence);
-    };
+    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document of parsed.documents) {
       const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency });
       walker.walk(document.contents, '', '', 0);
@@ -75,8 +72,6 @@ export const helmValuesDiscoverer: Discoverer = {
   },
 };
 
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
 /**
  * A values file that a kustomization in the same directory gives a chart it inflates
  * (`helmCharts[].valuesFile` or `additionalValuesFiles`): its images read as written, since the
@@ -84,30 +79,27 @@ const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
  */
 async function kustomizeInflatedValues(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
   const directory = parentDir(file.path);
-  let chart: string | undefined;
-  for (const name of KUSTOMIZATION_NAMES) {
-    const text = await context.readFile(joinPath(directory, name));
-    if (text === undefined) continue;
-    chart = inflatingChart(parseValuesText(text, context).documents[0]?.contents, directory, file.path);
-    break;
-  }
+  const kustomization = await readKustomization(context, directory);
+  const chart = kustomization === undefined ? undefined : inflatingChart(parseValuesText(kustomization, context).documents[0]?.contents, directory, file.path);
   if (chart === undefined) return { occurrences: [] };
   const parsed = parseValuesText(file.text, context);
   if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
-  const note = `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`;
-  const sink = (image: ValueImage): void => {
-    occurrences.push(makeOccurrence({ file: file.path, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join('; ') }));
+  const read: ValuesTreeReading = {
+    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
+    emptyTag: INFLATED_EMPTY_TAG,
   };
+  const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document of parsed.documents) {
-    if (imagesInValuesTree(document.contents, file.text, '', '', sink, INFLATED_EMPTY_TAG)) errors.push('too many nodes; the rest of the file was not searched for images');
+    if (imagesInValuesTree(document.contents, file.text, '', '', sink, read)) errors.push('too many nodes; the rest of the file was not searched for images');
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
 
-const INFLATED_EMPTY_TAG = 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default';
+/** Why an image block with an empty tag in values for a chart kustomize inflates is unresolved. */
+export const INFLATED_EMPTY_TAG = 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default';
 
 /** The name of the chart a kustomization's `helmCharts` entry inflates with the values file at `path`, if one does. */
 function inflatingChart(root: unknown, directory: string, path: string): string | undefined {
@@ -377,16 +369,32 @@ function hasTagOrDigest(reference: string): boolean {
   }
 }
 
+/** How the images of a values tree for a chart that is not read are described. */
+export interface ValuesTreeReading {
+  /** Said first of every image: whose values these are. */
+  note: string;
+  /** Why an image block with an empty tag is unresolved: who chooses its default. */
+  emptyTag: string;
+}
+
 /**
- * The images of a Helm values tree written inside another file (a Flux HelmRelease's
- * `spec.values`, an Argo CD Application's `helm.valuesObject`), read as written by the same rules
- * as a values file: the chart's templates are elsewhere. `path` prefixes each context; `key` is
- * the key the tree is under. Returns whether the node bound cut the search short.
+ * The images of a Helm values tree for a chart that is not read (a Flux HelmRelease's
+ * `spec.values`, an Argo CD Application's `helm.valuesObject`, values a kustomization inflates a
+ * chart with), read as written by the same rules as a values file. `path` prefixes each context;
+ * `key` is the key the tree is under. Returns whether the node bound cut the search short.
  */
-export function imagesInValuesTree(node: unknown, text: string, path: string, key: string, sink: (image: ValueImage) => void, emptyTag: string): boolean {
-  const walker = new ValuesWalker(text, sink, { emptyTag });
+export function imagesInValuesTree(node: unknown, text: string, path: string, key: string, sink: (image: ValueImage) => void, reading: ValuesTreeReading): boolean {
+  const described = (image: ValueImage): void => sink({ ...image, note: [reading.note, image.note].filter(Boolean).join('; ') });
+  const walker = new ValuesWalker(text, described, { emptyTag: reading.emptyTag });
   walker.walk(node, path, key, 0);
   return walker.exhausted;
+}
+
+/** A value image as a Helm occurrence of `file`. */
+export function valueOccurrence(file: string, lines: LineIndex, image: ValueImage): Occurrence {
+  const occurrence = makeOccurrence({ file, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: image.note });
+  if (image.related) occurrence.related = image.related;
+  return occurrence;
 }
 
 /** An image repository, not a chart repository URL, a git remote or a local path. */

@@ -10,6 +10,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { imagesInValuesTree } from './helm-values.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
+import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
@@ -55,8 +56,6 @@ export interface ManifestScan {
   masked?: string;
 }
 
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-
 const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
 
 export const kubernetesDiscoverer: Discoverer = {
@@ -64,8 +63,7 @@ export const kubernetesDiscoverer: Discoverer = {
   matches(path: string, text: string): boolean {
     // A Jinja template (`deployment.yml.j2`) is a manifest when the file it renders is one.
     path = withoutJinjaSuffix(path);
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    if (KUSTOMIZATION_NAMES.has(name)) return false;
+    if (isKustomizationFile(path)) return false;
     // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
     // decides by parsing whether a document really is an object with apiVersion and kind.
     if (/\.ya?ml$/i.test(path)) return YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text);
@@ -74,7 +72,7 @@ export const kubernetesDiscoverer: Discoverer = {
   },
   candidate(path: string): boolean {
     path = withoutJinjaSuffix(path);
-    return /\.(?:ya?ml|json)$/i.test(path) && !KUSTOMIZATION_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
+    return /\.(?:ya?ml|json)$/i.test(path) && !isKustomizationFile(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const rendered = renderedPath(file.path);
@@ -540,12 +538,12 @@ class ManifestWalker {
    */
   private helmValues(values: unknown, path: string, key: string, note: string, within?: EmbeddedText): void {
     if (!isMap(values)) return;
+    const reading = { note, emptyTag: 'tag is empty; the chart, which is not read here, chooses the default' };
     const exhausted = imagesInValuesTree(values, within?.text ?? this.text, path, key, (image) => {
       const text = typeof image.value === 'string' ? image.value : image.raw;
-      const notes = [note, image.note].filter(Boolean).join('; ');
       const offset = within ? within.fileOffset(image.offset) : image.offset;
-      this.emit({ offset, raw: image.raw, text, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: notes, kind: 'helm' }, false);
-    }, 'tag is empty; the chart, which is not read here, chooses the default');
+      this.emit({ offset, raw: image.raw, text, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: image.note, kind: 'helm' }, false);
+    }, reading);
     if (exhausted) this.exhausted = true;
   }
 

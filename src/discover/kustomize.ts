@@ -6,14 +6,13 @@
  */
 import { posix } from 'node:path';
 import type { Occurrence } from '../model.js';
-import { imagesInValuesTree } from './helm-values.js';
+import { imagesInValuesTree, INFLATED_EMPTY_TAG, valueOccurrence, type ValueImage } from './helm-values.js';
 import { collectManifestImages } from './kubernetes.js';
+import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { goScalarType, mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems, type GoScalarType } from './yaml.js';
-
-const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Bounds on following `resources:`: nesting depth and files read per kustomization. */
 const MAX_RESOURCE_DEPTH = 5;
@@ -40,7 +39,7 @@ interface ResourceImage {
 export const kustomizeDiscoverer: Discoverer = {
   kind: 'kustomize',
   matches(path: string): boolean {
-    return KUSTOMIZATION_FILE_NAMES.includes(path.slice(path.lastIndexOf('/') + 1));
+    return isKustomizationFile(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseYamlDocuments(file.text);
@@ -259,14 +258,11 @@ class ResourceReader {
       if (text !== undefined) return this.manifestImages(path, text);
     }
     if (depth >= MAX_RESOURCE_DEPTH) return [];
-    for (const name of KUSTOMIZATION_FILE_NAMES) {
-      const text = await this.context.readFile(`${path}/${name}`);
-      if (text === undefined) continue;
-      this.read++;
-      const root = parseYamlDocuments(text).documents[0]?.contents;
-      return root === undefined ? [] : this.imagesOf(path, root, text, depth + 1, true);
-    }
-    return [];
+    const text = await readKustomization(this.context, path);
+    if (text === undefined) return [];
+    this.read++;
+    const root = parseYamlDocuments(text).documents[0]?.contents;
+    return root === undefined ? [] : this.imagesOf(path, root, text, depth + 1, true);
   }
 
   private manifestImages(path: string, text: string): ResourceImage[] {
@@ -290,10 +286,9 @@ function inlineValuesImages(file: SourceFile, root: unknown, lines: LineIndex, e
     const values = mapGet(entry, 'valuesInline');
     if (values === undefined) return;
     const chart = scalarString(mapGet(entry, 'name')) ?? 'it names';
-    const note = `a value for the chart ${chart} that kustomize inflates (helmCharts[${index}].valuesInline), read as written`;
-    const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, 'valuesInline', (image) => {
-      occurrences.push(makeOccurrence({ file: file.path, kind: 'helm', lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join('; ') }));
-    }, 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default');
+    const reading = { note: `a value for the chart ${chart} that kustomize inflates (helmCharts[${index}].valuesInline), read as written`, emptyTag: INFLATED_EMPTY_TAG };
+    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
+    const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, 'valuesInline', sink, reading);
     if (exhausted) errors.push(`helmCharts[${index}].valuesInline has too many nodes; the rest was not searched for images`);
   });
   return occurrences;
