@@ -6,6 +6,7 @@
  * URLs, legacy short ids without a registry (`docker-in-docker`, which the CLI maps to a built-in
  * set) and the deprecated GitHub-release form (`owner/repo/feature@version`).
  */
+import { posix } from 'node:path';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -47,17 +48,6 @@ function describe(errors: ParseError[], lines: LineIndex): string[] {
   });
 }
 
-/** `a/./b/../c` as `a/c`; undefined when it climbs out of the repository. */
-function normalizedPath(path: string): string | undefined {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part !== '..') parts.push(part);
-    else if (parts.pop() === undefined) return undefined;
-  }
-  return parts.join('/');
-}
-
 /** Where a dev container's build arguments are written, and which. */
 export interface GivenBuildArgs {
   args: Record<string, string>;
@@ -85,7 +75,7 @@ export async function devcontainerBuildArgs(dockerfilePath: string, context: Dis
   if (typeof config === 'object' && config !== null) {
     const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
     const named = build?.dockerfile ?? dockerFile ?? dockerfile;
-    if (typeof named === 'string' && normalizedPath(`${dir}/${named}`) === dockerfilePath) {
+    if (typeof named === 'string' && posix.normalize(`${dir}/${named}`) === dockerfilePath) {
       const args: Record<string, string> = {};
       if (typeof build?.args === 'object' && build.args !== null) {
         for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {

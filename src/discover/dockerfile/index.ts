@@ -119,8 +119,7 @@ async function extractDevcontainerDockerfile(file: SourceFile, context: Discover
     for (const occurrence of extraction.occurrences) {
       const used = names.filter((name) => mentions(occurrence.raw, name));
       if (used.length === 0) continue;
-      const note = `build argument ${used.join(', ')} as ${source} sets it`;
-      occurrence.note = occurrence.note ? `${occurrence.note}; ${note}` : note;
+      occurrence.note = joinNote(occurrence.note, `build argument ${used.join(', ')} as ${source} sets it`);
     }
     return extraction;
   });
