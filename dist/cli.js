@@ -8492,9 +8492,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix5 = POSIX_REGEX_SOURCE[rest2];
-                if (posix5) {
-                  prev.value = pre + posix5;
+                const posix6 = POSIX_REGEX_SOURCE[rest2];
+                if (posix6) {
+                  prev.value = pre + posix6;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -9011,7 +9011,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix5 = opts.windows;
+      const posix6 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -9021,8 +9021,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix5 });
-        const result = { glob, state, regex, posix: posix5, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix6 });
+        const result = { glob, state, regex, posix: posix6, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -9047,7 +9047,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix5 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix6 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9055,7 +9055,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix5 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix6 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -9064,16 +9064,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix5);
+          match = picomatch2.matchBase(input, regex, options, posix6);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix5 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix6 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix5 }));
+      return regex.test(utils.basename(input, { windows: posix6 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -28563,6 +28563,9 @@ function composeBuildArgsFor(composePath, text3, dockerfilePath) {
   return sets;
 }
 
+// src/discover/devcontainer.ts
+import { posix as posix2 } from "node:path";
+
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text3, ignoreTrivia = false) {
   const len = text3.length;
@@ -29595,15 +29598,6 @@ function describe2(errors, lines) {
     return `${printParseErrorCode(error.error)} at line ${line}, column ${column}`;
   });
 }
-function normalizedPath(path6) {
-  const parts = [];
-  for (const part of path6.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part !== "..") parts.push(part);
-    else if (parts.pop() === void 0) return void 0;
-  }
-  return parts.join("/");
-}
 var COMPOSE_NAMES = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"];
 async function devcontainerBuildArgs(dockerfilePath, context) {
   const dir = dirName(dockerfilePath);
@@ -29615,7 +29609,7 @@ async function devcontainerBuildArgs(dockerfilePath, context) {
   if (typeof config === "object" && config !== null) {
     const { build, dockerFile, dockerfile } = config;
     const named = build?.dockerfile ?? dockerFile ?? dockerfile;
-    if (typeof named === "string" && normalizedPath(`${dir}/${named}`) === dockerfilePath) {
+    if (typeof named === "string" && posix2.normalize(`${dir}/${named}`) === dockerfilePath) {
       const args = {};
       if (typeof build?.args === "object" && build.args !== null) {
         for (const [name2, value] of Object.entries(build.args)) {
@@ -29670,7 +29664,7 @@ var devcontainerDiscoverer = {
 };
 
 // src/discover/dockerfile/bake.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 var BAKE_FILES = ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "docker-bake.override.json"];
 var MAX_LEVELS = 8;
 var MAX_TOKENS = 2e5;
@@ -29793,18 +29787,18 @@ function bakeTargets(path6, context) {
 }
 async function bakeNamedContexts(dockerfilePath, context) {
   const named = /* @__PURE__ */ new Map();
-  let directory = posix2.dirname(dockerfilePath);
+  let directory = posix3.dirname(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS; level++) {
     for (const name2 of BAKE_FILES) {
       const bakePath = directory === "." ? name2 : `${directory}/${name2}`;
       for (const target of await bakeTargets(bakePath, context)) {
-        const built = posix2.normalize(posix2.join(directory, target.context ?? ".", target.dockerfile ?? "Dockerfile"));
-        if (built !== posix2.normalize(dockerfilePath)) continue;
+        const built = posix3.normalize(posix3.join(directory, target.context ?? ".", target.dockerfile ?? "Dockerfile"));
+        if (built !== posix3.normalize(dockerfilePath)) continue;
         for (const [contextName, value] of target.contexts) if (!named.has(contextName)) named.set(contextName, value);
       }
     }
     if (directory === ".") break;
-    directory = posix2.dirname(directory);
+    directory = posix3.dirname(directory);
   }
   return named;
 }
@@ -29890,8 +29884,7 @@ async function extractDevcontainerDockerfile(file, context) {
     for (const occurrence of extraction.occurrences) {
       const used = names.filter((name2) => mentions(occurrence.raw, name2));
       if (used.length === 0) continue;
-      const note = `build argument ${used.join(", ")} as ${source} sets it`;
-      occurrence.note = occurrence.note ? `${occurrence.note}; ${note}` : note;
+      occurrence.note = joinNote(occurrence.note, `build argument ${used.join(", ")} as ${source} sets it`);
     }
     return extraction;
   });
@@ -33794,7 +33787,7 @@ function templateOccurrence(path6, lines, rendered, render2) {
 }
 
 // src/discover/helm-values.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -33987,6 +33980,19 @@ function writtenOffset(file, pos) {
   return { offset: pos - shift, inSite: false };
 }
 
+// src/discover/kustomization-file.ts
+var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isKustomizationFile(path6) {
+  return KUSTOMIZATION_FILE_NAMES.includes(path6.slice(path6.lastIndexOf("/") + 1));
+}
+async function readKustomization(context, directory) {
+  for (const name2 of KUSTOMIZATION_FILE_NAMES) {
+    const text3 = await context.readFile(directory === "" ? name2 : `${directory}/${name2}`);
+    if (text3 !== void 0) return text3;
+  }
+  return void 0;
+}
+
 // src/discover/helm-values.ts
 var MAX_DEPTH8 = 64;
 var MAX_NODES = 1e5;
@@ -34016,11 +34022,7 @@ var helmValuesDiscoverer = {
     const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : void 0;
     const compose = ownChart ? (path6, written) => composedImages(ownChart, path6, written) : void 0;
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
-    const sink = (image) => {
-      const occurrence = makeOccurrence({ file: file.path, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: image.note });
-      if (image.related) occurrence.related = image.related;
-      occurrences.push(occurrence);
-    };
+    const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document2 of parsed.documents) {
       const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency });
       walker.walk(document2.contents, "", "", 0);
@@ -34030,28 +34032,23 @@ var helmValuesDiscoverer = {
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   }
 };
-var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 async function kustomizeInflatedValues(file, context) {
   const directory = parentDir(file.path);
-  let chart;
-  for (const name2 of KUSTOMIZATION_NAMES) {
-    const text3 = await context.readFile(joinPath(directory, name2));
-    if (text3 === void 0) continue;
-    chart = inflatingChart(parseValuesText(text3, context).documents[0]?.contents, directory, file.path);
-    break;
-  }
+  const kustomization = await readKustomization(context, directory);
+  const chart = kustomization === void 0 ? void 0 : inflatingChart(parseValuesText(kustomization, context).documents[0]?.contents, directory, file.path);
   if (chart === void 0) return { occurrences: [] };
   const parsed = parseValuesText(file.text, context);
   if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
   const lines = new LineIndex(file.text);
   const occurrences = [];
-  const note = `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`;
-  const sink = (image) => {
-    occurrences.push(makeOccurrence({ file: file.path, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join("; ") }));
+  const read = {
+    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
+    emptyTag: INFLATED_EMPTY_TAG
   };
+  const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document2 of parsed.documents) {
-    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, INFLATED_EMPTY_TAG)) errors.push("too many nodes; the rest of the file was not searched for images");
+    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, read)) errors.push("too many nodes; the rest of the file was not searched for images");
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
@@ -34061,7 +34058,7 @@ function inflatingChart(root, directory, path6) {
   if (!(0, import_yaml4.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix3.normalize(joinPath(directory, node.value)) === path6);
+    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix4.normalize(joinPath(directory, node.value)) === path6);
     if (named) {
       const name2 = mapGet(entry, "name");
       return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
@@ -34253,10 +34250,16 @@ function hasTagOrDigest(reference) {
     throw error;
   }
 }
-function imagesInValuesTree(node, text3, path6, key, sink, emptyTag2) {
-  const walker = new ValuesWalker(text3, sink, { emptyTag: emptyTag2 });
+function imagesInValuesTree(node, text3, path6, key, sink, reading) {
+  const described = (image) => sink({ ...image, note: [reading.note, image.note].filter(Boolean).join("; ") });
+  const walker = new ValuesWalker(text3, described, { emptyTag: reading.emptyTag });
   walker.walk(node, path6, key, 0);
   return walker.exhausted;
+}
+function valueOccurrence(file, lines, image) {
+  const occurrence = makeOccurrence({ file, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: image.note });
+  if (image.related) occurrence.related = image.related;
+  return occurrence;
 }
 function looksLikeRepository(text3) {
   if (text3 === "" || /\s/.test(text3)) return false;
@@ -34270,21 +34273,19 @@ var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
 var MAX_DEPTH9 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
-var KUSTOMIZATION_NAMES2 = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
 var kubernetesDiscoverer = {
   kind: "kubernetes",
   matches(path6, text3) {
     path6 = withoutJinjaSuffix(path6);
-    const name2 = path6.slice(path6.lastIndexOf("/") + 1);
-    if (KUSTOMIZATION_NAMES2.has(name2)) return false;
+    if (isKustomizationFile(path6)) return false;
     if (/\.ya?ml$/i.test(path6)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
     if (/\.json$/i.test(path6)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
     return false;
   },
   candidate(path6) {
     path6 = withoutJinjaSuffix(path6);
-    return /\.(?:ya?ml|json)$/i.test(path6) && !KUSTOMIZATION_NAMES2.has(path6.slice(path6.lastIndexOf("/") + 1));
+    return /\.(?:ya?ml|json)$/i.test(path6) && !isKustomizationFile(path6);
   },
   async extract(file, context) {
     const rendered = renderedPath(file.path);
@@ -34663,12 +34664,12 @@ var ManifestWalker = class {
    */
   helmValues(values, path6, key, note, within) {
     if (!(0, import_yaml4.isMap)(values)) return;
+    const reading = { note, emptyTag: "tag is empty; the chart, which is not read here, chooses the default" };
     const exhausted = imagesInValuesTree(values, within?.text ?? this.text, path6, key, (image) => {
       const text3 = typeof image.value === "string" ? image.value : image.raw;
-      const notes = [note, image.note].filter(Boolean).join("; ");
       const offset = within ? within.fileOffset(image.offset) : image.offset;
-      this.emit({ offset, raw: image.raw, text: text3, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: notes, kind: "helm" }, false);
-    }, "tag is empty; the chart, which is not read here, chooses the default");
+      this.emit({ offset, raw: image.raw, text: text3, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: image.note, kind: "helm" }, false);
+    }, reading);
     if (exhausted) this.exhausted = true;
   }
   /**
@@ -34816,15 +34817,14 @@ function placeholderCheck(value, templateNote) {
 }
 
 // src/discover/kustomize.ts
-import { posix as posix4 } from "node:path";
-var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+import { posix as posix5 } from "node:path";
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
 var MAX_NOTED = 5;
 var kustomizeDiscoverer = {
   kind: "kustomize",
   matches(path6) {
-    return KUSTOMIZATION_FILE_NAMES.includes(path6.slice(path6.lastIndexOf("/") + 1));
+    return isKustomizationFile(path6);
   },
   async extract(file, context) {
     const parsed = parseYamlDocuments(file.text);
@@ -34838,7 +34838,7 @@ var kustomizeDiscoverer = {
     const inflated = inlineValuesImages(file, root, lines, errors);
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
-    const directory = posix4.dirname(file.path) === "." ? "" : posix4.dirname(file.path);
+    const directory = posix5.dirname(file.path) === "." ? "" : posix5.dirname(file.path);
     const reader = new ResourceReader(context, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
     const occurrences = [...inflated];
@@ -34973,7 +34973,7 @@ var ResourceReader = class {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path6 = posix4.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        const path6 = posix5.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
         if (path6.startsWith("..") || path6 === ".") continue;
         for (const image of await this.resource(path6, depth)) images.push(image);
       }
@@ -34990,18 +34990,15 @@ var ResourceReader = class {
     if (this.visited.has(path6) || this.visited.size >= MAX_RESOURCE_FILES) return [];
     this.visited.add(path6);
     if (/\.(ya?ml|json)$/i.test(path6)) {
-      const text3 = await this.context.readFile(path6);
-      if (text3 !== void 0) return this.manifestImages(path6, text3);
+      const text4 = await this.context.readFile(path6);
+      if (text4 !== void 0) return this.manifestImages(path6, text4);
     }
     if (depth >= MAX_RESOURCE_DEPTH) return [];
-    for (const name2 of KUSTOMIZATION_FILE_NAMES) {
-      const text3 = await this.context.readFile(`${path6}/${name2}`);
-      if (text3 === void 0) continue;
-      this.read++;
-      const root = parseYamlDocuments(text3).documents[0]?.contents;
-      return root === void 0 ? [] : this.imagesOf(path6, root, text3, depth + 1, true);
-    }
-    return [];
+    const text3 = await readKustomization(this.context, path6);
+    if (text3 === void 0) return [];
+    this.read++;
+    const root = parseYamlDocuments(text3).documents[0]?.contents;
+    return root === void 0 ? [] : this.imagesOf(path6, root, text3, depth + 1, true);
   }
   manifestImages(path6, text3) {
     this.read++;
@@ -35017,10 +35014,9 @@ function inlineValuesImages(file, root, lines, errors) {
     const values = mapGet(entry, "valuesInline");
     if (values === void 0) return;
     const chart = scalarString(mapGet(entry, "name")) ?? "it names";
-    const note = `a value for the chart ${chart} that kustomize inflates (helmCharts[${index}].valuesInline), read as written`;
-    const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, "valuesInline", (image) => {
-      occurrences.push(makeOccurrence({ file: file.path, kind: "helm", lines, offset: image.offset, raw: image.raw, value: image.value, context: image.context, note: [note, image.note].filter(Boolean).join("; ") }));
-    }, "tag is empty; the chart, which kustomize fetches when it builds, chooses the default");
+    const reading = { note: `a value for the chart ${chart} that kustomize inflates (helmCharts[${index}].valuesInline), read as written`, emptyTag: INFLATED_EMPTY_TAG };
+    const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
+    const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, "valuesInline", sink, reading);
     if (exhausted) errors.push(`helmCharts[${index}].valuesInline has too many nodes; the rest was not searched for images`);
   });
   return occurrences;
