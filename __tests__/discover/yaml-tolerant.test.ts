@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { parse } from 'yaml';
-import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, joinFlowLines, maskAtPlaceholders, maskTemplateActions } from '../../src/discover/yaml-tolerant.js';
+import { joinFlowLines } from '../../src/discover/yaml-tolerant.js';
 import { parseYamlDocuments } from '../../src/discover/yaml.js';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
@@ -98,107 +97,5 @@ describe('parse errors as reported', () => {
     expect(errors[0]!.split('; ')).toHaveLength(4);
     expect(errors[0]).toMatch(/; and \d+ more$/);
     expect(parseYamlDocuments('a: [\n').errors[0]).not.toContain('more');
-  });
-});
-
-describe('template actions masked for reading', () => {
-  it('turns action-only lines into blank lines and inline actions into marks, keeping every offset', () => {
-    const text = '{{- if .x }}\nimage: {{ .repo }}:1\r\n  {{- end }}\nname: a\n';
-    const masked = maskTemplateActions(text)!;
-    expect(masked.length).toBe(text.length);
-    expect(masked.split('\n').map((line) => line.replace(/\r$/, ''))).toEqual([
-      ' '.repeat(12),
-      `image: ${TEMPLATE_ACTION_MARK.repeat('{{ .repo }}'.length)}:1`,
-      ' '.repeat(12),
-      'name: a',
-      '',
-    ]);
-    expect(maskTemplateActions('image: nginx\n')).toBeUndefined();
-  });
-
-  it('blanks a line of actions followed by a comment; a `#` right after an action is no comment', () => {
-    const text = '  {{ $image := .Image }} # the range below hides the root context\nkey: {{ .a }}#{{ .b }}\n  {{ .c }}#text\n';
-    const masked = maskTemplateActions(text)!;
-    const lines = text.split('\n');
-    expect(masked.split('\n')).toEqual([
-      ' '.repeat(lines[0]!.length),
-      `key: ${TEMPLATE_ACTION_MARK.repeat(8)}#${TEMPLATE_ACTION_MARK.repeat(8)}`,
-      `  ${TEMPLATE_ACTION_MARK.repeat(8)}#text`,
-      '',
-    ]);
-  });
-
-  it('masks Jinja and Liquid statements closed on their line ({% raw %} around a docs snippet), not a lone {%', () => {
-    const text = '{% raw %}\nimage: app:{% if x %}1{% endif %}\nformat: "{%s}"\n{%- endraw %}\n';
-    const masked = maskTemplateActions(text)!;
-    expect(masked.length).toBe(text.length);
-    expect(masked.split('\n')).toEqual([
-      ' '.repeat(9),
-      `image: app:${TEMPLATE_ACTION_MARK.repeat('{% if x %}'.length)}1${TEMPLATE_ACTION_MARK.repeat('{% endif %}'.length)}`,
-      'format: "{%s}"',
-      ' '.repeat(13),
-      '',
-    ]);
-    expect(maskTemplateActions('format: "{%s}"\n')).toBeUndefined();
-  });
-
-  it('masks an action written over several lines (`{{- if and` with a condition per line) as blank lines', () => {
-    const text = 'containers:\n{{- if and\n  (ne .a "false")\n  (.b)\n}}\n- name: proxy\n  image: auto\n{{- end }}\n';
-    const masked = maskTemplateActions(text)!;
-    expect(masked.length).toBe(text.length);
-    const blank = (line: string): string => ' '.repeat(line.length);
-    const lines = text.split('\n');
-    expect(masked.split('\n')).toEqual([lines[0], ...lines.slice(1, 5).map(blank), lines[5], lines[6], blank(lines[7]!), '']);
-    expect(parse(masked)).toEqual({ containers: [{ name: 'proxy', image: 'auto' }] });
-  });
-
-  it('keeps a block scalar whole when action-only lines sit inside it at column 0', () => {
-    const text = 'command:\n- |\n  server \\\n{{- range .Ports }}\n    --port={{ .Port }} \\\n{{- end }}\n  --done\nimage: app:1\n';
-    const masked = maskTemplateActions(text)!;
-    const document = parse(masked) as { command: string[]; image: string };
-    expect(document.image).toBe('app:1');
-    expect(document.command[0]).toContain('--done');
-  });
-
-  it('reads an unclosed {{ as running to its line end, and one closed more than 30 lines on the same way', () => {
-    const far = `image: {{ .x\n${'a: 1\n'.repeat(31)}}}\n`;
-    const masked = maskTemplateActions(far)!;
-    expect(masked.split('\n')[1]).toBe('a: 1');
-    const near = `image: {{ .x\n${'a: 1\n'.repeat(3)}}}\nb: 2\n`;
-    expect(maskTemplateActions(near)!.split('\n').slice(1)).toEqual(['    ', '    ', '    ', '  ', 'b: 2', '']);
-    // Many lines opening an action that never closes: each runs to its line end, the rest is read.
-    const open = 'x: {{\n'.repeat(50_000) + 'image: nginx\n';
-    expect(maskTemplateActions(open)!.endsWith('image: nginx\n')).toBe(true);
-    expect(maskTemplateActions('x: {{\ny: 1\n')).toBe(`x: ${TEMPLATE_ACTION_MARK.repeat(2)}\ny: 1\n`);
-  });
-});
-
-describe('@NAME@ placeholders masked for reading', () => {
-  it('marks the opening @ of a value that is an @NAME@ placeholder, keeping every offset', () => {
-    const text = 'image: @IMAGE_NAME@\nitems:\n  - @REGISTRY@/app:1 # filled in by sed\nmail: me@example.com\n';
-    const masked = maskAtPlaceholders(text)!;
-    expect(masked.length).toBe(text.length);
-    expect(masked.split('\n')).toEqual([`image: ${PLACEHOLDER_MARK}IMAGE_NAME@`, 'items:', `  - ${PLACEHOLDER_MARK}REGISTRY@/app:1 # filled in by sed`, 'mail: me@example.com', '']);
-  });
-
-  it.each([
-    ['an @ inside a value', 'mail: me@example.com\n'],
-    ['an unclosed placeholder', 'image: @IMAGE\n'],
-    ['an empty placeholder', 'image: @@\n'],
-    ['text after the value', 'image: @IMAGE@ and more\n'],
-    ['a value that is not after a key or item', 'foo @IMAGE@\n'],
-    ['an item marker after other text', 'a - @IMAGE@\n'],
-  ])('leaves %s alone', (_name, text) => {
-    expect(maskAtPlaceholders(text)).toBeUndefined();
-  });
-
-  it('a real manifest with an @IMAGE_NAME@ image is read, the image unresolved at its place, no parse error', async () => {
-    const file = fixture('kubernetes', 'placeholders/at-placeholder.yaml');
-    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
-    expect(extraction.errors ?? []).toEqual([]);
-    expect(positionedSummary(extraction.occurrences)).toEqual([expect.objectContaining({ at: '21:16', context: 'spec.template.spec.containers[0].image' })]);
-    expect(extraction.occurrences[0].raw).toBe('@IMAGE_NAME@');
-    expect(extraction.occurrences[0].problem).toEqual({ kind: 'unresolved', message: expect.stringContaining('@IMAGE_NAME@ holds a placeholder filled in by a tool before the file is applied') });
-    expectRawAtPositions(file, extraction.occurrences);
   });
 });

@@ -14,9 +14,9 @@ import { LineIndex } from './position.js';
 import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { isMap, isScalar, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 import { composeContainers, withContainers } from './containers/index.js';
-import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, maskJinja, readUnparsed, renderedPath, withoutJinjaSuffix } from './jinja.js';
+import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, readUnparsed, renderedPath, withoutJinjaSuffix } from './jinja.js';
 import { makeOccurrence } from './occurrence.js';
-import { TEMPLATE_ACTION_MARK } from './yaml-tolerant.js';
+import { TEMPLATE_ACTION_MARK, maskTemplate } from './template-mask.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml, docker-stack.yml ... */
 const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compose\.ya?ml$|^docker-stack(?:[._-][^/]*)?\.ya?ml$/i;
@@ -421,7 +421,7 @@ export const composeDiscoverer: Discoverer = {
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const jinja = renderedPath(file.path) !== undefined;
     // A Jinja template is read as the YAML around its tags (jinja.ts), at the same offsets.
-    const masked = jinja ? (maskJinja(file.text) ?? file.text) : undefined;
+    const masked = jinja ? (maskTemplate(file.text, 'jinja') ?? file.text) : undefined;
     const parsed = masked === undefined ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');

@@ -15,8 +15,8 @@ import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './handed-images.js';
-import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, maskJinja, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
-import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplateActions } from './yaml-tolerant.js';
+import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
 
@@ -191,12 +191,12 @@ function isPlainCustomResourceDefinition(documentText: string): boolean {
  */
 export function collectManifestImages(text: string, options: { prefilter?: boolean; jinja?: boolean } = {}): ManifestScan {
   // A Jinja template is read as the YAML around its tags (jinja.ts), at the same offsets.
-  const masked = options.jinja ? maskJinja(text) : undefined;
+  const masked = options.jinja ? maskTemplate(text, 'jinja') : undefined;
   let parsed = parseYamlDocuments(masked ?? text, options.prefilter === false ? undefined : cannotHoldImage);
   // A manifest template for some other tool (`{{ }}` actions outside a Helm chart, `@NAME@` values
   // filled in by sed) is read as the YAML around its placeholders; images holding one are unresolved.
   if (parsed.errors.length > 0 && !options.jinja) {
-    const actionsMasked = maskTemplateActions(text);
+    const actionsMasked = maskTemplate(text, 'actions');
     const masked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
     const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
@@ -560,7 +560,7 @@ class ManifestWalker {
       if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') this.unread.push(`${path} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
       return;
     }
-    const parsed = parseYamlDocuments(maskTemplateActions(embedded.text) ?? embedded.text);
+    const parsed = parseYamlDocuments(maskTemplate(embedded.text, 'actions') ?? embedded.text);
     if (parsed.errors.length > 0) {
       this.unread.push(`${path} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
       return;

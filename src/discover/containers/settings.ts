@@ -6,7 +6,7 @@
 import type { WrittenSetting } from '../../model.js';
 import type { LineIndex } from '../position.js';
 import { isScalar, scalarLocation, scalarString } from '../yaml.js';
-import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK } from '../yaml-tolerant.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK } from '../template-mask.js';
 
 export class SettingReader {
   constructor(
