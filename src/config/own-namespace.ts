@@ -6,9 +6,8 @@
  * login is worth flagging. On Docker Hub or Quay an account of the same name may be anyone's, so
  * only ghcr.io counts, and only for github.com (GitHub Enterprise Server's registry is another host).
  */
+import { githubRepository, isGitHubDotCom } from '../github-env.js';
 import type { Policy } from './policy.js';
-
-const GITHUB_SERVER = 'https://github.com';
 
 /** A GitHub login: letters, digits and single hyphens inside, at most 39 characters. */
 function isGitHubLogin(name: string): boolean {
@@ -22,14 +21,11 @@ function isGitHubLogin(name: string): boolean {
  * Actions job; a CLI user can set it too); the policy itself when there is no such owner.
  */
 export function withOwnGhcrNamespace(policy: Policy, env: NodeJS.ProcessEnv): Policy {
-  const server = (env.GITHUB_SERVER_URL ?? GITHUB_SERVER).toLowerCase();
-  if (server !== GITHUB_SERVER && server !== `${GITHUB_SERVER}/`) return policy;
-  const repository = env.GITHUB_REPOSITORY ?? '';
-  const slash = repository.indexOf('/');
+  const repository = githubRepository(env);
+  if (!isGitHubDotCom(env) || !repository) return policy;
   // ghcr.io namespaces are the login in lower case.
-  const owner = repository.slice(0, slash).toLowerCase();
-  // `owner/name`, as Actions sets it: anything else is not a repository's name.
-  if (slash <= 0 || slash === repository.length - 1 || repository.includes('/', slash + 1) || !isGitHubLogin(owner)) return policy;
+  const owner = repository.owner.toLowerCase();
+  if (!isGitHubLogin(owner)) return policy;
   const glob = `ghcr.io/${owner}/**`;
   return policy.trustedImages.includes(glob) ? policy : { ...policy, trustedImages: [...policy.trustedImages, glob] };
 }

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { githubRepository } from '../github-env.js';
 import type { PullRequestTarget } from './octokit.js';
 import { SetupError } from './inputs.js';
 
@@ -32,7 +33,7 @@ export async function readContext(env: NodeJS.ProcessEnv): Promise<GitHubContext
       throw new SetupError(`cannot read the event payload ${eventPath}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const { owner, repo } = githubRepository(env) ?? { owner: '', repo: '' };
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
     payload,

@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isGitHubDotCom } from '../../github-env.js';
 import { DOCKER_HUB_HOST, registryHost } from '../../reference/index.js';
 
 export interface Credential {
@@ -225,7 +226,7 @@ export function defaultCredentialSource(options: DefaultCredentialOptions = {}):
   if (options.registryCredentials?.trim())
     for (const [host, c] of parseCredentialMap(options.registryCredentials, 'registry-credentials input')) explicit.set(host, c);
   // The token belongs to the GitHub instance the workflow runs on; ghcr.io is github.com's registry.
-  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : undefined;
+  const githubToken = isGitHubDotCom(env) ? options.githubToken : undefined;
   if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
   let configsPromise: Promise<Array<{ config: DockerConfig | undefined; source: string }>> | undefined;
   const cache = new Map<string, Promise<Credential | undefined>>();
@@ -278,16 +279,6 @@ export function defaultCredentialSource(options: DefaultCredentialOptions = {}):
       return pending;
     },
   };
-}
-
-/** Whether the workflow runs on github.com (the server URL is unset outside Actions). */
-function isGitHubDotCom(serverUrl: string | undefined): boolean {
-  if (serverUrl === undefined || serverUrl === '') return true;
-  try {
-    return new URL(serverUrl).hostname.toLowerCase() === 'github.com';
-  } catch {
-    return false;
-  }
 }
 
 /** A fixed map, for tests and embedding. Keys are hosts. */
