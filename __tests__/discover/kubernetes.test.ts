@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { discoverRepository } from '../../src/discover/index.js';
 import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import type { Occurrence } from '../../src/model.js';
@@ -364,6 +366,60 @@ describe('kubernetes: Helm values written in a Flux HelmRelease or an Argo CD ap
       ['50:29', 'helm', 'docker.io/grafana/grafana', 'docker.io/grafana/grafana:11.3.0', 'spec.template.spec.sources[1].helm.valuesObject.image.repository'],
       ['54:31', 'helm', 'quay.io/kiwigrid/k8s-sidecar', 'tag is empty; the chart, which is not read here, chooses the default', 'spec.template.spec.sources[1].helm.valuesObject.sidecar.image.repository'],
     ]);
+  });
+});
+
+describe("kubernetes: a Flux HelmRelease's spec.valuesFrom, found in the repository", () => {
+  const rows = (occurrences: Occurrence[]) => occurrences.map((o) => [o.file, `${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context]);
+
+  it('reads the values file a configMapGenerator makes the ConfigMap from, with spec.values merged on top; a Secret not in the repository is a note', async () => {
+    const file = fixture('kubernetes', 'flux-values-from/generator/helm.yaml');
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(rows(extraction.occurrences)).toEqual([
+      ['flux-values-from/generator/values.yaml', '6:12', 'velero/velero-plugin-for-aws:v1.14.2', 'docker.io/velero/velero-plugin-for-aws:v1.14.2', 'initContainers[0].image'],
+      // The tag written in spec.values wins over the values file's, as Flux merges them.
+      ['flux-values-from/generator/values.yaml', '15:17', 'docker.io/bitnamilegacy/kubectl', 'docker.io/bitnamilegacy/kubectl:1.34.1', 'kubectl.image.repository'],
+    ]);
+    expect(extraction.occurrences.every((o) => o.kind === 'helm')).toBe(true);
+    expect(extraction.occurrences[0]?.note).toBe("a value the HelmRelease's chart takes from spec.valuesFrom[0] (ConfigMap velero-helm-values generated from this file), read as written");
+    expect(extraction.errors).toBeUndefined();
+    expect(extraction.notes).toEqual([
+      'line 22: spec.valuesFrom[1] (Secret velero-credentials, key values.yaml, optional) is not in the repository (Flux reads it from the cluster); images in it were not checked',
+    ]);
+    for (const path of new Set(extraction.occurrences.map((o) => o.file))) expectRawAtPositions(fixture('kubernetes', path), extraction.occurrences.filter((o) => o.file === path));
+  });
+
+  it('reads a ConfigMap manifest beside the release: its values.yaml literal block at its place in the file', async () => {
+    const file = fixture('kubernetes', 'flux-values-from/manifest/release.yaml');
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(rows(extraction.occurrences)).toEqual([
+      ['flux-values-from/manifest/configmap.yaml', '10:19', 'registry.k8s.io/external-dns/external-dns', 'registry.k8s.io/external-dns/external-dns:v0.14.2', 'image.repository'],
+      ['flux-values-from/manifest/configmap.yaml', '14:16', 'quay.io/brancz/kube-rbac-proxy:v0.18.0', 'quay.io/brancz/kube-rbac-proxy:v0.18.0', 'sidecars[0].image'],
+    ]);
+    expect(extraction.notes).toBeUndefined();
+    expectRawAtPositions(fixture('kubernetes', 'flux-values-from/manifest/configmap.yaml'), extraction.occurrences);
+  });
+
+  it('reports a reference the repository does not hold as a file-not-scanned note at its line, and each image once, in the file it is written in', async () => {
+    const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/flux-values-from/', import.meta.url));
+    const discovery = await discoverRepository(root, {});
+    expect(discovery.unscanned).toEqual([expect.objectContaining({ file: 'generator/helm.yaml', line: 22, severity: 'note' })]);
+    expect(discovery.occurrences.map((o) => `${o.file}:${o.line}`)).toEqual([
+      'generator/values.yaml:6',
+      'generator/values.yaml:15',
+      // Two releases read the same ConfigMap: once each.
+      'manifest/configmap.yaml:10',
+      'manifest/configmap.yaml:10',
+      'manifest/configmap.yaml:14',
+      'manifest/configmap.yaml:14',
+    ]);
+    expect(discovery.sources.has('generator/values.yaml')).toBe(true);
+  });
+
+  it('sets the value a targetPath names, after the values before it', async () => {
+    const file = fixture('kubernetes', 'flux-values-from/manifest/release-tag.yaml');
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(rows(extraction.occurrences)[0]).toEqual(['flux-values-from/manifest/configmap.yaml', '10:19', 'registry.k8s.io/external-dns/external-dns', 'registry.k8s.io/external-dns/external-dns:v0.15.1', 'image.repository']);
   });
 });
 

@@ -186,6 +186,8 @@ export interface ValueImage {
   context: string;
   note?: string;
   related?: RelatedLocation[];
+  /** The scalar node the image is written at (values merged from several files: its node says which). */
+  at?: unknown;
 }
 
 interface ValuesWalkerOptions {
@@ -208,11 +210,15 @@ class ValuesWalker {
   exhausted = false;
 
   constructor(
-    /** The text of the file the values are written in (positions are offsets into it). */
-    private readonly text: string,
+    /** The text the values are written in (positions are offsets into it), or each scalar's when they come from several. */
+    private readonly written: ValuesText,
     private readonly sink: (image: ValueImage) => void,
     private readonly options: ValuesWalkerOptions = {},
   ) {}
+
+  private textOf(node: unknown): string {
+    return typeof this.written === 'string' ? this.written : this.written(node);
+  }
 
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node: unknown, path: string, key: string, depth: number): void {
@@ -238,7 +244,7 @@ class ValuesWalker {
   /** `image: nginx:1.25` */
   private imageString(node: unknown, path: string): void {
     if (!isScalar(node) || typeof node.value !== 'string') return;
-    const location = scalarLocation(node, this.text);
+    const location = scalarLocation(node, this.textOf(node));
     const written = location?.value.trim() ?? '';
     // Whitespace outside template actions means prose, not an image.
     if (!location || location.raw === '' || written === '' || /\s/.test(written.replace(/\{\{.*?\}\}/g, ''))) return;
@@ -247,7 +253,7 @@ class ValuesWalker {
     if (this.isCovered(location.offset, path)) return;
     if (this.emitComposed(location.offset, location.raw, path, path, written)) return;
     const value = written.includes('{{') ? { unresolved: 'the value is a template rendered with tpl at install time' } : written;
-    this.emit(location.offset, location.raw, value, path);
+    this.emit(node, location, value, path);
   }
 
   /** Whether the templates already report the value at `offset`; names its place in the values if so. */
@@ -282,7 +288,7 @@ class ValuesWalker {
     if (nameField === undefined || !looksLikeRepository(nameField.rendered)) return false;
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
 
-    const location = scalarLocation(positioned, this.text);
+    const location = scalarLocation(positioned, this.textOf(positioned));
     if (!location || location.raw === '') return false;
     const context = `${path === '' ? '' : `${path}.`}${fieldName}`;
     if (this.isCovered(location.offset, context)) return true;
@@ -306,8 +312,8 @@ class ValuesWalker {
     if (digest && digest.rendered !== '') image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag, digest].some((part) => part?.rendered.includes('{{'));
     this.emit(
-      location.offset,
-      location.raw,
+      positioned,
+      location,
       templated
         ? { unresolved: 'part of the image is a template rendered with tpl at install time' }
         : unresolvedTag !== undefined
@@ -326,7 +332,7 @@ class ValuesWalker {
     if (value === null || value === undefined) return { rendered: '', written: '' };
     if (typeof value === 'string') return { rendered: value.trim(), written: value.trim() };
     if (typeof value === 'number') {
-      const written = scalarLocation(node, this.text)?.raw ?? String(value);
+      const written = scalarLocation(node, this.textOf(node))?.raw ?? String(value);
       return { rendered: goFloat(value), written };
     }
     return undefined;
@@ -352,9 +358,9 @@ class ValuesWalker {
     return images.length > 0;
   }
 
-  private emit(offset: number, raw: string, value: string | { unresolved: string }, context: string, note?: string): void {
+  private emit(at: unknown, location: { offset: number; raw: string }, value: string | { unresolved: string }, context: string, note?: string): void {
     const notes = [note, this.options.unrenderedNote].filter((text) => text !== undefined).join('; ') || undefined;
-    this.sink({ offset, raw, value, context, note: notes });
+    this.sink({ offset: location.offset, raw: location.raw, value, context, note: notes, at });
   }
 }
 
@@ -368,6 +374,9 @@ function hasTagOrDigest(reference: string): boolean {
     throw error;
   }
 }
+
+/** The text a values tree is written in, or the text each of its scalars is (values merged from several files). */
+export type ValuesText = string | ((node: unknown) => string);
 
 /** How the images of a values tree for a chart that is not read are described. */
 export interface ValuesTreeReading {
@@ -383,7 +392,7 @@ export interface ValuesTreeReading {
  * chart with), read as written by the same rules as a values file. `path` prefixes each context;
  * `key` is the key the tree is under. Returns whether the node bound cut the search short.
  */
-export function imagesInValuesTree(node: unknown, text: string, path: string, key: string, sink: (image: ValueImage) => void, reading: ValuesTreeReading): boolean {
+export function imagesInValuesTree(node: unknown, text: ValuesText, path: string, key: string, sink: (image: ValueImage) => void, reading: ValuesTreeReading): boolean {
   const described = (image: ValueImage): void => sink({ ...image, note: [reading.note, image.note].filter(Boolean).join('; ') });
   const walker = new ValuesWalker(text, described, { emptyTag: reading.emptyTag });
   walker.walk(node, path, key, 0);

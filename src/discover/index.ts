@@ -147,8 +147,9 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         // Whatever a discoverer could not read of the file may hide an image: each problem is a finding.
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: 'warning' });
+        for (const message of extraction.notes ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: 'note' });
         // The text also serves suppression comments on a file-not-scanned finding of a readable file.
-        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0 || (extraction.readLineByLine ?? []).length > 0) sources.set(file, text);
+        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0 || (extraction.readLineByLine ?? []).length > 0 || (extraction.notes ?? []).length > 0) sources.set(file, text);
         containers.push(...(extraction.containers ?? []));
       } catch (error) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error))}` });

@@ -8,7 +8,8 @@ import { isAlias, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
-import { imagesInValuesTree } from './helm-values.js';
+import { imagesInValuesTree, valueOccurrence } from './helm-values.js';
+import { releaseValuesImages, type FluxRelease } from './flux-values-from.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
@@ -51,6 +52,8 @@ export interface ManifestScan {
   errors: string[];
   /** The documents read (those the prefilter kept), for the container settings of the same file. */
   documents: Document.Parsed[];
+  /** Flux HelmReleases whose values are merged from `spec.valuesFrom` (read by `withValuesFrom`). */
+  releases: FluxRelease[];
   /** A Jinja template's documents that do not parse even masked (not in `errors`), and the masked text. */
   unparsed: UnparsedPart[];
   masked?: string;
@@ -76,7 +79,7 @@ export const kubernetesDiscoverer: Discoverer = {
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const rendered = renderedPath(file.path);
-    if (rendered !== undefined) return manifestOccurrences(file, collectManifestImages(file.text, { jinja: true }), rendered);
+    if (rendered !== undefined) return withValuesFrom(file, collectManifestImages(file.text, { jinja: true }), rendered, context);
     // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
     if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
       return { occurrences: [] };
@@ -84,9 +87,26 @@ export const kubernetesDiscoverer: Discoverer = {
     // A chart's other YAML files with template actions (`conf/`, `crds/` rendered by `.Files.Get | tpl`).
     const chartFile = await extractChartFileTemplate(file, context);
     if (chartFile) return chartFile;
-    return manifestOccurrences(file, collectManifestImages(file.text), file.path);
+    return withValuesFrom(file, collectManifestImages(file.text), file.path, context);
   },
 };
+
+/** A manifest's occurrences, with the images of each HelmRelease's values merged from `spec.valuesFrom` (in whichever file each is written). */
+async function withValuesFrom(file: SourceFile, scan: ManifestScan, path: string, context: DiscoverContext): Promise<Extraction> {
+  const extraction = manifestOccurrences(file, scan, path);
+  const linesOf = new Map<string, LineIndex>();
+  for (const release of scan.releases) {
+    const { images, notes, exhausted } = await releaseValuesImages(release, file, context);
+    for (const { file: written, image } of images) {
+      const lines = linesOf.get(written) ?? new LineIndex((written === file.path ? file.text : await context.readFile(written)) ?? '');
+      linesOf.set(written, lines);
+      extraction.occurrences.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE) }));
+    }
+    if (notes.length > 0) extraction.notes = [...(extraction.notes ?? []), ...notes];
+    if (exhausted) extraction.errors = [...(extraction.errors ?? []), `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
+  }
+  return extraction;
+}
 
 /** The occurrences and container settings of a manifest file, from its scan; `path` names the file as it is applied. */
 function manifestOccurrences(file: SourceFile, scan: ManifestScan, path: string): Extraction {
@@ -151,10 +171,11 @@ export function cannotHoldImage(documentText: string): boolean {
 /**
  * Every word an image is found under: the `image` key (containers, image volumes), Tekton's
  * `bundle` (a key, or a resolver parameter's name), and in Helm values written in a HelmRelease or
- * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key. A new image site must add its word here; the
+ * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key; and a HelmRelease's
+ * `valuesFrom`, whose values are in other files. A new image site must add its word here; the
  * prefilter's fixture test fails otherwise.
  */
-const IMAGE_WORDS = ['image', 'bundle', 'Image', 'repository'];
+const IMAGE_WORDS = ['image', 'bundle', 'Image', 'repository', 'valuesFrom'];
 
 const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 const KIND_LINE = /^kind[ \t]*:/;
@@ -214,6 +235,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
   // the context of the place it is written wins.
   const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
   let objects = 0;
+  const releases: FluxRelease[] = [];
   parsed.documents.forEach((document) => {
     const walker = new ManifestWalker(document, text, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
@@ -222,6 +244,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     });
     walker.object(document.contents, '');
     objects += walker.objects;
+    releases.push(...walker.releases);
     errors.push(...walker.unread);
     if (walker.exhausted) {
       const line = new LineIndex(text).positionAt(document.range[0]).line;
@@ -229,7 +252,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, documents: parsed.documents, unparsed, masked };
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
@@ -245,6 +268,8 @@ class ManifestWalker {
   readonly unread: string[] = [];
   /** Kubernetes objects met (apiVersion and kind both strings). */
   objects = 0;
+  /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
+  readonly releases: FluxRelease[] = [];
   private readonly resolveAlias: (node: unknown) => unknown;
 
   constructor(
@@ -319,9 +344,7 @@ class ManifestWalker {
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
     // A k3d cluster configuration: k3d runs every server and agent node from its `image` (`rancher/k3s`).
     if (apiVersion.startsWith('k3d.io/') && kind === 'Simple') this.imageAt(this.get(root, 'image'), `${prefix}image`, noSubstitution, "the image k3d runs the cluster's nodes from");
-    if (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease') {
-      this.helmValues(this.at(root, ['spec', 'values']), `${prefix}spec.values`, 'values', "a value of the HelmRelease's chart (spec.values), read as written");
-    }
+    if (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease') this.fluxHelmRelease(root, prefix);
     if (apiVersion.startsWith('helm.cattle.io/') && (kind === 'HelmChart' || kind === 'HelmChartConfig')) {
       this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
@@ -329,6 +352,14 @@ class ManifestWalker {
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
+  }
+
+  /** A HelmRelease's values: read here when all are in `spec.values`; with `spec.valuesFrom`, kept to be merged (flux-values-from.ts). */
+  private fluxHelmRelease(root: unknown, prefix: string): void {
+    const values = this.at(root, ['spec', 'values']);
+    const valuesFrom = this.at(root, ['spec', 'valuesFrom']);
+    if (this.items(valuesFrom).length > 0) this.releases.push({ values, valuesFrom, prefix });
+    else this.helmValues(values, `${prefix}spec.values`, 'values', "a value of the HelmRelease's chart (spec.values), read as written");
   }
 
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */

@@ -40,6 +40,11 @@ export interface Extraction {
    * is not on those lines went unread (see jinja.ts).
    */
   readLineByLine?: string[];
+  /**
+   * Values the file takes from elsewhere that the repository does not hold (a HelmRelease's
+   * `valuesFrom` a ConfigMap created in the cluster): reported as notes, their images unchecked.
+   */
+  notes?: string[];
   /** How the file configures its containers (least-privilege rules), read from the same parse. */
   containers?: ContainerConfig[];
 }
