@@ -12,7 +12,7 @@ async function extract(path: string) {
   const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
   expectRawAtPositions(file, extraction.occurrences);
   // Helm values written in a HelmRelease or an Argo CD application are Helm values (pinned apart).
-  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(/\.values(Object|Content)?\./.test(occurrence.context ?? '') ? 'helm' : 'kubernetes');
+  for (const occurrence of extraction.occurrences) expect(occurrence.kind).toBe(/\.values(Object|Content)?\.|\.helm\.parameters\[/.test(occurrence.context ?? '') ? 'helm' : 'kubernetes');
   return extraction;
 }
 
@@ -420,6 +420,19 @@ describe("kubernetes: a Flux HelmRelease's spec.valuesFrom, found in the reposit
     const file = fixture('kubernetes', 'flux-values-from/manifest/release-tag.yaml');
     const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
     expect(rows(extraction.occurrences)[0]).toEqual(['flux-values-from/manifest/configmap.yaml', '10:19', 'registry.k8s.io/external-dns/external-dns', 'registry.k8s.io/external-dns/external-dns:v0.15.1', 'image.repository']);
+  });
+});
+
+describe('kubernetes: Argo CD helm.parameters, set on top of the values', () => {
+  it('reads each image as Helm gets it, the values with the parameters set over them, at the line each part is written', async () => {
+    const { occurrences, errors } = await extract('argocd-helm-parameters.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.kind, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['20:23', 'helm', 'bitnami/nginx', 'docker.io/bitnami/nginx:1.27.2', 'spec.source.helm.valuesObject.image.repository'],
+      ['28:16', 'helm', 'docker.io/bitnami/nginx-exporter:1.3.0', 'docker.io/bitnami/nginx-exporter:1.3.0', 'spec.source.helm.parameters[2].value (metrics.image)'],
+      ['47:23', 'helm', 'bitnami/nginx', 'docker.io/bitnami/nginx:1.26.0', 'spec.sources[0].helm.values.image.repository'],
+    ]);
+    expect(occurrences[1]?.note).toBe('a value the Argo CD application sets for its chart (helm.parameters metrics.image), read as written');
   });
 });
 

@@ -10,6 +10,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { imagesInValuesTree, valueOccurrence } from './helm-values.js';
 import { releaseValuesImages, type FluxRelease } from './flux-values-from.js';
+import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
@@ -580,23 +581,32 @@ class ManifestWalker {
 
   /**
    * Helm values written as a YAML string in a literal block (`helm.values: |`, `valuesContent: |`),
-   * parsed and read as `helmValues`, each position in this file. A string that is not such a block,
-   * or not YAML (with any `{{ }}` of an ApplicationSet masked), is reported as not read.
+   * parsed and read as `helmValues`, each position in this file.
    */
   private helmValuesString(node: unknown, path: string, note: string): void {
-    if (node === undefined || node === null) return;
+    const values = this.embeddedValues(node, path);
+    for (const contents of values?.contents ?? []) this.helmValues(contents, path, path.slice(path.lastIndexOf('.') + 1), note, values?.embedded);
+  }
+
+  /**
+   * The documents of Helm values written as a YAML string in a literal block, and where their text
+   * is in this file. A string that is not such a block, or not YAML (with any `{{ }}` of an
+   * ApplicationSet masked), is reported as not read.
+   */
+  private embeddedValues(node: unknown, path: string): { contents: unknown[]; embedded: EmbeddedText } | undefined {
+    if (node === undefined || node === null) return undefined;
     const embedded = literalBlockText(node, this.text);
     const line = (): number => new LineIndex(this.text).positionAt(isScalar(node) && node.range ? node.range[0] : 0).line;
     if (!embedded) {
       if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') this.unread.push(`${path} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
-      return;
+      return undefined;
     }
     const parsed = parseYamlDocuments(maskTemplate(embedded.text, 'actions') ?? embedded.text);
     if (parsed.errors.length > 0) {
       this.unread.push(`${path} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
-      return;
+      return undefined;
     }
-    for (const document of parsed.documents) this.helmValues(document.contents, path, path.slice(path.lastIndexOf('.') + 1), note, embedded);
+    return { contents: parsed.documents.map((document) => document.contents), embedded };
   }
 
   /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */
@@ -608,11 +618,35 @@ class ManifestWalker {
     this.items(this.get(spec, 'sources')).forEach((item, index) => this.argoHelmValues(this.get(item, 'helm'), `${path}.sources[${index}].helm`));
   }
 
+  /**
+   * An Argo CD source's Helm values in Argo CD's order of precedence (`values`, `valuesObject` over
+   * it, each of `parameters` set on top as `--set` sets it), every image reported where it is written.
+   */
   private argoHelmValues(helm: unknown, path: string): void {
     if (helm === undefined) return;
     const note = (field: string) => `a value the Argo CD application gives its chart (helm.${field}), read as written`;
-    this.helmValues(this.get(helm, 'valuesObject'), `${path}.valuesObject`, 'valuesObject', note('valuesObject'));
-    this.helmValuesString(this.get(helm, 'values'), `${path}.values`, note('values'));
+    const merged = new MergedValues<ArgoValuesPlace>();
+    const here = (offset: number): number => offset;
+    const values = this.embeddedValues(this.get(helm, 'values'), `${path}.values`);
+    const valuesPlace = values && { fileOffset: values.embedded.fileOffset, context: (at: string) => `${path}.values.${at}`, note: note('values') };
+    for (const contents of values?.contents ?? []) if (valuesPlace) merged.merge(contents, { text: values?.embedded.text ?? '', place: valuesPlace });
+    const valuesObjectPlace = { fileOffset: here, context: (at: string) => `${path}.valuesObject.${at}`, note: note('valuesObject') };
+    merged.merge(this.get(helm, 'valuesObject'), { text: this.text, place: valuesObjectPlace });
+    this.items(this.get(helm, 'parameters')).forEach((parameter, index) => {
+      const name = this.string(this.get(parameter, 'name'));
+      const context = (at: string) => `${path}.parameters[${index}].value (${at})`;
+      const place = { fileOffset: here, context, note: `a value the Argo CD application sets for its chart (helm.parameters ${name ?? ''}), read as written` };
+      if (name !== undefined) merged.set(name, this.get(parameter, 'value'), { text: this.text, place });
+    });
+    const reading = { note: '', emptyTag: 'tag is empty; the chart, which is not read here, chooses the default' };
+    const exhausted = imagesInValuesTree(merged.root, merged.textOf, '', '', (image) => {
+      const place = merged.placeOf(image.at);
+      if (place === undefined) return;
+      const text = typeof image.value === 'string' ? image.value : image.raw;
+      const notes = [place.note, image.note].filter(Boolean).join('; ');
+      this.emit({ offset: place.fileOffset(image.offset), raw: image.raw, text, value: placeholderCheck(image.value, this.templateNote), context: place.context(image.context), note: notes, kind: 'helm' }, false);
+    }, reading);
+    if (exhausted) this.exhausted = true;
   }
 
   /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow; Argo CD's applications. */
@@ -670,6 +704,14 @@ class ManifestWalker {
   }
 }
 
+
+/** Where a tree of an Argo CD source's Helm values is written in the file. */
+interface ArgoValuesPlace {
+  fileOffset: (offset: number) => number;
+  /** The context of an image at a path of the values. */
+  context: (valuesPath: string) => string;
+  note: string;
+}
 
 /** Tekton `$(params.x)`, `$(params['x'])`, `$(inputs.params.x)` from the spec's parameter defaults. */
 function tektonParams(walker: ManifestWalker, spec: unknown): Substitution {
