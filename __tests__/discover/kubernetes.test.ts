@@ -376,15 +376,16 @@ describe("kubernetes: a Flux HelmRelease's spec.valuesFrom, found in the reposit
     const file = fixture('kubernetes', 'flux-values-from/generator/helm.yaml');
     const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
     expect(rows(extraction.occurrences)).toEqual([
-      ['flux-values-from/generator/values.yaml', '6:12', 'velero/velero-plugin-for-aws:v1.14.2', 'docker.io/velero/velero-plugin-for-aws:v1.14.2', 'initContainers[0].image'],
+      // The list in spec.values replaces the values file's (velero-plugin-for-aws); its container is a Helm value, once.
+      ['flux-values-from/generator/helm.yaml', '32:16', 'velero/velero-plugin-for-gcp:v1.10.0', 'docker.io/velero/velero-plugin-for-gcp:v1.10.0', 'spec.values.initContainers[0].image'],
       // The tag written in spec.values wins over the values file's, as Flux merges them.
       ['flux-values-from/generator/values.yaml', '15:17', 'docker.io/bitnamilegacy/kubectl', 'docker.io/bitnamilegacy/kubectl:1.34.1', 'kubectl.image.repository'],
     ]);
     expect(extraction.occurrences.every((o) => o.kind === 'helm')).toBe(true);
-    expect(extraction.occurrences[0]?.note).toBe("a value the HelmRelease's chart takes from spec.valuesFrom[0] (ConfigMap velero-helm-values generated from this file), read as written");
+    expect(extraction.occurrences[1]?.note).toBe("a value the HelmRelease's chart takes from spec.valuesFrom[0] (ConfigMap velero-helm-values generated from this file), read as written");
     expect(extraction.errors).toBeUndefined();
     expect(extraction.notes).toEqual([
-      'line 22: spec.valuesFrom[1] (Secret velero-credentials, key values.yaml, optional) is not in the repository (Flux reads it from the cluster); images in it were not checked',
+      'line 23: spec.valuesFrom[1] (Secret velero-credentials, key values.yaml, optional) is not in the repository (Flux reads it from the cluster); images in it were not checked',
     ]);
     for (const path of new Set(extraction.occurrences.map((o) => o.file))) expectRawAtPositions(fixture('kubernetes', path), extraction.occurrences.filter((o) => o.file === path));
   });
@@ -403,9 +404,9 @@ describe("kubernetes: a Flux HelmRelease's spec.valuesFrom, found in the reposit
   it('reports a reference the repository does not hold as a file-not-scanned note at its line, and each image once, in the file it is written in', async () => {
     const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/flux-values-from/', import.meta.url));
     const discovery = await discoverRepository(root, {});
-    expect(discovery.unscanned).toEqual([expect.objectContaining({ file: 'generator/helm.yaml', line: 22, severity: 'note' })]);
+    expect(discovery.unscanned).toEqual([expect.objectContaining({ file: 'generator/helm.yaml', line: 23, severity: 'note' })]);
     expect(discovery.occurrences.map((o) => `${o.file}:${o.line}`)).toEqual([
-      'generator/values.yaml:6',
+      'generator/helm.yaml:32',
       'generator/values.yaml:15',
       // Two releases read the same ConfigMap: once each.
       'manifest/configmap.yaml:10',

@@ -92,20 +92,28 @@ export const kubernetesDiscoverer: Discoverer = {
   },
 };
 
-/** A manifest's occurrences, with the images of each HelmRelease's values merged from `spec.valuesFrom` (in whichever file each is written). */
+/**
+ * A manifest's occurrences, with the images of each HelmRelease's values merged from `spec.valuesFrom`
+ * (in whichever file each is written). A value of `spec.values` is a Helm value even where it also
+ * looks like a container (`template.spec.containers`): one occurrence there, as without `valuesFrom`.
+ */
 async function withValuesFrom(file: SourceFile, scan: ManifestScan, path: string, context: DiscoverContext): Promise<Extraction> {
   const extraction = manifestOccurrences(file, scan, path);
   const linesOf = new Map<string, LineIndex>();
+  const merged: Occurrence[] = [];
   for (const release of scan.releases) {
     const { images, notes, exhausted } = await releaseValuesImages(release, file, context);
     for (const { file: written, image } of images) {
       const lines = linesOf.get(written) ?? new LineIndex((written === file.path ? file.text : await context.readFile(written)) ?? '');
       linesOf.set(written, lines);
-      extraction.occurrences.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE) }));
+      merged.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE) }));
     }
     if (notes.length > 0) extraction.notes = [...(extraction.notes ?? []), ...notes];
     if (exhausted) extraction.errors = [...(extraction.errors ?? []), `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
   }
+  const at = (occurrence: Occurrence): string => `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
+  const helmValues = new Set(merged.map(at));
+  extraction.occurrences = [...extraction.occurrences.filter((occurrence) => !helmValues.has(at(occurrence))), ...merged];
   return extraction;
 }
 
