@@ -97,6 +97,19 @@ function setPair(map: YAMLMap<unknown, unknown>, key: string, value: unknown): v
 /** The keys of a Helm `--set` style path (dots separate, `\.` escapes one); undefined for indexes (`a[0]`) or an empty key. */
 function dottedKeys(path: string): string[] | undefined {
   if (path.includes('[')) return undefined;
-  const keys = path.split(/(?<!\\)\./).map((key) => key.replace(/\\\./g, '.'));
-  return keys.every((key) => key !== '') ? keys : undefined;
+  const keys: string[] = [];
+  let key = '';
+  for (let index = 0; index < path.length; index++) {
+    if (path[index] === '\\' && path[index + 1] === '.') {
+      key += '.';
+      index++;
+    } else if (path[index] === '.') {
+      keys.push(key);
+      key = '';
+    } else {
+      key += path[index];
+    }
+  }
+  keys.push(key);
+  return keys.every((part) => part !== '') ? keys : undefined;
 }
