@@ -524,7 +524,7 @@ describe('a dev container Dockerfile', () => {
   it("is read with the build arguments of the dev container's compose file that builds it, once per value (vscode-dev-containers' javascript-node-mongo)", async () => {
     const extraction = await dockerfileDiscoverer.extract(fixture('devcontainer', 'compose-args/.devcontainer/Dockerfile'), fixtureContext('devcontainer'));
     expect(extraction.occurrences.map((occurrence) => [occurrence.line, occurrence.reference, occurrence.note])).toEqual([
-      [4, 'mcr.microsoft.com/vscode/devcontainers/javascript-node:0-14-buster', 'build argument VARIANT as compose-args/.devcontainer/docker-compose.yml sets it'],
+      [4, 'mcr.microsoft.com/vscode/devcontainers/javascript-node:0-14-buster', 'build argument VARIANT as service app of compose-args/.devcontainer/docker-compose.yml sets it'],
     ]);
     const compose = fixture('devcontainer', 'compose-args/.devcontainer/docker-compose.yml').text;
     // A second service building the same Dockerfile with another VARIANT, and one giving the same: two values.

@@ -387,7 +387,7 @@ function isComposeFile(path: string, text: string): boolean {
 }
 
 /** A compose file's name, or a Jinja template's (`docker-compose.yml.j2`) that renders one. */
-function hasComposeName(path: string): boolean {
+export function hasComposeName(path: string): boolean {
   return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path)));
 }
 
@@ -434,35 +434,3 @@ export const composeDiscoverer: Discoverer = {
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   },
 };
-
-/**
- * The build arguments each service of a compose file gives when it builds the Dockerfile at
- * `dockerfilePath` (`build.context`, default the compose file's folder, then `build.dockerfile`,
- * default `Dockerfile`); `args` as a map or as `NAME=value` items. Values holding a `$` are
- * interpolated from the environment when compose runs, and are left out.
- */
-export function composeBuildArgsFor(composePath: string, text: string, dockerfilePath: string): Array<Record<string, string>> {
-  const sets: Array<Record<string, string>> = [];
-  for (const document of parseYamlDocuments(text).documents) {
-    for (const [, service] of mapPairs(document, mergedGet(document, document.contents, 'services'))) {
-      const build = mergedGet(document, service, 'build');
-      if (!isMap(build)) continue;
-      const context = scalarString(mergedGet(document, build, 'context')) ?? '.';
-      const dockerfile = scalarString(mergedGet(document, build, 'dockerfile')) ?? 'Dockerfile';
-      if (posix.normalize(posix.join(dirName(composePath), context, dockerfile)) !== dockerfilePath) continue;
-      const args: Record<string, string> = {};
-      const node = mergedGet(document, build, 'args');
-      for (const [name, value] of mapPairs(document, node)) {
-        const written = scalarString(value) ?? (isScalar(value) && typeof value.value === 'number' ? String(value.value) : undefined);
-        if (written !== undefined && !written.includes('$')) args[name] = written;
-      }
-      for (const item of listItems(document, node)) {
-        const written = scalarString(item);
-        const equals = written?.indexOf('=') ?? -1;
-        if (written !== undefined && equals > 0 && !written.includes('$')) args[written.slice(0, equals)] = written.slice(equals + 1);
-      }
-      if (Object.keys(args).length > 0) sets.push(args);
-    }
-  }
-  return sets;
-}

@@ -13,7 +13,6 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './type
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
-import { composeBuildArgsFor } from './compose.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 /** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
@@ -48,58 +47,37 @@ function describe(errors: ParseError[], lines: LineIndex): string[] {
   });
 }
 
-/** Where a dev container's build arguments are written, and which. */
+/** Build arguments given to a Dockerfile, and who gives them (`.devcontainer/devcontainer.json`, `service app of compose.yaml`). */
 export interface GivenBuildArgs {
   args: Record<string, string>;
   source: string;
 }
 
-/** Compose files a dev container names beside its `devcontainer.json` (`dockerComposeFile`), by their usual names. */
-const COMPOSE_NAMES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml'];
-
 /**
  * The build arguments a dev container gives the Dockerfile at `dockerfilePath`, when that
- * Dockerfile sits in a `.devcontainer` folder beside the `devcontainer.json` (`build.dockerfile`,
- * or the older `dockerFile`) or the compose file that builds it: there it is built only as the dev
- * container, so its `ARG` defaults are not what is pulled. One set per service building it. Values
- * holding a dev container variable (`${localEnv:X}`) are known only where the container is opened
- * and are left out.
+ * Dockerfile sits in a `.devcontainer` folder beside the `devcontainer.json` that builds it
+ * (`build.dockerfile`, or the older `dockerFile`): there it is built only as the dev container, so
+ * its `ARG` defaults are not what is pulled. Values holding a dev container variable
+ * (`${localEnv:X}`) are known only where the container is opened and are left out.
  */
 export async function devcontainerBuildArgs(dockerfilePath: string, context: DiscoverContext): Promise<GivenBuildArgs[]> {
   const dir = dirName(dockerfilePath);
   if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return [];
-  const sets: GivenBuildArgs[] = [];
   const source = `${dir}/devcontainer.json`;
   const text = await context.readFile(source);
   const config = text === undefined ? undefined : (parse(text, [], { allowTrailingComma: true, disallowComments: false }) as unknown);
-  if (typeof config === 'object' && config !== null) {
-    const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
-    const named = build?.dockerfile ?? dockerFile ?? dockerfile;
-    if (typeof named === 'string' && posix.normalize(`${dir}/${named}`) === dockerfilePath) {
-      const args: Record<string, string> = {};
-      if (typeof build?.args === 'object' && build.args !== null) {
-        for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {
-          const written = typeof value === 'number' ? String(value) : value;
-          if (typeof written === 'string' && !VARIABLE.test(written)) args[name] = written;
-        }
-      }
-      if (Object.keys(args).length > 0) sets.push({ args, source });
+  if (typeof config !== 'object' || config === null) return [];
+  const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
+  const named = build?.dockerfile ?? dockerFile ?? dockerfile;
+  if (typeof named !== 'string' || posix.normalize(`${dir}/${named}`) !== dockerfilePath) return [];
+  const args: Record<string, string> = {};
+  if (typeof build?.args === 'object' && build.args !== null) {
+    for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {
+      const written = typeof value === 'number' ? String(value) : value;
+      if (typeof written === 'string' && !VARIABLE.test(written)) args[name] = written;
     }
   }
-  for (const name of COMPOSE_NAMES) {
-    const path = `${dir}/${name}`;
-    const compose = await context.readFile(path);
-    if (compose === undefined) continue;
-    // A compose file that cannot be read gives no arguments; it is reported when it is scanned itself.
-    let given: Array<Record<string, string>>;
-    try {
-      given = composeBuildArgsFor(path, compose, dockerfilePath);
-    } catch {
-      given = [];
-    }
-    for (const args of given) sets.push({ args, source: path });
-  }
-  return sets;
+  return [{ args, source }];
 }
 
 export const devcontainerDiscoverer: Discoverer = {

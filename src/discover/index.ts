@@ -119,7 +119,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     }
     return Promise.resolve(cached);
   };
-  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles };
+  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk.files };
 
   const occurrences: Occurrence[] = [];
   const containers: ContainerConfig[] = [];

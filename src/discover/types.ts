@@ -27,6 +27,11 @@ export interface DiscoverContext {
    * the directory is absent or outside the root. Optional: callers do without it when absent.
    */
   listFiles?(dir: string): Promise<string[]>;
+  /**
+   * The files the walk listed for discoverers to read (POSIX paths relative to the root, sorted):
+   * among them the compose files that may build a Dockerfile. Optional, like `listFiles`.
+   */
+  candidateFiles?: readonly string[];
 }
 
 /** What a discoverer returns: occurrences (with `file` and `kind` filled in) and per-file problems. */

@@ -13,11 +13,12 @@ import { makeOccurrence } from '../occurrence.js';
 import { LineIndex } from '../position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from '../types.js';
 import { changesUnderExpansion, expandWord, type VariableLookup, type VariableState } from './expand.js';
-import { isCommandSeparator, parseDockerfile, type Instruction, type LogicalText } from './parse.js';
+import { isCommandSeparator, parseDockerfile, type Instruction, type LogicalText, type ParsedDockerfile } from './parse.js';
 import { csvFields, extractFlags, quotedWords, whitespaceWords, type PlacedText } from './words.js';
 import { matchesParts } from './shell-pattern.js';
 import { dockerfileContainers, withContainers } from '../containers/index.js';
-import { devcontainerBuildArgs } from '../devcontainer.js';
+import { devcontainerBuildArgs, type GivenBuildArgs } from '../devcontainer.js';
+import { composeBuildersOf } from '../compose-builds.js';
 import { bakeNamedContexts } from './bake.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
@@ -100,38 +101,64 @@ export const dockerfileDiscoverer: Discoverer = {
   kind: 'dockerfile',
   matches: (path) => isDockerfilePath(path),
   extract: async (file, context) => {
-    const extraction = file.path.includes('.devcontainer/') ? await extractDevcontainerDockerfile(file, context) : extractDockerfile(file, context);
+    const parsed = parseDockerfile(file.text);
+    const plain = extractDockerfile(file, context, parsed);
+    // Only a Dockerfile that expands a variable where an image is named can take another value from who builds it.
+    const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes('$'));
+    const extraction = expands ? await extractAsBuilt(file, parsed, plain, context) : plain;
     return withBakeContexts(file, extraction, context);
   },
 };
 
+/** Sets of build arguments read for one Dockerfile: one extraction each. */
+const MAX_BUILDERS = 32;
+
 /**
- * A dev container's Dockerfile, with the build arguments its `devcontainer.json` or compose file
- * gives over the `ARG` defaults (a policy's build args still win), once per set given (services
- * may build it with different ones); occurrences written with such an argument say so.
+ * Who builds the Dockerfile at `path` and with which arguments: the `devcontainer.json` beside it,
+ * compose services. Each builder is one set (possibly empty: the `ARG` defaults).
  */
-async function extractDevcontainerDockerfile(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-  const given = await devcontainerBuildArgs(file.path, context);
-  if (given.length === 0) return extractDockerfile(file, context);
-  const extractions = given.map(({ args, source }) => {
-    const extraction = extractDockerfile(file, { ...context, buildArgs: { ...args, ...context.buildArgs } });
+async function buildersOf(path: string, context: DiscoverContext): Promise<GivenBuildArgs[]> {
+  const compose = (await composeBuildersOf(path, context)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
+  // A compose file read on its own and through another's `include` names the same service twice.
+  const seen = new Set<string>();
+  const builders = [...(await devcontainerBuildArgs(path, context)), ...compose].filter(({ args, source }) => {
+    const key = `${source}\0${JSON.stringify(args)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return builders.slice(0, MAX_BUILDERS);
+}
+
+/**
+ * A Dockerfile as it is built: with the build arguments each builder gives over the `ARG` defaults
+ * (a policy's build args still win), once per builder, since services may build it with different
+ * ones; occurrences written with such an argument say so. Without a builder, as written.
+ */
+async function extractAsBuilt(file: SourceFile, parsed: ParsedDockerfile, plain: Extraction, context: DiscoverContext): Promise<Extraction> {
+  const given = await buildersOf(file.path, context);
+  if (given.length === 0) return plain;
+  // Parsed once; each set of arguments only runs the extraction again.
+  const sets = given.map(({ args, source }) => {
     const names = Object.keys(args).filter((name) => !Object.hasOwn(context.buildArgs, name));
-    for (const occurrence of extraction.occurrences) {
+    if (names.length === 0) return plain.occurrences;
+    const { occurrences } = runExtraction(file, { ...context, buildArgs: { ...args, ...context.buildArgs } }, parsed);
+    for (const occurrence of occurrences) {
       const used = names.filter((name) => mentions(occurrence.raw, name));
       if (used.length === 0) continue;
       occurrence.note = joinNote(occurrence.note, `build argument ${used.join(', ')} as ${source} sets it`);
     }
-    return extraction;
+    return occurrences;
   });
-  // The same value from several sets is one occurrence; the file's problems and containers are the first set's.
+  // The same value from several sets is one occurrence; the file's problems and containers are as written.
   const seen = new Set<string>();
-  const occurrences = extractions.flatMap((extraction) => extraction.occurrences).filter((occurrence) => {
+  const occurrences = sets.flat().filter((occurrence) => {
     const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  return { ...extractions[0], occurrences };
+  return { ...plain, occurrences };
 }
 
 /** Whether `text` expands the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`), not one that only starts alike. */
@@ -179,19 +206,24 @@ async function withBakeContexts(file: SourceFile, extraction: Extraction, contex
   return { ...extraction, occurrences };
 }
 
+
 function joinNote(first: string | undefined, second: string): string {
   return first ? `${first}; ${second}` : second;
 }
 
-export function extractDockerfile(file: SourceFile, context: DiscoverContext): Extraction {
-  const parsed = parseDockerfile(file.text);
+export function extractDockerfile(file: SourceFile, context: DiscoverContext, parsed = parseDockerfile(file.text)): Extraction {
+  const extraction = runExtraction(file, context, parsed);
+  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
+}
+
+function runExtraction(file: SourceFile, context: DiscoverContext, parsed: ParsedDockerfile): DockerfileExtraction {
   const extraction = new DockerfileExtraction(file, context, parsed.escapeToken, parsed.instructions);
   if (parsed.syntax) {
     extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, 'syntax directive');
   }
   extraction.run();
-  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
-  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
+  return extraction;
 }
 
 class DockerfileExtraction {

@@ -1,0 +1,284 @@
+/**
+ * Which compose services build a Dockerfile, and with which build arguments: a service's
+ * `build: {context, dockerfile, args}` (or `build: ./dir`) names the Dockerfile it builds, and its
+ * `args` replace that Dockerfile's `ARG` defaults. Values are interpolated as Compose does, from
+ * the `.env` beside the compose file; an argument whose value needs a variable set nowhere in the
+ * repository (the shell of whoever runs compose) is left out, and the Dockerfile's default stands.
+ */
+import { posix } from 'node:path';
+import type { Document } from 'yaml';
+import type { DiscoverContext } from './types.js';
+import { dirName, listItems, mapPairs, mergedGet } from './image-site.js';
+import { isScalar, isMap, parseYamlDocuments, scalarString } from './yaml.js';
+import { hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
+import { renderedPath } from './jinja.js';
+
+/** A compose file another includes (`include:`), read from its project directory with the variables of its env files. */
+interface ComposeInclude {
+  path: string;
+  projectDirectory: string;
+  envFiles: string[];
+}
+
+/** One service building one Dockerfile. */
+export interface ComposeBuild {
+  /** The Dockerfile built, normalized, relative to the scan root. */
+  dockerfile: string;
+  service: string;
+  args: Record<string, string>;
+}
+
+/** A build and the compose file that writes the service. */
+type FoundBuild = ComposeBuild & { file: string };
+
+/** Compose files read to find who builds a Dockerfile; a repository with more is read up to here. */
+const MAX_COMPOSE_FILES = 2_000;
+/** Usual compose file names looked for beside a Dockerfile and above it, also when the walk listed no files. */
+const USUAL_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const MAX_LEVELS = 8;
+/** Included files read per compose file. */
+const MAX_INCLUDES = 200;
+
+/** A build argument's value as Compose gives it: interpolated, or (no value written) taken from the environment. */
+function argumentValue(written: string | undefined, variables: Map<string, VariableValue>, name: string): string | undefined {
+  if (written === undefined) {
+    const value = variables.get(name);
+    return typeof value === 'string' ? value : undefined;
+  }
+  const result = interpolateCompose(written, (variable) => variables.get(variable));
+  return result.ok ? result.value : undefined;
+}
+
+function scalarText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  return typeof node.value === 'string' ? node.value : typeof node.value === 'number' || typeof node.value === 'boolean' ? String(node.value) : undefined;
+}
+
+/** A service's `build` as written, before interpolation: an argument without a value is taken from the environment. */
+interface WrittenBuild {
+  service: string;
+  context: string;
+  dockerfile: string;
+  args: Array<[string, string | undefined]>;
+}
+
+/** What a compose file says about building: its services' `build`, and the files it includes. */
+interface WrittenFile {
+  builds: WrittenBuild[];
+  includes: ComposeInclude[];
+}
+
+function writtenBuild(document: Document.Parsed, service: string, build: unknown): WrittenBuild | undefined {
+  const short = scalarString(build);
+  if (short !== undefined) return { service, context: short, dockerfile: 'Dockerfile', args: [] };
+  if (!isMap(build)) return undefined;
+  const context = scalarString(mergedGet(document, build, 'context')) ?? '.';
+  const dockerfile = scalarString(mergedGet(document, build, 'dockerfile')) ?? 'Dockerfile';
+  const args: Array<[string, string | undefined]> = [];
+  const argsNode = mergedGet(document, build, 'args');
+  for (const [name, value] of mapPairs(document, argsNode)) {
+    if (value === null || (isScalar(value) && value.value === null)) args.push([name, undefined]);
+    else {
+      const written = scalarText(value);
+      if (written !== undefined) args.push([name, written]);
+    }
+  }
+  for (const item of listItems(document, argsNode)) {
+    const written = scalarText(item);
+    if (written === undefined || written === '') continue;
+    const equals = written.indexOf('=');
+    args.push(equals < 0 ? [written, undefined] : [written.slice(0, equals), written.slice(equals + 1)]);
+  }
+  return { service, context, dockerfile, args };
+}
+
+/** `include:` entries, short (`- other/compose.yml`) or long (`path`, `project_directory`, `env_file`), as paths from the root. */
+function includesOf(document: Document.Parsed, composePath: string): ComposeInclude[] {
+  const includes: ComposeInclude[] = [];
+  const here = dirName(composePath);
+  const fromHere = (path: string) => posix.normalize(posix.join(here, path));
+  const strings = (node: unknown) => {
+    const one = scalarString(node);
+    return one !== undefined ? [one] : listItems(document, node).flatMap((item) => scalarString(item) ?? []);
+  };
+  for (const entry of listItems(document, mergedGet(document, document.contents, 'include'))) {
+    const short = scalarString(entry);
+    const paths = short !== undefined ? [short] : strings(mergedGet(document, entry, 'path'));
+    if (paths.length === 0 || paths.some((path) => path.includes('://') || path.startsWith('/'))) continue;
+    const written = short === undefined ? scalarString(mergedGet(document, entry, 'project_directory')) : undefined;
+    const directory = written === undefined ? dirName(fromHere(paths[0])) : fromHere(written);
+    const projectDirectory = directory === '.' ? '' : directory;
+    const envFiles = short === undefined ? strings(mergedGet(document, entry, 'env_file')).map(fromHere) : [];
+    for (const path of paths) includes.push({ path: fromHere(path), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix.join(projectDirectory, '.env')] });
+  }
+  return includes;
+}
+
+function readWritten(composePath: string, text: string): WrittenFile {
+  const file: WrittenFile = { builds: [], includes: [] };
+  for (const document of parseYamlDocuments(text).documents) {
+    for (const [service, node] of mapPairs(document, mergedGet(document, document.contents, 'services'))) {
+      const build = writtenBuild(document, service, mergedGet(document, node, 'build'));
+      if (build) file.builds.push(build);
+    }
+    if (text.includes('include')) file.includes.push(...includesOf(document, composePath));
+  }
+  return file;
+}
+
+/** The Dockerfiles written builds name from a project directory, with their arguments as Compose interpolates them. */
+function resolveBuilds(written: WrittenBuild[], projectDirectory: string, variables: Map<string, VariableValue>): ComposeBuild[] {
+  const builds: ComposeBuild[] = [];
+  const interpolated = (text: string) => {
+    const result = interpolateCompose(text, (name) => variables.get(name));
+    return result.ok ? result.value : undefined;
+  };
+  for (const { service, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
+    const context = interpolated(writtenContext);
+    const dockerfile = interpolated(writtenDockerfile);
+    // A git or URL context, or an absolute path, is not a directory of this repository.
+    if (context === undefined || dockerfile === undefined || context.includes('://') || context.startsWith('git@') || context.startsWith('/') || dockerfile.startsWith('/')) continue;
+    const args: Record<string, string> = {};
+    for (const [name, value] of writtenArgs) {
+      const given = argumentValue(value, variables, name);
+      if (given !== undefined) args[name] = given;
+    }
+    builds.push({ dockerfile: posix.normalize(posix.join(projectDirectory, context, dockerfile)), service, args });
+  }
+  return builds;
+}
+
+/**
+ * The services of a compose file that build a Dockerfile from a directory of the repository (paths
+ * relative to the project directory: the compose file's, or the one an `include` gives), with
+ * their arguments (`args` as a map, or `NAME=value` items; `NAME` alone is taken from the environment).
+ */
+export function composeBuilds(projectDirectory: string, text: string, variables: Map<string, VariableValue>): ComposeBuild[] {
+  return resolveBuilds(readWritten('', text).builds, projectDirectory, variables);
+}
+
+/** Per scan: the compose files the walk listed, and every build they name by the Dockerfile built. */
+const indexes = new WeakMap<DiscoverContext, Promise<{ files: Set<string>; byDockerfile: Map<string, FoundBuild[]> }>>();
+/** Per scan: the builds each compose file names. */
+const perFile = new WeakMap<DiscoverContext, Map<string, Promise<FoundBuild[]>>>();
+
+function buildsOfFile(path: string, context: DiscoverContext): Promise<FoundBuild[]> {
+  let cache = perFile.get(context);
+  if (!cache) {
+    cache = new Map();
+    perFile.set(context, cache);
+  }
+  let builds = cache.get(path);
+  if (!builds) {
+    builds = readBuilds(path, context);
+    cache.set(path, builds);
+  }
+  return builds;
+}
+
+/** Per scan: the variables of each dotenv file read, parsed once. */
+const dotenvFiles = new WeakMap<DiscoverContext, Map<string, Promise<Map<string, VariableValue>>>>();
+
+/** The variables of a dotenv file of the repository (none when it is absent). */
+function dotenvAt(path: string, context: DiscoverContext): Promise<Map<string, VariableValue>> {
+  let cache = dotenvFiles.get(context);
+  if (!cache) {
+    cache = new Map();
+    dotenvFiles.set(context, cache);
+  }
+  let variables = cache.get(path);
+  if (!variables) {
+    variables = context.readFile(path).then((text) => (text === undefined ? new Map() : parseDotenv(text)));
+    cache.set(path, variables);
+  }
+  return variables;
+}
+
+/** Per scan: what each compose file read says about building, parsed once. */
+const writtenFiles = new WeakMap<DiscoverContext, Map<string, Promise<WrittenFile | undefined>>>();
+
+function writtenFile(path: string, context: DiscoverContext): Promise<WrittenFile | undefined> {
+  let cache = writtenFiles.get(context);
+  if (!cache) {
+    cache = new Map();
+    writtenFiles.set(context, cache);
+  }
+  let written = cache.get(path);
+  if (!written) {
+    written = context.readFile(path).then((text) => {
+      // A Jinja template builds nothing until rendered; a file that names no `build` or `include` is not parsed.
+      if (text === undefined || renderedPath(path) !== undefined || (!text.includes('build') && !text.includes('include'))) return undefined;
+      try {
+        return readWritten(path, text);
+      } catch {
+        // A compose file that cannot be read builds nothing here; it is reported when it is scanned itself.
+        return undefined;
+      }
+    });
+    cache.set(path, written);
+  }
+  return written;
+}
+
+/**
+ * The builds of the compose file at `path`, read from its own directory with the `.env` there, and
+ * those of the files it includes, each from its project directory with its env files under the
+ * including file's variables (which win, as in Compose).
+ */
+async function readBuilds(path: string, context: DiscoverContext): Promise<FoundBuild[]> {
+  const written = await writtenFile(path, context);
+  if (written === undefined) return [];
+  const directory = dirName(path);
+  const variables = await dotenvAt(posix.join(directory, '.env'), context);
+  const builds: FoundBuild[] = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path }));
+  for (const include of written.includes.slice(0, MAX_INCLUDES)) {
+    const included = await writtenFile(include.path, context);
+    if (included === undefined || included.builds.length === 0) continue;
+    const merged = new Map<string, VariableValue>();
+    for (const file of include.envFiles) for (const [name, value] of await dotenvAt(file, context)) merged.set(name, value);
+    for (const [name, value] of variables) merged.set(name, value);
+    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path })));
+  }
+  return builds;
+}
+
+function indexOf(context: DiscoverContext): Promise<{ files: Set<string>; byDockerfile: Map<string, FoundBuild[]> }> {
+  let index = indexes.get(context);
+  if (!index) {
+    index = (async () => {
+      const files = new Set((context.candidateFiles ?? []).filter((path) => hasComposeName(path)).slice(0, MAX_COMPOSE_FILES));
+      const byDockerfile = new Map<string, FoundBuild[]>();
+      for (const file of files) {
+        for (const build of await buildsOfFile(file, context)) {
+          const list = byDockerfile.get(build.dockerfile) ?? [];
+          list.push(build);
+          byDockerfile.set(build.dockerfile, list);
+        }
+      }
+      return { files, byDockerfile };
+    })();
+    indexes.set(context, index);
+  }
+  return index;
+}
+
+/**
+ * The compose services that build the Dockerfile at `dockerfilePath`, with the compose file that
+ * names each: the compose-named files the walk listed, and the usual compose files beside the
+ * Dockerfile and in the directories above it (when only some files are scanned, or none listed).
+ */
+export async function composeBuildersOf(dockerfilePath: string, context: DiscoverContext): Promise<FoundBuild[]> {
+  const { files, byDockerfile } = await indexOf(context);
+  const found = [...(byDockerfile.get(dockerfilePath) ?? [])];
+  let directory = dirName(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS; level++) {
+    for (const name of USUAL_NAMES) {
+      const file = directory ? `${directory}/${name}` : name;
+      if (files.has(file)) continue;
+      for (const build of await buildsOfFile(file, context)) if (build.dockerfile === dockerfilePath) found.push(build);
+    }
+    if (directory === '') break;
+    directory = dirName(directory);
+  }
+  return found;
+}
