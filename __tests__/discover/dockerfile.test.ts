@@ -409,6 +409,38 @@ describe('placeholders a builder fills in', () => {
   });
 });
 
+describe('Dockerfile templates (rendered by a generator first)', () => {
+  const placeholder = (text: string) => `unresolved: placeholder "${text}" is to be filled in by a person or a tool before use`;
+
+  it('a stage named before a multi-line action (`AS installer{{if isInternal:`) is the stage installer, not an error', () => {
+    const { rows, extraction } = extractFixture('template/Dockerfile.linux');
+    expect(rows).toEqual<Row[]>([
+      [31, 6, '{{installerImageTag}}', '', placeholder('{{installerImageTag}}'), 'FROM (stage installer)'],
+      [49, 6, '{{aspnetBaseTag}}', '', placeholder('{{aspnetBaseTag}}'), 'FROM'],
+    ]);
+    expect(extraction.errors).toEqual([]);
+  });
+
+  it('a FROM right after the `}}` closing a code block declares its stage, so COPY --from=chisel names no image', () => {
+    const { rows, extraction } = extractFixture('template/Dockerfile.chiseled-ubuntu');
+    expect(rows).toEqual<Row[]>([[63, 8, '{{installerImageTag}}', '', placeholder('{{installerImageTag}}'), 'FROM (stage chisel)']]);
+    expect(extraction.errors).toEqual([]);
+  });
+
+  it('a Go template action with spaces (`FROM {{ .Image }}`) is one placeholder word', () => {
+    const { rows, extraction } = extractFixture('template/alpine.Dockerfile');
+    expect(rows).toEqual<Row[]>([[1, 6, '{{ .Image }}', '', placeholder('{{ .Image }}'), 'FROM']]);
+    expect(extraction.errors).toEqual([]);
+  });
+
+  it('leaves a Dockerfile variable ending in `}}` alone, in a template too', () => {
+    const text = '{{/* generated */}}\nARG BASE=alpine\nFROM ${REGISTRY:-${MIRROR:-docker.io}}/library/${BASE}:3.20 AS base\nFROM base\n';
+    expect(extractText('t/Dockerfile', text).occurrences.map(toRow)).toEqual<Row[]>([
+      [3, 6, '${REGISTRY:-${MIRROR:-docker.io}}/library/${BASE}:3.20', 'docker.io/library/alpine:3.20', 'docker.io/library/alpine:3.20', 'FROM (stage base)'],
+    ]);
+  });
+});
+
 describe('malformed input', () => {
   it('keeps what it can and reports the rest', async () => {
     const text = fixtureText('malformed');

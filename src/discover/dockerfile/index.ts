@@ -5,7 +5,8 @@
  * Follows BuildKit: global `ARG`s (before the first `FROM`) expand in `FROM`, with build-arg
  * overrides applied to declared ARGs only; `COPY --from` and `--mount from=` are never expanded
  * (BuildKit rejects variables there); stage names and indexes, and `scratch`, are not images, nor
- * is a `--from` naming a context a Docker Bake target gives the Dockerfile (bake.ts).
+ * is a `--from` naming a context a Docker Bake target gives the Dockerfile (bake.ts). A Dockerfile
+ * template (`{{ … }}` actions a generator renders first) is read past its template syntax (template.ts).
  */
 import type { Occurrence } from '../../model.js';
 import { normalizeForOccurrence } from '../../reference/index.js';
@@ -20,6 +21,7 @@ import { dockerfileContainers, withContainers } from '../containers/index.js';
 import { devcontainerBuildArgs, type GivenBuildArgs } from '../devcontainer.js';
 import { composeBuildersOf } from '../compose-builds.js';
 import { bakeNamedContexts } from './bake.js';
+import { isDockerfileTemplate, joinTemplateActions, withoutTemplateSyntax } from './template.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
 const PLATFORM_ARGS = [
@@ -101,7 +103,7 @@ export const dockerfileDiscoverer: Discoverer = {
   kind: 'dockerfile',
   matches: (path) => isDockerfilePath(path),
   extract: async (file, context) => {
-    const parsed = parseDockerfile(file.text);
+    const parsed = parseDockerfileSource(file.text);
     const plain = extractDockerfile(file, context, parsed);
     // Only a Dockerfile that expands a variable where an image is named can take another value from who builds it.
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes('$'));
@@ -211,10 +213,15 @@ function joinNote(first: string | undefined, second: string): string {
   return first ? `${first}; ${second}` : second;
 }
 
-export function extractDockerfile(file: SourceFile, context: DiscoverContext, parsed = parseDockerfile(file.text)): Extraction {
+export function extractDockerfile(file: SourceFile, context: DiscoverContext, parsed = parseDockerfileSource(file.text)): Extraction {
   const extraction = runExtraction(file, context, parsed);
   const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
   return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
+}
+
+/** A template's multi-line actions are blanked first (offsets kept); raw text still comes from the file. */
+function parseDockerfileSource(text: string): ParsedDockerfile {
+  return parseDockerfile(isDockerfileTemplate(text) ? withoutTemplateSyntax(text) : text);
 }
 
 function runExtraction(file: SourceFile, context: DiscoverContext, parsed: ParsedDockerfile): DockerfileExtraction {
@@ -466,7 +473,7 @@ function fromArguments(instruction: Instruction): {
 } {
   const text = instruction.source.text;
   const { argumentsStart } = extractFlags(text, instruction.argumentsStart);
-  const words = whitespaceWords(text, argumentsStart);
+  const words = joinTemplateActions(text, whitespaceWords(text, argumentsStart));
   if (words.length === 0) return { problem: 'FROM requires either one or three arguments (no image given)' };
   const named = words.length >= 3 && words[1].text.toLowerCase() === 'as';
   const problem = words.length === 1 || (words.length === 3 && named) ? undefined : 'FROM requires either one or three arguments';
