@@ -135,6 +135,16 @@ describe('github workflow discoverer', () => {
     expect(occurrences[0].note).toBe('matrix value 1 of 2');
   });
 
+  it("expands a service run in some combinations only: `(matrix.name == 'Tests') && 'postgres:17.5' || ''`", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/conditional-services.yml');
+    expect(occurrences.map((o) => [o.context, o.resolved ?? null, o.reference ?? o.problem?.message, o.note])).toEqual([
+      ['jobs.test.container', null, 'expression ${{ needs.build.outputs.buildId }} is only known when the workflow runs', undefined],
+      ['jobs.test.services.postgres', 'postgres:17.5', 'docker.io/library/postgres:17.5', 'matrix value 1 of 1'],
+      ['jobs.test.services.redis', 'redis:7.0', 'docker.io/library/redis:7.0', 'matrix value 1 of 1'],
+      ['jobs.test.services.stripe', 'stripe/stripe-mock:v0.162.0', 'docker.io/stripe/stripe-mock:v0.162.0', 'matrix value 1 of 1'],
+    ]);
+  });
+
   it('throws for a workflow that cannot be parsed', () => {
     expect(() => githubWorkflowDiscoverer.extract(fixture('github-workflow', '.github/workflows/broken.yaml'), fixtureContext('github-workflow'))).toThrow(/invalid YAML/);
   });

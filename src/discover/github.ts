@@ -2,8 +2,8 @@
  * GitHub Actions: workflow files (job containers, service containers, `docker://` steps; also
  * Gitea's and Forgejo's workflows and workflow templates) with
  * the images well-known actions are given as inputs (`docker/setup-qemu-action`'s `image`), with
- * `${{ matrix.* }}` (and `${{ matrix.x || 'fallback' }}`) expanded from a literal
- * `strategy.matrix`, and Docker container actions (`action.yml` whose `runs.image` is a
+ * `${{ matrix.* }}` (and `${{ matrix.x || 'fallback' }}`, `${{ (matrix.x == 'a') && 'img' || '' }}`)
+ * expanded from a literal `strategy.matrix`, and Docker container actions (`action.yml` whose `runs.image` is a
  * `docker://` registry image). Any other expression is only known when the workflow runs, so it is
  * reported as unresolved, never guessed.
  */
@@ -12,6 +12,7 @@ import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { LineIndex } from './position.js';
 import { mapGet, scalarString, toPlain } from './yaml.js';
+import { evaluateExpression, parseExpression, type Expression } from './github-expressions.js';
 import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 /**
@@ -21,11 +22,6 @@ import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtSca
 const WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 const DOCKER_PREFIX = 'docker://';
 const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
-/** One operand of an image expression: a `matrix.*` path or a single-quoted string literal. */
-const OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
-/** `matrix.a`, `matrix.a || 'fallback'`, `matrix.a || matrix.b || 'x'`: what a scan can evaluate. */
-const MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
-const OPERANDS = new RegExp(OPERAND, 'g');
 /** GitHub runs at most 256 jobs per matrix; more combinations than that are not a literal matrix. */
 const MAX_COMBINATIONS = 256;
 
@@ -115,37 +111,19 @@ function lookupPath(combination: Combination, path: string[]): unknown {
   return current;
 }
 
-type Operand = { path: string[] } | { literal: string };
-
-/** GitHub's falsy values: false, 0, -0, "", null (an absent matrix key reads as null). */
-function truthy(value: unknown): boolean {
-  return !(value === undefined || value === null || value === false || value === 0 || value === '');
-}
-
-/** `a || b || c`: the first truthy operand's value, else the last operand's, as GitHub evaluates `||`. */
-function evaluateOperands(operands: Operand[], combination: Combination): unknown {
-  let value: unknown;
-  for (const operand of operands) {
-    value = 'literal' in operand ? operand.literal : lookupPath(combination, operand.path);
-    if (truthy(value)) return value;
-  }
-  return value;
-}
-
 /**
  * The values of an image text containing `${{ }}` expressions: one per distinct result over the
- * matrix combinations when every expression is a `matrix.*` path, possibly with `||` fallbacks to
- * other matrix paths or string literals; otherwise unresolved.
+ * matrix combinations when every expression reads only `matrix.*` and literals (github-expressions.ts:
+ * `matrix.x || 'fallback'`, `(matrix.name == 'Tests') && 'postgres:17' || ''`); otherwise unresolved.
  */
 export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
   const expressions = [...text.matchAll(EXPRESSION)];
   if (expressions.length === 0) return [{ value: text }];
-  const parsed: Operand[][] = [];
+  const parsed: Expression[] = [];
   for (const expression of expressions) {
-    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
-    parsed.push([...expression[1].matchAll(OPERANDS)].map(([operand]) =>
-      operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split('.').slice(1) },
-    ));
+    const evaluable = parseExpression(expression[1]);
+    if (!evaluable) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    parsed.push(evaluable);
   }
   if ('unknown' in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
   const values: string[] = [];
@@ -155,7 +133,7 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
     let objectValue = false;
     let index = 0;
     const substituted = text.replace(EXPRESSION, () => {
-      const value = evaluateOperands(parsed[index++], combination);
+      const value = evaluateExpression(parsed[index++], (path) => lookupPath(combination, path));
       if (value === undefined || value === null) missing = true;
       else if (typeof value === 'object') objectValue = true;
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';

@@ -1,0 +1,137 @@
+/**
+ * GitHub Actions expressions (the text inside `${{ }}`) as far as a scan can evaluate them:
+ * string, number, `true`/`false`/`null` literals, `matrix.*` paths, `!`, `==`, `!=`, `&&`, `||`
+ * and parentheses, with GitHub's semantics: `&&` and `||` yield one of their operands (so
+ * `(matrix.name == 'Tests') && 'postgres:17' || ''` is an image or nothing), `==` compares strings
+ * ignoring case and other mixed types as numbers. Any other context (`github`, `env`, `needs`...)
+ * or function is only known when the workflow runs: such an expression does not parse.
+ */
+
+export type Expression =
+  | { literal: string | number | boolean | null }
+  | { path: string[] }
+  | { not: Expression }
+  | { operator: '==' | '!=' | '&&' | '||'; left: Expression; right: Expression };
+
+/** Longer expressions are not image expressions; also bounds the work on untrusted text. */
+const MAX_EXPRESSION_LENGTH = 1024;
+/** Deepest nesting of parentheses and `!` read. */
+const MAX_DEPTH = 32;
+
+const TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|&&|\|\||[()!]))/y;
+
+type Token = { string: string } | { number: number } | { name: string } | { symbol: string };
+
+function tokenize(text: string): Token[] | undefined {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    if (text.slice(TOKEN.lastIndex).trim() === '') break;
+    const match = TOKEN.exec(text);
+    if (!match) return undefined;
+    if (match[1] !== undefined) tokens.push({ string: match[1].slice(1, -1).replace(/''/g, "'") });
+    else if (match[2] !== undefined) tokens.push({ number: Number(match[2]) });
+    else if (match[3] !== undefined) tokens.push({ name: match[3] });
+    else tokens.push({ symbol: match[4] });
+  }
+  return tokens;
+}
+
+/** The expression, or undefined when it is not one a scan can evaluate. */
+export function parseExpression(text: string): Expression | undefined {
+  if (text.length > MAX_EXPRESSION_LENGTH) return undefined;
+  const tokens = tokenize(text);
+  if (!tokens || tokens.length === 0) return undefined;
+  const parser = new Parser(tokens);
+  const expression = parser.binary(0, 0);
+  return expression && parser.done() ? expression : undefined;
+}
+
+/** Binary operators from the loosest to the tightest binding. */
+const LEVELS: ReadonlyArray<ReadonlyArray<'==' | '!=' | '&&' | '||'>> = [['||'], ['&&'], ['==', '!=']];
+
+class Parser {
+  private at = 0;
+
+  constructor(private readonly tokens: Token[]) {}
+
+  done(): boolean {
+    return this.at === this.tokens.length;
+  }
+
+  binary(level: number, depth: number): Expression | undefined {
+    if (level === LEVELS.length) return this.unary(depth);
+    let left = this.binary(level + 1, depth);
+    while (left) {
+      const token = this.tokens[this.at];
+      const operator = token && 'symbol' in token ? LEVELS[level].find((candidate) => candidate === token.symbol) : undefined;
+      if (!operator) break;
+      this.at++;
+      const right = this.binary(level + 1, depth);
+      left = right && { operator, left, right };
+    }
+    return left;
+  }
+
+  private unary(depth: number): Expression | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const token = this.tokens[this.at++];
+    if (token === undefined) return undefined;
+    if ('string' in token) return { literal: token.string };
+    if ('number' in token) return { literal: token.number };
+    if ('name' in token) return nameExpression(token.name);
+    if (token.symbol === '!') {
+      const operand = this.unary(depth + 1);
+      return operand && { not: operand };
+    }
+    if (token.symbol !== '(') return undefined;
+    const inner = this.binary(0, depth + 1);
+    const close = this.tokens[this.at++];
+    return inner && close && 'symbol' in close && close.symbol === ')' ? inner : undefined;
+  }
+}
+
+function nameExpression(name: string): Expression | undefined {
+  if (name === 'true' || name === 'false') return { literal: name === 'true' };
+  if (name === 'null') return { literal: null };
+  const parts = name.split('.');
+  return parts[0] === 'matrix' && parts.length > 1 ? { path: parts.slice(1) } : undefined;
+}
+
+/** GitHub's falsy values: false, 0, -0, NaN, "", null (an absent matrix key reads as null). */
+function truthy(value: unknown): boolean {
+  return !(value === undefined || value === null || value === false || value === 0 || value === '' || Number.isNaN(value));
+}
+
+/** A value as GitHub converts it for a comparison of mixed types. */
+function asNumber(value: unknown): number {
+  if (value === undefined || value === null || value === false) return 0;
+  if (value === true) return 1;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return value.trim() === '' ? 0 : Number(value);
+  return NaN;
+}
+
+function looselyEqual(left: unknown, right: unknown): boolean {
+  if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase() === right.toLowerCase();
+  if (typeof left === 'object' && left !== null) return left === right;
+  return asNumber(left) === asNumber(right);
+}
+
+/** The value of `expression` for one matrix combination (undefined: a path the combination lacks). */
+export function evaluateExpression(expression: Expression, lookup: (path: string[]) => unknown): unknown {
+  if ('literal' in expression) return expression.literal;
+  if ('path' in expression) return lookup(expression.path);
+  if ('not' in expression) return !truthy(evaluateExpression(expression.not, lookup));
+  const left = evaluateExpression(expression.left, lookup);
+  switch (expression.operator) {
+    case '&&':
+      return truthy(left) ? evaluateExpression(expression.right, lookup) : left;
+    case '||':
+      return truthy(left) ? left : evaluateExpression(expression.right, lookup);
+    case '==':
+      return looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
+    case '!=':
+      return !looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
+  }
+}
