@@ -144,6 +144,15 @@ describe('kustomize extract', () => {
     expect(occurrences[0]).toMatchObject({ reference: 'docker.io/library/nginx:1.27.0', note: 'overrides cycle/a/pod.yaml:8 nginx:1.25' });
   });
 
+  it('reads the template of a kustomization as the YAML around its {{ }} actions; a field holding one is unresolved', async () => {
+    const { occurrences, errors } = await extract('template/kustomization.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [o.line, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      [18, 'ghcr.io/example/{{ .app_name }}', 'a {{ }} template action is filled in when this file is rendered'],
+      [20, 'busybox', 'docker.io/library/busybox:1.37'],
+    ]);
+  });
+
   it('throws for a kustomization that does not parse', async () => {
     const file = fixture('kustomize', 'broken/kustomization.yaml');
     await expect(kustomizeDiscoverer.extract(file, fixtureContext('kustomize'))).rejects.toThrow(/line 6/);

@@ -10,6 +10,7 @@ import { imagesInValuesTree, INFLATED_EMPTY_TAG, valueOccurrence, type ValueImag
 import { collectManifestImages } from './kubernetes.js';
 import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
+import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { goScalarType, mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems, type GoScalarType } from './yaml.js';
@@ -42,7 +43,7 @@ export const kustomizeDiscoverer: Discoverer = {
     return isKustomizationFile(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const parsed = parseYamlDocuments(file.text);
+    const parsed = parseKustomization(file.text);
     const root = parsed.documents[0]?.contents;
     if (root === undefined) {
       if (parsed.errors.length > 0) throw new Error(parsed.errors[0]);
@@ -73,7 +74,9 @@ export const kustomizeDiscoverer: Discoverer = {
       const location = scalarLocation(mapGet(entry, override.newName !== undefined ? 'newName' : 'name'), file.text);
       if (!location || location.raw.length === 0) return;
       const matched = resources.filter((image) => isImageMatched(image.current, override.name));
-      const { value, note } = describeOverride(override, matched, reader.read);
+      // A field holding a masked template action is only known when the file is rendered.
+      const templated = [override.name, override.newName, override.newTag, override.digest].some((field) => field?.includes(TEMPLATE_ACTION_MARK));
+      const { value, note } = templated ? { value: { unresolved: TEMPLATED }, note: undefined } : describeOverride(override, matched, reader.read);
       occurrences.push(
         makeOccurrence({ file: file.path, kind: 'kustomize', lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note }),
       );
@@ -81,6 +84,20 @@ export const kustomizeDiscoverer: Discoverer = {
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   },
 };
+
+/**
+ * A kustomization, or the template of one some tool fills in (`name: {{ .app_name }}-values` in a
+ * boilerplate) read as the YAML around its `{{ }}` actions when only that parses.
+ */
+function parseKustomization(text: string): ReturnType<typeof parseYamlDocuments> {
+  const parsed = parseYamlDocuments(text);
+  if (parsed.errors.length === 0) return parsed;
+  const masked = maskTemplate(text, 'actions');
+  const retried = masked === undefined ? undefined : parseYamlDocuments(masked);
+  return retried !== undefined && retried.errors.length < parsed.errors.length ? retried : parsed;
+}
+
+const TEMPLATED = 'a {{ }} template action is filled in when this file is rendered';
 
 const OVERRIDE_FIELDS = ['newName', 'newTag', 'digest'] as const;
 
