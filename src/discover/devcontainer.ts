@@ -51,6 +51,8 @@ function describe(errors: ParseError[], lines: LineIndex): string[] {
 export interface GivenBuildArgs {
   args: Record<string, string>;
   source: string;
+  /** Named build contexts the same builder gives (a docker-bake target's `contexts`). */
+  contexts?: Map<string, string>;
 }
 
 /**

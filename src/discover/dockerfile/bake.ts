@@ -1,29 +1,92 @@
 /**
- * Named build contexts a Docker Bake file gives a Dockerfile (`contexts = { templates = "../templates" }`
- * in a target whose context holds the Dockerfile). `COPY --from=templates` then names that context,
- * not the image `templates`: a directory or another target is built here; `docker-image://ref` is
- * the image `ref`. Only the `target` blocks' literal `context`, `dockerfile` and `contexts` are
- * read (HCL or JSON); variables, functions, `inherits` and matrices are not evaluated.
+ * Docker Bake files (`docker-bake.hcl`, `docker-bake.json` and their `.override` files): which
+ * targets build a Dockerfile, the build arguments they give it (`args = { BASE = "${BASE}" }` with
+ * the `variable` blocks' defaults), and the named build contexts they give it (`contexts = {
+ * templates = "../templates" }`: `COPY --from=templates` then names that context, not an image).
+ *
+ * Only what can be known without running bake is read: literal strings, `${NAME}` of a variable
+ * whose default is known, a bare variable name, and `inherits` (followed to a bounded depth).
+ * Functions, conditionals, matrices and the environment of whoever runs bake are not evaluated: an
+ * argument given by one of them is left out, and the Dockerfile's `ARG` default stands.
  */
 import { posix } from 'node:path';
 import type { DiscoverContext } from '../types.js';
 
-const BAKE_FILES = ['docker-bake.hcl', 'docker-bake.json', 'docker-bake.override.hcl', 'docker-bake.override.json'];
+const BAKE_FILES = ['docker-bake.json', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.override.hcl'];
 /** Directories above a Dockerfile searched for a bake file. */
 const MAX_LEVELS = 8;
 /** Tokens read from one bake file; a bigger file is read up to here. */
 const MAX_TOKENS = 200_000;
+/** Bound on `inherits` chains and on variables whose defaults use other variables. */
+const MAX_DEPTH = 8;
+/** Longest value a template may expand to. */
+const MAX_VALUE_LENGTH = 4096;
 
-/** One bake target as far as it names files: where its context is, its Dockerfile, its named contexts. */
-interface BakeTarget {
-  context?: string;
-  dockerfile?: string;
-  contexts: Map<string, string>;
+/** A value as written: a string template (`"${BASE}-slim"`), a variable's bare name, or `null`. */
+type Expression = { template: string } | { variable: string } | { null: true };
+
+/** One target block as written (attributes only it sets). */
+interface WrittenTarget {
+  /** The bake file that first writes the target. */
+  file: string;
+  context?: Expression;
+  dockerfile?: Expression;
+  contexts: Map<string, Expression | undefined>;
+  args: Map<string, Expression | undefined>;
+  inherits?: string[];
+}
+
+/** The bake files of one directory, merged in the order bake reads them. */
+interface BakeDefinition {
+  /** Variable name -> its default (undefined: written in a way not evaluated; absent: no such variable). */
+  variables: Map<string, Expression | undefined>;
+  targets: Map<string, WrittenTarget>;
+  /** Targets a group names: built when the group is. */
+  grouped: Set<string>;
+  /** Each target with the Dockerfiles it may build, worked out once per scan. */
+  builds?: Array<{ target: ResolvedTarget; dockerfiles: string[] }>;
+}
+
+/** A target with what it inherits applied. */
+interface ResolvedTarget {
+  name: string;
+  file: string;
+  context?: Expression;
+  dockerfile?: Expression;
+  contexts: Map<string, Expression | undefined>;
+  args: Map<string, Expression | undefined>;
+  /** The targets it inherits from, directly or not. */
+  ancestors: Set<string>;
 }
 
 type Token = { kind: 'word' | 'string' | 'punct'; text: string };
 
-/** HCL tokens: identifiers, quoted strings (without `${}` evaluation), punctuation; comments dropped. */
+/** A quoted HCL string from `start` (after its quote): the text, and the index after the closing quote. Quotes inside `${ }` do not end it. */
+function readString(text: string, start: number): { value: string; end: number } {
+  let value = '';
+  let index = start;
+  let interpolation = 0;
+  while (index < text.length && text[index] !== '\n' && (interpolation > 0 || text[index] !== '"')) {
+    const char = text[index];
+    if (char === '\\' && index + 1 < text.length) {
+      value += char + text[index + 1];
+      index += 2;
+      continue;
+    }
+    if (char === '$' && text[index + 1] === '$' && text[index + 2] === '{') {
+      value += '$${';
+      index += 3;
+      continue;
+    }
+    if ((char === '$' || char === '%') && text[index + 1] === '{') interpolation++;
+    else if (char === '}' && interpolation > 0) interpolation--;
+    value += char;
+    index++;
+  }
+  return { value: value.replace(/\\(.)/g, (_, escaped: string) => ({ n: '\n', t: '\t', r: '\r' })[escaped] ?? escaped), end: index + 1 };
+}
+
+/** HCL tokens: identifiers, quoted strings (`${}` kept as written), punctuation; comments dropped. */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let index = 0;
@@ -36,14 +99,9 @@ function tokenize(text: string): Token[] {
       const end = text.indexOf('*/', index + 2);
       index = end < 0 ? text.length : end + 2;
     } else if (char === '"') {
-      let value = '';
-      index++;
-      while (index < text.length && text[index] !== '"' && text[index] !== '\n') {
-        if (text[index] === '\\' && index + 1 < text.length) index++;
-        value += text[index++];
-      }
-      index++;
+      const { value, end } = readString(text, index + 1);
       tokens.push({ kind: 'string', text: value });
+      index = end;
     } else if (/[A-Za-z0-9_.-]/.test(char)) {
       const start = index;
       while (index < text.length && /[A-Za-z0-9_.-]/.test(text[index])) index++;
@@ -61,116 +119,343 @@ function literal(token: Token | undefined): string | undefined {
   return token?.kind === 'string' && !/[$%]\{/.test(token.text) ? token.text : undefined;
 }
 
-/** The targets of an HCL bake file: `target "name" { ... }` blocks, their literal attributes. */
-function hclTargets(text: string): BakeTarget[] {
-  const tokens = tokenize(text);
-  const targets: BakeTarget[] = [];
-  let depth = 0;
-  let current: BakeTarget | undefined;
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index];
-    if (token.kind === 'punct' && '{[('.includes(token.text)) {
-      depth++;
-      continue;
-    }
-    if (token.kind === 'punct' && '}])'.includes(token.text)) {
-      depth = Math.max(0, depth - 1);
-      if (depth === 0) current = undefined;
-      continue;
-    }
-    if (depth === 0 && token.kind === 'word' && token.text === 'target' && tokens[index + 1]?.kind === 'string' && tokens[index + 2]?.text === '{') {
-      current = { contexts: new Map() };
-      targets.push(current);
-      index += 1;
-      continue;
-    }
-    if (!current || depth !== 1 || token.kind !== 'word' || tokens[index + 1]?.text !== '=') continue;
-    if (token.text === 'context' || token.text === 'dockerfile') {
-      const value = literal(tokens[index + 2]);
-      if (value !== undefined) current[token.text] = value;
-    } else if (token.text === 'contexts' && tokens[index + 2]?.text === '{') {
-      index = readContexts(tokens, index + 3, current.contexts) - 1;
-    }
-  }
-  return targets;
+/** Tokens that may follow a whole value: the next attribute, or the end of a map, list or block. */
+function endsValue(token: Token | undefined): boolean {
+  return token === undefined || token.kind !== 'punct' || token.text === '}' || token.text === ']' || token.text === ',';
 }
 
-/** `name = "value"` (or `"name": "value"`) pairs of a `contexts` map up to its `}`; returns the index after it. */
-function readContexts(tokens: Token[], start: number, into: Map<string, string>): number {
+/** The value starting at `tokens[index]`, when it is a string, a bare variable name or `null` and nothing more. */
+function expressionAt(tokens: Token[], index: number): Expression | undefined {
+  const token = tokens[index];
+  if (!token || !endsValue(tokens[index + 1])) return undefined;
+  if (token.kind === 'string') return { template: token.text };
+  if (token.kind !== 'word') return undefined;
+  if (token.text === 'null') return { null: true };
+  if (/^(?:true|false|-?\d+(?:\.\d+)?)$/.test(token.text)) return { template: token.text };
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(token.text) ? { variable: token.text } : undefined;
+}
+
+/** `name = value` (or `"name": value`) pairs of a map from `start` (after its `{`) to its `}`; returns the index after it. */
+function readMap(tokens: Token[], start: number, visit: (key: string, valueIndex: number) => void): number {
+  let depth = 0;
   let index = start;
-  while (index < tokens.length && tokens[index].text !== '}') {
-    const key = tokens[index];
-    const separator = tokens[index + 1]?.text;
-    const value = literal(tokens[index + 2]);
-    if ((key.kind === 'word' || key.kind === 'string') && (separator === '=' || separator === ':') && value !== undefined) {
-      into.set(key.text, value);
-      index += 3;
-    } else {
+  for (; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind === 'punct' && '{[('.includes(token.text)) depth++;
+    else if (token.kind === 'punct' && '}])'.includes(token.text)) {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && token.kind !== 'punct' && (tokens[index + 1]?.text === '=' || tokens[index + 1]?.text === ':')) {
+      visit(token.text, index + 2);
       index++;
     }
   }
   return index + 1;
 }
 
-function jsonTargets(text: string): BakeTarget[] {
+/** The literal strings of a list from `start` (after its `[`); returns them and the index after its `]`. */
+function readList(tokens: Token[], start: number): { items: string[]; end: number } {
+  const items: string[] = [];
+  let index = start;
+  for (; index < tokens.length && tokens[index].text !== ']'; index++) {
+    const value = literal(tokens[index]);
+    if (value !== undefined) items.push(value);
+  }
+  return { items, end: index + 1 };
+}
+
+type Block = { kind: 'variable'; name: string } | { kind: 'target'; target: WrittenTarget } | { kind: 'group' };
+
+function readAttribute(tokens: Token[], index: number, block: Block, definition: BakeDefinition): number {
+  const name = tokens[index].text;
+  const valueIndex = index + 2;
+  const opens = tokens[valueIndex]?.text;
+  if (block.kind === 'variable') {
+    if (name === 'default') definition.variables.set(block.name, expressionAt(tokens, valueIndex));
+  } else if (block.kind === 'group') {
+    if (name === 'targets' && opens === '[') {
+      const { items, end } = readList(tokens, valueIndex + 1);
+      for (const item of items) definition.grouped.add(item);
+      return end;
+    }
+  } else if (name === 'context' || name === 'dockerfile') {
+    const value = expressionAt(tokens, valueIndex);
+    if (value) block.target[name] = value;
+  } else if (name === 'inherits' && opens === '[') {
+    const { items, end } = readList(tokens, valueIndex + 1);
+    block.target.inherits = items;
+    return end;
+  } else if (name === 'contexts' && opens === '{') {
+    return readMap(tokens, valueIndex + 1, (key, at) => block.target.contexts.set(key, expressionAt(tokens, at)));
+  } else if (name === 'args' && opens === '{') {
+    return readMap(tokens, valueIndex + 1, (key, at) => block.target.args.set(key, expressionAt(tokens, at)));
+  }
+  return valueIndex;
+}
+
+function emptyTarget(file: string): WrittenTarget {
+  return { file, contexts: new Map(), args: new Map() };
+}
+
+/** Adds an HCL bake file's variables, targets and groups to `definition` (a later file's attributes win). */
+function readHcl(text: string, file: string, definition: BakeDefinition): void {
+  const tokens = tokenize(text);
+  let depth = 0;
+  let block: Block | undefined;
+  for (let index = 0; index < tokens.length; ) {
+    const token = tokens[index];
+    const label = tokens[index + 1];
+    if (depth === 0 && token.kind === 'word' && /^(?:variable|target|group)$/.test(token.text) && label && label.kind !== 'punct' && tokens[index + 2]?.text === '{') {
+      if (token.text === 'target') {
+        const target = definition.targets.get(label.text) ?? emptyTarget(file);
+        definition.targets.set(label.text, target);
+        block = { kind: 'target', target };
+      } else block = token.text === 'variable' ? { kind: 'variable', name: label.text } : { kind: 'group' };
+      // A variable without `default` is meant to come from the environment of whoever runs bake: not known here.
+      if (token.text === 'variable' && !definition.variables.has(label.text)) definition.variables.set(label.text, undefined);
+      depth = 1;
+      index += 3;
+    } else if (token.kind === 'punct' && '{[('.includes(token.text)) {
+      depth++;
+      index++;
+    } else if (token.kind === 'punct' && '}])'.includes(token.text)) {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) block = undefined;
+      index++;
+    } else if (block && depth === 1 && token.kind === 'word' && label?.text === '=') {
+      index = readAttribute(tokens, index, block, definition);
+    } else {
+      index++;
+    }
+  }
+}
+
+function jsonExpression(value: unknown): Expression | undefined {
+  if (value === null) return { null: true };
+  if (typeof value === 'string') return { template: value };
+  return typeof value === 'number' || typeof value === 'boolean' ? { template: String(value) } : undefined;
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Adds a JSON bake file's variables, targets and groups to `definition`. */
+function readJson(text: string, file: string, definition: BakeDefinition): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return [];
+    return;
   }
-  const targets = (parsed as { target?: unknown } | null)?.target;
-  if (typeof targets !== 'object' || targets === null) return [];
-  return Object.values(targets as Record<string, unknown>).map((target) => {
-    const fields = (typeof target === 'object' && target !== null ? target : {}) as Record<string, unknown>;
-    const contexts = new Map<string, string>();
-    if (typeof fields.contexts === 'object' && fields.contexts !== null) {
-      for (const [name, value] of Object.entries(fields.contexts)) if (typeof value === 'string') contexts.set(name, value);
-    }
-    return {
-      context: typeof fields.context === 'string' ? fields.context : undefined,
-      dockerfile: typeof fields.dockerfile === 'string' ? fields.dockerfile : undefined,
-      contexts,
-    };
-  });
-}
-
-/** Parsed bake files per scan: a repository with many Dockerfiles reads each bake file once. */
-const parsedBakeFiles = new WeakMap<DiscoverContext, Map<string, Promise<BakeTarget[]>>>();
-
-function bakeTargets(path: string, context: DiscoverContext): Promise<BakeTarget[]> {
-  let cache = parsedBakeFiles.get(context);
-  if (!cache) {
-    cache = new Map();
-    parsedBakeFiles.set(context, cache);
+  const { variable, target, group } = objectOf(parsed);
+  for (const [name, body] of Object.entries(objectOf(variable))) {
+    const fields = objectOf(body);
+    definition.variables.set(name, 'default' in fields ? jsonExpression(fields.default) : undefined);
   }
-  let targets = cache.get(path);
-  if (!targets) {
-    targets = context.readFile(path).then((text) => (text === undefined ? [] : path.endsWith('.json') ? jsonTargets(text) : hclTargets(text)));
-    cache.set(path, targets);
+  for (const body of Object.values(objectOf(group))) {
+    const targets = objectOf(body).targets;
+    if (Array.isArray(targets)) for (const name of targets) if (typeof name === 'string') definition.grouped.add(name);
   }
-  return targets;
+  for (const [name, body] of Object.entries(objectOf(target))) {
+    const fields = objectOf(body);
+    const written = definition.targets.get(name) ?? emptyTarget(file);
+    definition.targets.set(name, written);
+    const context = jsonExpression(fields.context);
+    const dockerfile = jsonExpression(fields.dockerfile);
+    if (typeof fields.context === 'string' && context) written.context = context;
+    if (typeof fields.dockerfile === 'string' && dockerfile) written.dockerfile = dockerfile;
+    for (const [key, value] of Object.entries(objectOf(fields.contexts))) written.contexts.set(key, jsonExpression(value));
+    for (const [key, value] of Object.entries(objectOf(fields.args))) written.args.set(key, jsonExpression(value));
+    if (Array.isArray(fields.inherits)) written.inherits = fields.inherits.filter((item): item is string => typeof item === 'string');
+  }
 }
 
 /**
- * The named contexts bake targets give the Dockerfile at `dockerfilePath` (bake files in its
- * directory and the directories above it): context name -> value as written.
+ * A value as bake gives it with the variables' defaults: null when bake passes nothing (`null`),
+ * undefined when it cannot be known here.
  */
-export async function bakeNamedContexts(dockerfilePath: string, context: DiscoverContext): Promise<Map<string, string>> {
-  const named = new Map<string, string>();
+function evaluate(expression: Expression | undefined, definition: BakeDefinition, depth = 0): string | null | undefined {
+  if (expression === undefined || depth > MAX_DEPTH) return undefined;
+  if ('null' in expression) return null;
+  if ('variable' in expression) return definition.variables.has(expression.variable) ? evaluate(definition.variables.get(expression.variable), definition, depth + 1) : undefined;
+  const text = expression.template;
+  let output = '';
+  for (let index = 0; index < text.length; ) {
+    const dollar = text.indexOf('$', index);
+    const percent = text.indexOf('%{', index);
+    if (percent >= 0 && (dollar < 0 || percent < dollar)) return undefined; // a template directive
+    if (dollar < 0) {
+      output += text.slice(index);
+      break;
+    }
+    output += text.slice(index, dollar);
+    if (text.startsWith('$${', dollar)) {
+      output += '${';
+      index = dollar + 3;
+    } else if (text[dollar + 1] === '{') {
+      const close = text.indexOf('}', dollar + 2);
+      const name = close < 0 ? '' : text.slice(dollar + 2, close).trim();
+      // Only a variable's name is evaluated: a function call or an expression is not.
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !definition.variables.has(name)) return undefined;
+      const value = evaluate(definition.variables.get(name), definition, depth + 1);
+      if (typeof value !== 'string') return undefined;
+      output += value;
+      index = close + 1;
+    } else {
+      output += '$';
+      index = dollar + 1;
+    }
+    if (output.length > MAX_VALUE_LENGTH) return undefined;
+  }
+  return output;
+}
+
+/** A target with its `inherits` applied, parents first, each overridden by what inherits from it. */
+function resolveTarget(definition: BakeDefinition, name: string, depth = 0, visiting = new Set<string>()): ResolvedTarget | undefined {
+  const written = definition.targets.get(name);
+  if (!written || depth > MAX_DEPTH || visiting.has(name)) return undefined;
+  visiting.add(name);
+  const resolved: ResolvedTarget = { name, file: written.file, contexts: new Map(), args: new Map(), ancestors: new Set() };
+  for (const parentName of written.inherits ?? []) {
+    const parent = resolveTarget(definition, parentName, depth + 1, visiting);
+    if (!parent) continue;
+    resolved.ancestors.add(parentName);
+    for (const ancestor of parent.ancestors) resolved.ancestors.add(ancestor);
+    if (parent.context) resolved.context = parent.context;
+    if (parent.dockerfile) resolved.dockerfile = parent.dockerfile;
+    for (const [key, value] of parent.contexts) resolved.contexts.set(key, value);
+    for (const [key, value] of parent.args) resolved.args.set(key, value);
+  }
+  visiting.delete(name);
+  if (written.context) resolved.context = written.context;
+  if (written.dockerfile) resolved.dockerfile = written.dockerfile;
+  for (const [key, value] of written.contexts) resolved.contexts.set(key, value);
+  for (const [key, value] of written.args) resolved.args.set(key, value);
+  return resolved;
+}
+
+/** Parsed bake definitions per scan and directory: a repository with many Dockerfiles reads each once. */
+const definitions = new WeakMap<DiscoverContext, Map<string, Promise<BakeDefinition | undefined>>>();
+
+function definitionIn(directory: string, context: DiscoverContext): Promise<BakeDefinition | undefined> {
+  let cache = definitions.get(context);
+  if (!cache) {
+    cache = new Map();
+    definitions.set(context, cache);
+  }
+  let definition = cache.get(directory);
+  if (!definition) {
+    definition = (async () => {
+      const merged: BakeDefinition = { variables: new Map(), targets: new Map(), grouped: new Set() };
+      let found = false;
+      for (const name of BAKE_FILES) {
+        const path = directory === '.' ? name : `${directory}/${name}`;
+        const text = await context.readFile(path);
+        if (text === undefined) continue;
+        found = true;
+        if (name.endsWith('.json')) readJson(text, path, merged);
+        else readHcl(text, path, merged);
+      }
+      return found ? merged : undefined;
+    })();
+    cache.set(directory, definition);
+  }
+  return definition;
+}
+
+/** One bake target building a Dockerfile, with the definition its values come from. */
+interface BakeBuilder {
+  target: ResolvedTarget;
+  definition: BakeDefinition;
+}
+
+/**
+ * The bake targets that build the Dockerfile at `dockerfilePath`, from bake files in its directory
+ * and the directories above it. Bake resolves a relative `context` from where it runs: the bake
+ * file's directory or, for a file run with `-f`, the repository root; either counts. A target other
+ * targets of this Dockerfile inherit from, and that no group names, is their base, not a build.
+ */
+async function bakeBuilders(dockerfilePath: string, context: DiscoverContext): Promise<BakeBuilder[]> {
+  const builders: BakeBuilder[] = [];
+  const wanted = posix.normalize(dockerfilePath);
   let directory = posix.dirname(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS; level++) {
-    for (const name of BAKE_FILES) {
-      const bakePath = directory === '.' ? name : `${directory}/${name}`;
-      for (const target of await bakeTargets(bakePath, context)) {
-        // Bake resolves `context` from the bake file's directory and `dockerfile` from the context.
-        const built = posix.normalize(posix.join(directory, target.context ?? '.', target.dockerfile ?? 'Dockerfile'));
-        if (built !== posix.normalize(dockerfilePath)) continue;
-        for (const [contextName, value] of target.contexts) if (!named.has(contextName)) named.set(contextName, value);
+    const definition = await definitionIn(directory, context);
+    if (definition) {
+      const matching = buildsOf(definition, directory).flatMap(({ target, dockerfiles }) => (dockerfiles.includes(wanted) ? [target] : []));
+      for (const target of matching) {
+        const base = matching.some((other) => other.ancestors.has(target.name)) && !definition.grouped.has(target.name);
+        if (!base) builders.push({ target, definition });
       }
     }
     if (directory === '.') break;
     directory = posix.dirname(directory);
   }
+  return builders;
+}
+
+/** Every target of a definition with the Dockerfile it builds, from the bake file's directory or from the root. */
+function buildsOf(definition: BakeDefinition, directory: string): Array<{ target: ResolvedTarget; dockerfiles: string[] }> {
+  if (definition.builds) return definition.builds;
+  definition.builds = [];
+  for (const name of definition.targets.keys()) {
+    const target = resolveTarget(definition, name);
+    if (!target) continue;
+    const contextDirectory = target.context ? evaluate(target.context, definition) : '.';
+    const dockerfile = target.dockerfile ? evaluate(target.dockerfile, definition) : 'Dockerfile';
+    if (typeof contextDirectory !== 'string' || typeof dockerfile !== 'string' || contextDirectory.includes('://')) continue;
+    const built = (from: string) => posix.normalize(posix.join(from, contextDirectory, dockerfile));
+    definition.builds.push({ target, dockerfiles: [built(directory), built('.')] });
+  }
+  return definition.builds;
+}
+
+/**
+ * A target's named contexts: name -> value with the variables' defaults. A value not known here is
+ * kept as written when it is not an image (`target:base-${arch}`: still no image), and left out when
+ * it may be one (`docker-image://${BASE}`).
+ */
+function namedContexts(target: ResolvedTarget, definition: BakeDefinition): Map<string, string> {
+  const named = new Map<string, string>();
+  for (const [name, expression] of target.contexts) {
+    const value = evaluate(expression, definition);
+    if (typeof value === 'string') named.set(name, value);
+    else if (expression && 'template' in expression && !expression.template.startsWith('docker-image://')) named.set(name, expression.template);
+  }
   return named;
+}
+
+/**
+ * The named contexts bake targets give the Dockerfile at `dockerfilePath` (bake files in its
+ * directory and the directories above it): context name -> each distinct value, in target order.
+ */
+export async function bakeNamedContexts(dockerfilePath: string, context: DiscoverContext): Promise<Map<string, string[]>> {
+  const named = new Map<string, string[]>();
+  for (const { target, definition } of await bakeBuilders(dockerfilePath, context)) {
+    for (const [contextName, value] of namedContexts(target, definition)) {
+      const values = named.get(contextName) ?? [];
+      if (!values.includes(value)) values.push(value);
+      named.set(contextName, values);
+    }
+  }
+  return named;
+}
+
+/**
+ * The build arguments each bake target building the Dockerfile at `dockerfilePath` gives it, and
+ * which target of which file, with the target's named contexts (a `FROM` may name one): an
+ * argument bake passes as `null`, or whose value is not known here, is left out.
+ */
+export async function bakeBuildArgs(dockerfilePath: string, context: DiscoverContext): Promise<Array<{ args: Record<string, string>; source: string; contexts: Map<string, string> }>> {
+  const sets: Array<{ args: Record<string, string>; source: string; contexts: Map<string, string> }> = [];
+  for (const { target, definition } of await bakeBuilders(dockerfilePath, context)) {
+    const args: Record<string, string> = {};
+    for (const [name, expression] of target.args) {
+      const value = evaluate(expression, definition);
+      if (typeof value === 'string') args[name] = value;
+    }
+    sets.push({ args, source: `bake target ${target.name} of ${target.file}`, contexts: namedContexts(target, definition) });
+  }
+  return sets;
 }

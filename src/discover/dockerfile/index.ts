@@ -20,7 +20,7 @@ import { matchesParts } from './shell-pattern.js';
 import { dockerfileContainers, withContainers } from '../containers/index.js';
 import { devcontainerBuildArgs, type GivenBuildArgs } from '../devcontainer.js';
 import { composeBuildersOf } from '../compose-builds.js';
-import { bakeNamedContexts } from './bake.js';
+import { bakeBuildArgs, bakeNamedContexts } from './bake.js';
 import { isDockerfileTemplate, joinTemplateActions, withoutTemplateSyntax } from './template.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
@@ -117,13 +117,13 @@ const MAX_BUILDERS = 32;
 
 /**
  * Who builds the Dockerfile at `path` and with which arguments: the `devcontainer.json` beside it,
- * compose services. Each builder is one set (possibly empty: the `ARG` defaults).
+ * compose services, docker-bake targets. Each builder is one set (possibly empty: the `ARG` defaults).
  */
 async function buildersOf(path: string, context: DiscoverContext): Promise<GivenBuildArgs[]> {
   const compose = (await composeBuildersOf(path, context)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
   // A compose file read on its own and through another's `include` names the same service twice.
   const seen = new Set<string>();
-  const builders = [...(await devcontainerBuildArgs(path, context)), ...compose].filter(({ args, source }) => {
+  const builders = [...(await devcontainerBuildArgs(path, context)), ...compose, ...(await bakeBuildArgs(path, context))].filter(({ args, source }) => {
     const key = `${source}\0${JSON.stringify(args)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -141,16 +141,21 @@ async function extractAsBuilt(file: SourceFile, parsed: ParsedDockerfile, plain:
   const given = await buildersOf(file.path, context);
   if (given.length === 0) return plain;
   // Parsed once; each set of arguments only runs the extraction again.
-  const sets = given.map(({ args, source }) => {
+  const sets = given.map(({ args, source, contexts }) => {
     const names = Object.keys(args).filter((name) => !Object.hasOwn(context.buildArgs, name));
     if (names.length === 0) return plain.occurrences;
-    const { occurrences } = runExtraction(file, { ...context, buildArgs: { ...args, ...context.buildArgs } }, parsed);
+    const { occurrences, lines } = runExtraction(file, { ...context, buildArgs: { ...args, ...context.buildArgs } }, parsed);
     for (const occurrence of occurrences) {
       const used = names.filter((name) => mentions(occurrence.raw, name));
       if (used.length === 0) continue;
       occurrence.note = joinNote(occurrence.note, `build argument ${used.join(', ')} as ${source} sets it`);
     }
-    return occurrences;
+    // `FROM $from_tag` with from_tag=from, where the bake target names a context `from`: that context, not an image.
+    const named = (occurrence: Occurrence) => (occurrence.context?.startsWith('FROM') && occurrence.resolved !== undefined ? contexts?.get(occurrence.resolved) : undefined);
+    return occurrences.flatMap((occurrence) => {
+      const value = named(occurrence);
+      return value === undefined ? [occurrence] : throughNamedContext(file, lines, occurrence, occurrence.resolved ?? occurrence.raw, value);
+    });
   });
   // The same value from several sets is one occurrence; the file's problems and containers are as written.
   const seen = new Set<string>();
@@ -178,36 +183,41 @@ function mentions(text: string, name: string): boolean {
 const CONTEXT_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 
 /**
- * A `COPY --from` or `--mount from=` naming a context a bake target gives this Dockerfile: a
+ * A `FROM`, `COPY --from` or `--mount from=` naming a context a bake target gives this Dockerfile: a
  * directory or another target is no image (dropped); `docker-image://ref` is the image `ref`.
  * Bake files are looked for only when such a name is found, which few Dockerfiles have.
  */
 async function withBakeContexts(file: SourceFile, extraction: Extraction, context: DiscoverContext): Promise<Extraction> {
-  const fromContext = (occurrence: Occurrence) => /--(?:from|mount)$/.test(occurrence.context ?? '') && occurrence.resolved === undefined && CONTEXT_NAME.test(occurrence.raw);
+  // `FROM java_base` may name a context too (contexts = { java_base = "target:java_base" }).
+  const fromContext = (occurrence: Occurrence) => /--(?:from|mount)$|^FROM\b/.test(occurrence.context ?? '') && occurrence.resolved === undefined && CONTEXT_NAME.test(occurrence.raw);
   if (!extraction.occurrences.some(fromContext)) return extraction;
   const named = await bakeNamedContexts(file.path, context);
   if (named.size === 0) return extraction;
   const lines = new LineIndex(file.text);
   const occurrences = extraction.occurrences.flatMap((occurrence) => {
-    const value = fromContext(occurrence) ? named.get(occurrence.raw) : undefined;
-    if (value === undefined) return [occurrence];
-    if (!value.startsWith('docker-image://')) return [];
-    return [
-      makeOccurrence({
-        file: file.path,
-        kind: 'dockerfile',
-        lines,
-        offset: lines.offsetAt(occurrence),
-        raw: occurrence.raw,
-        value: value.slice('docker-image://'.length),
-        context: occurrence.context,
-        note: joinNote(occurrence.note, `the build context ${occurrence.raw} a docker-bake file names`),
-      }),
-    ];
+    const values = fromContext(occurrence) ? named.get(occurrence.raw) : undefined;
+    // Targets giving the context different images: each is pulled by one of them.
+    return values === undefined ? [occurrence] : values.flatMap((value) => throughNamedContext(file, lines, occurrence, occurrence.raw, value));
   });
   return { ...extraction, occurrences };
 }
 
+/** An occurrence naming a build context: the image of a `docker-image://` context, else none (a directory or another target is built here). */
+function throughNamedContext(file: SourceFile, lines: LineIndex, occurrence: Occurrence, name: string, value: string): Occurrence[] {
+  if (!value.startsWith('docker-image://')) return [];
+  return [
+    makeOccurrence({
+      file: file.path,
+      kind: 'dockerfile',
+      lines,
+      offset: lines.offsetAt(occurrence),
+      raw: occurrence.raw,
+      value: value.slice('docker-image://'.length),
+      context: occurrence.context,
+      note: joinNote(occurrence.note, `the build context ${name} a docker-bake file names`),
+    }),
+  ];
+}
 
 function joinNote(first: string | undefined, second: string): string {
   return first ? `${first}; ${second}` : second;
