@@ -437,6 +437,32 @@ describe('kubernetes: Argo CD helm.parameters, set on top of the values', () => 
   });
 });
 
+describe('kubernetes: keys written as aliases', () => {
+  it('reads what sits under a key written as an alias to a scalar (`*app :`), named by the anchored value', async () => {
+    const { occurrences, errors } = await extract('flux-helmrelease-alias-key.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.kind, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['22:27', 'helm', 'ghcr.io/autobrr/autobrr:v1.79.0@sha256:5b8c29a86598907496af01ec75ef21f9c0e4e28ce9d6ae6496ef91c71543ec20', 'spec.values.controllers.autobrr.containers.app.image.repository'],
+      // An alias to a collection names no key: what is under it is not read.
+      ['37:16', 'kubernetes', 'ghcr.io/example/worker:1.4.2', 'spec.batch.containers[0].image'],
+    ]);
+  });
+});
+
+describe('kubernetes: one container written as a map under `container`', () => {
+  it("reads an EnvoyProxy's envoyDeployment.container image, and judges no settings of a container outside a pod spec", async () => {
+    const { occurrences, errors, containers } = await extract('envoy-proxy-container.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['19:18', 'mirror.gcr.io/envoyproxy/envoy:v1.39.0', 'spec.provider.kubernetes.envoyDeployment.container.image'],
+      // `container: stdout` is no map, and the `image` beside it is no container's.
+      ['32:14', 'ghcr.io/example/debug-shell:2.0', 'spec.runtime.container.image'],
+    ]);
+    // Privileged and root are judged only in pod specs, whose shape Kubernetes defines.
+    expect(containers).toBeUndefined();
+  });
+});
+
 describe('kubernetes: Helm values written as a YAML string', () => {
   it("reads an Argo CD application's helm.values and a k3s HelmChart's valuesContent at their places in the file; values that are not YAML are not read, and said so", async () => {
     const { occurrences, errors } = await extract('helm-values-strings.yaml');

@@ -20,7 +20,7 @@ import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { readKustomization } from './kustomization-file.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { isMap, isScalar, isSeq, mapGet, scalarLocation, seqItems } from './yaml.js';
+import { aliasResolver, isMap, isScalar, isSeq, keyText, mapGet, scalarLocation, seqItems } from './yaml.js';
 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
@@ -63,7 +63,7 @@ export const helmValuesDiscoverer: Discoverer = {
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : undefined;
     const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document of parsed.documents) {
-      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency });
+      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document) });
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
@@ -93,7 +93,7 @@ async function kustomizeInflatedValues(file: SourceFile, context: DiscoverContex
   const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document of parsed.documents) {
-    if (imagesInValuesTree(document.contents, file.text, '', '', sink, read)) errors.push('too many nodes; the rest of the file was not searched for images');
+    if (imagesInValuesTree(document.contents, file.text, '', '', sink, { ...read, resolveAlias: aliasResolver(document) })) errors.push('too many nodes; the rest of the file was not searched for images');
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
@@ -201,6 +201,8 @@ interface ValuesWalkerOptions {
   missingDependency?: (path: string) => string | undefined;
   /** Why an image block with an empty tag is unresolved: who chooses its default. */
   emptyTag?: string;
+  /** The node an alias names, for a key written as an alias (`*app :`); such keys are skipped without it. */
+  resolveAlias?: (node: unknown) => unknown;
 }
 
 const EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
@@ -230,8 +232,8 @@ class ValuesWalker {
     if (isMap(node)) {
       if (this.imageBlock(node, path, key)) return;
       for (const pair of node.items) {
-        if (!isScalar(pair.key)) continue;
-        const childKey = String(pair.key.value);
+        const childKey = keyText(pair.key, this.options.resolveAlias);
+        if (childKey === undefined) continue;
         const childPath = path === '' ? childKey : `${path}.${childKey}`;
         if (IMAGE_STRING_KEY.test(childKey) && isScalar(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
@@ -384,6 +386,8 @@ export interface ValuesTreeReading {
   note: string;
   /** Why an image block with an empty tag is unresolved: who chooses its default. */
   emptyTag: string;
+  /** The node an alias names in the document the values are written in (for keys written as aliases). */
+  resolveAlias?: (node: unknown) => unknown;
 }
 
 /**
@@ -394,7 +398,7 @@ export interface ValuesTreeReading {
  */
 export function imagesInValuesTree(node: unknown, text: ValuesText, path: string, key: string, sink: (image: ValueImage) => void, reading: ValuesTreeReading): boolean {
   const described = (image: ValueImage): void => sink({ ...image, note: [reading.note, image.note].filter(Boolean).join('; ') });
-  const walker = new ValuesWalker(text, described, { emptyTag: reading.emptyTag });
+  const walker = new ValuesWalker(text, described, { emptyTag: reading.emptyTag, resolveAlias: reading.resolveAlias });
   walker.walk(node, path, key, 0);
   return walker.exhausted;
 }

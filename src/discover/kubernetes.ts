@@ -2,7 +2,8 @@
  * Kubernetes manifests: any YAML (block or flow style) or JSON file whose documents carry `apiVersion`
  * and `kind` at their top level. Owns where images sit
  * in workload kinds (pod specs and pod templates), in Tekton and Argo Workflows resources, and the
- * generic rule for other custom resources (a `containers`/`initContainers` list of named containers).
+ * generic rule for other custom resources (a `containers`/`initContainers` list of named containers,
+ * or one container map under `container`).
  */
 import { isAlias, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
@@ -20,7 +21,7 @@ import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './h
 import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { aliasResolver, isMap, isScalar, isSeq, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
+import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
 const MAX_NODES_VISITED = 100_000;
@@ -61,6 +62,8 @@ export interface ManifestScan {
 }
 
 const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
+/** The key under which a custom resource writes one container (a map), where lists use CONTAINER_LIST_KEYS. */
+const SINGLE_CONTAINER_KEY = 'container';
 
 export const kubernetesDiscoverer: Discoverer = {
   kind: 'kubernetes',
@@ -465,7 +468,7 @@ class ManifestWalker {
     this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value, this.templateNote), context, note }, viaAlias);
   }
 
-  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
+  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   private genericContainers(node: unknown, path: string, depth: number, skipped?: ReadonlySet<string>): void {
     // Aliases are not descended into: what they name is searched where it is written, and following
     // them is how a small file becomes an exponential tree.
@@ -473,13 +476,22 @@ class ManifestWalker {
     const resolved = this.node(node);
     if (isMap(resolved)) {
       for (const pair of resolved.items) {
-        if (!isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (skipped?.has(key)) continue;
+        const key = keyText(pair.key, this.resolveAlias);
+        if (key === undefined || skipped?.has(key)) continue;
         const childPath = path === '' ? key : `${path}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
-        else if (key === 'volumes') this.imageVolumes(pair.value, childPath);
-        else this.genericContainers(pair.value, childPath, depth + 1, skipped);
+        if (CONTAINER_LIST_KEYS.includes(key)) {
+          this.containerList(pair.value, childPath, true, noSubstitution);
+          continue;
+        }
+        if (key === 'volumes') {
+          this.imageVolumes(pair.value, childPath);
+          continue;
+        }
+        // One container written as a map under `container` (Envoy Gateway's EnvoyProxy
+        // `envoyDeployment.container`, Argo's template `container`): the key says what it is, so no
+        // `name` is needed, as it is in a list. Its settings are not judged: it is no pod spec.
+        if (key === SINGLE_CONTAINER_KEY && isMap(pair.value)) this.imageOf(pair.value, childPath, noSubstitution);
+        this.genericContainers(pair.value, childPath, depth + 1, skipped);
       }
     } else if (isSeq(resolved)) {
       resolved.items.forEach((item, index) => this.genericContainers(item, `${path}[${index}]`, depth + 1, skipped));
@@ -538,8 +550,8 @@ class ManifestWalker {
     }
     if (!isMap(resolved)) return;
     for (const pair of resolved.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
+      const key = keyText(pair.key, this.resolveAlias);
+      if (key === undefined) continue;
       const childPath = `${path}.${key}`;
       if (key === 'taskRef' || key === 'pipelineRef' || key === 'ref') this.tektonBundle(pair.value, childPath, substitute);
       else this.tektonBundles(pair.value, childPath, substitute, depth + 1);
@@ -576,12 +588,12 @@ class ManifestWalker {
    * `spec.values`, an Argo CD Application's `helm.valuesObject`): image blocks and image strings
    * by the rules of a values file, as written, since the chart's templates are not read here.
    */
-  private helmValues(values: unknown, path: string, key: string, note: string, within?: EmbeddedText): void {
+  private helmValues(values: unknown, path: string, key: string, note: string, within?: { text: EmbeddedText; resolveAlias: (node: unknown) => unknown }): void {
     if (!isMap(values)) return;
-    const reading = { note, emptyTag: 'tag is empty; the chart, which is not read here, chooses the default' };
-    const exhausted = imagesInValuesTree(values, within?.text ?? this.text, path, key, (image) => {
+    const reading = { note, emptyTag: 'tag is empty; the chart, which is not read here, chooses the default', resolveAlias: within?.resolveAlias ?? this.resolveAlias };
+    const exhausted = imagesInValuesTree(values, within?.text.text ?? this.text, path, key, (image) => {
       const text = typeof image.value === 'string' ? image.value : image.raw;
-      const offset = within ? within.fileOffset(image.offset) : image.offset;
+      const offset = within ? within.text.fileOffset(image.offset) : image.offset;
       this.emit({ offset, raw: image.raw, text, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: image.note, kind: 'helm' }, false);
     }, reading);
     if (exhausted) this.exhausted = true;
@@ -593,7 +605,10 @@ class ManifestWalker {
    */
   private helmValuesString(node: unknown, path: string, note: string): void {
     const values = this.embeddedValues(node, path);
-    for (const contents of values?.contents ?? []) this.helmValues(contents, path, path.slice(path.lastIndexOf('.') + 1), note, values?.embedded);
+    if (values === undefined) return;
+    for (const document of values.documents) {
+      this.helmValues(document.contents, path, path.slice(path.lastIndexOf('.') + 1), note, { text: values.embedded, resolveAlias: aliasResolver(document) });
+    }
   }
 
   /**
@@ -601,7 +616,7 @@ class ManifestWalker {
    * is in this file. A string that is not such a block, or not YAML (with any `{{ }}` of an
    * ApplicationSet masked), is reported as not read.
    */
-  private embeddedValues(node: unknown, path: string): { contents: unknown[]; embedded: EmbeddedText } | undefined {
+  private embeddedValues(node: unknown, path: string): { contents: unknown[]; documents: Document.Parsed[]; embedded: EmbeddedText } | undefined {
     if (node === undefined || node === null) return undefined;
     const embedded = literalBlockText(node, this.text);
     const line = (): number => new LineIndex(this.text).positionAt(isScalar(node) && node.range ? node.range[0] : 0).line;
@@ -614,7 +629,7 @@ class ManifestWalker {
       this.unread.push(`${path} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
       return undefined;
     }
-    return { contents: parsed.documents.map((document) => document.contents), embedded };
+    return { contents: parsed.documents.map((document) => document.contents), documents: parsed.documents, embedded };
   }
 
   /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */

@@ -344,6 +344,16 @@ export function mapGet(node: unknown, key: string): unknown {
   return undefined;
 }
 
+/**
+ * A map key's text: a scalar key's value, or for an alias used as a key (`*app :`, common in Flux
+ * HelmReleases that name a controller after `metadata.name: &app`) the scalar its anchor names.
+ * Undefined for any other key (a complex key, an alias to a collection or to no anchor).
+ */
+export function keyText(key: unknown, resolveAlias?: (node: unknown) => unknown): string | undefined {
+  const resolved = isAlias(key) ? resolveAlias?.(key) : key;
+  return isScalar(resolved) ? String(resolved.value) : undefined;
+}
+
 /** Follows a path of keys and sequence indexes through map/seq nodes. */
 export function nodeAt(node: unknown, path: Array<string | number>): unknown {
   let current = node;
