@@ -397,6 +397,15 @@ describe('helm templates of containers an admission webhook fills in', () => {
   });
 });
 
+describe('helm templates rendered in the order Helm renders them, with one root context', () => {
+  it("reads Istio's defaults, which zzz_profile.yaml (rendered first) merges into .Values with mustMergeOverwrite and set $", async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'istio-profile/values.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message, o.context, o.related?.map((r) => `${r.file}:${r.line}`)])).toEqual([
+      ['8:10', 'registry.istio.io/testing/pilot:latest', '_internal_defaults_do_not_set.image', ['istio-profile/templates/deployment.yaml:13']],
+    ]);
+  });
+});
+
 describe('helm dependency charts that are not in the repository', () => {
   it("says an image block's empty tag is the dependency's default, which is not here", async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'missing-dependency/values.yaml');
