@@ -224,6 +224,11 @@ describe('helm values', () => {
     ]);
   });
 
+  it('a section under a key written as an alias (`*worker :`) is read, named by the anchored value', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'alias-keys/values.yaml');
+    expect(rows(occurrences)).toEqual([['6:17', 'ghcr.io/example/worker', 'ghcr.io/example/worker:1.2.0', 'worker.image.repository']]);
+  });
+
   it('a part switched off whose helper joins its parts through variables is read as written, tag included', async () => {
     // `{{ $repositoryName := .Values.init.image.repository }}` alone prints only the written
     // repository: not a composition (it was once taken for one, and the image read as `:latest`).

@@ -61,10 +61,13 @@ function renderUncached(chart: LoadedChart): ChartRender {
   for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
   const failures: string[] = [];
   const reaching = filesReachingSites(chart);
-  for (const file of chart.files) {
+  // Helm renders every template of a chart with one root context, so a template that replaces
+  // `.Values` (`set $ "Values" ...`, Istio's zzz_profile.yaml) changes what the later ones read.
+  const root = chart.files.length > 0 ? rootContext(chart, chart.files[0]) : undefined;
+  for (const file of [...chart.files].sort(helmRenderOrder)) {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name) || !reaching.has(file)) continue;
-    const failure = renderFile(chart, file, siteList);
+    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
+    const failure = renderFile(chart, file, siteList, root);
     if (failure) failures.push(failure);
   }
   const sites = new Map<string, RenderedSite[]>();
@@ -75,6 +78,18 @@ function renderUncached(chart: LoadedChart): ChartRender {
     sites.set(rendered.file.path, list);
   }
   return { chart, sites };
+}
+
+/** A template that replaces or edits the root context's `.Values` for the templates rendered after it. */
+const CHANGES_ROOT = /\b(?:set|unset)\s+\$(?:\s+"Values"|\.Values\b)/;
+
+/**
+ * The order Helm renders a chart's templates in (engine.go `sortTemplates`): more path segments
+ * first, then by name in reverse, so `templates/zzz_profile.yaml` renders before `templates/deployment.yaml`.
+ */
+function helmRenderOrder(a: ChartTemplateFile, b: ChartTemplateFile): number {
+  const depth = (file: ChartTemplateFile): number => file.helmName.split('/').length;
+  return depth(b) - depth(a) || (a.helmName < b.helmName ? 1 : a.helmName > b.helmName ? -1 : 0);
 }
 
 /**
@@ -133,7 +148,7 @@ function explainUnrendered(chart: LoadedChart, rendered: RenderedSite, failures:
 }
 
 /** Renders one template file and records its sites' outputs; returns why it stopped early, if it did. */
-function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: RenderedSite[]): string | undefined {
+function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: RenderedSite[], root?: Record<string, unknown>): string | undefined {
   const parsed = parseCached(file);
   if ('error' in parsed) return undefined;
   const env: RenderEnv = {
@@ -150,7 +165,8 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
   };
   let failure: string | undefined;
   try {
-    execute(parsed.root, rootContext(chart, file), env);
+    if (root) root.Template = templateOf(file);
+    execute(parsed.root, root ?? rootContext(chart, file), env);
   } catch (error) {
     if (!(error instanceof LimitError)) throw error;
     failure = error.message;
@@ -195,10 +211,15 @@ export function rootContext(chart: LoadedChart, file: ChartTemplateFile, data = 
     }),
     Release: new GoStruct('release', { Name: 'release-name', Namespace: 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 }),
     Capabilities: TEMPLATE_CAPABILITIES,
-    Template: new GoStruct('Template', { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf('/templates/') + '/templates'.length) }),
+    Template: templateOf(file),
     Files: new GoStruct('files', { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
     Subcharts: {},
   };
+}
+
+/** `.Template` while `file` renders. */
+function templateOf(file: ChartTemplateFile): GoStruct {
+  return new GoStruct('Template', { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf('/templates/') + '/templates'.length) });
 }
 
 /**

@@ -379,7 +379,14 @@ const HELM: Record<string, TemplateFunction> = {
   regexFind: unknownFunction('regular expressions are not evaluated here'),
 };
 
+/**
+ * Sprig's `must` variants of collection functions (`mustMergeOverwrite`, Istio's charts): the same
+ * result, returned as an error where the plain one panics, which stops the template either way.
+ */
+const MUST_VARIANTS = ['merge', 'mergeOverwrite', 'deepCopy', 'append', 'prepend', 'first', 'last', 'rest', 'initial', 'uniq', 'compact', 'has'] as const;
+const MUST: Record<string, TemplateFunction> = Object.fromEntries(MUST_VARIANTS.map((name) => [`must${name[0].toUpperCase()}${name.slice(1)}`, COLLECTIONS[name]]));
+
 /** Every function a chart's templates can call here, by name. */
 export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map(
-  Object.entries({ ...GO_BUILTINS, ...CHOOSING, ...STRINGS, ...COLLECTIONS, ...HELM, push: COLLECTIONS.append }),
+  Object.entries({ ...GO_BUILTINS, ...CHOOSING, ...STRINGS, ...COLLECTIONS, ...MUST, ...HELM, push: COLLECTIONS.append, mustPush: COLLECTIONS.append }),
 );
