@@ -53,6 +53,10 @@ describe('Dockerfile file names', () => {
     ['api.Dockerfile', true],
     ['deploy/worker.dockerfile', true],
     ['images/base.containerfile', true],
+    // 4Science/DSpace builds dspace/src/main/docker/dspace-solr/Dockerfile9 (Solr 9) beside its Dockerfile.
+    ['dspace-solr/Dockerfile9', true],
+    ['Containerfile2', true],
+    ['Dockerfiles', false],
     ['Dockerfile.dockerignore', false],
     ['Dockerfile.j2', false],
     ['Dockerfile.template', false],

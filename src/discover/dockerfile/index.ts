@@ -84,7 +84,7 @@ const NOT_DOCKERFILE_EXTENSIONS = new Set([
 
 /**
  * Whether a path names a Dockerfile: `Dockerfile`, `Containerfile`, `Dockerfile.<variant>`,
- * `Dockerfile-<variant>`, `<name>.Dockerfile`, `<name>.containerfile` (any case), but not
+ * `Dockerfile-<variant>`, `Dockerfile<digits>`, `<name>.Dockerfile`, `<name>.containerfile` (any case), but not
  * `Dockerfile.dockerignore`, templates (`Dockerfile.j2`, `Dockerfile.in`) or source files.
  */
 export function isDockerfilePath(path: string): boolean {
@@ -93,6 +93,8 @@ export function isDockerfilePath(path: string): boolean {
   if (!base.includes('dockerfile') && !base.includes('containerfile')) return false;
   if (base === 'dockerfile' || base === 'containerfile') return true;
   if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
+  // `Dockerfile9` beside `Dockerfile` (a variant for another major version, built with -f).
+  if (/^(?:dockerfile|containerfile)\d+$/.test(base)) return true;
   const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
   if (!variant) return false;
   const extension = variant[1].includes('.') ? variant[1].slice(variant[1].lastIndexOf('.') + 1) : variant[1];
