@@ -461,6 +461,26 @@ describe('kubernetes: one container written as a map under `container`', () => {
     // Privileged and root are judged only in pod specs, whose shape Kubernetes defines.
     expect(containers).toBeUndefined();
   });
+
+  it('takes the filler of API round-trip test data (`image: imageValue`) for no image: unresolved, not invalid', async () => {
+    const { occurrences } = await extract('roundtrip-filler.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.kind, o.context])).toEqual([
+      ['12:18', 'unresolved', 'spec.domain.firmware.kernelBoot.container.image'],
+      ['17:14', 'unresolved', 'spec.volumes[0].containerDisk.image'],
+    ]);
+    expect(occurrences[0]?.problem?.message).toBe('"imageValue" is the filler API round-trip test data writes in every string field (its name and "Value"), no image');
+  });
+
+  it("reads a KubeVirt VM's container disk volume and its kernel boot container", async () => {
+    const { occurrences, errors, containers } = await extract('kubevirt-disks.yaml');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['33:18', 'registry:5000/kubevirt/cirros-container-disk-demo:devel', 'spec.template.spec.volumes[0].containerDisk.image'],
+      ['54:18', 'registry:5000/kubevirt/alpine-ext-kernel-boot-demo:devel', 'spec.domain.firmware.kernelBoot.container.image'],
+    ]);
+    expect(occurrences[0]?.note).toBe("a KubeVirt container disk: pulled as a container image to hold the virtual machine's disk");
+    expect(containers).toBeUndefined();
+  });
 });
 
 describe('kubernetes: Helm values written as a YAML string', () => {

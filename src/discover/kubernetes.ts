@@ -465,7 +465,8 @@ class ManifestWalker {
     if (written === '' || location.raw.length === 0) return;
     const { value, note: substitutionNote } = substitute(written);
     const note = [fieldNote, substitutionNote].filter(Boolean).join('; ') || undefined;
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value, this.templateNote), context, note }, viaAlias);
+    const filler = roundTripFiller(written, context);
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: filler ?? placeholderCheck(value, this.templateNote), context, note }, viaAlias);
   }
 
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
@@ -498,12 +499,18 @@ class ManifestWalker {
     }
   }
 
-  /** Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only volume. */
+  /**
+   * Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only
+   * volume; and KubeVirt's container disks, `volumes[].containerDisk.image`, a disk KubeVirt pulls
+   * as a container image and runs beside the virtual machine.
+   */
   private imageVolumes(list: unknown, path: string): void {
     this.items(list).forEach((volume, index) => {
       if (this.string(this.get(volume, 'name')) === undefined) return;
       const reference = this.get(this.get(volume, 'image'), 'reference');
       this.imageAt(reference, `${path}[${index}].image.reference`, noSubstitution, 'an image volume: mounted read-only into the pod');
+      const disk = this.get(this.get(volume, 'containerDisk'), 'image');
+      this.imageAt(disk, `${path}[${index}].containerDisk.image`, noSubstitution, "a KubeVirt container disk: pulled as a container image to hold the virtual machine's disk");
     });
   }
 
@@ -787,6 +794,16 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
 /** An `istio-proxy` container's image as written, with `auto` unresolved (pod-spec.ts `isIstioInjectedProxy`). */
 function istioInjected(substitute: Substitution): Substitution {
   return (text) => (isIstioInjectedProxy('istio-proxy', text) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text));
+}
+
+/**
+ * API round-trip test data (k8s.io/apimachinery's `apitesting/roundtrip`, copied by operators such as
+ * KubeVirt into `testdata/HEAD/*.json|yaml`) fills every string field with its own name and
+ * `Value`: `image: imageValue` is that filler, no image anyone wrote.
+ */
+function roundTripFiller(written: string, context: string): { unresolved: string } | undefined {
+  const field = /([A-Za-z]+)$/.exec(context)?.[1];
+  return field !== undefined && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : undefined;
 }
 
 const KO_SCHEME = 'ko://';
