@@ -124,15 +124,6 @@ describe('compose', () => {
     ]);
   });
 
-  it('flags a container engine\'s socket, wherever it listens, but not a database\'s or PHP-FPM\'s', async () => {
-    const result = await findings(repository({ 'docker-compose.override.yml': 'sockets.compose.yaml' }));
-    expect(result).toEqual([
-      'docker-compose.override.yml:20:9 privileged error', // podman.sock
-      'docker-compose.override.yml:21:9 privileged error', // k3s's containerd.sock
-      'docker-compose.override.yml:22:9 privileged error', // cri-dockerd.sock
-    ]);
-  });
-
   it('does not ask a development stack (no service has deploy:) for limits', async () => {
     const text = '# Local development stack.\nservices:\n  web:\n    build: .\n  db:\n    image: postgres:16.4\n';
     expect(await findings(repository({}, { 'docker-compose.yml': text }))).toEqual([]);

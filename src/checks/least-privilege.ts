@@ -43,31 +43,18 @@ const SENSITIVE_HOST_PATHS = [
   '/var/lib/kubelet',
   '/var/lib/docker',
   '/var/lib/containerd',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/var/run/containerd/containerd.sock',
+  '/run/containerd/containerd.sock',
+  '/var/run/crio/crio.sock',
 ];
 
-/**
- * Sockets of container engines and runtimes, wherever they listen (`/run/podman/podman.sock`,
- * k3s's `/run/k3s/containerd/containerd.sock`): whoever reaches one starts containers on the host.
- * Other sockets (a database's, PHP-FPM's) reach that one service only.
- */
-const CONTAINER_ENGINE_SOCKETS = new Set([
-  'docker.sock',
-  'containerd.sock',
-  'containerd.sock.ttrpc',
-  'crio.sock',
-  'cri-dockerd.sock',
-  'dockershim.sock',
-  'podman.sock',
-  'buildkitd.sock',
-  'balena-engine.sock',
-  'balena.sock',
-]);
-
-/** Whether mounting `path` from the host exposes the host (a sensitive tree, or a container engine's socket). */
+/** Whether mounting `path` from the host exposes the host (the path itself, or a runtime socket below /run). */
 export function isSensitiveHostPath(path: string): boolean {
   let trimmed = path;
   while (trimmed.length > 1 && trimmed.endsWith('/')) trimmed = trimmed.slice(0, -1);
-  return SENSITIVE_HOST_PATHS.includes(trimmed) || CONTAINER_ENGINE_SOCKETS.has(trimmed.slice(trimmed.lastIndexOf('/') + 1));
+  return SENSITIVE_HOST_PATHS.includes(trimmed) || trimmed.endsWith('.sock');
 }
 
 /** Capabilities that amount to root on the host or its network (kube-linter, Checkov and Trivy agree on these). */
