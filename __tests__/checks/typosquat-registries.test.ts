@@ -191,8 +191,6 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     'confluentinc/cp-kafka:7.6.0',
     'falcosecurity/falcosidekick:2.28.0',
     'homeassistant/home-assistant:stable',
-    // A vendor's own builds of a project's image: Altinity's ClickHouse (getsentry/self-hosted builds on it).
-    'altinity/clickhouse-server:25.8.28.10001.altinitystable',
     'ghcr.io/astral-sh/uv:0.4',
     'ghcr.io/spiffe/spire-agent:1.9',
     // A generic name alone (`uv`, `reloader`) is anyone's.

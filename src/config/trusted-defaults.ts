@@ -46,7 +46,7 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
   'rocketchat', 'mattermost', 'jboss', 'kasmweb', 'n8nio', 'zabbix', 'netdata', 'checkmk',
   // Databases, queues and data platforms.
   'mysql', 'mariadb', 'percona', 'postgis', 'timescale', 'mongodb', 'redis', 'redislabs', 'clickhouse',
-  'yandex', 'altinity', 'couchbase', 'neo4j', 'cockroachdb', 'influxdata', 'questdb', 'arangodb', 'scylladb',
+  'yandex', 'couchbase', 'neo4j', 'cockroachdb', 'influxdata', 'questdb', 'arangodb', 'scylladb',
   'datastax', 'apache', 'confluentinc', 'debezium', 'apachepulsar', 'emqx', 'synadia', 'minio',
   'opensearchproject', 'elastic',
   'hazelcast', 'vectorized', 'redpandadata', 'qdrant', 'semitechnologies', 'chromadb', 'milvusdb',
