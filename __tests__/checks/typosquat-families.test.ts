@@ -394,6 +394,8 @@ describe('well-known images re-published under another namespace', () => {
     'summerwind/actions-runner:latest',
     // OpenStack Magnum's build of the autoscaler (kubernetes/autoscaler, cluster-autoscaler/cloudprovider/magnum/examples).
     'openstackmagnum/cluster-autoscaler:v1.28.0',
+    // OpenFaaS Pro's images, the official chart's defaults (openfaas/faas-netes chart/openfaas/values.yaml).
+    'ghcr.io/openfaasltd/faas-netes:0.5.93',
     'ghcr.io/actions-runner-controller/actions-runner:v2.311.0',
     'coredns/coredns:1.11.1',
     'calico/node:v3.27.0',

@@ -205,6 +205,10 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'ghcr.io/hadolint/**',
   'ghcr.io/stefanprodan/**',
   'ghcr.io/openfaas/**',
+  // OpenFaaS Ltd, the company behind OpenFaaS, publishes OpenFaaS Pro's images here: the official
+  // chart in openfaas/faas-netes (chart/openfaas/values.yaml, commit 662ce9ce) defaults its gateway,
+  // autoscaler, dashboard and connectors to `ghcr.io/openfaasltd/...`.
+  'ghcr.io/openfaasltd/**',
   'ghcr.io/projectcontour/**',
   'ghcr.io/spiffe/**',
   'ghcr.io/chaos-mesh/**',
