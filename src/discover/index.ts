@@ -9,6 +9,7 @@ import type { DiscoverContext, Discoverer } from './types.js';
 import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
 import { decodeText } from './decode.js';
 import { withoutJinjaSuffix } from './jinja.js';
+import { TextCache } from './text-cache.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
@@ -47,6 +48,8 @@ export interface DiscoverOptions extends Partial<WalkOptions> {
   buildArgs?: Record<string, string>;
   /** Only these files (POSIX, relative to root) are scanned, e.g. the files a pull request changes. */
   onlyFiles?: string[];
+  /** UTF-16 code units of file text kept for discoverers that read other files (text-cache.ts); its default bounds memory. */
+  maxCachedText?: number;
   discoverers?: Discoverer[];
 }
 
@@ -93,18 +96,18 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     if (problem.unscanned) unscanned.push({ file: problem.file, reason: problem.message });
     else errors.push({ file: problem.file, message: problem.message });
   }
-  const fileCache = new Map<string, string | undefined>();
+  const fileCache = new TextCache(options.maxCachedText);
   const walked = new Set(walk.files);
   // A listed file's path joins the root by a slash: the walk built it from directory entry names (no `.`, `..` or empty segment).
   const rootPrefix = absoluteRoot.endsWith('/') ? absoluteRoot : `${absoluteRoot}/`;
   const readRepositoryFile = (relativePath: string): Promise<string | undefined> => {
     const key = path.posix.normalize(relativePath);
-    if (!fileCache.has(key)) {
-      // A file the walk listed is read where the walk found it (as the loop below reads it); others are resolved inside the root.
-      const target = walked.has(key) ? (walk.rawPaths.get(key) ?? rootPrefix + key) : locateInside(absoluteRoot, walk, key);
-      fileCache.set(key, target === undefined ? undefined : readTextFileSync(target, maxFileBytes(key)).text);
-    }
-    return Promise.resolve(fileCache.get(key));
+    if (fileCache.has(key)) return Promise.resolve(fileCache.get(key));
+    // A file the walk listed is read where the walk found it (as the loop below reads it); others are resolved inside the root.
+    const target = walked.has(key) ? (walk.rawPaths.get(key) ?? rootPrefix + key) : locateInside(absoluteRoot, walk, key);
+    const text = target === undefined ? undefined : readTextFileSync(target, maxFileBytes(key)).text;
+    fileCache.keep(key, text);
+    return Promise.resolve(text);
   };
   const listingCache = new Map<string, string[]>();
   const listRepositoryFiles = (relativeDirectory: string): Promise<string[]> => {
@@ -133,7 +136,8 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     const matching = matchingDiscoverers(discoverers, file, text);
     if (matching.length === 0) continue;
     filesScanned++;
-    fileCache.set(file, text);
+    // While its discoverers run, a reader that asks for the file itself gets this text (kept if the bound allows).
+    const keptNow = readBefore === undefined && fileCache.keep(file, text);
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text }, context);
@@ -158,7 +162,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     }
     // Kept while its discoverers run, not for the whole scan: every text kept went to the old generation,
     // copied twice on the way by the young generation's collections (issue 15). A later reader reads it again.
-    if (readBefore === undefined) fileCache.delete(file);
+    if (keptNow) fileCache.delete(file);
   }
   // Code-unit order, as the walk lists files: the same on every machine (localeCompare follows the
   // process's locale) and an order of magnitude cheaper.
