@@ -103,7 +103,7 @@ describe("helm: image lines a dependency's helper writes", () => {
     const values = await extract(helmValuesDiscoverer, 'library-helper-images/control-plane/values.yaml');
     expect(rows(values.occurrences)).toEqual([
       ['6:18', 'cr.l5d.io/linkerd/controller', 'cr.l5d.io/linkerd/controller:stable-2.14.10', 'controllerImage'],
-      ['10:11', 'cr.l5d.io/linkerd/proxy', 'cr.l5d.io/linkerd/proxy:stable-2.14.10', 'image'],
+      ['10:11', 'cr.l5d.io/linkerd/proxy', 'cr.l5d.io/linkerd/proxy:stable-2.14.10', 'proxy.image.name'],
     ]);
     expect(values.occurrences[1].related).toEqual([
       { file: 'library-helper-images/partials/templates/_proxy.tpl', line: 5, column: 8, message: expect.stringContaining('the template line that renders this image') },
@@ -257,6 +257,18 @@ describe('helm values', () => {
       'as the template that builds it composes it from the values',
       'as the template that builds it composes it from the values',
       'read as written',
+    ]);
+  });
+
+  it('an image block written `{name, tag}` under a key naming an image is read, in a part switched off too, and through a merged copy of the root', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'name-tag-blocks/values.yaml');
+    expect(occurrences.map((o) => [...rows([o])[0], o.note?.split('; ').at(-1)])).toEqual([
+      ['3:11', 'quay.io/jupyterhub/k8s-hub', 'quay.io/jupyterhub/k8s-hub:4.2.0', 'hub.image.name', "rendered by the chart's templates with the default values"],
+      // proxy.https.enabled is false: autohttps.yaml does not render; its image lines compose these.
+      ['10:13', 'traefik', 'docker.io/library/traefik:v3.4.1', 'proxy.traefik.image.name', 'as the template that builds it composes it from the values'],
+      ['16:13', 'quay.io/jupyterhub/k8s-secret-sync', 'quay.io/jupyterhub/k8s-secret-sync:4.2.0', 'proxy.secretSync.image.name', 'as the template that builds it composes it from the values'],
+      // Read through the copy `merge (dict "hook" true) .` makes of the root: still this values line.
+      ['29:13', 'registry.k8s.io/pause', 'registry.k8s.io/pause:3.10', 'prePuller.pause.image.name', "rendered by the chart's templates with the default values"],
     ]);
   });
 

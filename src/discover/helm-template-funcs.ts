@@ -327,9 +327,11 @@ function mergeInto(target: Record<string, unknown>, source: unknown, overwrite: 
   }
 }
 
+/** A copy of a map merged into a key the target lacks; it traces to the original as a `deepCopy` does. */
 function mergeFresh(value: Record<string, unknown>, depth: number): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   mergeInto(copy, value, true, depth + 1);
+  copiedFrom.set(copy, copiedFrom.get(value) ?? value);
   return copy;
 }
 
@@ -344,7 +346,10 @@ function structuredCloneSafe(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** The map each `deepCopy` map was copied from (Linkerd's `$tree := deepCopy .`), so what it holds still traces to the values line. */
+/**
+ * The map each `deepCopy` map (Linkerd's `$tree := deepCopy .`) or `merge` copy (zero-to-jupyterhub's
+ * `merge (dict "hook" true) .`) was copied from, so what it holds still traces to the values line.
+ */
 const copiedFrom = new WeakMap<object, object>();
 
 /** The map `copy` was deep-copied from, if it is a copy. */

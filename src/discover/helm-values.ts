@@ -6,7 +6,8 @@
  * it composes it (`helm-compose.ts`). Besides those, and in override files, image-shaped values are
  * read as written: image blocks
  * (`repository` with optional `registry`, `tag`/`version`, `digest`, Bitnami style; or `registry` +
- * `image`, ingress-nginx style; or `image` + `tag`) nested anywhere, and strings under keys that name an image
+ * `image`, ingress-nginx style; or `image` + `tag`; or `name` + `tag` under a key naming an image)
+ * nested anywhere, and strings under keys that name an image
  * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
 import { posix } from 'node:path';
@@ -286,6 +287,13 @@ class ValuesWalker {
       nameField = this.field(nameNode);
       positioned = nameNode;
       fieldName = 'image';
+    }
+    // `image: {name, tag}` (zero-to-jupyterhub's and BinderHub's charts): a name beside a tag or
+    // digest, under a key that names an image.
+    if (nameField === undefined && IMAGE_BLOCK_KEY.test(key) && (tag !== undefined || digest !== undefined)) {
+      positioned = mapGet(map, 'name');
+      nameField = this.field(positioned);
+      fieldName = 'name';
     }
     if (nameField === undefined || !looksLikeRepository(nameField.rendered)) return false;
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
