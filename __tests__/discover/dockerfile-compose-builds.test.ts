@@ -80,3 +80,17 @@ describe('composeBuilds', () => {
     expect(composeBuilds('', compose, new Map())[0]).toEqual({ dockerfile: 'app/docker/Dockerfile', service: 'app', args: { BASE: 'python:3.12-slim', NUMBER: '3', ESCAPED: '$HOME' } });
   });
 });
+
+describe('dockerfile: which compose files are read for its builders', () => {
+  it('after a whole walk, only the compose files listed; after a partial one, also the usual names beside and above', async () => {
+    const file = fixture('dockerfile', `${ROOT}/mariadb/Dockerfile`);
+    const whole = { ...scanContext(), candidateFilesComplete: true };
+    const wholeRows = (await dockerfileDiscoverer.extract(file, whole)).occurrences.map((occurrence) => occurrence.reference);
+    // No compose.yaml is asked for where none is listed (it would be an absent file, asked of the disk).
+    expect(whole.reads.filter((path) => path.endsWith('compose.yaml') && !whole.candidateFiles.includes(path))).toEqual([]);
+    const partial = { ...scanContext(), candidateFiles: [`${ROOT}/mariadb/Dockerfile`] };
+    const partialRows = (await dockerfileDiscoverer.extract(file, partial)).occurrences.map((occurrence) => occurrence.reference);
+    expect(partial.reads).toContain(`${ROOT}/mariadb/compose.yaml`);
+    expect(partialRows).toEqual(wholeRows);
+  });
+});

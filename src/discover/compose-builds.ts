@@ -270,6 +270,8 @@ function indexOf(context: DiscoverContext): Promise<{ files: Set<string>; byDock
 export async function composeBuildersOf(dockerfilePath: string, context: DiscoverContext): Promise<FoundBuild[]> {
   const { files, byDockerfile } = await indexOf(context);
   const found = [...(byDockerfile.get(dockerfilePath) ?? [])];
+  // Every compose file of a whole walk is in the index already: looking for more would only ask for absent files.
+  if (context.candidateFilesComplete && files.size < MAX_COMPOSE_FILES) return found;
   let directory = dirName(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS; level++) {
     for (const name of USUAL_NAMES) {

@@ -122,7 +122,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     }
     return Promise.resolve(cached);
   };
-  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk.files };
+  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk.files, candidateFilesComplete: onlyFiles === undefined && walk.problems.length === 0 };
 
   const occurrences: Occurrence[] = [];
   const containers: ContainerConfig[] = [];

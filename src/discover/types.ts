@@ -32,6 +32,11 @@ export interface DiscoverContext {
    * among them the compose files that may build a Dockerfile. Optional, like `listFiles`.
    */
   candidateFiles?: readonly string[];
+  /**
+   * Whether `candidateFiles` holds every candidate file of the scan (the whole repository was walked
+   * without a problem, not only some files): then a file not among them is not one to read.
+   */
+  candidateFilesComplete?: boolean;
 }
 
 /** What a discoverer returns: occurrences (with `file` and `kind` filled in) and per-file problems. */
