@@ -596,15 +596,17 @@ describe('YAML fast path, generated', () => {
       { numRuns: 500 },
     );
     // Both sides of the line are exercised: commented documents it reads, and documents it leaves to the package.
-    expect(accepted).toBeGreaterThan(80);
+    // The draws are random, so the bounds sit well below what they give (over 7 runs of 500: accepted
+    // 105-132, block scalars accepted 48-81, quoted keys 83-101, escapes 90-115; every refused count over 320).
+    expect(accepted).toBeGreaterThan(60);
     expect(refused).toBeGreaterThan(100);
     // Block scalars too: odd ones (and decorations inside them) are left to the package, the others read.
-    expect(scalars.accepted).toBeGreaterThan(50);
+    expect(scalars.accepted).toBeGreaterThan(20);
     expect(scalars.refused).toBeGreaterThan(100);
     // Quoted keys too: odd ones are left to the package.
-    expect(quotedKeys.accepted).toBeGreaterThan(50);
+    expect(quotedKeys.accepted).toBeGreaterThan(40);
     expect(quotedKeys.refused).toBeGreaterThan(100);
-    expect(escapes.accepted).toBeGreaterThan(50);
+    expect(escapes.accepted).toBeGreaterThan(40);
     expect(escapes.refused).toBeGreaterThan(100);
   });
 
