@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser2 = class {
+    var Parser3 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6287,7 +6287,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser2(client, socket, llhttpInstance);
+      socket[kParser] = new Parser3(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -19164,12 +19164,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19199,14 +19199,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias5;
+    exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap7;
+    exports.isMap = isMap8;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar6;
-    exports.isSeq = isSeq7;
+    exports.isScalar = isScalar7;
+    exports.isSeq = isSeq8;
   }
 });
 
@@ -19856,7 +19856,7 @@ var require_Scalar = __commonJS({
     var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node2.NodeBase {
+    var Scalar4 = class extends Node2.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -19868,12 +19868,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar2;
+    Scalar4.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar4.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar4.PLAIN = "PLAIN";
+    Scalar4.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar4.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar4;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -19884,7 +19884,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -19929,7 +19929,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar4.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -19940,7 +19940,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar4.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -20253,7 +20253,7 @@ ${indent2}${text4.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -20396,7 +20396,7 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp2;
@@ -20451,7 +20451,7 @@ ${indent2}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar4.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -20474,7 +20474,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar4.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -20499,20 +20499,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar4.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar4.Scalar.BLOCK_FOLDED:
+          case Scalar4.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar4.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar4.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar4.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -20661,7 +20661,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -20676,7 +20676,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar4.Scalar.BLOCK_FOLDED || key.type === Scalar4.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20816,19 +20816,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar4.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar4.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -20946,9 +20946,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair2(k, v);
+      return new Pair3(k, v);
     }
-    var Pair2 = class _Pair {
+    var Pair3 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -20970,7 +20970,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair2;
+    exports.Pair = Pair3;
     exports.createPair = createPair;
   }
 });
@@ -21134,8 +21134,8 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Pair3 = require_Pair();
+    var Scalar4 = require_Scalar();
     function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items2) {
@@ -21148,7 +21148,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap2 = class extends Collection2.Collection {
+    var YAMLMap3 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -21169,7 +21169,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair2.createPair(key, value, ctx));
+            map.items.push(Pair3.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -21194,15 +21194,15 @@ var require_YAMLMap = __commonJS({
         if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair2.Pair(pair, pair?.value);
+          _pair = new Pair3.Pair(pair, pair?.value);
         } else
-          _pair = new Pair2.Pair(pair.key, pair.value);
+          _pair = new Pair3.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar4.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -21232,7 +21232,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair2.Pair(key, value), true);
+        this.add(new Pair3.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -21265,7 +21265,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap2;
+    exports.YAMLMap = YAMLMap3;
     exports.findPair = findPair;
   }
 });
@@ -21275,18 +21275,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap2.YAMLMap,
+      nodeClass: YAMLMap3.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
     };
     exports.map = map;
   }
@@ -21300,7 +21300,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq2 = class extends Collection2.Collection {
       static get tagName() {
@@ -21357,7 +21357,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar4.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -21453,14 +21453,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar4.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar4.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -21471,13 +21471,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar4.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -21522,7 +21522,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21550,7 +21550,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar2.Scalar(parseFloat(str));
+        const node = new Scalar4.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot - 1;
@@ -21641,7 +21641,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -21658,7 +21658,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar4.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -21709,7 +21709,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -21753,15 +21753,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar4.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar4.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -21775,8 +21775,8 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Pair3 = require_Pair();
+    var Scalar4 = require_Scalar();
     var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -21787,7 +21787,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair2.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair3.Pair(new Scalar4.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -21798,7 +21798,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair2.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair3.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -21831,7 +21831,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair2.createPair(key, value, ctx));
+          pairs2.items.push(Pair3.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -21854,17 +21854,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -21930,7 +21930,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -21942,7 +21942,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar4.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -21950,7 +21950,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar4.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -21962,7 +21962,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21990,7 +21990,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar4.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -22091,9 +22091,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
+    var Pair3 = require_Pair();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -22103,10 +22103,10 @@ var require_set = __commonJS({
         if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair2.Pair(key.key, null);
+          pair = new Pair3.Pair(key.key, null);
         else
-          pair = new Pair2.Pair(key, null);
-        const prev = YAMLMap2.findPair(this.items, pair.key);
+          pair = new Pair3.Pair(key, null);
+        const prev = YAMLMap3.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -22115,17 +22115,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap2.findPair(this.items, key);
+        const pair = YAMLMap3.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap2.findPair(this.items, key);
+        const prev = YAMLMap3.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair2.Pair(key));
+          this.items.push(new Pair3.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -22146,7 +22146,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair2.createPair(value, null, ctx));
+            set2.items.push(Pair3.createPair(value, null, ctx));
           }
         return set2;
       }
@@ -22520,7 +22520,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Pair2 = require_Pair();
+    var Pair3 = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -22655,7 +22655,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair2.Pair(k, v);
+        return new Pair3.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -23101,15 +23101,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair2 = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
+    var Pair3 = require_Pair();
+    var YAMLMap3 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLMap2.YAMLMap;
+      const NodeClass = tag2?.nodeClass ?? YAMLMap3.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -23177,7 +23177,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -23190,7 +23190,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode);
+          const pair = new Pair3.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -23304,8 +23304,8 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
+    var Pair3 = require_Pair();
+    var YAMLMap3 = require_YAMLMap();
     var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap7 = fc.start.source === "{";
-      const fcName = isMap7 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap7 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap8 = fc.start.source === "{";
+      const fcName = isMap8 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap8 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap7 && !sep4 && !props.found) {
+        if (!isMap8 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap7 && !props.found && ctx.options.strict) {
+            if (!isMap8 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -23444,16 +23444,16 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap7) {
+          if (isMap8) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair);
           } else {
-            const map = new YAMLMap2.YAMLMap(ctx.schema);
+            const map = new YAMLMap3.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap7 ? "}" : "]";
+      const expectedEnd = isMap8 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -23498,8 +23498,8 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
+    var Scalar4 = require_Scalar();
+    var YAMLMap3 = require_YAMLMap();
     var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
@@ -23527,7 +23527,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag2 = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -23547,7 +23547,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar4.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag2?.format)
@@ -23562,13 +23562,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar4.Scalar.BLOCK_FOLDED : Scalar4.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -23630,7 +23630,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar4.Scalar.BLOCK_LITERAL) {
           value += sep4 + indent2.slice(trimIndent) + content;
           sep4 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
@@ -23745,7 +23745,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict2, onError) {
       const { offset, type, source, end } = scalar;
@@ -23754,15 +23754,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar4.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar4.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar4.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -23967,7 +23967,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -23985,11 +23985,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar4.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar2.Scalar(value);
+        scalar = new Scalar4.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar6;
+    exports.isScalar = isScalar7;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -25557,7 +25557,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -26330,7 +26330,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser3;
   }
 });
 
@@ -26441,9 +26441,9 @@ var require_dist = __commonJS({
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var Scalar2 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
+    var Pair3 = require_Pair();
+    var Scalar4 = require_Scalar();
+    var YAMLMap3 = require_YAMLMap();
     var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
@@ -26466,9 +26466,9 @@ var require_dist = __commonJS({
     exports.isPair = identity.isPair;
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
-    exports.Pair = Pair2.Pair;
-    exports.Scalar = Scalar2.Scalar;
-    exports.YAMLMap = YAMLMap2.YAMLMap;
+    exports.Pair = Pair3.Pair;
+    exports.Scalar = Scalar4.Scalar;
+    exports.YAMLMap = YAMLMap3.YAMLMap;
     exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
@@ -27609,9 +27609,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix6 = POSIX_REGEX_SOURCE[rest2];
-                if (posix6) {
-                  prev.value = pre + posix6;
+                const posix8 = POSIX_REGEX_SOURCE[rest2];
+                if (posix8) {
+                  prev.value = pre + posix8;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -28128,7 +28128,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix6 = opts.windows;
+      const posix8 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -28138,8 +28138,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix6 });
-        const result = { glob, state, regex: regex2, posix: posix6, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix8 });
+        const result = { glob, state, regex: regex2, posix: posix8, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -28164,7 +28164,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix: posix6 } = {}) => {
+    picomatch2.test = (input, regex2, options, { glob, posix: posix8 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28172,7 +28172,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix6 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix8 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -28181,16 +28181,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix6);
+          match = picomatch2.matchBase(input, regex2, options, posix8);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix6 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix8 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix6 }));
+      return regex2.test(utils.basename(input, { windows: posix8 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -28698,9 +28698,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH10 = 100;
+    var MAX_DEPTH12 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH10) {
+      if (depth > MAX_DEPTH12) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -45285,6 +45285,10 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/hadolint/**",
   "ghcr.io/stefanprodan/**",
   "ghcr.io/openfaas/**",
+  // OpenFaaS Ltd, the company behind OpenFaaS, publishes OpenFaaS Pro's images here: the official
+  // chart in openfaas/faas-netes (chart/openfaas/values.yaml, commit 662ce9ce) defaults its gateway,
+  // autoscaler, dashboard and connectors to `ghcr.io/openfaasltd/...`.
+  "ghcr.io/openfaasltd/**",
   "ghcr.io/projectcontour/**",
   "ghcr.io/spiffe/**",
   "ghcr.io/chaos-mesh/**",
@@ -48101,20 +48105,34 @@ async function loadPolicy(root, configPath) {
   return policy;
 }
 
+// src/github-env.ts
+function isGitHubDotCom(env) {
+  const serverUrl = env.GITHUB_SERVER_URL;
+  if (serverUrl === void 0 || serverUrl === "") return true;
+  try {
+    return new URL(serverUrl).hostname.toLowerCase() === "github.com";
+  } catch {
+    return false;
+  }
+}
+function githubRepository(env) {
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const slash = repository.indexOf("/");
+  if (slash <= 0 || slash === repository.length - 1 || repository.includes("/", slash + 1)) return void 0;
+  return { owner: repository.slice(0, slash), repo: repository.slice(slash + 1) };
+}
+
 // src/config/own-namespace.ts
-var GITHUB_SERVER = "https://github.com";
 function isGitHubLogin(name2) {
   if (name2.length === 0 || name2.length > 39 || name2.startsWith("-") || name2.endsWith("-") || name2.includes("--")) return false;
   for (const ch of name2) if (!(ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "-")) return false;
   return true;
 }
 function withOwnGhcrNamespace(policy, env) {
-  const server = (env.GITHUB_SERVER_URL ?? GITHUB_SERVER).toLowerCase();
-  if (server !== GITHUB_SERVER && server !== `${GITHUB_SERVER}/`) return policy;
-  const repository = env.GITHUB_REPOSITORY ?? "";
-  const slash = repository.indexOf("/");
-  const owner = repository.slice(0, slash).toLowerCase();
-  if (slash <= 0 || slash === repository.length - 1 || repository.includes("/", slash + 1) || !isGitHubLogin(owner)) return policy;
+  const repository = githubRepository(env);
+  if (!isGitHubDotCom(env) || !repository) return policy;
+  const owner = repository.owner.toLowerCase();
+  if (!isGitHubLogin(owner)) return policy;
   const glob = `ghcr.io/${owner}/**`;
   return policy.trustedImages.includes(glob) ? policy : { ...policy, trustedImages: [...policy.trustedImages, glob] };
 }
@@ -48451,6 +48469,408 @@ function errorCode(error2) {
   return error2.code ?? error2.message;
 }
 
+// src/discover/template-mask.ts
+var TEMPLATE_ACTION_MARK = "\u2063";
+var ForwardSearch = class {
+  constructor(text4, token) {
+    this.text = text4;
+    this.token = token;
+  }
+  text;
+  token;
+  found = -2;
+  /** The index of the next occurrence at or after `from`, or the text's length when there is none. */
+  after(from) {
+    if (this.found === -1) return this.text.length;
+    if (this.found < from) this.found = this.text.indexOf(this.token, from);
+    return this.found === -1 ? this.text.length : this.found;
+  }
+};
+function maskTemplate(text4, dialect) {
+  if (!text4.includes("{{") && !text4.includes("{%") && !(dialect === "jinja" && text4.includes("{#"))) return void 0;
+  const tags = templateTags(text4, dialect);
+  if (tags.length === 0) return void 0;
+  const output = text4.split("");
+  let emptied = false;
+  let tagIndex = 0;
+  let lineStart = 0;
+  while (lineStart < text4.length) {
+    let lineEnd = text4.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text4.length;
+    while (tagIndex < tags.length && tags[tagIndex].end <= lineStart) tagIndex++;
+    let last = tagIndex;
+    while (last < tags.length && tags[last].start < lineEnd) last++;
+    if (last > tagIndex) emptied = maskLine(text4, output, lineStart, lineEnd, tags.slice(tagIndex, last)) || emptied;
+    lineStart = lineEnd + 1;
+  }
+  if (emptied) movePadding(output);
+  return output.join("");
+}
+function maskLine(text4, output, start, end, tags) {
+  if (onlyTags(text4, start, end, tags)) {
+    for (let index = start; index < end; index++) if (text4[index] !== "\r") output[index] = " ";
+    return true;
+  }
+  for (const group3 of touchingGroups(tags)) {
+    const from = Math.max(group3[0].start, start);
+    const to = Math.min(group3[group3.length - 1].end, end);
+    const mark = rendersToNothing(text4, group3, from, to, start, end) ? " " : TEMPLATE_ACTION_MARK;
+    for (let index = from; index < to; index++) if (text4[index] !== "\r") output[index] = mark;
+  }
+  return false;
+}
+function touchingGroups(tags) {
+  const groups2 = [];
+  for (const tag2 of tags) {
+    const group3 = groups2.at(-1);
+    if (group3 && group3[group3.length - 1].end === tag2.start) group3.push(tag2);
+    else groups2.push([tag2]);
+  }
+  return groups2;
+}
+var SEPARATORS5 = /* @__PURE__ */ new Set([",", "[", "]", "{", "}", '"', "'"]);
+function rendersToNothing(text4, group3, from, to, start, end) {
+  if (group3.some((tag2) => tag2.kind === "expression")) return false;
+  const before = from > start ? text4[from - 1] : " ";
+  const after = to < end ? text4[to] : " ";
+  if (group3.every((tag2) => tag2.kind === "comment") && (isSpace(before) || isSpace(after))) return true;
+  return separatorAround(text4, from - 1, start, -1) && separatorAround(text4, to, end, 1);
+}
+function separatorAround(text4, index, limit, direction) {
+  while (direction < 0 ? index >= limit : index < limit) {
+    if (!isSpace(text4[index])) return SEPARATORS5.has(text4[index]);
+    index += direction;
+  }
+  return true;
+}
+function onlyTags(text4, start, end, tags) {
+  let cursor = start;
+  for (const tag2 of tags) {
+    if (!isWhiteSpace(text4, cursor, Math.max(tag2.start, start))) return false;
+    cursor = Math.min(tag2.end, end);
+  }
+  let rest = cursor;
+  while (rest < end && isSpace(text4[rest])) rest++;
+  return rest === end || text4[rest] === "#" && rest > cursor;
+}
+function movePadding(output) {
+  let contentEnd = -1;
+  let lineStart = 0;
+  while (lineStart < output.length) {
+    let lineEnd = lineStart;
+    while (lineEnd < output.length && output[lineEnd] !== "\n") lineEnd++;
+    let lastContent = lineEnd - 1;
+    while (lastContent >= lineStart && isSpace(output[lastContent])) lastContent--;
+    if (lastContent >= lineStart) {
+      if (contentEnd >= 0) gatherBreaksLast(output, contentEnd, lineStart);
+      contentEnd = lastContent + 1;
+    }
+    lineStart = lineEnd + 1;
+  }
+}
+function gatherBreaksLast(output, start, end) {
+  const breaks = [];
+  for (let index = start; index < end; index++) if (output[index] === "\r" || output[index] === "\n") breaks.push(output[index]);
+  const spaces = end - start - breaks.length;
+  for (let index = start; index < start + spaces; index++) output[index] = " ";
+  for (let index = 0; index < breaks.length; index++) output[start + spaces + index] = breaks[index];
+}
+function isSpace(char) {
+  return char === " " || char === "	" || char === "\r" || char === "\n";
+}
+function isWhiteSpace(text4, start, end) {
+  for (let index = start; index < end; index++) if (!isSpace(text4[index])) return false;
+  return true;
+}
+function templateTags(text4, dialect) {
+  const tags = [];
+  const closer = new TagCloser(text4, dialect);
+  let cursor = 0;
+  for (let open2 = text4.indexOf("{", cursor); open2 >= 0; open2 = text4.indexOf("{", cursor)) {
+    const kind = tagKind(text4[open2 + 1], dialect);
+    const found = kind === void 0 ? void 0 : closer.tagEnd(kind, open2);
+    if (kind === void 0 || found === void 0) {
+      cursor = open2 + 1;
+      continue;
+    }
+    tags.push({ kind, start: open2, end: found.end });
+    cursor = found.end;
+    if (kind === "statement" && dialect === "jinja" && found.closed && isRawStatement(text4, open2, found.end)) {
+      const endRaw = endRawTag(text4, found.end);
+      if (endRaw === void 0) break;
+      tags.push({ kind: "statement", start: endRaw[0], end: endRaw[1] });
+      cursor = endRaw[1];
+    }
+  }
+  return tags;
+}
+function tagKind(char, dialect) {
+  if (char === "{") return "expression";
+  if (char === "%") return "statement";
+  if (char === "#" && dialect === "jinja") return "comment";
+  return void 0;
+}
+var MAX_TAG_LINES = 30;
+function lineEndAfter(text4, index) {
+  const lineEnd = text4.indexOf("\n", index);
+  return lineEnd < 0 ? text4.length : lineEnd;
+}
+var TagCloser = class {
+  constructor(text4, dialect) {
+    this.text = text4;
+    this.dialect = dialect;
+    this.plain = { expression: new ForwardSearch(text4, "}}"), statement: new ForwardSearch(text4, "%}"), comment: new ForwardSearch(text4, "#}") };
+  }
+  text;
+  dialect;
+  quotesFollowed = true;
+  plain;
+  lines;
+  /**
+   * Where the tag opened at `open` ends: just after its closing delimiter (`closed`), or at its
+   * line's end when it is left open or closed too far on. Undefined when it is no tag.
+   */
+  tagEnd(kind, open2) {
+    if (kind === "statement" && this.dialect === "actions") {
+      const close2 = this.plain.statement.after(open2 + 2);
+      return close2 < this.text.length && this.linesBetween(open2, close2) === 0 ? { end: close2 + 2, closed: true } : void 0;
+    }
+    const close = this.close(kind, open2 + 2);
+    if (close >= 0 && (kind === "comment" || this.linesBetween(open2, close) <= MAX_TAG_LINES)) return { end: close, closed: true };
+    if (close >= 0) this.quotesFollowed = false;
+    return { end: lineEndAfter(this.text, open2), closed: false };
+  }
+  /** How many line breaks stand between two offsets (a line index built once, when first needed). */
+  linesBetween(from, to) {
+    this.lines ??= new LineIndex(this.text);
+    return this.lines.positionAt(to).line - this.lines.positionAt(from).line;
+  }
+  /** The index just after the tag's closing delimiter, or -1 when it is never closed. */
+  close(kind, from) {
+    if (kind !== "comment" && this.quotesFollowed) {
+      const found2 = this.closeOutsideStrings(kind === "expression" ? "}" : "%", from);
+      if (found2 >= 0) return found2;
+      this.quotesFollowed = false;
+    }
+    const found = this.plain[kind].after(from);
+    return found < this.text.length ? found + 2 : -1;
+  }
+  /** The end of the first `<first>}` outside strings from `from`, or -1. */
+  closeOutsideStrings(first, from) {
+    const text4 = this.text;
+    let quote;
+    for (let index = from; index < text4.length; index++) {
+      const char = text4[index];
+      if (quote !== void 0) {
+        if (char === "\\") index++;
+        else if (char === quote) quote = void 0;
+      } else if (char === "'" || char === '"') {
+        quote = char;
+      } else if (char === first && text4[index + 1] === "}") {
+        return index + 2;
+      }
+    }
+    return -1;
+  }
+};
+function isRawStatement(text4, open2, close) {
+  return statementWord(text4, open2 + 2, close - 2) === "raw";
+}
+function statementWord(text4, start, end) {
+  let from = start;
+  let to = end;
+  if (text4[from] === "-" || text4[from] === "+") from++;
+  if (to > from && (text4[to - 1] === "-" || text4[to - 1] === "+")) to--;
+  return text4.slice(from, to).trim();
+}
+function endRawTag(text4, from) {
+  const closing = new ForwardSearch(text4, "%}");
+  for (let word = text4.indexOf("endraw", from); word >= 0; word = text4.indexOf("endraw", word + 1)) {
+    let open2 = word - 1;
+    while (open2 > from && isSpace(text4[open2])) open2--;
+    if (text4[open2] === "-" || text4[open2] === "+") open2--;
+    if (text4[open2] !== "%" || text4[open2 - 1] !== "{") continue;
+    const close = closing.after(word);
+    if (close >= text4.length) return void 0;
+    if (statementWord(text4, open2 + 1, close) === "endraw") return [open2 - 1, close + 2];
+  }
+  return void 0;
+}
+var PLACEHOLDER_MARK = "\u2064";
+function maskAtPlaceholders(text4) {
+  if (!text4.includes("@")) return void 0;
+  let output;
+  let lineStart = 0;
+  while (lineStart < text4.length) {
+    let lineEnd = text4.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text4.length;
+    const at = placeholderValueStart(text4, lineStart, lineEnd);
+    if (at >= 0) (output ??= text4.split(""))[at] = PLACEHOLDER_MARK;
+    lineStart = lineEnd + 1;
+  }
+  return output?.join("");
+}
+var isNameChar = (ch) => ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_" || ch === "-" || ch === ".";
+function placeholderValueStart(text4, start, end) {
+  const at = text4.indexOf("@", start);
+  if (at < 0 || at >= end) return -1;
+  let before = at - 1;
+  while (before >= start && (text4[before] === " " || text4[before] === "	")) before--;
+  if (before < start || before === at - 1 || text4[before] !== ":" && text4[before] !== "-") return -1;
+  if (text4[before] === "-" && text4.slice(start, before).trim() !== "") return -1;
+  let index = at + 1;
+  while (index < end && isNameChar(text4[index])) index++;
+  if (index === at + 1 || text4[index] !== "@") return -1;
+  index++;
+  while (index < end && text4[index] !== " " && text4[index] !== "	" && text4[index] !== "\r") index++;
+  const rest = text4.slice(index, end).trim();
+  return rest === "" || rest.startsWith("#") ? at : -1;
+}
+
+// src/discover/jinja.ts
+var JINJA_SUFFIXES = [".j2", ".jinja", ".jinja2"];
+var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
+function renderedPath(path14) {
+  const lower = path14.toLowerCase();
+  for (const suffix of JINJA_SUFFIXES) {
+    if (lower.endsWith(suffix) && path14.length > suffix.length) {
+      const inner = path14.slice(0, path14.length - suffix.length);
+      return inner.endsWith("/") ? void 0 : inner;
+    }
+  }
+  return void 0;
+}
+function withoutJinjaSuffix(path14) {
+  return renderedPath(path14) ?? path14;
+}
+function imageLines(text4, masked, start, end) {
+  const images = [];
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = masked.indexOf("\n", lineStart);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    const valueStart = imageValueStart(masked, lineStart, lineEnd);
+    const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd);
+    if (span !== void 0) {
+      const written = masked.slice(span[0], span[1]);
+      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
+      images.push({ offset: span[0], raw: text4.slice(span[0], span[1]), value });
+    }
+    lineStart = lineEnd + 1;
+  }
+  return images;
+}
+function imageValueStart(text4, start, end) {
+  let index = skipBlanks(text4, start, end);
+  if (text4[index] === "-" && (text4[index + 1] === " " || text4[index + 1] === "	")) index = skipBlanks(text4, index + 1, end);
+  if (!text4.startsWith("image", index)) return -1;
+  index = skipBlanks(text4, index + "image".length, end);
+  if (text4[index] !== ":" || !(text4[index + 1] === " " || text4[index + 1] === "	")) return -1;
+  return skipBlanks(text4, index + 1, end);
+}
+function skipBlanks(text4, index, end) {
+  while (index < end && (text4[index] === " " || text4[index] === "	")) index++;
+  return index;
+}
+function scalarSpan(text4, index, end) {
+  const first = text4[index];
+  if (index >= end || "#|>{[&*!\r".includes(first)) return void 0;
+  if (first === '"' || first === "'") {
+    const close = text4.indexOf(first, index + 1);
+    return close < 0 || close >= end || close === index + 1 ? void 0 : [index + 1, close];
+  }
+  let valueEnd2 = index;
+  for (let cursor = index; cursor < end && !(text4[cursor] === "#" && isSpace2(text4[cursor - 1])); cursor++) {
+    if (!isSpace2(text4[cursor])) valueEnd2 = cursor + 1;
+  }
+  return [index, valueEnd2];
+}
+function readUnparsed(text4, masked, parts, lines) {
+  const images = [];
+  const messages = [];
+  for (const part of parts) {
+    const found = imageLines(text4, masked, part.start, part.end);
+    images.push(...found);
+    const line = lines.positionAt(firstContent(masked, part.start, part.end)).line;
+    const read = found.length === 1 ? "its one `image:` line was read" : `its ${found.length} \`image:\` lines were read`;
+    messages.push(`line ${line}: this document of the Jinja template is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
+  }
+  return { images, messages };
+}
+function firstContent(text4, start, end) {
+  for (let index = start; index < end; index++) if (!isSpace2(text4[index])) return index;
+  return start;
+}
+var LINE_BY_LINE_NOTE = "read from its line: this part of the Jinja template is YAML only once rendered";
+function isSpace2(char) {
+  return char === " " || char === "	" || char === "\r" || char === "\n";
+}
+
+// src/discover/text-cache.ts
+var MAX_CACHED_TEXT_UNITS = 64 * 1024 * 1024;
+var TextCache = class {
+  constructor(maxUnits = MAX_CACHED_TEXT_UNITS) {
+    this.maxUnits = maxUnits;
+  }
+  maxUnits;
+  texts = /* @__PURE__ */ new Map();
+  units = 0;
+  has(key) {
+    return this.texts.has(key);
+  }
+  get(key) {
+    return this.texts.get(key);
+  }
+  /** Keeps `text` (undefined: the file is absent or unreadable) unless that would pass the bound; true when kept. */
+  keep(key, text4) {
+    const size = text4?.length ?? 0;
+    const previous = this.texts.get(key)?.length ?? 0;
+    if (this.units - previous + size > this.maxUnits) return false;
+    this.units += size - previous;
+    this.texts.set(key, text4);
+    return true;
+  }
+  delete(key) {
+    this.units -= this.texts.get(key)?.length ?? 0;
+    this.texts.delete(key);
+  }
+  /** Code units held now. */
+  get size() {
+    return this.units;
+  }
+};
+
+// src/discover/compose.ts
+import { posix } from "node:path";
+
+// src/discover/image-site.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+
+// src/discover/occurrence.ts
+function makeOccurrence(input) {
+  const { line, column } = input.lines.positionAt(input.offset);
+  const occurrence = {
+    file: input.file,
+    line,
+    column,
+    kind: input.kind,
+    raw: input.raw,
+    reference: null
+  };
+  if (typeof input.value === "string") {
+    if (input.value !== input.raw) occurrence.resolved = input.value;
+    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
+    if (normalized.ok) occurrence.reference = normalized.reference;
+    else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
+  } else {
+    occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
+  }
+  if (input.context) occurrence.context = input.context;
+  if (input.local) occurrence.local = true;
+  if (input.note) occurrence.note = input.note;
+  return occurrence;
+}
+
 // src/discover/yaml-tolerant.ts
 function joinFlowLines(text4) {
   const output = text4.split("");
@@ -48488,8 +48908,8 @@ function scanLine(text4, start, end, state, output) {
   const indent2 = indentOf(text4, start, end);
   const contentStart = start + indent2;
   if (state.blockScalarIndent >= 0) {
-    const blankLine = contentStart >= end || text4[contentStart] === "\r";
-    if (blankLine || indent2 > state.blockScalarIndent) return false;
+    const blankLine2 = contentStart >= end || text4[contentStart] === "\r";
+    if (blankLine2 || indent2 > state.blockScalarIndent) return false;
     state.blockScalarIndent = -1;
   }
   if (state.flowDepth === 0 && state.quote === void 0 && isDocumentMarker(text4, start, end)) return false;
@@ -48607,415 +49027,6 @@ function plainKeyEnd(text4, index, end) {
     if (char === "#" && isBlank(text4[i - 1])) return -1;
   }
   return -1;
-}
-var TEMPLATE_ACTION_MARK = "\u2063";
-function maskTemplateActions(text4) {
-  if (!text4.includes("{{") && !text4.includes("{%")) return void 0;
-  const output = text4.split("");
-  const searches = { action: new ForwardSearch(text4, "{{"), statement: new ForwardSearch(text4, "{%"), actionEnd: new ForwardSearch(text4, "}}"), statementEnd: new ForwardSearch(text4, "%}") };
-  let changed = false;
-  let lineStart = 0;
-  let carried = -1;
-  while (lineStart < text4.length) {
-    let lineEnd = text4.indexOf("\n", lineStart);
-    if (lineEnd < 0) lineEnd = text4.length;
-    const inside = carried > lineStart ? [[lineStart, Math.min(carried, lineEnd)]] : [];
-    const actions = carried >= lineEnd ? inside : [...inside, ...actionsOf(text4, Math.max(lineStart, carried), lineEnd, searches)];
-    carried = carried >= lineEnd ? carried : continuedAction(text4, actions, lineEnd, searches.actionEnd);
-    if (actions.length > 0) {
-      changed = true;
-      if (onlyActions(text4, lineStart, lineEnd, actions)) {
-        for (let index = lineStart; index < lineEnd; index++) if (text4[index] !== "\r") output[index] = " ";
-      } else {
-        for (const [start, end] of actions) for (let index = start; index < end; index++) output[index] = TEMPLATE_ACTION_MARK;
-      }
-    }
-    lineStart = lineEnd + 1;
-  }
-  return changed ? output.join("") : void 0;
-}
-var MAX_ACTION_LINES = 30;
-function continuedAction(text4, actions, lineEnd, closing) {
-  const last = actions.at(-1);
-  if (!last || last[1] !== lineEnd || !text4.startsWith("{{", last[0])) return -1;
-  const close = closing.after(last[0] + 2);
-  if (close < lineEnd || close >= text4.length) return -1;
-  let lines = 0;
-  for (let index = text4.indexOf("\n", lineEnd); index >= 0 && index < close; index = text4.indexOf("\n", index + 1)) {
-    if (++lines > MAX_ACTION_LINES) return -1;
-  }
-  return close + 2;
-}
-var ForwardSearch = class {
-  constructor(text4, token) {
-    this.text = text4;
-    this.token = token;
-  }
-  text;
-  token;
-  found = -2;
-  /** The index of the next occurrence at or after `from`, or the text's length when there is none. */
-  after(from) {
-    if (this.found === -1) return this.text.length;
-    if (this.found < from) this.found = this.text.indexOf(this.token, from);
-    return this.found === -1 ? this.text.length : this.found;
-  }
-};
-function actionsOf(text4, start, end, searches) {
-  const actions = [];
-  let cursor = start;
-  while (cursor < end) {
-    const action = nextOpening(searches.action, cursor, end);
-    const statement = nextOpening(searches.statement, cursor, end);
-    if (action < 0 && statement < 0) break;
-    if (action >= 0 && (statement < 0 || action < statement)) {
-      const close = searches.actionEnd.after(action + 2);
-      const actionEnd = close >= end ? end : close + 2;
-      actions.push([action, actionEnd]);
-      cursor = actionEnd;
-    } else {
-      const close = searches.statementEnd.after(statement + 2);
-      if (close < end) actions.push([statement, close + 2]);
-      cursor = close < end ? close + 2 : statement + 2;
-    }
-  }
-  return actions;
-}
-function nextOpening(search, from, end) {
-  const index = search.after(from);
-  return index < end ? index : -1;
-}
-function onlyActions(text4, start, end, actions) {
-  let cursor = start;
-  for (const [actionStart, actionEnd] of actions) {
-    if (text4.slice(cursor, actionStart).trim() !== "") return false;
-    cursor = actionEnd;
-  }
-  const rest = text4.slice(cursor, end);
-  const afterSpace = rest.trimStart();
-  return afterSpace.trimEnd() === "" || afterSpace.startsWith("#") && afterSpace.length < rest.length;
-}
-var PLACEHOLDER_MARK = "\u2064";
-function maskAtPlaceholders(text4) {
-  if (!text4.includes("@")) return void 0;
-  let output;
-  let lineStart = 0;
-  while (lineStart < text4.length) {
-    let lineEnd = text4.indexOf("\n", lineStart);
-    if (lineEnd < 0) lineEnd = text4.length;
-    const at = placeholderValueStart(text4, lineStart, lineEnd);
-    if (at >= 0) (output ??= text4.split(""))[at] = PLACEHOLDER_MARK;
-    lineStart = lineEnd + 1;
-  }
-  return output?.join("");
-}
-var isNameChar = (ch) => ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_" || ch === "-" || ch === ".";
-function placeholderValueStart(text4, start, end) {
-  const at = text4.indexOf("@", start);
-  if (at < 0 || at >= end) return -1;
-  let before = at - 1;
-  while (before >= start && (text4[before] === " " || text4[before] === "	")) before--;
-  if (before < start || before === at - 1 || text4[before] !== ":" && text4[before] !== "-") return -1;
-  if (text4[before] === "-" && text4.slice(start, before).trim() !== "") return -1;
-  let index = at + 1;
-  while (index < end && isNameChar(text4[index])) index++;
-  if (index === at + 1 || text4[index] !== "@") return -1;
-  index++;
-  while (index < end && text4[index] !== " " && text4[index] !== "	" && text4[index] !== "\r") index++;
-  const rest = text4.slice(index, end).trim();
-  return rest === "" || rest.startsWith("#") ? at : -1;
-}
-
-// src/discover/jinja.ts
-var JINJA_SUFFIXES = [".j2", ".jinja", ".jinja2"];
-var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
-function renderedPath(path14) {
-  const lower = path14.toLowerCase();
-  for (const suffix of JINJA_SUFFIXES) {
-    if (lower.endsWith(suffix) && path14.length > suffix.length) {
-      const inner = path14.slice(0, path14.length - suffix.length);
-      return inner.endsWith("/") ? void 0 : inner;
-    }
-  }
-  return void 0;
-}
-function withoutJinjaSuffix(path14) {
-  return renderedPath(path14) ?? path14;
-}
-function maskJinja(text4) {
-  const tags = jinjaTags(text4);
-  if (tags.length === 0) return void 0;
-  const output = text4.split("");
-  let emptied = false;
-  let tagIndex = 0;
-  let lineStart = 0;
-  while (lineStart < text4.length) {
-    let lineEnd = text4.indexOf("\n", lineStart);
-    if (lineEnd < 0) lineEnd = text4.length;
-    while (tagIndex < tags.length && tags[tagIndex].end <= lineStart) tagIndex++;
-    let last = tagIndex;
-    while (last < tags.length && tags[last].start < lineEnd) last++;
-    if (last > tagIndex) emptied = maskLine(text4, output, lineStart, lineEnd, tags.slice(tagIndex, last)) || emptied;
-    lineStart = lineEnd + 1;
-  }
-  if (emptied) movePadding(output);
-  return output.join("");
-}
-function maskLine(text4, output, start, end, tags) {
-  if (onlyTags(text4, start, end, tags)) {
-    for (let index = start; index < end; index++) if (text4[index] !== "\r") output[index] = " ";
-    return true;
-  }
-  for (const group3 of touchingGroups(tags)) {
-    const from = Math.max(group3[0].start, start);
-    const to = Math.min(group3[group3.length - 1].end, end);
-    const mark = rendersToNothing(text4, group3, from, to, start, end) ? " " : TEMPLATE_ACTION_MARK;
-    for (let index = from; index < to; index++) if (text4[index] !== "\r") output[index] = mark;
-  }
-  return false;
-}
-function touchingGroups(tags) {
-  const groups2 = [];
-  for (const tag2 of tags) {
-    const group3 = groups2.at(-1);
-    if (group3 && group3[group3.length - 1].end === tag2.start) group3.push(tag2);
-    else groups2.push([tag2]);
-  }
-  return groups2;
-}
-var SEPARATORS5 = /* @__PURE__ */ new Set([",", "[", "]", "{", "}", '"', "'"]);
-function rendersToNothing(text4, group3, from, to, start, end) {
-  if (group3.some((tag2) => tag2.kind === "expression")) return false;
-  const before = from > start ? text4[from - 1] : " ";
-  const after = to < end ? text4[to] : " ";
-  if (group3.every((tag2) => tag2.kind === "comment") && (isSpace(before) || isSpace(after))) return true;
-  return separatorAround(text4, from - 1, start, -1) && separatorAround(text4, to, end, 1);
-}
-function separatorAround(text4, index, limit, direction) {
-  while (direction < 0 ? index >= limit : index < limit) {
-    if (!isSpace(text4[index])) return SEPARATORS5.has(text4[index]);
-    index += direction;
-  }
-  return true;
-}
-function onlyTags(text4, start, end, tags) {
-  let cursor = start;
-  for (const tag2 of tags) {
-    if (!isWhiteSpace(text4, cursor, Math.max(tag2.start, start))) return false;
-    cursor = Math.min(tag2.end, end);
-  }
-  return isWhiteSpace(text4, cursor, end);
-}
-function movePadding(output) {
-  let contentEnd = -1;
-  let lineStart = 0;
-  while (lineStart < output.length) {
-    let lineEnd = lineStart;
-    while (lineEnd < output.length && output[lineEnd] !== "\n") lineEnd++;
-    let lastContent = lineEnd - 1;
-    while (lastContent >= lineStart && isSpace(output[lastContent])) lastContent--;
-    if (lastContent >= lineStart) {
-      if (contentEnd >= 0) gatherBreaksLast(output, contentEnd, lineStart);
-      contentEnd = lastContent + 1;
-    }
-    lineStart = lineEnd + 1;
-  }
-}
-function gatherBreaksLast(output, start, end) {
-  const breaks = [];
-  for (let index = start; index < end; index++) if (output[index] === "\r" || output[index] === "\n") breaks.push(output[index]);
-  const spaces = end - start - breaks.length;
-  for (let index = start; index < start + spaces; index++) output[index] = " ";
-  for (let index = 0; index < breaks.length; index++) output[start + spaces + index] = breaks[index];
-}
-function isSpace(char) {
-  return char === " " || char === "	" || char === "\r" || char === "\n";
-}
-function isWhiteSpace(text4, start, end) {
-  for (let index = start; index < end; index++) if (!isSpace(text4[index])) return false;
-  return true;
-}
-function jinjaTags(text4) {
-  const tags = [];
-  const closer = new TagCloser(text4);
-  let cursor = 0;
-  for (let open2 = text4.indexOf("{", cursor); open2 >= 0; open2 = text4.indexOf("{", cursor)) {
-    const kind = tagKind(text4[open2 + 1]);
-    if (kind === void 0) {
-      cursor = open2 + 1;
-      continue;
-    }
-    const close = closer.close(kind, open2 + 2);
-    const end = close >= 0 ? close : lineEndAfter(text4, open2);
-    tags.push({ kind, start: open2, end });
-    cursor = end;
-    if (kind === "statement" && close >= 0 && isRawStatement(text4, open2, close)) {
-      const endRaw = endRawTag(text4, close);
-      if (endRaw === void 0) break;
-      tags.push({ kind: "statement", start: endRaw[0], end: endRaw[1] });
-      cursor = endRaw[1];
-    }
-  }
-  return tags;
-}
-function tagKind(char) {
-  if (char === "{") return "expression";
-  if (char === "%") return "statement";
-  if (char === "#") return "comment";
-  return void 0;
-}
-function lineEndAfter(text4, index) {
-  const lineEnd = text4.indexOf("\n", index);
-  return lineEnd < 0 ? text4.length : lineEnd;
-}
-var TagCloser = class {
-  constructor(text4) {
-    this.text = text4;
-    this.plain = { expression: new ForwardSearch(text4, "}}"), statement: new ForwardSearch(text4, "%}"), comment: new ForwardSearch(text4, "#}") };
-  }
-  text;
-  quotesFollowed = true;
-  plain;
-  /** The index just after the tag's closing delimiter, or -1 when it is never closed. */
-  close(kind, from) {
-    if (kind !== "comment" && this.quotesFollowed) {
-      const found2 = this.closeOutsideStrings(kind === "expression" ? "}" : "%", from);
-      if (found2 >= 0) return found2;
-      this.quotesFollowed = false;
-    }
-    const found = this.plain[kind].after(from);
-    return found < this.text.length ? found + 2 : -1;
-  }
-  /** The end of the first `<first>}` outside strings from `from`, or -1. */
-  closeOutsideStrings(first, from) {
-    const text4 = this.text;
-    let quote;
-    for (let index = from; index < text4.length; index++) {
-      const char = text4[index];
-      if (quote !== void 0) {
-        if (char === "\\") index++;
-        else if (char === quote) quote = void 0;
-      } else if (char === "'" || char === '"') {
-        quote = char;
-      } else if (char === first && text4[index + 1] === "}") {
-        return index + 2;
-      }
-    }
-    return -1;
-  }
-};
-function isRawStatement(text4, open2, close) {
-  return statementWord(text4, open2 + 2, close - 2) === "raw";
-}
-function statementWord(text4, start, end) {
-  let from = start;
-  let to = end;
-  if (text4[from] === "-" || text4[from] === "+") from++;
-  if (to > from && (text4[to - 1] === "-" || text4[to - 1] === "+")) to--;
-  return text4.slice(from, to).trim();
-}
-function endRawTag(text4, from) {
-  const closing = new ForwardSearch(text4, "%}");
-  for (let word = text4.indexOf("endraw", from); word >= 0; word = text4.indexOf("endraw", word + 1)) {
-    let open2 = word - 1;
-    while (open2 > from && isSpace(text4[open2])) open2--;
-    if (text4[open2] === "-" || text4[open2] === "+") open2--;
-    if (text4[open2] !== "%" || text4[open2 - 1] !== "{") continue;
-    const close = closing.after(word);
-    if (close >= text4.length) return void 0;
-    if (statementWord(text4, open2 + 1, close) === "endraw") return [open2 - 1, close + 2];
-  }
-  return void 0;
-}
-function imageLines(text4, masked, start, end) {
-  const images = [];
-  let lineStart = start;
-  while (lineStart < end) {
-    let lineEnd = masked.indexOf("\n", lineStart);
-    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    const valueStart = imageValueStart(masked, lineStart, lineEnd);
-    const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd);
-    if (span !== void 0) {
-      const written = masked.slice(span[0], span[1]);
-      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
-      images.push({ offset: span[0], raw: text4.slice(span[0], span[1]), value });
-    }
-    lineStart = lineEnd + 1;
-  }
-  return images;
-}
-function imageValueStart(text4, start, end) {
-  let index = skipBlanks(text4, start, end);
-  if (text4[index] === "-" && (text4[index + 1] === " " || text4[index + 1] === "	")) index = skipBlanks(text4, index + 1, end);
-  if (!text4.startsWith("image", index)) return -1;
-  index = skipBlanks(text4, index + "image".length, end);
-  if (text4[index] !== ":" || !(text4[index + 1] === " " || text4[index + 1] === "	")) return -1;
-  return skipBlanks(text4, index + 1, end);
-}
-function skipBlanks(text4, index, end) {
-  while (index < end && (text4[index] === " " || text4[index] === "	")) index++;
-  return index;
-}
-function scalarSpan(text4, index, end) {
-  const first = text4[index];
-  if (index >= end || "#|>{[&*!\r".includes(first)) return void 0;
-  if (first === '"' || first === "'") {
-    const close = text4.indexOf(first, index + 1);
-    return close < 0 || close >= end || close === index + 1 ? void 0 : [index + 1, close];
-  }
-  let valueEnd2 = index;
-  for (let cursor = index; cursor < end && !(text4[cursor] === "#" && isSpace(text4[cursor - 1])); cursor++) {
-    if (!isSpace(text4[cursor])) valueEnd2 = cursor + 1;
-  }
-  return [index, valueEnd2];
-}
-function readUnparsed(text4, masked, parts, lines) {
-  const images = [];
-  const messages = [];
-  for (const part of parts) {
-    const found = imageLines(text4, masked, part.start, part.end);
-    images.push(...found);
-    const line = lines.positionAt(firstContent(masked, part.start, part.end)).line;
-    const read = found.length === 1 ? "its one `image:` line was read" : `its ${found.length} \`image:\` lines were read`;
-    messages.push(`line ${line}: this document of the Jinja template is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
-  }
-  return { images, messages };
-}
-function firstContent(text4, start, end) {
-  for (let index = start; index < end; index++) if (!isSpace(text4[index])) return index;
-  return start;
-}
-var LINE_BY_LINE_NOTE = "read from its line: this part of the Jinja template is YAML only once rendered";
-
-// src/discover/compose.ts
-import { posix } from "node:path";
-
-// src/discover/image-site.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-
-// src/discover/occurrence.ts
-function makeOccurrence(input) {
-  const { line, column } = input.lines.positionAt(input.offset);
-  const occurrence = {
-    file: input.file,
-    line,
-    column,
-    kind: input.kind,
-    raw: input.raw,
-    reference: null
-  };
-  if (typeof input.value === "string") {
-    if (input.value !== input.raw) occurrence.resolved = input.value;
-    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
-    if (normalized.ok) occurrence.reference = normalized.reference;
-    else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
-  } else {
-    occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
-  }
-  if (input.context) occurrence.context = input.context;
-  if (input.local) occurrence.local = true;
-  if (input.note) occurrence.note = input.note;
-  return occurrence;
 }
 
 // src/discover/yaml-fast.ts
@@ -50245,6 +50256,10 @@ function mapGet(node, key) {
   }
   return void 0;
 }
+function keyText(key, resolveAlias) {
+  const resolved = (0, import_yaml4.isAlias)(key) ? resolveAlias?.(key) : key;
+  return (0, import_yaml4.isScalar)(resolved) ? String(resolved.value) : void 0;
+}
 function nodeAt(node, path14) {
   let current = node;
   for (const step3 of path14) {
@@ -50738,7 +50753,7 @@ function templateOptionProblem(text4, idStart) {
   const id = /^[A-Za-z0-9_-]+/.exec(text4.slice(idStart, idStart + 100))?.[0] ?? "";
   return `\${templateOption:${id}} is a Dev Container Template option, filled in when the template is applied`;
 }
-function isSpace2(ch) {
+function isSpace3(ch) {
   switch (ch) {
     case " ":
     case "	":
@@ -51062,7 +51077,7 @@ function parseDockerfile(fileText) {
     const first = lines[index];
     let start = first.start;
     if (index === 0 && fileText.charCodeAt(0) === 65279) start++;
-    while (start < first.end && isSpace2(fileText[start])) start++;
+    while (start < first.end && isSpace3(fileText[start])) start++;
     const trimmed2 = fileText.slice(start, first.end);
     if (!directivesDone) {
       const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed2) : null;
@@ -51128,7 +51143,7 @@ function physicalLines(text4) {
   return lines;
 }
 function firstNonSpaceIndex(text4) {
-  for (let i = 0; i < text4.length; i++) if (!isSpace2(text4[i])) return i;
+  for (let i = 0; i < text4.length; i++) if (!isSpace3(text4[i])) return i;
   return -1;
 }
 function appendPiece(fileText, start, end, escapeToken, target) {
@@ -51147,7 +51162,7 @@ function appendPiece(fileText, start, end, escapeToken, target) {
 function toInstruction(source, line) {
   const text4 = source.text;
   let begin = 0;
-  while (begin < text4.length && isSpace2(text4[begin])) begin++;
+  while (begin < text4.length && isSpace3(text4[begin])) begin++;
   if (begin >= text4.length) return void 0;
   let keywordEnd = begin;
   while (keywordEnd < text4.length && !isCommandSeparator(text4[keywordEnd])) keywordEnd++;
@@ -51212,7 +51227,7 @@ function rawShellWords(text4) {
       word += text4.slice(i, i + 2);
       inWord = true;
       i++;
-    } else if (isSpace2(ch)) {
+    } else if (isSpace3(ch)) {
       if (inWord && word !== "") words.push(word);
       word = "";
       inWord = false;
@@ -51235,7 +51250,7 @@ function unquoteHeredocName(text4) {
       i = close;
     } else if (ch === "\\") {
       if (i + 1 < text4.length) name2 += text4[++i];
-    } else if (isSpace2(ch)) {
+    } else if (isSpace3(ch)) {
       return void 0;
     } else name2 += ch;
   }
@@ -51250,7 +51265,7 @@ function detectSyntax(fileText, lines) {
     if (index === 0 && line.startsWith("#!")) continue;
     if (!line.startsWith("#")) return void 0;
     let bodyStart = 1;
-    while (bodyStart < line.length && isSpace2(line[bodyStart])) bodyStart++;
+    while (bodyStart < line.length && isSpace3(line[bodyStart])) bodyStart++;
     const body = line.slice(bodyStart);
     const match = body.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE_BODY.exec(body) : null;
     if (!match) return void 0;
@@ -51271,7 +51286,7 @@ function extractFlags(text4, from) {
   const flags = [];
   let pos = from;
   for (; ; ) {
-    while (pos < text4.length && isSpace2(text4[pos])) pos++;
+    while (pos < text4.length && isSpace3(text4[pos])) pos++;
     if (pos >= text4.length) return { flags, argumentsStart: text4.length };
     if (text4[pos] !== "-" || text4[pos + 1] !== "-") return { flags, argumentsStart: pos };
     const word = { text: "", positions: [] };
@@ -51280,7 +51295,7 @@ function extractFlags(text4, from) {
     while (pos < text4.length) {
       let ch = text4[pos];
       if (quote === void 0) {
-        if (isSpace2(ch)) break;
+        if (isSpace3(ch)) break;
         if (ch === "'" || ch === '"') {
           quote = ch;
           blankOK = true;
@@ -51322,8 +51337,8 @@ function whitespaceWords(text4, from, to = text4.length) {
   const words = [];
   let begin = from;
   let end = to;
-  while (begin < end && isSpace2(text4[begin])) begin++;
-  while (end > begin && isSpace2(text4[end - 1])) end--;
+  while (begin < end && isSpace3(text4[begin])) begin++;
+  while (end > begin && isSpace3(text4[end - 1])) end--;
   let pos = begin;
   while (pos < end) {
     const start = pos;
@@ -51342,7 +51357,7 @@ function quotedWords(text4, escapeToken) {
   for (let pos = 0; pos < text4.length; pos++) {
     let ch = text4[pos];
     if (quote === void 0) {
-      if (isSpace2(ch)) {
+      if (isSpace3(ch)) {
         if (inWord && (blankOK || word.length > 0)) words.push(word);
         word = "";
         inWord = false;
@@ -51917,7 +51932,7 @@ var composeDiscoverer = {
   },
   async extract(file, context3) {
     const jinja = renderedPath(file.path) !== void 0;
-    const masked = jinja ? maskJinja(file.text) ?? file.text : void 0;
+    const masked = jinja ? maskTemplate(file.text, "jinja") ?? file.text : void 0;
     const parsed = masked === void 0 ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context3.readFile(directory ? `${directory}/.env` : ".env");
@@ -51930,31 +51945,6 @@ var composeDiscoverer = {
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   }
 };
-function composeBuildArgsFor(composePath, text4, dockerfilePath) {
-  const sets = [];
-  for (const document2 of parseYamlDocuments(text4).documents) {
-    for (const [, service] of mapPairs(document2, mergedGet(document2, document2.contents, "services"))) {
-      const build = mergedGet(document2, service, "build");
-      if (!(0, import_yaml4.isMap)(build)) continue;
-      const context3 = scalarString(mergedGet(document2, build, "context")) ?? ".";
-      const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
-      if (posix.normalize(posix.join(dirName(composePath), context3, dockerfile)) !== dockerfilePath) continue;
-      const args = {};
-      const node = mergedGet(document2, build, "args");
-      for (const [name2, value] of mapPairs(document2, node)) {
-        const written = scalarString(value) ?? ((0, import_yaml4.isScalar)(value) && typeof value.value === "number" ? String(value.value) : void 0);
-        if (written !== void 0 && !written.includes("$")) args[name2] = written;
-      }
-      for (const item of listItems(document2, node)) {
-        const written = scalarString(item);
-        const equals = written?.indexOf("=") ?? -1;
-        if (written !== void 0 && equals > 0 && !written.includes("$")) args[written.slice(0, equals)] = written.slice(equals + 1);
-      }
-      if (Object.keys(args).length > 0) sets.push(args);
-    }
-  }
-  return sets;
-}
 
 // src/discover/devcontainer.ts
 import { posix as posix2 } from "node:path";
@@ -52991,41 +52981,24 @@ function describe2(errors, lines) {
     return `${printParseErrorCode(error2.error)} at line ${line}, column ${column}`;
   });
 }
-var COMPOSE_NAMES = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"];
 async function devcontainerBuildArgs(dockerfilePath, context3) {
   const dir = dirName(dockerfilePath);
   if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return [];
-  const sets = [];
   const source = `${dir}/devcontainer.json`;
   const text4 = await context3.readFile(source);
   const config = text4 === void 0 ? void 0 : parse3(text4, [], { allowTrailingComma: true, disallowComments: false });
-  if (typeof config === "object" && config !== null) {
-    const { build, dockerFile, dockerfile } = config;
-    const named = build?.dockerfile ?? dockerFile ?? dockerfile;
-    if (typeof named === "string" && posix2.normalize(`${dir}/${named}`) === dockerfilePath) {
-      const args = {};
-      if (typeof build?.args === "object" && build.args !== null) {
-        for (const [name2, value] of Object.entries(build.args)) {
-          const written = typeof value === "number" ? String(value) : value;
-          if (typeof written === "string" && !VARIABLE.test(written)) args[name2] = written;
-        }
-      }
-      if (Object.keys(args).length > 0) sets.push({ args, source });
+  if (typeof config !== "object" || config === null) return [];
+  const { build, dockerFile, dockerfile } = config;
+  const named = build?.dockerfile ?? dockerFile ?? dockerfile;
+  if (typeof named !== "string" || posix2.normalize(`${dir}/${named}`) !== dockerfilePath) return [];
+  const args = {};
+  if (typeof build?.args === "object" && build.args !== null) {
+    for (const [name2, value] of Object.entries(build.args)) {
+      const written = typeof value === "number" ? String(value) : value;
+      if (typeof written === "string" && !VARIABLE.test(written)) args[name2] = written;
     }
   }
-  for (const name2 of COMPOSE_NAMES) {
-    const path14 = `${dir}/${name2}`;
-    const compose = await context3.readFile(path14);
-    if (compose === void 0) continue;
-    let given;
-    try {
-      given = composeBuildArgsFor(path14, compose, dockerfilePath);
-    } catch {
-      given = [];
-    }
-    for (const args of given) sets.push({ args, source: path14 });
-  }
-  return sets;
+  return [{ args, source }];
 }
 var devcontainerDiscoverer = {
   kind: "devcontainer",
@@ -53056,11 +53029,229 @@ var devcontainerDiscoverer = {
   }
 };
 
-// src/discover/dockerfile/bake.ts
+// src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
-var BAKE_FILES = ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "docker-bake.override.json"];
+var MAX_COMPOSE_FILES = 2e3;
+var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
+var MAX_INCLUDES = 200;
+function argumentValue(written, variables, name2) {
+  if (written === void 0) {
+    const value = variables.get(name2);
+    return typeof value === "string" ? value : void 0;
+  }
+  const result = interpolateCompose(written, (variable) => variables.get(variable));
+  return result.ok ? result.value : void 0;
+}
+function scalarText(node) {
+  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  return typeof node.value === "string" ? node.value : typeof node.value === "number" || typeof node.value === "boolean" ? String(node.value) : void 0;
+}
+function writtenBuild(document2, service, build) {
+  const short = scalarString(build);
+  if (short !== void 0) return { service, context: short, dockerfile: "Dockerfile", args: [] };
+  if (!(0, import_yaml4.isMap)(build)) return void 0;
+  const context3 = scalarString(mergedGet(document2, build, "context")) ?? ".";
+  const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
+  const args = [];
+  const argsNode = mergedGet(document2, build, "args");
+  for (const [name2, value] of mapPairs(document2, argsNode)) {
+    if (value === null || (0, import_yaml4.isScalar)(value) && value.value === null) args.push([name2, void 0]);
+    else {
+      const written = scalarText(value);
+      if (written !== void 0) args.push([name2, written]);
+    }
+  }
+  for (const item of listItems(document2, argsNode)) {
+    const written = scalarText(item);
+    if (written === void 0 || written === "") continue;
+    const equals = written.indexOf("=");
+    args.push(equals < 0 ? [written, void 0] : [written.slice(0, equals), written.slice(equals + 1)]);
+  }
+  return { service, context: context3, dockerfile, args };
+}
+function includesOf(document2, composePath) {
+  const includes = [];
+  const here = dirName(composePath);
+  const fromHere = (path14) => posix3.normalize(posix3.join(here, path14));
+  const strings = (node) => {
+    const one = scalarString(node);
+    return one !== void 0 ? [one] : listItems(document2, node).flatMap((item) => scalarString(item) ?? []);
+  };
+  for (const entry of listItems(document2, mergedGet(document2, document2.contents, "include"))) {
+    const short = scalarString(entry);
+    const paths = short !== void 0 ? [short] : strings(mergedGet(document2, entry, "path"));
+    if (paths.length === 0 || paths.some((path14) => path14.includes("://") || path14.startsWith("/"))) continue;
+    const written = short === void 0 ? scalarString(mergedGet(document2, entry, "project_directory")) : void 0;
+    const directory = written === void 0 ? dirName(fromHere(paths[0])) : fromHere(written);
+    const projectDirectory = directory === "." ? "" : directory;
+    const envFiles = short === void 0 ? strings(mergedGet(document2, entry, "env_file")).map(fromHere) : [];
+    for (const path14 of paths) includes.push({ path: fromHere(path14), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix3.join(projectDirectory, ".env")] });
+  }
+  return includes;
+}
+function readWritten(composePath, text4) {
+  const file = { builds: [], includes: [] };
+  for (const document2 of parseYamlDocuments(text4).documents) {
+    for (const [service, node] of mapPairs(document2, mergedGet(document2, document2.contents, "services"))) {
+      const build = writtenBuild(document2, service, mergedGet(document2, node, "build"));
+      if (build) file.builds.push(build);
+    }
+    if (text4.includes("include")) file.includes.push(...includesOf(document2, composePath));
+  }
+  return file;
+}
+function resolveBuilds(written, projectDirectory, variables) {
+  const builds = [];
+  const interpolated = (text4) => {
+    const result = interpolateCompose(text4, (name2) => variables.get(name2));
+    return result.ok ? result.value : void 0;
+  };
+  for (const { service, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
+    const context3 = interpolated(writtenContext);
+    const dockerfile = interpolated(writtenDockerfile);
+    if (context3 === void 0 || dockerfile === void 0 || context3.includes("://") || context3.startsWith("git@") || context3.startsWith("/") || dockerfile.startsWith("/")) continue;
+    const args = {};
+    for (const [name2, value] of writtenArgs) {
+      const given = argumentValue(value, variables, name2);
+      if (given !== void 0) args[name2] = given;
+    }
+    builds.push({ dockerfile: posix3.normalize(posix3.join(projectDirectory, context3, dockerfile)), service, args });
+  }
+  return builds;
+}
+var indexes = /* @__PURE__ */ new WeakMap();
+var perFile = /* @__PURE__ */ new WeakMap();
+function buildsOfFile(path14, context3) {
+  let cache3 = perFile.get(context3);
+  if (!cache3) {
+    cache3 = /* @__PURE__ */ new Map();
+    perFile.set(context3, cache3);
+  }
+  let builds = cache3.get(path14);
+  if (!builds) {
+    builds = readBuilds(path14, context3);
+    cache3.set(path14, builds);
+  }
+  return builds;
+}
+var dotenvFiles = /* @__PURE__ */ new WeakMap();
+function dotenvAt(path14, context3) {
+  let cache3 = dotenvFiles.get(context3);
+  if (!cache3) {
+    cache3 = /* @__PURE__ */ new Map();
+    dotenvFiles.set(context3, cache3);
+  }
+  let variables = cache3.get(path14);
+  if (!variables) {
+    variables = context3.readFile(path14).then((text4) => text4 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text4));
+    cache3.set(path14, variables);
+  }
+  return variables;
+}
+var writtenFiles = /* @__PURE__ */ new WeakMap();
+function writtenFile(path14, context3) {
+  let cache3 = writtenFiles.get(context3);
+  if (!cache3) {
+    cache3 = /* @__PURE__ */ new Map();
+    writtenFiles.set(context3, cache3);
+  }
+  let written = cache3.get(path14);
+  if (!written) {
+    written = context3.readFile(path14).then((text4) => {
+      if (text4 === void 0 || renderedPath(path14) !== void 0 || !text4.includes("build") && !text4.includes("include")) return void 0;
+      try {
+        return readWritten(path14, text4);
+      } catch {
+        return void 0;
+      }
+    });
+    cache3.set(path14, written);
+  }
+  return written;
+}
+async function readBuilds(path14, context3) {
+  const written = await writtenFile(path14, context3);
+  if (written === void 0) return [];
+  const directory = dirName(path14);
+  const variables = await dotenvAt(posix3.join(directory, ".env"), context3);
+  const builds = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path14 }));
+  for (const include of written.includes.slice(0, MAX_INCLUDES)) {
+    const included = await writtenFile(include.path, context3);
+    if (included === void 0 || included.builds.length === 0) continue;
+    const merged = /* @__PURE__ */ new Map();
+    for (const file of include.envFiles) for (const [name2, value] of await dotenvAt(file, context3)) merged.set(name2, value);
+    for (const [name2, value] of variables) merged.set(name2, value);
+    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path })));
+  }
+  return builds;
+}
+function indexOf(context3) {
+  let index = indexes.get(context3);
+  if (!index) {
+    index = (async () => {
+      const files = new Set((context3.candidateFiles ?? []).filter((path14) => hasComposeName(path14)).slice(0, MAX_COMPOSE_FILES));
+      const byDockerfile = /* @__PURE__ */ new Map();
+      for (const file of files) {
+        for (const build of await buildsOfFile(file, context3)) {
+          const list3 = byDockerfile.get(build.dockerfile) ?? [];
+          list3.push(build);
+          byDockerfile.set(build.dockerfile, list3);
+        }
+      }
+      return { files, byDockerfile };
+    })();
+    indexes.set(context3, index);
+  }
+  return index;
+}
+async function composeBuildersOf(dockerfilePath, context3) {
+  const { files, byDockerfile } = await indexOf(context3);
+  const found = [...byDockerfile.get(dockerfilePath) ?? []];
+  if (context3.candidateFilesComplete && files.size < MAX_COMPOSE_FILES) return found;
+  let directory = dirName(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS; level++) {
+    for (const name2 of USUAL_NAMES) {
+      const file = directory ? `${directory}/${name2}` : name2;
+      if (files.has(file)) continue;
+      for (const build of await buildsOfFile(file, context3)) if (build.dockerfile === dockerfilePath) found.push(build);
+    }
+    if (directory === "") break;
+    directory = dirName(directory);
+  }
+  return found;
+}
+
+// src/discover/dockerfile/bake.ts
+import { posix as posix4 } from "node:path";
+var BAKE_FILES = ["docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"];
+var MAX_LEVELS2 = 8;
 var MAX_TOKENS = 2e5;
+var MAX_DEPTH3 = 8;
+var MAX_VALUE_LENGTH2 = 4096;
+function readString(text4, start) {
+  let value = "";
+  let index = start;
+  let interpolation = 0;
+  while (index < text4.length && text4[index] !== "\n" && (interpolation > 0 || text4[index] !== '"')) {
+    const char = text4[index];
+    if (char === "\\" && index + 1 < text4.length) {
+      value += char + text4[index + 1];
+      index += 2;
+      continue;
+    }
+    if (char === "$" && text4[index + 1] === "$" && text4[index + 2] === "{") {
+      value += "$${";
+      index += 3;
+      continue;
+    }
+    if ((char === "$" || char === "%") && text4[index + 1] === "{") interpolation++;
+    else if (char === "}" && interpolation > 0) interpolation--;
+    value += char;
+    index++;
+  }
+  return { value: value.replace(/\\(.)/g, (_, escaped) => ({ n: "\n", t: "	", r: "\r" })[escaped] ?? escaped), end: index + 1 };
+}
 function tokenize(text4) {
   const tokens = [];
   let index = 0;
@@ -53073,14 +53264,9 @@ function tokenize(text4) {
       const end = text4.indexOf("*/", index + 2);
       index = end < 0 ? text4.length : end + 2;
     } else if (char === '"') {
-      let value = "";
-      index++;
-      while (index < text4.length && text4[index] !== '"' && text4[index] !== "\n") {
-        if (text4[index] === "\\" && index + 1 < text4.length) index++;
-        value += text4[index++];
-      }
-      index++;
+      const { value, end } = readString(text4, index + 1);
       tokens.push({ kind: "string", text: value });
+      index = end;
     } else if (/[A-Za-z0-9_.-]/.test(char)) {
       const start = index;
       while (index < text4.length && /[A-Za-z0-9_.-]/.test(text4[index])) index++;
@@ -53095,105 +53281,354 @@ function tokenize(text4) {
 function literal(token) {
   return token?.kind === "string" && !/[$%]\{/.test(token.text) ? token.text : void 0;
 }
-function hclTargets(text4) {
-  const tokens = tokenize(text4);
-  const targets = [];
-  let depth = 0;
-  let current;
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index];
-    if (token.kind === "punct" && "{[(".includes(token.text)) {
-      depth++;
-      continue;
-    }
-    if (token.kind === "punct" && "}])".includes(token.text)) {
-      depth = Math.max(0, depth - 1);
-      if (depth === 0) current = void 0;
-      continue;
-    }
-    if (depth === 0 && token.kind === "word" && token.text === "target" && tokens[index + 1]?.kind === "string" && tokens[index + 2]?.text === "{") {
-      current = { contexts: /* @__PURE__ */ new Map() };
-      targets.push(current);
-      index += 1;
-      continue;
-    }
-    if (!current || depth !== 1 || token.kind !== "word" || tokens[index + 1]?.text !== "=") continue;
-    if (token.text === "context" || token.text === "dockerfile") {
-      const value = literal(tokens[index + 2]);
-      if (value !== void 0) current[token.text] = value;
-    } else if (token.text === "contexts" && tokens[index + 2]?.text === "{") {
-      index = readContexts(tokens, index + 3, current.contexts) - 1;
-    }
-  }
-  return targets;
+function endsValue(token) {
+  return token === void 0 || token.kind !== "punct" || token.text === "}" || token.text === "]" || token.text === ",";
 }
-function readContexts(tokens, start, into) {
+function expressionAt(tokens, index) {
+  const token = tokens[index];
+  if (!token || !endsValue(tokens[index + 1])) return void 0;
+  if (token.kind === "string") return { template: token.text };
+  if (token.kind !== "word") return void 0;
+  if (token.text === "null") return { null: true };
+  if (/^(?:true|false|-?\d+(?:\.\d+)?)$/.test(token.text)) return { template: token.text };
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(token.text) ? { variable: token.text } : void 0;
+}
+function readMap(tokens, start, visit4) {
+  let depth = 0;
   let index = start;
-  while (index < tokens.length && tokens[index].text !== "}") {
-    const key = tokens[index];
-    const separator2 = tokens[index + 1]?.text;
-    const value = literal(tokens[index + 2]);
-    if ((key.kind === "word" || key.kind === "string") && (separator2 === "=" || separator2 === ":") && value !== void 0) {
-      into.set(key.text, value);
-      index += 3;
-    } else {
+  for (; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.kind === "punct" && "{[(".includes(token.text)) depth++;
+    else if (token.kind === "punct" && "}])".includes(token.text)) {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && token.kind !== "punct" && (tokens[index + 1]?.text === "=" || tokens[index + 1]?.text === ":")) {
+      visit4(token.text, index + 2);
       index++;
     }
   }
   return index + 1;
 }
-function jsonTargets(text4) {
+function readList(tokens, start) {
+  const items2 = [];
+  let index = start;
+  for (; index < tokens.length && tokens[index].text !== "]"; index++) {
+    const value = literal(tokens[index]);
+    if (value !== void 0) items2.push(value);
+  }
+  return { items: items2, end: index + 1 };
+}
+function readAttribute(tokens, index, block, definition) {
+  const name2 = tokens[index].text;
+  const valueIndex = index + 2;
+  const opens = tokens[valueIndex]?.text;
+  if (block.kind === "variable") {
+    if (name2 === "default") definition.variables.set(block.name, expressionAt(tokens, valueIndex));
+  } else if (block.kind === "group") {
+    if (name2 === "targets" && opens === "[") {
+      const { items: items2, end } = readList(tokens, valueIndex + 1);
+      for (const item of items2) definition.grouped.add(item);
+      return end;
+    }
+  } else if (name2 === "context" || name2 === "dockerfile") {
+    const value = expressionAt(tokens, valueIndex);
+    if (value) block.target[name2] = value;
+  } else if (name2 === "inherits" && opens === "[") {
+    const { items: items2, end } = readList(tokens, valueIndex + 1);
+    block.target.inherits = items2;
+    return end;
+  } else if (name2 === "contexts" && opens === "{") {
+    return readMap(tokens, valueIndex + 1, (key, at) => block.target.contexts.set(key, expressionAt(tokens, at)));
+  } else if (name2 === "args" && opens === "{") {
+    return readMap(tokens, valueIndex + 1, (key, at) => block.target.args.set(key, expressionAt(tokens, at)));
+  }
+  return valueIndex;
+}
+function emptyTarget(file) {
+  return { file, contexts: /* @__PURE__ */ new Map(), args: /* @__PURE__ */ new Map() };
+}
+function readHcl(text4, file, definition) {
+  const tokens = tokenize(text4);
+  let depth = 0;
+  let block;
+  for (let index = 0; index < tokens.length; ) {
+    const token = tokens[index];
+    const label = tokens[index + 1];
+    if (depth === 0 && token.kind === "word" && /^(?:variable|target|group)$/.test(token.text) && label && label.kind !== "punct" && tokens[index + 2]?.text === "{") {
+      if (token.text === "target") {
+        const target = definition.targets.get(label.text) ?? emptyTarget(file);
+        definition.targets.set(label.text, target);
+        block = { kind: "target", target };
+      } else block = token.text === "variable" ? { kind: "variable", name: label.text } : { kind: "group" };
+      if (token.text === "variable" && !definition.variables.has(label.text)) definition.variables.set(label.text, void 0);
+      depth = 1;
+      index += 3;
+    } else if (token.kind === "punct" && "{[(".includes(token.text)) {
+      depth++;
+      index++;
+    } else if (token.kind === "punct" && "}])".includes(token.text)) {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) block = void 0;
+      index++;
+    } else if (block && depth === 1 && token.kind === "word" && label?.text === "=") {
+      index = readAttribute(tokens, index, block, definition);
+    } else {
+      index++;
+    }
+  }
+}
+function jsonExpression(value) {
+  if (value === null) return { null: true };
+  if (typeof value === "string") return { template: value };
+  return typeof value === "number" || typeof value === "boolean" ? { template: String(value) } : void 0;
+}
+function objectOf(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+function readJson(text4, file, definition) {
   let parsed;
   try {
     parsed = JSON.parse(text4);
   } catch {
-    return [];
+    return;
   }
-  const targets = parsed?.target;
-  if (typeof targets !== "object" || targets === null) return [];
-  return Object.values(targets).map((target) => {
-    const fields = typeof target === "object" && target !== null ? target : {};
-    const contexts = /* @__PURE__ */ new Map();
-    if (typeof fields.contexts === "object" && fields.contexts !== null) {
-      for (const [name2, value] of Object.entries(fields.contexts)) if (typeof value === "string") contexts.set(name2, value);
+  const { variable, target, group: group3 } = objectOf(parsed);
+  for (const [name2, body] of Object.entries(objectOf(variable))) {
+    const fields = objectOf(body);
+    definition.variables.set(name2, "default" in fields ? jsonExpression(fields.default) : void 0);
+  }
+  for (const body of Object.values(objectOf(group3))) {
+    const targets = objectOf(body).targets;
+    if (Array.isArray(targets)) {
+      for (const name2 of targets) if (typeof name2 === "string") definition.grouped.add(name2);
     }
-    return {
-      context: typeof fields.context === "string" ? fields.context : void 0,
-      dockerfile: typeof fields.dockerfile === "string" ? fields.dockerfile : void 0,
-      contexts
-    };
-  });
+  }
+  for (const [name2, body] of Object.entries(objectOf(target))) {
+    const fields = objectOf(body);
+    const written = definition.targets.get(name2) ?? emptyTarget(file);
+    definition.targets.set(name2, written);
+    const context3 = jsonExpression(fields.context);
+    const dockerfile = jsonExpression(fields.dockerfile);
+    if (typeof fields.context === "string" && context3) written.context = context3;
+    if (typeof fields.dockerfile === "string" && dockerfile) written.dockerfile = dockerfile;
+    for (const [key, value] of Object.entries(objectOf(fields.contexts))) written.contexts.set(key, jsonExpression(value));
+    for (const [key, value] of Object.entries(objectOf(fields.args))) written.args.set(key, jsonExpression(value));
+    if (Array.isArray(fields.inherits)) written.inherits = fields.inherits.filter((item) => typeof item === "string");
+  }
 }
-var parsedBakeFiles = /* @__PURE__ */ new WeakMap();
-function bakeTargets(path14, context3) {
-  let cache3 = parsedBakeFiles.get(context3);
+function evaluate(expression, definition, depth = 0) {
+  if (expression === void 0 || depth > MAX_DEPTH3) return void 0;
+  if ("null" in expression) return null;
+  if ("variable" in expression) return definition.variables.has(expression.variable) ? evaluate(definition.variables.get(expression.variable), definition, depth + 1) : void 0;
+  const text4 = expression.template;
+  let output = "";
+  for (let index = 0; index < text4.length; ) {
+    const dollar = text4.indexOf("$", index);
+    const percent = text4.indexOf("%{", index);
+    if (percent >= 0 && (dollar < 0 || percent < dollar)) return void 0;
+    if (dollar < 0) {
+      output += text4.slice(index);
+      break;
+    }
+    output += text4.slice(index, dollar);
+    if (text4.startsWith("$${", dollar)) {
+      output += "${";
+      index = dollar + 3;
+    } else if (text4[dollar + 1] === "{") {
+      const close = text4.indexOf("}", dollar + 2);
+      const name2 = close < 0 ? "" : text4.slice(dollar + 2, close).trim();
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2) || !definition.variables.has(name2)) return void 0;
+      const value = evaluate(definition.variables.get(name2), definition, depth + 1);
+      if (typeof value !== "string") return void 0;
+      output += value;
+      index = close + 1;
+    } else {
+      output += "$";
+      index = dollar + 1;
+    }
+    if (output.length > MAX_VALUE_LENGTH2) return void 0;
+  }
+  return output;
+}
+function resolveTarget(definition, name2, depth = 0, visiting = /* @__PURE__ */ new Set()) {
+  const written = definition.targets.get(name2);
+  if (!written || depth > MAX_DEPTH3 || visiting.has(name2)) return void 0;
+  visiting.add(name2);
+  const resolved = { name: name2, file: written.file, contexts: /* @__PURE__ */ new Map(), args: /* @__PURE__ */ new Map(), ancestors: /* @__PURE__ */ new Set() };
+  for (const parentName of written.inherits ?? []) {
+    const parent = resolveTarget(definition, parentName, depth + 1, visiting);
+    if (!parent) continue;
+    resolved.ancestors.add(parentName);
+    for (const ancestor of parent.ancestors) resolved.ancestors.add(ancestor);
+    if (parent.context) resolved.context = parent.context;
+    if (parent.dockerfile) resolved.dockerfile = parent.dockerfile;
+    for (const [key, value] of parent.contexts) resolved.contexts.set(key, value);
+    for (const [key, value] of parent.args) resolved.args.set(key, value);
+  }
+  visiting.delete(name2);
+  if (written.context) resolved.context = written.context;
+  if (written.dockerfile) resolved.dockerfile = written.dockerfile;
+  for (const [key, value] of written.contexts) resolved.contexts.set(key, value);
+  for (const [key, value] of written.args) resolved.args.set(key, value);
+  return resolved;
+}
+var definitions = /* @__PURE__ */ new WeakMap();
+function definitionIn(directory, context3) {
+  let cache3 = definitions.get(context3);
   if (!cache3) {
     cache3 = /* @__PURE__ */ new Map();
-    parsedBakeFiles.set(context3, cache3);
+    definitions.set(context3, cache3);
   }
-  let targets = cache3.get(path14);
-  if (!targets) {
-    targets = context3.readFile(path14).then((text4) => text4 === void 0 ? [] : path14.endsWith(".json") ? jsonTargets(text4) : hclTargets(text4));
-    cache3.set(path14, targets);
+  let definition = cache3.get(directory);
+  if (!definition) {
+    definition = (async () => {
+      const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
+      let found = false;
+      for (const name2 of BAKE_FILES) {
+        const path14 = directory === "." ? name2 : `${directory}/${name2}`;
+        const text4 = await context3.readFile(path14);
+        if (text4 === void 0) continue;
+        found = true;
+        if (name2.endsWith(".json")) readJson(text4, path14, merged);
+        else readHcl(text4, path14, merged);
+      }
+      return found ? merged : void 0;
+    })();
+    cache3.set(directory, definition);
   }
-  return targets;
+  return definition;
 }
-async function bakeNamedContexts(dockerfilePath, context3) {
-  const named = /* @__PURE__ */ new Map();
-  let directory = posix3.dirname(dockerfilePath);
-  for (let level = 0; level < MAX_LEVELS; level++) {
-    for (const name2 of BAKE_FILES) {
-      const bakePath = directory === "." ? name2 : `${directory}/${name2}`;
-      for (const target of await bakeTargets(bakePath, context3)) {
-        const built = posix3.normalize(posix3.join(directory, target.context ?? ".", target.dockerfile ?? "Dockerfile"));
-        if (built !== posix3.normalize(dockerfilePath)) continue;
-        for (const [contextName, value] of target.contexts) if (!named.has(contextName)) named.set(contextName, value);
+async function bakeBuilders(dockerfilePath, context3) {
+  const builders = [];
+  const wanted2 = posix4.normalize(dockerfilePath);
+  let directory = posix4.dirname(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS2; level++) {
+    const definition = await definitionIn(directory, context3);
+    if (definition) {
+      const matching = buildsOf(definition, directory).flatMap(({ target, dockerfiles }) => dockerfiles.includes(wanted2) ? [target] : []);
+      for (const target of matching) {
+        const base = matching.some((other) => other.ancestors.has(target.name)) && !definition.grouped.has(target.name);
+        if (!base) builders.push({ target, definition });
       }
     }
     if (directory === ".") break;
-    directory = posix3.dirname(directory);
+    directory = posix4.dirname(directory);
+  }
+  return builders;
+}
+function buildsOf(definition, directory) {
+  if (definition.builds) return definition.builds;
+  definition.builds = [];
+  for (const name2 of definition.targets.keys()) {
+    const target = resolveTarget(definition, name2);
+    if (!target) continue;
+    const contextDirectory = target.context ? evaluate(target.context, definition) : ".";
+    const dockerfile = target.dockerfile ? evaluate(target.dockerfile, definition) : "Dockerfile";
+    if (typeof contextDirectory !== "string" || typeof dockerfile !== "string" || contextDirectory.includes("://")) continue;
+    const built = (from) => posix4.normalize(posix4.join(from, contextDirectory, dockerfile));
+    definition.builds.push({ target, dockerfiles: [built(directory), built(".")] });
+  }
+  return definition.builds;
+}
+function namedContexts(target, definition) {
+  const named = /* @__PURE__ */ new Map();
+  for (const [name2, expression] of target.contexts) {
+    const value = evaluate(expression, definition);
+    if (typeof value === "string") named.set(name2, value);
+    else if (expression && "template" in expression && !expression.template.startsWith("docker-image://")) named.set(name2, expression.template);
   }
   return named;
+}
+async function bakeNamedContexts(dockerfilePath, context3) {
+  const named = /* @__PURE__ */ new Map();
+  for (const { target, definition } of await bakeBuilders(dockerfilePath, context3)) {
+    for (const [contextName, value] of namedContexts(target, definition)) {
+      const values = named.get(contextName) ?? [];
+      if (!values.includes(value)) values.push(value);
+      named.set(contextName, values);
+    }
+  }
+  return named;
+}
+async function bakeBuildArgs(dockerfilePath, context3) {
+  const sets = [];
+  for (const { target, definition } of await bakeBuilders(dockerfilePath, context3)) {
+    const args = {};
+    for (const [name2, expression] of target.args) {
+      const value = evaluate(expression, definition);
+      if (typeof value === "string") args[name2] = value;
+    }
+    sets.push({ args, source: `bake target ${target.name} of ${target.file}`, contexts: namedContexts(target, definition) });
+  }
+  return sets;
+}
+
+// src/discover/dockerfile/template.ts
+var ACTION_AT_LINE_START = /^[\t ]*(?:\{\{|\}\}|\{%|%\})/m;
+function isDockerfileTemplate(text4) {
+  return (text4.includes("{{") || text4.includes("{%")) && ACTION_AT_LINE_START.test(text4);
+}
+function withoutTemplateSyntax(text4) {
+  const blanked = [];
+  let lineStart = 0;
+  while (lineStart <= text4.length) {
+    const newline = text4.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text4.length : newline;
+    blanked.push(blankLine(text4.slice(lineStart, lineEnd)));
+    if (newline < 0) break;
+    blanked.push("\n");
+    lineStart = newline + 1;
+  }
+  return blanked.join("");
+}
+function blankLine(line) {
+  if (!line.includes("{{") && !line.includes("}}")) return line;
+  const chars = line.split("");
+  const open2 = [];
+  let variableDepth = 0;
+  for (let at = 0; at < line.length; at++) {
+    if (variableDepth > 0) {
+      if (line[at] === "{") variableDepth++;
+      else if (line[at] === "}") variableDepth--;
+    } else if (line[at] === "$" && line[at + 1] === "{") {
+      variableDepth = 1;
+      at++;
+    } else if (line.startsWith("{{", at)) {
+      open2.push(at);
+      at++;
+    } else if (line.startsWith("}}", at)) {
+      if (open2.length > 0) open2.pop();
+      else chars[at] = chars[at + 1] = " ";
+      at++;
+    }
+  }
+  if (open2.length > 0) chars.fill(" ", open2[0]);
+  return chars.join("");
+}
+var MAX_ACTION_WORDS = 16;
+function joinTemplateActions(text4, words) {
+  if (!words.some((word) => word.text.includes("{{"))) return words;
+  const joined = [];
+  for (let index = 0; index < words.length; index++) {
+    let depth = actionDepthChange(words[index].text);
+    let last = index;
+    while (depth > 0 && last + 1 < words.length && last - index + 1 < MAX_ACTION_WORDS) depth += actionDepthChange(words[++last].text);
+    if (depth !== 0 || last === index) {
+      joined.push(words[index]);
+      continue;
+    }
+    const { begin } = words[index];
+    const { end } = words[last];
+    joined.push({ text: text4.slice(begin, end), begin, end });
+    index = last;
+  }
+  return joined;
+}
+function actionDepthChange(word) {
+  let change = 0;
+  for (let at = word.indexOf("{{"); at >= 0; at = word.indexOf("{{", at + 2)) change++;
+  for (let at = word.indexOf("}}"); at >= 0; at = word.indexOf("}}", at + 2)) change--;
+  return change;
 }
 
 // src/discover/dockerfile/index.ts
@@ -53255,6 +53690,7 @@ function isDockerfilePath(path14) {
   if (!base.includes("dockerfile") && !base.includes("containerfile")) return false;
   if (base === "dockerfile" || base === "containerfile") return true;
   if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
+  if (/^(?:dockerfile|containerfile)\d+$/.test(base)) return true;
   const variant = /^(?:dockerfile|containerfile)[._-](.+)$/.exec(base);
   if (!variant) return false;
   const extension = variant[1].includes(".") ? variant[1].slice(variant[1].lastIndexOf(".") + 1) : variant[1];
@@ -53264,31 +53700,51 @@ var dockerfileDiscoverer = {
   kind: "dockerfile",
   matches: (path14) => isDockerfilePath(path14),
   extract: async (file, context3) => {
-    const extraction = file.path.includes(".devcontainer/") ? await extractDevcontainerDockerfile(file, context3) : extractDockerfile(file, context3);
+    const parsed = parseDockerfileSource(file.text);
+    const plain = extractDockerfile(file, context3, parsed);
+    const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes("$"));
+    const extraction = expands ? await extractAsBuilt(file, parsed, plain, context3) : plain;
     return withBakeContexts(file, extraction, context3);
   }
 };
-async function extractDevcontainerDockerfile(file, context3) {
-  const given = await devcontainerBuildArgs(file.path, context3);
-  if (given.length === 0) return extractDockerfile(file, context3);
-  const extractions = given.map(({ args, source }) => {
-    const extraction = extractDockerfile(file, { ...context3, buildArgs: { ...args, ...context3.buildArgs } });
+var MAX_BUILDERS = 32;
+async function buildersOf(path14, context3) {
+  const compose = (await composeBuildersOf(path14, context3)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
+  const seen = /* @__PURE__ */ new Set();
+  const builders = [...await devcontainerBuildArgs(path14, context3), ...compose, ...await bakeBuildArgs(path14, context3)].filter(({ args, source }) => {
+    const key = `${source}\0${JSON.stringify(args)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return builders.slice(0, MAX_BUILDERS);
+}
+async function extractAsBuilt(file, parsed, plain, context3) {
+  const given = await buildersOf(file.path, context3);
+  if (given.length === 0) return plain;
+  const sets = given.map(({ args, source, contexts }) => {
     const names = Object.keys(args).filter((name2) => !Object.hasOwn(context3.buildArgs, name2));
-    for (const occurrence of extraction.occurrences) {
+    if (names.length === 0) return plain.occurrences;
+    const { occurrences: occurrences2, lines } = runExtraction(file, { ...context3, buildArgs: { ...args, ...context3.buildArgs } }, parsed);
+    for (const occurrence of occurrences2) {
       const used = names.filter((name2) => mentions(occurrence.raw, name2));
       if (used.length === 0) continue;
       occurrence.note = joinNote(occurrence.note, `build argument ${used.join(", ")} as ${source} sets it`);
     }
-    return extraction;
+    const named = (occurrence) => occurrence.context?.startsWith("FROM") && occurrence.resolved !== void 0 ? contexts?.get(occurrence.resolved) : void 0;
+    return occurrences2.flatMap((occurrence) => {
+      const value = named(occurrence);
+      return value === void 0 ? [occurrence] : throughNamedContext(file, lines, occurrence, occurrence.resolved ?? occurrence.raw, value);
+    });
   });
   const seen = /* @__PURE__ */ new Set();
-  const occurrences = extractions.flatMap((extraction) => extraction.occurrences).filter((occurrence) => {
+  const occurrences = sets.flat().filter((occurrence) => {
     const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  return { ...extractions[0], occurrences };
+  return { ...plain, occurrences };
 }
 function mentions(text4, name2) {
   for (let at = text4.indexOf("$"); at >= 0; at = text4.indexOf("$", at + 1)) {
@@ -53301,42 +53757,50 @@ function mentions(text4, name2) {
 }
 var CONTEXT_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 async function withBakeContexts(file, extraction, context3) {
-  const fromContext = (occurrence) => /--(?:from|mount)$/.test(occurrence.context ?? "") && occurrence.resolved === void 0 && CONTEXT_NAME.test(occurrence.raw);
+  const fromContext = (occurrence) => /--(?:from|mount)$|^FROM\b/.test(occurrence.context ?? "") && occurrence.resolved === void 0 && CONTEXT_NAME.test(occurrence.raw);
   if (!extraction.occurrences.some(fromContext)) return extraction;
   const named = await bakeNamedContexts(file.path, context3);
   if (named.size === 0) return extraction;
   const lines = new LineIndex(file.text);
   const occurrences = extraction.occurrences.flatMap((occurrence) => {
-    const value = fromContext(occurrence) ? named.get(occurrence.raw) : void 0;
-    if (value === void 0) return [occurrence];
-    if (!value.startsWith("docker-image://")) return [];
-    return [
-      makeOccurrence({
-        file: file.path,
-        kind: "dockerfile",
-        lines,
-        offset: lines.offsetAt(occurrence),
-        raw: occurrence.raw,
-        value: value.slice("docker-image://".length),
-        context: occurrence.context,
-        note: joinNote(occurrence.note, `the build context ${occurrence.raw} a docker-bake file names`)
-      })
-    ];
+    const values = fromContext(occurrence) ? named.get(occurrence.raw) : void 0;
+    return values === void 0 ? [occurrence] : values.flatMap((value) => throughNamedContext(file, lines, occurrence, occurrence.raw, value));
   });
   return { ...extraction, occurrences };
+}
+function throughNamedContext(file, lines, occurrence, name2, value) {
+  if (!value.startsWith("docker-image://")) return [];
+  return [
+    makeOccurrence({
+      file: file.path,
+      kind: "dockerfile",
+      lines,
+      offset: lines.offsetAt(occurrence),
+      raw: occurrence.raw,
+      value: value.slice("docker-image://".length),
+      context: occurrence.context,
+      note: joinNote(occurrence.note, `the build context ${name2} a docker-bake file names`)
+    })
+  ];
 }
 function joinNote(first, second) {
   return first ? `${first}; ${second}` : second;
 }
-function extractDockerfile(file, context3) {
-  const parsed = parseDockerfile(file.text);
+function extractDockerfile(file, context3, parsed = parseDockerfileSource(file.text)) {
+  const extraction = runExtraction(file, context3, parsed);
+  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
+  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
+}
+function parseDockerfileSource(text4) {
+  return parseDockerfile(isDockerfileTemplate(text4) ? withoutTemplateSyntax(text4) : text4);
+}
+function runExtraction(file, context3, parsed) {
   const extraction = new DockerfileExtraction(file, context3, parsed.escapeToken, parsed.instructions);
   if (parsed.syntax) {
     extraction.emit(parsed.syntax.offset, parsed.syntax.text, parsed.syntax.text, "syntax directive");
   }
   extraction.run();
-  const extracted = { occurrences: extraction.occurrences, errors: [...parsed.errors, ...extraction.errors] };
-  return withContainers(extracted, () => dockerfileContainers(file, parsed.instructions, extraction.lines));
+  return extraction;
 }
 var DockerfileExtraction = class {
   constructor(file, context3, escapeToken, instructions) {
@@ -53547,7 +54011,7 @@ var DockerfileExtraction = class {
 function fromArguments(instruction) {
   const text4 = instruction.source.text;
   const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
-  const words = whitespaceWords(text4, argumentsStart);
+  const words = joinTemplateActions(text4, whitespaceWords(text4, argumentsStart));
   if (words.length === 0) return { problem: "FROM requires either one or three arguments (no image given)" };
   const named = words.length >= 3 && words[1].text.toLowerCase() === "as";
   const problem = words.length === 1 || words.length === 3 && named ? void 0 : "FROM requires either one or three arguments";
@@ -53561,13 +54025,114 @@ function ownValue(record, key) {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : void 0;
 }
 
+// src/discover/github-expressions.ts
+var MAX_EXPRESSION_LENGTH = 1024;
+var MAX_DEPTH4 = 32;
+var TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|&&|\|\||[()!]))/y;
+function tokenize2(text4) {
+  const tokens = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text4.length) {
+    if (text4.slice(TOKEN.lastIndex).trim() === "") break;
+    const match = TOKEN.exec(text4);
+    if (!match) return void 0;
+    if (match[1] !== void 0) tokens.push({ string: match[1].slice(1, -1).replace(/''/g, "'") });
+    else if (match[2] !== void 0) tokens.push({ number: Number(match[2]) });
+    else if (match[3] !== void 0) tokens.push({ name: match[3] });
+    else tokens.push({ symbol: match[4] });
+  }
+  return tokens;
+}
+function parseExpression(text4) {
+  if (text4.length > MAX_EXPRESSION_LENGTH) return void 0;
+  const tokens = tokenize2(text4);
+  if (!tokens || tokens.length === 0) return void 0;
+  const parser = new Parser(tokens);
+  const expression = parser.binary(0, 0);
+  return expression && parser.done() ? expression : void 0;
+}
+var LEVELS = [["||"], ["&&"], ["==", "!="]];
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  at = 0;
+  done() {
+    return this.at === this.tokens.length;
+  }
+  binary(level, depth) {
+    if (level === LEVELS.length) return this.unary(depth);
+    let left = this.binary(level + 1, depth);
+    while (left) {
+      const token = this.tokens[this.at];
+      const operator = token && "symbol" in token ? LEVELS[level].find((candidate) => candidate === token.symbol) : void 0;
+      if (!operator) break;
+      this.at++;
+      const right = this.binary(level + 1, depth);
+      left = right && { operator, left, right };
+    }
+    return left;
+  }
+  unary(depth) {
+    if (depth > MAX_DEPTH4) return void 0;
+    const token = this.tokens[this.at++];
+    if (token === void 0) return void 0;
+    if ("string" in token) return { literal: token.string };
+    if ("number" in token) return { literal: token.number };
+    if ("name" in token) return nameExpression(token.name);
+    if (token.symbol === "!") {
+      const operand = this.unary(depth + 1);
+      return operand && { not: operand };
+    }
+    if (token.symbol !== "(") return void 0;
+    const inner = this.binary(0, depth + 1);
+    const close = this.tokens[this.at++];
+    return inner && close && "symbol" in close && close.symbol === ")" ? inner : void 0;
+  }
+};
+function nameExpression(name2) {
+  if (name2 === "true" || name2 === "false") return { literal: name2 === "true" };
+  if (name2 === "null") return { literal: null };
+  const parts = name2.split(".");
+  return parts[0] === "matrix" && parts.length > 1 ? { path: parts.slice(1) } : void 0;
+}
+function truthy(value) {
+  return !(value === void 0 || value === null || value === false || value === 0 || value === "" || Number.isNaN(value));
+}
+function asNumber(value) {
+  if (value === void 0 || value === null || value === false) return 0;
+  if (value === true) return 1;
+  if (typeof value === "number") return value;
+  if (typeof value === "string") return value.trim() === "" ? 0 : Number(value);
+  return NaN;
+}
+function looselyEqual(left, right) {
+  if (typeof left === "string" && typeof right === "string") return left.toLowerCase() === right.toLowerCase();
+  if (typeof left === "object" && left !== null) return left === right;
+  return asNumber(left) === asNumber(right);
+}
+function evaluateExpression(expression, lookup) {
+  if ("literal" in expression) return expression.literal;
+  if ("path" in expression) return lookup(expression.path);
+  if ("not" in expression) return !truthy(evaluateExpression(expression.not, lookup));
+  const left = evaluateExpression(expression.left, lookup);
+  switch (expression.operator) {
+    case "&&":
+      return truthy(left) ? evaluateExpression(expression.right, lookup) : left;
+    case "||":
+      return truthy(left) ? left : evaluateExpression(expression.right, lookup);
+    case "==":
+      return looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
+    case "!=":
+      return !looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
+  }
+}
+
 // src/discover/github.ts
 var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 var DOCKER_PREFIX = "docker://";
 var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
-var OPERAND = String.raw`matrix(?:\.[A-Za-z_][A-Za-z0-9_-]*)+|'(?:[^']|'')*'`;
-var MATRIX_EXPRESSION = new RegExp(String.raw`^\s*(?:${OPERAND})\s*(?:\|\|\s*(?:${OPERAND})\s*)*$`);
-var OPERANDS = new RegExp(OPERAND, "g");
 var MAX_COMBINATIONS = 256;
 var IMAGE_INPUTS = /* @__PURE__ */ new Map([["docker/setup-qemu-action", "image"]]);
 function actionImageInput(document2, step3) {
@@ -53631,26 +54196,14 @@ function lookupPath(combination, path14) {
   }
   return current;
 }
-function truthy(value) {
-  return !(value === void 0 || value === null || value === false || value === 0 || value === "");
-}
-function evaluateOperands(operands, combination) {
-  let value;
-  for (const operand of operands) {
-    value = "literal" in operand ? operand.literal : lookupPath(combination, operand.path);
-    if (truthy(value)) return value;
-  }
-  return value;
-}
 function expandExpressions(text4, matrix) {
   const expressions = [...text4.matchAll(EXPRESSION)];
   if (expressions.length === 0) return [{ value: text4 }];
   const parsed = [];
   for (const expression of expressions) {
-    if (!MATRIX_EXPRESSION.test(expression[1])) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
-    parsed.push([...expression[1].matchAll(OPERANDS)].map(
-      ([operand]) => operand.startsWith("'") ? { literal: operand.slice(1, -1).replace(/''/g, "'") } : { path: operand.split(".").slice(1) }
-    ));
+    const evaluable = parseExpression(expression[1]);
+    if (!evaluable) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+    parsed.push(evaluable);
   }
   if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
   const values = [];
@@ -53659,7 +54212,7 @@ function expandExpressions(text4, matrix) {
     let objectValue = false;
     let index = 0;
     const substituted = text4.replace(EXPRESSION, () => {
-      const value = evaluateOperands(parsed[index++], combination);
+      const value = evaluateExpression(parsed[index++], (path14) => lookupPath(combination, path14));
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
       return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
@@ -54180,25 +54733,25 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 var resolve2 = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
-var MAX_DEPTH3 = 32;
+var MAX_DEPTH5 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
   const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
   site(mergedGet(document2, document2.contents, "image"), "image");
-  const definitions = mergedGet(document2, document2.contents, "definitions");
-  for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions, "services"))) {
+  const definitions2 = mergedGet(document2, document2.contents, "definitions");
+  for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
     site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
   }
   const walk = (node, path14, depth) => {
-    if (depth > MAX_DEPTH3) return;
-    if ((0, import_yaml15.isMap)(node)) {
+    if (depth > MAX_DEPTH5) return;
+    if ((0, import_yaml16.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml15.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml16.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
@@ -54206,12 +54759,12 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml15.isSeq)(node)) {
+    } else if ((0, import_yaml16.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
     }
   };
   walk(mergedGet(document2, document2.contents, "pipelines"), "pipelines", 0);
-  walk(definitions, "definitions", 0);
+  walk(definitions2, "definitions", 0);
   return occurrences;
 }
 var bitbucketDiscoverer = {
@@ -54225,20 +54778,20 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
-var MAX_DEPTH4 = 40;
+var MAX_DEPTH6 = 40;
 var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml17.isMap)(node)) {
+  if ((0, import_yaml18.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text4 = scalarString(value);
       if (text4 !== void 0) variables.set(name2, text4);
     }
-  } else if ((0, import_yaml17.isSeq)(node)) {
+  } else if ((0, import_yaml18.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -54299,27 +54852,27 @@ function pipelineOccurrences3(document2, file, lines) {
     );
   });
   const walk = (node, path14, depth, variables) => {
-    if (depth > MAX_DEPTH4) return;
-    if ((0, import_yaml17.isMap)(node)) {
+    if (depth > MAX_DEPTH6) return;
+    if ((0, import_yaml18.isMap)(node)) {
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       for (const pair of node.items) {
-        if (!(0, import_yaml17.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml18.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path14 ? `${path14}.${key}` : key;
         if (key === "container") {
           const legs = matrixLegs(document2, node);
-          if ((0, import_yaml17.isScalar)(pair.value)) {
+          if ((0, import_yaml18.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml17.isMap)(pair.value)) {
+          } else if ((0, import_yaml18.isMap)(pair.value)) {
             site(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1, scope);
       }
-    } else if ((0, import_yaml17.isSeq)(node)) {
+    } else if ((0, import_yaml18.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1, variables));
     }
   };
@@ -54337,7 +54890,7 @@ var azurePipelinesDiscoverer = {
 };
 
 // src/discover/drone.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var MAX_COMBINATIONS2 = 256;
 var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -54382,8 +54935,8 @@ function resolverFor5(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml19.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml19.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml20.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml20.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -54395,11 +54948,11 @@ function pipelineOccurrences4(document2, file, lines) {
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml19.isSeq)(node)) {
+    if ((0, import_yaml20.isSeq)(node)) {
       listItems(document2, node).forEach((step3, index) => {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
       });
-    } else if ((0, import_yaml19.isMap)(node)) {
+    } else if ((0, import_yaml20.isMap)(node)) {
       for (const [name3, step3] of mapPairs(document2, node)) {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
       }
@@ -54442,7 +54995,7 @@ var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
   "_HEAD_REPO_URL",
   "_PR_NUMBER"
 ]);
-var MAX_DEPTH5 = 16;
+var MAX_DEPTH7 = 16;
 var MAX_OUTPUT = 8192;
 var MAX_PATTERN_SUBJECT2 = 1024;
 var Unresolved = class extends Error {
@@ -54468,7 +55021,7 @@ var Expander = class {
   expanding = /* @__PURE__ */ new Set();
   defaulted = [];
   expand(text4, depth) {
-    if (depth > MAX_DEPTH5) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH5} deep`);
+    if (depth > MAX_DEPTH7) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH7} deep`);
     let output = "";
     let index = 0;
     while (index < text4.length) {
@@ -54886,7 +55439,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -54924,7 +55477,7 @@ var TemplateSyntaxError = class extends Error {
   pos;
 };
 var KEYWORD_LIKE = /* @__PURE__ */ new Set(["true", "false", "nil"]);
-function isSpace3(ch) {
+function isSpace4(ch) {
   return ch === " " || ch === "	" || ch === "\r" || ch === "\n";
 }
 function isAlphaNumeric(ch) {
@@ -54942,7 +55495,7 @@ function lexTemplate(text4, spans) {
   while (index < text4.length) {
     const open2 = text4.indexOf("{{", index);
     const textEnd = open2 < 0 ? text4.length : open2;
-    const trimLeft = open2 >= 0 && text4[open2 + 2] === "-" && isSpace3(text4[open2 + 3]);
+    const trimLeft = open2 >= 0 && text4[open2 + 2] === "-" && isSpace4(text4[open2 + 3]);
     let literal2 = text4.slice(index, textEnd);
     if (trimNext) literal2 = trimStart(literal2);
     if (trimLeft) literal2 = trimEnd(literal2);
@@ -54959,17 +55512,17 @@ function lexTemplate(text4, spans) {
 }
 function trimStart(text4) {
   let start = 0;
-  while (start < text4.length && isSpace3(text4[start])) start++;
+  while (start < text4.length && isSpace4(text4[start])) start++;
   return text4.slice(start);
 }
 function trimEnd(text4) {
   let end = text4.length;
-  while (end > 0 && isSpace3(text4[end - 1])) end--;
+  while (end > 0 && isSpace4(text4[end - 1])) end--;
   return text4.slice(0, end);
 }
 function closeAt(text4, index) {
   if (text4.startsWith("}}", index)) return { trimRight: false, end: index + 2 };
-  if (isSpace3(text4[index]) && text4[index + 1] === "-" && text4.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
+  if (isSpace4(text4[index]) && text4[index + 1] === "-" && text4.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
   return void 0;
 }
 function lexAction(text4, start, open2, tokens) {
@@ -54978,7 +55531,7 @@ function lexAction(text4, start, open2, tokens) {
     const commentEnd = text4.indexOf("*/", index + 2);
     if (commentEnd < 0) throw new TemplateSyntaxError("unclosed comment", open2);
     let after = commentEnd + 2;
-    while (isSpace3(text4[after]) && !closeAt(text4, after)) after++;
+    while (isSpace4(text4[after]) && !closeAt(text4, after)) after++;
     const close = closeAt(text4, after);
     if (!close) throw new TemplateSyntaxError("comment ends before closing delimiter", open2);
     return close;
@@ -54993,7 +55546,7 @@ function lexAction(text4, start, open2, tokens) {
     }
     const ch = text4[index];
     if (ch === void 0) throw new TemplateSyntaxError("unclosed action", open2);
-    if (isSpace3(ch)) {
+    if (isSpace4(ch)) {
       spaced = true;
       index++;
       continue;
@@ -55207,7 +55760,7 @@ function flagItemSites(text4, lexed) {
   }
   return sites;
 }
-var MAX_ACTION_LINES2 = 8;
+var MAX_ACTION_LINES = 8;
 function variableSites(text4, lexed) {
   if (!text4.includes("IMAGE")) return [];
   const sites = [];
@@ -55216,7 +55769,7 @@ function variableSites(text4, lexed) {
     if (!isImageVariable(name2)) continue;
     const valueKey = " ".repeat(match[1].length) + "value:";
     let next = match.index + match[0].length;
-    for (let lines = 0; lines <= MAX_ACTION_LINES2 && next < text4.length; lines++) {
+    for (let lines = 0; lines <= MAX_ACTION_LINES && next < text4.length; lines++) {
       if (text4[next] === "\r") next++;
       if (text4[next] === "\n") next++;
       const lineEnd = text4.indexOf("\n", next);
@@ -55295,7 +55848,7 @@ function markSites(text4, sites, base) {
 }
 
 // src/discover/helm-template-parse.ts
-var MAX_DEPTH6 = 200;
+var MAX_DEPTH8 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -55303,9 +55856,9 @@ function trimmed(items2) {
   return items2.slice();
 }
 function parseTemplate(text4) {
-  return new Parser(lexTemplate(text4)).parse();
+  return new Parser2(lexTemplate(text4)).parse();
 }
-var Parser = class {
+var Parser2 = class {
   constructor(tokens) {
     this.tokens = tokens;
   }
@@ -55334,7 +55887,7 @@ var Parser = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH6) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH6}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH8) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH8}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -55537,7 +56090,7 @@ var Parser = class {
 };
 
 // src/discover/helm-parent-values.ts
-var MAX_DEPTH7 = 32;
+var MAX_DEPTH9 = 32;
 function vendoringParent(chartRoot) {
   const segments = chartRoot.split("/");
   if (segments.length < 2 || segments[segments.length - 2] !== "charts") return void 0;
@@ -55563,7 +56116,7 @@ function overlayParentValues(data, parent, locations) {
   return data;
 }
 function overlay(target, source, locations, depth) {
-  if (depth > MAX_DEPTH7) return;
+  if (depth > MAX_DEPTH9) return;
   const written = locations.get(target);
   for (const [key, value] of Object.entries(source)) {
     if (key === "__proto__") continue;
@@ -56817,6 +57370,7 @@ function mergeInto(target, source, overwrite, depth) {
 function mergeFresh(value, depth) {
   const copy = {};
   mergeInto(copy, value, true, depth + 1);
+  copiedFrom.set(copy, copiedFrom.get(value) ?? value);
   return copy;
 }
 function structuredCloneSafe(value, depth = 0) {
@@ -56859,8 +57413,10 @@ var HELM = {
   regexReplaceAll: unknownFunction("regular expressions are not evaluated here"),
   regexFind: unknownFunction("regular expressions are not evaluated here")
 };
+var MUST_VARIANTS = ["merge", "mergeOverwrite", "deepCopy", "append", "prepend", "first", "last", "rest", "initial", "uniq", "compact", "has"];
+var MUST = Object.fromEntries(MUST_VARIANTS.map((name2) => [`must${name2[0].toUpperCase()}${name2.slice(1)}`, COLLECTIONS[name2]]));
 var TEMPLATE_FUNCTIONS = new Map(
-  Object.entries({ ...GO_BUILTINS, ...CHOOSING, ...STRINGS, ...COLLECTIONS, ...HELM, push: COLLECTIONS.append })
+  Object.entries({ ...GO_BUILTINS, ...CHOOSING, ...STRINGS, ...COLLECTIONS, ...MUST, ...HELM, push: COLLECTIONS.append, mustPush: COLLECTIONS.append })
 );
 
 // src/discover/helm-render.ts
@@ -56880,10 +57436,11 @@ function renderUncached(chart) {
   for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
   const failures = [];
   const reaching = filesReachingSites(chart);
-  for (const file of chart.files) {
+  const root = chart.files.length > 0 ? rootContext(chart, chart.files[0]) : void 0;
+  for (const file of [...chart.files].sort(helmRenderOrder)) {
     const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
-    if (name2.startsWith("_") || /^NOTES\.txt$/i.test(name2) || !reaching.has(file)) continue;
-    const failure2 = renderFile(chart, file, siteList);
+    if (name2.startsWith("_") || /^NOTES\.txt$/i.test(name2) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
+    const failure2 = renderFile(chart, file, siteList, root);
     if (failure2) failures.push(failure2);
   }
   const sites = /* @__PURE__ */ new Map();
@@ -56894,6 +57451,11 @@ function renderUncached(chart) {
     sites.set(rendered.file.path, list3);
   }
   return { chart, sites };
+}
+var CHANGES_ROOT = /\b(?:set|unset)\s+\$(?:\s+"Values"|\.Values\b)/;
+function helmRenderOrder(a, b) {
+  const depth = (file) => file.helmName.split("/").length;
+  return depth(b) - depth(a) || (a.helmName < b.helmName ? 1 : a.helmName > b.helmName ? -1 : 0);
 }
 function filesReachingSites(chart) {
   const reaching = new Set(chart.files.filter((file) => file.sites.length > 0));
@@ -56936,7 +57498,7 @@ function explainUnrendered(chart, rendered, failures, parsed = parseCached(rende
   else if (failures.length > 0) reason = `the chart was not rendered in full: ${failures[0]}`;
   if (reason !== void 0) rendered.renders.push({ value: { unresolved: reason }, uncertain: false });
 }
-function renderFile(chart, file, siteList) {
+function renderFile(chart, file, siteList, root) {
   const parsed = parseCached(file);
   if ("error" in parsed) return void 0;
   const env = {
@@ -56953,7 +57515,8 @@ function renderFile(chart, file, siteList) {
   };
   let failure2;
   try {
-    execute(parsed.root, rootContext(chart, file), env);
+    if (root) root.Template = templateOf(file);
+    execute(parsed.root, root ?? rootContext(chart, file), env);
   } catch (error2) {
     if (!(error2 instanceof LimitError)) throw error2;
     failure2 = error2.message;
@@ -56991,10 +57554,13 @@ function rootContext(chart, file, data = chart.values?.data) {
     }),
     Release: new GoStruct("release", { Name: "release-name", Namespace: "default", Service: "Helm", IsInstall: true, IsUpgrade: false, Revision: 1 }),
     Capabilities: TEMPLATE_CAPABILITIES,
-    Template: new GoStruct("Template", { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf("/templates/") + "/templates".length) }),
+    Template: templateOf(file),
     Files: new GoStruct("files", { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
     Subcharts: {}
   };
+}
+function templateOf(file) {
+  return new GoStruct("Template", { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf("/templates/") + "/templates".length) });
 }
 var KUBE_VERSION = { major: "1", minor: "34" };
 var BUILT_IN_API_VERSIONS = /* @__PURE__ */ new Set([
@@ -57180,7 +57746,7 @@ function templateOccurrence(path14, lines, rendered, render) {
 }
 
 // src/discover/helm-values.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -57387,7 +57953,7 @@ async function readKustomization(context3, directory) {
 }
 
 // src/discover/helm-values.ts
-var MAX_DEPTH8 = 64;
+var MAX_DEPTH10 = 64;
 var MAX_NODES = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
@@ -57417,7 +57983,7 @@ var helmValuesDiscoverer = {
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
     const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document2 of parsed.documents) {
-      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency });
+      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document2) });
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
@@ -57441,7 +58007,7 @@ async function kustomizeInflatedValues(file, context3) {
   const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document2 of parsed.documents) {
-    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, read)) errors.push("too many nodes; the rest of the file was not searched for images");
+    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, { ...read, resolveAlias: aliasResolver(document2) })) errors.push("too many nodes; the rest of the file was not searched for images");
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
@@ -57451,7 +58017,7 @@ function inflatingChart(root, directory, path14) {
   if (!(0, import_yaml4.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix4.normalize(joinPath(directory, node.value)) === path14);
+    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix5.normalize(joinPath(directory, node.value)) === path14);
     if (named) {
       const name2 = mapGet(entry, "name");
       return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
@@ -57504,19 +58070,22 @@ function allLinesResolved(chart) {
 var UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
 var ValuesWalker = class {
-  constructor(text4, sink, options = {}) {
-    this.text = text4;
+  constructor(written, sink, options = {}) {
+    this.written = written;
     this.sink = sink;
     this.options = options;
   }
-  text;
+  written;
   sink;
   options;
   visited = 0;
   exhausted = false;
+  textOf(node) {
+    return typeof this.written === "string" ? this.written : this.written(node);
+  }
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path14, key, depth) {
-    if (depth > MAX_DEPTH8 || this.exhausted) return;
+    if (depth > MAX_DEPTH10 || this.exhausted) return;
     if (++this.visited > MAX_NODES) {
       this.exhausted = true;
       return;
@@ -57524,8 +58093,8 @@ var ValuesWalker = class {
     if ((0, import_yaml4.isMap)(node)) {
       if (this.imageBlock(node, path14, key)) return;
       for (const pair of node.items) {
-        if (!(0, import_yaml4.isScalar)(pair.key)) continue;
-        const childKey = String(pair.key.value);
+        const childKey = keyText(pair.key, this.options.resolveAlias);
+        if (childKey === void 0) continue;
         const childPath = path14 === "" ? childKey : `${path14}.${childKey}`;
         if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml4.isScalar)(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
@@ -57537,14 +58106,14 @@ var ValuesWalker = class {
   /** `image: nginx:1.25` */
   imageString(node, path14) {
     if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
-    const location = scalarLocation(node, this.text);
+    const location = scalarLocation(node, this.textOf(node));
     const written = location?.value.trim() ?? "";
     if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
     if (this.isCovered(location.offset, path14)) return;
     if (this.emitComposed(location.offset, location.raw, path14, path14, written)) return;
     const value = written.includes("{{") ? { unresolved: "the value is a template rendered with tpl at install time" } : written;
-    this.emit(location.offset, location.raw, value, path14);
+    this.emit(node, location, value, path14);
   }
   /** Whether the templates already report the value at `offset`; names its place in the values if so. */
   isCovered(offset, context3) {
@@ -57569,9 +58138,14 @@ var ValuesWalker = class {
       positioned = nameNode;
       fieldName = "image";
     }
+    if (nameField === void 0 && IMAGE_BLOCK_KEY.test(key) && (tag2 !== void 0 || digest !== void 0)) {
+      positioned = mapGet(map, "name");
+      nameField = this.field(positioned);
+      fieldName = "name";
+    }
     if (nameField === void 0 || !looksLikeRepository(nameField.rendered)) return false;
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
-    const location = scalarLocation(positioned, this.text);
+    const location = scalarLocation(positioned, this.textOf(positioned));
     if (!location || location.raw === "") return false;
     const context3 = `${path14 === "" ? "" : `${path14}.`}${fieldName}`;
     if (this.isCovered(location.offset, context3)) return true;
@@ -57590,8 +58164,8 @@ var ValuesWalker = class {
     if (digest && digest.rendered !== "") image += `@${digest.rendered}`;
     const templated = [registry, nameField, tag2, digest].some((part) => part?.rendered.includes("{{"));
     this.emit(
-      location.offset,
-      location.raw,
+      positioned,
+      location,
       templated ? { unresolved: "part of the image is a template rendered with tpl at install time" } : unresolvedTag !== void 0 ? { unresolved: unresolvedTag } : image,
       context3,
       notes.join("; ") || void 0
@@ -57605,7 +58179,7 @@ var ValuesWalker = class {
     if (value === null || value === void 0) return { rendered: "", written: "" };
     if (typeof value === "string") return { rendered: value.trim(), written: value.trim() };
     if (typeof value === "number") {
-      const written = scalarLocation(node, this.text)?.raw ?? String(value);
+      const written = scalarLocation(node, this.textOf(node))?.raw ?? String(value);
       return { rendered: goFloat(value), written };
     }
     return void 0;
@@ -57629,9 +58203,9 @@ var ValuesWalker = class {
     }
     return images.length > 0;
   }
-  emit(offset, raw, value, context3, note) {
+  emit(at, location, value, context3, note) {
     const notes = [note, this.options.unrenderedNote].filter((text4) => text4 !== void 0).join("; ") || void 0;
-    this.sink({ offset, raw, value, context: context3, note: notes });
+    this.sink({ offset: location.offset, raw: location.raw, value, context: context3, note: notes, at });
   }
 };
 function hasTagOrDigest(reference) {
@@ -57645,7 +58219,7 @@ function hasTagOrDigest(reference) {
 }
 function imagesInValuesTree(node, text4, path14, key, sink, reading) {
   const described = (image) => sink({ ...image, note: [reading.note, image.note].filter(Boolean).join("; ") });
-  const walker = new ValuesWalker(text4, described, { emptyTag: reading.emptyTag });
+  const walker = new ValuesWalker(text4, described, { emptyTag: reading.emptyTag, resolveAlias: reading.resolveAlias });
   walker.walk(node, path14, key, 0);
   return walker.exhausted;
 }
@@ -57661,12 +58235,229 @@ function looksLikeRepository(text4) {
   return true;
 }
 
+// src/discover/flux-values-from.ts
+var import_yaml26 = __toESM(require_dist(), 1);
+import { posix as posix6 } from "node:path";
+
+// src/discover/helm-values-merge.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+var MAX_NODES2 = 1e5;
+var MergedValues = class {
+  /** The merged tree: maps made here, holding the written nodes. */
+  root = new import_yaml25.YAMLMap();
+  owned = /* @__PURE__ */ new Set([this.root]);
+  sources = /* @__PURE__ */ new Map();
+  registered = 0;
+  /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
+  merge(node, source) {
+    if (!(0, import_yaml25.isMap)(node)) return;
+    this.register(node, source, 0);
+    this.mergeInto(this.root, node);
+  }
+  /**
+   * Sets one value at a dotted path (`image.tag`, `a\.b.c`), as Flux's `targetPath` and Argo CD's
+   * `helm.parameters` do. False for a path with list indexes or nothing in it, which is left unset.
+   */
+  set(path14, node, source) {
+    const keys = dottedKeys(path14);
+    if (keys === void 0) return false;
+    this.register(node, source, 0);
+    let map = this.root;
+    for (const key of keys.slice(0, -1)) map = this.ownedChild(map, key);
+    setPair(map, keys[keys.length - 1], node);
+    return true;
+  }
+  /** The text a node of the merged tree is written in ('' for the maps made here). */
+  textOf = (node) => this.sources.get(node)?.text ?? "";
+  /** Where a node of the merged tree is written. */
+  placeOf(node) {
+    return this.sources.get(node)?.place;
+  }
+  register(node, source, depth) {
+    if (depth > 64 || ++this.registered > MAX_NODES2 || (0, import_yaml25.isAlias)(node)) return;
+    this.sources.set(node, source);
+    if ((0, import_yaml25.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml25.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+  }
+  mergeInto(target, over) {
+    for (const pair of over.items) {
+      if (!(0, import_yaml25.isScalar)(pair.key)) continue;
+      const key = String(pair.key.value);
+      if ((0, import_yaml25.isMap)(pair.value) && (0, import_yaml25.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      else setPair(target, key, pair.value);
+    }
+  }
+  /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
+  ownedChild(map, key) {
+    const current = valueOf3(map, key);
+    if (this.owned.has(current) && (0, import_yaml25.isMap)(current)) return current;
+    const child2 = new import_yaml25.YAMLMap();
+    if ((0, import_yaml25.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml25.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
+    }
+    this.owned.add(child2);
+    setPair(map, key, child2);
+    return child2;
+  }
+};
+function pairOf(map, key) {
+  return map.items.find((pair) => (0, import_yaml25.isScalar)(pair.key) && String(pair.key.value) === key);
+}
+function valueOf3(map, key) {
+  return pairOf(map, key)?.value;
+}
+function setPair(map, key, value) {
+  const existing = pairOf(map, key);
+  if (existing) existing.value = value;
+  else map.items.push(new import_yaml25.Pair(new import_yaml25.Scalar(key), value));
+}
+function dottedKeys(path14) {
+  if (path14.includes("[")) return void 0;
+  const keys = [];
+  let key = "";
+  for (let index = 0; index < path14.length; index++) {
+    if (path14[index] === "\\" && path14[index + 1] === ".") {
+      key += ".";
+      index++;
+    } else if (path14[index] === ".") {
+      keys.push(key);
+      key = "";
+    } else {
+      key += path14[index];
+    }
+  }
+  keys.push(key);
+  return keys.every((part) => part !== "") ? keys : void 0;
+}
+
+// src/discover/flux-values-from.ts
+var MAX_MANIFESTS = 50;
+var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
+async function releaseValuesImages(release, file, context3) {
+  const merged = new MergedValues();
+  const notes = [];
+  const finder = new ValuesFinder(parentDir(file.path), context3);
+  for (const reference of valuesReferences(release, file.text)) {
+    const found = await finder.find(reference);
+    if (typeof found === "string") {
+      notes.push(`line ${reference.line}: ${reference.path} (${reference.kind} ${reference.name}, key ${reference.valuesKey}${reference.optional ? ", optional" : ""}) ${found}; images in it were not checked`);
+    } else if (reference.targetPath === void 0) {
+      merged.merge(found.node, found.source);
+    } else if (!merged.set(reference.targetPath, found.node, found.source)) {
+      notes.push(`line ${reference.line}: ${reference.path} sets the value at ${reference.targetPath}, a path with list indexes, which is not read`);
+    }
+  }
+  const note = "a value of the HelmRelease's chart (spec.values, merged over spec.valuesFrom), read as written";
+  merged.merge(release.values, { text: file.text, place: { file: file.path, fileOffset: (offset) => offset, context: `${release.prefix}spec.values.`, note } });
+  const images = [];
+  const exhausted = imagesInValuesTree(merged.root, merged.textOf, "", "", (image) => {
+    const place = merged.placeOf(image.at);
+    if (place === void 0) return;
+    const placed = { ...image, offset: place.fileOffset(image.offset), context: place.context + image.context, note: [place.note, image.note].filter(Boolean).join("; ") };
+    images.push({ file: place.file, image: placed });
+  }, { note: "", emptyTag: EMPTY_TAG2 });
+  return { images, notes, exhausted };
+}
+function valuesReferences(release, text4) {
+  const lines = new LineIndex(text4);
+  return seqItems(release.valuesFrom).flatMap((entry, index) => {
+    const kind = scalarString(mapGet(entry, "kind"));
+    const name2 = scalarString(mapGet(entry, "name"));
+    if (kind !== "ConfigMap" && kind !== "Secret" || name2 === void 0) return [];
+    const range = (0, import_yaml4.isMap)(entry) ? entry.range : void 0;
+    return [{
+      kind,
+      name: name2,
+      valuesKey: scalarString(mapGet(entry, "valuesKey")) ?? "values.yaml",
+      targetPath: scalarString(mapGet(entry, "targetPath")) || void 0,
+      optional: scalarString(mapGet(entry, "optional")) === "true",
+      path: `${release.prefix}spec.valuesFrom[${index}]`,
+      line: lines.positionAt(range?.[0] ?? 0).line
+    }];
+  });
+}
+var ValuesFinder = class {
+  constructor(directory, context3) {
+    this.directory = directory;
+    this.context = context3;
+  }
+  directory;
+  context;
+  kustomization;
+  async find(reference) {
+    const kustomization = await (this.kustomization ??= this.readKustomization());
+    const generated = await this.generated(reference, kustomization);
+    if (generated !== void 0) return generated;
+    for (const path14 of await this.manifestPaths(kustomization)) {
+      const found = await this.inManifest(reference, path14);
+      if (found !== void 0) return found;
+    }
+    return "is not in the repository (Flux reads it from the cluster)";
+  }
+  async readKustomization() {
+    const text4 = await readKustomization(this.context, this.directory);
+    return text4 === void 0 ? void 0 : parseYamlDocuments(text4).documents[0]?.contents;
+  }
+  /** A file of a generator of the kustomization that makes the named ConfigMap or Secret under the key (`files: [key=path]`). */
+  async generated(reference, kustomization) {
+    const generators = seqItems(mapGet(kustomization, reference.kind === "Secret" ? "secretGenerator" : "configMapGenerator"));
+    for (const generator of generators.filter((entry) => scalarString(mapGet(entry, "name")) === reference.name)) {
+      for (const item of seqItems(mapGet(generator, "files"))) {
+        const written = scalarString(item) ?? "";
+        const equals = written.indexOf("=");
+        const path14 = equals < 0 ? written : written.slice(equals + 1);
+        if ((equals < 0 ? posix6.basename(written) : written.slice(0, equals)) !== reference.valuesKey) continue;
+        const file = posix6.normalize(joinPath(this.directory, path14));
+        const text4 = await this.context.readFile(file);
+        if (text4 === void 0) return `is generated from ${file}, which could not be read`;
+        const place = { file, fileOffset: (offset) => offset, context: "", note: `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name} generated from this file), read as written` };
+        const node = reference.targetPath === void 0 ? parseYamlDocuments(text4).documents[0]?.contents : wholeText(text4);
+        return { node, source: { text: text4, place } };
+      }
+    }
+    return void 0;
+  }
+  /** The kustomization's resource files and the YAML files beside the release, bounded. */
+  async manifestPaths(kustomization) {
+    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix6.normalize(joinPath(this.directory, path14)));
+    const beside = await this.context.listFiles?.(this.directory) ?? [];
+    const paths = [...resources, ...beside.filter((path14) => parentDir(path14) === this.directory)].filter((path14) => /\.ya?ml$/i.test(path14));
+    return [...new Set(paths)].slice(0, MAX_MANIFESTS);
+  }
+  /** The named ConfigMap's `data` or Secret's `stringData` key in a manifest file, as a literal block of YAML (or the scalar a `targetPath` sets). */
+  async inManifest(reference, path14) {
+    const text4 = await this.context.readFile(path14);
+    if (text4 === void 0 || !text4.includes(reference.name)) return void 0;
+    for (const document2 of parseYamlDocuments(text4).documents) {
+      const root = document2.contents;
+      if (scalarString(mapGet(root, "kind")) !== reference.kind || scalarString(mapGet(mapGet(root, "metadata"), "name")) !== reference.name) continue;
+      const value = mapGet(mapGet(root, reference.kind === "Secret" ? "stringData" : "data"), reference.valuesKey);
+      if (value === void 0) return reference.kind === "Secret" ? `is in ${path14} without the key in stringData (data is base64, which is not read)` : `is in ${path14} without the key`;
+      const note = `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name}), read as written`;
+      if (reference.targetPath !== void 0) return { node: value, source: { text: text4, place: { file: path14, fileOffset: (offset) => offset, context: "", note } } };
+      const embedded = literalBlockText(value, text4);
+      const parsed = embedded === void 0 ? void 0 : parseYamlDocuments(embedded.text);
+      if (embedded === void 0 || parsed === void 0 || parsed.errors.length > 0) return `is in ${path14}, its key not a literal block (|) of YAML, which is not read`;
+      return { node: parsed.documents[0]?.contents, source: { text: embedded.text, place: { file: path14, fileOffset: embedded.fileOffset, context: "", note } } };
+    }
+    return void 0;
+  }
+};
+function wholeText(text4) {
+  const start = text4.length - text4.trimStart().length;
+  const end = text4.trimEnd().length;
+  const scalar = new import_yaml26.Scalar(text4.slice(start, end));
+  scalar.range = [start, end, end];
+  return scalar;
+}
+
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH9 = 64;
+var MAX_DEPTH11 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",
   matches(path14, text4) {
@@ -57682,15 +58473,34 @@ var kubernetesDiscoverer = {
   },
   async extract(file, context3) {
     const rendered = renderedPath(file.path);
-    if (rendered !== void 0) return manifestOccurrences(file, collectManifestImages(file.text, { jinja: true }), rendered);
+    if (rendered !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { jinja: true }), rendered, context3);
     if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context3) !== void 0) {
       return { occurrences: [] };
     }
     const chartFile = await extractChartFileTemplate(file, context3);
     if (chartFile) return chartFile;
-    return manifestOccurrences(file, collectManifestImages(file.text), file.path);
+    return withValuesFrom(file, collectManifestImages(file.text), file.path, context3);
   }
 };
+async function withValuesFrom(file, scan2, path14, context3) {
+  const extraction = manifestOccurrences(file, scan2, path14);
+  const linesOf = /* @__PURE__ */ new Map();
+  const merged = [];
+  for (const release of scan2.releases) {
+    const { images, notes, exhausted } = await releaseValuesImages(release, file, context3);
+    for (const { file: written, image } of images) {
+      const lines = linesOf.get(written) ?? new LineIndex((written === file.path ? file.text : await context3.readFile(written)) ?? "");
+      linesOf.set(written, lines);
+      merged.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE) }));
+    }
+    if (notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...notes];
+    if (exhausted) extraction.errors = [...extraction.errors ?? [], `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
+  }
+  const at = (occurrence) => `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
+  const helmValues = new Set(merged.map(at));
+  extraction.occurrences = [...extraction.occurrences.filter((occurrence) => !helmValues.has(at(occurrence))), ...merged];
+  return extraction;
+}
 function manifestOccurrences(file, scan2, path14) {
   const reportErrors = scan2.objects > 0 || looksLikeManifest(path14, file.text);
   const lines = scan2.images.length > 0 || scan2.unparsed.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
@@ -57728,7 +58538,7 @@ function cannotHoldImage(documentText) {
   if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
   return isPlainCustomResourceDefinition(documentText);
 }
-var IMAGE_WORDS = ["image", "bundle", "Image", "repository"];
+var IMAGE_WORDS = ["image", "bundle", "Image", "repository", "valuesFrom"];
 var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 var KIND_LINE = /^kind[ \t]*:/;
 var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
@@ -57754,10 +58564,10 @@ function isPlainCustomResourceDefinition(documentText) {
   return kinds === 1 && crd;
 }
 function collectManifestImages(text4, options = {}) {
-  const masked = options.jinja ? maskJinja(text4) : void 0;
+  const masked = options.jinja ? maskTemplate(text4, "jinja") : void 0;
   let parsed = parseYamlDocuments(masked ?? text4, options.prefilter === false ? void 0 : cannotHoldImage);
   if (parsed.errors.length > 0 && !options.jinja) {
-    const actionsMasked = maskTemplateActions(text4);
+    const actionsMasked = maskTemplate(text4, "actions");
     const masked2 = maskAtPlaceholders(actionsMasked ?? text4) ?? actionsMasked;
     const retried = masked2 === void 0 ? void 0 : parseYamlDocuments(masked2, options.prefilter === false ? void 0 : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
@@ -57771,6 +58581,7 @@ function collectManifestImages(text4, options = {}) {
   const errors = unparsed.length > 0 ? [] : [...parsed.errors];
   const byOffset = /* @__PURE__ */ new Map();
   let objects = 0;
+  const releases = [];
   parsed.documents.forEach((document2) => {
     const walker = new ManifestWalker(document2, text4, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
@@ -57779,6 +58590,7 @@ function collectManifestImages(text4, options = {}) {
     });
     walker.object(document2.contents, "");
     objects += walker.objects;
+    releases.push(...walker.releases);
     errors.push(...walker.unread);
     if (walker.exhausted) {
       const line = new LineIndex(text4).positionAt(document2.range[0]).line;
@@ -57786,7 +58598,7 @@ function collectManifestImages(text4, options = {}) {
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, documents: parsed.documents, unparsed, masked };
 }
 var noSubstitution = (text4) => ({ value: text4 });
 var ManifestWalker = class {
@@ -57806,6 +58618,8 @@ var ManifestWalker = class {
   unread = [];
   /** Kubernetes objects met (apiVersion and kind both strings). */
   objects = 0;
+  /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
+  releases = [];
   resolveAlias;
   /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
   node(node) {
@@ -57814,7 +58628,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml24.isAlias)(node)) {
+    if ((0, import_yaml28.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -57861,14 +58675,19 @@ var ManifestWalker = class {
     if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
     if (apiVersion.startsWith("kind.x-k8s.io/") && kind === "Cluster") this.kindClusterNodes(root, prefix);
     if (apiVersion.startsWith("k3d.io/") && kind === "Simple") this.imageAt(this.get(root, "image"), `${prefix}image`, noSubstitution, "the image k3d runs the cluster's nodes from");
-    if (apiVersion.startsWith("helm.toolkit.fluxcd.io/") && kind === "HelmRelease") {
-      this.helmValues(this.at(root, ["spec", "values"]), `${prefix}spec.values`, "values", "a value of the HelmRelease's chart (spec.values), read as written");
-    }
+    if (apiVersion.startsWith("helm.toolkit.fluxcd.io/") && kind === "HelmRelease") this.fluxHelmRelease(root, prefix);
     if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
+  }
+  /** A HelmRelease's values: read here when all are in `spec.values`; with `spec.valuesFrom`, kept to be merged (flux-values-from.ts). */
+  fluxHelmRelease(root, prefix) {
+    const values = this.at(root, ["spec", "values"]);
+    const valuesFrom = this.at(root, ["spec", "valuesFrom"]);
+    if (this.items(valuesFrom).length > 0) this.releases.push({ values, valuesFrom, prefix });
+    else this.helmValues(values, `${prefix}spec.values`, "values", "a value of the HelmRelease's chart (spec.values), read as written");
   }
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
   kindClusterNodes(root, prefix) {
@@ -57887,7 +58706,7 @@ var ManifestWalker = class {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml24.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml28.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -57914,7 +58733,7 @@ var ManifestWalker = class {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml24.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml28.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -57923,7 +58742,7 @@ var ManifestWalker = class {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml24.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml28.isAlias)(item));
       });
     }
   }
@@ -57940,7 +58759,7 @@ var ManifestWalker = class {
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml24.isAlias)(item));
+      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml28.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -57952,32 +58771,45 @@ var ManifestWalker = class {
     if (written === "" || location.raw.length === 0) return;
     const { value, note: substitutionNote } = substitute2(written);
     const note = [fieldNote, substitutionNote].filter(Boolean).join("; ") || void 0;
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: placeholderCheck(value, this.templateNote), context: context3, note }, viaAlias);
+    const filler = roundTripFiller(written, context3);
+    this.emit({ offset: location.offset, raw: location.raw, text: written, value: filler ?? placeholderCheck(value, this.templateNote), context: context3, note }, viaAlias);
   }
-  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`. */
+  /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path14, depth, skipped) {
-    if (depth > MAX_DEPTH9 || this.exhausted || (0, import_yaml24.isAlias)(node)) return;
+    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isMap)(resolved)) {
       for (const pair of resolved.items) {
-        if (!(0, import_yaml4.isScalar)(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (skipped?.has(key)) continue;
+        const key = keyText(pair.key, this.resolveAlias);
+        if (key === void 0 || skipped?.has(key)) continue;
         const childPath = path14 === "" ? key : `${path14}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) this.containerList(pair.value, childPath, true, noSubstitution);
-        else if (key === "volumes") this.imageVolumes(pair.value, childPath);
-        else this.genericContainers(pair.value, childPath, depth + 1, skipped);
+        if (CONTAINER_LIST_KEYS.includes(key)) {
+          this.containerList(pair.value, childPath, true, noSubstitution);
+          continue;
+        }
+        if (key === "volumes") {
+          this.imageVolumes(pair.value, childPath);
+          continue;
+        }
+        if (key === SINGLE_CONTAINER_KEY && (0, import_yaml4.isMap)(pair.value)) this.imageOf(pair.value, childPath, noSubstitution);
+        this.genericContainers(pair.value, childPath, depth + 1, skipped);
       }
     } else if ((0, import_yaml4.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.genericContainers(item, `${path14}[${index}]`, depth + 1, skipped));
     }
   }
-  /** Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only volume. */
+  /**
+   * Image volumes (Kubernetes 1.31+): `volumes[].image.reference`, an image mounted as a read-only
+   * volume; and KubeVirt's container disks, `volumes[].containerDisk.image`, a disk KubeVirt pulls
+   * as a container image and runs beside the virtual machine.
+   */
   imageVolumes(list3, path14) {
     this.items(list3).forEach((volume, index) => {
       if (this.string(this.get(volume, "name")) === void 0) return;
       const reference = this.get(this.get(volume, "image"), "reference");
       this.imageAt(reference, `${path14}[${index}].image.reference`, noSubstitution, "an image volume: mounted read-only into the pod");
+      const disk = this.get(this.get(volume, "containerDisk"), "image");
+      this.imageAt(disk, `${path14}[${index}].containerDisk.image`, noSubstitution, "a KubeVirt container disk: pulled as a container image to hold the virtual machine's disk");
     });
   }
   /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction, TriggerTemplate. */
@@ -58013,7 +58845,7 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute2, depth) {
-    if (depth > MAX_DEPTH9 || this.exhausted || (0, import_yaml24.isAlias)(node)) return;
+    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute2, depth + 1));
@@ -58021,8 +58853,8 @@ var ManifestWalker = class {
     }
     if (!(0, import_yaml4.isMap)(resolved)) return;
     for (const pair of resolved.items) {
-      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
-      const key = String(pair.key.value);
+      const key = keyText(pair.key, this.resolveAlias);
+      if (key === void 0) continue;
       const childPath = `${path14}.${key}`;
       if (key === "taskRef" || key === "pipelineRef" || key === "ref") this.tektonBundle(pair.value, childPath, substitute2);
       else this.tektonBundles(pair.value, childPath, substitute2, depth + 1);
@@ -58057,33 +58889,44 @@ var ManifestWalker = class {
    */
   helmValues(values, path14, key, note, within) {
     if (!(0, import_yaml4.isMap)(values)) return;
-    const reading = { note, emptyTag: "tag is empty; the chart, which is not read here, chooses the default" };
-    const exhausted = imagesInValuesTree(values, within?.text ?? this.text, path14, key, (image) => {
+    const reading = { note, emptyTag: "tag is empty; the chart, which is not read here, chooses the default", resolveAlias: within?.resolveAlias ?? this.resolveAlias };
+    const exhausted = imagesInValuesTree(values, within?.text.text ?? this.text, path14, key, (image) => {
       const text4 = typeof image.value === "string" ? image.value : image.raw;
-      const offset = within ? within.fileOffset(image.offset) : image.offset;
+      const offset = within ? within.text.fileOffset(image.offset) : image.offset;
       this.emit({ offset, raw: image.raw, text: text4, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: image.note, kind: "helm" }, false);
     }, reading);
     if (exhausted) this.exhausted = true;
   }
   /**
    * Helm values written as a YAML string in a literal block (`helm.values: |`, `valuesContent: |`),
-   * parsed and read as `helmValues`, each position in this file. A string that is not such a block,
-   * or not YAML (with any `{{ }}` of an ApplicationSet masked), is reported as not read.
+   * parsed and read as `helmValues`, each position in this file.
    */
   helmValuesString(node, path14, note) {
-    if (node === void 0 || node === null) return;
+    const values = this.embeddedValues(node, path14);
+    if (values === void 0) return;
+    for (const document2 of values.documents) {
+      this.helmValues(document2.contents, path14, path14.slice(path14.lastIndexOf(".") + 1), note, { text: values.embedded, resolveAlias: aliasResolver(document2) });
+    }
+  }
+  /**
+   * The documents of Helm values written as a YAML string in a literal block, and where their text
+   * is in this file. A string that is not such a block, or not YAML (with any `{{ }}` of an
+   * ApplicationSet masked), is reported as not read.
+   */
+  embeddedValues(node, path14) {
+    if (node === void 0 || node === null) return void 0;
     const embedded = literalBlockText(node, this.text);
     const line = () => new LineIndex(this.text).positionAt((0, import_yaml4.isScalar)(node) && node.range ? node.range[0] : 0).line;
     if (!embedded) {
       if ((0, import_yaml4.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path14} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
-      return;
+      return void 0;
     }
-    const parsed = parseYamlDocuments(maskTemplateActions(embedded.text) ?? embedded.text);
+    const parsed = parseYamlDocuments(maskTemplate(embedded.text, "actions") ?? embedded.text);
     if (parsed.errors.length > 0) {
       this.unread.push(`${path14} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
-      return;
+      return void 0;
     }
-    for (const document2 of parsed.documents) this.helmValues(document2.contents, path14, path14.slice(path14.lastIndexOf(".") + 1), note, embedded);
+    return { contents: parsed.documents.map((document2) => document2.contents), documents: parsed.documents, embedded };
   }
   /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */
   argoApplication(root, kind, prefix) {
@@ -58093,11 +58936,35 @@ var ManifestWalker = class {
     if (source !== void 0) this.argoHelmValues(this.get(source, "helm"), `${path14}.source.helm`);
     this.items(this.get(spec, "sources")).forEach((item, index) => this.argoHelmValues(this.get(item, "helm"), `${path14}.sources[${index}].helm`));
   }
+  /**
+   * An Argo CD source's Helm values in Argo CD's order of precedence (`values`, `valuesObject` over
+   * it, each of `parameters` set on top as `--set` sets it), every image reported where it is written.
+   */
   argoHelmValues(helm, path14) {
     if (helm === void 0) return;
     const note = (field) => `a value the Argo CD application gives its chart (helm.${field}), read as written`;
-    this.helmValues(this.get(helm, "valuesObject"), `${path14}.valuesObject`, "valuesObject", note("valuesObject"));
-    this.helmValuesString(this.get(helm, "values"), `${path14}.values`, note("values"));
+    const merged = new MergedValues();
+    const here = (offset) => offset;
+    const values = this.embeddedValues(this.get(helm, "values"), `${path14}.values`);
+    const valuesPlace = values && { fileOffset: values.embedded.fileOffset, context: (at) => `${path14}.values.${at}`, note: note("values") };
+    for (const contents of values?.contents ?? []) if (valuesPlace) merged.merge(contents, { text: values?.embedded.text ?? "", place: valuesPlace });
+    const valuesObjectPlace = { fileOffset: here, context: (at) => `${path14}.valuesObject.${at}`, note: note("valuesObject") };
+    merged.merge(this.get(helm, "valuesObject"), { text: this.text, place: valuesObjectPlace });
+    this.items(this.get(helm, "parameters")).forEach((parameter, index) => {
+      const name2 = this.string(this.get(parameter, "name"));
+      const context3 = (at) => `${path14}.parameters[${index}].value (${at})`;
+      const place = { fileOffset: here, context: context3, note: `a value the Argo CD application sets for its chart (helm.parameters ${name2 ?? ""}), read as written` };
+      if (name2 !== void 0) merged.set(name2, this.get(parameter, "value"), { text: this.text, place });
+    });
+    const reading = { note: "", emptyTag: "tag is empty; the chart, which is not read here, chooses the default" };
+    const exhausted = imagesInValuesTree(merged.root, merged.textOf, "", "", (image) => {
+      const place = merged.placeOf(image.at);
+      if (place === void 0) return;
+      const text4 = typeof image.value === "string" ? image.value : image.raw;
+      const notes = [place.note, image.note].filter(Boolean).join("; ");
+      this.emit({ offset: place.fileOffset(image.offset), raw: image.raw, text: text4, value: placeholderCheck(image.value, this.templateNote), context: place.context(image.context), note: notes, kind: "helm" }, false);
+    }, reading);
+    if (exhausted) this.exhausted = true;
   }
   /** Argo Workflows: Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow; Argo CD's applications. */
   argo(root, kind, prefix) {
@@ -58197,6 +59064,10 @@ function argoParameters(inputs, workflow) {
 function istioInjected(substitute2) {
   return (text4) => isIstioInjectedProxy("istio-proxy", text4) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute2(text4);
 }
+function roundTripFiller(written, context3) {
+  const field = /([A-Za-z]+)$/.exec(context3)?.[1];
+  return field !== void 0 && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : void 0;
+}
 var KO_SCHEME = "ko://";
 var TEMPLATE_ACTION_NOTE = "a {{ }} template action is filled in when this file is rendered";
 function placeholderCheck(value, templateNote) {
@@ -58210,7 +59081,7 @@ function placeholderCheck(value, templateNote) {
 }
 
 // src/discover/kustomize.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix7 } from "node:path";
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
 var MAX_NOTED = 5;
@@ -58220,7 +59091,7 @@ var kustomizeDiscoverer = {
     return isKustomizationFile(path14);
   },
   async extract(file, context3) {
-    const parsed = parseYamlDocuments(file.text);
+    const parsed = parseKustomization(file.text);
     const root = parsed.documents[0]?.contents;
     if (root === void 0) {
       if (parsed.errors.length > 0) throw new Error(parsed.errors[0]);
@@ -58231,7 +59102,7 @@ var kustomizeDiscoverer = {
     const inflated = inlineValuesImages(file, root, lines, errors);
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
-    const directory = posix5.dirname(file.path) === "." ? "" : posix5.dirname(file.path);
+    const directory = posix7.dirname(file.path) === "." ? "" : posix7.dirname(file.path);
     const reader = new ResourceReader(context3, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
     const occurrences = [...inflated];
@@ -58248,7 +59119,8 @@ var kustomizeDiscoverer = {
       const location = scalarLocation(mapGet(entry, override.newName !== void 0 ? "newName" : "name"), file.text);
       if (!location || location.raw.length === 0) return;
       const matched = resources.filter((image) => isImageMatched(image.current, override.name));
-      const { value, note } = describeOverride(override, matched, reader.read);
+      const templated = [override.name, override.newName, override.newTag, override.digest].some((field) => field?.includes(TEMPLATE_ACTION_MARK));
+      const { value, note } = templated ? { value: { unresolved: TEMPLATED }, note: void 0 } : describeOverride(override, matched, reader.read);
       occurrences.push(
         makeOccurrence({ file: file.path, kind: "kustomize", lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note })
       );
@@ -58256,6 +59128,14 @@ var kustomizeDiscoverer = {
     return errors.length > 0 ? { occurrences, errors } : { occurrences };
   }
 };
+function parseKustomization(text4) {
+  const parsed = parseYamlDocuments(text4);
+  if (parsed.errors.length === 0) return parsed;
+  const masked = maskTemplate(text4, "actions");
+  const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked);
+  return retried !== void 0 && retried.errors.length < parsed.errors.length ? retried : parsed;
+}
+var TEMPLATED = "a {{ }} template action is filled in when this file is rendered";
 var OVERRIDE_FIELDS = ["newName", "newTag", "digest"];
 function fieldText(node) {
   const value = scalarString(node);
@@ -58366,7 +59246,7 @@ var ResourceReader = class {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path14 = posix5.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        const path14 = posix7.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
         if (path14.startsWith("..") || path14 === ".") continue;
         for (const image of await this.resource(path14, depth)) images.push(image);
       }
@@ -58452,16 +59332,16 @@ async function discoverRepository(root, options = {}) {
     if (problem.unscanned) unscanned.push({ file: problem.file, reason: problem.message });
     else errors.push({ file: problem.file, message: problem.message });
   }
-  const fileCache = /* @__PURE__ */ new Map();
+  const fileCache = new TextCache(options.maxCachedText);
   const walked = new Set(walk.files);
   const rootPrefix = absoluteRoot.endsWith("/") ? absoluteRoot : `${absoluteRoot}/`;
   const readRepositoryFile = (relativePath2) => {
     const key = path9.posix.normalize(relativePath2);
-    if (!fileCache.has(key)) {
-      const target = walked.has(key) ? walk.rawPaths.get(key) ?? rootPrefix + key : locateInside(absoluteRoot, walk, key);
-      fileCache.set(key, target === void 0 ? void 0 : readTextFileSync(target, maxFileBytes(key)).text);
-    }
-    return Promise.resolve(fileCache.get(key));
+    if (fileCache.has(key)) return Promise.resolve(fileCache.get(key));
+    const target = walked.has(key) ? walk.rawPaths.get(key) ?? rootPrefix + key : locateInside(absoluteRoot, walk, key);
+    const text4 = target === void 0 ? void 0 : readTextFileSync(target, maxFileBytes(key)).text;
+    fileCache.keep(key, text4);
+    return Promise.resolve(text4);
   };
   const listingCache = /* @__PURE__ */ new Map();
   const listRepositoryFiles = (relativeDirectory) => {
@@ -58475,7 +59355,7 @@ async function discoverRepository(root, options = {}) {
     }
     return Promise.resolve(cached2);
   };
-  const context3 = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles };
+  const context3 = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk.files, candidateFilesComplete: onlyFiles === void 0 && walk.problems.length === 0 };
   const occurrences = [];
   const containers = [];
   const sources = /* @__PURE__ */ new Map();
@@ -58487,7 +59367,7 @@ async function discoverRepository(root, options = {}) {
     const matching = matchingDiscoverers(discoverers, file, text4);
     if (matching.length === 0) continue;
     filesScanned++;
-    fileCache.set(file, text4);
+    const keptNow = readBefore === void 0 && fileCache.keep(file, text4);
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text: text4 }, context3);
@@ -58500,14 +59380,15 @@ async function discoverRepository(root, options = {}) {
         }
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "warning" });
-        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0 || (extraction.readLineByLine ?? []).length > 0) sources.set(file, text4);
+        for (const message of extraction.notes ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "note" });
+        if (extraction.occurrences.length > 0 || (extraction.errors ?? []).length > 0 || (extraction.readLineByLine ?? []).length > 0 || (extraction.notes ?? []).length > 0) sources.set(file, text4);
         containers.push(...extraction.containers ?? []);
       } catch (error2) {
         unscanned.push({ file, reason: `${discoverer.kind}: could not be parsed: ${oneLine(errorMessage(error2))}` });
         sources.set(file, text4);
       }
     }
-    if (readBefore === void 0) fileCache.delete(file);
+    if (keptNow) fileCache.delete(file);
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
@@ -58540,15 +59421,15 @@ function readCandidate(file, location, discoverers, unscanned, errors) {
   return decoded2.text;
 }
 function onlyDefinitions(location) {
-  let definitions = 0;
+  let definitions2 = 0;
   const other = someChunk(location, (chunk) => {
     for (const match of chunk.matchAll(/^kind:[ \t]*["']?([A-Za-z]+)/gm)) {
       if (match[1] !== "CustomResourceDefinition") return true;
-      definitions++;
+      definitions2++;
     }
     return false;
   });
-  return !other && definitions > 0;
+  return !other && definitions2 > 0;
 }
 function claimed(discoverers, file, text4) {
   return discoverers.some((discoverer) => safeMatches(discoverer, file, text4) || safeMatches(discoverer, file, text4, true));
@@ -60284,7 +61165,7 @@ function defaultCredentialSource(options = {}) {
   if (envText) for (const [host2, c] of parseCredentialMap(envText, CREDENTIALS_ENV)) explicit.set(host2, c);
   if (options.registryCredentials?.trim())
     for (const [host2, c] of parseCredentialMap(options.registryCredentials, "registry-credentials input")) explicit.set(host2, c);
-  const githubToken = isGitHubDotCom(env.GITHUB_SERVER_URL) ? options.githubToken : void 0;
+  const githubToken = isGitHubDotCom(env) ? options.githubToken : void 0;
   if (options.githubToken && !githubToken) logger?.(`GITHUB_TOKEN is not used for ghcr.io: it is a token of ${env.GITHUB_SERVER_URL}, not of github.com`);
   let configsPromise;
   const cache3 = /* @__PURE__ */ new Map();
@@ -60332,14 +61213,6 @@ function defaultCredentialSource(options = {}) {
       return pending;
     }
   };
-}
-function isGitHubDotCom(serverUrl) {
-  if (serverUrl === void 0 || serverUrl === "") return true;
-  try {
-    return new URL(serverUrl).hostname.toLowerCase() === "github.com";
-  } catch {
-    return false;
-  }
 }
 
 // src/registry/docker-hub.ts
@@ -62880,7 +63753,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -62991,7 +63864,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml28.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml32.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }
@@ -63022,7 +63895,7 @@ async function readContext(env) {
       throw new SetupError(`cannot read the event payload ${eventPath}: ${error2.message.split("\n")[0]}`);
     }
   }
-  const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const { owner, repo } = githubRepository(env) ?? { owner: "", repo: "" };
   return {
     eventName: env.GITHUB_EVENT_NAME ?? "",
     payload,
