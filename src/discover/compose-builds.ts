@@ -7,6 +7,7 @@
  */
 import { posix } from 'node:path';
 import type { Document } from 'yaml';
+import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import { dirName, listItems, mapPairs, mergedGet } from './image-site.js';
 import { isScalar, isMap, parseYamlDocuments, scalarString } from './yaml.js';
@@ -163,17 +164,7 @@ const indexes = new WeakMap<DiscoverContext, Promise<{ files: Set<string>; byDoc
 const perFile = new WeakMap<DiscoverContext, Map<string, Promise<FoundBuild[]>>>();
 
 function buildsOfFile(path: string, context: DiscoverContext): Promise<FoundBuild[]> {
-  let cache = perFile.get(context);
-  if (!cache) {
-    cache = new Map();
-    perFile.set(context, cache);
-  }
-  let builds = cache.get(path);
-  if (!builds) {
-    builds = readBuilds(path, context);
-    cache.set(path, builds);
-  }
-  return builds;
+  return oncePerScan(perFile, context, path, () => readBuilds(path, context));
 }
 
 /** Per scan: the variables of each dotenv file read, parsed once. */
@@ -181,31 +172,15 @@ const dotenvFiles = new WeakMap<DiscoverContext, Map<string, Promise<Map<string,
 
 /** The variables of a dotenv file of the repository (none when it is absent). */
 function dotenvAt(path: string, context: DiscoverContext): Promise<Map<string, VariableValue>> {
-  let cache = dotenvFiles.get(context);
-  if (!cache) {
-    cache = new Map();
-    dotenvFiles.set(context, cache);
-  }
-  let variables = cache.get(path);
-  if (!variables) {
-    variables = context.readFile(path).then((text) => (text === undefined ? new Map() : parseDotenv(text)));
-    cache.set(path, variables);
-  }
-  return variables;
+  return oncePerScan(dotenvFiles, context, path, () => context.readFile(path).then((text) => (text === undefined ? new Map() : parseDotenv(text))));
 }
 
 /** Per scan: what each compose file read says about building, parsed once. */
 const writtenFiles = new WeakMap<DiscoverContext, Map<string, Promise<WrittenFile | undefined>>>();
 
 function writtenFile(path: string, context: DiscoverContext): Promise<WrittenFile | undefined> {
-  let cache = writtenFiles.get(context);
-  if (!cache) {
-    cache = new Map();
-    writtenFiles.set(context, cache);
-  }
-  let written = cache.get(path);
-  if (!written) {
-    written = context.readFile(path).then((text) => {
+  return oncePerScan(writtenFiles, context, path, () =>
+    context.readFile(path).then((text) => {
       // A Jinja template builds nothing until rendered; a file that names no `build` or `include` is not parsed.
       if (text === undefined || renderedPath(path) !== undefined || (!text.includes('build') && !text.includes('include'))) return undefined;
       try {
@@ -214,10 +189,8 @@ function writtenFile(path: string, context: DiscoverContext): Promise<WrittenFil
         // A compose file that cannot be read builds nothing here; it is reported when it is scanned itself.
         return undefined;
       }
-    });
-    cache.set(path, written);
-  }
-  return written;
+    }),
+  );
 }
 
 /**

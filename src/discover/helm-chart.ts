@@ -12,6 +12,7 @@ import { keyInParent, overlayParentValues, parentValuesFor, vendoringParent } fr
 import { parseHelmIgnore } from './helm-ignore.js';
 import type { Occurrence } from '../model.js';
 import { splitReference } from '../reference/index.js';
+import { oncePerScan, perScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml, type ScalarLocation } from './yaml.js';
@@ -255,13 +256,7 @@ const chartCache = new WeakMap<DiscoverContext, Map<string, Promise<LoadedChart 
 
 /** The chart at `chartRoot`, read and parsed once per scan; undefined when it has no Chart.yaml. */
 export function loadChart(chartRoot: string, context: DiscoverContext): Promise<LoadedChart | undefined> {
-  const perChart = perScan(chartCache, context);
-  let cached = perChart.get(chartRoot);
-  if (!cached) {
-    cached = readChart(chartRoot, context);
-    perChart.set(chartRoot, cached);
-  }
-  return cached;
+  return oncePerScan(chartCache, context, chartRoot, () => readChart(chartRoot, context));
 }
 
 async function readChart(chartRoot: string, context: DiscoverContext): Promise<LoadedChart | undefined> {
@@ -496,13 +491,6 @@ const sharedParsesByScan = new WeakMap<DiscoverContext, Map<string, SharedParse>
 
 function sharedParsesOf(context: DiscoverContext): Map<string, SharedParse> {
   return perScan(sharedParsesByScan, context);
-}
-
-/** A scan's own map in a cache kept per scan (a scan is its context), made when first asked for. */
-function perScan<K, V>(byScan: WeakMap<DiscoverContext, Map<K, V>>, context: DiscoverContext): Map<K, V> {
-  let map = byScan.get(context);
-  if (!map) byScan.set(context, (map = new Map<K, V>()));
-  return map;
 }
 
 /** A template file's parse tree, once (and once per scan for a file without site markers). */

@@ -10,6 +10,7 @@
  * argument given by one of them is left out, and the Dockerfile's `ARG` default stands.
  */
 import { posix } from 'node:path';
+import { oncePerScan } from '../per-scan.js';
 import type { DiscoverContext } from '../types.js';
 
 const BAKE_FILES = ['docker-bake.json', 'docker-bake.hcl', 'docker-bake.override.json', 'docker-bake.override.hcl'];
@@ -339,29 +340,22 @@ function resolveTarget(definition: BakeDefinition, name: string, depth = 0, visi
 const definitions = new WeakMap<DiscoverContext, Map<string, Promise<BakeDefinition | undefined>>>();
 
 function definitionIn(directory: string, context: DiscoverContext): Promise<BakeDefinition | undefined> {
-  let cache = definitions.get(context);
-  if (!cache) {
-    cache = new Map();
-    definitions.set(context, cache);
+  return oncePerScan(definitions, context, directory, () => readDefinition(directory, context));
+}
+
+/** The bake files of a directory, merged as bake merges several files; undefined when it has none. */
+async function readDefinition(directory: string, context: DiscoverContext): Promise<BakeDefinition | undefined> {
+  const merged: BakeDefinition = { variables: new Map(), targets: new Map(), grouped: new Set() };
+  let found = false;
+  for (const name of BAKE_FILES) {
+    const path = directory === '.' ? name : `${directory}/${name}`;
+    const text = await context.readFile(path);
+    if (text === undefined) continue;
+    found = true;
+    if (name.endsWith('.json')) readJson(text, path, merged);
+    else readHcl(text, path, merged);
   }
-  let definition = cache.get(directory);
-  if (!definition) {
-    definition = (async () => {
-      const merged: BakeDefinition = { variables: new Map(), targets: new Map(), grouped: new Set() };
-      let found = false;
-      for (const name of BAKE_FILES) {
-        const path = directory === '.' ? name : `${directory}/${name}`;
-        const text = await context.readFile(path);
-        if (text === undefined) continue;
-        found = true;
-        if (name.endsWith('.json')) readJson(text, path, merged);
-        else readHcl(text, path, merged);
-      }
-      return found ? merged : undefined;
-    })();
-    cache.set(directory, definition);
-  }
-  return definition;
+  return found ? merged : undefined;
 }
 
 /** One bake target building a Dockerfile, with the definition its values come from. */
