@@ -19,18 +19,24 @@ export class LineIndex {
 
   /** Position of a 0-based offset into `text`. */
   positionAt(offset: number): Position {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 };
+    const line = lastAtMost(this.starts, offset);
+    return { line: line + 1, column: offset - this.starts[line] + 1 };
   }
 
   /** 0-based offset of a 1-based position. */
   offsetAt(position: Position): number {
     return this.starts[position.line - 1] + position.column - 1;
   }
+}
+
+/** The index of the last of ascending `starts` (the first is at most `offset`) that is at most `offset`: the line it starts. */
+export function lastAtMost(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }

@@ -2,6 +2,7 @@
  * YAML with source positions, shared by every YAML-based kind. Positions come from the parser's
  * node ranges, never from searching the text afterwards.
  */
+import { lastAtMost } from './position.js';
 import { joinFlowLines } from './yaml-tolerant.js';
 import { parseSimpleDocuments } from './yaml-fast.js';
 import { isAlias, isMap, isNode, isScalar, isSeq, parse, parseAllDocuments, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
@@ -246,14 +247,8 @@ function lineStartsOf(text: string): number[] {
 
 /** What the parser's pretty errors append (`at line 3, column 5`), from line starts of the original text. */
 function errorPosition(offset: number, lineStarts: number[]): string {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (lineStarts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return ` at line ${low + 1}, column ${offset - lineStarts[low] + 1}`;
+  const line = lastAtMost(lineStarts, offset);
+  return ` at line ${line + 1}, column ${offset - lineStarts[line] + 1}`;
 }
 
 /**
@@ -485,14 +480,8 @@ export function literalBlockText(node: unknown, text: string): EmbeddedText | un
     fileLine = fileEnd + 1;
   }
   const fileOffset = (offset: number): number => {
-    let low = 0;
-    let high = valueStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (valueStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return fileStarts[low] + (offset - valueStarts[low]);
+    const line = lastAtMost(valueStarts, offset);
+    return fileStarts[line] + (offset - valueStarts[line]);
   };
   return { text: value, fileOffset };
 }
