@@ -47300,20 +47300,24 @@ var LineIndex = class {
   starts = [0];
   /** Position of a 0-based offset into `text`. */
   positionAt(offset) {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = low + high + 1 >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 };
+    const line = lastAtMost(this.starts, offset);
+    return { line: line + 1, column: offset - this.starts[line] + 1 };
   }
   /** 0-based offset of a 1-based position. */
   offsetAt(position) {
     return this.starts[position.line - 1] + position.column - 1;
   }
 };
+function lastAtMost(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = low + high + 1 >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
 
 // src/linear-regexp.ts
 import { setFlagsFromString } from "node:v8";
@@ -50187,14 +50191,8 @@ function lineStartsOf(text4) {
   return starts;
 }
 function errorPosition(offset, lineStarts) {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const middle = low + high + 1 >> 1;
-    if (lineStarts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return ` at line ${low + 1}, column ${offset - lineStarts[low] + 1}`;
+  const line = lastAtMost(lineStarts, offset);
+  return ` at line ${line + 1}, column ${offset - lineStarts[line] + 1}`;
 }
 function readDocuments(text4, lineStarts) {
   const read = [];
@@ -50352,14 +50350,8 @@ function literalBlockText(node, text4) {
     fileLine = fileEnd + 1;
   }
   const fileOffset = (offset) => {
-    let low = 0;
-    let high = valueStarts.length - 1;
-    while (low < high) {
-      const middle = low + high + 1 >> 1;
-      if (valueStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return fileStarts[low] + (offset - valueStarts[low]);
+    const line = lastAtMost(valueStarts, offset);
+    return fileStarts[line] + (offset - valueStarts[line]);
   };
   return { text: value, fileOffset };
 }
@@ -53031,6 +53023,20 @@ var devcontainerDiscoverer = {
 
 // src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
+
+// src/discover/per-scan.ts
+function perScan(byScan, context3) {
+  let map = byScan.get(context3);
+  if (!map) byScan.set(context3, map = /* @__PURE__ */ new Map());
+  return map;
+}
+function oncePerScan(byScan, context3, key, make) {
+  const map = perScan(byScan, context3);
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key);
+}
+
+// src/discover/compose-builds.ts
 var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
@@ -53123,52 +53129,27 @@ function resolveBuilds(written, projectDirectory, variables) {
 var indexes = /* @__PURE__ */ new WeakMap();
 var perFile = /* @__PURE__ */ new WeakMap();
 function buildsOfFile(path14, context3) {
-  let cache3 = perFile.get(context3);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    perFile.set(context3, cache3);
-  }
-  let builds = cache3.get(path14);
-  if (!builds) {
-    builds = readBuilds(path14, context3);
-    cache3.set(path14, builds);
-  }
-  return builds;
+  return oncePerScan(perFile, context3, path14, () => readBuilds(path14, context3));
 }
 var dotenvFiles = /* @__PURE__ */ new WeakMap();
 function dotenvAt(path14, context3) {
-  let cache3 = dotenvFiles.get(context3);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    dotenvFiles.set(context3, cache3);
-  }
-  let variables = cache3.get(path14);
-  if (!variables) {
-    variables = context3.readFile(path14).then((text4) => text4 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text4));
-    cache3.set(path14, variables);
-  }
-  return variables;
+  return oncePerScan(dotenvFiles, context3, path14, () => context3.readFile(path14).then((text4) => text4 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text4)));
 }
 var writtenFiles = /* @__PURE__ */ new WeakMap();
 function writtenFile(path14, context3) {
-  let cache3 = writtenFiles.get(context3);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    writtenFiles.set(context3, cache3);
-  }
-  let written = cache3.get(path14);
-  if (!written) {
-    written = context3.readFile(path14).then((text4) => {
+  return oncePerScan(
+    writtenFiles,
+    context3,
+    path14,
+    () => context3.readFile(path14).then((text4) => {
       if (text4 === void 0 || renderedPath(path14) !== void 0 || !text4.includes("build") && !text4.includes("include")) return void 0;
       try {
         return readWritten(path14, text4);
       } catch {
         return void 0;
       }
-    });
-    cache3.set(path14, written);
-  }
-  return written;
+    })
+  );
 }
 async function readBuilds(path14, context3) {
   const written = await writtenFile(path14, context3);
@@ -53474,29 +53455,20 @@ function resolveTarget(definition, name2, depth = 0, visiting = /* @__PURE__ */ 
 }
 var definitions = /* @__PURE__ */ new WeakMap();
 function definitionIn(directory, context3) {
-  let cache3 = definitions.get(context3);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    definitions.set(context3, cache3);
+  return oncePerScan(definitions, context3, directory, () => readDefinition(directory, context3));
+}
+async function readDefinition(directory, context3) {
+  const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
+  let found = false;
+  for (const name2 of BAKE_FILES) {
+    const path14 = directory === "." ? name2 : `${directory}/${name2}`;
+    const text4 = await context3.readFile(path14);
+    if (text4 === void 0) continue;
+    found = true;
+    if (name2.endsWith(".json")) readJson(text4, path14, merged);
+    else readHcl(text4, path14, merged);
   }
-  let definition = cache3.get(directory);
-  if (!definition) {
-    definition = (async () => {
-      const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
-      let found = false;
-      for (const name2 of BAKE_FILES) {
-        const path14 = directory === "." ? name2 : `${directory}/${name2}`;
-        const text4 = await context3.readFile(path14);
-        if (text4 === void 0) continue;
-        found = true;
-        if (name2.endsWith(".json")) readJson(text4, path14, merged);
-        else readHcl(text4, path14, merged);
-      }
-      return found ? merged : void 0;
-    })();
-    cache3.set(directory, definition);
-  }
-  return definition;
+  return found ? merged : void 0;
 }
 async function bakeBuilders(dockerfilePath, context3) {
   const builders = [];
@@ -56315,13 +56287,7 @@ var MAX_TEMPLATE_FILES = 1e3;
 var MAX_DEPENDENCY_DEPTH = 3;
 var chartCache = /* @__PURE__ */ new WeakMap();
 function loadChart(chartRoot, context3) {
-  const perChart = perScan(chartCache, context3);
-  let cached2 = perChart.get(chartRoot);
-  if (!cached2) {
-    cached2 = readChart(chartRoot, context3);
-    perChart.set(chartRoot, cached2);
-  }
-  return cached2;
+  return oncePerScan(chartCache, context3, chartRoot, () => readChart(chartRoot, context3));
 }
 async function readChart(chartRoot, context3) {
   const metadata = await readChartMetadata(chartRoot, context3);
@@ -56501,11 +56467,6 @@ var parsedFiles = /* @__PURE__ */ new WeakMap();
 var sharedParsesByScan = /* @__PURE__ */ new WeakMap();
 function sharedParsesOf(context3) {
   return perScan(sharedParsesByScan, context3);
-}
-function perScan(byScan, context3) {
-  let map = byScan.get(context3);
-  if (!map) byScan.set(context3, map = /* @__PURE__ */ new Map());
-  return map;
 }
 function parseCached(file) {
   let parsed = parsedFiles.get(file);

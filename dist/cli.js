@@ -21082,20 +21082,24 @@ var LineIndex = class {
   starts = [0];
   /** Position of a 0-based offset into `text`. */
   positionAt(offset) {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = low + high + 1 >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 };
+    const line = lastAtMost(this.starts, offset);
+    return { line: line + 1, column: offset - this.starts[line] + 1 };
   }
   /** 0-based offset of a 1-based position. */
   offsetAt(position) {
     return this.starts[position.line - 1] + position.column - 1;
   }
 };
+function lastAtMost(starts, offset) {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = low + high + 1 >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
 
 // src/model.ts
 var SEVERITY_RANK = { note: 1, warning: 2, error: 3 };
@@ -26794,14 +26798,8 @@ function lineStartsOf(text3) {
   return starts;
 }
 function errorPosition(offset, lineStarts) {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const middle = low + high + 1 >> 1;
-    if (lineStarts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return ` at line ${low + 1}, column ${offset - lineStarts[low] + 1}`;
+  const line = lastAtMost(lineStarts, offset);
+  return ` at line ${line + 1}, column ${offset - lineStarts[line] + 1}`;
 }
 function readDocuments(text3, lineStarts) {
   const read = [];
@@ -26959,14 +26957,8 @@ function literalBlockText(node, text3) {
     fileLine = fileEnd + 1;
   }
   const fileOffset = (offset) => {
-    let low = 0;
-    let high = valueStarts.length - 1;
-    while (low < high) {
-      const middle = low + high + 1 >> 1;
-      if (valueStarts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return fileStarts[low] + (offset - valueStarts[low]);
+    const line = lastAtMost(valueStarts, offset);
+    return fileStarts[line] + (offset - valueStarts[line]);
   };
   return { text: value, fileOffset };
 }
@@ -29638,6 +29630,20 @@ var devcontainerDiscoverer = {
 
 // src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
+
+// src/discover/per-scan.ts
+function perScan(byScan, context) {
+  let map = byScan.get(context);
+  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
+  return map;
+}
+function oncePerScan(byScan, context, key, make) {
+  const map = perScan(byScan, context);
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key);
+}
+
+// src/discover/compose-builds.ts
 var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
@@ -29730,52 +29736,27 @@ function resolveBuilds(written, projectDirectory, variables) {
 var indexes = /* @__PURE__ */ new WeakMap();
 var perFile = /* @__PURE__ */ new WeakMap();
 function buildsOfFile(path6, context) {
-  let cache3 = perFile.get(context);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    perFile.set(context, cache3);
-  }
-  let builds = cache3.get(path6);
-  if (!builds) {
-    builds = readBuilds(path6, context);
-    cache3.set(path6, builds);
-  }
-  return builds;
+  return oncePerScan(perFile, context, path6, () => readBuilds(path6, context));
 }
 var dotenvFiles = /* @__PURE__ */ new WeakMap();
 function dotenvAt(path6, context) {
-  let cache3 = dotenvFiles.get(context);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    dotenvFiles.set(context, cache3);
-  }
-  let variables = cache3.get(path6);
-  if (!variables) {
-    variables = context.readFile(path6).then((text3) => text3 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text3));
-    cache3.set(path6, variables);
-  }
-  return variables;
+  return oncePerScan(dotenvFiles, context, path6, () => context.readFile(path6).then((text3) => text3 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text3)));
 }
 var writtenFiles = /* @__PURE__ */ new WeakMap();
 function writtenFile(path6, context) {
-  let cache3 = writtenFiles.get(context);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    writtenFiles.set(context, cache3);
-  }
-  let written = cache3.get(path6);
-  if (!written) {
-    written = context.readFile(path6).then((text3) => {
+  return oncePerScan(
+    writtenFiles,
+    context,
+    path6,
+    () => context.readFile(path6).then((text3) => {
       if (text3 === void 0 || renderedPath(path6) !== void 0 || !text3.includes("build") && !text3.includes("include")) return void 0;
       try {
         return readWritten(path6, text3);
       } catch {
         return void 0;
       }
-    });
-    cache3.set(path6, written);
-  }
-  return written;
+    })
+  );
 }
 async function readBuilds(path6, context) {
   const written = await writtenFile(path6, context);
@@ -30081,29 +30062,20 @@ function resolveTarget(definition, name2, depth = 0, visiting = /* @__PURE__ */ 
 }
 var definitions = /* @__PURE__ */ new WeakMap();
 function definitionIn(directory, context) {
-  let cache3 = definitions.get(context);
-  if (!cache3) {
-    cache3 = /* @__PURE__ */ new Map();
-    definitions.set(context, cache3);
+  return oncePerScan(definitions, context, directory, () => readDefinition(directory, context));
+}
+async function readDefinition(directory, context) {
+  const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
+  let found = false;
+  for (const name2 of BAKE_FILES) {
+    const path6 = directory === "." ? name2 : `${directory}/${name2}`;
+    const text3 = await context.readFile(path6);
+    if (text3 === void 0) continue;
+    found = true;
+    if (name2.endsWith(".json")) readJson(text3, path6, merged);
+    else readHcl(text3, path6, merged);
   }
-  let definition = cache3.get(directory);
-  if (!definition) {
-    definition = (async () => {
-      const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
-      let found = false;
-      for (const name2 of BAKE_FILES) {
-        const path6 = directory === "." ? name2 : `${directory}/${name2}`;
-        const text3 = await context.readFile(path6);
-        if (text3 === void 0) continue;
-        found = true;
-        if (name2.endsWith(".json")) readJson(text3, path6, merged);
-        else readHcl(text3, path6, merged);
-      }
-      return found ? merged : void 0;
-    })();
-    cache3.set(directory, definition);
-  }
-  return definition;
+  return found ? merged : void 0;
 }
 async function bakeBuilders(dockerfilePath, context) {
   const builders = [];
@@ -32922,13 +32894,7 @@ var MAX_TEMPLATE_FILES = 1e3;
 var MAX_DEPENDENCY_DEPTH = 3;
 var chartCache = /* @__PURE__ */ new WeakMap();
 function loadChart(chartRoot, context) {
-  const perChart = perScan(chartCache, context);
-  let cached2 = perChart.get(chartRoot);
-  if (!cached2) {
-    cached2 = readChart(chartRoot, context);
-    perChart.set(chartRoot, cached2);
-  }
-  return cached2;
+  return oncePerScan(chartCache, context, chartRoot, () => readChart(chartRoot, context));
 }
 async function readChart(chartRoot, context) {
   const metadata = await readChartMetadata(chartRoot, context);
@@ -33108,11 +33074,6 @@ var parsedFiles = /* @__PURE__ */ new WeakMap();
 var sharedParsesByScan = /* @__PURE__ */ new WeakMap();
 function sharedParsesOf(context) {
   return perScan(sharedParsesByScan, context);
-}
-function perScan(byScan, context) {
-  let map = byScan.get(context);
-  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
-  return map;
 }
 function parseCached(file) {
   let parsed = parsedFiles.get(file);
