@@ -45,6 +45,19 @@ describe('devcontainer discoverer', () => {
     expect(project.occurrences).toMatchObject([{ line: 1, column: 13, raw: 'ubuntu:24.04', reference: 'docker.io/library/ubuntu:24.04' }]);
   });
 
+  it('pulls a Feature id lower-cased, as the dev container CLI does', async () => {
+    const { occurrences } = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'feature-case/.devcontainer/devcontainer.json');
+    expect(occurrences[1]).toMatchObject({
+      line: 8,
+      column: 6,
+      raw: 'ghcr.io/NicoVIII/devcontainer-features/pnpm:1',
+      resolved: 'ghcr.io/nicoviii/devcontainer-features/pnpm:1',
+      reference: 'ghcr.io/nicoviii/devcontainer-features/pnpm:1',
+      note: 'the dev container CLI lower-cases Feature ids before pulling',
+    });
+    expect(occurrences[1].problem).toBeUndefined();
+  });
+
   it('leaves dev container variables unresolved', async () => {
     const { occurrences } = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'variables/.devcontainer.json');
     expect(summary(occurrences)).toEqual([

@@ -4,7 +4,9 @@
  *
  * Feature keys that are not registry references are skipped: local folders (`./feature`), tarball
  * URLs, legacy short ids without a registry (`docker-in-docker`, which the CLI maps to a built-in
- * set) and the deprecated GitHub-release form (`owner/repo/feature@version`).
+ * set) and the deprecated GitHub-release form (`owner/repo/feature@version`). The CLI lower-cases a
+ * Feature id before pulling it (`getRef` in containerCollectionsOCI.ts), so `ghcr.io/NicoVIII/...` is
+ * pulled as `ghcr.io/nicoviii/...`; the image is not (`docker pull` refuses upper case).
  */
 import { posix } from 'node:path';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
@@ -95,8 +97,8 @@ export const devcontainerDiscoverer: Discoverer = {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe(parseErrors, lines).join('; ')}` : ''}`);
     }
     const occurrences: Occurrence[] = [];
-    const emit = (site: { offset: number; raw: string; value: string }, context: string) =>
-      occurrences.push(makeOccurrence({ file: file.path, kind: 'devcontainer', lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context }));
+    const emit = (site: { offset: number; raw: string; value: string }, context: string, note?: string) =>
+      occurrences.push(makeOccurrence({ file: file.path, kind: 'devcontainer', lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context, note }));
 
     const image = findNodeAtLocation(root, ['image']);
     const imageSite = image && stringSite(image, file.text);
@@ -107,7 +109,10 @@ export const devcontainerDiscoverer: Discoverer = {
       for (const property of features.children ?? []) {
         const key = property.children?.[0];
         const site = key && stringSite(key, file.text);
-        if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
+        if (!site || !isOciFeature(site.value)) continue;
+        const pulled = site.value.toLowerCase();
+        const note = pulled === site.value ? undefined : 'the dev container CLI lower-cases Feature ids before pulling';
+        emit({ ...site, value: pulled }, `features["${site.value}"]`, note);
       }
     }
     // A recovered parse still has exact positions for what it found; the problems are reported.
