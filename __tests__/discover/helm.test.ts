@@ -272,6 +272,15 @@ describe('helm values', () => {
     ]);
   });
 
+  it('an image block `{name, tag}` beside an empty `repository:` override is read by its name, in a part switched off too', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'empty-repository-name-tag/values.yaml');
+    expect(occurrences.map((o) => [...rows([o])[0], o.note?.split('; ').at(-1)])).toEqual([
+      ['9:11', 'cluster-agent', 'registry.datadoghq.com/cluster-agent:7.81.1', 'clusterAgent.image.name', "rendered by the chart's templates with the default values"],
+      // The DaemonSet renders only once an API key is set; its image line composes this block.
+      ['19:11', 'agent', 'registry.datadoghq.com/agent:7.81.1', 'agents.image.name', 'as the template that builds it composes it from the values'],
+    ]);
+  });
+
   it(".Capabilities as helm template sets it: Kubernetes v1.34.0, built-in API versions only", async () => {
     const values = await extract(helmValuesDiscoverer, 'capabilities/values.yaml');
     expect(values.occurrences.map((o) => [...rows([o])[0], o.note?.split('; ').at(-1), o.related?.map((r) => r.line)])).toEqual([

@@ -277,7 +277,11 @@ class ValuesWalker {
     const digest = this.field(mapGet(map, 'digest'));
     const hasImageParts = tag !== undefined || digest !== undefined || registry !== undefined || mapGet(map, 'pullPolicy') !== undefined;
 
-    let nameField: Field | undefined = this.field(repositoryNode);
+    // An empty `repository:` is an override left unset (DataDog's `{name, tag, repository}`): the
+    // image is then named by the block's other fields, as its templates fall back to them.
+    const repository = this.field(repositoryNode);
+    const unsetRepository = repository?.rendered === '' && (mapGet(map, 'name') !== undefined || nameNode !== undefined);
+    let nameField: Field | undefined = unsetRepository ? undefined : repository;
     let positioned = repositoryNode;
     let fieldName = 'repository';
     // With a tag beside them, `{registry, image}` is an image under any key (traefik's `azure.images.hub`).
