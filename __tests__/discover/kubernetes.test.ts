@@ -165,7 +165,8 @@ describe('kubernetes extract', () => {
     expect(occurrences.map((o) => o.raw)).toEqual([
       'argoproj/rollouts-demo:blue',
       'ghcr.io/knative/helloworld-go:latest',
-      // Prometheus' own `spec.image` is not a container and is not reported; its extra containers are.
+      // Prometheus' own `spec.image` is no container, but the operator runs it (operator-images.ts); its extra containers too.
+      'quay.io/prometheus/prometheus:v2.51.0',
       'quay.io/prometheus-operator/prometheus-config-reloader:v0.72.0',
       // `kind: TodoList` without `items` is an object like any other.
       'ghcr.io/example/todo-runner:0.3.1',
@@ -480,6 +481,52 @@ describe('kubernetes: one container written as a map under `container`', () => {
     ]);
     expect(occurrences[0]?.note).toBe("a KubeVirt container disk: pulled as a container image to hold the virtual machine's disk");
     expect(containers).toBeUndefined();
+  });
+});
+
+describe("kubernetes: images an operator's custom resources name in fields of their own", () => {
+  const summary = (occurrences: Occurrence[]) => occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context]);
+
+  it("reads a Prometheus's and an Alertmanager's spec.image (kube-prometheus)", async () => {
+    const { occurrences } = await extract('operator-images/prometheus-operator.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['11:10', 'quay.io/prometheus/prometheus:v3.13.2', 'spec.image'],
+      ['24:10', 'quay.io/prometheus/alertmanager:v0.33.1', 'spec.image'],
+    ]);
+    expect(occurrences[0]?.note).toBe('the image the Prometheus Operator runs for this Prometheus (spec.image)');
+  });
+
+  it("reads a Zalando postgresql's spec.dockerImage and its sidecars beside its initContainers", async () => {
+    const { occurrences } = await extract('operator-images/zalando-postgresql.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['10:16', 'ghcr.io/zalando/spilo-18:4.1-p2', 'spec.dockerImage'],
+      ['17:15', 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0', 'spec.sidecars[0].image'],
+      ['24:12', 'docker.io/library/busybox', 'spec.initContainers[0].image'],
+    ]);
+  });
+
+  it("reads an ECK Agent's spec.image", async () => {
+    const { occurrences } = await extract('operator-images/eck-agent.yaml');
+    expect(summary(occurrences)).toEqual([['9:10', 'docker.elastic.co/elastic-agent/elastic-agent-complete:9.5.1', 'spec.image']]);
+  });
+
+  it("reads a RedisFailover's Redis and exporter images and its extraContainers", async () => {
+    const { occurrences } = await extract('operator-images/redis-failover.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['12:14', 'docker.io/leominov/redis_sentinel_exporter:1.3.0', 'spec.sentinel.exporter.image'],
+      ['15:14', 'docker.io/library/busybox', 'spec.sentinel.extraContainers[0].image'],
+      ['22:12', 'docker.io/library/redis:4.0-alpine', 'spec.redis.image'],
+      ['25:14', 'docker.io/oliver006/redis_exporter:v1.3.5-alpine', 'spec.redis.exporter.image'],
+    ]);
+  });
+
+  it("reads a CloudNativePG Cluster's spec.imageName and every image of an ImageCatalog", async () => {
+    const { occurrences } = await extract('operator-images/cloudnative-pg.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['9:14', 'ghcr.io/cloudnative-pg/postgresql:17.5', 'spec.imageName'],
+      ['20:14', 'ghcr.io/cloudnative-pg/postgresql:16.9', 'spec.images[0].image'],
+      ['22:14', 'ghcr.io/cloudnative-pg/postgresql:17.5', 'spec.images[1].image'],
+    ]);
   });
 });
 

@@ -15,6 +15,7 @@ import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
+import { operatorImageFields } from './operator-images.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './handed-images.js';
@@ -62,6 +63,8 @@ export interface ManifestScan {
 }
 
 const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
+/** Lists of containers an operator adds to the pods it runs, as its custom resources name them (Zalando's `sidecars`, Spotahome's `extraContainers`). */
+const OPERATOR_CONTAINER_LIST_KEYS = ['sidecars', 'extraContainers'];
 /** The key under which a custom resource writes one container (a map), where lists use CONTAINER_LIST_KEYS. */
 const SINGLE_CONTAINER_KEY = 'container';
 
@@ -360,6 +363,7 @@ class ManifestWalker {
     if (apiVersion.startsWith('helm.cattle.io/') && (kind === 'HelmChart' || kind === 'HelmChartConfig')) {
       this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
+    for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
@@ -372,6 +376,14 @@ class ManifestWalker {
     const valuesFrom = this.at(root, ['spec', 'valuesFrom']);
     if (this.items(valuesFrom).length > 0) this.releases.push({ values, valuesFrom, prefix });
     else this.helmValues(values, `${prefix}spec.values`, 'values', "a value of the HelmRelease's chart (spec.values), read as written");
+  }
+
+  /** The image at a field path of an operator's resource (operator-images.ts); `[]` steps into every item of a list. */
+  private fieldImages(node: unknown, path: readonly string[], context: string, note: string): void {
+    const [key, ...rest] = path;
+    if (key === undefined) return this.imageAt(node, context, noSubstitution, note);
+    if (key === '[]') return this.items(node).forEach((item, index) => this.fieldImages(item, rest, `${context}[${index}]`, note));
+    this.fieldImages(this.get(node, key), rest, context === '' || context.endsWith('.') ? `${context}${key}` : `${context}.${key}`, note);
   }
 
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
@@ -480,7 +492,7 @@ class ManifestWalker {
         const key = keyText(pair.key, this.resolveAlias);
         if (key === undefined || skipped?.has(key)) continue;
         const childPath = path === '' ? key : `${path}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) {
+        if (CONTAINER_LIST_KEYS.includes(key) || OPERATOR_CONTAINER_LIST_KEYS.includes(key)) {
           this.containerList(pair.value, childPath, true, noSubstitution);
           continue;
         }

@@ -1,0 +1,72 @@
+/**
+ * Custom resources whose operator runs an image named in a field of its own, not in a container
+ * (`spec.image` of a prometheus-operator `Prometheus`, `spec.dockerImage` of a Zalando `postgresql`):
+ * one row per operator, the fields as its CRD documents them. Containers these resources also
+ * embed (`spec.containers`, `sidecars`) are read by the generic rule.
+ */
+
+/** The fields of one operator's resources that name an image. */
+interface OperatorImages {
+  /** The API group, as the apiVersion starts (`monitoring.coreos.com/`). */
+  group: string;
+  operator: string;
+  /** Kind to field paths; `[]` stands for every item of a list. */
+  fields: Readonly<Record<string, readonly string[]>>;
+}
+
+const ECK_SPEC_IMAGE = ['spec.image'];
+
+const OPERATORS: readonly OperatorImages[] = [
+  {
+    group: 'monitoring.coreos.com/',
+    operator: 'the Prometheus Operator',
+    fields: {
+      Prometheus: ['spec.image', 'spec.thanos.image'],
+      PrometheusAgent: ['spec.image'],
+      Alertmanager: ['spec.image'],
+      ThanosRuler: ['spec.image'],
+    },
+  },
+  { group: 'acid.zalan.do/', operator: "Zalando's Postgres Operator", fields: { postgresql: ['spec.dockerImage'] } },
+  {
+    group: 'postgresql.cnpg.io/',
+    operator: 'CloudNativePG',
+    fields: { Cluster: ['spec.imageName'], ImageCatalog: ['spec.images[].image'], ClusterImageCatalog: ['spec.images[].image'] },
+  },
+  {
+    group: 'postgres-operator.crunchydata.com/',
+    operator: 'Crunchy Postgres for Kubernetes',
+    fields: { PostgresCluster: ['spec.image', 'spec.backups.pgbackrest.image', 'spec.proxy.pgBouncer.image', 'spec.monitoring.pgmonitor.exporter.image'] },
+  },
+  { group: 'elasticsearch.k8s.elastic.co/', operator: 'ECK', fields: { Elasticsearch: ECK_SPEC_IMAGE } },
+  { group: 'kibana.k8s.elastic.co/', operator: 'ECK', fields: { Kibana: ECK_SPEC_IMAGE } },
+  { group: 'apm.k8s.elastic.co/', operator: 'ECK', fields: { ApmServer: ECK_SPEC_IMAGE } },
+  { group: 'beat.k8s.elastic.co/', operator: 'ECK', fields: { Beat: ECK_SPEC_IMAGE } },
+  { group: 'agent.k8s.elastic.co/', operator: 'ECK', fields: { Agent: ECK_SPEC_IMAGE } },
+  { group: 'enterprisesearch.k8s.elastic.co/', operator: 'ECK', fields: { EnterpriseSearch: ECK_SPEC_IMAGE } },
+  { group: 'maps.k8s.elastic.co/', operator: 'ECK', fields: { ElasticMapsServer: ECK_SPEC_IMAGE } },
+  { group: 'logstash.k8s.elastic.co/', operator: 'ECK', fields: { Logstash: ECK_SPEC_IMAGE } },
+  {
+    group: 'databases.spotahome.com/',
+    operator: "Spotahome's Redis Operator",
+    fields: { RedisFailover: ['spec.redis.image', 'spec.sentinel.image', 'spec.redis.exporter.image', 'spec.sentinel.exporter.image'] },
+  },
+  { group: 'rabbitmq.com/', operator: 'the RabbitMQ Cluster Operator', fields: { RabbitmqCluster: ['spec.image'] } },
+  { group: 'minio.min.io/', operator: 'the MinIO Operator', fields: { Tenant: ['spec.image'] } },
+];
+
+/** One field of a resource that names an image its operator runs. */
+export interface OperatorImageField {
+  /** Keys from the resource's root; `[]` is every item of a list. */
+  path: readonly string[];
+  /** Said of the image: which operator runs it. */
+  note: string;
+}
+
+/** The image fields of a resource of this apiVersion and kind, if an operator in the table owns it. */
+export function operatorImageFields(apiVersion: string, kind: string): OperatorImageField[] {
+  const operator = OPERATORS.find((entry) => apiVersion.startsWith(entry.group));
+  const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : undefined;
+  if (!operator || !paths) return [];
+  return paths.map((path) => ({ path: path.replace(/\[\]/g, '.[]').split('.'), note: `the image ${operator.operator} runs for this ${kind} (${path})` }));
+}
