@@ -9,6 +9,21 @@ describe('cloudbuild discoverer', () => {
     for (const path of ['cloudbuild-dev.yaml', 'build.yaml', 'notcloudbuild.yaml']) expect(cloudbuildDiscoverer.matches(path, ''), path).toBe(false);
   });
 
+  it('reads cloudbuild-<name>.yaml files that have top-level steps', async () => {
+    const steps = 'steps:\n- name: gcr.io/cloud-builders/docker\n';
+    for (const path of ['android/cloudbuild-ndk.yaml', 'cloudbuild_deploy.yml', 'cloudbuild.prod.yaml', 'cloudbuild-test.json']) {
+      expect(cloudbuildDiscoverer.candidate?.(path), path).toBe(true);
+      expect(cloudbuildDiscoverer.matches(path, path.endsWith('.json') ? '{\n  "steps": []\n}' : steps), path).toBe(true);
+    }
+    // Such a name alone does not make a build config: a file without `steps` is some other YAML.
+    expect(cloudbuildDiscoverer.matches('cloudbuild-vars.yaml', 'substitutions:\n  _REGION: us\n')).toBe(false);
+    expect(cloudbuildDiscoverer.matches('cloudbuilder.yaml', steps)).toBe(false);
+    const file = 'named/cloudbuild-cleanup.yaml';
+    expect(cloudbuildDiscoverer.matches(file, fixture('cloudbuild', file).text)).toBe(true);
+    const { occurrences } = await extractFixture(cloudbuildDiscoverer, 'cloudbuild', file);
+    expect(occurrences.map((occurrence) => [occurrence.context, occurrence.raw, occurrence.line])).toEqual([['steps[0].name', 'node:16', 7]]);
+  });
+
   it('reports builder images, and pushed images as built here, with substitutions resolved', async () => {
     const { occurrences, errors } = await extractFixture(cloudbuildDiscoverer, 'cloudbuild', 'cloudbuild.yaml');
     expect(errors).toEqual([]);

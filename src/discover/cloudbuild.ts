@@ -1,5 +1,6 @@
 /**
- * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json` and `<name>.cloudbuild.yaml`. Each step's `name` is the builder image it
+ * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json`, `<name>.cloudbuild.yaml`, and `cloudbuild-<name>.yaml`
+ * (also `_` or `.` after `cloudbuild`) when it has top-level `steps`. Each step's `name` is the builder image it
  * runs. `images:` lists what the build pushes: those are built here, so they are reported with
  * `local: true` (not checked for pinning, signatures or look-alike names: the build makes them).
  * A step that runs an image an earlier step built (`docker build -t NAME`, `docker tag SRC NAME`,
@@ -19,6 +20,18 @@ import { normalizeForOccurrence } from '../reference/index.js';
 
 /** `cloudbuild.yaml`, and `<name>.cloudbuild.yaml` as Google's samples name their other build configs (`test.cloudbuild.yaml`). */
 const BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
+/**
+ * `cloudbuild-<name>.yaml` (`cloudbuild-ndk.yaml`, `cloudbuild_deploy.yaml`, `cloudbuild.prod.yaml`), as many repositories name
+ * their other build configs: read when the file has top-level `steps`, since such a name does not say the file is one.
+ */
+const NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
+const TOP_LEVEL_STEPS = /^(?:steps:|[ \t]*\{?[ \t]*"steps"[ \t]*:)/m;
+
+/** Whether a file name is one of Cloud Build's by its name alone. */
+function isBuildFileName(name: string): boolean {
+  const suffix = name.indexOf('.cloudbuild.');
+  return BUILD_FILE.test(name) || (suffix > 0 && BUILD_FILE.test(name.slice(suffix + 1)));
+}
 
 function resolverFor(substitutions: Map<string, string>): (text: string) => ImageValue[] {
   return (text) => [expandSubstitutions(text, substitutions)];
@@ -134,10 +147,13 @@ function buildOccurrences(document: Document.Parsed, file: SourceFile, lines: Li
 
 export const cloudbuildDiscoverer: Discoverer = {
   kind: 'cloudbuild',
-  matches(path) {
+  candidate(path) {
     const name = baseName(path);
-    const suffix = name.indexOf('.cloudbuild.');
-    return BUILD_FILE.test(name) || (suffix > 0 && BUILD_FILE.test(name.slice(suffix + 1)));
+    return isBuildFileName(name) || NAMED_BUILD_FILE.test(name);
+  },
+  matches(path, text) {
+    const name = baseName(path);
+    return isBuildFileName(name) || (NAMED_BUILD_FILE.test(name) && TOP_LEVEL_STEPS.test(text));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     // JSON is YAML, and the YAML parser keeps the positions.
