@@ -19,8 +19,7 @@ import { renderTextChunks, terminalSafe, type TextOptions } from '../report/text
 import { COLOURS, PLAIN, ProgressLine, useColour } from './terminal.js';
 import { commandHelp, nearestFlag, parseOptions, PIN_FLAGS, SCAN_FLAGS, USAGE, type Flag } from './usage.js';
 import { parseShard } from '../shard.js';
-
-;
+import { githubRepositoryOfClone } from './git-remote.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -190,7 +189,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   if (shard && 'problem' in shard) throw usageError(`--shard ${terminalSafe(shard.problem)}`, 'scan');
   const { root, policy } = await loadRun(values, positionals, io, 'scan');
   if (failOn) policy.failOn = failOn as Policy['failOn'];
-  const env = io.env ?? process.env;
+  const env = await scanEnvironment(io, root);
   const result = await scanWithProgress(
     {
       root,
@@ -222,6 +221,17 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   return exitCodeFor(result.findings, policy.failOn);
 }
 
+/**
+ * The environment a command-line scan runs with: GITHUB_REPOSITORY, when not set, is the github.com
+ * repository the scanned clone came from, so that the owner's own ghcr.io images are the owner's.
+ */
+async function scanEnvironment(io: CliIO, root: string): Promise<NodeJS.ProcessEnv> {
+  const env = io.env ?? process.env;
+  if (env.GITHUB_REPOSITORY) return env;
+  const repository = await githubRepositoryOfClone(root);
+  return repository === undefined ? env : { ...env, GITHUB_REPOSITORY: repository };
+}
+
 /** Registry requests and progress go to stderr only with --verbose; the report says what matters. */
 function verboseLog(values: Record<string, unknown>, io: CliIO): ((message: string) => void) | undefined {
   return values.verbose ? (message) => io.stderr(terminalSafe(message) + '\n') : undefined;
@@ -232,7 +242,7 @@ async function pinCommand(args: string[], io: CliIO): Promise<number> {
   const { root, policy } = await loadRun(values, positionals, io, 'pin');
   // Pinning needs the tags' digests, not signatures.
   policy.signatures.mode = 'off';
-  const env = io.env ?? process.env;
+  const env = await scanEnvironment(io, root);
   const result = await scanWithProgress(
     { root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io), env, githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || undefined },
     values,
