@@ -95,6 +95,35 @@ describe('gitlab-ci discoverer', () => {
     ]);
   });
 
+  it('resolves an image once per leg of the job\'s `parallel: matrix` (dd-trace-py)', async () => {
+    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'matrix/.gitlab-ci.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((occurrence) => [occurrence.context, occurrence.problem?.message ?? occurrence.resolved ?? occurrence.raw])).toEqual([
+      // Legs that differ only in other variables (PYTHON_TAG) run the same image: one occurrence each.
+      ['build linux.image', 'registry.example.com/dd-trace-py:v113741238-d2b8243-manylinux2014_x86_64'],
+      ['build linux.image', 'registry.example.com/dd-trace-py:v126532274-233089d-musllinux_1_2_x86_64'],
+      ['build linux.image', 'registry.example.com/dd-trace-py:v113741357-d2b8243-manylinux2014_aarch64'],
+      ['build linux.image', 'registry.example.com/dd-trace-py:v126532182-233089d-musllinux_1_2_aarch64'],
+      ['download_dependency_wheels.image', 'python:3.13.0'],
+      ['download_dependency_wheels.image', 'python:3.14.0'],
+      ['download_dependency_wheels.image', 'variable PYTHON_IMAGE_TAG is not defined in this file (it may be a project or group CI/CD variable)'],
+      ['cache-tests.image', 'python:3.13'],
+      ['cache-tests.services[0]', 'redis:7.2'],
+      ['cache-tests.services[0]', 'redis:7.4'],
+    ]);
+    expect(occurrences[0]).toMatchObject({ line: 19, column: 10 });
+  });
+
+  it('reads at most the 200 jobs GitLab runs for one matrix, however many values its lists hold', async () => {
+    const list = (prefix: string) => `[${Array.from({ length: 5000 }, (_, index) => `"${prefix}${index}"`).join(', ')}]`;
+    const text = `test:\n  image: python:$A-$B-$C\n  parallel:\n    matrix:\n      - A: ${list('a')}\n        B: ${list('b')}\n        C: ${list('c')}\n`;
+    const started = Date.now();
+    const { occurrences } = await gitlabCiDiscoverer.extract({ path: '.gitlab-ci.yml', text }, fixtureContext('gitlab-ci'));
+    expect(occurrences).toHaveLength(200);
+    expect(occurrences[199].resolved).toBe('python:a0-b0-c199');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('stays bounded with variables that multiply, refer to themselves or extend in a cycle', async () => {
     const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'hostile/.gitlab-ci.yml');
     expect(summary(occurrences)).toEqual([

@@ -1,7 +1,8 @@
 /**
  * GitLab CI: `.gitlab-ci.yml`, `*.gitlab-ci.yml` files, and the files they `include:` from the
  * repository (any name), read as one pipeline: each image is reported in the file it is written in,
- * with the global `variables` of every file of the pipeline and the job's own (through `extends`).
+ * with the global `variables` of every file of the pipeline and the job's own (through `extends`),
+ * once per job a `parallel: matrix` runs (one occurrence per distinct value).
  * Images of the pipeline (`image`, `default.image`, `services`) and of every job, hidden template
  * jobs included since their images are written there; not the macOS VM image a job on GitLab's
  * hosted macOS runners names in `image`. Predefined and project-level variables are
@@ -55,7 +56,7 @@ function readVariables(document: Document.Parsed, node: unknown): Variables {
  * variable is expanded once per call (memoized), so variables referring to each other many
  * times cannot multiply the work.
  */
-function expand(text: string, variables: Variables): string | { unresolved: string } {
+function expand(text: string, variables: Pick<Variables, 'get'>): string | { unresolved: string } {
   const expanded = new Map<string, string | { unresolved: string }>();
   const expanding = new Set<string>();
   const lookup = (name: string, depth: number): string | { unresolved: string } => {
@@ -82,13 +83,56 @@ function expand(text: string, variables: Variables): string | { unresolved: stri
 
 const COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
 
-function resolverFor(variables: Variables): (text: string) => ImageValue[] {
+/** Resolves an image with a job's variables, once per leg of its `parallel: matrix` (one value per distinct result). */
+function resolverFor(variables: Variables, legs: Variables[] = []): (text: string) => ImageValue[] {
   return (text) => {
     const input = COMPONENT_INPUT.exec(text);
     // CI/CD component inputs are given by each project that includes the component.
     if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [throughDependencyProxy(expand(text, variables))];
+    if (legs.length === 0) return [throughDependencyProxy(expand(text, variables))];
+    const values = new Map<string, ImageValue>();
+    for (const leg of legs) {
+      // The leg's variables over the job's, looked up rather than copied: a matrix may run 200 jobs.
+      const value = throughDependencyProxy(expand(text, { get: (name) => leg.get(name) ?? variables.get(name) }));
+      values.set(JSON.stringify(value), value);
+    }
+    return [...values.values()];
   };
+}
+
+/** GitLab runs at most 200 jobs for one `parallel: matrix`. */
+const MAX_MATRIX_JOBS = 200;
+
+/** Each combination with each value of one more variable, at most `MAX_MATRIX_JOBS` of them. */
+function withVariable(combinations: Variables[], name: string, values: string[]): Variables[] {
+  const next: Variables[] = [];
+  for (const combination of combinations) {
+    for (const value of values) {
+      if (next.length >= MAX_MATRIX_JOBS) return next;
+      next.push(new Map([...combination, [name, { value, expand: true }] as const]));
+    }
+  }
+  return next;
+}
+
+/**
+ * The variables of each job a `parallel: matrix` runs: per entry, the product of its values (a
+ * value or a list of values, anchors followed). None without a matrix.
+ */
+function matrixLegs(parallel: Job | undefined): Variables[] {
+  if (parallel === undefined) return [];
+  const { document } = parallel;
+  const legs: Variables[] = [];
+  for (const entry of listItems(document, mergedGet(document, parallel.node, 'matrix'))) {
+    let combinations: Variables[] = [new Map<string, VariableDefinition>()];
+    for (const [name, node] of mapPairs(document, entry)) {
+      const values = (isSeq(node) ? listItems(document, node) : [node]).flatMap((value) => scalarString(value) ?? []);
+      if (values.length > 0) combinations = withVariable(combinations, name, values);
+    }
+    legs.push(...combinations);
+    if (legs.length >= MAX_MATRIX_JOBS) return legs.slice(0, MAX_MATRIX_JOBS);
+  }
+  return legs;
 }
 
 /**
@@ -151,17 +195,24 @@ function jobVariables(jobs: Map<string, Job>, job: Job, memo: Map<unknown, Varia
 /** The tags that send a job to GitLab's hosted macOS runners (`saas-macos-medium-m1`, `saas-macos-large-m2pro`). */
 const HOSTED_MACOS_TAG = 'saas-macos-';
 
-/** A job's `tags` (with the document they are written in): its own, else those of the nearest template it extends, else `default.tags`. */
-function jobTags(jobs: Map<string, Job>, job: Job, defaults: unknown, depth = 0): Job | undefined {
-  const own = mergedGet(job.document, job.node, 'tags');
+/** A key of a job (with the document it is written in): its own, else that of the nearest template it `extends`. */
+function inheritedKey(jobs: Map<string, Job>, job: Job, key: string, depth = 0): Job | undefined {
+  const own = mergedGet(job.document, job.node, key);
   if (own !== undefined) return { document: job.document, node: own };
   if (depth > MAX_EXTENDS_DEPTH) return undefined;
   // Later templates of `extends` win, as GitLab merges them in order.
   for (const template of templatesOf(jobs, job).reverse()) {
-    const inherited = template.node === job.node ? undefined : jobTags(jobs, template, undefined, depth + 1);
+    const inherited = template.node === job.node ? undefined : inheritedKey(jobs, template, key, depth + 1);
     if (inherited !== undefined) return inherited;
   }
-  const fallback = depth === 0 && defaults !== undefined ? mergedGet(job.document, defaults, 'tags') : undefined;
+  return undefined;
+}
+
+/** A job's `tags`: its own or inherited, else `default.tags`. */
+function jobTags(jobs: Map<string, Job>, job: Job, defaults: unknown): Job | undefined {
+  const tags = inheritedKey(jobs, job, 'tags');
+  if (tags !== undefined) return tags;
+  const fallback = defaults !== undefined ? mergedGet(job.document, defaults, 'tags') : undefined;
   return fallback === undefined ? undefined : { document: job.document, node: fallback };
 }
 
@@ -202,30 +253,34 @@ function mergePipeline(parts: PipelinePart[]): Pipeline {
   return { variables, jobs, memo: new Map() };
 }
 
+/** How a job's images resolve: its variables (and those of the templates it extends) over the global ones, per matrix leg. */
+function jobResolver(pipeline: Pipeline, job: Job): (text: string) => ImageValue[] {
+  const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
+  return resolverFor(variables, matrixLegs(inheritedKey(pipeline.jobs, job, 'parallel')));
+}
+
 function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence[] {
   const { document, file, lines } = part;
   const occurrences: Occurrence[] = [];
-  const site = (node: unknown, context: string, variables: Variables) =>
-    occurrencesAtScalar({ file: file.path, kind: 'gitlab-ci', text: file.text, lines, node, context, resolve: resolverFor(variables) });
-  const imagesOf = (owner: unknown, prefix: string, variables: Variables) => {
-    occurrences.push(...site(imageNodeOf(mergedGet(document, owner, 'image'), 'name'), `${prefix}image`, variables));
+  const site = (node: unknown, context: string, resolve: (text: string) => ImageValue[]) =>
+    occurrencesAtScalar({ file: file.path, kind: 'gitlab-ci', text: file.text, lines, node, context, resolve });
+  const imagesOf = (owner: unknown, prefix: string, resolve: (text: string) => ImageValue[]) => {
+    occurrences.push(...site(imageNodeOf(mergedGet(document, owner, 'image'), 'name'), `${prefix}image`, resolve));
     const services = mergedGet(document, owner, 'services');
     // `!reference [job, services]` names images written elsewhere in the file, reported there.
     if (isSeq(services) && services.tag === '!reference') return;
     listItems(document, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, 'name'), `${prefix}services[${index}]`, variables));
+      occurrences.push(...site(imageNodeOf(service, 'name'), `${prefix}services[${index}]`, resolve));
     });
   };
 
-  imagesOf(document.contents, '', pipeline.variables);
+  imagesOf(document.contents, '', resolverFor(pipeline.variables));
   const defaults = mergedGet(document, document.contents, 'default');
-  imagesOf(defaults, 'default.', pipeline.variables);
+  imagesOf(defaults, 'default.', resolverFor(pipeline.variables));
   for (const [jobName, job] of jobsOf(document)) {
     // On GitLab's hosted macOS runners `image` names the macOS VM image (`macos-15-xcode-16`), not a container.
     if (onHostedMacOs(pipeline.jobs, job, defaults)) continue;
-    // Job variables (and those of the templates it extends) override global ones for the job's own images.
-    const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
-    imagesOf(job.node, `${jobName}.`, variables);
+    imagesOf(job.node, `${jobName}.`, jobResolver(pipeline, job));
   }
   return occurrences;
 }
