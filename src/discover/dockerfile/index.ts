@@ -20,6 +20,7 @@ import { matchesParts } from './shell-pattern.js';
 import { dockerfileContainers, withContainers } from '../containers/index.js';
 import { devcontainerBuildArgs, type GivenBuildArgs } from '../devcontainer.js';
 import { composeBuildersOf } from '../compose-builds.js';
+import { addonBuildArgs } from './addon-build.js';
 import { bakeBuildArgs, bakeNamedContexts } from './bake.js';
 import { isDockerfileTemplate, joinTemplateActions, withoutTemplateSyntax } from './template.js';
 
@@ -119,13 +120,14 @@ const MAX_BUILDERS = 32;
 
 /**
  * Who builds the Dockerfile at `path` and with which arguments: the `devcontainer.json` beside it,
- * compose services, docker-bake targets. Each builder is one set (possibly empty: the `ARG` defaults).
+ * compose services, docker-bake targets, a Home Assistant add-on's build file (one set per
+ * architecture). Each builder is one set (possibly empty: the `ARG` defaults).
  */
 async function buildersOf(path: string, context: DiscoverContext): Promise<GivenBuildArgs[]> {
   const compose = (await composeBuildersOf(path, context)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
   // A compose file read on its own and through another's `include` names the same service twice.
   const seen = new Set<string>();
-  const builders = [...(await devcontainerBuildArgs(path, context)), ...compose, ...(await bakeBuildArgs(path, context))].filter(({ args, source }) => {
+  const builders = [...(await devcontainerBuildArgs(path, context)), ...compose, ...(await bakeBuildArgs(path, context)), ...(await addonBuildArgs(path, context))].filter(({ args, source }) => {
     const key = `${source}\0${JSON.stringify(args)}`;
     if (seen.has(key)) return false;
     seen.add(key);
