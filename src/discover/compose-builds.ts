@@ -27,10 +27,12 @@ export interface ComposeBuild {
   dockerfile: string;
   service: string;
   args: Record<string, string>;
+  /** The image the service tags its build with (`image:` beside `build:`), interpolated. */
+  image?: string;
 }
 
-/** A build and the compose file that writes the service. */
-type FoundBuild = ComposeBuild & { file: string };
+/** A build, the compose file that writes the service, and the compose file read as the project (`file`, or the one including it). */
+type FoundBuild = ComposeBuild & { file: string; project: string };
 
 /** Compose files read to find who builds a Dockerfile; a repository with more is read up to here. */
 const MAX_COMPOSE_FILES = 2_000;
@@ -58,6 +60,7 @@ function scalarText(node: unknown): string | undefined {
 /** A service's `build` as written, before interpolation: an argument without a value is taken from the environment. */
 interface WrittenBuild {
   service: string;
+  image?: string;
   context: string;
   dockerfile: string;
   args: Array<[string, string | undefined]>;
@@ -69,9 +72,9 @@ interface WrittenFile {
   includes: ComposeInclude[];
 }
 
-function writtenBuild(document: Document.Parsed, service: string, build: unknown): WrittenBuild | undefined {
+function writtenBuild(document: Document.Parsed, service: string, build: unknown, image: string | undefined): WrittenBuild | undefined {
   const short = scalarString(build);
-  if (short !== undefined) return { service, context: short, dockerfile: 'Dockerfile', args: [] };
+  if (short !== undefined) return { service, image, context: short, dockerfile: 'Dockerfile', args: [] };
   if (!isMap(build)) return undefined;
   const context = scalarString(mergedGet(document, build, 'context')) ?? '.';
   const dockerfile = scalarString(mergedGet(document, build, 'dockerfile')) ?? 'Dockerfile';
@@ -90,7 +93,7 @@ function writtenBuild(document: Document.Parsed, service: string, build: unknown
     const equals = written.indexOf('=');
     args.push(equals < 0 ? [written, undefined] : [written.slice(0, equals), written.slice(equals + 1)]);
   }
-  return { service, context, dockerfile, args };
+  return { service, image, context, dockerfile, args };
 }
 
 /** `include:` entries, short (`- other/compose.yml`) or long (`path`, `project_directory`, `env_file`), as paths from the root. */
@@ -119,7 +122,7 @@ function readWritten(composePath: string, text: string): WrittenFile {
   const file: WrittenFile = { builds: [], includes: [] };
   for (const document of parseYamlDocuments(text).documents) {
     for (const [service, node] of mapPairs(document, mergedGet(document, document.contents, 'services'))) {
-      const build = writtenBuild(document, service, mergedGet(document, node, 'build'));
+      const build = writtenBuild(document, service, mergedGet(document, node, 'build'), scalarString(mergedGet(document, node, 'image')));
       if (build) file.builds.push(build);
     }
     if (text.includes('include')) file.includes.push(...includesOf(document, composePath));
@@ -134,7 +137,7 @@ function resolveBuilds(written: WrittenBuild[], projectDirectory: string, variab
     const result = interpolateCompose(text, (name) => variables.get(name));
     return result.ok ? result.value : undefined;
   };
-  for (const { service, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
+  for (const { service, image: writtenImage, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
     const context = interpolated(writtenContext);
     const dockerfile = interpolated(writtenDockerfile);
     // A git or URL context, or an absolute path, is not a directory of this repository.
@@ -144,7 +147,8 @@ function resolveBuilds(written: WrittenBuild[], projectDirectory: string, variab
       const given = argumentValue(value, variables, name);
       if (given !== undefined) args[name] = given;
     }
-    builds.push({ dockerfile: posix.normalize(posix.join(projectDirectory, context, dockerfile)), service, args });
+    const image = writtenImage === undefined ? undefined : interpolated(writtenImage);
+    builds.push({ dockerfile: posix.normalize(posix.join(projectDirectory, context, dockerfile)), service, args, ...(image ? { image } : {}) });
   }
   return builds;
 }
@@ -203,14 +207,14 @@ async function readBuilds(path: string, context: DiscoverContext): Promise<Found
   if (written === undefined) return [];
   const directory = dirName(path);
   const variables = await dotenvAt(posix.join(directory, '.env'), context);
-  const builds: FoundBuild[] = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path }));
+  const builds: FoundBuild[] = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path, project: path }));
   for (const include of written.includes.slice(0, MAX_INCLUDES)) {
     const included = await writtenFile(include.path, context);
     if (included === undefined || included.builds.length === 0) continue;
     const merged = new Map<string, VariableValue>();
     for (const file of include.envFiles) for (const [name, value] of await dotenvAt(file, context)) merged.set(name, value);
     for (const [name, value] of variables) merged.set(name, value);
-    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path })));
+    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path, project: path })));
   }
   return builds;
 }
@@ -233,6 +237,14 @@ function indexOf(context: DiscoverContext): Promise<{ files: Set<string>; byDock
     indexes.set(context, index);
   }
   return index;
+}
+
+/**
+ * The images the services of a compose project build (`image:` beside `build:`), from the project's
+ * file and the files it includes: a Dockerfile that project builds pulls none of them from a registry.
+ */
+export async function composeProjectImages(project: string, context: DiscoverContext): Promise<Array<{ image: string; service: string; file: string }>> {
+  return (await buildsOfFile(project, context)).flatMap(({ image, service, file }) => (image === undefined ? [] : [{ image, service, file }]));
 }
 
 /**

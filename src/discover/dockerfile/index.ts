@@ -21,6 +21,7 @@ import { dockerfileContainers, withContainers } from '../containers/index.js';
 import { devcontainerBuildArgs, type GivenBuildArgs } from '../devcontainer.js';
 import { composeBuildersOf } from '../compose-builds.js';
 import { addonBuildArgs } from './addon-build.js';
+import { withComposeBuiltImages } from './compose-built.js';
 import { bakeBuildArgs, bakeNamedContexts } from './bake.js';
 import { isDockerfileTemplate, joinTemplateActions, withoutTemplateSyntax } from './template.js';
 
@@ -111,7 +112,8 @@ export const dockerfileDiscoverer: Discoverer = {
     // Only a Dockerfile that expands a variable where an image is named can take another value from who builds it.
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes('$'));
     const extraction = expands ? await extractAsBuilt(file, parsed, plain, context) : plain;
-    return withBakeContexts(file, extraction, context);
+    const throughContexts = await withBakeContexts(file, extraction, context);
+    return { ...throughContexts, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context) };
   },
 };
 
