@@ -4,10 +4,10 @@ import { extractFixture, fixture, fixtureContext, summary } from './discover-hel
 
 describe('azure-pipelines discoverer', () => {
   it('matches pipeline files', () => {
-    for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines.yaml', '.azure-pipelines/release.yaml']) {
+    for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines.yaml', '.azure-pipelines/release.yaml', '.azure-pipelines/templates/steps.yml', 'src/.azure-pipelines/jobs/test.yaml']) {
       expect(azurePipelinesDiscoverer.matches(path, ''), path).toBe(true);
     }
-    for (const path of ['pipelines.yml', '.azure-pipelines/templates/steps.yml', 'azure-pipelines.json']) {
+    for (const path of ['pipelines.yml', 'azure-pipelines.json', '.azure-pipelines/commands/entry-point.sh', 'azure-pipelines.yml.bak']) {
       expect(azurePipelinesDiscoverer.matches(path, ''), path).toBe(false);
     }
   });
@@ -67,7 +67,22 @@ describe('azure-pipelines discoverer', () => {
     expect(occurrences.every((occurrence) => occurrence.reference !== null)).toBe(true);
   });
 
-  it('throws for a file that cannot be parsed', () => {
-    expect(() => azurePipelinesDiscoverer.extract(fixture('azure-pipelines', 'broken/azure-pipelines.yml'), fixtureContext('azure-pipelines'))).toThrow(/invalid YAML/);
+  it('reads templates under .azure-pipelines/ with the variables of the pipelines that include them (ansible)', async () => {
+    const context = fixtureContext('azure-pipelines');
+    const root = 'real/ansible/.azure-pipelines';
+    context.candidateFiles = await context.listFiles!(root);
+    const image = 'quay.io/ansible/azure-pipelines-test-container:6.0.0';
+    // Through templates/matrix.yml to templates/test.yml, and directly to templates/coverage.yml.
+    for (const template of ['test.yml', 'coverage.yml']) {
+      const { occurrences } = await azurePipelinesDiscoverer.extract(fixture('azure-pipelines', `${root}/templates/${template}`), context);
+      expect(occurrences.map((occurrence) => [occurrence.raw, occurrence.resolved]), template).toEqual([['$[ variables.defaultContainer ]', image]]);
+    }
+    // Without the pipeline that includes it, the variable is unknown, as before.
+    const alone = await azurePipelinesDiscoverer.extract(fixture('azure-pipelines', `${root}/templates/coverage.yml`), fixtureContext('azure-pipelines'));
+    expect(alone.occurrences[0].problem?.message).toMatch(/variable defaultContainer is not defined in this file/);
+  });
+
+  it('throws for a file that cannot be parsed', async () => {
+    await expect(azurePipelinesDiscoverer.extract(fixture('azure-pipelines', 'broken/azure-pipelines.yml'), fixtureContext('azure-pipelines'))).rejects.toThrow(/invalid YAML/);
   });
 });

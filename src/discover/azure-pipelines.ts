@@ -7,17 +7,26 @@
  * `strategy.matrix` once per leg (one occurrence per distinct value); parameters, other
  * expressions and variables defined elsewhere are not.
  *
+ * A template (any file under `.azure-pipelines/`, at any depth) also sees the variables of the
+ * pipelines that include it (`template:` paths, followed from each pipeline no other file
+ * includes): one value per including pipeline.
+ *
  * A string `container:` naming an alias declared in another file (a template) cannot be told
  * from an image name and is reported as an image.
  */
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
-import type { Discoverer, Extraction, SourceFile } from './types.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
-import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { oncePerScan } from './per-scan.js';
 
-const PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
+/** `azure-pipelines.yml` anywhere, and YAML files under a `.azure-pipelines/` folder at any depth (templates in `templates/`). */
+function isPipelinePath(path: string): boolean {
+  if (!/\.ya?ml$/.test(path)) return false;
+  return /^azure-pipelines\.ya?ml$/.test(baseName(path)) || path.split('/').slice(0, -1).includes('.azure-pipelines');
+}
 /** Keys whose subtrees name container aliases, not images (resources are read on their own). */
 const ALIAS_KEYS = new Set(['resources', 'services', 'target']);
 const MAX_DEPTH = 40;
@@ -96,12 +105,24 @@ function matrixLegs(document: Document.Parsed, job: unknown): Variables[] {
   });
 }
 
-function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+/**
+ * The legs an image is resolved with: each matrix leg over the variables in scope, over the variables of each
+ * pipeline that includes the file (none for a pipeline itself).
+ */
+function withIncluding(variables: Variables, legs: Variables[], including: Variables[]): [Variables, Variables[]] {
+  if (including.length === 0) return [variables, legs];
+  const own = legs.length > 0 ? legs : [new Map<string, string>()];
+  return [new Map<string, string>(), including.flatMap((outer) => own.map((leg) => new Map([...outer, ...variables, ...leg])))];
+}
+
+function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex, including: Variables[]): Occurrence[] {
   const occurrences: Occurrence[] = [];
   const topLevel = readVariables(document, document.contents);
   const aliases = new Set<string>();
-  const site = (node: unknown, context: string, variables: Variables, legs: Variables[]) =>
-    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node, context, resolve: resolverFor(variables, legs, aliases) }));
+  const site = (node: unknown, context: string, variables: Variables, legs: Variables[]) => {
+    const [scope, all] = withIncluding(variables, legs, including);
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node, context, resolve: resolverFor(scope, all, aliases) }));
+  };
 
   const containers = listItems(document, mergedGet(document, mergedGet(document, document.contents, 'resources'), 'containers'));
   for (const container of containers) {
@@ -110,8 +131,9 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
   }
   // A resource's image is what an alias stands for: never dropped as an alias itself.
   containers.forEach((container, index) => {
+    const [scope, all] = withIncluding(topLevel, [], including);
     occurrences.push(
-      ...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node: mergedGet(document, container, 'image'), context: `resources.containers[${index}].image`, resolve: resolverFor(topLevel, [], new Set()) }),
+      ...occurrencesAtScalar({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node: mergedGet(document, container, 'image'), context: `resources.containers[${index}].image`, resolve: resolverFor(scope, all, new Set()) }),
     );
   });
 
@@ -145,12 +167,100 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
   return occurrences;
 }
 
+/** Bounds on reading the include graph: files read, and `template:` keys followed per file. */
+const MAX_GRAPH_FILES = 200;
+const MAX_TEMPLATES_PER_FILE = 200;
+
+/** The file a `template:` names, from the repository root: relative to the including file, `/` from the root; none for another repository's (`@alias`) or an expression. */
+function templatePath(from: string, written: string): string | undefined {
+  if (written.includes('@') || written.includes('$')) return undefined;
+  const parts = [...(written.startsWith('/') ? [] : dirName(from).split('/')), ...written.split('/')].filter((part) => part !== '' && part !== '.');
+  const resolved: string[] = [];
+  for (const part of parts) {
+    if (part !== '..') resolved.push(part);
+    else if (resolved.pop() === undefined) return undefined;
+  }
+  return resolved.join('/');
+}
+
+/** The `template:` values written anywhere in a document (stages, jobs, steps, variables templates). */
+function templatesOf(document: Document.Parsed, from: string): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown, depth: number) => {
+    if (depth > MAX_DEPTH || found.length >= MAX_TEMPLATES_PER_FILE) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const written = isScalar(pair.key) && pair.key.value === 'template' ? scalarString(pair.value) : undefined;
+        const path = written === undefined ? undefined : templatePath(from, written);
+        if (path !== undefined) found.push(path);
+        else walk(pair.value, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  for (const root of document.contents === null ? [] : [document.contents]) walk(root, 0);
+  return found;
+}
+
+/** One pipeline file as the include graph sees it: its top-level variables and the templates it names. */
+interface GraphFile {
+  variables: Variables;
+  templates: string[];
+}
+
+async function readGraphFile(path: string, context: DiscoverContext): Promise<GraphFile | undefined> {
+  const text = await context.readFile(path);
+  if (text === undefined) return undefined;
+  try {
+    const { documents } = parseConfigDocuments({ path, text });
+    return {
+      variables: new Map(documents.flatMap((document) => [...readVariables(document, document.contents)])),
+      templates: documents.flatMap((document) => templatesOf(document, path)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * For each pipeline file another includes, the top-level variables of each pipeline that reaches it through
+ * `template:` (a pipeline being a file no other includes). Read once per scan, over the pipeline files listed.
+ */
+async function includingVariables(context: DiscoverContext): Promise<Map<string, Variables[]>> {
+  const files = new Map<string, GraphFile>();
+  for (const path of (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES)) {
+    const read = await readGraphFile(path, context);
+    if (read !== undefined) files.set(path, read);
+  }
+  const included = new Set([...files.values()].flatMap((file) => file.templates));
+  const reached = new Map<string, Variables[]>();
+  for (const [path, root] of files) {
+    if (included.has(path)) continue;
+    // Each file once per pipeline, also through cycles and diamonds.
+    const seen = new Set([path]);
+    const queue = [...root.templates];
+    while (queue.length > 0) {
+      const next = queue.shift() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      reached.set(next, [...(reached.get(next) ?? []), root.variables]);
+      queue.push(...(files.get(next)?.templates ?? []));
+    }
+  }
+  return reached;
+}
+
+const graphs = new WeakMap<DiscoverContext, Map<string, Promise<Map<string, Variables[]>>>>();
+
 export const azurePipelinesDiscoverer: Discoverer = {
   kind: 'azure-pipelines',
   matches(path) {
-    return PIPELINE_FILE.test(path);
+    return isPipelinePath(path);
   },
-  extract(file: SourceFile): Extraction {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
+  async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    const parsed = parseConfigDocuments(file);
+    const including = (await oncePerScan(graphs, context, 'graph', () => includingVariables(context))).get(file.path) ?? [];
+    return occurrencesOfDocuments(file, parsed, (document, source, lines) => pipelineOccurrences(document, source, lines, including));
   },
 };
