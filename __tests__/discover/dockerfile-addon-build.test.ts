@@ -43,6 +43,15 @@ describe('dockerfile: Home Assistant add-on build files', () => {
     ]);
   });
 
+  it('gives a Dockerfile.<arch> only the build of its architecture', async () => {
+    expect(await rows('per-arch/Dockerfile.aarch64')).toEqual([
+      [2, '$BUILD_FROM', 'ghcr.io/home-assistant/aarch64-base:3.23', 'build argument BUILD_FROM as the aarch64 build of per-arch/build.yaml sets it'],
+    ]);
+    expect(await rows('per-arch/Dockerfile.amd64')).toEqual([
+      [2, '$BUILD_FROM', 'ghcr.io/home-assistant/amd64-base:3.23', 'build argument BUILD_FROM as the amd64 build of per-arch/build.yaml sets it'],
+    ]);
+  });
+
   it("gives nothing from another tool's build.yaml (no build_from): the image stays unresolved", async () => {
     const { occurrences } = await extractFixture(dockerfileDiscoverer, KIND, 'other-build/Dockerfile');
     expect(occurrences.map((occurrence) => [occurrence.raw, occurrence.reference, occurrence.resolved])).toEqual([['$BUILD_FROM', null, undefined]]);

@@ -38,8 +38,11 @@ function argsOf(document: Document.Parsed): Record<string, string> {
   return args;
 }
 
-/** The sets of build arguments one build file gives: one per architecture of `build_from`. */
-function buildsOf(text: string, file: string): GivenBuildArgs[] {
+/**
+ * The sets of build arguments one build file gives: one per architecture of `build_from`, or only
+ * `architecture`'s for the Dockerfile the Supervisor builds for that one (`Dockerfile.<arch>`).
+ */
+function buildsOf(text: string, file: string, architecture: string | undefined): GivenBuildArgs[] {
   const document = parseYamlDocuments(text).documents.at(0);
   if (document === undefined) return [];
   const buildFrom = mergedGet(document, document.contents, 'build_from');
@@ -49,16 +52,19 @@ function buildsOf(text: string, file: string): GivenBuildArgs[] {
   if (single !== undefined) return [{ args: { ...args, BUILD_FROM: single }, source: `the build of ${file}` }];
   return mapPairs(document, buildFrom)
     .slice(0, MAX_ARCHITECTURES)
-    .flatMap(([architecture, value]) => {
+    .flatMap(([arch, value]) => {
       const image = stringValue(value);
-      return image === undefined ? [] : [{ args: { ...args, BUILD_ARCH: architecture, BUILD_FROM: image }, source: `the ${architecture} build of ${file}` }];
+      if (image === undefined || (architecture !== undefined && arch !== architecture)) return [];
+      return [{ args: { ...args, BUILD_ARCH: arch, BUILD_FROM: image }, source: `the ${arch} build of ${file}` }];
     });
 }
 
 /** The builds that a Home Assistant add-on build file beside the Dockerfile at `dockerfilePath` names; none when there is no such file. */
 export async function addonBuildArgs(dockerfilePath: string, context: DiscoverContext): Promise<GivenBuildArgs[]> {
-  // The Supervisor builds the `Dockerfile` (or `Dockerfile.<arch>`) of the add-on's directory.
-  if (!posix.basename(dockerfilePath).startsWith('Dockerfile')) return [];
+  // The Supervisor builds the add-on directory's `Dockerfile`, or its `Dockerfile.<arch>` for that architecture.
+  const name = posix.basename(dockerfilePath);
+  if (name !== 'Dockerfile' && !name.startsWith('Dockerfile.')) return [];
+  const architecture = name === 'Dockerfile' ? undefined : name.slice('Dockerfile.'.length);
   const directory = dirName(dockerfilePath);
   for (const name of BUILD_FILES) {
     const file = directory ? `${directory}/${name}` : name;
@@ -66,7 +72,7 @@ export async function addonBuildArgs(dockerfilePath: string, context: DiscoverCo
     if (text === undefined) continue;
     if (text.length > MAX_BUILD_FILE_LENGTH) return [];
     try {
-      return buildsOf(text, file);
+      return buildsOf(text, file, architecture);
     } catch {
       // A build file that cannot be read gives nothing here (the Supervisor falls back to its defaults).
       return [];
