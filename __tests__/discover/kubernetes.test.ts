@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { discoverRepository } from '../../src/discover/index.js';
+import { valueFilePath } from '../../src/discover/argo-value-files.js';
 import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import type { Occurrence } from '../../src/model.js';
@@ -367,6 +368,38 @@ describe('kubernetes: Helm values written in a Flux HelmRelease or an Argo CD ap
       ['50:29', 'helm', 'docker.io/grafana/grafana', 'docker.io/grafana/grafana:11.3.0', 'spec.template.spec.sources[1].helm.valuesObject.image.repository'],
       ['54:31', 'helm', 'quay.io/kiwigrid/k8s-sidecar', 'tag is empty; the chart, which is not read here, chooses the default', 'spec.template.spec.sources[1].helm.valuesObject.sidecar.image.repository'],
     ]);
+  });
+});
+
+describe("kubernetes: the values files an Argo CD application's helm.valueFiles names", () => {
+  it('reads `$values/` files of the repository and files beside a chart of it, once each, as written, where they are written', async () => {
+    const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/argocd-value-files/', import.meta.url));
+    const discovery = await discoverRepository(root, {});
+    expect(discovery.occurrences.map((o) => [`${o.file}:${o.line}:${o.column}`, o.kind, o.reference, o.context])).toEqual([
+      ['charts/app/env/prod.yaml:4:10', 'helm', 'docker.io/example/sidecar:2.0', 'sidecar.image'],
+      // The chart's own values are read with the chart, not again for the application.
+      ['charts/app/values.yaml:2:15', 'helm', 'docker.io/example/app:1.0', 'image.repository'],
+      // Named by two applications: one occurrence.
+      ['k8s/infra/traefik/values.yaml:4:15', 'helm', 'docker.io/library/traefik:v3.6.11', 'image.repository'],
+      ['k8s/infra/velero/values.yaml:5:12', 'helm', 'docker.io/velero/velero-plugin-for-aws:v1.11.1', 'initContainers[0].image'],
+    ]);
+    expect(discovery.occurrences[2]?.note).toBe('a value an Argo CD application gives its chart (helm.valueFiles $values/k8s/infra/traefik/values.yaml), read as written');
+    expect(discovery.unscanned).toEqual([]);
+  });
+
+  it.each([
+    ['$values/k8s/infra/loki/values.yaml', undefined, 'k8s/infra/loki/values.yaml'],
+    ['$values/./a/../b.yaml', undefined, 'b.yaml'],
+    ['$other/a.yaml', undefined, undefined],
+    ['$values/../a.yaml', undefined, undefined],
+    ['values-prod.yaml', './charts/app/', 'charts/app/values-prod.yaml'],
+    ['../common/values.yaml', 'charts/app', 'charts/common/values.yaml'],
+    ['../../../a.yaml', 'charts/app', undefined],
+    ['values-prod.yaml', undefined, undefined],
+    ['https://example.com/values.yaml', 'charts/app', undefined],
+    ['secrets://secrets.yaml', 'charts/app', undefined],
+  ])('%s (source path %s) is %s', (written, sourcePath, expected) => {
+    expect(valueFilePath(written, new Set(['values']), sourcePath)).toBe(expected);
   });
 });
 

@@ -11,6 +11,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { imagesInValuesTree, valueOccurrence } from './helm-values.js';
 import { releaseValuesImages, type FluxRelease } from './flux-values-from.js';
+import { argoValueFilesImages, valueFilePath, type ArgoValueFile } from './argo-value-files.js';
 import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { isKustomizationFile } from './kustomization-file.js';
@@ -57,6 +58,8 @@ export interface ManifestScan {
   documents: Document.Parsed[];
   /** Flux HelmReleases whose values are merged from `spec.valuesFrom` (read by `withValuesFrom`). */
   releases: FluxRelease[];
+  /** Values files Argo CD applications name in `helm.valueFiles` (read by `argoValueFilesImages`). */
+  valueFiles: ArgoValueFile[];
   /** A Jinja template's documents that do not parse even masked (not in `errors`), and the masked text. */
   unparsed: UnparsedPart[];
   masked?: string;
@@ -100,7 +103,7 @@ export const kubernetesDiscoverer: Discoverer = {
 
 /**
  * A manifest's occurrences, with the images of each HelmRelease's values merged from `spec.valuesFrom`
- * (in whichever file each is written). A value of `spec.values` is a Helm value even where it also
+ * and of the values files Argo CD applications name in `helm.valueFiles` (in whichever file each is written). A value of `spec.values` is a Helm value even where it also
  * looks like a container (`template.spec.containers`): one occurrence there, as without `valuesFrom`.
  */
 async function withValuesFrom(file: SourceFile, scan: ManifestScan, path: string, context: DiscoverContext): Promise<Extraction> {
@@ -116,6 +119,11 @@ async function withValuesFrom(file: SourceFile, scan: ManifestScan, path: string
     }
     if (notes.length > 0) extraction.notes = [...(extraction.notes ?? []), ...notes];
     if (exhausted) extraction.errors = [...(extraction.errors ?? []), `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
+  }
+  if (scan.valueFiles.length > 0) {
+    const valueFiles = await argoValueFilesImages(scan.valueFiles, context);
+    merged.push(...valueFiles.occurrences);
+    if (valueFiles.errors.length > 0) extraction.errors = [...(extraction.errors ?? []), ...valueFiles.errors];
   }
   const at = (occurrence: Occurrence): string => `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
   const helmValues = new Set(merged.map(at));
@@ -187,10 +195,10 @@ export function cannotHoldImage(documentText: string): boolean {
  * Every word an image is found under: the `image` key (containers, image volumes), Tekton's
  * `bundle` (a key, or a resolver parameter's name), and in Helm values written in a HelmRelease or
  * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key; and a HelmRelease's
- * `valuesFrom`, whose values are in other files. A new image site must add its word here; the
- * prefilter's fixture test fails otherwise.
+ * `valuesFrom` and an Argo CD source's `valueFiles`, whose values are in other files. A new image site
+ * must add its word here; the prefilter's fixture test fails otherwise.
  */
-const IMAGE_WORDS = ['image', 'bundle', 'Image', 'repository', 'valuesFrom'];
+const IMAGE_WORDS = ['image', 'bundle', 'Image', 'repository', 'valuesFrom', 'valueFiles'];
 
 const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 const KIND_LINE = /^kind[ \t]*:/;
@@ -251,6 +259,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
   const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
   let objects = 0;
   const releases: FluxRelease[] = [];
+  const valueFiles: ArgoValueFile[] = [];
   parsed.documents.forEach((document) => {
     const walker = new ManifestWalker(document, text, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
@@ -260,6 +269,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     walker.object(document.contents, '');
     objects += walker.objects;
     releases.push(...walker.releases);
+    valueFiles.push(...walker.valueFiles);
     errors.push(...walker.unread);
     if (walker.exhausted) {
       const line = new LineIndex(text).positionAt(document.range[0]).line;
@@ -267,7 +277,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, releases, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked };
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
@@ -285,6 +295,8 @@ class ManifestWalker {
   objects = 0;
   /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
   readonly releases: FluxRelease[] = [];
+  /** Values files Argo CD applications give their charts (`helm.valueFiles`), read once the walk is done. */
+  readonly valueFiles: ArgoValueFile[] = [];
   private readonly resolveAlias: (node: unknown) => unknown;
 
   constructor(
@@ -656,8 +668,22 @@ class ManifestWalker {
     const spec = kind === 'ApplicationSet' ? this.at(root, ['spec', 'template', 'spec']) : this.get(root, 'spec');
     const path = kind === 'ApplicationSet' ? `${prefix}spec.template.spec` : `${prefix}spec`;
     const source = this.get(spec, 'source');
+    const sources = this.items(this.get(spec, 'sources'));
+    const refs = new Set(sources.map((item) => this.string(this.get(item, 'ref'))).filter((ref) => ref !== undefined));
+    for (const item of source === undefined ? sources : [source, ...sources]) this.argoValueFiles(item, refs);
     if (source !== undefined) this.argoHelmValues(this.get(source, 'helm'), `${path}.source.helm`);
-    this.items(this.get(spec, 'sources')).forEach((item, index) => this.argoHelmValues(this.get(item, 'helm'), `${path}.sources[${index}].helm`));
+    sources.forEach((item, index) => this.argoHelmValues(this.get(item, 'helm'), `${path}.sources[${index}].helm`));
+  }
+
+  /** A source's `helm.valueFiles` that name files of this repository (argo-value-files.ts). */
+  private argoValueFiles(source: unknown, refs: ReadonlySet<string>): void {
+    // A chart from a Helm repository has no directory here; a `path` source's chart is in a repository.
+    const sourcePath = this.get(source, 'chart') === undefined ? this.string(this.get(source, 'path')) : undefined;
+    for (const item of this.items(this.get(this.get(source, 'helm'), 'valueFiles'))) {
+      const written = this.string(item);
+      const path = written === undefined ? undefined : valueFilePath(written.trim(), refs, sourcePath);
+      if (written !== undefined && path !== undefined) this.valueFiles.push({ path, written: written.trim() });
+    }
   }
 
   /**

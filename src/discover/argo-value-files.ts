@@ -1,0 +1,77 @@
+/**
+ * Values files an Argo CD application gives its chart by `helm.valueFiles`, read from the
+ * repository: `$values/<path>` names a file of the source whose `ref` is `values` (a GitOps
+ * repository holding the values of charts fetched from elsewhere), a plain path one beside the
+ * chart the source's `path` names. Each file is read once per scan, as written (the chart is
+ * fetched at sync), and reported where it is written; a file the repository does not hold is
+ * another repository's and is not reported.
+ */
+import { posix } from 'node:path';
+import type { Occurrence } from '../model.js';
+import { joinPath, parentDir, parseValuesText } from './helm-chart.js';
+import { imagesInValuesTree, valueOccurrence, type ValueImage } from './helm-values.js';
+import { perScan } from './per-scan.js';
+import { LineIndex } from './position.js';
+import type { DiscoverContext } from './types.js';
+import { aliasResolver } from './yaml.js';
+
+/** A values file an application names, by its path in the repository. */
+export interface ArgoValueFile {
+  /** The path in the repository, normalized. */
+  path: string;
+  /** As written in `helm.valueFiles`. */
+  written: string;
+}
+
+/** Files already read in a scan: several applications may name one values file. */
+const readInScan = new WeakMap<DiscoverContext, Map<string, true>>();
+
+const EMPTY_TAG = 'tag is empty; the chart, which is not read here, chooses the default';
+
+/**
+ * The repository path of a `helm.valueFiles` entry: `$<ref>/<path>` when `<ref>` is the `ref` of one
+ * of the application's sources, else the entry relative to the source's `path`; undefined for a
+ * URL, an absolute path, one leaving the repository, or a ref no source declares.
+ */
+export function valueFilePath(written: string, refs: ReadonlySet<string>, sourcePath: string | undefined): string | undefined {
+  let path: string;
+  const ref = /^\$([A-Za-z0-9_-]+)\/(.+)$/.exec(written);
+  if (ref) {
+    if (!refs.has(ref[1] ?? '')) return undefined;
+    path = ref[2] ?? '';
+  } else {
+    if (sourcePath === undefined || written.startsWith('$') || written.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return undefined;
+    path = joinPath(sourcePath.replace(/^\.\/?|\/+$/g, ''), written);
+  }
+  const normalized = posix.normalize(path);
+  return normalized === '..' || normalized.startsWith('../') || normalized.startsWith('/') || normalized === '.' ? undefined : normalized;
+}
+
+/** The images of the values files not yet read in this scan, each as a Helm occurrence of its file. */
+export async function argoValueFilesImages(files: readonly ArgoValueFile[], context: DiscoverContext): Promise<{ occurrences: Occurrence[]; errors: string[] }> {
+  const occurrences: Occurrence[] = [];
+  const errors: string[] = [];
+  const read = perScan(readInScan, context);
+  for (const file of files) {
+    // Claimed before any await: applications in other files are read concurrently.
+    if (read.has(file.path)) continue;
+    read.set(file.path, true);
+    if (await readByValuesDiscoverer(file.path, context)) continue;
+    const text = await context.readFile(file.path);
+    if (text === undefined) continue;
+    const parsed = parseValuesText(text, context);
+    const lines = new LineIndex(text);
+    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
+    const reading = { note: `a value an Argo CD application gives its chart (helm.valueFiles ${file.written}), read as written`, emptyTag: EMPTY_TAG };
+    for (const document of parsed.documents) {
+      if (imagesInValuesTree(document.contents, text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) })) errors.push(`${file.path}: too many nodes; the rest of the file was not searched for images`);
+    }
+  }
+  return { occurrences, errors };
+}
+
+/** A `values*.yaml` beside a Chart.yaml is read by the Helm values discoverer, with its chart. */
+async function readByValuesDiscoverer(path: string, context: DiscoverContext): Promise<boolean> {
+  if (!/^values[^/]*\.ya?ml$/i.test(posix.basename(path))) return false;
+  return (await context.readFile(joinPath(parentDir(path), 'Chart.yaml'))) !== undefined;
+}
