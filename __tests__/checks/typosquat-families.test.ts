@@ -397,6 +397,8 @@ describe('well-known images re-published under another namespace', () => {
     // OpenFaaS Pro's images, the official chart's defaults (openfaas/faas-netes chart/openfaas/values.yaml).
     'ghcr.io/openfaasltd/faas-netes:0.5.93',
     'ghcr.io/actions-runner-controller/actions-runner:v2.311.0',
+    // The home-operations builds' earlier home (carpenike/k8s-gitops and bjw-s/home-ops runner scale sets).
+    'ghcr.io/onedr0p/actions-runner:2.322.0',
     'coredns/coredns:1.11.1',
     'calico/node:v3.27.0',
     'quay.io/calico/node:v3.27.0',

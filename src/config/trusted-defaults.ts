@@ -179,6 +179,8 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   'ghcr.io/actions-runner-controller/**',
   // The home-operations community's images (its `actions-runner` build is widely used in GitOps repositories).
   'ghcr.io/home-operations/**',
+  // Its maintainer's own namespace, where the same builds were published before that organisation.
+  'ghcr.io/onedr0p/**',
   'ghcr.io/github/**',
   'ghcr.io/dependabot/**',
   'ghcr.io/devcontainers/**',
