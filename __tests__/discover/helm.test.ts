@@ -27,6 +27,8 @@ describe('helm matches', () => {
     ['charts/app/templates/_helpers.tpl', false, true],
     ['charts/app/templates/NOTES.txt', false, false],
     ['charts/app/Chart.yaml', false, false],
+    ['charts/app/ci/test1-values.yaml', true, false],
+    ['charts/app/ci/enterprise-postgres.yaml', false, false],
   ])('%s', (path, values, templates) => {
     expect(helmValuesDiscoverer.matches(path, '')).toBe(values);
     expect(helmTemplatesDiscoverer.matches(path, '')).toBe(templates);
@@ -279,6 +281,19 @@ describe('helm values', () => {
       // The DaemonSet renders only once an API key is set; its image line composes this block.
       ['19:11', 'agent', 'registry.datadoghq.com/agent:7.81.1', 'agents.image.name', 'as the template that builds it composes it from the values'],
     ]);
+  });
+
+  it("reads the values files chart-testing installs a chart with (ci/*-values.yaml) as written; not one outside a chart", async () => {
+    const ci = async (name: string) => (await extract(helmValuesDiscoverer, `chart-testing/ci/${name}`)).occurrences;
+    expect(rows(await ci('test5-values.yaml'))).toEqual([['10:18', 'bitnamilegacy/postgresql', 'docker.io/bitnamilegacy/postgresql:13.11.0-debian-11-r20', 'postgresql.image.repository']]);
+    expect(rows(await ci('custom-entities-rbac-3.2-values.yaml'))).toEqual([
+      ['5:17', 'kong/nightly-ingress-controller', 'docker.io/kong/nightly-ingress-controller:2024-06-09', 'ingressController.image.repository'],
+    ]);
+    const [bash] = await ci('test1-values.yaml');
+    expect(bash).toMatchObject({ line: 4, reference: 'docker.io/library/bash:latest', context: 'deployment.initContainers[0].image' });
+    expect(bash?.note).toBe('a value chart-testing installs the chart with (ci/*-values.yaml), read as written');
+    const outside = await helmValuesDiscoverer.extract({ path: 'ci/test1-values.yaml', text: 'image: bash:latest\n' }, fixtureContext('helm'));
+    expect(outside.occurrences).toEqual([]);
   });
 
   it(".Capabilities as helm template sets it: Kubernetes v1.34.0, built-in API versions only", async () => {

@@ -37,9 +37,10 @@ const NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|
 export const helmValuesDiscoverer: Discoverer = {
   kind: 'helm',
   matches(path: string): boolean {
-    return /^values[^/]*\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1));
+    return /^values[^/]*\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1)) || CI_VALUES.test(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    if (!/^values[^/]*\.ya?ml$/i.test(file.path.slice(file.path.lastIndexOf('/') + 1))) return chartTestingValues(file, context);
     const chartRoot = parentDir(file.path);
     // A values*.yaml outside a chart is some other tool's file, unless a kustomization beside it
     // inflates a chart with it.
@@ -83,18 +84,38 @@ async function kustomizeInflatedValues(file: SourceFile, context: DiscoverContex
   const kustomization = await readKustomization(context, directory);
   const chart = kustomization === undefined ? undefined : inflatingChart(parseValuesText(kustomization, context).documents[0]?.contents, directory, file.path);
   if (chart === undefined) return { occurrences: [] };
+  return valuesReadAsWritten(file, context, {
+    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
+    emptyTag: INFLATED_EMPTY_TAG,
+  });
+}
+
+/** The values files chart-testing (`ct install`) installs a chart with, one install each: `ci/*-values.yaml` beside its Chart.yaml. */
+const CI_VALUES = /(?:^|\/)ci\/[^/]*-values\.ya?ml$/;
+
+/**
+ * A chart's `ci/*-values.yaml`: the values its CI installs it with (nightly builds, databases for
+ * the tests), read as written over the chart's own. Such a file outside a chart reports nothing.
+ */
+async function chartTestingValues(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+  const chartRoot = parentDir(parentDir(file.path));
+  if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return { occurrences: [] };
+  return valuesReadAsWritten(file, context, {
+    note: 'a value chart-testing installs the chart with (ci/*-values.yaml), read as written',
+    emptyTag: "tag is empty; the chart's templates choose the default",
+  });
+}
+
+/** The images of a values file for a chart that is not rendered with it, read as written. */
+function valuesReadAsWritten(file: SourceFile, context: DiscoverContext, reading: ValuesTreeReading): Extraction {
   const parsed = parseValuesText(file.text, context);
   if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
-  const read: ValuesTreeReading = {
-    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
-    emptyTag: INFLATED_EMPTY_TAG,
-  };
   const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document of parsed.documents) {
-    if (imagesInValuesTree(document.contents, file.text, '', '', sink, { ...read, resolveAlias: aliasResolver(document) })) errors.push('too many nodes; the rest of the file was not searched for images');
+    if (imagesInValuesTree(document.contents, file.text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) })) errors.push('too many nodes; the rest of the file was not searched for images');
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
