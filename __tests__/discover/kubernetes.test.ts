@@ -538,6 +538,20 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     ]);
   });
 
+  it("reads the images Zalando's operator configuration names, as an OperatorConfiguration and as ConfigMap settings named as images", async () => {
+    const { occurrences } = await extract('operator-images/zalando-configuration.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['10:17', 'ghcr.io/zalando/spilo-18:4.1-p2', 'configuration.docker_image'],
+      ['14:35', 'ghcr.io/zalando/postgres-operator/logical-backup:v2.0.1', 'configuration.logical_backup.logical_backup_docker_image'],
+      ['18:31', 'ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1', 'configuration.connection_pooler.connection_pooler_image'],
+      ['27:29', 'ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1', 'data.connection_pooler_image'],
+      ['29:17', 'ghcr.io/zalando/spilo-18:4.1-p2', 'data.docker_image'],
+      ['31:33', 'ghcr.io/zalando/postgres-operator/logical-backup:v2.0.1', 'data.logical_backup_docker_image'],
+      ['34:18', 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0', 'data.SIDECAR_IMAGE'],
+    ]);
+    expect(occurrences[4]?.note).toBe('a ConfigMap setting named as an image (docker_image)');
+  });
+
   it("reads an ECK Agent's spec.image", async () => {
     const { occurrences } = await extract('operator-images/eck-agent.yaml');
     expect(summary(occurrences)).toEqual([['9:10', 'docker.elastic.co/elastic-agent/elastic-agent-complete:9.5.1', 'spec.image']]);

@@ -23,6 +23,17 @@ export function isImageVariable(name: string): boolean {
   return true;
 }
 
+/**
+ * A setting's name that says it holds an image: `image`, or ending in `_image`, `-image`, `.image`
+ * or `Image` (`docker_image`, `connection_pooler_image`, `sidecarImage`), or an image variable's name.
+ */
+export function isImageSettingName(name: string): boolean {
+  if (isImageVariable(name) || name === 'image') return true;
+  if (name.length > 128) return false;
+  if (name.endsWith('Image')) return name.length > 5;
+  return name.length > 6 && name.endsWith('image') && '_-.'.includes(name[name.length - 6] ?? '');
+}
+
 /** A value that is one image reference and says so by its shape (a `/`, `:` or `@`), not a word. */
 export function isOneReference(value: string): boolean {
   const text = value.trim();

@@ -19,7 +19,7 @@ import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
-import { imageFlag, isImageFlagName, isImageVariable, isOneReference } from './handed-images.js';
+import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference } from './handed-images.js';
 import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -194,11 +194,12 @@ export function cannotHoldImage(documentText: string): boolean {
 /**
  * Every word an image is found under: the `image` key (containers, image volumes), Tekton's
  * `bundle` (a key, or a resolver parameter's name), and in Helm values written in a HelmRelease or
- * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key; and a HelmRelease's
+ * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key (a ConfigMap's
+ * `SOME_IMAGE` too); and a HelmRelease's
  * `valuesFrom` and an Argo CD source's `valueFiles`, whose values are in other files. A new image site
  * must add its word here; the prefilter's fixture test fails otherwise.
  */
-const IMAGE_WORDS = ['image', 'bundle', 'Image', 'repository', 'valuesFrom', 'valueFiles'];
+const IMAGE_WORDS = ['image', 'bundle', 'Image', 'IMAGE', 'repository', 'valuesFrom', 'valueFiles'];
 
 const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 const KIND_LINE = /^kind[ \t]*:/;
@@ -376,6 +377,7 @@ class ManifestWalker {
       this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
     for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
+    if (apiVersion === 'v1' && kind === 'ConfigMap') this.configMapImages(this.get(root, 'data'), `${prefix}data`);
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
@@ -396,6 +398,22 @@ class ManifestWalker {
     if (key === undefined) return this.imageAt(node, context, noSubstitution, note);
     if (key === '[]') return this.items(node).forEach((item, index) => this.fieldImages(item, rest, `${context}[${index}]`, note));
     this.fieldImages(this.get(node, key), rest, context === '' || context.endsWith('.') ? `${context}${key}` : `${context}.${key}`, note);
+  }
+
+  /**
+   * A ConfigMap's settings named as an image (`docker_image`, `connection_pooler_image`, `IMAGE`:
+   * Zalando's operator configuration, variables a workload takes by `envFrom`) whose value is one
+   * reference by its shape.
+   */
+  private configMapImages(data: unknown, path: string): void {
+    const map = this.node(data);
+    if (!isMap(map)) return;
+    for (const pair of map.items) {
+      const key = keyText(pair.key, this.resolveAlias);
+      const value = this.string(pair.value);
+      if (key === undefined || value === undefined || !isImageSettingName(key) || !isOneReference(value)) continue;
+      this.imageAt(this.node(pair.value), `${path}.${key}`, noSubstitution, `a ConfigMap setting named as an image (${key})`);
+    }
   }
 
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */

@@ -27,7 +27,14 @@ const OPERATORS: readonly OperatorImages[] = [
       ThanosRuler: ['spec.image'],
     },
   },
-  { group: 'acid.zalan.do/', operator: "Zalando's Postgres Operator", fields: { postgresql: ['spec.dockerImage'] } },
+  {
+    group: 'acid.zalan.do/',
+    operator: "Zalando's Postgres Operator",
+    fields: {
+      postgresql: ['spec.dockerImage'],
+      OperatorConfiguration: ['configuration.docker_image', 'configuration.connection_pooler.connection_pooler_image', 'configuration.logical_backup.logical_backup_docker_image'],
+    },
+  },
   {
     group: 'postgresql.cnpg.io/',
     operator: 'CloudNativePG',
