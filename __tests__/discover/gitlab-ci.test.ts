@@ -182,4 +182,18 @@ describe('gitlab-ci: included files and the dependency proxy', () => {
     ]);
     expect(occurrences[0].note).toBe("pulled through GitLab's dependency proxy; the Docker Hub image is checked");
   });
+
+  it('notes each include it cannot read: another project, a URL, a template, a component, a variable path, a missing file', async () => {
+    const { occurrences, notes } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'outside/.gitlab-ci.yml');
+    expect(occurrences.map((occurrence) => occurrence.reference)).toEqual(['docker.io/library/fedora:41']);
+    expect(notes).toEqual([
+      'include project "freedesktop/ci-templates" ("/templates/fedora.yml") is outside the repository: the jobs it defines, and their images, were not read',
+      'include remote "https://gitlab.gnome.org/GNOME/citemplates/raw/master/flatpak/flatpak_ci_initiative.yml" is outside the repository: the jobs it defines, and their images, were not read',
+      'include template "Security/SAST.gitlab-ci.yml" is outside the repository: the jobs it defines, and their images, were not read',
+      'include component "gitlab.gnome.org/GNOME/citemplates/release-service@master" is outside the repository: the jobs it defines, and their images, were not read',
+      'include "/outside/ci/$CI_JOB_KIND.yml" names its file with a variable: the jobs it defines, and their images, were not read',
+      'included file outside/ci/missing.yml is not in the repository',
+      'outside/ci/build.yml: include remote "https://example.com/shared.yml" is outside the repository: the jobs it defines, and their images, were not read',
+    ]);
+  });
 });

@@ -303,6 +303,6 @@ export const gitlabCiDiscoverer: Discoverer = {
     });
     const pipeline = mergePipeline([...parts, ...own]);
     const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline));
-    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors], notes: included.notes };
   },
 };

@@ -3,7 +3,8 @@
  * lists of both, `*`/`**` globs), followed from a pipeline file as GitLab merges them: paths are
  * from the repository root, included files may include more, and the whole is bounded (GitLab
  * allows 150 includes). Other kinds of include (`project`, `remote`, `template`, `component`) are
- * outside the repository and are not read.
+ * outside the repository and are not read: each is a note, since the jobs it defines (and the
+ * images they run) are missing from what was checked, as is a local include that is not there.
  */
 import picomatch from 'picomatch';
 import type { Document } from 'yaml';
@@ -23,20 +24,49 @@ export interface IncludedFile {
   parsed: ParsedYaml;
 }
 
-/** The local files a document includes, as written (paths or globs), normalized to the repository root. */
-function localIncludes(document: Document.Parsed): string[] {
+/** Kinds of include whose file is outside the repository, as GitLab names them. */
+const OUTSIDE_KINDS = ['project', 'remote', 'template', 'component'];
+/** Longest include text quoted in a note. */
+const MAX_QUOTED = 200;
+
+function includeEntries(document: Document.Parsed): unknown[] {
   const include = mapGet(document.contents, 'include');
-  const entries = isMap(include) ? [include] : scalarString(include) !== undefined ? [include] : listItems(document, include);
-  const paths: string[] = [];
-  for (const entry of entries) {
-    const written = isMap(entry) ? scalarString(mergedGet(document, entry, 'local')) : scalarString(entry);
-    // A bare string is local unless it is a URL; variables in a path are only known in a pipeline.
-    if (written === undefined || /^[a-z]+:\/\//i.test(written) || written.includes('$')) continue;
+  return isMap(include) ? [include] : scalarString(include) !== undefined ? [include] : listItems(document, include);
+}
+
+/**
+ * What a document includes: the local files as written (paths or globs, normalized to the
+ * repository root), and a note for each include this scan cannot read (another project, a URL, a
+ * GitLab template or a CI/CD component, or a path built from a variable).
+ */
+function includesOf(document: Document.Parsed): { local: string[]; notes: string[] } {
+  const local: string[] = [];
+  const notes: string[] = [];
+  for (const entry of includeEntries(document)) {
+    const outside = isMap(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document, entry, kind) !== undefined) : undefined;
+    const written = isMap(entry) ? scalarString(mergedGet(document, entry, outside ?? 'local')) : scalarString(entry);
+    if (written === undefined) continue;
+    let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
+    if (outside === 'project') {
+      // One project may be included several times, a file each time.
+      const fileNode = mergedGet(document, entry, 'file');
+      const files = scalarString(fileNode) !== undefined ? [scalarString(fileNode)!] : listItems(document, fileNode).flatMap((item) => scalarString(item) ?? []);
+      if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(', ')})`;
+    }
+    if (outside !== undefined || /^[a-z]+:\/\//i.test(written)) {
+      notes.push(`include ${outside ?? 'remote'} ${quoted} is outside the repository: the jobs it defines, and their images, were not read`);
+      continue;
+    }
+    // Variables in a path are only known in a pipeline.
+    if (written.includes('$')) {
+      notes.push(`include ${quoted} names its file with a variable: the jobs it defines, and their images, were not read`);
+      continue;
+    }
     const path = written.replace(/^\/+/, '').replace(/^\.\//, '');
     if (path === '' || path.split('/').includes('..')) continue;
-    paths.push(path);
+    local.push(path);
   }
-  return paths;
+  return { local, notes };
 }
 
 /** Files matching a written include: the path itself, or the files a glob names. */
@@ -57,25 +87,38 @@ export async function followIncludes(
   from: string,
   documents: Document.Parsed[],
   context: DiscoverContext,
-): Promise<{ files: IncludedFile[]; errors: string[] }> {
+): Promise<{ files: IncludedFile[]; errors: string[]; notes: string[] }> {
   const files: IncludedFile[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
   const seen = new Set<string>([from]);
-  const pending = documents.flatMap(localIncludes);
+  const pending: string[] = [];
+  const follow = (documentsRead: Document.Parsed[], path: string) => {
+    for (const document of documentsRead) {
+      const { local, notes: unread } = includesOf(document);
+      pending.push(...local);
+      notes.push(...unread.map((note) => (path === from ? note : `${path}: ${note}`)));
+    }
+  };
+  follow(documents, from);
   while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
     const pattern = pending.shift()!;
     for (const path of await expand(pattern, context)) {
       if (seen.has(path) || files.length >= MAX_INCLUDED_FILES) continue;
       seen.add(path);
       const text = await context.readFile(path);
-      if (text === undefined) continue;
+      if (text === undefined) {
+        // GitLab rejects such a pipeline; its jobs (and images) are not in this repository either.
+        notes.push(`included file ${path} is not in the repository`);
+        continue;
+      }
       const parsed = parseYamlDocuments(text);
       for (const error of parsed.errors) errors.push(`included file ${path}: ${error}`);
       files.push({ path, text, parsed });
-      pending.push(...parsed.documents.flatMap(localIncludes));
+      follow(parsed.documents, path);
     }
   }
-  return { files, errors };
+  return { files, errors, notes };
 }
 
 /** The files the root pipeline includes, once per scan (the context is the scan's). */
