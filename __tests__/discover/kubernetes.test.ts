@@ -384,7 +384,23 @@ describe("kubernetes: the values files an Argo CD application's helm.valueFiles 
       ['k8s/infra/velero/values.yaml:5:12', 'helm', 'docker.io/velero/velero-plugin-for-aws:v1.11.1', 'initContainers[0].image'],
     ]);
     expect(discovery.occurrences[2]?.note).toBe('a value an Argo CD application gives its chart (helm.valueFiles $values/k8s/infra/traefik/values.yaml), read as written');
-    expect(discovery.unscanned).toEqual([]);
+    // What it cannot read is a note on the application: the images those files set went unchecked.
+    expect(discovery.unscanned.map((unscanned) => [unscanned.file, unscanned.severity, unscanned.reason])).toEqual([
+      ['argocd/apps/traefik-staging.yaml', 'note', 'kubernetes: helm.valueFiles ../../../outside.yaml is not a file of this repository: the images it sets were not read'],
+      ['argocd/apps/velero.yaml', 'note', 'kubernetes: helm.valueFiles $other/k8s/infra/traefik/values.yaml is not a file of this repository: the images it sets were not read'],
+      ['argocd/apps/velero.yaml', 'note', 'kubernetes: helm.valueFiles $values/k8s/infra/velero/values-not-here.yaml (k8s/infra/velero/values-not-here.yaml) is not in this repository: the images it sets were not read'],
+    ]);
+  });
+
+  it("notes each values file it cannot read (another repository's, a URL, an undeclared ref), not a file of a fetched chart", async () => {
+    const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/argocd-value-files-outside/', import.meta.url));
+    const discovery = await discoverRepository(root, {});
+    expect(discovery.occurrences).toEqual([]);
+    expect(discovery.unscanned.map((unscanned) => [unscanned.file, unscanned.severity, unscanned.reason])).toEqual([
+      ['argocd/loki.yaml', 'note', 'kubernetes: helm.valueFiles $values/clusters/prod/loki.yaml (clusters/prod/loki.yaml) is not in this repository: the images it sets were not read'],
+      ['argocd/loki.yaml', 'note', 'kubernetes: helm.valueFiles https://example.com/loki/values.yaml is not a file of this repository: the images it sets were not read'],
+      ['argocd/loki.yaml', 'note', 'kubernetes: helm.valueFiles $secrets/loki.yaml is not a file of this repository: the images it sets were not read'],
+    ]);
   });
 
   it.each([

@@ -3,8 +3,8 @@
  * repository: `$values/<path>` names a file of the source whose `ref` is `values` (a GitOps
  * repository holding the values of charts fetched from elsewhere), a plain path one beside the
  * chart the source's `path` names. Each file is read once per scan, as written (the chart is
- * fetched at sync), and reported where it is written; a file the repository does not hold is
- * another repository's and is not reported.
+ * fetched at sync), and reported where it is written. A file the repository does not hold (another
+ * repository's, or a URL) is a note on the application: the images it sets were not read.
  */
 import { posix } from 'node:path';
 import type { Occurrence } from '../model.js';
@@ -17,8 +17,8 @@ import { aliasResolver } from './yaml.js';
 
 /** A values file an application names, by its path in the repository. */
 export interface ArgoValueFile {
-  /** The path in the repository, normalized. */
-  path: string;
+  /** The path in the repository, normalized; undefined for a file that is not one of this repository (a URL, a ref no source declares). */
+  path?: string;
   /** As written in `helm.valueFiles`. */
   written: string;
 }
@@ -48,26 +48,36 @@ export function valueFilePath(written: string, refs: ReadonlySet<string>, source
 }
 
 /** The images of the values files not yet read in this scan, each as a Helm occurrence of its file. */
-export async function argoValueFilesImages(files: readonly ArgoValueFile[], context: DiscoverContext): Promise<{ occurrences: Occurrence[]; errors: string[] }> {
+export async function argoValueFilesImages(files: readonly ArgoValueFile[], context: DiscoverContext): Promise<{ occurrences: Occurrence[]; errors: string[]; notes: string[] }> {
   const occurrences: Occurrence[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
   const read = perScan(readInScan, context);
   for (const file of files) {
+    const unread = `helm.valueFiles ${file.written}`.slice(0, 300);
+    const { path } = file;
+    if (path === undefined) {
+      notes.push(`${unread} is not a file of this repository: the images it sets were not read`);
+      continue;
+    }
     // Claimed before any await: applications in other files are read concurrently.
-    if (read.has(file.path)) continue;
-    read.set(file.path, true);
-    if (await readByValuesDiscoverer(file.path, context)) continue;
-    const text = await context.readFile(file.path);
-    if (text === undefined) continue;
+    if (read.has(path)) continue;
+    read.set(path, true);
+    if (await readByValuesDiscoverer(path, context)) continue;
+    const text = await context.readFile(path);
+    if (text === undefined) {
+      notes.push(`${unread} (${path}) is not in this repository: the images it sets were not read`);
+      continue;
+    }
     const parsed = parseValuesText(text, context);
     const lines = new LineIndex(text);
-    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
+    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(path, lines, image));
     const reading = { note: `a value an Argo CD application gives its chart (helm.valueFiles ${file.written}), read as written`, emptyTag: EMPTY_TAG };
     for (const document of parsed.documents) {
-      if (imagesInValuesTree(document.contents, text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) })) errors.push(`${file.path}: too many nodes; the rest of the file was not searched for images`);
+      if (imagesInValuesTree(document.contents, text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) })) errors.push(`${path}: too many nodes; the rest of the file was not searched for images`);
     }
   }
-  return { occurrences, errors };
+  return { occurrences, errors, notes };
 }
 
 /** A `values*.yaml` beside a Chart.yaml is read by the Helm values discoverer, with its chart. */

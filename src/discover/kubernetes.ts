@@ -124,6 +124,7 @@ async function withValuesFrom(file: SourceFile, scan: ManifestScan, path: string
     const valueFiles = await argoValueFilesImages(scan.valueFiles, context);
     merged.push(...valueFiles.occurrences);
     if (valueFiles.errors.length > 0) extraction.errors = [...(extraction.errors ?? []), ...valueFiles.errors];
+    if (valueFiles.notes.length > 0) extraction.notes = [...(extraction.notes ?? []), ...valueFiles.notes];
   }
   const at = (occurrence: Occurrence): string => `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
   const helmValues = new Set(merged.map(at));
@@ -699,8 +700,10 @@ class ManifestWalker {
     const sourcePath = this.get(source, 'chart') === undefined ? this.string(this.get(source, 'path')) : undefined;
     for (const item of this.items(this.get(this.get(source, 'helm'), 'valueFiles'))) {
       const written = this.string(item);
-      const path = written === undefined ? undefined : valueFilePath(written.trim(), refs, sourcePath);
-      if (written !== undefined && path !== undefined) this.valueFiles.push({ path, written: written.trim() });
+      if (written === undefined) continue;
+      const path = valueFilePath(written.trim(), refs, sourcePath);
+      // A plain path of a chart from a Helm repository is a file of that chart, fetched with it.
+      if (path !== undefined || sourcePath !== undefined || written.trim().startsWith('$') || written.includes('://')) this.valueFiles.push({ path, written: written.trim() });
     }
   }
 
