@@ -196,4 +196,12 @@ describe('gitlab-ci: included files and the dependency proxy', () => {
       'outside/ci/build.yml: include remote "https://example.com/shared.yml" is outside the repository: the jobs it defines, and their images, were not read',
     ]);
   });
+
+  it('keeps the same image written at the same line and column of two included files', async () => {
+    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'same-place/.gitlab-ci.yml');
+    expect(occurrences.map((occurrence) => [occurrence.file, occurrence.line, occurrence.column, occurrence.reference])).toEqual([
+      ['same-place/test.yml', 2, 10, 'docker.io/library/python:3.12'],
+      ['same-place/lint.yml', 2, 10, 'docker.io/library/python:3.12'],
+    ]);
+  });
 });

@@ -157,7 +157,7 @@ export function listItems(document: Document.Parsed, node: unknown): unknown[] {
 export function dedupeOccurrences(occurrences: Occurrence[]): Occurrence[] {
   const seen = new Set<string>();
   return occurrences.filter((occurrence) => {
-    const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ''}`;
+    const key = `${occurrence.file}\0${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
