@@ -27609,9 +27609,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix8 = POSIX_REGEX_SOURCE[rest2];
-                if (posix8) {
-                  prev.value = pre + posix8;
+                const posix10 = POSIX_REGEX_SOURCE[rest2];
+                if (posix10) {
+                  prev.value = pre + posix10;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -28128,7 +28128,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix8 = opts.windows;
+      const posix10 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -28138,8 +28138,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix8 });
-        const result = { glob, state, regex: regex2, posix: posix8, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix10 });
+        const result = { glob, state, regex: regex2, posix: posix10, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -28164,7 +28164,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix: posix8 } = {}) => {
+    picomatch2.test = (input, regex2, options, { glob, posix: posix10 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28172,7 +28172,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix8 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix10 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -28181,16 +28181,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix8);
+          match = picomatch2.matchBase(input, regex2, options, posix10);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix8 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix10 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix8 }));
+      return regex2.test(utils.basename(input, { windows: posix10 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -45259,6 +45259,8 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/actions-runner-controller/**",
   // The home-operations community's images (its `actions-runner` build is widely used in GitOps repositories).
   "ghcr.io/home-operations/**",
+  // Its maintainer's own namespace, where the same builds were published before that organisation.
+  "ghcr.io/onedr0p/**",
   "ghcr.io/github/**",
   "ghcr.io/dependabot/**",
   "ghcr.io/devcontainers/**",
@@ -50446,7 +50448,7 @@ function listItems(document2, node) {
 function dedupeOccurrences(occurrences) {
   const seen = /* @__PURE__ */ new Set();
   return occurrences.filter((occurrence) => {
-    const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ""}`;
+    const key = `${occurrence.file}\0${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -53005,7 +53007,7 @@ var devcontainerDiscoverer = {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe2(parseErrors, lines).join("; ")}` : ""}`);
     }
     const occurrences = [];
-    const emit = (site, context3) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context: context3 }));
+    const emit = (site, context3, note) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context: context3, note }));
     const image = findNodeAtLocation2(root, ["image"]);
     const imageSite = image && stringSite(image, file.text);
     if (imageSite) emit(imageSite, "image");
@@ -53014,7 +53016,10 @@ var devcontainerDiscoverer = {
       for (const property of features.children ?? []) {
         const key = property.children?.[0];
         const site = key && stringSite(key, file.text);
-        if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
+        if (!site || !isOciFeature(site.value)) continue;
+        const pulled = site.value.toLowerCase();
+        const note = pulled === site.value ? void 0 : "the dev container CLI lower-cases Feature ids before pulling";
+        emit({ ...site, value: pulled }, `features["${site.value}"]`, note);
       }
     }
     return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe2(parseErrors, lines).join("; ")}`] : [] };
@@ -53053,9 +53058,9 @@ function scalarText(node) {
   if (!(0, import_yaml4.isScalar)(node)) return void 0;
   return typeof node.value === "string" ? node.value : typeof node.value === "number" || typeof node.value === "boolean" ? String(node.value) : void 0;
 }
-function writtenBuild(document2, service, build) {
+function writtenBuild(document2, service, build, image) {
   const short = scalarString(build);
-  if (short !== void 0) return { service, context: short, dockerfile: "Dockerfile", args: [] };
+  if (short !== void 0) return { service, image, context: short, dockerfile: "Dockerfile", args: [] };
   if (!(0, import_yaml4.isMap)(build)) return void 0;
   const context3 = scalarString(mergedGet(document2, build, "context")) ?? ".";
   const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
@@ -53074,7 +53079,7 @@ function writtenBuild(document2, service, build) {
     const equals = written.indexOf("=");
     args.push(equals < 0 ? [written, void 0] : [written.slice(0, equals), written.slice(equals + 1)]);
   }
-  return { service, context: context3, dockerfile, args };
+  return { service, image, context: context3, dockerfile, args };
 }
 function includesOf(document2, composePath) {
   const includes = [];
@@ -53100,7 +53105,7 @@ function readWritten(composePath, text4) {
   const file = { builds: [], includes: [] };
   for (const document2 of parseYamlDocuments(text4).documents) {
     for (const [service, node] of mapPairs(document2, mergedGet(document2, document2.contents, "services"))) {
-      const build = writtenBuild(document2, service, mergedGet(document2, node, "build"));
+      const build = writtenBuild(document2, service, mergedGet(document2, node, "build"), scalarString(mergedGet(document2, node, "image")));
       if (build) file.builds.push(build);
     }
     if (text4.includes("include")) file.includes.push(...includesOf(document2, composePath));
@@ -53113,7 +53118,7 @@ function resolveBuilds(written, projectDirectory, variables) {
     const result = interpolateCompose(text4, (name2) => variables.get(name2));
     return result.ok ? result.value : void 0;
   };
-  for (const { service, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
+  for (const { service, image: writtenImage, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
     const context3 = interpolated(writtenContext);
     const dockerfile = interpolated(writtenDockerfile);
     if (context3 === void 0 || dockerfile === void 0 || context3.includes("://") || context3.startsWith("git@") || context3.startsWith("/") || dockerfile.startsWith("/")) continue;
@@ -53122,7 +53127,8 @@ function resolveBuilds(written, projectDirectory, variables) {
       const given = argumentValue(value, variables, name2);
       if (given !== void 0) args[name2] = given;
     }
-    builds.push({ dockerfile: posix3.normalize(posix3.join(projectDirectory, context3, dockerfile)), service, args });
+    const image = writtenImage === void 0 ? void 0 : interpolated(writtenImage);
+    builds.push({ dockerfile: posix3.normalize(posix3.join(projectDirectory, context3, dockerfile)), service, args, ...image ? { image } : {} });
   }
   return builds;
 }
@@ -53156,14 +53162,14 @@ async function readBuilds(path14, context3) {
   if (written === void 0) return [];
   const directory = dirName(path14);
   const variables = await dotenvAt(posix3.join(directory, ".env"), context3);
-  const builds = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path14 }));
+  const builds = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path14, project: path14 }));
   for (const include of written.includes.slice(0, MAX_INCLUDES)) {
     const included = await writtenFile(include.path, context3);
     if (included === void 0 || included.builds.length === 0) continue;
     const merged = /* @__PURE__ */ new Map();
     for (const file of include.envFiles) for (const [name2, value] of await dotenvAt(file, context3)) merged.set(name2, value);
     for (const [name2, value] of variables) merged.set(name2, value);
-    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path })));
+    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path, project: path14 })));
   }
   return builds;
 }
@@ -53186,6 +53192,9 @@ function indexOf(context3) {
   }
   return index;
 }
+async function composeProjectImages(project, context3) {
+  return (await buildsOfFile(project, context3)).flatMap(({ image, service, file }) => image === void 0 ? [] : [{ image, service, file }]);
+}
 async function composeBuildersOf(dockerfilePath, context3) {
   const { files, byDockerfile } = await indexOf(context3);
   const found = [...byDockerfile.get(dockerfilePath) ?? []];
@@ -53203,8 +53212,86 @@ async function composeBuildersOf(dockerfilePath, context3) {
   return found;
 }
 
-// src/discover/dockerfile/bake.ts
+// src/discover/dockerfile/addon-build.ts
 import { posix as posix4 } from "node:path";
+var BUILD_FILES = ["build.yaml", "build.yml", "build.json"];
+var MAX_BUILD_FILE_LENGTH = 64 * 1024;
+var MAX_ARCHITECTURES = 16;
+function stringValue(node) {
+  return (0, import_yaml4.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+}
+function argsOf(document2) {
+  const args = {};
+  for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "args"))) {
+    const written = stringValue(value);
+    if (written !== void 0) args[name2] = written;
+  }
+  return args;
+}
+function buildsOf(text4, file, architecture) {
+  const document2 = parseYamlDocuments(text4).documents.at(0);
+  if (document2 === void 0) return [];
+  const buildFrom = mergedGet(document2, document2.contents, "build_from");
+  if (buildFrom === void 0) return [];
+  const args = argsOf(document2);
+  const single = stringValue(buildFrom);
+  if (single !== void 0) return [{ args: { ...args, BUILD_FROM: single }, source: `the build of ${file}` }];
+  return mapPairs(document2, buildFrom).slice(0, MAX_ARCHITECTURES).flatMap(([arch2, value]) => {
+    const image = stringValue(value);
+    if (image === void 0 || architecture !== void 0 && arch2 !== architecture) return [];
+    return [{ args: { ...args, BUILD_ARCH: arch2, BUILD_FROM: image }, source: `the ${arch2} build of ${file}` }];
+  });
+}
+async function addonBuildArgs(dockerfilePath, context3) {
+  const name2 = posix4.basename(dockerfilePath);
+  if (name2 !== "Dockerfile" && !name2.startsWith("Dockerfile.")) return [];
+  const architecture = name2 === "Dockerfile" ? void 0 : name2.slice("Dockerfile.".length);
+  const directory = dirName(dockerfilePath);
+  for (const name3 of BUILD_FILES) {
+    const file = directory ? `${directory}/${name3}` : name3;
+    const text4 = await context3.readFile(file);
+    if (text4 === void 0) continue;
+    if (text4.length > MAX_BUILD_FILE_LENGTH) return [];
+    try {
+      return buildsOf(text4, file, architecture);
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
+
+// src/discover/dockerfile/compose-built.ts
+function localTagKey(image) {
+  const normalized = normalizeForOccurrence(image);
+  if (!normalized.ok || normalized.parsed.digest !== void 0) return void 0;
+  const { domain, path: path14, tag: tag2 } = normalized.parsed;
+  if (domain !== "docker.io" || !path14.startsWith("library/") || path14.indexOf("/") !== path14.lastIndexOf("/")) return void 0;
+  return `${path14}:${tag2 ?? "latest"}`;
+}
+async function withComposeBuiltImages(dockerfilePath, occurrences, context3) {
+  if (!occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local)) return occurrences;
+  const projects = new Set((await composeBuildersOf(dockerfilePath, context3)).map((build) => build.project));
+  if (projects.size === 0) return occurrences;
+  const built = /* @__PURE__ */ new Map();
+  for (const project of projects) {
+    for (const { image, service, file } of await composeProjectImages(project, context3)) {
+      const key = localTagKey(image);
+      if (key !== void 0 && !built.has(key)) built.set(key, `service ${service} of ${file}`);
+    }
+  }
+  if (built.size === 0) return occurrences;
+  return occurrences.map((occurrence) => {
+    const key = occurrence.reference === null || occurrence.local ? void 0 : localTagKey(occurrence.reference);
+    const builder = key === void 0 ? void 0 : built.get(key);
+    if (builder === void 0) return occurrence;
+    const note = `the image ${builder} builds`;
+    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  });
+}
+
+// src/discover/dockerfile/bake.ts
+import { posix as posix5 } from "node:path";
 var BAKE_FILES = ["docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"];
 var MAX_LEVELS2 = 8;
 var MAX_TOKENS = 2e5;
@@ -53472,23 +53559,23 @@ async function readDefinition(directory, context3) {
 }
 async function bakeBuilders(dockerfilePath, context3) {
   const builders = [];
-  const wanted2 = posix4.normalize(dockerfilePath);
-  let directory = posix4.dirname(dockerfilePath);
+  const wanted2 = posix5.normalize(dockerfilePath);
+  let directory = posix5.dirname(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS2; level++) {
     const definition = await definitionIn(directory, context3);
     if (definition) {
-      const matching = buildsOf(definition, directory).flatMap(({ target, dockerfiles }) => dockerfiles.includes(wanted2) ? [target] : []);
+      const matching = buildsOf2(definition, directory).flatMap(({ target, dockerfiles }) => dockerfiles.includes(wanted2) ? [target] : []);
       for (const target of matching) {
         const base = matching.some((other) => other.ancestors.has(target.name)) && !definition.grouped.has(target.name);
         if (!base) builders.push({ target, definition });
       }
     }
     if (directory === ".") break;
-    directory = posix4.dirname(directory);
+    directory = posix5.dirname(directory);
   }
   return builders;
 }
-function buildsOf(definition, directory) {
+function buildsOf2(definition, directory) {
   if (definition.builds) return definition.builds;
   definition.builds = [];
   for (const name2 of definition.targets.keys()) {
@@ -53497,7 +53584,7 @@ function buildsOf(definition, directory) {
     const contextDirectory = target.context ? evaluate(target.context, definition) : ".";
     const dockerfile = target.dockerfile ? evaluate(target.dockerfile, definition) : "Dockerfile";
     if (typeof contextDirectory !== "string" || typeof dockerfile !== "string" || contextDirectory.includes("://")) continue;
-    const built = (from) => posix4.normalize(posix4.join(from, contextDirectory, dockerfile));
+    const built = (from) => posix5.normalize(posix5.join(from, contextDirectory, dockerfile));
     definition.builds.push({ target, dockerfiles: [built(directory), built(".")] });
   }
   return definition.builds;
@@ -53676,14 +53763,15 @@ var dockerfileDiscoverer = {
     const plain = extractDockerfile(file, context3, parsed);
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes("$"));
     const extraction = expands ? await extractAsBuilt(file, parsed, plain, context3) : plain;
-    return withBakeContexts(file, extraction, context3);
+    const throughContexts = await withBakeContexts(file, extraction, context3);
+    return { ...throughContexts, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context3) };
   }
 };
 var MAX_BUILDERS = 32;
 async function buildersOf(path14, context3) {
   const compose = (await composeBuildersOf(path14, context3)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
   const seen = /* @__PURE__ */ new Set();
-  const builders = [...await devcontainerBuildArgs(path14, context3), ...compose, ...await bakeBuildArgs(path14, context3)].filter(({ args, source }) => {
+  const builders = [...await devcontainerBuildArgs(path14, context3), ...compose, ...await bakeBuildArgs(path14, context3), ...await addonBuildArgs(path14, context3)].filter(({ args, source }) => {
     const key = `${source}\0${JSON.stringify(args)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -54266,18 +54354,38 @@ var import_picomatch = __toESM(require_picomatch2(), 1);
 var ROOT_PIPELINE = ".gitlab-ci.yml";
 var MAX_INCLUDED_FILES = 150;
 var GLOB_CHARACTERS = /[*?[{]/;
-function localIncludes(document2) {
+var OUTSIDE_KINDS = ["project", "remote", "template", "component"];
+var MAX_QUOTED = 200;
+function includeEntries(document2) {
   const include = mapGet(document2.contents, "include");
-  const entries = (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
-  const paths = [];
-  for (const entry of entries) {
-    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
-    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
+  return (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+}
+function includesOf2(document2) {
+  const local = [];
+  const notes = [];
+  for (const entry of includeEntries(document2)) {
+    const outside = (0, import_yaml4.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
+    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
+    if (written === void 0) continue;
+    let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
+    if (outside === "project") {
+      const fileNode = mergedGet(document2, entry, "file");
+      const files = scalarString(fileNode) !== void 0 ? [scalarString(fileNode)] : listItems(document2, fileNode).flatMap((item) => scalarString(item) ?? []);
+      if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
+    }
+    if (outside !== void 0 || /^[a-z]+:\/\//i.test(written)) {
+      notes.push(`include ${outside ?? "remote"} ${quoted} is outside the repository: the jobs it defines, and their images, were not read`);
+      continue;
+    }
+    if (written.includes("$")) {
+      notes.push(`include ${quoted} names its file with a variable: the jobs it defines, and their images, were not read`);
+      continue;
+    }
     const path14 = written.replace(/^\/+/, "").replace(/^\.\//, "");
     if (path14 === "" || path14.split("/").includes("..")) continue;
-    paths.push(path14);
+    local.push(path14);
   }
-  return paths;
+  return { local, notes };
 }
 async function expand(pattern, context3) {
   if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
@@ -54290,22 +54398,34 @@ async function expand(pattern, context3) {
 async function followIncludes(from, documents, context3) {
   const files = [];
   const errors = [];
+  const notes = [];
   const seen = /* @__PURE__ */ new Set([from]);
-  const pending = documents.flatMap(localIncludes);
+  const pending = [];
+  const follow = (documentsRead, path14) => {
+    for (const document2 of documentsRead) {
+      const { local, notes: unread } = includesOf2(document2);
+      pending.push(...local);
+      notes.push(...unread.map((note) => path14 === from ? note : `${path14}: ${note}`));
+    }
+  };
+  follow(documents, from);
   while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
     const pattern = pending.shift();
     for (const path14 of await expand(pattern, context3)) {
       if (seen.has(path14) || files.length >= MAX_INCLUDED_FILES) continue;
       seen.add(path14);
       const text4 = await context3.readFile(path14);
-      if (text4 === void 0) continue;
+      if (text4 === void 0) {
+        notes.push(`included file ${path14} is not in the repository`);
+        continue;
+      }
       const parsed = parseYamlDocuments(text4);
       for (const error2 of parsed.errors) errors.push(`included file ${path14}: ${error2}`);
       files.push({ path: path14, text: text4, parsed });
-      pending.push(...parsed.documents.flatMap(localIncludes));
+      follow(parsed.documents, path14);
     }
   }
-  return { files, errors };
+  return { files, errors, notes };
 }
 var includedByRootCache = /* @__PURE__ */ new WeakMap();
 async function isIncludedByRoot(path14, context3) {
@@ -54378,12 +54498,44 @@ function expand2(text4, variables) {
   return substituteVariables(text4, (name2) => lookup(name2, 0));
 }
 var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
-function resolverFor2(variables) {
+function resolverFor2(variables, legs = []) {
   return (text4) => {
     const input = COMPONENT_INPUT.exec(text4);
     if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [throughDependencyProxy(expand2(text4, variables))];
+    if (legs.length === 0) return [throughDependencyProxy(expand2(text4, variables))];
+    const values = /* @__PURE__ */ new Map();
+    for (const leg of legs) {
+      const value = throughDependencyProxy(expand2(text4, { get: (name2) => leg.get(name2) ?? variables.get(name2) }));
+      values.set(JSON.stringify(value), value);
+    }
+    return [...values.values()];
   };
+}
+var MAX_MATRIX_JOBS = 200;
+function withVariable(combinations, name2, values) {
+  const next = [];
+  for (const combination of combinations) {
+    for (const value of values) {
+      if (next.length >= MAX_MATRIX_JOBS) return next;
+      next.push(new Map([...combination, [name2, { value, expand: true }]]));
+    }
+  }
+  return next;
+}
+function matrixLegs(parallel) {
+  if (parallel === void 0) return [];
+  const { document: document2 } = parallel;
+  const legs = [];
+  for (const entry of listItems(document2, mergedGet(document2, parallel.node, "matrix"))) {
+    let combinations = [/* @__PURE__ */ new Map()];
+    for (const [name2, node] of mapPairs(document2, entry)) {
+      const values = ((0, import_yaml4.isSeq)(node) ? listItems(document2, node) : [node]).flatMap((value) => scalarString(value) ?? []);
+      if (values.length > 0) combinations = withVariable(combinations, name2, values);
+    }
+    legs.push(...combinations);
+    if (legs.length >= MAX_MATRIX_JOBS) return legs.slice(0, MAX_MATRIX_JOBS);
+  }
+  return legs;
 }
 var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
 var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
@@ -54422,15 +54574,20 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   return variables;
 }
 var HOSTED_MACOS_TAG = "saas-macos-";
-function jobTags(jobs, job, defaults2, depth = 0) {
-  const own = mergedGet(job.document, job.node, "tags");
+function inheritedKey(jobs, job, key, depth = 0) {
+  const own = mergedGet(job.document, job.node, key);
   if (own !== void 0) return { document: job.document, node: own };
   if (depth > MAX_EXTENDS_DEPTH2) return void 0;
   for (const template of templatesOf(jobs, job).reverse()) {
-    const inherited = template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
+    const inherited = template.node === job.node ? void 0 : inheritedKey(jobs, template, key, depth + 1);
     if (inherited !== void 0) return inherited;
   }
-  const fallback = depth === 0 && defaults2 !== void 0 ? mergedGet(job.document, defaults2, "tags") : void 0;
+  return void 0;
+}
+function jobTags(jobs, job, defaults2) {
+  const tags = inheritedKey(jobs, job, "tags");
+  if (tags !== void 0) return tags;
+  const fallback = defaults2 !== void 0 ? mergedGet(job.document, defaults2, "tags") : void 0;
   return fallback === void 0 ? void 0 : { document: job.document, node: fallback };
 }
 function onHostedMacOs(jobs, job, defaults2) {
@@ -54449,25 +54606,28 @@ function mergePipeline(parts) {
   }
   return { variables, jobs, memo: /* @__PURE__ */ new Map() };
 }
+function jobResolver(pipeline2, job) {
+  const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
+  return resolverFor2(variables, matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel")));
+}
 function pipelineOccurrences(part, pipeline2) {
   const { document: document2, file, lines } = part;
   const occurrences = [];
-  const site = (node, context3, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context: context3, resolve: resolverFor2(variables) });
-  const imagesOf = (owner, prefix, variables) => {
-    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
+  const site = (node, context3, resolve3) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context: context3, resolve: resolve3 });
+  const imagesOf = (owner, prefix, resolve3) => {
+    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, resolve3));
     const services = mergedGet(document2, owner, "services");
     if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
     listItems(document2, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
+      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, resolve3));
     });
   };
-  imagesOf(document2.contents, "", pipeline2.variables);
+  imagesOf(document2.contents, "", resolverFor2(pipeline2.variables));
   const defaults2 = mergedGet(document2, document2.contents, "default");
-  imagesOf(defaults2, "default.", pipeline2.variables);
+  imagesOf(defaults2, "default.", resolverFor2(pipeline2.variables));
   for (const [jobName, job] of jobsOf(document2)) {
     if (onHostedMacOs(pipeline2.jobs, job, defaults2)) continue;
-    const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
-    imagesOf(job.node, `${jobName}.`, variables);
+    imagesOf(job.node, `${jobName}.`, jobResolver(pipeline2, job));
   }
   return occurrences;
 }
@@ -54488,7 +54648,7 @@ var gitlabCiDiscoverer = {
     });
     const pipeline2 = mergePipeline([...parts, ...own]);
     const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline2));
-    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors], notes: included.notes };
   }
 };
 
@@ -54705,7 +54865,7 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 var resolve2 = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH5 = 32;
@@ -54719,11 +54879,11 @@ function pipelineOccurrences2(document2, file, lines) {
   }
   const walk = (node, path14, depth) => {
     if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml16.isMap)(node)) {
+    if ((0, import_yaml17.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml16.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml17.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
@@ -54731,7 +54891,7 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml16.isSeq)(node)) {
+    } else if ((0, import_yaml17.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
     }
   };
@@ -54750,20 +54910,23 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml18 = __toESM(require_dist(), 1);
-var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
+var import_yaml19 = __toESM(require_dist(), 1);
+function isPipelinePath(path14) {
+  if (!/\.ya?ml$/.test(path14)) return false;
+  return /^azure-pipelines\.ya?ml$/.test(baseName(path14)) || path14.split("/").slice(0, -1).includes(".azure-pipelines");
+}
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
 var MAX_DEPTH6 = 40;
 var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml18.isMap)(node)) {
+  if ((0, import_yaml19.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text4 = scalarString(value);
       if (text4 !== void 0) variables.set(name2, text4);
     }
-  } else if ((0, import_yaml18.isSeq)(node)) {
+  } else if ((0, import_yaml19.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -54797,7 +54960,7 @@ function resolverFor4(variables, legs, aliases) {
     return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
   };
 }
-function matrixLegs(document2, job) {
+function matrixLegs2(document2, job) {
   const matrix = mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix");
   return mapPairs(document2, matrix).map(([, leg]) => {
     const variables = /* @__PURE__ */ new Map();
@@ -54808,62 +54971,139 @@ function matrixLegs(document2, job) {
     return variables;
   });
 }
-function pipelineOccurrences3(document2, file, lines) {
+function withIncluding(variables, legs, including) {
+  if (including.length === 0) return [variables, legs];
+  const own = legs.length > 0 ? legs : [/* @__PURE__ */ new Map()];
+  return [/* @__PURE__ */ new Map(), including.flatMap((outer) => own.map((leg) => new Map([...outer, ...variables, ...leg])))];
+}
+function pipelineOccurrences3(document2, file, lines, including) {
   const occurrences = [];
   const topLevel = readVariables2(document2, document2.contents);
   const aliases = /* @__PURE__ */ new Set();
-  const site = (node, context3, variables, legs) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolverFor4(variables, legs, aliases) }));
+  const site = (node, context3, variables, legs) => {
+    const [scope, all] = withIncluding(variables, legs, including);
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolverFor4(scope, all, aliases) }));
+  };
   const containers = listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers"));
   for (const container of containers) {
     const alias = scalarString(mergedGet(document2, container, "container"));
     if (alias !== void 0) aliases.add(alias);
   }
   containers.forEach((container, index) => {
+    const [scope, all] = withIncluding(topLevel, [], including);
     occurrences.push(
-      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(topLevel, [], /* @__PURE__ */ new Set()) })
+      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(scope, all, /* @__PURE__ */ new Set()) })
     );
   });
   const walk = (node, path14, depth, variables) => {
     if (depth > MAX_DEPTH6) return;
-    if ((0, import_yaml18.isMap)(node)) {
+    if ((0, import_yaml19.isMap)(node)) {
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       for (const pair of node.items) {
-        if (!(0, import_yaml18.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml19.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path14 ? `${path14}.${key}` : key;
         if (key === "container") {
-          const legs = matrixLegs(document2, node);
-          if ((0, import_yaml18.isScalar)(pair.value)) {
+          const legs = matrixLegs2(document2, node);
+          if ((0, import_yaml19.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml18.isMap)(pair.value)) {
+          } else if ((0, import_yaml19.isMap)(pair.value)) {
             site(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1, scope);
       }
-    } else if ((0, import_yaml18.isSeq)(node)) {
+    } else if ((0, import_yaml19.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1, variables));
     }
   };
   walk(document2.contents, "", 0, topLevel);
   return occurrences;
 }
+var MAX_GRAPH_FILES = 200;
+var MAX_TEMPLATES_PER_FILE = 200;
+function templatePath(from, written) {
+  if (written.includes("@") || written.includes("$")) return void 0;
+  const parts = [...written.startsWith("/") ? [] : dirName(from).split("/"), ...written.split("/")].filter((part) => part !== "" && part !== ".");
+  const resolved = [];
+  for (const part of parts) {
+    if (part !== "..") resolved.push(part);
+    else if (resolved.pop() === void 0) return void 0;
+  }
+  return resolved.join("/");
+}
+function templatesOf2(document2, from) {
+  const found = [];
+  const walk = (node, depth) => {
+    if (depth > MAX_DEPTH6 || found.length >= MAX_TEMPLATES_PER_FILE) return;
+    if ((0, import_yaml19.isMap)(node)) {
+      for (const pair of node.items) {
+        const written = (0, import_yaml19.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const path14 = written === void 0 ? void 0 : templatePath(from, written);
+        if (path14 !== void 0) found.push(path14);
+        else walk(pair.value, depth + 1);
+      }
+    } else if ((0, import_yaml19.isSeq)(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  for (const root of document2.contents === null ? [] : [document2.contents]) walk(root, 0);
+  return found;
+}
+async function readGraphFile(path14, context3) {
+  const text4 = await context3.readFile(path14);
+  if (text4 === void 0) return void 0;
+  try {
+    const { documents } = parseConfigDocuments({ path: path14, text: text4 });
+    return {
+      variables: new Map(documents.flatMap((document2) => [...readVariables2(document2, document2.contents)])),
+      templates: documents.flatMap((document2) => templatesOf2(document2, path14))
+    };
+  } catch {
+    return void 0;
+  }
+}
+async function includingVariables(context3) {
+  const files = /* @__PURE__ */ new Map();
+  for (const path14 of (context3.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES)) {
+    const read = await readGraphFile(path14, context3);
+    if (read !== void 0) files.set(path14, read);
+  }
+  const included = new Set([...files.values()].flatMap((file) => file.templates));
+  const reached = /* @__PURE__ */ new Map();
+  for (const [path14, root] of files) {
+    if (included.has(path14)) continue;
+    const seen = /* @__PURE__ */ new Set([path14]);
+    const queue = [...root.templates];
+    while (queue.length > 0) {
+      const next = queue.shift();
+      if (seen.has(next)) continue;
+      seen.add(next);
+      reached.set(next, [...reached.get(next) ?? [], root.variables]);
+      queue.push(...files.get(next)?.templates ?? []);
+    }
+  }
+  return reached;
+}
+var graphs = /* @__PURE__ */ new WeakMap();
 var azurePipelinesDiscoverer = {
   kind: "azure-pipelines",
   matches(path14) {
-    return PIPELINE_FILE.test(path14);
+    return isPipelinePath(path14);
   },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences3);
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    const including = (await oncePerScan(graphs, context3, "graph", () => includingVariables(context3))).get(file.path) ?? [];
+    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
   }
 };
 
 // src/discover/drone.ts
-var import_yaml20 = __toESM(require_dist(), 1);
-var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+var import_yaml21 = __toESM(require_dist(), 1);
+var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var MAX_COMBINATIONS2 = 256;
 var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 function woodpeckerCombinations(matrix) {
@@ -54907,8 +55147,8 @@ function resolverFor5(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml20.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml20.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml21.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml21.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -54920,11 +55160,11 @@ function pipelineOccurrences4(document2, file, lines) {
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml20.isSeq)(node)) {
+    if ((0, import_yaml21.isSeq)(node)) {
       listItems(document2, node).forEach((step3, index) => {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
       });
-    } else if ((0, import_yaml20.isMap)(node)) {
+    } else if ((0, import_yaml21.isMap)(node)) {
       for (const [name3, step3] of mapPairs(document2, node)) {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
       }
@@ -54936,7 +55176,7 @@ function pipelineOccurrences4(document2, file, lines) {
 var droneDiscoverer = {
   kind: "drone",
   matches(path14) {
-    return PIPELINE_FILE2.test(path14);
+    return PIPELINE_FILE.test(path14);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
@@ -55209,6 +55449,12 @@ function globMatch(pattern, text4) {
 
 // src/discover/cloudbuild.ts
 var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
+var NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
+var TOP_LEVEL_STEPS = /^(?:steps:|[ \t]*\{?[ \t]*"steps"[ \t]*:)/m;
+function isBuildFileName(name2) {
+  const suffix = name2.indexOf(".cloudbuild.");
+  return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
+}
 function resolverFor6(substitutions) {
   return (text4) => [expandSubstitutions(text4, substitutions)];
 }
@@ -55296,10 +55542,13 @@ function buildOccurrences(document2, file, lines, buildFiles) {
 }
 var cloudbuildDiscoverer = {
   kind: "cloudbuild",
-  matches(path14) {
+  candidate(path14) {
     const name2 = baseName(path14);
-    const suffix = name2.indexOf(".cloudbuild.");
-    return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2);
+  },
+  matches(path14, text4) {
+    const name2 = baseName(path14);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && TOP_LEVEL_STEPS.test(text4);
   },
   async extract(file, context3) {
     const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
@@ -55411,7 +55660,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -55426,6 +55675,12 @@ function isImageVariable(name2) {
   if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
   for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
   return true;
+}
+function isImageSettingName(name2) {
+  if (isImageVariable(name2) || name2 === "image") return true;
+  if (name2.length > 128) return false;
+  if (name2.endsWith("Image")) return name2.length > 5;
+  return name2.length > 6 && name2.endsWith("image") && "_-.".includes(name2[name2.length - 6] ?? "");
 }
 function isOneReference(value) {
   const text4 = value.trim();
@@ -57707,7 +57962,7 @@ function templateOccurrence(path14, lines, rendered, render) {
 }
 
 // src/discover/helm-values.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -57922,9 +58177,10 @@ var NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|nu
 var helmValuesDiscoverer = {
   kind: "helm",
   matches(path14) {
-    return /^values[^/]*\.ya?ml$/i.test(path14.slice(path14.lastIndexOf("/") + 1));
+    return /^values[^/]*\.ya?ml$/i.test(path14.slice(path14.lastIndexOf("/") + 1)) || CI_VALUES.test(path14);
   },
   async extract(file, context3) {
+    if (!/^values[^/]*\.ya?ml$/i.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return chartTestingValues(file, context3);
     const chartRoot = parentDir(file.path);
     if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context3);
     const chart = await loadChart(chartRoot, context3);
@@ -57957,18 +58213,29 @@ async function kustomizeInflatedValues(file, context3) {
   const kustomization = await readKustomization(context3, directory);
   const chart = kustomization === void 0 ? void 0 : inflatingChart(parseValuesText(kustomization, context3).documents[0]?.contents, directory, file.path);
   if (chart === void 0) return { occurrences: [] };
+  return valuesReadAsWritten(file, context3, {
+    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
+    emptyTag: INFLATED_EMPTY_TAG
+  });
+}
+var CI_VALUES = /(?:^|\/)ci\/[^/]*-values\.ya?ml$/;
+async function chartTestingValues(file, context3) {
+  const chartRoot = parentDir(parentDir(file.path));
+  if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return { occurrences: [] };
+  return valuesReadAsWritten(file, context3, {
+    note: "a value chart-testing installs the chart with (ci/*-values.yaml), read as written",
+    emptyTag: "tag is empty; the chart's templates choose the default"
+  });
+}
+function valuesReadAsWritten(file, context3, reading) {
   const parsed = parseValuesText(file.text, context3);
   if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
   const lines = new LineIndex(file.text);
   const occurrences = [];
-  const read = {
-    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
-    emptyTag: INFLATED_EMPTY_TAG
-  };
   const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document2 of parsed.documents) {
-    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, { ...read, resolveAlias: aliasResolver(document2) })) errors.push("too many nodes; the rest of the file was not searched for images");
+    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) })) errors.push("too many nodes; the rest of the file was not searched for images");
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
@@ -57978,7 +58245,7 @@ function inflatingChart(root, directory, path14) {
   if (!(0, import_yaml4.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix5.normalize(joinPath(directory, node.value)) === path14);
+    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path14);
     if (named) {
       const name2 = mapGet(entry, "name");
       return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
@@ -58091,7 +58358,9 @@ var ValuesWalker = class {
     const tag2 = this.field(mapGet(map, "tag")) ?? (IMAGE_BLOCK_KEY.test(key) || registry !== void 0 ? this.field(mapGet(map, "version")) : void 0);
     const digest = this.field(mapGet(map, "digest"));
     const hasImageParts = tag2 !== void 0 || digest !== void 0 || registry !== void 0 || mapGet(map, "pullPolicy") !== void 0;
-    let nameField = this.field(repositoryNode);
+    const repository = this.field(repositoryNode);
+    const unsetRepository = repository?.rendered === "" && (mapGet(map, "name") !== void 0 || nameNode !== void 0);
+    let nameField = unsetRepository ? void 0 : repository;
     let positioned = repositoryNode;
     let fieldName = "repository";
     if (nameField === void 0 && (tag2 !== void 0 || registry !== void 0 && IMAGE_BLOCK_KEY.test(key))) {
@@ -58197,21 +58466,21 @@ function looksLikeRepository(text4) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml26 = __toESM(require_dist(), 1);
-import { posix as posix6 } from "node:path";
+var import_yaml27 = __toESM(require_dist(), 1);
+import { posix as posix7 } from "node:path";
 
 // src/discover/helm-values-merge.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var MAX_NODES2 = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml25.YAMLMap();
+  root = new import_yaml26.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml25.isMap)(node)) return;
+    if (!(0, import_yaml26.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -58235,26 +58504,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES2 || (0, import_yaml25.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES2 || (0, import_yaml26.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml25.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml25.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml26.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml26.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml25.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml26.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml25.isMap)(pair.value) && (0, import_yaml25.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml26.isMap)(pair.value) && (0, import_yaml26.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml25.isMap)(current)) return current;
-    const child2 = new import_yaml25.YAMLMap();
-    if ((0, import_yaml25.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml25.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml26.isMap)(current)) return current;
+    const child2 = new import_yaml26.YAMLMap();
+    if ((0, import_yaml26.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml26.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
     }
     this.owned.add(child2);
     setPair(map, key, child2);
@@ -58262,7 +58531,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml25.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml26.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf3(map, key) {
   return pairOf(map, key)?.value;
@@ -58270,7 +58539,7 @@ function valueOf3(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml25.Pair(new import_yaml25.Scalar(key), value));
+  else map.items.push(new import_yaml26.Pair(new import_yaml26.Scalar(key), value));
 }
 function dottedKeys(path14) {
   if (path14.includes("[")) return void 0;
@@ -58367,8 +58636,8 @@ var ValuesFinder = class {
         const written = scalarString(item) ?? "";
         const equals = written.indexOf("=");
         const path14 = equals < 0 ? written : written.slice(equals + 1);
-        if ((equals < 0 ? posix6.basename(written) : written.slice(0, equals)) !== reference.valuesKey) continue;
-        const file = posix6.normalize(joinPath(this.directory, path14));
+        if ((equals < 0 ? posix7.basename(written) : written.slice(0, equals)) !== reference.valuesKey) continue;
+        const file = posix7.normalize(joinPath(this.directory, path14));
         const text4 = await this.context.readFile(file);
         if (text4 === void 0) return `is generated from ${file}, which could not be read`;
         const place = { file, fileOffset: (offset) => offset, context: "", note: `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name} generated from this file), read as written` };
@@ -58380,7 +58649,7 @@ var ValuesFinder = class {
   }
   /** The kustomization's resource files and the YAML files beside the release, bounded. */
   async manifestPaths(kustomization) {
-    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix6.normalize(joinPath(this.directory, path14)));
+    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix7.normalize(joinPath(this.directory, path14)));
     const beside = await this.context.listFiles?.(this.directory) ?? [];
     const paths = [...resources, ...beside.filter((path14) => parentDir(path14) === this.directory)].filter((path14) => /\.ya?ml$/i.test(path14));
     return [...new Set(paths)].slice(0, MAX_MANIFESTS);
@@ -58407,9 +58676,115 @@ var ValuesFinder = class {
 function wholeText(text4) {
   const start = text4.length - text4.trimStart().length;
   const end = text4.trimEnd().length;
-  const scalar = new import_yaml26.Scalar(text4.slice(start, end));
+  const scalar = new import_yaml27.Scalar(text4.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
+}
+
+// src/discover/argo-value-files.ts
+import { posix as posix8 } from "node:path";
+var readInScan = /* @__PURE__ */ new WeakMap();
+var EMPTY_TAG3 = "tag is empty; the chart, which is not read here, chooses the default";
+function valueFilePath(written, refs, sourcePath) {
+  let path14;
+  const ref = /^\$([A-Za-z0-9_-]+)\/(.+)$/.exec(written);
+  if (ref) {
+    if (!refs.has(ref[1] ?? "")) return void 0;
+    path14 = ref[2] ?? "";
+  } else {
+    if (sourcePath === void 0 || written.startsWith("$") || written.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return void 0;
+    path14 = joinPath(sourcePath.replace(/^\.\/?|\/+$/g, ""), written);
+  }
+  const normalized = posix8.normalize(path14);
+  return normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/") || normalized === "." ? void 0 : normalized;
+}
+async function argoValueFilesImages(files, context3) {
+  const occurrences = [];
+  const errors = [];
+  const notes = [];
+  const read = perScan(readInScan, context3);
+  for (const file of files) {
+    const unread = `helm.valueFiles ${file.written}`.slice(0, 300);
+    const { path: path14 } = file;
+    if (path14 === void 0) {
+      notes.push(`${unread} is not a file of this repository: the images it sets were not read`);
+      continue;
+    }
+    if (read.has(path14)) continue;
+    read.set(path14, true);
+    if (await readByValuesDiscoverer(path14, context3)) continue;
+    const text4 = await context3.readFile(path14);
+    if (text4 === void 0) {
+      notes.push(`${unread} (${path14}) is not in this repository: the images it sets were not read`);
+      continue;
+    }
+    const parsed = parseValuesText(text4, context3);
+    const lines = new LineIndex(text4);
+    const sink = (image) => void occurrences.push(valueOccurrence(path14, lines, image));
+    const reading = { note: `a value an Argo CD application gives its chart (helm.valueFiles ${file.written}), read as written`, emptyTag: EMPTY_TAG3 };
+    for (const document2 of parsed.documents) {
+      if (imagesInValuesTree(document2.contents, text4, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) })) errors.push(`${path14}: too many nodes; the rest of the file was not searched for images`);
+    }
+  }
+  return { occurrences, errors, notes };
+}
+async function readByValuesDiscoverer(path14, context3) {
+  if (!/^values[^/]*\.ya?ml$/i.test(posix8.basename(path14))) return false;
+  return await context3.readFile(joinPath(parentDir(path14), "Chart.yaml")) !== void 0;
+}
+
+// src/discover/operator-images.ts
+var ECK_SPEC_IMAGE = ["spec.image"];
+var OPERATORS2 = [
+  {
+    group: "monitoring.coreos.com/",
+    operator: "the Prometheus Operator",
+    fields: {
+      Prometheus: ["spec.image", "spec.thanos.image"],
+      PrometheusAgent: ["spec.image"],
+      Alertmanager: ["spec.image"],
+      ThanosRuler: ["spec.image"]
+    }
+  },
+  {
+    group: "acid.zalan.do/",
+    operator: "Zalando's Postgres Operator",
+    fields: {
+      postgresql: ["spec.dockerImage"],
+      OperatorConfiguration: ["configuration.docker_image", "configuration.connection_pooler.connection_pooler_image", "configuration.logical_backup.logical_backup_docker_image"]
+    }
+  },
+  {
+    group: "postgresql.cnpg.io/",
+    operator: "CloudNativePG",
+    fields: { Cluster: ["spec.imageName"], ImageCatalog: ["spec.images[].image"], ClusterImageCatalog: ["spec.images[].image"] }
+  },
+  {
+    group: "postgres-operator.crunchydata.com/",
+    operator: "Crunchy Postgres for Kubernetes",
+    fields: { PostgresCluster: ["spec.image", "spec.backups.pgbackrest.image", "spec.proxy.pgBouncer.image", "spec.monitoring.pgmonitor.exporter.image"] }
+  },
+  { group: "elasticsearch.k8s.elastic.co/", operator: "ECK", fields: { Elasticsearch: ECK_SPEC_IMAGE } },
+  { group: "kibana.k8s.elastic.co/", operator: "ECK", fields: { Kibana: ECK_SPEC_IMAGE } },
+  { group: "apm.k8s.elastic.co/", operator: "ECK", fields: { ApmServer: ECK_SPEC_IMAGE } },
+  { group: "beat.k8s.elastic.co/", operator: "ECK", fields: { Beat: ECK_SPEC_IMAGE } },
+  { group: "agent.k8s.elastic.co/", operator: "ECK", fields: { Agent: ECK_SPEC_IMAGE } },
+  { group: "enterprisesearch.k8s.elastic.co/", operator: "ECK", fields: { EnterpriseSearch: ECK_SPEC_IMAGE } },
+  { group: "maps.k8s.elastic.co/", operator: "ECK", fields: { ElasticMapsServer: ECK_SPEC_IMAGE } },
+  { group: "logstash.k8s.elastic.co/", operator: "ECK", fields: { Logstash: ECK_SPEC_IMAGE } },
+  {
+    group: "databases.spotahome.com/",
+    operator: "Spotahome's Redis Operator",
+    fields: { RedisFailover: ["spec.redis.image", "spec.sentinel.image", "spec.redis.exporter.image", "spec.sentinel.exporter.image"] }
+  },
+  { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
+  { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } }
+];
+function operatorImageFields(apiVersion, kind) {
+  const operator = OPERATORS2.find((entry) => apiVersion.startsWith(entry.group));
+  const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : void 0;
+  if (!operator || !paths) return [];
+  return paths.map((path14) => ({ path: path14.replace(/\[\]/g, ".[]").split("."), note: `the image ${operator.operator} runs for this ${kind} (${path14})` }));
 }
 
 // src/discover/kubernetes.ts
@@ -58418,6 +58793,7 @@ var MAX_ALIASES_FOLLOWED = 1e3;
 var MAX_DEPTH11 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",
@@ -58456,6 +58832,12 @@ async function withValuesFrom(file, scan2, path14, context3) {
     }
     if (notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...notes];
     if (exhausted) extraction.errors = [...extraction.errors ?? [], `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
+  }
+  if (scan2.valueFiles.length > 0) {
+    const valueFiles = await argoValueFilesImages(scan2.valueFiles, context3);
+    merged.push(...valueFiles.occurrences);
+    if (valueFiles.errors.length > 0) extraction.errors = [...extraction.errors ?? [], ...valueFiles.errors];
+    if (valueFiles.notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...valueFiles.notes];
   }
   const at = (occurrence) => `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
   const helmValues = new Set(merged.map(at));
@@ -58499,7 +58881,7 @@ function cannotHoldImage(documentText) {
   if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
   return isPlainCustomResourceDefinition(documentText);
 }
-var IMAGE_WORDS = ["image", "bundle", "Image", "repository", "valuesFrom"];
+var IMAGE_WORDS = ["image", "bundle", "Image", "IMAGE", "repository", "valuesFrom", "valueFiles"];
 var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 var KIND_LINE = /^kind[ \t]*:/;
 var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
@@ -58543,6 +58925,7 @@ function collectManifestImages(text4, options = {}) {
   const byOffset = /* @__PURE__ */ new Map();
   let objects = 0;
   const releases = [];
+  const valueFiles = [];
   parsed.documents.forEach((document2) => {
     const walker = new ManifestWalker(document2, text4, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
@@ -58552,6 +58935,7 @@ function collectManifestImages(text4, options = {}) {
     walker.object(document2.contents, "");
     objects += walker.objects;
     releases.push(...walker.releases);
+    valueFiles.push(...walker.valueFiles);
     errors.push(...walker.unread);
     if (walker.exhausted) {
       const line = new LineIndex(text4).positionAt(document2.range[0]).line;
@@ -58559,7 +58943,7 @@ function collectManifestImages(text4, options = {}) {
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, releases, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked };
 }
 var noSubstitution = (text4) => ({ value: text4 });
 var ManifestWalker = class {
@@ -58581,6 +58965,8 @@ var ManifestWalker = class {
   objects = 0;
   /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
   releases = [];
+  /** Values files Argo CD applications give their charts (`helm.valueFiles`), read once the walk is done. */
+  valueFiles = [];
   resolveAlias;
   /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
   node(node) {
@@ -58589,7 +58975,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml28.isAlias)(node)) {
+    if ((0, import_yaml30.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -58640,6 +59026,8 @@ var ManifestWalker = class {
     if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
+    for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
+    if (apiVersion === "v1" && kind === "ConfigMap") this.configMapImages(this.get(root, "data"), `${prefix}data`);
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
   }
@@ -58649,6 +59037,28 @@ var ManifestWalker = class {
     const valuesFrom = this.at(root, ["spec", "valuesFrom"]);
     if (this.items(valuesFrom).length > 0) this.releases.push({ values, valuesFrom, prefix });
     else this.helmValues(values, `${prefix}spec.values`, "values", "a value of the HelmRelease's chart (spec.values), read as written");
+  }
+  /** The image at a field path of an operator's resource (operator-images.ts); `[]` steps into every item of a list. */
+  fieldImages(node, path14, context3, note) {
+    const [key, ...rest] = path14;
+    if (key === void 0) return this.imageAt(node, context3, noSubstitution, note);
+    if (key === "[]") return this.items(node).forEach((item, index) => this.fieldImages(item, rest, `${context3}[${index}]`, note));
+    this.fieldImages(this.get(node, key), rest, context3 === "" || context3.endsWith(".") ? `${context3}${key}` : `${context3}.${key}`, note);
+  }
+  /**
+   * A ConfigMap's settings named as an image (`docker_image`, `connection_pooler_image`, `IMAGE`:
+   * Zalando's operator configuration, variables a workload takes by `envFrom`) whose value is one
+   * reference by its shape.
+   */
+  configMapImages(data, path14) {
+    const map = this.node(data);
+    if (!(0, import_yaml4.isMap)(map)) return;
+    for (const pair of map.items) {
+      const key = keyText(pair.key, this.resolveAlias);
+      const value = this.string(pair.value);
+      if (key === void 0 || value === void 0 || !isImageSettingName(key) || !isOneReference(value)) continue;
+      this.imageAt(this.node(pair.value), `${path14}.${key}`, noSubstitution, `a ConfigMap setting named as an image (${key})`);
+    }
   }
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
   kindClusterNodes(root, prefix) {
@@ -58667,7 +59077,7 @@ var ManifestWalker = class {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml28.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml30.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -58694,7 +59104,7 @@ var ManifestWalker = class {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml28.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml30.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -58703,7 +59113,7 @@ var ManifestWalker = class {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml28.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml30.isAlias)(item));
       });
     }
   }
@@ -58720,7 +59130,7 @@ var ManifestWalker = class {
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml28.isAlias)(item));
+      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml30.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -58737,14 +59147,14 @@ var ManifestWalker = class {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path14, depth, skipped) {
-    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
+    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml30.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isMap)(resolved)) {
       for (const pair of resolved.items) {
         const key = keyText(pair.key, this.resolveAlias);
         if (key === void 0 || skipped?.has(key)) continue;
         const childPath = path14 === "" ? key : `${path14}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) {
+        if (CONTAINER_LIST_KEYS.includes(key) || OPERATOR_CONTAINER_LIST_KEYS.includes(key)) {
           this.containerList(pair.value, childPath, true, noSubstitution);
           continue;
         }
@@ -58806,7 +59216,7 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute2, depth) {
-    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
+    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml30.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute2, depth + 1));
@@ -58894,8 +59304,21 @@ var ManifestWalker = class {
     const spec = kind === "ApplicationSet" ? this.at(root, ["spec", "template", "spec"]) : this.get(root, "spec");
     const path14 = kind === "ApplicationSet" ? `${prefix}spec.template.spec` : `${prefix}spec`;
     const source = this.get(spec, "source");
+    const sources = this.items(this.get(spec, "sources"));
+    const refs = new Set(sources.map((item) => this.string(this.get(item, "ref"))).filter((ref) => ref !== void 0));
+    for (const item of source === void 0 ? sources : [source, ...sources]) this.argoValueFiles(item, refs);
     if (source !== void 0) this.argoHelmValues(this.get(source, "helm"), `${path14}.source.helm`);
-    this.items(this.get(spec, "sources")).forEach((item, index) => this.argoHelmValues(this.get(item, "helm"), `${path14}.sources[${index}].helm`));
+    sources.forEach((item, index) => this.argoHelmValues(this.get(item, "helm"), `${path14}.sources[${index}].helm`));
+  }
+  /** A source's `helm.valueFiles` that name files of this repository (argo-value-files.ts). */
+  argoValueFiles(source, refs) {
+    const sourcePath = this.get(source, "chart") === void 0 ? this.string(this.get(source, "path")) : void 0;
+    for (const item of this.items(this.get(this.get(source, "helm"), "valueFiles"))) {
+      const written = this.string(item);
+      if (written === void 0) continue;
+      const path14 = valueFilePath(written.trim(), refs, sourcePath);
+      if (path14 !== void 0 || sourcePath !== void 0 || written.trim().startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path14, written: written.trim() });
+    }
   }
   /**
    * An Argo CD source's Helm values in Argo CD's order of precedence (`values`, `valuesObject` over
@@ -59042,7 +59465,7 @@ function placeholderCheck(value, templateNote) {
 }
 
 // src/discover/kustomize.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix9 } from "node:path";
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
 var MAX_NOTED = 5;
@@ -59063,7 +59486,7 @@ var kustomizeDiscoverer = {
     const inflated = inlineValuesImages(file, root, lines, errors);
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
-    const directory = posix7.dirname(file.path) === "." ? "" : posix7.dirname(file.path);
+    const directory = posix9.dirname(file.path) === "." ? "" : posix9.dirname(file.path);
     const reader = new ResourceReader(context3, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
     const occurrences = [...inflated];
@@ -59207,7 +59630,7 @@ var ResourceReader = class {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path14 = posix7.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        const path14 = posix9.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
         if (path14.startsWith("..") || path14 === ".") continue;
         for (const image of await this.resource(path14, depth)) images.push(image);
       }
@@ -63714,7 +64137,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -63825,7 +64248,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml32.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml34.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }

@@ -113,17 +113,17 @@ var require_visit = __commonJS({
     visit4.BREAK = BREAK;
     visit4.SKIP = SKIP;
     visit4.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path6) {
-      const ctrl = callVisitor(key, node, visitor, path6);
+    function visit_(key, node, visitor, path7) {
+      const ctrl = callVisitor(key, node, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visit_(key, ctrl, visitor, path6);
+        replaceNode(key, path7, ctrl);
+        return visit_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path6 = Object.freeze(path6.concat(node));
+          path7 = Object.freeze(path7.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path6);
+            const ci = visit_(i, node.items[i], visitor, path7);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -134,13 +134,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path6 = Object.freeze(path6.concat(node));
-          const ck = visit_("key", node.key, visitor, path6);
+          path7 = Object.freeze(path7.concat(node));
+          const ck = visit_("key", node.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path6);
+          const cv = visit_("value", node.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -161,17 +161,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path6) {
-      const ctrl = await callVisitor(key, node, visitor, path6);
+    async function visitAsync_(key, node, visitor, path7) {
+      const ctrl = await callVisitor(key, node, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visitAsync_(key, ctrl, visitor, path6);
+        replaceNode(key, path7, ctrl);
+        return visitAsync_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path6 = Object.freeze(path6.concat(node));
+          path7 = Object.freeze(path7.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path6);
+            const ci = await visitAsync_(i, node.items[i], visitor, path7);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -182,13 +182,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path6 = Object.freeze(path6.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path6);
+          path7 = Object.freeze(path7.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path6);
+          const cv = await visitAsync_("value", node.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -215,23 +215,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path6) {
+    function callVisitor(key, node, visitor, path7) {
       if (typeof visitor === "function")
-        return visitor(key, node, path6);
+        return visitor(key, node, path7);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path6);
+        return visitor.Map?.(key, node, path7);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path6);
+        return visitor.Seq?.(key, node, path7);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path6);
+        return visitor.Pair?.(key, node, path7);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path6);
+        return visitor.Scalar?.(key, node, path7);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path6);
+        return visitor.Alias?.(key, node, path7);
       return void 0;
     }
-    function replaceNode(key, path6, node) {
-      const parent = path6[path6.length - 1];
+    function replaceNode(key, path7, node) {
+      const parent = path7[path7.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -843,10 +843,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path6, value) {
+    function collectionFromPath(schema, path7, value) {
       let v = value;
-      for (let i = path6.length - 1; i >= 0; --i) {
-        const k = path6[i];
+      for (let i = path7.length - 1; i >= 0; --i) {
+        const k = path7[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -865,7 +865,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
+    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -895,11 +895,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path6, value) {
-        if (isEmptyPath(path6))
+      addIn(path7, value) {
+        if (isEmptyPath(path7))
           this.add(value);
         else {
-          const [key, ...rest] = path6;
+          const [key, ...rest] = path7;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -913,8 +913,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        const [key, ...rest] = path6;
+      deleteIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -928,8 +928,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        const [key, ...rest] = path6;
+      getIn(path7, keepScalar) {
+        const [key, ...rest] = path7;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -947,8 +947,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path6) {
-        const [key, ...rest] = path6;
+      hasIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -958,8 +958,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        const [key, ...rest] = path6;
+      setIn(path7, value) {
+        const [key, ...rest] = path7;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3474,9 +3474,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path6, value) {
+      addIn(path7, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path6, value);
+          this.contents.addIn(path7, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3551,14 +3551,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        if (Collection.isEmptyPath(path6)) {
+      deleteIn(path7) {
+        if (Collection.isEmptyPath(path7)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3573,10 +3573,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        if (Collection.isEmptyPath(path6))
+      getIn(path7, keepScalar) {
+        if (Collection.isEmptyPath(path7))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3587,10 +3587,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path6) {
-        if (Collection.isEmptyPath(path6))
+      hasIn(path7) {
+        if (Collection.isEmptyPath(path7))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3607,13 +3607,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        if (Collection.isEmptyPath(path6)) {
+      setIn(path7, value) {
+        if (Collection.isEmptyPath(path7)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path6, value);
+          this.contents.setIn(path7, value);
         }
       }
       /**
@@ -5574,9 +5574,9 @@ var require_cst_visit = __commonJS({
     visit4.BREAK = BREAK;
     visit4.SKIP = SKIP;
     visit4.REMOVE = REMOVE;
-    visit4.itemAtPath = (cst, path6) => {
+    visit4.itemAtPath = (cst, path7) => {
       let item = cst;
-      for (const [field, index] of path6) {
+      for (const [field, index] of path7) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5585,23 +5585,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit4.parentCollection = (cst, path6) => {
-      const parent = visit4.itemAtPath(cst, path6.slice(0, -1));
-      const field = path6[path6.length - 1][0];
+    visit4.parentCollection = (cst, path7) => {
+      const parent = visit4.itemAtPath(cst, path7.slice(0, -1));
+      const field = path7[path7.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path6, item, visitor) {
-      let ctrl = visitor(item, path6);
+    function _visit(path7, item, visitor) {
+      let ctrl = visitor(item, path7);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path7.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5612,10 +5612,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path6);
+            ctrl = ctrl(item, path7);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
     }
     exports.visit = visit4;
   }
@@ -7621,8 +7621,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path6, { windows } = {}) => {
-      const segs = path6.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path7, { windows } = {}) => {
+      const segs = path7.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -8492,9 +8492,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix8 = POSIX_REGEX_SOURCE[rest2];
-                if (posix8) {
-                  prev.value = pre + posix8;
+                const posix10 = POSIX_REGEX_SOURCE[rest2];
+                if (posix10) {
+                  prev.value = pre + posix10;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -9011,7 +9011,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix8 = opts.windows;
+      const posix10 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -9021,8 +9021,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix8 });
-        const result = { glob, state, regex, posix: posix8, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix10 });
+        const result = { glob, state, regex, posix: posix10, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -9047,7 +9047,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix8 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix10 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -9055,7 +9055,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix8 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix10 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format2 ? format2(input) : input;
       if (match === false) {
@@ -9064,16 +9064,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix8);
+          match = picomatch2.matchBase(input, regex, options, posix10);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix8 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix10 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix8 }));
+      return regex.test(utils.basename(input, { windows: posix10 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -12356,15 +12356,15 @@ var require_certificate = __commonJS({
       sort() {
         const leafCert = this.untrustedCert;
         let paths = this.buildPaths(leafCert);
-        paths = paths.filter((path7) => path7.some((cert) => this.trustedCerts.includes(cert)));
+        paths = paths.filter((path8) => path8.some((cert) => this.trustedCerts.includes(cert)));
         if (paths.length === 0) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "no trusted certificate path found"
           });
         }
-        const path6 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
-        return [leafCert, ...path6].slice(0, -1);
+        const path7 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path7].slice(0, -1);
       }
       // Recursively build all possible paths from the leaf to the root
       buildPaths(certificate) {
@@ -12423,30 +12423,30 @@ var require_certificate = __commonJS({
         });
         return issuers;
       }
-      checkPath(path6) {
-        if (path6.length < 1) {
+      checkPath(path7) {
+        if (path7.length < 1) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "certificate chain must contain at least one certificate"
           });
         }
-        const validCAs = path6.slice(1).every((cert) => cert.isCA);
+        const validCAs = path7.slice(1).every((cert) => cert.isCA);
         if (!validCAs) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "intermediate certificate is not a CA"
           });
         }
-        for (let i = path6.length - 2; i >= 0; i--) {
-          if (!path6[i].issuer.equals(path6[i + 1].subject)) {
+        for (let i = path7.length - 2; i >= 0; i--) {
+          if (!path7[i].issuer.equals(path7[i + 1].subject)) {
             throw new error_1.VerificationError({
               code: "CERTIFICATE_ERROR",
               message: "incorrect certificate name chaining"
             });
           }
         }
-        for (let i = 0; i < path6.length; i++) {
-          const cert = path6[i];
+        for (let i = 0; i < path7.length; i++) {
+          const cert = path7[i];
           if (cert.extBasicConstraints?.isCA) {
             const pathLength = cert.extBasicConstraints.pathLenConstraint;
             if (pathLength !== void 0 && pathLength < i - 1) {
@@ -12550,13 +12550,13 @@ var require_key = __commonJS({
       return { key: key.publicKey };
     }
     function verifyCertificate(leaf, timestamps, trustMaterial) {
-      let path6 = [];
+      let path7 = [];
       timestamps.forEach((timestamp) => {
-        path6 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+        path7 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
       });
       return {
-        scts: (0, sct_1.verifySCTs)(path6[0], path6[1], trustMaterial.ctlogs),
-        signer: getSigner(path6[0])
+        scts: (0, sct_1.verifySCTs)(path7[0], path7[1], trustMaterial.ctlogs),
+        signer: getSigner(path7[0])
       };
     }
     function getSigner(cert) {
@@ -14562,7 +14562,7 @@ var require_file = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(path6, data) {
+      static fromJSON(path7, data) {
         const { length, hashes, ...rest } = data;
         if (typeof length !== "number") {
           throw new TypeError("length must be a number");
@@ -14572,7 +14572,7 @@ var require_file = __commonJS({
         }
         return new _TargetFile({
           length,
-          path: path6,
+          path: path7,
           hashes,
           unrecognizedFields: rest
         });
@@ -16175,11 +16175,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path6 = {
+    var path7 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path6.win32.sep : path6.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path7.win32.sep : path7.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -17407,9 +17407,9 @@ var require_snapshot = __commonJS({
     };
     exports.Snapshot = Snapshot;
     function metaToJSON(meta) {
-      return Object.entries(meta).reduce((acc, [path6, metadata]) => ({
+      return Object.entries(meta).reduce((acc, [path7, metadata]) => ({
         ...acc,
-        [path6]: metadata.toJSON()
+        [path7]: metadata.toJSON()
       }), {});
     }
     function metaFromJSON(data) {
@@ -17418,9 +17418,9 @@ var require_snapshot = __commonJS({
         if (!utils_1.guard.isObjectRecord(data)) {
           throw new TypeError("meta field is malformed");
         } else {
-          meta = Object.entries(data).reduce((acc, [path6, metadata]) => ({
+          meta = Object.entries(data).reduce((acc, [path7, metadata]) => ({
             ...acc,
-            [path6]: file_1.MetaFile.fromJSON(metadata)
+            [path7]: file_1.MetaFile.fromJSON(metadata)
           }), {});
         }
       }
@@ -17605,9 +17605,9 @@ var require_targets = __commonJS({
     };
     exports.Targets = Targets;
     function targetsToJSON(targets) {
-      return Object.entries(targets).reduce((acc, [path6, target]) => ({
+      return Object.entries(targets).reduce((acc, [path7, target]) => ({
         ...acc,
-        [path6]: target.toJSON()
+        [path7]: target.toJSON()
       }), {});
     }
     function targetsFromJSON(data) {
@@ -17616,9 +17616,9 @@ var require_targets = __commonJS({
         if (!utils_1.guard.isObjectRecord(data)) {
           throw new TypeError("targets must be an object");
         } else {
-          targets = Object.entries(data).reduce((acc, [path6, target]) => ({
+          targets = Object.entries(data).reduce((acc, [path7, target]) => ({
             ...acc,
-            [path6]: file_1.TargetFile.fromJSON(path6, target)
+            [path7]: file_1.TargetFile.fromJSON(path7, target)
           }), {});
         }
       }
@@ -19152,14 +19152,14 @@ var require_url = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.join = join2;
     var url_1 = __require("url");
-    function join2(base, path6) {
-      return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path6)).toString();
+    function join2(base, path7) {
+      return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path7)).toString();
     }
-    function ensureTrailingSlash(path6) {
-      return path6.endsWith("/") ? path6 : path6 + "/";
+    function ensureTrailingSlash(path7) {
+      return path7.endsWith("/") ? path7 : path7 + "/";
     }
-    function removeLeadingSlash(path6) {
-      return path6.startsWith("/") ? path6.slice(1) : path6;
+    function removeLeadingSlash(path7) {
+      return path7.startsWith("/") ? path7.slice(1) : path7;
     }
   }
 });
@@ -19213,7 +19213,7 @@ var require_updater = __commonJS({
     var models_1 = require_dist6();
     var debug_1 = __importDefault(require_src());
     var fs = __importStar(__require("fs"));
-    var path6 = __importStar(__require("path"));
+    var path7 = __importStar(__require("path"));
     var package_json_1 = require_package();
     var config_1 = require_config();
     var error_1 = require_error6();
@@ -19285,7 +19285,7 @@ var require_updater = __commonJS({
         const consistentSnapshot = this.trustedSet.root.signed.consistentSnapshot;
         if (consistentSnapshot && this.config.prefixTargetsWithHash) {
           const hashes = Object.values(targetInfo.hashes);
-          const { dir, base } = path6.parse(targetFilePath);
+          const { dir, base } = path7.parse(targetFilePath);
           const filename = `${hashes[0]}.${base}`;
           targetFilePath = dir ? `${dir}/${filename}` : filename;
         }
@@ -19312,7 +19312,7 @@ var require_updater = __commonJS({
         return;
       }
       loadLocalMetadata(fileName) {
-        const filePath = path6.join(this.dir, `${fileName}.json`);
+        const filePath = path7.join(this.dir, `${fileName}.json`);
         log("READ %s", filePath);
         return fs.readFileSync(filePath);
       }
@@ -19465,12 +19465,12 @@ var require_updater = __commonJS({
           throw new error_1.ValueError("Target directory not set");
         }
         const filePath = encodeURIComponent(targetInfo.path);
-        return path6.join(this.targetDir, filePath);
+        return path7.join(this.targetDir, filePath);
       }
       persistMetadata(metaDataName, bytesData) {
         const encodedName = encodeURIComponent(metaDataName);
         try {
-          const filePath = path6.join(this.dir, `${encodedName}.json`);
+          const filePath = path7.join(this.dir, `${encodedName}.json`);
           log("WRITE %s", filePath);
           fs.writeFileSync(filePath, bytesData.toString("utf8"));
         } catch (error) {
@@ -19582,13 +19582,13 @@ var require_target = __commonJS({
     var fs_1 = __importDefault(__require("fs"));
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
-      const path6 = await getTargetPath(tuf, targetPath);
+      const path7 = await getTargetPath(tuf, targetPath);
       return new Promise((resolve2, reject) => {
-        fs_1.default.readFile(path6, "utf-8", (err, data) => {
+        fs_1.default.readFile(path7, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
               code: "TUF_READ_TARGET_ERROR",
-              message: `error reading target ${path6}`,
+              message: `error reading target ${path7}`,
               cause: err
             }));
           } else {
@@ -19614,19 +19614,19 @@ var require_target = __commonJS({
           message: `target ${target} not found`
         });
       }
-      let path6 = await tuf.findCachedTarget(targetInfo);
-      if (!path6) {
+      let path7 = await tuf.findCachedTarget(targetInfo);
+      if (!path7) {
         try {
-          path6 = await tuf.downloadTarget(targetInfo);
+          path7 = await tuf.downloadTarget(targetInfo);
         } catch (err) {
           throw new error_1.TUFError({
             code: "TUF_DOWNLOAD_TARGET_ERROR",
-            message: `error downloading target ${path6}`,
+            message: `error downloading target ${path7}`,
             cause: err
           });
         }
       }
-      return path6;
+      return path7;
     }
   }
 });
@@ -19775,8 +19775,8 @@ var require_dist8 = __commonJS({
 });
 
 // src/cli/main.ts
-import { stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import path5 from "node:path";
+import { stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import path6 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/config/load.ts
@@ -19915,9 +19915,9 @@ function upperCase(text3) {
   const hasDomain = first.includes(".") || first.includes(":") || first === "localhost";
   const rest = hasDomain ? text3.slice(slash + 1) : text3;
   const colon = rest.lastIndexOf(":");
-  const path6 = colon > rest.lastIndexOf("/") ? rest.slice(0, colon) : rest;
-  if (path6 === path6.toLowerCase() || !PATH_PATTERN.test(path6.toLowerCase())) return void 0;
-  const fixed = `${hasDomain ? `${first}/` : ""}${path6.toLowerCase()}${rest.slice(path6.length)}`;
+  const path7 = colon > rest.lastIndexOf("/") ? rest.slice(0, colon) : rest;
+  if (path7 === path7.toLowerCase() || !PATH_PATTERN.test(path7.toLowerCase())) return void 0;
+  const fixed = `${hasDomain ? `${first}/` : ""}${path7.toLowerCase()}${rest.slice(path7.length)}`;
   return `repository names are lower case: write ${JSON.stringify(shorten(fixed))}`;
 }
 function shorten(text3) {
@@ -19999,7 +19999,7 @@ function parseAsWritten(text3, shown) {
   if (name2 === "") {
     throw new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(shown)} has no repository name`);
   }
-  const { domain, path: path6 } = splitName(name2);
+  const { domain, path: path7 } = splitName(name2);
   if (tag2 !== void 0 && !TAG_PATTERN.test(tag2)) {
     throw new ReferenceError2(
       "INVALID_TAG",
@@ -20014,7 +20014,7 @@ function parseAsWritten(text3, shown) {
     );
   }
   if (digest !== void 0) checkDigestRegistered(digest);
-  const reference = { domain, path: path6 };
+  const reference = { domain, path: path7 };
   if (tag2 !== void 0) reference.tag = tag2;
   if (digest !== void 0) reference.digest = digest;
   return reference;
@@ -20040,15 +20040,15 @@ function splitName(name2) {
 function looksLikeDomain(component) {
   return /[.:[\]A-Z]/.test(component) || component === "localhost";
 }
-function pathError(path6) {
-  if (PATH_PATTERN.test(path6.toLowerCase())) {
-    return new ReferenceError2("NAME_CONTAINS_UPPERCASE", `repository name must be lowercase: ${quoteInput(path6)}`);
+function pathError(path7) {
+  if (PATH_PATTERN.test(path7.toLowerCase())) {
+    return new ReferenceError2("NAME_CONTAINS_UPPERCASE", `repository name must be lowercase: ${quoteInput(path7)}`);
   }
-  for (const component of path6.split("/")) {
+  for (const component of path7.split("/")) {
     if (component === "") {
       return new ReferenceError2(
         "INVALID_PATH_COMPONENT",
-        `invalid repository name ${quoteInput(path6)}: path components must not be empty`
+        `invalid repository name ${quoteInput(path7)}: path components must not be empty`
       );
     }
     if (!PATH_COMPONENT_PATTERN.test(component.toLowerCase())) {
@@ -20058,7 +20058,7 @@ function pathError(path6) {
       );
     }
   }
-  return new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(path6)} is not a repository name`);
+  return new ReferenceError2("INVALID_FORMAT", `invalid reference format: ${quoteInput(path7)} is not a repository name`);
 }
 
 // src/reference/normalize.ts
@@ -20895,6 +20895,8 @@ var DEFAULT_TRUSTED_IMAGES = [
   "ghcr.io/actions-runner-controller/**",
   // The home-operations community's images (its `actions-runner` build is widely used in GitOps repositories).
   "ghcr.io/home-operations/**",
+  // Its maintainer's own namespace, where the same builds were published before that organisation.
+  "ghcr.io/onedr0p/**",
   "ghcr.io/github/**",
   "ghcr.io/dependabot/**",
   "ghcr.io/devcontainers/**",
@@ -21164,29 +21166,29 @@ function normalizeImageGlob(glob) {
   const segments = pattern.split("/");
   if (segments.some((segment) => segment === "")) throw new ImageGlobError(glob, "empty path segment");
   let host2;
-  let path6;
+  let path7;
   if (segments.length > 1 && isHostSegment(segments[0])) {
     host2 = segments[0];
-    path6 = segments.slice(1);
+    path7 = segments.slice(1);
   } else if (segments.length === 1 && segments[0].includes("**")) {
     host2 = void 0;
-    path6 = segments;
+    path7 = segments;
   } else {
     host2 = DOCKER_HUB;
-    path6 = segments.length === 1 ? ["library", segments[0]] : segments;
+    path7 = segments.length === 1 ? ["library", segments[0]] : segments;
   }
   if (host2 !== void 0) {
     if (!HOST_CHARACTERS.test(host2)) throw new ImageGlobError(glob, `"${host2}" is not a registry host`);
     host2 = policyHost(host2);
   }
-  const pathText = path6.join("/");
+  const pathText = path7.join("/");
   if (!PATH_CHARACTERS.test(pathText) && !(host2 === void 0 && HOST_CHARACTERS.test(pathText))) {
     throw new ImageGlobError(glob, /[A-Z]/.test(pathText) ? "repository names are lower-case" : 'only letters, digits, "-", "_", ".", "/" and "*" are allowed');
   }
-  if (host2 === DOCKER_HUB && path6.length === 1 && !path6[0].includes("**")) {
-    path6 = ["library", path6[0]];
+  if (host2 === DOCKER_HUB && path7.length === 1 && !path7[0].includes("**")) {
+    path7 = ["library", path7[0]];
   }
-  return host2 === void 0 ? pathText : `${host2}/${path6.join("/")}`;
+  return host2 === void 0 ? pathText : `${host2}/${path7.join("/")}`;
 }
 function matchWildcards(pattern, text3) {
   let reachable = new Array(text3.length + 1).fill(false);
@@ -21262,11 +21264,11 @@ var PathGlobError = class extends Error {
 var MAX_BRACE_EXPANSIONS = 256;
 function compilePathGlob(glob) {
   const automata = expandBraces(glob).map((alternative) => compileAlternative(glob, alternative));
-  return { glob, matches: (path6) => automata.some((nodes) => run(nodes, path6)) };
+  return { glob, matches: (path7) => automata.some((nodes) => run(nodes, path7)) };
 }
 function compilePathGlobs(globs) {
   const compiled = globs.map(compilePathGlob);
-  return { globs: compiled, matches: (path6) => compiled.some((glob) => glob.matches(path6)) };
+  return { globs: compiled, matches: (path7) => compiled.some((glob) => glob.matches(path7)) };
 }
 function pathGlobProblem(glob) {
   try {
@@ -21277,13 +21279,13 @@ function pathGlobProblem(glob) {
     throw error;
   }
 }
-function run(nodes, path6) {
+function run(nodes, path7) {
   const size = nodes.length + 1;
   let current = new Uint8Array(size);
   let next = new Uint8Array(size);
   addWithClosure(nodes, current, 0);
-  for (let index = 0; index < path6.length; index++) {
-    const char = path6[index];
+  for (let index = 0; index < path7.length; index++) {
+    const char = path7[index];
     next.fill(0);
     let any = false;
     for (let state = 0; state < nodes.length; state++) {
@@ -22298,8 +22300,8 @@ var SENSITIVE_HOST_PATHS = [
   "/run/containerd/containerd.sock",
   "/var/run/crio/crio.sock"
 ];
-function isSensitiveHostPath(path6) {
-  let trimmed2 = path6;
+function isSensitiveHostPath(path7) {
+  let trimmed2 = path7;
   while (trimmed2.length > 1 && trimmed2.endsWith("/")) trimmed2 = trimmed2.slice(0, -1);
   return SENSITIVE_HOST_PATHS.includes(trimmed2) || trimmed2.endsWith(".sock");
 }
@@ -23977,8 +23979,8 @@ function detectNameReuse(host2, namespace, rest, trust) {
   const official = rest.length === 1 || rest.length === 2 && rest[0] === "library";
   return PUBLIC_ACCOUNT_HOSTS.has(host2) && official ? detectOfficialNameReuse(host2, namespace, last, trust, name2) : void 0;
 }
-function detectOfficialNameReuse(host2, namespace, name2, trust, path6 = name2) {
-  const written = `${namespace}/${path6}`;
+function detectOfficialNameReuse(host2, namespace, name2, trust, path7 = name2) {
+  const written = `${namespace}/${path7}`;
   const located = (match) => host2 === DOCKER_HUB2 ? match : { ...match, host: host2 };
   if (trust.officialNames.has(name2)) {
     if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name2))) return void 0;
@@ -25341,18 +25343,18 @@ function placeholderValueStart(text3, start, end) {
 // src/discover/jinja.ts
 var JINJA_SUFFIXES = [".j2", ".jinja", ".jinja2"];
 var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
-function renderedPath(path6) {
-  const lower = path6.toLowerCase();
+function renderedPath(path7) {
+  const lower = path7.toLowerCase();
   for (const suffix of JINJA_SUFFIXES) {
-    if (lower.endsWith(suffix) && path6.length > suffix.length) {
-      const inner = path6.slice(0, path6.length - suffix.length);
+    if (lower.endsWith(suffix) && path7.length > suffix.length) {
+      const inner = path7.slice(0, path7.length - suffix.length);
       return inner.endsWith("/") ? void 0 : inner;
     }
   }
   return void 0;
 }
-function withoutJinjaSuffix(path6) {
-  return renderedPath(path6) ?? path6;
+function withoutJinjaSuffix(path7) {
+  return renderedPath(path7) ?? path7;
 }
 function imageLines(text3, masked, start, end) {
   const images = [];
@@ -26865,9 +26867,9 @@ function keyText(key, resolveAlias) {
   const resolved = (0, import_yaml4.isAlias)(key) ? resolveAlias?.(key) : key;
   return (0, import_yaml4.isScalar)(resolved) ? String(resolved.value) : void 0;
 }
-function nodeAt(node, path6) {
+function nodeAt(node, path7) {
   let current = node;
-  for (const step3 of path6) {
+  for (const step3 of path7) {
     if (typeof step3 === "number") {
       if (!(0, import_yaml4.isSeq)(current)) return void 0;
       current = current.items[step3];
@@ -27053,7 +27055,7 @@ function listItems(document2, node) {
 function dedupeOccurrences(occurrences) {
   const seen = /* @__PURE__ */ new Set();
   return occurrences.filter((occurrence) => {
-    const key = `${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ""}`;
+    const key = `${occurrence.file}\0${occurrence.line}:${occurrence.column}:${occurrence.resolved ?? occurrence.raw}:${occurrence.note ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -27069,12 +27071,12 @@ function occurrencesOfDocuments(file, parsed, occurrencesOf) {
   const occurrences = parsed.documents.flatMap((document2) => occurrencesOf(document2, file, lines));
   return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
 }
-function baseName(path6) {
-  return path6.slice(path6.lastIndexOf("/") + 1);
+function baseName(path7) {
+  return path7.slice(path7.lastIndexOf("/") + 1);
 }
-function dirName(path6) {
-  const slash = path6.lastIndexOf("/");
-  return slash < 0 ? "" : path6.slice(0, slash);
+function dirName(path7) {
+  const slash = path7.lastIndexOf("/");
+  return slash < 0 ? "" : path7.slice(0, slash);
 }
 function substituteVariables(text3, lookup) {
   let output = "";
@@ -28167,8 +28169,8 @@ function podSettings(spec, reader) {
   const hostPathVolumes = /* @__PURE__ */ new Map();
   for (const volume of seqItems(mapGet(spec, "volumes"))) {
     const name2 = scalarString(mapGet(volume, "name"));
-    const path6 = reader.string(nodeAt(volume, ["hostPath", "path"]));
-    if (name2 !== void 0 && path6 !== void 0) hostPathVolumes.set(name2, path6);
+    const path7 = reader.string(nodeAt(volume, ["hostPath", "path"]));
+    if (name2 !== void 0 && path7 !== void 0) hostPathVolumes.set(name2, path7);
   }
   return {
     runAsNonRoot: reader.boolean(mapGet(securityContext, "runAsNonRoot")),
@@ -28210,8 +28212,8 @@ function mountedHostPaths(container, pod) {
   if (!(0, import_yaml4.isSeq)(mounts)) return [];
   return mounts.items.flatMap((mount) => {
     const name2 = scalarString(mapGet(mount, "name"));
-    const path6 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
-    return path6 ? [path6] : [];
+    const path7 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
+    return path7 ? [path7] : [];
   });
 }
 
@@ -28465,31 +28467,31 @@ function writtenServiceName(document2, key, text3) {
 async function extendedImage(site, service, context, built) {
   let document2 = site.document;
   let current = service;
-  let path6 = site.file.path;
+  let path7 = site.file.path;
   let text3 = site.file.text;
   const seen = /* @__PURE__ */ new Set();
   for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
     const target = extendsOf(document2, current);
     if (target === void 0) return [];
     if (target.file !== void 0) {
-      path6 = posix.normalize(posix.join(dirName(path6), target.file));
-      const other = await site.context.readFile(path6);
-      if (other === void 0 || isComposeFile(path6, other)) return [];
+      path7 = posix.normalize(posix.join(dirName(path7), target.file));
+      const other = await site.context.readFile(path7);
+      if (other === void 0 || isComposeFile(path7, other)) return [];
       const parsed = parseYamlDocuments(other);
       if (parsed.documents.length === 0) return [];
       document2 = parsed.documents[0];
       text3 = other;
     }
-    const key = `${path6}#${target.service}`;
+    const key = `${path7}#${target.service}`;
     if (seen.has(key)) return [];
     seen.add(key);
     current = servicesOf(document2, true).services.find(([name2]) => name2 === target.service)?.[1];
     if (current === void 0) return [];
     const image = mergedGet(document2, current, "image");
     if (image === void 0) continue;
-    if (path6 === site.file.path) return [];
+    if (path7 === site.file.path) return [];
     return occurrencesAtScalar({
-      file: path6,
+      file: path7,
       kind: "compose",
       text: text3,
       lines: new LineIndex(text3),
@@ -28502,14 +28504,14 @@ async function extendedImage(site, service, context, built) {
   }
   return [];
 }
-function isComposeFile(path6, text3) {
-  return hasComposeName(path6) || composeContent(path6, text3);
+function isComposeFile(path7, text3) {
+  return hasComposeName(path7) || composeContent(path7, text3);
 }
-function hasComposeName(path6) {
-  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path6)));
+function hasComposeName(path7) {
+  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path7)));
 }
-function composeContent(path6, text3) {
-  return YAML_FILE.test(withoutJinjaSuffix(path6)) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
+function composeContent(path7, text3) {
+  return YAML_FILE.test(withoutJinjaSuffix(path7)) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
 }
 function readTemplateLineByLine(file, masked, parsed, lines, extracted) {
   const failed = parsed.failedRanges ?? [];
@@ -28526,8 +28528,8 @@ var composeDiscoverer = {
   kind: "compose",
   matches: hasComposeName,
   matchesContent: composeContent,
-  candidate(path6) {
-    return hasComposeName(path6) || YAML_FILE.test(withoutJinjaSuffix(path6));
+  candidate(path7) {
+    return hasComposeName(path7) || YAML_FILE.test(withoutJinjaSuffix(path7));
   },
   async extract(file, context) {
     const jinja = renderedPath(file.path) !== void 0;
@@ -29107,12 +29109,12 @@ function parseTree(text3, errors = [], options = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path6) {
+function findNodeAtLocation(root, path7) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path6) {
+  for (let segment of path7) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -29601,8 +29603,8 @@ async function devcontainerBuildArgs(dockerfilePath, context) {
 }
 var devcontainerDiscoverer = {
   kind: "devcontainer",
-  matches(path6) {
-    return DEVCONTAINER_FILE.test(path6);
+  matches(path7) {
+    return DEVCONTAINER_FILE.test(path7);
   },
   extract(file) {
     const lines = new LineIndex(file.text);
@@ -29612,7 +29614,7 @@ var devcontainerDiscoverer = {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe2(parseErrors, lines).join("; ")}` : ""}`);
     }
     const occurrences = [];
-    const emit = (site, context) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context }));
+    const emit = (site, context, note) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context, note }));
     const image = findNodeAtLocation2(root, ["image"]);
     const imageSite = image && stringSite(image, file.text);
     if (imageSite) emit(imageSite, "image");
@@ -29621,7 +29623,10 @@ var devcontainerDiscoverer = {
       for (const property of features.children ?? []) {
         const key = property.children?.[0];
         const site = key && stringSite(key, file.text);
-        if (site && isOciFeature(site.value)) emit(site, `features["${site.value}"]`);
+        if (!site || !isOciFeature(site.value)) continue;
+        const pulled = site.value.toLowerCase();
+        const note = pulled === site.value ? void 0 : "the dev container CLI lower-cases Feature ids before pulling";
+        emit({ ...site, value: pulled }, `features["${site.value}"]`, note);
       }
     }
     return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe2(parseErrors, lines).join("; ")}`] : [] };
@@ -29660,9 +29665,9 @@ function scalarText(node) {
   if (!(0, import_yaml4.isScalar)(node)) return void 0;
   return typeof node.value === "string" ? node.value : typeof node.value === "number" || typeof node.value === "boolean" ? String(node.value) : void 0;
 }
-function writtenBuild(document2, service, build) {
+function writtenBuild(document2, service, build, image) {
   const short = scalarString(build);
-  if (short !== void 0) return { service, context: short, dockerfile: "Dockerfile", args: [] };
+  if (short !== void 0) return { service, image, context: short, dockerfile: "Dockerfile", args: [] };
   if (!(0, import_yaml4.isMap)(build)) return void 0;
   const context = scalarString(mergedGet(document2, build, "context")) ?? ".";
   const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
@@ -29681,12 +29686,12 @@ function writtenBuild(document2, service, build) {
     const equals = written.indexOf("=");
     args.push(equals < 0 ? [written, void 0] : [written.slice(0, equals), written.slice(equals + 1)]);
   }
-  return { service, context, dockerfile, args };
+  return { service, image, context, dockerfile, args };
 }
 function includesOf(document2, composePath) {
   const includes = [];
   const here = dirName(composePath);
-  const fromHere = (path6) => posix3.normalize(posix3.join(here, path6));
+  const fromHere = (path7) => posix3.normalize(posix3.join(here, path7));
   const strings = (node) => {
     const one = scalarString(node);
     return one !== void 0 ? [one] : listItems(document2, node).flatMap((item) => scalarString(item) ?? []);
@@ -29694,12 +29699,12 @@ function includesOf(document2, composePath) {
   for (const entry of listItems(document2, mergedGet(document2, document2.contents, "include"))) {
     const short = scalarString(entry);
     const paths = short !== void 0 ? [short] : strings(mergedGet(document2, entry, "path"));
-    if (paths.length === 0 || paths.some((path6) => path6.includes("://") || path6.startsWith("/"))) continue;
+    if (paths.length === 0 || paths.some((path7) => path7.includes("://") || path7.startsWith("/"))) continue;
     const written = short === void 0 ? scalarString(mergedGet(document2, entry, "project_directory")) : void 0;
     const directory = written === void 0 ? dirName(fromHere(paths[0])) : fromHere(written);
     const projectDirectory = directory === "." ? "" : directory;
     const envFiles = short === void 0 ? strings(mergedGet(document2, entry, "env_file")).map(fromHere) : [];
-    for (const path6 of paths) includes.push({ path: fromHere(path6), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix3.join(projectDirectory, ".env")] });
+    for (const path7 of paths) includes.push({ path: fromHere(path7), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix3.join(projectDirectory, ".env")] });
   }
   return includes;
 }
@@ -29707,7 +29712,7 @@ function readWritten(composePath, text3) {
   const file = { builds: [], includes: [] };
   for (const document2 of parseYamlDocuments(text3).documents) {
     for (const [service, node] of mapPairs(document2, mergedGet(document2, document2.contents, "services"))) {
-      const build = writtenBuild(document2, service, mergedGet(document2, node, "build"));
+      const build = writtenBuild(document2, service, mergedGet(document2, node, "build"), scalarString(mergedGet(document2, node, "image")));
       if (build) file.builds.push(build);
     }
     if (text3.includes("include")) file.includes.push(...includesOf(document2, composePath));
@@ -29720,7 +29725,7 @@ function resolveBuilds(written, projectDirectory, variables) {
     const result = interpolateCompose(text3, (name2) => variables.get(name2));
     return result.ok ? result.value : void 0;
   };
-  for (const { service, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
+  for (const { service, image: writtenImage, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
     const context = interpolated(writtenContext);
     const dockerfile = interpolated(writtenDockerfile);
     if (context === void 0 || dockerfile === void 0 || context.includes("://") || context.startsWith("git@") || context.startsWith("/") || dockerfile.startsWith("/")) continue;
@@ -29729,48 +29734,49 @@ function resolveBuilds(written, projectDirectory, variables) {
       const given = argumentValue(value, variables, name2);
       if (given !== void 0) args[name2] = given;
     }
-    builds.push({ dockerfile: posix3.normalize(posix3.join(projectDirectory, context, dockerfile)), service, args });
+    const image = writtenImage === void 0 ? void 0 : interpolated(writtenImage);
+    builds.push({ dockerfile: posix3.normalize(posix3.join(projectDirectory, context, dockerfile)), service, args, ...image ? { image } : {} });
   }
   return builds;
 }
 var indexes = /* @__PURE__ */ new WeakMap();
 var perFile = /* @__PURE__ */ new WeakMap();
-function buildsOfFile(path6, context) {
-  return oncePerScan(perFile, context, path6, () => readBuilds(path6, context));
+function buildsOfFile(path7, context) {
+  return oncePerScan(perFile, context, path7, () => readBuilds(path7, context));
 }
 var dotenvFiles = /* @__PURE__ */ new WeakMap();
-function dotenvAt(path6, context) {
-  return oncePerScan(dotenvFiles, context, path6, () => context.readFile(path6).then((text3) => text3 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text3)));
+function dotenvAt(path7, context) {
+  return oncePerScan(dotenvFiles, context, path7, () => context.readFile(path7).then((text3) => text3 === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(text3)));
 }
 var writtenFiles = /* @__PURE__ */ new WeakMap();
-function writtenFile(path6, context) {
+function writtenFile(path7, context) {
   return oncePerScan(
     writtenFiles,
     context,
-    path6,
-    () => context.readFile(path6).then((text3) => {
-      if (text3 === void 0 || renderedPath(path6) !== void 0 || !text3.includes("build") && !text3.includes("include")) return void 0;
+    path7,
+    () => context.readFile(path7).then((text3) => {
+      if (text3 === void 0 || renderedPath(path7) !== void 0 || !text3.includes("build") && !text3.includes("include")) return void 0;
       try {
-        return readWritten(path6, text3);
+        return readWritten(path7, text3);
       } catch {
         return void 0;
       }
     })
   );
 }
-async function readBuilds(path6, context) {
-  const written = await writtenFile(path6, context);
+async function readBuilds(path7, context) {
+  const written = await writtenFile(path7, context);
   if (written === void 0) return [];
-  const directory = dirName(path6);
+  const directory = dirName(path7);
   const variables = await dotenvAt(posix3.join(directory, ".env"), context);
-  const builds = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path6 }));
+  const builds = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path7, project: path7 }));
   for (const include of written.includes.slice(0, MAX_INCLUDES)) {
     const included = await writtenFile(include.path, context);
     if (included === void 0 || included.builds.length === 0) continue;
     const merged = /* @__PURE__ */ new Map();
     for (const file of include.envFiles) for (const [name2, value] of await dotenvAt(file, context)) merged.set(name2, value);
     for (const [name2, value] of variables) merged.set(name2, value);
-    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path })));
+    builds.push(...resolveBuilds(included.builds, include.projectDirectory, merged).map((build) => ({ ...build, file: include.path, project: path7 })));
   }
   return builds;
 }
@@ -29778,7 +29784,7 @@ function indexOf(context) {
   let index = indexes.get(context);
   if (!index) {
     index = (async () => {
-      const files = new Set((context.candidateFiles ?? []).filter((path6) => hasComposeName(path6)).slice(0, MAX_COMPOSE_FILES));
+      const files = new Set((context.candidateFiles ?? []).filter((path7) => hasComposeName(path7)).slice(0, MAX_COMPOSE_FILES));
       const byDockerfile = /* @__PURE__ */ new Map();
       for (const file of files) {
         for (const build of await buildsOfFile(file, context)) {
@@ -29792,6 +29798,9 @@ function indexOf(context) {
     indexes.set(context, index);
   }
   return index;
+}
+async function composeProjectImages(project, context) {
+  return (await buildsOfFile(project, context)).flatMap(({ image, service, file }) => image === void 0 ? [] : [{ image, service, file }]);
 }
 async function composeBuildersOf(dockerfilePath, context) {
   const { files, byDockerfile } = await indexOf(context);
@@ -29810,8 +29819,86 @@ async function composeBuildersOf(dockerfilePath, context) {
   return found;
 }
 
-// src/discover/dockerfile/bake.ts
+// src/discover/dockerfile/addon-build.ts
 import { posix as posix4 } from "node:path";
+var BUILD_FILES = ["build.yaml", "build.yml", "build.json"];
+var MAX_BUILD_FILE_LENGTH = 64 * 1024;
+var MAX_ARCHITECTURES = 16;
+function stringValue(node) {
+  return (0, import_yaml4.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+}
+function argsOf(document2) {
+  const args = {};
+  for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "args"))) {
+    const written = stringValue(value);
+    if (written !== void 0) args[name2] = written;
+  }
+  return args;
+}
+function buildsOf(text3, file, architecture) {
+  const document2 = parseYamlDocuments(text3).documents.at(0);
+  if (document2 === void 0) return [];
+  const buildFrom = mergedGet(document2, document2.contents, "build_from");
+  if (buildFrom === void 0) return [];
+  const args = argsOf(document2);
+  const single = stringValue(buildFrom);
+  if (single !== void 0) return [{ args: { ...args, BUILD_FROM: single }, source: `the build of ${file}` }];
+  return mapPairs(document2, buildFrom).slice(0, MAX_ARCHITECTURES).flatMap(([arch, value]) => {
+    const image = stringValue(value);
+    if (image === void 0 || architecture !== void 0 && arch !== architecture) return [];
+    return [{ args: { ...args, BUILD_ARCH: arch, BUILD_FROM: image }, source: `the ${arch} build of ${file}` }];
+  });
+}
+async function addonBuildArgs(dockerfilePath, context) {
+  const name2 = posix4.basename(dockerfilePath);
+  if (name2 !== "Dockerfile" && !name2.startsWith("Dockerfile.")) return [];
+  const architecture = name2 === "Dockerfile" ? void 0 : name2.slice("Dockerfile.".length);
+  const directory = dirName(dockerfilePath);
+  for (const name3 of BUILD_FILES) {
+    const file = directory ? `${directory}/${name3}` : name3;
+    const text3 = await context.readFile(file);
+    if (text3 === void 0) continue;
+    if (text3.length > MAX_BUILD_FILE_LENGTH) return [];
+    try {
+      return buildsOf(text3, file, architecture);
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
+
+// src/discover/dockerfile/compose-built.ts
+function localTagKey(image) {
+  const normalized = normalizeForOccurrence(image);
+  if (!normalized.ok || normalized.parsed.digest !== void 0) return void 0;
+  const { domain, path: path7, tag: tag2 } = normalized.parsed;
+  if (domain !== "docker.io" || !path7.startsWith("library/") || path7.indexOf("/") !== path7.lastIndexOf("/")) return void 0;
+  return `${path7}:${tag2 ?? "latest"}`;
+}
+async function withComposeBuiltImages(dockerfilePath, occurrences, context) {
+  if (!occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local)) return occurrences;
+  const projects = new Set((await composeBuildersOf(dockerfilePath, context)).map((build) => build.project));
+  if (projects.size === 0) return occurrences;
+  const built = /* @__PURE__ */ new Map();
+  for (const project of projects) {
+    for (const { image, service, file } of await composeProjectImages(project, context)) {
+      const key = localTagKey(image);
+      if (key !== void 0 && !built.has(key)) built.set(key, `service ${service} of ${file}`);
+    }
+  }
+  if (built.size === 0) return occurrences;
+  return occurrences.map((occurrence) => {
+    const key = occurrence.reference === null || occurrence.local ? void 0 : localTagKey(occurrence.reference);
+    const builder = key === void 0 ? void 0 : built.get(key);
+    if (builder === void 0) return occurrence;
+    const note = `the image ${builder} builds`;
+    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  });
+}
+
+// src/discover/dockerfile/bake.ts
+import { posix as posix5 } from "node:path";
 var BAKE_FILES = ["docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"];
 var MAX_LEVELS2 = 8;
 var MAX_TOKENS = 2e5;
@@ -30068,34 +30155,34 @@ async function readDefinition(directory, context) {
   const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
   let found = false;
   for (const name2 of BAKE_FILES) {
-    const path6 = directory === "." ? name2 : `${directory}/${name2}`;
-    const text3 = await context.readFile(path6);
+    const path7 = directory === "." ? name2 : `${directory}/${name2}`;
+    const text3 = await context.readFile(path7);
     if (text3 === void 0) continue;
     found = true;
-    if (name2.endsWith(".json")) readJson(text3, path6, merged);
-    else readHcl(text3, path6, merged);
+    if (name2.endsWith(".json")) readJson(text3, path7, merged);
+    else readHcl(text3, path7, merged);
   }
   return found ? merged : void 0;
 }
 async function bakeBuilders(dockerfilePath, context) {
   const builders = [];
-  const wanted2 = posix4.normalize(dockerfilePath);
-  let directory = posix4.dirname(dockerfilePath);
+  const wanted2 = posix5.normalize(dockerfilePath);
+  let directory = posix5.dirname(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS2; level++) {
     const definition = await definitionIn(directory, context);
     if (definition) {
-      const matching = buildsOf(definition, directory).flatMap(({ target, dockerfiles }) => dockerfiles.includes(wanted2) ? [target] : []);
+      const matching = buildsOf2(definition, directory).flatMap(({ target, dockerfiles }) => dockerfiles.includes(wanted2) ? [target] : []);
       for (const target of matching) {
         const base = matching.some((other) => other.ancestors.has(target.name)) && !definition.grouped.has(target.name);
         if (!base) builders.push({ target, definition });
       }
     }
     if (directory === ".") break;
-    directory = posix4.dirname(directory);
+    directory = posix5.dirname(directory);
   }
   return builders;
 }
-function buildsOf(definition, directory) {
+function buildsOf2(definition, directory) {
   if (definition.builds) return definition.builds;
   definition.builds = [];
   for (const name2 of definition.targets.keys()) {
@@ -30104,7 +30191,7 @@ function buildsOf(definition, directory) {
     const contextDirectory = target.context ? evaluate(target.context, definition) : ".";
     const dockerfile = target.dockerfile ? evaluate(target.dockerfile, definition) : "Dockerfile";
     if (typeof contextDirectory !== "string" || typeof dockerfile !== "string" || contextDirectory.includes("://")) continue;
-    const built = (from) => posix4.normalize(posix4.join(from, contextDirectory, dockerfile));
+    const built = (from) => posix5.normalize(posix5.join(from, contextDirectory, dockerfile));
     definition.builds.push({ target, dockerfiles: [built(directory), built(".")] });
   }
   return definition.builds;
@@ -30264,8 +30351,8 @@ var NOT_DOCKERFILE_EXTENSIONS = /* @__PURE__ */ new Set([
   "html",
   "lock"
 ]);
-function isDockerfilePath(path6) {
-  const base = path6.slice(path6.lastIndexOf("/") + 1).toLowerCase();
+function isDockerfilePath(path7) {
+  const base = path7.slice(path7.lastIndexOf("/") + 1).toLowerCase();
   if (!base.includes("dockerfile") && !base.includes("containerfile")) return false;
   if (base === "dockerfile" || base === "containerfile") return true;
   if (/^.+\.(?:dockerfile|containerfile)$/.test(base)) return true;
@@ -30277,20 +30364,21 @@ function isDockerfilePath(path6) {
 }
 var dockerfileDiscoverer = {
   kind: "dockerfile",
-  matches: (path6) => isDockerfilePath(path6),
+  matches: (path7) => isDockerfilePath(path7),
   extract: async (file, context) => {
     const parsed = parseDockerfileSource(file.text);
     const plain = extractDockerfile(file, context, parsed);
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes("$"));
     const extraction = expands ? await extractAsBuilt(file, parsed, plain, context) : plain;
-    return withBakeContexts(file, extraction, context);
+    const throughContexts = await withBakeContexts(file, extraction, context);
+    return { ...throughContexts, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context) };
   }
 };
 var MAX_BUILDERS = 32;
-async function buildersOf(path6, context) {
-  const compose = (await composeBuildersOf(path6, context)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
+async function buildersOf(path7, context) {
+  const compose = (await composeBuildersOf(path7, context)).map(({ args, service, file }) => ({ args, source: `service ${service} of ${file}` }));
   const seen = /* @__PURE__ */ new Set();
-  const builders = [...await devcontainerBuildArgs(path6, context), ...compose, ...await bakeBuildArgs(path6, context)].filter(({ args, source }) => {
+  const builders = [...await devcontainerBuildArgs(path7, context), ...compose, ...await bakeBuildArgs(path7, context), ...await addonBuildArgs(path7, context)].filter(({ args, source }) => {
     const key = `${source}\0${JSON.stringify(args)}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -30767,9 +30855,9 @@ function matrixCombinations(matrix) {
   }
   return { combinations };
 }
-function lookupPath(combination, path6) {
+function lookupPath(combination, path7) {
   let current = combination;
-  for (const step3 of path6) {
+  for (const step3 of path7) {
     if (!isPlainObject(current) || !(step3 in current)) return void 0;
     current = current[step3];
   }
@@ -30791,7 +30879,7 @@ function expandExpressions(text3, matrix) {
     let objectValue = false;
     let index = 0;
     const substituted = text3.replace(EXPRESSION, () => {
-      const value = evaluateExpression(parsed[index++], (path6) => lookupPath(combination, path6));
+      const value = evaluateExpression(parsed[index++], (path7) => lookupPath(combination, path7));
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
       return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
@@ -30827,8 +30915,8 @@ function workflowOccurrences(document2, file, lines) {
 }
 var githubWorkflowDiscoverer = {
   kind: "github-workflow",
-  matches(path6) {
-    return WORKFLOW_FILE.test(path6);
+  matches(path7) {
+    return WORKFLOW_FILE.test(path7);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
@@ -30856,8 +30944,8 @@ function actionOccurrences(document2, file, lines) {
 }
 var githubActionDiscoverer = {
   kind: "github-action",
-  matches(path6) {
-    const name2 = baseName(path6);
+  matches(path7) {
+    const name2 = baseName(path7);
     return name2 === "action.yml" || name2 === "action.yaml";
   },
   extract(file) {
@@ -30873,18 +30961,38 @@ var import_picomatch = __toESM(require_picomatch2(), 1);
 var ROOT_PIPELINE = ".gitlab-ci.yml";
 var MAX_INCLUDED_FILES = 150;
 var GLOB_CHARACTERS = /[*?[{]/;
-function localIncludes(document2) {
+var OUTSIDE_KINDS = ["project", "remote", "template", "component"];
+var MAX_QUOTED = 200;
+function includeEntries(document2) {
   const include = mapGet(document2.contents, "include");
-  const entries = (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
-  const paths = [];
-  for (const entry of entries) {
-    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, "local")) : scalarString(entry);
-    if (written === void 0 || /^[a-z]+:\/\//i.test(written) || written.includes("$")) continue;
-    const path6 = written.replace(/^\/+/, "").replace(/^\.\//, "");
-    if (path6 === "" || path6.split("/").includes("..")) continue;
-    paths.push(path6);
+  return (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+}
+function includesOf2(document2) {
+  const local = [];
+  const notes = [];
+  for (const entry of includeEntries(document2)) {
+    const outside = (0, import_yaml4.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
+    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
+    if (written === void 0) continue;
+    let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
+    if (outside === "project") {
+      const fileNode = mergedGet(document2, entry, "file");
+      const files = scalarString(fileNode) !== void 0 ? [scalarString(fileNode)] : listItems(document2, fileNode).flatMap((item) => scalarString(item) ?? []);
+      if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
+    }
+    if (outside !== void 0 || /^[a-z]+:\/\//i.test(written)) {
+      notes.push(`include ${outside ?? "remote"} ${quoted} is outside the repository: the jobs it defines, and their images, were not read`);
+      continue;
+    }
+    if (written.includes("$")) {
+      notes.push(`include ${quoted} names its file with a variable: the jobs it defines, and their images, were not read`);
+      continue;
+    }
+    const path7 = written.replace(/^\/+/, "").replace(/^\.\//, "");
+    if (path7 === "" || path7.split("/").includes("..")) continue;
+    local.push(path7);
   }
-  return paths;
+  return { local, notes };
 }
 async function expand(pattern, context) {
   if (!GLOB_CHARACTERS.test(pattern)) return [pattern];
@@ -30892,30 +31000,42 @@ async function expand(pattern, context) {
   const segments = pattern.split("/");
   const fixed = segments.slice(0, segments.findIndex((segment) => GLOB_CHARACTERS.test(segment))).join("/");
   const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
-  return (await context.listFiles(fixed)).filter((path6) => isMatch(path6) && /\.ya?ml$/i.test(path6));
+  return (await context.listFiles(fixed)).filter((path7) => isMatch(path7) && /\.ya?ml$/i.test(path7));
 }
 async function followIncludes(from, documents, context) {
   const files = [];
   const errors = [];
+  const notes = [];
   const seen = /* @__PURE__ */ new Set([from]);
-  const pending = documents.flatMap(localIncludes);
+  const pending = [];
+  const follow = (documentsRead, path7) => {
+    for (const document2 of documentsRead) {
+      const { local, notes: unread } = includesOf2(document2);
+      pending.push(...local);
+      notes.push(...unread.map((note) => path7 === from ? note : `${path7}: ${note}`));
+    }
+  };
+  follow(documents, from);
   while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
     const pattern = pending.shift();
-    for (const path6 of await expand(pattern, context)) {
-      if (seen.has(path6) || files.length >= MAX_INCLUDED_FILES) continue;
-      seen.add(path6);
-      const text3 = await context.readFile(path6);
-      if (text3 === void 0) continue;
+    for (const path7 of await expand(pattern, context)) {
+      if (seen.has(path7) || files.length >= MAX_INCLUDED_FILES) continue;
+      seen.add(path7);
+      const text3 = await context.readFile(path7);
+      if (text3 === void 0) {
+        notes.push(`included file ${path7} is not in the repository`);
+        continue;
+      }
       const parsed = parseYamlDocuments(text3);
-      for (const error of parsed.errors) errors.push(`included file ${path6}: ${error}`);
-      files.push({ path: path6, text: text3, parsed });
-      pending.push(...parsed.documents.flatMap(localIncludes));
+      for (const error of parsed.errors) errors.push(`included file ${path7}: ${error}`);
+      files.push({ path: path7, text: text3, parsed });
+      follow(parsed.documents, path7);
     }
   }
-  return { files, errors };
+  return { files, errors, notes };
 }
 var includedByRootCache = /* @__PURE__ */ new WeakMap();
-async function isIncludedByRoot(path6, context) {
+async function isIncludedByRoot(path7, context) {
   let included = includedByRootCache.get(context);
   if (!included) {
     included = (async () => {
@@ -30926,7 +31046,7 @@ async function isIncludedByRoot(path6, context) {
     })();
     includedByRootCache.set(context, included);
   }
-  return (await included).has(path6);
+  return (await included).has(path7);
 }
 
 // src/discover/gitlab-ci.ts
@@ -30985,12 +31105,44 @@ function expand2(text3, variables) {
   return substituteVariables(text3, (name2) => lookup(name2, 0));
 }
 var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
-function resolverFor2(variables) {
+function resolverFor2(variables, legs = []) {
   return (text3) => {
     const input = COMPONENT_INPUT.exec(text3);
     if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
-    return [throughDependencyProxy(expand2(text3, variables))];
+    if (legs.length === 0) return [throughDependencyProxy(expand2(text3, variables))];
+    const values = /* @__PURE__ */ new Map();
+    for (const leg of legs) {
+      const value = throughDependencyProxy(expand2(text3, { get: (name2) => leg.get(name2) ?? variables.get(name2) }));
+      values.set(JSON.stringify(value), value);
+    }
+    return [...values.values()];
   };
+}
+var MAX_MATRIX_JOBS = 200;
+function withVariable(combinations, name2, values) {
+  const next = [];
+  for (const combination of combinations) {
+    for (const value of values) {
+      if (next.length >= MAX_MATRIX_JOBS) return next;
+      next.push(new Map([...combination, [name2, { value, expand: true }]]));
+    }
+  }
+  return next;
+}
+function matrixLegs(parallel) {
+  if (parallel === void 0) return [];
+  const { document: document2 } = parallel;
+  const legs = [];
+  for (const entry of listItems(document2, mergedGet(document2, parallel.node, "matrix"))) {
+    let combinations = [/* @__PURE__ */ new Map()];
+    for (const [name2, node] of mapPairs(document2, entry)) {
+      const values = ((0, import_yaml4.isSeq)(node) ? listItems(document2, node) : [node]).flatMap((value) => scalarString(value) ?? []);
+      if (values.length > 0) combinations = withVariable(combinations, name2, values);
+    }
+    legs.push(...combinations);
+    if (legs.length >= MAX_MATRIX_JOBS) return legs.slice(0, MAX_MATRIX_JOBS);
+  }
+  return legs;
 }
 var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
 var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
@@ -31029,15 +31181,20 @@ function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Se
   return variables;
 }
 var HOSTED_MACOS_TAG = "saas-macos-";
-function jobTags(jobs, job, defaults, depth = 0) {
-  const own = mergedGet(job.document, job.node, "tags");
+function inheritedKey(jobs, job, key, depth = 0) {
+  const own = mergedGet(job.document, job.node, key);
   if (own !== void 0) return { document: job.document, node: own };
   if (depth > MAX_EXTENDS_DEPTH2) return void 0;
   for (const template of templatesOf(jobs, job).reverse()) {
-    const inherited = template.node === job.node ? void 0 : jobTags(jobs, template, void 0, depth + 1);
+    const inherited = template.node === job.node ? void 0 : inheritedKey(jobs, template, key, depth + 1);
     if (inherited !== void 0) return inherited;
   }
-  const fallback = depth === 0 && defaults !== void 0 ? mergedGet(job.document, defaults, "tags") : void 0;
+  return void 0;
+}
+function jobTags(jobs, job, defaults) {
+  const tags = inheritedKey(jobs, job, "tags");
+  if (tags !== void 0) return tags;
+  const fallback = defaults !== void 0 ? mergedGet(job.document, defaults, "tags") : void 0;
   return fallback === void 0 ? void 0 : { document: job.document, node: fallback };
 }
 function onHostedMacOs(jobs, job, defaults) {
@@ -31056,32 +31213,35 @@ function mergePipeline(parts) {
   }
   return { variables, jobs, memo: /* @__PURE__ */ new Map() };
 }
+function jobResolver(pipeline2, job) {
+  const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
+  return resolverFor2(variables, matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel")));
+}
 function pipelineOccurrences(part, pipeline2) {
   const { document: document2, file, lines } = part;
   const occurrences = [];
-  const site = (node, context, variables) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context, resolve: resolverFor2(variables) });
-  const imagesOf = (owner, prefix, variables) => {
-    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, variables));
+  const site = (node, context, resolve2) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context, resolve: resolve2 });
+  const imagesOf = (owner, prefix, resolve2) => {
+    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, resolve2));
     const services = mergedGet(document2, owner, "services");
     if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
     listItems(document2, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, variables));
+      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, resolve2));
     });
   };
-  imagesOf(document2.contents, "", pipeline2.variables);
+  imagesOf(document2.contents, "", resolverFor2(pipeline2.variables));
   const defaults = mergedGet(document2, document2.contents, "default");
-  imagesOf(defaults, "default.", pipeline2.variables);
+  imagesOf(defaults, "default.", resolverFor2(pipeline2.variables));
   for (const [jobName, job] of jobsOf(document2)) {
     if (onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
-    const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
-    imagesOf(job.node, `${jobName}.`, variables);
+    imagesOf(job.node, `${jobName}.`, jobResolver(pipeline2, job));
   }
   return occurrences;
 }
 var gitlabCiDiscoverer = {
   kind: "gitlab-ci",
-  matches(path6) {
-    const name2 = baseName(path6);
+  matches(path7) {
+    const name2 = baseName(path7);
     return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
   },
   async extract(file, context) {
@@ -31095,7 +31255,7 @@ var gitlabCiDiscoverer = {
     });
     const pipeline2 = mergePipeline([...parts, ...own]);
     const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline2));
-    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors] };
+    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors], notes: included.notes };
   }
 };
 
@@ -31303,8 +31463,8 @@ function configOccurrences(document2, file, lines) {
 }
 var circleciDiscoverer = {
   kind: "circleci",
-  matches(path6) {
-    return CONFIG_FILE.test(path6);
+  matches(path7) {
+    return CONFIG_FILE.test(path7);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
@@ -31312,7 +31472,7 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 var resolve = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH5 = 32;
@@ -31324,13 +31484,13 @@ function pipelineOccurrences2(document2, file, lines) {
   for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
     site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
   }
-  const walk = (node, path6, depth) => {
+  const walk = (node, path7, depth) => {
     if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml16.isMap)(node)) {
+    if ((0, import_yaml17.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
-        const childPath = path6 ? `${path6}.${key}` : key;
-        if (key === "step" && (0, import_yaml16.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        const childPath = path7 ? `${path7}.${key}` : key;
+        if (key === "step" && (0, import_yaml17.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve, prefix: DOCKER_PREFIX2 })
@@ -31338,8 +31498,8 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml16.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1));
+    } else if ((0, import_yaml17.isSeq)(node)) {
+      node.items.forEach((item, index) => walk(item, `${path7}[${index}]`, depth + 1));
     }
   };
   walk(mergedGet(document2, document2.contents, "pipelines"), "pipelines", 0);
@@ -31348,8 +31508,8 @@ function pipelineOccurrences2(document2, file, lines) {
 }
 var bitbucketDiscoverer = {
   kind: "bitbucket",
-  matches(path6) {
-    return baseName(path6) === "bitbucket-pipelines.yml";
+  matches(path7) {
+    return baseName(path7) === "bitbucket-pipelines.yml";
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences2);
@@ -31357,20 +31517,23 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml18 = __toESM(require_dist(), 1);
-var PIPELINE_FILE = /(?:^|\/)azure-pipelines\.ya?ml$|(?:^|\/)\.azure-pipelines\/[^/]+\.ya?ml$/;
+var import_yaml19 = __toESM(require_dist(), 1);
+function isPipelinePath(path7) {
+  if (!/\.ya?ml$/.test(path7)) return false;
+  return /^azure-pipelines\.ya?ml$/.test(baseName(path7)) || path7.split("/").slice(0, -1).includes(".azure-pipelines");
+}
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
 var MAX_DEPTH6 = 40;
 var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml18.isMap)(node)) {
+  if ((0, import_yaml19.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text3 = scalarString(value);
       if (text3 !== void 0) variables.set(name2, text3);
     }
-  } else if ((0, import_yaml18.isSeq)(node)) {
+  } else if ((0, import_yaml19.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -31404,7 +31567,7 @@ function resolverFor4(variables, legs, aliases) {
     return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
   };
 }
-function matrixLegs(document2, job) {
+function matrixLegs2(document2, job) {
   const matrix = mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix");
   return mapPairs(document2, matrix).map(([, leg]) => {
     const variables = /* @__PURE__ */ new Map();
@@ -31415,62 +31578,139 @@ function matrixLegs(document2, job) {
     return variables;
   });
 }
-function pipelineOccurrences3(document2, file, lines) {
+function withIncluding(variables, legs, including) {
+  if (including.length === 0) return [variables, legs];
+  const own = legs.length > 0 ? legs : [/* @__PURE__ */ new Map()];
+  return [/* @__PURE__ */ new Map(), including.flatMap((outer) => own.map((leg) => new Map([...outer, ...variables, ...leg])))];
+}
+function pipelineOccurrences3(document2, file, lines, including) {
   const occurrences = [];
   const topLevel = readVariables2(document2, document2.contents);
   const aliases = /* @__PURE__ */ new Set();
-  const site = (node, context, variables, legs) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context, resolve: resolverFor4(variables, legs, aliases) }));
+  const site = (node, context, variables, legs) => {
+    const [scope, all] = withIncluding(variables, legs, including);
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context, resolve: resolverFor4(scope, all, aliases) }));
+  };
   const containers = listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers"));
   for (const container of containers) {
     const alias = scalarString(mergedGet(document2, container, "container"));
     if (alias !== void 0) aliases.add(alias);
   }
   containers.forEach((container, index) => {
+    const [scope, all] = withIncluding(topLevel, [], including);
     occurrences.push(
-      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(topLevel, [], /* @__PURE__ */ new Set()) })
+      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(scope, all, /* @__PURE__ */ new Set()) })
     );
   });
-  const walk = (node, path6, depth, variables) => {
+  const walk = (node, path7, depth, variables) => {
     if (depth > MAX_DEPTH6) return;
-    if ((0, import_yaml18.isMap)(node)) {
+    if ((0, import_yaml19.isMap)(node)) {
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       for (const pair of node.items) {
-        if (!(0, import_yaml18.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml19.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
-        const childPath = path6 ? `${path6}.${key}` : key;
+        const childPath = path7 ? `${path7}.${key}` : key;
         if (key === "container") {
-          const legs = matrixLegs(document2, node);
-          if ((0, import_yaml18.isScalar)(pair.value)) {
+          const legs = matrixLegs2(document2, node);
+          if ((0, import_yaml19.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml18.isMap)(pair.value)) {
+          } else if ((0, import_yaml19.isMap)(pair.value)) {
             site(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1, scope);
       }
-    } else if ((0, import_yaml18.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path6}[${index}]`, depth + 1, variables));
+    } else if ((0, import_yaml19.isSeq)(node)) {
+      node.items.forEach((item, index) => walk(item, `${path7}[${index}]`, depth + 1, variables));
     }
   };
   walk(document2.contents, "", 0, topLevel);
   return occurrences;
 }
+var MAX_GRAPH_FILES = 200;
+var MAX_TEMPLATES_PER_FILE = 200;
+function templatePath(from, written) {
+  if (written.includes("@") || written.includes("$")) return void 0;
+  const parts = [...written.startsWith("/") ? [] : dirName(from).split("/"), ...written.split("/")].filter((part) => part !== "" && part !== ".");
+  const resolved = [];
+  for (const part of parts) {
+    if (part !== "..") resolved.push(part);
+    else if (resolved.pop() === void 0) return void 0;
+  }
+  return resolved.join("/");
+}
+function templatesOf2(document2, from) {
+  const found = [];
+  const walk = (node, depth) => {
+    if (depth > MAX_DEPTH6 || found.length >= MAX_TEMPLATES_PER_FILE) return;
+    if ((0, import_yaml19.isMap)(node)) {
+      for (const pair of node.items) {
+        const written = (0, import_yaml19.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const path7 = written === void 0 ? void 0 : templatePath(from, written);
+        if (path7 !== void 0) found.push(path7);
+        else walk(pair.value, depth + 1);
+      }
+    } else if ((0, import_yaml19.isSeq)(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  for (const root of document2.contents === null ? [] : [document2.contents]) walk(root, 0);
+  return found;
+}
+async function readGraphFile(path7, context) {
+  const text3 = await context.readFile(path7);
+  if (text3 === void 0) return void 0;
+  try {
+    const { documents } = parseConfigDocuments({ path: path7, text: text3 });
+    return {
+      variables: new Map(documents.flatMap((document2) => [...readVariables2(document2, document2.contents)])),
+      templates: documents.flatMap((document2) => templatesOf2(document2, path7))
+    };
+  } catch {
+    return void 0;
+  }
+}
+async function includingVariables(context) {
+  const files = /* @__PURE__ */ new Map();
+  for (const path7 of (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES)) {
+    const read = await readGraphFile(path7, context);
+    if (read !== void 0) files.set(path7, read);
+  }
+  const included = new Set([...files.values()].flatMap((file) => file.templates));
+  const reached = /* @__PURE__ */ new Map();
+  for (const [path7, root] of files) {
+    if (included.has(path7)) continue;
+    const seen = /* @__PURE__ */ new Set([path7]);
+    const queue = [...root.templates];
+    while (queue.length > 0) {
+      const next = queue.shift();
+      if (seen.has(next)) continue;
+      seen.add(next);
+      reached.set(next, [...reached.get(next) ?? [], root.variables]);
+      queue.push(...files.get(next)?.templates ?? []);
+    }
+  }
+  return reached;
+}
+var graphs = /* @__PURE__ */ new WeakMap();
 var azurePipelinesDiscoverer = {
   kind: "azure-pipelines",
-  matches(path6) {
-    return PIPELINE_FILE.test(path6);
+  matches(path7) {
+    return isPipelinePath(path7);
   },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences3);
+  async extract(file, context) {
+    const parsed = parseConfigDocuments(file);
+    const including = (await oncePerScan(graphs, context, "graph", () => includingVariables(context))).get(file.path) ?? [];
+    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
   }
 };
 
 // src/discover/drone.ts
-var import_yaml20 = __toESM(require_dist(), 1);
-var PIPELINE_FILE2 = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+var import_yaml21 = __toESM(require_dist(), 1);
+var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var MAX_COMBINATIONS2 = 256;
 var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 function woodpeckerCombinations(matrix) {
@@ -31514,8 +31754,8 @@ function resolverFor5(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml20.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml20.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml21.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml21.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -31527,11 +31767,11 @@ function pipelineOccurrences4(document2, file, lines) {
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml20.isSeq)(node)) {
+    if ((0, import_yaml21.isSeq)(node)) {
       listItems(document2, node).forEach((step3, index) => {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve2 }));
       });
-    } else if ((0, import_yaml20.isMap)(node)) {
+    } else if ((0, import_yaml21.isMap)(node)) {
       for (const [name3, step3] of mapPairs(document2, node)) {
         occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve2 }));
       }
@@ -31542,8 +31782,8 @@ function pipelineOccurrences4(document2, file, lines) {
 }
 var droneDiscoverer = {
   kind: "drone",
-  matches(path6) {
-    return PIPELINE_FILE2.test(path6);
+  matches(path7) {
+    return PIPELINE_FILE.test(path7);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
@@ -31816,6 +32056,12 @@ function globMatch(pattern, text3) {
 
 // src/discover/cloudbuild.ts
 var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
+var NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
+var TOP_LEVEL_STEPS = /^(?:steps:|[ \t]*\{?[ \t]*"steps"[ \t]*:)/m;
+function isBuildFileName(name2) {
+  const suffix = name2.indexOf(".cloudbuild.");
+  return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
+}
 function resolverFor6(substitutions) {
   return (text3) => [expandSubstitutions(text3, substitutions)];
 }
@@ -31903,10 +32149,13 @@ function buildOccurrences(document2, file, lines, buildFiles) {
 }
 var cloudbuildDiscoverer = {
   kind: "cloudbuild",
-  matches(path6) {
-    const name2 = baseName(path6);
-    const suffix = name2.indexOf(".cloudbuild.");
-    return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
+  candidate(path7) {
+    const name2 = baseName(path7);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2);
+  },
+  matches(path7, text3) {
+    const name2 = baseName(path7);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && TOP_LEVEL_STEPS.test(text3);
   },
   async extract(file, context) {
     const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
@@ -31920,15 +32169,15 @@ async function readBuildFiles(documents, file, context) {
     for (const step3 of listItems(document2, mergedGet(document2, document2.contents, "steps"))) {
       const dir = scalarString(mergedGet(document2, step3, "dir"));
       for (const name2 of stepBuild(argumentWords(document2, step3)).files) {
-        const path6 = buildFilePath(file, dir, name2);
-        if (path6 !== void 0) paths.add(path6);
+        const path7 = buildFilePath(file, dir, name2);
+        if (path7 !== void 0) paths.add(path7);
       }
     }
   }
   const texts = /* @__PURE__ */ new Map();
-  for (const path6 of [...paths].slice(0, MAX_BUILD_FILES)) {
-    const text3 = await context.readFile(path6);
-    if (text3 !== void 0 && text3.length <= MAX_BUILD_FILE_BYTES) texts.set(path6, text3);
+  for (const path7 of [...paths].slice(0, MAX_BUILD_FILES)) {
+    const text3 = await context.readFile(path7);
+    if (text3 !== void 0 && text3.length <= MAX_BUILD_FILE_BYTES) texts.set(path7, text3);
   }
   return texts;
 }
@@ -31942,11 +32191,11 @@ var UNIT_TYPES = [
   { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
 ];
 var UNIT_SUFFIXES = UNIT_TYPES.map(({ extension, images }) => ({ suffix: `.${extension}`, dropInDirectory: `.${extension}.d/`, images }));
-function unitImagesFor(path6) {
+function unitImagesFor(path7) {
   for (const { suffix, dropInDirectory, images } of UNIT_SUFFIXES) {
-    if (path6.endsWith(suffix)) return images;
-    const dropIn = path6.lastIndexOf(dropInDirectory);
-    if (dropIn >= 0 && path6.endsWith(".conf") && !path6.slice(dropIn + dropInDirectory.length).includes("/")) return images;
+    if (path7.endsWith(suffix)) return images;
+    const dropIn = path7.lastIndexOf(dropInDirectory);
+    if (dropIn >= 0 && path7.endsWith(".conf") && !path7.slice(dropIn + dropInDirectory.length).includes("/")) return images;
   }
   return void 0;
 }
@@ -31961,12 +32210,12 @@ function valueOf2(text3) {
 }
 var quadletDiscoverer = {
   kind: "quadlet",
-  matches(path6, text3) {
-    const images = unitImagesFor(path6);
+  matches(path7, text3) {
+    const images = unitImagesFor(path7);
     return images !== void 0 && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, "m").test(text3);
   },
-  candidate(path6) {
-    return unitImagesFor(path6) !== void 0;
+  candidate(path7) {
+    return unitImagesFor(path7) !== void 0;
   },
   extract(file) {
     const images = unitImagesFor(file.path);
@@ -32018,7 +32267,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -32033,6 +32282,12 @@ function isImageVariable(name2) {
   if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
   for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
   return true;
+}
+function isImageSettingName(name2) {
+  if (isImageVariable(name2) || name2 === "image") return true;
+  if (name2.length > 128) return false;
+  if (name2.endsWith("Image")) return name2.length > 5;
+  return name2.length > 6 && name2.endsWith("image") && "_-.".includes(name2[name2.length - 6] ?? "");
 }
 function isOneReference(value) {
   const text3 = value.trim();
@@ -32623,14 +32878,14 @@ var Parser2 = class {
   /** A term followed by `.field` chains written directly after it. */
   operand() {
     const term = this.term();
-    const path6 = [];
-    while (this.peek()?.type === "field" && !this.peek()?.spaced) path6.push(this.next().value);
-    if (path6.length === 0) return term;
+    const path7 = [];
+    while (this.peek()?.type === "field" && !this.peek()?.spaced) path7.push(this.next().value);
+    if (path7.length === 0) return term;
     switch (term.type) {
       case "field":
-        return { type: "field", path: term.path.concat(path6) };
+        return { type: "field", path: term.path.concat(path7) };
       case "variable":
-        return { type: "variable", name: term.name, path: term.path.concat(path6) };
+        return { type: "variable", name: term.name, path: term.path.concat(path7) };
       case "string":
       case "number":
       case "bool":
@@ -32638,7 +32893,7 @@ var Parser2 = class {
       case "dot":
         throw new TemplateSyntaxError(`unexpected . after term ${JSON.stringify(term.type)}`, this.peek(-1)?.pos ?? 0);
       default:
-        return { type: "chain", base: term, path: trimmed(path6) };
+        return { type: "chain", base: term, path: trimmed(path7) };
     }
   }
   term() {
@@ -32728,7 +32983,7 @@ function parseHelmIgnore(text3) {
     if (answer === void 0) directories.set(directory, answer = ignored(rules, directory, true));
     return answer;
   };
-  return { ignores: (path6) => ignoredPath(rules, path6, directoryIgnored) };
+  return { ignores: (path7) => ignoredPath(rules, path7, directoryIgnored) };
 }
 function parseRule(line) {
   if (line === "" || line.startsWith("#") || line.includes("**")) return void 0;
@@ -32741,20 +32996,20 @@ function parseRule(line) {
   if (pattern === "") return void 0;
   try {
     const glob = compilePathGlob(pattern.replace(/[{}]/g, (brace) => `\\${brace}`));
-    return { negate, directoryOnly, baseName: !line.replace(/\/$/, "").includes("/"), matches: (path6) => glob.matches(path6) };
+    return { negate, directoryOnly, baseName: !line.replace(/\/$/, "").includes("/"), matches: (path7) => glob.matches(path7) };
   } catch {
     return void 0;
   }
 }
-function ignoredPath(rules, path6, directoryIgnored) {
-  for (let slash = path6.indexOf("/"); slash >= 0; slash = path6.indexOf("/", slash + 1)) {
-    if (directoryIgnored(path6.slice(0, slash))) return true;
+function ignoredPath(rules, path7, directoryIgnored) {
+  for (let slash = path7.indexOf("/"); slash >= 0; slash = path7.indexOf("/", slash + 1)) {
+    if (directoryIgnored(path7.slice(0, slash))) return true;
   }
-  return ignored(rules, path6, false);
+  return ignored(rules, path7, false);
 }
-function ignored(rules, path6, directory) {
+function ignored(rules, path7, directory) {
   for (const rule2 of rules) {
-    const name2 = rule2.baseName ? path6.slice(path6.lastIndexOf("/") + 1) : path6;
+    const name2 = rule2.baseName ? path7.slice(path7.lastIndexOf("/") + 1) : path7;
     if (rule2.negate) {
       if (rule2.directoryOnly && !directory) return true;
       if (!rule2.matches(name2)) return true;
@@ -32768,15 +33023,15 @@ function ignored(rules, path6, directory) {
 
 // src/discover/helm-chart.ts
 var MAX_ALIAS_EXPANSIONS = 200;
-function parentDir(path6) {
-  const slash = path6.lastIndexOf("/");
-  return slash < 0 ? "" : path6.slice(0, slash);
+function parentDir(path7) {
+  const slash = path7.lastIndexOf("/");
+  return slash < 0 ? "" : path7.slice(0, slash);
 }
 function joinPath(dir, name2) {
   return dir === "" ? name2 : `${dir}/${name2}`;
 }
-async function chartRootOfTemplate(path6, context) {
-  const segments = path6.split("/");
+async function chartRootOfTemplate(path7, context) {
+  const segments = path7.split("/");
   for (let index = segments.length - 2; index >= 0; index--) {
     if (segments[index] !== "templates") continue;
     const root = segments.slice(0, index).join("/");
@@ -32784,11 +33039,11 @@ async function chartRootOfTemplate(path6, context) {
   }
   return void 0;
 }
-function hasTemplatesSegment(path6) {
-  return path6.startsWith("templates/") || path6.includes("/templates/");
+function hasTemplatesSegment(path7) {
+  return path7.startsWith("templates/") || path7.includes("/templates/");
 }
-async function enclosingChartRoot(path6, context, maxUp = 4) {
-  let dir = parentDir(path6);
+async function enclosingChartRoot(path7, context, maxUp = 4) {
+  let dir = parentDir(path7);
   for (let level = 0; level < maxUp; level++) {
     if (await context.readFile(joinPath(dir, "Chart.yaml")) !== void 0) return dir;
     if (dir === "") return void 0;
@@ -32961,11 +33216,11 @@ async function readTemplateFiles(chartRoot, helmPrefix, context) {
   const templatesDir = joinPath(chartRoot, "templates");
   const listed = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
   const helmIgnore = parseHelmIgnore(await context.readFile(joinPath(chartRoot, ".helmignore")));
-  const paths = listed.filter((path6) => !helmIgnore.ignores(path6.slice(chartRoot === "" ? 0 : chartRoot.length + 1)));
+  const paths = listed.filter((path7) => !helmIgnore.ignores(path7.slice(chartRoot === "" ? 0 : chartRoot.length + 1)));
   const files = [];
-  for (const path6 of paths.slice(0, MAX_TEMPLATE_FILES)) {
-    const text3 = await context.readFile(path6);
-    if (text3 !== void 0) files.push({ path: path6, helmName: `${helmPrefix}/templates/${path6.slice(templatesDir.length + 1)}`, text: text3, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context) });
+  for (const path7 of paths.slice(0, MAX_TEMPLATE_FILES)) {
+    const text3 = await context.readFile(path7);
+    if (text3 !== void 0) files.push({ path: path7, helmName: `${helmPrefix}/templates/${path7.slice(templatesDir.length + 1)}`, text: text3, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context) });
   }
   return files;
 }
@@ -32973,8 +33228,8 @@ async function collectDependencies(chartRoot, helmPrefix, metadata, context, out
   if (depth >= MAX_DEPENDENCY_DEPTH) return;
   const roots = /* @__PURE__ */ new Map();
   const vendored = context.listFiles ? await context.listFiles(joinPath(chartRoot, "charts")) : [];
-  for (const path6 of vendored) {
-    const relative = path6.slice(joinPath(chartRoot, "charts").length + 1).split("/");
+  for (const path7 of vendored) {
+    const relative = path7.slice(joinPath(chartRoot, "charts").length + 1).split("/");
     if (relative.length === 2 && relative[1] === "Chart.yaml") roots.set(relative[0], joinPath(joinPath(chartRoot, "charts"), relative[0]));
   }
   for (const dependency of metadata.dependencies ?? []) {
@@ -33020,9 +33275,9 @@ async function coalesceDependencyValues(data, metadata, roots, context, incomple
   }
 }
 function conditionValue(data, condition) {
-  for (const path6 of condition.split(",")) {
+  for (const path7 of condition.split(",")) {
     let current = data;
-    for (const key of path6.trim().split(".")) current = current && typeof current === "object" ? current[key] : void 0;
+    for (const key of path7.trim().split(".")) current = current && typeof current === "object" ? current[key] : void 0;
     if (typeof current === "boolean") return current;
   }
   return void 0;
@@ -33448,16 +33703,16 @@ function evalArg(arg, state, env) {
       return evalCommand([arg], state, env, void 0);
   }
 }
-function evalFields(receiver, path6, args, state, env, final, startsBare) {
+function evalFields(receiver, path7, args, state, env, final, startsBare) {
   let current = receiver;
   let interfaceNil = !startsBare && (receiver === void 0 || receiver === null);
   let calledMethod = false;
-  for (let index = 0; index < path6.length; index++) {
-    const name2 = path6[index];
-    const last = index === path6.length - 1;
+  for (let index = 0; index < path7.length; index++) {
+    const name2 = path7[index];
+    const last = index === path7.length - 1;
     if (current instanceof Unknown) return current;
     if (current === void 0 || current === null) {
-      if (interfaceNil) return new Unknown(`Helm stops here: nil pointer evaluating .${path6.slice(0, index).join(".")}.${name2}`.replace("..", "."));
+      if (interfaceNil) return new Unknown(`Helm stops here: nil pointer evaluating .${path7.slice(0, index).join(".")}.${name2}`.replace("..", "."));
       continue;
     }
     if (current instanceof GoStruct) {
@@ -33472,16 +33727,16 @@ function evalFields(receiver, path6, args, state, env, final, startsBare) {
       const has = Object.prototype.hasOwnProperty.call(current, name2);
       if (!has && env.incomplete?.has(current)) return new Unknown(env.incomplete.get(current) ?? "");
       if (has) env.reads.push({ container: current, key: name2 });
-      else if (last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path6.join("."));
+      else if (last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path7.join("."));
       current = has ? current[name2] : void 0;
       interfaceNil = current === void 0 || current === null;
       continue;
     }
     return new Unknown(`Helm stops here: can't evaluate field ${name2} in type ${typeof current === "string" ? "string" : Array.isArray(current) ? "slice" : typeof current}`);
   }
-  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path6.length > 0 && !calledMethod) {
+  if ((args.length > 0 || final) && !(receiver instanceof GoStruct) && path7.length > 0 && !calledMethod) {
     const isMethod = current instanceof Unknown;
-    if (!isMethod) return new Unknown(`Helm stops here: ${path6.join(".")} is not a method but has arguments`);
+    if (!isMethod) return new Unknown(`Helm stops here: ${path7.join(".")} is not a method but has arguments`);
   }
   return current;
 }
@@ -34048,9 +34303,9 @@ function filesReachingSites(chart) {
   }
   return reaching;
 }
-function renderChartFile(chart, path6, text3) {
-  const relative = path6.slice(chart.root === "" ? 0 : chart.root.length + 1);
-  const file = { path: path6, helmName: `${chart.metadata.name ?? "chart"}/${relative}`, text: text3, sites: findImageSites(text3), siteBase: 0 };
+function renderChartFile(chart, path7, text3) {
+  const relative = path7.slice(chart.root === "" ? 0 : chart.root.length + 1);
+  const file = { path: path7, helmName: `${chart.metadata.name ?? "chart"}/${relative}`, text: text3, sites: findImageSites(text3), siteBase: 0 };
   if (text3.includes("\0") || text3.includes("")) file.sites = [];
   const siteList = file.sites.map((site) => ({ file, site, renders: [] }));
   const failure2 = renderFile(chart, file, siteList);
@@ -34187,7 +34442,7 @@ function siteValue(text3, site, env) {
 }
 function unsetValue(value, hit) {
   if (typeof value !== "string" || !hit.missing || normalizeForOccurrence(value).ok) return value;
-  const names = [...new Set(hit.missing)].slice(0, 3).map((path6) => `.${path6}`);
+  const names = [...new Set(hit.missing)].slice(0, 3).map((path7) => `.${path7}`);
   return { unresolved: `${names.join(", ")} ${names.length > 1 ? "have" : "has"} no default in the chart's values, so Helm renders ${JSON.stringify(value)}: it is meant to be set at install` };
 }
 function unquoteYamlScalar(text3) {
@@ -34241,8 +34496,8 @@ var CHART_DATA_FILES = /* @__PURE__ */ new Set(["Chart.yaml", "Chart.yml", "requ
 var MAX_IMAGE_LINES = 2e3;
 var helmTemplatesDiscoverer = {
   kind: "helm",
-  matches(path6) {
-    return /\.(ya?ml|tpl)$/i.test(path6) && hasTemplatesSegment(path6);
+  matches(path7) {
+    return /\.(ya?ml|tpl)$/i.test(path7) && hasTemplatesSegment(path7);
   },
   async extract(file, context) {
     const chartRoot = await chartRootOfTemplate(file.path, context);
@@ -34302,7 +34557,7 @@ function containerNameAbove(text3, offset) {
   }
   return void 0;
 }
-function templateOccurrence(path6, lines, rendered, render2) {
+function templateOccurrence(path7, lines, rendered, render2) {
   const { site } = rendered;
   const templated = site.raw.includes("{{");
   const notes = [];
@@ -34310,11 +34565,11 @@ function templateOccurrence(path6, lines, rendered, render2) {
   if (render2.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
   else if (templated && typeof render2.value === "string") notes.push("rendered with the chart's default values");
   const note = notes.length > 0 ? notes.join("; ") : void 0;
-  return makeOccurrence({ file: path6, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render2.value, context: site.handed?.name ?? "image", note });
+  return makeOccurrence({ file: path7, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render2.value, context: site.handed?.name ?? "image", note });
 }
 
 // src/discover/helm-values.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -34344,8 +34599,8 @@ function valuesCopy(chart) {
   }
   return copy;
 }
-function composedImages(chart, path6, written) {
-  const actions = valuesActions(chart).filter((action) => action.paths.some((named) => named === path6 || named.startsWith(`${path6}.`)));
+function composedImages(chart, path7, written) {
+  const actions = valuesActions(chart).filter((action) => action.paths.some((named) => named === path7 || named.startsWith(`${path7}.`)));
   const found = [];
   for (const action of actions.slice(0, MAX_ACTIONS_PER_ENTRY)) {
     const value = evaluateAlone(chart, action);
@@ -34509,8 +34764,8 @@ function writtenOffset(file, pos) {
 
 // src/discover/kustomization-file.ts
 var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function isKustomizationFile(path6) {
-  return KUSTOMIZATION_FILE_NAMES.includes(path6.slice(path6.lastIndexOf("/") + 1));
+function isKustomizationFile(path7) {
+  return KUSTOMIZATION_FILE_NAMES.includes(path7.slice(path7.lastIndexOf("/") + 1));
 }
 async function readKustomization(context, directory) {
   for (const name2 of KUSTOMIZATION_FILE_NAMES) {
@@ -34528,10 +34783,11 @@ var IMAGE_BLOCK_KEY = /image/i;
 var NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
 var helmValuesDiscoverer = {
   kind: "helm",
-  matches(path6) {
-    return /^values[^/]*\.ya?ml$/i.test(path6.slice(path6.lastIndexOf("/") + 1));
+  matches(path7) {
+    return /^values[^/]*\.ya?ml$/i.test(path7.slice(path7.lastIndexOf("/") + 1)) || CI_VALUES.test(path7);
   },
   async extract(file, context) {
+    if (!/^values[^/]*\.ya?ml$/i.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return chartTestingValues(file, context);
     const chartRoot = parentDir(file.path);
     if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context);
     const chart = await loadChart(chartRoot, context);
@@ -34547,7 +34803,7 @@ var helmValuesDiscoverer = {
     const errors = [...parsed.errors];
     const ownChart = chart?.values?.file === file.path ? chart : void 0;
     const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : void 0;
-    const compose = ownChart ? (path6, written) => composedImages(ownChart, path6, written) : void 0;
+    const compose = ownChart ? (path7, written) => composedImages(ownChart, path7, written) : void 0;
     const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
     const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document2 of parsed.documents) {
@@ -34564,28 +34820,39 @@ async function kustomizeInflatedValues(file, context) {
   const kustomization = await readKustomization(context, directory);
   const chart = kustomization === void 0 ? void 0 : inflatingChart(parseValuesText(kustomization, context).documents[0]?.contents, directory, file.path);
   if (chart === void 0) return { occurrences: [] };
+  return valuesReadAsWritten(file, context, {
+    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
+    emptyTag: INFLATED_EMPTY_TAG
+  });
+}
+var CI_VALUES = /(?:^|\/)ci\/[^/]*-values\.ya?ml$/;
+async function chartTestingValues(file, context) {
+  const chartRoot = parentDir(parentDir(file.path));
+  if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return { occurrences: [] };
+  return valuesReadAsWritten(file, context, {
+    note: "a value chart-testing installs the chart with (ci/*-values.yaml), read as written",
+    emptyTag: "tag is empty; the chart's templates choose the default"
+  });
+}
+function valuesReadAsWritten(file, context, reading) {
   const parsed = parseValuesText(file.text, context);
   if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
   const lines = new LineIndex(file.text);
   const occurrences = [];
-  const read = {
-    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
-    emptyTag: INFLATED_EMPTY_TAG
-  };
   const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
   const errors = [...parsed.errors];
   for (const document2 of parsed.documents) {
-    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, { ...read, resolveAlias: aliasResolver(document2) })) errors.push("too many nodes; the rest of the file was not searched for images");
+    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) })) errors.push("too many nodes; the rest of the file was not searched for images");
   }
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
 var INFLATED_EMPTY_TAG = "tag is empty; the chart, which kustomize fetches when it builds, chooses the default";
-function inflatingChart(root, directory, path6) {
+function inflatingChart(root, directory, path7) {
   const charts = mapGet(root, "helmCharts");
   if (!(0, import_yaml4.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix5.normalize(joinPath(directory, node.value)) === path6);
+    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path7);
     if (named) {
       const name2 = mapGet(entry, "name");
       return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
@@ -34626,8 +34893,8 @@ function renderedImages(chart, file, lines) {
   });
 }
 function missingDependencyOf(chart) {
-  return (path6) => {
-    const section = chart.values?.data?.[path6.split(/[.[]/, 1)[0] ?? ""];
+  return (path7) => {
+    const section = chart.values?.data?.[path7.split(/[.[]/, 1)[0] ?? ""];
     return typeof section === "object" && section !== null ? chart.incomplete.get(section) : void 0;
   };
 }
@@ -34652,36 +34919,36 @@ var ValuesWalker = class {
     return typeof this.written === "string" ? this.written : this.written(node);
   }
   /** Aliases are not followed: what they name is searched where it is written. */
-  walk(node, path6, key, depth) {
+  walk(node, path7, key, depth) {
     if (depth > MAX_DEPTH10 || this.exhausted) return;
     if (++this.visited > MAX_NODES) {
       this.exhausted = true;
       return;
     }
     if ((0, import_yaml4.isMap)(node)) {
-      if (this.imageBlock(node, path6, key)) return;
+      if (this.imageBlock(node, path7, key)) return;
       for (const pair of node.items) {
         const childKey = keyText(pair.key, this.options.resolveAlias);
         if (childKey === void 0) continue;
-        const childPath = path6 === "" ? childKey : `${path6}.${childKey}`;
+        const childPath = path7 === "" ? childKey : `${path7}.${childKey}`;
         if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml4.isScalar)(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
       }
     } else if ((0, import_yaml4.isSeq)(node)) {
-      node.items.forEach((item, index) => this.walk(item, `${path6}[${index}]`, key, depth + 1));
+      node.items.forEach((item, index) => this.walk(item, `${path7}[${index}]`, key, depth + 1));
     }
   }
   /** `image: nginx:1.25` */
-  imageString(node, path6) {
+  imageString(node, path7) {
     if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.textOf(node));
     const written = location?.value.trim() ?? "";
     if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
-    if (this.isCovered(location.offset, path6)) return;
-    if (this.emitComposed(location.offset, location.raw, path6, path6, written)) return;
+    if (this.isCovered(location.offset, path7)) return;
+    if (this.emitComposed(location.offset, location.raw, path7, path7, written)) return;
     const value = written.includes("{{") ? { unresolved: "the value is a template rendered with tpl at install time" } : written;
-    this.emit(node, location, value, path6);
+    this.emit(node, location, value, path7);
   }
   /** Whether the templates already report the value at `offset`; names its place in the values if so. */
   isCovered(offset, context) {
@@ -34691,14 +34958,16 @@ var ValuesWalker = class {
     return true;
   }
   /** A map holding an image's parts; true when it was one (its contents are not searched further). */
-  imageBlock(map, path6, key) {
+  imageBlock(map, path7, key) {
     const repositoryNode = mapGet(map, "repository");
     const nameNode = mapGet(map, "image");
     const registry = this.field(mapGet(map, "registry"));
     const tag2 = this.field(mapGet(map, "tag")) ?? (IMAGE_BLOCK_KEY.test(key) || registry !== void 0 ? this.field(mapGet(map, "version")) : void 0);
     const digest = this.field(mapGet(map, "digest"));
     const hasImageParts = tag2 !== void 0 || digest !== void 0 || registry !== void 0 || mapGet(map, "pullPolicy") !== void 0;
-    let nameField = this.field(repositoryNode);
+    const repository = this.field(repositoryNode);
+    const unsetRepository = repository?.rendered === "" && (mapGet(map, "name") !== void 0 || nameNode !== void 0);
+    let nameField = unsetRepository ? void 0 : repository;
     let positioned = repositoryNode;
     let fieldName = "repository";
     if (nameField === void 0 && (tag2 !== void 0 || registry !== void 0 && IMAGE_BLOCK_KEY.test(key))) {
@@ -34715,10 +34984,10 @@ var ValuesWalker = class {
     if (!IMAGE_BLOCK_KEY.test(key) && !hasImageParts) return false;
     const location = scalarLocation(positioned, this.textOf(positioned));
     if (!location || location.raw === "") return false;
-    const context = `${path6 === "" ? "" : `${path6}.`}${fieldName}`;
+    const context = `${path7 === "" ? "" : `${path7}.`}${fieldName}`;
     if (this.isCovered(location.offset, context)) return true;
     const pinned = tag2 !== void 0 && tag2.rendered !== "" || digest !== void 0 && digest.rendered !== "";
-    if (this.emitComposed(location.offset, location.raw, path6, context, nameField.rendered, pinned ? hasTagOrDigest : void 0)) return true;
+    if (this.emitComposed(location.offset, location.raw, path7, context, nameField.rendered, pinned ? hasTagOrDigest : void 0)) return true;
     const notes = [];
     let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
@@ -34726,7 +34995,7 @@ var ValuesWalker = class {
       image += `:${tag2.rendered}`;
       if (tag2.rendered !== tag2.written) notes.push(`tag written as the number ${tag2.written}; Helm renders it as ${tag2.rendered}`);
     } else if (!digest || digest.rendered === "") {
-      const dependency = this.options.missingDependency?.(path6);
+      const dependency = this.options.missingDependency?.(path7);
       unresolvedTag = dependency ? `tag is empty; its default is in ${dependency}` : this.options.emptyTag ?? EMPTY_TAG;
     }
     if (digest && digest.rendered !== "") image += `@${digest.rendered}`;
@@ -34756,8 +35025,8 @@ var ValuesWalker = class {
    * An entry no template renders with the default values, reported as a template action composes
    * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
    */
-  emitComposed(offset, raw, path6, context, written, keep) {
-    const images = (this.options.compose?.(path6, written) ?? []).filter((image) => keep === void 0 || keep(image.value));
+  emitComposed(offset, raw, path7, context, written, keep) {
+    const images = (this.options.compose?.(path7, written) ?? []).filter((image) => keep === void 0 || keep(image.value));
     for (const image of images) {
       const template = new LineIndex(image.file.text).positionAt(image.offset);
       this.sink({
@@ -34785,10 +35054,10 @@ function hasTagOrDigest(reference) {
     throw error;
   }
 }
-function imagesInValuesTree(node, text3, path6, key, sink, reading) {
+function imagesInValuesTree(node, text3, path7, key, sink, reading) {
   const described = (image) => sink({ ...image, note: [reading.note, image.note].filter(Boolean).join("; ") });
   const walker = new ValuesWalker(text3, described, { emptyTag: reading.emptyTag, resolveAlias: reading.resolveAlias });
-  walker.walk(node, path6, key, 0);
+  walker.walk(node, path7, key, 0);
   return walker.exhausted;
 }
 function valueOccurrence(file, lines, image) {
@@ -34804,21 +35073,21 @@ function looksLikeRepository(text3) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml26 = __toESM(require_dist(), 1);
-import { posix as posix6 } from "node:path";
+var import_yaml27 = __toESM(require_dist(), 1);
+import { posix as posix7 } from "node:path";
 
 // src/discover/helm-values-merge.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var MAX_NODES2 = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml25.YAMLMap();
+  root = new import_yaml26.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml25.isMap)(node)) return;
+    if (!(0, import_yaml26.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -34826,8 +35095,8 @@ var MergedValues = class {
    * Sets one value at a dotted path (`image.tag`, `a\.b.c`), as Flux's `targetPath` and Argo CD's
    * `helm.parameters` do. False for a path with list indexes or nothing in it, which is left unset.
    */
-  set(path6, node, source) {
-    const keys = dottedKeys(path6);
+  set(path7, node, source) {
+    const keys = dottedKeys(path7);
     if (keys === void 0) return false;
     this.register(node, source, 0);
     let map = this.root;
@@ -34842,26 +35111,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES2 || (0, import_yaml25.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES2 || (0, import_yaml26.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml25.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml25.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml26.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml26.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml25.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml26.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml25.isMap)(pair.value) && (0, import_yaml25.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml26.isMap)(pair.value) && (0, import_yaml26.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml25.isMap)(current)) return current;
-    const child = new import_yaml25.YAMLMap();
-    if ((0, import_yaml25.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml25.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml26.isMap)(current)) return current;
+    const child = new import_yaml26.YAMLMap();
+    if ((0, import_yaml26.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml26.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
     }
     this.owned.add(child);
     setPair(map, key, child);
@@ -34869,7 +35138,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml25.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml26.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf3(map, key) {
   return pairOf(map, key)?.value;
@@ -34877,21 +35146,21 @@ function valueOf3(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml25.Pair(new import_yaml25.Scalar(key), value));
+  else map.items.push(new import_yaml26.Pair(new import_yaml26.Scalar(key), value));
 }
-function dottedKeys(path6) {
-  if (path6.includes("[")) return void 0;
+function dottedKeys(path7) {
+  if (path7.includes("[")) return void 0;
   const keys = [];
   let key = "";
-  for (let index = 0; index < path6.length; index++) {
-    if (path6[index] === "\\" && path6[index + 1] === ".") {
+  for (let index = 0; index < path7.length; index++) {
+    if (path7[index] === "\\" && path7[index + 1] === ".") {
       key += ".";
       index++;
-    } else if (path6[index] === ".") {
+    } else if (path7[index] === ".") {
       keys.push(key);
       key = "";
     } else {
-      key += path6[index];
+      key += path7[index];
     }
   }
   keys.push(key);
@@ -34956,8 +35225,8 @@ var ValuesFinder = class {
     const kustomization = await (this.kustomization ??= this.readKustomization());
     const generated = await this.generated(reference, kustomization);
     if (generated !== void 0) return generated;
-    for (const path6 of await this.manifestPaths(kustomization)) {
-      const found = await this.inManifest(reference, path6);
+    for (const path7 of await this.manifestPaths(kustomization)) {
+      const found = await this.inManifest(reference, path7);
       if (found !== void 0) return found;
     }
     return "is not in the repository (Flux reads it from the cluster)";
@@ -34973,9 +35242,9 @@ var ValuesFinder = class {
       for (const item of seqItems(mapGet(generator, "files"))) {
         const written = scalarString(item) ?? "";
         const equals = written.indexOf("=");
-        const path6 = equals < 0 ? written : written.slice(equals + 1);
-        if ((equals < 0 ? posix6.basename(written) : written.slice(0, equals)) !== reference.valuesKey) continue;
-        const file = posix6.normalize(joinPath(this.directory, path6));
+        const path7 = equals < 0 ? written : written.slice(equals + 1);
+        if ((equals < 0 ? posix7.basename(written) : written.slice(0, equals)) !== reference.valuesKey) continue;
+        const file = posix7.normalize(joinPath(this.directory, path7));
         const text3 = await this.context.readFile(file);
         if (text3 === void 0) return `is generated from ${file}, which could not be read`;
         const place = { file, fileOffset: (offset) => offset, context: "", note: `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name} generated from this file), read as written` };
@@ -34987,26 +35256,26 @@ var ValuesFinder = class {
   }
   /** The kustomization's resource files and the YAML files beside the release, bounded. */
   async manifestPaths(kustomization) {
-    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path6) => posix6.normalize(joinPath(this.directory, path6)));
+    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path7) => posix7.normalize(joinPath(this.directory, path7)));
     const beside = await this.context.listFiles?.(this.directory) ?? [];
-    const paths = [...resources, ...beside.filter((path6) => parentDir(path6) === this.directory)].filter((path6) => /\.ya?ml$/i.test(path6));
+    const paths = [...resources, ...beside.filter((path7) => parentDir(path7) === this.directory)].filter((path7) => /\.ya?ml$/i.test(path7));
     return [...new Set(paths)].slice(0, MAX_MANIFESTS);
   }
   /** The named ConfigMap's `data` or Secret's `stringData` key in a manifest file, as a literal block of YAML (or the scalar a `targetPath` sets). */
-  async inManifest(reference, path6) {
-    const text3 = await this.context.readFile(path6);
+  async inManifest(reference, path7) {
+    const text3 = await this.context.readFile(path7);
     if (text3 === void 0 || !text3.includes(reference.name)) return void 0;
     for (const document2 of parseYamlDocuments(text3).documents) {
       const root = document2.contents;
       if (scalarString(mapGet(root, "kind")) !== reference.kind || scalarString(mapGet(mapGet(root, "metadata"), "name")) !== reference.name) continue;
       const value = mapGet(mapGet(root, reference.kind === "Secret" ? "stringData" : "data"), reference.valuesKey);
-      if (value === void 0) return reference.kind === "Secret" ? `is in ${path6} without the key in stringData (data is base64, which is not read)` : `is in ${path6} without the key`;
+      if (value === void 0) return reference.kind === "Secret" ? `is in ${path7} without the key in stringData (data is base64, which is not read)` : `is in ${path7} without the key`;
       const note = `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name}), read as written`;
-      if (reference.targetPath !== void 0) return { node: value, source: { text: text3, place: { file: path6, fileOffset: (offset) => offset, context: "", note } } };
+      if (reference.targetPath !== void 0) return { node: value, source: { text: text3, place: { file: path7, fileOffset: (offset) => offset, context: "", note } } };
       const embedded = literalBlockText(value, text3);
       const parsed = embedded === void 0 ? void 0 : parseYamlDocuments(embedded.text);
-      if (embedded === void 0 || parsed === void 0 || parsed.errors.length > 0) return `is in ${path6}, its key not a literal block (|) of YAML, which is not read`;
-      return { node: parsed.documents[0]?.contents, source: { text: embedded.text, place: { file: path6, fileOffset: embedded.fileOffset, context: "", note } } };
+      if (embedded === void 0 || parsed === void 0 || parsed.errors.length > 0) return `is in ${path7}, its key not a literal block (|) of YAML, which is not read`;
+      return { node: parsed.documents[0]?.contents, source: { text: embedded.text, place: { file: path7, fileOffset: embedded.fileOffset, context: "", note } } };
     }
     return void 0;
   }
@@ -35014,9 +35283,115 @@ var ValuesFinder = class {
 function wholeText(text3) {
   const start = text3.length - text3.trimStart().length;
   const end = text3.trimEnd().length;
-  const scalar = new import_yaml26.Scalar(text3.slice(start, end));
+  const scalar = new import_yaml27.Scalar(text3.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
+}
+
+// src/discover/argo-value-files.ts
+import { posix as posix8 } from "node:path";
+var readInScan = /* @__PURE__ */ new WeakMap();
+var EMPTY_TAG3 = "tag is empty; the chart, which is not read here, chooses the default";
+function valueFilePath(written, refs, sourcePath) {
+  let path7;
+  const ref = /^\$([A-Za-z0-9_-]+)\/(.+)$/.exec(written);
+  if (ref) {
+    if (!refs.has(ref[1] ?? "")) return void 0;
+    path7 = ref[2] ?? "";
+  } else {
+    if (sourcePath === void 0 || written.startsWith("$") || written.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return void 0;
+    path7 = joinPath(sourcePath.replace(/^\.\/?|\/+$/g, ""), written);
+  }
+  const normalized = posix8.normalize(path7);
+  return normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/") || normalized === "." ? void 0 : normalized;
+}
+async function argoValueFilesImages(files, context) {
+  const occurrences = [];
+  const errors = [];
+  const notes = [];
+  const read = perScan(readInScan, context);
+  for (const file of files) {
+    const unread = `helm.valueFiles ${file.written}`.slice(0, 300);
+    const { path: path7 } = file;
+    if (path7 === void 0) {
+      notes.push(`${unread} is not a file of this repository: the images it sets were not read`);
+      continue;
+    }
+    if (read.has(path7)) continue;
+    read.set(path7, true);
+    if (await readByValuesDiscoverer(path7, context)) continue;
+    const text3 = await context.readFile(path7);
+    if (text3 === void 0) {
+      notes.push(`${unread} (${path7}) is not in this repository: the images it sets were not read`);
+      continue;
+    }
+    const parsed = parseValuesText(text3, context);
+    const lines = new LineIndex(text3);
+    const sink = (image) => void occurrences.push(valueOccurrence(path7, lines, image));
+    const reading = { note: `a value an Argo CD application gives its chart (helm.valueFiles ${file.written}), read as written`, emptyTag: EMPTY_TAG3 };
+    for (const document2 of parsed.documents) {
+      if (imagesInValuesTree(document2.contents, text3, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) })) errors.push(`${path7}: too many nodes; the rest of the file was not searched for images`);
+    }
+  }
+  return { occurrences, errors, notes };
+}
+async function readByValuesDiscoverer(path7, context) {
+  if (!/^values[^/]*\.ya?ml$/i.test(posix8.basename(path7))) return false;
+  return await context.readFile(joinPath(parentDir(path7), "Chart.yaml")) !== void 0;
+}
+
+// src/discover/operator-images.ts
+var ECK_SPEC_IMAGE = ["spec.image"];
+var OPERATORS2 = [
+  {
+    group: "monitoring.coreos.com/",
+    operator: "the Prometheus Operator",
+    fields: {
+      Prometheus: ["spec.image", "spec.thanos.image"],
+      PrometheusAgent: ["spec.image"],
+      Alertmanager: ["spec.image"],
+      ThanosRuler: ["spec.image"]
+    }
+  },
+  {
+    group: "acid.zalan.do/",
+    operator: "Zalando's Postgres Operator",
+    fields: {
+      postgresql: ["spec.dockerImage"],
+      OperatorConfiguration: ["configuration.docker_image", "configuration.connection_pooler.connection_pooler_image", "configuration.logical_backup.logical_backup_docker_image"]
+    }
+  },
+  {
+    group: "postgresql.cnpg.io/",
+    operator: "CloudNativePG",
+    fields: { Cluster: ["spec.imageName"], ImageCatalog: ["spec.images[].image"], ClusterImageCatalog: ["spec.images[].image"] }
+  },
+  {
+    group: "postgres-operator.crunchydata.com/",
+    operator: "Crunchy Postgres for Kubernetes",
+    fields: { PostgresCluster: ["spec.image", "spec.backups.pgbackrest.image", "spec.proxy.pgBouncer.image", "spec.monitoring.pgmonitor.exporter.image"] }
+  },
+  { group: "elasticsearch.k8s.elastic.co/", operator: "ECK", fields: { Elasticsearch: ECK_SPEC_IMAGE } },
+  { group: "kibana.k8s.elastic.co/", operator: "ECK", fields: { Kibana: ECK_SPEC_IMAGE } },
+  { group: "apm.k8s.elastic.co/", operator: "ECK", fields: { ApmServer: ECK_SPEC_IMAGE } },
+  { group: "beat.k8s.elastic.co/", operator: "ECK", fields: { Beat: ECK_SPEC_IMAGE } },
+  { group: "agent.k8s.elastic.co/", operator: "ECK", fields: { Agent: ECK_SPEC_IMAGE } },
+  { group: "enterprisesearch.k8s.elastic.co/", operator: "ECK", fields: { EnterpriseSearch: ECK_SPEC_IMAGE } },
+  { group: "maps.k8s.elastic.co/", operator: "ECK", fields: { ElasticMapsServer: ECK_SPEC_IMAGE } },
+  { group: "logstash.k8s.elastic.co/", operator: "ECK", fields: { Logstash: ECK_SPEC_IMAGE } },
+  {
+    group: "databases.spotahome.com/",
+    operator: "Spotahome's Redis Operator",
+    fields: { RedisFailover: ["spec.redis.image", "spec.sentinel.image", "spec.redis.exporter.image", "spec.sentinel.exporter.image"] }
+  },
+  { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
+  { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } }
+];
+function operatorImageFields(apiVersion, kind) {
+  const operator = OPERATORS2.find((entry) => apiVersion.startsWith(entry.group));
+  const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : void 0;
+  if (!operator || !paths) return [];
+  return paths.map((path7) => ({ path: path7.replace(/\[\]/g, ".[]").split("."), note: `the image ${operator.operator} runs for this ${kind} (${path7})` }));
 }
 
 // src/discover/kubernetes.ts
@@ -35025,19 +35400,20 @@ var MAX_ALIASES_FOLLOWED = 1e3;
 var MAX_DEPTH11 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",
-  matches(path6, text3) {
-    path6 = withoutJinjaSuffix(path6);
-    if (isKustomizationFile(path6)) return false;
-    if (/\.ya?ml$/i.test(path6)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
-    if (/\.json$/i.test(path6)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
+  matches(path7, text3) {
+    path7 = withoutJinjaSuffix(path7);
+    if (isKustomizationFile(path7)) return false;
+    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
+    if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
     return false;
   },
-  candidate(path6) {
-    path6 = withoutJinjaSuffix(path6);
-    return /\.(?:ya?ml|json)$/i.test(path6) && !isKustomizationFile(path6);
+  candidate(path7) {
+    path7 = withoutJinjaSuffix(path7);
+    return /\.(?:ya?ml|json)$/i.test(path7) && !isKustomizationFile(path7);
   },
   async extract(file, context) {
     const rendered = renderedPath(file.path);
@@ -35050,8 +35426,8 @@ var kubernetesDiscoverer = {
     return withValuesFrom(file, collectManifestImages(file.text), file.path, context);
   }
 };
-async function withValuesFrom(file, scan2, path6, context) {
-  const extraction = manifestOccurrences(file, scan2, path6);
+async function withValuesFrom(file, scan2, path7, context) {
+  const extraction = manifestOccurrences(file, scan2, path7);
   const linesOf = /* @__PURE__ */ new Map();
   const merged = [];
   for (const release of scan2.releases) {
@@ -35064,13 +35440,19 @@ async function withValuesFrom(file, scan2, path6, context) {
     if (notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...notes];
     if (exhausted) extraction.errors = [...extraction.errors ?? [], `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
   }
+  if (scan2.valueFiles.length > 0) {
+    const valueFiles = await argoValueFilesImages(scan2.valueFiles, context);
+    merged.push(...valueFiles.occurrences);
+    if (valueFiles.errors.length > 0) extraction.errors = [...extraction.errors ?? [], ...valueFiles.errors];
+    if (valueFiles.notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...valueFiles.notes];
+  }
   const at = (occurrence) => `${occurrence.file}:${occurrence.line}:${occurrence.column}`;
   const helmValues = new Set(merged.map(at));
   extraction.occurrences = [...extraction.occurrences.filter((occurrence) => !helmValues.has(at(occurrence))), ...merged];
   return extraction;
 }
-function manifestOccurrences(file, scan2, path6) {
-  const reportErrors = scan2.objects > 0 || looksLikeManifest(path6, file.text);
+function manifestOccurrences(file, scan2, path7) {
+  const reportErrors = scan2.objects > 0 || looksLikeManifest(path7, file.text);
   const lines = scan2.images.length > 0 || scan2.unparsed.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
   const unparsed = lines !== void 0 && scan2.masked !== void 0 && reportErrors ? readUnparsed(file.text, scan2.masked, scan2.unparsed, lines) : void 0;
   const images = unparsed === void 0 ? scan2.images : [...scan2.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: "image", note: LINE_BY_LINE_NOTE }))];
@@ -35094,8 +35476,8 @@ var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')
 var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
 var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 var JSON_KIND_KEY = /"kind"\s*:/;
-function looksLikeManifest(path6, text3) {
-  if (/\.json$/i.test(path6)) return true;
+function looksLikeManifest(path7, text3) {
+  if (/\.json$/i.test(path7)) return true;
   if (/^apiVersion[ \t]*:/m.test(text3) && /^kind[ \t]*:/m.test(text3)) return true;
   const significant = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*[ \t]*(\S)/.exec(text3.slice(0, 64 * 1024));
   return significant?.[1] === "{" || significant?.[1] === "[";
@@ -35106,7 +35488,7 @@ function cannotHoldImage(documentText) {
   if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
   return isPlainCustomResourceDefinition(documentText);
 }
-var IMAGE_WORDS = ["image", "bundle", "Image", "repository", "valuesFrom"];
+var IMAGE_WORDS = ["image", "bundle", "Image", "IMAGE", "repository", "valuesFrom", "valueFiles"];
 var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 var KIND_LINE = /^kind[ \t]*:/;
 var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
@@ -35150,6 +35532,7 @@ function collectManifestImages(text3, options = {}) {
   const byOffset = /* @__PURE__ */ new Map();
   let objects = 0;
   const releases = [];
+  const valueFiles = [];
   parsed.documents.forEach((document2) => {
     const walker = new ManifestWalker(document2, text3, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
@@ -35159,6 +35542,7 @@ function collectManifestImages(text3, options = {}) {
     walker.object(document2.contents, "");
     objects += walker.objects;
     releases.push(...walker.releases);
+    valueFiles.push(...walker.valueFiles);
     errors.push(...walker.unread);
     if (walker.exhausted) {
       const line = new LineIndex(text3).positionAt(document2.range[0]).line;
@@ -35166,7 +35550,7 @@ function collectManifestImages(text3, options = {}) {
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, releases, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked };
 }
 var noSubstitution = (text3) => ({ value: text3 });
 var ManifestWalker = class {
@@ -35188,6 +35572,8 @@ var ManifestWalker = class {
   objects = 0;
   /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
   releases = [];
+  /** Values files Argo CD applications give their charts (`helm.valueFiles`), read once the walk is done. */
+  valueFiles = [];
   resolveAlias;
   /** A node with aliases followed, counting against the budget; undefined once the budget is spent. */
   node(node) {
@@ -35196,7 +35582,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml28.isAlias)(node)) {
+    if ((0, import_yaml30.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -35210,9 +35596,9 @@ var ManifestWalker = class {
     if (!(0, import_yaml4.isMap)(resolved)) return void 0;
     return this.node(mapGet(resolved, key));
   }
-  at(node, path6) {
+  at(node, path7) {
     let current = node;
-    for (const key of path6) {
+    for (const key of path7) {
       current = this.get(current, key);
       if (current === void 0 || current === null) return void 0;
     }
@@ -35247,6 +35633,8 @@ var ManifestWalker = class {
     if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
+    for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
+    if (apiVersion === "v1" && kind === "ConfigMap") this.configMapImages(this.get(root, "data"), `${prefix}data`);
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
   }
@@ -35257,6 +35645,28 @@ var ManifestWalker = class {
     if (this.items(valuesFrom).length > 0) this.releases.push({ values, valuesFrom, prefix });
     else this.helmValues(values, `${prefix}spec.values`, "values", "a value of the HelmRelease's chart (spec.values), read as written");
   }
+  /** The image at a field path of an operator's resource (operator-images.ts); `[]` steps into every item of a list. */
+  fieldImages(node, path7, context, note) {
+    const [key, ...rest] = path7;
+    if (key === void 0) return this.imageAt(node, context, noSubstitution, note);
+    if (key === "[]") return this.items(node).forEach((item, index) => this.fieldImages(item, rest, `${context}[${index}]`, note));
+    this.fieldImages(this.get(node, key), rest, context === "" || context.endsWith(".") ? `${context}${key}` : `${context}.${key}`, note);
+  }
+  /**
+   * A ConfigMap's settings named as an image (`docker_image`, `connection_pooler_image`, `IMAGE`:
+   * Zalando's operator configuration, variables a workload takes by `envFrom`) whose value is one
+   * reference by its shape.
+   */
+  configMapImages(data, path7) {
+    const map = this.node(data);
+    if (!(0, import_yaml4.isMap)(map)) return;
+    for (const pair of map.items) {
+      const key = keyText(pair.key, this.resolveAlias);
+      const value = this.string(pair.value);
+      if (key === void 0 || value === void 0 || !isImageSettingName(key) || !isOneReference(value)) continue;
+      this.imageAt(this.node(pair.value), `${path7}.${key}`, noSubstitution, `a ConfigMap setting named as an image (${key})`);
+    }
+  }
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
   kindClusterNodes(root, prefix) {
     this.items(this.get(root, "nodes")).forEach((node, index) => {
@@ -35264,32 +35674,32 @@ var ManifestWalker = class {
     });
   }
   /** containers, initContainers and ephemeralContainers of a pod spec. */
-  podSpec(spec, path6, requireName, substitute2 = noSubstitution) {
+  podSpec(spec, path7, requireName, substitute2 = noSubstitution) {
     if (!(0, import_yaml4.isMap)(spec)) return;
     for (const key of CONTAINER_LIST_KEYS) {
-      this.containerList(this.get(spec, key), `${path6}.${key}`, requireName, substitute2);
+      this.containerList(this.get(spec, key), `${path7}.${key}`, requireName, substitute2);
     }
   }
-  containerList(list2, path6, requireName, substitute2) {
+  containerList(list2, path7, requireName, substitute2) {
     this.items(list2).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path6}[${index}]`, substitute2, (0, import_yaml28.isAlias)(item));
+      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml30.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
-  imageOf(container, path6, substitute2, viaAlias = false) {
+  imageOf(container, path7, substitute2, viaAlias = false) {
     const injected = this.string(this.get(container, "name")) === "istio-proxy" ? istioInjected(substitute2) : substitute2;
-    this.imageAt(this.get(container, "image"), `${path6}.image`, injected, void 0, viaAlias);
-    this.environmentImages(container, path6, viaAlias);
-    this.argumentImages(container, path6, viaAlias);
+    this.imageAt(this.get(container, "image"), `${path7}.image`, injected, void 0, viaAlias);
+    this.environmentImages(container, path7, viaAlias);
+    this.argumentImages(container, path7, viaAlias);
   }
   /**
    * Images a container is handed as a flag (cert-manager's `--acme-http01-solver-image=quay.io/...`):
    * an `args` or `command` item `--<name>image=<one reference>`, or an item `--<name>image` and the
    * reference as the next item, reported at the reference.
    */
-  argumentImages(container, path6, viaAlias) {
+  argumentImages(container, path7, viaAlias) {
     if (!(0, import_yaml4.isMap)(container)) return;
     for (const key of ["args", "command"]) {
       const list2 = mapGet(container, key);
@@ -35301,7 +35711,7 @@ var ManifestWalker = class {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path6}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml28.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml30.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -35310,7 +35720,7 @@ var ManifestWalker = class {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path6}.${key}[${index}]`, note }, viaAlias || (0, import_yaml28.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml30.isAlias)(item));
       });
     }
   }
@@ -35319,7 +35729,7 @@ var ManifestWalker = class {
    * OLM's `RELATED_IMAGE_*`): a variable named as an image whose value is one valid reference with a
    * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
    */
-  environmentImages(container, path6, viaAlias) {
+  environmentImages(container, path7, viaAlias) {
     const env = (0, import_yaml4.isMap)(container) ? mapGet(container, "env") : void 0;
     if (env === void 0) return;
     this.items(this.node(env)).forEach((item, index) => {
@@ -35327,7 +35737,7 @@ var ManifestWalker = class {
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path6}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml28.isAlias)(item));
+      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml30.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -35343,15 +35753,15 @@ var ManifestWalker = class {
     this.emit({ offset: location.offset, raw: location.raw, text: written, value: filler ?? placeholderCheck(value, this.templateNote), context, note }, viaAlias);
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
-  genericContainers(node, path6, depth, skipped) {
-    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
+  genericContainers(node, path7, depth, skipped) {
+    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml30.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isMap)(resolved)) {
       for (const pair of resolved.items) {
         const key = keyText(pair.key, this.resolveAlias);
         if (key === void 0 || skipped?.has(key)) continue;
-        const childPath = path6 === "" ? key : `${path6}.${key}`;
-        if (CONTAINER_LIST_KEYS.includes(key)) {
+        const childPath = path7 === "" ? key : `${path7}.${key}`;
+        if (CONTAINER_LIST_KEYS.includes(key) || OPERATOR_CONTAINER_LIST_KEYS.includes(key)) {
           this.containerList(pair.value, childPath, true, noSubstitution);
           continue;
         }
@@ -35363,7 +35773,7 @@ var ManifestWalker = class {
         this.genericContainers(pair.value, childPath, depth + 1, skipped);
       }
     } else if ((0, import_yaml4.isSeq)(resolved)) {
-      resolved.items.forEach((item, index) => this.genericContainers(item, `${path6}[${index}]`, depth + 1, skipped));
+      resolved.items.forEach((item, index) => this.genericContainers(item, `${path7}[${index}]`, depth + 1, skipped));
     }
   }
   /**
@@ -35371,13 +35781,13 @@ var ManifestWalker = class {
    * volume; and KubeVirt's container disks, `volumes[].containerDisk.image`, a disk KubeVirt pulls
    * as a container image and runs beside the virtual machine.
    */
-  imageVolumes(list2, path6) {
+  imageVolumes(list2, path7) {
     this.items(list2).forEach((volume, index) => {
       if (this.string(this.get(volume, "name")) === void 0) return;
       const reference = this.get(this.get(volume, "image"), "reference");
-      this.imageAt(reference, `${path6}[${index}].image.reference`, noSubstitution, "an image volume: mounted read-only into the pod");
+      this.imageAt(reference, `${path7}[${index}].image.reference`, noSubstitution, "an image volume: mounted read-only into the pod");
       const disk = this.get(this.get(volume, "containerDisk"), "image");
-      this.imageAt(disk, `${path6}[${index}].containerDisk.image`, noSubstitution, "a KubeVirt container disk: pulled as a container image to hold the virtual machine's disk");
+      this.imageAt(disk, `${path7}[${index}].containerDisk.image`, noSubstitution, "a KubeVirt container disk: pulled as a container image to hold the virtual machine's disk");
     });
   }
   /** Tekton: Task, ClusterTask, TaskRun, Pipeline, PipelineRun, StepAction, TriggerTemplate. */
@@ -35412,53 +35822,53 @@ var ManifestWalker = class {
    * `pipelineRef` (v1beta1), and the `bundle` parameter of a reference through the bundles resolver
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
-  tektonBundles(node, path6, substitute2, depth) {
-    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
+  tektonBundles(node, path7, substitute2, depth) {
+    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml30.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isSeq)(resolved)) {
-      resolved.items.forEach((item, index) => this.tektonBundles(item, `${path6}[${index}]`, substitute2, depth + 1));
+      resolved.items.forEach((item, index) => this.tektonBundles(item, `${path7}[${index}]`, substitute2, depth + 1));
       return;
     }
     if (!(0, import_yaml4.isMap)(resolved)) return;
     for (const pair of resolved.items) {
       const key = keyText(pair.key, this.resolveAlias);
       if (key === void 0) continue;
-      const childPath = `${path6}.${key}`;
+      const childPath = `${path7}.${key}`;
       if (key === "taskRef" || key === "pipelineRef" || key === "ref") this.tektonBundle(pair.value, childPath, substitute2);
       else this.tektonBundles(pair.value, childPath, substitute2, depth + 1);
     }
   }
-  tektonBundle(reference, path6, substitute2) {
+  tektonBundle(reference, path7, substitute2) {
     const note = "a Tekton bundle: the OCI image the task or pipeline is read from";
-    if (this.get(reference, "bundle") !== void 0) this.imageAt(this.get(reference, "bundle"), `${path6}.bundle`, substitute2, note);
+    if (this.get(reference, "bundle") !== void 0) this.imageAt(this.get(reference, "bundle"), `${path7}.bundle`, substitute2, note);
     if (this.string(this.get(reference, "resolver")) !== "bundles") return;
     this.items(this.get(reference, "params")).forEach((param, index) => {
-      if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path6}.params[${index}].value`, substitute2, note);
+      if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path7}.params[${index}].value`, substitute2, note);
     });
   }
-  pipelineSpec(spec, path6) {
+  pipelineSpec(spec, path7) {
     for (const list2 of ["tasks", "finally"]) {
       this.items(this.get(spec, list2)).forEach((task, index) => {
-        this.taskSpec(this.get(task, "taskSpec"), `${path6}.${list2}[${index}].taskSpec`);
+        this.taskSpec(this.get(task, "taskSpec"), `${path7}.${list2}[${index}].taskSpec`);
       });
     }
   }
-  taskSpec(spec, path6) {
+  taskSpec(spec, path7) {
     if (!(0, import_yaml4.isMap)(this.node(spec))) return;
     const substitute2 = tektonParams(this, spec);
-    for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path6}.${list2}`, false, substitute2);
+    for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path7}.${list2}`, false, substitute2);
     const stepTemplate = this.get(spec, "stepTemplate");
-    if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path6}.stepTemplate`, substitute2);
+    if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path7}.stepTemplate`, substitute2);
   }
   /**
    * Helm values written in this object for a chart kept elsewhere (a Flux HelmRelease's
    * `spec.values`, an Argo CD Application's `helm.valuesObject`): image blocks and image strings
    * by the rules of a values file, as written, since the chart's templates are not read here.
    */
-  helmValues(values, path6, key, note, within) {
+  helmValues(values, path7, key, note, within) {
     if (!(0, import_yaml4.isMap)(values)) return;
     const reading = { note, emptyTag: "tag is empty; the chart, which is not read here, chooses the default", resolveAlias: within?.resolveAlias ?? this.resolveAlias };
-    const exhausted = imagesInValuesTree(values, within?.text.text ?? this.text, path6, key, (image) => {
+    const exhausted = imagesInValuesTree(values, within?.text.text ?? this.text, path7, key, (image) => {
       const text3 = typeof image.value === "string" ? image.value : image.raw;
       const offset = within ? within.text.fileOffset(image.offset) : image.offset;
       this.emit({ offset, raw: image.raw, text: text3, value: placeholderCheck(image.value, this.templateNote), context: image.context, note: image.note, kind: "helm" }, false);
@@ -35469,11 +35879,11 @@ var ManifestWalker = class {
    * Helm values written as a YAML string in a literal block (`helm.values: |`, `valuesContent: |`),
    * parsed and read as `helmValues`, each position in this file.
    */
-  helmValuesString(node, path6, note) {
-    const values = this.embeddedValues(node, path6);
+  helmValuesString(node, path7, note) {
+    const values = this.embeddedValues(node, path7);
     if (values === void 0) return;
     for (const document2 of values.documents) {
-      this.helmValues(document2.contents, path6, path6.slice(path6.lastIndexOf(".") + 1), note, { text: values.embedded, resolveAlias: aliasResolver(document2) });
+      this.helmValues(document2.contents, path7, path7.slice(path7.lastIndexOf(".") + 1), note, { text: values.embedded, resolveAlias: aliasResolver(document2) });
     }
   }
   /**
@@ -35481,17 +35891,17 @@ var ManifestWalker = class {
    * is in this file. A string that is not such a block, or not YAML (with any `{{ }}` of an
    * ApplicationSet masked), is reported as not read.
    */
-  embeddedValues(node, path6) {
+  embeddedValues(node, path7) {
     if (node === void 0 || node === null) return void 0;
     const embedded = literalBlockText(node, this.text);
     const line = () => new LineIndex(this.text).positionAt((0, import_yaml4.isScalar)(node) && node.range ? node.range[0] : 0).line;
     if (!embedded) {
-      if ((0, import_yaml4.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path6} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
+      if ((0, import_yaml4.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path7} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
       return void 0;
     }
     const parsed = parseYamlDocuments(maskTemplate(embedded.text, "actions") ?? embedded.text);
     if (parsed.errors.length > 0) {
-      this.unread.push(`${path6} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
+      this.unread.push(`${path7} (line ${line()}) is not YAML, so its images were not read: ${parsed.errors[0]}`);
       return void 0;
     }
     return { contents: parsed.documents.map((document2) => document2.contents), documents: parsed.documents, embedded };
@@ -35499,28 +35909,41 @@ var ManifestWalker = class {
   /** Argo CD: the Helm values an Application (or each application of an ApplicationSet) gives its chart. */
   argoApplication(root, kind, prefix) {
     const spec = kind === "ApplicationSet" ? this.at(root, ["spec", "template", "spec"]) : this.get(root, "spec");
-    const path6 = kind === "ApplicationSet" ? `${prefix}spec.template.spec` : `${prefix}spec`;
+    const path7 = kind === "ApplicationSet" ? `${prefix}spec.template.spec` : `${prefix}spec`;
     const source = this.get(spec, "source");
-    if (source !== void 0) this.argoHelmValues(this.get(source, "helm"), `${path6}.source.helm`);
-    this.items(this.get(spec, "sources")).forEach((item, index) => this.argoHelmValues(this.get(item, "helm"), `${path6}.sources[${index}].helm`));
+    const sources = this.items(this.get(spec, "sources"));
+    const refs = new Set(sources.map((item) => this.string(this.get(item, "ref"))).filter((ref) => ref !== void 0));
+    for (const item of source === void 0 ? sources : [source, ...sources]) this.argoValueFiles(item, refs);
+    if (source !== void 0) this.argoHelmValues(this.get(source, "helm"), `${path7}.source.helm`);
+    sources.forEach((item, index) => this.argoHelmValues(this.get(item, "helm"), `${path7}.sources[${index}].helm`));
+  }
+  /** A source's `helm.valueFiles` that name files of this repository (argo-value-files.ts). */
+  argoValueFiles(source, refs) {
+    const sourcePath = this.get(source, "chart") === void 0 ? this.string(this.get(source, "path")) : void 0;
+    for (const item of this.items(this.get(this.get(source, "helm"), "valueFiles"))) {
+      const written = this.string(item);
+      if (written === void 0) continue;
+      const path7 = valueFilePath(written.trim(), refs, sourcePath);
+      if (path7 !== void 0 || sourcePath !== void 0 || written.trim().startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path7, written: written.trim() });
+    }
   }
   /**
    * An Argo CD source's Helm values in Argo CD's order of precedence (`values`, `valuesObject` over
    * it, each of `parameters` set on top as `--set` sets it), every image reported where it is written.
    */
-  argoHelmValues(helm, path6) {
+  argoHelmValues(helm, path7) {
     if (helm === void 0) return;
     const note = (field) => `a value the Argo CD application gives its chart (helm.${field}), read as written`;
     const merged = new MergedValues();
     const here = (offset) => offset;
-    const values = this.embeddedValues(this.get(helm, "values"), `${path6}.values`);
-    const valuesPlace = values && { fileOffset: values.embedded.fileOffset, context: (at) => `${path6}.values.${at}`, note: note("values") };
+    const values = this.embeddedValues(this.get(helm, "values"), `${path7}.values`);
+    const valuesPlace = values && { fileOffset: values.embedded.fileOffset, context: (at) => `${path7}.values.${at}`, note: note("values") };
     for (const contents of values?.contents ?? []) if (valuesPlace) merged.merge(contents, { text: values?.embedded.text ?? "", place: valuesPlace });
-    const valuesObjectPlace = { fileOffset: here, context: (at) => `${path6}.valuesObject.${at}`, note: note("valuesObject") };
+    const valuesObjectPlace = { fileOffset: here, context: (at) => `${path7}.valuesObject.${at}`, note: note("valuesObject") };
     merged.merge(this.get(helm, "valuesObject"), { text: this.text, place: valuesObjectPlace });
     this.items(this.get(helm, "parameters")).forEach((parameter, index) => {
       const name2 = this.string(this.get(parameter, "name"));
-      const context = (at) => `${path6}.parameters[${index}].value (${at})`;
+      const context = (at) => `${path7}.parameters[${index}].value (${at})`;
       const place = { fileOffset: here, context, note: `a value the Argo CD application sets for its chart (helm.parameters ${name2 ?? ""}), read as written` };
       if (name2 !== void 0) merged.set(name2, this.get(parameter, "value"), { text: this.text, place });
     });
@@ -35541,29 +35964,29 @@ var ManifestWalker = class {
       return;
     }
     let spec = this.get(root, "spec");
-    let path6 = `${prefix}spec`;
+    let path7 = `${prefix}spec`;
     if (kind === "CronWorkflow") {
       spec = this.get(spec, "workflowSpec");
-      path6 += ".workflowSpec";
+      path7 += ".workflowSpec";
     } else if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"].includes(kind)) {
       return;
     }
     const workflowParameters = this.namedValues(this.get(this.get(spec, "arguments"), "parameters"), ["value"]);
     const templateDefaults = this.get(spec, "templateDefaults");
-    if (templateDefaults !== void 0) this.argoTemplate(templateDefaults, `${path6}.templateDefaults`, workflowParameters);
+    if (templateDefaults !== void 0) this.argoTemplate(templateDefaults, `${path7}.templateDefaults`, workflowParameters);
     this.items(this.get(spec, "templates")).forEach((template, index) => {
-      this.argoTemplate(template, `${path6}.templates[${index}]`, workflowParameters);
+      this.argoTemplate(template, `${path7}.templates[${index}]`, workflowParameters);
     });
   }
-  argoTemplate(template, path6, workflowParameters) {
+  argoTemplate(template, path7, workflowParameters) {
     const inputs = this.namedValues(this.get(this.get(template, "inputs"), "parameters"), ["value", "default"]);
     const substitute2 = argoParameters(inputs, workflowParameters);
     for (const single of ["container", "script"]) {
       const container = this.get(template, single);
-      if (container !== void 0) this.imageOf(container, `${path6}.${single}`, substitute2);
+      if (container !== void 0) this.imageOf(container, `${path7}.${single}`, substitute2);
     }
-    this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path6}.containerSet.containers`, false, substitute2);
-    for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path6}.${list2}`, false, substitute2);
+    this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path7}.containerSet.containers`, false, substitute2);
+    for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path7}.${list2}`, false, substitute2);
   }
   /** `[{name, value|default}]` lists (Tekton params, Argo parameters) as name -> string value. */
   namedValues(list2, valueKeys) {
@@ -35649,14 +36072,14 @@ function placeholderCheck(value, templateNote) {
 }
 
 // src/discover/kustomize.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix9 } from "node:path";
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
 var MAX_NOTED = 5;
 var kustomizeDiscoverer = {
   kind: "kustomize",
-  matches(path6) {
-    return isKustomizationFile(path6);
+  matches(path7) {
+    return isKustomizationFile(path7);
   },
   async extract(file, context) {
     const parsed = parseKustomization(file.text);
@@ -35670,7 +36093,7 @@ var kustomizeDiscoverer = {
     const inflated = inlineValuesImages(file, root, lines, errors);
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
-    const directory = posix7.dirname(file.path) === "." ? "" : posix7.dirname(file.path);
+    const directory = posix9.dirname(file.path) === "." ? "" : posix9.dirname(file.path);
     const reader = new ResourceReader(context, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
     const occurrences = [...inflated];
@@ -35814,9 +36237,9 @@ var ResourceReader = class {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path6 = posix7.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
-        if (path6.startsWith("..") || path6 === ".") continue;
-        for (const image of await this.resource(path6, depth)) images.push(image);
+        const path7 = posix9.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        if (path7.startsWith("..") || path7 === ".") continue;
+        for (const image of await this.resource(path7, depth)) images.push(image);
       }
     }
     if (!applyOwn) return images;
@@ -35827,26 +36250,26 @@ var ResourceReader = class {
       return { ...image, current };
     });
   }
-  async resource(path6, depth) {
-    if (this.visited.has(path6) || this.visited.size >= MAX_RESOURCE_FILES) return [];
-    this.visited.add(path6);
-    if (/\.(ya?ml|json)$/i.test(path6)) {
-      const text4 = await this.context.readFile(path6);
-      if (text4 !== void 0) return this.manifestImages(path6, text4);
+  async resource(path7, depth) {
+    if (this.visited.has(path7) || this.visited.size >= MAX_RESOURCE_FILES) return [];
+    this.visited.add(path7);
+    if (/\.(ya?ml|json)$/i.test(path7)) {
+      const text4 = await this.context.readFile(path7);
+      if (text4 !== void 0) return this.manifestImages(path7, text4);
     }
     if (depth >= MAX_RESOURCE_DEPTH) return [];
-    const text3 = await readKustomization(this.context, path6);
+    const text3 = await readKustomization(this.context, path7);
     if (text3 === void 0) return [];
     this.read++;
     const root = parseYamlDocuments(text3).documents[0]?.contents;
-    return root === void 0 ? [] : this.imagesOf(path6, root, text3, depth + 1, true);
+    return root === void 0 ? [] : this.imagesOf(path7, root, text3, depth + 1, true);
   }
-  manifestImages(path6, text3) {
+  manifestImages(path7, text3) {
     this.read++;
     const scan2 = collectManifestImages(text3);
-    for (const error of scan2.errors) this.errors.push(`resource ${path6}: ${error}`);
+    for (const error of scan2.errors) this.errors.push(`resource ${path7}: ${error}`);
     const lines = new LineIndex(text3);
-    return scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path6, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+    return scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path7, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
   }
 };
 function inlineValuesImages(file, root, lines, errors) {
@@ -37534,11 +37957,11 @@ var RegistryClient = class {
     if (!isDigest2(digest)) throw new RegistryError("PROTOCOL", `invalid subject digest "${digest}"`);
     const what = `referrers of ${name(repo, digest)}`;
     const found = [];
-    let path6 = `/v2/${repo.path}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ""}`;
-    for (let page = 0; path6 && page < MAX_REFERRER_PAGES; page++) {
+    let path7 = `/v2/${repo.path}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ""}`;
+    for (let page = 0; path7 && page < MAX_REFERRER_PAGES; page++) {
       const response = await this.transport.request({
         registry: repo.domain,
-        path: path6,
+        path: path7,
         headers: { accept: MEDIA_TYPES.ociIndex },
         scope: scopeOf(repo),
         maxBytes: this.maxManifestBytes,
@@ -37559,7 +37982,7 @@ var RegistryClient = class {
       }
       const filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").map((s) => s.trim()).includes("artifactType");
       for (const d of descriptorsOf(json)) if (!artifactType || filtered || d.artifactType === artifactType) found.push(d);
-      path6 = nextPage(response.headers.get("link"));
+      path7 = nextPage(response.headers.get("link"));
     }
     return found;
   }
@@ -38187,17 +38610,17 @@ function parseClusterImagePolicies(yamlText, file) {
   }
   return result;
 }
-async function readClusterImagePolicies(path6) {
+async function readClusterImagePolicies(path7) {
   let data;
   try {
-    data = await readFile3(path6);
+    data = await readFile3(path7);
   } catch (error) {
-    return { groups: [], policies: [], problems: [{ file: path6, message: `cannot read: ${error.message}` }] };
+    return { groups: [], policies: [], problems: [{ file: path7, message: `cannot read: ${error.message}` }] };
   }
   if (data.length > MAX_FILE_BYTES2) {
-    return { groups: [], policies: [], problems: [{ file: path6, message: `larger than ${MAX_FILE_BYTES2} bytes` }] };
+    return { groups: [], policies: [], problems: [{ file: path7, message: `larger than ${MAX_FILE_BYTES2} bytes` }] };
   }
-  return parseClusterImagePolicies(data.toString("utf8"), path6);
+  return parseClusterImagePolicies(data.toString("utf8"), path7);
 }
 
 // src/sigstore/errors.ts
@@ -38596,17 +39019,17 @@ function assertValidityStarts(root, origin) {
     throw new SigstoreError("TRUSTED_ROOT_INVALID", `${origin}: validity start missing for ${missing.join(", ")}`);
   }
 }
-async function trustedRootFromFile(path6) {
+async function trustedRootFromFile(path7) {
   let data;
   try {
-    data = await readFile4(path6);
+    data = await readFile4(path7);
   } catch (error) {
-    throw new SigstoreError("TRUSTED_ROOT_INVALID", `cannot read trusted root ${path6}: ${error.message}`);
+    throw new SigstoreError("TRUSTED_ROOT_INVALID", `cannot read trusted root ${path7}: ${error.message}`);
   }
   if (data.length > MAX_TRUSTED_ROOT_BYTES) {
-    throw new SigstoreError("TRUSTED_ROOT_INVALID", `trusted root ${path6} is larger than ${MAX_TRUSTED_ROOT_BYTES} bytes`);
+    throw new SigstoreError("TRUSTED_ROOT_INVALID", `trusted root ${path7} is larger than ${MAX_TRUSTED_ROOT_BYTES} bytes`);
   }
-  return parseTrustedRoot(data.toString("utf8"), path6);
+  return parseTrustedRoot(data.toString("utf8"), path7);
 }
 async function refreshTrustedRoot(options = {}) {
   const tuf = await Promise.resolve().then(() => __toESM(require_dist8(), 1));
@@ -38640,14 +39063,14 @@ function parsePublicKey(pem2, origin) {
     throw new SigstoreError("KEY_INVALID", `${origin}: not a PEM public key (${error.message})`);
   }
 }
-async function publicKeyFromFile(path6) {
+async function publicKeyFromFile(path7) {
   let text3;
   try {
-    text3 = await readFile4(path6, "utf8");
+    text3 = await readFile4(path7, "utf8");
   } catch (error) {
-    throw new SigstoreError("KEY_INVALID", `cannot read key ${path6}: ${error.message}`);
+    throw new SigstoreError("KEY_INVALID", `cannot read key ${path7}: ${error.message}`);
   }
-  return parsePublicKey(text3, path6);
+  return parsePublicKey(text3, path7);
 }
 function keyFingerprint(key) {
   const der = key.export({ type: "spki", format: "der" });
@@ -39289,8 +39712,8 @@ function signersOf(groups) {
 async function loadSignaturePolicy(policy) {
   const groups = groupsOfRules(policy.signatures.rules);
   const problems = [];
-  for (const path6 of policy.signatures.clusterImagePolicies ?? []) {
-    const result = await readClusterImagePolicies(path6);
+  for (const path7 of policy.signatures.clusterImagePolicies ?? []) {
+    const result = await readClusterImagePolicies(path7);
     groups.push(...result.groups);
     problems.push(...result.problems);
   }
@@ -39298,12 +39721,12 @@ async function loadSignaturePolicy(policy) {
 }
 var KeyCache = class {
   keys = /* @__PURE__ */ new Map();
-  get(path6, pemText) {
-    const id = path6 ? `file:${path6}` : pemText ? `pem:${pemText}` : void 0;
+  get(path7, pemText) {
+    const id = path7 ? `file:${path7}` : pemText ? `pem:${pemText}` : void 0;
     if (!id) return void 0;
     let pending = this.keys.get(id);
     if (!pending) {
-      pending = (path6 ? publicKeyFromFile(path6) : Promise.resolve(parsePublicKey(pemText, "inline key"))).catch(
+      pending = (path7 ? publicKeyFromFile(path7) : Promise.resolve(parsePublicKey(pemText, "inline key"))).catch(
         (error) => toSigstoreError(error, "KEY_INVALID")
       );
       this.keys.set(id, pending);
@@ -39847,19 +40270,19 @@ async function applyPins(root, edits) {
   for (const [file, fileEdits] of byFile) {
     const result = { file, applied: 0, unchanged: 0, conflicts: 0 };
     results.push(result);
-    const path6 = await resolveInside(absoluteRoot, file);
+    const path7 = await resolveInside(absoluteRoot, file);
     let bytes;
     try {
-      if (path6 !== void 0) bytes = await readFile5(path6);
+      if (path7 !== void 0) bytes = await readFile5(path7);
     } catch {
     }
     const decoded2 = bytes === void 0 ? void 0 : decodeText(bytes);
-    if (path6 === void 0 || bytes === void 0 || decoded2 === void 0 || "problem" in decoded2) {
+    if (path7 === void 0 || bytes === void 0 || decoded2 === void 0 || "problem" in decoded2) {
       result.conflicts += fileEdits.length;
       continue;
     }
     const splices = planSplices(decoded2, bytes, fileEdits, result);
-    if (splices.length > 0) await writeFile(path6, spliceBytes(bytes, splices));
+    if (splices.length > 0) await writeFile(path7, spliceBytes(bytes, splices));
   }
   return results;
 }
@@ -40708,6 +41131,97 @@ function nearestFlag(typed, flags) {
   return best2;
 }
 
+// src/cli/git-remote.ts
+import { readFile as readFile7, stat as stat2 } from "node:fs/promises";
+import path5 from "node:path";
+var MAX_CONFIG_BYTES2 = 256 * 1024;
+var MAX_LEVELS3 = 64;
+async function readSmall(file) {
+  try {
+    const info = await stat2(file);
+    if (!info.isFile() || info.size > MAX_CONFIG_BYTES2) return void 0;
+    return await readFile7(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+async function configOf(dotGit) {
+  const info = await stat2(dotGit).catch(() => void 0);
+  if (info?.isDirectory()) return path5.join(dotGit, "config");
+  if (!info?.isFile()) return void 0;
+  const pointer = (await readSmall(dotGit))?.trim();
+  if (!pointer?.startsWith("gitdir:")) return void 0;
+  const gitDir = path5.resolve(path5.dirname(dotGit), pointer.slice("gitdir:".length).trim());
+  const common = (await readSmall(path5.join(gitDir, "commondir")))?.trim();
+  return path5.join(common ? path5.resolve(gitDir, common) : gitDir, "config");
+}
+function remoteUrls(config) {
+  const urls = /* @__PURE__ */ new Map();
+  let remote;
+  for (const rawLine of config.split("\n")) {
+    const line = rawLine.trim();
+    if (line.startsWith("[")) {
+      const close = line.indexOf("]");
+      const header = close < 0 ? "" : line.slice(1, close).trim();
+      const space = header.indexOf(" ");
+      const section = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+      const subsection = space < 0 ? "" : header.slice(space + 1).trim();
+      remote = section === "remote" && subsection.length > 2 && subsection.startsWith('"') && subsection.endsWith('"') ? subsection.slice(1, -1) : void 0;
+      continue;
+    }
+    const equals = line.indexOf("=");
+    if (remote === void 0 || equals < 0 || line.slice(0, equals).trim().toLowerCase() !== "url" || urls.has(remote)) continue;
+    let value = line.slice(equals + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    urls.set(remote, value);
+  }
+  return urls;
+}
+function githubRepositoryOfUrl(url) {
+  let host2;
+  let repositoryPath;
+  if (url.includes("://")) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return void 0;
+    }
+    if (!["https:", "http:", "ssh:", "git:", "git+ssh:"].includes(parsed.protocol)) return void 0;
+    host2 = parsed.hostname;
+    repositoryPath = parsed.pathname;
+  } else {
+    const colon = url.indexOf(":");
+    if (colon < 0) return void 0;
+    host2 = url.slice(url.lastIndexOf("@", colon) + 1, colon);
+    repositoryPath = url.slice(colon + 1);
+  }
+  if (host2.toLowerCase() !== "github.com") return void 0;
+  let trimmed2 = repositoryPath;
+  while (trimmed2.startsWith("/")) trimmed2 = trimmed2.slice(1);
+  while (trimmed2.endsWith("/")) trimmed2 = trimmed2.slice(0, -1);
+  if (trimmed2.endsWith(".git")) trimmed2 = trimmed2.slice(0, -".git".length);
+  const parts = trimmed2.split("/");
+  return parts.length === 2 && parts[0] !== "" && parts[1] !== "" ? trimmed2 : void 0;
+}
+async function githubRepositoryOfClone(directory) {
+  let current = path5.resolve(directory);
+  for (let level = 0; level < MAX_LEVELS3; level++) {
+    const configPath = await configOf(path5.join(current, ".git"));
+    if (configPath !== void 0) {
+      const config = await readSmall(configPath);
+      if (config === void 0) return void 0;
+      const urls = remoteUrls(config);
+      const url = urls.get("origin") ?? (urls.size === 1 ? [...urls.values()][0] : void 0);
+      return url === void 0 ? void 0 : githubRepositoryOfUrl(url);
+    }
+    const parent = path5.dirname(current);
+    if (parent === current) return void 0;
+    current = parent;
+  }
+  return void 0;
+}
+
 // src/cli/main.ts
 var FORMATS = ["text", "json", "sarif", "markdown"];
 var FAIL_ON = ["error", "warning", "note", "never"];
@@ -40798,11 +41312,11 @@ function operatorInsecureRegistries(values) {
 }
 async function loadRun(values, positionals, io, command) {
   if (positionals.length > 1) throw usageError(`expected one directory, got ${positionals.length}: ${positionals.map((arg) => `"${terminalSafe(arg)}"`).join(" ")}`, command);
-  const root = path5.resolve(io.cwd, positionals[0] ?? ".");
-  const rootInfo = await stat2(root).catch(() => void 0);
+  const root = path6.resolve(io.cwd, positionals[0] ?? ".");
+  const rootInfo = await stat3(root).catch(() => void 0);
   if (!rootInfo) throw usageError(`${positionals[0] ?? "."}: no such directory`, command);
   if (!rootInfo.isDirectory()) throw usageError(`${positionals[0]}: not a directory (DIR is the repository to scan)`, command);
-  const configPath = values.config === void 0 ? void 0 : path5.resolve(io.cwd, values.config);
+  const configPath = values.config === void 0 ? void 0 : path6.resolve(io.cwd, values.config);
   const policy = await loadPolicy(root, configPath);
   const insecure = values["insecure-registry"] ?? [];
   for (const host2 of insecure) {
@@ -40847,7 +41361,7 @@ async function scanCommand(args, io) {
   if (shard && "problem" in shard) throw usageError(`--shard ${terminalSafe(shard.problem)}`, "scan");
   const { root, policy } = await loadRun(values, positionals, io, "scan");
   if (failOn) policy.failOn = failOn;
-  const env = io.env ?? process.env;
+  const env = await scanEnvironment(io, root);
   const result = await scanWithProgress(
     {
       root,
@@ -40867,7 +41381,7 @@ async function scanCommand(args, io) {
   const rendered = render(format2, result, { style: colour ? COLOURS : PLAIN, credentialPlaces: credentialLocations(env) });
   if (values.output) {
     try {
-      await writeFile2(path5.resolve(io.cwd, values.output), rendered);
+      await writeFile2(path6.resolve(io.cwd, values.output), rendered);
     } catch (error) {
       throw usageError(`cannot write --output ${values.output}: ${error.message}`, "scan");
     }
@@ -40878,6 +41392,12 @@ async function scanCommand(args, io) {
   }
   return exitCodeFor(result.findings, policy.failOn);
 }
+async function scanEnvironment(io, root) {
+  const env = io.env ?? process.env;
+  if (env.GITHUB_REPOSITORY) return env;
+  const repository = await githubRepositoryOfClone(root);
+  return repository === void 0 ? env : { ...env, GITHUB_REPOSITORY: repository };
+}
 function verboseLog(values, io) {
   return values.verbose ? (message) => io.stderr(terminalSafe(message) + "\n") : void 0;
 }
@@ -40885,7 +41405,7 @@ async function pinCommand(args, io) {
   const { values, positionals } = parse4(args, PIN_FLAGS, "pin");
   const { root, policy } = await loadRun(values, positionals, io, "pin");
   policy.signatures.mode = "off";
-  const env = io.env ?? process.env;
+  const env = await scanEnvironment(io, root);
   const result = await scanWithProgress(
     { root, policy, offline: false, insecureRegistries: operatorInsecureRegistries(values), log: verboseLog(values, io), env, githubToken: env.GITHUB_TOKEN || env.GH_TOKEN || void 0 },
     values,
