@@ -473,3 +473,14 @@ describe('helm subcharts vendored under a parent chart', () => {
     expect(rows(occurrences)).toEqual([['10:19', '{{ .Values.global.registry }}/plain:{{ .Values.global.tag }}', 'ghcr.io/example/plain:1.4.2', 'image']]);
   });
 });
+
+describe('helm values: dependency charts not in the repository', () => {
+  it('notes each dependency the default values leave on whose chart is fetched at packaging, not one switched off or vendored', async () => {
+    const values = await extract(helmValuesDiscoverer, 'remote-dependencies/values.yaml');
+    expect(rows(values.occurrences)).toEqual([['2:15', 'ghcr.io/acme/shop', 'ghcr.io/acme/shop:1.2.0', 'image.repository']]);
+    expect(values.notes).toEqual([
+      'dependency chart postgresql 16.7.4 (oci://registry-1.docker.io/bitnamicharts) is not in the repository: the images its templates run were not read',
+      'dependency chart redis 21.1.3 (https://charts.bitnami.com/bitnami) is not in the repository: the images its templates run were not read',
+    ]);
+  });
+});

@@ -65,6 +65,7 @@ export async function enclosingChartRoot(path: string, context: DiscoverContext,
 /** A dependency as Chart.yaml lists it. */
 interface ChartDependency {
   name: string;
+  version?: string;
   repository?: string;
   alias?: string;
   /** A values path (`postgresql.enabled`); the dependency is left out when it is false. */
@@ -109,9 +110,11 @@ function parseChartMetadata(text: string): ChartMetadata {
       if (!name) return [];
       const dependency: ChartDependency = { name };
       const repository = scalarString(mapGet(item, 'repository'));
+      const version = scalarString(mapGet(item, 'version'));
       const alias = scalarString(mapGet(item, 'alias'));
       const condition = scalarString(mapGet(item, 'condition'));
       if (repository) dependency.repository = repository;
+      if (version) dependency.version = version;
       if (alias) dependency.alias = alias;
       if (condition) dependency.condition = condition;
       return [dependency];
@@ -245,6 +248,8 @@ export interface LoadedChart {
   dependencies: string[];
   /** Values maps missing a dependency's defaults (the chart is not in the repository): what they lack is unknown, not nil. */
   incomplete: WeakMap<object, string>;
+  /** Dependencies the default values leave on whose chart is not in the repository: their templates, and images, go unread. */
+  unreadDependencies: string[];
 }
 
 /** How many template files of one chart (with its dependencies) are read. */
@@ -279,11 +284,11 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   const direct = new Map<string, string>();
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]), direct);
   const incomplete = new WeakMap<object, string>();
-  if (values?.data) await coalesceDependencyValues(values.data, metadata, direct, context, incomplete);
+  const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context, incomplete) : [];
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies };
 }
 
 /** The helper files (`_*.tpl`) among `files` that hold image sites, numbered from `siteBase` on. */
@@ -388,6 +393,7 @@ async function collectDependencies(
  * Helm gives a chart its dependencies' default values under their names (`.Values.postgresql.image`
  * is the postgresql chart's own), the chart's values winning, and leaves out a dependency whose
  * `condition` is false. Merged in place, so the chart's own values keep their recorded positions.
+ * Returns the dependencies left on that are not in the repository, described for a note.
  */
 async function coalesceDependencyValues(
   data: Record<string, unknown>,
@@ -395,10 +401,12 @@ async function coalesceDependencyValues(
   roots: Map<string, string>,
   context: DiscoverContext,
   incomplete: WeakMap<object, string>,
-): Promise<void> {
+): Promise<string[]> {
+  const unread: string[] = [];
   const listed = new Map((metadata.dependencies ?? []).map((dependency) => [dependency.name, dependency]));
   for (const dependency of listed.values()) {
     if (roots.has(dependency.name) || (dependency.condition !== undefined && conditionValue(data, dependency.condition) === false)) continue;
+    unread.push(`${dependency.name}${dependency.version ? ` ${dependency.version}` : ''} (${dependency.repository ?? 'no repository'})`);
     const key = dependency.alias ?? dependency.name;
     const own = data[key] ?? {};
     if (typeof own !== 'object' || Array.isArray(own)) continue;
@@ -418,6 +426,7 @@ async function coalesceDependencyValues(
     fillMissing(target, defaults, 0);
     data[key] = target;
   }
+  return unread;
 }
 
 /** A dependency condition's value in the chart's values: true, false, or undefined when not a boolean there. */

@@ -70,7 +70,9 @@ export const helmValuesDiscoverer: Discoverer = {
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
-    return errors.length > 0 ? { occurrences, errors } : { occurrences };
+    // A dependency fetched when the chart is packaged runs images no file here names.
+    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: the images its templates run were not read`);
+    return { occurrences, ...(errors.length > 0 ? { errors } : {}), ...(notes.length > 0 ? { notes } : {}) };
   },
 };
 
