@@ -33076,9 +33076,11 @@ function parseChartMetadata(text3) {
       if (!name2) return [];
       const dependency = { name: name2 };
       const repository = scalarString(mapGet(item, "repository"));
+      const version = scalarString(mapGet(item, "version"));
       const alias = scalarString(mapGet(item, "alias"));
       const condition = scalarString(mapGet(item, "condition"));
       if (repository) dependency.repository = repository;
+      if (version) dependency.version = version;
       if (alias) dependency.alias = alias;
       if (condition) dependency.condition = condition;
       return [dependency];
@@ -33170,11 +33172,11 @@ async function readChart(chartRoot, context) {
   const direct = /* @__PURE__ */ new Map();
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, /* @__PURE__ */ new Set([chartRoot]), direct);
   const incomplete = /* @__PURE__ */ new WeakMap();
-  if (values?.data) await coalesceDependencyValues(values.data, metadata, direct, context, incomplete);
+  const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context, incomplete) : [];
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = /* @__PURE__ */ new Map();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies };
 }
 function markHelperSites(files, siteBase) {
   const helpers = [];
@@ -33251,9 +33253,11 @@ async function collectDependencies(chartRoot, helmPrefix, metadata, context, out
   }
 }
 async function coalesceDependencyValues(data, metadata, roots, context, incomplete) {
+  const unread = [];
   const listed = new Map((metadata.dependencies ?? []).map((dependency) => [dependency.name, dependency]));
   for (const dependency of listed.values()) {
     if (roots.has(dependency.name) || dependency.condition !== void 0 && conditionValue(data, dependency.condition) === false) continue;
+    unread.push(`${dependency.name}${dependency.version ? ` ${dependency.version}` : ""} (${dependency.repository ?? "no repository"})`);
     const key = dependency.alias ?? dependency.name;
     const own = data[key] ?? {};
     if (typeof own !== "object" || Array.isArray(own)) continue;
@@ -33273,6 +33277,7 @@ async function coalesceDependencyValues(data, metadata, roots, context, incomple
     fillMissing(target, defaults, 0);
     data[key] = target;
   }
+  return unread;
 }
 function conditionValue(data, condition) {
   for (const path7 of condition.split(",")) {
@@ -34812,7 +34817,8 @@ var helmValuesDiscoverer = {
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
-    return errors.length > 0 ? { occurrences, errors } : { occurrences };
+    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: the images its templates run were not read`);
+    return { occurrences, ...errors.length > 0 ? { errors } : {}, ...notes.length > 0 ? { notes } : {} };
   }
 };
 async function kustomizeInflatedValues(file, context) {
