@@ -18,6 +18,25 @@ describe('one finding per cause', () => {
     expect(rulesByLine([occurrence('ngnix:latest', 'docker.io/library/ngnix:latest', 1)])).toEqual(['1 typosquat']);
   });
 
+  it("a look-alike of an official image stays a typosquat error when Docker Hub has no such name", () => {
+    const missing = occurrence('ngnix:1.25', 'docker.io/library/ngnix:1.25', 1, { resolution: { status: 'not-found', missing: 'repository' } });
+    const findings = runChecks([missing], defaultPolicy(), new Map([['compose.yaml', '']]));
+    expect(findings.map((finding) => [finding.rule, finding.severity])).toEqual([
+      ['image-not-found', 'note'],
+      ['typosquat', 'error'],
+    ]);
+  });
+
+  it('a name built locally and tagged as an official one (FROM bats-jenkins) is a note, not an error', () => {
+    const missing = occurrence('bats-jenkins', 'docker.io/library/bats-jenkins', 1, { resolution: { status: 'not-found', missing: 'repository' } });
+    const findings = runChecks([missing], defaultPolicy(), new Map([['compose.yaml', '']]));
+    // The note supersedes nothing raised above it: the warning an offline scan gives stays.
+    expect(findings.map((finding) => [finding.rule, finding.severity])).toEqual([
+      ['image-not-found', 'note'],
+      ['unpinned', 'warning'],
+    ]);
+  });
+
   it('an image that does not exist gets no pinning findings', () => {
     const missing = occurrence('acme/nothing:1.0', 'docker.io/acme/nothing:1.0', 1, {
       resolution: { status: 'not-found', missing: 'repository' },

@@ -21,16 +21,19 @@ function run(check: Check) {
     at: `${d.occurrence.file}:${d.occurrence.line}`,
     message: d.message,
     errorCode: d.errorCode,
+    severity: d.severity,
   }));
 }
 
 describe('image-not-found', () => {
-  it('reports a missing repository and a missing tag, not a missing digest', () => {
+  it('reports a missing repository and a missing tag, not a missing digest; a missing official name is a note', () => {
     expect(run(imageNotFoundCheck)).toEqual([
       {
         at: 'docker-compose.yml:4',
-        message: 'ngnix:1.25: repository docker.io/library/ngnix does not exist on the registry; if the name is a typo, an attacker could register it',
+        // Only Docker publishes under library/: no one can register the name (the typosquat rule flags a look-alike).
+        message: "ngnix:1.25: Docker Hub has no official image ngnix; only Docker publishes under library/, so no one else can register it: an image built locally (by the repository's scripts) or a mistake",
         errorCode: undefined,
+        severity: 'note',
       },
       { at: 'docker-compose.yml:8', message: 'redis:9.99: tag 9.99 does not exist in docker.io/library/redis', errorCode: undefined },
     ]);
