@@ -24295,6 +24295,9 @@ var untrustedRegistryCheck = {
 };
 
 // src/checks/image-not-found.ts
+function isOfficialNamespace(path7) {
+  return path7.startsWith("library/") && !path7.includes("/", "library/".length);
+}
 var imageNotFoundCheck = {
   rule: "image-not-found",
   run(occurrences) {
@@ -24304,6 +24307,11 @@ var imageNotFoundCheck = {
       if (!occurrence.reference || resolution?.status !== "not-found" || resolution.missing === "digest") continue;
       const parts = splitReference(occurrence.reference);
       const repository = parts ? `${parts.domain}/${parts.path}` : occurrence.reference;
+      if (resolution.missing === "repository" && parts?.domain === "docker.io" && isOfficialNamespace(parts.path)) {
+        const message2 = `${shownImage(occurrence)}: Docker Hub has no official image ${parts.path.slice("library/".length)}; only Docker publishes under library/, so no one else can register it: an image built locally (by the repository's scripts) or a mistake`;
+        drafts.push({ occurrence, message: message2, severity: "note" });
+        continue;
+      }
       if (resolution.missing === "repository") {
         drafts.push({ occurrence, message: `${shownImage(occurrence)}: repository ${repository} does not exist on the registry; if the name is a typo, an attacker could register it` });
         continue;
