@@ -113,6 +113,13 @@ describe('cert-manager', () => {
     expect(traefik.occurrences.map((occurrence) => occurrence.placeholderTag)).toEqual([undefined]);
   });
 
+  it("marks chartpress's set-by-chartpress tag as the release's placeholder (binderhub)", async () => {
+    const { occurrences } = await helmValuesDiscoverer.extract(fixture('helm-real', 'binderhub/values.yaml'), context);
+    expect(occurrences.map((occurrence) => [occurrence.line, occurrence.reference, occurrence.placeholderTag])).toEqual([
+      [2, 'quay.io/jupyterhub/k8s-binderhub:set-by-chartpress', 'the tag set-by-chartpress is a placeholder chartpress replaces when it publishes the chart'],
+    ]);
+  });
+
   it('reads each chart once per scan, however many files ask (issue 15)', () => {
     for (const chart of ['bitnami/nginx', 'ingress-nginx', 'cert-manager']) {
       expect(context.reads.filter((path) => path === `${chart}/values.yaml`), chart).toHaveLength(1);

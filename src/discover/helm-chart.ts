@@ -524,15 +524,20 @@ function parseText(text: string): ParsedTemplate | { error: string } {
   }
 }
 
+/** The tag chartpress (JupyterHub's chart release tool) writes over when it publishes a chart. */
+const CHARTPRESS_TAG = 'set-by-chartpress';
+
 /**
- * Marks an occurrence whose tag is its chart's appVersion when that is `0.0.0` or `v0.0.0`: a
- * version the chart's release tooling writes in (cert-manager's "set automatically by the release
- * tool"), so a registry without that tag is expected (`image-not-found` says so as a note).
+ * Marks an occurrence whose tag a release writes in, so a registry without that tag is expected
+ * (`image-not-found` says so as a note): the chart's appVersion when that is `0.0.0` or `v0.0.0`
+ * (cert-manager's "set automatically by the release tool"), and chartpress's `set-by-chartpress`
+ * (zero-to-jupyterhub, binderhub).
  */
 export function markPlaceholderTag(occurrence: Occurrence, chart: LoadedChart): Occurrence {
-  const written = chart.metadata.appVersion?.trim();
-  if ((written !== '0.0.0' && written !== 'v0.0.0') || !occurrence.reference) return occurrence;
+  if (!occurrence.reference) return occurrence;
   const tag = splitReference(occurrence.reference)?.tag;
-  if (tag === '0.0.0' || tag === 'v0.0.0') occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
+  const written = chart.metadata.appVersion?.trim();
+  if (tag === CHARTPRESS_TAG) occurrence.placeholderTag = `the tag ${CHARTPRESS_TAG} is a placeholder chartpress replaces when it publishes the chart`;
+  else if ((written === '0.0.0' || written === 'v0.0.0') && (tag === '0.0.0' || tag === 'v0.0.0')) occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
   return occurrence;
 }
