@@ -56755,11 +56755,13 @@ function parseText(text4) {
     return { error: error2.message };
   }
 }
+var CHARTPRESS_TAG = "set-by-chartpress";
 function markPlaceholderTag(occurrence, chart) {
-  const written = chart.metadata.appVersion?.trim();
-  if (written !== "0.0.0" && written !== "v0.0.0" || !occurrence.reference) return occurrence;
+  if (!occurrence.reference) return occurrence;
   const tag2 = splitReference(occurrence.reference)?.tag;
-  if (tag2 === "0.0.0" || tag2 === "v0.0.0") occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
+  const written = chart.metadata.appVersion?.trim();
+  if (tag2 === CHARTPRESS_TAG) occurrence.placeholderTag = `the tag ${CHARTPRESS_TAG} is a placeholder chartpress replaces when it publishes the chart`;
+  else if ((written === "0.0.0" || written === "v0.0.0") && (tag2 === "0.0.0" || tag2 === "v0.0.0")) occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
   return occurrence;
 }
 
