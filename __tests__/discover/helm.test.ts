@@ -479,8 +479,8 @@ describe('helm values: dependency charts not in the repository', () => {
     const values = await extract(helmValuesDiscoverer, 'remote-dependencies/values.yaml');
     expect(rows(values.occurrences)).toEqual([['2:15', 'ghcr.io/acme/shop', 'ghcr.io/acme/shop:1.2.0', 'image.repository']]);
     expect(values.notes).toEqual([
-      'dependency chart postgresql 16.7.4 (oci://registry-1.docker.io/bitnamicharts) is not in the repository: the images its templates run were not read',
-      'dependency chart redis 21.1.3 (https://charts.bitnami.com/bitnami) is not in the repository: the images its templates run were not read',
+      'dependency chart postgresql 16.7.4 (oci://registry-1.docker.io/bitnamicharts) is not in the repository: images its templates and default values name were not read (values this chart gives it were)',
+      'dependency chart redis 21.1.3 (https://charts.bitnami.com/bitnami) is not in the repository: images its templates and default values name were not read (values this chart gives it were)',
     ]);
   });
 });

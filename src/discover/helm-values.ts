@@ -71,7 +71,7 @@ export const helmValuesDiscoverer: Discoverer = {
     }
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
     // A dependency fetched when the chart is packaged runs images no file here names.
-    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: the images its templates run were not read`);
+    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
     return { occurrences, ...(errors.length > 0 ? { errors } : {}), ...(notes.length > 0 ? { notes } : {}) };
   },
 };
