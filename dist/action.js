@@ -58220,7 +58220,7 @@ var helmValuesDiscoverer = {
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
-    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: the images its templates run were not read`);
+    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
     return { occurrences, ...errors.length > 0 ? { errors } : {}, ...notes.length > 0 ? { notes } : {} };
   }
 };
