@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import type { Occurrence } from '../model.js';
-import { joinPath, parentDir, parseValuesText } from './helm-chart.js';
+import { isValuesFileName, joinPath, parentDir, parseValuesText } from './helm-chart.js';
 import { imagesInValuesTree, valueOccurrence, type ValueImage } from './helm-values.js';
 import { perScan } from './per-scan.js';
 import { LineIndex } from './position.js';
@@ -82,6 +82,6 @@ export async function argoValueFilesImages(files: readonly ArgoValueFile[], cont
 
 /** A `values*.yaml` beside a Chart.yaml is read by the Helm values discoverer, with its chart. */
 async function readByValuesDiscoverer(path: string, context: DiscoverContext): Promise<boolean> {
-  if (!/^values[^/]*\.ya?ml$/i.test(posix.basename(path))) return false;
+  if (!isValuesFileName(path)) return false;
   return (await context.readFile(joinPath(parentDir(path), 'Chart.yaml'))) !== undefined;
 }

@@ -26,6 +26,11 @@ export function parentDir(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
+/** A chart's values file by its name (`values.yaml`, `values-prod.yml`), wherever it is. */
+export function isValuesFileName(path: string): boolean {
+  return /^values[^/]*\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1));
+}
+
 /** `dir/name`, or `name` at the root. */
 export function joinPath(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;

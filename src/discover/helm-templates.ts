@@ -6,7 +6,7 @@
  * the rest (literal images, values from Chart.yaml, unresolved lines) are reported here.
  */
 import type { Occurrence } from '../model.js';
-import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, loadChart, markPlaceholderTag, parentDir } from './helm-chart.js';
+import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, isValuesFileName, loadChart, markPlaceholderTag, parentDir } from './helm-chart.js';
 import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, isIstioInjectedProxy } from './pod-spec.js';
@@ -57,7 +57,7 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
   if (!chart) return undefined;
   // Values files are data: Helm renders only the strings a template hands to `tpl`, never the file.
   const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-  if (parentDir(file.path) === chart.root && (/^values[^/]*\.ya?ml$/i.test(name) || CHART_DATA_FILES.has(name))) return undefined;
+  if (parentDir(file.path) === chart.root && (isValuesFileName(name) || CHART_DATA_FILES.has(name))) return undefined;
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {

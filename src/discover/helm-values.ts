@@ -13,7 +13,7 @@
 import { posix } from 'node:path';
 import type { Occurrence, RelatedLocation } from '../model.js';
 import { parseReference, ReferenceError } from '../reference/index.js';
-import { joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
+import { isValuesFileName, joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
 import { renderChart } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
@@ -37,10 +37,10 @@ const NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|
 export const helmValuesDiscoverer: Discoverer = {
   kind: 'helm',
   matches(path: string): boolean {
-    return /^values[^/]*\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1)) || CI_VALUES.test(path);
+    return isValuesFileName(path) || CI_VALUES.test(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    if (!/^values[^/]*\.ya?ml$/i.test(file.path.slice(file.path.lastIndexOf('/') + 1))) return chartTestingValues(file, context);
+    if (!isValuesFileName(file.path)) return chartTestingValues(file, context);
     const chartRoot = parentDir(file.path);
     // A values*.yaml outside a chart is some other tool's file, unless a kustomization beside it
     // inflates a chart with it.
