@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import type { Document } from 'yaml';
 import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
-import { dirName, listItems, mapPairs, mergedGet } from './image-site.js';
+import { dirName, listItems, mapPairs, mergedGet, scalarStrings } from './image-site.js';
 import { isScalar, isMap, parseYamlDocuments, scalarString } from './yaml.js';
 import { hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
 import { renderedPath } from './jinja.js';
@@ -101,18 +101,14 @@ function includesOf(document: Document.Parsed, composePath: string): ComposeIncl
   const includes: ComposeInclude[] = [];
   const here = dirName(composePath);
   const fromHere = (path: string) => posix.normalize(posix.join(here, path));
-  const strings = (node: unknown) => {
-    const one = scalarString(node);
-    return one !== undefined ? [one] : listItems(document, node).flatMap((item) => scalarString(item) ?? []);
-  };
   for (const entry of listItems(document, mergedGet(document, document.contents, 'include'))) {
     const short = scalarString(entry);
-    const paths = short !== undefined ? [short] : strings(mergedGet(document, entry, 'path'));
+    const paths = short !== undefined ? [short] : scalarStrings(document, mergedGet(document, entry, 'path'));
     if (paths.length === 0 || paths.some((path) => path.includes('://') || path.startsWith('/'))) continue;
     const written = short === undefined ? scalarString(mergedGet(document, entry, 'project_directory')) : undefined;
     const directory = written === undefined ? dirName(fromHere(paths[0])) : fromHere(written);
     const projectDirectory = directory === '.' ? '' : directory;
-    const envFiles = short === undefined ? strings(mergedGet(document, entry, 'env_file')).map(fromHere) : [];
+    const envFiles = short === undefined ? scalarStrings(document, mergedGet(document, entry, 'env_file')).map(fromHere) : [];
     for (const path of paths) includes.push({ path: fromHere(path), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix.join(projectDirectory, '.env')] });
   }
   return includes;

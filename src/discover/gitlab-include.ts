@@ -9,7 +9,7 @@
 import picomatch from 'picomatch';
 import type { Document } from 'yaml';
 import type { DiscoverContext } from './types.js';
-import { listItems, mergedGet } from './image-site.js';
+import { listItems, mergedGet, scalarStrings } from './image-site.js';
 import { isMap, mapGet, parseYamlDocuments, scalarString, type ParsedYaml } from './yaml.js';
 
 /** The pipeline GitLab runs by default: the root of the include graph. */
@@ -49,8 +49,7 @@ function includesOf(document: Document.Parsed): { local: string[]; notes: string
     let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
     if (outside === 'project') {
       // One project may be included several times, a file each time.
-      const fileNode = mergedGet(document, entry, 'file');
-      const files = scalarString(fileNode) !== undefined ? [scalarString(fileNode)!] : listItems(document, fileNode).flatMap((item) => scalarString(item) ?? []);
+      const files = scalarStrings(document, mergedGet(document, entry, 'file'));
       if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(', ')})`;
     }
     if (outside !== undefined || /^[a-z]+:\/\//i.test(written)) {

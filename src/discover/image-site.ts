@@ -8,7 +8,7 @@ import type { Kind, Occurrence } from '../model.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import type { Extraction, SourceFile } from './types.js';
-import { aliasResolver, mapGet, parseYamlDocuments, scalarLocation, type ParsedYaml } from './yaml.js';
+import { aliasResolver, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 
 /**
  * Image text longer than this is not an image (references are at most 1024 characters); it is
@@ -151,6 +151,12 @@ export function mapPairs(document: Document.Parsed, node: unknown): Array<[strin
 export function listItems(document: Document.Parsed, node: unknown): unknown[] {
   const seq = dealias(document, node);
   return isSeq(seq) ? seq.items.map((item) => dealias(document, item)) : [];
+}
+
+/** The strings a key holds written as one scalar or as a list of them (`file: a.yml` or `file: [a.yml, b.yml]`). */
+export function scalarStrings(document: Document.Parsed, node: unknown): string[] {
+  const one = scalarString(node);
+  return one !== undefined ? [one] : listItems(document, node).flatMap((item) => scalarString(item) ?? []);
 }
 
 /** Drops duplicates of the same written image resolved to the same value (e.g. one anchor merged into many services). */

@@ -699,11 +699,11 @@ class ManifestWalker {
     // A chart from a Helm repository has no directory here; a `path` source's chart is in a repository.
     const sourcePath = this.get(source, 'chart') === undefined ? this.string(this.get(source, 'path')) : undefined;
     for (const item of this.items(this.get(this.get(source, 'helm'), 'valueFiles'))) {
-      const written = this.string(item);
+      const written = this.string(item)?.trim();
       if (written === undefined) continue;
-      const path = valueFilePath(written.trim(), refs, sourcePath);
+      const path = valueFilePath(written, refs, sourcePath);
       // A plain path of a chart from a Helm repository is a file of that chart, fetched with it.
-      if (path !== undefined || sourcePath !== undefined || written.trim().startsWith('$') || written.includes('://')) this.valueFiles.push({ path, written: written.trim() });
+      if (path !== undefined || sourcePath !== undefined || written.startsWith('$') || written.includes('://')) this.valueFiles.push({ path, written });
     }
   }
 
