@@ -50453,6 +50453,10 @@ function listItems(document2, node) {
   const seq = dealias(document2, node);
   return (0, import_yaml5.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
 }
+function scalarStrings(document2, node) {
+  const one = scalarString(node);
+  return one !== void 0 ? [one] : listItems(document2, node).flatMap((item) => scalarString(item) ?? []);
+}
 function dedupeOccurrences(occurrences) {
   const seen = /* @__PURE__ */ new Set();
   return occurrences.filter((occurrence) => {
@@ -53093,18 +53097,14 @@ function includesOf(document2, composePath) {
   const includes = [];
   const here = dirName(composePath);
   const fromHere = (path14) => posix3.normalize(posix3.join(here, path14));
-  const strings = (node) => {
-    const one = scalarString(node);
-    return one !== void 0 ? [one] : listItems(document2, node).flatMap((item) => scalarString(item) ?? []);
-  };
   for (const entry of listItems(document2, mergedGet(document2, document2.contents, "include"))) {
     const short = scalarString(entry);
-    const paths = short !== void 0 ? [short] : strings(mergedGet(document2, entry, "path"));
+    const paths = short !== void 0 ? [short] : scalarStrings(document2, mergedGet(document2, entry, "path"));
     if (paths.length === 0 || paths.some((path14) => path14.includes("://") || path14.startsWith("/"))) continue;
     const written = short === void 0 ? scalarString(mergedGet(document2, entry, "project_directory")) : void 0;
     const directory = written === void 0 ? dirName(fromHere(paths[0])) : fromHere(written);
     const projectDirectory = directory === "." ? "" : directory;
-    const envFiles = short === void 0 ? strings(mergedGet(document2, entry, "env_file")).map(fromHere) : [];
+    const envFiles = short === void 0 ? scalarStrings(document2, mergedGet(document2, entry, "env_file")).map(fromHere) : [];
     for (const path14 of paths) includes.push({ path: fromHere(path14), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix3.join(projectDirectory, ".env")] });
   }
   return includes;
@@ -54377,8 +54377,7 @@ function includesOf2(document2) {
     if (written === void 0) continue;
     let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
     if (outside === "project") {
-      const fileNode = mergedGet(document2, entry, "file");
-      const files = scalarString(fileNode) !== void 0 ? [scalarString(fileNode)] : listItems(document2, fileNode).flatMap((item) => scalarString(item) ?? []);
+      const files = scalarStrings(document2, mergedGet(document2, entry, "file"));
       if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
     }
     if (outside !== void 0 || /^[a-z]+:\/\//i.test(written)) {
@@ -56428,6 +56427,9 @@ function parentDir(path14) {
   const slash = path14.lastIndexOf("/");
   return slash < 0 ? "" : path14.slice(0, slash);
 }
+function isValuesFileName(path14) {
+  return /^values[^/]*\.ya?ml$/i.test(path14.slice(path14.lastIndexOf("/") + 1));
+}
 function joinPath(dir, name2) {
   return dir === "" ? name2 : `${dir}/${name2}`;
 }
@@ -57931,7 +57933,7 @@ async function extractChartFileTemplate(file, context3) {
   const chart = chartRoot === void 0 ? void 0 : await loadChart(chartRoot, context3);
   if (!chart) return void 0;
   const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
-  if (parentDir(file.path) === chart.root && (/^values[^/]*\.ya?ml$/i.test(name2) || CHART_DATA_FILES.has(name2))) return void 0;
+  if (parentDir(file.path) === chart.root && (isValuesFileName(name2) || CHART_DATA_FILES.has(name2))) return void 0;
   const lines = new LineIndex(file.text);
   const occurrences = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
@@ -58192,10 +58194,10 @@ var NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|nu
 var helmValuesDiscoverer = {
   kind: "helm",
   matches(path14) {
-    return /^values[^/]*\.ya?ml$/i.test(path14.slice(path14.lastIndexOf("/") + 1)) || CI_VALUES.test(path14);
+    return isValuesFileName(path14) || CI_VALUES.test(path14);
   },
   async extract(file, context3) {
-    if (!/^values[^/]*\.ya?ml$/i.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return chartTestingValues(file, context3);
+    if (!isValuesFileName(file.path)) return chartTestingValues(file, context3);
     const chartRoot = parentDir(file.path);
     if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context3);
     const chart = await loadChart(chartRoot, context3);
@@ -58745,7 +58747,7 @@ async function argoValueFilesImages(files, context3) {
   return { occurrences, errors, notes };
 }
 async function readByValuesDiscoverer(path14, context3) {
-  if (!/^values[^/]*\.ya?ml$/i.test(posix8.basename(path14))) return false;
+  if (!isValuesFileName(path14)) return false;
   return await context3.readFile(joinPath(parentDir(path14), "Chart.yaml")) !== void 0;
 }
 
@@ -59330,10 +59332,10 @@ var ManifestWalker = class {
   argoValueFiles(source, refs) {
     const sourcePath = this.get(source, "chart") === void 0 ? this.string(this.get(source, "path")) : void 0;
     for (const item of this.items(this.get(this.get(source, "helm"), "valueFiles"))) {
-      const written = this.string(item);
+      const written = this.string(item)?.trim();
       if (written === void 0) continue;
-      const path14 = valueFilePath(written.trim(), refs, sourcePath);
-      if (path14 !== void 0 || sourcePath !== void 0 || written.trim().startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path14, written: written.trim() });
+      const path14 = valueFilePath(written, refs, sourcePath);
+      if (path14 !== void 0 || sourcePath !== void 0 || written.startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path14, written });
     }
   }
   /**

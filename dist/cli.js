@@ -27060,6 +27060,10 @@ function listItems(document2, node) {
   const seq = dealias(document2, node);
   return (0, import_yaml5.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
 }
+function scalarStrings(document2, node) {
+  const one = scalarString(node);
+  return one !== void 0 ? [one] : listItems(document2, node).flatMap((item) => scalarString(item) ?? []);
+}
 function dedupeOccurrences(occurrences) {
   const seen = /* @__PURE__ */ new Set();
   return occurrences.filter((occurrence) => {
@@ -29700,18 +29704,14 @@ function includesOf(document2, composePath) {
   const includes = [];
   const here = dirName(composePath);
   const fromHere = (path7) => posix3.normalize(posix3.join(here, path7));
-  const strings = (node) => {
-    const one = scalarString(node);
-    return one !== void 0 ? [one] : listItems(document2, node).flatMap((item) => scalarString(item) ?? []);
-  };
   for (const entry of listItems(document2, mergedGet(document2, document2.contents, "include"))) {
     const short = scalarString(entry);
-    const paths = short !== void 0 ? [short] : strings(mergedGet(document2, entry, "path"));
+    const paths = short !== void 0 ? [short] : scalarStrings(document2, mergedGet(document2, entry, "path"));
     if (paths.length === 0 || paths.some((path7) => path7.includes("://") || path7.startsWith("/"))) continue;
     const written = short === void 0 ? scalarString(mergedGet(document2, entry, "project_directory")) : void 0;
     const directory = written === void 0 ? dirName(fromHere(paths[0])) : fromHere(written);
     const projectDirectory = directory === "." ? "" : directory;
-    const envFiles = short === void 0 ? strings(mergedGet(document2, entry, "env_file")).map(fromHere) : [];
+    const envFiles = short === void 0 ? scalarStrings(document2, mergedGet(document2, entry, "env_file")).map(fromHere) : [];
     for (const path7 of paths) includes.push({ path: fromHere(path7), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix3.join(projectDirectory, ".env")] });
   }
   return includes;
@@ -30984,8 +30984,7 @@ function includesOf2(document2) {
     if (written === void 0) continue;
     let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
     if (outside === "project") {
-      const fileNode = mergedGet(document2, entry, "file");
-      const files = scalarString(fileNode) !== void 0 ? [scalarString(fileNode)] : listItems(document2, fileNode).flatMap((item) => scalarString(item) ?? []);
+      const files = scalarStrings(document2, mergedGet(document2, entry, "file"));
       if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
     }
     if (outside !== void 0 || /^[a-z]+:\/\//i.test(written)) {
@@ -33035,6 +33034,9 @@ function parentDir(path7) {
   const slash = path7.lastIndexOf("/");
   return slash < 0 ? "" : path7.slice(0, slash);
 }
+function isValuesFileName(path7) {
+  return /^values[^/]*\.ya?ml$/i.test(path7.slice(path7.lastIndexOf("/") + 1));
+}
 function joinPath(dir, name2) {
   return dir === "" ? name2 : `${dir}/${name2}`;
 }
@@ -34538,7 +34540,7 @@ async function extractChartFileTemplate(file, context) {
   const chart = chartRoot === void 0 ? void 0 : await loadChart(chartRoot, context);
   if (!chart) return void 0;
   const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
-  if (parentDir(file.path) === chart.root && (/^values[^/]*\.ya?ml$/i.test(name2) || CHART_DATA_FILES.has(name2))) return void 0;
+  if (parentDir(file.path) === chart.root && (isValuesFileName(name2) || CHART_DATA_FILES.has(name2))) return void 0;
   const lines = new LineIndex(file.text);
   const occurrences = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
@@ -34799,10 +34801,10 @@ var NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|nu
 var helmValuesDiscoverer = {
   kind: "helm",
   matches(path7) {
-    return /^values[^/]*\.ya?ml$/i.test(path7.slice(path7.lastIndexOf("/") + 1)) || CI_VALUES.test(path7);
+    return isValuesFileName(path7) || CI_VALUES.test(path7);
   },
   async extract(file, context) {
-    if (!/^values[^/]*\.ya?ml$/i.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return chartTestingValues(file, context);
+    if (!isValuesFileName(file.path)) return chartTestingValues(file, context);
     const chartRoot = parentDir(file.path);
     if (await context.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context);
     const chart = await loadChart(chartRoot, context);
@@ -35352,7 +35354,7 @@ async function argoValueFilesImages(files, context) {
   return { occurrences, errors, notes };
 }
 async function readByValuesDiscoverer(path7, context) {
-  if (!/^values[^/]*\.ya?ml$/i.test(posix8.basename(path7))) return false;
+  if (!isValuesFileName(path7)) return false;
   return await context.readFile(joinPath(parentDir(path7), "Chart.yaml")) !== void 0;
 }
 
@@ -35937,10 +35939,10 @@ var ManifestWalker = class {
   argoValueFiles(source, refs) {
     const sourcePath = this.get(source, "chart") === void 0 ? this.string(this.get(source, "path")) : void 0;
     for (const item of this.items(this.get(this.get(source, "helm"), "valueFiles"))) {
-      const written = this.string(item);
+      const written = this.string(item)?.trim();
       if (written === void 0) continue;
-      const path7 = valueFilePath(written.trim(), refs, sourcePath);
-      if (path7 !== void 0 || sourcePath !== void 0 || written.trim().startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path7, written: written.trim() });
+      const path7 = valueFilePath(written, refs, sourcePath);
+      if (path7 !== void 0 || sourcePath !== void 0 || written.startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path7, written });
     }
   }
   /**
