@@ -283,7 +283,7 @@ describe('helm values', () => {
     ]);
   });
 
-  it("reads the values files chart-testing installs a chart with (ci/*-values.yaml) as written; not one outside a chart", async () => {
+  it("reads the values files chart-testing installs a chart with (ci/*-values.yaml) over the chart's own; not one outside a chart", async () => {
     const ci = async (name: string) => (await extract(helmValuesDiscoverer, `chart-testing/ci/${name}`)).occurrences;
     expect(rows(await ci('test5-values.yaml'))).toEqual([['10:18', 'bitnamilegacy/postgresql', 'docker.io/bitnamilegacy/postgresql:13.11.0-debian-11-r20', 'postgresql.image.repository']]);
     expect(rows(await ci('custom-entities-rbac-3.2-values.yaml'))).toEqual([
@@ -291,7 +291,7 @@ describe('helm values', () => {
     ]);
     const [bash] = await ci('test1-values.yaml');
     expect(bash).toMatchObject({ line: 4, reference: 'docker.io/library/bash:latest', context: 'deployment.initContainers[0].image' });
-    expect(bash?.note).toBe('a value chart-testing installs the chart with (ci/*-values.yaml), read as written');
+    expect(bash?.note).toBe("a value chart-testing installs the chart with (ci/*-values.yaml), over the chart's default values");
     const outside = await helmValuesDiscoverer.extract({ path: 'ci/test1-values.yaml', text: 'image: bash:latest\n' }, fixtureContext('helm'));
     expect(outside.occurrences).toEqual([]);
   });
@@ -310,9 +310,26 @@ describe('helm values', () => {
     expect(template.occurrences.map((o) => [o.line, o.reference, o.problem])).toEqual([[20, 'registry.k8s.io/kubectl:v1.34.0', undefined]]);
   });
 
-  it('reads override files beside the chart; a block without a repository is not an image', async () => {
+  it('reads an override file beside the chart over its default values, as helm install -f merges it', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'platform/values-production.yaml');
-    expect(occurrences.map((o) => o.context)).toEqual(['worker.image']);
+    expect(rows(occurrences)).toEqual([
+      // Only the tag is written here: the chart pulls its default image, as its templates render it
+      // (with the global registry), at this tag. Reported at the tag, the line this file changes.
+      ['4:11', '1.11.0', 'registry.example.com/platform/api:1.11.0', 'api.image.tag'],
+      ['6:10', 'platform/worker:2.1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'docker.io/platform/worker:2.1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'worker.image'],
+    ]);
+    expect(occurrences[0]?.note).toBe("a value this file gives the chart, over the chart's default values");
+    // A value the file writes is not pinned by appending a digest to it: it is one part of the image.
+    expect(occurrences[0]?.resolved).toBe('registry.example.com/platform/api:1.11.0');
+  });
+
+  it('an override writing only digests pins the images the templates make of the default values, rendered or composed', async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'empty-repository-name-tag/ci/image-digest-values.yaml');
+    expect(rows(occurrences)).toEqual([
+      ['5:13', 'sha256:28a5e138123e273643527341c3e38721cec2d89a472958df8e956ae681c10d75', 'registry.datadoghq.com/cluster-agent:7.81.1@sha256:28a5e138123e273643527341c3e38721cec2d89a472958df8e956ae681c10d75', 'clusterAgent.image.digest'],
+      // The DaemonSet does not render with the default values: its image line composes the block.
+      ['8:13', 'sha256:9b4be18f644bd35dad2387f37d9859674080889642b970c0e924d027c4182f6d', 'registry.datadoghq.com/agent:7.81.1@sha256:9b4be18f644bd35dad2387f37d9859674080889642b970c0e924d027c4182f6d', 'agents.image.digest'],
+    ]);
   });
 
   it('keys that name an image (`inline_image`, `*Image`) and `{repository, version}` blocks', async () => {

@@ -372,10 +372,12 @@ describe('kubernetes: Helm values written in a Flux HelmRelease or an Argo CD ap
 });
 
 describe("kubernetes: the values files an Argo CD application's helm.valueFiles names", () => {
-  it('reads `$values/` files of the repository and files beside a chart of it, once each, as written, where they are written', async () => {
+  it('reads `$values/` files of the repository as written, files for a chart of it over its defaults, once each, where they are written', async () => {
     const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/argocd-value-files/', import.meta.url));
     const discovery = await discoverRepository(root, {});
     expect(discovery.occurrences.map((o) => [`${o.file}:${o.line}:${o.column}`, o.kind, o.reference, o.context])).toEqual([
+      // The application's chart is charts/app: a tag alone set here pulls its default repository at that tag.
+      ['charts/app/env/prod.yaml:2:9', 'helm', 'docker.io/example/app:1.1', 'image.tag'],
       ['charts/app/env/prod.yaml:4:10', 'helm', 'docker.io/example/sidecar:2.0', 'sidecar.image'],
       // The chart's own values are read with the chart, not again for the application.
       ['charts/app/values.yaml:2:15', 'helm', 'docker.io/example/app:1.0', 'image.repository'],
@@ -383,13 +385,21 @@ describe("kubernetes: the values files an Argo CD application's helm.valueFiles 
       ['k8s/infra/traefik/values.yaml:4:15', 'helm', 'docker.io/library/traefik:v3.6.11', 'image.repository'],
       ['k8s/infra/velero/values.yaml:5:12', 'helm', 'docker.io/velero/velero-plugin-for-aws:v1.11.1', 'initContainers[0].image'],
     ]);
-    expect(discovery.occurrences[2]?.note).toBe('a value an Argo CD application gives its chart (helm.valueFiles $values/k8s/infra/traefik/values.yaml), read as written');
+    expect(discovery.occurrences[0]?.note).toBe("a value an Argo CD application gives its chart (helm.valueFiles env/prod.yaml), over the chart's default values");
+    expect(discovery.occurrences[3]?.note).toBe('a value an Argo CD application gives its chart (helm.valueFiles $values/k8s/infra/traefik/values.yaml), read as written');
     // What it cannot read is a note on the application: the images those files set went unchecked.
     expect(discovery.unscanned.map((unscanned) => [unscanned.file, unscanned.severity, unscanned.reason])).toEqual([
       ['argocd/apps/traefik-staging.yaml', 'note', 'kubernetes: helm.valueFiles ../../../outside.yaml is not a file of this repository: the images it sets were not read'],
       ['argocd/apps/velero.yaml', 'note', 'kubernetes: helm.valueFiles $other/k8s/infra/traefik/values.yaml is not a file of this repository: the images it sets were not read'],
       ['argocd/apps/velero.yaml', 'note', 'kubernetes: helm.valueFiles $values/k8s/infra/velero/values-not-here.yaml (k8s/infra/velero/values-not-here.yaml) is not in this repository: the images it sets were not read'],
     ]);
+  });
+
+  it('says so when a values file it names does not parse: its images went unread (before, nothing was said)', async () => {
+    const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/argocd-value-files-broken/', import.meta.url));
+    const discovery = await discoverRepository(root, {});
+    expect(discovery.occurrences).toEqual([]);
+    expect(discovery.unscanned).toEqual([{ file: 'apps/redis.yaml', reason: 'kubernetes: values/redis.yaml: Missing closing "quote at line 5, column 1' }]);
   });
 
   it("notes each values file it cannot read (another repository's, a URL, an undeclared ref), not a file of a fetched chart", async () => {

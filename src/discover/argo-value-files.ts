@@ -8,12 +8,10 @@
  */
 import { posix } from 'node:path';
 import type { Occurrence } from '../model.js';
-import { isValuesFileName, joinPath, parentDir, parseValuesText } from './helm-chart.js';
-import { imagesInValuesTree, valueOccurrence, type ValueImage } from './helm-values.js';
+import { isValuesFileName, joinPath, loadChart, parentDir } from './helm-chart.js';
+import { overrideValuesImages } from './helm-values.js';
 import { perScan } from './per-scan.js';
-import { LineIndex } from './position.js';
 import type { DiscoverContext } from './types.js';
-import { aliasResolver } from './yaml.js';
 
 /** A values file an application names, by its path in the repository. */
 export interface ArgoValueFile {
@@ -21,6 +19,8 @@ export interface ArgoValueFile {
   path?: string;
   /** As written in `helm.valueFiles`. */
   written: string;
+  /** The directory of the chart it is given to, when the application's source is a path of a repository. */
+  chartRoot?: string;
 }
 
 /** Files already read in a scan: several applications may name one values file. */
@@ -69,15 +69,26 @@ export async function argoValueFilesImages(files: readonly ArgoValueFile[], cont
       notes.push(`${unread} (${path}) is not in this repository: the images it sets were not read`);
       continue;
     }
-    const parsed = parseValuesText(text, context);
-    const lines = new LineIndex(text);
-    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(path, lines, image));
-    const reading = { note: `a value an Argo CD application gives its chart (helm.valueFiles ${file.written}), read as written`, emptyTag: EMPTY_TAG };
-    for (const document of parsed.documents) {
-      if (imagesInValuesTree(document.contents, text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) })) errors.push(`${path}: too many nodes; the rest of the file was not searched for images`);
+    // A chart of this repository takes the file over its default values; one fetched at sync is not read.
+    const chart = file.chartRoot === undefined ? undefined : await loadChart(file.chartRoot, context);
+    const given = `a value an Argo CD application gives its chart (helm.valueFiles ${file.written})`;
+    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: "tag is empty; the chart's templates choose the default" } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG };
+    try {
+      const found = overrideValuesImages(chart, path, text, context, reading);
+      occurrences.push(...found.occurrences);
+      errors.push(...found.errors.map((error) => `${path}: ${error}`));
+    } catch (error) {
+      errors.push(`${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return { occurrences, errors, notes };
+}
+
+/** The chart directory a source's `path` names, normalized ('' for the repository's root); undefined when it leaves the repository. */
+export function chartRootOf(sourcePath: string): string | undefined {
+  const normalized = posix.normalize(sourcePath.replace(/^\.\/?|\/+$/g, '') || '.');
+  if (normalized === '..' || normalized.startsWith('../') || normalized.startsWith('/')) return undefined;
+  return normalized === '.' ? '' : normalized;
 }
 
 /** A `values*.yaml` beside a Chart.yaml is read by the Helm values discoverer, with its chart. */

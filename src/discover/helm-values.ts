@@ -12,11 +12,12 @@
  */
 import { posix } from 'node:path';
 import type { Occurrence, RelatedLocation } from '../model.js';
-import { parseReference, ReferenceError } from '../reference/index.js';
+import { formatReference, parseReference, ReferenceError, withDigest, withTag } from '../reference/index.js';
 import { isValuesFileName, joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
 import { renderChart } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
+import { MergedValues } from './helm-values-merge.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { readKustomization } from './kustomization-file.js';
@@ -46,23 +47,22 @@ export const helmValuesDiscoverer: Discoverer = {
     // inflates a chart with it.
     if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return kustomizeInflatedValues(file, context);
     const chart = await loadChart(chartRoot, context);
+    if (chart?.values?.file !== file.path) return asExtraction(overrideValuesImages(chart, file.path, file.text, context, chart ? OVERRIDE_FILE : UNREAD_CHART));
     const parsed = parseValuesText(file.text, context);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
     const lines = new LineIndex(file.text);
-    const occurrences = chart ? renderedImages(chart, file, lines) : [];
+    const occurrences = renderedImages(chart, file, lines);
     const covered = new Map<number, Occurrence[]>();
     for (const occurrence of occurrences) {
       const offset = lines.offsetAt(occurrence);
       covered.set(offset, [...(covered.get(offset) ?? []), occurrence]);
     }
     const errors = [...parsed.errors];
-    // The chart whose default values this file is (not another values file beside them).
-    const ownChart = chart?.values?.file === file.path ? chart : undefined;
     // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
-    const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : undefined;
+    const unrenderedNote = allLinesResolved(chart) ? UNRENDERED : undefined;
     // What no template renders with the default values may still be composed by one (a part switched off).
-    const compose = ownChart ? (path: string, written: string) => composedImages(ownChart, path, written) : undefined;
-    const missingDependency = ownChart ? missingDependencyOf(ownChart) : undefined;
+    const compose = (path: string, written: string): ComposedImage[] => composedImages(chart, path, written);
+    const missingDependency = missingDependencyOf(chart);
     const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document of parsed.documents) {
       const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document) });
@@ -71,7 +71,7 @@ export const helmValuesDiscoverer: Discoverer = {
     }
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
     // A dependency fetched when the chart is packaged runs images no file here names.
-    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
+    const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
     return { occurrences, ...(errors.length > 0 ? { errors } : {}), ...(notes.length > 0 ? { notes } : {}) };
   },
 };
@@ -86,10 +86,8 @@ async function kustomizeInflatedValues(file: SourceFile, context: DiscoverContex
   const kustomization = await readKustomization(context, directory);
   const chart = kustomization === undefined ? undefined : inflatingChart(parseValuesText(kustomization, context).documents[0]?.contents, directory, file.path);
   if (chart === undefined) return { occurrences: [] };
-  return valuesReadAsWritten(file, context, {
-    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
-    emptyTag: INFLATED_EMPTY_TAG,
-  });
+  const reading = { note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`, emptyTag: INFLATED_EMPTY_TAG };
+  return asExtraction(overrideValuesImages(undefined, file.path, file.text, context, reading));
 }
 
 /** The values files chart-testing (`ct install`) installs a chart with, one install each: `ci/*-values.yaml` beside its Chart.yaml. */
@@ -97,30 +95,34 @@ const CI_VALUES = /(?:^|\/)ci\/[^/]*-values\.ya?ml$/;
 
 /**
  * A chart's `ci/*-values.yaml`: the values its CI installs it with (nightly builds, databases for
- * the tests), read as written over the chart's own. Such a file outside a chart reports nothing.
+ * the tests), merged over the chart's own. Such a file outside a chart reports nothing.
  */
 async function chartTestingValues(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
   const chartRoot = parentDir(parentDir(file.path));
   if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return { occurrences: [] };
-  return valuesReadAsWritten(file, context, {
-    note: 'a value chart-testing installs the chart with (ci/*-values.yaml), read as written',
-    emptyTag: "tag is empty; the chart's templates choose the default",
-  });
+  return asExtraction(
+    overrideValuesImages(await loadChart(chartRoot, context), file.path, file.text, context, {
+      note: "a value chart-testing installs the chart with (ci/*-values.yaml), over the chart's default values",
+      emptyTag: "tag is empty; the chart's templates choose the default",
+    }),
+  );
 }
 
-/** The images of a values file for a chart that is not rendered with it, read as written. */
-function valuesReadAsWritten(file: SourceFile, context: DiscoverContext, reading: ValuesTreeReading): Extraction {
-  const parsed = parseValuesText(file.text, context);
-  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
-  const lines = new LineIndex(file.text);
-  const occurrences: Occurrence[] = [];
-  const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
-  const errors = [...parsed.errors];
-  for (const document of parsed.documents) {
-    if (imagesInValuesTree(document.contents, file.text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) })) errors.push('too many nodes; the rest of the file was not searched for images');
-  }
+function asExtraction({ occurrences, errors }: OverrideImages): Extraction {
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
+
+/** How the images of a values file beside a chart's own (`values-production.yaml`) are described. */
+const OVERRIDE_FILE: ValuesTreeReading = {
+  note: "a value this file gives the chart, over the chart's default values",
+  emptyTag: "tag is empty; the chart's templates choose the default",
+};
+
+/** How the images of a values file are described when its chart's Chart.yaml cannot be read. */
+const UNREAD_CHART: ValuesTreeReading = {
+  note: 'read as written (the Chart.yaml beside it could not be read)',
+  emptyTag: "tag is empty; the chart's templates choose the default",
+};
 
 /** Why an image block with an empty tag in values for a chart kustomize inflates is unresolved. */
 export const INFLATED_EMPTY_TAG = 'tag is empty; the chart, which kustomize fetches when it builds, chooses the default';
@@ -200,6 +202,16 @@ interface Field {
   written: string;
 }
 
+/** One scalar an image is made of, and its place in the values ("api.image.tag"). */
+export interface ImagePart {
+  node: unknown;
+  context: string;
+  /** Which part: `registry`, `repository`, `image`, `name`, `tag`, `version` or `digest`. */
+  field: string;
+  /** Its text as Helm renders it. */
+  rendered?: string;
+}
+
 /** An image value found in a values tree, before it becomes an occurrence. */
 export interface ValueImage {
   /** 0-based offset of `raw` in the file. */
@@ -212,6 +224,8 @@ export interface ValueImage {
   related?: RelatedLocation[];
   /** The scalar node the image is written at (values merged from several files: its node says which). */
   at?: unknown;
+  /** The scalar nodes the image is made of, each with its place in the values (an image block's registry, name, tag, digest). */
+  parts?: ImagePart[];
 }
 
 interface ValuesWalkerOptions {
@@ -296,7 +310,8 @@ class ValuesWalker {
     const nameNode = mapGet(map, 'image');
     const registry = this.field(mapGet(map, 'registry'));
     // `{repository, version}` (an older convention) names the tag `version` where the key names an image.
-    const tag = this.field(mapGet(map, 'tag')) ?? (IMAGE_BLOCK_KEY.test(key) || registry !== undefined ? this.field(mapGet(map, 'version')) : undefined);
+    const tagNode = this.field(mapGet(map, 'tag')) !== undefined ? mapGet(map, 'tag') : IMAGE_BLOCK_KEY.test(key) || registry !== undefined ? mapGet(map, 'version') : undefined;
+    const tag = this.field(tagNode);
     const digest = this.field(mapGet(map, 'digest'));
     const hasImageParts = tag !== undefined || digest !== undefined || registry !== undefined || mapGet(map, 'pullPolicy') !== undefined;
 
@@ -358,8 +373,14 @@ class ValuesWalker {
           : image,
       context,
       notes.join('; ') || undefined,
+      this.blockParts(path, [['registry', mapGet(map, 'registry')], [fieldName, positioned], [tagNode === mapGet(map, 'tag') ? 'tag' : 'version', tagNode], ['digest', mapGet(map, 'digest')]]),
     );
     return true;
+  }
+
+  /** The written fields of an image block at `path`, as parts. */
+  private blockParts(path: string, fields: [string, unknown][]): ImagePart[] {
+    return fields.filter(([, node]) => node !== undefined).map(([field, node]) => ({ node, field, rendered: this.field(node)?.rendered, context: path === '' ? field : `${path}.${field}` }));
   }
 
   /** A scalar's text as Helm renders it (numbers as Go prints float64) and as written. */
@@ -395,9 +416,9 @@ class ValuesWalker {
     return images.length > 0;
   }
 
-  private emit(at: unknown, location: { offset: number; raw: string }, value: string | { unresolved: string }, context: string, note?: string): void {
+  private emit(at: unknown, location: { offset: number; raw: string }, value: string | { unresolved: string }, context: string, note?: string, parts: ImagePart[] = [{ node: at, context, field: 'image' }]): void {
     const notes = [note, this.options.unrenderedNote].filter((text) => text !== undefined).join('; ') || undefined;
-    this.sink({ offset: location.offset, raw: location.raw, value, context, note: notes, at });
+    this.sink({ offset: location.offset, raw: location.raw, value, context, note: notes, at, parts });
   }
 }
 
@@ -453,3 +474,117 @@ function looksLikeRepository(text: string): boolean {
   return true;
 }
 
+type Origin = 'defaults' | 'override';
+
+/** What an override file gives: its images, and problems reading it. */
+export interface OverrideImages {
+  occurrences: Occurrence[];
+  errors: string[];
+}
+
+/**
+ * A values file that overrides the defaults of a chart in this repository (`values-production.yaml`
+ * beside its Chart.yaml, chart-testing's `ci/*-values.yaml`, an Argo CD application's
+ * `helm.valueFiles`). Helm merges it over the chart's `values.yaml` key by key, so a file that sets
+ * only `api.image.tag` makes the chart pull the default repository at that tag. Each image of the
+ * merged values that takes any part from the file is reported in it, at the part it writes (the
+ * name when it writes one, else the tag or digest), with the value Helm would pull; an image wholly
+ * from the defaults is the default values file's to report.
+ *
+ * Read as written when the chart is not known. Throws when no document of the file parses.
+ */
+export function overrideValuesImages(chart: LoadedChart | undefined, path: string, text: string, context: DiscoverContext, reading: ValuesTreeReading): OverrideImages {
+  const parsed = parseValuesText(text, context);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+  const lines = new LineIndex(text);
+  const occurrences: Occurrence[] = [];
+  const errors = [...parsed.errors];
+  const defaults = chart?.values;
+  const defaultsDocument = defaults && parseValuesText(defaults.text, context).documents[0];
+  parsed.documents.forEach((document, index) => {
+    let exhausted: boolean;
+    // Helm reads only a values file's first document; what the others name is still read, as written.
+    if (index === 0 && defaults && defaultsDocument) {
+      const merged = new MergedValues<Origin>();
+      merged.merge(defaultsDocument.contents, { text: defaults.text, place: 'defaults' });
+      merged.merge(document.contents, { text, place: 'override' });
+      const sink = (image: ValueImage): void => {
+        const own = writtenHere(image, merged, text, chart);
+        if (own) occurrences.push(valueOccurrence(path, lines, own));
+      };
+      exhausted = imagesInValuesTree(merged.root, merged.textOf, '', '', sink, reading);
+    } else {
+      const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(path, lines, image));
+      exhausted = imagesInValuesTree(document.contents, text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) });
+    }
+    if (exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
+  });
+  return { occurrences, errors };
+}
+
+/**
+ * The image placed at the part the override file writes (its name first), or undefined when the
+ * file writes none of it. A file that writes only the tag or digest of a block whose name the
+ * defaults write gets the image the templates render from the defaults with that tag or digest.
+ */
+function writtenHere(image: ValueImage, merged: MergedValues<Origin>, text: string, chart: LoadedChart): ValueImage | undefined {
+  const parts = image.parts ?? [{ node: image.at, context: image.context, field: 'image' }];
+  const own = parts.filter((part) => merged.placeOf(part.node) === 'override');
+  if (own.length === 0) return undefined;
+  if (own.some((part) => part.node === image.at)) return image;
+  const [part] = own;
+  const location = part && scalarLocation(part.node, text);
+  if (!part || !location || location.raw === '') return undefined;
+  const placed = { ...image, offset: location.offset, raw: location.raw, context: part.context };
+  const pinning = own.every((written) => ['tag', 'version', 'digest'].includes(written.field) && written.rendered !== '');
+  const defaults = pinning ? defaultImages(chart, image, parts) : [];
+  const value = defaults.length === 1 && defaults[0] !== undefined ? repinned(defaults[0], own) : undefined;
+  return value === undefined ? placed : { ...placed, value };
+}
+
+/**
+ * The distinct images the chart's templates make of a block of its default values: as they render
+ * it, or, for a part switched off, as the template action that builds it composes it.
+ */
+function defaultImages(chart: LoadedChart, image: ValueImage, parts: readonly ImagePart[]): string[] {
+  const rendered = renderedFromValue(chart).get(image.offset);
+  if (rendered) return rendered;
+  const name = parts.find((part) => part.node === image.at);
+  if (!name?.rendered) return [];
+  const blockPath = name.context === name.field ? '' : name.context.slice(0, -(name.field.length + 1));
+  return [...new Set(composedImages(chart, blockPath, name.rendered).map((composed) => composed.value))];
+}
+
+/** Per chart: the distinct images its templates render from each scalar of its default values, by the scalar's offset. */
+const renderedByOrigin = new WeakMap<LoadedChart, Map<number, string[]>>();
+
+function renderedFromValue(chart: LoadedChart): Map<number, string[]> {
+  let byOffset = renderedByOrigin.get(chart);
+  if (byOffset) return byOffset;
+  byOffset = new Map();
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const render of sites.flatMap((rendered) => rendered.renders)) {
+      if (!render.origin || typeof render.value !== 'string') continue;
+      const values = byOffset.get(render.origin.offset) ?? [];
+      if (!values.includes(render.value)) values.push(render.value);
+      byOffset.set(render.origin.offset, values);
+    }
+  }
+  renderedByOrigin.set(chart, byOffset);
+  return byOffset;
+}
+
+/** A rendered image with the tag and digest an override writes; undefined when either does not fit the grammar. */
+function repinned(rendered: string, parts: readonly ImagePart[]): string | undefined {
+  try {
+    let reference = parseReference(rendered);
+    for (const part of parts) {
+      if (part.rendered === undefined) continue;
+      reference = part.field === 'digest' ? withDigest(reference, part.rendered) : withTag(reference, part.rendered);
+    }
+    return formatReference(reference);
+  } catch (error) {
+    if (error instanceof ReferenceError) return undefined;
+    throw error;
+  }
+}

@@ -11,7 +11,7 @@ import { chartRootOfTemplate, hasTemplatesSegment } from './helm-chart.js';
 import { extractChartFileTemplate } from './helm-templates.js';
 import { imagesInValuesTree, valueOccurrence } from './helm-values.js';
 import { releaseValuesImages, type FluxRelease } from './flux-values-from.js';
-import { argoValueFilesImages, valueFilePath, type ArgoValueFile } from './argo-value-files.js';
+import { argoValueFilesImages, chartRootOf, valueFilePath, type ArgoValueFile } from './argo-value-files.js';
 import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { isKustomizationFile } from './kustomization-file.js';
@@ -703,7 +703,8 @@ class ManifestWalker {
       if (written === undefined) continue;
       const path = valueFilePath(written, refs, sourcePath);
       // A plain path of a chart from a Helm repository is a file of that chart, fetched with it.
-      if (path !== undefined || sourcePath !== undefined || written.startsWith('$') || written.includes('://')) this.valueFiles.push({ path, written });
+      const chartRoot = sourcePath === undefined ? undefined : chartRootOf(sourcePath);
+      if (path !== undefined || sourcePath !== undefined || written.startsWith('$') || written.includes('://')) this.valueFiles.push({ path, written, chartRoot });
     }
   }
 
