@@ -203,7 +203,7 @@ interface Field {
 }
 
 /** One scalar an image is made of, and its place in the values ("api.image.tag"). */
-export interface ImagePart {
+interface ImagePart {
   node: unknown;
   context: string;
   /** Which part: `registry`, `repository`, `image`, `name`, `tag`, `version` or `digest`. */
