@@ -127,6 +127,29 @@ describe('functions', () => {
     expect(render(template, { s: 'x'.repeat(4096) })).toBe(`<unknown: ${reason}>`);
   });
 
+  it('toYaml writes a map as Helm does (keys sorted), and fromYaml reads it back', () => {
+    expect(render('{{ toYaml .Values.m }}', { m: { b: [1, 'x'], a: { c: true } } })).toBe('a:\n  c: true\nb:\n  - 1\n  - x');
+    expect(render('{{ (fromYaml "image:\\n  tag: 2").image.tag }}')).toBe('2');
+    expect(render('{{ (fromYaml "- a").Error | empty }}')).toBe('false');
+    expect(render('{{ toYaml (dict "a" (include "missing" .)) }}')).toBe('<unknown: toYaml of a value not known offline>');
+  });
+
+  it("merges values through a helper's YAML and set on .Values, as SonarQube's DCE chart does", () => {
+    // Trimmed from SonarSource/helm-chart-sonarqube (charts/sonarqube-dce, commit b6f9b63f): each
+    // template sets `.Values.ApplicationNodes` to `applicationNodes` deep-merged over by it.
+    const helpers = [
+      '{{ define "deepMerge" }}{{ $result := dict }}{{ range $k, $v := .map1 }}{{ $_ := set $result $k $v }}{{ end }}',
+      '{{ range $k, $v := .map2 }}{{ $_ := set $result $k $v }}{{ end }}{{ toYaml $result }}{{ end }}',
+      '{{ define "applicationNodes" }}{{ include "deepMerge" (dict "map1" .Values.applicationNodes "map2" .Values.ApplicationNodes) }}{{ end }}',
+    ].join('');
+    const template = '{{ $nodes := fromYaml (include "applicationNodes" .) }}{{ $_ := set .Values "ApplicationNodes" $nodes }}{{ printf "%s:%s" .Values.ApplicationNodes.image.repository .Values.ApplicationNodes.image.tag }}';
+    expect(render(template, { applicationNodes: { image: { repository: 'sonarqube', tag: '2026.4.0-datacenter-app' } } }, helpers)).toBe('sonarqube:2026.4.0-datacenter-app');
+  });
+
+  it('set stores a value not known offline: what reads it is unknown, not a nil Helm stops at', () => {
+    expect(render('{{ $_ := set .Values "n" (include "missing" .) }}{{ .Values.n.image }}')).toBe('<unknown: include "missing": no template of that name in the chart or its library charts>');
+  });
+
   it('bounds include nesting', () => {
     expect(render('{{ include "loop" . }}', {}, '{{ define "loop" }}{{ include "loop" . }}{{ end }}')).toBe('<unknown: includes nest deeper than 64 named templates>');
   });

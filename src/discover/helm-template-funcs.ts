@@ -7,6 +7,7 @@
  */
 import { semverSatisfies } from './helm-semver.js';
 import { createHash } from 'node:crypto';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { CallContext, TemplateFunction } from './helm-template-exec.js';
 import { formatV, GoStruct, isEmpty, isMapValue, kindOf, RenderError, toStringValue, truth, Unknown } from './helm-template-values.js';
 
@@ -21,6 +22,11 @@ function strict(fn: Fn): TemplateFunction {
     }
     return fn(args, call);
   };
+}
+
+/** The value, or an Unknown when it is one or is text holding one. */
+function unknownOr(value: unknown, call: CallContext): unknown {
+  return typeof value === 'string' && value.includes('\u0001') ? new Unknown(call.reasonIn(value)) : value;
 }
 
 function arity(name: string, args: unknown[], min: number, max = min): void {
@@ -236,7 +242,8 @@ const STRINGS: Record<string, TemplateFunction> = {
   join: strict((args, call) => call.join((Array.isArray(args[1]) ? args[1] : [args[1]]).map(text), text(args[0]))),
   b64enc: strict((args) => Buffer.from(text(args[0]), 'utf8').toString('base64')),
   sha256sum: strict((args) => createHash('sha256').update(text(args[0])).digest('hex')),
-  toYaml: strict((args) => (isMapValue(args[0]) || Array.isArray(args[0]) ? new Unknown('toYaml of a map or list is not rendered here') : text(args[0]))),
+  toYaml: strict((args, call) => (isMapValue(args[0]) || Array.isArray(args[0]) ? yamlText(args[0], call) : text(args[0]))),
+  fromYaml: strict((args) => yamlMap(text(args[0]))),
   toJson: strict((args) => JSON.stringify(args[0] ?? null)),
 };
 
@@ -261,10 +268,11 @@ const COLLECTIONS: Record<string, TemplateFunction> = {
   get: strict((args) => (isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1])) ? args[0][text(args[1])] : '')),
   hasKey: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1]))),
   dig: strict((args) => dig(args)),
-  set: strict((args) => {
-    if (isMapValue(args[0])) args[0][text(args[1])] = args[2];
-    return args[0];
-  }),
+  // An Unknown value is set too: what later reads the key is unknown, not missing (a nil pointer Helm would stop at).
+  set: (args, call) => strict(([map, key]) => {
+    if (isMapValue(map)) map[text(key)] = unknownOr(args[2], call);
+    return map;
+  })(args.slice(0, 2), call),
   unset: strict((args) => {
     if (isMapValue(args[0])) delete args[0][text(args[1])];
     return args[0];
@@ -333,6 +341,40 @@ function mergeFresh(value: Record<string, unknown>, depth: number): Record<strin
   mergeInto(copy, value, true, depth + 1);
   copiedFrom.set(copy, copiedFrom.get(value) ?? value);
   return copy;
+}
+
+/** Bounds on what `toYaml` writes out and `fromYaml` reads back (a chart's own values, passed through a helper). */
+const MAX_YAML_DEPTH = 64;
+const MAX_YAML_NODES = 20_000;
+
+/**
+ * A map or list as Helm's `toYaml` writes it (sigs.k8s.io/yaml: keys sorted, no trailing newline);
+ * an Unknown when any part of it is not known offline, or it is too large.
+ */
+function yamlText(value: unknown, call: CallContext): string | Unknown {
+  let nodes = 0;
+  const known = (item: unknown, depth: number): boolean => {
+    if (++nodes > MAX_YAML_NODES || depth > MAX_YAML_DEPTH || item instanceof Unknown || item instanceof GoStruct) return false;
+    if (typeof item === 'string') return !item.includes('\u0001');
+    if (Array.isArray(item)) return item.every((entry) => known(entry, depth + 1));
+    return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
+  };
+  if (!known(value, 0)) return new Unknown('toYaml of a value not known offline');
+  return bounded(call, stringifyYaml(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ''));
+}
+
+/**
+ * Text read as `fromYaml` reads it: a map (Helm gives `{Error: ...}` for text that is not one).
+ * Aliases are bounded as the values reader bounds them.
+ */
+function yamlMap(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
+    if (value === null || value === undefined) return {};
+    return isMapValue(value) ? value : { Error: 'error unmarshaling JSON: cannot unmarshal into a map' };
+  } catch (error) {
+    return { Error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function structuredCloneSafe(value: unknown, depth = 0): unknown {
