@@ -531,6 +531,42 @@ describe('kubernetes: one container written as a map under `container`', () => {
     expect(occurrences[0]?.problem?.message).toBe('"imageValue" is the filler API round-trip test data writes in every string field (its name and "Value"), no image');
   });
 
+  it("leaves unresolved a DeploymentConfig container's image an OpenShift ImageChange trigger sets, in a template's objects", async () => {
+    const { occurrences } = await extract('openshift-template/huginn-postgresql.json');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.kind, o.context])).toEqual([
+      ['44:43', 'unresolved', 'objects[0].spec.template.spec.containers[0].image'],
+      ['88:43', 'unresolved', 'objects[1].spec.template.spec.containers[0].image'],
+    ]);
+    expect(occurrences[1]?.problem?.message).toBe("OpenShift's ImageChange trigger sets this container's image from the ImageStreamTag postgresql:9.6 when it deploys");
+  });
+
+  it('reads the image a disabled ImageChange trigger or no trigger leaves in place', () => {
+    const text = [
+      'apiVersion: apps.openshift.io/v1',
+      'kind: DeploymentConfig',
+      'metadata: {name: db}',
+      'spec:',
+      '  triggers:',
+      '    - type: ImageChange',
+      '      imageChangeParams: {automatic: false, containerNames: [db], from: {kind: ImageStreamTag, name: "postgresql:9.6"}}',
+      '    - type: ImageChange',
+      '      imageChangeParams: {containerNames: [web], from: {kind: ImageStreamTag, name: "web:latest"}}',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - {name: db, image: "postgres:16"}',
+      '        - {name: web, image: web}',
+      '        - {name: proxy, image: "nginx:1.27"}',
+      '',
+    ].join('\n');
+    const { images } = collectManifestImages(text);
+    expect(images.map((image) => [image.raw, image.value])).toEqual([
+      ['postgres:16', 'postgres:16'],
+      ['web', { unresolved: "OpenShift's ImageChange trigger sets this container's image from the ImageStreamTag web:latest when it deploys" }],
+      ['nginx:1.27', 'nginx:1.27'],
+    ]);
+  });
+
   it("reads a KubeVirt VM's container disk volume and its kernel boot container", async () => {
     const { occurrences, errors, containers } = await extract('kubevirt-disks.yaml');
     expect(errors).toBeUndefined();

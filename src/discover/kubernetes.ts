@@ -368,6 +368,9 @@ class ManifestWalker {
 
     const podSpecPath = podSpecPathOf(apiVersion, kind);
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join('.'), false);
+    // An OpenShift template's objects are created as written once its parameters are filled in.
+    if (isOpenShiftKind(apiVersion, kind, 'Template', 'template')) this.items(this.get(root, 'objects')).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
+    if (isOpenShiftKind(apiVersion, kind, 'DeploymentConfig', 'apps')) this.imageChangeTriggered(root, prefix);
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
@@ -383,6 +386,38 @@ class ManifestWalker {
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
+  }
+
+  /**
+   * An OpenShift DeploymentConfig's containers that an automatic `ImageChange` trigger names: OpenShift
+   * sets their image from the trigger's image stream tag when it deploys, so the `image` written
+   * (often a bare name such as `postgresql`) is a placeholder, not a reference to pull. Read before
+   * the generic rule, which leaves an image already read alone; a disabled trigger (`automatic: false`)
+   * leaves the written image in place.
+   */
+  private imageChangeTriggered(root: unknown, prefix: string): void {
+    const sources = new Map<string, string>();
+    for (const trigger of this.items(this.at(root, ['spec', 'triggers']))) {
+      const parameters = this.get(trigger, 'imageChangeParams');
+      const automatic = this.get(parameters, 'automatic');
+      if (this.string(this.get(trigger, 'type')) !== 'ImageChange' || (isScalar(automatic) && automatic.value === false)) continue;
+      const from = this.get(parameters, 'from');
+      const source = `${this.string(this.get(from, 'kind')) ?? 'ImageStreamTag'} ${this.string(this.get(from, 'name')) ?? '(unnamed)'}`;
+      for (const name of this.items(this.get(parameters, 'containerNames'))) {
+        const container = this.string(name);
+        if (container !== undefined) sources.set(container, source);
+      }
+    }
+    if (sources.size === 0) return;
+    const spec = this.at(root, ['spec', 'template', 'spec']);
+    for (const key of CONTAINER_LIST_KEYS) {
+      this.items(this.get(spec, key)).forEach((container, index) => {
+        const source = sources.get(this.string(this.get(container, 'name')) ?? '');
+        if (source === undefined) return;
+        const unresolved = `OpenShift's ImageChange trigger sets this container's image from the ${source} when it deploys`;
+        this.imageAt(this.get(container, 'image'), `${prefix}spec.template.spec.${key}[${index}].image`, () => ({ value: { unresolved } }));
+      });
+    }
   }
 
   /** A HelmRelease's values: read here when all are in `spec.values`; with `spec.valuesFrom`, kept to be merged (flux-values-from.ts). */
@@ -849,6 +884,11 @@ function argoParameters(inputs: Map<string, string>, workflow: Map<string, strin
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
   };
+}
+
+/** An OpenShift object of `kind` in its API group (`apps.openshift.io/v1`), or in the legacy core `v1` OpenShift 3 still writes. */
+function isOpenShiftKind(apiVersion: string, kind: string, expected: string, group: string): boolean {
+  return kind === expected && (apiVersion === 'v1' || apiVersion.startsWith(`${group}.openshift.io/`));
 }
 
 /** An `istio-proxy` container's image as written, with `auto` unresolved (pod-spec.ts `isIstioInjectedProxy`). */
