@@ -10,6 +10,21 @@ describe('gitlab-ci discoverer', () => {
     for (const path of ['gitlab-ci.yml.bak', '.gitlab/ci.yml', 'gitlab.yml']) expect(gitlabCiDiscoverer.matches(path, ''), path).toBe(false);
   });
 
+  it('resolves the default image and services with the variables of each job that runs them', async () => {
+    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'defaults-per-job/.gitlab-ci.yml');
+    expect(occurrences.map((o) => [o.line, o.context, o.reference])).toEqual([
+      [8, 'default.image', 'docker.io/library/golang:1.23'],
+      // Through `extends`, and a look-alike a job sets: each is an image the pipeline pulls.
+      [8, 'default.image', 'docker.io/library/golang:1.21'],
+      [8, 'default.image', 'docker.io/gollang/go:1.23'],
+      [10, 'default.services[0]', 'docker.io/library/postgres:16'],
+      [10, 'default.services[0]', 'docker.io/library/postgres:15'],
+      // A job with an image of its own still runs the default services.
+      [10, 'default.services[0]', 'docker.io/library/postgres:14'],
+      [31, 'lint.image', 'docker.io/golangci/golangci-lint:v1.61'],
+    ]);
+  });
+
   it('finds pipeline, default, job and hidden-job images with variables expanded', async () => {
     const { occurrences: all, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', '.gitlab-ci.yml');
     expect(errors).toEqual([]);

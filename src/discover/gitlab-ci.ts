@@ -259,24 +259,66 @@ function jobResolver(pipeline: Pipeline, job: Job): (text: string) => ImageValue
   return resolverFor(variables, matrixLegs(inheritedKey(pipeline.jobs, job, 'parallel')));
 }
 
+/** Bound on the distinct values one default image takes over the jobs that run it. */
+const MAX_DEFAULT_VALUES = 1_000;
+
+/**
+ * How the pipeline's default `key` (`default.image` or `default.services`, and the global ones)
+ * resolves. GitLab expands them in each job that runs with them, with that job's variables (and
+ * matrix legs): a job that sets the variable a default image names pulls its own image. So they
+ * resolve with the variables of every job that takes them (one occurrence per distinct value),
+ * and with the global variables alone when no job does.
+ */
+function defaultsResolver(pipeline: Pipeline, defaults: unknown, key: DefaultImageKey): (text: string) => ImageValue[] {
+  const runners = [...pipeline.jobs].filter(([name, job]) => runsWithDefault(pipeline.jobs, name, job, defaults, key));
+  if (runners.length === 0) return resolverFor(pipeline.variables);
+  const resolvers = runners.map(([, job]) => jobResolver(pipeline, job));
+  return (text) => {
+    const values = new Map<string, ImageValue>();
+    for (const resolve of resolvers) {
+      for (const value of resolve(text)) values.set(JSON.stringify(value), value);
+      if (values.size >= MAX_DEFAULT_VALUES) break;
+    }
+    return [...values.values()];
+  };
+}
+
+type DefaultImageKey = 'image' | 'services';
+
+/**
+ * Whether a job runs with the default `image` (or `services`): it is not a hidden template nor a
+ * trigger job, sets no `key` of its own (through `extends`), and does not turn `inherit: default` off for it.
+ */
+function runsWithDefault(jobs: Map<string, Job>, name: string, job: Job, defaults: unknown, key: DefaultImageKey): boolean {
+  if (name.startsWith('.') || inheritedKey(jobs, job, 'trigger') !== undefined || onHostedMacOs(jobs, job, defaults)) return false;
+  if (inheritedKey(jobs, job, key) !== undefined) return false;
+  const inherit = inheritedKey(jobs, job, 'inherit');
+  const fromDefault = inherit === undefined ? undefined : mergedGet(inherit.document, inherit.node, 'default');
+  if (inherit === undefined || fromDefault === undefined) return true;
+  if (isScalar(fromDefault)) return fromDefault.value !== false;
+  return listItems(inherit.document, fromDefault).some((item) => scalarString(item) === key);
+}
+
 function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence[] {
   const { document, file, lines } = part;
   const occurrences: Occurrence[] = [];
   const site = (node: unknown, context: string, resolve: (text: string) => ImageValue[]) =>
     occurrencesAtScalar({ file: file.path, kind: 'gitlab-ci', text: file.text, lines, node, context, resolve });
-  const imagesOf = (owner: unknown, prefix: string, resolve: (text: string) => ImageValue[]) => {
+  const imagesOf = (owner: unknown, prefix: string, resolve: (text: string) => ImageValue[], resolveServices = resolve) => {
     occurrences.push(...site(imageNodeOf(mergedGet(document, owner, 'image'), 'name'), `${prefix}image`, resolve));
     const services = mergedGet(document, owner, 'services');
     // `!reference [job, services]` names images written elsewhere in the file, reported there.
     if (isSeq(services) && services.tag === '!reference') return;
     listItems(document, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, 'name'), `${prefix}services[${index}]`, resolve));
+      occurrences.push(...site(imageNodeOf(service, 'name'), `${prefix}services[${index}]`, resolveServices));
     });
   };
 
-  imagesOf(document.contents, '', resolverFor(pipeline.variables));
   const defaults = mergedGet(document, document.contents, 'default');
-  imagesOf(defaults, 'default.', resolverFor(pipeline.variables));
+  const defaultImage = defaultsResolver(pipeline, defaults, 'image');
+  const defaultServices = defaultsResolver(pipeline, defaults, 'services');
+  imagesOf(document.contents, '', defaultImage, defaultServices);
+  imagesOf(defaults, 'default.', defaultImage, defaultServices);
   for (const [jobName, job] of jobsOf(document)) {
     // On GitLab's hosted macOS runners `image` names the macOS VM image (`macos-15-xcode-16`), not a container.
     if (onHostedMacOs(pipeline.jobs, job, defaults)) continue;
