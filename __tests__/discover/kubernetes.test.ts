@@ -484,6 +484,16 @@ describe("kubernetes: a Flux HelmRelease's spec.valuesFrom, found in the reposit
   });
 });
 
+describe("kubernetes: a Flux HelmRelease's valuesFrom targetPath", () => {
+  it('notes an unread value only where its targetPath can name a part of an image', async () => {
+    const file = fixture('kubernetes', 'flux-values-from-target-paths/helm-release.yaml');
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(extraction.occurrences).toEqual([]);
+    // The four S3 settings are not noted: no image is made of a bucket name or a key.
+    expect(extraction.notes).toEqual(['line 41: spec.valuesFrom[4] (Secret loki-image, key TAG) is not in the repository (Flux reads it from the cluster); images in it were not checked']);
+  });
+});
+
 describe('kubernetes: Argo CD helm.parameters, set on top of the values', () => {
   it('reads each image as Helm gets it, the values with the parameters set over them, at the line each part is written', async () => {
     const { occurrences, errors } = await extract('argocd-helm-parameters.yaml');

@@ -71,6 +71,7 @@ export async function releaseValuesImages(release: FluxRelease, file: SourceFile
   const notes: string[] = [];
   const finder = new ValuesFinder(parentDir(file.path), context);
   for (const reference of valuesReferences(release, file.text)) {
+    if (reference.targetPath !== undefined && !mayBePartOfImage(reference.targetPath)) continue;
     const found = await finder.find(reference);
     if (typeof found === 'string') {
       notes.push(`line ${reference.line}: ${reference.path} (${reference.kind} ${reference.name}, key ${reference.valuesKey}${reference.optional ? ', optional' : ''}) ${found}; images in it were not checked`);
@@ -90,6 +91,19 @@ export async function releaseValuesImages(release: FluxRelease, file: SourceFile
     images.push({ file: place.file, image: placed });
   }, { note: '', emptyTag: EMPTY_TAG });
   return { images, notes, exhausted };
+}
+
+/** A segment of a values path (lowercased) an image or a part of one can be written under (`image`, `global.imageRegistry`, `tag`, Istio's `hub`). */
+const IMAGE_PART_SEGMENT = /image|registry|repository|digest|^(?:repo|tag|version|hub|name)$/;
+
+/**
+ * Whether the one value a `targetPath` sets can name an image or a part of one. Home-lab releases
+ * set credentials and endpoints this way (`loki.structuredConfig.common.storage.s3.access_key_id`
+ * from a Secret made in the cluster): no segment of such a path names an image part, so the value
+ * is neither looked for nor noted as unread.
+ */
+function mayBePartOfImage(targetPath: string): boolean {
+  return targetPath.replace(/\[[^\]]*\]/g, '').split('.').some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
 }
 
 /** The release's `spec.valuesFrom` entries that name a ConfigMap or Secret. */
