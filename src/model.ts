@@ -18,6 +18,7 @@ export const KINDS = [
   'bitbucket',
   'azure-pipelines',
   'drone',
+  'buildkite',
   'cloudbuild',
   'quadlet',
 ] as const;

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { buildkiteDiscoverer, pluginName } from '../../src/discover/buildkite.js';
+import { isCandidatePath } from '../../src/discover/index.js';
+import { extractFixture, fixture, positionedSummary, summary } from './discover-helpers.js';
+
+describe('buildkite discoverer', () => {
+  it('reads pipelines under .buildkite/ and buildkite.yml; other YAML there only with top-level steps', () => {
+    for (const path of ['.buildkite/pipeline.yml', '.buildkite/pipeline.release.yaml', 'svc/.buildkite/pipeline.json', 'buildkite.yml', 'ci/buildkite.yaml']) {
+      expect(buildkiteDiscoverer.matches(path, ''), path).toBe(true);
+    }
+    expect(buildkiteDiscoverer.matches('.buildkite/deploy.yml', 'env:\n  A: 1\nsteps:\n  - command: x\n')).toBe(true);
+    // A manifest or a compose file kept under .buildkite/ is left to its own kind (which reads it by content).
+    const rbac = fixture('buildkite', '.buildkite/rbac.yaml');
+    expect(buildkiteDiscoverer.matches(rbac.path, rbac.text)).toBe(false);
+    expect(buildkiteDiscoverer.matches('.buildkite/docker-compose.ci.yml', 'services:\n  app:\n    image: x\n')).toBe(false);
+    for (const path of ['pipeline.yml', '.buildkite/steps/run.sh', 'docs/buildkite.md', 'buildkite/pipeline.yml']) {
+      expect(buildkiteDiscoverer.candidate!(path), path).toBe(false);
+    }
+    expect(isCandidatePath([buildkiteDiscoverer], '.buildkite/hooks/values.yaml')).toBe(true);
+  });
+
+  it('reads the docker plugin in its written forms, official plugins only', async () => {
+    const { occurrences, notes } = await extractFixture(buildkiteDiscoverer, 'buildkite', '.buildkite/pipeline.release-stable.yml');
+    expect(positionedSummary(occurrences)).toEqual([
+      {
+        at: '22:19',
+        raw: '032379705303.dkr.ecr.us-east-1.amazonaws.com/deploytools:2022.07',
+        reference: '032379705303.dkr.ecr.us-east-1.amazonaws.com/deploytools:2022.07',
+        context: 'steps[1].plugins.docker#v5.8.0.image',
+      },
+      {
+        at: '40:19',
+        raw: 'buildkite/agent:3.55.0-ubuntu',
+        reference: 'docker.io/buildkite/agent:3.55.0-ubuntu',
+        context: 'steps[2].plugins.https://github.com/buildkite-plugins/docker-buildkite-plugin.git#v5.8.0.image',
+      },
+    ]);
+    // The compose file the plugin runs is read as compose; one the repository lacks is a note.
+    expect(notes).toEqual([
+      'line 37: steps[2].plugins.docker-compose#v4.14.0 runs the services of .buildkite/docker-compose.missing.yml, which is not in the repository: their images are not checked',
+    ]);
+  });
+
+  it('reads step images through merge keys once, and the kubernetes plugin containers', async () => {
+    const { occurrences } = await extractFixture(buildkiteDiscoverer, 'buildkite', '.buildkite/pipeline.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '15:12', raw: 'alpine/helm:3.18.3', reference: 'docker.io/alpine/helm:3.18.3', context: 'steps[0].image' },
+      {
+        at: '6:12',
+        raw: 'alpine:3.23.0@sha256:51183f2cfa6320055da30872f211093f9ff1d3cf06f39a0bdb212314c5dc7375',
+        reference: 'docker.io/library/alpine:3.23.0@sha256:51183f2cfa6320055da30872f211093f9ff1d3cf06f39a0bdb212314c5dc7375',
+        context: 'steps[1].image',
+      },
+      { at: '32:24', raw: 'bitnami/kubectl:1.33', reference: 'docker.io/bitnami/kubectl:1.33', context: 'steps[3].plugins.kubernetes.podSpec.containers[0].image' },
+      { at: '35:22', raw: 'nginx:1.27', reference: 'docker.io/library/nginx:1.27', context: 'steps[3].plugins.kubernetes.sidecars[0].image' },
+    ]);
+  });
+
+  it('interpolates the top-level env; agents.image is a container image unless a VM provider is named', async () => {
+    const { occurrences } = await extractFixture(buildkiteDiscoverer, 'buildkite', '.buildkite/pipeline.elastic.yml');
+    expect(summary(occurrences)).toEqual([
+      { context: 'steps[0].agents.image', raw: '${LINUX_GOLANG_AGENT_IMAGE}', resolved: 'golang:1.24', reference: 'docker.io/library/golang:1.24' },
+      {
+        context: 'steps[1].agents.image',
+        raw: '${GO_LINUX_IMAGE}',
+        reference: null,
+        problem: '${GO_VERSION} is a Buildkite variable, known only when the pipeline is uploaded',
+      },
+      {
+        context: 'steps[4].agents.image',
+        raw: '$JUNIT:${JUNIT_TAG:-1.0}',
+        reference: null,
+        problem: '${JUNIT_TAG:-1.0} is a Buildkite variable, known only when the pipeline is uploaded',
+      },
+      {
+        context: 'steps[5].agents.image',
+        raw: '${JUNIT}:1.0',
+        resolved: 'docker.elastic.co/ci-agent-images/buildkite-junit-annotate:1.0',
+        reference: 'docker.elastic.co/ci-agent-images/buildkite-junit-annotate:1.0',
+      },
+    ]);
+  });
+
+  it('expands {{matrix}} values inside group steps, with adjustments', async () => {
+    const { occurrences } = await extractFixture(buildkiteDiscoverer, 'buildkite', 'ci/buildkite.yml');
+    expect(summary(occurrences).map((row) => [row.context, row.resolved, row.note])).toEqual([
+      ['steps[0].steps[0].plugins.docker#v5.12.0.image', 'python:3.12', 'matrix value 1 of 2'],
+      ['steps[0].steps[0].plugins.docker#v5.12.0.image', 'python:3.13', 'matrix value 2 of 2'],
+      ['steps[0].steps[1].plugins.docker#v5.12.0.image', 'ubuntu:latest', 'matrix value 1 of 2'],
+      ['steps[0].steps[1].plugins.docker#v5.12.0.image', 'alpine:latest', 'matrix value 2 of 2'],
+    ]);
+  });
+
+  it('names plugins from their keys', () => {
+    expect(pluginName('docker#v5.8.0')).toEqual({ name: 'docker', official: true });
+    expect(pluginName('buildkite-plugins/docker-compose#v4')).toEqual({ name: 'docker-compose', official: true });
+    expect(pluginName('ssh://git@github.com/buildkite-plugins/docker-buildkite-plugin.git#v1')).toEqual({ name: 'docker', official: true });
+    expect(pluginName('someone/docker#v1')).toEqual({ name: 'docker', official: false });
+    expect(pluginName('${BUILDKITE_PULL_REQUEST_REPO:-$BUILDKITE_REPO}#${BUILDKITE_COMMIT}').official).toBe(false);
+  });
+});
