@@ -19,6 +19,7 @@ export const KINDS = [
   'azure-pipelines',
   'drone',
   'buildkite',
+  'jenkinsfile',
   'cloudbuild',
   'quadlet',
 ] as const;

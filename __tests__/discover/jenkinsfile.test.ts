@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { isJenkinsfilePath, jenkinsfileDiscoverer } from '../../src/discover/jenkinsfile.js';
+import { extractFixture, summary } from './discover-helpers.js';
+
+describe('jenkinsfile discoverer', () => {
+  it('reads Jenkinsfiles by name, not documents named after them', () => {
+    for (const path of ['Jenkinsfile', 'ci/Jenkinsfile.release', 'Jenkinsfile_nightly', '.ci/pipelines/release.Jenkinsfile', 'ci/jenkins/generated/cpu_jenkinsfile.groovy', 'jenkins/deploy.groovy', '.jenkins/build.groovy']) {
+      expect(isJenkinsfilePath(path), path).toBe(true);
+    }
+    for (const path of ['Jenkinsfile.md', 'docs/jenkinsfile.txt', 'tests/test_jenkinsfile.py', 'Jenkinsfiles/README', 'ci/jenkins/templates/cpu_jenkinsfile.groovy.j2', 'src/Main.groovy', 'vars/build.groovy', 'jenkins/values.yaml']) {
+      expect(isJenkinsfilePath(path), path).toBe(false);
+    }
+  });
+
+  it('reads declarative docker agents, docker.image and withDockerContainer, with variables, parameters and registries', async () => {
+    const { occurrences, notes } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'Jenkinsfile');
+    expect(notes).toEqual([]);
+    expect(summary(occurrences).map((row) => ({ ...row, at: undefined }))).toEqual([
+      { context: 'agent.docker', raw: 'maven:3.9.6', reference: 'docker.io/library/maven:3.9.6', at: undefined },
+      { context: 'agent.docker.image', raw: 'node:${NODE_VERSION}-alpine', resolved: 'node:20.11-alpine', reference: 'docker.io/library/node:20.11-alpine', at: undefined },
+      {
+        context: 'agent.docker.image',
+        raw: 'node:20',
+        resolved: 'myregistry.com/node:20',
+        reference: 'myregistry.com/node:20',
+        note: 'pulled from myregistry.com, the registryUrl of its docker agent',
+        at: undefined,
+      },
+      // Already under the registry's host: not prefixed twice.
+      { context: 'agent.docker.image', raw: 'myregistry.com/node', reference: 'myregistry.com/node', at: undefined },
+      { context: 'agent.docker.image', raw: 'alpine:${params.TAG}', reference: null, problem: 'params.TAG is a build parameter, known only when the build runs', at: undefined },
+      { context: 'docker.image', raw: 'env.PYTHON', resolved: 'python:3.12-slim', reference: 'docker.io/library/python:3.12-slim', at: undefined },
+      {
+        context: 'docker.image',
+        raw: "'python:' + env.BUILT_BY",
+        reference: null,
+        problem: 'BUILT_BY is set to readMavenPom().getVersion(), which cannot be resolved from this file',
+        at: undefined,
+      },
+      {
+        context: 'docker.image',
+        raw: 'team/tool:1.4',
+        resolved: 'registry.example.com:5000/team/tool:1.4',
+        reference: 'registry.example.com:5000/team/tool:1.4',
+        note: 'pulled from registry.example.com:5000, the registry docker.withRegistry names',
+        at: undefined,
+      },
+      {
+        context: 'docker.image',
+        raw: '${registry}:latest',
+        resolved: 'jodada1/new-apache:latest',
+        reference: 'docker.io/jodada1/new-apache:latest',
+        local: true,
+        note: 'built or pushed by this pipeline',
+        at: undefined,
+      },
+      { context: 'withDockerContainer', raw: 'golang:1.22', reference: 'docker.io/library/golang:1.22', at: undefined },
+    ]);
+    expect(occurrences.map((occurrence) => `${occurrence.line}:${occurrence.column}`)).toEqual(['8:21', '21:28', '31:28', '40:28', '46:37', '54:34', '55:34', '57:39', '60:39', '62:49']);
+  });
+
+  it('resolves a typed local variable (elastic/terraform-provider-ec)', async () => {
+    const { occurrences } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', '.ci/pipelines/release.Jenkinsfile');
+    expect(summary(occurrences)).toEqual([{ context: 'docker.image', raw: '${DOCKER_IMAGE}', resolved: 'golang:1.21', reference: 'docker.io/library/golang:1.21' }]);
+  });
+
+  it('reads the pod YAML of a kubernetes agent at its place in the file (ARM-software/astc-encoder)', async () => {
+    for (const [path, at] of [['jenkins/dockerimage.Jenkinsfile', '12:14'], ['jenkins/nightly.Jenkinsfile', '44:30']]) {
+      const { occurrences, notes } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', path);
+      expect(notes).toEqual([]);
+      expect(occurrences.map((occurrence) => [`${occurrence.line}:${occurrence.column}`, occurrence.reference])).toEqual([
+        [at, path.includes('nightly') ? 'mobile-studio--docker.eu-west-1.artifactory.aws.arm.com/astcenc:3.2.0' : 'mobile-studio--docker.eu-west-1.artifactory.aws.arm.com/docker:dind'],
+      ]);
+    }
+  });
+
+  it('reads containerTemplate and podTemplate YAML; pod YAML from an expression is a note', async () => {
+    const { occurrences, notes } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'kubernetes.Jenkinsfile');
+    expect(summary(occurrences)).toEqual([
+      { context: 'containerTemplate.image', raw: "'maven:3.9.6-eclipse-temurin-' + JDK", resolved: 'maven:3.9.6-eclipse-temurin-17', reference: 'docker.io/library/maven:3.9.6-eclipse-temurin-17' },
+      { context: 'containerTemplate.image', raw: 'golang:${GO}', reference: null, problem: 'GO is not set in this file: an environment variable or a value known only when the build runs' },
+      { context: 'containerTemplate.image', raw: 'node:22-alpine', reference: 'docker.io/library/node:22-alpine' },
+      { context: 'podTemplate.yaml: spec.containers[0].image', raw: 'busybox:1.${JDK}', resolved: 'busybox:1.17', reference: 'docker.io/library/busybox:1.17' },
+      { context: 'podTemplate.yaml: spec.containers[1].image', raw: 'jenkins/inbound-agent:3206.vb_15dcf73f6a_9-1', reference: 'docker.io/jenkins/inbound-agent:3206.vb_15dcf73f6a_9-1' },
+    ]);
+    expect(notes).toEqual(['line 25: agent.kubernetes.yaml is POD, which cannot be read here: the images of its pod are not checked']);
+  });
+
+  it('finds nothing in comments, strings, regular expressions or shell commands, and no image in a docker.build', async () => {
+    const lexer = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'lexer.Jenkinsfile');
+    expect(summary(lexer.occurrences)).toEqual([{ context: 'docker.image', raw: 'alpine:3.20', reference: 'docker.io/library/alpine:3.20' }]);
+    const built = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'scripted/Jenkinsfile_Build_Image');
+    expect(built.occurrences).toEqual([]);
+  });
+});
+
+describe('jenkinsfile bounds', () => {
+  it('stays linear with many sites, many assignments of one variable and many pod YAML strings', () => {
+    const texts = [
+      'docker.image("${A}")\n'.repeat(20_000) + 'def A = B\n'.repeat(2_000),
+      "agent { kubernetes { yaml '''\nspec:\n  containers:\n  - image: x\n''' } }\n".repeat(3_000),
+      Array.from({ length: 5_000 }, (_, index) => `def A${index} = A${index + 1}\n`).join('') + 'docker.image(A0)\n',
+    ];
+    for (const text of texts) {
+      const started = performance.now();
+      const extraction = jenkinsfileDiscoverer.extract({ path: 'Jenkinsfile', text }, { buildArgs: {}, readFile: () => Promise.resolve(undefined) });
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect('occurrences' in extraction && extraction.occurrences.length).toBeGreaterThan(0);
+    }
+  });
+});
