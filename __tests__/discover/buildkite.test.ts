@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildkiteDiscoverer, pluginName } from '../../src/discover/buildkite.js';
-import { isCandidatePath } from '../../src/discover/index.js';
+import { discoverRepository, isCandidatePath } from '../../src/discover/index.js';
 import { extractFixture, fixture, positionedSummary, summary } from './discover-helpers.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/discover/buildkite/', import.meta.url));
 
 describe('buildkite discoverer', () => {
   it('reads pipelines under .buildkite/ and buildkite.yml; other YAML there only with top-level steps', () => {
@@ -97,5 +100,18 @@ describe('buildkite discoverer', () => {
     expect(pluginName('ssh://git@github.com/buildkite-plugins/docker-buildkite-plugin.git#v1')).toEqual({ name: 'docker', official: true });
     expect(pluginName('someone/docker#v1')).toEqual({ name: 'docker', official: false });
     expect(pluginName('${BUILDKITE_PULL_REQUEST_REPO:-$BUILDKITE_REPO}#${BUILDKITE_COMMIT}').official).toBe(false);
+  });
+
+  it('leaves a manifest kept under .buildkite/ to the Kubernetes reader, in a scan of the repository', async () => {
+    const discovery = await discoverRepository(FIXTURES);
+    const kinds = new Map<string, Set<string>>();
+    for (const occurrence of discovery.occurrences) kinds.set(occurrence.file, (kinds.get(occurrence.file) ?? new Set()).add(occurrence.kind));
+    expect(Object.fromEntries([...kinds].map(([file, set]) => [file, [...set]]))).toEqual({
+      '.buildkite/pipeline.elastic.yml': ['buildkite'],
+      '.buildkite/pipeline.release-stable.yml': ['buildkite'],
+      '.buildkite/pipeline.yaml': ['buildkite'],
+      '.buildkite/rbac.yaml': ['kubernetes'],
+      'ci/buildkite.yml': ['buildkite'],
+    });
   });
 });
