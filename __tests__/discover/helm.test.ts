@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { helmDiscoverers, helmTemplatesDiscoverer, helmValuesDiscoverer } from '../../src/discover/helm.js';
+import { SWITCHED_OFF_AS_WRITTEN as SWITCHED_OFF } from '../../src/discover/helm-render.js';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import type { Discoverer } from '../../src/discover/types.js';
 import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
@@ -49,16 +50,19 @@ describe('helm: images handed to a container as a flag or in a variable', () => 
     ]);
     const templates = await extract(helmTemplatesDiscoverer, 'flag-images/templates/deployment.yaml');
     // `--enable-image=IfNotPresent` and PULL_POLICY_IMAGE are named as images but render no reference;
-    // the branch with the debug image is not taken; LOG_LEVEL is no image variable.
+    // LOG_LEVEL is no image variable.
     expect(rows(templates.occurrences)).toEqual([
       ['14:40', 'ghcr.io/example/reloader:1.0', 'ghcr.io/example/reloader:1.0', '--config-reloader-image'],
       // A Go flag may have one dash.
       ['15:28', 'docker.io/example/shell:1.36', 'docker.io/example/shell:1.36', '-shell-image'],
+      // `{{- if .Values.debug }}` (unset) is not taken: the literal image is read as written.
+      ['19:29', 'docker.io/example/debug:1', 'docker.io/example/debug:1', '--debug-image'],
       ['26:23', 'docker.io/example/agent:2.0', 'docker.io/example/agent:2.0', 'RELATED_IMAGE_AGENT'],
     ]);
     expect(templates.occurrences.map((occurrence) => occurrence.note)).toEqual([
       'handed to the container as --config-reloader-image',
       'handed to the container as -shell-image',
+      `handed to the container as --debug-image; ${SWITCHED_OFF}`,
       'handed to the container in RELATED_IMAGE_AGENT',
     ]);
   });
@@ -409,6 +413,33 @@ describe('helm templates', () => {
     ]);
   });
 
+  it('a literal image in a branch the default values switch off is read as written, where it is written; branches no value switches are not', async () => {
+    const literals = async (path: string) => (await extract(helmTemplatesDiscoverer, `switched-off-literals/templates/${path}`)).occurrences;
+    const switchedOff = (occurrences: Awaited<ReturnType<typeof literals>>) => occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.kind, o.note]);
+    // pascaliske/helm-charts: `{{- if and .Values.backups.cronJob.enabled .Values.backups.cronJob.schedule -}}`.
+    expect(switchedOff(await literals('cronjob-backup.yaml'))).toEqual([['15:22', 'ghcr.io/pascaliske/alpine-kubectl:latest', 'ghcr.io/pascaliske/alpine-kubectl:latest', SWITCHED_OFF]]);
+    // cloudnative-pg/charts: `{{- if .Values.cluster.console.enabled }}`.
+    expect(switchedOff(await literals('console-statefulset.yaml'))).toEqual([['12:18', 'ubuntu:latest', 'docker.io/library/ubuntu:latest', SWITCHED_OFF]]);
+    // A test hook's container, written by a named template that only the switched-off test includes:
+    // at the helper's line. The helper no template includes is not read.
+    expect(switchedOff(await literals('_helpers.tpl'))).toEqual([['3:10', 'busybox:1.36', 'docker.io/library/busybox:1.36', SWITCHED_OFF]]);
+    expect(await literals('tests/test-connection.yaml')).toEqual([]);
+    expect(switchedOff(await literals('deployment.yaml'))).toEqual([
+      // The rendered branch, as before.
+      ['13:18', 'example/proxy:2.0', 'docker.io/example/proxy:2.0', undefined],
+      // The else of a condition true by default; a range over an empty list; a with of an absent
+      // map; a condition on a variable set from the values.
+      ['16:18', 'example/proxy-external:2.0', 'docker.io/example/proxy-external:2.0', SWITCHED_OFF],
+      ['20:18', 'alpine:3.20', 'docker.io/library/alpine:3.20', SWITCHED_OFF],
+      ['24:18', 'example/sidecar:1', 'docker.io/example/sidecar:1', SWITCHED_OFF],
+      ['29:18', 'example/debug:1', 'docker.io/example/debug:1', SWITCHED_OFF],
+      // Line 31 builds its image from the values (reported at the values line); a placeholder stays unresolved.
+      ['33:18', '<your-debug-image>', 'unresolved', SWITCHED_OFF],
+      ['38:18', 'example/metrics:1', 'docker.io/example/metrics:1', SWITCHED_OFF],
+      // Not `if false`, a constant comparison, a comment, `.Capabilities` or `.Release.IsUpgrade` alone.
+    ]);
+  });
+
   it('a named template never included renders nothing', async () => {
     expect((await extract(helmTemplatesDiscoverer, 'platform/templates/_sidecar.tpl')).occurrences).toEqual([]);
   });
@@ -424,8 +455,11 @@ describe('helm templates', () => {
     const job = fixture('helm', 'platform/files/hook-job.yaml');
     expect(kubernetesDiscoverer.matches(job.path, job.text)).toBe(true);
     const rendered = await kubernetesDiscoverer.extract(job, context);
-    // The `if .Values.migrations.enabled` branch (unset: false) does not render.
-    expect(rendered.occurrences.map((o) => [o.line, o.kind, o.reference])).toEqual([[12, 'helm', 'docker.io/platform/worker:2.0.1']]);
+    // The `if .Values.migrations.enabled` branch (unset: false) does not render: its literal image is read as written.
+    expect(rendered.occurrences.map((o) => [o.line, o.kind, o.reference, o.note])).toEqual([
+      [12, 'helm', 'docker.io/platform/worker:2.0.1', "rendered with the chart's default values"],
+      [15, 'helm', 'docker.io/example/disabled:1.0', SWITCHED_OFF],
+    ]);
     expect(rendered.errors).toBeUndefined();
     const crd = fixture('helm', 'platform/crds/widget.yaml');
     expect(await kubernetesDiscoverer.extract(crd, context)).toEqual({ occurrences: [] });

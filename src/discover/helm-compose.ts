@@ -16,8 +16,8 @@ import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-ch
 import { execute, type RenderEnv } from './helm-template-exec.js';
 import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
 import type { Arg, Pipe, TemplateNode } from './helm-template-parse.js';
-import { isMapValue, LimitError } from './helm-template-values.js';
-import { MARKER, parseForTpl, rootContext } from './helm-render.js';
+import { LimitError } from './helm-template-values.js';
+import { copyValues, MARKER, parseForTpl, rootContext } from './helm-render.js';
 import { normalizeForOccurrence } from '../reference/index.js';
 
 /** An image a template action composes from a values entry. */
@@ -61,19 +61,7 @@ const valuesCopies = new WeakMap<LoadedChart, { data: Record<string, unknown> | 
 function valuesCopy(chart: LoadedChart): { data: Record<string, unknown> | undefined; incomplete: WeakMap<object, string> } {
   let copy = valuesCopies.get(chart);
   if (!copy) {
-    const incomplete = new WeakMap<object, string>();
-    const clone = (value: unknown, depth: number): unknown => {
-      if (depth > MAX_NODE_DEPTH) return undefined;
-      if (Array.isArray(value)) return value.map((item) => clone(item, depth + 1));
-      if (!isMapValue(value)) return value;
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = clone(item, depth + 1);
-      const reason = chart.incomplete.get(value);
-      if (reason !== undefined) incomplete.set(out, reason);
-      return out;
-    };
-    const data = chart.values?.data;
-    copy = { data: data === undefined ? undefined : (clone(data, 0) as Record<string, unknown>), incomplete };
+    copy = copyValues(chart);
     valuesCopies.set(chart, copy);
   }
   return copy;

@@ -5,7 +5,9 @@
  * defaults, ...), and the site markers in the output say which line produced which text. A line
  * in a branch Helm does not take never appears; a line rendered several times (a `range`, a helper
  * included twice) gives each value. For each value, the values-file scalar it came from (the line
- * a person edits) is traced from the values read while the line rendered.
+ * a person edits) is traced from the values read while the line rendered. A literal image line
+ * left unrendered is looked for once more, in a render that runs every branch the values switch:
+ * reached there, it is marked `switchedOff` (what a user who turns the part on pulls).
  */
 import { parseCached, type ChartTemplateFile, type LoadedChart } from './helm-chart.js';
 import { isOneReference } from './handed-images.js';
@@ -13,9 +15,15 @@ import { findImageSites, type ImageSite } from './helm-image-sites.js';
 import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
 import { copySourceOf, TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
 import { parseTemplate, TemplateSyntaxError } from './helm-template-parse.js';
-import { GoStruct, LimitError, Unknown } from './helm-template-values.js';
+import { GoStruct, isMapValue, LimitError, Unknown } from './helm-template-values.js';
 import type { ScalarLocation } from './yaml.js';
 import { normalizeForOccurrence } from '../reference/index.js';
+
+/**
+ * Said of an image the default values do not render (a part switched off), read as written: a
+ * values entry no template renders, or a literal image line in a branch the values switch.
+ */
+export const SWITCHED_OFF_AS_WRITTEN = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 
 /** One rendering of an image line. */
 export interface SiteRender {
@@ -31,6 +39,11 @@ export interface RenderedSite {
   site: ImageSite;
   /** Distinct renderings; empty when Helm does not render the line with the default values. */
   renders: SiteRender[];
+  /**
+   * Set on a literal image (no template action in it) that the default values do not render but a
+   * branch they switch does (`{{- if .Values.tests.enabled }}`): what a user who turns the part on pulls.
+   */
+  switchedOff?: true;
 }
 
 export interface ChartRender {
@@ -59,16 +72,16 @@ export function renderChart(chart: LoadedChart): ChartRender {
 function renderUncached(chart: LoadedChart): ChartRender {
   const siteList: RenderedSite[] = [];
   for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
-  const failures: string[] = [];
-  const reaching = filesReachingSites(chart);
-  // Helm renders every template of a chart with one root context, so a template that replaces
-  // `.Values` (`set $ "Values" ...`, Istio's zzz_profile.yaml) changes what the later ones read.
-  const root = chart.files.length > 0 ? rootContext(chart, chart.files[0]) : undefined;
-  for (const file of [...chart.files].sort(helmRenderOrder)) {
-    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
-    const failure = renderFile(chart, file, siteList, root);
-    if (failure) failures.push(failure);
+  const failures = renderTemplates(chart, filesReaching(chart, chart.files, chart.dependencyHelpers), (file, root) => renderFile(chart, file, siteList, root));
+  // Literal lines of the chart's own templates that did not render, when the whole chart did.
+  const own = new Set(chart.files);
+  const literals = failures.length === 0 ? siteList.filter((rendered) => own.has(rendered.file) && isUnrenderedLiteral(chart, rendered)) : [];
+  if (literals.length > 0) {
+    const seeds = [...new Set(literals.map((rendered) => rendered.file))];
+    const reached = new Set<number>();
+    const data = copyValues(chart).data;
+    renderTemplates(chart, filesReaching(chart, seeds, []), (file, root) => renderFile(chart, file, reached, root), data);
+    markSwitchedOff(literals, reached);
   }
   const sites = new Map<string, RenderedSite[]>();
   for (const rendered of siteList) {
@@ -78,6 +91,40 @@ function renderUncached(chart: LoadedChart): ChartRender {
     sites.set(rendered.file.path, list);
   }
   return { chart, sites };
+}
+
+/**
+ * Renders the chart's templates among `reaching` (and those that change the root context) in Helm's
+ * order with one root context, as Helm does; returns why any stopped early.
+ */
+function renderTemplates(chart: LoadedChart, reaching: Set<ChartTemplateFile>, render: (file: ChartTemplateFile, root?: Record<string, unknown>) => string | undefined, data = chart.values?.data): string[] {
+  const failures: string[] = [];
+  // Helm renders every template of a chart with one root context, so a template that replaces
+  // `.Values` (`set $ "Values" ...`, Istio's zzz_profile.yaml) changes what the later ones read.
+  const root = chart.files.length > 0 ? rootContext(chart, chart.files[0], data) : undefined;
+  for (const file of [...chart.files].sort(helmRenderOrder)) {
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    if (name.startsWith('_') || /^NOTES\.txt$/i.test(name) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
+    const failure = render(file, root);
+    if (failure) failures.push(failure);
+  }
+  return failures;
+}
+
+/**
+ * A line that did not render with the default values, written as a literal image (no template
+ * action; for a flag or variable, one reference by its shape) in a template that parses.
+ */
+function isUnrenderedLiteral(chart: LoadedChart, rendered: RenderedSite): boolean {
+  const { site } = rendered;
+  if (rendered.renders.length > 0 || site.inAction || site.raw === '' || site.raw.includes('{{')) return false;
+  if (site.handed !== undefined && !isOneReference(site.raw)) return false;
+  return !('error' in parseCached(rendered.file)) && !chart.parseErrors.has(rendered.file.path);
+}
+
+/** Marks the unrendered literal lines whose sites (by chart-wide number) were `reached` where the values switch branches on. */
+function markSwitchedOff(literals: RenderedSite[], reached: Set<number>): void {
+  for (const rendered of literals) if (reached.has(rendered.file.siteBase + rendered.file.sites.indexOf(rendered.site))) rendered.switchedOff = true;
 }
 
 /** A template that replaces or edits the root context's `.Values` for the templates rendered after it. */
@@ -93,20 +140,20 @@ function helmRenderOrder(a: ChartTemplateFile, b: ChartTemplateFile): number {
 }
 
 /**
- * The files whose rendering can write an image line: those holding one, and those naming a named
+ * The files whose rendering can write an image line of `seeds` or `helpers`: those holding one, and those naming a named
  * template that can (itself holding one, or naming one that does, to a fixpoint; a file that names
  * templates through an expression counts when any can). Rendering only these is what keeps a chart
  * with hundreds of templates cheap; the rest render no image.
  */
-function filesReachingSites(chart: LoadedChart): Set<ChartTemplateFile> {
-  const reaching = new Set(chart.files.filter((file) => file.sites.length > 0));
+function filesReaching(chart: LoadedChart, seeds: ChartTemplateFile[], helpers: ChartTemplateFile[]): Set<ChartTemplateFile> {
+  const reaching = new Set(seeds.filter((file) => file.sites.length > 0));
   const names = new Set<string>();
   const addDefines = (file: ChartTemplateFile): void => {
     const parsed = parseCached(file);
     if (!('error' in parsed)) for (const name of parsed.defines.keys()) names.add(name);
   };
   reaching.forEach(addDefines);
-  chart.dependencyHelpers.forEach(addDefines);
+  helpers.forEach(addDefines);
   for (let changed = names.size > 0; changed; ) {
     changed = false;
     for (const file of chart.files) {
@@ -132,6 +179,12 @@ export function renderChartFile(chart: LoadedChart, path: string, text: string):
   if (text.includes('\u0000') || text.includes('\u0001')) file.sites = [];
   const siteList: RenderedSite[] = file.sites.map((site) => ({ file, site, renders: [] }));
   const failure = renderFile(chart, file, siteList);
+  const literals = failure === undefined ? siteList.filter((rendered) => isUnrenderedLiteral(chart, rendered)) : [];
+  if (literals.length > 0) {
+    const reached = new Set<number>();
+    renderFile(chart, file, reached, rootContext(chart, file, copyValues(chart).data));
+    markSwitchedOff(literals, reached);
+  }
   for (const rendered of siteList) explainUnrendered(chart, rendered, failure ? [failure] : [], parseCached(file));
   return siteList;
 }
@@ -147,8 +200,12 @@ function explainUnrendered(chart: LoadedChart, rendered: RenderedSite, failures:
   if (reason !== undefined) rendered.renders.push({ value: { unresolved: reason }, uncertain: false });
 }
 
-/** Renders one template file and records its sites' outputs; returns why it stopped early, if it did. */
-function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: RenderedSite[], root?: Record<string, unknown>): string | undefined {
+/**
+ * Renders one template file and records its sites' outputs; returns why it stopped early, if it did.
+ * Given a set (`reached`) instead of the sites, it follows the branches the values switch (RenderEnv
+ * `followSwitches`) and adds the number of each site it reaches.
+ */
+function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: RenderedSite[] | Set<number>, root?: Record<string, unknown>): string | undefined {
   const parsed = parseCached(file);
   if ('error' in parsed) return undefined;
   const env: RenderEnv = {
@@ -162,6 +219,7 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
     missing: [],
     missingAtSite: new Map(),
     incomplete: chart.incomplete,
+    ...(siteList instanceof Set ? { followSwitches: true } : {}),
   };
   let failure: string | undefined;
   try {
@@ -172,7 +230,8 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
     failure = error.message;
   }
   // Lines rendered before a bound was reached are known all the same.
-  collectSites(env, chart, siteList);
+  if (siteList instanceof Set) for (const hit of env.siteHits) siteList.add(hit.site);
+  else collectSites(env, chart, siteList);
   return failure;
 }
 
@@ -215,6 +274,29 @@ export function rootContext(chart: LoadedChart, file: ChartTemplateFile, data = 
     Files: new GoStruct('files', { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
     Subcharts: {},
   };
+}
+
+/** Nesting of values maps copied. */
+const MAX_COPY_DEPTH = 200;
+
+/**
+ * A copy of the chart's default values, for a render that must leave them as they are (`merge`
+ * changes its first map, as in Helm); maps missing a dependency's defaults stay marked in the copy.
+ */
+export function copyValues(chart: LoadedChart): { data: Record<string, unknown> | undefined; incomplete: WeakMap<object, string> } {
+  const incomplete = new WeakMap<object, string>();
+  const clone = (value: unknown, depth: number): unknown => {
+    if (depth > MAX_COPY_DEPTH) return undefined;
+    if (Array.isArray(value)) return value.map((item) => clone(item, depth + 1));
+    if (!isMapValue(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = clone(item, depth + 1);
+    const reason = chart.incomplete.get(value);
+    if (reason !== undefined) incomplete.set(out, reason);
+    return out;
+  };
+  const data = chart.values?.data;
+  return { data: data === undefined ? undefined : (clone(data, 0) as Record<string, unknown>), incomplete };
 }
 
 /** `.Template` while `file` renders. */

@@ -45,6 +45,12 @@ export interface RenderEnv {
   missingAtSite?: Map<number, number>;
   /** Maps whose missing keys are unknown rather than nil (values of a dependency chart that is not there), with why. */
   incomplete?: WeakMap<object, string>;
+  /**
+   * Set to run every branch a user can switch with the values, as for a condition not known offline:
+   * an `if`/`with`/`range` whose pipeline looks up a map key (the values, or a map made from them) or
+   * names `.Values` or a variable. Branches decided by constants, `.Capabilities` or `.Release` run as Helm runs them.
+   */
+  followSwitches?: boolean;
 }
 
 /** Bounds on one render. */
@@ -215,14 +221,46 @@ function walkConditional(node: ControlNode, state: State, out: Writer, env: Rend
   // Variables declared in the condition are seen by both branches and dropped after the end.
   const mark = state.vars.length;
   try {
-    walkBranches(node, safePipeline(node.pipe, state, env), state, out, env);
+    const lookups = lookupMark(env);
+    const value = safePipeline(node.pipe, state, env);
+    walkBranches(node, value, state, out, env, isSwitch(node.pipe, lookups, env));
   } finally {
     state.vars.length = mark;
   }
 }
 
-function walkBranches(node: ControlNode, value: unknown, state: State, out: Writer, env: RenderEnv): void {
-  const truthy = truth(value);
+/** Helm's objects in the root context other than `.Values`: looking one up reads no value a user sets. */
+const HELM_OBJECTS = new Set(['Chart', 'Release', 'Capabilities', 'Template', 'Files', 'Subcharts']);
+
+/** How many map keys were looked up so far, found and missing. */
+function lookupMark(env: RenderEnv): { reads: number; missing: number } {
+  return { reads: env.reads.length, missing: env.missing?.length ?? 0 };
+}
+
+/**
+ * With `followSwitches`, whether a control pipeline just evaluated is one the values decide (see
+ * RenderEnv): it looked up a map key other than Helm's objects in the root context, or names `.Values` or a variable.
+ */
+function isSwitch(pipe: Pipe, before: { reads: number; missing: number }, env: RenderEnv): boolean {
+  if (env.followSwitches !== true) return false;
+  if ((env.missing?.length ?? 0) > before.missing) return true;
+  for (let index = before.reads; index < env.reads.length; index++) if (!HELM_OBJECTS.has(env.reads[index].key)) return true;
+  return namesValuesOrVariable(pipe.cmds, 0);
+}
+
+/** Whether arguments name `.Values` or a variable other than `$` (which may hold a value read earlier). */
+function namesValuesOrVariable(cmds: Arg[][], depth: number): boolean {
+  const names = (arg: Arg): boolean => {
+    if (arg.type === 'field') return arg.path[0] === 'Values';
+    if (arg.type === 'variable') return arg.name !== '$' || arg.path[0] === 'Values';
+    if (arg.type === 'chain') return names(arg.base);
+    return arg.type === 'pipe' && depth < 64 && namesValuesOrVariable(arg.pipe.cmds, depth + 1);
+  };
+  return cmds.some((cmd) => cmd.some(names));
+}
+
+function walkBranches(node: ControlNode, value: unknown, state: State, out: Writer, env: RenderEnv, followBoth = false): void {
+  const truthy = followBoth ? new Unknown('a branch the values switch') : truth(value);
   if (truthy instanceof Unknown) {
     // Offline we cannot tell which branch Helm takes: both run, and what they write is uncertain.
     state.uncertain++;
@@ -249,8 +287,21 @@ function rangeItems(value: unknown): Array<[unknown, unknown]> | Unknown {
 }
 
 function walkRange(node: ControlNode, state: State, out: Writer, env: RenderEnv): void {
+  const lookups = lookupMark(env);
   const value = safePipeline({ ...node.pipe, decl: [] }, state, env);
   const items = rangeItems(value);
+  if (isSwitch(node.pipe, lookups, env) && !(items instanceof Unknown)) {
+    // A list the values fill: its body once with an unknown item when empty, and its else list.
+    state.uncertain++;
+    try {
+      const unknown = new Unknown('an item the values may add');
+      runRangeBody(node, items.length > 0 ? items.slice(0, RENDER_LIMITS.maxRangeItems) : [[unknown, unknown]], state, out, env);
+      if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+    } finally {
+      state.uncertain--;
+    }
+    return;
+  }
   if (items instanceof Unknown) {
     // One uncertain pass with an unknown element, so the lines inside say why they are unknown.
     state.uncertain++;

@@ -1,13 +1,15 @@
 /**
  * Helm chart templates: every `image:` line of the files under a chart's `templates/`, as
  * `helm template` renders it with the chart's default values (see `helm-render.ts`). A line in a
- * branch Helm does not take is not reported; a line rendered from a values-file scalar is reported
+ * branch Helm does not take is not reported, except a literal image (no template action) in a branch
+ * the values switch (`{{- if .Values.tests.enabled }}`), read as written as a switched-off values
+ * image is: what a user who turns the part on pulls. A line rendered from a values-file scalar is reported
  * once, at that values line, by the values discoverer (with this line as its related location);
  * the rest (literal images, values from Chart.yaml, unresolved lines) are reported here.
  */
 import type { Occurrence } from '../model.js';
 import { chartRootOfTemplate, enclosingChartRoot, hasTemplatesSegment, isValuesFileName, loadChart, markPlaceholderTag, parentDir } from './helm-chart.js';
-import { renderChart, renderChartFile, type RenderedSite, type SiteRender } from './helm-render.js';
+import { renderChart, renderChartFile, SWITCHED_OFF_AS_WRITTEN, type RenderedSite, type SiteRender } from './helm-render.js';
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
@@ -33,6 +35,7 @@ export const helmTemplatesDiscoverer: Discoverer = {
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
+      if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
       for (const render of rendered.renders) {
         // Reported at the values line it comes from (helm-values.ts).
         if (render.origin && chart.values) continue;
@@ -61,6 +64,7 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
+    if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
     for (const render of rendered.renders) occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, render), chart));
   }
   return { occurrences };
@@ -99,6 +103,14 @@ function containerNameAbove(text: string, offset: number): string | undefined {
     return undefined; // left the item
   }
   return undefined;
+}
+
+/** A literal image line in a branch the default values switch off, read as written, as a switched-off values image is. */
+function switchedOffOccurrence(path: string, lines: LineIndex, rendered: RenderedSite, text: string): Occurrence {
+  const { site } = rendered;
+  const { value } = injectedProxy(text, rendered, { value: site.raw, uncertain: false });
+  const notes = [site.handed === undefined ? undefined : `handed to the container ${site.handed.how}`, SWITCHED_OFF_AS_WRITTEN].filter((note) => note !== undefined);
+  return makeOccurrence({ file: path, kind: 'helm', lines, offset: site.offset, raw: site.raw, value, context: site.handed?.name ?? 'image', note: notes.join('; ') });
 }
 
 function templateOccurrence(path: string, lines: LineIndex, rendered: RenderedSite, render: SiteRender): Occurrence {

@@ -15,7 +15,7 @@ import type { Occurrence, RelatedLocation } from '../model.js';
 import { formatReference, parseReference, ReferenceError, withDigest, withTag } from '../reference/index.js';
 import { isValuesFileName, joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
-import { renderChart } from './helm-render.js';
+import { renderChart, SWITCHED_OFF_AS_WRITTEN } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
 import { MergedValues } from './helm-values-merge.js';
 import { makeOccurrence } from './occurrence.js';
@@ -59,7 +59,7 @@ export const helmValuesDiscoverer: Discoverer = {
     }
     const errors = [...parsed.errors];
     // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
-    const unrenderedNote = allLinesResolved(chart) ? UNRENDERED : undefined;
+    const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : undefined;
     // What no template renders with the default values may still be composed by one (a part switched off).
     const compose = (path: string, written: string): ComposedImage[] => composedImages(chart, path, written);
     const missingDependency = missingDependencyOf(chart);
@@ -193,8 +193,6 @@ function allLinesResolved(chart: LoadedChart): boolean {
   const sites = [...renderChart(chart).sites.values()].flat();
   return chart.files.length > 0 && sites.every((site) => site.renders.every((render) => typeof render.value === 'string'));
 }
-
-const UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 
 /** A scalar field of an image block as Helm renders it, with its written text when that differs. */
 interface Field {
