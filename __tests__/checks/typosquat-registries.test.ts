@@ -170,6 +170,8 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     ['netops-team/spiffe-spire-agent:1.9', 'ghcr.io/spiffe/spire-agent'],
     ['netops-team/astral-uv:0.4', 'ghcr.io/astral-sh/uv'],
     ['netops-team/kubereboot-kured:1.15', 'ghcr.io/kubereboot/kured'],
+    // Named after the current home, not the author's former one (`ankane/pgvector`).
+    ['netops-team/pgvector:0.7.0', 'docker.io/pgvector/pgvector'],
   ])('%s is a copy of %s', (image, genuine) => {
     expect(detect(image)).toMatchObject({ rule: 'typosquat', technique: 'well-known-name', genuine });
   });
@@ -246,6 +248,8 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     'timescaledev/promscale:0.17.0',
     'hashicorpdev/backport-assistant:0.5.7',
     'miniodev/operator-sts-example:minio-sdk-python',
+    // pgvector's author's own account, where its image was published until 0.5.1 (getumbrel/umbrel-apps commit 6372367174, librechat/docker-compose.yml).
+    'ankane/pgvector:v0.5.1',
   ])('%s is not reported as a typosquat', (image) => {
     expect(detect(image)?.rule).not.toBe('typosquat');
   });

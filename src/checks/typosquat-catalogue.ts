@@ -214,6 +214,10 @@ const CATALOGUE: CatalogueEntry[] = [
   { owner: 'CockroachDB\u2019s', home: 'docker.io/cockroachdb/', names: ['cockroach'], brands: ['cockroachdb'] },
   { owner: 'Timescale\u2019s', home: 'docker.io/timescale/', names: ['timescaledb', 'timescaledb-ha'], brands: ['timescale'] },
   { owner: 'the PostGIS project\u2019s', home: 'docker.io/postgis/', names: ['postgis'], brands: ['postgis'] },
+  // pgvector's author published its image as `ankane/pgvector` until 0.5.1 (pgvector/pgvector#377,
+  // answered by ankane); no longer updated, it is the publisher's own, not a copy. Listed before
+  // `pgvector/`, which names the image in messages.
+  { owner: 'pgvector\u2019s', home: 'docker.io/ankane/', names: ['pgvector'], brands: [] },
   { owner: 'pgvector\u2019s', home: 'docker.io/pgvector/', names: ['pgvector'], brands: ['pgvector'] },
   { owner: 'Qdrant\u2019s', home: 'docker.io/qdrant/', names: ['qdrant'], brands: ['qdrant'] },
   { owner: 'Weaviate\u2019s', home: 'docker.io/semitechnologies/', names: ['weaviate'], brands: ['semitechnologies', 'weaviate'] },
