@@ -45,6 +45,29 @@ describe('devcontainer discoverer', () => {
     expect(project.occurrences).toMatchObject([{ line: 1, column: 13, raw: 'ubuntu:24.04', reference: 'docker.io/library/ubuntu:24.04' }]);
   });
 
+  it("reads a Feature collection's test scenarios: each scenario's image and OCI Features", async () => {
+    expect(devcontainerDiscoverer.matches('test/_global/scenarios.json', '')).toBe(true);
+    expect(devcontainerDiscoverer.matches('scenarios.json', '')).toBe(false);
+    const ruby = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'feature-collection/test/ruby/scenarios.json');
+    expect(ruby.errors).toEqual([]);
+    expect(ruby.occurrences.map((o) => [`${o.line}:${o.column}`, o.context, o.reference])).toEqual([
+      ['9:14', '["install_ruby_trixie_base"].features["ghcr.io/devcontainers/features/common-utils:2"]', 'ghcr.io/devcontainers/features/common-utils:2'],
+      ['17:14', '["install_ruby_trixie_base"].features["ghcr.io/devcontainers/features/node:1"]', 'ghcr.io/devcontainers/features/node:1'],
+      ['18:14', '["install_ruby_trixie_base"].features["ghcr.io/devcontainers/features/git:1"]', 'ghcr.io/devcontainers/features/git:1'],
+      ['26:19', '["install_additional_ruby_trixie"].image', 'docker.io/library/debian:trixie'],
+    ]);
+    expect(ruby.occurrences[3]?.note).toBe('a scenario `devcontainer features test` builds and runs');
+    const docker = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'feature-collection/test/docker-in-docker/scenarios.json');
+    expect(docker.occurrences.map((o) => [o.line, o.raw])).toEqual([[4, 'mcr.microsoft.com/devcontainers/base:debian'], [15, 'mcr.microsoft.com/devcontainers/base:debian']]);
+  });
+
+  it('reads nothing, and reports no error, from a scenarios.json of another shape (members without a features object, an array)', () => {
+    const text = '{"logo": {"image": "logo.png", "width": 40}, "cases": [{"image": "x"}]}';
+    expect(devcontainerDiscoverer.extract({ path: 'test/ui/scenarios.json', text }, fixtureContext('devcontainer'))).toEqual({ occurrences: [] });
+    // Nor an error from one that is no JSON object.
+    expect(devcontainerDiscoverer.extract({ path: 'test/ui/scenarios.json', text: '[{"image": "logo.png"}]' }, fixtureContext('devcontainer'))).toEqual({ occurrences: [] });
+  });
+
   it('pulls a Feature id lower-cased, as the dev container CLI does', async () => {
     const { occurrences } = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'feature-case/.devcontainer/devcontainer.json');
     expect(occurrences[1]).toMatchObject({

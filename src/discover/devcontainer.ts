@@ -1,6 +1,8 @@
 /**
  * Dev Containers: `devcontainer.json` (JSON with comments and trailing commas). The `image` and
- * every OCI Feature in `features` (Features are OCI artifacts pulled from a registry).
+ * every OCI Feature in `features` (Features are OCI artifacts pulled from a registry). Also a
+ * Feature collection's test scenarios, `test/<feature>/scenarios.json`: each scenario is a dev
+ * container configuration `devcontainer features test` builds and runs (with its `features`).
  *
  * Feature keys that are not registry references are skipped: local folders (`./feature`), tarball
  * URLs, legacy short ids without a registry (`docker-in-docker`, which the CLI maps to a built-in
@@ -17,6 +19,8 @@ import { LineIndex } from './position.js';
 import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
+/** The dev container CLI's Feature test scenarios (`devcontainer features test`: `test/<feature>/scenarios.json`, `test/_global/scenarios.json`). */
+const SCENARIOS_FILE = /(?:^|\/)test\/[^/]+\/scenarios\.json$/;
 /** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
 const VARIABLE = /\$\{[^}]*\}/;
 
@@ -87,35 +91,60 @@ export async function devcontainerBuildArgs(dockerfilePath: string, context: Dis
 export const devcontainerDiscoverer: Discoverer = {
   kind: 'devcontainer',
   matches(path) {
-    return DEVCONTAINER_FILE.test(path);
+    return DEVCONTAINER_FILE.test(path) || SCENARIOS_FILE.test(path);
   },
   extract(file: SourceFile): Extraction {
     const lines = new LineIndex(file.text);
     const parseErrors: ParseError[] = [];
     const root = parseTree(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    // A `scenarios.json` of another tool (an array, not JSON) is no Feature test.
+    const isScenarios = !DEVCONTAINER_FILE.test(file.path);
+    if (isScenarios && (root?.type !== 'object' || scenarios(root, file.text).length === 0)) return { occurrences: [] };
     if (!root || root.type !== 'object') {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe(parseErrors, lines).join('; ')}` : ''}`);
     }
     const occurrences: Occurrence[] = [];
-    const emit = (site: { offset: number; raw: string; value: string }, context: string, note?: string) =>
+    const emit: Emit = (site, context, note) =>
       occurrences.push(makeOccurrence({ file: file.path, kind: 'devcontainer', lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context, note }));
-
-    const image = findNodeAtLocation(root, ['image']);
-    const imageSite = image && stringSite(image, file.text);
-    if (imageSite) emit(imageSite, 'image');
-
-    const features = findNodeAtLocation(root, ['features']);
-    if (features?.type === 'object') {
-      for (const property of features.children ?? []) {
-        const key = property.children?.[0];
-        const site = key && stringSite(key, file.text);
-        if (!site || !isOciFeature(site.value)) continue;
-        const pulled = site.value.toLowerCase();
-        const note = pulled === site.value ? undefined : 'the dev container CLI lower-cases Feature ids before pulling';
-        emit({ ...site, value: pulled }, `features["${site.value}"]`, note);
-      }
-    }
+    if (!isScenarios) configImages(root, file.text, '', emit);
+    else scenarios(root, file.text).forEach(({ name, config }) => configImages(config, file.text, `[${JSON.stringify(name)}].`, emit, SCENARIO_NOTE));
     // A recovered parse still has exact positions for what it found; the problems are reported.
     return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe(parseErrors, lines).join('; ')}`] : [] };
   },
 };
+
+const SCENARIO_NOTE = 'a scenario `devcontainer features test` builds and runs';
+
+type Emit = (site: { offset: number; raw: string; value: string }, context: string, note?: string) => void;
+
+/** The `image` and OCI Features of one dev container configuration; contexts start with `prefix`. */
+function configImages(config: Node, text: string, prefix: string, emit: Emit, note?: string): void {
+  const image = findNodeAtLocation(config, ['image']);
+  const imageSite = image && stringSite(image, text);
+  if (imageSite) emit(imageSite, `${prefix}image`, note);
+
+  const features = findNodeAtLocation(config, ['features']);
+  if (features?.type !== 'object') return;
+  for (const property of features.children ?? []) {
+    const key = property.children?.[0];
+    const site = key && stringSite(key, text);
+    if (!site || !isOciFeature(site.value)) continue;
+    const pulled = site.value.toLowerCase();
+    const lowered = pulled === site.value ? undefined : 'the dev container CLI lower-cases Feature ids before pulling';
+    emit({ ...site, value: pulled }, `${prefix}features["${site.value}"]`, [note, lowered].filter(Boolean).join('; ') || undefined);
+  }
+}
+
+/**
+ * The scenarios of a `scenarios.json`: its top-level members whose value is a configuration with a
+ * `features` object, as every Feature test scenario has (it installs the Features it tests); a file
+ * of another shape under the same name names no dev container.
+ */
+function scenarios(root: Node, text: string): { name: string; config: Node }[] {
+  return (root.children ?? []).flatMap((property) => {
+    const [key, config] = property.children ?? [];
+    const name = key && stringSite(key, text)?.value;
+    if (name === undefined || config?.type !== 'object' || findNodeAtLocation(config, ['features'])?.type !== 'object') return [];
+    return [{ name, config }];
+  });
+}
