@@ -639,6 +639,12 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     ]);
   });
 
+  it("reads the image Kubeflow's Spark operator runs a SparkApplication's driver and executors from", async () => {
+    const { occurrences } = await extract('operator-images/spark-application.yaml');
+    expect(summary(occurrences)).toEqual([['13:10', 'docker.io/library/spark:4.0.0', 'spec.image']]);
+    expect(occurrences[0]?.note).toBe("the image Kubeflow's Spark operator runs for this SparkApplication (spec.image)");
+  });
+
   it("reads a CloudNativePG Cluster's spec.imageName and every image of an ImageCatalog", async () => {
     const { occurrences } = await extract('operator-images/cloudnative-pg.yaml');
     expect(summary(occurrences)).toEqual([

@@ -60,6 +60,16 @@ const OPERATORS: readonly OperatorImages[] = [
   },
   { group: 'rabbitmq.com/', operator: 'the RabbitMQ Cluster Operator', fields: { RabbitmqCluster: ['spec.image'] } },
   { group: 'minio.min.io/', operator: 'the MinIO Operator', fields: { Tenant: ['spec.image'] } },
+  {
+    // Its API reference: SparkApplicationSpec.image (driver and executor), SparkPodSpec.image (each
+    // one's own, which wins); a ScheduledSparkApplication's `template` is a SparkApplicationSpec.
+    group: 'sparkoperator.k8s.io/',
+    operator: "Kubeflow's Spark operator",
+    fields: {
+      SparkApplication: ['spec.image', 'spec.driver.image', 'spec.executor.image'],
+      ScheduledSparkApplication: ['spec.template.image', 'spec.template.driver.image', 'spec.template.executor.image'],
+    },
+  },
 ];
 
 /** One field of a resource that names an image its operator runs. */
