@@ -136,6 +136,16 @@ describe('helm: a switched-off image block whose repository an action prints alo
       ['9:17', `${ecr}/aws-appmesh-envoy`, `${ecr}/aws-appmesh-envoy:v1.29.12.3-prod`, 'sidecar.image.repository'],
     ]);
   });
+
+  it("cloudnative-pg: a repository printed alone between its registry's and its tag's actions is read as the block gives it, not as a Docker Hub name", async () => {
+    // SIDECAR_IMAGE in a ConfigMap (no image line) is "{{ registry }}/{{ repository }}:{{ tag | default appVersion }}";
+    // `{{ .Values.sidecarImage.repository }}` alone was taken for docker.io/cloudnative-pg/… (a false typosquat).
+    const { occurrences } = await extract(helmValuesDiscoverer, 'registry-beside/values.yaml');
+    expect(occurrences.map((o) => [...rows([o])[0], o.problem?.message])).toEqual([
+      ['3:15', 'cloudnative-pg/plugin-barman-cloud', 'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.13.0', 'image.repository', undefined],
+      ['10:15', 'cloudnative-pg/plugin-barman-cloud-sidecar', null, 'sidecarImage.repository', "tag is empty; the chart's templates choose the default, and they do not render this image with the default values"],
+    ]);
+  });
 });
 
 describe('helm values', () => {

@@ -343,9 +343,13 @@ class ValuesWalker {
     const context = `${path === '' ? '' : `${path}.`}${fieldName}`;
     if (this.isCovered(location.offset, context)) return true;
     // An action that prints the repository alone (App Mesh's `--sidecar-image-repository=`, its tag in
-    // another flag) composes only part of a block that gives a tag or digest: the block says more.
+    // another flag; cloudnative-pg's `{{ .Values.sidecarImage.repository }}` between its registry and
+    // tag actions) composes only part of a block that gives a tag, digest or registry: the block says more.
     const pinned = (tag !== undefined && tag.rendered !== '') || (digest !== undefined && digest.rendered !== '');
-    if (this.emitComposed(location.offset, location.raw, path, context, nameField.rendered, pinned ? hasTagOrDigest : undefined)) return true;
+    const registered = registry !== undefined && registry.rendered !== '';
+    const name = nameField.rendered;
+    const composesMore = (image: string): boolean => (!pinned || hasTagOrDigest(image)) && (!registered || image !== name);
+    if (this.emitComposed(location.offset, location.raw, path, context, name, composesMore)) return true;
 
     const notes: string[] = [];
     let image = registry && registry.rendered !== '' ? `${registry.rendered.replace(/\/+$/, '')}/${nameField.rendered}` : nameField.rendered;
