@@ -250,6 +250,8 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     'miniodev/operator-sts-example:minio-sdk-python',
     // pgvector's author's own account, where its image was published until 0.5.1 (getumbrel/umbrel-apps commit 6372367174, librechat/docker-compose.yml).
     'ankane/pgvector:v0.5.1',
+    // Nginx Proxy Manager's own base image (NginxProxyManager/nginx-proxy-manager commit a62c2a6dc3, docker/Dockerfile).
+    'nginxproxymanager/nginx-full:certbot-node',
   ])('%s is not reported as a typosquat', (image) => {
     expect(detect(image)?.rule).not.toBe('typosquat');
   });

@@ -79,8 +79,10 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     'thanosio', 'cortexproject', 'kedacore', 'daprio', 'crossplane', 'buildpacksio', 'paketobuildpacks',
     'litmuschaos', 'kubeedge', 'keptn', 'openfaas', 'rook', 'ceph', 'projectcontour', 'emissaryingress',
     'bitnamicharts', 'fluxcd', 'kyverno', 'chaosmesh', 'cloudnativepg',
-    // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch).
-    'elastichq',
+    // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch;
+    // Nginx Proxy Manager, published as `jc21/nginx-proxy-manager`, builds on its own
+    // `nginxproxymanager/nginx-full` base image: its docker/Dockerfile).
+    'elastichq', 'nginxproxymanager',
     // Popular community maintainers, whose images are among the most used of Docker Hub's
     // community namespaces in public compose files and charts.
     'jlesage', 'hotio', 'gliderlabs', 'sameersbn', 'webdevops', 'thecodingmachine', 'wodby', 'mhart',
