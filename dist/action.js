@@ -19166,10 +19166,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19202,11 +19202,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap8;
+    exports.isMap = isMap10;
     exports.isNode = isNode2;
     exports.isPair = isPair;
     exports.isScalar = isScalar7;
-    exports.isSeq = isSeq8;
+    exports.isSeq = isSeq10;
   }
 });
 
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap8 = fc.start.source === "{";
-      const fcName = isMap8 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap8 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap10 = fc.start.source === "{";
+      const fcName = isMap10 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap10 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap8 && !sep4 && !props.found) {
+        if (!isMap10 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap8 && !props.found && ctx.options.strict) {
+            if (!isMap10 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap8) {
+          if (isMap10) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap8 ? "}" : "]";
+      const expectedEnd = isMap10 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -28698,9 +28698,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH12 = 100;
+    var MAX_DEPTH13 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH12) {
+      if (depth > MAX_DEPTH13) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -34542,13 +34542,13 @@ var require_unescape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
-    var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+    var unescape2 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
       }
       return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
     };
-    exports.unescape = unescape;
+    exports.unescape = unescape2;
   }
 });
 
@@ -43342,6 +43342,10 @@ function checkDigestRegistered(digest) {
   }
   if (encoded.length !== expected) throw digestLengthError(algorithm, expected, encoded.length);
 }
+function checkDigest(digest) {
+  checkDigestSyntax(digest);
+  checkDigestRegistered(digest);
+}
 function digestLengthError(algorithm, expected, actual) {
   return new ReferenceError2(
     "DIGEST_LENGTH",
@@ -43762,6 +43766,14 @@ function normalizeForOccurrence(text4, options = {}) {
     return { ok: false, code: error2.code, message: hint ? `${error2.message}; ${hint}` : error2.message };
   }
 }
+function withDigest(reference, digest) {
+  checkDigest(digest);
+  return { ...reference, digest };
+}
+function withTag(reference, tag2) {
+  if (!TAG_PATTERN.test(tag2)) throw new ReferenceError2("INVALID_TAG", `invalid tag format: ${quoteInput(tag2)}`);
+  return { ...reference, tag: tag2 };
+}
 
 // src/config/glob.ts
 var DOCKER_HUB = DOCKER_HUB_HOST;
@@ -44117,6 +44129,8 @@ var KINDS = [
   "bitbucket",
   "azure-pipelines",
   "drone",
+  "buildkite",
+  "jenkinsfile",
   "cloudbuild",
   "quadlet"
 ];
@@ -45121,8 +45135,11 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "kyverno",
     "chaosmesh",
     "cloudnativepg",
-    // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch).
+    // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch;
+    // Nginx Proxy Manager, published as `jc21/nginx-proxy-manager`, builds on its own
+    // `nginxproxymanager/nginx-full` base image: its docker/Dockerfile).
     "elastichq",
+    "nginxproxymanager",
     // Popular community maintainers, whose images are among the most used of Docker Hub's
     // community namespaces in public compose files and charts.
     "jlesage",
@@ -45906,13 +45923,13 @@ function libraryDerivation(name2, library) {
     const parsed = plural4 ? { words: [], product: false } : suffixWords(suffix, library.has(name2.slice(0, end)) ? IMAGE_TAG_WORDS.get(name2.slice(0, end)) : void 0);
     if (!parsed || parsed.product && end < PRODUCT_CORE_LENGTH) continue;
     const genuine = officialFor(name2.slice(0, end), library);
-    if (genuine) return plural4 ? { genuine, technique: "derived-name" } : withTag(genuine, parsed.words);
+    if (genuine) return plural4 ? { genuine, technique: "derived-name" } : withTag2(genuine, parsed.words);
   }
   for (let start = 1; start < name2.length - 2; start++) {
     if (!SEPARATORS2.has(name2[start])) continue;
     const words = tagWords(name2.slice(0, start));
     const genuine = officialFor(name2.slice(start + 1), library);
-    if (words && words.length > 0 && genuine) return withTag(genuine, words);
+    if (words && words.length > 0 && genuine) return withTag2(genuine, words);
   }
   return void 0;
 }
@@ -45924,7 +45941,7 @@ function officialFor(core, library) {
   const matches = library.imitated(core);
   return matches.length === 1 ? matches[0].genuine : void 0;
 }
-function withTag(genuine, words) {
+function withTag2(genuine, words) {
   const tag2 = words.join("-");
   return tag2 ? { genuine, tag: tag2, technique: "derived-name" } : { genuine, technique: "derived-name" };
 }
@@ -46173,6 +46190,10 @@ var CATALOGUE = [
   { owner: "CockroachDB\u2019s", home: "docker.io/cockroachdb/", names: ["cockroach"], brands: ["cockroachdb"] },
   { owner: "Timescale\u2019s", home: "docker.io/timescale/", names: ["timescaledb", "timescaledb-ha"], brands: ["timescale"] },
   { owner: "the PostGIS project\u2019s", home: "docker.io/postgis/", names: ["postgis"], brands: ["postgis"] },
+  // pgvector's author published its image as `ankane/pgvector` until 0.5.1 (pgvector/pgvector#377,
+  // answered by ankane); no longer updated, it is the publisher's own, not a copy. Listed before
+  // `pgvector/`, which names the image in messages.
+  { owner: "pgvector\u2019s", home: "docker.io/ankane/", names: ["pgvector"], brands: [] },
   { owner: "pgvector\u2019s", home: "docker.io/pgvector/", names: ["pgvector"], brands: ["pgvector"] },
   { owner: "Qdrant\u2019s", home: "docker.io/qdrant/", names: ["qdrant"], brands: ["qdrant"] },
   { owner: "Weaviate\u2019s", home: "docker.io/semitechnologies/", names: ["weaviate"], brands: ["semitechnologies", "weaviate"] },
@@ -48509,13 +48530,13 @@ function maskTemplate(text4, dialect) {
   let tagIndex = 0;
   let lineStart = 0;
   while (lineStart < text4.length) {
-    let lineEnd = text4.indexOf("\n", lineStart);
-    if (lineEnd < 0) lineEnd = text4.length;
+    let lineEnd2 = text4.indexOf("\n", lineStart);
+    if (lineEnd2 < 0) lineEnd2 = text4.length;
     while (tagIndex < tags.length && tags[tagIndex].end <= lineStart) tagIndex++;
     let last = tagIndex;
-    while (last < tags.length && tags[last].start < lineEnd) last++;
-    if (last > tagIndex) emptied = maskLine(text4, output, lineStart, lineEnd, tags.slice(tagIndex, last)) || emptied;
-    lineStart = lineEnd + 1;
+    while (last < tags.length && tags[last].start < lineEnd2) last++;
+    if (last > tagIndex) emptied = maskLine(text4, output, lineStart, lineEnd2, tags.slice(tagIndex, last)) || emptied;
+    lineStart = lineEnd2 + 1;
   }
   if (emptied) movePadding(output);
   return output.join("");
@@ -48571,15 +48592,15 @@ function movePadding(output) {
   let contentEnd = -1;
   let lineStart = 0;
   while (lineStart < output.length) {
-    let lineEnd = lineStart;
-    while (lineEnd < output.length && output[lineEnd] !== "\n") lineEnd++;
-    let lastContent = lineEnd - 1;
+    let lineEnd2 = lineStart;
+    while (lineEnd2 < output.length && output[lineEnd2] !== "\n") lineEnd2++;
+    let lastContent = lineEnd2 - 1;
     while (lastContent >= lineStart && isSpace(output[lastContent])) lastContent--;
     if (lastContent >= lineStart) {
       if (contentEnd >= 0) gatherBreaksLast(output, contentEnd, lineStart);
       contentEnd = lastContent + 1;
     }
-    lineStart = lineEnd + 1;
+    lineStart = lineEnd2 + 1;
   }
 }
 function gatherBreaksLast(output, start, end) {
@@ -48626,8 +48647,8 @@ function tagKind(char, dialect) {
 }
 var MAX_TAG_LINES = 30;
 function lineEndAfter(text4, index) {
-  const lineEnd = text4.indexOf("\n", index);
-  return lineEnd < 0 ? text4.length : lineEnd;
+  const lineEnd2 = text4.indexOf("\n", index);
+  return lineEnd2 < 0 ? text4.length : lineEnd2;
 }
 var TagCloser = class {
   constructor(text4, dialect) {
@@ -48716,11 +48737,11 @@ function maskAtPlaceholders(text4) {
   let output;
   let lineStart = 0;
   while (lineStart < text4.length) {
-    let lineEnd = text4.indexOf("\n", lineStart);
-    if (lineEnd < 0) lineEnd = text4.length;
-    const at = placeholderValueStart(text4, lineStart, lineEnd);
+    let lineEnd2 = text4.indexOf("\n", lineStart);
+    if (lineEnd2 < 0) lineEnd2 = text4.length;
+    const at = placeholderValueStart(text4, lineStart, lineEnd2);
     if (at >= 0) (output ??= text4.split(""))[at] = PLACEHOLDER_MARK;
-    lineStart = lineEnd + 1;
+    lineStart = lineEnd2 + 1;
   }
   return output?.join("");
 }
@@ -48761,16 +48782,16 @@ function imageLines(text4, masked, start, end) {
   const images = [];
   let lineStart = start;
   while (lineStart < end) {
-    let lineEnd = masked.indexOf("\n", lineStart);
-    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    const valueStart = imageValueStart(masked, lineStart, lineEnd);
-    const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd);
+    let lineEnd2 = masked.indexOf("\n", lineStart);
+    if (lineEnd2 < 0 || lineEnd2 > end) lineEnd2 = end;
+    const valueStart = imageValueStart(masked, lineStart, lineEnd2);
+    const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd2);
     if (span !== void 0) {
       const written = masked.slice(span[0], span[1]);
       const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
       images.push({ offset: span[0], raw: text4.slice(span[0], span[1]), value });
     }
-    lineStart = lineEnd + 1;
+    lineStart = lineEnd2 + 1;
   }
   return images;
 }
@@ -48892,16 +48913,16 @@ function joinFlowLines(text4) {
   let changed = false;
   let lineStart = 0;
   while (lineStart < text4.length) {
-    let lineEnd = text4.indexOf("\n", lineStart);
-    if (lineEnd < 0) lineEnd = text4.length;
-    const insideFlowOrQuote = scanLine(text4, lineStart, lineEnd, state, output);
-    if (insideFlowOrQuote && lineEnd < text4.length) {
-      output[lineEnd] = " ";
-      if (lineEnd > lineStart && text4[lineEnd - 1] === "\r") output[lineEnd - 1] = " ";
+    let lineEnd2 = text4.indexOf("\n", lineStart);
+    if (lineEnd2 < 0) lineEnd2 = text4.length;
+    const insideFlowOrQuote = scanLine(text4, lineStart, lineEnd2, state, output);
+    if (insideFlowOrQuote && lineEnd2 < text4.length) {
+      output[lineEnd2] = " ";
+      if (lineEnd2 > lineStart && text4[lineEnd2 - 1] === "\r") output[lineEnd2 - 1] = " ";
       changed = true;
     }
     if (output.length !== text4.length) return void 0;
-    lineStart = lineEnd + 1;
+    lineStart = lineEnd2 + 1;
   }
   return changed || state.changed ? output.join("") : void 0;
 }
@@ -49160,10 +49181,10 @@ function gapTokens(text4, from, to, comments) {
       index++;
     } else if (c === 35) {
       const newline = text4.indexOf("\n", index);
-      const lineEnd = newline < 0 || newline > to ? to : newline;
-      tokens.push({ kind: "comment", source: text4.slice(index, lineEnd), indent: index - (text4.lastIndexOf("\n", index - 1) + 1), at: index });
-      comments?.push(index, lineEnd);
-      index = lineEnd;
+      const lineEnd2 = newline < 0 || newline > to ? to : newline;
+      tokens.push({ kind: "comment", source: text4.slice(index, lineEnd2), indent: index - (text4.lastIndexOf("\n", index - 1) + 1), at: index });
+      comments?.push(index, lineEnd2);
+      index = lineEnd2;
     } else throw new Unsupported();
   }
   return tokens;
@@ -49275,8 +49296,8 @@ var FastParser = class {
         continue;
       }
       if (c !== 35 || index - start <= indent2) break;
-      const lineEnd = this.lineEnd(index);
-      continued = start = lineEnd < this.end ? lineEnd + 1 : this.end;
+      const lineEnd2 = this.lineEnd(index);
+      continued = start = lineEnd2 < this.end ? lineEnd2 + 1 : this.end;
     }
     return continued;
   }
@@ -49394,10 +49415,10 @@ var FastParser = class {
   plainKey(start) {
     const first = this.text.charCodeAt(start);
     if (isIndicator(first) || first === 45 || first === 32) throw new Unsupported();
-    const lineEnd = this.lineEnd(start);
+    const lineEnd2 = this.lineEnd(start);
     let index = this.text.indexOf(":", start);
-    while (index >= 0 && index < lineEnd && index + 1 < lineEnd && this.text.charCodeAt(index + 1) !== 32) index = this.text.indexOf(":", index + 1);
-    if (index < 0 || index >= lineEnd) throw new Unsupported();
+    while (index >= 0 && index < lineEnd2 && index + 1 < lineEnd2 && this.text.charCodeAt(index + 1) !== 32) index = this.text.indexOf(":", index + 1);
+    if (index < 0 || index >= lineEnd2) throw new Unsupported();
     if (NOT_IN_KEY.test(this.text.slice(start, index))) throw new Unsupported();
     if (this.text.charCodeAt(index - 1) === 32) throw new Unsupported();
     return { node: this.plainScalar(start, index, index, true), colon: index };
@@ -49412,8 +49433,8 @@ var FastParser = class {
     if (c !== 10 && c !== 35) {
       return this.inlineValue(index, indent2, depth);
     }
-    const lineEnd = this.lineEnd(index);
-    const line = this.nextContentLine(lineEnd + 1 > this.end ? this.end : lineEnd + 1);
+    const lineEnd2 = this.lineEnd(index);
+    const line = this.nextContentLine(lineEnd2 + 1 > this.end ? this.end : lineEnd2 + 1);
     const tokens = [INDICATOR, ...this.gapTokens(from, line)];
     const lineIndent = line < this.end ? this.indentAt(line) : -1;
     if (lineIndent > indent2 || lineIndent === indent2 && this.isSequenceEntry(line + lineIndent)) {
@@ -49508,9 +49529,9 @@ var FastParser = class {
   blockScalar(at, parentIndent) {
     const header = blockHeader(this.text, at, this.end);
     if (!header) throw new Unsupported();
-    const lineEnd = this.lineEnd(at);
-    const tokens = this.gapTokens(header.end, lineEnd);
-    const body = lineEnd < this.end ? lineEnd + 1 : lineEnd;
+    const lineEnd2 = this.lineEnd(at);
+    const tokens = this.gapTokens(header.end, lineEnd2);
+    const body = lineEnd2 < this.end ? lineEnd2 + 1 : lineEnd2;
     const end = this.blockScalarEnd(body, parentIndent, header);
     const value = blockScalarValue(this.text.slice(body, end), header, parentIndent);
     if (value === void 0) throw new Unsupported();
@@ -49586,12 +49607,12 @@ var FastParser = class {
   }
   /** Offset just past the closing quote of a one-line quoted scalar at `at`. */
   quotedEnd(at) {
-    const lineEnd = this.lineEnd(at);
+    const lineEnd2 = this.lineEnd(at);
     const quote = this.text[at];
     let close = this.text.indexOf(quote, at + 1);
-    while (quote === "'" && close >= 0 && close < lineEnd && this.text.charCodeAt(close + 1) === 39) close = this.text.indexOf(quote, close + 2);
-    if (close < 0 || close >= lineEnd) throw new Unsupported();
-    if (quote === '"' && this.text.slice(at + 1, close).includes("\\")) return this.escapedEnd(at, lineEnd);
+    while (quote === "'" && close >= 0 && close < lineEnd2 && this.text.charCodeAt(close + 1) === 39) close = this.text.indexOf(quote, close + 2);
+    if (close < 0 || close >= lineEnd2) throw new Unsupported();
+    if (quote === '"' && this.text.slice(at + 1, close).includes("\\")) return this.escapedEnd(at, lineEnd2);
     return close + 1;
   }
   /**
@@ -49599,8 +49620,8 @@ var FastParser = class {
    * ending at `lineEnd`: the first `"` that no `\\` escapes (as the lexer's `parseQuotedScalar`
    * finds it: after an even number of `\\`).
    */
-  escapedEnd(at, lineEnd) {
-    for (let index = at + 1; index < lineEnd; index++) {
+  escapedEnd(at, lineEnd2) {
+    for (let index = at + 1; index < lineEnd2; index++) {
       const c = this.text.charCodeAt(index);
       if (c === 92) index++;
       else if (c === 34) return index + 1;
@@ -49669,8 +49690,8 @@ var FastParser = class {
     let index = dash + 1;
     while (index < this.end && this.text.charCodeAt(index) === 32) index++;
     if (index >= this.end || this.text.charCodeAt(index) === 10 || this.text.charCodeAt(index) === 35) {
-      const lineEnd = this.lineEnd(index);
-      const line = this.nextContentLine(lineEnd + 1 > this.end ? this.end : lineEnd + 1);
+      const lineEnd2 = this.lineEnd(index);
+      const line = this.nextContentLine(lineEnd2 + 1 > this.end ? this.end : lineEnd2 + 1);
       tokens.push(...this.gapTokens(dash + 1, line));
       if (line < this.end && this.indentAt(line) > indent2) {
         const nested = this.nestedNode(line, this.indentAt(line), indent2, depth);
@@ -50015,13 +50036,13 @@ function markerCandidates(text4) {
     }
   };
 }
-function markerLine(text4, lineStart, lineEnd) {
+function markerLine(text4, lineStart, lineEnd2) {
   const c = text4.charCodeAt(lineStart);
   if (c !== 45 && c !== 46 || text4.charCodeAt(lineStart + 1) !== c || text4.charCodeAt(lineStart + 2) !== c) return "none";
-  const next = lineStart + 3 < lineEnd ? text4.charCodeAt(lineStart + 3) : 10;
+  const next = lineStart + 3 < lineEnd2 ? text4.charCodeAt(lineStart + 3) : 10;
   if (next !== 32 && next !== 10 && next !== 9 && next !== 13) return "none";
   if (c === 46) return "other";
-  for (let index = lineStart + 3; index < lineEnd; index++) {
+  for (let index = lineStart + 3; index < lineEnd2; index++) {
     const ch = text4.charCodeAt(index);
     if (ch !== 32 && ch !== 10) return "other";
   }
@@ -50078,16 +50099,16 @@ function blankDocuments(text4, skip) {
   };
   while (lineStart <= text4.length) {
     const newline = text4.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text4.length : newline + 1;
+    const lineEnd2 = newline < 0 ? text4.length : newline + 1;
     if (isDocumentMarker2(text4, lineStart)) {
       flush(lineStart);
-      parts.push(text4.slice(lineStart, lineEnd));
-      keep = !markerHasContent(text4.slice(lineStart, lineEnd));
+      parts.push(text4.slice(lineStart, lineEnd2));
+      keep = !markerHasContent(text4.slice(lineStart, lineEnd2));
       if (!keep || text4.charCodeAt(lineStart) !== 45) onlyBlanked = false;
-      start = lineEnd;
+      start = lineEnd2;
     }
     if (newline < 0) break;
-    lineStart = lineEnd;
+    lineStart = lineEnd2;
   }
   flush(text4.length);
   return { text: skipped === 0 ? text4 : parts.join(""), skipped, onlyBlanked };
@@ -51730,12 +51751,12 @@ function parseDotenv(text4) {
   const lookup = (name2) => variables.get(name2);
   let index = 0;
   while (index < text4.length) {
-    let lineEnd = text4.indexOf("\n", index);
-    if (lineEnd < 0) lineEnd = text4.length;
-    const line = text4.slice(index, lineEnd).replace(/\r$/, "");
+    let lineEnd2 = text4.indexOf("\n", index);
+    if (lineEnd2 < 0) lineEnd2 = text4.length;
+    const line = text4.slice(index, lineEnd2).replace(/\r$/, "");
     const assignment = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?/.exec(line);
     if (!assignment) {
-      index = lineEnd + 1;
+      index = lineEnd2 + 1;
       continue;
     }
     const name2 = assignment[1];
@@ -51747,7 +51768,7 @@ function parseDotenv(text4) {
       const close = closingQuote(rest, quote);
       if (close < 0) {
         variables.set(name2, line.slice(assignment[0].length).trim());
-        index = lineEnd + 1;
+        index = lineEnd2 + 1;
         continue;
       }
       const body = rest.slice(1, close);
@@ -51762,7 +51783,7 @@ function parseDotenv(text4) {
     }
     const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
     variables.set(name2, dotenvValue(name2, unquoted, lookup));
-    index = lineEnd + 1;
+    index = lineEnd2 + 1;
   }
   return variables;
 }
@@ -51834,8 +51855,8 @@ function extendsOf(document2, service) {
   const file = scalarString(mergedGet(document2, node, "file"));
   return file === void 0 ? { service: name2 } : { service: name2, file };
 }
-async function serviceOccurrences(site) {
-  const { document: document2, file, lines, resolve: resolve3 } = site;
+async function serviceOccurrences(site2) {
+  const { document: document2, file, lines, resolve: resolve3 } = site2;
   const occurrences = [];
   const { services, prefix } = servicesOf(document2);
   for (const [key, service] of services) {
@@ -51845,7 +51866,7 @@ async function serviceOccurrences(site) {
     if (built) occurrences.push(...buildContextOccurrences(document2, build, name2, file, lines, resolve3));
     const image = mergedGet(document2, service, "image");
     if (image === void 0) {
-      occurrences.push(...await extendedImage(site, service, `${prefix}${name2}`, built));
+      occurrences.push(...await extendedImage(site2, service, `${prefix}${name2}`, built));
       continue;
     }
     occurrences.push(
@@ -51869,18 +51890,18 @@ function writtenServiceName(document2, key, text4) {
   const pair = (0, import_yaml4.isMap)(services) ? services.items.find((item) => (0, import_yaml4.isScalar)(item.key) && item.key.value === key) : void 0;
   return scalarLocation(pair?.key, text4)?.raw ?? key;
 }
-async function extendedImage(site, service, context3, built) {
-  let document2 = site.document;
+async function extendedImage(site2, service, context3, built) {
+  let document2 = site2.document;
   let current = service;
-  let path14 = site.file.path;
-  let text4 = site.file.text;
+  let path14 = site2.file.path;
+  let text4 = site2.file.text;
   const seen = /* @__PURE__ */ new Set();
   for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
     const target = extendsOf(document2, current);
     if (target === void 0) return [];
     if (target.file !== void 0) {
       path14 = posix.normalize(posix.join(dirName(path14), target.file));
-      const other = await site.context.readFile(path14);
+      const other = await site2.context.readFile(path14);
       if (other === void 0 || isComposeFile(path14, other)) return [];
       const parsed = parseYamlDocuments(other);
       if (parsed.documents.length === 0) return [];
@@ -51894,7 +51915,7 @@ async function extendedImage(site, service, context3, built) {
     if (current === void 0) return [];
     const image = mergedGet(document2, current, "image");
     if (image === void 0) continue;
-    if (path14 === site.file.path) return [];
+    if (path14 === site2.file.path) return [];
     return occurrencesAtScalar({
       file: path14,
       kind: "compose",
@@ -51902,9 +51923,9 @@ async function extendedImage(site, service, context3, built) {
       lines: new LineIndex(text4),
       node: image,
       context: `${context3}.image`,
-      resolve: site.resolve,
+      resolve: site2.resolve,
       local: built || void 0,
-      note: `${context3} of ${site.file.path} extends service ${target.service} of this file`
+      note: `${context3} of ${site2.file.path} extends service ${target.service} of this file`
     });
   }
   return [];
@@ -52964,6 +52985,7 @@ function printParseErrorCode(code) {
 
 // src/discover/devcontainer.ts
 var DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
+var SCENARIOS_FILE = /(?:^|\/)test\/[^/]+\/scenarios\.json$/;
 var VARIABLE = /\$\{[^}]*\}/;
 function isOciFeature(id) {
   if (id.startsWith("./") || id.startsWith("../") || id.startsWith("/") || /^[a-z]+:\/\//i.test(id)) return false;
@@ -53009,34 +53031,48 @@ async function devcontainerBuildArgs(dockerfilePath, context3) {
 var devcontainerDiscoverer = {
   kind: "devcontainer",
   matches(path14) {
-    return DEVCONTAINER_FILE.test(path14);
+    return DEVCONTAINER_FILE.test(path14) || SCENARIOS_FILE.test(path14);
   },
   extract(file) {
     const lines = new LineIndex(file.text);
     const parseErrors = [];
     const root = parseTree2(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const isScenarios = !DEVCONTAINER_FILE.test(file.path);
+    if (isScenarios && (root?.type !== "object" || scenarios(root, file.text).length === 0)) return { occurrences: [] };
     if (!root || root.type !== "object") {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe2(parseErrors, lines).join("; ")}` : ""}`);
     }
     const occurrences = [];
-    const emit = (site, context3, note) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context: context3, note }));
-    const image = findNodeAtLocation2(root, ["image"]);
-    const imageSite = image && stringSite(image, file.text);
-    if (imageSite) emit(imageSite, "image");
-    const features = findNodeAtLocation2(root, ["features"]);
-    if (features?.type === "object") {
-      for (const property of features.children ?? []) {
-        const key = property.children?.[0];
-        const site = key && stringSite(key, file.text);
-        if (!site || !isOciFeature(site.value)) continue;
-        const pulled = site.value.toLowerCase();
-        const note = pulled === site.value ? void 0 : "the dev container CLI lower-cases Feature ids before pulling";
-        emit({ ...site, value: pulled }, `features["${site.value}"]`, note);
-      }
-    }
+    const emit = (site2, context3, note) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site2.offset, raw: site2.raw, value: valueOf(site2.value), context: context3, note }));
+    if (!isScenarios) configImages(root, file.text, "", emit);
+    else scenarios(root, file.text).forEach(({ name: name2, config }) => configImages(config, file.text, `[${JSON.stringify(name2)}].`, emit, SCENARIO_NOTE));
     return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe2(parseErrors, lines).join("; ")}`] : [] };
   }
 };
+var SCENARIO_NOTE = "a scenario `devcontainer features test` builds and runs";
+function configImages(config, text4, prefix, emit, note) {
+  const image = findNodeAtLocation2(config, ["image"]);
+  const imageSite = image && stringSite(image, text4);
+  if (imageSite) emit(imageSite, `${prefix}image`, note);
+  const features = findNodeAtLocation2(config, ["features"]);
+  if (features?.type !== "object") return;
+  for (const property of features.children ?? []) {
+    const key = property.children?.[0];
+    const site2 = key && stringSite(key, text4);
+    if (!site2 || !isOciFeature(site2.value)) continue;
+    const pulled = site2.value.toLowerCase();
+    const lowered = pulled === site2.value ? void 0 : "the dev container CLI lower-cases Feature ids before pulling";
+    emit({ ...site2, value: pulled }, `${prefix}features["${site2.value}"]`, [note, lowered].filter(Boolean).join("; ") || void 0);
+  }
+}
+function scenarios(root, text4) {
+  return (root.children ?? []).flatMap((property) => {
+    const [key, config] = property.children ?? [];
+    const name2 = key && stringSite(key, text4)?.value;
+    if (name2 === void 0 || config?.type !== "object" || findNodeAtLocation2(config, ["features"])?.type !== "object") return [];
+    return [{ name: name2, config }];
+  });
+}
 
 // src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
@@ -53640,8 +53676,8 @@ function withoutTemplateSyntax(text4) {
   let lineStart = 0;
   while (lineStart <= text4.length) {
     const newline = text4.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text4.length : newline;
-    blanked.push(blankLine(text4.slice(lineStart, lineEnd)));
+    const lineEnd2 = newline < 0 ? text4.length : newline;
+    blanked.push(blankLine(text4.slice(lineStart, lineEnd2)));
     if (newline < 0) break;
     blanked.push("\n");
     lineStart = newline + 1;
@@ -54299,17 +54335,17 @@ function workflowOccurrences(document2, file, lines) {
   for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
     const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
     const resolve3 = (text4) => expandExpressions(text4, matrix);
-    const site = (node, context3, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: resolve3, prefix });
-    const containerSite = (node, context3) => site(node, context3, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
+    const site2 = (node, context3, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: resolve3, prefix });
+    const containerSite = (node, context3) => site2(node, context3, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
     occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
     for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
       occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
     }
     listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
       const uses = mergedGet(document2, step3, "uses");
-      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
       const input = actionImageInput(document2, step3);
-      if (input) occurrences.push(...site(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+      if (input) occurrences.push(...site2(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
     });
   }
   return occurrences;
@@ -54327,16 +54363,16 @@ var actionResolve = (text4) => expandExpressions(text4, { unknown: "an action ha
 function actionOccurrences(document2, file, lines) {
   const runs = document2.get("runs", true);
   const using = scalarString(mergedGet(document2, runs, "using"));
-  const site = (node, context3) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context: context3, resolve: actionResolve, prefix: DOCKER_PREFIX });
+  const site2 = (node, context3) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context: context3, resolve: actionResolve, prefix: DOCKER_PREFIX });
   const inputSite = (node, context3) => occurrencesAtScalar({ file: file.path, kind: "github-action", text: file.text, lines, node, context: context3, resolve: actionResolve });
   const occurrences = [];
   if (using === "docker") {
     const image = mergedGet(document2, runs, "image");
-    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(image, "runs.image"));
+    if (scalarString(image)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(image, "runs.image"));
   } else if (using === "composite") {
     listItems(document2, mergedGet(document2, runs, "steps")).forEach((step3, index) => {
       const uses = mergedGet(document2, step3, "uses");
-      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
+      if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `runs.steps[${index}].uses`));
       const input = actionImageInput(document2, step3);
       if (input) occurrences.push(...inputSite(input.node, `runs.steps[${index}].with.${input.input}`));
     });
@@ -54617,21 +54653,46 @@ function jobResolver(pipeline2, job) {
   const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
   return resolverFor2(variables, matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel")));
 }
+var MAX_DEFAULT_VALUES = 1e3;
+function defaultsResolver(pipeline2, defaults2, key) {
+  const runners = [...pipeline2.jobs].filter(([name2, job]) => runsWithDefault(pipeline2.jobs, name2, job, defaults2, key));
+  if (runners.length === 0) return resolverFor2(pipeline2.variables);
+  const resolvers2 = runners.map(([, job]) => jobResolver(pipeline2, job));
+  return (text4) => {
+    const values = /* @__PURE__ */ new Map();
+    for (const resolve3 of resolvers2) {
+      for (const value of resolve3(text4)) values.set(JSON.stringify(value), value);
+      if (values.size >= MAX_DEFAULT_VALUES) break;
+    }
+    return [...values.values()];
+  };
+}
+function runsWithDefault(jobs, name2, job, defaults2, key) {
+  if (name2.startsWith(".") || inheritedKey(jobs, job, "trigger") !== void 0 || onHostedMacOs(jobs, job, defaults2)) return false;
+  if (inheritedKey(jobs, job, key) !== void 0) return false;
+  const inherit = inheritedKey(jobs, job, "inherit");
+  const fromDefault = inherit === void 0 ? void 0 : mergedGet(inherit.document, inherit.node, "default");
+  if (inherit === void 0 || fromDefault === void 0) return true;
+  if ((0, import_yaml4.isScalar)(fromDefault)) return fromDefault.value !== false;
+  return listItems(inherit.document, fromDefault).some((item) => scalarString(item) === key);
+}
 function pipelineOccurrences(part, pipeline2) {
   const { document: document2, file, lines } = part;
   const occurrences = [];
-  const site = (node, context3, resolve3) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context: context3, resolve: resolve3 });
-  const imagesOf = (owner, prefix, resolve3) => {
-    occurrences.push(...site(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, resolve3));
+  const site2 = (node, context3, resolve3) => occurrencesAtScalar({ file: file.path, kind: "gitlab-ci", text: file.text, lines, node, context: context3, resolve: resolve3 });
+  const imagesOf = (owner, prefix, resolve3, resolveServices = resolve3) => {
+    occurrences.push(...site2(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, resolve3));
     const services = mergedGet(document2, owner, "services");
     if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
     listItems(document2, services).forEach((service, index) => {
-      occurrences.push(...site(imageNodeOf(service, "name"), `${prefix}services[${index}]`, resolve3));
+      occurrences.push(...site2(imageNodeOf(service, "name"), `${prefix}services[${index}]`, resolveServices));
     });
   };
-  imagesOf(document2.contents, "", resolverFor2(pipeline2.variables));
   const defaults2 = mergedGet(document2, document2.contents, "default");
-  imagesOf(defaults2, "default.", resolverFor2(pipeline2.variables));
+  const defaultImage = defaultsResolver(pipeline2, defaults2, "image");
+  const defaultServices = defaultsResolver(pipeline2, defaults2, "services");
+  imagesOf(document2.contents, "", defaultImage, defaultServices);
+  imagesOf(defaults2, "default.", defaultImage, defaultServices);
   for (const [jobName, job] of jobsOf(document2)) {
     if (onHostedMacOs(pipeline2.jobs, job, defaults2)) continue;
     imagesOf(job.node, `${jobName}.`, jobResolver(pipeline2, job));
@@ -54878,11 +54939,11 @@ var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH5 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
-  const site = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
-  site(mergedGet(document2, document2.contents, "image"), "image");
+  const site2 = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
+  site2(mergedGet(document2, document2.contents, "image"), "image");
   const definitions2 = mergedGet(document2, document2.contents, "definitions");
   for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
-    site(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
+    site2(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
   }
   const walk = (node, path14, depth) => {
     if (depth > MAX_DEPTH5) return;
@@ -54890,7 +54951,7 @@ function pipelineOccurrences2(document2, file, lines) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml17.isMap)(pair.value)) site(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml17.isMap)(pair.value)) site2(mapGet(pair.value, "image"), `${childPath}.image`);
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
@@ -54987,7 +55048,7 @@ function pipelineOccurrences3(document2, file, lines, including) {
   const occurrences = [];
   const topLevel = readVariables2(document2, document2.contents);
   const aliases = /* @__PURE__ */ new Set();
-  const site = (node, context3, variables, legs) => {
+  const site2 = (node, context3, variables, legs) => {
     const [scope, all] = withIncluding(variables, legs, including);
     occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolverFor4(scope, all, aliases) }));
   };
@@ -55015,9 +55076,9 @@ function pipelineOccurrences3(document2, file, lines, including) {
         if (key === "container") {
           const legs = matrixLegs2(document2, node);
           if ((0, import_yaml19.isScalar)(pair.value)) {
-            if (!aliases.has(String(pair.value.value))) site(pair.value, childPath, scope, legs);
+            if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
           } else if ((0, import_yaml19.isMap)(pair.value)) {
-            site(pair.value.get("image", true), `${childPath}.image`, scope, legs);
+            site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
@@ -55190,6 +55251,842 @@ var droneDiscoverer = {
   }
 };
 
+// src/discover/buildkite.ts
+var import_yaml25 = __toESM(require_dist(), 1);
+
+// src/discover/buildkite-values.ts
+var import_yaml23 = __toESM(require_dist(), 1);
+var MAX_COMBINATIONS3 = 256;
+var MAX_NESTING2 = 8;
+function isNameStart(char) {
+  return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
+}
+function isNameChar2(char) {
+  return isNameStart(char) || char !== void 0 && char >= "0" && char <= "9";
+}
+function scalarText2(document2, node) {
+  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? scalarString(node);
+}
+function buildkiteInterpolation(document2, envNode) {
+  const env = /* @__PURE__ */ new Map();
+  for (const [name2, value] of mapPairs(document2, envNode)) {
+    const text4 = scalarText2(document2, value);
+    if (text4 !== void 0) env.set(name2, text4);
+  }
+  const substitute2 = (text4, depth, seen) => {
+    let output = "";
+    let index = 0;
+    while (index < text4.length) {
+      const char = text4[index];
+      const next = text4[index + 1];
+      if (char === "$" && next === "$" || char === "\\" && next === "$") {
+        output += "$";
+        index += 2;
+        continue;
+      }
+      if (char !== "$" || !(next === "{" || isNameStart(next))) {
+        output += char;
+        index++;
+        continue;
+      }
+      const reference = readReference(text4, index);
+      if (reference === void 0) return { unresolved: `${text4.slice(index)} is not a variable Buildkite can interpolate` };
+      const value = env.get(reference.name);
+      if (value === void 0 || seen.includes(reference.name) || depth >= MAX_NESTING2) {
+        return { unresolved: `${text4.slice(index, reference.end)} is a Buildkite variable, known only when the pipeline is uploaded` };
+      }
+      const inner = substitute2(value, depth + 1, [...seen, reference.name]);
+      if (typeof inner !== "string") return inner;
+      output += inner === "" && reference.defaultWhenEmpty !== void 0 ? reference.defaultWhenEmpty : inner;
+      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `interpolating ${reference.name} makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+      index = reference.end;
+    }
+    return output;
+  };
+  return (text4) => [{ value: substitute2(text4, 0, []) }];
+}
+function readReference(text4, start) {
+  if (text4[start + 1] !== "{") {
+    let end = start + 1;
+    while (isNameChar2(text4[end])) end++;
+    return { name: text4.slice(start + 1, end), end };
+  }
+  const close = text4.indexOf("}", start + 2);
+  if (close < 0) return void 0;
+  const body = text4.slice(start + 2, close);
+  let nameEnd = 0;
+  while (isNameChar2(body[nameEnd])) nameEnd++;
+  const name2 = body.slice(0, nameEnd);
+  if (!isNameStart(name2[0])) return void 0;
+  const rest = body.slice(nameEnd);
+  if (rest === "") return { name: name2, end: close + 1 };
+  if (rest.startsWith(":-")) return { name: name2, end: close + 1, defaultWhenEmpty: rest.slice(2) };
+  if (rest.startsWith("-")) return { name: name2, end: close + 1 };
+  return void 0;
+}
+function matrixCombinations3(document2, matrix) {
+  if (matrix === void 0 || matrix === null) return [];
+  const setup = (0, import_yaml23.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
+  let combinations;
+  if ((0, import_yaml23.isSeq)(setup)) {
+    combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
+  } else if ((0, import_yaml23.isMap)(setup)) {
+    combinations = [{}];
+    for (const [name2, values] of mapPairs(document2, setup)) {
+      if (!(0, import_yaml23.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
+      const next = [];
+      for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
+      if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
+      combinations = next;
+    }
+  } else {
+    return { unknown: "matrix.setup is neither a list nor a map" };
+  }
+  for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
+    const withNode = mergedGet(document2, adjustment, "with");
+    const single = scalarText2(document2, withNode);
+    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml23.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    if (wanted2 === void 0) continue;
+    const skip = mergedGet(document2, adjustment, "skip");
+    const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
+    if (skip !== void 0 && !((0, import_yaml4.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
+    else if (!combinations.some(same) && combinations.length < MAX_COMBINATIONS3) combinations.push(wanted2);
+  }
+  return combinations;
+}
+function valuesOf(document2, list3) {
+  return listItems(document2, list3).flatMap((item) => scalarText2(document2, item) ?? []);
+}
+
+// src/discover/buildkite.ts
+var DIRECTORY = ".buildkite/";
+var MAX_DEPTH7 = 8;
+var CONTAINER_PROVIDERS = /* @__PURE__ */ new Set(["k8s", "kubernetes"]);
+function isYamlName(name2) {
+  return name2.endsWith(".yml") || name2.endsWith(".yaml");
+}
+function inBuildkiteDirectory(path14) {
+  return path14.startsWith(DIRECTORY) || path14.includes(`/${DIRECTORY}`);
+}
+function candidatePath(path14) {
+  const name2 = baseName(path14);
+  if (name2 === "buildkite.yml" || name2 === "buildkite.yaml") return true;
+  if (!inBuildkiteDirectory(path14)) return false;
+  return isYamlName(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
+}
+function isPipeline(path14, text4) {
+  if (!candidatePath(path14)) return false;
+  const name2 = baseName(path14);
+  if (name2.startsWith("pipeline") || name2.startsWith("buildkite.")) return true;
+  return text4.startsWith("steps:") || text4.includes("\nsteps:");
+}
+function pluginName(key) {
+  let source = key.trim();
+  const hash = source.indexOf("#");
+  if (hash >= 0) source = source.slice(0, hash);
+  if (source.endsWith(".git")) source = source.slice(0, -4);
+  const segments = source.split("/").filter((segment) => segment !== "");
+  let name2 = segments.at(-1) ?? "";
+  if (name2.endsWith("-buildkite-plugin")) name2 = name2.slice(0, -"-buildkite-plugin".length);
+  const owner = segments.length > 1 ? segments.at(-2) : void 0;
+  return { name: name2, official: !source.includes("$") && (owner === void 0 || owner === "buildkite-plugins") };
+}
+function lineOf(scope, node) {
+  const range = node?.range;
+  return range ? scope.lines.positionAt(range[0]).line : 1;
+}
+function site(scope, node, context3, resolve3) {
+  scope.occurrences.push(...occurrencesAtScalar({ file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, node, context: context3, resolve: resolve3 }));
+}
+function matrixResolver(scope, combinations) {
+  return (text4) => {
+    if (!text4.includes("{{")) return scope.interpolate(text4);
+    if (!Array.isArray(combinations)) return [{ value: { unresolved: `${text4} takes the step's matrix values, which cannot be read here (${combinations.unknown})` } }];
+    const values = [];
+    for (const combination of combinations) {
+      const expanded = expandMatrix(text4, combination);
+      if (expanded !== void 0 && !values.includes(expanded)) values.push(expanded);
+    }
+    if (values.length === 0) return [{ value: { unresolved: `${text4} names a matrix value the step does not define` } }];
+    return values.flatMap(
+      (value, index) => scope.interpolate(value).map((candidate) => ({ ...candidate, note: values.length > 1 ? `matrix value ${index + 1} of ${values.length}` : candidate.note }))
+    );
+  };
+}
+function expandMatrix(text4, combination) {
+  let output = "";
+  let index = 0;
+  while (index < text4.length) {
+    const open2 = text4.indexOf("{{", index);
+    const close = open2 < 0 ? -1 : text4.indexOf("}}", open2 + 2);
+    if (open2 < 0 || close < 0) return output + text4.slice(index);
+    const name2 = text4.slice(open2 + 2, close).trim();
+    const value = combination[name2];
+    if (value === void 0) return void 0;
+    output += text4.slice(index, open2) + value;
+    index = close + 2;
+  }
+  return output;
+}
+function pluginEntries(document2, plugins) {
+  if ((0, import_yaml25.isMap)(plugins)) return mapPairs(document2, plugins);
+  return listItems(document2, plugins).flatMap((item) => {
+    const bare = scalarString(item);
+    return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
+  });
+}
+function podContainers(scope, podSpec, context3, resolve3) {
+  const { document: document2 } = scope;
+  for (const list3 of ["initContainers", "containers"]) {
+    listItems(document2, mergedGet(document2, podSpec, list3)).forEach((container, index) => site(scope, mergedGet(document2, container, "image"), `${context3}.${list3}[${index}].image`, resolve3));
+  }
+}
+function pluginImages(scope, step3, context3, resolve3) {
+  const { document: document2 } = scope;
+  for (const [key, config] of pluginEntries(document2, mergedGet(document2, step3, "plugins"))) {
+    const plugin = pluginName(key);
+    if (!plugin.official) continue;
+    const where = `${context3}.plugins.${key}`;
+    if (plugin.name === "docker") site(scope, mergedGet(document2, config, "image"), `${where}.image`, resolve3);
+    else if (plugin.name === "kubernetes") {
+      podContainers(scope, mergedGet(document2, config, "podSpec"), `${where}.podSpec`, resolve3);
+      podContainers(scope, mergedGet(document2, config, "podSpecPatch"), `${where}.podSpecPatch`, resolve3);
+      listItems(document2, mergedGet(document2, config, "sidecars")).forEach((sidecar, index) => site(scope, mergedGet(document2, sidecar, "image"), `${where}.sidecars[${index}].image`, resolve3));
+    } else if (plugin.name === "docker-compose") {
+      const configNode = mergedGet(document2, config, "config");
+      const paths = configNode === void 0 ? ["docker-compose.yml"] : scalarStrings(document2, configNode);
+      const line = lineOf(scope, configNode ?? mergedGet(document2, step3, "plugins"));
+      for (const path14 of paths) if (!path14.includes("$")) scope.composeFiles.push({ path: path14, context: where, line });
+    }
+  }
+}
+function agentImage(scope, agents2, context3, resolve3) {
+  if (!(0, import_yaml25.isMap)(agents2)) return;
+  const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
+  if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
+  site(scope, mergedGet(scope.document, agents2, "image"), `${context3}.agents.image`, resolve3);
+}
+function readSteps(scope, steps, context3, depth) {
+  if (depth > MAX_DEPTH7) return;
+  const { document: document2 } = scope;
+  listItems(document2, steps).forEach((step3, index) => {
+    if (!(0, import_yaml25.isMap)(step3)) return;
+    const where = `${context3}[${index}]`;
+    const nested = mergedGet(document2, step3, "steps");
+    if ((0, import_yaml25.isSeq)(nested)) {
+      readSteps(scope, nested, `${where}.steps`, depth + 1);
+      return;
+    }
+    const resolve3 = matrixResolver(scope, matrixCombinations3(document2, mergedGet(document2, step3, "matrix")));
+    site(scope, mergedGet(document2, step3, "image"), `${where}.image`, resolve3);
+    agentImage(scope, mergedGet(document2, step3, "agents"), where, resolve3);
+    pluginImages(scope, step3, where, resolve3);
+  });
+}
+function pipelineOccurrences5(document2, scope) {
+  const contents = document2.contents;
+  const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
+  const pipeline2 = { ...scope, document: document2, interpolate };
+  if ((0, import_yaml25.isSeq)(contents)) {
+    readSteps(pipeline2, contents, "steps", 0);
+    return;
+  }
+  site(pipeline2, mergedGet(document2, contents, "image"), "image", interpolate);
+  agentImage(pipeline2, mergedGet(document2, contents, "agents"), "pipeline", interpolate);
+  readSteps(pipeline2, mergedGet(document2, contents, "steps"), "steps", 0);
+}
+var buildkiteDiscoverer = {
+  kind: "buildkite",
+  candidate: candidatePath,
+  matches: isPipeline,
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    const composeFiles = [];
+    for (const document2 of parsed.documents) pipelineOccurrences5(document2, { file, lines, occurrences, composeFiles });
+    const notes = [];
+    const missing = /* @__PURE__ */ new Set();
+    for (const compose of composeFiles) {
+      if (missing.has(compose.path) || await context3.readFile(compose.path) !== void 0) continue;
+      missing.add(compose.path);
+      notes.push(`line ${compose.line}: ${compose.context} runs the services of ${compose.path}, which is not in the repository: their images are not checked`);
+    }
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors, notes };
+  }
+};
+
+// src/discover/groovy-lex.ts
+var OPERATORS = ["==~", "<=>", "...", "**=", "?.", "*.", ".&", ".@", "..", "==", "!=", "<=", ">=", "=~", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "->", "?:", "<<", ">>", "**", "::"];
+var OPERATOR_START = new Set(OPERATORS.map((operator) => operator[0]));
+var OPERAND_END = /* @__PURE__ */ new Set(["ident", "number", "string"]);
+function isIdentStart(code) {
+  return code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95 || code === 36 || code > 127;
+}
+function isIdentPart(code) {
+  return isIdentStart(code) || code >= 48 && code <= 57;
+}
+function lexGroovy(text4) {
+  const tokens = [];
+  let index = text4.startsWith("#!") ? lineEnd(text4, 0) : 0;
+  let newlineBefore = true;
+  const push2 = (token) => {
+    token.newlineBefore = newlineBefore;
+    tokens.push(token);
+    newlineBefore = false;
+    index = token.end;
+  };
+  while (index < text4.length) {
+    const char = text4[index];
+    const code = text4.charCodeAt(index);
+    if (char === "\n") {
+      newlineBefore = true;
+      index++;
+    } else if (char === " " || char === "	" || char === "\r" || char === "\f") {
+      index++;
+    } else if (char === "\\" && (text4[index + 1] === "\n" || text4[index + 1] === "\r")) {
+      index += 2;
+    } else if (char === "/" && text4[index + 1] === "/") {
+      index = lineEnd(text4, index);
+    } else if (char === "/" && text4[index + 1] === "*") {
+      const close = text4.indexOf("*/", index + 2);
+      index = close < 0 ? text4.length : close + 2;
+      newlineBefore = true;
+    } else if (char === "'" || char === '"') {
+      push2(readQuoted(text4, index, char));
+    } else if (char === "$" && text4[index + 1] === "/") {
+      push2(readDollarSlashy(text4, index));
+    } else if (char === "/" && !operandBefore(tokens)) {
+      const slashy = readSlashy(text4, index);
+      if (slashy) push2(slashy);
+      else push2({ type: "punct", start: index, end: index + 1, text: "/" });
+    } else if (isIdentStart(code)) {
+      let end = index + 1;
+      while (end < text4.length && isIdentPart(text4.charCodeAt(end))) end++;
+      push2({ type: "ident", start: index, end, text: text4.slice(index, end) });
+    } else if (code >= 48 && code <= 57) {
+      let end = index + 1;
+      while (end < text4.length && (isIdentPart(text4.charCodeAt(end)) || text4[end] === "." && text4.charCodeAt(end + 1) >= 48 && text4.charCodeAt(end + 1) <= 57)) end++;
+      push2({ type: "number", start: index, end, text: text4.slice(index, end) });
+    } else {
+      const operator = OPERATOR_START.has(char) && OPERATORS.find((candidate) => text4.startsWith(candidate, index)) || char;
+      push2({ type: "punct", start: index, end: index + operator.length, text: operator });
+    }
+  }
+  return tokens;
+}
+function operandBefore(tokens) {
+  const last = tokens.at(-1);
+  if (!last) return false;
+  return OPERAND_END.has(last.type) || last.text === ")" || last.text === "]" || last.text === "}";
+}
+function lineEnd(text4, from) {
+  const newline = text4.indexOf("\n", from);
+  return newline < 0 ? text4.length : newline;
+}
+var MAX_NESTING3 = 16;
+function readQuoted(text4, start, quote, depth = 0) {
+  const triple = text4.startsWith(quote.repeat(3), start);
+  const close = triple ? quote.repeat(3) : quote;
+  const contentStart = start + close.length;
+  let index = contentStart;
+  while (index < text4.length) {
+    const char = text4[index];
+    if (char === "\\") {
+      index += 2;
+    } else if (text4.startsWith(close, index)) {
+      return { type: "string", start, end: index + close.length, text: text4.slice(contentStart, index), quote: close, contentStart };
+    } else if (!triple && char === "\n") {
+      break;
+    } else if (quote === '"' && char === "$" && text4[index + 1] === "{" && depth < MAX_NESTING3) {
+      index = skipInterpolation(text4, index + 2, !triple, depth + 1);
+    } else {
+      index++;
+    }
+  }
+  const end = Math.min(index, text4.length);
+  return { type: "string", start, end, text: text4.slice(contentStart, end), quote: close, contentStart };
+}
+function skipInterpolation(text4, from, singleLine, depth) {
+  let braces = 1;
+  let index = from;
+  while (index < text4.length && braces > 0) {
+    const char = text4[index];
+    if (char === "\n" && singleLine) return index;
+    if (char === "{") braces++;
+    else if (char === "}") braces--;
+    else if (char === "'" || char === '"') {
+      index = readQuoted(text4, index, char, depth).end;
+      continue;
+    }
+    index++;
+  }
+  return index;
+}
+function readSlashy(text4, start) {
+  let index = start + 1;
+  if (text4[index] === "/" || text4[index] === "*") return void 0;
+  while (index < text4.length && text4[index] !== "\n") {
+    if (text4[index] === "\\") index += 2;
+    else if (text4[index] === "/") return { type: "string", start, end: index + 1, text: text4.slice(start + 1, index), quote: "/", contentStart: start + 1 };
+    else index++;
+  }
+  return void 0;
+}
+function readDollarSlashy(text4, start) {
+  let index = start + 2;
+  while (index < text4.length) {
+    if (text4[index] === "$" && (text4[index + 1] === "$" || text4[index + 1] === "/")) index += 2;
+    else if (text4[index] === "/" && text4[index + 1] === "$") return { type: "string", start, end: index + 2, text: text4.slice(start + 2, index), quote: "$/", contentStart: start + 2 };
+    else index++;
+  }
+  return { type: "string", start, end: text4.length, text: text4.slice(start + 2), quote: "$/", contentStart: start + 2 };
+}
+
+// src/discover/jenkinsfile-values.ts
+var MAX_NESTING4 = 8;
+var CONTINUES = /* @__PURE__ */ new Set(["+", ".", "?.", "(", "[", ",", "?", ":"]);
+function expressionEnd(tokens, start, limit = tokens.length) {
+  let depth = 0;
+  for (let index = start; index < limit; index++) {
+    const token = tokens[index];
+    if (index > start && depth === 0 && token.newlineBefore && !CONTINUES.has(tokens[index - 1].text) && token.text !== "+" && token.text !== ".") return index;
+    if (token.type !== "punct") continue;
+    if (token.text === "(" || token.text === "[") depth++;
+    else if (token.text === ")" || token.text === "]") {
+      if (depth === 0) return index;
+      depth--;
+    } else if (depth === 0 && (token.text === "," || token.text === ";" || token.text === "}" || token.text === "{")) return index;
+  }
+  return limit;
+}
+function unescape(content) {
+  if (!content.includes("\\")) return content;
+  let output = "";
+  for (let index = 0; index < content.length; index++) {
+    if (content[index] === "\\" && index + 1 < content.length) {
+      const next = content[++index];
+      output += next === "n" ? "\n" : next === "t" ? "	" : next;
+    } else output += content[index];
+  }
+  return output;
+}
+var GroovyValues = class {
+  constructor(tokens, text4) {
+    this.tokens = tokens;
+    this.text = text4;
+    for (let index = 1; index + 1 < tokens.length; index++) {
+      const token = tokens[index];
+      if (token.type !== "punct" || token.text !== "=") continue;
+      const name2 = tokens[index - 1];
+      if (name2.type !== "ident") continue;
+      const before = tokens[index - 2];
+      if (before?.text === "." && tokens[index - 3]?.text !== "env") continue;
+      const range = { start: index + 1, end: expressionEnd(tokens, index + 1) };
+      const list3 = this.assignments.get(name2.text) ?? [];
+      list3.push(range);
+      this.assignments.set(name2.text, list3);
+    }
+  }
+  tokens;
+  text;
+  /** Every expression assigned to each name (`env.X` assignments under X). */
+  assignments = /* @__PURE__ */ new Map();
+  /** Each variable's value once evaluated, and those being evaluated (a cycle is unresolved). */
+  values = /* @__PURE__ */ new Map();
+  evaluating = /* @__PURE__ */ new Set();
+  /** The value of the expression `range`. */
+  evaluate(range, depth = 0) {
+    if (range.end <= range.start) return { unresolved: "the expression is empty" };
+    let output = "";
+    let index = range.start;
+    while (index < range.end) {
+      const part = this.part(index, range.end, depth);
+      if (typeof part.value !== "string") return part.value;
+      output += part.value;
+      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `the expression makes text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+      index = part.next;
+      if (index < range.end) {
+        if (this.tokens[index].text !== "+") return { unresolved: `${this.sourceOf(range)} cannot be resolved from this file` };
+        index++;
+      }
+    }
+    return output;
+  }
+  /** One operand of a `+` chain: a string, a variable, `env.X` or `params.X`. */
+  part(index, end, depth) {
+    const token = this.tokens[index];
+    if (token.type === "string") {
+      const interpolated = token.quote === '"' || token.quote === '"""';
+      return { value: interpolated ? this.interpolate(token.text, depth) : unescape(token.text), next: index + 1 };
+    }
+    if (token.type === "ident") {
+      const dotted = this.tokens[index + 1]?.text === "." && this.tokens[index + 2]?.type === "ident" && index + 2 < end;
+      const path14 = dotted ? `${token.text}.${this.tokens[index + 2].text}` : token.text;
+      const next = dotted ? index + 3 : index + 1;
+      if (next < end && this.tokens[next].text !== "+") return { value: { unresolved: `${this.sourceOf({ start: index, end })} cannot be resolved from this file` }, next: end };
+      return { value: this.variable(path14, depth), next };
+    }
+    return { value: { unresolved: `${this.sourceOf({ start: index, end })} cannot be resolved from this file` }, next: end };
+  }
+  /** A variable by name (`NAME`, `env.NAME`, `params.NAME`); each name is evaluated once per file. */
+  variable(path14, depth) {
+    if (path14.startsWith("params.")) return { unresolved: `${path14} is a build parameter, known only when the build runs` };
+    const name2 = path14.startsWith("env.") ? path14.slice(4) : path14;
+    if (name2.includes(".")) return { unresolved: `${path14} cannot be resolved from this file` };
+    const known = this.values.get(name2);
+    if (known !== void 0) return known;
+    if (this.evaluating.has(name2)) return { unresolved: `${name2} is defined from itself` };
+    if (depth >= MAX_NESTING4) return { unresolved: `${name2} is defined through more than ${MAX_NESTING4} variables` };
+    this.evaluating.add(name2);
+    const value = this.assigned(name2, depth);
+    this.evaluating.delete(name2);
+    this.values.set(name2, value);
+    return value;
+  }
+  assigned(name2, depth) {
+    const ranges = this.assignments.get(name2) ?? [];
+    if (ranges.length === 0) return { unresolved: `${name2} is not set in this file: an environment variable or a value known only when the build runs` };
+    const first = this.evaluate(ranges[0], depth + 1);
+    if (typeof first !== "string") {
+      const source = this.sourceOf(ranges[0]);
+      return { unresolved: first.unresolved.startsWith(source) ? `${name2} is set to ${source}, which cannot be resolved from this file` : `${name2} is set to ${source}: ${first.unresolved}` };
+    }
+    for (const range of ranges.slice(1)) {
+      if (this.evaluate(range, depth + 1) !== first) return { unresolved: `${name2} is set to more than one value in this file` };
+    }
+    return first;
+  }
+  /** GString content: `${expr}` and `$name` replaced by their values; `\$` is a literal `$`. */
+  interpolate(content, depth) {
+    let output = "";
+    let index = 0;
+    while (index < content.length) {
+      const char = content[index];
+      if (char === "\\" && index + 1 < content.length) {
+        output += unescape(content.slice(index, index + 2));
+        index += 2;
+        continue;
+      }
+      if (char !== "$") {
+        output += char;
+        index++;
+        continue;
+      }
+      const { expression, next } = interpolatedExpression(content, index);
+      if (expression === void 0) {
+        output += char;
+        index++;
+        continue;
+      }
+      const value = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(expression) ? this.variable(expression, depth) : { unresolved: `\${${expression}} cannot be resolved from this file` };
+      if (typeof value !== "string") return value;
+      output += value;
+      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `interpolation makes text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+      index = next;
+    }
+    return output;
+  }
+  /** The source text of a token range, its first line, bounded. */
+  sourceOf(range) {
+    if (range.end <= range.start) return "";
+    const written = this.text.slice(this.tokens[range.start].start, this.tokens[range.end - 1].end);
+    const line = written.split("\n", 1)[0];
+    return line.length > 120 ? `${line.slice(0, 120)}\u2026` : line;
+  }
+};
+function interpolatedExpression(content, dollar) {
+  if (content[dollar + 1] === "{") {
+    const close = content.indexOf("}", dollar + 2);
+    if (close < 0) return { next: dollar + 1 };
+    return { expression: content.slice(dollar + 2, close).trim(), next: close + 1 };
+  }
+  let end = dollar + 1;
+  const isPart = (code) => code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95 || code >= 48 && code <= 57;
+  if (!isPart(content.charCodeAt(end)) || content.charCodeAt(end) >= 48 && content.charCodeAt(end) <= 57) return { next: dollar + 1 };
+  while (end < content.length && (isPart(content.charCodeAt(end)) || content[end] === "." && isPart(content.charCodeAt(end + 1)) && content.charCodeAt(end + 1) > 57)) end++;
+  return { expression: content.slice(dollar + 1, end), next: end };
+}
+
+// src/discover/jenkinsfile-sites.ts
+function matchBrackets(tokens) {
+  const pairs = /* @__PURE__ */ new Map();
+  const open2 = [];
+  tokens.forEach((token, index) => {
+    if (token.type !== "punct") return;
+    if (token.text === "(" || token.text === "[") open2.push(index);
+    else if ((token.text === ")" || token.text === "]") && open2.length > 0) {
+      const start = open2.pop();
+      pairs.set(start, index);
+      pairs.set(index, start);
+    }
+  });
+  return pairs;
+}
+function framesOf(tokens, brackets) {
+  const frames = [];
+  let current;
+  tokens.forEach((token, index) => {
+    frames.push(current);
+    if (token.type !== "punct") return;
+    if (token.text === "{") current = { ...headOf(tokens, brackets, index), parent: current };
+    else if (token.text === "}") current = current?.parent;
+  });
+  return frames;
+}
+function headOf(tokens, brackets, brace) {
+  let nameIndex = brace - 1;
+  let args;
+  if (tokens[nameIndex]?.text === ")") {
+    const open2 = brackets.get(nameIndex);
+    if (open2 === void 0) return {};
+    args = { start: open2 + 1, end: nameIndex };
+    nameIndex = open2 - 1;
+  }
+  const name2 = tokens[nameIndex];
+  if (name2?.type !== "ident") return {};
+  const qualifier = tokens[nameIndex - 1]?.text === "." && tokens[nameIndex - 2]?.type === "ident" ? tokens[nameIndex - 2].text : void 0;
+  return { name: name2.text, qualifier, args };
+}
+function namedArgument(tokens, args, name2) {
+  let depth = 0;
+  for (let index = args.start; index < args.end; index++) {
+    const text4 = tokens[index].text;
+    if (text4 === "(" || text4 === "[" || text4 === "{") depth++;
+    else if (text4 === ")" || text4 === "]" || text4 === "}") depth--;
+    else if (depth === 0 && tokens[index].type === "ident" && text4 === name2 && tokens[index + 1]?.text === ":") {
+      return { start: index + 2, end: expressionEnd(tokens, index + 2, args.end) };
+    }
+  }
+  return void 0;
+}
+function firstArgument(tokens, args) {
+  if (args.end <= args.start || tokens[args.start + 1]?.text === ":") return void 0;
+  return { start: args.start, end: expressionEnd(tokens, args.start, args.end) };
+}
+function callArguments(tokens, brackets, open2) {
+  if (tokens[open2]?.text === "(") {
+    const close = brackets.get(open2);
+    return close === void 0 ? void 0 : { start: open2 + 1, end: close };
+  }
+  if (open2 >= tokens.length || tokens[open2].newlineBefore) return void 0;
+  return { start: open2, end: expressionEnd(tokens, open2) };
+}
+var isDeclarativeDocker = (frame) => frame?.name === "docker" && frame.parent?.name === "agent";
+function dockerCall(tokens, index, method) {
+  if (tokens[index - 1]?.text === "." && tokens[index - 2]?.text !== "script") return void 0;
+  return tokens[index + 1]?.text === "." && tokens[index + 2]?.text === method && tokens[index + 3] !== void 0 ? index + 3 : void 0;
+}
+function findSites(tokens, brackets, frames, values) {
+  const found = { sites: [], built: /* @__PURE__ */ new Set(), pods: [] };
+  const registries = /* @__PURE__ */ new Map();
+  const site2 = (range, context3, frame, pushed) => {
+    if (range && range.end > range.start) found.sites.push({ range, context: context3, frame, pushed });
+  };
+  tokens.forEach((token, index) => {
+    if (token.type !== "ident") return;
+    const frame = frames[index];
+    const next = tokens[index + 1];
+    const directive = next !== void 0 && !next.newlineBefore && next.text !== "=" && next.text !== ":" && next.text !== "." && next.text !== "{";
+    switch (token.text) {
+      case "image":
+        if (directive && (isDeclarativeDocker(frame) || frame?.name === "containerTemplate")) site2(callArguments(tokens, brackets, index + 1), `${frame?.name === "docker" ? "agent.docker" : "containerTemplate"}.image`, frame);
+        break;
+      case "registryUrl":
+        if (directive && isDeclarativeDocker(frame)) {
+          const range = callArguments(tokens, brackets, index + 1);
+          if (range) registries.set(frame, range);
+        }
+        break;
+      case "docker":
+        dockerSites(tokens, brackets, index, frames, found, site2, values);
+        break;
+      case "withDockerContainer":
+      case "containerTemplate":
+      case "podTemplate":
+        callSites(tokens, brackets, index, frame, found, site2);
+        break;
+      case "yaml":
+        if (directive && frame?.name === "kubernetes") {
+          const range = callArguments(tokens, brackets, index + 1);
+          if (range) found.pods.push({ range, context: "agent.kubernetes.yaml" });
+        }
+        break;
+    }
+  });
+  for (const each of found.sites) if (each.frame && registries.has(each.frame)) each.registry = registries.get(each.frame);
+  return found;
+}
+function dockerSites(tokens, brackets, index, frames, found, site2, values) {
+  const frame = frames[index];
+  const next = tokens[index + 1];
+  if (frame?.name === "agent" && next && !next.newlineBefore && (next.type === "string" || next.type === "ident" || next.text === "(")) {
+    site2(callArguments(tokens, brackets, index + 1), "agent.docker", frame);
+    return;
+  }
+  const image = dockerCall(tokens, index, "image");
+  if (image !== void 0) {
+    const args2 = callArguments(tokens, brackets, image);
+    const close = brackets.get(image);
+    const pushed = close !== void 0 && tokens[close + 1]?.text === "." && tokens[close + 2]?.text === "push";
+    if (args2) site2(firstArgument(tokens, args2), "docker.image", frame, pushed);
+    return;
+  }
+  const build = dockerCall(tokens, index, "build");
+  const args = build === void 0 ? void 0 : callArguments(tokens, brackets, build);
+  const name2 = args && firstArgument(tokens, args);
+  if (name2) {
+    const value = values.evaluate(name2);
+    if (typeof value === "string") found.built.add(value.trim());
+  }
+}
+function callSites(tokens, brackets, index, frame, found, site2) {
+  if (tokens[index + 1]?.text !== "(") return;
+  const args = callArguments(tokens, brackets, index + 1);
+  if (!args) return;
+  const name2 = tokens[index].text;
+  if (name2 === "withDockerContainer") site2(namedArgument(tokens, args, "image") ?? firstArgument(tokens, args), name2, frame);
+  else if (name2 === "containerTemplate") site2(namedArgument(tokens, args, "image"), `${name2}.image`, frame);
+  else {
+    const yaml = namedArgument(tokens, args, "yaml");
+    if (yaml) found.pods.push({ range: yaml, context: "podTemplate.yaml" });
+  }
+}
+
+// src/discover/jenkinsfile-pod.ts
+function yamlText(content, interpolated) {
+  let text4 = content.startsWith("\\\n") || content.startsWith("\\\r\n") ? ` ${content.slice(1)}` : content;
+  if (!interpolated) return text4;
+  let masked = "";
+  let index = 0;
+  for (let open2 = text4.indexOf("${"); open2 >= 0; open2 = text4.indexOf("${", index)) {
+    const close = text4.indexOf("}", open2);
+    if (close < 0) break;
+    masked += text4.slice(index, open2) + text4.slice(open2, close + 1).replace(/[^\n]/g, "x");
+    index = close + 1;
+  }
+  text4 = masked + text4.slice(index);
+  return text4;
+}
+var LAYOUT_CALLS = /* @__PURE__ */ new Set(["stripIndent", "trim", "stripTrailing"]);
+function onlyLayoutCalls(tokens, range) {
+  for (let index = range.start + 1; index < range.end; index += 4) {
+    if (tokens[index].text !== "." || !LAYOUT_CALLS.has(tokens[index + 1]?.text ?? "") || tokens[index + 2]?.text !== "(" || tokens[index + 3]?.text !== ")") return false;
+  }
+  return true;
+}
+function embeddedPodImages(file, lines, tokens, pod, interpolate, source) {
+  const token = tokens[pod.range.start];
+  const line = lines.positionAt(token.start).line;
+  if (!onlyLayoutCalls(tokens, pod.range) || token.type !== "string" || token.contentStart === void 0) {
+    return { occurrences: [], notes: [`line ${line}: ${pod.context} is ${source}, which cannot be read here: the images of its pod are not checked`] };
+  }
+  const firstLine = token.text.split("\n", 1)[0].trim();
+  if (firstLine !== "" && firstLine !== "\\") {
+    return { occurrences: [], notes: [`line ${line}: the pod YAML of ${pod.context} starts on the line of its quotes and is not read: the images of its pod are not checked`] };
+  }
+  const interpolated = token.quote === '"' || token.quote === '"""';
+  const base = token.contentStart;
+  const yaml = yamlText(token.text, interpolated);
+  const parsed = parseYamlDocuments(yaml);
+  const notes = parsed.errors.map((error2) => `line ${line}: the pod YAML of ${pod.context} does not parse (${error2}): the images of its pod are not checked`);
+  const occurrences = [];
+  for (const document2 of parsed.documents) {
+    const spec = mapGet(document2.contents, "spec") ?? document2.contents;
+    for (const list3 of ["initContainers", "containers"]) {
+      seqItems(mapGet(spec, list3)).forEach((container, index) => {
+        const location = scalarLocation(mapGet(container, "image"), yaml);
+        if (!location) return;
+        const raw = file.text.slice(base + location.offset, base + location.offset + location.raw.length);
+        if (raw.trim() === "") return;
+        const value = interpolated && raw.includes("$") ? interpolate(raw.trim()) : location.value.trim();
+        occurrences.push(makeOccurrence({ file: file.path, kind: "jenkinsfile", lines, offset: base + location.offset, raw, value, context: `${pod.context}: spec.${list3}[${index}].image` }));
+      });
+    }
+  }
+  return { occurrences, notes };
+}
+
+// src/discover/jenkinsfile.ts
+var NOT_GROOVY = [".md", ".txt", ".rst", ".adoc", ".html", ".json", ".yml", ".yaml", ".xml", ".png", ".svg", ".bak", ".orig", ".j2"];
+var DOCKER_HUB_HOSTS2 = /* @__PURE__ */ new Set(["index.docker.io", "registry.hub.docker.com", "registry-1.docker.io", "docker.io", "hub.docker.com"]);
+function isJenkinsfilePath(path14) {
+  const lower = baseName(path14).toLowerCase();
+  if (lower.endsWith(".groovy")) {
+    const directory = baseName(dirName(path14));
+    return lower.includes("jenkinsfile") || directory === "jenkins" || directory === ".jenkins";
+  }
+  if (lower.endsWith(".jenkinsfile") || lower === "jenkinsfile") return true;
+  const separator2 = lower.charAt("jenkinsfile".length);
+  return lower.startsWith("jenkinsfile") && (separator2 === "." || separator2 === "_" || separator2 === "-") && !NOT_GROOVY.some((extension) => lower.endsWith(extension));
+}
+function hasRegistry(image) {
+  const slash = image.indexOf("/");
+  if (slash < 0) return false;
+  const first = image.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost";
+}
+function registryHost2(url) {
+  let rest = url.trim();
+  const scheme2 = rest.indexOf("://");
+  if (scheme2 >= 0) rest = rest.slice(scheme2 + 3);
+  const slash = rest.indexOf("/");
+  const host2 = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
+  const bare = host2.endsWith(":443") ? host2.slice(0, -4) : host2;
+  return DOCKER_HUB_HOSTS2.has(bare) ? "" : bare;
+}
+function registryOf(tokens, site2) {
+  if (site2.registry) return site2.registry;
+  for (let frame = site2.frame; frame; frame = frame.parent) {
+    if (frame.name === "withRegistry" && frame.qualifier === "docker" && frame.args) return firstArgument(tokens, frame.args);
+  }
+  return void 0;
+}
+function withRegistry(values, tokens, site2, value) {
+  const registry = registryOf(tokens, site2);
+  if (registry === void 0 || typeof value !== "string" || hasRegistry(value.trim())) return { value };
+  const url = values.evaluate(registry);
+  if (typeof url !== "string") return { value: { unresolved: `pulled from the registry ${values.sourceOf(registry)} names, unknown here: ${url.unresolved}` } };
+  const host2 = registryHost2(url);
+  const named = site2.registry ? "the registryUrl of its docker agent" : "the registry docker.withRegistry names";
+  return host2 === "" ? { value } : { value: `${host2}/${value.trim()}`, note: `pulled from ${host2}, ${named}` };
+}
+var jenkinsfileDiscoverer = {
+  kind: "jenkinsfile",
+  matches: isJenkinsfilePath,
+  extract(file) {
+    const tokens = lexGroovy(file.text);
+    const lines = new LineIndex(file.text);
+    const brackets = matchBrackets(tokens);
+    const frames = framesOf(tokens, brackets);
+    const values = new GroovyValues(tokens, file.text);
+    const { sites, built, pods } = findSites(tokens, brackets, frames, values);
+    const occurrences = sites.map((site2) => siteOccurrence(file, lines, tokens, values, site2, built));
+    const notes = [];
+    for (const pod of pods) {
+      const embedded = embeddedPodImages(file, lines, tokens, pod, (text4) => values.interpolate(text4, 0), values.sourceOf(pod.range));
+      occurrences.push(...embedded.occurrences);
+      notes.push(...embedded.notes);
+    }
+    return { occurrences, notes };
+  }
+};
+function siteOccurrence(file, lines, tokens, values, site2, built) {
+  const first = tokens[site2.range.start];
+  const only = site2.range.end === site2.range.start + 1 && first.type === "string";
+  const offset = only ? first.contentStart : first.start;
+  const last = tokens[site2.range.end - 1];
+  let raw = only ? first.text : file.text.slice(first.start, last.end);
+  const newline = raw.indexOf("\n");
+  if (newline >= 0) raw = raw.slice(0, newline);
+  const evaluated = values.evaluate(site2.range);
+  const { value, note } = withRegistry(values, tokens, site2, typeof evaluated === "string" ? evaluated.trim() : evaluated);
+  const local = site2.pushed === true || typeof evaluated === "string" && built.has(evaluated.trim());
+  return makeOccurrence({ file: file.path, kind: "jenkinsfile", lines, offset, raw, value, context: site2.context, local: local || void 0, note: local ? "built or pushed by this pipeline" : note });
+}
+
 // src/discover/cloudbuild-substitutions.ts
 var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
   "PROJECT_ID",
@@ -55214,7 +56111,7 @@ var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
   "_HEAD_REPO_URL",
   "_PR_NUMBER"
 ]);
-var MAX_DEPTH7 = 16;
+var MAX_DEPTH8 = 16;
 var MAX_OUTPUT = 8192;
 var MAX_PATTERN_SUBJECT2 = 1024;
 var Unresolved = class extends Error {
@@ -55229,8 +56126,8 @@ function expandSubstitutions(text4, substitutions) {
     throw error2;
   }
 }
-var isNameStart = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar2 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var isNameStart2 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar3 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
 var Expander = class {
   constructor(substitutions) {
     this.substitutions = substitutions;
@@ -55240,7 +56137,7 @@ var Expander = class {
   expanding = /* @__PURE__ */ new Set();
   defaulted = [];
   expand(text4, depth) {
-    if (depth > MAX_DEPTH7) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH7} deep`);
+    if (depth > MAX_DEPTH8) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH8} deep`);
     let output = "";
     let index = 0;
     while (index < text4.length) {
@@ -55259,9 +56156,9 @@ var Expander = class {
         if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
         output += this.braced(text4.slice(dollar + 2, close), depth);
         index = close + 1;
-      } else if (isNameStart(next)) {
+      } else if (isNameStart2(next)) {
         let end = dollar + 2;
-        while (isNameChar2(text4[end])) end++;
+        while (isNameChar3(text4[end])) end++;
         output += this.required(text4.slice(dollar + 1, end), depth);
         index = end;
       } else {
@@ -55308,9 +56205,9 @@ var Expander = class {
   braced(inner, depth) {
     if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
     let end = 0;
-    while (isNameChar2(inner[end])) end++;
+    while (isNameChar3(inner[end])) end++;
     const name2 = inner.slice(0, end);
-    if (name2 === "" || !isNameStart(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    if (name2 === "" || !isNameStart2(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
     const operation = inner.slice(end);
     if (operation === "") return this.required(name2, depth);
     const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
@@ -55526,7 +56423,7 @@ function keysOf(names, resolve3) {
 }
 function buildOccurrences(document2, file, lines, buildFiles) {
   const resolve3 = resolverFor6(userSubstitutions(document2));
-  const site = (node, context3, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context: context3, resolve: resolve3, local: note !== void 0 || void 0, note });
+  const site2 = (node, context3, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context: context3, resolve: resolve3, local: note !== void 0 || void 0, note });
   const pushed = new Set(keysOf(listItems(document2, mergedGet(document2, document2.contents, "images")).flatMap((image) => scalarString(image) ?? []), resolve3));
   const built = /* @__PURE__ */ new Map();
   const occurrences = [];
@@ -55536,14 +56433,14 @@ function buildOccurrences(document2, file, lines, buildFiles) {
     const key = name2 === void 0 ? void 0 : keysOf([name2], resolve3);
     const by = key?.map((one) => built.get(one)).find((step4) => step4 !== void 0);
     const note = by !== void 0 ? `built by steps[${by}] of this build` : key?.some((one) => pushed.has(one)) ? "pushed by this build (built here)" : void 0;
-    occurrences.push(...site(node, `steps[${index}].name`, note));
+    occurrences.push(...site2(node, `steps[${index}].name`, note));
     const { names, files } = stepBuild(argumentWords(document2, step3));
     const dir = scalarString(mergedGet(document2, step3, "dir"));
     for (const buildFile of files) names.push(...buildFileNames(buildFiles.get(buildFilePath(file, dir, buildFile) ?? "") ?? ""));
     for (const one of keysOf(names, resolve3)) if (!built.has(one)) built.set(one, index);
   });
   listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
-    occurrences.push(...site(image, `images[${index}]`, "pushed by this build (built here)"));
+    occurrences.push(...site2(image, `images[${index}]`, "pushed by this build (built here)"));
   });
   return occurrences;
 }
@@ -55627,9 +56524,9 @@ var quadletDiscoverer = {
     let current;
     let lineStart = 0;
     while (lineStart <= file.text.length) {
-      let lineEnd = file.text.indexOf("\n", lineStart);
-      if (lineEnd < 0) lineEnd = file.text.length;
-      const line = file.text.slice(lineStart, lineEnd).replace(/\r$/, "");
+      let lineEnd2 = file.text.indexOf("\n", lineStart);
+      if (lineEnd2 < 0) lineEnd2 = file.text.length;
+      const line = file.text.slice(lineStart, lineEnd2).replace(/\r$/, "");
       const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
       if (header) current = header[1];
       else if (current === images.section && !/^\s*[#;]/.test(line)) {
@@ -55639,7 +56536,7 @@ var quadletDiscoverer = {
           if (occurrence) occurrences.push(occurrence);
         }
       }
-      lineStart = lineEnd + 1;
+      lineStart = lineEnd2 + 1;
     }
     return { occurrences };
   }
@@ -55667,7 +56564,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml35 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -55961,8 +56858,8 @@ function findImageSites(text4) {
   const lexed = () => spans ??= text4.includes("{{") ? spansOf(text4) : [];
   const sites = [];
   for (const match of text4.matchAll(IMAGE_LINE)) {
-    const site = siteAt(text4, match.index + match[0].length, lexed());
-    if (site) sites.push(site);
+    const site2 = siteAt(text4, match.index + match[0].length, lexed());
+    if (site2) sites.push(site2);
   }
   const handed = [...flagSites(text4, lexed), ...flagItemSites(text4, lexed), ...variableSites(text4, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
@@ -55972,8 +56869,8 @@ function flagSites(text4, lexed) {
   const sites = [];
   for (const match of text4.matchAll(FLAG_LINE)) {
     if (!isImageFlagName(match[2])) continue;
-    const site = siteAt(text4, match.index + match[0].length, lexed(), match[1] || void 0);
-    if (site) sites.push({ ...site, handed: { name: match[2], how: `as ${match[2]}` } });
+    const site2 = siteAt(text4, match.index + match[0].length, lexed(), match[1] || void 0);
+    if (site2) sites.push({ ...site2, handed: { name: match[2], how: `as ${match[2]}` } });
   }
   return sites;
 }
@@ -55989,8 +56886,8 @@ function flagItemSites(text4, lexed) {
     let start = next + indent2.length + 1;
     if (text4[start] !== " " && text4[start] !== "	") continue;
     while (text4[start] === " " || text4[start] === "	") start++;
-    const site = siteAt(text4, start, lexed());
-    if (site) sites.push({ ...site, handed: { name: name2, how: `as ${name2}` } });
+    const site2 = siteAt(text4, start, lexed());
+    if (site2) sites.push({ ...site2, handed: { name: name2, how: `as ${name2}` } });
   }
   return sites;
 }
@@ -56006,13 +56903,13 @@ function variableSites(text4, lexed) {
     for (let lines = 0; lines <= MAX_ACTION_LINES && next < text4.length; lines++) {
       if (text4[next] === "\r") next++;
       if (text4[next] === "\n") next++;
-      const lineEnd = text4.indexOf("\n", next);
-      const line = text4.slice(next, lineEnd < 0 ? text4.length : lineEnd);
+      const lineEnd2 = text4.indexOf("\n", next);
+      const line = text4.slice(next, lineEnd2 < 0 ? text4.length : lineEnd2);
       if (line.startsWith(valueKey) && (line[valueKey.length] === " " || line[valueKey.length] === "	")) {
         let start = next + valueKey.length;
         while (text4[start] === " " || text4[start] === "	") start++;
-        const site = siteAt(text4, start, lexed());
-        if (site) sites.push({ ...site, handed: { name: name2, how: `in ${name2}` } });
+        const site2 = siteAt(text4, start, lexed());
+        if (site2) sites.push({ ...site2, handed: { name: name2, how: `in ${name2}` } });
       } else if (!isActionsOnly(line)) break;
       next += line.length;
     }
@@ -56026,8 +56923,8 @@ function isActionsOnly(line) {
 function siteAt(text4, start, spans, openingQuote) {
   const enclosing = spanAt(spans, start - 1);
   if (enclosing?.comment) return void 0;
-  const lineEnd = text4.slice(start).search(/\r?\n|\r/);
-  const line = lineEnd < 0 ? text4.slice(start) : text4.slice(start, start + lineEnd);
+  const lineEnd2 = text4.slice(start).search(/\r?\n|\r/);
+  const line = lineEnd2 < 0 ? text4.slice(start) : text4.slice(start, start + lineEnd2);
   const written = stripComment(line).trimEnd();
   if (openingQuote !== void 0) {
     if (written.length < 2 || !written.endsWith(openingQuote)) return void 0;
@@ -56035,14 +56932,14 @@ function siteAt(text4, start, spans, openingQuote) {
   }
   if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) return void 0;
   const quote = written[0];
-  const site = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
-  return withActions(site, spans, enclosing);
+  const site2 = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
+  return withActions(site2, spans, enclosing);
 }
-function withActions(site, spans, enclosing) {
-  const end = site.offset + site.raw.length;
-  const cuts = (span) => span !== void 0 && (span.start < site.offset || span.end > end);
-  if (enclosing || cuts(spanAt(spans, site.offset)) || cuts(spanAt(spans, end - 1))) site.inAction = true;
-  return site;
+function withActions(site2, spans, enclosing) {
+  const end = site2.offset + site2.raw.length;
+  const cuts = (span) => span !== void 0 && (span.start < site2.offset || span.end > end);
+  if (enclosing || cuts(spanAt(spans, site2.offset)) || cuts(spanAt(spans, end - 1))) site2.inAction = true;
+  return site2;
 }
 function stripComment(line) {
   let quote;
@@ -56072,17 +56969,17 @@ function stripComment(line) {
 function markSites(text4, sites, base) {
   let out = "";
   let index = 0;
-  sites.forEach((site, siteIndex) => {
-    if (site.inAction) return;
-    const end = site.offset + site.raw.length;
-    out += `${text4.slice(index, site.offset)}\0S${base + siteIndex}\0${text4.slice(site.offset, end)}\0E${base + siteIndex}\0`;
+  sites.forEach((site2, siteIndex) => {
+    if (site2.inAction) return;
+    const end = site2.offset + site2.raw.length;
+    out += `${text4.slice(index, site2.offset)}\0S${base + siteIndex}\0${text4.slice(site2.offset, end)}\0E${base + siteIndex}\0`;
     index = end;
   });
   return out + text4.slice(index);
 }
 
 // src/discover/helm-template-parse.ts
-var MAX_DEPTH8 = 200;
+var MAX_DEPTH9 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -56121,7 +57018,7 @@ var Parser2 = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH8) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH8}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH9) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH9}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -56324,7 +57221,7 @@ var Parser2 = class {
 };
 
 // src/discover/helm-parent-values.ts
-var MAX_DEPTH9 = 32;
+var MAX_DEPTH10 = 32;
 function vendoringParent(chartRoot) {
   const segments = chartRoot.split("/");
   if (segments.length < 2 || segments[segments.length - 2] !== "charts") return void 0;
@@ -56350,7 +57247,7 @@ function overlayParentValues(data, parent, locations) {
   return data;
 }
 function overlay(target, source, locations, depth) {
-  if (depth > MAX_DEPTH9) return;
+  if (depth > MAX_DEPTH10) return;
   const written = locations.get(target);
   for (const [key, value] of Object.entries(source)) {
     if (key === "__proto__") continue;
@@ -56905,15 +57802,15 @@ var Writer = class {
       this.text += `\0${letter}${marker.slice(1)}.${this.env.reads.length}\0`;
     }
   }
-  recordSite(site) {
-    const upper = this.text.lastIndexOf(`\0S${site}.`);
-    const lower = this.text.lastIndexOf(`\0s${site}.`);
+  recordSite(site2) {
+    const upper = this.text.lastIndexOf(`\0S${site2}.`);
+    const lower = this.text.lastIndexOf(`\0s${site2}.`);
     const at = Math.max(upper, lower);
     if (at < 0) return;
     const close = this.text.indexOf("\0", at + 1);
     const readsAtStart = Number(this.text.slice(this.text.indexOf(".", at) + 1, close));
-    const missing = this.env.missing?.slice(this.env.missingAtSite?.get(site) ?? this.env.missing.length);
-    this.env.siteHits.push({ site, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length, ...missing?.length ? { missing } : {} });
+    const missing = this.env.missing?.slice(this.env.missingAtSite?.get(site2) ?? this.env.missing.length);
+    this.env.siteHits.push({ site: site2, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length, ...missing?.length ? { missing } : {} });
   }
 };
 function unknownMarker(value, env) {
@@ -56978,13 +57875,34 @@ function inScope(state, dot, run2) {
 function walkConditional(node, state, out, env) {
   const mark = state.vars.length;
   try {
-    walkBranches(node, safePipeline(node.pipe, state, env), state, out, env);
+    const lookups = lookupMark(env);
+    const value = safePipeline(node.pipe, state, env);
+    walkBranches(node, value, state, out, env, isSwitch(node.pipe, lookups, env));
   } finally {
     state.vars.length = mark;
   }
 }
-function walkBranches(node, value, state, out, env) {
-  const truthy2 = truth(value);
+var HELM_OBJECTS = /* @__PURE__ */ new Set(["Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
+function lookupMark(env) {
+  return { reads: env.reads.length, missing: env.missing?.length ?? 0 };
+}
+function isSwitch(pipe, before, env) {
+  if (env.followSwitches !== true) return false;
+  if ((env.missing?.length ?? 0) > before.missing) return true;
+  for (let index = before.reads; index < env.reads.length; index++) if (!HELM_OBJECTS.has(env.reads[index].key)) return true;
+  return namesValuesOrVariable(pipe.cmds, 0);
+}
+function namesValuesOrVariable(cmds, depth) {
+  const names = (arg) => {
+    if (arg.type === "field") return arg.path[0] === "Values";
+    if (arg.type === "variable") return arg.name !== "$" || arg.path[0] === "Values";
+    if (arg.type === "chain") return names(arg.base);
+    return arg.type === "pipe" && depth < 64 && namesValuesOrVariable(arg.pipe.cmds, depth + 1);
+  };
+  return cmds.some((cmd) => cmd.some(names));
+}
+function walkBranches(node, value, state, out, env, followBoth = false) {
+  const truthy2 = followBoth ? new Unknown("a branch the values switch") : truth(value);
   if (truthy2 instanceof Unknown) {
     state.uncertain++;
     try {
@@ -57007,8 +57925,20 @@ function rangeItems(value) {
   return new Unknown(`range can't iterate over ${printValue(value)}`);
 }
 function walkRange(node, state, out, env) {
+  const lookups = lookupMark(env);
   const value = safePipeline({ ...node.pipe, decl: [] }, state, env);
   const items2 = rangeItems(value);
+  if (isSwitch(node.pipe, lookups, env) && !(items2 instanceof Unknown)) {
+    state.uncertain++;
+    try {
+      const unknown = new Unknown("an item the values may add");
+      runRangeBody(node, items2.length > 0 ? items2.slice(0, RENDER_LIMITS.maxRangeItems) : [[unknown, unknown]], state, out, env);
+      if (node.elseList) inScope(state, state.dot, () => walkList(node.elseList ?? [], state, out, env));
+    } finally {
+      state.uncertain--;
+    }
+    return;
+  }
   if (items2 instanceof Unknown) {
     state.uncertain++;
     try {
@@ -57255,9 +58185,9 @@ function compare(a, b) {
   for (let index = 0; index < 3; index++) if (a.parts[index] !== b.parts[index]) return a.parts[index] < b.parts[index] ? -1 : 1;
   return comparePrerelease(a.prerelease, b.prerelease);
 }
-var OPERATORS = [">=", "=>", "<=", "=<", "!=", "~>", ">", "<", "=", "~", "^"];
+var OPERATORS2 = [">=", "=>", "<=", "=<", "!=", "~>", ">", "<", "=", "~", "^"];
 function satisfiesTerm(version, term) {
-  const operator = OPERATORS.find((candidate) => term.startsWith(candidate)) ?? "";
+  const operator = OPERATORS2.find((candidate) => term.startsWith(candidate)) ?? "";
   const bound = parseVersion(term.slice(operator.length));
   if (!bound) return void 0;
   if (version.prerelease.length > 0 && bound.prerelease.length === 0) return false;
@@ -57310,13 +58240,14 @@ function splitTerms(group3) {
   const terms = [];
   for (const word of words) {
     const last = terms.length - 1;
-    if (last >= 0 && OPERATORS.includes(terms[last])) terms[last] += word;
+    if (last >= 0 && OPERATORS2.includes(terms[last])) terms[last] += word;
     else terms.push(word);
   }
   return terms;
 }
 
 // src/discover/helm-template-funcs.ts
+var import_yaml30 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 function strict(fn) {
   return (args, call) => {
@@ -57326,6 +58257,9 @@ function strict(fn) {
     }
     return fn(args, call);
   };
+}
+function unknownOr(value, call) {
+  return typeof value === "string" && value.includes("") ? new Unknown(call.reasonIn(value)) : value;
 }
 function arity(name2, args, min, max = min) {
   if (args.length < min || args.length > max) throw new RenderError(`wrong number of args for ${name2}: want ${min}, got ${args.length}`);
@@ -57523,7 +58457,8 @@ var STRINGS = {
   join: strict((args, call) => call.join((Array.isArray(args[1]) ? args[1] : [args[1]]).map(text), text(args[0]))),
   b64enc: strict((args) => Buffer.from(text(args[0]), "utf8").toString("base64")),
   sha256sum: strict((args) => createHash("sha256").update(text(args[0])).digest("hex")),
-  toYaml: strict((args) => isMapValue(args[0]) || Array.isArray(args[0]) ? new Unknown("toYaml of a map or list is not rendered here") : text(args[0])),
+  toYaml: strict((args, call) => isMapValue(args[0]) || Array.isArray(args[0]) ? yamlText2(args[0], call) : text(args[0])),
+  fromYaml: strict((args) => yamlMap(text(args[0]))),
   toJson: strict((args) => JSON.stringify(args[0] ?? null))
 };
 function camelCase(value) {
@@ -57540,10 +58475,11 @@ var COLLECTIONS = {
   get: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1])) ? args[0][text(args[1])] : ""),
   hasKey: strict((args) => isMapValue(args[0]) && Object.prototype.hasOwnProperty.call(args[0], text(args[1]))),
   dig: strict((args) => dig(args)),
-  set: strict((args) => {
-    if (isMapValue(args[0])) args[0][text(args[1])] = args[2];
-    return args[0];
-  }),
+  // An Unknown value is set too: what later reads the key is unknown, not missing (a nil pointer Helm would stop at).
+  set: (args, call) => strict(([map, key]) => {
+    if (isMapValue(map)) map[text(key)] = unknownOr(args[2], call);
+    return map;
+  })(args.slice(0, 2), call),
   unset: strict((args) => {
     if (isMapValue(args[0])) delete args[0][text(args[1])];
     return args[0];
@@ -57606,6 +58542,28 @@ function mergeFresh(value, depth) {
   copiedFrom.set(copy, copiedFrom.get(value) ?? value);
   return copy;
 }
+var MAX_YAML_DEPTH = 64;
+var MAX_YAML_NODES = 2e4;
+function yamlText2(value, call) {
+  let nodes = 0;
+  const known = (item, depth) => {
+    if (++nodes > MAX_YAML_NODES || depth > MAX_YAML_DEPTH || item instanceof Unknown || item instanceof GoStruct) return false;
+    if (typeof item === "string") return !item.includes("");
+    if (Array.isArray(item)) return item.every((entry) => known(entry, depth + 1));
+    return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
+  };
+  if (!known(value, 0)) return new Unknown("toYaml of a value not known offline");
+  return bounded(call, (0, import_yaml30.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+}
+function yamlMap(text4) {
+  try {
+    const value = (0, import_yaml30.parse)(text4, { maxAliasCount: 100, uniqueKeys: false });
+    if (value === null || value === void 0) return {};
+    return isMapValue(value) ? value : { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
+  } catch (error2) {
+    return { Error: error2 instanceof Error ? error2.message : String(error2) };
+  }
+}
 function structuredCloneSafe(value, depth = 0) {
   if (depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => structuredCloneSafe(item, depth + 1));
@@ -57653,6 +58611,7 @@ var TEMPLATE_FUNCTIONS = new Map(
 );
 
 // src/discover/helm-render.ts
+var SWITCHED_OFF_AS_WRITTEN = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var STEPS_PER_FILE = 4e5;
 var MAX_RENDERS_PER_SITE = 50;
 var renderCache = /* @__PURE__ */ new WeakMap();
@@ -57666,15 +58625,16 @@ function renderChart(chart) {
 }
 function renderUncached(chart) {
   const siteList = [];
-  for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
-  const failures = [];
-  const reaching = filesReachingSites(chart);
-  const root = chart.files.length > 0 ? rootContext(chart, chart.files[0]) : void 0;
-  for (const file of [...chart.files].sort(helmRenderOrder)) {
-    const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
-    if (name2.startsWith("_") || /^NOTES\.txt$/i.test(name2) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
-    const failure2 = renderFile(chart, file, siteList, root);
-    if (failure2) failures.push(failure2);
+  for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site2 of file.sites) siteList.push({ file, site: site2, renders: [] });
+  const failures = renderTemplates(chart, filesReaching(chart, chart.files, chart.dependencyHelpers), (file, root) => renderFile(chart, file, siteList, root));
+  const own = new Set(chart.files);
+  const literals = failures.length === 0 ? siteList.filter((rendered) => own.has(rendered.file) && isUnrenderedLiteral(chart, rendered)) : [];
+  if (literals.length > 0) {
+    const seeds = [...new Set(literals.map((rendered) => rendered.file))];
+    const reached = /* @__PURE__ */ new Set();
+    const data = copyValues(chart).data;
+    renderTemplates(chart, filesReaching(chart, seeds, []), (file, root) => renderFile(chart, file, reached, root), data);
+    markSwitchedOff(literals, reached);
   }
   const sites = /* @__PURE__ */ new Map();
   for (const rendered of siteList) {
@@ -57685,20 +58645,40 @@ function renderUncached(chart) {
   }
   return { chart, sites };
 }
+function renderTemplates(chart, reaching, render, data = chart.values?.data) {
+  const failures = [];
+  const root = chart.files.length > 0 ? rootContext(chart, chart.files[0], data) : void 0;
+  for (const file of [...chart.files].sort(helmRenderOrder)) {
+    const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
+    if (name2.startsWith("_") || /^NOTES\.txt$/i.test(name2) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
+    const failure2 = render(file, root);
+    if (failure2) failures.push(failure2);
+  }
+  return failures;
+}
+function isUnrenderedLiteral(chart, rendered) {
+  const { site: site2 } = rendered;
+  if (rendered.renders.length > 0 || site2.inAction || site2.raw === "" || site2.raw.includes("{{")) return false;
+  if (site2.handed !== void 0 && !isOneReference(site2.raw)) return false;
+  return !("error" in parseCached(rendered.file)) && !chart.parseErrors.has(rendered.file.path);
+}
+function markSwitchedOff(literals, reached) {
+  for (const rendered of literals) if (reached.has(rendered.file.siteBase + rendered.file.sites.indexOf(rendered.site))) rendered.switchedOff = true;
+}
 var CHANGES_ROOT = /\b(?:set|unset)\s+\$(?:\s+"Values"|\.Values\b)/;
 function helmRenderOrder(a, b) {
   const depth = (file) => file.helmName.split("/").length;
   return depth(b) - depth(a) || (a.helmName < b.helmName ? 1 : a.helmName > b.helmName ? -1 : 0);
 }
-function filesReachingSites(chart) {
-  const reaching = new Set(chart.files.filter((file) => file.sites.length > 0));
+function filesReaching(chart, seeds, helpers) {
+  const reaching = new Set(seeds.filter((file) => file.sites.length > 0));
   const names = /* @__PURE__ */ new Set();
   const addDefines = (file) => {
     const parsed = parseCached(file);
     if (!("error" in parsed)) for (const name2 of parsed.defines.keys()) names.add(name2);
   };
   reaching.forEach(addDefines);
-  chart.dependencyHelpers.forEach(addDefines);
+  helpers.forEach(addDefines);
   for (let changed = names.size > 0; changed; ) {
     changed = false;
     for (const file of chart.files) {
@@ -57717,8 +58697,14 @@ function renderChartFile(chart, path14, text4) {
   const relative2 = path14.slice(chart.root === "" ? 0 : chart.root.length + 1);
   const file = { path: path14, helmName: `${chart.metadata.name ?? "chart"}/${relative2}`, text: text4, sites: findImageSites(text4), siteBase: 0 };
   if (text4.includes("\0") || text4.includes("")) file.sites = [];
-  const siteList = file.sites.map((site) => ({ file, site, renders: [] }));
+  const siteList = file.sites.map((site2) => ({ file, site: site2, renders: [] }));
   const failure2 = renderFile(chart, file, siteList);
+  const literals = failure2 === void 0 ? siteList.filter((rendered) => isUnrenderedLiteral(chart, rendered)) : [];
+  if (literals.length > 0) {
+    const reached = /* @__PURE__ */ new Set();
+    renderFile(chart, file, reached, rootContext(chart, file, copyValues(chart).data));
+    markSwitchedOff(literals, reached);
+  }
   for (const rendered of siteList) explainUnrendered(chart, rendered, failure2 ? [failure2] : [], parseCached(file));
   return siteList;
 }
@@ -57744,7 +58730,8 @@ function renderFile(chart, file, siteList, root) {
     siteHits: [],
     missing: [],
     missingAtSite: /* @__PURE__ */ new Map(),
-    incomplete: chart.incomplete
+    incomplete: chart.incomplete,
+    ...siteList instanceof Set ? { followSwitches: true } : {}
   };
   let failure2;
   try {
@@ -57754,7 +58741,8 @@ function renderFile(chart, file, siteList, root) {
     if (!(error2 instanceof LimitError)) throw error2;
     failure2 = error2.message;
   }
-  collectSites(env, chart, siteList);
+  if (siteList instanceof Set) for (const hit of env.siteHits) siteList.add(hit.site);
+  else collectSites(env, chart, siteList);
   return failure2;
 }
 function parseForTpl(text4) {
@@ -57791,6 +58779,22 @@ function rootContext(chart, file, data = chart.values?.data) {
     Files: new GoStruct("files", { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
     Subcharts: {}
   };
+}
+var MAX_COPY_DEPTH = 200;
+function copyValues(chart) {
+  const incomplete = /* @__PURE__ */ new WeakMap();
+  const clone = (value, depth) => {
+    if (depth > MAX_COPY_DEPTH) return void 0;
+    if (Array.isArray(value)) return value.map((item) => clone(item, depth + 1));
+    if (!isMapValue(value)) return value;
+    const out = {};
+    for (const [key, item] of Object.entries(value)) out[key] = clone(item, depth + 1);
+    const reason = chart.incomplete.get(value);
+    if (reason !== void 0) incomplete.set(out, reason);
+    return out;
+  };
+  const data = chart.values?.data;
+  return { data: data === void 0 ? void 0 : clone(data, 0), incomplete };
 }
 function templateOf(file) {
   return new GoStruct("Template", { Name: file.helmName, BasePath: file.helmName.slice(0, file.helmName.indexOf("/templates/") + "/templates".length) });
@@ -57840,7 +58844,7 @@ function addRender(rendered, render) {
   if (rendered.renders.some((existing) => JSON.stringify([existing.value, existing.origin?.offset]) === key)) return;
   if (rendered.renders.length < MAX_RENDERS_PER_SITE) rendered.renders.push(render);
 }
-function siteValue(text4, site, env) {
+function siteValue(text4, site2, env) {
   const unknown = text4.indexOf("");
   if (unknown >= 0) {
     const index = Number(text4.slice(unknown + 1, text4.indexOf("", unknown + 1)));
@@ -57848,7 +58852,7 @@ function siteValue(text4, site, env) {
   }
   const trimmed2 = text4.trim();
   if (/[\r\n]/.test(trimmed2)) return { unresolved: "the image line renders more than one line" };
-  return site.quoted ? trimmed2 : unquoteYamlScalar(trimmed2);
+  return site2.quoted ? trimmed2 : unquoteYamlScalar(trimmed2);
 }
 function unsetValue(value, hit) {
   if (typeof value !== "string" || !hit.missing || normalizeForOccurrence(value).ok) return value;
@@ -57918,6 +58922,7 @@ var helmTemplatesDiscoverer = {
     const lines = new LineIndex(file.text);
     const occurrences = [];
     for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
+      if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
       for (const render of rendered.renders) {
         if (render.origin && chart.values) continue;
         occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)), chart));
@@ -57937,6 +58942,7 @@ async function extractChartFileTemplate(file, context3) {
   const lines = new LineIndex(file.text);
   const occurrences = [];
   for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
+    if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
     for (const render of rendered.renders) occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, render), chart));
   }
   return { occurrences };
@@ -57967,15 +58973,21 @@ function containerNameAbove(text4, offset) {
   }
   return void 0;
 }
+function switchedOffOccurrence(path14, lines, rendered, text4) {
+  const { site: site2 } = rendered;
+  const { value } = injectedProxy(text4, rendered, { value: site2.raw, uncertain: false });
+  const notes = [site2.handed === void 0 ? void 0 : `handed to the container ${site2.handed.how}`, SWITCHED_OFF_AS_WRITTEN].filter((note) => note !== void 0);
+  return makeOccurrence({ file: path14, kind: "helm", lines, offset: site2.offset, raw: site2.raw, value, context: site2.handed?.name ?? "image", note: notes.join("; ") });
+}
 function templateOccurrence(path14, lines, rendered, render) {
-  const { site } = rendered;
-  const templated = site.raw.includes("{{");
+  const { site: site2 } = rendered;
+  const templated = site2.raw.includes("{{");
   const notes = [];
-  if (site.handed !== void 0) notes.push(`handed to the container ${site.handed.how}`);
+  if (site2.handed !== void 0) notes.push(`handed to the container ${site2.handed.how}`);
   if (render.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
   else if (templated && typeof render.value === "string") notes.push("rendered with the chart's default values");
   const note = notes.length > 0 ? notes.join("; ") : void 0;
-  return makeOccurrence({ file: path14, kind: "helm", lines, offset: site.offset, raw: site.raw, value: render.value, context: site.handed?.name ?? "image", note });
+  return makeOccurrence({ file: path14, kind: "helm", lines, offset: site2.offset, raw: site2.raw, value: render.value, context: site2.handed?.name ?? "image", note });
 }
 
 // src/discover/helm-values.ts
@@ -57992,19 +59004,7 @@ var valuesCopies = /* @__PURE__ */ new WeakMap();
 function valuesCopy(chart) {
   let copy = valuesCopies.get(chart);
   if (!copy) {
-    const incomplete = /* @__PURE__ */ new WeakMap();
-    const clone = (value, depth) => {
-      if (depth > MAX_NODE_DEPTH) return void 0;
-      if (Array.isArray(value)) return value.map((item) => clone(item, depth + 1));
-      if (!isMapValue(value)) return value;
-      const out = {};
-      for (const [key, item] of Object.entries(value)) out[key] = clone(item, depth + 1);
-      const reason = chart.incomplete.get(value);
-      if (reason !== void 0) incomplete.set(out, reason);
-      return out;
-    };
-    const data = chart.values?.data;
-    copy = { data: data === void 0 ? void 0 : clone(data, 0), incomplete };
+    copy = copyValues(chart);
     valuesCopies.set(chart, copy);
   }
   return copy;
@@ -58108,11 +59108,11 @@ var Collector = class {
   }
   /** Each `image:` line with template actions, its whole value evaluated in the scope it stands in. */
   addSites() {
-    for (const [index, site] of this.file.sites.entries()) {
+    for (const [index, site2] of this.file.sites.entries()) {
       const scope = this.siteScopes.get(index);
-      if (!scope || site.inAction || !site.raw.includes("{{")) continue;
-      const parsed = parseForTpl(site.raw);
-      if (!("error" in parsed)) this.add(parsed.nodes, scope, site.offset);
+      if (!scope || site2.inAction || !site2.raw.includes("{{")) continue;
+      const parsed = parseForTpl(site2.raw);
+      if (!("error" in parsed)) this.add(parsed.nodes, scope, site2.offset);
     }
   }
   add(nodes, scope, offset, declares = false) {
@@ -58162,14 +59162,105 @@ function unquote(text4) {
 }
 function writtenOffset(file, pos) {
   let shift = 0;
-  for (const [index, site] of file.sites.entries()) {
-    if (site.inAction) continue;
-    if (pos < site.offset + shift) break;
+  for (const [index, site2] of file.sites.entries()) {
+    if (site2.inAction) continue;
+    if (pos < site2.offset + shift) break;
     shift += `\0S${file.siteBase + index}\0`.length;
-    if (pos < site.offset + site.raw.length + shift) return { offset: Math.max(site.offset, pos - shift), inSite: true };
+    if (pos < site2.offset + site2.raw.length + shift) return { offset: Math.max(site2.offset, pos - shift), inSite: true };
     shift += `\0E${file.siteBase + index}\0`.length;
   }
   return { offset: pos - shift, inSite: false };
+}
+
+// src/discover/helm-values-merge.ts
+var import_yaml31 = __toESM(require_dist(), 1);
+var MAX_NODES = 1e5;
+var MergedValues = class {
+  /** The merged tree: maps made here, holding the written nodes. */
+  root = new import_yaml31.YAMLMap();
+  owned = /* @__PURE__ */ new Set([this.root]);
+  sources = /* @__PURE__ */ new Map();
+  registered = 0;
+  /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
+  merge(node, source) {
+    if (!(0, import_yaml31.isMap)(node)) return;
+    this.register(node, source, 0);
+    this.mergeInto(this.root, node);
+  }
+  /**
+   * Sets one value at a dotted path (`image.tag`, `a\.b.c`), as Flux's `targetPath` and Argo CD's
+   * `helm.parameters` do. False for a path with list indexes or nothing in it, which is left unset.
+   */
+  set(path14, node, source) {
+    const keys = dottedKeys(path14);
+    if (keys === void 0) return false;
+    this.register(node, source, 0);
+    let map = this.root;
+    for (const key of keys.slice(0, -1)) map = this.ownedChild(map, key);
+    setPair(map, keys[keys.length - 1], node);
+    return true;
+  }
+  /** The text a node of the merged tree is written in ('' for the maps made here). */
+  textOf = (node) => this.sources.get(node)?.text ?? "";
+  /** Where a node of the merged tree is written. */
+  placeOf(node) {
+    return this.sources.get(node)?.place;
+  }
+  register(node, source, depth) {
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml31.isAlias)(node)) return;
+    this.sources.set(node, source);
+    if ((0, import_yaml31.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml31.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+  }
+  mergeInto(target, over) {
+    for (const pair of over.items) {
+      if (!(0, import_yaml31.isScalar)(pair.key)) continue;
+      const key = String(pair.key.value);
+      if ((0, import_yaml31.isMap)(pair.value) && (0, import_yaml31.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      else setPair(target, key, pair.value);
+    }
+  }
+  /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
+  ownedChild(map, key) {
+    const current = valueOf3(map, key);
+    if (this.owned.has(current) && (0, import_yaml31.isMap)(current)) return current;
+    const child2 = new import_yaml31.YAMLMap();
+    if ((0, import_yaml31.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml31.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
+    }
+    this.owned.add(child2);
+    setPair(map, key, child2);
+    return child2;
+  }
+};
+function pairOf(map, key) {
+  return map.items.find((pair) => (0, import_yaml31.isScalar)(pair.key) && String(pair.key.value) === key);
+}
+function valueOf3(map, key) {
+  return pairOf(map, key)?.value;
+}
+function setPair(map, key, value) {
+  const existing = pairOf(map, key);
+  if (existing) existing.value = value;
+  else map.items.push(new import_yaml31.Pair(new import_yaml31.Scalar(key), value));
+}
+function dottedKeys(path14) {
+  if (path14.includes("[")) return void 0;
+  const keys = [];
+  let key = "";
+  for (let index = 0; index < path14.length; index++) {
+    if (path14[index] === "\\" && path14[index + 1] === ".") {
+      key += ".";
+      index++;
+    } else if (path14[index] === ".") {
+      keys.push(key);
+      key = "";
+    } else {
+      key += path14[index];
+    }
+  }
+  keys.push(key);
+  return keys.every((part) => part !== "") ? keys : void 0;
 }
 
 // src/discover/kustomization-file.ts
@@ -58186,8 +59277,8 @@ async function readKustomization(context3, directory) {
 }
 
 // src/discover/helm-values.ts
-var MAX_DEPTH10 = 64;
-var MAX_NODES = 1e5;
+var MAX_DEPTH11 = 64;
+var MAX_NODES2 = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
 var NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
@@ -58201,20 +59292,20 @@ var helmValuesDiscoverer = {
     const chartRoot = parentDir(file.path);
     if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context3);
     const chart = await loadChart(chartRoot, context3);
+    if (chart?.values?.file !== file.path) return asExtraction(overrideValuesImages(chart, file.path, file.text, context3, chart ? OVERRIDE_FILE : UNREAD_CHART));
     const parsed = parseValuesText(file.text, context3);
     if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
     const lines = new LineIndex(file.text);
-    const occurrences = chart ? renderedImages(chart, file, lines) : [];
+    const occurrences = renderedImages(chart, file, lines);
     const covered = /* @__PURE__ */ new Map();
     for (const occurrence of occurrences) {
       const offset = lines.offsetAt(occurrence);
       covered.set(offset, [...covered.get(offset) ?? [], occurrence]);
     }
     const errors = [...parsed.errors];
-    const ownChart = chart?.values?.file === file.path ? chart : void 0;
-    const unrenderedNote = ownChart && allLinesResolved(ownChart) ? UNRENDERED : void 0;
-    const compose = ownChart ? (path14, written) => composedImages(ownChart, path14, written) : void 0;
-    const missingDependency = ownChart ? missingDependencyOf(ownChart) : void 0;
+    const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : void 0;
+    const compose = (path14, written) => composedImages(chart, path14, written);
+    const missingDependency = missingDependencyOf(chart);
     const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document2 of parsed.documents) {
       const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document2) });
@@ -58222,7 +59313,7 @@ var helmValuesDiscoverer = {
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
-    const notes = (ownChart?.unreadDependencies ?? []).map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
+    const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
     return { occurrences, ...errors.length > 0 ? { errors } : {}, ...notes.length > 0 ? { notes } : {} };
   }
 };
@@ -58231,32 +59322,31 @@ async function kustomizeInflatedValues(file, context3) {
   const kustomization = await readKustomization(context3, directory);
   const chart = kustomization === void 0 ? void 0 : inflatingChart(parseValuesText(kustomization, context3).documents[0]?.contents, directory, file.path);
   if (chart === void 0) return { occurrences: [] };
-  return valuesReadAsWritten(file, context3, {
-    note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`,
-    emptyTag: INFLATED_EMPTY_TAG
-  });
+  const reading = { note: `a value for the chart ${chart} that kustomize inflates (helmCharts in the kustomization beside it), read as written`, emptyTag: INFLATED_EMPTY_TAG };
+  return asExtraction(overrideValuesImages(void 0, file.path, file.text, context3, reading));
 }
 var CI_VALUES = /(?:^|\/)ci\/[^/]*-values\.ya?ml$/;
 async function chartTestingValues(file, context3) {
   const chartRoot = parentDir(parentDir(file.path));
   if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return { occurrences: [] };
-  return valuesReadAsWritten(file, context3, {
-    note: "a value chart-testing installs the chart with (ci/*-values.yaml), read as written",
-    emptyTag: "tag is empty; the chart's templates choose the default"
-  });
+  return asExtraction(
+    overrideValuesImages(await loadChart(chartRoot, context3), file.path, file.text, context3, {
+      note: "a value chart-testing installs the chart with (ci/*-values.yaml), over the chart's default values",
+      emptyTag: "tag is empty; the chart's templates choose the default"
+    })
+  );
 }
-function valuesReadAsWritten(file, context3, reading) {
-  const parsed = parseValuesText(file.text, context3);
-  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
-  const lines = new LineIndex(file.text);
-  const occurrences = [];
-  const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
-  const errors = [...parsed.errors];
-  for (const document2 of parsed.documents) {
-    if (imagesInValuesTree(document2.contents, file.text, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) })) errors.push("too many nodes; the rest of the file was not searched for images");
-  }
+function asExtraction({ occurrences, errors }) {
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
+var OVERRIDE_FILE = {
+  note: "a value this file gives the chart, over the chart's default values",
+  emptyTag: "tag is empty; the chart's templates choose the default"
+};
+var UNREAD_CHART = {
+  note: "read as written (the Chart.yaml beside it could not be read)",
+  emptyTag: "tag is empty; the chart's templates choose the default"
+};
 var INFLATED_EMPTY_TAG = "tag is empty; the chart, which kustomize fetches when it builds, chooses the default";
 function inflatingChart(root, directory, path14) {
   const charts = mapGet(root, "helmCharts");
@@ -58311,9 +59401,8 @@ function missingDependencyOf(chart) {
 }
 function allLinesResolved(chart) {
   const sites = [...renderChart(chart).sites.values()].flat();
-  return chart.files.length > 0 && sites.every((site) => site.renders.every((render) => typeof render.value === "string"));
+  return chart.files.length > 0 && sites.every((site2) => site2.renders.every((render) => typeof render.value === "string"));
 }
-var UNRENDERED = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
 var ValuesWalker = class {
   constructor(written, sink, options = {}) {
@@ -58331,8 +59420,8 @@ var ValuesWalker = class {
   }
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path14, key, depth) {
-    if (depth > MAX_DEPTH10 || this.exhausted) return;
-    if (++this.visited > MAX_NODES) {
+    if (depth > MAX_DEPTH11 || this.exhausted) return;
+    if (++this.visited > MAX_NODES2) {
       this.exhausted = true;
       return;
     }
@@ -58373,7 +59462,8 @@ var ValuesWalker = class {
     const repositoryNode = mapGet(map, "repository");
     const nameNode = mapGet(map, "image");
     const registry = this.field(mapGet(map, "registry"));
-    const tag2 = this.field(mapGet(map, "tag")) ?? (IMAGE_BLOCK_KEY.test(key) || registry !== void 0 ? this.field(mapGet(map, "version")) : void 0);
+    const tagNode = this.field(mapGet(map, "tag")) !== void 0 ? mapGet(map, "tag") : IMAGE_BLOCK_KEY.test(key) || registry !== void 0 ? mapGet(map, "version") : void 0;
+    const tag2 = this.field(tagNode);
     const digest = this.field(mapGet(map, "digest"));
     const hasImageParts = tag2 !== void 0 || digest !== void 0 || registry !== void 0 || mapGet(map, "pullPolicy") !== void 0;
     const repository = this.field(repositoryNode);
@@ -58398,7 +59488,10 @@ var ValuesWalker = class {
     const context3 = `${path14 === "" ? "" : `${path14}.`}${fieldName}`;
     if (this.isCovered(location.offset, context3)) return true;
     const pinned = tag2 !== void 0 && tag2.rendered !== "" || digest !== void 0 && digest.rendered !== "";
-    if (this.emitComposed(location.offset, location.raw, path14, context3, nameField.rendered, pinned ? hasTagOrDigest : void 0)) return true;
+    const registered = registry !== void 0 && registry.rendered !== "";
+    const name2 = nameField.rendered;
+    const composesMore = (image2) => (!pinned || hasTagOrDigest(image2)) && (!registered || image2 !== name2);
+    if (this.emitComposed(location.offset, location.raw, path14, context3, name2, composesMore)) return true;
     const notes = [];
     let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
@@ -58416,9 +59509,14 @@ var ValuesWalker = class {
       location,
       templated ? { unresolved: "part of the image is a template rendered with tpl at install time" } : unresolvedTag !== void 0 ? { unresolved: unresolvedTag } : image,
       context3,
-      notes.join("; ") || void 0
+      notes.join("; ") || void 0,
+      this.blockParts(path14, [["registry", mapGet(map, "registry")], [fieldName, positioned], [tagNode === mapGet(map, "tag") ? "tag" : "version", tagNode], ["digest", mapGet(map, "digest")]])
     );
     return true;
+  }
+  /** The written fields of an image block at `path`, as parts. */
+  blockParts(path14, fields) {
+    return fields.filter(([, node]) => node !== void 0).map(([field, node]) => ({ node, field, rendered: this.field(node)?.rendered, context: path14 === "" ? field : `${path14}.${field}` }));
   }
   /** A scalar's text as Helm renders it (numbers as Go prints float64) and as written. */
   field(node) {
@@ -58451,9 +59549,9 @@ var ValuesWalker = class {
     }
     return images.length > 0;
   }
-  emit(at, location, value, context3, note) {
+  emit(at, location, value, context3, note, parts = [{ node: at, context: context3, field: "image" }]) {
     const notes = [note, this.options.unrenderedNote].filter((text4) => text4 !== void 0).join("; ") || void 0;
-    this.sink({ offset: location.offset, raw: location.raw, value, context: context3, note: notes, at });
+    this.sink({ offset: location.offset, raw: location.raw, value, context: context3, note: notes, at, parts });
   }
 };
 function hasTagOrDigest(reference) {
@@ -58482,103 +59580,88 @@ function looksLikeRepository(text4) {
   if (/\.git$/.test(text4) || text4.startsWith("/") || text4.startsWith(".")) return false;
   return true;
 }
-
-// src/discover/flux-values-from.ts
-var import_yaml27 = __toESM(require_dist(), 1);
-import { posix as posix7 } from "node:path";
-
-// src/discover/helm-values-merge.ts
-var import_yaml26 = __toESM(require_dist(), 1);
-var MAX_NODES2 = 1e5;
-var MergedValues = class {
-  /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml26.YAMLMap();
-  owned = /* @__PURE__ */ new Set([this.root]);
-  sources = /* @__PURE__ */ new Map();
-  registered = 0;
-  /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
-  merge(node, source) {
-    if (!(0, import_yaml26.isMap)(node)) return;
-    this.register(node, source, 0);
-    this.mergeInto(this.root, node);
-  }
-  /**
-   * Sets one value at a dotted path (`image.tag`, `a\.b.c`), as Flux's `targetPath` and Argo CD's
-   * `helm.parameters` do. False for a path with list indexes or nothing in it, which is left unset.
-   */
-  set(path14, node, source) {
-    const keys = dottedKeys(path14);
-    if (keys === void 0) return false;
-    this.register(node, source, 0);
-    let map = this.root;
-    for (const key of keys.slice(0, -1)) map = this.ownedChild(map, key);
-    setPair(map, keys[keys.length - 1], node);
-    return true;
-  }
-  /** The text a node of the merged tree is written in ('' for the maps made here). */
-  textOf = (node) => this.sources.get(node)?.text ?? "";
-  /** Where a node of the merged tree is written. */
-  placeOf(node) {
-    return this.sources.get(node)?.place;
-  }
-  register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES2 || (0, import_yaml26.isAlias)(node)) return;
-    this.sources.set(node, source);
-    if ((0, import_yaml26.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml26.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
-  }
-  mergeInto(target, over) {
-    for (const pair of over.items) {
-      if (!(0, import_yaml26.isScalar)(pair.key)) continue;
-      const key = String(pair.key.value);
-      if ((0, import_yaml26.isMap)(pair.value) && (0, import_yaml26.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
-      else setPair(target, key, pair.value);
-    }
-  }
-  /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
-  ownedChild(map, key) {
-    const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml26.isMap)(current)) return current;
-    const child2 = new import_yaml26.YAMLMap();
-    if ((0, import_yaml26.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml26.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
-    }
-    this.owned.add(child2);
-    setPair(map, key, child2);
-    return child2;
-  }
-};
-function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml26.isScalar)(pair.key) && String(pair.key.value) === key);
-}
-function valueOf3(map, key) {
-  return pairOf(map, key)?.value;
-}
-function setPair(map, key, value) {
-  const existing = pairOf(map, key);
-  if (existing) existing.value = value;
-  else map.items.push(new import_yaml26.Pair(new import_yaml26.Scalar(key), value));
-}
-function dottedKeys(path14) {
-  if (path14.includes("[")) return void 0;
-  const keys = [];
-  let key = "";
-  for (let index = 0; index < path14.length; index++) {
-    if (path14[index] === "\\" && path14[index + 1] === ".") {
-      key += ".";
-      index++;
-    } else if (path14[index] === ".") {
-      keys.push(key);
-      key = "";
+function overrideValuesImages(chart, path14, text4, context3, reading) {
+  const parsed = parseValuesText(text4, context3);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+  const lines = new LineIndex(text4);
+  const occurrences = [];
+  const errors = [...parsed.errors];
+  const defaults2 = chart?.values;
+  const defaultsDocument = defaults2 && parseValuesText(defaults2.text, context3).documents[0];
+  parsed.documents.forEach((document2, index) => {
+    let exhausted;
+    if (index === 0 && defaults2 && defaultsDocument) {
+      const merged = new MergedValues();
+      merged.merge(defaultsDocument.contents, { text: defaults2.text, place: "defaults" });
+      merged.merge(document2.contents, { text: text4, place: "override" });
+      const sink = (image) => {
+        const own = writtenHere(image, merged, text4, chart);
+        if (own) occurrences.push(valueOccurrence(path14, lines, own));
+      };
+      exhausted = imagesInValuesTree(merged.root, merged.textOf, "", "", sink, reading);
     } else {
-      key += path14[index];
+      const sink = (image) => void occurrences.push(valueOccurrence(path14, lines, image));
+      exhausted = imagesInValuesTree(document2.contents, text4, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) });
+    }
+    if (exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
+  });
+  return { occurrences, errors };
+}
+function writtenHere(image, merged, text4, chart) {
+  const parts = image.parts ?? [{ node: image.at, context: image.context, field: "image" }];
+  const own = parts.filter((part2) => merged.placeOf(part2.node) === "override");
+  if (own.length === 0) return void 0;
+  if (own.some((part2) => part2.node === image.at)) return image;
+  const [part] = own;
+  const location = part && scalarLocation(part.node, text4);
+  if (!part || !location || location.raw === "") return void 0;
+  const placed = { ...image, offset: location.offset, raw: location.raw, context: part.context };
+  const pinning = own.every((written) => ["tag", "version", "digest"].includes(written.field) && written.rendered !== "");
+  const defaults2 = pinning ? defaultImages(chart, image, parts) : [];
+  const value = defaults2.length === 1 && defaults2[0] !== void 0 ? repinned(defaults2[0], own) : void 0;
+  return value === void 0 ? placed : { ...placed, value };
+}
+function defaultImages(chart, image, parts) {
+  const rendered = renderedFromValue(chart).get(image.offset);
+  if (rendered) return rendered;
+  const name2 = parts.find((part) => part.node === image.at);
+  if (!name2?.rendered) return [];
+  const blockPath = name2.context === name2.field ? "" : name2.context.slice(0, -(name2.field.length + 1));
+  return [...new Set(composedImages(chart, blockPath, name2.rendered).map((composed) => composed.value))];
+}
+var renderedByOrigin = /* @__PURE__ */ new WeakMap();
+function renderedFromValue(chart) {
+  let byOffset = renderedByOrigin.get(chart);
+  if (byOffset) return byOffset;
+  byOffset = /* @__PURE__ */ new Map();
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const render of sites.flatMap((rendered) => rendered.renders)) {
+      if (!render.origin || typeof render.value !== "string") continue;
+      const values = byOffset.get(render.origin.offset) ?? [];
+      if (!values.includes(render.value)) values.push(render.value);
+      byOffset.set(render.origin.offset, values);
     }
   }
-  keys.push(key);
-  return keys.every((part) => part !== "") ? keys : void 0;
+  renderedByOrigin.set(chart, byOffset);
+  return byOffset;
+}
+function repinned(rendered, parts) {
+  try {
+    let reference = parseReference(rendered);
+    for (const part of parts) {
+      if (part.rendered === void 0) continue;
+      reference = part.field === "digest" ? withDigest(reference, part.rendered) : withTag(reference, part.rendered);
+    }
+    return formatReference(reference);
+  } catch (error2) {
+    if (error2 instanceof ReferenceError2) return void 0;
+    throw error2;
+  }
 }
 
 // src/discover/flux-values-from.ts
+var import_yaml33 = __toESM(require_dist(), 1);
+import { posix as posix7 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
 async function releaseValuesImages(release, file, context3) {
@@ -58586,6 +59669,7 @@ async function releaseValuesImages(release, file, context3) {
   const notes = [];
   const finder = new ValuesFinder(parentDir(file.path), context3);
   for (const reference of valuesReferences(release, file.text)) {
+    if (reference.targetPath !== void 0 && !mayBePartOfImage(reference.targetPath)) continue;
     const found = await finder.find(reference);
     if (typeof found === "string") {
       notes.push(`line ${reference.line}: ${reference.path} (${reference.kind} ${reference.name}, key ${reference.valuesKey}${reference.optional ? ", optional" : ""}) ${found}; images in it were not checked`);
@@ -58605,6 +59689,10 @@ async function releaseValuesImages(release, file, context3) {
     images.push({ file: place.file, image: placed });
   }, { note: "", emptyTag: EMPTY_TAG2 });
   return { images, notes, exhausted };
+}
+var IMAGE_PART_SEGMENT = /image|registry|repository|digest|^(?:repo|tag|version|hub|name)$/;
+function mayBePartOfImage(targetPath) {
+  return targetPath.replace(/\[[^\]]*\]/g, "").split(".").some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
 }
 function valuesReferences(release, text4) {
   const lines = new LineIndex(text4);
@@ -58694,7 +59782,7 @@ var ValuesFinder = class {
 function wholeText(text4) {
   const start = text4.length - text4.trimStart().length;
   const end = text4.trimEnd().length;
-  const scalar = new import_yaml27.Scalar(text4.slice(start, end));
+  const scalar = new import_yaml33.Scalar(text4.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
@@ -58736,15 +59824,23 @@ async function argoValueFilesImages(files, context3) {
       notes.push(`${unread} (${path14}) is not in this repository: the images it sets were not read`);
       continue;
     }
-    const parsed = parseValuesText(text4, context3);
-    const lines = new LineIndex(text4);
-    const sink = (image) => void occurrences.push(valueOccurrence(path14, lines, image));
-    const reading = { note: `a value an Argo CD application gives its chart (helm.valueFiles ${file.written}), read as written`, emptyTag: EMPTY_TAG3 };
-    for (const document2 of parsed.documents) {
-      if (imagesInValuesTree(document2.contents, text4, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) })) errors.push(`${path14}: too many nodes; the rest of the file was not searched for images`);
+    const chart = file.chartRoot === void 0 ? void 0 : await loadChart(file.chartRoot, context3);
+    const given = `a value an Argo CD application gives its chart (helm.valueFiles ${file.written})`;
+    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: "tag is empty; the chart's templates choose the default" } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG3 };
+    try {
+      const found = overrideValuesImages(chart, path14, text4, context3, reading);
+      occurrences.push(...found.occurrences);
+      errors.push(...found.errors.map((error2) => `${path14}: ${error2}`));
+    } catch (error2) {
+      errors.push(`${path14}: ${error2 instanceof Error ? error2.message : String(error2)}`);
     }
   }
   return { occurrences, errors, notes };
+}
+function chartRootOf(sourcePath) {
+  const normalized = posix8.normalize(sourcePath.replace(/^\.\/?|\/+$/g, "") || ".");
+  if (normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/")) return void 0;
+  return normalized === "." ? "" : normalized;
 }
 async function readByValuesDiscoverer(path14, context3) {
   if (!isValuesFileName(path14)) return false;
@@ -58753,7 +59849,7 @@ async function readByValuesDiscoverer(path14, context3) {
 
 // src/discover/operator-images.ts
 var ECK_SPEC_IMAGE = ["spec.image"];
-var OPERATORS2 = [
+var OPERATORS3 = [
   {
     group: "monitoring.coreos.com/",
     operator: "the Prometheus Operator",
@@ -58796,10 +59892,20 @@ var OPERATORS2 = [
     fields: { RedisFailover: ["spec.redis.image", "spec.sentinel.image", "spec.redis.exporter.image", "spec.sentinel.exporter.image"] }
   },
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
-  { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } }
+  { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } },
+  {
+    // Its API reference: SparkApplicationSpec.image (driver and executor), SparkPodSpec.image (each
+    // one's own, which wins); a ScheduledSparkApplication's `template` is a SparkApplicationSpec.
+    group: "sparkoperator.k8s.io/",
+    operator: "Kubeflow's Spark operator",
+    fields: {
+      SparkApplication: ["spec.image", "spec.driver.image", "spec.executor.image"],
+      ScheduledSparkApplication: ["spec.template.image", "spec.template.driver.image", "spec.template.executor.image"]
+    }
+  }
 ];
 function operatorImageFields(apiVersion, kind) {
-  const operator = OPERATORS2.find((entry) => apiVersion.startsWith(entry.group));
+  const operator = OPERATORS3.find((entry) => apiVersion.startsWith(entry.group));
   const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : void 0;
   if (!operator || !paths) return [];
   return paths.map((path14) => ({ path: path14.replace(/\[\]/g, ".[]").split("."), note: `the image ${operator.operator} runs for this ${kind} (${path14})` }));
@@ -58808,7 +59914,7 @@ function operatorImageFields(apiVersion, kind) {
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH11 = 64;
+var MAX_DEPTH12 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
 var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
@@ -58993,7 +60099,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml30.isAlias)(node)) {
+    if ((0, import_yaml35.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -59036,6 +60142,8 @@ var ManifestWalker = class {
     }
     const podSpecPath = podSpecPathOf(apiVersion, kind);
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
+    if (isOpenShiftKind(apiVersion, kind, "Template", "template")) this.items(this.get(root, "objects")).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
+    if (isOpenShiftKind(apiVersion, kind, "DeploymentConfig", "apps")) this.imageChangeTriggered(root, prefix);
     if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
     if (apiVersion.startsWith("kind.x-k8s.io/") && kind === "Cluster") this.kindClusterNodes(root, prefix);
@@ -59048,6 +60156,37 @@ var ManifestWalker = class {
     if (apiVersion === "v1" && kind === "ConfigMap") this.configMapImages(this.get(root, "data"), `${prefix}data`);
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
+  }
+  /**
+   * An OpenShift DeploymentConfig's containers that an automatic `ImageChange` trigger names: OpenShift
+   * sets their image from the trigger's image stream tag when it deploys, so the `image` written
+   * (often a bare name such as `postgresql`) is a placeholder, not a reference to pull. Read before
+   * the generic rule, which leaves an image already read alone; a disabled trigger (`automatic: false`)
+   * leaves the written image in place.
+   */
+  imageChangeTriggered(root, prefix) {
+    const sources = /* @__PURE__ */ new Map();
+    for (const trigger of this.items(this.at(root, ["spec", "triggers"]))) {
+      const parameters = this.get(trigger, "imageChangeParams");
+      const automatic = this.get(parameters, "automatic");
+      if (this.string(this.get(trigger, "type")) !== "ImageChange" || (0, import_yaml4.isScalar)(automatic) && automatic.value === false) continue;
+      const from = this.get(parameters, "from");
+      const source = `${this.string(this.get(from, "kind")) ?? "ImageStreamTag"} ${this.string(this.get(from, "name")) ?? "(unnamed)"}`;
+      for (const name2 of this.items(this.get(parameters, "containerNames"))) {
+        const container = this.string(name2);
+        if (container !== void 0) sources.set(container, source);
+      }
+    }
+    if (sources.size === 0) return;
+    const spec = this.at(root, ["spec", "template", "spec"]);
+    for (const key of CONTAINER_LIST_KEYS) {
+      this.items(this.get(spec, key)).forEach((container, index) => {
+        const source = sources.get(this.string(this.get(container, "name")) ?? "");
+        if (source === void 0) return;
+        const unresolved = `OpenShift's ImageChange trigger sets this container's image from the ${source} when it deploys`;
+        this.imageAt(this.get(container, "image"), `${prefix}spec.template.spec.${key}[${index}].image`, () => ({ value: { unresolved } }));
+      });
+    }
   }
   /** A HelmRelease's values: read here when all are in `spec.values`; with `spec.valuesFrom`, kept to be merged (flux-values-from.ts). */
   fluxHelmRelease(root, prefix) {
@@ -59095,7 +60234,7 @@ var ManifestWalker = class {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml30.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml35.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -59122,7 +60261,7 @@ var ManifestWalker = class {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml30.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml35.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -59131,7 +60270,7 @@ var ManifestWalker = class {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml30.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml35.isAlias)(item));
       });
     }
   }
@@ -59148,7 +60287,7 @@ var ManifestWalker = class {
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml30.isAlias)(item));
+      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml35.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -59165,7 +60304,7 @@ var ManifestWalker = class {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path14, depth, skipped) {
-    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml30.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml35.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isMap)(resolved)) {
       for (const pair of resolved.items) {
@@ -59234,7 +60373,7 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute2, depth) {
-    if (depth > MAX_DEPTH11 || this.exhausted || (0, import_yaml30.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml35.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml4.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute2, depth + 1));
@@ -59335,7 +60474,8 @@ var ManifestWalker = class {
       const written = this.string(item)?.trim();
       if (written === void 0) continue;
       const path14 = valueFilePath(written, refs, sourcePath);
-      if (path14 !== void 0 || sourcePath !== void 0 || written.startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path14, written });
+      const chartRoot = sourcePath === void 0 ? void 0 : chartRootOf(sourcePath);
+      if (path14 !== void 0 || sourcePath !== void 0 || written.startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path14, written, chartRoot });
     }
   }
   /**
@@ -59462,6 +60602,9 @@ function argoParameters(inputs, workflow) {
     if (problem) return { value: { unresolved: problem } };
     return { value, note: `from Argo parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
   };
+}
+function isOpenShiftKind(apiVersion, kind, expected, group3) {
+  return kind === expected && (apiVersion === "v1" || apiVersion.startsWith(`${group3}.openshift.io/`));
 }
 function istioInjected(substitute2) {
   return (text4) => isIstioInjectedProxy("istio-proxy", text4) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute2(text4);
@@ -59701,7 +60844,7 @@ function isRemote(entry) {
 }
 
 // src/discover/index.ts
-var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, cloudbuildDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
+var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
@@ -60127,12 +61270,12 @@ function realmMayReceiveCredentials(realm, registryOriginUrl, registryInsecure) 
     if (!(registryInsecure && realm.host === registryOriginUrl.host)) return false;
   } else if (realm.protocol !== "https:") return false;
   const realmHost = realm.hostname.toLowerCase();
-  const registryHost2 = registryOriginUrl.hostname.toLowerCase();
-  if (realmHost === registryHost2) return true;
+  const registryHost3 = registryOriginUrl.hostname.toLowerCase();
+  if (realmHost === registryHost3) return true;
   const realmParent = parentDomain(realmHost);
-  const registryParent = parentDomain(registryHost2);
+  const registryParent = parentDomain(registryHost3);
   if (registryParent && (realmHost === registryParent || realmParent === registryParent)) return true;
-  if (realmParent === registryHost2) return true;
+  if (realmParent === registryHost3) return true;
   return false;
 }
 function answeredByRegistry(responseUrl, origin) {
@@ -62002,9 +63145,9 @@ function clusterImagePolicyToGroup(document2, file, index = 0) {
   if (spec.policy !== void 0) problem("spec.policy (CUE/Rego) is not evaluated; only signatures and attestation types are checked");
   return result;
 }
-function parseClusterImagePolicies(yamlText, file) {
+function parseClusterImagePolicies(yamlText3, file) {
   const result = { groups: [], problems: [], policies: [] };
-  const parsed = parseYamlDocuments(yamlText);
+  const parsed = parseYamlDocuments(yamlText3);
   for (const error2 of parsed.errors) result.problems.push({ file, message: `YAML: ${error2}` });
   for (const [index, document2] of parsed.documents.slice(0, MAX_DOCUMENTS).entries()) {
     const one = clusterImagePolicyToGroup(toPlain(document2, document2.contents), file, index);
@@ -63635,7 +64778,7 @@ function fixedLine(edits, sourceLine) {
 
 // src/report/registry-summary.ts
 var PLAIN_HTTP_SIGNS = ["wrong version number", "packet length too long", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "http_request"];
-function registryOf(reference) {
+function registryOf2(reference) {
   try {
     return parseNormalized(reference).domain;
   } catch {
@@ -63666,7 +64809,7 @@ function registryProblems(occurrences, context3 = {}) {
   for (const occurrence of occurrences) {
     const resolution = occurrence.resolution;
     if (!occurrence.reference || !resolution || resolution.status !== "error") continue;
-    const registry = registryOf(occurrence.reference);
+    const registry = registryOf2(occurrence.reference);
     const entry = byRegistry.get(registry) ?? { images: /* @__PURE__ */ new Set(), codes: [], messages: [] };
     if (!entry.images.has(occurrence.reference)) {
       entry.images.add(occurrence.reference);
@@ -64155,7 +65298,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml34 = __toESM(require_dist(), 1);
+var import_yaml39 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -64266,7 +65409,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml34.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml39.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }
@@ -69720,7 +70863,7 @@ function underPrefix(result, prefix) {
   if (!prefix) return result;
   return { ...result, findings: result.findings.map((finding) => ({ ...finding, file: prefix + finding.file })) };
 }
-function lineOf(sources) {
+function lineOf2(sources) {
   const split = /* @__PURE__ */ new Map();
   return (file, line) => {
     const text4 = sources.get(file);
@@ -69879,7 +71022,7 @@ async function runScanMode(inputs, context3, deps, env) {
   const linkBase = blobBase(context3, headSha, setup.prefix);
   let outcome = {};
   if (reporter && pullRequest) {
-    const report = { result, delta, deltaNote: base.note, changes, pathPrefix: setup.prefix, stickyKey, headSha, linkBase: linkBase ?? "", commitUrl: commitUrl(context3), sourceLine: lineOf(result.sources), files };
+    const report = { result, delta, deltaNote: base.note, changes, pathPrefix: setup.prefix, stickyKey, headSha, linkBase: linkBase ?? "", commitUrl: commitUrl(context3), sourceLine: lineOf2(result.sources), files };
     outcome = await reportToPullRequest(reporter, report, inputs, core);
   }
   setPullRequestOutputs(core, outcome);
