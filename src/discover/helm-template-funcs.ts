@@ -17,8 +17,8 @@ type Fn = (args: unknown[], call: CallContext) => unknown;
 function strict(fn: Fn): TemplateFunction {
   return (args, call) => {
     for (const arg of args) {
-      if (arg instanceof Unknown) return arg;
-      if (typeof arg === 'string' && arg.includes('\u0001')) return new Unknown(call.reasonIn(arg));
+      const checked = unknownOr(arg, call);
+      if (checked instanceof Unknown) return checked;
     }
     return fn(args, call);
   };
@@ -365,7 +365,7 @@ function yamlText(value: unknown, call: CallContext): string | Unknown {
 
 /**
  * Text read as `fromYaml` reads it: a map (Helm gives `{Error: ...}` for text that is not one).
- * Aliases are bounded as the values reader bounds them.
+ * Alias expansions are bounded (100): the text is a template's own output, which a chart can grow.
  */
 function yamlMap(text: string): Record<string, unknown> {
   try {
