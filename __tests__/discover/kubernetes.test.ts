@@ -424,6 +424,10 @@ describe("kubernetes: the values files an Argo CD application's helm.valueFiles 
     ['values-prod.yaml', undefined, undefined],
     ['https://example.com/values.yaml', 'charts/app', undefined],
     ['secrets://secrets.yaml', 'charts/app', undefined],
+    ['values-prod.yaml', '.charts/app', '.charts/app/values-prod.yaml'],
+    ['values-prod.yaml', './', 'values-prod.yaml'],
+    ['values-prod.yaml', '/', undefined],
+    ['values-prod.yaml', `charts${'/'.repeat(50_000)}app//`, 'charts/app/values-prod.yaml'],
   ])('%s (source path %s) is %s', (written, sourcePath, expected) => {
     expect(valueFilePath(written, new Set(['values']), sourcePath)).toBe(expected);
   });

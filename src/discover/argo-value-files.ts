@@ -41,7 +41,9 @@ export function valueFilePath(written: string, refs: ReadonlySet<string>, source
     path = ref[2] ?? '';
   } else {
     if (sourcePath === undefined || written.startsWith('$') || written.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return undefined;
-    path = joinPath(sourcePath.replace(/^\.\/?|\/+$/g, ''), written);
+    const chartRoot = chartRootOf(sourcePath);
+    if (chartRoot === undefined) return undefined;
+    path = joinPath(chartRoot, written);
   }
   const normalized = posix.normalize(path);
   return normalized === '..' || normalized.startsWith('../') || normalized.startsWith('/') || normalized === '.' ? undefined : normalized;
@@ -86,9 +88,11 @@ export async function argoValueFilesImages(files: readonly ArgoValueFile[], cont
 
 /** The chart directory a source's `path` names, normalized ('' for the repository's root); undefined when it leaves the repository. */
 export function chartRootOf(sourcePath: string): string | undefined {
-  const normalized = posix.normalize(sourcePath.replace(/^\.\/?|\/+$/g, '') || '.');
+  // normalize collapses repeated slashes, so at most one trails; no regex runs on the written path.
+  const normalized = posix.normalize(sourcePath === '' ? '.' : sourcePath);
   if (normalized === '..' || normalized.startsWith('../') || normalized.startsWith('/')) return undefined;
-  return normalized === '.' ? '' : normalized;
+  const trimmed = normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
+  return trimmed === '.' ? '' : trimmed;
 }
 
 /** A `values*.yaml` beside a Chart.yaml is read by the Helm values discoverer, with its chart. */
