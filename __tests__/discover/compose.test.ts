@@ -173,6 +173,12 @@ describe('dotenv', () => {
     const variables = parseDotenv('A="x\\"y"\nB="line1\nline2"\nC=after\n');
     expect(Object.fromEntries(variables)).toEqual({ A: 'x"y', B: 'line1\nline2', C: 'after' });
   });
+  it('ends an unquoted value at a # that starts it or follows a blank, in one pass over the line', () => {
+    expect(Object.fromEntries(parseDotenv('A=nginx:1.27 # pinned\nB=#all comment\nC=a#b\nD=x\t#tab\n'))).toEqual({ A: 'nginx:1.27', B: '', C: 'a#b', D: 'x' });
+    // A line of ` #` pairs ending in a line separator made /(^|\s)#.*$/ rescan it from every pair: seconds at the size bound.
+    const hostile = parseDotenv(`A=v${' #'.repeat(120_000)}\u2028x\n`);
+    expect(hostile.get('A')).toBe('v');
+  });
 });
 
 describe('compose files under other names and layouts', () => {

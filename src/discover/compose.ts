@@ -144,6 +144,17 @@ const MAX_DOTENV_LENGTH = 256 * 1024;
  * use variables defined on earlier lines; one referring to a variable set nowhere in the file
  * depends on the shell environment and is kept as unresolved.
  */
+/**
+ * An unquoted value before its comment: a `#` that starts it or follows whitespace. A scan, not
+ * `/(^|\s)#.*$/`, which is quadratic on a line of ` #` pairs ending in a line separator.
+ */
+function withoutInlineComment(value: string): string {
+  for (let i = 0; i < value.length; i += 1) {
+    if (value[i] === '#' && (i === 0 || /\s/.test(value[i - 1] ?? ''))) return value.slice(0, i);
+  }
+  return value;
+}
+
 export function parseDotenv(text: string): Map<string, VariableValue> {
   const variables = new Map<string, VariableValue>();
   if (text.length > MAX_DOTENV_LENGTH) return variables;
@@ -181,7 +192,7 @@ export function parseDotenv(text: string): Map<string, VariableValue> {
       index = after < 0 ? text.length : after + 1;
       continue;
     }
-    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, '').trim();
+    const unquoted = withoutInlineComment(line.slice(assignment[0].length)).trim();
     variables.set(name, dotenvValue(name, unquoted, lookup));
     index = lineEnd + 1;
   }

@@ -23,6 +23,7 @@ import { LineIndex } from './position.js';
 import { readKustomization } from './kustomization-file.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, mapGet, scalarLocation, seqItems } from './yaml.js';
+import { trimTrailing } from '../text.js';
 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
@@ -352,7 +353,7 @@ class ValuesWalker {
     if (this.emitComposed(location.offset, location.raw, path, context, name, composesMore)) return true;
 
     const notes: string[] = [];
-    let image = registry && registry.rendered !== '' ? `${registry.rendered.replace(/\/+$/, '')}/${nameField.rendered}` : nameField.rendered;
+    let image = registry && registry.rendered !== '' ? `${trimTrailing(registry.rendered, '/')}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag: string | undefined;
     if (tag && tag.rendered !== '') {
       image += `:${tag.rendered}`;

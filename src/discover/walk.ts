@@ -9,6 +9,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { compilePathGlobs } from '../config/path-glob.js';
 import { decodeText } from './decode.js';
+import { trimTrailing } from '../text.js';
 
 /** Directories never descended into: VCS metadata, dependencies and vendored code. */
 const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'third_party', 'bower_components', '.venv', '__pycache__', '.terraform']);
@@ -201,7 +202,7 @@ export function listFilesUnder(absoluteRoot: string, relativeDirectory: string, 
 
 /** `onIncomplete` is told when the bound or the depth limit left files out. */
 export function listFilesUnderSync(absoluteRoot: string, relativeDirectory: string, maxFiles = MAX_LISTED_FILES, onIncomplete?: (reason: string) => void): string[] {
-  const normalized = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory).replace(/\/+$/, '');
+  const normalized = trimTrailing(path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory), '/');
   const prefix = normalized === '.' ? '' : normalized;
   const start = resolveInsideSync(absoluteRoot, normalized);
   if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];

@@ -7,6 +7,7 @@
 import type { AnnotationProperties } from '@actions/core';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITY_RANK } from '../model.js';
+import { trimTrailing } from '../text.js';
 
 /** GitHub's display limit per level and step. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -59,7 +60,7 @@ export function annotate(findings: Finding[], sink: AnnotationSink, root = '', o
     emitted++;
     const properties: AnnotationProperties = {
       title: `verify-images: ${finding.rule}`,
-      file: root ? `${root.replace(/\/+$/, '')}/${finding.file}` : finding.file,
+      file: root ? `${trimTrailing(root, '/')}/${finding.file}` : finding.file,
       startLine: finding.line,
       endLine: finding.line,
       // GitHub uses columns only on single-line annotations.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { githubRepository } from '../github-env.js';
 import type { PullRequestTarget } from './octokit.js';
 import { SetupError } from './inputs.js';
+import { trimTrailing } from '../text.js';
 
 export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const MAX_EVENT_BYTES = 25 * 1024 * 1024;
@@ -40,8 +41,8 @@ export async function readContext(env: NodeJS.ProcessEnv): Promise<GitHubContext
     owner,
     repo,
     sha: env.GITHUB_SHA ?? '',
-    serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    serverUrl: trimTrailing(env.GITHUB_SERVER_URL ?? 'https://github.com', '/'),
+    apiUrl: trimTrailing(env.GITHUB_API_URL ?? 'https://api.github.com', '/'),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
   };
 }
@@ -62,7 +63,7 @@ export function pullRequestOf(context: GitHubContext): PullRequestInfo | undefin
 export function pathPrefix(workspace: string, root: string): string {
   const relative = path.relative(workspace, root).split(path.sep).join('/');
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return '';
-  return relative.replace(/\/+$/, '') + '/';
+  return trimTrailing(relative, '/') + '/';
 }
 
 /**
@@ -70,7 +71,7 @@ export function pathPrefix(workspace: string, root: string): string {
  * (`shard-2-of-4`), so several steps and the jobs of a matrix keep separate comments.
  */
 export function stickyKeyOf(inputPath: string, commentKey = '', shard?: { index: number; count: number }): string {
-  const normalized = path.posix.normalize(inputPath.split(path.sep).join('/')).replace(/^\.\/?$/, '').replace(/\/+$/, '');
+  const normalized = trimTrailing(path.posix.normalize(inputPath.split(path.sep).join('/')).replace(/^\.\/?$/, ''), '/');
   const key = commentKey ? `${commentKey}${normalized ? ` ${normalized}` : ''}` : normalized;
   return shard ? `${key}${key ? ' ' : ''}shard-${shard.index}-of-${shard.count}` : key;
 }
