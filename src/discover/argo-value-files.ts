@@ -9,7 +9,7 @@
 import { posix } from 'node:path';
 import type { Occurrence } from '../model.js';
 import { isValuesFileName, joinPath, loadChart, parentDir } from './helm-chart.js';
-import { overrideValuesImages } from './helm-values.js';
+import { overrideValuesImages, TEMPLATES_CHOOSE_TAG } from './helm-values.js';
 import { perScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 
@@ -74,7 +74,7 @@ export async function argoValueFilesImages(files: readonly ArgoValueFile[], cont
     // A chart of this repository takes the file over its default values; one fetched at sync is not read.
     const chart = file.chartRoot === undefined ? undefined : await loadChart(file.chartRoot, context);
     const given = `a value an Argo CD application gives its chart (helm.valueFiles ${file.written})`;
-    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: "tag is empty; the chart's templates choose the default" } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG };
+    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: TEMPLATES_CHOOSE_TAG } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG };
     try {
       const found = overrideValuesImages(chart, path, text, context, reading);
       occurrences.push(...found.occurrences);

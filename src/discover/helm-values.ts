@@ -104,7 +104,7 @@ async function chartTestingValues(file: SourceFile, context: DiscoverContext): P
   return asExtraction(
     overrideValuesImages(await loadChart(chartRoot, context), file.path, file.text, context, {
       note: "a value chart-testing installs the chart with (ci/*-values.yaml), over the chart's default values",
-      emptyTag: "tag is empty; the chart's templates choose the default",
+      emptyTag: TEMPLATES_CHOOSE_TAG,
     }),
   );
 }
@@ -113,16 +113,19 @@ function asExtraction({ occurrences, errors }: OverrideImages): Extraction {
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
 
+/** Why an image block of an override values file with an empty tag is unresolved. */
+export const TEMPLATES_CHOOSE_TAG = "tag is empty; the chart's templates choose the default";
+
 /** How the images of a values file beside a chart's own (`values-production.yaml`) are described. */
 const OVERRIDE_FILE: ValuesTreeReading = {
   note: "a value this file gives the chart, over the chart's default values",
-  emptyTag: "tag is empty; the chart's templates choose the default",
+  emptyTag: TEMPLATES_CHOOSE_TAG,
 };
 
 /** How the images of a values file are described when its chart's Chart.yaml cannot be read. */
 const UNREAD_CHART: ValuesTreeReading = {
   note: 'read as written (the Chart.yaml beside it could not be read)',
-  emptyTag: "tag is empty; the chart's templates choose the default",
+  emptyTag: TEMPLATES_CHOOSE_TAG,
 };
 
 /** Why an image block with an empty tag in values for a chart kustomize inflates is unresolved. */
