@@ -270,10 +270,14 @@ const MAX_DEFAULT_VALUES = 1_000;
  * and with the global variables alone when no job does.
  */
 function defaultsResolver(pipeline: Pipeline, defaults: unknown, key: DefaultImageKey): (text: string) => ImageValue[] {
-  const runners = [...pipeline.jobs].filter(([name, job]) => runsWithDefault(pipeline.jobs, name, job, defaults, key));
-  if (runners.length === 0) return resolverFor(pipeline.variables);
-  const resolvers = runners.map(([, job]) => jobResolver(pipeline, job));
+  const withGlobals = resolverFor(pipeline.variables);
+  // Built on the first default that names a variable: most pipelines have none, and it walks every job.
+  let resolvers: Array<(text: string) => ImageValue[]> | undefined;
   return (text) => {
+    // Text without a variable is the same image in every job that runs it.
+    if (!text.includes('$')) return withGlobals(text);
+    resolvers ??= [...pipeline.jobs].filter(([name, job]) => runsWithDefault(pipeline.jobs, name, job, defaults, key)).map(([, job]) => jobResolver(pipeline, job));
+    if (resolvers.length === 0) return withGlobals(text);
     const values = new Map<string, ImageValue>();
     for (const resolve of resolvers) {
       for (const value of resolve(text)) values.set(JSON.stringify(value), value);
