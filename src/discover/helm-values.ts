@@ -13,9 +13,10 @@
 import { posix } from 'node:path';
 import type { Occurrence, RelatedLocation } from '../model.js';
 import { formatReference, parseReference, ReferenceError, withDigest, withTag } from '../reference/index.js';
+import { trimTrailing } from '../text.js';
 import { isValuesFileName, joinPath, loadChart, markPlaceholderTag, parentDir, parseValuesText, type LoadedChart } from './helm-chart.js';
 import { composedImages, type ComposedImage } from './helm-compose.js';
-import { renderChart, SWITCHED_OFF_AS_WRITTEN } from './helm-render.js';
+import { renderChart, SWITCHED_OFF_AS_WRITTEN, type RenderedSite, type SiteRender } from './helm-render.js';
 import { goFloat } from './helm-template-values.js';
 import { MergedValues } from './helm-values-merge.js';
 import { makeOccurrence } from './occurrence.js';
@@ -23,7 +24,6 @@ import { LineIndex } from './position.js';
 import { readKustomization } from './kustomization-file.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, mapGet, scalarLocation, seqItems } from './yaml.js';
-import { trimTrailing } from '../text.js';
 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
@@ -150,23 +150,30 @@ function inflatingChart(root: unknown, directory: string, path: string): string 
  * The images the chart's templates render from scalars of this (the default) values file: one
  * occurrence per value line and rendered image, with the template lines that render it.
  */
+/** Each image the chart's templates render from a line of its default values, with the template site that renders it. */
+function* renderedValueImages(chart: LoadedChart): Generator<{ rendered: RenderedSite; render: SiteRender; origin: NonNullable<SiteRender['origin']>; value: string }> {
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const rendered of sites) {
+      for (const render of rendered.renders) {
+        if (render.origin && typeof render.value === 'string') yield { rendered, render, origin: render.origin, value: render.value };
+      }
+    }
+  }
+}
+
 function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex): Occurrence[] {
   if (chart.values?.file !== file.path) return [];
   const byOrigin = new Map<string, { offset: number; raw: string; value: string; uncertain: boolean; related: RelatedLocation[] }>();
-  for (const sites of renderChart(chart).sites.values()) {
-    // The sites of one template file: its line starts are found once, when a render needs them.
-    let templateLines: LineIndex | undefined;
-    for (const rendered of sites) {
-      for (const render of rendered.renders) {
-        if (!render.origin || typeof render.value !== 'string') continue;
-        const key = `${render.origin.offset}\u0000${render.value}`;
-        const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
-        entry.uncertain &&= render.uncertain;
-        templateLines ??= new LineIndex(rendered.file.text);
-        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.handed === undefined ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
-        byOrigin.set(key, entry);
-      }
-    }
+  // Line starts of each template file, found once, when a render in it needs them.
+  const templateLines = new Map<string, LineIndex>();
+  for (const { rendered, render, origin, value } of renderedValueImages(chart)) {
+    const key = `${origin.offset}\u0000${value}`;
+    const entry = byOrigin.get(key) ?? { offset: origin.offset, raw: origin.raw, value, uncertain: render.uncertain, related: [] };
+    entry.uncertain &&= render.uncertain;
+    let lines = templateLines.get(rendered.file.path);
+    if (!lines) templateLines.set(rendered.file.path, (lines = new LineIndex(rendered.file.text)));
+    entry.related.push({ file: rendered.file.path, ...lines.positionAt(rendered.site.offset), message: rendered.site.handed === undefined ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
+    byOrigin.set(key, entry);
   }
   return [...byOrigin.values()].map((entry) => {
     const occurrence = makeOccurrence({
@@ -568,13 +575,10 @@ function renderedFromValue(chart: LoadedChart): Map<number, string[]> {
   let byOffset = renderedByOrigin.get(chart);
   if (byOffset) return byOffset;
   byOffset = new Map();
-  for (const sites of renderChart(chart).sites.values()) {
-    for (const render of sites.flatMap((rendered) => rendered.renders)) {
-      if (!render.origin || typeof render.value !== 'string') continue;
-      const values = byOffset.get(render.origin.offset) ?? [];
-      if (!values.includes(render.value)) values.push(render.value);
-      byOffset.set(render.origin.offset, values);
-    }
+  for (const { origin, value } of renderedValueImages(chart)) {
+    const values = byOffset.get(origin.offset) ?? [];
+    if (!values.includes(value)) values.push(value);
+    byOffset.set(origin.offset, values);
   }
   renderedByOrigin.set(chart, byOffset);
   return byOffset;
