@@ -291,6 +291,17 @@ describe('compose: Jinja templates of compose files', () => {
     ]);
   });
 
+  it('reads a compose template under another suffix (`.template`): {{ }} actions unresolved, literal images checked', async () => {
+    expect(composeDiscoverer.matches('deploy/docker-compose.yml.template', '')).toBe(true);
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'template/docker-compose.yml.template');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['4:12', '{{ .Registry }}/web:{{ .Tag }}', 'a {{ }} template action fills it in when the template is rendered'],
+      ['7:12', 'postgres:16.4', 'docker.io/library/postgres:16.4'],
+      ['9:12', '${CACHE_IMAGE:-redis:7.4}', 'docker.io/library/redis:7.4'],
+    ]);
+  });
+
   it('reads the image lines of a document that is YAML only once rendered, and says the rest was not read', async () => {
     const text = 'services:\n  app:\n    image: nginx:1.27\n    command: [{% if debug %}"--debug"{% else %}"--quiet"{% endif %}]\n';
     const file = { path: 'templates/docker-compose.yml.j2', text };

@@ -6,6 +6,7 @@ import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/
 import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
+import { templateFileOf } from '../../src/discover/template-file.js';
 
 async function extract(path: string) {
   const file = fixture('kubernetes', path);
@@ -427,9 +428,12 @@ describe("kubernetes: the values files an Argo CD application's helm.valueFiles 
     ['values-prod.yaml', '.charts/app', '.charts/app/values-prod.yaml'],
     ['values-prod.yaml', './', 'values-prod.yaml'],
     ['values-prod.yaml', '/', undefined],
-    ['values-prod.yaml', `charts${'/'.repeat(50_000)}app//`, 'charts/app/values-prod.yaml'],
   ])('%s (source path %s) is %s', (written, sourcePath, expected) => {
     expect(valueFilePath(written, new Set(['values']), sourcePath)).toBe(expected);
+  });
+
+  it('normalizes a source path of many slashes in one pass', () => {
+    expect(valueFilePath('values-prod.yaml', new Set(['values']), `charts${'/'.repeat(50_000)}app//`)).toBe('charts/app/values-prod.yaml');
   });
 });
 
@@ -821,9 +825,39 @@ describe('kubernetes: Jinja templates of manifests', () => {
   });
 
   it('a template whose block scalar is led by statement lines parses, every document searched (kubespray coredns-config)', () => {
-    const { errors, objects } = collectManifestImages(fixture('kubernetes', 'jinja/coredns-config.yml.j2').text, { jinja: true, prefilter: false });
+    const { errors, objects } = collectManifestImages(fixture('kubernetes', 'jinja/coredns-config.yml.j2').text, { template: templateFileOf('coredns-config.yml.j2'), prefilter: false });
     expect(errors).toEqual([]);
     expect(objects).toBe(1);
+  });
+
+  it('reads a Go template of a manifest (`.yaml.tmpl`): its {{ if }} blocks masked, its literal images found (cloud-platform-infrastructure)', async () => {
+    const { occurrences, errors } = await extract('template/dynamic-deploy.yaml.tmpl');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['29:14', 'docker.io/nginxinc/nginx-unprivileged:latest', 'spec.containers[0].image'],
+      ['78:14', 'docker.io/nginxinc/nginx-unprivileged:latest', 'spec.initContainers[0].image'],
+      ['107:14', 'docker.io/nginxinc/nginx-unprivileged:latest', 'spec.ephemeralContainers[0].image'],
+    ]);
+  });
+
+  it('reads a sed template (`.yaml.in`): an @NAME@ image is a placeholder, and a document that is not YAML is read line by line', async () => {
+    const { occurrences, errors, readLineByLine } = await extract('template/broken-sed.yaml.in');
+    expect(errors).toBeUndefined();
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.note])).toEqual([
+      ['8:14', '@APP_IMAGE@', '@APP_IMAGE@ holds a placeholder filled in by a tool before the file is applied', undefined],
+      ['10:14', 'envoyproxy/envoy:v1.31.2', 'docker.io/envoyproxy/envoy:v1.31.2', undefined],
+      ['19:14', 'busybox:1.36', 'docker.io/library/busybox:1.36', 'read from its line: this part of the template is YAML only once rendered'],
+    ]);
+    expect(readLineByLine).toHaveLength(1);
+    expect(readLineByLine![0]).toMatch(/^line 11: this document of the template is not YAML until the template is rendered \(.*\); its one `image:` line was read line by line, nothing else in it$/);
+  });
+
+  it('reads a Jinja template that holds no tag but is not YAML line by line, not silently', async () => {
+    const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: nginx:1.27\n      args: [ "a",\n';
+    const file = { path: 'roles/app/templates/pod.yml.j2', text };
+    const { occurrences, readLineByLine } = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference])).toEqual([['5:14', 'docker.io/library/nginx:1.27']]);
+    expect(readLineByLine).toHaveLength(1);
   });
 
   it('reads the image lines of a document that is YAML only once rendered, and says the rest was not read (kube-ovn ovs-ovn)', async () => {

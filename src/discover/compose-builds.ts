@@ -12,7 +12,7 @@ import type { DiscoverContext } from './types.js';
 import { dirName, listItems, mapPairs, mergedGet, scalarStrings } from './image-site.js';
 import { isScalar, isMap, parseYamlDocuments, scalarString } from './yaml.js';
 import { hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
-import { renderedPath } from './jinja.js';
+import { templateFileOf } from './template-file.js';
 
 /** A compose file another includes (`include:`), read from its project directory with the variables of its env files. */
 interface ComposeInclude {
@@ -181,8 +181,8 @@ const writtenFiles = new WeakMap<DiscoverContext, Map<string, Promise<WrittenFil
 function writtenFile(path: string, context: DiscoverContext): Promise<WrittenFile | undefined> {
   return oncePerScan(writtenFiles, context, path, () =>
     context.readFile(path).then((text) => {
-      // A Jinja template builds nothing until rendered; a file that names no `build` or `include` is not parsed.
-      if (text === undefined || renderedPath(path) !== undefined || (!text.includes('build') && !text.includes('include'))) return undefined;
+      // A template builds nothing until rendered; a file that names no `build` or `include` is not parsed.
+      if (text === undefined || templateFileOf(path) !== undefined || (!text.includes('build') && !text.includes('include'))) return undefined;
       try {
         return readWritten(path, text);
       } catch {

@@ -14,7 +14,7 @@ import { LineIndex } from './position.js';
 import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { isMap, isScalar, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 import { composeContainers, withContainers } from './containers/index.js';
-import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, readUnparsed, renderedPath, withoutJinjaSuffix } from './jinja.js';
+import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile } from './template-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { TEMPLATE_ACTION_MARK, maskTemplate } from './template-mask.js';
 
@@ -213,10 +213,10 @@ function dotenvValue(name: string, text: string, lookup: VariableLookup): Variab
   return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name} in .env)` };
 }
 
-function resolverFor(variables: Map<string, VariableValue>, jinja: boolean): (text: string) => ImageValue[] {
+function resolverFor(variables: Map<string, VariableValue>, template: TemplateFile | undefined): (text: string) => ImageValue[] {
   return (text) => {
-    // A Jinja template's tag, masked (jinja.ts): the value is known only once the template is rendered.
-    if (jinja && text.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: JINJA_EXPRESSION_NOTE } }];
+    // A template's tag, masked (template-file.ts): the value is known only once the template is rendered.
+    if (template !== undefined && text.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: expressionNote(template) } }];
     const result = interpolateCompose(text, (name) => variables.get(name));
     return [{ value: result.ok ? result.value : { unresolved: result.message } }];
   };
@@ -338,7 +338,7 @@ async function serviceOccurrences(site: ServiceSite): Promise<Occurrence[]> {
   return occurrences;
 }
 
-/** A service's name as the template writes it (`awx_{{ container_postfix }}`), for one whose key holds a masked Jinja tag. */
+/** A service's name as the template writes it (`awx_{{ container_postfix }}`), for one whose key holds a masked tag. */
 function writtenServiceName(document: Document.Parsed, key: string, text: string): string {
   const services = mapGet(document.contents, 'services') ?? document.contents;
   const pair = isMap(services) ? services.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
@@ -397,26 +397,26 @@ function isComposeFile(path: string, text: string): boolean {
   return hasComposeName(path) || composeContent(path, text);
 }
 
-/** A compose file's name, or a Jinja template's (`docker-compose.yml.j2`) that renders one. */
+/** A compose file's name, or a template's (`docker-compose.yml.j2`, `docker-compose.yml.tmpl`) that renders one. */
 export function hasComposeName(path: string): boolean {
-  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path)));
+  return COMPOSE_FILE.test(baseName(withoutTemplateSuffix(path)));
 }
 
 function composeContent(path: string, text: string): boolean {
-  return YAML_FILE.test(withoutJinjaSuffix(path)) && SERVICES_KEY.test(text) && SERVICE_FIELD.test(text);
+  return YAML_FILE.test(withoutTemplateSuffix(path)) && SERVICES_KEY.test(text) && SERVICE_FIELD.test(text);
 }
 
 /**
- * The documents of a Jinja template that do not parse even masked: their `image:` lines read one by
- * one (jinja.ts `readUnparsed`), reported as read line by line rather than as errors.
+ * The documents of a template that do not parse even masked: their `image:` lines read one by
+ * one (template-file.ts `readUnparsed`), reported as read line by line rather than as errors.
  */
-function readTemplateLineByLine(file: SourceFile, masked: string, parsed: ParsedYaml, lines: LineIndex, extracted: Extraction): void {
+function readTemplateLineByLine(file: SourceFile, template: TemplateFile, masked: string, parsed: ParsedYaml, lines: LineIndex, extracted: Extraction): void {
   const failed = parsed.failedRanges ?? [];
   if (failed.length === 0 || failed.length !== parsed.errors.length) return;
   const parts = failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] }));
-  const unparsed = readUnparsed(file.text, masked, parts, lines);
+  const unparsed = readUnparsed(file.text, masked, parts, lines, template);
   for (const image of unparsed.images) {
-    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: 'compose', lines, offset: image.offset, raw: image.raw, value: image.value, context: 'image', note: LINE_BY_LINE_NOTE }));
+    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: 'compose', lines, offset: image.offset, raw: image.raw, value: image.value, context: 'image', note: lineByLineNote(template) }));
   }
   extracted.errors = [];
   extracted.readLineByLine = unparsed.messages;
@@ -427,21 +427,21 @@ export const composeDiscoverer: Discoverer = {
   matches: hasComposeName,
   matchesContent: composeContent,
   candidate(path) {
-    return hasComposeName(path) || YAML_FILE.test(withoutJinjaSuffix(path));
+    return hasComposeName(path) || YAML_FILE.test(withoutTemplateSuffix(path));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const jinja = renderedPath(file.path) !== undefined;
-    // A Jinja template is read as the YAML around its tags (jinja.ts), at the same offsets.
-    const masked = jinja ? (maskTemplate(file.text, 'jinja') ?? file.text) : undefined;
+    const template = templateFileOf(file.path);
+    // A template is read as the YAML around its tags (template-file.ts), at the same offsets.
+    const masked = template === undefined ? undefined : (maskTemplate(file.text, template.dialect) ?? file.text);
     const parsed = masked === undefined ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
-    const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), jinja);
+    const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));
     const extracted: Extraction = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
-    if (masked !== undefined) readTemplateLineByLine(file, masked, parsed, lines, extracted);
+    if (template !== undefined && masked !== undefined) readTemplateLineByLine(file, template, masked, parsed, lines, extracted);
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   },
 };

@@ -8,7 +8,7 @@ import type { ContainerConfig, Occurrence, ScanError, UnscannedFile } from '../m
 import type { DiscoverContext, Discoverer } from './types.js';
 import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, locateInside, someChunk, walkRepositorySync, type WalkOptions } from './walk.js';
 import { decodeText } from './decode.js';
-import { withoutJinjaSuffix } from './jinja.js';
+import { withoutTemplateSuffix } from './template-file.js';
 import { TextCache } from './text-cache.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
@@ -42,7 +42,7 @@ export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 /** The size bound of a file, by its name. */
 function maxFileBytes(file: string): number {
-  const lower = withoutJinjaSuffix(file).toLowerCase();
+  const lower = withoutTemplateSuffix(file).toLowerCase();
   return lower.endsWith('.yaml') || lower.endsWith('.yml') || lower.endsWith('.json') ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
 

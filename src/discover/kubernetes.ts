@@ -20,7 +20,7 @@ import { operatorImageFields } from './operator-images.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference } from './handed-images.js';
-import { JINJA_EXPRESSION_NOTE, LINE_BY_LINE_NOTE, readUnparsed, renderedPath, withoutJinjaSuffix, type UnparsedPart } from './jinja.js';
+import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
@@ -60,9 +60,10 @@ export interface ManifestScan {
   releases: FluxRelease[];
   /** Values files Argo CD applications name in `helm.valueFiles` (read by `argoValueFilesImages`). */
   valueFiles: ArgoValueFile[];
-  /** A Jinja template's documents that do not parse even masked (not in `errors`), and the masked text. */
+  /** A template's documents that do not parse even masked (not in `errors`), the masked text, and the template. */
   unparsed: UnparsedPart[];
   masked?: string;
+  template?: TemplateFile;
 }
 
 const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
@@ -74,8 +75,8 @@ const SINGLE_CONTAINER_KEY = 'container';
 export const kubernetesDiscoverer: Discoverer = {
   kind: 'kubernetes',
   matches(path: string, text: string): boolean {
-    // A Jinja template (`deployment.yml.j2`) is a manifest when the file it renders is one.
-    path = withoutJinjaSuffix(path);
+    // A template (`deployment.yml.j2`, `deployment.yaml.tmpl`) is a manifest when the file it renders is one.
+    path = withoutTemplateSuffix(path);
     if (isKustomizationFile(path)) return false;
     // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
     // decides by parsing whether a document really is an object with apiVersion and kind.
@@ -84,12 +85,12 @@ export const kubernetesDiscoverer: Discoverer = {
     return false;
   },
   candidate(path: string): boolean {
-    path = withoutJinjaSuffix(path);
+    path = withoutTemplateSuffix(path);
     return /\.(?:ya?ml|json)$/i.test(path) && !isKustomizationFile(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const rendered = renderedPath(file.path);
-    if (rendered !== undefined) return withValuesFrom(file, collectManifestImages(file.text, { jinja: true }), rendered, context);
+    const template = templateFileOf(file.path);
+    if (template?.dialect === 'jinja') return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
     // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
     if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
       return { occurrences: [] };
@@ -97,6 +98,7 @@ export const kubernetesDiscoverer: Discoverer = {
     // A chart's other YAML files with template actions (`conf/`, `crds/` rendered by `.Files.Get | tpl`).
     const chartFile = await extractChartFileTemplate(file, context);
     if (chartFile) return chartFile;
+    if (template !== undefined) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
     return withValuesFrom(file, collectManifestImages(file.text), file.path, context);
   },
 };
@@ -139,8 +141,9 @@ function manifestOccurrences(file: SourceFile, scan: ManifestScan, path: string)
   const reportErrors = scan.objects > 0 || looksLikeManifest(path, file.text);
   // Line starts are only needed for images and container settings (a CRD file with neither can be large).
   const lines = scan.images.length > 0 || scan.unparsed.length > 0 || file.text.includes('containers') ? new LineIndex(file.text) : undefined;
-  const unparsed = lines !== undefined && scan.masked !== undefined && reportErrors ? readUnparsed(file.text, scan.masked, scan.unparsed, lines) : undefined;
-  const images: ManifestImage[] = unparsed === undefined ? scan.images : [...scan.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: 'image', note: LINE_BY_LINE_NOTE }))];
+  const { masked, template } = scan;
+  const unparsed = lines !== undefined && masked !== undefined && template !== undefined && reportErrors ? readUnparsed(file.text, masked, scan.unparsed, lines, template) : undefined;
+  const images: ManifestImage[] = unparsed === undefined || template === undefined ? scan.images : [...scan.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: 'image', note: lineByLineNote(template) }))];
   const occurrences: Occurrence[] = lines === undefined ? [] : images.map((image) =>
     makeOccurrence({
       file: file.path,
@@ -235,26 +238,27 @@ function isPlainCustomResourceDefinition(documentText: string): boolean {
  * Every container image written in a manifest file (all documents), deduplicated by position.
  * `prefilter: false` parses every document (the prefilter's tests compare both).
  */
-export function collectManifestImages(text: string, options: { prefilter?: boolean; jinja?: boolean } = {}): ManifestScan {
-  // A Jinja template is read as the YAML around its tags (jinja.ts), at the same offsets.
-  const masked = options.jinja ? maskTemplate(text, 'jinja') : undefined;
+export function collectManifestImages(text: string, options: { prefilter?: boolean; template?: TemplateFile } = {}): ManifestScan {
+  const { template } = options;
+  // A template is read as the YAML around its tags (template-file.ts), at the same offsets.
+  const masked = template === undefined ? undefined : maskedTemplate(text, template);
   let parsed = parseYamlDocuments(masked ?? text, options.prefilter === false ? undefined : cannotHoldImage);
   // A manifest template for some other tool (`{{ }}` actions outside a Helm chart, `@NAME@` values
   // filled in by sed) is read as the YAML around its placeholders; images holding one are unresolved.
-  if (parsed.errors.length > 0 && !options.jinja) {
+  if (parsed.errors.length > 0 && template === undefined) {
     const actionsMasked = maskTemplate(text, 'actions');
     const masked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
     const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
   // A `.json` manifest holding several objects one after another (a JSON stream, as kubectl reads it).
-  if (parsed.errors.length > 0 && !options.jinja) {
+  if (parsed.errors.length > 0 && template === undefined) {
     const stream = parseJsonStream(text);
     if (stream) parsed = { ...stream, skipped: 0 };
   }
-  // What of a Jinja template does not parse is read line by line (jinja.ts `readUnparsed`), not an error.
+  // What of a template does not parse is read line by line (template-file.ts `readUnparsed`), not an error.
   const failed = parsed.failedRanges ?? [];
-  const unparsed = options.jinja && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
+  const unparsed = template !== undefined && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
   const errors = unparsed.length > 0 ? [] : [...parsed.errors];
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.
@@ -263,7 +267,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
   const releases: FluxRelease[] = [];
   const valueFiles: ArgoValueFile[] = [];
   parsed.documents.forEach((document) => {
-    const walker = new ManifestWalker(document, text, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
+    const walker = new ManifestWalker(document, text, template === undefined ? TEMPLATE_ACTION_NOTE : expressionNote(template), (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
       if (existing && (viaAlias || !existing.viaAlias)) return;
       byOffset.set(image.offset, { image, viaAlias });
@@ -279,7 +283,17 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked, template };
+}
+
+/**
+ * A template masked for parsing, in its dialect; a template of `{{ }}` actions also has its sed
+ * `@NAME@` placeholders masked. The text itself when it holds no template syntax.
+ */
+function maskedTemplate(text: string, template: TemplateFile): string {
+  if (template.dialect === 'jinja') return maskTemplate(text, 'jinja') ?? text;
+  const actions = maskTemplate(text, 'actions') ?? text;
+  return maskAtPlaceholders(actions) ?? actions;
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */

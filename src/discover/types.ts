@@ -47,7 +47,7 @@ export interface Extraction {
   /**
    * Parts of a template that do not parse as YAML until it is rendered, whose `image:` lines were
    * read line by line: reported like `errors` but as warnings, since the file is valid and only what
-   * is not on those lines went unread (see jinja.ts).
+   * is not on those lines went unread (see template-file.ts).
    */
   readLineByLine?: string[];
   /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { imageLines, JINJA_EXPRESSION_NOTE, renderedPath } from '../../src/discover/jinja.js';
+import { imageLines, JINJA_EXPRESSION_NOTE, templateFileOf } from '../../src/discover/template-file.js';
 import { maskTemplate } from '../../src/discover/template-mask.js';
 
-describe('Jinja template names', () => {
+describe('template names', () => {
   it.each([
     ['roles/x/templates/deployment.yml.j2', 'roles/x/templates/deployment.yml'],
     ['docker-compose.yml.jinja', 'docker-compose.yml'],
@@ -13,8 +13,24 @@ describe('Jinja template names', () => {
     ['.j2', undefined],
     ['deployment.yml', undefined],
     ['notes.j2.md', undefined],
-  ])('%s renders %s', (path, rendered) => {
-    expect(renderedPath(path)).toBe(rendered);
+  ])('%s renders %s (Jinja)', (path, rendered) => {
+    const template = templateFileOf(path);
+    expect(template?.rendered).toBe(rendered);
+    if (template) expect([template.dialect, template.noun]).toEqual(['jinja', 'Jinja template']);
+  });
+
+  it.each([
+    ['deploy/deployment.yaml.tmpl', 'deploy/deployment.yaml'],
+    ['docker-compose.yml.template', 'docker-compose.yml'],
+    ['k8s/app.yaml.TPL', 'k8s/app.yaml'],
+    ['helmfile.d/manifests.yaml.gotmpl', 'helmfile.d/manifests.yaml'],
+    ['cluster/addons/dns/coredns.yaml.in', 'cluster/addons/dns/coredns.yaml'],
+    ['templates/.tmpl', undefined],
+    ['deployment.tmpl.yaml', undefined],
+  ])('%s renders %s ({{ }} actions)', (path, rendered) => {
+    const template = templateFileOf(path);
+    expect(template?.rendered).toBe(rendered);
+    if (template) expect([template.dialect, template.noun]).toEqual(['actions', 'template']);
   });
 });
 

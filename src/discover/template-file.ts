@@ -1,37 +1,68 @@
 /**
- * Jinja templates of compose files and Kubernetes manifests (Ansible roles' `templates/*.yml.j2`,
- * harbor's `docker-compose.yml.jinja`): which files are such templates, and how the parts of one
- * that are YAML only once rendered are read. The template is masked for parsing by
- * template-mask.ts (its `jinja` dialect).
+ * Templates of compose files and Kubernetes manifests: files a tool renders into one before it is
+ * applied. Jinja (Ansible roles' `templates/*.yml.j2`, harbor's `docker-compose.yml.jinja`) and
+ * the other common suffixes (`deployment.yaml.tmpl` for Go templates or envsubst,
+ * `.template`, `.tpl`, `.gotmpl`, autoconf's `.in`): which files are such templates, and how the
+ * parts of one that are YAML only once rendered are read. The template is masked for parsing by
+ * template-mask.ts, in the dialect its suffix names.
  */
 import type { LineIndex } from './position.js';
-import { TEMPLATE_ACTION_MARK } from './template-mask.js';
+import { TEMPLATE_ACTION_MARK, type TemplateDialect } from './template-mask.js';
 
-/** `.j2`, `.jinja` and `.jinja2`: the suffixes Ansible, Salt and Python tools give Jinja templates. */
-const JINJA_SUFFIXES = ['.j2', '.jinja', '.jinja2'];
+/** A template of a compose file or a manifest, as its name tells. */
+export interface TemplateFile {
+  /** The path of the file it renders (`roles/x/templates/deployment.yml.j2` -> `roles/x/templates/deployment.yml`). */
+  rendered: string;
+  dialect: TemplateDialect;
+  /** What messages call it. */
+  noun: 'Jinja template' | 'template';
+}
+
+/**
+ * Suffixes of templates, and their syntax: Jinja's for the ones Ansible, Salt and Python tools
+ * give Jinja templates; Go text/template `{{ }}` actions (and `@NAME@` that sed fills in) for the rest.
+ */
+const TEMPLATE_SUFFIXES: ReadonlyArray<[suffix: string, dialect: TemplateDialect]> = [
+  ['.j2', 'jinja'],
+  ['.jinja', 'jinja'],
+  ['.jinja2', 'jinja'],
+  ['.tmpl', 'actions'],
+  ['.gotmpl', 'actions'],
+  ['.tpl', 'actions'],
+  ['.template', 'actions'],
+  ['.in', 'actions'],
+];
 
 /** The unresolved note of an image that holds Jinja syntax. */
 export const JINJA_EXPRESSION_NOTE = 'a Jinja expression fills it in when the template is rendered';
 
+/** The unresolved note of an image that holds a template action, in a template of another syntax. */
+const ACTION_NOTE = 'a {{ }} template action fills it in when the template is rendered';
+
 /**
- * The path of the file a Jinja template renders (`roles/x/templates/deployment.yml.j2` ->
- * `roles/x/templates/deployment.yml`), or undefined when the path is no Jinja template. Only the
- * inner name decides what kind of file the template is.
+ * The template a path names, or undefined when it is no template. Only the inner name decides what
+ * kind of file the template renders.
  */
-export function renderedPath(path: string): string | undefined {
+export function templateFileOf(path: string): TemplateFile | undefined {
   const lower = path.toLowerCase();
-  for (const suffix of JINJA_SUFFIXES) {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
     if (lower.endsWith(suffix) && path.length > suffix.length) {
-      const inner = path.slice(0, path.length - suffix.length);
-      return inner.endsWith('/') ? undefined : inner;
+      const rendered = path.slice(0, path.length - suffix.length);
+      if (rendered.endsWith('/')) return undefined;
+      return { rendered, dialect, noun: dialect === 'jinja' ? 'Jinja template' : 'template' };
     }
   }
   return undefined;
 }
 
-/** The rendered path of a Jinja template, or the path itself. */
-export function withoutJinjaSuffix(path: string): string {
-  return renderedPath(path) ?? path;
+/** The path of the file a template renders, or the path itself. */
+export function withoutTemplateSuffix(path: string): string {
+  return templateFileOf(path)?.rendered ?? path;
+}
+
+/** Why an image holding the template's syntax is unresolved. */
+export function expressionNote(template: TemplateFile): string {
+  return template.dialect === 'jinja' ? JINJA_EXPRESSION_NOTE : ACTION_NOTE;
 }
 
 /** An image read from its line in a part of a template that does not parse as YAML. */
@@ -49,7 +80,7 @@ export interface LineImage {
  * a line (or of a list item) with a scalar on its line. `masked` is the text `maskTemplate` made of it, which tells
  * the keys and the tags apart; `raw` comes from the template. A value holding a tag is unresolved.
  */
-export function imageLines(text: string, masked: string, start: number, end: number): LineImage[] {
+export function imageLines(text: string, masked: string, start: number, end: number, note = JINJA_EXPRESSION_NOTE): LineImage[] {
   const images: LineImage[] = [];
   let lineStart = start;
   while (lineStart < end) {
@@ -59,7 +90,7 @@ export function imageLines(text: string, masked: string, start: number, end: num
     const span = valueStart < 0 ? undefined : scalarSpan(masked, valueStart, lineEnd);
     if (span !== undefined) {
       const written = masked.slice(span[0], span[1]);
-      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
+      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: note } : written;
       images.push({ offset: span[0], raw: text.slice(span[0], span[1]), value });
     }
     lineStart = lineEnd + 1;
@@ -108,15 +139,15 @@ export interface UnparsedPart {
  * What is read of the documents of a template that do not parse: their `image:` lines, and for each
  * a message (at its first line) saying that the rest of it was not read.
  */
-export function readUnparsed(text: string, masked: string, parts: UnparsedPart[], lines: LineIndex): { images: LineImage[]; messages: string[] } {
+export function readUnparsed(text: string, masked: string, parts: UnparsedPart[], lines: LineIndex, template: TemplateFile): { images: LineImage[]; messages: string[] } {
   const images: LineImage[] = [];
   const messages: string[] = [];
   for (const part of parts) {
-    const found = imageLines(text, masked, part.start, part.end);
+    const found = imageLines(text, masked, part.start, part.end, expressionNote(template));
     images.push(...found);
     const line = lines.positionAt(firstContent(masked, part.start, part.end)).line;
     const read = found.length === 1 ? 'its one `image:` line was read' : `its ${found.length} \`image:\` lines were read`;
-    messages.push(`line ${line}: this document of the Jinja template is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
+    messages.push(`line ${line}: this document of the ${template.noun} is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
   }
   return { images, messages };
 }
@@ -128,7 +159,9 @@ function firstContent(text: string, start: number, end: number): number {
 }
 
 /** The note of an image read from its line (`readUnparsed`). */
-export const LINE_BY_LINE_NOTE = 'read from its line: this part of the Jinja template is YAML only once rendered';
+export function lineByLineNote(template: TemplateFile): string {
+  return `read from its line: this part of the ${template.noun} is YAML only once rendered`;
+}
 
 function isSpace(char: string | undefined): boolean {
   return char === ' ' || char === '\t' || char === '\r' || char === '\n';
