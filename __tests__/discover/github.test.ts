@@ -27,6 +27,33 @@ describe('github workflow discoverer', () => {
     expect(occurrences.map((o) => [o.context, o.reference, `${o.line}:${o.column}`])).toEqual(expected);
   });
 
+  it("finds the images a step's bash script pulls with docker run and docker pull, at their place, and nothing else", async () => {
+    const { occurrences, errors } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/docker-run.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context, o.note])).toEqual([
+      ['10:69', 'postgres:${{ matrix.pg }}', 'docker.io/library/postgres:15', 'jobs.test.steps[0].run', 'pulled by `docker run` in the script; matrix value 1 of 2'],
+      ['10:69', 'postgres:${{ matrix.pg }}', 'docker.io/library/postgres:16', 'jobs.test.steps[0].run', 'pulled by `docker run` in the script; matrix value 2 of 2'],
+      ['15:28', 'ghcr.io/owner/tool:1.2', 'ghcr.io/owner/tool:1.2', 'jobs.test.steps[1].run', 'pulled by `docker pull` in the script'],
+      ['19:14', 'hadolint/hadolint:v2.12.0', 'docker.io/hadolint/hadolint:v2.12.0', 'jobs.test.steps[1].run', 'pulled by `docker run` in the script'],
+      ['23:27', '$IMAGE', 'the shell expands $IMAGE when the step runs', 'jobs.test.steps[1].run', 'pulled by `docker run` in the script'],
+      ['27:26', 'ngnix:latest', 'docker.io/library/ngnix:latest', 'jobs.test.steps[1].run', 'pulled by `docker run` in the script'],
+    ]);
+  });
+
+  it('reads the images a release job pulls by a matrix value and the commit (hadolint)', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/hadolint-release.yml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.problem?.message])).toEqual([
+      ['41:46', 'expression ${{ github.sha }} is only known when the workflow runs'],
+      ['42:46', 'expression ${{ github.sha }} is only known when the workflow runs'],
+    ]);
+  });
+
+  it('reads a composite action step only when its shell is bash or sh', async () => {
+    const text = 'runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: docker run --rm alpine:3.20 true\n    - shell: pwsh\n      run: docker run mcr.microsoft.com/powershell:7.4\n';
+    const { occurrences } = await githubActionDiscoverer.extract({ path: 'action.yml', text }, fixtureContext('github-workflow'));
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([['5:28', 'docker.io/library/alpine:3.20', 'runs.steps[0].run']]);
+  });
+
   it('finds job containers, service containers and docker:// steps', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
     expect(summary(occurrences.filter((occurrence) => occurrence.context!.startsWith('jobs.integration.')))).toEqual([

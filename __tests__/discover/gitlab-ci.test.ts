@@ -3,6 +3,18 @@ import { gitlabCiDiscoverer } from '../../src/discover/gitlab-ci.js';
 import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('gitlab-ci discoverer', () => {
+  it("finds the images a job's scripts pull with docker run and docker pull, with the job's variables", async () => {
+    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'scripts/.gitlab-ci.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['12:23', 'postgres:$PG', 'docker.io/library/postgres:16.4', 'test.script[0]'],
+      ['13:23', '$TOOL', 'ghcr.io/acme/tool:2', 'test.script[1]'],
+      ['16:16', 'redis:7.4', 'docker.io/library/redis:7.4', 'test.script[2]'],
+      ['17:18', '$(cat image.txt)', 'the shell expands $(cat image.txt) when the job runs', 'test.script[3]'],
+      ['19:22', 'busybox:1.36', 'docker.io/library/busybox:1.36', '.hidden.script'],
+      ['5:19', 'alpine:3.20', 'docker.io/library/alpine:3.20', 'default.before_script[0]'],
+    ]);
+  });
+
   it('matches the pipeline file and included *.gitlab-ci.yml files', () => {
     for (const path of ['.gitlab-ci.yml', 'sub/.gitlab-ci.yaml', 'ci/build.gitlab-ci.yml', 'templates/Docker.gitlab-ci.yml']) {
       expect(gitlabCiDiscoverer.matches(path, ''), path).toBe(true);

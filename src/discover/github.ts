@@ -1,5 +1,6 @@
 /**
- * GitHub Actions: workflow files (job containers, service containers, `docker://` steps; also
+ * GitHub Actions: workflow files (job containers, service containers, `docker://` steps, images a
+ * step's bash or sh script pulls with `docker run`, `docker create` or `docker pull`; also
  * Gitea's and Forgejo's workflows and workflow templates) with
  * the images well-known actions are given as inputs (`docker/setup-qemu-action`'s `image`), with
  * `${{ matrix.* }}` (and `${{ matrix.x || 'fallback' }}`, `${{ (matrix.x == 'a') && 'img' || '' }}`)
@@ -14,6 +15,8 @@ import { LineIndex } from './position.js';
 import { mapGet, scalarString, toPlain } from './yaml.js';
 import { evaluateExpression, parseExpression, type Expression } from './github-expressions.js';
 import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { scriptImages } from './script-images.js';
+import type { ShellWord } from './shell-commands.js';
 
 /**
  * Workflows GitHub runs, the same syntax Gitea and Forgejo Actions run from their own folders, and
@@ -150,6 +153,38 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
   return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
 }
 
+/**
+ * The values of an image word of a step's script: `${{ }}` expressions are substituted before the
+ * shell runs (expanded as in the workflow's own fields); a shell expansion is known only when it runs.
+ */
+function scriptWordValues(word: ShellWord, resolve: (text: string) => ImageValue[]): ImageValue[] {
+  const withoutExpressions = word.text.replace(EXPRESSION, '');
+  if (withoutExpressions.includes('$') || withoutExpressions.includes('`')) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
+  return resolve(word.text);
+}
+
+/** The shell a step's `run` is given to, as written on the step, its job's or the workflow's `defaults.run`. */
+function writtenShell(document: Document.Parsed, owners: readonly unknown[]): string | undefined {
+  for (const owner of owners) {
+    const shell = scalarString(mergedGet(document, owner, 'shell')) ?? scalarString(mergedGet(document, mergedGet(document, mergedGet(document, owner, 'defaults'), 'run'), 'shell'));
+    if (shell !== undefined) return shell;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a step's script runs in a POSIX shell (bash or sh), whose `docker run` commands are read:
+ * the shell written for it, or else the runner's default (bash, but PowerShell on Windows runners).
+ */
+function runsInPosixShell(document: Document.Parsed, step: unknown, job: unknown): boolean {
+  const shell = writtenShell(document, [step, job, document.contents]);
+  if (shell !== undefined) {
+    const program = shell.trim().split(' ')[0];
+    return program === 'bash' || program === 'sh';
+  }
+  return !JSON.stringify(toPlain(document, mergedGet(document, job, 'runs-on')) ?? '').toLowerCase().includes('windows');
+}
+
 function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
   const occurrences: Occurrence[] = [];
   for (const [jobId, job] of mapPairs(document, mapGet(document.contents, 'jobs'))) {
@@ -170,6 +205,11 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
       const input = actionImageInput(document, step);
       if (input) occurrences.push(...site(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+      if (runsInPosixShell(document, step, job)) {
+        const node = mergedGet(document, step, 'run');
+        const context = `jobs.${jobId}.steps[${index}].run`;
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve) }));
+      }
     });
   }
   return occurrences;
@@ -206,6 +246,11 @@ function actionOccurrences(document: Document.Parsed, file: SourceFile, lines: L
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `runs.steps[${index}].uses`));
       const input = actionImageInput(document, step);
       if (input) occurrences.push(...inputSite(input.node, `runs.steps[${index}].with.${input.input}`));
+      const shell = scalarString(mergedGet(document, step, 'shell'))?.trim().split(' ')[0];
+      if (shell === 'bash' || shell === 'sh') {
+        const node = mergedGet(document, step, 'run');
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-action', text: file.text, lines, node, context: `runs.steps[${index}].run`, resolve: (word) => scriptWordValues(word, actionResolve) }));
+      }
     });
   }
   return occurrences;

@@ -15,6 +15,8 @@ import { LineIndex } from './position.js';
 import { isMap, isScalar, isSeq, mapGet, scalarString } from './yaml.js';
 import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
 import { ROOT_PIPELINE, followIncludes, isIncludedByRoot } from './gitlab-include.js';
+import { scriptImages } from './script-images.js';
+import type { ShellWord } from './shell-commands.js';
 
 /** Top-level keys that are not jobs. */
 const RESERVED_KEYS = new Set([
@@ -303,6 +305,26 @@ function runsWithDefault(jobs: Map<string, Job>, name: string, job: Job, default
   return listItems(inherit.document, fromDefault).some((item) => scalarString(item) === key);
 }
 
+const SCRIPT_KEYS = ['before_script', 'script', 'after_script'];
+
+/**
+ * The images a job's (or the default's) scripts pull with `docker run`/`pull`. GitLab hands the job's
+ * variables to the shell, so `$NAME` resolves as in the job's `image`; a command substitution is
+ * known only when the script runs.
+ */
+function scriptOccurrences(part: PipelinePart, owner: unknown, prefix: string, resolve: (text: string) => ImageValue[]): Occurrence[] {
+  const { document, file, lines } = part;
+  const resolveWord = (word: ShellWord): ImageValue[] =>
+    word.text.includes('$(') || word.text.includes('`') ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve(word.text);
+  return SCRIPT_KEYS.flatMap((key) => {
+    const scripts = mergedGet(document, owner, key);
+    const commands = isScalar(scripts) ? [scripts] : listItems(document, scripts).flatMap((item) => (isSeq(item) ? listItems(document, item) : [item]));
+    return commands.flatMap((node, index) =>
+      scriptImages({ file: file.path, kind: 'gitlab-ci', text: file.text, lines, node, context: `${prefix}${key}${isScalar(scripts) ? '' : `[${index}]`}`, resolve: resolveWord }),
+    );
+  });
+}
+
 function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence[] {
   const { document, file, lines } = part;
   const occurrences: Occurrence[] = [];
@@ -326,8 +348,11 @@ function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence
   for (const [jobName, job] of jobsOf(document)) {
     // On GitLab's hosted macOS runners `image` names the macOS VM image (`macos-15-xcode-16`), not a container.
     if (onHostedMacOs(pipeline.jobs, job, defaults)) continue;
-    imagesOf(job.node, `${jobName}.`, jobResolver(pipeline, job));
+    const resolve = jobResolver(pipeline, job);
+    imagesOf(job.node, `${jobName}.`, resolve);
+    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolve));
   }
+  occurrences.push(...scriptOccurrences(part, defaults, 'default.', resolverFor(pipeline.variables)));
   return occurrences;
 }
 

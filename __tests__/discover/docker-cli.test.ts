@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { dockerCommandImage } from '../../src/discover/docker-cli.js';
+import { shellCommands } from '../../src/discover/shell-commands.js';
+
+const imageOf = (command: string) => {
+  const found = dockerCommandImage(shellCommands(command)[0] ?? []);
+  return found && [found.command, found.word.text];
+};
+
+describe('dockerCommandImage', () => {
+  it.each([
+    ['docker run alpine:3.20 echo hi', ['docker run', 'alpine:3.20']],
+    ['docker run --rm -it -e A=b -v /a:/b --name x -p 80:80 nginx:1.27', ['docker run', 'nginx:1.27']],
+    ['docker run -dp 8080:80 --network=host -eKEY=v -w/src httpd:2.4', ['docker run', 'httpd:2.4']],
+    ['docker run --privileged --pull always --platform linux/arm64 -- tonistiigi/binfmt --install all', ['docker run', 'tonistiigi/binfmt']],
+    ['docker create --name c busybox:1.36', ['docker create', 'busybox:1.36']],
+    ['docker pull -q --platform linux/amd64 ghcr.io/o/r:1', ['docker pull', 'ghcr.io/o/r:1']],
+    ['docker container run --rm redis:7', ['docker container run', 'redis:7']],
+    ['docker image pull postgres:16', ['docker image pull', 'postgres:16']],
+    ['docker --context remote -H tcp://h:2376 run mongo:7', ['docker run', 'mongo:7']],
+    ['sudo -E docker run ubuntu:24.04', ['docker run', 'ubuntu:24.04']],
+    ['sudo -u ci env A=1 docker pull debian:12', ['docker pull', 'debian:12']],
+    ['timeout 60 docker run node:22', ['docker run', 'node:22']],
+    ['CI=true DEBUG=1 docker run python:3.13', ['docker run', 'python:3.13']],
+    ['if docker run golang:1.23 go test; then', ['docker run', 'golang:1.23']],
+    ['docker run $IMAGE', ['docker run', '$IMAGE']],
+  ])('%s', (command, expected) => {
+    expect(imageOf(command)).toEqual(expected);
+  });
+
+  it.each([
+    'docker run --some-new-flag x alpine',
+    'docker run -Z alpine',
+    'docker build -t app .',
+    'docker compose run web',
+    'docker run',
+    'docker run --rm',
+    'echo docker run alpine',
+    'podman run alpine',
+    'docker-compose run web',
+    'docker ps',
+  ])('%s names no image here', (command) => {
+    expect(imageOf(command)).toBeUndefined();
+  });
+});

@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shellCommands } from '../../src/discover/shell-commands.js';
+
+const texts = (script: string) => shellCommands(script).map((words) => words.map((word) => word.text));
+
+describe('shellCommands', () => {
+  it('splits commands at newlines and operators, and keeps a continued line in its command', () => {
+    expect(texts('a b; c && d || e | f & g\nh \\\n  i\n(j)')).toEqual([['a', 'b'], ['c'], ['d'], ['e'], ['f'], ['g'], ['h', 'i'], ['j']]);
+  });
+
+  it('removes quotes and backslashes, keeps expansions as written and marks them', () => {
+    const [words] = shellCommands(`run "a b" 'c $d' e\\ f "$X" \${Y:-z} $(cat "f") \`w\` \${{ matrix.x }}`);
+    expect(words.map((word) => [word.text, word.expands])).toEqual([
+      ['run', false],
+      ['a b', false],
+      ['c $d', false],
+      ['e f', false],
+      ['$X', true],
+      ['${Y:-z}', true],
+      ['$(cat "f")', true],
+      ['`w`', true],
+      ['${{ matrix.x }}', true],
+    ]);
+  });
+
+  it('places each word where it is written, and says when it is one quoted string', () => {
+    const script = `docker run "img:1" x'y'z`;
+    const [words] = shellCommands(script);
+    expect(words.map((word) => [script.slice(word.start, word.end), word.quoted])).toEqual([
+      ['docker', false],
+      ['run', false],
+      ['"img:1"', true],
+      ["x'y'z", false],
+    ]);
+  });
+
+  it('skips comments and here-document bodies (indented as in a YAML block)', () => {
+    const script = '  # docker run a\n  cat <<EOF > x\n  docker run b\n  EOF\n  cat <<-\'END\'\n  docker run c\n  END\n  echo done # docker run d\n';
+    expect(texts(script)).toEqual([['cat', '>', 'x'], ['cat'], ['echo', 'done']]);
+  });
+
+  it('reads only [start, end) of the text', () => {
+    const text = 'x: |\n  docker run a\nnext: 1\n';
+    expect(shellCommands(text, 5, text.indexOf('next')).map((words) => words.map((word) => word.text))).toEqual([['docker', 'run', 'a']]);
+  });
+
+  it('never throws, and its words lie in order inside the range, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\\', '"', "'", '`', '$', '(', ')', '{', '}', '#', '<', ';', '|') }), (script) => {
+        let last = 0;
+        for (const words of shellCommands(script)) {
+          for (const word of words) {
+            expect(word.start).toBeGreaterThanOrEqual(last);
+            expect(word.end).toBeGreaterThan(word.start);
+            expect(word.end).toBeLessThanOrEqual(script.length);
+            last = word.end;
+          }
+        }
+      }),
+    );
+  });
+
+  it('reads unclosed quotes, expansions and many here-documents once (no rescans)', () => {
+    const many = '${{'.repeat(50_000) + '$('.repeat(50_000) + '<<A '.repeat(20_000) + '\n' + 'x\n'.repeat(20_000);
+    const commands = shellCommands(many);
+    expect(commands.length).toBeLessThanOrEqual(1);
+  });
+});

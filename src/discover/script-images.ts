@@ -1,0 +1,76 @@
+/**
+ * Images a CI step's shell script pulls with `docker run`, `docker create` or `docker pull`
+ * (shell-commands.ts splits the script, docker-cli.ts reads the command). The script is read where
+ * it is written: a literal block (`run: |`), or a one-line scalar without escapes, so each image
+ * is at its exact place. A folded block or an escaped string is not read (its text is not where
+ * the shell sees it). A literal image that is not a valid reference is not reported: the command
+ * fails when it runs, and reading it as an image would only guess.
+ */
+import { isScalar } from 'yaml';
+import type { Kind, Occurrence } from '../model.js';
+import { normalizeForOccurrence } from '../reference/index.js';
+import { dockerCommandImage } from './docker-cli.js';
+import { MAX_IMAGE_TEXT, type ImageValue } from './image-site.js';
+import { makeOccurrence } from './occurrence.js';
+import type { LineIndex } from './position.js';
+import { shellCommands, type ShellWord } from './shell-commands.js';
+
+export interface ScriptSite {
+  file: string;
+  kind: Kind;
+  text: string;
+  lines: LineIndex;
+  /** The YAML scalar holding the script. */
+  node: unknown;
+  context: string;
+  /** The values of an image word that holds an expansion. */
+  resolve: (word: ShellWord) => ImageValue[];
+}
+
+/** `[start, end)` of a script in the file, where its text is the scalar's value line for line; undefined otherwise. */
+function scriptRange(node: unknown, text: string): [number, number] | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+  const [start, end] = node.range;
+  const written = text.slice(start, end);
+  switch (node.type) {
+    case 'BLOCK_LITERAL': {
+      const headerEnd = text.indexOf('\n', start);
+      return headerEnd < 0 || headerEnd >= end ? undefined : [headerEnd + 1, end];
+    }
+    case 'PLAIN':
+      return written.includes('\n') ? undefined : [start, end];
+    case 'QUOTE_SINGLE':
+      return written.includes('\n') || written.slice(1, -1).includes("''") ? undefined : [start + 1, end - 1];
+    case 'QUOTE_DOUBLE':
+      return written.includes('\n') || written.includes('\\') ? undefined : [start + 1, end - 1];
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a literal word is an image reference (or a placeholder), not some other word read as one. */
+function isReference(text: string): boolean {
+  const normalized = normalizeForOccurrence(text);
+  return normalized.ok || (normalized.placeholders?.length ?? 0) > 0;
+}
+
+/** The occurrences of the images a script pulls. */
+export function scriptImages(site: ScriptSite): Occurrence[] {
+  const range = scriptRange(site.node, site.text);
+  if (range === undefined) return [];
+  const occurrences: Occurrence[] = [];
+  for (const words of shellCommands(site.text, range[0], range[1])) {
+    const image = dockerCommandImage(words);
+    if (image === undefined) continue;
+    const { word } = image;
+    if (word.text.length > MAX_IMAGE_TEXT || (!word.expands && !isReference(word.text))) continue;
+    const offset = word.quoted ? word.start + 1 : word.start;
+    const raw = site.text.slice(offset, word.quoted ? word.end - 1 : word.end);
+    const values = word.expands ? site.resolve(word) : [{ value: word.text }];
+    for (const value of values) {
+      const note = `pulled by \`${image.command}\` in the script${value.note ? `; ${value.note}` : ''}`;
+      occurrences.push(makeOccurrence({ file: site.file, kind: site.kind, lines: site.lines, offset, raw, value: value.value, context: site.context, note }));
+    }
+  }
+  return occurrences;
+}
