@@ -3,6 +3,11 @@ import { azurePipelinesDiscoverer } from '../../src/discover/azure-pipelines.js'
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('azure-pipelines discoverer', () => {
+  it("finds the image a bash step pulls with docker run, its $(macro) substituted; a script step (cmd on Windows agents) is not read", async () => {
+    const { occurrences } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'scripts/azure-pipelines.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([['4:27', '$(img)', 'mcr.microsoft.com/dotnet/sdk:8.0', 'steps[0].bash']]);
+  });
+
   it('matches pipeline files', () => {
     for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines.yaml', '.azure-pipelines/release.yaml', '.azure-pipelines/templates/steps.yml', 'src/.azure-pipelines/jobs/test.yaml']) {
       expect(azurePipelinesDiscoverer.matches(path, ''), path).toBe(true);

@@ -3,6 +3,15 @@ import { bitbucketDiscoverer } from '../../src/discover/bitbucket.js';
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('bitbucket discoverer', () => {
+  it("finds the images a step's script and after-script pull with docker run and docker pull", async () => {
+    const { occurrences } = await extractFixture(bitbucketDiscoverer, 'bitbucket', 'scripts/bitbucket-pipelines.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['8:58', 'koalaman/shellcheck:v0.10.0', 'docker.io/koalaman/shellcheck:v0.10.0', 'pipelines.default[0].step.script[0]'],
+      ['9:25', '$BITBUCKET_REPO_SLUG:latest', '$BITBUCKET_REPO_SLUG is a Bitbucket variable, known only when the pipeline runs', 'pipelines.default[0].step.script[1]'],
+      ['11:24', 'alpine:3.20', 'docker.io/library/alpine:3.20', 'pipelines.default[0].step.after-script[0]'],
+    ]);
+  });
+
   it('matches bitbucket-pipelines.yml only', () => {
     expect(bitbucketDiscoverer.matches('bitbucket-pipelines.yml', '')).toBe(true);
     expect(bitbucketDiscoverer.matches('bitbucket-pipelines.yaml', '')).toBe(false);

@@ -7,6 +7,15 @@ import { extractFixture, fixture, positionedSummary, summary } from './discover-
 const FIXTURES = fileURLToPath(new URL('../fixtures/discover/buildkite/', import.meta.url));
 
 describe('buildkite discoverer', () => {
+  it("finds the images a step's command or commands pull with docker run and docker pull", async () => {
+    const { occurrences } = await extractFixture(buildkiteDiscoverer, 'buildkite', 'scripts/.buildkite/pipeline.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['3:30', 'node:22', 'docker.io/library/node:22', 'steps[0].command'],
+      ['6:21', 'redis:7.4', 'docker.io/library/redis:7.4', 'steps[1].commands[0]'],
+      ['7:26', 'postgres:16', 'docker.io/library/postgres:16', 'steps[1].commands[1]'],
+    ]);
+  });
+
   it('reads pipelines under .buildkite/ and buildkite.yml; other YAML there only with top-level steps', () => {
     for (const path of ['.buildkite/pipeline.yml', '.buildkite/pipeline.release.yaml', 'svc/.buildkite/pipeline.json', 'buildkite.yml', 'ci/buildkite.yaml']) {
       expect(buildkiteDiscoverer.matches(path, ''), path).toBe(true);
@@ -112,6 +121,7 @@ describe('buildkite discoverer', () => {
       '.buildkite/pipeline.yaml': ['buildkite'],
       '.buildkite/rbac.yaml': ['kubernetes'],
       'ci/buildkite.yml': ['buildkite'],
+      'scripts/.buildkite/pipeline.yml': ['buildkite'],
     });
   });
 });

@@ -3,6 +3,11 @@ import { droneDiscoverer, woodpeckerCombinations } from '../../src/discover/dron
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('drone / woodpecker discoverer', () => {
+  it("finds the images a step's commands pull with docker run", async () => {
+    const { occurrences } = await extractFixture(droneDiscoverer, 'drone', 'scripts/.drone.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([['7:25', 'golang:1.23', 'docker.io/library/golang:1.23', 'pipeline "default" steps[0].commands[0]']]);
+  });
+
   it('matches Drone and Woodpecker pipeline files', () => {
     for (const path of ['.drone.yml', 'svc/.drone.yaml', '.woodpecker.yml', '.woodpecker.yaml', '.woodpecker/test.yaml']) {
       expect(droneDiscoverer.matches(path, ''), path).toBe(true);

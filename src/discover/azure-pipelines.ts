@@ -21,6 +21,7 @@ import type { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
 import { baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { oncePerScan } from './per-scan.js';
+import { scriptImages } from './script-images.js';
 
 /** `azure-pipelines.yml` anywhere, and YAML files under a `.azure-pipelines/` folder at any depth (templates in `templates/`). */
 function isPipelinePath(path: string): boolean {
@@ -148,6 +149,13 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key)) continue;
         const childPath = path ? `${path}.${key}` : key;
+        // A `bash` step's script, with the variables in scope (`$(name)` macros are substituted before it runs).
+        if (key === 'bash' && isScalar(pair.value)) {
+          const [inScope, all] = withIncluding(scope, [], including);
+          const resolve = resolverFor(inScope, all, aliases);
+          occurrences.push(...scriptImages({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve(word.text) }));
+          continue;
+        }
         if (key === 'container') {
           const legs = matrixLegs(document, node);
           if (isScalar(pair.value)) {

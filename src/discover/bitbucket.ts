@@ -2,7 +2,7 @@
  * Bitbucket Pipelines: `bitbucket-pipelines.yml`. The default `image`, service images under
  * `definitions.services`, and the `image` of every `step`, wherever steps are written
  * (pipelines, parallel groups, stages, and step anchors under `definitions`), and pipes run from an
- * image (`pipe: docker://...`). Aliased steps
+ * image (`pipe: docker://...`), and the images a step's `script` pulls with `docker run`. Aliased steps
  * (`- step: *build`) are reported once, where the anchor is written.
  */
 import { isMap, isSeq, type Document } from 'yaml';
@@ -11,6 +11,8 @@ import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { mapGet, scalarString } from './yaml.js';
 import { baseName, imageNodeOf, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver } from './image-site.js';
+import { scriptListImages } from './script-images.js';
+import type { ShellWord } from './shell-commands.js';
 
 const resolve = runtimeOnlyResolver('Bitbucket');
 const DOCKER_PREFIX = 'docker://';
@@ -21,6 +23,9 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
   const occurrences: Occurrence[] = [];
   const site = (node: unknown, context: string) =>
     occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'bitbucket', text: file.text, lines, node: imageNodeOf(node, 'name'), context, resolve }));
+
+  // A step's script sees Bitbucket's variables only when it runs.
+  const scriptSite = { file: file.path, kind: 'bitbucket' as const, text: file.text, lines, resolve: (word: ShellWord) => resolve(word.text) };
 
   site(mergedGet(document, document.contents, 'image'), 'image');
   const definitions = mergedGet(document, document.contents, 'definitions');
@@ -35,7 +40,10 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? '';
         const childPath = path ? `${path}.${key}` : key;
-        if (key === 'step' && isMap(pair.value)) site(mapGet(pair.value, 'image'), `${childPath}.image`);
+        if (key === 'step' && isMap(pair.value)) {
+          site(mapGet(pair.value, 'image'), `${childPath}.image`);
+          for (const scripts of ['script', 'after-script']) occurrences.push(...scriptListImages(document, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
+        }
         // A pipe run straight from an image (`- pipe: docker://acct/pipe:1.0`); other pipes name a repository.
         if (key === 'pipe' && scalarString(pair.value)?.startsWith(DOCKER_PREFIX)) {
           occurrences.push(

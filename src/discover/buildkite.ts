@@ -19,6 +19,7 @@ import { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
 import { baseName, dedupeOccurrences, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, scalarStrings, type ImageResolver, type ImageValue } from './image-site.js';
 import { buildkiteInterpolation, matrixCombinations, type MatrixCombination } from './buildkite-values.js';
+import { scriptListImages } from './script-images.js';
 
 const DIRECTORY = '.buildkite/';
 /** Bound on group nesting (Buildkite allows one level; written files may nest deeper by mistake). */
@@ -176,6 +177,10 @@ function readSteps(scope: StepScope, steps: unknown, context: string, depth: num
     site(scope, mergedGet(document, step, 'image'), `${where}.image`, resolve);
     agentImage(scope, mergedGet(document, step, 'agents'), where, resolve);
     pluginImages(scope, step, where, resolve);
+    for (const key of ['command', 'commands']) {
+      const scriptSite = { file: scope.file.path, kind: 'buildkite' as const, text: scope.file.text, lines: scope.lines, resolve: (word: { text: string }) => resolve(word.text) };
+      scope.occurrences.push(...scriptListImages(document, mergedGet(document, step, key), scriptSite, `${where}.${key}`));
+    }
   });
 }
 

@@ -14,6 +14,7 @@ import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { isScalar, scalarString } from './yaml.js';
 import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { scriptListImages } from './script-images.js';
 
 const PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 /** Woodpecker runs at most this many matrix workflows; a bigger product is not expanded. */
@@ -86,17 +87,15 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
   // Drone documents are named pipelines; the name tells them apart in a multi-document file.
   const name = scalarString(mergedGet(document, document.contents, 'name'));
   const prefix = name === undefined ? '' : `pipeline "${name}" `;
+  const scriptSite = { file: file.path, kind, text: file.text, lines, resolve: (word: { text: string }) => resolve(word.text) } as const;
+  const step = (node: unknown, where: string) => {
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document, node, 'image'), context: `${where}.image`, resolve }));
+    occurrences.push(...scriptListImages(document, mergedGet(document, node, 'commands'), scriptSite, `${where}.commands`));
+  };
   const containers = (section: string) => {
     const node = mergedGet(document, document.contents, section);
-    if (isSeq(node)) {
-      listItems(document, node).forEach((step, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document, step, 'image'), context: `${prefix}${section}[${index}].image`, resolve }));
-      });
-    } else if (isMap(node)) {
-      for (const [name, step] of mapPairs(document, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document, step, 'image'), context: `${prefix}${section}.${name}.image`, resolve }));
-      }
-    }
+    if (isSeq(node)) listItems(document, node).forEach((item, index) => step(item, `${prefix}${section}[${index}]`));
+    else if (isMap(node)) for (const [name, item] of mapPairs(document, node)) step(item, `${prefix}${section}.${name}`);
   };
   for (const section of ['clone', 'steps', 'pipeline', 'services']) containers(section);
   return occurrences;

@@ -15,7 +15,7 @@ import { LineIndex } from './position.js';
 import { isMap, isScalar, isSeq, mapGet, scalarString } from './yaml.js';
 import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
 import { ROOT_PIPELINE, followIncludes, isIncludedByRoot } from './gitlab-include.js';
-import { scriptImages } from './script-images.js';
+import { scriptListImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
 
 /** Top-level keys that are not jobs. */
@@ -316,13 +316,8 @@ function scriptOccurrences(part: PipelinePart, owner: unknown, prefix: string, r
   const { document, file, lines } = part;
   const resolveWord = (word: ShellWord): ImageValue[] =>
     word.text.includes('$(') || word.text.includes('`') ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve(word.text);
-  return SCRIPT_KEYS.flatMap((key) => {
-    const scripts = mergedGet(document, owner, key);
-    const commands = isScalar(scripts) ? [scripts] : listItems(document, scripts).flatMap((item) => (isSeq(item) ? listItems(document, item) : [item]));
-    return commands.flatMap((node, index) =>
-      scriptImages({ file: file.path, kind: 'gitlab-ci', text: file.text, lines, node, context: `${prefix}${key}${isScalar(scripts) ? '' : `[${index}]`}`, resolve: resolveWord }),
-    );
-  });
+  const site = { file: file.path, kind: 'gitlab-ci' as const, text: file.text, lines, resolve: resolveWord };
+  return SCRIPT_KEYS.flatMap((key) => scriptListImages(document, mergedGet(document, owner, key), site, `${prefix}${key}`));
 }
 
 function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence[] {

@@ -6,11 +6,11 @@
  * the shell sees it). A literal image that is not a valid reference is not reported: the command
  * fails when it runs, and reading it as an image would only guess.
  */
-import { isScalar } from 'yaml';
+import { isScalar, isSeq, type Document } from 'yaml';
 import type { Kind, Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
 import { dockerCommandImage } from './docker-cli.js';
-import { MAX_IMAGE_TEXT, type ImageValue } from './image-site.js';
+import { listItems, MAX_IMAGE_TEXT, type ImageValue } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import type { LineIndex } from './position.js';
 import { shellCommands, type ShellWord } from './shell-commands.js';
@@ -73,4 +73,14 @@ export function scriptImages(site: ScriptSite): Occurrence[] {
     }
   }
   return occurrences;
+}
+
+/**
+ * The images the scripts of `node` pull: one script, or a list of them (nested lists flattened,
+ * as GitLab and Bitbucket run them), each item's context `<context>[index]`.
+ */
+export function scriptListImages(document: Document.Parsed, node: unknown, site: Omit<ScriptSite, 'node' | 'context'>, context: string): Occurrence[] {
+  if (isScalar(node)) return scriptImages({ ...site, node, context });
+  const items = listItems(document, node).flatMap((item) => (isSeq(item) ? listItems(document, item) : [item]));
+  return items.flatMap((item, index) => scriptImages({ ...site, node: item, context: `${context}[${index}]` }));
 }
