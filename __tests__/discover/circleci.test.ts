@@ -4,6 +4,15 @@ import type { Extraction } from '../../src/discover/types.js';
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('circleci discoverer', () => {
+  it("finds the images a job's run steps pull with docker run and docker pull, its parameters substituted", async () => {
+    const { occurrences } = await extractFixture(circleciDiscoverer, 'circleci', 'scripts/.circleci/config.yml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['12:38', 'postgres:<< parameters.pg >>', 'docker.io/library/postgres:15.8', 'jobs.test.steps[1].run'],
+      ['16:25', 'hadolint/hadolint:v2.12.0', 'docker.io/hadolint/hadolint:v2.12.0', 'jobs.test.steps[2].run.command'],
+      ['20:30', '$CIRCLE_PROJECT_REPONAME:latest', '$CIRCLE_PROJECT_REPONAME is a CircleCI variable, known only when the pipeline runs', 'jobs.test.steps[3].run'],
+    ]);
+  });
+
   it('matches the config file only', () => {
     expect(circleciDiscoverer.matches('.circleci/config.yml', '')).toBe(true);
     expect(circleciDiscoverer.matches('.circleci/config.yaml', '')).toBe(true);

@@ -40,6 +40,15 @@ describe('shellCommands', () => {
     expect(texts(script)).toEqual([['cat', '>', 'x'], ['cat'], ['echo', 'done']]);
   });
 
+  it("reads CircleCI's << parameters.x >> as part of a word when asked, and a here-document otherwise", () => {
+    const script = 'docker run app:<< parameters.tag >> x\ncat <<EOF >> f\ndocker run y\nEOF\n';
+    expect(shellCommands(script, 0, script.length, { configParameters: true }).map((words) => words.map((word) => [word.text, word.expands]))).toEqual([
+      [['docker', false], ['run', false], ['app:<< parameters.tag >>', true], ['x', false]],
+      [['cat', false], ['>>', false], ['f', false]],
+    ]);
+    expect(texts('docker run app:<< parameters.tag >> x')).toEqual([['docker', 'run', 'app:', '>>', 'x']]);
+  });
+
   it('reads only [start, end) of the text', () => {
     const text = 'x: |\n  docker run a\nnext: 1\n';
     expect(shellCommands(text, 5, text.indexOf('next')).map((words) => words.map((word) => word.text))).toEqual([['docker', 'run', 'a']]);

@@ -1,16 +1,18 @@
 /**
  * CircleCI: `.circleci/config.yml` Docker executor images of jobs and executors (also those of
- * orbs written inline). `machine.image` names a VM image, not a container: skipped.
+ * orbs written inline), and the images a job's `run` steps pull with `docker run`. `machine.image` names a VM image, not a container: skipped.
  * Parameters (`<< pipeline.parameters.x >>`, `<< parameters.x >>`) take the values the config gives
  * them (circleci-parameters.ts); other `<< pipeline.* >>` values and `$VARIABLES` are only known
  * when the pipeline runs: unresolved.
  */
-import type { Document } from 'yaml';
+import { isMap, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, runtimeOnlyResolver, type ImageResolver } from './image-site.js';
 import { CircleciParameters, type ParameterScope } from './circleci-parameters.js';
+import { scriptImages } from './script-images.js';
+import type { ShellWord } from './shell-commands.js';
 
 const CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
 
@@ -43,7 +45,22 @@ function configOccurrences(document: Document.Parsed, file: SourceFile, lines: L
       );
     });
   };
-  for (const [name, job] of mapPairs(document, mergedGet(document, document.contents, 'jobs'))) dockerImages(job, `jobs.${name}`, parameters.job(name, job));
+  // A `run` step's command (`- run: cmd`, or `command:` of its map), its parameters substituted before the shell runs.
+  const runSteps = (owner: unknown, prefix: string, scope: ParameterScope | undefined) => {
+    const resolve = resolverFor(parameters, scope);
+    const site = { file: file.path, kind: 'circleci' as const, text: file.text, lines, resolve: (word: ShellWord) => resolve(word.text), shell: { configParameters: true } };
+    listItems(document, mergedGet(document, owner, 'steps')).forEach((step, index) => {
+      const run = mergedGet(document, step, 'run');
+      const command = isMap(run) ? mergedGet(document, run, 'command') : run;
+      const context = `${prefix}.steps[${index}].run${isMap(run) ? '.command' : ''}`;
+      occurrences.push(...scriptImages({ ...site, node: command, context }));
+    });
+  };
+  for (const [name, job] of mapPairs(document, mergedGet(document, document.contents, 'jobs'))) {
+    const scope = parameters.job(name, job);
+    dockerImages(job, `jobs.${name}`, scope);
+    runSteps(job, `jobs.${name}`, scope);
+  }
   for (const [name, executor] of mapPairs(document, mergedGet(document, document.contents, 'executors'))) {
     dockerImages(executor, `executors.${name}`, parameters.executor(name, executor));
   }

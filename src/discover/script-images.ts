@@ -13,7 +13,7 @@ import { dockerCommandImage } from './docker-cli.js';
 import { listItems, MAX_IMAGE_TEXT, type ImageValue } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import type { LineIndex } from './position.js';
-import { shellCommands, type ShellWord } from './shell-commands.js';
+import { shellCommands, type ShellOptions, type ShellWord } from './shell-commands.js';
 
 export interface ScriptSite {
   file: string;
@@ -25,6 +25,7 @@ export interface ScriptSite {
   context: string;
   /** The values of an image word that holds an expansion. */
   resolve: (word: ShellWord) => ImageValue[];
+  shell?: ShellOptions;
 }
 
 /** `[start, end)` of a script in the file, where its text is the scalar's value line for line; undefined otherwise. */
@@ -59,7 +60,7 @@ export function scriptImages(site: ScriptSite): Occurrence[] {
   const range = scriptRange(site.node, site.text);
   if (range === undefined) return [];
   const occurrences: Occurrence[] = [];
-  for (const words of shellCommands(site.text, range[0], range[1])) {
+  for (const words of shellCommands(site.text, range[0], range[1], site.shell)) {
     const image = dockerCommandImage(words);
     if (image === undefined) continue;
     const { word } = image;

@@ -39,6 +39,7 @@ class ScriptLexer {
     private readonly text: string,
     start: number,
     private readonly end: number,
+    private readonly options: ShellOptions,
   ) {
     this.index = start;
   }
@@ -63,6 +64,8 @@ class ScriptLexer {
     } else if (ch === '#' && this.word === undefined) {
       const newline = text.indexOf('\n', this.index);
       this.index = newline < 0 || newline > this.end ? this.end : newline;
+    } else if (ch === '<' && this.options.configParameters && this.configParameterEnd() > 0) {
+      this.readConfigParameter();
     } else if (ch === '<' && text[this.index + 1] === '<' && text[this.index + 2] !== '<') {
       this.endWord();
       this.readHeredocDelimiter();
@@ -72,6 +75,31 @@ class ScriptLexer {
     } else {
       this.readWordPart();
     }
+  }
+
+  /**
+   * The end of a CircleCI parameter written at the index (`<< parameters.image >>`, `<<pipeline.x>>`),
+   * closed on its line; 0 when there is none.
+   */
+  private configParameterEnd(): number {
+    const { text } = this;
+    if (text[this.index + 1] !== '<') return 0;
+    let index = this.index + 2;
+    while (isBlank(text[index])) index++;
+    if (!(text.startsWith('parameters.', index) || text.startsWith('pipeline.', index) || text.startsWith('matrix.', index))) return 0;
+    const close = this.find('>>', index);
+    const newline = this.find('\n', index);
+    return close < newline ? close + 2 : 0;
+  }
+
+  /** A CircleCI parameter, substituted before the shell runs: part of the word, kept as written. */
+  private readConfigParameter(): void {
+    const end = this.configParameterEnd();
+    const word = (this.word ??= { text: '', start: this.index, end: this.index, expands: false, quoted: false });
+    word.text += this.text.slice(this.index, end);
+    word.expands = true;
+    this.index = end;
+    word.end = end;
   }
 
   /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
@@ -220,7 +248,12 @@ function isNameChar(ch: string | undefined): boolean {
   return ch !== undefined && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '_');
 }
 
+export interface ShellOptions {
+  /** CircleCI's `<< parameters.x >>`, substituted before the shell runs, is part of a word, not a here-document. */
+  configParameters?: boolean;
+}
+
 /** The simple commands written in `[start, end)` of `text`, each as its words. */
-export function shellCommands(text: string, start = 0, end = text.length): ShellWord[][] {
-  return new ScriptLexer(text, start, end).run();
+export function shellCommands(text: string, start = 0, end = text.length, options: ShellOptions = {}): ShellWord[][] {
+  return new ScriptLexer(text, start, end, options).run();
 }
