@@ -87,6 +87,12 @@ describe('azure-pipelines discoverer', () => {
     expect(alone.occurrences[0].problem?.message).toMatch(/variable defaultContainer is not defined in this file/);
   });
 
+  it('does not read the parameters a template is given as job settings: `container: internal` names a storage container (arcade)', async () => {
+    const path = 'real/arcade/eng/common/core-templates/steps/enable-internal-runtimes.yml';
+    const { occurrences } = await azurePipelinesDiscoverer.extract(fixture('azure-pipelines', path), fixtureContext('azure-pipelines'));
+    expect(occurrences).toEqual([]);
+  });
+
   it('throws for a file that cannot be parsed', async () => {
     await expect(azurePipelinesDiscoverer.extract(fixture('azure-pipelines', 'broken/azure-pipelines.yml'), fixtureContext('azure-pipelines'))).rejects.toThrow(/invalid YAML/);
   });

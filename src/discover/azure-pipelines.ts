@@ -144,10 +144,13 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
     if (isMap(node)) {
       const own = depth === 0 ? new Map<string, string>() : readVariables(document, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
+      // The values a template is given are its parameters, whatever they are named: `container:`
+      // there may be a storage container (arcade's `get-delegation-sas.yml`); the template is read itself.
+      const invokesTemplate = node.has('template');
       for (const pair of node.items) {
         if (!isScalar(pair.key)) continue;
         const key = String(pair.key.value);
-        if (ALIAS_KEYS.has(key)) continue;
+        if (ALIAS_KEYS.has(key) || (invokesTemplate && key === 'parameters')) continue;
         const childPath = path ? `${path}.${key}` : key;
         // A `bash` step's script, with the variables in scope (`$(name)` macros are substituted before it runs).
         if (key === 'bash' && isScalar(pair.value)) {
