@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { azurePipelinesDiscoverer } from '../../src/discover/azure-pipelines.js';
-import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
+import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('azure-pipelines discoverer', () => {
   it("finds the image a bash step pulls with docker run, its $(macro) substituted; a script step (cmd on Windows agents) is not read", async () => {
@@ -9,10 +9,11 @@ describe('azure-pipelines discoverer', () => {
   });
 
   it('matches pipeline files', () => {
-    for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines.yaml', '.azure-pipelines/release.yaml', '.azure-pipelines/templates/steps.yml', 'src/.azure-pipelines/jobs/test.yaml']) {
+    const named = ['azure-pipelines-pr.yml', 'eng/azure-pipelines.ci.yaml', 'azure-pipelines_release.yml'];
+    for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines.yaml', '.azure-pipelines/release.yaml', '.azure-pipelines/templates/steps.yml', 'src/.azure-pipelines/jobs/test.yaml', ...named]) {
       expect(azurePipelinesDiscoverer.matches(path, ''), path).toBe(true);
     }
-    for (const path of ['pipelines.yml', 'azure-pipelines.json', '.azure-pipelines/commands/entry-point.sh', 'azure-pipelines.yml.bak']) {
+    for (const path of ['pipelines.yml', 'azure-pipelines.json', '.azure-pipelines/commands/entry-point.sh', 'azure-pipelines.yml.bak', 'azure-pipelinesrc.yml', 'my-azure-pipelines.yml']) {
       expect(azurePipelinesDiscoverer.matches(path, ''), path).toBe(false);
     }
   });
@@ -85,6 +86,25 @@ describe('azure-pipelines discoverer', () => {
     // Without the pipeline that includes it, the variable is unknown, as before.
     const alone = await azurePipelinesDiscoverer.extract(fixture('azure-pipelines', `${root}/templates/coverage.yml`), fixtureContext('azure-pipelines'));
     expect(alone.occurrences[0].problem?.message).toMatch(/variable defaultContainer is not defined in this file/);
+  });
+
+  it('reads the templates a pipeline includes from anywhere, through the first pipeline that reaches them (arcade)', async () => {
+    // Template paths starting with `/` are from the repository root: the fixture is one.
+    const root = 'azure-pipelines/real/arcade';
+    const context = fixtureContext(root);
+    context.candidateFiles = await context.listFiles!('');
+    const { occurrences, errors } = await azurePipelinesDiscoverer.extract(fixture(root, 'azure-pipelines-pr.yml'), context);
+    expect(errors).toEqual([]);
+    expect(occurrences.map((occurrence) => [occurrence.file, occurrence.line, occurrence.column, occurrence.raw, occurrence.reference])).toEqual([
+      ['azure-pipelines-pr.yml', 8, 12, 'mcr.microsoft.com/dotnet-buildtools/prereqs:azurelinux-3.0-net10.0-fpm-amd64', 'mcr.microsoft.com/dotnet-buildtools/prereqs:azurelinux-3.0-net10.0-fpm-amd64'],
+      ['eng/common/core-templates/jobs/source-build.yml', 7, 17, 'mcr.microsoft.com/dotnet-buildtools/prereqs:centos-stream-10-amd64', 'mcr.microsoft.com/dotnet-buildtools/prereqs:centos-stream-10-amd64'],
+      ['eng/common/core-templates/job/source-build.yml', 12, 16, '${{ parameters.platform.container }}', null],
+    ]);
+    for (const path of new Set(occurrences.map((occurrence) => occurrence.file))) {
+      expectRawAtPositions(fixture(root, path), occurrences.filter((occurrence) => occurrence.file === path));
+    }
+    // A template is reported once, by the pipeline that reaches it first, not again on its own.
+    expect(azurePipelinesDiscoverer.matches('eng/common/core-templates/jobs/source-build.yml', '')).toBe(false);
   });
 
   it('does not read the parameters a template is given as job settings: `container: internal` names a storage container (arcade)', async () => {

@@ -1,5 +1,6 @@
 /**
- * Azure Pipelines: `azure-pipelines.yml` and files under `.azure-pipelines/`. Job and pipeline
+ * Azure Pipelines: `azure-pipelines.yml` (also `azure-pipelines-pr.yml`, `azure-pipelines.ci.yml`)
+ * and files under `.azure-pipelines/`. Job and pipeline
  * `container:` (an image, or `{ image: ... }`) and `resources.containers[*].image`. A `container:`
  * naming a `resources.containers` alias is not an image, nor are `services:` and step `target:`
  * (they name aliases too). `$(var)`, `${{ variables.var }}` and `$[ variables['var'] ]` are
@@ -7,9 +8,10 @@
  * `strategy.matrix` once per leg (one occurrence per distinct value); parameters, other
  * expressions and variables defined elsewhere are not.
  *
- * A template (any file under `.azure-pipelines/`, at any depth) also sees the variables of the
- * pipelines that include it (`template:` paths, followed from each pipeline no other file
- * includes): one value per including pipeline.
+ * A template (any file a pipeline names in `template:`, followed from each pipeline no other file
+ * includes) also sees the variables of the pipelines that include it: one value per including
+ * pipeline. A template outside those names and folders (`eng/common/templates/job/job.yml`) is
+ * read through the first pipeline that reaches it, its images reported where the template writes them.
  *
  * A string `container:` naming an alias declared in another file (a template) cannot be told
  * from an image name and is reported as an image.
@@ -23,10 +25,21 @@ import { baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar,
 import { oncePerScan } from './per-scan.js';
 import { scriptImages } from './script-images.js';
 
-/** `azure-pipelines.yml` anywhere, and YAML files under a `.azure-pipelines/` folder at any depth (templates in `templates/`). */
+function isYamlPath(path: string): boolean {
+  return path.endsWith('.yml') || path.endsWith('.yaml');
+}
+
+/**
+ * `azure-pipelines.yml` anywhere, with a suffix after `-`, `.` or `_` too (`azure-pipelines-pr.yml`,
+ * `azure-pipelines.ci.yml`, as Azure DevOps projects name their several pipelines), and YAML files
+ * under a `.azure-pipelines/` folder at any depth (templates in `templates/`).
+ */
 function isPipelinePath(path: string): boolean {
-  if (!/\.ya?ml$/.test(path)) return false;
-  return /^azure-pipelines\.ya?ml$/.test(baseName(path)) || path.split('/').slice(0, -1).includes('.azure-pipelines');
+  if (!isYamlPath(path)) return false;
+  const name = baseName(path);
+  const prefix = 'azure-pipelines';
+  if (name.startsWith(prefix) && '-._'.includes(name.charAt(prefix.length))) return true;
+  return path.split('/').slice(0, -1).includes('.azure-pipelines');
 }
 /** Keys whose subtrees name container aliases, not images (resources are read on their own). */
 const ALIAS_KEYS = new Set(['resources', 'services', 'target']);
@@ -234,20 +247,46 @@ async function readGraphFile(path: string, context: DiscoverContext): Promise<Gr
   }
 }
 
-/**
- * For each pipeline file another includes, the top-level variables of each pipeline that reaches it through
- * `template:` (a pipeline being a file no other includes). Read once per scan, over the pipeline files listed.
- */
-async function includingVariables(context: DiscoverContext): Promise<Map<string, Variables[]>> {
+/** What the include graph tells each file: the variables of the pipelines reaching it, and the templates it reports. */
+interface IncludeGraph {
+  /** For each file a pipeline includes, the top-level variables of each pipeline that reaches it. */
+  including: Map<string, Variables[]>;
+  /** For each pipeline, the templates outside the pipeline names and folders it is the first to reach. */
+  reportedTemplates: Map<string, string[]>;
+}
+
+/** The pipeline files listed, then the templates they name wherever they are, read up to `MAX_GRAPH_FILES`. */
+async function readGraph(context: DiscoverContext): Promise<Map<string, GraphFile>> {
   const files = new Map<string, GraphFile>();
-  for (const path of (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES)) {
+  const queue = (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES);
+  const queued = new Set(queue);
+  while (queue.length > 0 && files.size < MAX_GRAPH_FILES) {
+    const path = queue.shift() as string;
     const read = await readGraphFile(path, context);
-    if (read !== undefined) files.set(path, read);
+    if (read === undefined) continue;
+    files.set(path, read);
+    for (const template of read.templates) {
+      if (queued.has(template) || !isYamlPath(template)) continue;
+      queued.add(template);
+      queue.push(template);
+    }
   }
+  return files;
+}
+
+/**
+ * For each file a pipeline includes through `template:`, the top-level variables of each pipeline
+ * that reaches it (a pipeline being a file with a pipeline's name or folder that no other file
+ * includes), and which pipeline reports a template found nowhere else. Read once per scan.
+ */
+async function includeGraph(context: DiscoverContext): Promise<IncludeGraph> {
+  const files = await readGraph(context);
   const included = new Set([...files.values()].flatMap((file) => file.templates));
-  const reached = new Map<string, Variables[]>();
+  const including = new Map<string, Variables[]>();
+  const reportedTemplates = new Map<string, string[]>();
+  const reported = new Set<string>();
   for (const [path, root] of files) {
-    if (included.has(path)) continue;
+    if (included.has(path) || !isPipelinePath(path)) continue;
     // Each file once per pipeline, also through cycles and diamonds.
     const seen = new Set([path]);
     const queue = [...root.templates];
@@ -255,14 +294,31 @@ async function includingVariables(context: DiscoverContext): Promise<Map<string,
       const next = queue.shift() as string;
       if (seen.has(next)) continue;
       seen.add(next);
-      reached.set(next, [...(reached.get(next) ?? []), root.variables]);
+      including.set(next, [...(including.get(next) ?? []), root.variables]);
+      if (files.has(next) && !isPipelinePath(next) && !reported.has(next)) {
+        reported.add(next);
+        reportedTemplates.set(path, [...(reportedTemplates.get(path) ?? []), next]);
+      }
       queue.push(...(files.get(next)?.templates ?? []));
     }
   }
-  return reached;
+  return { including, reportedTemplates };
 }
 
-const graphs = new WeakMap<DiscoverContext, Map<string, Promise<Map<string, Variables[]>>>>();
+const graphs = new WeakMap<DiscoverContext, Map<string, Promise<IncludeGraph>>>();
+
+/** The images of a template only a pipeline reaches, read with the variables of the pipelines that include it. */
+async function templateExtraction(path: string, graph: IncludeGraph, context: DiscoverContext): Promise<Extraction> {
+  const text = await context.readFile(path);
+  if (text === undefined) return { occurrences: [] };
+  const file = { path, text };
+  try {
+    const including = graph.including.get(path) ?? [];
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document, source, lines) => pipelineOccurrences(document, source, lines, including));
+  } catch (error) {
+    return { occurrences: [], errors: [`template ${path}: ${(error as Error).message}`] };
+  }
+}
 
 export const azurePipelinesDiscoverer: Discoverer = {
   kind: 'azure-pipelines',
@@ -271,7 +327,14 @@ export const azurePipelinesDiscoverer: Discoverer = {
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
-    const including = (await oncePerScan(graphs, context, 'graph', () => includingVariables(context))).get(file.path) ?? [];
-    return occurrencesOfDocuments(file, parsed, (document, source, lines) => pipelineOccurrences(document, source, lines, including));
+    const graph = await oncePerScan(graphs, context, 'graph', () => includeGraph(context));
+    const including = graph.including.get(file.path) ?? [];
+    const own = occurrencesOfDocuments(file, parsed, (document, source, lines) => pipelineOccurrences(document, source, lines, including));
+    for (const template of graph.reportedTemplates.get(file.path) ?? []) {
+      const reached = await templateExtraction(template, graph, context);
+      own.occurrences.push(...reached.occurrences);
+      own.errors = [...(own.errors ?? []), ...(reached.errors ?? [])];
+    }
+    return own;
   },
 };
