@@ -107,6 +107,38 @@ describe('circleci discoverer', () => {
     expect(occurrences.length).toBe(256);
   });
 
+  it('reads an orb source: the Docker executor of an executor or job of its own file, parameters at their defaults (ricardo-orbs)', async () => {
+    const root = 'real/ricardo-orbs/src';
+    const defaults = (owner: string) => `with the defaults orb ${owner} declares (a config using the orb may pass others)`;
+    const read = async (path: string) => {
+      const { occurrences, errors } = await extractFixture(circleciDiscoverer, 'circleci', `${root}/${path}`);
+      expect(errors).toEqual([]);
+      return summary(occurrences);
+    };
+    expect(await read('executors/js.yml')).toEqual([
+      { context: 'executors.js.docker[0].image', raw: 'cimg/node:<< parameters.node-version >>', resolved: 'cimg/node:lts', reference: 'docker.io/cimg/node:lts', note: defaults('executor js') },
+    ]);
+    expect(await read('executors/maven_docker.yml')).toEqual([
+      {
+        context: 'executors.maven_docker.docker[0].image',
+        raw: 'cimg/openjdk:<< parameters.tag >>',
+        resolved: 'cimg/openjdk:11.0',
+        reference: 'docker.io/cimg/openjdk:11.0',
+        note: defaults('executor maven_docker'),
+      },
+    ]);
+    // A default naming an environment variable is only known when the pipeline runs.
+    const [isopod] = await read('executors/isopod.yml');
+    expect(isopod).toMatchObject({ reference: null, problem: expect.stringMatching(/ISOPOD_VERSION/) });
+    expect(await read('jobs/no_op.yml')).toEqual([{ context: 'jobs.no_op.docker[0].image', raw: 'cimg/base:2020.01', reference: 'docker.io/cimg/base:2020.01' }]);
+    // A job that runs an executor names no image of its own; nor does a file elsewhere with `docker:`.
+    const job = fixture('circleci', `${root}/jobs/build_push_image.yml`);
+    expect(circleciDiscoverer.candidate?.(job.path)).toBe(true);
+    expect(circleciDiscoverer.matches(job.path, job.text)).toBe(false);
+    expect(circleciDiscoverer.matches('deploy/docker.yml', 'docker:\n  - image: nginx\n')).toBe(false);
+    expect(circleciDiscoverer.candidate?.('src/executors/README.md')).toBe(false);
+  });
+
   it('throws for a file that cannot be parsed', () => {
     expect(() => circleciDiscoverer.extract(fixture('circleci', 'broken/.circleci/config.yml'), fixtureContext('circleci'))).toThrow(/invalid YAML/);
   });

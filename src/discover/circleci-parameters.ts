@@ -23,6 +23,8 @@ type Binding = ReadonlyMap<string, string>;
 export interface ParameterScope {
   owner: string;
   bindings: () => Binding[];
+  /** Where its values come from, for the note; by default the parameters the owner runs with. */
+  source?: string;
 }
 
 /** Parameter declarations of a job, executor or the pipeline: name -> default, when one is declared. */
@@ -179,7 +181,7 @@ export class CircleciParameters {
     return values.map((value) => {
       if (typeof value !== 'string') return { value };
       index++;
-      const source = own && scope ? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
+      const source = own && scope ? (scope.source ?? `the parameters ${scope.owner} runs with`) : "the pipeline parameters' defaults";
       return { value, note: resolvedCount > 1 ? `with ${source}, value ${index} of ${resolvedCount}` : `with ${source}` };
     });
   }
