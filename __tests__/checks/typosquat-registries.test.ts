@@ -73,6 +73,9 @@ describe('an official name republished under an account on ghcr.io or Quay', () 
     'quay.io/opstree/redis:v7.0.15',
     'quay.io/fluentd_elasticsearch/fluentd:v2.5.2',
     'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+    // Konflux's own builds, as konflux-ci/build-definitions (commit 6904ca204e66889a2dc35ad7d860d56632fd17be) runs them in its tasks.
+    'quay.io/redhat-appstudio/syft:v0.105.1',
+    'quay.io/redhat-appstudio/cosign:v2.1.1',
     // More than one path segment under the account: a project's own image, not a bare official name.
     'ghcr.io/pwalsh-tools/ci/mysql:8.4',
   ])('%s is not reported', (image) => {

@@ -276,6 +276,9 @@ export const DEFAULT_TRUSTED_IMAGES: string[] = [
   // (`quay.io/prometheuscommunity/postgres-exporter`) and Immich's PostgreSQL build
   // (`ghcr.io/immich-app/postgres`).
   'quay.io/libpod/**',
+  // Red Hat's Konflux, named App Studio before (its build-definitions lived at GitHub's
+  // redhat-appstudio): the builds of syft, cosign and buildah its Tekton tasks run.
+  'quay.io/redhat-appstudio/**',
   'quay.io/opstree/**',
   'quay.io/fluentd_elasticsearch/**',
   'quay.io/prometheuscommunity/**',
