@@ -302,6 +302,24 @@ describe('kubernetes: Tekton bundles, TriggerTemplates and image volumes', () =>
   });
 });
 
+describe('kubernetes: Tekton parameters a run gives its embedded specs', () => {
+  it('a PipelineRun sets the parameter its embedded task step names, which Tekton propagates (build-definitions)', async () => {
+    const { occurrences } = await extract('real/build-definitions/pull-request.yaml');
+    const steps = occurrences.filter((o) => o.raw === '$(params.image-target)');
+    expect(steps.map((o) => [`${o.line}:${o.column}`, o.reference, o.note])).toEqual([
+      ['40:22', 'quay.io/konflux-ci/task-runner:1.8.1@sha256:b9ef0479b57a494368a12a02886c650314c9ac7391c6228f21065865aab71c9e', 'Tekton parameter image-target as its run or pipeline task sets it'],
+    ]);
+  });
+
+  it('a TaskRun value and a pipeline task value win over the embedded task default', async () => {
+    const { occurrences } = await extract('tekton-run-params.yaml');
+    expect(occurrences.map((o) => [o.reference, o.note])).toEqual([
+      ['quay.io/buildah/stable:v1.37', 'Tekton parameter builder as its run or pipeline task sets it'],
+      ['registry.access.redhat.com/ubi9/ubi-minimal:9.4', 'Tekton parameter image as its run or pipeline task sets it'],
+    ]);
+  });
+});
+
 describe('kubernetes: images a build tool fills in', () => {
   it('a ko:// Go package is unresolved (ko builds it), not an invalid reference', async () => {
     const { occurrences } = await extract('ko/webhook.yaml');

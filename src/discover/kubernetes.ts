@@ -617,13 +617,13 @@ class ManifestWalker {
         this.taskSpec(spec, base);
         break;
       case 'TaskRun':
-        this.taskSpec(this.get(spec, 'taskSpec'), `${base}.taskSpec`);
+        this.taskSpec(this.get(spec, 'taskSpec'), `${base}.taskSpec`, this.runParams(spec));
         break;
       case 'Pipeline':
         this.pipelineSpec(spec, base);
         break;
       case 'PipelineRun':
-        this.pipelineSpec(this.get(spec, 'pipelineSpec'), `${base}.pipelineSpec`);
+        this.pipelineSpec(this.get(spec, 'pipelineSpec'), `${base}.pipelineSpec`, this.runParams(spec));
         break;
       case 'StepAction':
         this.imageOf(spec, base, tektonParams(this, spec));
@@ -666,17 +666,34 @@ class ManifestWalker {
     });
   }
 
-  private pipelineSpec(spec: unknown, path: string): void {
+  /** The literal values a run gives its parameters (`spec.params[].value`; an array or object value is left out). */
+  private runParams(spec: unknown): Map<string, string> {
+    return this.namedValues(this.get(spec, 'params'), ['value']);
+  }
+
+  /**
+   * An embedded pipeline's tasks. `given` is what a PipelineRun sets: over the pipeline's defaults,
+   * it reaches an embedded task, as Tekton propagates a run's parameters into embedded specs, under
+   * the values the pipeline task passes itself (their `$(params.x)` read in the pipeline's scope).
+   */
+  private pipelineSpec(spec: unknown, path: string, given = new Map<string, string>()): void {
+    const pipelineScope = new Map([...this.paramsOf(spec), ...given]);
     for (const list of ['tasks', 'finally']) {
       this.items(this.get(spec, list)).forEach((task, index) => {
-        this.taskSpec(this.get(task, 'taskSpec'), `${path}.${list}[${index}].taskSpec`);
+        const passed = new Map<string, string>();
+        for (const [name, value] of this.namedValues(this.get(task, 'params'), ['value'])) {
+          const expanded = expandTektonParams(value, pipelineScope);
+          if (expanded !== undefined) passed.set(name, expanded);
+        }
+        this.taskSpec(this.get(task, 'taskSpec'), `${path}.${list}[${index}].taskSpec`, given.size > 0 || passed.size > 0 ? new Map([...given, ...passed]) : given);
       });
     }
   }
 
-  private taskSpec(spec: unknown, path: string): void {
+  /** A task's steps and sidecars; `given` the values its run or pipeline task sets, over the task's defaults. */
+  private taskSpec(spec: unknown, path: string, given = new Map<string, string>()): void {
     if (!isMap(this.node(spec))) return;
-    const substitute = tektonParams(this, spec);
+    const substitute = tektonParams(this, spec, given);
     for (const list of ['steps', 'sidecars']) this.containerList(this.get(spec, list), `${path}.${list}`, false, substitute);
     const stepTemplate = this.get(spec, 'stepTemplate');
     if (stepTemplate !== undefined) this.imageOf(stepTemplate, `${path}.stepTemplate`, substitute);
@@ -852,30 +869,58 @@ interface ArgoValuesPlace {
   note: string;
 }
 
-/** Tekton `$(params.x)`, `$(params['x'])`, `$(inputs.params.x)` from the spec's parameter defaults. */
-function tektonParams(walker: ManifestWalker, spec: unknown): Substitution {
+/** A Tekton parameter's name in `$(params.x)`, `$(params['x'])`, `$(inputs.params.x)`; undefined for any other expression. */
+function tektonParamName(expression: string): string | undefined {
+  const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
+  return match?.[1] ?? match?.[2];
+}
+
+/** `text` with its `$(params.x)` read from `values`; undefined when one is not there (or another expression is written). */
+function expandTektonParams(text: string, values: ReadonlyMap<string, string>): string | undefined {
+  let missing = false;
+  const value = text.replace(/\$\(([^()]*)\)/g, (whole, expression: string) => {
+    const name = tektonParamName(expression);
+    const found = name === undefined ? undefined : values.get(name);
+    if (found === undefined) missing = true;
+    return found ?? whole;
+  });
+  return missing ? undefined : value;
+}
+
+/** `Tekton parameter a` / `Tekton parameters a, b`. */
+function paramNames(names: string[]): string {
+  return `Tekton parameter${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
+}
+
+/**
+ * Tekton `$(params.x)`, `$(params['x'])`, `$(inputs.params.x)` from the values a run or pipeline
+ * task gives (`given`), else the spec's parameter defaults.
+ */
+function tektonParams(walker: ManifestWalker, spec: unknown, given: ReadonlyMap<string, string> = new Map()): Substitution {
   const defaults = walker.paramsOf(spec);
   return (text) => {
     if (!text.includes('$(')) return { value: text };
-    const used: string[] = [];
+    const fromDefaults: string[] = [];
+    const fromRun: string[] = [];
     let problem: string | undefined;
     const value = text.replace(/\$\(([^()]*)\)/g, (whole, expression: string) => {
-      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
-      const name = match?.[1] ?? match?.[2];
+      const name = tektonParamName(expression);
       if (name === undefined) {
         problem ??= `Tekton expression ${whole} is only known when the task runs`;
         return whole;
       }
-      const found = defaults.get(name);
+      const set = given.get(name);
+      const found = set ?? defaults.get(name);
       if (found === undefined) {
         problem ??= `Tekton parameter "${name}" has no default; its value comes from the run`;
         return whole;
       }
-      used.push(name);
+      (set !== undefined ? fromRun : fromDefaults).push(name);
       return found;
     });
     if (problem) return { value: { unresolved: problem } };
-    return { value, note: `default of Tekton parameter${used.length > 1 ? 's' : ''} ${used.join(', ')}` };
+    const notes = [...(fromDefaults.length > 0 ? [`default of ${paramNames(fromDefaults)}`] : []), ...(fromRun.length > 0 ? [`${paramNames(fromRun)} as its run or pipeline task sets it`] : [])];
+    return { value, note: notes.length > 0 ? notes.join('; ') : undefined };
   };
 }
 
