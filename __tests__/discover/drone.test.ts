@@ -66,6 +66,23 @@ describe('drone / woodpecker discoverer', () => {
     ]);
   });
 
+  it('reads a Drone pipeline under another name, `.drone-local.yml`, by its `kind: pipeline` (drone-cache)', async () => {
+    const root = 'real/drone-cache';
+    expect(droneDiscoverer.candidate?.(`${root}/.drone-local.yml`)).toBe(true);
+    const { occurrences, errors } = await extractFixture(droneDiscoverer, 'drone', `${root}/.drone-local.yml`);
+    expect(errors).toEqual([]);
+    expect(occurrences.map((occurrence) => [`${occurrence.line}:${occurrence.column}`, occurrence.reference])).toEqual([
+      ['18:12', 'docker.io/minio/mc:RELEASE.2020-10-03T02-54-56Z'],
+      ['29:12', 'docker.io/library/golang:1.18.4'],
+      ['36:12', 'docker.io/minio/minio:RELEASE.2022-07-15T03-44-22Z'],
+      ['46:12', 'docker.io/fsouza/fake-gcs-server:1.38.3'],
+    ]);
+    // The name alone is not enough: other YAML under a `.drone-*` name is not a pipeline.
+    const notes = fixture('drone', `${root}/.drone-notes.yml`);
+    expect(droneDiscoverer.matches(notes.path, notes.text)).toBe(false);
+    for (const path of ['.drone.yml.bak', '.dronerc.yml', '.drone-.yml']) expect(droneDiscoverer.candidate?.(path), path).toBe(false);
+  });
+
   it('throws when no document can be parsed', () => {
     expect(() => droneDiscoverer.extract(fixture('drone', 'broken/.drone.yml'), fixtureContext('drone'))).toThrow(/invalid YAML/);
   });

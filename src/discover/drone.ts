@@ -1,5 +1,7 @@
 /**
- * Drone and Woodpecker CI: `.drone.yml`, `.woodpecker.yml`, `.woodpecker/*.yml`. Images of
+ * Drone and Woodpecker CI: `.drone.yml`, `.woodpecker.yml`, `.woodpecker/*.yml`, and another
+ * `.drone-*.yml` (`.drone-local.yml`, which `drone exec` or a repository's configured path runs)
+ * holding a `kind: pipeline` document. Images of
  * steps, services and Woodpecker clone steps, in the list form (`- name: x` / `image:`) and
  * the older map form (`build:` / `image:`), in every document of a multi-document file (one
  * document that fails to parse is reported and the others are still read). Plugin images count:
@@ -17,6 +19,16 @@ import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocum
 import { scriptListImages } from './script-images.js';
 
 const PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+/** A top-level `kind: pipeline`, what tells a Drone file under another name from other YAML. */
+const DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
+
+/** `.drone-local.yml`, `.drone.ci.yaml`, `.drone_pr.yml`: `.drone`, a separator, a suffix, a YAML extension. */
+function isOtherDroneName(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (!name.startsWith('.drone') || !'-._'.includes(name.charAt('.drone'.length))) return false;
+  const extension = name.endsWith('.yml') ? 4 : name.endsWith('.yaml') ? 5 : 0;
+  return extension > 0 && name.length > '.drone'.length + 1 + extension;
+}
 /** Woodpecker runs at most this many matrix workflows; a bigger product is not expanded. */
 const MAX_COMBINATIONS = 256;
 const VARIABLE = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -103,8 +115,11 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
 
 export const droneDiscoverer: Discoverer = {
   kind: 'drone',
-  matches(path) {
-    return PIPELINE_FILE.test(path);
+  candidate(path) {
+    return PIPELINE_FILE.test(path) || isOtherDroneName(path);
+  },
+  matches(path, text) {
+    return PIPELINE_FILE.test(path) || (isOtherDroneName(path) && DRONE_PIPELINE_KIND.test(text));
   },
   extract(file: SourceFile): Extraction {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
