@@ -40,6 +40,20 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it("resolves a script's image variables from env: and from the script's own assignments", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/docker-run-env.yml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['17:27', '$LINT', 'docker.io/hadolint/hadolint:v2.12.0'],
+      ['18:28', '${PG_IMAGE}', 'docker.io/library/postgres:15'],
+      ['18:28', '${PG_IMAGE}', 'docker.io/library/postgres:16'],
+      ['19:27', '$REGISTRY/app:ci', 'ghcr.io/acme/app:ci'],
+      ['21:27', '${BUILDER}', 'docker.io/library/golang:1.23'],
+      ['23:27', '$NODE_IMAGE', '$NODE_IMAGE is set in the script to a value known only when it runs'],
+      ['25:22', '$OUT', '$OUT is set in the script to a value known only when it runs'],
+      ['26:22', '$TOOL_IMAGE', 'expression ${{ env.REGISTRY }} is only known when the workflow runs'],
+    ]);
+  });
+
   it('reads the images a release job pulls by a matrix value and the commit (hadolint)', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/hadolint-release.yml');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.problem?.message])).toEqual([

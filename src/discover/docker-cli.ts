@@ -5,7 +5,7 @@
  * with any other option, or with none of these subcommands, names no image here rather than a
  * guessed one.
  */
-import type { ShellWord } from './shell-commands.js';
+import { assignedName, type ShellWord } from './shell-commands.js';
 
 /** Options of `docker run` and `docker create` that take a value (docker CLI 27 reference). */
 const RUN_VALUE_OPTIONS = new Set([
@@ -101,7 +101,7 @@ function commandStart(words: readonly ShellWord[]): number {
   let index = 0;
   while (index < words.length) {
     const { text, quoted } = words[index];
-    if (!quoted && isAssignment(text)) index++;
+    if (!quoted && assignedName(text) !== undefined) index++;
     else if (PREFIX_KEYWORDS.has(text)) index++;
     else if (text === 'sudo' || text === 'env') index = skipWrapperOptions(words, index + 1, text === 'sudo' ? ['u', 'g', 'C', 'h', 'p', 'U', 'r', 't'] : ['u', 'C', 'S']);
     else if (text === 'timeout') index = skipWrapperOptions(words, index + 1, ['s', 'k']) + 1;
@@ -121,16 +121,6 @@ function skipWrapperOptions(words: readonly ShellWord[], from: number, withValue
   return index;
 }
 
-function isAssignment(text: string): boolean {
-  const equals = text.indexOf('=');
-  if (equals <= 0) return false;
-  for (let index = 0; index < equals; index++) {
-    const ch = text[index];
-    const letter = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '_';
-    if (!letter && !(index > 0 && ch >= '0' && ch <= '9')) return false;
-  }
-  return true;
-}
 
 /** The subcommand grammar and where its arguments start, for `run`, `create`, `pull`, `container run|create`, `image pull`. */
 function subcommand(words: readonly ShellWord[], index: number): { grammar: OptionGrammar; name: string; next: number } | undefined {

@@ -17,6 +17,7 @@ import { evaluateExpression, parseExpression, type Expression } from './github-e
 import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { scriptImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
+import { holdsShellExpansion, substituteShellNames } from './script-variables.js';
 
 /**
  * Workflows GitHub runs, the same syntax Gitea and Forgejo Actions run from their own folders, and
@@ -154,13 +155,30 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
 }
 
 /**
- * The values of an image word of a step's script: `${{ }}` expressions are substituted before the
- * shell runs (expanded as in the workflow's own fields); a shell expansion is known only when it runs.
+ * The values of an image word of a step's script. The runner sets `env:` (the step's over its job's
+ * over the workflow's) for the shell, and substitutes `${{ }}` expressions before it runs (expanded
+ * as in the workflow's own fields); any other shell expansion is known only when the step runs.
  */
-function scriptWordValues(word: ShellWord, resolve: (text: string) => ImageValue[]): ImageValue[] {
-  const withoutExpressions = word.text.replace(EXPRESSION, '');
-  if (withoutExpressions.includes('$') || withoutExpressions.includes('`')) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
-  return resolve(word.text);
+function scriptWordValues(word: ShellWord, resolve: (text: string) => ImageValue[], env: ReadonlyMap<string, string>): ImageValue[] {
+  const substituted = substituteShellNames(word.text, (name) => env.get(name));
+  if (typeof substituted !== 'string') return [{ value: substituted }];
+  if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
+  const values = resolve(substituted);
+  if (substituted === word.text) return values;
+  return values.map((value) => ({ ...value, note: value.note ? `with the env the step runs with; ${value.note}` : 'with the env the step runs with' }));
+}
+
+/** The literal `env:` values of the owners, the later ones over the earlier (workflow, job, step). */
+function envOf(document: Document.Parsed, owners: readonly unknown[]): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const owner of owners) {
+    for (const [name, node] of mapPairs(document, mergedGet(document, owner, 'env'))) {
+      const value = scalarString(node);
+      if (value === undefined) env.delete(name);
+      else env.set(name, value);
+    }
+  }
+  return env;
 }
 
 /** The shell a step's `run` is given to, as written on the step, its job's or the workflow's `defaults.run`. */
@@ -208,7 +226,8 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
       if (runsInPosixShell(document, step, job)) {
         const node = mergedGet(document, step, 'run');
         const context = `jobs.${jobId}.steps[${index}].run`;
-        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve) }));
+        const env = envOf(document, [document.contents, job, step]);
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env) }));
       }
     });
   }
@@ -249,7 +268,7 @@ function actionOccurrences(document: Document.Parsed, file: SourceFile, lines: L
       const shell = scalarString(mergedGet(document, step, 'shell'))?.trim().split(' ')[0];
       if (shell === 'bash' || shell === 'sh') {
         const node = mergedGet(document, step, 'run');
-        occurrences.push(...scriptImages({ file: file.path, kind: 'github-action', text: file.text, lines, node, context: `runs.steps[${index}].run`, resolve: (word) => scriptWordValues(word, actionResolve) }));
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-action', text: file.text, lines, node, context: `runs.steps[${index}].run`, resolve: (word) => scriptWordValues(word, actionResolve, envOf(document, [step])) }));
       }
     });
   }

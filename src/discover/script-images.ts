@@ -14,6 +14,7 @@ import { listItems, MAX_IMAGE_TEXT, type ImageValue } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import type { LineIndex } from './position.js';
 import { shellCommands, type ShellOptions, type ShellWord } from './shell-commands.js';
+import { ScriptVariables } from './script-variables.js';
 
 export interface ScriptSite {
   file: string;
@@ -55,19 +56,31 @@ function isReference(text: string): boolean {
   return normalized.ok || (normalized.placeholders?.length ?? 0) > 0;
 }
 
+/** The values of an image word holding an expansion: the script's own variables first, then the system's. */
+function wordValues(word: ShellWord, variables: ScriptVariables, site: ScriptSite): ImageValue[] {
+  const substituted = variables.substitute(word.text);
+  if (typeof substituted !== 'string') return [{ value: substituted }];
+  if (substituted === word.text) return site.resolve(word);
+  const note = 'with variables the script sets before it';
+  if (!substituted.includes('$') && !substituted.includes('`')) return [{ value: substituted, note }];
+  return site.resolve({ ...word, text: substituted }).map((value) => ({ ...value, note: value.note ? `${note}; ${value.note}` : note }));
+}
+
 /** The occurrences of the images a script pulls. */
 export function scriptImages(site: ScriptSite): Occurrence[] {
   const range = scriptRange(site.node, site.text);
   if (range === undefined) return [];
   const occurrences: Occurrence[] = [];
+  const variables = new ScriptVariables();
   for (const words of shellCommands(site.text, range[0], range[1], site.shell)) {
+    variables.record(words);
     const image = dockerCommandImage(words);
     if (image === undefined) continue;
     const { word } = image;
     if (word.text.length > MAX_IMAGE_TEXT || (!word.expands && !isReference(word.text))) continue;
     const offset = word.quoted ? word.start + 1 : word.start;
     const raw = site.text.slice(offset, word.quoted ? word.end - 1 : word.end);
-    const values = word.expands ? site.resolve(word) : [{ value: word.text }];
+    const values = word.expands ? wordValues(word, variables, site) : [{ value: word.text }];
     for (const value of values) {
       const note = `pulled by \`${image.command}\` in the script${value.note ? `; ${value.note}` : ''}`;
       occurrences.push(makeOccurrence({ file: site.file, kind: site.kind, lines: site.lines, offset, raw, value: value.value, context: site.context, note }));

@@ -244,6 +244,17 @@ class ScriptLexer {
   }
 }
 
+/** The name a `NAME=value` word assigns, or undefined when the word is no assignment. */
+export function assignedName(text: string): string | undefined {
+  const equals = text.indexOf('=');
+  if (equals <= 0) return undefined;
+  for (let index = 0; index < equals; index++) {
+    const ch = text[index];
+    if (!isNameChar(ch) || (index === 0 && ch >= '0' && ch <= '9')) return undefined;
+  }
+  return text.slice(0, equals);
+}
+
 function isNameChar(ch: string | undefined): boolean {
   return ch !== undefined && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '_');
 }
