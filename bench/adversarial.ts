@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { compilePathGlob } from '../src/config/path-glob.js';
 import { matchWildcards } from '../src/config/glob.js';
 import { parseShellPattern, matchesParts, removePrefix, replaceMatches, type ShellPattern } from '../src/discover/dockerfile/shell-pattern.js';
+import { parseYamlDocuments } from '../src/discover/yaml.js';
 import { linearRegExp } from '../src/linear-regexp.js';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +43,8 @@ const cases: Array<{ name: string; run: (n: number) => unknown }> = [
   { name: 'policy path glob **/*a*a*a*a*a*c', run: (n) => compilePathGlob('**/*a*a*a*a*a*c').matches('x/' + 'a'.repeat(n)) },
   { name: 'policy host glob *a*a*a*a*a*c', run: (n) => matchWildcards('*a*a*a*a*a*c', 'a'.repeat(n)) },
   { name: 'identity regexp ^https://x/.*/.*/.*/.*/y$', run: (n) => linearRegExp('^https://x/.*/.*/.*/.*/y$').test('https://x/' + 'a/'.repeat(n / 2)) },
+  // Before: the yaml package recursed once per level, past the stack (a V8 abort at 20,000 in the CLI).
+  { name: 'YAML flow nesting image: {{{…x', run: (n) => parseYamlDocuments('image: ' + '{'.repeat(n) + 'x\n') },
 ];
 
 console.log(`per call, median of ${ROUNDS} rounds after a warm-up; growth = time(n) / time(n/2): ~2 is linear`);

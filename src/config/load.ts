@@ -6,6 +6,7 @@
 import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments, visit } from 'yaml';
+import { YAML_TOO_DEEP, yamlNestsTooDeeply } from '../yaml-nesting.js';
 import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from './trusted-defaults.js';
 import type { Policy } from './policy.js';
 import { readPolicyDocument, type ConfigIssue } from './schema.js';
@@ -109,6 +110,8 @@ async function readPolicyText(file: string, label: string, root: string): Promis
  * resolved against `root` but not checked on disk (`loadPolicy` does that).
  */
 export function parsePolicy(text: string, options: { root: string; label: string }): { policy: Policy; files: Array<{ keyPath: string; line: number; written: string; absolute: string }> } {
+  // Measured before the parser composes it (recursively): see yaml-nesting.ts.
+  if (yamlNestsTooDeeply(text)) throw new ConfigError(options.label, [{ message: `invalid YAML: ${YAML_TOO_DEEP}` }]);
   const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const base = defaultPolicy();
   base.source = options.label;

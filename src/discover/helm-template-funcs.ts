@@ -8,6 +8,7 @@
 import { semverSatisfies } from './helm-semver.js';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { YAML_TOO_DEEP, yamlNestsTooDeeply } from '../yaml-nesting.js';
 import type { CallContext, TemplateFunction } from './helm-template-exec.js';
 import { formatV, GoStruct, isEmpty, isMapValue, kindOf, RenderError, toStringValue, truth, Unknown } from './helm-template-values.js';
 
@@ -369,6 +370,8 @@ function yamlText(value: unknown, call: CallContext): string | Unknown {
  */
 function yamlMap(text: string): Record<string, unknown> {
   try {
+    // Measured before the parser composes it (recursively): see yaml-nesting.ts.
+    if (yamlNestsTooDeeply(text)) return { Error: YAML_TOO_DEEP };
     const value: unknown = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === undefined) return {};
     return isMapValue(value) ? value : { Error: 'error unmarshaling JSON: cannot unmarshal into a map' };

@@ -5,7 +5,8 @@
 import { lastAtMost } from './position.js';
 import { joinFlowLines } from './yaml-tolerant.js';
 import { parseSimpleDocuments } from './yaml-fast.js';
-import { isAlias, isMap, isNode, isScalar, isSeq, parse, parseAllDocuments, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parse, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { parseAllDocumentsBounded } from '../yaml-nesting.js';
 
 /** How every document is parsed: plain error messages, and a repeated key kept (its last value wins, see `mapGet`). */
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false } as const;
@@ -227,8 +228,8 @@ export function parseJsonStream(text: string): ParsedYaml | undefined {
   if (values === undefined) return undefined;
   const documents: Document.Parsed[] = [];
   for (const [start, end] of values) {
-    const document = parseDocument(text.slice(start, end), PARSE_OPTIONS);
-    if (document.errors.length > 0) return undefined;
+    const [document, ...more] = parseAllDocumentsBounded(text.slice(start, end), PARSE_OPTIONS);
+    if (document === undefined || more.length > 0 || document.errors.length > 0) return undefined;
     document.range = [document.range[0] + start, document.range[1] + start, document.range[2] + start];
     visit(document, (_key, node) => {
       if (isNode(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
@@ -258,8 +259,7 @@ function errorPosition(offset: number, lineStarts: number[]): string {
  */
 function readDocuments(text: string, lineStarts: () => number[]): Array<{ document: Document.Parsed; error?: string }> {
   const read: Array<{ document: Document.Parsed; error?: string }> = [];
-  for (const document of parseAllDocuments(text, PARSE_OPTIONS)) {
-    if (!('errors' in document)) continue; // an EmptyStream
+  for (const document of parseAllDocumentsBounded(text, PARSE_OPTIONS)) {
     if (document.errors.length === 0) {
       read.push({ document });
       continue;
