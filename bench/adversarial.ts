@@ -14,6 +14,7 @@ import { matchWildcards } from '../src/config/glob.js';
 import { parseShellPattern, matchesParts, removePrefix, replaceMatches, type ShellPattern } from '../src/discover/dockerfile/shell-pattern.js';
 import { parseYamlDocuments } from '../src/discover/yaml.js';
 import { linearRegExp } from '../src/linear-regexp.js';
+import { allSpans, enclosed, firstSpan } from '../src/spans.js';
 
 const require = createRequire(import.meta.url);
 const ROUNDS = 5;
@@ -44,6 +45,8 @@ const cases: Array<{ name: string; run: (n: number) => unknown }> = [
   { name: 'policy host glob *a*a*a*a*a*c', run: (n) => matchWildcards('*a*a*a*a*a*c', 'a'.repeat(n)) },
   { name: 'identity regexp ^https://x/.*/.*/.*/.*/y$', run: (n) => linearRegExp('^https://x/.*/.*/.*/.*/y$').test('https://x/' + 'a/'.repeat(n / 2)) },
   // Before: the yaml package recursed once per level, past the stack (a V8 abort at 20,000 in the CLI).
+  { name: 'placeholder ${${${… (no }, spans.ts)', run: (n) => { const text = '${'.repeat(n / 2); return firstSpan([enclosed(text, '${', '}'), enclosed(text, '{{', '}}', { sameLine: true }), enclosed(text, '$(', ')')]); } },
+  { name: 'helm value {{{{… (no }} on the line)', run: (n) => { const text = '{{'.repeat(n / 2) + '\n}}'; return allSpans([enclosed(text, '{{', '}}', { sameLine: true })]); } },
   { name: 'YAML flow nesting image: {{{…x', run: (n) => parseYamlDocuments('image: ' + '{'.repeat(n) + 'x\n') },
 ];
 
@@ -68,6 +71,7 @@ const picomatch = require(${JSON.stringify(require.resolve('picomatch'))});
 const glob = picomatch('**/*a*a*a*a*a*c', { dot: true });
 const time = (run) => { const start = process.hrtime.bigint(); run(); return Number(process.hrtime.bigint() - start) / 1e6; };
 for (const n of [25, 50, 100]) console.log('before: picomatch **/*a*a*a*a*a*c, n=' + n + ': ' + time(() => glob('x/' + 'a'.repeat(n))).toFixed(1) + ' ms');
+for (const n of [12_500, 25_000, 50_000]) console.log('before: the Kubernetes placeholder regex on "\${" x ' + n + ': ' + time(() => /\\$\\{[^}]*\\}|\\{\\{.*?\\}\\}|\\$\\([^)]*\\)/.exec('\${'.repeat(n))).toFixed(1) + ' ms');
 for (const n of [25, 50, 100]) console.log('before: regex of \${V#*a*a*a*a*a*a*c}, n=' + n + ': ' + time(() => /^[^]*a[^]*a[^]*a[^]*a[^]*a[^]*a[^]*c/u.exec('a'.repeat(n))).toFixed(1) + ' ms');
 `;
 const child = spawnSync(process.execPath, ['-e', before], { encoding: 'utf8', timeout: 20_000 });

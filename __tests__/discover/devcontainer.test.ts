@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { devcontainerDiscoverer, isOciFeature } from '../../src/discover/devcontainer.js';
+import { devcontainerBuildArgs, devcontainerDiscoverer, isOciFeature } from '../../src/discover/devcontainer.js';
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('devcontainer discoverer', () => {
@@ -109,5 +109,14 @@ describe('devcontainer discoverer', () => {
     ['devcontainers/features/go@v1', false],
   ])('isOciFeature(%s) is %s', (id, expected) => {
     expect(isOciFeature(id)).toBe(expected);
+  });
+});
+
+describe('devcontainer: hostile build args', () => {
+  it('a build arg of 500,000 `${` without a `}` is no variable (kept as written), read once (each `${` was retried to the end: 9 s for 100,000)', async () => {
+    const tag = '${'.repeat(500_000);
+    const text = JSON.stringify({ build: { dockerfile: 'Dockerfile', args: { TAG: tag, BASE: 'alpine' } } });
+    const context = { ...fixtureContext('devcontainer'), readFile: async (path: string) => (path === '.devcontainer/devcontainer.json' ? text : undefined) };
+    expect(await devcontainerBuildArgs('.devcontainer/Dockerfile', context)).toEqual([{ args: { TAG: tag, BASE: 'alpine' }, source: '.devcontainer/devcontainer.json' }]);
   });
 });

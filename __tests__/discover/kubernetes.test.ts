@@ -889,3 +889,12 @@ describe('kubernetes: Jinja templates of manifests', () => {
     ]);
   });
 });
+
+describe('kubernetes: hostile image text', () => {
+  it('an image of 500,000 `${` without a `}` is refused as too long, read once (each `${` was retried to the end: 16 s for 100,000)', async () => {
+    const image = '${'.repeat(500_000);
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    image: "${image}"\n`;
+    const { occurrences } = await kubernetesDiscoverer.extract({ path: 'pod.yaml', text }, fixtureContext('kubernetes'));
+    expect(occurrences.map((occurrence) => [occurrence.context, occurrence.reference, occurrence.problem?.kind])).toEqual([['spec.containers[0].image', null, 'invalid']]);
+  });
+});

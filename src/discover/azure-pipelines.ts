@@ -24,6 +24,7 @@ import { scalarString } from './yaml.js';
 import { baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { oncePerScan } from './per-scan.js';
 import { scriptImages } from './script-images.js';
+import { allSpans, enclosed, replaceSpans, type Span } from '../spans.js';
 
 function isYamlPath(path: string): boolean {
   return path.endsWith('.yml') || path.endsWith('.yaml');
@@ -46,7 +47,7 @@ const ALIAS_KEYS = new Set(['resources', 'services', 'target']);
 const MAX_DEPTH = 40;
 /** `$(name)` macros, `${{ ... }}` template expressions and `$[ ... ]` runtime expressions. */
 // A runtime expression may hold brackets (`variables['x']`), so it runs to the last `]`.
-const EXPRESSION = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
+const expressionsIn = (text: string): Span[] => allSpans([enclosed(text, '$(', ')'), enclosed(text, '${{', '}}'), enclosed(text, '$[', ']', { toLast: true })]);
 
 type Variables = Map<string, string>;
 
@@ -75,9 +76,10 @@ const VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s
 
 function substitute(text: string, variables: Variables): string | { unresolved: string } {
   let unresolved: string | undefined;
-  const value = text.replace(EXPRESSION, (whole, macro: string | undefined, template: string | undefined, runtime: string | undefined) => {
-    const expression = template ?? runtime;
-    const name = macro !== undefined ? macro.trim() : VARIABLE_EXPRESSION.exec(expression ?? '')?.slice(1).find((part) => part !== undefined);
+  const value = replaceSpans(text, expressionsIn(text), (span) => {
+    const whole = text.slice(span.start, span.end);
+    const inner = text.slice(span.innerStart, span.innerEnd);
+    const name = span.finder === 0 ? inner.trim() : VARIABLE_EXPRESSION.exec(inner)?.slice(1).find((part) => part !== undefined);
     const known = name === undefined ? undefined : variables.get(name);
     if (known === undefined) {
       unresolved ??= name === undefined

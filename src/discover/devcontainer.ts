@@ -17,12 +17,13 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './type
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
+import { enclosed, firstSpan, type Span } from '../spans.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 /** The dev container CLI's Feature test scenarios (`devcontainer features test`: `test/<feature>/scenarios.json`, `test/_global/scenarios.json`). */
 const SCENARIOS_FILE = /(?:^|\/)test\/[^/]+\/scenarios\.json$/;
-/** `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
-const VARIABLE = /\$\{[^}]*\}/;
+/** The first `${localEnv:HOME}`, `${containerWorkspaceFolder}`, ...: known only on the machine that opens the container. */
+const variableIn = (text: string): Span | undefined => firstSpan([enclosed(text, '${', '}')]);
 
 /** Whether a Feature id is an OCI reference: its first component names a registry host. */
 export function isOciFeature(id: string): boolean {
@@ -36,8 +37,8 @@ export function isOciFeature(id: string): boolean {
 function valueOf(text: string): string | { unresolved: string } {
   // Longer than any reference: the grammar reports it, and no pattern runs over it.
   if (text.length > MAX_IMAGE_TEXT) return text;
-  const variable = VARIABLE.exec(text);
-  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text;
+  const variable = variableIn(text);
+  return variable ? { unresolved: `dev container variable ${text.slice(variable.start, variable.end)} is only known where the container is opened` } : text;
 }
 
 /** The string node's text inside its quotes, and where it starts. */
@@ -82,7 +83,7 @@ export async function devcontainerBuildArgs(dockerfilePath: string, context: Dis
   if (typeof build?.args === 'object' && build.args !== null) {
     for (const [name, value] of Object.entries(build.args as Record<string, unknown>)) {
       const written = typeof value === 'number' ? String(value) : value;
-      if (typeof written === 'string' && !VARIABLE.test(written)) args[name] = written;
+      if (typeof written === 'string' && !variableIn(written)) args[name] = written;
     }
   }
   return [{ args, source }];

@@ -17,6 +17,7 @@ import type { LineIndex } from './position.js';
 import { isScalar, scalarString } from './yaml.js';
 import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { scriptListImages } from './script-images.js';
+import { allSpans, dollarName, enclosed, literal, replaceSpans, type Span } from '../spans.js';
 
 const PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 /** A top-level `kind: pipeline`, what tells a Drone file under another name from other YAML. */
@@ -31,7 +32,8 @@ function isOtherDroneName(path: string): boolean {
 }
 /** Woodpecker runs at most this many matrix workflows; a bigger product is not expanded. */
 const MAX_COMBINATIONS = 256;
-const VARIABLE = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+/** `$$` (finder 0, a `$`), `${name}` and `$name`, as Woodpecker reads them. */
+const variablesIn = (text: string): Span[] => allSpans([literal(text, '$$'), enclosed(text, '${', '}'), dollarName(text)]);
 
 type Combination = Record<string, string>;
 
@@ -61,7 +63,8 @@ export function woodpeckerCombinations(matrix: unknown): Combination[] | { unkno
 
 function resolverFor(system: string, matrix: Combination[] | { unknown: string }): (text: string) => ImageValue[] {
   return (text) => {
-    const names = [...text.matchAll(VARIABLE)].filter((match) => match[0] !== '$$').map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
+    const spans = variablesIn(text);
+    const names = spans.filter((span) => span.finder !== 0).map((span) => ({ whole: text.slice(span.start, span.end), name: text.slice(span.innerStart, span.innerEnd) }));
     if (names.length === 0) return [{ value: text.replace(/\$\$/g, '$') }];
     const combinations = Array.isArray(matrix) ? matrix : [];
     const missing = names.find(({ name }) => !combinations.some((combination) => name in combination));
@@ -72,7 +75,7 @@ function resolverFor(system: string, matrix: Combination[] | { unknown: string }
     const values: string[] = [];
     for (const combination of combinations) {
       if (!names.every(({ name }) => name in combination)) continue;
-      const value = text.replace(VARIABLE, (whole, braced: string | undefined, bare: string | undefined) => (whole === '$$' ? '$' : combination[braced ?? bare ?? '']));
+      const value = replaceSpans(text, spans, (span) => (span.finder === 0 ? '$' : combination[text.slice(span.innerStart, span.innerEnd)]));
       if (!values.includes(value)) values.push(value);
     }
     return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));

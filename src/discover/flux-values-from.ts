@@ -15,6 +15,7 @@ import { readKustomization } from './kustomization-file.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, SourceFile } from './types.js';
 import { isMap, literalBlockText, mapGet, parseYamlDocuments, scalarString, seqItems } from './yaml.js';
+import { allSpans, enclosed, replaceSpans } from '../spans.js';
 
 /** Bound on the manifests read to find one release's ConfigMaps and Secrets. */
 const MAX_MANIFESTS = 50;
@@ -103,7 +104,7 @@ const IMAGE_PART_SEGMENT = /image|registry|repository|digest|^(?:repo|tag|versio
  * is neither looked for nor noted as unread.
  */
 function mayBePartOfImage(targetPath: string): boolean {
-  return targetPath.replace(/\[[^\]]*\]/g, '').split('.').some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
+  return replaceSpans(targetPath, allSpans([enclosed(targetPath, '[', ']')]), () => '').split('.').some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
 }
 
 /** The release's `spec.valuesFrom` entries that name a ConfigMap or Secret. */

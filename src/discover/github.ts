@@ -18,6 +18,7 @@ import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtSca
 import { scriptImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
 import { holdsShellExpansion, substituteShellNames } from './script-variables.js';
+import { allSpans, enclosed, replaceSpans, type Span } from '../spans.js';
 
 /**
  * Workflows GitHub runs, the same syntax Gitea and Forgejo Actions run from their own folders, and
@@ -25,7 +26,7 @@ import { holdsShellExpansion, substituteShellNames } from './script-variables.js
  */
 const WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 const DOCKER_PREFIX = 'docker://';
-const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+const expressionsIn = (text: string): Span[] => allSpans([enclosed(text, '${{', '}}')]);
 /** GitHub runs at most 256 jobs per matrix; more combinations than that are not a literal matrix. */
 const MAX_COMBINATIONS = 256;
 
@@ -121,35 +122,36 @@ function lookupPath(combination: Combination, path: string[]): unknown {
  * `matrix.x || 'fallback'`, `(matrix.name == 'Tests') && 'postgres:17' || ''`); otherwise unresolved.
  */
 export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
-  const expressions = [...text.matchAll(EXPRESSION)];
-  if (expressions.length === 0) return [{ value: text }];
+  const spans = expressionsIn(text);
+  if (spans.length === 0) return [{ value: text }];
+  const first = text.slice(spans[0].start, spans[0].end);
   const parsed: Expression[] = [];
-  for (const expression of expressions) {
-    const evaluable = parseExpression(expression[1]);
-    if (!evaluable) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+  for (const span of spans) {
+    const evaluable = parseExpression(text.slice(span.innerStart, span.innerEnd));
+    if (!evaluable) return [{ value: { unresolved: `expression ${text.slice(span.start, span.end)} is only known when the workflow runs` } }];
     parsed.push(evaluable);
   }
-  if ('unknown' in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
+  if ('unknown' in matrix) return [{ value: { unresolved: `${first} cannot be expanded: ${matrix.unknown}` } }];
   const values: string[] = [];
   // A job without a matrix runs once, with an empty matrix context.
   for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
     let missing = false;
     let objectValue = false;
     let index = 0;
-    const substituted = text.replace(EXPRESSION, () => {
+    const substituted = replaceSpans(text, spans, () => {
       const value = evaluateExpression(parsed[index++], (path) => lookupPath(combination, path));
       if (value === undefined || value === null) missing = true;
       else if (typeof value === 'object') objectValue = true;
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
     });
-    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
+    if (objectValue) return [{ value: { unresolved: `${first} names a matrix value that is not a string` } }];
     // A combination without the key does not use this image (GitHub would substitute an empty string),
     // and an empty image is GitHub's way to leave a service out of a combination.
     if (missing || substituted.trim() === '') continue;
     if (!values.includes(substituted)) values.push(substituted);
   }
   if (values.length === 0) {
-    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(', ')} has no value in strategy.matrix` } }];
+    return [{ value: { unresolved: `${spans.map((span) => text.slice(span.start, span.end)).join(', ')} has no value in strategy.matrix` } }];
   }
   return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
 }

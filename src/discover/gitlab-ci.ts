@@ -17,6 +17,7 @@ import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGe
 import { ROOT_PIPELINE, followIncludes, isIncludedByRoot } from './gitlab-include.js';
 import { scriptListImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
+import { enclosed, firstSpan, type Span } from '../spans.js';
 
 /** Top-level keys that are not jobs. */
 const RESERVED_KEYS = new Set([
@@ -83,14 +84,15 @@ function expand(text: string, variables: Pick<Variables, 'get'>): string | { unr
   return substituteVariables(text, (name) => lookup(name, 0));
 }
 
-const COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
+/** The first CI/CD component input, `$[[ inputs.name ]]`. */
+const componentInput = (text: string): Span | undefined => firstSpan([enclosed(text, '$[[', ']]')]);
 
 /** Resolves an image with a job's variables, once per leg of its `parallel: matrix` (one value per distinct result). */
 function resolverFor(variables: Variables, legs: Variables[] = []): (text: string) => ImageValue[] {
   return (text) => {
-    const input = COMPONENT_INPUT.exec(text);
+    const input = componentInput(text);
     // CI/CD component inputs are given by each project that includes the component.
-    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
+    if (input) return [{ value: { unresolved: `component input ${text.slice(input.start, input.end)} is set by the including pipeline` } }];
     if (legs.length === 0) return [throughDependencyProxy(expand(text, variables))];
     const values = new Map<string, ImageValue>();
     for (const leg of legs) {

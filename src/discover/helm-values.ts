@@ -24,6 +24,7 @@ import { LineIndex } from './position.js';
 import { readKustomization } from './kustomization-file.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, mapGet, scalarLocation, seqItems } from './yaml.js';
+import { allSpans, enclosed, replaceSpans } from '../spans.js';
 
 const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
@@ -296,7 +297,7 @@ class ValuesWalker {
     const location = scalarLocation(node, this.textOf(node));
     const written = location?.value.trim() ?? '';
     // Whitespace outside template actions means prose, not an image.
-    if (!location || location.raw === '' || written === '' || /\s/.test(written.replace(/\{\{.*?\}\}/g, ''))) return;
+    if (!location || location.raw === '' || written === '' || /\s/.test(replaceSpans(written, allSpans([enclosed(written, '{{', '}}', { sameLine: true })]), () => ''))) return;
     // `pullImage: "true"`, `image: Always`: settings, not images.
     if (NOT_AN_IMAGE.test(written)) return;
     if (this.isCovered(location.offset, path)) return;

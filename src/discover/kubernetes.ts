@@ -24,6 +24,7 @@ import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTe
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
+import { enclosed, firstSpan } from '../spans.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
 const MAX_NODES_VISITED = 100_000;
@@ -979,7 +980,7 @@ function placeholderCheck(value: string | { unresolved: string }, templateNote: 
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
   if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, '@')} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
-  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
-  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
+  const placeholder = firstSpan([enclosed(value, '${', '}'), enclosed(value, '{{', '}}', { sameLine: true }), enclosed(value, '$(', ')')]);
+  if (placeholder) return { unresolved: `${value.slice(placeholder.start, placeholder.end)} is filled in by a tool outside this file` };
   return value;
 }
