@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { compilePathGlob } from '../src/config/path-glob.js';
 import { matchWildcards } from '../src/config/glob.js';
 import { parseShellPattern, matchesParts, removePrefix, replaceMatches, type ShellPattern } from '../src/discover/dockerfile/shell-pattern.js';
+import { hasTopLevelSteps } from '../src/discover/cloudbuild.js';
 import { parseYamlDocuments } from '../src/discover/yaml.js';
 import { linearRegExp } from '../src/linear-regexp.js';
 import { allSpans, enclosed, firstSpan } from '../src/spans.js';
@@ -47,6 +48,7 @@ const cases: Array<{ name: string; run: (n: number) => unknown }> = [
   // Before: the yaml package recursed once per level, past the stack (a V8 abort at 20,000 in the CLI).
   { name: 'placeholder ${${${… (no }, spans.ts)', run: (n) => { const text = '${'.repeat(n / 2); return firstSpan([enclosed(text, '${', '}'), enclosed(text, '{{', '}}', { sameLine: true }), enclosed(text, '$(', ')')]); } },
   { name: 'helm value {{{{… (no }} on the line)', run: (n) => { const text = '{{'.repeat(n / 2) + '\n}}'; return allSpans([enclosed(text, '{{', '}}', { sameLine: true })]); } },
+  { name: 'cloudbuild-x.yaml line of blanks, no steps', run: (n) => hasTopLevelSteps(' \t'.repeat(n / 2) + 'x') },
   { name: 'YAML flow nesting image: {{{…x', run: (n) => parseYamlDocuments('image: ' + '{'.repeat(n) + 'x\n') },
 ];
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloudbuildDiscoverer } from '../../src/discover/cloudbuild.js';
+import { cloudbuildDiscoverer, hasTopLevelSteps } from '../../src/discover/cloudbuild.js';
 import { expandSubstitutions } from '../../src/discover/cloudbuild-substitutions.js';
 import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
@@ -165,5 +166,23 @@ describe('expandSubstitutions', () => {
   it('bounds chains of substitutions', () => {
     const chain = new Map(Array.from({ length: 40 }, (_, index) => [`_V${index}`, index === 39 ? 'end' : `\${_V${index + 1}}`]));
     expect(expandSubstitutions('${_V0}', chain).value).toEqual({ unresolved: expect.stringMatching(/more than 16 deep/) });
+  });
+});
+
+describe('cloudbuild: top-level steps of a cloudbuild-<name>.yaml', () => {
+  it('are found where the replaced pattern found them', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(' ', '\t', '{', '"steps"', 'steps', ':', '\n', '\r', '\u2028', 'x'), maxLength: 16 }), (text) => {
+        expect(hasTopLevelSteps(text)).toBe(/^(?:steps:|[ \t]*\{?[ \t]*"steps"[ \t]*:)/m.test(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a line of 1,000,000 blanks before them is read once (the pattern split it every way: 2 s for 200,000)', () => {
+    const blanks = ' \t'.repeat(500_000);
+    expect(hasTopLevelSteps(`${blanks}\nsteps:\n- name: alpine\n`)).toBe(true);
+    expect(hasTopLevelSteps(`${blanks}{${blanks}"step"`)).toBe(false);
+    expect(cloudbuildDiscoverer.matches('cloudbuild-x.yaml', `${blanks}\n{ "steps" : []}`)).toBe(true);
   });
 });
