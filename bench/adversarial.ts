@@ -13,6 +13,7 @@ import { compilePathGlob } from '../src/config/path-glob.js';
 import { matchWildcards } from '../src/config/glob.js';
 import { parseShellPattern, matchesParts, removePrefix, replaceMatches, type ShellPattern } from '../src/discover/dockerfile/shell-pattern.js';
 import { hasTopLevelSteps } from '../src/discover/cloudbuild.js';
+import { trailingLetters } from '../src/discover/kubernetes.js';
 import { parseYamlDocuments } from '../src/discover/yaml.js';
 import { linearRegExp } from '../src/linear-regexp.js';
 import { allSpans, enclosed, firstSpan } from '../src/spans.js';
@@ -49,6 +50,7 @@ const cases: Array<{ name: string; run: (n: number) => unknown }> = [
   { name: 'placeholder ${${${… (no }, spans.ts)', run: (n) => { const text = '${'.repeat(n / 2); return firstSpan([enclosed(text, '${', '}'), enclosed(text, '{{', '}}', { sameLine: true }), enclosed(text, '$(', ')')]); } },
   { name: 'helm value {{{{… (no }} on the line)', run: (n) => { const text = '{{'.repeat(n / 2) + '\n}}'; return allSpans([enclosed(text, '{{', '}}', { sameLine: true })]); } },
   { name: 'cloudbuild-x.yaml line of blanks, no steps', run: (n) => hasTopLevelSteps(' \t'.repeat(n / 2) + 'x') },
+  { name: 'manifest context letters then a space', run: (n) => trailingLetters('Za'.repeat(n / 2) + ' ') },
   { name: 'YAML flow nesting image: {{{…x', run: (n) => parseYamlDocuments('image: ' + '{'.repeat(n) + 'x\n') },
 ];
 

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { discoverRepository } from '../../src/discover/index.js';
 import { valueFilePath } from '../../src/discover/argo-value-files.js';
-import { collectManifestImages, kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
+import { collectManifestImages, kubernetesDiscoverer, trailingLetters } from '../../src/discover/kubernetes.js';
 import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
@@ -896,5 +897,21 @@ describe('kubernetes: hostile image text', () => {
     const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    image: "${image}"\n`;
     const { occurrences } = await kubernetesDiscoverer.extract({ path: 'pod.yaml', text }, fixtureContext('kubernetes'));
     expect(occurrences.map((occurrence) => [occurrence.context, occurrence.reference, occurrence.problem?.kind])).toEqual([['spec.containers[0].image', null, 'invalid']]);
+  });
+});
+
+describe('kubernetes: the field name ending a context', () => {
+  it('is the letters the replaced pattern found', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '.', '[', '0', ']', ' ', '\n'), maxLength: 16 }), (context) => {
+        expect(trailingLetters(context)).toBe(/([A-Za-z]+)$/.exec(context)?.[1]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads a run of 1,000,000 letters not ending the context once (the pattern retried each letter to the end)', () => {
+    expect(trailingLetters(`${'Za'.repeat(500_000)} `)).toBeUndefined();
+    expect(trailingLetters(`${'Za'.repeat(500_000)}.image`)).toBe('image');
   });
 });

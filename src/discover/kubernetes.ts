@@ -956,13 +956,20 @@ function istioInjected(substitute: Substitution): Substitution {
   return (text) => (isIstioInjectedProxy('istio-proxy', text) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute(text));
 }
 
+/** The ASCII letters that end `text`, if any (a loop: `/([A-Za-z]+)$/` retried every letter of a run not ending the text). */
+export function trailingLetters(text: string): string | undefined {
+  let start = text.length;
+  while (start > 0 && /[A-Za-z]/.test(text[start - 1])) start--;
+  return start < text.length ? text.slice(start) : undefined;
+}
+
 /**
  * API round-trip test data (k8s.io/apimachinery's `apitesting/roundtrip`, copied by operators such as
  * KubeVirt into `testdata/HEAD/*.json|yaml`) fills every string field with its own name and
  * `Value`: `image: imageValue` is that filler, no image anyone wrote.
  */
 function roundTripFiller(written: string, context: string): { unresolved: string } | undefined {
-  const field = /([A-Za-z]+)$/.exec(context)?.[1];
+  const field = trailingLetters(context);
   return field !== undefined && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : undefined;
 }
 
