@@ -16,6 +16,7 @@ import { hasTopLevelSteps } from '../src/discover/cloudbuild.js';
 import { trailingLetters } from '../src/discover/kubernetes.js';
 import { parseYamlDocuments } from '../src/discover/yaml.js';
 import { linearRegExp } from '../src/linear-regexp.js';
+import { nextTarget } from '../src/registry/client.js';
 import { allSpans, enclosed, firstSpan } from '../src/spans.js';
 
 const require = createRequire(import.meta.url);
@@ -51,6 +52,7 @@ const cases: Array<{ name: string; run: (n: number) => unknown }> = [
   { name: 'helm value {{{{… (no }} on the line)', run: (n) => { const text = '{{'.repeat(n / 2) + '\n}}'; return allSpans([enclosed(text, '{{', '}}', { sameLine: true })]); } },
   { name: 'cloudbuild-x.yaml line of blanks, no steps', run: (n) => hasTopLevelSteps(' \t'.repeat(n / 2) + 'x') },
   { name: 'manifest context letters then a space', run: (n) => trailingLetters('Za'.repeat(n / 2) + ' ') },
+  { name: 'registry Link header <<<<…> ; rel=prev', run: (n) => nextTarget('<'.repeat(n) + '>; rel=prev') },
   { name: 'YAML flow nesting image: {{{…x', run: (n) => parseYamlDocuments('image: ' + '{'.repeat(n) + 'x\n') },
 ];
 

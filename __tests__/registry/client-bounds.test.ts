@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from '../helpers/nock.js';
 import { MEDIA_TYPES, RegistryClient, type RepositoryRef } from '../../src/registry/index.js';
+import { nextTarget } from '../../src/registry/client.js';
 
 const manifestBytes = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'registry', 'image-manifest.json'));
 const REG = 'https://reg.example';
@@ -76,5 +78,22 @@ describe('answer cache bound', () => {
     await client.getManifest(repo, 'c');
     expect(client.requestCount()).toBe(before);
     expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe('Link header of a referrers page', () => {
+  it('names the next page where the replaced pattern did', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('<', '>', ' ', ';', 'rel=', '"', 'next', '/v2/x', ','), maxLength: 16 }), (link) => {
+        expect(nextTarget(link)).toBe(/<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads a header of 1,000,000 `<` and blanks once (the pattern read from every `<` to the next `>`: 380 ms for 16,000)', () => {
+    expect(nextTarget(`${'<'.repeat(1_000_000)}>${' '.repeat(1_000_000)}; rel=prev`)).toBeUndefined();
+    // As the pattern reads it: from the first `<` (a target may hold `<`).
+    expect(nextTarget(`${'<'.repeat(1_000_000)}/v2/x?n=2>; rel="next"`)).toBe(`${'<'.repeat(999_999)}/v2/x?n=2`);
   });
 });

@@ -12,6 +12,7 @@ import { Transport, type RateLimitInfo, type RequestRecord, type TransportOption
 import { digestOf, isDigest } from './digest.js';
 import { isJsonObject, parseJson, stringAt, type JsonObject } from '../json.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type RepositoryRef } from './types.js';
+import { enclosed } from '../spans.js';
 
 export interface RegistryClientOptions {
   /** Registry hosts (host[:port]) reached over plain HTTP (policy `insecure-registries`, CLI `--insecure-registry`). */
@@ -476,13 +477,45 @@ export class RegistryClient {
   }
 }
 
+/** Whether `link` continues at `index` with `; rel=next` (blanks around `;`, `next` quoted or not, as `\s*;\s*rel="?next"?`). */
+function relNextAt(link: string, index: number): boolean {
+  const blanks = (at: number) => {
+    while (at < link.length && /\s/.test(link[at])) at++;
+    return at;
+  };
+  let at = blanks(index);
+  if (link[at] !== ';') return false;
+  at = blanks(at + 1);
+  if (!link.startsWith('rel=', at)) return false;
+  at += 4;
+  if (link[at] === '"') at++;
+  return link.startsWith('next', at);
+}
+
+/**
+ * The target of the first `<target>; rel="next"` of a Link header, as `/<([^>]+)>\s*;\s*rel="?next"?/`
+ * finds it. A loop: the pattern read from every `<` to the next `>` (380 ms for 16,000 `<` in one
+ * header, every page); here each `>` is found once and what follows it checked once.
+ */
+export function nextTarget(link: string): string | undefined {
+  const targets = enclosed(link, '<', '>');
+  let checked = -1;
+  let next = false;
+  for (let span = targets(0); span; span = targets(span.start + 1)) {
+    if (span.innerEnd === span.innerStart) continue;
+    if (span.end !== checked) [checked, next] = [span.end, relNextAt(link, span.end)];
+    if (next) return link.slice(span.innerStart, span.innerEnd);
+  }
+  return undefined;
+}
+
 /** Same-origin path of a `Link: <...>; rel="next"` header, if any. */
 function nextPage(link: string | null): string | undefined {
   if (!link) return undefined;
-  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link);
-  if (!match?.[1]) return undefined;
+  const target = nextTarget(link);
+  if (target === undefined) return undefined;
   try {
-    const url = new URL(match[1], 'http://same-origin.invalid');
+    const url = new URL(target, 'http://same-origin.invalid');
     if (url.host !== 'same-origin.invalid' || !url.pathname.startsWith('/v2/')) return undefined;
     return `${url.pathname}${url.search}`;
   } catch {
