@@ -115,4 +115,11 @@ describe('review comment bodies', () => {
     expect(resolved).not.toContain('suggestion');
     expect(resolved).not.toContain('nginx:latest');
   });
+
+  it('quotes a resolved comment of 32,768 lines in one pass (each line searched for a suggestion fence from the first: 9.2 s)', () => {
+    const body = `${'a\n'.repeat(32_768)}\`\`\`suggestion\nimage: nginx\n\`\`\`\nafter`;
+    const resolved = resolvedCommentBody({ line: 9, rules: ['typosquat'], body }, { sha: 'a'.repeat(40) });
+    expect(resolved).not.toContain('image: nginx');
+    expect(resolved.split('\n').filter((line) => line === '> a').length).toBeGreaterThan(10_000);
+  });
 });

@@ -109,11 +109,11 @@ export function resolvedCommentBody(
   resolvedAt: { sha: string; url?: string },
   remaining: readonly RuleId[] = [],
 ): string {
-  const message = comment.body
+  const lines = comment.body
     .replace(LINE_MARKER, '')
     .replace(LEGACY_MARKER, '')
-    .split('\n')
-    .filter((line, index, lines) => !isInsideSuggestion(lines, index))
+    .split('\n');
+  const message = linesOutsideSuggestions(lines)
     .join('\n')
     .trim();
   const quoted = message
@@ -127,22 +127,18 @@ export function resolvedCommentBody(
   return body.length > MAX_BODY ? body.slice(0, MAX_BODY) : body;
 }
 
-function isInsideSuggestion(lines: string[], index: number): boolean {
+/** The lines outside suggestion blocks (their fences too), in one pass: the body is a comment, up to 65,536 lines. */
+function linesOutsideSuggestions(lines: string[]): string[] {
+  const kept: string[] = [];
   let fence: string | undefined;
-  for (let i = 0; i <= index; i++) {
-    const line = lines[i];
+  for (const line of lines) {
     if (fence === undefined) {
       const opening = /^(`{3,})suggestion\s*$/.exec(line);
-      if (opening) {
-        fence = opening[1];
-        if (i === index) return true;
-      }
-    } else {
-      if (i === index) return true;
-      if (line === fence) fence = undefined;
-    }
+      if (opening) fence = opening[1];
+      else kept.push(line);
+    } else if (line === fence) fence = undefined;
   }
-  return false;
+  return kept;
 }
 
 export interface ReviewInput {
