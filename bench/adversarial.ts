@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { findDirective } from '../src/checks/suppression.js';
 import { compilePathGlob } from '../src/config/path-glob.js';
 import { matchWildcards } from '../src/config/glob.js';
 import { parseShellPattern, matchesParts, removePrefix, replaceMatches, type ShellPattern } from '../src/discover/dockerfile/shell-pattern.js';
@@ -53,6 +54,7 @@ const cases: Array<{ name: string; run: (n: number) => unknown }> = [
   { name: 'cloudbuild-x.yaml line of blanks, no steps', run: (n) => hasTopLevelSteps(' \t'.repeat(n / 2) + 'x') },
   { name: 'manifest context letters then a space', run: (n) => trailingLetters('Za'.repeat(n / 2) + ' ') },
   { name: 'registry Link header <<<<…> ; rel=prev', run: (n) => nextTarget('<'.repeat(n) + '>; rel=prev') },
+  { name: 'suppression line of markers, no match', run: (n) => findDirective(' # verify-images: ignore x   '.repeat(Math.ceil(n / 29)) + 'y\u2028z') },
   { name: 'YAML flow nesting image: {{{…x', run: (n) => parseYamlDocuments('image: ' + '{'.repeat(n) + 'x\n') },
 ];
 
