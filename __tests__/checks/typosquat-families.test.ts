@@ -255,6 +255,9 @@ describe('namespace look-alikes and brand squats', () => {
 
   it.each([
     'docker-mailserver/docker-mailserver',
+    // mitchross/talos-argocd-proxmox@38e5c2f8, infrastructure/database/redis/redis-commander/deployment.yaml
+    'rediscommander/redis-commander:latest',
+    'rediscommander/redis-commander-ui',
     'johndocker/app',
     'nodered/node-red',
     'golangci/golangci-lint:v1.55',

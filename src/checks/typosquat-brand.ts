@@ -95,7 +95,7 @@ export function brandAffix(namespace: string, name: string, trusted: NameIndex |
     for (const brand of trusted.values()) {
       if (brand.length < 4) continue;
       // A project's own organisation named after its project (`docker-mailserver/docker-mailserver`).
-      if (name === namespace || name.startsWith(`${namespace}-`)) continue;
+      if (isProjectOrganisation(namespace, name)) continue;
       if (affixOf(namespace, brand, knownImage || last.startsWith(brand), last) !== undefined) return { genuine: brand, official: false };
     }
     // `bitnarni-docker`: an affix word around a misspelt brand.
@@ -105,6 +105,26 @@ export function brandAffix(namespace: string, name: string, trusted: NameIndex |
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `namespace` is the project's name the image is named after, as an account name writes it:
+ * the image name or a leading part of it ending at a separator, its separators kept or dropped
+ * (`docker-mailserver/docker-mailserver`, `rediscommander/redis-commander`: Docker Hub names
+ * allow no `-` in an account).
+ */
+function isProjectOrganisation(namespace: string, name: string): boolean {
+  if (name === namespace || name.startsWith(`${namespace}-`)) return true;
+  let compact = '';
+  for (let index = 0; index < name.length && compact.length <= namespace.length; index++) {
+    const ch = name[index];
+    if (SEPARATORS.has(ch)) {
+      if (compact === namespace) return true;
+      continue;
+    }
+    compact += ch;
+  }
+  return compact === namespace;
 }
 
 /** `alpineos`, `redis-official`, `official-nginx`: an official name with a listed word. */
