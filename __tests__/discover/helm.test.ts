@@ -545,3 +545,11 @@ describe('helm values: dependency charts not in the repository', () => {
     ]);
   });
 });
+
+describe('helm values a tool fills in before they are YAML', () => {
+  it('reads a values file around its lines that are only a placeholder (kubefirst annotations), not a parse error', async () => {
+    const values = await extract(helmValuesDiscoverer, 'placeholder-lines/metaphor/values.yaml');
+    expect(values.errors).toBeUndefined();
+    expect(rows(values.occurrences)).toEqual([['7:17', '<CONTAINER_REGISTRY_URL>/metaphor', null, 'metaphor.image.repository']]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
-import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate, templateTags, type TemplateDialect } from '../../src/discover/template-mask.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate, templateTags, type TemplateDialect } from '../../src/discover/template-mask.js';
 import { parseYamlDocuments } from '../../src/discover/yaml.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 const M = TEMPLATE_ACTION_MARK;
@@ -229,6 +229,37 @@ describe('@NAME@ placeholders masked for reading', () => {
     expect(positionedSummary(extraction.occurrences)).toEqual([expect.objectContaining({ at: '21:16', context: 'spec.template.spec.containers[0].image' })]);
     expect(extraction.occurrences[0].raw).toBe('@IMAGE_NAME@');
     expect(extraction.occurrences[0].problem).toEqual({ kind: 'unresolved', message: expect.stringContaining('@IMAGE_NAME@ holds a placeholder filled in by a tool before the file is applied') });
+    expectRawAtPositions(file, extraction.occurrences);
+  });
+});
+
+describe('lines that are only a placeholder or an ellipsis, masked for reading', () => {
+  it('blanks a line that is one placeholder or an ellipsis, keeping every offset and line break', () => {
+    const text = 'annotations:\n  <ISSUER_ANNOTATION>\r\n  ${EXTRA}\n  a: "true"\nenv:\n  ...\n  \u2026\n';
+    const masked = maskPlaceholderLines(text)!;
+    expect(masked.length).toBe(text.length);
+    expect(masked.split('\n')).toEqual(['annotations:', `${' '.repeat(21)}\r`, ' '.repeat(10), '  a: "true"', 'env:', ' '.repeat(5), ' '.repeat(3), '']);
+  });
+
+  it.each([
+    ['a key and a placeholder value', 'image: <IMAGE>\n'],
+    ['two placeholders on a line', '<A> <B>\n'],
+    ['a flow collection', '  {a}\n  [[b]]\n'],
+    ['a comment', '  #{X}\n'],
+    ['a document end marker at column 0', 'a: 1\n...\n'],
+    ['an item holding a placeholder', '- <X>\n'],
+  ])('leaves %s alone', (_name, text) => {
+    expect(maskPlaceholderLines(text)).toBeUndefined();
+  });
+
+  it('a documentation snippet with `...` lines is read, both images at their places, no parse error', async () => {
+    const file = fixture('kubernetes', 'placeholders/ellipsis-snippet.yaml');
+    const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(extraction.errors ?? []).toEqual([]);
+    expect(extraction.occurrences.map((o) => [`${o.line}:${o.column}`, o.reference])).toEqual([
+      ['13:16', 'docker.io/1password/connect-api:1.5.0'],
+      ['22:16', 'docker.io/1password/connect-sync:1.5.0'],
+    ]);
     expectRawAtPositions(file, extraction.occurrences);
   });
 });

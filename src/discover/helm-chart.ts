@@ -13,6 +13,7 @@ import { parseHelmIgnore } from './helm-ignore.js';
 import type { Occurrence } from '../model.js';
 import { splitReference } from '../reference/index.js';
 import { oncePerScan, perScan } from './per-scan.js';
+import { maskPlaceholderLines } from './template-mask.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
 import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml, type ScalarLocation } from './yaml.js';
@@ -159,6 +160,10 @@ export function parseValuesText(text: string, context: DiscoverContext): ParsedY
     kept.delete(text);
   } else {
     parsed = parseYamlDocuments(text);
+    // A values file a tool fills in first (lines that are only a placeholder): read around them.
+    const masked = parsed.errors.length > 0 ? maskPlaceholderLines(text) : undefined;
+    const retried = masked === undefined ? undefined : parseYamlDocuments(masked);
+    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
     if (kept.size >= KEPT_VALUES_PARSES) kept.delete(kept.keys().next().value!);
   }
   kept.set(text, parsed);

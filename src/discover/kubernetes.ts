@@ -21,7 +21,7 @@ import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference } from './handed-images.js';
 import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
-import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskTemplate } from './template-mask.js';
+import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
 import { enclosed, firstSpan } from '../spans.js';
@@ -245,10 +245,12 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
   const masked = template === undefined ? undefined : maskedTemplate(text, template);
   let parsed = parseYamlDocuments(masked ?? text, options.prefilter === false ? undefined : cannotHoldImage);
   // A manifest template for some other tool (`{{ }}` actions outside a Helm chart, `@NAME@` values
-  // filled in by sed) is read as the YAML around its placeholders; images holding one are unresolved.
+  // filled in by sed, lines that are only a placeholder) is read as the YAML around its
+  // placeholders; images holding one are unresolved.
   if (parsed.errors.length > 0 && template === undefined) {
     const actionsMasked = maskTemplate(text, 'actions');
-    const masked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
+    const atMasked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
+    const masked = maskPlaceholderLines(atMasked ?? text) ?? atMasked;
     const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }

@@ -12,8 +12,10 @@
  *   `{# #}` comments and `{% raw %}` blocks whose text is output as written.
  * In both, strings inside a tag may hold a closing delimiter (`{{ x | default('}}') }}`). One
  * forward pass; no regular expression reads the template. `@NAME@` placeholders that sed fills in
- * are masked here too (`maskAtPlaceholders`).
+ * are masked here too (`maskAtPlaceholders`), and so are lines that are only a placeholder or an
+ * ellipsis (`maskPlaceholderLines`).
  */
+import { isWholePlaceholder } from '../reference/placeholder.js';
 import { LineIndex } from './position.js';
 
 /**
@@ -391,4 +393,40 @@ function placeholderValueStart(text: string, start: number, end: number): number
   while (index < end && text[index] !== ' ' && text[index] !== '\t' && text[index] !== '\r') index++;
   const rest = text.slice(index, end).trim();
   return rest === '' || rest.startsWith('#') ? at : -1;
+}
+
+/**
+ * The text with each line that is only a placeholder blanked to spaces: a whole entry a tool writes
+ * in before the file is YAML (kubefirst's `<CERT_MANAGER_ISSUER_ANNOTATION_1>` among an ingress's
+ * annotations), or an ellipsis (`...`, `…`) standing for lines a documentation snippet leaves out.
+ * Go's parsers reject such a file as the `yaml` package does; read without those lines, the rest of
+ * it is what the filled-in file holds. A line starting with `{`, `[` or `#` is YAML (a flow
+ * collection, a comment) and `...` at column 0 ends a document: those are kept. Same length, so
+ * offsets stay; undefined when no line is blanked.
+ */
+export function maskPlaceholderLines(text: string): string | undefined {
+  let output: string[] | undefined;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let start = lineStart;
+    while (start < lineEnd && (text[start] === ' ' || text[start] === '\t')) start++;
+    let end = lineEnd;
+    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t' || text[end - 1] === '\r')) end--;
+    if (end > start && isPlaceholderLine(text.slice(start, end), start === lineStart)) {
+      output ??= text.split('');
+      for (let index = start; index < end; index++) output[index] = ' ';
+    }
+    lineStart = lineEnd + 1;
+  }
+  return output?.join('');
+}
+
+/** Whether a line's content (no surrounding blanks) stands for lines still to be written. */
+function isPlaceholderLine(content: string, atColumnZero: boolean): boolean {
+  if (content === '\u2026') return true;
+  if (content.length >= 3 && [...content].every((ch) => ch === '.')) return !atColumnZero;
+  const first = content[0];
+  return first !== '{' && first !== '[' && first !== '#' && isWholePlaceholder(content);
 }

@@ -200,6 +200,15 @@ export function findPlaceholders(text: string, options: PlaceholderOptions = {})
   return delimited.length > 0 ? delimited : screamingWords(text);
 }
 
+/**
+ * Whether `text` is one delimited placeholder and nothing else (`<CERT_MANAGER_ISSUER_ANNOTATION>`,
+ * `${EXTRA_LABELS}`, `@SETTINGS@`): a stand-in for whatever a person or a tool writes there.
+ */
+export function isWholePlaceholder(text: string): boolean {
+  if (text.length === 0 || text.length > MAX_INPUT_LENGTH) return false;
+  return placeholderAt(text, 0, { closerMissing: new Set(), failedUntil: new Map() }) === text.length;
+}
+
 /** A sentence naming the placeholders, for an unresolved occurrence. */
 export function describePlaceholders(placeholders: readonly string[]): string {
   const named = placeholders.map((placeholder) => JSON.stringify(placeholder)).join(', ');
