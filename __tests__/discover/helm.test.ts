@@ -553,3 +553,15 @@ describe('helm values a tool fills in before they are YAML', () => {
     expect(rows(values.occurrences)).toEqual([['7:17', '<CONTAINER_REGISTRY_URL>/metaphor', null, 'metaphor.image.repository']]);
   });
 });
+
+describe('helm: a chart named after the chart it wraps', () => {
+  it('is not its own dependency: the wrapped chart is not in the repository, and its empty tag says so', async () => {
+    const values = await extract(helmValuesDiscoverer, 'placeholder-lines/metaphor/values.yaml');
+    expect(values.occurrences.map((o) => o.problem?.message)).toEqual([
+      'tag is empty; its default is in the default values of the dependency chart metaphor, which is not in the repository (http://chartmuseum.chartmuseum.svc.cluster.local:8080)',
+    ]);
+    expect(values.notes).toEqual([
+      'dependency chart metaphor 0.0.1-rc.awaiting-ci (http://chartmuseum.chartmuseum.svc.cluster.local:8080) is not in the repository: images its templates and default values name were not read (values this chart gives it were)',
+    ]);
+  });
+});

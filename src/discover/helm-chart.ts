@@ -383,7 +383,8 @@ async function collectDependencies(
   for (const dependency of metadata.dependencies ?? []) {
     if ([...roots.keys()].includes(dependency.name)) continue;
     const candidate = dependencyRoot(chartRoot, dependency);
-    if (candidate === undefined) continue;
+    // A chart named after the chart it wraps (`metaphor/` depending on a remote `metaphor`) is not its own dependency.
+    if (candidate === undefined || candidate === chartRoot) continue;
     const candidateMetadata = await readChartMetadata(candidate, context);
     if (candidateMetadata?.name === dependency.name) roots.set(dependency.name, candidate);
   }
