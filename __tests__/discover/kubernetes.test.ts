@@ -672,6 +672,19 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[0]?.note).toBe("the image Kubeflow's Spark operator runs for this SparkApplication (spec.image)");
   });
 
+  it("reads the auto-instrumentation images an OpenTelemetry Instrumentation injects, and a collector's own and its target allocator's", async () => {
+    const { occurrences } = await extract('operator-images/otel-instrumentation.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['12:12', 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.62.1', 'spec.nodejs.image'],
+      ['14:12', 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.18.1', 'spec.java.image'],
+      ['16:14', 'ghcr.io/example/otel-java-extension:1.0.0', 'spec.java.extensions[0].image'],
+      ['19:12', 'ghcr.io/open-telemetry/opentelemetry-go-instrumentation/autoinstrumentation-go:v0.22.1', 'spec.go.image'],
+      ['27:10', 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.131.0', 'spec.image'],
+      ['30:12', 'ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:0.131.0', 'spec.targetAllocator.image'],
+    ]);
+    expect(occurrences[0]?.note).toBe('the image the OpenTelemetry Operator runs for this Instrumentation (spec.nodejs.image)');
+  });
+
   it("reads a CloudNativePG Cluster's spec.imageName and every image of an ImageCatalog", async () => {
     const { occurrences } = await extract('operator-images/cloudnative-pg.yaml');
     expect(summary(occurrences)).toEqual([

@@ -61,6 +61,27 @@ const OPERATORS: readonly OperatorImages[] = [
   { group: 'rabbitmq.com/', operator: 'the RabbitMQ Cluster Operator', fields: { RabbitmqCluster: ['spec.image'] } },
   { group: 'minio.min.io/', operator: 'the MinIO Operator', fields: { Tenant: ['spec.image'] } },
   {
+    // Its API types (apis/v1alpha1, v1beta1): the collector's and target allocator's `image`, and
+    // the auto-instrumentation images an Instrumentation has injected into pods as init containers.
+    group: 'opentelemetry.io/',
+    operator: 'the OpenTelemetry Operator',
+    fields: {
+      OpenTelemetryCollector: ['spec.image', 'spec.targetAllocator.image'],
+      TargetAllocator: ['spec.image'],
+      OpAMPBridge: ['spec.image'],
+      Instrumentation: [
+        'spec.java.image',
+        'spec.java.extensions[].image',
+        'spec.nodejs.image',
+        'spec.python.image',
+        'spec.dotnet.image',
+        'spec.go.image',
+        'spec.apacheHttpd.image',
+        'spec.nginx.image',
+      ],
+    },
+  },
+  {
     // Its API reference: SparkApplicationSpec.image (driver and executor), SparkPodSpec.image (each
     // one's own, which wins); a ScheduledSparkApplication's `template` is a SparkApplicationSpec.
     group: 'sparkoperator.k8s.io/',
