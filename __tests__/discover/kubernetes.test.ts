@@ -685,6 +685,32 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[0]?.note).toBe('the image the OpenTelemetry Operator runs for this Instrumentation (spec.nodejs.image)');
   });
 
+  it("reads the pod a ConfigMap holds as a manifest file (local-path-provisioner's helperPod.yaml), at its place in the file", async () => {
+    const file = fixture('kubernetes', 'configmap-manifests/local-path-config.yaml');
+    const { occurrences, errors } = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(errors ?? []).toEqual([]);
+    expect(summary(occurrences)).toEqual([['68:16', 'docker.io/library/busybox', 'data.helperPod.yaml.spec.containers[0].image']]);
+    expectRawAtPositions(file, occurrences);
+  });
+
+  it('leaves alone a ConfigMap file entry that is configuration, not an object, and one that is not a literal block', async () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: config}',
+      'data:',
+      '  datasources.yaml: |',
+      '    apiVersion: 1',
+      '    datasources:',
+      '    - name: kind',
+      '      containers: [{name: a, image: not-an-object:1}]',
+      '  pod.yaml: "apiVersion: v1\\nkind: Pod\\nspec: {containers: [{name: a, image: busybox}]}"',
+      '',
+    ].join('\n');
+    const { occurrences } = await kubernetesDiscoverer.extract({ path: 'config.yaml', text }, fixtureContext('kubernetes'));
+    expect(occurrences).toEqual([]);
+  });
+
   it("reads a CloudNativePG Cluster's spec.imageName and every image of an ImageCatalog", async () => {
     const { occurrences } = await extract('operator-images/cloudnative-pg.yaml');
     expect(summary(occurrences)).toEqual([

@@ -324,6 +324,8 @@ class ManifestWalker {
     /** Why an image holding a masked template action is unresolved. */
     private readonly templateNote: string,
     private readonly emit: (image: ManifestImage, viaAlias: boolean) => void,
+    /** Whether this walks a manifest written as a string inside another (one level is read). */
+    private readonly embedded = false,
   ) {
     this.resolveAlias = aliasResolver(document);
   }
@@ -398,7 +400,10 @@ class ManifestWalker {
       this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
     for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
-    if (apiVersion === 'v1' && kind === 'ConfigMap') this.configMapImages(this.get(root, 'data'), `${prefix}data`);
+    if (apiVersion === 'v1' && kind === 'ConfigMap') {
+      this.configMapImages(this.get(root, 'data'), `${prefix}data`);
+      if (!this.embedded) this.configMapManifests(this.get(root, 'data'), `${prefix}data`);
+    }
     // Other custom resources (Knative, Argo Rollouts, operators...) embed pod specs in many places.
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
@@ -466,6 +471,29 @@ class ManifestWalker {
       const value = this.string(pair.value);
       if (key === undefined || value === undefined || !isImageSettingName(key) || !isOneReference(value)) continue;
       this.imageAt(this.node(pair.value), `${path}.${key}`, noSubstitution, `a ConfigMap setting named as an image (${key})`);
+    }
+  }
+
+  /**
+   * Manifests a ConfigMap holds as files (`helperPod.yaml: |` of rancher's local-path-provisioner,
+   * the pod it runs to set up each volume): a `.yaml` or `.yml` entry written as a literal block
+   * that parses as Kubernetes objects is read as a manifest, each image at its place in this file.
+   * Other entries (configuration files of any shape) are left alone, and so is what does not parse.
+   */
+  private configMapManifests(data: unknown, path: string): void {
+    const map = this.node(data);
+    if (!isMap(map)) return;
+    for (const pair of map.items) {
+      const key = keyText(pair.key, this.resolveAlias);
+      if (key === undefined || !(key.endsWith('.yaml') || key.endsWith('.yml'))) continue;
+      const embedded = literalBlockText(this.node(pair.value), this.text);
+      // Only text that names an object's apiVersion and kind is parsed: most such entries are configuration.
+      if (!embedded || !embedded.text.includes('apiVersion') || !embedded.text.includes('kind')) continue;
+      const parsed = parseYamlDocuments(embedded.text);
+      for (const document of parsed.documents) {
+        const emit = (image: ManifestImage, viaAlias: boolean) => this.emit({ ...image, offset: embedded.fileOffset(image.offset) }, viaAlias);
+        new ManifestWalker(document, embedded.text, this.templateNote, emit, true).object(document.contents, `${path}.${key}.`);
+      }
     }
   }
 
