@@ -565,3 +565,12 @@ describe('helm: a chart named after the chart it wraps', () => {
     ]);
   });
 });
+
+describe('helm: a map a helper hands back as YAML text', () => {
+  it('traces an image built from `fromYaml` of a `toYaml` to its values line (VictoriaMetrics vm.image), reported once there', async () => {
+    const values = await extract(helmValuesDiscoverer, 'yaml-round-trip/values.yaml');
+    expect(rows(values.occurrences)).toEqual([['4:17', 'victoriametrics/victoria-metrics', 'docker.io/victoriametrics/victoria-metrics:v1.150.0', 'server.image.repository']]);
+    const template = await extract(helmTemplatesDiscoverer, 'yaml-round-trip/templates/server.yaml');
+    expect(template.occurrences).toEqual([]);
+  });
+});

@@ -361,7 +361,37 @@ function yamlText(value: unknown, call: CallContext): string | Unknown {
     return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
   };
   if (!known(value, 0)) return new Unknown('toYaml of a value not known offline');
-  return bounded(call, stringifyYaml(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ''));
+  const written = bounded(call, stringifyYaml(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ''));
+  if (typeof written === 'string') rememberYaml(written, value);
+  return written;
+}
+
+/** How many texts `toYaml` wrote are remembered for `fromYaml` (see `writtenYaml`). */
+const MAX_YAML_ROUND_TRIPS = 16;
+
+/**
+ * The latest texts `toYaml` wrote and the values they were written from, so that the maps
+ * `fromYaml` reads back from one of them still trace to the values lines (`copiedFrom`): a helper
+ * that hands a map back as text (VictoriaMetrics' `fromYaml (include "vm.internal.image" .)`,
+ * whose output is `toYaml (dict "image" $image)`) gives the same map, copied.
+ */
+const writtenYaml = new Map<string, unknown>();
+
+function rememberYaml(text: string, value: unknown): void {
+  writtenYaml.delete(text);
+  writtenYaml.set(text, value);
+  if (writtenYaml.size > MAX_YAML_ROUND_TRIPS) writtenYaml.delete(writtenYaml.keys().next().value!);
+}
+
+/** Marks each map of `copy` as copied from the map at the same place in `source` (same structure: parsed from its `toYaml`). */
+function linkCopies(copy: unknown, source: unknown, depth: number): void {
+  if (depth > MAX_YAML_DEPTH) return;
+  if (isMapValue(copy) && isMapValue(source)) {
+    copiedFrom.set(copy, copiedFrom.get(source) ?? source);
+    for (const [key, item] of Object.entries(copy)) linkCopies(item, source[key], depth + 1);
+  } else if (Array.isArray(copy) && Array.isArray(source)) {
+    copy.forEach((item, index) => linkCopies(item, source[index], depth + 1));
+  }
 }
 
 /**
@@ -374,7 +404,9 @@ function yamlMap(text: string): Record<string, unknown> {
     if (yamlNestsTooDeeply(text)) return { Error: YAML_TOO_DEEP };
     const value: unknown = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === undefined) return {};
-    return isMapValue(value) ? value : { Error: 'error unmarshaling JSON: cannot unmarshal into a map' };
+    if (!isMapValue(value)) return { Error: 'error unmarshaling JSON: cannot unmarshal into a map' };
+    if (writtenYaml.has(text)) linkCopies(value, writtenYaml.get(text), 0);
+    return value;
   } catch (error) {
     return { Error: error instanceof Error ? error.message : String(error) };
   }
