@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { discoverRepository } from '../../src/discover/index.js';
 import { helmDiscoverers, helmTemplatesDiscoverer, helmValuesDiscoverer } from '../../src/discover/helm.js';
 import { SWITCHED_OFF_AS_WRITTEN as SWITCHED_OFF } from '../../src/discover/helm-render.js';
 import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
@@ -572,5 +574,16 @@ describe('helm: a map a helper hands back as YAML text', () => {
     expect(rows(values.occurrences)).toEqual([['4:17', 'victoriametrics/victoria-metrics', 'docker.io/victoriametrics/victoria-metrics:v1.150.0', 'server.image.repository']]);
     const template = await extract(helmTemplatesDiscoverer, 'yaml-round-trip/templates/server.yaml');
     expect(template.occurrences).toEqual([]);
+  });
+});
+
+describe('helm: a chart-testing values file holding a template string', () => {
+  it('reports each image once, placed by the values reading, and still the image of a pod template written as a string', async () => {
+    const root = fileURLToPath(new URL('../fixtures/discover/helm/chart-testing-templated/', import.meta.url));
+    const { occurrences } = await discoverRepository(root, {});
+    expect(occurrences.map((o) => [o.file, `${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['ci/ct-values.yaml', '6:16', 'docker.io/library/ubuntu:bionic', 'CronJobs[0].containers[0].image'],
+      ['ci/ct-values.yaml', '15:18', 'docker.io/library/python:3', 'image'],
+    ]);
   });
 });

@@ -140,16 +140,11 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     filesScanned++;
     // While its discoverers run, a reader that asks for the file itself gets this text (kept if the bound allows).
     const keptNow = readBefore === undefined && fileCache.keep(file, text);
+    const readings: Occurrence[][] = [];
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text }, context);
-        for (const occurrence of extraction.occurrences) {
-          occurrences.push(occurrence);
-          if (occurrence.file !== file && !sources.has(occurrence.file)) {
-            const other = await readRepositoryFile(occurrence.file);
-            if (other !== undefined) sources.set(occurrence.file, other);
-          }
-        }
+        readings.push(extraction.occurrences);
         // Whatever a discoverer could not read of the file may hide an image: each problem is a finding.
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: 'warning' });
@@ -162,6 +157,13 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         sources.set(file, text);
       }
     }
+    for (const occurrence of oncePerPlace(readings)) {
+      occurrences.push(occurrence);
+      if (occurrence.file !== file && !sources.has(occurrence.file)) {
+        const other = await readRepositoryFile(occurrence.file);
+        if (other !== undefined) sources.set(occurrence.file, other);
+      }
+    }
     // Kept while its discoverers run, not for the whole scan: every text kept went to the old generation,
     // copied twice on the way by the young generation's collections (issue 15). A later reader reads it again.
     if (keptNow) fileCache.delete(file);
@@ -171,6 +173,34 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+
+/**
+ * One occurrence per written image: what one discoverer of a file reports at the same place, as the
+ * same text and reference, as another did is reported once (a chart's `ci/*-values.yaml` holding a
+ * `{{ }}` string is read as values and as a chart file), the reading that places it more precisely
+ * (the longer context) kept. One discoverer's own occurrences are never merged with each other (a
+ * values line may render several images).
+ */
+function oncePerPlace(readings: readonly Occurrence[][]): Occurrence[] {
+  if (readings.length === 1) return readings[0];
+  const kept: Occurrence[] = [];
+  const byPlace = new Map<string, number>();
+  for (const reading of readings) {
+    const added = new Map<string, number>();
+    for (const occurrence of reading) {
+      const key = `${occurrence.file}\u0000${occurrence.line}:${occurrence.column}\u0000${occurrence.raw}\u0000${occurrence.reference ?? ''}`;
+      const earlier = byPlace.get(key);
+      if (earlier === undefined) {
+        added.set(key, kept.length);
+        kept.push(occurrence);
+      } else if ((occurrence.context ?? '').length > (kept[earlier].context ?? '').length) {
+        kept[earlier] = occurrence;
+      }
+    }
+    for (const [key, index] of added) if (!byPlace.has(key)) byPlace.set(key, index);
+  }
+  return kept;
 }
 
 /** The discoverers that read `file`: those that claim it by name (and content), else those that claim it by content alone. */
