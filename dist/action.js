@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser3 = class {
+    var Parser4 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6287,7 +6287,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser3(client, socket, llhttpInstance);
+      socket[kParser] = new Parser4(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -19166,10 +19166,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19202,11 +19202,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar7;
-    exports.isSeq = isSeq10;
+    exports.isScalar = isScalar8;
+    exports.isSeq = isSeq11;
   }
 });
 
@@ -20396,9 +20396,9 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp2;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -20447,7 +20447,7 @@ ${indent2}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -22835,7 +22835,7 @@ var require_errors2 = __commonJS({
         this.pos = pos;
       }
     };
-    var YAMLParseError = class extends YAMLError {
+    var YAMLParseError2 = class extends YAMLError {
       constructor(pos, code, message) {
         super("YAMLParseError", pos, code, message);
       }
@@ -22881,7 +22881,7 @@ ${pointer}
       }
     };
     exports.YAMLError = YAMLError;
-    exports.YAMLParseError = YAMLParseError;
+    exports.YAMLParseError = YAMLParseError2;
     exports.YAMLWarning = YAMLWarning;
     exports.prettifyError = prettifyError;
   }
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap10 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap11 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep4 && !props.found) {
+        if (!isMap11 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24266,7 +24266,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -24426,7 +24426,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -25557,7 +25557,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser3 = class {
+    var Parser4 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -26330,7 +26330,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser3;
+    exports.Parser = Parser4;
   }
 });
 
@@ -26350,7 +26350,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26364,7 +26364,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26390,7 +26390,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26425,8 +26425,8 @@ var require_public_api = __commonJS({
       return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse6;
-    exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument2;
+    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
 });
@@ -27325,9 +27325,9 @@ var require_parse2 = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -27479,15 +27479,15 @@ var require_parse2 = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input.slice(token.startIndex, state.index + 1);
+        const literal3 = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open2 = tokens[token.tokensIndex];
           open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          open2.value = literal3;
+          open2.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -34303,7 +34303,7 @@ var require_commonjs2 = __commonJS({
           masked = maskUnmatchedOpens(masked, budget);
         }
         const pre = m.pre;
-        const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+        const literal3 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
         if (/\$$/.test(pre)) {
           acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
           firstGroup = false;
@@ -34325,7 +34325,7 @@ var require_commonjs2 = __commonJS({
             isTop = true;
             continue;
           }
-          return literal2();
+          return literal3();
         }
         if (firstGroup) {
           dropEmpties = isTop && !isSequence;
@@ -34335,22 +34335,22 @@ var require_commonjs2 = __commonJS({
         if (isSequence) {
           values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
           if (!values) {
-            return literal2();
+            return literal3();
           }
         } else {
           let n = parseCommaParts(m.body, budget);
           if (!n) {
-            return literal2();
+            return literal3();
           }
           if (n.length === 1 && n[0] !== void 0) {
             n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
             if (budget.remaining < 0) {
-              return literal2();
+              return literal3();
             }
             if (n.length === 1) {
               const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
               if (budget.remaining < 0) {
-                return literal2();
+                return literal3();
               }
               acc = next2;
               if (!m.post.length)
@@ -34371,7 +34371,7 @@ var require_commonjs2 = __commonJS({
           outer: for (let j = 0; j < n.length; j++) {
             const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
             if (budget.remaining < 0) {
-              return literal2();
+              return literal3();
             }
             for (let k = 0; k < expanded.length; k++) {
               const v = expanded[k];
@@ -34387,7 +34387,7 @@ var require_commonjs2 = __commonJS({
         }
         const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
         if (budget.remaining < 0) {
-          return literal2();
+          return literal3();
         }
         acc = next;
         if (!m.post.length)
@@ -43719,6 +43719,10 @@ function findPlaceholders(text4, options = {}) {
   const delimited = delimitedPlaceholders(text4);
   return delimited.length > 0 ? delimited : screamingWords(text4);
 }
+function isWholePlaceholder(text4) {
+  if (text4.length === 0 || text4.length > MAX_INPUT_LENGTH) return false;
+  return placeholderAt(text4, 0, { closerMissing: /* @__PURE__ */ new Set(), failedUntil: /* @__PURE__ */ new Map() }) === text4.length;
+}
 function describePlaceholders(placeholders) {
   const named = placeholders.map((placeholder) => JSON.stringify(placeholder)).join(", ");
   return placeholders.length === 1 ? `placeholder ${named} is to be filled in by a person or a tool before use` : `placeholders ${named} are to be filled in by a person or a tool before use`;
@@ -44575,17 +44579,50 @@ var RULES = {
 };
 
 // src/checks/suppression.ts
-var DIRECTIVE = /(?:^|\s)(?:#|\/\/)\s*verify-images:\s*ignore(?:\s+(\S+)(?:\s+(.*?))?)?\s*$/;
+var isSpace = (char) => /\s/.test(char);
+var isLineTerminator = (char) => char === "\n" || char === "\r" || char === "\u2028" || char === "\u2029";
+function pastSpaces(line, index) {
+  while (index < line.length && isSpace(line[index])) index++;
+  return index;
+}
+function directiveTail(line, from, lastNonSpace, lastBreak) {
+  const listStart = pastSpaces(line, from);
+  if (listStart === line.length) return {};
+  if (listStart === from) return void 0;
+  let listEnd = listStart;
+  while (listEnd < line.length && !isSpace(line[listEnd])) listEnd++;
+  const reasonStart = pastSpaces(line, listEnd);
+  if (reasonStart === line.length) return { list: line.slice(listStart, listEnd) };
+  return lastBreak >= reasonStart ? void 0 : { list: line.slice(listStart, listEnd), reason: line.slice(reasonStart, lastNonSpace + 1) };
+}
+function findDirective(line) {
+  let lastNonSpace = line.length - 1;
+  while (lastNonSpace >= 0 && isSpace(line[lastNonSpace])) lastNonSpace--;
+  let lastBreak = lastNonSpace - 1;
+  while (lastBreak >= 0 && !isLineTerminator(line[lastBreak])) lastBreak--;
+  for (let start = 0; start < line.length; start++) {
+    if (start > 0 && !isSpace(line[start - 1])) continue;
+    let at = line.startsWith("#", start) ? start + 1 : line.startsWith("//", start) ? start + 2 : -1;
+    if (at < 0) continue;
+    at = pastSpaces(line, at);
+    if (!line.startsWith("verify-images:", at)) continue;
+    at = pastSpaces(line, at + "verify-images:".length);
+    if (!line.startsWith("ignore", at)) continue;
+    const tail = directiveTail(line, at + "ignore".length, lastNonSpace, lastBreak);
+    if (tail) return tail;
+  }
+  return void 0;
+}
 var COMMENT_ONLY = /^\s*(?:#|\/\/)/;
 var MAX_LINE_LENGTH = 4096;
 function parseSuppression(line) {
   if (line.length > MAX_LINE_LENGTH || !line.includes("verify-images")) return void 0;
-  const match = DIRECTIVE.exec(line);
+  const match = findDirective(line);
   if (!match) return void 0;
-  const list3 = match[1];
+  const list3 = match.list;
   const rules = list3 === void 0 ? ["*"] : list3.split(",").filter((rule2) => rule2 !== "").map((rule2) => rule2 === "all" ? "*" : rule2);
   const suppression = { rules };
-  const reason = match[2]?.trim();
+  const reason = match.reason?.trim();
   if (reason) suppression.reason = reason;
   return suppression;
 }
@@ -45371,6 +45408,9 @@ var DEFAULT_TRUSTED_IMAGES = [
   // (`quay.io/prometheuscommunity/postgres-exporter`) and Immich's PostgreSQL build
   // (`ghcr.io/immich-app/postgres`).
   "quay.io/libpod/**",
+  // Red Hat's Konflux, named App Studio before (its build-definitions lived at GitHub's
+  // redhat-appstudio): the builds of syft, cosign and buildah its Tekton tasks run.
+  "quay.io/redhat-appstudio/**",
   "quay.io/opstree/**",
   "quay.io/fluentd_elasticsearch/**",
   "quay.io/prometheuscommunity/**",
@@ -46411,7 +46451,7 @@ function brandAffix(namespace, name2, trusted, library) {
   if (trusted) {
     for (const brand of trusted.values()) {
       if (brand.length < 4) continue;
-      if (name2 === namespace || name2.startsWith(`${namespace}-`)) continue;
+      if (isProjectOrganisation(namespace, name2)) continue;
       if (affixOf(namespace, brand, knownImage || last.startsWith(brand), last) !== void 0) return { genuine: brand, official: false };
     }
     for (const core of affixWordCores(namespace)) {
@@ -46420,6 +46460,19 @@ function brandAffix(namespace, name2, trusted, library) {
     }
   }
   return void 0;
+}
+function isProjectOrganisation(namespace, name2) {
+  if (name2 === namespace || name2.startsWith(`${namespace}-`)) return true;
+  let compact2 = "";
+  for (let index = 0; index < name2.length && compact2.length <= namespace.length; index++) {
+    const ch = name2[index];
+    if (SEPARATORS4.has(ch)) {
+      if (compact2 === namespace) return true;
+      continue;
+    }
+    compact2 += ch;
+  }
+  return compact2 === namespace;
 }
 function officialAffix(namespace, name2) {
   const rest = namespace.startsWith(name2) ? namespace.slice(name2.length) : namespace.endsWith(name2) ? namespace.slice(0, namespace.length - name2.length) : void 0;
@@ -46664,7 +46717,7 @@ function detectOfficialNameReuse(host2, namespace, name2, trust, path14 = name2)
   const written = `${namespace}/${path14}`;
   const located = (match) => host2 === DOCKER_HUB2 ? match : { ...match, host: host2 };
   if (trust.officialNames.has(name2)) {
-    if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name2))) return void 0;
+    if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation2(namespace, name2))) return void 0;
     return located({ rule: "impersonation", part: "name", technique: "official-name", written, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` });
   }
   const core = baitCore(name2, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate) ? candidate : void 0);
@@ -46674,7 +46727,7 @@ function detectOfficialNameReuse(host2, namespace, name2, trust, path14 = name2)
   return void 0;
 }
 var ORGANISATION_WORDS = ["io", "org", "lang", "project", "hq", "inc", "foundation", "community", "team", "dev", "labs"];
-function isProjectOrganisation(namespace, name2) {
+function isProjectOrganisation2(namespace, name2) {
   if (namespace === name2) return true;
   if (!namespace.startsWith(name2)) return false;
   const rest = namespace.slice(name2.length);
@@ -47305,13 +47358,76 @@ function exitCodeFor(findings, failOn) {
 }
 
 // src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { realpath, readFile, stat as stat2 } from "node:fs/promises";
 import path7 from "node:path";
 
+// src/yaml-nesting.ts
+var import_yaml = __toESM(require_dist(), 1);
+var MAX_YAML_NESTING = 256;
+var YAML_TOO_DEEP = `collections nested more than ${MAX_YAML_NESTING} levels deep (limit)`;
+function nestsTooDeeply(root) {
+  const pending = [[root, 1]];
+  while (pending.length > 0) {
+    const [token, level] = pending.pop();
+    if (!("items" in token)) continue;
+    if (level > MAX_YAML_NESTING) return true;
+    for (const { key, value } of token.items) {
+      if (key && "items" in key) pending.push([key, level + 1]);
+      if (value && "items" in value) pending.push([value, level + 1]);
+    }
+  }
+  return false;
+}
+function endOf(root) {
+  let end = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== "object") continue;
+    const token = value;
+    if (typeof token.offset === "number" && typeof token.source === "string") end = Math.max(end, token.offset + token.source.length);
+    for (const child2 of Array.isArray(value) ? value : Object.values(value)) pending.push(child2);
+  }
+  return end;
+}
+function* boundedTokens(tokens, tooDeep) {
+  for (const token of tokens) {
+    if (token.type === "document" && token.value) {
+      if (nestsTooDeeply(token.value)) {
+        tooDeep.set(token.offset, endOf(token.value));
+        yield { ...token, value: { type: "error", offset: token.value.offset, source: "", message: YAML_TOO_DEEP } };
+        continue;
+      }
+    }
+    yield token;
+  }
+}
+function parseAllDocumentsBounded(text4, options = {}) {
+  const tooDeep = /* @__PURE__ */ new Map();
+  let documents;
+  try {
+    documents = Array.from(new import_yaml.Composer({ ...options, prettyErrors: false }).compose(boundedTokens(new import_yaml.Parser().parse(text4), tooDeep)));
+  } catch (error2) {
+    if (error2 instanceof RangeError && error2.message.includes("call stack")) throw new Error(YAML_TOO_DEEP, { cause: error2 });
+    throw error2;
+  }
+  for (const document2 of documents) {
+    const end = tooDeep.get(document2.range[0]);
+    if (end === void 0) continue;
+    document2.range = [document2.range[0], end, Math.max(end, document2.range[2])];
+    if (!document2.errors.some((error2) => error2.message.startsWith(YAML_TOO_DEEP))) document2.errors.push(new import_yaml.YAMLParseError([document2.range[0], end], "RESOURCE_EXHAUSTION", YAML_TOO_DEEP));
+  }
+  return documents;
+}
+function yamlNestsTooDeeply(text4) {
+  for (const token of new import_yaml.Parser().parse(text4)) if (token.type === "document" && token.value && nestsTooDeeply(token.value)) return true;
+  return false;
+}
+
 // src/config/schema.ts
 import path6 from "node:path";
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/discover/position.ts
 var LineIndex = class {
@@ -47524,11 +47640,11 @@ var PolicyReader = class {
   }
   /** Follows an alias to its node; anchors are allowed, expansions are bounded by the schema's depth. */
   deref(node) {
-    return (0, import_yaml.isAlias)(node) ? node.resolve(this.document) : node;
+    return (0, import_yaml2.isAlias)(node) ? node.resolve(this.document) : node;
   }
   isEmpty(node) {
     const value = this.deref(node);
-    return value === null || value === void 0 || (0, import_yaml.isScalar)(value) && value.value === null;
+    return value === null || value === void 0 || (0, import_yaml2.isScalar)(value) && value.value === null;
   }
   /**
    * The entries of a map, with unknown keys reported. An empty value (`trusted:` with nothing
@@ -47538,11 +47654,11 @@ var PolicyReader = class {
     const value = this.deref(node);
     const entries = /* @__PURE__ */ new Map();
     if (this.isEmpty(value)) return entries;
-    if (!(0, import_yaml.isMap)(value)) return this.issue(value, keyPath || "the policy", "must be a mapping of keys to values");
+    if (!(0, import_yaml2.isMap)(value)) return this.issue(value, keyPath || "the policy", "must be a mapping of keys to values");
     if (!this.takeListItems(value, keyPath || "the policy", value.items.length)) return void 0;
     for (const pair of value.items) {
       const keyNode = this.deref(pair.key);
-      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : void 0;
+      const key = (0, import_yaml2.isScalar)(keyNode) ? keyNode.value : void 0;
       const childPath = keyPath ? `${keyPath}.${String(key)}` : String(key);
       if (typeof key !== "string" && typeof key !== "number") {
         this.issue(pair.key ?? value, keyPath || "the policy", "has a key that is not a plain string");
@@ -47560,7 +47676,7 @@ var PolicyReader = class {
   /** A scalar string (numbers and booleans are written as their text, e.g. a tag "20"). */
   string(node, keyPath) {
     const value = this.deref(node);
-    if (!(0, import_yaml.isScalar)(value) || value.value === null || typeof value.value === "object") return this.issue(value, keyPath, "must be a string");
+    if (!(0, import_yaml2.isScalar)(value) || value.value === null || typeof value.value === "object") return this.issue(value, keyPath, "must be a string");
     const raw = value.value;
     const text4 = typeof raw === "string" ? raw : value.source ?? (typeof raw === "number" || typeof raw === "boolean" ? String(raw) : "");
     if (!["string", "number", "boolean"].includes(typeof value.value)) return this.issue(value, keyPath, "must be a string");
@@ -47574,12 +47690,12 @@ var PolicyReader = class {
   }
   boolean(node, keyPath) {
     const value = this.deref(node);
-    if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "boolean") return this.issue(value, keyPath, "must be true or false");
+    if (!(0, import_yaml2.isScalar)(value) || typeof value.value !== "boolean") return this.issue(value, keyPath, "must be true or false");
     return value.value;
   }
   oneOf(node, keyPath, values) {
     const value = this.deref(node);
-    const text4 = (0, import_yaml.isScalar)(value) && ["string", "boolean", "number"].includes(typeof value.value) ? String(value.value) : void 0;
+    const text4 = (0, import_yaml2.isScalar)(value) && ["string", "boolean", "number"].includes(typeof value.value) ? String(value.value) : void 0;
     const normalized = text4 === "false" && values.includes("off") ? "off" : text4;
     if (normalized === void 0 || !values.includes(normalized)) {
       return this.issue(value, keyPath, `must be one of ${values.join(", ")}${text4 !== void 0 ? ` (got "${text4}")` : ""}`);
@@ -47588,7 +47704,7 @@ var PolicyReader = class {
   }
   number(node, keyPath, options) {
     const value = this.deref(node);
-    const n = (0, import_yaml.isScalar)(value) ? value.value : void 0;
+    const n = (0, import_yaml2.isScalar)(value) ? value.value : void 0;
     const kind = options.integer ? "an integer" : "a number";
     if (typeof n !== "number" || !Number.isFinite(n) || options.integer && !Number.isInteger(n) || n < options.min || n > options.max) {
       return this.issue(value, keyPath, `must be ${kind} from ${options.min} to ${options.max}`);
@@ -47599,7 +47715,7 @@ var PolicyReader = class {
   stringList(node, keyPath, item = (text4) => text4) {
     const value = this.deref(node);
     if (this.isEmpty(value)) return [];
-    if (!(0, import_yaml.isSeq)(value)) return this.issue(value, keyPath, "must be a list of strings");
+    if (!(0, import_yaml2.isSeq)(value)) return this.issue(value, keyPath, "must be a list of strings");
     if (!this.takeListItems(value, keyPath, value.items.length)) return void 0;
     const result = [];
     value.items.forEach((itemNode, index) => {
@@ -47801,7 +47917,7 @@ function pathGlob(reader) {
 }
 function readIgnore(reader, node) {
   const value = reader.deref(node);
-  if (!(0, import_yaml.isSeq)(value)) {
+  if (!(0, import_yaml2.isSeq)(value)) {
     reader.issue(value, "ignore", "must be a list of entries, each with `rule` and optionally `paths`, `images`, `reason`");
     return [];
   }
@@ -47861,7 +47977,7 @@ function readSignatures(reader, node, policy) {
   const rules = section.get("rules");
   if (rules && !reader.isEmpty(rules.value)) {
     const value = reader.deref(rules.value);
-    if (!(0, import_yaml.isSeq)(value)) {
+    if (!(0, import_yaml2.isSeq)(value)) {
       reader.issue(value, "signatures.rules", "must be a list of rules, each with `images` and one of `keyless`, `key`, `attestation`, `preset`");
       return;
     }
@@ -47877,8 +47993,8 @@ function readSignatures(reader, node, policy) {
 function readPlatforms(reader, node) {
   const value = reader.deref(node);
   const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
-  if ((0, import_yaml.isScalar)(value) && typeof value.value === "boolean") return value.value;
-  if (!(0, import_yaml.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
+  if ((0, import_yaml2.isScalar)(value) && typeof value.value === "boolean") return value.value;
+  if (!(0, import_yaml2.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml2.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
   if (value.items.length === 0) return reader.issue(value, "signatures.platforms", "is an empty list: name at least one platform, or write false to check the index digest only");
   const list3 = reader.stringList(
     value,
@@ -48075,7 +48191,8 @@ async function readPolicyText(file, label, root) {
   }
 }
 function parsePolicy(text4, options) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text4, { prettyErrors: true, uniqueKeys: true });
+  if (yamlNestsTooDeeply(text4)) throw new ConfigError(options.label, [{ message: `invalid YAML: ${YAML_TOO_DEEP}` }]);
+  const documents = (0, import_yaml3.parseAllDocuments)(text4, { prettyErrors: true, uniqueKeys: true });
   const base = defaultPolicy();
   base.source = options.label;
   const problems = [];
@@ -48094,7 +48211,7 @@ function parsePolicy(text4, options) {
   const document2 = documents[0];
   if (document2 === void 0 || document2.contents === null) return { policy: base, files: [] };
   let aliases = 0;
-  (0, import_yaml2.visit)(document2, { Alias: () => ++aliases > MAX_POLICY_ALIASES ? import_yaml2.visit.BREAK : void 0 });
+  (0, import_yaml3.visit)(document2, { Alias: () => ++aliases > MAX_POLICY_ALIASES ? import_yaml3.visit.BREAK : void 0 });
   if (aliases > MAX_POLICY_ALIASES) throw new ConfigError(options.label, [{ message: `uses more than ${MAX_POLICY_ALIASES} YAML aliases (limit)` }]);
   const result = readPolicyDocument(document2, text4, { root: options.root, label: `policy ${options.label}`, base });
   if (result.issues.length > 0) throw new ConfigError(options.label, sortByLine(result.issues));
@@ -48249,6 +48366,13 @@ function decodeUtf32(body, littleEndian) {
   return parts.join("");
 }
 
+// src/text.ts
+function trimTrailing(text4, char) {
+  let end = text4.length;
+  while (end > 0 && text4[end - 1] === char) end -= 1;
+  return end === text4.length ? text4 : text4.slice(0, end);
+}
+
 // src/discover/walk.ts
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
 var DEFAULT_WALK_OPTIONS = { include: [], exclude: [] };
@@ -48366,7 +48490,7 @@ function isInside(rootBytes, target) {
 var MAX_LISTED_FILES = 2e3;
 var MAX_LISTED_DEPTH = 16;
 function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LISTED_FILES, onIncomplete) {
-  const normalized = path8.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory).replace(/\/+$/, "");
+  const normalized = trimTrailing(path8.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory), "/");
   const prefix = normalized === "." ? "" : normalized;
   const start = resolveInsideSync(absoluteRoot, normalized);
   if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];
@@ -48568,12 +48692,12 @@ function rendersToNothing(text4, group3, from, to, start, end) {
   if (group3.some((tag2) => tag2.kind === "expression")) return false;
   const before = from > start ? text4[from - 1] : " ";
   const after = to < end ? text4[to] : " ";
-  if (group3.every((tag2) => tag2.kind === "comment") && (isSpace(before) || isSpace(after))) return true;
+  if (group3.every((tag2) => tag2.kind === "comment") && (isSpace2(before) || isSpace2(after))) return true;
   return separatorAround(text4, from - 1, start, -1) && separatorAround(text4, to, end, 1);
 }
 function separatorAround(text4, index, limit, direction) {
   while (direction < 0 ? index >= limit : index < limit) {
-    if (!isSpace(text4[index])) return SEPARATORS5.has(text4[index]);
+    if (!isSpace2(text4[index])) return SEPARATORS5.has(text4[index]);
     index += direction;
   }
   return true;
@@ -48585,7 +48709,7 @@ function onlyTags(text4, start, end, tags) {
     cursor = Math.min(tag2.end, end);
   }
   let rest = cursor;
-  while (rest < end && isSpace(text4[rest])) rest++;
+  while (rest < end && isSpace2(text4[rest])) rest++;
   return rest === end || text4[rest] === "#" && rest > cursor;
 }
 function movePadding(output) {
@@ -48595,7 +48719,7 @@ function movePadding(output) {
     let lineEnd2 = lineStart;
     while (lineEnd2 < output.length && output[lineEnd2] !== "\n") lineEnd2++;
     let lastContent = lineEnd2 - 1;
-    while (lastContent >= lineStart && isSpace(output[lastContent])) lastContent--;
+    while (lastContent >= lineStart && isSpace2(output[lastContent])) lastContent--;
     if (lastContent >= lineStart) {
       if (contentEnd >= 0) gatherBreaksLast(output, contentEnd, lineStart);
       contentEnd = lastContent + 1;
@@ -48610,11 +48734,11 @@ function gatherBreaksLast(output, start, end) {
   for (let index = start; index < start + spaces; index++) output[index] = " ";
   for (let index = 0; index < breaks.length; index++) output[start + spaces + index] = breaks[index];
 }
-function isSpace(char) {
+function isSpace2(char) {
   return char === " " || char === "	" || char === "\r" || char === "\n";
 }
 function isWhiteSpace(text4, start, end) {
-  for (let index = start; index < end; index++) if (!isSpace(text4[index])) return false;
+  for (let index = start; index < end; index++) if (!isSpace2(text4[index])) return false;
   return true;
 }
 function templateTags(text4, dialect) {
@@ -48722,7 +48846,7 @@ function endRawTag(text4, from) {
   const closing = new ForwardSearch(text4, "%}");
   for (let word = text4.indexOf("endraw", from); word >= 0; word = text4.indexOf("endraw", word + 1)) {
     let open2 = word - 1;
-    while (open2 > from && isSpace(text4[open2])) open2--;
+    while (open2 > from && isSpace2(text4[open2])) open2--;
     if (text4[open2] === "-" || text4[open2] === "+") open2--;
     if (text4[open2] !== "%" || text4[open2 - 1] !== "{") continue;
     const close = closing.after(word);
@@ -48761,24 +48885,62 @@ function placeholderValueStart(text4, start, end) {
   const rest = text4.slice(index, end).trim();
   return rest === "" || rest.startsWith("#") ? at : -1;
 }
+function maskPlaceholderLines(text4) {
+  let output;
+  let lineStart = 0;
+  while (lineStart < text4.length) {
+    let lineEnd2 = text4.indexOf("\n", lineStart);
+    if (lineEnd2 < 0) lineEnd2 = text4.length;
+    let start = lineStart;
+    while (start < lineEnd2 && (text4[start] === " " || text4[start] === "	")) start++;
+    let end = lineEnd2;
+    while (end > start && (text4[end - 1] === " " || text4[end - 1] === "	" || text4[end - 1] === "\r")) end--;
+    if (end > start && isPlaceholderLine(text4.slice(start, end), start === lineStart)) {
+      output ??= text4.split("");
+      for (let index = start; index < end; index++) output[index] = " ";
+    }
+    lineStart = lineEnd2 + 1;
+  }
+  return output?.join("");
+}
+function isPlaceholderLine(content, atColumnZero) {
+  if (content === "\u2026") return true;
+  if (content.length >= 3 && [...content].every((ch) => ch === ".")) return !atColumnZero;
+  const first = content[0];
+  return first !== "{" && first !== "[" && first !== "#" && isWholePlaceholder(content);
+}
 
-// src/discover/jinja.ts
-var JINJA_SUFFIXES = [".j2", ".jinja", ".jinja2"];
+// src/discover/template-file.ts
+var TEMPLATE_SUFFIXES = [
+  [".j2", "jinja"],
+  [".jinja", "jinja"],
+  [".jinja2", "jinja"],
+  [".tmpl", "actions"],
+  [".gotmpl", "actions"],
+  [".tpl", "actions"],
+  [".template", "actions"],
+  [".in", "actions"]
+];
 var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
-function renderedPath(path14) {
+var ACTION_NOTE = "a {{ }} template action fills it in when the template is rendered";
+function templateFileOf(path14) {
   const lower = path14.toLowerCase();
-  for (const suffix of JINJA_SUFFIXES) {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
     if (lower.endsWith(suffix) && path14.length > suffix.length) {
-      const inner = path14.slice(0, path14.length - suffix.length);
-      return inner.endsWith("/") ? void 0 : inner;
+      const rendered = path14.slice(0, path14.length - suffix.length);
+      if (rendered.endsWith("/")) return void 0;
+      return { rendered, dialect, noun: dialect === "jinja" ? "Jinja template" : "template" };
     }
   }
   return void 0;
 }
-function withoutJinjaSuffix(path14) {
-  return renderedPath(path14) ?? path14;
+function withoutTemplateSuffix(path14) {
+  return templateFileOf(path14)?.rendered ?? path14;
 }
-function imageLines(text4, masked, start, end) {
+function expressionNote(template) {
+  return template.dialect === "jinja" ? JINJA_EXPRESSION_NOTE : ACTION_NOTE;
+}
+function imageLines(text4, masked, start, end, note = JINJA_EXPRESSION_NOTE) {
   const images = [];
   let lineStart = start;
   while (lineStart < end) {
@@ -48788,7 +48950,7 @@ function imageLines(text4, masked, start, end) {
     const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd2);
     if (span !== void 0) {
       const written = masked.slice(span[0], span[1]);
-      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
+      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: note } : written;
       images.push({ offset: span[0], raw: text4.slice(span[0], span[1]), value });
     }
     lineStart = lineEnd2 + 1;
@@ -48815,29 +48977,31 @@ function scalarSpan(text4, index, end) {
     return close < 0 || close >= end || close === index + 1 ? void 0 : [index + 1, close];
   }
   let valueEnd2 = index;
-  for (let cursor = index; cursor < end && !(text4[cursor] === "#" && isSpace2(text4[cursor - 1])); cursor++) {
-    if (!isSpace2(text4[cursor])) valueEnd2 = cursor + 1;
+  for (let cursor = index; cursor < end && !(text4[cursor] === "#" && isSpace3(text4[cursor - 1])); cursor++) {
+    if (!isSpace3(text4[cursor])) valueEnd2 = cursor + 1;
   }
   return [index, valueEnd2];
 }
-function readUnparsed(text4, masked, parts, lines) {
+function readUnparsed(text4, masked, parts, lines, template) {
   const images = [];
   const messages = [];
   for (const part of parts) {
-    const found = imageLines(text4, masked, part.start, part.end);
+    const found = imageLines(text4, masked, part.start, part.end, expressionNote(template));
     images.push(...found);
     const line = lines.positionAt(firstContent(masked, part.start, part.end)).line;
     const read = found.length === 1 ? "its one `image:` line was read" : `its ${found.length} \`image:\` lines were read`;
-    messages.push(`line ${line}: this document of the Jinja template is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
+    messages.push(`line ${line}: this document of the ${template.noun} is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
   }
   return { images, messages };
 }
 function firstContent(text4, start, end) {
-  for (let index = start; index < end; index++) if (!isSpace2(text4[index])) return index;
+  for (let index = start; index < end; index++) if (!isSpace3(text4[index])) return index;
   return start;
 }
-var LINE_BY_LINE_NOTE = "read from its line: this part of the Jinja template is YAML only once rendered";
-function isSpace2(char) {
+function lineByLineNote(template) {
+  return `read from its line: this part of the ${template.noun} is YAML only once rendered`;
+}
+function isSpace3(char) {
   return char === " " || char === "	" || char === "\r" || char === "\n";
 }
 
@@ -48879,7 +49043,7 @@ var TextCache = class {
 import { posix } from "node:path";
 
 // src/discover/image-site.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/discover/occurrence.ts
 function makeOccurrence(input) {
@@ -49065,7 +49229,7 @@ function plainKeyEnd(text4, index, end) {
 }
 
 // src/discover/yaml-fast.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var MAX_DEPTH = 64;
 var Unsupported = class extends Error {
 };
@@ -49364,7 +49528,7 @@ var FastParser = class {
    * are still to place start (see `close`).
    */
   blockMap(at, indent2, depth) {
-    const map = new import_yaml3.YAMLMap(this.schema);
+    const map = new import_yaml4.YAMLMap(this.schema);
     let keyStart = at;
     let before = -1;
     let lastEnd = at;
@@ -49374,7 +49538,7 @@ var FastParser = class {
       if (this.keyTooLong(key.colon, keyStart, lastEnd, map.items[map.items.length - 1]?.value)) throw new Unsupported();
       if (before >= 0) setProps(key.node, nodeProps(this.gapTokens(before, keyStart), void 0, true));
       const entry = this.mapValue(key.colon + 1, indent2, depth);
-      map.items.push(new import_yaml3.Pair(key.node, entry.node));
+      map.items.push(new import_yaml4.Pair(key.node, entry.node));
       lastEnd = entry.node.range[2];
       next = entry.next;
       const line = this.nextContentLine(next);
@@ -49536,7 +49700,7 @@ var FastParser = class {
     const value = blockScalarValue(this.text.slice(body, end), header, parentIndent);
     if (value === void 0) throw new Unsupported();
     if (this.comments && end > body) this.comments.push(body, end);
-    const scalar = new import_yaml3.Scalar(value);
+    const scalar = new import_yaml4.Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
     scalar.type = header.folded ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
@@ -49637,7 +49801,7 @@ var FastParser = class {
       if (unescaped === void 0) throw new Unsupported();
       value = unescaped;
     }
-    const scalar = new import_yaml3.Scalar(value);
+    const scalar = new import_yaml4.Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
     scalar.type = single ? "QUOTE_SINGLE" : "QUOTE_DOUBLE";
@@ -49650,7 +49814,7 @@ var FastParser = class {
     let failed = false;
     const resolved = resolver.resolve(source, () => failed = true, this.options);
     if (failed) throw new Unsupported();
-    const scalar = (0, import_yaml3.isScalar)(resolved) ? resolved : new import_yaml3.Scalar(resolved);
+    const scalar = (0, import_yaml4.isScalar)(resolved) ? resolved : new import_yaml4.Scalar(resolved);
     scalar.range = [start, end, nodeEnd];
     scalar.source = source;
     scalar.type = "PLAIN";
@@ -49659,7 +49823,7 @@ var FastParser = class {
   }
   /** A block sequence whose `-` sit at column `indent`, the first at `at`. */
   blockSequence(at, indent2, depth) {
-    const seq = new import_yaml3.YAMLSeq(this.schema);
+    const seq = new import_yaml4.YAMLSeq(this.schema);
     let dash = at;
     let before = -1;
     let lastEnd;
@@ -49728,7 +49892,7 @@ var FastParser = class {
     if (depth > MAX_DEPTH) throw new Unsupported();
     const isMapping = this.text.charCodeAt(at) === 123;
     const close = isMapping ? 125 : 93;
-    const collection = isMapping ? new import_yaml3.YAMLMap(this.schema) : new import_yaml3.YAMLSeq(this.schema);
+    const collection = isMapping ? new import_yaml4.YAMLMap(this.schema) : new import_yaml4.YAMLSeq(this.schema);
     collection.flow = true;
     let index = this.skipSpaces(at + 1);
     if (this.text.charCodeAt(index) === close) {
@@ -49740,7 +49904,7 @@ var FastParser = class {
       if (isMapping) {
         if (this.text.charCodeAt(item.end) !== 58 || this.text.charCodeAt(item.end + 1) !== 32) throw new Unsupported();
         const value = this.flowItem(this.skipSpaces(item.end + 2), depth, false);
-        collection.items.push(new import_yaml3.Pair(item.node, value.node));
+        collection.items.push(new import_yaml4.Pair(item.node, value.node));
         index = value.end;
       } else {
         collection.items.push(item.node);
@@ -49933,7 +50097,7 @@ function parseSimpleDocument(text4, start, end, marker, prelude) {
   }
   const ascii = plainCharacters(text4, start, end);
   if (!ascii && NEVER_READ.test(text4.slice(start, end))) return void 0;
-  const document2 = new import_yaml3.Document(void 0, { prettyErrors: false, uniqueKeys: false });
+  const document2 = new import_yaml4.Document(void 0, { prettyErrors: false, uniqueKeys: false });
   const parser = new FastParser(text4, end, document2, ascii ? void 0 : []);
   const line = parser.nextContentLine(contentFrom);
   if (line >= end || parser.indentAt(line) !== 0) return void 0;
@@ -49965,18 +50129,18 @@ function decorate(document2, node, prelude, docStart) {
     return;
   }
   const first = node.items[0];
-  const target = first instanceof import_yaml3.Pair ? first.key : first;
+  const target = first instanceof import_yaml4.Pair ? first.key : first;
   target.commentBefore = target.commentBefore ? `${comment}
 ${target.commentBefore}` : comment;
 }
 function endsEmpty(node) {
   let current = node;
   for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
-    if ((0, import_yaml3.isScalar)(current)) return current.source === "" && current.type === "PLAIN";
+    if ((0, import_yaml4.isScalar)(current)) return current.source === "" && current.type === "PLAIN";
     const items2 = current.items;
     if (items2.length === 0) return false;
     const last = items2[items2.length - 1];
-    current = last instanceof import_yaml3.Pair ? last.value : last;
+    current = last instanceof import_yaml4.Pair ? last.value : last;
   }
   return false;
 }
@@ -50054,7 +50218,7 @@ function onlySpacesAndBreaks(text4, start, end) {
 }
 
 // src/discover/yaml.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false };
 var MAX_ALIAS_COUNT = 200;
 function parseYamlDocuments(text4, skip) {
@@ -50206,11 +50370,11 @@ function parseJsonStream(text4) {
   if (values === void 0) return void 0;
   const documents = [];
   for (const [start, end] of values) {
-    const document2 = (0, import_yaml4.parseDocument)(text4.slice(start, end), PARSE_OPTIONS);
-    if (document2.errors.length > 0) return void 0;
+    const [document2, ...more] = parseAllDocumentsBounded(text4.slice(start, end), PARSE_OPTIONS);
+    if (document2 === void 0 || more.length > 0 || document2.errors.length > 0) return void 0;
     document2.range = [document2.range[0] + start, document2.range[1] + start, document2.range[2] + start];
-    (0, import_yaml4.visit)(document2, (_key, node) => {
-      if ((0, import_yaml4.isNode)(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
+    (0, import_yaml5.visit)(document2, (_key, node) => {
+      if ((0, import_yaml5.isNode)(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
     });
     documents.push(document2);
   }
@@ -50227,8 +50391,7 @@ function errorPosition(offset, lineStarts) {
 }
 function readDocuments(text4, lineStarts) {
   const read = [];
-  for (const document2 of (0, import_yaml4.parseAllDocuments)(text4, PARSE_OPTIONS)) {
-    if (!("errors" in document2)) continue;
+  for (const document2 of parseAllDocumentsBounded(text4, PARSE_OPTIONS)) {
     if (document2.errors.length === 0) {
       read.push({ document: document2 });
       continue;
@@ -50254,7 +50417,7 @@ function toPlain(document2, node) {
   }
 }
 function scalarLocation(node, text4) {
-  if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
   const value = node.value;
   if (typeof value !== "string" && typeof value !== "number") return void 0;
   const [start, valueEnd2] = node.range;
@@ -50277,23 +50440,23 @@ function scalarLocation(node, text4) {
   }
 }
 function mapGet(node, key) {
-  if (!(0, import_yaml4.isMap)(node)) return void 0;
+  if (!(0, import_yaml5.isMap)(node)) return void 0;
   const items2 = node.items;
   for (let index = items2.length - 1; index >= 0; index--) {
     const pair = items2[index];
-    if (pair.key === key || (0, import_yaml4.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
+    if (pair.key === key || (0, import_yaml5.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
   }
   return void 0;
 }
 function keyText(key, resolveAlias) {
-  const resolved = (0, import_yaml4.isAlias)(key) ? resolveAlias?.(key) : key;
-  return (0, import_yaml4.isScalar)(resolved) ? String(resolved.value) : void 0;
+  const resolved = (0, import_yaml5.isAlias)(key) ? resolveAlias?.(key) : key;
+  return (0, import_yaml5.isScalar)(resolved) ? String(resolved.value) : void 0;
 }
 function nodeAt(node, path14) {
   let current = node;
   for (const step3 of path14) {
     if (typeof step3 === "number") {
-      if (!(0, import_yaml4.isSeq)(current)) return void 0;
+      if (!(0, import_yaml5.isSeq)(current)) return void 0;
       current = current.items[step3];
     } else {
       current = mapGet(current, step3);
@@ -50303,21 +50466,21 @@ function nodeAt(node, path14) {
   return current;
 }
 function scalarString(node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
 function goScalarType(node, text4) {
-  if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
   if (node.type !== "PLAIN") return "string";
   const written = text4.slice(node.range[0], node.range[1]).trim();
   if (written.includes(":")) return "string";
   if (/^[-+]?0o[0-7]+$/.test(written)) return "number";
   let value;
   try {
-    value = (0, import_yaml4.parse)(written, { version: "1.1" });
+    value = (0, import_yaml5.parse)(written, { version: "1.1" });
   } catch {
     return "string";
   }
@@ -50327,13 +50490,13 @@ function goScalarType(node, text4) {
   return "string";
 }
 function seqItems(node) {
-  return (0, import_yaml4.isSeq)(node) ? node.items : [];
+  return (0, import_yaml5.isSeq)(node) ? node.items : [];
 }
 function aliasResolver(document2) {
   let anchors;
   const index = () => {
     const found = /* @__PURE__ */ new Map();
-    (0, import_yaml4.visit)(document2, {
+    (0, import_yaml5.visit)(document2, {
       Node(_key, node) {
         const anchor = node.anchor;
         if (anchor && node.range) {
@@ -50346,7 +50509,7 @@ function aliasResolver(document2) {
     return found;
   };
   return (node) => {
-    if (!(0, import_yaml4.isAlias)(node)) return node;
+    if (!(0, import_yaml5.isAlias)(node)) return node;
     anchors ??= index();
     const candidates = anchors.get(node.source);
     if (!candidates) return void 0;
@@ -50357,7 +50520,7 @@ function aliasResolver(document2) {
   };
 }
 function literalBlockText(node, text4) {
-  if (!(0, import_yaml4.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) return void 0;
   const value = node.value;
   const headerEnd = text4.indexOf("\n", node.range[0]);
   if (headerEnd < 0) return void 0;
@@ -50423,8 +50586,8 @@ function joinNotes(first, second) {
   return first ?? second;
 }
 function imageNodeOf(node, key) {
-  if ((0, import_yaml5.isScalar)(node)) return node;
-  if ((0, import_yaml5.isMap)(node)) return mapGet(node, key);
+  if ((0, import_yaml6.isScalar)(node)) return node;
+  if ((0, import_yaml6.isMap)(node)) return mapGet(node, key);
   return void 0;
 }
 var resolvers = /* @__PURE__ */ new WeakMap();
@@ -50435,20 +50598,20 @@ function dealias(document2, node) {
     resolvers.set(document2, resolve3);
   }
   let current = node;
-  for (let hops = 0; hops < 16 && (0, import_yaml5.isAlias)(current); hops++) current = resolve3(current);
-  return (0, import_yaml5.isAlias)(current) ? void 0 : current;
+  for (let hops = 0; hops < 16 && (0, import_yaml6.isAlias)(current); hops++) current = resolve3(current);
+  return (0, import_yaml6.isAlias)(current) ? void 0 : current;
 }
 function mergedGet(document2, node, key) {
   const visited = /* @__PURE__ */ new Set();
   const search = (current, depth) => {
     const map = dealias(document2, current);
-    if (!(0, import_yaml5.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
+    if (!(0, import_yaml6.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
     visited.add(map);
     const own = mapGet(map, key);
     if (own !== void 0) return dealias(document2, own);
     for (const pair of map.items) {
-      if (!(0, import_yaml5.isScalar)(pair.key) || pair.key.value !== "<<") continue;
-      const sources = (0, import_yaml5.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      if (!(0, import_yaml6.isScalar)(pair.key) || pair.key.value !== "<<") continue;
+      const sources = (0, import_yaml6.isSeq)(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
         const found = search(source, depth + 1);
         if (found !== void 0) return found;
@@ -50460,10 +50623,10 @@ function mergedGet(document2, node, key) {
 }
 function mapPairs(document2, node) {
   const map = dealias(document2, node);
-  if (!(0, import_yaml5.isMap)(map)) return [];
+  if (!(0, import_yaml6.isMap)(map)) return [];
   const pairs = [];
   for (const pair of map.items) {
-    if (!(0, import_yaml5.isScalar)(pair.key)) continue;
+    if (!(0, import_yaml6.isScalar)(pair.key)) continue;
     const key = String(pair.key.value);
     if (key === "<<") continue;
     pairs.push([key, dealias(document2, pair.value)]);
@@ -50472,7 +50635,7 @@ function mapPairs(document2, node) {
 }
 function listItems(document2, node) {
   const seq = dealias(document2, node);
-  return (0, import_yaml5.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
+  return (0, import_yaml6.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
 }
 function scalarStrings(document2, node) {
   const one = scalarString(node);
@@ -50570,7 +50733,7 @@ var SettingReader = class {
   lines;
   /** The node's value as a setting, when it is a scalar the converter accepts. */
   scalar(node, convert) {
-    if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+    if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
     const value = convert(node.value);
     if (value === void 0) return void 0;
     const [start, end] = node.range;
@@ -50594,7 +50757,7 @@ var SettingReader = class {
    */
   written(node) {
     const value = scalarString(node);
-    if (value === void 0 || !(0, import_yaml4.isScalar)(node) || !node.range) return value;
+    if (value === void 0 || !(0, import_yaml5.isScalar)(node) || !node.range) return value;
     if (!value.includes(TEMPLATE_ACTION_MARK) && !value.includes(PLACEHOLDER_MARK)) return value;
     return scalarLocation(node, this.text)?.raw ?? this.text.slice(node.range[0], node.range[1]);
   }
@@ -50612,11 +50775,11 @@ function composeContainers(file, documents, lines) {
   const configs = [];
   for (const document2 of documents) {
     const services = mapGet(document2.contents, "services");
-    if (!(0, import_yaml4.isMap)(services)) continue;
+    if (!(0, import_yaml5.isMap)(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, "deploy") !== void 0);
     for (const pair of services.items) {
-      const name2 = (0, import_yaml4.isScalar)(pair.key) ? reader.written(pair.key) ?? String(pair.key.value) : void 0;
-      if (name2 === void 0 || !(0, import_yaml4.isMap)(pair.value)) continue;
+      const name2 = (0, import_yaml5.isScalar)(pair.key) ? reader.written(pair.key) ?? String(pair.key.value) : void 0;
+      if (name2 === void 0 || !(0, import_yaml5.isMap)(pair.value)) continue;
       const config = serviceConfig(name2, pair.key, pair.value, reader, file.path);
       if (!config) continue;
       if (deploys) config.deploys = true;
@@ -50653,7 +50816,7 @@ function serviceConfig(name2, keyNode, service, reader, file) {
   };
 }
 function bindSource(volume, reader) {
-  if ((0, import_yaml4.isMap)(volume)) {
+  if ((0, import_yaml5.isMap)(volume)) {
     if (scalarString(mapGet(volume, "type")) !== "bind") return void 0;
     return reader.string(mapGet(volume, "source"));
   }
@@ -50780,7 +50943,7 @@ function templateOptionProblem(text4, idStart) {
   const id = /^[A-Za-z0-9_-]+/.exec(text4.slice(idStart, idStart + 100))?.[0] ?? "";
   return `\${templateOption:${id}} is a Dev Container Template option, filled in when the template is applied`;
 }
-function isSpace3(ch) {
+function isSpace4(ch) {
   switch (ch) {
     case " ":
     case "	":
@@ -51086,7 +51249,7 @@ function reversePattern(pattern) {
 }
 
 // src/discover/dockerfile/parse.ts
-var DIRECTIVE2 = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
+var DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 var DIRECTIVE_BODY = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
 var MAX_DIRECTIVE_LINE = 4096;
@@ -51104,10 +51267,10 @@ function parseDockerfile(fileText) {
     const first = lines[index];
     let start = first.start;
     if (index === 0 && fileText.charCodeAt(0) === 65279) start++;
-    while (start < first.end && isSpace3(fileText[start])) start++;
+    while (start < first.end && isSpace4(fileText[start])) start++;
     const trimmed2 = fileText.slice(start, first.end);
     if (!directivesDone) {
-      const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed2) : null;
+      const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE.exec(trimmed2) : null;
       const key = match?.[1].toLowerCase();
       if (!match || !key || !KNOWN_DIRECTIVES.has(key) || seenDirectives.has(key)) {
         directivesDone = true;
@@ -51170,7 +51333,7 @@ function physicalLines(text4) {
   return lines;
 }
 function firstNonSpaceIndex(text4) {
-  for (let i = 0; i < text4.length; i++) if (!isSpace3(text4[i])) return i;
+  for (let i = 0; i < text4.length; i++) if (!isSpace4(text4[i])) return i;
   return -1;
 }
 function appendPiece(fileText, start, end, escapeToken, target) {
@@ -51189,7 +51352,7 @@ function appendPiece(fileText, start, end, escapeToken, target) {
 function toInstruction(source, line) {
   const text4 = source.text;
   let begin = 0;
-  while (begin < text4.length && isSpace3(text4[begin])) begin++;
+  while (begin < text4.length && isSpace4(text4[begin])) begin++;
   if (begin >= text4.length) return void 0;
   let keywordEnd = begin;
   while (keywordEnd < text4.length && !isCommandSeparator(text4[keywordEnd])) keywordEnd++;
@@ -51254,7 +51417,7 @@ function rawShellWords(text4) {
       word += text4.slice(i, i + 2);
       inWord = true;
       i++;
-    } else if (isSpace3(ch)) {
+    } else if (isSpace4(ch)) {
       if (inWord && word !== "") words.push(word);
       word = "";
       inWord = false;
@@ -51277,7 +51440,7 @@ function unquoteHeredocName(text4) {
       i = close;
     } else if (ch === "\\") {
       if (i + 1 < text4.length) name2 += text4[++i];
-    } else if (isSpace3(ch)) {
+    } else if (isSpace4(ch)) {
       return void 0;
     } else name2 += ch;
   }
@@ -51292,7 +51455,7 @@ function detectSyntax(fileText, lines) {
     if (index === 0 && line.startsWith("#!")) continue;
     if (!line.startsWith("#")) return void 0;
     let bodyStart = 1;
-    while (bodyStart < line.length && isSpace3(line[bodyStart])) bodyStart++;
+    while (bodyStart < line.length && isSpace4(line[bodyStart])) bodyStart++;
     const body = line.slice(bodyStart);
     const match = body.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE_BODY.exec(body) : null;
     if (!match) return void 0;
@@ -51313,7 +51476,7 @@ function extractFlags(text4, from) {
   const flags = [];
   let pos = from;
   for (; ; ) {
-    while (pos < text4.length && isSpace3(text4[pos])) pos++;
+    while (pos < text4.length && isSpace4(text4[pos])) pos++;
     if (pos >= text4.length) return { flags, argumentsStart: text4.length };
     if (text4[pos] !== "-" || text4[pos + 1] !== "-") return { flags, argumentsStart: pos };
     const word = { text: "", positions: [] };
@@ -51322,7 +51485,7 @@ function extractFlags(text4, from) {
     while (pos < text4.length) {
       let ch = text4[pos];
       if (quote === void 0) {
-        if (isSpace3(ch)) break;
+        if (isSpace4(ch)) break;
         if (ch === "'" || ch === '"') {
           quote = ch;
           blankOK = true;
@@ -51364,8 +51527,8 @@ function whitespaceWords(text4, from, to = text4.length) {
   const words = [];
   let begin = from;
   let end = to;
-  while (begin < end && isSpace3(text4[begin])) begin++;
-  while (end > begin && isSpace3(text4[end - 1])) end--;
+  while (begin < end && isSpace4(text4[begin])) begin++;
+  while (end > begin && isSpace4(text4[end - 1])) end--;
   let pos = begin;
   while (pos < end) {
     const start = pos;
@@ -51384,7 +51547,7 @@ function quotedWords(text4, escapeToken) {
   for (let pos = 0; pos < text4.length; pos++) {
     let ch = text4[pos];
     if (quote === void 0) {
-      if (isSpace3(ch)) {
+      if (isSpace4(ch)) {
         if (inWord && (blankOK || word.length > 0)) words.push(word);
         word = "";
         inWord = false;
@@ -51569,7 +51732,7 @@ function objectContainers(root, file, reader, configs, depth) {
   }
   const specPath = podSpecPathOf(apiVersion, kind);
   const spec = specPath ? nodeAt(root, specPath) : void 0;
-  if (!(0, import_yaml4.isMap)(spec)) return;
+  if (!(0, import_yaml5.isMap)(spec)) return;
   const objectName = reader.written(nodeAt(root, ["metadata", "name"]));
   const pod = podSettings(spec, reader);
   for (const [key, role] of CONTAINER_LISTS) {
@@ -51606,7 +51769,7 @@ function podSettings(spec, reader) {
   };
 }
 function containerConfig(container, pod, reader, file) {
-  if (!(0, import_yaml4.isMap)(container)) return void 0;
+  if (!(0, import_yaml5.isMap)(container)) return void 0;
   const anchor = mapGet(container, "image");
   if (anchor === void 0) return void 0;
   const position = reader.at(anchor);
@@ -51635,7 +51798,7 @@ function containerConfig(container, pod, reader, file) {
 }
 function mountedHostPaths(container, pod) {
   const mounts = mapGet(container, "volumeMounts");
-  if (!(0, import_yaml4.isSeq)(mounts)) return [];
+  if (!(0, import_yaml5.isSeq)(mounts)) return [];
   return mounts.items.flatMap((mount) => {
     const name2 = scalarString(mapGet(mount, "name"));
     const path14 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
@@ -51745,6 +51908,12 @@ function substituteBraced(body, lookup, depth) {
   }
 }
 var MAX_DOTENV_LENGTH = 256 * 1024;
+function withoutInlineComment(value) {
+  for (let i = 0; i < value.length; i += 1) {
+    if (value[i] === "#" && (i === 0 || /\s/.test(value[i - 1] ?? ""))) return value.slice(0, i);
+  }
+  return value;
+}
 function parseDotenv(text4) {
   const variables = /* @__PURE__ */ new Map();
   if (text4.length > MAX_DOTENV_LENGTH) return variables;
@@ -51781,7 +51950,7 @@ function parseDotenv(text4) {
       index = after < 0 ? text4.length : after + 1;
       continue;
     }
-    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
+    const unquoted = withoutInlineComment(line.slice(assignment[0].length)).trim();
     variables.set(name2, dotenvValue(name2, unquoted, lookup));
     index = lineEnd2 + 1;
   }
@@ -51799,9 +51968,9 @@ function dotenvValue(name2, text4, lookup) {
   const result = interpolateCompose(text4, lookup);
   return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
 }
-function resolverFor(variables, jinja) {
+function resolverFor(variables, template) {
   return (text4) => {
-    if (jinja && text4.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: JINJA_EXPRESSION_NOTE } }];
+    if (template !== void 0 && text4.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: expressionNote(template) } }];
     const result = interpolateCompose(text4, (name2) => variables.get(name2));
     return [{ value: result.ok ? result.value : { unresolved: result.message } }];
   };
@@ -51813,7 +51982,7 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
   const entries = [];
   for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
   for (const item of listItems(document2, contexts)) {
-    if (!(0, import_yaml4.isScalar)(item) || typeof item.value !== "string") continue;
+    if (!(0, import_yaml5.isScalar)(item) || typeof item.value !== "string") continue;
     const equals = item.value.indexOf("=");
     if (equals < 0) continue;
     entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
@@ -51839,10 +52008,10 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
 var MAX_EXTENDS_DEPTH = 8;
 function servicesOf(document2, anyMap = false) {
   const declared = mapGet(document2.contents, "services");
-  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml4.isMap)(service)), prefix: "services." };
+  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml5.isMap)(service)), prefix: "services." };
   if (mapGet(document2.contents, "version") !== void 0) return { services: [], prefix: "services." };
   const services = mapPairs(document2, document2.contents).filter(
-    ([, service]) => (0, import_yaml4.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
+    ([, service]) => (0, import_yaml5.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
   );
   return { services, prefix: "" };
 }
@@ -51887,7 +52056,7 @@ async function serviceOccurrences(site2) {
 }
 function writtenServiceName(document2, key, text4) {
   const services = mapGet(document2.contents, "services") ?? document2.contents;
-  const pair = (0, import_yaml4.isMap)(services) ? services.items.find((item) => (0, import_yaml4.isScalar)(item.key) && item.key.value === key) : void 0;
+  const pair = (0, import_yaml5.isMap)(services) ? services.items.find((item) => (0, import_yaml5.isScalar)(item.key) && item.key.value === key) : void 0;
   return scalarLocation(pair?.key, text4)?.raw ?? key;
 }
 async function extendedImage(site2, service, context3, built) {
@@ -51934,18 +52103,18 @@ function isComposeFile(path14, text4) {
   return hasComposeName(path14) || composeContent(path14, text4);
 }
 function hasComposeName(path14) {
-  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path14)));
+  return COMPOSE_FILE.test(baseName(withoutTemplateSuffix(path14)));
 }
 function composeContent(path14, text4) {
-  return YAML_FILE.test(withoutJinjaSuffix(path14)) && SERVICES_KEY.test(text4) && SERVICE_FIELD.test(text4);
+  return YAML_FILE.test(withoutTemplateSuffix(path14)) && SERVICES_KEY.test(text4) && SERVICE_FIELD.test(text4);
 }
-function readTemplateLineByLine(file, masked, parsed, lines, extracted) {
+function readTemplateLineByLine(file, template, masked, parsed, lines, extracted) {
   const failed = parsed.failedRanges ?? [];
   if (failed.length === 0 || failed.length !== parsed.errors.length) return;
   const parts = failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] }));
-  const unparsed = readUnparsed(file.text, masked, parts, lines);
+  const unparsed = readUnparsed(file.text, masked, parts, lines, template);
   for (const image of unparsed.images) {
-    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: "compose", lines, offset: image.offset, raw: image.raw, value: image.value, context: "image", note: LINE_BY_LINE_NOTE }));
+    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: "compose", lines, offset: image.offset, raw: image.raw, value: image.value, context: "image", note: lineByLineNote(template) }));
   }
   extracted.errors = [];
   extracted.readLineByLine = unparsed.messages;
@@ -51955,20 +52124,20 @@ var composeDiscoverer = {
   matches: hasComposeName,
   matchesContent: composeContent,
   candidate(path14) {
-    return hasComposeName(path14) || YAML_FILE.test(withoutJinjaSuffix(path14));
+    return hasComposeName(path14) || YAML_FILE.test(withoutTemplateSuffix(path14));
   },
   async extract(file, context3) {
-    const jinja = renderedPath(file.path) !== void 0;
-    const masked = jinja ? maskTemplate(file.text, "jinja") ?? file.text : void 0;
+    const template = templateFileOf(file.path);
+    const masked = template === void 0 ? void 0 : maskTemplate(file.text, template.dialect) ?? file.text;
     const parsed = masked === void 0 ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context3.readFile(directory ? `${directory}/.env` : ".env");
-    const resolve3 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), jinja);
+    const resolve3 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences = [];
     for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve3, context: context3 }));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
-    if (masked !== void 0) readTemplateLineByLine(file, masked, parsed, lines, extracted);
+    if (template !== void 0 && masked !== void 0) readTemplateLineByLine(file, template, masked, parsed, lines, extracted);
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   }
 };
@@ -52983,10 +53152,98 @@ function printParseErrorCode(code) {
   return "<unknown ParseErrorCode>";
 }
 
+// src/spans.ts
+function nextIndexOf(text4, needle) {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    found = text4.indexOf(needle, from);
+    return found;
+  };
+}
+function nextLineBreak(text4) {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    for (let index = from; index < text4.length; index++) {
+      const c = text4.charCodeAt(index);
+      if (c === 10 || c === 13 || c === 8232 || c === 8233) return found = index;
+    }
+    return found = -1;
+  };
+}
+function enclosed(text4, open2, close, options = {}) {
+  const opens = nextIndexOf(text4, open2);
+  const closes = options.toLast ? () => text4.lastIndexOf(close) : nextIndexOf(text4, close);
+  const breaks = options.sameLine ? nextLineBreak(text4) : void 0;
+  return keeping((from) => {
+    let at = from;
+    for (; ; ) {
+      const start = opens(at);
+      const innerStart = start + open2.length;
+      const innerEnd = start < 0 ? -1 : closes(innerStart);
+      if (innerEnd < innerStart) return void 0;
+      const lineBreak = breaks?.(innerStart) ?? -1;
+      if (lineBreak >= 0 && lineBreak < innerEnd) {
+        at = lineBreak + 1;
+        continue;
+      }
+      return { start, end: innerEnd + close.length, innerStart, innerEnd };
+    }
+  });
+}
+function keeping(find) {
+  let kept = null;
+  return (from) => kept === void 0 || kept !== null && kept.start >= from ? kept : kept = find(from);
+}
+function dollarName(text4) {
+  const dollars = nextIndexOf(text4, "$");
+  const isStart = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
+  const isPart = (c) => isStart(c) || c >= 48 && c <= 57;
+  return keeping((from) => {
+    for (let start = dollars(from); start >= 0; start = dollars(start + 1)) {
+      if (!isStart(text4.charCodeAt(start + 1))) continue;
+      let end = start + 2;
+      while (end < text4.length && isPart(text4.charCodeAt(end))) end++;
+      return { start, end, innerStart: start + 1, innerEnd: end };
+    }
+    return void 0;
+  });
+}
+function literal(text4, needle) {
+  const next = nextIndexOf(text4, needle);
+  return keeping((from) => {
+    const start = next(from);
+    return start < 0 ? void 0 : { start, end: start + needle.length, innerStart: start + needle.length, innerEnd: start + needle.length };
+  });
+}
+function firstSpan(finders, from = 0) {
+  let first;
+  finders.forEach((find, finder) => {
+    const span = find(from);
+    if (span && (!first || span.start < first.start)) first = { ...span, finder };
+  });
+  return first;
+}
+function allSpans(finders) {
+  const spans = [];
+  for (let span = firstSpan(finders); span; span = firstSpan(finders, span.end)) spans.push(span);
+  return spans;
+}
+function replaceSpans(text4, spans, replace2) {
+  let result = "";
+  let at = 0;
+  for (const span of spans) {
+    result += text4.slice(at, span.start) + replace2(span);
+    at = span.end;
+  }
+  return result + text4.slice(at);
+}
+
 // src/discover/devcontainer.ts
 var DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 var SCENARIOS_FILE = /(?:^|\/)test\/[^/]+\/scenarios\.json$/;
-var VARIABLE = /\$\{[^}]*\}/;
+var variableIn = (text4) => firstSpan([enclosed(text4, "${", "}")]);
 function isOciFeature(id) {
   if (id.startsWith("./") || id.startsWith("../") || id.startsWith("/") || /^[a-z]+:\/\//i.test(id)) return false;
   const slash = id.indexOf("/");
@@ -52996,8 +53253,8 @@ function isOciFeature(id) {
 }
 function valueOf(text4) {
   if (text4.length > MAX_IMAGE_TEXT) return text4;
-  const variable = VARIABLE.exec(text4);
-  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text4;
+  const variable = variableIn(text4);
+  return variable ? { unresolved: `dev container variable ${text4.slice(variable.start, variable.end)} is only known where the container is opened` } : text4;
 }
 function stringSite(node, text4) {
   if (node.type !== "string" || typeof node.value !== "string" || node.value.trim() === "") return void 0;
@@ -53023,7 +53280,7 @@ async function devcontainerBuildArgs(dockerfilePath, context3) {
   if (typeof build?.args === "object" && build.args !== null) {
     for (const [name2, value] of Object.entries(build.args)) {
       const written = typeof value === "number" ? String(value) : value;
-      if (typeof written === "string" && !VARIABLE.test(written)) args[name2] = written;
+      if (typeof written === "string" && !variableIn(written)) args[name2] = written;
     }
   }
   return [{ args, source }];
@@ -53103,19 +53360,19 @@ function argumentValue(written, variables, name2) {
   return result.ok ? result.value : void 0;
 }
 function scalarText(node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
   return typeof node.value === "string" ? node.value : typeof node.value === "number" || typeof node.value === "boolean" ? String(node.value) : void 0;
 }
 function writtenBuild(document2, service, build, image) {
   const short = scalarString(build);
   if (short !== void 0) return { service, image, context: short, dockerfile: "Dockerfile", args: [] };
-  if (!(0, import_yaml4.isMap)(build)) return void 0;
+  if (!(0, import_yaml5.isMap)(build)) return void 0;
   const context3 = scalarString(mergedGet(document2, build, "context")) ?? ".";
   const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
   const args = [];
   const argsNode = mergedGet(document2, build, "args");
   for (const [name2, value] of mapPairs(document2, argsNode)) {
-    if (value === null || (0, import_yaml4.isScalar)(value) && value.value === null) args.push([name2, void 0]);
+    if (value === null || (0, import_yaml5.isScalar)(value) && value.value === null) args.push([name2, void 0]);
     else {
       const written = scalarText(value);
       if (written !== void 0) args.push([name2, written]);
@@ -53192,7 +53449,7 @@ function writtenFile(path14, context3) {
     context3,
     path14,
     () => context3.readFile(path14).then((text4) => {
-      if (text4 === void 0 || renderedPath(path14) !== void 0 || !text4.includes("build") && !text4.includes("include")) return void 0;
+      if (text4 === void 0 || templateFileOf(path14) !== void 0 || !text4.includes("build") && !text4.includes("include")) return void 0;
       try {
         return readWritten(path14, text4);
       } catch {
@@ -53262,7 +53519,7 @@ var BUILD_FILES = ["build.yaml", "build.yml", "build.json"];
 var MAX_BUILD_FILE_LENGTH = 64 * 1024;
 var MAX_ARCHITECTURES = 16;
 function stringValue(node) {
-  return (0, import_yaml4.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml5.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function argsOf(document2) {
   const args = {};
@@ -53390,7 +53647,7 @@ function tokenize(text4) {
   }
   return tokens;
 }
-function literal(token) {
+function literal2(token) {
   return token?.kind === "string" && !/[$%]\{/.test(token.text) ? token.text : void 0;
 }
 function endsValue(token) {
@@ -53425,7 +53682,7 @@ function readList(tokens, start) {
   const items2 = [];
   let index = start;
   for (; index < tokens.length && tokens[index].text !== "]"; index++) {
-    const value = literal(tokens[index]);
+    const value = literal2(tokens[index]);
     if (value !== void 0) items2.push(value);
   }
   return { items: items2, end: index + 1 };
@@ -54151,12 +54408,12 @@ function parseExpression(text4) {
   if (text4.length > MAX_EXPRESSION_LENGTH) return void 0;
   const tokens = tokenize2(text4);
   if (!tokens || tokens.length === 0) return void 0;
-  const parser = new Parser(tokens);
+  const parser = new Parser2(tokens);
   const expression = parser.binary(0, 0);
   return expression && parser.done() ? expression : void 0;
 }
 var LEVELS = [["||"], ["&&"], ["==", "!="]];
-var Parser = class {
+var Parser2 = class {
   constructor(tokens) {
     this.tokens = tokens;
   }
@@ -54233,10 +54490,558 @@ function evaluateExpression(expression, lookup) {
   }
 }
 
+// src/discover/script-images.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/discover/shell-commands.ts
+var MAX_WORDS = 2e5;
+var isBlank3 = (ch) => ch === " " || ch === "	" || ch === "\r";
+var isOperator = (ch) => ch === ";" || ch === "&" || ch === "|" || ch === "(" || ch === ")";
+var ScriptLexer = class {
+  constructor(text4, start, end, options) {
+    this.text = text4;
+    this.end = end;
+    this.options = options;
+    this.index = start;
+  }
+  text;
+  end;
+  options;
+  commands = [];
+  words = [];
+  word;
+  /** Here-document delimiters whose bodies start after the current line. */
+  heredocs = [];
+  count = 0;
+  index;
+  run() {
+    while (this.index < this.end && this.count < MAX_WORDS) this.step();
+    this.endCommand();
+    return this.commands;
+  }
+  step() {
+    const { text: text4 } = this;
+    const ch = text4[this.index];
+    if (ch === "\\" && (text4[this.index + 1] === "\n" || text4[this.index + 1] === "\r" && text4[this.index + 2] === "\n")) {
+      this.index += text4[this.index + 1] === "\n" ? 2 : 3;
+    } else if (ch === "\n") {
+      this.endCommand();
+      this.index = this.skipHeredocBodies(this.index + 1);
+    } else if (isBlank3(ch)) {
+      this.endWord();
+      this.index++;
+    } else if (ch === "#" && this.word === void 0) {
+      const newline = text4.indexOf("\n", this.index);
+      this.index = newline < 0 || newline > this.end ? this.end : newline;
+    } else if (ch === "<" && this.options.configParameters && this.configParameterEnd() > 0) {
+      this.readConfigParameter();
+    } else if (ch === "<" && text4[this.index + 1] === "<" && text4[this.index + 2] !== "<") {
+      this.endWord();
+      this.readHeredocDelimiter();
+    } else if (isOperator(ch)) {
+      this.endCommand();
+      this.index++;
+    } else {
+      this.readWordPart();
+    }
+  }
+  /**
+   * The end of a CircleCI parameter written at the index (`<< parameters.image >>`, `<<pipeline.x>>`),
+   * closed on its line; 0 when there is none.
+   */
+  configParameterEnd() {
+    const { text: text4 } = this;
+    if (text4[this.index + 1] !== "<") return 0;
+    let index = this.index + 2;
+    while (isBlank3(text4[index])) index++;
+    if (!(text4.startsWith("parameters.", index) || text4.startsWith("pipeline.", index) || text4.startsWith("matrix.", index))) return 0;
+    const close = this.find(">>", index);
+    const newline = this.find("\n", index);
+    return close < newline ? close + 2 : 0;
+  }
+  /** A CircleCI parameter, substituted before the shell runs: part of the word, kept as written. */
+  readConfigParameter() {
+    const end = this.configParameterEnd();
+    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
+    word.text += this.text.slice(this.index, end);
+    word.expands = true;
+    this.index = end;
+    word.end = end;
+  }
+  /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
+  readWordPart() {
+    const { text: text4 } = this;
+    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
+    const ch = text4[this.index];
+    const partStart = this.index;
+    if (ch === "'") {
+      const close = this.find("'", this.index + 1);
+      word.text += text4.slice(this.index + 1, close);
+      this.index = Math.min(close + 1, this.end);
+    } else if (ch === '"') {
+      this.readDoubleQuoted(word);
+    } else if (ch === "`") {
+      const close = this.find("`", this.index + 1);
+      word.expands = true;
+      word.text += text4.slice(this.index, Math.min(close + 1, this.end));
+      this.index = Math.min(close + 1, this.end);
+    } else if (ch === "$") {
+      this.readExpansion(word);
+    } else if (ch === "\\") {
+      word.text += text4[this.index + 1] ?? "";
+      this.index = Math.min(this.index + 2, this.end);
+    } else {
+      word.text += ch;
+      this.index++;
+    }
+    word.quoted = partStart === word.start && (ch === '"' || ch === "'") && !this.continuesWord();
+    word.end = this.index;
+  }
+  /** Whether the character at the index still belongs to the current word. */
+  continuesWord() {
+    const ch = this.text[this.index];
+    return this.index < this.end && ch !== "\n" && !isBlank3(ch) && !isOperator(ch);
+  }
+  readDoubleQuoted(word) {
+    const { text: text4 } = this;
+    let index = this.index + 1;
+    while (index < this.end && text4[index] !== '"') {
+      const ch = text4[index];
+      if (ch === "\\" && index + 1 < this.end) {
+        const next = text4[index + 1];
+        if (next === "$" || next === "`" || next === '"' || next === "\\") word.text += next;
+        else if (next !== "\n") word.text += ch + next;
+        index += 2;
+        continue;
+      }
+      if (ch === "$" || ch === "`") word.expands = true;
+      word.text += ch;
+      index++;
+    }
+    this.index = Math.min(index + 1, this.end);
+  }
+  /** `${{ … }}`, `$(…)`, `${…}` or `$NAME`, kept as written. */
+  readExpansion(word) {
+    const { text: text4 } = this;
+    const start = this.index;
+    let end;
+    if (text4[start + 1] === "{" && text4[start + 2] === "{") end = this.find("}}", start + 3) + 2;
+    else if (text4[start + 1] === "{") end = this.find("}", start + 2) + 1;
+    else if (text4[start + 1] === "(") end = this.closingParen(start + 2) + 1;
+    else {
+      end = start + 1;
+      while (end < this.end && isNameChar2(text4[end])) end++;
+      if (end === start + 1) {
+        word.text += "$";
+        this.index = start + 1;
+        return;
+      }
+    }
+    end = Math.min(end, this.end);
+    word.expands = true;
+    word.text += text4.slice(start, end);
+    this.index = end;
+  }
+  /** The index of the `)` closing a `$(` whose contents start at `from` (nested parentheses counted), or the end. */
+  closingParen(from) {
+    let depth = 1;
+    for (let index = from; index < this.end; index++) {
+      if (this.text[index] === "(") depth++;
+      else if (this.text[index] === ")" && --depth === 0) return index;
+    }
+    return this.end;
+  }
+  /** `<<WORD`, `<<-WORD`, `<<'WORD'`: the body starts on the next line and ends at a line holding only WORD. */
+  readHeredocDelimiter() {
+    const { text: text4 } = this;
+    let index = this.index + 2;
+    if (text4[index] === "-") index++;
+    while (index < this.end && isBlank3(text4[index])) index++;
+    let delimiter3 = "";
+    while (index < this.end && text4[index] !== "\n" && !isBlank3(text4[index]) && !isOperator(text4[index])) {
+      if (text4[index] !== "'" && text4[index] !== '"' && text4[index] !== "\\") delimiter3 += text4[index];
+      index++;
+    }
+    if (delimiter3 !== "") this.heredocs.push(delimiter3);
+    this.index = index;
+  }
+  /** Skips the bodies of the here-documents opened on the line that just ended; returns where the script goes on. */
+  skipHeredocBodies(from) {
+    let index = from;
+    for (const delimiter3 of this.heredocs) {
+      while (index < this.end) {
+        let lineEnd2 = this.text.indexOf("\n", index);
+        if (lineEnd2 < 0 || lineEnd2 > this.end) lineEnd2 = this.end;
+        const line = this.text.slice(index, lineEnd2).trim();
+        index = lineEnd2 + 1;
+        if (line === delimiter3) break;
+      }
+    }
+    this.heredocs = [];
+    return Math.min(index, this.end);
+  }
+  /** The index of `token` at or after `from` within the script, or the script's end. */
+  find(token, from) {
+    const found = this.text.indexOf(token, from);
+    return found < 0 || found >= this.end ? this.end : found;
+  }
+  endWord() {
+    if (this.word === void 0) return;
+    this.words.push(this.word);
+    this.word = void 0;
+    this.count++;
+  }
+  endCommand() {
+    this.endWord();
+    if (this.words.length > 0) this.commands.push(this.words);
+    this.words = [];
+  }
+};
+function assignedName(text4) {
+  const equals = text4.indexOf("=");
+  if (equals <= 0) return void 0;
+  for (let index = 0; index < equals; index++) {
+    const ch = text4[index];
+    if (!isNameChar2(ch) || index === 0 && ch >= "0" && ch <= "9") return void 0;
+  }
+  return text4.slice(0, equals);
+}
+function isNameChar2(ch) {
+  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_");
+}
+function shellCommands(text4, start = 0, end = text4.length, options = {}) {
+  return new ScriptLexer(text4, start, end, options).run();
+}
+
+// src/discover/docker-cli.ts
+var RUN_VALUE_OPTIONS = /* @__PURE__ */ new Set([
+  "add-host",
+  "annotation",
+  "attach",
+  "blkio-weight",
+  "blkio-weight-device",
+  "cap-add",
+  "cap-drop",
+  "cgroup-parent",
+  "cgroupns",
+  "cidfile",
+  "cpu-count",
+  "cpu-percent",
+  "cpu-period",
+  "cpu-quota",
+  "cpu-rt-period",
+  "cpu-rt-runtime",
+  "cpu-shares",
+  "cpus",
+  "cpuset-cpus",
+  "cpuset-mems",
+  "detach-keys",
+  "device",
+  "device-cgroup-rule",
+  "device-read-bps",
+  "device-read-iops",
+  "device-write-bps",
+  "device-write-iops",
+  "dns",
+  "dns-option",
+  "dns-search",
+  "domainname",
+  "entrypoint",
+  "env",
+  "env-file",
+  "expose",
+  "gpus",
+  "group-add",
+  "health-cmd",
+  "health-interval",
+  "health-retries",
+  "health-start-interval",
+  "health-start-period",
+  "health-timeout",
+  "hostname",
+  "io-maxbandwidth",
+  "io-maxiops",
+  "ip",
+  "ip6",
+  "ipc",
+  "isolation",
+  "kernel-memory",
+  "label",
+  "label-file",
+  "link",
+  "link-local-ip",
+  "log-driver",
+  "log-opt",
+  "mac-address",
+  "memory",
+  "memory-reservation",
+  "memory-swap",
+  "memory-swappiness",
+  "mount",
+  "name",
+  "net",
+  "net-alias",
+  "network",
+  "network-alias",
+  "oom-score-adj",
+  "pid",
+  "pids-limit",
+  "platform",
+  "publish",
+  "pull",
+  "restart",
+  "runtime",
+  "security-opt",
+  "shm-size",
+  "stop-signal",
+  "stop-timeout",
+  "storage-opt",
+  "sysctl",
+  "tmpfs",
+  "ulimit",
+  "user",
+  "userns",
+  "uts",
+  "volume",
+  "volume-driver",
+  "volumes-from",
+  "workdir"
+]);
+var RUN_FLAG_OPTIONS = /* @__PURE__ */ new Set([
+  "detach",
+  "disable-content-trust",
+  "help",
+  "init",
+  "interactive",
+  "no-healthcheck",
+  "oom-kill-disable",
+  "privileged",
+  "publish-all",
+  "quiet",
+  "read-only",
+  "rm",
+  "sig-proxy",
+  "tty",
+  "use-api-socket"
+]);
+var RUN_VALUE_SHORT = /* @__PURE__ */ new Set(["a", "c", "e", "h", "l", "m", "p", "u", "v", "w"]);
+var RUN_FLAG_SHORT = /* @__PURE__ */ new Set(["d", "i", "t", "P", "q"]);
+var PULL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["platform"]);
+var PULL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["all-tags", "disable-content-trust", "quiet", "help"]);
+var PULL_FLAG_SHORT = /* @__PURE__ */ new Set(["a", "q"]);
+var GLOBAL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey"]);
+var GLOBAL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["debug", "tls", "tlsverify"]);
+var GLOBAL_VALUE_SHORT = /* @__PURE__ */ new Set(["c", "H", "l"]);
+var GLOBAL_FLAG_SHORT = /* @__PURE__ */ new Set(["D"]);
+var RUN = { valueLong: RUN_VALUE_OPTIONS, flagLong: RUN_FLAG_OPTIONS, valueShort: RUN_VALUE_SHORT, flagShort: RUN_FLAG_SHORT };
+var PULL = { valueLong: PULL_VALUE_OPTIONS, flagLong: PULL_FLAG_OPTIONS, valueShort: /* @__PURE__ */ new Set(), flagShort: PULL_FLAG_SHORT };
+var GLOBAL = { valueLong: GLOBAL_VALUE_OPTIONS, flagLong: GLOBAL_FLAG_OPTIONS, valueShort: GLOBAL_VALUE_SHORT, flagShort: GLOBAL_FLAG_SHORT };
+var PREFIX_KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "command", "nohup"]);
+function skipOptions(words, from, grammar) {
+  let index = from;
+  while (index < words.length) {
+    const { text: text4 } = words[index];
+    if (text4 === "--") return index + 1;
+    if (!text4.startsWith("-") || text4 === "-") return index;
+    const taken = optionLength(words, index, grammar);
+    if (taken === 0) return -1;
+    index += taken;
+  }
+  return -1;
+}
+function optionLength(words, index, grammar) {
+  const text4 = words[index].text;
+  if (text4.startsWith("--")) {
+    const equals = text4.indexOf("=");
+    const name2 = text4.slice(2, equals < 0 ? void 0 : equals);
+    if (grammar.flagLong.has(name2)) return 1;
+    if (!grammar.valueLong.has(name2)) return 0;
+    return equals >= 0 ? 1 : 2;
+  }
+  for (let position = 1; position < text4.length; position++) {
+    const letter = text4[position];
+    if (grammar.flagShort.has(letter)) continue;
+    if (!grammar.valueShort.has(letter)) return 0;
+    return position === text4.length - 1 ? 2 : 1;
+  }
+  return 1;
+}
+function commandStart(words) {
+  let index = 0;
+  while (index < words.length) {
+    const { text: text4, quoted } = words[index];
+    if (!quoted && assignedName(text4) !== void 0) index++;
+    else if (PREFIX_KEYWORDS.has(text4)) index++;
+    else if (text4 === "sudo" || text4 === "env") index = skipWrapperOptions(words, index + 1, text4 === "sudo" ? ["u", "g", "C", "h", "p", "U", "r", "t"] : ["u", "C", "S"]);
+    else if (text4 === "timeout") index = skipWrapperOptions(words, index + 1, ["s", "k"]) + 1;
+    else return index;
+    if (index < 0) return -1;
+  }
+  return -1;
+}
+function skipWrapperOptions(words, from, withValue) {
+  let index = from;
+  while (index < words.length && words[index].text.startsWith("-") && words[index].text !== "-") {
+    const text4 = words[index].text;
+    index += text4.length === 2 && withValue.includes(text4[1]) ? 2 : 1;
+  }
+  return index;
+}
+function subcommand(words, index) {
+  const first = words[index]?.text;
+  if (first === "run" || first === "create") return { grammar: RUN, name: first, next: index + 1 };
+  if (first === "pull") return { grammar: PULL, name: first, next: index + 1 };
+  const second = words[index + 1]?.text;
+  if (first === "container" && (second === "run" || second === "create")) return { grammar: RUN, name: `container ${second}`, next: index + 2 };
+  if (first === "image" && second === "pull") return { grammar: PULL, name: "image pull", next: index + 2 };
+  return void 0;
+}
+function dockerCommandImage(words) {
+  const start = commandStart(words);
+  if (start < 0 || words[start].text !== "docker") return void 0;
+  const afterGlobals = skipOptions(words, start + 1, GLOBAL);
+  if (afterGlobals < 0) return void 0;
+  const command = subcommand(words, afterGlobals);
+  if (command === void 0) return void 0;
+  const imageIndex = skipOptions(words, command.next, command.grammar);
+  const word = imageIndex < 0 ? void 0 : words[imageIndex];
+  return word === void 0 ? void 0 : { word, command: `docker ${command.name}` };
+}
+
+// src/discover/script-variables.ts
+var DECLARATION_WORDS = /* @__PURE__ */ new Set(["export", "readonly", "declare", "local", "typeset"]);
+var isNameStart = (ch) => ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
+var isNameChar3 = (ch) => isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
+function substituteShellNames(text4, lookup) {
+  let output = "";
+  let index = 0;
+  while (index < text4.length) {
+    const dollar = text4.indexOf("$", index);
+    if (dollar < 0) return output + text4.slice(index);
+    output += text4.slice(index, dollar);
+    const braced = text4[dollar + 1] === "{";
+    if (braced && text4[dollar + 2] === "{") {
+      const close = text4.indexOf("}}", dollar + 3);
+      const end = close < 0 ? text4.length : close + 2;
+      output += text4.slice(dollar, end);
+      index = end;
+      continue;
+    }
+    let nameEnd = dollar + (braced ? 2 : 1);
+    const nameStart = nameEnd;
+    if (isNameStart(text4[nameEnd])) while (isNameChar3(text4[nameEnd])) nameEnd++;
+    const closed = !braced || text4[nameEnd] === "}";
+    const written = text4.slice(dollar, braced && closed ? nameEnd + 1 : nameEnd);
+    const name2 = text4.slice(nameStart, nameEnd);
+    const value = name2 === "" || !closed ? void 0 : lookup(name2);
+    if (value === null) return { unresolved: `${written} is set in the script to a value known only when it runs` };
+    output += value ?? (name2 === "" ? "$" : written);
+    index = name2 === "" ? dollar + 1 : dollar + written.length;
+  }
+  return output;
+}
+var ScriptVariables = class {
+  values = /* @__PURE__ */ new Map();
+  /** Takes the assignments of a command made of assignments alone (after `export` and the like). */
+  record(words) {
+    let index = 0;
+    while (index < words.length && DECLARATION_WORDS.has(words[index].text)) {
+      index++;
+      while (index < words.length && words[index].text.startsWith("-")) index++;
+    }
+    const assignments = words.slice(index);
+    if (assignments.length === 0 || assignments.some((word) => word.quoted || assignedName(word.text) === void 0)) return;
+    for (const word of assignments) {
+      const name2 = assignedName(word.text) ?? "";
+      const written = word.text.slice(name2.length + 1);
+      const value = word.expands ? this.substitute(written) : written;
+      this.values.set(name2, typeof value === "string" && !holdsShellExpansion(value) ? value : null);
+    }
+  }
+  /** The text with the variables the script set so far substituted; others as written. */
+  substitute(text4) {
+    return substituteShellNames(text4, (name2) => this.values.get(name2));
+  }
+};
+function holdsShellExpansion(text4) {
+  return withoutExpressions(text4).includes("$") || text4.includes("`");
+}
+function withoutExpressions(text4) {
+  let output = "";
+  let index = 0;
+  while (index < text4.length) {
+    const open2 = text4.indexOf("${{", index);
+    if (open2 < 0) return output + text4.slice(index);
+    output += text4.slice(index, open2);
+    const close = text4.indexOf("}}", open2 + 3);
+    index = close < 0 ? text4.length : close + 2;
+  }
+  return output;
+}
+
+// src/discover/script-images.ts
+function scriptRange(node, text4) {
+  if (!(0, import_yaml14.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
+  const [start, end] = node.range;
+  const written = text4.slice(start, end);
+  switch (node.type) {
+    case "BLOCK_LITERAL": {
+      const headerEnd = text4.indexOf("\n", start);
+      return headerEnd < 0 || headerEnd >= end ? void 0 : [headerEnd + 1, end];
+    }
+    case "PLAIN":
+      return written.includes("\n") ? void 0 : [start, end];
+    case "QUOTE_SINGLE":
+      return written.includes("\n") || written.slice(1, -1).includes("''") ? void 0 : [start + 1, end - 1];
+    case "QUOTE_DOUBLE":
+      return written.includes("\n") || written.includes("\\") ? void 0 : [start + 1, end - 1];
+    default:
+      return void 0;
+  }
+}
+function isReference(text4) {
+  const normalized = normalizeForOccurrence(text4);
+  return normalized.ok || (normalized.placeholders?.length ?? 0) > 0;
+}
+function wordValues(word, variables, site2) {
+  const substituted = variables.substitute(word.text);
+  if (typeof substituted !== "string") return [{ value: substituted }];
+  if (substituted === word.text) return site2.resolve(word);
+  const note = "with variables the script sets before it";
+  if (!substituted.includes("$") && !substituted.includes("`")) return [{ value: substituted, note }];
+  return site2.resolve({ ...word, text: substituted }).map((value) => ({ ...value, note: value.note ? `${note}; ${value.note}` : note }));
+}
+function scriptImages(site2) {
+  const range = scriptRange(site2.node, site2.text);
+  if (range === void 0) return [];
+  const occurrences = [];
+  const variables = new ScriptVariables();
+  for (const words of shellCommands(site2.text, range[0], range[1], site2.shell)) {
+    variables.record(words);
+    const image = dockerCommandImage(words);
+    if (image === void 0) continue;
+    const { word } = image;
+    if (word.text.length > MAX_IMAGE_TEXT || !word.expands && !isReference(word.text)) continue;
+    const offset = word.quoted ? word.start + 1 : word.start;
+    const raw = site2.text.slice(offset, word.quoted ? word.end - 1 : word.end);
+    const values = word.expands ? wordValues(word, variables, site2) : [{ value: word.text }];
+    for (const value of values) {
+      const note = `pulled by \`${image.command}\` in the script${value.note ? `; ${value.note}` : ""}`;
+      occurrences.push(makeOccurrence({ file: site2.file, kind: site2.kind, lines: site2.lines, offset, raw, value: value.value, context: site2.context, note }));
+    }
+  }
+  return occurrences;
+}
+function scriptListImages(document2, node, site2, context3) {
+  if ((0, import_yaml14.isScalar)(node)) return scriptImages({ ...site2, node, context: context3 });
+  const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml14.isSeq)(item) ? listItems(document2, item) : [item]);
+  return items2.flatMap((item, index) => scriptImages({ ...site2, node: item, context: `${context3}[${index}]` }));
+}
+
 // src/discover/github.ts
 var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 var DOCKER_PREFIX = "docker://";
-var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+var expressionsIn = (text4) => allSpans([enclosed(text4, "${{", "}}")]);
 var MAX_COMBINATIONS = 256;
 var IMAGE_INPUTS = /* @__PURE__ */ new Map([["docker/setup-qemu-action", "image"]]);
 function actionImageInput(document2, step3) {
@@ -54301,34 +55106,69 @@ function lookupPath(combination, path14) {
   return current;
 }
 function expandExpressions(text4, matrix) {
-  const expressions = [...text4.matchAll(EXPRESSION)];
-  if (expressions.length === 0) return [{ value: text4 }];
+  const spans = expressionsIn(text4);
+  if (spans.length === 0) return [{ value: text4 }];
+  const first = text4.slice(spans[0].start, spans[0].end);
   const parsed = [];
-  for (const expression of expressions) {
-    const evaluable = parseExpression(expression[1]);
-    if (!evaluable) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+  for (const span of spans) {
+    const evaluable = parseExpression(text4.slice(span.innerStart, span.innerEnd));
+    if (!evaluable) return [{ value: { unresolved: `expression ${text4.slice(span.start, span.end)} is only known when the workflow runs` } }];
     parsed.push(evaluable);
   }
-  if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
+  if ("unknown" in matrix) return [{ value: { unresolved: `${first} cannot be expanded: ${matrix.unknown}` } }];
   const values = [];
   for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
     let missing = false;
     let objectValue = false;
     let index = 0;
-    const substituted = text4.replace(EXPRESSION, () => {
+    const substituted = replaceSpans(text4, spans, () => {
       const value = evaluateExpression(parsed[index++], (path14) => lookupPath(combination, path14));
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
       return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
     });
-    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
+    if (objectValue) return [{ value: { unresolved: `${first} names a matrix value that is not a string` } }];
     if (missing || substituted.trim() === "") continue;
     if (!values.includes(substituted)) values.push(substituted);
   }
   if (values.length === 0) {
-    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(", ")} has no value in strategy.matrix` } }];
+    return [{ value: { unresolved: `${spans.map((span) => text4.slice(span.start, span.end)).join(", ")} has no value in strategy.matrix` } }];
   }
   return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+}
+function scriptWordValues(word, resolve3, env) {
+  const substituted = substituteShellNames(word.text, (name2) => env.get(name2));
+  if (typeof substituted !== "string") return [{ value: substituted }];
+  if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
+  const values = resolve3(substituted);
+  if (substituted === word.text) return values;
+  return values.map((value) => ({ ...value, note: value.note ? `with the env the step runs with; ${value.note}` : "with the env the step runs with" }));
+}
+function envOf(document2, owners) {
+  const env = /* @__PURE__ */ new Map();
+  for (const owner of owners) {
+    for (const [name2, node] of mapPairs(document2, mergedGet(document2, owner, "env"))) {
+      const value = scalarString(node);
+      if (value === void 0) env.delete(name2);
+      else env.set(name2, value);
+    }
+  }
+  return env;
+}
+function writtenShell(document2, owners) {
+  for (const owner of owners) {
+    const shell = scalarString(mergedGet(document2, owner, "shell")) ?? scalarString(mergedGet(document2, mergedGet(document2, mergedGet(document2, owner, "defaults"), "run"), "shell"));
+    if (shell !== void 0) return shell;
+  }
+  return void 0;
+}
+function runsInPosixShell(document2, step3, job) {
+  const shell = writtenShell(document2, [step3, job, document2.contents]);
+  if (shell !== void 0) {
+    const program = shell.trim().split(" ")[0];
+    return program === "bash" || program === "sh";
+  }
+  return !JSON.stringify(toPlain(document2, mergedGet(document2, job, "runs-on")) ?? "").toLowerCase().includes("windows");
 }
 function workflowOccurrences(document2, file, lines) {
   const occurrences = [];
@@ -54346,6 +55186,12 @@ function workflowOccurrences(document2, file, lines) {
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
       const input = actionImageInput(document2, step3);
       if (input) occurrences.push(...site2(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+      if (runsInPosixShell(document2, step3, job)) {
+        const node = mergedGet(document2, step3, "run");
+        const context3 = `jobs.${jobId}.steps[${index}].run`;
+        const env = envOf(document2, [document2.contents, job, step3]);
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: (word) => scriptWordValues(word, resolve3, env) }));
+      }
     });
   }
   return occurrences;
@@ -54375,6 +55221,11 @@ function actionOccurrences(document2, file, lines) {
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `runs.steps[${index}].uses`));
       const input = actionImageInput(document2, step3);
       if (input) occurrences.push(...inputSite(input.node, `runs.steps[${index}].with.${input.input}`));
+      const shell = scalarString(mergedGet(document2, step3, "shell"))?.trim().split(" ")[0];
+      if (shell === "bash" || shell === "sh") {
+        const node = mergedGet(document2, step3, "run");
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-action", text: file.text, lines, node, context: `runs.steps[${index}].run`, resolve: (word) => scriptWordValues(word, actionResolve, envOf(document2, [step3])) }));
+      }
     });
   }
   return occurrences;
@@ -54402,14 +55253,14 @@ var OUTSIDE_KINDS = ["project", "remote", "template", "component"];
 var MAX_QUOTED = 200;
 function includeEntries(document2) {
   const include = mapGet(document2.contents, "include");
-  return (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+  return (0, import_yaml5.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
 }
 function includesOf2(document2) {
   const local = [];
   const notes = [];
   for (const entry of includeEntries(document2)) {
-    const outside = (0, import_yaml4.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
-    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
+    const outside = (0, import_yaml5.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
+    const written = (0, import_yaml5.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
     if (written === void 0) continue;
     let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
     if (outside === "project") {
@@ -54505,13 +55356,13 @@ var MAX_EXPANSION_DEPTH = 10;
 function readVariables(document2, node) {
   const variables = /* @__PURE__ */ new Map();
   for (const [name2, definition] of mapPairs(document2, node)) {
-    if ((0, import_yaml4.isScalar)(definition)) {
+    if ((0, import_yaml5.isScalar)(definition)) {
       const value = scalarString(definition);
       if (value !== void 0) variables.set(name2, { value, expand: true });
-    } else if ((0, import_yaml4.isMap)(definition)) {
+    } else if ((0, import_yaml5.isMap)(definition)) {
       const value = scalarString(mergedGet(document2, definition, "value"));
       const expand5 = mergedGet(document2, definition, "expand");
-      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml4.isScalar)(expand5) && expand5.value === false) });
+      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml5.isScalar)(expand5) && expand5.value === false) });
     }
   }
   return variables;
@@ -54540,11 +55391,11 @@ function expand2(text4, variables) {
   };
   return substituteVariables(text4, (name2) => lookup(name2, 0));
 }
-var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
+var componentInput = (text4) => firstSpan([enclosed(text4, "$[[", "]]")]);
 function resolverFor2(variables, legs = []) {
   return (text4) => {
-    const input = COMPONENT_INPUT.exec(text4);
-    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
+    const input = componentInput(text4);
+    if (input) return [{ value: { unresolved: `component input ${text4.slice(input.start, input.end)} is set by the including pipeline` } }];
     if (legs.length === 0) return [throughDependencyProxy(expand2(text4, variables))];
     const values = /* @__PURE__ */ new Map();
     for (const leg of legs) {
@@ -54572,7 +55423,7 @@ function matrixLegs(parallel) {
   for (const entry of listItems(document2, mergedGet(document2, parallel.node, "matrix"))) {
     let combinations = [/* @__PURE__ */ new Map()];
     for (const [name2, node] of mapPairs(document2, entry)) {
-      const values = ((0, import_yaml4.isSeq)(node) ? listItems(document2, node) : [node]).flatMap((value) => scalarString(value) ?? []);
+      const values = ((0, import_yaml5.isSeq)(node) ? listItems(document2, node) : [node]).flatMap((value) => scalarString(value) ?? []);
       if (values.length > 0) combinations = withVariable(combinations, name2, values);
     }
     legs.push(...combinations);
@@ -54592,7 +55443,7 @@ function throughDependencyProxy(value) {
 var MAX_EXTENDS_DEPTH2 = 11;
 function templatesOf(jobs, job) {
   const extendsNode = mergedGet(job.document, job.node, "extends");
-  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  const parents = (0, import_yaml5.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
   const templates = [];
   for (const parent of parents) {
     const name2 = scalarString(parent);
@@ -54638,7 +55489,7 @@ function onHostedMacOs(jobs, job, defaults2) {
   return tags !== void 0 && listItems(tags.document, tags.node).some((tag2) => scalarString(tag2)?.startsWith(HOSTED_MACOS_TAG) ?? false);
 }
 function jobsOf(document2) {
-  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
+  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml5.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
 }
 function mergePipeline(parts) {
   const variables = /* @__PURE__ */ new Map();
@@ -54655,10 +55506,12 @@ function jobResolver(pipeline2, job) {
 }
 var MAX_DEFAULT_VALUES = 1e3;
 function defaultsResolver(pipeline2, defaults2, key) {
-  const runners = [...pipeline2.jobs].filter(([name2, job]) => runsWithDefault(pipeline2.jobs, name2, job, defaults2, key));
-  if (runners.length === 0) return resolverFor2(pipeline2.variables);
-  const resolvers2 = runners.map(([, job]) => jobResolver(pipeline2, job));
+  const withGlobals = resolverFor2(pipeline2.variables);
+  let resolvers2;
   return (text4) => {
+    if (!text4.includes("$")) return withGlobals(text4);
+    resolvers2 ??= [...pipeline2.jobs].filter(([name2, job]) => runsWithDefault(pipeline2.jobs, name2, job, defaults2, key)).map(([, job]) => jobResolver(pipeline2, job));
+    if (resolvers2.length === 0) return withGlobals(text4);
     const values = /* @__PURE__ */ new Map();
     for (const resolve3 of resolvers2) {
       for (const value of resolve3(text4)) values.set(JSON.stringify(value), value);
@@ -54673,8 +55526,15 @@ function runsWithDefault(jobs, name2, job, defaults2, key) {
   const inherit = inheritedKey(jobs, job, "inherit");
   const fromDefault = inherit === void 0 ? void 0 : mergedGet(inherit.document, inherit.node, "default");
   if (inherit === void 0 || fromDefault === void 0) return true;
-  if ((0, import_yaml4.isScalar)(fromDefault)) return fromDefault.value !== false;
+  if ((0, import_yaml5.isScalar)(fromDefault)) return fromDefault.value !== false;
   return listItems(inherit.document, fromDefault).some((item) => scalarString(item) === key);
+}
+var SCRIPT_KEYS = ["before_script", "script", "after_script"];
+function scriptOccurrences(part, owner, prefix, resolve3) {
+  const { document: document2, file, lines } = part;
+  const resolveWord = (word) => word.text.includes("$(") || word.text.includes("`") ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve3(word.text);
+  const site2 = { file: file.path, kind: "gitlab-ci", text: file.text, lines, resolve: resolveWord };
+  return SCRIPT_KEYS.flatMap((key) => scriptListImages(document2, mergedGet(document2, owner, key), site2, `${prefix}${key}`));
 }
 function pipelineOccurrences(part, pipeline2) {
   const { document: document2, file, lines } = part;
@@ -54683,7 +55543,7 @@ function pipelineOccurrences(part, pipeline2) {
   const imagesOf = (owner, prefix, resolve3, resolveServices = resolve3) => {
     occurrences.push(...site2(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, resolve3));
     const services = mergedGet(document2, owner, "services");
-    if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
+    if ((0, import_yaml5.isSeq)(services) && services.tag === "!reference") return;
     listItems(document2, services).forEach((service, index) => {
       occurrences.push(...site2(imageNodeOf(service, "name"), `${prefix}services[${index}]`, resolveServices));
     });
@@ -54695,8 +55555,11 @@ function pipelineOccurrences(part, pipeline2) {
   imagesOf(defaults2, "default.", defaultImage, defaultServices);
   for (const [jobName, job] of jobsOf(document2)) {
     if (onHostedMacOs(pipeline2.jobs, job, defaults2)) continue;
-    imagesOf(job.node, `${jobName}.`, jobResolver(pipeline2, job));
+    const resolve3 = jobResolver(pipeline2, job);
+    imagesOf(job.node, `${jobName}.`, resolve3);
+    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolve3));
   }
+  occurrences.push(...scriptOccurrences(part, defaults2, "default.", resolverFor2(pipeline2.variables)));
   return occurrences;
 }
 var gitlabCiDiscoverer = {
@@ -54719,6 +55582,9 @@ var gitlabCiDiscoverer = {
     return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors], notes: included.notes };
   }
 };
+
+// src/discover/circleci.ts
+var import_yaml19 = __toESM(require_dist(), 1);
 
 // src/discover/circleci-parameters.ts
 var MAX_BINDINGS = 256;
@@ -54855,7 +55721,7 @@ var CircleciParameters = class {
     return values.map((value) => {
       if (typeof value !== "string") return { value };
       index++;
-      const source = own && scope ? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
+      const source = own && scope ? scope.source ?? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
       return { value, note: resolvedCount > 1 ? `with ${source}, value ${index} of ${resolvedCount}` : `with ${source}` };
     });
   }
@@ -54887,59 +55753,98 @@ var CircleciParameters = class {
 
 // src/discover/circleci.ts
 var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
+var ORB_PART_FOLDERS = /* @__PURE__ */ new Set(["executors", "jobs"]);
+var TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
+function orbPartOf(path14) {
+  const parts = path14.split("/");
+  const folder = parts.length >= 2 ? parts[parts.length - 2] : "";
+  const file = parts[parts.length - 1];
+  const extension = file.endsWith(".yml") ? 4 : file.endsWith(".yaml") ? 5 : 0;
+  if (!ORB_PART_FOLDERS.has(folder) || extension === 0 || file.length === extension) return void 0;
+  return { folder, name: file.slice(0, -extension) };
+}
 var runtimeVariables = runtimeOnlyResolver("CircleCI");
 function resolverFor3(parameters, scope) {
   return (text4) => parameters.imageValues(text4, scope).flatMap(
     (candidate) => typeof candidate.value === "string" ? runtimeVariables(candidate.value).map((value) => ({ ...value, note: candidate.note })) : [candidate]
   );
 }
+function dockerImageSites(document2, file, lines, parameters) {
+  return (owner, prefix, scope) => {
+    const resolve3 = resolverFor3(parameters, scope);
+    return listItems(document2, mergedGet(document2, owner, "docker")).flatMap(
+      (container, index) => occurrencesAtScalar({
+        file: file.path,
+        kind: "circleci",
+        text: file.text,
+        lines,
+        node: mergedGet(document2, container, "image"),
+        context: `${prefix}.docker[${index}].image`,
+        resolve: resolve3
+      })
+    );
+  };
+}
 function configOccurrences(document2, file, lines) {
   const occurrences = [];
   const parameters = new CircleciParameters(document2);
-  const dockerImages = (owner, prefix, scope) => {
+  const dockerImages = dockerImageSites(document2, file, lines, parameters);
+  const runSteps = (owner, prefix, scope) => {
     const resolve3 = resolverFor3(parameters, scope);
-    listItems(document2, mergedGet(document2, owner, "docker")).forEach((container, index) => {
-      occurrences.push(
-        ...occurrencesAtScalar({
-          file: file.path,
-          kind: "circleci",
-          text: file.text,
-          lines,
-          node: mergedGet(document2, container, "image"),
-          context: `${prefix}.docker[${index}].image`,
-          resolve: resolve3
-        })
-      );
+    const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve3(word.text), shell: { configParameters: true } };
+    listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
+      const run2 = mergedGet(document2, step3, "run");
+      const command = (0, import_yaml19.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
+      const context3 = `${prefix}.steps[${index}].run${(0, import_yaml19.isMap)(run2) ? ".command" : ""}`;
+      occurrences.push(...scriptImages({ ...site2, node: command, context: context3 }));
     });
   };
-  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) dockerImages(job, `jobs.${name2}`, parameters.job(name2, job));
+  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) {
+    const scope = parameters.job(name2, job);
+    occurrences.push(...dockerImages(job, `jobs.${name2}`, scope));
+    runSteps(job, `jobs.${name2}`, scope);
+  }
   for (const [name2, executor] of mapPairs(document2, mergedGet(document2, document2.contents, "executors"))) {
-    dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor));
+    occurrences.push(...dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor)));
   }
   for (const [orbName, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) {
-    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0);
-    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0);
+    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) occurrences.push(...dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0));
+    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) occurrences.push(...dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0));
   }
   return occurrences;
 }
+function orbPartOccurrences(part, document2, file, lines) {
+  const parameters = new CircleciParameters(document2);
+  const kind = part.folder === "executors" ? "executor" : "job";
+  const scope = part.folder === "executors" ? parameters.executor(part.name, document2.contents) : parameters.job(part.name, document2.contents);
+  const owner = `orb ${kind} ${part.name}`;
+  const source = `the defaults ${owner} declares (a config using the orb may pass others)`;
+  return dockerImageSites(document2, file, lines, parameters)(document2.contents, `${part.folder}.${part.name}`, { ...scope, owner, source });
+}
 var circleciDiscoverer = {
   kind: "circleci",
-  matches(path14) {
-    return CONFIG_FILE.test(path14);
+  candidate(path14) {
+    return CONFIG_FILE.test(path14) || orbPartOf(path14) !== void 0;
+  },
+  matches(path14, text4) {
+    return CONFIG_FILE.test(path14) || orbPartOf(path14) !== void 0 && TOP_LEVEL_DOCKER.test(text4);
   },
   extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
+    const part = CONFIG_FILE.test(file.path) ? void 0 : orbPartOf(file.path);
+    if (part === void 0) return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => orbPartOccurrences(part, document2, source, lines));
   }
 };
 
 // src/discover/bitbucket.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var resolve2 = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH5 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
   const site2 = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
+  const scriptSite = { file: file.path, kind: "bitbucket", text: file.text, lines, resolve: (word) => resolve2(word.text) };
   site2(mergedGet(document2, document2.contents, "image"), "image");
   const definitions2 = mergedGet(document2, document2.contents, "definitions");
   for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
@@ -54947,11 +55852,14 @@ function pipelineOccurrences2(document2, file, lines) {
   }
   const walk = (node, path14, depth) => {
     if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml17.isMap)(node)) {
+    if ((0, import_yaml20.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml17.isMap)(pair.value)) site2(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml20.isMap)(pair.value)) {
+          site2(mapGet(pair.value, "image"), `${childPath}.image`);
+          for (const scripts of ["script", "after-script"]) occurrences.push(...scriptListImages(document2, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
+        }
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
@@ -54959,7 +55867,7 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml17.isSeq)(node)) {
+    } else if ((0, import_yaml20.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
     }
   };
@@ -54978,23 +55886,29 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
+function isYamlPath(path14) {
+  return path14.endsWith(".yml") || path14.endsWith(".yaml");
+}
 function isPipelinePath(path14) {
-  if (!/\.ya?ml$/.test(path14)) return false;
-  return /^azure-pipelines\.ya?ml$/.test(baseName(path14)) || path14.split("/").slice(0, -1).includes(".azure-pipelines");
+  if (!isYamlPath(path14)) return false;
+  const name2 = baseName(path14);
+  const prefix = "azure-pipelines";
+  if (name2.startsWith(prefix) && "-._".includes(name2.charAt(prefix.length))) return true;
+  return path14.split("/").slice(0, -1).includes(".azure-pipelines");
 }
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
 var MAX_DEPTH6 = 40;
-var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
+var expressionsIn2 = (text4) => allSpans([enclosed(text4, "$(", ")"), enclosed(text4, "${{", "}}"), enclosed(text4, "$[", "]", { toLast: true })]);
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml19.isMap)(node)) {
+  if ((0, import_yaml22.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text4 = scalarString(value);
       if (text4 !== void 0) variables.set(name2, text4);
     }
-  } else if ((0, import_yaml19.isSeq)(node)) {
+  } else if ((0, import_yaml22.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -55006,9 +55920,10 @@ function readVariables2(document2, owner) {
 var VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/;
 function substitute(text4, variables) {
   let unresolved;
-  const value = text4.replace(EXPRESSION2, (whole, macro, template, runtime) => {
-    const expression = template ?? runtime;
-    const name2 = macro !== void 0 ? macro.trim() : VARIABLE_EXPRESSION.exec(expression ?? "")?.slice(1).find((part) => part !== void 0);
+  const value = replaceSpans(text4, expressionsIn2(text4), (span) => {
+    const whole = text4.slice(span.start, span.end);
+    const inner = text4.slice(span.innerStart, span.innerEnd);
+    const name2 = span.finder === 0 ? inner.trim() : VARIABLE_EXPRESSION.exec(inner)?.slice(1).find((part) => part !== void 0);
     const known = name2 === void 0 ? void 0 : variables.get(name2);
     if (known === void 0) {
       unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
@@ -55065,26 +55980,33 @@ function pipelineOccurrences3(document2, file, lines, including) {
   });
   const walk = (node, path14, depth, variables) => {
     if (depth > MAX_DEPTH6) return;
-    if ((0, import_yaml19.isMap)(node)) {
+    if ((0, import_yaml22.isMap)(node)) {
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
+      const invokesTemplate = node.has("template");
       for (const pair of node.items) {
-        if (!(0, import_yaml19.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml22.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
-        if (ALIAS_KEYS.has(key)) continue;
+        if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
         const childPath = path14 ? `${path14}.${key}` : key;
+        if (key === "bash" && (0, import_yaml22.isScalar)(pair.value)) {
+          const [inScope2, all] = withIncluding(scope, [], including);
+          const resolve3 = resolverFor4(inScope2, all, aliases);
+          occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve3(word.text) }));
+          continue;
+        }
         if (key === "container") {
           const legs = matrixLegs2(document2, node);
-          if ((0, import_yaml19.isScalar)(pair.value)) {
+          if ((0, import_yaml22.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml19.isMap)(pair.value)) {
+          } else if ((0, import_yaml22.isMap)(pair.value)) {
             site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1, scope);
       }
-    } else if ((0, import_yaml19.isSeq)(node)) {
+    } else if ((0, import_yaml22.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1, variables));
     }
   };
@@ -55107,14 +56029,14 @@ function templatesOf2(document2, from) {
   const found = [];
   const walk = (node, depth) => {
     if (depth > MAX_DEPTH6 || found.length >= MAX_TEMPLATES_PER_FILE) return;
-    if ((0, import_yaml19.isMap)(node)) {
+    if ((0, import_yaml22.isMap)(node)) {
       for (const pair of node.items) {
-        const written = (0, import_yaml19.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const written = (0, import_yaml22.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
         const path14 = written === void 0 ? void 0 : templatePath(from, written);
         if (path14 !== void 0) found.push(path14);
         else walk(pair.value, depth + 1);
       }
-    } else if ((0, import_yaml19.isSeq)(node)) {
+    } else if ((0, import_yaml22.isSeq)(node)) {
       for (const item of node.items) walk(item, depth + 1);
     }
   };
@@ -55134,29 +56056,59 @@ async function readGraphFile(path14, context3) {
     return void 0;
   }
 }
-async function includingVariables(context3) {
+async function readGraph(context3) {
   const files = /* @__PURE__ */ new Map();
-  for (const path14 of (context3.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES)) {
+  const queue = (context3.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES);
+  const queued = new Set(queue);
+  while (queue.length > 0 && files.size < MAX_GRAPH_FILES) {
+    const path14 = queue.shift();
     const read = await readGraphFile(path14, context3);
-    if (read !== void 0) files.set(path14, read);
+    if (read === void 0) continue;
+    files.set(path14, read);
+    for (const template of read.templates) {
+      if (queued.has(template) || !isYamlPath(template)) continue;
+      queued.add(template);
+      queue.push(template);
+    }
   }
+  return files;
+}
+async function includeGraph(context3) {
+  const files = await readGraph(context3);
   const included = new Set([...files.values()].flatMap((file) => file.templates));
-  const reached = /* @__PURE__ */ new Map();
+  const including = /* @__PURE__ */ new Map();
+  const reportedTemplates = /* @__PURE__ */ new Map();
+  const reported = /* @__PURE__ */ new Set();
   for (const [path14, root] of files) {
-    if (included.has(path14)) continue;
+    if (included.has(path14) || !isPipelinePath(path14)) continue;
     const seen = /* @__PURE__ */ new Set([path14]);
     const queue = [...root.templates];
     while (queue.length > 0) {
       const next = queue.shift();
       if (seen.has(next)) continue;
       seen.add(next);
-      reached.set(next, [...reached.get(next) ?? [], root.variables]);
+      including.set(next, [...including.get(next) ?? [], root.variables]);
+      if (files.has(next) && !isPipelinePath(next) && !reported.has(next)) {
+        reported.add(next);
+        reportedTemplates.set(path14, [...reportedTemplates.get(path14) ?? [], next]);
+      }
       queue.push(...files.get(next)?.templates ?? []);
     }
   }
-  return reached;
+  return { including, reportedTemplates };
 }
 var graphs = /* @__PURE__ */ new WeakMap();
+async function templateExtraction(path14, graph, context3) {
+  const text4 = await context3.readFile(path14);
+  if (text4 === void 0) return { occurrences: [] };
+  const file = { path: path14, text: text4 };
+  try {
+    const including = graph.including.get(path14) ?? [];
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+  } catch (error2) {
+    return { occurrences: [], errors: [`template ${path14}: ${error2.message}`] };
+  }
+}
 var azurePipelinesDiscoverer = {
   kind: "azure-pipelines",
   matches(path14) {
@@ -55164,16 +56116,30 @@ var azurePipelinesDiscoverer = {
   },
   async extract(file, context3) {
     const parsed = parseConfigDocuments(file);
-    const including = (await oncePerScan(graphs, context3, "graph", () => includingVariables(context3))).get(file.path) ?? [];
-    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+    const graph = await oncePerScan(graphs, context3, "graph", () => includeGraph(context3));
+    const including = graph.including.get(file.path) ?? [];
+    const own = occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+    for (const template of graph.reportedTemplates.get(file.path) ?? []) {
+      const reached = await templateExtraction(template, graph, context3);
+      own.occurrences.push(...reached.occurrences);
+      own.errors = [...own.errors ?? [], ...reached.errors ?? []];
+    }
+    return own;
   }
 };
 
 // src/discover/drone.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+var DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
+function isOtherDroneName(path14) {
+  const name2 = path14.slice(path14.lastIndexOf("/") + 1);
+  if (!name2.startsWith(".drone") || !"-._".includes(name2.charAt(".drone".length))) return false;
+  const extension = name2.endsWith(".yml") ? 4 : name2.endsWith(".yaml") ? 5 : 0;
+  return extension > 0 && name2.length > ".drone".length + 1 + extension;
+}
 var MAX_COMBINATIONS2 = 256;
-var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+var variablesIn = (text4) => allSpans([literal(text4, "$$"), enclosed(text4, "${", "}"), dollarName(text4)]);
 function woodpeckerCombinations(matrix) {
   if (matrix === void 0 || matrix === null) return [];
   if (typeof matrix !== "object" || Array.isArray(matrix)) return { unknown: "matrix is not a map" };
@@ -55195,7 +56161,8 @@ function woodpeckerCombinations(matrix) {
 }
 function resolverFor5(system, matrix) {
   return (text4) => {
-    const names = [...text4.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
+    const spans = variablesIn(text4);
+    const names = spans.filter((span) => span.finder !== 0).map((span) => ({ whole: text4.slice(span.start, span.end), name: text4.slice(span.innerStart, span.innerEnd) }));
     if (names.length === 0) return [{ value: text4.replace(/\$\$/g, "$") }];
     const combinations = Array.isArray(matrix) ? matrix : [];
     const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
@@ -55206,7 +56173,7 @@ function resolverFor5(system, matrix) {
     const values = [];
     for (const combination of combinations) {
       if (!names.every(({ name: name2 }) => name2 in combination)) continue;
-      const value = text4.replace(VARIABLE2, (whole, braced, bare) => whole === "$$" ? "$" : combination[braced ?? bare ?? ""]);
+      const value = replaceSpans(text4, spans, (span) => span.finder === 0 ? "$" : combination[text4.slice(span.innerStart, span.innerEnd)]);
       if (!values.includes(value)) values.push(value);
     }
     return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
@@ -55214,9 +56181,9 @@ function resolverFor5(system, matrix) {
 }
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
-  if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml21.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml21.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml5.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
+  if ((0, import_yaml24.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml24.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -55226,25 +56193,26 @@ function pipelineOccurrences4(document2, file, lines) {
   const resolve3 = resolverFor5(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
   const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
+  const scriptSite = { file: file.path, kind, text: file.text, lines, resolve: (word) => resolve3(word.text) };
+  const step3 = (node, where) => {
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, node, "image"), context: `${where}.image`, resolve: resolve3 }));
+    occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scriptSite, `${where}.commands`));
+  };
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml21.isSeq)(node)) {
-      listItems(document2, node).forEach((step3, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve3 }));
-      });
-    } else if ((0, import_yaml21.isMap)(node)) {
-      for (const [name3, step3] of mapPairs(document2, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve3 }));
-      }
-    }
+    if ((0, import_yaml24.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
+    else if ((0, import_yaml24.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
   };
   for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
   return occurrences;
 }
 var droneDiscoverer = {
   kind: "drone",
-  matches(path14) {
-    return PIPELINE_FILE.test(path14);
+  candidate(path14) {
+    return PIPELINE_FILE.test(path14) || isOtherDroneName(path14);
+  },
+  matches(path14, text4) {
+    return PIPELINE_FILE.test(path14) || isOtherDroneName(path14) && DRONE_PIPELINE_KIND.test(text4);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
@@ -55252,20 +56220,20 @@ var droneDiscoverer = {
 };
 
 // src/discover/buildkite.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 
 // src/discover/buildkite-values.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var MAX_COMBINATIONS3 = 256;
 var MAX_NESTING2 = 8;
-function isNameStart(char) {
+function isNameStart2(char) {
   return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
 }
-function isNameChar2(char) {
-  return isNameStart(char) || char !== void 0 && char >= "0" && char <= "9";
+function isNameChar4(char) {
+  return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
 }
 function scalarText2(document2, node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
   if (typeof node.value === "string") return node.value;
   return node.source ?? scalarString(node);
 }
@@ -55286,7 +56254,7 @@ function buildkiteInterpolation(document2, envNode) {
         index += 2;
         continue;
       }
-      if (char !== "$" || !(next === "{" || isNameStart(next))) {
+      if (char !== "$" || !(next === "{" || isNameStart2(next))) {
         output += char;
         index++;
         continue;
@@ -55310,16 +56278,16 @@ function buildkiteInterpolation(document2, envNode) {
 function readReference(text4, start) {
   if (text4[start + 1] !== "{") {
     let end = start + 1;
-    while (isNameChar2(text4[end])) end++;
+    while (isNameChar4(text4[end])) end++;
     return { name: text4.slice(start + 1, end), end };
   }
   const close = text4.indexOf("}", start + 2);
   if (close < 0) return void 0;
   const body = text4.slice(start + 2, close);
   let nameEnd = 0;
-  while (isNameChar2(body[nameEnd])) nameEnd++;
+  while (isNameChar4(body[nameEnd])) nameEnd++;
   const name2 = body.slice(0, nameEnd);
-  if (!isNameStart(name2[0])) return void 0;
+  if (!isNameStart2(name2[0])) return void 0;
   const rest = body.slice(nameEnd);
   if (rest === "") return { name: name2, end: close + 1 };
   if (rest.startsWith(":-")) return { name: name2, end: close + 1, defaultWhenEmpty: rest.slice(2) };
@@ -55328,14 +56296,14 @@ function readReference(text4, start) {
 }
 function matrixCombinations3(document2, matrix) {
   if (matrix === void 0 || matrix === null) return [];
-  const setup = (0, import_yaml23.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
+  const setup = (0, import_yaml26.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
   let combinations;
-  if ((0, import_yaml23.isSeq)(setup)) {
+  if ((0, import_yaml26.isSeq)(setup)) {
     combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
-  } else if ((0, import_yaml23.isMap)(setup)) {
+  } else if ((0, import_yaml26.isMap)(setup)) {
     combinations = [{}];
     for (const [name2, values] of mapPairs(document2, setup)) {
-      if (!(0, import_yaml23.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
+      if (!(0, import_yaml26.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
       const next = [];
       for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
       if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
@@ -55347,11 +56315,11 @@ function matrixCombinations3(document2, matrix) {
   for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
     const withNode = mergedGet(document2, adjustment, "with");
     const single = scalarText2(document2, withNode);
-    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml23.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml26.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
     if (wanted2 === void 0) continue;
     const skip = mergedGet(document2, adjustment, "skip");
     const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
-    if (skip !== void 0 && !((0, import_yaml4.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
+    if (skip !== void 0 && !((0, import_yaml5.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
     else if (!combinations.some(same) && combinations.length < MAX_COMBINATIONS3) combinations.push(wanted2);
   }
   return combinations;
@@ -55431,7 +56399,7 @@ function expandMatrix(text4, combination) {
   return output;
 }
 function pluginEntries(document2, plugins) {
-  if ((0, import_yaml25.isMap)(plugins)) return mapPairs(document2, plugins);
+  if ((0, import_yaml28.isMap)(plugins)) return mapPairs(document2, plugins);
   return listItems(document2, plugins).flatMap((item) => {
     const bare = scalarString(item);
     return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
@@ -55463,7 +56431,7 @@ function pluginImages(scope, step3, context3, resolve3) {
   }
 }
 function agentImage(scope, agents2, context3, resolve3) {
-  if (!(0, import_yaml25.isMap)(agents2)) return;
+  if (!(0, import_yaml28.isMap)(agents2)) return;
   const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
   if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
   site(scope, mergedGet(scope.document, agents2, "image"), `${context3}.agents.image`, resolve3);
@@ -55472,10 +56440,10 @@ function readSteps(scope, steps, context3, depth) {
   if (depth > MAX_DEPTH7) return;
   const { document: document2 } = scope;
   listItems(document2, steps).forEach((step3, index) => {
-    if (!(0, import_yaml25.isMap)(step3)) return;
+    if (!(0, import_yaml28.isMap)(step3)) return;
     const where = `${context3}[${index}]`;
     const nested = mergedGet(document2, step3, "steps");
-    if ((0, import_yaml25.isSeq)(nested)) {
+    if ((0, import_yaml28.isSeq)(nested)) {
       readSteps(scope, nested, `${where}.steps`, depth + 1);
       return;
     }
@@ -55483,13 +56451,17 @@ function readSteps(scope, steps, context3, depth) {
     site(scope, mergedGet(document2, step3, "image"), `${where}.image`, resolve3);
     agentImage(scope, mergedGet(document2, step3, "agents"), where, resolve3);
     pluginImages(scope, step3, where, resolve3);
+    for (const key of ["command", "commands"]) {
+      const scriptSite = { file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, resolve: (word) => resolve3(word.text) };
+      scope.occurrences.push(...scriptListImages(document2, mergedGet(document2, step3, key), scriptSite, `${where}.${key}`));
+    }
   });
 }
 function pipelineOccurrences5(document2, scope) {
   const contents = document2.contents;
   const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
   const pipeline2 = { ...scope, document: document2, interpolate };
-  if ((0, import_yaml25.isSeq)(contents)) {
+  if ((0, import_yaml28.isSeq)(contents)) {
     readSteps(pipeline2, contents, "steps", 0);
     return;
   }
@@ -56126,8 +57098,8 @@ function expandSubstitutions(text4, substitutions) {
     throw error2;
   }
 }
-var isNameStart2 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar3 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar5 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
 var Expander = class {
   constructor(substitutions) {
     this.substitutions = substitutions;
@@ -56156,9 +57128,9 @@ var Expander = class {
         if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
         output += this.braced(text4.slice(dollar + 2, close), depth);
         index = close + 1;
-      } else if (isNameStart2(next)) {
+      } else if (isNameStart3(next)) {
         let end = dollar + 2;
-        while (isNameChar3(text4[end])) end++;
+        while (isNameChar5(text4[end])) end++;
         output += this.required(text4.slice(dollar + 1, end), depth);
         index = end;
       } else {
@@ -56205,9 +57177,9 @@ var Expander = class {
   braced(inner, depth) {
     if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
     let end = 0;
-    while (isNameChar3(inner[end])) end++;
+    while (isNameChar5(inner[end])) end++;
     const name2 = inner.slice(0, end);
-    if (name2 === "" || !isNameStart2(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
     const operation = inner.slice(end);
     if (operation === "") return this.required(name2, depth);
     const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
@@ -56354,7 +57326,20 @@ function globMatch(pattern, text4) {
 // src/discover/cloudbuild.ts
 var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
 var NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
-var TOP_LEVEL_STEPS = /^(?:steps:|[ \t]*\{?[ \t]*"steps"[ \t]*:)/m;
+function pastBlanks(text4, index) {
+  while (text4[index] === " " || text4[index] === "	") index++;
+  return index;
+}
+function hasTopLevelSteps(text4) {
+  for (let start = 0; start <= text4.length; start++) {
+    if (text4.startsWith("steps:", start)) return true;
+    let at = pastBlanks(text4, start);
+    if (text4[at] === "{") at = pastBlanks(text4, at + 1);
+    if (text4.startsWith('"steps"', at) && text4[pastBlanks(text4, at + 7)] === ":") return true;
+    while (start < text4.length && !"\n\r\u2028\u2029".includes(text4[start])) start++;
+  }
+  return false;
+}
 function isBuildFileName(name2) {
   const suffix = name2.indexOf(".cloudbuild.");
   return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
@@ -56452,7 +57437,7 @@ var cloudbuildDiscoverer = {
   },
   matches(path14, text4) {
     const name2 = baseName(path14);
-    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && TOP_LEVEL_STEPS.test(text4);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && hasTopLevelSteps(text4);
   },
   async extract(file, context3) {
     const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
@@ -56564,7 +57549,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml35 = __toESM(require_dist(), 1);
+var import_yaml38 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -56608,7 +57593,7 @@ var TemplateSyntaxError = class extends Error {
   pos;
 };
 var KEYWORD_LIKE = /* @__PURE__ */ new Set(["true", "false", "nil"]);
-function isSpace4(ch) {
+function isSpace5(ch) {
   return ch === " " || ch === "	" || ch === "\r" || ch === "\n";
 }
 function isAlphaNumeric(ch) {
@@ -56626,11 +57611,11 @@ function lexTemplate(text4, spans) {
   while (index < text4.length) {
     const open2 = text4.indexOf("{{", index);
     const textEnd = open2 < 0 ? text4.length : open2;
-    const trimLeft = open2 >= 0 && text4[open2 + 2] === "-" && isSpace4(text4[open2 + 3]);
-    let literal2 = text4.slice(index, textEnd);
-    if (trimNext) literal2 = trimStart(literal2);
-    if (trimLeft) literal2 = trimEnd(literal2);
-    if (literal2 !== "") tokens.push({ type: "text", value: literal2, pos: index, spaced: false });
+    const trimLeft = open2 >= 0 && text4[open2 + 2] === "-" && isSpace5(text4[open2 + 3]);
+    let literal3 = text4.slice(index, textEnd);
+    if (trimNext) literal3 = trimStart(literal3);
+    if (trimLeft) literal3 = trimEnd(literal3);
+    if (literal3 !== "") tokens.push({ type: "text", value: literal3, pos: index, spaced: false });
     if (open2 < 0) break;
     const bodyStart = open2 + (trimLeft ? 4 : 2);
     const before = tokens.length;
@@ -56643,17 +57628,17 @@ function lexTemplate(text4, spans) {
 }
 function trimStart(text4) {
   let start = 0;
-  while (start < text4.length && isSpace4(text4[start])) start++;
+  while (start < text4.length && isSpace5(text4[start])) start++;
   return text4.slice(start);
 }
 function trimEnd(text4) {
   let end = text4.length;
-  while (end > 0 && isSpace4(text4[end - 1])) end--;
+  while (end > 0 && isSpace5(text4[end - 1])) end--;
   return text4.slice(0, end);
 }
 function closeAt(text4, index) {
   if (text4.startsWith("}}", index)) return { trimRight: false, end: index + 2 };
-  if (isSpace4(text4[index]) && text4[index + 1] === "-" && text4.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
+  if (isSpace5(text4[index]) && text4[index + 1] === "-" && text4.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
   return void 0;
 }
 function lexAction(text4, start, open2, tokens) {
@@ -56662,7 +57647,7 @@ function lexAction(text4, start, open2, tokens) {
     const commentEnd = text4.indexOf("*/", index + 2);
     if (commentEnd < 0) throw new TemplateSyntaxError("unclosed comment", open2);
     let after = commentEnd + 2;
-    while (isSpace4(text4[after]) && !closeAt(text4, after)) after++;
+    while (isSpace5(text4[after]) && !closeAt(text4, after)) after++;
     const close = closeAt(text4, after);
     if (!close) throw new TemplateSyntaxError("comment ends before closing delimiter", open2);
     return close;
@@ -56677,7 +57662,7 @@ function lexAction(text4, start, open2, tokens) {
     }
     const ch = text4[index];
     if (ch === void 0) throw new TemplateSyntaxError("unclosed action", open2);
-    if (isSpace4(ch)) {
+    if (isSpace5(ch)) {
       spaced = true;
       index++;
       continue;
@@ -56987,9 +57972,9 @@ function trimmed(items2) {
   return items2.slice();
 }
 function parseTemplate(text4) {
-  return new Parser2(lexTemplate(text4)).parse();
+  return new Parser3(lexTemplate(text4)).parse();
 }
-var Parser2 = class {
+var Parser3 = class {
   constructor(tokens) {
     this.tokens = tokens;
   }
@@ -57362,15 +58347,15 @@ function parseChartMetadata(text4) {
     if (value !== void 0 && value !== "") metadata[key] = value;
   }
   const annotations = mapGet(root, "annotations");
-  if ((0, import_yaml4.isMap)(annotations)) {
+  if ((0, import_yaml5.isMap)(annotations)) {
     metadata.annotations = {};
     for (const pair of annotations.items) {
       const value = scalarString(pair.value);
-      if ((0, import_yaml4.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
+      if ((0, import_yaml5.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
     }
   }
   const dependencies = mapGet(root, "dependencies");
-  if ((0, import_yaml4.isSeq)(dependencies)) {
+  if ((0, import_yaml5.isSeq)(dependencies)) {
     metadata.dependencies = dependencies.items.flatMap((item) => {
       const name2 = scalarString(mapGet(item, "name"));
       if (!name2) return [];
@@ -57401,6 +58386,9 @@ function parseValuesText(text4, context3) {
     kept.delete(text4);
   } else {
     parsed = parseYamlDocuments(text4);
+    const masked = parsed.errors.length > 0 ? maskPlaceholderLines(text4) : void 0;
+    const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked);
+    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
     if (kept.size >= KEPT_VALUES_PARSES) kept.delete(kept.keys().next().value);
   }
   kept.set(text4, parsed);
@@ -57424,22 +58412,22 @@ function documentData(document2) {
 }
 function recordLocations(node, data, text4, locations, depth) {
   if (depth > 64 || data === null || typeof data !== "object") return;
-  if ((0, import_yaml4.isMap)(node) && !Array.isArray(data)) {
+  if ((0, import_yaml5.isMap)(node) && !Array.isArray(data)) {
     const byKey = /* @__PURE__ */ new Map();
     for (const pair of node.items) {
-      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml5.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
       const child2 = data[key];
-      if ((0, import_yaml4.isScalar)(pair.value)) {
+      if ((0, import_yaml5.isScalar)(pair.value)) {
         const location = scalarLocation(pair.value, text4);
         if (location) byKey.set(key, location);
       } else recordLocations(pair.value, child2, text4, locations, depth + 1);
     }
     locations.set(data, byKey);
-  } else if ((0, import_yaml4.isSeq)(node) && Array.isArray(data)) {
+  } else if ((0, import_yaml5.isSeq)(node) && Array.isArray(data)) {
     const byIndex = /* @__PURE__ */ new Map();
     node.items.forEach((item, index) => {
-      if ((0, import_yaml4.isScalar)(item)) {
+      if ((0, import_yaml5.isScalar)(item)) {
         const location = scalarLocation(item, text4);
         if (location) byIndex.set(String(index), location);
       } else recordLocations(item, data[index], text4, locations, depth + 1);
@@ -57537,7 +58525,7 @@ async function collectDependencies(chartRoot, helmPrefix, metadata, context3, ou
   for (const dependency of metadata.dependencies ?? []) {
     if ([...roots.keys()].includes(dependency.name)) continue;
     const candidate = dependencyRoot(chartRoot, dependency);
-    if (candidate === void 0) continue;
+    if (candidate === void 0 || candidate === chartRoot) continue;
     const candidateMetadata = await readChartMetadata(candidate, context3);
     if (candidateMetadata?.name === dependency.name) roots.set(dependency.name, candidate);
   }
@@ -58247,13 +59235,13 @@ function splitTerms(group3) {
 }
 
 // src/discover/helm-template-funcs.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml33 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 function strict(fn) {
   return (args, call) => {
     for (const arg of args) {
-      if (arg instanceof Unknown) return arg;
-      if (typeof arg === "string" && arg.includes("")) return new Unknown(call.reasonIn(arg));
+      const checked = unknownOr(arg, call);
+      if (checked instanceof Unknown) return checked;
     }
     return fn(args, call);
   };
@@ -58553,13 +59541,34 @@ function yamlText2(value, call) {
     return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
   };
   if (!known(value, 0)) return new Unknown("toYaml of a value not known offline");
-  return bounded(call, (0, import_yaml30.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  const written = bounded(call, (0, import_yaml33.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  if (typeof written === "string") rememberYaml(written, value);
+  return written;
+}
+var MAX_YAML_ROUND_TRIPS = 16;
+var writtenYaml = /* @__PURE__ */ new Map();
+function rememberYaml(text4, value) {
+  writtenYaml.delete(text4);
+  writtenYaml.set(text4, value);
+  if (writtenYaml.size > MAX_YAML_ROUND_TRIPS) writtenYaml.delete(writtenYaml.keys().next().value);
+}
+function linkCopies(copy, source, depth) {
+  if (depth > MAX_YAML_DEPTH) return;
+  if (isMapValue(copy) && isMapValue(source)) {
+    copiedFrom.set(copy, copiedFrom.get(source) ?? source);
+    for (const [key, item] of Object.entries(copy)) linkCopies(item, source[key], depth + 1);
+  } else if (Array.isArray(copy) && Array.isArray(source)) {
+    copy.forEach((item, index) => linkCopies(item, source[index], depth + 1));
+  }
 }
 function yamlMap(text4) {
   try {
-    const value = (0, import_yaml30.parse)(text4, { maxAliasCount: 100, uniqueKeys: false });
+    if (yamlNestsTooDeeply(text4)) return { Error: YAML_TOO_DEEP };
+    const value = (0, import_yaml33.parse)(text4, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === void 0) return {};
-    return isMapValue(value) ? value : { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
+    if (!isMapValue(value)) return { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
+    if (writtenYaml.has(text4)) linkCopies(value, writtenYaml.get(text4), 0);
+    return value;
   } catch (error2) {
     return { Error: error2 instanceof Error ? error2.message : String(error2) };
   }
@@ -59173,17 +60182,17 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values-merge.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 var MAX_NODES = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml31.YAMLMap();
+  root = new import_yaml34.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml31.isMap)(node)) return;
+    if (!(0, import_yaml34.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -59207,26 +60216,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml31.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml34.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml31.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml31.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml34.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml34.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml31.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml34.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml31.isMap)(pair.value) && (0, import_yaml31.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml34.isMap)(pair.value) && (0, import_yaml34.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml31.isMap)(current)) return current;
-    const child2 = new import_yaml31.YAMLMap();
-    if ((0, import_yaml31.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml31.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml34.isMap)(current)) return current;
+    const child2 = new import_yaml34.YAMLMap();
+    if ((0, import_yaml34.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml34.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
     }
     this.owned.add(child2);
     setPair(map, key, child2);
@@ -59234,7 +60243,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml31.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml34.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf3(map, key) {
   return pairOf(map, key)?.value;
@@ -59242,7 +60251,7 @@ function valueOf3(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml31.Pair(new import_yaml31.Scalar(key), value));
+  else map.items.push(new import_yaml34.Pair(new import_yaml34.Scalar(key), value));
 }
 function dottedKeys(path14) {
   if (path14.includes("[")) return void 0;
@@ -59332,51 +60341,57 @@ async function chartTestingValues(file, context3) {
   return asExtraction(
     overrideValuesImages(await loadChart(chartRoot, context3), file.path, file.text, context3, {
       note: "a value chart-testing installs the chart with (ci/*-values.yaml), over the chart's default values",
-      emptyTag: "tag is empty; the chart's templates choose the default"
+      emptyTag: TEMPLATES_CHOOSE_TAG
     })
   );
 }
 function asExtraction({ occurrences, errors }) {
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
+var TEMPLATES_CHOOSE_TAG = "tag is empty; the chart's templates choose the default";
 var OVERRIDE_FILE = {
   note: "a value this file gives the chart, over the chart's default values",
-  emptyTag: "tag is empty; the chart's templates choose the default"
+  emptyTag: TEMPLATES_CHOOSE_TAG
 };
 var UNREAD_CHART = {
   note: "read as written (the Chart.yaml beside it could not be read)",
-  emptyTag: "tag is empty; the chart's templates choose the default"
+  emptyTag: TEMPLATES_CHOOSE_TAG
 };
 var INFLATED_EMPTY_TAG = "tag is empty; the chart, which kustomize fetches when it builds, chooses the default";
 function inflatingChart(root, directory, path14) {
   const charts = mapGet(root, "helmCharts");
-  if (!(0, import_yaml4.isSeq)(charts)) return void 0;
+  if (!(0, import_yaml5.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path14);
+    const named = files.some((node) => (0, import_yaml5.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path14);
     if (named) {
       const name2 = mapGet(entry, "name");
-      return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
+      return (0, import_yaml5.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
     }
   }
   return void 0;
 }
+function* renderedValueImages(chart) {
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const rendered of sites) {
+      for (const render of rendered.renders) {
+        if (render.origin && typeof render.value === "string") yield { rendered, render, origin: render.origin, value: render.value };
+      }
+    }
+  }
+}
 function renderedImages(chart, file, lines) {
   if (chart.values?.file !== file.path) return [];
   const byOrigin = /* @__PURE__ */ new Map();
-  for (const sites of renderChart(chart).sites.values()) {
-    let templateLines;
-    for (const rendered of sites) {
-      for (const render of rendered.renders) {
-        if (!render.origin || typeof render.value !== "string") continue;
-        const key = `${render.origin.offset}\0${render.value}`;
-        const entry = byOrigin.get(key) ?? { offset: render.origin.offset, raw: render.origin.raw, value: render.value, uncertain: render.uncertain, related: [] };
-        entry.uncertain &&= render.uncertain;
-        templateLines ??= new LineIndex(rendered.file.text);
-        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
-        byOrigin.set(key, entry);
-      }
-    }
+  const templateLines = /* @__PURE__ */ new Map();
+  for (const { rendered, render, origin, value } of renderedValueImages(chart)) {
+    const key = `${origin.offset}\0${value}`;
+    const entry = byOrigin.get(key) ?? { offset: origin.offset, raw: origin.raw, value, uncertain: render.uncertain, related: [] };
+    entry.uncertain &&= render.uncertain;
+    let lines2 = templateLines.get(rendered.file.path);
+    if (!lines2) templateLines.set(rendered.file.path, lines2 = new LineIndex(rendered.file.text));
+    entry.related.push({ file: rendered.file.path, ...lines2.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
+    byOrigin.set(key, entry);
   }
   return [...byOrigin.values()].map((entry) => {
     const occurrence = makeOccurrence({
@@ -59425,25 +60440,25 @@ var ValuesWalker = class {
       this.exhausted = true;
       return;
     }
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml5.isMap)(node)) {
       if (this.imageBlock(node, path14, key)) return;
       for (const pair of node.items) {
         const childKey = keyText(pair.key, this.options.resolveAlias);
         if (childKey === void 0) continue;
         const childPath = path14 === "" ? childKey : `${path14}.${childKey}`;
-        if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml4.isScalar)(pair.value)) this.imageString(pair.value, childPath);
+        if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml5.isScalar)(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
       }
-    } else if ((0, import_yaml4.isSeq)(node)) {
+    } else if ((0, import_yaml5.isSeq)(node)) {
       node.items.forEach((item, index) => this.walk(item, `${path14}[${index}]`, key, depth + 1));
     }
   }
   /** `image: nginx:1.25` */
   imageString(node, path14) {
-    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+    if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.textOf(node));
     const written = location?.value.trim() ?? "";
-    if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
+    if (!location || location.raw === "" || written === "" || /\s/.test(replaceSpans(written, allSpans([enclosed(written, "{{", "}}", { sameLine: true })]), () => ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
     if (this.isCovered(location.offset, path14)) return;
     if (this.emitComposed(location.offset, location.raw, path14, path14, written)) return;
@@ -59493,7 +60508,7 @@ var ValuesWalker = class {
     const composesMore = (image2) => (!pinned || hasTagOrDigest(image2)) && (!registered || image2 !== name2);
     if (this.emitComposed(location.offset, location.raw, path14, context3, name2, composesMore)) return true;
     const notes = [];
-    let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
+    let image = registry && registry.rendered !== "" ? `${trimTrailing(registry.rendered, "/")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
     if (tag2 && tag2.rendered !== "") {
       image += `:${tag2.rendered}`;
@@ -59520,7 +60535,7 @@ var ValuesWalker = class {
   }
   /** A scalar's text as Helm renders it (numbers as Go prints float64) and as written. */
   field(node) {
-    if (!(0, import_yaml4.isScalar)(node)) return void 0;
+    if (!(0, import_yaml5.isScalar)(node)) return void 0;
     const value = node.value;
     if (value === null || value === void 0) return { rendered: "", written: "" };
     if (typeof value === "string") return { rendered: value.trim(), written: value.trim() };
@@ -59634,13 +60649,10 @@ function renderedFromValue(chart) {
   let byOffset = renderedByOrigin.get(chart);
   if (byOffset) return byOffset;
   byOffset = /* @__PURE__ */ new Map();
-  for (const sites of renderChart(chart).sites.values()) {
-    for (const render of sites.flatMap((rendered) => rendered.renders)) {
-      if (!render.origin || typeof render.value !== "string") continue;
-      const values = byOffset.get(render.origin.offset) ?? [];
-      if (!values.includes(render.value)) values.push(render.value);
-      byOffset.set(render.origin.offset, values);
-    }
+  for (const { origin, value } of renderedValueImages(chart)) {
+    const values = byOffset.get(origin.offset) ?? [];
+    if (!values.includes(value)) values.push(value);
+    byOffset.set(origin.offset, values);
   }
   renderedByOrigin.set(chart, byOffset);
   return byOffset;
@@ -59660,7 +60672,7 @@ function repinned(rendered, parts) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml36 = __toESM(require_dist(), 1);
 import { posix as posix7 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
@@ -59692,7 +60704,7 @@ async function releaseValuesImages(release, file, context3) {
 }
 var IMAGE_PART_SEGMENT = /image|registry|repository|digest|^(?:repo|tag|version|hub|name)$/;
 function mayBePartOfImage(targetPath) {
-  return targetPath.replace(/\[[^\]]*\]/g, "").split(".").some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
+  return replaceSpans(targetPath, allSpans([enclosed(targetPath, "[", "]")]), () => "").split(".").some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
 }
 function valuesReferences(release, text4) {
   const lines = new LineIndex(text4);
@@ -59700,7 +60712,7 @@ function valuesReferences(release, text4) {
     const kind = scalarString(mapGet(entry, "kind"));
     const name2 = scalarString(mapGet(entry, "name"));
     if (kind !== "ConfigMap" && kind !== "Secret" || name2 === void 0) return [];
-    const range = (0, import_yaml4.isMap)(entry) ? entry.range : void 0;
+    const range = (0, import_yaml5.isMap)(entry) ? entry.range : void 0;
     return [{
       kind,
       name: name2,
@@ -59782,7 +60794,7 @@ var ValuesFinder = class {
 function wholeText(text4) {
   const start = text4.length - text4.trimStart().length;
   const end = text4.trimEnd().length;
-  const scalar = new import_yaml33.Scalar(text4.slice(start, end));
+  const scalar = new import_yaml36.Scalar(text4.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
@@ -59799,7 +60811,9 @@ function valueFilePath(written, refs, sourcePath) {
     path14 = ref[2] ?? "";
   } else {
     if (sourcePath === void 0 || written.startsWith("$") || written.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return void 0;
-    path14 = joinPath(sourcePath.replace(/^\.\/?|\/+$/g, ""), written);
+    const chartRoot = chartRootOf(sourcePath);
+    if (chartRoot === void 0) return void 0;
+    path14 = joinPath(chartRoot, written);
   }
   const normalized = posix8.normalize(path14);
   return normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/") || normalized === "." ? void 0 : normalized;
@@ -59826,7 +60840,7 @@ async function argoValueFilesImages(files, context3) {
     }
     const chart = file.chartRoot === void 0 ? void 0 : await loadChart(file.chartRoot, context3);
     const given = `a value an Argo CD application gives its chart (helm.valueFiles ${file.written})`;
-    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: "tag is empty; the chart's templates choose the default" } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG3 };
+    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: TEMPLATES_CHOOSE_TAG } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG3 };
     try {
       const found = overrideValuesImages(chart, path14, text4, context3, reading);
       occurrences.push(...found.occurrences);
@@ -59838,9 +60852,10 @@ async function argoValueFilesImages(files, context3) {
   return { occurrences, errors, notes };
 }
 function chartRootOf(sourcePath) {
-  const normalized = posix8.normalize(sourcePath.replace(/^\.\/?|\/+$/g, "") || ".");
+  const normalized = posix8.normalize(sourcePath === "" ? "." : sourcePath);
   if (normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/")) return void 0;
-  return normalized === "." ? "" : normalized;
+  const trimmed2 = normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
+  return trimmed2 === "." ? "" : trimmed2;
 }
 async function readByValuesDiscoverer(path14, context3) {
   if (!isValuesFileName(path14)) return false;
@@ -59894,6 +60909,27 @@ var OPERATORS3 = [
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
   { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } },
   {
+    // Its API types (apis/v1alpha1, v1beta1): the collector's and target allocator's `image`, and
+    // the auto-instrumentation images an Instrumentation has injected into pods as init containers.
+    group: "opentelemetry.io/",
+    operator: "the OpenTelemetry Operator",
+    fields: {
+      OpenTelemetryCollector: ["spec.image", "spec.targetAllocator.image"],
+      TargetAllocator: ["spec.image"],
+      OpAMPBridge: ["spec.image"],
+      Instrumentation: [
+        "spec.java.image",
+        "spec.java.extensions[].image",
+        "spec.nodejs.image",
+        "spec.python.image",
+        "spec.dotnet.image",
+        "spec.go.image",
+        "spec.apacheHttpd.image",
+        "spec.nginx.image"
+      ]
+    }
+  },
+  {
     // Its API reference: SparkApplicationSpec.image (driver and executor), SparkPodSpec.image (each
     // one's own, which wins); a ScheduledSparkApplication's `template` is a SparkApplicationSpec.
     group: "sparkoperator.k8s.io/",
@@ -59922,24 +60958,25 @@ var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",
   matches(path14, text4) {
-    path14 = withoutJinjaSuffix(path14);
+    path14 = withoutTemplateSuffix(path14);
     if (isKustomizationFile(path14)) return false;
     if (/\.ya?ml$/i.test(path14)) return YAML_API_VERSION_KEY.test(text4) && YAML_KIND_KEY.test(text4);
     if (/\.json$/i.test(path14)) return JSON_API_VERSION_KEY.test(text4) && JSON_KIND_KEY.test(text4);
     return false;
   },
   candidate(path14) {
-    path14 = withoutJinjaSuffix(path14);
+    path14 = withoutTemplateSuffix(path14);
     return /\.(?:ya?ml|json)$/i.test(path14) && !isKustomizationFile(path14);
   },
   async extract(file, context3) {
-    const rendered = renderedPath(file.path);
-    if (rendered !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { jinja: true }), rendered, context3);
+    const template = templateFileOf(file.path);
+    if (template?.dialect === "jinja") return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
     if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context3) !== void 0) {
       return { occurrences: [] };
     }
     const chartFile = await extractChartFileTemplate(file, context3);
     if (chartFile) return chartFile;
+    if (template !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
     return withValuesFrom(file, collectManifestImages(file.text), file.path, context3);
   }
 };
@@ -59971,8 +61008,9 @@ async function withValuesFrom(file, scan2, path14, context3) {
 function manifestOccurrences(file, scan2, path14) {
   const reportErrors = scan2.objects > 0 || looksLikeManifest(path14, file.text);
   const lines = scan2.images.length > 0 || scan2.unparsed.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
-  const unparsed = lines !== void 0 && scan2.masked !== void 0 && reportErrors ? readUnparsed(file.text, scan2.masked, scan2.unparsed, lines) : void 0;
-  const images = unparsed === void 0 ? scan2.images : [...scan2.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: "image", note: LINE_BY_LINE_NOTE }))];
+  const { masked, template } = scan2;
+  const unparsed = lines !== void 0 && masked !== void 0 && template !== void 0 && reportErrors ? readUnparsed(file.text, masked, scan2.unparsed, lines, template) : void 0;
+  const images = unparsed === void 0 || template === void 0 ? scan2.images : [...scan2.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: "image", note: lineByLineNote(template) }))];
   const occurrences = lines === void 0 ? [] : images.map(
     (image) => makeOccurrence({
       file: file.path,
@@ -60031,27 +61069,29 @@ function isPlainCustomResourceDefinition(documentText) {
   return kinds === 1 && crd;
 }
 function collectManifestImages(text4, options = {}) {
-  const masked = options.jinja ? maskTemplate(text4, "jinja") : void 0;
+  const { template } = options;
+  const masked = template === void 0 ? void 0 : maskedTemplate(text4, template);
   let parsed = parseYamlDocuments(masked ?? text4, options.prefilter === false ? void 0 : cannotHoldImage);
-  if (parsed.errors.length > 0 && !options.jinja) {
+  if (parsed.errors.length > 0 && template === void 0) {
     const actionsMasked = maskTemplate(text4, "actions");
-    const masked2 = maskAtPlaceholders(actionsMasked ?? text4) ?? actionsMasked;
+    const atMasked = maskAtPlaceholders(actionsMasked ?? text4) ?? actionsMasked;
+    const masked2 = maskPlaceholderLines(atMasked ?? text4) ?? atMasked;
     const retried = masked2 === void 0 ? void 0 : parseYamlDocuments(masked2, options.prefilter === false ? void 0 : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
-  if (parsed.errors.length > 0 && !options.jinja) {
+  if (parsed.errors.length > 0 && template === void 0) {
     const stream = parseJsonStream(text4);
     if (stream) parsed = { ...stream, skipped: 0 };
   }
   const failed = parsed.failedRanges ?? [];
-  const unparsed = options.jinja && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
+  const unparsed = template !== void 0 && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
   const errors = unparsed.length > 0 ? [] : [...parsed.errors];
   const byOffset = /* @__PURE__ */ new Map();
   let objects = 0;
   const releases = [];
   const valueFiles = [];
   parsed.documents.forEach((document2) => {
-    const walker = new ManifestWalker(document2, text4, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
+    const walker = new ManifestWalker(document2, text4, template === void 0 ? TEMPLATE_ACTION_NOTE : expressionNote(template), (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
       if (existing && (viaAlias || !existing.viaAlias)) return;
       byOffset.set(image.offset, { image, viaAlias });
@@ -60067,19 +61107,26 @@ function collectManifestImages(text4, options = {}) {
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked, template };
+}
+function maskedTemplate(text4, template) {
+  if (template.dialect === "jinja") return maskTemplate(text4, "jinja") ?? text4;
+  const actions = maskTemplate(text4, "actions") ?? text4;
+  return maskAtPlaceholders(actions) ?? actions;
 }
 var noSubstitution = (text4) => ({ value: text4 });
-var ManifestWalker = class {
-  constructor(document2, text4, templateNote, emit) {
+var ManifestWalker = class _ManifestWalker {
+  constructor(document2, text4, templateNote, emit, embedded = false) {
     this.text = text4;
     this.templateNote = templateNote;
     this.emit = emit;
+    this.embedded = embedded;
     this.resolveAlias = aliasResolver(document2);
   }
   text;
   templateNote;
   emit;
+  embedded;
   visited = 0;
   aliases = 0;
   exhausted = false;
@@ -60099,7 +61146,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml35.isAlias)(node)) {
+    if ((0, import_yaml38.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -60110,7 +61157,7 @@ var ManifestWalker = class {
   }
   get(map, key) {
     const resolved = this.node(map);
-    if (!(0, import_yaml4.isMap)(resolved)) return void 0;
+    if (!(0, import_yaml5.isMap)(resolved)) return void 0;
     return this.node(mapGet(resolved, key));
   }
   at(node, path14) {
@@ -60123,11 +61170,11 @@ var ManifestWalker = class {
   }
   items(node) {
     const resolved = this.node(node);
-    return (0, import_yaml4.isSeq)(resolved) ? resolved.items : [];
+    return (0, import_yaml5.isSeq)(resolved) ? resolved.items : [];
   }
   string(node) {
     const resolved = this.node(node);
-    return (0, import_yaml4.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
+    return (0, import_yaml5.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
   }
   /** One Kubernetes object (a document, or an item of a `List`). */
   object(root, prefix) {
@@ -60136,7 +61183,7 @@ var ManifestWalker = class {
     if (kind === void 0 || apiVersion === void 0) return;
     this.objects++;
     const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
-    if ((0, import_yaml4.isSeq)(items2)) {
+    if ((0, import_yaml5.isSeq)(items2)) {
       items2.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
       return;
     }
@@ -60153,7 +61200,10 @@ var ManifestWalker = class {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
     for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
-    if (apiVersion === "v1" && kind === "ConfigMap") this.configMapImages(this.get(root, "data"), `${prefix}data`);
+    if (apiVersion === "v1" && kind === "ConfigMap") {
+      this.configMapImages(this.get(root, "data"), `${prefix}data`);
+      if (!this.embedded) this.configMapManifests(this.get(root, "data"), `${prefix}data`);
+    }
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
   }
@@ -60169,7 +61219,7 @@ var ManifestWalker = class {
     for (const trigger of this.items(this.at(root, ["spec", "triggers"]))) {
       const parameters = this.get(trigger, "imageChangeParams");
       const automatic = this.get(parameters, "automatic");
-      if (this.string(this.get(trigger, "type")) !== "ImageChange" || (0, import_yaml4.isScalar)(automatic) && automatic.value === false) continue;
+      if (this.string(this.get(trigger, "type")) !== "ImageChange" || (0, import_yaml5.isScalar)(automatic) && automatic.value === false) continue;
       const from = this.get(parameters, "from");
       const source = `${this.string(this.get(from, "kind")) ?? "ImageStreamTag"} ${this.string(this.get(from, "name")) ?? "(unnamed)"}`;
       for (const name2 of this.items(this.get(parameters, "containerNames"))) {
@@ -60209,12 +61259,33 @@ var ManifestWalker = class {
    */
   configMapImages(data, path14) {
     const map = this.node(data);
-    if (!(0, import_yaml4.isMap)(map)) return;
+    if (!(0, import_yaml5.isMap)(map)) return;
     for (const pair of map.items) {
       const key = keyText(pair.key, this.resolveAlias);
       const value = this.string(pair.value);
       if (key === void 0 || value === void 0 || !isImageSettingName(key) || !isOneReference(value)) continue;
       this.imageAt(this.node(pair.value), `${path14}.${key}`, noSubstitution, `a ConfigMap setting named as an image (${key})`);
+    }
+  }
+  /**
+   * Manifests a ConfigMap holds as files (`helperPod.yaml: |` of rancher's local-path-provisioner,
+   * the pod it runs to set up each volume): a `.yaml` or `.yml` entry written as a literal block
+   * that parses as Kubernetes objects is read as a manifest, each image at its place in this file.
+   * Other entries (configuration files of any shape) are left alone, and so is what does not parse.
+   */
+  configMapManifests(data, path14) {
+    const map = this.node(data);
+    if (!(0, import_yaml5.isMap)(map)) return;
+    for (const pair of map.items) {
+      const key = keyText(pair.key, this.resolveAlias);
+      if (key === void 0 || !(key.endsWith(".yaml") || key.endsWith(".yml"))) continue;
+      const embedded = literalBlockText(this.node(pair.value), this.text);
+      if (!embedded || !embedded.text.includes("apiVersion") || !embedded.text.includes("kind")) continue;
+      const parsed = parseYamlDocuments(embedded.text);
+      for (const document2 of parsed.documents) {
+        const emit = (image, viaAlias) => this.emit({ ...image, offset: embedded.fileOffset(image.offset) }, viaAlias);
+        new _ManifestWalker(document2, embedded.text, this.templateNote, emit, true).object(document2.contents, `${path14}.${key}.`);
+      }
     }
   }
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
@@ -60225,7 +61296,7 @@ var ManifestWalker = class {
   }
   /** containers, initContainers and ephemeralContainers of a pod spec. */
   podSpec(spec, path14, requireName, substitute2 = noSubstitution) {
-    if (!(0, import_yaml4.isMap)(spec)) return;
+    if (!(0, import_yaml5.isMap)(spec)) return;
     for (const key of CONTAINER_LIST_KEYS) {
       this.containerList(this.get(spec, key), `${path14}.${key}`, requireName, substitute2);
     }
@@ -60234,7 +61305,7 @@ var ManifestWalker = class {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml35.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml38.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -60250,18 +61321,18 @@ var ManifestWalker = class {
    * reference as the next item, reported at the reference.
    */
   argumentImages(container, path14, viaAlias) {
-    if (!(0, import_yaml4.isMap)(container)) return;
+    if (!(0, import_yaml5.isMap)(container)) return;
     for (const key of ["args", "command"]) {
       const list3 = mapGet(container, key);
       if (list3 === void 0) continue;
       const items2 = this.items(this.node(list3));
       items2.forEach((item, index) => {
         const node = this.node(item);
-        if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+        if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
-          if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml35.isAlias)(items2[index + 1]));
+          if ((0, import_yaml5.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml38.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -60270,7 +61341,7 @@ var ManifestWalker = class {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml35.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml38.isAlias)(item));
       });
     }
   }
@@ -60280,19 +61351,19 @@ var ManifestWalker = class {
    * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
    */
   environmentImages(container, path14, viaAlias) {
-    const env = (0, import_yaml4.isMap)(container) ? mapGet(container, "env") : void 0;
+    const env = (0, import_yaml5.isMap)(container) ? mapGet(container, "env") : void 0;
     if (env === void 0) return;
     this.items(this.node(env)).forEach((item, index) => {
       const entry = this.node(item);
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
-      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml35.isAlias)(item));
+      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml5.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
+      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml38.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
   imageAt(node, context3, substitute2, fieldNote, viaAlias = false) {
-    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+    if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.text);
     if (!location) return;
     const written = location.value.trim();
@@ -60304,9 +61375,9 @@ var ManifestWalker = class {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path14, depth, skipped) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml35.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml38.isAlias)(node)) return;
     const resolved = this.node(node);
-    if ((0, import_yaml4.isMap)(resolved)) {
+    if ((0, import_yaml5.isMap)(resolved)) {
       for (const pair of resolved.items) {
         const key = keyText(pair.key, this.resolveAlias);
         if (key === void 0 || skipped?.has(key)) continue;
@@ -60319,10 +61390,10 @@ var ManifestWalker = class {
           this.imageVolumes(pair.value, childPath);
           continue;
         }
-        if (key === SINGLE_CONTAINER_KEY && (0, import_yaml4.isMap)(pair.value)) this.imageOf(pair.value, childPath, noSubstitution);
+        if (key === SINGLE_CONTAINER_KEY && (0, import_yaml5.isMap)(pair.value)) this.imageOf(pair.value, childPath, noSubstitution);
         this.genericContainers(pair.value, childPath, depth + 1, skipped);
       }
-    } else if ((0, import_yaml4.isSeq)(resolved)) {
+    } else if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.genericContainers(item, `${path14}[${index}]`, depth + 1, skipped));
     }
   }
@@ -60351,13 +61422,13 @@ var ManifestWalker = class {
         this.taskSpec(spec, base);
         break;
       case "TaskRun":
-        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`);
+        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`, this.runParams(spec));
         break;
       case "Pipeline":
         this.pipelineSpec(spec, base);
         break;
       case "PipelineRun":
-        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`);
+        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`, this.runParams(spec));
         break;
       case "StepAction":
         this.imageOf(spec, base, tektonParams(this, spec));
@@ -60373,13 +61444,13 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute2, depth) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml35.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml38.isAlias)(node)) return;
     const resolved = this.node(node);
-    if ((0, import_yaml4.isSeq)(resolved)) {
+    if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute2, depth + 1));
       return;
     }
-    if (!(0, import_yaml4.isMap)(resolved)) return;
+    if (!(0, import_yaml5.isMap)(resolved)) return;
     for (const pair of resolved.items) {
       const key = keyText(pair.key, this.resolveAlias);
       if (key === void 0) continue;
@@ -60396,16 +61467,32 @@ var ManifestWalker = class {
       if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path14}.params[${index}].value`, substitute2, note);
     });
   }
-  pipelineSpec(spec, path14) {
+  /** The literal values a run gives its parameters (`spec.params[].value`; an array or object value is left out). */
+  runParams(spec) {
+    return this.namedValues(this.get(spec, "params"), ["value"]);
+  }
+  /**
+   * An embedded pipeline's tasks. `given` is what a PipelineRun sets: over the pipeline's defaults,
+   * it reaches an embedded task, as Tekton propagates a run's parameters into embedded specs, under
+   * the values the pipeline task passes itself (their `$(params.x)` read in the pipeline's scope).
+   */
+  pipelineSpec(spec, path14, given = /* @__PURE__ */ new Map()) {
+    const pipelineScope = new Map([...this.paramsOf(spec), ...given]);
     for (const list3 of ["tasks", "finally"]) {
       this.items(this.get(spec, list3)).forEach((task, index) => {
-        this.taskSpec(this.get(task, "taskSpec"), `${path14}.${list3}[${index}].taskSpec`);
+        const passed = /* @__PURE__ */ new Map();
+        for (const [name2, value] of this.namedValues(this.get(task, "params"), ["value"])) {
+          const expanded = expandTektonParams(value, pipelineScope);
+          if (expanded !== void 0) passed.set(name2, expanded);
+        }
+        this.taskSpec(this.get(task, "taskSpec"), `${path14}.${list3}[${index}].taskSpec`, given.size > 0 || passed.size > 0 ? new Map([...given, ...passed]) : given);
       });
     }
   }
-  taskSpec(spec, path14) {
-    if (!(0, import_yaml4.isMap)(this.node(spec))) return;
-    const substitute2 = tektonParams(this, spec);
+  /** A task's steps and sidecars; `given` the values its run or pipeline task sets, over the task's defaults. */
+  taskSpec(spec, path14, given = /* @__PURE__ */ new Map()) {
+    if (!(0, import_yaml5.isMap)(this.node(spec))) return;
+    const substitute2 = tektonParams(this, spec, given);
     for (const list3 of ["steps", "sidecars"]) this.containerList(this.get(spec, list3), `${path14}.${list3}`, false, substitute2);
     const stepTemplate = this.get(spec, "stepTemplate");
     if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path14}.stepTemplate`, substitute2);
@@ -60416,7 +61503,7 @@ var ManifestWalker = class {
    * by the rules of a values file, as written, since the chart's templates are not read here.
    */
   helmValues(values, path14, key, note, within) {
-    if (!(0, import_yaml4.isMap)(values)) return;
+    if (!(0, import_yaml5.isMap)(values)) return;
     const reading = { note, emptyTag: "tag is empty; the chart, which is not read here, chooses the default", resolveAlias: within?.resolveAlias ?? this.resolveAlias };
     const exhausted = imagesInValuesTree(values, within?.text.text ?? this.text, path14, key, (image) => {
       const text4 = typeof image.value === "string" ? image.value : image.raw;
@@ -60444,9 +61531,9 @@ var ManifestWalker = class {
   embeddedValues(node, path14) {
     if (node === void 0 || node === null) return void 0;
     const embedded = literalBlockText(node, this.text);
-    const line = () => new LineIndex(this.text).positionAt((0, import_yaml4.isScalar)(node) && node.range ? node.range[0] : 0).line;
+    const line = () => new LineIndex(this.text).positionAt((0, import_yaml5.isScalar)(node) && node.range ? node.range[0] : 0).line;
     if (!embedded) {
-      if ((0, import_yaml4.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path14} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
+      if ((0, import_yaml5.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path14} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
       return void 0;
     }
     const parsed = parseYamlDocuments(maskTemplate(embedded.text, "actions") ?? embedded.text);
@@ -60559,29 +61646,48 @@ var ManifestWalker = class {
     return this.namedValues(this.get(spec, "params"), ["default"]);
   }
 };
-function tektonParams(walker, spec) {
+function tektonParamName(expression) {
+  const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
+  return match?.[1] ?? match?.[2];
+}
+function expandTektonParams(text4, values) {
+  let missing = false;
+  const value = text4.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
+    const name2 = tektonParamName(expression);
+    const found = name2 === void 0 ? void 0 : values.get(name2);
+    if (found === void 0) missing = true;
+    return found ?? whole;
+  });
+  return missing ? void 0 : value;
+}
+function paramNames(names) {
+  return `Tekton parameter${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+}
+function tektonParams(walker, spec, given = /* @__PURE__ */ new Map()) {
   const defaults2 = walker.paramsOf(spec);
   return (text4) => {
     if (!text4.includes("$(")) return { value: text4 };
-    const used = [];
+    const fromDefaults = [];
+    const fromRun = [];
     let problem;
     const value = text4.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
-      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
-      const name2 = match?.[1] ?? match?.[2];
+      const name2 = tektonParamName(expression);
       if (name2 === void 0) {
         problem ??= `Tekton expression ${whole} is only known when the task runs`;
         return whole;
       }
-      const found = defaults2.get(name2);
+      const set = given.get(name2);
+      const found = set ?? defaults2.get(name2);
       if (found === void 0) {
         problem ??= `Tekton parameter "${name2}" has no default; its value comes from the run`;
         return whole;
       }
-      used.push(name2);
+      (set !== void 0 ? fromRun : fromDefaults).push(name2);
       return found;
     });
     if (problem) return { value: { unresolved: problem } };
-    return { value, note: `default of Tekton parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
+    const notes = [...fromDefaults.length > 0 ? [`default of ${paramNames(fromDefaults)}`] : [], ...fromRun.length > 0 ? [`${paramNames(fromRun)} as its run or pipeline task sets it`] : []];
+    return { value, note: notes.length > 0 ? notes.join("; ") : void 0 };
   };
 }
 function argoParameters(inputs, workflow) {
@@ -60609,8 +61715,13 @@ function isOpenShiftKind(apiVersion, kind, expected, group3) {
 function istioInjected(substitute2) {
   return (text4) => isIstioInjectedProxy("istio-proxy", text4) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute2(text4);
 }
+function trailingLetters(text4) {
+  let start = text4.length;
+  while (start > 0 && /[A-Za-z]/.test(text4[start - 1])) start--;
+  return start < text4.length ? text4.slice(start) : void 0;
+}
 function roundTripFiller(written, context3) {
-  const field = /([A-Za-z]+)$/.exec(context3)?.[1];
+  const field = trailingLetters(context3);
   return field !== void 0 && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : void 0;
 }
 var KO_SCHEME = "ko://";
@@ -60620,8 +61731,8 @@ function placeholderCheck(value, templateNote) {
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
   if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, "@")} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
-  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
-  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
+  const placeholder = firstSpan([enclosed(value, "${", "}"), enclosed(value, "{{", "}}", { sameLine: true }), enclosed(value, "$(", ")")]);
+  if (placeholder) return { unresolved: `${value.slice(placeholder.start, placeholder.end)} is filled in by a tool outside this file` };
   return value;
 }
 
@@ -60848,7 +61959,7 @@ var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscov
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
-  const lower = withoutJinjaSuffix(file).toLowerCase();
+  const lower = withoutTemplateSuffix(file).toLowerCase();
   return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
 function isCandidatePath(discoverers, file) {
@@ -60913,16 +62024,11 @@ async function discoverRepository(root, options = {}) {
     if (matching.length === 0) continue;
     filesScanned++;
     const keptNow = readBefore === void 0 && fileCache.keep(file, text4);
+    const readings = [];
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text: text4 }, context3);
-        for (const occurrence of extraction.occurrences) {
-          occurrences.push(occurrence);
-          if (occurrence.file !== file && !sources.has(occurrence.file)) {
-            const other = await readRepositoryFile(occurrence.file);
-            if (other !== void 0) sources.set(occurrence.file, other);
-          }
-        }
+        readings.push(extraction.occurrences);
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "warning" });
         for (const message of extraction.notes ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "note" });
@@ -60933,11 +62039,38 @@ async function discoverRepository(root, options = {}) {
         sources.set(file, text4);
       }
     }
+    for (const occurrence of oncePerPlace2(readings)) {
+      occurrences.push(occurrence);
+      if (occurrence.file !== file && !sources.has(occurrence.file)) {
+        const other = await readRepositoryFile(occurrence.file);
+        if (other !== void 0) sources.set(occurrence.file, other);
+      }
+    }
     if (keptNow) fileCache.delete(file);
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+function oncePerPlace2(readings) {
+  if (readings.length === 1) return readings[0];
+  const kept = [];
+  const byPlace = /* @__PURE__ */ new Map();
+  for (const reading of readings) {
+    const added2 = /* @__PURE__ */ new Map();
+    for (const occurrence of reading) {
+      const key = `${occurrence.file}\0${occurrence.line}:${occurrence.column}\0${occurrence.raw}\0${occurrence.reference ?? ""}`;
+      const earlier = byPlace.get(key);
+      if (earlier === void 0) {
+        added2.set(key, kept.length);
+        kept.push(occurrence);
+      } else if ((occurrence.context ?? "").length > (kept[earlier].context ?? "").length) {
+        kept[earlier] = occurrence;
+      }
+    }
+    for (const [key, index] of added2) if (!byPlace.has(key)) byPlace.set(key, index);
+  }
+  return kept;
 }
 function matchingDiscoverers(discoverers, file, text4) {
   const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text4));
@@ -62547,12 +63680,36 @@ var RegistryClient = class {
     return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
   }
 };
+function relNextAt(link2, index) {
+  const blanks = (at2) => {
+    while (at2 < link2.length && /\s/.test(link2[at2])) at2++;
+    return at2;
+  };
+  let at = blanks(index);
+  if (link2[at] !== ";") return false;
+  at = blanks(at + 1);
+  if (!link2.startsWith("rel=", at)) return false;
+  at += 4;
+  if (link2[at] === '"') at++;
+  return link2.startsWith("next", at);
+}
+function nextTarget(link2) {
+  const targets = enclosed(link2, "<", ">");
+  let checked = -1;
+  let next = false;
+  for (let span = targets(0); span; span = targets(span.start + 1)) {
+    if (span.innerEnd === span.innerStart) continue;
+    if (span.end !== checked) [checked, next] = [span.end, relNextAt(link2, span.end)];
+    if (next) return link2.slice(span.innerStart, span.innerEnd);
+  }
+  return void 0;
+}
 function nextPage(link2) {
   if (!link2) return void 0;
-  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link2);
-  if (!match?.[1]) return void 0;
+  const target = nextTarget(link2);
+  if (target === void 0) return void 0;
   try {
-    const url = new URL(match[1], "http://same-origin.invalid");
+    const url = new URL(target, "http://same-origin.invalid");
     if (url.host !== "same-origin.invalid" || !url.pathname.startsWith("/v2/")) return void 0;
     return `${url.pathname}${url.search}`;
   } catch {
@@ -65213,7 +66370,7 @@ function annotate(findings, sink, root = "", order = {}) {
     emitted++;
     const properties = {
       title: `verify-images: ${finding.rule}`,
-      file: root ? `${root.replace(/\/+$/, "")}/${finding.file}` : finding.file,
+      file: root ? `${trimTrailing(root, "/")}/${finding.file}` : finding.file,
       startLine: finding.line,
       endLine: finding.line,
       // GitHub uses columns only on single-line annotations.
@@ -65298,7 +66455,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml39 = __toESM(require_dist(), 1);
+var import_yaml42 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -65409,7 +66566,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml39.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml42.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }
@@ -65447,8 +66604,8 @@ async function readContext(env) {
     owner,
     repo,
     sha: env.GITHUB_SHA ?? "",
-    serverUrl: (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, ""),
-    apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl: trimTrailing(env.GITHUB_SERVER_URL ?? "https://github.com", "/"),
+    apiUrl: trimTrailing(env.GITHUB_API_URL ?? "https://api.github.com", "/"),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd()
   };
 }
@@ -65461,10 +66618,10 @@ function pullRequestOf(context3) {
 function pathPrefix(workspace, root) {
   const relative2 = path11.relative(workspace, root).split(path11.sep).join("/");
   if (relative2 === "" || relative2.startsWith("..") || path11.isAbsolute(relative2)) return "";
-  return relative2.replace(/\/+$/, "") + "/";
+  return trimTrailing(relative2, "/") + "/";
 }
 function stickyKeyOf(inputPath, commentKey = "", shard) {
-  const normalized = path11.posix.normalize(inputPath.split(path11.sep).join("/")).replace(/^\.\/?$/, "").replace(/\/+$/, "");
+  const normalized = trimTrailing(path11.posix.normalize(inputPath.split(path11.sep).join("/")).replace(/^\.\/?$/, ""), "/");
   const key = commentKey ? `${commentKey}${normalized ? ` ${normalized}` : ""}` : normalized;
   return shard ? `${key}${key ? " " : ""}shard-${shard.index}-of-${shard.count}` : key;
 }
@@ -65477,8 +66634,8 @@ function commitUrl(context3) {
 }
 
 // src/github/delta.ts
-function partsOf(text4, isReference) {
-  if (!isReference) return { key: `raw:${text4}` };
+function partsOf(text4, isReference2) {
+  if (!isReference2) return { key: `raw:${text4}` };
   try {
     const parsed = parseNormalized(text4);
     return { key: parsed.path, domain: parsed.domain, path: parsed.path, tag: parsed.tag, digest: parsed.digest };
@@ -65530,7 +66687,7 @@ function supplyChainDelta(base, head) {
         continue;
       }
       const previous = replacedText(baseTexts, headTexts, locations);
-      const isReference = !key.startsWith("raw:");
+      const isReference2 = !key.startsWith("raw:");
       const files = new Set(locations.map(fileOf));
       const previousLocations = baseTexts.get(previous);
       const sameFile = previousLocations.filter((location) => files.has(fileOf(location)));
@@ -65538,7 +66695,7 @@ function supplyChainDelta(base, head) {
         change: "changed",
         before: previous,
         after: text4,
-        aspects: isReference ? aspects(previous, text4) : [],
+        aspects: isReference2 ? aspects(previous, text4) : [],
         locations,
         beforeLocations: sameFile.length > 0 ? sameFile : previousLocations
       });
@@ -65799,10 +66956,12 @@ async function readHandoff(reportFile) {
 }
 function sourceLinesFor(findings, sources) {
   const result = /* @__PURE__ */ Object.create(null);
+  const split = /* @__PURE__ */ new Map();
+  const linesOf = (file) => split.has(file) ? split.get(file) : split.set(file, sources.get(file)?.split("\n")).get(file);
   let count = 0;
   for (const finding of findings) {
     if (finding.suppressed || count >= MAX_SOURCE_LINES) continue;
-    const line = sources.get(finding.file)?.split("\n")[finding.line - 1]?.replace(/\r$/, "");
+    const line = linesOf(finding.file)?.[finding.line - 1]?.replace(/\r$/, "");
     if (line === void 0 || line.length > MAX_SOURCE_LINE) continue;
     const lines = result[finding.file] ??= /* @__PURE__ */ Object.create(null);
     if (lines[finding.line] === void 0) count++;
@@ -66250,7 +67409,7 @@ function expand4(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal2) {
+    function(_, expression, literal3) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -66274,7 +67433,7 @@ function expand4(template, context3) {
           return values.join(",");
         }
       } else {
-        return encodeReserved(literal2);
+        return encodeReserved(literal3);
       }
     }
   );
@@ -70528,7 +71687,8 @@ function reviewCommentBody(group3, sourceLine) {
   return body.length > MAX_BODY2 ? body.slice(0, MAX_BODY2) : body;
 }
 function resolvedCommentBody(comment, resolvedAt, remaining = []) {
-  const message = comment.body.replace(LINE_MARKER, "").replace(LEGACY_MARKER, "").split("\n").filter((line, index, lines) => !isInsideSuggestion(lines, index)).join("\n").trim();
+  const lines = comment.body.replace(LINE_MARKER, "").replace(LEGACY_MARKER, "").split("\n");
+  const message = linesOutsideSuggestions(lines).join("\n").trim();
   const quoted = message.split("\n").map((line) => `> ${line}`).join("\n");
   const short = resolvedAt.sha.slice(0, 7);
   const commit = resolvedAt.url ? `[\`${short}\`](${resolvedAt.url})` : `\`${short}\``;
@@ -70539,22 +71699,17 @@ function resolvedCommentBody(comment, resolvedAt, remaining = []) {
 ${quoted}`;
   return body.length > MAX_BODY2 ? body.slice(0, MAX_BODY2) : body;
 }
-function isInsideSuggestion(lines, index) {
+function linesOutsideSuggestions(lines) {
+  const kept = [];
   let fence;
-  for (let i = 0; i <= index; i++) {
-    const line = lines[i];
+  for (const line of lines) {
     if (fence === void 0) {
       const opening = /^(`{3,})suggestion\s*$/.exec(line);
-      if (opening) {
-        fence = opening[1];
-        if (i === index) return true;
-      }
-    } else {
-      if (i === index) return true;
-      if (line === fence) fence = void 0;
-    }
+      if (opening) fence = opening[1];
+      else kept.push(line);
+    } else if (line === fence) fence = void 0;
   }
-  return false;
+  return kept;
 }
 var REVIEW_THREADS_QUERY = `query ($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
   repository(owner: $owner, name: $repo) {

@@ -49,10 +49,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -85,11 +85,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar7;
-    exports.isSeq = isSeq10;
+    exports.isScalar = isScalar8;
+    exports.isSeq = isSeq11;
   }
 });
 
@@ -1279,9 +1279,9 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp2;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -1330,7 +1330,7 @@ ${indent2}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -3718,7 +3718,7 @@ var require_errors = __commonJS({
         this.pos = pos;
       }
     };
-    var YAMLParseError = class extends YAMLError {
+    var YAMLParseError2 = class extends YAMLError {
       constructor(pos, code, message) {
         super("YAMLParseError", pos, code, message);
       }
@@ -3764,7 +3764,7 @@ ${pointer}
       }
     };
     exports.YAMLError = YAMLError;
-    exports.YAMLParseError = YAMLParseError;
+    exports.YAMLParseError = YAMLParseError2;
     exports.YAMLWarning = YAMLWarning;
     exports.prettifyError = prettifyError;
   }
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap10 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap11 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep && !props.found) {
+        if (!isMap11 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5149,7 +5149,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -5309,7 +5309,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6440,7 +6440,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser3 = class {
+    var Parser4 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7213,7 +7213,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser3;
+    exports.Parser = Parser4;
   }
 });
 
@@ -7233,7 +7233,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7247,7 +7247,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7273,7 +7273,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7308,8 +7308,8 @@ var require_public_api = __commonJS({
       return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse5;
-    exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument2;
+    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
 });
@@ -8208,9 +8208,9 @@ var require_parse = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -8362,15 +8362,15 @@ var require_parse = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input.slice(token.startIndex, state.index + 1);
+        const literal3 = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open = tokens[token.tokensIndex];
           open.type = "text";
-          open.value = literal2;
-          open.output = safeOutput || utils.escapeRegex(literal2);
+          open.value = literal3;
+          open.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -15186,7 +15186,7 @@ var require_commonjs2 = __commonJS({
           masked = maskUnmatchedOpens(masked, budget);
         }
         const pre = m.pre;
-        const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+        const literal3 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
         if (/\$$/.test(pre)) {
           acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
           firstGroup = false;
@@ -15208,7 +15208,7 @@ var require_commonjs2 = __commonJS({
             isTop = true;
             continue;
           }
-          return literal2();
+          return literal3();
         }
         if (firstGroup) {
           dropEmpties = isTop && !isSequence;
@@ -15218,22 +15218,22 @@ var require_commonjs2 = __commonJS({
         if (isSequence) {
           values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
           if (!values) {
-            return literal2();
+            return literal3();
           }
         } else {
           let n = parseCommaParts(m.body, budget);
           if (!n) {
-            return literal2();
+            return literal3();
           }
           if (n.length === 1 && n[0] !== void 0) {
             n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
             if (budget.remaining < 0) {
-              return literal2();
+              return literal3();
             }
             if (n.length === 1) {
               const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
               if (budget.remaining < 0) {
-                return literal2();
+                return literal3();
               }
               acc = next2;
               if (!m.post.length)
@@ -15254,7 +15254,7 @@ var require_commonjs2 = __commonJS({
           outer: for (let j = 0; j < n.length; j++) {
             const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
             if (budget.remaining < 0) {
-              return literal2();
+              return literal3();
             }
             for (let k = 0; k < expanded.length; k++) {
               const v = expanded[k];
@@ -15270,7 +15270,7 @@ var require_commonjs2 = __commonJS({
         }
         const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
         if (budget.remaining < 0) {
-          return literal2();
+          return literal3();
         }
         acc = next;
         if (!m.post.length)
@@ -19780,9 +19780,72 @@ import path6 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { realpath, readFile, stat } from "node:fs/promises";
 import path2 from "node:path";
+
+// src/yaml-nesting.ts
+var import_yaml = __toESM(require_dist(), 1);
+var MAX_YAML_NESTING = 256;
+var YAML_TOO_DEEP = `collections nested more than ${MAX_YAML_NESTING} levels deep (limit)`;
+function nestsTooDeeply(root) {
+  const pending = [[root, 1]];
+  while (pending.length > 0) {
+    const [token, level] = pending.pop();
+    if (!("items" in token)) continue;
+    if (level > MAX_YAML_NESTING) return true;
+    for (const { key, value } of token.items) {
+      if (key && "items" in key) pending.push([key, level + 1]);
+      if (value && "items" in value) pending.push([value, level + 1]);
+    }
+  }
+  return false;
+}
+function endOf(root) {
+  let end = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== "object") continue;
+    const token = value;
+    if (typeof token.offset === "number" && typeof token.source === "string") end = Math.max(end, token.offset + token.source.length);
+    for (const child of Array.isArray(value) ? value : Object.values(value)) pending.push(child);
+  }
+  return end;
+}
+function* boundedTokens(tokens, tooDeep) {
+  for (const token of tokens) {
+    if (token.type === "document" && token.value) {
+      if (nestsTooDeeply(token.value)) {
+        tooDeep.set(token.offset, endOf(token.value));
+        yield { ...token, value: { type: "error", offset: token.value.offset, source: "", message: YAML_TOO_DEEP } };
+        continue;
+      }
+    }
+    yield token;
+  }
+}
+function parseAllDocumentsBounded(text3, options = {}) {
+  const tooDeep = /* @__PURE__ */ new Map();
+  let documents;
+  try {
+    documents = Array.from(new import_yaml.Composer({ ...options, prettyErrors: false }).compose(boundedTokens(new import_yaml.Parser().parse(text3), tooDeep)));
+  } catch (error) {
+    if (error instanceof RangeError && error.message.includes("call stack")) throw new Error(YAML_TOO_DEEP, { cause: error });
+    throw error;
+  }
+  for (const document2 of documents) {
+    const end = tooDeep.get(document2.range[0]);
+    if (end === void 0) continue;
+    document2.range = [document2.range[0], end, Math.max(end, document2.range[2])];
+    if (!document2.errors.some((error) => error.message.startsWith(YAML_TOO_DEEP))) document2.errors.push(new import_yaml.YAMLParseError([document2.range[0], end], "RESOURCE_EXHAUSTION", YAML_TOO_DEEP));
+  }
+  return documents;
+}
+function yamlNestsTooDeeply(text3) {
+  for (const token of new import_yaml.Parser().parse(text3)) if (token.type === "document" && token.value && nestsTooDeeply(token.value)) return true;
+  return false;
+}
 
 // src/reference/errors.ts
 var ReferenceError2 = class extends Error {
@@ -20242,6 +20305,10 @@ function findPlaceholders(text3, options = {}) {
   if (isStandIn(text3)) return [text3];
   const delimited = delimitedPlaceholders(text3);
   return delimited.length > 0 ? delimited : screamingWords(text3);
+}
+function isWholePlaceholder(text3) {
+  if (text3.length === 0 || text3.length > MAX_INPUT_LENGTH) return false;
+  return placeholderAt(text3, 0, { closerMissing: /* @__PURE__ */ new Set(), failedUntil: /* @__PURE__ */ new Map() }) === text3.length;
 }
 function describePlaceholders(placeholders) {
   const named = placeholders.map((placeholder) => JSON.stringify(placeholder)).join(", ");
@@ -21005,6 +21072,9 @@ var DEFAULT_TRUSTED_IMAGES = [
   // (`quay.io/prometheuscommunity/postgres-exporter`) and Immich's PostgreSQL build
   // (`ghcr.io/immich-app/postgres`).
   "quay.io/libpod/**",
+  // Red Hat's Konflux, named App Studio before (its build-definitions lived at GitHub's
+  // redhat-appstudio): the builds of syft, cosign and buildah its Tekton tasks run.
+  "quay.io/redhat-appstudio/**",
   "quay.io/opstree/**",
   "quay.io/fluentd_elasticsearch/**",
   "quay.io/prometheuscommunity/**",
@@ -21079,7 +21149,7 @@ function levenshteinEditDistance(value, other, insensitive) {
 }
 
 // src/config/schema.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/discover/position.ts
 var LineIndex = class {
@@ -21659,11 +21729,11 @@ var PolicyReader = class {
   }
   /** Follows an alias to its node; anchors are allowed, expansions are bounded by the schema's depth. */
   deref(node) {
-    return (0, import_yaml.isAlias)(node) ? node.resolve(this.document) : node;
+    return (0, import_yaml2.isAlias)(node) ? node.resolve(this.document) : node;
   }
   isEmpty(node) {
     const value = this.deref(node);
-    return value === null || value === void 0 || (0, import_yaml.isScalar)(value) && value.value === null;
+    return value === null || value === void 0 || (0, import_yaml2.isScalar)(value) && value.value === null;
   }
   /**
    * The entries of a map, with unknown keys reported. An empty value (`trusted:` with nothing
@@ -21673,11 +21743,11 @@ var PolicyReader = class {
     const value = this.deref(node);
     const entries = /* @__PURE__ */ new Map();
     if (this.isEmpty(value)) return entries;
-    if (!(0, import_yaml.isMap)(value)) return this.issue(value, keyPath || "the policy", "must be a mapping of keys to values");
+    if (!(0, import_yaml2.isMap)(value)) return this.issue(value, keyPath || "the policy", "must be a mapping of keys to values");
     if (!this.takeListItems(value, keyPath || "the policy", value.items.length)) return void 0;
     for (const pair of value.items) {
       const keyNode = this.deref(pair.key);
-      const key = (0, import_yaml.isScalar)(keyNode) ? keyNode.value : void 0;
+      const key = (0, import_yaml2.isScalar)(keyNode) ? keyNode.value : void 0;
       const childPath = keyPath ? `${keyPath}.${String(key)}` : String(key);
       if (typeof key !== "string" && typeof key !== "number") {
         this.issue(pair.key ?? value, keyPath || "the policy", "has a key that is not a plain string");
@@ -21695,7 +21765,7 @@ var PolicyReader = class {
   /** A scalar string (numbers and booleans are written as their text, e.g. a tag "20"). */
   string(node, keyPath) {
     const value = this.deref(node);
-    if (!(0, import_yaml.isScalar)(value) || value.value === null || typeof value.value === "object") return this.issue(value, keyPath, "must be a string");
+    if (!(0, import_yaml2.isScalar)(value) || value.value === null || typeof value.value === "object") return this.issue(value, keyPath, "must be a string");
     const raw = value.value;
     const text3 = typeof raw === "string" ? raw : value.source ?? (typeof raw === "number" || typeof raw === "boolean" ? String(raw) : "");
     if (!["string", "number", "boolean"].includes(typeof value.value)) return this.issue(value, keyPath, "must be a string");
@@ -21709,12 +21779,12 @@ var PolicyReader = class {
   }
   boolean(node, keyPath) {
     const value = this.deref(node);
-    if (!(0, import_yaml.isScalar)(value) || typeof value.value !== "boolean") return this.issue(value, keyPath, "must be true or false");
+    if (!(0, import_yaml2.isScalar)(value) || typeof value.value !== "boolean") return this.issue(value, keyPath, "must be true or false");
     return value.value;
   }
   oneOf(node, keyPath, values) {
     const value = this.deref(node);
-    const text3 = (0, import_yaml.isScalar)(value) && ["string", "boolean", "number"].includes(typeof value.value) ? String(value.value) : void 0;
+    const text3 = (0, import_yaml2.isScalar)(value) && ["string", "boolean", "number"].includes(typeof value.value) ? String(value.value) : void 0;
     const normalized = text3 === "false" && values.includes("off") ? "off" : text3;
     if (normalized === void 0 || !values.includes(normalized)) {
       return this.issue(value, keyPath, `must be one of ${values.join(", ")}${text3 !== void 0 ? ` (got "${text3}")` : ""}`);
@@ -21723,7 +21793,7 @@ var PolicyReader = class {
   }
   number(node, keyPath, options) {
     const value = this.deref(node);
-    const n = (0, import_yaml.isScalar)(value) ? value.value : void 0;
+    const n = (0, import_yaml2.isScalar)(value) ? value.value : void 0;
     const kind = options.integer ? "an integer" : "a number";
     if (typeof n !== "number" || !Number.isFinite(n) || options.integer && !Number.isInteger(n) || n < options.min || n > options.max) {
       return this.issue(value, keyPath, `must be ${kind} from ${options.min} to ${options.max}`);
@@ -21734,7 +21804,7 @@ var PolicyReader = class {
   stringList(node, keyPath, item = (text3) => text3) {
     const value = this.deref(node);
     if (this.isEmpty(value)) return [];
-    if (!(0, import_yaml.isSeq)(value)) return this.issue(value, keyPath, "must be a list of strings");
+    if (!(0, import_yaml2.isSeq)(value)) return this.issue(value, keyPath, "must be a list of strings");
     if (!this.takeListItems(value, keyPath, value.items.length)) return void 0;
     const result = [];
     value.items.forEach((itemNode, index) => {
@@ -21936,7 +22006,7 @@ function pathGlob(reader) {
 }
 function readIgnore(reader, node) {
   const value = reader.deref(node);
-  if (!(0, import_yaml.isSeq)(value)) {
+  if (!(0, import_yaml2.isSeq)(value)) {
     reader.issue(value, "ignore", "must be a list of entries, each with `rule` and optionally `paths`, `images`, `reason`");
     return [];
   }
@@ -21996,7 +22066,7 @@ function readSignatures(reader, node, policy) {
   const rules = section.get("rules");
   if (rules && !reader.isEmpty(rules.value)) {
     const value = reader.deref(rules.value);
-    if (!(0, import_yaml.isSeq)(value)) {
+    if (!(0, import_yaml2.isSeq)(value)) {
       reader.issue(value, "signatures.rules", "must be a list of rules, each with `images` and one of `keyless`, `key`, `attestation`, `preset`");
       return;
     }
@@ -22012,8 +22082,8 @@ function readSignatures(reader, node, policy) {
 function readPlatforms(reader, node) {
   const value = reader.deref(node);
   const expected = 'must be true, false, or a list of platforms such as ["linux/amd64", "linux/arm64"]';
-  if ((0, import_yaml.isScalar)(value) && typeof value.value === "boolean") return value.value;
-  if (!(0, import_yaml.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
+  if ((0, import_yaml2.isScalar)(value) && typeof value.value === "boolean") return value.value;
+  if (!(0, import_yaml2.isSeq)(value)) return reader.issue(value, "signatures.platforms", `${expected}${(0, import_yaml2.isScalar)(value) ? ` (got "${String(value.value)}")` : ""}`);
   if (value.items.length === 0) return reader.issue(value, "signatures.platforms", "is an empty list: name at least one platform, or write false to check the index digest only");
   const list2 = reader.stringList(
     value,
@@ -22210,7 +22280,8 @@ async function readPolicyText(file, label, root) {
   }
 }
 function parsePolicy(text3, options) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text3, { prettyErrors: true, uniqueKeys: true });
+  if (yamlNestsTooDeeply(text3)) throw new ConfigError(options.label, [{ message: `invalid YAML: ${YAML_TOO_DEEP}` }]);
+  const documents = (0, import_yaml3.parseAllDocuments)(text3, { prettyErrors: true, uniqueKeys: true });
   const base = defaultPolicy();
   base.source = options.label;
   const problems = [];
@@ -22229,7 +22300,7 @@ function parsePolicy(text3, options) {
   const document2 = documents[0];
   if (document2 === void 0 || document2.contents === null) return { policy: base, files: [] };
   let aliases = 0;
-  (0, import_yaml2.visit)(document2, { Alias: () => ++aliases > MAX_POLICY_ALIASES ? import_yaml2.visit.BREAK : void 0 });
+  (0, import_yaml3.visit)(document2, { Alias: () => ++aliases > MAX_POLICY_ALIASES ? import_yaml3.visit.BREAK : void 0 });
   if (aliases > MAX_POLICY_ALIASES) throw new ConfigError(options.label, [{ message: `uses more than ${MAX_POLICY_ALIASES} YAML aliases (limit)` }]);
   const result = readPolicyDocument(document2, text3, { root: options.root, label: `policy ${options.label}`, base });
   if (result.issues.length > 0) throw new ConfigError(options.label, sortByLine(result.issues));
@@ -22689,17 +22760,50 @@ var RULES = {
 };
 
 // src/checks/suppression.ts
-var DIRECTIVE = /(?:^|\s)(?:#|\/\/)\s*verify-images:\s*ignore(?:\s+(\S+)(?:\s+(.*?))?)?\s*$/;
+var isSpace = (char) => /\s/.test(char);
+var isLineTerminator = (char) => char === "\n" || char === "\r" || char === "\u2028" || char === "\u2029";
+function pastSpaces(line, index) {
+  while (index < line.length && isSpace(line[index])) index++;
+  return index;
+}
+function directiveTail(line, from, lastNonSpace, lastBreak) {
+  const listStart = pastSpaces(line, from);
+  if (listStart === line.length) return {};
+  if (listStart === from) return void 0;
+  let listEnd = listStart;
+  while (listEnd < line.length && !isSpace(line[listEnd])) listEnd++;
+  const reasonStart = pastSpaces(line, listEnd);
+  if (reasonStart === line.length) return { list: line.slice(listStart, listEnd) };
+  return lastBreak >= reasonStart ? void 0 : { list: line.slice(listStart, listEnd), reason: line.slice(reasonStart, lastNonSpace + 1) };
+}
+function findDirective(line) {
+  let lastNonSpace = line.length - 1;
+  while (lastNonSpace >= 0 && isSpace(line[lastNonSpace])) lastNonSpace--;
+  let lastBreak = lastNonSpace - 1;
+  while (lastBreak >= 0 && !isLineTerminator(line[lastBreak])) lastBreak--;
+  for (let start = 0; start < line.length; start++) {
+    if (start > 0 && !isSpace(line[start - 1])) continue;
+    let at = line.startsWith("#", start) ? start + 1 : line.startsWith("//", start) ? start + 2 : -1;
+    if (at < 0) continue;
+    at = pastSpaces(line, at);
+    if (!line.startsWith("verify-images:", at)) continue;
+    at = pastSpaces(line, at + "verify-images:".length);
+    if (!line.startsWith("ignore", at)) continue;
+    const tail = directiveTail(line, at + "ignore".length, lastNonSpace, lastBreak);
+    if (tail) return tail;
+  }
+  return void 0;
+}
 var COMMENT_ONLY = /^\s*(?:#|\/\/)/;
 var MAX_LINE_LENGTH = 4096;
 function parseSuppression(line) {
   if (line.length > MAX_LINE_LENGTH || !line.includes("verify-images")) return void 0;
-  const match = DIRECTIVE.exec(line);
+  const match = findDirective(line);
   if (!match) return void 0;
-  const list2 = match[1];
+  const list2 = match.list;
   const rules = list2 === void 0 ? ["*"] : list2.split(",").filter((rule2) => rule2 !== "").map((rule2) => rule2 === "all" ? "*" : rule2);
   const suppression = { rules };
-  const reason = match[2]?.trim();
+  const reason = match.reason?.trim();
   if (reason) suppression.reason = reason;
   return suppression;
 }
@@ -23749,7 +23853,7 @@ function brandAffix(namespace, name2, trusted, library) {
   if (trusted) {
     for (const brand of trusted.values()) {
       if (brand.length < 4) continue;
-      if (name2 === namespace || name2.startsWith(`${namespace}-`)) continue;
+      if (isProjectOrganisation(namespace, name2)) continue;
       if (affixOf(namespace, brand, knownImage || last.startsWith(brand), last) !== void 0) return { genuine: brand, official: false };
     }
     for (const core of affixWordCores(namespace)) {
@@ -23758,6 +23862,19 @@ function brandAffix(namespace, name2, trusted, library) {
     }
   }
   return void 0;
+}
+function isProjectOrganisation(namespace, name2) {
+  if (name2 === namespace || name2.startsWith(`${namespace}-`)) return true;
+  let compact2 = "";
+  for (let index = 0; index < name2.length && compact2.length <= namespace.length; index++) {
+    const ch = name2[index];
+    if (SEPARATORS4.has(ch)) {
+      if (compact2 === namespace) return true;
+      continue;
+    }
+    compact2 += ch;
+  }
+  return compact2 === namespace;
 }
 function officialAffix(namespace, name2) {
   const rest = namespace.startsWith(name2) ? namespace.slice(name2.length) : namespace.endsWith(name2) ? namespace.slice(0, namespace.length - name2.length) : void 0;
@@ -24002,7 +24119,7 @@ function detectOfficialNameReuse(host2, namespace, name2, trust, path7 = name2) 
   const written = `${namespace}/${path7}`;
   const located = (match) => host2 === DOCKER_HUB2 ? match : { ...match, host: host2 };
   if (trust.officialNames.has(name2)) {
-    if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation(namespace, name2))) return void 0;
+    if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation2(namespace, name2))) return void 0;
     return located({ rule: "impersonation", part: "name", technique: "official-name", written, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` });
   }
   const core = baitCore(name2, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate) ? candidate : void 0);
@@ -24012,7 +24129,7 @@ function detectOfficialNameReuse(host2, namespace, name2, trust, path7 = name2) 
   return void 0;
 }
 var ORGANISATION_WORDS = ["io", "org", "lang", "project", "hq", "inc", "foundation", "community", "team", "dev", "labs"];
-function isProjectOrganisation(namespace, name2) {
+function isProjectOrganisation2(namespace, name2) {
   if (namespace === name2) return true;
   if (!namespace.startsWith(name2)) return false;
   const rest = namespace.slice(name2.length);
@@ -24851,6 +24968,13 @@ function utf8ByteAtUnit(bytes, start, end, units) {
   return void 0;
 }
 
+// src/text.ts
+function trimTrailing(text3, char) {
+  let end = text3.length;
+  while (end > 0 && text3[end - 1] === char) end -= 1;
+  return end === text3.length ? text3 : text3.slice(0, end);
+}
+
 // src/discover/walk.ts
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components", ".venv", "__pycache__", ".terraform"]);
 var DEFAULT_WALK_OPTIONS = { include: [], exclude: [] };
@@ -24968,7 +25092,7 @@ function isInside(rootBytes, target) {
 var MAX_LISTED_FILES = 2e3;
 var MAX_LISTED_DEPTH = 16;
 function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LISTED_FILES, onIncomplete) {
-  const normalized = path3.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory).replace(/\/+$/, "");
+  const normalized = trimTrailing(path3.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory), "/");
   const prefix = normalized === "." ? "" : normalized;
   const start = resolveInsideSync(absoluteRoot, normalized);
   if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];
@@ -25173,12 +25297,12 @@ function rendersToNothing(text3, group, from, to, start, end) {
   if (group.some((tag2) => tag2.kind === "expression")) return false;
   const before = from > start ? text3[from - 1] : " ";
   const after = to < end ? text3[to] : " ";
-  if (group.every((tag2) => tag2.kind === "comment") && (isSpace(before) || isSpace(after))) return true;
+  if (group.every((tag2) => tag2.kind === "comment") && (isSpace2(before) || isSpace2(after))) return true;
   return separatorAround(text3, from - 1, start, -1) && separatorAround(text3, to, end, 1);
 }
 function separatorAround(text3, index, limit, direction) {
   while (direction < 0 ? index >= limit : index < limit) {
-    if (!isSpace(text3[index])) return SEPARATORS5.has(text3[index]);
+    if (!isSpace2(text3[index])) return SEPARATORS5.has(text3[index]);
     index += direction;
   }
   return true;
@@ -25190,7 +25314,7 @@ function onlyTags(text3, start, end, tags) {
     cursor = Math.min(tag2.end, end);
   }
   let rest = cursor;
-  while (rest < end && isSpace(text3[rest])) rest++;
+  while (rest < end && isSpace2(text3[rest])) rest++;
   return rest === end || text3[rest] === "#" && rest > cursor;
 }
 function movePadding(output) {
@@ -25200,7 +25324,7 @@ function movePadding(output) {
     let lineEnd2 = lineStart;
     while (lineEnd2 < output.length && output[lineEnd2] !== "\n") lineEnd2++;
     let lastContent = lineEnd2 - 1;
-    while (lastContent >= lineStart && isSpace(output[lastContent])) lastContent--;
+    while (lastContent >= lineStart && isSpace2(output[lastContent])) lastContent--;
     if (lastContent >= lineStart) {
       if (contentEnd >= 0) gatherBreaksLast(output, contentEnd, lineStart);
       contentEnd = lastContent + 1;
@@ -25215,11 +25339,11 @@ function gatherBreaksLast(output, start, end) {
   for (let index = start; index < start + spaces; index++) output[index] = " ";
   for (let index = 0; index < breaks.length; index++) output[start + spaces + index] = breaks[index];
 }
-function isSpace(char) {
+function isSpace2(char) {
   return char === " " || char === "	" || char === "\r" || char === "\n";
 }
 function isWhiteSpace(text3, start, end) {
-  for (let index = start; index < end; index++) if (!isSpace(text3[index])) return false;
+  for (let index = start; index < end; index++) if (!isSpace2(text3[index])) return false;
   return true;
 }
 function templateTags(text3, dialect) {
@@ -25327,7 +25451,7 @@ function endRawTag(text3, from) {
   const closing = new ForwardSearch(text3, "%}");
   for (let word = text3.indexOf("endraw", from); word >= 0; word = text3.indexOf("endraw", word + 1)) {
     let open = word - 1;
-    while (open > from && isSpace(text3[open])) open--;
+    while (open > from && isSpace2(text3[open])) open--;
     if (text3[open] === "-" || text3[open] === "+") open--;
     if (text3[open] !== "%" || text3[open - 1] !== "{") continue;
     const close = closing.after(word);
@@ -25366,24 +25490,62 @@ function placeholderValueStart(text3, start, end) {
   const rest = text3.slice(index, end).trim();
   return rest === "" || rest.startsWith("#") ? at : -1;
 }
+function maskPlaceholderLines(text3) {
+  let output;
+  let lineStart = 0;
+  while (lineStart < text3.length) {
+    let lineEnd2 = text3.indexOf("\n", lineStart);
+    if (lineEnd2 < 0) lineEnd2 = text3.length;
+    let start = lineStart;
+    while (start < lineEnd2 && (text3[start] === " " || text3[start] === "	")) start++;
+    let end = lineEnd2;
+    while (end > start && (text3[end - 1] === " " || text3[end - 1] === "	" || text3[end - 1] === "\r")) end--;
+    if (end > start && isPlaceholderLine(text3.slice(start, end), start === lineStart)) {
+      output ??= text3.split("");
+      for (let index = start; index < end; index++) output[index] = " ";
+    }
+    lineStart = lineEnd2 + 1;
+  }
+  return output?.join("");
+}
+function isPlaceholderLine(content, atColumnZero) {
+  if (content === "\u2026") return true;
+  if (content.length >= 3 && [...content].every((ch) => ch === ".")) return !atColumnZero;
+  const first = content[0];
+  return first !== "{" && first !== "[" && first !== "#" && isWholePlaceholder(content);
+}
 
-// src/discover/jinja.ts
-var JINJA_SUFFIXES = [".j2", ".jinja", ".jinja2"];
+// src/discover/template-file.ts
+var TEMPLATE_SUFFIXES = [
+  [".j2", "jinja"],
+  [".jinja", "jinja"],
+  [".jinja2", "jinja"],
+  [".tmpl", "actions"],
+  [".gotmpl", "actions"],
+  [".tpl", "actions"],
+  [".template", "actions"],
+  [".in", "actions"]
+];
 var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
-function renderedPath(path7) {
+var ACTION_NOTE = "a {{ }} template action fills it in when the template is rendered";
+function templateFileOf(path7) {
   const lower = path7.toLowerCase();
-  for (const suffix of JINJA_SUFFIXES) {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
     if (lower.endsWith(suffix) && path7.length > suffix.length) {
-      const inner = path7.slice(0, path7.length - suffix.length);
-      return inner.endsWith("/") ? void 0 : inner;
+      const rendered = path7.slice(0, path7.length - suffix.length);
+      if (rendered.endsWith("/")) return void 0;
+      return { rendered, dialect, noun: dialect === "jinja" ? "Jinja template" : "template" };
     }
   }
   return void 0;
 }
-function withoutJinjaSuffix(path7) {
-  return renderedPath(path7) ?? path7;
+function withoutTemplateSuffix(path7) {
+  return templateFileOf(path7)?.rendered ?? path7;
 }
-function imageLines(text3, masked, start, end) {
+function expressionNote(template) {
+  return template.dialect === "jinja" ? JINJA_EXPRESSION_NOTE : ACTION_NOTE;
+}
+function imageLines(text3, masked, start, end, note = JINJA_EXPRESSION_NOTE) {
   const images = [];
   let lineStart = start;
   while (lineStart < end) {
@@ -25393,7 +25555,7 @@ function imageLines(text3, masked, start, end) {
     const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd2);
     if (span !== void 0) {
       const written = masked.slice(span[0], span[1]);
-      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: JINJA_EXPRESSION_NOTE } : written;
+      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: note } : written;
       images.push({ offset: span[0], raw: text3.slice(span[0], span[1]), value });
     }
     lineStart = lineEnd2 + 1;
@@ -25420,29 +25582,31 @@ function scalarSpan(text3, index, end) {
     return close < 0 || close >= end || close === index + 1 ? void 0 : [index + 1, close];
   }
   let valueEnd2 = index;
-  for (let cursor = index; cursor < end && !(text3[cursor] === "#" && isSpace2(text3[cursor - 1])); cursor++) {
-    if (!isSpace2(text3[cursor])) valueEnd2 = cursor + 1;
+  for (let cursor = index; cursor < end && !(text3[cursor] === "#" && isSpace3(text3[cursor - 1])); cursor++) {
+    if (!isSpace3(text3[cursor])) valueEnd2 = cursor + 1;
   }
   return [index, valueEnd2];
 }
-function readUnparsed(text3, masked, parts, lines) {
+function readUnparsed(text3, masked, parts, lines, template) {
   const images = [];
   const messages = [];
   for (const part of parts) {
-    const found = imageLines(text3, masked, part.start, part.end);
+    const found = imageLines(text3, masked, part.start, part.end, expressionNote(template));
     images.push(...found);
     const line = lines.positionAt(firstContent(masked, part.start, part.end)).line;
     const read = found.length === 1 ? "its one `image:` line was read" : `its ${found.length} \`image:\` lines were read`;
-    messages.push(`line ${line}: this document of the Jinja template is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
+    messages.push(`line ${line}: this document of the ${template.noun} is not YAML until the template is rendered (${part.message}); ${read} line by line, nothing else in it`);
   }
   return { images, messages };
 }
 function firstContent(text3, start, end) {
-  for (let index = start; index < end; index++) if (!isSpace2(text3[index])) return index;
+  for (let index = start; index < end; index++) if (!isSpace3(text3[index])) return index;
   return start;
 }
-var LINE_BY_LINE_NOTE = "read from its line: this part of the Jinja template is YAML only once rendered";
-function isSpace2(char) {
+function lineByLineNote(template) {
+  return `read from its line: this part of the ${template.noun} is YAML only once rendered`;
+}
+function isSpace3(char) {
   return char === " " || char === "	" || char === "\r" || char === "\n";
 }
 
@@ -25484,7 +25648,7 @@ var TextCache = class {
 import { posix } from "node:path";
 
 // src/discover/image-site.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/discover/occurrence.ts
 function makeOccurrence(input) {
@@ -25670,7 +25834,7 @@ function plainKeyEnd(text3, index, end) {
 }
 
 // src/discover/yaml-fast.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var MAX_DEPTH = 64;
 var Unsupported = class extends Error {
 };
@@ -25969,7 +26133,7 @@ var FastParser = class {
    * are still to place start (see `close`).
    */
   blockMap(at, indent2, depth) {
-    const map = new import_yaml3.YAMLMap(this.schema);
+    const map = new import_yaml4.YAMLMap(this.schema);
     let keyStart = at;
     let before = -1;
     let lastEnd = at;
@@ -25979,7 +26143,7 @@ var FastParser = class {
       if (this.keyTooLong(key.colon, keyStart, lastEnd, map.items[map.items.length - 1]?.value)) throw new Unsupported();
       if (before >= 0) setProps(key.node, nodeProps(this.gapTokens(before, keyStart), void 0, true));
       const entry = this.mapValue(key.colon + 1, indent2, depth);
-      map.items.push(new import_yaml3.Pair(key.node, entry.node));
+      map.items.push(new import_yaml4.Pair(key.node, entry.node));
       lastEnd = entry.node.range[2];
       next = entry.next;
       const line = this.nextContentLine(next);
@@ -26141,7 +26305,7 @@ var FastParser = class {
     const value = blockScalarValue(this.text.slice(body, end), header, parentIndent);
     if (value === void 0) throw new Unsupported();
     if (this.comments && end > body) this.comments.push(body, end);
-    const scalar = new import_yaml3.Scalar(value);
+    const scalar = new import_yaml4.Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
     scalar.type = header.folded ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
@@ -26242,7 +26406,7 @@ var FastParser = class {
       if (unescaped === void 0) throw new Unsupported();
       value = unescaped;
     }
-    const scalar = new import_yaml3.Scalar(value);
+    const scalar = new import_yaml4.Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
     scalar.type = single ? "QUOTE_SINGLE" : "QUOTE_DOUBLE";
@@ -26255,7 +26419,7 @@ var FastParser = class {
     let failed = false;
     const resolved = resolver.resolve(source, () => failed = true, this.options);
     if (failed) throw new Unsupported();
-    const scalar = (0, import_yaml3.isScalar)(resolved) ? resolved : new import_yaml3.Scalar(resolved);
+    const scalar = (0, import_yaml4.isScalar)(resolved) ? resolved : new import_yaml4.Scalar(resolved);
     scalar.range = [start, end, nodeEnd];
     scalar.source = source;
     scalar.type = "PLAIN";
@@ -26264,7 +26428,7 @@ var FastParser = class {
   }
   /** A block sequence whose `-` sit at column `indent`, the first at `at`. */
   blockSequence(at, indent2, depth) {
-    const seq = new import_yaml3.YAMLSeq(this.schema);
+    const seq = new import_yaml4.YAMLSeq(this.schema);
     let dash = at;
     let before = -1;
     let lastEnd;
@@ -26333,7 +26497,7 @@ var FastParser = class {
     if (depth > MAX_DEPTH) throw new Unsupported();
     const isMapping = this.text.charCodeAt(at) === 123;
     const close = isMapping ? 125 : 93;
-    const collection = isMapping ? new import_yaml3.YAMLMap(this.schema) : new import_yaml3.YAMLSeq(this.schema);
+    const collection = isMapping ? new import_yaml4.YAMLMap(this.schema) : new import_yaml4.YAMLSeq(this.schema);
     collection.flow = true;
     let index = this.skipSpaces(at + 1);
     if (this.text.charCodeAt(index) === close) {
@@ -26345,7 +26509,7 @@ var FastParser = class {
       if (isMapping) {
         if (this.text.charCodeAt(item.end) !== 58 || this.text.charCodeAt(item.end + 1) !== 32) throw new Unsupported();
         const value = this.flowItem(this.skipSpaces(item.end + 2), depth, false);
-        collection.items.push(new import_yaml3.Pair(item.node, value.node));
+        collection.items.push(new import_yaml4.Pair(item.node, value.node));
         index = value.end;
       } else {
         collection.items.push(item.node);
@@ -26538,7 +26702,7 @@ function parseSimpleDocument(text3, start, end, marker, prelude) {
   }
   const ascii = plainCharacters(text3, start, end);
   if (!ascii && NEVER_READ.test(text3.slice(start, end))) return void 0;
-  const document2 = new import_yaml3.Document(void 0, { prettyErrors: false, uniqueKeys: false });
+  const document2 = new import_yaml4.Document(void 0, { prettyErrors: false, uniqueKeys: false });
   const parser = new FastParser(text3, end, document2, ascii ? void 0 : []);
   const line = parser.nextContentLine(contentFrom);
   if (line >= end || parser.indentAt(line) !== 0) return void 0;
@@ -26570,18 +26734,18 @@ function decorate(document2, node, prelude, docStart) {
     return;
   }
   const first = node.items[0];
-  const target = first instanceof import_yaml3.Pair ? first.key : first;
+  const target = first instanceof import_yaml4.Pair ? first.key : first;
   target.commentBefore = target.commentBefore ? `${comment}
 ${target.commentBefore}` : comment;
 }
 function endsEmpty(node) {
   let current = node;
   for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
-    if ((0, import_yaml3.isScalar)(current)) return current.source === "" && current.type === "PLAIN";
+    if ((0, import_yaml4.isScalar)(current)) return current.source === "" && current.type === "PLAIN";
     const items2 = current.items;
     if (items2.length === 0) return false;
     const last = items2[items2.length - 1];
-    current = last instanceof import_yaml3.Pair ? last.value : last;
+    current = last instanceof import_yaml4.Pair ? last.value : last;
   }
   return false;
 }
@@ -26659,7 +26823,7 @@ function onlySpacesAndBreaks(text3, start, end) {
 }
 
 // src/discover/yaml.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false };
 var MAX_ALIAS_COUNT = 200;
 function parseYamlDocuments(text3, skip) {
@@ -26811,11 +26975,11 @@ function parseJsonStream(text3) {
   if (values === void 0) return void 0;
   const documents = [];
   for (const [start, end] of values) {
-    const document2 = (0, import_yaml4.parseDocument)(text3.slice(start, end), PARSE_OPTIONS);
-    if (document2.errors.length > 0) return void 0;
+    const [document2, ...more] = parseAllDocumentsBounded(text3.slice(start, end), PARSE_OPTIONS);
+    if (document2 === void 0 || more.length > 0 || document2.errors.length > 0) return void 0;
     document2.range = [document2.range[0] + start, document2.range[1] + start, document2.range[2] + start];
-    (0, import_yaml4.visit)(document2, (_key, node) => {
-      if ((0, import_yaml4.isNode)(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
+    (0, import_yaml5.visit)(document2, (_key, node) => {
+      if ((0, import_yaml5.isNode)(node) && node.range) node.range = [node.range[0] + start, node.range[1] + start, node.range[2] + start];
     });
     documents.push(document2);
   }
@@ -26832,8 +26996,7 @@ function errorPosition(offset, lineStarts) {
 }
 function readDocuments(text3, lineStarts) {
   const read = [];
-  for (const document2 of (0, import_yaml4.parseAllDocuments)(text3, PARSE_OPTIONS)) {
-    if (!("errors" in document2)) continue;
+  for (const document2 of parseAllDocumentsBounded(text3, PARSE_OPTIONS)) {
     if (document2.errors.length === 0) {
       read.push({ document: document2 });
       continue;
@@ -26859,7 +27022,7 @@ function toPlain(document2, node) {
   }
 }
 function scalarLocation(node, text3) {
-  if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
   const value = node.value;
   if (typeof value !== "string" && typeof value !== "number") return void 0;
   const [start, valueEnd2] = node.range;
@@ -26882,23 +27045,23 @@ function scalarLocation(node, text3) {
   }
 }
 function mapGet(node, key) {
-  if (!(0, import_yaml4.isMap)(node)) return void 0;
+  if (!(0, import_yaml5.isMap)(node)) return void 0;
   const items2 = node.items;
   for (let index = items2.length - 1; index >= 0; index--) {
     const pair = items2[index];
-    if (pair.key === key || (0, import_yaml4.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
+    if (pair.key === key || (0, import_yaml5.isScalar)(pair.key) && pair.key.value === key) return pair.value ?? void 0;
   }
   return void 0;
 }
 function keyText(key, resolveAlias) {
-  const resolved = (0, import_yaml4.isAlias)(key) ? resolveAlias?.(key) : key;
-  return (0, import_yaml4.isScalar)(resolved) ? String(resolved.value) : void 0;
+  const resolved = (0, import_yaml5.isAlias)(key) ? resolveAlias?.(key) : key;
+  return (0, import_yaml5.isScalar)(resolved) ? String(resolved.value) : void 0;
 }
 function nodeAt(node, path7) {
   let current = node;
   for (const step3 of path7) {
     if (typeof step3 === "number") {
-      if (!(0, import_yaml4.isSeq)(current)) return void 0;
+      if (!(0, import_yaml5.isSeq)(current)) return void 0;
       current = current.items[step3];
     } else {
       current = mapGet(current, step3);
@@ -26908,21 +27071,21 @@ function nodeAt(node, path7) {
   return current;
 }
 function scalarString(node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
 function goScalarType(node, text3) {
-  if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
   if (node.type !== "PLAIN") return "string";
   const written = text3.slice(node.range[0], node.range[1]).trim();
   if (written.includes(":")) return "string";
   if (/^[-+]?0o[0-7]+$/.test(written)) return "number";
   let value;
   try {
-    value = (0, import_yaml4.parse)(written, { version: "1.1" });
+    value = (0, import_yaml5.parse)(written, { version: "1.1" });
   } catch {
     return "string";
   }
@@ -26932,13 +27095,13 @@ function goScalarType(node, text3) {
   return "string";
 }
 function seqItems(node) {
-  return (0, import_yaml4.isSeq)(node) ? node.items : [];
+  return (0, import_yaml5.isSeq)(node) ? node.items : [];
 }
 function aliasResolver(document2) {
   let anchors;
   const index = () => {
     const found = /* @__PURE__ */ new Map();
-    (0, import_yaml4.visit)(document2, {
+    (0, import_yaml5.visit)(document2, {
       Node(_key, node) {
         const anchor = node.anchor;
         if (anchor && node.range) {
@@ -26951,7 +27114,7 @@ function aliasResolver(document2) {
     return found;
   };
   return (node) => {
-    if (!(0, import_yaml4.isAlias)(node)) return node;
+    if (!(0, import_yaml5.isAlias)(node)) return node;
     anchors ??= index();
     const candidates = anchors.get(node.source);
     if (!candidates) return void 0;
@@ -26962,7 +27125,7 @@ function aliasResolver(document2) {
   };
 }
 function literalBlockText(node, text3) {
-  if (!(0, import_yaml4.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) return void 0;
+  if (!(0, import_yaml5.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) return void 0;
   const value = node.value;
   const headerEnd = text3.indexOf("\n", node.range[0]);
   if (headerEnd < 0) return void 0;
@@ -27028,8 +27191,8 @@ function joinNotes(first, second) {
   return first ?? second;
 }
 function imageNodeOf(node, key) {
-  if ((0, import_yaml5.isScalar)(node)) return node;
-  if ((0, import_yaml5.isMap)(node)) return mapGet(node, key);
+  if ((0, import_yaml6.isScalar)(node)) return node;
+  if ((0, import_yaml6.isMap)(node)) return mapGet(node, key);
   return void 0;
 }
 var resolvers = /* @__PURE__ */ new WeakMap();
@@ -27040,20 +27203,20 @@ function dealias(document2, node) {
     resolvers.set(document2, resolve2);
   }
   let current = node;
-  for (let hops = 0; hops < 16 && (0, import_yaml5.isAlias)(current); hops++) current = resolve2(current);
-  return (0, import_yaml5.isAlias)(current) ? void 0 : current;
+  for (let hops = 0; hops < 16 && (0, import_yaml6.isAlias)(current); hops++) current = resolve2(current);
+  return (0, import_yaml6.isAlias)(current) ? void 0 : current;
 }
 function mergedGet(document2, node, key) {
   const visited = /* @__PURE__ */ new Set();
   const search = (current, depth) => {
     const map = dealias(document2, current);
-    if (!(0, import_yaml5.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
+    if (!(0, import_yaml6.isMap)(map) || depth > 8 || visited.has(map)) return void 0;
     visited.add(map);
     const own = mapGet(map, key);
     if (own !== void 0) return dealias(document2, own);
     for (const pair of map.items) {
-      if (!(0, import_yaml5.isScalar)(pair.key) || pair.key.value !== "<<") continue;
-      const sources = (0, import_yaml5.isSeq)(pair.value) ? pair.value.items : [pair.value];
+      if (!(0, import_yaml6.isScalar)(pair.key) || pair.key.value !== "<<") continue;
+      const sources = (0, import_yaml6.isSeq)(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
         const found = search(source, depth + 1);
         if (found !== void 0) return found;
@@ -27065,10 +27228,10 @@ function mergedGet(document2, node, key) {
 }
 function mapPairs(document2, node) {
   const map = dealias(document2, node);
-  if (!(0, import_yaml5.isMap)(map)) return [];
+  if (!(0, import_yaml6.isMap)(map)) return [];
   const pairs = [];
   for (const pair of map.items) {
-    if (!(0, import_yaml5.isScalar)(pair.key)) continue;
+    if (!(0, import_yaml6.isScalar)(pair.key)) continue;
     const key = String(pair.key.value);
     if (key === "<<") continue;
     pairs.push([key, dealias(document2, pair.value)]);
@@ -27077,7 +27240,7 @@ function mapPairs(document2, node) {
 }
 function listItems(document2, node) {
   const seq = dealias(document2, node);
-  return (0, import_yaml5.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
+  return (0, import_yaml6.isSeq)(seq) ? seq.items.map((item) => dealias(document2, item)) : [];
 }
 function scalarStrings(document2, node) {
   const one = scalarString(node);
@@ -27175,7 +27338,7 @@ var SettingReader = class {
   lines;
   /** The node's value as a setting, when it is a scalar the converter accepts. */
   scalar(node, convert) {
-    if (!(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+    if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
     const value = convert(node.value);
     if (value === void 0) return void 0;
     const [start, end] = node.range;
@@ -27199,7 +27362,7 @@ var SettingReader = class {
    */
   written(node) {
     const value = scalarString(node);
-    if (value === void 0 || !(0, import_yaml4.isScalar)(node) || !node.range) return value;
+    if (value === void 0 || !(0, import_yaml5.isScalar)(node) || !node.range) return value;
     if (!value.includes(TEMPLATE_ACTION_MARK) && !value.includes(PLACEHOLDER_MARK)) return value;
     return scalarLocation(node, this.text)?.raw ?? this.text.slice(node.range[0], node.range[1]);
   }
@@ -27217,11 +27380,11 @@ function composeContainers(file, documents, lines) {
   const configs = [];
   for (const document2 of documents) {
     const services = mapGet(document2.contents, "services");
-    if (!(0, import_yaml4.isMap)(services)) continue;
+    if (!(0, import_yaml5.isMap)(services)) continue;
     const deploys = services.items.some((pair) => mapGet(pair.value, "deploy") !== void 0);
     for (const pair of services.items) {
-      const name2 = (0, import_yaml4.isScalar)(pair.key) ? reader.written(pair.key) ?? String(pair.key.value) : void 0;
-      if (name2 === void 0 || !(0, import_yaml4.isMap)(pair.value)) continue;
+      const name2 = (0, import_yaml5.isScalar)(pair.key) ? reader.written(pair.key) ?? String(pair.key.value) : void 0;
+      if (name2 === void 0 || !(0, import_yaml5.isMap)(pair.value)) continue;
       const config = serviceConfig(name2, pair.key, pair.value, reader, file.path);
       if (!config) continue;
       if (deploys) config.deploys = true;
@@ -27258,7 +27421,7 @@ function serviceConfig(name2, keyNode, service, reader, file) {
   };
 }
 function bindSource(volume, reader) {
-  if ((0, import_yaml4.isMap)(volume)) {
+  if ((0, import_yaml5.isMap)(volume)) {
     if (scalarString(mapGet(volume, "type")) !== "bind") return void 0;
     return reader.string(mapGet(volume, "source"));
   }
@@ -27385,7 +27548,7 @@ function templateOptionProblem(text3, idStart) {
   const id = /^[A-Za-z0-9_-]+/.exec(text3.slice(idStart, idStart + 100))?.[0] ?? "";
   return `\${templateOption:${id}} is a Dev Container Template option, filled in when the template is applied`;
 }
-function isSpace3(ch) {
+function isSpace4(ch) {
   switch (ch) {
     case " ":
     case "	":
@@ -27691,7 +27854,7 @@ function reversePattern(pattern) {
 }
 
 // src/discover/dockerfile/parse.ts
-var DIRECTIVE2 = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
+var DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 var DIRECTIVE_BODY = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 var KNOWN_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
 var MAX_DIRECTIVE_LINE = 4096;
@@ -27709,10 +27872,10 @@ function parseDockerfile(fileText) {
     const first = lines[index];
     let start = first.start;
     if (index === 0 && fileText.charCodeAt(0) === 65279) start++;
-    while (start < first.end && isSpace3(fileText[start])) start++;
+    while (start < first.end && isSpace4(fileText[start])) start++;
     const trimmed2 = fileText.slice(start, first.end);
     if (!directivesDone) {
-      const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE2.exec(trimmed2) : null;
+      const match = trimmed2.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE.exec(trimmed2) : null;
       const key = match?.[1].toLowerCase();
       if (!match || !key || !KNOWN_DIRECTIVES.has(key) || seenDirectives.has(key)) {
         directivesDone = true;
@@ -27775,7 +27938,7 @@ function physicalLines(text3) {
   return lines;
 }
 function firstNonSpaceIndex(text3) {
-  for (let i = 0; i < text3.length; i++) if (!isSpace3(text3[i])) return i;
+  for (let i = 0; i < text3.length; i++) if (!isSpace4(text3[i])) return i;
   return -1;
 }
 function appendPiece(fileText, start, end, escapeToken, target) {
@@ -27794,7 +27957,7 @@ function appendPiece(fileText, start, end, escapeToken, target) {
 function toInstruction(source, line) {
   const text3 = source.text;
   let begin = 0;
-  while (begin < text3.length && isSpace3(text3[begin])) begin++;
+  while (begin < text3.length && isSpace4(text3[begin])) begin++;
   if (begin >= text3.length) return void 0;
   let keywordEnd = begin;
   while (keywordEnd < text3.length && !isCommandSeparator(text3[keywordEnd])) keywordEnd++;
@@ -27859,7 +28022,7 @@ function rawShellWords(text3) {
       word += text3.slice(i, i + 2);
       inWord = true;
       i++;
-    } else if (isSpace3(ch)) {
+    } else if (isSpace4(ch)) {
       if (inWord && word !== "") words.push(word);
       word = "";
       inWord = false;
@@ -27882,7 +28045,7 @@ function unquoteHeredocName(text3) {
       i = close;
     } else if (ch === "\\") {
       if (i + 1 < text3.length) name2 += text3[++i];
-    } else if (isSpace3(ch)) {
+    } else if (isSpace4(ch)) {
       return void 0;
     } else name2 += ch;
   }
@@ -27897,7 +28060,7 @@ function detectSyntax(fileText, lines) {
     if (index === 0 && line.startsWith("#!")) continue;
     if (!line.startsWith("#")) return void 0;
     let bodyStart = 1;
-    while (bodyStart < line.length && isSpace3(line[bodyStart])) bodyStart++;
+    while (bodyStart < line.length && isSpace4(line[bodyStart])) bodyStart++;
     const body = line.slice(bodyStart);
     const match = body.length <= MAX_DIRECTIVE_LINE ? DIRECTIVE_BODY.exec(body) : null;
     if (!match) return void 0;
@@ -27918,7 +28081,7 @@ function extractFlags(text3, from) {
   const flags = [];
   let pos = from;
   for (; ; ) {
-    while (pos < text3.length && isSpace3(text3[pos])) pos++;
+    while (pos < text3.length && isSpace4(text3[pos])) pos++;
     if (pos >= text3.length) return { flags, argumentsStart: text3.length };
     if (text3[pos] !== "-" || text3[pos + 1] !== "-") return { flags, argumentsStart: pos };
     const word = { text: "", positions: [] };
@@ -27927,7 +28090,7 @@ function extractFlags(text3, from) {
     while (pos < text3.length) {
       let ch = text3[pos];
       if (quote === void 0) {
-        if (isSpace3(ch)) break;
+        if (isSpace4(ch)) break;
         if (ch === "'" || ch === '"') {
           quote = ch;
           blankOK = true;
@@ -27969,8 +28132,8 @@ function whitespaceWords(text3, from, to = text3.length) {
   const words = [];
   let begin = from;
   let end = to;
-  while (begin < end && isSpace3(text3[begin])) begin++;
-  while (end > begin && isSpace3(text3[end - 1])) end--;
+  while (begin < end && isSpace4(text3[begin])) begin++;
+  while (end > begin && isSpace4(text3[end - 1])) end--;
   let pos = begin;
   while (pos < end) {
     const start = pos;
@@ -27989,7 +28152,7 @@ function quotedWords(text3, escapeToken) {
   for (let pos = 0; pos < text3.length; pos++) {
     let ch = text3[pos];
     if (quote === void 0) {
-      if (isSpace3(ch)) {
+      if (isSpace4(ch)) {
         if (inWord && (blankOK || word.length > 0)) words.push(word);
         word = "";
         inWord = false;
@@ -28174,7 +28337,7 @@ function objectContainers(root, file, reader, configs, depth) {
   }
   const specPath = podSpecPathOf(apiVersion, kind);
   const spec = specPath ? nodeAt(root, specPath) : void 0;
-  if (!(0, import_yaml4.isMap)(spec)) return;
+  if (!(0, import_yaml5.isMap)(spec)) return;
   const objectName = reader.written(nodeAt(root, ["metadata", "name"]));
   const pod = podSettings(spec, reader);
   for (const [key, role] of CONTAINER_LISTS) {
@@ -28211,7 +28374,7 @@ function podSettings(spec, reader) {
   };
 }
 function containerConfig(container, pod, reader, file) {
-  if (!(0, import_yaml4.isMap)(container)) return void 0;
+  if (!(0, import_yaml5.isMap)(container)) return void 0;
   const anchor = mapGet(container, "image");
   if (anchor === void 0) return void 0;
   const position = reader.at(anchor);
@@ -28240,7 +28403,7 @@ function containerConfig(container, pod, reader, file) {
 }
 function mountedHostPaths(container, pod) {
   const mounts = mapGet(container, "volumeMounts");
-  if (!(0, import_yaml4.isSeq)(mounts)) return [];
+  if (!(0, import_yaml5.isSeq)(mounts)) return [];
   return mounts.items.flatMap((mount) => {
     const name2 = scalarString(mapGet(mount, "name"));
     const path7 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
@@ -28350,6 +28513,12 @@ function substituteBraced(body, lookup, depth) {
   }
 }
 var MAX_DOTENV_LENGTH = 256 * 1024;
+function withoutInlineComment(value) {
+  for (let i = 0; i < value.length; i += 1) {
+    if (value[i] === "#" && (i === 0 || /\s/.test(value[i - 1] ?? ""))) return value.slice(0, i);
+  }
+  return value;
+}
 function parseDotenv(text3) {
   const variables = /* @__PURE__ */ new Map();
   if (text3.length > MAX_DOTENV_LENGTH) return variables;
@@ -28386,7 +28555,7 @@ function parseDotenv(text3) {
       index = after < 0 ? text3.length : after + 1;
       continue;
     }
-    const unquoted = line.slice(assignment[0].length).replace(/(^|\s)#.*$/, "").trim();
+    const unquoted = withoutInlineComment(line.slice(assignment[0].length)).trim();
     variables.set(name2, dotenvValue(name2, unquoted, lookup));
     index = lineEnd2 + 1;
   }
@@ -28404,9 +28573,9 @@ function dotenvValue(name2, text3, lookup) {
   const result = interpolateCompose(text3, lookup);
   return result.ok ? result.value : { unresolved: `${result.message} (needed by ${name2} in .env)` };
 }
-function resolverFor(variables, jinja) {
+function resolverFor(variables, template) {
   return (text3) => {
-    if (jinja && text3.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: JINJA_EXPRESSION_NOTE } }];
+    if (template !== void 0 && text3.includes(TEMPLATE_ACTION_MARK)) return [{ value: { unresolved: expressionNote(template) } }];
     const result = interpolateCompose(text3, (name2) => variables.get(name2));
     return [{ value: result.ok ? result.value : { unresolved: result.message } }];
   };
@@ -28418,7 +28587,7 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
   const entries = [];
   for (const [name2, node] of mapPairs(document2, contexts)) entries.push({ name: name2, node, prefix: DOCKER_IMAGE_SCHEME });
   for (const item of listItems(document2, contexts)) {
-    if (!(0, import_yaml4.isScalar)(item) || typeof item.value !== "string") continue;
+    if (!(0, import_yaml5.isScalar)(item) || typeof item.value !== "string") continue;
     const equals = item.value.indexOf("=");
     if (equals < 0) continue;
     entries.push({ name: item.value.slice(0, equals).trim(), node: item, prefix: `${item.value.slice(0, equals + 1)}${DOCKER_IMAGE_SCHEME}` });
@@ -28444,10 +28613,10 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
 var MAX_EXTENDS_DEPTH = 8;
 function servicesOf(document2, anyMap = false) {
   const declared = mapGet(document2.contents, "services");
-  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml4.isMap)(service)), prefix: "services." };
+  if (declared !== void 0) return { services: mapPairs(document2, declared).filter(([, service]) => (0, import_yaml5.isMap)(service)), prefix: "services." };
   if (mapGet(document2.contents, "version") !== void 0) return { services: [], prefix: "services." };
   const services = mapPairs(document2, document2.contents).filter(
-    ([, service]) => (0, import_yaml4.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
+    ([, service]) => (0, import_yaml5.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
   );
   return { services, prefix: "" };
 }
@@ -28492,7 +28661,7 @@ async function serviceOccurrences(site2) {
 }
 function writtenServiceName(document2, key, text3) {
   const services = mapGet(document2.contents, "services") ?? document2.contents;
-  const pair = (0, import_yaml4.isMap)(services) ? services.items.find((item) => (0, import_yaml4.isScalar)(item.key) && item.key.value === key) : void 0;
+  const pair = (0, import_yaml5.isMap)(services) ? services.items.find((item) => (0, import_yaml5.isScalar)(item.key) && item.key.value === key) : void 0;
   return scalarLocation(pair?.key, text3)?.raw ?? key;
 }
 async function extendedImage(site2, service, context, built) {
@@ -28539,18 +28708,18 @@ function isComposeFile(path7, text3) {
   return hasComposeName(path7) || composeContent(path7, text3);
 }
 function hasComposeName(path7) {
-  return COMPOSE_FILE.test(baseName(withoutJinjaSuffix(path7)));
+  return COMPOSE_FILE.test(baseName(withoutTemplateSuffix(path7)));
 }
 function composeContent(path7, text3) {
-  return YAML_FILE.test(withoutJinjaSuffix(path7)) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
+  return YAML_FILE.test(withoutTemplateSuffix(path7)) && SERVICES_KEY.test(text3) && SERVICE_FIELD.test(text3);
 }
-function readTemplateLineByLine(file, masked, parsed, lines, extracted) {
+function readTemplateLineByLine(file, template, masked, parsed, lines, extracted) {
   const failed = parsed.failedRanges ?? [];
   if (failed.length === 0 || failed.length !== parsed.errors.length) return;
   const parts = failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] }));
-  const unparsed = readUnparsed(file.text, masked, parts, lines);
+  const unparsed = readUnparsed(file.text, masked, parts, lines, template);
   for (const image of unparsed.images) {
-    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: "compose", lines, offset: image.offset, raw: image.raw, value: image.value, context: "image", note: LINE_BY_LINE_NOTE }));
+    extracted.occurrences.push(makeOccurrence({ file: file.path, kind: "compose", lines, offset: image.offset, raw: image.raw, value: image.value, context: "image", note: lineByLineNote(template) }));
   }
   extracted.errors = [];
   extracted.readLineByLine = unparsed.messages;
@@ -28560,20 +28729,20 @@ var composeDiscoverer = {
   matches: hasComposeName,
   matchesContent: composeContent,
   candidate(path7) {
-    return hasComposeName(path7) || YAML_FILE.test(withoutJinjaSuffix(path7));
+    return hasComposeName(path7) || YAML_FILE.test(withoutTemplateSuffix(path7));
   },
   async extract(file, context) {
-    const jinja = renderedPath(file.path) !== void 0;
-    const masked = jinja ? maskTemplate(file.text, "jinja") ?? file.text : void 0;
+    const template = templateFileOf(file.path);
+    const masked = template === void 0 ? void 0 : maskTemplate(file.text, template.dialect) ?? file.text;
     const parsed = masked === void 0 ? parseConfigDocuments(file) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
-    const resolve2 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), jinja);
+    const resolve2 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences = [];
     for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve2, context }));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
-    if (masked !== void 0) readTemplateLineByLine(file, masked, parsed, lines, extracted);
+    if (template !== void 0 && masked !== void 0) readTemplateLineByLine(file, template, masked, parsed, lines, extracted);
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   }
 };
@@ -29588,10 +29757,98 @@ function printParseErrorCode(code) {
   return "<unknown ParseErrorCode>";
 }
 
+// src/spans.ts
+function nextIndexOf(text3, needle) {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    found = text3.indexOf(needle, from);
+    return found;
+  };
+}
+function nextLineBreak(text3) {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || found >= from) return found;
+    for (let index = from; index < text3.length; index++) {
+      const c = text3.charCodeAt(index);
+      if (c === 10 || c === 13 || c === 8232 || c === 8233) return found = index;
+    }
+    return found = -1;
+  };
+}
+function enclosed(text3, open, close, options = {}) {
+  const opens = nextIndexOf(text3, open);
+  const closes = options.toLast ? () => text3.lastIndexOf(close) : nextIndexOf(text3, close);
+  const breaks = options.sameLine ? nextLineBreak(text3) : void 0;
+  return keeping((from) => {
+    let at = from;
+    for (; ; ) {
+      const start = opens(at);
+      const innerStart = start + open.length;
+      const innerEnd = start < 0 ? -1 : closes(innerStart);
+      if (innerEnd < innerStart) return void 0;
+      const lineBreak = breaks?.(innerStart) ?? -1;
+      if (lineBreak >= 0 && lineBreak < innerEnd) {
+        at = lineBreak + 1;
+        continue;
+      }
+      return { start, end: innerEnd + close.length, innerStart, innerEnd };
+    }
+  });
+}
+function keeping(find) {
+  let kept = null;
+  return (from) => kept === void 0 || kept !== null && kept.start >= from ? kept : kept = find(from);
+}
+function dollarName(text3) {
+  const dollars = nextIndexOf(text3, "$");
+  const isStart = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95;
+  const isPart = (c) => isStart(c) || c >= 48 && c <= 57;
+  return keeping((from) => {
+    for (let start = dollars(from); start >= 0; start = dollars(start + 1)) {
+      if (!isStart(text3.charCodeAt(start + 1))) continue;
+      let end = start + 2;
+      while (end < text3.length && isPart(text3.charCodeAt(end))) end++;
+      return { start, end, innerStart: start + 1, innerEnd: end };
+    }
+    return void 0;
+  });
+}
+function literal(text3, needle) {
+  const next = nextIndexOf(text3, needle);
+  return keeping((from) => {
+    const start = next(from);
+    return start < 0 ? void 0 : { start, end: start + needle.length, innerStart: start + needle.length, innerEnd: start + needle.length };
+  });
+}
+function firstSpan(finders, from = 0) {
+  let first;
+  finders.forEach((find, finder) => {
+    const span = find(from);
+    if (span && (!first || span.start < first.start)) first = { ...span, finder };
+  });
+  return first;
+}
+function allSpans(finders) {
+  const spans = [];
+  for (let span = firstSpan(finders); span; span = firstSpan(finders, span.end)) spans.push(span);
+  return spans;
+}
+function replaceSpans(text3, spans, replace2) {
+  let result = "";
+  let at = 0;
+  for (const span of spans) {
+    result += text3.slice(at, span.start) + replace2(span);
+    at = span.end;
+  }
+  return result + text3.slice(at);
+}
+
 // src/discover/devcontainer.ts
 var DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 var SCENARIOS_FILE = /(?:^|\/)test\/[^/]+\/scenarios\.json$/;
-var VARIABLE = /\$\{[^}]*\}/;
+var variableIn = (text3) => firstSpan([enclosed(text3, "${", "}")]);
 function isOciFeature(id) {
   if (id.startsWith("./") || id.startsWith("../") || id.startsWith("/") || /^[a-z]+:\/\//i.test(id)) return false;
   const slash = id.indexOf("/");
@@ -29601,8 +29858,8 @@ function isOciFeature(id) {
 }
 function valueOf(text3) {
   if (text3.length > MAX_IMAGE_TEXT) return text3;
-  const variable = VARIABLE.exec(text3);
-  return variable ? { unresolved: `dev container variable ${variable[0]} is only known where the container is opened` } : text3;
+  const variable = variableIn(text3);
+  return variable ? { unresolved: `dev container variable ${text3.slice(variable.start, variable.end)} is only known where the container is opened` } : text3;
 }
 function stringSite(node, text3) {
   if (node.type !== "string" || typeof node.value !== "string" || node.value.trim() === "") return void 0;
@@ -29628,7 +29885,7 @@ async function devcontainerBuildArgs(dockerfilePath, context) {
   if (typeof build?.args === "object" && build.args !== null) {
     for (const [name2, value] of Object.entries(build.args)) {
       const written = typeof value === "number" ? String(value) : value;
-      if (typeof written === "string" && !VARIABLE.test(written)) args[name2] = written;
+      if (typeof written === "string" && !variableIn(written)) args[name2] = written;
     }
   }
   return [{ args, source }];
@@ -29708,19 +29965,19 @@ function argumentValue(written, variables, name2) {
   return result.ok ? result.value : void 0;
 }
 function scalarText(node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
   return typeof node.value === "string" ? node.value : typeof node.value === "number" || typeof node.value === "boolean" ? String(node.value) : void 0;
 }
 function writtenBuild(document2, service, build, image) {
   const short = scalarString(build);
   if (short !== void 0) return { service, image, context: short, dockerfile: "Dockerfile", args: [] };
-  if (!(0, import_yaml4.isMap)(build)) return void 0;
+  if (!(0, import_yaml5.isMap)(build)) return void 0;
   const context = scalarString(mergedGet(document2, build, "context")) ?? ".";
   const dockerfile = scalarString(mergedGet(document2, build, "dockerfile")) ?? "Dockerfile";
   const args = [];
   const argsNode = mergedGet(document2, build, "args");
   for (const [name2, value] of mapPairs(document2, argsNode)) {
-    if (value === null || (0, import_yaml4.isScalar)(value) && value.value === null) args.push([name2, void 0]);
+    if (value === null || (0, import_yaml5.isScalar)(value) && value.value === null) args.push([name2, void 0]);
     else {
       const written = scalarText(value);
       if (written !== void 0) args.push([name2, written]);
@@ -29797,7 +30054,7 @@ function writtenFile(path7, context) {
     context,
     path7,
     () => context.readFile(path7).then((text3) => {
-      if (text3 === void 0 || renderedPath(path7) !== void 0 || !text3.includes("build") && !text3.includes("include")) return void 0;
+      if (text3 === void 0 || templateFileOf(path7) !== void 0 || !text3.includes("build") && !text3.includes("include")) return void 0;
       try {
         return readWritten(path7, text3);
       } catch {
@@ -29867,7 +30124,7 @@ var BUILD_FILES = ["build.yaml", "build.yml", "build.json"];
 var MAX_BUILD_FILE_LENGTH = 64 * 1024;
 var MAX_ARCHITECTURES = 16;
 function stringValue(node) {
-  return (0, import_yaml4.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml5.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function argsOf(document2) {
   const args = {};
@@ -29995,7 +30252,7 @@ function tokenize(text3) {
   }
   return tokens;
 }
-function literal(token) {
+function literal2(token) {
   return token?.kind === "string" && !/[$%]\{/.test(token.text) ? token.text : void 0;
 }
 function endsValue(token) {
@@ -30030,7 +30287,7 @@ function readList(tokens, start) {
   const items2 = [];
   let index = start;
   for (; index < tokens.length && tokens[index].text !== "]"; index++) {
-    const value = literal(tokens[index]);
+    const value = literal2(tokens[index]);
     if (value !== void 0) items2.push(value);
   }
   return { items: items2, end: index + 1 };
@@ -30756,12 +31013,12 @@ function parseExpression(text3) {
   if (text3.length > MAX_EXPRESSION_LENGTH) return void 0;
   const tokens = tokenize2(text3);
   if (!tokens || tokens.length === 0) return void 0;
-  const parser = new Parser(tokens);
+  const parser = new Parser2(tokens);
   const expression = parser.binary(0, 0);
   return expression && parser.done() ? expression : void 0;
 }
 var LEVELS = [["||"], ["&&"], ["==", "!="]];
-var Parser = class {
+var Parser2 = class {
   constructor(tokens) {
     this.tokens = tokens;
   }
@@ -30838,10 +31095,558 @@ function evaluateExpression(expression, lookup) {
   }
 }
 
+// src/discover/script-images.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+
+// src/discover/shell-commands.ts
+var MAX_WORDS = 2e5;
+var isBlank3 = (ch) => ch === " " || ch === "	" || ch === "\r";
+var isOperator = (ch) => ch === ";" || ch === "&" || ch === "|" || ch === "(" || ch === ")";
+var ScriptLexer = class {
+  constructor(text3, start, end, options) {
+    this.text = text3;
+    this.end = end;
+    this.options = options;
+    this.index = start;
+  }
+  text;
+  end;
+  options;
+  commands = [];
+  words = [];
+  word;
+  /** Here-document delimiters whose bodies start after the current line. */
+  heredocs = [];
+  count = 0;
+  index;
+  run() {
+    while (this.index < this.end && this.count < MAX_WORDS) this.step();
+    this.endCommand();
+    return this.commands;
+  }
+  step() {
+    const { text: text3 } = this;
+    const ch = text3[this.index];
+    if (ch === "\\" && (text3[this.index + 1] === "\n" || text3[this.index + 1] === "\r" && text3[this.index + 2] === "\n")) {
+      this.index += text3[this.index + 1] === "\n" ? 2 : 3;
+    } else if (ch === "\n") {
+      this.endCommand();
+      this.index = this.skipHeredocBodies(this.index + 1);
+    } else if (isBlank3(ch)) {
+      this.endWord();
+      this.index++;
+    } else if (ch === "#" && this.word === void 0) {
+      const newline = text3.indexOf("\n", this.index);
+      this.index = newline < 0 || newline > this.end ? this.end : newline;
+    } else if (ch === "<" && this.options.configParameters && this.configParameterEnd() > 0) {
+      this.readConfigParameter();
+    } else if (ch === "<" && text3[this.index + 1] === "<" && text3[this.index + 2] !== "<") {
+      this.endWord();
+      this.readHeredocDelimiter();
+    } else if (isOperator(ch)) {
+      this.endCommand();
+      this.index++;
+    } else {
+      this.readWordPart();
+    }
+  }
+  /**
+   * The end of a CircleCI parameter written at the index (`<< parameters.image >>`, `<<pipeline.x>>`),
+   * closed on its line; 0 when there is none.
+   */
+  configParameterEnd() {
+    const { text: text3 } = this;
+    if (text3[this.index + 1] !== "<") return 0;
+    let index = this.index + 2;
+    while (isBlank3(text3[index])) index++;
+    if (!(text3.startsWith("parameters.", index) || text3.startsWith("pipeline.", index) || text3.startsWith("matrix.", index))) return 0;
+    const close = this.find(">>", index);
+    const newline = this.find("\n", index);
+    return close < newline ? close + 2 : 0;
+  }
+  /** A CircleCI parameter, substituted before the shell runs: part of the word, kept as written. */
+  readConfigParameter() {
+    const end = this.configParameterEnd();
+    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
+    word.text += this.text.slice(this.index, end);
+    word.expands = true;
+    this.index = end;
+    word.end = end;
+  }
+  /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
+  readWordPart() {
+    const { text: text3 } = this;
+    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
+    const ch = text3[this.index];
+    const partStart = this.index;
+    if (ch === "'") {
+      const close = this.find("'", this.index + 1);
+      word.text += text3.slice(this.index + 1, close);
+      this.index = Math.min(close + 1, this.end);
+    } else if (ch === '"') {
+      this.readDoubleQuoted(word);
+    } else if (ch === "`") {
+      const close = this.find("`", this.index + 1);
+      word.expands = true;
+      word.text += text3.slice(this.index, Math.min(close + 1, this.end));
+      this.index = Math.min(close + 1, this.end);
+    } else if (ch === "$") {
+      this.readExpansion(word);
+    } else if (ch === "\\") {
+      word.text += text3[this.index + 1] ?? "";
+      this.index = Math.min(this.index + 2, this.end);
+    } else {
+      word.text += ch;
+      this.index++;
+    }
+    word.quoted = partStart === word.start && (ch === '"' || ch === "'") && !this.continuesWord();
+    word.end = this.index;
+  }
+  /** Whether the character at the index still belongs to the current word. */
+  continuesWord() {
+    const ch = this.text[this.index];
+    return this.index < this.end && ch !== "\n" && !isBlank3(ch) && !isOperator(ch);
+  }
+  readDoubleQuoted(word) {
+    const { text: text3 } = this;
+    let index = this.index + 1;
+    while (index < this.end && text3[index] !== '"') {
+      const ch = text3[index];
+      if (ch === "\\" && index + 1 < this.end) {
+        const next = text3[index + 1];
+        if (next === "$" || next === "`" || next === '"' || next === "\\") word.text += next;
+        else if (next !== "\n") word.text += ch + next;
+        index += 2;
+        continue;
+      }
+      if (ch === "$" || ch === "`") word.expands = true;
+      word.text += ch;
+      index++;
+    }
+    this.index = Math.min(index + 1, this.end);
+  }
+  /** `${{ … }}`, `$(…)`, `${…}` or `$NAME`, kept as written. */
+  readExpansion(word) {
+    const { text: text3 } = this;
+    const start = this.index;
+    let end;
+    if (text3[start + 1] === "{" && text3[start + 2] === "{") end = this.find("}}", start + 3) + 2;
+    else if (text3[start + 1] === "{") end = this.find("}", start + 2) + 1;
+    else if (text3[start + 1] === "(") end = this.closingParen(start + 2) + 1;
+    else {
+      end = start + 1;
+      while (end < this.end && isNameChar2(text3[end])) end++;
+      if (end === start + 1) {
+        word.text += "$";
+        this.index = start + 1;
+        return;
+      }
+    }
+    end = Math.min(end, this.end);
+    word.expands = true;
+    word.text += text3.slice(start, end);
+    this.index = end;
+  }
+  /** The index of the `)` closing a `$(` whose contents start at `from` (nested parentheses counted), or the end. */
+  closingParen(from) {
+    let depth = 1;
+    for (let index = from; index < this.end; index++) {
+      if (this.text[index] === "(") depth++;
+      else if (this.text[index] === ")" && --depth === 0) return index;
+    }
+    return this.end;
+  }
+  /** `<<WORD`, `<<-WORD`, `<<'WORD'`: the body starts on the next line and ends at a line holding only WORD. */
+  readHeredocDelimiter() {
+    const { text: text3 } = this;
+    let index = this.index + 2;
+    if (text3[index] === "-") index++;
+    while (index < this.end && isBlank3(text3[index])) index++;
+    let delimiter = "";
+    while (index < this.end && text3[index] !== "\n" && !isBlank3(text3[index]) && !isOperator(text3[index])) {
+      if (text3[index] !== "'" && text3[index] !== '"' && text3[index] !== "\\") delimiter += text3[index];
+      index++;
+    }
+    if (delimiter !== "") this.heredocs.push(delimiter);
+    this.index = index;
+  }
+  /** Skips the bodies of the here-documents opened on the line that just ended; returns where the script goes on. */
+  skipHeredocBodies(from) {
+    let index = from;
+    for (const delimiter of this.heredocs) {
+      while (index < this.end) {
+        let lineEnd2 = this.text.indexOf("\n", index);
+        if (lineEnd2 < 0 || lineEnd2 > this.end) lineEnd2 = this.end;
+        const line = this.text.slice(index, lineEnd2).trim();
+        index = lineEnd2 + 1;
+        if (line === delimiter) break;
+      }
+    }
+    this.heredocs = [];
+    return Math.min(index, this.end);
+  }
+  /** The index of `token` at or after `from` within the script, or the script's end. */
+  find(token, from) {
+    const found = this.text.indexOf(token, from);
+    return found < 0 || found >= this.end ? this.end : found;
+  }
+  endWord() {
+    if (this.word === void 0) return;
+    this.words.push(this.word);
+    this.word = void 0;
+    this.count++;
+  }
+  endCommand() {
+    this.endWord();
+    if (this.words.length > 0) this.commands.push(this.words);
+    this.words = [];
+  }
+};
+function assignedName(text3) {
+  const equals = text3.indexOf("=");
+  if (equals <= 0) return void 0;
+  for (let index = 0; index < equals; index++) {
+    const ch = text3[index];
+    if (!isNameChar2(ch) || index === 0 && ch >= "0" && ch <= "9") return void 0;
+  }
+  return text3.slice(0, equals);
+}
+function isNameChar2(ch) {
+  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_");
+}
+function shellCommands(text3, start = 0, end = text3.length, options = {}) {
+  return new ScriptLexer(text3, start, end, options).run();
+}
+
+// src/discover/docker-cli.ts
+var RUN_VALUE_OPTIONS = /* @__PURE__ */ new Set([
+  "add-host",
+  "annotation",
+  "attach",
+  "blkio-weight",
+  "blkio-weight-device",
+  "cap-add",
+  "cap-drop",
+  "cgroup-parent",
+  "cgroupns",
+  "cidfile",
+  "cpu-count",
+  "cpu-percent",
+  "cpu-period",
+  "cpu-quota",
+  "cpu-rt-period",
+  "cpu-rt-runtime",
+  "cpu-shares",
+  "cpus",
+  "cpuset-cpus",
+  "cpuset-mems",
+  "detach-keys",
+  "device",
+  "device-cgroup-rule",
+  "device-read-bps",
+  "device-read-iops",
+  "device-write-bps",
+  "device-write-iops",
+  "dns",
+  "dns-option",
+  "dns-search",
+  "domainname",
+  "entrypoint",
+  "env",
+  "env-file",
+  "expose",
+  "gpus",
+  "group-add",
+  "health-cmd",
+  "health-interval",
+  "health-retries",
+  "health-start-interval",
+  "health-start-period",
+  "health-timeout",
+  "hostname",
+  "io-maxbandwidth",
+  "io-maxiops",
+  "ip",
+  "ip6",
+  "ipc",
+  "isolation",
+  "kernel-memory",
+  "label",
+  "label-file",
+  "link",
+  "link-local-ip",
+  "log-driver",
+  "log-opt",
+  "mac-address",
+  "memory",
+  "memory-reservation",
+  "memory-swap",
+  "memory-swappiness",
+  "mount",
+  "name",
+  "net",
+  "net-alias",
+  "network",
+  "network-alias",
+  "oom-score-adj",
+  "pid",
+  "pids-limit",
+  "platform",
+  "publish",
+  "pull",
+  "restart",
+  "runtime",
+  "security-opt",
+  "shm-size",
+  "stop-signal",
+  "stop-timeout",
+  "storage-opt",
+  "sysctl",
+  "tmpfs",
+  "ulimit",
+  "user",
+  "userns",
+  "uts",
+  "volume",
+  "volume-driver",
+  "volumes-from",
+  "workdir"
+]);
+var RUN_FLAG_OPTIONS = /* @__PURE__ */ new Set([
+  "detach",
+  "disable-content-trust",
+  "help",
+  "init",
+  "interactive",
+  "no-healthcheck",
+  "oom-kill-disable",
+  "privileged",
+  "publish-all",
+  "quiet",
+  "read-only",
+  "rm",
+  "sig-proxy",
+  "tty",
+  "use-api-socket"
+]);
+var RUN_VALUE_SHORT = /* @__PURE__ */ new Set(["a", "c", "e", "h", "l", "m", "p", "u", "v", "w"]);
+var RUN_FLAG_SHORT = /* @__PURE__ */ new Set(["d", "i", "t", "P", "q"]);
+var PULL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["platform"]);
+var PULL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["all-tags", "disable-content-trust", "quiet", "help"]);
+var PULL_FLAG_SHORT = /* @__PURE__ */ new Set(["a", "q"]);
+var GLOBAL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey"]);
+var GLOBAL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["debug", "tls", "tlsverify"]);
+var GLOBAL_VALUE_SHORT = /* @__PURE__ */ new Set(["c", "H", "l"]);
+var GLOBAL_FLAG_SHORT = /* @__PURE__ */ new Set(["D"]);
+var RUN = { valueLong: RUN_VALUE_OPTIONS, flagLong: RUN_FLAG_OPTIONS, valueShort: RUN_VALUE_SHORT, flagShort: RUN_FLAG_SHORT };
+var PULL = { valueLong: PULL_VALUE_OPTIONS, flagLong: PULL_FLAG_OPTIONS, valueShort: /* @__PURE__ */ new Set(), flagShort: PULL_FLAG_SHORT };
+var GLOBAL = { valueLong: GLOBAL_VALUE_OPTIONS, flagLong: GLOBAL_FLAG_OPTIONS, valueShort: GLOBAL_VALUE_SHORT, flagShort: GLOBAL_FLAG_SHORT };
+var PREFIX_KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "command", "nohup"]);
+function skipOptions(words, from, grammar) {
+  let index = from;
+  while (index < words.length) {
+    const { text: text3 } = words[index];
+    if (text3 === "--") return index + 1;
+    if (!text3.startsWith("-") || text3 === "-") return index;
+    const taken = optionLength(words, index, grammar);
+    if (taken === 0) return -1;
+    index += taken;
+  }
+  return -1;
+}
+function optionLength(words, index, grammar) {
+  const text3 = words[index].text;
+  if (text3.startsWith("--")) {
+    const equals = text3.indexOf("=");
+    const name2 = text3.slice(2, equals < 0 ? void 0 : equals);
+    if (grammar.flagLong.has(name2)) return 1;
+    if (!grammar.valueLong.has(name2)) return 0;
+    return equals >= 0 ? 1 : 2;
+  }
+  for (let position = 1; position < text3.length; position++) {
+    const letter = text3[position];
+    if (grammar.flagShort.has(letter)) continue;
+    if (!grammar.valueShort.has(letter)) return 0;
+    return position === text3.length - 1 ? 2 : 1;
+  }
+  return 1;
+}
+function commandStart(words) {
+  let index = 0;
+  while (index < words.length) {
+    const { text: text3, quoted } = words[index];
+    if (!quoted && assignedName(text3) !== void 0) index++;
+    else if (PREFIX_KEYWORDS.has(text3)) index++;
+    else if (text3 === "sudo" || text3 === "env") index = skipWrapperOptions(words, index + 1, text3 === "sudo" ? ["u", "g", "C", "h", "p", "U", "r", "t"] : ["u", "C", "S"]);
+    else if (text3 === "timeout") index = skipWrapperOptions(words, index + 1, ["s", "k"]) + 1;
+    else return index;
+    if (index < 0) return -1;
+  }
+  return -1;
+}
+function skipWrapperOptions(words, from, withValue) {
+  let index = from;
+  while (index < words.length && words[index].text.startsWith("-") && words[index].text !== "-") {
+    const text3 = words[index].text;
+    index += text3.length === 2 && withValue.includes(text3[1]) ? 2 : 1;
+  }
+  return index;
+}
+function subcommand(words, index) {
+  const first = words[index]?.text;
+  if (first === "run" || first === "create") return { grammar: RUN, name: first, next: index + 1 };
+  if (first === "pull") return { grammar: PULL, name: first, next: index + 1 };
+  const second = words[index + 1]?.text;
+  if (first === "container" && (second === "run" || second === "create")) return { grammar: RUN, name: `container ${second}`, next: index + 2 };
+  if (first === "image" && second === "pull") return { grammar: PULL, name: "image pull", next: index + 2 };
+  return void 0;
+}
+function dockerCommandImage(words) {
+  const start = commandStart(words);
+  if (start < 0 || words[start].text !== "docker") return void 0;
+  const afterGlobals = skipOptions(words, start + 1, GLOBAL);
+  if (afterGlobals < 0) return void 0;
+  const command = subcommand(words, afterGlobals);
+  if (command === void 0) return void 0;
+  const imageIndex = skipOptions(words, command.next, command.grammar);
+  const word = imageIndex < 0 ? void 0 : words[imageIndex];
+  return word === void 0 ? void 0 : { word, command: `docker ${command.name}` };
+}
+
+// src/discover/script-variables.ts
+var DECLARATION_WORDS = /* @__PURE__ */ new Set(["export", "readonly", "declare", "local", "typeset"]);
+var isNameStart = (ch) => ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
+var isNameChar3 = (ch) => isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
+function substituteShellNames(text3, lookup) {
+  let output = "";
+  let index = 0;
+  while (index < text3.length) {
+    const dollar = text3.indexOf("$", index);
+    if (dollar < 0) return output + text3.slice(index);
+    output += text3.slice(index, dollar);
+    const braced = text3[dollar + 1] === "{";
+    if (braced && text3[dollar + 2] === "{") {
+      const close = text3.indexOf("}}", dollar + 3);
+      const end = close < 0 ? text3.length : close + 2;
+      output += text3.slice(dollar, end);
+      index = end;
+      continue;
+    }
+    let nameEnd = dollar + (braced ? 2 : 1);
+    const nameStart = nameEnd;
+    if (isNameStart(text3[nameEnd])) while (isNameChar3(text3[nameEnd])) nameEnd++;
+    const closed = !braced || text3[nameEnd] === "}";
+    const written = text3.slice(dollar, braced && closed ? nameEnd + 1 : nameEnd);
+    const name2 = text3.slice(nameStart, nameEnd);
+    const value = name2 === "" || !closed ? void 0 : lookup(name2);
+    if (value === null) return { unresolved: `${written} is set in the script to a value known only when it runs` };
+    output += value ?? (name2 === "" ? "$" : written);
+    index = name2 === "" ? dollar + 1 : dollar + written.length;
+  }
+  return output;
+}
+var ScriptVariables = class {
+  values = /* @__PURE__ */ new Map();
+  /** Takes the assignments of a command made of assignments alone (after `export` and the like). */
+  record(words) {
+    let index = 0;
+    while (index < words.length && DECLARATION_WORDS.has(words[index].text)) {
+      index++;
+      while (index < words.length && words[index].text.startsWith("-")) index++;
+    }
+    const assignments = words.slice(index);
+    if (assignments.length === 0 || assignments.some((word) => word.quoted || assignedName(word.text) === void 0)) return;
+    for (const word of assignments) {
+      const name2 = assignedName(word.text) ?? "";
+      const written = word.text.slice(name2.length + 1);
+      const value = word.expands ? this.substitute(written) : written;
+      this.values.set(name2, typeof value === "string" && !holdsShellExpansion(value) ? value : null);
+    }
+  }
+  /** The text with the variables the script set so far substituted; others as written. */
+  substitute(text3) {
+    return substituteShellNames(text3, (name2) => this.values.get(name2));
+  }
+};
+function holdsShellExpansion(text3) {
+  return withoutExpressions(text3).includes("$") || text3.includes("`");
+}
+function withoutExpressions(text3) {
+  let output = "";
+  let index = 0;
+  while (index < text3.length) {
+    const open = text3.indexOf("${{", index);
+    if (open < 0) return output + text3.slice(index);
+    output += text3.slice(index, open);
+    const close = text3.indexOf("}}", open + 3);
+    index = close < 0 ? text3.length : close + 2;
+  }
+  return output;
+}
+
+// src/discover/script-images.ts
+function scriptRange(node, text3) {
+  if (!(0, import_yaml14.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
+  const [start, end] = node.range;
+  const written = text3.slice(start, end);
+  switch (node.type) {
+    case "BLOCK_LITERAL": {
+      const headerEnd = text3.indexOf("\n", start);
+      return headerEnd < 0 || headerEnd >= end ? void 0 : [headerEnd + 1, end];
+    }
+    case "PLAIN":
+      return written.includes("\n") ? void 0 : [start, end];
+    case "QUOTE_SINGLE":
+      return written.includes("\n") || written.slice(1, -1).includes("''") ? void 0 : [start + 1, end - 1];
+    case "QUOTE_DOUBLE":
+      return written.includes("\n") || written.includes("\\") ? void 0 : [start + 1, end - 1];
+    default:
+      return void 0;
+  }
+}
+function isReference(text3) {
+  const normalized = normalizeForOccurrence(text3);
+  return normalized.ok || (normalized.placeholders?.length ?? 0) > 0;
+}
+function wordValues(word, variables, site2) {
+  const substituted = variables.substitute(word.text);
+  if (typeof substituted !== "string") return [{ value: substituted }];
+  if (substituted === word.text) return site2.resolve(word);
+  const note = "with variables the script sets before it";
+  if (!substituted.includes("$") && !substituted.includes("`")) return [{ value: substituted, note }];
+  return site2.resolve({ ...word, text: substituted }).map((value) => ({ ...value, note: value.note ? `${note}; ${value.note}` : note }));
+}
+function scriptImages(site2) {
+  const range = scriptRange(site2.node, site2.text);
+  if (range === void 0) return [];
+  const occurrences = [];
+  const variables = new ScriptVariables();
+  for (const words of shellCommands(site2.text, range[0], range[1], site2.shell)) {
+    variables.record(words);
+    const image = dockerCommandImage(words);
+    if (image === void 0) continue;
+    const { word } = image;
+    if (word.text.length > MAX_IMAGE_TEXT || !word.expands && !isReference(word.text)) continue;
+    const offset = word.quoted ? word.start + 1 : word.start;
+    const raw = site2.text.slice(offset, word.quoted ? word.end - 1 : word.end);
+    const values = word.expands ? wordValues(word, variables, site2) : [{ value: word.text }];
+    for (const value of values) {
+      const note = `pulled by \`${image.command}\` in the script${value.note ? `; ${value.note}` : ""}`;
+      occurrences.push(makeOccurrence({ file: site2.file, kind: site2.kind, lines: site2.lines, offset, raw, value: value.value, context: site2.context, note }));
+    }
+  }
+  return occurrences;
+}
+function scriptListImages(document2, node, site2, context) {
+  if ((0, import_yaml14.isScalar)(node)) return scriptImages({ ...site2, node, context });
+  const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml14.isSeq)(item) ? listItems(document2, item) : [item]);
+  return items2.flatMap((item, index) => scriptImages({ ...site2, node: item, context: `${context}[${index}]` }));
+}
+
 // src/discover/github.ts
 var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^workflow-templates\/[^/]+\.ya?ml$/;
 var DOCKER_PREFIX = "docker://";
-var EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
+var expressionsIn = (text3) => allSpans([enclosed(text3, "${{", "}}")]);
 var MAX_COMBINATIONS = 256;
 var IMAGE_INPUTS = /* @__PURE__ */ new Map([["docker/setup-qemu-action", "image"]]);
 function actionImageInput(document2, step3) {
@@ -30906,34 +31711,69 @@ function lookupPath(combination, path7) {
   return current;
 }
 function expandExpressions(text3, matrix) {
-  const expressions = [...text3.matchAll(EXPRESSION)];
-  if (expressions.length === 0) return [{ value: text3 }];
+  const spans = expressionsIn(text3);
+  if (spans.length === 0) return [{ value: text3 }];
+  const first = text3.slice(spans[0].start, spans[0].end);
   const parsed = [];
-  for (const expression of expressions) {
-    const evaluable = parseExpression(expression[1]);
-    if (!evaluable) return [{ value: { unresolved: `expression ${expression[0]} is only known when the workflow runs` } }];
+  for (const span of spans) {
+    const evaluable = parseExpression(text3.slice(span.innerStart, span.innerEnd));
+    if (!evaluable) return [{ value: { unresolved: `expression ${text3.slice(span.start, span.end)} is only known when the workflow runs` } }];
     parsed.push(evaluable);
   }
-  if ("unknown" in matrix) return [{ value: { unresolved: `${expressions[0][0]} cannot be expanded: ${matrix.unknown}` } }];
+  if ("unknown" in matrix) return [{ value: { unresolved: `${first} cannot be expanded: ${matrix.unknown}` } }];
   const values = [];
   for (const combination of matrix.combinations.length > 0 ? matrix.combinations : [{}]) {
     let missing = false;
     let objectValue = false;
     let index = 0;
-    const substituted = text3.replace(EXPRESSION, () => {
+    const substituted = replaceSpans(text3, spans, () => {
       const value = evaluateExpression(parsed[index++], (path7) => lookupPath(combination, path7));
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
       return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
     });
-    if (objectValue) return [{ value: { unresolved: `${expressions[0][0]} names a matrix value that is not a string` } }];
+    if (objectValue) return [{ value: { unresolved: `${first} names a matrix value that is not a string` } }];
     if (missing || substituted.trim() === "") continue;
     if (!values.includes(substituted)) values.push(substituted);
   }
   if (values.length === 0) {
-    return [{ value: { unresolved: `${expressions.map((expression) => expression[0]).join(", ")} has no value in strategy.matrix` } }];
+    return [{ value: { unresolved: `${spans.map((span) => text3.slice(span.start, span.end)).join(", ")} has no value in strategy.matrix` } }];
   }
   return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+}
+function scriptWordValues(word, resolve2, env) {
+  const substituted = substituteShellNames(word.text, (name2) => env.get(name2));
+  if (typeof substituted !== "string") return [{ value: substituted }];
+  if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
+  const values = resolve2(substituted);
+  if (substituted === word.text) return values;
+  return values.map((value) => ({ ...value, note: value.note ? `with the env the step runs with; ${value.note}` : "with the env the step runs with" }));
+}
+function envOf(document2, owners) {
+  const env = /* @__PURE__ */ new Map();
+  for (const owner of owners) {
+    for (const [name2, node] of mapPairs(document2, mergedGet(document2, owner, "env"))) {
+      const value = scalarString(node);
+      if (value === void 0) env.delete(name2);
+      else env.set(name2, value);
+    }
+  }
+  return env;
+}
+function writtenShell(document2, owners) {
+  for (const owner of owners) {
+    const shell = scalarString(mergedGet(document2, owner, "shell")) ?? scalarString(mergedGet(document2, mergedGet(document2, mergedGet(document2, owner, "defaults"), "run"), "shell"));
+    if (shell !== void 0) return shell;
+  }
+  return void 0;
+}
+function runsInPosixShell(document2, step3, job) {
+  const shell = writtenShell(document2, [step3, job, document2.contents]);
+  if (shell !== void 0) {
+    const program = shell.trim().split(" ")[0];
+    return program === "bash" || program === "sh";
+  }
+  return !JSON.stringify(toPlain(document2, mergedGet(document2, job, "runs-on")) ?? "").toLowerCase().includes("windows");
 }
 function workflowOccurrences(document2, file, lines) {
   const occurrences = [];
@@ -30951,6 +31791,12 @@ function workflowOccurrences(document2, file, lines) {
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
       const input = actionImageInput(document2, step3);
       if (input) occurrences.push(...site2(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+      if (runsInPosixShell(document2, step3, job)) {
+        const node = mergedGet(document2, step3, "run");
+        const context = `jobs.${jobId}.steps[${index}].run`;
+        const env = envOf(document2, [document2.contents, job, step3]);
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve2, env) }));
+      }
     });
   }
   return occurrences;
@@ -30980,6 +31826,11 @@ function actionOccurrences(document2, file, lines) {
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `runs.steps[${index}].uses`));
       const input = actionImageInput(document2, step3);
       if (input) occurrences.push(...inputSite(input.node, `runs.steps[${index}].with.${input.input}`));
+      const shell = scalarString(mergedGet(document2, step3, "shell"))?.trim().split(" ")[0];
+      if (shell === "bash" || shell === "sh") {
+        const node = mergedGet(document2, step3, "run");
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-action", text: file.text, lines, node, context: `runs.steps[${index}].run`, resolve: (word) => scriptWordValues(word, actionResolve, envOf(document2, [step3])) }));
+      }
     });
   }
   return occurrences;
@@ -31007,14 +31858,14 @@ var OUTSIDE_KINDS = ["project", "remote", "template", "component"];
 var MAX_QUOTED = 200;
 function includeEntries(document2) {
   const include = mapGet(document2.contents, "include");
-  return (0, import_yaml4.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
+  return (0, import_yaml5.isMap)(include) ? [include] : scalarString(include) !== void 0 ? [include] : listItems(document2, include);
 }
 function includesOf2(document2) {
   const local = [];
   const notes = [];
   for (const entry of includeEntries(document2)) {
-    const outside = (0, import_yaml4.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
-    const written = (0, import_yaml4.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
+    const outside = (0, import_yaml5.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
+    const written = (0, import_yaml5.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
     if (written === void 0) continue;
     let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
     if (outside === "project") {
@@ -31110,13 +31961,13 @@ var MAX_EXPANSION_DEPTH = 10;
 function readVariables(document2, node) {
   const variables = /* @__PURE__ */ new Map();
   for (const [name2, definition] of mapPairs(document2, node)) {
-    if ((0, import_yaml4.isScalar)(definition)) {
+    if ((0, import_yaml5.isScalar)(definition)) {
       const value = scalarString(definition);
       if (value !== void 0) variables.set(name2, { value, expand: true });
-    } else if ((0, import_yaml4.isMap)(definition)) {
+    } else if ((0, import_yaml5.isMap)(definition)) {
       const value = scalarString(mergedGet(document2, definition, "value"));
       const expand4 = mergedGet(document2, definition, "expand");
-      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml4.isScalar)(expand4) && expand4.value === false) });
+      if (value !== void 0) variables.set(name2, { value, expand: !((0, import_yaml5.isScalar)(expand4) && expand4.value === false) });
     }
   }
   return variables;
@@ -31145,11 +31996,11 @@ function expand2(text3, variables) {
   };
   return substituteVariables(text3, (name2) => lookup(name2, 0));
 }
-var COMPONENT_INPUT = /\$\[\[[\s\S]*?\]\]/;
+var componentInput = (text3) => firstSpan([enclosed(text3, "$[[", "]]")]);
 function resolverFor2(variables, legs = []) {
   return (text3) => {
-    const input = COMPONENT_INPUT.exec(text3);
-    if (input) return [{ value: { unresolved: `component input ${input[0]} is set by the including pipeline` } }];
+    const input = componentInput(text3);
+    if (input) return [{ value: { unresolved: `component input ${text3.slice(input.start, input.end)} is set by the including pipeline` } }];
     if (legs.length === 0) return [throughDependencyProxy(expand2(text3, variables))];
     const values = /* @__PURE__ */ new Map();
     for (const leg of legs) {
@@ -31177,7 +32028,7 @@ function matrixLegs(parallel) {
   for (const entry of listItems(document2, mergedGet(document2, parallel.node, "matrix"))) {
     let combinations = [/* @__PURE__ */ new Map()];
     for (const [name2, node] of mapPairs(document2, entry)) {
-      const values = ((0, import_yaml4.isSeq)(node) ? listItems(document2, node) : [node]).flatMap((value) => scalarString(value) ?? []);
+      const values = ((0, import_yaml5.isSeq)(node) ? listItems(document2, node) : [node]).flatMap((value) => scalarString(value) ?? []);
       if (values.length > 0) combinations = withVariable(combinations, name2, values);
     }
     legs.push(...combinations);
@@ -31197,7 +32048,7 @@ function throughDependencyProxy(value) {
 var MAX_EXTENDS_DEPTH2 = 11;
 function templatesOf(jobs, job) {
   const extendsNode = mergedGet(job.document, job.node, "extends");
-  const parents = (0, import_yaml4.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
+  const parents = (0, import_yaml5.isScalar)(extendsNode) ? [extendsNode] : listItems(job.document, extendsNode);
   const templates = [];
   for (const parent of parents) {
     const name2 = scalarString(parent);
@@ -31243,7 +32094,7 @@ function onHostedMacOs(jobs, job, defaults) {
   return tags !== void 0 && listItems(tags.document, tags.node).some((tag2) => scalarString(tag2)?.startsWith(HOSTED_MACOS_TAG) ?? false);
 }
 function jobsOf(document2) {
-  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml4.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
+  return mapPairs(document2, document2.contents).filter(([name2, node]) => !RESERVED_KEYS.has(name2) && (0, import_yaml5.isMap)(node)).map(([name2, node]) => [name2, { document: document2, node }]);
 }
 function mergePipeline(parts) {
   const variables = /* @__PURE__ */ new Map();
@@ -31260,10 +32111,12 @@ function jobResolver(pipeline2, job) {
 }
 var MAX_DEFAULT_VALUES = 1e3;
 function defaultsResolver(pipeline2, defaults, key) {
-  const runners = [...pipeline2.jobs].filter(([name2, job]) => runsWithDefault(pipeline2.jobs, name2, job, defaults, key));
-  if (runners.length === 0) return resolverFor2(pipeline2.variables);
-  const resolvers2 = runners.map(([, job]) => jobResolver(pipeline2, job));
+  const withGlobals = resolverFor2(pipeline2.variables);
+  let resolvers2;
   return (text3) => {
+    if (!text3.includes("$")) return withGlobals(text3);
+    resolvers2 ??= [...pipeline2.jobs].filter(([name2, job]) => runsWithDefault(pipeline2.jobs, name2, job, defaults, key)).map(([, job]) => jobResolver(pipeline2, job));
+    if (resolvers2.length === 0) return withGlobals(text3);
     const values = /* @__PURE__ */ new Map();
     for (const resolve2 of resolvers2) {
       for (const value of resolve2(text3)) values.set(JSON.stringify(value), value);
@@ -31278,8 +32131,15 @@ function runsWithDefault(jobs, name2, job, defaults, key) {
   const inherit = inheritedKey(jobs, job, "inherit");
   const fromDefault = inherit === void 0 ? void 0 : mergedGet(inherit.document, inherit.node, "default");
   if (inherit === void 0 || fromDefault === void 0) return true;
-  if ((0, import_yaml4.isScalar)(fromDefault)) return fromDefault.value !== false;
+  if ((0, import_yaml5.isScalar)(fromDefault)) return fromDefault.value !== false;
   return listItems(inherit.document, fromDefault).some((item) => scalarString(item) === key);
+}
+var SCRIPT_KEYS = ["before_script", "script", "after_script"];
+function scriptOccurrences(part, owner, prefix, resolve2) {
+  const { document: document2, file, lines } = part;
+  const resolveWord = (word) => word.text.includes("$(") || word.text.includes("`") ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve2(word.text);
+  const site2 = { file: file.path, kind: "gitlab-ci", text: file.text, lines, resolve: resolveWord };
+  return SCRIPT_KEYS.flatMap((key) => scriptListImages(document2, mergedGet(document2, owner, key), site2, `${prefix}${key}`));
 }
 function pipelineOccurrences(part, pipeline2) {
   const { document: document2, file, lines } = part;
@@ -31288,7 +32148,7 @@ function pipelineOccurrences(part, pipeline2) {
   const imagesOf = (owner, prefix, resolve2, resolveServices = resolve2) => {
     occurrences.push(...site2(imageNodeOf(mergedGet(document2, owner, "image"), "name"), `${prefix}image`, resolve2));
     const services = mergedGet(document2, owner, "services");
-    if ((0, import_yaml4.isSeq)(services) && services.tag === "!reference") return;
+    if ((0, import_yaml5.isSeq)(services) && services.tag === "!reference") return;
     listItems(document2, services).forEach((service, index) => {
       occurrences.push(...site2(imageNodeOf(service, "name"), `${prefix}services[${index}]`, resolveServices));
     });
@@ -31300,8 +32160,11 @@ function pipelineOccurrences(part, pipeline2) {
   imagesOf(defaults, "default.", defaultImage, defaultServices);
   for (const [jobName, job] of jobsOf(document2)) {
     if (onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
-    imagesOf(job.node, `${jobName}.`, jobResolver(pipeline2, job));
+    const resolve2 = jobResolver(pipeline2, job);
+    imagesOf(job.node, `${jobName}.`, resolve2);
+    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolve2));
   }
+  occurrences.push(...scriptOccurrences(part, defaults, "default.", resolverFor2(pipeline2.variables)));
   return occurrences;
 }
 var gitlabCiDiscoverer = {
@@ -31324,6 +32187,9 @@ var gitlabCiDiscoverer = {
     return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors], notes: included.notes };
   }
 };
+
+// src/discover/circleci.ts
+var import_yaml19 = __toESM(require_dist(), 1);
 
 // src/discover/circleci-parameters.ts
 var MAX_BINDINGS = 256;
@@ -31460,7 +32326,7 @@ var CircleciParameters = class {
     return values.map((value) => {
       if (typeof value !== "string") return { value };
       index++;
-      const source = own && scope ? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
+      const source = own && scope ? scope.source ?? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
       return { value, note: resolvedCount > 1 ? `with ${source}, value ${index} of ${resolvedCount}` : `with ${source}` };
     });
   }
@@ -31492,59 +32358,98 @@ var CircleciParameters = class {
 
 // src/discover/circleci.ts
 var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
+var ORB_PART_FOLDERS = /* @__PURE__ */ new Set(["executors", "jobs"]);
+var TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
+function orbPartOf(path7) {
+  const parts = path7.split("/");
+  const folder = parts.length >= 2 ? parts[parts.length - 2] : "";
+  const file = parts[parts.length - 1];
+  const extension = file.endsWith(".yml") ? 4 : file.endsWith(".yaml") ? 5 : 0;
+  if (!ORB_PART_FOLDERS.has(folder) || extension === 0 || file.length === extension) return void 0;
+  return { folder, name: file.slice(0, -extension) };
+}
 var runtimeVariables = runtimeOnlyResolver("CircleCI");
 function resolverFor3(parameters, scope) {
   return (text3) => parameters.imageValues(text3, scope).flatMap(
     (candidate) => typeof candidate.value === "string" ? runtimeVariables(candidate.value).map((value) => ({ ...value, note: candidate.note })) : [candidate]
   );
 }
+function dockerImageSites(document2, file, lines, parameters) {
+  return (owner, prefix, scope) => {
+    const resolve2 = resolverFor3(parameters, scope);
+    return listItems(document2, mergedGet(document2, owner, "docker")).flatMap(
+      (container, index) => occurrencesAtScalar({
+        file: file.path,
+        kind: "circleci",
+        text: file.text,
+        lines,
+        node: mergedGet(document2, container, "image"),
+        context: `${prefix}.docker[${index}].image`,
+        resolve: resolve2
+      })
+    );
+  };
+}
 function configOccurrences(document2, file, lines) {
   const occurrences = [];
   const parameters = new CircleciParameters(document2);
-  const dockerImages = (owner, prefix, scope) => {
+  const dockerImages = dockerImageSites(document2, file, lines, parameters);
+  const runSteps = (owner, prefix, scope) => {
     const resolve2 = resolverFor3(parameters, scope);
-    listItems(document2, mergedGet(document2, owner, "docker")).forEach((container, index) => {
-      occurrences.push(
-        ...occurrencesAtScalar({
-          file: file.path,
-          kind: "circleci",
-          text: file.text,
-          lines,
-          node: mergedGet(document2, container, "image"),
-          context: `${prefix}.docker[${index}].image`,
-          resolve: resolve2
-        })
-      );
+    const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve2(word.text), shell: { configParameters: true } };
+    listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
+      const run2 = mergedGet(document2, step3, "run");
+      const command = (0, import_yaml19.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
+      const context = `${prefix}.steps[${index}].run${(0, import_yaml19.isMap)(run2) ? ".command" : ""}`;
+      occurrences.push(...scriptImages({ ...site2, node: command, context }));
     });
   };
-  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) dockerImages(job, `jobs.${name2}`, parameters.job(name2, job));
+  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) {
+    const scope = parameters.job(name2, job);
+    occurrences.push(...dockerImages(job, `jobs.${name2}`, scope));
+    runSteps(job, `jobs.${name2}`, scope);
+  }
   for (const [name2, executor] of mapPairs(document2, mergedGet(document2, document2.contents, "executors"))) {
-    dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor));
+    occurrences.push(...dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor)));
   }
   for (const [orbName, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) {
-    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0);
-    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0);
+    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) occurrences.push(...dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0));
+    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) occurrences.push(...dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0));
   }
   return occurrences;
 }
+function orbPartOccurrences(part, document2, file, lines) {
+  const parameters = new CircleciParameters(document2);
+  const kind = part.folder === "executors" ? "executor" : "job";
+  const scope = part.folder === "executors" ? parameters.executor(part.name, document2.contents) : parameters.job(part.name, document2.contents);
+  const owner = `orb ${kind} ${part.name}`;
+  const source = `the defaults ${owner} declares (a config using the orb may pass others)`;
+  return dockerImageSites(document2, file, lines, parameters)(document2.contents, `${part.folder}.${part.name}`, { ...scope, owner, source });
+}
 var circleciDiscoverer = {
   kind: "circleci",
-  matches(path7) {
-    return CONFIG_FILE.test(path7);
+  candidate(path7) {
+    return CONFIG_FILE.test(path7) || orbPartOf(path7) !== void 0;
+  },
+  matches(path7, text3) {
+    return CONFIG_FILE.test(path7) || orbPartOf(path7) !== void 0 && TOP_LEVEL_DOCKER.test(text3);
   },
   extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
+    const part = CONFIG_FILE.test(file.path) ? void 0 : orbPartOf(file.path);
+    if (part === void 0) return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => orbPartOccurrences(part, document2, source, lines));
   }
 };
 
 // src/discover/bitbucket.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 var resolve = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH5 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
   const site2 = (node, context) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context, resolve }));
+  const scriptSite = { file: file.path, kind: "bitbucket", text: file.text, lines, resolve: (word) => resolve(word.text) };
   site2(mergedGet(document2, document2.contents, "image"), "image");
   const definitions2 = mergedGet(document2, document2.contents, "definitions");
   for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
@@ -31552,11 +32457,14 @@ function pipelineOccurrences2(document2, file, lines) {
   }
   const walk = (node, path7, depth) => {
     if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml17.isMap)(node)) {
+    if ((0, import_yaml20.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path7 ? `${path7}.${key}` : key;
-        if (key === "step" && (0, import_yaml17.isMap)(pair.value)) site2(mapGet(pair.value, "image"), `${childPath}.image`);
+        if (key === "step" && (0, import_yaml20.isMap)(pair.value)) {
+          site2(mapGet(pair.value, "image"), `${childPath}.image`);
+          for (const scripts of ["script", "after-script"]) occurrences.push(...scriptListImages(document2, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
+        }
         if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
           occurrences.push(
             ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve, prefix: DOCKER_PREFIX2 })
@@ -31564,7 +32472,7 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml17.isSeq)(node)) {
+    } else if ((0, import_yaml20.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path7}[${index}]`, depth + 1));
     }
   };
@@ -31583,23 +32491,29 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
+function isYamlPath(path7) {
+  return path7.endsWith(".yml") || path7.endsWith(".yaml");
+}
 function isPipelinePath(path7) {
-  if (!/\.ya?ml$/.test(path7)) return false;
-  return /^azure-pipelines\.ya?ml$/.test(baseName(path7)) || path7.split("/").slice(0, -1).includes(".azure-pipelines");
+  if (!isYamlPath(path7)) return false;
+  const name2 = baseName(path7);
+  const prefix = "azure-pipelines";
+  if (name2.startsWith(prefix) && "-._".includes(name2.charAt(prefix.length))) return true;
+  return path7.split("/").slice(0, -1).includes(".azure-pipelines");
 }
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
 var MAX_DEPTH6 = 40;
-var EXPRESSION2 = /\$\(([^)]*)\)|\$\{\{([\s\S]*?)\}\}|\$\[([\s\S]*)\]/g;
+var expressionsIn2 = (text3) => allSpans([enclosed(text3, "$(", ")"), enclosed(text3, "${{", "}}"), enclosed(text3, "$[", "]", { toLast: true })]);
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml19.isMap)(node)) {
+  if ((0, import_yaml22.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text3 = scalarString(value);
       if (text3 !== void 0) variables.set(name2, text3);
     }
-  } else if ((0, import_yaml19.isSeq)(node)) {
+  } else if ((0, import_yaml22.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -31611,9 +32525,10 @@ function readVariables2(document2, owner) {
 var VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/;
 function substitute(text3, variables) {
   let unresolved;
-  const value = text3.replace(EXPRESSION2, (whole, macro, template, runtime) => {
-    const expression = template ?? runtime;
-    const name2 = macro !== void 0 ? macro.trim() : VARIABLE_EXPRESSION.exec(expression ?? "")?.slice(1).find((part) => part !== void 0);
+  const value = replaceSpans(text3, expressionsIn2(text3), (span) => {
+    const whole = text3.slice(span.start, span.end);
+    const inner = text3.slice(span.innerStart, span.innerEnd);
+    const name2 = span.finder === 0 ? inner.trim() : VARIABLE_EXPRESSION.exec(inner)?.slice(1).find((part) => part !== void 0);
     const known = name2 === void 0 ? void 0 : variables.get(name2);
     if (known === void 0) {
       unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
@@ -31670,26 +32585,33 @@ function pipelineOccurrences3(document2, file, lines, including) {
   });
   const walk = (node, path7, depth, variables) => {
     if (depth > MAX_DEPTH6) return;
-    if ((0, import_yaml19.isMap)(node)) {
+    if ((0, import_yaml22.isMap)(node)) {
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
+      const invokesTemplate = node.has("template");
       for (const pair of node.items) {
-        if (!(0, import_yaml19.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml22.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
-        if (ALIAS_KEYS.has(key)) continue;
+        if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
         const childPath = path7 ? `${path7}.${key}` : key;
+        if (key === "bash" && (0, import_yaml22.isScalar)(pair.value)) {
+          const [inScope2, all] = withIncluding(scope, [], including);
+          const resolve2 = resolverFor4(inScope2, all, aliases);
+          occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve2(word.text) }));
+          continue;
+        }
         if (key === "container") {
           const legs = matrixLegs2(document2, node);
-          if ((0, import_yaml19.isScalar)(pair.value)) {
+          if ((0, import_yaml22.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml19.isMap)(pair.value)) {
+          } else if ((0, import_yaml22.isMap)(pair.value)) {
             site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1, scope);
       }
-    } else if ((0, import_yaml19.isSeq)(node)) {
+    } else if ((0, import_yaml22.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path7}[${index}]`, depth + 1, variables));
     }
   };
@@ -31712,14 +32634,14 @@ function templatesOf2(document2, from) {
   const found = [];
   const walk = (node, depth) => {
     if (depth > MAX_DEPTH6 || found.length >= MAX_TEMPLATES_PER_FILE) return;
-    if ((0, import_yaml19.isMap)(node)) {
+    if ((0, import_yaml22.isMap)(node)) {
       for (const pair of node.items) {
-        const written = (0, import_yaml19.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const written = (0, import_yaml22.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
         const path7 = written === void 0 ? void 0 : templatePath(from, written);
         if (path7 !== void 0) found.push(path7);
         else walk(pair.value, depth + 1);
       }
-    } else if ((0, import_yaml19.isSeq)(node)) {
+    } else if ((0, import_yaml22.isSeq)(node)) {
       for (const item of node.items) walk(item, depth + 1);
     }
   };
@@ -31739,29 +32661,59 @@ async function readGraphFile(path7, context) {
     return void 0;
   }
 }
-async function includingVariables(context) {
+async function readGraph(context) {
   const files = /* @__PURE__ */ new Map();
-  for (const path7 of (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES)) {
+  const queue = (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES);
+  const queued = new Set(queue);
+  while (queue.length > 0 && files.size < MAX_GRAPH_FILES) {
+    const path7 = queue.shift();
     const read = await readGraphFile(path7, context);
-    if (read !== void 0) files.set(path7, read);
+    if (read === void 0) continue;
+    files.set(path7, read);
+    for (const template of read.templates) {
+      if (queued.has(template) || !isYamlPath(template)) continue;
+      queued.add(template);
+      queue.push(template);
+    }
   }
+  return files;
+}
+async function includeGraph(context) {
+  const files = await readGraph(context);
   const included = new Set([...files.values()].flatMap((file) => file.templates));
-  const reached = /* @__PURE__ */ new Map();
+  const including = /* @__PURE__ */ new Map();
+  const reportedTemplates = /* @__PURE__ */ new Map();
+  const reported = /* @__PURE__ */ new Set();
   for (const [path7, root] of files) {
-    if (included.has(path7)) continue;
+    if (included.has(path7) || !isPipelinePath(path7)) continue;
     const seen = /* @__PURE__ */ new Set([path7]);
     const queue = [...root.templates];
     while (queue.length > 0) {
       const next = queue.shift();
       if (seen.has(next)) continue;
       seen.add(next);
-      reached.set(next, [...reached.get(next) ?? [], root.variables]);
+      including.set(next, [...including.get(next) ?? [], root.variables]);
+      if (files.has(next) && !isPipelinePath(next) && !reported.has(next)) {
+        reported.add(next);
+        reportedTemplates.set(path7, [...reportedTemplates.get(path7) ?? [], next]);
+      }
       queue.push(...files.get(next)?.templates ?? []);
     }
   }
-  return reached;
+  return { including, reportedTemplates };
 }
 var graphs = /* @__PURE__ */ new WeakMap();
+async function templateExtraction(path7, graph, context) {
+  const text3 = await context.readFile(path7);
+  if (text3 === void 0) return { occurrences: [] };
+  const file = { path: path7, text: text3 };
+  try {
+    const including = graph.including.get(path7) ?? [];
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+  } catch (error) {
+    return { occurrences: [], errors: [`template ${path7}: ${error.message}`] };
+  }
+}
 var azurePipelinesDiscoverer = {
   kind: "azure-pipelines",
   matches(path7) {
@@ -31769,16 +32721,30 @@ var azurePipelinesDiscoverer = {
   },
   async extract(file, context) {
     const parsed = parseConfigDocuments(file);
-    const including = (await oncePerScan(graphs, context, "graph", () => includingVariables(context))).get(file.path) ?? [];
-    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+    const graph = await oncePerScan(graphs, context, "graph", () => includeGraph(context));
+    const including = graph.including.get(file.path) ?? [];
+    const own = occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+    for (const template of graph.reportedTemplates.get(file.path) ?? []) {
+      const reached = await templateExtraction(template, graph, context);
+      own.occurrences.push(...reached.occurrences);
+      own.errors = [...own.errors ?? [], ...reached.errors ?? []];
+    }
+    return own;
   }
 };
 
 // src/discover/drone.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+var DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
+function isOtherDroneName(path7) {
+  const name2 = path7.slice(path7.lastIndexOf("/") + 1);
+  if (!name2.startsWith(".drone") || !"-._".includes(name2.charAt(".drone".length))) return false;
+  const extension = name2.endsWith(".yml") ? 4 : name2.endsWith(".yaml") ? 5 : 0;
+  return extension > 0 && name2.length > ".drone".length + 1 + extension;
+}
 var MAX_COMBINATIONS2 = 256;
-var VARIABLE2 = /\$\$|\$\{([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+var variablesIn = (text3) => allSpans([literal(text3, "$$"), enclosed(text3, "${", "}"), dollarName(text3)]);
 function woodpeckerCombinations(matrix) {
   if (matrix === void 0 || matrix === null) return [];
   if (typeof matrix !== "object" || Array.isArray(matrix)) return { unknown: "matrix is not a map" };
@@ -31800,7 +32766,8 @@ function woodpeckerCombinations(matrix) {
 }
 function resolverFor5(system, matrix) {
   return (text3) => {
-    const names = [...text3.matchAll(VARIABLE2)].filter((match) => match[0] !== "$$").map((match) => ({ whole: match[0], name: match[1] ?? match[2] }));
+    const spans = variablesIn(text3);
+    const names = spans.filter((span) => span.finder !== 0).map((span) => ({ whole: text3.slice(span.start, span.end), name: text3.slice(span.innerStart, span.innerEnd) }));
     if (names.length === 0) return [{ value: text3.replace(/\$\$/g, "$") }];
     const combinations = Array.isArray(matrix) ? matrix : [];
     const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
@@ -31811,7 +32778,7 @@ function resolverFor5(system, matrix) {
     const values = [];
     for (const combination of combinations) {
       if (!names.every(({ name: name2 }) => name2 in combination)) continue;
-      const value = text3.replace(VARIABLE2, (whole, braced, bare) => whole === "$$" ? "$" : combination[braced ?? bare ?? ""]);
+      const value = replaceSpans(text3, spans, (span) => span.finder === 0 ? "$" : combination[text3.slice(span.innerStart, span.innerEnd)]);
       if (!values.includes(value)) values.push(value);
     }
     return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
@@ -31819,9 +32786,9 @@ function resolverFor5(system, matrix) {
 }
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
-  if ((0, import_yaml4.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml21.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml21.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml5.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
+  if ((0, import_yaml24.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml24.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -31831,25 +32798,26 @@ function pipelineOccurrences4(document2, file, lines) {
   const resolve2 = resolverFor5(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
   const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
   const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
+  const scriptSite = { file: file.path, kind, text: file.text, lines, resolve: (word) => resolve2(word.text) };
+  const step3 = (node, where) => {
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, node, "image"), context: `${where}.image`, resolve: resolve2 }));
+    occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scriptSite, `${where}.commands`));
+  };
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml21.isSeq)(node)) {
-      listItems(document2, node).forEach((step3, index) => {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}[${index}].image`, resolve: resolve2 }));
-      });
-    } else if ((0, import_yaml21.isMap)(node)) {
-      for (const [name3, step3] of mapPairs(document2, node)) {
-        occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, step3, "image"), context: `${prefix}${section}.${name3}.image`, resolve: resolve2 }));
-      }
-    }
+    if ((0, import_yaml24.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
+    else if ((0, import_yaml24.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
   };
   for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
   return occurrences;
 }
 var droneDiscoverer = {
   kind: "drone",
-  matches(path7) {
-    return PIPELINE_FILE.test(path7);
+  candidate(path7) {
+    return PIPELINE_FILE.test(path7) || isOtherDroneName(path7);
+  },
+  matches(path7, text3) {
+    return PIPELINE_FILE.test(path7) || isOtherDroneName(path7) && DRONE_PIPELINE_KIND.test(text3);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
@@ -31857,20 +32825,20 @@ var droneDiscoverer = {
 };
 
 // src/discover/buildkite.ts
-var import_yaml25 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 
 // src/discover/buildkite-values.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var MAX_COMBINATIONS3 = 256;
 var MAX_NESTING2 = 8;
-function isNameStart(char) {
+function isNameStart2(char) {
   return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
 }
-function isNameChar2(char) {
-  return isNameStart(char) || char !== void 0 && char >= "0" && char <= "9";
+function isNameChar4(char) {
+  return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
 }
 function scalarText2(document2, node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
   if (typeof node.value === "string") return node.value;
   return node.source ?? scalarString(node);
 }
@@ -31891,7 +32859,7 @@ function buildkiteInterpolation(document2, envNode) {
         index += 2;
         continue;
       }
-      if (char !== "$" || !(next === "{" || isNameStart(next))) {
+      if (char !== "$" || !(next === "{" || isNameStart2(next))) {
         output += char;
         index++;
         continue;
@@ -31915,16 +32883,16 @@ function buildkiteInterpolation(document2, envNode) {
 function readReference(text3, start) {
   if (text3[start + 1] !== "{") {
     let end = start + 1;
-    while (isNameChar2(text3[end])) end++;
+    while (isNameChar4(text3[end])) end++;
     return { name: text3.slice(start + 1, end), end };
   }
   const close = text3.indexOf("}", start + 2);
   if (close < 0) return void 0;
   const body = text3.slice(start + 2, close);
   let nameEnd = 0;
-  while (isNameChar2(body[nameEnd])) nameEnd++;
+  while (isNameChar4(body[nameEnd])) nameEnd++;
   const name2 = body.slice(0, nameEnd);
-  if (!isNameStart(name2[0])) return void 0;
+  if (!isNameStart2(name2[0])) return void 0;
   const rest = body.slice(nameEnd);
   if (rest === "") return { name: name2, end: close + 1 };
   if (rest.startsWith(":-")) return { name: name2, end: close + 1, defaultWhenEmpty: rest.slice(2) };
@@ -31933,14 +32901,14 @@ function readReference(text3, start) {
 }
 function matrixCombinations3(document2, matrix) {
   if (matrix === void 0 || matrix === null) return [];
-  const setup = (0, import_yaml23.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
+  const setup = (0, import_yaml26.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
   let combinations;
-  if ((0, import_yaml23.isSeq)(setup)) {
+  if ((0, import_yaml26.isSeq)(setup)) {
     combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
-  } else if ((0, import_yaml23.isMap)(setup)) {
+  } else if ((0, import_yaml26.isMap)(setup)) {
     combinations = [{}];
     for (const [name2, values] of mapPairs(document2, setup)) {
-      if (!(0, import_yaml23.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
+      if (!(0, import_yaml26.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
       const next = [];
       for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
       if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
@@ -31952,11 +32920,11 @@ function matrixCombinations3(document2, matrix) {
   for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
     const withNode = mergedGet(document2, adjustment, "with");
     const single = scalarText2(document2, withNode);
-    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml23.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml26.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
     if (wanted2 === void 0) continue;
     const skip = mergedGet(document2, adjustment, "skip");
     const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
-    if (skip !== void 0 && !((0, import_yaml4.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
+    if (skip !== void 0 && !((0, import_yaml5.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
     else if (!combinations.some(same) && combinations.length < MAX_COMBINATIONS3) combinations.push(wanted2);
   }
   return combinations;
@@ -32036,7 +33004,7 @@ function expandMatrix(text3, combination) {
   return output;
 }
 function pluginEntries(document2, plugins) {
-  if ((0, import_yaml25.isMap)(plugins)) return mapPairs(document2, plugins);
+  if ((0, import_yaml28.isMap)(plugins)) return mapPairs(document2, plugins);
   return listItems(document2, plugins).flatMap((item) => {
     const bare = scalarString(item);
     return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
@@ -32068,7 +33036,7 @@ function pluginImages(scope, step3, context, resolve2) {
   }
 }
 function agentImage(scope, agents2, context, resolve2) {
-  if (!(0, import_yaml25.isMap)(agents2)) return;
+  if (!(0, import_yaml28.isMap)(agents2)) return;
   const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
   if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
   site(scope, mergedGet(scope.document, agents2, "image"), `${context}.agents.image`, resolve2);
@@ -32077,10 +33045,10 @@ function readSteps(scope, steps, context, depth) {
   if (depth > MAX_DEPTH7) return;
   const { document: document2 } = scope;
   listItems(document2, steps).forEach((step3, index) => {
-    if (!(0, import_yaml25.isMap)(step3)) return;
+    if (!(0, import_yaml28.isMap)(step3)) return;
     const where = `${context}[${index}]`;
     const nested = mergedGet(document2, step3, "steps");
-    if ((0, import_yaml25.isSeq)(nested)) {
+    if ((0, import_yaml28.isSeq)(nested)) {
       readSteps(scope, nested, `${where}.steps`, depth + 1);
       return;
     }
@@ -32088,13 +33056,17 @@ function readSteps(scope, steps, context, depth) {
     site(scope, mergedGet(document2, step3, "image"), `${where}.image`, resolve2);
     agentImage(scope, mergedGet(document2, step3, "agents"), where, resolve2);
     pluginImages(scope, step3, where, resolve2);
+    for (const key of ["command", "commands"]) {
+      const scriptSite = { file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, resolve: (word) => resolve2(word.text) };
+      scope.occurrences.push(...scriptListImages(document2, mergedGet(document2, step3, key), scriptSite, `${where}.${key}`));
+    }
   });
 }
 function pipelineOccurrences5(document2, scope) {
   const contents = document2.contents;
   const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
   const pipeline2 = { ...scope, document: document2, interpolate };
-  if ((0, import_yaml25.isSeq)(contents)) {
+  if ((0, import_yaml28.isSeq)(contents)) {
     readSteps(pipeline2, contents, "steps", 0);
     return;
   }
@@ -32731,8 +33703,8 @@ function expandSubstitutions(text3, substitutions) {
     throw error;
   }
 }
-var isNameStart2 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar3 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar5 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
 var Expander = class {
   constructor(substitutions) {
     this.substitutions = substitutions;
@@ -32761,9 +33733,9 @@ var Expander = class {
         if (close < 0) throw new Unresolved(`${text3.slice(dollar)} has no closing "}"`);
         output += this.braced(text3.slice(dollar + 2, close), depth);
         index = close + 1;
-      } else if (isNameStart2(next)) {
+      } else if (isNameStart3(next)) {
         let end = dollar + 2;
-        while (isNameChar3(text3[end])) end++;
+        while (isNameChar5(text3[end])) end++;
         output += this.required(text3.slice(dollar + 1, end), depth);
         index = end;
       } else {
@@ -32810,9 +33782,9 @@ var Expander = class {
   braced(inner, depth) {
     if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
     let end = 0;
-    while (isNameChar3(inner[end])) end++;
+    while (isNameChar5(inner[end])) end++;
     const name2 = inner.slice(0, end);
-    if (name2 === "" || !isNameStart2(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
     const operation = inner.slice(end);
     if (operation === "") return this.required(name2, depth);
     const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
@@ -32959,7 +33931,20 @@ function globMatch(pattern, text3) {
 // src/discover/cloudbuild.ts
 var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
 var NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
-var TOP_LEVEL_STEPS = /^(?:steps:|[ \t]*\{?[ \t]*"steps"[ \t]*:)/m;
+function pastBlanks(text3, index) {
+  while (text3[index] === " " || text3[index] === "	") index++;
+  return index;
+}
+function hasTopLevelSteps(text3) {
+  for (let start = 0; start <= text3.length; start++) {
+    if (text3.startsWith("steps:", start)) return true;
+    let at = pastBlanks(text3, start);
+    if (text3[at] === "{") at = pastBlanks(text3, at + 1);
+    if (text3.startsWith('"steps"', at) && text3[pastBlanks(text3, at + 7)] === ":") return true;
+    while (start < text3.length && !"\n\r\u2028\u2029".includes(text3[start])) start++;
+  }
+  return false;
+}
 function isBuildFileName(name2) {
   const suffix = name2.indexOf(".cloudbuild.");
   return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
@@ -33057,7 +34042,7 @@ var cloudbuildDiscoverer = {
   },
   matches(path7, text3) {
     const name2 = baseName(path7);
-    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && TOP_LEVEL_STEPS.test(text3);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && hasTopLevelSteps(text3);
   },
   async extract(file, context) {
     const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
@@ -33169,7 +34154,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml35 = __toESM(require_dist(), 1);
+var import_yaml38 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -33213,7 +34198,7 @@ var TemplateSyntaxError = class extends Error {
   pos;
 };
 var KEYWORD_LIKE = /* @__PURE__ */ new Set(["true", "false", "nil"]);
-function isSpace4(ch) {
+function isSpace5(ch) {
   return ch === " " || ch === "	" || ch === "\r" || ch === "\n";
 }
 function isAlphaNumeric(ch) {
@@ -33231,11 +34216,11 @@ function lexTemplate(text3, spans) {
   while (index < text3.length) {
     const open = text3.indexOf("{{", index);
     const textEnd = open < 0 ? text3.length : open;
-    const trimLeft = open >= 0 && text3[open + 2] === "-" && isSpace4(text3[open + 3]);
-    let literal2 = text3.slice(index, textEnd);
-    if (trimNext) literal2 = trimStart(literal2);
-    if (trimLeft) literal2 = trimEnd(literal2);
-    if (literal2 !== "") tokens.push({ type: "text", value: literal2, pos: index, spaced: false });
+    const trimLeft = open >= 0 && text3[open + 2] === "-" && isSpace5(text3[open + 3]);
+    let literal3 = text3.slice(index, textEnd);
+    if (trimNext) literal3 = trimStart(literal3);
+    if (trimLeft) literal3 = trimEnd(literal3);
+    if (literal3 !== "") tokens.push({ type: "text", value: literal3, pos: index, spaced: false });
     if (open < 0) break;
     const bodyStart = open + (trimLeft ? 4 : 2);
     const before = tokens.length;
@@ -33248,17 +34233,17 @@ function lexTemplate(text3, spans) {
 }
 function trimStart(text3) {
   let start = 0;
-  while (start < text3.length && isSpace4(text3[start])) start++;
+  while (start < text3.length && isSpace5(text3[start])) start++;
   return text3.slice(start);
 }
 function trimEnd(text3) {
   let end = text3.length;
-  while (end > 0 && isSpace4(text3[end - 1])) end--;
+  while (end > 0 && isSpace5(text3[end - 1])) end--;
   return text3.slice(0, end);
 }
 function closeAt(text3, index) {
   if (text3.startsWith("}}", index)) return { trimRight: false, end: index + 2 };
-  if (isSpace4(text3[index]) && text3[index + 1] === "-" && text3.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
+  if (isSpace5(text3[index]) && text3[index + 1] === "-" && text3.startsWith("}}", index + 2)) return { trimRight: true, end: index + 4 };
   return void 0;
 }
 function lexAction(text3, start, open, tokens) {
@@ -33267,7 +34252,7 @@ function lexAction(text3, start, open, tokens) {
     const commentEnd = text3.indexOf("*/", index + 2);
     if (commentEnd < 0) throw new TemplateSyntaxError("unclosed comment", open);
     let after = commentEnd + 2;
-    while (isSpace4(text3[after]) && !closeAt(text3, after)) after++;
+    while (isSpace5(text3[after]) && !closeAt(text3, after)) after++;
     const close = closeAt(text3, after);
     if (!close) throw new TemplateSyntaxError("comment ends before closing delimiter", open);
     return close;
@@ -33282,7 +34267,7 @@ function lexAction(text3, start, open, tokens) {
     }
     const ch = text3[index];
     if (ch === void 0) throw new TemplateSyntaxError("unclosed action", open);
-    if (isSpace4(ch)) {
+    if (isSpace5(ch)) {
       spaced = true;
       index++;
       continue;
@@ -33592,9 +34577,9 @@ function trimmed(items2) {
   return items2.slice();
 }
 function parseTemplate(text3) {
-  return new Parser2(lexTemplate(text3)).parse();
+  return new Parser3(lexTemplate(text3)).parse();
 }
-var Parser2 = class {
+var Parser3 = class {
   constructor(tokens) {
     this.tokens = tokens;
   }
@@ -33967,15 +34952,15 @@ function parseChartMetadata(text3) {
     if (value !== void 0 && value !== "") metadata[key] = value;
   }
   const annotations = mapGet(root, "annotations");
-  if ((0, import_yaml4.isMap)(annotations)) {
+  if ((0, import_yaml5.isMap)(annotations)) {
     metadata.annotations = {};
     for (const pair of annotations.items) {
       const value = scalarString(pair.value);
-      if ((0, import_yaml4.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
+      if ((0, import_yaml5.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
     }
   }
   const dependencies = mapGet(root, "dependencies");
-  if ((0, import_yaml4.isSeq)(dependencies)) {
+  if ((0, import_yaml5.isSeq)(dependencies)) {
     metadata.dependencies = dependencies.items.flatMap((item) => {
       const name2 = scalarString(mapGet(item, "name"));
       if (!name2) return [];
@@ -34006,6 +34991,9 @@ function parseValuesText(text3, context) {
     kept.delete(text3);
   } else {
     parsed = parseYamlDocuments(text3);
+    const masked = parsed.errors.length > 0 ? maskPlaceholderLines(text3) : void 0;
+    const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked);
+    if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
     if (kept.size >= KEPT_VALUES_PARSES) kept.delete(kept.keys().next().value);
   }
   kept.set(text3, parsed);
@@ -34029,22 +35017,22 @@ function documentData(document2) {
 }
 function recordLocations(node, data, text3, locations, depth) {
   if (depth > 64 || data === null || typeof data !== "object") return;
-  if ((0, import_yaml4.isMap)(node) && !Array.isArray(data)) {
+  if ((0, import_yaml5.isMap)(node) && !Array.isArray(data)) {
     const byKey = /* @__PURE__ */ new Map();
     for (const pair of node.items) {
-      if (!(0, import_yaml4.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml5.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
       const child = data[key];
-      if ((0, import_yaml4.isScalar)(pair.value)) {
+      if ((0, import_yaml5.isScalar)(pair.value)) {
         const location = scalarLocation(pair.value, text3);
         if (location) byKey.set(key, location);
       } else recordLocations(pair.value, child, text3, locations, depth + 1);
     }
     locations.set(data, byKey);
-  } else if ((0, import_yaml4.isSeq)(node) && Array.isArray(data)) {
+  } else if ((0, import_yaml5.isSeq)(node) && Array.isArray(data)) {
     const byIndex = /* @__PURE__ */ new Map();
     node.items.forEach((item, index) => {
-      if ((0, import_yaml4.isScalar)(item)) {
+      if ((0, import_yaml5.isScalar)(item)) {
         const location = scalarLocation(item, text3);
         if (location) byIndex.set(String(index), location);
       } else recordLocations(item, data[index], text3, locations, depth + 1);
@@ -34142,7 +35130,7 @@ async function collectDependencies(chartRoot, helmPrefix, metadata, context, out
   for (const dependency of metadata.dependencies ?? []) {
     if ([...roots.keys()].includes(dependency.name)) continue;
     const candidate = dependencyRoot(chartRoot, dependency);
-    if (candidate === void 0) continue;
+    if (candidate === void 0 || candidate === chartRoot) continue;
     const candidateMetadata = await readChartMetadata(candidate, context);
     if (candidateMetadata?.name === dependency.name) roots.set(dependency.name, candidate);
   }
@@ -34852,13 +35840,13 @@ function splitTerms(group) {
 }
 
 // src/discover/helm-template-funcs.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml33 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 function strict(fn) {
   return (args, call) => {
     for (const arg of args) {
-      if (arg instanceof Unknown) return arg;
-      if (typeof arg === "string" && arg.includes("")) return new Unknown(call.reasonIn(arg));
+      const checked = unknownOr(arg, call);
+      if (checked instanceof Unknown) return checked;
     }
     return fn(args, call);
   };
@@ -35158,13 +36146,34 @@ function yamlText2(value, call) {
     return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
   };
   if (!known(value, 0)) return new Unknown("toYaml of a value not known offline");
-  return bounded(call, (0, import_yaml30.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  const written = bounded(call, (0, import_yaml33.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  if (typeof written === "string") rememberYaml(written, value);
+  return written;
+}
+var MAX_YAML_ROUND_TRIPS = 16;
+var writtenYaml = /* @__PURE__ */ new Map();
+function rememberYaml(text3, value) {
+  writtenYaml.delete(text3);
+  writtenYaml.set(text3, value);
+  if (writtenYaml.size > MAX_YAML_ROUND_TRIPS) writtenYaml.delete(writtenYaml.keys().next().value);
+}
+function linkCopies(copy, source, depth) {
+  if (depth > MAX_YAML_DEPTH) return;
+  if (isMapValue(copy) && isMapValue(source)) {
+    copiedFrom.set(copy, copiedFrom.get(source) ?? source);
+    for (const [key, item] of Object.entries(copy)) linkCopies(item, source[key], depth + 1);
+  } else if (Array.isArray(copy) && Array.isArray(source)) {
+    copy.forEach((item, index) => linkCopies(item, source[index], depth + 1));
+  }
 }
 function yamlMap(text3) {
   try {
-    const value = (0, import_yaml30.parse)(text3, { maxAliasCount: 100, uniqueKeys: false });
+    if (yamlNestsTooDeeply(text3)) return { Error: YAML_TOO_DEEP };
+    const value = (0, import_yaml33.parse)(text3, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === void 0) return {};
-    return isMapValue(value) ? value : { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
+    if (!isMapValue(value)) return { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
+    if (writtenYaml.has(text3)) linkCopies(value, writtenYaml.get(text3), 0);
+    return value;
   } catch (error) {
     return { Error: error instanceof Error ? error.message : String(error) };
   }
@@ -35778,17 +36787,17 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values-merge.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 var MAX_NODES = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml31.YAMLMap();
+  root = new import_yaml34.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml31.isMap)(node)) return;
+    if (!(0, import_yaml34.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -35812,26 +36821,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml31.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml34.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml31.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml31.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml34.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml34.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml31.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml34.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml31.isMap)(pair.value) && (0, import_yaml31.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml34.isMap)(pair.value) && (0, import_yaml34.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml31.isMap)(current)) return current;
-    const child = new import_yaml31.YAMLMap();
-    if ((0, import_yaml31.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml31.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml34.isMap)(current)) return current;
+    const child = new import_yaml34.YAMLMap();
+    if ((0, import_yaml34.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml34.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
     }
     this.owned.add(child);
     setPair(map, key, child);
@@ -35839,7 +36848,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml31.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml34.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf3(map, key) {
   return pairOf(map, key)?.value;
@@ -35847,7 +36856,7 @@ function valueOf3(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml31.Pair(new import_yaml31.Scalar(key), value));
+  else map.items.push(new import_yaml34.Pair(new import_yaml34.Scalar(key), value));
 }
 function dottedKeys(path7) {
   if (path7.includes("[")) return void 0;
@@ -35937,51 +36946,57 @@ async function chartTestingValues(file, context) {
   return asExtraction(
     overrideValuesImages(await loadChart(chartRoot, context), file.path, file.text, context, {
       note: "a value chart-testing installs the chart with (ci/*-values.yaml), over the chart's default values",
-      emptyTag: "tag is empty; the chart's templates choose the default"
+      emptyTag: TEMPLATES_CHOOSE_TAG
     })
   );
 }
 function asExtraction({ occurrences, errors }) {
   return errors.length > 0 ? { occurrences, errors } : { occurrences };
 }
+var TEMPLATES_CHOOSE_TAG = "tag is empty; the chart's templates choose the default";
 var OVERRIDE_FILE = {
   note: "a value this file gives the chart, over the chart's default values",
-  emptyTag: "tag is empty; the chart's templates choose the default"
+  emptyTag: TEMPLATES_CHOOSE_TAG
 };
 var UNREAD_CHART = {
   note: "read as written (the Chart.yaml beside it could not be read)",
-  emptyTag: "tag is empty; the chart's templates choose the default"
+  emptyTag: TEMPLATES_CHOOSE_TAG
 };
 var INFLATED_EMPTY_TAG = "tag is empty; the chart, which kustomize fetches when it builds, chooses the default";
 function inflatingChart(root, directory, path7) {
   const charts = mapGet(root, "helmCharts");
-  if (!(0, import_yaml4.isSeq)(charts)) return void 0;
+  if (!(0, import_yaml5.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml4.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path7);
+    const named = files.some((node) => (0, import_yaml5.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path7);
     if (named) {
       const name2 = mapGet(entry, "name");
-      return (0, import_yaml4.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
+      return (0, import_yaml5.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
     }
   }
   return void 0;
 }
+function* renderedValueImages(chart) {
+  for (const sites of renderChart(chart).sites.values()) {
+    for (const rendered of sites) {
+      for (const render2 of rendered.renders) {
+        if (render2.origin && typeof render2.value === "string") yield { rendered, render: render2, origin: render2.origin, value: render2.value };
+      }
+    }
+  }
+}
 function renderedImages(chart, file, lines) {
   if (chart.values?.file !== file.path) return [];
   const byOrigin = /* @__PURE__ */ new Map();
-  for (const sites of renderChart(chart).sites.values()) {
-    let templateLines;
-    for (const rendered of sites) {
-      for (const render2 of rendered.renders) {
-        if (!render2.origin || typeof render2.value !== "string") continue;
-        const key = `${render2.origin.offset}\0${render2.value}`;
-        const entry = byOrigin.get(key) ?? { offset: render2.origin.offset, raw: render2.origin.raw, value: render2.value, uncertain: render2.uncertain, related: [] };
-        entry.uncertain &&= render2.uncertain;
-        templateLines ??= new LineIndex(rendered.file.text);
-        entry.related.push({ file: rendered.file.path, ...templateLines.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
-        byOrigin.set(key, entry);
-      }
-    }
+  const templateLines = /* @__PURE__ */ new Map();
+  for (const { rendered, render: render2, origin, value } of renderedValueImages(chart)) {
+    const key = `${origin.offset}\0${value}`;
+    const entry = byOrigin.get(key) ?? { offset: origin.offset, raw: origin.raw, value, uncertain: render2.uncertain, related: [] };
+    entry.uncertain &&= render2.uncertain;
+    let lines2 = templateLines.get(rendered.file.path);
+    if (!lines2) templateLines.set(rendered.file.path, lines2 = new LineIndex(rendered.file.text));
+    entry.related.push({ file: rendered.file.path, ...lines2.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
+    byOrigin.set(key, entry);
   }
   return [...byOrigin.values()].map((entry) => {
     const occurrence = makeOccurrence({
@@ -36030,25 +37045,25 @@ var ValuesWalker = class {
       this.exhausted = true;
       return;
     }
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml5.isMap)(node)) {
       if (this.imageBlock(node, path7, key)) return;
       for (const pair of node.items) {
         const childKey = keyText(pair.key, this.options.resolveAlias);
         if (childKey === void 0) continue;
         const childPath = path7 === "" ? childKey : `${path7}.${childKey}`;
-        if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml4.isScalar)(pair.value)) this.imageString(pair.value, childPath);
+        if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml5.isScalar)(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
       }
-    } else if ((0, import_yaml4.isSeq)(node)) {
+    } else if ((0, import_yaml5.isSeq)(node)) {
       node.items.forEach((item, index) => this.walk(item, `${path7}[${index}]`, key, depth + 1));
     }
   }
   /** `image: nginx:1.25` */
   imageString(node, path7) {
-    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+    if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.textOf(node));
     const written = location?.value.trim() ?? "";
-    if (!location || location.raw === "" || written === "" || /\s/.test(written.replace(/\{\{.*?\}\}/g, ""))) return;
+    if (!location || location.raw === "" || written === "" || /\s/.test(replaceSpans(written, allSpans([enclosed(written, "{{", "}}", { sameLine: true })]), () => ""))) return;
     if (NOT_AN_IMAGE.test(written)) return;
     if (this.isCovered(location.offset, path7)) return;
     if (this.emitComposed(location.offset, location.raw, path7, path7, written)) return;
@@ -36098,7 +37113,7 @@ var ValuesWalker = class {
     const composesMore = (image2) => (!pinned || hasTagOrDigest(image2)) && (!registered || image2 !== name2);
     if (this.emitComposed(location.offset, location.raw, path7, context, name2, composesMore)) return true;
     const notes = [];
-    let image = registry && registry.rendered !== "" ? `${registry.rendered.replace(/\/+$/, "")}/${nameField.rendered}` : nameField.rendered;
+    let image = registry && registry.rendered !== "" ? `${trimTrailing(registry.rendered, "/")}/${nameField.rendered}` : nameField.rendered;
     let unresolvedTag;
     if (tag2 && tag2.rendered !== "") {
       image += `:${tag2.rendered}`;
@@ -36125,7 +37140,7 @@ var ValuesWalker = class {
   }
   /** A scalar's text as Helm renders it (numbers as Go prints float64) and as written. */
   field(node) {
-    if (!(0, import_yaml4.isScalar)(node)) return void 0;
+    if (!(0, import_yaml5.isScalar)(node)) return void 0;
     const value = node.value;
     if (value === null || value === void 0) return { rendered: "", written: "" };
     if (typeof value === "string") return { rendered: value.trim(), written: value.trim() };
@@ -36239,13 +37254,10 @@ function renderedFromValue(chart) {
   let byOffset = renderedByOrigin.get(chart);
   if (byOffset) return byOffset;
   byOffset = /* @__PURE__ */ new Map();
-  for (const sites of renderChart(chart).sites.values()) {
-    for (const render2 of sites.flatMap((rendered) => rendered.renders)) {
-      if (!render2.origin || typeof render2.value !== "string") continue;
-      const values = byOffset.get(render2.origin.offset) ?? [];
-      if (!values.includes(render2.value)) values.push(render2.value);
-      byOffset.set(render2.origin.offset, values);
-    }
+  for (const { origin, value } of renderedValueImages(chart)) {
+    const values = byOffset.get(origin.offset) ?? [];
+    if (!values.includes(value)) values.push(value);
+    byOffset.set(origin.offset, values);
   }
   renderedByOrigin.set(chart, byOffset);
   return byOffset;
@@ -36265,7 +37277,7 @@ function repinned(rendered, parts) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml36 = __toESM(require_dist(), 1);
 import { posix as posix7 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
@@ -36297,7 +37309,7 @@ async function releaseValuesImages(release, file, context) {
 }
 var IMAGE_PART_SEGMENT = /image|registry|repository|digest|^(?:repo|tag|version|hub|name)$/;
 function mayBePartOfImage(targetPath) {
-  return targetPath.replace(/\[[^\]]*\]/g, "").split(".").some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
+  return replaceSpans(targetPath, allSpans([enclosed(targetPath, "[", "]")]), () => "").split(".").some((segment) => IMAGE_PART_SEGMENT.test(segment.toLowerCase()));
 }
 function valuesReferences(release, text3) {
   const lines = new LineIndex(text3);
@@ -36305,7 +37317,7 @@ function valuesReferences(release, text3) {
     const kind = scalarString(mapGet(entry, "kind"));
     const name2 = scalarString(mapGet(entry, "name"));
     if (kind !== "ConfigMap" && kind !== "Secret" || name2 === void 0) return [];
-    const range = (0, import_yaml4.isMap)(entry) ? entry.range : void 0;
+    const range = (0, import_yaml5.isMap)(entry) ? entry.range : void 0;
     return [{
       kind,
       name: name2,
@@ -36387,7 +37399,7 @@ var ValuesFinder = class {
 function wholeText(text3) {
   const start = text3.length - text3.trimStart().length;
   const end = text3.trimEnd().length;
-  const scalar = new import_yaml33.Scalar(text3.slice(start, end));
+  const scalar = new import_yaml36.Scalar(text3.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
@@ -36404,7 +37416,9 @@ function valueFilePath(written, refs, sourcePath) {
     path7 = ref[2] ?? "";
   } else {
     if (sourcePath === void 0 || written.startsWith("$") || written.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return void 0;
-    path7 = joinPath(sourcePath.replace(/^\.\/?|\/+$/g, ""), written);
+    const chartRoot = chartRootOf(sourcePath);
+    if (chartRoot === void 0) return void 0;
+    path7 = joinPath(chartRoot, written);
   }
   const normalized = posix8.normalize(path7);
   return normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/") || normalized === "." ? void 0 : normalized;
@@ -36431,7 +37445,7 @@ async function argoValueFilesImages(files, context) {
     }
     const chart = file.chartRoot === void 0 ? void 0 : await loadChart(file.chartRoot, context);
     const given = `a value an Argo CD application gives its chart (helm.valueFiles ${file.written})`;
-    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: "tag is empty; the chart's templates choose the default" } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG3 };
+    const reading = chart ? { note: `${given}, over the chart's default values`, emptyTag: TEMPLATES_CHOOSE_TAG } : { note: `${given}, read as written`, emptyTag: EMPTY_TAG3 };
     try {
       const found = overrideValuesImages(chart, path7, text3, context, reading);
       occurrences.push(...found.occurrences);
@@ -36443,9 +37457,10 @@ async function argoValueFilesImages(files, context) {
   return { occurrences, errors, notes };
 }
 function chartRootOf(sourcePath) {
-  const normalized = posix8.normalize(sourcePath.replace(/^\.\/?|\/+$/g, "") || ".");
+  const normalized = posix8.normalize(sourcePath === "" ? "." : sourcePath);
   if (normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/")) return void 0;
-  return normalized === "." ? "" : normalized;
+  const trimmed2 = normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
+  return trimmed2 === "." ? "" : trimmed2;
 }
 async function readByValuesDiscoverer(path7, context) {
   if (!isValuesFileName(path7)) return false;
@@ -36499,6 +37514,27 @@ var OPERATORS3 = [
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
   { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } },
   {
+    // Its API types (apis/v1alpha1, v1beta1): the collector's and target allocator's `image`, and
+    // the auto-instrumentation images an Instrumentation has injected into pods as init containers.
+    group: "opentelemetry.io/",
+    operator: "the OpenTelemetry Operator",
+    fields: {
+      OpenTelemetryCollector: ["spec.image", "spec.targetAllocator.image"],
+      TargetAllocator: ["spec.image"],
+      OpAMPBridge: ["spec.image"],
+      Instrumentation: [
+        "spec.java.image",
+        "spec.java.extensions[].image",
+        "spec.nodejs.image",
+        "spec.python.image",
+        "spec.dotnet.image",
+        "spec.go.image",
+        "spec.apacheHttpd.image",
+        "spec.nginx.image"
+      ]
+    }
+  },
+  {
     // Its API reference: SparkApplicationSpec.image (driver and executor), SparkPodSpec.image (each
     // one's own, which wins); a ScheduledSparkApplication's `template` is a SparkApplicationSpec.
     group: "sparkoperator.k8s.io/",
@@ -36527,24 +37563,25 @@ var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",
   matches(path7, text3) {
-    path7 = withoutJinjaSuffix(path7);
+    path7 = withoutTemplateSuffix(path7);
     if (isKustomizationFile(path7)) return false;
     if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
     if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
     return false;
   },
   candidate(path7) {
-    path7 = withoutJinjaSuffix(path7);
+    path7 = withoutTemplateSuffix(path7);
     return /\.(?:ya?ml|json)$/i.test(path7) && !isKustomizationFile(path7);
   },
   async extract(file, context) {
-    const rendered = renderedPath(file.path);
-    if (rendered !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { jinja: true }), rendered, context);
+    const template = templateFileOf(file.path);
+    if (template?.dialect === "jinja") return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
     if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context) !== void 0) {
       return { occurrences: [] };
     }
     const chartFile = await extractChartFileTemplate(file, context);
     if (chartFile) return chartFile;
+    if (template !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
     return withValuesFrom(file, collectManifestImages(file.text), file.path, context);
   }
 };
@@ -36576,8 +37613,9 @@ async function withValuesFrom(file, scan2, path7, context) {
 function manifestOccurrences(file, scan2, path7) {
   const reportErrors = scan2.objects > 0 || looksLikeManifest(path7, file.text);
   const lines = scan2.images.length > 0 || scan2.unparsed.length > 0 || file.text.includes("containers") ? new LineIndex(file.text) : void 0;
-  const unparsed = lines !== void 0 && scan2.masked !== void 0 && reportErrors ? readUnparsed(file.text, scan2.masked, scan2.unparsed, lines) : void 0;
-  const images = unparsed === void 0 ? scan2.images : [...scan2.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: "image", note: LINE_BY_LINE_NOTE }))];
+  const { masked, template } = scan2;
+  const unparsed = lines !== void 0 && masked !== void 0 && template !== void 0 && reportErrors ? readUnparsed(file.text, masked, scan2.unparsed, lines, template) : void 0;
+  const images = unparsed === void 0 || template === void 0 ? scan2.images : [...scan2.images, ...unparsed.images.map((image) => ({ ...image, text: image.raw, context: "image", note: lineByLineNote(template) }))];
   const occurrences = lines === void 0 ? [] : images.map(
     (image) => makeOccurrence({
       file: file.path,
@@ -36636,27 +37674,29 @@ function isPlainCustomResourceDefinition(documentText) {
   return kinds === 1 && crd;
 }
 function collectManifestImages(text3, options = {}) {
-  const masked = options.jinja ? maskTemplate(text3, "jinja") : void 0;
+  const { template } = options;
+  const masked = template === void 0 ? void 0 : maskedTemplate(text3, template);
   let parsed = parseYamlDocuments(masked ?? text3, options.prefilter === false ? void 0 : cannotHoldImage);
-  if (parsed.errors.length > 0 && !options.jinja) {
+  if (parsed.errors.length > 0 && template === void 0) {
     const actionsMasked = maskTemplate(text3, "actions");
-    const masked2 = maskAtPlaceholders(actionsMasked ?? text3) ?? actionsMasked;
+    const atMasked = maskAtPlaceholders(actionsMasked ?? text3) ?? actionsMasked;
+    const masked2 = maskPlaceholderLines(atMasked ?? text3) ?? atMasked;
     const retried = masked2 === void 0 ? void 0 : parseYamlDocuments(masked2, options.prefilter === false ? void 0 : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
-  if (parsed.errors.length > 0 && !options.jinja) {
+  if (parsed.errors.length > 0 && template === void 0) {
     const stream = parseJsonStream(text3);
     if (stream) parsed = { ...stream, skipped: 0 };
   }
   const failed = parsed.failedRanges ?? [];
-  const unparsed = options.jinja && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
+  const unparsed = template !== void 0 && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
   const errors = unparsed.length > 0 ? [] : [...parsed.errors];
   const byOffset = /* @__PURE__ */ new Map();
   let objects = 0;
   const releases = [];
   const valueFiles = [];
   parsed.documents.forEach((document2) => {
-    const walker = new ManifestWalker(document2, text3, options.jinja ? JINJA_EXPRESSION_NOTE : TEMPLATE_ACTION_NOTE, (image, viaAlias) => {
+    const walker = new ManifestWalker(document2, text3, template === void 0 ? TEMPLATE_ACTION_NOTE : expressionNote(template), (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
       if (existing && (viaAlias || !existing.viaAlias)) return;
       byOffset.set(image.offset, { image, viaAlias });
@@ -36672,19 +37712,26 @@ function collectManifestImages(text3, options = {}) {
     }
   });
   const images = [...byOffset.values()].map((entry) => entry.image).sort((a, b) => a.offset - b.offset);
-  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked };
+  return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked, template };
+}
+function maskedTemplate(text3, template) {
+  if (template.dialect === "jinja") return maskTemplate(text3, "jinja") ?? text3;
+  const actions = maskTemplate(text3, "actions") ?? text3;
+  return maskAtPlaceholders(actions) ?? actions;
 }
 var noSubstitution = (text3) => ({ value: text3 });
-var ManifestWalker = class {
-  constructor(document2, text3, templateNote, emit) {
+var ManifestWalker = class _ManifestWalker {
+  constructor(document2, text3, templateNote, emit, embedded = false) {
     this.text = text3;
     this.templateNote = templateNote;
     this.emit = emit;
+    this.embedded = embedded;
     this.resolveAlias = aliasResolver(document2);
   }
   text;
   templateNote;
   emit;
+  embedded;
   visited = 0;
   aliases = 0;
   exhausted = false;
@@ -36704,7 +37751,7 @@ var ManifestWalker = class {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml35.isAlias)(node)) {
+    if ((0, import_yaml38.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -36715,7 +37762,7 @@ var ManifestWalker = class {
   }
   get(map, key) {
     const resolved = this.node(map);
-    if (!(0, import_yaml4.isMap)(resolved)) return void 0;
+    if (!(0, import_yaml5.isMap)(resolved)) return void 0;
     return this.node(mapGet(resolved, key));
   }
   at(node, path7) {
@@ -36728,11 +37775,11 @@ var ManifestWalker = class {
   }
   items(node) {
     const resolved = this.node(node);
-    return (0, import_yaml4.isSeq)(resolved) ? resolved.items : [];
+    return (0, import_yaml5.isSeq)(resolved) ? resolved.items : [];
   }
   string(node) {
     const resolved = this.node(node);
-    return (0, import_yaml4.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
+    return (0, import_yaml5.isScalar)(resolved) && typeof resolved.value === "string" ? resolved.value : void 0;
   }
   /** One Kubernetes object (a document, or an item of a `List`). */
   object(root, prefix) {
@@ -36741,7 +37788,7 @@ var ManifestWalker = class {
     if (kind === void 0 || apiVersion === void 0) return;
     this.objects++;
     const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
-    if ((0, import_yaml4.isSeq)(items2)) {
+    if ((0, import_yaml5.isSeq)(items2)) {
       items2.items.forEach((item, index) => this.object(item, `${prefix}items[${index}].`));
       return;
     }
@@ -36758,7 +37805,10 @@ var ManifestWalker = class {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
     for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
-    if (apiVersion === "v1" && kind === "ConfigMap") this.configMapImages(this.get(root, "data"), `${prefix}data`);
+    if (apiVersion === "v1" && kind === "ConfigMap") {
+      this.configMapImages(this.get(root, "data"), `${prefix}data`);
+      if (!this.embedded) this.configMapManifests(this.get(root, "data"), `${prefix}data`);
+    }
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
   }
@@ -36774,7 +37824,7 @@ var ManifestWalker = class {
     for (const trigger of this.items(this.at(root, ["spec", "triggers"]))) {
       const parameters = this.get(trigger, "imageChangeParams");
       const automatic = this.get(parameters, "automatic");
-      if (this.string(this.get(trigger, "type")) !== "ImageChange" || (0, import_yaml4.isScalar)(automatic) && automatic.value === false) continue;
+      if (this.string(this.get(trigger, "type")) !== "ImageChange" || (0, import_yaml5.isScalar)(automatic) && automatic.value === false) continue;
       const from = this.get(parameters, "from");
       const source = `${this.string(this.get(from, "kind")) ?? "ImageStreamTag"} ${this.string(this.get(from, "name")) ?? "(unnamed)"}`;
       for (const name2 of this.items(this.get(parameters, "containerNames"))) {
@@ -36814,12 +37864,33 @@ var ManifestWalker = class {
    */
   configMapImages(data, path7) {
     const map = this.node(data);
-    if (!(0, import_yaml4.isMap)(map)) return;
+    if (!(0, import_yaml5.isMap)(map)) return;
     for (const pair of map.items) {
       const key = keyText(pair.key, this.resolveAlias);
       const value = this.string(pair.value);
       if (key === void 0 || value === void 0 || !isImageSettingName(key) || !isOneReference(value)) continue;
       this.imageAt(this.node(pair.value), `${path7}.${key}`, noSubstitution, `a ConfigMap setting named as an image (${key})`);
+    }
+  }
+  /**
+   * Manifests a ConfigMap holds as files (`helperPod.yaml: |` of rancher's local-path-provisioner,
+   * the pod it runs to set up each volume): a `.yaml` or `.yml` entry written as a literal block
+   * that parses as Kubernetes objects is read as a manifest, each image at its place in this file.
+   * Other entries (configuration files of any shape) are left alone, and so is what does not parse.
+   */
+  configMapManifests(data, path7) {
+    const map = this.node(data);
+    if (!(0, import_yaml5.isMap)(map)) return;
+    for (const pair of map.items) {
+      const key = keyText(pair.key, this.resolveAlias);
+      if (key === void 0 || !(key.endsWith(".yaml") || key.endsWith(".yml"))) continue;
+      const embedded = literalBlockText(this.node(pair.value), this.text);
+      if (!embedded || !embedded.text.includes("apiVersion") || !embedded.text.includes("kind")) continue;
+      const parsed = parseYamlDocuments(embedded.text);
+      for (const document2 of parsed.documents) {
+        const emit = (image, viaAlias) => this.emit({ ...image, offset: embedded.fileOffset(image.offset) }, viaAlias);
+        new _ManifestWalker(document2, embedded.text, this.templateNote, emit, true).object(document2.contents, `${path7}.${key}.`);
+      }
     }
   }
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
@@ -36830,7 +37901,7 @@ var ManifestWalker = class {
   }
   /** containers, initContainers and ephemeralContainers of a pod spec. */
   podSpec(spec, path7, requireName, substitute2 = noSubstitution) {
-    if (!(0, import_yaml4.isMap)(spec)) return;
+    if (!(0, import_yaml5.isMap)(spec)) return;
     for (const key of CONTAINER_LIST_KEYS) {
       this.containerList(this.get(spec, key), `${path7}.${key}`, requireName, substitute2);
     }
@@ -36839,7 +37910,7 @@ var ManifestWalker = class {
     this.items(list2).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml35.isAlias)(item));
+      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml38.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -36855,18 +37926,18 @@ var ManifestWalker = class {
    * reference as the next item, reported at the reference.
    */
   argumentImages(container, path7, viaAlias) {
-    if (!(0, import_yaml4.isMap)(container)) return;
+    if (!(0, import_yaml5.isMap)(container)) return;
     for (const key of ["args", "command"]) {
       const list2 = mapGet(container, key);
       if (list2 === void 0) continue;
       const items2 = this.items(this.node(list2));
       items2.forEach((item, index) => {
         const node = this.node(item);
-        if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+        if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
-          if ((0, import_yaml4.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml35.isAlias)(items2[index + 1]));
+          if ((0, import_yaml5.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
+            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml38.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -36875,7 +37946,7 @@ var ManifestWalker = class {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml35.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml38.isAlias)(item));
       });
     }
   }
@@ -36885,19 +37956,19 @@ var ManifestWalker = class {
    * registry, repository path or tag. Anything else there is left alone: it is not declared an image.
    */
   environmentImages(container, path7, viaAlias) {
-    const env = (0, import_yaml4.isMap)(container) ? mapGet(container, "env") : void 0;
+    const env = (0, import_yaml5.isMap)(container) ? mapGet(container, "env") : void 0;
     if (env === void 0) return;
     this.items(this.node(env)).forEach((item, index) => {
       const entry = this.node(item);
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
-      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml4.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml35.isAlias)(item));
+      if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml5.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
+      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml38.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
   imageAt(node, context, substitute2, fieldNote, viaAlias = false) {
-    if (!(0, import_yaml4.isScalar)(node) || typeof node.value !== "string") return;
+    if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.text);
     if (!location) return;
     const written = location.value.trim();
@@ -36909,9 +37980,9 @@ var ManifestWalker = class {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path7, depth, skipped) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml35.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml38.isAlias)(node)) return;
     const resolved = this.node(node);
-    if ((0, import_yaml4.isMap)(resolved)) {
+    if ((0, import_yaml5.isMap)(resolved)) {
       for (const pair of resolved.items) {
         const key = keyText(pair.key, this.resolveAlias);
         if (key === void 0 || skipped?.has(key)) continue;
@@ -36924,10 +37995,10 @@ var ManifestWalker = class {
           this.imageVolumes(pair.value, childPath);
           continue;
         }
-        if (key === SINGLE_CONTAINER_KEY && (0, import_yaml4.isMap)(pair.value)) this.imageOf(pair.value, childPath, noSubstitution);
+        if (key === SINGLE_CONTAINER_KEY && (0, import_yaml5.isMap)(pair.value)) this.imageOf(pair.value, childPath, noSubstitution);
         this.genericContainers(pair.value, childPath, depth + 1, skipped);
       }
-    } else if ((0, import_yaml4.isSeq)(resolved)) {
+    } else if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.genericContainers(item, `${path7}[${index}]`, depth + 1, skipped));
     }
   }
@@ -36956,13 +38027,13 @@ var ManifestWalker = class {
         this.taskSpec(spec, base);
         break;
       case "TaskRun":
-        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`);
+        this.taskSpec(this.get(spec, "taskSpec"), `${base}.taskSpec`, this.runParams(spec));
         break;
       case "Pipeline":
         this.pipelineSpec(spec, base);
         break;
       case "PipelineRun":
-        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`);
+        this.pipelineSpec(this.get(spec, "pipelineSpec"), `${base}.pipelineSpec`, this.runParams(spec));
         break;
       case "StepAction":
         this.imageOf(spec, base, tektonParams(this, spec));
@@ -36978,13 +38049,13 @@ var ManifestWalker = class {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path7, substitute2, depth) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml35.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml38.isAlias)(node)) return;
     const resolved = this.node(node);
-    if ((0, import_yaml4.isSeq)(resolved)) {
+    if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path7}[${index}]`, substitute2, depth + 1));
       return;
     }
-    if (!(0, import_yaml4.isMap)(resolved)) return;
+    if (!(0, import_yaml5.isMap)(resolved)) return;
     for (const pair of resolved.items) {
       const key = keyText(pair.key, this.resolveAlias);
       if (key === void 0) continue;
@@ -37001,16 +38072,32 @@ var ManifestWalker = class {
       if (this.string(this.get(param, "name")) === "bundle") this.imageAt(this.get(param, "value"), `${path7}.params[${index}].value`, substitute2, note);
     });
   }
-  pipelineSpec(spec, path7) {
+  /** The literal values a run gives its parameters (`spec.params[].value`; an array or object value is left out). */
+  runParams(spec) {
+    return this.namedValues(this.get(spec, "params"), ["value"]);
+  }
+  /**
+   * An embedded pipeline's tasks. `given` is what a PipelineRun sets: over the pipeline's defaults,
+   * it reaches an embedded task, as Tekton propagates a run's parameters into embedded specs, under
+   * the values the pipeline task passes itself (their `$(params.x)` read in the pipeline's scope).
+   */
+  pipelineSpec(spec, path7, given = /* @__PURE__ */ new Map()) {
+    const pipelineScope = new Map([...this.paramsOf(spec), ...given]);
     for (const list2 of ["tasks", "finally"]) {
       this.items(this.get(spec, list2)).forEach((task, index) => {
-        this.taskSpec(this.get(task, "taskSpec"), `${path7}.${list2}[${index}].taskSpec`);
+        const passed = /* @__PURE__ */ new Map();
+        for (const [name2, value] of this.namedValues(this.get(task, "params"), ["value"])) {
+          const expanded = expandTektonParams(value, pipelineScope);
+          if (expanded !== void 0) passed.set(name2, expanded);
+        }
+        this.taskSpec(this.get(task, "taskSpec"), `${path7}.${list2}[${index}].taskSpec`, given.size > 0 || passed.size > 0 ? new Map([...given, ...passed]) : given);
       });
     }
   }
-  taskSpec(spec, path7) {
-    if (!(0, import_yaml4.isMap)(this.node(spec))) return;
-    const substitute2 = tektonParams(this, spec);
+  /** A task's steps and sidecars; `given` the values its run or pipeline task sets, over the task's defaults. */
+  taskSpec(spec, path7, given = /* @__PURE__ */ new Map()) {
+    if (!(0, import_yaml5.isMap)(this.node(spec))) return;
+    const substitute2 = tektonParams(this, spec, given);
     for (const list2 of ["steps", "sidecars"]) this.containerList(this.get(spec, list2), `${path7}.${list2}`, false, substitute2);
     const stepTemplate = this.get(spec, "stepTemplate");
     if (stepTemplate !== void 0) this.imageOf(stepTemplate, `${path7}.stepTemplate`, substitute2);
@@ -37021,7 +38108,7 @@ var ManifestWalker = class {
    * by the rules of a values file, as written, since the chart's templates are not read here.
    */
   helmValues(values, path7, key, note, within) {
-    if (!(0, import_yaml4.isMap)(values)) return;
+    if (!(0, import_yaml5.isMap)(values)) return;
     const reading = { note, emptyTag: "tag is empty; the chart, which is not read here, chooses the default", resolveAlias: within?.resolveAlias ?? this.resolveAlias };
     const exhausted = imagesInValuesTree(values, within?.text.text ?? this.text, path7, key, (image) => {
       const text3 = typeof image.value === "string" ? image.value : image.raw;
@@ -37049,9 +38136,9 @@ var ManifestWalker = class {
   embeddedValues(node, path7) {
     if (node === void 0 || node === null) return void 0;
     const embedded = literalBlockText(node, this.text);
-    const line = () => new LineIndex(this.text).positionAt((0, import_yaml4.isScalar)(node) && node.range ? node.range[0] : 0).line;
+    const line = () => new LineIndex(this.text).positionAt((0, import_yaml5.isScalar)(node) && node.range ? node.range[0] : 0).line;
     if (!embedded) {
-      if ((0, import_yaml4.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path7} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
+      if ((0, import_yaml5.isScalar)(node) && typeof node.value === "string" && node.value.trim() !== "") this.unread.push(`${path7} (line ${line()}) is Helm values in a quoted or folded string, which is not read; write it as a literal block (|)`);
       return void 0;
     }
     const parsed = parseYamlDocuments(maskTemplate(embedded.text, "actions") ?? embedded.text);
@@ -37164,29 +38251,48 @@ var ManifestWalker = class {
     return this.namedValues(this.get(spec, "params"), ["default"]);
   }
 };
-function tektonParams(walker, spec) {
+function tektonParamName(expression) {
+  const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
+  return match?.[1] ?? match?.[2];
+}
+function expandTektonParams(text3, values) {
+  let missing = false;
+  const value = text3.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
+    const name2 = tektonParamName(expression);
+    const found = name2 === void 0 ? void 0 : values.get(name2);
+    if (found === void 0) missing = true;
+    return found ?? whole;
+  });
+  return missing ? void 0 : value;
+}
+function paramNames(names) {
+  return `Tekton parameter${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+}
+function tektonParams(walker, spec, given = /* @__PURE__ */ new Map()) {
   const defaults = walker.paramsOf(spec);
   return (text3) => {
     if (!text3.includes("$(")) return { value: text3 };
-    const used = [];
+    const fromDefaults = [];
+    const fromRun = [];
     let problem;
     const value = text3.replace(/\$\(([^()]*)\)/g, (whole, expression) => {
-      const match = /^(?:inputs\.)?params(?:\.([A-Za-z0-9_.-]+)|\[["']([^"'\]]+)["']\])$/.exec(expression.trim());
-      const name2 = match?.[1] ?? match?.[2];
+      const name2 = tektonParamName(expression);
       if (name2 === void 0) {
         problem ??= `Tekton expression ${whole} is only known when the task runs`;
         return whole;
       }
-      const found = defaults.get(name2);
+      const set = given.get(name2);
+      const found = set ?? defaults.get(name2);
       if (found === void 0) {
         problem ??= `Tekton parameter "${name2}" has no default; its value comes from the run`;
         return whole;
       }
-      used.push(name2);
+      (set !== void 0 ? fromRun : fromDefaults).push(name2);
       return found;
     });
     if (problem) return { value: { unresolved: problem } };
-    return { value, note: `default of Tekton parameter${used.length > 1 ? "s" : ""} ${used.join(", ")}` };
+    const notes = [...fromDefaults.length > 0 ? [`default of ${paramNames(fromDefaults)}`] : [], ...fromRun.length > 0 ? [`${paramNames(fromRun)} as its run or pipeline task sets it`] : []];
+    return { value, note: notes.length > 0 ? notes.join("; ") : void 0 };
   };
 }
 function argoParameters(inputs, workflow) {
@@ -37214,8 +38320,13 @@ function isOpenShiftKind(apiVersion, kind, expected, group) {
 function istioInjected(substitute2) {
   return (text3) => isIstioInjectedProxy("istio-proxy", text3) ? { value: { unresolved: ISTIO_INJECTED_NOTE } } : substitute2(text3);
 }
+function trailingLetters(text3) {
+  let start = text3.length;
+  while (start > 0 && /[A-Za-z]/.test(text3[start - 1])) start--;
+  return start < text3.length ? text3.slice(start) : void 0;
+}
 function roundTripFiller(written, context) {
-  const field = /([A-Za-z]+)$/.exec(context)?.[1];
+  const field = trailingLetters(context);
   return field !== void 0 && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : void 0;
 }
 var KO_SCHEME = "ko://";
@@ -37225,8 +38336,8 @@ function placeholderCheck(value, templateNote) {
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
   if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, "@")} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
-  const placeholder = /\$\{[^}]*\}|\{\{.*?\}\}|\$\([^)]*\)/.exec(value);
-  if (placeholder) return { unresolved: `${placeholder[0]} is filled in by a tool outside this file` };
+  const placeholder = firstSpan([enclosed(value, "${", "}"), enclosed(value, "{{", "}}", { sameLine: true }), enclosed(value, "$(", ")")]);
+  if (placeholder) return { unresolved: `${value.slice(placeholder.start, placeholder.end)} is filled in by a tool outside this file` };
   return value;
 }
 
@@ -37453,7 +38564,7 @@ var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscov
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
-  const lower = withoutJinjaSuffix(file).toLowerCase();
+  const lower = withoutTemplateSuffix(file).toLowerCase();
   return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
 function isCandidatePath(discoverers, file) {
@@ -37518,16 +38629,11 @@ async function discoverRepository(root, options = {}) {
     if (matching.length === 0) continue;
     filesScanned++;
     const keptNow = readBefore === void 0 && fileCache.keep(file, text3);
+    const readings = [];
     for (const discoverer of matching) {
       try {
         const extraction = await discoverer.extract({ path: file, text: text3 }, context);
-        for (const occurrence of extraction.occurrences) {
-          occurrences.push(occurrence);
-          if (occurrence.file !== file && !sources.has(occurrence.file)) {
-            const other = await readRepositoryFile(occurrence.file);
-            if (other !== void 0) sources.set(occurrence.file, other);
-          }
-        }
+        readings.push(extraction.occurrences);
         for (const message of extraction.errors ?? []) unscanned.push(unscannedPart(file, `${discoverer.kind}: ${message}`));
         for (const message of extraction.readLineByLine ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "warning" });
         for (const message of extraction.notes ?? []) unscanned.push({ ...unscannedPart(file, `${discoverer.kind}: ${message}`), severity: "note" });
@@ -37538,11 +38644,38 @@ async function discoverRepository(root, options = {}) {
         sources.set(file, text3);
       }
     }
+    for (const occurrence of oncePerPlace2(readings)) {
+      occurrences.push(occurrence);
+      if (occurrence.file !== file && !sources.has(occurrence.file)) {
+        const other = await readRepositoryFile(occurrence.file);
+        if (other !== void 0) sources.set(occurrence.file, other);
+      }
+    }
     if (keptNow) fileCache.delete(file);
   }
   occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { occurrences, errors, unscanned, sources, containers, filesScanned };
+}
+function oncePerPlace2(readings) {
+  if (readings.length === 1) return readings[0];
+  const kept = [];
+  const byPlace = /* @__PURE__ */ new Map();
+  for (const reading of readings) {
+    const added = /* @__PURE__ */ new Map();
+    for (const occurrence of reading) {
+      const key = `${occurrence.file}\0${occurrence.line}:${occurrence.column}\0${occurrence.raw}\0${occurrence.reference ?? ""}`;
+      const earlier = byPlace.get(key);
+      if (earlier === void 0) {
+        added.set(key, kept.length);
+        kept.push(occurrence);
+      } else if ((occurrence.context ?? "").length > (kept[earlier].context ?? "").length) {
+        kept[earlier] = occurrence;
+      }
+    }
+    for (const [key, index] of added) if (!byPlace.has(key)) byPlace.set(key, index);
+  }
+  return kept;
 }
 function matchingDiscoverers(discoverers, file, text3) {
   const matching = discoverers.filter((discoverer) => safeMatches(discoverer, file, text3));
@@ -39152,12 +40285,36 @@ var RegistryClient = class {
     return descriptorsOf(index.json).filter((d) => !artifactType || d.artifactType === artifactType);
   }
 };
+function relNextAt(link2, index) {
+  const blanks = (at2) => {
+    while (at2 < link2.length && /\s/.test(link2[at2])) at2++;
+    return at2;
+  };
+  let at = blanks(index);
+  if (link2[at] !== ";") return false;
+  at = blanks(at + 1);
+  if (!link2.startsWith("rel=", at)) return false;
+  at += 4;
+  if (link2[at] === '"') at++;
+  return link2.startsWith("next", at);
+}
+function nextTarget(link2) {
+  const targets = enclosed(link2, "<", ">");
+  let checked = -1;
+  let next = false;
+  for (let span = targets(0); span; span = targets(span.start + 1)) {
+    if (span.innerEnd === span.innerStart) continue;
+    if (span.end !== checked) [checked, next] = [span.end, relNextAt(link2, span.end)];
+    if (next) return link2.slice(span.innerStart, span.innerEnd);
+  }
+  return void 0;
+}
 function nextPage(link2) {
   if (!link2) return void 0;
-  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(link2);
-  if (!match?.[1]) return void 0;
+  const target = nextTarget(link2);
+  if (target === void 0) return void 0;
   try {
-    const url = new URL(match[1], "http://same-origin.invalid");
+    const url = new URL(target, "http://same-origin.invalid");
     if (url.host !== "same-origin.invalid" || !url.pathname.startsWith("/v2/")) return void 0;
     return `${url.pathname}${url.search}`;
   } catch {
