@@ -3,6 +3,20 @@ import { isJenkinsfilePath, jenkinsfileDiscoverer } from '../../src/discover/jen
 import { extractFixture, summary } from './discover-helpers.js';
 
 describe('jenkinsfile discoverer', () => {
+  it("finds the images its sh steps pull with docker run and docker pull, with the file's variables", async () => {
+    const { occurrences } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'scripts/Jenkinsfile');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['9:29', 'postgres:16.4', 'docker.io/library/postgres:16.4', 'sh'],
+      ['10:29', '${LINT_IMAGE}', 'docker.io/hadolint/hadolint:v2.12.0', 'sh'],
+      ['12:23', 'redis:7.4', 'docker.io/library/redis:7.4', 'sh'],
+      ['14:32', 'node:22', 'docker.io/library/node:22', 'sh'],
+      ['16:37', '$LINT_IMAGE', 'docker.io/hadolint/hadolint:v2.12.0', 'sh'],
+      ['17:32', '\\$OTHER', 'OTHER is not set in this file: an environment variable or a value known only when the build runs', 'sh'],
+      ['18:29', '${params.IMAGE}', 'params.IMAGE is a build parameter, known only when the build runs', 'sh'],
+      ['19:29', '\\$(cat image.txt)', 'the shell expands $(cat image.txt) when the build runs', 'sh'],
+    ]);
+  });
+
   it('reads Jenkinsfiles by name, not documents named after them', () => {
     for (const path of ['Jenkinsfile', 'ci/Jenkinsfile.release', 'Jenkinsfile_nightly', '.ci/pipelines/release.Jenkinsfile', 'ci/jenkins/generated/cpu_jenkinsfile.groovy', 'jenkins/deploy.groovy', '.jenkins/build.groovy']) {
       expect(isJenkinsfilePath(path), path).toBe(true);
@@ -86,9 +100,12 @@ describe('jenkinsfile discoverer', () => {
     expect(notes).toEqual(['line 25: agent.kubernetes.yaml is POD, which cannot be read here: the images of its pod are not checked']);
   });
 
-  it('finds nothing in comments, strings, regular expressions or shell commands, and no image in a docker.build', async () => {
+  it('finds nothing in comments, strings or regular expressions, and no image in a docker.build; an sh step is read as a script', async () => {
     const lexer = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'lexer.Jenkinsfile');
-    expect(summary(lexer.occurrences)).toEqual([{ context: 'docker.image', raw: 'alpine:3.20', reference: 'docker.io/library/alpine:3.20' }]);
+    expect(summary(lexer.occurrences)).toEqual([
+      { context: 'docker.image', raw: 'alpine:3.20', reference: 'docker.io/library/alpine:3.20' },
+      { context: 'sh', raw: '${IMAGE}', reference: null, note: 'pulled by `docker run` in the script', problem: 'IMAGE is not set in this file: an environment variable or a value known only when the build runs' },
+    ]);
     const built = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'scripted/Jenkinsfile_Build_Image');
     expect(built.occurrences).toEqual([]);
   });

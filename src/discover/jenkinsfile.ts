@@ -19,6 +19,7 @@ import { lexGroovy, type GroovyToken } from './groovy-lex.js';
 import { GroovyValues, type GroovyValue, type TokenRange } from './jenkinsfile-values.js';
 import { findSites, firstArgument, matchBrackets, framesOf, type ImageSite } from './jenkinsfile-sites.js';
 import { embeddedPodImages } from './jenkinsfile-pod.js';
+import { shStepImages } from './jenkinsfile-scripts.js';
 
 /** Names of files that are not pipelines although they are named after one (`Jenkinsfile.md`). */
 const NOT_GROOVY = ['.md', '.txt', '.rst', '.adoc', '.html', '.json', '.yml', '.yaml', '.xml', '.png', '.svg', '.bak', '.orig', '.j2'];
@@ -90,6 +91,7 @@ export const jenkinsfileDiscoverer: Discoverer = {
     const values = new GroovyValues(tokens, file.text);
     const { sites, built, pods } = findSites(tokens, brackets, frames, values);
     const occurrences: Occurrence[] = sites.map((site) => siteOccurrence(file, lines, tokens, values, site, built));
+    occurrences.push(...shStepImages(file, lines, tokens, values));
     const notes: string[] = [];
     for (const pod of pods) {
       const embedded = embeddedPodImages(file, lines, tokens, pod, (text) => values.interpolate(text, 0), values.sourceOf(pod.range));

@@ -57,7 +57,7 @@ function isReference(text: string): boolean {
 }
 
 /** The values of an image word holding an expansion: the script's own variables first, then the system's. */
-function wordValues(word: ShellWord, variables: ScriptVariables, site: ScriptSite): ImageValue[] {
+function wordValues(word: ShellWord, variables: ScriptVariables, site: Pick<ScriptSite, 'resolve'>): ImageValue[] {
   const substituted = variables.substitute(word.text);
   if (typeof substituted !== 'string') return [{ value: substituted }];
   if (substituted === word.text) return site.resolve(word);
@@ -66,10 +66,15 @@ function wordValues(word: ShellWord, variables: ScriptVariables, site: ScriptSit
   return site.resolve({ ...word, text: substituted }).map((value) => ({ ...value, note: value.note ? `${note}; ${value.note}` : note }));
 }
 
-/** The occurrences of the images a script pulls. */
+/** The occurrences of the images a script written in a YAML scalar pulls. */
 export function scriptImages(site: ScriptSite): Occurrence[] {
   const range = scriptRange(site.node, site.text);
-  if (range === undefined) return [];
+  return range === undefined ? [] : scriptRangeImages({ ...site, range });
+}
+
+/** The occurrences of the images the script written at `range` of the file pulls (its text as the shell reads it). */
+export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: readonly [number, number] }): Occurrence[] {
+  const { range } = site;
   const occurrences: Occurrence[] = [];
   const variables = new ScriptVariables();
   for (const words of shellCommands(site.text, range[0], range[1], site.shell)) {

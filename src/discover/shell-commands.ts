@@ -121,6 +121,10 @@ class ScriptLexer {
       this.index = Math.min(close + 1, this.end);
     } else if (ch === '$') {
       this.readExpansion(word);
+    } else if (ch === '\\' && text[this.index + 1] === '$' && this.options.escapedDollar) {
+      // Groovy's `\$`: the string hands the shell a `$`, which the shell expands.
+      this.index++;
+      this.readExpansion(word);
     } else if (ch === '\\') {
       word.text += text[this.index + 1] ?? '';
       this.index = Math.min(this.index + 2, this.end);
@@ -262,6 +266,8 @@ function isNameChar(ch: string | undefined): boolean {
 export interface ShellOptions {
   /** CircleCI's `<< parameters.x >>`, substituted before the shell runs, is part of a word, not a here-document. */
   configParameters?: boolean;
+  /** A script in a Groovy string (a Jenkinsfile's `sh`): `\$` is the escape for a `$` the shell expands. */
+  escapedDollar?: boolean;
 }
 
 /** The simple commands written in `[start, end)` of `text`, each as its words. */
