@@ -54587,6 +54587,9 @@ var ScriptLexer = class {
       this.index = Math.min(close + 1, this.end);
     } else if (ch === "$") {
       this.readExpansion(word);
+    } else if (ch === "\\" && text4[this.index + 1] === "$" && this.options.escapedDollar) {
+      this.index++;
+      this.readExpansion(word);
     } else if (ch === "\\") {
       word.text += text4[this.index + 1] ?? "";
       this.index = Math.min(this.index + 2, this.end);
@@ -55013,7 +55016,10 @@ function wordValues(word, variables, site2) {
 }
 function scriptImages(site2) {
   const range = scriptRange(site2.node, site2.text);
-  if (range === void 0) return [];
+  return range === void 0 ? [] : scriptRangeImages({ ...site2, range });
+}
+function scriptRangeImages(site2) {
+  const { range } = site2;
   const occurrences = [];
   const variables = new ScriptVariables();
   for (const words of shellCommands(site2.text, range[0], range[1], site2.shell)) {
@@ -56981,6 +56987,34 @@ function embeddedPodImages(file, lines, tokens, pod, interpolate, source) {
   return { occurrences, notes };
 }
 
+// src/discover/jenkinsfile-scripts.ts
+function scriptToken(tokens, index) {
+  let next = index + 1;
+  if (tokens[next]?.text === "(") next++;
+  if (tokens[next]?.type === "ident" && tokens[next].text === "script" && tokens[next + 1]?.text === ":") next += 2;
+  const token = tokens[next];
+  return token?.type === "string" && token.quote !== "/" && token.quote !== "$/" ? token : void 0;
+}
+function wordValues2(word, values) {
+  if (word.text.includes("$(") || word.text.includes("`")) return [{ value: { unresolved: `the shell expands ${word.text} when the build runs` } }];
+  const value = values.interpolate(word.text, 0);
+  if (typeof value === "string" && value.includes("$")) return [{ value: { unresolved: `${word.text} is only known when the build runs` } }];
+  return [{ value }];
+}
+function shStepImages(file, lines, tokens, values) {
+  const occurrences = [];
+  tokens.forEach((token, index) => {
+    if (token.type !== "ident" || token.text !== "sh" || tokens[index - 1]?.text === ".") return;
+    const script = scriptToken(tokens, index);
+    if (script?.contentStart === void 0) return;
+    const end = script.end - (script.quote?.length ?? 1);
+    occurrences.push(
+      ...scriptRangeImages({ file: file.path, kind: "jenkinsfile", text: file.text, lines, range: [script.contentStart, end], context: "sh", resolve: (word) => wordValues2(word, values), shell: { escapedDollar: true } })
+    );
+  });
+  return occurrences;
+}
+
 // src/discover/jenkinsfile.ts
 var NOT_GROOVY = [".md", ".txt", ".rst", ".adoc", ".html", ".json", ".yml", ".yaml", ".xml", ".png", ".svg", ".bak", ".orig", ".j2"];
 var DOCKER_HUB_HOSTS2 = /* @__PURE__ */ new Set(["index.docker.io", "registry.hub.docker.com", "registry-1.docker.io", "docker.io", "hub.docker.com"]);
@@ -57036,6 +57070,7 @@ var jenkinsfileDiscoverer = {
     const values = new GroovyValues(tokens, file.text);
     const { sites, built, pods } = findSites(tokens, brackets, frames, values);
     const occurrences = sites.map((site2) => siteOccurrence(file, lines, tokens, values, site2, built));
+    occurrences.push(...shStepImages(file, lines, tokens, values));
     const notes = [];
     for (const pod of pods) {
       const embedded = embeddedPodImages(file, lines, tokens, pod, (text4) => values.interpolate(text4, 0), values.sourceOf(pod.range));
