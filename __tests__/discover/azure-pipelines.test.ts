@@ -3,6 +3,15 @@ import { azurePipelinesDiscoverer } from '../../src/discover/azure-pipelines.js'
 import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('azure-pipelines discoverer', () => {
+  it("reads a script step where it runs in bash: a Linux or macOS image, or a container job; not a Windows image or a named pool", async () => {
+    const { occurrences } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'scripts-pool/azure-pipelines.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['6:33', 'docker.io/library/postgres:16.4', 'jobs[0].steps[0].script'],
+      ['12:27', 'docker.io/library/alpine:3.20', 'jobs[1].steps[1].bash'],
+      ['21:33', 'docker.io/library/redis:7.4', 'jobs[3].steps[0].script'],
+    ]);
+  });
+
   it("finds the image a bash step pulls with docker run, its $(macro) substituted; a script step (cmd on Windows agents) is not read", async () => {
     const { occurrences } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'scripts/azure-pipelines.yml');
     expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([['4:27', '$(img)', 'mcr.microsoft.com/dotnet/sdk:8.0', 'steps[0].bash']]);

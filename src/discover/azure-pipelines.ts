@@ -154,9 +154,10 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
   });
 
   // Stages and jobs may define variables of their own, for what is written under them.
-  const walk = (node: unknown, path: string, depth: number, variables: Variables) => {
+  const walk = (node: unknown, path: string, depth: number, variables: Variables, posix: boolean) => {
     if (depth > MAX_DEPTH) return;
     if (isMap(node)) {
+      const runsPosix = posixShellOf(document, node) ?? posix;
       const own = depth === 0 ? new Map<string, string>() : readVariables(document, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       // The values a template is given are its parameters, whatever they are named: `container:`
@@ -167,8 +168,9 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key) || (invokesTemplate && key === 'parameters')) continue;
         const childPath = path ? `${path}.${key}` : key;
-        // A `bash` step's script, with the variables in scope (`$(name)` macros are substituted before it runs).
-        if (key === 'bash' && isScalar(pair.value)) {
+        // A `bash` step's script, or a `script` step's where it runs in bash (a Linux or macOS agent, a
+        // container job), with the variables in scope (`$(name)` macros are substituted before it runs).
+        if ((key === 'bash' || (key === 'script' && runsPosix)) && isScalar(pair.value)) {
           const [inScope, all] = withIncluding(scope, [], including);
           const resolve = resolverFor(inScope, all, aliases);
           occurrences.push(...scriptImages({ file: file.path, kind: 'azure-pipelines', text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve(word.text) }));
@@ -183,14 +185,27 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
           }
           continue;
         }
-        walk(pair.value, childPath, depth + 1, scope);
+        walk(pair.value, childPath, depth + 1, scope, runsPosix);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1, variables));
+      node.items.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1, variables, posix));
     }
   };
-  walk(document.contents, '', 0, topLevel);
+  walk(document.contents, '', 0, topLevel, false);
   return occurrences;
+}
+
+/**
+ * Whether the steps under a stage, job or pipeline run `script:` in bash: true for a hosted Linux or
+ * macOS image (`pool: { vmImage: ubuntu-latest }`) or a container job, false for a Windows image or a
+ * named pool (self-hosted agents of any OS, cmd on Windows); undefined when it sets neither.
+ */
+function posixShellOf(document: Document.Parsed, owner: unknown): boolean | undefined {
+  if (mergedGet(document, owner, 'container') !== undefined && mergedGet(document, owner, 'steps') !== undefined) return true;
+  const pool = mergedGet(document, owner, 'pool');
+  if (pool === undefined) return undefined;
+  const image = scalarString(mergedGet(document, pool, 'vmImage'))?.toLowerCase();
+  return image !== undefined && (image.startsWith('ubuntu') || image.startsWith('macos'));
 }
 
 /** Bounds on reading the include graph: files read, and `template:` keys followed per file. */
