@@ -55984,9 +55984,10 @@ function pipelineOccurrences3(document2, file, lines, including) {
       ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(scope, all, /* @__PURE__ */ new Set()) })
     );
   });
-  const walk = (node, path14, depth, variables) => {
+  const walk = (node, path14, depth, variables, posix10) => {
     if (depth > MAX_DEPTH6) return;
     if ((0, import_yaml22.isMap)(node)) {
+      const runsPosix = posixShellOf(document2, node) ?? posix10;
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       const invokesTemplate = node.has("template");
@@ -55995,7 +55996,7 @@ function pipelineOccurrences3(document2, file, lines, including) {
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "bash" && (0, import_yaml22.isScalar)(pair.value)) {
+        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml22.isScalar)(pair.value)) {
           const [inScope2, all] = withIncluding(scope, [], including);
           const resolve3 = resolverFor4(inScope2, all, aliases);
           occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve3(word.text) }));
@@ -56010,14 +56011,21 @@ function pipelineOccurrences3(document2, file, lines, including) {
           }
           continue;
         }
-        walk(pair.value, childPath, depth + 1, scope);
+        walk(pair.value, childPath, depth + 1, scope, runsPosix);
       }
     } else if ((0, import_yaml22.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1, variables));
+      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1, variables, posix10));
     }
   };
-  walk(document2.contents, "", 0, topLevel);
+  walk(document2.contents, "", 0, topLevel, false);
   return occurrences;
+}
+function posixShellOf(document2, owner) {
+  if (mergedGet(document2, owner, "container") !== void 0 && mergedGet(document2, owner, "steps") !== void 0) return true;
+  const pool = mergedGet(document2, owner, "pool");
+  if (pool === void 0) return void 0;
+  const image = scalarString(mergedGet(document2, pool, "vmImage"))?.toLowerCase();
+  return image !== void 0 && (image.startsWith("ubuntu") || image.startsWith("macos"));
 }
 var MAX_GRAPH_FILES = 200;
 var MAX_TEMPLATES_PER_FILE = 200;
