@@ -654,7 +654,9 @@ describe('YAML fast path, generated', () => {
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
-      { numRuns: 3000 },
+      // A fixed seed: the coverage bounds below count rare shapes (about 15 accepted escapes in 3,000
+      // random runs, once as few as 5), so a random seed made them fail now and then.
+      { numRuns: 3000, seed: 20261204 },
     );
     expect(accepted).toBeGreaterThan(30);
     expect(acceptedScalars).toBeGreaterThan(10);
