@@ -533,6 +533,9 @@ function stream(documents: Block[], plan: Decoration[], options: { sameIndentSeq
   return prelude + texts.join('\n---\n') + '\n';
 }
 
+// The properties below run with a fixed seed: their coverage bounds count rare shapes (about 15
+// accepted escapes in 3,000 random punctuation runs, once as few as 5), which a random seed made
+// fail now and then.
 describe('YAML fast path, generated', () => {
   it('reads generated block documents exactly as the yaml package does', () => {
     let withScalars = 0;
@@ -551,7 +554,7 @@ describe('YAML fast path, generated', () => {
         expect(fast, text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20261204 },
     );
     expect(withScalars).toBeGreaterThan(150);
     expect(withFlowBelow).toBeGreaterThan(150);
@@ -570,7 +573,7 @@ describe('YAML fast path, generated', () => {
         expect(parseSimpleDocuments(text), text).toBeDefined();
         expect(disagreement(text), text).toBeUndefined();
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: 20261204 },
     );
     expect(commented).toBeGreaterThan(250);
     expect(withScalars).toBeGreaterThan(200);
@@ -593,7 +596,7 @@ describe('YAML fast path, generated', () => {
         if (hasEscape(text)) escapes[read ? 'accepted' : 'refused']++;
         expect(disagreement(text), text).toBeUndefined();
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: 20261204 },
     );
     // Both sides of the line are exercised: commented documents it reads, and documents it leaves to the package.
     // The draws are random, so the bounds sit well below what they give (over 7 runs of 500: accepted
@@ -629,7 +632,7 @@ describe('YAML fast path, generated', () => {
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 20261204 },
     );
     expect(accepted).toBeGreaterThan(100);
     expect(acceptedScalars).toBeGreaterThan(120);
@@ -654,8 +657,6 @@ describe('YAML fast path, generated', () => {
         }
         expect(disagreement(text), JSON.stringify(text)).toBeUndefined();
       }),
-      // A fixed seed: the coverage bounds below count rare shapes (about 15 accepted escapes in 3,000
-      // random runs, once as few as 5), so a random seed made them fail now and then.
       { numRuns: 3000, seed: 20261204 },
     );
     expect(accepted).toBeGreaterThan(30);
