@@ -7,23 +7,16 @@
  * fails when it runs, and reading it as an image would only guess.
  */
 import { isScalar, isSeq, type Document } from 'yaml';
-import type { Kind, Occurrence } from '../model.js';
+import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
 import { dockerCommandImage } from './docker-cli.js';
-import { listItems, MAX_IMAGE_TEXT, type ImageValue } from './image-site.js';
+import { listItems, MAX_IMAGE_TEXT, type ImageValue, type SiteInput } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
-import type { LineIndex } from './position.js';
 import { shellCommands, type ShellOptions, type ShellWord } from './shell-commands.js';
 import { ScriptVariables } from './script-variables.js';
 
-export interface ScriptSite {
-  file: string;
-  kind: Kind;
-  text: string;
-  lines: LineIndex;
-  /** The YAML scalar holding the script. */
-  node: unknown;
-  context: string;
+/** Where a script is written (`node`: the YAML scalar holding it), as for an image written in a scalar. */
+export interface ScriptSite extends Pick<SiteInput, 'file' | 'kind' | 'text' | 'lines' | 'node' | 'context'> {
   /** The values of an image word that holds an expansion. */
   resolve: (word: ShellWord) => ImageValue[];
   shell?: ShellOptions;
