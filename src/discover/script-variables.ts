@@ -6,7 +6,7 @@
  * variable from the environment) makes the variable unknown rather than wrong. `${{ }}` expressions
  * (GitHub's, substituted before the shell runs) are left to the workflow's own reader.
  */
-import { assignedName, type ShellWord } from './shell-commands.js';
+import { assignedName, isNameChar, isNameStart, type ShellWord } from './shell-commands.js';
 
 /** Words that may lead a command of assignments without changing what they set. */
 const DECLARATION_WORDS = new Set(['export', 'readonly', 'declare', 'local', 'typeset']);
@@ -14,8 +14,6 @@ const DECLARATION_WORDS = new Set(['export', 'readonly', 'declare', 'local', 'ty
 /** What a lookup says of a name: its value, known to have none known here (null), or not set here (undefined). */
 type Lookup = (name: string) => string | null | undefined;
 
-const isNameStart = (ch: string | undefined): boolean => ch !== undefined && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '_');
-const isNameChar = (ch: string | undefined): boolean => isNameStart(ch) || (ch !== undefined && ch >= '0' && ch <= '9');
 
 /**
  * `$NAME` and `${NAME}` replaced by what `lookup` gives; a name it does not know stays as written,

@@ -254,13 +254,19 @@ export function assignedName(text: string): string | undefined {
   if (equals <= 0) return undefined;
   for (let index = 0; index < equals; index++) {
     const ch = text[index];
-    if (!isNameChar(ch) || (index === 0 && ch >= '0' && ch <= '9')) return undefined;
+    if (!(index === 0 ? isNameStart(ch) : isNameChar(ch))) return undefined;
   }
   return text.slice(0, equals);
 }
 
-function isNameChar(ch: string | undefined): boolean {
-  return ch !== undefined && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '_');
+/** A character that may start a shell variable's name: a letter or `_`. */
+export function isNameStart(ch: string | undefined): boolean {
+  return ch !== undefined && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch === '_');
+}
+
+/** A character of a shell variable's name: a letter, a digit or `_`. */
+export function isNameChar(ch: string | undefined): boolean {
+  return isNameStart(ch) || (ch !== undefined && ch >= '0' && ch <= '9');
 }
 
 export interface ShellOptions {
