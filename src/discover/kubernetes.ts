@@ -248,9 +248,8 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
   // filled in by sed, lines that are only a placeholder) is read as the YAML around its
   // placeholders; images holding one are unresolved.
   if (parsed.errors.length > 0 && template === undefined) {
-    const actionsMasked = maskTemplate(text, 'actions');
-    const atMasked = maskAtPlaceholders(actionsMasked ?? text) ?? actionsMasked;
-    const masked = maskPlaceholderLines(atMasked ?? text) ?? atMasked;
+    const toolMasked = maskedForTool(text);
+    const masked = maskPlaceholderLines(toolMasked ?? text) ?? toolMasked;
     const retried = masked === undefined ? undefined : parseYamlDocuments(masked, options.prefilter === false ? undefined : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
@@ -294,9 +293,13 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
  * `@NAME@` placeholders masked. The text itself when it holds no template syntax.
  */
 function maskedTemplate(text: string, template: TemplateFile): string {
-  if (template.dialect === 'jinja') return maskTemplate(text, 'jinja') ?? text;
-  const actions = maskTemplate(text, 'actions') ?? text;
-  return maskAtPlaceholders(actions) ?? actions;
+  return (template.dialect === 'jinja' ? maskTemplate(text, 'jinja') : maskedForTool(text)) ?? text;
+}
+
+/** The text with its `{{ }}` actions and sed `@NAME@` values masked; undefined when it holds neither. */
+function maskedForTool(text: string): string | undefined {
+  const actions = maskTemplate(text, 'actions');
+  return maskAtPlaceholders(actions ?? text) ?? actions;
 }
 
 /** Substitutes a CRD's own placeholders in an image text; identity when there are none. */
