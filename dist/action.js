@@ -54705,12 +54705,15 @@ function assignedName(text4) {
   if (equals <= 0) return void 0;
   for (let index = 0; index < equals; index++) {
     const ch = text4[index];
-    if (!isNameChar2(ch) || index === 0 && ch >= "0" && ch <= "9") return void 0;
+    if (!(index === 0 ? isNameStart(ch) : isNameChar2(ch))) return void 0;
   }
   return text4.slice(0, equals);
 }
+function isNameStart(ch) {
+  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
+}
 function isNameChar2(ch) {
-  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_");
+  return isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
 }
 function shellCommands(text4, start = 0, end = text4.length, options = {}) {
   return new ScriptLexer(text4, start, end, options).run();
@@ -54913,8 +54916,6 @@ function dockerCommandImage(words) {
 
 // src/discover/script-variables.ts
 var DECLARATION_WORDS = /* @__PURE__ */ new Set(["export", "readonly", "declare", "local", "typeset"]);
-var isNameStart = (ch) => ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
-var isNameChar3 = (ch) => isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
 function substituteShellNames(text4, lookup) {
   let output = "";
   let index = 0;
@@ -54932,7 +54933,7 @@ function substituteShellNames(text4, lookup) {
     }
     let nameEnd = dollar + (braced ? 2 : 1);
     const nameStart = nameEnd;
-    if (isNameStart(text4[nameEnd])) while (isNameChar3(text4[nameEnd])) nameEnd++;
+    if (isNameStart(text4[nameEnd])) while (isNameChar2(text4[nameEnd])) nameEnd++;
     const closed = !braced || text4[nameEnd] === "}";
     const written = text4.slice(dollar, braced && closed ? nameEnd + 1 : nameEnd);
     const name2 = text4.slice(nameStart, nameEnd);
@@ -56243,7 +56244,7 @@ var MAX_NESTING2 = 8;
 function isNameStart2(char) {
   return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
 }
-function isNameChar4(char) {
+function isNameChar3(char) {
   return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
 }
 function scalarText2(document2, node) {
@@ -56292,14 +56293,14 @@ function buildkiteInterpolation(document2, envNode) {
 function readReference(text4, start) {
   if (text4[start + 1] !== "{") {
     let end = start + 1;
-    while (isNameChar4(text4[end])) end++;
+    while (isNameChar3(text4[end])) end++;
     return { name: text4.slice(start + 1, end), end };
   }
   const close = text4.indexOf("}", start + 2);
   if (close < 0) return void 0;
   const body = text4.slice(start + 2, close);
   let nameEnd = 0;
-  while (isNameChar4(body[nameEnd])) nameEnd++;
+  while (isNameChar3(body[nameEnd])) nameEnd++;
   const name2 = body.slice(0, nameEnd);
   if (!isNameStart2(name2[0])) return void 0;
   const rest = body.slice(nameEnd);
@@ -57142,7 +57143,7 @@ function expandSubstitutions(text4, substitutions) {
   }
 }
 var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar5 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var isNameChar4 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
 var Expander = class {
   constructor(substitutions) {
     this.substitutions = substitutions;
@@ -57173,7 +57174,7 @@ var Expander = class {
         index = close + 1;
       } else if (isNameStart3(next)) {
         let end = dollar + 2;
-        while (isNameChar5(text4[end])) end++;
+        while (isNameChar4(text4[end])) end++;
         output += this.required(text4.slice(dollar + 1, end), depth);
         index = end;
       } else {
@@ -57220,7 +57221,7 @@ var Expander = class {
   braced(inner, depth) {
     if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
     let end = 0;
-    while (isNameChar5(inner[end])) end++;
+    while (isNameChar4(inner[end])) end++;
     const name2 = inner.slice(0, end);
     if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
     const operation = inner.slice(end);
@@ -61116,9 +61117,8 @@ function collectManifestImages(text4, options = {}) {
   const masked = template === void 0 ? void 0 : maskedTemplate(text4, template);
   let parsed = parseYamlDocuments(masked ?? text4, options.prefilter === false ? void 0 : cannotHoldImage);
   if (parsed.errors.length > 0 && template === void 0) {
-    const actionsMasked = maskTemplate(text4, "actions");
-    const atMasked = maskAtPlaceholders(actionsMasked ?? text4) ?? actionsMasked;
-    const masked2 = maskPlaceholderLines(atMasked ?? text4) ?? atMasked;
+    const toolMasked = maskedForTool(text4);
+    const masked2 = maskPlaceholderLines(toolMasked ?? text4) ?? toolMasked;
     const retried = masked2 === void 0 ? void 0 : parseYamlDocuments(masked2, options.prefilter === false ? void 0 : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
@@ -61153,9 +61153,11 @@ function collectManifestImages(text4, options = {}) {
   return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked, template };
 }
 function maskedTemplate(text4, template) {
-  if (template.dialect === "jinja") return maskTemplate(text4, "jinja") ?? text4;
-  const actions = maskTemplate(text4, "actions") ?? text4;
-  return maskAtPlaceholders(actions) ?? actions;
+  return (template.dialect === "jinja" ? maskTemplate(text4, "jinja") : maskedForTool(text4)) ?? text4;
+}
+function maskedForTool(text4) {
+  const actions = maskTemplate(text4, "actions");
+  return maskAtPlaceholders(actions ?? text4) ?? actions;
 }
 var noSubstitution = (text4) => ({ value: text4 });
 var ManifestWalker = class _ManifestWalker {

@@ -31310,12 +31310,15 @@ function assignedName(text3) {
   if (equals <= 0) return void 0;
   for (let index = 0; index < equals; index++) {
     const ch = text3[index];
-    if (!isNameChar2(ch) || index === 0 && ch >= "0" && ch <= "9") return void 0;
+    if (!(index === 0 ? isNameStart(ch) : isNameChar2(ch))) return void 0;
   }
   return text3.slice(0, equals);
 }
+function isNameStart(ch) {
+  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
+}
 function isNameChar2(ch) {
-  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch >= "0" && ch <= "9" || ch === "_");
+  return isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
 }
 function shellCommands(text3, start = 0, end = text3.length, options = {}) {
   return new ScriptLexer(text3, start, end, options).run();
@@ -31518,8 +31521,6 @@ function dockerCommandImage(words) {
 
 // src/discover/script-variables.ts
 var DECLARATION_WORDS = /* @__PURE__ */ new Set(["export", "readonly", "declare", "local", "typeset"]);
-var isNameStart = (ch) => ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
-var isNameChar3 = (ch) => isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
 function substituteShellNames(text3, lookup) {
   let output = "";
   let index = 0;
@@ -31537,7 +31538,7 @@ function substituteShellNames(text3, lookup) {
     }
     let nameEnd = dollar + (braced ? 2 : 1);
     const nameStart = nameEnd;
-    if (isNameStart(text3[nameEnd])) while (isNameChar3(text3[nameEnd])) nameEnd++;
+    if (isNameStart(text3[nameEnd])) while (isNameChar2(text3[nameEnd])) nameEnd++;
     const closed = !braced || text3[nameEnd] === "}";
     const written = text3.slice(dollar, braced && closed ? nameEnd + 1 : nameEnd);
     const name2 = text3.slice(nameStart, nameEnd);
@@ -32848,7 +32849,7 @@ var MAX_NESTING2 = 8;
 function isNameStart2(char) {
   return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
 }
-function isNameChar4(char) {
+function isNameChar3(char) {
   return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
 }
 function scalarText2(document2, node) {
@@ -32897,14 +32898,14 @@ function buildkiteInterpolation(document2, envNode) {
 function readReference(text3, start) {
   if (text3[start + 1] !== "{") {
     let end = start + 1;
-    while (isNameChar4(text3[end])) end++;
+    while (isNameChar3(text3[end])) end++;
     return { name: text3.slice(start + 1, end), end };
   }
   const close = text3.indexOf("}", start + 2);
   if (close < 0) return void 0;
   const body = text3.slice(start + 2, close);
   let nameEnd = 0;
-  while (isNameChar4(body[nameEnd])) nameEnd++;
+  while (isNameChar3(body[nameEnd])) nameEnd++;
   const name2 = body.slice(0, nameEnd);
   if (!isNameStart2(name2[0])) return void 0;
   const rest = body.slice(nameEnd);
@@ -33747,7 +33748,7 @@ function expandSubstitutions(text3, substitutions) {
   }
 }
 var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar5 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var isNameChar4 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
 var Expander = class {
   constructor(substitutions) {
     this.substitutions = substitutions;
@@ -33778,7 +33779,7 @@ var Expander = class {
         index = close + 1;
       } else if (isNameStart3(next)) {
         let end = dollar + 2;
-        while (isNameChar5(text3[end])) end++;
+        while (isNameChar4(text3[end])) end++;
         output += this.required(text3.slice(dollar + 1, end), depth);
         index = end;
       } else {
@@ -33825,7 +33826,7 @@ var Expander = class {
   braced(inner, depth) {
     if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
     let end = 0;
-    while (isNameChar5(inner[end])) end++;
+    while (isNameChar4(inner[end])) end++;
     const name2 = inner.slice(0, end);
     if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
     const operation = inner.slice(end);
@@ -37721,9 +37722,8 @@ function collectManifestImages(text3, options = {}) {
   const masked = template === void 0 ? void 0 : maskedTemplate(text3, template);
   let parsed = parseYamlDocuments(masked ?? text3, options.prefilter === false ? void 0 : cannotHoldImage);
   if (parsed.errors.length > 0 && template === void 0) {
-    const actionsMasked = maskTemplate(text3, "actions");
-    const atMasked = maskAtPlaceholders(actionsMasked ?? text3) ?? actionsMasked;
-    const masked2 = maskPlaceholderLines(atMasked ?? text3) ?? atMasked;
+    const toolMasked = maskedForTool(text3);
+    const masked2 = maskPlaceholderLines(toolMasked ?? text3) ?? toolMasked;
     const retried = masked2 === void 0 ? void 0 : parseYamlDocuments(masked2, options.prefilter === false ? void 0 : cannotHoldImage);
     if (retried && retried.errors.length < parsed.errors.length) parsed = retried;
   }
@@ -37758,9 +37758,11 @@ function collectManifestImages(text3, options = {}) {
   return { images, objects, errors, releases, valueFiles, documents: parsed.documents, unparsed, masked, template };
 }
 function maskedTemplate(text3, template) {
-  if (template.dialect === "jinja") return maskTemplate(text3, "jinja") ?? text3;
-  const actions = maskTemplate(text3, "actions") ?? text3;
-  return maskAtPlaceholders(actions) ?? actions;
+  return (template.dialect === "jinja" ? maskTemplate(text3, "jinja") : maskedForTool(text3)) ?? text3;
+}
+function maskedForTool(text3) {
+  const actions = maskTemplate(text3, "actions");
+  return maskAtPlaceholders(actions ?? text3) ?? actions;
 }
 var noSubstitution = (text3) => ({ value: text3 });
 var ManifestWalker = class _ManifestWalker {
