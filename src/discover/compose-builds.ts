@@ -10,7 +10,8 @@ import type { Document } from 'yaml';
 import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import { dirName, listItems, mapPairs, mergedGet, scalarStrings } from './image-site.js';
-import { isScalar, isMap, parseYamlDocuments, scalarString } from './yaml.js';
+import { isScalar, isMap, parseYamlDocuments, scalarString, type ParsedYaml } from './yaml.js';
+import { parseAndKeep } from './parse-once.js';
 import { hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
 import { templateFileOf } from './template-file.js';
 
@@ -114,9 +115,9 @@ function includesOf(document: Document.Parsed, composePath: string): ComposeIncl
   return includes;
 }
 
-function readWritten(composePath: string, text: string): WrittenFile {
+function readWritten(composePath: string, text: string, parsed: ParsedYaml = parseYamlDocuments(text)): WrittenFile {
   const file: WrittenFile = { builds: [], includes: [] };
-  for (const document of parseYamlDocuments(text).documents) {
+  for (const document of parsed.documents) {
     for (const [service, node] of mapPairs(document, mergedGet(document, document.contents, 'services'))) {
       const build = writtenBuild(document, service, mergedGet(document, node, 'build'), scalarString(mergedGet(document, node, 'image')));
       if (build) file.builds.push(build);
@@ -184,7 +185,8 @@ function writtenFile(path: string, context: DiscoverContext): Promise<WrittenFil
       // A template builds nothing until rendered; a file that names no `build` or `include` is not parsed.
       if (text === undefined || templateFileOf(path) !== undefined || (!text.includes('build') && !text.includes('include'))) return undefined;
       try {
-        return readWritten(path, text);
+        // The compose discoverer takes this parse when the walk reaches the file (parse-once.ts).
+        return readWritten(path, text, parseAndKeep(context, path, text));
       } catch {
         // A compose file that cannot be read builds nothing here; it is reported when it is scanned itself.
         return undefined;

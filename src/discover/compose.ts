@@ -12,6 +12,7 @@ import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './type
 import { posix } from 'node:path';
 import { LineIndex } from './position.js';
 import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { takeParse } from './parse-once.js';
 import { isMap, isScalar, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 import { composeContainers, withContainers } from './containers/index.js';
 import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile } from './template-file.js';
@@ -433,7 +434,7 @@ export const composeDiscoverer: Discoverer = {
     const template = templateFileOf(file.path);
     // A template is read as the YAML around its tags (template-file.ts), at the same offsets.
     const masked = template === undefined ? undefined : (maskTemplate(file.text, template.dialect) ?? file.text);
-    const parsed = masked === undefined ? parseConfigDocuments(file) : parseYamlDocuments(masked);
+    const parsed = masked === undefined ? parseConfigDocuments(file, 'YAML', takeParse(context, file.path, file.text)) : parseYamlDocuments(masked);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
     const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), template);

@@ -173,10 +173,10 @@ export function dedupeOccurrences(occurrences: Occurrence[]): Occurrence[] {
 /**
  * The documents of a configuration file. Throws when none parses, so the file is reported as
  * unreadable; one bad document among several is only listed in `errors`. `language` names the
- * format in that message (JSON files are read as YAML, which keeps positions).
+ * format in that message (JSON files are read as YAML, which keeps positions). `parsed` is the
+ * file's text parsed already.
  */
-export function parseConfigDocuments(file: SourceFile, language = 'YAML'): ParsedYaml {
-  const parsed = parseYamlDocuments(file.text);
+export function parseConfigDocuments(file: SourceFile, language = 'YAML', parsed: ParsedYaml = parseYamlDocuments(file.text)): ParsedYaml {
   if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid ${language}: ${parsed.errors.join('; ')}`);
   return parsed;
 }

@@ -1,0 +1,49 @@
+/**
+ * One YAML parse of a file for two readers of one scan. The compose index (compose-builds.ts)
+ * parses every compose file when the first Dockerfile asks who builds it, and the compose
+ * discoverer parsed each again when the walk reached it (issue 15). The first reader keeps its
+ * parse here, the second takes it; what is kept is bounded by its text, as a parsed document
+ * costs some 45 bytes of memory per byte of YAML.
+ */
+import { perScan } from './per-scan.js';
+import type { DiscoverContext } from './types.js';
+import { parseYamlDocuments, type ParsedYaml } from './yaml.js';
+
+/** UTF-16 code units of text whose parse is kept at once in a scan (about 25 MB of parsed documents). */
+const MAX_KEPT_TEXT = 512 * 1024;
+
+interface KeptParse {
+  text: string;
+  parsed: ParsedYaml;
+}
+
+const keptByScan = new WeakMap<DiscoverContext, Map<string, KeptParse>>();
+const keptTextByScan = new WeakMap<DiscoverContext, { length: number }>();
+
+function keptText(context: DiscoverContext): { length: number } {
+  let kept = keptTextByScan.get(context);
+  if (!kept) keptTextByScan.set(context, (kept = { length: 0 }));
+  return kept;
+}
+
+/** Parses `text` (the file at `path`) and keeps the parse for `takeParse`, while the bound allows. */
+export function parseAndKeep(context: DiscoverContext, path: string, text: string): ParsedYaml {
+  const parsed = parseYamlDocuments(text);
+  const kept = perScan(keptByScan, context);
+  const total = keptText(context);
+  if (!kept.has(path) && total.length + text.length <= MAX_KEPT_TEXT) {
+    kept.set(path, { text, parsed });
+    total.length += text.length;
+  }
+  return parsed;
+}
+
+/** The parse `parseAndKeep` kept of this very text at `path` (then forgotten), else a parse of `text`. */
+export function takeParse(context: DiscoverContext, path: string, text: string): ParsedYaml {
+  const kept = perScan(keptByScan, context);
+  const entry = kept.get(path);
+  if (entry === undefined) return parseYamlDocuments(text);
+  kept.delete(path);
+  keptText(context).length -= entry.text.length;
+  return entry.text === text ? entry.parsed : parseYamlDocuments(text);
+}
