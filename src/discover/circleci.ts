@@ -25,9 +25,11 @@ const TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
 
 /** `executors/<name>.yml` or `jobs/<name>.yml`: the part's folder and name, or undefined. */
 function orbPartOf(path: string): { folder: string; name: string } | undefined {
-  const parts = path.split('/');
-  const folder = parts.length >= 2 ? parts[parts.length - 2] : '';
-  const file = parts[parts.length - 1];
+  // No split: this runs for every path of a walk (issue 15).
+  const slash = path.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const folder = path.slice(path.lastIndexOf('/', slash - 1) + 1, slash);
+  const file = path.slice(slash + 1);
   const extension = file.endsWith('.yml') ? 4 : file.endsWith('.yaml') ? 5 : 0;
   if (!ORB_PART_FOLDERS.has(folder) || extension === 0 || file.length === extension) return undefined;
   return { folder, name: file.slice(0, -extension) };

@@ -22,7 +22,7 @@ export interface TemplateFile {
  * Suffixes of templates, and their syntax: Jinja's for the ones Ansible, Salt and Python tools
  * give Jinja templates; Go text/template `{{ }}` actions (and `@NAME@` that sed fills in) for the rest.
  */
-const TEMPLATE_SUFFIXES: ReadonlyArray<[suffix: string, dialect: TemplateDialect]> = [
+const TEMPLATE_SUFFIXES = new Map<string, TemplateDialect>([
   ['.j2', 'jinja'],
   ['.jinja', 'jinja'],
   ['.jinja2', 'jinja'],
@@ -31,7 +31,9 @@ const TEMPLATE_SUFFIXES: ReadonlyArray<[suffix: string, dialect: TemplateDialect
   ['.tpl', 'actions'],
   ['.template', 'actions'],
   ['.in', 'actions'],
-];
+]);
+/** The longest suffix: a longer extension is none of them. */
+const MAX_SUFFIX_LENGTH = 9;
 
 /** The unresolved note of an image that holds Jinja syntax. */
 export const JINJA_EXPRESSION_NOTE = 'a Jinja expression fills it in when the template is rendered';
@@ -44,15 +46,12 @@ const ACTION_NOTE = 'a {{ }} template action fills it in when the template is re
  * kind of file the template renders.
  */
 export function templateFileOf(path: string): TemplateFile | undefined {
-  const lower = path.toLowerCase();
-  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
-    if (lower.endsWith(suffix) && path.length > suffix.length) {
-      const rendered = path.slice(0, path.length - suffix.length);
-      if (rendered.endsWith('/')) return undefined;
-      return { rendered, dialect, noun: dialect === 'jinja' ? 'Jinja template' : 'template' };
-    }
-  }
-  return undefined;
+  // Every suffix is one extension: looked up by the last one (this runs for every path of a walk, issue 15).
+  const dot = path.lastIndexOf('.');
+  if (dot <= 0 || path.length - dot > MAX_SUFFIX_LENGTH) return undefined;
+  const dialect = TEMPLATE_SUFFIXES.get(path.slice(dot).toLowerCase());
+  if (dialect === undefined || path.charCodeAt(dot - 1) === 0x2f /* / */) return undefined;
+  return { rendered: path.slice(0, dot), dialect, noun: dialect === 'jinja' ? 'Jinja template' : 'template' };
 }
 
 /** The path of the file a template renders, or the path itself. */
