@@ -651,6 +651,12 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[4]?.note).toBe('a ConfigMap setting named as an image (docker_image)');
   });
 
+  it("reads an OLM CatalogSource's index image (redhat-cop/gitops-catalog)", async () => {
+    const { occurrences } = await extract('operator-images/olm-catalogsource.yaml');
+    expect(summary(occurrences)).toEqual([['11:11', 'quay.io/gatekeeper/gatekeeper-operator-bundle-index:latest', 'spec.image']]);
+    expect(occurrences[0]?.note).toBe('the image the Operator Lifecycle Manager (OLM) runs for this CatalogSource (spec.image)');
+  });
+
   it("reads an ECK Agent's spec.image", async () => {
     const { occurrences } = await extract('operator-images/eck-agent.yaml');
     expect(summary(occurrences)).toEqual([['9:10', 'docker.elastic.co/elastic-agent/elastic-agent-complete:9.5.1', 'spec.image']]);
@@ -952,5 +958,40 @@ describe('kubernetes: the field name ending a context', () => {
   it('reads a run of 1,000,000 letters not ending the context once (the pattern retried each letter to the end)', () => {
     expect(trailingLetters(`${'Za'.repeat(500_000)} `)).toBeUndefined();
     expect(trailingLetters(`${'Za'.repeat(500_000)}.image`)).toBe('image');
+  });
+});
+
+describe('JSON patches (kustomize patches written as operations)', () => {
+  const summary = (occurrences: Occurrence[]) => occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context]);
+
+  it('reads the image a patch file adds with a container (redhat-cop/gitops-catalog)', async () => {
+    const { occurrences, errors } = await extract('json-patch/patch-broker.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['29:13', 'image-registry.openshift-image-registry.svc:5000/openshift/java-runtime:latest', '/spec/resourceTemplates/0/patch/spec/template/spec/initContainers/-.image'],
+    ]);
+    expect(errors ?? []).toEqual([]);
+  });
+
+  it('reads each operation that sets an image by its path: an image, a container, a list of containers, part of a pod', async () => {
+    const { occurrences } = await extract('json-patch/set-images.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['8:10', 'ghcr.io/acme/api:2.0.0', '/spec/template/spec/containers/0/image'],
+      ['13:12', 'quay.io/oauth2-proxy/oauth2-proxy:v7.6.0', '/spec/template/spec/containers/-.image'],
+      ['18:14', 'ghcr.io/acme/migrate:2.0.0', '/spec/template/spec/initContainers[0].image'],
+      ['24:16', 'docker.io/library/postgres:16.4', '/spec/jobTemplate/spec/template/spec.containers[0].image'],
+    ]);
+    expect(occurrences[0]?.note).toBe('set by a JSON patch (replace /spec/template/spec/containers/0/image)');
+  });
+
+  it('leaves a list alone that is not all JSON patch operations', async () => {
+    const { occurrences, errors } = await extract('json-patch/not-a-patch.yaml');
+    expect(occurrences).toEqual([]);
+    expect(errors ?? []).toEqual([]);
+  });
+
+  it('does not take a file for a patch without an operation and the word image', () => {
+    expect(kubernetesDiscoverer.matches('patch.yaml', '- op: replace\n  path: /spec/replicas\n  value: 3\n')).toBe(false);
+    expect(kubernetesDiscoverer.matches('patch.yaml', '- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n')).toBe(true);
+    expect(kubernetesDiscoverer.matches('patch.json', '[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "nginx:1.27"}]')).toBe(true);
   });
 });

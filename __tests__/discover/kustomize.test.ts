@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { helmValuesDiscoverer } from '../../src/discover/helm-values.js';
 import { applyOverride, isImageMatched, kustomizeDiscoverer, splitImage } from '../../src/discover/kustomize.js';
+import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext } from './discover-helpers.js';
 
 async function extract(path: string) {
@@ -179,5 +180,25 @@ describe('kustomize: Helm charts it inflates (helmCharts)', () => {
     expect(occurrences[1]?.note).toBe('a value for the chart minecraft that kustomize inflates (helmCharts in the kustomization beside it), read as written');
     const other = await helmValuesDiscoverer.extract(fixture('kustomize', 'helm-inflate/values-other.yaml'), fixtureContext('kustomize'));
     expect(other.occurrences).toEqual([]);
+  });
+});
+
+describe('kustomize inline patches', () => {
+  const summary = (occurrences: Occurrence[]) => occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context]);
+
+  it('reads the images inline patches set, in each form kustomize reads, at their place in the kustomization', async () => {
+    const { occurrences, errors } = await extract('patches/overlay/kustomization.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['16:16', 'ghcr.io/acme/api:2.0.0', 'patches[0].patch /spec/template/spec/containers/0/image'],
+      ['27:24', 'ghcr.io/acme/worker:2.0.0', 'patches[1].patch spec.template.spec.containers[0].image'],
+      ['37:38', 'quay.io/oauth2-proxy/oauth2-proxy:v7.6.0', 'patchesJson6902[0].patch /spec/template/spec/containers/-.image'],
+      ['51:26', 'docker.io/library/postgres:16.4', 'patchesStrategicMerge[0] spec.jobTemplate.spec.template.spec.containers[0].image'],
+    ]);
+    expect(errors ?? []).toEqual([]);
+  });
+
+  it('reads the image of a container a component adds by a JSON patch (redhat-cop/gitops-catalog)', async () => {
+    const { occurrences } = await extract('patches/download-driver/kustomization.yaml');
+    expect(summary(occurrences)).toEqual([['39:19', 'docker.io/curlimages/curl:8.6.0', 'patches[0].patch /spec/resourceTemplates/0/patch/spec/template/spec/initContainers/-.image']]);
   });
 });

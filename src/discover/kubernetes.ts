@@ -17,6 +17,7 @@ import { kubernetesContainers, withContainers } from './containers/index.js';
 import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
+import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference } from './handed-images.js';
@@ -81,8 +82,8 @@ export const kubernetesDiscoverer: Discoverer = {
     if (isKustomizationFile(path)) return false;
     // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
     // decides by parsing whether a document really is an object with apiVersion and kind.
-    if (/\.ya?ml$/i.test(path)) return YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text);
-    if (/\.json$/i.test(path)) return JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text);
+    if (/\.ya?ml$/i.test(path)) return (YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text)) || mayBeImagePatch(text, YAML_PATCH_OPERATION);
+    if (/\.json$/i.test(path)) return (JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text)) || mayBeImagePatch(text, JSON_PATCH_OPERATION);
     return false;
   },
   candidate(path: string): boolean {
@@ -167,6 +168,14 @@ const YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion
 const YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
 const JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 const JSON_KIND_KEY = /"kind"\s*:/;
+/** A JSON patch's operation (json-patch.ts): a block list item opening with `op:` or `path:`; in JSON, an `"op"` key. */
+const YAML_PATCH_OPERATION = /^-[ \t]+(?:op|path)[ \t]*:/m;
+const JSON_PATCH_OPERATION = /"op"\s*:/;
+
+/** Whether a file may be a JSON patch that sets an image: an operation, and the word `image` (a container's key). */
+function mayBeImagePatch(text: string, operation: RegExp): boolean {
+  return text.includes('image') && operation.test(text);
+}
 
 /**
  * Whether a file's text has the shape of a manifest before parsing: block-style keys at column 1,
@@ -275,6 +284,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
       byOffset.set(image.offset, { image, viaAlias });
     });
     walker.object(document.contents, '');
+    walker.jsonPatch(document.contents);
     objects += walker.objects;
     releases.push(...walker.releases);
     valueFiles.push(...walker.valueFiles);
@@ -411,6 +421,25 @@ class ManifestWalker {
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
+  }
+
+  /**
+   * A JSON patch (json-patch.ts): a list whose every item is an operation with a `path`. The value of
+   * each `add` and `replace` is read as what its path makes it: a container's image, a container, a
+   * list of containers, or part of an object, searched by the generic rule.
+   */
+  jsonPatch(root: unknown): void {
+    const operations = this.items(root).map((operation) => ({ operation, op: this.string(this.get(operation, 'op')), path: this.string(this.get(operation, 'path')) }));
+    if (operations.length === 0 || !operations.every(({ op, path }) => isPatchOperation(op) && path !== undefined)) return;
+    for (const { operation, op, path } of operations) {
+      if (!setsValue(op) || path === undefined) continue;
+      const value = this.get(operation, 'value');
+      const target = patchTarget(path);
+      if (target === 'image') this.imageAt(value, path, noSubstitution, `set by a JSON patch (${op} ${path})`);
+      else if (target === 'container') this.imageOf(value, path, noSubstitution);
+      else if (target === 'container-list') this.containerList(value, path, false, noSubstitution);
+      else this.genericContainers(value, path, 0);
+    }
   }
 
   /**

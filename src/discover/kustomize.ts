@@ -13,7 +13,7 @@ import { makeOccurrence } from './occurrence.js';
 import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { goScalarType, mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems, type GoScalarType } from './yaml.js';
+import { goScalarType, literalBlockText, mapGet, parseYamlDocuments, scalarLocation, scalarString, seqItems, type GoScalarType } from './yaml.js';
 
 /** Bounds on following `resources:`: nesting depth and files read per kustomization. */
 const MAX_RESOURCE_DEPTH = 5;
@@ -51,7 +51,7 @@ export const kustomizeDiscoverer: Discoverer = {
     }
     const errors = [...parsed.errors];
     const lines = new LineIndex(file.text);
-    const inflated = inlineValuesImages(file, root, lines, errors);
+    const inflated = [...inlineValuesImages(file, root, lines, errors), ...inlinePatchImages(file, root, lines, errors)];
     const entries = seqItems(mapGet(root, 'images'));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
 
@@ -308,6 +308,31 @@ function inlineValuesImages(file: SourceFile, root: unknown, lines: LineIndex, e
     const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, 'valuesInline', sink, reading);
     if (exhausted) errors.push(`helmCharts[${index}].valuesInline has too many nodes; the rest was not searched for images`);
   });
+  return occurrences;
+}
+
+/**
+ * The images inline patches set: a `patch:` of `patches` and of the older `patchesJson6902`, and an
+ * item of `patchesStrategicMerge`, written as a literal block. Each is read as a manifest file is
+ * (a strategic-merge patch is a partial object; a JSON patch's operations are read by their paths,
+ * json-patch.ts), and its images placed in this file. What does not parse is an error, as kustomize
+ * cannot apply it either.
+ */
+function inlinePatchImages(file: SourceFile, root: unknown, lines: LineIndex, errors: string[]): Occurrence[] {
+  const occurrences: Occurrence[] = [];
+  const read = (node: unknown, context: string): void => {
+    const embedded = literalBlockText(node, file.text);
+    if (!embedded || !embedded.text.includes('image')) return;
+    const scan = collectManifestImages(embedded.text);
+    for (const message of scan.errors) errors.push(`${context}: ${message}`);
+    for (const image of scan.images) {
+      const offset = embedded.fileOffset(image.offset);
+      occurrences.push(makeOccurrence({ file: file.path, kind: 'kustomize', lines, offset, raw: image.raw, value: image.value, context: `${context} ${image.context}`, note: image.note }));
+    }
+  };
+  seqItems(mapGet(root, 'patches')).forEach((entry, index) => read(mapGet(entry, 'patch'), `patches[${index}].patch`));
+  seqItems(mapGet(root, 'patchesJson6902')).forEach((entry, index) => read(mapGet(entry, 'patch'), `patchesJson6902[${index}].patch`));
+  seqItems(mapGet(root, 'patchesStrategicMerge')).forEach((entry, index) => read(entry, `patchesStrategicMerge[${index}]`));
   return occurrences;
 }
 

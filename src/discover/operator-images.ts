@@ -58,6 +58,12 @@ const OPERATORS: readonly OperatorImages[] = [
     operator: "Spotahome's Redis Operator",
     fields: { RedisFailover: ['spec.redis.image', 'spec.sentinel.image', 'spec.redis.exporter.image', 'spec.sentinel.exporter.image'] },
   },
+  {
+    // A catalog's index image, which OLM runs as the catalog's registry pod (sourceType grpc).
+    group: 'operators.coreos.com/',
+    operator: 'the Operator Lifecycle Manager (OLM)',
+    fields: { CatalogSource: ['spec.image'] },
+  },
   { group: 'rabbitmq.com/', operator: 'the RabbitMQ Cluster Operator', fields: { RabbitmqCluster: ['spec.image'] } },
   { group: 'minio.min.io/', operator: 'the MinIO Operator', fields: { Tenant: ['spec.image'] } },
   {
