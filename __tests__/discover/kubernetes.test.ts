@@ -992,6 +992,7 @@ describe('JSON patches (kustomize patches written as operations)', () => {
   it('does not take a file for a patch without an operation and the word image', () => {
     expect(kubernetesDiscoverer.matches('patch.yaml', '- op: replace\n  path: /spec/replicas\n  value: 3\n')).toBe(false);
     expect(kubernetesDiscoverer.matches('patch.yaml', '- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n')).toBe(true);
+    expect(kubernetesDiscoverer.matches('patch.yaml', '- "op": "add"\n  "path": "/spec/template/spec/containers/-"\n  "value": {"name": "a", "image": "nginx:1.27"}\n')).toBe(true);
     expect(kubernetesDiscoverer.matches('patch.json', '[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "nginx:1.27"}]')).toBe(true);
   });
 });

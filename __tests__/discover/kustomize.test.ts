@@ -197,6 +197,11 @@ describe('kustomize inline patches', () => {
     expect(errors ?? []).toEqual([]);
   });
 
+  it('reads patchesJSON6902 as kustomize does (field names ignoring case), with quoted keys', async () => {
+    const { occurrences } = await extract('patches/json6902-spelling/kustomization.yaml');
+    expect(summary(occurrences)).toEqual([['9:19', 'ghcr.io/acme/api:3.0.0', 'patchesJSON6902[0].patch /spec/template/spec/containers/0/image']]);
+  });
+
   it('reads the image of a container a component adds by a JSON patch (redhat-cop/gitops-catalog)', async () => {
     const { occurrences } = await extract('patches/download-driver/kustomization.yaml');
     expect(summary(occurrences)).toEqual([['39:19', 'docker.io/curlimages/curl:8.6.0', 'patches[0].patch /spec/resourceTemplates/0/patch/spec/template/spec/initContainers/-.image']]);

@@ -169,7 +169,7 @@ const YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
 const JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 const JSON_KIND_KEY = /"kind"\s*:/;
 /** A JSON patch's operation (json-patch.ts): a block list item opening with `op:` or `path:`; in JSON, an `"op"` key. */
-const YAML_PATCH_OPERATION = /^-[ \t]+(?:op|path)[ \t]*:/m;
+const YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 const JSON_PATCH_OPERATION = /"op"\s*:/;
 
 /** Whether a file may be a JSON patch that sets an image: an operation, and the word `image` (a container's key). */

@@ -331,7 +331,8 @@ function inlinePatchImages(file: SourceFile, root: unknown, lines: LineIndex, er
     }
   };
   seqItems(mapGet(root, 'patches')).forEach((entry, index) => read(mapGet(entry, 'patch'), `patches[${index}].patch`));
-  seqItems(mapGet(root, 'patchesJson6902')).forEach((entry, index) => read(mapGet(entry, 'patch'), `patchesJson6902[${index}].patch`));
+  // kustomize decodes field names as Go's JSON does, ignoring case: its own documentation writes `patchesJSON6902`.
+  for (const field of ['patchesJson6902', 'patchesJSON6902']) seqItems(mapGet(root, field)).forEach((entry, index) => read(mapGet(entry, 'patch'), `${field}[${index}].patch`));
   seqItems(mapGet(root, 'patchesStrategicMerge')).forEach((entry, index) => read(entry, `patchesStrategicMerge[${index}]`));
   return occurrences;
 }
