@@ -144,11 +144,10 @@ describe('gitlab-ci discoverer', () => {
   it('reads at most the 200 jobs GitLab runs for one matrix, however many values its lists hold', async () => {
     const list = (prefix: string) => `[${Array.from({ length: 5000 }, (_, index) => `"${prefix}${index}"`).join(', ')}]`;
     const text = `test:\n  image: python:$A-$B-$C\n  parallel:\n    matrix:\n      - A: ${list('a')}\n        B: ${list('b')}\n        C: ${list('c')}\n`;
-    const started = Date.now();
+    // No duration is asserted: the 125 billion combinations, if walked, would run far past the test timeout.
     const { occurrences } = await gitlabCiDiscoverer.extract({ path: '.gitlab-ci.yml', text }, fixtureContext('gitlab-ci'));
     expect(occurrences).toHaveLength(200);
     expect(occurrences[199].resolved).toBe('python:a0-b0-c199');
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('stays bounded with variables that multiply, refer to themselves or extend in a cycle', async () => {

@@ -118,10 +118,10 @@ describe('jenkinsfile bounds', () => {
       "agent { kubernetes { yaml '''\nspec:\n  containers:\n  - image: x\n''' } }\n".repeat(3_000),
       Array.from({ length: 5_000 }, (_, index) => `def A${index} = A${index + 1}\n`).join('') + 'docker.image(A0)\n',
     ];
+    // No duration is asserted (a loaded machine is slow): a pass quadratic in these texts' length
+    // would run for hours, far past the test timeout.
     for (const text of texts) {
-      const started = performance.now();
       const extraction = jenkinsfileDiscoverer.extract({ path: 'Jenkinsfile', text }, { buildArgs: {}, readFile: () => Promise.resolve(undefined) });
-      expect(performance.now() - started).toBeLessThan(5_000);
       expect('occurrences' in extraction && extraction.occurrences.length).toBeGreaterThan(0);
     }
   });

@@ -105,12 +105,11 @@ describe('Jinja masked for reading as YAML', () => {
       '{% if\n'.repeat(100_000) + '%}\n',
       `${'{{ x '.repeat(100_000)}\n}}`,
     ];
+    // No duration is asserted (a loaded machine is slow): a quadratic pass over these would run for
+    // hours, far past the test timeout.
     for (const input of inputs) {
-      const started = performance.now();
       const result = maskTemplate(input, dialect);
       expect(result?.length ?? input.length).toBe(input.length);
-      // A quadratic pass over these would take minutes.
-      expect(performance.now() - started).toBeLessThan(3000);
     }
   });
 });
