@@ -290,6 +290,26 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
       expect(result.findings).toEqual([]);
       expect(result.code).toBe(0);
     });
+
+    // grp/a is signed by key A only; each file below asks for key B, and an unreadable part must
+    // not leave grp/a needing no signature at all (exit 0 before: the policy vanished into a note).
+    const keyBAuthority = () => ['  authorities:', '    - key:', '        data: |', ...pem(keyB).trimEnd().split('\n').map((line) => `          ${line}`)].join('\n');
+    for (const [label, cip] of [
+      ['a tab in its indentation (not YAML)', () => ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata:', '\tname: tabbed', 'spec:', `  images: [{ glob: "${H}/grp/**" }]`, keyBAuthority()].join('\n')],
+      ['its images given as a regex', () => ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata: { name: regex }', 'spec:', `  images: [{ regex: ".*/grp/.*" }]`, keyBAuthority()].join('\n')],
+      ['another API group', () => ['apiVersion: policy.sigstore.dev.example/v1', 'kind: ClusterImagePolicy', 'metadata: { name: other }', 'spec:', `  images: [{ glob: "${H}/grp/**" }]`, keyBAuthority()].join('\n')],
+    ] as const) {
+      it(`a ClusterImagePolicy file with ${label} is a configuration error (exit 2), not a policy that is not applied`, async () => {
+        // Excluded from the scan, as a file of policy rather than of deployments may well be.
+        const policy = `paths: { exclude: ["deploy/**"] }\n${head()}\n  cluster-image-policies: ["deploy/cip.yaml"]\n`;
+        const root = await repository(`cip-unenforced-${label.length}`, policy, [`${H}/grp/a:1.0`], { 'deploy/cip.yaml': `${cip()}\n` });
+        const { code, stdout, stderr } = await cli(['scan', root, '--format', 'json'], root);
+        expect(code).toBe(2);
+        expect(stdout).toBe('');
+        expect(stderr).toContain('signatures.cluster-image-policies cannot be used');
+        expect(stderr).toContain('deploy/cip.yaml');
+      });
+    }
   });
 
   describe('2. attestations are judged per rule and signer', () => {

@@ -48,7 +48,12 @@ export interface SignatureStageOptions {
   onProblem?: (problem: ClusterImagePolicyProblem) => void;
 }
 
-/** The policy's signature groups: one per `signatures.rules` entry, one per ClusterImagePolicy document. */
+/**
+ * The policy's signature groups: one per `signatures.rules` entry, one per ClusterImagePolicy
+ * document. A ClusterImagePolicy file that is not applied whole (it, a document or an images entry
+ * could not be read) is a configuration error (exit 2), as an unusable trusted root is: its images
+ * would otherwise need no signature at all, and the gate would pass them.
+ */
 async function loadSignaturePolicy(policy: Policy): Promise<{ groups: PolicyGroup[]; problems: ClusterImagePolicyProblem[] }> {
   const groups = groupsOfRules(policy.signatures.rules);
   const problems: ClusterImagePolicyProblem[] = [];
@@ -56,6 +61,16 @@ async function loadSignaturePolicy(policy: Policy): Promise<{ groups: PolicyGrou
     const result = await readClusterImagePolicies(path);
     groups.push(...result.groups);
     problems.push(...result.problems);
+  }
+  const unenforced = problems.filter((problem) => problem.unenforced);
+  if (unenforced.length > 0) {
+    throw new ConfigError(
+      policy.source,
+      unenforced.map((problem) => ({
+        keyPath: 'signatures.cluster-image-policies',
+        message: `signatures.cluster-image-policies cannot be used: ${problem.file}${problem.policy ? ` (ClusterImagePolicy ${problem.policy})` : ''}: ${problem.message}`,
+      })),
+    );
   }
   return { groups, problems };
 }

@@ -3,8 +3,10 @@
  * signature rules, so a repository that already enforces images in its cluster is checked with the
  * same policy. Supported: `spec.images[].glob`; authorities with `keyless.identities[]`
  * (issuer, subject, issuerRegExp, subjectRegExp) or `key.data` (PEM); `attestations[].predicateType`.
- * Anything else that changes meaning (KMS or secret keys, static authorities, regex images) is
- * reported as an error for that authority rather than silently weakening the policy.
+ * An authority that cannot be read here (KMS or secret keys, static authorities) is reported as an
+ * error and left out, which makes the policy stricter, never weaker. What would leave part of the
+ * policy unapplied (a file, document or `images` entry that cannot be read, regex images) is
+ * marked `unenforced`: the signature stage then stops the run (check.ts).
  *
  * Semantics as policy-controller's: every matching ClusterImagePolicy must pass; one passes when
  * any of its authorities does; an authority with `attestations` requires each listed predicate
@@ -29,6 +31,11 @@ export interface ClusterImagePolicyProblem {
   message: string;
   /** Accepted as written, but worth a look (an unanchored identity regexp): a note, not an error. */
   warning?: true;
+  /**
+   * Part of the file's policy is not applied at all (the file, a document or an images entry could
+   * not be read), so an image the cluster would refuse could pass: the run cannot use the file.
+   */
+  unenforced?: true;
 }
 
 export interface ClusterImagePolicyResult {
@@ -75,8 +82,9 @@ function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): 
   const apiVersion = text(document.apiVersion) ?? '';
   const name = text(isObject(document.metadata) ? document.metadata.name : undefined) ?? '(unnamed)';
   const problem = (message: string) => result.problems.push({ file, policy: name, message });
+  const unenforced = (message: string) => result.problems.push({ file, policy: name, message, unenforced: true });
   if (!apiVersion.startsWith('policy.sigstore.dev/')) {
-    problem(`apiVersion ${JSON.stringify(apiVersion)} is not policy.sigstore.dev`);
+    unenforced(`apiVersion ${JSON.stringify(apiVersion)} is not policy.sigstore.dev`);
     return result;
   }
   result.policies.push(name);
@@ -84,11 +92,11 @@ function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): 
   const images: string[] = [];
   for (const image of list(spec.images)) {
     if (isObject(image) && text(image.glob)) images.push(image.glob as string);
-    else if (isObject(image) && text(image.regex)) problem('images[].regex is not supported; use glob');
-    else problem('an images entry has no glob');
+    else if (isObject(image) && text(image.regex)) unenforced('images[].regex is not supported; use glob');
+    else unenforced('an images entry has no glob');
   }
   if (images.length === 0) {
-    problem('spec.images names no glob; the policy matches nothing');
+    unenforced('spec.images names no glob; the policy matches nothing');
     return result;
   }
   const group: PolicyGroup = { id: `${file}#${index}`, source: `ClusterImagePolicy ${name}`, images, authorities: [] };
@@ -150,7 +158,7 @@ function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): 
 export function parseClusterImagePolicies(yamlText: string, file: string): ClusterImagePolicyResult {
   const result: ClusterImagePolicyResult = { groups: [], problems: [], policies: [] };
   const parsed = parseYamlDocuments(yamlText);
-  for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}` });
+  for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}`, unenforced: true });
   for (const [index, document] of parsed.documents.slice(0, MAX_DOCUMENTS).entries()) {
     const one = clusterImagePolicyToGroup(toPlain(document, document.contents), file, index);
     result.groups.push(...one.groups);
@@ -165,10 +173,10 @@ export async function readClusterImagePolicies(path: string): Promise<ClusterIma
   try {
     data = await readFile(path);
   } catch (error) {
-    return { groups: [], policies: [], problems: [{ file: path, message: `cannot read: ${(error as Error).message}` }] };
+    return { groups: [], policies: [], problems: [{ file: path, message: `cannot read: ${(error as Error).message}`, unenforced: true }] };
   }
   if (data.length > MAX_FILE_BYTES) {
-    return { groups: [], policies: [], problems: [{ file: path, message: `larger than ${MAX_FILE_BYTES} bytes` }] };
+    return { groups: [], policies: [], problems: [{ file: path, message: `larger than ${MAX_FILE_BYTES} bytes`, unenforced: true }] };
   }
   return parseClusterImagePolicies(data.toString('utf8'), path);
 }
