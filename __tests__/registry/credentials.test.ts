@@ -122,6 +122,9 @@ describe('real credential helper process', () => {
     await chmod(join(dir, 'docker-credential-echo'), 0o755);
     await writeFile(join(dir, 'docker-credential-fail'), '#!/bin/sh\necho "credentials not found in native keychain"\nexit 1\n');
     await chmod(join(dir, 'docker-credential-fail'), 0o755);
+    // Answers, then fails (as a wrapper whose clean-up fails does, or one killed at the timeout after it wrote).
+    await writeFile(join(dir, 'docker-credential-answer-then-fail'), '#!/bin/sh\nprintf \'{"ServerURL":"x","Username":"u","Secret":"helper-secret-8c1f"}\'\nexit 1\n');
+    await chmod(join(dir, 'docker-credential-answer-then-fail'), 0o755);
     savedPath = process.env.PATH;
     process.env.PATH = `${dir}:${process.env.PATH ?? ''}`;
   });
@@ -135,7 +138,17 @@ describe('real credential helper process', () => {
     expect(parseHelperOutput(out, 'echo')).toEqual({ username: 'u-https://index.docker.io/v1/', password: 's3', source: 'docker-credential-echo' });
   });
   it('reports a helper that fails', async () => {
-    await expect(runCredentialHelper('fail', 'x')).rejects.toThrow('exited 1');
+    await expect(runCredentialHelper('fail', 'x')).rejects.toThrow('exited 1: credentials not found in native keychain');
+  });
+  it('never repeats the output of a helper that fails when that output may hold a credential', async () => {
+    const logged: string[] = [];
+    const configs = await mkdtemp(join(tmpdir(), 'cred-config-'));
+    await writeFile(join(configs, 'config.json'), JSON.stringify({ credsStore: 'answer-then-fail' }));
+    const source = defaultCredentialSource({ env: { DOCKER_CONFIG: configs }, logger: (message) => logged.push(message) });
+    expect(await source.get('registry.example.com')).toBeUndefined();
+    await rm(configs, { recursive: true, force: true });
+    expect(logged.join('\n')).toContain('docker-credential-answer-then-fail exited 1');
+    expect(logged.join('\n')).not.toContain('helper-secret-8c1f');
   });
   it('refuses helper names that are not plain names', async () => {
     await expect(runCredentialHelper('../evil', 'x')).rejects.toThrow('invalid credential helper name');

@@ -158,6 +158,20 @@ function fromAuthEntry(entry: NonNullable<DockerConfig['auths']>[string], source
 }
 
 /**
+ * What a failed helper said, for the message: "credentials not found in native keychain" is the
+ * ordinary answer for an unknown host. Output that may be an answer (JSON, or anything naming a
+ * secret) is not repeated: a helper that wrote its answer and then failed, or was killed at the
+ * timeout, would otherwise put the credential in the log.
+ */
+function helperComplaint(stdout: string): string {
+  const text = stdout.trim();
+  if (text === '') return '';
+  const lower = text.toLowerCase();
+  if (lower.includes('{') || ['secret', 'token', 'password'].some((word) => lower.includes(word))) return ' (its output is not shown: it may hold a credential)';
+  return `: ${text.slice(0, 200)}`;
+}
+
+/**
  * Default helper runner: `docker-credential-<helper> get`, server URL on stdin, bounded in time
  * and output. Spawned directly rather than through @actions/exec: a helper that exits without
  * reading stdin makes the stdin write fail with EPIPE, which @actions/exec leaves unhandled (it
@@ -179,8 +193,7 @@ export const runCredentialHelper: HelperRunner = (helper, serverUrl) => {
     child.on('error', (error) => reject(new Error(`${command}: ${error.message}`)));
     child.on('close', (code, signal) => {
       if (code === 0) resolve(stdout);
-      // "credentials not found in native keychain" is the ordinary answer for an unknown host.
-      else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
+      else reject(new Error(`${command} exited ${code ?? signal}${helperComplaint(stdout)}`));
     });
     child.stdin.end(serverUrl);
   });
