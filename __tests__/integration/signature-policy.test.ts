@@ -297,6 +297,8 @@ describe.skipIf(!availability.ok)(`signature policy against a real registry${ava
     for (const [label, cip] of [
       ['a tab in its indentation (not YAML)', () => ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata:', '\tname: tabbed', 'spec:', `  images: [{ glob: "${H}/grp/**" }]`, keyBAuthority()].join('\n')],
       ['its images given as a regex', () => ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata: { name: regex }', 'spec:', `  images: [{ regex: ".*/grp/.*" }]`, keyBAuthority()].join('\n')],
+      // policy-controller matches a glob against the reference with its tag; here globs name repositories only.
+      ['a glob naming a tag', () => ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata: { name: tagged }', 'spec:', `  images: [{ glob: "${H}/grp/a:1.0" }]`, keyBAuthority()].join('\n')],
       ['another API group', () => ['apiVersion: policy.sigstore.dev.example/v1', 'kind: ClusterImagePolicy', 'metadata: { name: other }', 'spec:', `  images: [{ glob: "${H}/grp/**" }]`, keyBAuthority()].join('\n')],
     ] as const) {
       it(`a ClusterImagePolicy file with ${label} is a configuration error (exit 2), not a policy that is not applied`, async () => {

@@ -5,8 +5,8 @@
  * (issuer, subject, issuerRegExp, subjectRegExp) or `key.data` (PEM); `attestations[].predicateType`.
  * An authority that cannot be read here (KMS or secret keys, static authorities) is reported as an
  * error and left out, which makes the policy stricter, never weaker. What would leave part of the
- * policy unapplied (a file, document or `images` entry that cannot be read, regex images) is
- * marked `unenforced`: the signature stage then stops the run (check.ts).
+ * policy unapplied (a file, document or `images` entry that cannot be read: regex images, a glob
+ * with a tag or digest) is marked `unenforced`: the signature stage then stops the run (check.ts).
  *
  * Semantics as policy-controller's: every matching ClusterImagePolicy must pass; one passes when
  * any of its authorities does; an authority with `attestations` requires each listed predicate
@@ -15,6 +15,7 @@
  * document index, so two policies with the same or no `metadata.name` are never merged.
  */
 import { readFile } from 'node:fs/promises';
+import { ImageGlobError, normalizeImageGlob } from '../config/glob.js';
 import { missingAnchors, type KeylessIdentity } from '../config/policy.js';
 import { parseYamlDocuments, toPlain } from '../discover/yaml.js';
 import { LinearRegExpError, linearRegExp } from '../linear-regexp.js';
@@ -75,6 +76,17 @@ function keylessIdentity(value: unknown): KeylessIdentity | string {
   return identity;
 }
 
+/** Why a glob cannot be matched here (a tag other than `:*`, a digest, upper case), or undefined. */
+function globProblem(glob: string): string | undefined {
+  try {
+    normalizeImageGlob(glob);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ImageGlobError) return error.message;
+    throw error;
+  }
+}
+
 /** Converts one parsed ClusterImagePolicy object, document `index` of `file` (which names it in problems). */
 function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): ClusterImagePolicyResult {
   const result: ClusterImagePolicyResult = { groups: [], problems: [], policies: [] };
@@ -91,8 +103,12 @@ function clusterImagePolicyToGroup(document: unknown, file: string, index = 0): 
   const spec = isObject(document.spec) ? document.spec : {};
   const images: string[] = [];
   for (const image of list(spec.images)) {
-    if (isObject(image) && text(image.glob)) images.push(image.glob as string);
-    else if (isObject(image) && text(image.regex)) unenforced('images[].regex is not supported; use glob');
+    if (isObject(image) && text(image.glob)) {
+      // A glob that cannot be read here would match nothing, and its images would need no signature.
+      const invalid = globProblem(image.glob as string);
+      if (invalid) unenforced(`images[].glob: ${invalid}`);
+      else images.push(image.glob as string);
+    } else if (isObject(image) && text(image.regex)) unenforced('images[].regex is not supported; use glob');
     else unenforced('an images entry has no glob');
   }
   if (images.length === 0) {
