@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../src/config/load.js';
 import { scanBaseCommit } from '../../src/github/base.js';
 import { TestRepository, git } from './harness.js';
 
@@ -36,6 +37,58 @@ describe('scanBaseCommit', () => {
     mkdirSync(path.join(repository.workspace, 'deploy'));
     writeFileSync(path.join(repository.workspace, 'deploy', 'compose.yml'), 'services:\n  app:\n    image: nginx:1.27\n');
     expect(await scanBaseCommit({ root: path.join(repository.workspace, 'deploy'), baseSha: base, discover: {} })).toEqual({ occurrences: [] });
+  });
+
+  it('keeps the files the base policy names, as the base commit has them, after its worktree is removed', async () => {
+    repository.commitSnapshot('base');
+    const files: Record<string, string> = {
+      '.github/verify-images.yml': [
+        'signatures:',
+        '  mode: require',
+        '  trusted-root: sigstore/trusted_root.json',
+        '  cluster-image-policies: [deploy/cip.yaml]',
+        '  rules:',
+        '    - images: ["ghcr.io/acme/**"]',
+        '      key: keys/release.pub',
+        '      attestation: { predicate-type: "https://slsa.dev/provenance/v1", key: keys/provenance.pub }',
+        '    - images: ["ghcr.io/acme/tools/**"]',
+        '      key: keys/release.pub',
+        '',
+      ].join('\n'),
+      'sigstore/trusted_root.json': 'base trusted root',
+      'deploy/cip.yaml': 'base ClusterImagePolicy',
+      'keys/release.pub': 'base release key',
+      'keys/provenance.pub': 'base provenance key',
+    };
+    const write = (content: (file: string) => string) => {
+      for (const file of Object.keys(files)) {
+        mkdirSync(path.dirname(path.join(repository.origin, file)), { recursive: true });
+        writeFileSync(path.join(repository.origin, file), content(file));
+      }
+    };
+    write((file) => files[file]!);
+    repository.git('add', '--all');
+    repository.git('commit', '--quiet', '--message', 'policy with files');
+    const base = repository.git('rev-parse', 'HEAD').trim();
+    // The pull request replaces every key: the base policy must still be checked with the base's.
+    write((file) => (file.endsWith('.yml') ? files[file]! : 'head version'));
+    repository.git('commit', '--quiet', '--all', '--message', 'replace the keys');
+    repository.checkout(repository.git('rev-parse', 'HEAD').trim());
+
+    const scanned = await scanBaseCommit({ root: repository.workspace, baseSha: base, discover: {}, readPolicy: (root) => loadPolicy(root) });
+    const policy = 'occurrences' in scanned ? scanned.policy : undefined;
+    const signatures = policy?.signatures;
+    const named = [signatures?.trustedRoot, ...(signatures?.clusterImagePolicies ?? []), ...(signatures?.rules ?? []).flatMap((rule) => [rule.key, rule.attestation?.key])].filter(
+      (file): file is string => file !== undefined,
+    );
+    expect(named.map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : `missing: ${file}`))).toEqual([
+      'base trusted root',
+      'base ClusterImagePolicy',
+      'base release key',
+      'base provenance key',
+      'base release key',
+    ]);
+    expect(named.every((file) => !file.startsWith(repository.workspace))).toBe(true);
   });
 
   it('turns a commit that cannot be fetched into a note', async () => {

@@ -3,7 +3,8 @@
  * the checkout lacks it, checked out into a temporary worktree, discovered, and the worktree removed.
  * Git runs through @actions/exec; any failure becomes a note in the report, never a failed step.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getExecOutput, type ExecOutput, type ExecOptions } from '@actions/exec';
@@ -39,6 +40,46 @@ class GitFailure extends Error {}
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
   return (lines[lines.length - 1] ?? '').slice(0, 300);
+}
+
+/**
+ * The base policy with the files it names (keys, trusted root, ClusterImagePolicies) copied out of
+ * the worktree, which is removed before the head is scanned: the policy named files that no longer
+ * existed, so no key or trusted root could verify anything and a ClusterImagePolicy's images
+ * needed no signature. Copies of the base commit's files, never the head's: a pull request must
+ * not choose the keys it is checked with. They are removed when the process exits.
+ */
+async function withNamedFilesKept(policy: Policy, baseRoot: string): Promise<Policy> {
+  let kept: Promise<string> | undefined;
+  const copies = new Map<string, Promise<string>>();
+  const copyOf = async (file: string): Promise<string> => {
+    kept ??= mkdtemp(path.join(tmpdir(), 'verify-images-base-policy-')).then((directory) => {
+      process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+      return directory;
+    });
+    // The loader keeps every named file inside the scanned directory; its place there is kept too.
+    const copy = path.join(await kept, path.relative(baseRoot, file));
+    await mkdir(path.dirname(copy), { recursive: true });
+    await copyFile(file, copy);
+    return copy;
+  };
+  const keep = (file: string): Promise<string> => {
+    let copy = copies.get(file);
+    if (!copy) copies.set(file, (copy = copyOf(file)));
+    return copy;
+  };
+  const signatures = { ...policy.signatures };
+  if (signatures.trustedRoot) signatures.trustedRoot = await keep(signatures.trustedRoot);
+  if (signatures.clusterImagePolicies) signatures.clusterImagePolicies = await Promise.all(signatures.clusterImagePolicies.map(keep));
+  signatures.rules = await Promise.all(
+    signatures.rules.map(async (rule) => {
+      const copy = { ...rule };
+      if (copy.key) copy.key = await keep(copy.key);
+      if (copy.attestation?.key) copy.attestation = { ...copy.attestation, key: await keep(copy.attestation.key) };
+      return copy;
+    }),
+  );
+  return { ...policy, signatures };
 }
 
 export async function scanBaseCommit(options: BaseScanOptions): Promise<BaseScan> {
@@ -78,7 +119,7 @@ export async function scanBaseCommit(options: BaseScanOptions): Promise<BaseScan
     const scan: { occurrences: Occurrence[]; policy?: Policy; policyError?: unknown } = { occurrences: [] };
     if (options.readPolicy) {
       try {
-        scan.policy = await options.readPolicy(baseRoot);
+        scan.policy = await withNamedFilesKept(await options.readPolicy(baseRoot), baseRoot);
       } catch (error) {
         scan.policyError = error;
       }
