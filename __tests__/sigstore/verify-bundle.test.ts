@@ -82,3 +82,11 @@ describe('a bundle with more witnesses than any signer writes', () => {
     expect(verifyBundle(bundle, { bytes: payload }, POLICY, sigstore.trustedRoot).tlogEntryCount).toBe(1);
   });
 });
+
+describe('a bundle from a registry, quoted in messages', () => {
+  it('is cut to a few dozen characters, however long its media type', () => {
+    expect(() => parseBundle(JSON.stringify({ mediaType: 'y'.repeat(1_000_000) }))).toThrow(
+      expect.objectContaining({ code: 'BUNDLE_INVALID', message: `unsupported bundle media type "${'y'.repeat(119)}… (1000002 characters)` }),
+    );
+  });
+});

@@ -11,7 +11,7 @@ import type { Bundle } from '@sigstore/bundle';
 import type { RegistryClient, RepositoryRef, Descriptor } from '../registry/index.js';
 import { RegistryError } from '../registry/index.js';
 import { arrayAt, parseJson, stringAt, valueAt } from '../json.js';
-import { SigstoreError, toSigstoreError } from './errors.js';
+import { SigstoreError, quoted, toSigstoreError } from './errors.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from './payload.js';
 import { DSSE_ENVELOPE_MEDIA_TYPE, SIMPLESIGNING_MEDIA_TYPE, legacyAttestationToBundle, legacySignatureToBundle, legacyTag } from './legacy.js';
 import { MAX_BUNDLE_BYTES, parseBundle, type ArtifactInput } from './verify-bundle.js';
@@ -184,7 +184,7 @@ async function referrerCandidates(
       const manifest = await client.getManifest(repo, descriptor.digest);
       budget.spend(manifest.bytes.byteLength);
       const subject = valueAt(manifest.json, 'subject', 'digest');
-      if (subject !== imageDigest) throw new SigstoreError('BUNDLE_INVALID', `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
+      if (subject !== imageDigest) throw new SigstoreError('BUNDLE_INVALID', `the referrer's subject is ${quoted(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError('BUNDLE_INVALID', 'the referrer manifest has no bundle layer');
       const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(MAX_BUNDLE_BYTES)));

@@ -58,3 +58,17 @@ export function toSigstoreError(error: unknown, fallback: SigstoreErrorCode): Si
   const message = error instanceof Error ? error.message : String(error);
   return new SigstoreError(fallback, message, { cause: error });
 }
+
+/** Longest text a registry or signature supplies that a message quotes. */
+const MAX_QUOTED = 120;
+
+/**
+ * A value from a registry or a signature as a message quotes it: JSON, cut to a few dozen
+ * characters. A manifest or bundle is megabytes of anyone's text, and a message is repeated in
+ * findings, annotations, the pull request comment and the job summary.
+ */
+export function quoted(value: unknown): string {
+  // JSON.stringify gives undefined for undefined (and functions, which JSON never holds).
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)` : text;
+}

@@ -3,7 +3,7 @@
  * image. A valid signature copied from another image must not count for this one.
  */
 import { objectAt, parseJson, valueAt } from '../json.js';
-import { SigstoreError } from './errors.js';
+import { SigstoreError, quoted } from './errors.js';
 
 export const SIMPLESIGNING_TYPE = 'cosign container image signature';
 /** The in-toto predicate cosign (v3, bundle format) uses for a plain image signature. */
@@ -20,11 +20,11 @@ export function assertSimpleSigningPayload(payload: Buffer, imageDigest: string)
   const critical = objectAt(json, 'critical');
   if (critical === undefined) throw new SigstoreError('PAYLOAD_MISMATCH', 'the signed payload has no critical section');
   if (critical.type !== SIMPLESIGNING_TYPE) {
-    throw new SigstoreError('PAYLOAD_MISMATCH', `the signed payload type is ${JSON.stringify(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
+    throw new SigstoreError('PAYLOAD_MISMATCH', `the signed payload type is ${quoted(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
   }
   const digest = valueAt(critical, 'image', 'docker-manifest-digest');
   if (digest !== imageDigest) {
-    throw new SigstoreError('PAYLOAD_MISMATCH', `the signature was made for ${typeof digest === 'string' ? digest : 'another image'}, not ${imageDigest}`);
+    throw new SigstoreError('PAYLOAD_MISMATCH', `the signature was made for ${typeof digest === 'string' && digest.length <= 135 ? digest : 'another image'}, not ${imageDigest}`);
   }
 }
 

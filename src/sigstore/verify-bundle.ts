@@ -19,7 +19,7 @@ import { RFC3161Timestamp, X509Certificate, crypto as sigstoreCrypto } from '@si
 import { HashAlgorithm, type TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, type SignedEntity, type Signer } from '@sigstore/verify';
 import type { KeylessIdentity } from '../config/policy.js';
-import { SigstoreError, toSigstoreError } from './errors.js';
+import { SigstoreError, quoted, toSigstoreError } from './errors.js';
 import { assertKeylessIdentity, assertSameKey, type SignerIdentity } from './identity.js';
 import { verifyPrehashed } from './prehashed.js';
 import { buildTrustMaterial, keyFingerprint } from './trust.js';
@@ -88,7 +88,7 @@ export function parseBundle(input: unknown): Bundle {
   }
   const mediaType = (json as { mediaType?: unknown }).mediaType;
   if (typeof mediaType !== 'string' || !KNOWN_BUNDLE_MEDIA_TYPES.has(mediaType)) {
-    throw new SigstoreError('BUNDLE_INVALID', `unsupported bundle media type ${JSON.stringify(mediaType)}`);
+    throw new SigstoreError('BUNDLE_INVALID', `unsupported bundle media type ${quoted(mediaType)}`);
   }
   try {
     return bundleFromJSON(json);
@@ -233,7 +233,7 @@ function assertTlogSigner(bundle: Bundle, signerKey: KeyObject, leaf: X509Certif
   for (const entry of bundle.verificationMaterial.tlogEntries) {
     const verifiers = tlogEntryVerifiers(entry);
     if (verifiers.length === 0) {
-      throw new SigstoreError('TLOG_SIGNER_MISMATCH', `transparency log entry (${entry.kindVersion?.kind}) names no signer`);
+      throw new SigstoreError('TLOG_SIGNER_MISMATCH', `transparency log entry (${quoted(entry.kindVersion?.kind)}) names no signer`);
     }
     const matches = verifiers.some((verifier) => {
       try {
