@@ -678,6 +678,35 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[0]?.note).toBe("the image Kubeflow's Spark operator runs for this SparkApplication (spec.image)");
   });
 
+  it("reads the packages Crossplane pulls for a Provider, a Function and a Configuration (spec.package)", async () => {
+    const { occurrences } = await extract('operator-images/crossplane-packages.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['11:12', 'xpkg.crossplane.io/crossplane-contrib/function-dummy:v0.4.1', 'spec.package'],
+      ['21:12', 'xpkg.upbound.io/crossplane-contrib/function-auto-ready:v0.3.0', 'spec.package'],
+      ['28:12', 'xpkg.upbound.io/crossplane-contrib/provider-nop:v0.3.0', 'spec.package'],
+      ['36:12', 'xpkg.upbound.io/crossplane/e2e-configuration-signed-with-key:v0.2.0', 'spec.package'],
+    ]);
+    expect(occurrences[2]?.note).toBe('the image Crossplane pulls for this Provider (spec.package)');
+  });
+
+  it("reads the Ceph image Rook runs a CephCluster's daemons from (spec.cephVersion.image)", async () => {
+    const { occurrences } = await extract('operator-images/rook-ceph-cluster.yaml');
+    expect(summary(occurrences)).toEqual([['11:12', 'quay.io/ceph/ceph:v20', 'spec.cephVersion.image']]);
+    expect(occurrences[0]?.note).toBe('the image Rook runs for this CephCluster (spec.cephVersion.image)');
+  });
+
+  it("reads the metrics collector, suggestion and early stopping images of Katib's configuration", async () => {
+    const { occurrences } = await extract('operator-images/katib-config.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['20:14', 'ghcr.io/kubeflow/katib/file-metrics-collector:v0.19.0', 'runtime.metricsCollectors[0].image'],
+      ['22:14', 'ghcr.io/kubeflow/katib/tfevent-metrics-collector:v0.19.0', 'runtime.metricsCollectors[1].image'],
+      ['28:14', 'ghcr.io/kubeflow/katib/suggestion-hyperopt:v0.19.0', 'runtime.suggestions[0].image'],
+      ['30:14', 'ghcr.io/kubeflow/katib/suggestion-enas:v0.19.0', 'runtime.suggestions[1].image'],
+      ['36:14', 'ghcr.io/kubeflow/katib/earlystopping-medianstop:v0.19.0', 'runtime.earlyStoppings[0].image'],
+    ]);
+    expect(occurrences[2]?.note).toBe('the image Katib runs for this KatibConfig (runtime.suggestions[].image)');
+  });
+
   it("reads the auto-instrumentation images an OpenTelemetry Instrumentation injects, and a collector's own and its target allocator's", async () => {
     const { occurrences } = await extract('operator-images/otel-instrumentation.yaml');
     expect(summary(occurrences)).toEqual([

@@ -210,10 +210,10 @@ export function cannotHoldImage(documentText: string): boolean {
  * `bundle` (a key, or a resolver parameter's name), and in Helm values written in a HelmRelease or
  * an Argo CD application, keys such as `kubectlImage` and `repository` blocks under any key (a ConfigMap's
  * `SOME_IMAGE` too); and a HelmRelease's
- * `valuesFrom` and an Argo CD source's `valueFiles`, whose values are in other files. A new image site
- * must add its word here; the prefilter's fixture test fails otherwise.
+ * `valuesFrom` and an Argo CD source's `valueFiles`, whose values are in other files; a Crossplane
+ * package's `package`. A new image site must add its word here; the prefilter's fixture test fails otherwise.
  */
-const IMAGE_WORDS = ['image', 'bundle', 'Image', 'IMAGE', 'repository', 'valuesFrom', 'valueFiles'];
+const IMAGE_WORDS = ['image', 'bundle', 'Image', 'IMAGE', 'repository', 'valuesFrom', 'valueFiles', 'package'];
 
 const PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 const KIND_LINE = /^kind[ \t]*:/;

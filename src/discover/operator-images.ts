@@ -10,6 +10,8 @@ interface OperatorImages {
   /** The API group, as the apiVersion starts (`monitoring.coreos.com/`). */
   group: string;
   operator: string;
+  /** What the operator does with the image, when it does not run it itself (a package it installs). */
+  verb?: string;
   /** Kind to field paths; `[]` stands for every item of a list. */
   fields: Readonly<Record<string, readonly string[]>>;
 }
@@ -97,6 +99,40 @@ const OPERATORS: readonly OperatorImages[] = [
       ScheduledSparkApplication: ['spec.template.image', 'spec.template.driver.image', 'spec.template.executor.image'],
     },
   },
+  {
+    // Its package API (pkg.crossplane.io v1, v1beta1): the package it pulls, installs and, for a
+    // provider or a function, runs as a deployment; a revision names the image it was made from.
+    group: 'pkg.crossplane.io/',
+    operator: 'Crossplane',
+    verb: 'pulls',
+    fields: {
+      Provider: ['spec.package'],
+      Function: ['spec.package'],
+      Configuration: ['spec.package'],
+      ProviderRevision: ['spec.image'],
+      FunctionRevision: ['spec.image'],
+      ConfigurationRevision: ['spec.image'],
+    },
+  },
+  {
+    // Its CRDs (ceph.rook.io/v1): the Ceph image every daemon of a cluster runs, and the images of
+    // the NFS, COSI and NVMe-oF gateways. A pool's mirrored `image` is an RBD image, not a container.
+    group: 'ceph.rook.io/',
+    operator: 'Rook',
+    fields: {
+      CephCluster: ['spec.cephVersion.image'],
+      CephNFS: ['spec.server.image', 'spec.security.sssd.sidecar.image'],
+      CephCOSIDriver: ['spec.image', 'spec.objectProvisionerImage'],
+      CephNVMeOFGateway: ['spec.image'],
+    },
+  },
+  {
+    // Katib's configuration (the `katib-config` ConfigMap's file): the metrics collector, suggestion
+    // and early stopping images its controller runs beside each experiment's trials.
+    group: 'config.kubeflow.org/',
+    operator: 'Katib',
+    fields: { KatibConfig: ['runtime.metricsCollectors[].image', 'runtime.suggestions[].image', 'runtime.earlyStoppings[].image'] },
+  },
 ];
 
 /** One field of a resource that names an image its operator runs. */
@@ -112,5 +148,5 @@ export function operatorImageFields(apiVersion: string, kind: string): OperatorI
   const operator = OPERATORS.find((entry) => apiVersion.startsWith(entry.group));
   const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : undefined;
   if (!operator || !paths) return [];
-  return paths.map((path) => ({ path: path.replace(/\[\]/g, '.[]').split('.'), note: `the image ${operator.operator} runs for this ${kind} (${path})` }));
+  return paths.map((path) => ({ path: path.replace(/\[\]/g, '.[]').split('.'), note: `the image ${operator.operator} ${operator.verb ?? 'runs'} for this ${kind} (${path})` }));
 }
