@@ -728,6 +728,17 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expectRawAtPositions(file, occurrences);
   });
 
+  it("reads the jobs a ConfigMap holds under names with and without a .yaml suffix (Katib's trial templates)", async () => {
+    const file = fixture('kubernetes', 'configmap-manifests/katib-trial-templates.yaml');
+    const { occurrences, errors } = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expect(errors ?? []).toEqual([]);
+    expect(summary(occurrences)).toEqual([
+      ['20:22', 'ghcr.io/kubeflow/katib/pytorch-mnist-cpu:v0.19.0', 'data.defaultTrialTemplate.yaml.spec.template.spec.containers[0].image'],
+      ['35:22', 'ghcr.io/kubeflow/katib/enas-cnn-cifar10-cpu:v0.19.0', 'data.enasCPUTemplate.spec.template.spec.containers[0].image'],
+    ]);
+    expectRawAtPositions(file, occurrences);
+  });
+
   it('leaves alone a ConfigMap file entry that is configuration, not an object, and one that is not a literal block', async () => {
     const text = [
       'apiVersion: v1',

@@ -508,16 +508,17 @@ class ManifestWalker {
 
   /**
    * Manifests a ConfigMap holds as files (`helperPod.yaml: |` of rancher's local-path-provisioner,
-   * the pod it runs to set up each volume): a `.yaml` or `.yml` entry written as a literal block
-   * that parses as Kubernetes objects is read as a manifest, each image at its place in this file.
-   * Other entries (configuration files of any shape) are left alone, and so is what does not parse.
+   * the pod it runs to set up each volume; Katib's trial templates, `enasCPUTemplate: |`): a `.yaml`
+   * or `.yml` entry, or one whose name has no suffix, written as a literal block that parses as
+   * Kubernetes objects is read as a manifest, each image at its place in this file. Other entries
+   * (configuration files of any shape) are left alone, and so is what does not parse.
    */
   private configMapManifests(data: unknown, path: string): void {
     const map = this.node(data);
     if (!isMap(map)) return;
     for (const pair of map.items) {
       const key = keyText(pair.key, this.resolveAlias);
-      if (key === undefined || !(key.endsWith('.yaml') || key.endsWith('.yml'))) continue;
+      if (key === undefined || !(key.endsWith('.yaml') || key.endsWith('.yml') || !key.includes('.'))) continue;
       const embedded = literalBlockText(this.node(pair.value), this.text);
       // Only text that names an object's apiVersion and kind is parsed: most such entries are configuration.
       if (!embedded || !embedded.text.includes('apiVersion') || !embedded.text.includes('kind')) continue;
