@@ -707,6 +707,26 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[2]?.note).toBe('the image Katib runs for this KatibConfig (runtime.suggestions[].image)');
   });
 
+  it("reads the spec.image of a custom resource no operator row describes, when it names a registry and a version", async () => {
+    const { occurrences } = await extract('operator-images/custom-resource-spec-image.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['10:10', 'ghcr.io/dragonflydb/dragonfly:v1.40.1', 'spec.image'],
+      ['20:10', 'ghcr.io/berriai/litellm:v1.97.0@sha256:468c25f35f3e5ec4e414974f00deab93337b1b4d9953cabcfd3722e59415f834', 'spec.image'],
+    ]);
+    expect(occurrences[0]?.note).toBe('the image an operator runs for this Dragonfly, by the convention of its spec.image');
+    // A VM image's name, a bare repository, or a core kind is not read as one.
+    for (const [apiVersion, image] of [
+      ['infrastructure.cluster.x-k8s.io/v1alpha4', 'ubuntu-2204-kube-v1.31'],
+      ['dragonflydb.io/v1alpha1', 'ghcr.io/dragonflydb/dragonfly'],
+      ['dragonflydb.io/v1alpha1', 'dragonflydb/dragonfly:v1.40.1'],
+      ['v1', 'ghcr.io/example/app:1.0'],
+    ]) {
+      const text = `apiVersion: ${apiVersion}\nkind: Example\nmetadata: {name: a}\nspec:\n  image: ${image}\n`;
+      const extraction = await kubernetesDiscoverer.extract({ path: 'example.yaml', text }, fixtureContext('kubernetes'));
+      expect(extraction.occurrences).toEqual([]);
+    }
+  });
+
   it("reads the auto-instrumentation images an OpenTelemetry Instrumentation injects, and a collector's own and its target allocator's", async () => {
     const { occurrences } = await extract('operator-images/otel-instrumentation.yaml');
     expect(summary(occurrences)).toEqual([

@@ -43,6 +43,21 @@ export function isOneReference(value: string): boolean {
 }
 
 /**
+ * A value that names its registry and its version, so it can only be an image reference: a first
+ * component with a `.` or `:` (`ghcr.io/...`, `registry:5000/...`) or `localhost`, a path, and a
+ * tag or digest (`ghcr.io/dragonflydb/dragonfly:v1.40.1`). A VM image's name (`ubuntu-2204`) is not.
+ */
+export function isRegistryQualifiedReference(value: string): boolean {
+  if (!isOneReference(value)) return false;
+  const text = value.trim();
+  const slash = text.indexOf('/');
+  if (slash <= 0) return false;
+  const domain = text.slice(0, slash);
+  if (!(domain.includes('.') || domain.includes(':') || domain === 'localhost')) return false;
+  return text.includes('@') || text.indexOf(':', slash) > slash;
+}
+
+/**
  * `--<name>image`, or `-<name>image` as Go's flag package also reads it (Tekton's controller is
  * handed `-shell-image`): one or two dashes, then letters, digits, `-` and `_`, ending in `image` (any case).
  */

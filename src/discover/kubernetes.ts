@@ -20,7 +20,7 @@ import { operatorImageFields } from './operator-images.js';
 import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
-import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference } from './handed-images.js';
+import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
 import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -412,7 +412,8 @@ class ManifestWalker {
     if (apiVersion.startsWith('helm.cattle.io/') && (kind === 'HelmChart' || kind === 'HelmChartConfig')) {
       this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
-    for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
+    const operatorFields = operatorImageFields(apiVersion, kind);
+    for (const field of operatorFields) this.fieldImages(root, field.path, prefix, field.note);
     if (apiVersion === 'v1' && kind === 'ConfigMap') {
       this.configMapImages(this.get(root, 'data'), `${prefix}data`);
       if (!this.embedded) this.configMapManifests(this.get(root, 'data'), `${prefix}data`);
@@ -421,6 +422,19 @@ class ManifestWalker {
     // A Kyverno policy's `validate` patterns say which images are allowed (`'*/nirmata/* | ...'`) and run nothing.
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
+    if (operatorFields.length === 0 && apiVersion.includes('.')) this.customResourceImage(root, kind, prefix);
+  }
+
+  /**
+   * The `spec.image` of a custom resource no row of operator-images.ts describes (a Dragonfly, a
+   * LiteLLMProxy): by operators' convention the image they run for it, read only when its value
+   * names a registry and a tag or digest, so a VM image's name (`ubuntu-2204`) is left alone.
+   */
+  private customResourceImage(root: unknown, kind: string, prefix: string): void {
+    const node = this.node(this.at(root, ['spec', 'image']));
+    const value = this.string(node);
+    if (value === undefined || !isRegistryQualifiedReference(value)) return;
+    this.imageAt(node, `${prefix}spec.image`, noSubstitution, `the image an operator runs for this ${kind}, by the convention of its spec.image`);
   }
 
   /**
