@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildkiteDiscoverer, pluginName } from '../../src/discover/buildkite.js';
 import { discoverRepository, isCandidatePath } from '../../src/discover/index.js';
-import { extractFixture, fixture, positionedSummary, summary } from './discover-helpers.js';
+import { extractFixture, fixture, fixtureContext, positionedSummary, summary } from './discover-helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/discover/buildkite/', import.meta.url));
 
@@ -14,6 +14,22 @@ describe('buildkite discoverer', () => {
       ['6:21', 'redis:7.4', 'docker.io/library/redis:7.4', 'steps[1].commands[0]'],
       ['7:26', 'postgres:16', 'docker.io/library/postgres:16', 'steps[1].commands[1]'],
     ]);
+  });
+
+  it('reads a pipeline rendered from a Go template around its {{ }} actions, an image holding one unresolved', async () => {
+    const { occurrences, errors } = await extractFixture(buildkiteDiscoverer, 'buildkite', 'go-template/.buildkite/notify-failures.tpl.yml');
+    expect(errors ?? []).toEqual([]);
+    const agent = 'docker.elastic.co/ci-agent-images/cloud-k8s-operator/buildkite-agent:latest@sha256:6e8a8db698461f435b03d6b97de58146f4a320d16c9cb1547686f69a5e91544e';
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '7:14', raw: agent, reference: agent, context: 'steps[0].agents.image' },
+      { at: '16:14', raw: agent, reference: agent, context: 'steps[1].agents.image' },
+    ]);
+    const text = 'steps:\n{{- range .Suites }}\n  - command: make e2e\n    agents:\n      image: "{{ .AgentImage }}"\n{{- end }}\n';
+    const templated = await buildkiteDiscoverer.extract({ path: '.buildkite/e2e.tpl.yml', text }, fixtureContext('buildkite'));
+    expect(templated.occurrences.map((o) => [o.raw, o.problem?.message])).toEqual([['{{ .AgentImage }}', 'a {{ }} template action fills it in when the file is rendered']]);
+    // What does not parse even around its actions is still unreadable.
+    const branches = 'steps:\n{{- if .A }}\n  - command: a\n{{- else }}\n  command: b\n{{- end }}\n';
+    await expect(Promise.resolve().then(() => buildkiteDiscoverer.extract({ path: '.buildkite/e2e.tpl.yml', text: branches }, fixtureContext('buildkite')))).rejects.toThrow(/invalid YAML/);
   });
 
   it('reads pipelines under .buildkite/ and buildkite.yml; other YAML there only with top-level steps', () => {
@@ -121,6 +137,7 @@ describe('buildkite discoverer', () => {
       '.buildkite/pipeline.yaml': ['buildkite'],
       '.buildkite/rbac.yaml': ['kubernetes'],
       'ci/buildkite.yml': ['buildkite'],
+      'go-template/.buildkite/notify-failures.tpl.yml': ['buildkite'],
       'scripts/.buildkite/pipeline.yml': ['buildkite'],
     });
   });

@@ -7,8 +7,12 @@ import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Kind, Occurrence } from '../model.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
 import type { Extraction, SourceFile } from './types.js';
 import { aliasResolver, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
+
+/** Why an image holding a `{{ }}` action of a configuration read around its actions is unresolved. */
+const TEMPLATE_ACTION_NOTE = 'a {{ }} template action fills it in when the file is rendered';
 
 /**
  * Image text longer than this is not an image (references are at most 1024 characters); it is
@@ -72,7 +76,8 @@ export function occurrencesAtScalar(input: SiteInput): Occurrence[] {
       lines: input.lines,
       offset,
       raw,
-      value: candidate.value,
+      // A masked `{{ }}` action left in the value by a reader that does not describe it itself.
+      value: typeof candidate.value === 'string' && candidate.value.includes(TEMPLATE_ACTION_MARK) ? { unresolved: TEMPLATE_ACTION_NOTE } : candidate.value,
       context: input.context,
       local: input.local,
       note: joinNotes(input.note, candidate.note),
@@ -177,7 +182,14 @@ export function dedupeOccurrences(occurrences: Occurrence[]): Occurrence[] {
  * file's text parsed already.
  */
 export function parseConfigDocuments(file: SourceFile, language = 'YAML', parsed: ParsedYaml = parseYamlDocuments(file.text)): ParsedYaml {
-  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid ${language}: ${parsed.errors.join('; ')}`);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) {
+    // A configuration a tool renders from a Go template first (elastic's `pipeline.tpl.yml`), read
+    // around its `{{ }}` actions when that parses in full; an image holding one is unresolved.
+    const masked = maskTemplate(file.text, 'actions');
+    const retried = masked === undefined ? undefined : parseYamlDocuments(masked);
+    if (retried !== undefined && retried.errors.length === 0 && retried.documents.length > 0) return retried;
+    throw new Error(`invalid ${language}: ${parsed.errors.join('; ')}`);
+  }
   return parsed;
 }
 
