@@ -240,6 +240,38 @@ describe('compose files under other names and layouts', () => {
   });
 });
 
+describe('compose: templates whose names do not say so', () => {
+  const jinjaNote = 'a Jinja expression fills it in when the template is rendered';
+
+  it('reads a compose file holding `{% %}` statement lines as a Jinja template (Mailu setup)', async () => {
+    const { occurrences, errors, readLineByLine } = await extractFixture(composeDiscoverer, 'compose', 'by-content/mailu/docker-compose.yml');
+    expect(errors).toEqual([]);
+    expect(readLineByLine).toBeUndefined();
+    expect(occurrences).toHaveLength(13);
+    expect(occurrences.slice(0, 2).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['10:12', 'redis:alpine', 'docker.io/library/redis:alpine'],
+      ['23:12', '${DOCKER_ORG:-ghcr.io/mailu}/${DOCKER_PREFIX:-}nginx:${MAILU_VERSION:-{{ version }}}', jinjaNote],
+    ]);
+    expect(occurrences.find((o) => o.line === 220)?.reference).toBe('docker.io/clamav/clamav-debian:1.4_base');
+  });
+
+  it('reads a compose file with a line that is only a `{{ }}` expression as a template (tutor)', async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'by-content/tutor/docker-compose.jobs.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.message])).toEqual([
+      ['3:10', '{{ DOCKER_IMAGE_OPENEDX_DEV }}', 'a {{ }} template action fills it in when the template is rendered'],
+    ]);
+  });
+
+  it('keeps a file that parses as plain YAML, and one that does not parse and has no tag line, as it was', async () => {
+    const snippet = 'services:\n  app:\n    image: nginx:1.27\n    command: |\n      {% raw %}\n      {{ x }}\n';
+    const plain = await composeDiscoverer.extract({ path: 'docker-compose.yml', text: snippet }, fixtureContext('compose'));
+    expect(plain.occurrences.map((o) => [o.raw, o.note])).toEqual([['nginx:1.27', undefined]]);
+    const broken = { path: 'docker-compose.yml', text: 'services:\n  app:\n    image: nginx:1.27\n   bad: [\n' };
+    await expect(composeDiscoverer.extract(broken, fixtureContext('compose'))).rejects.toThrow(/invalid YAML/);
+  });
+});
+
 describe('compose: Jinja templates of compose files', () => {
   it('knows a template by the name of the file it renders', () => {
     for (const path of ['templates/docker-compose.yml.j2', 'docker-compose.yml.jinja', 'roles/app/templates/compose.yaml.jinja2']) {

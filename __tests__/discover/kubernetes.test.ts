@@ -976,6 +976,18 @@ describe('kubernetes: Jinja templates of manifests', () => {
     expect(readLineByLine![0]).toMatch(/^line 11: this document of the template is not YAML until the template is rendered \(.*\); its one `image:` line was read line by line, nothing else in it$/);
   });
 
+  it('reads a manifest whose `{% %}` statement lines make it a Jinja template though its name does not say so (tutor)', async () => {
+    const { occurrences, errors, readLineByLine } = await extract('jinja/tutor-deployments.yml');
+    expect(errors).toBeUndefined();
+    const note = 'a Jinja expression fills it in when the template is rendered';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.message, o.note])).toEqual([
+      ['35:18', '{{ DOCKER_IMAGE_CADDY }}', note, undefined],
+      ['81:18', '{{ DOCKER_IMAGE_OPENEDX }}', note, 'read from its line: this part of the Jinja template is YAML only once rendered'],
+    ]);
+    expect(readLineByLine).toHaveLength(1);
+    expect(readLineByLine![0]).toMatch(/^line 60: this document of the Jinja template is not YAML until the template is rendered/);
+  });
+
   it('reads a Jinja template that holds no tag but is not YAML line by line, not silently', async () => {
     const text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: nginx:1.27\n      args: [ "a",\n';
     const file = { path: 'roles/app/templates/pod.yml.j2', text };

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { imageLines, JINJA_EXPRESSION_NOTE, templateFileOf } from '../../src/discover/template-file.js';
+import { imageLines, JINJA_EXPRESSION_NOTE, templateByContent, templateFileOf } from '../../src/discover/template-file.js';
 import { maskTemplate } from '../../src/discover/template-mask.js';
+
+describe('templates by their content', () => {
+  it.each([
+    ['a `{% %}` statement line (Mailu setup)', "{% set env='mailu.env' %}\nservices:\n", true, 'jinja'],
+    ['an indented, trimmed statement line (tutor)', 'spec:\n      {%- if ENABLE_WEB_PROXY %}\n', true, 'jinja'],
+    ['a line that is only an expression (tutor)', 'services:\n\n  {{ patch("jobs")|indent(2) }}\n', true, 'actions'],
+    ['a statement after text on its line only', 'args: {% for v in x %}\n', true, undefined],
+    ['an expression after a key only', 'image: {{ IMAGE }}\n', true, undefined],
+    ['a statement line in a file that parses', '{% raw %}\n', false, undefined],
+  ])('%s', (_name, text, failsAsYaml, dialect) => {
+    expect(templateByContent('compose.yml', text, failsAsYaml)?.dialect).toBe(dialect);
+  });
+});
 
 describe('template names', () => {
   it.each([

@@ -15,7 +15,7 @@ import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, 
 import { takeParse } from './parse-once.js';
 import { isMap, isScalar, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 import { composeContainers, withContainers } from './containers/index.js';
-import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile } from './template-file.js';
+import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile } from './template-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { TEMPLATE_ACTION_MARK, maskTemplate } from './template-mask.js';
 
@@ -423,6 +423,22 @@ function readTemplateLineByLine(file: SourceFile, template: TemplateFile, masked
   extracted.readLineByLine = unparsed.messages;
 }
 
+/**
+ * The documents of a compose file; a template of one (by its name, or a Jinja template by its
+ * content) is read as the YAML around its tags (template-file.ts), at the same offsets.
+ */
+function composeDocuments(file: SourceFile, context: DiscoverContext): { template?: TemplateFile; masked?: string; parsed: ParsedYaml } {
+  let template = templateFileOf(file.path);
+  if (template === undefined) {
+    const parsed = takeParse(context, file.path, file.text);
+    template = templateByContent(file.path, file.text, parsed.errors.length > 0);
+    // Not a template: a file that does not parse at all is reported as unreadable.
+    if (template === undefined) return { parsed: parseConfigDocuments(file, 'YAML', parsed) };
+  }
+  const masked = maskTemplate(file.text, template.dialect) ?? file.text;
+  return { template, masked, parsed: parseYamlDocuments(masked) };
+}
+
 export const composeDiscoverer: Discoverer = {
   kind: 'compose',
   matches: hasComposeName,
@@ -431,10 +447,7 @@ export const composeDiscoverer: Discoverer = {
     return hasComposeName(path) || YAML_FILE.test(withoutTemplateSuffix(path));
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const template = templateFileOf(file.path);
-    // A template is read as the YAML around its tags (template-file.ts), at the same offsets.
-    const masked = template === undefined ? undefined : (maskTemplate(file.text, template.dialect) ?? file.text);
-    const parsed = masked === undefined ? parseConfigDocuments(file, 'YAML', takeParse(context, file.path, file.text)) : parseYamlDocuments(masked);
+    const { template, masked, parsed } = composeDocuments(file, context);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
     const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), template);

@@ -21,7 +21,7 @@ import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
 import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
-import { expressionNote, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
+import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
@@ -101,7 +101,10 @@ export const kubernetesDiscoverer: Discoverer = {
     const chartFile = await extractChartFileTemplate(file, context);
     if (chartFile) return chartFile;
     if (template !== undefined) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
-    return withValuesFrom(file, collectManifestImages(file.text), file.path, context);
+    const scan = collectManifestImages(file.text);
+    // A template by its content is read as one, as if its name said so (`.j2`, `.tmpl`).
+    const byContent = templateByContent(file.path, file.text, scan.errors.length > 0);
+    return withValuesFrom(file, byContent === undefined ? scan : collectManifestImages(file.text, { template: byContent }), file.path, context);
   },
 };
 

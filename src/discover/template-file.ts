@@ -2,9 +2,10 @@
  * Templates of compose files and Kubernetes manifests: files a tool renders into one before it is
  * applied. Jinja (Ansible roles' `templates/*.yml.j2`, harbor's `docker-compose.yml.jinja`) and
  * the other common suffixes (`deployment.yaml.tmpl` for Go templates or envsubst,
- * `.template`, `.tpl`, `.gotmpl`, autoconf's `.in`): which files are such templates, and how the
- * parts of one that are YAML only once rendered are read. The template is masked for parsing by
- * template-mask.ts, in the dialect its suffix names.
+ * `.template`, `.tpl`, `.gotmpl`, autoconf's `.in`), or a YAML file that only its tags at the
+ * start of lines tell as one: which files are such templates, and how the parts of one that are
+ * YAML only once rendered are read. The template is masked for parsing by template-mask.ts, in
+ * the dialect its suffix (or its tags) names.
  */
 import type { LineIndex } from './position.js';
 import { TEMPLATE_ACTION_MARK, type TemplateDialect } from './template-mask.js';
@@ -52,6 +53,31 @@ export function templateFileOf(path: string): TemplateFile | undefined {
   const dialect = TEMPLATE_SUFFIXES.get(path.slice(dot).toLowerCase());
   if (dialect === undefined || path.charCodeAt(dot - 1) === 0x2f /* / */) return undefined;
   return { rendered: path.slice(0, dot), dialect, noun: dialect === 'jinja' ? 'Jinja template' : 'template' };
+}
+
+/**
+ * A YAML file that is a template though its name does not say so (tutor's
+ * `templates/local/docker-compose.yml`, the compose file Mailu's setup wizard fills in): one that
+ * does not parse as written (`failsAsYaml`, so a template snippet inside a block scalar is no sign)
+ * and has a line starting with a tag, which YAML cannot read there (`%` cannot start a plain
+ * scalar; a `{{ }}` line is a key without a value). A `{%` statement on a line of its own makes it
+ * a Jinja template; `{{ }}` alone, a template of actions. Undefined for any other file.
+ */
+export function templateByContent(path: string, text: string, failsAsYaml: boolean): TemplateFile | undefined {
+  if (!failsAsYaml) return undefined;
+  if (startsSomeLine(text, '{%')) return { rendered: path, dialect: 'jinja', noun: 'Jinja template' };
+  if (startsSomeLine(text, '{{')) return { rendered: path, dialect: 'actions', noun: 'template' };
+  return undefined;
+}
+
+/** Whether `token` is the first thing other than blanks on some line. One pass, no regular expression. */
+function startsSomeLine(text: string, token: string): boolean {
+  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + token.length)) {
+    let before = at - 1;
+    while (before >= 0 && (text[before] === ' ' || text[before] === '\t')) before--;
+    if (before < 0 || text[before] === '\n') return true;
+  }
+  return false;
 }
 
 /** The path of the file a template renders, or the path itself. */
