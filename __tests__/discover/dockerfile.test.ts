@@ -4,6 +4,7 @@ import type { Occurrence } from '../../src/model.js';
 import { LineIndex } from '../../src/discover/position.js';
 import { dockerfileDiscoverer, extractDockerfile, isDockerfilePath } from '../../src/discover/dockerfile/index.js';
 import { expandWord, MAX_VALUE_LENGTH, type VariableState } from '../../src/discover/dockerfile/expand.js';
+import { extractFlags } from '../../src/discover/dockerfile/words.js';
 import type { DiscoverContext, Extraction } from '../../src/discover/types.js';
 import { fixture, fixtureContext } from './discover-helpers.js';
 
@@ -435,6 +436,32 @@ describe('Dockerfile templates (rendered by a generator first)', () => {
     const { rows, extraction } = extractFixture('template/alpine.Dockerfile');
     expect(rows).toEqual<Row[]>([[1, 6, '{{ .Image }}', '', placeholder('{{ .Image }}'), 'FROM']]);
     expect(extraction.errors).toEqual([]);
+  });
+
+  it('a `--from` flag holding an action with spaces (`--from=mnt-{{ name }}`) is one word: the stage of that name (tutor)', () => {
+    const { rows, extraction } = extractFixture('template/tutor-openedx.Dockerfile');
+    expect(rows).toEqual<Row[]>([
+      [1, 10, 'docker/dockerfile:1', '', 'docker.io/docker/dockerfile:1', 'syntax directive'],
+      [3, 6, 'docker.io/ubuntu:22.04', '', 'docker.io/library/ubuntu:22.04', 'FROM (stage minimal)'],
+    ]);
+    expect(extraction.errors).toEqual([]);
+  });
+
+  it('a `--from` action naming no stage is one placeholder, and the flags after it are still flags', () => {
+    const text = '{% if x %}\nFROM alpine:3.20\nCOPY --from={{ builder_image }} --chown=1:1 /a /b\n{% endif %}\n';
+    expect(extractText('t/Dockerfile', text).occurrences.map(toRow)).toEqual<Row[]>([
+      [2, 6, 'alpine:3.20', '', 'docker.io/library/alpine:3.20', 'FROM'],
+      [3, 13, '{{ builder_image }}', '', placeholder('{{ builder_image }}'), 'COPY --from'],
+    ]);
+  });
+
+  it('an action never closed does not join the rest of the line into the flag, and many of them are read once', () => {
+    const flagValues = (text: string) => extractFlags(text, 0).flags.map((flag) => flag.value?.text);
+    expect(flagValues('--from={{ name /a /b')).toEqual(['{{']);
+    expect(flagValues('--link --from=a-{{ x }}-b --chown=1:1 src dst')).toEqual([undefined, 'a-{{ x }}-b', '1:1']);
+    // Sized so that a search from each `{{` to the text's end (quadratic) would run far past the test timeout.
+    const many = '--a={{ '.repeat(200_000);
+    expect(extractFlags(many, 0).flags).toHaveLength(200_000);
   });
 
   it('leaves a Dockerfile variable ending in `}}` alone, in a template too', () => {

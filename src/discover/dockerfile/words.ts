@@ -26,6 +26,7 @@ export interface Flag {
  */
 export function extractFlags(text: string, from: number): { flags: Flag[]; argumentsStart: number } {
   const flags: Flag[] = [];
+  const action = new ActionSpan(text);
   let pos = from;
   for (;;) {
     while (pos < text.length && isSpace(text[pos])) pos++;
@@ -38,7 +39,8 @@ export function extractFlags(text: string, from: number): { flags: Flag[]; argum
     while (pos < text.length) {
       let ch = text[pos];
       if (quote === undefined) {
-        if (isSpace(ch)) break;
+        if (ch === '{' && text[pos + 1] === '{') action.opens(pos);
+        if (isSpace(ch) && !action.spans(pos)) break;
         if (ch === "'" || ch === '"') {
           quote = ch;
           blankOK = true;
@@ -76,6 +78,32 @@ export function extractFlags(text: string, from: number): { flags: Flag[]; argum
         value: { text: body.slice(equals + 1), positions: word.positions.slice(equals + 3) },
       });
     }
+  }
+}
+
+/**
+ * The template action (`{{ name }}` in a Dockerfile template: tutor's `COPY --from=mnt-{{ name }}`)
+ * a flag's unquoted text is inside, so the whitespace in it does not end the flag, as
+ * `joinTemplateActions` does for FROM's words. An action never closed spans nothing. Each search
+ * starts past the last close found, and none follows one that found no close: the flags are read once.
+ */
+class ActionSpan {
+  private close = -1;
+  private searchedTo = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** Whether `pos` is inside an action opened before it in the flag. */
+  spans(pos: number): boolean {
+    return pos < this.close;
+  }
+
+  /** Records an action opening at `pos` (call for every `{{`). */
+  opens(pos: number): void {
+    if (pos < this.close || this.searchedTo === this.text.length) return;
+    const close = this.text.indexOf('}}', pos + 2);
+    this.searchedTo = close < 0 ? this.text.length : close;
+    this.close = close;
   }
 }
 
