@@ -263,6 +263,24 @@ describe('compose: templates whose names do not say so', () => {
     ]);
   });
 
+  it('reads the `image:` lines of such a template that is not YAML until rendered, and says the rest was not read (tutor)', async () => {
+    const { occurrences, errors, readLineByLine } = await extractFixture(composeDiscoverer, 'compose', 'by-content/tutor/docker-compose.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.line, o.raw])).toEqual([
+      [5, '{{ DOCKER_IMAGE_PERMISSIONS }}'],
+      [31, '{{ DOCKER_IMAGE_MONGODB }}'],
+      [44, '{{ DOCKER_IMAGE_MYSQL }}'],
+      [61, '{{ DOCKER_IMAGE_MEILISEARCH }}'],
+      [74, '{{ DOCKER_IMAGE_REDIS }}'],
+      [88, '{{ DOCKER_IMAGE_SMTP }}'],
+      [98, '{{ DOCKER_IMAGE_OPENEDX }}'],
+      [125, '{{ DOCKER_IMAGE_OPENEDX }}'],
+    ]);
+    expect(new Set(occurrences.map((o) => o.note))).toEqual(new Set(['read from its line: this part of the Jinja template is YAML only once rendered']));
+    expect(readLineByLine).toHaveLength(1);
+    expect(readLineByLine![0]).toMatch(/^line 1: this document of the Jinja template is not YAML until the template is rendered \(.*\); its 8 `image:` lines were read line by line, nothing else in it$/);
+  });
+
   it('keeps a file that parses as plain YAML, and one that does not parse and has no tag line, as it was', async () => {
     const snippet = 'services:\n  app:\n    image: nginx:1.27\n    command: |\n      {% raw %}\n      {{ x }}\n';
     const plain = await composeDiscoverer.extract({ path: 'docker-compose.yml', text: snippet }, fixtureContext('compose'));

@@ -976,16 +976,29 @@ describe('kubernetes: Jinja templates of manifests', () => {
     expect(readLineByLine![0]).toMatch(/^line 11: this document of the template is not YAML until the template is rendered \(.*\); its one `image:` line was read line by line, nothing else in it$/);
   });
 
-  it('reads a manifest whose `{% %}` statement lines make it a Jinja template though its name does not say so (tutor)', async () => {
+  it('reads a manifest holding `{% %}` statement lines though its name does not say it is a template, a loop opened after `args:` included (tutor)', async () => {
     const { occurrences, errors, readLineByLine } = await extract('jinja/tutor-deployments.yml');
     expect(errors).toBeUndefined();
-    const note = 'a Jinja expression fills it in when the template is rendered';
+    expect(readLineByLine).toBeUndefined();
+    const note = 'a {{ }} template action is filled in when this file is rendered';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.message, o.context])).toEqual([
+      ['35:18', '{{ DOCKER_IMAGE_CADDY }}', note, 'spec.template.spec.containers[0].image'],
+      ['81:18', '{{ DOCKER_IMAGE_OPENEDX }}', note, 'spec.template.spec.containers[0].image'],
+    ]);
+  });
+
+  it('reads the `image:` lines of a manifest that its statement lines make a Jinja template and that is not YAML until rendered', async () => {
+    // The shape of tutor's templates (`{% if RUN_MONGODB %}- item{% endif %}`), in a manifest named plainly.
+    const text = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: permissions', 'spec:', '  containers:', '    - name: permissions', '      image: {{ DOCKER_IMAGE_PERMISSIONS }}', '      volumeMounts:', '        - name: lms', '          mountPath: /mounts/lms', '        {% if RUN_MONGODB %}- name: mongodb{% endif %}', ''].join('\n');
+    const file = { path: 'k8s/permissions.yml', text };
+    const { occurrences, errors, readLineByLine } = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
+    expectRawAtPositions(file, occurrences);
+    expect(errors).toBeUndefined();
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.message, o.note])).toEqual([
-      ['35:18', '{{ DOCKER_IMAGE_CADDY }}', note, undefined],
-      ['81:18', '{{ DOCKER_IMAGE_OPENEDX }}', note, 'read from its line: this part of the Jinja template is YAML only once rendered'],
+      ['8:14', '{{ DOCKER_IMAGE_PERMISSIONS }}', 'a Jinja expression fills it in when the template is rendered', 'read from its line: this part of the Jinja template is YAML only once rendered'],
     ]);
     expect(readLineByLine).toHaveLength(1);
-    expect(readLineByLine![0]).toMatch(/^line 60: this document of the Jinja template is not YAML until the template is rendered/);
+    expect(readLineByLine![0]).toMatch(/^line 1: this document of the Jinja template is not YAML until the template is rendered/);
   });
 
   it('reads a Jinja template that holds no tag but is not YAML line by line, not silently', async () => {

@@ -154,6 +154,12 @@ describe('kustomize extract', () => {
     ]);
   });
 
+  it('reads a Jinja template of a kustomization whose loops open right after a key (`files:{% for %}`, tutor)', async () => {
+    const { occurrences, errors } = await extract('jinja-tutor/kustomization.yml');
+    expect(errors).toBeUndefined();
+    expect(occurrences).toEqual([]);
+  });
+
   it('throws for a kustomization that does not parse', async () => {
     const file = fixture('kustomize', 'broken/kustomization.yaml');
     await expect(kustomizeDiscoverer.extract(file, fixtureContext('kustomize'))).rejects.toThrow(/line 6/);

@@ -71,6 +71,33 @@ describe('Jinja masked for reading as YAML', () => {
     ]);
   });
 
+  it('blanks a loop opened right after a block key, whose items follow on the lines below (tutor kustomization.yml, k8s/deployments.yml)', () => {
+    const text = [
+      '- name: openedx-settings-lms',
+      '  files:{% for file in "apps/openedx/settings/lms"|walk_templates %}',
+      '  - {{ file }}{% endfor %}',
+      'args: {% for value in iter_lms_celery_parameters() %}',
+      '- "{{value}}"{% endfor %}',
+      'image: nginx:{% if alpine %}',
+      'tag: "1.27"{% if x %}',
+      '',
+    ].join('\n');
+    const result = masked(text);
+    expect(result.split('\n')).toEqual([
+      '- name: openedx-settings-lms',
+      `  files:${' '.repeat(60)}`,
+      `  - ${marks(22)}`,
+      `args: ${' '.repeat(47)}`,
+      `- "${marks(9)}"${' '.repeat(12)}`,
+      `image: nginx:${marks(15)}`,
+      `tag: "1.27"${' '.repeat(10)}`,
+      '',
+    ]);
+    const lines = result.split('\n');
+    expect(parse(lines.slice(0, 3).join('\n'))).toEqual([{ name: 'openedx-settings-lms', files: [marks(22)] }]);
+    expect(parse(lines.slice(3, 5).join('\n'))).toEqual({ args: [marks(9)] });
+  });
+
   it('empties every line of a tag written over several lines; blank lines after the last line with content stay in place', () => {
     const text = "a: 1\n{% set ports = {\n  'http': 80,\n} %}\nb: {{ x\n  | default(2) }}\n";
     expect(masked(text).split('\n')).toEqual([`a: 1${' '.repeat(33)}`, '', '', '', `b: ${marks(4)}`, ' '.repeat(17), '']);

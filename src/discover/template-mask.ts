@@ -126,14 +126,38 @@ const SEPARATORS = new Set([',', '[', ']', '{', '}', '"', "'"]);
  * Whether a group of tags `[from, to)` on the line `[start, end)` can be blanked: no expression in
  * it, and on each side a separator (flow punctuation, a quote, the line's end, after any white
  * space) rather than a word it could be part of (`nginx:{% if alpine %}1.25-alpine{% else %}1.25{% endif %}`
- * is a value decided at render time). A comment only needs white space on one side.
+ * is a value decided at render time). A comment only needs white space on one side. A group that
+ * ends its line right after a block key (`args: {% for v in x %}` or `files:{% for f in x %}`, the
+ * items on the lines below) leaves the key's value to those lines, as when rendered.
  */
 function rendersToNothing(text: string, group: Tag[], from: number, to: number, start: number, end: number): boolean {
   if (group.some((tag) => tag.kind === 'expression')) return false;
   const before = from > start ? text[from - 1] : ' ';
   const after = to < end ? text[to] : ' ';
   if (group.every((tag) => tag.kind === 'comment') && (isSpace(before) || isSpace(after))) return true;
+  if (isWhiteSpace(text, to, end) && followsBlockKey(text, from, start)) return true;
   return separatorAround(text, from - 1, start, -1) && separatorAround(text, to, end, 1);
+}
+
+/**
+ * Whether the line `[start, index)` is only a plain block mapping key and its colon (`  files:`,
+ * `- args: `): not a value holding a colon (`image: nginx:{% if x %}`), which the tag may continue.
+ */
+function followsBlockKey(text: string, index: number, start: number): boolean {
+  let cursor = index - 1;
+  while (cursor >= start && isSpace(text[cursor])) cursor--;
+  if (cursor < start || text[cursor] !== ':') return false;
+  const keyEnd = --cursor;
+  while (cursor >= start && isKeyChar(text[cursor])) cursor--;
+  if (cursor === keyEnd) return false;
+  while (cursor >= start && isSpace(text[cursor])) cursor--;
+  if (cursor >= start && text[cursor] === '-') cursor--;
+  while (cursor >= start && isSpace(text[cursor])) cursor--;
+  return cursor < start;
+}
+
+function isKeyChar(char: string): boolean {
+  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '_' || char === '-' || char === '.';
 }
 
 /** Whether the first character other than white space from `index` in `direction` (up to `limit`) is a separator or the line's end. */
