@@ -126,3 +126,23 @@ describe('jenkinsfile bounds', () => {
     }
   });
 });
+
+describe('jenkinsfile: images looked up in a table', () => {
+  it('reads each entry of the table `docker.image(meta[platform].image)` looks in, at the place each is written (couchdb)', async () => {
+    const { occurrences } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'couchdb/Jenkinsfile');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.context])).toEqual([
+      ['19:13', 'apache/couchdbci-centos:8-erlang-${ERLANG_VERSION}', 'docker.io/apache/couchdbci-centos:8-erlang-27.3.4.13', 'docker.image(meta[platform].image)'],
+      ['30:13', 'apache/couchdbci-centos:9-erlang-${ERLANG_VERSION}', 'docker.io/apache/couchdbci-centos:9-erlang-27.3.4.13', 'docker.image(meta[platform].image)'],
+      ['41:13', '${DOCKER_IMAGE_BASE}-${ERLANG_VERSION}', 'docker.io/apache/couchdbci-debian:bookworm-erlang-27.3.4.13', 'docker.image(meta[platform].image)'],
+    ]);
+  });
+
+  it('keeps a lookup in a table set more than once, or not to a literal, as one unresolved image', async () => {
+    const text = "meta = ['a': [image: 'alpine:3.20']]\nmeta = ['b': [image: 'busybox:1.36']]\nother = load('x')\nnode { docker.image(meta[p].image).inside { sh 'x' }; docker.image(other[p].image).inside { sh 'y' } }\n";
+    const { occurrences } = await jenkinsfileDiscoverer.extract({ path: 'Jenkinsfile', text }, { buildArgs: {}, readFile: async () => undefined });
+    expect(occurrences.map((o) => [o.raw, o.problem?.kind, o.context])).toEqual([
+      ['meta[p].image', 'unresolved', 'docker.image'],
+      ['other[p].image', 'unresolved', 'docker.image'],
+    ]);
+  });
+});

@@ -183,7 +183,10 @@ function dockerSites(
     const args = callArguments(tokens, brackets, image);
     const close = brackets.get(image);
     const pushed = close !== undefined && tokens[close + 1]?.text === '.' && tokens[close + 2]?.text === 'push';
-    if (args) site(firstArgument(tokens, args), 'docker.image', frame, pushed);
+    const argument = args && firstArgument(tokens, args);
+    const entries = argument && tableEntries(tokens, brackets, values, argument);
+    if (entries && entries.length > 0) for (const entry of entries) site(entry, `docker.image(${values.sourceOf(argument)})`, frame, pushed);
+    else site(argument, 'docker.image', frame, pushed);
     return;
   }
   const build = dockerCall(tokens, index, 'build');
@@ -193,6 +196,38 @@ function dockerSites(
     const value = values.evaluate(name);
     if (typeof value === 'string') found.built.add(value.trim());
   }
+}
+
+/** Most entries of one table read as the images a lookup in it may name. */
+const MAX_TABLE_ENTRIES = 256;
+
+/**
+ * The `field:` values of every entry of a table literal, for an image written as a lookup in it
+ * (`docker.image(meta[platform].image)` with `meta = ['centos8': [image: "..."], ...]`, as CouchDB's
+ * Jenkinsfile builds a stage per platform): each entry's image is one the pipeline may pull, written
+ * in the file. Undefined unless the expression is `NAME[...].field` and NAME is set once, to a list
+ * or map literal.
+ */
+function tableEntries(tokens: readonly GroovyToken[], brackets: Map<number, number>, values: GroovyValues, argument: TokenRange): TokenRange[] | undefined {
+  const { start, end } = argument;
+  const close = brackets.get(start + 1);
+  if (tokens[start].type !== 'ident' || tokens[start + 1]?.text !== '[' || close === undefined) return undefined;
+  if (tokens[close + 1]?.text !== '.' || tokens[close + 2]?.type !== 'ident' || close + 3 !== end) return undefined;
+  const assigned = values.assignedRanges(tokens[start].text);
+  const literalEnd = assigned.length === 1 ? brackets.get(assigned[0].start) : undefined;
+  if (literalEnd === undefined || tokens[assigned[0].start].text !== '[') return undefined;
+  const field = tokens[close + 2].text;
+  const entries: TokenRange[] = [];
+  let depth = 0;
+  for (let index = assigned[0].start + 1; index < literalEnd && entries.length < MAX_TABLE_ENTRIES; index++) {
+    const text = tokens[index].text;
+    if (tokens[index].type === 'punct' && (text === '[' || text === '(' || text === '{')) depth++;
+    else if (tokens[index].type === 'punct' && (text === ']' || text === ')' || text === '}')) depth--;
+    else if (depth === 1 && tokens[index].type === 'ident' && text === field && tokens[index + 1]?.text === ':') {
+      entries.push({ start: index + 2, end: expressionEnd(tokens, index + 2, literalEnd) });
+    }
+  }
+  return entries;
 }
 
 /** `withDockerContainer(image: 'x')` / `withDockerContainer('x')`, `containerTemplate(image: 'x')`, `podTemplate(yaml: '''...''')`. */

@@ -79,6 +79,11 @@ export class GroovyValues {
     }
   }
 
+  /** The expressions assigned to a name, as written. */
+  assignedRanges(name: string): readonly TokenRange[] {
+    return this.assignments.get(name) ?? [];
+  }
+
   /** The value of the expression `range`. */
   evaluate(range: TokenRange, depth = 0): GroovyValue {
     if (range.end <= range.start) return { unresolved: 'the expression is empty' };
