@@ -126,7 +126,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
     unscanned: discovery.unscanned,
     containers: discovery.containers,
     // A rule that crashes is reported, and the other rules' findings still count.
-    onError: (rule, error) => errors.push({ file: '.', message: `rule ${rule} failed and was not applied: ${error.message}` }),
+    // It fails the run (exitCodeFor): what it would have found is unknown.
+    onError: (rule, error) => errors.push({ file: '.', message: `rule ${rule} failed and was not applied: ${error.message}`, checkFailed: true }),
   });
   // Bounded: a repository full of such comments gets a count, not a wall of notes.
   const unknownDirectives = unknownSuppressionRules(discovery.sources, RULE_IDS);

@@ -250,6 +250,8 @@ export interface UnscannedFile {
 export interface ScanError {
   file: string;
   message: string;
+  /** A check that did not run (a rule that crashed): its findings are missing, so the run must not pass. */
+  checkFailed?: true;
 }
 
 export interface ScanResult {

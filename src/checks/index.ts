@@ -7,7 +7,7 @@ import { compileImageGlobs } from '../config/glob.js';
 import { compilePathGlobs } from '../config/path-glob.js';
 import { rememberingSplitter } from '../reference/index.js';
 import type { Policy } from '../config/policy.js';
-import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile, type ContainerConfig } from '../model.js';
+import { SEVERITY_RANK, type Finding, type ResolvedOccurrence, type RuleId, type Severity, type UnscannedFile, type ContainerConfig, type ScanError } from '../model.js';
 import { noResourceLimitsCheck } from './no-resource-limits.js';
 import { privilegedCheck } from './privileged.js';
 import { runsAsRootCheck } from './runs-as-root.js';
@@ -178,8 +178,10 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 /** The process exit status the findings call for: 1 when an unsuppressed finding is at or above `failOn`. */
-export function exitCodeFor(findings: readonly Finding[], failOn: Severity | 'never'): 0 | 1 {
+export function exitCodeFor(findings: readonly Finding[], failOn: Severity | 'never', errors: readonly ScanError[] = []): 0 | 1 {
   if (failOn === 'never') return 0;
+  // A check that did not run fails closed, whatever the threshold: its findings are unknown.
+  if (errors.some((error) => error.checkFailed)) return 1;
   const threshold = SEVERITY_RANK[failOn];
   return findings.some((finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
 }

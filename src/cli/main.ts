@@ -218,7 +218,7 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
     // The text report comes in chunks, written as they are made (never held whole).
     for (const chunk of rendered) io.stdout(chunk);
   }
-  return exitCodeFor(result.findings, policy.failOn);
+  return exitCodeFor(result.findings, policy.failOn, result.errors);
 }
 
 /**

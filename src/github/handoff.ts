@@ -176,7 +176,9 @@ export function parseReport(json: string, label = 'report'): ScanResult {
   const occurrences = list(parsed.occurrences ?? [], `${label}.occurrences`).map((occurrence, index) => readOccurrence(occurrence, `${label}.occurrences[${index}]`));
   const errors: ScanError[] = list(parsed.errors ?? [], `${label}.errors`).map((error, index) => {
     if (!isObject(error)) fail(`${label}.errors[${index}]`, 'must be an object');
-    return { file: text(error.file, `${label}.errors[${index}].file`, 1_000), message: text(error.message, `${label}.errors[${index}].message`) };
+    const read: ScanError = { file: text(error.file, `${label}.errors[${index}].file`, 1_000), message: text(error.message, `${label}.errors[${index}].message`) };
+    if (error.checkFailed === true) read.checkFailed = true;
+    return read;
   });
   const notes = list(parsed.notes ?? [], `${label}.notes`).slice(0, 50).map((note, index) => text(note, `${label}.notes[${index}]`));
   return { schemaVersion: 1, occurrences, findings, errors, notes };

@@ -15,7 +15,7 @@ import { exitCodeFor } from '../checks/index.js';
 import { ConfigError, loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { scan, type ScanOutcome } from '../engine.js';
-import type { Finding, Occurrence, ScanResult, Severity } from '../model.js';
+import type { Finding, Occurrence, ScanError, ScanResult, Severity } from '../model.js';
 import { renderJson } from '../report/json.js';
 import { countsInWords, escapeText, renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
@@ -102,8 +102,13 @@ async function writeSummary(core: ActionCore, markdown: string): Promise<void> {
   }
 }
 
-function failIfNeeded(core: ActionCore, findings: Finding[], failOn: Severity | 'never'): void {
-  if (exitCodeFor(findings, failOn) === 0) return;
+function failIfNeeded(core: ActionCore, findings: Finding[], failOn: Severity | 'never', errors: readonly ScanError[]): void {
+  if (exitCodeFor(findings, failOn, errors) === 0) return;
+  const failed = errors.filter((error) => error.checkFailed);
+  if (failed.length > 0) {
+    core.setFailed(`verify-images: ${plural(failed.length, 'check')} did not run (${logLine(failed[0].message.slice(0, 300))}), so the result is unknown; see the job summary.`);
+    return;
+  }
   core.setFailed(`verify-images: ${countsInWords(findings.filter((finding) => !finding.suppressed))} (fail-on: ${failOn}); see the annotations and the job summary.`);
 }
 
@@ -324,7 +329,7 @@ async function runScanMode(inputs: Inputs, context: GitHubContext, deps: Deps, e
   const preface = summaryPreface([annotationNote && escapeText(annotationNote), fallbackNote && escapeText(fallbackNote)]);
   const introduced = pullRequest && changes.known ? changes.introduced : undefined;
   await writeSummary(core, renderMarkdown(result, { insecureHint: 'the action’s `insecure-registries` input', linkBase, preface, introduced, afterFindings: pullRequest ? deltaMarkdown(delta, base.note) : undefined }));
-  failIfNeeded(core, result.findings, inputs.failOn ?? base.policy.failOn);
+  failIfNeeded(core, result.findings, inputs.failOn ?? base.policy.failOn, result.errors);
 }
 
 // ---- report mode, step by step ----
@@ -398,7 +403,7 @@ async function runReportMode(inputs: Inputs, context: GitHubContext, deps: Deps)
     const preface = summaryPreface([extra && escapeText(extra)]);
     const afterFindings = deltaMarkdown(metadata.delta, metadata.deltaNote);
     await writeSummary(core, renderMarkdown(report, { insecureHint: 'the action’s `insecure-registries` input', linkBase, preface, afterFindings, introduced: changes.known ? changes.introduced : undefined }));
-    failIfNeeded(core, report.findings, inputs.failOn ?? 'error');
+    failIfNeeded(core, report.findings, inputs.failOn ?? 'error', report.errors);
   };
   const mismatch = reportMismatch(metadata, run, context);
   if (mismatch) {
