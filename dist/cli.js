@@ -24764,8 +24764,9 @@ function compareFindings(a, b) {
   if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
   return 0;
 }
-function exitCodeFor(findings, failOn) {
+function exitCodeFor(findings, failOn, errors = []) {
   if (failOn === "never") return 0;
+  if (errors.some((error) => error.checkFailed)) return 1;
   const threshold = SEVERITY_RANK[failOn];
   return findings.some((finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
 }
@@ -25298,7 +25299,23 @@ function rendersToNothing(text3, group, from, to, start, end) {
   const before = from > start ? text3[from - 1] : " ";
   const after = to < end ? text3[to] : " ";
   if (group.every((tag2) => tag2.kind === "comment") && (isSpace2(before) || isSpace2(after))) return true;
+  if (isWhiteSpace(text3, to, end) && followsBlockKey(text3, from, start)) return true;
   return separatorAround(text3, from - 1, start, -1) && separatorAround(text3, to, end, 1);
+}
+function followsBlockKey(text3, index, start) {
+  let cursor = index - 1;
+  while (cursor >= start && isSpace2(text3[cursor])) cursor--;
+  if (cursor < start || text3[cursor] !== ":") return false;
+  const keyEnd = --cursor;
+  while (cursor >= start && isKeyChar(text3[cursor])) cursor--;
+  if (cursor === keyEnd) return false;
+  while (cursor >= start && isSpace2(text3[cursor])) cursor--;
+  if (cursor >= start && text3[cursor] === "-") cursor--;
+  while (cursor >= start && isSpace2(text3[cursor])) cursor--;
+  return cursor < start;
+}
+function isKeyChar(char) {
+  return char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_" || char === "-" || char === ".";
 }
 function separatorAround(text3, index, limit, direction) {
   while (direction < 0 ? index >= limit : index < limit) {
@@ -25516,7 +25533,7 @@ function isPlaceholderLine(content, atColumnZero) {
 }
 
 // src/discover/template-file.ts
-var TEMPLATE_SUFFIXES = [
+var TEMPLATE_SUFFIXES = /* @__PURE__ */ new Map([
   [".j2", "jinja"],
   [".jinja", "jinja"],
   [".jinja2", "jinja"],
@@ -25525,19 +25542,30 @@ var TEMPLATE_SUFFIXES = [
   [".tpl", "actions"],
   [".template", "actions"],
   [".in", "actions"]
-];
+]);
+var MAX_SUFFIX_LENGTH = 9;
 var JINJA_EXPRESSION_NOTE = "a Jinja expression fills it in when the template is rendered";
 var ACTION_NOTE = "a {{ }} template action fills it in when the template is rendered";
 function templateFileOf(path7) {
-  const lower = path7.toLowerCase();
-  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
-    if (lower.endsWith(suffix) && path7.length > suffix.length) {
-      const rendered = path7.slice(0, path7.length - suffix.length);
-      if (rendered.endsWith("/")) return void 0;
-      return { rendered, dialect, noun: dialect === "jinja" ? "Jinja template" : "template" };
-    }
-  }
+  const dot = path7.lastIndexOf(".");
+  if (dot <= 0 || path7.length - dot > MAX_SUFFIX_LENGTH) return void 0;
+  const dialect = TEMPLATE_SUFFIXES.get(path7.slice(dot).toLowerCase());
+  if (dialect === void 0 || path7.charCodeAt(dot - 1) === 47) return void 0;
+  return { rendered: path7.slice(0, dot), dialect, noun: dialect === "jinja" ? "Jinja template" : "template" };
+}
+function templateByContent(path7, text3, failsAsYaml) {
+  if (!failsAsYaml) return void 0;
+  if (startsSomeLine(text3, "{%")) return { rendered: path7, dialect: "jinja", noun: "Jinja template" };
+  if (startsSomeLine(text3, "{{")) return { rendered: path7, dialect: "actions", noun: "template" };
   return void 0;
+}
+function startsSomeLine(text3, token) {
+  for (let at = text3.indexOf(token); at >= 0; at = text3.indexOf(token, at + token.length)) {
+    let before = at - 1;
+    while (before >= 0 && (text3[before] === " " || text3[before] === "	")) before--;
+    if (before < 0 || text3[before] === "\n") return true;
+  }
+  return false;
 }
 function withoutTemplateSuffix(path7) {
   return templateFileOf(path7)?.rendered ?? path7;
@@ -27156,6 +27184,7 @@ function literalBlockText(node, text3) {
 }
 
 // src/discover/image-site.ts
+var TEMPLATE_ACTION_NOTE = "a {{ }} template action fills it in when the file is rendered";
 var MAX_IMAGE_TEXT = 4096;
 var MAX_SUBSTITUTED_TEXT = 8192;
 var literalImage = (text3) => [{ value: text3 }];
@@ -27179,7 +27208,8 @@ function occurrencesAtScalar(input) {
       lines: input.lines,
       offset,
       raw,
-      value: candidate.value,
+      // A masked `{{ }}` action left in the value by a reader that does not describe it itself.
+      value: typeof candidate.value === "string" && candidate.value.includes(TEMPLATE_ACTION_MARK) ? { unresolved: TEMPLATE_ACTION_NOTE } : candidate.value,
       context: input.context,
       local: input.local,
       note: joinNotes(input.note, candidate.note)
@@ -27255,9 +27285,13 @@ function dedupeOccurrences(occurrences) {
     return true;
   });
 }
-function parseConfigDocuments(file, language = "YAML") {
-  const parsed = parseYamlDocuments(file.text);
-  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(`invalid ${language}: ${parsed.errors.join("; ")}`);
+function parseConfigDocuments(file, language = "YAML", parsed = parseYamlDocuments(file.text)) {
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) {
+    const masked = maskTemplate(file.text, "actions");
+    const retried = masked === void 0 ? void 0 : parseYamlDocuments(masked);
+    if (retried !== void 0 && retried.errors.length === 0 && retried.documents.length > 0) return retried;
+    throw new Error(`invalid ${language}: ${parsed.errors.join("; ")}`);
+  }
   return parsed;
 }
 function occurrencesOfDocuments(file, parsed, occurrencesOf) {
@@ -27326,6 +27360,46 @@ function runtimeOnlyResolver(system, templates = []) {
     if (variable) return [{ value: { unresolved: `${variable[0]} is a ${system} variable, known only when the pipeline runs` } }];
     return [{ value: text3 }];
   };
+}
+
+// src/discover/per-scan.ts
+function perScan(byScan, context) {
+  let map = byScan.get(context);
+  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
+  return map;
+}
+function oncePerScan(byScan, context, key, make) {
+  const map = perScan(byScan, context);
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key);
+}
+
+// src/discover/parse-once.ts
+var MAX_KEPT_TEXT = 512 * 1024;
+var keptByScan = /* @__PURE__ */ new WeakMap();
+var keptTextByScan = /* @__PURE__ */ new WeakMap();
+function keptText(context) {
+  let kept = keptTextByScan.get(context);
+  if (!kept) keptTextByScan.set(context, kept = { length: 0 });
+  return kept;
+}
+function parseAndKeep(context, path7, text3) {
+  const parsed = parseYamlDocuments(text3);
+  const kept = perScan(keptByScan, context);
+  const total = keptText(context);
+  if (!kept.has(path7) && total.length + text3.length <= MAX_KEPT_TEXT) {
+    kept.set(path7, { text: text3, parsed });
+    total.length += text3.length;
+  }
+  return parsed;
+}
+function takeParse(context, path7, text3) {
+  const kept = perScan(keptByScan, context);
+  const entry = kept.get(path7);
+  if (entry === void 0) return parseYamlDocuments(text3);
+  kept.delete(path7);
+  keptText(context).length -= entry.text.length;
+  return entry.text === text3 ? entry.parsed : parseYamlDocuments(text3);
 }
 
 // src/discover/containers/settings.ts
@@ -28079,6 +28153,7 @@ function detectSyntax(fileText, lines) {
 // src/discover/dockerfile/words.ts
 function extractFlags(text3, from) {
   const flags = [];
+  const action = new ActionSpan(text3);
   let pos = from;
   for (; ; ) {
     while (pos < text3.length && isSpace4(text3[pos])) pos++;
@@ -28090,7 +28165,8 @@ function extractFlags(text3, from) {
     while (pos < text3.length) {
       let ch = text3[pos];
       if (quote === void 0) {
-        if (isSpace4(ch)) break;
+        if (ch === "{" && text3[pos + 1] === "{") action.opens(pos);
+        if (isSpace4(ch) && !action.spans(pos)) break;
         if (ch === "'" || ch === '"') {
           quote = ch;
           blankOK = true;
@@ -28128,6 +28204,25 @@ function extractFlags(text3, from) {
     }
   }
 }
+var ActionSpan = class {
+  constructor(text3) {
+    this.text = text3;
+  }
+  text;
+  close = -1;
+  searchedTo = -1;
+  /** Whether `pos` is inside an action opened before it in the flag. */
+  spans(pos) {
+    return pos < this.close;
+  }
+  /** Records an action opening at `pos` (call for every `{{`). */
+  opens(pos) {
+    if (pos < this.close || this.searchedTo === this.text.length) return;
+    const close = this.text.indexOf("}}", pos + 2);
+    this.searchedTo = close < 0 ? this.text.length : close;
+    this.close = close;
+  }
+};
 function whitespaceWords(text3, from, to = text3.length) {
   const words = [];
   let begin = from;
@@ -28724,6 +28819,16 @@ function readTemplateLineByLine(file, template, masked, parsed, lines, extracted
   extracted.errors = [];
   extracted.readLineByLine = unparsed.messages;
 }
+function composeDocuments(file, context) {
+  let template = templateFileOf(file.path);
+  if (template === void 0) {
+    const parsed = takeParse(context, file.path, file.text);
+    template = templateByContent(file.path, file.text, parsed.errors.length > 0);
+    if (template === void 0) return { parsed: parseConfigDocuments(file, "YAML", parsed) };
+  }
+  const masked = maskTemplate(file.text, template.dialect) ?? file.text;
+  return { template, masked, parsed: parseYamlDocuments(masked) };
+}
 var composeDiscoverer = {
   kind: "compose",
   matches: hasComposeName,
@@ -28732,9 +28837,7 @@ var composeDiscoverer = {
     return hasComposeName(path7) || YAML_FILE.test(withoutTemplateSuffix(path7));
   },
   async extract(file, context) {
-    const template = templateFileOf(file.path);
-    const masked = template === void 0 ? void 0 : maskTemplate(file.text, template.dialect) ?? file.text;
-    const parsed = masked === void 0 ? parseConfigDocuments(file) : parseYamlDocuments(masked);
+    const { template, masked, parsed } = composeDocuments(file, context);
     const directory = dirName(file.path);
     const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
     const resolve2 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), template);
@@ -29938,20 +30041,6 @@ function scenarios(root, text3) {
 
 // src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
-
-// src/discover/per-scan.ts
-function perScan(byScan, context) {
-  let map = byScan.get(context);
-  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
-  return map;
-}
-function oncePerScan(byScan, context, key, make) {
-  const map = perScan(byScan, context);
-  if (!map.has(key)) map.set(key, make());
-  return map.get(key);
-}
-
-// src/discover/compose-builds.ts
 var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
@@ -30007,9 +30096,9 @@ function includesOf(document2, composePath) {
   }
   return includes;
 }
-function readWritten(composePath, text3) {
+function readWritten(composePath, text3, parsed = parseYamlDocuments(text3)) {
   const file = { builds: [], includes: [] };
-  for (const document2 of parseYamlDocuments(text3).documents) {
+  for (const document2 of parsed.documents) {
     for (const [service, node] of mapPairs(document2, mergedGet(document2, document2.contents, "services"))) {
       const build = writtenBuild(document2, service, mergedGet(document2, node, "build"), scalarString(mergedGet(document2, node, "image")));
       if (build) file.builds.push(build);
@@ -30056,7 +30145,7 @@ function writtenFile(path7, context) {
     () => context.readFile(path7).then((text3) => {
       if (text3 === void 0 || templateFileOf(path7) !== void 0 || !text3.includes("build") && !text3.includes("include")) return void 0;
       try {
-        return readWritten(path7, text3);
+        return readWritten(path7, text3, parseAndKeep(context, path7, text3));
       } catch {
         return void 0;
       }
@@ -31096,7 +31185,7 @@ function evaluateExpression(expression, lookup) {
 }
 
 // src/discover/script-images.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 
 // src/discover/shell-commands.ts
 var MAX_WORDS = 2e5;
@@ -31480,8 +31569,8 @@ function optionLength(words, index, grammar) {
 function commandStart(words) {
   let index = 0;
   while (index < words.length) {
-    const { text: text3, quoted } = words[index];
-    if (!quoted && assignedName(text3) !== void 0) index++;
+    const { text: text3, quoted: quoted2 } = words[index];
+    if (!quoted2 && assignedName(text3) !== void 0) index++;
     else if (PREFIX_KEYWORDS.has(text3)) index++;
     else if (text3 === "sudo" || text3 === "env") index = skipWrapperOptions(words, index + 1, text3 === "sudo" ? ["u", "g", "C", "h", "p", "U", "r", "t"] : ["u", "C", "S"]);
     else if (text3 === "timeout") index = skipWrapperOptions(words, index + 1, ["s", "k"]) + 1;
@@ -31590,7 +31679,7 @@ function withoutExpressions(text3) {
 
 // src/discover/script-images.ts
 function scriptRange(node, text3) {
-  if (!(0, import_yaml14.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
+  if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
   const [start, end] = node.range;
   const written = text3.slice(start, end);
   switch (node.type) {
@@ -31645,8 +31734,8 @@ function scriptRangeImages(site2) {
   return occurrences;
 }
 function scriptListImages(document2, node, site2, context) {
-  if ((0, import_yaml14.isScalar)(node)) return scriptImages({ ...site2, node, context });
-  const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml14.isSeq)(item) ? listItems(document2, item) : [item]);
+  if ((0, import_yaml15.isScalar)(node)) return scriptImages({ ...site2, node, context });
+  const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml15.isSeq)(item) ? listItems(document2, item) : [item]);
   return items2.flatMap((item, index) => scriptImages({ ...site2, node: item, context: `${context}[${index}]` }));
 }
 
@@ -31874,17 +31963,17 @@ function includesOf2(document2) {
     const outside = (0, import_yaml5.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
     const written = (0, import_yaml5.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
     if (written === void 0) continue;
-    let quoted = JSON.stringify(written.slice(0, MAX_QUOTED));
+    let quoted2 = JSON.stringify(written.slice(0, MAX_QUOTED));
     if (outside === "project") {
       const files = scalarStrings(document2, mergedGet(document2, entry, "file"));
-      if (files.length > 0) quoted += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
+      if (files.length > 0) quoted2 += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
     }
     if (outside !== void 0 || /^[a-z]+:\/\//i.test(written)) {
-      notes.push(`include ${outside ?? "remote"} ${quoted} is outside the repository: the jobs it defines, and their images, were not read`);
+      notes.push(`include ${outside ?? "remote"} ${quoted2} is outside the repository: the jobs it defines, and their images, were not read`);
       continue;
     }
     if (written.includes("$")) {
-      notes.push(`include ${quoted} names its file with a variable: the jobs it defines, and their images, were not read`);
+      notes.push(`include ${quoted2} names its file with a variable: the jobs it defines, and their images, were not read`);
       continue;
     }
     const path7 = written.replace(/^\/+/, "").replace(/^\.\//, "");
@@ -32196,7 +32285,7 @@ var gitlabCiDiscoverer = {
 };
 
 // src/discover/circleci.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 
 // src/discover/circleci-parameters.ts
 var MAX_BINDINGS = 256;
@@ -32368,9 +32457,10 @@ var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
 var ORB_PART_FOLDERS = /* @__PURE__ */ new Set(["executors", "jobs"]);
 var TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
 function orbPartOf(path7) {
-  const parts = path7.split("/");
-  const folder = parts.length >= 2 ? parts[parts.length - 2] : "";
-  const file = parts[parts.length - 1];
+  const slash = path7.lastIndexOf("/");
+  if (slash < 0) return void 0;
+  const folder = path7.slice(path7.lastIndexOf("/", slash - 1) + 1, slash);
+  const file = path7.slice(slash + 1);
   const extension = file.endsWith(".yml") ? 4 : file.endsWith(".yaml") ? 5 : 0;
   if (!ORB_PART_FOLDERS.has(folder) || extension === 0 || file.length === extension) return void 0;
   return { folder, name: file.slice(0, -extension) };
@@ -32406,8 +32496,8 @@ function configOccurrences(document2, file, lines) {
     const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve2(word.text), shell: { configParameters: true } };
     listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
       const run2 = mergedGet(document2, step3, "run");
-      const command = (0, import_yaml19.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
-      const context = `${prefix}.steps[${index}].run${(0, import_yaml19.isMap)(run2) ? ".command" : ""}`;
+      const command = (0, import_yaml20.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
+      const context = `${prefix}.steps[${index}].run${(0, import_yaml20.isMap)(run2) ? ".command" : ""}`;
       occurrences.push(...scriptImages({ ...site2, node: command, context }));
     });
   };
@@ -32449,7 +32539,7 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 var resolve = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
 var MAX_DEPTH5 = 32;
@@ -32464,11 +32554,11 @@ function pipelineOccurrences2(document2, file, lines) {
   }
   const walk = (node, path7, depth) => {
     if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml20.isMap)(node)) {
+    if ((0, import_yaml21.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path7 ? `${path7}.${key}` : key;
-        if (key === "step" && (0, import_yaml20.isMap)(pair.value)) {
+        if (key === "step" && (0, import_yaml21.isMap)(pair.value)) {
           site2(mapGet(pair.value, "image"), `${childPath}.image`);
           for (const scripts of ["script", "after-script"]) occurrences.push(...scriptListImages(document2, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
         }
@@ -32479,7 +32569,7 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml20.isSeq)(node)) {
+    } else if ((0, import_yaml21.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path7}[${index}]`, depth + 1));
     }
   };
@@ -32498,7 +32588,7 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 function isYamlPath(path7) {
   return path7.endsWith(".yml") || path7.endsWith(".yaml");
 }
@@ -32515,12 +32605,12 @@ var expressionsIn2 = (text3) => allSpans([enclosed(text3, "$(", ")"), enclosed(t
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml22.isMap)(node)) {
+  if ((0, import_yaml23.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text3 = scalarString(value);
       if (text3 !== void 0) variables.set(name2, text3);
     }
-  } else if ((0, import_yaml22.isSeq)(node)) {
+  } else if ((0, import_yaml23.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -32592,17 +32682,17 @@ function pipelineOccurrences3(document2, file, lines, including) {
   });
   const walk = (node, path7, depth, variables, posix10) => {
     if (depth > MAX_DEPTH6) return;
-    if ((0, import_yaml22.isMap)(node)) {
+    if ((0, import_yaml23.isMap)(node)) {
       const runsPosix = posixShellOf(document2, node) ?? posix10;
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
       const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
       const invokesTemplate = node.has("template");
       for (const pair of node.items) {
-        if (!(0, import_yaml22.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml23.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
         const childPath = path7 ? `${path7}.${key}` : key;
-        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml22.isScalar)(pair.value)) {
+        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml23.isScalar)(pair.value)) {
           const [inScope2, all] = withIncluding(scope, [], including);
           const resolve2 = resolverFor4(inScope2, all, aliases);
           occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve2(word.text) }));
@@ -32610,16 +32700,16 @@ function pipelineOccurrences3(document2, file, lines, including) {
         }
         if (key === "container") {
           const legs = matrixLegs2(document2, node);
-          if ((0, import_yaml22.isScalar)(pair.value)) {
+          if ((0, import_yaml23.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml22.isMap)(pair.value)) {
+          } else if ((0, import_yaml23.isMap)(pair.value)) {
             site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk(pair.value, childPath, depth + 1, scope, runsPosix);
       }
-    } else if ((0, import_yaml22.isSeq)(node)) {
+    } else if ((0, import_yaml23.isSeq)(node)) {
       node.items.forEach((item, index) => walk(item, `${path7}[${index}]`, depth + 1, variables, posix10));
     }
   };
@@ -32649,14 +32739,14 @@ function templatesOf2(document2, from) {
   const found = [];
   const walk = (node, depth) => {
     if (depth > MAX_DEPTH6 || found.length >= MAX_TEMPLATES_PER_FILE) return;
-    if ((0, import_yaml22.isMap)(node)) {
+    if ((0, import_yaml23.isMap)(node)) {
       for (const pair of node.items) {
-        const written = (0, import_yaml22.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const written = (0, import_yaml23.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
         const path7 = written === void 0 ? void 0 : templatePath(from, written);
         if (path7 !== void 0) found.push(path7);
         else walk(pair.value, depth + 1);
       }
-    } else if ((0, import_yaml22.isSeq)(node)) {
+    } else if ((0, import_yaml23.isSeq)(node)) {
       for (const item of node.items) walk(item, depth + 1);
     }
   };
@@ -32749,7 +32839,7 @@ var azurePipelinesDiscoverer = {
 };
 
 // src/discover/drone.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
 function isOtherDroneName(path7) {
@@ -32802,8 +32892,8 @@ function resolverFor5(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml5.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml24.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml24.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml25.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml25.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -32820,8 +32910,8 @@ function pipelineOccurrences4(document2, file, lines) {
   };
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml24.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
-    else if ((0, import_yaml24.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
+    if ((0, import_yaml25.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
+    else if ((0, import_yaml25.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
   };
   for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
   return occurrences;
@@ -32840,10 +32930,10 @@ var droneDiscoverer = {
 };
 
 // src/discover/buildkite.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml29 = __toESM(require_dist(), 1);
 
 // src/discover/buildkite-values.ts
-var import_yaml26 = __toESM(require_dist(), 1);
+var import_yaml27 = __toESM(require_dist(), 1);
 var MAX_COMBINATIONS3 = 256;
 var MAX_NESTING2 = 8;
 function isNameStart2(char) {
@@ -32916,14 +33006,14 @@ function readReference(text3, start) {
 }
 function matrixCombinations3(document2, matrix) {
   if (matrix === void 0 || matrix === null) return [];
-  const setup = (0, import_yaml26.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
+  const setup = (0, import_yaml27.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
   let combinations;
-  if ((0, import_yaml26.isSeq)(setup)) {
+  if ((0, import_yaml27.isSeq)(setup)) {
     combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
-  } else if ((0, import_yaml26.isMap)(setup)) {
+  } else if ((0, import_yaml27.isMap)(setup)) {
     combinations = [{}];
     for (const [name2, values] of mapPairs(document2, setup)) {
-      if (!(0, import_yaml26.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
+      if (!(0, import_yaml27.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
       const next = [];
       for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
       if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
@@ -32935,7 +33025,7 @@ function matrixCombinations3(document2, matrix) {
   for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
     const withNode = mergedGet(document2, adjustment, "with");
     const single = scalarText2(document2, withNode);
-    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml26.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml27.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
     if (wanted2 === void 0) continue;
     const skip = mergedGet(document2, adjustment, "skip");
     const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
@@ -33019,7 +33109,7 @@ function expandMatrix(text3, combination) {
   return output;
 }
 function pluginEntries(document2, plugins) {
-  if ((0, import_yaml28.isMap)(plugins)) return mapPairs(document2, plugins);
+  if ((0, import_yaml29.isMap)(plugins)) return mapPairs(document2, plugins);
   return listItems(document2, plugins).flatMap((item) => {
     const bare = scalarString(item);
     return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
@@ -33051,7 +33141,7 @@ function pluginImages(scope, step3, context, resolve2) {
   }
 }
 function agentImage(scope, agents2, context, resolve2) {
-  if (!(0, import_yaml28.isMap)(agents2)) return;
+  if (!(0, import_yaml29.isMap)(agents2)) return;
   const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
   if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
   site(scope, mergedGet(scope.document, agents2, "image"), `${context}.agents.image`, resolve2);
@@ -33060,10 +33150,10 @@ function readSteps(scope, steps, context, depth) {
   if (depth > MAX_DEPTH7) return;
   const { document: document2 } = scope;
   listItems(document2, steps).forEach((step3, index) => {
-    if (!(0, import_yaml28.isMap)(step3)) return;
+    if (!(0, import_yaml29.isMap)(step3)) return;
     const where = `${context}[${index}]`;
     const nested = mergedGet(document2, step3, "steps");
-    if ((0, import_yaml28.isSeq)(nested)) {
+    if ((0, import_yaml29.isSeq)(nested)) {
       readSteps(scope, nested, `${where}.steps`, depth + 1);
       return;
     }
@@ -33081,7 +33171,7 @@ function pipelineOccurrences5(document2, scope) {
   const contents = document2.contents;
   const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
   const pipeline2 = { ...scope, document: document2, interpolate };
-  if ((0, import_yaml28.isSeq)(contents)) {
+  if ((0, import_yaml29.isSeq)(contents)) {
     readSteps(pipeline2, contents, "steps", 0);
     return;
   }
@@ -33289,6 +33379,10 @@ var GroovyValues = class {
   /** Each variable's value once evaluated, and those being evaluated (a cycle is unresolved). */
   values = /* @__PURE__ */ new Map();
   evaluating = /* @__PURE__ */ new Set();
+  /** The expressions assigned to a name, as written. */
+  assignedRanges(name2) {
+    return this.assignments.get(name2) ?? [];
+  }
   /** The value of the expression `range`. */
   evaluate(range, depth = 0) {
     if (range.end <= range.start) return { unresolved: "the expression is empty" };
@@ -33523,7 +33617,10 @@ function dockerSites(tokens, brackets, index, frames, found, site2, values) {
     const args2 = callArguments(tokens, brackets, image);
     const close = brackets.get(image);
     const pushed = close !== void 0 && tokens[close + 1]?.text === "." && tokens[close + 2]?.text === "push";
-    if (args2) site2(firstArgument(tokens, args2), "docker.image", frame, pushed);
+    const argument = args2 && firstArgument(tokens, args2);
+    const entries = argument && tableEntries(tokens, brackets, values, argument);
+    if (entries && entries.length > 0) for (const entry of entries) site2(entry, `docker.image(${values.sourceOf(argument)})`, frame, pushed);
+    else site2(argument, "docker.image", frame, pushed);
     return;
   }
   const build = dockerCall(tokens, index, "build");
@@ -33533,6 +33630,28 @@ function dockerSites(tokens, brackets, index, frames, found, site2, values) {
     const value = values.evaluate(name2);
     if (typeof value === "string") found.built.add(value.trim());
   }
+}
+var MAX_TABLE_ENTRIES = 256;
+function tableEntries(tokens, brackets, values, argument) {
+  const { start, end } = argument;
+  const close = brackets.get(start + 1);
+  if (tokens[start].type !== "ident" || tokens[start + 1]?.text !== "[" || close === void 0) return void 0;
+  if (tokens[close + 1]?.text !== "." || tokens[close + 2]?.type !== "ident" || close + 3 !== end) return void 0;
+  const assigned = values.assignedRanges(tokens[start].text);
+  const literalEnd = assigned.length === 1 ? brackets.get(assigned[0].start) : void 0;
+  if (literalEnd === void 0 || tokens[assigned[0].start].text !== "[") return void 0;
+  const field = tokens[close + 2].text;
+  const entries = [];
+  let depth = 0;
+  for (let index = assigned[0].start + 1; index < literalEnd && entries.length < MAX_TABLE_ENTRIES; index++) {
+    const text3 = tokens[index].text;
+    if (tokens[index].type === "punct" && (text3 === "[" || text3 === "(" || text3 === "{")) depth++;
+    else if (tokens[index].type === "punct" && (text3 === "]" || text3 === ")" || text3 === "}")) depth--;
+    else if (depth === 1 && tokens[index].type === "ident" && text3 === field && tokens[index + 1]?.text === ":") {
+      entries.push({ start: index + 2, end: expressionEnd(tokens, index + 2, literalEnd) });
+    }
+  }
+  return entries;
 }
 function callSites(tokens, brackets, index, frame, found, site2) {
   if (tokens[index + 1]?.text !== "(") return;
@@ -34198,7 +34317,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml38 = __toESM(require_dist(), 1);
+var import_yaml39 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -34225,6 +34344,15 @@ function isOneReference(value) {
   if (text3 === "" || text3.length > 512 || /\s/.test(text3)) return false;
   if (!text3.includes("/") && !text3.includes(":") && !text3.includes("@")) return false;
   return normalizeForOccurrence(text3).ok;
+}
+function isRegistryQualifiedReference(value) {
+  if (!isOneReference(value)) return false;
+  const text3 = value.trim();
+  const slash = text3.indexOf("/");
+  if (slash <= 0) return false;
+  const domain = text3.slice(0, slash);
+  if (!(domain.includes(".") || domain.includes(":") || domain === "localhost")) return false;
+  return text3.includes("@") || text3.indexOf(":", slash) > slash;
 }
 function isImageFlagName(name2) {
   if (!name2.startsWith("-") || name2.length > 128 || !name2.toLowerCase().endsWith("image")) return false;
@@ -35884,7 +36012,7 @@ function splitTerms(group) {
 }
 
 // src/discover/helm-template-funcs.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 function strict(fn) {
   return (args, call) => {
@@ -36190,7 +36318,7 @@ function yamlText2(value, call) {
     return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
   };
   if (!known(value, 0)) return new Unknown("toYaml of a value not known offline");
-  const written = bounded(call, (0, import_yaml33.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  const written = bounded(call, (0, import_yaml34.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
   if (typeof written === "string") rememberYaml(written, value);
   return written;
 }
@@ -36213,7 +36341,7 @@ function linkCopies(copy, source, depth) {
 function yamlMap(text3) {
   try {
     if (yamlNestsTooDeeply(text3)) return { Error: YAML_TOO_DEEP };
-    const value = (0, import_yaml33.parse)(text3, { maxAliasCount: 100, uniqueKeys: false });
+    const value = (0, import_yaml34.parse)(text3, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === void 0) return {};
     if (!isMapValue(value)) return { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
     if (writtenYaml.has(text3)) linkCopies(value, writtenYaml.get(text3), 0);
@@ -36831,17 +36959,17 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values-merge.ts
-var import_yaml34 = __toESM(require_dist(), 1);
+var import_yaml35 = __toESM(require_dist(), 1);
 var MAX_NODES = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml34.YAMLMap();
+  root = new import_yaml35.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml34.isMap)(node)) return;
+    if (!(0, import_yaml35.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -36865,26 +36993,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml34.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml35.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml34.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml34.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml35.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml35.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml34.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml35.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml34.isMap)(pair.value) && (0, import_yaml34.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml35.isMap)(pair.value) && (0, import_yaml35.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml34.isMap)(current)) return current;
-    const child = new import_yaml34.YAMLMap();
-    if ((0, import_yaml34.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml34.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml35.isMap)(current)) return current;
+    const child = new import_yaml35.YAMLMap();
+    if ((0, import_yaml35.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml35.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
     }
     this.owned.add(child);
     setPair(map, key, child);
@@ -36892,7 +37020,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml34.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml35.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf3(map, key) {
   return pairOf(map, key)?.value;
@@ -36900,7 +37028,7 @@ function valueOf3(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml34.Pair(new import_yaml34.Scalar(key), value));
+  else map.items.push(new import_yaml35.Pair(new import_yaml35.Scalar(key), value));
 }
 function dottedKeys(path7) {
   if (path7.includes("[")) return void 0;
@@ -37321,7 +37449,7 @@ function repinned(rendered, parts) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml36 = __toESM(require_dist(), 1);
+var import_yaml37 = __toESM(require_dist(), 1);
 import { posix as posix7 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
@@ -37443,7 +37571,7 @@ var ValuesFinder = class {
 function wholeText(text3) {
   const start = text3.length - text3.trimStart().length;
   const end = text3.trimEnd().length;
-  const scalar = new import_yaml36.Scalar(text3.slice(start, end));
+  const scalar = new import_yaml37.Scalar(text3.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
@@ -37555,6 +37683,12 @@ var OPERATORS3 = [
     operator: "Spotahome's Redis Operator",
     fields: { RedisFailover: ["spec.redis.image", "spec.sentinel.image", "spec.redis.exporter.image", "spec.sentinel.exporter.image"] }
   },
+  {
+    // A catalog's index image, which OLM runs as the catalog's registry pod (sourceType grpc).
+    group: "operators.coreos.com/",
+    operator: "the Operator Lifecycle Manager (OLM)",
+    fields: { CatalogSource: ["spec.image"] }
+  },
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
   { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } },
   {
@@ -37587,13 +37721,79 @@ var OPERATORS3 = [
       SparkApplication: ["spec.image", "spec.driver.image", "spec.executor.image"],
       ScheduledSparkApplication: ["spec.template.image", "spec.template.driver.image", "spec.template.executor.image"]
     }
+  },
+  {
+    // Its package API (pkg.crossplane.io v1, v1beta1): the package it pulls, installs and, for a
+    // provider or a function, runs as a deployment; a revision names the image it was made from.
+    group: "pkg.crossplane.io/",
+    operator: "Crossplane",
+    verb: "pulls",
+    fields: {
+      Provider: ["spec.package"],
+      Function: ["spec.package"],
+      Configuration: ["spec.package"],
+      ProviderRevision: ["spec.image"],
+      FunctionRevision: ["spec.image"],
+      ConfigurationRevision: ["spec.image"]
+    }
+  },
+  {
+    // Its CRDs (ceph.rook.io/v1): the Ceph image every daemon of a cluster runs, and the images of
+    // the NFS, COSI and NVMe-oF gateways. A pool's mirrored `image` is an RBD image, not a container.
+    group: "ceph.rook.io/",
+    operator: "Rook",
+    fields: {
+      CephCluster: ["spec.cephVersion.image"],
+      CephNFS: ["spec.server.image", "spec.security.sssd.sidecar.image"],
+      CephCOSIDriver: ["spec.image", "spec.objectProvisionerImage"],
+      CephNVMeOFGateway: ["spec.image"]
+    }
+  },
+  {
+    // Katib's configuration (the `katib-config` ConfigMap's file): the metrics collector, suggestion
+    // and early stopping images its controller runs beside each experiment's trials.
+    group: "config.kubeflow.org/",
+    operator: "Katib",
+    fields: { KatibConfig: ["runtime.metricsCollectors[].image", "runtime.suggestions[].image", "runtime.earlyStoppings[].image"] }
   }
 ];
 function operatorImageFields(apiVersion, kind) {
   const operator = OPERATORS3.find((entry) => apiVersion.startsWith(entry.group));
   const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : void 0;
   if (!operator || !paths) return [];
-  return paths.map((path7) => ({ path: path7.replace(/\[\]/g, ".[]").split("."), note: `the image ${operator.operator} runs for this ${kind} (${path7})` }));
+  return paths.map((path7) => ({ path: path7.replace(/\[\]/g, ".[]").split("."), note: `the image ${operator.operator} ${operator.verb ?? "runs"} for this ${kind} (${path7})` }));
+}
+
+// src/discover/json-patch.ts
+var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers", "sidecars", "extraContainers"]);
+function pointerTokens(pointer) {
+  if (!pointer.startsWith("/")) return void 0;
+  return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+function isListIndex(token) {
+  if (token === void 0 || token === "") return false;
+  if (token === "-") return true;
+  for (let at = 0; at < token.length; at++) {
+    const code = token.charCodeAt(at);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+function patchTarget(pointer) {
+  const tokens = pointerTokens(pointer);
+  if (tokens === void 0) return "other";
+  const [last, parent, grandparent] = [tokens.at(-1), tokens.at(-2), tokens.at(-3)];
+  if (last === "image" && isListIndex(parent) && grandparent !== void 0 && CONTAINER_LISTS2.has(grandparent)) return "image";
+  if (isListIndex(last) && parent !== void 0 && CONTAINER_LISTS2.has(parent)) return "container";
+  if (last !== void 0 && CONTAINER_LISTS2.has(last)) return "container-list";
+  return "other";
+}
+function setsValue(op) {
+  return op === "add" || op === "replace";
+}
+var OPERATIONS = /* @__PURE__ */ new Set(["add", "remove", "replace", "move", "copy", "test"]);
+function isPatchOperation(op) {
+  return op !== void 0 && OPERATIONS.has(op);
 }
 
 // src/discover/kubernetes.ts
@@ -37609,8 +37809,8 @@ var kubernetesDiscoverer = {
   matches(path7, text3) {
     path7 = withoutTemplateSuffix(path7);
     if (isKustomizationFile(path7)) return false;
-    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3);
-    if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3);
+    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3) || mayBeImagePatch(text3, YAML_PATCH_OPERATION);
+    if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3) || mayBeImagePatch(text3, JSON_PATCH_OPERATION);
     return false;
   },
   candidate(path7) {
@@ -37626,7 +37826,9 @@ var kubernetesDiscoverer = {
     const chartFile = await extractChartFileTemplate(file, context);
     if (chartFile) return chartFile;
     if (template !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
-    return withValuesFrom(file, collectManifestImages(file.text), file.path, context);
+    const scan2 = collectManifestImages(file.text);
+    const byContent = templateByContent(file.path, file.text, scan2.errors.length > 0);
+    return withValuesFrom(file, byContent === void 0 ? scan2 : collectManifestImages(file.text, { template: byContent }), file.path, context);
   }
 };
 async function withValuesFrom(file, scan2, path7, context) {
@@ -37638,7 +37840,7 @@ async function withValuesFrom(file, scan2, path7, context) {
     for (const { file: written, image } of images) {
       const lines = linesOf.get(written) ?? new LineIndex((written === file.path ? file.text : await context.readFile(written)) ?? "");
       linesOf.set(written, lines);
-      merged.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE) }));
+      merged.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE2) }));
     }
     if (notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...notes];
     if (exhausted) extraction.errors = [...extraction.errors ?? [], `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
@@ -37680,6 +37882,11 @@ var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')
 var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
 var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 var JSON_KIND_KEY = /"kind"\s*:/;
+var YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
+var JSON_PATCH_OPERATION = /"op"\s*:/;
+function mayBeImagePatch(text3, operation) {
+  return text3.includes("image") && operation.test(text3);
+}
 function looksLikeManifest(path7, text3) {
   if (/\.json$/i.test(path7)) return true;
   if (/^apiVersion[ \t]*:/m.test(text3) && /^kind[ \t]*:/m.test(text3)) return true;
@@ -37692,7 +37899,7 @@ function cannotHoldImage(documentText) {
   if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
   return isPlainCustomResourceDefinition(documentText);
 }
-var IMAGE_WORDS = ["image", "bundle", "Image", "IMAGE", "repository", "valuesFrom", "valueFiles"];
+var IMAGE_WORDS = ["image", "bundle", "Image", "IMAGE", "repository", "valuesFrom", "valueFiles", "package"];
 var PLAIN_TOP_LEVEL_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*[ \t]*:(?:[ \t]|\r?$)/;
 var KIND_LINE = /^kind[ \t]*:/;
 var CRD_KIND_LINE = /^kind[ \t]*:[ \t]+CustomResourceDefinition[ \t]*(?:#.*)?\r?$/;
@@ -37739,12 +37946,13 @@ function collectManifestImages(text3, options = {}) {
   const releases = [];
   const valueFiles = [];
   parsed.documents.forEach((document2) => {
-    const walker = new ManifestWalker(document2, text3, template === void 0 ? TEMPLATE_ACTION_NOTE : expressionNote(template), (image, viaAlias) => {
+    const walker = new ManifestWalker(document2, text3, template === void 0 ? TEMPLATE_ACTION_NOTE2 : expressionNote(template), (image, viaAlias) => {
       const existing = byOffset.get(image.offset);
       if (existing && (viaAlias || !existing.viaAlias)) return;
       byOffset.set(image.offset, { image, viaAlias });
     });
     walker.object(document2.contents, "");
+    walker.jsonPatch(document2.contents);
     objects += walker.objects;
     releases.push(...walker.releases);
     valueFiles.push(...walker.valueFiles);
@@ -37796,7 +38004,7 @@ var ManifestWalker = class _ManifestWalker {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml38.isAlias)(node)) {
+    if ((0, import_yaml39.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -37849,13 +38057,44 @@ var ManifestWalker = class _ManifestWalker {
     if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
-    for (const field of operatorImageFields(apiVersion, kind)) this.fieldImages(root, field.path, prefix, field.note);
+    const operatorFields = operatorImageFields(apiVersion, kind);
+    for (const field of operatorFields) this.fieldImages(root, field.path, prefix, field.note);
     if (apiVersion === "v1" && kind === "ConfigMap") {
       this.configMapImages(this.get(root, "data"), `${prefix}data`);
       if (!this.embedded) this.configMapManifests(this.get(root, "data"), `${prefix}data`);
     }
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
+    if (operatorFields.length === 0 && apiVersion.includes(".")) this.customResourceImage(root, kind, prefix);
+  }
+  /**
+   * The `spec.image` of a custom resource no row of operator-images.ts describes (a Dragonfly, a
+   * LiteLLMProxy): by operators' convention the image they run for it, read only when its value
+   * names a registry and a tag or digest, so a VM image's name (`ubuntu-2204`) is left alone.
+   */
+  customResourceImage(root, kind, prefix) {
+    const node = this.node(this.at(root, ["spec", "image"]));
+    const value = this.string(node);
+    if (value === void 0 || !isRegistryQualifiedReference(value)) return;
+    this.imageAt(node, `${prefix}spec.image`, noSubstitution, `the image an operator runs for this ${kind}, by the convention of its spec.image`);
+  }
+  /**
+   * A JSON patch (json-patch.ts): a list whose every item is an operation with a `path`. The value of
+   * each `add` and `replace` is read as what its path makes it: a container's image, a container, a
+   * list of containers, or part of an object, searched by the generic rule.
+   */
+  jsonPatch(root) {
+    const operations = this.items(root).map((operation) => ({ operation, op: this.string(this.get(operation, "op")), path: this.string(this.get(operation, "path")) }));
+    if (operations.length === 0 || !operations.every(({ op, path: path7 }) => isPatchOperation(op) && path7 !== void 0)) return;
+    for (const { operation, op, path: path7 } of operations) {
+      if (!setsValue(op) || path7 === void 0) continue;
+      const value = this.get(operation, "value");
+      const target = patchTarget(path7);
+      if (target === "image") this.imageAt(value, path7, noSubstitution, `set by a JSON patch (${op} ${path7})`);
+      else if (target === "container") this.imageOf(value, path7, noSubstitution);
+      else if (target === "container-list") this.containerList(value, path7, false, noSubstitution);
+      else this.genericContainers(value, path7, 0);
+    }
   }
   /**
    * An OpenShift DeploymentConfig's containers that an automatic `ImageChange` trigger names: OpenShift
@@ -37919,16 +38158,17 @@ var ManifestWalker = class _ManifestWalker {
   }
   /**
    * Manifests a ConfigMap holds as files (`helperPod.yaml: |` of rancher's local-path-provisioner,
-   * the pod it runs to set up each volume): a `.yaml` or `.yml` entry written as a literal block
-   * that parses as Kubernetes objects is read as a manifest, each image at its place in this file.
-   * Other entries (configuration files of any shape) are left alone, and so is what does not parse.
+   * the pod it runs to set up each volume; Katib's trial templates, `enasCPUTemplate: |`): a `.yaml`
+   * or `.yml` entry, or one whose name has no suffix, written as a literal block that parses as
+   * Kubernetes objects is read as a manifest, each image at its place in this file. Other entries
+   * (configuration files of any shape) are left alone, and so is what does not parse.
    */
   configMapManifests(data, path7) {
     const map = this.node(data);
     if (!(0, import_yaml5.isMap)(map)) return;
     for (const pair of map.items) {
       const key = keyText(pair.key, this.resolveAlias);
-      if (key === void 0 || !(key.endsWith(".yaml") || key.endsWith(".yml"))) continue;
+      if (key === void 0 || !(key.endsWith(".yaml") || key.endsWith(".yml") || !key.includes("."))) continue;
       const embedded = literalBlockText(this.node(pair.value), this.text);
       if (!embedded || !embedded.text.includes("apiVersion") || !embedded.text.includes("kind")) continue;
       const parsed = parseYamlDocuments(embedded.text);
@@ -37955,7 +38195,7 @@ var ManifestWalker = class _ManifestWalker {
     this.items(list2).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml38.isAlias)(item));
+      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml39.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -37982,7 +38222,7 @@ var ManifestWalker = class _ManifestWalker {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml5.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml38.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml39.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -37991,7 +38231,7 @@ var ManifestWalker = class _ManifestWalker {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml38.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml39.isAlias)(item));
       });
     }
   }
@@ -38008,7 +38248,7 @@ var ManifestWalker = class _ManifestWalker {
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml5.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml38.isAlias)(item));
+      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml39.isAlias)(item));
     });
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
@@ -38025,7 +38265,7 @@ var ManifestWalker = class _ManifestWalker {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path7, depth, skipped) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml38.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml39.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isMap)(resolved)) {
       for (const pair of resolved.items) {
@@ -38094,7 +38334,7 @@ var ManifestWalker = class _ManifestWalker {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path7, substitute2, depth) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml38.isAlias)(node)) return;
+    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml39.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path7}[${index}]`, substitute2, depth + 1));
@@ -38375,7 +38615,7 @@ function roundTripFiller(written, context) {
   return field !== void 0 && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : void 0;
 }
 var KO_SCHEME = "ko://";
-var TEMPLATE_ACTION_NOTE = "a {{ }} template action is filled in when this file is rendered";
+var TEMPLATE_ACTION_NOTE2 = "a {{ }} template action is filled in when this file is rendered";
 function placeholderCheck(value, templateNote) {
   if (typeof value !== "string") return value;
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
@@ -38405,7 +38645,7 @@ var kustomizeDiscoverer = {
     }
     const errors = [...parsed.errors];
     const lines = new LineIndex(file.text);
-    const inflated = inlineValuesImages(file, root, lines, errors);
+    const inflated = [...inlineValuesImages(file, root, lines, errors), ...inlinePatchImages(file, root, lines, errors)];
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
     const directory = posix9.dirname(file.path) === "." ? "" : posix9.dirname(file.path);
@@ -38598,6 +38838,23 @@ function inlineValuesImages(file, root, lines, errors) {
     const exhausted = imagesInValuesTree(values, file.text, `helmCharts[${index}].valuesInline`, "valuesInline", sink, reading);
     if (exhausted) errors.push(`helmCharts[${index}].valuesInline has too many nodes; the rest was not searched for images`);
   });
+  return occurrences;
+}
+function inlinePatchImages(file, root, lines, errors) {
+  const occurrences = [];
+  const read = (node, context) => {
+    const embedded = literalBlockText(node, file.text);
+    if (!embedded || !embedded.text.includes("image")) return;
+    const scan2 = collectManifestImages(embedded.text);
+    for (const message of scan2.errors) errors.push(`${context}: ${message}`);
+    for (const image of scan2.images) {
+      const offset = embedded.fileOffset(image.offset);
+      occurrences.push(makeOccurrence({ file: file.path, kind: "kustomize", lines, offset, raw: image.raw, value: image.value, context: `${context} ${image.context}`, note: image.note }));
+    }
+  };
+  seqItems(mapGet(root, "patches")).forEach((entry, index) => read(mapGet(entry, "patch"), `patches[${index}].patch`));
+  for (const field of ["patchesJson6902", "patchesJSON6902"]) seqItems(mapGet(root, field)).forEach((entry, index) => read(mapGet(entry, "patch"), `${field}[${index}].patch`));
+  seqItems(mapGet(root, "patchesStrategicMerge")).forEach((entry, index) => read(entry, `patchesStrategicMerge[${index}]`));
   return occurrences;
 }
 function isRemote(entry) {
@@ -40482,6 +40739,13 @@ function fromAuthEntry(entry, source) {
     return { username: entry.username, password: entry.password, source };
   return void 0;
 }
+function helperComplaint(stdout) {
+  const text3 = stdout.trim();
+  if (text3 === "") return "";
+  const lower = text3.toLowerCase();
+  if (lower.includes("{") || ["secret", "token", "password"].some((word) => lower.includes(word))) return " (its output is not shown: it may hold a credential)";
+  return `: ${text3.slice(0, 200)}`;
+}
 var runCredentialHelper = (helper, serverUrl) => {
   if (!/^[A-Za-z0-9_.-]+$/.test(helper)) return Promise.reject(new Error(`invalid credential helper name "${helper}"`));
   const command = `docker-credential-${helper}`;
@@ -40497,7 +40761,7 @@ var runCredentialHelper = (helper, serverUrl) => {
     child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
     child.on("close", (code, signal) => {
       if (code === 0) resolve2(stdout);
-      else reject(new Error(`${command} exited ${code ?? signal}: ${stdout.trim().slice(0, 200)}`));
+      else reject(new Error(`${command} exited ${code ?? signal}${helperComplaint(stdout)}`));
     });
     child.stdin.end(serverUrl);
   });
@@ -40888,26 +41152,39 @@ function keylessIdentity(value) {
   }
   return identity;
 }
+function globProblem(glob) {
+  try {
+    normalizeImageGlob(glob);
+    return void 0;
+  } catch (error) {
+    if (error instanceof ImageGlobError) return error.message;
+    throw error;
+  }
+}
 function clusterImagePolicyToGroup(document2, file, index = 0) {
   const result = { groups: [], problems: [], policies: [] };
   if (!isObject(document2) || document2.kind !== "ClusterImagePolicy") return result;
   const apiVersion = text2(document2.apiVersion) ?? "";
   const name2 = text2(isObject(document2.metadata) ? document2.metadata.name : void 0) ?? "(unnamed)";
   const problem = (message) => result.problems.push({ file, policy: name2, message });
+  const unenforced = (message) => result.problems.push({ file, policy: name2, message, unenforced: true });
   if (!apiVersion.startsWith("policy.sigstore.dev/")) {
-    problem(`apiVersion ${JSON.stringify(apiVersion)} is not policy.sigstore.dev`);
+    unenforced(`apiVersion ${JSON.stringify(apiVersion)} is not policy.sigstore.dev`);
     return result;
   }
   result.policies.push(name2);
   const spec = isObject(document2.spec) ? document2.spec : {};
   const images = [];
   for (const image of list(spec.images)) {
-    if (isObject(image) && text2(image.glob)) images.push(image.glob);
-    else if (isObject(image) && text2(image.regex)) problem("images[].regex is not supported; use glob");
-    else problem("an images entry has no glob");
+    if (isObject(image) && text2(image.glob)) {
+      const invalid = globProblem(image.glob);
+      if (invalid) unenforced(`images[].glob: ${invalid}`);
+      else images.push(image.glob);
+    } else if (isObject(image) && text2(image.regex)) unenforced("images[].regex is not supported; use glob");
+    else unenforced("an images entry has no glob");
   }
   if (images.length === 0) {
-    problem("spec.images names no glob; the policy matches nothing");
+    unenforced("spec.images names no glob; the policy matches nothing");
     return result;
   }
   const group = { id: `${file}#${index}`, source: `ClusterImagePolicy ${name2}`, images, authorities: [] };
@@ -40962,7 +41239,7 @@ function clusterImagePolicyToGroup(document2, file, index = 0) {
 function parseClusterImagePolicies(yamlText3, file) {
   const result = { groups: [], problems: [], policies: [] };
   const parsed = parseYamlDocuments(yamlText3);
-  for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}` });
+  for (const error of parsed.errors) result.problems.push({ file, message: `YAML: ${error}`, unenforced: true });
   for (const [index, document2] of parsed.documents.slice(0, MAX_DOCUMENTS).entries()) {
     const one = clusterImagePolicyToGroup(toPlain(document2, document2.contents), file, index);
     result.groups.push(...one.groups);
@@ -40976,10 +41253,10 @@ async function readClusterImagePolicies(path7) {
   try {
     data = await readFile3(path7);
   } catch (error) {
-    return { groups: [], policies: [], problems: [{ file: path7, message: `cannot read: ${error.message}` }] };
+    return { groups: [], policies: [], problems: [{ file: path7, message: `cannot read: ${error.message}`, unenforced: true }] };
   }
   if (data.length > MAX_FILE_BYTES2) {
-    return { groups: [], policies: [], problems: [{ file: path7, message: `larger than ${MAX_FILE_BYTES2} bytes` }] };
+    return { groups: [], policies: [], problems: [{ file: path7, message: `larger than ${MAX_FILE_BYTES2} bytes`, unenforced: true }] };
   }
   return parseClusterImagePolicies(data.toString("utf8"), path7);
 }
@@ -41008,6 +41285,11 @@ function toSigstoreError(error, fallback) {
   const message = error instanceof Error ? error.message : String(error);
   return new SigstoreError(fallback, message, { cause: error });
 }
+var MAX_QUOTED2 = 120;
+function quoted(value) {
+  const text3 = JSON.stringify(value) ?? "undefined";
+  return text3.length > MAX_QUOTED2 ? `${text3.slice(0, MAX_QUOTED2)}\u2026 (${text3.length} characters)` : text3;
+}
 
 // src/sigstore/payload.ts
 var SIMPLESIGNING_TYPE = "cosign container image signature";
@@ -41022,11 +41304,11 @@ function assertSimpleSigningPayload(payload, imageDigest) {
   const critical = objectAt(json, "critical");
   if (critical === void 0) throw new SigstoreError("PAYLOAD_MISMATCH", "the signed payload has no critical section");
   if (critical.type !== SIMPLESIGNING_TYPE) {
-    throw new SigstoreError("PAYLOAD_MISMATCH", `the signed payload type is ${JSON.stringify(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
+    throw new SigstoreError("PAYLOAD_MISMATCH", `the signed payload type is ${quoted(critical.type)}, not ${JSON.stringify(SIMPLESIGNING_TYPE)}`);
   }
   const digest = valueAt(critical, "image", "docker-manifest-digest");
   if (digest !== imageDigest) {
-    throw new SigstoreError("PAYLOAD_MISMATCH", `the signature was made for ${typeof digest === "string" ? digest : "another image"}, not ${imageDigest}`);
+    throw new SigstoreError("PAYLOAD_MISMATCH", `the signature was made for ${typeof digest === "string" && digest.length <= 135 ? digest : "another image"}, not ${imageDigest}`);
   }
 }
 
@@ -41442,6 +41724,8 @@ function keyFingerprint(key) {
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 var KNOWN_BUNDLE_MEDIA_TYPES = /* @__PURE__ */ new Set([import_bundle2.BUNDLE_V01_MEDIA_TYPE, import_bundle2.BUNDLE_V02_MEDIA_TYPE, import_bundle2.BUNDLE_V03_LEGACY_MEDIA_TYPE, import_bundle2.BUNDLE_V03_MEDIA_TYPE]);
 var MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+var MAX_TLOG_ENTRIES = 16;
+var MAX_RFC3161_TIMESTAMPS = 16;
 function parseBundle(input) {
   let json = input;
   if (typeof input === "string" || Buffer.isBuffer(input)) {
@@ -41457,7 +41741,7 @@ function parseBundle(input) {
   }
   const mediaType = json.mediaType;
   if (typeof mediaType !== "string" || !KNOWN_BUNDLE_MEDIA_TYPES.has(mediaType)) {
-    throw new SigstoreError("BUNDLE_INVALID", `unsupported bundle media type ${JSON.stringify(mediaType)}`);
+    throw new SigstoreError("BUNDLE_INVALID", `unsupported bundle media type ${quoted(mediaType)}`);
   }
   try {
     return (0, import_bundle2.bundleFromJSON)(json);
@@ -41582,7 +41866,7 @@ function assertTlogSigner(bundle, signerKey, leaf) {
   for (const entry of bundle.verificationMaterial.tlogEntries) {
     const verifiers = tlogEntryVerifiers(entry);
     if (verifiers.length === 0) {
-      throw new SigstoreError("TLOG_SIGNER_MISMATCH", `transparency log entry (${entry.kindVersion?.kind}) names no signer`);
+      throw new SigstoreError("TLOG_SIGNER_MISMATCH", `transparency log entry (${quoted(entry.kindVersion?.kind)}) names no signer`);
     }
     const matches = verifiers.some((verifier) => {
       try {
@@ -41623,6 +41907,16 @@ function assertNoRootInChain(bundle) {
     }
   }
 }
+function assertFewWitnesses(bundle) {
+  const entries = bundle.verificationMaterial.tlogEntries.length;
+  if (entries > MAX_TLOG_ENTRIES) {
+    throw new SigstoreError("BUNDLE_INVALID", `the bundle has ${entries} transparency log entries; at most ${MAX_TLOG_ENTRIES} are read`);
+  }
+  const timestamps = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0;
+  if (timestamps > MAX_RFC3161_TIMESTAMPS) {
+    throw new SigstoreError("BUNDLE_INVALID", `the bundle has ${timestamps} RFC 3161 timestamps; at most ${MAX_RFC3161_TIMESTAMPS} are read`);
+  }
+}
 function earliestTime(bundle) {
   const times = [];
   for (const entry of bundle.verificationMaterial.tlogEntries) {
@@ -41647,6 +41941,7 @@ function assertNoFutureTimes(bundle, now) {
 }
 function verifyBundleSignature(bundle, artifact, trustedRoot, options = {}) {
   const tlogRequired = (options.transparencyLog ?? "required") === "required";
+  assertFewWitnesses(bundle);
   let leaf;
   try {
     leaf = leafCertificate(bundle);
@@ -41834,7 +42129,7 @@ async function referrerCandidates(client, repo, imageDigest, budget, attestation
       const manifest = await client.getManifest(repo, descriptor.digest);
       budget.spend(manifest.bytes.byteLength);
       const subject = valueAt(manifest.json, "subject", "digest");
-      if (subject !== imageDigest) throw new SigstoreError("BUNDLE_INVALID", `the referrer's subject is ${String(subject)}, not ${imageDigest}`);
+      if (subject !== imageDigest) throw new SigstoreError("BUNDLE_INVALID", `the referrer's subject is ${quoted(subject)}, not ${imageDigest}`);
       const layer = layersOf(manifest.json).find((l) => BUNDLE_ARTIFACT_TYPE.test(l.mediaType));
       if (!layer) throw new SigstoreError("BUNDLE_INVALID", "the referrer manifest has no bundle layer");
       const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(MAX_BUNDLE_BYTES)));
@@ -42077,6 +42372,16 @@ async function loadSignaturePolicy(policy) {
     const result = await readClusterImagePolicies(path7);
     groups.push(...result.groups);
     problems.push(...result.problems);
+  }
+  const unenforced = problems.filter((problem) => problem.unenforced);
+  if (unenforced.length > 0) {
+    throw new ConfigError(
+      policy.source,
+      unenforced.map((problem) => ({
+        keyPath: "signatures.cluster-image-policies",
+        message: `signatures.cluster-image-policies cannot be used: ${problem.file}${problem.policy ? ` (ClusterImagePolicy ${problem.policy})` : ""}: ${problem.message}`
+      }))
+    );
   }
   return { groups, problems };
 }
@@ -42467,7 +42772,8 @@ async function scan(options) {
     unscanned: discovery.unscanned,
     containers: discovery.containers,
     // A rule that crashes is reported, and the other rules' findings still count.
-    onError: (rule2, error) => errors.push({ file: ".", message: `rule ${rule2} failed and was not applied: ${error.message}` })
+    // It fails the run (exitCodeFor): what it would have found is unknown.
+    onError: (rule2, error) => errors.push({ file: ".", message: `rule ${rule2} failed and was not applied: ${error.message}`, checkFailed: true })
   });
   const unknownDirectives = unknownSuppressionRules(discovery.sources, RULE_IDS);
   for (const directive of unknownDirectives.slice(0, MAX_DIRECTIVE_NOTES)) {
@@ -43649,13 +43955,13 @@ ${USAGE2}`);
   }
 }
 function usageErrorOf(error, flags, command) {
-  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? "";
+  const quoted2 = /'([^']+)'/.exec(error.message)?.[1] ?? "";
   let message = error.message.split(". ")[0];
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const close = nearestFlag(quoted, flags);
-    message = `unknown flag ${quoted}${close ? ` (did you mean ${close}?)` : ""}`;
+    const close = nearestFlag(quoted2, flags);
+    message = `unknown flag ${quoted2}${close ? ` (did you mean ${close}?)` : ""}`;
   } else if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    message = /argument missing/.test(error.message) ? `${quoted.split(" ")[0]} needs a value` : `${quoted.split(" ")[0]} takes no value`;
+    message = /argument missing/.test(error.message) ? `${quoted2.split(" ")[0]} needs a value` : `${quoted2.split(" ")[0]} takes no value`;
   }
   const usage = new UsageError(message);
   usage.command = command;
@@ -43751,7 +44057,7 @@ async function scanCommand(args, io) {
   } else {
     for (const chunk of rendered) io.stdout(chunk);
   }
-  return exitCodeFor(result.findings, policy.failOn);
+  return exitCodeFor(result.findings, policy.failOn, result.errors);
 }
 async function scanEnvironment(io, root) {
   const env = io.env ?? process.env;
