@@ -194,6 +194,31 @@ describe('runChecks', () => {
   });
 });
 
+describe('inline-suppressions in the policy', () => {
+  const suppressedBy = (policy: ReturnType<typeof defaultPolicy>) =>
+    summary(scan(policy)).filter((line) => line.endsWith('[inline]') || ['Dockerfile:3:6', 'docker-compose.yml:18:12', 'docker-compose.yml:21:12'].some((place) => line.startsWith(place)));
+
+  it('honours every comment by default, none with false, and only the listed rules with a list', () => {
+    expect(suppressedBy(defaultPolicy())).toEqual([
+      'Dockerfile:3:6 unpinned warning [inline]',
+      'docker-compose.yml:18:12 unpinned warning [inline]',
+      'docker-compose.yml:21:12 mutable-tag warning [inline]',
+      'docker-compose.yml:21:12 unpinned warning [inline]',
+    ]);
+    // Nothing suppressed: at line 21 the unpinned finding then stands for both causes (precedence).
+    expect(suppressedBy({ ...defaultPolicy(), inlineSuppressions: false })).toEqual([
+      'Dockerfile:3:6 unpinned warning',
+      'docker-compose.yml:18:12 unpinned warning',
+      'docker-compose.yml:21:12 unpinned warning',
+    ]);
+    expect(suppressedBy({ ...defaultPolicy(), inlineSuppressions: ['mutable-tag'] })).toEqual([
+      'Dockerfile:3:6 unpinned warning',
+      'docker-compose.yml:18:12 unpinned warning',
+      'docker-compose.yml:21:12 unpinned warning',
+    ]);
+  });
+});
+
 describe('exitCodeFor', () => {
   const finding = (severity: Finding['severity'], suppressed = false): Finding => ({
     rule: 'unpinned',

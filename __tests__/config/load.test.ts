@@ -168,7 +168,7 @@ describe('policy errors name the file, the line and the key path', () => {
     [
       'unknown-top-key.yml',
       [
-        'policy unknown-top-key.yml:2: fail_on is not a known key (expected one of trusted, registries, pinning, fail-on, severity, build-args, paths, ignore, typosquat, insecure-registries, registry, signatures); did you mean "fail-on"?',
+        'policy unknown-top-key.yml:2: fail_on is not a known key (expected one of trusted, registries, pinning, fail-on, severity, build-args, paths, ignore, inline-suppressions, typosquat, insecure-registries, registry, signatures); did you mean "fail-on"?',
       ],
     ],
     ['signatures-mode.yml', ['policy signatures-mode.yml:7: signatures.mode must be one of require, warn, off (got "enforce")']],
@@ -294,6 +294,23 @@ describe('policy errors name the file, the line and the key path', () => {
   });
 });
 
+
+describe('inline-suppressions', () => {
+  const parse = (value: string) => parsePolicy(`inline-suppressions: ${value}\n`, { root: '/repo', label: 'p.yml' }).policy;
+
+  it('is true by default, and reads true, false or a list of rule ids', () => {
+    expect(defaultPolicy().inlineSuppressions).toBe(true);
+    expect(parse('false').inlineSuppressions).toBe(false);
+    expect(parse('true').inlineSuppressions).toBe(true);
+    expect(parse('[mutable-tag, unpinned]').inlineSuppressions).toEqual(['mutable-tag', 'unpinned']);
+    expect(parse('[]').inlineSuppressions).toEqual([]);
+  });
+
+  it('names what it cannot read', () => {
+    expect(() => parse('[mutable-tag, unpined]')).toThrow('p.yml:1: inline-suppressions[1] "unpined" is not a verify-images rule');
+    expect(() => parse('some')).toThrow('p.yml:1: inline-suppressions must be true, false, or a list of rule ids');
+  });
+});
 
 describe('identity regexps and attestation signers', () => {
   const parse = (rules: string) => parsePolicy(`signatures:\n  rules:\n${rules}`, { root: '/repo', label: 'p.yml' });

@@ -18,6 +18,14 @@ describe('what a policy change loosens', () => {
     expect(policyLoosening(base(), { ...base(), allowedRegistries: ['docker.io', 'evil.example'] })).toEqual(['allows the registries `evil.example`']);
   });
 
+  it('names the rules inline comments may newly suppress (inline-suppressions)', () => {
+    const strict = { ...base(), inlineSuppressions: ['mutable-tag' as const] };
+    expect(policyLoosening(strict, { ...strict, inlineSuppressions: ['mutable-tag', 'unsigned'] })).toEqual(['lets inline comments suppress `unsigned`']);
+    expect(policyLoosening({ ...base(), inlineSuppressions: false }, { ...base(), inlineSuppressions: ['typosquat'] })).toEqual(['lets inline comments suppress `typosquat`']);
+    expect(policyLoosening(strict, base())[0]).toMatch(/^lets inline comments suppress `invalid-reference`, .* and \d+ more$/);
+    expect(policyLoosening(base(), { ...base(), inlineSuppressions: false })).toEqual([]);
+  });
+
   it('is an error when the loosened policy was applied, a warning when the base one was', () => {
     const looser = { ...base(), severity: { typosquat: 'off' as const } };
     expect(policyLooseningFinding(base(), looser, 'p.yml', true)).toMatchObject({ rule: 'policy-loosened', severity: 'error', file: 'p.yml', line: 1 });

@@ -154,7 +154,7 @@ export function runChecks(
       if (draft.errorCode !== undefined) finding.errorCode = draft.errorCode;
       if (occurrence.related !== undefined) finding.related = occurrence.related;
 
-      const comment = inline.find(occurrence.file, occurrence.line, rule);
+      const comment = inlineAllowed(policy, rule) ? inline.find(occurrence.file, occurrence.line, rule) : undefined;
       if (comment) {
         finding.suppressed = comment.reason !== undefined ? { kind: 'inline', reason: comment.reason } : { kind: 'inline' };
       } else {
@@ -167,6 +167,12 @@ export function runChecks(
     }
   }
   return applyPrecedence(findings).sort(compareFindings);
+}
+
+/** Whether the policy lets a `# verify-images: ignore` comment suppress `rule` (`inline-suppressions`). */
+export function inlineAllowed(policy: Policy, rule: RuleId): boolean {
+  const allowed = policy.inlineSuppressions;
+  return allowed === true || (Array.isArray(allowed) && allowed.includes(rule));
 }
 
 function compareFindings(a: Finding, b: Finding): number {

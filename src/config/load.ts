@@ -44,6 +44,7 @@ export function defaultPolicy(): Policy {
     include: ['**'],
     exclude: [],
     ignore: [],
+    inlineSuppressions: true,
     typosquat: { enabled: true, targets: [], allow: [] },
     insecureRegistries: [],
     registry: { concurrency: 16, timeoutMs: 30_000, retries: 3, budgetMs: 15 * 60_000, maxRetryAfterMs: 10_000 },

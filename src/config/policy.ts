@@ -68,6 +68,12 @@ export interface Policy {
   include: string[];
   exclude: string[];
   ignore: IgnoreEntry[];
+  /**
+   * Which rules `# verify-images: ignore` comments may suppress: every rule (true), none (false), or
+   * those listed. Set in the base branch's policy, it keeps a pull request from silencing, with a
+   * comment of its own, the rules the owners of the policy decide no comment may silence.
+   */
+  inlineSuppressions: boolean | RuleId[];
   typosquat: {
     enabled: boolean;
     /** Extra trusted names used only as typosquat targets. */

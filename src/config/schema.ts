@@ -69,6 +69,7 @@ const TOP_LEVEL_KEYS = [
   'build-args',
   'paths',
   'ignore',
+  'inline-suppressions',
   'typosquat',
   'insecure-registries',
   'registry',
@@ -296,7 +297,7 @@ function suggest(name: string, allowed: readonly string[]): string {
     }
   }
   const hint = best ? `; did you mean "${best}"?` : '';
-  return allowed.length <= 12 ? ` (expected one of ${allowed.join(', ')})${hint}` : hint;
+  return allowed.length <= 16 ? ` (expected one of ${allowed.join(', ')})${hint}` : hint;
 }
 
 function isRuleId(text: string): text is RuleId {
@@ -322,6 +323,7 @@ const SECTION_READERS: Record<(typeof TOP_LEVEL_KEYS)[number], SectionReader> = 
   ignore: (reader, value, policy) => {
     policy.ignore = readIgnore(reader, value);
   },
+  'inline-suppressions': readInlineSuppressions,
   typosquat: readTyposquat,
   'insecure-registries': (reader, value, policy) => {
     policy.insecureRegistries = reader.stringList(value, 'insecure-registries', reader.host) ?? policy.insecureRegistries;
@@ -448,6 +450,21 @@ function pathGlob(reader: PolicyReader) {
     if (problem !== undefined) return reader.issue(node, keyPath, `is an ${problem}`);
     return text.startsWith('./') ? text.slice(2) : text;
   };
+}
+
+/** `inline-suppressions`: true (every rule), false (none), or the rule ids comments may suppress. */
+function readInlineSuppressions(reader: PolicyReader, node: unknown, policy: Policy): void {
+  const value = reader.deref(node);
+  if (isScalar(value) && typeof value.value === 'boolean') {
+    policy.inlineSuppressions = value.value;
+    return;
+  }
+  if (!isSeq(value)) {
+    reader.issue(value, 'inline-suppressions', 'must be true, false, or a list of rule ids');
+    return;
+  }
+  const rules = reader.stringList(value, 'inline-suppressions', (text, itemNode, itemPath) => (isRuleId(text) ? text : reader.issue(itemNode, itemPath, `"${text}" is not a verify-images rule`)));
+  if (rules !== undefined) policy.inlineSuppressions = rules.filter(isRuleId);
 }
 
 function readIgnore(reader: PolicyReader, node: unknown): IgnoreEntry[] {

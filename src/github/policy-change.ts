@@ -3,6 +3,7 @@
  * trusted names and registries added, pinning or signature modes relaxed), reported as a finding
  * on the policy file: a pull request must not pass its own check by switching it off. Pure.
  */
+import { inlineAllowed } from '../checks/index.js';
 import { RULES } from '../checks/rules.js';
 import type { Policy } from '../config/policy.js';
 import { RULE_IDS, SEVERITY_RANK, type Finding, type Severity } from '../model.js';
@@ -66,6 +67,8 @@ function modeChanges(base: Policy, head: Policy): string[] {
   if (MODE_RANK[head.signatures.mode] < MODE_RANK[base.signatures.mode]) changes.push(`relaxes signatures from ${base.signatures.mode} to ${head.signatures.mode}`);
   if (base.typosquat.enabled && !head.typosquat.enabled) changes.push('turns typosquat detection off');
   if (FAIL_RANK[head.failOn] < FAIL_RANK[base.failOn]) changes.push(`fails on ${head.failOn} instead of ${base.failOn}`);
+  const silenced = RULE_IDS.filter((rule) => inlineAllowed(head, rule) && !inlineAllowed(base, rule));
+  if (silenced.length > 0) changes.push(`lets inline comments suppress ${listed([...silenced])}`);
   return changes;
 }
 
