@@ -156,6 +156,27 @@ describe('a challenge from a host the registry redirected to', () => {
   });
 });
 
+describe('a token realm at an internal address', () => {
+  it.each([
+    ['http://169.254.169.254/latest/meta-data/iam/security-credentials/'],
+    ['http://2852039166/latest/meta-data/'], // 169.254.169.254 written as one number
+    ['http://0xa9.0xfe.0xa9.0xfe/'],
+    ['http://[::ffff:169.254.169.254]/'],
+    ['http://[fd00:ec2::254]/'],
+    ['https://localhost:8443/token'],
+    ['https://10.0.0.5/token'],
+  ])('%s is never fetched for a registry on the internet', async (realm) => {
+    nock(REG).get('/v2/').reply(401, '', { 'www-authenticate': `Bearer realm="${realm}",service="reg.example"` });
+    nock(REG).get(manifestPath).reply(401, '', { 'www-authenticate': `Bearer realm="${realm}",service="reg.example"` });
+    const { t } = transport();
+    const error = await registryErrorOf(get(t));
+    expect(error.code).toBe('PROTOCOL');
+    expect(error.message).toMatch(/bearer realm is at an internal address \(.+\) while the registry is not, and was not fetched/);
+    // Nothing else was asked: net connections are off but for 127.0.0.1, and no interceptor is left unused.
+    expect(nock.pendingMocks().filter((mock) => !mock.includes(manifestPath))).toEqual([]);
+  });
+});
+
 describe('credentials over plain HTTP', () => {
   const basicPing = (origin: string) => nock(origin).get('/v2/').reply(401, '', { 'www-authenticate': 'Basic realm="r"' });
   const credentials = staticCredentialSource({

@@ -6,7 +6,7 @@
  */
 import { RegistryError } from './errors.js';
 import type { Credential } from './credentials.js';
-import { realmMayReceiveCredentials } from './origin.js';
+import { isInternalAddress, realmMayReceiveCredentials } from './origin.js';
 import type { TransportResponse } from './send.js';
 
 export const MAX_TOKEN_BYTES = 1024 * 1024;
@@ -30,8 +30,12 @@ export interface TokenRequest {
 /** How the token request is sent: GET with optional Basic auth, or POST of a form. */
 export type TokenCall = (url: URL, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; what: string }) => Promise<TransportResponse>;
 
-/** The realm as a URL, refused unless it is http(s). */
-function realmUrl(realm: string, registry: string): URL {
+/**
+ * The realm as a URL, refused unless it is http(s), and refused at an internal address (a cloud's
+ * instance metadata at 169.254.169.254, a loopback service) unless the registry itself is at one:
+ * a registry on the internet names its realm, and must not make this machine call inside its network.
+ */
+function realmUrl(realm: string, registry: string, origin: string): URL {
   let url: URL;
   try {
     url = new URL(realm);
@@ -40,6 +44,9 @@ function realmUrl(realm: string, registry: string): URL {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new RegistryError('PROTOCOL', `registry ${registry}: bearer realm uses ${url.protocol.slice(0, 16)} and was not fetched: only http(s) token realms are used`);
+  }
+  if (isInternalAddress(url.hostname) && !isInternalAddress(new URL(origin).hostname)) {
+    throw new RegistryError('PROTOCOL', `registry ${registry}: bearer realm is at an internal address (${url.hostname.slice(0, 64)}) while the registry is not, and was not fetched`);
   }
   return url;
 }
@@ -51,7 +58,7 @@ export function basicHeader(credential: Credential | undefined): string | undefi
 
 /** Asks the realm for a token; `log` is told when a credential is withheld from it. */
 export async function requestToken(req: TokenRequest, call: TokenCall, log: (msg: string) => void): Promise<{ response: TransportResponse; sentCredential: boolean; what: string }> {
-  const realm = realmUrl(req.realm, req.registry);
+  const realm = realmUrl(req.realm, req.registry, req.origin);
   const allowed = req.credential !== undefined && realmMayReceiveCredentials(realm, new URL(req.origin), req.insecure);
   if (req.credential && !allowed) {
     log(`not sending ${req.registry} credentials to token realm ${realm.host}: not the registry's own domain or not https`);
