@@ -21676,6 +21676,7 @@ var TOP_LEVEL_KEYS = [
   "build-args",
   "paths",
   "ignore",
+  "inline-suppressions",
   "typosquat",
   "insecure-registries",
   "registry",
@@ -21874,7 +21875,7 @@ function suggest(name2, allowed) {
     }
   }
   const hint = best2 ? `; did you mean "${best2}"?` : "";
-  return allowed.length <= 12 ? ` (expected one of ${allowed.join(", ")})${hint}` : hint;
+  return allowed.length <= 16 ? ` (expected one of ${allowed.join(", ")})${hint}` : hint;
 }
 function isRuleId(text3) {
   return RULE_IDS.includes(text3);
@@ -21894,6 +21895,7 @@ var SECTION_READERS = {
   ignore: (reader, value, policy) => {
     policy.ignore = readIgnore(reader, value);
   },
+  "inline-suppressions": readInlineSuppressions,
   typosquat: readTyposquat,
   "insecure-registries": (reader, value, policy) => {
     policy.insecureRegistries = reader.stringList(value, "insecure-registries", reader.host) ?? policy.insecureRegistries;
@@ -22003,6 +22005,19 @@ function pathGlob(reader) {
     if (problem !== void 0) return reader.issue(node, keyPath, `is an ${problem}`);
     return text3.startsWith("./") ? text3.slice(2) : text3;
   };
+}
+function readInlineSuppressions(reader, node, policy) {
+  const value = reader.deref(node);
+  if ((0, import_yaml2.isScalar)(value) && typeof value.value === "boolean") {
+    policy.inlineSuppressions = value.value;
+    return;
+  }
+  if (!(0, import_yaml2.isSeq)(value)) {
+    reader.issue(value, "inline-suppressions", "must be true, false, or a list of rule ids");
+    return;
+  }
+  const rules = reader.stringList(value, "inline-suppressions", (text3, itemNode, itemPath) => isRuleId(text3) ? text3 : reader.issue(itemNode, itemPath, `"${text3}" is not a verify-images rule`));
+  if (rules !== void 0) policy.inlineSuppressions = rules.filter(isRuleId);
 }
 function readIgnore(reader, node) {
   const value = reader.deref(node);
@@ -22231,6 +22246,7 @@ function defaultPolicy() {
     include: ["**"],
     exclude: [],
     ignore: [],
+    inlineSuppressions: true,
     typosquat: { enabled: true, targets: [], allow: [] },
     insecureRegistries: [],
     registry: { concurrency: 16, timeoutMs: 3e4, retries: 3, budgetMs: 15 * 6e4, maxRetryAfterMs: 1e4 },
@@ -24743,7 +24759,7 @@ function runChecks(occurrences, policy, sources, options = {}) {
       if (draft.suggestion !== void 0) finding.suggestion = draft.suggestion;
       if (draft.errorCode !== void 0) finding.errorCode = draft.errorCode;
       if (occurrence.related !== void 0) finding.related = occurrence.related;
-      const comment = inline.find(occurrence.file, occurrence.line, rule2);
+      const comment = inlineAllowed(policy, rule2) ? inline.find(occurrence.file, occurrence.line, rule2) : void 0;
       if (comment) {
         finding.suppressed = comment.reason !== void 0 ? { kind: "inline", reason: comment.reason } : { kind: "inline" };
       } else {
@@ -24756,6 +24772,10 @@ function runChecks(occurrences, policy, sources, options = {}) {
     }
   }
   return applyPrecedence(findings).sort(compareFindings);
+}
+function inlineAllowed(policy, rule2) {
+  const allowed = policy.inlineSuppressions;
+  return allowed === true || Array.isArray(allowed) && allowed.includes(rule2);
 }
 function compareFindings(a, b) {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -39298,6 +39318,33 @@ function hostnameOf(host2) {
 function isLoopback(hostname) {
   return hostname === "localhost" || hostname === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
+function isInternalAddress(hostname) {
+  const host2 = hostname.toLowerCase();
+  if (host2 === "localhost" || host2.endsWith(".localhost")) return true;
+  if (host2.startsWith("[") && host2.endsWith("]")) return isInternalIpv6(host2.slice(1, -1));
+  const octets = ipv4Octets(host2);
+  return octets !== void 0 && isInternalIpv4(octets);
+}
+function ipv4Octets(host2) {
+  const parts = host2.split(".");
+  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return void 0;
+  const octets = parts.map(Number);
+  return octets.every((octet) => octet <= 255) ? octets : void 0;
+}
+function isInternalIpv4([a, b]) {
+  return a === 0 || a === 10 || a === 127 || a === 169 && b === 254 || a === 172 && b >= 16 && b <= 31 || a === 192 && b === 168 || a === 100 && b >= 64 && b <= 127;
+}
+function isInternalIpv6(address) {
+  if (address === "::" || address === "::1") return true;
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(address);
+  if (mapped) {
+    const high = parseInt(mapped[1], 16);
+    const low = parseInt(mapped[2], 16);
+    return isInternalIpv4([high >> 8, high & 255, low >> 8, low & 255]);
+  }
+  const first = parseInt(address.split(":")[0] || "0", 16);
+  return (first & 65472) === 65152 || (first & 65024) === 64512;
+}
 function parentDomain(hostname) {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return void 0;
   const dot = hostname.indexOf(".");
@@ -39328,7 +39375,7 @@ function answeredByRegistry(responseUrl, origin) {
 
 // src/registry/transport/bearer.ts
 var MAX_TOKEN_BYTES = 1024 * 1024;
-function realmUrl(realm, registry) {
+function realmUrl(realm, registry, origin) {
   let url;
   try {
     url = new URL(realm);
@@ -39338,6 +39385,9 @@ function realmUrl(realm, registry) {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new RegistryError("PROTOCOL", `registry ${registry}: bearer realm uses ${url.protocol.slice(0, 16)} and was not fetched: only http(s) token realms are used`);
   }
+  if (isInternalAddress(url.hostname) && !isInternalAddress(new URL(origin).hostname)) {
+    throw new RegistryError("PROTOCOL", `registry ${registry}: bearer realm is at an internal address (${url.hostname.slice(0, 64)}) while the registry is not, and was not fetched`);
+  }
   return url;
 }
 function basicHeader(credential) {
@@ -39345,7 +39395,7 @@ function basicHeader(credential) {
   return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
 }
 async function requestToken(req, call, log) {
-  const realm = realmUrl(req.realm, req.registry);
+  const realm = realmUrl(req.realm, req.registry, req.origin);
   const allowed = req.credential !== void 0 && realmMayReceiveCredentials(realm, new URL(req.origin), req.insecure);
   if (req.credential && !allowed) {
     log(`not sending ${req.registry} credentials to token realm ${realm.host}: not the registry's own domain or not https`);
