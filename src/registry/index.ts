@@ -5,25 +5,10 @@
 import { descriptorsOf } from './client.js';
 import type { Descriptor, Platform } from './types.js';
 
-export { RegistryClient, descriptorsOf,  type ManifestResult } from './client.js';
-;
+export { RegistryClient, descriptorsOf, type ManifestResult } from './client.js';
 export { MEDIA_TYPES, MANIFEST_ACCEPT, isIndexMediaType, type Descriptor, type Platform, type RepositoryRef } from './types.js';
-export {
-  RegistryError,
-  
-  
-  
-} from './transport/errors.js';
-export {
-  defaultCredentialSource,
-  staticCredentialSource,
-  
-  
-  
-  
-  
-} from './transport/credentials.js';
-;
+export { RegistryError } from './transport/errors.js';
+export { defaultCredentialSource, staticCredentialSource } from './transport/credentials.js';
 
 /** "linux/arm64/v8" style platform text. */
 export function formatPlatform(platform: Platform): string {
@@ -40,4 +25,4 @@ export function findInIndex(indexJson: unknown, digest: string): { descriptor: D
   if (!descriptor) return undefined;
   return descriptor.platform ? { descriptor, platform: formatPlatform(descriptor.platform) } : { descriptor };
 }
-export { DockerHubApi,   type HubRepositoryAnswer,  } from './docker-hub.js';
+export { DockerHubApi, type HubRepositoryAnswer } from './docker-hub.js';
