@@ -4,12 +4,13 @@
  * sets the image the build deploys, in place of the one the base manifest names. Which part of an
  * object an operation writes is read from its path (a JSON pointer), whatever kind it targets.
  */
+import { CONTAINER_LIST_KEYS, OPERATOR_CONTAINER_LIST_KEYS } from './pod-spec.js';
 
 /** Where an operation's `value` goes, for images: a container's image, one container, a list of them, or anything else. */
 export type PatchTarget = 'image' | 'container' | 'container-list' | 'other';
 
 /** Keys of container lists in pod specs and in the custom resources the generic rule reads. */
-const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'sidecars', 'extraContainers']);
+const CONTAINER_LISTS = new Set([...CONTAINER_LIST_KEYS, ...OPERATOR_CONTAINER_LIST_KEYS]);
 
 /** A JSON pointer's reference tokens, unescaped (`~1` is `/`, `~0` is `~`); undefined when it is not a pointer. */
 function pointerTokens(pointer: string): string[] | undefined {

@@ -18,7 +18,7 @@ import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
 import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
-import { ISTIO_INJECTED_NOTE, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
+import { CONTAINER_LIST_KEYS, ISTIO_INJECTED_NOTE, OPERATOR_CONTAINER_LIST_KEYS, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
 import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
 import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
@@ -68,9 +68,6 @@ export interface ManifestScan {
   template?: TemplateFile;
 }
 
-const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
-/** Lists of containers an operator adds to the pods it runs, as its custom resources name them (Zalando's `sidecars`, Spotahome's `extraContainers`). */
-const OPERATOR_CONTAINER_LIST_KEYS = ['sidecars', 'extraContainers'];
 /** The key under which a custom resource writes one container (a map), where lists use CONTAINER_LIST_KEYS. */
 const SINGLE_CONTAINER_KEY = 'container';
 

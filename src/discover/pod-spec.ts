@@ -15,6 +15,11 @@ export function isIstioInjectedProxy(containerName: string | undefined, image: s
   return containerName === 'istio-proxy' && image === 'auto';
 }
 
+/** A pod spec's lists of containers. */
+export const CONTAINER_LIST_KEYS = ['containers', 'initContainers', 'ephemeralContainers'];
+/** Lists of containers an operator adds to the pods it runs, as its custom resources name them (Zalando's `sidecars`, Spotahome's `extraContainers`). */
+export const OPERATOR_CONTAINER_LIST_KEYS = ['sidecars', 'extraContainers'];
+
 /** Pod template locations for the workload kinds of the core API. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
