@@ -5,7 +5,6 @@
  * parse here, the second takes it; what is kept is bounded by its text, as a parsed document
  * costs some 45 bytes of memory per byte of YAML.
  */
-import { perScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import { parseYamlDocuments, type ParsedYaml } from './yaml.js';
 
@@ -17,33 +16,37 @@ interface KeptParse {
   parsed: ParsedYaml;
 }
 
-const keptByScan = new WeakMap<DiscoverContext, Map<string, KeptParse>>();
-const keptTextByScan = new WeakMap<DiscoverContext, { length: number }>();
+/** A scan's kept parses by path, and how much text they hold together. */
+interface KeptParses {
+  byPath: Map<string, KeptParse>;
+  textLength: number;
+}
 
-function keptText(context: DiscoverContext): { length: number } {
-  let kept = keptTextByScan.get(context);
-  if (!kept) keptTextByScan.set(context, (kept = { length: 0 }));
+const keptByScan = new WeakMap<DiscoverContext, KeptParses>();
+
+function keptIn(context: DiscoverContext): KeptParses {
+  let kept = keptByScan.get(context);
+  if (!kept) keptByScan.set(context, (kept = { byPath: new Map(), textLength: 0 }));
   return kept;
 }
 
 /** Parses `text` (the file at `path`) and keeps the parse for `takeParse`, while the bound allows. */
 export function parseAndKeep(context: DiscoverContext, path: string, text: string): ParsedYaml {
   const parsed = parseYamlDocuments(text);
-  const kept = perScan(keptByScan, context);
-  const total = keptText(context);
-  if (!kept.has(path) && total.length + text.length <= MAX_KEPT_TEXT) {
-    kept.set(path, { text, parsed });
-    total.length += text.length;
+  const kept = keptIn(context);
+  if (!kept.byPath.has(path) && kept.textLength + text.length <= MAX_KEPT_TEXT) {
+    kept.byPath.set(path, { text, parsed });
+    kept.textLength += text.length;
   }
   return parsed;
 }
 
 /** The parse `parseAndKeep` kept of this very text at `path` (then forgotten), else a parse of `text`. */
 export function takeParse(context: DiscoverContext, path: string, text: string): ParsedYaml {
-  const kept = perScan(keptByScan, context);
-  const entry = kept.get(path);
+  const kept = keptIn(context);
+  const entry = kept.byPath.get(path);
   if (entry === undefined) return parseYamlDocuments(text);
-  kept.delete(path);
-  keptText(context).length -= entry.text.length;
+  kept.byPath.delete(path);
+  kept.textLength -= entry.text.length;
   return entry.text === text ? entry.parsed : parseYamlDocuments(text);
 }
