@@ -35,7 +35,7 @@ import { attestationInvalidCheck } from './attestation-invalid.js';
 import { signatureNotCheckedCheck } from './signature-not-checked.js';
 import { fileNotScannedCheck } from './file-not-scanned.js';
 
-export type { Check,   } from './types.js';
+export type { Check } from './types.js';
 
 export const CHECKS: Check[] = [
   invalidReferenceCheck,

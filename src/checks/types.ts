@@ -10,8 +10,6 @@ import type { ContainerConfig, ResolvedOccurrence, RuleId, Severity, UnscannedFi
 import type { ReferenceParts } from '../reference/index.js';
 import type { TrustIndex } from './trust.js';
 
-;
-
 export interface CheckContext {
   policy: Policy;
   /** The policy's trusted images, trusted and allowed registries, compiled once per run. */

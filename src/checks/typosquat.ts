@@ -26,7 +26,6 @@ import { brandAffix, isBrandAffix } from './typosquat-brand.js';
 import { catalogueNamespaces, homesOf, projectBrandSquat, vendorProjectNamespace, wellKnownCopy, type ImageHome } from './typosquat-catalogue.js';
 import { NameIndex, TECHNIQUE_RANK, type SquatTechnique } from './typosquat-similarity.js';
 
-;
 export { squatMessage, squatSuggestion } from './typosquat-message.js';
 
 /** Which part of the name imitates a trusted one. */

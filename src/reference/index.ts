@@ -22,10 +22,10 @@ export {
   
   TAG_PATTERN,
 } from './grammar.js';
-export {   isDigest } from './digest.js';
+export { isDigest } from './digest.js';
 export { parseReference, parseRepositoryName } from './parse.js';
 export { correctionHint } from './hints.js';
-export {  findPlaceholders, type PlaceholderOptions } from './placeholder.js';
+export { findPlaceholders, type PlaceholderOptions } from './placeholder.js';
 export {
   DOCKER_HUB_API_HOST,
   DOCKER_HUB_HOST,

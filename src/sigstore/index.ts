@@ -1,13 +1,2 @@
 /** The sigstore stage's public surface: import sigstore things from here. */
-export { verifySignatures,    } from './check.js';
-;
-;
-;
-;
-;
-;
-;
-;
-;
-;
-;
+export { verifySignatures } from './check.js';
