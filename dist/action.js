@@ -50777,43 +50777,29 @@ function runtimeOnlyResolver(system, templates = []) {
   };
 }
 
-// src/discover/per-scan.ts
-function perScan(byScan, context3) {
-  let map = byScan.get(context3);
-  if (!map) byScan.set(context3, map = /* @__PURE__ */ new Map());
-  return map;
-}
-function oncePerScan(byScan, context3, key, make) {
-  const map = perScan(byScan, context3);
-  if (!map.has(key)) map.set(key, make());
-  return map.get(key);
-}
-
 // src/discover/parse-once.ts
 var MAX_KEPT_TEXT = 512 * 1024;
 var keptByScan = /* @__PURE__ */ new WeakMap();
-var keptTextByScan = /* @__PURE__ */ new WeakMap();
-function keptText(context3) {
-  let kept = keptTextByScan.get(context3);
-  if (!kept) keptTextByScan.set(context3, kept = { length: 0 });
+function keptIn(context3) {
+  let kept = keptByScan.get(context3);
+  if (!kept) keptByScan.set(context3, kept = { byPath: /* @__PURE__ */ new Map(), textLength: 0 });
   return kept;
 }
 function parseAndKeep(context3, path14, text4) {
   const parsed = parseYamlDocuments(text4);
-  const kept = perScan(keptByScan, context3);
-  const total = keptText(context3);
-  if (!kept.has(path14) && total.length + text4.length <= MAX_KEPT_TEXT) {
-    kept.set(path14, { text: text4, parsed });
-    total.length += text4.length;
+  const kept = keptIn(context3);
+  if (!kept.byPath.has(path14) && kept.textLength + text4.length <= MAX_KEPT_TEXT) {
+    kept.byPath.set(path14, { text: text4, parsed });
+    kept.textLength += text4.length;
   }
   return parsed;
 }
 function takeParse(context3, path14, text4) {
-  const kept = perScan(keptByScan, context3);
-  const entry = kept.get(path14);
+  const kept = keptIn(context3);
+  const entry = kept.byPath.get(path14);
   if (entry === void 0) return parseYamlDocuments(text4);
-  kept.delete(path14);
-  keptText(context3).length -= entry.text.length;
+  kept.byPath.delete(path14);
+  kept.textLength -= entry.text.length;
   return entry.text === text4 ? entry.parsed : parseYamlDocuments(text4);
 }
 
@@ -51799,6 +51785,8 @@ var ISTIO_INJECTED_NOTE = "Istio's injector replaces `image: auto` of its istio-
 function isIstioInjectedProxy(containerName, image) {
   return containerName === "istio-proxy" && image === "auto";
 }
+var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
 var POD_SPEC_PATHS = {
   Pod: ["spec"],
   PodTemplate: ["template", "spec"],
@@ -53456,6 +53444,20 @@ function scenarios(root, text4) {
 
 // src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
+
+// src/discover/per-scan.ts
+function perScan(byScan, context3) {
+  let map = byScan.get(context3);
+  if (!map) byScan.set(context3, map = /* @__PURE__ */ new Map());
+  return map;
+}
+function oncePerScan(byScan, context3, key, make) {
+  const map = perScan(byScan, context3);
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key);
+}
+
+// src/discover/compose-builds.ts
 var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
@@ -61180,7 +61182,7 @@ function operatorImageFields(apiVersion, kind) {
 }
 
 // src/discover/json-patch.ts
-var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers", "sidecars", "extraContainers"]);
+var CONTAINER_LISTS2 = /* @__PURE__ */ new Set([...CONTAINER_LIST_KEYS, ...OPERATOR_CONTAINER_LIST_KEYS]);
 function pointerTokens(pointer) {
   if (!pointer.startsWith("/")) return void 0;
   return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
@@ -61216,8 +61218,6 @@ var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
 var MAX_DEPTH12 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
-var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
-var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",

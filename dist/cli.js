@@ -27382,43 +27382,29 @@ function runtimeOnlyResolver(system, templates = []) {
   };
 }
 
-// src/discover/per-scan.ts
-function perScan(byScan, context) {
-  let map = byScan.get(context);
-  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
-  return map;
-}
-function oncePerScan(byScan, context, key, make) {
-  const map = perScan(byScan, context);
-  if (!map.has(key)) map.set(key, make());
-  return map.get(key);
-}
-
 // src/discover/parse-once.ts
 var MAX_KEPT_TEXT = 512 * 1024;
 var keptByScan = /* @__PURE__ */ new WeakMap();
-var keptTextByScan = /* @__PURE__ */ new WeakMap();
-function keptText(context) {
-  let kept = keptTextByScan.get(context);
-  if (!kept) keptTextByScan.set(context, kept = { length: 0 });
+function keptIn(context) {
+  let kept = keptByScan.get(context);
+  if (!kept) keptByScan.set(context, kept = { byPath: /* @__PURE__ */ new Map(), textLength: 0 });
   return kept;
 }
 function parseAndKeep(context, path7, text3) {
   const parsed = parseYamlDocuments(text3);
-  const kept = perScan(keptByScan, context);
-  const total = keptText(context);
-  if (!kept.has(path7) && total.length + text3.length <= MAX_KEPT_TEXT) {
-    kept.set(path7, { text: text3, parsed });
-    total.length += text3.length;
+  const kept = keptIn(context);
+  if (!kept.byPath.has(path7) && kept.textLength + text3.length <= MAX_KEPT_TEXT) {
+    kept.byPath.set(path7, { text: text3, parsed });
+    kept.textLength += text3.length;
   }
   return parsed;
 }
 function takeParse(context, path7, text3) {
-  const kept = perScan(keptByScan, context);
-  const entry = kept.get(path7);
+  const kept = keptIn(context);
+  const entry = kept.byPath.get(path7);
   if (entry === void 0) return parseYamlDocuments(text3);
-  kept.delete(path7);
-  keptText(context).length -= entry.text.length;
+  kept.byPath.delete(path7);
+  kept.textLength -= entry.text.length;
   return entry.text === text3 ? entry.parsed : parseYamlDocuments(text3);
 }
 
@@ -28404,6 +28390,8 @@ var ISTIO_INJECTED_NOTE = "Istio's injector replaces `image: auto` of its istio-
 function isIstioInjectedProxy(containerName, image) {
   return containerName === "istio-proxy" && image === "auto";
 }
+var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
+var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
 var POD_SPEC_PATHS = {
   Pod: ["spec"],
   PodTemplate: ["template", "spec"],
@@ -30061,6 +30049,20 @@ function scenarios(root, text3) {
 
 // src/discover/compose-builds.ts
 import { posix as posix3 } from "node:path";
+
+// src/discover/per-scan.ts
+function perScan(byScan, context) {
+  let map = byScan.get(context);
+  if (!map) byScan.set(context, map = /* @__PURE__ */ new Map());
+  return map;
+}
+function oncePerScan(byScan, context, key, make) {
+  const map = perScan(byScan, context);
+  if (!map.has(key)) map.set(key, make());
+  return map.get(key);
+}
+
+// src/discover/compose-builds.ts
 var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
@@ -37785,7 +37787,7 @@ function operatorImageFields(apiVersion, kind) {
 }
 
 // src/discover/json-patch.ts
-var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers", "sidecars", "extraContainers"]);
+var CONTAINER_LISTS2 = /* @__PURE__ */ new Set([...CONTAINER_LIST_KEYS, ...OPERATOR_CONTAINER_LIST_KEYS]);
 function pointerTokens(pointer) {
   if (!pointer.startsWith("/")) return void 0;
   return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
@@ -37821,8 +37823,6 @@ var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
 var MAX_DEPTH12 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
-var CONTAINER_LIST_KEYS = ["containers", "initContainers", "ephemeralContainers"];
-var OPERATOR_CONTAINER_LIST_KEYS = ["sidecars", "extraContainers"];
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
   kind: "kubernetes",
