@@ -40,6 +40,11 @@ describe('shellCommands', () => {
     expect(texts(script)).toEqual([['cat', '>', 'x'], ['cat'], ['echo', 'done']]);
   });
 
+  it('reads a here-string as a redirection, not a here-document (linuxserver/docker-swag@bc02502 Jenkinsfile)', () => {
+    const script = '  if grep -q \'docker-baseimage\' <<< "${LS_REPO}"; then\n    echo yes\n  fi\n  docker pull ghcr.io/linuxserver/ci:${CITEST_IMAGETAG}\n';
+    expect(texts(script)).toEqual([['if', 'grep', '-q', 'docker-baseimage'], ['${LS_REPO}'], ['then'], ['echo', 'yes'], ['fi'], ['docker', 'pull', 'ghcr.io/linuxserver/ci:${CITEST_IMAGETAG}']]);
+  });
+
   it("reads CircleCI's << parameters.x >> as part of a word when asked, and a here-document otherwise", () => {
     const script = 'docker run app:<< parameters.tag >> x\ncat <<EOF >> f\ndocker run y\nEOF\n';
     expect(shellCommands(script, 0, script.length, { configParameters: true }).map((words) => words.map((word) => [word.text, word.expands]))).toEqual([

@@ -66,7 +66,12 @@ class ScriptLexer {
       this.index = newline < 0 || newline > this.end ? this.end : newline;
     } else if (ch === '<' && this.options.configParameters && this.configParameterEnd() > 0) {
       this.readConfigParameter();
-    } else if (ch === '<' && text[this.index + 1] === '<' && text[this.index + 2] !== '<') {
+    } else if (ch === '<' && text[this.index + 1] === '<' && text[this.index + 2] === '<') {
+      // A here-string (`grep x <<< "$v"`): a redirection like `<`, no here-document. Its second `<`
+      // read on its own opened one, and the rest of the script was skipped as its body.
+      this.endCommand();
+      this.index += 3;
+    } else if (ch === '<' && text[this.index + 1] === '<') {
       this.endWord();
       this.readHeredocDelimiter();
     } else if (isOperator(ch)) {
