@@ -31251,7 +31251,10 @@ var ScriptLexer = class {
       this.index = newline < 0 || newline > this.end ? this.end : newline;
     } else if (ch === "<" && this.options.configParameters && this.configParameterEnd() > 0) {
       this.readConfigParameter();
-    } else if (ch === "<" && text3[this.index + 1] === "<" && text3[this.index + 2] !== "<") {
+    } else if (ch === "<" && text3[this.index + 1] === "<" && text3[this.index + 2] === "<") {
+      this.endCommand();
+      this.index += 3;
+    } else if (ch === "<" && text3[this.index + 1] === "<") {
       this.endWord();
       this.readHeredocDelimiter();
     } else if (isOperator(ch)) {
