@@ -10,6 +10,7 @@ import {
   repositoryName,
   splitDockerDomain,
   trimReference,
+  writtenRegistry,
   withDigest,
   withTag,
   type ImageReference,
@@ -272,6 +273,22 @@ describe('splitDockerDomain', () => {
     ['ghcr.io/app:1', 'ghcr.io', 'app:1'],
   ])('%s -> %s + %s', (text, domain, remainder) => {
     expect(splitDockerDomain(text)).toEqual({ domain, remainder });
+  });
+});
+
+describe('writtenRegistry', () => {
+  it.each([
+    ['ghcr.io/app:1', 'ghcr.io'],
+    ['index.docker.io/org/app', 'index.docker.io'],
+    ['localhost/app', 'localhost'],
+    ['example:5000/app', 'example:5000'],
+    ['Upper/app', 'Upper'],
+    ['org/app', undefined],
+    ['ubuntu', undefined],
+    ['localhost', undefined],
+  ])('%s -> %s, the domain splitDockerDomain takes as written', (text, registry) => {
+    expect(writtenRegistry(text)).toBe(registry);
+    if (registry !== undefined) expect(splitDockerDomain(text).remainder).toBe(text.slice(registry.length + 1));
   });
 });
 

@@ -4,7 +4,7 @@
  * image (`STRIMZI_DEFAULT_KAFKA_IMAGE`, OLM's `RELATED_IMAGE_*`). Read only when the text says so
  * by its name and the value is one reference by its shape. Pure string work.
  */
-import { normalizeForOccurrence } from '../reference/index.js';
+import { normalizeForOccurrence, writtenRegistry } from '../reference/index.js';
 
 /** `--<name>image=<reference>` or `-<name>image=<reference>` (a name of letters, digits and `-`), the reference one that says so by its shape. */
 export function imageFlag(argument: string): { name: string; image: string } | undefined {
@@ -44,17 +44,15 @@ export function isOneReference(value: string): boolean {
 
 /**
  * A value that names its registry and its version, so it can only be an image reference: a first
- * component with a `.` or `:` (`ghcr.io/...`, `registry:5000/...`) or `localhost`, a path, and a
- * tag or digest (`ghcr.io/dragonflydb/dragonfly:v1.40.1`). A VM image's name (`ubuntu-2204`) is not.
+ * component Docker reads as a registry (`ghcr.io/...`, `registry:5000/...`, `localhost/...`; see
+ * writtenRegistry), a path, and a tag or digest (`ghcr.io/dragonflydb/dragonfly:v1.40.1`). A VM image's name (`ubuntu-2204`) is not.
  */
 export function isRegistryQualifiedReference(value: string): boolean {
   if (!isOneReference(value)) return false;
   const text = value.trim();
-  const slash = text.indexOf('/');
-  if (slash <= 0) return false;
-  const domain = text.slice(0, slash);
-  if (!(domain.includes('.') || domain.includes(':') || domain === 'localhost')) return false;
-  return text.includes('@') || text.indexOf(':', slash) > slash;
+  const registry = writtenRegistry(text);
+  if (registry === undefined) return false;
+  return text.includes('@') || text.indexOf(':', registry.length + 1) > registry.length;
 }
 
 /**

@@ -17,9 +17,6 @@ export {
   DIGEST_PATTERN,
   DOMAIN_PATTERN,
   IDENTIFIER_PATTERN,
-  
-  
-  
   TAG_PATTERN,
 } from './grammar.js';
 export { isDigest } from './digest.js';
@@ -39,9 +36,6 @@ export {
 } from './host.js';
 export { policyRepository, rememberingSplitter, splitReference, type ReferenceParts } from './split.js';
 export {
-  
-  
-  
   familiarName,
   familiarString,
   formatReference,
@@ -49,6 +43,7 @@ export {
   parseNormalized,
   repositoryName,
   splitDockerDomain,
+  writtenRegistry,
 } from './normalize.js';
 
 export type OccurrenceNormalization =

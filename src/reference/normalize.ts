@@ -23,6 +23,18 @@ const OFFICIAL_REPOSITORY_PREFIX = 'library/';
 const LOCALHOST = 'localhost';
 
 /**
+ * The registry that familiar text names, as written (`ghcr.io`, `localhost:5000`), or undefined
+ * when it names none and means Docker Hub: the rule splitDockerDomain applies, for readers that
+ * must tell whether a value names its registry without parsing it.
+ */
+export function writtenRegistry(text: string): string | undefined {
+  const slash = text.indexOf('/');
+  if (slash === -1) return undefined;
+  const first = text.slice(0, slash);
+  return first === LOCALHOST || first.includes('.') || first.includes(':') || first.toLowerCase() !== first ? first : undefined;
+}
+
+/**
  * Splits familiar text into domain and the rest (path plus any tag/digest), filling in Docker
  * Hub. The first "/"-component is a domain when it is "localhost", contains "." or ":" (a host
  * name, IP address or port), or has upper case (never valid in a path). A single component is
@@ -32,14 +44,13 @@ export function splitDockerDomain(text: string): { domain: string; remainder: st
   const slash = text.indexOf('/');
   if (slash === -1) return { domain: DEFAULT_DOMAIN, remainder: OFFICIAL_REPOSITORY_PREFIX + text };
 
-  const first = text.slice(0, slash);
-  const rest = text.slice(slash + 1);
+  const first = writtenRegistry(text);
   let domain: string;
   let remainder: string;
-  if (first === LOCALHOST || first.includes('.') || first.includes(':') || first.toLowerCase() !== first) {
+  if (first !== undefined) {
     // Docker Hub's other names and the HTTPS default port are spelled away here, so the
     // canonical reference is one text per registry (see canonicalDomain).
-    [domain, remainder] = [canonicalDomain(first), rest];
+    [domain, remainder] = [canonicalDomain(first), text.slice(slash + 1)];
   } else {
     [domain, remainder] = [DEFAULT_DOMAIN, text];
   }
