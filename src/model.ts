@@ -21,6 +21,7 @@ export const KINDS = [
   'buildkite',
   'jenkinsfile',
   'cloudbuild',
+  'concourse',
   'quadlet',
 ] as const;
 export type Kind = (typeof KINDS)[number];

@@ -1,0 +1,133 @@
+/**
+ * Concourse CI, recognised by content: its files have no fixed name (`ci/pipeline.yml`,
+ * `ci/tasks/test.yml`, `pipelines/*.yml` by convention only). A pipeline has top-level `jobs:` beside
+ * `resources:` or `resource_types:`; a task file has a top-level `image_resource:`. Their images:
+ * - a resource type of type `registry-image` or `docker-image`: the image Concourse runs for every
+ *   resource of that type;
+ * - a resource of those types: the image a `get` step fetches (a task runs in it with `image:`, or
+ *   reads it as an input). One the pipeline only `put`s is the image it publishes, built here (`local`);
+ * - a task's `image_resource`, in a task file or a task step's inline `config`: the image the task runs in.
+ * The image is `source.repository` with `source.tag` and a `version: {digest: ...}` pin, as both
+ * resources read them; without a tag they fetch `latest`, which the checks take a missing tag to mean.
+ * `((name))` is a Concourse var, filled in when the pipeline is set or from its credential manager.
+ */
+import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { Occurrence } from '../model.js';
+import type { Discoverer, Extraction, SourceFile } from './types.js';
+import type { LineIndex } from './position.js';
+import { mapGet, scalarLocation, scalarString } from './yaml.js';
+import { listItems, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+
+/** The resource types whose `source.repository` names an image. */
+const IMAGE_TYPES = new Set(['registry-image', 'docker-image']);
+/** Bound on the nesting of steps (`do` > `in_parallel` > `try` > `on_failure` > ...). */
+const MAX_DEPTH = 64;
+const YAML_FILE = /\.ya?ml$/i;
+const TASK_FILE_KEY = /^image_resource[ \t]*:/m;
+const JOBS_KEY = /^jobs[ \t]*:/m;
+const RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
+
+/** A scalar's text as written: a plain `tag: 1.20` is the tag `1.20`, not the number 1.2. */
+function writtenText(node: unknown, text: string): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const location = scalarLocation(node, text);
+  if (!location) return undefined;
+  return (node.type === 'PLAIN' ? location.raw : location.value).trim();
+}
+
+/** The first `((name))` in a text, or undefined. */
+function concourseVar(text: string): string | undefined {
+  const start = text.indexOf('((');
+  if (start < 0) return undefined;
+  const end = text.indexOf('))', start + 2);
+  return end < 0 ? undefined : text.slice(start, end + 2);
+}
+
+interface ImageHolder {
+  /** The map with `type`, `source` and perhaps `version` (a resource, resource type or image_resource). */
+  node: unknown;
+  context: string;
+  local?: boolean;
+  note?: string;
+}
+
+/** The occurrence of a resource-shaped map of an image type: at its repository, with its tag and digest. */
+function holderOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex, holder: ImageHolder): Occurrence[] {
+  if (!IMAGE_TYPES.has(scalarString(mergedGet(document, holder.node, 'type')) ?? '')) return [];
+  const source = mergedGet(document, holder.node, 'source');
+  const repository = mergedGet(document, source, 'repository');
+  const tag = writtenText(mergedGet(document, source, 'tag'), file.text);
+  const digest = writtenText(mergedGet(document, mergedGet(document, holder.node, 'version'), 'digest'), file.text);
+  const resolve = (written: string): ImageValue[] => {
+    const value = `${written}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+    const variable = concourseVar(value);
+    if (variable) return [{ value: { unresolved: `${variable} is a Concourse var, filled in when the pipeline is set or from its credential manager` } }];
+    return [{ value }];
+  };
+  return occurrencesAtScalar({ file: file.path, kind: 'concourse', text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve, local: holder.local, note: holder.note });
+}
+
+/** Every map with an `image_resource` (task configs, inline or in a task file), with its path. */
+function imageResources(node: unknown, path: string, depth: number, found: ImageHolder[]): void {
+  if (depth > MAX_DEPTH) return;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = scalarString(pair.key) ?? '';
+      const childPath = path ? `${path}.${key}` : key;
+      if (key === 'image_resource') found.push({ node: pair.value, context: childPath });
+      else imageResources(pair.value, childPath, depth + 1, found);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => imageResources(item, `${path}[${index}]`, depth + 1, found));
+  }
+}
+
+/** The resources the jobs' steps `get` and `put` (a step's `resource:` names it when the step's own name does not). */
+function resourceUses(node: unknown, depth: number, uses: { got: Set<string>; put: Set<string> }): void {
+  if (depth > MAX_DEPTH) return;
+  if (isMap(node)) {
+    const step = (key: 'get' | 'put') => scalarString(mapGet(node, 'resource')) ?? scalarString(mapGet(node, key));
+    const got = step('get');
+    const put = step('put');
+    if (got !== undefined && mapGet(node, 'get') !== undefined) uses.got.add(got);
+    if (put !== undefined && mapGet(node, 'put') !== undefined) uses.put.add(put);
+    for (const pair of node.items) resourceUses(pair.value, depth + 1, uses);
+  } else if (isSeq(node)) {
+    for (const item of node.items) resourceUses(item, depth + 1, uses);
+  }
+}
+
+function documentOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+  const root = document.contents;
+  if (!isMap(root)) return [];
+  const holders: ImageHolder[] = [];
+  for (const type of listItems(document, mergedGet(document, root, 'resource_types'))) {
+    holders.push({ node: type, context: `resource_types.${scalarString(mergedGet(document, type, 'name')) ?? '?'}` });
+  }
+  const uses = { got: new Set<string>(), put: new Set<string>() };
+  resourceUses(mergedGet(document, root, 'jobs'), 0, uses);
+  for (const resource of listItems(document, mergedGet(document, root, 'resources'))) {
+    const name = scalarString(mergedGet(document, resource, 'name')) ?? '?';
+    const published = uses.put.has(name) && !uses.got.has(name);
+    holders.push({ node: resource, context: `resources.${name}`, ...(published ? { local: true, note: 'published by this pipeline (put), not fetched by a get step' } : {}) });
+  }
+  imageResources(root, '', 0, holders);
+  return holders.flatMap((holder) => holderOccurrences(document, file, lines, holder));
+}
+
+export const concourseDiscoverer: Discoverer = {
+  kind: 'concourse',
+  // By content only: no file name says a file is Concourse's.
+  matches(path, text) {
+    if (!YAML_FILE.test(path)) return false;
+    if (TASK_FILE_KEY.test(text)) return true;
+    // A pipeline without an image type names no image: Azure Pipelines' templates also have `jobs` and `resources`.
+    return JOBS_KEY.test(text) && RESOURCES_KEY.test(text) && (text.includes('registry-image') || text.includes('docker-image'));
+  },
+  candidate(path) {
+    return YAML_FILE.test(path);
+  },
+  extract(file: SourceFile): Extraction {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences);
+  },
+};
