@@ -22,6 +22,7 @@ export const KINDS = [
   'jenkinsfile',
   'cloudbuild',
   'concourse',
+  'semaphore',
   'quadlet',
 ] as const;
 export type Kind = (typeof KINDS)[number];
