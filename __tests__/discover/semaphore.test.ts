@@ -14,7 +14,7 @@ describe('semaphore discoverer', () => {
       ['43:46', '$LINT_IMAGE', 'docker.io/koalaman/shellcheck:v0.10.0', 'blocks[0].task.jobs[0].commands[0]'],
       ['55:21', 'semaphoreci/alpine:3.9', 'docker.io/semaphoreci/alpine:3.9', 'blocks[1].task.agent.containers[0].image'],
       ['59:27', 'alpine:$ALPINE_TAG', 'docker.io/library/alpine:3.20', 'blocks[1].task.jobs[0].commands[0]'],
-      ['63:31', '$SEMAPHORE_REGISTRY_URL/reporter:1', '$SEMAPHORE_REGISTRY_URL is a Semaphore variable, known only when the job runs', 'blocks[1].task.epilogue.always.commands[0]'],
+      ['63:31', '$SEMAPHORE_REGISTRY_URL/reporter:1', 'the shell expands $SEMAPHORE_REGISTRY_URL/reporter:1 when the job runs (a Semaphore variable, or one set outside this file)', 'blocks[1].task.epilogue.always.commands[0]'],
     ]);
   });
 

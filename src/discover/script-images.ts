@@ -13,7 +13,7 @@ import { dockerCommandImage } from './docker-cli.js';
 import { listItems, MAX_IMAGE_TEXT, type ImageValue, type SiteInput } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { shellCommands, type ShellOptions, type ShellWord } from './shell-commands.js';
-import { ScriptVariables } from './script-variables.js';
+import { holdsShellExpansion, ScriptVariables, substituteShellNames } from './script-variables.js';
 
 /** Where a script is written (`node`: the YAML scalar holding it), as for an image written in a scalar. */
 export interface ScriptSite extends Pick<SiteInput, 'file' | 'kind' | 'text' | 'lines' | 'node' | 'context'> {
@@ -95,4 +95,26 @@ export function scriptListImages(document: Document.Parsed, node: unknown, site:
   if (isScalar(node)) return scriptImages({ ...site, node, context });
   const items = listItems(document, node).flatMap((item) => (isSeq(item) ? listItems(document, item) : [item]));
   return items.flatMap((item, index) => scriptImages({ ...site, node: item, context: `${context}[${index}]` }));
+}
+
+/** Bound on the values one word takes over a CI system's environment matrix. */
+const MAX_ENV_VALUES = 32;
+
+/**
+ * The values of a script's image word for a CI system that gives the shell literal variables from its
+ * file: one environment (Semaphore's `env_vars`), or one per job of a matrix (Travis' `env` list), each
+ * distinct value once. An expansion no environment sets is known only when the job runs.
+ */
+export function environmentWordValues(system: string, environments: ReadonlyArray<ReadonlyMap<string, string>>): (word: ShellWord) => ImageValue[] {
+  return (word) => {
+    const values = new Map<string, ImageValue>();
+    for (const environment of environments.length > 0 ? environments : [new Map<string, string>()]) {
+      const substituted = substituteShellNames(word.text, (name) => environment.get(name));
+      if (typeof substituted !== 'string') return [{ value: substituted }];
+      if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the job runs (a ${system} variable, or one set outside this file)` } }];
+      if (!values.has(substituted)) values.set(substituted, { value: substituted, note: environments.length > 1 ? `one value of the ${system} environment matrix` : undefined });
+      if (values.size >= MAX_ENV_VALUES) break;
+    }
+    return [...values.values()];
+  };
 }

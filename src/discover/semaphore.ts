@@ -11,9 +11,8 @@ import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
-import { listItems, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
-import { scriptListImages } from './script-images.js';
-import type { ShellWord } from './shell-commands.js';
+import { listItems, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments } from './image-site.js';
+import { environmentWordValues, scriptListImages } from './script-images.js';
 
 /** A YAML file under a `.semaphore/` folder, where Semaphore looks for pipelines. */
 function isPipelinePath(path: string): boolean {
@@ -51,9 +50,7 @@ function containerImages(site: PipelineSite, agent: unknown, context: string): v
 /** The images the command lists of a task (its jobs, prologue and epilogue) pull. */
 function commandImages(site: PipelineSite, task: unknown, context: string, env: Map<string, string>): void {
   const { document } = site;
-  const unknown = (name: string) => ({ unresolved: `$${name} is a Semaphore variable, known only when the job runs` });
-  const resolve = (word: ShellWord): ImageValue[] => [{ value: substituteVariables(word.text, (name) => env.get(name) ?? unknown(name)) }];
-  const scripts = { file: site.file.path, kind: 'semaphore' as const, text: site.file.text, lines: site.lines, resolve };
+  const scripts = { file: site.file.path, kind: 'semaphore' as const, text: site.file.text, lines: site.lines, resolve: environmentWordValues('Semaphore', [env]) };
   const commands = (node: unknown, where: string) => site.occurrences.push(...scriptListImages(document, mergedGet(document, node, 'commands'), scripts, `${where}.commands`));
   listItems(document, mergedGet(document, task, 'jobs')).forEach((job, index) => commands(job, `${context}.jobs[${index}]`));
   commands(mergedGet(document, task, 'prologue'), `${context}.prologue`);
