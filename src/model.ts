@@ -23,6 +23,7 @@ export const KINDS = [
   'cloudbuild',
   'concourse',
   'semaphore',
+  'travis',
   'quadlet',
 ] as const;
 export type Kind = (typeof KINDS)[number];

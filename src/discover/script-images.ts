@@ -103,18 +103,21 @@ const MAX_ENV_VALUES = 32;
 /**
  * The values of a script's image word for a CI system that gives the shell literal variables from its
  * file: one environment (Semaphore's `env_vars`), or one per job of a matrix (Travis' `env` list), each
- * distinct value once. An expansion no environment sets is known only when the job runs.
+ * distinct value once. An expansion an environment does not set is known only when that job runs.
  */
 export function environmentWordValues(system: string, environments: ReadonlyArray<ReadonlyMap<string, string>>): (word: ShellWord) => ImageValue[] {
+  const note = environments.length > 1 ? `one value of the ${system} environment matrix` : undefined;
   return (word) => {
     const values = new Map<string, ImageValue>();
+    let unknown: ImageValue | undefined;
     for (const environment of environments.length > 0 ? environments : [new Map<string, string>()]) {
       const substituted = substituteShellNames(word.text, (name) => environment.get(name));
-      if (typeof substituted !== 'string') return [{ value: substituted }];
-      if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the job runs (a ${system} variable, or one set outside this file)` } }];
-      if (!values.has(substituted)) values.set(substituted, { value: substituted, note: environments.length > 1 ? `one value of the ${system} environment matrix` : undefined });
+      if (typeof substituted !== 'string') unknown ??= { value: substituted };
+      else if (holdsShellExpansion(substituted)) unknown ??= { value: { unresolved: `the shell expands ${word.text} when the job runs (a ${system} variable, or one set outside this file)` } };
+      else if (!values.has(substituted)) values.set(substituted, { value: substituted, note });
       if (values.size >= MAX_ENV_VALUES) break;
     }
-    return [...values.values()];
+    // A job whose environment leaves the word unknown is reported too, beside the values the others give.
+    return unknown ? [...values.values(), unknown] : [...values.values()];
   };
 }
