@@ -22,10 +22,14 @@ import { listItems, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, pars
 const IMAGE_TYPES = new Set(['registry-image', 'docker-image']);
 /** Bound on the nesting of steps (`do` > `in_parallel` > `try` > `on_failure` > ...). */
 const MAX_DEPTH = 64;
-const YAML_FILE = /\.ya?ml$/i;
 const TASK_FILE_KEY = /^image_resource[ \t]*:/m;
 const JOBS_KEY = /^jobs[ \t]*:/m;
 const RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
+
+/** A YAML file's name, tested without a regular expression: this runs for every path of the walk (issue 15). */
+function isYamlName(path: string): boolean {
+  return path.endsWith('.yml') || path.endsWith('.yaml') || path.endsWith('.YML') || path.endsWith('.YAML');
+}
 
 /** A scalar's text as written: a plain `tag: 1.20` is the tag `1.20`, not the number 1.2. */
 function writtenText(node: unknown, text: string): string | undefined {
@@ -119,13 +123,13 @@ export const concourseDiscoverer: Discoverer = {
   kind: 'concourse',
   // By content only: no file name says a file is Concourse's.
   matches(path, text) {
-    if (!YAML_FILE.test(path)) return false;
+    if (!isYamlName(path)) return false;
     if (TASK_FILE_KEY.test(text)) return true;
     // A pipeline without an image type names no image: Azure Pipelines' templates also have `jobs` and `resources`.
     return JOBS_KEY.test(text) && RESOURCES_KEY.test(text) && (text.includes('registry-image') || text.includes('docker-image'));
   },
   candidate(path) {
-    return YAML_FILE.test(path);
+    return isYamlName(path);
   },
   extract(file: SourceFile): Extraction {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences);

@@ -11,7 +11,7 @@ import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { isScalar, scalarString } from './yaml.js';
-import { baseName, listItems, mapPairs, mergedGet, occurrencesOfDocuments, parseConfigDocuments } from './image-site.js';
+import { listItems, mapPairs, mergedGet, occurrencesOfDocuments, parseConfigDocuments } from './image-site.js';
 import { environmentWordValues, scriptListImages } from './script-images.js';
 import { assignedName, shellCommands } from './shell-commands.js';
 
@@ -87,7 +87,7 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
 export const travisDiscoverer: Discoverer = {
   kind: 'travis',
   matches(path) {
-    return baseName(path) === '.travis.yml';
+    return path === '.travis.yml' || path.endsWith('/.travis.yml');
   },
   extract(file: SourceFile): Extraction {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
