@@ -24,6 +24,7 @@ export const KINDS = [
   'concourse',
   'semaphore',
   'travis',
+  'nomad',
   'quadlet',
 ] as const;
 export type Kind = (typeof KINDS)[number];

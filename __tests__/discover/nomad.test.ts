@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { hclTokens } from '../../src/discover/hcl-tokens.js';
+import { nomadDiscoverer } from '../../src/discover/nomad.js';
+import { extractFixture } from './discover-helpers.js';
+
+const site = (o: { line: number; column: number; raw: string; reference: string | null; problem?: { message: string }; context?: string }) => [
+  `${o.line}:${o.column}`,
+  o.raw,
+  o.reference ?? o.problem?.message,
+  o.context,
+];
+
+describe('nomad discoverer', () => {
+  it('reads the image of each task whose driver runs images, with variable defaults and locals', async () => {
+    const { occurrences, errors } = await extractFixture(nomadDiscoverer, 'nomad', 'nomad_jobs/www/nomad.job');
+    expect(errors).toEqual([]);
+    expect(occurrences.map(site)).toEqual([
+      ['23:22', 'envoyproxy/envoy:v1.31.2', 'docker.io/envoyproxy/envoy:v1.31.2', 'job.www.group.nginx.service.connect.sidecar_task.config.image'],
+      ['31:18', 'docker-registry.${var.tld}/www:2', '${var.tld} is interpolated by Nomad when it places the task, or set outside this file', 'job.www.group.nginx.task.www.config.image'],
+      ['49:18', 'nginx/nginx-prometheus-exporter:${var.image_tag}', 'docker.io/nginx/nginx-prometheus-exporter:1.4.0', 'job.www.group.nginx.task.metrics.config.image'],
+      ['55:17', 'local.backup_image', 'docker.io/restic/restic:0.17.3', 'job.www.group.nginx.task.backup.config.image'],
+    ]);
+  });
+
+  it("reads a pack template around its [[ ]] actions, and a task whose driver a template chooses", async () => {
+    const { occurrences, errors } = await extractFixture(nomadDiscoverer, 'nomad', 'packs/alertmanager/templates/alertmanager.nomad.tpl');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.kind, o.context])).toEqual([
+      ['24:18', 'prom/alertmanager:[[ var "version_tag" . ]]', 'unresolved', 'job.[[ template "job_name" . ]].group.alertmanager.task.alertmanager.config.image'],
+      ['38:17', '[[ var "traefik_image" . | quote ]]', 'unresolved', 'job.[[ template "job_name" . ]].group.alertmanager.task.traefik.config.image'],
+    ]);
+  });
+
+  it('matches job files by name, and .hcl or .job files with a top-level job block', () => {
+    expect(nomadDiscoverer.matches('jobs/redis.nomad', '')).toBe(true);
+    expect(nomadDiscoverer.matches('jobs/redis.nomad.hcl', '')).toBe(true);
+    expect(nomadDiscoverer.matches('jobs/redis.hcl', 'variable "x" {}\njob "redis" {\n}\n')).toBe(true);
+    expect(nomadDiscoverer.matches('docker-bake.hcl', 'target "app" {\n  dockerfile = "Dockerfile"\n}\n')).toBe(false);
+    expect(nomadDiscoverer.matches('jobs/redis.job', '')).toBe(false);
+    expect(nomadDiscoverer.candidate?.('jobs/redis.job')).toBe(true);
+    expect(nomadDiscoverer.candidate?.('charts/app/templates/_helpers.tpl')).toBe(false);
+  });
+
+  it('reports where a string that never ends stops the reading', () => {
+    const text = 'job "a" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n      config { image = "redis:7" }\n      env { X = "open\n';
+    const extraction = nomadDiscoverer.extract({ path: 'a.nomad', text }, { buildArgs: {}, readFile: () => Promise.resolve(undefined) });
+    expect(extraction).toMatchObject({ errors: ['line 6: a string, heredoc or comment that never ends: the rest of the file was not read'] });
+  });
+});
+
+describe('hclTokens', () => {
+  it('reads a template string whose interpolation holds quotes and braces as one token', () => {
+    const { tokens, unterminated } = hclTokens('image = "${format("%s:%s", "a", "b")}-${ {x = 1}.x }"\nnext = 1');
+    expect(unterminated).toBeUndefined();
+    expect(tokens.map((token) => [token.kind, token.text])).toEqual([
+      ['word', 'image'],
+      ['punct', '='],
+      ['string', '${format("%s:%s", "a", "b")}-${ {x = 1}.x }'],
+      ['word', 'next'],
+      ['punct', '='],
+      ['word', '1'],
+    ]);
+  });
+
+  it('skips comments and heredoc bodies, and stays linear on many unclosed interpolations', () => {
+    const { tokens } = hclTokens('# c\n// d\n/* e */ a = <<-EOT\n  b = "x"\n  EOT\nc = 2');
+    expect(tokens.map((token) => token.text)).toEqual(['a', '=', '', 'c', '=', '2']);
+    // 200,000 openings of an interpolation that never closes: one pass, or hours quadratically.
+    const hostile = `x = "${'${'.repeat(200_000)}`;
+    expect(hclTokens(hostile).unterminated).toBe(4);
+  });
+});

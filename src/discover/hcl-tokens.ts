@@ -1,0 +1,132 @@
+/**
+ * The tokens of HCL's native syntax (Nomad job files) with their offsets: identifiers and numbers,
+ * quoted template strings (`"redis:${var.tag}"`, interpolations nested to any depth, quotes inside
+ * them), heredocs (`<<EOF` … `EOF`, `<<-EOF` with an indented end), punctuation; comments (`#`,
+ * `//`, `/* … *\/`) are skipped. One pass over the text; an unterminated string or comment ends the
+ * token list there, reported by `unterminated`.
+ */
+
+/** A token and `[start, end)` in the text; a string's text is what is between its quotes, as written. */
+export interface HclToken {
+  kind: 'word' | 'string' | 'heredoc' | 'punct';
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface HclTokens {
+  tokens: HclToken[];
+  /** Where a string, heredoc or comment that never ends starts, if one does. */
+  unterminated?: number;
+}
+
+/** Bound on tokens read from one file; a bigger file is read up to here. */
+const MAX_TOKENS = 500_000;
+
+const isWordStart = (ch: string): boolean => (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch === '_';
+const isWordChar = (ch: string): boolean => isWordStart(ch) || (ch >= '0' && ch <= '9') || ch === '-';
+const isDigit = (ch: string): boolean => ch >= '0' && ch <= '9';
+
+/**
+ * The end (index after the closing quote) of the string whose opening quote is at `start`, or -1.
+ * Inside `${ }` and `%{ }` braces nest and quoted strings may appear; a stack of open contexts keeps
+ * the scan linear.
+ */
+function stringEnd(text: string, start: number): number {
+  // Each entry: 's' inside a quoted string, or a brace depth counter inside an interpolation.
+  const stack: Array<'s' | number> = ['s'];
+  let index = start + 1;
+  while (index < text.length) {
+    const ch = text[index];
+    const top = stack[stack.length - 1];
+    if (top === 's') {
+      if (ch === '\\') index += 2;
+      else if (ch === '"') {
+        stack.pop();
+        index++;
+        if (stack.length === 0) return index;
+      } else if ((ch === '$' || ch === '%') && text[index + 1] === '{') {
+        // `$${` and `%%{` are escapes for a literal `${` and `%{`.
+        if (text[index - 1] !== ch) stack.push(0);
+        index += 2;
+      } else if (ch === '\n') return -1;
+      else index++;
+    } else {
+      if (ch === '"') stack.push('s');
+      else if (ch === '{') stack[stack.length - 1] = top + 1;
+      else if (ch === '}') {
+        if (top === 0) stack.pop();
+        else stack[stack.length - 1] = top - 1;
+      }
+      index++;
+    }
+  }
+  return -1;
+}
+
+/** The end of a heredoc whose `<<` is at `start`, past its closing marker line, or -1. */
+function heredocEnd(text: string, start: number): number {
+  let index = start + 2;
+  if (text[index] === '-') index++;
+  const nameStart = index;
+  while (index < text.length && isWordChar(text[index])) index++;
+  const name = text.slice(nameStart, index);
+  if (name === '') return -1;
+  let lineStart = text.indexOf('\n', index);
+  while (lineStart >= 0) {
+    let at = lineStart + 1;
+    while (text[at] === ' ' || text[at] === '\t') at++;
+    const lineEnd = text.indexOf('\n', at);
+    const line = text.slice(at, lineEnd < 0 ? text.length : lineEnd).trimEnd();
+    if (line === name) return lineEnd < 0 ? text.length : lineEnd;
+    lineStart = lineEnd;
+  }
+  return -1;
+}
+
+/** The index after a comment starting at `index`, or -1 when it never ends; `index` itself when none starts there. */
+function pastComment(text: string, index: number): number {
+  const ch = text[index];
+  if (ch === '#' || (ch === '/' && text[index + 1] === '/')) {
+    const end = text.indexOf('\n', index);
+    return end < 0 ? text.length : end;
+  }
+  if (ch === '/' && text[index + 1] === '*') {
+    const end = text.indexOf('*/', index + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+  return index;
+}
+
+export function hclTokens(text: string): HclTokens {
+  const tokens: HclToken[] = [];
+  let index = 0;
+  while (index < text.length && tokens.length < MAX_TOKENS) {
+    const ch = text[index];
+    const afterComment = pastComment(text, index);
+    if (afterComment < 0) return { tokens, unterminated: index };
+    if (afterComment !== index) {
+      index = afterComment;
+    } else if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
+      index++;
+    } else if (ch === '"') {
+      const end = stringEnd(text, index);
+      if (end < 0) return { tokens, unterminated: index };
+      tokens.push({ kind: 'string', text: text.slice(index + 1, end - 1), start: index, end });
+      index = end;
+    } else if (ch === '<' && text[index + 1] === '<' && (isWordStart(text[index + 2] ?? '') || text[index + 2] === '-')) {
+      const end = heredocEnd(text, index);
+      if (end < 0) return { tokens, unterminated: index };
+      tokens.push({ kind: 'heredoc', text: '', start: index, end });
+      index = end;
+    } else if (isWordStart(ch) || isDigit(ch)) {
+      const start = index;
+      while (index < text.length && (isWordChar(text[index]) || text[index] === '.')) index++;
+      tokens.push({ kind: 'word', text: text.slice(start, index), start, end: index });
+    } else {
+      tokens.push({ kind: 'punct', text: ch, start: index, end: index + 1 });
+      index++;
+    }
+  }
+  return { tokens };
+}

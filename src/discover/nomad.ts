@@ -1,0 +1,257 @@
+/**
+ * HashiCorp Nomad job files: `*.nomad`, `*.nomad.hcl`, Nomad Pack's `*.nomad.tpl`, and an `.hcl` or
+ * `.job` file with a top-level `job` block. The image of every task (and Consul Connect `sidecar_task`)
+ * whose driver runs images (`docker`, `podman`, `containerd-driver`): its `config { image = … }`.
+ * `${var.name}` and `var.name` take the default of the file's `variable` block, `${local.name}` its
+ * `locals`; Nomad's own interpolations (`${NOMAD_…}`, `${node.…}`, `${attr.…}`) are known only when
+ * a task is placed, and Nomad Pack's or Levant's `[[ … ]]` only when the template is rendered.
+ */
+import type { Occurrence } from '../model.js';
+import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { hclTokens, type HclToken } from './hcl-tokens.js';
+import { makeOccurrence } from './occurrence.js';
+import { LineIndex } from './position.js';
+
+/** Task drivers whose `config.image` is a container image. */
+const IMAGE_DRIVERS = new Set(['docker', 'podman', 'containerd-driver']);
+/** Bound on block nesting (job > group > task > config > ...). */
+const MAX_DEPTH = 32;
+
+interface HclBlock {
+  type: string;
+  labels: string[];
+  /** Each attribute's expression, as its tokens. */
+  attributes: Map<string, HclToken[]>;
+  blocks: HclBlock[];
+}
+
+/** Whether a newline separates two tokens: what ends an attribute outside brackets. */
+function lineBreakBetween(text: string, end: number, start: number): boolean {
+  const newline = text.indexOf('\n', end);
+  return newline >= 0 && newline < start;
+}
+
+/** The index after the expression that starts at `index`: its line, or past the brackets it opens. */
+function expressionEnd(text: string, tokens: HclToken[], index: number): number {
+  let depth = 0;
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === 'punct' && '{[('.includes(token.text)) depth++;
+    else if (token.kind === 'punct' && '}])'.includes(token.text)) {
+      if (depth === 0) return at;
+      depth--;
+    }
+    at++;
+    if (depth === 0 && (at >= tokens.length || lineBreakBetween(text, tokens[at - 1].end, tokens[at].start))) return at;
+  }
+  return at;
+}
+
+/** Reads the body of a block from `index` to its closing brace (or the end); returns the index after it. */
+function readBody(text: string, tokens: HclToken[], index: number, block: HclBlock, depth: number, written = text): number {
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === 'punct' && token.text === '}') return at + 1;
+    if (token.kind !== 'word') {
+      at++;
+      continue;
+    }
+    const next = tokens[at + 1];
+    if (next?.kind === 'punct' && next.text === '=') {
+      const end = expressionEnd(text, tokens, at + 2);
+      block.attributes.set(token.text, tokens.slice(at + 2, end));
+      at = end;
+      continue;
+    }
+    // A block: its type, labels, then `{`.
+    const child: HclBlock = { type: token.text, labels: [], attributes: new Map(), blocks: [] };
+    at++;
+    while (at < tokens.length && (tokens[at].kind === 'string' || tokens[at].kind === 'word')) {
+      // As written: a masked `[[ .name ]]` label reads as itself.
+      const label = tokens[at++];
+      child.labels.push(label.kind === 'string' ? written.slice(label.start + 1, label.end - 1) : written.slice(label.start, label.end));
+    }
+    if (tokens[at]?.kind !== 'punct' || tokens[at].text !== '{') continue;
+    if (depth >= MAX_DEPTH) return tokens.length;
+    at = readBody(text, tokens, at + 1, child, depth + 1, written);
+    block.blocks.push(child);
+  }
+  return at;
+}
+
+/** The `[[ … ]]` actions of one line, as `[start, end)`. */
+function actionsOf(line: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let index = 0;
+  for (;;) {
+    const open = line.indexOf('[[', index);
+    const close = open < 0 ? -1 : line.indexOf(']]', open + 2);
+    if (close < 0) return spans;
+    spans.push([open, close + 2]);
+    index = close + 2;
+  }
+}
+
+/** One line with its actions masked: blanks when the line holds nothing else (`[[ if .x ]][[ range ]]`), else word characters. */
+function maskLine(line: string): string {
+  const spans = actionsOf(line);
+  if (spans.length === 0) return line;
+  let rest = '';
+  let index = 0;
+  for (const [start, end] of spans) {
+    rest += line.slice(index, start);
+    index = end;
+  }
+  const fill = (rest + line.slice(index)).trim() === '' ? ' ' : '_';
+  let masked = '';
+  index = 0;
+  for (const [start, end] of spans) {
+    masked += line.slice(index, start) + fill.repeat(end - start);
+    index = end;
+  }
+  return masked + line.slice(index);
+}
+
+/**
+ * Nomad Pack's and Levant's `[[ … ]]` actions masked so the HCL around them reads, offsets kept: a
+ * line of actions alone (`[[- if .x ]]`) becomes blanks, any other action word characters (a label
+ * `job [[ .name ]] {`, part of a string, a value), which the raw text at the same offsets names.
+ */
+function maskTemplateActions(text: string): string {
+  if (!text.includes('[[')) return text;
+  return text.split('\n').map(maskLine).join('\n');
+}
+
+/** A string token's value once HCL's escapes are read (`\"`, `\\`, `$${`, `%%{`). */
+function unescape(written: string): string {
+  let output = '';
+  for (let index = 0; index < written.length; index++) {
+    const ch = written[index];
+    const next = written[index + 1];
+    if (ch === '\\' && (next === '"' || next === '\\')) {
+      output += next;
+      index++;
+    } else if ((ch === '$' || ch === '%') && next === ch && written[index + 2] === '{') {
+      output += ch;
+      index++;
+    } else {
+      output += ch;
+    }
+  }
+  return output;
+}
+
+type Values = Map<string, string>;
+
+/** The string defaults of `variable` blocks (as `var.<name>`) and the string values of `locals` (as `local.<name>`). */
+function knownValues(root: HclBlock): Values {
+  const values: Values = new Map();
+  for (const block of root.blocks) {
+    const [single] = block.type === 'variable' ? (block.attributes.get('default') ?? []) : [];
+    if (block.type === 'variable' && block.labels[0] && single?.kind === 'string') values.set(`var.${block.labels[0]}`, unescape(single.text));
+    if (block.type !== 'locals') continue;
+    for (const [name, expression] of block.attributes) if (expression.length === 1 && expression[0].kind === 'string') values.set(`local.${name}`, unescape(expression[0].text));
+  }
+  return values;
+}
+
+/** The value of an image written as a template string: `${var.x}`/`${local.x}` filled in, anything else unresolved. */
+function templateValue(value: string, values: Values): string | { unresolved: string } {
+  let output = '';
+  let index = 0;
+  for (;;) {
+    const open = value.indexOf('${', index);
+    if (open < 0) return output + value.slice(index);
+    const close = value.indexOf('}', open);
+    if (close < 0) return output + value.slice(index);
+    const name = value.slice(open + 2, close).trim();
+    const known = values.get(name);
+    if (known === undefined) return { unresolved: `\${${name}} is interpolated by Nomad when it places the task, or set outside this file` };
+    output += value.slice(index, open) + known;
+    index = close + 1;
+  }
+}
+
+interface ImageSite {
+  expression: HclToken[];
+  context: string;
+}
+
+/**
+ * Whether a task's driver runs container images: one of IMAGE_DRIVERS, or one a template or an
+ * expression chooses (`driver = [[ var "driver" . ]]`), whose `config.image` is then such an image;
+ * a sidecar task's is docker unless it says otherwise.
+ */
+function runsImages(task: HclBlock): boolean {
+  const driver = task.attributes.get('driver');
+  if (driver === undefined) return task.type === 'sidecar_task';
+  return driver.length !== 1 || driver[0].kind !== 'string' || IMAGE_DRIVERS.has(driver[0].text);
+}
+
+/** The image attributes of tasks with an image driver (and of sidecar tasks, docker by default), with their block paths. */
+function imageSites(block: HclBlock, path: string, found: ImageSite[]): void {
+  for (const child of block.blocks) {
+    const childPath = [path, child.type, ...child.labels].filter(Boolean).join('.');
+    const image = child.blocks.find((inner) => inner.type === 'config')?.attributes.get('image');
+    if (image && runsImages(child)) found.push({ expression: image, context: `${childPath}.config.image` });
+    imageSites(child, childPath, found);
+  }
+}
+
+function siteOccurrence(file: SourceFile, lines: LineIndex, site: ImageSite, values: Values): Occurrence | undefined {
+  const [token] = site.expression;
+  if (!token || token.kind === 'heredoc' || token.kind === 'punct') return undefined;
+  const common = { file: file.path, kind: 'nomad' as const, lines, context: site.context };
+  if (site.expression.length === 1 && token.kind === 'string') {
+    const raw = file.text.slice(token.start + 1, token.end - 1);
+    if (raw.trim() === '') return undefined;
+    const value = raw.includes('[[') ? raw : templateValue(unescape(token.text), values);
+    return makeOccurrence({ ...common, offset: token.start + 1, raw, value });
+  }
+  const raw = file.text.slice(token.start, site.expression[site.expression.length - 1].end);
+  // `image = [[ var "image" . | quote ]]`: a template action the pack fills in.
+  if (raw.includes('[[')) return makeOccurrence({ ...common, offset: token.start, raw, value: raw });
+  const known = site.expression.length === 1 ? values.get(token.text) : undefined;
+  return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
+}
+
+function jobOccurrences(file: SourceFile): Extraction {
+  const text = maskTemplateActions(file.text);
+  const { tokens, unterminated } = hclTokens(text);
+  const root: HclBlock = { type: '', labels: [], attributes: new Map(), blocks: [] };
+  readBody(text, tokens, 0, root, 0, file.text);
+  const lines = new LineIndex(file.text);
+  const values = knownValues(root);
+  const sites: ImageSite[] = [];
+  imageSites(root, '', sites);
+  const occurrences = sites.flatMap((site) => siteOccurrence(file, lines, site, values) ?? []);
+  const errors = unterminated === undefined ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
+  return { occurrences, errors };
+}
+
+/** A line of the file that starts with a `job` block (`job "name" {`). */
+function hasJobBlock(text: string): boolean {
+  for (let start = 0; start < text.length; start++) {
+    if (text.startsWith('job ', start) || text.startsWith('job\t', start)) return true;
+    const newline = text.indexOf('\n', start);
+    if (newline < 0) return false;
+    start = newline;
+  }
+  return false;
+}
+
+export const nomadDiscoverer: Discoverer = {
+  kind: 'nomad',
+  matches(path, text) {
+    if (path.endsWith('.nomad') || path.endsWith('.nomad.hcl') || path.endsWith('.nomad.tpl')) return true;
+    return (path.endsWith('.hcl') || path.endsWith('.job')) && text !== '' && hasJobBlock(text);
+  },
+  candidate(path) {
+    return path.endsWith('.nomad') || path.endsWith('.hcl') || path.endsWith('.job') || path.endsWith('.nomad.tpl');
+  },
+  extract(file: SourceFile): Extraction {
+    return jobOccurrences(file);
+  },
+};
