@@ -38,6 +38,18 @@ describe('GitHub expressions', () => {
     ["matrix.nested.os", 'linux'],
     ["'it''s'", "it's"],
     ['matrix.missing', undefined],
+    // Comparisons bind tighter than == and &&; strings compare ignoring case, mixed types as numbers.
+    ["matrix.version < 23 && 'xe' || 'free'", 'xe'],
+    ["matrix.count >= 3 && 'free' || 'xe'", 'free'],
+    ['matrix.count > 3', false],
+    ['matrix.count <= 3.0', true],
+    ["matrix.name > 'tests'", false],
+    ["matrix.name >= 'tests'", true],
+    ["matrix.name < 'Z'", true],
+    ["matrix.name < 1", false],
+    ['matrix.missing < 1', true],
+    ['matrix.nested > 0', false],
+    ['1 < 2 == true', true],
   ])('%s', (text, expected) => {
     expect(evaluate(text)).toEqual(expected);
   });
@@ -47,7 +59,6 @@ describe('GitHub expressions', () => {
     "matrix.tag || github.ref_name",
     "format('{0}:1', matrix.name)",
     "contains(matrix.name, 'T')",
-    "matrix.count > 2",
     "matrix['name']",
     "(matrix.name == 'Tests'",
     "matrix.name ==",

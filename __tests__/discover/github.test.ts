@@ -186,6 +186,15 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it('expands an image named by a comparison of a matrix value: `matrix.oracle-version < 23 && ...` (doctrine/dbal)', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/compared-versions.yml');
+    expect(occurrences.map((o) => [o.resolved ?? null, o.reference ?? o.problem?.message, o.note])).toEqual([
+      ['gvenzl/oracle-xe:18', 'docker.io/gvenzl/oracle-xe:18', 'matrix value 1 of 3'],
+      ['gvenzl/oracle-xe:21', 'docker.io/gvenzl/oracle-xe:21', 'matrix value 2 of 3'],
+      ['gvenzl/oracle-free:23', 'docker.io/gvenzl/oracle-free:23', 'matrix value 3 of 3'],
+    ]);
+  });
+
   it('throws for a workflow that cannot be parsed', () => {
     expect(() => githubWorkflowDiscoverer.extract(fixture('github-workflow', '.github/workflows/broken.yaml'), fixtureContext('github-workflow'))).toThrow(/invalid YAML/);
   });

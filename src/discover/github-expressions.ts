@@ -11,14 +11,16 @@ export type Expression =
   | { literal: string | number | boolean | null }
   | { path: string[] }
   | { not: Expression }
-  | { operator: '==' | '!=' | '&&' | '||'; left: Expression; right: Expression };
+  | { operator: Operator; left: Expression; right: Expression };
+
+type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
 
 /** Longer expressions are not image expressions; also bounds the work on untrusted text. */
 const MAX_EXPRESSION_LENGTH = 1024;
 /** Deepest nesting of parentheses and `!` read. */
 const MAX_DEPTH = 32;
 
-const TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|&&|\|\||[()!]))/y;
+const TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>]))/y;
 
 type Token = { string: string } | { number: number } | { name: string } | { symbol: string };
 
@@ -48,7 +50,7 @@ export function parseExpression(text: string): Expression | undefined {
 }
 
 /** Binary operators from the loosest to the tightest binding. */
-const LEVELS: ReadonlyArray<ReadonlyArray<'==' | '!=' | '&&' | '||'>> = [['||'], ['&&'], ['==', '!=']];
+const LEVELS: ReadonlyArray<ReadonlyArray<Operator>> = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>=']];
 
 class Parser {
   private at = 0;
@@ -112,6 +114,28 @@ function asNumber(value: unknown): number {
   return NaN;
 }
 
+/**
+ * GitHub's ordering of two values: strings ignoring case, other mixed types as numbers (NaN orders
+ * nothing), objects never; undefined when the pair has no order.
+ */
+function order(left: unknown, right: unknown): number | undefined {
+  if (typeof left === 'string' && typeof right === 'string') {
+    const [a, b] = [left.toUpperCase(), right.toUpperCase()];
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if ((typeof left === 'object' && left !== null) || (typeof right === 'object' && right !== null)) return undefined;
+  const [a, b] = [asNumber(left), asNumber(right)];
+  return Number.isNaN(a) || Number.isNaN(b) ? undefined : a - b;
+}
+
+function compare(operator: '<' | '<=' | '>' | '>=', left: unknown, right: unknown): boolean {
+  const sign = order(left, right);
+  if (sign === undefined) return false;
+  if (operator === '<') return sign < 0;
+  if (operator === '<=') return sign <= 0;
+  return operator === '>' ? sign > 0 : sign >= 0;
+}
+
 function looselyEqual(left: unknown, right: unknown): boolean {
   if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase() === right.toLowerCase();
   if (typeof left === 'object' && left !== null) return left === right;
@@ -133,5 +157,7 @@ export function evaluateExpression(expression: Expression, lookup: (path: string
       return looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
     case '!=':
       return !looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
+    default:
+      return compare(expression.operator, left ?? null, evaluateExpression(expression.right, lookup) ?? null);
   }
 }
