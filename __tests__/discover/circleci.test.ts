@@ -17,7 +17,32 @@ describe('circleci discoverer', () => {
     expect(circleciDiscoverer.matches('.circleci/config.yml', '')).toBe(true);
     expect(circleciDiscoverer.matches('.circleci/config.yaml', '')).toBe(true);
     expect(circleciDiscoverer.matches('.circleci/continue.yml', '')).toBe(false);
+    expect(circleciDiscoverer.matches('.circleci/continue.yml', 'version: 2.1\njobs: {}\n')).toBe(true);
     expect(circleciDiscoverer.matches('config.yml', '')).toBe(false);
+  });
+
+  it('reads the other configs CircleCI runs: a continuation config (sqlmesh) and a custom config path, circle.yml (cypress-docker-images)', async () => {
+    const continuation = await extractFixture(circleciDiscoverer, 'circleci', 'real/sqlmesh/.circleci/continue_config.yml');
+    // The machine image of engine_tests_docker is a VM image: not read.
+    expect(continuation.occurrences.map((o) => [o.context, o.reference, o.note])).toEqual([
+      ['jobs.doc_tests.docker[0].image', 'docker.io/cimg/python:3.10', undefined],
+      ['jobs.style_and_cicd_tests.docker[0].image', 'docker.io/cimg/python:3.9', 'with the parameters job style_and_cicd_tests runs with, value 1 of 2'],
+      ['jobs.style_and_cicd_tests.docker[0].image', 'docker.io/cimg/python:3.13', 'with the parameters job style_and_cicd_tests runs with, value 2 of 2'],
+      ['jobs.ui_test.docker[0].image', 'mcr.microsoft.com/playwright:v1.54.1-jammy', undefined],
+    ]);
+    const custom = await extractFixture(circleciDiscoverer, 'circleci/real/cypress-docker-images', 'circle.yml');
+    expect(custom.occurrences.map((o) => [o.context, o.reference])).toEqual([
+      ['jobs.push.steps[1].run.command', 'docker.io/tonistiigi/binfmt:latest@sha256:d3b963f787999e6c0219a48dba02978769286ff61a5f4d26245cb6a6e5567ea3'],
+    ]);
+  });
+
+  it('leaves YAML that is no 2.x config alone: a CircleCI 1.0 circle.yml, a list beside the config', () => {
+    for (const path of ['circle.yml', '.circleci/images.yml']) {
+      const file = fixture('circleci/real/not-configs', path);
+      expect(circleciDiscoverer.candidate?.(file.path), path).toBe(true);
+      expect(circleciDiscoverer.matches(file.path, file.text), path).toBe(false);
+    }
+    expect(circleciDiscoverer.candidate?.('docs/circle.yml')).toBe(false);
   });
 
   it('finds docker images of jobs, executors and inline orbs, but not machine images', async () => {

@@ -1,5 +1,8 @@
 /**
- * CircleCI: `.circleci/config.yml` Docker executor images of jobs and executors (also those of
+ * CircleCI: `.circleci/config.yml` and the other configs CircleCI runs (a continuation config beside
+ * it, which a setup workflow hands to the continuation API, `.circleci/continue_config.yml` by
+ * default; a custom config path such as `circle.yml` at the root), each a 2.x config with jobs or
+ * workflows: Docker executor images of jobs and executors (also those of
  * orbs written inline), the images a job's `run` steps pull with `docker run`, and an orb's source as `circleci orb pack` reads it: an executor or job of
  * its own file (`src/executors/default.yml`, `src/jobs/test.yml`, a top-level `docker:` list), its
  * parameters at their declared defaults (a config using the orb may pass others).
@@ -18,6 +21,11 @@ import { scriptImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
 
 const CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
+/** Any YAML directly in `.circleci/`, or `circle.yml` at the root: a config when its text says so. */
+const OTHER_CONFIG_FILE = /(?:^|\/)\.circleci\/[^/]+\.ya?ml$|^circle\.ya?ml$/;
+/** A 2.x config's top-level `version:` and its `jobs:` or `workflows:` (an orb or a 1.0 `circle.yml` has neither pair). */
+const CONFIG_VERSION = /^version[ \t]*:[ \t]*['"]?2\b/m;
+const CONFIG_RUNS = /^(?:jobs|workflows)[ \t]*:/m;
 /** An orb source folder's parts that may name a Docker executor, one per file named after it. */
 const ORB_PART_FOLDERS = new Set(['executors', 'jobs']);
 /** A top-level `docker:` key: the executor a part declares (anything else in those folders is another tool's). */
@@ -108,16 +116,21 @@ function orbPartOccurrences(part: { folder: string; name: string }, document: Do
   return dockerImageSites(document, file, lines, parameters)(document.contents, `${part.folder}.${part.name}`, { ...scope, owner, source });
 }
 
+/** Whether CircleCI runs `path` as a config: `.circleci/config.yml`, or another config file by its text. */
+function isConfig(path: string, text: string): boolean {
+  return CONFIG_FILE.test(path) || (OTHER_CONFIG_FILE.test(path) && CONFIG_VERSION.test(text) && CONFIG_RUNS.test(text));
+}
+
 export const circleciDiscoverer: Discoverer = {
   kind: 'circleci',
   candidate(path) {
-    return CONFIG_FILE.test(path) || orbPartOf(path) !== undefined;
+    return CONFIG_FILE.test(path) || OTHER_CONFIG_FILE.test(path) || orbPartOf(path) !== undefined;
   },
   matches(path, text) {
-    return CONFIG_FILE.test(path) || (orbPartOf(path) !== undefined && TOP_LEVEL_DOCKER.test(text));
+    return isConfig(path, text) || (orbPartOf(path) !== undefined && TOP_LEVEL_DOCKER.test(text));
   },
   extract(file: SourceFile): Extraction {
-    const part = CONFIG_FILE.test(file.path) ? undefined : orbPartOf(file.path);
+    const part = isConfig(file.path, file.text) ? undefined : orbPartOf(file.path);
     if (part === undefined) return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
     return occurrencesOfDocuments(file, parseConfigDocuments(file), (document, source, lines) => orbPartOccurrences(part, document, source, lines));
   },
