@@ -38,6 +38,12 @@ describe('dockerfile: the build arguments of the compose services that build it'
     ]);
   });
 
+  it("leaves out an argument empty only for want of a variable, `${OPENRESTY_VERSION:-}`: the ARG default stands (nginx-datadog's openresty example)", async () => {
+    expect(await rows('nginx-datadog/openresty/services/openresty/Dockerfile')).toEqual([
+      [7, 6, 'docker.io/openresty/openresty:1.29.2.1-alpine', undefined],
+    ]);
+  });
+
   it('reads the compose files beside and above a Dockerfile when the walk listed none', async () => {
     const file = fixture('dockerfile', `${ROOT}/php-fpm/Dockerfile`);
     const { occurrences } = await dockerfileDiscoverer.extract(file, fixtureContext('dockerfile'));
@@ -78,6 +84,16 @@ describe('composeBuilds', () => {
       { dockerfile: 'deploy/short/Dockerfile', service: 'short', args: {} },
     ]);
     expect(composeBuilds('', compose, new Map())[0]).toEqual({ dockerfile: 'app/docker/Dockerfile', service: 'app', args: { BASE: 'python:3.12-slim', NUMBER: '3', ESCAPED: '$HOME' } });
+  });
+});
+
+describe('composeBuilds: empty values', () => {
+  const compose = ['services:', '  app:', '    build:', '      args:', '        UNSET: ${UNSET:-}', '        SET_EMPTY: ${SET_EMPTY:-}', '        WRITTEN_EMPTY: ""'].join('\n');
+
+  it('keeps an empty value the .env or the file gives, and leaves out one empty because its variable is set nowhere', () => {
+    expect(composeBuilds('', compose, parseDotenv('SET_EMPTY=\n'))).toEqual([
+      { dockerfile: 'Dockerfile', service: 'app', args: { SET_EMPTY: '', WRITTEN_EMPTY: '' } },
+    ]);
   });
 });
 

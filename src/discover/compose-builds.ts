@@ -3,7 +3,8 @@
  * `build: {context, dockerfile, args}` (or `build: ./dir`) names the Dockerfile it builds, and its
  * `args` replace that Dockerfile's `ARG` defaults. Values are interpolated as Compose does, from
  * the `.env` beside the compose file; an argument whose value needs a variable set nowhere in the
- * repository (the shell of whoever runs compose) is left out, and the Dockerfile's default stands.
+ * repository (the shell of whoever runs compose), also one that is empty for want of it, is left
+ * out, and the Dockerfile's default stands.
  */
 import { posix } from 'node:path';
 import type { Document } from 'yaml';
@@ -43,14 +44,25 @@ const MAX_LEVELS = 8;
 /** Included files read per compose file. */
 const MAX_INCLUDES = 200;
 
-/** A build argument's value as Compose gives it: interpolated, or (no value written) taken from the environment. */
+/**
+ * A build argument's value as Compose gives it: interpolated, or (no value written) taken from the
+ * environment. `${VERSION:-}` with VERSION set nowhere in the repository is the shell's value with
+ * the warning silenced (nginx-datadog's examples: their run script exports it): left out like
+ * `${VERSION}`, not an empty value that would replace the Dockerfile's default.
+ */
 function argumentValue(written: string | undefined, variables: Map<string, VariableValue>, name: string): string | undefined {
   if (written === undefined) {
     const value = variables.get(name);
     return typeof value === 'string' ? value : undefined;
   }
-  const result = interpolateCompose(written, (variable) => variables.get(variable));
-  return result.ok ? result.value : undefined;
+  let readsUnset = false;
+  const result = interpolateCompose(written, (variable) => {
+    const value = variables.get(variable);
+    if (value === undefined) readsUnset = true;
+    return value;
+  });
+  if (!result.ok || (result.value === '' && readsUnset)) return undefined;
+  return result.value;
 }
 
 function scalarText(node: unknown): string | undefined {
