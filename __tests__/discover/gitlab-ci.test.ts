@@ -3,6 +3,31 @@ import { gitlabCiDiscoverer } from '../../src/discover/gitlab-ci.js';
 import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('gitlab-ci discoverer', () => {
+  it('expands the image, services and script a job takes from its template with that job\'s variables, not a rule that never runs', async () => {
+    const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci/inherited', '.gitlab-ci.yml');
+    expect(occurrences.map((o) => [o.context, o.reference ?? o.problem?.message])).toEqual([
+      ['.test.image', 'docker.io/library/python:3.12'],
+      ['.test.image', 'docker.io/library/python:3.13'],
+      ['.test.services[0]', 'docker.io/library/postgres:16'],
+      ['.test.services[0]', 'docker.io/library/postgres:17'],
+      ['.test.script[0]', 'docker.io/library/redis:7.2'],
+      ['.test.script[0]', 'docker.io/library/redis:6.2'],
+      ['pypy.image', 'docker.io/library/pypy:3.10'],
+    ]);
+  });
+
+  it("expands a template's image with the variables of each job extending it, and of each rule that sets variables (libvirt-python)", async () => {
+    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci/libvirt-python', '.gitlab-ci.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.file, o.line, o.context, o.reference ?? o.problem?.message])).toEqual([
+      // The prebuilt container, by a rule without variables.
+      ['ci/gitlab/build-templates.yml', 3, '.gitlab_native_build_job.image', '$CI_REGISTRY is a predefined GitLab CI variable, known only when the pipeline runs'],
+      // IMAGE: $TARGET_BASE_IMAGE of the second rule, with each build job's TARGET_BASE_IMAGE.
+      ['ci/gitlab/build-templates.yml', 3, '.gitlab_native_build_job.image', 'quay.io/centos/centos:stream9'],
+      ['ci/gitlab/build-templates.yml', 3, '.gitlab_native_build_job.image', 'docker.io/library/debian:12-slim'],
+    ]);
+  });
+
   it("finds the images a job's scripts pull with docker run and docker pull, with the job's variables", async () => {
     const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci', 'scripts/.gitlab-ci.yml');
     expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([

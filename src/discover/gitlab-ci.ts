@@ -2,7 +2,9 @@
  * GitLab CI: `.gitlab-ci.yml`, `*.gitlab-ci.yml` files, and the files they `include:` from the
  * repository (any name), read as one pipeline: each image is reported in the file it is written in,
  * with the global `variables` of every file of the pipeline and the job's own (through `extends`),
- * once per job a `parallel: matrix` runs (one occurrence per distinct value).
+ * once per job a `parallel: matrix` runs and per rule that sets `variables` (one occurrence per
+ * distinct value). What a job takes from a template it extends (image, services, scripts) is
+ * expanded with the variables of each job that runs it, where the template writes it.
  * Images of the pipeline (`image`, `default.image`, `services`) and of every job, hidden template
  * jobs included since their images are written there; not the macOS VM image a job on GitLab's
  * hosted macOS runners names in `image`. Predefined and project-level variables are
@@ -140,6 +142,39 @@ function matrixLegs(parallel: Job | undefined): Variables[] {
 }
 
 /**
+ * The variables each of a job's `rules` sets when it is the rule that matches (`rules: [{if: ...,
+ * variables: {IMAGE: $TARGET_BASE_IMAGE}}]`, over the job's own): one set per rule that writes
+ * `variables`, and an empty one when a rule without them (or no `rules`) lets the job run as written.
+ */
+function ruleVariants(rules: Job | undefined): Variables[] {
+  if (rules === undefined) return [new Map<string, VariableDefinition>()];
+  const { document } = rules;
+  const variants: Variables[] = [];
+  let asWritten = false;
+  for (const rule of listItems(document, rules.node)) {
+    const variables = mergedGet(document, rule, 'variables');
+    const when = scalarString(mergedGet(document, rule, 'when'));
+    if (when === 'never') continue;
+    if (variables === undefined) asWritten = true;
+    else variants.push(readVariables(document, variables));
+  }
+  return asWritten || variants.length === 0 ? [new Map<string, VariableDefinition>(), ...variants] : variants;
+}
+
+/** A job's legs: each matrix leg (or the job alone) with each rule's variables over it, at most `MAX_MATRIX_JOBS`. */
+function jobLegs(matrix: Variables[], rules: Variables[]): Variables[] {
+  if (rules.length === 1 && rules[0].size === 0) return matrix;
+  const legs: Variables[] = [];
+  for (const leg of matrix.length > 0 ? matrix : [new Map<string, VariableDefinition>()]) {
+    for (const rule of rules) {
+      if (legs.length >= MAX_MATRIX_JOBS) return legs;
+      legs.push(new Map([...leg, ...rule]));
+    }
+  }
+  return legs;
+}
+
+/**
  * The dependency proxy's image prefixes (`gitlab.example.com:443/group/dependency_proxy/containers`):
  * what follows them is a Docker Hub image the proxy pulls and caches, and that image is the one checked.
  */
@@ -238,6 +273,10 @@ interface Pipeline {
   variables: Variables;
   jobs: Map<string, Job>;
   memo: Map<unknown, Variables>;
+  /** The jobs that run each written image, services or script node (built when first needed). */
+  runners?: Map<unknown, Job[]>;
+  /** Each job's resolver, by its node, once built. */
+  resolvers: Map<unknown, (text: string) => ImageValue[]>;
 }
 
 function jobsOf(document: Document.Parsed): Array<[string, Job]> {
@@ -254,13 +293,61 @@ function mergePipeline(parts: PipelinePart[]): Pipeline {
     for (const [name, value] of readVariables(document, mapGet(document.contents, 'variables'))) variables.set(name, value);
     for (const [name, job] of jobsOf(document)) jobs.set(name, job);
   }
-  return { variables, jobs, memo: new Map() };
+  return { variables, jobs, memo: new Map(), resolvers: new Map() };
+}
+
+/** The keys a job may take from a template it `extends` whose images are read. */
+const INHERITED_IMAGE_KEYS = ['image', 'services', 'before_script', 'script', 'after_script'] as const;
+
+/** Which jobs run each written key: a job's own, or the one its nearest template writes. */
+function runnersOf(pipeline: Pipeline, defaults: unknown): Map<unknown, Job[]> {
+  if (pipeline.runners) return pipeline.runners;
+  const runners = new Map<unknown, Job[]>();
+  for (const [name, job] of pipeline.jobs) {
+    if (name.startsWith('.') || onHostedMacOs(pipeline.jobs, job, defaults)) continue;
+    for (const key of INHERITED_IMAGE_KEYS) {
+      const written = inheritedKey(pipeline.jobs, job, key)?.node;
+      if (written === undefined) continue;
+      const jobs = runners.get(written);
+      if (jobs) jobs.push(job);
+      else runners.set(written, [job]);
+    }
+  }
+  pipeline.runners = runners;
+  return runners;
+}
+
+/**
+ * How a job's `key` resolves. A template's image is expanded in each job that extends it, with
+ * that job's variables (`.build: {image: python:$PY}` and `x: {extends: .build, variables: {PY:
+ * '3.12'}}` run python:3.12): one value per distinct result over the jobs that run it as written
+ * here, and the job's own variables when no job does (a template nothing extends).
+ */
+function writtenKeyResolver(pipeline: Pipeline, job: Job, key: string, defaults: unknown): (text: string) => ImageValue[] {
+  const own = jobResolver(pipeline, job);
+  const written = mergedGet(job.document, job.node, key);
+  return (text) => {
+    if (!text.includes('$') || written === undefined) return own(text);
+    const jobs = runnersOf(pipeline, defaults).get(written) ?? [];
+    if (jobs.length === 0) return own(text);
+    const values = new Map<string, ImageValue>();
+    for (const runner of jobs) {
+      for (const value of jobResolver(pipeline, runner)(text)) values.set(JSON.stringify(value), value);
+      if (values.size >= MAX_DEFAULT_VALUES) break;
+    }
+    return [...values.values()];
+  };
 }
 
 /** How a job's images resolve: its variables (and those of the templates it extends) over the global ones, per matrix leg. */
 function jobResolver(pipeline: Pipeline, job: Job): (text: string) => ImageValue[] {
+  const known = pipeline.resolvers.get(job.node);
+  if (known) return known;
   const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
-  return resolverFor(variables, matrixLegs(inheritedKey(pipeline.jobs, job, 'parallel')));
+  const matrix = matrixLegs(inheritedKey(pipeline.jobs, job, 'parallel'));
+  const resolver = resolverFor(variables, jobLegs(matrix, ruleVariants(inheritedKey(pipeline.jobs, job, 'rules'))));
+  pipeline.resolvers.set(job.node, resolver);
+  return resolver;
 }
 
 /** Bound on the distinct values one default image takes over the jobs that run it. */
@@ -314,12 +401,15 @@ const SCRIPT_KEYS = ['before_script', 'script', 'after_script'];
  * variables to the shell, so `$NAME` resolves as in the job's `image`; a command substitution is
  * known only when the script runs.
  */
-function scriptOccurrences(part: PipelinePart, owner: unknown, prefix: string, resolve: (text: string) => ImageValue[]): Occurrence[] {
+function scriptOccurrences(part: PipelinePart, owner: unknown, prefix: string, resolverOf: (key: string) => (text: string) => ImageValue[]): Occurrence[] {
   const { document, file, lines } = part;
-  const resolveWord = (word: ShellWord): ImageValue[] =>
-    word.text.includes('$(') || word.text.includes('`') ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve(word.text);
-  const site = { file: file.path, kind: 'gitlab-ci' as const, text: file.text, lines, resolve: resolveWord };
-  return SCRIPT_KEYS.flatMap((key) => scriptListImages(document, mergedGet(document, owner, key), site, `${prefix}${key}`));
+  return SCRIPT_KEYS.flatMap((key) => {
+    const resolve = resolverOf(key);
+    const resolveWord = (word: ShellWord): ImageValue[] =>
+      word.text.includes('$(') || word.text.includes('`') ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve(word.text);
+    const site = { file: file.path, kind: 'gitlab-ci' as const, text: file.text, lines, resolve: resolveWord };
+    return scriptListImages(document, mergedGet(document, owner, key), site, `${prefix}${key}`);
+  });
 }
 
 function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence[] {
@@ -345,11 +435,12 @@ function pipelineOccurrences(part: PipelinePart, pipeline: Pipeline): Occurrence
   for (const [jobName, job] of jobsOf(document)) {
     // On GitLab's hosted macOS runners `image` names the macOS VM image (`macos-15-xcode-16`), not a container.
     if (onHostedMacOs(pipeline.jobs, job, defaults)) continue;
-    const resolve = jobResolver(pipeline, job);
-    imagesOf(job.node, `${jobName}.`, resolve);
-    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolve));
+    const resolverOf = (key: string) => writtenKeyResolver(pipeline, job, key, defaults);
+    imagesOf(job.node, `${jobName}.`, resolverOf('image'), resolverOf('services'));
+    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolverOf));
   }
-  occurrences.push(...scriptOccurrences(part, defaults, 'default.', resolverFor(pipeline.variables)));
+  const globalResolver = resolverFor(pipeline.variables);
+  occurrences.push(...scriptOccurrences(part, defaults, 'default.', () => globalResolver));
   return occurrences;
 }
 
