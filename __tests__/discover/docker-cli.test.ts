@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerCommandImage } from '../../src/discover/docker-cli.js';
+import { dockerBuiltNames, dockerCommandImage } from '../../src/discover/docker-cli.js';
 import { shellCommands } from '../../src/discover/shell-commands.js';
 
 const imageOf = (command: string) => {
@@ -41,5 +41,25 @@ describe('dockerCommandImage', () => {
     'docker ps',
   ])('%s names no image here', (command) => {
     expect(imageOf(command)).toBeUndefined();
+  });
+});
+
+describe('dockerBuiltNames', () => {
+  const namesOf = (command: string) => dockerBuiltNames(shellCommands(command)[0] ?? []).map((word) => word.text);
+
+  it.each<[string, string[]]>([
+    ['docker build -t app:ci .', ['app:ci']],
+    ['docker build --tag app -t app:1 -f Dockerfile .', ['app', 'app:1']],
+    ['docker buildx build --load --tag=ghcr.io/o/app:pr .', ['ghcr.io/o/app:pr']],
+    ['sudo docker image build -t tools .', ['tools']],
+    ['docker tag app:ci registry.example.com/app:ci', ['registry.example.com/app:ci']],
+    ['docker image tag app registry.example.com/app', ['registry.example.com/app']],
+    ['docker run -t app', []],
+    ['docker push app:ci', []],
+    ['docker compose build', []],
+    ['docker tag only-one', []],
+    ['podman build -t app .', []],
+  ])('%s', (command, expected) => {
+    expect(namesOf(command)).toEqual(expected);
   });
 });

@@ -40,6 +40,21 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it('reports an image the job built or tagged in an earlier command or step as local, not pulled', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/built-then-run.yml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.local ?? false])).toEqual([
+      // Before the build, and in another job (another machine): the image of that name, pulled.
+      [12, 'app:ci', false],
+      [16, 'app:ci', true],
+      [20, 'registry.example.com/team/app:ci', true],
+      [22, '$TEST_TAG', true],
+      [24, 'tools:latest', true],
+      [25, 'postgres:16', false],
+      [29, 'app:ci', false],
+    ]);
+    expect(occurrences[1].note).toBe('run by `docker run` in the script, built by `docker build` or `docker tag` before it');
+  });
+
   it("resolves a script's image variables from env: and from the script's own assignments", async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/docker-run-env.yml');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([

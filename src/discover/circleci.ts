@@ -78,7 +78,8 @@ function configOccurrences(document: Document.Parsed, file: SourceFile, lines: L
   // A `run` step's command (`- run: cmd`, or `command:` of its map), its parameters substituted before the shell runs.
   const runSteps = (owner: unknown, prefix: string, scope: ParameterScope | undefined) => {
     const resolve = resolverFor(parameters, scope);
-    const site = { file: file.path, kind: 'circleci' as const, text: file.text, lines, resolve: (word: ShellWord) => resolve(word.text), shell: { configParameters: true } };
+    // The steps of a job run on one machine: an image one step builds, a later one runs.
+    const site = { file: file.path, kind: 'circleci' as const, text: file.text, lines, resolve: (word: ShellWord) => resolve(word.text), shell: { configParameters: true }, built: new Set<string>() };
     listItems(document, mergedGet(document, owner, 'steps')).forEach((step, index) => {
       const run = mergedGet(document, step, 'run');
       const command = isMap(run) ? mergedGet(document, run, 'command') : run;

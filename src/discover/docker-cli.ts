@@ -145,3 +145,35 @@ export function dockerCommandImage(words: readonly ShellWord[]): DockerCommandIm
   const word = imageIndex < 0 ? undefined : words[imageIndex];
   return word === undefined ? undefined : { word, command: `docker ${command.name}` };
 }
+
+/** Options of `docker build` naming the image it writes (`-t`, `--tag`). */
+const TAG_OPTIONS = new Set(['-t', '--tag']);
+
+/**
+ * The names a command gives an image it builds or tags: `docker build -t NAME` (also `buildx build`,
+ * `image build`, `--tag=NAME`) and `docker tag SOURCE NAME` (`image tag`). Those images exist on the
+ * machine afterwards: a later `docker run NAME` runs them, it does not pull them.
+ */
+export function dockerBuiltNames(words: readonly ShellWord[]): ShellWord[] {
+  const start = commandStart(words);
+  if (start < 0 || words[start].text !== 'docker') return [];
+  const at = skipOptions(words, start + 1, GLOBAL);
+  if (at < 0) return [];
+  const first = words[at]?.text;
+  const second = words[at + 1]?.text;
+  const builds = first === 'build' || ((first === 'buildx' || first === 'image') && second === 'build');
+  const tags = first === 'tag' || (first === 'image' && second === 'tag');
+  if (tags) {
+    const operands = words.slice(at + (first === 'tag' ? 1 : 2)).filter((word) => !word.text.startsWith('-'));
+    return operands.length === 2 ? [operands[1]] : [];
+  }
+  if (!builds) return [];
+  const names: ShellWord[] = [];
+  for (let index = at + 1; index < words.length; index++) {
+    const text = words[index].text;
+    const equals = text.indexOf('=');
+    if (TAG_OPTIONS.has(text) && words[index + 1] !== undefined) names.push(words[++index]);
+    else if (equals > 0 && text.slice(0, equals) === '--tag') names.push({ ...words[index], text: text.slice(equals + 1) });
+  }
+  return names;
+}

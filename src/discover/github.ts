@@ -220,6 +220,8 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
     for (const [serviceId, service] of mapPairs(document, mergedGet(document, job, 'services'))) {
       occurrences.push(...containerSite(imageNodeOf(service, 'image'), `jobs.${jobId}.services.${serviceId}`));
     }
+    // The steps of a job run on one machine: an image one step builds, a later one runs.
+    const built = new Set<string>();
     listItems(document, mergedGet(document, job, 'steps')).forEach((step, index) => {
       const uses = mergedGet(document, step, 'uses');
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
@@ -229,7 +231,7 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
         const node = mergedGet(document, step, 'run');
         const context = `jobs.${jobId}.steps[${index}].run`;
         const env = envOf(document, [document.contents, job, step]);
-        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env) }));
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env), built }));
       }
     });
   }

@@ -403,11 +403,13 @@ const SCRIPT_KEYS = ['before_script', 'script', 'after_script'];
  */
 function scriptOccurrences(part: PipelinePart, owner: unknown, prefix: string, resolverOf: (key: string) => (text: string) => ImageValue[]): Occurrence[] {
   const { document, file, lines } = part;
+  // before_script, script and after_script run in one job: an image one builds, a later one runs.
+  const built = new Set<string>();
   return SCRIPT_KEYS.flatMap((key) => {
     const resolve = resolverOf(key);
     const resolveWord = (word: ShellWord): ImageValue[] =>
       word.text.includes('$(') || word.text.includes('`') ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve(word.text);
-    const site = { file: file.path, kind: 'gitlab-ci' as const, text: file.text, lines, resolve: resolveWord };
+    const site = { file: file.path, kind: 'gitlab-ci' as const, text: file.text, lines, resolve: resolveWord, built };
     return scriptListImages(document, mergedGet(document, owner, key), site, `${prefix}${key}`);
   });
 }

@@ -4,12 +4,14 @@
  * it is written: a literal block (`run: |`), or a one-line scalar without escapes, so each image
  * is at its exact place. A folded block or an escaped string is not read (its text is not where
  * the shell sees it). A literal image that is not a valid reference is not reported: the command
- * fails when it runs, and reading it as an image would only guess.
+ * fails when it runs, and reading it as an image would only guess. An image the job built or tagged
+ * before (`docker build -t app .` then `docker run app`) is run from the machine, not pulled: it is
+ * reported as local, as a compose service's built image is.
  */
 import { isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
-import { dockerCommandImage } from './docker-cli.js';
+import { dockerBuiltNames, dockerCommandImage } from './docker-cli.js';
 import { listItems, MAX_IMAGE_TEXT, type ImageValue, type SiteInput } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { shellCommands, type ShellOptions, type ShellWord } from './shell-commands.js';
@@ -20,6 +22,26 @@ export interface ScriptSite extends Pick<SiteInput, 'file' | 'kind' | 'text' | '
   /** The values of an image word that holds an expansion. */
   resolve: (word: ShellWord) => ImageValue[];
   shell?: ShellOptions;
+  /**
+   * The names of images built or tagged so far in the job (see `builtKeys`), shared by the scripts
+   * one job runs in turn (its steps); a script alone starts with none.
+   */
+  built?: Set<string>;
+}
+
+/** How a built name and a run image are compared: the normalized reference, `:latest` when no tag is written. */
+function builtKey(text: string): string {
+  const normalized = normalizeForOccurrence(text);
+  if (!normalized.ok) return text;
+  const reference = normalized.reference;
+  const name = reference.slice(reference.lastIndexOf('/') + 1);
+  return name.includes(':') || name.includes('@') ? reference : `${reference}:latest`;
+}
+
+/** A word's keys: as written, and with the variables the script set before it. */
+function builtKeys(word: ShellWord, variables: ScriptVariables): string[] {
+  const substituted = variables.substitute(word.text);
+  return typeof substituted === 'string' && substituted !== word.text ? [builtKey(word.text), builtKey(substituted)] : [builtKey(word.text)];
 }
 
 /** `[start, end)` of a script in the file, where its text is the scalar's value line for line; undefined otherwise. */
@@ -70,8 +92,10 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
   const { range } = site;
   const occurrences: Occurrence[] = [];
   const variables = new ScriptVariables();
+  const built = site.built ?? new Set<string>();
   for (const words of shellCommands(site.text, range[0], range[1], site.shell)) {
     variables.record(words);
+    for (const name of dockerBuiltNames(words)) for (const key of builtKeys(name, variables)) built.add(key);
     const image = dockerCommandImage(words);
     if (image === undefined) continue;
     const { word } = image;
@@ -79,9 +103,11 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
     const offset = word.quoted ? word.start + 1 : word.start;
     const raw = site.text.slice(offset, word.quoted ? word.end - 1 : word.end);
     const values = word.expands ? wordValues(word, variables, site) : [{ value: word.text }];
+    const local = builtKeys(word, variables).some((key) => built.has(key));
     for (const value of values) {
-      const note = `pulled by \`${image.command}\` in the script${value.note ? `; ${value.note}` : ''}`;
-      occurrences.push(makeOccurrence({ file: site.file, kind: site.kind, lines: site.lines, offset, raw, value: value.value, context: site.context, note }));
+      const how = local ? `run by \`${image.command}\` in the script, built by \`docker build\` or \`docker tag\` before it` : `pulled by \`${image.command}\` in the script`;
+      const note = `${how}${value.note ? `; ${value.note}` : ''}`;
+      occurrences.push(makeOccurrence({ file: site.file, kind: site.kind, lines: site.lines, offset, raw, value: value.value, context: site.context, note, local }));
     }
   }
   return occurrences;
@@ -94,7 +120,9 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
 export function scriptListImages(document: Document.Parsed, node: unknown, site: Omit<ScriptSite, 'node' | 'context'>, context: string): Occurrence[] {
   if (isScalar(node)) return scriptImages({ ...site, node, context });
   const items = listItems(document, node).flatMap((item) => (isSeq(item) ? listItems(document, item) : [item]));
-  return items.flatMap((item, index) => scriptImages({ ...site, node: item, context: `${context}[${index}]` }));
+  // The items run one after the other in one shell: what one builds, a later one runs.
+  const shared = { ...site, built: site.built ?? new Set<string>() };
+  return items.flatMap((item, index) => scriptImages({ ...shared, node: item, context: `${context}[${index}]` }));
 }
 
 /** Bound on the values one word takes over a CI system's environment matrix. */
