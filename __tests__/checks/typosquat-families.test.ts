@@ -308,6 +308,14 @@ describe('well-known images re-published under another namespace', () => {
     expect(squatMessage(trivy)).toContain('the ghcr.io namespace `someone` is not its publisher');
   });
 
+  it('warns on a distinctive name deeper in an account\u2019s folders: its own layout (a Tekton bundle, a mirror), not a look-alike', () => {
+    // tektoncd/plumbing (commit 75051b8), tekton/ci/jobs/tekton-golang-lint.yaml: a task bundle.
+    expect(detect('ghcr.io/tektoncd/catalog/upstream/tasks/golangci-lint:0.2')).toMatchObject({ rule: 'impersonation', genuine: 'docker.io/golangci/golangci-lint' });
+    expect(detect('ghcr.io/someone/mirror/trivy:0.50.0')).toMatchObject({ rule: 'impersonation', genuine: 'ghcr.io/aquasecurity/trivy' });
+    // A namespace made from the project's name stays a squat at any depth.
+    expect(detect('linkerdio/mirror/proxy:stable-2.14')?.rule).toBe('typosquat');
+  });
+
   it.each([
     ['ghcr.io/platform-team/coredns:1.11.3', 'registry.k8s.io/coredns/coredns'],
     ['quay.io/infra-images/external-dns:v0.14.0', 'registry.k8s.io/external-dns/external-dns'],
