@@ -124,9 +124,10 @@ export const concourseDiscoverer: Discoverer = {
   // By content only: no file name says a file is Concourse's.
   matches(path, text) {
     if (!isYamlName(path)) return false;
-    if (TASK_FILE_KEY.test(text)) return true;
+    // Plain searches first: this is asked of every YAML file read, and few hold either key.
+    if (text.includes('image_resource') && TASK_FILE_KEY.test(text)) return true;
     // A pipeline without an image type names no image: Azure Pipelines' templates also have `jobs` and `resources`.
-    return JOBS_KEY.test(text) && RESOURCES_KEY.test(text) && (text.includes('registry-image') || text.includes('docker-image'));
+    return (text.includes('registry-image') || text.includes('docker-image')) && JOBS_KEY.test(text) && RESOURCES_KEY.test(text);
   },
   candidate(path) {
     return isYamlName(path);
