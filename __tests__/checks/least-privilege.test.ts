@@ -1,7 +1,7 @@
 // The least-privilege rules over real discovery of real-shaped files: Kubernetes pod-level vs
 // container-level settings, init and ephemeral containers, CronJob templates, compose long and short
 // syntax, Dockerfile stages; suppression, policy re-grading, and agreement with hadolint/kube-linter.
-import { copyFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +127,22 @@ describe('compose', () => {
   it('does not ask a development stack (no service has deploy:) for limits', async () => {
     const text = '# Local development stack.\nservices:\n  web:\n    build: .\n  db:\n    image: postgres:16.4\n';
     expect(await findings(repository({}, { 'docker-compose.yml': text }))).toEqual([]);
+  });
+});
+
+describe('Nomad', () => {
+  it('reads a task\u2019s user and its docker config: privileged, cap_add, host namespaces, volumes, bind mounts; no limits asked', async () => {
+    const job = readFileSync(path.join(FIXTURES, '..', 'discover', 'nomad', 'nomad_jobs', 'www', 'nomad.job'), 'utf8');
+    expect(await findings(repository({}, { 'nomad_jobs/www/nomad.job': job }))).toEqual([
+      // perrymanuk/hashi-homelab's www task: network_mode = "host".
+      'nomad_jobs/www/nomad.job:33:25 privileged error',
+      'nomad_jobs/www/nomad.job:55:17 runs-as-root warning',
+      'nomad_jobs/www/nomad.job:58:22 privileged error',
+      'nomad_jobs/www/nomad.job:59:21 privileged error',
+      'nomad_jobs/www/nomad.job:60:25 privileged error',
+      'nomad_jobs/www/nomad.job:61:21 privileged error',
+      'nomad_jobs/www/nomad.job:64:21 privileged error',
+    ]);
   });
 });
 

@@ -15,10 +15,10 @@ describe('nomad discoverer', () => {
     const { occurrences, errors } = await extractFixture(nomadDiscoverer, 'nomad', 'nomad_jobs/www/nomad.job');
     expect(errors).toEqual([]);
     expect(occurrences.map(site)).toEqual([
-      ['23:22', 'envoyproxy/envoy:v1.31.2', 'docker.io/envoyproxy/envoy:v1.31.2', 'job.www.group.nginx.service.connect.sidecar_task.config.image'],
-      ['31:18', 'docker-registry.${var.tld}/www:2', '${var.tld} is interpolated by Nomad when it places the task, or set outside this file', 'job.www.group.nginx.task.www.config.image'],
-      ['49:18', 'nginx/nginx-prometheus-exporter:${var.image_tag}', 'docker.io/nginx/nginx-prometheus-exporter:1.4.0', 'job.www.group.nginx.task.metrics.config.image'],
-      ['55:17', 'local.backup_image', 'docker.io/restic/restic:0.17.3', 'job.www.group.nginx.task.backup.config.image'],
+      ['24:22', 'envoyproxy/envoy:v1.31.2', 'docker.io/envoyproxy/envoy:v1.31.2', 'job.www.group.nginx.service.connect.sidecar_task.config.image'],
+      ['32:18', 'docker-registry.${var.tld}/www:2', '${var.tld} is interpolated by Nomad when it places the task, or set outside this file', 'job.www.group.nginx.task.www.config.image'],
+      ['50:18', 'nginx/nginx-prometheus-exporter:${var.image_tag}', 'docker.io/nginx/nginx-prometheus-exporter:1.4.0', 'job.www.group.nginx.task.metrics.config.image'],
+      ['57:17', 'local.backup_image', 'docker.io/restic/restic:0.17.3', 'job.www.group.nginx.task.backup.config.image'],
     ]);
   });
 

@@ -2,7 +2,9 @@
  * `privileged`: settings that hand a container the host. Kubernetes `privileged: true`,
  * `allowPrivilegeEscalation: true`, dangerous added capabilities, `hostPID`/`hostIPC`/`hostNetwork`,
  * sensitive `hostPath` mounts; compose `privileged: true`, `cap_add`, `network_mode`/`pid`/`ipc:
- * host`, a bind mount of the Docker socket or another sensitive path. Each at the line to change.
+ * host`, a bind mount of the Docker socket or another sensitive path; the same in a Nomad task's
+ * docker or podman `config` (`privileged`, `cap_add`, `network_mode`/`pid_mode`/`ipc_mode`, `volumes`,
+ * bind `mount`). Each at the line to change.
  */
 import type { ContainerConfig } from '../model.js';
 import { draftAt, isDangerousCapability, isSensitiveHostPath, oncePerPlace } from './least-privilege.js';

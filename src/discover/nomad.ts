@@ -8,6 +8,7 @@
  */
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { nomadContainers, withContainers, type NomadTask } from './containers/index.js';
 import { hclTokens, type HclToken } from './hcl-tokens.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
@@ -17,8 +18,10 @@ const IMAGE_DRIVERS = new Set(['docker', 'podman', 'containerd-driver']);
 /** Bound on block nesting (job > group > task > config > ...). */
 const MAX_DEPTH = 32;
 
-interface HclBlock {
+export interface HclBlock {
   type: string;
+  /** Offset of its type word in the text. */
+  start: number;
   labels: string[];
   /** Each attribute's expression, as its tokens. */
   attributes: Map<string, HclToken[]>;
@@ -66,7 +69,7 @@ function readBody(text: string, tokens: HclToken[], index: number, block: HclBlo
       continue;
     }
     // A block: its type, labels, then `{`.
-    const child: HclBlock = { type: token.text, labels: [], attributes: new Map(), blocks: [] };
+    const child: HclBlock = { type: token.text, start: token.start, labels: [], attributes: new Map(), blocks: [] };
     at++;
     while (at < tokens.length && (tokens[at].kind === 'string' || tokens[at].kind === 'word')) {
       // As written: a masked `[[ .name ]]` label reads as itself.
@@ -190,13 +193,14 @@ function runsImages(task: HclBlock): boolean {
   return driver.length !== 1 || driver[0].kind !== 'string' || IMAGE_DRIVERS.has(driver[0].text);
 }
 
-/** The image attributes of tasks with an image driver (and of sidecar tasks, docker by default), with their block paths. */
-function imageSites(block: HclBlock, path: string, found: ImageSite[]): void {
+/** The tasks with an image driver (and sidecar tasks, docker by default) that name an image, with their block paths. */
+function imageTasks(block: HclBlock, path: string, found: NomadTask[]): void {
   for (const child of block.blocks) {
     const childPath = [path, child.type, ...child.labels].filter(Boolean).join('.');
-    const image = child.blocks.find((inner) => inner.type === 'config')?.attributes.get('image');
-    if (image && runsImages(child)) found.push({ expression: image, context: `${childPath}.config.image` });
-    imageSites(child, childPath, found);
+    const config = child.blocks.find((inner) => inner.type === 'config');
+    const image = config?.attributes.get('image');
+    if (config && image && runsImages(child)) found.push({ task: child, config, image, path: childPath });
+    imageTasks(child, childPath, found);
   }
 }
 
@@ -220,15 +224,15 @@ function siteOccurrence(file: SourceFile, lines: LineIndex, site: ImageSite, val
 function jobOccurrences(file: SourceFile): Extraction {
   const text = maskTemplateActions(file.text);
   const { tokens, unterminated } = hclTokens(text);
-  const root: HclBlock = { type: '', labels: [], attributes: new Map(), blocks: [] };
+  const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
   readBody(text, tokens, 0, root, 0, file.text);
   const lines = new LineIndex(file.text);
   const values = knownValues(root);
-  const sites: ImageSite[] = [];
-  imageSites(root, '', sites);
-  const occurrences = sites.flatMap((site) => siteOccurrence(file, lines, site, values) ?? []);
+  const tasks: NomadTask[] = [];
+  imageTasks(root, '', tasks);
+  const occurrences = tasks.flatMap((task) => siteOccurrence(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values) ?? []);
   const errors = unterminated === undefined ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
-  return { occurrences, errors };
+  return withContainers({ occurrences, errors }, () => nomadContainers(file, tasks, lines));
 }
 
 /** A line of the file that starts with a `job` block (`job "name" {`). */
