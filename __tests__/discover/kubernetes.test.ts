@@ -707,6 +707,31 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[2]?.note).toBe('the image Katib runs for this KatibConfig (runtime.suggestions[].image)');
   });
 
+  it("reads the images the Percona Operator for MongoDB runs for a PerconaServerMongoDB and a ClusterSync", async () => {
+    const { occurrences } = await extract('operator-images/percona-psmdb.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['11:10', 'docker.io/perconalab/percona-server-mongodb-operator:main-mongod8.0', 'spec.image'],
+      ['15:12', 'docker.io/perconalab/pmm-client:3-dev-latest', 'spec.pmm.image'],
+      ['19:12', 'docker.io/perconalab/percona-server-mongodb-operator:main-backup', 'spec.backup.image'],
+      ['22:12', 'docker.io/perconalab/fluentbit:main-logcollector', 'spec.logcollector.image'],
+      ['25:12', 'docker.io/mongodb/mongodb-community-search:latest', 'spec.search.image'],
+      ['34:10', 'docker.io/percona/percona-clustersync-mongodb:0.9.0', 'spec.image'],
+    ]);
+    expect(occurrences[3]?.note).toBe('the image the Percona Operator for MongoDB runs for this PerconaServerMongoDB (spec.logcollector.image)');
+  });
+
+  it("leaves a field the e2e scripts fill in unresolved: a tail such as -pmm, and an empty spec.image", async () => {
+    const { occurrences } = await extract('operator-images/percona-psmdb-e2e-tails.yaml');
+    expect(occurrences).toHaveLength(1);
+    expect(occurrences[0]).toMatchObject({ line: 13, raw: '-pmm', reference: null, problem: { kind: 'unresolved' } });
+    expect(occurrences[0]?.problem?.message).toContain('the tail of a reference');
+  });
+
+  it("reads the KES image the MinIO Operator runs beside a Tenant (spec.kes.image)", async () => {
+    const { occurrences } = await extract('operator-images/minio-tenant-kes.yaml');
+    expect(summary(occurrences)).toEqual([['14:12', 'docker.io/minio/kes:2025-03-12T09-35-18Z', 'spec.kes.image']]);
+  });
+
   it("reads the spec.image of a custom resource no operator row describes, when it names a registry and a version", async () => {
     const { occurrences } = await extract('operator-images/custom-resource-spec-image.yaml');
     expect(summary(occurrences)).toEqual([

@@ -1056,7 +1056,7 @@ const TEMPLATE_ACTION_NOTE = 'a {{ }} template action is filled in when this fil
 
 /**
  * Placeholders no manifest reader can fill (envsubst `${VAR}`, a template's `{{ }}`, an unsubstituted
- * `$(...)`, ko's `ko://` Go packages) make the image unresolved rather than a grammar error.
+ * `$(...)`, ko's `ko://` Go packages, a tail such as `-backup`) make the image unresolved rather than a grammar error.
  */
 function placeholderCheck(value: string | { unresolved: string }, templateNote: string): string | { unresolved: string } {
   if (typeof value !== 'string') return value;
@@ -1064,6 +1064,8 @@ function placeholderCheck(value: string | { unresolved: string }, templateNote: 
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
   if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, '@')} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
+  // No reference starts with a dash: `-backup` is what is left of `${IMAGE}-backup`, the start a tool writes in.
+  if (value.startsWith('-')) return { unresolved: `"${value}" is the tail of a reference whose start a tool fills in before the file is applied` };
   const placeholder = firstSpan([enclosed(value, '${', '}'), enclosed(value, '{{', '}}', { sameLine: true }), enclosed(value, '$(', ')')]);
   if (placeholder) return { unresolved: `${value.slice(placeholder.start, placeholder.end)} is filled in by a tool outside this file` };
   return value;

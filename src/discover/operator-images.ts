@@ -67,7 +67,22 @@ const OPERATORS: readonly OperatorImages[] = [
     fields: { CatalogSource: ['spec.image'] },
   },
   { group: 'rabbitmq.com/', operator: 'the RabbitMQ Cluster Operator', fields: { RabbitmqCluster: ['spec.image'] } },
-  { group: 'minio.min.io/', operator: 'the MinIO Operator', fields: { Tenant: ['spec.image'] } },
+  {
+    // Its Tenant CRD (minio.min.io v2): the MinIO server image, and the KES key server it runs beside it.
+    group: 'minio.min.io/',
+    operator: 'the MinIO Operator',
+    fields: { Tenant: ['spec.image', 'spec.kes.image'] },
+  },
+  {
+    // Its CRDs (psmdb.percona.com v1): the mongod image, the init image that copies its entrypoint,
+    // the backup agent, PMM client, log collector and search images; a ClusterSync's sync image.
+    group: 'psmdb.percona.com/',
+    operator: 'the Percona Operator for MongoDB',
+    fields: {
+      PerconaServerMongoDB: ['spec.image', 'spec.initImage', 'spec.backup.image', 'spec.pmm.image', 'spec.logcollector.image', 'spec.search.image'],
+      PerconaServerMongoDBClusterSync: ['spec.image'],
+    },
+  },
   {
     // Its API types (apis/v1alpha1, v1beta1): the collector's and target allocator's `image`, and
     // the auto-instrumentation images an Instrumentation has injected into pods as init containers.
