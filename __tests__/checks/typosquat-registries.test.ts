@@ -3,11 +3,14 @@
  * republished under an account on ghcr.io and Quay, with constructed names only (the blind sets'
  * rows are scored, not copied here).
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/checks/index.js';
 import { buildTrustTargets, detectSquat, impersonationCheck, squatMessage, squatSuggestion, typosquatCheck, type TrustTargets } from '../../src/checks/typosquat.js';
 import { defaultPolicy } from '../../src/config/load.js';
 import { DEFAULT_TRUSTED_IMAGES, DEFAULT_TRUSTED_REGISTRIES } from '../../src/config/trusted-defaults.js';
+import { scan } from '../../src/engine.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
 import { normalizeForOccurrence } from '../../src/reference/index.js';
 
@@ -251,6 +254,9 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     'timescaledev/promscale:0.17.0',
     'hashicorpdev/backport-assistant:0.5.7',
     'miniodev/operator-sts-example:minio-sdk-python',
+    // Percona's development builds (percona/percona-server-mongodb-operator commit b15af50030, deploy/cr.yaml).
+    'perconalab/percona-server-mongodb-operator:main-mongod8.0',
+    'perconalab/pmm-client:3-dev-latest',
     // pgvector's author's own account, where its image was published until 0.5.1 (getumbrel/umbrel-apps commit 6372367174, librechat/docker-compose.yml).
     'ankane/pgvector:v0.5.1',
     // Nginx Proxy Manager's own base image (NginxProxyManager/nginx-proxy-manager commit a62c2a6dc3, docker/Dockerfile).
@@ -428,5 +434,15 @@ describe('Watchtower after its original project was archived', () => {
     expect(detect('docker.io/containrrr/watchtower:latest')).toBeUndefined();
     const copy = detect('docker.io/someforker/watchtower:latest');
     expect(copy).toMatchObject({ rule: 'typosquat', genuine: 'docker.io/nickfedor/watchtower' });
+  });
+});
+
+describe("a publisher's development-build account", () => {
+  it("raises no typosquat on Percona's own CR (perconalab), while a made-up affix of percona still is one", async () => {
+    const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/discover/kubernetes/operator-images');
+    const { occurrences, findings } = await scan({ root, policy: defaultPolicy(), offline: true, onlyFiles: ['percona-psmdb.yaml'] });
+    expect(occurrences.filter((occurrence) => occurrence.raw.startsWith('perconalab/'))).toHaveLength(4);
+    expect(findings.filter((finding) => finding.rule === 'typosquat')).toEqual([]);
+    expect(detect('docker.io/perconaofficial/percona-server:8')?.rule).toBe('typosquat');
   });
 });

@@ -113,6 +113,11 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     // `hashicorpdev/backport-assistant` in hashicorp/consul-k8s's own workflows, MinIO's
     // `miniodev/...` STS sample clients in minio/operator's examples).
     'kubespheredev', 'timescaledev', 'hashicorpdev', 'miniodev',
+    // Percona's account for development and CI builds of its operators and databases
+    // (`perconalab/percona-server-mongodb-operator:main`, `perconalab/pmm-client:3-dev-latest`): the
+    // default images of percona/percona-server-mongodb-operator's deploy/cr.yaml, where its Makefile
+    // (IMAGE_TAG_OWNER) and Jenkinsfile push them.
+    'perconalab',
   ],
 ];
 
