@@ -208,6 +208,15 @@ describe('kubernetes extract', () => {
     expect(errors?.[0]).toMatch(/line 1[89]/);
   });
 
+  it('drops the parse error of a document that names no image, its only image words keys such as imagePullPolicy', async () => {
+    const without = await extract('unparsed/compare-without-images.yml');
+    expect(without.occurrences).toEqual([]);
+    expect(without.errors).toBeUndefined();
+    // The same document with an image in it: the error stays, that image may be hidden.
+    const withImage = await extract('unparsed/compare-with-image.yml');
+    expect(withImage.errors).toHaveLength(1);
+  });
+
   it('survives an alias bomb and reports an aliased container once, where it is written', async () => {
     const { occurrences } = await extract('alias-bomb.yaml');
     expect(positionedSummary(occurrences)).toEqual([{ at: '18:12', raw: 'nginx:1.25', reference: 'docker.io/library/nginx:1.25', context: 'spec.containers[0].image' }]);

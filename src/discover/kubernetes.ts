@@ -244,6 +244,23 @@ function isPlainCustomResourceDefinition(documentText: string): boolean {
   return kinds === 1 && crd;
 }
 
+/** Keys with the word `image` in them that name no image. */
+const IMAGE_SETTING_KEYS = ['imagePullPolicy', 'imagePullSecrets'];
+
+/**
+ * The parse errors of documents that may name an image. One whose only image words are keys such as
+ * `imagePullPolicy` (an expected-output file of a test, its images cut out to compare the rest) hides none.
+ */
+function namingErrors(text: string, parsed: { errors: string[]; failedRanges?: Array<[number, number]> }): string[] {
+  const ranges = parsed.failedRanges;
+  if (ranges === undefined || ranges.length !== parsed.errors.length) return [...parsed.errors];
+  return parsed.errors.filter((_error, index) => {
+    const [start, end] = ranges[index] ?? [0, text.length];
+    const withoutSettings = IMAGE_SETTING_KEYS.reduce((documentText, key) => documentText.replaceAll(key, ''), text.slice(start, end));
+    return !cannotHoldImage(withoutSettings);
+  });
+}
+
 /**
  * Every container image written in a manifest file (all documents), deduplicated by position.
  * `prefilter: false` parses every document (the prefilter's tests compare both).
@@ -270,7 +287,7 @@ export function collectManifestImages(text: string, options: { prefilter?: boole
   // What of a template does not parse is read line by line (template-file.ts `readUnparsed`), not an error.
   const failed = parsed.failedRanges ?? [];
   const unparsed = template !== undefined && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
-  const errors = unparsed.length > 0 ? [] : [...parsed.errors];
+  const errors = unparsed.length > 0 ? [] : namingErrors(text, parsed);
   // One occurrence per written image; when an anchored container is also used through an alias,
   // the context of the place it is written wins.
   const byOffset = new Map<number, { image: ManifestImage; viaAlias: boolean }>();
