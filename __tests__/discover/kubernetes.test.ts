@@ -8,6 +8,7 @@ import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 import { templateFileOf } from '../../src/discover/template-file.js';
+import { imageListEntries } from '../../src/discover/handed-images.js';
 
 async function extract(path: string) {
   const file = fixture('kubernetes', path);
@@ -352,9 +353,29 @@ describe('kubernetes: images handed to a container in its environment', () => {
       ['15:22', 'quay.io/example/broker:1.2.0-kafka-4.0.0', 'spec.template.spec.containers[0].env[0].value', 'handed to the container in EXAMPLE_DEFAULT_BROKER_IMAGE'],
       ['17:23', 'ghcr.io/example/exporter@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'spec.template.spec.containers[0].env[1].value', 'handed to the container in RELATED_IMAGE_EXPORTER'],
       ['19:22', 'registry.example.com/tools/shell:2', 'spec.template.spec.containers[0].env[2].value', 'handed to the container in IMAGE'],
+      ['28:23', 'quay.io/example/broker:1.2.0-kafka-4.0.0', 'spec.template.spec.containers[0].env[6].value', 'handed to the container in EXAMPLE_BROKER_IMAGES, for 4.0.0'],
     ]);
     // The environment adds images, not containers.
     expect(containers).toHaveLength(1);
+  });
+
+  it('reads each image of a list a container is handed in a *_IMAGES variable, one version=image a line (strimzi-kafka-operator)', async () => {
+    const { occurrences } = await extract('operator-env-image-lists.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.context, o.note])).toEqual([
+      ['13:18', 'quay.io/strimzi/operator:1.2.0', 'spec.template.spec.containers[0].image', undefined],
+      ['16:22', 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1', 'spec.template.spec.containers[0].env[0].value', 'handed to the container in STRIMZI_DEFAULT_CRUISE_CONTROL_IMAGE'],
+      ['19:23', 'quay.io/strimzi/kafka:1.2.0-kafka-4.2.0', 'spec.template.spec.containers[0].env[1].value', 'handed to the container in STRIMZI_KAFKA_IMAGES, for 4.2.0'],
+      ['20:23', 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1', 'spec.template.spec.containers[0].env[1].value', 'handed to the container in STRIMZI_KAFKA_IMAGES, for 4.3.1'],
+      ['23:23', 'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1', 'spec.template.spec.containers[0].env[2].value', 'handed to the container in STRIMZI_KAFKA_CONNECT_IMAGES, for 4.3.1'],
+    ]);
+  });
+
+  it.each([
+    ['one image a line, with or without a key', '4.2.0=quay.io/a/kafka:1\nghcr.io/b/c:2\n', [[6, 'quay.io/a/kafka:1'], [24, 'ghcr.io/b/c:2']]],
+    ['a line that is no reference', '4.2.0=quay.io/a/kafka:1\nenabled=true\n', []],
+    ['words', 'kafka\n', []],
+  ] as const)('imageListEntries: %s', (_name, text, expected) => {
+    expect(imageListEntries(text).map((entry) => [entry.offset, entry.image])).toEqual(expected);
   });
 });
 

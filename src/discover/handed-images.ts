@@ -23,6 +23,49 @@ export function isImageVariable(name: string): boolean {
   return true;
 }
 
+/** `..._IMAGES`, in capitals, digits and underscores: a variable naming a list of images (Strimzi's `STRIMZI_KAFKA_IMAGES`). */
+export function isImageListVariable(name: string): boolean {
+  return name.endsWith('_IMAGES') && isImageVariable(name.slice(0, -1));
+}
+
+/** At most this many lines of an image list are read; a longer value is no list of images. */
+const MAX_IMAGE_LIST_LINES = 256;
+
+/** One image of a list, at its offset in the list's text, with the key it is written after (`4.3.1=`). */
+export interface ImageListEntry {
+  offset: number;
+  image: string;
+  key?: string;
+}
+
+/**
+ * The images of a list a container is handed in one variable, one a line, each `<key>=<reference>`
+ * or a reference (Strimzi's `STRIMZI_KAFKA_IMAGES`: `4.3.1=quay.io/strimzi/kafka:1.2.0-kafka-4.3.1`,
+ * the image of each Kafka version). Empty unless every line that is not blank is one of them.
+ */
+export function imageListEntries(text: string): ImageListEntry[] {
+  const entries: ImageListEntry[] = [];
+  let lines = 0;
+  for (let start = 0; start <= text.length; lines++) {
+    if (lines >= MAX_IMAGE_LIST_LINES) return [];
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(start, end);
+    const written = line.trim();
+    if (written !== '') {
+      // A reference has no `=`: what comes before the first is the entry's key.
+      const equals = written.indexOf('=');
+      const image = written.slice(equals + 1);
+      if (!isOneReference(image) || image.trim() !== image) return [];
+      const offset = start + (line.length - line.trimStart().length) + equals + 1;
+      entries.push(equals < 0 ? { offset, image } : { offset, image, key: written.slice(0, equals) });
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return entries;
+}
+
 /**
  * A setting's name that says it holds an image: `image`, or ending in `_image`, `-image`, `.image`
  * or `Image` (`docker_image`, `connection_pooler_image`, `sidecarImage`), or an image variable's name.

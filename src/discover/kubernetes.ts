@@ -20,7 +20,7 @@ import { operatorImageFields } from './operator-images.js';
 import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
 import { CONTAINER_LIST_KEYS, ISTIO_INJECTED_NOTE, OPERATOR_CONTAINER_LIST_KEYS, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
-import { imageFlag, isImageFlagName, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
+import { imageFlag, imageListEntries, isImageFlagName, isImageListVariable, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
 import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -637,9 +637,20 @@ class ManifestWalker {
       const entry = this.node(item);
       const name = this.string(this.get(entry, 'name'));
       const value = this.get(entry, 'value');
+      if (name !== undefined && isImageListVariable(name)) return this.imageList(value, `${path}.env[${index}].value`, name, viaAlias || isAlias(item));
       if (name === undefined || !isImageVariable(name) || !isScalar(value) || typeof value.value !== 'string' || !isOneReference(value.value)) return;
       this.imageAt(value, `${path}.env[${index}].value`, noSubstitution, `handed to the container in ${name}`, viaAlias || isAlias(item));
     });
+  }
+
+  /** The images of a list a container is handed in one variable, written as a literal block, one a line (handed-images.ts). */
+  private imageList(node: unknown, context: string, name: string, viaAlias: boolean): void {
+    const embedded = literalBlockText(node, this.text);
+    if (!embedded) return;
+    for (const entry of imageListEntries(embedded.text)) {
+      const note = `handed to the container in ${name}${entry.key === undefined ? '' : `, for ${entry.key}`}`;
+      this.emit({ offset: embedded.fileOffset(entry.offset), raw: entry.image, text: entry.image, value: entry.image, context, note }, viaAlias);
+    }
   }
 
   /** An image written as the scalar `node`, whose place in the object is `context`. */
