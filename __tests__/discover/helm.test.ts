@@ -145,7 +145,11 @@ describe('helm: a switched-off image block whose repository an action prints alo
     const { occurrences } = await extract(helmValuesDiscoverer, 'registry-beside/values.yaml');
     expect(occurrences.map((o) => [...rows([o])[0], o.problem?.message])).toEqual([
       ['3:15', 'cloudnative-pg/plugin-barman-cloud', 'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.13.0', 'image.repository', undefined],
-      ['10:15', 'cloudnative-pg/plugin-barman-cloud-sidecar', null, 'sidecarImage.repository', "tag is empty; the chart's templates choose the default, and they do not render this image with the default values"],
+      // The ConfigMap's SIDECAR_IMAGE setting renders it, with the chart's appVersion for its empty tag.
+      ['10:15', 'cloudnative-pg/plugin-barman-cloud-sidecar', 'ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.13.0', 'sidecarImage.repository', undefined],
+    ]);
+    expect(occurrences[1]?.related).toEqual([
+      { file: 'registry-beside/templates/configmap.yaml', line: 3, column: 19, message: 'the template line that hands this image to the container in SIDECAR_IMAGE' },
     ]);
   });
 });

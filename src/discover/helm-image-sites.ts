@@ -1,6 +1,6 @@
 /**
- * The `image:` lines, image flags (`- --<name>image=...`) and image variables (`- name: X_IMAGE`,
- * then `value: ...`) of a Helm template file (the sites), and the markers that let the executor
+ * The `image:` lines, image flags (`- --<name>image=...`), image variables (`- name: X_IMAGE`,
+ * then `value: ...`) and settings (`X_IMAGE: ...`) of a Helm template file (the sites), and the markers that let the executor
  * tell which output each site rendered: `\u0000S<n>\u0000` before the value and `\u0000E<n>\u0000`
  * after it, placed in the template's literal text so they travel with it through `include`.
  */
@@ -68,6 +68,13 @@ const FLAG_ITEM_LINE = /^([ \t]*)-[ \t]+(["']?)(-[A-Za-z0-9_-]+)(["']?)[ \t]*\r?
  */
 const ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
 
+/**
+ * `SOME_IMAGE: <value>`: a setting in capitals named as an image variable (`isImageVariable`), as a
+ * ConfigMap's `data` hands an operator the image it runs beside its workloads through `envFrom`
+ * (cloudnative-pg's barman cloud plugin: `SIDECAR_IMAGE: "{{ registry }}/{{ repository }}:{{ tag }}"`).
+ */
+const SETTING_LINE = /^[ \t]+["']?([A-Z0-9_]+)["']?[ \t]*:[ \t]+/gm;
+
 /** The image values of a template file (`image:` lines, image flags and variables), in text order, skipping template comments and values that are not scalars. */
 export function findImageSites(text: string): ImageSite[] {
   // The actions are lexed only for a file with an image line (most of a chart's templates have none).
@@ -78,7 +85,7 @@ export function findImageSites(text: string): ImageSite[] {
     const site = siteAt(text, match.index + match[0].length, lexed());
     if (site) sites.push(site);
   }
-  const handed = [...flagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed)];
+  const handed = [...flagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed), ...settingSites(text, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 
@@ -141,6 +148,19 @@ function variableSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
       } else if (!isActionsOnly(line)) break;
       next += line.length;
     }
+  }
+  return sites;
+}
+
+/** The values of `SOME_IMAGE: ...` settings written on their key's line (a ConfigMap's data); like a variable's, a value that renders to no reference is dropped. */
+function settingSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
+  if (!text.includes('IMAGE')) return [];
+  const sites: ImageSite[] = [];
+  for (const match of text.matchAll(SETTING_LINE)) {
+    const name = match[1];
+    if (!isImageVariable(name)) continue;
+    const site = siteAt(text, match.index + match[0].length, lexed());
+    if (site) sites.push({ ...site, handed: { name, how: `in ${name}` } });
   }
   return sites;
 }
