@@ -154,6 +154,16 @@ describe('helm: a switched-off image block whose repository an action prints alo
   });
 });
 
+describe("helm: a custom resource's imageName", () => {
+  it("cloudnative-pg: the PostgreSQL image of the Cluster the chart renders (spec.imageName, composed by a helper from the type and version)", async () => {
+    const { occurrences } = await extract(helmTemplatesDiscoverer, 'operator-image-name/templates/_helpers.tpl');
+    expect(rows(occurrences)).toEqual([['28:12', '{{ include "cluster.imageName" . }}', 'ghcr.io/cloudnative-pg/postgresql:16', 'imageName']]);
+    expect(occurrences[0]?.note).toContain('handed to its operator in imageName');
+    // No values line names the image (the helper composes it): nothing is reported there.
+    expect((await extract(helmValuesDiscoverer, 'operator-image-name/values.yaml')).occurrences).toEqual([]);
+  });
+});
+
 describe('helm values', () => {
   it('helm create: reported once, at the values line, as the template renders it (empty tag -> appVersion)', async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'mychart/values.yaml');

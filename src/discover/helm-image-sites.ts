@@ -19,9 +19,10 @@ export interface ImageSite {
   inAction?: true;
   /**
    * How a value that is not an `image:` hands an image to the container: as a flag
-   * (`as --acme-http01-solver-image`) or in an environment variable (`in STRIMZI_DEFAULT_KAFKA_IMAGE`).
+   * (`as --acme-http01-solver-image`) or in an environment variable (`in STRIMZI_DEFAULT_KAFKA_IMAGE`);
+   * `to` whom, when not the container (`its operator`, for a custom resource's `imageName`).
    */
-  handed?: { name: string; how: string };
+  handed?: { name: string; how: string; to?: string };
 }
 
 /** The actions of a template, or none when it does not lex (its parse reports why). */
@@ -75,6 +76,13 @@ const ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/
  */
 const SETTING_LINE = /^[ \t]+["']?([A-Z0-9_]+)["']?[ \t]*:[ \t]+/gm;
 
+/**
+ * `imageName:`, the field CloudNativePG's `Cluster` names the PostgreSQL image it runs in
+ * (operator-images.ts); only a value that renders to one reference by its shape is kept, as a VM
+ * image's name (`ubuntu-latest`) is none.
+ */
+const IMAGE_NAME_LINE = /^[ \t]*(?:-[ \t]+)?imageName[ \t]*:[ \t]+/gm;
+
 /** The image values of a template file (`image:` lines, image flags and variables), in text order, skipping template comments and values that are not scalars. */
 export function findImageSites(text: string): ImageSite[] {
   // The actions are lexed only for a file with an image line (most of a chart's templates have none).
@@ -85,7 +93,7 @@ export function findImageSites(text: string): ImageSite[] {
     const site = siteAt(text, match.index + match[0].length, lexed());
     if (site) sites.push(site);
   }
-  const handed = [...flagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed), ...settingSites(text, lexed)];
+  const handed = [...flagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed), ...settingSites(text, lexed), ...imageNameSites(text, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 
@@ -161,6 +169,17 @@ function settingSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
     if (!isImageVariable(name)) continue;
     const site = siteAt(text, match.index + match[0].length, lexed());
     if (site) sites.push({ ...site, handed: { name, how: `in ${name}` } });
+  }
+  return sites;
+}
+
+/** The values of `imageName:` lines. */
+function imageNameSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
+  if (!text.includes('imageName')) return [];
+  const sites: ImageSite[] = [];
+  for (const match of text.matchAll(IMAGE_NAME_LINE)) {
+    const site = siteAt(text, match.index + match[0].length, lexed());
+    if (site) sites.push({ ...site, handed: { name: 'imageName', how: 'in imageName', to: 'its operator' } });
   }
   return sites;
 }

@@ -109,7 +109,7 @@ function containerNameAbove(text: string, offset: number): string | undefined {
 function switchedOffOccurrence(path: string, lines: LineIndex, rendered: RenderedSite, text: string): Occurrence {
   const { site } = rendered;
   const { value } = injectedProxy(text, rendered, { value: site.raw, uncertain: false });
-  const notes = [site.handed === undefined ? undefined : `handed to the container ${site.handed.how}`, SWITCHED_OFF_AS_WRITTEN].filter((note) => note !== undefined);
+  const notes = [site.handed === undefined ? undefined : `handed to ${site.handed.to ?? 'the container'} ${site.handed.how}`, SWITCHED_OFF_AS_WRITTEN].filter((note) => note !== undefined);
   return makeOccurrence({ file: path, kind: 'helm', lines, offset: site.offset, raw: site.raw, value, context: site.handed?.name ?? 'image', note: notes.join('; ') });
 }
 
@@ -117,7 +117,7 @@ function templateOccurrence(path: string, lines: LineIndex, rendered: RenderedSi
   const { site } = rendered;
   const templated = site.raw.includes('{{');
   const notes: string[] = [];
-  if (site.handed !== undefined) notes.push(`handed to the container ${site.handed.how}`);
+  if (site.handed !== undefined) notes.push(`handed to ${site.handed.to ?? 'the container'} ${site.handed.how}`);
   if (render.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
   else if (templated && typeof render.value === 'string') notes.push("rendered with the chart's default values");
   const note = notes.length > 0 ? notes.join('; ') : undefined;

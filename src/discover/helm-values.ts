@@ -173,7 +173,7 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
     entry.uncertain &&= render.uncertain;
     let lines = templateLines.get(rendered.file.path);
     if (!lines) templateLines.set(rendered.file.path, (lines = new LineIndex(rendered.file.text)));
-    entry.related.push({ file: rendered.file.path, ...lines.positionAt(rendered.site.offset), message: rendered.site.handed === undefined ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
+    entry.related.push({ file: rendered.file.path, ...lines.positionAt(rendered.site.offset), message: rendered.site.handed === undefined ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to ${rendered.site.handed.to ?? 'the container'} ${rendered.site.handed.how}` });
     byOrigin.set(key, entry);
   }
   return [...byOrigin.values()].map((entry) => {
