@@ -598,6 +598,18 @@ describe('kubernetes: one container written as a map under `container`', () => {
     expect(occurrences[0]?.problem?.message).toBe('"imageValue" is the filler API round-trip test data writes in every string field (its name and "Value"), no image');
   });
 
+  it("reads the registry images OpenShift imports into ImageStream tags and pulls for a BuildConfig (from of kind DockerImage), not image stream tags", async () => {
+    const { occurrences } = await extract('openshift-template/jenkins-imagestreams.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['15:15', 'registry.redhat.io/ocp-tools-4/jenkins-agent-base-rhel8:v4.13.0-1686680363', 'spec.tags[0].from.name'],
+      ['50:15', 'registry.access.redhat.com/redhat-openjdk-18/openjdk18-openshift:latest', 'objects[1].spec.tags[0].from.name'],
+      ['62:15', 'quay.io/example/assets:1.0', 'spec.source.images[0].from.name'],
+      ['70:15', 'registry.access.redhat.com/ubi9/ubi:9.4', 'spec.strategy.dockerStrategy.from.name'],
+    ]);
+    expect(occurrences[0]?.note).toBe('the image OpenShift imports into this ImageStream tag');
+    expect(occurrences[3]?.note).toBe('the image OpenShift runs this build from');
+  });
+
   it("leaves unresolved a DeploymentConfig container's image an OpenShift ImageChange trigger sets, in a template's objects", async () => {
     const { occurrences } = await extract('openshift-template/huginn-postgresql.json');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.kind, o.context])).toEqual([

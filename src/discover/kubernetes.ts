@@ -420,6 +420,8 @@ class ManifestWalker {
     // An OpenShift template's objects are created as written once its parameters are filled in.
     if (isOpenShiftKind(apiVersion, kind, 'Template', 'template')) this.items(this.get(root, 'objects')).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
     if (isOpenShiftKind(apiVersion, kind, 'DeploymentConfig', 'apps')) this.imageChangeTriggered(root, prefix);
+    if (isOpenShiftKind(apiVersion, kind, 'ImageStream', 'image')) this.imageStreamTags(root, prefix);
+    if (isOpenShiftKind(apiVersion, kind, 'BuildConfig', 'build')) this.buildConfigImages(root, prefix);
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
@@ -440,6 +442,29 @@ class ManifestWalker {
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
     if (operatorFields.length === 0 && apiVersion.includes('.')) this.customResourceImage(root, kind, prefix);
+  }
+
+  /** The registry images an OpenShift ImageStream's tags import: each tag's `from` of kind DockerImage (an ImageStreamTag names another tag). */
+  private imageStreamTags(root: unknown, prefix: string): void {
+    this.items(this.at(root, ['spec', 'tags'])).forEach((tag, index) => {
+      this.dockerImageFrom(this.get(tag, 'from'), `${prefix}spec.tags[${index}].from`, 'the image OpenShift imports into this ImageStream tag');
+    });
+  }
+
+  /** The registry images an OpenShift BuildConfig pulls: its strategy's builder image and the images its source copies files from, each a `from` of kind DockerImage. */
+  private buildConfigImages(root: unknown, prefix: string): void {
+    for (const strategy of ['sourceStrategy', 'dockerStrategy', 'customStrategy']) {
+      this.dockerImageFrom(this.at(root, ['spec', 'strategy', strategy, 'from']), `${prefix}spec.strategy.${strategy}.from`, 'the image OpenShift runs this build from');
+    }
+    this.items(this.at(root, ['spec', 'source', 'images'])).forEach((image, index) => {
+      this.dockerImageFrom(this.get(image, 'from'), `${prefix}spec.source.images[${index}].from`, 'an image OpenShift copies files from into this build');
+    });
+  }
+
+  /** `from: {kind: DockerImage, name: <reference>}`: the name is an image in a registry. */
+  private dockerImageFrom(from: unknown, context: string, note: string): void {
+    if (this.string(this.get(from, 'kind')) !== 'DockerImage') return;
+    this.imageAt(this.get(from, 'name'), `${context}.name`, noSubstitution, note);
   }
 
   /**
