@@ -8,7 +8,7 @@ import { jsonStreamValues, parseJsonStream } from '../../src/discover/yaml.js';
 import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 import { templateFileOf } from '../../src/discover/template-file.js';
-import { imageListEntries } from '../../src/discover/handed-images.js';
+import { celImageLiterals, imageListEntries } from '../../src/discover/handed-images.js';
 
 async function extract(path: string) {
   const file = fixture('kubernetes', path);
@@ -608,6 +608,26 @@ describe('kubernetes: one container written as a map under `container`', () => {
     ]);
     expect(occurrences[0]?.note).toBe('the image OpenShift imports into this ImageStream tag');
     expect(occurrences[3]?.note).toBe('the image OpenShift runs this build from');
+  });
+
+  it("reads the image a MutatingAdmissionPolicy's CEL JSON patch gives the init container it adds (xunholy/k8s-gitops)", async () => {
+    const { occurrences } = await extract('mutating-admission-policy.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context, o.note])).toEqual([
+      [
+        '42:25',
+        'ghcr.io/home-operations/busybox:1.37.0@sha256:026ed7273270ec08f6902b4ae8334c23b473e5394bec3bbbdbfe580c710d50bc',
+        'spec.mutations[0].jsonPatch.expression',
+        "set by this MutatingAdmissionPolicy's jsonPatch expression",
+      ],
+    ]);
+  });
+
+  it.each([
+    ['a field set to a literal', 'Object{image: "quay.io/a/b:1"}', ['quay.io/a/b:1']],
+    ['a selection, a longer name and a word', 'object.spec.image == "quay.io/a/b:1" && x{imagePullPolicy: "Always", image: "busybox"}', []],
+    ['a literal with an escape', 'x{image: "quay.io/a/\\b:1"}', []],
+  ] as const)('celImageLiterals: %s', (_name, text, expected) => {
+    expect(celImageLiterals(text).map((entry) => entry.image)).toEqual(expected);
   });
 
   it("leaves unresolved a DeploymentConfig container's image an OpenShift ImageChange trigger sets, in a template's objects", async () => {

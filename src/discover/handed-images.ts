@@ -108,3 +108,31 @@ export function isImageFlagName(name: string): boolean {
   for (const char of name.slice(dashes)) if (!((char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || (char >= '0' && char <= '9') || char === '-' || char === '_')) return false;
   return true;
 }
+
+/** At most this many `image:` fields are read from one expression. */
+const MAX_EXPRESSION_IMAGES = 64;
+
+/**
+ * The string literals a CEL expression sets an `image` field to (`image: "ghcr.io/x/busybox:1.37"` in
+ * an object a MutatingAdmissionPolicy's JSON patch adds), each with its offset in `text`: a literal
+ * with an escape, or that is not one reference by its shape, is left alone.
+ */
+export function celImageLiterals(text: string): Array<{ offset: number; image: string }> {
+  const found: Array<{ offset: number; image: string }> = [];
+  for (let at = text.indexOf('image'); at >= 0 && found.length < MAX_EXPRESSION_IMAGES; at = text.indexOf('image', at + 5)) {
+    // The field `image`, not `imagePullPolicy` or `spec.image`'s selection (`.image`).
+    const before = at > 0 ? text[at - 1] : ' ';
+    if (/[\w.]/.test(before)) continue;
+    let next = at + 5;
+    while (text[next] === ' ' || text[next] === '\t') next++;
+    if (text[next] !== ':') continue;
+    next++;
+    while (text[next] === ' ' || text[next] === '\t' || text[next] === '\n' || text[next] === '\r') next++;
+    if (text[next] !== '"') continue;
+    const close = text.indexOf('"', next + 1);
+    if (close < 0) break;
+    const image = text.slice(next + 1, close);
+    if (!image.includes('\\') && isOneReference(image) && image.trim() === image) found.push({ offset: next + 1, image });
+  }
+  return found;
+}

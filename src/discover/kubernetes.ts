@@ -20,7 +20,7 @@ import { operatorImageFields } from './operator-images.js';
 import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
 import { CONTAINER_LIST_KEYS, ISTIO_INJECTED_NOTE, OPERATOR_CONTAINER_LIST_KEYS, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
-import { imageFlag, imageListEntries, isImageFlagName, isImageListVariable, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
+import { celImageLiterals, imageFlag, imageListEntries, isImageFlagName, isImageListVariable, isImageSettingName, isImageVariable, isOneReference, isRegistryQualifiedReference } from './handed-images.js';
 import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -422,6 +422,7 @@ class ManifestWalker {
     if (isOpenShiftKind(apiVersion, kind, 'DeploymentConfig', 'apps')) this.imageChangeTriggered(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, 'ImageStream', 'image')) this.imageStreamTags(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, 'BuildConfig', 'build')) this.buildConfigImages(root, prefix);
+    if (apiVersion.startsWith('admissionregistration.k8s.io/') && kind === 'MutatingAdmissionPolicy') this.mutationImages(root, prefix);
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
@@ -458,6 +459,25 @@ class ManifestWalker {
     }
     this.items(this.at(root, ['spec', 'source', 'images'])).forEach((image, index) => {
       this.dockerImageFrom(this.get(image, 'from'), `${prefix}spec.source.images[${index}].from`, 'an image OpenShift copies files from into this build');
+    });
+  }
+
+  /**
+   * The images a MutatingAdmissionPolicy's mutations write into the objects it admits: string literals
+   * its CEL expressions (a JSON patch's or an apply configuration's) give an `image` field.
+   */
+  private mutationImages(root: unknown, prefix: string): void {
+    this.items(this.at(root, ['spec', 'mutations'])).forEach((mutation, index) => {
+      for (const kind of ['jsonPatch', 'applyConfiguration']) {
+        const expression = this.node(this.at(mutation, [kind, 'expression']));
+        // Block scalars only: their text in the file is the expression, character for character, on each line.
+        if (!isScalar(expression) || (expression.type !== 'BLOCK_LITERAL' && expression.type !== 'BLOCK_FOLDED') || !expression.range) continue;
+        const start = expression.range[0];
+        for (const { offset, image } of celImageLiterals(this.text.slice(start, expression.range[1]))) {
+          const note = `set by this MutatingAdmissionPolicy's ${kind} expression`;
+          this.emit({ offset: start + offset, raw: image, text: image, value: image, context: `${prefix}spec.mutations[${index}].${kind}.expression`, note }, false);
+        }
+      }
     });
   }
 
