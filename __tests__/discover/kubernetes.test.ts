@@ -789,6 +789,12 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[0]?.problem?.message).toContain('the tail of a reference');
   });
 
+  it("reads the image Strimzi runs a KafkaConnect from (spec.image), not the image its build pushes", async () => {
+    const { occurrences } = await extract('operator-images/strimzi-kafka-connect.yaml');
+    expect(summary(occurrences)).toEqual([['12:10', 'docker.io/strimzi/kafka-connect:strimzi_0.17.0_kafka_2.3.1-2', 'spec.image']]);
+    expect(occurrences[0]?.note).toBe('the image the Strimzi operator runs for this KafkaConnect (spec.image)');
+  });
+
   it("reads the KES image the MinIO Operator runs beside a Tenant (spec.kes.image)", async () => {
     const { occurrences } = await extract('operator-images/minio-tenant-kes.yaml');
     expect(summary(occurrences)).toEqual([['14:12', 'docker.io/minio/kes:2025-03-12T09-35-18Z', 'spec.kes.image']]);

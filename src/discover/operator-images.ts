@@ -74,6 +74,25 @@ const OPERATORS: readonly OperatorImages[] = [
     fields: { Tenant: ['spec.image', 'spec.kes.image'] },
   },
   {
+    // Its CRDs (kafka.strimzi.io v1): the Kafka, operator, Cruise Control and exporter images of a
+    // Kafka, each cluster's image and its rack init image. A Connect build's `output.image` is pushed, not run.
+    group: 'kafka.strimzi.io/',
+    operator: 'the Strimzi operator',
+    fields: {
+      Kafka: [
+        'spec.kafka.image',
+        'spec.kafka.brokerRackInitImage',
+        'spec.entityOperator.topicOperator.image',
+        'spec.entityOperator.userOperator.image',
+        'spec.cruiseControl.image',
+        'spec.kafkaExporter.image',
+      ],
+      KafkaConnect: ['spec.image', 'spec.clientRackInitImage'],
+      KafkaMirrorMaker2: ['spec.image', 'spec.clientRackInitImage'],
+      KafkaBridge: ['spec.image', 'spec.clientRackInitImage'],
+    },
+  },
+  {
     // Its CRDs (psmdb.percona.com v1): the mongod image, the init image that copies its entrypoint,
     // the backup agent, PMM client, log collector and search images; a ClusterSync's sync image.
     group: 'psmdb.percona.com/',
