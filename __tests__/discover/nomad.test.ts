@@ -25,10 +25,18 @@ describe('nomad discoverer', () => {
   it("reads a pack template around its [[ ]] actions, and a task whose driver a template chooses", async () => {
     const { occurrences, errors } = await extractFixture(nomadDiscoverer, 'nomad', 'packs/alertmanager/templates/alertmanager.nomad.tpl');
     expect(errors).toEqual([]);
-    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.kind, o.context])).toEqual([
-      ['24:18', 'prom/alertmanager:[[ var "version_tag" . ]]', 'unresolved', 'job.[[ template "job_name" . ]].group.alertmanager.task.alertmanager.config.image'],
-      ['38:17', '[[ var "traefik_image" . | quote ]]', 'unresolved', 'job.[[ template "job_name" . ]].group.alertmanager.task.traefik.config.image'],
+    // The pack's variables.hcl gives both variables a default.
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      ['24:18', 'prom/alertmanager:[[ var "version_tag" . ]]', 'docker.io/prom/alertmanager:v0.23.0', 'job.[[ template "job_name" . ]].group.alertmanager.task.alertmanager.config.image'],
+      ['38:17', '[[ var "traefik_image" . | quote ]]', 'docker.io/library/traefik:v3.1', 'job.[[ template "job_name" . ]].group.alertmanager.task.traefik.config.image'],
     ]);
+    expect(occurrences[0]?.note).toBe("with the defaults of the pack's variables.hcl");
+    // Without it, or for another action, the placeholder is unresolved.
+    const alone = await nomadDiscoverer.extract(
+      { path: 'templates/x.nomad.tpl', text: 'job "x" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n      config { image = "a:[[ template \\"tag\\" . ]]" }\n    }\n  }\n}\n' },
+      { buildArgs: {}, readFile: () => Promise.resolve(undefined) },
+    );
+    expect(alone.occurrences.map((o) => o.problem?.kind)).toEqual(['unresolved']);
   });
 
   it('matches job files by name, and .hcl or .job files with a top-level job block', () => {
@@ -41,9 +49,9 @@ describe('nomad discoverer', () => {
     expect(nomadDiscoverer.candidate?.('charts/app/templates/_helpers.tpl')).toBe(false);
   });
 
-  it('reports where a string that never ends stops the reading', () => {
+  it('reports where a string that never ends stops the reading', async () => {
     const text = 'job "a" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n      config { image = "redis:7" }\n      env { X = "open\n';
-    const extraction = nomadDiscoverer.extract({ path: 'a.nomad', text }, { buildArgs: {}, readFile: () => Promise.resolve(undefined) });
+    const extraction = await nomadDiscoverer.extract({ path: 'a.nomad', text }, { buildArgs: {}, readFile: () => Promise.resolve(undefined) });
     expect(extraction).toMatchObject({ errors: ['line 6: a string, heredoc or comment that never ends: the rest of the file was not read'] });
   });
 });

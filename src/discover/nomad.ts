@@ -4,10 +4,11 @@
  * whose driver runs images (`docker`, `podman`, `containerd-driver`): its `config { image = … }`.
  * `${var.name}` and `var.name` take the default of the file's `variable` block, `${local.name}` its
  * `locals`; Nomad's own interpolations (`${NOMAD_…}`, `${node.…}`, `${attr.…}`) are known only when
- * a task is placed, and Nomad Pack's or Levant's `[[ … ]]` only when the template is rendered.
+ * a task is placed. Nomad Pack's `[[ var "name" . ]]` takes the default of its pack's `variables.hcl`;
+ * any other `[[ … ]]` (Levant's, a pack's functions) is known only when the template is rendered.
  */
 import type { Occurrence } from '../model.js';
-import type { Discoverer, Extraction, SourceFile } from './types.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { nomadContainers, withContainers, type NomadTask } from './containers/index.js';
 import { hclTokens, type HclToken } from './hcl-tokens.js';
 import { makeOccurrence } from './occurrence.js';
@@ -177,6 +178,37 @@ function templateValue(value: string, values: Values): string | { unresolved: st
   }
 }
 
+/**
+ * A Nomad Pack action that reads a variable (`[[ var "version_tag" . ]]`, `[[ var "image" . | quote ]]`,
+ * the older `[[ .pack.version_tag ]]`): the variable's name, or undefined for any other action.
+ */
+function packVariable(action: string): string | undefined {
+  let body = action.slice(2, -2).trim();
+  if (body.startsWith('-')) body = body.slice(1).trim();
+  if (body.endsWith('-')) body = body.slice(0, -1).trim();
+  if (body.endsWith('| quote')) body = body.slice(0, -'| quote'.length).trim();
+  if (body.startsWith('var "') && body.endsWith('" .')) return body.slice(5, -3);
+  if (body.startsWith('.') && !body.includes(' ')) return body.slice(body.lastIndexOf('.') + 1);
+  return undefined;
+}
+
+/** An image written with pack actions, each a variable the pack's `variables.hcl` gives a string default; undefined otherwise. */
+function packValue(raw: string, defaults: ReadonlyMap<string, string>): string | undefined {
+  let output = '';
+  let index = 0;
+  for (;;) {
+    const open = raw.indexOf('[[', index);
+    if (open < 0) return output + raw.slice(index);
+    const close = raw.indexOf(']]', open + 2);
+    if (close < 0) return undefined;
+    const name = packVariable(raw.slice(open, close + 2));
+    const value = name === undefined ? undefined : defaults.get(`var.${name}`);
+    if (value === undefined) return undefined;
+    output += raw.slice(index, open) + value;
+    index = close + 2;
+  }
+}
+
 interface ImageSite {
   expression: HclToken[];
   context: string;
@@ -204,24 +236,31 @@ function imageTasks(block: HclBlock, path: string, found: NomadTask[]): void {
   }
 }
 
-function siteOccurrence(file: SourceFile, lines: LineIndex, site: ImageSite, values: Values): Occurrence | undefined {
+/** An image written with Nomad Pack actions: filled in from the pack's variable defaults, or the placeholder it is. */
+function packOccurrence(common: { file: string; kind: 'nomad'; lines: LineIndex; context: string }, offset: number, raw: string, pack: Values): Occurrence {
+  const value = packValue(raw, pack);
+  if (value === undefined) return makeOccurrence({ ...common, offset, raw, value: raw });
+  return makeOccurrence({ ...common, offset, raw, value, note: "with the defaults of the pack's variables.hcl" });
+}
+
+function siteOccurrence(file: SourceFile, lines: LineIndex, site: ImageSite, values: Values, pack: Values): Occurrence | undefined {
   const [token] = site.expression;
   if (!token || token.kind === 'heredoc' || token.kind === 'punct') return undefined;
   const common = { file: file.path, kind: 'nomad' as const, lines, context: site.context };
   if (site.expression.length === 1 && token.kind === 'string') {
     const raw = file.text.slice(token.start + 1, token.end - 1);
     if (raw.trim() === '') return undefined;
-    const value = raw.includes('[[') ? raw : templateValue(unescape(token.text), values);
-    return makeOccurrence({ ...common, offset: token.start + 1, raw, value });
+    if (raw.includes('[[')) return packOccurrence(common, token.start + 1, raw, pack);
+    return makeOccurrence({ ...common, offset: token.start + 1, raw, value: templateValue(unescape(token.text), values) });
   }
   const raw = file.text.slice(token.start, site.expression[site.expression.length - 1].end);
   // `image = [[ var "image" . | quote ]]`: a template action the pack fills in.
-  if (raw.includes('[[')) return makeOccurrence({ ...common, offset: token.start, raw, value: raw });
+  if (raw.includes('[[')) return packOccurrence(common, token.start, raw, pack);
   const known = site.expression.length === 1 ? values.get(token.text) : undefined;
   return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
 }
 
-function jobOccurrences(file: SourceFile): Extraction {
+function jobOccurrences(file: SourceFile, pack: Values = new Map()): Extraction {
   const text = maskTemplateActions(file.text);
   const { tokens, unterminated } = hclTokens(text);
   const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
@@ -230,9 +269,21 @@ function jobOccurrences(file: SourceFile): Extraction {
   const values = knownValues(root);
   const tasks: NomadTask[] = [];
   imageTasks(root, '', tasks);
-  const occurrences = tasks.flatMap((task) => siteOccurrence(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values) ?? []);
+  const occurrences = tasks.flatMap((task) => siteOccurrence(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values, pack) ?? []);
   const errors = unterminated === undefined ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
   return withContainers({ occurrences, errors }, () => nomadContainers(file, tasks, lines));
+}
+
+/** The string defaults of a pack's `variables.hcl`, for a template under its `templates/` folder (as `var.<name>`). */
+async function packDefaults(path: string, context: DiscoverContext): Promise<Values> {
+  const folder = path.lastIndexOf('/templates/');
+  if (!path.endsWith('.nomad.tpl') || folder < 0 && !path.startsWith('templates/')) return new Map();
+  const variables = await context.readFile(folder < 0 ? 'variables.hcl' : `${path.slice(0, folder)}/variables.hcl`);
+  if (variables === undefined) return new Map();
+  const { tokens } = hclTokens(variables);
+  const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
+  readBody(variables, tokens, 0, root, 0);
+  return knownValues(root);
 }
 
 /** A line of the file that starts with a `job` block (`job "name" {`). */
@@ -255,7 +306,7 @@ export const nomadDiscoverer: Discoverer = {
   candidate(path) {
     return path.endsWith('.nomad') || path.endsWith('.hcl') || path.endsWith('.job') || path.endsWith('.nomad.tpl');
   },
-  extract(file: SourceFile): Extraction {
-    return jobOccurrences(file);
+  async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    return jobOccurrences(file, await packDefaults(file.path, context));
   },
 };
