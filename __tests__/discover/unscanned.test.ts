@@ -256,6 +256,30 @@ describe('large bundles of CustomResourceDefinitions', () => {
     expect(discovery.errors).toEqual([{ file: 'crds/bundle.yaml', message: expect.stringMatching(/holds only CustomResourceDefinitions/) }]);
   });
 
+  it('a bundle written with CRLF line ends, a byte-order mark and quoted kinds is one too', async () => {
+    const crd = 'apiVersion: apiextensions.k8s.io/v1\r\nkind: "CustomResourceDefinition"\r\nmetadata:\r\n  name: x.example.com\r\nspec:\r\n  group: example.com\r\n';
+    await put('crds/bundle.yaml', '\ufeff' + `${crd}---\r\n`.repeat(Math.ceil(MAX_MANIFEST_BYTES / crd.length) + 10));
+    const discovery = await discoverRepository(root);
+    expect(discovery.unscanned).toEqual([]);
+    expect(discovery.errors).toEqual([{ file: 'crds/bundle.yaml', message: expect.stringMatching(/holds only CustomResourceDefinitions/) }]);
+  });
+
+  // Crafted by the offline audit: each file was listed as holding only CRDs and exited 0 with its image unread.
+  it.each([
+    ['a compose file with a kind: CustomResourceDefinition line', 'compose/docker-compose.yml', 'kind: CustomResourceDefinition\nservices:\n  web:\n    image: evil/crd-compose:1\n'],
+    ['a Deployment whose kind is a quoted key', 'deploy/all.yaml', 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\n---\napiVersion: apps/v1\n"kind": Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n      - image: evil/crd-quoted:1\n'],
+    ['Helm values with a kind: CustomResourceDefinition line', 'chart/values.yaml', 'kind: CustomResourceDefinition\nimage:\n  repository: evil/crd-values\n  tag: "1"\n'],
+    ['a compose v1 service called spec', 'docker-compose.yml', 'kind: CustomResourceDefinition\nspec:\n  image: evil/crd-v1:1\n'],
+    ['a JSON document after a definition', 'deploy/mixed.yaml', 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n---\n{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"image": "evil/crd-json:1"}]}}\n'],
+    ['a document without a kind', 'deploy/nokind.yaml', 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n---\napiVersion: v1\nspec:\n  containers:\n  - image: evil/crd-nokind:1\n'],
+  ])('a file over the bound is not taken for a bundle of CRDs: %s', async (_name, file, head) => {
+    if (file.startsWith('chart/')) await put('chart/Chart.yaml', 'apiVersion: v2\nname: chart\nversion: 1.0.0\n');
+    await put(file, head + `# ${'x'.repeat(100)}\n`.repeat(Math.ceil(MAX_MANIFEST_BYTES / 100) + 10));
+    const discovery = await discoverRepository(root);
+    expect(discovery.errors).toEqual([]);
+    expect(discovery.unscanned).toEqual([{ file, reason: expect.stringMatching(/over the 8388608-byte limit$/) }]);
+  });
+
   it("an operator's install bundle of a few MiB (CRDs, then the operator's Deployment) is read whole", async () => {
     const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x.example.com\nspec:\n  versions:\n    - schema:\n        openAPIV3Schema:\n          properties:\n            image:\n              type: string\n';
     const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: operator\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          image: quay.io/jaegertracing/jaeger-operator:1.60.0\n';

@@ -228,7 +228,7 @@ function readCandidate(file: string, location: string | Buffer, discoverers: rea
   const read = readFileBytes(location, maxFileBytes(file), true);
   if (read.bytes === undefined) {
     const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
-    if (counts && read.tooLarge && onlyDefinitions(location)) {
+    if (counts && read.tooLarge && readOnlyAsManifests(discoverers, file, location) && onlyDefinitions(location)) {
       // Large CRD bundles are common and hold schemas, never images: listed, not a finding.
       errors.push({ file, message: `${read.problem}; it holds only CustomResourceDefinitions, which name no images, and was not parsed` });
     } else if (counts) {
@@ -245,17 +245,99 @@ function readCandidate(file: string, location: string | Buffer, discoverers: rea
   return decoded.text;
 }
 
-/** Whether every `kind:` of a YAML file (read in chunks) is CustomResourceDefinition, and there is one. */
+/**
+ * Whether only the manifest readers (Kubernetes, a chart's templates) claim the file, judged on its
+ * first chunk: a compose file or Helm values with a `kind: CustomResourceDefinition` line is still
+ * read as one (a compose v1 service or a values key may be called `spec`).
+ */
+function readOnlyAsManifests(discoverers: readonly Discoverer[], file: string, location: string | Buffer): boolean {
+  let manifestsOnly = false;
+  someChunk(location, (chunk) => {
+    const claimants = discoverers.filter((discoverer) => safeMatches(discoverer, file, chunk) || safeMatches(discoverer, file, chunk, true));
+    manifestsOnly = claimants.every((discoverer) => discoverer.kind === 'kubernetes' || discoverer === helmTemplatesDiscoverer);
+    return true;
+  });
+  return manifestsOnly;
+}
+
+/** The top-level keys of a CustomResourceDefinition; any other (or a quoted, flow or tagged line) may start something else. */
+const DEFINITION_KEY = /^(?:apiVersion|kind|metadata|spec|status)[ \t]*:(?:[ \t]|$)/;
+const DEFINITION_KIND = /^kind[ \t]*:[ \t]+["']?CustomResourceDefinition["']?[ \t]*(?:#.*)?$/;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)[ \t]*(?:#.*)?$/;
+
+/**
+ * Whether the file (read in chunks, line by line) is a stream of CustomResourceDefinitions and
+ * nothing else: every document's top-level lines are a definition's keys, with exactly one `kind`
+ * line naming CustomResourceDefinition. Anything it cannot vouch for (another key, a `kind` quoted
+ * as a key, a flow or JSON document, content after `---`, a directive) makes it false, so the file
+ * is reported unscanned, as any other file over the bound is.
+ */
 function onlyDefinitions(location: string | Buffer): boolean {
   let definitions = 0;
-  const other = someChunk(location, (chunk) => {
-    for (const match of chunk.matchAll(/^kind:[ \t]*["']?([A-Za-z]+)/gm)) {
-      if (match[1] !== 'CustomResourceDefinition') return true;
-      definitions++;
+  let kinds = 0;
+  let definition = false;
+  let keys = 0;
+  const endDocument = (): boolean => {
+    if (keys === 0) return true;
+    if (kinds !== 1 || !definition) return false;
+    definitions++;
+    [kinds, definition, keys] = [0, false, 0];
+    return true;
+  };
+  const topLevelLine = (line: string): boolean => {
+    if (DOCUMENT_MARKER.test(line)) return endDocument();
+    if (!DEFINITION_KEY.test(line)) return false;
+    keys++;
+    if (line.startsWith('kind')) {
+      kinds++;
+      definition = DEFINITION_KIND.test(line);
     }
-    return false;
-  });
-  return !other && definitions > 0;
+    return true;
+  };
+  let carry = '';
+  let first = true;
+  let refused = false;
+  someChunk(
+    location,
+    (chunk) => {
+      // A UTF-8 byte-order mark is not part of the first line.
+      const text = carry + (first && chunk.startsWith('\ufeff') ? chunk.slice(1) : chunk);
+      first = false;
+      let start = 0;
+      for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+        if (!acceptLine(text, start, newline, topLevelLine)) {
+          refused = true;
+          return true;
+        }
+        start = newline + 1;
+      }
+      // An indented or comment line's rest is not needed; a top-level one is kept whole (a key line is short).
+      carry = text.slice(start);
+      if (carry.length > 64 * 1024 && isTopLevelStart(carry.charCodeAt(0))) {
+        refused = true;
+        return true;
+      }
+      if (carry.length > 64 * 1024) carry = carry.slice(0, 1);
+      return false;
+    },
+    1024 * 1024,
+    0,
+  );
+  if (refused) return false;
+  if (carry.length > 0 && !acceptLine(carry, 0, carry.length, topLevelLine)) return false;
+  return endDocument() && definitions > 0;
+}
+
+/** Whether a line starting with this code unit is a top-level line (not blank, indented or a comment). */
+function isTopLevelStart(code: number): boolean {
+  return code !== 0x20 && code !== 0x09 && code !== 0x0d && code !== 0x0a && code !== 0x23;
+}
+
+/** Checks the line text[start, end) with `topLevelLine` when it is a top-level line; other lines pass. */
+function acceptLine(text: string, start: number, end: number, topLevelLine: (line: string) => boolean): boolean {
+  if (start === end || !isTopLevelStart(text.charCodeAt(start))) return true;
+  const line = text.slice(start, text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
+  return topLevelLine(line);
 }
 
 /** Whether some discoverer reads the file, by name or by content. */

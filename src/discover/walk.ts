@@ -371,7 +371,7 @@ export function someChunk(location: string | Buffer, visit: (text: string) => bo
       position += bytesRead;
       const text = carry + buffer.subarray(0, bytesRead).toString('utf8');
       if (visit(text)) return true;
-      carry = text.slice(-overlap);
+      carry = overlap > 0 ? text.slice(-overlap) : '';
     }
   } catch {
     return false;
