@@ -515,6 +515,16 @@ describe('malformed input', () => {
     expect(doubled.problem?.message).toBe(`value longer than ${MAX_VALUE_LENGTH} characters`);
   });
 
+  it('follows a chain of 40,000 stages to the USER of the first (crafted by the offline audit)', () => {
+    // No duration is asserted: the stage search this replaces was cubic in the stage count (8,000
+    // stages took two minutes), so these 40,000 would run for hours, far past the test timeout.
+    const stages = Array.from({ length: 40_000 }, (_, i) => `FROM s${i} AS s${i + 1}`);
+    const text = ['FROM alpine:3.20 AS s0', 'USER 10001', ...stages, ''].join('\n');
+    const [container] = extractText('chain/Dockerfile', text).containers ?? [];
+    expect(container.name).toBe('final stage s40000');
+    expect(container.user).toMatchObject({ value: '10001', line: 2 });
+  });
+
   it('returns nothing for an empty file or one with only comments', () => {
     expect(extractText('empty/Dockerfile', '').occurrences).toEqual([]);
     expect(extractText('comments/Dockerfile', '# just a comment\n\n   # another\n').occurrences).toEqual([]);
