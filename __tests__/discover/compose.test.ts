@@ -238,6 +238,18 @@ describe('compose files under other names and layouts', () => {
     ]);
     expect(occurrences[0].note).toBe('services.web of extends/docker-compose.yml extends service webapp of this file');
   });
+
+  it('notes a service whose image comes through extends: from a file it cannot read (outside the repository, absent, unparseable)', async () => {
+    const { occurrences, errors, notes } = await extractFixture(composeDiscoverer, 'compose', 'extends-unread/docker-compose.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences).toEqual([]);
+    // The built service names its own image: a base it cannot read takes nothing from it.
+    expect(notes).toEqual([
+      'line 4: services.outside extends service web of ../../../../etc/compose/base.yml, which the repository does not hold or which could not be read; its image was not checked',
+      'line 8: services.absent extends service web of extends-unread/base/missing.yml, which the repository does not hold or which could not be read; its image was not checked',
+      'line 12: services.unparsed extends service web of extends-unread/base/broken.yml, which could not be parsed; its image was not checked',
+    ]);
+  });
 });
 
 describe('compose: templates whose names do not say so', () => {

@@ -275,6 +275,8 @@ interface ServiceSite {
   lines: LineIndex;
   resolve: (text: string) => ImageValue[];
   context: DiscoverContext;
+  /** What could not be followed (an `extends` file the repository does not hold): notes, their images unchecked. */
+  notes: string[];
 }
 
 /** Bound on `extends` chains (a service extending itself, directly or not, ends the chain). */
@@ -361,11 +363,14 @@ async function extendedImage(site: ServiceSite, service: unknown, context: strin
     const target = extendsOf(document, current);
     if (target === undefined) return [];
     if (target.file !== undefined) {
+      const from = path;
       path = posix.normalize(posix.join(dirName(path), target.file));
       const other = await site.context.readFile(path);
-      if (other === undefined || isComposeFile(path, other)) return [];
+      // Compose reads a base the repository does not hold (outside it, absent, unreadable): its image is not checked.
+      if (other === undefined) return built ? [] : unfollowed(site, context, `extends service ${target.service} of ${path}, which the repository does not hold or which could not be read`, from);
+      if (isComposeFile(path, other)) return [];
       const parsed = parseYamlDocuments(other);
-      if (parsed.documents.length === 0) return [];
+      if (parsed.documents.length === 0) return built ? [] : unfollowed(site, context, `extends service ${target.service} of ${path}, which could not be parsed`, from);
       document = parsed.documents[0];
       text = other;
     }
@@ -391,6 +396,22 @@ async function extendedImage(site: ServiceSite, service: unknown, context: strin
     });
   }
   return [];
+}
+
+/** A note that a service's image comes from what could not be read, at the service's line when the chain starts in this file. */
+function unfollowed(site: ServiceSite, context: string, why: string, from: string): Occurrence[] {
+  const where = from === site.file.path ? lineOfService(site, context) : undefined;
+  site.notes.push(`${where === undefined ? '' : `line ${where}: `}${context} ${why}; its image was not checked`);
+  return [];
+}
+
+/** The line of a service's key (`services.web` or, in a version 1 file, `web`). */
+function lineOfService(site: ServiceSite, context: string): number | undefined {
+  const name = context.startsWith('services.') ? context.slice('services.'.length) : context;
+  const services = mapGet(site.document.contents, 'services') ?? site.document.contents;
+  const pair = isMap(services) ? services.items.find((item) => isScalar(item.key) && item.key.value === name) : undefined;
+  const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+  return offset === undefined ? undefined : site.lines.positionAt(offset).line;
 }
 
 /** Whether a file is read as compose on its own, by its name or its content. */
@@ -453,8 +474,10 @@ export const composeDiscoverer: Discoverer = {
     const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
-    for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context })));
+    const notes: string[] = [];
+    for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context, notes })));
     const extracted: Extraction = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    if (notes.length > 0) extracted.notes = notes;
     if (template !== undefined && masked !== undefined) readTemplateLineByLine(file, template, masked, parsed, lines, extracted);
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   },
