@@ -250,6 +250,23 @@ describe('compose files under other names and layouts', () => {
       'line 12: services.unparsed extends service web of extends-unread/base/broken.yml, which could not be parsed; its image was not checked',
     ]);
   });
+
+  // Crafted by the offline audit. No duration is asserted: each hop of a chain searched every
+  // service of its file, and each service parsed its base file again, so these would run for
+  // hours (4,000 services took 13 s, 100 services naming a 290 KB base 54 s), far past the test timeout.
+  it('follows extends chains in time linear in the services, each base file parsed once', async () => {
+    const chain = 'services:\n' + Array.from({ length: 50_000 }, (_, i) => `  s${i}:\n    extends: s${i + 1}\n`).join('') + '  s50000:\n    image: evil/end:1\n';
+    const context = { buildArgs: {}, readFile: async () => undefined };
+    const chained = await composeDiscoverer.extract({ path: 'docker-compose.yml', text: chain }, context);
+    expect(chained.occurrences.map((o) => [o.line, o.raw])).toEqual([[100_003, 'evil/end:1']]);
+
+    const base = 'x:\n  image: evil/base:1\n' + Array.from({ length: 20_000 }, (_, i) => `k${i}:\n  a: b`).join('\n') + '\n';
+    const services = 'services:\n' + Array.from({ length: 20_000 }, (_, i) => `  s${i}:\n    extends: {file: base.yml, service: x}\n`).join('');
+    const withBase = { buildArgs: {}, readFile: async (path: string) => (path === 'base.yml' ? base : undefined) };
+    const extended = await composeDiscoverer.extract({ path: 'docker-compose.yml', text: services }, withBase);
+    expect(extended.occurrences).toHaveLength(20_000);
+    expect(new Set(extended.occurrences.map((o) => `${o.file}:${o.line}:${o.column} ${o.reference}`))).toEqual(new Set(['base.yml:2:10 docker.io/evil/base:1']));
+  });
 });
 
 describe('compose: templates whose names do not say so', () => {

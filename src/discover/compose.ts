@@ -277,6 +277,66 @@ interface ServiceSite {
   context: DiscoverContext;
   /** What could not be followed (an `extends` file the repository does not hold): notes, their images unchecked. */
   notes: string[];
+  /** An `extends` file left unread by the scan's bound: errors. */
+  errors: string[];
+  /** The `extends` files this compose file's services name, each read once for all of them. */
+  bases: Map<string, ExtendsFile>;
+}
+
+/** An `extends` file as its services see it: absent (or unreadable), read as compose on its own, past the scan's bound, or parsed. */
+type ExtendsFile =
+  | { state: 'absent' }
+  | { state: 'compose' }
+  | { state: 'limit' }
+  | { state: 'parsed'; text: string; parsed: ParsedYaml; lines?: LineIndex };
+
+/** The parses of `extends` files kept for a whole scan (small ones), and how much such text was parsed in all. */
+interface ExtendsParses {
+  kept: Map<string, ParsedYaml>;
+  keptText: number;
+  parsedText: number;
+}
+
+const extendsParsesByScan = new WeakMap<DiscoverContext, ExtendsParses>();
+
+/** UTF-16 code units of `extends` files whose parses a scan keeps (some 45 MB of documents). */
+const MAX_KEPT_EXTENDS_TEXT = 1024 * 1024;
+
+/**
+ * UTF-16 code units of `extends` files a scan parses in all: each compose file parses its bases
+ * once, so thousands of compose files naming one large base would parse it thousands of times.
+ */
+const MAX_PARSED_EXTENDS_TEXT = 16 * 1024 * 1024;
+
+/** An `extends` file, read once per compose file, and parsed once per compose file and, for a small one, once per scan. */
+async function extendsFile(site: ServiceSite, path: string): Promise<ExtendsFile> {
+  const known = site.bases.get(path);
+  if (known !== undefined) return known;
+  const text = await site.context.readFile(path);
+  let base: ExtendsFile;
+  if (text === undefined) base = { state: 'absent' };
+  else if (isComposeFile(path, text)) base = { state: 'compose' };
+  else {
+    const parsed = parseExtendsFile(site.context, path, text);
+    base = parsed === undefined ? { state: 'limit' } : { state: 'parsed', text, parsed };
+  }
+  site.bases.set(path, base);
+  return base;
+}
+
+/** The parse of an `extends` file, kept for the scan when small; undefined past the scan's bound. */
+function parseExtendsFile(context: DiscoverContext, path: string, text: string): ParsedYaml | undefined {
+  let scan = extendsParsesByScan.get(context);
+  if (scan === undefined) extendsParsesByScan.set(context, (scan = { kept: new Map(), keptText: 0, parsedText: 0 }));
+  const kept = scan.kept.get(path);
+  if (kept !== undefined || scan.parsedText + text.length > MAX_PARSED_EXTENDS_TEXT) return kept;
+  scan.parsedText += text.length;
+  const parsed = parseYamlDocuments(text);
+  if (scan.keptText + text.length <= MAX_KEPT_EXTENDS_TEXT) {
+    scan.kept.set(path, parsed);
+    scan.keptText += text.length;
+  }
+  return parsed;
 }
 
 /** Bound on `extends` chains (a service extending itself, directly or not, ends the chain). */
@@ -296,6 +356,20 @@ function servicesOf(document: Document.Parsed, anyMap = false): { services: Arra
     ([, service]) => isMap(service) && (anyMap || mergedGet(document, service, 'image') !== undefined || mergedGet(document, service, 'build') !== undefined),
   );
   return { services, prefix: '' };
+}
+
+/** Each document's services by name (the first of a name, as a search would find it), built once: `extends` looks one up at every hop. */
+const servicesByName = new WeakMap<Document.Parsed, Map<string, unknown>>();
+
+/** The service `name` of a document, any map counting in a version 1 file (a service named by `extends`). */
+function serviceNamed(document: Document.Parsed, name: string): unknown {
+  let byName = servicesByName.get(document);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const [key, service] of servicesOf(document, true).services) if (!byName.has(key)) byName.set(key, service);
+    servicesByName.set(document, byName);
+  }
+  return byName.get(name);
 }
 
 /** `extends: name` or `extends: {service, file}`. */
@@ -357,7 +431,7 @@ async function extendedImage(site: ServiceSite, service: unknown, context: strin
   let document = site.document;
   let current = service;
   let path = site.file.path;
-  let text = site.file.text;
+  let base: ExtendsFile | undefined;
   const seen = new Set<string>();
   for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
     const target = extendsOf(document, current);
@@ -365,29 +439,32 @@ async function extendedImage(site: ServiceSite, service: unknown, context: strin
     if (target.file !== undefined) {
       const from = path;
       path = posix.normalize(posix.join(dirName(path), target.file));
-      const other = await site.context.readFile(path);
+      base = await extendsFile(site, path);
+      // A base read as compose on its own is reported there.
+      if (base.state === 'compose') return [];
+      // What cannot be followed names an image to check, unless the service is built here (a local image).
+      if (base.state !== 'parsed' && built) return [];
       // Compose reads a base the repository does not hold (outside it, absent, unreadable): its image is not checked.
-      if (other === undefined) return built ? [] : unfollowed(site, context, `extends service ${target.service} of ${path}, which the repository does not hold or which could not be read`, from);
-      if (isComposeFile(path, other)) return [];
-      const parsed = parseYamlDocuments(other);
-      if (parsed.documents.length === 0) return built ? [] : unfollowed(site, context, `extends service ${target.service} of ${path}, which could not be parsed`, from);
-      document = parsed.documents[0];
-      text = other;
+      if (base.state === 'absent') return unfollowed(site, context, `extends service ${target.service} of ${path}, which the repository does not hold or which could not be read`, from);
+      if (base.state === 'limit') return unfollowed(site, context, `extends service ${target.service} of ${path}, which was not read: the scan parsed ${MAX_PARSED_EXTENDS_TEXT} characters of extends files (limit)`, from, site.errors);
+      if (base.parsed.documents.length === 0) return built ? [] : unfollowed(site, context, `extends service ${target.service} of ${path}, which could not be parsed`, from);
+      document = base.parsed.documents[0];
     }
     const key = `${path}#${target.service}`;
     if (seen.has(key)) return [];
     seen.add(key);
     // A fragment's service may have neither image nor build of its own (it extends another).
-    current = servicesOf(document, true).services.find(([name]) => name === target.service)?.[1];
+    current = serviceNamed(document, target.service);
     if (current === undefined) return [];
     const image = mergedGet(document, current, 'image');
     if (image === undefined) continue;
-    if (path === site.file.path) return [];
+    if (path === site.file.path || base?.state !== 'parsed') return [];
+    base.lines ??= new LineIndex(base.text);
     return occurrencesAtScalar({
       file: path,
       kind: 'compose',
-      text,
-      lines: new LineIndex(text),
+      text: base.text,
+      lines: base.lines,
       node: image,
       context: `${context}.image`,
       resolve: site.resolve,
@@ -399,9 +476,9 @@ async function extendedImage(site: ServiceSite, service: unknown, context: strin
 }
 
 /** A note that a service's image comes from what could not be read, at the service's line when the chain starts in this file. */
-function unfollowed(site: ServiceSite, context: string, why: string, from: string): Occurrence[] {
+function unfollowed(site: ServiceSite, context: string, why: string, from: string, problems = site.notes): Occurrence[] {
   const where = from === site.file.path ? lineOfService(site, context) : undefined;
-  site.notes.push(`${where === undefined ? '' : `line ${where}: `}${context} ${why}; its image was not checked`);
+  problems.push(`${where === undefined ? '' : `line ${where}: `}${context} ${why}; its image was not checked`);
   return [];
 }
 
@@ -474,11 +551,12 @@ export const composeDiscoverer: Discoverer = {
     const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
-    const notes: string[] = [];
-    for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context, notes })));
+    const [notes, errors, bases] = [[], [], new Map()] as [string[], string[], Map<string, ExtendsFile>];
+    for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context, notes, errors, bases })));
     const extracted: Extraction = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
     if (notes.length > 0) extracted.notes = notes;
     if (template !== undefined && masked !== undefined) readTemplateLineByLine(file, template, masked, parsed, lines, extracted);
+    if (errors.length > 0) extracted.errors = [...(extracted.errors ?? []), ...errors];
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   },
 };
