@@ -20,4 +20,15 @@ describe('helm template evaluation bounds', () => {
     // Nothing kept the would-be strings alive.
     for (const occurrence of extraction.occurrences) expect(JSON.stringify(occurrence).length).toBeLessThan(10_000);
   });
+
+  it('reads an image line a range renders 62,500 times in time linear in the output', async () => {
+    // No duration is asserted: at each rendering the executor searched and sliced the whole output
+    // so far (70 x 70 renderings took 30 s), so these would run far past the test timeout.
+    const file = fixture('helm', 'range-lines/templates/pods.yaml');
+    const extraction = await helmTemplatesDiscoverer.extract(file, fixtureContext('helm'));
+    expect(extraction.errors ?? []).toEqual([]);
+    expect(extraction.occurrences.map((occurrence) => [occurrence.file, occurrence.line, occurrence.reference])).toEqual([
+      ['range-lines/templates/pods.yaml', 10, 'registry.example.com/team/range-lines:1.0'],
+    ]);
+  });
 });

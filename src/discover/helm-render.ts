@@ -407,6 +407,9 @@ function namesImage(key: string): boolean {
   return NAME_KEYS.has(key) || key.toLowerCase().endsWith('image');
 }
 
+/** Reads before a line that its origin is looked for in (a variable set from a value shortly before). */
+const MAX_EARLIER_READS = 1_024;
+
 /**
  * The values-file scalar an image comes from (the line a person edits to change it): among the
  * values read while the line rendered (else the ones read before it, into variables), the one equal
@@ -417,10 +420,13 @@ function namesImage(key: string): boolean {
 function traceOrigin(value: string, env: RenderEnv, chart: LoadedChart, hit: SiteHit, usesVariables: boolean): ScalarLocation | undefined {
   const locations = chart.values?.locations;
   if (!locations || value === '') return undefined;
-  const during = env.reads.slice(hit.readsAtStart, hit.readsAtEnd);
-  // Values read earlier matter only to a line that prints variables set from them.
-  const before = usesVariables ? env.reads.slice(0, hit.readsAtStart).reverse() : [];
-  for (const reads of [during, before]) {
+  const during = () => env.reads.slice(hit.readsAtStart, hit.readsAtEnd);
+  // Values read earlier matter only to a line that prints variables set from them; only the last
+  // reads are searched, and only when needed: all of them, for every line a range renders, was
+  // quadratic in its iterations (80 x 80 renderings of one line took a minute).
+  const before = () => (usesVariables ? env.reads.slice(Math.max(0, hit.readsAtStart - MAX_EARLIER_READS), hit.readsAtStart).reverse() : []);
+  for (const readsOf of [during, before]) {
+    const reads = readsOf();
     let named: ScalarLocation | undefined;
     let templated: ScalarLocation | undefined;
     let nameKey: ScalarLocation | undefined;
