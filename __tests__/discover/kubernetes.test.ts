@@ -452,6 +452,16 @@ describe("kubernetes: the values files an Argo CD application's helm.valueFiles 
     expect(discovery.unscanned).toEqual([{ file: 'apps/redis.yaml', reason: 'kubernetes: values/redis.yaml: Missing closing "quote at line 5, column 1' }]);
   });
 
+  it('reads a manifest whose apiVersion key is spelled with an escape or written as a complex key', async () => {
+    const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/hidden-keys/', import.meta.url));
+    const discovery = await discoverRepository(root, {});
+    expect(discovery.unscanned).toEqual([]);
+    expect(discovery.occurrences.map((o) => [o.file, o.line, o.reference])).toEqual([
+      ['complex.yaml', 10, 'docker.io/evil/complexkey:1'],
+      ['escaped.yaml', 8, 'docker.io/evil/escapedapi:1'],
+    ]);
+  });
+
   it("notes each values file it cannot read (another repository's, a URL, an undeclared ref), not a file of a fetched chart", async () => {
     const root = fileURLToPath(new URL('../fixtures/discover/kubernetes/argocd-value-files-outside/', import.meta.url));
     const discovery = await discoverRepository(root, {});

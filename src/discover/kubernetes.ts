@@ -79,7 +79,7 @@ export const kubernetesDiscoverer: Discoverer = {
     if (isKustomizationFile(path)) return false;
     // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
     // decides by parsing whether a document really is an object with apiVersion and kind.
-    if (/\.ya?ml$/i.test(path)) return (YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text)) || mayBeImagePatch(text, YAML_PATCH_OPERATION);
+    if (/\.ya?ml$/i.test(path)) return (YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text)) || mayBeImagePatch(text, YAML_PATCH_OPERATION) || mayHideKeys(text);
     if (/\.json$/i.test(path)) return (JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text)) || mayBeImagePatch(text, JSON_PATCH_OPERATION);
     return false;
   },
@@ -171,6 +171,18 @@ const JSON_KIND_KEY = /"kind"\s*:/;
 /** A JSON patch's operation (json-patch.ts): a block list item opening with `op:` or `path:`; in JSON, an `"op"` key. */
 const YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 const JSON_PATCH_OPERATION = /"op"\s*:/;
+
+/**
+ * Keys the patterns above cannot see, which kubectl reads all the same: spelled with an escape in a
+ * double-quoted key (`"\u0061piVersion": v1`; any such escape in the file counts) or written as a
+ * complex key (`? apiVersion`). The file is parsed, and only its objects with an apiVersion and a kind count.
+ */
+const ESCAPE = /\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
+const COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
+
+function mayHideKeys(text: string): boolean {
+  return (text.includes('\\') && ESCAPE.test(text)) || (text.includes('?') && COMPLEX_KEY.test(text));
+}
 
 /** Whether a file may be a JSON patch that sets an image: an operation, and the word `image` (a container's key). */
 function mayBeImagePatch(text: string, operation: RegExp): boolean {
