@@ -49,10 +49,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar9(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -85,11 +85,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap11;
+    exports.isMap = isMap13;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar8;
-    exports.isSeq = isSeq11;
+    exports.isScalar = isScalar9;
+    exports.isSeq = isSeq12;
   }
 });
 
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap11 = fc.start.source === "{";
-      const fcName = isMap11 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap11 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap13 = fc.start.source === "{";
+      const fcName = isMap13 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap13 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap13 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap11 && !sep && !props.found) {
+        if (!isMap13 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap11 && !props.found && ctx.options.strict) {
+            if (!isMap13 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap11) {
+          if (isMap13) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap11 ? "}" : "]";
+      const expectedEnd = isMap13 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar8;
+    exports.isScalar = isScalar9;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9581,9 +9581,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH13 = 100;
+    var MAX_DEPTH15 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH13) {
+      if (depth > MAX_DEPTH15) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -15425,13 +15425,13 @@ var require_unescape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
-    var unescape2 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+    var unescape3 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
       }
       return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
     };
-    exports.unescape = unescape2;
+    exports.unescape = unescape3;
   }
 });
 
@@ -20132,15 +20132,20 @@ function pathError(path7) {
 var DEFAULT_DOMAIN = "docker.io";
 var OFFICIAL_REPOSITORY_PREFIX = "library/";
 var LOCALHOST = "localhost";
+function writtenRegistry(text3) {
+  const slash = text3.indexOf("/");
+  if (slash === -1) return void 0;
+  const first = text3.slice(0, slash);
+  return first === LOCALHOST || first.includes(".") || first.includes(":") || first.toLowerCase() !== first ? first : void 0;
+}
 function splitDockerDomain(text3) {
   const slash = text3.indexOf("/");
   if (slash === -1) return { domain: DEFAULT_DOMAIN, remainder: OFFICIAL_REPOSITORY_PREFIX + text3 };
-  const first = text3.slice(0, slash);
-  const rest = text3.slice(slash + 1);
+  const first = writtenRegistry(text3);
   let domain;
   let remainder;
-  if (first === LOCALHOST || first.includes(".") || first.includes(":") || first.toLowerCase() !== first) {
-    [domain, remainder] = [canonicalDomain(first), rest];
+  if (first !== void 0) {
+    [domain, remainder] = [canonicalDomain(first), text3.slice(slash + 1)];
   } else {
     [domain, remainder] = [DEFAULT_DOMAIN, text3];
   }
@@ -20897,7 +20902,12 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "kubespheredev",
     "timescaledev",
     "hashicorpdev",
-    "miniodev"
+    "miniodev",
+    // Percona's account for development and CI builds of its operators and databases
+    // (`perconalab/percona-server-mongodb-operator:main`, `perconalab/pmm-client:3-dev-latest`): the
+    // default images of percona/percona-server-mongodb-operator's deploy/cr.yaml, where its Makefile
+    // (IMAGE_TAG_OWNER) and Jenkinsfile push them.
+    "perconalab"
   ]
 ];
 var DEFAULT_TRUSTED_REGISTRIES = [
@@ -22421,7 +22431,7 @@ var noResourceLimitsCheck = {
   }
 };
 function limitDrafts(container) {
-  if (container.kind === "dockerfile" || container.role === "ephemeral") return [];
+  if (container.kind === "dockerfile" || container.kind === "nomad" || container.role === "ephemeral") return [];
   if (container.kind === "compose" && !container.deploys) return [];
   const missing = [container.cpuLimit ? void 0 : "CPU", container.memoryLimit ? void 0 : "memory"].filter((part) => part !== void 0);
   if (missing.length === 0) return [];
@@ -22469,6 +22479,7 @@ function rootDrafts(container) {
     case "dockerfile":
       return dockerfileDrafts(container);
     case "compose":
+    case "nomad":
       return container.user && isRootUser(container.user.value) ? [draftAt(container, container.user, `${container.name} runs as root (user: ${container.user.value}); set a non-root user`)] : [];
     case "kubernetes":
       return kubernetesDrafts(container);
@@ -24112,7 +24123,7 @@ function detectNameReuse(host2, namespace, rest, trust) {
   const elsewhere = host2 !== DOCKER_HUB2 && trust.publishers.has(namespace);
   const wellKnown = project?.image ?? (elsewhere ? void 0 : wellKnownCopy(host2, namespace, last));
   if (wellKnown) {
-    const squat = project !== void 0 || PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.officialNames.has(last);
+    const squat = project !== void 0 || PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.officialNames.has(last) && rest.length === 1;
     const match = {
       rule: squat ? "typosquat" : "impersonation",
       part: "name",
@@ -25236,7 +25247,7 @@ function someChunk(location, visit4, chunkBytes = 1024 * 1024, overlap = 256) {
       position += bytesRead;
       const text3 = carry + buffer.subarray(0, bytesRead).toString("utf8");
       if (visit4(text3)) return true;
-      carry = text3.slice(-overlap);
+      carry = overlap > 0 ? text3.slice(-overlap) : "";
     }
   } catch {
     return false;
@@ -26446,10 +26457,10 @@ var FastParser = class {
     throw new Unsupported();
   }
   quotedScalar(at, end) {
-    const single = this.text.charCodeAt(at) === 39;
+    const single2 = this.text.charCodeAt(at) === 39;
     let value = this.text.slice(at + 1, end - 1);
-    if (single && value.includes("''")) value = value.split("''").join("'");
-    else if (!single && value.includes("\\")) {
+    if (single2 && value.includes("''")) value = value.split("''").join("'");
+    else if (!single2 && value.includes("\\")) {
       const unescaped = unescapeDoubleQuoted(value);
       if (unescaped === void 0) throw new Unsupported();
       value = unescaped;
@@ -26457,7 +26468,7 @@ var FastParser = class {
     const scalar = new import_yaml4.Scalar(value);
     scalar.range = [at, end, end];
     scalar.source = value;
-    scalar.type = single ? "QUOTE_SINGLE" : "QUOTE_DOUBLE";
+    scalar.type = single2 ? "QUOTE_SINGLE" : "QUOTE_DOUBLE";
     return scalar;
   }
   /** A plain scalar from `start` to `end`, resolved by the document's schema as the `yaml` package resolves it. */
@@ -27481,8 +27492,8 @@ function serviceConfig(name2, keyNode, service, reader, file) {
   const limits = nodeAt(service, ["deploy", "resources", "limits"]);
   const hostNamespaces = [];
   for (const key of HOST_NAMESPACE_KEYS) {
-    const setting = reader.string(mapGet(service, key));
-    if (setting?.value === "host") hostNamespaces.push({ ...setting, value: `${key}: host` });
+    const setting2 = reader.string(mapGet(service, key));
+    if (setting2?.value === "host") hostNamespaces.push({ ...setting2, value: `${key}: host` });
   }
   return {
     file,
@@ -28368,14 +28379,18 @@ function userOf(instruction, lines) {
   return { value: first.text, raw: first.text, ...lines.positionAt(offset) };
 }
 function effectiveUser(stages, index) {
-  let current = stages[index];
-  for (let hops = 0; hops < stages.length; hops++) {
+  const firstNamed = /* @__PURE__ */ new Map();
+  stages.forEach((stage, i) => {
+    if (stage.name !== void 0 && !firstNamed.has(stage.name)) firstNamed.set(stage.name, i);
+  });
+  let currentIndex = index;
+  for (; ; ) {
+    const current = stages[currentIndex];
     if (current.user) return { user: current.user, base: current.base };
-    const parentIndex = stages.findIndex((stage, i) => i < stages.indexOf(current) && stage.name === current.base.toLowerCase());
-    if (parentIndex < 0) return { base: current.base };
-    current = stages[parentIndex];
+    const parentIndex = firstNamed.get(current.base.toLowerCase());
+    if (parentIndex === void 0 || parentIndex >= currentIndex) return { base: current.base };
+    currentIndex = parentIndex;
   }
-  return { base: current.base };
 }
 function isNonRootTag(image) {
   const colon = image.lastIndexOf(":");
@@ -28460,8 +28475,8 @@ function podSettings(spec, reader) {
   const securityContext = mapGet(spec, "securityContext");
   const hostNamespaces = [];
   for (const key of HOST_NAMESPACES) {
-    const setting = reader.boolean(mapGet(spec, key));
-    if (setting?.value === true) hostNamespaces.push({ ...setting, value: key });
+    const setting2 = reader.boolean(mapGet(spec, key));
+    if (setting2?.value === true) hostNamespaces.push({ ...setting2, value: key });
   }
   const hostPathVolumes = /* @__PURE__ */ new Map();
   for (const volume of seqItems(mapGet(spec, "volumes"))) {
@@ -28512,6 +28527,63 @@ function mountedHostPaths(container, pod) {
     const path7 = name2 === void 0 ? void 0 : pod.hostPathVolumes.get(name2);
     return path7 ? [path7] : [];
   });
+}
+
+// src/discover/containers/nomad.ts
+var HOST_NAMESPACE_KEYS2 = ["network_mode", "pid_mode", "ipc_mode"];
+function setting(file, lines, token) {
+  if (token?.kind === "string") {
+    const raw = file.text.slice(token.start + 1, token.end - 1);
+    return { value: raw, raw, ...lines.positionAt(token.start + 1) };
+  }
+  if (token?.kind === "word") return { value: token.text, raw: token.text, ...lines.positionAt(token.start) };
+  return void 0;
+}
+function single(file, lines, tokens) {
+  return tokens?.length === 1 ? setting(file, lines, tokens[0]) : void 0;
+}
+function listStrings(file, lines, tokens) {
+  return (tokens ?? []).filter((token) => token.kind === "string").flatMap((token) => setting(file, lines, token) ?? []);
+}
+function hostPaths(file, lines, config) {
+  const paths = [];
+  for (const volume of listStrings(file, lines, config.attributes.get("volumes"))) {
+    const colon = volume.value.indexOf(":");
+    const source = colon < 0 ? volume.value : volume.value.slice(0, colon);
+    if (source.startsWith("/")) paths.push({ ...volume, value: source });
+  }
+  for (const mount of config.blocks.filter((block) => block.type === "mount")) {
+    const source = single(file, lines, mount.attributes.get("source"));
+    if (single(file, lines, mount.attributes.get("type"))?.value === "bind" && source?.value.startsWith("/")) paths.push(source);
+  }
+  return paths;
+}
+function taskConfig(file, lines, { task, config, image, path: path7 }) {
+  const anchor = image[0] ?? { kind: "word", text: task.type, start: task.start, end: task.start + task.type.length };
+  const position = setting(file, lines, anchor) ?? { raw: task.type, ...lines.positionAt(task.start) };
+  const privileged = single(file, lines, config.attributes.get("privileged"));
+  const hostNamespaces = [];
+  for (const key of HOST_NAMESPACE_KEYS2) {
+    const mode = single(file, lines, config.attributes.get(key));
+    if (mode?.value === "host") hostNamespaces.push({ ...mode, value: `${key} = "host"` });
+  }
+  return {
+    file: file.path,
+    kind: "nomad",
+    name: path7,
+    workload: path7,
+    raw: position.raw,
+    line: position.line,
+    column: position.column,
+    user: single(file, lines, task.attributes.get("user")),
+    privileged: privileged && (privileged.value === "true" || privileged.value === "false") ? { ...privileged, value: privileged.value === "true" } : void 0,
+    addedCapabilities: listStrings(file, lines, config.attributes.get("cap_add")),
+    hostNamespaces,
+    hostPaths: hostPaths(file, lines, config)
+  };
+}
+function nomadContainers(file, tasks, lines) {
+  return tasks.map((task) => taskConfig(file, lines, task));
 }
 
 // src/discover/containers/index.ts
@@ -28713,6 +28785,36 @@ function buildContextOccurrences(document2, build, serviceName, file, lines, res
   }
   return occurrences;
 }
+var extendsParsesByScan = /* @__PURE__ */ new WeakMap();
+var MAX_KEPT_EXTENDS_TEXT = 1024 * 1024;
+var MAX_PARSED_EXTENDS_TEXT = 16 * 1024 * 1024;
+async function extendsFile(site2, path7) {
+  const known = site2.bases.get(path7);
+  if (known !== void 0) return known;
+  const text3 = await site2.context.readFile(path7);
+  let base;
+  if (text3 === void 0) base = { state: "absent" };
+  else if (isComposeFile(path7, text3)) base = { state: "compose" };
+  else {
+    const parsed = parseExtendsFile(site2.context, path7, text3);
+    base = parsed === void 0 ? { state: "limit" } : { state: "parsed", text: text3, parsed };
+  }
+  site2.bases.set(path7, base);
+  return base;
+}
+function parseExtendsFile(context, path7, text3) {
+  let scan2 = extendsParsesByScan.get(context);
+  if (scan2 === void 0) extendsParsesByScan.set(context, scan2 = { kept: /* @__PURE__ */ new Map(), keptText: 0, parsedText: 0 });
+  const kept = scan2.kept.get(path7);
+  if (kept !== void 0 || scan2.parsedText + text3.length > MAX_PARSED_EXTENDS_TEXT) return kept;
+  scan2.parsedText += text3.length;
+  const parsed = parseYamlDocuments(text3);
+  if (scan2.keptText + text3.length <= MAX_KEPT_EXTENDS_TEXT) {
+    scan2.kept.set(path7, parsed);
+    scan2.keptText += text3.length;
+  }
+  return parsed;
+}
 var MAX_EXTENDS_DEPTH = 8;
 function servicesOf(document2, anyMap = false) {
   const declared = mapGet(document2.contents, "services");
@@ -28722,6 +28824,16 @@ function servicesOf(document2, anyMap = false) {
     ([, service]) => (0, import_yaml5.isMap)(service) && (anyMap || mergedGet(document2, service, "image") !== void 0 || mergedGet(document2, service, "build") !== void 0)
   );
   return { services, prefix: "" };
+}
+var servicesByName = /* @__PURE__ */ new WeakMap();
+function serviceNamed(document2, name2) {
+  let byName = servicesByName.get(document2);
+  if (byName === void 0) {
+    byName = /* @__PURE__ */ new Map();
+    for (const [key, service] of servicesOf(document2, true).services) if (!byName.has(key)) byName.set(key, service);
+    servicesByName.set(document2, byName);
+  }
+  return byName.get(name2);
 }
 function extendsOf(document2, service) {
   const node = mergedGet(document2, service, "extends");
@@ -28771,33 +28883,36 @@ async function extendedImage(site2, service, context, built) {
   let document2 = site2.document;
   let current = service;
   let path7 = site2.file.path;
-  let text3 = site2.file.text;
+  let base;
   const seen = /* @__PURE__ */ new Set();
   for (let depth = 0; depth < MAX_EXTENDS_DEPTH; depth++) {
     const target = extendsOf(document2, current);
     if (target === void 0) return [];
     if (target.file !== void 0) {
+      const from = path7;
       path7 = posix.normalize(posix.join(dirName(path7), target.file));
-      const other = await site2.context.readFile(path7);
-      if (other === void 0 || isComposeFile(path7, other)) return [];
-      const parsed = parseYamlDocuments(other);
-      if (parsed.documents.length === 0) return [];
-      document2 = parsed.documents[0];
-      text3 = other;
+      base = await extendsFile(site2, path7);
+      if (base.state === "compose") return [];
+      if (base.state !== "parsed" && built) return [];
+      if (base.state === "absent") return unfollowed(site2, context, `extends service ${target.service} of ${path7}, which the repository does not hold or which could not be read`, from);
+      if (base.state === "limit") return unfollowed(site2, context, `extends service ${target.service} of ${path7}, which was not read: the scan parsed ${MAX_PARSED_EXTENDS_TEXT} characters of extends files (limit)`, from, site2.errors);
+      if (base.parsed.documents.length === 0) return built ? [] : unfollowed(site2, context, `extends service ${target.service} of ${path7}, which could not be parsed`, from);
+      document2 = base.parsed.documents[0];
     }
     const key = `${path7}#${target.service}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    current = servicesOf(document2, true).services.find(([name2]) => name2 === target.service)?.[1];
+    current = serviceNamed(document2, target.service);
     if (current === void 0) return [];
     const image = mergedGet(document2, current, "image");
     if (image === void 0) continue;
-    if (path7 === site2.file.path) return [];
+    if (path7 === site2.file.path || base?.state !== "parsed") return [];
+    base.lines ??= new LineIndex(base.text);
     return occurrencesAtScalar({
       file: path7,
       kind: "compose",
-      text: text3,
-      lines: new LineIndex(text3),
+      text: base.text,
+      lines: base.lines,
       node: image,
       context: `${context}.image`,
       resolve: site2.resolve,
@@ -28806,6 +28921,18 @@ async function extendedImage(site2, service, context, built) {
     });
   }
   return [];
+}
+function unfollowed(site2, context, why, from, problems = site2.notes) {
+  const where = from === site2.file.path ? lineOfService(site2, context) : void 0;
+  problems.push(`${where === void 0 ? "" : `line ${where}: `}${context} ${why}; its image was not checked`);
+  return [];
+}
+function lineOfService(site2, context) {
+  const name2 = context.startsWith("services.") ? context.slice("services.".length) : context;
+  const services = mapGet(site2.document.contents, "services") ?? site2.document.contents;
+  const pair = (0, import_yaml5.isMap)(services) ? services.items.find((item) => (0, import_yaml5.isScalar)(item.key) && item.key.value === name2) : void 0;
+  const offset = (0, import_yaml5.isScalar)(pair?.key) ? pair.key.range?.[0] : void 0;
+  return offset === void 0 ? void 0 : site2.lines.positionAt(offset).line;
 }
 function isComposeFile(path7, text3) {
   return hasComposeName(path7) || composeContent(path7, text3);
@@ -28851,9 +28978,12 @@ var composeDiscoverer = {
     const resolve2 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences = [];
-    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve2, context }));
+    const [notes, errors, bases] = [[], [], /* @__PURE__ */ new Map()];
+    for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve2, context, notes, errors, bases }));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
+    if (notes.length > 0) extracted.notes = notes;
     if (template !== void 0 && masked !== void 0) readTemplateLineByLine(file, template, masked, parsed, lines, extracted);
+    if (errors.length > 0) extracted.errors = [...extracted.errors ?? [], ...errors];
     return withContainers(extracted, () => composeContainers(file, parsed.documents, lines));
   }
 };
@@ -30072,8 +30202,14 @@ function argumentValue(written, variables, name2) {
     const value = variables.get(name2);
     return typeof value === "string" ? value : void 0;
   }
-  const result = interpolateCompose(written, (variable) => variables.get(variable));
-  return result.ok ? result.value : void 0;
+  let readsUnset = false;
+  const result = interpolateCompose(written, (variable) => {
+    const value = variables.get(variable);
+    if (value === void 0) readsUnset = true;
+    return value;
+  });
+  if (!result.ok || result.value === "" && readsUnset) return void 0;
+  return result.value;
 }
 function scalarText(node) {
   if (!(0, import_yaml5.isScalar)(node)) return void 0;
@@ -30251,8 +30387,8 @@ function buildsOf(text3, file, architecture) {
   const buildFrom = mergedGet(document2, document2.contents, "build_from");
   if (buildFrom === void 0) return [];
   const args = argsOf(document2);
-  const single = stringValue(buildFrom);
-  if (single !== void 0) return [{ args: { ...args, BUILD_FROM: single }, source: `the build of ${file}` }];
+  const single2 = stringValue(buildFrom);
+  if (single2 !== void 0) return [{ args: { ...args, BUILD_FROM: single2 }, source: `the build of ${file}` }];
   return mapPairs(document2, buildFrom).slice(0, MAX_ARCHITECTURES).flatMap(([arch, value]) => {
     const image = stringValue(value);
     if (image === void 0 || architecture !== void 0 && arch !== architecture) return [];
@@ -31105,7 +31241,7 @@ function ownValue(record, key) {
 // src/discover/github-expressions.ts
 var MAX_EXPRESSION_LENGTH = 1024;
 var MAX_DEPTH4 = 32;
-var TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|&&|\|\||[()!]))/y;
+var TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>]))/y;
 function tokenize2(text3) {
   const tokens = [];
   TOKEN.lastIndex = 0;
@@ -31128,7 +31264,7 @@ function parseExpression(text3) {
   const expression = parser.binary(0, 0);
   return expression && parser.done() ? expression : void 0;
 }
-var LEVELS = [["||"], ["&&"], ["==", "!="]];
+var LEVELS = [["||"], ["&&"], ["==", "!="], ["<", "<=", ">", ">="]];
 var Parser2 = class {
   constructor(tokens) {
     this.tokens = tokens;
@@ -31184,6 +31320,22 @@ function asNumber(value) {
   if (typeof value === "string") return value.trim() === "" ? 0 : Number(value);
   return NaN;
 }
+function order(left, right) {
+  if (typeof left === "string" && typeof right === "string") {
+    const [a2, b2] = [left.toUpperCase(), right.toUpperCase()];
+    return a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
+  }
+  if (typeof left === "object" && left !== null || typeof right === "object" && right !== null) return void 0;
+  const [a, b] = [asNumber(left), asNumber(right)];
+  return Number.isNaN(a) || Number.isNaN(b) ? void 0 : a - b;
+}
+function compare(operator, left, right) {
+  const sign = order(left, right);
+  if (sign === void 0) return false;
+  if (operator === "<") return sign < 0;
+  if (operator === "<=") return sign <= 0;
+  return operator === ">" ? sign > 0 : sign >= 0;
+}
 function looselyEqual(left, right) {
   if (typeof left === "string" && typeof right === "string") return left.toLowerCase() === right.toLowerCase();
   if (typeof left === "object" && left !== null) return left === right;
@@ -31203,6 +31355,8 @@ function evaluateExpression(expression, lookup) {
       return looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
     case "!=":
       return !looselyEqual(left ?? null, evaluateExpression(expression.right, lookup) ?? null);
+    default:
+      return compare(expression.operator, left ?? null, evaluateExpression(expression.right, lookup) ?? null);
   }
 }
 
@@ -31632,6 +31786,30 @@ function dockerCommandImage(words) {
   const word = imageIndex < 0 ? void 0 : words[imageIndex];
   return word === void 0 ? void 0 : { word, command: `docker ${command.name}` };
 }
+var TAG_OPTIONS = /* @__PURE__ */ new Set(["-t", "--tag"]);
+function dockerBuiltNames(words) {
+  const start = commandStart(words);
+  if (start < 0 || words[start].text !== "docker") return [];
+  const at = skipOptions(words, start + 1, GLOBAL);
+  if (at < 0) return [];
+  const first = words[at]?.text;
+  const second = words[at + 1]?.text;
+  const builds = first === "build" || (first === "buildx" || first === "image") && second === "build";
+  const tags = first === "tag" || first === "image" && second === "tag";
+  if (tags) {
+    const operands = words.slice(at + (first === "tag" ? 1 : 2)).filter((word) => !word.text.startsWith("-"));
+    return operands.length === 2 ? [operands[1]] : [];
+  }
+  if (!builds) return [];
+  const names = [];
+  for (let index = at + 1; index < words.length; index++) {
+    const text3 = words[index].text;
+    const equals = text3.indexOf("=");
+    if (TAG_OPTIONS.has(text3) && words[index + 1] !== void 0) names.push(words[++index]);
+    else if (equals > 0 && text3.slice(0, equals) === "--tag") names.push({ ...words[index], text: text3.slice(equals + 1) });
+  }
+  return names;
+}
 
 // src/discover/script-variables.ts
 var DECLARATION_WORDS = /* @__PURE__ */ new Set(["export", "readonly", "declare", "local", "typeset"]);
@@ -31672,9 +31850,9 @@ var ScriptVariables = class {
       index++;
       while (index < words.length && words[index].text.startsWith("-")) index++;
     }
-    const assignments = words.slice(index);
-    if (assignments.length === 0 || assignments.some((word) => word.quoted || assignedName(word.text) === void 0)) return;
-    for (const word of assignments) {
+    const assignments2 = words.slice(index);
+    if (assignments2.length === 0 || assignments2.some((word) => word.quoted || assignedName(word.text) === void 0)) return;
+    for (const word of assignments2) {
       const name2 = assignedName(word.text) ?? "";
       const written = word.text.slice(name2.length + 1);
       const value = word.expands ? this.substitute(written) : written;
@@ -31703,6 +31881,17 @@ function withoutExpressions(text3) {
 }
 
 // src/discover/script-images.ts
+function builtKey(text3) {
+  const normalized = normalizeForOccurrence(text3);
+  if (!normalized.ok) return text3;
+  const reference = normalized.reference;
+  const name2 = reference.slice(reference.lastIndexOf("/") + 1);
+  return name2.includes(":") || name2.includes("@") ? reference : `${reference}:latest`;
+}
+function builtKeys(word, variables) {
+  const substituted = variables.substitute(word.text);
+  return typeof substituted === "string" && substituted !== word.text ? [builtKey(word.text), builtKey(substituted)] : [builtKey(word.text)];
+}
 function scriptRange(node, text3) {
   if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
   const [start, end] = node.range;
@@ -31742,8 +31931,10 @@ function scriptRangeImages(site2) {
   const { range } = site2;
   const occurrences = [];
   const variables = new ScriptVariables();
+  const built = site2.built ?? /* @__PURE__ */ new Set();
   for (const words of shellCommands(site2.text, range[0], range[1], site2.shell)) {
     variables.record(words);
+    for (const name2 of dockerBuiltNames(words)) for (const key of builtKeys(name2, variables)) built.add(key);
     const image = dockerCommandImage(words);
     if (image === void 0) continue;
     const { word } = image;
@@ -31751,9 +31942,11 @@ function scriptRangeImages(site2) {
     const offset = word.quoted ? word.start + 1 : word.start;
     const raw = site2.text.slice(offset, word.quoted ? word.end - 1 : word.end);
     const values = word.expands ? wordValues(word, variables, site2) : [{ value: word.text }];
+    const local = builtKeys(word, variables).some((key) => built.has(key));
     for (const value of values) {
-      const note = `pulled by \`${image.command}\` in the script${value.note ? `; ${value.note}` : ""}`;
-      occurrences.push(makeOccurrence({ file: site2.file, kind: site2.kind, lines: site2.lines, offset, raw, value: value.value, context: site2.context, note }));
+      const how = local ? `run by \`${image.command}\` in the script, built by \`docker build\` or \`docker tag\` before it` : `pulled by \`${image.command}\` in the script`;
+      const note = `${how}${value.note ? `; ${value.note}` : ""}`;
+      occurrences.push(makeOccurrence({ file: site2.file, kind: site2.kind, lines: site2.lines, offset, raw, value: value.value, context: site2.context, note, local }));
     }
   }
   return occurrences;
@@ -31761,7 +31954,24 @@ function scriptRangeImages(site2) {
 function scriptListImages(document2, node, site2, context) {
   if ((0, import_yaml15.isScalar)(node)) return scriptImages({ ...site2, node, context });
   const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml15.isSeq)(item) ? listItems(document2, item) : [item]);
-  return items2.flatMap((item, index) => scriptImages({ ...site2, node: item, context: `${context}[${index}]` }));
+  const shared = { ...site2, built: site2.built ?? /* @__PURE__ */ new Set() };
+  return items2.flatMap((item, index) => scriptImages({ ...shared, node: item, context: `${context}[${index}]` }));
+}
+var MAX_ENV_VALUES = 32;
+function environmentWordValues(system, environments) {
+  const note = environments.length > 1 ? `one value of the ${system} environment matrix` : void 0;
+  return (word) => {
+    const values = /* @__PURE__ */ new Map();
+    let unknown;
+    for (const environment of environments.length > 0 ? environments : [/* @__PURE__ */ new Map()]) {
+      const substituted = substituteShellNames(word.text, (name2) => environment.get(name2));
+      if (typeof substituted !== "string") unknown ??= { value: substituted };
+      else if (holdsShellExpansion(substituted)) unknown ??= { value: { unresolved: `the shell expands ${word.text} when the job runs (a ${system} variable, or one set outside this file)` } };
+      else if (!values.has(substituted)) values.set(substituted, { value: substituted, note });
+      if (values.size >= MAX_ENV_VALUES) break;
+    }
+    return unknown ? [...values.values(), unknown] : [...values.values()];
+  };
 }
 
 // src/discover/github.ts
@@ -31907,6 +32117,7 @@ function workflowOccurrences(document2, file, lines) {
     for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
       occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
     }
+    const built = /* @__PURE__ */ new Set();
     listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
       const uses = mergedGet(document2, step3, "uses");
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
@@ -31916,7 +32127,7 @@ function workflowOccurrences(document2, file, lines) {
         const node = mergedGet(document2, step3, "run");
         const context = `jobs.${jobId}.steps[${index}].run`;
         const env = envOf(document2, [document2.contents, job, step3]);
-        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve2, env) }));
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve2, env), built }));
       }
     });
   }
@@ -32157,6 +32368,31 @@ function matrixLegs(parallel) {
   }
   return legs;
 }
+function ruleVariants(rules) {
+  if (rules === void 0) return [/* @__PURE__ */ new Map()];
+  const { document: document2 } = rules;
+  const variants = [];
+  let asWritten = false;
+  for (const rule2 of listItems(document2, rules.node)) {
+    const variables = mergedGet(document2, rule2, "variables");
+    const when = scalarString(mergedGet(document2, rule2, "when"));
+    if (when === "never") continue;
+    if (variables === void 0) asWritten = true;
+    else variants.push(readVariables(document2, variables));
+  }
+  return asWritten || variants.length === 0 ? [/* @__PURE__ */ new Map(), ...variants] : variants;
+}
+function jobLegs(matrix, rules) {
+  if (rules.length === 1 && rules[0].size === 0) return matrix;
+  const legs = [];
+  for (const leg of matrix.length > 0 ? matrix : [/* @__PURE__ */ new Map()]) {
+    for (const rule2 of rules) {
+      if (legs.length >= MAX_MATRIX_JOBS) return legs;
+      legs.push(new Map([...leg, ...rule2]));
+    }
+  }
+  return legs;
+}
 var DEPENDENCY_PROXY_PREFIXES = /* @__PURE__ */ new Set(["CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX", "CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX"]);
 var DEPENDENCY_PROXY_MARKER = "dependency-proxy";
 function throughDependencyProxy(value) {
@@ -32224,11 +32460,48 @@ function mergePipeline(parts) {
     for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
     for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
   }
-  return { variables, jobs, memo: /* @__PURE__ */ new Map() };
+  return { variables, jobs, memo: /* @__PURE__ */ new Map(), resolvers: /* @__PURE__ */ new Map() };
+}
+var INHERITED_IMAGE_KEYS = ["image", "services", "before_script", "script", "after_script"];
+function runnersOf(pipeline2, defaults) {
+  if (pipeline2.runners) return pipeline2.runners;
+  const runners = /* @__PURE__ */ new Map();
+  for (const [name2, job] of pipeline2.jobs) {
+    if (name2.startsWith(".") || onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
+    for (const key of INHERITED_IMAGE_KEYS) {
+      const written = inheritedKey(pipeline2.jobs, job, key)?.node;
+      if (written === void 0) continue;
+      const jobs = runners.get(written);
+      if (jobs) jobs.push(job);
+      else runners.set(written, [job]);
+    }
+  }
+  pipeline2.runners = runners;
+  return runners;
+}
+function writtenKeyResolver(pipeline2, job, key, defaults) {
+  const own = jobResolver(pipeline2, job);
+  const written = mergedGet(job.document, job.node, key);
+  return (text3) => {
+    if (!text3.includes("$") || written === void 0) return own(text3);
+    const jobs = runnersOf(pipeline2, defaults).get(written) ?? [];
+    if (jobs.length === 0) return own(text3);
+    const values = /* @__PURE__ */ new Map();
+    for (const runner of jobs) {
+      for (const value of jobResolver(pipeline2, runner)(text3)) values.set(JSON.stringify(value), value);
+      if (values.size >= MAX_DEFAULT_VALUES) break;
+    }
+    return [...values.values()];
+  };
 }
 function jobResolver(pipeline2, job) {
+  const known = pipeline2.resolvers.get(job.node);
+  if (known) return known;
   const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
-  return resolverFor2(variables, matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel")));
+  const matrix = matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel"));
+  const resolver = resolverFor2(variables, jobLegs(matrix, ruleVariants(inheritedKey(pipeline2.jobs, job, "rules"))));
+  pipeline2.resolvers.set(job.node, resolver);
+  return resolver;
 }
 var MAX_DEFAULT_VALUES = 1e3;
 function defaultsResolver(pipeline2, defaults, key) {
@@ -32256,11 +32529,15 @@ function runsWithDefault(jobs, name2, job, defaults, key) {
   return listItems(inherit.document, fromDefault).some((item) => scalarString(item) === key);
 }
 var SCRIPT_KEYS = ["before_script", "script", "after_script"];
-function scriptOccurrences(part, owner, prefix, resolve2) {
+function scriptOccurrences(part, owner, prefix, resolverOf) {
   const { document: document2, file, lines } = part;
-  const resolveWord = (word) => word.text.includes("$(") || word.text.includes("`") ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve2(word.text);
-  const site2 = { file: file.path, kind: "gitlab-ci", text: file.text, lines, resolve: resolveWord };
-  return SCRIPT_KEYS.flatMap((key) => scriptListImages(document2, mergedGet(document2, owner, key), site2, `${prefix}${key}`));
+  const built = /* @__PURE__ */ new Set();
+  return SCRIPT_KEYS.flatMap((key) => {
+    const resolve2 = resolverOf(key);
+    const resolveWord = (word) => word.text.includes("$(") || word.text.includes("`") ? [{ value: { unresolved: `the shell expands ${word.text} when the job runs` } }] : resolve2(word.text);
+    const site2 = { file: file.path, kind: "gitlab-ci", text: file.text, lines, resolve: resolveWord, built };
+    return scriptListImages(document2, mergedGet(document2, owner, key), site2, `${prefix}${key}`);
+  });
 }
 function pipelineOccurrences(part, pipeline2) {
   const { document: document2, file, lines } = part;
@@ -32281,11 +32558,12 @@ function pipelineOccurrences(part, pipeline2) {
   imagesOf(defaults, "default.", defaultImage, defaultServices);
   for (const [jobName, job] of jobsOf(document2)) {
     if (onHostedMacOs(pipeline2.jobs, job, defaults)) continue;
-    const resolve2 = jobResolver(pipeline2, job);
-    imagesOf(job.node, `${jobName}.`, resolve2);
-    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolve2));
+    const resolverOf = (key) => writtenKeyResolver(pipeline2, job, key, defaults);
+    imagesOf(job.node, `${jobName}.`, resolverOf("image"), resolverOf("services"));
+    occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolverOf));
   }
-  occurrences.push(...scriptOccurrences(part, defaults, "default.", resolverFor2(pipeline2.variables)));
+  const globalResolver = resolverFor2(pipeline2.variables);
+  occurrences.push(...scriptOccurrences(part, defaults, "default.", () => globalResolver));
   return occurrences;
 }
 var gitlabCiDiscoverer = {
@@ -32479,6 +32757,9 @@ var CircleciParameters = class {
 
 // src/discover/circleci.ts
 var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
+var OTHER_CONFIG_FILE = /(?:^|\/)\.circleci\/[^/]+\.ya?ml$|^circle\.ya?ml$/;
+var CONFIG_VERSION = /^version[ \t]*:[ \t]*['"]?2\b/m;
+var CONFIG_RUNS = /^(?:jobs|workflows)[ \t]*:/m;
 var ORB_PART_FOLDERS = /* @__PURE__ */ new Set(["executors", "jobs"]);
 var TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
 function orbPartOf(path7) {
@@ -32518,7 +32799,7 @@ function configOccurrences(document2, file, lines) {
   const dockerImages = dockerImageSites(document2, file, lines, parameters);
   const runSteps = (owner, prefix, scope) => {
     const resolve2 = resolverFor3(parameters, scope);
-    const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve2(word.text), shell: { configParameters: true } };
+    const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve2(word.text), shell: { configParameters: true }, built: /* @__PURE__ */ new Set() };
     listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
       const run2 = mergedGet(document2, step3, "run");
       const command = (0, import_yaml20.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
@@ -32548,16 +32829,19 @@ function orbPartOccurrences(part, document2, file, lines) {
   const source = `the defaults ${owner} declares (a config using the orb may pass others)`;
   return dockerImageSites(document2, file, lines, parameters)(document2.contents, `${part.folder}.${part.name}`, { ...scope, owner, source });
 }
+function isConfig(path7, text3) {
+  return CONFIG_FILE.test(path7) || OTHER_CONFIG_FILE.test(path7) && CONFIG_VERSION.test(text3) && CONFIG_RUNS.test(text3);
+}
 var circleciDiscoverer = {
   kind: "circleci",
   candidate(path7) {
-    return CONFIG_FILE.test(path7) || orbPartOf(path7) !== void 0;
+    return CONFIG_FILE.test(path7) || OTHER_CONFIG_FILE.test(path7) || orbPartOf(path7) !== void 0;
   },
   matches(path7, text3) {
-    return CONFIG_FILE.test(path7) || orbPartOf(path7) !== void 0 && TOP_LEVEL_DOCKER.test(text3);
+    return isConfig(path7, text3) || orbPartOf(path7) !== void 0 && TOP_LEVEL_DOCKER.test(text3);
   },
   extract(file) {
-    const part = CONFIG_FILE.test(file.path) ? void 0 : orbPartOf(file.path);
+    const part = isConfig(file.path, file.text) ? void 0 : orbPartOf(file.path);
     if (part === void 0) return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
     return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => orbPartOccurrences(part, document2, source, lines));
   }
@@ -33049,8 +33333,8 @@ function matrixCombinations3(document2, matrix) {
   }
   for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
     const withNode = mergedGet(document2, adjustment, "with");
-    const single = scalarText2(document2, withNode);
-    const wanted2 = single !== void 0 ? { matrix: single } : (0, import_yaml27.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    const single2 = scalarText2(document2, withNode);
+    const wanted2 = single2 !== void 0 ? { matrix: single2 } : (0, import_yaml27.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
     if (wanted2 === void 0) continue;
     const skip = mergedGet(document2, adjustment, "skip");
     const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
@@ -34257,6 +34541,546 @@ async function readBuildFiles(documents, file, context) {
   return texts;
 }
 
+// src/discover/concourse.ts
+var import_yaml33 = __toESM(require_dist(), 1);
+var IMAGE_TYPES = /* @__PURE__ */ new Set(["registry-image", "docker-image"]);
+var MAX_DEPTH9 = 64;
+var TASK_FILE_KEY = /^image_resource[ \t]*:/m;
+var JOBS_KEY = /^jobs[ \t]*:/m;
+var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
+function isYamlName2(path7) {
+  return path7.endsWith(".yml") || path7.endsWith(".yaml") || path7.endsWith(".YML") || path7.endsWith(".YAML");
+}
+function writtenText(node, text3) {
+  if (!(0, import_yaml33.isScalar)(node)) return void 0;
+  const location = scalarLocation(node, text3);
+  if (!location) return void 0;
+  return (node.type === "PLAIN" ? location.raw : location.value).trim();
+}
+function concourseVar(text3) {
+  const start = text3.indexOf("((");
+  if (start < 0) return void 0;
+  const end = text3.indexOf("))", start + 2);
+  return end < 0 ? void 0 : text3.slice(start, end + 2);
+}
+function holderOccurrences(document2, file, lines, holder) {
+  if (!IMAGE_TYPES.has(scalarString(mergedGet(document2, holder.node, "type")) ?? "")) return [];
+  const source = mergedGet(document2, holder.node, "source");
+  const repository = mergedGet(document2, source, "repository");
+  const tag2 = writtenText(mergedGet(document2, source, "tag"), file.text);
+  const digest = writtenText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text);
+  const resolve2 = (written) => {
+    const value = `${written}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
+    const variable = concourseVar(value);
+    if (variable) return [{ value: { unresolved: `${variable} is a Concourse var, filled in when the pipeline is set or from its credential manager` } }];
+    return [{ value }];
+  };
+  return occurrencesAtScalar({ file: file.path, kind: "concourse", text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve: resolve2, local: holder.local, note: holder.note });
+}
+function imageResources(node, path7, depth, found) {
+  if (depth > MAX_DEPTH9) return;
+  if ((0, import_yaml33.isMap)(node)) {
+    for (const pair of node.items) {
+      const key = scalarString(pair.key) ?? "";
+      const childPath = path7 ? `${path7}.${key}` : key;
+      if (key === "image_resource") found.push({ node: pair.value, context: childPath });
+      else imageResources(pair.value, childPath, depth + 1, found);
+    }
+  } else if ((0, import_yaml33.isSeq)(node)) {
+    node.items.forEach((item, index) => imageResources(item, `${path7}[${index}]`, depth + 1, found));
+  }
+}
+function resourceUses(node, depth, uses) {
+  if (depth > MAX_DEPTH9) return;
+  if ((0, import_yaml33.isMap)(node)) {
+    const step3 = (key) => scalarString(mapGet(node, "resource")) ?? scalarString(mapGet(node, key));
+    const got = step3("get");
+    const put = step3("put");
+    if (got !== void 0 && mapGet(node, "get") !== void 0) uses.got.add(got);
+    if (put !== void 0 && mapGet(node, "put") !== void 0) uses.put.add(put);
+    for (const pair of node.items) resourceUses(pair.value, depth + 1, uses);
+  } else if ((0, import_yaml33.isSeq)(node)) {
+    for (const item of node.items) resourceUses(item, depth + 1, uses);
+  }
+}
+function documentOccurrences(document2, file, lines) {
+  const root = document2.contents;
+  if (!(0, import_yaml33.isMap)(root)) return [];
+  const holders = [];
+  for (const type of listItems(document2, mergedGet(document2, root, "resource_types"))) {
+    holders.push({ node: type, context: `resource_types.${scalarString(mergedGet(document2, type, "name")) ?? "?"}` });
+  }
+  const uses = { got: /* @__PURE__ */ new Set(), put: /* @__PURE__ */ new Set() };
+  resourceUses(mergedGet(document2, root, "jobs"), 0, uses);
+  for (const resource of listItems(document2, mergedGet(document2, root, "resources"))) {
+    const name2 = scalarString(mergedGet(document2, resource, "name")) ?? "?";
+    const published = uses.put.has(name2) && !uses.got.has(name2);
+    holders.push({ node: resource, context: `resources.${name2}`, ...published ? { local: true, note: "published by this pipeline (put), not fetched by a get step" } : {} });
+  }
+  imageResources(root, "", 0, holders);
+  return holders.flatMap((holder) => holderOccurrences(document2, file, lines, holder));
+}
+var concourseDiscoverer = {
+  kind: "concourse",
+  // By content only: no file name says a file is Concourse's.
+  matches(path7, text3) {
+    if (!isYamlName2(path7)) return false;
+    if (text3.includes("image_resource") && TASK_FILE_KEY.test(text3)) return true;
+    return (text3.includes("registry-image") || text3.includes("docker-image")) && JOBS_KEY.test(text3) && RESOURCES_KEY.test(text3);
+  },
+  candidate(path7) {
+    return isYamlName2(path7);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences);
+  }
+};
+
+// src/discover/semaphore.ts
+function isPipelinePath2(path7) {
+  const folder = path7.startsWith(".semaphore/") ? 0 : path7.indexOf("/.semaphore/");
+  return folder >= 0 && (path7.endsWith(".yml") || path7.endsWith(".yaml"));
+}
+var EPILOGUE_PARTS = ["always", "on_pass", "on_fail"];
+function envVars(document2, node, into) {
+  for (const entry of listItems(document2, node)) {
+    const name2 = scalarString(mergedGet(document2, entry, "name"));
+    const value = scalarString(mergedGet(document2, entry, "value"));
+    if (name2 !== void 0 && value !== void 0) into.set(name2, value);
+  }
+  return into;
+}
+function containerImages(site2, agent, context) {
+  listItems(site2.document, mergedGet(site2.document, agent, "containers")).forEach((container, index) => {
+    const node = mergedGet(site2.document, container, "image");
+    site2.occurrences.push(...occurrencesAtScalar({ file: site2.file.path, kind: "semaphore", text: site2.file.text, lines: site2.lines, node, context: `${context}.containers[${index}].image` }));
+  });
+}
+function commandImages(site2, task, context, env) {
+  const { document: document2 } = site2;
+  const scripts = { file: site2.file.path, kind: "semaphore", text: site2.file.text, lines: site2.lines, resolve: environmentWordValues("Semaphore", [env]) };
+  const commands = (node, where) => site2.occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scripts, `${where}.commands`));
+  listItems(document2, mergedGet(document2, task, "jobs")).forEach((job, index) => commands(job, `${context}.jobs[${index}]`));
+  commands(mergedGet(document2, task, "prologue"), `${context}.prologue`);
+  const epilogue = mergedGet(document2, task, "epilogue");
+  for (const part of EPILOGUE_PARTS) commands(mergedGet(document2, epilogue, part), `${context}.epilogue.${part}`);
+}
+function pipelineOccurrences6(document2, file, lines) {
+  const site2 = { document: document2, file, lines, occurrences: [] };
+  const root = document2.contents;
+  containerImages(site2, mergedGet(document2, root, "agent"), "agent");
+  const global = mergedGet(document2, root, "global_job_config");
+  const globalEnv = envVars(document2, mergedGet(document2, global, "env_vars"), /* @__PURE__ */ new Map());
+  commandImages(site2, global, "global_job_config", globalEnv);
+  const tasks = listItems(document2, mergedGet(document2, root, "blocks")).map((block, index) => [mergedGet(document2, block, "task"), `blocks[${index}].task`]);
+  tasks.push([mergedGet(document2, mergedGet(document2, root, "after_pipeline"), "task"), "after_pipeline.task"]);
+  for (const [task, context] of tasks) {
+    containerImages(site2, mergedGet(document2, task, "agent"), `${context}.agent`);
+    commandImages(site2, task, context, envVars(document2, mergedGet(document2, task, "env_vars"), new Map(globalEnv)));
+  }
+  return site2.occurrences;
+}
+var semaphoreDiscoverer = {
+  kind: "semaphore",
+  matches(path7) {
+    return isPipelinePath2(path7);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences6);
+  }
+};
+
+// src/discover/travis.ts
+var import_yaml36 = __toESM(require_dist(), 1);
+var PHASES = ["before_install", "install", "before_script", "script", "after_success", "after_failure", "after_script", "before_deploy", "after_deploy"];
+var MAX_MATRIX_JOBS2 = 64;
+function assignments(document2, entry, base) {
+  const environment = new Map(base);
+  if ((0, import_yaml36.isMap)(entry)) {
+    for (const [name2, value] of mapPairs(document2, entry)) {
+      const text4 = scalarString(value);
+      if (name2 !== "secure" && text4 !== void 0) environment.set(name2, text4);
+    }
+    return environment;
+  }
+  const text3 = scalarString(entry);
+  if (text3 === void 0) return environment;
+  for (const words of shellCommands(text3)) {
+    for (const word of words) {
+      const name2 = assignedName(word.text);
+      if (name2 !== void 0 && !word.expands) environment.set(name2, word.text.slice(name2.length + 1));
+    }
+  }
+  return environment;
+}
+function entriesOver(document2, node, base) {
+  const entries = (0, import_yaml5.isScalar)(node) ? [node] : listItems(document2, node);
+  return entries.reduce((environment, entry) => assignments(document2, entry, environment), new Map(base));
+}
+function matrixEnvironments(document2, env) {
+  const listed = (0, import_yaml5.isScalar)(env) ? [env] : listItems(document2, env);
+  if (listed.length > 0) return { global: /* @__PURE__ */ new Map(), jobs: listed.slice(0, MAX_MATRIX_JOBS2).map((entry) => assignments(document2, entry, /* @__PURE__ */ new Map())) };
+  const global = entriesOver(document2, mergedGet(document2, env, "global"), /* @__PURE__ */ new Map());
+  const matrix = mergedGet(document2, env, "jobs") ?? mergedGet(document2, env, "matrix");
+  const entries = (0, import_yaml5.isScalar)(matrix) ? [matrix] : listItems(document2, matrix);
+  return { global, jobs: entries.slice(0, MAX_MATRIX_JOBS2).map((entry) => assignments(document2, entry, global)) };
+}
+function phaseImages(document2, file, lines, owner, context, environments) {
+  const site2 = { file: file.path, kind: "travis", text: file.text, lines, resolve: environmentWordValues("Travis", environments) };
+  return PHASES.flatMap((phase) => scriptListImages(document2, mergedGet(document2, owner, phase), site2, context ? `${context}.${phase}` : phase));
+}
+function pipelineOccurrences7(document2, file, lines) {
+  const root = document2.contents;
+  const { global, jobs } = matrixEnvironments(document2, mergedGet(document2, root, "env"));
+  const occurrences = [];
+  const included = [];
+  for (const key of ["jobs", "matrix"]) {
+    listItems(document2, mergedGet(document2, mergedGet(document2, root, key), "include")).forEach((job, index) => {
+      const environment = entriesOver(document2, mergedGet(document2, job, "env"), global);
+      included.push(environment);
+      occurrences.push(...phaseImages(document2, file, lines, job, `${key}.include[${index}]`, [environment]));
+    });
+  }
+  const topLevel = [...jobs.length > 0 ? jobs : [global], ...included].slice(0, MAX_MATRIX_JOBS2);
+  return [...phaseImages(document2, file, lines, root, "", topLevel), ...occurrences];
+}
+var travisDiscoverer = {
+  kind: "travis",
+  matches(path7) {
+    return path7 === ".travis.yml" || path7.endsWith("/.travis.yml");
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences7);
+  }
+};
+
+// src/discover/hcl-tokens.ts
+var MAX_TOKENS2 = 5e5;
+var isWordStart = (ch) => ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch === "_";
+var isWordChar2 = (ch) => isWordStart(ch) || ch >= "0" && ch <= "9" || ch === "-";
+var isDigit4 = (ch) => ch >= "0" && ch <= "9";
+function stringEnd(text3, start) {
+  const stack = ["s"];
+  let index = start + 1;
+  while (index < text3.length) {
+    const ch = text3[index];
+    const top = stack[stack.length - 1];
+    if (top === "s") {
+      if (ch === "\\") index += 2;
+      else if (ch === '"') {
+        stack.pop();
+        index++;
+        if (stack.length === 0) return index;
+      } else if ((ch === "$" || ch === "%") && text3[index + 1] === "{") {
+        if (text3[index - 1] !== ch) stack.push(0);
+        index += 2;
+      } else if (ch === "\n") return -1;
+      else index++;
+    } else {
+      if (ch === '"') stack.push("s");
+      else if (ch === "{") stack[stack.length - 1] = top + 1;
+      else if (ch === "}") {
+        if (top === 0) stack.pop();
+        else stack[stack.length - 1] = top - 1;
+      }
+      index++;
+    }
+  }
+  return -1;
+}
+function heredocEnd(text3, start) {
+  let index = start + 2;
+  if (text3[index] === "-") index++;
+  const nameStart = index;
+  while (index < text3.length && isWordChar2(text3[index])) index++;
+  const name2 = text3.slice(nameStart, index);
+  if (name2 === "") return -1;
+  let lineStart = text3.indexOf("\n", index);
+  while (lineStart >= 0) {
+    let at = lineStart + 1;
+    while (text3[at] === " " || text3[at] === "	") at++;
+    const lineEnd2 = text3.indexOf("\n", at);
+    const line = text3.slice(at, lineEnd2 < 0 ? text3.length : lineEnd2).trimEnd();
+    if (line === name2) return lineEnd2 < 0 ? text3.length : lineEnd2;
+    lineStart = lineEnd2;
+  }
+  return -1;
+}
+function pastComment(text3, index) {
+  const ch = text3[index];
+  if (ch === "#" || ch === "/" && text3[index + 1] === "/") {
+    const end = text3.indexOf("\n", index);
+    return end < 0 ? text3.length : end;
+  }
+  if (ch === "/" && text3[index + 1] === "*") {
+    const end = text3.indexOf("*/", index + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+  return index;
+}
+function hclTokens(text3) {
+  const tokens = [];
+  let index = 0;
+  while (index < text3.length && tokens.length < MAX_TOKENS2) {
+    const ch = text3[index];
+    const afterComment = pastComment(text3, index);
+    if (afterComment < 0) return { tokens, unterminated: index };
+    if (afterComment !== index) {
+      index = afterComment;
+    } else if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
+      index++;
+    } else if (ch === '"') {
+      const end = stringEnd(text3, index);
+      if (end < 0) return { tokens, unterminated: index };
+      tokens.push({ kind: "string", text: text3.slice(index + 1, end - 1), start: index, end });
+      index = end;
+    } else if (ch === "<" && text3[index + 1] === "<" && (isWordStart(text3[index + 2] ?? "") || text3[index + 2] === "-")) {
+      const end = heredocEnd(text3, index);
+      if (end < 0) return { tokens, unterminated: index };
+      tokens.push({ kind: "heredoc", text: "", start: index, end });
+      index = end;
+    } else if (isWordStart(ch) || isDigit4(ch)) {
+      const start = index;
+      while (index < text3.length && (isWordChar2(text3[index]) || text3[index] === ".")) index++;
+      tokens.push({ kind: "word", text: text3.slice(start, index), start, end: index });
+    } else {
+      tokens.push({ kind: "punct", text: ch, start: index, end: index + 1 });
+      index++;
+    }
+  }
+  return { tokens };
+}
+
+// src/discover/nomad.ts
+var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
+var MAX_DEPTH10 = 32;
+function lineBreakBetween(text3, end, start) {
+  const newline = text3.indexOf("\n", end);
+  return newline >= 0 && newline < start;
+}
+function expressionEnd2(text3, tokens, index) {
+  let depth = 0;
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === "punct" && "{[(".includes(token.text)) depth++;
+    else if (token.kind === "punct" && "}])".includes(token.text)) {
+      if (depth === 0) return at;
+      depth--;
+    }
+    at++;
+    if (depth === 0 && (at >= tokens.length || lineBreakBetween(text3, tokens[at - 1].end, tokens[at].start))) return at;
+  }
+  return at;
+}
+function readBody(text3, tokens, index, block, depth, written = text3) {
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === "punct" && token.text === "}") return at + 1;
+    if (token.kind !== "word") {
+      at++;
+      continue;
+    }
+    const next = tokens[at + 1];
+    if (next?.kind === "punct" && next.text === "=") {
+      const end = expressionEnd2(text3, tokens, at + 2);
+      block.attributes.set(token.text, tokens.slice(at + 2, end));
+      at = end;
+      continue;
+    }
+    const child = { type: token.text, start: token.start, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+    at++;
+    while (at < tokens.length && (tokens[at].kind === "string" || tokens[at].kind === "word")) {
+      const label = tokens[at++];
+      child.labels.push(label.kind === "string" ? written.slice(label.start + 1, label.end - 1) : written.slice(label.start, label.end));
+    }
+    if (tokens[at]?.kind !== "punct" || tokens[at].text !== "{") continue;
+    if (depth >= MAX_DEPTH10) return tokens.length;
+    at = readBody(text3, tokens, at + 1, child, depth + 1, written);
+    block.blocks.push(child);
+  }
+  return at;
+}
+function actionsOf(line) {
+  const spans = [];
+  let index = 0;
+  for (; ; ) {
+    const open = line.indexOf("[[", index);
+    const close = open < 0 ? -1 : line.indexOf("]]", open + 2);
+    if (close < 0) return spans;
+    spans.push([open, close + 2]);
+    index = close + 2;
+  }
+}
+function maskLine2(line) {
+  const spans = actionsOf(line);
+  if (spans.length === 0) return line;
+  let rest = "";
+  let index = 0;
+  for (const [start, end] of spans) {
+    rest += line.slice(index, start);
+    index = end;
+  }
+  const fill = (rest + line.slice(index)).trim() === "" ? " " : "_";
+  let masked = "";
+  index = 0;
+  for (const [start, end] of spans) {
+    masked += line.slice(index, start) + fill.repeat(end - start);
+    index = end;
+  }
+  return masked + line.slice(index);
+}
+function maskTemplateActions(text3) {
+  if (!text3.includes("[[")) return text3;
+  return text3.split("\n").map(maskLine2).join("\n");
+}
+function unescape2(written) {
+  let output = "";
+  for (let index = 0; index < written.length; index++) {
+    const ch = written[index];
+    const next = written[index + 1];
+    if (ch === "\\" && (next === '"' || next === "\\")) {
+      output += next;
+      index++;
+    } else if ((ch === "$" || ch === "%") && next === ch && written[index + 2] === "{") {
+      output += ch;
+      index++;
+    } else {
+      output += ch;
+    }
+  }
+  return output;
+}
+function knownValues(root) {
+  const values = /* @__PURE__ */ new Map();
+  for (const block of root.blocks) {
+    const [single2] = block.type === "variable" ? block.attributes.get("default") ?? [] : [];
+    if (block.type === "variable" && block.labels[0] && single2?.kind === "string") values.set(`var.${block.labels[0]}`, unescape2(single2.text));
+    if (block.type !== "locals") continue;
+    for (const [name2, expression] of block.attributes) if (expression.length === 1 && expression[0].kind === "string") values.set(`local.${name2}`, unescape2(expression[0].text));
+  }
+  return values;
+}
+function templateValue(value, values) {
+  let output = "";
+  let index = 0;
+  for (; ; ) {
+    const open = value.indexOf("${", index);
+    if (open < 0) return output + value.slice(index);
+    const close = value.indexOf("}", open);
+    if (close < 0) return output + value.slice(index);
+    const name2 = value.slice(open + 2, close).trim();
+    const known = values.get(name2);
+    if (known === void 0) return { unresolved: `\${${name2}} is interpolated by Nomad when it places the task, or set outside this file` };
+    output += value.slice(index, open) + known;
+    index = close + 1;
+  }
+}
+function packVariable(action) {
+  let body = action.slice(2, -2).trim();
+  if (body.startsWith("-")) body = body.slice(1).trim();
+  if (body.endsWith("-")) body = body.slice(0, -1).trim();
+  if (body.endsWith("| quote")) body = body.slice(0, -"| quote".length).trim();
+  if (body.startsWith('var "') && body.endsWith('" .')) return body.slice(5, -3);
+  if (body.startsWith(".") && !body.includes(" ")) return body.slice(body.lastIndexOf(".") + 1);
+  return void 0;
+}
+function packValue(raw, defaults) {
+  let output = "";
+  let index = 0;
+  for (; ; ) {
+    const open = raw.indexOf("[[", index);
+    if (open < 0) return output + raw.slice(index);
+    const close = raw.indexOf("]]", open + 2);
+    if (close < 0) return void 0;
+    const name2 = packVariable(raw.slice(open, close + 2));
+    const value = name2 === void 0 ? void 0 : defaults.get(`var.${name2}`);
+    if (value === void 0) return void 0;
+    output += raw.slice(index, open) + value;
+    index = close + 2;
+  }
+}
+function runsImages(task) {
+  const driver = task.attributes.get("driver");
+  if (driver === void 0) return task.type === "sidecar_task";
+  return driver.length !== 1 || driver[0].kind !== "string" || IMAGE_DRIVERS.has(driver[0].text);
+}
+function imageTasks(block, path7, found) {
+  for (const child of block.blocks) {
+    const childPath = [path7, child.type, ...child.labels].filter(Boolean).join(".");
+    const config = child.blocks.find((inner) => inner.type === "config");
+    const image = config?.attributes.get("image");
+    if (config && image && runsImages(child)) found.push({ task: child, config, image, path: childPath });
+    imageTasks(child, childPath, found);
+  }
+}
+function packOccurrence(common, offset, raw, pack) {
+  const value = packValue(raw, pack);
+  if (value === void 0) return makeOccurrence({ ...common, offset, raw, value: raw });
+  return makeOccurrence({ ...common, offset, raw, value, note: "with the defaults of the pack's variables.hcl" });
+}
+function siteOccurrence2(file, lines, site2, values, pack) {
+  const [token] = site2.expression;
+  if (!token || token.kind === "heredoc" || token.kind === "punct") return void 0;
+  const common = { file: file.path, kind: "nomad", lines, context: site2.context };
+  if (site2.expression.length === 1 && token.kind === "string") {
+    const raw2 = file.text.slice(token.start + 1, token.end - 1);
+    if (raw2.trim() === "") return void 0;
+    if (raw2.includes("[[")) return packOccurrence(common, token.start + 1, raw2, pack);
+    return makeOccurrence({ ...common, offset: token.start + 1, raw: raw2, value: templateValue(unescape2(token.text), values) });
+  }
+  const raw = file.text.slice(token.start, site2.expression[site2.expression.length - 1].end);
+  if (raw.includes("[[")) return packOccurrence(common, token.start, raw, pack);
+  const known = site2.expression.length === 1 ? values.get(token.text) : void 0;
+  return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
+}
+function jobOccurrences(file, pack = /* @__PURE__ */ new Map()) {
+  const text3 = maskTemplateActions(file.text);
+  const { tokens, unterminated } = hclTokens(text3);
+  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+  readBody(text3, tokens, 0, root, 0, file.text);
+  const lines = new LineIndex(file.text);
+  const values = knownValues(root);
+  const tasks = [];
+  imageTasks(root, "", tasks);
+  const occurrences = tasks.flatMap((task) => siteOccurrence2(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values, pack) ?? []);
+  const errors = unterminated === void 0 ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
+  return withContainers({ occurrences, errors }, () => nomadContainers(file, tasks, lines));
+}
+async function packDefaults(path7, context) {
+  const folder = path7.lastIndexOf("/templates/");
+  if (!path7.endsWith(".nomad.tpl") || folder < 0 && !path7.startsWith("templates/")) return /* @__PURE__ */ new Map();
+  const variables = await context.readFile(folder < 0 ? "variables.hcl" : `${path7.slice(0, folder)}/variables.hcl`);
+  if (variables === void 0) return /* @__PURE__ */ new Map();
+  const { tokens } = hclTokens(variables);
+  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+  readBody(variables, tokens, 0, root, 0);
+  return knownValues(root);
+}
+function hasJobBlock(text3) {
+  for (let start = 0; start < text3.length; start++) {
+    if (text3.startsWith("job ", start) || text3.startsWith("job	", start)) return true;
+    const newline = text3.indexOf("\n", start);
+    if (newline < 0) return false;
+    start = newline;
+  }
+  return false;
+}
+var nomadDiscoverer = {
+  kind: "nomad",
+  matches(path7, text3) {
+    if (path7.endsWith(".nomad") || path7.endsWith(".nomad.hcl") || path7.endsWith(".nomad.tpl")) return true;
+    return (path7.endsWith(".hcl") || path7.endsWith(".job")) && text3 !== "" && hasJobBlock(text3);
+  },
+  candidate(path7) {
+    return path7.endsWith(".nomad") || path7.endsWith(".hcl") || path7.endsWith(".job") || path7.endsWith(".nomad.tpl");
+  },
+  async extract(file, context) {
+    return jobOccurrences(file, await packDefaults(file.path, context));
+  }
+};
+
 // src/discover/quadlet.ts
 var UNIT_TYPES = [
   { extension: "container", images: { section: "Container", key: "Image" } },
@@ -34342,7 +35166,7 @@ function imageOfLine(file, lines, valueOffset, written, images) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml39 = __toESM(require_dist(), 1);
+var import_yaml44 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -34357,6 +35181,31 @@ function isImageVariable(name2) {
   if (!(name2 === "IMAGE" || name2.endsWith("_IMAGE") || name2.startsWith("RELATED_IMAGE_"))) return false;
   for (const char of name2) if (!(char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "_")) return false;
   return true;
+}
+function isImageListVariable(name2) {
+  return name2.endsWith("_IMAGES") && isImageVariable(name2.slice(0, -1));
+}
+var MAX_IMAGE_LIST_LINES = 256;
+function imageListEntries(text3) {
+  const entries = [];
+  let lines = 0;
+  for (let start = 0; start <= text3.length; lines++) {
+    if (lines >= MAX_IMAGE_LIST_LINES) return [];
+    const newline = text3.indexOf("\n", start);
+    const end = newline < 0 ? text3.length : newline;
+    const line = text3.slice(start, end);
+    const written = line.trim();
+    if (written !== "") {
+      const equals = written.indexOf("=");
+      const image = written.slice(equals + 1);
+      if (!isOneReference(image) || image.trim() !== image) return [];
+      const offset = start + (line.length - line.trimStart().length) + equals + 1;
+      entries.push(equals < 0 ? { offset, image } : { offset, image, key: written.slice(0, equals) });
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return entries;
 }
 function isImageSettingName(name2) {
   if (isImageVariable(name2) || name2 === "image") return true;
@@ -34373,17 +35222,34 @@ function isOneReference(value) {
 function isRegistryQualifiedReference(value) {
   if (!isOneReference(value)) return false;
   const text3 = value.trim();
-  const slash = text3.indexOf("/");
-  if (slash <= 0) return false;
-  const domain = text3.slice(0, slash);
-  if (!(domain.includes(".") || domain.includes(":") || domain === "localhost")) return false;
-  return text3.includes("@") || text3.indexOf(":", slash) > slash;
+  const registry = writtenRegistry(text3);
+  if (registry === void 0) return false;
+  return text3.includes("@") || text3.indexOf(":", registry.length + 1) > registry.length;
 }
 function isImageFlagName(name2) {
   if (!name2.startsWith("-") || name2.length > 128 || !name2.toLowerCase().endsWith("image")) return false;
   const dashes = name2.startsWith("--") ? 2 : 1;
   for (const char of name2.slice(dashes)) if (!(char >= "a" && char <= "z" || char >= "A" && char <= "Z" || char >= "0" && char <= "9" || char === "-" || char === "_")) return false;
   return true;
+}
+var MAX_EXPRESSION_IMAGES = 64;
+function celImageLiterals(text3) {
+  const found = [];
+  for (let at = text3.indexOf("image"); at >= 0 && found.length < MAX_EXPRESSION_IMAGES; at = text3.indexOf("image", at + 5)) {
+    const before = at > 0 ? text3[at - 1] : " ";
+    if (/[\w.]/.test(before)) continue;
+    let next = at + 5;
+    while (text3[next] === " " || text3[next] === "	") next++;
+    if (text3[next] !== ":") continue;
+    next++;
+    while (text3[next] === " " || text3[next] === "	" || text3[next] === "\n" || text3[next] === "\r") next++;
+    if (text3[next] !== '"') continue;
+    const close = text3.indexOf('"', next + 1);
+    if (close < 0) break;
+    const image = text3.slice(next + 1, close);
+    if (!image.includes("\\") && isOneReference(image) && image.trim() === image) found.push({ offset: next + 1, image });
+  }
+  return found;
 }
 
 // src/discover/helm-template-lex.ts
@@ -34403,7 +35269,7 @@ function isAlphaNumeric(ch) {
   const code = ch.charCodeAt(0);
   return ch === "_" || code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code > 127;
 }
-function isDigit4(ch) {
+function isDigit5(ch) {
   return ch !== void 0 && ch >= "0" && ch <= "9";
 }
 function lexTemplate(text3, spans) {
@@ -34503,16 +35369,16 @@ function lexItem(text3, index, open) {
     case "$":
       return { type: "variable", value: text3.slice(index, alphaNumericEnd(text3, index + 1)), end: alphaNumericEnd(text3, index + 1) };
     case ".":
-      if (isAlphaNumeric(text3[index + 1]) && !isDigit4(text3[index + 1])) {
+      if (isAlphaNumeric(text3[index + 1]) && !isDigit5(text3[index + 1])) {
         const end = alphaNumericEnd(text3, index + 1);
         return { type: "field", value: text3.slice(index + 1, end), end };
       }
-      if (isDigit4(text3[index + 1])) return lexNumber(text3, index);
+      if (isDigit5(text3[index + 1])) return lexNumber(text3, index);
       return { type: "dot", value: ".", end: index + 1 };
     default:
       break;
   }
-  if (ch === "+" || ch === "-" || isDigit4(ch)) return lexNumber(text3, index);
+  if (ch === "+" || ch === "-" || isDigit5(ch)) return lexNumber(text3, index);
   if (isAlphaNumeric(ch)) {
     const end = alphaNumericEnd(text3, index);
     const word = text3.slice(index, end);
@@ -34599,16 +35465,16 @@ function goNumber(written) {
 function isDecimalLiteral(body) {
   let index = 0;
   let digits = 0;
-  for (; isDigit4(body[index]); index++) digits++;
+  for (; isDigit5(body[index]); index++) digits++;
   if (body[index] === ".") {
-    for (index++; isDigit4(body[index]); index++) digits++;
+    for (index++; isDigit5(body[index]); index++) digits++;
   }
   if (digits === 0) return false;
   if (body[index] === "e" || body[index] === "E") {
     index++;
     if (body[index] === "+" || body[index] === "-") index++;
     const exponentStart = index;
-    while (isDigit4(body[index])) index++;
+    while (isDigit5(body[index])) index++;
     if (index === exponentStart) return false;
   }
   return index === body.length;
@@ -34640,6 +35506,8 @@ function spanAt(spans, offset) {
 var FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(-[A-Za-z0-9_-]+)=/gm;
 var FLAG_ITEM_LINE = /^([ \t]*)-[ \t]+(["']?)(-[A-Za-z0-9_-]+)(["']?)[ \t]*\r?$/gm;
 var ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
+var SETTING_LINE = /^[ \t]+["']?([A-Z0-9_]+)["']?[ \t]*:[ \t]+/gm;
+var IMAGE_NAME_LINE = /^[ \t]*(?:-[ \t]+)?imageName[ \t]*:[ \t]+/gm;
 function findImageSites(text3) {
   let spans;
   const lexed = () => spans ??= text3.includes("{{") ? spansOf(text3) : [];
@@ -34648,7 +35516,7 @@ function findImageSites(text3) {
     const site2 = siteAt(text3, match.index + match[0].length, lexed());
     if (site2) sites.push(site2);
   }
-  const handed = [...flagSites(text3, lexed), ...flagItemSites(text3, lexed), ...variableSites(text3, lexed)];
+  const handed = [...flagSites(text3, lexed), ...flagItemSites(text3, lexed), ...variableSites(text3, lexed), ...settingSites(text3, lexed), ...imageNameSites(text3, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 function flagSites(text3, lexed) {
@@ -34700,6 +35568,26 @@ function variableSites(text3, lexed) {
       } else if (!isActionsOnly(line)) break;
       next += line.length;
     }
+  }
+  return sites;
+}
+function settingSites(text3, lexed) {
+  if (!text3.includes("IMAGE")) return [];
+  const sites = [];
+  for (const match of text3.matchAll(SETTING_LINE)) {
+    const name2 = match[1];
+    if (!isImageVariable(name2)) continue;
+    const site2 = siteAt(text3, match.index + match[0].length, lexed());
+    if (site2) sites.push({ ...site2, handed: { name: name2, how: `in ${name2}` } });
+  }
+  return sites;
+}
+function imageNameSites(text3, lexed) {
+  if (!text3.includes("imageName")) return [];
+  const sites = [];
+  for (const match of text3.matchAll(IMAGE_NAME_LINE)) {
+    const site2 = siteAt(text3, match.index + match[0].length, lexed());
+    if (site2) sites.push({ ...site2, handed: { name: "imageName", how: "in imageName", to: "its operator" } });
   }
   return sites;
 }
@@ -34766,7 +35654,7 @@ function markSites(text3, sites, base) {
 }
 
 // src/discover/helm-template-parse.ts
-var MAX_DEPTH9 = 200;
+var MAX_DEPTH11 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -34805,7 +35693,7 @@ var Parser3 = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH9) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH9}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH11) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH11}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -35008,7 +35896,7 @@ var Parser3 = class {
 };
 
 // src/discover/helm-parent-values.ts
-var MAX_DEPTH10 = 32;
+var MAX_DEPTH12 = 32;
 function vendoringParent(chartRoot) {
   const segments = chartRoot.split("/");
   if (segments.length < 2 || segments[segments.length - 2] !== "charts") return void 0;
@@ -35034,7 +35922,7 @@ function overlayParentValues(data, parent, locations) {
   return data;
 }
 function overlay(target, source, locations, depth) {
-  if (depth > MAX_DEPTH10) return;
+  if (depth > MAX_DEPTH12) return;
   const written = locations.get(target);
   for (const [key, value] of Object.entries(source)) {
     if (key === "__proto__") continue;
@@ -35552,17 +36440,27 @@ var Writer = class {
     this.env = env;
   }
   env;
-  text = "";
+  chunks = [];
+  length = 0;
+  starts = { certain: /* @__PURE__ */ new Map(), uncertain: /* @__PURE__ */ new Map() };
+  get text() {
+    return this.chunks.join("");
+  }
   write(piece, state) {
-    if (this.text.length + piece.length > RENDER_LIMITS.maxOutput) throw new LimitError("the template renders more than 4 MiB");
+    if (this.length + piece.length > RENDER_LIMITS.maxOutput) throw new LimitError("the template renders more than 4 MiB");
     if (!piece.includes("\0")) {
-      this.text += piece;
+      this.append(piece);
       return;
     }
     this.writeMarked(piece, state);
   }
   writeUnknown(value, state) {
     this.write(unknownMarker(value, this.env), state);
+  }
+  append(piece) {
+    if (piece === "") return;
+    this.chunks.push(piece);
+    this.length += piece.length;
   }
   /**
    * Site markers (`\u0000S<n>\u0000`, `\u0000E<n>\u0000`) placed in template text by the caller are
@@ -35576,31 +36474,37 @@ var Writer = class {
       const start = piece.indexOf("\0", index);
       const end = start < 0 ? -1 : piece.indexOf("\0", start + 1);
       if (end < 0) {
-        this.text += piece.slice(index);
+        this.append(piece.slice(index));
         return;
       }
-      this.text += piece.slice(index, start);
+      this.append(piece.slice(index, start));
       const marker = piece.slice(start + 1, end);
       index = end + 1;
       if (!/^[SE]\d+$/.test(marker)) {
-        this.text += piece.slice(start, end + 1);
+        const stamped = /^([Ss])(\d+)\.(\d+)$/.exec(marker);
+        if (stamped) this.markStart(stamped[1], Number(stamped[2]), Number(stamped[3]));
+        this.append(piece.slice(start, end + 1));
         continue;
       }
       if (marker[0] === "E") this.recordSite(Number(marker.slice(1)));
       else this.env.missingAtSite?.set(Number(marker.slice(1)), this.env.missing?.length ?? 0);
       const letter = state.uncertain > 0 ? marker[0].toLowerCase() : marker[0];
-      this.text += `\0${letter}${marker.slice(1)}.${this.env.reads.length}\0`;
+      if (letter !== "E" && letter !== "e") this.markStart(letter, Number(marker.slice(1)), this.env.reads.length);
+      this.append(`\0${letter}${marker.slice(1)}.${this.env.reads.length}\0`);
     }
   }
+  /** Remembers a start marker about to be appended as the next chunk. */
+  markStart(letter, site2, reads) {
+    this.starts[letter === "S" ? "certain" : "uncertain"].set(site2, { chunk: this.chunks.length, reads });
+  }
   recordSite(site2) {
-    const upper = this.text.lastIndexOf(`\0S${site2}.`);
-    const lower = this.text.lastIndexOf(`\0s${site2}.`);
-    const at = Math.max(upper, lower);
-    if (at < 0) return;
-    const close = this.text.indexOf("\0", at + 1);
-    const readsAtStart = Number(this.text.slice(this.text.indexOf(".", at) + 1, close));
+    const upper = this.starts.certain.get(site2);
+    const lower = this.starts.uncertain.get(site2);
+    const at = upper === void 0 ? lower : lower === void 0 || upper.chunk > lower.chunk ? upper : lower;
+    if (at === void 0) return;
     const missing = this.env.missing?.slice(this.env.missingAtSite?.get(site2) ?? this.env.missing.length);
-    this.env.siteHits.push({ site: site2, text: this.text.slice(close + 1), uncertain: lower > upper, readsAtStart, readsAtEnd: this.env.reads.length, ...missing?.length ? { missing } : {} });
+    const text3 = this.chunks.slice(at.chunk + 1).join("");
+    this.env.siteHits.push({ site: site2, text: text3, uncertain: at === lower, readsAtStart: at.reads, readsAtEnd: this.env.reads.length, ...missing?.length ? { missing } : {} });
   }
 };
 function unknownMarker(value, env) {
@@ -35971,7 +36875,7 @@ function comparePrerelease(a, b) {
   }
   return 0;
 }
-function compare(a, b) {
+function compare2(a, b) {
   for (let index = 0; index < 3; index++) if (a.parts[index] !== b.parts[index]) return a.parts[index] < b.parts[index] ? -1 : 1;
   return comparePrerelease(a.prerelease, b.prerelease);
 }
@@ -35981,29 +36885,29 @@ function satisfiesTerm(version, term) {
   const bound = parseVersion(term.slice(operator.length));
   if (!bound) return void 0;
   if (version.prerelease.length > 0 && bound.prerelease.length === 0) return false;
-  const order = compare(version, bound);
+  const order2 = compare2(version, bound);
   const sameWritten = version.parts.slice(0, bound.written).every((part, index) => part === bound.parts[index]);
   const upper = (level) => ({ parts: level === 0 ? [bound.parts[0] + 1, 0, 0] : [bound.parts[0], bound.parts[1] + 1, 0], written: 3, prerelease: ["0"] });
   switch (operator) {
     case "":
     case "=":
-      return bound.written < 3 ? sameWritten : order === 0;
+      return bound.written < 3 ? sameWritten : order2 === 0;
     case "!=":
-      return bound.written < 3 ? !sameWritten : order !== 0;
+      return bound.written < 3 ? !sameWritten : order2 !== 0;
     case ">":
-      return bound.written < 3 ? !sameWritten && order > 0 : order > 0;
+      return bound.written < 3 ? !sameWritten && order2 > 0 : order2 > 0;
     case "<":
     case ">=":
     case "=>":
-      return operator === "<" ? order < 0 : order >= 0;
+      return operator === "<" ? order2 < 0 : order2 >= 0;
     case "<=":
     case "=<":
-      return bound.written < 3 ? order <= 0 || sameWritten : order <= 0;
+      return bound.written < 3 ? order2 <= 0 || sameWritten : order2 <= 0;
     case "~":
     case "~>":
-      return order >= 0 && compare(version, upper(bound.written <= 1 ? 0 : 1)) < 0;
+      return order2 >= 0 && compare2(version, upper(bound.written <= 1 ? 0 : 1)) < 0;
     case "^":
-      return order >= 0 && compare(version, upper(bound.parts[0] === 0 && bound.written > 1 ? 1 : 0)) < 0;
+      return order2 >= 0 && compare2(version, upper(bound.parts[0] === 0 && bound.written > 1 ? 1 : 0)) < 0;
     default:
       return void 0;
   }
@@ -36037,7 +36941,7 @@ function splitTerms(group) {
 }
 
 // src/discover/helm-template-funcs.ts
-var import_yaml34 = __toESM(require_dist(), 1);
+var import_yaml39 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 function strict(fn) {
   return (args, call) => {
@@ -36343,7 +37247,7 @@ function yamlText2(value, call) {
     return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
   };
   if (!known(value, 0)) return new Unknown("toYaml of a value not known offline");
-  const written = bounded(call, (0, import_yaml34.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  const written = bounded(call, (0, import_yaml39.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
   if (typeof written === "string") rememberYaml(written, value);
   return written;
 }
@@ -36366,7 +37270,7 @@ function linkCopies(copy, source, depth) {
 function yamlMap(text3) {
   try {
     if (yamlNestsTooDeeply(text3)) return { Error: YAML_TOO_DEEP };
-    const value = (0, import_yaml34.parse)(text3, { maxAliasCount: 100, uniqueKeys: false });
+    const value = (0, import_yaml39.parse)(text3, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === void 0) return {};
     if (!isMapValue(value)) return { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
     if (writtenYaml.has(text3)) linkCopies(value, writtenYaml.get(text3), 0);
@@ -36685,12 +37589,14 @@ var NAME_KEYS = /* @__PURE__ */ new Set(["repository", "image", "repo"]);
 function namesImage(key) {
   return NAME_KEYS.has(key) || key.toLowerCase().endsWith("image");
 }
+var MAX_EARLIER_READS = 1024;
 function traceOrigin(value, env, chart, hit, usesVariables) {
   const locations = chart.values?.locations;
   if (!locations || value === "") return void 0;
-  const during = env.reads.slice(hit.readsAtStart, hit.readsAtEnd);
-  const before = usesVariables ? env.reads.slice(0, hit.readsAtStart).reverse() : [];
-  for (const reads of [during, before]) {
+  const during = () => env.reads.slice(hit.readsAtStart, hit.readsAtEnd);
+  const before = () => usesVariables ? env.reads.slice(Math.max(0, hit.readsAtStart - MAX_EARLIER_READS), hit.readsAtStart).reverse() : [];
+  for (const readsOf of [during, before]) {
+    const reads = readsOf();
     let named;
     let templated;
     let nameKey2;
@@ -36787,14 +37693,14 @@ function containerNameAbove(text3, offset) {
 function switchedOffOccurrence(path7, lines, rendered, text3) {
   const { site: site2 } = rendered;
   const { value } = injectedProxy(text3, rendered, { value: site2.raw, uncertain: false });
-  const notes = [site2.handed === void 0 ? void 0 : `handed to the container ${site2.handed.how}`, SWITCHED_OFF_AS_WRITTEN].filter((note) => note !== void 0);
+  const notes = [site2.handed === void 0 ? void 0 : `handed to ${site2.handed.to ?? "the container"} ${site2.handed.how}`, SWITCHED_OFF_AS_WRITTEN].filter((note) => note !== void 0);
   return makeOccurrence({ file: path7, kind: "helm", lines, offset: site2.offset, raw: site2.raw, value, context: site2.handed?.name ?? "image", note: notes.join("; ") });
 }
 function templateOccurrence(path7, lines, rendered, render2) {
   const { site: site2 } = rendered;
   const templated = site2.raw.includes("{{");
   const notes = [];
-  if (site2.handed !== void 0) notes.push(`handed to the container ${site2.handed.how}`);
+  if (site2.handed !== void 0) notes.push(`handed to ${site2.handed.to ?? "the container"} ${site2.handed.how}`);
   if (render2.uncertain) notes.push("rendered in a branch whose condition is not known offline (it depends on the cluster or the release)");
   else if (templated && typeof render2.value === "string") notes.push("rendered with the chart's default values");
   const note = notes.length > 0 ? notes.join("; ") : void 0;
@@ -36984,17 +37890,17 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values-merge.ts
-var import_yaml35 = __toESM(require_dist(), 1);
+var import_yaml40 = __toESM(require_dist(), 1);
 var MAX_NODES = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml35.YAMLMap();
+  root = new import_yaml40.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml35.isMap)(node)) return;
+    if (!(0, import_yaml40.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -37018,26 +37924,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml35.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml40.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml35.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml35.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml40.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml40.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml35.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml40.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml35.isMap)(pair.value) && (0, import_yaml35.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml40.isMap)(pair.value) && (0, import_yaml40.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml35.isMap)(current)) return current;
-    const child = new import_yaml35.YAMLMap();
-    if ((0, import_yaml35.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml35.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml40.isMap)(current)) return current;
+    const child = new import_yaml40.YAMLMap();
+    if ((0, import_yaml40.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml40.isScalar)(pair.key)) setPair(child, String(pair.key.value), pair.value);
     }
     this.owned.add(child);
     setPair(map, key, child);
@@ -37045,7 +37951,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml35.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml40.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf3(map, key) {
   return pairOf(map, key)?.value;
@@ -37053,7 +37959,7 @@ function valueOf3(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml35.Pair(new import_yaml35.Scalar(key), value));
+  else map.items.push(new import_yaml40.Pair(new import_yaml40.Scalar(key), value));
 }
 function dottedKeys(path7) {
   if (path7.includes("[")) return void 0;
@@ -37088,7 +37994,7 @@ async function readKustomization(context, directory) {
 }
 
 // src/discover/helm-values.ts
-var MAX_DEPTH11 = 64;
+var MAX_DEPTH13 = 64;
 var MAX_NODES2 = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
@@ -37192,7 +38098,7 @@ function renderedImages(chart, file, lines) {
     entry.uncertain &&= render2.uncertain;
     let lines2 = templateLines.get(rendered.file.path);
     if (!lines2) templateLines.set(rendered.file.path, lines2 = new LineIndex(rendered.file.text));
-    entry.related.push({ file: rendered.file.path, ...lines2.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to the container ${rendered.site.handed.how}` });
+    entry.related.push({ file: rendered.file.path, ...lines2.positionAt(rendered.site.offset), message: rendered.site.handed === void 0 ? `the template line that renders this image (${rendered.site.raw})` : `the template line that hands this image to ${rendered.site.handed.to ?? "the container"} ${rendered.site.handed.how}` });
     byOrigin.set(key, entry);
   }
   return [...byOrigin.values()].map((entry) => {
@@ -37237,7 +38143,7 @@ var ValuesWalker = class {
   }
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path7, key, depth) {
-    if (depth > MAX_DEPTH11 || this.exhausted) return;
+    if (depth > MAX_DEPTH13 || this.exhausted) return;
     if (++this.visited > MAX_NODES2) {
       this.exhausted = true;
       return;
@@ -37474,7 +38380,7 @@ function repinned(rendered, parts) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml37 = __toESM(require_dist(), 1);
+var import_yaml42 = __toESM(require_dist(), 1);
 import { posix as posix7 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
@@ -37596,7 +38502,7 @@ var ValuesFinder = class {
 function wholeText(text3) {
   const start = text3.length - text3.trimStart().length;
   const end = text3.trimEnd().length;
-  const scalar = new import_yaml37.Scalar(text3.slice(start, end));
+  const scalar = new import_yaml42.Scalar(text3.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
@@ -37715,7 +38621,41 @@ var OPERATORS3 = [
     fields: { CatalogSource: ["spec.image"] }
   },
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
-  { group: "minio.min.io/", operator: "the MinIO Operator", fields: { Tenant: ["spec.image"] } },
+  {
+    // Its Tenant CRD (minio.min.io v2): the MinIO server image, and the KES key server it runs beside it.
+    group: "minio.min.io/",
+    operator: "the MinIO Operator",
+    fields: { Tenant: ["spec.image", "spec.kes.image"] }
+  },
+  {
+    // Its CRDs (kafka.strimzi.io v1): the Kafka, operator, Cruise Control and exporter images of a
+    // Kafka, each cluster's image and its rack init image. A Connect build's `output.image` is pushed, not run.
+    group: "kafka.strimzi.io/",
+    operator: "the Strimzi operator",
+    fields: {
+      Kafka: [
+        "spec.kafka.image",
+        "spec.kafka.brokerRackInitImage",
+        "spec.entityOperator.topicOperator.image",
+        "spec.entityOperator.userOperator.image",
+        "spec.cruiseControl.image",
+        "spec.kafkaExporter.image"
+      ],
+      KafkaConnect: ["spec.image", "spec.clientRackInitImage"],
+      KafkaMirrorMaker2: ["spec.image", "spec.clientRackInitImage"],
+      KafkaBridge: ["spec.image", "spec.clientRackInitImage"]
+    }
+  },
+  {
+    // Its CRDs (psmdb.percona.com v1): the mongod image, the init image that copies its entrypoint,
+    // the backup agent, PMM client, log collector and search images; a ClusterSync's sync image.
+    group: "psmdb.percona.com/",
+    operator: "the Percona Operator for MongoDB",
+    fields: {
+      PerconaServerMongoDB: ["spec.image", "spec.initImage", "spec.backup.image", "spec.pmm.image", "spec.logcollector.image", "spec.search.image"],
+      PerconaServerMongoDBClusterSync: ["spec.image"]
+    }
+  },
   {
     // Its API types (apis/v1alpha1, v1beta1): the collector's and target allocator's `image`, and
     // the auto-instrumentation images an Instrumentation has injected into pods as init containers.
@@ -37824,7 +38764,7 @@ function isPatchOperation(op) {
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH12 = 64;
+var MAX_DEPTH14 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
@@ -37832,7 +38772,7 @@ var kubernetesDiscoverer = {
   matches(path7, text3) {
     path7 = withoutTemplateSuffix(path7);
     if (isKustomizationFile(path7)) return false;
-    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3) || mayBeImagePatch(text3, YAML_PATCH_OPERATION);
+    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3) || mayBeImagePatch(text3, YAML_PATCH_OPERATION) || mayHideKeys(text3);
     if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3) || mayBeImagePatch(text3, JSON_PATCH_OPERATION);
     return false;
   },
@@ -37907,6 +38847,11 @@ var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 var JSON_KIND_KEY = /"kind"\s*:/;
 var YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 var JSON_PATCH_OPERATION = /"op"\s*:/;
+var ESCAPE = /\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
+var COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
+function mayHideKeys(text3) {
+  return text3.includes("\\") && ESCAPE.test(text3) || text3.includes("?") && COMPLEX_KEY.test(text3);
+}
 function mayBeImagePatch(text3, operation) {
   return text3.includes("image") && operation.test(text3);
 }
@@ -37947,6 +38892,16 @@ function isPlainCustomResourceDefinition(documentText) {
   }
   return kinds === 1 && crd;
 }
+var IMAGE_SETTING_KEYS = ["imagePullPolicy", "imagePullSecrets"];
+function namingErrors(text3, parsed) {
+  const ranges = parsed.failedRanges;
+  if (ranges === void 0 || ranges.length !== parsed.errors.length) return [...parsed.errors];
+  return parsed.errors.filter((_error, index) => {
+    const [start, end] = ranges[index] ?? [0, text3.length];
+    const withoutSettings = IMAGE_SETTING_KEYS.reduce((documentText, key) => documentText.replaceAll(key, ""), text3.slice(start, end));
+    return !cannotHoldImage(withoutSettings);
+  });
+}
 function collectManifestImages(text3, options = {}) {
   const { template } = options;
   const masked = template === void 0 ? void 0 : maskedTemplate(text3, template);
@@ -37963,7 +38918,7 @@ function collectManifestImages(text3, options = {}) {
   }
   const failed = parsed.failedRanges ?? [];
   const unparsed = template !== void 0 && failed.length === parsed.errors.length ? failed.map(([start, end], index) => ({ start, end, message: parsed.errors[index] })) : [];
-  const errors = unparsed.length > 0 ? [] : [...parsed.errors];
+  const errors = unparsed.length > 0 ? [] : namingErrors(text3, parsed);
   const byOffset = /* @__PURE__ */ new Map();
   let objects = 0;
   const releases = [];
@@ -38027,7 +38982,7 @@ var ManifestWalker = class _ManifestWalker {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml39.isAlias)(node)) {
+    if ((0, import_yaml44.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -38072,6 +39027,9 @@ var ManifestWalker = class _ManifestWalker {
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
     if (isOpenShiftKind(apiVersion, kind, "Template", "template")) this.items(this.get(root, "objects")).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
     if (isOpenShiftKind(apiVersion, kind, "DeploymentConfig", "apps")) this.imageChangeTriggered(root, prefix);
+    if (isOpenShiftKind(apiVersion, kind, "ImageStream", "image")) this.imageStreamTags(root, prefix);
+    if (isOpenShiftKind(apiVersion, kind, "BuildConfig", "build")) this.buildConfigImages(root, prefix);
+    if (apiVersion.startsWith("admissionregistration.k8s.io/") && kind === "MutatingAdmissionPolicy") this.mutationImages(root, prefix);
     if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
     if (apiVersion.startsWith("kind.x-k8s.io/") && kind === "Cluster") this.kindClusterNodes(root, prefix);
@@ -38089,6 +39047,43 @@ var ManifestWalker = class _ManifestWalker {
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
     if (operatorFields.length === 0 && apiVersion.includes(".")) this.customResourceImage(root, kind, prefix);
+  }
+  /** The registry images an OpenShift ImageStream's tags import: each tag's `from` of kind DockerImage (an ImageStreamTag names another tag). */
+  imageStreamTags(root, prefix) {
+    this.items(this.at(root, ["spec", "tags"])).forEach((tag2, index) => {
+      this.dockerImageFrom(this.get(tag2, "from"), `${prefix}spec.tags[${index}].from`, "the image OpenShift imports into this ImageStream tag");
+    });
+  }
+  /** The registry images an OpenShift BuildConfig pulls: its strategy's builder image and the images its source copies files from, each a `from` of kind DockerImage. */
+  buildConfigImages(root, prefix) {
+    for (const strategy of ["sourceStrategy", "dockerStrategy", "customStrategy"]) {
+      this.dockerImageFrom(this.at(root, ["spec", "strategy", strategy, "from"]), `${prefix}spec.strategy.${strategy}.from`, "the image OpenShift runs this build from");
+    }
+    this.items(this.at(root, ["spec", "source", "images"])).forEach((image, index) => {
+      this.dockerImageFrom(this.get(image, "from"), `${prefix}spec.source.images[${index}].from`, "an image OpenShift copies files from into this build");
+    });
+  }
+  /**
+   * The images a MutatingAdmissionPolicy's mutations write into the objects it admits: string literals
+   * its CEL expressions (a JSON patch's or an apply configuration's) give an `image` field.
+   */
+  mutationImages(root, prefix) {
+    this.items(this.at(root, ["spec", "mutations"])).forEach((mutation, index) => {
+      for (const kind of ["jsonPatch", "applyConfiguration"]) {
+        const expression = this.node(this.at(mutation, [kind, "expression"]));
+        if (!(0, import_yaml5.isScalar)(expression) || expression.type !== "BLOCK_LITERAL" && expression.type !== "BLOCK_FOLDED" || !expression.range) continue;
+        const start = expression.range[0];
+        for (const { offset, image } of celImageLiterals(this.text.slice(start, expression.range[1]))) {
+          const note = `set by this MutatingAdmissionPolicy's ${kind} expression`;
+          this.emit({ offset: start + offset, raw: image, text: image, value: image, context: `${prefix}spec.mutations[${index}].${kind}.expression`, note }, false);
+        }
+      }
+    });
+  }
+  /** `from: {kind: DockerImage, name: <reference>}`: the name is an image in a registry. */
+  dockerImageFrom(from, context, note) {
+    if (this.string(this.get(from, "kind")) !== "DockerImage") return;
+    this.imageAt(this.get(from, "name"), `${context}.name`, noSubstitution, note);
   }
   /**
    * The `spec.image` of a custom resource no row of operator-images.ts describes (a Dragonfly, a
@@ -38218,7 +39213,7 @@ var ManifestWalker = class _ManifestWalker {
     this.items(list2).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml39.isAlias)(item));
+      this.imageOf(container, `${path7}[${index}]`, substitute2, (0, import_yaml44.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -38245,7 +39240,7 @@ var ManifestWalker = class _ManifestWalker {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml5.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml39.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path7}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml44.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -38254,7 +39249,7 @@ var ManifestWalker = class _ManifestWalker {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml39.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path7}.${key}[${index}]`, note }, viaAlias || (0, import_yaml44.isAlias)(item));
       });
     }
   }
@@ -38270,9 +39265,19 @@ var ManifestWalker = class _ManifestWalker {
       const entry = this.node(item);
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
+      if (name2 !== void 0 && isImageListVariable(name2)) return this.imageList(value, `${path7}.env[${index}].value`, name2, viaAlias || (0, import_yaml44.isAlias)(item));
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml5.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml39.isAlias)(item));
+      this.imageAt(value, `${path7}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml44.isAlias)(item));
     });
+  }
+  /** The images of a list a container is handed in one variable, written as a literal block, one a line (handed-images.ts). */
+  imageList(node, context, name2, viaAlias) {
+    const embedded = literalBlockText(node, this.text);
+    if (!embedded) return;
+    for (const entry of imageListEntries(embedded.text)) {
+      const note = `handed to the container in ${name2}${entry.key === void 0 ? "" : `, for ${entry.key}`}`;
+      this.emit({ offset: embedded.fileOffset(entry.offset), raw: entry.image, text: entry.image, value: entry.image, context, note }, viaAlias);
+    }
   }
   /** An image written as the scalar `node`, whose place in the object is `context`. */
   imageAt(node, context, substitute2, fieldNote, viaAlias = false) {
@@ -38288,7 +39293,7 @@ var ManifestWalker = class _ManifestWalker {
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path7, depth, skipped) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml39.isAlias)(node)) return;
+    if (depth > MAX_DEPTH14 || this.exhausted || (0, import_yaml44.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isMap)(resolved)) {
       for (const pair of resolved.items) {
@@ -38357,7 +39362,7 @@ var ManifestWalker = class _ManifestWalker {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path7, substitute2, depth) {
-    if (depth > MAX_DEPTH12 || this.exhausted || (0, import_yaml39.isAlias)(node)) return;
+    if (depth > MAX_DEPTH14 || this.exhausted || (0, import_yaml44.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path7}[${index}]`, substitute2, depth + 1));
@@ -38532,9 +39537,9 @@ var ManifestWalker = class _ManifestWalker {
   argoTemplate(template, path7, workflowParameters) {
     const inputs = this.namedValues(this.get(this.get(template, "inputs"), "parameters"), ["value", "default"]);
     const substitute2 = argoParameters(inputs, workflowParameters);
-    for (const single of ["container", "script"]) {
-      const container = this.get(template, single);
-      if (container !== void 0) this.imageOf(container, `${path7}.${single}`, substitute2);
+    for (const single2 of ["container", "script"]) {
+      const container = this.get(template, single2);
+      if (container !== void 0) this.imageOf(container, `${path7}.${single2}`, substitute2);
     }
     this.containerList(this.get(this.get(template, "containerSet"), "containers"), `${path7}.containerSet.containers`, false, substitute2);
     for (const list2 of ["initContainers", "sidecars"]) this.containerList(this.get(template, list2), `${path7}.${list2}`, false, substitute2);
@@ -38644,6 +39649,7 @@ function placeholderCheck(value, templateNote) {
   if (value.includes(TEMPLATE_ACTION_MARK)) return { unresolved: templateNote };
   if (value.includes(PLACEHOLDER_MARK)) return { unresolved: `${value.replace(PLACEHOLDER_MARK, "@")} holds a placeholder filled in by a tool before the file is applied` };
   if (value.startsWith(KO_SCHEME)) return { unresolved: `ko builds this image from the Go package ${value.slice(KO_SCHEME.length)} when it resolves the file` };
+  if (value.startsWith("-")) return { unresolved: `"${value}" is the tail of a reference whose start a tool fills in before the file is applied` };
   const placeholder = firstSpan([enclosed(value, "${", "}"), enclosed(value, "{{", "}}", { sameLine: true }), enclosed(value, "$(", ")")]);
   if (placeholder) return { unresolved: `${value.slice(placeholder.start, placeholder.end)} is filled in by a tool outside this file` };
   return value;
@@ -38885,7 +39891,7 @@ function isRemote(entry) {
 }
 
 // src/discover/index.ts
-var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
+var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
@@ -39013,7 +40019,7 @@ function readCandidate(file, location, discoverers, unscanned, errors) {
   const read = readFileBytes(location, maxFileBytes(file), true);
   if (read.bytes === void 0) {
     const counts = !read.tooLarge || someChunk(location, (chunk) => claimed(discoverers, file, chunk));
-    if (counts && read.tooLarge && onlyDefinitions(location)) {
+    if (counts && read.tooLarge && readOnlyAsManifests(discoverers, file, location) && onlyDefinitions(location)) {
       errors.push({ file, message: `${read.problem}; it holds only CustomResourceDefinitions, which name no images, and was not parsed` });
     } else if (counts) {
       unscanned.push({ file, reason: read.problem ?? "file could not be read" });
@@ -39028,16 +40034,78 @@ function readCandidate(file, location, discoverers, unscanned, errors) {
   }
   return decoded2.text;
 }
+function readOnlyAsManifests(discoverers, file, location) {
+  let manifestsOnly = false;
+  someChunk(location, (chunk) => {
+    const claimants = discoverers.filter((discoverer) => safeMatches(discoverer, file, chunk) || safeMatches(discoverer, file, chunk, true));
+    manifestsOnly = claimants.every((discoverer) => discoverer.kind === "kubernetes" || discoverer === helmTemplatesDiscoverer);
+    return true;
+  });
+  return manifestsOnly;
+}
+var DEFINITION_KEY = /^(?:apiVersion|kind|metadata|spec|status)[ \t]*:(?:[ \t]|$)/;
+var DEFINITION_KIND = /^kind[ \t]*:[ \t]+["']?CustomResourceDefinition["']?[ \t]*(?:#.*)?$/;
+var DOCUMENT_MARKER = /^(?:---|\.\.\.)[ \t]*(?:#.*)?$/;
 function onlyDefinitions(location) {
   let definitions2 = 0;
-  const other = someChunk(location, (chunk) => {
-    for (const match of chunk.matchAll(/^kind:[ \t]*["']?([A-Za-z]+)/gm)) {
-      if (match[1] !== "CustomResourceDefinition") return true;
-      definitions2++;
+  let kinds = 0;
+  let definition = false;
+  let keys = 0;
+  const endDocument = () => {
+    if (keys === 0) return true;
+    if (kinds !== 1 || !definition) return false;
+    definitions2++;
+    [kinds, definition, keys] = [0, false, 0];
+    return true;
+  };
+  const topLevelLine = (line) => {
+    if (DOCUMENT_MARKER.test(line)) return endDocument();
+    if (!DEFINITION_KEY.test(line)) return false;
+    keys++;
+    if (line.startsWith("kind")) {
+      kinds++;
+      definition = DEFINITION_KIND.test(line);
     }
-    return false;
-  });
-  return !other && definitions2 > 0;
+    return true;
+  };
+  let carry = "";
+  let first = true;
+  let refused = false;
+  someChunk(
+    location,
+    (chunk) => {
+      const text3 = carry + (first && chunk.startsWith("\uFEFF") ? chunk.slice(1) : chunk);
+      first = false;
+      let start = 0;
+      for (let newline = text3.indexOf("\n"); newline >= 0; newline = text3.indexOf("\n", start)) {
+        if (!acceptLine(text3, start, newline, topLevelLine)) {
+          refused = true;
+          return true;
+        }
+        start = newline + 1;
+      }
+      carry = text3.slice(start);
+      if (carry.length > 64 * 1024 && isTopLevelStart(carry.charCodeAt(0))) {
+        refused = true;
+        return true;
+      }
+      if (carry.length > 64 * 1024) carry = carry.slice(0, 1);
+      return false;
+    },
+    1024 * 1024,
+    0
+  );
+  if (refused) return false;
+  if (carry.length > 0 && !acceptLine(carry, 0, carry.length, topLevelLine)) return false;
+  return endDocument() && definitions2 > 0;
+}
+function isTopLevelStart(code) {
+  return code !== 32 && code !== 9 && code !== 13 && code !== 10 && code !== 35;
+}
+function acceptLine(text3, start, end, topLevelLine) {
+  if (start === end || !isTopLevelStart(text3.charCodeAt(start))) return true;
+  const line = text3.slice(start, text3.charCodeAt(end - 1) === 13 ? end - 1 : end);
+  return topLevelLine(line);
 }
 function claimed(discoverers, file, text3) {
   return discoverers.some((discoverer) => safeMatches(discoverer, file, text3) || safeMatches(discoverer, file, text3, true));
