@@ -810,6 +810,11 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(summary(occurrences)).toEqual([['14:12', 'docker.io/minio/kes:2025-03-12T09-35-18Z', 'spec.kes.image']]);
   });
 
+  it('reads the image an OpenFaaS Function is deployed from (spec.image), a Docker Hub short name too', async () => {
+    const { occurrences } = await extract('operator-images/openfaas-function.yaml');
+    expect(summary(occurrences)).toEqual([['10:10', 'docker.io/functions/nodeinfo:latest', 'spec.image']]);
+  });
+
   it("reads the spec.image of a custom resource no operator row describes, when it names a registry and a version", async () => {
     const { occurrences } = await extract('operator-images/custom-resource-spec-image.yaml');
     expect(summary(occurrences)).toEqual([
