@@ -38621,6 +38621,8 @@ var OPERATORS3 = [
     fields: { CatalogSource: ["spec.image"] }
   },
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
+  // openfaas/faas-netes' operator mode: a Function is deployed from the image it names.
+  { group: "openfaas.com/", operator: "the OpenFaaS operator", fields: { Function: ["spec.image"] } },
   {
     // Its Tenant CRD (minio.min.io v2): the MinIO server image, and the KES key server it runs beside it.
     group: "minio.min.io/",
