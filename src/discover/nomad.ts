@@ -31,8 +31,10 @@ export interface HclBlock {
 
 /** Whether a newline separates two tokens: what ends an attribute outside brackets. */
 function lineBreakBetween(text: string, end: number, start: number): boolean {
-  const newline = text.indexOf('\n', end);
-  return newline >= 0 && newline < start;
+  // Only the gap is searched: an `indexOf` from `end` would run to the next newline, the whole rest of
+  // a one-line file, for every token.
+  for (let index = end; index < start; index++) if (text[index] === '\n') return true;
+  return false;
 }
 
 /** The index after the expression that starts at `index`: its line, or past the brackets it opens. */
