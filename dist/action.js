@@ -58254,8 +58254,8 @@ function hclTokens(text4) {
 var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
 var MAX_DEPTH10 = 32;
 function lineBreakBetween(text4, end, start) {
-  const newline = text4.indexOf("\n", end);
-  return newline >= 0 && newline < start;
+  for (let index = end; index < start; index++) if (text4[index] === "\n") return true;
+  return false;
 }
 function expressionEnd2(text4, tokens, index) {
   let depth = 0;

@@ -34855,8 +34855,8 @@ function hclTokens(text3) {
 var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
 var MAX_DEPTH10 = 32;
 function lineBreakBetween(text3, end, start) {
-  const newline = text3.indexOf("\n", end);
-  return newline >= 0 && newline < start;
+  for (let index = end; index < start; index++) if (text3[index] === "\n") return true;
+  return false;
 }
 function expressionEnd2(text3, tokens, index) {
   let depth = 0;
