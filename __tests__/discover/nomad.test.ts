@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hclTokens } from '../../src/discover/hcl-tokens.js';
+import { hclTokens } from '../../src/discover/hcl.js';
 import { nomadDiscoverer } from '../../src/discover/nomad.js';
 import { extractFixture } from './discover-helpers.js';
 

@@ -10,83 +10,12 @@
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { nomadContainers, withContainers, type NomadTask } from './containers/index.js';
-import { hclTokens, type HclToken } from './hcl-tokens.js';
+import { readHcl, unescape, type HclBlock, type HclToken } from './hcl.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 
 /** Task drivers whose `config.image` is a container image. */
 const IMAGE_DRIVERS = new Set(['docker', 'podman', 'containerd-driver']);
-/** Bound on block nesting (job > group > task > config > ...). */
-const MAX_DEPTH = 32;
-
-export interface HclBlock {
-  type: string;
-  /** Offset of its type word in the text. */
-  start: number;
-  labels: string[];
-  /** Each attribute's expression, as its tokens. */
-  attributes: Map<string, HclToken[]>;
-  blocks: HclBlock[];
-}
-
-/** Whether a newline separates two tokens: what ends an attribute outside brackets. */
-function lineBreakBetween(text: string, end: number, start: number): boolean {
-  // Only the gap is searched: an `indexOf` from `end` would run to the next newline, the whole rest of
-  // a one-line file, for every token.
-  for (let index = end; index < start; index++) if (text[index] === '\n') return true;
-  return false;
-}
-
-/** The index after the expression that starts at `index`: its line, or past the brackets it opens. */
-function expressionEnd(text: string, tokens: HclToken[], index: number): number {
-  let depth = 0;
-  let at = index;
-  while (at < tokens.length) {
-    const token = tokens[at];
-    if (token.kind === 'punct' && '{[('.includes(token.text)) depth++;
-    else if (token.kind === 'punct' && '}])'.includes(token.text)) {
-      if (depth === 0) return at;
-      depth--;
-    }
-    at++;
-    if (depth === 0 && (at >= tokens.length || lineBreakBetween(text, tokens[at - 1].end, tokens[at].start))) return at;
-  }
-  return at;
-}
-
-/** Reads the body of a block from `index` to its closing brace (or the end); returns the index after it. */
-function readBody(text: string, tokens: HclToken[], index: number, block: HclBlock, depth: number, written = text): number {
-  let at = index;
-  while (at < tokens.length) {
-    const token = tokens[at];
-    if (token.kind === 'punct' && token.text === '}') return at + 1;
-    if (token.kind !== 'word') {
-      at++;
-      continue;
-    }
-    const next = tokens[at + 1];
-    if (next?.kind === 'punct' && next.text === '=') {
-      const end = expressionEnd(text, tokens, at + 2);
-      block.attributes.set(token.text, tokens.slice(at + 2, end));
-      at = end;
-      continue;
-    }
-    // A block: its type, labels, then `{`.
-    const child: HclBlock = { type: token.text, start: token.start, labels: [], attributes: new Map(), blocks: [] };
-    at++;
-    while (at < tokens.length && (tokens[at].kind === 'string' || tokens[at].kind === 'word')) {
-      // As written: a masked `[[ .name ]]` label reads as itself.
-      const label = tokens[at++];
-      child.labels.push(label.kind === 'string' ? written.slice(label.start + 1, label.end - 1) : written.slice(label.start, label.end));
-    }
-    if (tokens[at]?.kind !== 'punct' || tokens[at].text !== '{') continue;
-    if (depth >= MAX_DEPTH) return tokens.length;
-    at = readBody(text, tokens, at + 1, child, depth + 1, written);
-    block.blocks.push(child);
-  }
-  return at;
-}
-
 /** The `[[ … ]]` actions of one line, as `[start, end)`. */
 function actionsOf(line: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -128,25 +57,6 @@ function maskLine(line: string): string {
 function maskTemplateActions(text: string): string {
   if (!text.includes('[[')) return text;
   return text.split('\n').map(maskLine).join('\n');
-}
-
-/** A string token's value once HCL's escapes are read (`\"`, `\\`, `$${`, `%%{`). */
-function unescape(written: string): string {
-  let output = '';
-  for (let index = 0; index < written.length; index++) {
-    const ch = written[index];
-    const next = written[index + 1];
-    if (ch === '\\' && (next === '"' || next === '\\')) {
-      output += next;
-      index++;
-    } else if ((ch === '$' || ch === '%') && next === ch && written[index + 2] === '{') {
-      output += ch;
-      index++;
-    } else {
-      output += ch;
-    }
-  }
-  return output;
 }
 
 type Values = Map<string, string>;
@@ -263,10 +173,7 @@ function siteOccurrence(file: SourceFile, lines: LineIndex, site: ImageSite, val
 }
 
 function jobOccurrences(file: SourceFile, pack: Values = new Map()): Extraction {
-  const text = maskTemplateActions(file.text);
-  const { tokens, unterminated } = hclTokens(text);
-  const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
-  readBody(text, tokens, 0, root, 0, file.text);
+  const { root, unterminated } = readHcl(maskTemplateActions(file.text), file.text);
   const lines = new LineIndex(file.text);
   const values = knownValues(root);
   const tasks: NomadTask[] = [];
@@ -279,13 +186,10 @@ function jobOccurrences(file: SourceFile, pack: Values = new Map()): Extraction 
 /** The string defaults of a pack's `variables.hcl`, for a template under its `templates/` folder (as `var.<name>`). */
 async function packDefaults(path: string, context: DiscoverContext): Promise<Values> {
   const folder = path.lastIndexOf('/templates/');
-  if (!path.endsWith('.nomad.tpl') || folder < 0 && !path.startsWith('templates/')) return new Map();
+  if (!path.endsWith('.nomad.tpl') || (folder < 0 && !path.startsWith('templates/'))) return new Map();
   const variables = await context.readFile(folder < 0 ? 'variables.hcl' : `${path.slice(0, folder)}/variables.hcl`);
   if (variables === undefined) return new Map();
-  const { tokens } = hclTokens(variables);
-  const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
-  readBody(variables, tokens, 0, root, 0);
-  return knownValues(root);
+  return knownValues(readHcl(variables).root);
 }
 
 /** A line of the file that starts with a `job` block (`job "name" {`). */

@@ -6,8 +6,8 @@
  * default), so limits are not read.
  */
 import type { ContainerConfig, WrittenSetting } from '../../model.js';
-import type { HclToken } from '../hcl-tokens.js';
-import type { HclBlock } from '../nomad.js';
+import type { HclBlock, HclToken } from '../hcl.js';
+
 import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 

@@ -1,9 +1,10 @@
 /**
- * The tokens of HCL's native syntax (Nomad job files) with their offsets: identifiers and numbers,
- * quoted template strings (`"redis:${var.tag}"`, interpolations nested to any depth, quotes inside
- * them), heredocs (`<<EOF` … `EOF`, `<<-EOF` with an indented end), punctuation; comments (`#`,
- * `//`, `/* … *\/`) are skipped. One pass over the text; an unterminated string or comment ends the
- * token list there, reported by `unterminated`.
+ * HCL's native syntax (Nomad job files), read into blocks and attributes with their offsets. The
+ * tokens: identifiers and numbers, quoted template strings (`"redis:${var.tag}"`, interpolations
+ * nested to any depth, quotes inside them), heredocs (`<<EOF` … `EOF`, `<<-EOF` with an indented
+ * end), punctuation; comments (`#`, `//`, `/* … *\/`) are skipped. One pass over the text; an
+ * unterminated string or comment ends the token list there, reported by `unterminated`. An
+ * attribute's expression runs to the end of its line, or past the brackets it opens.
  */
 
 /** A token and `[start, end)` in the text; a string's text is what is between its quotes, as written. */
@@ -130,3 +131,106 @@ export function hclTokens(text: string): HclTokens {
   }
   return { tokens };
 }
+
+/** Bound on block nesting (job > group > task > config > ...). */
+const MAX_DEPTH = 32;
+
+export interface HclBlock {
+  type: string;
+  /** Offset of its type word in the text. */
+  start: number;
+  labels: string[];
+  /** Each attribute's expression, as its tokens. */
+  attributes: Map<string, HclToken[]>;
+  blocks: HclBlock[];
+}
+
+/** Whether a newline separates two tokens: what ends an attribute outside brackets. */
+function lineBreakBetween(text: string, end: number, start: number): boolean {
+  // Only the gap is searched: an `indexOf` from `end` would run to the next newline, the whole rest of
+  // a one-line file, for every token.
+  for (let index = end; index < start; index++) if (text[index] === '\n') return true;
+  return false;
+}
+
+/** The index after the expression that starts at `index`: its line, or past the brackets it opens. */
+function expressionEnd(text: string, tokens: HclToken[], index: number): number {
+  let depth = 0;
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === 'punct' && '{[('.includes(token.text)) depth++;
+    else if (token.kind === 'punct' && '}])'.includes(token.text)) {
+      if (depth === 0) return at;
+      depth--;
+    }
+    at++;
+    if (depth === 0 && (at >= tokens.length || lineBreakBetween(text, tokens[at - 1].end, tokens[at].start))) return at;
+  }
+  return at;
+}
+
+/** Reads the body of a block from `index` to its closing brace (or the end); returns the index after it. */
+function readBody(text: string, tokens: HclToken[], index: number, block: HclBlock, depth: number, written = text): number {
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === 'punct' && token.text === '}') return at + 1;
+    if (token.kind !== 'word') {
+      at++;
+      continue;
+    }
+    const next = tokens[at + 1];
+    if (next?.kind === 'punct' && next.text === '=') {
+      const end = expressionEnd(text, tokens, at + 2);
+      block.attributes.set(token.text, tokens.slice(at + 2, end));
+      at = end;
+      continue;
+    }
+    // A block: its type, labels, then `{`.
+    const child: HclBlock = { type: token.text, start: token.start, labels: [], attributes: new Map(), blocks: [] };
+    at++;
+    while (at < tokens.length && (tokens[at].kind === 'string' || tokens[at].kind === 'word')) {
+      // As written: a masked `[[ .name ]]` label reads as itself.
+      const label = tokens[at++];
+      child.labels.push(label.kind === 'string' ? written.slice(label.start + 1, label.end - 1) : written.slice(label.start, label.end));
+    }
+    if (tokens[at]?.kind !== 'punct' || tokens[at].text !== '{') continue;
+    if (depth >= MAX_DEPTH) return tokens.length;
+    at = readBody(text, tokens, at + 1, child, depth + 1, written);
+    block.blocks.push(child);
+  }
+  return at;
+}
+
+/**
+ * The blocks and attributes of an HCL text, and where a string, heredoc or comment that never ends
+ * stops the reading. `written` is the text as written when `text` masks parts of it at the same
+ * offsets (labels are taken from it).
+ */
+export function readHcl(text: string, written = text): { root: HclBlock; unterminated?: number } {
+  const { tokens, unterminated } = hclTokens(text);
+  const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
+  readBody(text, tokens, 0, root, 0, written);
+  return { root, unterminated };
+}
+
+/** A string token's value once HCL's escapes are read (`\"`, `\\`, `$${`, `%%{`). */
+export function unescape(written: string): string {
+  let output = '';
+  for (let index = 0; index < written.length; index++) {
+    const ch = written[index];
+    const next = written[index + 1];
+    if (ch === '\\' && (next === '"' || next === '\\')) {
+      output += next;
+      index++;
+    } else if ((ch === '$' || ch === '%') && next === ch && written[index + 2] === '{') {
+      output += ch;
+      index++;
+    } else {
+      output += ch;
+    }
+  }
+  return output;
+}
+
