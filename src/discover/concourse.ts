@@ -11,11 +11,11 @@
  * resources read them; without a tag they fetch `latest`, which the checks take a missing tag to mean.
  * `((name))` is a Concourse var, filled in when the pipeline is set or from its credential manager.
  */
-import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import { isMap, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
-import { mapGet, scalarLocation, scalarString } from './yaml.js';
+import { mapGet, scalarString, writtenScalarText } from './yaml.js';
 import { listItems, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 
 /** The resource types whose `source.repository` names an image. */
@@ -29,14 +29,6 @@ const RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
 /** A YAML file's name, tested without a regular expression: this runs for every path of the walk (issue 15). */
 function isYamlName(path: string): boolean {
   return path.endsWith('.yml') || path.endsWith('.yaml') || path.endsWith('.YML') || path.endsWith('.YAML');
-}
-
-/** A scalar's text as written: a plain `tag: 1.20` is the tag `1.20`, not the number 1.2. */
-function writtenText(node: unknown, text: string): string | undefined {
-  if (!isScalar(node)) return undefined;
-  const location = scalarLocation(node, text);
-  if (!location) return undefined;
-  return (node.type === 'PLAIN' ? location.raw : location.value).trim();
 }
 
 /** The first `((name))` in a text, or undefined. */
@@ -60,8 +52,9 @@ function holderOccurrences(document: Document.Parsed, file: SourceFile, lines: L
   if (!IMAGE_TYPES.has(scalarString(mergedGet(document, holder.node, 'type')) ?? '')) return [];
   const source = mergedGet(document, holder.node, 'source');
   const repository = mergedGet(document, source, 'repository');
-  const tag = writtenText(mergedGet(document, source, 'tag'), file.text);
-  const digest = writtenText(mergedGet(document, mergedGet(document, holder.node, 'version'), 'digest'), file.text);
+  // As written: a plain `tag: 1.20` is the tag `1.20`, not the number 1.2.
+  const tag = writtenScalarText(mergedGet(document, source, 'tag'), file.text)?.trim();
+  const digest = writtenScalarText(mergedGet(document, mergedGet(document, holder.node, 'version'), 'digest'), file.text)?.trim();
   const resolve = (written: string): ImageValue[] => {
     const value = `${written}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
     const variable = concourseVar(value);

@@ -16,7 +16,7 @@ import { oncePerScan, perScan } from './per-scan.js';
 import { maskPlaceholderLines } from './template-mask.js';
 import type { DiscoverContext } from './types.js';
 import type { Document } from 'yaml';
-import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml, type ScalarLocation } from './yaml.js';
+import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, writtenScalarText, type ParsedYaml, type ScalarLocation } from './yaml.js';
 
 /** Alias expansions allowed when reading values: a "billion laughs" file is unreadable, not huge. */
 const MAX_ALIAS_EXPANSIONS = 200;
@@ -96,9 +96,8 @@ function parseChartMetadata(text: string): ChartMetadata {
   const metadata: ChartMetadata = {};
   for (const key of ['name', 'version', 'appVersion', 'type', 'description'] as const) {
     const node = mapGet(root, key);
-    const written = scalarLocation(node, text);
     // Plain numbers lose their text when parsed (1.10 -> 1.1); Helm reads these fields as strings.
-    const value = written && (node as { type?: string }).type === 'PLAIN' ? written.raw : scalarString(node);
+    const value = writtenScalarText(node, text);
     if (value !== undefined && value !== '') metadata[key] = value;
   }
   const annotations = mapGet(root, 'annotations');

@@ -325,6 +325,15 @@ export function scalarLocation(node: unknown, text: string): ScalarLocation | un
 }
 
 /**
+ * A scalar's text where a tool reads it as a string: a plain number as written, which the parse
+ * loses (`1.10` is the number 1.1; a tag or version is the text), any other scalar as `scalarString`.
+ */
+export function writtenScalarText(node: unknown, text: string): string | undefined {
+  const location = scalarLocation(node, text);
+  return location && (node as { type?: string }).type === 'PLAIN' ? location.raw : scalarString(node);
+}
+
+/**
  * The value node under `key` in a map node, or undefined. A key written twice takes its last value,
  * as Go's YAML decoders (kubectl, Helm) and Ruby's (GitLab) read it; the first is what the `yaml`
  * package would return.
