@@ -19168,7 +19168,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar9(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19205,7 +19205,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap13;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar9;
+    exports.isScalar = isScalar8;
     exports.isSeq = isSeq12;
   }
 });
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar9;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -50502,6 +50502,10 @@ function scalarLocation(node, text4) {
       return { offset: start, raw: text4.slice(start, valueEnd2), value: String(value) };
   }
 }
+function writtenScalarText(node, text4) {
+  const location = scalarLocation(node, text4);
+  return location && node.type === "PLAIN" ? location.raw : scalarString(node);
+}
 function mapGet(node, key) {
   if (!(0, import_yaml5.isMap)(node)) return void 0;
   const items2 = node.items;
@@ -57950,12 +57954,6 @@ var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
 function isYamlName2(path14) {
   return path14.endsWith(".yml") || path14.endsWith(".yaml") || path14.endsWith(".YML") || path14.endsWith(".YAML");
 }
-function writtenText(node, text4) {
-  if (!(0, import_yaml33.isScalar)(node)) return void 0;
-  const location = scalarLocation(node, text4);
-  if (!location) return void 0;
-  return (node.type === "PLAIN" ? location.raw : location.value).trim();
-}
 function concourseVar(text4) {
   const start = text4.indexOf("((");
   if (start < 0) return void 0;
@@ -57966,8 +57964,8 @@ function holderOccurrences(document2, file, lines, holder) {
   if (!IMAGE_TYPES.has(scalarString(mergedGet(document2, holder.node, "type")) ?? "")) return [];
   const source = mergedGet(document2, holder.node, "source");
   const repository = mergedGet(document2, source, "repository");
-  const tag2 = writtenText(mergedGet(document2, source, "tag"), file.text);
-  const digest = writtenText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text);
+  const tag2 = writtenScalarText(mergedGet(document2, source, "tag"), file.text)?.trim();
+  const digest = writtenScalarText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text)?.trim();
   const resolve3 = (written) => {
     const value = `${written}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
     const variable = concourseVar(value);
@@ -58153,7 +58151,7 @@ var travisDiscoverer = {
   }
 };
 
-// src/discover/hcl-tokens.ts
+// src/discover/hcl.ts
 var MAX_TOKENS2 = 5e5;
 var isWordStart = (ch) => ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch === "_";
 var isWordChar2 = (ch) => isWordStart(ch) || ch >= "0" && ch <= "9" || ch === "-";
@@ -58249,9 +58247,6 @@ function hclTokens(text4) {
   }
   return { tokens };
 }
-
-// src/discover/nomad.ts
-var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
 var MAX_DEPTH10 = 32;
 function lineBreakBetween(text4, end, start) {
   for (let index = end; index < start; index++) if (text4[index] === "\n") return true;
@@ -58301,6 +58296,32 @@ function readBody(text4, tokens, index, block, depth, written = text4) {
   }
   return at;
 }
+function readHcl2(text4, written = text4) {
+  const { tokens, unterminated } = hclTokens(text4);
+  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+  readBody(text4, tokens, 0, root, 0, written);
+  return { root, unterminated };
+}
+function unescape2(written) {
+  let output = "";
+  for (let index = 0; index < written.length; index++) {
+    const ch = written[index];
+    const next = written[index + 1];
+    if (ch === "\\" && (next === '"' || next === "\\")) {
+      output += next;
+      index++;
+    } else if ((ch === "$" || ch === "%") && next === ch && written[index + 2] === "{") {
+      output += ch;
+      index++;
+    } else {
+      output += ch;
+    }
+  }
+  return output;
+}
+
+// src/discover/nomad.ts
+var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
 function actionsOf(line) {
   const spans = [];
   let index = 0;
@@ -58333,23 +58354,6 @@ function maskLine2(line) {
 function maskTemplateActions(text4) {
   if (!text4.includes("[[")) return text4;
   return text4.split("\n").map(maskLine2).join("\n");
-}
-function unescape2(written) {
-  let output = "";
-  for (let index = 0; index < written.length; index++) {
-    const ch = written[index];
-    const next = written[index + 1];
-    if (ch === "\\" && (next === '"' || next === "\\")) {
-      output += next;
-      index++;
-    } else if ((ch === "$" || ch === "%") && next === ch && written[index + 2] === "{") {
-      output += ch;
-      index++;
-    } else {
-      output += ch;
-    }
-  }
-  return output;
 }
 function knownValues(root) {
   const values = /* @__PURE__ */ new Map();
@@ -58435,10 +58439,7 @@ function siteOccurrence2(file, lines, site2, values, pack) {
   return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
 }
 function jobOccurrences(file, pack = /* @__PURE__ */ new Map()) {
-  const text4 = maskTemplateActions(file.text);
-  const { tokens, unterminated } = hclTokens(text4);
-  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
-  readBody(text4, tokens, 0, root, 0, file.text);
+  const { root, unterminated } = readHcl2(maskTemplateActions(file.text), file.text);
   const lines = new LineIndex(file.text);
   const values = knownValues(root);
   const tasks = [];
@@ -58452,10 +58453,7 @@ async function packDefaults(path14, context3) {
   if (!path14.endsWith(".nomad.tpl") || folder < 0 && !path14.startsWith("templates/")) return /* @__PURE__ */ new Map();
   const variables = await context3.readFile(folder < 0 ? "variables.hcl" : `${path14.slice(0, folder)}/variables.hcl`);
   if (variables === void 0) return /* @__PURE__ */ new Map();
-  const { tokens } = hclTokens(variables);
-  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
-  readBody(variables, tokens, 0, root, 0);
-  return knownValues(root);
+  return knownValues(readHcl2(variables).root);
 }
 function hasJobBlock(text4) {
   for (let start = 0; start < text4.length; start++) {
@@ -59431,8 +59429,7 @@ function parseChartMetadata(text4) {
   const metadata = {};
   for (const key of ["name", "version", "appVersion", "type", "description"]) {
     const node = mapGet(root, key);
-    const written = scalarLocation(node, text4);
-    const value = written && node.type === "PLAIN" ? written.raw : scalarString(node);
+    const value = writtenScalarText(node, text4);
     if (value !== void 0 && value !== "") metadata[key] = value;
   }
   const annotations = mapGet(root, "annotations");

@@ -51,7 +51,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar9(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -88,7 +88,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap13;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar9;
+    exports.isScalar = isScalar8;
     exports.isSeq = isSeq12;
   }
 });
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar9;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -27103,6 +27103,10 @@ function scalarLocation(node, text3) {
       return { offset: start, raw: text3.slice(start, valueEnd2), value: String(value) };
   }
 }
+function writtenScalarText(node, text3) {
+  const location = scalarLocation(node, text3);
+  return location && node.type === "PLAIN" ? location.raw : scalarString(node);
+}
 function mapGet(node, key) {
   if (!(0, import_yaml5.isMap)(node)) return void 0;
   const items2 = node.items;
@@ -34551,12 +34555,6 @@ var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
 function isYamlName2(path7) {
   return path7.endsWith(".yml") || path7.endsWith(".yaml") || path7.endsWith(".YML") || path7.endsWith(".YAML");
 }
-function writtenText(node, text3) {
-  if (!(0, import_yaml33.isScalar)(node)) return void 0;
-  const location = scalarLocation(node, text3);
-  if (!location) return void 0;
-  return (node.type === "PLAIN" ? location.raw : location.value).trim();
-}
 function concourseVar(text3) {
   const start = text3.indexOf("((");
   if (start < 0) return void 0;
@@ -34567,8 +34565,8 @@ function holderOccurrences(document2, file, lines, holder) {
   if (!IMAGE_TYPES.has(scalarString(mergedGet(document2, holder.node, "type")) ?? "")) return [];
   const source = mergedGet(document2, holder.node, "source");
   const repository = mergedGet(document2, source, "repository");
-  const tag2 = writtenText(mergedGet(document2, source, "tag"), file.text);
-  const digest = writtenText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text);
+  const tag2 = writtenScalarText(mergedGet(document2, source, "tag"), file.text)?.trim();
+  const digest = writtenScalarText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text)?.trim();
   const resolve2 = (written) => {
     const value = `${written}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
     const variable = concourseVar(value);
@@ -34754,7 +34752,7 @@ var travisDiscoverer = {
   }
 };
 
-// src/discover/hcl-tokens.ts
+// src/discover/hcl.ts
 var MAX_TOKENS2 = 5e5;
 var isWordStart = (ch) => ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch === "_";
 var isWordChar2 = (ch) => isWordStart(ch) || ch >= "0" && ch <= "9" || ch === "-";
@@ -34850,9 +34848,6 @@ function hclTokens(text3) {
   }
   return { tokens };
 }
-
-// src/discover/nomad.ts
-var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
 var MAX_DEPTH10 = 32;
 function lineBreakBetween(text3, end, start) {
   for (let index = end; index < start; index++) if (text3[index] === "\n") return true;
@@ -34902,6 +34897,32 @@ function readBody(text3, tokens, index, block, depth, written = text3) {
   }
   return at;
 }
+function readHcl2(text3, written = text3) {
+  const { tokens, unterminated } = hclTokens(text3);
+  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+  readBody(text3, tokens, 0, root, 0, written);
+  return { root, unterminated };
+}
+function unescape2(written) {
+  let output = "";
+  for (let index = 0; index < written.length; index++) {
+    const ch = written[index];
+    const next = written[index + 1];
+    if (ch === "\\" && (next === '"' || next === "\\")) {
+      output += next;
+      index++;
+    } else if ((ch === "$" || ch === "%") && next === ch && written[index + 2] === "{") {
+      output += ch;
+      index++;
+    } else {
+      output += ch;
+    }
+  }
+  return output;
+}
+
+// src/discover/nomad.ts
+var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
 function actionsOf(line) {
   const spans = [];
   let index = 0;
@@ -34934,23 +34955,6 @@ function maskLine2(line) {
 function maskTemplateActions(text3) {
   if (!text3.includes("[[")) return text3;
   return text3.split("\n").map(maskLine2).join("\n");
-}
-function unescape2(written) {
-  let output = "";
-  for (let index = 0; index < written.length; index++) {
-    const ch = written[index];
-    const next = written[index + 1];
-    if (ch === "\\" && (next === '"' || next === "\\")) {
-      output += next;
-      index++;
-    } else if ((ch === "$" || ch === "%") && next === ch && written[index + 2] === "{") {
-      output += ch;
-      index++;
-    } else {
-      output += ch;
-    }
-  }
-  return output;
 }
 function knownValues(root) {
   const values = /* @__PURE__ */ new Map();
@@ -35036,10 +35040,7 @@ function siteOccurrence2(file, lines, site2, values, pack) {
   return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
 }
 function jobOccurrences(file, pack = /* @__PURE__ */ new Map()) {
-  const text3 = maskTemplateActions(file.text);
-  const { tokens, unterminated } = hclTokens(text3);
-  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
-  readBody(text3, tokens, 0, root, 0, file.text);
+  const { root, unterminated } = readHcl2(maskTemplateActions(file.text), file.text);
   const lines = new LineIndex(file.text);
   const values = knownValues(root);
   const tasks = [];
@@ -35053,10 +35054,7 @@ async function packDefaults(path7, context) {
   if (!path7.endsWith(".nomad.tpl") || folder < 0 && !path7.startsWith("templates/")) return /* @__PURE__ */ new Map();
   const variables = await context.readFile(folder < 0 ? "variables.hcl" : `${path7.slice(0, folder)}/variables.hcl`);
   if (variables === void 0) return /* @__PURE__ */ new Map();
-  const { tokens } = hclTokens(variables);
-  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
-  readBody(variables, tokens, 0, root, 0);
-  return knownValues(root);
+  return knownValues(readHcl2(variables).root);
 }
 function hasJobBlock(text3) {
   for (let start = 0; start < text3.length; start++) {
@@ -36032,8 +36030,7 @@ function parseChartMetadata(text3) {
   const metadata = {};
   for (const key of ["name", "version", "appVersion", "type", "description"]) {
     const node = mapGet(root, key);
-    const written = scalarLocation(node, text3);
-    const value = written && node.type === "PLAIN" ? written.raw : scalarString(node);
+    const value = writtenScalarText(node, text3);
     if (value !== void 0 && value !== "") metadata[key] = value;
   }
   const annotations = mapGet(root, "annotations");
