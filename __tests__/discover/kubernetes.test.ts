@@ -85,12 +85,21 @@ describe('kubernetes: flow-style YAML and JSON manifests', () => {
     }
   });
 
-  it('still reports a parse error in a JSON manifest', async () => {
-    const file = { path: 'deploy/broken.json', text: '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "spec": {\n}\n' };
+  it('still reports a parse error in a JSON manifest that may name an image', async () => {
+    const file = { path: 'deploy/broken.json', text: '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "spec": {"containers": [{"image": "nginx:1.27"\n}\n' };
     expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
     const extraction = await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'));
     expect(extraction.occurrences).toEqual([]);
     expect(extraction.errors).toHaveLength(1);
+  });
+
+  it('reports no parse error in JSON without an image word (spinnaker/spinnaker 8f1801d: a test List whose items are %s)', async () => {
+    const file = fixture('kubernetes', 'json-others/list-manifest-format.json');
+    expect(kubernetesDiscoverer.matches(file.path, file.text)).toBe(true);
+    expect(await kubernetesDiscoverer.extract(file, fixtureContext('kubernetes'))).toEqual({ occurrences: [] });
+    // The same file with an image word in it still reports what it could not read.
+    const named = { path: file.path, text: file.text.replace('"name": "list-test"', '"name": "list-test", "annotations": {"image": "x"}') };
+    expect((await kubernetesDiscoverer.extract(named, fixtureContext('kubernetes'))).errors).toHaveLength(1);
   });
 });
 
