@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExpression, parseExpression } from '../../src/discover/github-expressions.js';
 
-const combination: Record<string, unknown> = { name: 'Tests', version: '3', count: 3, empty: '', flag: true, nested: { os: 'linux' } };
+const combination: Record<string, unknown> = { name: 'Tests', version: '3', count: 3, empty: '', flag: true, nested: { os: 'linux' }, list: ['a', 'b'] };
 const lookup = (path: string[]): unknown => {
   let current: unknown = combination;
   for (const step of path) current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[step] : undefined;
@@ -50,6 +50,22 @@ describe('GitHub expressions', () => {
     ['matrix.missing < 1', true],
     ['matrix.nested > 0', false],
     ['1 < 2 == true', true],
+    // Functions: string tests ignore case; contains of an array looks for an element; format fills {n}.
+    ["startsWith(matrix.name, 'te') && matrix.name || ''", 'Tests'],
+    ["startsWith(matrix.name, 'Lint') && matrix.name || ''", ''],
+    ["endsWith(matrix.name, 'STS')", true],
+    ["contains(matrix.name, 'es')", true],
+    ["contains(matrix.list, 'B')", true],
+    ["contains(matrix.list, 'c')", false],
+    ['contains(matrix.count, 3)', true],
+    ["format('postgres:{0}-alpine', matrix.version)", 'postgres:3-alpine'],
+    ["format('{0}/{1}:{{x}}', 'ghcr.io', matrix.name)", 'ghcr.io/Tests:{x}'],
+    ["format('{0}{1}', matrix.missing, matrix.flag)", 'true'],
+    ["format('{0}', matrix.list)", 'Array'],
+    ["format('{1}', 'a')", undefined],
+    ["format('{0', 'a')", undefined],
+    ["format('a}', 'a')", undefined],
+    ["!startsWith(format('{0}', matrix.name), 'x')", true],
   ])('%s', (text, expected) => {
     expect(evaluate(text)).toEqual(expected);
   });
@@ -57,8 +73,15 @@ describe('GitHub expressions', () => {
   it.each([
     'github.ref_name',
     "matrix.tag || github.ref_name",
-    "format('{0}:1', matrix.name)",
-    "contains(matrix.name, 'T')",
+    "toJSON(matrix.name)",
+    "hashFiles('**/lock')",
+    "contains(matrix.name)",
+    "startsWith(matrix.name, 'a', 'b')",
+    "format()",
+    "format('{0}' matrix.name)",
+    "contains(matrix.name, 'T'",
+    "constructor('a')",
+    `format('{0}'${", 'a'".repeat(20)})`,
     "matrix['name']",
     "(matrix.name == 'Tests'",
     "matrix.name ==",

@@ -210,6 +210,15 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it('expands a service image chosen by a function: `startsWith(matrix.database, ...) && matrix.database || ...` (PrefectHQ/prefect)', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/prefixed-service.yml');
+    expect(occurrences.map((o) => [o.context, o.resolved ?? null, o.reference ?? o.problem?.message, o.note])).toEqual([
+      ['jobs.run-tests.services.redis', null, 'docker.io/library/redis:latest', undefined],
+      // sqlite combinations leave the service out; every postgres one runs the same image.
+      ['jobs.run-tests.services.postgres', 'postgres:14', 'docker.io/library/postgres:14', 'matrix value 1 of 1'],
+    ]);
+  });
+
   it('throws for a workflow that cannot be parsed', () => {
     expect(() => githubWorkflowDiscoverer.extract(fixture('github-workflow', '.github/workflows/broken.yaml'), fixtureContext('github-workflow'))).toThrow(/invalid YAML/);
   });

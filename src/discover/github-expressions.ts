@@ -1,7 +1,7 @@
 /**
  * GitHub Actions expressions (the text inside `${{ }}`) as far as a scan can evaluate them:
- * string, number, `true`/`false`/`null` literals, `matrix.*` paths, `!`, `==`, `!=`, `&&`, `||`
- * and parentheses, with GitHub's semantics: `&&` and `||` yield one of their operands (so
+ * string, number, `true`/`false`/`null` literals, `matrix.*` paths, `!`, `==`, `!=`, `&&`, `||`,
+ * parentheses and the functions `contains`, `startsWith`, `endsWith` and `format`, with GitHub's semantics: `&&` and `||` yield one of their operands (so
  * `(matrix.name == 'Tests') && 'postgres:17' || ''` is an image or nothing), `==` compares strings
  * ignoring case and other mixed types as numbers. Any other context (`github`, `env`, `needs`...)
  * or function is only known when the workflow runs: such an expression does not parse.
@@ -11,16 +11,23 @@ export type Expression =
   | { literal: string | number | boolean | null }
   | { path: string[] }
   | { not: Expression }
+  | { call: FunctionName; args: Expression[] }
   | { operator: Operator; left: Expression; right: Expression };
 
 type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
+
+/** The functions evaluated, with their number of arguments (format: at least one). */
+const FUNCTIONS = { contains: 2, startsWith: 2, endsWith: 2, format: -1 } as const;
+type FunctionName = keyof typeof FUNCTIONS;
+/** Most arguments read in one call. */
+const MAX_ARGUMENTS = 16;
 
 /** Longer expressions are not image expressions; also bounds the work on untrusted text. */
 const MAX_EXPRESSION_LENGTH = 1024;
 /** Deepest nesting of parentheses and `!` read. */
 const MAX_DEPTH = 32;
 
-const TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>]))/y;
+const TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>,]))/y;
 
 type Token = { string: string } | { number: number } | { name: string } | { symbol: string };
 
@@ -81,15 +88,41 @@ class Parser {
     if (token === undefined) return undefined;
     if ('string' in token) return { literal: token.string };
     if ('number' in token) return { literal: token.number };
-    if ('name' in token) return nameExpression(token.name);
+    if ('name' in token) return this.isSymbol('(') ? this.call(token.name, depth) : nameExpression(token.name);
     if (token.symbol === '!') {
       const operand = this.unary(depth + 1);
       return operand && { not: operand };
     }
     if (token.symbol !== '(') return undefined;
     const inner = this.binary(0, depth + 1);
-    const close = this.tokens[this.at++];
-    return inner && close && 'symbol' in close && close.symbol === ')' ? inner : undefined;
+    return inner && this.take(')') ? inner : undefined;
+  }
+
+  /** A call of one of FUNCTIONS, at its opening parenthesis; any other function is only known when the workflow runs. */
+  private call(name: string, depth: number): Expression | undefined {
+    if (!Object.hasOwn(FUNCTIONS, name)) return undefined;
+    const call = name as FunctionName;
+    this.at++;
+    const args: Expression[] = [];
+    while (!this.take(')')) {
+      if (args.length > 0 && !this.take(',')) return undefined;
+      const argument = args.length < MAX_ARGUMENTS ? this.binary(0, depth + 1) : undefined;
+      if (!argument) return undefined;
+      args.push(argument);
+    }
+    const arity = FUNCTIONS[call];
+    return (arity < 0 ? args.length >= 1 : args.length === arity) ? { call, args } : undefined;
+  }
+
+  private isSymbol(symbol: string): boolean {
+    const token = this.tokens[this.at];
+    return token !== undefined && 'symbol' in token && token.symbol === symbol;
+  }
+
+  private take(symbol: string): boolean {
+    if (!this.isSymbol(symbol)) return false;
+    this.at++;
+    return true;
   }
 }
 
@@ -136,6 +169,52 @@ function compare(operator: '<' | '<=' | '>' | '>=', left: unknown, right: unknow
   return operator === '>' ? sign > 0 : sign >= 0;
 }
 
+/** A value as GitHub's functions read it as a string. */
+function asString(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return 'Array';
+  return typeof value === 'object' ? 'Object' : String(value);
+}
+
+/** `format('{0}-{1}', a, b)`: `{n}` is the nth argument, `{{` and `}}` are braces; undefined when the text is malformed. */
+function format(template: string, values: readonly unknown[]): string | undefined {
+  let out = '';
+  for (let index = 0; index < template.length; index++) {
+    const char = template[index];
+    if ((char === '{' || char === '}') && template[index + 1] === char) {
+      out += char;
+      index++;
+    } else if (char === '{') {
+      const close = template.indexOf('}', index);
+      const position = close < 0 ? NaN : Number(template.slice(index + 1, close));
+      if (!Number.isInteger(position) || position < 0 || position >= values.length || close === index + 1) return undefined;
+      out += asString(values[position]);
+      index = close;
+    } else if (char === '}') {
+      return undefined;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
+/** A call's value: string tests ignore case, as GitHub's do; `contains` of an array looks for an element. */
+function callFunction(name: FunctionName, values: readonly unknown[]): unknown {
+  const [first, second] = values;
+  switch (name) {
+    case 'contains':
+      if (Array.isArray(first)) return first.some((element) => looselyEqual(element ?? null, second ?? null));
+      return asString(first).toLowerCase().includes(asString(second).toLowerCase());
+    case 'startsWith':
+      return asString(first).toLowerCase().startsWith(asString(second).toLowerCase());
+    case 'endsWith':
+      return asString(first).toLowerCase().endsWith(asString(second).toLowerCase());
+    default:
+      return format(asString(first), values.slice(1));
+  }
+}
+
 function looselyEqual(left: unknown, right: unknown): boolean {
   if (typeof left === 'string' && typeof right === 'string') return left.toLowerCase() === right.toLowerCase();
   if (typeof left === 'object' && left !== null) return left === right;
@@ -147,6 +226,7 @@ export function evaluateExpression(expression: Expression, lookup: (path: string
   if ('literal' in expression) return expression.literal;
   if ('path' in expression) return lookup(expression.path);
   if ('not' in expression) return !truthy(evaluateExpression(expression.not, lookup));
+  if ('call' in expression) return callFunction(expression.call, expression.args.map((argument) => evaluateExpression(argument, lookup)));
   const left = evaluateExpression(expression.left, lookup);
   switch (expression.operator) {
     case '&&':
