@@ -172,8 +172,9 @@ function compare(operator: '<' | '<=' | '>' | '>=', left: unknown, right: unknow
 /** A value as GitHub's functions read it as a string. */
 function asString(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return 'Array';
-  return typeof value === 'object' ? 'Object' : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'Array' : 'Object';
 }
 
 /** `format('{0}-{1}', a, b)`: `{n}` is the nth argument, `{{` and `}}` are braces; undefined when the text is malformed. */
