@@ -14,6 +14,7 @@ export const KINDS = [
   'github-action',
   'gitlab-ci',
   'devcontainer',
+  'devfile',
   'circleci',
   'bitbucket',
   'azure-pipelines',

@@ -14,6 +14,7 @@ import { releaseValuesImages, type FluxRelease } from './flux-values-from.js';
 import { argoValueFilesImages, chartRootOf, valueFilePath, type ArgoValueFile } from './argo-value-files.js';
 import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
+import { withDevfileDeployment } from './devfile-builds.js';
 import { isKustomizationFile } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
@@ -88,22 +89,29 @@ export const kubernetesDiscoverer: Discoverer = {
     return /\.(?:ya?ml|json)$/i.test(path) && !isKustomizationFile(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const template = templateFileOf(file.path);
-    if (template?.dialect === 'jinja') return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
-    // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
-    if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
-      return { occurrences: [] };
-    }
-    // A chart's other YAML files with template actions (`conf/`, `crds/` rendered by `.Files.Get | tpl`).
-    const chartFile = await extractChartFileTemplate(file, context);
-    if (chartFile) return chartFile;
-    if (template !== undefined) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
-    const scan = collectManifestImages(file.text);
-    // A template by its content is read as one, as if its name said so (`.j2`, `.tmpl`).
-    const byContent = templateByContent(file.path, file.text, scan.errors.length > 0);
-    return withValuesFrom(file, byContent === undefined ? scan : collectManifestImages(file.text, { template: byContent }), file.path, context);
+    const extraction = await extractManifest(file, context);
+    // A devfile deploying this manifest may fill in its images or build some (devfile-builds.ts).
+    const occurrences = await withDevfileDeployment(file.path, extraction.occurrences, context);
+    return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
   },
 };
+
+async function extractManifest(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+  const template = templateFileOf(file.path);
+  if (template?.dialect === 'jinja') return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
+  // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
+  if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
+    return { occurrences: [] };
+  }
+  // A chart's other YAML files with template actions (`conf/`, `crds/` rendered by `.Files.Get | tpl`).
+  const chartFile = await extractChartFileTemplate(file, context);
+  if (chartFile) return chartFile;
+  if (template !== undefined) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
+  const scan = collectManifestImages(file.text);
+  // A template by its content is read as one, as if its name said so (`.j2`, `.tmpl`).
+  const byContent = templateByContent(file.path, file.text, scan.errors.length > 0);
+  return withValuesFrom(file, byContent === undefined ? scan : collectManifestImages(file.text, { template: byContent }), file.path, context);
+}
 
 /**
  * A manifest's occurrences, with the images of each HelmRelease's values merged from `spec.valuesFrom`

@@ -34,16 +34,26 @@ export function makeOccurrence(input: OccurrenceInput): Occurrence {
     raw: input.raw,
     reference: null,
   };
-  if (typeof input.value === 'string') {
-    if (input.value !== input.raw) occurrence.resolved = input.value;
-    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
-    if (normalized.ok) occurrence.reference = normalized.reference;
-    else occurrence.problem = { kind: normalized.placeholders ? 'unresolved' : 'invalid', message: normalized.message };
-  } else {
-    occurrence.problem = { kind: 'unresolved', message: input.value.unresolved };
-  }
+  if (typeof input.value === 'string') applyValue(occurrence, input.value, input.dollarExpanded);
+  else occurrence.problem = { kind: 'unresolved', message: input.value.unresolved };
   if (input.context) occurrence.context = input.context;
   if (input.local) occurrence.local = true;
   if (input.note) occurrence.note = input.note;
   return occurrence;
+}
+
+function applyValue(occurrence: Occurrence, value: string, dollarExpanded?: boolean): void {
+  if (value !== occurrence.raw) occurrence.resolved = value;
+  const normalized = normalizeForOccurrence(value, { dollarExpanded });
+  if (normalized.ok) occurrence.reference = normalized.reference;
+  else occurrence.problem = { kind: normalized.placeholders ? 'unresolved' : 'invalid', message: normalized.message };
+}
+
+/** The occurrence at the same place with the value another file gives its text (a devfile's variables for a manifest it deploys). */
+export function withValue(occurrence: Occurrence, value: string, note: string): Occurrence {
+  const again: Occurrence = { ...occurrence, reference: null, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  delete again.resolved;
+  delete again.problem;
+  applyValue(again, value);
+  return again;
 }
