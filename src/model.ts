@@ -15,6 +15,7 @@ export const KINDS = [
   'gitlab-ci',
   'devcontainer',
   'devfile',
+  'gitpod',
   'circleci',
   'bitbucket',
   'azure-pipelines',
