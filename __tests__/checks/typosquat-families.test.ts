@@ -316,6 +316,16 @@ describe('well-known images re-published under another namespace', () => {
     expect(detect('linkerdio/mirror/proxy:stable-2.14')?.rule).toBe('typosquat');
   });
 
+  it('warns on an application another project ships its own build of (TeslaMate\u2019s grafana with its dashboards), still a squat under a name made from Grafana\u2019s', () => {
+    // ironicbadger/infra (commit de03771), services/appnv/07-teslamate/compose.yaml, as TeslaMate's docs give it.
+    expect(detect('teslamate/grafana:latest')).toMatchObject({ rule: 'impersonation', genuine: 'docker.io/grafana/grafana' });
+    expect(detect('ghcr.io/someone/grafana:11.1.0')).toMatchObject({ rule: 'impersonation', genuine: 'docker.io/grafana/grafana' });
+    expect(detect('grafanaofficial/grafana:11.1.0')?.rule).toBe('typosquat');
+    expect(detect('someone/grafana-loki:3.0.0')?.rule).toBe('typosquat');
+    expect(detect('someone/grafana-oss:11.1.0')?.rule).toBe('typosquat');
+    expect(detect('grafana/grafana:11.1.0')).toBeUndefined();
+  });
+
   it.each([
     ['ghcr.io/platform-team/coredns:1.11.3', 'registry.k8s.io/coredns/coredns'],
     ['quay.io/infra-images/external-dns:v0.14.0', 'registry.k8s.io/external-dns/external-dns'],

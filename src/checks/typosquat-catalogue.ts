@@ -60,6 +60,13 @@ interface CatalogueEntry {
   generic?: string[];
   /** The project's and publisher's names that only they can honestly make an account of. */
   brands: string[];
+  /**
+   * Applications other projects ship their own configured builds of under their own names
+   * (TeslaMate's `teslamate/grafana`, with its dashboards): the name elsewhere is an impersonation
+   * warning, as an official image's is; glued to the project's name, or under a namespace made
+   * from it, still a copy.
+   */
+  rebuilt?: string[];
 }
 
 const CATALOGUE: CatalogueEntry[] = [
@@ -192,7 +199,7 @@ const CATALOGUE: CatalogueEntry[] = [
   { owner: 'GoReleaser\u2019s', home: 'docker.io/goreleaser/', names: ['goreleaser', 'goreleaser-cross'], brands: ['goreleaser'] },
   { owner: 'golangci-lint\u2019s', home: 'docker.io/golangci/', names: ['golangci-lint'], brands: ['golangci'] },
   { owner: 'BuildKit\u2019s', home: 'docker.io/moby/', names: ['buildkit'], brands: ['moby'] },
-  { owner: 'Grafana\u2019s', home: 'docker.io/grafana/', names: ['grafana', 'grafana-oss', 'grafana-enterprise', 'tempo', 'alloy', 'pyroscope', 'k6'], generic: ['agent'], brands: ['grafana'] },
+  { owner: 'Grafana\u2019s', home: 'docker.io/grafana/', names: ['grafana-oss', 'grafana-enterprise', 'tempo', 'alloy', 'pyroscope', 'k6'], generic: ['agent'], rebuilt: ['grafana'], brands: ['grafana'] },
   {
     owner: 'the Prometheus project\u2019s',
     home: 'docker.io/prom/',
@@ -263,16 +270,19 @@ export interface WellKnownImage {
   reference: string;
   /** For messages: "the Kubernetes `pause` image (`registry.k8s.io/pause`)". */
   description: string;
+  /** An application others ship their own builds of (`CatalogueEntry.rebuilt`). */
+  rebuilt?: boolean;
 }
 
 const describe = (entry: CatalogueEntry, name: string): WellKnownImage => ({
   reference: `${entry.home}${name}`,
   description: `${entry.owner} \`${name}\` image (\`${entry.home}${name}\`)`,
+  ...(entry.rebuilt?.includes(name) ? { rebuilt: true } : {}),
 });
 
-/** Distinctive names: the same name under another account is a copy. */
+/** Distinctive names (a copy elsewhere) and rebuilt applications (an impersonation elsewhere). */
 export const WELL_KNOWN_IMAGES: ReadonlyMap<string, WellKnownImage> = new Map(
-  CATALOGUE.flatMap((entry) => entry.names.map((name): [string, WellKnownImage] => [name, describe(entry, name)])),
+  CATALOGUE.flatMap((entry) => [...entry.names, ...(entry.rebuilt ?? [])].map((name): [string, WellKnownImage] => [name, describe(entry, name)])),
 );
 
 const SEPARATORS = new Set(['-', '_', '.']);
@@ -304,7 +314,7 @@ function stemsOf(entry: CatalogueEntry): string[] {
 
 const STEMS: ReadonlyArray<[CatalogueEntry, string[]]> = CATALOGUE.map((entry) => [entry, stemsOf(entry)]);
 
-const isOwnName = (entry: CatalogueEntry, name: string) => entry.names.includes(name) || (entry.generic?.includes(name) ?? false);
+const isOwnName = (entry: CatalogueEntry, name: string) => entry.names.includes(name) || (entry.generic?.includes(name) ?? false) || (entry.rebuilt?.includes(name) ?? false);
 
 /**
  * The well-known image a repository name copies by gluing its project's name to the image's
@@ -348,7 +358,7 @@ export function projectBrandSquat(
   isBrandAffix: (namespace: string, brand: string) => boolean,
 ): { image: WellKnownImage; brand: string } | undefined {
   for (const entry of CATALOGUE) {
-    if (!entry.names.includes(name) && !(entry.generic?.includes(name) ?? false)) continue;
+    if (!isOwnName(entry, name)) continue;
     // A brand as written (`flannel-io`) is judged by `isPublisherNamespace` and the copy rule.
     if (entry.brands.includes(namespace)) continue;
     for (const brand of entry.brands) {
@@ -370,7 +380,7 @@ export function projectBrandSquat(
 function isPublisherNamespace(host: string, namespace: string, name: string): boolean {
   return CATALOGUE.some(
     (entry) =>
-      (entry.names.includes(name) || (entry.generic?.includes(name) ?? false)) &&
+      isOwnName(entry, name) &&
       (entry.home.startsWith(`${host}/${namespace}/`) || (host === 'ghcr.io' && entry.brands.includes(namespace))),
   );
 }

@@ -329,8 +329,9 @@ function detectVendorProjectSquat(namespace: string, trust: TrustTargets): Squat
  * well-known image's distinctive name copied to a public account registry (`someone/pause`,
  * `ghcr.io/someone/trivy`), or any of its names under a namespace made from its project's name
  * (`ingressnginx/controller`, `k8sofficial/kube-proxy`), is a typosquat; elsewhere, deeper in an
- * account's folders (`ghcr.io/someone/mirror/trivy`), and for names that are also official images'
- * (`someone/vault`), people name their own builds and mirrors so: an impersonation warning.
+ * account's folders (`ghcr.io/someone/mirror/trivy`), for names that are also official images'
+ * (`someone/vault`), and for applications others ship their own builds of (`teslamate/grafana`),
+ * people name their own builds and mirrors so: an impersonation warning.
  */
 function detectNameReuse(host: string, namespace: string, rest: string[], trust: TrustTargets): SquatMatch | undefined {
   const name = rest.join('/');
@@ -345,7 +346,7 @@ function detectNameReuse(host: string, namespace: string, rest: string[], trust:
     // Deeper in an account's own folders (`ghcr.io/tektoncd/catalog/upstream/tasks/golangci-lint`, a Tekton
     // bundle; `ghcr.io/org/mirror/trivy`) the name is the account's own layout, not a look-alike of the
     // genuine path: a warning, as a reused official name is.
-    const squat = project !== undefined || (PUBLIC_ACCOUNT_HOSTS.has(host) && !trust.officialNames.has(last) && rest.length === 1);
+    const squat = project !== undefined || (PUBLIC_ACCOUNT_HOSTS.has(host) && !trust.officialNames.has(last) && rest.length === 1 && wellKnown.rebuilt !== true);
     const match: SquatMatch = {
       rule: squat ? 'typosquat' : 'impersonation',
       part: 'name',
