@@ -28,6 +28,8 @@ export const KINDS = [
   'travis',
   'nomad',
   'quadlet',
+  'ansible',
+  'molecule',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 

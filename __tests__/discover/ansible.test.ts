@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ansibleDiscoverer } from '../../src/discover/ansible.js';
+import { evaluateJinja } from '../../src/discover/ansible-vars.js';
+import { moleculeDiscoverer } from '../../src/discover/molecule.js';
+import { expectRawAtPositions, extractFixture, fixture } from './discover-helpers.js';
+
+describe('ansible', () => {
+  it("reads a role's container with the role defaults (davestephens/ansible-nas couchdb)", async () => {
+    const { occurrences, file } = await extractFixture(ansibleDiscoverer, 'ansible', 'ansible-nas/roles/couchdb/tasks/main.yml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.reference, o.note])).toEqual([[15, '{{ couchdb_image_name }}:{{ couchdb_image_version }}', 'docker.io/library/couchdb:latest', 'with the Ansible variables']]);
+    expectRawAtPositions(file, occurrences);
+  });
+
+  it('reads a literal image; a task that removes the container pulls nothing (ansible-nas airsonic)', async () => {
+    const { occurrences } = await extractFixture(ansibleDiscoverer, 'ansible', 'ansible-nas/roles/airsonic/tasks/main.yml');
+    expect(occurrences.map((o) => [o.line, o.reference, o.context])).toEqual([[15, 'docker.io/airsonic/airsonic:latest', '[0].block[1].community.docker.docker_container.image']]);
+  });
+
+  it('reads podman and docker modules of a playbook, with its play vars; a build or a loop item is not an image it knows', async () => {
+    const { occurrences, file } = await extractFixture(ansibleDiscoverer, 'ansible', 'playbook.yml');
+    expect(occurrences.map((o) => [o.line, o.reference ?? o.problem?.message])).toEqual([
+      [13, 'docker.io/library/redis'],
+      [24, 'docker.io/pacur/centos-7'],
+      [37, 'docker.io/library/nginx:1.27'],
+      [41, 'docker.io/library/nginx:1.27'],
+      [47, 'the Ansible expression {{ item.image }} is only known when the play runs'],
+    ]);
+    expectRawAtPositions(file, occurrences);
+  });
+
+  it.each([
+    ['{{ a }}:{{ b }}', 'x:1.10'],
+    ["{{ missing | default('fallback') }}", 'fallback'],
+    ['{{ missing | d("fallback") }}', 'fallback'],
+    ['{{ nested }}', 'x-x'],
+    ['{{ loop }}', { unresolved: 'the Ansible variable loop refers to variables nested past 8 levels' }],
+    ['{{ a | upper }}', { unresolved: 'the Ansible expression {{ a | upper }} is only known when the play runs' }],
+    ['{% if a %}x{% endif %}', { unresolved: 'a Jinja statement in {% if a %}x{% endif %} is only evaluated when the play runs' }],
+  ])('evaluates %s', (text, expected) => {
+    const vars = new Map([['a', 'x'], ['b', '1.10'], ['nested', '{{ a }}-{{ a }}'], ['loop', '{{ loop }}']]);
+    expect(evaluateJinja(text, vars)).toEqual(expected);
+  });
+
+  it('claims YAML naming a container module, not other YAML', () => {
+    const tasks = fixture('ansible', 'playbook.yml');
+    expect(ansibleDiscoverer.matches('site.yml', tasks.text)).toBe(true);
+    expect(ansibleDiscoverer.matches('site.yml', '- hosts: all\n  tasks:\n    - ansible.builtin.apt: {name: docker_ce}\n')).toBe(false);
+    expect(ansibleDiscoverer.matches('notes.txt', tasks.text)).toBe(false);
+  });
+});
+
+describe('molecule', () => {
+  it("reads a scenario's platform image with the default its environment variable takes (geerlingguy/ansible-role-docker)", async () => {
+    const { occurrences } = await extractFixture(moleculeDiscoverer, 'ansible', 'role-docker/molecule/default/molecule.yml');
+    expect(occurrences.map((o) => [o.line, o.reference, o.note])).toEqual([
+      [11, 'docker.io/geerlingguy/docker-rockylinux9-ansible:latest', 'with the defaults its ${} variables take when the environment does not set them'],
+    ]);
+  });
+
+  it('reads a platform image written as is (davestephens/ansible-nas znc)', async () => {
+    const { occurrences } = await extractFixture(moleculeDiscoverer, 'ansible', 'ansible-nas/roles/znc/molecule/default/molecule.yml');
+    expect(occurrences.map((o) => o.reference)).toEqual(['docker.io/geerlingguy/docker-ubuntu2204-ansible:latest']);
+  });
+
+  it('leaves a variable without a default unresolved, and reads no machine image of another driver', async () => {
+    const unset = await moleculeDiscoverer.extract({ path: 'molecule/default/molecule.yml', text: 'platforms:\n  - name: i\n    image: "acme/${DISTRO}-ansible"\n' }, { buildArgs: {}, readFile: async () => undefined });
+    expect(unset.occurrences[0]?.problem?.kind).toBe('unresolved');
+    const ec2 = await moleculeDiscoverer.extract({ path: 'molecule/default/molecule.yml', text: 'driver:\n  name: ec2\nplatforms:\n  - name: i\n    image: ami-0123456789abcdef0\n' }, { buildArgs: {}, readFile: async () => undefined });
+    expect(ec2.occurrences).toEqual([]);
+  });
+});

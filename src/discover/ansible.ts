@@ -1,0 +1,119 @@
+/**
+ * Ansible playbooks and task files: the images the container modules run or pull, wherever the
+ * task sits (a play's `tasks`, `handlers`, a `block`/`rescue`/`always`, a role's task file):
+ * `docker_container`, `podman_container` and `docker_swarm_service` (`image`), and the images
+ * `docker_image` (with `source: pull`), `docker_image_pull` and `podman_image` (unless it builds)
+ * pull (`name` with `tag`). Jinja expressions take the variables ansible-vars.ts finds; a task that
+ * removes a container (`state: absent`) pulls nothing. Recognised by content: any YAML file naming
+ * one of the modules.
+ */
+import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { Occurrence } from '../model.js';
+import { normalizeForOccurrence } from '../reference/index.js';
+import { evaluateJinja, fileVars, varsOfMap, type AnsibleVars } from './ansible-vars.js';
+import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageResolver } from './image-site.js';
+import { LineIndex } from './position.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+import { scalarString, writtenScalarText } from './yaml.js';
+
+/** Modules that run a container from `image`. */
+const RUNNERS = new Set(['docker_container', 'podman_container', 'docker_swarm_service']);
+/** Modules that pull `name` (with `tag`), and the tag they pull when none is given. */
+const PULLERS = new Set(['docker_image', 'docker_image_pull', 'podman_image']);
+/** Collections the modules are also named under. */
+const COLLECTIONS = ['community.docker.', 'containers.podman.', 'community.general.'];
+const MAX_DEPTH = 32;
+
+function moduleName(key: string): string | undefined {
+  const collection = COLLECTIONS.find((prefix) => key.startsWith(prefix));
+  const short = collection === undefined ? key : key.slice(collection.length);
+  return RUNNERS.has(short) || PULLERS.has(short) ? short : undefined;
+}
+
+/** Whether the image text already names a tag or digest (the module's `tag` is then not used), as the reference model reads it. */
+function namesVersion(image: string): boolean {
+  const normalized = normalizeForOccurrence(image);
+  return !normalized.ok || normalized.parsed.tag !== undefined || normalized.parsed.digest !== undefined;
+}
+
+function jinjaResolver(vars: AnsibleVars): ImageResolver {
+  return (text) => {
+    const value = evaluateJinja(text, vars);
+    return [typeof value === 'string' && value !== text ? { value, note: 'with the Ansible variables' } : { value }];
+  };
+}
+
+interface TaskSite {
+  document: Document.Parsed;
+  file: SourceFile;
+  lines: LineIndex;
+  occurrences: Occurrence[];
+}
+
+/** Whether a pull module's task pulls (docker_image only with `source: pull`; podman_image unless it builds). */
+function pulls(site: TaskSite, module: string, args: unknown): boolean {
+  const get = (key: string) => mergedGet(site.document, args, key);
+  if (module === 'docker_image') return scalarString(get('source')) === 'pull';
+  if (module === 'podman_image') return get('build') === undefined && get('path') === undefined && scalarString(get('state')) !== 'build';
+  return true;
+}
+
+function moduleImages(site: TaskSite, module: string, args: unknown, context: string, vars: AnsibleVars): void {
+  const get = (key: string) => mergedGet(site.document, args, key);
+  if (scalarString(get('state')) === 'absent') return;
+  const input = { file: site.file.path, kind: 'ansible' as const, text: site.file.text, lines: site.lines };
+  if (RUNNERS.has(module)) {
+    site.occurrences.push(...occurrencesAtScalar({ ...input, node: get('image'), context: `${context}.image`, resolve: jinjaResolver(vars) }));
+    return;
+  }
+  if (!pulls(site, module, args)) return;
+  const tag = writtenScalarText(get('tag'), site.file.text);
+  const withTag: ImageResolver = (text) =>
+    jinjaResolver(vars)(text).map((image) => {
+      if (typeof image.value !== 'string' || tag === undefined || namesVersion(image.value)) return image;
+      const value = evaluateJinja(tag, vars);
+      return typeof value === 'string' ? { value: `${image.value}:${value}`, note: `with its tag ${tag}` } : { value };
+    });
+  site.occurrences.push(...occurrencesAtScalar({ ...input, node: get('name'), context: `${context}.name`, resolve: withTag }));
+}
+
+/** Every task under `node` that calls a container module, with the play's variables over the file's. */
+function walk(site: TaskSite, node: unknown, path: string, vars: AnsibleVars, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (isSeq(node)) {
+    node.items.forEach((item, index) => walk(site, item, `${path}[${index}]`, vars, depth + 1));
+    return;
+  }
+  if (!isMap(node)) return;
+  // A play's own `vars` (a map) override what the file's tasks see.
+  const playVars = mergedGet(site.document, node, 'hosts') !== undefined ? mergedGet(site.document, node, 'vars') : undefined;
+  const seen = isMap(playVars) ? varsOfMap(site.document, playVars, site.file.text, new Map(vars)) : vars;
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const module = key === undefined ? undefined : moduleName(key);
+    const childPath = path ? `${path}.${key ?? '?'}` : (key ?? '?');
+    if (module !== undefined && isMap(pair.value)) moduleImages(site, module, pair.value, childPath, seen);
+    else walk(site, pair.value, childPath, seen, depth + 1);
+  }
+}
+
+export const ansibleDiscoverer: Discoverer = {
+  kind: 'ansible',
+  // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
+  matches(path, text) {
+    if (!(path.endsWith('.yml') || path.endsWith('.yaml'))) return false;
+    if (!text.includes('docker_') && !text.includes('podman_')) return false;
+    return text.includes('_container:') || text.includes('_image:') || text.includes('_image_pull:') || text.includes('docker_swarm_service:');
+  },
+  candidate(path) {
+    return path.endsWith('.yml') || path.endsWith('.yaml');
+  },
+  async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+    const parsed = parseConfigDocuments(file);
+    const vars = await fileVars(file.path, context);
+    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [] };
+    for (const document of parsed.documents) walk({ ...site, document }, document.contents, '', vars, 0);
+    const occurrences = dedupeOccurrences(site.occurrences);
+    return parsed.errors.length > 0 ? { occurrences, errors: parsed.errors } : { occurrences };
+  },
+};
