@@ -146,6 +146,23 @@ describe('Nomad', () => {
   });
 });
 
+describe('Ansible', () => {
+  it('judges a container task: host paths, host namespaces, a root user; no limits asked', async () => {
+    const discover = path.join(FIXTURES, '..', 'discover', 'ansible', 'ansible-nas', 'roles', 'glances');
+    const files = {
+      'roles/glances/tasks/main.yml': readFileSync(path.join(discover, 'tasks', 'main.yml'), 'utf8'),
+      'roles/glances/defaults/main.yml': readFileSync(path.join(discover, 'defaults', 'main.yml'), 'utf8'),
+      'site.yml': '- hosts: all\n  tasks:\n    - name: app\n      community.docker.docker_container:\n        image: docker.io/library/redis:7\n        user: "0"\n',
+    };
+    expect(await findings(repository({}, files))).toEqual([
+      // davestephens/ansible-nas's glances role: the Docker socket and pid_mode: host.
+      'roles/glances/tasks/main.yml:10:13 privileged error',
+      'roles/glances/tasks/main.yml:12:19 privileged error',
+      'site.yml:6:15 runs-as-root warning',
+    ]);
+  });
+});
+
 describe('Dockerfile', () => {
   it('follows USER through the stage the final stage is built from', async () => {
     expect(await findings(repository({ Dockerfile: 'Dockerfile.inherits' }))).toEqual([]);

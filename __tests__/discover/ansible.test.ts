@@ -28,6 +28,38 @@ describe('ansible', () => {
     expectRawAtPositions(file, occurrences);
   });
 
+  it('reads how a task configures its container, for the least-privilege rules (ansible-nas glances), in a repository that is the role too', async () => {
+    for (const [kind, path] of [['ansible', 'ansible-nas/roles/glances/tasks/main.yml'], ['ansible/ansible-nas/roles/glances', 'tasks/main.yml']]) {
+      const { occurrences, containers } = await extractFixture(ansibleDiscoverer, kind, path);
+      expect(occurrences.map((o) => o.reference)).toEqual(['docker.io/nicolargo/glances:latest']);
+      expect(containers?.map((c) => [c.kind, c.name, c.line, c.hostPaths.map((p) => p.value), c.hostNamespaces.map((n) => n.value), c.privileged?.value])).toEqual([
+        ['ansible', 'task "Create Glances Docker Container"', 7, ['/var/run/docker.sock', '/etc/timezone'], ['pid_mode: host'], undefined],
+      ]);
+    }
+  });
+
+  it('reads a setting written with variables by their values, and podman names', async () => {
+    const text = [
+      '- hosts: all',
+      '  vars: {data: /srv/app, net: host, who: root}',
+      '  tasks:',
+      '    - name: app',
+      '      containers.podman.podman_container:',
+      '        image: docker.io/library/redis:7',
+      '        network: "{{ net }}"',
+      '        user: "{{ who }}"',
+      '        cap_add: [SYS_ADMIN]',
+      '        privileged: true',
+      '        volumes: ["{{ data }}:/data", "named:/cache"]',
+      '        mounts: [{type: bind, source: /etc, target: /host-etc}]',
+      '',
+    ].join('\n');
+    const { containers } = await ansibleDiscoverer.extract({ path: 'site.yml', text }, { buildArgs: {}, readFile: async () => undefined });
+    expect(containers?.map((c) => [c.user?.value, c.privileged?.value, c.addedCapabilities.map((x) => x.value), c.hostNamespaces.map((n) => n.value), c.hostPaths.map((p) => p.value)])).toEqual([
+      ['root', true, ['SYS_ADMIN'], ['network: host'], ['/srv/app', '/etc']],
+    ]);
+  });
+
   it.each([
     ['{{ a }}:{{ b }}', 'x:1.10'],
     ["{{ missing | default('fallback') }}", 'fallback'],

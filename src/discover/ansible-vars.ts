@@ -66,22 +66,27 @@ async function groupVarsAll(directory: string, context: DiscoverContext): Promis
   return merged;
 }
 
-/** The role directory of a task or handler file (`roles/<role>`), if it is in one. */
+/**
+ * The role directory of a task or handler file: the directory holding its `tasks/` or `handlers/`
+ * (`roles/<role>`, or the repository itself for a repository that is one role, as Galaxy roles are).
+ */
 function roleDirectory(path: string): string | undefined {
   const segments = path.split('/');
-  for (let index = segments.length - 3; index >= 0; index--) {
-    if (segments[index] === 'roles' && (segments[index + 2] === 'tasks' || segments[index + 2] === 'handlers')) return segments.slice(0, index + 2).join('/');
+  for (let index = segments.length - 2; index >= 0; index--) {
+    if (segments[index] === 'tasks' || segments[index] === 'handlers') return segments.slice(0, index).join('/');
   }
   return undefined;
 }
 
+const under = (directory: string, path: string) => (directory ? `${directory}/${path}` : path);
+
 /** The variables a file's tasks see before any play's own `vars` (role defaults, group_vars/all, role vars). */
 export async function fileVars(path: string, context: DiscoverContext): Promise<Map<string, string>> {
   const role = roleDirectory(path);
-  // A role's tasks run from a playbook usually at the repository's root, beside `roles/`.
+  // A role's tasks run from a playbook usually beside `roles/`, at the repository's root.
   const groupVarsHome = role === undefined ? dirName(path) : dirName(dirName(role));
-  const layers = [role === undefined ? new Map<string, string>() : await mainVars(`${role}/defaults`, context), await groupVarsAll(groupVarsHome, context)];
-  if (role !== undefined) layers.push(await mainVars(`${role}/vars`, context));
+  const layers = [role === undefined ? new Map<string, string>() : await mainVars(under(role, 'defaults'), context), await groupVarsAll(groupVarsHome, context)];
+  if (role !== undefined) layers.push(await mainVars(under(role, 'vars'), context));
   const merged = new Map<string, string>();
   for (const layer of layers) for (const [name, value] of layer) merged.set(name, value);
   return merged;

@@ -12,6 +12,7 @@ import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
 import { evaluateJinja, fileVars, varsOfMap, type AnsibleVars } from './ansible-vars.js';
 import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageResolver } from './image-site.js';
+import { ansibleContainers, withContainers, type AnsibleContainerTask } from './containers/index.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { scalarString, writtenScalarText } from './yaml.js';
@@ -48,7 +49,12 @@ interface TaskSite {
   file: SourceFile;
   lines: LineIndex;
   occurrences: Occurrence[];
+  /** Tasks that run a container, for the least-privilege rules. */
+  containers: AnsibleContainerTask[];
 }
+
+/** Modules whose container settings the least-privilege rules read. */
+const CONFIGURED = new Set(['docker_container', 'podman_container']);
 
 /** Whether a pull module's task pulls (docker_image only with `source: pull`; podman_image unless it builds). */
 function pulls(site: TaskSite, module: string, args: unknown): boolean {
@@ -58,12 +64,17 @@ function pulls(site: TaskSite, module: string, args: unknown): boolean {
   return true;
 }
 
-function moduleImages(site: TaskSite, module: string, args: unknown, context: string, vars: AnsibleVars): void {
+function moduleImages(site: TaskSite, module: string, args: unknown, context: string, vars: AnsibleVars, task: string): void {
   const get = (key: string) => mergedGet(site.document, args, key);
   if (scalarString(get('state')) === 'absent') return;
   const input = { file: site.file.path, kind: 'ansible' as const, text: site.file.text, lines: site.lines };
   if (RUNNERS.has(module)) {
     site.occurrences.push(...occurrencesAtScalar({ ...input, node: get('image'), context: `${context}.image`, resolve: jinjaResolver(vars) }));
+    const evaluate = (text: string) => {
+      const value = evaluateJinja(text, vars);
+      return typeof value === 'string' ? value : undefined;
+    };
+    if (CONFIGURED.has(module) && get('image') !== undefined) site.containers.push({ args, image: get('image'), path: task, evaluate });
     return;
   }
   if (!pulls(site, module, args)) return;
@@ -92,7 +103,12 @@ function walk(site: TaskSite, node: unknown, path: string, vars: AnsibleVars, de
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const module = key === undefined ? undefined : moduleName(key);
     const childPath = path ? `${path}.${key ?? '?'}` : (key ?? '?');
-    if (module !== undefined && isMap(pair.value)) moduleImages(site, module, pair.value, childPath, seen);
+    // For people, a task is its `name` (`task "CouchDB Container"`), else where it is.
+    const task = () => {
+      const name = scalarString(mergedGet(site.document, node, 'name'));
+      return name === undefined ? childPath : `task ${JSON.stringify(name)}`;
+    };
+    if (module !== undefined && isMap(pair.value)) moduleImages(site, module, pair.value, childPath, seen, task());
     else walk(site, pair.value, childPath, seen, depth + 1);
   }
 }
@@ -111,9 +127,10 @@ export const ansibleDiscoverer: Discoverer = {
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
     const vars = await fileVars(file.path, context);
-    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [] };
+    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [] };
     for (const document of parsed.documents) walk({ ...site, document }, document.contents, '', vars, 0);
     const occurrences = dedupeOccurrences(site.occurrences);
-    return parsed.errors.length > 0 ? { occurrences, errors: parsed.errors } : { occurrences };
+    const extraction: Extraction = parsed.errors.length > 0 ? { occurrences, errors: parsed.errors } : { occurrences };
+    return withContainers(extraction, () => ansibleContainers(file, site.containers, site.lines));
   },
 };
