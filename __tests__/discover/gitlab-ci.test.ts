@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { gitlabCiDiscoverer } from '../../src/discover/gitlab-ci.js';
 import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
@@ -255,4 +255,30 @@ describe('gitlab-ci: included files and the dependency proxy', () => {
       ['same-place/lint.yml', 2, 10, 'docker.io/library/python:3.12'],
     ]);
   });
+
+  // Crafted by the offline audit (no real repository writes this): a job's variables were copied
+  // into a map per job, each with every global variable and every variable of its extends chain
+  // (the memo let a chain run past GitLab's 11 levels). 8,000 global variables and jobs (526 KB)
+  // took 2 GB, a chain of 8,000 templates (403 KB) 2.5 GB; a 2 MiB file ran out of memory. The
+  // bound is asserted on the map entries written, never on a duration.
+  it('looks variables up through extends chains and globals without copying them per job', async () => {
+    const size = 1_000;
+    const globals = 'variables:\n' + Array.from({ length: size }, (_, i) => `  G${i}: g${i}\n`).join('');
+    const jobs = Array.from({ length: size }, (_, i) => `j${i}:\n  image: evil/a${i}:$G${i}\n  script: [echo]\n`).join('');
+    const chain = '.t0:\n  image: evil/chain:$V0\n' + Array.from({ length: size }, (_, i) => `.t${i + 1}:\n  extends: .t${i}\n  variables:\n    V${i}: v${i}\n`).join('');
+    const text = globals + jobs + chain + `deep:\n  extends: .t${size}\n  script: [echo]\nshallow:\n  extends: .t11\n  script: [echo]\n`;
+    const sets = vi.spyOn(Map.prototype, 'set');
+    try {
+      const { occurrences } = await gitlabCiDiscoverer.extract({ path: '.gitlab-ci.yml', text }, fixtureContext('gitlab-ci'));
+      expect(occurrences.filter((o) => o.raw.startsWith('evil/a'))).toHaveLength(size);
+      expect(occurrences.find((o) => o.raw === 'evil/a7:$G7')?.reference).toBe('docker.io/evil/a7:g7');
+      // shallow runs .t0's image with V0 from .t1, 11 levels up (GitLab merges 11); deep, 1,001 levels down, is refused by GitLab.
+      expect(occurrences.filter((o) => o.raw === 'evil/chain:$V0').map((o) => o.reference)).toEqual(['docker.io/evil/chain:v0']);
+      // Before: 3 million entries (each job copying the globals, each template its chain); now about 20 per job.
+      expect(sets.mock.calls.length).toBeLessThan(100 * size);
+    } finally {
+      sets.mockRestore();
+    }
+  });
 });
+

@@ -90,7 +90,7 @@ function expand(text: string, variables: Pick<Variables, 'get'>): string | { unr
 const componentInput = (text: string): Span | undefined => firstSpan([enclosed(text, '$[[', ']]')]);
 
 /** Resolves an image with a job's variables, once per leg of its `parallel: matrix` (one value per distinct result). */
-function resolverFor(variables: Variables, legs: Variables[] = []): (text: string) => ImageValue[] {
+function resolverFor(variables: Pick<Variables, 'get'>, legs: Variables[] = []): (text: string) => ImageValue[] {
   return (text) => {
     const input = componentInput(text);
     // CI/CD component inputs are given by each project that includes the component.
@@ -212,23 +212,40 @@ function templatesOf(jobs: Map<string, Job>, job: Job): Job[] {
   return templates;
 }
 
-/** A job's variables through its `extends` chain (across included files): templates first, the job's own last. */
-function jobVariables(jobs: Map<string, Job>, job: Job, memo: Map<unknown, Variables>, depth = 0, chain = new Set<unknown>()): Variables {
-  // Memoized per job, so templates shared by many jobs (diamonds) are read once.
-  const known = memo.get(job.node);
-  if (known) return known;
-  const variables: Variables = new Map();
+/** What a job sets in `variables` itself, and what a lookup through its `extends` chain found. */
+interface JobScope {
+  own: Variables;
+  found: Map<string, VariableDefinition | null>;
+}
+
+/**
+ * A variable as a job sees it through its `extends` chain (across included files): its own, else
+ * that of the later template that has it, as GitLab merges them. Looked up by name, each (job,
+ * name) once, rather than copied into a map per job: copies cost each job every variable of its
+ * chain, quadratic in a long chain (and a pipeline's global variables once per job).
+ */
+function jobVariable(jobs: Map<string, Job>, job: Job, name: string, scopes: Map<unknown, JobScope>, depth = 0, chain = new Set<unknown>()): VariableDefinition | undefined {
   // GitLab allows 11 levels of `extends`; a job extending itself (directly or not) ends the chain.
-  if (depth > MAX_EXTENDS_DEPTH || chain.has(job.node)) return variables;
+  if (depth > MAX_EXTENDS_DEPTH || chain.has(job.node)) return undefined;
+  let scope = scopes.get(job.node);
+  if (!scope) {
+    scope = { own: readVariables(job.document, mergedGet(job.document, job.node, 'variables')), found: new Map() };
+    scopes.set(job.node, scope);
+  }
+  const own = scope.own.get(name);
+  if (own !== undefined) return own;
+  const known = scope.found.get(name);
+  if (known !== undefined) return known ?? undefined;
   chain.add(job.node);
-  const { document } = job;
-  for (const template of templatesOf(jobs, job)) {
-    for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+  let inherited: VariableDefinition | undefined;
+  for (const template of templatesOf(jobs, job).reverse()) {
+    inherited = jobVariable(jobs, template, name, scopes, depth + 1, chain);
+    if (inherited !== undefined) break;
   }
   chain.delete(job.node);
-  for (const [key, value] of readVariables(document, mergedGet(document, job.node, 'variables'))) variables.set(key, value);
-  memo.set(job.node, variables);
-  return variables;
+  // Memoized per job, so templates shared by many jobs (diamonds) are walked once per name.
+  scope.found.set(name, inherited ?? null);
+  return inherited;
 }
 
 /** The tags that send a job to GitLab's hosted macOS runners (`saas-macos-medium-m1`, `saas-macos-large-m2pro`). */
@@ -272,7 +289,7 @@ interface PipelinePart {
 interface Pipeline {
   variables: Variables;
   jobs: Map<string, Job>;
-  memo: Map<unknown, Variables>;
+  scopes: Map<unknown, JobScope>;
   /** The jobs that run each written image, services or script node (built when first needed). */
   runners?: Map<unknown, Job[]>;
   /** Each job's resolver, by its node, once built. */
@@ -293,7 +310,7 @@ function mergePipeline(parts: PipelinePart[]): Pipeline {
     for (const [name, value] of readVariables(document, mapGet(document.contents, 'variables'))) variables.set(name, value);
     for (const [name, job] of jobsOf(document)) jobs.set(name, job);
   }
-  return { variables, jobs, memo: new Map(), resolvers: new Map() };
+  return { variables, jobs, scopes: new Map(), resolvers: new Map() };
 }
 
 /** The keys a job may take from a template it `extends` whose images are read. */
@@ -343,7 +360,8 @@ function writtenKeyResolver(pipeline: Pipeline, job: Job, key: string, defaults:
 function jobResolver(pipeline: Pipeline, job: Job): (text: string) => ImageValue[] {
   const known = pipeline.resolvers.get(job.node);
   if (known) return known;
-  const variables = new Map([...pipeline.variables, ...jobVariables(pipeline.jobs, job, pipeline.memo)]);
+  // The job's variables over the global ones, looked up rather than copied.
+  const variables = { get: (name: string) => jobVariable(pipeline.jobs, job, name, pipeline.scopes) ?? pipeline.variables.get(name) };
   const matrix = matrixLegs(inheritedKey(pipeline.jobs, job, 'parallel'));
   const resolver = resolverFor(variables, jobLegs(matrix, ruleVariants(inheritedKey(pipeline.jobs, job, 'rules'))));
   pipeline.resolvers.set(job.node, resolver);
