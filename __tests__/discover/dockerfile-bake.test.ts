@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bakeNamedContexts } from '../../src/discover/dockerfile/bake.js';
 import { dockerfileDiscoverer } from '../../src/discover/dockerfile/index.js';
 import { extractFixture, fixture, fixtureContext, expectRawAtPositions } from './discover-helpers.js';
@@ -114,5 +114,63 @@ describe('dockerfile: the build arguments of the docker-bake targets that build 
       [1, 'docker.io/docker/dockerfile:1', undefined],
       [5, 'docker.io/library/alpine:3.20', 'build argument ALPINE_VERSION as bake target a of misc/docker-bake.hcl sets it'],
     ]);
+  });
+});
+
+// Crafted by the offline audit (no real repository writes these). Bounds are asserted on the
+// operations counted, never on a duration.
+describe('docker-bake: bounded work on hostile bake files', () => {
+  async function extractWith(files: Record<string, string>) {
+    const context = { buildArgs: {}, readFile: async (path: string) => files[path] };
+    return dockerfileDiscoverer.extract({ path: 'Dockerfile', text: files.Dockerfile }, context);
+  }
+
+  it('evaluates each variable once per depth, however many times defaults name it', async () => {
+    // V6 names V5 eight times, V5 names V4 eight times, ...: 8^6 evaluations before (a 1 KB file
+    // naming each 32 times ran for hours).
+    let hcl = 'variable "V0" {\n  default = ""\n}\n';
+    for (let level = 1; level <= 6; level++) hcl += `variable "V${level}" {\n  default = "${`\${V${level - 1}}`.repeat(8)}"\n}\n`;
+    hcl += 'target "app" {\n  args = { BASE = "evil/base:1${V6}" }\n}\n';
+    const tests = vi.spyOn(RegExp.prototype, 'test');
+    try {
+      const { occurrences } = await extractWith({ 'docker-bake.hcl': hcl, Dockerfile: 'ARG BASE\nFROM ${BASE}\n' });
+      expect(occurrences.map((o) => o.reference)).toEqual(['docker.io/evil/base:1']);
+      // Before: 299,979 names matched (one per mention at every depth); now 435.
+      expect(tests.mock.calls.length).toBeLessThan(2_000);
+    } finally {
+      tests.mockRestore();
+    }
+  });
+
+  it('resolves each target once per depth, however many targets inherit from it', async () => {
+    // Each target inherits the four before it: t0 was resolved 4^8 times for t59 alone before.
+    const target: Record<string, { inherits?: string[]; args: Record<string, string> }> = {};
+    for (let i = 0; i < 60; i++) target[`t${i}`] = { inherits: Array.from({ length: Math.min(i, 4) }, (_, j) => `t${i - 1 - j}`), args: { [`A${i}`]: 'x', BASE: `evil/base:${i}` } };
+    const sets = vi.spyOn(Map.prototype, 'set');
+    try {
+      const { occurrences } = await extractWith({ 'docker-bake.json': JSON.stringify({ target }), Dockerfile: 'ARG BASE\nFROM ${BASE}\n' });
+      // t59 is the one target no other inherits from: the build; the others are its bases.
+      expect(occurrences.map((o) => o.reference)).toEqual(['docker.io/evil/base:59']);
+      // Before: 11.8 million map entries written (each resolution copying its parents' arguments); now 25,000.
+      expect(sets.mock.calls.length).toBeLessThan(100_000);
+    } finally {
+      sets.mockRestore();
+    }
+  });
+
+  it('finds the targets others inherit from in one walk, not a search of every target per target', async () => {
+    // 3,000 targets building the default Dockerfile, each inheriting the next.
+    const target: Record<string, { inherits?: string[]; args?: Record<string, string> }> = { t0: { inherits: ['t1'], args: { BASE: 'evil/base:0' } } };
+    for (let i = 1; i <= 3_000; i++) target[`t${i}`] = { inherits: [`t${i + 1}`] };
+    const has = vi.spyOn(Set.prototype, 'has');
+    try {
+      const { occurrences } = await extractWith({ 'docker-bake.json': JSON.stringify({ target }), Dockerfile: 'ARG BASE\nFROM ${BASE}\n' });
+      // t0 builds; every other target is a base it inherits from.
+      expect(occurrences.map((o) => o.reference)).toEqual(['docker.io/evil/base:0']);
+      // Before: 4.5 million lookups (each target searched in every other one's ancestors); now 39,000.
+      expect(has.mock.calls.length).toBeLessThan(300_000);
+    } finally {
+      has.mockRestore();
+    }
   });
 });

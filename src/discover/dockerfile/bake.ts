@@ -46,6 +46,13 @@ interface BakeDefinition {
   grouped: Set<string>;
   /** Each target with the Dockerfiles it may build, worked out once per scan. */
   builds?: Array<{ target: ResolvedTarget; dockerfiles: string[] }>;
+  /**
+   * Each variable's value and each target resolved, by evaluation depth and name, worked out once:
+   * a default naming another variable many times, or targets inheriting several others, were
+   * evaluated again at every mention, exponential in the depth (a 1 KB bake file ran for hours).
+   */
+  values?: Map<string, string | null | undefined>;
+  resolved?: Map<string, ResolvedTarget | undefined>;
 }
 
 /** A target with what it inherits applied. */
@@ -56,8 +63,6 @@ interface ResolvedTarget {
   dockerfile?: Expression;
   contexts: Map<string, Expression | undefined>;
   args: Map<string, Expression | undefined>;
-  /** The targets it inherits from, directly or not. */
-  ancestors: Set<string>;
 }
 
 type Token = { kind: 'word' | 'string' | 'punct'; text: string };
@@ -279,7 +284,7 @@ function readJson(text: string, file: string, definition: BakeDefinition): void 
 function evaluate(expression: Expression | undefined, definition: BakeDefinition, depth = 0): string | null | undefined {
   if (expression === undefined || depth > MAX_DEPTH) return undefined;
   if ('null' in expression) return null;
-  if ('variable' in expression) return definition.variables.has(expression.variable) ? evaluate(definition.variables.get(expression.variable), definition, depth + 1) : undefined;
+  if ('variable' in expression) return variableValue(expression.variable, definition, depth + 1);
   const text = expression.template;
   let output = '';
   for (let index = 0; index < text.length; ) {
@@ -298,8 +303,8 @@ function evaluate(expression: Expression | undefined, definition: BakeDefinition
       const close = text.indexOf('}', dollar + 2);
       const name = close < 0 ? '' : text.slice(dollar + 2, close).trim();
       // Only a variable's name is evaluated: a function call or an expression is not.
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !definition.variables.has(name)) return undefined;
-      const value = evaluate(definition.variables.get(name), definition, depth + 1);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
+      const value = variableValue(name, definition, depth + 1);
       if (typeof value !== 'string') return undefined;
       output += value;
       index = close + 1;
@@ -312,17 +317,33 @@ function evaluate(expression: Expression | undefined, definition: BakeDefinition
   return output;
 }
 
-/** A target with its `inherits` applied, parents first, each overridden by what inherits from it. */
+/** A variable's default with the variables' defaults, once per definition and depth. */
+function variableValue(name: string, definition: BakeDefinition, depth: number): string | null | undefined {
+  if (!definition.variables.has(name)) return undefined;
+  definition.values ??= new Map();
+  const key = `${depth} ${name}`;
+  if (definition.values.has(key)) return definition.values.get(key);
+  const value = evaluate(definition.variables.get(name), definition, depth);
+  definition.values.set(key, value);
+  return value;
+}
+
+/**
+ * A target with its `inherits` applied, parents first, each overridden by what inherits from it;
+ * once per definition, depth and name (a target in a cycle is resolved without the target that
+ * closes it, which bake refuses anyway).
+ */
 function resolveTarget(definition: BakeDefinition, name: string, depth = 0, visiting = new Set<string>()): ResolvedTarget | undefined {
   const written = definition.targets.get(name);
   if (!written || depth > MAX_DEPTH || visiting.has(name)) return undefined;
+  definition.resolved ??= new Map();
+  const key = `${depth} ${name}`;
+  if (definition.resolved.has(key)) return definition.resolved.get(key);
   visiting.add(name);
-  const resolved: ResolvedTarget = { name, file: written.file, contexts: new Map(), args: new Map(), ancestors: new Set() };
+  const resolved: ResolvedTarget = { name, file: written.file, contexts: new Map(), args: new Map() };
   for (const parentName of written.inherits ?? []) {
     const parent = resolveTarget(definition, parentName, depth + 1, visiting);
     if (!parent) continue;
-    resolved.ancestors.add(parentName);
-    for (const ancestor of parent.ancestors) resolved.ancestors.add(ancestor);
     if (parent.context) resolved.context = parent.context;
     if (parent.dockerfile) resolved.dockerfile = parent.dockerfile;
     for (const [key, value] of parent.contexts) resolved.contexts.set(key, value);
@@ -333,7 +354,30 @@ function resolveTarget(definition: BakeDefinition, name: string, depth = 0, visi
   if (written.dockerfile) resolved.dockerfile = written.dockerfile;
   for (const [key, value] of written.contexts) resolved.contexts.set(key, value);
   for (const [key, value] of written.args) resolved.args.set(key, value);
+  definition.resolved.set(key, resolved);
   return resolved;
+}
+
+/**
+ * The targets the given ones inherit from, directly or not, as far as `inherits` is followed: a
+ * walk over the definition that reaches each target once at its least depth (a set of ancestors
+ * kept per target was quadratic in a chain of targets).
+ */
+function inheritedBy(definition: BakeDefinition, targets: ResolvedTarget[]): Set<string> {
+  const inherited = new Set<string>();
+  let level = targets.map((target) => target.name);
+  for (let depth = 1; depth <= MAX_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const name of level) {
+      for (const parent of definition.targets.get(name)?.inherits ?? []) {
+        if (parent === name || inherited.has(parent) || !definition.targets.has(parent)) continue;
+        inherited.add(parent);
+        next.push(parent);
+      }
+    }
+    level = next;
+  }
+  return inherited;
 }
 
 /** Parsed bake definitions per scan and directory: a repository with many Dockerfiles reads each once. */
@@ -378,8 +422,9 @@ async function bakeBuilders(dockerfilePath: string, context: DiscoverContext): P
     const definition = await definitionIn(directory, context);
     if (definition) {
       const matching = buildsOf(definition, directory).flatMap(({ target, dockerfiles }) => (dockerfiles.includes(wanted) ? [target] : []));
+      const inherited = inheritedBy(definition, matching);
       for (const target of matching) {
-        const base = matching.some((other) => other.ancestors.has(target.name)) && !definition.grouped.has(target.name);
+        const base = inherited.has(target.name) && !definition.grouped.has(target.name);
         if (!base) builders.push({ target, definition });
       }
     }
