@@ -77,4 +77,34 @@ describe('hclTokens', () => {
     const hostile = `x = "${'${'.repeat(200_000)}`;
     expect(hclTokens(hostile).unterminated).toBe(4);
   });
+
+  // Crafted by the offline audit (Nomad refuses each of these files, so no real repository has
+  // them): the reader stopped at the bound, or at the stray brace, and said nothing, so the task
+  // after it went unread and the scan passed.
+  it('says what it left unread: a block past the nesting bound, a brace that closes no block, the rest past the token bound', async () => {
+    const task = (image: string) => `job "j" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n      config {\n        image = "${image}"\n      }\n    }\n  }\n}\n`;
+    const context = { buildArgs: {}, readFile: () => Promise.resolve(undefined) };
+    const read = async (text: string) => {
+      const { occurrences, errors } = await nomadDiscoverer.extract({ path: 'a.nomad', text }, context);
+      return { images: occurrences.map((o) => o.raw), errors };
+    };
+
+    const deep = 'meta {\n' + 'x {\n'.repeat(40) + '}\n'.repeat(40) + '}\n' + 'meta {\n' + 'y {\n'.repeat(40) + '}\n'.repeat(40) + '}\n';
+    expect(await read(deep + task('evil/after-deep:1'))).toEqual({
+      images: ['evil/after-deep:1'],
+      errors: ['line 33: blocks nest deeper than 32 levels: this block (and any other that deep) was not read'],
+    });
+
+    expect(await read('}\n' + task('evil/after-brace:1'))).toEqual({
+      images: ['evil/after-brace:1'],
+      errors: ['line 1: a closing brace closes no block, so HCL does not read the file'],
+    });
+
+    const filler = 'm = [' + 'a,'.repeat(300_000) + ']\n';
+    expect(await read(task('evil/before:1') + filler + task('evil/after-bound:1'))).toEqual({
+      images: ['evil/before:1'],
+      errors: ['line 11: the file has more than 500,000 tokens: the rest of it was not read'],
+    });
+  });
 });
+

@@ -4,7 +4,9 @@
  * nested to any depth, quotes inside them), heredocs (`<<EOF` … `EOF`, `<<-EOF` with an indented
  * end), punctuation; comments (`#`, `//`, `/* … *\/`) are skipped. One pass over the text; an
  * unterminated string or comment ends the token list there, reported by `unterminated`. An
- * attribute's expression runs to the end of its line, or past the brackets it opens.
+ * attribute's expression runs to the end of its line, or past the brackets it opens. What the
+ * bounds (tokens, nesting) or a closing brace that closes no block leave unread is reported by
+ * `unread`, so a reader can say so rather than pass the file as read.
  */
 
 /** A token and `[start, end)` in the text; a string's text is what is between its quotes, as written. */
@@ -19,6 +21,14 @@ export interface HclTokens {
   tokens: HclToken[];
   /** Where a string, heredoc or comment that never ends starts, if one does. */
   unterminated?: number;
+  /** Where the token bound stopped the reading, if it did. */
+  cut?: number;
+}
+
+/** A part of the text the reader skipped: where, and why. */
+export interface HclUnread {
+  offset: number;
+  reason: string;
 }
 
 /** Bound on tokens read from one file; a bigger file is read up to here. */
@@ -129,11 +139,12 @@ export function hclTokens(text: string): HclTokens {
       index++;
     }
   }
-  return { tokens };
+  return index < text.length ? { tokens, cut: index } : { tokens };
 }
 
 /** Bound on block nesting (job > group > task > config > ...). */
 const MAX_DEPTH = 32;
+const TOO_DEEP = `blocks nest deeper than ${MAX_DEPTH} levels: this block (and any other that deep) was not read`;
 
 export interface HclBlock {
   type: string;
@@ -170,8 +181,29 @@ function expressionEnd(text: string, tokens: HclToken[], index: number): number 
   return at;
 }
 
+/** The index after the closing brace of the block whose body starts at `index` (or the end). */
+function skipBody(tokens: HclToken[], index: number): number {
+  let depth = 0;
+  for (let at = index; at < tokens.length; at++) {
+    const token = tokens[at];
+    if (token.kind !== 'punct') continue;
+    if (token.text === '{') depth++;
+    else if (token.text === '}' && depth-- === 0) return at + 1;
+  }
+  return tokens.length;
+}
+
+/** The text and tokens being read, and what was skipped (a block nested past the bound). */
+interface Reading {
+  text: string;
+  written: string;
+  tokens: HclToken[];
+  unread: HclUnread[];
+}
+
 /** Reads the body of a block from `index` to its closing brace (or the end); returns the index after it. */
-function readBody(text: string, tokens: HclToken[], index: number, block: HclBlock, depth: number, written = text): number {
+function readBody(reading: Reading, index: number, block: HclBlock, depth: number): number {
+  const { text, tokens, written } = reading;
   let at = index;
   while (at < tokens.length) {
     const token = tokens[at];
@@ -196,23 +228,33 @@ function readBody(text: string, tokens: HclToken[], index: number, block: HclBlo
       child.labels.push(label.kind === 'string' ? written.slice(label.start + 1, label.end - 1) : written.slice(label.start, label.end));
     }
     if (tokens[at]?.kind !== 'punct' || tokens[at].text !== '{') continue;
-    if (depth >= MAX_DEPTH) return tokens.length;
-    at = readBody(text, tokens, at + 1, child, depth + 1, written);
+    if (depth >= MAX_DEPTH) {
+      // Skipped, not the rest of the file with it: what follows the block is read. The first one is told.
+      if (!reading.unread.some((unread) => unread.reason === TOO_DEEP)) reading.unread.push({ offset: child.start, reason: TOO_DEEP });
+      at = skipBody(tokens, at + 1);
+      continue;
+    }
+    at = readBody(reading, at + 1, child, depth + 1);
     block.blocks.push(child);
   }
   return at;
 }
 
 /**
- * The blocks and attributes of an HCL text, and where a string, heredoc or comment that never ends
- * stops the reading. `written` is the text as written when `text` masks parts of it at the same
- * offsets (labels are taken from it).
+ * The blocks and attributes of an HCL text, where a string, heredoc or comment that never ends
+ * stops the reading, and what else was left unread. `written` is the text as written when `text`
+ * masks parts of it at the same offsets (labels are taken from it).
  */
-export function readHcl(text: string, written = text): { root: HclBlock; unterminated?: number } {
-  const { tokens, unterminated } = hclTokens(text);
+export function readHcl(text: string, written = text): { root: HclBlock; unterminated?: number; unread: HclUnread[] } {
+  const { tokens, unterminated, cut } = hclTokens(text);
   const root: HclBlock = { type: '', start: 0, labels: [], attributes: new Map(), blocks: [] };
-  readBody(text, tokens, 0, root, 0, written);
-  return { root, unterminated };
+  const reading: Reading = { text, written, tokens, unread: [] };
+  for (let at = readBody(reading, 0, root, 0); at < tokens.length; at = readBody(reading, at, root, 0)) {
+    // A closing brace with no block open ended the top level; HCL refuses the file, and what follows is still read.
+    reading.unread.push({ offset: tokens[at - 1].start, reason: 'a closing brace closes no block, so HCL does not read the file' });
+  }
+  if (cut !== undefined) reading.unread.push({ offset: cut, reason: `the file has more than ${MAX_TOKENS.toLocaleString('en-US')} tokens: the rest of it was not read` });
+  return { root, unterminated, unread: reading.unread };
 }
 
 /** A string token's value once HCL's escapes are read (`\"`, `\\`, `$${`, `%%{`). */

@@ -173,13 +173,14 @@ function siteOccurrence(file: SourceFile, lines: LineIndex, site: ImageSite, val
 }
 
 function jobOccurrences(file: SourceFile, pack: Values = new Map()): Extraction {
-  const { root, unterminated } = readHcl(maskTemplateActions(file.text), file.text);
+  const { root, unterminated, unread } = readHcl(maskTemplateActions(file.text), file.text);
   const lines = new LineIndex(file.text);
   const values = knownValues(root);
   const tasks: NomadTask[] = [];
   imageTasks(root, '', tasks);
   const occurrences = tasks.flatMap((task) => siteOccurrence(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values, pack) ?? []);
-  const errors = unterminated === undefined ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
+  const errors = unread.map(({ offset, reason }) => `line ${lines.positionAt(offset).line}: ${reason}`);
+  if (unterminated !== undefined) errors.push(`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`);
   return withContainers({ occurrences, errors }, () => nomadContainers(file, tasks, lines));
 }
 
