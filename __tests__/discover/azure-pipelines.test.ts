@@ -125,4 +125,35 @@ describe('azure-pipelines discoverer', () => {
   it('throws for a file that cannot be parsed', async () => {
     await expect(azurePipelinesDiscoverer.extract(fixture('azure-pipelines', 'broken/azure-pipelines.yml'), fixtureContext('azure-pipelines'))).rejects.toThrow(/invalid YAML/);
   });
+
+  // Crafted by the offline audit (no real repository has these; the first is 200 one-line
+  // pipelines beside one template): the include graph's bounds left a template unread, and
+  // the scan passed with its images unchecked.
+  it('says which templates the include graph bounds left unread', async () => {
+    const extractAll = async (files: Record<string, string>) => {
+      const context = { buildArgs: {}, readFile: async (path: string) => files[path], candidateFiles: Object.keys(files) };
+      const results = [];
+      for (const path of Object.keys(files).filter((name) => azurePipelinesDiscoverer.matches(name, files[name]))) results.push(await azurePipelinesDiscoverer.extract({ path, text: files[path] }, context));
+      return { images: results.flatMap((r) => r.occurrences.map((o) => o.raw)), errors: results.flatMap((r) => r.errors ?? []) };
+    };
+
+    // 200 pipelines fill the graph before the template they all name is read.
+    const pipelines: Record<string, string> = { 'templates/big.yml': 'steps:\n  - bash: docker run evil/shared:1\n' };
+    for (let i = 0; i < 200; i++) pipelines[`.azure-pipelines/p${i}.yml`] = 'pool:\n  vmImage: ubuntu-latest\nsteps:\n  - template: ../templates/big.yml\n';
+    const many = await extractAll(pipelines);
+    expect(many.images).toEqual([]);
+    expect(many.errors).toHaveLength(200);
+    expect(many.errors[0]).toBe('template templates/big.yml not read: the include graph reads at most 200 pipeline files and templates');
+
+    // One pipeline naming 201 templates, the last with the image.
+    const one: Record<string, string> = { 'azure-pipelines.yml': 'pool:\n  vmImage: ubuntu-latest\nsteps:\n' + Array.from({ length: 201 }, (_, i) => `  - template: t/t${i}.yml\n`).join('') };
+    for (let i = 0; i < 201; i++) one[`t/t${i}.yml`] = i === 200 ? 'steps:\n  - bash: docker run evil/last:1\n' : 'steps:\n  - bash: echo\n';
+    const wide = await extractAll(one);
+    expect(wide.images).toEqual([]);
+    expect(wide.errors).toEqual([
+      'it names more than 200 templates: the others were not read',
+      'template t/t199.yml not read: the include graph reads at most 200 pipeline files and templates',
+    ]);
+  });
 });
+

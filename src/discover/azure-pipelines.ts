@@ -224,11 +224,14 @@ function templatePath(from: string, written: string): string | undefined {
   return resolved.join('/');
 }
 
-/** The `template:` values written anywhere in a document (stages, jobs, steps, variables templates). */
+/**
+ * The `template:` values written anywhere in a document (stages, jobs, steps, variables templates),
+ * one more than the bound when there are more.
+ */
 function templatesOf(document: Document.Parsed, from: string): string[] {
   const found: string[] = [];
   const walk = (node: unknown, depth: number) => {
-    if (depth > MAX_DEPTH || found.length >= MAX_TEMPLATES_PER_FILE) return;
+    if (depth > MAX_DEPTH || found.length > MAX_TEMPLATES_PER_FILE) return;
     if (isMap(node)) {
       for (const pair of node.items) {
         const written = isScalar(pair.key) && pair.key.value === 'template' ? scalarString(pair.value) : undefined;
@@ -248,6 +251,8 @@ function templatesOf(document: Document.Parsed, from: string): string[] {
 interface GraphFile {
   variables: Variables;
   templates: string[];
+  /** Whether it names more templates than are followed. */
+  templatesCut: boolean;
 }
 
 async function readGraphFile(path: string, context: DiscoverContext): Promise<GraphFile | undefined> {
@@ -255,9 +260,11 @@ async function readGraphFile(path: string, context: DiscoverContext): Promise<Gr
   if (text === undefined) return undefined;
   try {
     const { documents } = parseConfigDocuments({ path, text });
+    const templates = documents.flatMap((document) => templatesOf(document, path));
     return {
       variables: new Map(documents.flatMap((document) => [...readVariables(document, document.contents)])),
-      templates: documents.flatMap((document) => templatesOf(document, path)),
+      templates: templates.slice(0, MAX_TEMPLATES_PER_FILE),
+      templatesCut: templates.length > MAX_TEMPLATES_PER_FILE,
     };
   } catch {
     return undefined;
@@ -270,15 +277,35 @@ interface IncludeGraph {
   including: Map<string, Variables[]>;
   /** For each pipeline, the templates outside the pipeline names and folders it is the first to reach. */
   reportedTemplates: Map<string, string[]>;
+  /** The files the graph read or tried to read; a file not among them was left out by its bound. */
+  tried: Set<string>;
+  /** What the bounds left unread, as errors of the file that names it. */
+  unread: Map<string, string[]>;
+}
+
+/** Files read into the include graph and templates followed per file, for the messages. */
+const GRAPH_BOUND = `the include graph reads at most ${MAX_GRAPH_FILES} pipeline files and templates`;
+
+/** What the graph's bounds left out, as errors of the files that name it. */
+function unreadByBounds(files: Map<string, GraphFile>, tried: Set<string>): Map<string, string[]> {
+  const unread = new Map<string, string[]>();
+  const add = (path: string, error: string) => unread.set(path, [...(unread.get(path) ?? []), error]);
+  for (const [path, file] of files) {
+    if (file.templatesCut) add(path, `it names more than ${MAX_TEMPLATES_PER_FILE} templates: the others were not read`);
+    const left = file.templates.filter((template) => isYamlPath(template) && !tried.has(template));
+    if (left.length > 0) add(path, `template ${left[0]}${left.length > 1 ? ` and ${left.length - 1} more` : ''} not read: ${GRAPH_BOUND}`);
+  }
+  return unread;
 }
 
 /** The pipeline files listed, then the templates they name wherever they are, read up to `MAX_GRAPH_FILES`. */
-async function readGraph(context: DiscoverContext): Promise<Map<string, GraphFile>> {
+async function readGraph(context: DiscoverContext, tried: Set<string>): Promise<Map<string, GraphFile>> {
   const files = new Map<string, GraphFile>();
   const queue = (context.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES);
   const queued = new Set(queue);
   while (queue.length > 0 && files.size < MAX_GRAPH_FILES) {
     const path = queue.shift() as string;
+    tried.add(path);
     const read = await readGraphFile(path, context);
     if (read === undefined) continue;
     files.set(path, read);
@@ -297,7 +324,8 @@ async function readGraph(context: DiscoverContext): Promise<Map<string, GraphFil
  * includes), and which pipeline reports a template found nowhere else. Read once per scan.
  */
 async function includeGraph(context: DiscoverContext): Promise<IncludeGraph> {
-  const files = await readGraph(context);
+  const tried = new Set<string>();
+  const files = await readGraph(context, tried);
   const included = new Set([...files.values()].flatMap((file) => file.templates));
   const including = new Map<string, Variables[]>();
   const reportedTemplates = new Map<string, string[]>();
@@ -319,7 +347,7 @@ async function includeGraph(context: DiscoverContext): Promise<IncludeGraph> {
       queue.push(...(files.get(next)?.templates ?? []));
     }
   }
-  return { including, reportedTemplates };
+  return { including, reportedTemplates, tried, unread: unreadByBounds(files, tried) };
 }
 
 const graphs = new WeakMap<DiscoverContext, Map<string, Promise<IncludeGraph>>>();
@@ -331,10 +359,19 @@ async function templateExtraction(path: string, graph: IncludeGraph, context: Di
   const file = { path, text };
   try {
     const including = graph.including.get(path) ?? [];
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document, source, lines) => pipelineOccurrences(document, source, lines, including));
+    const extraction = occurrencesOfDocuments(file, parseConfigDocuments(file), (document, source, lines) => pipelineOccurrences(document, source, lines, including));
+    const unread = graph.unread.get(path) ?? [];
+    return unread.length > 0 ? { ...extraction, errors: [...(extraction.errors ?? []), ...unread.map((error) => `template ${path}: ${error}`)] } : extraction;
   } catch (error) {
     return { occurrences: [], errors: [`template ${path}: ${(error as Error).message}`] };
   }
+}
+
+/** What the graph's bounds left unread of a pipeline's templates; all of them when the pipeline itself was past the bound. */
+function graphErrors(path: string, documents: Document.Parsed[], graph: IncludeGraph): string[] {
+  if (graph.tried.has(path)) return graph.unread.get(path) ?? [];
+  const named = documents.flatMap((document) => templatesOf(document, path)).filter(isYamlPath);
+  return named.length > 0 ? [`its templates (${named[0]}${named.length > 1 ? ` and ${named.length - 1} more` : ''}) were not read: ${GRAPH_BOUND}`] : [];
 }
 
 export const azurePipelinesDiscoverer: Discoverer = {
@@ -347,6 +384,8 @@ export const azurePipelinesDiscoverer: Discoverer = {
     const graph = await oncePerScan(graphs, context, 'graph', () => includeGraph(context));
     const including = graph.including.get(file.path) ?? [];
     const own = occurrencesOfDocuments(file, parsed, (document, source, lines) => pipelineOccurrences(document, source, lines, including));
+    const unread = graphErrors(file.path, parsed.documents, graph);
+    if (unread.length > 0) own.errors = [...(own.errors ?? []), ...unread];
     for (const template of graph.reportedTemplates.get(file.path) ?? []) {
       const reached = await templateExtraction(template, graph, context);
       own.occurrences.push(...reached.occurrences);
