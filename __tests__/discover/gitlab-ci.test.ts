@@ -280,5 +280,17 @@ describe('gitlab-ci: included files and the dependency proxy', () => {
       sets.mockRestore();
     }
   });
+
+  // Crafted by the offline audit (no real repository includes this many files): the 151st
+  // included file was passed over without a word, its job and image unread, and the scan passed.
+  it('says when included files past its bound were not read', async () => {
+    const files: Record<string, string> = { '.gitlab-ci.yml': 'include:\n' + Array.from({ length: 151 }, (_, i) => `  - local: ci/i${i}.yml\n`).join('') };
+    for (let i = 0; i < 151; i++) files[`ci/i${i}.yml`] = `j${i}:\n  image: ${i === 150 ? 'evil/last' : `reg.example/a${i}`}:1\n  script: [echo]\n`;
+    const context = { buildArgs: {}, readFile: async (path: string) => files[path] };
+    const { occurrences, errors } = await gitlabCiDiscoverer.extract({ path: '.gitlab-ci.yml', text: files['.gitlab-ci.yml'] }, context);
+    expect(occurrences).toHaveLength(150);
+    expect(occurrences.some((o) => o.raw === 'evil/last:1')).toBe(false);
+    expect(errors).toEqual(['included file ci/i150.yml was not read, nor any other past the first 150 included files']);
+  });
 });
 

@@ -100,10 +100,16 @@ export async function followIncludes(
     }
   };
   follow(documents, from);
-  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
+  let unread: string | undefined;
+  while (pending.length > 0 && unread === undefined) {
     const pattern = pending.shift()!;
     for (const path of await expand(pattern, context)) {
-      if (seen.has(path) || files.length >= MAX_INCLUDED_FILES) continue;
+      if (seen.has(path)) continue;
+      if (files.length >= MAX_INCLUDED_FILES) {
+        // Said, not passed over: the jobs of an included file are read nowhere else.
+        unread ??= path;
+        continue;
+      }
       seen.add(path);
       const text = await context.readFile(path);
       if (text === undefined) {
@@ -117,6 +123,7 @@ export async function followIncludes(
       follow(parsed.documents, path);
     }
   }
+  if (unread !== undefined) errors.push(`included file ${unread} was not read, nor any other past the first ${MAX_INCLUDED_FILES} included files`);
   return { files, errors, notes };
 }
 
