@@ -31,4 +31,27 @@ describe('helm template evaluation bounds', () => {
       ['range-lines/templates/pods.yaml', 10, 'registry.example.com/team/range-lines:1.0'],
     ]);
   });
+
+  // Crafted by the offline audit (no real chart has either): the 1,001st template of a chart, and
+  // a template holding a SOH character, were left unread without a word, and the scan passed.
+  it('says which template files of a chart it did not read', async () => {
+    const pod = (image: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${extra}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
+    const files: Record<string, string> = { 'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n', 'chart/values.yaml': 'x: 1\n' };
+    for (let i = 0; i < 1_001; i++) files[`chart/templates/p${String(i).padStart(4, '0')}.yaml`] = pod(i === 1_000 ? 'evil/last:1' : `reg.example/a${i}:1`);
+    files['chart/templates/p0001.yaml'] = pod('evil/soh:1', '\n  annotations:\n    a: "\u0001"');
+    const paths = Object.keys(files).sort();
+    const context = {
+      buildArgs: {},
+      readFile: async (path: string) => files[path],
+      listFiles: async (dir: string) => paths.filter((path) => path.startsWith(`${dir}/`)),
+    };
+    const read = async (path: string) => {
+      const { occurrences, errors } = await helmTemplatesDiscoverer.extract({ path, text: files[path] }, context);
+      return { images: occurrences.map((o) => o.raw), errors: errors ?? [] };
+    };
+    expect(await read('chart/templates/p0000.yaml')).toEqual({ images: ['reg.example/a0:1'], errors: [] });
+    expect(await read('chart/templates/p1000.yaml')).toEqual({ images: [], errors: ['the chart has more than 1,000 template files: this one was not read'] });
+    expect(await read('chart/templates/p0001.yaml')).toEqual({ images: [], errors: ['the template holds a NUL or SOH character, which the renderer uses as a marker: it was not read'] });
+  });
 });
+

@@ -259,6 +259,8 @@ export interface LoadedChart {
   incomplete: WeakMap<object, string>;
   /** Dependencies the default values leave on whose chart is not in the repository: their templates, and images, go unread. */
   unreadDependencies: string[];
+  /** The chart's own template files it did not read, and why (past the file bound, or holding a marker character). */
+  unreadFiles: Map<string, string>;
 }
 
 /** How many template files of one chart (with its dependencies) are read. */
@@ -279,11 +281,15 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   let values = await readChartValues(chartRoot, context);
   const chartName = metadata.name ?? chartRoot.slice(chartRoot.lastIndexOf('/') + 1);
   values = await inheritParentValues(chartRoot, chartName, values, context);
-  const files = await readTemplateFiles(chartRoot, chartName, context);
+  const unreadFiles = new Map<string, string>();
+  const files = await readTemplateFiles(chartRoot, chartName, context, unreadFiles);
   let siteBase = 0;
   for (const file of files) {
-    // A NUL in a template would be taken for a marker; such a file is not read for images.
-    if (file.text.includes('\u0000') || file.text.includes('\u0001')) continue;
+    // A NUL in a template would be taken for a marker; such a file is not read for images, and says so.
+    if (file.text.includes('\u0000') || file.text.includes('\u0001')) {
+      unreadFiles.set(file.path, 'the template holds a NUL or SOH character, which the renderer uses as a marker: it was not read');
+      continue;
+    }
     file.sites = findImageSites(file.text);
     file.siteBase = siteBase;
     siteBase += file.sites.length;
@@ -297,7 +303,7 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, unreadFiles };
 }
 
 /** The helper files (`_*.tpl`) among `files` that hold image sites, numbered from `siteBase` on. */
@@ -342,13 +348,14 @@ async function inheritParentValues(chartRoot: string, chartName: string, values:
   return { file: joinPath(chartRoot, 'values.yaml'), text: '', data: overlayParentValues({}, parent, locations), locations };
 }
 
-async function readTemplateFiles(chartRoot: string, helmPrefix: string, context: DiscoverContext): Promise<ChartTemplateFile[]> {
+async function readTemplateFiles(chartRoot: string, helmPrefix: string, context: DiscoverContext, unread?: Map<string, string>): Promise<ChartTemplateFile[]> {
   const templatesDir = joinPath(chartRoot, 'templates');
   const listed = context.listFiles ? await context.listFiles(templatesDir) : [joinPath(templatesDir, '_helpers.tpl')];
   // Files the chart's .helmignore leaves out are not part of the chart: Helm never renders them.
   const helmIgnore = parseHelmIgnore(await context.readFile(joinPath(chartRoot, '.helmignore')));
   const paths = listed.filter((path) => !helmIgnore.ignores(path.slice(chartRoot === '' ? 0 : chartRoot.length + 1)));
   const files: ChartTemplateFile[] = [];
+  for (const path of paths.slice(MAX_TEMPLATE_FILES)) unread?.set(path, `the chart has more than ${MAX_TEMPLATE_FILES.toLocaleString('en-US')} template files: this one was not read`);
   for (const path of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text = await context.readFile(path);
     if (text !== undefined) files.push({ path, helmName: `${helmPrefix}/templates/${path.slice(templatesDir.length + 1)}`, text, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context) });

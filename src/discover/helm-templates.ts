@@ -30,6 +30,8 @@ export const helmTemplatesDiscoverer: Discoverer = {
     const chartRoot = await chartRootOfTemplate(file.path, context);
     if (chartRoot === undefined) return { occurrences: [] };
     const chart = await loadChart(chartRoot, context);
+    const unread = chart?.unreadFiles.get(file.path);
+    if (unread !== undefined) return { occurrences: [], errors: [unread] };
     const sites = chart ? renderChart(chart).sites.get(file.path) : undefined;
     if (!chart || sites === undefined) return { occurrences: [] };
     const lines = new LineIndex(file.text);
