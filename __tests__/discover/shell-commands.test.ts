@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shellCommands } from '../../src/discover/shell-commands.js';
+import { githubWorkflowDiscoverer } from '../../src/discover/github.js';
 
 const texts = (script: string) => shellCommands(script).map((words) => words.map((word) => word.text));
 
@@ -81,3 +82,18 @@ describe('shellCommands', () => {
     expect(commands.length).toBeLessThanOrEqual(1);
   });
 });
+
+// Crafted by the offline audit (no real script has 200,000 words): the lexer stopped at its bound
+// and returned what it had, so a `docker run` after the filler was never read and the scan passed.
+describe('shellCommands past its bound', () => {
+  it('throws rather than return a script cut short, and the file is then not read', async () => {
+    const filler = 'echo ' + 'a '.repeat(200_000) + '\n';
+    expect(shellCommands('echo ' + 'a '.repeat(1_000) + '\ndocker run evil/last:1\n')).toHaveLength(2);
+    expect(() => shellCommands(filler + 'docker run evil/last:1\n')).toThrow('a script has more than 200,000 words: the rest of it was not read');
+    const workflow = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          ' + filler + '          docker run evil/last:1\n';
+    const context = { buildArgs: {}, readFile: async () => undefined };
+    // The engine turns what a reader throws into a file-not-scanned error.
+    await expect(async () => githubWorkflowDiscoverer.extract({ path: '.github/workflows/w.yml', text: workflow }, context)).rejects.toThrow(/more than 200,000 words/);
+  });
+});
+

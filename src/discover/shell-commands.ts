@@ -46,6 +46,9 @@ class ScriptLexer {
 
   run(): ShellWord[][] {
     while (this.index < this.end && this.count < MAX_WORDS) this.step();
+    // Thrown rather than cut short without a word: a command past the bound may pull an image, and
+    // the file's reader reports the file as not read.
+    if (this.index < this.end) throw new Error(`a script has more than ${MAX_WORDS.toLocaleString('en-US')} words: the rest of it was not read`);
     this.endCommand();
     return this.commands;
   }
