@@ -439,6 +439,20 @@ describe('helm templates', () => {
     ]);
   });
 
+  it('a value written as null in values.yaml is unset too: a custom resource printing it is unresolved, not invalid', async () => {
+    // percona/percona-helm-charts (3df2bb55), gcp-marketplace pxc-operator: every image value is null
+    // until the Marketplace deployer sets it; the chart renders files/custom-resource/cr.yaml through tpl.
+    const file = fixture('helm', 'null-defaults/files/custom-resource/cr.yaml');
+    const { occurrences, errors } = await kubernetesDiscoverer.extract(file, fixtureContext('helm'));
+    expect(errors).toBeUndefined();
+    expect(occurrences.filter((o) => [28, 92, 97].includes(o.line)).map((o) => [o.line, o.reference, o.problem?.kind, o.problem?.message])).toEqual([
+      [28, null, 'unresolved', `.Values.pxc.version has no default in the chart's values, so Helm renders "": it is meant to be set at install`],
+      [92, null, 'unresolved', `.Values.operator.image.registry, .Values.operator.image.repository, .Values.operator.image.tag have no default in the chart's values, so Helm renders "/:-pmm": it is meant to be set at install`],
+      [97, null, 'unresolved', `.Values.pxc.version has no default in the chart's values, so Helm renders "": it is meant to be set at install`],
+    ]);
+    expect(occurrences.every((o) => o.problem?.kind === 'unresolved')).toBe(true);
+  });
+
   it('a literal image in a branch the default values switch off is read as written, where it is written; branches no value switches are not', async () => {
     const literals = async (path: string) => (await extract(helmTemplatesDiscoverer, `switched-off-literals/templates/${path}`)).occurrences;
     const switchedOff = (occurrences: Awaited<ReturnType<typeof literals>>) => occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.kind, o.note]);

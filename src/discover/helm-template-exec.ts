@@ -39,7 +39,7 @@ export interface RenderEnv {
   reads: Array<{ container: object; key: string }>;
   /** Each rendering of a marked site, in order. */
   siteHits: SiteHit[];
-  /** Field chains that named a key missing from its map (nil, printed as nothing), in order. */
+  /** Field chains that named a key missing from its map or null there (nil, printed as nothing), in order. */
   missing?: string[];
   /** `missing.length` when each site's start marker was last written. */
   missingAtSite?: Map<number, number>;
@@ -478,7 +478,9 @@ function evalFields(receiver: unknown, path: string[], args: Arg[], state: State
       const has = Object.prototype.hasOwnProperty.call(current, name);
       if (!has && env.incomplete?.has(current)) return new Unknown(env.incomplete.get(current) ?? '');
       if (has) env.reads.push({ container: current, key: name });
-      else if (last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path.join('.'));
+      // A key written as null in values.yaml has no default either: Helm prints it as nothing.
+      const unset = !has || current[name] === null;
+      if (unset && last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path.join('.'));
       current = has ? current[name] : undefined;
       interfaceNil = current === undefined || current === null;
       continue;
