@@ -1093,6 +1093,18 @@ describe('kubernetes: Jinja templates of manifests', () => {
     expect(readLineByLine![0]).toMatch(/^line 11: this document of the template is not YAML until the template is rendered \(.*\); its one `image:` line was read line by line, nothing else in it$/);
   });
 
+  it('reads line by line the whole of a template document the parser gave up on part way, not only up to where it stopped (gpu-operator)', async () => {
+    const { occurrences, errors, readLineByLine } = await extract('template/state-driver-daemonset.yaml');
+    expect(errors).toBeUndefined();
+    const note = 'a {{ }} template action fills it in when the template is rendered';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.problem?.message])).toEqual([
+      ['137:18', '{{ .Driver.ManagerImagePath }}', note],
+      ['200:16', '{{ .Driver.ImagePath }}', note],
+    ]);
+    expect(readLineByLine).toHaveLength(1);
+    expect(readLineByLine![0]).toMatch(/^line 1: this document of the template is not YAML until the template is rendered \(.*\); its 2 `image:` lines were read line by line, nothing else in it$/);
+  });
+
   it('reads a manifest holding `{% %}` statement lines though its name does not say it is a template, a loop opened after `args:` included (tutor)', async () => {
     const { occurrences, errors, readLineByLine } = await extract('jinja/tutor-deployments.yml');
     expect(errors).toBeUndefined();

@@ -165,12 +165,14 @@ function parseStream(text: string, original = text): ParsedYaml {
   const documents: Document.Parsed[] = [];
   const errors: string[] = [];
   const failedRanges: Array<[number, number]> = [];
-  for (const entry of read) {
+  read.forEach((entry, index) => {
     if (entry.error !== undefined) {
       errors.push(entry.error);
-      failedRanges.push([entry.document.range[0], entry.document.range[2]]);
+      // The parser can end a broken document's range where it lost its place; the text up to the next document is still this one's.
+      const next = index + 1 < read.length ? read[index + 1].document.range[0] : text.length;
+      failedRanges.push([entry.document.range[0], Math.max(entry.document.range[2], next)]);
     } else documents.push(entry.document);
-  }
+  });
   return { documents, errors, failedRanges };
 }
 
