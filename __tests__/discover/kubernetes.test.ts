@@ -894,6 +894,32 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences).toEqual([]);
   });
 
+  it("reads an EDB Postgres for Kubernetes Cluster's spec.imageName, CloudNativePG's field under EDB's group (mischavandenburg/homelab)", async () => {
+    const { occurrences } = await extract('operator-images/edb-cluster.yaml');
+    expect(summary(occurrences)).toEqual([['8:14', 'quay.io/enterprisedb/postgresql:16.1', 'spec.imageName']]);
+    expect(occurrences[0]?.note).toBe('the image EDB Postgres for Kubernetes runs for this Cluster (spec.imageName)');
+  });
+
+  it("reads an OLM ClusterServiceVersion's relatedImages (NVIDIA/gpu-operator)", async () => {
+    const { occurrences } = await extract('operator-images/olm-csv-related-images.yaml');
+    expect(summary(occurrences).map(([at, , context]) => [at, context])).toEqual([23, 25, 27, 29, 31, 33, 35, 37].map((line, index) => [`${line}:14`, `spec.relatedImages[${index}].image`]));
+    expect(occurrences[0]?.reference).toBe('nvcr.io/nvidia/gpu-operator@sha256:98878888117a2e3d53924c39f300e4263ce3a25ed7fb12125ed0eaf5d16ec03a');
+    expect(occurrences[0]?.note).toBe('the image the operator OLM installs runs for this ClusterServiceVersion (spec.relatedImages[].image)');
+  });
+
+  it("reads the test images of an operator-sdk scorecard configuration (argoproj-labs/argocd-operator)", async () => {
+    const { occurrences } = await extract('operator-images/scorecard-config.yaml');
+    expect(summary(occurrences)).toEqual([12, 22, 32, 42, 52, 62].map((line, index) => [`${line}:12`, 'quay.io/operator-framework/scorecard-test:v1.10.0', `stages[0].tests[${index}].image`]));
+  });
+
+  it("reads the imgpkg bundle a Carvel Package fetches (bitnami-labs/sealed-secrets)", async () => {
+    const { occurrences } = await extract('operator-images/carvel-package.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['14:20', 'ghcr.io/bitnami-labs/sealed-secrets-carvel@sha256:9dd602e7653ef7979a67eeab60bd58fe1059de8cc208d40d5293279bd80f6478', 'spec.template.spec.fetch[0].imgpkgBundle.image'],
+    ]);
+    expect(occurrences[0]?.note).toBe('the image kapp-controller fetches for this Package (spec.template.spec.fetch[].imgpkgBundle.image)');
+  });
+
   it("reads a CloudNativePG Cluster's spec.imageName and every image of an ImageCatalog", async () => {
     const { occurrences } = await extract('operator-images/cloudnative-pg.yaml');
     expect(summary(occurrences)).toEqual([

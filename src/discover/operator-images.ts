@@ -43,6 +43,12 @@ const OPERATORS: readonly OperatorImages[] = [
     fields: { Cluster: ['spec.imageName'], ImageCatalog: ['spec.images[].image'], ClusterImageCatalog: ['spec.images[].image'] },
   },
   {
+    // EDB Postgres for Kubernetes: CloudNativePG's resources under EDB's API group.
+    group: 'postgresql.k8s.enterprisedb.io/',
+    operator: 'EDB Postgres for Kubernetes',
+    fields: { Cluster: ['spec.imageName'], ImageCatalog: ['spec.images[].image'], ClusterImageCatalog: ['spec.images[].image'] },
+  },
+  {
     group: 'postgres-operator.crunchydata.com/',
     operator: 'Crunchy Postgres for Kubernetes',
     fields: { PostgresCluster: ['spec.image', 'spec.backups.pgbackrest.image', 'spec.proxy.pgBouncer.image', 'spec.monitoring.pgmonitor.exporter.image'] },
@@ -65,6 +71,37 @@ const OPERATORS: readonly OperatorImages[] = [
     group: 'operators.coreos.com/',
     operator: 'the Operator Lifecycle Manager (OLM)',
     fields: { CatalogSource: ['spec.image'] },
+  },
+  {
+    // A bundle's relatedImages: every image the operator it installs runs (what a disconnected install mirrors).
+    group: 'operators.coreos.com/',
+    operator: 'the operator OLM installs',
+    fields: { ClusterServiceVersion: ['spec.relatedImages[].image'] },
+  },
+  {
+    // operator-sdk's scorecard configuration (bundle/tests/scorecard/config.yaml): each test runs as a pod of its image.
+    group: 'scorecard.operatorframework.io/',
+    operator: 'operator-sdk scorecard',
+    fields: { Configuration: ['stages[].tests[].image'] },
+  },
+  {
+    // Carvel kapp-controller: the imgpkg bundles and images an App or a package fetches its configuration from.
+    group: 'kappctrl.k14s.io/',
+    operator: 'kapp-controller',
+    verb: 'fetches',
+    fields: { App: ['spec.fetch[].imgpkgBundle.image', 'spec.fetch[].image.url'] },
+  },
+  {
+    group: 'data.packaging.carvel.dev/',
+    operator: 'kapp-controller',
+    verb: 'fetches',
+    fields: { Package: ['spec.template.spec.fetch[].imgpkgBundle.image', 'spec.template.spec.fetch[].image.url'] },
+  },
+  {
+    group: 'packaging.carvel.dev/',
+    operator: 'kapp-controller',
+    verb: 'fetches',
+    fields: { PackageRepository: ['spec.fetch.imgpkgBundle.image', 'spec.fetch.image.url'] },
   },
   { group: 'rabbitmq.com/', operator: 'the RabbitMQ Cluster Operator', fields: { RabbitmqCluster: ['spec.image'] } },
   // openfaas/faas-netes' operator mode: a Function is deployed from the image it names.
@@ -181,8 +218,9 @@ export interface OperatorImageField {
 
 /** The image fields of a resource of this apiVersion and kind, if an operator in the table owns it. */
 export function operatorImageFields(apiVersion: string, kind: string): OperatorImageField[] {
-  const operator = OPERATORS.find((entry) => apiVersion.startsWith(entry.group));
-  const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : undefined;
+  // A group can have several rows (OLM's catalog and the operators its bundles install): the one naming this kind.
+  const operator = OPERATORS.find((entry) => apiVersion.startsWith(entry.group) && Object.hasOwn(entry.fields, kind));
+  const paths = operator?.fields[kind];
   if (!operator || !paths) return [];
   return paths.map((path) => ({ path: path.replace(/\[\]/g, '.[]').split('.'), note: `the image ${operator.operator} ${operator.verb ?? 'runs'} for this ${kind} (${path})` }));
 }
