@@ -261,8 +261,19 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     'ankane/pgvector:v0.5.1',
     // Nginx Proxy Manager's own base image (NginxProxyManager/nginx-proxy-manager commit a62c2a6dc3, docker/Dockerfile).
     'nginxproxymanager/nginx-full:certbot-node',
+    // Altinity's ClickHouse builds (percona/percona-helm-charts commit 3df2bb5588, charts/pmm-ha/values.yaml).
+    'altinity/clickhouse-server:25.3.6.10034.altinitystable-alpine',
   ])('%s is not reported as a typosquat', (image) => {
     expect(detect(image)?.rule).not.toBe('typosquat');
+  });
+
+  it.each([
+    // SPIRE's registry before 1.6 (aws/eks-charts commit 5239609242, stable/appmesh-spire-agent/values.yaml).
+    'gcr.io/spiffe-io/spire-agent:1.5.0',
+    'gcr.io/spiffe-io/spire-server:1.5.0',
+    'altinity/clickhouse-server:25.3.6.10034.altinitystable-alpine',
+  ])('%s is its publisher\u2019s own, neither a typosquat nor an impersonation', (image) => {
+    expect(detect(image)).toBeUndefined();
   });
 });
 

@@ -217,6 +217,8 @@ const CATALOGUE: CatalogueEntry[] = [
   },
   { owner: 'Redpanda\u2019s', home: 'docker.io/redpandadata/', names: ['redpanda'], generic: ['console'], brands: ['redpandadata', 'redpanda-data', 'vectorized'] },
   { owner: 'the Kafka UI project\u2019s', home: 'docker.io/provectuslabs/', names: ['kafka-ui'], brands: ['provectuslabs', 'provectus', 'kafbat'] },
+  // Altinity's own builds of ClickHouse (Altinity Stable), which its clickhouse-operator runs: a vendor's image, not a copy.
+  { owner: 'Altinity\u2019s', home: 'docker.io/altinity/', names: ['clickhouse-server'], brands: ['altinity'] },
   { owner: 'ClickHouse\u2019s', home: 'docker.io/clickhouse/', names: ['clickhouse-server', 'clickhouse-keeper'], brands: ['clickhouse', 'yandex'] },
   { owner: 'CockroachDB\u2019s', home: 'docker.io/cockroachdb/', names: ['cockroach'], brands: ['cockroachdb'] },
   { owner: 'Timescale\u2019s', home: 'docker.io/timescale/', names: ['timescaledb', 'timescaledb-ha'], brands: ['timescale'] },
@@ -240,6 +242,8 @@ const CATALOGUE: CatalogueEntry[] = [
   // Tools published on ghcr.io by their projects.
   { owner: 'CloudNativePG\u2019s', home: 'ghcr.io/cloudnative-pg/', names: ['cloudnative-pg'], generic: ['postgresql'], brands: ['cloudnative-pg', 'cloudnativepg'] },
   { owner: 'SPIRE\u2019s', home: 'ghcr.io/spiffe/', names: ['spire-server', 'spire-agent', 'spire-controller-manager'], brands: ['spiffe', 'spire'] },
+  // SPIRE's releases before 1.6 were published on gcr.io under `spiffe-io`.
+  { owner: 'SPIRE\u2019s', home: 'gcr.io/spiffe-io/', names: ['spire-server', 'spire-agent'], brands: [] },
   { owner: 'Chaos Mesh\u2019s', home: 'ghcr.io/chaos-mesh/', names: ['chaos-mesh', 'chaos-daemon', 'chaos-dashboard'], brands: ['chaos-mesh', 'chaosmesh'] },
   { owner: 'OpenFaaS\u2019', home: 'ghcr.io/openfaas/', names: ['faas-netes', 'faas-cli'], generic: ['gateway', 'queue-worker'], brands: ['openfaas'] },
   { owner: 'Talos\u2019', home: 'ghcr.io/siderolabs/', names: ['talosctl'], generic: ['installer'], brands: ['siderolabs', 'talos'] },
