@@ -930,6 +930,30 @@ describe("kubernetes: images an operator's custom resources name in fields of th
   });
 });
 
+describe('kubernetes: KRM functions', () => {
+  it('reads the container image of a KRM function from its config.kubernetes.io/function annotation, at its place in the file (kustomize)', async () => {
+    const note = 'the image of the KRM function this resource configures (kustomize or kpt runs it)';
+    const validator = await extract('krm-function/validator-example-use.yaml');
+    expect(validator.occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context, o.note])).toEqual([
+      ['10:16', 'gcr.io/kustomize-functions/example-validator:v0.1.0', 'metadata.annotations.config.kubernetes.io/function.container.image', note],
+      ['29:16', 'docker.io/library/nginx', 'spec.template.spec.containers[0].image', undefined],
+    ]);
+    const configMap = await extract('krm-function/containerfn.yaml');
+    expect(configMap.occurrences.map((o) => [`${o.line}:${o.column}`, o.reference])).toEqual([
+      ['8:16', 'gcr.io/kpt-functions/label-namespace@sha256:4f030738d6d25a207641ca517916431517578bd0eb8d98a8bde04e3bb9315dcd'],
+    ]);
+    expect(configMap.errors).toBeUndefined();
+  });
+
+  it('says so when the annotation naming a function image is not YAML', async () => {
+    const text = ['apiVersion: example.com/v1', 'kind: Transformer', 'metadata:', '  name: t', '  annotations:', '    config.kubernetes.io/function: |', '      container:', '        image: [gcr.io/x/fn:v1', ''].join('\n');
+    const { occurrences, errors } = await kubernetesDiscoverer.extract({ path: 'fn.yaml', text }, fixtureContext('kubernetes'));
+    expect(occurrences).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors![0]).toMatch(/^metadata\.annotations\.config\.kubernetes\.io\/function is not YAML, so the function image in it was not read: /);
+  });
+});
+
 describe('kubernetes: Helm values written as a YAML string', () => {
   it("reads an Argo CD application's helm.values and a k3s HelmChart's valuesContent at their places in the file; values that are not YAML are not read, and said so", async () => {
     const { occurrences, errors } = await extract('helm-values-strings.yaml');

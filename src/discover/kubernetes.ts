@@ -179,6 +179,8 @@ const JSON_KIND_KEY = /"kind"\s*:/;
 /** A JSON patch's operation (json-patch.ts): a block list item opening with `op:` or `path:`; in JSON, an `"op"` key. */
 const YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 const JSON_PATCH_OPERATION = /"op"\s*:/;
+/** The annotation holding a KRM function's runtime (kustomize's and kpt's current name, and the one before it). */
+const KRM_FUNCTION_ANNOTATIONS = ['config.kubernetes.io/function', 'config.k8s.io/function'];
 
 /**
  * Keys the patterns above cannot see, which kubectl reads all the same: spelled with an escape in a
@@ -459,6 +461,7 @@ class ManifestWalker {
     if (apiVersion.startsWith('helm.cattle.io/') && (kind === 'HelmChart' || kind === 'HelmChartConfig')) {
       this.helmValuesString(this.at(root, ['spec', 'valuesContent']), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
+    this.krmFunctionImage(root, prefix);
     const operatorFields = operatorImageFields(apiVersion, kind);
     for (const field of operatorFields) this.fieldImages(root, field.path, prefix, field.note);
     if (apiVersion === 'v1' && kind === 'ConfigMap') {
@@ -629,6 +632,29 @@ class ManifestWalker {
       for (const document of parsed.documents) {
         const emit = (image: ManifestImage, viaAlias: boolean) => this.emit({ ...image, offset: embedded.fileOffset(image.offset) }, viaAlias);
         new ManifestWalker(document, embedded.text, this.templateNote, emit, true).object(document.contents, `${path}.${key}.`);
+      }
+    }
+  }
+
+  /**
+   * A KRM function's configuration (a resource kustomize lists under `transformers:` or `generators:`,
+   * or kpt runs): the container image of the function, in an annotation written as a literal block
+   * of YAML (`config.kubernetes.io/function: |` then `container:`, `image:`), at its place in this file.
+   */
+  private krmFunctionImage(root: unknown, prefix: string): void {
+    const annotations = this.at(root, ['metadata', 'annotations']);
+    for (const key of KRM_FUNCTION_ANNOTATIONS) {
+      const node = this.get(annotations, key);
+      if (node === undefined) continue;
+      const path = `${prefix}metadata.annotations.${key}`;
+      const embedded = literalBlockText(node, this.text);
+      if (!embedded) continue;
+      const parsed = parseYamlDocuments(embedded.text);
+      if (parsed.errors.length > 0 && embedded.text.includes('image')) this.unread.push(`${path} is not YAML, so the function image in it was not read: ${parsed.errors[0]}`);
+      for (const document of parsed.documents) {
+        const emit = (image: ManifestImage, viaAlias: boolean) => this.emit({ ...image, offset: embedded.fileOffset(image.offset) }, viaAlias);
+        const walker = new ManifestWalker(document, embedded.text, this.templateNote, emit, true);
+        walker.imageAt(walker.at(document.contents, ['container', 'image']), `${path}.container.image`, noSubstitution, 'the image of the KRM function this resource configures (kustomize or kpt runs it)');
       }
     }
   }
