@@ -930,6 +930,21 @@ describe("kubernetes: images an operator's custom resources name in fields of th
   });
 });
 
+describe('kubernetes: names a kustomization replaces', () => {
+  it('an image that is a name the kustomization beside it replaces is unresolved, not invalid (tektoncd/dashboard)', async () => {
+    const { occurrences } = await extract('kustomize-image-name/300-deployment.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.problem])).toEqual([
+      ['74:18', 'dashboardImage', null, { kind: 'unresolved', message: 'a name the images: of the kustomization in kustomize-image-name/ replaces (name: dashboardImage), not an image itself' }],
+    ]);
+  });
+
+  it('an invalid image the kustomization does not name stays invalid', async () => {
+    const text = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '    - name: app', '      image: OtherImage', '    - name: tagged', '      image: dashboardImageX:1', ''].join('\n');
+    const { occurrences } = await kubernetesDiscoverer.extract({ path: 'kustomize-image-name/pod.yaml', text }, fixtureContext('kubernetes'));
+    expect(occurrences.map((o) => [o.raw, o.problem?.kind])).toEqual([['OtherImage', 'invalid'], ['dashboardImageX:1', 'invalid']]);
+  });
+});
+
 describe('kubernetes: KRM functions', () => {
   it('reads the container image of a KRM function from its config.kubernetes.io/function annotation, at its place in the file (kustomize)', async () => {
     const note = 'the image of the KRM function this resource configures (kustomize or kpt runs it)';

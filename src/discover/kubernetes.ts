@@ -15,7 +15,7 @@ import { argoValueFilesImages, chartRootOf, valueFilePath, type ArgoValueFile } 
 import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { withDevfileDeployment } from './devfile-builds.js';
-import { isKustomizationFile } from './kustomization-file.js';
+import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
 import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
@@ -25,7 +25,7 @@ import { celImageLiterals, imageFlag, imageListEntries, isImageFlagName, isImage
 import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile, type UnparsedPart } from './template-file.js';
 import { PLACEHOLDER_MARK, TEMPLATE_ACTION_MARK, maskAtPlaceholders, maskPlaceholderLines, maskTemplate } from './template-mask.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
-import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, type EmbeddedText } from './yaml.js';
+import { aliasResolver, isMap, isScalar, isSeq, keyText, literalBlockText, mapGet, parseJsonStream, parseYamlDocuments, scalarLocation, scalarString, seqItems, type EmbeddedText } from './yaml.js';
 import { enclosed, firstSpan } from '../spans.js';
 
 /** Bounds per document: YAML aliases can turn a small file into an enormous tree. */
@@ -89,13 +89,14 @@ export const kubernetesDiscoverer: Discoverer = {
     return /\.(?:ya?ml|json)$/i.test(path) && !isKustomizationFile(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const extraction = await extractManifest(file, context);
+    const extraction = await kustomizationNamed(await extractManifest(file, context), file.path, context);
     // A devfile deploying this manifest may fill in its images or build some (devfile-builds.ts).
     const occurrences = await withDevfileDeployment(file.path, extraction.occurrences, context);
     return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
   },
 };
 
+/** A manifest file's images, before the names its kustomization replaces are told apart (`kustomizationNamed`). */
 async function extractManifest(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
   const template = templateFileOf(file.path);
   if (template?.dialect === 'jinja') return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
@@ -111,6 +112,31 @@ async function extractManifest(file: SourceFile, context: DiscoverContext): Prom
   // A template by its content is read as one, as if its name said so (`.j2`, `.tmpl`).
   const byContent = templateByContent(file.path, file.text, scan.errors.length > 0);
   return withValuesFrom(file, byContent === undefined ? scan : collectManifestImages(file.text, { template: byContent }), file.path, context);
+}
+
+/**
+ * An image that is no reference but a name the kustomization beside the manifest replaces through
+ * its `images:` (tektoncd/dashboard's `image: dashboardImage`, given `newName: ko://…` there) is
+ * unresolved with that reason rather than invalid: what is deployed is what the kustomization
+ * names, reported there. Names match as kustomize's image transformer matches them (the name,
+ * then a tag or digest). Only files with an invalid image read the kustomization.
+ */
+async function kustomizationNamed(extraction: Extraction, path: string, context: DiscoverContext): Promise<Extraction> {
+  if (!extraction.occurrences.some((occurrence) => occurrence.problem?.kind === 'invalid')) return extraction;
+  const slash = path.lastIndexOf('/');
+  const directory = slash < 0 ? '' : path.slice(0, slash);
+  const text = await readKustomization(context, directory);
+  const root = text === undefined ? undefined : parseYamlDocuments(text).documents[0]?.contents;
+  const names = seqItems(mapGet(root, 'images')).map((entry) => scalarString(mapGet(entry, 'name'))).filter((name) => name !== undefined && name !== '');
+  if (names.length === 0) return extraction;
+  const kustomization = directory === '' ? 'the kustomization at the root' : `the kustomization in ${directory}/`;
+  const replacing = (raw: string): string | undefined => names.find((name) => raw === name || raw.startsWith(`${name}:`) || raw.startsWith(`${name}@`));
+  const occurrences = extraction.occurrences.map((occurrence): Occurrence => {
+    const name = occurrence.problem?.kind === 'invalid' ? replacing(occurrence.resolved ?? occurrence.raw) : undefined;
+    if (name === undefined) return occurrence;
+    return { ...occurrence, problem: { kind: 'unresolved', message: `a name the images: of ${kustomization} replaces (name: ${name}), not an image itself` } };
+  });
+  return { ...extraction, occurrences };
 }
 
 /**
