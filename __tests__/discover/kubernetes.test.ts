@@ -9,6 +9,7 @@ import type { Occurrence } from '../../src/model.js';
 import { expectRawAtPositions, fixture, fixtureContext, positionedSummary } from './discover-helpers.js';
 import { templateFileOf } from '../../src/discover/template-file.js';
 import { celImageLiterals, imageListEntries } from '../../src/discover/handed-images.js';
+import { processParameters, templateParameters } from '../../src/discover/openshift-template.js';
 
 async function extract(path: string) {
   const file = fixture('kubernetes', path);
@@ -647,6 +648,42 @@ describe('kubernetes: one container written as a map under `container`', () => {
     ['a literal with an escape', 'x{image: "quay.io/a/\\b:1"}', []],
   ] as const)('celImageLiterals: %s', (_name, text, expected) => {
     expect(celImageLiterals(text).map((entry) => entry.image)).toEqual(expected);
+  });
+
+  it("reads a Template's images written with its parameters at their defaults, as oc process fills them in (redhat-cop/openshift-templates)", async () => {
+    const { occurrences } = await extract('openshift-template/prometheus-template.yml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference, o.resolved])).toEqual([
+      ['110:18', '${IMAGE_PROXY}', 'docker.io/openshift/oauth-proxy:v1.0.0', 'openshift/oauth-proxy:v1.0.0'],
+      ['148:18', '${IMAGE_PROMETHEUS}', 'docker.io/openshift/prometheus:v2.3.2', 'openshift/prometheus:v2.3.2'],
+      ['159:18', '${IMAGE_PROXY}', 'docker.io/openshift/oauth-proxy:v1.0.0', 'openshift/oauth-proxy:v1.0.0'],
+      ['192:18', '${IMAGE_ALERTMANAGER}', 'docker.io/openshift/prometheus-alertmanager:v0.15.1', 'openshift/prometheus-alertmanager:v0.15.1'],
+    ]);
+    expect(occurrences[0]?.note).toBe("with the Template's parameter defaults, as oc process fills them in");
+    // A parameter without a default is set when the template is processed: unresolved, naming it.
+    const { occurrences: app } = await extract('openshift-template/js-app-deploy.yml');
+    expect(app.map((o) => [`${o.line}:${o.column}`, o.reference, o.problem?.message])).toEqual([
+      ['46:19', null, "the Template's parameter NAMESPACE has no default; it is set when the template is processed"],
+    ]);
+  });
+
+  it.each([
+    ['a string parameter', 'registry.example.com/${APP}:${TAG}', { value: 'registry.example.com/web:1.2' }],
+    ['a non-string parameter', '${{APP}}:1', { value: 'web:1' }],
+    ['a generated parameter', '${APP}:${SECRET}', { unresolved: "the Template's parameter SECRET is generated when the template is processed" }],
+    ['a parameter that is none of the template', '${OTHER}:1', undefined],
+    ['no parameter', 'nginx:1.27', undefined],
+  ] as const)('processParameters: %s', (_name, text, expected) => {
+    const parameters = templateParameters([{ name: 'APP', value: 'web' }, { name: 'TAG', value: '1.2' }, { name: 'SECRET', generate: 'expression' }, { name: 'bad name', value: 'x' }]);
+    expect(processParameters(text, parameters)).toEqual(expected);
+  });
+
+  it('processParameters reads a long run of unclosed or unknown openers in linear time', () => {
+    const parameters = templateParameters([{ name: 'A', value: 'a' }]);
+    for (const text of ['${'.repeat(200_000), '${x'.repeat(100_000) + '}', '${{'.repeat(100_000) + '}'.repeat(3)]) {
+      const started = performance.now();
+      processParameters(text, parameters);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
   });
 
   it("leaves unresolved a DeploymentConfig container's image an OpenShift ImageChange trigger sets, in a template's objects", async () => {

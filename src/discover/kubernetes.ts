@@ -18,6 +18,7 @@ import { withDevfileDeployment } from './devfile-builds.js';
 import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
+import { PARAMETER_DEFAULTS_NOTE, processParameters, templateParameters, type TemplateParameter } from './openshift-template.js';
 import { isPatchOperation, patchTarget, setsValue } from './json-patch.js';
 import { CONTAINER_LIST_KEYS, ISTIO_INJECTED_NOTE, OPERATOR_CONTAINER_LIST_KEYS, podSpecPathOf, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
@@ -397,6 +398,8 @@ class ManifestWalker {
   readonly unread: string[] = [];
   /** Kubernetes objects met (apiVersion and kind both strings). */
   objects = 0;
+  /** While an OpenShift Template's objects are walked, its parameters (`${NAME}` in them is read with their defaults). */
+  private templateParameters: ReadonlyMap<string, TemplateParameter> | undefined;
   /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
   readonly releases: FluxRelease[] = [];
   /** Values files Argo CD applications give their charts (`helm.valueFiles`), read once the walk is done. */
@@ -473,7 +476,7 @@ class ManifestWalker {
     const podSpecPath = podSpecPathOf(apiVersion, kind);
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join('.'), false);
     // An OpenShift template's objects are created as written once its parameters are filled in.
-    if (isOpenShiftKind(apiVersion, kind, 'Template', 'template')) this.items(this.get(root, 'objects')).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
+    if (isOpenShiftKind(apiVersion, kind, 'Template', 'template')) this.templateObjects(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, 'DeploymentConfig', 'apps')) this.imageChangeTriggered(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, 'ImageStream', 'image')) this.imageStreamTags(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, 'BuildConfig', 'build')) this.buildConfigImages(root, prefix);
@@ -499,6 +502,15 @@ class ManifestWalker {
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
     if (operatorFields.length === 0 && apiVersion.includes('.')) this.customResourceImage(root, kind, prefix);
+  }
+
+  /** An OpenShift template's objects, created as written once `oc process` fills in its parameters: read with their defaults. */
+  private templateObjects(root: unknown, prefix: string): void {
+    const entries = this.items(this.get(root, 'parameters')).map((entry) => ({ name: this.string(this.get(entry, 'name')), value: this.string(this.get(entry, 'value')), generate: this.string(this.get(entry, 'generate')) }));
+    const outer = this.templateParameters;
+    this.templateParameters = templateParameters(entries);
+    this.items(this.get(root, 'objects')).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
+    this.templateParameters = outer;
   }
 
   /** The registry images an OpenShift ImageStream's tags import: each tag's `from` of kind DockerImage (an ImageStreamTag names another tag). */
@@ -785,8 +797,11 @@ class ManifestWalker {
     const written = location.value.trim();
     // Block scalars and empty images name nothing that can be checked.
     if (written === '' || location.raw.length === 0) return;
-    const { value, note: substitutionNote } = substitute(written);
-    const note = [fieldNote, substitutionNote].filter(Boolean).join('; ') || undefined;
+    const substituted = substitute(written);
+    const processed = this.templateParameters !== undefined && typeof substituted.value === 'string' ? processParameters(substituted.value, this.templateParameters) : undefined;
+    const value = processed === undefined ? substituted.value : 'value' in processed ? processed.value : processed;
+    const parametersNote = processed !== undefined && 'value' in processed ? PARAMETER_DEFAULTS_NOTE : undefined;
+    const note = [fieldNote, substituted.note, parametersNote].filter(Boolean).join('; ') || undefined;
     const filler = roundTripFiller(written, context);
     this.emit({ offset: location.offset, raw: location.raw, text: written, value: filler ?? placeholderCheck(value, this.templateNote), context, note }, viaAlias);
   }
