@@ -272,6 +272,9 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     'gcr.io/spiffe-io/spire-agent:1.5.0',
     'gcr.io/spiffe-io/spire-server:1.5.0',
     'altinity/clickhouse-server:25.3.6.10034.altinitystable-alpine',
+    // OpenShift Origin's builds on Docker Hub (redhat-cop/openshift-templates commit b6fb338e5e, prometheus/prometheus-template.yml).
+    'openshift/prometheus:v2.3.2',
+    'openshift/prometheus-alertmanager:v0.15.1',
   ])('%s is its publisher\u2019s own, neither a typosquat nor an impersonation', (image) => {
     expect(detect(image)).toBeUndefined();
   });

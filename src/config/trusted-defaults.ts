@@ -60,6 +60,8 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
   // Kubernetes ecosystem.
   'rancher', 'kindest', 'calico', 'weaveworks', 'fluxcd', 'argoproj', 'coredns', 'goharbor', 'velero',
   'kubernetesui', 'longhornio', 'openebs', 'cloudflare', 'curlimages',
+  // OpenShift Origin (OKD) 3.x: its components and the builds of Prometheus and its tools it ran (`openshift/prometheus`).
+  'openshift',
   ...[
     // CI systems' official plugins and CI tooling images (Drone's plugin index at plugins.drone.io
     // publishes under `plugins/`; Jenkins' experimental images under `jenkins4eval`, Jenkins X
