@@ -276,3 +276,105 @@ export function unescape(written: string): string {
   return output;
 }
 
+
+/**
+ * An attribute's expression read into the shapes Terraform nests images in: objects, tuples and
+ * function calls (`jsonencode([{ image = "…" }])`), down to single tokens. Anything else (operators,
+ * conditionals, `for` expressions, indexes, splats) is `other`, with its tokens.
+ */
+export type HclValue =
+  | { kind: 'literal'; token: HclToken; start: number; end: number }
+  | { kind: 'object'; entries: HclEntry[]; start: number; end: number }
+  | { kind: 'tuple'; items: HclValue[]; start: number; end: number }
+  | { kind: 'call'; name: string; args: HclValue[]; start: number; end: number }
+  | { kind: 'other'; tokens: HclToken[]; start: number; end: number };
+
+interface HclEntry {
+  key: string;
+  value: HclValue;
+}
+
+const isOpen = (token: HclToken): boolean => token.kind === 'punct' && (token.text === '{' || token.text === '[' || token.text === '(');
+const isClose = (token: HclToken): boolean => token.kind === 'punct' && (token.text === '}' || token.text === ']' || token.text === ')');
+const isPunct = (token: HclToken | undefined, text: string): boolean => token?.kind === 'punct' && token.text === text;
+
+/** The index of the bracket closing the one at `open`, or -1 before `to`. */
+function closingBracket(tokens: readonly HclToken[], open: number, to: number): number {
+  let depth = 0;
+  for (let at = open; at < to; at++) {
+    if (isOpen(tokens[at])) depth++;
+    else if (isClose(tokens[at]) && --depth === 0) return at;
+  }
+  return -1;
+}
+
+/** The `[start, end)` token ranges of `[from, to)` split at top-level commas (and line breaks, for an object's entries). */
+function splitItems(text: string, tokens: readonly HclToken[], from: number, to: number, atLineBreaks: boolean): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  let depth = 0;
+  let start = from;
+  for (let at = from; at < to; at++) {
+    const token = tokens[at];
+    const breaksLine = atLineBreaks && depth === 0 && at > start && lineBreakBetween(text, tokens[at - 1].end, token.start);
+    if (breaksLine) {
+      parts.push([start, at]);
+      start = at;
+    }
+    if (isOpen(token)) depth++;
+    else if (isClose(token)) depth--;
+    else if (depth === 0 && isPunct(token, ',')) {
+      if (at > start) parts.push([start, at]);
+      start = at + 1;
+    }
+  }
+  if (start < to) parts.push([start, to]);
+  return parts;
+}
+
+function objectEntries(text: string, tokens: readonly HclToken[], from: number, to: number, depth: number): HclEntry[] {
+  const entries: HclEntry[] = [];
+  for (const [start, end] of splitItems(text, tokens, from, to, true)) {
+    const key = tokens[start];
+    // A key Terraform computes is written in parentheses: `(local.name) = { … }`, kept as written.
+    const keyEnd = isPunct(key, '(') ? closingBracket(tokens, start, end) : start;
+    const separator = tokens[keyEnd + 1];
+    if (keyEnd < 0 || (key.kind !== 'word' && key.kind !== 'string' && keyEnd === start) || !(isPunct(separator, '=') || isPunct(separator, ':')) || keyEnd + 2 >= end) continue;
+    const name = keyEnd > start ? text.slice(key.start, tokens[keyEnd].end) : key.kind === 'string' ? unescape(key.text) : key.text;
+    entries.push({ key: name, value: valueOf(text, tokens, keyEnd + 2, end, depth + 1) });
+  }
+  return entries;
+}
+
+function valueOf(text: string, tokens: readonly HclToken[], from: number, to: number, depth: number): HclValue {
+  const first = tokens[from];
+  const start = first?.start ?? 0;
+  const end = tokens[to - 1]?.end ?? start;
+  const other = (): HclValue => ({ kind: 'other', tokens: tokens.slice(from, to), start, end });
+  if (from >= to || depth > MAX_DEPTH) return other();
+  if (to - from === 1) return first.kind === 'punct' ? other() : { kind: 'literal', token: first, start, end };
+  // `{ for … }` and `[for … ]` build values only Terraform knows.
+  if (tokens[from + 1].kind === 'word' && tokens[from + 1].text === 'for') return other();
+  if ((isPunct(first, '{') || isPunct(first, '[')) && closingBracket(tokens, from, to) === to - 1) {
+    if (first.text === '{') return { kind: 'object', entries: objectEntries(text, tokens, from + 1, to - 1, depth), start, end };
+    const items = splitItems(text, tokens, from + 1, to - 1, false).map(([itemStart, itemEnd]) => valueOf(text, tokens, itemStart, itemEnd, depth + 1));
+    return { kind: 'tuple', items, start, end };
+  }
+  if (first.kind === 'word' && isPunct(tokens[from + 1], '(') && closingBracket(tokens, from + 1, to) === to - 1) {
+    const args = splitItems(text, tokens, from + 2, to - 1, false).map(([argStart, argEnd]) => valueOf(text, tokens, argStart, argEnd, depth + 1));
+    return { kind: 'call', name: first.text, args, start, end };
+  }
+  return other();
+}
+
+/** An attribute's expression (its tokens, from `readHcl`) as a value; `text` is the text the tokens were read from. */
+export function readExpression(text: string, tokens: readonly HclToken[]): HclValue {
+  return valueOf(text, tokens, 0, tokens.length, 0);
+}
+
+/** The `[start, end)` of a heredoc token's body: the lines between its opening and closing markers. */
+export function heredocBody(text: string, token: HclToken): [number, number] {
+  const newline = text.indexOf('\n', token.start);
+  const start = newline < 0 || newline >= token.end ? token.end : newline + 1;
+  const closingLine = text.lastIndexOf('\n', token.end - 1);
+  return [start, Math.max(start, closingLine)];
+}
