@@ -30,6 +30,7 @@ export const KINDS = [
   'quadlet',
   'ansible',
   'molecule',
+  'ecs-task-definition',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -284,7 +285,7 @@ export interface WrittenSetting<T> extends Position {
  */
 export interface ContainerConfig extends Position {
   file: string;
-  kind: 'kubernetes' | 'compose' | 'dockerfile' | 'nomad' | 'ansible';
+  kind: 'kubernetes' | 'compose' | 'dockerfile' | 'nomad' | 'ansible' | 'ecs-task-definition';
   /** For people: "Deployment/web container app", "services.web", "final stage". */
   name: string;
   /** What pod-level settings belong to, for people: "DaemonSet/node-agent" (the name itself elsewhere). */
@@ -293,7 +294,7 @@ export interface ContainerConfig extends Position {
   raw: string;
   /** Kubernetes: `initContainers` or `ephemeralContainers` when not a regular container. */
   role?: 'init' | 'ephemeral';
-  /** Dockerfile `USER` (last in the final stage, inherited through stages), compose `user`, a Nomad task's or an Ansible container task's `user`. */
+  /** Dockerfile `USER` (last in the final stage, inherited through stages), compose `user`, a Nomad task's, an Ansible container task's or an ECS container definition's `user`. */
   user?: WrittenSetting<string>;
   /** Dockerfile: the final stage's base image says it runs as non-root (a `nonroot` tag). */
   nonRootBase?: boolean;

@@ -163,6 +163,18 @@ describe('Ansible', () => {
   });
 });
 
+describe('ECS task definitions', () => {
+  const discoverFixture = (kind: string, file: string) => readFileSync(path.join(FIXTURES, '..', 'discover', kind, file), 'utf8');
+
+  it('reads an ECS task definition file: privileged and a root user; no limits asked', async () => {
+    const root = repository({}, {
+      'root/task-definition.json': discoverFixture('ecs-task-definition', 'xray-root/task-definition.json'),
+      'plain/task-definition.json': discoverFixture('ecs-task-definition', 'xray/task-definition.json'),
+    });
+    expect(await findings(root)).toEqual(['root/task-definition.json:15:22 runs-as-root warning', 'root/task-definition.json:16:27 privileged error']);
+  });
+});
+
 describe('Dockerfile', () => {
   it('follows USER through the stage the final stage is built from', async () => {
     expect(await findings(repository({ Dockerfile: 'Dockerfile.inherits' }))).toEqual([]);

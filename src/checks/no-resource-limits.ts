@@ -17,8 +17,9 @@ export const noResourceLimitsCheck: Check = {
 };
 
 function limitDrafts(container: ContainerConfig): FindingDraft[] {
-  // Nomad sets a task's CPU and memory itself when `resources` does not.
-  if (container.kind === 'dockerfile' || container.kind === 'nomad' || container.kind === 'ansible' || container.role === 'ephemeral') return [];
+  // Nomad sets a task's CPU and memory itself when `resources` does not; Ansible, ECS and Terraform containers are read only for privilege.
+  if (container.kind !== 'kubernetes' && container.kind !== 'compose') return [];
+  if (container.role === 'ephemeral') return [];
   if (container.kind === 'compose' && !container.deploys) return [];
   const missing = [container.cpuLimit ? undefined : 'CPU', container.memoryLimit ? undefined : 'memory'].filter((part) => part !== undefined);
   if (missing.length === 0) return [];
