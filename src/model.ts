@@ -30,6 +30,7 @@ export const KINDS = [
   'quadlet',
   'ansible',
   'molecule',
+  'terraform',
   'ecs-task-definition',
 ] as const;
 export type Kind = (typeof KINDS)[number];
@@ -285,7 +286,7 @@ export interface WrittenSetting<T> extends Position {
  */
 export interface ContainerConfig extends Position {
   file: string;
-  kind: 'kubernetes' | 'compose' | 'dockerfile' | 'nomad' | 'ansible' | 'ecs-task-definition';
+  kind: 'kubernetes' | 'compose' | 'dockerfile' | 'nomad' | 'ansible' | 'terraform' | 'ecs-task-definition';
   /** For people: "Deployment/web container app", "services.web", "final stage". */
   name: string;
   /** What pod-level settings belong to, for people: "DaemonSet/node-agent" (the name itself elsewhere). */
@@ -294,7 +295,7 @@ export interface ContainerConfig extends Position {
   raw: string;
   /** Kubernetes: `initContainers` or `ephemeralContainers` when not a regular container. */
   role?: 'init' | 'ephemeral';
-  /** Dockerfile `USER` (last in the final stage, inherited through stages), compose `user`, a Nomad task's, an Ansible container task's or an ECS container definition's `user`. */
+  /** Dockerfile `USER` (last in the final stage, inherited through stages), compose `user`, a Nomad task's, an Ansible container task's, an ECS container definition's or a Terraform `docker_container`'s `user`. */
   user?: WrittenSetting<string>;
   /** Dockerfile: the final stage's base image says it runs as non-root (a `nonroot` tag). */
   nonRootBase?: boolean;

@@ -163,8 +163,20 @@ describe('Ansible', () => {
   });
 });
 
-describe('ECS task definitions', () => {
+describe('Terraform and ECS task definitions', () => {
   const discoverFixture = (kind: string, file: string) => readFileSync(path.join(FIXTURES, '..', 'discover', kind, file), 'utf8');
+
+  it('reads a docker_container privileged setting and a container definition user', async () => {
+    expect(
+      await findings(
+        repository({}, {
+          // kreuzwerker/terraform-provider-docker's dind container; terraform-aws-modules/ecs's FireLens container as user "0".
+          'ssh/main.tf': discoverFixture('terraform', 'docker/examples/ssh-protocol/main.tf'),
+          'fargate/main.tf': discoverFixture('terraform', 'aws-ecs/examples/fargate/main.tf'),
+        }),
+      ),
+    ).toEqual(['fargate/main.tf:104:28 runs-as-root warning', 'ssh/main.tf:36:16 privileged error']);
+  });
 
   it('reads an ECS task definition file: privileged and a root user; no limits asked', async () => {
     const root = repository({}, {

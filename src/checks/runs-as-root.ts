@@ -3,8 +3,8 @@
  * the final stage has no `USER` (none inherited from an earlier stage, no `nonroot` base tag), or
  * the last is root (hadolint DL3002). Kubernetes: the effective security context (container over
  * pod) neither sets `runAsNonRoot: true` nor a non-zero `runAsUser`, or sets `runAsUser: 0`
- * (kube-linter run-as-non-root). Compose, Nomad, Ansible and ECS container definitions: a
- * `user` of root or `"0"`.
+ * (kube-linter run-as-non-root). Compose, Nomad, Ansible, ECS container definitions and
+ * Terraform's `docker_container`: a `user` of root or `"0"`.
  */
 import type { ContainerConfig } from '../model.js';
 import { draftAt, isRootUser, oncePerPlace } from './least-privilege.js';
@@ -24,6 +24,7 @@ function rootDrafts(container: ContainerConfig): FindingDraft[] {
     case 'compose':
     case 'nomad':
     case 'ansible':
+    case 'terraform':
     case 'ecs-task-definition':
       return container.user && isRootUser(container.user.value)
         ? [draftAt(container, container.user, `${container.name} runs as root (user: ${container.user.value}); set a non-root user`)]

@@ -118,7 +118,7 @@ function written<T>(lines: LineIndex, setting: { value: T; offset: number; raw: 
 }
 
 /** The container configuration a container definition writes: `privileged` and `user`; the rest (limits, capabilities) is not read. */
-export function containerDefinitionConfig(file: string, kind: 'ecs-task-definition', lines: LineIndex, site: ContainerDefinitionSite, offset = 0): ContainerConfig {
+export function containerDefinitionConfig(file: string, kind: 'ecs-task-definition' | 'terraform', lines: LineIndex, site: ContainerDefinitionSite, offset = 0): ContainerConfig {
   const shift = <T>(setting: { value: T; offset: number; raw: string } | undefined): WrittenSetting<T> | undefined =>
     setting === undefined ? undefined : written(lines, { ...setting, offset: setting.offset + offset });
   return {

@@ -31,12 +31,13 @@ import { nomadDiscoverer } from './nomad.js';
 import { quadletDiscoverer } from './quadlet.js';
 import { ansibleDiscoverer } from './ansible.js';
 import { moleculeDiscoverer } from './molecule.js';
+import { terraformDiscoverer } from './terraform.js';
 import { ecsTaskDefinitionDiscoverer } from './ecs-task-definition.js';
 import { kubernetesDiscoverer } from './kubernetes.js';
 import { kustomizeDiscoverer } from './kustomize.js';
 import { helmTemplatesDiscoverer, helmValuesDiscoverer } from './helm.js';
 
-export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
+export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, terraformDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 
 /** Files larger than this are not parsed (a `file-not-scanned` finding says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;

@@ -1,0 +1,119 @@
+// Terraform configurations from real repositories (each fixture names its repository and commit in its first line).
+import { describe, expect, it } from 'vitest';
+import { discoverRepository } from '../../src/discover/index.js';
+import { terraformDiscoverer } from '../../src/discover/terraform.js';
+import type { Occurrence } from '../../src/model.js';
+import { extractFixture } from './discover-helpers.js';
+
+const site = (o: Occurrence) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context];
+
+describe('terraform discoverer', () => {
+  it('reads the container definitions a module call hands terraform-aws-modules/ecs, a computed key and a data source included', async () => {
+    const { occurrences, errors, containers } = await extractFixture(terraformDiscoverer, 'terraform', 'aws-ecs/examples/fargate/main.tf');
+    expect(errors).toEqual([]);
+    expect(occurrences.map(site)).toEqual([
+      ['99:19', 'nonsensitive(data.aws_ssm_parameter.fluentbit.value)', 'nonsensitive(data.aws_ssm_parameter.fluentbit.value) is computed by Terraform (the function nonsensitive)', 'module.ecs_service.container_definitions.fluent-bit.image'],
+      ['111:20', 'public.ecr.aws/aws-containers/ecsdemo-frontend:776fd50', 'public.ecr.aws/aws-containers/ecsdemo-frontend:776fd50', 'module.ecs_service.container_definitions.(local.container_name).image'],
+      ['240:16', 'public.ecr.aws/amazonlinux/amazonlinux:2023-minimal', 'public.ecr.aws/amazonlinux/amazonlinux:2023-minimal', 'module.ecs_task_definition.container_definitions.al2023.image'],
+    ]);
+    // The FireLens container runs as user "0".
+    expect(containers?.map((c) => [c.name, c.user?.value, `${c.user?.line}:${c.user?.column}`])).toEqual([['module.ecs_service.container_definitions.fluent-bit', '0', '104:28']]);
+  });
+
+  it('reads a heredoc of JSON container definitions, a variable of another file of the module filled in', async () => {
+    // secrets-sidecar.tf uses var.default_backend_image, whose default is in ecs.tf.
+    const { occurrences, errors } = await extractFixture(terraformDiscoverer, 'terraform', 'ecs-fargate/env/dev/secrets-sidecar.tf');
+    expect(errors).toEqual([]);
+    expect(occurrences.map(site)).toEqual([
+      ['52:15', '${var.default_backend_image}', 'ghcr.io/warnermedia/fargate-default-backend:v0.9.0', 'aws_ecs_task_definition.secrets_sidecar.container_definitions[0].image'],
+      ['111:15', '${var.secret_sidecar_image}', 'quay.io/turner/secretsmanager-sidecar', 'aws_ecs_task_definition.secrets_sidecar.container_definitions[1].image'],
+    ]);
+  });
+
+  it('reads JSON with interpolations outside strings (`"containerPort": ${var.container_port}`)', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'ecs-fargate/env/dev/ecs.tf');
+    expect(occurrences.map(site)).toEqual([['83:15', '${var.default_backend_image}', 'ghcr.io/warnermedia/fargate-default-backend:v0.9.0', 'aws_ecs_task_definition.app.container_definitions[0].image']]);
+  });
+
+  it('reads the JSON file templatefile() renders, at its place in that file', async () => {
+    const { occurrences, errors } = await extractFixture(terraformDiscoverer, 'terraform', 'spikes/aws/ecs_fargate/modules/ecs/main.tf');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.file, ...site(o)])).toEqual([
+      ['spikes/aws/ecs_fargate/modules/ecs/container_definitions.json', '4:15', 'datadog/synthetics-private-location-worker:latest', 'docker.io/datadog/synthetics-private-location-worker:latest', 'aws_ecs_task_definition.private_locations.container_definitions[0].image'],
+    ]);
+  });
+
+  it('notes a file() the repository does not hold', async () => {
+    const { occurrences, notes } = await extractFixture(terraformDiscoverer, 'terraform', 'spikes-old/aws/ecs_fargate/modules/ecs_task_definition/main.tf');
+    expect(occurrences).toEqual([]);
+    expect(notes).toEqual(['line 4: aws_ecs_task_definition.service.container_definitions: file("modules/ecs_task_definition/container_definitions.json") reads a file this repository does not hold, so its images were not read']);
+  });
+
+  it('fills in locals', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'blueprints/backend-service/main.tf');
+    expect(occurrences.map(site)).toEqual([['45:34', 'local.container_image', 'public.ecr.aws/aws-containers/ecsdemo-nodejs:c3e96da', 'module.ecs_service.container_definitions.ecsdemo-nodejs.image']]);
+  });
+
+  it('reads the Docker provider: an image a container names through docker_image is reported once, at the docker_image', async () => {
+    const { occurrences, containers } = await extractFixture(terraformDiscoverer, 'terraform', 'docker/examples/ssh-protocol/main.tf');
+    expect(occurrences.map(site)).toEqual([
+      ['12:15', 'busybox:latest', 'docker.io/library/busybox:latest', 'docker_image.test.name'],
+      ['25:11', 'docker:18.09.0-dind', 'docker.io/library/docker:18.09.0-dind', 'docker_image.dind.name'],
+      ['34:12', 'docker:18.09.0-dind', 'docker.io/library/docker:18.09.0-dind', 'docker_container.dind.image'],
+    ]);
+    expect(containers?.map((c) => [c.name, c.privileged?.value, `${c.privileged?.line}:${c.privileged?.column}`])).toEqual([['docker_container.dind', true, '36:16']]);
+  });
+
+  it('marks an image a docker_image builds as built here', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'docker/examples/resources/docker_image/resource-build.tf');
+    expect(occurrences.map((o) => [...site(o), o.local])).toEqual([['3:11', 'zoo', 'docker.io/library/zoo', 'docker_image.zoo.name', true]]);
+  });
+
+  it('leaves a Go test format string (%s) unresolved, not invalid', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'docker/testdata/testAccDockerContainerPrivateImage.tf');
+    expect(occurrences.map((o) => [...site(o), o.problem?.kind])).toEqual([['12:19', '%s', '%s holds a printf verb: the file is a format string a program fills in', 'docker_image.foo.name', 'unresolved']]);
+  });
+
+  it('reads kubernetes_deployment containers', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'k8s/main.tf');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.context, o.problem?.kind])).toEqual([
+      // As written in DonoGHQ/k8stest: not a digest.
+      ['14:20', 'nginx:sha@12312323235345346345sdff', 'kubernetes_deployment.example.spec.template.spec.container.image', 'invalid'],
+    ]);
+  });
+
+  it('reads Cloud Run: the module inputs of GoogleCloudPlatform/cloud-run and a v2 job whose variable has no default', async () => {
+    const simple = await extractFixture(terraformDiscoverer, 'terraform', 'cloud-run/examples/simple_cloud_run/main.tf');
+    expect(simple.occurrences.map(site)).toEqual([['33:28', 'us-docker.pkg.dev/cloudrun/container/hello', 'us-docker.pkg.dev/cloudrun/container/hello', 'module.cloud_run.image']]);
+    const v2 = await extractFixture(terraformDiscoverer, 'terraform', 'cloud-run/examples/v2_with_gmp/main.tf');
+    expect(v2.occurrences.map(site)).toEqual([['27:26', 'us-docker.pkg.dev/cloudrun/container/hello', 'us-docker.pkg.dev/cloudrun/container/hello', 'module.cloud_run_v2.containers[0].container_image']]);
+    const job = await extractFixture(terraformDiscoverer, 'terraform', 'cloud-run/modules/job-exec/main.tf');
+    expect(job.occurrences.map((o) => [...site(o), o.problem?.kind])).toEqual([
+      ['89:19', 'var.image', 'var.image has no default: it is given when Terraform runs (-var, a .tfvars file, a calling module)', 'google_cloud_run_v2_job.job.template.template.containers.image', 'unresolved'],
+    ]);
+  });
+
+  it('reads helm_release set values: the repository with the tag set beside it, from variable defaults', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'helm-release/terraform/main.tf');
+    expect(occurrences.map(site)).toEqual([['14:13', 'var.image_repository', '507363615947.dkr.ecr.eu-central-1.amazonaws.com/myapp-image:latest', 'helm_release.my1app.set[image.repository]']]);
+  });
+
+  it('takes a terraform.tfvars value over the default', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'helm-release-tfvars/terraform/main.tf');
+    expect(occurrences.map((o) => o.reference)).toEqual(['507363615947.dkr.ecr.eu-central-1.amazonaws.com/myapp-image:1.4.2']);
+  });
+
+  it('finds the module values through the walk as the engine runs it, and reads no image from variables files', async () => {
+    const discovery = await discoverRepository(new URL('../fixtures/discover/terraform/ecs-fargate', import.meta.url).pathname);
+    expect(discovery.occurrences.map((o) => [o.file, `${o.line}:${o.column}`, o.reference])).toEqual([
+      ['env/dev/ecs.tf', '83:15', 'ghcr.io/warnermedia/fargate-default-backend:v0.9.0'],
+      ['env/dev/secrets-sidecar.tf', '52:15', 'ghcr.io/warnermedia/fargate-default-backend:v0.9.0'],
+      ['env/dev/secrets-sidecar.tf', '111:15', 'quay.io/turner/secretsmanager-sidecar'],
+    ]);
+    expect(discovery.unscanned).toEqual([]);
+    // The walk lists terraform.tfvars for the module's values; it is not a file of images itself.
+    const withVariables = await discoverRepository(new URL('../fixtures/discover/terraform/helm-release-tfvars', import.meta.url).pathname);
+    expect(withVariables.occurrences.map((o) => [o.file, o.reference])).toEqual([['terraform/main.tf', '507363615947.dkr.ecr.eu-central-1.amazonaws.com/myapp-image:1.4.2']]);
+    expect(withVariables.filesScanned).toBe(2);
+  });
+});
