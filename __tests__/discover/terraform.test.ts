@@ -116,4 +116,13 @@ describe('terraform discoverer', () => {
     expect(withVariables.occurrences.map((o) => [o.file, o.reference])).toEqual([['terraform/main.tf', '507363615947.dkr.ecr.eu-central-1.amazonaws.com/myapp-image:1.4.2']]);
     expect(withVariables.filesScanned).toBe(2);
   });
+
+  it('bounds the interpolations of one image: locals that each repeat the next would grow exponentially', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    const local = (name: string, index: number) => `  ${name} = "${index + 1 < names.length ? `\${local.${names[index + 1]}}`.repeat(200) : ''}"`;
+    const text = `locals {\n${names.map(local).join('\n')}\n}\nresource "docker_container" "x" {\n  image = local.a\n}\n`;
+    const context = { buildArgs: {}, readFile: async () => text, listFiles: async () => ['main.tf'] };
+    const { occurrences } = await terraformDiscoverer.extract({ path: 'main.tf', text }, context);
+    expect(occurrences.map((o) => o.problem?.message)).toEqual(['the value takes too many interpolations to fill in']);
+  });
 });

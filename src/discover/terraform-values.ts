@@ -24,6 +24,8 @@ export type ModuleValues = ReadonlyMap<string, Located>;
 const MAX_MODULE_FILES = 200;
 /** Bound on references followed from one image (`local.a` -> `var.b` -> ...). */
 const MAX_HOPS = 8;
+/** Bound on the interpolations filled in for one image: templates that each repeat a reference to the next grow exponentially. */
+const MAX_INTERPOLATIONS = 1000;
 /** Bound on the text an evaluated template may grow to. */
 const MAX_VALUE_LENGTH = 4096;
 
@@ -149,11 +151,11 @@ export function followReferences(located: Located, values: ModuleValues): Locate
 }
 
 /** The string a value evaluates to when Terraform needs nothing but the module's own values; else why not. */
-export function evaluateString(located: Located, values: ModuleValues, hops = 0): string | { unresolved: string } {
+export function evaluateString(located: Located, values: ModuleValues, hops = 0, budget = { interpolations: MAX_INTERPOLATIONS }): string | { unresolved: string } {
   const followed = followReferences(located, values);
   if ('unresolved' in followed) return followed;
   const { value } = followed;
-  if (value.kind === 'literal' && value.token.kind === 'string') return evaluateTemplate(unescape(value.token.text), values, hops);
+  if (value.kind === 'literal' && value.token.kind === 'string') return evaluateTemplate(unescape(value.token.text), values, hops, budget);
   const written = followed.text.slice(value.start, Math.min(value.end, value.start + 120));
   if (value.kind === 'call') return { unresolved: `${written} is computed by Terraform (the function ${value.name})` };
   const names = traversalNames(tokensOf(value));
@@ -162,7 +164,7 @@ export function evaluateString(located: Located, values: ModuleValues, hops = 0)
 }
 
 /** A string template with its `${ }` interpolations filled in from the module's values. */
-function evaluateTemplate(template: string, values: ModuleValues, hops: number): string | { unresolved: string } {
+function evaluateTemplate(template: string, values: ModuleValues, hops: number, budget: { interpolations: number }): string | { unresolved: string } {
   if (template.includes('%{')) return { unresolved: 'a template directive (%{ }) is evaluated by Terraform' };
   let output = '';
   let index = 0;
@@ -174,10 +176,11 @@ function evaluateTemplate(template: string, values: ModuleValues, hops: number):
     const inner = template.slice(open + 2, close);
     const { tokens } = hclTokens(inner);
     const names = traversalNames(tokens);
+    if (--budget.interpolations < 0) return { unresolved: 'the value takes too many interpolations to fill in' };
     if (names === undefined || hops >= MAX_HOPS) return { unresolved: `\${${inner.trim().slice(0, 120)}} is evaluated by Terraform` };
     const target = resolveTraversal(names, values);
     if ('unresolved' in target) return target;
-    const part = evaluateString(target, values, hops + 1);
+    const part = evaluateString(target, values, hops + 1, budget);
     if (typeof part !== 'string') return part;
     output += template.slice(index, open) + part;
     if (output.length > MAX_VALUE_LENGTH) return { unresolved: 'the value grows too long' };
