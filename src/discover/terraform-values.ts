@@ -9,7 +9,7 @@
 import type { DiscoverContext } from './types.js';
 import { hclTokens, readExpression, readHcl, unescape, type HclToken, type HclValue } from './hcl.js';
 import { dirName } from './image-site.js';
-import { oncePerScan } from './per-scan.js';
+import { oncePerScan, perScan } from './per-scan.js';
 
 /** A value with the file it is written in (a module's locals may sit in another file than the image). */
 export interface Located {
@@ -72,21 +72,34 @@ async function moduleFiles(dir: string, context: DiscoverContext): Promise<strin
 }
 
 const valuesByScan = new WeakMap<DiscoverContext, Map<string, Promise<ModuleValues>>>();
+/**
+ * Module directories whose values are kept: the walk lists a directory's files together, so the last
+ * few serve every file of a module without keeping every module's texts for the whole scan.
+ */
+const KEPT_MODULES = 4;
 
-/** The values of the module whose directory holds `path` (read once per scan and directory). */
+/** The values of the module whose directory holds `path` (read once while its files are read). */
 export function moduleValues(path: string, context: DiscoverContext): Promise<ModuleValues> {
   const dir = dirName(path);
-  return oncePerScan(valuesByScan, context, dir, async () => {
-    const values = new Map<string, Located>();
-    const files = (await moduleFiles(dir, context)).slice(0, MAX_MODULE_FILES);
-    // Variable files first, so their values win over defaults.
-    const ordered = [...files.filter(isAutoVariablesFile), ...files.filter((file) => !isAutoVariablesFile(file))];
-    for (const file of ordered) {
-      const text = await context.readFile(file);
-      if (text !== undefined) addFileValues(values, file, text);
-    }
-    return values;
-  });
+  const kept = perScan(valuesByScan, context);
+  const known = kept.get(dir);
+  if (known) return known;
+  const reading = readModuleValues(dir, context);
+  kept.set(dir, reading);
+  if (kept.size > KEPT_MODULES) kept.delete(kept.keys().next().value as string);
+  return reading;
+}
+
+async function readModuleValues(dir: string, context: DiscoverContext): Promise<ModuleValues> {
+  const values = new Map<string, Located>();
+  const files = (await moduleFiles(dir, context)).slice(0, MAX_MODULE_FILES);
+  // Variable files first, so their values win over defaults.
+  const ordered = [...files.filter(isAutoVariablesFile), ...files.filter((file) => !isAutoVariablesFile(file))];
+  for (const file of ordered) {
+    const text = await context.readFile(file);
+    if (text !== undefined) addFileValues(values, file, text);
+  }
+  return values;
 }
 
 /** A traversal `var.images.web`, `local.images["web"]`, `module.x.y` as its names, or undefined for any other expression. */
