@@ -2,7 +2,7 @@
 // from no registry: it is built here, not an image to check (nor one that does not exist).
 import { describe, expect, it } from 'vitest';
 import { dockerfileDiscoverer } from '../../src/discover/dockerfile/index.js';
-import { extractFixture } from './discover-helpers.js';
+import { extractFixture, fixture, fixtureContext } from './discover-helpers.js';
 
 const KIND = 'dockerfile/compose-built';
 
@@ -32,5 +32,21 @@ describe('dockerfile: images the compose project building the Dockerfile builds'
 
   it('does not mark an image another compose project builds', async () => {
     expect(await rows('other/Dockerfile')).toEqual([[1, 'docker.io/library/app-base', false, undefined]]);
+  });
+});
+
+describe('dockerfile: a compose file under another name building it', () => {
+  /** The fixture folder listed as a whole walk lists it: a compose file under any name is among the candidates. */
+  function walkedContext() {
+    const files = ['classic.yaml', 'base.dockerfile', 'service.dockerfile'].map((name) => `docker-compose-e2e/${name}`);
+    return { ...fixtureContext(KIND), candidateFiles: files, candidateFilesComplete: true };
+  }
+
+  it("marks docker/compose's FROM base as built here: classic.yaml tags service base's build `base`", async () => {
+    const file = fixture(KIND, 'docker-compose-e2e/service.dockerfile');
+    const { occurrences } = await dockerfileDiscoverer.extract(file, walkedContext());
+    expect(occurrences.map((occurrence) => [occurrence.line, occurrence.reference, occurrence.local === true, occurrence.note])).toEqual([
+      [15, 'docker.io/library/base', true, 'the image service base of docker-compose-e2e/classic.yaml builds'],
+    ]);
   });
 });

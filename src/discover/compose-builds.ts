@@ -13,7 +13,7 @@ import type { DiscoverContext } from './types.js';
 import { dirName, listItems, mapPairs, mergedGet, scalarStrings } from './image-site.js';
 import { isScalar, isMap, parseYamlDocuments, scalarString, type ParsedYaml } from './yaml.js';
 import { parseAndKeep } from './parse-once.js';
-import { hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
+import { composeContent, hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
 import { templateFileOf } from './template-file.js';
 
 /** A compose file another includes (`include:`), read from its project directory with the variables of its env files. */
@@ -41,6 +41,9 @@ const MAX_COMPOSE_FILES = 2_000;
 /** Usual compose file names looked for beside a Dockerfile and above it, also when the walk listed no files. */
 const USUAL_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const MAX_LEVELS = 8;
+/** YAML files under other names read per directory for builds. */
+const MAX_OTHER_FILES_PER_DIRECTORY = 64;
+const YAML_FILE = /\.ya?ml$/i;
 /** Included files read per compose file. */
 const MAX_INCLUDES = 200;
 
@@ -196,6 +199,8 @@ function writtenFile(path: string, context: DiscoverContext): Promise<WrittenFil
     context.readFile(path).then((text) => {
       // A template builds nothing until rendered; a file that names no `build` or `include` is not parsed.
       if (text === undefined || templateFileOf(path) !== undefined || (!text.includes('build') && !text.includes('include'))) return undefined;
+      // A YAML file under another name is read only when its content makes it a compose file.
+      if (!hasComposeName(path) && !composeContent(path, text)) return undefined;
       try {
         // The compose discoverer takes this parse when the walk reaches the file (parse-once.ts).
         return readWritten(path, text, parseAndKeep(context, path, text));
@@ -257,21 +262,44 @@ export async function composeProjectImages(project: string, context: DiscoverCon
   return (await buildsOfFile(project, context)).flatMap(({ image, service, file }) => (image === undefined ? [] : [{ image, service, file }]));
 }
 
+/** Per scan: the YAML files the walk listed under names compose does not give its files, by directory. */
+const otherYamlFiles = new WeakMap<DiscoverContext, Map<string, string[]>>();
+
+/**
+ * The YAML files the walk listed in `directory` under other names (`classic.yaml`, `stack.yml`): a
+ * compose file under any name builds too. Only the directories of a Dockerfile and those above it
+ * are looked at, so a repository of many manifests is not read for them.
+ */
+function otherYamlFilesIn(directory: string, context: DiscoverContext): string[] {
+  let byDirectory = otherYamlFiles.get(context);
+  if (!byDirectory) {
+    byDirectory = new Map();
+    for (const path of context.candidateFiles ?? []) {
+      if (hasComposeName(path) || !YAML_FILE.test(path)) continue;
+      const list = byDirectory.get(dirName(path)) ?? [];
+      if (list.length < MAX_OTHER_FILES_PER_DIRECTORY) list.push(path);
+      byDirectory.set(dirName(path), list);
+    }
+    otherYamlFiles.set(context, byDirectory);
+  }
+  return byDirectory.get(directory) ?? [];
+}
+
 /**
  * The compose services that build the Dockerfile at `dockerfilePath`, with the compose file that
- * names each: the compose-named files the walk listed, and the usual compose files beside the
- * Dockerfile and in the directories above it (when only some files are scanned, or none listed).
+ * names each: the compose-named files the walk listed, the usual compose files beside the
+ * Dockerfile and in the directories above it (when only some files are scanned, or none listed),
+ * and the compose files under other names the walk listed in those directories.
  */
 export async function composeBuildersOf(dockerfilePath: string, context: DiscoverContext): Promise<FoundBuild[]> {
   const { files, byDockerfile } = await indexOf(context);
   const found = [...(byDockerfile.get(dockerfilePath) ?? [])];
-  // Every compose file of a whole walk is in the index already: looking for more would only ask for absent files.
-  if (context.candidateFilesComplete && files.size < MAX_COMPOSE_FILES) return found;
+  // Every compose-named file of a whole walk is in the index already: looking for more would only ask for absent files.
+  const usualNamesIndexed = context.candidateFilesComplete === true && files.size < MAX_COMPOSE_FILES;
   let directory = dirName(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS; level++) {
-    for (const name of USUAL_NAMES) {
-      const file = directory ? `${directory}/${name}` : name;
-      if (files.has(file)) continue;
+    const usual = usualNamesIndexed ? [] : USUAL_NAMES.map((name) => (directory ? `${directory}/${name}` : name)).filter((file) => !files.has(file));
+    for (const file of [...usual, ...otherYamlFilesIn(directory, context)]) {
       for (const build of await buildsOfFile(file, context)) if (build.dockerfile === dockerfilePath) found.push(build);
     }
     if (directory === '') break;

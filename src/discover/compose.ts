@@ -501,7 +501,8 @@ export function hasComposeName(path: string): boolean {
   return COMPOSE_FILE.test(baseName(withoutTemplateSuffix(path)));
 }
 
-function composeContent(path: string, text: string): boolean {
+/** Whether a YAML file under another name is a compose file by its content (a cheap test of its text). */
+export function composeContent(path: string, text: string): boolean {
   return YAML_FILE.test(withoutTemplateSuffix(path)) && SERVICES_KEY.test(text) && SERVICE_FIELD.test(text);
 }
 
