@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerBuiltNames, dockerCommandImage } from '../../src/discover/docker-cli.js';
+import { composeBuildsServices, dockerBuiltNames, dockerCommandImage } from '../../src/discover/docker-cli.js';
 import { shellCommands } from '../../src/discover/shell-commands.js';
 
 const imageOf = (command: string) => {
@@ -61,5 +61,23 @@ describe('dockerBuiltNames', () => {
     ['podman build -t app .', []],
   ])('%s', (command, expected) => {
     expect(namesOf(command)).toEqual(expected);
+  });
+});
+
+describe('composeBuildsServices', () => {
+  it.each([
+    ['docker compose build', true],
+    ['docker compose -f docker-compose.yml -f extensions/fleet/fleet-compose.yml build', true],
+    ['docker compose -p app --project-directory . build web', true],
+    ['docker-compose build', true],
+    ['docker compose up -d --build', true],
+    ['docker compose run --build --rm web', true],
+    ['docker compose up -d', false],
+    ['docker compose pull', false],
+    ['docker compose --unknown build', false],
+    ['docker build -t app .', false],
+    ['echo docker compose build', false],
+  ])('%s', (command, expected) => {
+    expect(composeBuildsServices(shellCommands(command)[0] ?? [])).toBe(expected);
   });
 });

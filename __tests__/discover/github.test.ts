@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandExpressions, githubActionDiscoverer, githubWorkflowDiscoverer, matrixCombinations } from '../../src/discover/github.js';
-import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
+import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('github workflow discoverer', () => {
   it('matches workflow files only', () => {
@@ -308,6 +308,49 @@ describe('github action discoverer', () => {
         reference: 'docker.io/tonistiigi/binfmt:qemu-v9.2.2@sha256:1b804311fe87047a4c96d38b4b3ef6f62fca8cd125265917a9e3dc3c996c39e6',
       },
       { context: 'runs.steps[1].with.image', raw: '${{ inputs.binfmt }}', reference: null, problem: 'expression ${{ inputs.binfmt }} is only known when the workflow runs' },
+    ]);
+  });
+});
+
+describe('github workflow: images `docker compose build` built earlier in the job', () => {
+  const ROOT = 'docker-elk';
+  /** The fixture folder listed as a whole walk lists it: the compose file is among the candidates. */
+  function walkedContext() {
+    const files = ['.github/workflows/ci.yml', '.github/workflows/not-built.yml', 'docker-compose.yml'].map((path) => `${ROOT}/${path}`);
+    return { ...fixtureContext('github-workflow'), candidateFiles: files, candidateFilesComplete: true };
+  }
+
+  async function rows(path: string) {
+    const file = fixture('github-workflow', `${ROOT}/${path}`);
+    const { occurrences } = await githubWorkflowDiscoverer.extract(file, walkedContext());
+    expectRawAtPositions(file, occurrences);
+    return occurrences.map((occurrence) => [occurrence.line, occurrence.raw, occurrence.local === true]);
+  }
+
+  it("marks docker-elk's docker-elk-kibana as built: a folded step ran `docker compose build` before", async () => {
+    const file = fixture('github-workflow', `${ROOT}/.github/workflows/ci.yml`);
+    const { occurrences } = await githubWorkflowDiscoverer.extract(file, walkedContext());
+    expect(summary(occurrences)).toEqual([
+      {
+        context: 'jobs.test.steps[3].run',
+        raw: 'docker-elk-kibana',
+        reference: 'docker.io/library/docker-elk-kibana',
+        local: true,
+        note: 'run by `docker container run` in the script, built by `docker compose build` before it',
+      },
+    ]);
+  });
+
+  it('leaves pulled what compose did not build: a run before the build, a tag, an account, another name', async () => {
+    expect(await rows('.github/workflows/not-built.yml')).toEqual([
+      [8, 'docker-elk-kibana', false],
+      [14, 'hello-world', false],
+      [15, 'docker-elk-kibana:9.5.1', false],
+      [16, 'acme/docker-elk-kibana', false],
+      [17, 'docker-elk-filebeat', false],
+      [18, 'docker-elk-kibana', true],
+      [23, 'elk-logstash', true],
+      [28, 'elk_setup', true],
     ]);
   });
 });

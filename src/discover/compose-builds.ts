@@ -255,6 +255,17 @@ function indexOf(context: DiscoverContext): Promise<{ files: Set<string>; byDock
 }
 
 /**
+ * The services the compose-named files of the repository build without an `image:` beside
+ * `build:`, lower-case as compose names their builds (`<project>-<service>`).
+ */
+export async function composeServicesBuiltUnnamed(context: DiscoverContext): Promise<Set<string>> {
+  const { byDockerfile } = await indexOf(context);
+  const services = new Set<string>();
+  for (const builds of byDockerfile.values()) for (const build of builds) if (build.image === undefined) services.add(build.service.toLowerCase());
+  return services;
+}
+
+/**
  * The images the services of a compose project build (`image:` beside `build:`), from the project's
  * file and the files it includes: a Dockerfile that project builds pulls none of them from a registry.
  */

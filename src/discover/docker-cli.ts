@@ -177,3 +177,33 @@ export function dockerBuiltNames(words: readonly ShellWord[]): ShellWord[] {
   }
   return names;
 }
+
+/** Compose's own options before its subcommand (`docker compose -f a.yml -p app build`). */
+const COMPOSE_GLOBAL: OptionGrammar = {
+  valueLong: new Set(['file', 'project-name', 'project-directory', 'env-file', 'profile', 'ansi', 'parallel', 'progress']),
+  flagLong: new Set(['all-resources', 'compatibility', 'dry-run', 'verbose', 'no-ansi']),
+  valueShort: new Set(['f', 'p']),
+  flagShort: new Set(),
+};
+
+/**
+ * Whether a simple command builds the images of compose services: `docker compose build` (or
+ * `docker-compose build`), and `up`, `run` or `create` with `--build`. Compose tags the build of
+ * a service that names no `image:` `<project>-<service>`.
+ */
+export function composeBuildsServices(words: readonly ShellWord[]): boolean {
+  const start = commandStart(words);
+  if (start < 0) return false;
+  let at: number;
+  if (words[start].text === 'docker-compose') at = start + 1;
+  else if (words[start].text === 'docker') {
+    const afterGlobals = skipOptions(words, start + 1, GLOBAL);
+    if (afterGlobals < 0 || words[afterGlobals].text !== 'compose') return false;
+    at = afterGlobals + 1;
+  } else return false;
+  const sub = skipOptions(words, at, COMPOSE_GLOBAL);
+  if (sub < 0) return false;
+  const name = words[sub].text;
+  if (name === 'build') return true;
+  return (name === 'up' || name === 'run' || name === 'create') && words.slice(sub + 1).some((word) => word.text === '--build');
+}

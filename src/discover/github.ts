@@ -10,7 +10,8 @@
  */
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
-import type { Discoverer, Extraction, SourceFile } from './types.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
+import { composeServicesBuiltUnnamed } from './compose-builds.js';
 import { LineIndex } from './position.js';
 import { mapGet, scalarString, toPlain } from './yaml.js';
 import { evaluateExpression, parseExpression, type Expression } from './github-expressions.js';
@@ -205,7 +206,7 @@ function runsInPosixShell(document: Document.Parsed, step: unknown, job: unknown
   return !JSON.stringify(toPlain(document, mergedGet(document, job, 'runs-on')) ?? '').toLowerCase().includes('windows');
 }
 
-function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex, composeServices?: ReadonlySet<string>): Occurrence[] {
   const occurrences: Occurrence[] = [];
   for (const [jobId, job] of mapPairs(document, mapGet(document.contents, 'jobs'))) {
     const matrix = matrixCombinations(toPlain(document, mergedGet(document, mergedGet(document, job, 'strategy'), 'matrix')));
@@ -231,7 +232,7 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
         const node = mergedGet(document, step, 'run');
         const context = `jobs.${jobId}.steps[${index}].run`;
         const env = envOf(document, [document.contents, job, step]);
-        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env), built }));
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env), built, composeServices }));
       }
     });
   }
@@ -243,8 +244,13 @@ export const githubWorkflowDiscoverer: Discoverer = {
   matches(path) {
     return WORKFLOW_FILE.test(path);
   },
-  extract(file: SourceFile): Extraction {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
+  extract(file: SourceFile, context: DiscoverContext): Extraction | Promise<Extraction> {
+    const parsed = parseConfigDocuments(file);
+    // Only a workflow that runs compose needs the services compose files build.
+    if (!file.text.includes('compose')) return occurrencesOfDocuments(file, parsed, workflowOccurrences);
+    return composeServicesBuiltUnnamed(context).then((services) =>
+      occurrencesOfDocuments(file, parsed, (document, source, lines) => workflowOccurrences(document, source, lines, services)),
+    );
   },
 };
 

@@ -2,16 +2,17 @@
  * Images a CI step's shell script pulls with `docker run`, `docker create` or `docker pull`
  * (shell-commands.ts splits the script, docker-cli.ts reads the command). The script is read where
  * it is written: a literal block (`run: |`), or a one-line scalar without escapes, so each image
- * is at its exact place. A folded block or an escaped string is not read (its text is not where
- * the shell sees it). A literal image that is not a valid reference is not reported: the command
+ * is at its exact place. A folded block or an escaped string is not read for images (its text is
+ * not where the shell sees it), only for what it builds. A literal image that is not a valid reference is not reported: the command
  * fails when it runs, and reading it as an image would only guess. An image the job built or tagged
- * before (`docker build -t app .` then `docker run app`) is run from the machine, not pulled: it is
- * reported as local, as a compose service's built image is.
+ * before (`docker build -t app .` then `docker run app`, or `docker compose build` then
+ * `docker run <project>-<service>`) is run from the machine, not pulled: it is reported as local,
+ * as a compose service's built image is.
  */
 import { isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
-import { dockerBuiltNames, dockerCommandImage } from './docker-cli.js';
+import { composeBuildsServices, dockerBuiltNames, dockerCommandImage } from './docker-cli.js';
 import { listItems, MAX_IMAGE_TEXT, type ImageValue, type SiteInput } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { shellCommands, type ShellOptions, type ShellWord } from './shell-commands.js';
@@ -27,6 +28,41 @@ export interface ScriptSite extends Pick<SiteInput, 'file' | 'kind' | 'text' | '
    * one job runs in turn (its steps); a script alone starts with none.
    */
   built?: Set<string>;
+  /**
+   * The services the repository's compose files build without naming their image: after
+   * `docker compose build`, the job runs such a service's build as `<project>-<service>`.
+   */
+  composeServices?: ReadonlySet<string>;
+}
+
+/** The key in `built` saying the job ran `docker compose build` (no reference is written so). */
+const COMPOSE_BUILT = ' compose build';
+
+/**
+ * Whether `text` is the name compose gives a service's build, `<project>-<service>` (or
+ * `<project>_<service>` before Compose v2), untagged: one component, so only Docker could publish
+ * it under that name (compose-built.ts), and the project is the directory compose runs in.
+ */
+function isComposeServiceImage(text: string, services: ReadonlySet<string>): boolean {
+  const normalized = normalizeForOccurrence(text);
+  if (!normalized.ok || normalized.parsed.digest !== undefined || (normalized.parsed.tag ?? 'latest') !== 'latest') return false;
+  const { domain, path } = normalized.parsed;
+  if (domain !== 'docker.io' || !path.startsWith('library/') || path.indexOf('/') !== path.lastIndexOf('/')) return false;
+  const name = path.slice('library/'.length);
+  for (let at = 1; at < name.length - 1; at++) {
+    if ((name[at] === '-' || name[at] === '_') && services.has(name.slice(at + 1))) return true;
+  }
+  return false;
+}
+
+/** Records what a script builds, for a script whose text is not where the shell sees it (a folded block): it pulls nothing reported. */
+function recordBuilds(script: string, site: Pick<ScriptSite, 'shell' | 'composeServices'>, built: Set<string>): void {
+  const variables = new ScriptVariables();
+  for (const words of shellCommands(script, 0, script.length, site.shell)) {
+    variables.record(words);
+    for (const name of dockerBuiltNames(words)) for (const key of builtKeys(name, variables)) built.add(key);
+    if (site.composeServices && composeBuildsServices(words)) built.add(COMPOSE_BUILT);
+  }
 }
 
 /** How a built name and a run image are compared: the normalized reference, `:latest` when no tag is written. */
@@ -84,7 +120,10 @@ function wordValues(word: ShellWord, variables: ScriptVariables, site: Pick<Scri
 /** The occurrences of the images a script written in a YAML scalar pulls. */
 export function scriptImages(site: ScriptSite): Occurrence[] {
   const range = scriptRange(site.node, site.text);
-  return range === undefined ? [] : scriptRangeImages({ ...site, range });
+  if (range !== undefined) return scriptRangeImages({ ...site, range });
+  // What a folded script builds, a later step of the job runs.
+  if (site.built && isScalar(site.node) && typeof site.node.value === 'string') recordBuilds(site.node.value, site, site.built);
+  return [];
 }
 
 /** The occurrences of the images the script written at `range` of the file pulls (its text as the shell reads it). */
@@ -96,6 +135,7 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
   for (const words of shellCommands(site.text, range[0], range[1], site.shell)) {
     variables.record(words);
     for (const name of dockerBuiltNames(words)) for (const key of builtKeys(name, variables)) built.add(key);
+    if (site.composeServices && composeBuildsServices(words)) built.add(COMPOSE_BUILT);
     const image = dockerCommandImage(words);
     if (image === undefined) continue;
     const { word } = image;
@@ -103,9 +143,11 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
     const offset = word.quoted ? word.start + 1 : word.start;
     const raw = site.text.slice(offset, word.quoted ? word.end - 1 : word.end);
     const values = word.expands ? wordValues(word, variables, site) : [{ value: word.text }];
-    const local = builtKeys(word, variables).some((key) => built.has(key));
+    const byCompose = !word.expands && built.has(COMPOSE_BUILT) && site.composeServices !== undefined && isComposeServiceImage(word.text, site.composeServices);
+    const local = byCompose || builtKeys(word, variables).some((key) => built.has(key));
+    const builder = byCompose ? '`docker compose build`' : '`docker build` or `docker tag`';
     for (const value of values) {
-      const how = local ? `run by \`${image.command}\` in the script, built by \`docker build\` or \`docker tag\` before it` : `pulled by \`${image.command}\` in the script`;
+      const how = local ? `run by \`${image.command}\` in the script, built by ${builder} before it` : `pulled by \`${image.command}\` in the script`;
       const note = `${how}${value.note ? `; ${value.note}` : ''}`;
       occurrences.push(makeOccurrence({ file: site.file, kind: site.kind, lines: site.lines, offset, raw, value: value.value, context: site.context, note, local }));
     }
