@@ -58,6 +58,10 @@ describe('dockerBuiltNames', () => {
     ['docker push app:ci', []],
     ['docker compose build', []],
     ['docker tag only-one', []],
+    ['docker commit the_container the_container', ['the_container']],
+    ['docker container commit -m "deps installed" -c "ENV A=1" --pause=false c1 ci/deps:1', ['ci/deps:1']],
+    ['docker commit the_container', []],
+    ['docker commit --unknown c1 app', []],
     ['podman build -t app .', []],
   ])('%s', (command, expected) => {
     expect(namesOf(command)).toEqual(expected);

@@ -55,6 +55,15 @@ describe('github workflow discoverer', () => {
     expect(occurrences[1].note).toBe('run by `docker run` in the script, built by `docker build` or `docker tag` before it');
   });
 
+  it("reports numpy's the_container as local: an earlier step saved it with docker commit", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/numpy-armhf.yml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.local ?? false])).toEqual([
+      [20, 'arm32v7/ubuntu:24.04', false],
+      [29, 'the_container', true],
+      [46, 'the_container', true],
+    ]);
+  });
+
   it("resolves a script's image variables from env: and from the script's own assignments", async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/docker-run-env.yml');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([

@@ -146,12 +146,23 @@ export function dockerCommandImage(words: readonly ShellWord[]): DockerCommandIm
   return word === undefined ? undefined : { word, command: `docker ${command.name}` };
 }
 
+/** `docker commit`'s options (`-a`, `-c`, `-m` take a value; `-p` is `--pause`). */
+const COMMIT: OptionGrammar = { valueLong: new Set(['author', 'change', 'message']), flagLong: new Set(['pause']), valueShort: new Set(['a', 'c', 'm']), flagShort: new Set(['p']) };
+
+/** The image `docker commit [OPTIONS] CONTAINER REPOSITORY[:TAG]` writes from the words after `commit` (none without a name). */
+function committedName(words: readonly ShellWord[], from: number): ShellWord[] {
+  const container = skipOptions(words, from, COMMIT);
+  const name = container < 0 ? undefined : words[container + 1];
+  return name === undefined || name.text.startsWith('-') ? [] : [name];
+}
+
 /** Options of `docker build` naming the image it writes (`-t`, `--tag`). */
 const TAG_OPTIONS = new Set(['-t', '--tag']);
 
 /**
  * The names a command gives an image it builds or tags: `docker build -t NAME` (also `buildx build`,
- * `image build`, `--tag=NAME`) and `docker tag SOURCE NAME` (`image tag`). Those images exist on the
+ * `image build`, `--tag=NAME`), `docker tag SOURCE NAME` (`image tag`) and `docker commit CONTAINER
+ * NAME` (`container commit`). Those images exist on the
  * machine afterwards: a later `docker run NAME` runs them, it does not pull them.
  */
 export function dockerBuiltNames(words: readonly ShellWord[]): ShellWord[] {
@@ -163,6 +174,7 @@ export function dockerBuiltNames(words: readonly ShellWord[]): ShellWord[] {
   const second = words[at + 1]?.text;
   const builds = first === 'build' || ((first === 'buildx' || first === 'image') && second === 'build');
   const tags = first === 'tag' || (first === 'image' && second === 'tag');
+  if (first === 'commit' || (first === 'container' && second === 'commit')) return committedName(words, at + (first === 'commit' ? 1 : 2));
   if (tags) {
     const operands = words.slice(at + (first === 'tag' ? 1 : 2)).filter((word) => !word.text.startsWith('-'));
     return operands.length === 2 ? [operands[1]] : [];
