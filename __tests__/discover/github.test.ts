@@ -52,7 +52,7 @@ describe('github workflow discoverer', () => {
       [25, 'postgres:16', false],
       [29, 'app:ci', false],
     ]);
-    expect(occurrences[1].note).toBe('run by `docker run` in the script, built by `docker build` or `docker tag` before it');
+    expect(occurrences[1].note).toBe('run by `docker run` in the script, built by `docker build`, `docker tag` or `docker commit` before it');
   });
 
   it("reports numpy's the_container as local: an earlier step saved it with docker commit", async () => {

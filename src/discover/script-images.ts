@@ -145,7 +145,7 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
     const values = word.expands ? wordValues(word, variables, site) : [{ value: word.text }];
     const byCompose = !word.expands && built.has(COMPOSE_BUILT) && site.composeServices !== undefined && isComposeServiceImage(word.text, site.composeServices);
     const local = byCompose || builtKeys(word, variables).some((key) => built.has(key));
-    const builder = byCompose ? '`docker compose build`' : '`docker build` or `docker tag`';
+    const builder = byCompose ? '`docker compose build`' : '`docker build`, `docker tag` or `docker commit`';
     for (const value of values) {
       const how = local ? `run by \`${image.command}\` in the script, built by ${builder} before it` : `pulled by \`${image.command}\` in the script`;
       const note = `${how}${value.note ? `; ${value.note}` : ''}`;
