@@ -35,6 +35,15 @@ describe('concourse discoverer', () => {
     expect(occurrences[0]?.resolved).toBe('linkyard/helm-chart-resource:2.17.0');
   });
 
+  it("leaves out an inline config's image_resource that the task step's image: replaces", async () => {
+    // concourse/concourse's topgun/pipelines/image-artifact.yml (Apache-2.0, commit
+    // 95872ce1a3af6fc0c4ab7f23658ec81f3e778d7c): `image: a-docker-resource-with-bash` overrides the
+    // config's `image_resource` ({repository: ignored}), which Concourse never fetches.
+    const { occurrences, errors } = await extractFixture(concourseDiscoverer, 'concourse', 'topgun/image-artifact.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map(site)).toEqual([['6:19', 'ubuntu', 'docker.io/library/ubuntu', 'resources.a-docker-resource-with-bash.source.repository', false]]);
+  });
+
   it('reads a task file, its tag as written and its source a flow map', async () => {
     const ytt = await extractFixture(concourseDiscoverer, 'concourse', 'ci/tasks/render-ytt.yml');
     expect(ytt.occurrences.map(site)).toEqual([

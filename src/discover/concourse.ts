@@ -6,7 +6,8 @@
  *   resource of that type;
  * - a resource of those types: the image a `get` step fetches (a task runs in it with `image:`, or
  *   reads it as an input). One the pipeline only `put`s is the image it publishes, built here (`local`);
- * - a task's `image_resource`, in a task file or a task step's inline `config`: the image the task runs in.
+ * - a task's `image_resource`, in a task file or a task step's inline `config`: the image the task runs in
+ *   (unless the step names an artifact as its `image:`, which replaces it).
  * The image is `source.repository` with `source.tag` and a `version: {digest: ...}` pin, as both
  * resources read them; without a tag they fetch `latest`, which the checks take a missing tag to mean.
  * `((name))` is a Concourse var, filled in when the pipeline is set or from its credential manager.
@@ -68,9 +69,12 @@ function holderOccurrences(document: Document.Parsed, file: SourceFile, lines: L
 function imageResources(node: unknown, path: string, depth: number, found: ImageHolder[]): void {
   if (depth > MAX_DEPTH) return;
   if (isMap(node)) {
+    // A task step's `image:` (an artifact of the plan) replaces its inline config's image_resource.
+    const configOverridden = mapGet(node, 'task') !== undefined && scalarString(mapGet(node, 'image')) !== undefined;
     for (const pair of node.items) {
       const key = scalarString(pair.key) ?? '';
       const childPath = path ? `${path}.${key}` : key;
+      if (configOverridden && key === 'config') continue;
       if (key === 'image_resource') found.push({ node: pair.value, context: childPath });
       else imageResources(pair.value, childPath, depth + 1, found);
     }
