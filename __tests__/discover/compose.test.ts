@@ -394,3 +394,21 @@ describe('compose: Jinja templates of compose files', () => {
     expect(readLineByLine![0]).toMatch(/^line 1: this document of the Jinja template is not YAML until the template is rendered \(.*\); its one `image:` line was read line by line, nothing else in it$/);
   });
 });
+
+describe('compose: an image written as a YAML collection', () => {
+  it("reports kafka's image: {$IMAGE} as a placeholder, not nothing", async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'placeholder-collection/docker-compose.yml');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.line, o.column, o.context, o.raw, o.problem?.kind])).toEqual([
+      [20, 12, 'services.broker1.image', '{$IMAGE}', 'unresolved'],
+      [54, 12, 'services.broker2.image', '{$IMAGE}', 'unresolved'],
+      [85, 12, 'services.broker3.image', '{$IMAGE}', 'unresolved'],
+    ]);
+  });
+
+  it('reports a flow sequence as written and a block mapping as an error of the file', async () => {
+    const { occurrences, errors } = await extractFixture(composeDiscoverer, 'compose', 'placeholder-collection/compose.block.yaml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.reference])).toEqual([[4, '[nginx]', null]]);
+    expect(errors).toEqual(['services.block-mapping.image is a YAML mapping, not an image name']);
+  });
+});

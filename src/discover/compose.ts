@@ -6,14 +6,14 @@
  * shell environment of whoever runs compose is unknown to a scan, so a variable set nowhere in the
  * repository is reported as unresolved.
  */
-import type { Document } from 'yaml';
+import type { Document, YAMLMap, YAMLSeq } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { posix } from 'node:path';
 import { LineIndex } from './position.js';
 import { MAX_SUBSTITUTED_TEXT, baseName, dedupeOccurrences, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { takeParse } from './parse-once.js';
-import { isMap, isScalar, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
+import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 import { composeContainers, withContainers } from './containers/index.js';
 import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile } from './template-file.js';
 import { makeOccurrence } from './occurrence.js';
@@ -398,6 +398,10 @@ async function serviceOccurrences(site: ServiceSite): Promise<Occurrence[]> {
       occurrences.push(...(await extendedImage(site, service, `${prefix}${name}`, built)));
       continue; // build-only services produce a local image with a generated name
     }
+    if (isMap(image) || isSeq(image)) {
+      occurrences.push(...collectionImage(site, image, `${prefix}${name}.image`));
+      continue;
+    }
     occurrences.push(
       ...occurrencesAtScalar({
         file: file.path,
@@ -413,6 +417,22 @@ async function serviceOccurrences(site: ServiceSite): Promise<Occurrence[]> {
     );
   }
   return occurrences;
+}
+
+/**
+ * An `image:` written as a YAML collection, which compose rejects: a placeholder a tool replaces
+ * before use (kafka's test fixtures write `image: {$IMAGE}`, a flow mapping as YAML reads it).
+ * A flow collection on one line is reported as written, for the reference rules to judge; any
+ * other is an error of the file. Neither is a silent pass.
+ */
+function collectionImage(site: ServiceSite, image: YAMLMap | YAMLSeq, context: string): Occurrence[] {
+  const [start, end] = image.range ?? [0, 0];
+  const raw = site.file.text.slice(start, end).trim();
+  if (!image.flow || raw === '' || raw.includes('\n')) {
+    site.errors.push(`${context} is a YAML ${isMap(image) ? 'mapping' : 'sequence'}, not an image name`);
+    return [];
+  }
+  return [makeOccurrence({ file: site.file.path, kind: 'compose', lines: site.lines, offset: start, raw, value: raw, context })];
 }
 
 /** A service's name as the template writes it (`awx_{{ container_postfix }}`), for one whose key holds a masked tag. */
