@@ -27,6 +27,16 @@ describe('azure-pipelines discoverer', () => {
     }
   });
 
+  it("reads PowerShell's .vsts-ci folder: a job container, and one named by a runtime expression, unresolved", async () => {
+    expect(azurePipelinesDiscoverer.matches('.vsts-ci.yml', '')).toBe(true);
+    const pipeline = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'real/powershell/.vsts-ci/sshremoting-tests.yml');
+    expect(pipeline.occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([['48:14', 'mcr.microsoft.com/powershell/test-deps:ubuntu-18.04', 'jobs[0].container']]);
+    const template = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'real/powershell/.vsts-ci/templates/test/nix-container-test.yml');
+    expect(template.occurrences.map((o) => [`${o.line}:${o.column}`, o.problem])).toEqual([
+      ['18:14', { kind: 'unresolved', message: "variable getContainerJob is set to $[ dependencies.getContainerJob.outputs['getContainerTask.containerName'] ], only known when the pipeline runs" }],
+    ]);
+  });
+
   it('finds container resources and job containers, not aliases', async () => {
     const { occurrences, errors } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'azure-pipelines.yml');
     expect(errors).toEqual([]);

@@ -33,14 +33,18 @@ function isYamlPath(path: string): boolean {
 /**
  * `azure-pipelines.yml` anywhere, with a suffix after `-`, `.` or `_` too (`azure-pipelines-pr.yml`,
  * `azure-pipelines.ci.yml`, as Azure DevOps projects name their several pipelines), and YAML files
- * under a `.azure-pipelines/` folder at any depth (templates in `templates/`).
+ * under a `.azure-pipelines/` folder at any depth (templates in `templates/`); `.vsts-ci.yml` and
+ * a `.vsts-ci/` folder likewise.
  */
 function isPipelinePath(path: string): boolean {
   if (!isYamlPath(path)) return false;
   const name = baseName(path);
   const prefix = 'azure-pipelines';
   if (name.startsWith(prefix) && '-._'.includes(name.charAt(prefix.length))) return true;
-  return path.split('/').slice(0, -1).includes('.azure-pipelines');
+  // `.vsts-ci.yml`, the name Azure DevOps looked for when it was VSTS, and a `.vsts-ci/` folder beside it (PowerShell's).
+  if (name === '.vsts-ci.yml' || name === '.vsts-ci.yaml') return true;
+  const folders = path.split('/').slice(0, -1);
+  return folders.includes('.azure-pipelines') || folders.includes('.vsts-ci');
 }
 /** Keys whose subtrees name container aliases, not images (resources are read on their own). */
 const ALIAS_KEYS = new Set(['resources', 'services', 'target']);
@@ -85,6 +89,11 @@ function substitute(text: string, variables: Variables): string | { unresolved: 
       unresolved ??= name === undefined
         ? `expression ${whole} is only known when the pipeline runs`
         : `variable ${name} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
+      return whole;
+    }
+    // A value that is itself an expression (`$[ dependencies.job.outputs['x'] ]`) is known when the pipeline runs.
+    if (expressionsIn(known).length > 0) {
+      unresolved ??= `variable ${name ?? whole} is set to ${known}, only known when the pipeline runs`;
       return whole;
     }
     return known;
