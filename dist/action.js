@@ -19166,10 +19166,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap16 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19190,7 +19190,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar10(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19202,11 +19202,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap13;
+    exports.isMap = isMap16;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar8;
-    exports.isSeq = isSeq12;
+    exports.isScalar = isScalar10;
+    exports.isSeq = isSeq13;
   }
 });
 
@@ -21495,14 +21495,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag: tag2, value }) {
+    function stringifyNumber({ format: format3, minFractionDigits, tag: tag2, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format2 && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format3 && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -23314,9 +23314,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap13 = fc.start.source === "{";
-      const fcName = isMap13 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap13 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap16 = fc.start.source === "{";
+      const fcName = isMap16 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap16 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23352,7 +23352,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap13 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap16 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23392,7 +23392,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap13 && !sep4 && !props.found) {
+        if (!isMap16 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23415,7 +23415,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap13 && !props.found && ctx.options.strict) {
+            if (!isMap16 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -23447,7 +23447,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap13) {
+          if (isMap16) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23463,7 +23463,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap13 ? "}" : "]";
+      const expectedEnd = isMap16 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar10 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar8;
+    exports.isScalar = isScalar10;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -27609,9 +27609,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix10 = POSIX_REGEX_SOURCE[rest2];
-                if (posix10) {
-                  prev.value = pre + posix10;
+                const posix11 = POSIX_REGEX_SOURCE[rest2];
+                if (posix11) {
+                  prev.value = pre + posix11;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -28128,7 +28128,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix10 = opts.windows;
+      const posix11 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -28138,8 +28138,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix10 });
-        const result = { glob, state, regex: regex2, posix: posix10, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix11 });
+        const result = { glob, state, regex: regex2, posix: posix11, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -28164,7 +28164,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix: posix10 } = {}) => {
+    picomatch2.test = (input, regex2, options, { glob, posix: posix11 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28172,25 +28172,25 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix10 ? utils.toPosixSlashes : null);
+      const format3 = opts.format || (posix11 ? utils.toPosixSlashes : null);
       let match = input === glob;
-      let output = match && format2 ? format2(input) : input;
+      let output = match && format3 ? format3(input) : input;
       if (match === false) {
-        output = format2 ? format2(input) : input;
+        output = format3 ? format3(input) : input;
         match = output === glob;
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix10);
+          match = picomatch2.matchBase(input, regex2, options, posix11);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix10 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix11 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix10 }));
+      return regex2.test(utils.basename(input, { windows: posix11 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -28698,9 +28698,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH15 = 100;
+    var MAX_DEPTH17 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH15) {
+      if (depth > MAX_DEPTH17) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -28864,14 +28864,14 @@ var require_json = __commonJS({
       } else {
         buffer += "{";
         let first = true;
-        Object.keys(object).sort().forEach((property) => {
+        Object.keys(object).sort().forEach((property2) => {
           if (!first) {
             buffer += ",";
           }
           first = false;
-          buffer += JSON.stringify(property);
+          buffer += JSON.stringify(property2);
           buffer += ":";
-          buffer += canonicalize(object[property]);
+          buffer += canonicalize(object[property2]);
         });
         buffer += "}";
       }
@@ -33350,14 +33350,14 @@ var require_lib = __commonJS({
       } else if (typeof object === "object") {
         buffer.push(LEFT_CURLY_BRACKET);
         let first = true;
-        Object.keys(object).sort().forEach((property) => {
+        Object.keys(object).sort().forEach((property2) => {
           if (!first) {
             buffer.push(COMMA2);
           }
           first = false;
-          buffer.push(canonicalizeString(property));
+          buffer.push(canonicalizeString(property2));
           buffer.push(COLON);
-          buffer.push(canonicalize(object[property]));
+          buffer.push(canonicalize(object[property2]));
         });
         buffer.push(RIGHT_CURLY_BRACKET);
       } else {
@@ -37170,12 +37170,12 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format2) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter = createDebug.formatters[format2];
+            const formatter = createDebug.formatters[format3];
             if (typeof formatter === "function") {
               const val = args[index];
               match = formatter.call(self2, val);
@@ -44134,6 +44134,8 @@ var KINDS = [
   "github-action",
   "gitlab-ci",
   "devcontainer",
+  "devfile",
+  "gitpod",
   "circleci",
   "bitbucket",
   "azure-pipelines",
@@ -44145,7 +44147,11 @@ var KINDS = [
   "semaphore",
   "travis",
   "nomad",
-  "quadlet"
+  "quadlet",
+  "ansible",
+  "molecule",
+  "terraform",
+  "ecs-task-definition"
 ];
 var SEVERITY_RANK = { note: 1, warning: 2, error: 3 };
 var RULE_IDS = [
@@ -44233,7 +44239,8 @@ var noResourceLimitsCheck = {
   }
 };
 function limitDrafts(container) {
-  if (container.kind === "dockerfile" || container.kind === "nomad" || container.role === "ephemeral") return [];
+  if (container.kind !== "kubernetes" && container.kind !== "compose") return [];
+  if (container.role === "ephemeral") return [];
   if (container.kind === "compose" && !container.deploys) return [];
   const missing = [container.cpuLimit ? void 0 : "CPU", container.memoryLimit ? void 0 : "memory"].filter((part) => part !== void 0);
   if (missing.length === 0) return [];
@@ -44263,8 +44270,8 @@ function privilegeDrafts(container) {
   for (const namespace of container.hostNamespaces) {
     drafts.push(draftAt(container, namespace, `${container.workload} shares the host's namespace (${namespace.value})`));
   }
-  for (const hostPath of container.hostPaths) {
-    if (isSensitiveHostPath(hostPath.value)) drafts.push(draftAt(container, hostPath, `${container.workload} mounts the host's ${hostPath.value}`));
+  for (const hostPath2 of container.hostPaths) {
+    if (isSensitiveHostPath(hostPath2.value)) drafts.push(draftAt(container, hostPath2, `${container.workload} mounts the host's ${hostPath2.value}`));
   }
   return drafts;
 }
@@ -44282,6 +44289,9 @@ function rootDrafts(container) {
       return dockerfileDrafts(container);
     case "compose":
     case "nomad":
+    case "ansible":
+    case "terraform":
+    case "ecs-task-definition":
       return container.user && isRootUser(container.user.value) ? [draftAt(container, container.user, `${container.name} runs as root (user: ${container.user.value}); set a non-root user`)] : [];
     case "kubernetes":
       return kubernetesDrafts(container);
@@ -45090,6 +45100,8 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
   "openebs",
   "cloudflare",
   "curlimages",
+  // OpenShift Origin (OKD) 3.x: its components and the builds of Prometheus and its tools it ran (`openshift/prometheus`).
+  "openshift",
   ...[
     // CI systems' official plugins and CI tooling images (Drone's plugin index at plugins.drone.io
     // publishes under `plugins/`; Jenkins' experimental images under `jenkins4eval`, Jenkins X
@@ -45568,54 +45580,54 @@ var SEPARATORS = /[-_.]/g;
 function stripSeparators(text4) {
   return text4.replace(SEPARATORS, "");
 }
-function singleEdit(written, genuine) {
-  const lw = written.length;
+function singleEdit(written2, genuine) {
+  const lw = written2.length;
   const lg = genuine.length;
   if (lw === lg) {
     const diffs = [];
-    for (let i = 0; i < lw && diffs.length <= 2; i++) if (written[i] !== genuine[i]) diffs.push(i);
+    for (let i = 0; i < lw && diffs.length <= 2; i++) if (written2[i] !== genuine[i]) diffs.push(i);
     if (diffs.length === 2 && diffs[1] === diffs[0] + 1) {
       const [i, j] = diffs;
-      if (written[i] === genuine[j] && written[j] === genuine[i]) return "transposition";
+      if (written2[i] === genuine[j] && written2[j] === genuine[i]) return "transposition";
     }
     if (diffs.length === 1) {
       const i = diffs[0];
-      return areAdjacentKeys(written[i], genuine[i]) ? "adjacent-key" : "substituted-character";
+      return areAdjacentKeys(written2[i], genuine[i]) ? "adjacent-key" : "substituted-character";
     }
     return void 0;
   }
   if (lw === lg + 1) {
     let i = 0;
-    while (i < lg && written[i] === genuine[i]) i++;
-    if (written.slice(i + 1) !== genuine.slice(i)) return void 0;
-    const inserted = written[i];
-    const doubled = i > 0 && written[i - 1] === inserted || written[i + 1] === inserted;
+    while (i < lg && written2[i] === genuine[i]) i++;
+    if (written2.slice(i + 1) !== genuine.slice(i)) return void 0;
+    const inserted = written2[i];
+    const doubled = i > 0 && written2[i - 1] === inserted || written2[i + 1] === inserted;
     return doubled ? "repeated-character" : "extra-character";
   }
   if (lw === lg - 1) {
     let i = 0;
-    while (i < lw && written[i] === genuine[i]) i++;
-    return written.slice(i) === genuine.slice(i + 1) ? "dropped-character" : void 0;
+    while (i < lw && written2[i] === genuine[i]) i++;
+    return written2.slice(i) === genuine.slice(i + 1) ? "dropped-character" : void 0;
   }
   return void 0;
 }
-function editImitation(written, genuine, minimum) {
+function editImitation(written2, genuine, minimum) {
   const length = genuine.length;
-  if (written === genuine || Math.abs(written.length - length) > 2) return void 0;
-  if (written.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written.slice(length))) return void 0;
-  const edit = singleEdit(written, genuine);
+  if (written2 === genuine || Math.abs(written2.length - length) > 2) return void 0;
+  if (written2.startsWith(genuine) && /^[-_.]?[0-9]+$/.test(written2.slice(length))) return void 0;
+  const edit = singleEdit(written2, genuine);
   if (edit) {
     if (length < minimum[edit]) return void 0;
-    if (minimum === MIN_LENGTH.account && (edit === "adjacent-key" || edit === "substituted-character") && written[0] !== genuine[0]) {
+    if (minimum === MIN_LENGTH.account && (edit === "adjacent-key" || edit === "substituted-character") && written2[0] !== genuine[0]) {
       return void 0;
     }
     return edit;
   }
   if (length < minimum["two-edits"]) return void 0;
-  if (written.startsWith(genuine) || written.endsWith(genuine)) return void 0;
+  if (written2.startsWith(genuine) || written2.endsWith(genuine)) return void 0;
   const library = minimum === MIN_LENGTH.library;
-  if (written[0] !== genuine[0] || !library && written[written.length - 1] !== genuine[length - 1]) return void 0;
-  return damerauLevenshteinDistance(written, genuine) <= 2 ? "two-edits" : void 0;
+  if (written2[0] !== genuine[0] || !library && written2[written2.length - 1] !== genuine[length - 1]) return void 0;
+  return damerauLevenshteinDistance(written2, genuine) <= 2 ? "two-edits" : void 0;
 }
 function damerauLevenshteinDistance(a, b) {
   const plain = levenshteinEditDistance(a, b);
@@ -45681,23 +45693,23 @@ var NameIndex = class {
    * separator and look-alike readings are exact key look-ups; edit distance is computed only
    * against names within two characters of the written length.
    */
-  imitated(written) {
-    if (this.names.has(written)) return [];
+  imitated(written2) {
+    if (this.names.has(written2)) return [];
     const minimum = MIN_LENGTH[this.scope];
     const found = /* @__PURE__ */ new Map();
     const record = (genuine, technique) => {
       const previous = found.get(genuine);
       if (technique && (!previous || TECHNIQUE_RANK[technique] < TECHNIQUE_RANK[previous])) found.set(genuine, technique);
     };
-    for (const genuine of this.byStripped.get(stripSeparators(written)) ?? []) {
+    for (const genuine of this.byStripped.get(stripSeparators(written2)) ?? []) {
       record(genuine, genuine.length >= minimum.separator ? "separator" : void 0);
     }
-    for (const genuine of this.byFolded.get(foldLookAlikes(written)) ?? []) {
+    for (const genuine of this.byFolded.get(foldLookAlikes(written2)) ?? []) {
       record(genuine, genuine.length >= minimum["look-alike"] ? "look-alike" : void 0);
     }
-    for (let length = written.length - 2; length <= written.length + 2; length++) {
+    for (let length = written2.length - 2; length <= written2.length + 2; length++) {
       for (const genuine of this.byLength.get(length) ?? []) {
-        if (!found.has(genuine)) record(genuine, editImitation(written, genuine, minimum));
+        if (!found.has(genuine)) record(genuine, editImitation(written2, genuine, minimum));
       }
     }
     return [...found].map(([genuine, technique]) => ({ genuine, technique })).sort((a, b) => TECHNIQUE_RANK[a.technique] - TECHNIQUE_RANK[b.technique]);
@@ -46005,22 +46017,22 @@ function withTag2(genuine, words) {
 function howItImitates(match) {
   const technique = match.technique;
   const description = TECHNIQUE_DESCRIPTIONS[technique];
-  const written = match.written.includes("/") && match.part === "name" ? match.written.slice(match.written.lastIndexOf("/") + 1) : match.written;
+  const written2 = match.written.includes("/") && match.part === "name" ? match.written.slice(match.written.lastIndexOf("/") + 1) : match.written;
   if (technique === "look-alike" || technique === "substituted-character" || technique === "adjacent-key") {
     let start = 0;
-    while (start < written.length && start < match.genuine.length && written[start] === match.genuine[start]) start++;
+    while (start < written2.length && start < match.genuine.length && written2[start] === match.genuine[start]) start++;
     let end = 0;
-    while (end < written.length - start && end < match.genuine.length - start && written[written.length - 1 - end] === match.genuine[match.genuine.length - 1 - end]) {
+    while (end < written2.length - start && end < match.genuine.length - start && written2[written2.length - 1 - end] === match.genuine[match.genuine.length - 1 - end]) {
       end++;
     }
-    const shown = written.slice(start, written.length - end);
+    const shown = written2.slice(start, written2.length - end);
     const meant = match.genuine.slice(start, match.genuine.length - end);
     return shown && meant ? `${description}: \`${shown}\` for \`${meant}\`` : description;
   }
   if (technique === "bait-words" && match.part === "name") {
-    const index = written.indexOf(match.genuine);
+    const index = written2.indexOf(match.genuine);
     if (index >= 0) {
-      const words = (written.slice(0, index) + " " + written.slice(index + match.genuine.length)).split(/[-_.\s]+/).filter(Boolean);
+      const words = (written2.slice(0, index) + " " + written2.slice(index + match.genuine.length)).split(/[-_.\s]+/).filter(Boolean);
       if (words.length > 0) return `${description}: ${words.map((word) => `\`${word}\``).join(", ")}`;
     }
   }
@@ -46085,10 +46097,10 @@ function tagOf(raw) {
   const colon = raw.indexOf(":", raw.lastIndexOf("/") + 1);
   return colon >= 0 ? raw.slice(colon) : "";
 }
-function derivedTag(glued, written) {
-  if (written === void 0 || written === "latest") return glued;
-  if (/^[0-9][0-9.]*$/.test(written)) return `${written}-${glued}`;
-  if (isVariantWord(written)) return `${glued}-${written}`;
+function derivedTag(glued, written2) {
+  if (written2 === void 0 || written2 === "latest") return glued;
+  if (/^[0-9][0-9.]*$/.test(written2)) return `${written2}-${glued}`;
+  if (isVariantWord(written2)) return `${glued}-${written2}`;
   return void 0;
 }
 
@@ -46223,7 +46235,7 @@ var CATALOGUE = [
   { owner: "GoReleaser\u2019s", home: "docker.io/goreleaser/", names: ["goreleaser", "goreleaser-cross"], brands: ["goreleaser"] },
   { owner: "golangci-lint\u2019s", home: "docker.io/golangci/", names: ["golangci-lint"], brands: ["golangci"] },
   { owner: "BuildKit\u2019s", home: "docker.io/moby/", names: ["buildkit"], brands: ["moby"] },
-  { owner: "Grafana\u2019s", home: "docker.io/grafana/", names: ["grafana", "grafana-oss", "grafana-enterprise", "tempo", "alloy", "pyroscope", "k6"], generic: ["agent"], brands: ["grafana"] },
+  { owner: "Grafana\u2019s", home: "docker.io/grafana/", names: ["grafana-oss", "grafana-enterprise", "tempo", "alloy", "pyroscope", "k6"], generic: ["agent"], rebuilt: ["grafana"], brands: ["grafana"] },
   {
     owner: "the Prometheus project\u2019s",
     home: "docker.io/prom/",
@@ -46241,6 +46253,8 @@ var CATALOGUE = [
   },
   { owner: "Redpanda\u2019s", home: "docker.io/redpandadata/", names: ["redpanda"], generic: ["console"], brands: ["redpandadata", "redpanda-data", "vectorized"] },
   { owner: "the Kafka UI project\u2019s", home: "docker.io/provectuslabs/", names: ["kafka-ui"], brands: ["provectuslabs", "provectus", "kafbat"] },
+  // Altinity's own builds of ClickHouse (Altinity Stable), which its clickhouse-operator runs: a vendor's image, not a copy.
+  { owner: "Altinity\u2019s", home: "docker.io/altinity/", names: ["clickhouse-server"], brands: ["altinity"] },
   { owner: "ClickHouse\u2019s", home: "docker.io/clickhouse/", names: ["clickhouse-server", "clickhouse-keeper"], brands: ["clickhouse", "yandex"] },
   { owner: "CockroachDB\u2019s", home: "docker.io/cockroachdb/", names: ["cockroach"], brands: ["cockroachdb"] },
   { owner: "Timescale\u2019s", home: "docker.io/timescale/", names: ["timescaledb", "timescaledb-ha"], brands: ["timescale"] },
@@ -46264,6 +46278,8 @@ var CATALOGUE = [
   // Tools published on ghcr.io by their projects.
   { owner: "CloudNativePG\u2019s", home: "ghcr.io/cloudnative-pg/", names: ["cloudnative-pg"], generic: ["postgresql"], brands: ["cloudnative-pg", "cloudnativepg"] },
   { owner: "SPIRE\u2019s", home: "ghcr.io/spiffe/", names: ["spire-server", "spire-agent", "spire-controller-manager"], brands: ["spiffe", "spire"] },
+  // SPIRE's releases before 1.6 were published on gcr.io under `spiffe-io`.
+  { owner: "SPIRE\u2019s", home: "gcr.io/spiffe-io/", names: ["spire-server", "spire-agent"], brands: [] },
   { owner: "Chaos Mesh\u2019s", home: "ghcr.io/chaos-mesh/", names: ["chaos-mesh", "chaos-daemon", "chaos-dashboard"], brands: ["chaos-mesh", "chaosmesh"] },
   { owner: "OpenFaaS\u2019", home: "ghcr.io/openfaas/", names: ["faas-netes", "faas-cli"], generic: ["gateway", "queue-worker"], brands: ["openfaas"] },
   { owner: "Talos\u2019", home: "ghcr.io/siderolabs/", names: ["talosctl"], generic: ["installer"], brands: ["siderolabs", "talos"] },
@@ -46290,10 +46306,11 @@ var CATALOGUE = [
 ];
 var describe = (entry, name2) => ({
   reference: `${entry.home}${name2}`,
-  description: `${entry.owner} \`${name2}\` image (\`${entry.home}${name2}\`)`
+  description: `${entry.owner} \`${name2}\` image (\`${entry.home}${name2}\`)`,
+  ...entry.rebuilt?.includes(name2) ? { rebuilt: true } : {}
 });
 var WELL_KNOWN_IMAGES = new Map(
-  CATALOGUE.flatMap((entry) => entry.names.map((name2) => [name2, describe(entry, name2)]))
+  CATALOGUE.flatMap((entry) => [...entry.names, ...entry.rebuilt ?? []].map((name2) => [name2, describe(entry, name2)]))
 );
 var SEPARATORS3 = /* @__PURE__ */ new Set(["-", "_", "."]);
 var compact = (text4) => [...text4].filter((ch) => !SEPARATORS3.has(ch)).join("");
@@ -46311,7 +46328,7 @@ function stemsOf(entry) {
   return [...stems].filter((stem) => stem.length >= 3);
 }
 var STEMS = CATALOGUE.map((entry) => [entry, stemsOf(entry)]);
-var isOwnName = (entry, name2) => entry.names.includes(name2) || (entry.generic?.includes(name2) ?? false);
+var isOwnName = (entry, name2) => entry.names.includes(name2) || (entry.generic?.includes(name2) ?? false) || (entry.rebuilt?.includes(name2) ?? false);
 function gluedImage(name2) {
   for (const [entry, stems] of STEMS) {
     for (const stem of stems) {
@@ -46331,7 +46348,7 @@ function wellKnownCopy(host2, namespace, name2) {
 }
 function projectBrandSquat(namespace, name2, isBrandAffix2) {
   for (const entry of CATALOGUE) {
-    if (!entry.names.includes(name2) && !(entry.generic?.includes(name2) ?? false)) continue;
+    if (!isOwnName(entry, name2)) continue;
     if (entry.brands.includes(namespace)) continue;
     for (const brand of entry.brands) {
       const glued = compact(brand);
@@ -46343,7 +46360,7 @@ function projectBrandSquat(namespace, name2, isBrandAffix2) {
 }
 function isPublisherNamespace(host2, namespace, name2) {
   return CATALOGUE.some(
-    (entry) => (entry.names.includes(name2) || (entry.generic?.includes(name2) ?? false)) && (entry.home.startsWith(`${host2}/${namespace}/`) || host2 === "ghcr.io" && entry.brands.includes(namespace))
+    (entry) => isOwnName(entry, name2) && (entry.home.startsWith(`${host2}/${namespace}/`) || host2 === "ghcr.io" && entry.brands.includes(namespace))
   );
 }
 function homesOf(name2) {
@@ -46704,17 +46721,17 @@ function detectVendorProjectSquat(namespace, trust) {
 function detectNameReuse(host2, namespace, rest, trust) {
   const name2 = rest.join("/");
   const last = rest[rest.length - 1];
-  const written = `${namespace}/${name2}`;
+  const written2 = `${namespace}/${name2}`;
   const project = PUBLIC_ACCOUNT_HOSTS.has(host2) ? projectBrandSquat(namespace, last, isBrandAffix) : void 0;
   const elsewhere = host2 !== DOCKER_HUB2 && trust.publishers.has(namespace);
   const wellKnown = project?.image ?? (elsewhere ? void 0 : wellKnownCopy(host2, namespace, last));
   if (wellKnown) {
-    const squat = project !== void 0 || PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.officialNames.has(last) && rest.length === 1;
+    const squat = project !== void 0 || PUBLIC_ACCOUNT_HOSTS.has(host2) && !trust.officialNames.has(last) && rest.length === 1 && wellKnown.rebuilt !== true;
     const match = {
       rule: squat ? "typosquat" : "impersonation",
       part: "name",
       technique: squat ? "well-known-name" : "official-name",
-      written,
+      written: written2,
       genuine: wellKnown.reference,
       alsoLike: [],
       description: wellKnown.description
@@ -46729,15 +46746,15 @@ function detectNameReuse(host2, namespace, rest, trust) {
   return PUBLIC_ACCOUNT_HOSTS.has(host2) && official ? detectOfficialNameReuse(host2, namespace, last, trust, name2) : void 0;
 }
 function detectOfficialNameReuse(host2, namespace, name2, trust, path14 = name2) {
-  const written = `${namespace}/${path14}`;
+  const written2 = `${namespace}/${path14}`;
   const located = (match) => host2 === DOCKER_HUB2 ? match : { ...match, host: host2 };
   if (trust.officialNames.has(name2)) {
     if (host2 !== DOCKER_HUB2 && (trust.publishers.has(namespace) || isProjectOrganisation2(namespace, name2))) return void 0;
-    return located({ rule: "impersonation", part: "name", technique: "official-name", written, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` });
+    return located({ rule: "impersonation", part: "name", technique: "official-name", written: written2, genuine: name2, alsoLike: [], description: `the official image \`${name2}\`` });
   }
   const core = baitCore(name2, AUTHENTICITY_WORDS, (candidate) => trust.libraryNames.has(candidate) ? candidate : void 0);
   if (core !== void 0) {
-    return located({ rule: "typosquat", part: "name", technique: "bait-words", written, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false });
+    return located({ rule: "typosquat", part: "name", technique: "bait-words", written: written2, genuine: core, alsoLike: [], description: `the official image \`${core}\``, replaceable: false });
   }
   return void 0;
 }
@@ -46837,11 +46854,11 @@ function detectHostSquat(host2, trust) {
   if (match.byDomain) squat.replaceable = false;
   return squat;
 }
-function fromMatches(part, written, matches, describe3) {
+function fromMatches(part, written2, matches, describe3) {
   const best2 = matches[0];
   const bestRank = TECHNIQUE_RANK[best2.technique];
   const alsoLike = matches.slice(1).filter((match) => TECHNIQUE_RANK[match.technique] === bestRank).map((match) => match.genuine);
-  return { rule: "typosquat", part, technique: best2.technique, written, genuine: best2.genuine, alsoLike, description: describe3(best2.genuine) };
+  return { rule: "typosquat", part, technique: best2.technique, written: written2, genuine: best2.genuine, alsoLike, description: describe3(best2.genuine) };
 }
 function baitCore(name2, words, genuineOf, rounds = 3) {
   let frontier = [name2];
@@ -46938,8 +46955,8 @@ function runSquatRule(rule2, occurrences, context3) {
     if (NAME_REUSE.has(match.technique) && isDevcontainerFeature(occurrence)) continue;
     const graded = rule2 === "impersonation" || isPlainCopy(match);
     if (graded && settledOnline(occurrence)) continue;
-    const pulls = occurrence.resolution?.dockerHub?.pullCount;
-    const online = graded && pulls !== void 0 ? ` Docker Hub counts ${pulls.toLocaleString("en-US")} pulls of it.` : "";
+    const pulls2 = occurrence.resolution?.dockerHub?.pullCount;
+    const online = graded && pulls2 !== void 0 ? ` Docker Hub counts ${pulls2.toLocaleString("en-US")} pulls of it.` : "";
     const draft = { occurrence, message: squatMessage(match) + online };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== void 0 && suggestion !== occurrence.raw) draft.suggestion = suggestion;
@@ -47782,16 +47799,16 @@ var PolicyReader = class {
   repositoryPath(node, keyPath) {
     const text4 = this.nonEmptyString(node, keyPath);
     if (text4 === void 0) return void 0;
-    const written = this.deref(node);
+    const written2 = this.deref(node);
     if (path6.isAbsolute(text4) || path6.win32.isAbsolute(text4)) {
-      return this.issue(written, keyPath, `must be a path relative to the repository root (got "${text4}")`);
+      return this.issue(written2, keyPath, `must be a path relative to the repository root (got "${text4}")`);
     }
     const absolute = path6.resolve(this.root, text4);
     const relative2 = path6.relative(this.root, absolute);
     if (relative2 === "" || relative2.startsWith("..") || path6.isAbsolute(relative2)) {
-      return this.issue(written, keyPath, `must name a file inside the repository (got "${text4}")`);
+      return this.issue(written2, keyPath, `must name a file inside the repository (got "${text4}")`);
     }
-    this.files.push({ keyPath, line: this.lineOf(written) ?? 1, written: text4, absolute });
+    this.files.push({ keyPath, line: this.lineOf(written2) ?? 1, written: text4, absolute });
     return absolute;
   }
 };
@@ -48006,8 +48023,8 @@ function readSignatures(reader, node, policy) {
   }
   const cips = section.get("cluster-image-policies");
   if (cips && !reader.isEmpty(cips.value)) {
-    const files = reader.stringList(cips.value, "signatures.cluster-image-policies", (_text, itemNode, keyPath) => reader.repositoryPath(itemNode, keyPath));
-    if (files) policy.signatures.clusterImagePolicies = files;
+    const files2 = reader.stringList(cips.value, "signatures.cluster-image-policies", (_text, itemNode, keyPath) => reader.repositoryPath(itemNode, keyPath));
+    if (files2) policy.signatures.clusterImagePolicies = files2;
   }
   const rules = section.get("rules");
   if (rules && !reader.isEmpty(rules.value)) {
@@ -48273,10 +48290,10 @@ async function loadPolicy(root, configPath) {
     if (text4 === void 0 || file === void 0) return defaultPolicy();
   }
   const label = displayPath(absoluteRoot, file);
-  const { policy, files } = parsePolicy(text4, { root: absoluteRoot, label });
+  const { policy, files: files2 } = parsePolicy(text4, { root: absoluteRoot, label });
   const realRoot = await realpath(absoluteRoot).catch(() => absoluteRoot);
   const issues = [];
-  for (const reference of files) {
+  for (const reference of files2) {
     try {
       const real = await realpath(reference.absolute);
       const relative2 = path7.relative(realRoot, real);
@@ -48467,7 +48484,7 @@ function walkRepositorySync(absoluteRoot, options = DEFAULT_WALK_OPTIONS) {
   const isCandidate = options.isCandidate ?? (() => true);
   const maxFiles = options.maxFiles ?? Number.POSITIVE_INFINITY;
   const rootBytes = Buffer.from(absoluteRoot);
-  const files = [];
+  const files2 = [];
   const rawPaths = /* @__PURE__ */ new Map();
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
@@ -48499,16 +48516,16 @@ function walkRepositorySync(absoluteRoot, options = DEFAULT_WALK_OPTIONS) {
         problems.push({ file: relativePath2, message: "two files have this name once their bytes are shown; the second was not scanned", unscanned: true });
         continue;
       }
-      if (files.length >= maxFiles) {
+      if (files2.length >= maxFiles) {
         problems.push({ file: relativePath2, message: `file limit of ${maxFiles} reached; the rest of the repository was not scanned`, unscanned: true });
-        return { files: files.sort(), rawPaths, problems };
+        return { files: files2.sort(), rawPaths, problems };
       }
       seen.add(relativePath2);
-      files.push(relativePath2);
+      files2.push(relativePath2);
       if (typeof absolute !== "string") rawPaths.set(relativePath2, absolute);
     }
   }
-  return { files: files.sort(), rawPaths, problems };
+  return { files: files2.sort(), rawPaths, problems };
 }
 function isRegularFileInside(rootBytes, absolute) {
   try {
@@ -48531,9 +48548,9 @@ function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LIST
   const start = resolveInsideSync(absoluteRoot, normalized);
   if (!start || !lstatOrUndefined(start)?.isDirectory()) return [];
   const rootBytes = Buffer.from(absoluteRoot);
-  const files = [];
+  const files2 = [];
   const pending = [{ relative: prefix, depth: 0 }];
-  while (pending.length > 0 && files.length < maxFiles) {
+  while (pending.length > 0 && files2.length < maxFiles) {
     const { relative: relative2, depth } = pending.pop();
     const absolute = relative2 === prefix ? start : path8.join(start, relative2.slice(prefix === "" ? 0 : prefix.length + 1));
     let entries;
@@ -48549,15 +48566,15 @@ function listFilesUnderSync(absoluteRoot, relativeDirectory, maxFiles = MAX_LIST
         if (depth < MAX_LISTED_DEPTH) pending.push({ relative: entryPath, depth: depth + 1 });
         else onIncomplete?.(`directories deeper than ${MAX_LISTED_DEPTH} levels were not listed (limit)`);
       } else if (entry.isFile()) {
-        files.push(entryPath);
+        files2.push(entryPath);
       } else if (entry.isSymbolicLink()) {
-        if (isRegularFileInside(rootBytes, Buffer.from(path8.join(absolute, entry.name)))) files.push(entryPath);
+        if (isRegularFileInside(rootBytes, Buffer.from(path8.join(absolute, entry.name)))) files2.push(entryPath);
       }
-      if (files.length >= maxFiles) break;
+      if (files2.length >= maxFiles) break;
     }
   }
-  if (files.length >= maxFiles) onIncomplete?.(`holds ${maxFiles} files or more; only ${maxFiles} were listed for a discoverer (limit)`);
-  return files.sort();
+  if (files2.length >= maxFiles) onIncomplete?.(`holds ${maxFiles} files or more; only ${maxFiles} were listed for a discoverer (limit)`);
+  return files2.sort();
 }
 function lstatOrUndefined(file) {
   try {
@@ -48566,11 +48583,11 @@ function lstatOrUndefined(file) {
     return void 0;
   }
 }
-function locateInside(absoluteRoot, walk, relativePath2) {
+function locateInside(absoluteRoot, walk2, relativePath2) {
   const normalized = path8.posix.normalize(relativePath2);
-  const exact = walk.rawPaths.get(normalized);
+  const exact = walk2.rawPaths.get(normalized);
   const slash = normalized.lastIndexOf("/");
-  const directory = slash < 0 ? void 0 : walk.rawPaths.get(normalized.slice(0, slash));
+  const directory = slash < 0 ? void 0 : walk2.rawPaths.get(normalized.slice(0, slash));
   const raw = exact ?? (directory && Buffer.concat([directory, Buffer.from(normalized.slice(slash))]));
   if (raw === void 0) return resolveInsideSync(absoluteRoot, normalized);
   try {
@@ -49012,8 +49029,8 @@ function imageLines(text4, masked, start, end, note = JINJA_EXPRESSION_NOTE) {
     const valueStart = imageValueStart(masked, lineStart, lineEnd2);
     const span = valueStart < 0 ? void 0 : scalarSpan(masked, valueStart, lineEnd2);
     if (span !== void 0) {
-      const written = masked.slice(span[0], span[1]);
-      const value = written.includes(TEMPLATE_ACTION_MARK) ? { unresolved: note } : written;
+      const written2 = masked.slice(span[0], span[1]);
+      const value = written2.includes(TEMPLATE_ACTION_MARK) ? { unresolved: note } : written2;
       images.push({ offset: span[0], raw: text4.slice(span[0], span[1]), value });
     }
     lineStart = lineEnd2 + 1;
@@ -49119,18 +49136,25 @@ function makeOccurrence(input) {
     raw: input.raw,
     reference: null
   };
-  if (typeof input.value === "string") {
-    if (input.value !== input.raw) occurrence.resolved = input.value;
-    const normalized = normalizeForOccurrence(input.value, { dollarExpanded: input.dollarExpanded });
-    if (normalized.ok) occurrence.reference = normalized.reference;
-    else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
-  } else {
-    occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
-  }
+  if (typeof input.value === "string") applyValue(occurrence, input.value, input.dollarExpanded);
+  else occurrence.problem = { kind: "unresolved", message: input.value.unresolved };
   if (input.context) occurrence.context = input.context;
   if (input.local) occurrence.local = true;
   if (input.note) occurrence.note = input.note;
   return occurrence;
+}
+function applyValue(occurrence, value, dollarExpanded) {
+  if (value !== occurrence.raw) occurrence.resolved = value;
+  const normalized = normalizeForOccurrence(value, { dollarExpanded });
+  if (normalized.ok) occurrence.reference = normalized.reference;
+  else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
+}
+function withValue(occurrence, value, note) {
+  const again = { ...occurrence, reference: null, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  delete again.resolved;
+  delete again.problem;
+  applyValue(again, value);
+  return again;
 }
 
 // src/discover/yaml-tolerant.ts
@@ -50387,12 +50411,13 @@ function parseStream(text4, original = text4) {
   const documents = [];
   const errors = [];
   const failedRanges = [];
-  for (const entry of read) {
+  read.forEach((entry, index) => {
     if (entry.error !== void 0) {
       errors.push(entry.error);
-      failedRanges.push([entry.document.range[0], entry.document.range[2]]);
+      const next = index + 1 < read.length ? read[index + 1].document.range[0] : text4.length;
+      failedRanges.push([entry.document.range[0], Math.max(entry.document.range[2], next)]);
     } else documents.push(entry.document);
-  }
+  });
   return { documents, errors, failedRanges };
 }
 var MAX_JSON_STREAM_VALUES = 1e4;
@@ -50542,12 +50567,12 @@ function scalarString(node) {
 function goScalarType(node, text4) {
   if (!(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
   if (node.type !== "PLAIN") return "string";
-  const written = text4.slice(node.range[0], node.range[1]).trim();
-  if (written.includes(":")) return "string";
-  if (/^[-+]?0o[0-7]+$/.test(written)) return "number";
+  const written2 = text4.slice(node.range[0], node.range[1]).trim();
+  if (written2.includes(":")) return "string";
+  if (/^[-+]?0o[0-7]+$/.test(written2)) return "number";
   let value;
   try {
-    value = (0, import_yaml5.parse)(written, { version: "1.1" });
+    value = (0, import_yaml5.parse)(written2, { version: "1.1" });
   } catch {
     return "string";
   }
@@ -50599,10 +50624,10 @@ function literalBlockText(node, text4) {
     const end = value.indexOf("\n", start);
     const line = value.slice(start, end < 0 ? value.length : end);
     const fileEnd = text4.indexOf("\n", fileLine);
-    const written = text4.slice(fileLine, fileEnd < 0 ? text4.length : fileEnd).replace(/\r$/, "");
+    const written2 = text4.slice(fileLine, fileEnd < 0 ? text4.length : fileEnd).replace(/\r$/, "");
     if (line !== "") {
-      if (indent2 < 0) indent2 = written.length - line.length;
-      if (indent2 < 0 || written.slice(indent2) !== line || written.slice(0, indent2).trim() !== "") return void 0;
+      if (indent2 < 0) indent2 = written2.length - line.length;
+      if (indent2 < 0 || written2.slice(indent2) !== line || written2.slice(0, indent2).trim() !== "") return void 0;
     }
     valueStarts.push(start);
     fileStarts.push(fileLine + Math.max(indent2, 0));
@@ -50919,12 +50944,12 @@ function bindSource(volume, reader) {
     if (scalarString(mapGet(volume, "type")) !== "bind") return void 0;
     return reader.string(mapGet(volume, "source"));
   }
-  const written = reader.string(volume);
-  if (!written) return void 0;
-  const colon = written.value.indexOf(":");
-  const source = colon < 0 ? written.value : written.value.slice(0, colon);
+  const written2 = reader.string(volume);
+  if (!written2) return void 0;
+  const colon = written2.value.indexOf(":");
+  const source = colon < 0 ? written2.value : written2.value.slice(0, colon);
   if (!source.startsWith("/")) return void 0;
-  return { ...written, value: source };
+  return { ...written2, value: source };
 }
 
 // src/discover/dockerfile/shell-pattern.ts
@@ -51989,6 +52014,54 @@ function nomadContainers(file, tasks, lines) {
   return tasks.map((task) => taskConfig(file, lines, task));
 }
 
+// src/discover/containers/ansible.ts
+var HOST_NAMESPACE_KEYS3 = ["network_mode", "pid_mode", "ipc_mode", "network", "pid", "ipc"];
+function evaluated(setting2, task) {
+  if (setting2 === void 0 || !setting2.value.includes("{{")) return setting2;
+  const value = task.evaluate(setting2.value);
+  return value === void 0 ? void 0 : { ...setting2, value };
+}
+function hostPath(node, reader, task) {
+  if ((0, import_yaml5.isMap)(node)) {
+    if (scalarString(mapGet(node, "type")) !== "bind") return void 0;
+    const source2 = evaluated(reader.string(mapGet(node, "source")), task);
+    return source2?.value.startsWith("/") ? source2 : void 0;
+  }
+  const volume = evaluated(reader.string(node), task);
+  if (!volume) return void 0;
+  const colon = volume.value.indexOf(":");
+  const source = colon < 0 ? volume.value : volume.value.slice(0, colon);
+  return source.startsWith("/") ? { ...volume, value: source } : void 0;
+}
+function taskConfig2(task, reader, file) {
+  const { args } = task;
+  const position = reader.at(task.image);
+  if (!position) return void 0;
+  const hostNamespaces = [];
+  for (const key of HOST_NAMESPACE_KEYS3) {
+    const setting2 = evaluated(reader.string(mapGet(args, key)), task);
+    if (setting2?.value === "host") hostNamespaces.push({ ...setting2, value: `${key}: host` });
+  }
+  const capabilities = [...seqItems(mapGet(args, "capabilities")), ...seqItems(mapGet(args, "cap_add"))];
+  return {
+    file,
+    kind: "ansible",
+    name: task.path,
+    workload: task.path,
+    raw: reader.written(task.image) ?? task.path,
+    ...position,
+    user: evaluated(reader.string(mapGet(args, "user")), task),
+    privileged: reader.boolean(mapGet(args, "privileged")),
+    addedCapabilities: capabilities.flatMap((node) => evaluated(reader.string(node), task) ?? []),
+    hostNamespaces,
+    hostPaths: [...seqItems(mapGet(args, "volumes")), ...seqItems(mapGet(args, "mounts"))].flatMap((node) => hostPath(node, reader, task) ?? [])
+  };
+}
+function ansibleContainers(file, tasks, lines) {
+  const reader = new SettingReader(file.text, lines);
+  return tasks.flatMap((task) => taskConfig2(task, reader, file.path) ?? []);
+}
+
 // src/discover/containers/index.ts
 function withContainers(extraction, read) {
   let containers;
@@ -52261,6 +52334,10 @@ async function serviceOccurrences(site2) {
       occurrences.push(...await extendedImage(site2, service, `${prefix}${name2}`, built));
       continue;
     }
+    if ((0, import_yaml5.isMap)(image) || (0, import_yaml5.isSeq)(image)) {
+      occurrences.push(...collectionImage(site2, image, `${prefix}${name2}.image`));
+      continue;
+    }
     occurrences.push(
       ...occurrencesAtScalar({
         file: file.path,
@@ -52276,6 +52353,15 @@ async function serviceOccurrences(site2) {
     );
   }
   return occurrences;
+}
+function collectionImage(site2, image, context3) {
+  const [start, end] = image.range ?? [0, 0];
+  const raw = site2.file.text.slice(start, end).trim();
+  if (!image.flow || raw === "" || raw.includes("\n")) {
+    site2.errors.push(`${context3} is a YAML ${(0, import_yaml5.isMap)(image) ? "mapping" : "sequence"}, not an image name`);
+    return [];
+  }
+  return [makeOccurrence({ file: site2.file.path, kind: "compose", lines: site2.lines, offset: start, raw, value: raw, context: context3 })];
 }
 function writtenServiceName(document2, key, text4) {
   const services = mapGet(document2.contents, "services") ?? document2.contents;
@@ -53528,8 +53614,8 @@ async function devcontainerBuildArgs(dockerfilePath, context3) {
   const args = {};
   if (typeof build?.args === "object" && build.args !== null) {
     for (const [name2, value] of Object.entries(build.args)) {
-      const written = typeof value === "number" ? String(value) : value;
-      if (typeof written === "string" && !variableIn(written)) args[name2] = written;
+      const written2 = typeof value === "number" ? String(value) : value;
+      if (typeof written2 === "string" && !variableIn(written2)) args[name2] = written2;
     }
   }
   return [{ args, source }];
@@ -53562,8 +53648,8 @@ function configImages(config, text4, prefix, emit, note) {
   if (imageSite) emit(imageSite, `${prefix}image`, note);
   const features = findNodeAtLocation2(config, ["features"]);
   if (features?.type !== "object") return;
-  for (const property of features.children ?? []) {
-    const key = property.children?.[0];
+  for (const property2 of features.children ?? []) {
+    const key = property2.children?.[0];
     const site2 = key && stringSite(key, text4);
     if (!site2 || !isOciFeature(site2.value)) continue;
     const pulled = site2.value.toLowerCase();
@@ -53572,8 +53658,8 @@ function configImages(config, text4, prefix, emit, note) {
   }
 }
 function scenarios(root, text4) {
-  return (root.children ?? []).flatMap((property) => {
-    const [key, config] = property.children ?? [];
+  return (root.children ?? []).flatMap((property2) => {
+    const [key, config] = property2.children ?? [];
     const name2 = key && stringSite(key, text4)?.value;
     if (name2 === void 0 || config?.type !== "object" || findNodeAtLocation2(config, ["features"])?.type !== "object") return [];
     return [{ name: name2, config }];
@@ -53599,14 +53685,16 @@ function oncePerScan(byScan, context3, key, make) {
 var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
+var MAX_OTHER_FILES_PER_DIRECTORY = 64;
+var YAML_FILE2 = /\.ya?ml$/i;
 var MAX_INCLUDES = 200;
-function argumentValue(written, variables, name2) {
-  if (written === void 0) {
+function argumentValue(written2, variables, name2) {
+  if (written2 === void 0) {
     const value = variables.get(name2);
     return typeof value === "string" ? value : void 0;
   }
   let readsUnset = false;
-  const result = interpolateCompose(written, (variable) => {
+  const result = interpolateCompose(written2, (variable) => {
     const value = variables.get(variable);
     if (value === void 0) readsUnset = true;
     return value;
@@ -53629,15 +53717,15 @@ function writtenBuild(document2, service, build, image) {
   for (const [name2, value] of mapPairs(document2, argsNode)) {
     if (value === null || (0, import_yaml5.isScalar)(value) && value.value === null) args.push([name2, void 0]);
     else {
-      const written = scalarText(value);
-      if (written !== void 0) args.push([name2, written]);
+      const written2 = scalarText(value);
+      if (written2 !== void 0) args.push([name2, written2]);
     }
   }
   for (const item of listItems(document2, argsNode)) {
-    const written = scalarText(item);
-    if (written === void 0 || written === "") continue;
-    const equals = written.indexOf("=");
-    args.push(equals < 0 ? [written, void 0] : [written.slice(0, equals), written.slice(equals + 1)]);
+    const written2 = scalarText(item);
+    if (written2 === void 0 || written2 === "") continue;
+    const equals = written2.indexOf("=");
+    args.push(equals < 0 ? [written2, void 0] : [written2.slice(0, equals), written2.slice(equals + 1)]);
   }
   return { service, image, context: context3, dockerfile, args };
 }
@@ -53649,8 +53737,8 @@ function includesOf(document2, composePath) {
     const short = scalarString(entry);
     const paths = short !== void 0 ? [short] : scalarStrings(document2, mergedGet(document2, entry, "path"));
     if (paths.length === 0 || paths.some((path14) => path14.includes("://") || path14.startsWith("/"))) continue;
-    const written = short === void 0 ? scalarString(mergedGet(document2, entry, "project_directory")) : void 0;
-    const directory = written === void 0 ? dirName(fromHere(paths[0])) : fromHere(written);
+    const written2 = short === void 0 ? scalarString(mergedGet(document2, entry, "project_directory")) : void 0;
+    const directory = written2 === void 0 ? dirName(fromHere(paths[0])) : fromHere(written2);
     const projectDirectory = directory === "." ? "" : directory;
     const envFiles = short === void 0 ? scalarStrings(document2, mergedGet(document2, entry, "env_file")).map(fromHere) : [];
     for (const path14 of paths) includes.push({ path: fromHere(path14), projectDirectory, envFiles: envFiles.length > 0 ? envFiles : [posix3.join(projectDirectory, ".env")] });
@@ -53668,13 +53756,13 @@ function readWritten(composePath, text4, parsed = parseYamlDocuments(text4)) {
   }
   return file;
 }
-function resolveBuilds(written, projectDirectory, variables) {
+function resolveBuilds(written2, projectDirectory, variables) {
   const builds = [];
   const interpolated = (text4) => {
     const result = interpolateCompose(text4, (name2) => variables.get(name2));
     return result.ok ? result.value : void 0;
   };
-  for (const { service, image: writtenImage, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written) {
+  for (const { service, image: writtenImage, context: writtenContext, dockerfile: writtenDockerfile, args: writtenArgs } of written2) {
     const context3 = interpolated(writtenContext);
     const dockerfile = interpolated(writtenDockerfile);
     if (context3 === void 0 || dockerfile === void 0 || context3.includes("://") || context3.startsWith("git@") || context3.startsWith("/") || dockerfile.startsWith("/")) continue;
@@ -53705,6 +53793,7 @@ function writtenFile(path14, context3) {
     path14,
     () => context3.readFile(path14).then((text4) => {
       if (text4 === void 0 || templateFileOf(path14) !== void 0 || !text4.includes("build") && !text4.includes("include")) return void 0;
+      if (!hasComposeName(path14) && !composeContent(path14, text4)) return void 0;
       try {
         return readWritten(path14, text4, parseAndKeep(context3, path14, text4));
       } catch {
@@ -53714,12 +53803,12 @@ function writtenFile(path14, context3) {
   );
 }
 async function readBuilds(path14, context3) {
-  const written = await writtenFile(path14, context3);
-  if (written === void 0) return [];
+  const written2 = await writtenFile(path14, context3);
+  if (written2 === void 0) return [];
   const directory = dirName(path14);
   const variables = await dotenvAt(posix3.join(directory, ".env"), context3);
-  const builds = resolveBuilds(written.builds, directory, variables).map((build) => ({ ...build, file: path14, project: path14 }));
-  for (const include of written.includes.slice(0, MAX_INCLUDES)) {
+  const builds = resolveBuilds(written2.builds, directory, variables).map((build) => ({ ...build, file: path14, project: path14 }));
+  for (const include of written2.includes.slice(0, MAX_INCLUDES)) {
     const included = await writtenFile(include.path, context3);
     if (included === void 0 || included.builds.length === 0) continue;
     const merged = /* @__PURE__ */ new Map();
@@ -53733,33 +53822,53 @@ function indexOf(context3) {
   let index = indexes.get(context3);
   if (!index) {
     index = (async () => {
-      const files = new Set((context3.candidateFiles ?? []).filter((path14) => hasComposeName(path14)).slice(0, MAX_COMPOSE_FILES));
+      const files2 = new Set((context3.candidateFiles ?? []).filter((path14) => hasComposeName(path14)).slice(0, MAX_COMPOSE_FILES));
       const byDockerfile = /* @__PURE__ */ new Map();
-      for (const file of files) {
+      for (const file of files2) {
         for (const build of await buildsOfFile(file, context3)) {
           const list3 = byDockerfile.get(build.dockerfile) ?? [];
           list3.push(build);
           byDockerfile.set(build.dockerfile, list3);
         }
       }
-      return { files, byDockerfile };
+      return { files: files2, byDockerfile };
     })();
     indexes.set(context3, index);
   }
   return index;
 }
+async function composeServicesBuiltUnnamed(context3) {
+  const { byDockerfile } = await indexOf(context3);
+  const services = /* @__PURE__ */ new Set();
+  for (const builds of byDockerfile.values()) for (const build of builds) if (build.image === void 0) services.add(build.service.toLowerCase());
+  return services;
+}
 async function composeProjectImages(project, context3) {
   return (await buildsOfFile(project, context3)).flatMap(({ image, service, file }) => image === void 0 ? [] : [{ image, service, file }]);
 }
+var otherYamlFiles = /* @__PURE__ */ new WeakMap();
+function otherYamlFilesIn(directory, context3) {
+  let byDirectory = otherYamlFiles.get(context3);
+  if (!byDirectory) {
+    byDirectory = /* @__PURE__ */ new Map();
+    for (const path14 of context3.candidateFiles ?? []) {
+      if (hasComposeName(path14) || !YAML_FILE2.test(path14)) continue;
+      const list3 = byDirectory.get(dirName(path14)) ?? [];
+      if (list3.length < MAX_OTHER_FILES_PER_DIRECTORY) list3.push(path14);
+      byDirectory.set(dirName(path14), list3);
+    }
+    otherYamlFiles.set(context3, byDirectory);
+  }
+  return byDirectory.get(directory) ?? [];
+}
 async function composeBuildersOf(dockerfilePath, context3) {
-  const { files, byDockerfile } = await indexOf(context3);
+  const { files: files2, byDockerfile } = await indexOf(context3);
   const found = [...byDockerfile.get(dockerfilePath) ?? []];
-  if (context3.candidateFilesComplete && files.size < MAX_COMPOSE_FILES) return found;
+  const usualNamesIndexed = context3.candidateFilesComplete === true && files2.size < MAX_COMPOSE_FILES;
   let directory = dirName(dockerfilePath);
   for (let level = 0; level < MAX_LEVELS; level++) {
-    for (const name2 of USUAL_NAMES) {
-      const file = directory ? `${directory}/${name2}` : name2;
-      if (files.has(file)) continue;
+    const usual = usualNamesIndexed ? [] : USUAL_NAMES.map((name2) => directory ? `${directory}/${name2}` : name2).filter((file) => !files2.has(file));
+    for (const file of [...usual, ...otherYamlFilesIn(directory, context3)]) {
       for (const build of await buildsOfFile(file, context3)) if (build.dockerfile === dockerfilePath) found.push(build);
     }
     if (directory === "") break;
@@ -53779,8 +53888,8 @@ function stringValue(node) {
 function argsOf(document2) {
   const args = {};
   for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "args"))) {
-    const written = stringValue(value);
-    if (written !== void 0) args[name2] = written;
+    const written2 = stringValue(value);
+    if (written2 !== void 0) args[name2] = written2;
   }
   return args;
 }
@@ -53817,7 +53926,7 @@ async function addonBuildArgs(dockerfilePath, context3) {
   return [];
 }
 
-// src/discover/dockerfile/compose-built.ts
+// src/discover/built-images.ts
 function localTagKey(image) {
   const normalized = normalizeForOccurrence(image);
   if (!normalized.ok || normalized.parsed.digest !== void 0) return void 0;
@@ -53825,8 +53934,23 @@ function localTagKey(image) {
   if (domain !== "docker.io" || !path14.startsWith("library/") || path14.indexOf("/") !== path14.lastIndexOf("/")) return void 0;
   return `${path14}:${tag2 ?? "latest"}`;
 }
+function namesRegistryImage(occurrences) {
+  return occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local);
+}
+function markBuiltHere(occurrences, built) {
+  if (built.size === 0) return occurrences;
+  return occurrences.map((occurrence) => {
+    const key = occurrence.reference === null || occurrence.local ? void 0 : localTagKey(occurrence.reference);
+    const builder = key === void 0 ? void 0 : built.get(key);
+    if (builder === void 0) return occurrence;
+    const note = `the image ${builder} builds`;
+    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  });
+}
+
+// src/discover/dockerfile/compose-built.ts
 async function withComposeBuiltImages(dockerfilePath, occurrences, context3) {
-  if (!occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local)) return occurrences;
+  if (!namesRegistryImage(occurrences)) return occurrences;
   const projects = new Set((await composeBuildersOf(dockerfilePath, context3)).map((build) => build.project));
   if (projects.size === 0) return occurrences;
   const built = /* @__PURE__ */ new Map();
@@ -53836,14 +53960,7 @@ async function withComposeBuiltImages(dockerfilePath, occurrences, context3) {
       if (key !== void 0 && !built.has(key)) built.set(key, `service ${service} of ${file}`);
     }
   }
-  if (built.size === 0) return occurrences;
-  return occurrences.map((occurrence) => {
-    const key = occurrence.reference === null || occurrence.local ? void 0 : localTagKey(occurrence.reference);
-    const builder = key === void 0 ? void 0 : built.get(key);
-    if (builder === void 0) return occurrence;
-    const note = `the image ${builder} builds`;
-    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
-  });
+  return markBuiltHere(occurrences, built);
 }
 
 // src/discover/dockerfile/bake.ts
@@ -54029,21 +54146,21 @@ function readJson(text4, file, definition) {
   }
   for (const [name2, body] of Object.entries(objectOf(target))) {
     const fields = objectOf(body);
-    const written = definition.targets.get(name2) ?? emptyTarget(file);
-    definition.targets.set(name2, written);
+    const written2 = definition.targets.get(name2) ?? emptyTarget(file);
+    definition.targets.set(name2, written2);
     const context3 = jsonExpression(fields.context);
     const dockerfile = jsonExpression(fields.dockerfile);
-    if (typeof fields.context === "string" && context3) written.context = context3;
-    if (typeof fields.dockerfile === "string" && dockerfile) written.dockerfile = dockerfile;
-    for (const [key, value] of Object.entries(objectOf(fields.contexts))) written.contexts.set(key, jsonExpression(value));
-    for (const [key, value] of Object.entries(objectOf(fields.args))) written.args.set(key, jsonExpression(value));
-    if (Array.isArray(fields.inherits)) written.inherits = fields.inherits.filter((item) => typeof item === "string");
+    if (typeof fields.context === "string" && context3) written2.context = context3;
+    if (typeof fields.dockerfile === "string" && dockerfile) written2.dockerfile = dockerfile;
+    for (const [key, value] of Object.entries(objectOf(fields.contexts))) written2.contexts.set(key, jsonExpression(value));
+    for (const [key, value] of Object.entries(objectOf(fields.args))) written2.args.set(key, jsonExpression(value));
+    if (Array.isArray(fields.inherits)) written2.inherits = fields.inherits.filter((item) => typeof item === "string");
   }
 }
 function evaluate(expression, definition, depth = 0) {
   if (expression === void 0 || depth > MAX_DEPTH3) return void 0;
   if ("null" in expression) return null;
-  if ("variable" in expression) return definition.variables.has(expression.variable) ? evaluate(definition.variables.get(expression.variable), definition, depth + 1) : void 0;
+  if ("variable" in expression) return variableValue(expression.variable, definition, depth + 1);
   const text4 = expression.template;
   let output = "";
   for (let index = 0; index < text4.length; ) {
@@ -54061,8 +54178,8 @@ function evaluate(expression, definition, depth = 0) {
     } else if (text4[dollar + 1] === "{") {
       const close = text4.indexOf("}", dollar + 2);
       const name2 = close < 0 ? "" : text4.slice(dollar + 2, close).trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2) || !definition.variables.has(name2)) return void 0;
-      const value = evaluate(definition.variables.get(name2), definition, depth + 1);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) return void 0;
+      const value = variableValue(name2, definition, depth + 1);
       if (typeof value !== "string") return void 0;
       output += value;
       index = close + 1;
@@ -54074,27 +54191,54 @@ function evaluate(expression, definition, depth = 0) {
   }
   return output;
 }
+function variableValue(name2, definition, depth) {
+  if (!definition.variables.has(name2)) return void 0;
+  definition.values ??= /* @__PURE__ */ new Map();
+  const key = `${depth} ${name2}`;
+  if (definition.values.has(key)) return definition.values.get(key);
+  const value = evaluate(definition.variables.get(name2), definition, depth);
+  definition.values.set(key, value);
+  return value;
+}
 function resolveTarget(definition, name2, depth = 0, visiting = /* @__PURE__ */ new Set()) {
-  const written = definition.targets.get(name2);
-  if (!written || depth > MAX_DEPTH3 || visiting.has(name2)) return void 0;
+  const written2 = definition.targets.get(name2);
+  if (!written2 || depth > MAX_DEPTH3 || visiting.has(name2)) return void 0;
+  definition.resolved ??= /* @__PURE__ */ new Map();
+  const key = `${depth} ${name2}`;
+  if (definition.resolved.has(key)) return definition.resolved.get(key);
   visiting.add(name2);
-  const resolved = { name: name2, file: written.file, contexts: /* @__PURE__ */ new Map(), args: /* @__PURE__ */ new Map(), ancestors: /* @__PURE__ */ new Set() };
-  for (const parentName of written.inherits ?? []) {
+  const resolved = { name: name2, file: written2.file, contexts: /* @__PURE__ */ new Map(), args: /* @__PURE__ */ new Map() };
+  for (const parentName of written2.inherits ?? []) {
     const parent = resolveTarget(definition, parentName, depth + 1, visiting);
     if (!parent) continue;
-    resolved.ancestors.add(parentName);
-    for (const ancestor of parent.ancestors) resolved.ancestors.add(ancestor);
     if (parent.context) resolved.context = parent.context;
     if (parent.dockerfile) resolved.dockerfile = parent.dockerfile;
-    for (const [key, value] of parent.contexts) resolved.contexts.set(key, value);
-    for (const [key, value] of parent.args) resolved.args.set(key, value);
+    for (const [key2, value] of parent.contexts) resolved.contexts.set(key2, value);
+    for (const [key2, value] of parent.args) resolved.args.set(key2, value);
   }
   visiting.delete(name2);
-  if (written.context) resolved.context = written.context;
-  if (written.dockerfile) resolved.dockerfile = written.dockerfile;
-  for (const [key, value] of written.contexts) resolved.contexts.set(key, value);
-  for (const [key, value] of written.args) resolved.args.set(key, value);
+  if (written2.context) resolved.context = written2.context;
+  if (written2.dockerfile) resolved.dockerfile = written2.dockerfile;
+  for (const [key2, value] of written2.contexts) resolved.contexts.set(key2, value);
+  for (const [key2, value] of written2.args) resolved.args.set(key2, value);
+  definition.resolved.set(key, resolved);
   return resolved;
+}
+function inheritedBy(definition, targets) {
+  const inherited = /* @__PURE__ */ new Set();
+  let level = targets.map((target) => target.name);
+  for (let depth = 1; depth <= MAX_DEPTH3 && level.length > 0; depth++) {
+    const next = [];
+    for (const name2 of level) {
+      for (const parent of definition.targets.get(name2)?.inherits ?? []) {
+        if (parent === name2 || inherited.has(parent) || !definition.targets.has(parent)) continue;
+        inherited.add(parent);
+        next.push(parent);
+      }
+    }
+    level = next;
+  }
+  return inherited;
 }
 var definitions = /* @__PURE__ */ new WeakMap();
 function definitionIn(directory, context3) {
@@ -54121,8 +54265,9 @@ async function bakeBuilders(dockerfilePath, context3) {
     const definition = await definitionIn(directory, context3);
     if (definition) {
       const matching = buildsOf2(definition, directory).flatMap(({ target, dockerfiles }) => dockerfiles.includes(wanted2) ? [target] : []);
+      const inherited = inheritedBy(definition, matching);
       for (const target of matching) {
-        const base = matching.some((other) => other.ancestors.has(target.name)) && !definition.grouped.has(target.name);
+        const base = inherited.has(target.name) && !definition.grouped.has(target.name);
         if (!base) builders.push({ target, definition });
       }
     }
@@ -54642,9 +54787,11 @@ function ownValue(record, key) {
 }
 
 // src/discover/github-expressions.ts
+var FUNCTIONS = { contains: 2, startsWith: 2, endsWith: 2, format: -1 };
+var MAX_ARGUMENTS = 16;
 var MAX_EXPRESSION_LENGTH = 1024;
 var MAX_DEPTH4 = 32;
-var TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>]))/y;
+var TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>,]))/y;
 function tokenize2(text4) {
   const tokens = [];
   TOKEN.lastIndex = 0;
@@ -54696,15 +54843,38 @@ var Parser2 = class {
     if (token === void 0) return void 0;
     if ("string" in token) return { literal: token.string };
     if ("number" in token) return { literal: token.number };
-    if ("name" in token) return nameExpression(token.name);
+    if ("name" in token) return this.isSymbol("(") ? this.call(token.name, depth) : nameExpression(token.name);
     if (token.symbol === "!") {
       const operand = this.unary(depth + 1);
       return operand && { not: operand };
     }
     if (token.symbol !== "(") return void 0;
     const inner = this.binary(0, depth + 1);
-    const close = this.tokens[this.at++];
-    return inner && close && "symbol" in close && close.symbol === ")" ? inner : void 0;
+    return inner && this.take(")") ? inner : void 0;
+  }
+  /** A call of one of FUNCTIONS, at its opening parenthesis; any other function is only known when the workflow runs. */
+  call(name2, depth) {
+    if (!Object.hasOwn(FUNCTIONS, name2)) return void 0;
+    const call = name2;
+    this.at++;
+    const args = [];
+    while (!this.take(")")) {
+      if (args.length > 0 && !this.take(",")) return void 0;
+      const argument = args.length < MAX_ARGUMENTS ? this.binary(0, depth + 1) : void 0;
+      if (!argument) return void 0;
+      args.push(argument);
+    }
+    const arity2 = FUNCTIONS[call];
+    return (arity2 < 0 ? args.length >= 1 : args.length === arity2) ? { call, args } : void 0;
+  }
+  isSymbol(symbol) {
+    const token = this.tokens[this.at];
+    return token !== void 0 && "symbol" in token && token.symbol === symbol;
+  }
+  take(symbol) {
+    if (!this.isSymbol(symbol)) return false;
+    this.at++;
+    return true;
   }
 };
 function nameExpression(name2) {
@@ -54739,6 +54909,47 @@ function compare(operator, left, right) {
   if (operator === "<=") return sign <= 0;
   return operator === ">" ? sign > 0 : sign >= 0;
 }
+function asString(value) {
+  if (value === void 0 || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return Array.isArray(value) ? "Array" : "Object";
+}
+function format2(template, values) {
+  let out = "";
+  for (let index = 0; index < template.length; index++) {
+    const char = template[index];
+    if ((char === "{" || char === "}") && template[index + 1] === char) {
+      out += char;
+      index++;
+    } else if (char === "{") {
+      const close = template.indexOf("}", index);
+      const position = close < 0 ? NaN : Number(template.slice(index + 1, close));
+      if (!Number.isInteger(position) || position < 0 || position >= values.length || close === index + 1) return void 0;
+      out += asString(values[position]);
+      index = close;
+    } else if (char === "}") {
+      return void 0;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+function callFunction(name2, values) {
+  const [first, second] = values;
+  switch (name2) {
+    case "contains":
+      if (Array.isArray(first)) return first.some((element) => looselyEqual(element ?? null, second ?? null));
+      return asString(first).toLowerCase().includes(asString(second).toLowerCase());
+    case "startsWith":
+      return asString(first).toLowerCase().startsWith(asString(second).toLowerCase());
+    case "endsWith":
+      return asString(first).toLowerCase().endsWith(asString(second).toLowerCase());
+    default:
+      return format2(asString(first), values.slice(1));
+  }
+}
 function looselyEqual(left, right) {
   if (typeof left === "string" && typeof right === "string") return left.toLowerCase() === right.toLowerCase();
   if (typeof left === "object" && left !== null) return left === right;
@@ -54748,6 +54959,7 @@ function evaluateExpression(expression, lookup) {
   if ("literal" in expression) return expression.literal;
   if ("path" in expression) return lookup(expression.path);
   if ("not" in expression) return !truthy(evaluateExpression(expression.not, lookup));
+  if ("call" in expression) return callFunction(expression.call, expression.args.map((argument) => evaluateExpression(argument, lookup)));
   const left = evaluateExpression(expression.left, lookup);
   switch (expression.operator) {
     case "&&":
@@ -54764,7 +54976,7 @@ function evaluateExpression(expression, lookup) {
 }
 
 // src/discover/script-images.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 
 // src/discover/shell-commands.ts
 var MAX_WORDS = 2e5;
@@ -54789,6 +55001,7 @@ var ScriptLexer = class {
   index;
   run() {
     while (this.index < this.end && this.count < MAX_WORDS) this.step();
+    if (this.index < this.end) throw new Error(`a script has more than ${MAX_WORDS.toLocaleString("en-US")} words: the rest of it was not read`);
     this.endCommand();
     return this.commands;
   }
@@ -55161,11 +55374,11 @@ function commandStart(words) {
   }
   return -1;
 }
-function skipWrapperOptions(words, from, withValue) {
+function skipWrapperOptions(words, from, withValue2) {
   let index = from;
   while (index < words.length && words[index].text.startsWith("-") && words[index].text !== "-") {
     const text4 = words[index].text;
-    index += text4.length === 2 && withValue.includes(text4[1]) ? 2 : 1;
+    index += text4.length === 2 && withValue2.includes(text4[1]) ? 2 : 1;
   }
   return index;
 }
@@ -55189,6 +55402,12 @@ function dockerCommandImage(words) {
   const word = imageIndex < 0 ? void 0 : words[imageIndex];
   return word === void 0 ? void 0 : { word, command: `docker ${command.name}` };
 }
+var COMMIT = { valueLong: /* @__PURE__ */ new Set(["author", "change", "message"]), flagLong: /* @__PURE__ */ new Set(["pause"]), valueShort: /* @__PURE__ */ new Set(["a", "c", "m"]), flagShort: /* @__PURE__ */ new Set(["p"]) };
+function committedName(words, from) {
+  const container = skipOptions(words, from, COMMIT);
+  const name2 = container < 0 ? void 0 : words[container + 1];
+  return name2 === void 0 || name2.text.startsWith("-") ? [] : [name2];
+}
 var TAG_OPTIONS = /* @__PURE__ */ new Set(["-t", "--tag"]);
 function dockerBuiltNames(words) {
   const start = commandStart(words);
@@ -55199,6 +55418,7 @@ function dockerBuiltNames(words) {
   const second = words[at + 1]?.text;
   const builds = first === "build" || (first === "buildx" || first === "image") && second === "build";
   const tags = first === "tag" || first === "image" && second === "tag";
+  if (first === "commit" || first === "container" && second === "commit") return committedName(words, at + (first === "commit" ? 1 : 2));
   if (tags) {
     const operands = words.slice(at + (first === "tag" ? 1 : 2)).filter((word) => !word.text.startsWith("-"));
     return operands.length === 2 ? [operands[1]] : [];
@@ -55212,6 +55432,28 @@ function dockerBuiltNames(words) {
     else if (equals > 0 && text4.slice(0, equals) === "--tag") names.push({ ...words[index], text: text4.slice(equals + 1) });
   }
   return names;
+}
+var COMPOSE_GLOBAL = {
+  valueLong: /* @__PURE__ */ new Set(["file", "project-name", "project-directory", "env-file", "profile", "ansi", "parallel", "progress"]),
+  flagLong: /* @__PURE__ */ new Set(["all-resources", "compatibility", "dry-run", "verbose", "no-ansi"]),
+  valueShort: /* @__PURE__ */ new Set(["f", "p"]),
+  flagShort: /* @__PURE__ */ new Set()
+};
+function composeBuildsServices(words) {
+  const start = commandStart(words);
+  if (start < 0) return false;
+  let at;
+  if (words[start].text === "docker-compose") at = start + 1;
+  else if (words[start].text === "docker") {
+    const afterGlobals = skipOptions(words, start + 1, GLOBAL);
+    if (afterGlobals < 0 || words[afterGlobals].text !== "compose") return false;
+    at = afterGlobals + 1;
+  } else return false;
+  const sub = skipOptions(words, at, COMPOSE_GLOBAL);
+  if (sub < 0) return false;
+  const name2 = words[sub].text;
+  if (name2 === "build") return true;
+  return (name2 === "up" || name2 === "run" || name2 === "create") && words.slice(sub + 1).some((word) => word.text === "--build");
 }
 
 // src/discover/script-variables.ts
@@ -55235,12 +55477,12 @@ function substituteShellNames(text4, lookup) {
     const nameStart = nameEnd;
     if (isNameStart(text4[nameEnd])) while (isNameChar2(text4[nameEnd])) nameEnd++;
     const closed = !braced || text4[nameEnd] === "}";
-    const written = text4.slice(dollar, braced && closed ? nameEnd + 1 : nameEnd);
+    const written2 = text4.slice(dollar, braced && closed ? nameEnd + 1 : nameEnd);
     const name2 = text4.slice(nameStart, nameEnd);
     const value = name2 === "" || !closed ? void 0 : lookup(name2);
-    if (value === null) return { unresolved: `${written} is set in the script to a value known only when it runs` };
-    output += value ?? (name2 === "" ? "$" : written);
-    index = name2 === "" ? dollar + 1 : dollar + written.length;
+    if (value === null) return { unresolved: `${written2} is set in the script to a value known only when it runs` };
+    output += value ?? (name2 === "" ? "$" : written2);
+    index = name2 === "" ? dollar + 1 : dollar + written2.length;
   }
   return output;
 }
@@ -55257,8 +55499,8 @@ var ScriptVariables = class {
     if (assignments2.length === 0 || assignments2.some((word) => word.quoted || assignedName(word.text) === void 0)) return;
     for (const word of assignments2) {
       const name2 = assignedName(word.text) ?? "";
-      const written = word.text.slice(name2.length + 1);
-      const value = word.expands ? this.substitute(written) : written;
+      const written2 = word.text.slice(name2.length + 1);
+      const value = word.expands ? this.substitute(written2) : written2;
       this.values.set(name2, typeof value === "string" && !holdsShellExpansion(value) ? value : null);
     }
   }
@@ -55284,6 +55526,26 @@ function withoutExpressions(text4) {
 }
 
 // src/discover/script-images.ts
+var COMPOSE_BUILT = " compose build";
+function isComposeServiceImage(text4, services) {
+  const normalized = normalizeForOccurrence(text4);
+  if (!normalized.ok || normalized.parsed.digest !== void 0 || (normalized.parsed.tag ?? "latest") !== "latest") return false;
+  const { domain, path: path14 } = normalized.parsed;
+  if (domain !== "docker.io" || !path14.startsWith("library/") || path14.indexOf("/") !== path14.lastIndexOf("/")) return false;
+  const name2 = path14.slice("library/".length);
+  for (let at = 1; at < name2.length - 1; at++) {
+    if ((name2[at] === "-" || name2[at] === "_") && services.has(name2.slice(at + 1))) return true;
+  }
+  return false;
+}
+function recordBuilds(script, site2, built) {
+  const variables = new ScriptVariables();
+  for (const words of shellCommands(script, 0, script.length, site2.shell)) {
+    variables.record(words);
+    for (const name2 of dockerBuiltNames(words)) for (const key of builtKeys(name2, variables)) built.add(key);
+    if (site2.composeServices && composeBuildsServices(words)) built.add(COMPOSE_BUILT);
+  }
+}
 function builtKey(text4) {
   const normalized = normalizeForOccurrence(text4);
   if (!normalized.ok) return text4;
@@ -55296,20 +55558,20 @@ function builtKeys(word, variables) {
   return typeof substituted === "string" && substituted !== word.text ? [builtKey(word.text), builtKey(substituted)] : [builtKey(word.text)];
 }
 function scriptRange(node, text4) {
-  if (!(0, import_yaml15.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
+  if (!(0, import_yaml16.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
   const [start, end] = node.range;
-  const written = text4.slice(start, end);
+  const written2 = text4.slice(start, end);
   switch (node.type) {
     case "BLOCK_LITERAL": {
       const headerEnd = text4.indexOf("\n", start);
       return headerEnd < 0 || headerEnd >= end ? void 0 : [headerEnd + 1, end];
     }
     case "PLAIN":
-      return written.includes("\n") ? void 0 : [start, end];
+      return written2.includes("\n") ? void 0 : [start, end];
     case "QUOTE_SINGLE":
-      return written.includes("\n") || written.slice(1, -1).includes("''") ? void 0 : [start + 1, end - 1];
+      return written2.includes("\n") || written2.slice(1, -1).includes("''") ? void 0 : [start + 1, end - 1];
     case "QUOTE_DOUBLE":
-      return written.includes("\n") || written.includes("\\") ? void 0 : [start + 1, end - 1];
+      return written2.includes("\n") || written2.includes("\\") ? void 0 : [start + 1, end - 1];
     default:
       return void 0;
   }
@@ -55328,7 +55590,9 @@ function wordValues(word, variables, site2) {
 }
 function scriptImages(site2) {
   const range = scriptRange(site2.node, site2.text);
-  return range === void 0 ? [] : scriptRangeImages({ ...site2, range });
+  if (range !== void 0) return scriptRangeImages({ ...site2, range });
+  if (site2.built && (0, import_yaml16.isScalar)(site2.node) && typeof site2.node.value === "string") recordBuilds(site2.node.value, site2, site2.built);
+  return [];
 }
 function scriptRangeImages(site2) {
   const { range } = site2;
@@ -55338,6 +55602,7 @@ function scriptRangeImages(site2) {
   for (const words of shellCommands(site2.text, range[0], range[1], site2.shell)) {
     variables.record(words);
     for (const name2 of dockerBuiltNames(words)) for (const key of builtKeys(name2, variables)) built.add(key);
+    if (site2.composeServices && composeBuildsServices(words)) built.add(COMPOSE_BUILT);
     const image = dockerCommandImage(words);
     if (image === void 0) continue;
     const { word } = image;
@@ -55345,9 +55610,11 @@ function scriptRangeImages(site2) {
     const offset = word.quoted ? word.start + 1 : word.start;
     const raw = site2.text.slice(offset, word.quoted ? word.end - 1 : word.end);
     const values = word.expands ? wordValues(word, variables, site2) : [{ value: word.text }];
-    const local = builtKeys(word, variables).some((key) => built.has(key));
+    const byCompose = !word.expands && built.has(COMPOSE_BUILT) && site2.composeServices !== void 0 && isComposeServiceImage(word.text, site2.composeServices);
+    const local = byCompose || builtKeys(word, variables).some((key) => built.has(key));
+    const builder = byCompose ? "`docker compose build`" : "`docker build`, `docker tag` or `docker commit`";
     for (const value of values) {
-      const how = local ? `run by \`${image.command}\` in the script, built by \`docker build\` or \`docker tag\` before it` : `pulled by \`${image.command}\` in the script`;
+      const how = local ? `run by \`${image.command}\` in the script, built by ${builder} before it` : `pulled by \`${image.command}\` in the script`;
       const note = `${how}${value.note ? `; ${value.note}` : ""}`;
       occurrences.push(makeOccurrence({ file: site2.file, kind: site2.kind, lines: site2.lines, offset, raw, value: value.value, context: site2.context, note, local }));
     }
@@ -55355,8 +55622,8 @@ function scriptRangeImages(site2) {
   return occurrences;
 }
 function scriptListImages(document2, node, site2, context3) {
-  if ((0, import_yaml15.isScalar)(node)) return scriptImages({ ...site2, node, context: context3 });
-  const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml15.isSeq)(item) ? listItems(document2, item) : [item]);
+  if ((0, import_yaml16.isScalar)(node)) return scriptImages({ ...site2, node, context: context3 });
+  const items2 = listItems(document2, node).flatMap((item) => (0, import_yaml16.isSeq)(item) ? listItems(document2, item) : [item]);
   const shared = { ...site2, built: site2.built ?? /* @__PURE__ */ new Set() };
   return items2.flatMap((item, index) => scriptImages({ ...shared, node: item, context: `${context3}[${index}]` }));
 }
@@ -55509,16 +55776,16 @@ function runsInPosixShell(document2, step3, job) {
   }
   return !JSON.stringify(toPlain(document2, mergedGet(document2, job, "runs-on")) ?? "").toLowerCase().includes("windows");
 }
-function workflowOccurrences(document2, file, lines) {
+function workflowOccurrences(document2, file, lines, composeServices) {
   const occurrences = [];
   for (const [jobId, job] of mapPairs(document2, mapGet(document2.contents, "jobs"))) {
     const matrix = matrixCombinations(toPlain(document2, mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix")));
     const resolve3 = (text4) => expandExpressions(text4, matrix);
     const site2 = (node, context3, prefix) => occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: resolve3, prefix });
-    const containerSite = (node, context3) => site2(node, context3, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
-    occurrences.push(...containerSite(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
+    const containerSite2 = (node, context3) => site2(node, context3, scalarString(node)?.startsWith(DOCKER_PREFIX) ? DOCKER_PREFIX : void 0);
+    occurrences.push(...containerSite2(imageNodeOf(mergedGet(document2, job, "container"), "image"), `jobs.${jobId}.container`));
     for (const [serviceId, service] of mapPairs(document2, mergedGet(document2, job, "services"))) {
-      occurrences.push(...containerSite(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
+      occurrences.push(...containerSite2(imageNodeOf(service, "image"), `jobs.${jobId}.services.${serviceId}`));
     }
     const built = /* @__PURE__ */ new Set();
     listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
@@ -55530,7 +55797,7 @@ function workflowOccurrences(document2, file, lines) {
         const node = mergedGet(document2, step3, "run");
         const context3 = `jobs.${jobId}.steps[${index}].run`;
         const env = envOf(document2, [document2.contents, job, step3]);
-        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: (word) => scriptWordValues(word, resolve3, env), built }));
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: (word) => scriptWordValues(word, resolve3, env), built, composeServices }));
       }
     });
   }
@@ -55541,8 +55808,12 @@ var githubWorkflowDiscoverer = {
   matches(path14) {
     return WORKFLOW_FILE.test(path14);
   },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), workflowOccurrences);
+  extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    if (!file.text.includes("compose")) return occurrencesOfDocuments(file, parsed, workflowOccurrences);
+    return composeServicesBuiltUnnamed(context3).then(
+      (services) => occurrencesOfDocuments(file, parsed, (document2, source, lines) => workflowOccurrences(document2, source, lines, services))
+    );
   }
 };
 var actionResolve = (text4) => expandExpressions(text4, { unknown: "an action has no matrix" });
@@ -55600,22 +55871,22 @@ function includesOf2(document2) {
   const notes = [];
   for (const entry of includeEntries(document2)) {
     const outside = (0, import_yaml5.isMap)(entry) ? OUTSIDE_KINDS.find((kind) => mergedGet(document2, entry, kind) !== void 0) : void 0;
-    const written = (0, import_yaml5.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
-    if (written === void 0) continue;
-    let quoted2 = JSON.stringify(written.slice(0, MAX_QUOTED));
+    const written2 = (0, import_yaml5.isMap)(entry) ? scalarString(mergedGet(document2, entry, outside ?? "local")) : scalarString(entry);
+    if (written2 === void 0) continue;
+    let quoted2 = JSON.stringify(written2.slice(0, MAX_QUOTED));
     if (outside === "project") {
-      const files = scalarStrings(document2, mergedGet(document2, entry, "file"));
-      if (files.length > 0) quoted2 += ` (${files.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
+      const files2 = scalarStrings(document2, mergedGet(document2, entry, "file"));
+      if (files2.length > 0) quoted2 += ` (${files2.map((file) => JSON.stringify(file.slice(0, MAX_QUOTED))).join(", ")})`;
     }
-    if (outside !== void 0 || /^[a-z]+:\/\//i.test(written)) {
+    if (outside !== void 0 || /^[a-z]+:\/\//i.test(written2)) {
       notes.push(`include ${outside ?? "remote"} ${quoted2} is outside the repository: the jobs it defines, and their images, were not read`);
       continue;
     }
-    if (written.includes("$")) {
+    if (written2.includes("$")) {
       notes.push(`include ${quoted2} names its file with a variable: the jobs it defines, and their images, were not read`);
       continue;
     }
-    const path14 = written.replace(/^\/+/, "").replace(/^\.\//, "");
+    const path14 = written2.replace(/^\/+/, "").replace(/^\.\//, "");
     if (path14 === "" || path14.split("/").includes("..")) continue;
     local.push(path14);
   }
@@ -55630,23 +55901,28 @@ async function expand(pattern, context3) {
   return (await context3.listFiles(fixed)).filter((path14) => isMatch(path14) && /\.ya?ml$/i.test(path14));
 }
 async function followIncludes(from, documents, context3) {
-  const files = [];
+  const files2 = [];
   const errors = [];
   const notes = [];
   const seen = /* @__PURE__ */ new Set([from]);
   const pending = [];
   const follow = (documentsRead, path14) => {
     for (const document2 of documentsRead) {
-      const { local, notes: unread } = includesOf2(document2);
+      const { local, notes: unread2 } = includesOf2(document2);
       pending.push(...local);
-      notes.push(...unread.map((note) => path14 === from ? note : `${path14}: ${note}`));
+      notes.push(...unread2.map((note) => path14 === from ? note : `${path14}: ${note}`));
     }
   };
   follow(documents, from);
-  while (pending.length > 0 && files.length < MAX_INCLUDED_FILES) {
+  let unread;
+  while (pending.length > 0 && unread === void 0) {
     const pattern = pending.shift();
     for (const path14 of await expand(pattern, context3)) {
-      if (seen.has(path14) || files.length >= MAX_INCLUDED_FILES) continue;
+      if (seen.has(path14)) continue;
+      if (files2.length >= MAX_INCLUDED_FILES) {
+        unread ??= path14;
+        continue;
+      }
       seen.add(path14);
       const text4 = await context3.readFile(path14);
       if (text4 === void 0) {
@@ -55655,11 +55931,12 @@ async function followIncludes(from, documents, context3) {
       }
       const parsed = parseYamlDocuments(text4);
       for (const error2 of parsed.errors) errors.push(`included file ${path14}: ${error2}`);
-      files.push({ path: path14, text: text4, parsed });
+      files2.push({ path: path14, text: text4, parsed });
       follow(parsed.documents, path14);
     }
   }
-  return { files, errors, notes };
+  if (unread !== void 0) errors.push(`included file ${unread} was not read, nor any other past the first ${MAX_INCLUDED_FILES} included files`);
+  return { files: files2, errors, notes };
 }
 var includedByRootCache = /* @__PURE__ */ new WeakMap();
 async function isIncludedByRoot(path14, context3) {
@@ -55668,8 +55945,8 @@ async function isIncludedByRoot(path14, context3) {
     included = (async () => {
       const text4 = await context3.readFile(ROOT_PIPELINE);
       if (text4 === void 0) return /* @__PURE__ */ new Set();
-      const { files } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text4).documents, context3);
-      return new Set(files.map((file) => file.path));
+      const { files: files2 } = await followIncludes(ROOT_PIPELINE, parseYamlDocuments(text4).documents, context3);
+      return new Set(files2.map((file) => file.path));
     })();
     includedByRootCache.set(context3, included);
   }
@@ -55817,20 +56094,26 @@ function templatesOf(jobs, job) {
   }
   return templates;
 }
-function jobVariables(jobs, job, memo, depth = 0, chain = /* @__PURE__ */ new Set()) {
-  const known = memo.get(job.node);
-  if (known) return known;
-  const variables = /* @__PURE__ */ new Map();
-  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return variables;
+function jobVariable(jobs, job, name2, scopes, depth = 0, chain = /* @__PURE__ */ new Set()) {
+  if (depth > MAX_EXTENDS_DEPTH2 || chain.has(job.node)) return void 0;
+  let scope = scopes.get(job.node);
+  if (!scope) {
+    scope = { own: readVariables(job.document, mergedGet(job.document, job.node, "variables")), found: /* @__PURE__ */ new Map() };
+    scopes.set(job.node, scope);
+  }
+  const own = scope.own.get(name2);
+  if (own !== void 0) return own;
+  const known = scope.found.get(name2);
+  if (known !== void 0) return known ?? void 0;
   chain.add(job.node);
-  const { document: document2 } = job;
-  for (const template of templatesOf(jobs, job)) {
-    for (const [key, value] of jobVariables(jobs, template, memo, depth + 1, chain)) variables.set(key, value);
+  let inherited;
+  for (const template of templatesOf(jobs, job).reverse()) {
+    inherited = jobVariable(jobs, template, name2, scopes, depth + 1, chain);
+    if (inherited !== void 0) break;
   }
   chain.delete(job.node);
-  for (const [key, value] of readVariables(document2, mergedGet(document2, job.node, "variables"))) variables.set(key, value);
-  memo.set(job.node, variables);
-  return variables;
+  scope.found.set(name2, inherited ?? null);
+  return inherited;
 }
 var HOSTED_MACOS_TAG = "saas-macos-";
 function inheritedKey(jobs, job, key, depth = 0) {
@@ -55863,7 +56146,7 @@ function mergePipeline(parts) {
     for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
     for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
   }
-  return { variables, jobs, memo: /* @__PURE__ */ new Map(), resolvers: /* @__PURE__ */ new Map() };
+  return { variables, jobs, scopes: /* @__PURE__ */ new Map(), resolvers: /* @__PURE__ */ new Map() };
 }
 var INHERITED_IMAGE_KEYS = ["image", "services", "before_script", "script", "after_script"];
 function runnersOf(pipeline2, defaults2) {
@@ -55872,11 +56155,11 @@ function runnersOf(pipeline2, defaults2) {
   for (const [name2, job] of pipeline2.jobs) {
     if (name2.startsWith(".") || onHostedMacOs(pipeline2.jobs, job, defaults2)) continue;
     for (const key of INHERITED_IMAGE_KEYS) {
-      const written = inheritedKey(pipeline2.jobs, job, key)?.node;
-      if (written === void 0) continue;
-      const jobs = runners.get(written);
+      const written2 = inheritedKey(pipeline2.jobs, job, key)?.node;
+      if (written2 === void 0) continue;
+      const jobs = runners.get(written2);
       if (jobs) jobs.push(job);
-      else runners.set(written, [job]);
+      else runners.set(written2, [job]);
     }
   }
   pipeline2.runners = runners;
@@ -55884,10 +56167,10 @@ function runnersOf(pipeline2, defaults2) {
 }
 function writtenKeyResolver(pipeline2, job, key, defaults2) {
   const own = jobResolver(pipeline2, job);
-  const written = mergedGet(job.document, job.node, key);
+  const written2 = mergedGet(job.document, job.node, key);
   return (text4) => {
-    if (!text4.includes("$") || written === void 0) return own(text4);
-    const jobs = runnersOf(pipeline2, defaults2).get(written) ?? [];
+    if (!text4.includes("$") || written2 === void 0) return own(text4);
+    const jobs = runnersOf(pipeline2, defaults2).get(written2) ?? [];
     if (jobs.length === 0) return own(text4);
     const values = /* @__PURE__ */ new Map();
     for (const runner of jobs) {
@@ -55900,7 +56183,7 @@ function writtenKeyResolver(pipeline2, job, key, defaults2) {
 function jobResolver(pipeline2, job) {
   const known = pipeline2.resolvers.get(job.node);
   if (known) return known;
-  const variables = new Map([...pipeline2.variables, ...jobVariables(pipeline2.jobs, job, pipeline2.memo)]);
+  const variables = { get: (name2) => jobVariable(pipeline2.jobs, job, name2, pipeline2.scopes) ?? pipeline2.variables.get(name2) };
   const matrix = matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel"));
   const resolver = resolverFor2(variables, jobLegs(matrix, ruleVariants(inheritedKey(pipeline2.jobs, job, "rules"))));
   pipeline2.resolvers.set(job.node, resolver);
@@ -55990,2580 +56273,136 @@ var gitlabCiDiscoverer = {
   }
 };
 
-// src/discover/circleci.ts
+// src/discover/devfile-builds.ts
 var import_yaml20 = __toESM(require_dist(), 1);
-
-// src/discover/circleci-parameters.ts
-var MAX_BINDINGS = 256;
-var TEMPLATE = /<<([^<>]*)>>/g;
-var PIPELINE_PARAMETER = /^pipeline\.parameters\.(.+)$/;
-var OWN_PARAMETER = /^parameters\.(.+)$/;
-function declaredDefaults(document2, owner) {
-  const defaults2 = /* @__PURE__ */ new Map();
-  for (const [name2, declaration] of mapPairs(document2, mergedGet(document2, owner, "parameters"))) {
-    defaults2.set(name2, scalarString(mergedGet(document2, declaration, "default")));
+import { posix as posix6 } from "node:path";
+var DEVFILE_NAMES = ["devfile.yaml", "devfile.yml"];
+var MAX_DEVFILES = 256;
+var MAX_LEVELS3 = 8;
+var MAX_SUBSTITUTED = 4096;
+function isDevfilePath(path14) {
+  for (const name2 of DEVFILE_NAMES) {
+    if (!path14.endsWith(name2)) continue;
+    let start = path14.length - name2.length;
+    if (start > 0 && path14.charCodeAt(start - 1) === 46) start--;
+    return start === 0 || path14.charCodeAt(start - 1) === 47;
   }
-  return defaults2;
+  return false;
 }
-function matrixCombinations2(document2, matrix) {
-  let combinations = [/* @__PURE__ */ new Map()];
-  for (const [name2, values] of mapPairs(document2, mergedGet(document2, matrix, "parameters"))) {
-    const texts = listItems(document2, values).map(scalarString).filter((text4) => text4 !== void 0);
-    const next = [];
-    for (const combination of combinations) {
-      for (const text4 of texts) if (next.length < MAX_BINDINGS) next.push(new Map([...combination, [name2, text4]]));
+function devfileComponents(document2) {
+  return listItems(document2, mergedGet(document2, document2.contents, "components")).map((component, index) => {
+    const name2 = scalarString(mergedGet(document2, component, "name")) ?? scalarString(mergedGet(document2, component, "alias")) ?? `#${index + 1}`;
+    const read = { name: name2, context: `components[${index}]` };
+    const container = mergedGet(document2, component, "container");
+    const image = mergedGet(document2, component, "image");
+    if ((0, import_yaml20.isMap)(container)) read.containerImage = mergedGet(document2, container, "image");
+    else if ((0, import_yaml20.isScalar)(image) && scalarString(mergedGet(document2, component, "type")) === "dockerimage") read.containerImage = image;
+    if ((0, import_yaml20.isMap)(image)) read.imageName = mergedGet(document2, image, "imageName");
+    const deployed = mergedGet(document2, component, "kubernetes") ?? mergedGet(document2, component, "openshift");
+    if ((0, import_yaml20.isMap)(deployed)) {
+      read.uri = scalarString(mergedGet(document2, deployed, "uri"));
+      read.inlined = mergedGet(document2, deployed, "inlined");
     }
-    combinations = next;
-  }
-  const excluded = listItems(document2, mergedGet(document2, matrix, "exclude")).map(
-    (exclusion) => mapPairs(document2, exclusion).map(([name2, value]) => [name2, scalarString(value)])
-  );
-  return combinations.filter((combination) => !excluded.some((pairs) => pairs.every(([name2, value]) => combination.get(name2) === value)));
-}
-function workflowInvocations(document2) {
-  const invocations = /* @__PURE__ */ new Map();
-  const add2 = (name2, parameters) => {
-    const list3 = invocations.get(name2) ?? [];
-    if (list3.length < MAX_BINDINGS) list3.push(parameters);
-    invocations.set(name2, list3);
-  };
-  for (const [, workflow] of mapPairs(document2, mergedGet(document2, document2.contents, "workflows"))) {
-    for (const item of listItems(document2, mergedGet(document2, workflow, "jobs"))) {
-      const name2 = scalarString(item);
-      if (name2 !== void 0) add2(name2, void 0);
-      else for (const [job, parameters] of mapPairs(document2, item)) add2(job, parameters);
-    }
-  }
-  return invocations;
-}
-function passedValues(document2, invocation, declared) {
-  const passed = /* @__PURE__ */ new Map();
-  for (const parameter of declared) {
-    const text4 = scalarString(mergedGet(document2, invocation, parameter));
-    if (text4 !== void 0) passed.set(parameter, text4);
-  }
-  return matrixCombinations2(document2, mergedGet(document2, invocation, "matrix")).map((combination) => new Map([...passed, ...combination]));
-}
-function withDefaults(defaults2, passed) {
-  const binding = /* @__PURE__ */ new Map();
-  for (const [name2, fallback] of defaults2) {
-    const value = passed.get(name2) ?? fallback;
-    if (value !== void 0) binding.set(name2, value);
-  }
-  return binding;
-}
-function expand3(text4, lookup) {
-  let unresolved;
-  const value = text4.replace(TEMPLATE, (whole, expression) => {
-    const found = lookup(expression.trim());
-    if (typeof found === "string") return found;
-    unresolved ??= found.unresolved;
-    return whole;
+    return read;
   });
-  if (unresolved !== void 0) return { unresolved };
-  if (value.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `parameters make the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-  return value;
 }
-var CircleciParameters = class {
-  constructor(document2) {
-    this.document = document2;
-    this.pipeline = declaredDefaults(document2, document2.contents);
-    this.jobs = mapPairs(document2, mergedGet(document2, document2.contents, "jobs"));
-  }
-  document;
-  pipeline;
-  jobs;
-  jobBindings = /* @__PURE__ */ new Map();
-  invocations;
-  /** The parameter sets job `name` runs with: one per invocation; a job no workflow invokes, its defaults. */
-  job(name2, job) {
-    return { owner: `job ${name2}`, bindings: () => this.jobParameterSets(name2, job) };
-  }
-  jobParameterSets(name2, job) {
-    let bindings = this.jobBindings.get(name2);
-    if (!bindings) {
-      const defaults2 = declaredDefaults(this.document, job);
-      this.invocations ??= workflowInvocations(this.document);
-      const passed = (this.invocations.get(name2) ?? []).flatMap((invocation) => passedValues(this.document, invocation, [...defaults2.keys()]));
-      bindings = (passed.length > 0 ? passed : [/* @__PURE__ */ new Map()]).slice(0, MAX_BINDINGS).map((values) => withDefaults(defaults2, values));
-      this.jobBindings.set(name2, bindings);
-    }
-    return bindings;
-  }
-  /** The parameter sets executor `name` runs with: what each job using it passes (the job's own parameters expanded). */
-  executor(name2, executor) {
-    return { owner: `executor ${name2}`, bindings: () => this.executorParameterSets(name2, executor) };
-  }
-  executorParameterSets(name2, executor) {
-    const defaults2 = declaredDefaults(this.document, executor);
-    const bindings = [];
-    for (const [jobName, job] of this.jobs) {
-      if (bindings.length >= MAX_BINDINGS) break;
-      const use = mergedGet(this.document, job, "executor");
-      if ((scalarString(use) ?? scalarString(mergedGet(this.document, use, "name"))) !== name2) continue;
-      for (const jobBinding of this.jobParameterSets(jobName, job)) {
-        const passed = /* @__PURE__ */ new Map();
-        for (const parameter of defaults2.keys()) {
-          const text4 = scalarString(mergedGet(this.document, use, parameter));
-          if (text4 !== void 0) passed.set(parameter, this.expandValue(text4, jobBinding));
-        }
-        if (bindings.length < MAX_BINDINGS) bindings.push(withDefaults(defaults2, passed));
-      }
-    }
-    return bindings.length > 0 ? bindings : [withDefaults(defaults2, /* @__PURE__ */ new Map())];
-  }
-  /** The values of an image written in a job or executor (`scope`), or outside both (pipeline parameters only). */
-  imageValues(text4, scope) {
-    if (!text4.includes("<<")) return [{ value: text4 }];
-    const own = [...text4.matchAll(TEMPLATE)].some((match) => OWN_PARAMETER.test(match[1].trim()));
-    const results = /* @__PURE__ */ new Map();
-    for (const binding of own && scope ? scope.bindings() : [/* @__PURE__ */ new Map()]) {
-      const first = expand3(text4, (expression) => this.read(expression, binding, scope?.owner));
-      const value = typeof first === "string" ? expand3(first, (expression) => this.read(expression, /* @__PURE__ */ new Map(), scope?.owner)) : first;
-      results.set(JSON.stringify(value), value);
-    }
-    const values = [...results.values()];
-    const resolvedCount = values.filter((value) => typeof value === "string").length;
-    let index = 0;
-    return values.map((value) => {
-      if (typeof value !== "string") return { value };
-      index++;
-      const source = own && scope ? scope.source ?? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
-      return { value, note: resolvedCount > 1 ? `with ${source}, value ${index} of ${resolvedCount}` : `with ${source}` };
-    });
-  }
-  /** A job's parameters in a value it passes its executor; anything else is left as written, for the image to name. */
-  expandValue(text4, binding) {
-    return text4.replace(TEMPLATE, (whole, expression) => {
-      const own = OWN_PARAMETER.exec(expression.trim());
-      return (own && binding.get(own[1])) ?? whole;
-    });
-  }
-  read(expression, binding, owner) {
-    const pipeline2 = PIPELINE_PARAMETER.exec(expression);
-    if (pipeline2) {
-      const value = this.pipeline.get(pipeline2[1]);
-      if (value !== void 0) return value;
-      return {
-        unresolved: this.pipeline.has(pipeline2[1]) ? `pipeline parameter ${pipeline2[1]} has no default: it is set when the pipeline is triggered` : `pipeline parameter ${pipeline2[1]} is not declared in this config`
-      };
-    }
-    const own = OWN_PARAMETER.exec(expression);
-    if (own && owner !== void 0) {
-      const value = binding.get(own[1]);
-      if (value !== void 0) return value;
-      return { unresolved: `parameter ${own[1]} of ${owner} has no default and is not passed` };
-    }
-    return { unresolved: `CircleCI parameter << ${expression} >> is set by the pipeline or the caller of the job` };
-  }
-};
-
-// src/discover/circleci.ts
-var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
-var OTHER_CONFIG_FILE = /(?:^|\/)\.circleci\/[^/]+\.ya?ml$|^circle\.ya?ml$/;
-var CONFIG_VERSION = /^version[ \t]*:[ \t]*['"]?2\b/m;
-var CONFIG_RUNS = /^(?:jobs|workflows)[ \t]*:/m;
-var ORB_PART_FOLDERS = /* @__PURE__ */ new Set(["executors", "jobs"]);
-var TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
-function orbPartOf(path14) {
-  const slash = path14.lastIndexOf("/");
-  if (slash < 0) return void 0;
-  const folder = path14.slice(path14.lastIndexOf("/", slash - 1) + 1, slash);
-  const file = path14.slice(slash + 1);
-  const extension = file.endsWith(".yml") ? 4 : file.endsWith(".yaml") ? 5 : 0;
-  if (!ORB_PART_FOLDERS.has(folder) || extension === 0 || file.length === extension) return void 0;
-  return { folder, name: file.slice(0, -extension) };
-}
-var runtimeVariables = runtimeOnlyResolver("CircleCI");
-function resolverFor3(parameters, scope) {
-  return (text4) => parameters.imageValues(text4, scope).flatMap(
-    (candidate) => typeof candidate.value === "string" ? runtimeVariables(candidate.value).map((value) => ({ ...value, note: candidate.note })) : [candidate]
-  );
-}
-function dockerImageSites(document2, file, lines, parameters) {
-  return (owner, prefix, scope) => {
-    const resolve3 = resolverFor3(parameters, scope);
-    return listItems(document2, mergedGet(document2, owner, "docker")).flatMap(
-      (container, index) => occurrencesAtScalar({
-        file: file.path,
-        kind: "circleci",
-        text: file.text,
-        lines,
-        node: mergedGet(document2, container, "image"),
-        context: `${prefix}.docker[${index}].image`,
-        resolve: resolve3
-      })
-    );
-  };
-}
-function configOccurrences(document2, file, lines) {
-  const occurrences = [];
-  const parameters = new CircleciParameters(document2);
-  const dockerImages = dockerImageSites(document2, file, lines, parameters);
-  const runSteps = (owner, prefix, scope) => {
-    const resolve3 = resolverFor3(parameters, scope);
-    const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve3(word.text), shell: { configParameters: true }, built: /* @__PURE__ */ new Set() };
-    listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
-      const run2 = mergedGet(document2, step3, "run");
-      const command = (0, import_yaml20.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
-      const context3 = `${prefix}.steps[${index}].run${(0, import_yaml20.isMap)(run2) ? ".command" : ""}`;
-      occurrences.push(...scriptImages({ ...site2, node: command, context: context3 }));
-    });
-  };
-  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) {
-    const scope = parameters.job(name2, job);
-    occurrences.push(...dockerImages(job, `jobs.${name2}`, scope));
-    runSteps(job, `jobs.${name2}`, scope);
-  }
-  for (const [name2, executor] of mapPairs(document2, mergedGet(document2, document2.contents, "executors"))) {
-    occurrences.push(...dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor)));
-  }
-  for (const [orbName, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) {
-    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) occurrences.push(...dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0));
-    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) occurrences.push(...dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0));
-  }
-  return occurrences;
-}
-function orbPartOccurrences(part, document2, file, lines) {
-  const parameters = new CircleciParameters(document2);
-  const kind = part.folder === "executors" ? "executor" : "job";
-  const scope = part.folder === "executors" ? parameters.executor(part.name, document2.contents) : parameters.job(part.name, document2.contents);
-  const owner = `orb ${kind} ${part.name}`;
-  const source = `the defaults ${owner} declares (a config using the orb may pass others)`;
-  return dockerImageSites(document2, file, lines, parameters)(document2.contents, `${part.folder}.${part.name}`, { ...scope, owner, source });
-}
-function isConfig(path14, text4) {
-  return CONFIG_FILE.test(path14) || OTHER_CONFIG_FILE.test(path14) && CONFIG_VERSION.test(text4) && CONFIG_RUNS.test(text4);
-}
-var circleciDiscoverer = {
-  kind: "circleci",
-  candidate(path14) {
-    return CONFIG_FILE.test(path14) || OTHER_CONFIG_FILE.test(path14) || orbPartOf(path14) !== void 0;
-  },
-  matches(path14, text4) {
-    return isConfig(path14, text4) || orbPartOf(path14) !== void 0 && TOP_LEVEL_DOCKER.test(text4);
-  },
-  extract(file) {
-    const part = isConfig(file.path, file.text) ? void 0 : orbPartOf(file.path);
-    if (part === void 0) return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => orbPartOccurrences(part, document2, source, lines));
-  }
-};
-
-// src/discover/bitbucket.ts
-var import_yaml21 = __toESM(require_dist(), 1);
-var resolve2 = runtimeOnlyResolver("Bitbucket");
-var DOCKER_PREFIX2 = "docker://";
-var MAX_DEPTH5 = 32;
-function pipelineOccurrences2(document2, file, lines) {
-  const occurrences = [];
-  const site2 = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
-  const scriptSite = { file: file.path, kind: "bitbucket", text: file.text, lines, resolve: (word) => resolve2(word.text) };
-  site2(mergedGet(document2, document2.contents, "image"), "image");
-  const definitions2 = mergedGet(document2, document2.contents, "definitions");
-  for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
-    site2(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
-  }
-  const walk = (node, path14, depth) => {
-    if (depth > MAX_DEPTH5) return;
-    if ((0, import_yaml21.isMap)(node)) {
-      for (const pair of node.items) {
-        const key = scalarString(pair.key) ?? "";
-        const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml21.isMap)(pair.value)) {
-          site2(mapGet(pair.value, "image"), `${childPath}.image`);
-          for (const scripts of ["script", "after-script"]) occurrences.push(...scriptListImages(document2, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
-        }
-        if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
-          occurrences.push(
-            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
-          );
-        }
-        walk(pair.value, childPath, depth + 1);
-      }
-    } else if ((0, import_yaml21.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1));
-    }
-  };
-  walk(mergedGet(document2, document2.contents, "pipelines"), "pipelines", 0);
-  walk(definitions2, "definitions", 0);
-  return occurrences;
-}
-var bitbucketDiscoverer = {
-  kind: "bitbucket",
-  matches(path14) {
-    return baseName(path14) === "bitbucket-pipelines.yml";
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences2);
-  }
-};
-
-// src/discover/azure-pipelines.ts
-var import_yaml23 = __toESM(require_dist(), 1);
-function isYamlPath(path14) {
-  return path14.endsWith(".yml") || path14.endsWith(".yaml");
-}
-function isPipelinePath(path14) {
-  if (!isYamlPath(path14)) return false;
-  const name2 = baseName(path14);
-  const prefix = "azure-pipelines";
-  if (name2.startsWith(prefix) && "-._".includes(name2.charAt(prefix.length))) return true;
-  return path14.split("/").slice(0, -1).includes(".azure-pipelines");
-}
-var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
-var MAX_DEPTH6 = 40;
-var expressionsIn2 = (text4) => allSpans([enclosed(text4, "$(", ")"), enclosed(text4, "${{", "}}"), enclosed(text4, "$[", "]", { toLast: true })]);
-function readVariables2(document2, owner) {
+function devfileVariables(document2) {
   const variables = /* @__PURE__ */ new Map();
-  const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml23.isMap)(node)) {
-    for (const [name2, value] of mapPairs(document2, node)) {
-      const text4 = scalarString(value);
-      if (text4 !== void 0) variables.set(name2, text4);
-    }
-  } else if ((0, import_yaml23.isSeq)(node)) {
-    for (const item of listItems(document2, node)) {
-      const name2 = scalarString(mergedGet(document2, item, "name"));
-      const value = scalarString(mergedGet(document2, item, "value"));
-      if (name2 !== void 0 && value !== void 0) variables.set(name2, value);
-    }
+  const map = mergedGet(document2, document2.contents, "variables");
+  if (!(0, import_yaml20.isMap)(map)) return variables;
+  for (const pair of map.items) {
+    const name2 = scalarString(pair.key);
+    const value = scalarString(pair.value);
+    if (name2 !== void 0 && value !== void 0) variables.set(name2, value);
   }
   return variables;
 }
-var VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/;
-function substitute(text4, variables) {
-  let unresolved;
-  const value = replaceSpans(text4, expressionsIn2(text4), (span) => {
-    const whole = text4.slice(span.start, span.end);
-    const inner = text4.slice(span.innerStart, span.innerEnd);
-    const name2 = span.finder === 0 ? inner.trim() : VARIABLE_EXPRESSION.exec(inner)?.slice(1).find((part) => part !== void 0);
-    const known = name2 === void 0 ? void 0 : variables.get(name2);
-    if (known === void 0) {
-      unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
-      return whole;
-    }
-    return known;
-  });
-  return unresolved === void 0 ? value : { unresolved };
-}
-function resolverFor4(variables, legs, aliases) {
-  return (text4) => {
-    const results = (legs.length > 0 ? legs : [/* @__PURE__ */ new Map()]).map((leg) => substitute(text4, new Map([...variables, ...leg])));
-    const unresolved = results.find((result) => typeof result !== "string");
-    if (unresolved !== void 0) return [{ value: unresolved }];
-    const values = [...new Set(results)].filter((value) => !aliases.has(value));
-    if (values.length <= 1) return values.map((value) => ({ value }));
-    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
-  };
-}
-function matrixLegs2(document2, job) {
-  const matrix = mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix");
-  return mapPairs(document2, matrix).map(([, leg]) => {
-    const variables = /* @__PURE__ */ new Map();
-    for (const [name2, value] of mapPairs(document2, leg)) {
-      const text4 = scalarString(value);
-      if (text4 !== void 0) variables.set(name2, text4);
-    }
-    return variables;
-  });
-}
-function withIncluding(variables, legs, including) {
-  if (including.length === 0) return [variables, legs];
-  const own = legs.length > 0 ? legs : [/* @__PURE__ */ new Map()];
-  return [/* @__PURE__ */ new Map(), including.flatMap((outer) => own.map((leg) => new Map([...outer, ...variables, ...leg])))];
-}
-function pipelineOccurrences3(document2, file, lines, including) {
-  const occurrences = [];
-  const topLevel = readVariables2(document2, document2.contents);
-  const aliases = /* @__PURE__ */ new Set();
-  const site2 = (node, context3, variables, legs) => {
-    const [scope, all] = withIncluding(variables, legs, including);
-    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolverFor4(scope, all, aliases) }));
-  };
-  const containers = listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers"));
-  for (const container of containers) {
-    const alias = scalarString(mergedGet(document2, container, "container"));
-    if (alias !== void 0) aliases.add(alias);
-  }
-  containers.forEach((container, index) => {
-    const [scope, all] = withIncluding(topLevel, [], including);
-    occurrences.push(
-      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(scope, all, /* @__PURE__ */ new Set()) })
-    );
-  });
-  const walk = (node, path14, depth, variables, posix10) => {
-    if (depth > MAX_DEPTH6) return;
-    if ((0, import_yaml23.isMap)(node)) {
-      const runsPosix = posixShellOf(document2, node) ?? posix10;
-      const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
-      const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
-      const invokesTemplate = node.has("template");
-      for (const pair of node.items) {
-        if (!(0, import_yaml23.isScalar)(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
-        const childPath = path14 ? `${path14}.${key}` : key;
-        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml23.isScalar)(pair.value)) {
-          const [inScope2, all] = withIncluding(scope, [], including);
-          const resolve3 = resolverFor4(inScope2, all, aliases);
-          occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve3(word.text) }));
-          continue;
-        }
-        if (key === "container") {
-          const legs = matrixLegs2(document2, node);
-          if ((0, import_yaml23.isScalar)(pair.value)) {
-            if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml23.isMap)(pair.value)) {
-            site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
-          }
-          continue;
-        }
-        walk(pair.value, childPath, depth + 1, scope, runsPosix);
-      }
-    } else if ((0, import_yaml23.isSeq)(node)) {
-      node.items.forEach((item, index) => walk(item, `${path14}[${index}]`, depth + 1, variables, posix10));
-    }
-  };
-  walk(document2.contents, "", 0, topLevel, false);
-  return occurrences;
-}
-function posixShellOf(document2, owner) {
-  if (mergedGet(document2, owner, "container") !== void 0 && mergedGet(document2, owner, "steps") !== void 0) return true;
-  const pool = mergedGet(document2, owner, "pool");
-  if (pool === void 0) return void 0;
-  const image = scalarString(mergedGet(document2, pool, "vmImage"))?.toLowerCase();
-  return image !== void 0 && (image.startsWith("ubuntu") || image.startsWith("macos"));
-}
-var MAX_GRAPH_FILES = 200;
-var MAX_TEMPLATES_PER_FILE = 200;
-function templatePath(from, written) {
-  if (written.includes("@") || written.includes("$")) return void 0;
-  const parts = [...written.startsWith("/") ? [] : dirName(from).split("/"), ...written.split("/")].filter((part) => part !== "" && part !== ".");
-  const resolved = [];
-  for (const part of parts) {
-    if (part !== "..") resolved.push(part);
-    else if (resolved.pop() === void 0) return void 0;
-  }
-  return resolved.join("/");
-}
-function templatesOf2(document2, from) {
-  const found = [];
-  const walk = (node, depth) => {
-    if (depth > MAX_DEPTH6 || found.length >= MAX_TEMPLATES_PER_FILE) return;
-    if ((0, import_yaml23.isMap)(node)) {
-      for (const pair of node.items) {
-        const written = (0, import_yaml23.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
-        const path14 = written === void 0 ? void 0 : templatePath(from, written);
-        if (path14 !== void 0) found.push(path14);
-        else walk(pair.value, depth + 1);
-      }
-    } else if ((0, import_yaml23.isSeq)(node)) {
-      for (const item of node.items) walk(item, depth + 1);
-    }
-  };
-  for (const root of document2.contents === null ? [] : [document2.contents]) walk(root, 0);
-  return found;
-}
-async function readGraphFile(path14, context3) {
-  const text4 = await context3.readFile(path14);
-  if (text4 === void 0) return void 0;
-  try {
-    const { documents } = parseConfigDocuments({ path: path14, text: text4 });
-    return {
-      variables: new Map(documents.flatMap((document2) => [...readVariables2(document2, document2.contents)])),
-      templates: documents.flatMap((document2) => templatesOf2(document2, path14))
-    };
-  } catch {
-    return void 0;
-  }
-}
-async function readGraph(context3) {
-  const files = /* @__PURE__ */ new Map();
-  const queue = (context3.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES);
-  const queued = new Set(queue);
-  while (queue.length > 0 && files.size < MAX_GRAPH_FILES) {
-    const path14 = queue.shift();
-    const read = await readGraphFile(path14, context3);
-    if (read === void 0) continue;
-    files.set(path14, read);
-    for (const template of read.templates) {
-      if (queued.has(template) || !isYamlPath(template)) continue;
-      queued.add(template);
-      queue.push(template);
-    }
-  }
-  return files;
-}
-async function includeGraph(context3) {
-  const files = await readGraph(context3);
-  const included = new Set([...files.values()].flatMap((file) => file.templates));
-  const including = /* @__PURE__ */ new Map();
-  const reportedTemplates = /* @__PURE__ */ new Map();
-  const reported = /* @__PURE__ */ new Set();
-  for (const [path14, root] of files) {
-    if (included.has(path14) || !isPipelinePath(path14)) continue;
-    const seen = /* @__PURE__ */ new Set([path14]);
-    const queue = [...root.templates];
-    while (queue.length > 0) {
-      const next = queue.shift();
-      if (seen.has(next)) continue;
-      seen.add(next);
-      including.set(next, [...including.get(next) ?? [], root.variables]);
-      if (files.has(next) && !isPipelinePath(next) && !reported.has(next)) {
-        reported.add(next);
-        reportedTemplates.set(path14, [...reportedTemplates.get(path14) ?? [], next]);
-      }
-      queue.push(...files.get(next)?.templates ?? []);
-    }
-  }
-  return { including, reportedTemplates };
-}
-var graphs = /* @__PURE__ */ new WeakMap();
-async function templateExtraction(path14, graph, context3) {
-  const text4 = await context3.readFile(path14);
-  if (text4 === void 0) return { occurrences: [] };
-  const file = { path: path14, text: text4 };
-  try {
-    const including = graph.including.get(path14) ?? [];
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
-  } catch (error2) {
-    return { occurrences: [], errors: [`template ${path14}: ${error2.message}`] };
-  }
-}
-var azurePipelinesDiscoverer = {
-  kind: "azure-pipelines",
-  matches(path14) {
-    return isPipelinePath(path14);
-  },
-  async extract(file, context3) {
-    const parsed = parseConfigDocuments(file);
-    const graph = await oncePerScan(graphs, context3, "graph", () => includeGraph(context3));
-    const including = graph.including.get(file.path) ?? [];
-    const own = occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
-    for (const template of graph.reportedTemplates.get(file.path) ?? []) {
-      const reached = await templateExtraction(template, graph, context3);
-      own.occurrences.push(...reached.occurrences);
-      own.errors = [...own.errors ?? [], ...reached.errors ?? []];
-    }
-    return own;
-  }
-};
-
-// src/discover/drone.ts
-var import_yaml25 = __toESM(require_dist(), 1);
-var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
-var DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
-function isOtherDroneName(path14) {
-  const name2 = path14.slice(path14.lastIndexOf("/") + 1);
-  if (!name2.startsWith(".drone") || !"-._".includes(name2.charAt(".drone".length))) return false;
-  const extension = name2.endsWith(".yml") ? 4 : name2.endsWith(".yaml") ? 5 : 0;
-  return extension > 0 && name2.length > ".drone".length + 1 + extension;
-}
-var MAX_COMBINATIONS2 = 256;
-var variablesIn = (text4) => allSpans([literal(text4, "$$"), enclosed(text4, "${", "}"), dollarName(text4)]);
-function woodpeckerCombinations(matrix) {
-  if (matrix === void 0 || matrix === null) return [];
-  if (typeof matrix !== "object" || Array.isArray(matrix)) return { unknown: "matrix is not a map" };
-  const entries = Object.entries(matrix);
-  const include = matrix.include;
-  if (include !== void 0) {
-    if (!Array.isArray(include)) return { unknown: "matrix.include is not a list" };
-    return include.filter((entry) => typeof entry === "object" && entry !== null && !Array.isArray(entry)).slice(0, MAX_COMBINATIONS2).map((entry) => Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, String(value)])));
-  }
-  let combinations = [{}];
-  for (const [key, values] of entries) {
-    if (!Array.isArray(values)) return { unknown: `matrix.${key} is not a list` };
-    const next = [];
-    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: String(value) });
-    if (next.length > MAX_COMBINATIONS2) return { unknown: `matrix has more than ${MAX_COMBINATIONS2} combinations` };
-    combinations = next;
-  }
-  return entries.length > 0 ? combinations : [];
-}
-function resolverFor5(system, matrix) {
-  return (text4) => {
-    const spans = variablesIn(text4);
-    const names = spans.filter((span) => span.finder !== 0).map((span) => ({ whole: text4.slice(span.start, span.end), name: text4.slice(span.innerStart, span.innerEnd) }));
-    if (names.length === 0) return [{ value: text4.replace(/\$\$/g, "$") }];
-    const combinations = Array.isArray(matrix) ? matrix : [];
-    const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
-    if (missing) {
-      const reason = !Array.isArray(matrix) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(missing.name) ? ` (${matrix.unknown})` : "";
-      return [{ value: { unresolved: `${missing.whole} is a ${system} variable, known only when the pipeline runs${reason}` } }];
-    }
-    const values = [];
-    for (const combination of combinations) {
-      if (!names.every(({ name: name2 }) => name2 in combination)) continue;
-      const value = replaceSpans(text4, spans, (span) => span.finder === 0 ? "$" : combination[text4.slice(span.innerStart, span.innerEnd)]);
-      if (!values.includes(value)) values.push(value);
-    }
-    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
-  };
-}
-function asWrittenStrings(document2, node, depth) {
-  if (depth > 8) return void 0;
-  if ((0, import_yaml5.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml25.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml25.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
-  return void 0;
-}
-function pipelineOccurrences4(document2, file, lines) {
-  const occurrences = [];
-  const kind = "drone";
-  const system = file.path.includes(".woodpecker") ? "Woodpecker" : "Drone";
-  const resolve3 = resolverFor5(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
-  const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
-  const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
-  const scriptSite = { file: file.path, kind, text: file.text, lines, resolve: (word) => resolve3(word.text) };
-  const step3 = (node, where) => {
-    occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, node, "image"), context: `${where}.image`, resolve: resolve3 }));
-    occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scriptSite, `${where}.commands`));
-  };
-  const containers = (section) => {
-    const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml25.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
-    else if ((0, import_yaml25.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
-  };
-  for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
-  return occurrences;
-}
-var droneDiscoverer = {
-  kind: "drone",
-  candidate(path14) {
-    return PIPELINE_FILE.test(path14) || isOtherDroneName(path14);
-  },
-  matches(path14, text4) {
-    return PIPELINE_FILE.test(path14) || isOtherDroneName(path14) && DRONE_PIPELINE_KIND.test(text4);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
-  }
-};
-
-// src/discover/buildkite.ts
-var import_yaml29 = __toESM(require_dist(), 1);
-
-// src/discover/buildkite-values.ts
-var import_yaml27 = __toESM(require_dist(), 1);
-var MAX_COMBINATIONS3 = 256;
-var MAX_NESTING2 = 8;
-function isNameStart2(char) {
-  return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
-}
-function isNameChar3(char) {
-  return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
-}
-function scalarText2(document2, node) {
-  if (!(0, import_yaml5.isScalar)(node)) return void 0;
-  if (typeof node.value === "string") return node.value;
-  return node.source ?? scalarString(node);
-}
-function buildkiteInterpolation(document2, envNode) {
-  const env = /* @__PURE__ */ new Map();
-  for (const [name2, value] of mapPairs(document2, envNode)) {
-    const text4 = scalarText2(document2, value);
-    if (text4 !== void 0) env.set(name2, text4);
-  }
-  const substitute2 = (text4, depth, seen) => {
-    let output = "";
-    let index = 0;
-    while (index < text4.length) {
-      const char = text4[index];
-      const next = text4[index + 1];
-      if (char === "$" && next === "$" || char === "\\" && next === "$") {
-        output += "$";
-        index += 2;
-        continue;
-      }
-      if (char !== "$" || !(next === "{" || isNameStart2(next))) {
-        output += char;
-        index++;
-        continue;
-      }
-      const reference = readReference(text4, index);
-      if (reference === void 0) return { unresolved: `${text4.slice(index)} is not a variable Buildkite can interpolate` };
-      const value = env.get(reference.name);
-      if (value === void 0 || seen.includes(reference.name) || depth >= MAX_NESTING2) {
-        return { unresolved: `${text4.slice(index, reference.end)} is a Buildkite variable, known only when the pipeline is uploaded` };
-      }
-      const inner = substitute2(value, depth + 1, [...seen, reference.name]);
-      if (typeof inner !== "string") return inner;
-      output += inner === "" && reference.defaultWhenEmpty !== void 0 ? reference.defaultWhenEmpty : inner;
-      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `interpolating ${reference.name} makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-      index = reference.end;
-    }
-    return output;
-  };
-  return (text4) => [{ value: substitute2(text4, 0, []) }];
-}
-function readReference(text4, start) {
-  if (text4[start + 1] !== "{") {
-    let end = start + 1;
-    while (isNameChar3(text4[end])) end++;
-    return { name: text4.slice(start + 1, end), end };
-  }
-  const close = text4.indexOf("}", start + 2);
-  if (close < 0) return void 0;
-  const body = text4.slice(start + 2, close);
-  let nameEnd = 0;
-  while (isNameChar3(body[nameEnd])) nameEnd++;
-  const name2 = body.slice(0, nameEnd);
-  if (!isNameStart2(name2[0])) return void 0;
-  const rest = body.slice(nameEnd);
-  if (rest === "") return { name: name2, end: close + 1 };
-  if (rest.startsWith(":-")) return { name: name2, end: close + 1, defaultWhenEmpty: rest.slice(2) };
-  if (rest.startsWith("-")) return { name: name2, end: close + 1 };
-  return void 0;
-}
-function matrixCombinations3(document2, matrix) {
-  if (matrix === void 0 || matrix === null) return [];
-  const setup = (0, import_yaml27.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
-  let combinations;
-  if ((0, import_yaml27.isSeq)(setup)) {
-    combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
-  } else if ((0, import_yaml27.isMap)(setup)) {
-    combinations = [{}];
-    for (const [name2, values] of mapPairs(document2, setup)) {
-      if (!(0, import_yaml27.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
-      const next = [];
-      for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
-      if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
-      combinations = next;
-    }
-  } else {
-    return { unknown: "matrix.setup is neither a list nor a map" };
-  }
-  for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
-    const withNode = mergedGet(document2, adjustment, "with");
-    const single2 = scalarText2(document2, withNode);
-    const wanted2 = single2 !== void 0 ? { matrix: single2 } : (0, import_yaml27.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
-    if (wanted2 === void 0) continue;
-    const skip = mergedGet(document2, adjustment, "skip");
-    const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
-    if (skip !== void 0 && !((0, import_yaml5.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
-    else if (!combinations.some(same) && combinations.length < MAX_COMBINATIONS3) combinations.push(wanted2);
-  }
-  return combinations;
-}
-function valuesOf(document2, list3) {
-  return listItems(document2, list3).flatMap((item) => scalarText2(document2, item) ?? []);
-}
-
-// src/discover/buildkite.ts
-var DIRECTORY = ".buildkite/";
-var MAX_DEPTH7 = 8;
-var CONTAINER_PROVIDERS = /* @__PURE__ */ new Set(["k8s", "kubernetes"]);
-function isYamlName(name2) {
-  return name2.endsWith(".yml") || name2.endsWith(".yaml");
-}
-function inBuildkiteDirectory(path14) {
-  return path14.startsWith(DIRECTORY) || path14.includes(`/${DIRECTORY}`);
-}
-function candidatePath(path14) {
-  const name2 = baseName(path14);
-  if (name2 === "buildkite.yml" || name2 === "buildkite.yaml") return true;
-  if (!inBuildkiteDirectory(path14)) return false;
-  return isYamlName(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
-}
-function isPipeline(path14, text4) {
-  if (!candidatePath(path14)) return false;
-  const name2 = baseName(path14);
-  if (name2.startsWith("pipeline") || name2.startsWith("buildkite.")) return true;
-  return text4.startsWith("steps:") || text4.includes("\nsteps:");
-}
-function pluginName(key) {
-  let source = key.trim();
-  const hash = source.indexOf("#");
-  if (hash >= 0) source = source.slice(0, hash);
-  if (source.endsWith(".git")) source = source.slice(0, -4);
-  const segments = source.split("/").filter((segment) => segment !== "");
-  let name2 = segments.at(-1) ?? "";
-  if (name2.endsWith("-buildkite-plugin")) name2 = name2.slice(0, -"-buildkite-plugin".length);
-  const owner = segments.length > 1 ? segments.at(-2) : void 0;
-  return { name: name2, official: !source.includes("$") && (owner === void 0 || owner === "buildkite-plugins") };
-}
-function lineOf(scope, node) {
-  const range = node?.range;
-  return range ? scope.lines.positionAt(range[0]).line : 1;
-}
-function site(scope, node, context3, resolve3) {
-  scope.occurrences.push(...occurrencesAtScalar({ file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, node, context: context3, resolve: resolve3 }));
-}
-function matrixResolver(scope, combinations) {
-  return (text4) => {
-    if (!text4.includes("{{")) return scope.interpolate(text4);
-    if (!Array.isArray(combinations)) return [{ value: { unresolved: `${text4} takes the step's matrix values, which cannot be read here (${combinations.unknown})` } }];
-    const values = [];
-    for (const combination of combinations) {
-      const expanded = expandMatrix(text4, combination);
-      if (expanded !== void 0 && !values.includes(expanded)) values.push(expanded);
-    }
-    if (values.length === 0) return [{ value: { unresolved: `${text4} names a matrix value the step does not define` } }];
-    return values.flatMap(
-      (value, index) => scope.interpolate(value).map((candidate) => ({ ...candidate, note: values.length > 1 ? `matrix value ${index + 1} of ${values.length}` : candidate.note }))
-    );
-  };
-}
-function expandMatrix(text4, combination) {
-  let output = "";
-  let index = 0;
-  while (index < text4.length) {
-    const open2 = text4.indexOf("{{", index);
-    const close = open2 < 0 ? -1 : text4.indexOf("}}", open2 + 2);
-    if (open2 < 0 || close < 0) return output + text4.slice(index);
-    const name2 = text4.slice(open2 + 2, close).trim();
-    const value = combination[name2];
-    if (value === void 0) return void 0;
-    output += text4.slice(index, open2) + value;
-    index = close + 2;
-  }
-  return output;
-}
-function pluginEntries(document2, plugins) {
-  if ((0, import_yaml29.isMap)(plugins)) return mapPairs(document2, plugins);
-  return listItems(document2, plugins).flatMap((item) => {
-    const bare = scalarString(item);
-    return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
-  });
-}
-function podContainers(scope, podSpec, context3, resolve3) {
-  const { document: document2 } = scope;
-  for (const list3 of ["initContainers", "containers"]) {
-    listItems(document2, mergedGet(document2, podSpec, list3)).forEach((container, index) => site(scope, mergedGet(document2, container, "image"), `${context3}.${list3}[${index}].image`, resolve3));
-  }
-}
-function pluginImages(scope, step3, context3, resolve3) {
-  const { document: document2 } = scope;
-  for (const [key, config] of pluginEntries(document2, mergedGet(document2, step3, "plugins"))) {
-    const plugin = pluginName(key);
-    if (!plugin.official) continue;
-    const where = `${context3}.plugins.${key}`;
-    if (plugin.name === "docker") site(scope, mergedGet(document2, config, "image"), `${where}.image`, resolve3);
-    else if (plugin.name === "kubernetes") {
-      podContainers(scope, mergedGet(document2, config, "podSpec"), `${where}.podSpec`, resolve3);
-      podContainers(scope, mergedGet(document2, config, "podSpecPatch"), `${where}.podSpecPatch`, resolve3);
-      listItems(document2, mergedGet(document2, config, "sidecars")).forEach((sidecar, index) => site(scope, mergedGet(document2, sidecar, "image"), `${where}.sidecars[${index}].image`, resolve3));
-    } else if (plugin.name === "docker-compose") {
-      const configNode = mergedGet(document2, config, "config");
-      const paths = configNode === void 0 ? ["docker-compose.yml"] : scalarStrings(document2, configNode);
-      const line = lineOf(scope, configNode ?? mergedGet(document2, step3, "plugins"));
-      for (const path14 of paths) if (!path14.includes("$")) scope.composeFiles.push({ path: path14, context: where, line });
-    }
-  }
-}
-function agentImage(scope, agents2, context3, resolve3) {
-  if (!(0, import_yaml29.isMap)(agents2)) return;
-  const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
-  if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
-  site(scope, mergedGet(scope.document, agents2, "image"), `${context3}.agents.image`, resolve3);
-}
-function readSteps(scope, steps, context3, depth) {
-  if (depth > MAX_DEPTH7) return;
-  const { document: document2 } = scope;
-  listItems(document2, steps).forEach((step3, index) => {
-    if (!(0, import_yaml29.isMap)(step3)) return;
-    const where = `${context3}[${index}]`;
-    const nested = mergedGet(document2, step3, "steps");
-    if ((0, import_yaml29.isSeq)(nested)) {
-      readSteps(scope, nested, `${where}.steps`, depth + 1);
-      return;
-    }
-    const resolve3 = matrixResolver(scope, matrixCombinations3(document2, mergedGet(document2, step3, "matrix")));
-    site(scope, mergedGet(document2, step3, "image"), `${where}.image`, resolve3);
-    agentImage(scope, mergedGet(document2, step3, "agents"), where, resolve3);
-    pluginImages(scope, step3, where, resolve3);
-    for (const key of ["command", "commands"]) {
-      const scriptSite = { file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, resolve: (word) => resolve3(word.text) };
-      scope.occurrences.push(...scriptListImages(document2, mergedGet(document2, step3, key), scriptSite, `${where}.${key}`));
-    }
-  });
-}
-function pipelineOccurrences5(document2, scope) {
-  const contents = document2.contents;
-  const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
-  const pipeline2 = { ...scope, document: document2, interpolate };
-  if ((0, import_yaml29.isSeq)(contents)) {
-    readSteps(pipeline2, contents, "steps", 0);
-    return;
-  }
-  site(pipeline2, mergedGet(document2, contents, "image"), "image", interpolate);
-  agentImage(pipeline2, mergedGet(document2, contents, "agents"), "pipeline", interpolate);
-  readSteps(pipeline2, mergedGet(document2, contents, "steps"), "steps", 0);
-}
-var buildkiteDiscoverer = {
-  kind: "buildkite",
-  candidate: candidatePath,
-  matches: isPipeline,
-  async extract(file, context3) {
-    const parsed = parseConfigDocuments(file);
-    const lines = new LineIndex(file.text);
-    const occurrences = [];
-    const composeFiles = [];
-    for (const document2 of parsed.documents) pipelineOccurrences5(document2, { file, lines, occurrences, composeFiles });
-    const notes = [];
-    const missing = /* @__PURE__ */ new Set();
-    for (const compose of composeFiles) {
-      if (missing.has(compose.path) || await context3.readFile(compose.path) !== void 0) continue;
-      missing.add(compose.path);
-      notes.push(`line ${compose.line}: ${compose.context} runs the services of ${compose.path}, which is not in the repository: their images are not checked`);
-    }
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors, notes };
-  }
-};
-
-// src/discover/groovy-lex.ts
-var OPERATORS = ["==~", "<=>", "...", "**=", "?.", "*.", ".&", ".@", "..", "==", "!=", "<=", ">=", "=~", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "->", "?:", "<<", ">>", "**", "::"];
-var OPERATOR_START = new Set(OPERATORS.map((operator) => operator[0]));
-var OPERAND_END = /* @__PURE__ */ new Set(["ident", "number", "string"]);
-function isIdentStart(code) {
-  return code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95 || code === 36 || code > 127;
-}
-function isIdentPart(code) {
-  return isIdentStart(code) || code >= 48 && code <= 57;
-}
-function lexGroovy(text4) {
-  const tokens = [];
-  let index = text4.startsWith("#!") ? lineEnd(text4, 0) : 0;
-  let newlineBefore = true;
-  const push2 = (token) => {
-    token.newlineBefore = newlineBefore;
-    tokens.push(token);
-    newlineBefore = false;
-    index = token.end;
-  };
-  while (index < text4.length) {
-    const char = text4[index];
-    const code = text4.charCodeAt(index);
-    if (char === "\n") {
-      newlineBefore = true;
-      index++;
-    } else if (char === " " || char === "	" || char === "\r" || char === "\f") {
-      index++;
-    } else if (char === "\\" && (text4[index + 1] === "\n" || text4[index + 1] === "\r")) {
-      index += 2;
-    } else if (char === "/" && text4[index + 1] === "/") {
-      index = lineEnd(text4, index);
-    } else if (char === "/" && text4[index + 1] === "*") {
-      const close = text4.indexOf("*/", index + 2);
-      index = close < 0 ? text4.length : close + 2;
-      newlineBefore = true;
-    } else if (char === "'" || char === '"') {
-      push2(readQuoted(text4, index, char));
-    } else if (char === "$" && text4[index + 1] === "/") {
-      push2(readDollarSlashy(text4, index));
-    } else if (char === "/" && !operandBefore(tokens)) {
-      const slashy = readSlashy(text4, index);
-      if (slashy) push2(slashy);
-      else push2({ type: "punct", start: index, end: index + 1, text: "/" });
-    } else if (isIdentStart(code)) {
-      let end = index + 1;
-      while (end < text4.length && isIdentPart(text4.charCodeAt(end))) end++;
-      push2({ type: "ident", start: index, end, text: text4.slice(index, end) });
-    } else if (code >= 48 && code <= 57) {
-      let end = index + 1;
-      while (end < text4.length && (isIdentPart(text4.charCodeAt(end)) || text4[end] === "." && text4.charCodeAt(end + 1) >= 48 && text4.charCodeAt(end + 1) <= 57)) end++;
-      push2({ type: "number", start: index, end, text: text4.slice(index, end) });
-    } else {
-      const operator = OPERATOR_START.has(char) && OPERATORS.find((candidate) => text4.startsWith(candidate, index)) || char;
-      push2({ type: "punct", start: index, end: index + operator.length, text: operator });
-    }
-  }
-  return tokens;
-}
-function operandBefore(tokens) {
-  const last = tokens.at(-1);
-  if (!last) return false;
-  return OPERAND_END.has(last.type) || last.text === ")" || last.text === "]" || last.text === "}";
-}
-function lineEnd(text4, from) {
-  const newline = text4.indexOf("\n", from);
-  return newline < 0 ? text4.length : newline;
-}
-var MAX_NESTING3 = 16;
-function readQuoted(text4, start, quote, depth = 0) {
-  const triple = text4.startsWith(quote.repeat(3), start);
-  const close = triple ? quote.repeat(3) : quote;
-  const contentStart = start + close.length;
-  let index = contentStart;
-  while (index < text4.length) {
-    const char = text4[index];
-    if (char === "\\") {
-      index += 2;
-    } else if (text4.startsWith(close, index)) {
-      return { type: "string", start, end: index + close.length, text: text4.slice(contentStart, index), quote: close, contentStart };
-    } else if (!triple && char === "\n") {
-      break;
-    } else if (quote === '"' && char === "$" && text4[index + 1] === "{" && depth < MAX_NESTING3) {
-      index = skipInterpolation(text4, index + 2, !triple, depth + 1);
-    } else {
-      index++;
-    }
-  }
-  const end = Math.min(index, text4.length);
-  return { type: "string", start, end, text: text4.slice(contentStart, end), quote: close, contentStart };
-}
-function skipInterpolation(text4, from, singleLine, depth) {
-  let braces = 1;
-  let index = from;
-  while (index < text4.length && braces > 0) {
-    const char = text4[index];
-    if (char === "\n" && singleLine) return index;
-    if (char === "{") braces++;
-    else if (char === "}") braces--;
-    else if (char === "'" || char === '"') {
-      index = readQuoted(text4, index, char, depth).end;
-      continue;
-    }
-    index++;
-  }
-  return index;
-}
-function readSlashy(text4, start) {
-  let index = start + 1;
-  if (text4[index] === "/" || text4[index] === "*") return void 0;
-  while (index < text4.length && text4[index] !== "\n") {
-    if (text4[index] === "\\") index += 2;
-    else if (text4[index] === "/") return { type: "string", start, end: index + 1, text: text4.slice(start + 1, index), quote: "/", contentStart: start + 1 };
-    else index++;
-  }
-  return void 0;
-}
-function readDollarSlashy(text4, start) {
-  let index = start + 2;
-  while (index < text4.length) {
-    if (text4[index] === "$" && (text4[index + 1] === "$" || text4[index + 1] === "/")) index += 2;
-    else if (text4[index] === "/" && text4[index + 1] === "$") return { type: "string", start, end: index + 2, text: text4.slice(start + 2, index), quote: "$/", contentStart: start + 2 };
-    else index++;
-  }
-  return { type: "string", start, end: text4.length, text: text4.slice(start + 2), quote: "$/", contentStart: start + 2 };
-}
-
-// src/discover/jenkinsfile-values.ts
-var MAX_NESTING4 = 8;
-var CONTINUES = /* @__PURE__ */ new Set(["+", ".", "?.", "(", "[", ",", "?", ":"]);
-function expressionEnd(tokens, start, limit = tokens.length) {
-  let depth = 0;
-  for (let index = start; index < limit; index++) {
-    const token = tokens[index];
-    if (index > start && depth === 0 && token.newlineBefore && !CONTINUES.has(tokens[index - 1].text) && token.text !== "+" && token.text !== ".") return index;
-    if (token.type !== "punct") continue;
-    if (token.text === "(" || token.text === "[") depth++;
-    else if (token.text === ")" || token.text === "]") {
-      if (depth === 0) return index;
-      depth--;
-    } else if (depth === 0 && (token.text === "," || token.text === ";" || token.text === "}" || token.text === "{")) return index;
-  }
-  return limit;
-}
-function unescape(content) {
-  if (!content.includes("\\")) return content;
-  let output = "";
-  for (let index = 0; index < content.length; index++) {
-    if (content[index] === "\\" && index + 1 < content.length) {
-      const next = content[++index];
-      output += next === "n" ? "\n" : next === "t" ? "	" : next;
-    } else output += content[index];
-  }
-  return output;
-}
-var GroovyValues = class {
-  constructor(tokens, text4) {
-    this.tokens = tokens;
-    this.text = text4;
-    for (let index = 1; index + 1 < tokens.length; index++) {
-      const token = tokens[index];
-      if (token.type !== "punct" || token.text !== "=") continue;
-      const name2 = tokens[index - 1];
-      if (name2.type !== "ident") continue;
-      const before = tokens[index - 2];
-      if (before?.text === "." && tokens[index - 3]?.text !== "env") continue;
-      const range = { start: index + 1, end: expressionEnd(tokens, index + 1) };
-      const list3 = this.assignments.get(name2.text) ?? [];
-      list3.push(range);
-      this.assignments.set(name2.text, list3);
-    }
-  }
-  tokens;
-  text;
-  /** Every expression assigned to each name (`env.X` assignments under X). */
-  assignments = /* @__PURE__ */ new Map();
-  /** Each variable's value once evaluated, and those being evaluated (a cycle is unresolved). */
-  values = /* @__PURE__ */ new Map();
-  evaluating = /* @__PURE__ */ new Set();
-  /** The expressions assigned to a name, as written. */
-  assignedRanges(name2) {
-    return this.assignments.get(name2) ?? [];
-  }
-  /** The value of the expression `range`. */
-  evaluate(range, depth = 0) {
-    if (range.end <= range.start) return { unresolved: "the expression is empty" };
-    let output = "";
-    let index = range.start;
-    while (index < range.end) {
-      const part = this.part(index, range.end, depth);
-      if (typeof part.value !== "string") return part.value;
-      output += part.value;
-      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `the expression makes text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-      index = part.next;
-      if (index < range.end) {
-        if (this.tokens[index].text !== "+") return { unresolved: `${this.sourceOf(range)} cannot be resolved from this file` };
-        index++;
-      }
-    }
-    return output;
-  }
-  /** One operand of a `+` chain: a string, a variable, `env.X` or `params.X`. */
-  part(index, end, depth) {
-    const token = this.tokens[index];
-    if (token.type === "string") {
-      const interpolated = token.quote === '"' || token.quote === '"""';
-      return { value: interpolated ? this.interpolate(token.text, depth) : unescape(token.text), next: index + 1 };
-    }
-    if (token.type === "ident") {
-      const dotted = this.tokens[index + 1]?.text === "." && this.tokens[index + 2]?.type === "ident" && index + 2 < end;
-      const path14 = dotted ? `${token.text}.${this.tokens[index + 2].text}` : token.text;
-      const next = dotted ? index + 3 : index + 1;
-      if (next < end && this.tokens[next].text !== "+") return { value: { unresolved: `${this.sourceOf({ start: index, end })} cannot be resolved from this file` }, next: end };
-      return { value: this.variable(path14, depth), next };
-    }
-    return { value: { unresolved: `${this.sourceOf({ start: index, end })} cannot be resolved from this file` }, next: end };
-  }
-  /** A variable by name (`NAME`, `env.NAME`, `params.NAME`); each name is evaluated once per file. */
-  variable(path14, depth) {
-    if (path14.startsWith("params.")) return { unresolved: `${path14} is a build parameter, known only when the build runs` };
-    const name2 = path14.startsWith("env.") ? path14.slice(4) : path14;
-    if (name2.includes(".")) return { unresolved: `${path14} cannot be resolved from this file` };
-    const known = this.values.get(name2);
-    if (known !== void 0) return known;
-    if (this.evaluating.has(name2)) return { unresolved: `${name2} is defined from itself` };
-    if (depth >= MAX_NESTING4) return { unresolved: `${name2} is defined through more than ${MAX_NESTING4} variables` };
-    this.evaluating.add(name2);
-    const value = this.assigned(name2, depth);
-    this.evaluating.delete(name2);
-    this.values.set(name2, value);
-    return value;
-  }
-  assigned(name2, depth) {
-    const ranges = this.assignments.get(name2) ?? [];
-    if (ranges.length === 0) return { unresolved: `${name2} is not set in this file: an environment variable or a value known only when the build runs` };
-    const first = this.evaluate(ranges[0], depth + 1);
-    if (typeof first !== "string") {
-      const source = this.sourceOf(ranges[0]);
-      return { unresolved: first.unresolved.startsWith(source) ? `${name2} is set to ${source}, which cannot be resolved from this file` : `${name2} is set to ${source}: ${first.unresolved}` };
-    }
-    for (const range of ranges.slice(1)) {
-      if (this.evaluate(range, depth + 1) !== first) return { unresolved: `${name2} is set to more than one value in this file` };
-    }
-    return first;
-  }
-  /** GString content: `${expr}` and `$name` replaced by their values; `\$` is a literal `$`. */
-  interpolate(content, depth) {
-    let output = "";
-    let index = 0;
-    while (index < content.length) {
-      const char = content[index];
-      if (char === "\\" && index + 1 < content.length) {
-        output += unescape(content.slice(index, index + 2));
-        index += 2;
-        continue;
-      }
-      if (char !== "$") {
-        output += char;
-        index++;
-        continue;
-      }
-      const { expression, next } = interpolatedExpression(content, index);
-      if (expression === void 0) {
-        output += char;
-        index++;
-        continue;
-      }
-      const value = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(expression) ? this.variable(expression, depth) : { unresolved: `\${${expression}} cannot be resolved from this file` };
-      if (typeof value !== "string") return value;
-      output += value;
-      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `interpolation makes text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-      index = next;
-    }
-    return output;
-  }
-  /** The source text of a token range, its first line, bounded. */
-  sourceOf(range) {
-    if (range.end <= range.start) return "";
-    const written = this.text.slice(this.tokens[range.start].start, this.tokens[range.end - 1].end);
-    const line = written.split("\n", 1)[0];
-    return line.length > 120 ? `${line.slice(0, 120)}\u2026` : line;
-  }
-};
-function interpolatedExpression(content, dollar) {
-  if (content[dollar + 1] === "{") {
-    const close = content.indexOf("}", dollar + 2);
-    if (close < 0) return { next: dollar + 1 };
-    return { expression: content.slice(dollar + 2, close).trim(), next: close + 1 };
-  }
-  let end = dollar + 1;
-  const isPart = (code) => code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95 || code >= 48 && code <= 57;
-  if (!isPart(content.charCodeAt(end)) || content.charCodeAt(end) >= 48 && content.charCodeAt(end) <= 57) return { next: dollar + 1 };
-  while (end < content.length && (isPart(content.charCodeAt(end)) || content[end] === "." && isPart(content.charCodeAt(end + 1)) && content.charCodeAt(end + 1) > 57)) end++;
-  return { expression: content.slice(dollar + 1, end), next: end };
-}
-
-// src/discover/jenkinsfile-sites.ts
-function matchBrackets(tokens) {
-  const pairs = /* @__PURE__ */ new Map();
-  const open2 = [];
-  tokens.forEach((token, index) => {
-    if (token.type !== "punct") return;
-    if (token.text === "(" || token.text === "[") open2.push(index);
-    else if ((token.text === ")" || token.text === "]") && open2.length > 0) {
-      const start = open2.pop();
-      pairs.set(start, index);
-      pairs.set(index, start);
-    }
-  });
-  return pairs;
-}
-function framesOf(tokens, brackets) {
-  const frames = [];
-  let current;
-  tokens.forEach((token, index) => {
-    frames.push(current);
-    if (token.type !== "punct") return;
-    if (token.text === "{") current = { ...headOf(tokens, brackets, index), parent: current };
-    else if (token.text === "}") current = current?.parent;
-  });
-  return frames;
-}
-function headOf(tokens, brackets, brace) {
-  let nameIndex = brace - 1;
-  let args;
-  if (tokens[nameIndex]?.text === ")") {
-    const open2 = brackets.get(nameIndex);
-    if (open2 === void 0) return {};
-    args = { start: open2 + 1, end: nameIndex };
-    nameIndex = open2 - 1;
-  }
-  const name2 = tokens[nameIndex];
-  if (name2?.type !== "ident") return {};
-  const qualifier = tokens[nameIndex - 1]?.text === "." && tokens[nameIndex - 2]?.type === "ident" ? tokens[nameIndex - 2].text : void 0;
-  return { name: name2.text, qualifier, args };
-}
-function namedArgument(tokens, args, name2) {
-  let depth = 0;
-  for (let index = args.start; index < args.end; index++) {
-    const text4 = tokens[index].text;
-    if (text4 === "(" || text4 === "[" || text4 === "{") depth++;
-    else if (text4 === ")" || text4 === "]" || text4 === "}") depth--;
-    else if (depth === 0 && tokens[index].type === "ident" && text4 === name2 && tokens[index + 1]?.text === ":") {
-      return { start: index + 2, end: expressionEnd(tokens, index + 2, args.end) };
-    }
-  }
-  return void 0;
-}
-function firstArgument(tokens, args) {
-  if (args.end <= args.start || tokens[args.start + 1]?.text === ":") return void 0;
-  return { start: args.start, end: expressionEnd(tokens, args.start, args.end) };
-}
-function callArguments(tokens, brackets, open2) {
-  if (tokens[open2]?.text === "(") {
-    const close = brackets.get(open2);
-    return close === void 0 ? void 0 : { start: open2 + 1, end: close };
-  }
-  if (open2 >= tokens.length || tokens[open2].newlineBefore) return void 0;
-  return { start: open2, end: expressionEnd(tokens, open2) };
-}
-var isDeclarativeDocker = (frame) => frame?.name === "docker" && frame.parent?.name === "agent";
-function dockerCall(tokens, index, method) {
-  if (tokens[index - 1]?.text === "." && tokens[index - 2]?.text !== "script") return void 0;
-  return tokens[index + 1]?.text === "." && tokens[index + 2]?.text === method && tokens[index + 3] !== void 0 ? index + 3 : void 0;
-}
-function findSites(tokens, brackets, frames, values) {
-  const found = { sites: [], built: /* @__PURE__ */ new Set(), pods: [] };
-  const registries = /* @__PURE__ */ new Map();
-  const site2 = (range, context3, frame, pushed) => {
-    if (range && range.end > range.start) found.sites.push({ range, context: context3, frame, pushed });
-  };
-  tokens.forEach((token, index) => {
-    if (token.type !== "ident") return;
-    const frame = frames[index];
-    const next = tokens[index + 1];
-    const directive = next !== void 0 && !next.newlineBefore && next.text !== "=" && next.text !== ":" && next.text !== "." && next.text !== "{";
-    switch (token.text) {
-      case "image":
-        if (directive && (isDeclarativeDocker(frame) || frame?.name === "containerTemplate")) site2(callArguments(tokens, brackets, index + 1), `${frame?.name === "docker" ? "agent.docker" : "containerTemplate"}.image`, frame);
-        break;
-      case "registryUrl":
-        if (directive && isDeclarativeDocker(frame)) {
-          const range = callArguments(tokens, brackets, index + 1);
-          if (range) registries.set(frame, range);
-        }
-        break;
-      case "docker":
-        dockerSites(tokens, brackets, index, frames, found, site2, values);
-        break;
-      case "withDockerContainer":
-      case "containerTemplate":
-      case "podTemplate":
-        callSites(tokens, brackets, index, frame, found, site2);
-        break;
-      case "yaml":
-        if (directive && frame?.name === "kubernetes") {
-          const range = callArguments(tokens, brackets, index + 1);
-          if (range) found.pods.push({ range, context: "agent.kubernetes.yaml" });
-        }
-        break;
-    }
-  });
-  for (const each of found.sites) if (each.frame && registries.has(each.frame)) each.registry = registries.get(each.frame);
-  return found;
-}
-function dockerSites(tokens, brackets, index, frames, found, site2, values) {
-  const frame = frames[index];
-  const next = tokens[index + 1];
-  if (frame?.name === "agent" && next && !next.newlineBefore && (next.type === "string" || next.type === "ident" || next.text === "(")) {
-    site2(callArguments(tokens, brackets, index + 1), "agent.docker", frame);
-    return;
-  }
-  const image = dockerCall(tokens, index, "image");
-  if (image !== void 0) {
-    const args2 = callArguments(tokens, brackets, image);
-    const close = brackets.get(image);
-    const pushed = close !== void 0 && tokens[close + 1]?.text === "." && tokens[close + 2]?.text === "push";
-    const argument = args2 && firstArgument(tokens, args2);
-    const entries = argument && tableEntries(tokens, brackets, values, argument);
-    if (entries && entries.length > 0) for (const entry of entries) site2(entry, `docker.image(${values.sourceOf(argument)})`, frame, pushed);
-    else site2(argument, "docker.image", frame, pushed);
-    return;
-  }
-  const build = dockerCall(tokens, index, "build");
-  const args = build === void 0 ? void 0 : callArguments(tokens, brackets, build);
-  const name2 = args && firstArgument(tokens, args);
-  if (name2) {
-    const value = values.evaluate(name2);
-    if (typeof value === "string") found.built.add(value.trim());
-  }
-}
-var MAX_TABLE_ENTRIES = 256;
-function tableEntries(tokens, brackets, values, argument) {
-  const { start, end } = argument;
-  const close = brackets.get(start + 1);
-  if (tokens[start].type !== "ident" || tokens[start + 1]?.text !== "[" || close === void 0) return void 0;
-  if (tokens[close + 1]?.text !== "." || tokens[close + 2]?.type !== "ident" || close + 3 !== end) return void 0;
-  const assigned = values.assignedRanges(tokens[start].text);
-  const literalEnd = assigned.length === 1 ? brackets.get(assigned[0].start) : void 0;
-  if (literalEnd === void 0 || tokens[assigned[0].start].text !== "[") return void 0;
-  const field = tokens[close + 2].text;
-  const entries = [];
-  let depth = 0;
-  for (let index = assigned[0].start + 1; index < literalEnd && entries.length < MAX_TABLE_ENTRIES; index++) {
-    const text4 = tokens[index].text;
-    if (tokens[index].type === "punct" && (text4 === "[" || text4 === "(" || text4 === "{")) depth++;
-    else if (tokens[index].type === "punct" && (text4 === "]" || text4 === ")" || text4 === "}")) depth--;
-    else if (depth === 1 && tokens[index].type === "ident" && text4 === field && tokens[index + 1]?.text === ":") {
-      entries.push({ start: index + 2, end: expressionEnd(tokens, index + 2, literalEnd) });
-    }
-  }
-  return entries;
-}
-function callSites(tokens, brackets, index, frame, found, site2) {
-  if (tokens[index + 1]?.text !== "(") return;
-  const args = callArguments(tokens, brackets, index + 1);
-  if (!args) return;
-  const name2 = tokens[index].text;
-  if (name2 === "withDockerContainer") site2(namedArgument(tokens, args, "image") ?? firstArgument(tokens, args), name2, frame);
-  else if (name2 === "containerTemplate") site2(namedArgument(tokens, args, "image"), `${name2}.image`, frame);
-  else {
-    const yaml = namedArgument(tokens, args, "yaml");
-    if (yaml) found.pods.push({ range: yaml, context: "podTemplate.yaml" });
-  }
-}
-
-// src/discover/jenkinsfile-pod.ts
-function yamlText(content, interpolated) {
-  let text4 = content.startsWith("\\\n") || content.startsWith("\\\r\n") ? ` ${content.slice(1)}` : content;
-  if (!interpolated) return text4;
-  let masked = "";
-  let index = 0;
-  for (let open2 = text4.indexOf("${"); open2 >= 0; open2 = text4.indexOf("${", index)) {
-    const close = text4.indexOf("}", open2);
+function substituteVariables2(text4, variables) {
+  let out = "";
+  let at = 0;
+  for (let open2 = text4.indexOf("{{"); open2 >= 0; open2 = text4.indexOf("{{", at)) {
+    const close = text4.indexOf("}}", open2 + 2);
     if (close < 0) break;
-    masked += text4.slice(index, open2) + text4.slice(open2, close + 1).replace(/[^\n]/g, "x");
-    index = close + 1;
+    const name2 = text4.slice(open2 + 2, close).trim();
+    const value = variables.get(name2);
+    if (value === void 0) return { missing: name2 };
+    out += text4.slice(at, open2) + value;
+    if (out.length > MAX_SUBSTITUTED) return { missing: name2 };
+    at = close + 2;
   }
-  text4 = masked + text4.slice(index);
-  return text4;
+  return out + text4.slice(at);
 }
-var LAYOUT_CALLS = /* @__PURE__ */ new Set(["stripIndent", "trim", "stripTrailing"]);
-function onlyLayoutCalls(tokens, range) {
-  for (let index = range.start + 1; index < range.end; index += 4) {
-    if (tokens[index].text !== "." || !LAYOUT_CALLS.has(tokens[index + 1]?.text ?? "") || tokens[index + 2]?.text !== "(" || tokens[index + 3]?.text !== ")") return false;
-  }
-  return true;
-}
-function embeddedPodImages(file, lines, tokens, pod, interpolate, source) {
-  const token = tokens[pod.range.start];
-  const line = lines.positionAt(token.start).line;
-  if (!onlyLayoutCalls(tokens, pod.range) || token.type !== "string" || token.contentStart === void 0) {
-    return { occurrences: [], notes: [`line ${line}: ${pod.context} is ${source}, which cannot be read here: the images of its pod are not checked`] };
-  }
-  const firstLine = token.text.split("\n", 1)[0].trim();
-  if (firstLine !== "" && firstLine !== "\\") {
-    return { occurrences: [], notes: [`line ${line}: the pod YAML of ${pod.context} starts on the line of its quotes and is not read: the images of its pod are not checked`] };
-  }
-  const interpolated = token.quote === '"' || token.quote === '"""';
-  const base = token.contentStart;
-  const yaml = yamlText(token.text, interpolated);
-  const parsed = parseYamlDocuments(yaml);
-  const notes = parsed.errors.map((error2) => `line ${line}: the pod YAML of ${pod.context} does not parse (${error2}): the images of its pod are not checked`);
-  const occurrences = [];
-  for (const document2 of parsed.documents) {
-    const spec = mapGet(document2.contents, "spec") ?? document2.contents;
-    for (const list3 of ["initContainers", "containers"]) {
-      seqItems(mapGet(spec, list3)).forEach((container, index) => {
-        const location = scalarLocation(mapGet(container, "image"), yaml);
-        if (!location) return;
-        const raw = file.text.slice(base + location.offset, base + location.offset + location.raw.length);
-        if (raw.trim() === "") return;
-        const value = interpolated && raw.includes("$") ? interpolate(raw.trim()) : location.value.trim();
-        occurrences.push(makeOccurrence({ file: file.path, kind: "jenkinsfile", lines, offset: base + location.offset, raw, value, context: `${pod.context}: spec.${list3}[${index}].image` }));
-      });
-    }
-  }
-  return { occurrences, notes };
-}
-
-// src/discover/jenkinsfile-scripts.ts
-function scriptToken(tokens, index) {
-  let next = index + 1;
-  if (tokens[next]?.text === "(") next++;
-  if (tokens[next]?.type === "ident" && tokens[next].text === "script" && tokens[next + 1]?.text === ":") next += 2;
-  const token = tokens[next];
-  return token?.type === "string" && token.quote !== "/" && token.quote !== "$/" ? token : void 0;
-}
-function wordValues2(word, values) {
-  if (word.text.includes("$(") || word.text.includes("`")) return [{ value: { unresolved: `the shell expands ${word.text} when the build runs` } }];
-  const value = values.interpolate(word.text, 0);
-  if (typeof value === "string" && value.includes("$")) return [{ value: { unresolved: `${word.text} is only known when the build runs` } }];
-  return [{ value }];
-}
-function shStepImages(file, lines, tokens, values) {
-  const occurrences = [];
-  tokens.forEach((token, index) => {
-    if (token.type !== "ident" || token.text !== "sh" || tokens[index - 1]?.text === ".") return;
-    const script = scriptToken(tokens, index);
-    if (script?.contentStart === void 0) return;
-    const end = script.end - (script.quote?.length ?? 1);
-    occurrences.push(
-      ...scriptRangeImages({ file: file.path, kind: "jenkinsfile", text: file.text, lines, range: [script.contentStart, end], context: "sh", resolve: (word) => wordValues2(word, values), shell: { escapedDollar: true } })
-    );
-  });
-  return occurrences;
-}
-
-// src/discover/jenkinsfile.ts
-var NOT_GROOVY = [".md", ".txt", ".rst", ".adoc", ".html", ".json", ".yml", ".yaml", ".xml", ".png", ".svg", ".bak", ".orig", ".j2"];
-var DOCKER_HUB_HOSTS2 = /* @__PURE__ */ new Set(["index.docker.io", "registry.hub.docker.com", "registry-1.docker.io", "docker.io", "hub.docker.com"]);
-function isJenkinsfilePath(path14) {
-  const lower = baseName(path14).toLowerCase();
-  if (lower.endsWith(".groovy")) {
-    const directory = baseName(dirName(path14));
-    return lower.includes("jenkinsfile") || directory === "jenkins" || directory === ".jenkins";
-  }
-  if (lower.endsWith(".jenkinsfile") || lower === "jenkinsfile") return true;
-  const separator2 = lower.charAt("jenkinsfile".length);
-  return lower.startsWith("jenkinsfile") && (separator2 === "." || separator2 === "_" || separator2 === "-") && !NOT_GROOVY.some((extension) => lower.endsWith(extension));
-}
-function hasRegistry(image) {
-  const slash = image.indexOf("/");
-  if (slash < 0) return false;
-  const first = image.slice(0, slash);
-  return first.includes(".") || first.includes(":") || first === "localhost";
-}
-function registryHost2(url) {
-  let rest = url.trim();
-  const scheme2 = rest.indexOf("://");
-  if (scheme2 >= 0) rest = rest.slice(scheme2 + 3);
-  const slash = rest.indexOf("/");
-  const host2 = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
-  const bare = host2.endsWith(":443") ? host2.slice(0, -4) : host2;
-  return DOCKER_HUB_HOSTS2.has(bare) ? "" : bare;
-}
-function registryOf(tokens, site2) {
-  if (site2.registry) return site2.registry;
-  for (let frame = site2.frame; frame; frame = frame.parent) {
-    if (frame.name === "withRegistry" && frame.qualifier === "docker" && frame.args) return firstArgument(tokens, frame.args);
-  }
-  return void 0;
-}
-function withRegistry(values, tokens, site2, value) {
-  const registry = registryOf(tokens, site2);
-  if (registry === void 0 || typeof value !== "string" || hasRegistry(value.trim())) return { value };
-  const url = values.evaluate(registry);
-  if (typeof url !== "string") return { value: { unresolved: `pulled from the registry ${values.sourceOf(registry)} names, unknown here: ${url.unresolved}` } };
-  const host2 = registryHost2(url);
-  const named = site2.registry ? "the registryUrl of its docker agent" : "the registry docker.withRegistry names";
-  return host2 === "" ? { value } : { value: `${host2}/${value.trim()}`, note: `pulled from ${host2}, ${named}` };
-}
-var jenkinsfileDiscoverer = {
-  kind: "jenkinsfile",
-  matches: isJenkinsfilePath,
-  extract(file) {
-    const tokens = lexGroovy(file.text);
-    const lines = new LineIndex(file.text);
-    const brackets = matchBrackets(tokens);
-    const frames = framesOf(tokens, brackets);
-    const values = new GroovyValues(tokens, file.text);
-    const { sites, built, pods } = findSites(tokens, brackets, frames, values);
-    const occurrences = sites.map((site2) => siteOccurrence(file, lines, tokens, values, site2, built));
-    occurrences.push(...shStepImages(file, lines, tokens, values));
-    const notes = [];
-    for (const pod of pods) {
-      const embedded = embeddedPodImages(file, lines, tokens, pod, (text4) => values.interpolate(text4, 0), values.sourceOf(pod.range));
-      occurrences.push(...embedded.occurrences);
-      notes.push(...embedded.notes);
-    }
-    return { occurrences, notes };
-  }
-};
-function siteOccurrence(file, lines, tokens, values, site2, built) {
-  const first = tokens[site2.range.start];
-  const only = site2.range.end === site2.range.start + 1 && first.type === "string";
-  const offset = only ? first.contentStart : first.start;
-  const last = tokens[site2.range.end - 1];
-  let raw = only ? first.text : file.text.slice(first.start, last.end);
-  const newline = raw.indexOf("\n");
-  if (newline >= 0) raw = raw.slice(0, newline);
-  const evaluated = values.evaluate(site2.range);
-  const { value, note } = withRegistry(values, tokens, site2, typeof evaluated === "string" ? evaluated.trim() : evaluated);
-  const local = site2.pushed === true || typeof evaluated === "string" && built.has(evaluated.trim());
-  return makeOccurrence({ file: file.path, kind: "jenkinsfile", lines, offset, raw, value, context: site2.context, local: local || void 0, note: local ? "built or pushed by this pipeline" : note });
-}
-
-// src/discover/cloudbuild-substitutions.ts
-var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
-  "PROJECT_ID",
-  "PROJECT_NUMBER",
-  "BUILD_ID",
-  "LOCATION",
-  "TRIGGER_NAME",
-  "COMMIT_SHA",
-  "REVISION_ID",
-  "SHORT_SHA",
-  "REPO_NAME",
-  "REPO_FULL_NAME",
-  "BRANCH_NAME",
-  "TAG_NAME",
-  "REF_NAME",
-  "TRIGGER_BUILD_CONFIG_PATH",
-  "SERVICE_ACCOUNT_EMAIL",
-  "SERVICE_ACCOUNT",
-  // Pull-request triggers.
-  "_HEAD_BRANCH",
-  "_BASE_BRANCH",
-  "_HEAD_REPO_URL",
-  "_PR_NUMBER"
-]);
-var MAX_DEPTH8 = 16;
-var MAX_OUTPUT = 8192;
-var MAX_PATTERN_SUBJECT2 = 1024;
-var Unresolved = class extends Error {
-};
-function expandSubstitutions(text4, substitutions) {
-  const expander = new Expander(substitutions);
-  try {
-    const value = expander.expand(text4, 0);
-    return expander.defaulted.length > 0 ? { value, note: `default written for substitution ${[...new Set(expander.defaulted)].join(", ")}, which this file does not define` } : { value };
-  } catch (error2) {
-    if (error2 instanceof Unresolved) return { value: { unresolved: error2.message } };
-    throw error2;
-  }
-}
-var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar4 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
-var Expander = class {
-  constructor(substitutions) {
-    this.substitutions = substitutions;
-  }
-  substitutions;
-  cache = /* @__PURE__ */ new Map();
-  expanding = /* @__PURE__ */ new Set();
-  defaulted = [];
-  expand(text4, depth) {
-    if (depth > MAX_DEPTH8) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH8} deep`);
-    let output = "";
-    let index = 0;
-    while (index < text4.length) {
-      const dollar = text4.indexOf("$", index);
-      if (dollar < 0) {
-        output += text4.slice(index);
-        break;
-      }
-      output += text4.slice(index, dollar);
-      const next = text4[dollar + 1];
-      if (next === "$") {
-        output += "$";
-        index = dollar + 2;
-      } else if (next === "{") {
-        const close = matchingBrace2(text4, dollar + 2);
-        if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
-        output += this.braced(text4.slice(dollar + 2, close), depth);
-        index = close + 1;
-      } else if (isNameStart3(next)) {
-        let end = dollar + 2;
-        while (isNameChar4(text4[end])) end++;
-        output += this.required(text4.slice(dollar + 1, end), depth);
-        index = end;
-      } else {
-        output += "$";
-        index = dollar + 1;
-      }
-      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
-    }
-    return output;
-  }
-  /** The value of NAME, expanded; throws naming why it is unknown. */
-  required(name2, depth) {
-    const value = this.lookup(name2, depth);
-    if (!value.ok) throw new Unresolved(value.unresolved);
-    return value.value;
-  }
-  lookup(name2, depth) {
-    const cached2 = this.cache.get(name2);
-    if (cached2) return cached2;
-    let value;
-    const written = this.substitutions.get(name2);
-    if (written !== void 0 && name2.startsWith("_")) {
-      if (this.expanding.has(name2)) return { ok: false, unresolved: `substitution ${name2} refers to itself` };
-      this.expanding.add(name2);
-      try {
-        value = { ok: true, value: this.expand(written, depth + 1) };
-      } catch (error2) {
-        if (!(error2 instanceof Unresolved)) throw error2;
-        value = { ok: false, unresolved: error2.message };
-      } finally {
-        this.expanding.delete(name2);
-      }
-    } else if (BUILT_IN_SUBSTITUTIONS.has(name2)) {
-      value = { ok: false, unresolved: `$${name2} is a built-in Cloud Build substitution, known only when the build runs` };
-    } else if (name2.startsWith("_")) {
-      value = { ok: false, unresolved: `substitution ${name2} is not defined in this file (it may be set by the trigger)` };
-    } else {
-      value = { ok: false, unresolved: `$${name2} is not a built-in Cloud Build substitution (user substitutions begin with "_")` };
-    }
-    this.cache.set(name2, value);
-    return value;
-  }
-  /** The inside of `${…}`. */
-  braced(inner, depth) {
-    if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
-    let end = 0;
-    while (isNameChar4(inner[end])) end++;
-    const name2 = inner.slice(0, end);
-    if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
-    const operation = inner.slice(end);
-    if (operation === "") return this.required(name2, depth);
-    const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
-    switch (true) {
-      case operation.startsWith(":-"):
-      case operation.startsWith("-"): {
-        const value = this.lookup(name2, depth);
-        const unset = !value.ok && this.definedNowhere(name2);
-        if (!value.ok && !unset) throw new Unresolved(value.unresolved);
-        if (unset || operation.startsWith(":") && value.ok && value.value === "") {
-          if (unset) this.defaulted.push(name2);
-          return word();
-        }
-        return value.value;
-      }
-      case operation.startsWith(":+"):
-      case operation.startsWith("+"): {
-        const value = this.lookup(name2, depth);
-        if (!value.ok && !this.definedNowhere(name2)) throw new Unresolved(value.unresolved);
-        const empty = !value.ok || operation.startsWith(":") && value.value === "";
-        return empty ? "" : word();
-      }
-      case operation.startsWith("#"):
-      case operation.startsWith("%"):
-        return trim(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
-      case operation.startsWith("/"):
-        return replace(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
-      case operation === "^^":
-        return this.required(name2, depth).toUpperCase();
-      case operation === ",,":
-        return this.required(name2, depth).toLowerCase();
-      case operation === "^": {
-        const value = this.required(name2, depth);
-        return value.slice(0, 1).toUpperCase() + value.slice(1);
-      }
-      case operation === ",": {
-        const value = this.required(name2, depth);
-        return value.slice(0, 1).toLowerCase() + value.slice(1);
-      }
-      case operation.startsWith(":"):
-        return substring(this.required(name2, depth), operation.slice(1), inner);
-      default:
-        throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
-    }
-  }
-  /** A user substitution the file does not define: bash's "unset", so a default written beside it applies. */
-  definedNowhere(name2) {
-    return name2.startsWith("_") && !BUILT_IN_SUBSTITUTIONS.has(name2) && !this.substitutions.has(name2);
-  }
-};
-function matchingBrace2(text4, start) {
-  let depth = 0;
-  for (let index = start; index < text4.length; index++) {
-    if (text4[index] === "$" && text4[index + 1] === "{") {
-      depth++;
-      index++;
-    } else if (text4[index] === "}") {
-      if (depth === 0) return index;
-      depth--;
-    }
-  }
-  return -1;
-}
-function trim(value, operation, expand5) {
-  const mark = operation[0];
-  const greedy = operation[1] === mark;
-  const pattern = expand5(operation.slice(greedy ? 2 : 1));
-  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
-  const lengths = [...Array(value.length + 1).keys()];
-  if (greedy) lengths.reverse();
-  for (const length of lengths) {
-    const part = mark === "#" ? value.slice(0, length) : value.slice(value.length - length);
-    if (globMatch(pattern, part)) return mark === "#" ? value.slice(length) : value.slice(0, value.length - length);
-  }
-  return value;
-}
-function replace(value, operation, expand5) {
-  const all = operation[1] === "/";
-  const rest = operation.slice(all ? 2 : 1);
-  const slash = rest.indexOf("/");
-  const pattern = expand5(slash < 0 ? rest : rest.slice(0, slash));
-  const replacement = slash < 0 ? "" : expand5(rest.slice(slash + 1));
-  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
-  if (pattern === "") return value;
-  let output = "";
-  let index = 0;
-  let replaced = false;
-  while (index < value.length) {
-    let matched = -1;
-    if (all || !replaced) {
-      for (let end = value.length; end > index; end--) {
-        if (globMatch(pattern, value.slice(index, end))) {
-          matched = end;
-          break;
-        }
-      }
-    }
-    if (matched < 0) {
-      output += value[index];
-      index++;
-    } else {
-      output += replacement;
-      index = matched;
-      replaced = true;
-    }
-  }
-  return output;
-}
-function substring(value, spec, inner) {
-  const parts = spec.split(":");
-  const numbers = parts.map((part) => part.trim());
-  if (parts.length > 2 || numbers.some((part) => !/^-?\d{1,9}$/.test(part))) {
-    throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
-  }
-  let start = Number(numbers[0]);
-  if (start < 0) start = Math.max(0, value.length + start);
-  if (numbers.length === 1) return value.slice(start);
-  const length = Number(numbers[1]);
-  return length < 0 ? value.slice(start, Math.max(start, value.length + length)) : value.slice(start, start + length);
-}
-function globMatch(pattern, text4) {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text4.length) {
-    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text4[t])) {
-      p++;
-      t++;
-    } else if (p < pattern.length && pattern[p] === "*") {
-      star = p++;
-      resume = t;
-    } else if (star >= 0) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
-}
-
-// src/discover/cloudbuild.ts
-var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
-var NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
-function pastBlanks(text4, index) {
-  while (text4[index] === " " || text4[index] === "	") index++;
-  return index;
-}
-function hasTopLevelSteps(text4) {
-  for (let start = 0; start <= text4.length; start++) {
-    if (text4.startsWith("steps:", start)) return true;
-    let at = pastBlanks(text4, start);
-    if (text4[at] === "{") at = pastBlanks(text4, at + 1);
-    if (text4.startsWith('"steps"', at) && text4[pastBlanks(text4, at + 7)] === ":") return true;
-    while (start < text4.length && !"\n\r\u2028\u2029".includes(text4[start])) start++;
-  }
-  return false;
-}
-function isBuildFileName(name2) {
-  const suffix = name2.indexOf(".cloudbuild.");
-  return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
-}
-function resolverFor6(substitutions) {
-  return (text4) => [expandSubstitutions(text4, substitutions)];
-}
-var TAG_FLAGS = /* @__PURE__ */ new Set(["-t", "--tag", "--destination"]);
-var FILE_FLAGS = /* @__PURE__ */ new Set(["-f", "--file"]);
-var ROCKER_NAMING = /* @__PURE__ */ new Set(["TAG", "PUSH"]);
-var MAX_BUILD_FILES = 20;
-var MAX_BUILD_FILE_BYTES = 256 * 1024;
-function argumentWords(document2, step3) {
-  const words = [];
-  for (const arg of listItems(document2, mergedGet(document2, step3, "args"))) {
-    const text4 = scalarString(arg);
-    if (text4 === void 0) continue;
-    for (const word of text4.split(/\s+/)) {
-      const unquoted = word.replace(/^["']|["';]$/g, "");
-      if (unquoted !== "") words.push(unquoted);
-    }
-  }
-  return words;
-}
-function stepBuild(words) {
-  const names = [];
-  const files = [];
-  const builds = words.includes("build") || words.includes("bud");
-  words.forEach((word, index) => {
-    const next = words[index + 1];
-    const equals = word.indexOf("=");
-    if (equals > 0 && TAG_FLAGS.has(word.slice(0, equals))) names.push(word.slice(equals + 1));
-    else if (TAG_FLAGS.has(word) && next !== void 0) names.push(next);
-    else if (builds && FILE_FLAGS.has(word) && next !== void 0) files.push(next);
-    else if (word === "tag" && next !== void 0 && !next.startsWith("-") && words[index + 2] !== void 0 && !words[index + 2].startsWith("-")) names.push(words[index + 2]);
-  });
-  return { names, files };
-}
-function buildFileNames(text4) {
-  const names = [];
-  for (const line of text4.split("\n")) {
-    const words = line.trim().split(/\s+/);
-    if (words.length === 2 && ROCKER_NAMING.has(words[0].toUpperCase())) names.push(words[1]);
-  }
-  return names;
-}
-function buildFilePath(file, dir, name2) {
-  const parts = [...dirName(file.path).split("/"), ...(dir ?? "").split("/"), ...name2.split("/")].filter((part) => part !== "" && part !== ".");
-  if (parts.includes("..") || name2.startsWith("/") || name2.includes("$")) return void 0;
-  return parts.join("/");
-}
-function nameKey(text4) {
-  const normalized = normalizeForOccurrence(text4);
-  return normalized.ok ? normalized.reference : text4;
-}
-function userSubstitutions(document2) {
-  const substitutions = /* @__PURE__ */ new Map();
-  for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "substitutions"))) {
-    const text4 = scalarString(value);
-    if (text4 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text4);
-  }
-  return substitutions;
-}
-function keysOf(names, resolve3) {
-  return names.flatMap((name2) => resolve3(name2).map((value) => nameKey(typeof value.value === "string" ? value.value : name2)));
-}
-function buildOccurrences(document2, file, lines, buildFiles) {
-  const resolve3 = resolverFor6(userSubstitutions(document2));
-  const site2 = (node, context3, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context: context3, resolve: resolve3, local: note !== void 0 || void 0, note });
-  const pushed = new Set(keysOf(listItems(document2, mergedGet(document2, document2.contents, "images")).flatMap((image) => scalarString(image) ?? []), resolve3));
+function devfileBuiltImages(path14, components, variables) {
   const built = /* @__PURE__ */ new Map();
-  const occurrences = [];
-  listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step3, index) => {
-    const node = mergedGet(document2, step3, "name");
-    const name2 = scalarString(node);
-    const key = name2 === void 0 ? void 0 : keysOf([name2], resolve3);
-    const by = key?.map((one) => built.get(one)).find((step4) => step4 !== void 0);
-    const note = by !== void 0 ? `built by steps[${by}] of this build` : key?.some((one) => pushed.has(one)) ? "pushed by this build (built here)" : void 0;
-    occurrences.push(...site2(node, `steps[${index}].name`, note));
-    const { names, files } = stepBuild(argumentWords(document2, step3));
-    const dir = scalarString(mergedGet(document2, step3, "dir"));
-    for (const buildFile of files) names.push(...buildFileNames(buildFiles.get(buildFilePath(file, dir, buildFile) ?? "") ?? ""));
-    for (const one of keysOf(names, resolve3)) if (!built.has(one)) built.set(one, index);
-  });
-  listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
-    occurrences.push(...site2(image, `images[${index}]`, "pushed by this build (built here)"));
-  });
-  return occurrences;
-}
-var cloudbuildDiscoverer = {
-  kind: "cloudbuild",
-  candidate(path14) {
-    const name2 = baseName(path14);
-    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2);
-  },
-  matches(path14, text4) {
-    const name2 = baseName(path14);
-    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && hasTopLevelSteps(text4);
-  },
-  async extract(file, context3) {
-    const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
-    const buildFiles = await readBuildFiles(parsed.documents, file, context3);
-    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => buildOccurrences(document2, source, lines, buildFiles));
+  for (const component of components) {
+    const written2 = scalarString(component.imageName);
+    const name2 = written2 === void 0 ? void 0 : substituteVariables2(written2, variables);
+    const key = typeof name2 === "string" ? localTagKey(name2) : void 0;
+    if (key !== void 0 && !built.has(key)) built.set(key, `image component ${component.name} of ${path14}`);
   }
-};
-async function readBuildFiles(documents, file, context3) {
-  const paths = /* @__PURE__ */ new Set();
+  return built;
+}
+function manifestPath(devfile, uri) {
+  if (uri.includes("://") || uri.startsWith("/")) return void 0;
+  const joined = posix6.normalize(posix6.join(dirName(devfile), uri));
+  return joined === ".." || joined.startsWith("../") ? void 0 : joined;
+}
+async function indexDevfile(path14, context3, index) {
+  if (index.files.has(path14) || index.files.size >= MAX_DEVFILES) return;
+  index.files.add(path14);
+  const text4 = await context3.readFile(path14);
+  if (text4 === void 0) return;
+  let documents;
+  try {
+    documents = parseConfigDocuments({ path: path14, text: text4 }).documents;
+  } catch {
+    return;
+  }
   for (const document2 of documents) {
-    for (const step3 of listItems(document2, mergedGet(document2, document2.contents, "steps"))) {
-      const dir = scalarString(mergedGet(document2, step3, "dir"));
-      for (const name2 of stepBuild(argumentWords(document2, step3)).files) {
-        const path14 = buildFilePath(file, dir, name2);
-        if (path14 !== void 0) paths.add(path14);
-      }
+    const components = devfileComponents(document2);
+    const variables = devfileVariables(document2);
+    const built = devfileBuiltImages(path14, components, variables);
+    if (built.size === 0 && variables.size === 0) continue;
+    for (const component of components) {
+      const uri = component.uri === void 0 ? void 0 : substituteVariables2(component.uri, variables);
+      const manifest = typeof uri === "string" ? manifestPath(path14, uri) : void 0;
+      if (manifest !== void 0 && !index.byManifest.has(manifest)) index.byManifest.set(manifest, { devfile: path14, built, variables });
     }
   }
-  const texts = /* @__PURE__ */ new Map();
-  for (const path14 of [...paths].slice(0, MAX_BUILD_FILES)) {
-    const text4 = await context3.readFile(path14);
-    if (text4 !== void 0 && text4.length <= MAX_BUILD_FILE_BYTES) texts.set(path14, text4);
-  }
-  return texts;
 }
-
-// src/discover/concourse.ts
-var import_yaml33 = __toESM(require_dist(), 1);
-var IMAGE_TYPES = /* @__PURE__ */ new Set(["registry-image", "docker-image"]);
-var MAX_DEPTH9 = 64;
-var TASK_FILE_KEY = /^image_resource[ \t]*:/m;
-var JOBS_KEY = /^jobs[ \t]*:/m;
-var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
-function isYamlName2(path14) {
-  return path14.endsWith(".yml") || path14.endsWith(".yaml") || path14.endsWith(".YML") || path14.endsWith(".YAML");
-}
-function concourseVar(text4) {
-  const start = text4.indexOf("((");
-  if (start < 0) return void 0;
-  const end = text4.indexOf("))", start + 2);
-  return end < 0 ? void 0 : text4.slice(start, end + 2);
-}
-function holderOccurrences(document2, file, lines, holder) {
-  if (!IMAGE_TYPES.has(scalarString(mergedGet(document2, holder.node, "type")) ?? "")) return [];
-  const source = mergedGet(document2, holder.node, "source");
-  const repository = mergedGet(document2, source, "repository");
-  const tag2 = writtenScalarText(mergedGet(document2, source, "tag"), file.text)?.trim();
-  const digest = writtenScalarText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text)?.trim();
-  const resolve3 = (written) => {
-    const value = `${written}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
-    const variable = concourseVar(value);
-    if (variable) return [{ value: { unresolved: `${variable} is a Concourse var, filled in when the pipeline is set or from its credential manager` } }];
-    return [{ value }];
-  };
-  return occurrencesAtScalar({ file: file.path, kind: "concourse", text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve: resolve3, local: holder.local, note: holder.note });
-}
-function imageResources(node, path14, depth, found) {
-  if (depth > MAX_DEPTH9) return;
-  if ((0, import_yaml33.isMap)(node)) {
-    for (const pair of node.items) {
-      const key = scalarString(pair.key) ?? "";
-      const childPath = path14 ? `${path14}.${key}` : key;
-      if (key === "image_resource") found.push({ node: pair.value, context: childPath });
-      else imageResources(pair.value, childPath, depth + 1, found);
-    }
-  } else if ((0, import_yaml33.isSeq)(node)) {
-    node.items.forEach((item, index) => imageResources(item, `${path14}[${index}]`, depth + 1, found));
-  }
-}
-function resourceUses(node, depth, uses) {
-  if (depth > MAX_DEPTH9) return;
-  if ((0, import_yaml33.isMap)(node)) {
-    const step3 = (key) => scalarString(mapGet(node, "resource")) ?? scalarString(mapGet(node, key));
-    const got = step3("get");
-    const put = step3("put");
-    if (got !== void 0 && mapGet(node, "get") !== void 0) uses.got.add(got);
-    if (put !== void 0 && mapGet(node, "put") !== void 0) uses.put.add(put);
-    for (const pair of node.items) resourceUses(pair.value, depth + 1, uses);
-  } else if ((0, import_yaml33.isSeq)(node)) {
-    for (const item of node.items) resourceUses(item, depth + 1, uses);
-  }
-}
-function documentOccurrences(document2, file, lines) {
-  const root = document2.contents;
-  if (!(0, import_yaml33.isMap)(root)) return [];
-  const holders = [];
-  for (const type of listItems(document2, mergedGet(document2, root, "resource_types"))) {
-    holders.push({ node: type, context: `resource_types.${scalarString(mergedGet(document2, type, "name")) ?? "?"}` });
-  }
-  const uses = { got: /* @__PURE__ */ new Set(), put: /* @__PURE__ */ new Set() };
-  resourceUses(mergedGet(document2, root, "jobs"), 0, uses);
-  for (const resource of listItems(document2, mergedGet(document2, root, "resources"))) {
-    const name2 = scalarString(mergedGet(document2, resource, "name")) ?? "?";
-    const published = uses.put.has(name2) && !uses.got.has(name2);
-    holders.push({ node: resource, context: `resources.${name2}`, ...published ? { local: true, note: "published by this pipeline (put), not fetched by a get step" } : {} });
-  }
-  imageResources(root, "", 0, holders);
-  return holders.flatMap((holder) => holderOccurrences(document2, file, lines, holder));
-}
-var concourseDiscoverer = {
-  kind: "concourse",
-  // By content only: no file name says a file is Concourse's.
-  matches(path14, text4) {
-    if (!isYamlName2(path14)) return false;
-    if (text4.includes("image_resource") && TASK_FILE_KEY.test(text4)) return true;
-    return (text4.includes("registry-image") || text4.includes("docker-image")) && JOBS_KEY.test(text4) && RESOURCES_KEY.test(text4);
-  },
-  candidate(path14) {
-    return isYamlName2(path14);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences);
-  }
-};
-
-// src/discover/semaphore.ts
-function isPipelinePath2(path14) {
-  const folder = path14.startsWith(".semaphore/") ? 0 : path14.indexOf("/.semaphore/");
-  return folder >= 0 && (path14.endsWith(".yml") || path14.endsWith(".yaml"));
-}
-var EPILOGUE_PARTS = ["always", "on_pass", "on_fail"];
-function envVars(document2, node, into) {
-  for (const entry of listItems(document2, node)) {
-    const name2 = scalarString(mergedGet(document2, entry, "name"));
-    const value = scalarString(mergedGet(document2, entry, "value"));
-    if (name2 !== void 0 && value !== void 0) into.set(name2, value);
-  }
-  return into;
-}
-function containerImages(site2, agent, context3) {
-  listItems(site2.document, mergedGet(site2.document, agent, "containers")).forEach((container, index) => {
-    const node = mergedGet(site2.document, container, "image");
-    site2.occurrences.push(...occurrencesAtScalar({ file: site2.file.path, kind: "semaphore", text: site2.file.text, lines: site2.lines, node, context: `${context3}.containers[${index}].image` }));
+var indexes2 = /* @__PURE__ */ new WeakMap();
+function devfileIndex(context3) {
+  return oncePerScan(indexes2, context3, "index", async () => {
+    const index = { files: /* @__PURE__ */ new Set(), byManifest: /* @__PURE__ */ new Map() };
+    for (const path14 of context3.candidateFiles ?? []) if (isDevfilePath(path14)) await indexDevfile(path14, context3, index);
+    return index;
   });
 }
-function commandImages(site2, task, context3, env) {
-  const { document: document2 } = site2;
-  const scripts = { file: site2.file.path, kind: "semaphore", text: site2.file.text, lines: site2.lines, resolve: environmentWordValues("Semaphore", [env]) };
-  const commands = (node, where) => site2.occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scripts, `${where}.commands`));
-  listItems(document2, mergedGet(document2, task, "jobs")).forEach((job, index) => commands(job, `${context3}.jobs[${index}]`));
-  commands(mergedGet(document2, task, "prologue"), `${context3}.prologue`);
-  const epilogue = mergedGet(document2, task, "epilogue");
-  for (const part of EPILOGUE_PARTS) commands(mergedGet(document2, epilogue, part), `${context3}.epilogue.${part}`);
+function withVariables(occurrence, deployment) {
+  if (occurrence.problem?.kind !== "unresolved" || !occurrence.raw.includes("{{")) return occurrence;
+  const value = substituteVariables2(occurrence.raw, deployment.variables);
+  if (typeof value !== "string" || value.includes("{{")) return occurrence;
+  return withValue(occurrence, value, `with the variables of ${deployment.devfile}, which deploys this manifest`);
 }
-function pipelineOccurrences6(document2, file, lines) {
-  const site2 = { document: document2, file, lines, occurrences: [] };
-  const root = document2.contents;
-  containerImages(site2, mergedGet(document2, root, "agent"), "agent");
-  const global2 = mergedGet(document2, root, "global_job_config");
-  const globalEnv = envVars(document2, mergedGet(document2, global2, "env_vars"), /* @__PURE__ */ new Map());
-  commandImages(site2, global2, "global_job_config", globalEnv);
-  const tasks = listItems(document2, mergedGet(document2, root, "blocks")).map((block, index) => [mergedGet(document2, block, "task"), `blocks[${index}].task`]);
-  tasks.push([mergedGet(document2, mergedGet(document2, root, "after_pipeline"), "task"), "after_pipeline.task"]);
-  for (const [task, context3] of tasks) {
-    containerImages(site2, mergedGet(document2, task, "agent"), `${context3}.agent`);
-    commandImages(site2, task, context3, envVars(document2, mergedGet(document2, task, "env_vars"), new Map(globalEnv)));
-  }
-  return site2.occurrences;
-}
-var semaphoreDiscoverer = {
-  kind: "semaphore",
-  matches(path14) {
-    return isPipelinePath2(path14);
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences6);
-  }
-};
-
-// src/discover/travis.ts
-var import_yaml36 = __toESM(require_dist(), 1);
-var PHASES = ["before_install", "install", "before_script", "script", "after_success", "after_failure", "after_script", "before_deploy", "after_deploy"];
-var MAX_MATRIX_JOBS2 = 64;
-function assignments(document2, entry, base) {
-  const environment = new Map(base);
-  if ((0, import_yaml36.isMap)(entry)) {
-    for (const [name2, value] of mapPairs(document2, entry)) {
-      const text5 = scalarString(value);
-      if (name2 !== "secure" && text5 !== void 0) environment.set(name2, text5);
-    }
-    return environment;
-  }
-  const text4 = scalarString(entry);
-  if (text4 === void 0) return environment;
-  for (const words of shellCommands(text4)) {
-    for (const word of words) {
-      const name2 = assignedName(word.text);
-      if (name2 !== void 0 && !word.expands) environment.set(name2, word.text.slice(name2.length + 1));
+async function withDevfileDeployment(manifest, occurrences, context3) {
+  if (occurrences.length === 0) return occurrences;
+  const index = await devfileIndex(context3);
+  if (!context3.candidateFilesComplete) {
+    for (let directory = dirName(manifest), level = 0; level < MAX_LEVELS3; directory = dirName(directory), level++) {
+      for (const name2 of DEVFILE_NAMES) for (const dot of ["", "."]) await indexDevfile(directory ? `${directory}/${dot}${name2}` : `${dot}${name2}`, context3, index);
+      if (directory === "") break;
     }
   }
-  return environment;
-}
-function entriesOver(document2, node, base) {
-  const entries = (0, import_yaml5.isScalar)(node) ? [node] : listItems(document2, node);
-  return entries.reduce((environment, entry) => assignments(document2, entry, environment), new Map(base));
-}
-function matrixEnvironments(document2, env) {
-  const listed2 = (0, import_yaml5.isScalar)(env) ? [env] : listItems(document2, env);
-  if (listed2.length > 0) return { global: /* @__PURE__ */ new Map(), jobs: listed2.slice(0, MAX_MATRIX_JOBS2).map((entry) => assignments(document2, entry, /* @__PURE__ */ new Map())) };
-  const global2 = entriesOver(document2, mergedGet(document2, env, "global"), /* @__PURE__ */ new Map());
-  const matrix = mergedGet(document2, env, "jobs") ?? mergedGet(document2, env, "matrix");
-  const entries = (0, import_yaml5.isScalar)(matrix) ? [matrix] : listItems(document2, matrix);
-  return { global: global2, jobs: entries.slice(0, MAX_MATRIX_JOBS2).map((entry) => assignments(document2, entry, global2)) };
-}
-function phaseImages(document2, file, lines, owner, context3, environments) {
-  const site2 = { file: file.path, kind: "travis", text: file.text, lines, resolve: environmentWordValues("Travis", environments) };
-  return PHASES.flatMap((phase) => scriptListImages(document2, mergedGet(document2, owner, phase), site2, context3 ? `${context3}.${phase}` : phase));
-}
-function pipelineOccurrences7(document2, file, lines) {
-  const root = document2.contents;
-  const { global: global2, jobs } = matrixEnvironments(document2, mergedGet(document2, root, "env"));
-  const occurrences = [];
-  const included = [];
-  for (const key of ["jobs", "matrix"]) {
-    listItems(document2, mergedGet(document2, mergedGet(document2, root, key), "include")).forEach((job, index) => {
-      const environment = entriesOver(document2, mergedGet(document2, job, "env"), global2);
-      included.push(environment);
-      occurrences.push(...phaseImages(document2, file, lines, job, `${key}.include[${index}]`, [environment]));
-    });
-  }
-  const topLevel = [...jobs.length > 0 ? jobs : [global2], ...included].slice(0, MAX_MATRIX_JOBS2);
-  return [...phaseImages(document2, file, lines, root, "", topLevel), ...occurrences];
-}
-var travisDiscoverer = {
-  kind: "travis",
-  matches(path14) {
-    return path14 === ".travis.yml" || path14.endsWith("/.travis.yml");
-  },
-  extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences7);
-  }
-};
-
-// src/discover/hcl.ts
-var MAX_TOKENS2 = 5e5;
-var isWordStart = (ch) => ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch === "_";
-var isWordChar2 = (ch) => isWordStart(ch) || ch >= "0" && ch <= "9" || ch === "-";
-var isDigit4 = (ch) => ch >= "0" && ch <= "9";
-function stringEnd(text4, start) {
-  const stack = ["s"];
-  let index = start + 1;
-  while (index < text4.length) {
-    const ch = text4[index];
-    const top = stack[stack.length - 1];
-    if (top === "s") {
-      if (ch === "\\") index += 2;
-      else if (ch === '"') {
-        stack.pop();
-        index++;
-        if (stack.length === 0) return index;
-      } else if ((ch === "$" || ch === "%") && text4[index + 1] === "{") {
-        if (text4[index - 1] !== ch) stack.push(0);
-        index += 2;
-      } else if (ch === "\n") return -1;
-      else index++;
-    } else {
-      if (ch === '"') stack.push("s");
-      else if (ch === "{") stack[stack.length - 1] = top + 1;
-      else if (ch === "}") {
-        if (top === 0) stack.pop();
-        else stack[stack.length - 1] = top - 1;
-      }
-      index++;
-    }
-  }
-  return -1;
-}
-function heredocEnd(text4, start) {
-  let index = start + 2;
-  if (text4[index] === "-") index++;
-  const nameStart = index;
-  while (index < text4.length && isWordChar2(text4[index])) index++;
-  const name2 = text4.slice(nameStart, index);
-  if (name2 === "") return -1;
-  let lineStart = text4.indexOf("\n", index);
-  while (lineStart >= 0) {
-    let at = lineStart + 1;
-    while (text4[at] === " " || text4[at] === "	") at++;
-    const lineEnd2 = text4.indexOf("\n", at);
-    const line = text4.slice(at, lineEnd2 < 0 ? text4.length : lineEnd2).trimEnd();
-    if (line === name2) return lineEnd2 < 0 ? text4.length : lineEnd2;
-    lineStart = lineEnd2;
-  }
-  return -1;
-}
-function pastComment(text4, index) {
-  const ch = text4[index];
-  if (ch === "#" || ch === "/" && text4[index + 1] === "/") {
-    const end = text4.indexOf("\n", index);
-    return end < 0 ? text4.length : end;
-  }
-  if (ch === "/" && text4[index + 1] === "*") {
-    const end = text4.indexOf("*/", index + 2);
-    return end < 0 ? -1 : end + 2;
-  }
-  return index;
-}
-function hclTokens(text4) {
-  const tokens = [];
-  let index = 0;
-  while (index < text4.length && tokens.length < MAX_TOKENS2) {
-    const ch = text4[index];
-    const afterComment = pastComment(text4, index);
-    if (afterComment < 0) return { tokens, unterminated: index };
-    if (afterComment !== index) {
-      index = afterComment;
-    } else if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
-      index++;
-    } else if (ch === '"') {
-      const end = stringEnd(text4, index);
-      if (end < 0) return { tokens, unterminated: index };
-      tokens.push({ kind: "string", text: text4.slice(index + 1, end - 1), start: index, end });
-      index = end;
-    } else if (ch === "<" && text4[index + 1] === "<" && (isWordStart(text4[index + 2] ?? "") || text4[index + 2] === "-")) {
-      const end = heredocEnd(text4, index);
-      if (end < 0) return { tokens, unterminated: index };
-      tokens.push({ kind: "heredoc", text: "", start: index, end });
-      index = end;
-    } else if (isWordStart(ch) || isDigit4(ch)) {
-      const start = index;
-      while (index < text4.length && (isWordChar2(text4[index]) || text4[index] === ".")) index++;
-      tokens.push({ kind: "word", text: text4.slice(start, index), start, end: index });
-    } else {
-      tokens.push({ kind: "punct", text: ch, start: index, end: index + 1 });
-      index++;
-    }
-  }
-  return { tokens };
-}
-var MAX_DEPTH10 = 32;
-function lineBreakBetween(text4, end, start) {
-  for (let index = end; index < start; index++) if (text4[index] === "\n") return true;
-  return false;
-}
-function expressionEnd2(text4, tokens, index) {
-  let depth = 0;
-  let at = index;
-  while (at < tokens.length) {
-    const token = tokens[at];
-    if (token.kind === "punct" && "{[(".includes(token.text)) depth++;
-    else if (token.kind === "punct" && "}])".includes(token.text)) {
-      if (depth === 0) return at;
-      depth--;
-    }
-    at++;
-    if (depth === 0 && (at >= tokens.length || lineBreakBetween(text4, tokens[at - 1].end, tokens[at].start))) return at;
-  }
-  return at;
-}
-function readBody(text4, tokens, index, block, depth, written = text4) {
-  let at = index;
-  while (at < tokens.length) {
-    const token = tokens[at];
-    if (token.kind === "punct" && token.text === "}") return at + 1;
-    if (token.kind !== "word") {
-      at++;
-      continue;
-    }
-    const next = tokens[at + 1];
-    if (next?.kind === "punct" && next.text === "=") {
-      const end = expressionEnd2(text4, tokens, at + 2);
-      block.attributes.set(token.text, tokens.slice(at + 2, end));
-      at = end;
-      continue;
-    }
-    const child2 = { type: token.text, start: token.start, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
-    at++;
-    while (at < tokens.length && (tokens[at].kind === "string" || tokens[at].kind === "word")) {
-      const label = tokens[at++];
-      child2.labels.push(label.kind === "string" ? written.slice(label.start + 1, label.end - 1) : written.slice(label.start, label.end));
-    }
-    if (tokens[at]?.kind !== "punct" || tokens[at].text !== "{") continue;
-    if (depth >= MAX_DEPTH10) return tokens.length;
-    at = readBody(text4, tokens, at + 1, child2, depth + 1, written);
-    block.blocks.push(child2);
-  }
-  return at;
-}
-function readHcl2(text4, written = text4) {
-  const { tokens, unterminated } = hclTokens(text4);
-  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
-  readBody(text4, tokens, 0, root, 0, written);
-  return { root, unterminated };
-}
-function unescape2(written) {
-  let output = "";
-  for (let index = 0; index < written.length; index++) {
-    const ch = written[index];
-    const next = written[index + 1];
-    if (ch === "\\" && (next === '"' || next === "\\")) {
-      output += next;
-      index++;
-    } else if ((ch === "$" || ch === "%") && next === ch && written[index + 2] === "{") {
-      output += ch;
-      index++;
-    } else {
-      output += ch;
-    }
-  }
-  return output;
-}
-
-// src/discover/nomad.ts
-var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
-function actionsOf(line) {
-  const spans = [];
-  let index = 0;
-  for (; ; ) {
-    const open2 = line.indexOf("[[", index);
-    const close = open2 < 0 ? -1 : line.indexOf("]]", open2 + 2);
-    if (close < 0) return spans;
-    spans.push([open2, close + 2]);
-    index = close + 2;
-  }
-}
-function maskLine2(line) {
-  const spans = actionsOf(line);
-  if (spans.length === 0) return line;
-  let rest = "";
-  let index = 0;
-  for (const [start, end] of spans) {
-    rest += line.slice(index, start);
-    index = end;
-  }
-  const fill = (rest + line.slice(index)).trim() === "" ? " " : "_";
-  let masked = "";
-  index = 0;
-  for (const [start, end] of spans) {
-    masked += line.slice(index, start) + fill.repeat(end - start);
-    index = end;
-  }
-  return masked + line.slice(index);
-}
-function maskTemplateActions(text4) {
-  if (!text4.includes("[[")) return text4;
-  return text4.split("\n").map(maskLine2).join("\n");
-}
-function knownValues(root) {
-  const values = /* @__PURE__ */ new Map();
-  for (const block of root.blocks) {
-    const [single2] = block.type === "variable" ? block.attributes.get("default") ?? [] : [];
-    if (block.type === "variable" && block.labels[0] && single2?.kind === "string") values.set(`var.${block.labels[0]}`, unescape2(single2.text));
-    if (block.type !== "locals") continue;
-    for (const [name2, expression] of block.attributes) if (expression.length === 1 && expression[0].kind === "string") values.set(`local.${name2}`, unescape2(expression[0].text));
-  }
-  return values;
-}
-function templateValue(value, values) {
-  let output = "";
-  let index = 0;
-  for (; ; ) {
-    const open2 = value.indexOf("${", index);
-    if (open2 < 0) return output + value.slice(index);
-    const close = value.indexOf("}", open2);
-    if (close < 0) return output + value.slice(index);
-    const name2 = value.slice(open2 + 2, close).trim();
-    const known = values.get(name2);
-    if (known === void 0) return { unresolved: `\${${name2}} is interpolated by Nomad when it places the task, or set outside this file` };
-    output += value.slice(index, open2) + known;
-    index = close + 1;
-  }
-}
-function packVariable(action) {
-  let body = action.slice(2, -2).trim();
-  if (body.startsWith("-")) body = body.slice(1).trim();
-  if (body.endsWith("-")) body = body.slice(0, -1).trim();
-  if (body.endsWith("| quote")) body = body.slice(0, -"| quote".length).trim();
-  if (body.startsWith('var "') && body.endsWith('" .')) return body.slice(5, -3);
-  if (body.startsWith(".") && !body.includes(" ")) return body.slice(body.lastIndexOf(".") + 1);
-  return void 0;
-}
-function packValue(raw, defaults2) {
-  let output = "";
-  let index = 0;
-  for (; ; ) {
-    const open2 = raw.indexOf("[[", index);
-    if (open2 < 0) return output + raw.slice(index);
-    const close = raw.indexOf("]]", open2 + 2);
-    if (close < 0) return void 0;
-    const name2 = packVariable(raw.slice(open2, close + 2));
-    const value = name2 === void 0 ? void 0 : defaults2.get(`var.${name2}`);
-    if (value === void 0) return void 0;
-    output += raw.slice(index, open2) + value;
-    index = close + 2;
-  }
-}
-function runsImages(task) {
-  const driver = task.attributes.get("driver");
-  if (driver === void 0) return task.type === "sidecar_task";
-  return driver.length !== 1 || driver[0].kind !== "string" || IMAGE_DRIVERS.has(driver[0].text);
-}
-function imageTasks(block, path14, found) {
-  for (const child2 of block.blocks) {
-    const childPath = [path14, child2.type, ...child2.labels].filter(Boolean).join(".");
-    const config = child2.blocks.find((inner) => inner.type === "config");
-    const image = config?.attributes.get("image");
-    if (config && image && runsImages(child2)) found.push({ task: child2, config, image, path: childPath });
-    imageTasks(child2, childPath, found);
-  }
-}
-function packOccurrence(common, offset, raw, pack) {
-  const value = packValue(raw, pack);
-  if (value === void 0) return makeOccurrence({ ...common, offset, raw, value: raw });
-  return makeOccurrence({ ...common, offset, raw, value, note: "with the defaults of the pack's variables.hcl" });
-}
-function siteOccurrence2(file, lines, site2, values, pack) {
-  const [token] = site2.expression;
-  if (!token || token.kind === "heredoc" || token.kind === "punct") return void 0;
-  const common = { file: file.path, kind: "nomad", lines, context: site2.context };
-  if (site2.expression.length === 1 && token.kind === "string") {
-    const raw2 = file.text.slice(token.start + 1, token.end - 1);
-    if (raw2.trim() === "") return void 0;
-    if (raw2.includes("[[")) return packOccurrence(common, token.start + 1, raw2, pack);
-    return makeOccurrence({ ...common, offset: token.start + 1, raw: raw2, value: templateValue(unescape2(token.text), values) });
-  }
-  const raw = file.text.slice(token.start, site2.expression[site2.expression.length - 1].end);
-  if (raw.includes("[[")) return packOccurrence(common, token.start, raw, pack);
-  const known = site2.expression.length === 1 ? values.get(token.text) : void 0;
-  return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
-}
-function jobOccurrences(file, pack = /* @__PURE__ */ new Map()) {
-  const { root, unterminated } = readHcl2(maskTemplateActions(file.text), file.text);
-  const lines = new LineIndex(file.text);
-  const values = knownValues(root);
-  const tasks = [];
-  imageTasks(root, "", tasks);
-  const occurrences = tasks.flatMap((task) => siteOccurrence2(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values, pack) ?? []);
-  const errors = unterminated === void 0 ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
-  return withContainers({ occurrences, errors }, () => nomadContainers(file, tasks, lines));
-}
-async function packDefaults(path14, context3) {
-  const folder = path14.lastIndexOf("/templates/");
-  if (!path14.endsWith(".nomad.tpl") || folder < 0 && !path14.startsWith("templates/")) return /* @__PURE__ */ new Map();
-  const variables = await context3.readFile(folder < 0 ? "variables.hcl" : `${path14.slice(0, folder)}/variables.hcl`);
-  if (variables === void 0) return /* @__PURE__ */ new Map();
-  return knownValues(readHcl2(variables).root);
-}
-function hasJobBlock(text4) {
-  for (let start = 0; start < text4.length; start++) {
-    if (text4.startsWith("job ", start) || text4.startsWith("job	", start)) return true;
-    const newline = text4.indexOf("\n", start);
-    if (newline < 0) return false;
-    start = newline;
-  }
-  return false;
-}
-var nomadDiscoverer = {
-  kind: "nomad",
-  matches(path14, text4) {
-    if (path14.endsWith(".nomad") || path14.endsWith(".nomad.hcl") || path14.endsWith(".nomad.tpl")) return true;
-    return (path14.endsWith(".hcl") || path14.endsWith(".job")) && text4 !== "" && hasJobBlock(text4);
-  },
-  candidate(path14) {
-    return path14.endsWith(".nomad") || path14.endsWith(".hcl") || path14.endsWith(".job") || path14.endsWith(".nomad.tpl");
-  },
-  async extract(file, context3) {
-    return jobOccurrences(file, await packDefaults(file.path, context3));
-  }
-};
-
-// src/discover/quadlet.ts
-var UNIT_TYPES = [
-  { extension: "container", images: { section: "Container", key: "Image" } },
-  { extension: "image", images: { section: "Image", key: "Image" } },
-  // `Driver=image` volumes are the content of an image.
-  { extension: "volume", images: { section: "Volume", key: "Image" } },
-  { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
-];
-var UNIT_SUFFIXES = UNIT_TYPES.map(({ extension, images }) => ({ suffix: `.${extension}`, dropInDirectory: `.${extension}.d/`, images }));
-function unitImagesFor(path14) {
-  for (const { suffix, dropInDirectory, images } of UNIT_SUFFIXES) {
-    if (path14.endsWith(suffix)) return images;
-    const dropIn = path14.lastIndexOf(dropInDirectory);
-    if (dropIn >= 0 && path14.endsWith(".conf") && !path14.slice(dropIn + dropInDirectory.length).includes("/")) return images;
-  }
-  return void 0;
-}
-var SPECIFIER = /%[^%]/;
-var ENVIRONMENT_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
-function valueOf2(text4) {
-  const specifier = SPECIFIER.exec(text4.replace(/%%/g, ""));
-  if (specifier) return { unresolved: `systemd specifier ${specifier[0]} is only known when the unit starts` };
-  const variable = ENVIRONMENT_VARIABLE.exec(text4);
-  if (variable) return { unresolved: `systemd substitutes ${variable[0]} from the unit's environment when it starts` };
-  return text4.replace(/%%/g, "%");
-}
-var quadletDiscoverer = {
-  kind: "quadlet",
-  matches(path14, text4) {
-    const images = unitImagesFor(path14);
-    return images !== void 0 && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, "m").test(text4);
-  },
-  candidate(path14) {
-    return unitImagesFor(path14) !== void 0;
-  },
-  extract(file) {
-    const images = unitImagesFor(file.path);
-    if (images === void 0) return { occurrences: [] };
-    if (file.text.includes("\0")) throw new Error("not a text unit file");
-    const lines = new LineIndex(file.text);
-    const occurrences = [];
-    const assignmentPattern = new RegExp(`^\\s*${images.key}\\s*=[ \\t]*`);
-    let current;
-    let lineStart = 0;
-    while (lineStart <= file.text.length) {
-      let lineEnd2 = file.text.indexOf("\n", lineStart);
-      if (lineEnd2 < 0) lineEnd2 = file.text.length;
-      const line = file.text.slice(lineStart, lineEnd2).replace(/\r$/, "");
-      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-      if (header) current = header[1];
-      else if (current === images.section && !/^\s*[#;]/.test(line)) {
-        const assignment = assignmentPattern.exec(line);
-        if (assignment) {
-          const occurrence = imageOfLine(file, lines, lineStart + assignment[0].length, line.slice(assignment[0].length), images);
-          if (occurrence) occurrences.push(occurrence);
-        }
-      }
-      lineStart = lineEnd2 + 1;
-    }
-    return { occurrences };
-  }
-};
-function imageOfLine(file, lines, valueOffset, written, images) {
-  let offset = valueOffset;
-  let raw = written.trimEnd();
-  if (raw.endsWith("\\")) raw = raw.slice(0, -1).trimEnd();
-  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
-    offset += 1;
-    raw = raw.slice(1, -1);
-  }
-  if (raw.length === 0 || /\.(?:image|build)$/.test(raw)) return void 0;
-  return makeOccurrence({
-    file: file.path,
-    kind: "quadlet",
-    lines,
-    offset,
-    raw,
-    value: valueOf2(raw),
-    context: `[${images.section}] ${images.key}`,
-    local: images.local,
-    note: images.local ? "the tag of the image this unit builds" : void 0
-  });
+  const deployment = index.byManifest.get(manifest);
+  if (deployment === void 0) return occurrences;
+  return markBuiltHere(
+    occurrences.map((occurrence) => withVariables(occurrence, deployment)),
+    deployment.built
+  );
 }
 
 // src/discover/kubernetes.ts
-var import_yaml44 = __toESM(require_dist(), 1);
+var import_yaml28 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -58591,13 +56430,13 @@ function imageListEntries(text4) {
     const newline = text4.indexOf("\n", start);
     const end = newline < 0 ? text4.length : newline;
     const line = text4.slice(start, end);
-    const written = line.trim();
-    if (written !== "") {
-      const equals = written.indexOf("=");
-      const image = written.slice(equals + 1);
+    const written2 = line.trim();
+    if (written2 !== "") {
+      const equals = written2.indexOf("=");
+      const image = written2.slice(equals + 1);
       if (!isOneReference(image) || image.trim() !== image) return [];
       const offset = start + (line.length - line.trimStart().length) + equals + 1;
-      entries.push(equals < 0 ? { offset, image } : { offset, image, key: written.slice(0, equals) });
+      entries.push(equals < 0 ? { offset, image } : { offset, image, key: written2.slice(0, equals) });
     }
     if (newline < 0) break;
     start = newline + 1;
@@ -58666,7 +56505,7 @@ function isAlphaNumeric(ch) {
   const code = ch.charCodeAt(0);
   return ch === "_" || code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code > 127;
 }
-function isDigit5(ch) {
+function isDigit4(ch) {
   return ch !== void 0 && ch >= "0" && ch <= "9";
 }
 function lexTemplate(text4, spans) {
@@ -58766,16 +56605,16 @@ function lexItem(text4, index, open2) {
     case "$":
       return { type: "variable", value: text4.slice(index, alphaNumericEnd(text4, index + 1)), end: alphaNumericEnd(text4, index + 1) };
     case ".":
-      if (isAlphaNumeric(text4[index + 1]) && !isDigit5(text4[index + 1])) {
+      if (isAlphaNumeric(text4[index + 1]) && !isDigit4(text4[index + 1])) {
         const end = alphaNumericEnd(text4, index + 1);
         return { type: "field", value: text4.slice(index + 1, end), end };
       }
-      if (isDigit5(text4[index + 1])) return lexNumber(text4, index);
+      if (isDigit4(text4[index + 1])) return lexNumber(text4, index);
       return { type: "dot", value: ".", end: index + 1 };
     default:
       break;
   }
-  if (ch === "+" || ch === "-" || isDigit5(ch)) return lexNumber(text4, index);
+  if (ch === "+" || ch === "-" || isDigit4(ch)) return lexNumber(text4, index);
   if (isAlphaNumeric(ch)) {
     const end = alphaNumericEnd(text4, index);
     const word = text4.slice(index, end);
@@ -58839,9 +56678,9 @@ function lexNumber(text4, index) {
   if (value === void 0) throw new TemplateSyntaxError(`bad number syntax: ${JSON.stringify(text4.slice(index, end))}`, index);
   return { type: "number", value: String(value), end };
 }
-function goNumber(written) {
-  const negative = written.startsWith("-");
-  const body = written.startsWith("-") || written.startsWith("+") ? written.slice(1) : written;
+function goNumber(written2) {
+  const negative = written2.startsWith("-");
+  const body = written2.startsWith("-") || written2.startsWith("+") ? written2.slice(1) : written2;
   const sign = negative ? -1 : 1;
   const prefix = body.slice(0, 2).toLowerCase();
   if (prefix === "0x") {
@@ -58862,16 +56701,16 @@ function goNumber(written) {
 function isDecimalLiteral(body) {
   let index = 0;
   let digits = 0;
-  for (; isDigit5(body[index]); index++) digits++;
+  for (; isDigit4(body[index]); index++) digits++;
   if (body[index] === ".") {
-    for (index++; isDigit5(body[index]); index++) digits++;
+    for (index++; isDigit4(body[index]); index++) digits++;
   }
   if (digits === 0) return false;
   if (body[index] === "e" || body[index] === "E") {
     index++;
     if (body[index] === "+" || body[index] === "-") index++;
     const exponentStart = index;
-    while (isDigit5(body[index])) index++;
+    while (isDigit4(body[index])) index++;
     if (index === exponentStart) return false;
   }
   return index === body.length;
@@ -58997,14 +56836,14 @@ function siteAt(text4, start, spans, openingQuote) {
   if (enclosing?.comment) return void 0;
   const lineEnd2 = text4.slice(start).search(/\r?\n|\r/);
   const line = lineEnd2 < 0 ? text4.slice(start) : text4.slice(start, start + lineEnd2);
-  const written = stripComment(line).trimEnd();
+  const written2 = stripComment(line).trimEnd();
   if (openingQuote !== void 0) {
-    if (written.length < 2 || !written.endsWith(openingQuote)) return void 0;
-    return withActions({ offset: start, raw: written.slice(0, -1), quoted: true }, spans, enclosing);
+    if (written2.length < 2 || !written2.endsWith(openingQuote)) return void 0;
+    return withActions({ offset: start, raw: written2.slice(0, -1), quoted: true }, spans, enclosing);
   }
-  if (written === "" || /^[|>[&*!]/.test(written) || written.startsWith("{") && !written.startsWith("{{")) return void 0;
-  const quote = written[0];
-  const site2 = (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote) ? { offset: start + 1, raw: written.slice(1, -1), quoted: true } : { offset: start, raw: written, quoted: false };
+  if (written2 === "" || /^[|>[&*!]/.test(written2) || written2.startsWith("{") && !written2.startsWith("{{")) return void 0;
+  const quote = written2[0];
+  const site2 = (quote === '"' || quote === "'") && written2.length >= 2 && written2.endsWith(quote) ? { offset: start + 1, raw: written2.slice(1, -1), quoted: true } : { offset: start, raw: written2, quoted: false };
   return withActions(site2, spans, enclosing);
 }
 function withActions(site2, spans, enclosing) {
@@ -59051,7 +56890,7 @@ function markSites(text4, sites, base) {
 }
 
 // src/discover/helm-template-parse.ts
-var MAX_DEPTH11 = 200;
+var MAX_DEPTH5 = 200;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -59090,7 +56929,7 @@ var Parser3 = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH11) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH11}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH5) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH5}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -59293,7 +57132,7 @@ var Parser3 = class {
 };
 
 // src/discover/helm-parent-values.ts
-var MAX_DEPTH12 = 32;
+var MAX_DEPTH6 = 32;
 function vendoringParent(chartRoot) {
   const segments = chartRoot.split("/");
   if (segments.length < 2 || segments[segments.length - 2] !== "charts") return void 0;
@@ -59319,8 +57158,8 @@ function overlayParentValues(data, parent, locations) {
   return data;
 }
 function overlay(target, source, locations, depth) {
-  if (depth > MAX_DEPTH12) return;
-  const written = locations.get(target);
+  if (depth > MAX_DEPTH6) return;
+  const written2 = locations.get(target);
   for (const [key, value] of Object.entries(source)) {
     if (key === "__proto__") continue;
     const existing = asMap(target[key]);
@@ -59329,7 +57168,7 @@ function overlay(target, source, locations, depth) {
       overlay(existing, incoming, locations, depth + 1);
       continue;
     }
-    written?.delete(key);
+    written2?.delete(key);
     if (value === null) delete target[key];
     else target[key] = value;
   }
@@ -59533,10 +57372,14 @@ async function readChart(chartRoot, context3) {
   let values = await readChartValues(chartRoot, context3);
   const chartName = metadata.name ?? chartRoot.slice(chartRoot.lastIndexOf("/") + 1);
   values = await inheritParentValues(chartRoot, chartName, values, context3);
-  const files = await readTemplateFiles(chartRoot, chartName, context3);
+  const unreadFiles = /* @__PURE__ */ new Map();
+  const files2 = await readTemplateFiles(chartRoot, chartName, context3, unreadFiles);
   let siteBase = 0;
-  for (const file of files) {
-    if (file.text.includes("\0") || file.text.includes("")) continue;
+  for (const file of files2) {
+    if (file.text.includes("\0") || file.text.includes("")) {
+      unreadFiles.set(file.path, "the template holds a NUL or SOH character, which the renderer uses as a marker: it was not read");
+      continue;
+    }
     file.sites = findImageSites(file.text);
     file.siteBase = siteBase;
     siteBase += file.sites.length;
@@ -59549,13 +57392,13 @@ async function readChart(chartRoot, context3) {
   const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context3, incomplete) : [];
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = /* @__PURE__ */ new Map();
-  const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
-  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies };
+  const templates = namedTemplates([...dependencyFiles, ...files2], parseErrors);
+  return { root: chartRoot, metadata, values, files: files2, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, unreadFiles };
 }
-function markHelperSites(files, siteBase) {
+function markHelperSites(files2, siteBase) {
   const helpers = [];
   let base = siteBase;
-  for (const file of files) {
+  for (const file of files2) {
     if (!file.path.slice(file.path.lastIndexOf("/") + 1).startsWith("_")) continue;
     if (file.text.includes("\0") || file.text.includes("")) continue;
     const sites = findImageSites(file.text);
@@ -59588,17 +57431,18 @@ async function inheritParentValues(chartRoot, chartName, values, context3) {
   const locations = /* @__PURE__ */ new WeakMap();
   return { file: joinPath(chartRoot, "values.yaml"), text: "", data: overlayParentValues({}, parent, locations), locations };
 }
-async function readTemplateFiles(chartRoot, helmPrefix, context3) {
+async function readTemplateFiles(chartRoot, helmPrefix, context3, unread) {
   const templatesDir = joinPath(chartRoot, "templates");
   const listed2 = context3.listFiles ? await context3.listFiles(templatesDir) : [joinPath(templatesDir, "_helpers.tpl")];
   const helmIgnore = parseHelmIgnore(await context3.readFile(joinPath(chartRoot, ".helmignore")));
   const paths = listed2.filter((path14) => !helmIgnore.ignores(path14.slice(chartRoot === "" ? 0 : chartRoot.length + 1)));
-  const files = [];
+  const files2 = [];
+  for (const path14 of paths.slice(MAX_TEMPLATE_FILES)) unread?.set(path14, `the chart has more than ${MAX_TEMPLATE_FILES.toLocaleString("en-US")} template files: this one was not read`);
   for (const path14 of paths.slice(0, MAX_TEMPLATE_FILES)) {
     const text4 = await context3.readFile(path14);
-    if (text4 !== void 0) files.push({ path: path14, helmName: `${helmPrefix}/templates/${path14.slice(templatesDir.length + 1)}`, text: text4, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context3) });
+    if (text4 !== void 0) files2.push({ path: path14, helmName: `${helmPrefix}/templates/${path14.slice(templatesDir.length + 1)}`, text: text4, sites: [], siteBase: 0, sharedParses: sharedParsesOf(context3) });
   }
-  return files;
+  return files2;
 }
 async function collectDependencies(chartRoot, helmPrefix, metadata, context3, out, names, depth, seen, direct) {
   if (depth >= MAX_DEPENDENCY_DEPTH) return;
@@ -59684,8 +57528,8 @@ function dependencyRoot(chartRoot, dependency) {
   }
   return parts.join("/");
 }
-function namedTemplates(files, parseErrors) {
-  const ordered = [...files].sort((a, b) => {
+function namedTemplates(files2, parseErrors) {
+  const ordered = [...files2].sort((a, b) => {
     const depth = b.helmName.split("/").length - a.helmName.split("/").length;
     return depth !== 0 ? depth : a.helmName < b.helmName ? 1 : a.helmName > b.helmName ? -1 : 0;
   });
@@ -59732,9 +57576,9 @@ var CHARTPRESS_TAG = "set-by-chartpress";
 function markPlaceholderTag(occurrence, chart) {
   if (!occurrence.reference) return occurrence;
   const tag2 = splitReference(occurrence.reference)?.tag;
-  const written = chart.metadata.appVersion?.trim();
+  const written2 = chart.metadata.appVersion?.trim();
   if (tag2 === CHARTPRESS_TAG) occurrence.placeholderTag = `the tag ${CHARTPRESS_TAG} is a placeholder chartpress replaces when it publishes the chart`;
-  else if ((written === "0.0.0" || written === "v0.0.0") && (tag2 === "0.0.0" || tag2 === "v0.0.0")) occurrence.placeholderTag = `the chart's appVersion ${written} is a placeholder its release replaces`;
+  else if ((written2 === "0.0.0" || written2 === "v0.0.0") && (tag2 === "0.0.0" || tag2 === "v0.0.0")) occurrence.placeholderTag = `the chart's appVersion ${written2} is a placeholder its release replaces`;
   return occurrence;
 }
 
@@ -60099,7 +57943,7 @@ function evalCommand(cmd, state, env, final) {
   const [first, ...rest] = cmd;
   switch (first.type) {
     case "identifier":
-      return callFunction(first.name, rest, state, env, final);
+      return callFunction2(first.name, rest, state, env, final);
     case "field":
       return evalFields(state.dot, first.path, rest, state, env, final, false);
     case "variable":
@@ -60128,7 +57972,7 @@ function evalArg(arg, state, env) {
     case "pipe":
       return evalPipeline({ ...arg.pipe, decl: [] }, state, env);
     case "identifier":
-      return callFunction(arg.name, [], state, env, void 0);
+      return callFunction2(arg.name, [], state, env, void 0);
     default:
       return evalCommand([arg], state, env, void 0);
   }
@@ -60157,7 +58001,8 @@ function evalFields(receiver, path14, args, state, env, final, startsBare) {
       const has = Object.prototype.hasOwnProperty.call(current, name2);
       if (!has && env.incomplete?.has(current)) return new Unknown(env.incomplete.get(current) ?? "");
       if (has) env.reads.push({ container: current, key: name2 });
-      else if (last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path14.join("."));
+      const unset = !has || current[name2] === null;
+      if (unset && last && env.missing && env.missing.length < RENDER_LIMITS.maxUnknowns) env.missing.push(path14.join("."));
       current = has ? current[name2] : void 0;
       interfaceNil = current === void 0 || current === null;
       continue;
@@ -60175,7 +58020,7 @@ function evalArgs(args, state, env, final) {
   if (final) values.push(final.value);
   return values;
 }
-function callFunction(name2, args, state, env, final) {
+function callFunction2(name2, args, state, env, final) {
   if (name2 === "and" || name2 === "or") return shortCircuit(name2, args, state, env, final);
   const fn = env.functions.get(name2);
   if (!fn) return new Unknown(`the template function ${name2} is not evaluated`);
@@ -60249,14 +58094,14 @@ function parseVersion(text4) {
   const core = (dash >= 0 ? rest.slice(0, dash) : rest).split(".");
   if (core.length === 0 || core.length > 3 || prerelease.some((part) => part === "")) return void 0;
   const parts = [0, 0, 0];
-  let written = 0;
+  let written2 = 0;
   for (const [index, part] of core.entries()) {
     if (part === "x" || part === "X" || part === "*") break;
     if (part === "" || part.length > 15 || ![...part].every((char) => char >= "0" && char <= "9")) return void 0;
     parts[index] = Number(part);
-    written = index + 1;
+    written2 = index + 1;
   }
-  return { parts, written, prerelease };
+  return { parts, written: written2, prerelease };
 }
 function comparePrerelease(a, b) {
   if (a.length === 0 || b.length === 0) return a.length === b.length ? 0 : a.length === 0 ? 1 : -1;
@@ -60275,9 +58120,9 @@ function compare2(a, b) {
   for (let index = 0; index < 3; index++) if (a.parts[index] !== b.parts[index]) return a.parts[index] < b.parts[index] ? -1 : 1;
   return comparePrerelease(a.prerelease, b.prerelease);
 }
-var OPERATORS2 = [">=", "=>", "<=", "=<", "!=", "~>", ">", "<", "=", "~", "^"];
+var OPERATORS = [">=", "=>", "<=", "=<", "!=", "~>", ">", "<", "=", "~", "^"];
 function satisfiesTerm(version, term) {
-  const operator = OPERATORS2.find((candidate) => term.startsWith(candidate)) ?? "";
+  const operator = OPERATORS.find((candidate) => term.startsWith(candidate)) ?? "";
   const bound = parseVersion(term.slice(operator.length));
   if (!bound) return void 0;
   if (version.prerelease.length > 0 && bound.prerelease.length === 0) return false;
@@ -60330,14 +58175,14 @@ function splitTerms(group3) {
   const terms = [];
   for (const word of words) {
     const last = terms.length - 1;
-    if (last >= 0 && OPERATORS2.includes(terms[last])) terms[last] += word;
+    if (last >= 0 && OPERATORS.includes(terms[last])) terms[last] += word;
     else terms.push(word);
   }
   return terms;
 }
 
 // src/discover/helm-template-funcs.ts
-var import_yaml39 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 function strict(fn) {
   return (args, call) => {
@@ -60380,24 +58225,24 @@ function goEqual(left, right) {
   if ((left === void 0 || left === null) && (right === void 0 || right === null)) return true;
   return left === right;
 }
-function sprintf(format2, args, call) {
+function sprintf(format3, args, call) {
   let argument = 0;
   let out = "";
-  for (let index = 0; index < format2.length; index++) {
-    const ch = format2[index];
+  for (let index = 0; index < format3.length; index++) {
+    const ch = format3[index];
     if (ch !== "%") {
       out += ch;
       continue;
     }
     let verbAt = index + 1;
-    while (verbAt < format2.length && "+-# 0123456789.".includes(format2[verbAt])) verbAt++;
-    const verb = format2[verbAt];
+    while (verbAt < format3.length && "+-# 0123456789.".includes(format3[verbAt])) verbAt++;
+    const verb = format3[verbAt];
     index = verbAt;
     if (verb === "%") {
       out += "%";
       continue;
     }
-    if (verb === void 0) return new Unknown(`printf ${JSON.stringify(format2)} ends inside a verb`);
+    if (verb === void 0) return new Unknown(`printf ${JSON.stringify(format3)} ends inside a verb`);
     if (argument >= args.length) {
       out += `%!${verb}(MISSING)`;
       continue;
@@ -60547,7 +58392,7 @@ var STRINGS = {
   join: strict((args, call) => call.join((Array.isArray(args[1]) ? args[1] : [args[1]]).map(text), text(args[0]))),
   b64enc: strict((args) => Buffer.from(text(args[0]), "utf8").toString("base64")),
   sha256sum: strict((args) => createHash("sha256").update(text(args[0])).digest("hex")),
-  toYaml: strict((args, call) => isMapValue(args[0]) || Array.isArray(args[0]) ? yamlText2(args[0], call) : text(args[0])),
+  toYaml: strict((args, call) => isMapValue(args[0]) || Array.isArray(args[0]) ? yamlText(args[0], call) : text(args[0])),
   fromYaml: strict((args) => yamlMap(text(args[0]))),
   toJson: strict((args) => JSON.stringify(args[0] ?? null))
 };
@@ -60634,7 +58479,7 @@ function mergeFresh(value, depth) {
 }
 var MAX_YAML_DEPTH = 64;
 var MAX_YAML_NODES = 2e4;
-function yamlText2(value, call) {
+function yamlText(value, call) {
   let nodes = 0;
   const known = (item, depth) => {
     if (++nodes > MAX_YAML_NODES || depth > MAX_YAML_DEPTH || item instanceof Unknown || item instanceof GoStruct) return false;
@@ -60643,9 +58488,9 @@ function yamlText2(value, call) {
     return isMapValue(item) ? Object.values(item).every((entry) => known(entry, depth + 1)) : true;
   };
   if (!known(value, 0)) return new Unknown("toYaml of a value not known offline");
-  const written = bounded(call, (0, import_yaml39.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
-  if (typeof written === "string") rememberYaml(written, value);
-  return written;
+  const written2 = bounded(call, (0, import_yaml23.stringify)(value, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, ""));
+  if (typeof written2 === "string") rememberYaml(written2, value);
+  return written2;
 }
 var MAX_YAML_ROUND_TRIPS = 16;
 var writtenYaml = /* @__PURE__ */ new Map();
@@ -60666,7 +58511,7 @@ function linkCopies(copy, source, depth) {
 function yamlMap(text4) {
   try {
     if (yamlNestsTooDeeply(text4)) return { Error: YAML_TOO_DEEP };
-    const value = (0, import_yaml39.parse)(text4, { maxAliasCount: 100, uniqueKeys: false });
+    const value = (0, import_yaml23.parse)(text4, { maxAliasCount: 100, uniqueKeys: false });
     if (value === null || value === void 0) return {};
     if (!isMapValue(value)) return { Error: "error unmarshaling JSON: cannot unmarshal into a map" };
     if (writtenYaml.has(text4)) linkCopies(value, writtenYaml.get(text4), 0);
@@ -60867,7 +58712,7 @@ function parseForTpl(text4) {
 }
 function rootContext(chart, file, data = chart.values?.data) {
   const metadata = chart.metadata;
-  const files = new Unknown(".Files reads chart files, which is not evaluated here");
+  const files2 = new Unknown(".Files reads chart files, which is not evaluated here");
   const values = chart.values === void 0 ? {} : data ?? new Unknown(`${chart.values.file} does not parse, or expands too far through aliases`);
   return {
     Values: values,
@@ -60887,7 +58732,7 @@ function rootContext(chart, file, data = chart.values?.data) {
     Release: new GoStruct("release", { Name: "release-name", Namespace: "default", Service: "Helm", IsInstall: true, IsUpgrade: false, Revision: 1 }),
     Capabilities: TEMPLATE_CAPABILITIES,
     Template: templateOf(file),
-    Files: new GoStruct("files", { Get: () => files, GetBytes: () => files, Glob: () => files, Lines: () => files, AsConfig: () => files, AsSecrets: () => files }),
+    Files: new GoStruct("files", { Get: () => files2, GetBytes: () => files2, Glob: () => files2, Lines: () => files2, AsConfig: () => files2, AsSecrets: () => files2 }),
     Subcharts: {}
   };
 }
@@ -61030,6 +58875,8 @@ var helmTemplatesDiscoverer = {
     const chartRoot = await chartRootOfTemplate(file.path, context3);
     if (chartRoot === void 0) return { occurrences: [] };
     const chart = await loadChart(chartRoot, context3);
+    const unread = chart?.unreadFiles.get(file.path);
+    if (unread !== void 0) return { occurrences: [], errors: [unread] };
     const sites = chart ? renderChart(chart).sites.get(file.path) : void 0;
     if (!chart || sites === void 0) return { occurrences: [] };
     const lines = new LineIndex(file.text);
@@ -61104,7 +58951,7 @@ function templateOccurrence(path14, lines, rendered, render) {
 }
 
 // src/discover/helm-values.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -61122,21 +58969,21 @@ function valuesCopy(chart) {
   }
   return copy;
 }
-function composedImages(chart, path14, written) {
+function composedImages(chart, path14, written2) {
   const actions = valuesActions(chart).filter((action) => action.paths.some((named) => named === path14 || named.startsWith(`${path14}.`)));
   const found = [];
   for (const action of actions.slice(0, MAX_ACTIONS_PER_ENTRY)) {
     const value = evaluateAlone(chart, action);
-    if (value === void 0 || action.declares && value === written || !holdsPart(value, written) || !normalizeForOccurrence(value).ok) continue;
+    if (value === void 0 || action.declares && value === written2 || !holdsPart(value, written2) || !normalizeForOccurrence(value).ok) continue;
     if (found.some((image) => image.value === value)) continue;
     found.push({ value, file: action.file, offset: action.offset });
   }
   return found.filter((image) => !found.some((other) => other !== image && other.value.length > image.value.length && other.value.includes(image.value))).slice(0, MAX_IMAGES_PER_ENTRY);
 }
-function holdsPart(value, written) {
-  if (written === "") return false;
-  for (let at = value.indexOf(written); at >= 0; at = value.indexOf(written, at + 1)) {
-    const after = value[at + written.length];
+function holdsPart(value, written2) {
+  if (written2 === "") return false;
+  for (let at = value.indexOf(written2); at >= 0; at = value.indexOf(written2, at + 1)) {
+    const after = value[at + written2.length];
     if ((at === 0 || value[at - 1] === "/") && (after === void 0 || after === "/" || after === ":" || after === "@")) return true;
   }
   return false;
@@ -61286,17 +59133,17 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values-merge.ts
-var import_yaml40 = __toESM(require_dist(), 1);
+var import_yaml24 = __toESM(require_dist(), 1);
 var MAX_NODES = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml40.YAMLMap();
+  root = new import_yaml24.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml40.isMap)(node)) return;
+    if (!(0, import_yaml24.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -61320,26 +59167,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml40.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml24.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml40.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml40.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml24.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml24.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml40.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml24.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml40.isMap)(pair.value) && (0, import_yaml40.isMap)(valueOf3(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml24.isMap)(pair.value) && (0, import_yaml24.isMap)(valueOf2(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
-    const current = valueOf3(map, key);
-    if (this.owned.has(current) && (0, import_yaml40.isMap)(current)) return current;
-    const child2 = new import_yaml40.YAMLMap();
-    if ((0, import_yaml40.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml40.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
+    const current = valueOf2(map, key);
+    if (this.owned.has(current) && (0, import_yaml24.isMap)(current)) return current;
+    const child2 = new import_yaml24.YAMLMap();
+    if ((0, import_yaml24.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml24.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
     }
     this.owned.add(child2);
     setPair(map, key, child2);
@@ -61347,15 +59194,15 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml40.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml24.isScalar)(pair.key) && String(pair.key.value) === key);
 }
-function valueOf3(map, key) {
+function valueOf2(map, key) {
   return pairOf(map, key)?.value;
 }
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml40.Pair(new import_yaml40.Scalar(key), value));
+  else map.items.push(new import_yaml24.Pair(new import_yaml24.Scalar(key), value));
 }
 function dottedKeys(path14) {
   if (path14.includes("[")) return void 0;
@@ -61390,7 +59237,7 @@ async function readKustomization(context3, directory) {
 }
 
 // src/discover/helm-values.ts
-var MAX_DEPTH13 = 64;
+var MAX_DEPTH7 = 64;
 var MAX_NODES2 = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
@@ -61417,7 +59264,7 @@ var helmValuesDiscoverer = {
     }
     const errors = [...parsed.errors];
     const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : void 0;
-    const compose = (path14, written) => composedImages(chart, path14, written);
+    const compose = (path14, written2) => composedImages(chart, path14, written2);
     const missingDependency = missingDependencyOf(chart);
     const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
     for (const document2 of parsed.documents) {
@@ -61466,8 +59313,8 @@ function inflatingChart(root, directory, path14) {
   const charts = mapGet(root, "helmCharts");
   if (!(0, import_yaml5.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
-    const files = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files.some((node) => (0, import_yaml5.isScalar)(node) && typeof node.value === "string" && posix6.normalize(joinPath(directory, node.value)) === path14);
+    const files2 = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
+    const named = files2.some((node) => (0, import_yaml5.isScalar)(node) && typeof node.value === "string" && posix7.normalize(joinPath(directory, node.value)) === path14);
     if (named) {
       const name2 = mapGet(entry, "name");
       return (0, import_yaml5.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
@@ -61524,8 +59371,8 @@ function allLinesResolved(chart) {
 }
 var EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
 var ValuesWalker = class {
-  constructor(written, sink, options = {}) {
-    this.written = written;
+  constructor(written2, sink, options = {}) {
+    this.written = written2;
     this.sink = sink;
     this.options = options;
   }
@@ -61539,7 +59386,7 @@ var ValuesWalker = class {
   }
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path14, key, depth) {
-    if (depth > MAX_DEPTH13 || this.exhausted) return;
+    if (depth > MAX_DEPTH7 || this.exhausted) return;
     if (++this.visited > MAX_NODES2) {
       this.exhausted = true;
       return;
@@ -61561,12 +59408,12 @@ var ValuesWalker = class {
   imageString(node, path14) {
     if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.textOf(node));
-    const written = location?.value.trim() ?? "";
-    if (!location || location.raw === "" || written === "" || /\s/.test(replaceSpans(written, allSpans([enclosed(written, "{{", "}}", { sameLine: true })]), () => ""))) return;
-    if (NOT_AN_IMAGE.test(written)) return;
+    const written2 = location?.value.trim() ?? "";
+    if (!location || location.raw === "" || written2 === "" || /\s/.test(replaceSpans(written2, allSpans([enclosed(written2, "{{", "}}", { sameLine: true })]), () => ""))) return;
+    if (NOT_AN_IMAGE.test(written2)) return;
     if (this.isCovered(location.offset, path14)) return;
-    if (this.emitComposed(location.offset, location.raw, path14, path14, written)) return;
-    const value = written.includes("{{") ? { unresolved: "the value is a template rendered with tpl at install time" } : written;
+    if (this.emitComposed(location.offset, location.raw, path14, path14, written2)) return;
+    const value = written2.includes("{{") ? { unresolved: "the value is a template rendered with tpl at install time" } : written2;
     this.emit(node, location, value, path14);
   }
   /** Whether the templates already report the value at `offset`; names its place in the values if so. */
@@ -61644,8 +59491,8 @@ var ValuesWalker = class {
     if (value === null || value === void 0) return { rendered: "", written: "" };
     if (typeof value === "string") return { rendered: value.trim(), written: value.trim() };
     if (typeof value === "number") {
-      const written = scalarLocation(node, this.textOf(node))?.raw ?? String(value);
-      return { rendered: goFloat(value), written };
+      const written2 = scalarLocation(node, this.textOf(node))?.raw ?? String(value);
+      return { rendered: goFloat(value), written: written2 };
     }
     return void 0;
   }
@@ -61653,8 +59500,8 @@ var ValuesWalker = class {
    * An entry no template renders with the default values, reported as a template action composes
    * it (with its registry, prefix or tag from elsewhere in the values); false when none does.
    */
-  emitComposed(offset, raw, path14, context3, written, keep) {
-    const images = (this.options.compose?.(path14, written) ?? []).filter((image) => keep === void 0 || keep(image.value));
+  emitComposed(offset, raw, path14, context3, written2, keep) {
+    const images = (this.options.compose?.(path14, written2) ?? []).filter((image) => keep === void 0 || keep(image.value));
     for (const image of images) {
       const template = new LineIndex(image.file.text).positionAt(image.offset);
       this.sink({
@@ -61735,7 +59582,7 @@ function writtenHere(image, merged, text4, chart) {
   const location = part && scalarLocation(part.node, text4);
   if (!part || !location || location.raw === "") return void 0;
   const placed = { ...image, offset: location.offset, raw: location.raw, context: part.context };
-  const pinning = own.every((written) => ["tag", "version", "digest"].includes(written.field) && written.rendered !== "");
+  const pinning = own.every((written2) => ["tag", "version", "digest"].includes(written2.field) && written2.rendered !== "");
   const defaults2 = pinning ? defaultImages(chart, image, parts) : [];
   const value = defaults2.length === 1 && defaults2[0] !== void 0 ? repinned(defaults2[0], own) : void 0;
   return value === void 0 ? placed : { ...placed, value };
@@ -61776,8 +59623,8 @@ function repinned(rendered, parts) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml42 = __toESM(require_dist(), 1);
-import { posix as posix7 } from "node:path";
+var import_yaml26 = __toESM(require_dist(), 1);
+import { posix as posix8 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
 async function releaseValuesImages(release, file, context3) {
@@ -61855,11 +59702,11 @@ var ValuesFinder = class {
     const generators = seqItems(mapGet(kustomization, reference.kind === "Secret" ? "secretGenerator" : "configMapGenerator"));
     for (const generator of generators.filter((entry) => scalarString(mapGet(entry, "name")) === reference.name)) {
       for (const item of seqItems(mapGet(generator, "files"))) {
-        const written = scalarString(item) ?? "";
-        const equals = written.indexOf("=");
-        const path14 = equals < 0 ? written : written.slice(equals + 1);
-        if ((equals < 0 ? posix7.basename(written) : written.slice(0, equals)) !== reference.valuesKey) continue;
-        const file = posix7.normalize(joinPath(this.directory, path14));
+        const written2 = scalarString(item) ?? "";
+        const equals = written2.indexOf("=");
+        const path14 = equals < 0 ? written2 : written2.slice(equals + 1);
+        if ((equals < 0 ? posix8.basename(written2) : written2.slice(0, equals)) !== reference.valuesKey) continue;
+        const file = posix8.normalize(joinPath(this.directory, path14));
         const text4 = await this.context.readFile(file);
         if (text4 === void 0) return `is generated from ${file}, which could not be read`;
         const place = { file, fileOffset: (offset) => offset, context: "", note: `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name} generated from this file), read as written` };
@@ -61871,7 +59718,7 @@ var ValuesFinder = class {
   }
   /** The kustomization's resource files and the YAML files beside the release, bounded. */
   async manifestPaths(kustomization) {
-    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix7.normalize(joinPath(this.directory, path14)));
+    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix8.normalize(joinPath(this.directory, path14)));
     const beside = await this.context.listFiles?.(this.directory) ?? [];
     const paths = [...resources, ...beside.filter((path14) => parentDir(path14) === this.directory)].filter((path14) => /\.ya?ml$/i.test(path14));
     return [...new Set(paths)].slice(0, MAX_MANIFESTS);
@@ -61898,36 +59745,36 @@ var ValuesFinder = class {
 function wholeText(text4) {
   const start = text4.length - text4.trimStart().length;
   const end = text4.trimEnd().length;
-  const scalar = new import_yaml42.Scalar(text4.slice(start, end));
+  const scalar = new import_yaml26.Scalar(text4.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
 
 // src/discover/argo-value-files.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 var readInScan = /* @__PURE__ */ new WeakMap();
 var EMPTY_TAG3 = "tag is empty; the chart, which is not read here, chooses the default";
-function valueFilePath(written, refs, sourcePath) {
+function valueFilePath(written2, refs, sourcePath) {
   let path14;
-  const ref = /^\$([A-Za-z0-9_-]+)\/(.+)$/.exec(written);
+  const ref = /^\$([A-Za-z0-9_-]+)\/(.+)$/.exec(written2);
   if (ref) {
     if (!refs.has(ref[1] ?? "")) return void 0;
     path14 = ref[2] ?? "";
   } else {
-    if (sourcePath === void 0 || written.startsWith("$") || written.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(written)) return void 0;
+    if (sourcePath === void 0 || written2.startsWith("$") || written2.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(written2)) return void 0;
     const chartRoot = chartRootOf(sourcePath);
     if (chartRoot === void 0) return void 0;
-    path14 = joinPath(chartRoot, written);
+    path14 = joinPath(chartRoot, written2);
   }
-  const normalized = posix8.normalize(path14);
+  const normalized = posix9.normalize(path14);
   return normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/") || normalized === "." ? void 0 : normalized;
 }
-async function argoValueFilesImages(files, context3) {
+async function argoValueFilesImages(files2, context3) {
   const occurrences = [];
   const errors = [];
   const notes = [];
   const read = perScan(readInScan, context3);
-  for (const file of files) {
+  for (const file of files2) {
     const unread = `helm.valueFiles ${file.written}`.slice(0, 300);
     const { path: path14 } = file;
     if (path14 === void 0) {
@@ -61956,7 +59803,7 @@ async function argoValueFilesImages(files, context3) {
   return { occurrences, errors, notes };
 }
 function chartRootOf(sourcePath) {
-  const normalized = posix8.normalize(sourcePath === "" ? "." : sourcePath);
+  const normalized = posix9.normalize(sourcePath === "" ? "." : sourcePath);
   if (normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/")) return void 0;
   const trimmed2 = normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
   return trimmed2 === "." ? "" : trimmed2;
@@ -61968,7 +59815,7 @@ async function readByValuesDiscoverer(path14, context3) {
 
 // src/discover/operator-images.ts
 var ECK_SPEC_IMAGE = ["spec.image"];
-var OPERATORS3 = [
+var OPERATORS2 = [
   {
     group: "monitoring.coreos.com/",
     operator: "the Prometheus Operator",
@@ -61990,6 +59837,12 @@ var OPERATORS3 = [
   {
     group: "postgresql.cnpg.io/",
     operator: "CloudNativePG",
+    fields: { Cluster: ["spec.imageName"], ImageCatalog: ["spec.images[].image"], ClusterImageCatalog: ["spec.images[].image"] }
+  },
+  {
+    // EDB Postgres for Kubernetes: CloudNativePG's resources under EDB's API group.
+    group: "postgresql.k8s.enterprisedb.io/",
+    operator: "EDB Postgres for Kubernetes",
     fields: { Cluster: ["spec.imageName"], ImageCatalog: ["spec.images[].image"], ClusterImageCatalog: ["spec.images[].image"] }
   },
   {
@@ -62015,6 +59868,37 @@ var OPERATORS3 = [
     group: "operators.coreos.com/",
     operator: "the Operator Lifecycle Manager (OLM)",
     fields: { CatalogSource: ["spec.image"] }
+  },
+  {
+    // A bundle's relatedImages: every image the operator it installs runs (what a disconnected install mirrors).
+    group: "operators.coreos.com/",
+    operator: "the operator OLM installs",
+    fields: { ClusterServiceVersion: ["spec.relatedImages[].image"] }
+  },
+  {
+    // operator-sdk's scorecard configuration (bundle/tests/scorecard/config.yaml): each test runs as a pod of its image.
+    group: "scorecard.operatorframework.io/",
+    operator: "operator-sdk scorecard",
+    fields: { Configuration: ["stages[].tests[].image"] }
+  },
+  {
+    // Carvel kapp-controller: the imgpkg bundles and images an App or a package fetches its configuration from.
+    group: "kappctrl.k14s.io/",
+    operator: "kapp-controller",
+    verb: "fetches",
+    fields: { App: ["spec.fetch[].imgpkgBundle.image", "spec.fetch[].image.url"] }
+  },
+  {
+    group: "data.packaging.carvel.dev/",
+    operator: "kapp-controller",
+    verb: "fetches",
+    fields: { Package: ["spec.template.spec.fetch[].imgpkgBundle.image", "spec.template.spec.fetch[].image.url"] }
+  },
+  {
+    group: "packaging.carvel.dev/",
+    operator: "kapp-controller",
+    verb: "fetches",
+    fields: { PackageRepository: ["spec.fetch.imgpkgBundle.image", "spec.fetch.image.url"] }
   },
   { group: "rabbitmq.com/", operator: "the RabbitMQ Cluster Operator", fields: { RabbitmqCluster: ["spec.image"] } },
   // openfaas/faas-netes' operator mode: a Function is deployed from the image it names.
@@ -62121,11 +60005,67 @@ var OPERATORS3 = [
   }
 ];
 function operatorImageFields(apiVersion, kind) {
-  const operator = OPERATORS3.find((entry) => apiVersion.startsWith(entry.group));
-  const paths = operator && Object.hasOwn(operator.fields, kind) ? operator.fields[kind] : void 0;
+  const operator = OPERATORS2.find((entry) => apiVersion.startsWith(entry.group) && Object.hasOwn(entry.fields, kind));
+  const paths = operator?.fields[kind];
   if (!operator || !paths) return [];
   return paths.map((path14) => ({ path: path14.replace(/\[\]/g, ".[]").split("."), note: `the image ${operator.operator} ${operator.verb ?? "runs"} for this ${kind} (${path14})` }));
 }
+
+// src/discover/openshift-template.ts
+var MAX_PARAMETERS = 1e3;
+function isNameChar3(ch) {
+  return ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch >= "0" && ch <= "9" || ch === "_";
+}
+function isParameterName(text4) {
+  if (text4 === "") return false;
+  for (const ch of text4) if (!isNameChar3(ch)) return false;
+  return true;
+}
+function templateParameters(entries) {
+  const parameters = /* @__PURE__ */ new Map();
+  for (const entry of entries.slice(0, MAX_PARAMETERS)) {
+    if (entry.name === void 0 || !isParameterName(entry.name)) continue;
+    parameters.set(entry.name, { ...entry.value === void 0 || entry.value === "" ? {} : { value: entry.value }, generated: entry.generate !== void 0 && entry.generate !== "" });
+  }
+  return parameters;
+}
+function processParameters(text4, parameters) {
+  let output = "";
+  let named = false;
+  let index = 0;
+  const closers = /* @__PURE__ */ new Map();
+  const closerAfter = (closer, from) => {
+    const known = closers.get(closer);
+    if (known !== void 0 && (known < 0 || known >= from)) return known;
+    const found = text4.indexOf(closer, from);
+    closers.set(closer, found);
+    return found;
+  };
+  while (index < text4.length) {
+    const start = text4.indexOf("${", index);
+    if (start < 0) break;
+    const double = text4.startsWith("${{", start);
+    const open2 = start + (double ? 3 : 2);
+    const close = closerAfter(double ? "}}" : "}", open2);
+    let end = open2;
+    while (end < text4.length && isNameChar3(text4[end])) end++;
+    const name2 = close >= 0 && end === close && end > open2 ? text4.slice(open2, close) : "";
+    const parameter = name2 === "" ? void 0 : parameters.get(name2);
+    if (parameter === void 0) {
+      output += text4.slice(index, start + 2);
+      index = start + 2;
+      continue;
+    }
+    named = true;
+    if (parameter.value === void 0) {
+      return { unresolved: `the Template's parameter ${name2} ${parameter.generated ? "is generated" : "has no default; it is set"} when the template is processed` };
+    }
+    output += text4.slice(index, start) + parameter.value;
+    index = close + (double ? 2 : 1);
+  }
+  return named ? { value: output + text4.slice(index) } : void 0;
+}
+var PARAMETER_DEFAULTS_NOTE = "with the Template's parameter defaults, as oc process fills them in";
 
 // src/discover/json-patch.ts
 var CONTAINER_LISTS2 = /* @__PURE__ */ new Set([...CONTAINER_LIST_KEYS, ...OPERATOR_CONTAINER_LIST_KEYS]);
@@ -62162,7 +60102,7 @@ function isPatchOperation(op) {
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH14 = 64;
+var MAX_DEPTH8 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
@@ -62179,29 +60119,51 @@ var kubernetesDiscoverer = {
     return /\.(?:ya?ml|json)$/i.test(path14) && !isKustomizationFile(path14);
   },
   async extract(file, context3) {
-    const template = templateFileOf(file.path);
-    if (template?.dialect === "jinja") return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
-    if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context3) !== void 0) {
-      return { occurrences: [] };
-    }
-    const chartFile = await extractChartFileTemplate(file, context3);
-    if (chartFile) return chartFile;
-    if (template !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
-    const scan2 = collectManifestImages(file.text);
-    const byContent = templateByContent(file.path, file.text, scan2.errors.length > 0);
-    return withValuesFrom(file, byContent === void 0 ? scan2 : collectManifestImages(file.text, { template: byContent }), file.path, context3);
+    const extraction = await kustomizationNamed(await extractManifest(file, context3), file.path, context3);
+    const occurrences = await withDevfileDeployment(file.path, extraction.occurrences, context3);
+    return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
   }
 };
+async function extractManifest(file, context3) {
+  const template = templateFileOf(file.path);
+  if (template?.dialect === "jinja") return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
+  if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context3) !== void 0) {
+    return { occurrences: [] };
+  }
+  const chartFile = await extractChartFileTemplate(file, context3);
+  if (chartFile) return chartFile;
+  if (template !== void 0) return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
+  const scan2 = collectManifestImages(file.text);
+  const byContent = templateByContent(file.path, file.text, scan2.errors.length > 0);
+  return withValuesFrom(file, byContent === void 0 ? scan2 : collectManifestImages(file.text, { template: byContent }), file.path, context3);
+}
+async function kustomizationNamed(extraction, path14, context3) {
+  if (!extraction.occurrences.some((occurrence) => occurrence.problem?.kind === "invalid")) return extraction;
+  const slash = path14.lastIndexOf("/");
+  const directory = slash < 0 ? "" : path14.slice(0, slash);
+  const text4 = await readKustomization(context3, directory);
+  const root = text4 === void 0 ? void 0 : parseYamlDocuments(text4).documents[0]?.contents;
+  const names = seqItems(mapGet(root, "images")).map((entry) => scalarString(mapGet(entry, "name"))).filter((name2) => name2 !== void 0 && name2 !== "");
+  if (names.length === 0) return extraction;
+  const kustomization = directory === "" ? "the kustomization at the root" : `the kustomization in ${directory}/`;
+  const replacing = (raw) => names.find((name2) => raw === name2 || raw.startsWith(`${name2}:`) || raw.startsWith(`${name2}@`));
+  const occurrences = extraction.occurrences.map((occurrence) => {
+    const name2 = occurrence.problem?.kind === "invalid" ? replacing(occurrence.resolved ?? occurrence.raw) : void 0;
+    if (name2 === void 0) return occurrence;
+    return { ...occurrence, problem: { kind: "unresolved", message: `a name the images: of ${kustomization} replaces (name: ${name2}), not an image itself` } };
+  });
+  return { ...extraction, occurrences };
+}
 async function withValuesFrom(file, scan2, path14, context3) {
   const extraction = manifestOccurrences(file, scan2, path14);
   const linesOf = /* @__PURE__ */ new Map();
   const merged = [];
   for (const release of scan2.releases) {
     const { images, notes, exhausted } = await releaseValuesImages(release, file, context3);
-    for (const { file: written, image } of images) {
-      const lines = linesOf.get(written) ?? new LineIndex((written === file.path ? file.text : await context3.readFile(written)) ?? "");
-      linesOf.set(written, lines);
-      merged.push(valueOccurrence(written, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE2) }));
+    for (const { file: written2, image } of images) {
+      const lines = linesOf.get(written2) ?? new LineIndex((written2 === file.path ? file.text : await context3.readFile(written2)) ?? "");
+      linesOf.set(written2, lines);
+      merged.push(valueOccurrence(written2, lines, { ...image, value: placeholderCheck(image.value, TEMPLATE_ACTION_NOTE2) }));
     }
     if (notes.length > 0) extraction.notes = [...extraction.notes ?? [], ...notes];
     if (exhausted) extraction.errors = [...extraction.errors ?? [], `${release.prefix}spec.values and spec.valuesFrom have too many nodes; the rest was not searched for images`];
@@ -62245,6 +60207,7 @@ var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 var JSON_KIND_KEY = /"kind"\s*:/;
 var YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 var JSON_PATCH_OPERATION = /"op"\s*:/;
+var KRM_FUNCTION_ANNOTATIONS = ["config.kubernetes.io/function", "config.k8s.io/function"];
 var ESCAPE = /\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
 var COMPLEX_KEY = /^[ \t-]*\?(?:[ \t]|$)/m;
 function mayHideKeys(text4) {
@@ -62262,6 +60225,9 @@ function looksLikeManifest(path14, text4) {
 function cannotHoldImage(documentText) {
   const first = documentText.trimStart()[0];
   if (first === "{" || first === "[") return false;
+  return namesNoImage(documentText);
+}
+function namesNoImage(documentText) {
   if (!IMAGE_WORDS.some((word) => documentText.includes(word)) && !documentText.includes("\\")) return true;
   return isPlainCustomResourceDefinition(documentText);
 }
@@ -62297,7 +60263,7 @@ function namingErrors(text4, parsed) {
   return parsed.errors.filter((_error, index) => {
     const [start, end] = ranges[index] ?? [0, text4.length];
     const withoutSettings = IMAGE_SETTING_KEYS.reduce((documentText, key) => documentText.replaceAll(key, ""), text4.slice(start, end));
-    return !cannotHoldImage(withoutSettings);
+    return !namesNoImage(withoutSettings);
   });
 }
 function collectManifestImages(text4, options = {}) {
@@ -62368,6 +60334,8 @@ var ManifestWalker = class _ManifestWalker {
   unread = [];
   /** Kubernetes objects met (apiVersion and kind both strings). */
   objects = 0;
+  /** While an OpenShift Template's objects are walked, its parameters (`${NAME}` in them is read with their defaults). */
+  templateParameters;
   /** Flux HelmReleases with `spec.valuesFrom`, whose values are read once those are found. */
   releases = [];
   /** Values files Argo CD applications give their charts (`helm.valueFiles`), read once the walk is done. */
@@ -62380,7 +60348,7 @@ var ManifestWalker = class _ManifestWalker {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml44.isAlias)(node)) {
+    if ((0, import_yaml28.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -62423,7 +60391,7 @@ var ManifestWalker = class _ManifestWalker {
     }
     const podSpecPath = podSpecPathOf(apiVersion, kind);
     if (podSpecPath) this.podSpec(this.at(root, podSpecPath), prefix + podSpecPath.join("."), false);
-    if (isOpenShiftKind(apiVersion, kind, "Template", "template")) this.items(this.get(root, "objects")).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
+    if (isOpenShiftKind(apiVersion, kind, "Template", "template")) this.templateObjects(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, "DeploymentConfig", "apps")) this.imageChangeTriggered(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, "ImageStream", "image")) this.imageStreamTags(root, prefix);
     if (isOpenShiftKind(apiVersion, kind, "BuildConfig", "build")) this.buildConfigImages(root, prefix);
@@ -62436,6 +60404,7 @@ var ManifestWalker = class _ManifestWalker {
     if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
       this.helmValuesString(this.at(root, ["spec", "valuesContent"]), `${prefix}spec.valuesContent`, `a value of the ${kind}'s chart (spec.valuesContent), read as written`);
     }
+    this.krmFunctionImage(root, prefix);
     const operatorFields = operatorImageFields(apiVersion, kind);
     for (const field of operatorFields) this.fieldImages(root, field.path, prefix, field.note);
     if (apiVersion === "v1" && kind === "ConfigMap") {
@@ -62445,6 +60414,14 @@ var ManifestWalker = class _ManifestWalker {
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
     if (operatorFields.length === 0 && apiVersion.includes(".")) this.customResourceImage(root, kind, prefix);
+  }
+  /** An OpenShift template's objects, created as written once `oc process` fills in its parameters: read with their defaults. */
+  templateObjects(root, prefix) {
+    const entries = this.items(this.get(root, "parameters")).map((entry) => ({ name: this.string(this.get(entry, "name")), value: this.string(this.get(entry, "value")), generate: this.string(this.get(entry, "generate")) }));
+    const outer = this.templateParameters;
+    this.templateParameters = templateParameters(entries);
+    this.items(this.get(root, "objects")).forEach((item, index) => this.object(item, `${prefix}objects[${index}].`));
+    this.templateParameters = outer;
   }
   /** The registry images an OpenShift ImageStream's tags import: each tag's `from` of kind DockerImage (an ImageStreamTag names another tag). */
   imageStreamTags(root, prefix) {
@@ -62594,6 +60571,28 @@ var ManifestWalker = class _ManifestWalker {
       }
     }
   }
+  /**
+   * A KRM function's configuration (a resource kustomize lists under `transformers:` or `generators:`,
+   * or kpt runs): the container image of the function, in an annotation written as a literal block
+   * of YAML (`config.kubernetes.io/function: |` then `container:`, `image:`), at its place in this file.
+   */
+  krmFunctionImage(root, prefix) {
+    const annotations = this.at(root, ["metadata", "annotations"]);
+    for (const key of KRM_FUNCTION_ANNOTATIONS) {
+      const node = this.get(annotations, key);
+      if (node === void 0) continue;
+      const path14 = `${prefix}metadata.annotations.${key}`;
+      const embedded = literalBlockText(node, this.text);
+      if (!embedded) continue;
+      const parsed = parseYamlDocuments(embedded.text);
+      if (parsed.errors.length > 0 && embedded.text.includes("image")) this.unread.push(`${path14} is not YAML, so the function image in it was not read: ${parsed.errors[0]}`);
+      for (const document2 of parsed.documents) {
+        const emit = (image, viaAlias) => this.emit({ ...image, offset: embedded.fileOffset(image.offset) }, viaAlias);
+        const walker = new _ManifestWalker(document2, embedded.text, this.templateNote, emit, true);
+        walker.imageAt(walker.at(document2.contents, ["container", "image"]), `${path14}.container.image`, noSubstitution, "the image of the KRM function this resource configures (kustomize or kpt runs it)");
+      }
+    }
+  }
   /** A kind cluster configuration: kind runs each node as a container of its `image` (`kindest/node`). */
   kindClusterNodes(root, prefix) {
     this.items(this.get(root, "nodes")).forEach((node, index) => {
@@ -62611,7 +60610,7 @@ var ManifestWalker = class _ManifestWalker {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml44.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml28.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -62638,7 +60637,7 @@ var ManifestWalker = class _ManifestWalker {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml5.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml44.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml28.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -62647,7 +60646,7 @@ var ManifestWalker = class _ManifestWalker {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml44.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml28.isAlias)(item));
       });
     }
   }
@@ -62663,9 +60662,9 @@ var ManifestWalker = class _ManifestWalker {
       const entry = this.node(item);
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
-      if (name2 !== void 0 && isImageListVariable(name2)) return this.imageList(value, `${path14}.env[${index}].value`, name2, viaAlias || (0, import_yaml44.isAlias)(item));
+      if (name2 !== void 0 && isImageListVariable(name2)) return this.imageList(value, `${path14}.env[${index}].value`, name2, viaAlias || (0, import_yaml28.isAlias)(item));
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml5.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml44.isAlias)(item));
+      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml28.isAlias)(item));
     });
   }
   /** The images of a list a container is handed in one variable, written as a literal block, one a line (handed-images.ts). */
@@ -62682,16 +60681,19 @@ var ManifestWalker = class _ManifestWalker {
     if (!(0, import_yaml5.isScalar)(node) || typeof node.value !== "string") return;
     const location = scalarLocation(node, this.text);
     if (!location) return;
-    const written = location.value.trim();
-    if (written === "" || location.raw.length === 0) return;
-    const { value, note: substitutionNote } = substitute2(written);
-    const note = [fieldNote, substitutionNote].filter(Boolean).join("; ") || void 0;
-    const filler = roundTripFiller(written, context3);
-    this.emit({ offset: location.offset, raw: location.raw, text: written, value: filler ?? placeholderCheck(value, this.templateNote), context: context3, note }, viaAlias);
+    const written2 = location.value.trim();
+    if (written2 === "" || location.raw.length === 0) return;
+    const substituted = substitute2(written2);
+    const processed = this.templateParameters !== void 0 && typeof substituted.value === "string" ? processParameters(substituted.value, this.templateParameters) : void 0;
+    const value = processed === void 0 ? substituted.value : "value" in processed ? processed.value : processed;
+    const parametersNote = processed !== void 0 && "value" in processed ? PARAMETER_DEFAULTS_NOTE : void 0;
+    const note = [fieldNote, substituted.note, parametersNote].filter(Boolean).join("; ") || void 0;
+    const filler = roundTripFiller(written2, context3);
+    this.emit({ offset: location.offset, raw: location.raw, text: written2, value: filler ?? placeholderCheck(value, this.templateNote), context: context3, note }, viaAlias);
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path14, depth, skipped) {
-    if (depth > MAX_DEPTH14 || this.exhausted || (0, import_yaml44.isAlias)(node)) return;
+    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isMap)(resolved)) {
       for (const pair of resolved.items) {
@@ -62760,7 +60762,7 @@ var ManifestWalker = class _ManifestWalker {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute2, depth) {
-    if (depth > MAX_DEPTH14 || this.exhausted || (0, import_yaml44.isAlias)(node)) return;
+    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute2, depth + 1));
@@ -62874,11 +60876,11 @@ var ManifestWalker = class _ManifestWalker {
   argoValueFiles(source, refs) {
     const sourcePath = this.get(source, "chart") === void 0 ? this.string(this.get(source, "path")) : void 0;
     for (const item of this.items(this.get(this.get(source, "helm"), "valueFiles"))) {
-      const written = this.string(item)?.trim();
-      if (written === void 0) continue;
-      const path14 = valueFilePath(written, refs, sourcePath);
+      const written2 = this.string(item)?.trim();
+      if (written2 === void 0) continue;
+      const path14 = valueFilePath(written2, refs, sourcePath);
       const chartRoot = sourcePath === void 0 ? void 0 : chartRootOf(sourcePath);
-      if (path14 !== void 0 || sourcePath !== void 0 || written.startsWith("$") || written.includes("://")) this.valueFiles.push({ path: path14, written, chartRoot });
+      if (path14 !== void 0 || sourcePath !== void 0 || written2.startsWith("$") || written2.includes("://")) this.valueFiles.push({ path: path14, written: written2, chartRoot });
     }
   }
   /**
@@ -63036,9 +61038,9 @@ function trailingLetters(text4) {
   while (start > 0 && /[A-Za-z]/.test(text4[start - 1])) start--;
   return start < text4.length ? text4.slice(start) : void 0;
 }
-function roundTripFiller(written, context3) {
+function roundTripFiller(written2, context3) {
   const field = trailingLetters(context3);
-  return field !== void 0 && written === `${field}Value` ? { unresolved: `"${written}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : void 0;
+  return field !== void 0 && written2 === `${field}Value` ? { unresolved: `"${written2}" is the filler API round-trip test data writes in every string field (its name and "Value"), no image` } : void 0;
 }
 var KO_SCHEME = "ko://";
 var TEMPLATE_ACTION_NOTE2 = "a {{ }} template action is filled in when this file is rendered";
@@ -63053,8 +61055,3585 @@ function placeholderCheck(value, templateNote) {
   return value;
 }
 
+// src/discover/devfile.ts
+function variableResolver(variables) {
+  return (text4) => {
+    const substituted = substituteVariables2(text4, variables);
+    if (typeof substituted === "string") return [{ value: substituted, ...substituted === text4 ? {} : { note: "with the devfile variables" } }];
+    return [{ value: { unresolved: `the devfile variable ${substituted.missing} is not set in variables (the tool using the devfile may be given it)` } }];
+  };
+}
+function inlinedImages(component, file, lines, notes) {
+  const embedded = literalBlockText(component.inlined, file.text);
+  if (embedded === void 0) {
+    if (component.inlined !== void 0) notes.push(`the inline manifest of component ${component.name} is not a literal block (|), so it was not read`);
+    return [];
+  }
+  const scan2 = collectManifestImages(embedded.text);
+  for (const error2 of scan2.errors) notes.push(`the inline manifest of component ${component.name}: ${error2}`);
+  return scan2.images.map(
+    (image) => makeOccurrence({ file: file.path, kind: "devfile", lines, offset: embedded.fileOffset(image.offset), raw: image.raw, value: image.value, context: `${component.context}.inlined.${image.context}`, note: image.note })
+  );
+}
+function documentOccurrences(document2, file, lines, notes) {
+  if (mergedGet(document2, document2.contents, "parent") !== void 0) notes.push("the parent devfile it names is not read: its components are not checked");
+  const components = devfileComponents(document2);
+  const variables = devfileVariables(document2);
+  const resolve3 = variableResolver(variables);
+  const site2 = { file: file.path, kind: "devfile", text: file.text, lines, resolve: resolve3 };
+  const occurrences = [];
+  for (const component of components) {
+    occurrences.push(...occurrencesAtScalar({ ...site2, node: component.containerImage, context: `${component.context}.container.image` }));
+    occurrences.push(...inlinedImages(component, file, lines, notes));
+    const built = { local: true, note: `built by image component ${component.name}` };
+    occurrences.push(...occurrencesAtScalar({ ...site2, node: component.imageName, context: `${component.context}.image.imageName`, ...built }));
+  }
+  return markBuiltHere(occurrences, devfileBuiltImages(file.path, components, variables));
+}
+var devfileDiscoverer = {
+  kind: "devfile",
+  matches(path14) {
+    return isDevfilePath(path14);
+  },
+  extract(file) {
+    const parsed = parseConfigDocuments(file);
+    const lines = new LineIndex(file.text);
+    const notes = [];
+    const occurrences = dedupeOccurrences(parsed.documents.flatMap((document2) => documentOccurrences(document2, file, lines, notes)));
+    return { occurrences, ...parsed.errors.length > 0 ? { errors: parsed.errors } : {}, ...notes.length > 0 ? { notes } : {} };
+  }
+};
+
+// src/discover/gitpod.ts
+var NAMES = [".gitpod.yml", ".gitpod.yaml"];
+function isGitpodPath(path14) {
+  for (const name2 of NAMES) {
+    if (path14.endsWith(name2)) return path14.length === name2.length || path14.charCodeAt(path14.length - name2.length - 1) === 47;
+  }
+  return false;
+}
+function workspaceImage(document2, file, lines) {
+  const node = mergedGet(document2, document2.contents, "image");
+  return occurrencesAtScalar({ file: file.path, kind: "gitpod", text: file.text, lines, node, context: "image" });
+}
+var gitpodDiscoverer = {
+  kind: "gitpod",
+  matches(path14) {
+    return isGitpodPath(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), workspaceImage);
+  }
+};
+
+// src/discover/circleci.ts
+var import_yaml32 = __toESM(require_dist(), 1);
+
+// src/discover/circleci-parameters.ts
+var MAX_BINDINGS = 256;
+var TEMPLATE = /<<([^<>]*)>>/g;
+var PIPELINE_PARAMETER = /^pipeline\.parameters\.(.+)$/;
+var OWN_PARAMETER = /^parameters\.(.+)$/;
+function declaredDefaults(document2, owner) {
+  const defaults2 = /* @__PURE__ */ new Map();
+  for (const [name2, declaration] of mapPairs(document2, mergedGet(document2, owner, "parameters"))) {
+    defaults2.set(name2, scalarString(mergedGet(document2, declaration, "default")));
+  }
+  return defaults2;
+}
+function matrixCombinations2(document2, matrix) {
+  let combinations = [/* @__PURE__ */ new Map()];
+  for (const [name2, values] of mapPairs(document2, mergedGet(document2, matrix, "parameters"))) {
+    const texts = listItems(document2, values).map(scalarString).filter((text4) => text4 !== void 0);
+    const next = [];
+    for (const combination of combinations) {
+      for (const text4 of texts) if (next.length < MAX_BINDINGS) next.push(new Map([...combination, [name2, text4]]));
+    }
+    combinations = next;
+  }
+  const excluded = listItems(document2, mergedGet(document2, matrix, "exclude")).map(
+    (exclusion) => mapPairs(document2, exclusion).map(([name2, value]) => [name2, scalarString(value)])
+  );
+  return combinations.filter((combination) => !excluded.some((pairs) => pairs.every(([name2, value]) => combination.get(name2) === value)));
+}
+function workflowInvocations(document2) {
+  const invocations = /* @__PURE__ */ new Map();
+  const add2 = (name2, parameters) => {
+    const list3 = invocations.get(name2) ?? [];
+    if (list3.length < MAX_BINDINGS) list3.push(parameters);
+    invocations.set(name2, list3);
+  };
+  for (const [, workflow] of mapPairs(document2, mergedGet(document2, document2.contents, "workflows"))) {
+    for (const item of listItems(document2, mergedGet(document2, workflow, "jobs"))) {
+      const name2 = scalarString(item);
+      if (name2 !== void 0) add2(name2, void 0);
+      else for (const [job, parameters] of mapPairs(document2, item)) add2(job, parameters);
+    }
+  }
+  return invocations;
+}
+function passedValues(document2, invocation, declared) {
+  const passed = /* @__PURE__ */ new Map();
+  for (const parameter of declared) {
+    const text4 = scalarString(mergedGet(document2, invocation, parameter));
+    if (text4 !== void 0) passed.set(parameter, text4);
+  }
+  return matrixCombinations2(document2, mergedGet(document2, invocation, "matrix")).map((combination) => new Map([...passed, ...combination]));
+}
+function withDefaults(defaults2, passed) {
+  const binding = /* @__PURE__ */ new Map();
+  for (const [name2, fallback] of defaults2) {
+    const value = passed.get(name2) ?? fallback;
+    if (value !== void 0) binding.set(name2, value);
+  }
+  return binding;
+}
+function expand3(text4, lookup) {
+  let unresolved;
+  const value = text4.replace(TEMPLATE, (whole, expression) => {
+    const found = lookup(expression.trim());
+    if (typeof found === "string") return found;
+    unresolved ??= found.unresolved;
+    return whole;
+  });
+  if (unresolved !== void 0) return { unresolved };
+  if (value.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `parameters make the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+  return value;
+}
+var CircleciParameters = class {
+  constructor(document2) {
+    this.document = document2;
+    this.pipeline = declaredDefaults(document2, document2.contents);
+    this.jobs = mapPairs(document2, mergedGet(document2, document2.contents, "jobs"));
+  }
+  document;
+  pipeline;
+  jobs;
+  jobBindings = /* @__PURE__ */ new Map();
+  invocations;
+  /** The parameter sets job `name` runs with: one per invocation; a job no workflow invokes, its defaults. */
+  job(name2, job) {
+    return { owner: `job ${name2}`, bindings: () => this.jobParameterSets(name2, job) };
+  }
+  jobParameterSets(name2, job) {
+    let bindings = this.jobBindings.get(name2);
+    if (!bindings) {
+      const defaults2 = declaredDefaults(this.document, job);
+      this.invocations ??= workflowInvocations(this.document);
+      const passed = (this.invocations.get(name2) ?? []).flatMap((invocation) => passedValues(this.document, invocation, [...defaults2.keys()]));
+      bindings = (passed.length > 0 ? passed : [/* @__PURE__ */ new Map()]).slice(0, MAX_BINDINGS).map((values) => withDefaults(defaults2, values));
+      this.jobBindings.set(name2, bindings);
+    }
+    return bindings;
+  }
+  /** The parameter sets executor `name` runs with: what each job using it passes (the job's own parameters expanded). */
+  executor(name2, executor) {
+    return { owner: `executor ${name2}`, bindings: () => this.executorParameterSets(name2, executor) };
+  }
+  executorParameterSets(name2, executor) {
+    const defaults2 = declaredDefaults(this.document, executor);
+    const bindings = [];
+    for (const [jobName, job] of this.jobs) {
+      if (bindings.length >= MAX_BINDINGS) break;
+      const use = mergedGet(this.document, job, "executor");
+      if ((scalarString(use) ?? scalarString(mergedGet(this.document, use, "name"))) !== name2) continue;
+      for (const jobBinding of this.jobParameterSets(jobName, job)) {
+        const passed = /* @__PURE__ */ new Map();
+        for (const parameter of defaults2.keys()) {
+          const text4 = scalarString(mergedGet(this.document, use, parameter));
+          if (text4 !== void 0) passed.set(parameter, this.expandValue(text4, jobBinding));
+        }
+        if (bindings.length < MAX_BINDINGS) bindings.push(withDefaults(defaults2, passed));
+      }
+    }
+    return bindings.length > 0 ? bindings : [withDefaults(defaults2, /* @__PURE__ */ new Map())];
+  }
+  /** The values of an image written in a job or executor (`scope`), or outside both (pipeline parameters only). */
+  imageValues(text4, scope) {
+    if (!text4.includes("<<")) return [{ value: text4 }];
+    const own = [...text4.matchAll(TEMPLATE)].some((match) => OWN_PARAMETER.test(match[1].trim()));
+    const results = /* @__PURE__ */ new Map();
+    for (const binding of own && scope ? scope.bindings() : [/* @__PURE__ */ new Map()]) {
+      const first = expand3(text4, (expression) => this.read(expression, binding, scope?.owner));
+      const value = typeof first === "string" ? expand3(first, (expression) => this.read(expression, /* @__PURE__ */ new Map(), scope?.owner)) : first;
+      results.set(JSON.stringify(value), value);
+    }
+    const values = [...results.values()];
+    const resolvedCount = values.filter((value) => typeof value === "string").length;
+    let index = 0;
+    return values.map((value) => {
+      if (typeof value !== "string") return { value };
+      index++;
+      const source = own && scope ? scope.source ?? `the parameters ${scope.owner} runs with` : "the pipeline parameters' defaults";
+      return { value, note: resolvedCount > 1 ? `with ${source}, value ${index} of ${resolvedCount}` : `with ${source}` };
+    });
+  }
+  /** A job's parameters in a value it passes its executor; anything else is left as written, for the image to name. */
+  expandValue(text4, binding) {
+    return text4.replace(TEMPLATE, (whole, expression) => {
+      const own = OWN_PARAMETER.exec(expression.trim());
+      return (own && binding.get(own[1])) ?? whole;
+    });
+  }
+  read(expression, binding, owner) {
+    const pipeline2 = PIPELINE_PARAMETER.exec(expression);
+    if (pipeline2) {
+      const value = this.pipeline.get(pipeline2[1]);
+      if (value !== void 0) return value;
+      return {
+        unresolved: this.pipeline.has(pipeline2[1]) ? `pipeline parameter ${pipeline2[1]} has no default: it is set when the pipeline is triggered` : `pipeline parameter ${pipeline2[1]} is not declared in this config`
+      };
+    }
+    const own = OWN_PARAMETER.exec(expression);
+    if (own && owner !== void 0) {
+      const value = binding.get(own[1]);
+      if (value !== void 0) return value;
+      return { unresolved: `parameter ${own[1]} of ${owner} has no default and is not passed` };
+    }
+    return { unresolved: `CircleCI parameter << ${expression} >> is set by the pipeline or the caller of the job` };
+  }
+};
+
+// src/discover/circleci.ts
+var CONFIG_FILE = /(?:^|\/)\.circleci\/config\.ya?ml$/;
+var OTHER_CONFIG_FILE = /(?:^|\/)\.circleci\/[^/]+\.ya?ml$|^circle\.ya?ml$/;
+var CONFIG_VERSION = /^version[ \t]*:[ \t]*['"]?2\b/m;
+var CONFIG_RUNS = /^(?:jobs|workflows)[ \t]*:/m;
+var ORB_PART_FOLDERS = /* @__PURE__ */ new Set(["executors", "jobs"]);
+var TOP_LEVEL_DOCKER = /^docker[ \t]*:/m;
+function orbPartOf(path14) {
+  const slash = path14.lastIndexOf("/");
+  if (slash < 0) return void 0;
+  const folder = path14.slice(path14.lastIndexOf("/", slash - 1) + 1, slash);
+  const file = path14.slice(slash + 1);
+  const extension = file.endsWith(".yml") ? 4 : file.endsWith(".yaml") ? 5 : 0;
+  if (!ORB_PART_FOLDERS.has(folder) || extension === 0 || file.length === extension) return void 0;
+  return { folder, name: file.slice(0, -extension) };
+}
+var runtimeVariables = runtimeOnlyResolver("CircleCI");
+function resolverFor3(parameters, scope) {
+  return (text4) => parameters.imageValues(text4, scope).flatMap(
+    (candidate) => typeof candidate.value === "string" ? runtimeVariables(candidate.value).map((value) => ({ ...value, note: candidate.note })) : [candidate]
+  );
+}
+function dockerImageSites(document2, file, lines, parameters) {
+  return (owner, prefix, scope) => {
+    const resolve3 = resolverFor3(parameters, scope);
+    return listItems(document2, mergedGet(document2, owner, "docker")).flatMap(
+      (container, index) => occurrencesAtScalar({
+        file: file.path,
+        kind: "circleci",
+        text: file.text,
+        lines,
+        node: mergedGet(document2, container, "image"),
+        context: `${prefix}.docker[${index}].image`,
+        resolve: resolve3
+      })
+    );
+  };
+}
+function configOccurrences(document2, file, lines) {
+  const occurrences = [];
+  const parameters = new CircleciParameters(document2);
+  const dockerImages = dockerImageSites(document2, file, lines, parameters);
+  const runSteps = (owner, prefix, scope) => {
+    const resolve3 = resolverFor3(parameters, scope);
+    const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve3(word.text), shell: { configParameters: true }, built: /* @__PURE__ */ new Set() };
+    listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
+      const run2 = mergedGet(document2, step3, "run");
+      const command = (0, import_yaml32.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
+      const context3 = `${prefix}.steps[${index}].run${(0, import_yaml32.isMap)(run2) ? ".command" : ""}`;
+      occurrences.push(...scriptImages({ ...site2, node: command, context: context3 }));
+    });
+  };
+  for (const [name2, job] of mapPairs(document2, mergedGet(document2, document2.contents, "jobs"))) {
+    const scope = parameters.job(name2, job);
+    occurrences.push(...dockerImages(job, `jobs.${name2}`, scope));
+    runSteps(job, `jobs.${name2}`, scope);
+  }
+  for (const [name2, executor] of mapPairs(document2, mergedGet(document2, document2.contents, "executors"))) {
+    occurrences.push(...dockerImages(executor, `executors.${name2}`, parameters.executor(name2, executor)));
+  }
+  for (const [orbName, orb] of mapPairs(document2, mergedGet(document2, document2.contents, "orbs"))) {
+    for (const [name2, job] of mapPairs(document2, mergedGet(document2, orb, "jobs"))) occurrences.push(...dockerImages(job, `orbs.${orbName}.jobs.${name2}`, void 0));
+    for (const [name2, executor] of mapPairs(document2, mergedGet(document2, orb, "executors"))) occurrences.push(...dockerImages(executor, `orbs.${orbName}.executors.${name2}`, void 0));
+  }
+  return occurrences;
+}
+function orbPartOccurrences(part, document2, file, lines) {
+  const parameters = new CircleciParameters(document2);
+  const kind = part.folder === "executors" ? "executor" : "job";
+  const scope = part.folder === "executors" ? parameters.executor(part.name, document2.contents) : parameters.job(part.name, document2.contents);
+  const owner = `orb ${kind} ${part.name}`;
+  const source = `the defaults ${owner} declares (a config using the orb may pass others)`;
+  return dockerImageSites(document2, file, lines, parameters)(document2.contents, `${part.folder}.${part.name}`, { ...scope, owner, source });
+}
+function isConfig(path14, text4) {
+  return CONFIG_FILE.test(path14) || OTHER_CONFIG_FILE.test(path14) && CONFIG_VERSION.test(text4) && CONFIG_RUNS.test(text4);
+}
+var circleciDiscoverer = {
+  kind: "circleci",
+  candidate(path14) {
+    return CONFIG_FILE.test(path14) || OTHER_CONFIG_FILE.test(path14) || orbPartOf(path14) !== void 0;
+  },
+  matches(path14, text4) {
+    return isConfig(path14, text4) || orbPartOf(path14) !== void 0 && TOP_LEVEL_DOCKER.test(text4);
+  },
+  extract(file) {
+    const part = isConfig(file.path, file.text) ? void 0 : orbPartOf(file.path);
+    if (part === void 0) return occurrencesOfDocuments(file, parseConfigDocuments(file), configOccurrences);
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => orbPartOccurrences(part, document2, source, lines));
+  }
+};
+
+// src/discover/bitbucket.ts
+var import_yaml33 = __toESM(require_dist(), 1);
+var resolve2 = runtimeOnlyResolver("Bitbucket");
+var DOCKER_PREFIX2 = "docker://";
+var MAX_DEPTH9 = 32;
+function pipelineOccurrences2(document2, file, lines) {
+  const occurrences = [];
+  const site2 = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
+  const scriptSite = { file: file.path, kind: "bitbucket", text: file.text, lines, resolve: (word) => resolve2(word.text) };
+  site2(mergedGet(document2, document2.contents, "image"), "image");
+  const definitions2 = mergedGet(document2, document2.contents, "definitions");
+  for (const [name2, service] of mapPairs(document2, mergedGet(document2, definitions2, "services"))) {
+    site2(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
+  }
+  const walk2 = (node, path14, depth) => {
+    if (depth > MAX_DEPTH9) return;
+    if ((0, import_yaml33.isMap)(node)) {
+      for (const pair of node.items) {
+        const key = scalarString(pair.key) ?? "";
+        const childPath = path14 ? `${path14}.${key}` : key;
+        if (key === "step" && (0, import_yaml33.isMap)(pair.value)) {
+          site2(mapGet(pair.value, "image"), `${childPath}.image`);
+          for (const scripts of ["script", "after-script"]) occurrences.push(...scriptListImages(document2, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
+        }
+        if (key === "pipe" && scalarString(pair.value)?.startsWith(DOCKER_PREFIX2)) {
+          occurrences.push(
+            ...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: pair.value, context: childPath, resolve: resolve2, prefix: DOCKER_PREFIX2 })
+          );
+        }
+        walk2(pair.value, childPath, depth + 1);
+      }
+    } else if ((0, import_yaml33.isSeq)(node)) {
+      node.items.forEach((item, index) => walk2(item, `${path14}[${index}]`, depth + 1));
+    }
+  };
+  walk2(mergedGet(document2, document2.contents, "pipelines"), "pipelines", 0);
+  walk2(definitions2, "definitions", 0);
+  return occurrences;
+}
+var bitbucketDiscoverer = {
+  kind: "bitbucket",
+  matches(path14) {
+    return baseName(path14) === "bitbucket-pipelines.yml";
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences2);
+  }
+};
+
+// src/discover/azure-pipelines.ts
+var import_yaml35 = __toESM(require_dist(), 1);
+function isYamlPath(path14) {
+  return path14.endsWith(".yml") || path14.endsWith(".yaml");
+}
+function isPipelinePath(path14) {
+  if (!isYamlPath(path14)) return false;
+  const name2 = baseName(path14);
+  const prefix = "azure-pipelines";
+  if (name2.startsWith(prefix) && "-._".includes(name2.charAt(prefix.length))) return true;
+  if (name2 === ".vsts-ci.yml" || name2 === ".vsts-ci.yaml") return true;
+  const folders = path14.split("/").slice(0, -1);
+  return folders.includes(".azure-pipelines") || folders.includes(".vsts-ci");
+}
+var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
+var MAX_DEPTH10 = 40;
+var expressionsIn2 = (text4) => allSpans([enclosed(text4, "$(", ")"), enclosed(text4, "${{", "}}"), enclosed(text4, "$[", "]", { toLast: true })]);
+function readVariables2(document2, owner) {
+  const variables = /* @__PURE__ */ new Map();
+  const node = mergedGet(document2, owner, "variables");
+  if ((0, import_yaml35.isMap)(node)) {
+    for (const [name2, value] of mapPairs(document2, node)) {
+      const text4 = scalarString(value);
+      if (text4 !== void 0) variables.set(name2, text4);
+    }
+  } else if ((0, import_yaml35.isSeq)(node)) {
+    for (const item of listItems(document2, node)) {
+      const name2 = scalarString(mergedGet(document2, item, "name"));
+      const value = scalarString(mergedGet(document2, item, "value"));
+      if (name2 !== void 0 && value !== void 0) variables.set(name2, value);
+    }
+  }
+  return variables;
+}
+var VARIABLE_EXPRESSION = /^\s*variables(?:\.([A-Za-z0-9_.]+)|\[\s*'([^']+)'\s*\])\s*$/;
+function substitute(text4, variables) {
+  let unresolved;
+  const value = replaceSpans(text4, expressionsIn2(text4), (span) => {
+    const whole = text4.slice(span.start, span.end);
+    const inner = text4.slice(span.innerStart, span.innerEnd);
+    const name2 = span.finder === 0 ? inner.trim() : VARIABLE_EXPRESSION.exec(inner)?.slice(1).find((part) => part !== void 0);
+    const known = name2 === void 0 ? void 0 : variables.get(name2);
+    if (known === void 0) {
+      unresolved ??= name2 === void 0 ? `expression ${whole} is only known when the pipeline runs` : `variable ${name2} is not defined in this file (it may be set in the pipeline settings or a variable group)`;
+      return whole;
+    }
+    if (expressionsIn2(known).length > 0) {
+      unresolved ??= `variable ${name2 ?? whole} is set to ${known}, only known when the pipeline runs`;
+      return whole;
+    }
+    return known;
+  });
+  return unresolved === void 0 ? value : { unresolved };
+}
+function resolverFor4(variables, legs, aliases) {
+  return (text4) => {
+    const results = (legs.length > 0 ? legs : [/* @__PURE__ */ new Map()]).map((leg) => substitute(text4, new Map([...variables, ...leg])));
+    const unresolved = results.find((result) => typeof result !== "string");
+    if (unresolved !== void 0) return [{ value: unresolved }];
+    const values = [...new Set(results)].filter((value) => !aliases.has(value));
+    if (values.length <= 1) return values.map((value) => ({ value }));
+    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+  };
+}
+function matrixLegs2(document2, job) {
+  const matrix = mergedGet(document2, mergedGet(document2, job, "strategy"), "matrix");
+  return mapPairs(document2, matrix).map(([, leg]) => {
+    const variables = /* @__PURE__ */ new Map();
+    for (const [name2, value] of mapPairs(document2, leg)) {
+      const text4 = scalarString(value);
+      if (text4 !== void 0) variables.set(name2, text4);
+    }
+    return variables;
+  });
+}
+function withIncluding(variables, legs, including) {
+  if (including.length === 0) return [variables, legs];
+  const own = legs.length > 0 ? legs : [/* @__PURE__ */ new Map()];
+  return [/* @__PURE__ */ new Map(), including.flatMap((outer) => own.map((leg) => new Map([...outer, ...variables, ...leg])))];
+}
+function pipelineOccurrences3(document2, file, lines, including) {
+  const occurrences = [];
+  const topLevel = readVariables2(document2, document2.contents);
+  const aliases = /* @__PURE__ */ new Set();
+  const site2 = (node, context3, variables, legs) => {
+    const [scope, all] = withIncluding(variables, legs, including);
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node, context: context3, resolve: resolverFor4(scope, all, aliases) }));
+  };
+  const containers = listItems(document2, mergedGet(document2, mergedGet(document2, document2.contents, "resources"), "containers"));
+  for (const container of containers) {
+    const alias = scalarString(mergedGet(document2, container, "container"));
+    if (alias !== void 0) aliases.add(alias);
+  }
+  containers.forEach((container, index) => {
+    const [scope, all] = withIncluding(topLevel, [], including);
+    occurrences.push(
+      ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(scope, all, /* @__PURE__ */ new Set()) })
+    );
+  });
+  const walk2 = (node, path14, depth, variables, posix11) => {
+    if (depth > MAX_DEPTH10) return;
+    if ((0, import_yaml35.isMap)(node)) {
+      const runsPosix = posixShellOf(document2, node) ?? posix11;
+      const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
+      const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
+      const invokesTemplate = node.has("template");
+      for (const pair of node.items) {
+        if (!(0, import_yaml35.isScalar)(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
+        const childPath = path14 ? `${path14}.${key}` : key;
+        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml35.isScalar)(pair.value)) {
+          const [inScope2, all] = withIncluding(scope, [], including);
+          const resolve3 = resolverFor4(inScope2, all, aliases);
+          occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve3(word.text) }));
+          continue;
+        }
+        if (key === "container") {
+          const legs = matrixLegs2(document2, node);
+          if ((0, import_yaml35.isScalar)(pair.value)) {
+            if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
+          } else if ((0, import_yaml35.isMap)(pair.value)) {
+            site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
+          }
+          continue;
+        }
+        walk2(pair.value, childPath, depth + 1, scope, runsPosix);
+      }
+    } else if ((0, import_yaml35.isSeq)(node)) {
+      node.items.forEach((item, index) => walk2(item, `${path14}[${index}]`, depth + 1, variables, posix11));
+    }
+  };
+  walk2(document2.contents, "", 0, topLevel, false);
+  return occurrences;
+}
+function posixShellOf(document2, owner) {
+  if (mergedGet(document2, owner, "container") !== void 0 && mergedGet(document2, owner, "steps") !== void 0) return true;
+  const pool = mergedGet(document2, owner, "pool");
+  if (pool === void 0) return void 0;
+  const image = scalarString(mergedGet(document2, pool, "vmImage"))?.toLowerCase();
+  return image !== void 0 && (image.startsWith("ubuntu") || image.startsWith("macos"));
+}
+var MAX_GRAPH_FILES = 200;
+var MAX_TEMPLATES_PER_FILE = 200;
+function templatePath(from, written2) {
+  if (written2.includes("@") || written2.includes("$")) return void 0;
+  const parts = [...written2.startsWith("/") ? [] : dirName(from).split("/"), ...written2.split("/")].filter((part) => part !== "" && part !== ".");
+  const resolved = [];
+  for (const part of parts) {
+    if (part !== "..") resolved.push(part);
+    else if (resolved.pop() === void 0) return void 0;
+  }
+  return resolved.join("/");
+}
+function templatesOf2(document2, from) {
+  const found = [];
+  const walk2 = (node, depth) => {
+    if (depth > MAX_DEPTH10 || found.length > MAX_TEMPLATES_PER_FILE) return;
+    if ((0, import_yaml35.isMap)(node)) {
+      for (const pair of node.items) {
+        const written2 = (0, import_yaml35.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const path14 = written2 === void 0 ? void 0 : templatePath(from, written2);
+        if (path14 !== void 0) found.push(path14);
+        else walk2(pair.value, depth + 1);
+      }
+    } else if ((0, import_yaml35.isSeq)(node)) {
+      for (const item of node.items) walk2(item, depth + 1);
+    }
+  };
+  for (const root of document2.contents === null ? [] : [document2.contents]) walk2(root, 0);
+  return found;
+}
+async function readGraphFile(path14, context3) {
+  const text4 = await context3.readFile(path14);
+  if (text4 === void 0) return void 0;
+  try {
+    const { documents } = parseConfigDocuments({ path: path14, text: text4 });
+    const templates = documents.flatMap((document2) => templatesOf2(document2, path14));
+    return {
+      variables: new Map(documents.flatMap((document2) => [...readVariables2(document2, document2.contents)])),
+      templates: templates.slice(0, MAX_TEMPLATES_PER_FILE),
+      templatesCut: templates.length > MAX_TEMPLATES_PER_FILE
+    };
+  } catch {
+    return void 0;
+  }
+}
+var GRAPH_BOUND = `the include graph reads at most ${MAX_GRAPH_FILES} pipeline files and templates`;
+function unreadByBounds(files2, tried) {
+  const unread = /* @__PURE__ */ new Map();
+  const add2 = (path14, error2) => unread.set(path14, [...unread.get(path14) ?? [], error2]);
+  for (const [path14, file] of files2) {
+    if (file.templatesCut) add2(path14, `it names more than ${MAX_TEMPLATES_PER_FILE} templates: the others were not read`);
+    const left = file.templates.filter((template) => isYamlPath(template) && !tried.has(template));
+    if (left.length > 0) add2(path14, `template ${left[0]}${left.length > 1 ? ` and ${left.length - 1} more` : ""} not read: ${GRAPH_BOUND}`);
+  }
+  return unread;
+}
+async function readGraph(context3, tried) {
+  const files2 = /* @__PURE__ */ new Map();
+  const queue = (context3.candidateFiles ?? []).filter(isPipelinePath).slice(0, MAX_GRAPH_FILES);
+  const queued = new Set(queue);
+  while (queue.length > 0 && files2.size < MAX_GRAPH_FILES) {
+    const path14 = queue.shift();
+    tried.add(path14);
+    const read = await readGraphFile(path14, context3);
+    if (read === void 0) continue;
+    files2.set(path14, read);
+    for (const template of read.templates) {
+      if (queued.has(template) || !isYamlPath(template)) continue;
+      queued.add(template);
+      queue.push(template);
+    }
+  }
+  return files2;
+}
+async function includeGraph(context3) {
+  const tried = /* @__PURE__ */ new Set();
+  const files2 = await readGraph(context3, tried);
+  const included = new Set([...files2.values()].flatMap((file) => file.templates));
+  const including = /* @__PURE__ */ new Map();
+  const reportedTemplates = /* @__PURE__ */ new Map();
+  const reported = /* @__PURE__ */ new Set();
+  for (const [path14, root] of files2) {
+    if (included.has(path14) || !isPipelinePath(path14)) continue;
+    const seen = /* @__PURE__ */ new Set([path14]);
+    const queue = [...root.templates];
+    while (queue.length > 0) {
+      const next = queue.shift();
+      if (seen.has(next)) continue;
+      seen.add(next);
+      including.set(next, [...including.get(next) ?? [], root.variables]);
+      if (files2.has(next) && !isPipelinePath(next) && !reported.has(next)) {
+        reported.add(next);
+        reportedTemplates.set(path14, [...reportedTemplates.get(path14) ?? [], next]);
+      }
+      queue.push(...files2.get(next)?.templates ?? []);
+    }
+  }
+  return { including, reportedTemplates, tried, unread: unreadByBounds(files2, tried) };
+}
+var graphs = /* @__PURE__ */ new WeakMap();
+async function templateExtraction(path14, graph, context3) {
+  const text4 = await context3.readFile(path14);
+  if (text4 === void 0) return { occurrences: [] };
+  const file = { path: path14, text: text4 };
+  try {
+    const including = graph.including.get(path14) ?? [];
+    const extraction = occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+    const unread = graph.unread.get(path14) ?? [];
+    return unread.length > 0 ? { ...extraction, errors: [...extraction.errors ?? [], ...unread.map((error2) => `template ${path14}: ${error2}`)] } : extraction;
+  } catch (error2) {
+    return { occurrences: [], errors: [`template ${path14}: ${error2.message}`] };
+  }
+}
+function graphErrors(path14, documents, graph) {
+  if (graph.tried.has(path14)) return graph.unread.get(path14) ?? [];
+  const named = documents.flatMap((document2) => templatesOf2(document2, path14)).filter(isYamlPath);
+  return named.length > 0 ? [`its templates (${named[0]}${named.length > 1 ? ` and ${named.length - 1} more` : ""}) were not read: ${GRAPH_BOUND}`] : [];
+}
+var azurePipelinesDiscoverer = {
+  kind: "azure-pipelines",
+  matches(path14) {
+    return isPipelinePath(path14);
+  },
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    const graph = await oncePerScan(graphs, context3, "graph", () => includeGraph(context3));
+    const including = graph.including.get(file.path) ?? [];
+    const own = occurrencesOfDocuments(file, parsed, (document2, source, lines) => pipelineOccurrences3(document2, source, lines, including));
+    const unread = graphErrors(file.path, parsed.documents, graph);
+    if (unread.length > 0) own.errors = [...own.errors ?? [], ...unread];
+    for (const template of graph.reportedTemplates.get(file.path) ?? []) {
+      const reached = await templateExtraction(template, graph, context3);
+      own.occurrences.push(...reached.occurrences);
+      own.errors = [...own.errors ?? [], ...reached.errors ?? []];
+    }
+    return own;
+  }
+};
+
+// src/discover/drone.ts
+var import_yaml37 = __toESM(require_dist(), 1);
+var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
+var DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
+function isOtherDroneName(path14) {
+  const name2 = path14.slice(path14.lastIndexOf("/") + 1);
+  if (!name2.startsWith(".drone") || !"-._".includes(name2.charAt(".drone".length))) return false;
+  const extension = name2.endsWith(".yml") ? 4 : name2.endsWith(".yaml") ? 5 : 0;
+  return extension > 0 && name2.length > ".drone".length + 1 + extension;
+}
+var MAX_COMBINATIONS2 = 256;
+var variablesIn = (text4) => allSpans([literal(text4, "$$"), enclosed(text4, "${", "}"), dollarName(text4)]);
+function woodpeckerCombinations(matrix) {
+  if (matrix === void 0 || matrix === null) return [];
+  if (typeof matrix !== "object" || Array.isArray(matrix)) return { unknown: "matrix is not a map" };
+  const entries = Object.entries(matrix);
+  const include = matrix.include;
+  if (include !== void 0) {
+    if (!Array.isArray(include)) return { unknown: "matrix.include is not a list" };
+    return include.filter((entry) => typeof entry === "object" && entry !== null && !Array.isArray(entry)).slice(0, MAX_COMBINATIONS2).map((entry) => Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, String(value)])));
+  }
+  let combinations = [{}];
+  for (const [key, values] of entries) {
+    if (!Array.isArray(values)) return { unknown: `matrix.${key} is not a list` };
+    const next = [];
+    for (const combination of combinations) for (const value of values) next.push({ ...combination, [key]: String(value) });
+    if (next.length > MAX_COMBINATIONS2) return { unknown: `matrix has more than ${MAX_COMBINATIONS2} combinations` };
+    combinations = next;
+  }
+  return entries.length > 0 ? combinations : [];
+}
+function resolverFor5(system, matrix) {
+  return (text4) => {
+    const spans = variablesIn(text4);
+    const names = spans.filter((span) => span.finder !== 0).map((span) => ({ whole: text4.slice(span.start, span.end), name: text4.slice(span.innerStart, span.innerEnd) }));
+    if (names.length === 0) return [{ value: text4.replace(/\$\$/g, "$") }];
+    const combinations = Array.isArray(matrix) ? matrix : [];
+    const missing = names.find(({ name: name2 }) => !combinations.some((combination) => name2 in combination));
+    if (missing) {
+      const reason = !Array.isArray(matrix) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(missing.name) ? ` (${matrix.unknown})` : "";
+      return [{ value: { unresolved: `${missing.whole} is a ${system} variable, known only when the pipeline runs${reason}` } }];
+    }
+    const values = [];
+    for (const combination of combinations) {
+      if (!names.every(({ name: name2 }) => name2 in combination)) continue;
+      const value = replaceSpans(text4, spans, (span) => span.finder === 0 ? "$" : combination[text4.slice(span.innerStart, span.innerEnd)]);
+      if (!values.includes(value)) values.push(value);
+    }
+    return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
+  };
+}
+function asWrittenStrings(document2, node, depth) {
+  if (depth > 8) return void 0;
+  if ((0, import_yaml5.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
+  if ((0, import_yaml37.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml37.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  return void 0;
+}
+function pipelineOccurrences4(document2, file, lines) {
+  const occurrences = [];
+  const kind = "drone";
+  const system = file.path.includes(".woodpecker") ? "Woodpecker" : "Drone";
+  const resolve3 = resolverFor5(system, woodpeckerCombinations(asWrittenStrings(document2, mergedGet(document2, document2.contents, "matrix"), 0)));
+  const name2 = scalarString(mergedGet(document2, document2.contents, "name"));
+  const prefix = name2 === void 0 ? "" : `pipeline "${name2}" `;
+  const scriptSite = { file: file.path, kind, text: file.text, lines, resolve: (word) => resolve3(word.text) };
+  const step3 = (node, where) => {
+    occurrences.push(...occurrencesAtScalar({ file: file.path, kind, text: file.text, lines, node: mergedGet(document2, node, "image"), context: `${where}.image`, resolve: resolve3 }));
+    occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scriptSite, `${where}.commands`));
+  };
+  const containers = (section) => {
+    const node = mergedGet(document2, document2.contents, section);
+    if ((0, import_yaml37.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
+    else if ((0, import_yaml37.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
+  };
+  for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
+  return occurrences;
+}
+var droneDiscoverer = {
+  kind: "drone",
+  candidate(path14) {
+    return PIPELINE_FILE.test(path14) || isOtherDroneName(path14);
+  },
+  matches(path14, text4) {
+    return PIPELINE_FILE.test(path14) || isOtherDroneName(path14) && DRONE_PIPELINE_KIND.test(text4);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
+  }
+};
+
+// src/discover/buildkite.ts
+var import_yaml41 = __toESM(require_dist(), 1);
+
+// src/discover/buildkite-values.ts
+var import_yaml39 = __toESM(require_dist(), 1);
+var MAX_COMBINATIONS3 = 256;
+var MAX_NESTING2 = 8;
+function isNameStart2(char) {
+  return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
+}
+function isNameChar4(char) {
+  return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
+}
+function scalarText2(document2, node) {
+  if (!(0, import_yaml5.isScalar)(node)) return void 0;
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? scalarString(node);
+}
+function buildkiteInterpolation(document2, envNode) {
+  const env = /* @__PURE__ */ new Map();
+  for (const [name2, value] of mapPairs(document2, envNode)) {
+    const text4 = scalarText2(document2, value);
+    if (text4 !== void 0) env.set(name2, text4);
+  }
+  const substitute2 = (text4, depth, seen) => {
+    let output = "";
+    let index = 0;
+    while (index < text4.length) {
+      const char = text4[index];
+      const next = text4[index + 1];
+      if (char === "$" && next === "$" || char === "\\" && next === "$") {
+        output += "$";
+        index += 2;
+        continue;
+      }
+      if (char !== "$" || !(next === "{" || isNameStart2(next))) {
+        output += char;
+        index++;
+        continue;
+      }
+      const reference = readReference(text4, index);
+      if (reference === void 0) return { unresolved: `${text4.slice(index)} is not a variable Buildkite can interpolate` };
+      const value = env.get(reference.name);
+      if (value === void 0 || seen.includes(reference.name) || depth >= MAX_NESTING2) {
+        return { unresolved: `${text4.slice(index, reference.end)} is a Buildkite variable, known only when the pipeline is uploaded` };
+      }
+      const inner = substitute2(value, depth + 1, [...seen, reference.name]);
+      if (typeof inner !== "string") return inner;
+      output += inner === "" && reference.defaultWhenEmpty !== void 0 ? reference.defaultWhenEmpty : inner;
+      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `interpolating ${reference.name} makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+      index = reference.end;
+    }
+    return output;
+  };
+  return (text4) => [{ value: substitute2(text4, 0, []) }];
+}
+function readReference(text4, start) {
+  if (text4[start + 1] !== "{") {
+    let end = start + 1;
+    while (isNameChar4(text4[end])) end++;
+    return { name: text4.slice(start + 1, end), end };
+  }
+  const close = text4.indexOf("}", start + 2);
+  if (close < 0) return void 0;
+  const body = text4.slice(start + 2, close);
+  let nameEnd = 0;
+  while (isNameChar4(body[nameEnd])) nameEnd++;
+  const name2 = body.slice(0, nameEnd);
+  if (!isNameStart2(name2[0])) return void 0;
+  const rest = body.slice(nameEnd);
+  if (rest === "") return { name: name2, end: close + 1 };
+  if (rest.startsWith(":-")) return { name: name2, end: close + 1, defaultWhenEmpty: rest.slice(2) };
+  if (rest.startsWith("-")) return { name: name2, end: close + 1 };
+  return void 0;
+}
+function matrixCombinations3(document2, matrix) {
+  if (matrix === void 0 || matrix === null) return [];
+  const setup = (0, import_yaml39.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
+  let combinations;
+  if ((0, import_yaml39.isSeq)(setup)) {
+    combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
+  } else if ((0, import_yaml39.isMap)(setup)) {
+    combinations = [{}];
+    for (const [name2, values] of mapPairs(document2, setup)) {
+      if (!(0, import_yaml39.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
+      const next = [];
+      for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
+      if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
+      combinations = next;
+    }
+  } else {
+    return { unknown: "matrix.setup is neither a list nor a map" };
+  }
+  for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
+    const withNode = mergedGet(document2, adjustment, "with");
+    const single2 = scalarText2(document2, withNode);
+    const wanted2 = single2 !== void 0 ? { matrix: single2 } : (0, import_yaml39.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    if (wanted2 === void 0) continue;
+    const skip = mergedGet(document2, adjustment, "skip");
+    const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
+    if (skip !== void 0 && !((0, import_yaml5.isScalar)(skip) && skip.value === false)) combinations = combinations.filter((combination) => !same(combination));
+    else if (!combinations.some(same) && combinations.length < MAX_COMBINATIONS3) combinations.push(wanted2);
+  }
+  return combinations;
+}
+function valuesOf(document2, list3) {
+  return listItems(document2, list3).flatMap((item) => scalarText2(document2, item) ?? []);
+}
+
+// src/discover/buildkite.ts
+var DIRECTORY = ".buildkite/";
+var MAX_DEPTH11 = 8;
+var CONTAINER_PROVIDERS = /* @__PURE__ */ new Set(["k8s", "kubernetes"]);
+function isYamlName(name2) {
+  return name2.endsWith(".yml") || name2.endsWith(".yaml");
+}
+function inBuildkiteDirectory(path14) {
+  return path14.startsWith(DIRECTORY) || path14.includes(`/${DIRECTORY}`);
+}
+function candidatePath(path14) {
+  const name2 = baseName(path14);
+  if (name2 === "buildkite.yml" || name2 === "buildkite.yaml") return true;
+  if (!inBuildkiteDirectory(path14)) return false;
+  return isYamlName(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
+}
+function isPipeline(path14, text4) {
+  if (!candidatePath(path14)) return false;
+  const name2 = baseName(path14);
+  if (name2.startsWith("pipeline") || name2.startsWith("buildkite.")) return true;
+  return text4.startsWith("steps:") || text4.includes("\nsteps:");
+}
+function pluginName(key) {
+  let source = key.trim();
+  const hash = source.indexOf("#");
+  if (hash >= 0) source = source.slice(0, hash);
+  if (source.endsWith(".git")) source = source.slice(0, -4);
+  const segments = source.split("/").filter((segment) => segment !== "");
+  let name2 = segments.at(-1) ?? "";
+  if (name2.endsWith("-buildkite-plugin")) name2 = name2.slice(0, -"-buildkite-plugin".length);
+  const owner = segments.length > 1 ? segments.at(-2) : void 0;
+  return { name: name2, official: !source.includes("$") && (owner === void 0 || owner === "buildkite-plugins") };
+}
+function lineOf(scope, node) {
+  const range = node?.range;
+  return range ? scope.lines.positionAt(range[0]).line : 1;
+}
+function site(scope, node, context3, resolve3) {
+  scope.occurrences.push(...occurrencesAtScalar({ file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, node, context: context3, resolve: resolve3 }));
+}
+function matrixResolver(scope, combinations) {
+  return (text4) => {
+    if (!text4.includes("{{")) return scope.interpolate(text4);
+    if (!Array.isArray(combinations)) return [{ value: { unresolved: `${text4} takes the step's matrix values, which cannot be read here (${combinations.unknown})` } }];
+    const values = [];
+    for (const combination of combinations) {
+      const expanded = expandMatrix(text4, combination);
+      if (expanded !== void 0 && !values.includes(expanded)) values.push(expanded);
+    }
+    if (values.length === 0) return [{ value: { unresolved: `${text4} names a matrix value the step does not define` } }];
+    return values.flatMap(
+      (value, index) => scope.interpolate(value).map((candidate) => ({ ...candidate, note: values.length > 1 ? `matrix value ${index + 1} of ${values.length}` : candidate.note }))
+    );
+  };
+}
+function expandMatrix(text4, combination) {
+  let output = "";
+  let index = 0;
+  while (index < text4.length) {
+    const open2 = text4.indexOf("{{", index);
+    const close = open2 < 0 ? -1 : text4.indexOf("}}", open2 + 2);
+    if (open2 < 0 || close < 0) return output + text4.slice(index);
+    const name2 = text4.slice(open2 + 2, close).trim();
+    const value = combination[name2];
+    if (value === void 0) return void 0;
+    output += text4.slice(index, open2) + value;
+    index = close + 2;
+  }
+  return output;
+}
+function pluginEntries(document2, plugins) {
+  if ((0, import_yaml41.isMap)(plugins)) return mapPairs(document2, plugins);
+  return listItems(document2, plugins).flatMap((item) => {
+    const bare = scalarString(item);
+    return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
+  });
+}
+function podContainers(scope, podSpec, context3, resolve3) {
+  const { document: document2 } = scope;
+  for (const list3 of ["initContainers", "containers"]) {
+    listItems(document2, mergedGet(document2, podSpec, list3)).forEach((container, index) => site(scope, mergedGet(document2, container, "image"), `${context3}.${list3}[${index}].image`, resolve3));
+  }
+}
+function pluginImages(scope, step3, context3, resolve3) {
+  const { document: document2 } = scope;
+  for (const [key, config] of pluginEntries(document2, mergedGet(document2, step3, "plugins"))) {
+    const plugin = pluginName(key);
+    if (!plugin.official) continue;
+    const where = `${context3}.plugins.${key}`;
+    if (plugin.name === "docker") site(scope, mergedGet(document2, config, "image"), `${where}.image`, resolve3);
+    else if (plugin.name === "kubernetes") {
+      podContainers(scope, mergedGet(document2, config, "podSpec"), `${where}.podSpec`, resolve3);
+      podContainers(scope, mergedGet(document2, config, "podSpecPatch"), `${where}.podSpecPatch`, resolve3);
+      listItems(document2, mergedGet(document2, config, "sidecars")).forEach((sidecar, index) => site(scope, mergedGet(document2, sidecar, "image"), `${where}.sidecars[${index}].image`, resolve3));
+    } else if (plugin.name === "docker-compose") {
+      const configNode = mergedGet(document2, config, "config");
+      const paths = configNode === void 0 ? ["docker-compose.yml"] : scalarStrings(document2, configNode);
+      const line = lineOf(scope, configNode ?? mergedGet(document2, step3, "plugins"));
+      for (const path14 of paths) if (!path14.includes("$")) scope.composeFiles.push({ path: path14, context: where, line });
+    }
+  }
+}
+function agentImage(scope, agents2, context3, resolve3) {
+  if (!(0, import_yaml41.isMap)(agents2)) return;
+  const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
+  if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
+  site(scope, mergedGet(scope.document, agents2, "image"), `${context3}.agents.image`, resolve3);
+}
+function readSteps(scope, steps, context3, depth) {
+  if (depth > MAX_DEPTH11) return;
+  const { document: document2 } = scope;
+  listItems(document2, steps).forEach((step3, index) => {
+    if (!(0, import_yaml41.isMap)(step3)) return;
+    const where = `${context3}[${index}]`;
+    const nested = mergedGet(document2, step3, "steps");
+    if ((0, import_yaml41.isSeq)(nested)) {
+      readSteps(scope, nested, `${where}.steps`, depth + 1);
+      return;
+    }
+    const resolve3 = matrixResolver(scope, matrixCombinations3(document2, mergedGet(document2, step3, "matrix")));
+    site(scope, mergedGet(document2, step3, "image"), `${where}.image`, resolve3);
+    agentImage(scope, mergedGet(document2, step3, "agents"), where, resolve3);
+    pluginImages(scope, step3, where, resolve3);
+    for (const key of ["command", "commands"]) {
+      const scriptSite = { file: scope.file.path, kind: "buildkite", text: scope.file.text, lines: scope.lines, resolve: (word) => resolve3(word.text) };
+      scope.occurrences.push(...scriptListImages(document2, mergedGet(document2, step3, key), scriptSite, `${where}.${key}`));
+    }
+  });
+}
+function pipelineOccurrences5(document2, scope) {
+  const contents = document2.contents;
+  const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
+  const pipeline2 = { ...scope, document: document2, interpolate };
+  if ((0, import_yaml41.isSeq)(contents)) {
+    readSteps(pipeline2, contents, "steps", 0);
+    return;
+  }
+  site(pipeline2, mergedGet(document2, contents, "image"), "image", interpolate);
+  agentImage(pipeline2, mergedGet(document2, contents, "agents"), "pipeline", interpolate);
+  readSteps(pipeline2, mergedGet(document2, contents, "steps"), "steps", 0);
+}
+var buildkiteDiscoverer = {
+  kind: "buildkite",
+  candidate: candidatePath,
+  matches: isPipeline,
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    const composeFiles = [];
+    for (const document2 of parsed.documents) pipelineOccurrences5(document2, { file, lines, occurrences, composeFiles });
+    const notes = [];
+    const missing = /* @__PURE__ */ new Set();
+    for (const compose of composeFiles) {
+      if (missing.has(compose.path) || await context3.readFile(compose.path) !== void 0) continue;
+      missing.add(compose.path);
+      notes.push(`line ${compose.line}: ${compose.context} runs the services of ${compose.path}, which is not in the repository: their images are not checked`);
+    }
+    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors, notes };
+  }
+};
+
+// src/discover/groovy-lex.ts
+var OPERATORS3 = ["==~", "<=>", "...", "**=", "?.", "*.", ".&", ".@", "..", "==", "!=", "<=", ">=", "=~", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "->", "?:", "<<", ">>", "**", "::"];
+var OPERATOR_START = new Set(OPERATORS3.map((operator) => operator[0]));
+var OPERAND_END = /* @__PURE__ */ new Set(["ident", "number", "string"]);
+function isIdentStart(code) {
+  return code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95 || code === 36 || code > 127;
+}
+function isIdentPart(code) {
+  return isIdentStart(code) || code >= 48 && code <= 57;
+}
+function lexGroovy(text4) {
+  const tokens = [];
+  let index = text4.startsWith("#!") ? lineEnd(text4, 0) : 0;
+  let newlineBefore = true;
+  const push2 = (token) => {
+    token.newlineBefore = newlineBefore;
+    tokens.push(token);
+    newlineBefore = false;
+    index = token.end;
+  };
+  while (index < text4.length) {
+    const char = text4[index];
+    const code = text4.charCodeAt(index);
+    if (char === "\n") {
+      newlineBefore = true;
+      index++;
+    } else if (char === " " || char === "	" || char === "\r" || char === "\f") {
+      index++;
+    } else if (char === "\\" && (text4[index + 1] === "\n" || text4[index + 1] === "\r")) {
+      index += 2;
+    } else if (char === "/" && text4[index + 1] === "/") {
+      index = lineEnd(text4, index);
+    } else if (char === "/" && text4[index + 1] === "*") {
+      const close = text4.indexOf("*/", index + 2);
+      index = close < 0 ? text4.length : close + 2;
+      newlineBefore = true;
+    } else if (char === "'" || char === '"') {
+      push2(readQuoted(text4, index, char));
+    } else if (char === "$" && text4[index + 1] === "/") {
+      push2(readDollarSlashy(text4, index));
+    } else if (char === "/" && !operandBefore(tokens)) {
+      const slashy = readSlashy(text4, index);
+      if (slashy) push2(slashy);
+      else push2({ type: "punct", start: index, end: index + 1, text: "/" });
+    } else if (isIdentStart(code)) {
+      let end = index + 1;
+      while (end < text4.length && isIdentPart(text4.charCodeAt(end))) end++;
+      push2({ type: "ident", start: index, end, text: text4.slice(index, end) });
+    } else if (code >= 48 && code <= 57) {
+      let end = index + 1;
+      while (end < text4.length && (isIdentPart(text4.charCodeAt(end)) || text4[end] === "." && text4.charCodeAt(end + 1) >= 48 && text4.charCodeAt(end + 1) <= 57)) end++;
+      push2({ type: "number", start: index, end, text: text4.slice(index, end) });
+    } else {
+      const operator = OPERATOR_START.has(char) && OPERATORS3.find((candidate) => text4.startsWith(candidate, index)) || char;
+      push2({ type: "punct", start: index, end: index + operator.length, text: operator });
+    }
+  }
+  return tokens;
+}
+function operandBefore(tokens) {
+  const last = tokens.at(-1);
+  if (!last) return false;
+  return OPERAND_END.has(last.type) || last.text === ")" || last.text === "]" || last.text === "}";
+}
+function lineEnd(text4, from) {
+  const newline = text4.indexOf("\n", from);
+  return newline < 0 ? text4.length : newline;
+}
+var MAX_NESTING3 = 16;
+function readQuoted(text4, start, quote, depth = 0) {
+  const triple = text4.startsWith(quote.repeat(3), start);
+  const close = triple ? quote.repeat(3) : quote;
+  const contentStart = start + close.length;
+  let index = contentStart;
+  while (index < text4.length) {
+    const char = text4[index];
+    if (char === "\\") {
+      index += 2;
+    } else if (text4.startsWith(close, index)) {
+      return { type: "string", start, end: index + close.length, text: text4.slice(contentStart, index), quote: close, contentStart };
+    } else if (!triple && char === "\n") {
+      break;
+    } else if (quote === '"' && char === "$" && text4[index + 1] === "{" && depth < MAX_NESTING3) {
+      index = skipInterpolation(text4, index + 2, !triple, depth + 1);
+    } else {
+      index++;
+    }
+  }
+  const end = Math.min(index, text4.length);
+  return { type: "string", start, end, text: text4.slice(contentStart, end), quote: close, contentStart };
+}
+function skipInterpolation(text4, from, singleLine, depth) {
+  let braces = 1;
+  let index = from;
+  while (index < text4.length && braces > 0) {
+    const char = text4[index];
+    if (char === "\n" && singleLine) return index;
+    if (char === "{") braces++;
+    else if (char === "}") braces--;
+    else if (char === "'" || char === '"') {
+      index = readQuoted(text4, index, char, depth).end;
+      continue;
+    }
+    index++;
+  }
+  return index;
+}
+function readSlashy(text4, start) {
+  let index = start + 1;
+  if (text4[index] === "/" || text4[index] === "*") return void 0;
+  while (index < text4.length && text4[index] !== "\n") {
+    if (text4[index] === "\\") index += 2;
+    else if (text4[index] === "/") return { type: "string", start, end: index + 1, text: text4.slice(start + 1, index), quote: "/", contentStart: start + 1 };
+    else index++;
+  }
+  return void 0;
+}
+function readDollarSlashy(text4, start) {
+  let index = start + 2;
+  while (index < text4.length) {
+    if (text4[index] === "$" && (text4[index + 1] === "$" || text4[index + 1] === "/")) index += 2;
+    else if (text4[index] === "/" && text4[index + 1] === "$") return { type: "string", start, end: index + 2, text: text4.slice(start + 2, index), quote: "$/", contentStart: start + 2 };
+    else index++;
+  }
+  return { type: "string", start, end: text4.length, text: text4.slice(start + 2), quote: "$/", contentStart: start + 2 };
+}
+
+// src/discover/jenkinsfile-values.ts
+var MAX_NESTING4 = 8;
+var CONTINUES = /* @__PURE__ */ new Set(["+", ".", "?.", "(", "[", ",", "?", ":"]);
+function expressionEnd(tokens, start, limit = tokens.length) {
+  let depth = 0;
+  for (let index = start; index < limit; index++) {
+    const token = tokens[index];
+    if (index > start && depth === 0 && token.newlineBefore && !CONTINUES.has(tokens[index - 1].text) && token.text !== "+" && token.text !== ".") return index;
+    if (token.type !== "punct") continue;
+    if (token.text === "(" || token.text === "[") depth++;
+    else if (token.text === ")" || token.text === "]") {
+      if (depth === 0) return index;
+      depth--;
+    } else if (depth === 0 && (token.text === "," || token.text === ";" || token.text === "}" || token.text === "{")) return index;
+  }
+  return limit;
+}
+function unescape(content) {
+  if (!content.includes("\\")) return content;
+  let output = "";
+  for (let index = 0; index < content.length; index++) {
+    if (content[index] === "\\" && index + 1 < content.length) {
+      const next = content[++index];
+      output += next === "n" ? "\n" : next === "t" ? "	" : next;
+    } else output += content[index];
+  }
+  return output;
+}
+var GroovyValues = class {
+  constructor(tokens, text4) {
+    this.tokens = tokens;
+    this.text = text4;
+    for (let index = 1; index + 1 < tokens.length; index++) {
+      const token = tokens[index];
+      if (token.type !== "punct" || token.text !== "=") continue;
+      const name2 = tokens[index - 1];
+      if (name2.type !== "ident") continue;
+      const before = tokens[index - 2];
+      if (before?.text === "." && tokens[index - 3]?.text !== "env") continue;
+      const range = { start: index + 1, end: expressionEnd(tokens, index + 1) };
+      const list3 = this.assignments.get(name2.text) ?? [];
+      list3.push(range);
+      this.assignments.set(name2.text, list3);
+    }
+  }
+  tokens;
+  text;
+  /** Every expression assigned to each name (`env.X` assignments under X). */
+  assignments = /* @__PURE__ */ new Map();
+  /** Each variable's value once evaluated, and those being evaluated (a cycle is unresolved). */
+  values = /* @__PURE__ */ new Map();
+  evaluating = /* @__PURE__ */ new Set();
+  /** The expressions assigned to a name, as written. */
+  assignedRanges(name2) {
+    return this.assignments.get(name2) ?? [];
+  }
+  /** The value of the expression `range`. */
+  evaluate(range, depth = 0) {
+    if (range.end <= range.start) return { unresolved: "the expression is empty" };
+    let output = "";
+    let index = range.start;
+    while (index < range.end) {
+      const part = this.part(index, range.end, depth);
+      if (typeof part.value !== "string") return part.value;
+      output += part.value;
+      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `the expression makes text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+      index = part.next;
+      if (index < range.end) {
+        if (this.tokens[index].text !== "+") return { unresolved: `${this.sourceOf(range)} cannot be resolved from this file` };
+        index++;
+      }
+    }
+    return output;
+  }
+  /** One operand of a `+` chain: a string, a variable, `env.X` or `params.X`. */
+  part(index, end, depth) {
+    const token = this.tokens[index];
+    if (token.type === "string") {
+      const interpolated = token.quote === '"' || token.quote === '"""';
+      return { value: interpolated ? this.interpolate(token.text, depth) : unescape(token.text), next: index + 1 };
+    }
+    if (token.type === "ident") {
+      const dotted = this.tokens[index + 1]?.text === "." && this.tokens[index + 2]?.type === "ident" && index + 2 < end;
+      const path14 = dotted ? `${token.text}.${this.tokens[index + 2].text}` : token.text;
+      const next = dotted ? index + 3 : index + 1;
+      if (next < end && this.tokens[next].text !== "+") return { value: { unresolved: `${this.sourceOf({ start: index, end })} cannot be resolved from this file` }, next: end };
+      return { value: this.variable(path14, depth), next };
+    }
+    return { value: { unresolved: `${this.sourceOf({ start: index, end })} cannot be resolved from this file` }, next: end };
+  }
+  /** A variable by name (`NAME`, `env.NAME`, `params.NAME`); each name is evaluated once per file. */
+  variable(path14, depth) {
+    if (path14.startsWith("params.")) return { unresolved: `${path14} is a build parameter, known only when the build runs` };
+    const name2 = path14.startsWith("env.") ? path14.slice(4) : path14;
+    if (name2.includes(".")) return { unresolved: `${path14} cannot be resolved from this file` };
+    const known = this.values.get(name2);
+    if (known !== void 0) return known;
+    if (this.evaluating.has(name2)) return { unresolved: `${name2} is defined from itself` };
+    if (depth >= MAX_NESTING4) return { unresolved: `${name2} is defined through more than ${MAX_NESTING4} variables` };
+    this.evaluating.add(name2);
+    const value = this.assigned(name2, depth);
+    this.evaluating.delete(name2);
+    this.values.set(name2, value);
+    return value;
+  }
+  assigned(name2, depth) {
+    const ranges = this.assignments.get(name2) ?? [];
+    if (ranges.length === 0) return { unresolved: `${name2} is not set in this file: an environment variable or a value known only when the build runs` };
+    const first = this.evaluate(ranges[0], depth + 1);
+    if (typeof first !== "string") {
+      const source = this.sourceOf(ranges[0]);
+      return { unresolved: first.unresolved.startsWith(source) ? `${name2} is set to ${source}, which cannot be resolved from this file` : `${name2} is set to ${source}: ${first.unresolved}` };
+    }
+    for (const range of ranges.slice(1)) {
+      if (this.evaluate(range, depth + 1) !== first) return { unresolved: `${name2} is set to more than one value in this file` };
+    }
+    return first;
+  }
+  /** GString content: `${expr}` and `$name` replaced by their values; `\$` is a literal `$`. */
+  interpolate(content, depth) {
+    let output = "";
+    let index = 0;
+    while (index < content.length) {
+      const char = content[index];
+      if (char === "\\" && index + 1 < content.length) {
+        output += unescape(content.slice(index, index + 2));
+        index += 2;
+        continue;
+      }
+      if (char !== "$") {
+        output += char;
+        index++;
+        continue;
+      }
+      const { expression, next } = interpolatedExpression(content, index);
+      if (expression === void 0) {
+        output += char;
+        index++;
+        continue;
+      }
+      const value = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(expression) ? this.variable(expression, depth) : { unresolved: `\${${expression}} cannot be resolved from this file` };
+      if (typeof value !== "string") return value;
+      output += value;
+      if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `interpolation makes text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
+      index = next;
+    }
+    return output;
+  }
+  /** The source text of a token range, its first line, bounded. */
+  sourceOf(range) {
+    if (range.end <= range.start) return "";
+    const written2 = this.text.slice(this.tokens[range.start].start, this.tokens[range.end - 1].end);
+    const line = written2.split("\n", 1)[0];
+    return line.length > 120 ? `${line.slice(0, 120)}\u2026` : line;
+  }
+};
+function interpolatedExpression(content, dollar) {
+  if (content[dollar + 1] === "{") {
+    const close = content.indexOf("}", dollar + 2);
+    if (close < 0) return { next: dollar + 1 };
+    return { expression: content.slice(dollar + 2, close).trim(), next: close + 1 };
+  }
+  let end = dollar + 1;
+  const isPart = (code) => code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 95 || code >= 48 && code <= 57;
+  if (!isPart(content.charCodeAt(end)) || content.charCodeAt(end) >= 48 && content.charCodeAt(end) <= 57) return { next: dollar + 1 };
+  while (end < content.length && (isPart(content.charCodeAt(end)) || content[end] === "." && isPart(content.charCodeAt(end + 1)) && content.charCodeAt(end + 1) > 57)) end++;
+  return { expression: content.slice(dollar + 1, end), next: end };
+}
+
+// src/discover/jenkinsfile-sites.ts
+function matchBrackets(tokens) {
+  const pairs = /* @__PURE__ */ new Map();
+  const open2 = [];
+  tokens.forEach((token, index) => {
+    if (token.type !== "punct") return;
+    if (token.text === "(" || token.text === "[") open2.push(index);
+    else if ((token.text === ")" || token.text === "]") && open2.length > 0) {
+      const start = open2.pop();
+      pairs.set(start, index);
+      pairs.set(index, start);
+    }
+  });
+  return pairs;
+}
+function framesOf(tokens, brackets) {
+  const frames = [];
+  let current;
+  tokens.forEach((token, index) => {
+    frames.push(current);
+    if (token.type !== "punct") return;
+    if (token.text === "{") current = { ...headOf(tokens, brackets, index), parent: current };
+    else if (token.text === "}") current = current?.parent;
+  });
+  return frames;
+}
+function headOf(tokens, brackets, brace) {
+  let nameIndex = brace - 1;
+  let args;
+  if (tokens[nameIndex]?.text === ")") {
+    const open2 = brackets.get(nameIndex);
+    if (open2 === void 0) return {};
+    args = { start: open2 + 1, end: nameIndex };
+    nameIndex = open2 - 1;
+  }
+  const name2 = tokens[nameIndex];
+  if (name2?.type !== "ident") return {};
+  const qualifier = tokens[nameIndex - 1]?.text === "." && tokens[nameIndex - 2]?.type === "ident" ? tokens[nameIndex - 2].text : void 0;
+  return { name: name2.text, qualifier, args };
+}
+function namedArgument(tokens, args, name2) {
+  let depth = 0;
+  for (let index = args.start; index < args.end; index++) {
+    const text4 = tokens[index].text;
+    if (text4 === "(" || text4 === "[" || text4 === "{") depth++;
+    else if (text4 === ")" || text4 === "]" || text4 === "}") depth--;
+    else if (depth === 0 && tokens[index].type === "ident" && text4 === name2 && tokens[index + 1]?.text === ":") {
+      return { start: index + 2, end: expressionEnd(tokens, index + 2, args.end) };
+    }
+  }
+  return void 0;
+}
+function firstArgument(tokens, args) {
+  if (args.end <= args.start || tokens[args.start + 1]?.text === ":") return void 0;
+  return { start: args.start, end: expressionEnd(tokens, args.start, args.end) };
+}
+function callArguments(tokens, brackets, open2) {
+  if (tokens[open2]?.text === "(") {
+    const close = brackets.get(open2);
+    return close === void 0 ? void 0 : { start: open2 + 1, end: close };
+  }
+  if (open2 >= tokens.length || tokens[open2].newlineBefore) return void 0;
+  return { start: open2, end: expressionEnd(tokens, open2) };
+}
+var isDeclarativeDocker = (frame) => frame?.name === "docker" && frame.parent?.name === "agent";
+function dockerCall(tokens, index, method) {
+  if (tokens[index - 1]?.text === "." && tokens[index - 2]?.text !== "script") return void 0;
+  return tokens[index + 1]?.text === "." && tokens[index + 2]?.text === method && tokens[index + 3] !== void 0 ? index + 3 : void 0;
+}
+function findSites(tokens, brackets, frames, values) {
+  const found = { sites: [], built: /* @__PURE__ */ new Set(), pods: [] };
+  const registries = /* @__PURE__ */ new Map();
+  const site2 = (range, context3, frame, pushed) => {
+    if (range && range.end > range.start) found.sites.push({ range, context: context3, frame, pushed });
+  };
+  tokens.forEach((token, index) => {
+    if (token.type !== "ident") return;
+    const frame = frames[index];
+    const next = tokens[index + 1];
+    const directive = next !== void 0 && !next.newlineBefore && next.text !== "=" && next.text !== ":" && next.text !== "." && next.text !== "{";
+    switch (token.text) {
+      case "image":
+        if (directive && (isDeclarativeDocker(frame) || frame?.name === "containerTemplate")) site2(callArguments(tokens, brackets, index + 1), `${frame?.name === "docker" ? "agent.docker" : "containerTemplate"}.image`, frame);
+        break;
+      case "registryUrl":
+        if (directive && isDeclarativeDocker(frame)) {
+          const range = callArguments(tokens, brackets, index + 1);
+          if (range) registries.set(frame, range);
+        }
+        break;
+      case "docker":
+        dockerSites(tokens, brackets, index, frames, found, site2, values);
+        break;
+      case "withDockerContainer":
+      case "containerTemplate":
+      case "podTemplate":
+        callSites(tokens, brackets, index, frame, found, site2);
+        break;
+      case "yaml":
+        if (directive && frame?.name === "kubernetes") {
+          const range = callArguments(tokens, brackets, index + 1);
+          if (range) found.pods.push({ range, context: "agent.kubernetes.yaml" });
+        }
+        break;
+    }
+  });
+  for (const each of found.sites) if (each.frame && registries.has(each.frame)) each.registry = registries.get(each.frame);
+  return found;
+}
+function dockerSites(tokens, brackets, index, frames, found, site2, values) {
+  const frame = frames[index];
+  const next = tokens[index + 1];
+  if (frame?.name === "agent" && next && !next.newlineBefore && (next.type === "string" || next.type === "ident" || next.text === "(")) {
+    site2(callArguments(tokens, brackets, index + 1), "agent.docker", frame);
+    return;
+  }
+  const image = dockerCall(tokens, index, "image");
+  if (image !== void 0) {
+    const args2 = callArguments(tokens, brackets, image);
+    const close = brackets.get(image);
+    const pushed = close !== void 0 && tokens[close + 1]?.text === "." && tokens[close + 2]?.text === "push";
+    const argument = args2 && firstArgument(tokens, args2);
+    const entries = argument && tableEntries(tokens, brackets, values, argument);
+    if (entries && entries.length > 0) for (const entry of entries) site2(entry, `docker.image(${values.sourceOf(argument)})`, frame, pushed);
+    else site2(argument, "docker.image", frame, pushed);
+    return;
+  }
+  const build = dockerCall(tokens, index, "build");
+  const args = build === void 0 ? void 0 : callArguments(tokens, brackets, build);
+  const name2 = args && firstArgument(tokens, args);
+  if (name2) {
+    const value = values.evaluate(name2);
+    if (typeof value === "string") found.built.add(value.trim());
+  }
+}
+var MAX_TABLE_ENTRIES = 256;
+function tableEntries(tokens, brackets, values, argument) {
+  const { start, end } = argument;
+  const close = brackets.get(start + 1);
+  if (tokens[start].type !== "ident" || tokens[start + 1]?.text !== "[" || close === void 0) return void 0;
+  if (tokens[close + 1]?.text !== "." || tokens[close + 2]?.type !== "ident" || close + 3 !== end) return void 0;
+  const assigned = values.assignedRanges(tokens[start].text);
+  const literalEnd = assigned.length === 1 ? brackets.get(assigned[0].start) : void 0;
+  if (literalEnd === void 0 || tokens[assigned[0].start].text !== "[") return void 0;
+  const field = tokens[close + 2].text;
+  const entries = [];
+  let depth = 0;
+  for (let index = assigned[0].start + 1; index < literalEnd && entries.length < MAX_TABLE_ENTRIES; index++) {
+    const text4 = tokens[index].text;
+    if (tokens[index].type === "punct" && (text4 === "[" || text4 === "(" || text4 === "{")) depth++;
+    else if (tokens[index].type === "punct" && (text4 === "]" || text4 === ")" || text4 === "}")) depth--;
+    else if (depth === 1 && tokens[index].type === "ident" && text4 === field && tokens[index + 1]?.text === ":") {
+      entries.push({ start: index + 2, end: expressionEnd(tokens, index + 2, literalEnd) });
+    }
+  }
+  return entries;
+}
+function callSites(tokens, brackets, index, frame, found, site2) {
+  if (tokens[index + 1]?.text !== "(") return;
+  const args = callArguments(tokens, brackets, index + 1);
+  if (!args) return;
+  const name2 = tokens[index].text;
+  if (name2 === "withDockerContainer") site2(namedArgument(tokens, args, "image") ?? firstArgument(tokens, args), name2, frame);
+  else if (name2 === "containerTemplate") site2(namedArgument(tokens, args, "image"), `${name2}.image`, frame);
+  else {
+    const yaml = namedArgument(tokens, args, "yaml");
+    if (yaml) found.pods.push({ range: yaml, context: "podTemplate.yaml" });
+  }
+}
+
+// src/discover/jenkinsfile-pod.ts
+function yamlText2(content, interpolated) {
+  let text4 = content.startsWith("\\\n") || content.startsWith("\\\r\n") ? ` ${content.slice(1)}` : content;
+  if (!interpolated) return text4;
+  let masked = "";
+  let index = 0;
+  for (let open2 = text4.indexOf("${"); open2 >= 0; open2 = text4.indexOf("${", index)) {
+    const close = text4.indexOf("}", open2);
+    if (close < 0) break;
+    masked += text4.slice(index, open2) + text4.slice(open2, close + 1).replace(/[^\n]/g, "x");
+    index = close + 1;
+  }
+  text4 = masked + text4.slice(index);
+  return text4;
+}
+var LAYOUT_CALLS = /* @__PURE__ */ new Set(["stripIndent", "trim", "stripTrailing"]);
+function onlyLayoutCalls(tokens, range) {
+  for (let index = range.start + 1; index < range.end; index += 4) {
+    if (tokens[index].text !== "." || !LAYOUT_CALLS.has(tokens[index + 1]?.text ?? "") || tokens[index + 2]?.text !== "(" || tokens[index + 3]?.text !== ")") return false;
+  }
+  return true;
+}
+function embeddedPodImages(file, lines, tokens, pod, interpolate, source) {
+  const token = tokens[pod.range.start];
+  const line = lines.positionAt(token.start).line;
+  if (!onlyLayoutCalls(tokens, pod.range) || token.type !== "string" || token.contentStart === void 0) {
+    return { occurrences: [], notes: [`line ${line}: ${pod.context} is ${source}, which cannot be read here: the images of its pod are not checked`] };
+  }
+  const firstLine = token.text.split("\n", 1)[0].trim();
+  if (firstLine !== "" && firstLine !== "\\") {
+    return { occurrences: [], notes: [`line ${line}: the pod YAML of ${pod.context} starts on the line of its quotes and is not read: the images of its pod are not checked`] };
+  }
+  const interpolated = token.quote === '"' || token.quote === '"""';
+  const base = token.contentStart;
+  const yaml = yamlText2(token.text, interpolated);
+  const parsed = parseYamlDocuments(yaml);
+  const notes = parsed.errors.map((error2) => `line ${line}: the pod YAML of ${pod.context} does not parse (${error2}): the images of its pod are not checked`);
+  const occurrences = [];
+  for (const document2 of parsed.documents) {
+    const spec = mapGet(document2.contents, "spec") ?? document2.contents;
+    for (const list3 of ["initContainers", "containers"]) {
+      seqItems(mapGet(spec, list3)).forEach((container, index) => {
+        const location = scalarLocation(mapGet(container, "image"), yaml);
+        if (!location) return;
+        const raw = file.text.slice(base + location.offset, base + location.offset + location.raw.length);
+        if (raw.trim() === "") return;
+        const value = interpolated && raw.includes("$") ? interpolate(raw.trim()) : location.value.trim();
+        occurrences.push(makeOccurrence({ file: file.path, kind: "jenkinsfile", lines, offset: base + location.offset, raw, value, context: `${pod.context}: spec.${list3}[${index}].image` }));
+      });
+    }
+  }
+  return { occurrences, notes };
+}
+
+// src/discover/jenkinsfile-scripts.ts
+function scriptToken(tokens, index) {
+  let next = index + 1;
+  if (tokens[next]?.text === "(") next++;
+  if (tokens[next]?.type === "ident" && tokens[next].text === "script" && tokens[next + 1]?.text === ":") next += 2;
+  const token = tokens[next];
+  return token?.type === "string" && token.quote !== "/" && token.quote !== "$/" ? token : void 0;
+}
+function wordValues2(word, values) {
+  if (word.text.includes("$(") || word.text.includes("`")) return [{ value: { unresolved: `the shell expands ${word.text} when the build runs` } }];
+  const value = values.interpolate(word.text, 0);
+  if (typeof value === "string" && value.includes("$")) return [{ value: { unresolved: `${word.text} is only known when the build runs` } }];
+  return [{ value }];
+}
+function shStepImages(file, lines, tokens, values) {
+  const occurrences = [];
+  tokens.forEach((token, index) => {
+    if (token.type !== "ident" || token.text !== "sh" || tokens[index - 1]?.text === ".") return;
+    const script = scriptToken(tokens, index);
+    if (script?.contentStart === void 0) return;
+    const end = script.end - (script.quote?.length ?? 1);
+    occurrences.push(
+      ...scriptRangeImages({ file: file.path, kind: "jenkinsfile", text: file.text, lines, range: [script.contentStart, end], context: "sh", resolve: (word) => wordValues2(word, values), shell: { escapedDollar: true } })
+    );
+  });
+  return occurrences;
+}
+
+// src/discover/jenkinsfile.ts
+var NOT_GROOVY = [".md", ".txt", ".rst", ".adoc", ".html", ".json", ".yml", ".yaml", ".xml", ".png", ".svg", ".bak", ".orig", ".j2"];
+var DOCKER_HUB_HOSTS2 = /* @__PURE__ */ new Set(["index.docker.io", "registry.hub.docker.com", "registry-1.docker.io", "docker.io", "hub.docker.com"]);
+function isJenkinsfilePath(path14) {
+  const lower = baseName(path14).toLowerCase();
+  if (lower.endsWith(".groovy")) {
+    const directory = baseName(dirName(path14));
+    return lower.includes("jenkinsfile") || directory === "jenkins" || directory === ".jenkins";
+  }
+  if (lower.endsWith(".jenkinsfile") || lower === "jenkinsfile") return true;
+  const separator2 = lower.charAt("jenkinsfile".length);
+  return lower.startsWith("jenkinsfile") && (separator2 === "." || separator2 === "_" || separator2 === "-") && !NOT_GROOVY.some((extension) => lower.endsWith(extension));
+}
+function hasRegistry(image) {
+  const slash = image.indexOf("/");
+  if (slash < 0) return false;
+  const first = image.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost";
+}
+function registryHost2(url) {
+  let rest = url.trim();
+  const scheme2 = rest.indexOf("://");
+  if (scheme2 >= 0) rest = rest.slice(scheme2 + 3);
+  const slash = rest.indexOf("/");
+  const host2 = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
+  const bare = host2.endsWith(":443") ? host2.slice(0, -4) : host2;
+  return DOCKER_HUB_HOSTS2.has(bare) ? "" : bare;
+}
+function registryOf(tokens, site2) {
+  if (site2.registry) return site2.registry;
+  for (let frame = site2.frame; frame; frame = frame.parent) {
+    if (frame.name === "withRegistry" && frame.qualifier === "docker" && frame.args) return firstArgument(tokens, frame.args);
+  }
+  return void 0;
+}
+function withRegistry(values, tokens, site2, value) {
+  const registry = registryOf(tokens, site2);
+  if (registry === void 0 || typeof value !== "string" || hasRegistry(value.trim())) return { value };
+  const url = values.evaluate(registry);
+  if (typeof url !== "string") return { value: { unresolved: `pulled from the registry ${values.sourceOf(registry)} names, unknown here: ${url.unresolved}` } };
+  const host2 = registryHost2(url);
+  const named = site2.registry ? "the registryUrl of its docker agent" : "the registry docker.withRegistry names";
+  return host2 === "" ? { value } : { value: `${host2}/${value.trim()}`, note: `pulled from ${host2}, ${named}` };
+}
+var jenkinsfileDiscoverer = {
+  kind: "jenkinsfile",
+  matches: isJenkinsfilePath,
+  extract(file) {
+    const tokens = lexGroovy(file.text);
+    const lines = new LineIndex(file.text);
+    const brackets = matchBrackets(tokens);
+    const frames = framesOf(tokens, brackets);
+    const values = new GroovyValues(tokens, file.text);
+    const { sites, built, pods } = findSites(tokens, brackets, frames, values);
+    const occurrences = sites.map((site2) => siteOccurrence(file, lines, tokens, values, site2, built));
+    occurrences.push(...shStepImages(file, lines, tokens, values));
+    const notes = [];
+    for (const pod of pods) {
+      const embedded = embeddedPodImages(file, lines, tokens, pod, (text4) => values.interpolate(text4, 0), values.sourceOf(pod.range));
+      occurrences.push(...embedded.occurrences);
+      notes.push(...embedded.notes);
+    }
+    return { occurrences, notes };
+  }
+};
+function siteOccurrence(file, lines, tokens, values, site2, built) {
+  const first = tokens[site2.range.start];
+  const only = site2.range.end === site2.range.start + 1 && first.type === "string";
+  const offset = only ? first.contentStart : first.start;
+  const last = tokens[site2.range.end - 1];
+  let raw = only ? first.text : file.text.slice(first.start, last.end);
+  const newline = raw.indexOf("\n");
+  if (newline >= 0) raw = raw.slice(0, newline);
+  const evaluated2 = values.evaluate(site2.range);
+  const { value, note } = withRegistry(values, tokens, site2, typeof evaluated2 === "string" ? evaluated2.trim() : evaluated2);
+  const local = site2.pushed === true || typeof evaluated2 === "string" && built.has(evaluated2.trim());
+  return makeOccurrence({ file: file.path, kind: "jenkinsfile", lines, offset, raw, value, context: site2.context, local: local || void 0, note: local ? "built or pushed by this pipeline" : note });
+}
+
+// src/discover/cloudbuild-substitutions.ts
+var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
+  "PROJECT_ID",
+  "PROJECT_NUMBER",
+  "BUILD_ID",
+  "LOCATION",
+  "TRIGGER_NAME",
+  "COMMIT_SHA",
+  "REVISION_ID",
+  "SHORT_SHA",
+  "REPO_NAME",
+  "REPO_FULL_NAME",
+  "BRANCH_NAME",
+  "TAG_NAME",
+  "REF_NAME",
+  "TRIGGER_BUILD_CONFIG_PATH",
+  "SERVICE_ACCOUNT_EMAIL",
+  "SERVICE_ACCOUNT",
+  // Pull-request triggers.
+  "_HEAD_BRANCH",
+  "_BASE_BRANCH",
+  "_HEAD_REPO_URL",
+  "_PR_NUMBER"
+]);
+var MAX_DEPTH12 = 16;
+var MAX_OUTPUT = 8192;
+var MAX_PATTERN_SUBJECT2 = 1024;
+var Unresolved = class extends Error {
+};
+function expandSubstitutions(text4, substitutions) {
+  const expander = new Expander(substitutions);
+  try {
+    const value = expander.expand(text4, 0);
+    return expander.defaulted.length > 0 ? { value, note: `default written for substitution ${[...new Set(expander.defaulted)].join(", ")}, which this file does not define` } : { value };
+  } catch (error2) {
+    if (error2 instanceof Unresolved) return { value: { unresolved: error2.message } };
+    throw error2;
+  }
+}
+var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar5 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var Expander = class {
+  constructor(substitutions) {
+    this.substitutions = substitutions;
+  }
+  substitutions;
+  cache = /* @__PURE__ */ new Map();
+  expanding = /* @__PURE__ */ new Set();
+  defaulted = [];
+  expand(text4, depth) {
+    if (depth > MAX_DEPTH12) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH12} deep`);
+    let output = "";
+    let index = 0;
+    while (index < text4.length) {
+      const dollar = text4.indexOf("$", index);
+      if (dollar < 0) {
+        output += text4.slice(index);
+        break;
+      }
+      output += text4.slice(index, dollar);
+      const next = text4[dollar + 1];
+      if (next === "$") {
+        output += "$";
+        index = dollar + 2;
+      } else if (next === "{") {
+        const close = matchingBrace2(text4, dollar + 2);
+        if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
+        output += this.braced(text4.slice(dollar + 2, close), depth);
+        index = close + 1;
+      } else if (isNameStart3(next)) {
+        let end = dollar + 2;
+        while (isNameChar5(text4[end])) end++;
+        output += this.required(text4.slice(dollar + 1, end), depth);
+        index = end;
+      } else {
+        output += "$";
+        index = dollar + 1;
+      }
+      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
+    }
+    return output;
+  }
+  /** The value of NAME, expanded; throws naming why it is unknown. */
+  required(name2, depth) {
+    const value = this.lookup(name2, depth);
+    if (!value.ok) throw new Unresolved(value.unresolved);
+    return value.value;
+  }
+  lookup(name2, depth) {
+    const cached2 = this.cache.get(name2);
+    if (cached2) return cached2;
+    let value;
+    const written2 = this.substitutions.get(name2);
+    if (written2 !== void 0 && name2.startsWith("_")) {
+      if (this.expanding.has(name2)) return { ok: false, unresolved: `substitution ${name2} refers to itself` };
+      this.expanding.add(name2);
+      try {
+        value = { ok: true, value: this.expand(written2, depth + 1) };
+      } catch (error2) {
+        if (!(error2 instanceof Unresolved)) throw error2;
+        value = { ok: false, unresolved: error2.message };
+      } finally {
+        this.expanding.delete(name2);
+      }
+    } else if (BUILT_IN_SUBSTITUTIONS.has(name2)) {
+      value = { ok: false, unresolved: `$${name2} is a built-in Cloud Build substitution, known only when the build runs` };
+    } else if (name2.startsWith("_")) {
+      value = { ok: false, unresolved: `substitution ${name2} is not defined in this file (it may be set by the trigger)` };
+    } else {
+      value = { ok: false, unresolved: `$${name2} is not a built-in Cloud Build substitution (user substitutions begin with "_")` };
+    }
+    this.cache.set(name2, value);
+    return value;
+  }
+  /** The inside of `${…}`. */
+  braced(inner, depth) {
+    if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
+    let end = 0;
+    while (isNameChar5(inner[end])) end++;
+    const name2 = inner.slice(0, end);
+    if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    const operation = inner.slice(end);
+    if (operation === "") return this.required(name2, depth);
+    const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
+    switch (true) {
+      case operation.startsWith(":-"):
+      case operation.startsWith("-"): {
+        const value = this.lookup(name2, depth);
+        const unset = !value.ok && this.definedNowhere(name2);
+        if (!value.ok && !unset) throw new Unresolved(value.unresolved);
+        if (unset || operation.startsWith(":") && value.ok && value.value === "") {
+          if (unset) this.defaulted.push(name2);
+          return word();
+        }
+        return value.value;
+      }
+      case operation.startsWith(":+"):
+      case operation.startsWith("+"): {
+        const value = this.lookup(name2, depth);
+        if (!value.ok && !this.definedNowhere(name2)) throw new Unresolved(value.unresolved);
+        const empty = !value.ok || operation.startsWith(":") && value.value === "";
+        return empty ? "" : word();
+      }
+      case operation.startsWith("#"):
+      case operation.startsWith("%"):
+        return trim(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
+      case operation.startsWith("/"):
+        return replace(this.required(name2, depth), operation, (text4) => this.expand(text4, depth));
+      case operation === "^^":
+        return this.required(name2, depth).toUpperCase();
+      case operation === ",,":
+        return this.required(name2, depth).toLowerCase();
+      case operation === "^": {
+        const value = this.required(name2, depth);
+        return value.slice(0, 1).toUpperCase() + value.slice(1);
+      }
+      case operation === ",": {
+        const value = this.required(name2, depth);
+        return value.slice(0, 1).toLowerCase() + value.slice(1);
+      }
+      case operation.startsWith(":"):
+        return substring(this.required(name2, depth), operation.slice(1), inner);
+      default:
+        throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    }
+  }
+  /** A user substitution the file does not define: bash's "unset", so a default written beside it applies. */
+  definedNowhere(name2) {
+    return name2.startsWith("_") && !BUILT_IN_SUBSTITUTIONS.has(name2) && !this.substitutions.has(name2);
+  }
+};
+function matchingBrace2(text4, start) {
+  let depth = 0;
+  for (let index = start; index < text4.length; index++) {
+    if (text4[index] === "$" && text4[index + 1] === "{") {
+      depth++;
+      index++;
+    } else if (text4[index] === "}") {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return -1;
+}
+function trim(value, operation, expand5) {
+  const mark = operation[0];
+  const greedy = operation[1] === mark;
+  const pattern = expand5(operation.slice(greedy ? 2 : 1));
+  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
+  const lengths = [...Array(value.length + 1).keys()];
+  if (greedy) lengths.reverse();
+  for (const length of lengths) {
+    const part = mark === "#" ? value.slice(0, length) : value.slice(value.length - length);
+    if (globMatch(pattern, part)) return mark === "#" ? value.slice(length) : value.slice(0, value.length - length);
+  }
+  return value;
+}
+function replace(value, operation, expand5) {
+  const all = operation[1] === "/";
+  const rest = operation.slice(all ? 2 : 1);
+  const slash = rest.indexOf("/");
+  const pattern = expand5(slash < 0 ? rest : rest.slice(0, slash));
+  const replacement = slash < 0 ? "" : expand5(rest.slice(slash + 1));
+  if (value.length > MAX_PATTERN_SUBJECT2) throw new Unresolved("value too long for a pattern operation");
+  if (pattern === "") return value;
+  let output = "";
+  let index = 0;
+  let replaced = false;
+  while (index < value.length) {
+    let matched = -1;
+    if (all || !replaced) {
+      for (let end = value.length; end > index; end--) {
+        if (globMatch(pattern, value.slice(index, end))) {
+          matched = end;
+          break;
+        }
+      }
+    }
+    if (matched < 0) {
+      output += value[index];
+      index++;
+    } else {
+      output += replacement;
+      index = matched;
+      replaced = true;
+    }
+  }
+  return output;
+}
+function substring(value, spec, inner) {
+  const parts = spec.split(":");
+  const numbers = parts.map((part) => part.trim());
+  if (parts.length > 2 || numbers.some((part) => !/^-?\d{1,9}$/.test(part))) {
+    throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+  }
+  let start = Number(numbers[0]);
+  if (start < 0) start = Math.max(0, value.length + start);
+  if (numbers.length === 1) return value.slice(start);
+  const length = Number(numbers[1]);
+  return length < 0 ? value.slice(start, Math.max(start, value.length + length)) : value.slice(start, start + length);
+}
+function globMatch(pattern, text4) {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text4.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text4[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+// src/discover/cloudbuild.ts
+var BUILD_FILE = /^cloudbuild\.(?:ya?ml|json)$/;
+var NAMED_BUILD_FILE = /^cloudbuild[-_.][^/]+\.(?:ya?ml|json)$/;
+function pastBlanks(text4, index) {
+  while (text4[index] === " " || text4[index] === "	") index++;
+  return index;
+}
+function hasTopLevelSteps(text4) {
+  for (let start = 0; start <= text4.length; start++) {
+    if (text4.startsWith("steps:", start)) return true;
+    let at = pastBlanks(text4, start);
+    if (text4[at] === "{") at = pastBlanks(text4, at + 1);
+    if (text4.startsWith('"steps"', at) && text4[pastBlanks(text4, at + 7)] === ":") return true;
+    while (start < text4.length && !"\n\r\u2028\u2029".includes(text4[start])) start++;
+  }
+  return false;
+}
+function isBuildFileName(name2) {
+  const suffix = name2.indexOf(".cloudbuild.");
+  return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
+}
+function resolverFor6(substitutions) {
+  return (text4) => [expandSubstitutions(text4, substitutions)];
+}
+var TAG_FLAGS = /* @__PURE__ */ new Set(["-t", "--tag", "--destination"]);
+var FILE_FLAGS = /* @__PURE__ */ new Set(["-f", "--file"]);
+var ROCKER_NAMING = /* @__PURE__ */ new Set(["TAG", "PUSH"]);
+var MAX_BUILD_FILES = 20;
+var MAX_BUILD_FILE_BYTES = 256 * 1024;
+function argumentWords(document2, step3) {
+  const words = [];
+  for (const arg of listItems(document2, mergedGet(document2, step3, "args"))) {
+    const text4 = scalarString(arg);
+    if (text4 === void 0) continue;
+    for (const word of text4.split(/\s+/)) {
+      const unquoted = word.replace(/^["']|["';]$/g, "");
+      if (unquoted !== "") words.push(unquoted);
+    }
+  }
+  return words;
+}
+function stepBuild(words) {
+  const names = [];
+  const files2 = [];
+  const builds = words.includes("build") || words.includes("bud");
+  words.forEach((word, index) => {
+    const next = words[index + 1];
+    const equals = word.indexOf("=");
+    if (equals > 0 && TAG_FLAGS.has(word.slice(0, equals))) names.push(word.slice(equals + 1));
+    else if (TAG_FLAGS.has(word) && next !== void 0) names.push(next);
+    else if (builds && FILE_FLAGS.has(word) && next !== void 0) files2.push(next);
+    else if (word === "tag" && next !== void 0 && !next.startsWith("-") && words[index + 2] !== void 0 && !words[index + 2].startsWith("-")) names.push(words[index + 2]);
+  });
+  return { names, files: files2 };
+}
+function buildFileNames(text4) {
+  const names = [];
+  for (const line of text4.split("\n")) {
+    const words = line.trim().split(/\s+/);
+    if (words.length === 2 && ROCKER_NAMING.has(words[0].toUpperCase())) names.push(words[1]);
+  }
+  return names;
+}
+function buildFilePath(file, dir, name2) {
+  const parts = [...dirName(file.path).split("/"), ...(dir ?? "").split("/"), ...name2.split("/")].filter((part) => part !== "" && part !== ".");
+  if (parts.includes("..") || name2.startsWith("/") || name2.includes("$")) return void 0;
+  return parts.join("/");
+}
+function nameKey(text4) {
+  const normalized = normalizeForOccurrence(text4);
+  return normalized.ok ? normalized.reference : text4;
+}
+function userSubstitutions(document2) {
+  const substitutions = /* @__PURE__ */ new Map();
+  for (const [name2, value] of mapPairs(document2, mergedGet(document2, document2.contents, "substitutions"))) {
+    const text4 = scalarString(value);
+    if (text4 !== void 0 && name2.startsWith("_")) substitutions.set(name2, text4);
+  }
+  return substitutions;
+}
+function keysOf(names, resolve3) {
+  return names.flatMap((name2) => resolve3(name2).map((value) => nameKey(typeof value.value === "string" ? value.value : name2)));
+}
+function buildOccurrences(document2, file, lines, buildFiles) {
+  const resolve3 = resolverFor6(userSubstitutions(document2));
+  const site2 = (node, context3, note) => occurrencesAtScalar({ file: file.path, kind: "cloudbuild", text: file.text, lines, node, context: context3, resolve: resolve3, local: note !== void 0 || void 0, note });
+  const pushed = new Set(keysOf(listItems(document2, mergedGet(document2, document2.contents, "images")).flatMap((image) => scalarString(image) ?? []), resolve3));
+  const built = /* @__PURE__ */ new Map();
+  const occurrences = [];
+  listItems(document2, mergedGet(document2, document2.contents, "steps")).forEach((step3, index) => {
+    const node = mergedGet(document2, step3, "name");
+    const name2 = scalarString(node);
+    const key = name2 === void 0 ? void 0 : keysOf([name2], resolve3);
+    const by = key?.map((one) => built.get(one)).find((step4) => step4 !== void 0);
+    const note = by !== void 0 ? `built by steps[${by}] of this build` : key?.some((one) => pushed.has(one)) ? "pushed by this build (built here)" : void 0;
+    occurrences.push(...site2(node, `steps[${index}].name`, note));
+    const { names, files: files2 } = stepBuild(argumentWords(document2, step3));
+    const dir = scalarString(mergedGet(document2, step3, "dir"));
+    for (const buildFile of files2) names.push(...buildFileNames(buildFiles.get(buildFilePath(file, dir, buildFile) ?? "") ?? ""));
+    for (const one of keysOf(names, resolve3)) if (!built.has(one)) built.set(one, index);
+  });
+  listItems(document2, mergedGet(document2, document2.contents, "images")).forEach((image, index) => {
+    occurrences.push(...site2(image, `images[${index}]`, "pushed by this build (built here)"));
+  });
+  return occurrences;
+}
+var cloudbuildDiscoverer = {
+  kind: "cloudbuild",
+  candidate(path14) {
+    const name2 = baseName(path14);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2);
+  },
+  matches(path14, text4) {
+    const name2 = baseName(path14);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && hasTopLevelSteps(text4);
+  },
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
+    const buildFiles = await readBuildFiles(parsed.documents, file, context3);
+    return occurrencesOfDocuments(file, parsed, (document2, source, lines) => buildOccurrences(document2, source, lines, buildFiles));
+  }
+};
+async function readBuildFiles(documents, file, context3) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const document2 of documents) {
+    for (const step3 of listItems(document2, mergedGet(document2, document2.contents, "steps"))) {
+      const dir = scalarString(mergedGet(document2, step3, "dir"));
+      for (const name2 of stepBuild(argumentWords(document2, step3)).files) {
+        const path14 = buildFilePath(file, dir, name2);
+        if (path14 !== void 0) paths.add(path14);
+      }
+    }
+  }
+  const texts = /* @__PURE__ */ new Map();
+  for (const path14 of [...paths].slice(0, MAX_BUILD_FILES)) {
+    const text4 = await context3.readFile(path14);
+    if (text4 !== void 0 && text4.length <= MAX_BUILD_FILE_BYTES) texts.set(path14, text4);
+  }
+  return texts;
+}
+
+// src/discover/concourse.ts
+var import_yaml45 = __toESM(require_dist(), 1);
+var IMAGE_TYPES = /* @__PURE__ */ new Set(["registry-image", "docker-image"]);
+var MAX_DEPTH13 = 64;
+var TASK_FILE_KEY = /^image_resource[ \t]*:/m;
+var JOBS_KEY = /^jobs[ \t]*:/m;
+var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
+function isYamlName2(path14) {
+  return path14.endsWith(".yml") || path14.endsWith(".yaml") || path14.endsWith(".YML") || path14.endsWith(".YAML");
+}
+function concourseVar(text4) {
+  const start = text4.indexOf("((");
+  if (start < 0) return void 0;
+  const end = text4.indexOf("))", start + 2);
+  return end < 0 ? void 0 : text4.slice(start, end + 2);
+}
+function holderOccurrences(document2, file, lines, holder) {
+  if (!IMAGE_TYPES.has(scalarString(mergedGet(document2, holder.node, "type")) ?? "")) return [];
+  const source = mergedGet(document2, holder.node, "source");
+  const repository = mergedGet(document2, source, "repository");
+  const tag2 = writtenScalarText(mergedGet(document2, source, "tag"), file.text)?.trim();
+  const digest = writtenScalarText(mergedGet(document2, mergedGet(document2, holder.node, "version"), "digest"), file.text)?.trim();
+  const resolve3 = (written2) => {
+    const value = `${written2}${tag2 ? `:${tag2}` : ""}${digest ? `@${digest}` : ""}`;
+    const variable = concourseVar(value);
+    if (variable) return [{ value: { unresolved: `${variable} is a Concourse var, filled in when the pipeline is set or from its credential manager` } }];
+    return [{ value }];
+  };
+  return occurrencesAtScalar({ file: file.path, kind: "concourse", text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve: resolve3, local: holder.local, note: holder.note });
+}
+function imageResources(node, path14, depth, found) {
+  if (depth > MAX_DEPTH13) return;
+  if ((0, import_yaml45.isMap)(node)) {
+    const configOverridden = mapGet(node, "task") !== void 0 && scalarString(mapGet(node, "image")) !== void 0;
+    for (const pair of node.items) {
+      const key = scalarString(pair.key) ?? "";
+      const childPath = path14 ? `${path14}.${key}` : key;
+      if (configOverridden && key === "config") continue;
+      if (key === "image_resource") found.push({ node: pair.value, context: childPath });
+      else imageResources(pair.value, childPath, depth + 1, found);
+    }
+  } else if ((0, import_yaml45.isSeq)(node)) {
+    node.items.forEach((item, index) => imageResources(item, `${path14}[${index}]`, depth + 1, found));
+  }
+}
+function resourceUses(node, depth, uses) {
+  if (depth > MAX_DEPTH13) return;
+  if ((0, import_yaml45.isMap)(node)) {
+    const step3 = (key) => scalarString(mapGet(node, "resource")) ?? scalarString(mapGet(node, key));
+    const got = step3("get");
+    const put = step3("put");
+    if (got !== void 0 && mapGet(node, "get") !== void 0) uses.got.add(got);
+    if (put !== void 0 && mapGet(node, "put") !== void 0) uses.put.add(put);
+    for (const pair of node.items) resourceUses(pair.value, depth + 1, uses);
+  } else if ((0, import_yaml45.isSeq)(node)) {
+    for (const item of node.items) resourceUses(item, depth + 1, uses);
+  }
+}
+function documentOccurrences2(document2, file, lines) {
+  const root = document2.contents;
+  if (!(0, import_yaml45.isMap)(root)) return [];
+  const holders = [];
+  for (const type of listItems(document2, mergedGet(document2, root, "resource_types"))) {
+    holders.push({ node: type, context: `resource_types.${scalarString(mergedGet(document2, type, "name")) ?? "?"}` });
+  }
+  const uses = { got: /* @__PURE__ */ new Set(), put: /* @__PURE__ */ new Set() };
+  resourceUses(mergedGet(document2, root, "jobs"), 0, uses);
+  for (const resource of listItems(document2, mergedGet(document2, root, "resources"))) {
+    const name2 = scalarString(mergedGet(document2, resource, "name")) ?? "?";
+    const published = uses.put.has(name2) && !uses.got.has(name2);
+    holders.push({ node: resource, context: `resources.${name2}`, ...published ? { local: true, note: "published by this pipeline (put), not fetched by a get step" } : {} });
+  }
+  imageResources(root, "", 0, holders);
+  return holders.flatMap((holder) => holderOccurrences(document2, file, lines, holder));
+}
+var concourseDiscoverer = {
+  kind: "concourse",
+  // By content only: no file name says a file is Concourse's.
+  matches(path14, text4) {
+    if (!isYamlName2(path14)) return false;
+    if (text4.includes("image_resource") && TASK_FILE_KEY.test(text4)) return true;
+    return (text4.includes("registry-image") || text4.includes("docker-image")) && JOBS_KEY.test(text4) && RESOURCES_KEY.test(text4);
+  },
+  candidate(path14) {
+    return isYamlName2(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences2);
+  }
+};
+
+// src/discover/semaphore.ts
+function isPipelinePath2(path14) {
+  const folder = path14.startsWith(".semaphore/") ? 0 : path14.indexOf("/.semaphore/");
+  return folder >= 0 && (path14.endsWith(".yml") || path14.endsWith(".yaml"));
+}
+var EPILOGUE_PARTS = ["always", "on_pass", "on_fail"];
+function envVars(document2, node, into) {
+  for (const entry of listItems(document2, node)) {
+    const name2 = scalarString(mergedGet(document2, entry, "name"));
+    const value = scalarString(mergedGet(document2, entry, "value"));
+    if (name2 !== void 0 && value !== void 0) into.set(name2, value);
+  }
+  return into;
+}
+function containerImages(site2, agent, context3) {
+  listItems(site2.document, mergedGet(site2.document, agent, "containers")).forEach((container, index) => {
+    const node = mergedGet(site2.document, container, "image");
+    site2.occurrences.push(...occurrencesAtScalar({ file: site2.file.path, kind: "semaphore", text: site2.file.text, lines: site2.lines, node, context: `${context3}.containers[${index}].image` }));
+  });
+}
+function commandImages(site2, task, context3, env) {
+  const { document: document2 } = site2;
+  const scripts = { file: site2.file.path, kind: "semaphore", text: site2.file.text, lines: site2.lines, resolve: environmentWordValues("Semaphore", [env]) };
+  const commands = (node, where) => site2.occurrences.push(...scriptListImages(document2, mergedGet(document2, node, "commands"), scripts, `${where}.commands`));
+  listItems(document2, mergedGet(document2, task, "jobs")).forEach((job, index) => commands(job, `${context3}.jobs[${index}]`));
+  commands(mergedGet(document2, task, "prologue"), `${context3}.prologue`);
+  const epilogue = mergedGet(document2, task, "epilogue");
+  for (const part of EPILOGUE_PARTS) commands(mergedGet(document2, epilogue, part), `${context3}.epilogue.${part}`);
+}
+function pipelineOccurrences6(document2, file, lines) {
+  const site2 = { document: document2, file, lines, occurrences: [] };
+  const root = document2.contents;
+  containerImages(site2, mergedGet(document2, root, "agent"), "agent");
+  const global2 = mergedGet(document2, root, "global_job_config");
+  const globalEnv = envVars(document2, mergedGet(document2, global2, "env_vars"), /* @__PURE__ */ new Map());
+  commandImages(site2, global2, "global_job_config", globalEnv);
+  const tasks = listItems(document2, mergedGet(document2, root, "blocks")).map((block, index) => [mergedGet(document2, block, "task"), `blocks[${index}].task`]);
+  tasks.push([mergedGet(document2, mergedGet(document2, root, "after_pipeline"), "task"), "after_pipeline.task"]);
+  for (const [task, context3] of tasks) {
+    containerImages(site2, mergedGet(document2, task, "agent"), `${context3}.agent`);
+    commandImages(site2, task, context3, envVars(document2, mergedGet(document2, task, "env_vars"), new Map(globalEnv)));
+  }
+  return site2.occurrences;
+}
+var semaphoreDiscoverer = {
+  kind: "semaphore",
+  matches(path14) {
+    return isPipelinePath2(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences6);
+  }
+};
+
+// src/discover/travis.ts
+var import_yaml48 = __toESM(require_dist(), 1);
+var PHASES = ["before_install", "install", "before_script", "script", "after_success", "after_failure", "after_script", "before_deploy", "after_deploy"];
+var MAX_MATRIX_JOBS2 = 64;
+function assignments(document2, entry, base) {
+  const environment = new Map(base);
+  if ((0, import_yaml48.isMap)(entry)) {
+    for (const [name2, value] of mapPairs(document2, entry)) {
+      const text5 = scalarString(value);
+      if (name2 !== "secure" && text5 !== void 0) environment.set(name2, text5);
+    }
+    return environment;
+  }
+  const text4 = scalarString(entry);
+  if (text4 === void 0) return environment;
+  for (const words of shellCommands(text4)) {
+    for (const word of words) {
+      const name2 = assignedName(word.text);
+      if (name2 !== void 0 && !word.expands) environment.set(name2, word.text.slice(name2.length + 1));
+    }
+  }
+  return environment;
+}
+function entriesOver(document2, node, base) {
+  const entries = (0, import_yaml5.isScalar)(node) ? [node] : listItems(document2, node);
+  return entries.reduce((environment, entry) => assignments(document2, entry, environment), new Map(base));
+}
+function matrixEnvironments(document2, env) {
+  const listed2 = (0, import_yaml5.isScalar)(env) ? [env] : listItems(document2, env);
+  if (listed2.length > 0) return { global: /* @__PURE__ */ new Map(), jobs: listed2.slice(0, MAX_MATRIX_JOBS2).map((entry) => assignments(document2, entry, /* @__PURE__ */ new Map())) };
+  const global2 = entriesOver(document2, mergedGet(document2, env, "global"), /* @__PURE__ */ new Map());
+  const matrix = mergedGet(document2, env, "jobs") ?? mergedGet(document2, env, "matrix");
+  const entries = (0, import_yaml5.isScalar)(matrix) ? [matrix] : listItems(document2, matrix);
+  return { global: global2, jobs: entries.slice(0, MAX_MATRIX_JOBS2).map((entry) => assignments(document2, entry, global2)) };
+}
+function phaseImages(document2, file, lines, owner, context3, environments) {
+  const site2 = { file: file.path, kind: "travis", text: file.text, lines, resolve: environmentWordValues("Travis", environments) };
+  return PHASES.flatMap((phase) => scriptListImages(document2, mergedGet(document2, owner, phase), site2, context3 ? `${context3}.${phase}` : phase));
+}
+function pipelineOccurrences7(document2, file, lines) {
+  const root = document2.contents;
+  const { global: global2, jobs } = matrixEnvironments(document2, mergedGet(document2, root, "env"));
+  const occurrences = [];
+  const included = [];
+  for (const key of ["jobs", "matrix"]) {
+    listItems(document2, mergedGet(document2, mergedGet(document2, root, key), "include")).forEach((job, index) => {
+      const environment = entriesOver(document2, mergedGet(document2, job, "env"), global2);
+      included.push(environment);
+      occurrences.push(...phaseImages(document2, file, lines, job, `${key}.include[${index}]`, [environment]));
+    });
+  }
+  const topLevel = [...jobs.length > 0 ? jobs : [global2], ...included].slice(0, MAX_MATRIX_JOBS2);
+  return [...phaseImages(document2, file, lines, root, "", topLevel), ...occurrences];
+}
+var travisDiscoverer = {
+  kind: "travis",
+  matches(path14) {
+    return path14 === ".travis.yml" || path14.endsWith("/.travis.yml");
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences7);
+  }
+};
+
+// src/discover/hcl.ts
+var MAX_TOKENS2 = 5e5;
+var isWordStart = (ch) => ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch === "_";
+var isWordChar2 = (ch) => isWordStart(ch) || ch >= "0" && ch <= "9" || ch === "-";
+var isDigit5 = (ch) => ch >= "0" && ch <= "9";
+function stringEnd(text4, start) {
+  const stack = ["s"];
+  let index = start + 1;
+  while (index < text4.length) {
+    const ch = text4[index];
+    const top = stack[stack.length - 1];
+    if (top === "s") {
+      if (ch === "\\") index += 2;
+      else if (ch === '"') {
+        stack.pop();
+        index++;
+        if (stack.length === 0) return index;
+      } else if ((ch === "$" || ch === "%") && text4[index + 1] === "{") {
+        if (text4[index - 1] !== ch) stack.push(0);
+        index += 2;
+      } else if (ch === "\n") return -1;
+      else index++;
+    } else {
+      if (ch === '"') stack.push("s");
+      else if (ch === "{") stack[stack.length - 1] = top + 1;
+      else if (ch === "}") {
+        if (top === 0) stack.pop();
+        else stack[stack.length - 1] = top - 1;
+      }
+      index++;
+    }
+  }
+  return -1;
+}
+function heredocEnd(text4, start) {
+  let index = start + 2;
+  if (text4[index] === "-") index++;
+  const nameStart = index;
+  while (index < text4.length && isWordChar2(text4[index])) index++;
+  const name2 = text4.slice(nameStart, index);
+  if (name2 === "") return -1;
+  let lineStart = text4.indexOf("\n", index);
+  while (lineStart >= 0) {
+    let at = lineStart + 1;
+    while (text4[at] === " " || text4[at] === "	") at++;
+    const lineEnd2 = text4.indexOf("\n", at);
+    const line = text4.slice(at, lineEnd2 < 0 ? text4.length : lineEnd2).trimEnd();
+    if (line === name2) return lineEnd2 < 0 ? text4.length : lineEnd2;
+    lineStart = lineEnd2;
+  }
+  return -1;
+}
+function pastComment(text4, index) {
+  const ch = text4[index];
+  if (ch === "#" || ch === "/" && text4[index + 1] === "/") {
+    const end = text4.indexOf("\n", index);
+    return end < 0 ? text4.length : end;
+  }
+  if (ch === "/" && text4[index + 1] === "*") {
+    const end = text4.indexOf("*/", index + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+  return index;
+}
+function hclTokens(text4) {
+  const tokens = [];
+  let index = 0;
+  while (index < text4.length && tokens.length < MAX_TOKENS2) {
+    const ch = text4[index];
+    const afterComment = pastComment(text4, index);
+    if (afterComment < 0) return { tokens, unterminated: index };
+    if (afterComment !== index) {
+      index = afterComment;
+    } else if (ch === " " || ch === "	" || ch === "\r" || ch === "\n") {
+      index++;
+    } else if (ch === '"') {
+      const end = stringEnd(text4, index);
+      if (end < 0) return { tokens, unterminated: index };
+      tokens.push({ kind: "string", text: text4.slice(index + 1, end - 1), start: index, end });
+      index = end;
+    } else if (ch === "<" && text4[index + 1] === "<" && (isWordStart(text4[index + 2] ?? "") || text4[index + 2] === "-")) {
+      const end = heredocEnd(text4, index);
+      if (end < 0) return { tokens, unterminated: index };
+      tokens.push({ kind: "heredoc", text: "", start: index, end });
+      index = end;
+    } else if (isWordStart(ch) || isDigit5(ch)) {
+      const start = index;
+      while (index < text4.length && (isWordChar2(text4[index]) || text4[index] === ".")) index++;
+      tokens.push({ kind: "word", text: text4.slice(start, index), start, end: index });
+    } else {
+      tokens.push({ kind: "punct", text: ch, start: index, end: index + 1 });
+      index++;
+    }
+  }
+  return index < text4.length ? { tokens, cut: index } : { tokens };
+}
+var MAX_DEPTH14 = 32;
+var TOO_DEEP = `blocks nest deeper than ${MAX_DEPTH14} levels: this block (and any other that deep) was not read`;
+function lineBreakBetween(text4, end, start) {
+  for (let index = end; index < start; index++) if (text4[index] === "\n") return true;
+  return false;
+}
+function expressionEnd2(text4, tokens, index) {
+  let depth = 0;
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === "punct" && "{[(".includes(token.text)) depth++;
+    else if (token.kind === "punct" && "}])".includes(token.text)) {
+      if (depth === 0) return at;
+      depth--;
+    }
+    at++;
+    if (depth === 0 && (at >= tokens.length || lineBreakBetween(text4, tokens[at - 1].end, tokens[at].start))) return at;
+  }
+  return at;
+}
+function skipBody(tokens, index) {
+  let depth = 0;
+  for (let at = index; at < tokens.length; at++) {
+    const token = tokens[at];
+    if (token.kind !== "punct") continue;
+    if (token.text === "{") depth++;
+    else if (token.text === "}" && depth-- === 0) return at + 1;
+  }
+  return tokens.length;
+}
+function readBody(reading, index, block, depth) {
+  const { text: text4, tokens, written: written2 } = reading;
+  let at = index;
+  while (at < tokens.length) {
+    const token = tokens[at];
+    if (token.kind === "punct" && token.text === "}") return at + 1;
+    if (token.kind !== "word") {
+      at++;
+      continue;
+    }
+    const next = tokens[at + 1];
+    if (next?.kind === "punct" && next.text === "=") {
+      const end = expressionEnd2(text4, tokens, at + 2);
+      block.attributes.set(token.text, tokens.slice(at + 2, end));
+      at = end;
+      continue;
+    }
+    const child2 = { type: token.text, start: token.start, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+    at++;
+    while (at < tokens.length && (tokens[at].kind === "string" || tokens[at].kind === "word")) {
+      const label = tokens[at++];
+      child2.labels.push(label.kind === "string" ? written2.slice(label.start + 1, label.end - 1) : written2.slice(label.start, label.end));
+    }
+    if (tokens[at]?.kind !== "punct" || tokens[at].text !== "{") continue;
+    if (depth >= MAX_DEPTH14) {
+      if (!reading.unread.some((unread) => unread.reason === TOO_DEEP)) reading.unread.push({ offset: child2.start, reason: TOO_DEEP });
+      at = skipBody(tokens, at + 1);
+      continue;
+    }
+    at = readBody(reading, at + 1, child2, depth + 1);
+    block.blocks.push(child2);
+  }
+  return at;
+}
+function readHcl2(text4, written2 = text4) {
+  const { tokens, unterminated, cut } = hclTokens(text4);
+  const root = { type: "", start: 0, labels: [], attributes: /* @__PURE__ */ new Map(), blocks: [] };
+  const reading = { text: text4, written: written2, tokens, unread: [] };
+  for (let at = readBody(reading, 0, root, 0); at < tokens.length; at = readBody(reading, at, root, 0)) {
+    reading.unread.push({ offset: tokens[at - 1].start, reason: "a closing brace closes no block, so HCL does not read the file" });
+  }
+  if (cut !== void 0) reading.unread.push({ offset: cut, reason: `the file has more than ${MAX_TOKENS2.toLocaleString("en-US")} tokens: the rest of it was not read` });
+  return { root, unterminated, unread: reading.unread };
+}
+function unescape2(written2) {
+  let output = "";
+  for (let index = 0; index < written2.length; index++) {
+    const ch = written2[index];
+    const next = written2[index + 1];
+    if (ch === "\\" && (next === '"' || next === "\\")) {
+      output += next;
+      index++;
+    } else if ((ch === "$" || ch === "%") && next === ch && written2[index + 2] === "{") {
+      output += ch;
+      index++;
+    } else {
+      output += ch;
+    }
+  }
+  return output;
+}
+var isOpen = (token) => token.kind === "punct" && (token.text === "{" || token.text === "[" || token.text === "(");
+var isClose = (token) => token.kind === "punct" && (token.text === "}" || token.text === "]" || token.text === ")");
+var isPunct = (token, text4) => token?.kind === "punct" && token.text === text4;
+function closingBracket(tokens, open2, to) {
+  let depth = 0;
+  for (let at = open2; at < to; at++) {
+    if (isOpen(tokens[at])) depth++;
+    else if (isClose(tokens[at]) && --depth === 0) return at;
+  }
+  return -1;
+}
+function splitItems(text4, tokens, from, to, atLineBreaks) {
+  const parts = [];
+  let depth = 0;
+  let start = from;
+  for (let at = from; at < to; at++) {
+    const token = tokens[at];
+    const breaksLine = atLineBreaks && depth === 0 && at > start && lineBreakBetween(text4, tokens[at - 1].end, token.start);
+    if (breaksLine) {
+      parts.push([start, at]);
+      start = at;
+    }
+    if (isOpen(token)) depth++;
+    else if (isClose(token)) depth--;
+    else if (depth === 0 && isPunct(token, ",")) {
+      if (at > start) parts.push([start, at]);
+      start = at + 1;
+    }
+  }
+  if (start < to) parts.push([start, to]);
+  return parts;
+}
+function objectEntries(text4, tokens, from, to, depth) {
+  const entries = [];
+  for (const [start, end] of splitItems(text4, tokens, from, to, true)) {
+    const key = tokens[start];
+    const keyEnd = isPunct(key, "(") ? closingBracket(tokens, start, end) : start;
+    const separator2 = tokens[keyEnd + 1];
+    if (keyEnd < 0 || key.kind !== "word" && key.kind !== "string" && keyEnd === start || !(isPunct(separator2, "=") || isPunct(separator2, ":")) || keyEnd + 2 >= end) continue;
+    const name2 = keyEnd > start ? text4.slice(key.start, tokens[keyEnd].end) : key.kind === "string" ? unescape2(key.text) : key.text;
+    entries.push({ key: name2, value: valueOf3(text4, tokens, keyEnd + 2, end, depth + 1) });
+  }
+  return entries;
+}
+function valueOf3(text4, tokens, from, to, depth) {
+  const first = tokens[from];
+  const start = first?.start ?? 0;
+  const end = tokens[to - 1]?.end ?? start;
+  const other = () => ({ kind: "other", tokens: tokens.slice(from, to), start, end });
+  if (from >= to || depth > MAX_DEPTH14) return other();
+  if (to - from === 1) return first.kind === "punct" ? other() : { kind: "literal", token: first, start, end };
+  if (tokens[from + 1].kind === "word" && tokens[from + 1].text === "for") return other();
+  if ((isPunct(first, "{") || isPunct(first, "[")) && closingBracket(tokens, from, to) === to - 1) {
+    if (first.text === "{") return { kind: "object", entries: objectEntries(text4, tokens, from + 1, to - 1, depth), start, end };
+    const items2 = splitItems(text4, tokens, from + 1, to - 1, false).map(([itemStart, itemEnd]) => valueOf3(text4, tokens, itemStart, itemEnd, depth + 1));
+    return { kind: "tuple", items: items2, start, end };
+  }
+  if (first.kind === "word" && isPunct(tokens[from + 1], "(") && closingBracket(tokens, from + 1, to) === to - 1) {
+    const args = splitItems(text4, tokens, from + 2, to - 1, false).map(([argStart, argEnd]) => valueOf3(text4, tokens, argStart, argEnd, depth + 1));
+    return { kind: "call", name: first.text, args, start, end };
+  }
+  return other();
+}
+function readExpression(text4, tokens) {
+  return valueOf3(text4, tokens, 0, tokens.length, 0);
+}
+function heredocBody(text4, token) {
+  const newline = text4.indexOf("\n", token.start);
+  const start = newline < 0 || newline >= token.end ? token.end : newline + 1;
+  const closingLine = text4.lastIndexOf("\n", token.end - 1);
+  return [start, Math.max(start, closingLine)];
+}
+
+// src/discover/nomad.ts
+var IMAGE_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containerd-driver"]);
+function actionsOf(line) {
+  const spans = [];
+  let index = 0;
+  for (; ; ) {
+    const open2 = line.indexOf("[[", index);
+    const close = open2 < 0 ? -1 : line.indexOf("]]", open2 + 2);
+    if (close < 0) return spans;
+    spans.push([open2, close + 2]);
+    index = close + 2;
+  }
+}
+function maskLine2(line) {
+  const spans = actionsOf(line);
+  if (spans.length === 0) return line;
+  let rest = "";
+  let index = 0;
+  for (const [start, end] of spans) {
+    rest += line.slice(index, start);
+    index = end;
+  }
+  const fill = (rest + line.slice(index)).trim() === "" ? " " : "_";
+  let masked = "";
+  index = 0;
+  for (const [start, end] of spans) {
+    masked += line.slice(index, start) + fill.repeat(end - start);
+    index = end;
+  }
+  return masked + line.slice(index);
+}
+function maskTemplateActions(text4) {
+  if (!text4.includes("[[")) return text4;
+  return text4.split("\n").map(maskLine2).join("\n");
+}
+function knownValues(root) {
+  const values = /* @__PURE__ */ new Map();
+  for (const block of root.blocks) {
+    const [single2] = block.type === "variable" ? block.attributes.get("default") ?? [] : [];
+    if (block.type === "variable" && block.labels[0] && single2?.kind === "string") values.set(`var.${block.labels[0]}`, unescape2(single2.text));
+    if (block.type !== "locals") continue;
+    for (const [name2, expression] of block.attributes) if (expression.length === 1 && expression[0].kind === "string") values.set(`local.${name2}`, unescape2(expression[0].text));
+  }
+  return values;
+}
+function templateValue(value, values) {
+  let output = "";
+  let index = 0;
+  for (; ; ) {
+    const open2 = value.indexOf("${", index);
+    if (open2 < 0) return output + value.slice(index);
+    const close = value.indexOf("}", open2);
+    if (close < 0) return output + value.slice(index);
+    const name2 = value.slice(open2 + 2, close).trim();
+    const known = values.get(name2);
+    if (known === void 0) return { unresolved: `\${${name2}} is interpolated by Nomad when it places the task, or set outside this file` };
+    output += value.slice(index, open2) + known;
+    index = close + 1;
+  }
+}
+function packVariable(action) {
+  let body = action.slice(2, -2).trim();
+  if (body.startsWith("-")) body = body.slice(1).trim();
+  if (body.endsWith("-")) body = body.slice(0, -1).trim();
+  if (body.endsWith("| quote")) body = body.slice(0, -"| quote".length).trim();
+  if (body.startsWith('var "') && body.endsWith('" .')) return body.slice(5, -3);
+  if (body.startsWith(".") && !body.includes(" ")) return body.slice(body.lastIndexOf(".") + 1);
+  return void 0;
+}
+function packValue(raw, defaults2) {
+  let output = "";
+  let index = 0;
+  for (; ; ) {
+    const open2 = raw.indexOf("[[", index);
+    if (open2 < 0) return output + raw.slice(index);
+    const close = raw.indexOf("]]", open2 + 2);
+    if (close < 0) return void 0;
+    const name2 = packVariable(raw.slice(open2, close + 2));
+    const value = name2 === void 0 ? void 0 : defaults2.get(`var.${name2}`);
+    if (value === void 0) return void 0;
+    output += raw.slice(index, open2) + value;
+    index = close + 2;
+  }
+}
+function runsImages(task) {
+  const driver = task.attributes.get("driver");
+  if (driver === void 0) return task.type === "sidecar_task";
+  return driver.length !== 1 || driver[0].kind !== "string" || IMAGE_DRIVERS.has(driver[0].text);
+}
+function imageTasks(block, path14, found) {
+  for (const child2 of block.blocks) {
+    const childPath = [path14, child2.type, ...child2.labels].filter(Boolean).join(".");
+    const config = child2.blocks.find((inner) => inner.type === "config");
+    const image = config?.attributes.get("image");
+    if (config && image && runsImages(child2)) found.push({ task: child2, config, image, path: childPath });
+    imageTasks(child2, childPath, found);
+  }
+}
+function packOccurrence(common, offset, raw, pack) {
+  const value = packValue(raw, pack);
+  if (value === void 0) return makeOccurrence({ ...common, offset, raw, value: raw });
+  return makeOccurrence({ ...common, offset, raw, value, note: "with the defaults of the pack's variables.hcl" });
+}
+function siteOccurrence2(file, lines, site2, values, pack) {
+  const [token] = site2.expression;
+  if (!token || token.kind === "heredoc" || token.kind === "punct") return void 0;
+  const common = { file: file.path, kind: "nomad", lines, context: site2.context };
+  if (site2.expression.length === 1 && token.kind === "string") {
+    const raw2 = file.text.slice(token.start + 1, token.end - 1);
+    if (raw2.trim() === "") return void 0;
+    if (raw2.includes("[[")) return packOccurrence(common, token.start + 1, raw2, pack);
+    return makeOccurrence({ ...common, offset: token.start + 1, raw: raw2, value: templateValue(unescape2(token.text), values) });
+  }
+  const raw = file.text.slice(token.start, site2.expression[site2.expression.length - 1].end);
+  if (raw.includes("[[")) return packOccurrence(common, token.start, raw, pack);
+  const known = site2.expression.length === 1 ? values.get(token.text) : void 0;
+  return makeOccurrence({ ...common, offset: token.start, raw, value: known ?? { unresolved: `the expression ${raw.slice(0, 120)} is evaluated by Nomad` } });
+}
+function jobOccurrences(file, pack = /* @__PURE__ */ new Map()) {
+  const { root, unterminated, unread } = readHcl2(maskTemplateActions(file.text), file.text);
+  const lines = new LineIndex(file.text);
+  const values = knownValues(root);
+  const tasks = [];
+  imageTasks(root, "", tasks);
+  const occurrences = tasks.flatMap((task) => siteOccurrence2(file, lines, { expression: task.image, context: `${task.path}.config.image` }, values, pack) ?? []);
+  const errors = unread.map(({ offset, reason }) => `line ${lines.positionAt(offset).line}: ${reason}`);
+  if (unterminated !== void 0) errors.push(`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`);
+  return withContainers({ occurrences, errors }, () => nomadContainers(file, tasks, lines));
+}
+async function packDefaults(path14, context3) {
+  const folder = path14.lastIndexOf("/templates/");
+  if (!path14.endsWith(".nomad.tpl") || folder < 0 && !path14.startsWith("templates/")) return /* @__PURE__ */ new Map();
+  const variables = await context3.readFile(folder < 0 ? "variables.hcl" : `${path14.slice(0, folder)}/variables.hcl`);
+  if (variables === void 0) return /* @__PURE__ */ new Map();
+  return knownValues(readHcl2(variables).root);
+}
+function hasJobBlock(text4) {
+  for (let start = 0; start < text4.length; start++) {
+    if (text4.startsWith("job ", start) || text4.startsWith("job	", start)) return true;
+    const newline = text4.indexOf("\n", start);
+    if (newline < 0) return false;
+    start = newline;
+  }
+  return false;
+}
+var nomadDiscoverer = {
+  kind: "nomad",
+  matches(path14, text4) {
+    if (path14.endsWith(".nomad") || path14.endsWith(".nomad.hcl") || path14.endsWith(".nomad.tpl")) return true;
+    return (path14.endsWith(".hcl") || path14.endsWith(".job")) && text4 !== "" && hasJobBlock(text4);
+  },
+  candidate(path14) {
+    return path14.endsWith(".nomad") || path14.endsWith(".hcl") || path14.endsWith(".job") || path14.endsWith(".nomad.tpl");
+  },
+  async extract(file, context3) {
+    return jobOccurrences(file, await packDefaults(file.path, context3));
+  }
+};
+
+// src/discover/quadlet.ts
+var UNIT_TYPES = [
+  { extension: "container", images: { section: "Container", key: "Image" } },
+  { extension: "image", images: { section: "Image", key: "Image" } },
+  // `Driver=image` volumes are the content of an image.
+  { extension: "volume", images: { section: "Volume", key: "Image" } },
+  { extension: "build", images: { section: "Build", key: "ImageTag", local: true } }
+];
+var UNIT_SUFFIXES = UNIT_TYPES.map(({ extension, images }) => ({ suffix: `.${extension}`, dropInDirectory: `.${extension}.d/`, images }));
+function unitImagesFor(path14) {
+  for (const { suffix, dropInDirectory, images } of UNIT_SUFFIXES) {
+    if (path14.endsWith(suffix)) return images;
+    const dropIn = path14.lastIndexOf(dropInDirectory);
+    if (dropIn >= 0 && path14.endsWith(".conf") && !path14.slice(dropIn + dropInDirectory.length).includes("/")) return images;
+  }
+  return void 0;
+}
+var SPECIFIER = /%[^%]/;
+var ENVIRONMENT_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/;
+function valueOf4(text4) {
+  const specifier = SPECIFIER.exec(text4.replace(/%%/g, ""));
+  if (specifier) return { unresolved: `systemd specifier ${specifier[0]} is only known when the unit starts` };
+  const variable = ENVIRONMENT_VARIABLE.exec(text4);
+  if (variable) return { unresolved: `systemd substitutes ${variable[0]} from the unit's environment when it starts` };
+  return text4.replace(/%%/g, "%");
+}
+var quadletDiscoverer = {
+  kind: "quadlet",
+  matches(path14, text4) {
+    const images = unitImagesFor(path14);
+    return images !== void 0 && new RegExp(`^[ \\t]*\\[${images.section}\\][ \\t]*\\r?$`, "m").test(text4);
+  },
+  candidate(path14) {
+    return unitImagesFor(path14) !== void 0;
+  },
+  extract(file) {
+    const images = unitImagesFor(file.path);
+    if (images === void 0) return { occurrences: [] };
+    if (file.text.includes("\0")) throw new Error("not a text unit file");
+    const lines = new LineIndex(file.text);
+    const occurrences = [];
+    const assignmentPattern = new RegExp(`^\\s*${images.key}\\s*=[ \\t]*`);
+    let current;
+    let lineStart = 0;
+    while (lineStart <= file.text.length) {
+      let lineEnd2 = file.text.indexOf("\n", lineStart);
+      if (lineEnd2 < 0) lineEnd2 = file.text.length;
+      const line = file.text.slice(lineStart, lineEnd2).replace(/\r$/, "");
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+      if (header) current = header[1];
+      else if (current === images.section && !/^\s*[#;]/.test(line)) {
+        const assignment = assignmentPattern.exec(line);
+        if (assignment) {
+          const occurrence = imageOfLine(file, lines, lineStart + assignment[0].length, line.slice(assignment[0].length), images);
+          if (occurrence) occurrences.push(occurrence);
+        }
+      }
+      lineStart = lineEnd2 + 1;
+    }
+    return { occurrences };
+  }
+};
+function imageOfLine(file, lines, valueOffset, written2, images) {
+  let offset = valueOffset;
+  let raw = written2.trimEnd();
+  if (raw.endsWith("\\")) raw = raw.slice(0, -1).trimEnd();
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    offset += 1;
+    raw = raw.slice(1, -1);
+  }
+  if (raw.length === 0 || /\.(?:image|build)$/.test(raw)) return void 0;
+  return makeOccurrence({
+    file: file.path,
+    kind: "quadlet",
+    lines,
+    offset,
+    raw,
+    value: valueOf4(raw),
+    context: `[${images.section}] ${images.key}`,
+    local: images.local,
+    note: images.local ? "the tag of the image this unit builds" : void 0
+  });
+}
+
+// src/discover/ansible.ts
+var import_yaml52 = __toESM(require_dist(), 1);
+
+// src/discover/ansible-vars.ts
+var import_yaml50 = __toESM(require_dist(), 1);
+var MAX_DEPTH15 = 8;
+var MAX_TEXT = 4096;
+var MAX_VAR_FILES = 64;
+function varsOfMap(document2, node, text4, into = /* @__PURE__ */ new Map()) {
+  for (const [name2, value] of mapPairs(document2, node)) {
+    const written2 = writtenScalarText(value, text4);
+    if (written2 !== void 0) into.set(name2, written2);
+  }
+  return into;
+}
+async function varsFile(path14, context3) {
+  const text4 = await context3.readFile(path14);
+  const vars = /* @__PURE__ */ new Map();
+  if (text4 === void 0) return vars;
+  try {
+    for (const document2 of parseConfigDocuments({ path: path14, text: text4 }).documents) {
+      if ((0, import_yaml50.isMap)(document2.contents)) varsOfMap(document2, document2.contents, text4, vars);
+    }
+  } catch {
+  }
+  return vars;
+}
+var files = /* @__PURE__ */ new WeakMap();
+function cachedVarsFile(path14, context3) {
+  return oncePerScan(files, context3, path14, () => varsFile(path14, context3));
+}
+async function mainVars(directory, context3) {
+  const yml = await cachedVarsFile(`${directory}/main.yml`, context3);
+  return yml.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context3);
+}
+async function groupVarsAll(directory, context3) {
+  const base = directory ? `${directory}/group_vars` : "group_vars";
+  const merged = /* @__PURE__ */ new Map();
+  for (const file of [`${base}/all.yml`, `${base}/all.yaml`]) for (const [name2, value] of await cachedVarsFile(file, context3)) merged.set(name2, value);
+  const listed2 = (await context3.listFiles?.(`${base}/all`) ?? []).filter((file) => file.endsWith(".yml") || file.endsWith(".yaml")).slice(0, MAX_VAR_FILES);
+  for (const file of listed2.sort()) for (const [name2, value] of await cachedVarsFile(file, context3)) merged.set(name2, value);
+  return merged;
+}
+function roleDirectory(path14) {
+  const segments = path14.split("/");
+  for (let index = segments.length - 2; index >= 0; index--) {
+    if (segments[index] === "tasks" || segments[index] === "handlers") return segments.slice(0, index).join("/");
+  }
+  return void 0;
+}
+var under = (directory, path14) => directory ? `${directory}/${path14}` : path14;
+async function fileVars(path14, context3) {
+  const role = roleDirectory(path14);
+  const groupVarsHome = role === void 0 ? dirName(path14) : dirName(dirName(role));
+  const layers = [role === void 0 ? /* @__PURE__ */ new Map() : await mainVars(under(role, "defaults"), context3), await groupVarsAll(groupVarsHome, context3)];
+  if (role !== void 0) layers.push(await mainVars(under(role, "vars"), context3));
+  const merged = /* @__PURE__ */ new Map();
+  for (const layer of layers) for (const [name2, value] of layer) merged.set(name2, value);
+  return merged;
+}
+var EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
+function evaluateJinja(text4, vars, depth = 0) {
+  let out = "";
+  let at = 0;
+  for (let open2 = text4.indexOf("{{", at); open2 >= 0; open2 = text4.indexOf("{{", at)) {
+    const close = text4.indexOf("}}", open2 + 2);
+    if (close < 0) break;
+    const expression = text4.slice(open2 + 2, close).trim();
+    const value = evaluateExpression2(expression, vars, depth);
+    if (typeof value !== "string") return value;
+    out += text4.slice(at, open2) + value;
+    if (out.length > MAX_TEXT) return { unresolved: `the Ansible variables of ${text4} expand past ${MAX_TEXT} characters` };
+    at = close + 2;
+  }
+  if (text4.includes("{%", at)) return { unresolved: `a Jinja statement in ${text4} is only evaluated when the play runs` };
+  return out + text4.slice(at);
+}
+function evaluateExpression2(expression, vars, depth) {
+  const match = EXPRESSION.exec(expression);
+  if (!match) return { unresolved: `the Ansible expression {{ ${expression} }} is only known when the play runs` };
+  const [, name2, single2, double] = match;
+  const value = vars.get(name2);
+  if (value === void 0) {
+    const fallback = single2 ?? double;
+    if (fallback !== void 0) return fallback;
+    return { unresolved: `the Ansible variable ${name2} is not set in the role's defaults or vars, group_vars/all or the play's vars (the inventory or the command line may set it)` };
+  }
+  if (!value.includes("{{")) return value;
+  if (depth >= MAX_DEPTH15) return { unresolved: `the Ansible variable ${name2} refers to variables nested past ${MAX_DEPTH15} levels` };
+  return evaluateJinja(value, vars, depth + 1);
+}
+
+// src/discover/ansible.ts
+var RUNNERS = /* @__PURE__ */ new Set(["docker_container", "podman_container", "docker_swarm_service"]);
+var PULLERS = /* @__PURE__ */ new Set(["docker_image", "docker_image_pull", "podman_image"]);
+var COLLECTIONS2 = ["community.docker.", "containers.podman.", "community.general."];
+var MAX_DEPTH16 = 32;
+function moduleName(key) {
+  const collection = COLLECTIONS2.find((prefix) => key.startsWith(prefix));
+  const short = collection === void 0 ? key : key.slice(collection.length);
+  return RUNNERS.has(short) || PULLERS.has(short) ? short : void 0;
+}
+function namesVersion(image) {
+  const normalized = normalizeForOccurrence(image);
+  return !normalized.ok || normalized.parsed.tag !== void 0 || normalized.parsed.digest !== void 0;
+}
+function jinjaResolver(vars) {
+  return (text4) => {
+    const value = evaluateJinja(text4, vars);
+    return [typeof value === "string" && value !== text4 ? { value, note: "with the Ansible variables" } : { value }];
+  };
+}
+var CONFIGURED = /* @__PURE__ */ new Set(["docker_container", "podman_container"]);
+function pulls(site2, module, args) {
+  const get = (key) => mergedGet(site2.document, args, key);
+  if (module === "docker_image") return scalarString(get("source")) === "pull";
+  if (module === "podman_image") return get("build") === void 0 && get("path") === void 0 && scalarString(get("state")) !== "build";
+  return true;
+}
+function moduleImages(site2, module, args, context3, vars, task) {
+  const get = (key) => mergedGet(site2.document, args, key);
+  if (scalarString(get("state")) === "absent") return;
+  const input = { file: site2.file.path, kind: "ansible", text: site2.file.text, lines: site2.lines };
+  if (RUNNERS.has(module)) {
+    site2.occurrences.push(...occurrencesAtScalar({ ...input, node: get("image"), context: `${context3}.image`, resolve: jinjaResolver(vars) }));
+    const evaluate2 = (text4) => {
+      const value = evaluateJinja(text4, vars);
+      return typeof value === "string" ? value : void 0;
+    };
+    if (CONFIGURED.has(module) && get("image") !== void 0) site2.containers.push({ args, image: get("image"), path: task, evaluate: evaluate2 });
+    return;
+  }
+  if (!pulls(site2, module, args)) return;
+  const tag2 = writtenScalarText(get("tag"), site2.file.text);
+  const withTag3 = (text4) => jinjaResolver(vars)(text4).map((image) => {
+    if (typeof image.value !== "string" || tag2 === void 0 || namesVersion(image.value)) return image;
+    const value = evaluateJinja(tag2, vars);
+    return typeof value === "string" ? { value: `${image.value}:${value}`, note: `with its tag ${tag2}` } : { value };
+  });
+  site2.occurrences.push(...occurrencesAtScalar({ ...input, node: get("name"), context: `${context3}.name`, resolve: withTag3 }));
+}
+function walk(site2, node, path14, vars, depth) {
+  if (depth > MAX_DEPTH16) return;
+  if ((0, import_yaml52.isSeq)(node)) {
+    node.items.forEach((item, index) => walk(site2, item, `${path14}[${index}]`, vars, depth + 1));
+    return;
+  }
+  if (!(0, import_yaml52.isMap)(node)) return;
+  const playVars = mergedGet(site2.document, node, "hosts") !== void 0 ? mergedGet(site2.document, node, "vars") : void 0;
+  const seen = (0, import_yaml52.isMap)(playVars) ? varsOfMap(site2.document, playVars, site2.file.text, new Map(vars)) : vars;
+  for (const pair of node.items) {
+    const key = (0, import_yaml52.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+    const module = key === void 0 ? void 0 : moduleName(key);
+    const childPath = path14 ? `${path14}.${key ?? "?"}` : key ?? "?";
+    const task = () => {
+      const name2 = scalarString(mergedGet(site2.document, node, "name"));
+      return name2 === void 0 ? childPath : `task ${JSON.stringify(name2)}`;
+    };
+    if (module !== void 0 && (0, import_yaml52.isMap)(pair.value)) moduleImages(site2, module, pair.value, childPath, seen, task());
+    else walk(site2, pair.value, childPath, seen, depth + 1);
+  }
+}
+var ansibleDiscoverer = {
+  kind: "ansible",
+  // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
+  matches(path14, text4) {
+    if (!(path14.endsWith(".yml") || path14.endsWith(".yaml"))) return false;
+    if (!text4.includes("docker_") && !text4.includes("podman_")) return false;
+    return text4.includes("_container:") || text4.includes("_image:") || text4.includes("_image_pull:") || text4.includes("docker_swarm_service:");
+  },
+  candidate(path14) {
+    return path14.endsWith(".yml") || path14.endsWith(".yaml");
+  },
+  async extract(file, context3) {
+    const parsed = parseConfigDocuments(file);
+    const vars = await fileVars(file.path, context3);
+    const site2 = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [] };
+    for (const document2 of parsed.documents) walk({ ...site2, document: document2 }, document2.contents, "", vars, 0);
+    const occurrences = dedupeOccurrences(site2.occurrences);
+    const extraction = parsed.errors.length > 0 ? { occurrences, errors: parsed.errors } : { occurrences };
+    return withContainers(extraction, () => ansibleContainers(file, site2.containers, site2.lines));
+  }
+};
+
+// src/discover/molecule.ts
+var CONTAINER_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containers", "default", "delegated"]);
+function namedAt(path14, name2) {
+  return path14.endsWith(name2) && (path14.length === name2.length || path14.charCodeAt(path14.length - name2.length - 1) === 47);
+}
+function isMoleculePath(path14) {
+  return namedAt(path14, "molecule.yml") || namedAt(path14, "molecule.yaml") || namedAt(path14, ".config/molecule/config.yml");
+}
+var environmentResolver = (text4) => {
+  if (!text4.includes("$")) return [{ value: text4 }];
+  const interpolated = interpolateCompose(text4, () => void 0);
+  if (!interpolated.ok) return [{ value: { unresolved: `${interpolated.message}: Molecule takes it from the environment it runs in` } }];
+  return [{ value: interpolated.value, note: "with the defaults its ${} variables take when the environment does not set them" }];
+};
+function platformImages(document2, file, lines) {
+  const driver = scalarString(mergedGet(document2, mergedGet(document2, document2.contents, "driver"), "name"));
+  if (driver !== void 0 && !CONTAINER_DRIVERS.has(driver)) return [];
+  return listItems(document2, mergedGet(document2, document2.contents, "platforms")).flatMap(
+    (platform2, index) => occurrencesAtScalar({ file: file.path, kind: "molecule", text: file.text, lines, node: mergedGet(document2, platform2, "image"), context: `platforms[${index}].image`, resolve: environmentResolver })
+  );
+}
+var moleculeDiscoverer = {
+  kind: "molecule",
+  matches(path14) {
+    return isMoleculePath(path14);
+  },
+  extract(file) {
+    return occurrencesOfDocuments(file, parseConfigDocuments(file), platformImages);
+  }
+};
+
+// src/discover/ecs-task-definition.ts
+var MAX_CONTAINERS = 100;
+function property(node, key) {
+  const pair = node.children?.find((child2) => child2.type === "property" && child2.children?.[0]?.value === key);
+  return pair?.children?.[1];
+}
+function stringText(text4, node) {
+  return node?.type === "string" ? text4.slice(node.offset + 1, node.offset + node.length - 1) : void 0;
+}
+function containerSite(text4, container, context3) {
+  const image = property(container, "image");
+  const raw = stringText(text4, image);
+  if (image === void 0 || raw === void 0 || raw.trim() === "") return void 0;
+  const name2 = stringText(text4, property(container, "name")) ?? context3;
+  const site2 = { offset: image.offset + 1, raw, context: `${context3}.image`, name: name2 };
+  const privileged = property(container, "privileged");
+  if (privileged?.type === "boolean") site2.privileged = { value: privileged.value === true, offset: privileged.offset, raw: String(privileged.value) };
+  const user = property(container, "user");
+  const userText = stringText(text4, user);
+  if (user && userText !== void 0) site2.user = { value: userText, offset: user.offset + 1, raw: userText };
+  return site2;
+}
+function containerDefinitionSites(text4) {
+  const root = parseTree2(maskInterpolations(text4), [], { allowTrailingComma: true, disallowComments: false });
+  if (!root) return [];
+  let list3;
+  let prefix = "";
+  if (root.type === "array") list3 = root;
+  else if (root.type === "object") {
+    const described = property(root, "taskDefinition");
+    list3 = property(root, "containerDefinitions") ?? (described?.type === "object" ? property(described, "containerDefinitions") : void 0);
+    prefix = list3 && property(root, "containerDefinitions") === void 0 ? "taskDefinition.containerDefinitions" : "containerDefinitions";
+  }
+  if (list3?.type !== "array") return [];
+  const sites = [];
+  for (const [index, container] of (list3.children ?? []).slice(0, MAX_CONTAINERS).entries()) {
+    if (container.type !== "object") continue;
+    const site2 = containerSite(text4, container, `${prefix}[${index}]`);
+    if (site2) sites.push(site2);
+  }
+  return sites;
+}
+function maskInterpolations(text4) {
+  if (!text4.includes("${")) return text4;
+  const chars = text4.split("");
+  let inString = false;
+  for (let index = 0; index < chars.length; index++) {
+    const ch = chars[index];
+    if (ch === "$" && chars[index + 1] === "{") {
+      const end = interpolationEnd(text4, index + 2);
+      if (end < 0) break;
+      for (let at = index; at < end; at++) {
+        if (!inString) chars[at] = at === index ? "0" : " ";
+        else if (chars[at] === '"') chars[at] = "'";
+      }
+      index = end - 1;
+    } else if (ch === "\\" && inString) index++;
+    else if (ch === '"') inString = !inString;
+  }
+  return chars.join("");
+}
+function interpolationEnd(text4, from) {
+  let depth = 0;
+  for (let index = from; index < text4.length; index++) {
+    if (text4[index] === "{") depth++;
+    else if (text4[index] === "}" && depth-- === 0) return index + 1;
+  }
+  return -1;
+}
+function written(lines, setting2) {
+  return { value: setting2.value, raw: setting2.raw, ...lines.positionAt(setting2.offset) };
+}
+function containerDefinitionConfig(file, kind, lines, site2, offset = 0) {
+  const shift = (setting2) => setting2 === void 0 ? void 0 : written(lines, { ...setting2, offset: setting2.offset + offset });
+  return {
+    file,
+    kind,
+    name: `container ${site2.name}`,
+    workload: `container ${site2.name}`,
+    raw: site2.raw,
+    ...lines.positionAt(site2.offset + offset),
+    user: shift(site2.user),
+    privileged: shift(site2.privileged),
+    addedCapabilities: [],
+    hostNamespaces: [],
+    hostPaths: []
+  };
+}
+function jsonStringValue(raw) {
+  if (!raw.includes("\\")) return raw;
+  try {
+    return JSON.parse(`"${raw}"`);
+  } catch {
+    return raw;
+  }
+}
+var isJsonPath = (path14) => path14.endsWith(".json") || path14.endsWith(".JSON");
+var ecsTaskDefinitionDiscoverer = {
+  kind: "ecs-task-definition",
+  candidate: isJsonPath,
+  matches(path14, text4) {
+    return isJsonPath(path14) && text4.includes('"containerDefinitions"');
+  },
+  extract(file) {
+    const lines = new LineIndex(file.text);
+    const sites = containerDefinitionSites(file.text);
+    const occurrences = sites.map(
+      (site2) => makeOccurrence({ file: file.path, kind: "ecs-task-definition", lines, offset: site2.offset, raw: site2.raw, value: jsonStringValue(site2.raw), context: site2.context })
+    );
+    const containers = sites.filter((site2) => site2.user || site2.privileged).map((site2) => containerDefinitionConfig(file.path, "ecs-task-definition", lines, site2));
+    return containers.length > 0 ? { occurrences, containers } : { occurrences };
+  }
+};
+
+// src/discover/terraform-values.ts
+var MAX_MODULE_FILES = 200;
+var MAX_HOPS = 8;
+var MAX_INTERPOLATIONS = 1e3;
+var MAX_VALUE_LENGTH3 = 4096;
+var isTerraformFile = (path14) => path14.endsWith(".tf");
+var isAutoVariablesFile = (path14) => path14.endsWith("/terraform.tfvars") || path14 === "terraform.tfvars" || path14.endsWith(".auto.tfvars");
+function addFileValues(values, file, text4) {
+  const { root } = readHcl2(text4);
+  if (isAutoVariablesFile(file)) {
+    for (const [name2, tokens] of root.attributes) values.set(`var.${name2}`, { value: readExpression(text4, tokens), file, text: text4 });
+    return;
+  }
+  for (const block of root.blocks) {
+    const defaults2 = block.type === "variable" && block.labels[0] ? block.attributes.get("default") : void 0;
+    if (defaults2 && !values.has(`var.${block.labels[0]}`)) values.set(`var.${block.labels[0]}`, { value: readExpression(text4, defaults2), file, text: text4 });
+    if (block.type !== "locals") continue;
+    for (const [name2, tokens] of block.attributes) values.set(`local.${name2}`, { value: readExpression(text4, tokens), file, text: text4 });
+  }
+}
+var moduleFilesByScan = /* @__PURE__ */ new WeakMap();
+async function moduleFiles(dir, context3) {
+  const inDir = (file) => dirName(file) === dir && (isTerraformFile(file) || isAutoVariablesFile(file));
+  if (context3.candidateFilesComplete && context3.candidateFiles) {
+    const byDir = oncePerScan(moduleFilesByScan, context3, "dirs", () => {
+      const groups2 = /* @__PURE__ */ new Map();
+      for (const file of context3.candidateFiles ?? []) {
+        if (!isTerraformFile(file) && !isAutoVariablesFile(file)) continue;
+        const key = dirName(file);
+        const group3 = groups2.get(key);
+        if (group3) group3.push(file);
+        else groups2.set(key, [file]);
+      }
+      return groups2;
+    });
+    return byDir.get(dir) ?? [];
+  }
+  return (await context3.listFiles?.(dir === "" ? "." : dir) ?? []).filter(inDir);
+}
+var valuesByScan = /* @__PURE__ */ new WeakMap();
+var KEPT_MODULES = 4;
+function moduleValues(path14, context3) {
+  const dir = dirName(path14);
+  const kept = perScan(valuesByScan, context3);
+  const known = kept.get(dir);
+  if (known) return known;
+  const reading = readModuleValues(dir, context3);
+  kept.set(dir, reading);
+  if (kept.size > KEPT_MODULES) kept.delete(kept.keys().next().value);
+  return reading;
+}
+async function readModuleValues(dir, context3) {
+  const values = /* @__PURE__ */ new Map();
+  const files2 = (await moduleFiles(dir, context3)).slice(0, MAX_MODULE_FILES);
+  const ordered = [...files2.filter(isAutoVariablesFile), ...files2.filter((file) => !isAutoVariablesFile(file))];
+  for (const file of ordered) {
+    const text4 = await context3.readFile(file);
+    if (text4 !== void 0) addFileValues(values, file, text4);
+  }
+  return values;
+}
+function traversalNames(tokens) {
+  const [first] = tokens;
+  if (first?.kind !== "word") return void 0;
+  const names = first.text.split(".");
+  for (let at = 1; at < tokens.length; at++) {
+    const token = tokens[at];
+    const next = tokens[at + 1];
+    if (token.kind === "punct" && token.text === "." && next?.kind === "word") {
+      names.push(...next.text.split("."));
+      at++;
+    } else if (token.kind === "punct" && token.text === "[" && (next?.kind === "string" || next?.kind === "word") && tokens[at + 2]?.text === "]") {
+      names.push(next.kind === "string" ? unescape2(next.text) : next.text);
+      at += 2;
+    } else {
+      return void 0;
+    }
+  }
+  return names.some((name2) => name2 === "") ? void 0 : names;
+}
+function tokensOf(value) {
+  if (value.kind === "literal") return [value.token];
+  return value.kind === "other" ? value.tokens : [];
+}
+function resolveTraversal(names, values) {
+  const head = `${names[0]}.${names[1] ?? ""}`;
+  const found = values.get(head);
+  if (found === void 0) return { unresolved: whyUnknown(names) };
+  let current = found;
+  for (const name2 of names.slice(2)) {
+    const entry = current.value.kind === "object" ? current.value.entries.find((candidate) => candidate.key === name2) : void 0;
+    if (entry === void 0) return { unresolved: `${names.join(".")} is not written in ${head} (its value is computed)` };
+    current = { ...current, value: entry.value };
+  }
+  return current;
+}
+function whyUnknown(names) {
+  const written2 = names.join(".");
+  if (names[0] === "var") return `${written2} has no default: it is given when Terraform runs (-var, a .tfvars file, a calling module)`;
+  if (names[0] === "local") return `${written2} is not a local of this module`;
+  return `${written2} is known only when Terraform runs`;
+}
+function followReferences(located, values) {
+  let current = located;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const names = traversalNames(tokensOf(current.value));
+    if (names === void 0 || names.length < 2 || names[0] !== "var" && names[0] !== "local") return current;
+    const next = resolveTraversal(names, values);
+    if ("unresolved" in next) return next;
+    current = next;
+  }
+  return { unresolved: "the references are nested too deeply" };
+}
+function evaluateString(located, values, hops = 0, budget = { interpolations: MAX_INTERPOLATIONS }) {
+  const followed = followReferences(located, values);
+  if ("unresolved" in followed) return followed;
+  const { value } = followed;
+  if (value.kind === "literal" && value.token.kind === "string") return evaluateTemplate(unescape2(value.token.text), values, hops, budget);
+  const written2 = followed.text.slice(value.start, Math.min(value.end, value.start + 120));
+  if (value.kind === "call") return { unresolved: `${written2} is computed by Terraform (the function ${value.name})` };
+  const names = traversalNames(tokensOf(value));
+  if (names && names.length >= 2) return { unresolved: whyUnknown(names) };
+  return { unresolved: `${written2} is evaluated by Terraform` };
+}
+function evaluateTemplate(template, values, hops, budget) {
+  if (template.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
+  let output = "";
+  let index = 0;
+  for (; ; ) {
+    const open2 = template.indexOf("${", index);
+    if (open2 < 0) return output + template.slice(index);
+    const close = template.indexOf("}", open2);
+    if (close < 0) return output + template.slice(index);
+    const inner = template.slice(open2 + 2, close);
+    const { tokens } = hclTokens(inner);
+    const names = traversalNames(tokens);
+    if (--budget.interpolations < 0) return { unresolved: "the value takes too many interpolations to fill in" };
+    if (names === void 0 || hops >= MAX_HOPS) return { unresolved: `\${${inner.trim().slice(0, 120)}} is evaluated by Terraform` };
+    const target = resolveTraversal(names, values);
+    if ("unresolved" in target) return target;
+    const part = evaluateString(target, values, hops + 1, budget);
+    if (typeof part !== "string") return part;
+    output += template.slice(index, open2) + part;
+    if (output.length > MAX_VALUE_LENGTH3) return { unresolved: "the value grows too long" };
+    index = close + 1;
+  }
+}
+
+// src/discover/terraform.ts
+var MAX_READ_FILES = 50;
+var CONTAINER_BLOCKS = /* @__PURE__ */ new Set(["container", "init_container"]);
+var IMAGE_MODULES = ["container-definition", "cloud-run"];
+function blocksNamed(block, names, path14, found, depth = 0) {
+  if (depth > 32) return;
+  for (const child2 of block.blocks) {
+    const childPath = `${path14}.${child2.type}`;
+    if (names.has(child2.type)) found.push({ block: child2, path: childPath });
+    else if (child2.type === "dynamic" && names.has(child2.labels[0] ?? "")) {
+      const content = child2.blocks.find((inner) => inner.type === "content");
+      if (content) found.push({ block: content, path: `${path14}.${child2.labels[0]}` });
+    } else blocksNamed(child2, names, childPath, found, depth + 1);
+  }
+}
+function attributeSite(file, block, name2, context3, local = false) {
+  const tokens = block.attributes.get(name2);
+  if (tokens === void 0 || tokens.length === 0) return void 0;
+  return { located: { value: readExpression(file.text, tokens), file: file.path, text: file.text }, context: `${context3}.${name2}`, local };
+}
+function namesDockerImageResource(site2) {
+  const names = traversalNames(tokensOf(site2.located.value));
+  return names !== void 0 && (names[0] === "docker_image" || names[0] === "docker_registry_image");
+}
+function dockerSites2(file, resource, address, findings, lines) {
+  const [type] = resource.labels;
+  if (type === "docker_image") {
+    const site2 = attributeSite(file, resource, "name", address, resource.blocks.some((block) => block.type === "build"));
+    if (site2) findings.sites.push(site2);
+  } else if (type === "docker_registry_image") {
+    const site2 = attributeSite(file, resource, "name", address, true);
+    if (site2) findings.sites.push(site2);
+  } else if (type === "docker_container") {
+    const site2 = attributeSite(file, resource, "image", address);
+    if (site2) findings.sites.push(site2);
+    const config = dockerContainerConfig(file, resource, address, lines);
+    if (config) findings.containers.push(config);
+  } else if (type === "docker_service") {
+    const specs = [];
+    blocksNamed(resource, /* @__PURE__ */ new Set(["container_spec"]), address, specs);
+    for (const { block, path: path14 } of specs) {
+      const site2 = attributeSite(file, block, "image", path14);
+      if (site2) findings.sites.push(site2);
+    }
+  }
+}
+function dockerContainerConfig(file, resource, address, lines) {
+  const literal3 = (name2) => {
+    const tokens = resource.attributes.get(name2);
+    return tokens?.length === 1 && tokens[0].kind !== "punct" && tokens[0].kind !== "heredoc" ? tokens[0] : void 0;
+  };
+  const privileged = literal3("privileged");
+  const user = literal3("user");
+  if (privileged === void 0 && user === void 0) return void 0;
+  const anchor = resource.attributes.get("image")?.[0];
+  const at = (token) => token.kind === "string" ? { raw: file.text.slice(token.start + 1, token.end - 1), ...lines.positionAt(token.start + 1) } : { raw: token.text, ...lines.positionAt(token.start) };
+  const position = anchor ? at(anchor) : { raw: resource.type, ...lines.positionAt(resource.start) };
+  const privilegedValue = privileged === void 0 ? void 0 : privileged.kind === "string" ? unescape2(privileged.text) : privileged.text;
+  return {
+    file: file.path,
+    kind: "terraform",
+    name: address,
+    workload: address,
+    ...position,
+    privileged: privileged && (privilegedValue === "true" || privilegedValue === "false") ? { ...at(privileged), value: privilegedValue === "true" } : void 0,
+    user: user?.kind === "string" ? { ...at(user), value: unescape2(user.text) } : void 0,
+    addedCapabilities: [],
+    hostNamespaces: [],
+    hostPaths: []
+  };
+}
+function containerObjects(located, values, context3, findings, depth = 0) {
+  const followed = followReferences(located, values);
+  if ("unresolved" in followed || depth > 8) return;
+  const { value } = followed;
+  const at = (inner) => ({ ...followed, value: inner });
+  if (value.kind === "tuple") value.items.forEach((item, index) => containerObjects(at(item), values, `${context3}[${index}]`, findings, depth + 1));
+  else if (value.kind === "call" && (value.name === "concat" || value.name === "tolist" || value.name === "flatten")) value.args.forEach((arg) => containerObjects(at(arg), values, context3, findings, depth + 1));
+  else if (value.kind === "object") {
+    const image = value.entries.find((entry) => entry.key === "image" || entry.key === "container_image");
+    if (image) {
+      findings.sites.push({ located: at(image.value), context: `${context3}.${image.key}` });
+      findings.containerObjects.push({ located: followed, context: context3 });
+    } else for (const entry of value.entries) if (entry.value.kind === "object") containerObjects(at(entry.value), values, `${context3}.${entry.key}`, findings, depth + 1);
+  }
+}
+function moduleInputSites(located, name2, values, context3, findings, depth = 0) {
+  if (name2.includes("container")) {
+    containerObjects(located, values, context3, findings);
+    return;
+  }
+  const { value } = located;
+  if (depth > 8 || value.kind !== "object") return;
+  for (const entry of value.entries) moduleInputSites({ ...located, value: entry.value }, entry.key, values, `${context3}.${entry.key}`, findings, depth + 1);
+}
+function joinInside(dir, relative2) {
+  const parts = dir === "" ? [] : dir.split("/");
+  for (const part of relative2.split("/")) {
+    if (part === "..") {
+      if (parts.pop() === void 0) return void 0;
+    } else if (part !== "." && part !== "") parts.push(part);
+  }
+  return parts.join("/");
+}
+function functionPaths(argument, fileDir) {
+  if (argument.kind !== "literal" || argument.token.kind !== "string") return [];
+  const written2 = unescape2(argument.token.text);
+  const prefix = ["${path.module}/", "${path.root}/", "${path.cwd}/"].find((candidate) => written2.startsWith(candidate));
+  const relative2 = prefix ? written2.slice(prefix.length) : written2;
+  if (relative2.includes("${") || relative2.startsWith("/")) return [];
+  const dirs = [fileDir];
+  for (let dir = fileDir; !prefix && dir !== ""; ) dirs.push(dir = dirName(dir));
+  return dirs.flatMap((dir) => joinInside(dir, relative2) ?? []);
+}
+async function readFirst(paths, context3) {
+  for (const path14 of paths) {
+    const text4 = await context3.readFile(path14);
+    if (text4 !== void 0) return { path: path14, text: text4 };
+  }
+  return void 0;
+}
+async function containerDefinitions(file, tokens, address, values, findings, context3, lines) {
+  const where = `${address}.container_definitions`;
+  let located = { value: readExpression(file.text, tokens), file: file.path, text: file.text };
+  if (located.value.kind === "literal" && located.value.token.kind === "string") located = { ...located, value: wrappedExpression(file.text, located.value.token) ?? located.value };
+  const followed = followReferences(located, values);
+  if ("unresolved" in followed) {
+    findings.notes.push(`line ${lines.positionAt(tokens[0].start).line}: ${where}: ${followed.unresolved}`);
+    return;
+  }
+  const { value } = followed;
+  if (value.kind === "call" && value.name === "jsonencode" && value.args.length === 1) {
+    containerObjects({ ...followed, value: value.args[0] }, values, where, findings);
+  } else if (value.kind === "literal" && value.token.kind === "heredoc") {
+    const [start, end] = heredocBody(followed.text, value.token);
+    findings.jsonSites.push({ file: followed.file, text: followed.text.slice(start, end), base: start, context: where, values });
+  } else if (value.kind === "call" && (value.name === "file" || value.name === "templatefile") && value.args.length >= 1) {
+    const read = findings.jsonSites.length >= MAX_READ_FILES ? void 0 : await readFirst(functionPaths(value.args[0], dirName(followed.file)), context3);
+    if (read === void 0) findings.notes.push(`line ${lines.positionAt(tokens[0].start).line}: ${where}: ${followed.text.slice(value.start, Math.min(value.end, value.start + 120))} reads a file this repository does not hold, so its images were not read`);
+    else findings.jsonSites.push({ file: read.path, text: read.text, base: 0, context: where, values: value.name === "templatefile" ? templateValues(value.args[1], followed, values) : void 0 });
+  } else {
+    findings.notes.push(`line ${lines.positionAt(tokens[0].start).line}: ${where}: ${followed.text.slice(value.start, Math.min(value.end, value.start + 120))} is computed by Terraform, so its images were not read`);
+  }
+}
+function wrappedExpression(text4, token) {
+  const inner = token.text.trim();
+  if (!inner.startsWith("${") || !inner.endsWith("}") || inner.indexOf("${", 2) >= 0) return void 0;
+  const base = token.start + 1 + token.text.indexOf("${") + 2;
+  const { tokens } = hclTokens(text4.slice(base, token.start + 1 + token.text.lastIndexOf("}")));
+  return readExpression(text4, tokens.map((inside) => ({ ...inside, start: inside.start + base, end: inside.end + base })));
+}
+function templateValues(argument, located, values) {
+  const given = /* @__PURE__ */ new Map();
+  const followed = argument === void 0 ? void 0 : followReferences({ ...located, value: argument }, values);
+  if (followed === void 0 || "unresolved" in followed || followed.value.kind !== "object") return given;
+  for (const entry of followed.value.entries) {
+    const evaluated2 = evaluateString({ ...followed, value: entry.value }, values);
+    if (typeof evaluated2 === "string") given.set(`${entry.key}.`, { value: stringValue2(evaluated2), file: "", text: "" });
+  }
+  return given;
+}
+function stringValue2(text4) {
+  const token = { kind: "string", text: text4.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("${", "$${"), start: 0, end: 0 };
+  return { kind: "literal", token, start: 0, end: 0 };
+}
+function helmSetValues(file, resource) {
+  const sets = /* @__PURE__ */ new Map();
+  const add2 = (name2, value) => {
+    if (name2?.kind === "literal" && name2.token.kind === "string" && value) sets.set(unescape2(name2.token.text), { value, file: file.path, text: file.text });
+  };
+  for (const block of resource.blocks) {
+    const name2 = block.type === "set" ? block.attributes.get("name") : void 0;
+    const value = block.attributes.get("value");
+    if (name2 && value) add2(readExpression(file.text, name2), readExpression(file.text, value));
+  }
+  const list3 = resource.attributes.get("set");
+  const items2 = list3 ? readExpression(file.text, list3) : void 0;
+  for (const item of items2?.kind === "tuple" ? items2.items : []) {
+    if (item.kind === "object") add2(item.entries.find((entry) => entry.key === "name")?.value, item.entries.find((entry) => entry.key === "value")?.value);
+  }
+  return sets;
+}
+function helmSites(file, resource, address, findings) {
+  const sets = helmSetValues(file, resource);
+  for (const [name2, located] of sets) {
+    const repository = name2 === "image.repository" || name2.endsWith(".image.repository");
+    if (!repository && name2 !== "image" && !name2.endsWith(".image")) continue;
+    const prefix = repository ? name2.slice(0, -"repository".length) : "";
+    findings.sites.push({ located, context: `${address}.set[${name2}]`, chart: repository ? { tag: sets.get(`${prefix}tag`), registry: sets.get(`${prefix}registry`) } : void 0 });
+  }
+}
+async function blockSites(file, block, values, findings, context3, lines) {
+  const [type = "", name2 = ""] = block.labels;
+  const address = block.type === "module" ? `module.${type}` : `${type}.${name2}`;
+  if (block.type === "module") {
+    for (const [name3, tokens] of block.attributes) moduleInputSites({ value: readExpression(file.text, tokens), file: file.path, text: file.text }, name3, values, `${address}.${name3}`, findings);
+    const source = block.attributes.get("source")?.[0];
+    if (source?.kind === "string" && IMAGE_MODULES.some((name3) => source.text.includes(name3))) {
+      const site2 = attributeSite(file, block, "image", address);
+      if (site2) findings.sites.push(site2);
+    }
+    return;
+  }
+  if (block.type !== "resource") return;
+  if (type.startsWith("docker_")) dockerSites2(file, block, address, findings, lines);
+  else if (type === "aws_ecs_task_definition") {
+    const definitions2 = block.attributes.get("container_definitions");
+    if (definitions2?.length) await containerDefinitions(file, definitions2, address, values, findings, context3, lines);
+  } else if (type === "aws_batch_job_definition") {
+    const properties = block.attributes.get("container_properties");
+    const value = properties?.length ? readExpression(file.text, properties) : void 0;
+    if (value?.kind === "call" && value.name === "jsonencode" && value.args.length === 1) containerObjects({ value: value.args[0], file: file.path, text: file.text }, values, `${address}.container_properties`, findings);
+  } else if (type === "aws_lambda_function") {
+    const site2 = attributeSite(file, block, "image_uri", address);
+    if (site2) findings.sites.push(site2);
+  } else if (type === "helm_release") helmSites(file, block, address, findings);
+  else {
+    const names = type.startsWith("kubernetes_") || type.startsWith("azurerm_container_") ? CONTAINER_BLOCKS : type.startsWith("google_cloud_run") ? /* @__PURE__ */ new Set(["containers"]) : void 0;
+    if (names === void 0) return;
+    const containers = [];
+    blocksNamed(block, names, address, containers);
+    for (const { block: container, path: path14 } of containers) {
+      const site2 = attributeSite(file, container, "image", path14);
+      if (site2) findings.sites.push(site2);
+    }
+  }
+}
+function literalEntry(located, key, lines) {
+  const entry = located.value.kind === "object" ? located.value.entries.find((candidate) => candidate.key === key) : void 0;
+  const value = entry?.value;
+  if (value?.kind !== "literal" || value.token.kind === "heredoc") return void 0;
+  if (value.token.kind === "string") return { value: unescape2(value.token.text), raw: located.text.slice(value.start + 1, value.end - 1), ...lines.positionAt(value.start + 1) };
+  return { value: value.token.text, raw: value.token.text, ...lines.positionAt(value.start) };
+}
+function objectConfig(located, context3, lines) {
+  const user = literalEntry(located, "user", lines);
+  const privileged = literalEntry(located, "privileged", lines);
+  const image = literalEntry(located, "image", lines);
+  if (user === void 0 && privileged === void 0 || located.value.kind !== "object") return void 0;
+  const anchor = image ?? { raw: context3, ...lines.positionAt(located.value.start) };
+  return {
+    file: located.file,
+    kind: "terraform",
+    name: context3,
+    workload: context3,
+    raw: anchor.raw,
+    line: anchor.line,
+    column: anchor.column,
+    user,
+    privileged: privileged && (privileged.value === "true" || privileged.value === "false") ? { ...privileged, value: privileged.value === "true" } : void 0,
+    addedCapabilities: [],
+    hostNamespaces: [],
+    hostPaths: []
+  };
+}
+function hasPrintfVerb(value) {
+  for (let index = value.indexOf("%"); index >= 0; index = value.indexOf("%", index + 1)) if ("sdvq".includes(value[index + 1] ?? "{")) return true;
+  return false;
+}
+function namesNothing(value) {
+  if (value.kind !== "literal") return false;
+  return value.token.kind === "word" && value.token.text === "null" || value.token.kind === "string" && value.token.text.trim() === "";
+}
+function chartImage(repository, chart, values) {
+  if (chart.tag === void 0) return { unresolved: `only the repository is set: the tag comes from the chart's values` };
+  const tag2 = evaluateString(chart.tag, values);
+  const registry = chart.registry === void 0 ? "" : evaluateString(chart.registry, values);
+  if (typeof tag2 !== "string") return tag2;
+  if (typeof registry !== "string") return registry;
+  return `${registry === "" ? "" : `${registry}/`}${repository}:${tag2}`;
+}
+function siteOccurrence3(site2, values, linesOf) {
+  const { value, file, text: text4 } = site2.located;
+  if (namesNothing(value) || namesDockerImageResource(site2)) return void 0;
+  const quoted2 = value.kind === "literal" && value.token.kind === "string";
+  const offset = quoted2 ? value.start + 1 : value.start;
+  const raw = text4.slice(offset, quoted2 ? value.end - 1 : Math.min(value.end, value.start + 200));
+  let evaluated2 = evaluateString(site2.located, values);
+  if (site2.chart && typeof evaluated2 === "string") evaluated2 = chartImage(evaluated2, site2.chart, values);
+  if (typeof evaluated2 === "string" && hasPrintfVerb(evaluated2)) evaluated2 = { unresolved: `${evaluated2} holds a printf verb: the file is a format string a program fills in` };
+  return makeOccurrence({ file, kind: "terraform", lines: linesOf(file, text4), offset, raw, value: evaluated2, context: site2.context, local: site2.local });
+}
+function jsonOccurrences(site2, linesOf, fileText, containers) {
+  const lines = linesOf(site2.file, fileText(site2.file));
+  return containerDefinitionSites(site2.text).map((definition) => {
+    const value = site2.values && definition.raw.includes("${") ? jsonTemplate(definition.raw, site2.values) : jsonStringValue(definition.raw);
+    if (definition.user || definition.privileged) containers.push(containerDefinitionConfig(site2.file, "terraform", lines, definition, site2.base));
+    return makeOccurrence({ file: site2.file, kind: "terraform", lines, offset: site2.base + definition.offset, raw: definition.raw, value, context: `${site2.context}${definition.context}` });
+  });
+}
+function jsonTemplate(raw, values) {
+  const token = { kind: "string", text: raw, start: 0, end: raw.length + 2 };
+  return evaluateString({ value: { kind: "literal", token, start: 0, end: token.end }, file: "", text: "" }, values);
+}
+async function extractTerraform(file, context3) {
+  const { root, unterminated } = readHcl2(file.text);
+  const lines = new LineIndex(file.text);
+  const findings = { sites: [], jsonSites: [], containers: [], containerObjects: [], notes: [] };
+  const imageBlocks = root.blocks.filter((block) => block.type === "resource" || block.type === "module");
+  const errors = unterminated === void 0 ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
+  if (imageBlocks.length === 0) return { occurrences: [], errors };
+  const values = await moduleValues(file.path, context3);
+  for (const block of imageBlocks) await blockSites(file, block, values, findings, context3, lines);
+  const indexes3 = /* @__PURE__ */ new Map([[file.path, lines]]);
+  const texts = /* @__PURE__ */ new Map([[file.path, file.text]]);
+  for (const located of values.values()) texts.set(located.file, located.text);
+  for (const site2 of findings.jsonSites) if (site2.base === 0 && !texts.has(site2.file)) texts.set(site2.file, site2.text);
+  const fileText = (path14) => texts.get(path14) ?? "";
+  const linesOf = (path14, text4) => {
+    let index = indexes3.get(path14);
+    if (!index) indexes3.set(path14, index = new LineIndex(text4));
+    return index;
+  };
+  const occurrences = findings.sites.flatMap((site2) => siteOccurrence3(site2, values, linesOf) ?? []);
+  for (const site2 of findings.jsonSites) occurrences.push(...jsonOccurrences(site2, linesOf, fileText, findings.containers));
+  for (const { located, context: where } of findings.containerObjects) {
+    const config = objectConfig(located, where, linesOf(located.file, located.text));
+    if (config) findings.containers.push(config);
+  }
+  const extraction = { occurrences, errors };
+  if (findings.notes.length > 0) extraction.notes = findings.notes;
+  if (findings.containers.length > 0) extraction.containers = findings.containers;
+  return extraction;
+}
+var terraformDiscoverer = {
+  kind: "terraform",
+  matches: (path14) => isTerraformFile(path14),
+  // The auto-loaded variable files are listed too, for the module's values; no image is read from them.
+  candidate: (path14) => isTerraformFile(path14) || isAutoVariablesFile(path14),
+  extract: extractTerraform
+};
+
 // src/discover/kustomize.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
 var MAX_NOTED = 5;
@@ -63075,7 +64654,7 @@ var kustomizeDiscoverer = {
     const inflated = [...inlineValuesImages(file, root, lines, errors), ...inlinePatchImages(file, root, lines, errors)];
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
-    const directory = posix9.dirname(file.path) === "." ? "" : posix9.dirname(file.path);
+    const directory = posix10.dirname(file.path) === "." ? "" : posix10.dirname(file.path);
     const reader = new ResourceReader(context3, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
     const occurrences = [...inflated];
@@ -63134,20 +64713,20 @@ function changesImages(override) {
 function unreadableOccurrence(file, lines, field, index) {
   const range = field.node.range;
   if (!range) return void 0;
-  const written = file.text.slice(range[0], range[1]).trim();
-  if (written.length === 0) return void 0;
+  const written2 = file.text.slice(range[0], range[1]).trim();
+  if (written2.length === 0) return void 0;
   const location = { offset: range[0] };
   const value = Number(field.node.value);
-  const read = field.type === "boolean" ? "a boolean" : Number.isFinite(value) && String(value) !== written ? `the number ${value}` : "a number";
+  const read = field.type === "boolean" ? "a boolean" : Number.isFinite(value) && String(value) !== written2 ? `the number ${value}` : "a number";
   return {
     file: file.path,
     ...lines.positionAt(location.offset),
     kind: "kustomize",
-    raw: written,
+    raw: written2,
     reference: null,
     problem: {
       kind: "invalid",
-      message: `${field.key}: ${written} is ${read} in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: ${field.key}: "${written}"`
+      message: `${field.key}: ${written2} is ${read} in YAML, and kustomize rejects the kustomization (it wants a string here); quote it: ${field.key}: "${written2}"`
     },
     context: `images[${index}].${field.key}`
   };
@@ -63219,7 +64798,7 @@ var ResourceReader = class {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path14 = posix9.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        const path14 = posix10.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
         if (path14.startsWith("..") || path14 === ".") continue;
         for (const image of await this.resource(path14, depth)) images.push(image);
       }
@@ -63289,7 +64868,7 @@ function isRemote(entry) {
 }
 
 // src/discover/index.ts
-var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
+var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, terraformDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
@@ -63310,7 +64889,7 @@ async function discoverRepository(root, options = {}) {
   const absoluteRoot = await realpath2(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
   const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : void 0;
-  const walk = walkRepositorySync(absoluteRoot, {
+  const walk2 = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
     maxFiles: options.maxFiles,
@@ -63318,17 +64897,17 @@ async function discoverRepository(root, options = {}) {
   });
   const errors = [];
   const unscanned = [];
-  for (const problem of walk.problems) {
+  for (const problem of walk2.problems) {
     if (problem.unscanned) unscanned.push({ file: problem.file, reason: problem.message });
     else errors.push({ file: problem.file, message: problem.message });
   }
   const fileCache = new TextCache(options.maxCachedText);
-  const walked = new Set(walk.files);
+  const walked = new Set(walk2.files);
   const rootPrefix = absoluteRoot.endsWith("/") ? absoluteRoot : `${absoluteRoot}/`;
   const readRepositoryFile = (relativePath2) => {
     const key = path9.posix.normalize(relativePath2);
     if (fileCache.has(key)) return Promise.resolve(fileCache.get(key));
-    const target = walked.has(key) ? walk.rawPaths.get(key) ?? rootPrefix + key : locateInside(absoluteRoot, walk, key);
+    const target = walked.has(key) ? walk2.rawPaths.get(key) ?? rootPrefix + key : locateInside(absoluteRoot, walk2, key);
     const text4 = target === void 0 ? void 0 : readTextFileSync(target, maxFileBytes(key)).text;
     fileCache.keep(key, text4);
     return Promise.resolve(text4);
@@ -63345,14 +64924,14 @@ async function discoverRepository(root, options = {}) {
     }
     return Promise.resolve(cached2);
   };
-  const context3 = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk.files, candidateFilesComplete: onlyFiles === void 0 && walk.problems.length === 0 };
+  const context3 = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk2.files, candidateFilesComplete: onlyFiles === void 0 && walk2.problems.length === 0 };
   const occurrences = [];
   const containers = [];
   const sources = /* @__PURE__ */ new Map();
   let filesScanned = 0;
-  for (const file of walk.files) {
+  for (const file of walk2.files) {
     const readBefore = fileCache.get(file);
-    const text4 = readBefore ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
+    const text4 = readBefore ?? readCandidate(file, walk2.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text4 === void 0) continue;
     const matching = matchingDiscoverers(discoverers, file, text4);
     if (matching.length === 0) continue;
@@ -65212,11 +66791,11 @@ function parseCredentialMap(text4, source) {
   return map;
 }
 function authFiles(env) {
-  const files = [];
-  if (env.REGISTRY_AUTH_FILE) files.push({ file: env.REGISTRY_AUTH_FILE, source: "REGISTRY_AUTH_FILE" });
-  if (env.XDG_RUNTIME_DIR) files.push({ file: join3(env.XDG_RUNTIME_DIR, "containers", "auth.json"), source: "containers auth.json" });
-  files.push({ file: join3(env.DOCKER_CONFIG || join3(env.HOME || homedir(), ".docker"), "config.json"), source: "docker config.json" });
-  return files;
+  const files2 = [];
+  if (env.REGISTRY_AUTH_FILE) files2.push({ file: env.REGISTRY_AUTH_FILE, source: "REGISTRY_AUTH_FILE" });
+  if (env.XDG_RUNTIME_DIR) files2.push({ file: join3(env.XDG_RUNTIME_DIR, "containers", "auth.json"), source: "containers auth.json" });
+  files2.push({ file: join3(env.DOCKER_CONFIG || join3(env.HOME || homedir(), ".docker"), "config.json"), source: "docker config.json" });
+  return files2;
 }
 async function readAuthFile(file, logger) {
   let text4;
@@ -65417,9 +66996,9 @@ var DockerHubApi = class {
   }
 };
 function factsOf(entry) {
-  const { pull_count: pulls, star_count: stars } = entry ?? {};
+  const { pull_count: pulls2, star_count: stars } = entry ?? {};
   const facts = {};
-  if (typeof pulls === "number" && Number.isFinite(pulls)) facts.pullCount = pulls;
+  if (typeof pulls2 === "number" && Number.isFinite(pulls2)) facts.pullCount = pulls2;
   if (typeof stars === "number" && Number.isFinite(stars)) facts.starCount = stars;
   return facts;
 }
@@ -66657,12 +68236,12 @@ async function legacyCandidates(client, repo, imageDigest, suffix, budget) {
   const manifest = await client.findManifest(repo, tag2);
   if (!manifest) return [];
   budget.spend(manifest.bytes.byteLength);
-  const format2 = suffix === "sig" ? "legacy-cosign" : "legacy-attestation";
+  const format3 = suffix === "sig" ? "legacy-cosign" : "legacy-attestation";
   const expectedType = suffix === "sig" ? SIMPLESIGNING_MEDIA_TYPE : DSSE_ENVELOPE_MEDIA_TYPE;
   const candidates = [];
   for (const [index, layer] of layersOf(manifest.json).entries()) {
     if (layer.mediaType !== expectedType) continue;
-    const candidate = { format: format2, location: `${tag2} layer ${index + 1}` };
+    const candidate = { format: format3, location: `${tag2} layer ${index + 1}` };
     try {
       const blob = Buffer.from(await client.getBlob(repo, layer.digest, budget.allow(suffix === "sig" ? MAX_SIMPLESIGNING_BYTES : MAX_BUNDLE_BYTES)));
       budget.spend(blob.byteLength);
@@ -67962,7 +69541,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml48 = __toESM(require_dist(), 1);
+var import_yaml57 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -67972,11 +69551,11 @@ function onFirstAddedLine(finding, changes) {
   return Number.isFinite(first) ? { ...finding, line: first, column: 1 } : finding;
 }
 function changeIndex(changes) {
-  const files = new Map((changes.files ?? []).map((file) => [file.filename, file]));
+  const files2 = new Map((changes.files ?? []).map((file) => [file.filename, file]));
   const newImages = /* @__PURE__ */ new Set();
   for (const change of changes.delta ?? []) if (change.change !== "removed") for (const location of change.locations) newImages.add(location);
   const closeness = (finding) => {
-    const file = files.get(changes.pathPrefix + finding.file);
+    const file = files2.get(changes.pathPrefix + finding.file);
     if (!file) return -1;
     if (file.lines.added.has(finding.line)) return 2;
     if (file.lines.commentable.has(finding.line)) return 1;
@@ -68073,7 +69652,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml48.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml57.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }
@@ -68178,8 +69757,8 @@ function fileOf(location) {
 }
 function replacedText(baseTexts, headTexts, locations) {
   const gone = [...baseTexts.keys()].filter((candidate) => !headTexts.has(candidate));
-  const files = new Set(locations.map(fileOf));
-  return gone.find((candidate) => baseTexts.get(candidate).some((location) => files.has(fileOf(location)))) ?? gone[0] ?? [...baseTexts.keys()][0];
+  const files2 = new Set(locations.map(fileOf));
+  return gone.find((candidate) => baseTexts.get(candidate).some((location) => files2.has(fileOf(location)))) ?? gone[0] ?? [...baseTexts.keys()][0];
 }
 function supplyChainDelta(base, head) {
   const before = group2(base);
@@ -68195,9 +69774,9 @@ function supplyChainDelta(base, head) {
       }
       const previous = replacedText(baseTexts, headTexts, locations);
       const isReference2 = !key.startsWith("raw:");
-      const files = new Set(locations.map(fileOf));
+      const files2 = new Set(locations.map(fileOf));
       const previousLocations = baseTexts.get(previous);
-      const sameFile = previousLocations.filter((location) => files.has(fileOf(location)));
+      const sameFile = previousLocations.filter((location) => files2.has(fileOf(location)));
       changes.push({
         change: "changed",
         before: previous,
@@ -68247,7 +69826,7 @@ var METADATA_FILE = "verify-images-pull-request.json";
 var MAX_REPORT_BYTES = 50 * 1024 * 1024;
 var MAX_METADATA_BYTES = 10 * 1024 * 1024;
 var MAX_ITEMS2 = 1e5;
-var MAX_TEXT = 4e3;
+var MAX_TEXT2 = 4e3;
 var MAX_SOURCE_LINE = 2e3;
 var MAX_SOURCE_LINES = 2e3;
 var HandoffError = class extends Error {
@@ -68257,12 +69836,12 @@ function fail(what, problem) {
   throw new HandoffError(`${what}: ${problem}`);
 }
 var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-function text3(value, what, max = MAX_TEXT) {
+function text3(value, what, max = MAX_TEXT2) {
   if (typeof value !== "string") fail(what, "must be a string");
   if (value.length > max) fail(what, `is longer than ${max} characters`);
   return value;
 }
-function optionalText(value, what, max = MAX_TEXT) {
+function optionalText(value, what, max = MAX_TEXT2) {
   return value === void 0 ? void 0 : text3(value, what, max);
 }
 function positive(value, what) {
@@ -68976,7 +70555,7 @@ function parse4(options) {
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format2) => format2.replace(
+        (format3) => format3.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options.mediaType.format}`
         )
@@ -68986,8 +70565,8 @@ function parse4(options) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format2 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format2}`;
+          const format3 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format3}`;
         }).join(",");
       }
     }
@@ -73148,13 +74727,13 @@ function resolvedMarker(line, rules) {
   return `<!-- verify-images:resolved line ${line} ${[...rules].sort().join(",")} -->`;
 }
 async function listPullRequestFiles(octokit, target) {
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+  const files2 = await octokit.paginate(octokit.rest.pulls.listFiles, {
     owner: target.owner,
     repo: target.repo,
     pull_number: target.pullNumber,
     per_page: 100
   });
-  return files.map((file) => {
+  return files2.map((file) => {
     const entry = { filename: file.filename, status: file.status, lines: diffLines(file.patch) };
     if (file.previous_filename) entry.previousFilename = file.previous_filename;
     return entry;
@@ -73310,9 +74889,9 @@ function planComments(input, own) {
       plan2.outsideDiff++;
       continue;
     }
-    const written = diff.addedText.get(group3.line);
+    const written2 = diff.addedText.get(group3.line);
     const scanned = input.sourceLine(group3.file, group3.line);
-    if (written !== void 0 && scanned !== void 0 && written !== scanned) {
+    if (written2 !== void 0 && scanned !== void 0 && written2 !== scanned) {
       plan2.moved++;
       continue;
     }
@@ -73448,14 +75027,14 @@ async function reportToPullRequest(reporter, report, options, core) {
     result.commentId = outcome2?.id;
   }
   if (!options.reviewComments || reporter.refused) return result;
-  const files = report.files ?? await reporter.attempt("list the changed files", () => listPullRequestFiles(reporter.octokit, reporter.target));
-  if (!files) return result;
+  const files2 = report.files ?? await reporter.attempt("list the changed files", () => listPullRequestFiles(reporter.octokit, reporter.target));
+  if (!files2) return result;
   const outcome = await reporter.attempt(
     "post review comments",
     () => syncReviewComments(reporter.octokit, reporter.target, {
       findings: report.result.findings,
       sourceLine: report.sourceLine,
-      files,
+      files: files2,
       pathPrefix: report.pathPrefix,
       headSha: report.headSha,
       commitUrl: report.commitUrl,
@@ -73563,16 +75142,16 @@ async function changedFiles(reporter) {
   if (!reporter) return void 0;
   return reporter.attempt("list the changed files", () => listPullRequestFiles(reporter.octokit, reporter.target));
 }
-function changedFilesOnly(inputs, files, prefix, core, onPullRequest) {
+function changedFilesOnly(inputs, files2, prefix, core, onPullRequest) {
   if (!inputs.changedFilesOnly) return {};
-  if (!files) {
+  if (!files2) {
     core.info(onPullRequest ? "changed-files-only: the changed files are unknown, scanning everything" : "changed-files-only applies to pull requests; scanning everything");
     return {};
   }
   const relative2 = (name2) => name2.startsWith(prefix) ? name2.slice(prefix.length) : void 0;
-  const head = files.filter((file) => file.status !== "removed").flatMap((file) => relative2(file.filename) ?? []);
+  const head = files2.filter((file) => file.status !== "removed").flatMap((file) => relative2(file.filename) ?? []);
   core.info(`Scanning the ${plural3(head.length, "file")} this pull request changes`);
-  return { head, base: files.flatMap((file) => relative2(file.previousFilename ?? file.filename) ?? []) };
+  return { head, base: files2.flatMap((file) => relative2(file.previousFilename ?? file.filename) ?? []) };
 }
 function choosePolicy(base, headPolicy, inputs, core) {
   const basePolicy = base.policy;
@@ -73678,13 +75257,13 @@ async function runScanMode(inputs, context3, deps, env) {
   if (PULL_REQUEST_EVENTS.has(context3.eventName) && !pullRequest) core.warning("The event payload has no pull request; reporting as for a push.");
   if (pullRequest && !inputs.token) core.warning("No github-token: the pull request gets no comment; see annotations and the job summary.");
   const reporter = pullRequest && inputs.token ? new PullRequestReporter(core, makeOctokit(inputs.token, context3, deps), pullRequest) : void 0;
-  const files = await changedFiles(reporter);
-  const only = changedFilesOnly(inputs, files, setup.prefix, core, Boolean(pullRequest));
+  const files2 = await changedFiles(reporter);
+  const only = changedFilesOnly(inputs, files2, setup.prefix, core, Boolean(pullRequest));
   const base = pullRequest ? await readBaseSide(setup, pullRequest, inputs, deps, only.base) : { policy: setup.headPolicy };
   const result = await scanHead(setup.root, base.policy, inputs, env, core, only.head);
-  if (base.loosened) result.findings.push(onFirstAddedLine(base.loosened, { files, pathPrefix: setup.prefix }));
+  if (base.loosened) result.findings.push(onFirstAddedLine(base.loosened, { files: files2, pathPrefix: setup.prefix }));
   const delta = base.occurrences ? supplyChainDelta(base.occurrences, result.occurrences) : void 0;
-  const changes = changeIndex({ files, delta, pathPrefix: setup.prefix });
+  const changes = changeIndex({ files: files2, delta, pathPrefix: setup.prefix });
   const directory = await writeReports(result, inputs, context3, setup.prefix, env, core);
   const stickyKey = stickyKeyOf(inputs.path, inputs.commentKey, inputs.shard);
   if (pullRequest) await writeHandoff(directory, result, pullRequest, context3, setup.prefix, stickyKey, { delta, deltaNote: base.note });
@@ -73693,7 +75272,7 @@ async function runScanMode(inputs, context3, deps, env) {
   const linkBase = blobBase(context3, headSha, setup.prefix);
   let outcome = {};
   if (reporter && pullRequest) {
-    const report = { result, delta, deltaNote: base.note, changes, pathPrefix: setup.prefix, stickyKey, headSha, linkBase: linkBase ?? "", commitUrl: commitUrl(context3), sourceLine: lineOf2(result.sources), files };
+    const report = { result, delta, deltaNote: base.note, changes, pathPrefix: setup.prefix, stickyKey, headSha, linkBase: linkBase ?? "", commitUrl: commitUrl(context3), sourceLine: lineOf2(result.sources), files: files2 };
     outcome = await reportToPullRequest(reporter, report, inputs, core);
   }
   setPullRequestOutputs(core, outcome);
@@ -73735,8 +75314,8 @@ async function verifiedPullRequest(reporter, run2) {
   if (runHeadRepository && pullHeadRepository && runHeadRepository.toLowerCase() !== pullHeadRepository.toLowerCase()) {
     return { problem: `pull request #${target.pullNumber} comes from ${pullHeadRepository}, not from ${runHeadRepository} where the reported run ran` };
   }
-  const files = await reporter.attempt("list the changed files", () => listPullRequestFiles(octokit, target));
-  return { files };
+  const files2 = await reporter.attempt("list the changed files", () => listPullRequestFiles(octokit, target));
+  return { files: files2 };
 }
 async function runReportMode(inputs, context3, deps) {
   const core = deps.core;
