@@ -69,6 +69,12 @@ describe('terraform discoverer', () => {
     expect(occurrences.map((o) => [...site(o), o.local])).toEqual([['3:11', 'zoo', 'docker.io/library/zoo', 'docker_image.zoo.name', true]]);
   });
 
+  it("reads the containers of a kubernetes_manifest's manifest object (hashicorp/terraform-provider-kubernetes)", async () => {
+    const { occurrences, errors } = await extractFixture(terraformDiscoverer, 'terraform', 'k8s-manifest/deployment.tf');
+    expect(errors).toEqual([]);
+    expect(occurrences.map(site)).toEqual([['33:26', 'nginx:1.14.2', 'docker.io/library/nginx:1.14.2', 'kubernetes_manifest.test-deployment.manifest.spec.template.spec.containers[0].image']]);
+  });
+
   it('leaves a Go test format string (%s) unresolved, not invalid', async () => {
     const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'docker/testdata/testAccDockerContainerPrivateImage.tf');
     expect(occurrences.map((o) => [...site(o), o.problem?.kind])).toEqual([['12:19', '%s', '%s holds a printf verb: the file is a format string a program fills in', 'docker_image.foo.name', 'unresolved']]);

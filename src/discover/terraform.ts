@@ -161,6 +161,22 @@ function containerObjects(located: Located, values: ModuleValues, context: strin
   }
 }
 
+/** Pod spec container lists, wherever a manifest written as an HCL object nests them. */
+const MANIFEST_CONTAINER_KEYS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/** The containers of a `kubernetes_manifest`'s `manifest` object (a Pod, a Deployment's template, a CronJob's job template). */
+function manifestContainers(located: Located, values: ModuleValues, context: string, findings: Findings, depth = 0): void {
+  const { value } = located;
+  if (depth > 16) return;
+  const at = (inner: HclValue): Located => ({ ...located, value: inner });
+  if (value.kind === 'tuple') value.items.forEach((item, index) => manifestContainers(at(item), values, `${context}[${index}]`, findings, depth + 1));
+  if (value.kind !== 'object') return;
+  for (const entry of value.entries) {
+    if (MANIFEST_CONTAINER_KEYS.has(entry.key)) containerObjects(at(entry.value), values, `${context}.${entry.key}`, findings);
+    else manifestContainers(at(entry.value), values, `${context}.${entry.key}`, findings, depth + 1);
+  }
+}
+
 /**
  * A module input that holds containers, by its name: `container_definitions` (terraform-aws-modules'
  * ECS service), `primary_container` (its Express service), anywhere in the input (`services = { web =
@@ -323,7 +339,10 @@ async function blockSites(file: SourceFile, block: HclBlock, values: ModuleValue
     const site = attributeSite(file, block, 'image_uri', address);
     if (site) findings.sites.push(site);
   } else if (type === 'helm_release') helmSites(file, block, address, findings);
-  else {
+  else if (type === 'kubernetes_manifest') {
+    const manifest = block.attributes.get('manifest');
+    if (manifest?.length) manifestContainers({ value: readExpression(file.text, manifest), file: file.path, text: file.text }, values, `${address}.manifest`, findings);
+  } else {
     const names = type.startsWith('kubernetes_') || type.startsWith('azurerm_container_') ? CONTAINER_BLOCKS : type.startsWith('google_cloud_run') ? new Set(['containers']) : undefined;
     if (names === undefined) return;
     const containers: Array<{ block: HclBlock; path: string }> = [];
