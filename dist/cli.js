@@ -40981,6 +40981,18 @@ function containerObjects(located, values, context, findings, depth = 0) {
     } else for (const entry of value.entries) if (entry.value.kind === "object") containerObjects(at(entry.value), values, `${context}.${entry.key}`, findings, depth + 1);
   }
 }
+var MANIFEST_CONTAINER_KEYS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
+function manifestContainers(located, values, context, findings, depth = 0) {
+  const { value } = located;
+  if (depth > 16) return;
+  const at = (inner) => ({ ...located, value: inner });
+  if (value.kind === "tuple") value.items.forEach((item, index) => manifestContainers(at(item), values, `${context}[${index}]`, findings, depth + 1));
+  if (value.kind !== "object") return;
+  for (const entry of value.entries) {
+    if (MANIFEST_CONTAINER_KEYS.has(entry.key)) containerObjects(at(entry.value), values, `${context}.${entry.key}`, findings);
+    else manifestContainers(at(entry.value), values, `${context}.${entry.key}`, findings, depth + 1);
+  }
+}
 function moduleInputSites(located, name2, values, context, findings, depth = 0) {
   if (name2.includes("container")) {
     containerObjects(located, values, context, findings);
@@ -41111,7 +41123,10 @@ async function blockSites(file, block, values, findings, context, lines) {
     const site2 = attributeSite(file, block, "image_uri", address);
     if (site2) findings.sites.push(site2);
   } else if (type === "helm_release") helmSites(file, block, address, findings);
-  else {
+  else if (type === "kubernetes_manifest") {
+    const manifest = block.attributes.get("manifest");
+    if (manifest?.length) manifestContainers({ value: readExpression(file.text, manifest), file: file.path, text: file.text }, values, `${address}.manifest`, findings);
+  } else {
     const names = type.startsWith("kubernetes_") || type.startsWith("azurerm_container_") ? CONTAINER_BLOCKS : type.startsWith("google_cloud_run") ? /* @__PURE__ */ new Set(["containers"]) : void 0;
     if (names === void 0) return;
     const containers = [];
