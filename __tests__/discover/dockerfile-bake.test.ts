@@ -125,6 +125,20 @@ describe('docker-bake: bounded work on hostile bake files', () => {
     return dockerfileDiscoverer.extract({ path: 'Dockerfile', text: files.Dockerfile }, context);
   }
 
+  it('says what a bake file past its token bound leaves unread: a target after it may build the Dockerfile with another image', async () => {
+    // 200,000 tokens of filler, then the target that gives BASE: before, the Dockerfile was checked
+    // against its ARG default (alpine) with nothing said, though bake builds it FROM evil/base.
+    const filler = 'variable "pad" {\n  default = [' + '1,'.repeat(100_000) + ']\n}\n';
+    const hcl = `${filler}target "app" {\n  args = { BASE = "evil/base:1" }\n}\n`;
+    const dockerfile = 'ARG BASE=alpine:3.20\nFROM ${BASE}\n';
+    const { occurrences, errors } = await extractWith({ 'docker-bake.hcl': hcl, Dockerfile: dockerfile });
+    expect(occurrences.map((o) => o.reference)).toEqual(['docker.io/library/alpine:3.20']);
+    expect(errors).toEqual(['docker-bake.hcl is past the bound of 200000 tokens: the targets and variables after it were not read, so the build arguments bake gives may differ']);
+    // Within the bound, the target is read and nothing is said.
+    const small = await extractWith({ 'docker-bake.hcl': `target "app" {\n  args = { BASE = "evil/base:1" }\n}\n`, Dockerfile: dockerfile });
+    expect([small.occurrences.map((o) => o.reference), small.errors ?? []]).toEqual([['docker.io/evil/base:1'], []]);
+  });
+
   it('evaluates each variable once per depth, however many times defaults name it', async () => {
     // V6 names V5 eight times, V5 names V4 eight times, ...: 8^6 evaluations before (a 1 KB file
     // naming each 32 times ran for hours).

@@ -44,6 +44,8 @@ interface BakeDefinition {
   targets: Map<string, WrittenTarget>;
   /** Targets a group names: built when the group is. */
   grouped: Set<string>;
+  /** What of the bake files could not be read (a file past the token bound). */
+  unread: string[];
   /** Each target with the Dockerfiles it may build, worked out once per scan. */
   builds?: Array<{ target: ResolvedTarget; dockerfiles: string[] }>;
   /**
@@ -92,8 +94,11 @@ function readString(text: string, start: number): { value: string; end: number }
   return { value: value.replace(/\\(.)/g, (_, escaped: string) => ({ n: '\n', t: '\t', r: '\r' })[escaped] ?? escaped), end: index + 1 };
 }
 
-/** HCL tokens: identifiers, quoted strings (`${}` kept as written), punctuation; comments dropped. */
-function tokenize(text: string): Token[] {
+/**
+ * HCL tokens: identifiers, quoted strings (`${}` kept as written), punctuation; comments dropped.
+ * `truncated` when the bound stopped the reading before the end of the text.
+ */
+function tokenize(text: string): { tokens: Token[]; truncated: boolean } {
   const tokens: Token[] = [];
   let index = 0;
   while (index < text.length && tokens.length < MAX_TOKENS) {
@@ -117,7 +122,7 @@ function tokenize(text: string): Token[] {
       index++;
     }
   }
-  return tokens;
+  return { tokens, truncated: index < text.length && text.slice(index).trim() !== '' };
 }
 
 /** A string that is a literal: no `${}` interpolation or `%{}` directive to evaluate. */
@@ -205,7 +210,9 @@ function emptyTarget(file: string): WrittenTarget {
 
 /** Adds an HCL bake file's variables, targets and groups to `definition` (a later file's attributes win). */
 function readHcl(text: string, file: string, definition: BakeDefinition): void {
-  const tokens = tokenize(text);
+  const { tokens, truncated } = tokenize(text);
+  // What is past the bound may give a Dockerfile other build arguments: fail closed, said where it counts.
+  if (truncated) definition.unread.push(`${file} is past the bound of ${MAX_TOKENS} tokens: the targets and variables after it were not read, so the build arguments bake gives may differ`);
   let depth = 0;
   let block: Block | undefined;
   for (let index = 0; index < tokens.length; ) {
@@ -389,7 +396,7 @@ function definitionIn(directory: string, context: DiscoverContext): Promise<Bake
 
 /** The bake files of a directory, merged as bake merges several files; undefined when it has none. */
 async function readDefinition(directory: string, context: DiscoverContext): Promise<BakeDefinition | undefined> {
-  const merged: BakeDefinition = { variables: new Map(), targets: new Map(), grouped: new Set() };
+  const merged: BakeDefinition = { variables: new Map(), targets: new Map(), grouped: new Set(), unread: [] };
   let found = false;
   for (const name of BAKE_FILES) {
     const path = directory === '.' ? name : `${directory}/${name}`;
@@ -432,6 +439,21 @@ async function bakeBuilders(dockerfilePath: string, context: DiscoverContext): P
     directory = posix.dirname(directory);
   }
   return builders;
+}
+
+/**
+ * What the bake files in the Dockerfile's directory and those above it could not read: any target
+ * past it may build this Dockerfile with arguments of its own.
+ */
+export async function bakeUnread(dockerfilePath: string, context: DiscoverContext): Promise<string[]> {
+  const unread: string[] = [];
+  let directory = posix.dirname(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS; level++) {
+    unread.push(...((await definitionIn(directory, context))?.unread ?? []));
+    if (directory === '.') break;
+    directory = posix.dirname(directory);
+  }
+  return unread;
 }
 
 /** Every target of a definition with the Dockerfile it builds, from the bake file's directory or from the root. */

@@ -22,7 +22,7 @@ import { devcontainerBuildArgs, type GivenBuildArgs } from '../devcontainer.js';
 import { composeBuildersOf } from '../compose-builds.js';
 import { addonBuildArgs } from './addon-build.js';
 import { withComposeBuiltImages } from './compose-built.js';
-import { bakeBuildArgs, bakeNamedContexts } from './bake.js';
+import { bakeBuildArgs, bakeNamedContexts, bakeUnread } from './bake.js';
 import { isDockerfileTemplate, joinTemplateActions, withoutTemplateSyntax } from './template.js';
 
 /** ARGs BuildKit defines in the global scope from the build's platforms. */
@@ -113,7 +113,9 @@ export const dockerfileDiscoverer: Discoverer = {
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes('$'));
     const extraction = expands ? await extractAsBuilt(file, parsed, plain, context) : plain;
     const throughContexts = await withBakeContexts(file, extraction, context);
-    return { ...throughContexts, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context) };
+    const unread = await bakeUnread(file.path, context);
+    const errors = unread.length > 0 ? { errors: [...(throughContexts.errors ?? []), ...unread] } : {};
+    return { ...throughContexts, ...errors, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context) };
   },
 };
 
