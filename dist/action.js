@@ -54017,7 +54017,7 @@ function tokenize(text4) {
       index++;
     }
   }
-  return tokens;
+  return { tokens, truncated: index < text4.length && text4.slice(index).trim() !== "" };
 }
 function literal2(token) {
   return token?.kind === "string" && !/[$%]\{/.test(token.text) ? token.text : void 0;
@@ -54089,7 +54089,8 @@ function emptyTarget(file) {
   return { file, contexts: /* @__PURE__ */ new Map(), args: /* @__PURE__ */ new Map() };
 }
 function readHcl(text4, file, definition) {
-  const tokens = tokenize(text4);
+  const { tokens, truncated } = tokenize(text4);
+  if (truncated) definition.unread.push(`${file} is past the bound of ${MAX_TOKENS} tokens: the targets and variables after it were not read, so the build arguments bake gives may differ`);
   let depth = 0;
   let block;
   for (let index = 0; index < tokens.length; ) {
@@ -54245,7 +54246,7 @@ function definitionIn(directory, context3) {
   return oncePerScan(definitions, context3, directory, () => readDefinition(directory, context3));
 }
 async function readDefinition(directory, context3) {
-  const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
+  const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set(), unread: [] };
   let found = false;
   for (const name2 of BAKE_FILES) {
     const path14 = directory === "." ? name2 : `${directory}/${name2}`;
@@ -54275,6 +54276,16 @@ async function bakeBuilders(dockerfilePath, context3) {
     directory = posix5.dirname(directory);
   }
   return builders;
+}
+async function bakeUnread(dockerfilePath, context3) {
+  const unread = [];
+  let directory = posix5.dirname(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS2; level++) {
+    unread.push(...(await definitionIn(directory, context3))?.unread ?? []);
+    if (directory === ".") break;
+    directory = posix5.dirname(directory);
+  }
+  return unread;
 }
 function buildsOf2(definition, directory) {
   if (definition.builds) return definition.builds;
@@ -54465,7 +54476,9 @@ var dockerfileDiscoverer = {
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes("$"));
     const extraction = expands ? await extractAsBuilt(file, parsed, plain, context3) : plain;
     const throughContexts = await withBakeContexts(file, extraction, context3);
-    return { ...throughContexts, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context3) };
+    const unread = await bakeUnread(file.path, context3);
+    const errors = unread.length > 0 ? { errors: [...throughContexts.errors ?? [], ...unread] } : {};
+    return { ...throughContexts, ...errors, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context3) };
   }
 };
 var MAX_BUILDERS = 32;

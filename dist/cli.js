@@ -30612,7 +30612,7 @@ function tokenize(text3) {
       index++;
     }
   }
-  return tokens;
+  return { tokens, truncated: index < text3.length && text3.slice(index).trim() !== "" };
 }
 function literal2(token) {
   return token?.kind === "string" && !/[$%]\{/.test(token.text) ? token.text : void 0;
@@ -30684,7 +30684,8 @@ function emptyTarget(file) {
   return { file, contexts: /* @__PURE__ */ new Map(), args: /* @__PURE__ */ new Map() };
 }
 function readHcl(text3, file, definition) {
-  const tokens = tokenize(text3);
+  const { tokens, truncated } = tokenize(text3);
+  if (truncated) definition.unread.push(`${file} is past the bound of ${MAX_TOKENS} tokens: the targets and variables after it were not read, so the build arguments bake gives may differ`);
   let depth = 0;
   let block;
   for (let index = 0; index < tokens.length; ) {
@@ -30840,7 +30841,7 @@ function definitionIn(directory, context) {
   return oncePerScan(definitions, context, directory, () => readDefinition(directory, context));
 }
 async function readDefinition(directory, context) {
-  const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set() };
+  const merged = { variables: /* @__PURE__ */ new Map(), targets: /* @__PURE__ */ new Map(), grouped: /* @__PURE__ */ new Set(), unread: [] };
   let found = false;
   for (const name2 of BAKE_FILES) {
     const path7 = directory === "." ? name2 : `${directory}/${name2}`;
@@ -30870,6 +30871,16 @@ async function bakeBuilders(dockerfilePath, context) {
     directory = posix5.dirname(directory);
   }
   return builders;
+}
+async function bakeUnread(dockerfilePath, context) {
+  const unread = [];
+  let directory = posix5.dirname(dockerfilePath);
+  for (let level = 0; level < MAX_LEVELS2; level++) {
+    unread.push(...(await definitionIn(directory, context))?.unread ?? []);
+    if (directory === ".") break;
+    directory = posix5.dirname(directory);
+  }
+  return unread;
 }
 function buildsOf2(definition, directory) {
   if (definition.builds) return definition.builds;
@@ -31060,7 +31071,9 @@ var dockerfileDiscoverer = {
     const expands = plain.occurrences.some((occurrence) => occurrence.raw.includes("$"));
     const extraction = expands ? await extractAsBuilt(file, parsed, plain, context) : plain;
     const throughContexts = await withBakeContexts(file, extraction, context);
-    return { ...throughContexts, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context) };
+    const unread = await bakeUnread(file.path, context);
+    const errors = unread.length > 0 ? { errors: [...throughContexts.errors ?? [], ...unread] } : {};
+    return { ...throughContexts, ...errors, occurrences: await withComposeBuiltImages(file.path, throughContexts.occurrences, context) };
   }
 };
 var MAX_BUILDERS = 32;
