@@ -13,6 +13,7 @@ import { normalizeForOccurrence } from '../reference/index.js';
 import { evaluateJinja, fileVars, varsOfMap, type AnsibleVars } from './ansible-vars.js';
 import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageResolver } from './image-site.js';
 import { ansibleContainers, withContainers, type AnsibleContainerTask } from './containers/index.js';
+import { isYamlPath } from './file-names.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { scalarString, writtenScalarText } from './yaml.js';
@@ -117,12 +118,12 @@ export const ansibleDiscoverer: Discoverer = {
   kind: 'ansible',
   // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
   matches(path, text) {
-    if (!(path.endsWith('.yml') || path.endsWith('.yaml'))) return false;
+    if (!isYamlPath(path)) return false;
     if (!text.includes('docker_') && !text.includes('podman_')) return false;
     return text.includes('_container:') || text.includes('_image:') || text.includes('_image_pull:') || text.includes('docker_swarm_service:');
   },
   candidate(path) {
-    return path.endsWith('.yml') || path.endsWith('.yaml');
+    return isYamlPath(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);

@@ -14,6 +14,7 @@
  */
 import { isMap, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
+import { isYamlPath } from './file-names.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
@@ -27,10 +28,6 @@ const MAX_DEPTH = 8;
 /** Providers of Elastic's CI whose `agents.image` names a VM image, not a container. */
 const CONTAINER_PROVIDERS = new Set(['k8s', 'kubernetes']);
 
-function isYamlName(name: string): boolean {
-  return name.endsWith('.yml') || name.endsWith('.yaml');
-}
-
 function inBuildkiteDirectory(path: string): boolean {
   return path.startsWith(DIRECTORY) || path.includes(`/${DIRECTORY}`);
 }
@@ -40,7 +37,7 @@ function candidatePath(path: string): boolean {
   const name = baseName(path);
   if (name === 'buildkite.yml' || name === 'buildkite.yaml') return true;
   if (!inBuildkiteDirectory(path)) return false;
-  return isYamlName(name) || (name.startsWith('pipeline') && name.endsWith('.json'));
+  return isYamlPath(name) || (name.startsWith('pipeline') && name.endsWith('.json'));
 }
 
 /** A file Buildkite uploads: named as a pipeline, or with a top-level `steps:` key. */

@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import { isMap, isScalar, type Document } from 'yaml';
 import { localTagKey, markBuiltHere } from './built-images.js';
 import type { Occurrence } from '../model.js';
+import { isNamed } from './file-names.js';
 import { dirName, listItems, mergedGet, parseConfigDocuments } from './image-site.js';
 import { withValue } from './occurrence.js';
 import { oncePerScan } from './per-scan.js';
@@ -26,13 +27,7 @@ const MAX_SUBSTITUTED = 4096;
 
 /** Whether the path names a devfile (`devfile.yaml`, `.devfile.yaml`, `.yml` too), in any directory. */
 export function isDevfilePath(path: string): boolean {
-  for (const name of DEVFILE_NAMES) {
-    if (!path.endsWith(name)) continue;
-    let start = path.length - name.length;
-    if (start > 0 && path.charCodeAt(start - 1) === 0x2e) start--;
-    return start === 0 || path.charCodeAt(start - 1) === 0x2f;
-  }
-  return false;
+  return isNamed(path, 'devfile.yaml') || isNamed(path, '.devfile.yaml') || isNamed(path, 'devfile.yml') || isNamed(path, '.devfile.yml');
 }
 
 /** One component of a devfile, by what it holds (a v1 `dockerimage` component is a container). */

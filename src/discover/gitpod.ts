@@ -6,17 +6,13 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments } from './image-site.js';
+import { isNamed } from './file-names.js';
 import type { LineIndex } from './position.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 
-const NAMES = ['.gitpod.yml', '.gitpod.yaml'];
-
 /** `.gitpod.yml` in any directory (Gitpod reads the one at the root; others are examples or templates the repository ships). */
 function isGitpodPath(path: string): boolean {
-  for (const name of NAMES) {
-    if (path.endsWith(name)) return path.length === name.length || path.charCodeAt(path.length - name.length - 1) === 0x2f;
-  }
-  return false;
+  return isNamed(path, '.gitpod.yml') || isNamed(path, '.gitpod.yaml');
 }
 
 function workspaceImage(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {

@@ -8,6 +8,7 @@
 import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { interpolateCompose } from './compose.js';
+import { isNamed } from './file-names.js';
 import { listItems, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageResolver } from './image-site.js';
 import type { LineIndex } from './position.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
@@ -16,13 +17,8 @@ import { scalarString } from './yaml.js';
 /** Drivers whose platforms are containers; others (ec2, azure, vagrant...) name machine images. */
 const CONTAINER_DRIVERS = new Set(['docker', 'podman', 'containers', 'default', 'delegated']);
 
-/** A name in any directory: the whole path, or its last segments after a slash. */
-function namedAt(path: string, name: string): boolean {
-  return path.endsWith(name) && (path.length === name.length || path.charCodeAt(path.length - name.length - 1) === 0x2f);
-}
-
 function isMoleculePath(path: string): boolean {
-  return namedAt(path, 'molecule.yml') || namedAt(path, 'molecule.yaml') || namedAt(path, '.config/molecule/config.yml');
+  return isNamed(path, 'molecule.yml') || isNamed(path, 'molecule.yaml') || isNamed(path, '.config/molecule/config.yml');
 }
 
 const environmentResolver: ImageResolver = (text) => {

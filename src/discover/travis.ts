@@ -11,6 +11,7 @@ import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { isScalar, scalarString } from './yaml.js';
+import { isNamed } from './file-names.js';
 import { listItems, mapPairs, mergedGet, occurrencesOfDocuments, parseConfigDocuments } from './image-site.js';
 import { environmentWordValues, scriptListImages } from './script-images.js';
 import { assignedName, shellCommands } from './shell-commands.js';
@@ -87,7 +88,7 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
 export const travisDiscoverer: Discoverer = {
   kind: 'travis',
   matches(path) {
-    return path === '.travis.yml' || path.endsWith('/.travis.yml');
+    return isNamed(path, '.travis.yml');
   },
   extract(file: SourceFile): Extraction {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
