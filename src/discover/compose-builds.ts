@@ -13,7 +13,7 @@ import type { DiscoverContext } from './types.js';
 import { dirName, listItems, mapPairs, mergedGet, scalarStrings } from './image-site.js';
 import { isScalar, isMap, parseYamlDocuments, scalarString, type ParsedYaml } from './yaml.js';
 import { parseAndKeep } from './parse-once.js';
-import { composeContent, hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
+import { YAML_FILE, composeContent, hasComposeName, interpolateCompose, parseDotenv, type VariableValue } from './compose.js';
 import { templateFileOf } from './template-file.js';
 
 /** A compose file another includes (`include:`), read from its project directory with the variables of its env files. */
@@ -43,7 +43,6 @@ const USUAL_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'dock
 const MAX_LEVELS = 8;
 /** YAML files under other names read per directory for builds. */
 const MAX_OTHER_FILES_PER_DIRECTORY = 64;
-const YAML_FILE = /\.ya?ml$/i;
 /** Included files read per compose file. */
 const MAX_INCLUDES = 200;
 

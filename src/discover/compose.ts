@@ -28,7 +28,7 @@ const COMPOSE_FILE = /^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$|^[^/]+\.compos
  */
 const SERVICES_KEY = /^services[ \t]*:[ \t]*(?:#[^\n]*)?\r?$/m;
 const SERVICE_FIELD = /^[ \t]+(?:image|build)[ \t]*:/m;
-const YAML_FILE = /\.ya?ml$/i;
+export const YAML_FILE = /\.ya?ml$/i;
 
 /** Bound on nested `${A:-${B:-...}}` defaults. */
 const MAX_NESTING = 16;
