@@ -13,6 +13,7 @@ import type { Occurrence } from '../model.js';
 import { isNamed } from './file-names.js';
 import { dirName, listItems, mergedGet, parseConfigDocuments } from './image-site.js';
 import { withValue } from './occurrence.js';
+import { parseAndKeep } from './parse-once.js';
 import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import { scalarString } from './yaml.js';
@@ -131,7 +132,8 @@ async function indexDevfile(path: string, context: DiscoverContext, index: Devfi
   if (text === undefined) return;
   let documents: Document.Parsed[];
   try {
-    documents = parseConfigDocuments({ path, text }).documents;
+    // The devfile discoverer takes this parse when the walk reaches the file (parse-once.ts).
+    documents = parseConfigDocuments({ path, text }, 'YAML', parseAndKeep(context, path, text)).documents;
   } catch {
     return; // the devfile discoverer reports what it cannot read
   }

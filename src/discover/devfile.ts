@@ -15,7 +15,8 @@ import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments
 import { collectManifestImages } from './kubernetes.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
-import type { Discoverer, Extraction, SourceFile } from './types.js';
+import { takeParse } from './parse-once.js';
+import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { literalBlockText } from './yaml.js';
 
 function variableResolver(variables: ReadonlyMap<string, string>): ImageResolver {
@@ -61,8 +62,9 @@ export const devfileDiscoverer: Discoverer = {
   matches(path) {
     return isDevfilePath(path);
   },
-  extract(file: SourceFile): Extraction {
-    const parsed = parseConfigDocuments(file);
+  extract(file: SourceFile, context: DiscoverContext): Extraction {
+    // Parsed already when a manifest it deploys asked what it builds (devfile-builds.ts).
+    const parsed = parseConfigDocuments(file, 'YAML', takeParse(context, file.path, file.text));
     const lines = new LineIndex(file.text);
     const notes: string[] = [];
     const occurrences = dedupeOccurrences(parsed.documents.flatMap((document) => documentOccurrences(document, file, lines, notes)));

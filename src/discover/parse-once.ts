@@ -1,5 +1,6 @@
 /**
- * One YAML parse of a file for two readers of one scan. The compose index (compose-builds.ts)
+ * One YAML parse of a file for two readers of one scan (compose files; devfiles, which
+ * devfile-builds.ts reads for the manifests they deploy, the same way). The compose index (compose-builds.ts)
  * parses every compose file when the first Dockerfile asks who builds it, and the compose
  * discoverer parsed each again when the walk reached it (issue 15). The first reader keeps its
  * parse here, the second takes it; what is kept is bounded by its text, as a parsed document
