@@ -53686,7 +53686,6 @@ var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
 var MAX_OTHER_FILES_PER_DIRECTORY = 64;
-var YAML_FILE2 = /\.ya?ml$/i;
 var MAX_INCLUDES = 200;
 function argumentValue(written2, variables, name2) {
   if (written2 === void 0) {
@@ -53852,7 +53851,7 @@ function otherYamlFilesIn(directory, context3) {
   if (!byDirectory) {
     byDirectory = /* @__PURE__ */ new Map();
     for (const path14 of context3.candidateFiles ?? []) {
-      if (hasComposeName(path14) || !YAML_FILE2.test(path14)) continue;
+      if (hasComposeName(path14) || !YAML_FILE.test(path14)) continue;
       const list3 = byDirectory.get(dirName(path14)) ?? [];
       if (list3.length < MAX_OTHER_FILES_PER_DIRECTORY) list3.push(path14);
       byDirectory.set(dirName(path14), list3);
@@ -56289,18 +56288,22 @@ var gitlabCiDiscoverer = {
 // src/discover/devfile-builds.ts
 var import_yaml20 = __toESM(require_dist(), 1);
 import { posix as posix6 } from "node:path";
+
+// src/discover/file-names.ts
+function isNamed(path14, name2) {
+  return path14.endsWith(name2) && (path14.length === name2.length || path14.charCodeAt(path14.length - name2.length - 1) === 47);
+}
+function isYamlPath(path14) {
+  return path14.endsWith(".yml") || path14.endsWith(".yaml");
+}
+
+// src/discover/devfile-builds.ts
 var DEVFILE_NAMES = ["devfile.yaml", "devfile.yml"];
 var MAX_DEVFILES = 256;
 var MAX_LEVELS3 = 8;
 var MAX_SUBSTITUTED = 4096;
 function isDevfilePath(path14) {
-  for (const name2 of DEVFILE_NAMES) {
-    if (!path14.endsWith(name2)) continue;
-    let start = path14.length - name2.length;
-    if (start > 0 && path14.charCodeAt(start - 1) === 46) start--;
-    return start === 0 || path14.charCodeAt(start - 1) === 47;
-  }
-  return false;
+  return isNamed(path14, "devfile.yaml") || isNamed(path14, ".devfile.yaml") || isNamed(path14, "devfile.yml") || isNamed(path14, ".devfile.yml");
 }
 function devfileComponents(document2) {
   return listItems(document2, mergedGet(document2, document2.contents, "components")).map((component, index) => {
@@ -56367,7 +56370,7 @@ async function indexDevfile(path14, context3, index) {
   if (text4 === void 0) return;
   let documents;
   try {
-    documents = parseConfigDocuments({ path: path14, text: text4 }).documents;
+    documents = parseConfigDocuments({ path: path14, text: text4 }, "YAML", parseAndKeep(context3, path14, text4)).documents;
   } catch {
     return;
   }
@@ -61108,8 +61111,8 @@ var devfileDiscoverer = {
   matches(path14) {
     return isDevfilePath(path14);
   },
-  extract(file) {
-    const parsed = parseConfigDocuments(file);
+  extract(file, context3) {
+    const parsed = parseConfigDocuments(file, "YAML", takeParse(context3, file.path, file.text));
     const lines = new LineIndex(file.text);
     const notes = [];
     const occurrences = dedupeOccurrences(parsed.documents.flatMap((document2) => documentOccurrences(document2, file, lines, notes)));
@@ -61118,12 +61121,8 @@ var devfileDiscoverer = {
 };
 
 // src/discover/gitpod.ts
-var NAMES = [".gitpod.yml", ".gitpod.yaml"];
 function isGitpodPath(path14) {
-  for (const name2 of NAMES) {
-    if (path14.endsWith(name2)) return path14.length === name2.length || path14.charCodeAt(path14.length - name2.length - 1) === 47;
-  }
-  return false;
+  return isNamed(path14, ".gitpod.yml") || isNamed(path14, ".gitpod.yaml");
 }
 function workspaceImage(document2, file, lines) {
   const node = mergedGet(document2, document2.contents, "image");
@@ -61450,11 +61449,11 @@ var bitbucketDiscoverer = {
 
 // src/discover/azure-pipelines.ts
 var import_yaml35 = __toESM(require_dist(), 1);
-function isYamlPath(path14) {
+function isYamlPath2(path14) {
   return path14.endsWith(".yml") || path14.endsWith(".yaml");
 }
 function isPipelinePath(path14) {
-  if (!isYamlPath(path14)) return false;
+  if (!isYamlPath2(path14)) return false;
   const name2 = baseName(path14);
   const prefix = "azure-pipelines";
   if (name2.startsWith(prefix) && "-._".includes(name2.charAt(prefix.length))) return true;
@@ -61641,7 +61640,7 @@ function unreadByBounds(files2, tried) {
   const add2 = (path14, error2) => unread.set(path14, [...unread.get(path14) ?? [], error2]);
   for (const [path14, file] of files2) {
     if (file.templatesCut) add2(path14, `it names more than ${MAX_TEMPLATES_PER_FILE} templates: the others were not read`);
-    const left = file.templates.filter((template) => isYamlPath(template) && !tried.has(template));
+    const left = file.templates.filter((template) => isYamlPath2(template) && !tried.has(template));
     if (left.length > 0) add2(path14, `template ${left[0]}${left.length > 1 ? ` and ${left.length - 1} more` : ""} not read: ${GRAPH_BOUND}`);
   }
   return unread;
@@ -61657,7 +61656,7 @@ async function readGraph(context3, tried) {
     if (read === void 0) continue;
     files2.set(path14, read);
     for (const template of read.templates) {
-      if (queued.has(template) || !isYamlPath(template)) continue;
+      if (queued.has(template) || !isYamlPath2(template)) continue;
       queued.add(template);
       queue.push(template);
     }
@@ -61705,7 +61704,7 @@ async function templateExtraction(path14, graph, context3) {
 }
 function graphErrors(path14, documents, graph) {
   if (graph.tried.has(path14)) return graph.unread.get(path14) ?? [];
-  const named = documents.flatMap((document2) => templatesOf2(document2, path14)).filter(isYamlPath);
+  const named = documents.flatMap((document2) => templatesOf2(document2, path14)).filter(isYamlPath2);
   return named.length > 0 ? [`its templates (${named[0]}${named.length > 1 ? ` and ${named.length - 1} more` : ""}) were not read: ${GRAPH_BOUND}`] : [];
 }
 var azurePipelinesDiscoverer = {
@@ -61933,9 +61932,6 @@ function valuesOf(document2, list3) {
 var DIRECTORY = ".buildkite/";
 var MAX_DEPTH11 = 8;
 var CONTAINER_PROVIDERS = /* @__PURE__ */ new Set(["k8s", "kubernetes"]);
-function isYamlName(name2) {
-  return name2.endsWith(".yml") || name2.endsWith(".yaml");
-}
 function inBuildkiteDirectory(path14) {
   return path14.startsWith(DIRECTORY) || path14.includes(`/${DIRECTORY}`);
 }
@@ -61943,7 +61939,7 @@ function candidatePath(path14) {
   const name2 = baseName(path14);
   if (name2 === "buildkite.yml" || name2 === "buildkite.yaml") return true;
   if (!inBuildkiteDirectory(path14)) return false;
-  return isYamlName(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
+  return isYamlPath(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
 }
 function isPipeline(path14, text4) {
   if (!candidatePath(path14)) return false;
@@ -63130,7 +63126,7 @@ var MAX_DEPTH13 = 64;
 var TASK_FILE_KEY = /^image_resource[ \t]*:/m;
 var JOBS_KEY = /^jobs[ \t]*:/m;
 var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
-function isYamlName2(path14) {
+function isYamlName(path14) {
   return path14.endsWith(".yml") || path14.endsWith(".yaml") || path14.endsWith(".YML") || path14.endsWith(".YAML");
 }
 function concourseVar(text4) {
@@ -63202,12 +63198,12 @@ var concourseDiscoverer = {
   kind: "concourse",
   // By content only: no file name says a file is Concourse's.
   matches(path14, text4) {
-    if (!isYamlName2(path14)) return false;
+    if (!isYamlName(path14)) return false;
     if (text4.includes("image_resource") && TASK_FILE_KEY.test(text4)) return true;
     return (text4.includes("registry-image") || text4.includes("docker-image")) && JOBS_KEY.test(text4) && RESOURCES_KEY.test(text4);
   },
   candidate(path14) {
-    return isYamlName2(path14);
+    return isYamlName(path14);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences2);
@@ -63325,7 +63321,7 @@ function pipelineOccurrences7(document2, file, lines) {
 var travisDiscoverer = {
   kind: "travis",
   matches(path14) {
-    return path14 === ".travis.yml" || path14.endsWith("/.travis.yml");
+    return isNamed(path14, ".travis.yml");
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences7);
@@ -64002,12 +63998,12 @@ var ansibleDiscoverer = {
   kind: "ansible",
   // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
   matches(path14, text4) {
-    if (!(path14.endsWith(".yml") || path14.endsWith(".yaml"))) return false;
+    if (!isYamlPath(path14)) return false;
     if (!text4.includes("docker_") && !text4.includes("podman_")) return false;
     return text4.includes("_container:") || text4.includes("_image:") || text4.includes("_image_pull:") || text4.includes("docker_swarm_service:");
   },
   candidate(path14) {
-    return path14.endsWith(".yml") || path14.endsWith(".yaml");
+    return isYamlPath(path14);
   },
   async extract(file, context3) {
     const parsed = parseConfigDocuments(file);
@@ -64022,11 +64018,8 @@ var ansibleDiscoverer = {
 
 // src/discover/molecule.ts
 var CONTAINER_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containers", "default", "delegated"]);
-function namedAt(path14, name2) {
-  return path14.endsWith(name2) && (path14.length === name2.length || path14.charCodeAt(path14.length - name2.length - 1) === 47);
-}
 function isMoleculePath(path14) {
-  return namedAt(path14, "molecule.yml") || namedAt(path14, "molecule.yaml") || namedAt(path14, ".config/molecule/config.yml");
+  return isNamed(path14, "molecule.yml") || isNamed(path14, "molecule.yaml") || isNamed(path14, ".config/molecule/config.yml");
 }
 var environmentResolver = (text4) => {
   if (!text4.includes("$")) return [{ value: text4 }];

@@ -30281,7 +30281,6 @@ var MAX_COMPOSE_FILES = 2e3;
 var USUAL_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var MAX_LEVELS = 8;
 var MAX_OTHER_FILES_PER_DIRECTORY = 64;
-var YAML_FILE2 = /\.ya?ml$/i;
 var MAX_INCLUDES = 200;
 function argumentValue(written2, variables, name2) {
   if (written2 === void 0) {
@@ -30447,7 +30446,7 @@ function otherYamlFilesIn(directory, context) {
   if (!byDirectory) {
     byDirectory = /* @__PURE__ */ new Map();
     for (const path7 of context.candidateFiles ?? []) {
-      if (hasComposeName(path7) || !YAML_FILE2.test(path7)) continue;
+      if (hasComposeName(path7) || !YAML_FILE.test(path7)) continue;
       const list2 = byDirectory.get(dirName(path7)) ?? [];
       if (list2.length < MAX_OTHER_FILES_PER_DIRECTORY) list2.push(path7);
       byDirectory.set(dirName(path7), list2);
@@ -32884,18 +32883,22 @@ var gitlabCiDiscoverer = {
 // src/discover/devfile-builds.ts
 var import_yaml20 = __toESM(require_dist(), 1);
 import { posix as posix6 } from "node:path";
+
+// src/discover/file-names.ts
+function isNamed(path7, name2) {
+  return path7.endsWith(name2) && (path7.length === name2.length || path7.charCodeAt(path7.length - name2.length - 1) === 47);
+}
+function isYamlPath(path7) {
+  return path7.endsWith(".yml") || path7.endsWith(".yaml");
+}
+
+// src/discover/devfile-builds.ts
 var DEVFILE_NAMES = ["devfile.yaml", "devfile.yml"];
 var MAX_DEVFILES = 256;
 var MAX_LEVELS3 = 8;
 var MAX_SUBSTITUTED = 4096;
 function isDevfilePath(path7) {
-  for (const name2 of DEVFILE_NAMES) {
-    if (!path7.endsWith(name2)) continue;
-    let start = path7.length - name2.length;
-    if (start > 0 && path7.charCodeAt(start - 1) === 46) start--;
-    return start === 0 || path7.charCodeAt(start - 1) === 47;
-  }
-  return false;
+  return isNamed(path7, "devfile.yaml") || isNamed(path7, ".devfile.yaml") || isNamed(path7, "devfile.yml") || isNamed(path7, ".devfile.yml");
 }
 function devfileComponents(document2) {
   return listItems(document2, mergedGet(document2, document2.contents, "components")).map((component, index) => {
@@ -32962,7 +32965,7 @@ async function indexDevfile(path7, context, index) {
   if (text3 === void 0) return;
   let documents;
   try {
-    documents = parseConfigDocuments({ path: path7, text: text3 }).documents;
+    documents = parseConfigDocuments({ path: path7, text: text3 }, "YAML", parseAndKeep(context, path7, text3)).documents;
   } catch {
     return;
   }
@@ -37703,8 +37706,8 @@ var devfileDiscoverer = {
   matches(path7) {
     return isDevfilePath(path7);
   },
-  extract(file) {
-    const parsed = parseConfigDocuments(file);
+  extract(file, context) {
+    const parsed = parseConfigDocuments(file, "YAML", takeParse(context, file.path, file.text));
     const lines = new LineIndex(file.text);
     const notes = [];
     const occurrences = dedupeOccurrences(parsed.documents.flatMap((document2) => documentOccurrences(document2, file, lines, notes)));
@@ -37713,12 +37716,8 @@ var devfileDiscoverer = {
 };
 
 // src/discover/gitpod.ts
-var NAMES = [".gitpod.yml", ".gitpod.yaml"];
 function isGitpodPath(path7) {
-  for (const name2 of NAMES) {
-    if (path7.endsWith(name2)) return path7.length === name2.length || path7.charCodeAt(path7.length - name2.length - 1) === 47;
-  }
-  return false;
+  return isNamed(path7, ".gitpod.yml") || isNamed(path7, ".gitpod.yaml");
 }
 function workspaceImage(document2, file, lines) {
   const node = mergedGet(document2, document2.contents, "image");
@@ -38045,11 +38044,11 @@ var bitbucketDiscoverer = {
 
 // src/discover/azure-pipelines.ts
 var import_yaml35 = __toESM(require_dist(), 1);
-function isYamlPath(path7) {
+function isYamlPath2(path7) {
   return path7.endsWith(".yml") || path7.endsWith(".yaml");
 }
 function isPipelinePath(path7) {
-  if (!isYamlPath(path7)) return false;
+  if (!isYamlPath2(path7)) return false;
   const name2 = baseName(path7);
   const prefix = "azure-pipelines";
   if (name2.startsWith(prefix) && "-._".includes(name2.charAt(prefix.length))) return true;
@@ -38236,7 +38235,7 @@ function unreadByBounds(files2, tried) {
   const add2 = (path7, error) => unread.set(path7, [...unread.get(path7) ?? [], error]);
   for (const [path7, file] of files2) {
     if (file.templatesCut) add2(path7, `it names more than ${MAX_TEMPLATES_PER_FILE} templates: the others were not read`);
-    const left = file.templates.filter((template) => isYamlPath(template) && !tried.has(template));
+    const left = file.templates.filter((template) => isYamlPath2(template) && !tried.has(template));
     if (left.length > 0) add2(path7, `template ${left[0]}${left.length > 1 ? ` and ${left.length - 1} more` : ""} not read: ${GRAPH_BOUND}`);
   }
   return unread;
@@ -38252,7 +38251,7 @@ async function readGraph(context, tried) {
     if (read === void 0) continue;
     files2.set(path7, read);
     for (const template of read.templates) {
-      if (queued.has(template) || !isYamlPath(template)) continue;
+      if (queued.has(template) || !isYamlPath2(template)) continue;
       queued.add(template);
       queue.push(template);
     }
@@ -38300,7 +38299,7 @@ async function templateExtraction(path7, graph, context) {
 }
 function graphErrors(path7, documents, graph) {
   if (graph.tried.has(path7)) return graph.unread.get(path7) ?? [];
-  const named = documents.flatMap((document2) => templatesOf2(document2, path7)).filter(isYamlPath);
+  const named = documents.flatMap((document2) => templatesOf2(document2, path7)).filter(isYamlPath2);
   return named.length > 0 ? [`its templates (${named[0]}${named.length > 1 ? ` and ${named.length - 1} more` : ""}) were not read: ${GRAPH_BOUND}`] : [];
 }
 var azurePipelinesDiscoverer = {
@@ -38528,9 +38527,6 @@ function valuesOf(document2, list2) {
 var DIRECTORY = ".buildkite/";
 var MAX_DEPTH11 = 8;
 var CONTAINER_PROVIDERS = /* @__PURE__ */ new Set(["k8s", "kubernetes"]);
-function isYamlName(name2) {
-  return name2.endsWith(".yml") || name2.endsWith(".yaml");
-}
 function inBuildkiteDirectory(path7) {
   return path7.startsWith(DIRECTORY) || path7.includes(`/${DIRECTORY}`);
 }
@@ -38538,7 +38534,7 @@ function candidatePath(path7) {
   const name2 = baseName(path7);
   if (name2 === "buildkite.yml" || name2 === "buildkite.yaml") return true;
   if (!inBuildkiteDirectory(path7)) return false;
-  return isYamlName(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
+  return isYamlPath(name2) || name2.startsWith("pipeline") && name2.endsWith(".json");
 }
 function isPipeline(path7, text3) {
   if (!candidatePath(path7)) return false;
@@ -39725,7 +39721,7 @@ var MAX_DEPTH13 = 64;
 var TASK_FILE_KEY = /^image_resource[ \t]*:/m;
 var JOBS_KEY = /^jobs[ \t]*:/m;
 var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
-function isYamlName2(path7) {
+function isYamlName(path7) {
   return path7.endsWith(".yml") || path7.endsWith(".yaml") || path7.endsWith(".YML") || path7.endsWith(".YAML");
 }
 function concourseVar(text3) {
@@ -39797,12 +39793,12 @@ var concourseDiscoverer = {
   kind: "concourse",
   // By content only: no file name says a file is Concourse's.
   matches(path7, text3) {
-    if (!isYamlName2(path7)) return false;
+    if (!isYamlName(path7)) return false;
     if (text3.includes("image_resource") && TASK_FILE_KEY.test(text3)) return true;
     return (text3.includes("registry-image") || text3.includes("docker-image")) && JOBS_KEY.test(text3) && RESOURCES_KEY.test(text3);
   },
   candidate(path7) {
-    return isYamlName2(path7);
+    return isYamlName(path7);
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences2);
@@ -39920,7 +39916,7 @@ function pipelineOccurrences7(document2, file, lines) {
 var travisDiscoverer = {
   kind: "travis",
   matches(path7) {
-    return path7 === ".travis.yml" || path7.endsWith("/.travis.yml");
+    return isNamed(path7, ".travis.yml");
   },
   extract(file) {
     return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences7);
@@ -40597,12 +40593,12 @@ var ansibleDiscoverer = {
   kind: "ansible",
   // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
   matches(path7, text3) {
-    if (!(path7.endsWith(".yml") || path7.endsWith(".yaml"))) return false;
+    if (!isYamlPath(path7)) return false;
     if (!text3.includes("docker_") && !text3.includes("podman_")) return false;
     return text3.includes("_container:") || text3.includes("_image:") || text3.includes("_image_pull:") || text3.includes("docker_swarm_service:");
   },
   candidate(path7) {
-    return path7.endsWith(".yml") || path7.endsWith(".yaml");
+    return isYamlPath(path7);
   },
   async extract(file, context) {
     const parsed = parseConfigDocuments(file);
@@ -40617,11 +40613,8 @@ var ansibleDiscoverer = {
 
 // src/discover/molecule.ts
 var CONTAINER_DRIVERS = /* @__PURE__ */ new Set(["docker", "podman", "containers", "default", "delegated"]);
-function namedAt(path7, name2) {
-  return path7.endsWith(name2) && (path7.length === name2.length || path7.charCodeAt(path7.length - name2.length - 1) === 47);
-}
 function isMoleculePath(path7) {
-  return namedAt(path7, "molecule.yml") || namedAt(path7, "molecule.yaml") || namedAt(path7, ".config/molecule/config.yml");
+  return isNamed(path7, "molecule.yml") || isNamed(path7, "molecule.yaml") || isNamed(path7, ".config/molecule/config.yml");
 }
 var environmentResolver = (text3) => {
   if (!text3.includes("$")) return [{ value: text3 }];
