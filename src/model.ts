@@ -230,8 +230,11 @@ export interface Finding extends Position {
   message: string;
   /** Replacement text for `raw`, when a fix exists (e.g. the pinned reference). */
   suggestion?: string;
-  /** Present when an inline comment or a policy `ignore` entry suppressed the finding. */
-  suppressed?: { kind: 'inline' | 'policy'; reason?: string };
+  /**
+   * Present when an inline comment or a policy `ignore` entry suppressed the finding; `line` is the
+   * inline comment's own (1-based), so a pull request that adds it can be told apart.
+   */
+  suppressed?: { kind: 'inline' | 'policy'; reason?: string; line?: number };
   /** Underlying error code (registry or sigstore) when there is one. */
   errorCode?: string;
   /** The occurrence's related locations (Helm template lines rendering a values-file image). */

@@ -61,17 +61,18 @@ describe('runChecks', () => {
       reference: 'docker.io/library/node:20-bookworm',
       raw: 'node:20-bookworm',
       message: 'node:20-bookworm is not pinned by digest: the tag 20-bookworm can be moved to other content at any time',
-      suppressed: { kind: 'inline', reason: 'pinned by the release script' },
+      // The comment alone on the line above: its own line is kept, so a pull request adding it is seen.
+      suppressed: { kind: 'inline', reason: 'pinned by the release script', line: 2 },
     });
   });
 
   it('keeps inline suppressions with their reason: same line, line above, `*`, `//` comments', () => {
     const suppressed = scan(defaultPolicy()).filter((finding) => finding.suppressed);
     expect(suppressed.map((finding) => [finding.file, finding.line, finding.rule, finding.suppressed])).toEqual([
-      ['Dockerfile', 3, 'unpinned', { kind: 'inline', reason: 'pinned by the release script' }],
-      ['docker-compose.yml', 18, 'unpinned', { kind: 'inline', reason: 'vendored until Q3' }],
-      ['docker-compose.yml', 21, 'mutable-tag', { kind: 'inline' }],
-      ['docker-compose.yml', 21, 'unpinned', { kind: 'inline' }],
+      ['Dockerfile', 3, 'unpinned', { kind: 'inline', reason: 'pinned by the release script', line: 2 }],
+      ['docker-compose.yml', 18, 'unpinned', { kind: 'inline', reason: 'vendored until Q3', line: 18 }],
+      ['docker-compose.yml', 21, 'mutable-tag', { kind: 'inline', line: 20 }],
+      ['docker-compose.yml', 21, 'unpinned', { kind: 'inline', line: 20 }],
     ]);
   });
 
@@ -121,7 +122,7 @@ describe('runChecks', () => {
       ['untrusted-registry', 'inline'],
     ]);
     const quay = findings.find((finding) => finding.line === 21 && finding.rule === 'untrusted-registry');
-    expect(quay?.suppressed).toEqual({ kind: 'inline' });
+    expect(quay?.suppressed).toEqual({ kind: 'inline', line: 20 });
     const distroless = findings.find((finding) => finding.file === 'Dockerfile' && finding.rule === 'untrusted-registry');
     expect(distroless?.suppressed).toBeUndefined();
   });

@@ -66,12 +66,12 @@ describe('SuppressionIndex', () => {
   const index = new SuppressionIndex(sources);
 
   it('applies a comment-only line to the line below', () => {
-    expect(index.find('compose.yaml', 4, 'unpinned')).toEqual({ rules: ['unpinned'] });
+    expect(index.find('compose.yaml', 4, 'unpinned')).toEqual({ rules: ['unpinned'], line: 3 });
     expect(index.find('compose.yaml', 4, 'mutable-tag')).toBeUndefined();
   });
 
   it('applies a trailing comment to its own line only', () => {
-    expect(index.find('compose.yaml', 6, 'unpinned')).toEqual({ rules: ['unpinned'] });
+    expect(index.find('compose.yaml', 6, 'unpinned')).toEqual({ rules: ['unpinned'], line: 6 });
     expect(index.find('compose.yaml', 7, 'unpinned')).toBeUndefined();
   });
 

@@ -287,6 +287,19 @@ describe('on a pull request', () => {
     expect(step.summary).toContain('No findings.');
   });
 
+  it('does not call a pull request clean that only silences findings: the comment lists what its comments suppress', async () => {
+    const silencedSha = pushToPullRequest('silenced');
+    const step = await runStep(pullRequestEnv({}, silencedSha));
+    // The suppression is the documented way out, so the check passes; the reviewer still sees it.
+    expect(step.failed).toBe(false);
+    expect(github.issueComments).toHaveLength(1);
+    const body = github.issueComments[0].body;
+    expect(body).toContain('**This pull request:** ✅ no new findings · 🔕 1 finding suppressed by comments it adds');
+    expect(body).toContain('### Suppressed by this pull request');
+    expect(body).toMatch(/- ❌ \*\*typosquat\*\* at .*docker\\-compose\\\.yml&#58;8.*Reason: our own proxy build\./);
+    expect(step.summary).toContain('### Suppressed by this pull request');
+  });
+
   it('turns an existing comment into the brief clean verdict and resolves every review comment', async () => {
     await runStep(pullRequestEnv());
     const cleanSha = pushToPullRequest('clean');

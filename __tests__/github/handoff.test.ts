@@ -36,6 +36,16 @@ describe('the report hand-off between workflows', () => {
     expect(() => parseReport(JSON.stringify(report))).toThrow('report.findings[0].file: must be a relative path inside the repository');
   });
 
+  it("keeps an inline suppression's own line, so the commenting run can tell one the pull request added", () => {
+    const report = JSON.parse(fixture('report.bad-rule.json'));
+    report.findings[0].rule = 'typosquat';
+    report.findings[0].suppressed = true;
+    report.findings[0].suppression = { kind: 'inline', reason: 'our fork', line: 3 };
+    expect(parseReport(JSON.stringify(report)).findings[0].suppressed).toEqual({ kind: 'inline', reason: 'our fork', line: 3 });
+    report.findings[0].suppression.line = -1;
+    expect(() => parseReport(JSON.stringify(report))).toThrow(/report\.findings\[0\]\.suppression\.line/);
+  });
+
   it('keeps the source lines of unsuppressed findings, without carriage returns', () => {
     const findings: Finding[] = [
       { rule: 'typosquat', severity: 'error', file: 'c.yml', line: 2, column: 10, reference: null, raw: 'ngnix', message: 'm', suggestion: 'nginx' },

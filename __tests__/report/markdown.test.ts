@@ -32,7 +32,8 @@ describe('Markdown report', () => {
 
   it('on pull requests, leads with what the pull request introduced and collapses the rest with counts', () => {
     const pr = renderMarkdown(result, { introduced: (finding) => finding.file === 'k8s/deployment.yaml', afterFindings: '**Supply-chain delta of this pull request**' });
-    expect(pr).toContain('**This pull request:** ❌ 1 error · ⚠️ 0 warnings · ℹ️ 0 notes · pre-existing: 2 errors, 1 warning, 1 note');
+    // The suppressed `unpinned` on the introduced line is silenced by this pull request: counted apart, never hidden.
+    expect(pr).toContain('**This pull request:** ❌ 1 error · ⚠️ 0 warnings · ℹ️ 0 notes · 🔕 1 finding suppressed by comments it adds · pre-existing: 2 errors, 1 warning, 1 note');
     const introduced = pr.indexOf('### Introduced by this pull request');
     const preexisting = pr.indexOf('<details><summary>Pre-existing findings: 2 errors, 1 warning, 1 note</summary>');
     expect(introduced).toBeGreaterThan(0);
@@ -40,6 +41,24 @@ describe('Markdown report', () => {
     expect(pr.indexOf('bitnarni')).toBeLessThan(preexisting);
     expect(pr.indexOf('ngnix')).toBeGreaterThan(preexisting);
     expect(pr.indexOf('Supply-chain delta')).toBeGreaterThan(preexisting);
+  });
+
+  it('lists each finding an inline comment the pull request adds suppresses, with its reason', () => {
+    const squat = result.findings.find((finding) => finding.rule === 'typosquat' && finding.file === 'docker-compose.yml')!;
+    const silenced: ScanResult = {
+      ...result,
+      findings: [...result.findings.filter((finding) => finding !== squat), { ...squat, suppressed: { kind: 'inline', line: squat.line - 1 } }],
+    };
+    // Only the comment's line is the pull request's: the image line above which it was added is old.
+    const addedComment = renderMarkdown(silenced, { introduced: (finding) => finding.file === squat.file && finding.line === squat.line - 1 });
+    expect(addedComment).toContain('**This pull request:** ✅ no new findings · 🔕 1 finding suppressed by comments it adds');
+    const section = addedComment.slice(addedComment.indexOf('### Suppressed by this pull request'));
+    expect(section).toContain('- ❌ **typosquat** at <code>docker\\-compose\\.yml&#58;10</code> <code>ngnix&#58;latest</code>');
+    expect(section).toContain('Reason: _none given_.');
+    // A suppression that was already there before the pull request is not its news.
+    const old = renderMarkdown(silenced, { introduced: () => false });
+    expect(old).not.toContain('Suppressed by this pull request');
+    expect(old).not.toContain('🔕');
   });
 
   it('says what an offline run did not verify instead of counting images as checked', () => {

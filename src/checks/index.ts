@@ -156,7 +156,7 @@ export function runChecks(
 
       const comment = inlineAllowed(policy, rule) ? inline.find(occurrence.file, occurrence.line, rule) : undefined;
       if (comment) {
-        finding.suppressed = comment.reason !== undefined ? { kind: 'inline', reason: comment.reason } : { kind: 'inline' };
+        finding.suppressed = comment.reason !== undefined ? { kind: 'inline', reason: comment.reason, line: comment.line } : { kind: 'inline', line: comment.line };
       } else {
         const entry = ignores.find(
           (ignore) => (ignore.rule === '*' || ignore.rule === rule) && ignore.matchesPath(occurrence.file) && ignore.matchesImage(occurrence.reference),

@@ -99,19 +99,18 @@ export class SuppressionIndex {
     return lines;
   }
 
-  /** The directive that suppresses `rule` at `line` (1-based) of `file`, if any. */
-  find(file: string, line: number, rule: RuleId): Suppression | undefined {
+  /** The directive that suppresses `rule` at `line` (1-based) of `file`, if any, with its own line. */
+  find(file: string, line: number, rule: RuleId): (Suppression & { line: number }) | undefined {
     const lines = this.linesOf(file);
     if (!lines) return undefined;
-    const covers = (suppression: Suppression | undefined) =>
-      suppression !== undefined && (suppression.rules.includes('*') || suppression.rules.includes(rule));
+    const covers = (suppression: Suppression) => suppression.rules.includes('*') || suppression.rules.includes(rule);
     const same = parseSuppression(lines[line - 1] ?? '');
-    if (covers(same)) return same;
+    if (same && covers(same)) return { ...same, line };
     const previousLine = lines[line - 2];
     // The line above counts only when it is nothing but the comment; a trailing comment belongs to its own line.
     if (previousLine !== undefined && COMMENT_ONLY.test(previousLine)) {
       const above = parseSuppression(previousLine);
-      if (covers(above)) return above;
+      if (above && covers(above)) return { ...above, line: line - 1 };
     }
     return undefined;
   }

@@ -114,6 +114,7 @@ function readFinding(value: unknown, what: string): Finding {
     const kind = suppression.kind === 'policy' ? 'policy' : 'inline';
     const reason = optionalText(suppression.reason, `${what}.suppression.reason`);
     finding.suppressed = reason === undefined ? { kind } : { kind, reason };
+    if (kind === 'inline' && suppression.line !== undefined) finding.suppressed.line = positive(suppression.line, `${what}.suppression.line`);
   }
   return finding;
 }

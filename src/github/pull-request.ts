@@ -5,7 +5,7 @@
  * and, if it persists, is reported as what it is.
  */
 import type { ScanResult } from '../model.js';
-import { escapeText, renderMarkdown, verificationSentence } from '../report/markdown.js';
+import { escapeText, renderMarkdown, suppressedByChange, verificationSentence } from '../report/markdown.js';
 import { upsertStickyComment, type StickyComment } from './comment.js';
 import { renderDelta, type ImageChange } from './delta.js';
 import type { ChangeIndex, FilterMode } from './introduced.js';
@@ -80,12 +80,13 @@ export function deltaMarkdown(delta: ImageChange[] | undefined, note: string | u
 function stickyCommentBody(report: Pick<PullRequestReport, 'result' | 'delta' | 'deltaNote' | 'linkBase' | 'changes'>): StickyComment {
   const active = report.result.findings.filter((finding) => !finding.suppressed);
   const delta = deltaMarkdown(report.delta, report.deltaNote);
-  if (active.length === 0) {
+  const introduced = report.changes.known ? report.changes.introduced : undefined;
+  // A pull request that only silences findings is not "clean": the reviewer must see what it silences.
+  if (active.length === 0 && (!introduced || suppressedByChange(report.result.findings, introduced).length === 0)) {
     const lines = ['## verify-images', '', `✅ No findings. ${verificationSentence(report.result)}`];
     if (delta) lines.push('', delta);
     return { body: lines.join('\n') + '\n', clean: true };
   }
-  const introduced = report.changes.known ? report.changes.introduced : undefined;
   const preface = report.changes.known ? undefined : escapeText('The changes of this pull request are unknown here, so every finding is listed.');
   // Shrink until it fits in a comment: fewer findings listed, then no image table.
   for (const [maxFindings, omitImages] of [[100, false], [100, true], [40, true], [10, true]] as const) {

@@ -185,6 +185,31 @@ function errorsSection(result: ScanResult): string[] {
   return lines;
 }
 
+/**
+ * Findings silenced by an inline comment the pull request adds (on the finding's line or alone on
+ * the line above): a change may hide what it introduces, so the reviewer sees each with its reason.
+ */
+export function suppressedByChange(findings: Finding[], introduced: (finding: Finding) => boolean): Finding[] {
+  return findings.filter((finding) => {
+    const suppression = finding.suppressed;
+    if (suppression?.kind !== 'inline') return false;
+    return introduced(finding) || (suppression.line !== undefined && introduced({ ...finding, line: suppression.line }));
+  });
+}
+
+const MAX_SUPPRESSED_LISTED = 50;
+
+function suppressedSection(silenced: Finding[], options: MarkdownOptions, heading: string): string[] {
+  const lines = [`${heading}# Suppressed by this pull request`, '', 'Inline comments this pull request adds silence these findings; they are not counted. Check that each reason holds.', ''];
+  for (const finding of silenced.slice(0, MAX_SUPPRESSED_LISTED)) {
+    const where = link(inlineCode(`${finding.file}:${finding.line}`), fileLink(options, finding.file, finding.line));
+    const reason = finding.suppressed?.reason;
+    lines.push(`- ${SEVERITY_ICON[finding.severity]} **${finding.rule}** at ${where} ${inlineCode(finding.raw)}: ${messageMarkdown(finding.message)} Reason: ${reason ? escapeText(reason) : '_none given_'}.`);
+  }
+  if (silenced.length > MAX_SUPPRESSED_LISTED) lines.push(`- …and ${silenced.length - MAX_SUPPRESSED_LISTED} more (see the JSON or SARIF report).`);
+  return lines;
+}
+
 /** The findings of a pull request: introduced ones in the open, the rest collapsed with counts. */
 function pullRequestFindings(active: Finding[], introduced: (finding: Finding) => boolean, options: MarkdownOptions, heading: string, limit: number): string[] {
   const mine = active.filter(introduced);
@@ -207,9 +232,11 @@ export function renderMarkdown(result: ScanResult, options: MarkdownOptions = {}
   const suppressed = result.findings.length - active.length;
   const introduced = options.introduced;
   lines.push(`${heading} verify-images`, '');
+  const silenced = introduced ? suppressedByChange(result.findings, introduced) : [];
   if (introduced) {
     const mine = active.filter(introduced);
-    lines.push(`**This pull request:** ${mine.length > 0 ? severityCounts(mine) : '✅ no new findings'} · pre-existing: ${countsInWords(active.filter((finding) => !introduced(finding)))}`);
+    const silencedNote = silenced.length > 0 ? ` · 🔕 ${plural(silenced.length, 'finding')} suppressed by comments it adds` : '';
+    lines.push(`**This pull request:** ${mine.length > 0 ? severityCounts(mine) : '✅ no new findings'}${silencedNote} · pre-existing: ${countsInWords(active.filter((finding) => !introduced(finding)))}`);
   } else {
     lines.push(severityCounts(active));
   }
@@ -226,6 +253,7 @@ export function renderMarkdown(result: ScanResult, options: MarkdownOptions = {}
   if (active.length === 0) lines.push('', 'No findings.');
   else if (introduced) lines.push('', ...pullRequestFindings(active, introduced, options, heading, limit));
   else lines.push('', `${heading}# Findings`, '', ...findingsTable(active, options, limit));
+  if (silenced.length > 0) lines.push('', ...suppressedSection(silenced, options, heading));
   if (options.afterFindings) lines.push('', options.afterFindings);
   if (active.length > 0) lines.push('', ...rulesSection(active));
   if (!options.omitImages) {
