@@ -275,6 +275,8 @@ describe('namespaces imitating a publisher trusted on another registry, or Docke
     // OpenShift Origin's builds on Docker Hub (redhat-cop/openshift-templates commit b6fb338e5e, prometheus/prometheus-template.yml).
     'openshift/prometheus:v2.3.2',
     'openshift/prometheus-alertmanager:v0.15.1',
+    // The Ruby core team's images, built by ruby/ruby-docker-images (huginn/huginn commit 9faad4ae, docker/single-process/Dockerfile).
+    'rubylang/ruby:4.0.6-jammy',
   ])('%s is its publisher\u2019s own, neither a typosquat nor an impersonation', (image) => {
     expect(detect(image)).toBeUndefined();
   });

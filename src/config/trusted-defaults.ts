@@ -34,7 +34,7 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
   'winamd64', 'docker', 'dockersamples', 'moby', 'mcp', 'tonistiigi',
   // Operating system and language vendors.
   'ubuntu', 'amazon', 'redhat', 'opensuse', 'fedora', 'rockylinux', 'almalinux',
-  'google', 'microsoft', 'ibmcom', 'swiftlang', 'rustlang', 'hexpm', 'azul', 'bellsoft', 'adoptopenjdk',
+  'google', 'microsoft', 'ibmcom', 'swiftlang', 'rustlang', 'rubylang', 'hexpm', 'azul', 'bellsoft', 'adoptopenjdk',
   'eclipse', 'continuumio', 'condaforge', 'jupyter', 'pytorch', 'tensorflow', 'nvidia',
   'rocm', 'intel', 'huggingface', 'ollama',
   // Packaged applications and CI images.
