@@ -197,6 +197,14 @@ describe('kubernetes extract', () => {
     expect(occurrences[0].note).toBe('the image kind runs this cluster node from');
   });
 
+  it("reads the kind configuration a ctlptl cluster hands to kind", async () => {
+    const { occurrences } = await extract('ctlptl-kind-cluster.yaml');
+    expect(positionedSummary(occurrences)).toEqual([
+      { at: '10:14', raw: 'kindest/node:v1.27.11', reference: 'docker.io/kindest/node:v1.27.11', context: 'kindV1Alpha4Cluster.nodes[0].image' },
+    ]);
+    expect(occurrences[0].note).toBe('the image kind runs this cluster node from');
+  });
+
   it("reads a k3d cluster configuration's node image", async () => {
     const { occurrences } = await extract('k3d-cluster.yaml');
     expect(positionedSummary(occurrences)).toEqual([

@@ -484,6 +484,8 @@ class ManifestWalker {
     if (apiVersion.startsWith('tekton.dev/') || apiVersion.startsWith('triggers.tekton.dev/')) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith('argoproj.io/')) this.argo(root, kind, prefix);
     if (apiVersion.startsWith('kind.x-k8s.io/') && kind === 'Cluster') this.kindClusterNodes(root, prefix);
+    // A ctlptl cluster (Tilt's cluster tool) hands its `kindV1Alpha4Cluster` to kind as kind's own configuration.
+    if (apiVersion.startsWith('ctlptl.dev/') && kind === 'Cluster') this.kindClusterNodes(this.get(root, 'kindV1Alpha4Cluster'), `${prefix}kindV1Alpha4Cluster.`);
     // A k3d cluster configuration: k3d runs every server and agent node from its `image` (`rancher/k3s`).
     if (apiVersion.startsWith('k3d.io/') && kind === 'Simple') this.imageAt(this.get(root, 'image'), `${prefix}image`, noSubstitution, "the image k3d runs the cluster's nodes from");
     if (apiVersion.startsWith('helm.toolkit.fluxcd.io/') && kind === 'HelmRelease') this.fluxHelmRelease(root, prefix);
