@@ -326,6 +326,15 @@ describe('well-known images re-published under another namespace', () => {
     expect(detect('grafana/grafana:11.1.0')).toBeUndefined();
   });
 
+  it('warns on the PostGIS builds others publish for what the project\u2019s image lacks, still a squat under a name made from PostGIS\u2019', () => {
+    // getumbrel/umbrel-apps: reitti/docker-compose.yml (imresamu/postgis, multi-architecture builds by a
+    // postgis/docker-postgis maintainer) and adventurelog/docker-compose.yml (ghcr.io/baosystems/postgis, arm64 builds).
+    expect(detect('imresamu/postgis:17-3.5-alpine')).toMatchObject({ rule: 'impersonation', genuine: 'docker.io/postgis/postgis' });
+    expect(detect('ghcr.io/baosystems/postgis:15-3.5')).toMatchObject({ rule: 'impersonation', genuine: 'docker.io/postgis/postgis' });
+    expect(detect('postgisofficial/postgis:16-3.4')?.rule).toBe('typosquat');
+    expect(detect('postgis/postgis:16-3.4')).toBeUndefined();
+  });
+
   it.each([
     ['ghcr.io/platform-team/coredns:1.11.3', 'registry.k8s.io/coredns/coredns'],
     ['quay.io/infra-images/external-dns:v0.14.0', 'registry.k8s.io/external-dns/external-dns'],

@@ -222,7 +222,9 @@ const CATALOGUE: CatalogueEntry[] = [
   { owner: 'ClickHouse\u2019s', home: 'docker.io/clickhouse/', names: ['clickhouse-server', 'clickhouse-keeper'], brands: ['clickhouse', 'yandex'] },
   { owner: 'CockroachDB\u2019s', home: 'docker.io/cockroachdb/', names: ['cockroach'], brands: ['cockroachdb'] },
   { owner: 'Timescale\u2019s', home: 'docker.io/timescale/', names: ['timescaledb', 'timescaledb-ha'], brands: ['timescale'] },
-  { owner: 'the PostGIS project\u2019s', home: 'docker.io/postgis/', names: ['postgis'], brands: ['postgis'] },
+  // PostGIS is an extension many build their own PostgreSQL images with (the project's image has no
+  // arm64 build, so `imresamu/postgis` by one of its maintainers and `baosystems/postgis` fill in).
+  { owner: 'the PostGIS project\u2019s', home: 'docker.io/postgis/', names: [], rebuilt: ['postgis'], brands: ['postgis'] },
   // pgvector's author published its image as `ankane/pgvector` until 0.5.1 (pgvector/pgvector#377,
   // answered by ankane); no longer updated, it is the publisher's own, not a copy. Listed before
   // `pgvector/`, which names the image in messages.
