@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { helmTemplatesDiscoverer } from '../../src/discover/helm.js';
+import { renderTemplateText } from '../../src/discover/helm-render.js';
+import { LimitError } from '../../src/discover/helm-template-values.js';
 import { fixture, fixtureContext } from './discover-helpers.js';
 
 describe('helm template evaluation bounds', () => {
@@ -53,5 +55,9 @@ describe('helm template evaluation bounds', () => {
     expect(await read('chart/templates/p1000.yaml')).toEqual({ images: [], errors: ['the chart has more than 1,000 template files: this one was not read'] });
     expect(await read('chart/templates/p0001.yaml')).toEqual({ images: [], errors: ['the template holds a NUL or SOH character, which the renderer uses as a marker: it was not read'] });
   });
-});
 
+  it('counts each iteration of a range as a step, also of an empty body', () => {
+    // 100,000,000 iterations of nothing spent no step and ran for over a minute.
+    expect(() => renderTemplateText('{{ range 10000 }}{{ range 10000 }}{{ end }}{{ end }}', {})).toThrow(LimitError);
+  });
+});
