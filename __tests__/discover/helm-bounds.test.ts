@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { helmTemplatesDiscoverer } from '../../src/discover/helm.js';
-import { renderTemplateText } from '../../src/discover/helm-render.js';
+import { loadChart } from '../../src/discover/helm-chart.js';
+import { chartStepsSpent, renderTemplateText } from '../../src/discover/helm-render.js';
 import { LimitError } from '../../src/discover/helm-template-values.js';
 import { fixture, fixtureContext } from './discover-helpers.js';
 
@@ -28,7 +29,9 @@ describe('helm template evaluation bounds', () => {
     // so far (70 x 70 renderings took 30 s), so these would run far past the test timeout.
     const file = fixture('helm', 'range-lines/templates/pods.yaml');
     const extraction = await helmTemplatesDiscoverer.extract(file, fixtureContext('helm'));
-    expect(extraction.errors ?? []).toEqual([]);
+    // The renderings pass the template's steps part way: what the rest would write went unread, and
+    // is reported (it was not: the lines rendered before the bound hid it).
+    expect(extraction.errors ?? []).toEqual(['the template was not rendered in full, so images it writes may be unread: the template needs more than 400,000 evaluation steps']);
     expect(extraction.occurrences.map((occurrence) => [occurrence.file, occurrence.line, occurrence.reference])).toEqual([
       ['range-lines/templates/pods.yaml', 10, 'registry.example.com/team/range-lines:1.0'],
     ]);
@@ -54,6 +57,26 @@ describe('helm template evaluation bounds', () => {
     expect(await read('chart/templates/p0000.yaml')).toEqual({ images: ['reg.example/a0:1'], errors: [] });
     expect(await read('chart/templates/p1000.yaml')).toEqual({ images: [], errors: ['the chart has more than 1,000 template files: this one was not read'] });
     expect(await read('chart/templates/p0001.yaml')).toEqual({ images: [], errors: ['the template holds a NUL or SOH character, which the renderer uses as a marker: it was not read'] });
+  });
+
+  // Crafted (no real chart has it; the real charts tried take at most 51,772 steps in all): each
+  // template could take 400,000 steps, so a chart of 1,000 such templates took minutes. The chart's
+  // renders share one budget; the templates it stops, or leaves unevaluated, say their images went unread.
+  it('bounds the steps of a whole chart and says which templates it did not render in full', async () => {
+    const context = fixtureContext('helm');
+    const read = async (name: string) => {
+      const { occurrences, errors } = await helmTemplatesDiscoverer.extract(fixture('helm', `step-budget/templates/${name}`), context);
+      return { images: occurrences.map((o) => o.reference ?? o.problem?.kind), errors: errors ?? [] };
+    };
+    const stopped = (reason: string) => ({ images: ['unresolved'], errors: [`the template was not rendered in full, so images it writes may be unread: ${reason}`] });
+    const spent = "the chart's templates need more than 1,000,000 evaluation steps in all";
+    // Helm's order: spin-5 first, pod.yaml last.
+    expect(await read('spin-5.yaml')).toEqual(stopped('the template needs more than 400,000 evaluation steps'));
+    expect(await read('spin-4.yaml')).toEqual(stopped('the template needs more than 400,000 evaluation steps'));
+    expect(await read('spin-3.yaml')).toEqual(stopped(spent));
+    for (const name of ['spin-2.yaml', 'spin-1.yaml', 'pod.yaml']) expect(await read(name)).toEqual(stopped(`${spent}: this one was not evaluated`));
+    const chart = await loadChart('step-budget', context);
+    expect(chart && chartStepsSpent(chart)).toBe(1_000_000);
   });
 
   it('counts each iteration of a range as a step, also of an empty body', () => {

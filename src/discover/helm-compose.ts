@@ -17,7 +17,7 @@ import { execute, type RenderEnv } from './helm-template-exec.js';
 import { TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
 import type { Arg, Pipe, TemplateNode } from './helm-template-parse.js';
 import { LimitError } from './helm-template-values.js';
-import { copyValues, MARKER, parseForTpl, rootContext } from './helm-render.js';
+import { copyValues, MARKER, parseForTpl, rootContext, withChartSteps } from './helm-render.js';
 import { normalizeForOccurrence } from '../reference/index.js';
 
 /** An image a template action composes from a values entry. */
@@ -102,23 +102,17 @@ function holdsPart(value: string, written: string): boolean {
 /** What one action prints, evaluated alone with the root context; undefined when not fully known. */
 function evaluateAlone(chart: LoadedChart, action: ValuesAction): string | undefined {
   const values = valuesCopy(chart);
-  const env: RenderEnv = {
-    templates: chart.templates,
-    functions: TEMPLATE_FUNCTIONS,
-    parseText: parseForTpl,
-    budget: { steps: STEPS_PER_ACTION },
-    unknowns: [],
-    reads: [],
-    siteHits: [],
-    incomplete: values.incomplete,
-  };
-  let text: string;
-  try {
-    text = execute(action.nodes, rootContext(chart, action.file, values.data), env);
-  } catch (error) {
-    if (error instanceof LimitError) return undefined;
-    throw error;
-  }
+  // Charged to the chart's budget: a values file of thousands of entries each naming an action is bounded with the rest.
+  const text = withChartSteps(chart, STEPS_PER_ACTION, (budget) => {
+    const env: RenderEnv = { templates: chart.templates, functions: TEMPLATE_FUNCTIONS, parseText: parseForTpl, budget, unknowns: [], reads: [], siteHits: [], incomplete: values.incomplete };
+    try {
+      return execute(action.nodes, rootContext(chart, action.file, values.data), env);
+    } catch (error) {
+      if (error instanceof LimitError) return undefined;
+      throw error;
+    }
+  })?.result;
+  if (text === undefined) return undefined;
   // Unknown values print as \u0001 markers; the `image:` lines of included helpers as stamped \u0000 ones.
   if (text.includes('\u0001')) return undefined;
   const value = unquote(text.replace(MARKER, '').trim());

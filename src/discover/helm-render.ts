@@ -14,7 +14,7 @@ import { isOneReference } from './handed-images.js';
 import { findImageSites, type ImageSite } from './helm-image-sites.js';
 import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
 import { copySourceOf, TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
-import { parseTemplate, TemplateSyntaxError } from './helm-template-parse.js';
+import { parseTemplate, TemplateSyntaxError, type TemplateNode } from './helm-template-parse.js';
 import { GoStruct, isMapValue, LimitError, Unknown } from './helm-template-values.js';
 import type { ScalarLocation } from './yaml.js';
 import { normalizeForOccurrence } from '../reference/index.js';
@@ -50,14 +50,56 @@ export interface ChartRender {
   chart: LoadedChart;
   /** Sites by template path. */
   sites: Map<string, RenderedSite[]>;
+  /** Templates a bound stopped (or the spent chart budget left unevaluated), by path, with why: their images went unread. */
+  notRendered: Map<string, string>;
 }
 
 /** Steps allowed per rendered template file. */
 const STEPS_PER_FILE = 400_000;
+/**
+ * Steps allowed per chart, over every render of it (its templates in both passes, its files rendered
+ * as `tpl` renders them, the actions helm-compose.ts evaluates): without it, each of a chart's 1,000
+ * templates could take its own 400,000. The real charts tried take at most 51,772 (bitnami/dremio,
+ * 30 templates; one template at most 12,043), so a real chart stays far below.
+ */
+const STEPS_PER_CHART = 1_000_000;
 /** Distinct renderings kept per line. */
 const MAX_RENDERS_PER_SITE = 50;
 
 const renderCache = new WeakMap<LoadedChart, ChartRender>();
+const chartBudgets = new WeakMap<LoadedChart, { steps: number }>();
+
+/** Why a template was not evaluated, or stopped, when the chart's budget ran out. */
+const CHART_BUDGET_SPENT = `the chart's templates need more than ${STEPS_PER_CHART.toLocaleString('en-US')} evaluation steps in all`;
+
+/** The steps the chart has left (STEPS_PER_CHART at first). */
+function chartBudget(chart: LoadedChart): { steps: number } {
+  let budget = chartBudgets.get(chart);
+  if (!budget) chartBudgets.set(chart, (budget = { steps: STEPS_PER_CHART }));
+  return budget;
+}
+
+/** Steps the chart's renders have spent so far, for tests and measurement. */
+export function chartStepsSpent(chart: LoadedChart): number {
+  return STEPS_PER_CHART - chartBudget(chart).steps;
+}
+
+/**
+ * Runs one render of the chart with a budget of at most `most` steps, no more than the chart has left,
+ * and charges the chart what it spent (also when a bound stops it). Undefined when the chart has no
+ * step left; `chartBound` says the chart's budget, not `most`, bounded the render.
+ */
+export function withChartSteps<T>(chart: LoadedChart, most: number, render: (budget: { steps: number }) => T): { result: T; chartBound: boolean } | undefined {
+  const left = chartBudget(chart);
+  if (left.steps <= 0) return undefined;
+  const granted = Math.min(most, left.steps);
+  const budget = { steps: granted };
+  try {
+    return { result: render(budget), chartBound: granted < most };
+  } finally {
+    left.steps -= granted - Math.max(0, budget.steps);
+  }
+}
 
 /** The chart rendered once; later calls for the same loaded chart return the same result. */
 export function renderChart(chart: LoadedChart): ChartRender {
@@ -72,7 +114,8 @@ export function renderChart(chart: LoadedChart): ChartRender {
 function renderUncached(chart: LoadedChart): ChartRender {
   const siteList: RenderedSite[] = [];
   for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site of file.sites) siteList.push({ file, site, renders: [] });
-  const failures = renderTemplates(chart, filesReaching(chart, chart.files, chart.dependencyHelpers), (file, root) => renderFile(chart, file, siteList, root));
+  const notRendered = renderTemplates(chart, filesReaching(chart, chart.files, chart.dependencyHelpers), (file, root) => renderFile(chart, file, siteList, root));
+  const failures = [...notRendered.values()];
   // Literal lines of the chart's own templates that did not render, when the whole chart did.
   const own = new Set(chart.files);
   const literals = failures.length === 0 ? siteList.filter((rendered) => own.has(rendered.file) && isUnrenderedLiteral(chart, rendered)) : [];
@@ -80,7 +123,8 @@ function renderUncached(chart: LoadedChart): ChartRender {
     const seeds = [...new Set(literals.map((rendered) => rendered.file))];
     const reached = new Set<number>();
     const data = copyValues(chart).data;
-    renderTemplates(chart, filesReaching(chart, seeds, []), (file, root) => renderFile(chart, file, reached, root), data);
+    // A template this pass could not finish may hold a switched-off literal it did not reach.
+    for (const [path, failure] of renderTemplates(chart, filesReaching(chart, seeds, []), (file, root) => renderFile(chart, file, reached, root), data)) notRendered.set(path, failure);
     markSwitchedOff(literals, reached);
   }
   const sites = new Map<string, RenderedSite[]>();
@@ -90,15 +134,15 @@ function renderUncached(chart: LoadedChart): ChartRender {
     list.push(rendered);
     sites.set(rendered.file.path, list);
   }
-  return { chart, sites };
+  return { chart, sites, notRendered };
 }
 
 /**
  * Renders the chart's templates among `reaching` (and those that change the root context) in Helm's
- * order with one root context, as Helm does; returns why any stopped early.
+ * order with one root context, as Helm does; returns why any stopped early, by path.
  */
-function renderTemplates(chart: LoadedChart, reaching: Set<ChartTemplateFile>, render: (file: ChartTemplateFile, root?: Record<string, unknown>) => string | undefined, data = chart.values?.data): string[] {
-  const failures: string[] = [];
+function renderTemplates(chart: LoadedChart, reaching: Set<ChartTemplateFile>, render: (file: ChartTemplateFile, root?: Record<string, unknown>) => string | undefined, data = chart.values?.data): Map<string, string> {
+  const failures = new Map<string, string>();
   // Helm renders every template of a chart with one root context, so a template that replaces
   // `.Values` (`set $ "Values" ...`, Istio's zzz_profile.yaml) changes what the later ones read.
   const root = chart.files.length > 0 ? rootContext(chart, chart.files[0], data) : undefined;
@@ -106,7 +150,7 @@ function renderTemplates(chart: LoadedChart, reaching: Set<ChartTemplateFile>, r
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
     if (name.startsWith('_') || /^NOTES\.txt$/i.test(name) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
     const failure = render(file, root);
-    if (failure) failures.push(failure);
+    if (failure) failures.set(file.path, failure);
   }
   return failures;
 }
@@ -173,20 +217,21 @@ function filesReaching(chart: LoadedChart, seeds: ChartTemplateFile[], helpers: 
  * A YAML file of the chart outside `templates/` that holds template actions (a `conf/` or `crds/`
  * file the chart renders with `.Files.Get | tpl`), rendered as `tpl` renders it with the chart root.
  */
-export function renderChartFile(chart: LoadedChart, path: string, text: string): RenderedSite[] {
+export function renderChartFile(chart: LoadedChart, path: string, text: string): { sites: RenderedSite[]; notRendered?: string } {
   const relative = path.slice(chart.root === '' ? 0 : chart.root.length + 1);
   const file: ChartTemplateFile = { path, helmName: `${chart.metadata.name ?? 'chart'}/${relative}`, text, sites: findImageSites(text), siteBase: 0 };
   if (text.includes('\u0000') || text.includes('\u0001')) file.sites = [];
   const siteList: RenderedSite[] = file.sites.map((site) => ({ file, site, renders: [] }));
   const failure = renderFile(chart, file, siteList);
   const literals = failure === undefined ? siteList.filter((rendered) => isUnrenderedLiteral(chart, rendered)) : [];
+  let notRendered = failure;
   if (literals.length > 0) {
     const reached = new Set<number>();
-    renderFile(chart, file, reached, rootContext(chart, file, copyValues(chart).data));
+    notRendered = renderFile(chart, file, reached, rootContext(chart, file, copyValues(chart).data));
     markSwitchedOff(literals, reached);
   }
   for (const rendered of siteList) explainUnrendered(chart, rendered, failure ? [failure] : [], parseCached(file));
-  return siteList;
+  return notRendered === undefined ? { sites: siteList } : { sites: siteList, notRendered };
 }
 
 /** Lines that cannot render for a reason of this reader (not Helm's choice) are unresolved with it. */
@@ -201,18 +246,29 @@ function explainUnrendered(chart: LoadedChart, rendered: RenderedSite, failures:
 }
 
 /**
- * Renders one template file and records its sites' outputs; returns why it stopped early, if it did.
- * Given a set (`reached`) instead of the sites, it follows the branches the values switch (RenderEnv
- * `followSwitches`) and adds the number of each site it reaches.
+ * Renders one template file and records its sites' outputs; returns why it stopped early, or was not
+ * evaluated, if so. Given a set (`reached`) instead of the sites, it follows the branches the values
+ * switch (RenderEnv `followSwitches`) and adds the number of each site it reaches.
  */
 function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: RenderedSite[] | Set<number>, root?: Record<string, unknown>): string | undefined {
   const parsed = parseCached(file);
   if ('error' in parsed) return undefined;
+  const rendered = withChartSteps(chart, STEPS_PER_FILE, (budget) => renderParsed(chart, file, parsed.root, siteList, budget, root));
+  if (rendered === undefined) return `${CHART_BUDGET_SPENT}: this one was not evaluated`;
+  const { result: failure, chartBound } = rendered;
+  if (failure !== OUT_OF_STEPS) return failure;
+  return chartBound ? CHART_BUDGET_SPENT : `the template needs more than ${STEPS_PER_FILE.toLocaleString('en-US')} evaluation steps`;
+}
+
+/** What renderParsed returns when its step budget ran out (renderFile says whose). */
+const OUT_OF_STEPS = 'out of steps';
+
+function renderParsed(chart: LoadedChart, file: ChartTemplateFile, nodes: TemplateNode[], siteList: RenderedSite[] | Set<number>, budget: { steps: number }, root?: Record<string, unknown>): string | undefined {
   const env: RenderEnv = {
     templates: chart.templates,
     functions: TEMPLATE_FUNCTIONS,
     parseText: parseForTpl,
-    budget: { steps: STEPS_PER_FILE },
+    budget,
     unknowns: [],
     reads: [],
     siteHits: [],
@@ -224,10 +280,10 @@ function renderFile(chart: LoadedChart, file: ChartTemplateFile, siteList: Rende
   let failure: string | undefined;
   try {
     if (root) root.Template = templateOf(file);
-    execute(parsed.root, root ?? rootContext(chart, file), env);
+    execute(nodes, root ?? rootContext(chart, file), env);
   } catch (error) {
     if (!(error instanceof LimitError)) throw error;
-    failure = error.message;
+    failure = budget.steps < 0 ? OUT_OF_STEPS : error.message;
   }
   // Lines rendered before a bound was reached are known all the same.
   if (siteList instanceof Set) for (const hit of env.siteHits) siteList.add(hit.site);

@@ -32,8 +32,11 @@ export const helmTemplatesDiscoverer: Discoverer = {
     const chart = await loadChart(chartRoot, context);
     const unread = chart?.unreadFiles.get(file.path);
     if (unread !== undefined) return { occurrences: [], errors: [unread] };
-    const sites = chart ? renderChart(chart).sites.get(file.path) : undefined;
-    if (!chart || sites === undefined) return { occurrences: [] };
+    const render = chart ? renderChart(chart) : undefined;
+    const sites = render?.sites.get(file.path);
+    // A template a bound stopped may have had images still to write: they went unread.
+    const notRendered = render?.notRendered.get(file.path);
+    if (!chart || sites === undefined) return notRendered === undefined ? { occurrences: [] } : { occurrences: [], errors: [notRenderedError(notRendered)] };
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
@@ -44,10 +47,14 @@ export const helmTemplatesDiscoverer: Discoverer = {
         occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)), chart));
       }
     }
-    const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : undefined;
-    return errors ? { occurrences, errors } : { occurrences };
+    const errors = [...(sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : []), ...(notRendered === undefined ? [] : [notRenderedError(notRendered)])];
+    return errors.length > 0 ? { occurrences, errors } : { occurrences };
   },
 };
+
+function notRenderedError(reason: string): string {
+  return `the template was not rendered in full, so images it writes may be unread: ${reason}`;
+}
 
 /**
  * A YAML file inside a chart but outside `templates/` that holds template actions (`{{ }}`): a file
@@ -65,11 +72,12 @@ export async function extractChartFileTemplate(file: SourceFile, context: Discov
   if (parentDir(file.path) === chart.root && (isValuesFileName(name) || CHART_DATA_FILES.has(name))) return undefined;
   const lines = new LineIndex(file.text);
   const occurrences: Occurrence[] = [];
-  for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
+  const { sites, notRendered } = renderChartFile(chart, file.path, file.text);
+  for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
     if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
     for (const render of rendered.renders) occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, render), chart));
   }
-  return { occurrences };
+  return notRendered === undefined ? { occurrences } : { occurrences, errors: [notRenderedError(notRendered)] };
 }
 
 /** A literal `image: auto` of an `istio-proxy` container (pod-spec.ts `isIstioInjectedProxy`) names no image. */
