@@ -10,6 +10,7 @@ import { imagesInValuesTree, INFLATED_EMPTY_TAG, valueOccurrence, type ValueImag
 import { collectManifestImages } from './kubernetes.js';
 import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
+import { oncePerScan } from './per-scan.js';
 import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
@@ -228,6 +229,43 @@ function describeOverride(
   return notes.length > 0 ? { value, note: notes.join('; ') } : { value };
 }
 
+/** A resource file's images as written, and what could not be read in it. */
+interface ManifestRead {
+  images: ResourceImage[];
+  errors: string[];
+}
+
+/** A nested kustomization's text and parsed root. */
+interface KustomizationRead {
+  text: string;
+  root: unknown;
+}
+
+/**
+ * Per scan and path: what a resource file or a nested kustomization holds before any kustomization
+ * transforms it. Every overlay of a base reads the same files (400 overlays over a base of 500 pods
+ * parsed each pod 400 times); what an overlay, or the base, changes is applied to the images read,
+ * never kept here, so one overlay's overrides never reach another's.
+ */
+const manifestReads = new WeakMap<DiscoverContext, Map<string, Promise<ManifestRead | undefined>>>();
+const kustomizationReads = new WeakMap<DiscoverContext, Map<string, Promise<KustomizationRead | undefined>>>();
+
+async function readManifest(context: DiscoverContext, path: string): Promise<ManifestRead | undefined> {
+  const text = await context.readFile(path);
+  if (text === undefined) return undefined;
+  const scan = collectManifestImages(text);
+  const lines = new LineIndex(text);
+  const images = scan.images
+    .filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context))
+    .map((image) => ({ file: path, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+  return { images, errors: scan.errors.map((error) => `resource ${path}: ${error}`) };
+}
+
+async function readNestedKustomization(context: DiscoverContext, directory: string): Promise<KustomizationRead | undefined> {
+  const text = await readKustomization(context, directory);
+  return text === undefined ? undefined : { text, root: parseYamlDocuments(text).documents[0]?.contents };
+}
+
 /** Reads a kustomization's local resources (files, and directories with their own kustomization), bounded. */
 class ResourceReader {
   read = 0;
@@ -271,25 +309,18 @@ class ResourceReader {
     if (this.visited.has(path) || this.visited.size >= MAX_RESOURCE_FILES) return [];
     this.visited.add(path);
     if (/\.(ya?ml|json)$/i.test(path)) {
-      const text = await this.context.readFile(path);
-      if (text !== undefined) return this.manifestImages(path, text);
+      const manifest = await oncePerScan(manifestReads, this.context, path, () => readManifest(this.context, path));
+      if (manifest !== undefined) {
+        this.read++;
+        this.errors.push(...manifest.errors);
+        return manifest.images;
+      }
     }
     if (depth >= MAX_RESOURCE_DEPTH) return [];
-    const text = await readKustomization(this.context, path);
-    if (text === undefined) return [];
+    const kustomization = await oncePerScan(kustomizationReads, this.context, path, () => readNestedKustomization(this.context, path));
+    if (kustomization === undefined) return [];
     this.read++;
-    const root = parseYamlDocuments(text).documents[0]?.contents;
-    return root === undefined ? [] : this.imagesOf(path, root, text, depth + 1, true);
-  }
-
-  private manifestImages(path: string, text: string): ResourceImage[] {
-    this.read++;
-    const scan = collectManifestImages(text);
-    for (const error of scan.errors) this.errors.push(`resource ${path}: ${error}`);
-    const lines = new LineIndex(text);
-    return scan.images
-      .filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context))
-      .map((image) => ({ file: path, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+    return kustomization.root === undefined ? [] : this.imagesOf(path, kustomization.root, kustomization.text, depth + 1, true);
   }
 }
 
