@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { helmTemplatesDiscoverer } from '../../src/discover/helm.js';
 import { loadChart } from '../../src/discover/helm-chart.js';
 import { chartStepsSpent, renderTemplateText } from '../../src/discover/helm-render.js';
+import { parseTemplate, TemplateDepthError } from '../../src/discover/helm-template-parse.js';
 import { LimitError } from '../../src/discover/helm-template-values.js';
 import { fixture, fixtureContext } from './discover-helpers.js';
 
@@ -82,5 +83,23 @@ describe('helm template evaluation bounds', () => {
   it('counts each iteration of a range as a step, also of an empty body', () => {
     // 100,000,000 iterations of nothing spent no step and ran for over a minute.
     expect(() => renderTemplateText('{{ range 10000 }}{{ range 10000 }}{{ end }}{{ end }}', {})).toThrow(LimitError);
+  });
+
+  // Crafted: 2,000 nested parentheses overflowed the parser's stack, and the error only happened to
+  // reach the scan as a file that could not be parsed, the values file beside it too.
+  it('bounds the nesting of parenthesized pipelines, and says the template went unread', async () => {
+    const tooDeep = () => parseTemplate(`{{ ${'('.repeat(101)}1${')'.repeat(101)} }}`);
+    expect(tooDeep).toThrow(TemplateDepthError);
+    expect(tooDeep).toThrow('parenthesized pipelines nest deeper than 100');
+    expect(() => parseTemplate(`{{ ${'('.repeat(100)}1${')'.repeat(100)} }}`)).not.toThrow();
+    const context = fixtureContext('helm');
+    const { occurrences, errors } = await helmTemplatesDiscoverer.extract(fixture('helm', 'paren-depth/templates/pod.yaml'), context);
+    expect({ occurrences, errors }).toEqual({ occurrences: [], errors: ['the template was not read: parenthesized pipelines nest deeper than 100'] });
+  });
+
+  it('bounds how deep blocks, parentheses and includes nest together as a template runs', () => {
+    // Each alone is bounded, but 64 includes of a helper 190 blocks deep overflowed the stack.
+    const helper = `{{- define "deep" }}${'{{ if true }}'.repeat(190)}{{ include "deep" . }}${'{{ end }}'.repeat(190)}{{- end }}`;
+    expect(() => renderTemplateText('{{ include "deep" . }}', {}, helper)).toThrow(new LimitError('blocks, parenthesized pipelines and includes nest deeper than 400 as the template runs'));
   });
 });

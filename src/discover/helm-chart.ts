@@ -6,7 +6,7 @@
  * Helm loads them.
  */
 import { findImageSites, markSites, type ImageSite } from './helm-image-sites.js';
-import { isEmptyList, parseTemplate, TemplateSyntaxError, type ParsedTemplate } from './helm-template-parse.js';
+import { isEmptyList, parseTemplate, TemplateDepthError, TemplateSyntaxError, type ParsedTemplate } from './helm-template-parse.js';
 import type { NamedTemplateBody } from './helm-template-exec.js';
 import { keyInParent, overlayParentValues, parentValuesFor, vendoringParent } from './helm-parent-values.js';
 import { parseHelmIgnore } from './helm-ignore.js';
@@ -230,10 +230,13 @@ export interface ChartTemplateFile {
   sharedParses?: Map<string, SharedParse>;
 }
 
+/** A parse that failed: `bound` when past a nesting bound of this reader rather than refused by Helm. */
+type ParseFailure = { error: string; bound?: true };
+
 /** A template file's parse, for the text it was made from. */
 interface SharedParse {
   text: string;
-  parsed: ParsedTemplate | { error: string };
+  parsed: ParsedTemplate | ParseFailure;
 }
 
 /** Everything read for one chart. */
@@ -303,6 +306,10 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
+  for (const file of files) {
+    const parsed = parseCached(file);
+    if ('error' in parsed && parsed.bound) unreadFiles.set(file.path, unreadTemplate(parsed.error));
+  }
   return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, unreadFiles };
 }
 
@@ -506,7 +513,12 @@ function namedTemplates(files: ChartTemplateFile[], parseErrors: Map<string, str
   return templates;
 }
 
-const parsedFiles = new WeakMap<ChartTemplateFile, ParsedTemplate | { error: string }>();
+/** Why a template past a nesting bound of this reader was not read. */
+export function unreadTemplate(bound: string): string {
+  return `the template was not read: ${bound}`;
+}
+
+const parsedFiles = new WeakMap<ChartTemplateFile, ParsedTemplate | ParseFailure>();
 
 /**
  * Per scan, the parses of template files without site markers: a library chart's helpers (Bitnami's
@@ -520,7 +532,7 @@ function sharedParsesOf(context: DiscoverContext): Map<string, SharedParse> {
 }
 
 /** A template file's parse tree, once (and once per scan for a file without site markers). */
-export function parseCached(file: ChartTemplateFile): ParsedTemplate | { error: string } {
+export function parseCached(file: ChartTemplateFile): ParsedTemplate | ParseFailure {
   let parsed = parsedFiles.get(file);
   if (!parsed) {
     const unmarked = file.sites.length === 0;
@@ -532,12 +544,12 @@ export function parseCached(file: ChartTemplateFile): ParsedTemplate | { error: 
   return parsed;
 }
 
-function parseText(text: string): ParsedTemplate | { error: string } {
+function parseText(text: string): ParsedTemplate | ParseFailure {
   try {
     return parseTemplate(text);
   } catch (error) {
     if (!(error instanceof TemplateSyntaxError)) throw error;
-    return { error: error.message };
+    return error instanceof TemplateDepthError ? { error: error.message, bound: true } : { error: error.message };
   }
 }
 

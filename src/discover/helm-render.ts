@@ -14,7 +14,7 @@ import { isOneReference } from './handed-images.js';
 import { findImageSites, type ImageSite } from './helm-image-sites.js';
 import { execute, type NamedTemplateBody, type RenderEnv, type SiteHit } from './helm-template-exec.js';
 import { copySourceOf, TEMPLATE_FUNCTIONS } from './helm-template-funcs.js';
-import { parseTemplate, TemplateSyntaxError, type TemplateNode } from './helm-template-parse.js';
+import { parseTemplate, TemplateDepthError, TemplateSyntaxError, type TemplateNode } from './helm-template-parse.js';
 import { GoStruct, isMapValue, LimitError, Unknown } from './helm-template-values.js';
 import type { ScalarLocation } from './yaml.js';
 import { normalizeForOccurrence } from '../reference/index.js';
@@ -222,6 +222,8 @@ export function renderChartFile(chart: LoadedChart, path: string, text: string):
   const file: ChartTemplateFile = { path, helmName: `${chart.metadata.name ?? 'chart'}/${relative}`, text, sites: findImageSites(text), siteBase: 0 };
   if (text.includes('\u0000') || text.includes('\u0001')) file.sites = [];
   const siteList: RenderedSite[] = file.sites.map((site) => ({ file, site, renders: [] }));
+  const parsed = parseCached(file);
+  if ('error' in parsed && parsed.bound) return { sites: [], notRendered: parsed.error };
   const failure = renderFile(chart, file, siteList);
   const literals = failure === undefined ? siteList.filter((rendered) => isUnrenderedLiteral(chart, rendered)) : [];
   let notRendered = failure;
@@ -296,6 +298,7 @@ export function parseForTpl(text: string): ReturnType<RenderEnv['parseText']> {
     const parsed = parseTemplate(text);
     return { nodes: parsed.root, defines: parsed.defines };
   } catch (error) {
+    if (error instanceof TemplateDepthError) return { error: error.message, bound: true };
     if (error instanceof TemplateSyntaxError) return { error: error.message };
     throw error;
   }

@@ -31,7 +31,7 @@ export interface RenderEnv {
   templates: ReadonlyMap<string, NamedTemplateBody>;
   functions: ReadonlyMap<string, TemplateFunction>;
   /** Functions whose arguments are evaluated lazily by the executor (`and`, `or`). */
-  parseText(text: string): { nodes: TemplateNode[]; defines: Map<string, TemplateNode[]> } | { error: string };
+  parseText(text: string): { nodes: TemplateNode[]; defines: Map<string, TemplateNode[]> } | { error: string; bound?: true };
   budget: { steps: number };
   /** Reasons of Unknown values written to the output, referenced by index from markers. */
   unknowns: string[];
@@ -58,6 +58,8 @@ const RENDER_LIMITS = {
   maxOutput: 4 * 1024 * 1024,
   maxString: 64 * 1024,
   maxIncludeDepth: 64,
+  // The real charts tried nest 197 at most (bitnami/charts); the stack overflowed past about 790 blocks.
+  maxNesting: 400,
   maxUnknowns: 10_000,
   maxRangeItems: 10_000,
 };
@@ -75,6 +77,8 @@ interface State {
   vars: Array<{ name: string; value: unknown }>;
   uncertain: number;
   depth: number;
+  /** Blocks, parenthesized pipelines and includes entered and not left (see `nest`). */
+  nesting: number;
 }
 
 /** One rendering of a marked site, recorded when its end marker is written. */
@@ -187,10 +191,26 @@ function unknownMarker(value: Unknown, env: RenderEnv): string {
 
 /** Renders nodes with `dot` as both `.` and `$`; returns the output text. Throws RenderError for bounds. */
 export function execute(nodes: TemplateNode[], dot: unknown, env: RenderEnv, depth = 0): string {
-  const state: State = { dot, vars: [{ name: '$', value: dot }], uncertain: 0, depth };
+  const state: State = { dot, vars: [{ name: '$', value: dot }], uncertain: 0, depth, nesting: depth };
   const out = new Writer(env);
   walkList(nodes, state, out, env);
   return out.text;
+}
+
+/**
+ * Runs one level of nesting: a block, a parenthesized pipeline (an include starts its state one level
+ * deeper). Each kind is bounded alone, but 64 includes of a helper 190 blocks deep overflowed the stack.
+ */
+function nest<T>(state: State, run: () => T): T {
+  if (++state.nesting > RENDER_LIMITS.maxNesting) {
+    state.nesting--;
+    throw new LimitError(`blocks, parenthesized pipelines and includes nest deeper than ${RENDER_LIMITS.maxNesting} as the template runs`);
+  }
+  try {
+    return run();
+  } finally {
+    state.nesting--;
+  }
 }
 
 function step(env: RenderEnv): void {
@@ -216,10 +236,10 @@ function walkNode(node: TemplateNode, state: State, out: Writer, env: RenderEnv)
     }
     case 'if':
     case 'with':
-      walkConditional(node, state, out, env);
+      nest(state, () => walkConditional(node, state, out, env));
       return;
     case 'range':
-      walkRange(node, state, out, env);
+      nest(state, () => walkRange(node, state, out, env));
       return;
     case 'template': {
       const dot = node.pipe ? safePipeline(node.pipe, state, env) : undefined;
@@ -442,7 +462,7 @@ function evalArg(arg: Arg, state: State, env: RenderEnv): unknown {
     case 'dot':
       return state.dot;
     case 'pipe':
-      return evalPipeline({ ...arg.pipe, decl: [] }, state, env);
+      return nest(state, () => evalPipeline({ ...arg.pipe, decl: [] }, state, env));
     case 'identifier':
       return callFunction(arg.name, [], state, env, undefined);
     default:
@@ -550,7 +570,7 @@ function includeTemplate(name: string, dot: unknown, state: State, env: RenderEn
   if (body === undefined) return new Unknown(`include ${JSON.stringify(name)}: no template of that name in the chart or its library charts`);
   if ('unresolved' in body) return new Unknown(body.unresolved);
   if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`includes nest deeper than ${RENDER_LIMITS.maxIncludeDepth} named templates`);
-  const nested: State = { dot, vars: [{ name: '$', value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  const nested: State = { dot, vars: [{ name: '$', value: dot }], uncertain: state.uncertain, depth: state.depth + 1, nesting: state.nesting + 1 };
   const out = new Writer(env);
   walkList(body.nodes, nested, out, env);
   return out.text;
@@ -560,11 +580,11 @@ function includeTemplate(name: string, dot: unknown, state: State, env: RenderEn
 function renderText(text: string, dot: unknown, state: State, env: RenderEnv): string | Unknown {
   if (text.includes('\u0000') || text.includes('\u0001')) return new Unknown('tpl of text that is not known offline');
   const parsed = env.parseText(text);
-  if ('error' in parsed) return new Unknown(`Helm stops here: tpl: ${parsed.error}`);
+  if ('error' in parsed) return new Unknown(parsed.bound ? `tpl: the text was not read: ${parsed.error}` : `Helm stops here: tpl: ${parsed.error}`);
   const templates = new Map(env.templates);
   for (const [name, nodes] of parsed.defines) templates.set(name, { nodes });
   const nestedEnv: RenderEnv = { ...env, templates };
-  const nested: State = { dot, vars: [{ name: '$', value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  const nested: State = { dot, vars: [{ name: '$', value: dot }], uncertain: state.uncertain, depth: state.depth + 1, nesting: state.nesting + 1 };
   if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`tpl nests deeper than ${RENDER_LIMITS.maxIncludeDepth}`);
   const out = new Writer(nestedEnv);
   walkList(parsed.nodes, nested, out, nestedEnv);

@@ -6,6 +6,12 @@ import { lexTemplate, TemplateSyntaxError, type Token } from './helm-template-le
 
 export { TemplateSyntaxError };
 
+/**
+ * A template past one of this reader's nesting bounds: not an error of Helm's (the template may be
+ * valid), so the template went unread rather than being one Helm refuses.
+ */
+export class TemplateDepthError extends TemplateSyntaxError {}
+
 /** `if`, `with` and `range`: a pipeline, the list it guards and the `else` list. */
 export interface ControlNode {
   type: 'if' | 'with' | 'range';
@@ -50,6 +56,11 @@ export interface ParsedTemplate {
 
 /** Bounds: templates nesting deeper than this are generated, not written. */
 const MAX_DEPTH = 200;
+/**
+ * Parenthesized pipelines inside one another: the real charts tried nest 5 at most. Each level is
+ * four frames of this recursive parser (and of the executor), so 2,000 levels overflowed the stack.
+ */
+const MAX_PAREN_DEPTH = 100;
 
 /** A list with only whitespace text, which text/template lets a later definition replace. */
 export function isEmptyList(nodes: TemplateNode[]): boolean {
@@ -75,6 +86,7 @@ type Terminator = { keyword: 'end' | 'else'; pos: number; elseChain?: 'if' | 'wi
 class Parser {
   private index = 0;
   private depth = 0;
+  private parenDepth = 0;
   private readonly defines = new Map<string, TemplateNode[]>();
 
   constructor(private readonly tokens: Token[]) {}
@@ -104,7 +116,7 @@ class Parser {
 
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   private list(nodes: TemplateNode[], topLevel = false): Terminator {
-    if (++this.depth > MAX_DEPTH) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH) throw new TemplateDepthError(`blocks nest deeper than ${MAX_DEPTH}`, this.peek()?.pos ?? 0);
     try {
       for (;;) {
         const token = this.peek();
@@ -292,6 +304,15 @@ class Parser {
     }
   }
 
+  private parenthesized(pos: number): Pipe {
+    if (++this.parenDepth > MAX_PAREN_DEPTH) throw new TemplateDepthError(`parenthesized pipelines nest deeper than ${MAX_PAREN_DEPTH}`, pos);
+    try {
+      return this.pipeline('parenthesized pipeline', 'rightParen');
+    } finally {
+      this.parenDepth--;
+    }
+  }
+
   private term(): Arg {
     const token = this.next();
     switch (token.type) {
@@ -312,7 +333,7 @@ class Parser {
       case 'string':
         return { type: 'string', value: token.value };
       case 'leftParen':
-        return { type: 'pipe', pipe: this.pipeline('parenthesized pipeline', 'rightParen') };
+        return { type: 'pipe', pipe: this.parenthesized(token.pos) };
       default:
         throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
     }
