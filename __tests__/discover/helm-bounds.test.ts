@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { helmTemplatesDiscoverer } from '../../src/discover/helm.js';
+import { kubernetesDiscoverer } from '../../src/discover/kubernetes.js';
 import { loadChart } from '../../src/discover/helm-chart.js';
 import { chartStepsSpent, renderTemplateText } from '../../src/discover/helm-render.js';
 import { parseTemplate, TemplateDepthError } from '../../src/discover/helm-template-parse.js';
@@ -101,5 +102,15 @@ describe('helm template evaluation bounds', () => {
     // Each alone is bounded, but 64 includes of a helper 190 blocks deep overflowed the stack.
     const helper = `{{- define "deep" }}${'{{ if true }}'.repeat(190)}{{ include "deep" . }}${'{{ end }}'.repeat(190)}{{- end }}`;
     expect(() => renderTemplateText('{{ include "deep" . }}', {}, helper)).toThrow(new LimitError('blocks, parenthesized pipelines and includes nest deeper than 400 as the template runs'));
+  });
+
+  // Crafted, as the SOH template above: a file the chart renders through tpl (conf/) holding one had
+  // its image left unread without a word.
+  it('says a file the chart renders through tpl was not read when it holds a marker character', async () => {
+    const { occurrences, errors } = await kubernetesDiscoverer.extract(fixture('helm', 'marker-file/conf/pod.yaml'), fixtureContext('helm'));
+    expect({ occurrences, errors }).toEqual({
+      occurrences: [],
+      errors: ['the template was not rendered in full, so images it writes may be unread: the file holds a NUL or SOH character, which the renderer uses as a marker: it was not read'],
+    });
   });
 });

@@ -220,7 +220,8 @@ function filesReaching(chart: LoadedChart, seeds: ChartTemplateFile[], helpers: 
 export function renderChartFile(chart: LoadedChart, path: string, text: string): { sites: RenderedSite[]; notRendered?: string } {
   const relative = path.slice(chart.root === '' ? 0 : chart.root.length + 1);
   const file: ChartTemplateFile = { path, helmName: `${chart.metadata.name ?? 'chart'}/${relative}`, text, sites: findImageSites(text), siteBase: 0 };
-  if (text.includes('\u0000') || text.includes('\u0001')) file.sites = [];
+  // A NUL would be taken for a marker: the file is not read, and says so (its images went unread without a word).
+  if (text.includes('\u0000') || text.includes('\u0001')) return { sites: [], notRendered: 'the file holds a NUL or SOH character, which the renderer uses as a marker: it was not read' };
   const siteList: RenderedSite[] = file.sites.map((site) => ({ file, site, renders: [] }));
   const parsed = parseCached(file);
   if ('error' in parsed && parsed.bound) return { sites: [], notRendered: parsed.error };
