@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ansibleDiscoverer } from '../../src/discover/ansible.js';
 import { evaluateJinja } from '../../src/discover/ansible-vars.js';
 import { moleculeDiscoverer } from '../../src/discover/molecule.js';
-import { expectRawAtPositions, extractFixture, fixture } from './discover-helpers.js';
+import { expectRawAtPositions, extractFixture, fixture, fixtureContext } from './discover-helpers.js';
 
 describe('ansible', () => {
   it("reads a role's container with the role defaults (davestephens/ansible-nas couchdb)", async () => {
@@ -99,5 +99,18 @@ describe('molecule', () => {
     expect(unset.occurrences[0]?.problem?.kind).toBe('unresolved');
     const ec2 = await moleculeDiscoverer.extract({ path: 'molecule/default/molecule.yml', text: 'driver:\n  name: ec2\nplatforms:\n  - name: i\n    image: ami-0123456789abcdef0\n' }, { buildArgs: {}, readFile: async () => undefined });
     expect(ec2.occurrences).toEqual([]);
+  });
+
+  // Crafted (hostile shapes): nine variables each writing the next ten times, the last empty, took
+  // 10^8 evaluations (hours at sixteen) for a text that never grows; a task 20 blocks deep was passed over without a word.
+  it('bounds the expressions a text takes through its variables', async () => {
+    const { occurrences, errors } = await ansibleDiscoverer.extract(fixture('ansible', 'hostile/roles/fanout/tasks/main.yml'), fixtureContext('ansible'));
+    expect({ errors, found: occurrences.map((o) => o.reference ?? o.problem?.message) }).toEqual({ errors: undefined, found: ['the Ansible variables take more than 1000 expressions to evaluate'] });
+  });
+
+  it('says a container task nested past the bound was not read', async () => {
+    const { occurrences, errors } = await ansibleDiscoverer.extract(fixture('ansible', 'hostile/deep-blocks.yml'), fixtureContext('ansible'));
+    expect(occurrences).toEqual([]);
+    expect(errors).toEqual([expect.stringMatching(/^tasks nest deeper than 32 levels: the container modules there were not read \(\[0\]\.tasks\[0\]\.block\[0\]/)]);
   });
 });

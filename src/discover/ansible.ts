@@ -52,6 +52,8 @@ interface TaskSite {
   occurrences: Occurrence[];
   /** Tasks that run a container, for the least-privilege rules. */
   containers: AnsibleContainerTask[];
+  /** What was left unread. */
+  errors: string[];
 }
 
 /** Modules whose container settings the least-privilege rules read. */
@@ -91,7 +93,11 @@ function moduleImages(site: TaskSite, module: string, args: unknown, context: st
 
 /** Every task under `node` that calls a container module, with the play's variables over the file's. */
 function walk(site: TaskSite, node: unknown, path: string, vars: AnsibleVars, depth: number): void {
-  if (depth > MAX_DEPTH) return;
+  if (depth > MAX_DEPTH) {
+    // Ansible nests blocks to any depth: a container module past the bound is said to be unread, not passed over.
+    if (namesModule(nodeText(site.file.text, node)) && !site.errors.some((error) => error.startsWith(TOO_DEEP))) site.errors.push(`${TOO_DEEP} (${path})`);
+    return;
+  }
   if (isSeq(node)) {
     node.items.forEach((item, index) => walk(site, item, `${path}[${index}]`, vars, depth + 1));
     return;
@@ -114,13 +120,25 @@ function walk(site: TaskSite, node: unknown, path: string, vars: AnsibleVars, de
   }
 }
 
+const TOO_DEEP = `tasks nest deeper than ${MAX_DEPTH} levels: the container modules there were not read`;
+
+/** The text of a parsed node as written, or '' when it has no range. */
+function nodeText(text: string, node: unknown): string {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? text.slice(range[0], range[1]) : '';
+}
+
+/** Whether text names one of the container modules (matches' own test). */
+function namesModule(text: string): boolean {
+  if (!text.includes('docker_') && !text.includes('podman_')) return false;
+  return text.includes('_container:') || text.includes('_image:') || text.includes('_image_pull:') || text.includes('docker_swarm_service:');
+}
+
 export const ansibleDiscoverer: Discoverer = {
   kind: 'ansible',
   // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
   matches(path, text) {
-    if (!isYamlPath(path)) return false;
-    if (!text.includes('docker_') && !text.includes('podman_')) return false;
-    return text.includes('_container:') || text.includes('_image:') || text.includes('_image_pull:') || text.includes('docker_swarm_service:');
+    return isYamlPath(path) && namesModule(text);
   },
   candidate(path) {
     return isYamlPath(path);
@@ -128,10 +146,11 @@ export const ansibleDiscoverer: Discoverer = {
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
     const vars = await fileVars(file.path, context);
-    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [] };
+    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [] };
     for (const document of parsed.documents) walk({ ...site, document }, document.contents, '', vars, 0);
     const occurrences = dedupeOccurrences(site.occurrences);
-    const extraction: Extraction = parsed.errors.length > 0 ? { occurrences, errors: parsed.errors } : { occurrences };
+    const errors = [...parsed.errors, ...site.errors];
+    const extraction: Extraction = errors.length > 0 ? { occurrences, errors } : { occurrences };
     return withContainers(extraction, () => ansibleContainers(file, site.containers, site.lines));
   },
 };
