@@ -131,4 +131,22 @@ describe('terraform discoverer', () => {
     const { occurrences } = await terraformDiscoverer.extract({ path: 'main.tf', text }, context);
     expect(occurrences.map((o) => o.problem?.message)).toEqual(['the value takes too many interpolations to fill in']);
   });
+
+  // Crafted: the reader stops at 500,000 tokens and skips blocks nested past 32; both said so to
+  // Nomad's reader only, and a Terraform file's resources past them went unread without a word.
+  it('says what the HCL reader left unread: tokens past its bound, blocks nested past it', async () => {
+    const container = 'resource "docker_container" "late" {\n  name  = "late"\n  image = "registry.example.com/team/late:1.0"\n}\n';
+    const long = `locals {\n  numbers = [${'1, '.repeat(260_000)}]\n}\n${container}`;
+    const deep = `resource "kubernetes_pod" "deep" {\n${'  spec {\n'.repeat(33)}${'  }\n'.repeat(33)}}\n${container}`;
+    const read = async (text: string) => {
+      const context = { buildArgs: {}, readFile: async () => text, listFiles: async () => ['main.tf'] };
+      const { occurrences, errors } = await terraformDiscoverer.extract({ path: 'main.tf', text }, context);
+      return { images: occurrences.map((o) => o.reference), errors };
+    };
+    expect(await read(long)).toEqual({ images: [], errors: ['line 2: the file has more than 500,000 tokens: the rest of it was not read'] });
+    expect(await read(deep)).toEqual({
+      images: ['registry.example.com/team/late:1.0'],
+      errors: ['line 33: blocks nest deeper than 32 levels: this block (and any other that deep) was not read'],
+    });
+  });
 });

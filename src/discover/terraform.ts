@@ -437,11 +437,13 @@ function jsonTemplate(raw: string, values: ModuleValues): string | { unresolved:
 }
 
 async function extractTerraform(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-  const { root, unterminated } = readHcl(file.text);
+  const { root, unterminated, unread } = readHcl(file.text);
   const lines = new LineIndex(file.text);
   const findings: Findings = { sites: [], jsonSites: [], containers: [], containerObjects: [], notes: [] };
   const imageBlocks = root.blocks.filter((block) => block.type === 'resource' || block.type === 'module');
-  const errors = unterminated === undefined ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
+  // What the reader's bounds skipped (a block nested past them, tokens past them) is said, as Nomad's reader says it.
+  const errors = unread.map(({ offset, reason }) => `line ${lines.positionAt(offset).line}: ${reason}`);
+  if (unterminated !== undefined) errors.push(`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`);
   if (imageBlocks.length === 0) return { occurrences: [], errors };
   const values = await moduleValues(file.path, context);
   for (const block of imageBlocks) await blockSites(file, block, values, findings, context, lines);
