@@ -123,6 +123,44 @@ describe('terraform discoverer', () => {
     expect(withVariables.filesScanned).toBe(2);
   });
 
+  it('reads the Helm values templatefile() renders for a helm_release, its variables filled in, at their places in the template', async () => {
+    const { occurrences, errors, notes } = await extractFixture(terraformDiscoverer, 'terraform', 'moj-ingress/main.tf');
+    expect(errors).toEqual([]);
+    const template = 'moj-ingress/templates/values.yaml.tpl';
+    expect(occurrences.map((o) => [o.file, ...site(o)])).toEqual([
+      [template, '14:12', 'justice.gov.uk/ingress-nginx-controller', 'cgr.dev/justice.gov.uk/ingress-nginx-controller:1.14.3@sha256:3ef4ec0f422035485176269f40c2de71eda1a6b0699e2e404f63164d2d6b3ef4', 'helm_release.nginx_ingress.values[0].controller.image.image'],
+      [template, '93:14', 'busybox', 'docker.io/library/busybox', 'helm_release.nginx_ingress.values[0].controller.extraInitContainers[0].image'],
+      [template, '105:14', 'fluent/fluent-bit:${fluent_bit_version}', 'docker.io/fluent/fluent-bit:4.2.0-amd64', 'helm_release.nginx_ingress.values[0].controller.extraContainers[0].image'],
+      [template, '128:14', 'debian:bookworm-20241016-slim', 'docker.io/library/debian:bookworm-20241016-slim', 'helm_release.nginx_ingress.values[0].controller.extraContainers[1].image'],
+      [template, '327:18', '${backend_repo}', 'docker.io/ministryofjustice/cloud-platform-custom-error-pages:1.1.5', 'helm_release.nginx_ingress.values[0].defaultBackend.image.repository'],
+    ]);
+    // The chainguard image sits inside `%{ if enable_chainguard ~}`: rendered only when that holds.
+    expect(occurrences[0].note).toContain('inside a %{ if } or %{ for }');
+    expect(occurrences[4].note).toBe('Helm values helm_release.nginx_ingress gives its chart');
+    expect(notes).toEqual(['line 54: helm_release.nginx_ingress.values[0]: 21 line(s) of the values (moj-ingress/templates/values.yaml.tpl) are YAML Terraform inserts (a ${ } or %{ } alone on its line), which was not read']);
+  });
+
+  it('leaves a templatefile() variable Terraform computes unresolved, with the reason', async () => {
+    const { occurrences, errors } = await extractFixture(terraformDiscoverer, 'terraform', 'kuberay-cluster/main.tf');
+    expect(errors).toEqual([]);
+    expect(occurrences.map((o) => [o.file, ...site(o)])).toEqual([
+      [
+        'kuberay-cluster/values.yaml',
+        '25:15',
+        '${image}',
+        'templatefile() gives image: var.use_custom_image ? "us-central1-docker.pkg.dev/ai-on-gke/rag-on-gke/ray-image" : "rayproject/ray" is evaluated by Terraform',
+        'helm_release.ray-cluster.values[0].image.repository',
+      ],
+      ['kuberay-cluster/values.yaml', '152:24', 'busybox:1.28', 'docker.io/library/busybox:1.28', 'helm_release.ray-cluster.values[0].worker.initContainerImage'],
+    ]);
+  });
+
+  it('reads the image block of an object a helm_release hands yamlencode() (ItzUmesh/Kubernetes_features)', async () => {
+    const { occurrences, notes } = await extractFixture(terraformDiscoverer, 'terraform', 'yamlencode-values/main.tf');
+    expect(occurrences.map(site)).toEqual([['15:23', 'dynamic-time-portal', 'docker.io/library/dynamic-time-portal:latest', 'helm_release.dynamic_time_portal.values[0].image.repository']]);
+    expect(notes).toBeUndefined();
+  });
+
   it('bounds the interpolations of one image: locals that each repeat the next would grow exponentially', async () => {
     const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     const local = (name: string, index: number) => `  ${name} = "${index + 1 < names.length ? `\${local.${names[index + 1]}}`.repeat(200) : ''}"`;

@@ -11,7 +11,8 @@
  *   `container_properties`, `aws_lambda_function.image_uri`, and the `container_definitions` a
  *   module call hands terraform-aws-modules' ECS modules (and the `image` of its
  *   `container-definition` module);
- * - `helm_release`: the `set` values named `image`, `*.image`, `*.repository` (with the `*.tag` beside it).
+ * - `helm_release`: the `set` values named `image`, `*.image`, `*.repository` (with the `*.tag` beside it),
+ *   and the images of its `values` (terraform-helm-values.ts).
  * Values come from the module's variables and locals (terraform-values.ts); anything Terraform
  * computes is an unresolved note. Positions are those of the image value as written.
  */
@@ -22,6 +23,7 @@ import { containerDefinitionConfig, containerDefinitionSites, jsonStringValue } 
 import { dirName } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { releaseValues } from './terraform-helm-values.js';
 import { evaluateString, followReferences, tokensOf, isAutoVariablesFile, isTerraformFile, moduleValues, traversalNames, type Located, type ModuleValues } from './terraform-values.js';
 
 /** Where one image is written, and what reads it. */
@@ -41,6 +43,8 @@ interface Findings {
   containers: ContainerConfig[];
   /** Container objects written in HCL (`jsonencode`, a module's inputs), whose `user` and `privileged` are read. */
   containerObjects: Array<{ located: Located; context: string }>;
+  /** Images already placed: those of Helm values in YAML (a heredoc, a file). */
+  occurrences: Occurrence[];
   notes: string[];
 }
 
@@ -302,8 +306,8 @@ function helmSetValues(file: SourceFile, resource: HclBlock): Map<string, Locate
   return sets;
 }
 
-/** `helm_release` `set` values named `image`, `*.image`, or `*.image.repository` (with the `*.image.tag` set beside it). */
-function helmSites(file: SourceFile, resource: HclBlock, address: string, findings: Findings): void {
+/** `helm_release` `set` values named `image`, `*.image`, or `*.image.repository` (with the `*.image.tag` set beside it), and the images of its `values`. */
+async function helmSites(file: SourceFile, resource: HclBlock, address: string, values: ModuleValues, findings: Findings, context: DiscoverContext): Promise<void> {
   const sets = helmSetValues(file, resource);
   for (const [name, located] of sets) {
     const repository = name === 'image.repository' || name.endsWith('.image.repository');
@@ -311,6 +315,12 @@ function helmSites(file: SourceFile, resource: HclBlock, address: string, findin
     const prefix = repository ? name.slice(0, -'repository'.length) : '';
     findings.sites.push({ located, context: `${address}.set[${name}]`, chart: repository ? { tag: sets.get(`${prefix}tag`), registry: sets.get(`${prefix}registry`) } : undefined });
   }
+  let reads = 0;
+  const read = async (argument: HclValue, from: string) => (++reads > MAX_READ_FILES ? undefined : readFirst(functionPaths(argument, dirName(from)), context));
+  const released = await releaseValues(file, resource, address, values, read, context);
+  findings.sites.push(...released.sites);
+  findings.occurrences.push(...released.occurrences);
+  findings.notes.push(...released.notes);
 }
 
 /** The images of one resource or module call. */
@@ -338,7 +348,7 @@ async function blockSites(file: SourceFile, block: HclBlock, values: ModuleValue
   } else if (type === 'aws_lambda_function') {
     const site = attributeSite(file, block, 'image_uri', address);
     if (site) findings.sites.push(site);
-  } else if (type === 'helm_release') helmSites(file, block, address, findings);
+  } else if (type === 'helm_release') await helmSites(file, block, address, values, findings, context);
   else if (type === 'kubernetes_manifest') {
     const manifest = block.attributes.get('manifest');
     if (manifest?.length) manifestContainers({ value: readExpression(file.text, manifest), file: file.path, text: file.text }, values, `${address}.manifest`, findings);
@@ -439,7 +449,7 @@ function jsonTemplate(raw: string, values: ModuleValues): string | { unresolved:
 async function extractTerraform(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
   const { root, unterminated, unread } = readHcl(file.text);
   const lines = new LineIndex(file.text);
-  const findings: Findings = { sites: [], jsonSites: [], containers: [], containerObjects: [], notes: [] };
+  const findings: Findings = { sites: [], jsonSites: [], containers: [], containerObjects: [], occurrences: [], notes: [] };
   const imageBlocks = root.blocks.filter((block) => block.type === 'resource' || block.type === 'module');
   // What the reader's bounds skipped (a block nested past them, tokens past them) is said, as Nomad's reader says it.
   const errors = unread.map(({ offset, reason }) => `line ${lines.positionAt(offset).line}: ${reason}`);
@@ -459,6 +469,7 @@ async function extractTerraform(file: SourceFile, context: DiscoverContext): Pro
   };
   const occurrences = findings.sites.flatMap((site) => siteOccurrence(site, values, linesOf) ?? []);
   for (const site of findings.jsonSites) occurrences.push(...jsonOccurrences(site, linesOf, fileText, findings.containers));
+  occurrences.push(...findings.occurrences);
   for (const { located, context: where } of findings.containerObjects) {
     const config = objectConfig(located, where, linesOf(located.file, located.text));
     if (config) findings.containers.push(config);
