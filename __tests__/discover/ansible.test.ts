@@ -16,16 +16,36 @@ describe('ansible', () => {
     expect(occurrences.map((o) => [o.line, o.reference, o.context])).toEqual([[15, 'docker.io/airsonic/airsonic:latest', '[0].block[1].community.docker.docker_container.image']]);
   });
 
-  it('reads podman and docker modules of a playbook, with its play vars; a build or a loop item is not an image it knows', async () => {
+  it('reads podman and docker modules of a playbook, with its play vars; a build is not an image, a loop over a list it does not know is unresolved', async () => {
     const { occurrences, file } = await extractFixture(ansibleDiscoverer, 'ansible', 'playbook.yml');
     expect(occurrences.map((o) => [o.line, o.reference ?? o.problem?.message])).toEqual([
       [13, 'docker.io/library/redis'],
       [24, 'docker.io/pacur/centos-7'],
       [37, 'docker.io/library/nginx:1.27'],
       [41, 'docker.io/library/nginx:1.27'],
-      [47, 'the Ansible expression {{ item.image }} is only known when the play runs'],
+      [47, "the task loops over sidecars, which is not a list set in the role's defaults or vars, group_vars/all or the play's vars (the inventory or the command line may set it)"],
     ]);
     expectRawAtPositions(file, occurrences);
+  });
+
+  it("reads each item of a loop at its place, with the variables of the role it depends on (community.docker's image-ids test)", async () => {
+    const { occurrences } = await extractFixture(ansibleDiscoverer, 'ansible', 'community-docker/targets/docker_container/tasks/tests/image-ids.yml');
+    expect(occurrences.slice(0, 3).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.note])).toEqual([
+      ['17:8', '{{ docker_test_image_hello_world }}', 'quay.io/ansible/docker-test-containers:hello-world', 'item 0 of its loop list; with the Ansible variables'],
+      ['18:8', '{{ docker_test_image_alpine }}', 'quay.io/ansible/docker-test-containers:alpine3.8', 'item 1 of its loop list; with the Ansible variables'],
+      ['39:13', '{{ image_info.images[0].Id }}', 'the Ansible expression {{ image_info.images[0].Id }} is only known when the play runs', undefined],
+    ]);
+    // setup_docker's vars, which the test role depends on, name the other images.
+    expect(occurrences.find((o) => o.line === 112)?.reference).toBe('quay.io/ansible/docker-test-containers@sha256:e004c2cc521c95383aebb1fb5893719aa7a8eae2e7a71f316a4410784edb00a9');
+    expect(occurrences.filter((o) => o.problem).map((o) => o.line)).toEqual([39, 47, 55, 63]);
+    expect(occurrences[0].context).toBe('[2].community.docker.docker_image_pull.name (image)');
+  });
+
+  it('reads the image of each item of a list variable where the variable writes it (c2platform/ansible-collection-mw docker role)', async () => {
+    const { occurrences } = await extractFixture(ansibleDiscoverer, 'ansible', 'c2platform-mw/roles/docker/tasks/main.yml');
+    expect(occurrences.map((o) => [o.file, `${o.line}:${o.column}`, o.raw, o.reference, o.context, o.note])).toEqual([
+      ['c2platform-mw/group_vars/all.yml', '6:12', 'busybox', 'docker.io/library/busybox', '[4].community.docker.docker_container.image (item.image)', 'item 0 of the list docker_containers'],
+    ]);
   });
 
   it('reads how a task configures its container, for the least-privilege rules (ansible-nas glances), in a repository that is the role too', async () => {

@@ -2,17 +2,35 @@
  * Ansible variables as far as a scan can know them, and the Jinja expressions of an image that use
  * them. A task file of a role (`roles/<role>/tasks/*.yml`) takes the role's `defaults/main.yml`, the
  * repository's `group_vars/all` and the role's `vars/main.yml`, in Ansible's order of precedence; a
- * playbook's tasks take `group_vars/all` beside the playbook and their play's `vars`. Inventories,
- * `--extra-vars`, facts and registered results are only known when the play runs.
+ * playbook's tasks take `group_vars/all` beside the playbook and their play's `vars`. A variable
+ * that is a list (what a task's `loop:` names) is kept with its items' nodes, so each item can be
+ * read at its place. Inventories, `--extra-vars`, facts and registered results are only known when
+ * the play runs.
  */
-import { isMap, type Document } from 'yaml';
-import { dirName, mapPairs, parseConfigDocuments } from './image-site.js';
+import { isMap, isSeq, type Document } from 'yaml';
+import { dirName, listItems, mapPairs, mergedGet, parseConfigDocuments } from './image-site.js';
 import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
-import { writtenScalarText } from './yaml.js';
+import { scalarString, writtenScalarText } from './yaml.js';
 
 /** Variable name -> value as written (a plain number keeps its text: `1.10` stays 1.10). */
 export type AnsibleVars = ReadonlyMap<string, string>;
+
+/** A variable that is a list: its items' nodes, with the document and file they are written in. */
+export interface AnsibleList {
+  items: unknown[];
+  document: Document.Parsed;
+  file: string;
+  text: string;
+}
+
+export type AnsibleLists = ReadonlyMap<string, AnsibleList>;
+
+/** What a vars file (or a play's `vars`) sets: scalars, and lists. */
+export interface VarsLayer {
+  scalars: Map<string, string>;
+  lists: Map<string, AnsibleList>;
+}
 
 /** Nesting of variables whose values use other variables, and the longest text they may expand to. */
 const MAX_DEPTH = 8;
@@ -24,6 +42,8 @@ const MAX_TEXT = 4096;
 const MAX_EXPRESSIONS = 1_000;
 /** Files of a `group_vars/all/` directory read. */
 const MAX_VAR_FILES = 64;
+/** Dependencies of one role followed. */
+const MAX_DEPENDENCIES = 16;
 
 /** The scalar top-level variables of a parsed vars file (a map). */
 export function varsOfMap(document: Document.Parsed, node: unknown, text: string, into = new Map<string, string>()): Map<string, string> {
@@ -34,41 +54,64 @@ export function varsOfMap(document: Document.Parsed, node: unknown, text: string
   return into;
 }
 
-async function varsFile(path: string, context: DiscoverContext): Promise<Map<string, string>> {
+/** The lists a map of variables sets, with their items' nodes. */
+export function listsOfMap(document: Document.Parsed, node: unknown, file: string, text: string, into = new Map<string, AnsibleList>()): Map<string, AnsibleList> {
+  for (const [name, value] of mapPairs(document, node)) if (isSeq(value)) into.set(name, { items: listItems(document, value), document, file, text });
+  return into;
+}
+
+async function varsFile(path: string, context: DiscoverContext): Promise<VarsLayer> {
   const text = await context.readFile(path);
-  const vars = new Map<string, string>();
-  if (text === undefined) return vars;
+  const layer: VarsLayer = { scalars: new Map(), lists: new Map() };
+  if (text === undefined) return layer;
   try {
     for (const document of parseConfigDocuments({ path, text }).documents) {
-      if (isMap(document.contents)) varsOfMap(document, document.contents, text, vars);
+      if (!isMap(document.contents)) continue;
+      varsOfMap(document, document.contents, text, layer.scalars);
+      listsOfMap(document, document.contents, path, text, layer.lists);
     }
   } catch {
     // A vars file that does not parse leaves its variables unknown: images using them stay unresolved.
   }
-  return vars;
+  return layer;
 }
 
-const files = new WeakMap<DiscoverContext, Map<string, Promise<Map<string, string>>>>();
+const files = new WeakMap<DiscoverContext, Map<string, Promise<VarsLayer>>>();
 
 /** A vars file, read once per scan. */
-function cachedVarsFile(path: string, context: DiscoverContext): Promise<Map<string, string>> {
+function cachedVarsFile(path: string, context: DiscoverContext): Promise<VarsLayer> {
   return oncePerScan(files, context, path, () => varsFile(path, context));
 }
 
 /** `<dir>/main.yml` or `<dir>/main.yaml`. */
-async function mainVars(directory: string, context: DiscoverContext): Promise<Map<string, string>> {
+async function mainVars(directory: string, context: DiscoverContext): Promise<VarsLayer> {
   const yml = await cachedVarsFile(`${directory}/main.yml`, context);
-  return yml.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context);
+  return yml.scalars.size > 0 || yml.lists.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context);
+}
+
+/** Later layers over earlier ones. */
+function mergeLayers(layers: readonly VarsLayer[]): VarsLayer {
+  const merged: VarsLayer = { scalars: new Map(), lists: new Map() };
+  for (const layer of layers) {
+    for (const [name, value] of layer.scalars) {
+      merged.scalars.set(name, value);
+      merged.lists.delete(name);
+    }
+    for (const [name, value] of layer.lists) {
+      merged.lists.set(name, value);
+      merged.scalars.delete(name);
+    }
+  }
+  return merged;
 }
 
 /** `group_vars/all.yml` (or `.yaml`) and the files of `group_vars/all/` under `directory`. */
-async function groupVarsAll(directory: string, context: DiscoverContext): Promise<Map<string, string>> {
+async function groupVarsAll(directory: string, context: DiscoverContext): Promise<VarsLayer> {
   const base = directory ? `${directory}/group_vars` : 'group_vars';
-  const merged = new Map<string, string>();
-  for (const file of [`${base}/all.yml`, `${base}/all.yaml`]) for (const [name, value] of await cachedVarsFile(file, context)) merged.set(name, value);
+  const layers = [await cachedVarsFile(`${base}/all.yml`, context), await cachedVarsFile(`${base}/all.yaml`, context)];
   const listed = ((await context.listFiles?.(`${base}/all`)) ?? []).filter((file) => file.endsWith('.yml') || file.endsWith('.yaml')).slice(0, MAX_VAR_FILES);
-  for (const file of listed.sort()) for (const [name, value] of await cachedVarsFile(file, context)) merged.set(name, value);
-  return merged;
+  for (const file of listed.sort()) layers.push(await cachedVarsFile(file, context));
+  return mergeLayers(layers);
 }
 
 /**
@@ -85,20 +128,59 @@ function roleDirectory(path: string): string | undefined {
 
 const under = (directory: string, path: string) => (directory ? `${directory}/${path}` : path);
 
-/** The variables a file's tasks see before any play's own `vars` (role defaults, group_vars/all, role vars). */
-export async function fileVars(path: string, context: DiscoverContext): Promise<Map<string, string>> {
+/** The roles a role depends on (`dependencies:` of its `meta/main.yml`), as directories beside it. */
+async function dependencyRoles(role: string, context: DiscoverContext): Promise<string[]> {
+  const text = (await context.readFile(under(role, 'meta/main.yml'))) ?? (await context.readFile(under(role, 'meta/main.yaml')));
+  if (text === undefined) return [];
+  const names: string[] = [];
+  try {
+    for (const document of parseConfigDocuments({ path: under(role, 'meta/main.yml'), text }).documents) {
+      for (const [key, value] of mapPairs(document, document.contents)) {
+        if (key !== 'dependencies') continue;
+        for (const item of listItems(document, value)) {
+          const name = scalarString(item) ?? scalarString(mergedGet(document, item, 'role')) ?? scalarString(mergedGet(document, item, 'name'));
+          // A role of this repository, beside this one; a collection's (`ns.collection.role`) or a path is not followed.
+          if (name !== undefined && !name.includes('/') && !name.includes('.') && !name.includes('{')) names.push(under(dirName(role), name));
+        }
+      }
+    }
+  } catch {
+    // A meta file that does not parse names no dependency this scan can follow.
+  }
+  return names.slice(0, MAX_DEPENDENCIES);
+}
+
+/** The roles whose variables a role's tasks see: its dependencies (theirs first, depth-first), then itself. */
+async function rolesInScope(role: string, context: DiscoverContext, seen = new Set<string>(), depth = 0): Promise<string[]> {
+  if (seen.has(role) || depth > 4) return [];
+  seen.add(role);
+  const roles: string[] = [];
+  for (const dependency of await dependencyRoles(role, context)) roles.push(...(await rolesInScope(dependency, context, seen, depth + 1)));
+  roles.push(role);
+  return roles;
+}
+
+/**
+ * The variables a file's tasks see before any play's own `vars`: role defaults (its dependencies'
+ * first), group_vars/all, role vars (its dependencies' first), as Ansible orders them.
+ */
+export async function fileVarsLayer(path: string, context: DiscoverContext): Promise<VarsLayer> {
   const role = roleDirectory(path);
   // A role's tasks run from a playbook usually beside `roles/`, at the repository's root.
   const groupVarsHome = role === undefined ? dirName(path) : dirName(dirName(role));
-  const layers = [role === undefined ? new Map<string, string>() : await mainVars(under(role, 'defaults'), context), await groupVarsAll(groupVarsHome, context)];
-  if (role !== undefined) layers.push(await mainVars(under(role, 'vars'), context));
-  const merged = new Map<string, string>();
-  for (const layer of layers) for (const [name, value] of layer) merged.set(name, value);
-  return merged;
+  const roles = role === undefined ? [] : await rolesInScope(role, context);
+  const layers: VarsLayer[] = [];
+  for (const each of roles) layers.push(await mainVars(under(each, 'defaults'), context));
+  layers.push(await groupVarsAll(groupVarsHome, context));
+  for (const each of roles) layers.push(await mainVars(under(each, 'vars'), context));
+  return mergeLayers(layers);
 }
 
-/** `name`, or `name | default('text')` (also double-quoted), the expressions an image is usually written with. */
-const EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
+/**
+ * `name`, or `name | default('text')` (also double-quoted), the expressions an image is usually
+ * written with; `name` may name a field of a loop item (`item.image`, `item['image']`).
+ */
+const EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([A-Za-z0-9_-]+)'\s*\]|\[\s*"([A-Za-z0-9_-]+)"\s*\])?(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
 
 /** The text with each `{{ }}` expression evaluated, or why one cannot be. */
 export function evaluateJinja(text: string, vars: AnsibleVars, depth = 0, budget = { expressions: MAX_EXPRESSIONS }): string | { unresolved: string } {
@@ -122,7 +204,9 @@ export function evaluateJinja(text: string, vars: AnsibleVars, depth = 0, budget
 function evaluateExpression(expression: string, vars: AnsibleVars, depth: number, budget: { expressions: number }): string | { unresolved: string } {
   const match = EXPRESSION.exec(expression);
   if (!match) return { unresolved: `the Ansible expression {{ ${expression} }} is only known when the play runs` };
-  const [, name, single, double] = match;
+  const [, head, dotted, singleKey, doubleKey, single, double] = match;
+  const field = dotted ?? singleKey ?? doubleKey;
+  const name = field === undefined ? head : `${head}.${field}`;
   const value = vars.get(name);
   if (value === undefined) {
     const fallback = single ?? double;

@@ -3,14 +3,16 @@
  * task sits (a play's `tasks`, `handlers`, a `block`/`rescue`/`always`, a role's task file):
  * `docker_container`, `podman_container` and `docker_swarm_service` (`image`), and the images
  * `docker_image` (with `source: pull`), `docker_image_pull` and `podman_image` (unless it builds)
- * pull (`name` with `tag`). Jinja expressions take the variables ansible-vars.ts finds; a task that
- * removes a container (`state: absent`) pulls nothing. Recognised by content: any YAML file naming
- * one of the modules.
+ * pull (`name` with `tag`). Jinja expressions take the variables ansible-vars.ts finds (a play's,
+ * block's or task's `vars` over the file's); a task that loops takes each item (ansible-loops.ts); a
+ * task that removes a container (`state: absent`) pulls nothing. Recognised by content: any YAML
+ * file naming one of the modules.
  */
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
-import { evaluateJinja, fileVars, varsOfMap, type AnsibleVars } from './ansible-vars.js';
+import { loopOccurrences, taskLoop, usesItem, type TaskLoop } from './ansible-loops.js';
+import { evaluateJinja, fileVarsLayer, listsOfMap, varsOfMap, type AnsibleLists, type AnsibleVars } from './ansible-vars.js';
 import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageResolver } from './image-site.js';
 import { ansibleContainers, withContainers, type AnsibleContainerTask } from './containers/index.js';
 import { isYamlPath } from './file-names.js';
@@ -67,14 +69,29 @@ function pulls(site: TaskSite, module: string, args: unknown): boolean {
   return true;
 }
 
-function moduleImages(site: TaskSite, module: string, args: unknown, context: string, vars: AnsibleVars, task: string): void {
+/** The variables a task sees: scalars, and lists (what a loop names). */
+interface Scope {
+  vars: AnsibleVars;
+  lists: AnsibleLists;
+}
+
+/** The image at `node`: one occurrence, or one per loop item when the image uses the item. */
+function imageOccurrences(site: TaskSite, node: unknown, context: string, scope: Scope, loop: TaskLoop | undefined, resolver: (vars: AnsibleVars) => ImageResolver): Occurrence[] {
+  const text = scalarString(node);
+  if (loop !== undefined && text !== undefined && usesItem(text, loop.name)) {
+    return loopOccurrences({ task: { document: site.document, file: site.file.path, text: site.file.text, lines: site.lines }, node, context, loop, vars: scope.vars, resolver });
+  }
+  return occurrencesAtScalar({ file: site.file.path, kind: 'ansible', text: site.file.text, lines: site.lines, node, context, resolve: resolver(scope.vars) });
+}
+
+function moduleImages(site: TaskSite, module: string, args: unknown, context: string, scope: Scope, task: string, taskNode: unknown): void {
   const get = (key: string) => mergedGet(site.document, args, key);
   if (scalarString(get('state')) === 'absent') return;
-  const input = { file: site.file.path, kind: 'ansible' as const, text: site.file.text, lines: site.lines };
+  const loop = taskLoop({ document: site.document, file: site.file.path, text: site.file.text }, taskNode, scope.lists);
   if (RUNNERS.has(module)) {
-    site.occurrences.push(...occurrencesAtScalar({ ...input, node: get('image'), context: `${context}.image`, resolve: jinjaResolver(vars) }));
+    site.occurrences.push(...imageOccurrences(site, get('image'), `${context}.image`, scope, loop, jinjaResolver));
     const evaluate = (text: string) => {
-      const value = evaluateJinja(text, vars);
+      const value = evaluateJinja(text, scope.vars);
       return typeof value === 'string' ? value : undefined;
     };
     if (CONFIGURED.has(module) && get('image') !== undefined) site.containers.push({ args, image: get('image'), path: task, evaluate });
@@ -82,30 +99,32 @@ function moduleImages(site: TaskSite, module: string, args: unknown, context: st
   }
   if (!pulls(site, module, args)) return;
   const tag = writtenScalarText(get('tag'), site.file.text);
-  const withTag: ImageResolver = (text) =>
+  const withTag = (vars: AnsibleVars): ImageResolver => (text) =>
     jinjaResolver(vars)(text).map((image) => {
       if (typeof image.value !== 'string' || tag === undefined || namesVersion(image.value)) return image;
       const value = evaluateJinja(tag, vars);
       return typeof value === 'string' ? { value: `${image.value}:${value}`, note: `with its tag ${tag}` } : { value };
     });
-  site.occurrences.push(...occurrencesAtScalar({ ...input, node: get('name'), context: `${context}.name`, resolve: withTag }));
+  site.occurrences.push(...imageOccurrences(site, get('name'), `${context}.name`, scope, loop, withTag));
 }
 
-/** Every task under `node` that calls a container module, with the play's variables over the file's. */
-function walk(site: TaskSite, node: unknown, path: string, vars: AnsibleVars, depth: number): void {
+/** Every task under `node` that calls a container module, with the `vars` of its play, blocks and itself over the file's. */
+function walk(site: TaskSite, node: unknown, path: string, scope: Scope, depth: number): void {
   if (depth > MAX_DEPTH) {
     // Ansible nests blocks to any depth: a container module past the bound is said to be unread, not passed over.
     if (namesModule(nodeText(site.file.text, node)) && !site.errors.some((error) => error.startsWith(TOO_DEEP))) site.errors.push(`${TOO_DEEP} (${path})`);
     return;
   }
   if (isSeq(node)) {
-    node.items.forEach((item, index) => walk(site, item, `${path}[${index}]`, vars, depth + 1));
+    node.items.forEach((item, index) => walk(site, item, `${path}[${index}]`, scope, depth + 1));
     return;
   }
   if (!isMap(node)) return;
-  // A play's own `vars` (a map) override what the file's tasks see.
-  const playVars = mergedGet(site.document, node, 'hosts') !== undefined ? mergedGet(site.document, node, 'vars') : undefined;
-  const seen = isMap(playVars) ? varsOfMap(site.document, playVars, site.file.text, new Map(vars)) : vars;
+  // A play's, block's or task's own `vars` (a map) override what the file's tasks see.
+  const ownVars = mergedGet(site.document, node, 'vars');
+  const seen: Scope = isMap(ownVars)
+    ? { vars: varsOfMap(site.document, ownVars, site.file.text, new Map(scope.vars)), lists: listsOfMap(site.document, ownVars, site.file.path, site.file.text, new Map(scope.lists)) }
+    : scope;
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const module = key === undefined ? undefined : moduleName(key);
@@ -115,8 +134,8 @@ function walk(site: TaskSite, node: unknown, path: string, vars: AnsibleVars, de
       const name = scalarString(mergedGet(site.document, node, 'name'));
       return name === undefined ? childPath : `task ${JSON.stringify(name)}`;
     };
-    if (module !== undefined && isMap(pair.value)) moduleImages(site, module, pair.value, childPath, seen, task());
-    else walk(site, pair.value, childPath, seen, depth + 1);
+    if (module !== undefined && isMap(pair.value)) moduleImages(site, module, pair.value, childPath, seen, task(), node);
+    else if (key !== 'vars') walk(site, pair.value, childPath, seen, depth + 1);
   }
 }
 
@@ -145,9 +164,9 @@ export const ansibleDiscoverer: Discoverer = {
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
-    const vars = await fileVars(file.path, context);
+    const layer = await fileVarsLayer(file.path, context);
     const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [] };
-    for (const document of parsed.documents) walk({ ...site, document }, document.contents, '', vars, 0);
+    for (const document of parsed.documents) walk({ ...site, document }, document.contents, '', { vars: layer.scalars, lists: layer.lists }, 0);
     const occurrences = dedupeOccurrences(site.occurrences);
     const errors = [...parsed.errors, ...site.errors];
     const extraction: Extraction = errors.length > 0 ? { occurrences, errors } : { occurrences };
