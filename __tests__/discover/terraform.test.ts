@@ -155,6 +155,17 @@ describe('terraform discoverer', () => {
     ]);
   });
 
+  it('reads both branches of a conditional list of values, each image said to be of its branch (ai-on-gke jupyter)', async () => {
+    const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'jupyter/main.tf');
+    expect(occurrences.map((o) => [o.file.slice('jupyter/jupyter_config/'.length), `${o.line}:${o.column}`, o.raw, o.reference, o.note?.slice(o.note.indexOf('only when'))])).toEqual([
+      ['config-selfauth-autopilot.yaml', '27:11', 'us-docker.pkg.dev/ai-on-gke/jupyterhub-authentication-class/jupyter-auth-class', 'us-docker.pkg.dev/ai-on-gke/jupyterhub-authentication-class/jupyter-auth-class:sample-public-image-1741648202', 'only when var.autopilot_cluster is true'],
+      ['config-selfauth-autopilot.yaml', '96:11', '${notebook_image}', 'docker.io/jupyter/tensorflow-notebook:python-3.10', 'only when var.autopilot_cluster is true'],
+      ['config-selfauth-autopilot.yaml', '155:16', '${notebook_image}:${notebook_image_tag}', 'docker.io/jupyter/tensorflow-notebook:python-3.10', 'only when var.autopilot_cluster is true'],
+      ['config-selfauth.yaml', '27:11', 'us-docker.pkg.dev/ai-on-gke/jupyterhub-authentication-class/jupyter-auth-class', 'us-docker.pkg.dev/ai-on-gke/jupyterhub-authentication-class/jupyter-auth-class:sample-public-image-1741648202', 'only when var.autopilot_cluster is false'],
+      ['config-selfauth.yaml', '94:11', '${notebook_image}', 'docker.io/jupyter/tensorflow-notebook:python-3.10', 'only when var.autopilot_cluster is false'],
+    ]);
+  });
+
   it('reads the image block of an object a helm_release hands yamlencode() (ItzUmesh/Kubernetes_features)', async () => {
     const { occurrences, notes } = await extractFixture(terraformDiscoverer, 'terraform', 'yamlencode-values/main.tf');
     expect(occurrences.map(site)).toEqual([['15:23', 'dynamic-time-portal', 'docker.io/library/dynamic-time-portal:latest', 'helm_release.dynamic_time_portal.values[0].image.repository']]);

@@ -17,10 +17,11 @@ import type { DiscoverContext } from './types.js';
 import { parseYamlDocuments } from './yaml.js';
 
 /** An image written in HCL: the value, and for a `repository` the `tag` and `registry` beside it. */
-export interface HclImageSite {
+interface HclImageSite {
   located: Located;
   context: string;
   chart?: { tag?: Located; registry?: Located };
+  note?: string;
 }
 
 export interface ReleaseValues {
@@ -158,7 +159,7 @@ function blankTemplateLines(text: string): { text: string; blanked: number; guar
 }
 
 /** The images of Helm values written as YAML in `text` (from `base` to `end`), at their places in `file`; `tfLine` the line of the .tf file that gives them. */
-function yamlSites(file: string, text: string, base: number, end: number, context: string, fill: Filler, tfLine: number, found: ReleaseValues): void {
+function yamlSites(file: string, text: string, base: number, end: number, context: string, fill: Filler, tfLine: number, found: ReleaseValues, branchNote?: string): void {
   const lines = new LineIndex(text);
   const written = text.slice(base, end);
   const { text: readable, blanked, guarded } = fill === undefined ? { text: written, blanked: 0, guarded: [] } : blankTemplateLines(written);
@@ -174,7 +175,7 @@ function yamlSites(file: string, text: string, base: number, end: number, contex
     let value = image.value;
     if (typeof value === 'string' && fill !== undefined && value.includes('${')) value = fillTemplate(value, fill);
     const inDirective = guarded.some(([from, to]) => image.offset >= from && image.offset < to);
-    const note = inDirective ? [image.note, 'written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides'].filter(Boolean).join('; ') : image.note;
+    const note = withNote(withNote(image.note, inDirective ? 'written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides' : undefined), branchNote);
     found.occurrences.push(makeOccurrence({ file, kind: 'terraform', lines, offset: base + image.offset, raw: image.raw, value, context: `${context}.${image.context}`, note }));
   };
   for (const document of documents) imagesInValuesTree(document.contents, readable, '', '', sink, reading);
@@ -197,8 +198,38 @@ function unwrapped(located: Located): Located {
   return { ...located, value: readExpression(text, tokens.map((token) => ({ ...token, start: token.start + base, end: token.end + base }))) };
 }
 
+/** `condition ? a : b` split at its top-level `?` and `:`, each branch read as a value; undefined for any other expression. */
+function conditional(located: Located): { condition: string; branches: [Located, Located] } | undefined {
+  const { value, text } = located;
+  if (value.kind !== 'other') return undefined;
+  const { tokens } = value;
+  let depth = 0;
+  let question = -1;
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at];
+    if (token.kind !== 'punct') continue;
+    if ('([{'.includes(token.text)) depth++;
+    else if (')]}'.includes(token.text)) depth--;
+    else if (depth === 0 && token.text === '?' && question < 0) question = at;
+    else if (depth === 0 && token.text === ':' && question > 0) {
+      const branch = (from: number, to: number): Located => ({ ...located, value: readExpression(text, tokens.slice(from, to)) });
+      return { condition: text.slice(tokens[0].start, tokens[question - 1].end).slice(0, 120), branches: [branch(question + 1, at), branch(at + 1, tokens.length)] };
+    }
+  }
+  return undefined;
+}
+
+/** Notes joined, for an image in a branch of a conditional. */
+const withNote = (first: string | undefined, second: string | undefined): string | undefined => [first, second].filter(Boolean).join('; ') || undefined;
+
 /** One item of `values`: what it is, read. */
-async function releaseValue(located: Located, values: ModuleValues, where: string, read: ReadValuesFile, context: DiscoverContext, found: ReleaseValues): Promise<void> {
+async function releaseValue(located: Located, values: ModuleValues, where: string, read: ReadValuesFile, context: DiscoverContext, found: ReleaseValues, note?: string, depth = 0): Promise<void> {
+  const split = depth < 4 ? conditional(located) : undefined;
+  if (split) {
+    // Both branches: which one Terraform takes is known only when it runs.
+    for (const [index, branch] of split.branches.entries()) await releaseValue(branch, values, where, read, context, found, withNote(note, `only when ${split.condition} is ${index === 0 ? 'true' : 'false'}`), depth + 1);
+    return;
+  }
   const followed = followReferences(unwrapped(located), values);
   const line = (): number => new LineIndex(located.text).positionAt(located.value.start).line;
   if ('unresolved' in followed) {
@@ -207,17 +238,24 @@ async function releaseValue(located: Located, values: ModuleValues, where: strin
   }
   const { value } = followed;
   const written = followed.text.slice(value.start, Math.min(value.end, value.start + 120));
+  // A branch of a conditional that is itself a list of values.
+  if (value.kind === 'tuple' && depth > 0) {
+    for (const item of value.items) await releaseValue({ ...followed, value: item }, values, where, read, context, found, note, depth + 1);
+    return;
+  }
   if (value.kind === 'call' && (value.name === 'yamlencode' || value.name === 'jsonencode') && value.args.length === 1) {
+    const before = found.sites.length;
     objectSites({ ...followed, value: value.args[0] }, values, where, '', found, { nodes: MAX_NODES });
+    for (const site of found.sites.slice(before)) site.note = withNote(site.note, note);
   } else if (value.kind === 'literal' && value.token.kind === 'heredoc') {
     const [start, end] = heredocBody(followed.text, value.token);
-    yamlSites(followed.file, followed.text, start, end, where, moduleFiller(values), line(), found);
+    yamlSites(followed.file, followed.text, start, end, where, moduleFiller(values), line(), found, note);
   } else if (value.kind === 'call' && (value.name === 'file' || value.name === 'templatefile') && value.args.length >= 1) {
     const file = await read(value.args[0], followed.file);
     if (file === undefined) found.notes.push(`line ${line()}: ${where}: ${written} reads a file this repository does not hold, so its images were not read`);
     else if (!(await isChartValues(file.path, context))) {
       const fill = value.name === 'templatefile' ? argumentsFiller(templateArguments(value.args[1], followed, values)) : undefined;
-      yamlSites(file.path, file.text, 0, file.text.length, where, fill, line(), found);
+      yamlSites(file.path, file.text, 0, file.text.length, where, fill, line(), found, note);
     }
   } else if (!(isStringLiteral(value) && value.token.text.trim() === '')) {
     const names = traversalNames(tokensOf(value));
@@ -234,6 +272,8 @@ function listItems(located: Located, values: ModuleValues, where: string, found:
     return [];
   }
   const { value } = followed;
+  // `cond ? [a] : [b]`: the items of both lists, each said to be of its branch (see releaseValue).
+  if (value.kind === 'other' && conditional(followed)) return [followed];
   if (value.kind === 'tuple') return value.items.map((item) => ({ ...followed, value: item }));
   if (value.kind === 'call' && value.name === 'concat' && depth < 4) return value.args.flatMap((arg) => listItems({ ...followed, value: arg }, values, where, found, depth + 1));
   return [followed];

@@ -33,6 +33,8 @@ interface ImageSite {
   local?: boolean;
   /** A Helm chart's `image.repository`: the `image.tag` and `image.registry` set beside it. */
   chart?: { tag?: Located; registry?: Located };
+  /** Said of the image (a branch of a conditional: when Terraform takes it). */
+  note?: string;
 }
 
 /** What one file yields; occurrences may sit in the files a module's locals or a `file()` live in. */
@@ -427,7 +429,7 @@ function siteOccurrence(site: ImageSite, values: ModuleValues, linesOf: (file: s
   let evaluated = evaluateString(site.located, values);
   if (site.chart && typeof evaluated === 'string') evaluated = chartImage(evaluated, site.chart, values);
   if (typeof evaluated === 'string' && hasPrintfVerb(evaluated)) evaluated = { unresolved: `${evaluated} holds a printf verb: the file is a format string a program fills in` };
-  return makeOccurrence({ file, kind: 'terraform', lines: linesOf(file, text), offset, raw, value: evaluated, context: site.context, local: site.local });
+  return makeOccurrence({ file, kind: 'terraform', lines: linesOf(file, text), offset, raw, value: evaluated, context: site.context, local: site.local, note: site.note });
 }
 
 /** The images of JSON container definitions (a heredoc or a file), their `${ }` filled in from the module's values. */
