@@ -166,6 +166,12 @@ describe('terraform discoverer', () => {
     ]);
   });
 
+  it('reads YAML values in a heredoc whose interpolation holds quotes and a colon, which YAML could not hold as written', async () => {
+    // `allowedCluster: ${terraform.workspace == "cluster1" ? "eks-cluster2" : "eks-cluster1"}`: no image, and nothing left unread.
+    const { occurrences, notes, errors } = await extractFixture(terraformDiscoverer, 'terraform', 'vpc-lattice/eks.tf');
+    expect([occurrences, notes, errors]).toEqual([[], undefined, []]);
+  });
+
   it('reads the image block of an object a helm_release hands yamlencode() (ItzUmesh/Kubernetes_features)', async () => {
     const { occurrences, notes } = await extractFixture(terraformDiscoverer, 'terraform', 'yamlencode-values/main.tf');
     expect(occurrences.map(site)).toEqual([['15:23', 'dynamic-time-portal', 'docker.io/library/dynamic-time-portal:latest', 'helm_release.dynamic_time_portal.values[0].image.repository']]);

@@ -158,11 +158,38 @@ function blankTemplateLines(text: string): { text: string; blanked: number; guar
   return { text: lines.join('\n'), blanked, guarded };
 }
 
+/** What stands for an interpolation YAML cannot hold as written (`${a == "x" ? "b" : "c"}`): Terraform computes it. */
+const MASK = '\u00a7';
+/** Characters that end or nest a YAML plain scalar, so an interpolation holding one is masked before parsing. */
+const YAML_SIGNIFICANT = '"\':#{}[],';
+
+/** The text with the body of each `${ }` that holds a character YAML reads masked at the same offsets. */
+function maskInterpolations(text: string): string {
+  let output = '';
+  let index = 0;
+  for (let open = text.indexOf('${', index); open >= 0; open = text.indexOf('${', index)) {
+    let depth = 0;
+    let close = open + 2;
+    for (; close < text.length && text[close] !== '\n'; close++) {
+      if (text[close] === '{') depth++;
+      else if (text[close] === '}' && depth-- === 0) break;
+    }
+    if (close >= text.length || text[close] !== '}') break;
+    const body = text.slice(open + 2, close);
+    const significant = [...YAML_SIGNIFICANT].some((ch) => body.includes(ch));
+    output += text.slice(index, open + 2) + (significant ? MASK.repeat(body.length) : body) + '}';
+    index = close + 1;
+  }
+  return output + text.slice(index);
+}
+
 /** The images of Helm values written as YAML in `text` (from `base` to `end`), at their places in `file`; `tfLine` the line of the .tf file that gives them. */
 function yamlSites(file: string, text: string, base: number, end: number, context: string, fill: Filler, tfLine: number, found: ReleaseValues, branchNote?: string): void {
   const lines = new LineIndex(text);
   const written = text.slice(base, end);
-  const { text: readable, blanked, guarded } = fill === undefined ? { text: written, blanked: 0, guarded: [] } : blankTemplateLines(written);
+  const blankedLines = fill === undefined ? { text: written, blanked: 0, guarded: [] } : blankTemplateLines(written);
+  const { blanked, guarded } = blankedLines;
+  const readable = fill === undefined ? written : maskInterpolations(blankedLines.text);
   const where = `line ${tfLine}: ${context}`;
   const { documents, errors } = parseYamlDocuments(readable);
   if (errors.length > 0) {
@@ -173,10 +200,13 @@ function yamlSites(file: string, text: string, base: number, end: number, contex
   const reading = { note: `Helm values ${context.slice(0, context.indexOf('.values'))} gives its chart`, emptyTag: EMPTY_TAG };
   const sink = (image: ValueImage): void => {
     let value = image.value;
-    if (typeof value === 'string' && fill !== undefined && value.includes('${')) value = fillTemplate(value, fill);
+    if (typeof value === 'string' && value.includes(MASK)) value = { unresolved: 'part of the image is an expression Terraform computes' };
+    else if (typeof value === 'string' && fill !== undefined && value.includes('${')) value = fillTemplate(value, fill);
     const inDirective = guarded.some(([from, to]) => image.offset >= from && image.offset < to);
     const note = withNote(withNote(image.note, inDirective ? 'written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides' : undefined), branchNote);
-    found.occurrences.push(makeOccurrence({ file, kind: 'terraform', lines, offset: base + image.offset, raw: image.raw, value, context: `${context}.${image.context}`, note }));
+    // The raw text as written: a masked interpolation has the same length.
+    const raw = written.slice(image.offset, image.offset + image.raw.length);
+    found.occurrences.push(makeOccurrence({ file, kind: 'terraform', lines, offset: base + image.offset, raw, value, context: `${context}.${image.context}`, note }));
   };
   for (const document of documents) imagesInValuesTree(document.contents, readable, '', '', sink, reading);
 }
