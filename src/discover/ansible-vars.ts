@@ -150,12 +150,15 @@ async function dependencyRoles(role: string, context: DiscoverContext): Promise<
   return names.slice(0, MAX_DEPENDENCIES);
 }
 
+const dependenciesByScan = new WeakMap<DiscoverContext, Map<string, Promise<string[]>>>();
+
 /** The roles whose variables a role's tasks see: its dependencies (theirs first, depth-first), then itself. */
 async function rolesInScope(role: string, context: DiscoverContext, seen = new Set<string>(), depth = 0): Promise<string[]> {
   if (seen.has(role) || depth > 4) return [];
   seen.add(role);
   const roles: string[] = [];
-  for (const dependency of await dependencyRoles(role, context)) roles.push(...(await rolesInScope(dependency, context, seen, depth + 1)));
+  const dependencies = await oncePerScan(dependenciesByScan, context, role, () => dependencyRoles(role, context));
+  for (const dependency of dependencies) roles.push(...(await rolesInScope(dependency, context, seen, depth + 1)));
   roles.push(role);
   return roles;
 }
