@@ -178,6 +178,13 @@ describe('terraform discoverer', () => {
     expect(notes).toBeUndefined();
   });
 
+  it('takes a literal true or null under an image-like key of yamlencode() values for a setting, not an image', async () => {
+    const text = 'resource "helm_release" "x" {\n  values = [yamlencode({\n    pullImage = true\n    initImage = null\n    sidecar_image = var.sidecar_image\n  })]\n}\nvariable "sidecar_image" {\n  default = "busybox:1.36"\n}\n';
+    const context = { buildArgs: {}, readFile: async () => text, listFiles: async () => ['main.tf'] };
+    const { occurrences } = await terraformDiscoverer.extract({ path: 'main.tf', text }, context);
+    expect(occurrences.map((o) => [o.raw, o.reference, o.context])).toEqual([['var.sidecar_image', 'docker.io/library/busybox:1.36', 'helm_release.x.values[0].sidecar_image']]);
+  });
+
   it('bounds the interpolations of one image: locals that each repeat the next would grow exponentially', async () => {
     const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     const local = (name: string, index: number) => `  ${name} = "${index + 1 < names.length ? `\${local.${names[index + 1]}}`.repeat(200) : ''}"`;

@@ -70,7 +70,8 @@ function objectSites(located: Located, values: ModuleValues, path: string, key: 
     const innerPath = path === '' ? name : `${path}.${name}`;
     if (IMAGE_STRING_KEY.test(name) && inner.kind !== 'object' && inner.kind !== 'tuple') {
       if (isStringLiteral(inner) && NOT_AN_IMAGE.test(unescape(inner.token.text).trim())) continue;
-      if (inner.kind === 'literal' && inner.token.kind === 'word' && traversalNames([inner.token]) === undefined) continue;
+      // `true`, `null`, a number: a setting, not an image; a reference (`var.image`) has two names or more.
+      if (inner.kind === 'literal' && inner.token.kind === 'word' && (traversalNames([inner.token])?.length ?? 0) < 2) continue;
       found.sites.push({ located: at(inner), context: innerPath });
     } else objectSites(at(inner), values, innerPath, name, found, budget, depth + 1);
   }
