@@ -70,6 +70,23 @@ describe('helm: images handed to a container as a flag or in a variable', () => 
   });
 });
 
+describe('helm: images handed as a flag on a line of a shell script', () => {
+  it('consul-k8s (hashicorp/consul-k8s a507b1d1e3061996dbed00cde73bba2bf068379f): `-consul-dataplane-image="{{ ... }}" \\` hands the injector its sidecar image, reported at its values line', async () => {
+    const values = await extract(helmValuesDiscoverer, 'script-flag-images/values.yaml');
+    const dataplane = 'docker.mirror.hashicorp.services/hashicorppreview/consul-dataplane:2.1.0-dev';
+    // The dataplane image was reported nowhere: no `image:` line renders it with the default values.
+    expect(rows(values.occurrences).at(-1)).toEqual(['14:25', dataplane, dataplane, 'image']);
+    expect(values.occurrences.map((occurrence) => occurrence.note)).toEqual(Array(3).fill("rendered by the chart's templates with the default values"));
+    expect(values.occurrences.map((occurrence) => occurrence.related?.map((related) => `${related.line}:${related.column} ${related.message}`))).toEqual([
+      ['24:32 the template line that hands this image to the container as -consul-image'],
+      ['12:19 the template line that renders this image ({{ default .Values.global.imageK8S .Values.connectInject.image }})', '26:36 the template line that hands this image to the container as -consul-k8s-image'],
+      ['25:42 the template line that hands this image to the container as -consul-dataplane-image'],
+    ]);
+    // `-pull-image=IfNotPresent` is named as an image but renders no reference; `-log-level=` is no image flag.
+    expect((await extract(helmTemplatesDiscoverer, 'script-flag-images/templates/connect-inject-deployment.yaml')).occurrences).toEqual([]);
+  });
+});
+
 describe('helm: images handed as a flag item followed by the image as the next item', () => {
   it('Longhorn: `- --engine-image` then the image: the values lines as Helm renders them (with their tags), a literal one at the template', async () => {
     const values = await extract(helmValuesDiscoverer, 'flag-item-images/values.yaml');

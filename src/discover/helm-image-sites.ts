@@ -1,5 +1,5 @@
 /**
- * The `image:` lines, image flags (`- --<name>image=...`), image variables (`- name: X_IMAGE`,
+ * The `image:` lines, image flags (`- --<name>image=...`, or a script's `-<name>image=... \` line), image variables (`- name: X_IMAGE`,
  * then `value: ...`) and settings (`X_IMAGE: ...`) of a Helm template file (the sites), and the markers that let the executor
  * tell which output each site rendered: `\u0000S<n>\u0000` before the value and `\u0000E<n>\u0000`
  * after it, placed in the template's literal text so they travel with it through `include`.
@@ -57,6 +57,14 @@ function spanAt(spans: ActionSpan[], offset: number): ActionSpan | undefined {
 const FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(-[A-Za-z0-9_-]+)=/gm;
 
 /**
+ * A flag on a line of its own in a shell script (a `command` block scalar), its value quoted or not
+ * and the line continued by a backslash or ending the command: consul-k8s hands its connect injector
+ * the sidecar image so, `-consul-dataplane-image="{{ .Values.global.imageConsulDataplane }}" \`.
+ * No dash-space before the name: a list item is FLAG_LINE's. The name is checked by `isImageFlagName`.
+ */
+const SCRIPT_FLAG_LINE = /^[ \t]+(-[A-Za-z0-9_-]+)=/gm;
+
+/**
  * A flag alone as an item (`- --engine-image`, quoted or not), its value the next item: longhorn-manager
  * is handed its images so, `- --engine-image` then `- "{{ ... }}:{{ ... }}"`. The name is checked by
  * `isImageFlagName`, the closing quote against the opening one.
@@ -93,7 +101,7 @@ export function findImageSites(text: string): ImageSite[] {
     const site = siteAt(text, match.index + match[0].length, lexed());
     if (site) sites.push(site);
   }
-  const handed = [...flagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed), ...settingSites(text, lexed), ...imageNameSites(text, lexed)];
+  const handed = [...flagSites(text, lexed), ...scriptFlagSites(text, lexed), ...flagItemSites(text, lexed), ...variableSites(text, lexed), ...settingSites(text, lexed), ...imageNameSites(text, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 
@@ -105,6 +113,29 @@ function flagSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
     if (!isImageFlagName(match[2])) continue;
     const site = siteAt(text, match.index + match[0].length, lexed(), match[1] || undefined);
     if (site) sites.push({ ...site, handed: { name: match[2], how: `as ${match[2]}` } });
+  }
+  return sites;
+}
+
+/** The values of a script's `-<name>image=... \\` lines, inside their quotes when quoted. */
+function scriptFlagSites(text: string, lexed: () => ActionSpan[]): ImageSite[] {
+  if (!text.includes('image=') && !text.includes('Image=') && !text.includes('IMAGE=')) return [];
+  const sites: ImageSite[] = [];
+  for (const match of text.matchAll(SCRIPT_FLAG_LINE)) {
+    if (!isImageFlagName(match[1])) continue;
+    const start = match.index + match[0].length;
+    const lineEnd = text.indexOf('\n', start);
+    // Up to the line's end (a carriage return trimmed with the spaces), less a line continuation.
+    let written = text.slice(start, lineEnd < 0 ? text.length : lineEnd).trimEnd();
+    if (written.endsWith('\\')) written = written.slice(0, -1).trimEnd();
+    const quote = written[0];
+    const site: ImageSite =
+      (quote === '"' || quote === "'") && written.length >= 2 && written.endsWith(quote)
+        ? { offset: start + 1, raw: written.slice(1, -1), quoted: true }
+        : { offset: start, raw: written, quoted: false };
+    const enclosing = spanAt(lexed(), start - 1);
+    if (site.raw === '' || enclosing?.comment) continue;
+    sites.push({ ...withActions(site, lexed(), enclosing), handed: { name: match[1], how: `as ${match[1]}` } });
   }
   return sites;
 }
