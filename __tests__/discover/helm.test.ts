@@ -593,6 +593,18 @@ describe('helm values: dependency charts not in the repository', () => {
   });
 });
 
+describe('helm: the dependencies of a requirements.yaml', () => {
+  it('newrelic/helm-charts nri-bundle-legacy (587cc94b7868ab92abdb117d568e9b87b47f5046), an apiVersion v1 chart: the dependencies its values leave on are not in the repository', async () => {
+    // Helm 3 still reads requirements.yaml over Chart.yaml; the dependencies were not seen at all.
+    const values = await extract(helmValuesDiscoverer, 'requirements-dependencies/values.yaml');
+    expect(values.occurrences).toEqual([]);
+    expect(values.notes).toEqual([
+      'dependency chart newrelic-infrastructure 2.10.3 (https://newrelic.github.io/nri-kubernetes) is not in the repository: images its templates and default values name were not read (values this chart gives it were)',
+      'dependency chart nri-metadata-injection 2.2.1 (https://newrelic.github.io/helm-charts) is not in the repository: images its templates and default values name were not read (values this chart gives it were)',
+    ]);
+  });
+});
+
 describe('helm values a tool fills in before they are YAML', () => {
   it('reads a values file around its lines that are only a placeholder (kubefirst annotations), not a parse error', async () => {
     const values = await extract(helmValuesDiscoverer, 'placeholder-lines/metaphor/values.yaml');

@@ -94,6 +94,8 @@ function parseChartMetadata(text: string): ChartMetadata {
   const { documents } = parseYamlDocuments(text);
   const root = documents[0]?.contents;
   const metadata: ChartMetadata = {};
+  const dependencies = parseDependencies(root);
+  if (dependencies) metadata.dependencies = dependencies;
   for (const key of ['name', 'version', 'appVersion', 'type', 'description'] as const) {
     const node = mapGet(root, key);
     // Plain numbers lose their text when parsed (1.10 -> 1.1); Helm reads these fields as strings.
@@ -108,9 +110,14 @@ function parseChartMetadata(text: string): ChartMetadata {
       if (isScalar(pair.key) && value !== undefined) metadata.annotations[String(pair.key.value)] = value;
     }
   }
+  return metadata;
+}
+
+/** The `dependencies` list of Chart.yaml (or of a requirements.yaml), or undefined when the file has none. */
+function parseDependencies(root: unknown): ChartDependency[] | undefined {
   const dependencies = mapGet(root, 'dependencies');
   if (isSeq(dependencies)) {
-    metadata.dependencies = dependencies.items.flatMap((item) => {
+    return dependencies.items.flatMap((item) => {
       const name = scalarString(mapGet(item, 'name'));
       if (!name) return [];
       const dependency: ChartDependency = { name };
@@ -125,12 +132,21 @@ function parseChartMetadata(text: string): ChartMetadata {
       return [dependency];
     });
   }
-  return metadata;
+  return undefined;
 }
 
+/**
+ * Chart.yaml's fields, with the dependencies of a requirements.yaml beside it: Helm 3's loader
+ * still reads that file (Helm 2's, kept by `apiVersion: v1` charts such as DataDog's `datadog`)
+ * over the metadata, so its list replaces Chart.yaml's.
+ */
 async function readChartMetadata(chartRoot: string, context: DiscoverContext): Promise<ChartMetadata | undefined> {
   const text = await context.readFile(joinPath(chartRoot, 'Chart.yaml'));
-  return text === undefined ? undefined : parseChartMetadata(text);
+  if (text === undefined) return undefined;
+  const metadata = parseChartMetadata(text);
+  const requirements = await context.readFile(joinPath(chartRoot, 'requirements.yaml'));
+  const dependencies = requirements === undefined ? undefined : parseDependencies(parseYamlDocuments(requirements).documents[0]?.contents);
+  return dependencies ? { ...metadata, dependencies } : metadata;
 }
 
 /** Values as plain data, and where each scalar of each map is written in the values file. */
