@@ -952,6 +952,24 @@ describe("kubernetes: images an operator's custom resources name in fields of th
     expect(occurrences[0]?.note).toBe('the image the operator OLM installs runs for this ClusterServiceVersion (spec.relatedImages[].image)');
   });
 
+  it('reads the bundle images and relatedImages of an OLM file-based catalog (see olm-catalog/SOURCES.md)', async () => {
+    // No apiVersion nor kind: each entry is a `schema:` document, and these files were not read at all.
+    const { occurrences } = await extract('olm-catalog/index.yaml');
+    expect(summary(occurrences)).toEqual([
+      ['37:8', 'test.registry/foo-operator/foo-bundle:v0.1.0', 'image'],
+      ['64:12', 'test.registry/foo-operator/foo:v0.1.0', 'relatedImages[0].image'],
+      ['66:12', 'test.registry/foo-operator/foo-bundle:v0.1.0', 'relatedImages[1].image'],
+      ['71:8', 'test.registry/foo-operator/foo-bundle:v0.2.0', 'image'],
+      ['98:12', 'test.registry/foo-operator/foo:v0.2.0', 'relatedImages[0].image'],
+      ['100:12', 'test.registry/foo-operator/foo-bundle:v0.2.0', 'relatedImages[1].image'],
+    ]);
+    expect(occurrences[0]?.note).toBe('the bundle image OLM unpacks to install the operator of this catalog entry');
+    expect(occurrences[1]?.note).toBe("an image this catalog entry's bundle needs (its relatedImages, what a disconnected install mirrors)");
+    expect(summary((await extract('olm-catalog/fbc_initial.yaml')).occurrences)).toEqual([['15:8', 'quay.io/olmtest/busybox-bundle:1.0.0', 'image']]);
+    // A catalog written as a JSON stream, as `opm render` prints it.
+    expect(summary((await extract('olm-catalog/fbc_catalog.json')).occurrences)).toEqual([['20:13', 'docker.io/library/test-package:v1.0.0', 'image']]);
+  });
+
   it("reads the test images of an operator-sdk scorecard configuration (argoproj-labs/argocd-operator)", async () => {
     const { occurrences } = await extract('operator-images/scorecard-config.yaml');
     expect(summary(occurrences)).toEqual([12, 22, 32, 42, 52, 62].map((line, index) => [`${line}:12`, 'quay.io/operator-framework/scorecard-test:v1.10.0', `stages[0].tests[${index}].image`]));

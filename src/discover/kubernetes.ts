@@ -81,8 +81,8 @@ export const kubernetesDiscoverer: Discoverer = {
     if (isKustomizationFile(path)) return false;
     // Cheap and permissive: the keys may be indented or quoted (flow-style YAML, JSON); `extract`
     // decides by parsing whether a document really is an object with apiVersion and kind.
-    if (/\.ya?ml$/i.test(path)) return (YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text)) || mayBeImagePatch(text, YAML_PATCH_OPERATION) || mayHideKeys(text);
-    if (/\.json$/i.test(path)) return (JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text)) || mayBeImagePatch(text, JSON_PATCH_OPERATION);
+    if (/\.ya?ml$/i.test(path)) return (YAML_API_VERSION_KEY.test(text) && YAML_KIND_KEY.test(text)) || mayBeImagePatch(text, YAML_PATCH_OPERATION) || mayHideKeys(text) || YAML_CATALOG_BUNDLE.test(text);
+    if (/\.json$/i.test(path)) return (JSON_API_VERSION_KEY.test(text) && JSON_KIND_KEY.test(text)) || mayBeImagePatch(text, JSON_PATCH_OPERATION) || JSON_CATALOG_BUNDLE.test(text);
     return false;
   },
   candidate(path: string): boolean {
@@ -204,6 +204,9 @@ const YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
 const JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 const JSON_KIND_KEY = /"kind"\s*:/;
 /** A JSON patch's operation (json-patch.ts): a block list item opening with `op:` or `path:`; in JSON, an `"op"` key. */
+/** An OLM file-based catalog's bundle (`schema: olm.bundle`), a document of the catalog. */
+const YAML_CATALOG_BUNDLE = /^schema[ \t]*:[ \t]*["']?olm\.bundle["']?[ \t]*\r?$/m;
+const JSON_CATALOG_BUNDLE = /"schema"\s*:\s*"olm\.bundle"/;
 const YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 const JSON_PATCH_OPERATION = /"op"\s*:/;
 /** The annotation holding a KRM function's runtime (kustomize's and kpt's current name, and the one before it). */
@@ -464,7 +467,10 @@ class ManifestWalker {
   object(root: unknown, prefix: string): void {
     const kind = this.string(this.get(root, 'kind'));
     const apiVersion = this.string(this.get(root, 'apiVersion'));
-    if (kind === undefined || apiVersion === undefined) return;
+    if (kind === undefined || apiVersion === undefined) {
+      this.catalogEntry(root, prefix);
+      return;
+    }
     this.objects++;
 
     const items = /List$/.test(kind) ? this.get(root, 'items') : undefined;
@@ -504,6 +510,19 @@ class ManifestWalker {
     const patterns = apiVersion.startsWith('kyverno.io/') ? KYVERNO_PATTERN_KEYS : undefined;
     if (kind !== 'CustomResourceDefinition') this.genericContainers(root, prefix.replace(/\.$/, ''), 0, patterns);
     if (operatorFields.length === 0 && apiVersion.includes('.')) this.customResourceImage(root, kind, prefix);
+  }
+
+  /**
+   * A bundle of an OLM file-based catalog (`schema: olm.bundle`): the bundle image OLM unpacks to
+   * install the operator, and its `relatedImages`, every image the bundle needs (what a disconnected install mirrors).
+   */
+  private catalogEntry(root: unknown, prefix: string): void {
+    if (this.string(this.get(root, 'schema')) !== 'olm.bundle') return;
+    this.objects++;
+    this.imageAt(this.get(root, 'image'), `${prefix}image`, noSubstitution, 'the bundle image OLM unpacks to install the operator of this catalog entry');
+    this.items(this.get(root, 'relatedImages')).forEach((related, index) => {
+      this.imageAt(this.get(related, 'image'), `${prefix}relatedImages[${index}].image`, noSubstitution, "an image this catalog entry's bundle needs (its relatedImages, what a disconnected install mirrors)");
+    });
   }
 
   /** An OpenShift template's objects, created as written once `oc process` fills in its parameters: read with their defaults. */
