@@ -605,6 +605,21 @@ describe('helm: the dependencies of a requirements.yaml', () => {
   });
 });
 
+describe('helm: a dependency chart beside the chart, rendered with its section of the values', () => {
+  it('DataDog/helm-charts (79f7c74fd2525288125d943f48b810431dbc8857): `operator.image.tag` makes the datadog chart install datadog-operator at 1.29.0, reported at that line', async () => {
+    const values = await extract(helmValuesDiscoverer, 'sibling-dependency/datadog/values.yaml');
+    // The tag was read nowhere: the operator chart beside it renders its own default (1.30.0-rc.1) on its own.
+    expect(rows(values.occurrences)).toEqual([
+      ['11:10', '1.29.0', 'registry.datadoghq.com/operator:1.29.0', 'operator.image.tag'],
+      // kube-state-metrics is switched off (datadog.kubeStateMetricsEnabled) and not in the repository: read as written.
+      ['20:17', 'registry.k8s.io/kube-state-metrics/kube-state-metrics', null, 'kube-state-metrics.image.repository'],
+    ]);
+    expect(values.occurrences[0]?.note).toBe("a value this chart gives its dependency chart datadog-operator (sibling-dependency/datadog-operator), over that chart's default values");
+    const operator = await extract(helmValuesDiscoverer, 'sibling-dependency/datadog-operator/values.yaml');
+    expect(rows(operator.occurrences)).toEqual([['4:15', 'registry.datadoghq.com/operator', 'registry.datadoghq.com/operator:1.30.0-rc.1', 'image.repository']]);
+  });
+});
+
 describe('helm values a tool fills in before they are YAML', () => {
   it('reads a values file around its lines that are only a placeholder (kubefirst annotations), not a parse error', async () => {
     const values = await extract(helmValuesDiscoverer, 'placeholder-lines/metaphor/values.yaml');

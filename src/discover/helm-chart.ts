@@ -278,6 +278,12 @@ export interface LoadedChart {
   incomplete: WeakMap<object, string>;
   /** Dependencies the default values leave on whose chart is not in the repository: their templates, and images, go unread. */
   unreadDependencies: string[];
+  /**
+   * Dependencies in the repository outside the chart's `charts/` folder (a sibling chart, a `file://`
+   * path) that its values leave on, by the key of their section in its values (the alias, else the
+   * name): Helm renders them with that section over their defaults, which their own scan does not.
+   */
+  siblingDependencies: Map<string, string>;
   /** The chart's own template files it did not read, and why (past the file bound, or holding a marker character). */
   unreadFiles: Map<string, string>;
 }
@@ -319,6 +325,7 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]), direct);
   const incomplete = new WeakMap<object, string>();
   const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context, incomplete) : [];
+  const siblingDependencies = siblingDependenciesOf(chartRoot, metadata, direct, values?.data);
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = new Map<string, string>();
   const templates = namedTemplates([...dependencyFiles, ...files], parseErrors);
@@ -326,7 +333,19 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
     const parsed = parseCached(file);
     if ('error' in parsed && parsed.bound) unreadFiles.set(file.path, unreadTemplate(parsed.error));
   }
-  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, unreadFiles };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, siblingDependencies, unreadFiles };
+}
+
+/** The direct dependencies found outside the chart's `charts/` folder that `data` leaves on, by their key in it (LoadedChart `siblingDependencies`). */
+function siblingDependenciesOf(chartRoot: string, metadata: ChartMetadata, direct: Map<string, string>, data: Record<string, unknown> | undefined): Map<string, string> {
+  const siblings = new Map<string, string>();
+  for (const dependency of metadata.dependencies ?? []) {
+    const root = direct.get(dependency.name);
+    if (root === undefined || vendoringParent(root) === chartRoot) continue;
+    if (dependency.condition !== undefined && data && conditionValue(data, dependency.condition) === false) continue;
+    siblings.set(dependency.alias ?? dependency.name, root);
+  }
+  return siblings;
 }
 
 /** The helper files (`_*.tpl`) among `files` that hold image sites, numbered from `siteBase` on. */

@@ -11,6 +11,7 @@
  * (`image`, `kubectlImage`, `inline_image`). A `repository` that is a chart or git URL is not an image.
  */
 import { posix } from 'node:path';
+import type { Document } from 'yaml';
 import type { Occurrence, RelatedLocation } from '../model.js';
 import { formatReference, parseReference, ReferenceError, withDigest, withTag } from '../reference/index.js';
 import { trimTrailing } from '../text.js';
@@ -66,11 +67,20 @@ export const helmValuesDiscoverer: Discoverer = {
     const compose = (path: string, written: string): ComposedImage[] => composedImages(chart, path, written);
     const missingDependency = missingDependencyOf(chart);
     const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
+    // The sections a sibling dependency chart renders with are read as that chart reads them (below).
+    const dependencySections = new Set(chart.siblingDependencies.keys());
     for (const document of parsed.documents) {
-      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document) });
+      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document), skipSections: dependencySections });
       walker.walk(document.contents, '', '', 0);
       if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
     }
+    const dependencySink = (image: ValueImage): void => {
+      // A value the chart's own templates render too, to the same image, is reported once.
+      const rendered = covered.get(image.offset)?.filter((occurrence) => occurrence.raw === image.raw);
+      for (const occurrence of rendered ?? []) occurrence.context = image.context;
+      if (!rendered?.some((occurrence) => (occurrence.resolved ?? occurrence.raw) === image.value)) sink(image);
+    };
+    if (await dependencySectionImages(chart, parsed.documents[0]?.contents, file.text, context, dependencySink)) errors.push('too many nodes; the rest of the file was not searched for images');
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
     // A dependency fetched when the chart is packaged runs images no file here names.
     const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
@@ -251,6 +261,8 @@ interface ValuesWalkerOptions {
   emptyTag?: string;
   /** The node an alias names, for a key written as an alias (`*app :`); such keys are skipped without it. */
   resolveAlias?: (node: unknown) => unknown;
+  /** Top-level keys whose sections are read elsewhere (a sibling dependency chart's). */
+  skipSections?: ReadonlySet<string>;
 }
 
 const EMPTY_TAG = "tag is empty; the chart's templates choose the default, and they do not render this image with the default values";
@@ -281,7 +293,7 @@ class ValuesWalker {
       if (this.imageBlock(node, path, key)) return;
       for (const pair of node.items) {
         const childKey = keyText(pair.key, this.options.resolveAlias);
-        if (childKey === undefined) continue;
+        if (childKey === undefined || (path === '' && this.options.skipSections?.has(childKey))) continue;
         const childPath = path === '' ? childKey : `${path}.${childKey}`;
         if (IMAGE_STRING_KEY.test(childKey) && isScalar(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
@@ -518,15 +530,8 @@ export function overrideValuesImages(chart: LoadedChart | undefined, path: strin
   parsed.documents.forEach((document, index) => {
     let exhausted: boolean;
     // Helm reads only a values file's first document; what the others name is still read, as written.
-    if (index === 0 && defaults && defaultsDocument) {
-      const merged = new MergedValues<Origin>();
-      merged.merge(defaultsDocument.contents, { text: defaults.text, place: 'defaults' });
-      merged.merge(document.contents, { text, place: 'override' });
-      const sink = (image: ValueImage): void => {
-        const own = writtenHere(image, merged, text, chart);
-        if (own) occurrences.push(valueOccurrence(path, lines, own));
-      };
-      exhausted = imagesInValuesTree(merged.root, merged.textOf, '', '', sink, reading);
+    if (index === 0 && chart && defaultsDocument) {
+      exhausted = mergedOverImages(chart, defaultsDocument, document.contents, text, reading, (image) => void occurrences.push(valueOccurrence(path, lines, image)));
     } else {
       const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(path, lines, image));
       exhausted = imagesInValuesTree(document.contents, text, '', '', sink, { ...reading, resolveAlias: aliasResolver(document) });
@@ -534,6 +539,41 @@ export function overrideValuesImages(chart: LoadedChart | undefined, path: strin
     if (exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
   });
   return { occurrences, errors };
+}
+
+/**
+ * The images of the chart's default values with `override` (a node written in `text`) merged over
+ * them as Helm merges a values file, each that takes a part from the override, placed there
+ * (`writtenHere`). Returns whether the node bound cut the search short.
+ */
+function mergedOverImages(chart: LoadedChart, defaultsDocument: Document.Parsed, override: unknown, text: string, reading: ValuesTreeReading, sink: (image: ValueImage) => void): boolean {
+  const merged = new MergedValues<Origin>();
+  merged.merge(defaultsDocument.contents, { text: chart.values?.text ?? '', place: 'defaults' });
+  merged.merge(override, { text, place: 'override' });
+  return imagesInValuesTree(merged.root, merged.textOf, '', '', (image) => {
+    const own = writtenHere(image, merged, text, chart);
+    if (own) sink(own);
+  }, reading);
+}
+
+/**
+ * A chart's values for its sibling dependencies (DataDog's `operator:` for the `datadog-operator`
+ * chart beside it): Helm renders each with its section over its default values, so an image of that
+ * chart the section changes (`operator.image.tag: 1.29.0`) is the one installed, reported at the part
+ * the section writes, as an override file's. Returns whether the node bound cut the search short.
+ */
+async function dependencySectionImages(chart: LoadedChart, root: unknown, text: string, context: DiscoverContext, sink: (image: ValueImage) => void): Promise<boolean> {
+  let exhausted = false;
+  for (const [key, dependencyRoot] of chart.siblingDependencies) {
+    const section = mapGet(root, key);
+    if (!isMap(section)) continue;
+    const dependency = await loadChart(dependencyRoot, context);
+    const defaults = dependency?.values && parseValuesText(dependency.values.text, context).documents[0];
+    if (!dependency || !defaults) continue;
+    const reading = { note: `a value this chart gives its dependency chart ${dependency.metadata.name ?? key} (${dependencyRoot}), over that chart's default values`, emptyTag: TEMPLATES_CHOOSE_TAG };
+    exhausted ||= mergedOverImages(dependency, defaults, section, text, reading, (image) => sink({ ...image, context: `${key}.${image.context}` }));
+  }
+  return exhausted;
 }
 
 /**
