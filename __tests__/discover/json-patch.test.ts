@@ -14,6 +14,11 @@ describe('JSON patch paths', () => {
     ['/spec/template/spec/containers/name/image', 'other'],
     ['/metadata/annotations/containers~1image', 'other'],
     ['/spec/containers~10/image', 'other'],
+    // An operator-sdk scorecard configuration's tests, at the top of its document only.
+    ['/stages/0/tests/-', 'scorecard-test'],
+    ['/stages/1/tests/2/image', 'image'],
+    ['/spec/stages/0/tests/-', 'other'],
+    ['/stages/0/tests', 'other'],
     ['spec/template/spec/containers/0/image', 'other'],
     ['', 'other'],
   ])('%s sets %s', (path, target) => {

@@ -1325,6 +1325,13 @@ describe('JSON patches (kustomize patches written as operations)', () => {
     expect(occurrences[0]?.note).toBe('set by a JSON patch (replace /spec/template/spec/containers/0/image)');
   });
 
+  it('reads the test images an operator-sdk scorecard patch adds (cloudnative-pg/cloudnative-pg a95a534dbe0854495b863bbc1b7651f74d310916)', async () => {
+    // `add /stages/0/tests/-` with a test `{entrypoint, image, labels}`: no container, and the images were not read.
+    const { occurrences } = await extract('json-patch/scorecard/olm.config.yaml');
+    expect(summary(occurrences)).toEqual([7, 17, 27, 37, 47].map((line) => [`${line}:12`, 'quay.io/operator-framework/scorecard-test:v1.42.3', '/stages/0/tests/-/image']));
+    expect(occurrences[0]?.note).toBe('the image an operator-sdk scorecard test runs as a pod, added by a JSON patch (add /stages/0/tests/-)');
+  });
+
   it('leaves a list alone that is not all JSON patch operations', async () => {
     const { occurrences, errors } = await extract('json-patch/not-a-patch.yaml');
     expect(occurrences).toEqual([]);

@@ -6,8 +6,12 @@
  */
 import { CONTAINER_LIST_KEYS, OPERATOR_CONTAINER_LIST_KEYS } from './pod-spec.js';
 
-/** Where an operation's `value` goes, for images: a container's image, one container, a list of them, or anything else. */
-export type PatchTarget = 'image' | 'container' | 'container-list' | 'other';
+/**
+ * Where an operation's `value` goes, for images: a container's image, one container, a list of them,
+ * a test of an operator-sdk scorecard configuration (`/stages/0/tests/-`, which operator-sdk's
+ * scaffold adds in `config/scorecard/patches/*.config.yaml`), or anything else.
+ */
+export type PatchTarget = 'image' | 'container' | 'container-list' | 'scorecard-test' | 'other';
 
 /** Keys of container lists in pod specs and in the custom resources the generic rule reads. */
 const CONTAINER_LISTS = new Set([...CONTAINER_LIST_KEYS, ...OPERATOR_CONTAINER_LIST_KEYS]);
@@ -40,7 +44,14 @@ export function patchTarget(pointer: string): PatchTarget {
   if (last === 'image' && isListIndex(parent) && grandparent !== undefined && CONTAINER_LISTS.has(grandparent)) return 'image';
   if (isListIndex(last) && parent !== undefined && CONTAINER_LISTS.has(parent)) return 'container';
   if (last !== undefined && CONTAINER_LISTS.has(last)) return 'container-list';
+  if (isScorecardTest(tokens)) return 'scorecard-test';
+  if (last === 'image' && isScorecardTest(tokens.slice(0, -1))) return 'image';
   return 'other';
+}
+
+/** `stages/<n>/tests/<n or ->`: one test of a scorecard configuration's stage. */
+function isScorecardTest(tokens: string[]): boolean {
+  return tokens.length === 4 && tokens[0] === 'stages' && isListIndex(tokens[1]) && tokens[2] === 'tests' && isListIndex(tokens[3]);
 }
 
 /** Operations that set a value at their path. */

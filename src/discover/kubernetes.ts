@@ -603,6 +603,7 @@ class ManifestWalker {
       if (target === 'image') this.imageAt(value, path, noSubstitution, `set by a JSON patch (${op} ${path})`);
       else if (target === 'container') this.imageOf(value, path, noSubstitution);
       else if (target === 'container-list') this.containerList(value, path, false, noSubstitution);
+      else if (target === 'scorecard-test') this.imageAt(this.get(value, 'image'), `${path}/image`, noSubstitution, `the image an operator-sdk scorecard test runs as a pod, added by a JSON patch (${op} ${path})`);
       else this.genericContainers(value, path, 0);
     }
   }
