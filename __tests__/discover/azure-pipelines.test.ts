@@ -12,6 +12,15 @@ describe('azure-pipelines discoverer', () => {
     ]);
   });
 
+  it("reads a script step on a named pool whose demands ask for a Linux or macOS agent (Agent.OS, a 1ES pool's ImageOverride); not one of Windows or of any agent", async () => {
+    const { occurrences } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'scripts-demands/azure-pipelines.yml');
+    expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['20:23', 'mcr.microsoft.com/mssql/server:2022-latest', 'jobs[1].steps[0].script'],
+      ['21:93', 'mcr.microsoft.com/mssql/server:2022-latest', 'jobs[1].steps[0].script'],
+      ['28:29', 'docker.io/library/redis:7.4', 'jobs[2].steps[0].script'],
+    ]);
+  });
+
   it("finds the image a bash step pulls with docker run, its $(macro) substituted; a script step (cmd on Windows agents) is not read", async () => {
     const { occurrences } = await extractFixture(azurePipelinesDiscoverer, 'azure-pipelines', 'scripts/azure-pipelines.yml');
     expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([['4:27', '$(img)', 'mcr.microsoft.com/dotnet/sdk:8.0', 'steps[0].bash']]);

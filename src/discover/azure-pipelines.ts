@@ -206,15 +206,39 @@ function pipelineOccurrences(document: Document.Parsed, file: SourceFile, lines:
 
 /**
  * Whether the steps under a stage, job or pipeline run `script:` in bash: true for a hosted Linux or
- * macOS image (`pool: { vmImage: ubuntu-latest }`) or a container job, false for a Windows image or a
- * named pool (self-hosted agents of any OS, cmd on Windows); undefined when it sets neither.
+ * macOS image (`pool: { vmImage: ubuntu-latest }`), a named pool whose `demands` ask for a Linux or
+ * macOS agent, or a container job; false for a Windows image or a named pool of agents of any OS (cmd
+ * on Windows); undefined when it sets neither.
  */
 function posixShellOf(document: Document.Parsed, owner: unknown): boolean | undefined {
   if (mergedGet(document, owner, 'container') !== undefined && mergedGet(document, owner, 'steps') !== undefined) return true;
   const pool = mergedGet(document, owner, 'pool');
   if (pool === undefined) return undefined;
-  const image = scalarString(mergedGet(document, pool, 'vmImage'))?.toLowerCase();
-  return image !== undefined && (image.startsWith('ubuntu') || image.startsWith('macos'));
+  const image = scalarString(mergedGet(document, pool, 'vmImage'));
+  if (image !== undefined) return isPosixImage(image);
+  return demandsPosixAgent(document, mergedGet(document, pool, 'demands'));
+}
+
+function isPosixImage(image: string): boolean {
+  const lower = image.toLowerCase();
+  return lower.startsWith('ubuntu') || lower.startsWith('macos');
+}
+
+/**
+ * Whether a pool's `demands` (one string or a list) pick Linux or macOS agents: the agent capability
+ * `Agent.OS -equals Linux` (or `Darwin`), or the image a 1ES hosted pool is asked for,
+ * `ImageOverride -equals Ubuntu22.04-...` (mssql-django's pool).
+ */
+function demandsPosixAgent(document: Document.Parsed, demands: unknown): boolean {
+  const written = isSeq(demands) ? listItems(document, demands) : [demands];
+  for (const demand of written) {
+    const [capability, operator, value, ...rest] = (scalarString(demand) ?? '').trim().split(/\s+/);
+    if (operator?.toLowerCase() !== '-equals' || value === undefined || rest.length > 0) continue;
+    const name = capability.toLowerCase();
+    if (name === 'agent.os') return value.toLowerCase() === 'linux' || value.toLowerCase() === 'darwin';
+    if (name === 'imageoverride') return isPosixImage(value);
+  }
+  return false;
 }
 
 /** Bounds on reading the include graph: files read, and `template:` keys followed per file. */
