@@ -137,6 +137,28 @@ describe('jenkinsfile: images looked up in a table', () => {
     ]);
   });
 
+  it("reads each value of the map a declarative agent's `image docker_images[...]` looks in, with its registryUrl (opensearch-build)", async () => {
+    const { occurrences } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'opensearch-build/docker-build.jenkinsfile');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference, o.context])).toEqual([
+      ['4:15', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ubuntu2404-x64-docker-buildx0.9.1-qemu8.2-v1', 'agent.docker.image(docker_images["${DOCKER_BUILD_OS}"])'],
+      ['5:17', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ci-runner-windows2019-opensearch-build-v1', 'agent.docker.image(docker_images["${DOCKER_BUILD_OS}"])'],
+    ]);
+  });
+
+  it("reads each value of the map `docker.image(docker_images[key])` looks in once, only the key's when the file gives it (opensearch-build)", async () => {
+    const { occurrences } = await extractFixture(jenkinsfileDiscoverer, 'jenkinsfile', 'opensearch-build/validate-artifacts.jenkinsfile');
+    const lookup = 'docker.image(docker_images["$local_distribution"])';
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.kind, o.context])).toEqual([
+      ['5:13', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ci-runner-almalinux8-opensearch-dashboards-integtest-v1', lookup],
+      ['6:13', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ci-runner-almalinux8-systemd-base-integtest-v1', lookup],
+      ['7:13', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ci-runner-almalinux8-systemd-base-integtest-v1', lookup],
+      ['8:13', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ci-runner-windows2019-opensearch-build-v1', lookup],
+      ['9:13', 'public.ecr.aws/opensearchorg/opensearchstaging/ci-runner:ci-runner-ubuntu2404-systemd-base-integtest-v1', lookup],
+      ['9:13', 'docker.io/opensearchorg/opensearchstaging/ci-runner:ci-runner-ubuntu2404-systemd-base-integtest-v1', "docker.image(docker_images['deb'])"],
+      ['31:34', 'unresolved', 'docker.image'],
+    ]);
+  });
+
   it('keeps a lookup in a table set more than once, or not to a literal, as one unresolved image', async () => {
     const text = "meta = ['a': [image: 'alpine:3.20']]\nmeta = ['b': [image: 'busybox:1.36']]\nother = load('x')\nnode { docker.image(meta[p].image).inside { sh 'x' }; docker.image(other[p].image).inside { sh 'y' } }\n";
     const { occurrences } = await jenkinsfileDiscoverer.extract({ path: 'Jenkinsfile', text }, { buildArgs: {}, readFile: async () => undefined });

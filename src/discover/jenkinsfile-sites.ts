@@ -124,8 +124,23 @@ function dockerCall(tokens: readonly GroovyToken[], index: number, method: strin
 export function findSites(tokens: readonly GroovyToken[], brackets: Map<number, number>, frames: Array<Frame | undefined>, values: GroovyValues): Found {
   const found: Found = { sites: [], built: new Set(), pods: [] };
   const registries = new Map<Frame, TokenRange>();
+  const tableSites = new Set<string>();
   const site = (range: TokenRange | undefined, context: string, frame: Frame | undefined, pushed?: boolean) => {
-    if (range && range.end > range.start) found.sites.push({ range, context, frame, pushed });
+    if (!range || range.end <= range.start) return;
+    // A lookup in a table the file writes is each image the table holds, where it is written.
+    const entries = tableEntries(tokens, brackets, values, range);
+    if (!entries || entries.length === 0) {
+      found.sites.push({ range, context, frame, pushed });
+      return;
+    }
+    const lookup = `${context}(${values.sourceOf(range)})`;
+    for (const entry of entries) {
+      // Two lookups alike (`docker.image(images[x]).pull()`, then `.inside`) name each entry once.
+      const key = `${entry.start}\0${lookup}\0${pushed === true}`;
+      if (tableSites.has(key)) continue;
+      tableSites.add(key);
+      found.sites.push({ range: entry, context: lookup, frame, pushed });
+    }
   };
   tokens.forEach((token, index) => {
     if (token.type !== 'ident') return;
@@ -183,10 +198,7 @@ function dockerSites(
     const args = callArguments(tokens, brackets, image);
     const close = brackets.get(image);
     const pushed = close !== undefined && tokens[close + 1]?.text === '.' && tokens[close + 2]?.text === 'push';
-    const argument = args && firstArgument(tokens, args);
-    const entries = argument && tableEntries(tokens, brackets, values, argument);
-    if (entries && entries.length > 0) for (const entry of entries) site(entry, `docker.image(${values.sourceOf(argument)})`, frame, pushed);
-    else site(argument, 'docker.image', frame, pushed);
+    site(args && firstArgument(tokens, args), 'docker.image', frame, pushed);
     return;
   }
   const build = dockerCall(tokens, index, 'build');
@@ -202,20 +214,24 @@ function dockerSites(
 const MAX_TABLE_ENTRIES = 256;
 
 /**
- * The `field:` values of every entry of a table literal, for an image written as a lookup in it
- * (`docker.image(meta[platform].image)` with `meta = ['centos8': [image: "..."], ...]`, as CouchDB's
- * Jenkinsfile builds a stage per platform): each entry's image is one the pipeline may pull, written
- * in the file. Undefined unless the expression is `NAME[...].field` and NAME is set once, to a list
- * or map literal.
+ * The images a lookup in a table literal may name, each where the table writes it: the `field:` value
+ * of every entry for `NAME[...].field` (`docker.image(meta[platform].image)` with
+ * `meta = ['centos8': [image: "..."], ...]`, as CouchDB's Jenkinsfile builds a stage per platform),
+ * and a map's value for `NAME[key]` (`docker_images["$distribution"]` with
+ * `docker_images = ["tar": "...", "deb": "..."]`, as opensearch-build picks its agent): the one its
+ * key names when the file gives the key, else each value, since the key is known only when the build
+ * runs. Undefined unless NAME is set once, to a list or map literal (of strings, for `NAME[key]`).
  */
 function tableEntries(tokens: readonly GroovyToken[], brackets: Map<number, number>, values: GroovyValues, argument: TokenRange): TokenRange[] | undefined {
   const { start, end } = argument;
   const close = brackets.get(start + 1);
   if (tokens[start].type !== 'ident' || tokens[start + 1]?.text !== '[' || close === undefined) return undefined;
-  if (tokens[close + 1]?.text !== '.' || tokens[close + 2]?.type !== 'ident' || close + 3 !== end) return undefined;
+  const lookup = close + 1 === end;
+  if (!lookup && (tokens[close + 1]?.text !== '.' || tokens[close + 2]?.type !== 'ident' || close + 3 !== end)) return undefined;
   const assigned = values.assignedRanges(tokens[start].text);
   const literalEnd = assigned.length === 1 ? brackets.get(assigned[0].start) : undefined;
-  if (literalEnd === undefined || tokens[assigned[0].start].text !== '[') return undefined;
+  if (literalEnd === undefined || tokens[assigned[0].start].text !== '[' || literalEnd + 1 !== assigned[0].end) return undefined;
+  if (lookup) return mapValues(tokens, values, { start: assigned[0].start + 1, end: literalEnd }, { start: start + 2, end: close });
   const field = tokens[close + 2].text;
   const entries: TokenRange[] = [];
   let depth = 0;
@@ -228,6 +244,30 @@ function tableEntries(tokens: readonly GroovyToken[], brackets: Map<number, numb
     }
   }
   return entries;
+}
+
+/**
+ * The values of a map literal's entries (`"key": value` or `key: value`, each a string), the one
+ * `subscript` names when it is a key of the map; undefined when an entry is of another shape.
+ */
+function mapValues(tokens: readonly GroovyToken[], values: GroovyValues, body: TokenRange, subscript: TokenRange): TokenRange[] | undefined {
+  const entries = new Map<string, TokenRange>();
+  for (let index = body.start; index < body.end; ) {
+    const key = tokens[index];
+    if ((key.type !== 'string' && key.type !== 'ident') || tokens[index + 1]?.text !== ':' || entries.size >= MAX_TABLE_ENTRIES) return undefined;
+    const value = { start: index + 2, end: expressionEnd(tokens, index + 2, body.end) };
+    if (typeof values.evaluate(value) !== 'string') return undefined;
+    const name = key.type === 'ident' ? key.text : values.evaluate({ start: index, end: index + 1 });
+    entries.set(typeof name === 'string' ? name : `\0${index}`, value);
+    index = value.end;
+    if (index < body.end && tokens[index].text !== ',') return undefined;
+    index++;
+  }
+  // A key the file gives names one entry (none, and no image, when the map lacks it).
+  const key = values.evaluate(subscript);
+  if (typeof key !== 'string') return [...entries.values()];
+  const named = entries.get(key);
+  return named ? [named] : undefined;
 }
 
 /** `withDockerContainer(image: 'x')` / `withDockerContainer('x')`, `containerTemplate(image: 'x')`, `podTemplate(yaml: '''...''')`. */
