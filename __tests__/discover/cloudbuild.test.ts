@@ -1,8 +1,10 @@
 import fc from 'fast-check';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cloudbuildDiscoverer, hasTopLevelSteps } from '../../src/discover/cloudbuild.js';
 import { expandSubstitutions } from '../../src/discover/cloudbuild-substitutions.js';
-import { extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
+import { discoverRepository } from '../../src/discover/index.js';
+import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('cloudbuild discoverer', () => {
   it('matches Cloud Build config files', () => {
@@ -23,6 +25,45 @@ describe('cloudbuild discoverer', () => {
     expect(cloudbuildDiscoverer.matches(file, fixture('cloudbuild', file).text)).toBe(true);
     const { occurrences } = await extractFixture(cloudbuildDiscoverer, 'cloudbuild', file);
     expect(occurrences.map((occurrence) => [occurrence.context, occurrence.raw, occurrence.line])).toEqual([['steps[0].name', 'node:16', 7]]);
+  });
+
+  it("reads a build config under a name of its own by its content: Cloud Build's keys only, every step naming its builder (osv.dev)", async () => {
+    const matchesContent = cloudbuildDiscoverer.matchesContent!;
+    for (const path of ['content/build-and-stage.yaml', 'content/source_build.yaml']) {
+      expect(cloudbuildDiscoverer.matches(path, fixture('cloudbuild', path).text), path).toBe(false);
+      expect(matchesContent(path, fixture('cloudbuild', path).text), path).toBe(true);
+    }
+    const file = fixture('cloudbuild', 'content/build-and-stage.yaml');
+    const { occurrences } = await cloudbuildDiscoverer.extract(file, fixtureContext('cloudbuild'));
+    expectRawAtPositions(file, occurrences);
+    expect(occurrences.map((o) => [o.line, o.context, o.reference ?? o.problem?.kind, o.local ?? false])).toEqual([
+      [4, 'steps[0].name', 'gcr.io/cloud-builders/git', false],
+      [10, 'steps[1].name', 'gcr.io/cloud-builders/docker', false],
+      [15, 'steps[2].name', 'gcr.io/cloud-builders/docker', false],
+      [19, 'steps[3].name', 'gcr.io/cloud-builders/docker', false],
+      [36, 'images[0]', 'unresolved', true],
+      [37, 'images[1]', 'unresolved', true],
+    ]);
+    // Found by a scan of the repository, which no other kind claims.
+    const root = fileURLToPath(new URL('../fixtures/discover/cloudbuild/', import.meta.url));
+    const scanned = await discoverRepository(root, { onlyFiles: ['content/source_build.yaml'] });
+    expect(scanned.occurrences.map((o) => [o.kind, o.line, o.reference])).toEqual([['cloudbuild', 16, 'gcr.io/oss-vdb/ci']]);
+  });
+
+  it('does not claim by content the steps of a CI system, a file with other top-level keys, several documents, or YAML that does not parse', () => {
+    const matchesContent = cloudbuildDiscoverer.matchesContent!;
+    const others = {
+      'azure.yml': 'steps:\n- script: docker run alpine:3.20\n  name: run\n  displayName: Run\n',
+      'woodpecker.yaml': 'steps:\n- name: test\n  image: golang:1.23\n  commands: [go test]\n',
+      'buildkite.yml': 'steps:\n- name: test\n  command: make test\n',
+      'other.yaml': 'name: release\nsteps:\n- name: gcr.io/cloud-builders/docker\n  args: [build, .]\n',
+      'two.yaml': 'steps:\n- name: alpine:3.20\n---\nsteps:\n- name: alpine:3.20\n',
+      'broken.yaml': 'steps:\n- name: alpine:3.20\n  args: [a\n',
+      'empty.yaml': 'steps: []\n',
+      'build.json': '{"steps": [{"name": "alpine:3.20"}]}',
+    };
+    for (const [path, text] of Object.entries(others)) expect(matchesContent(path, text), path).toBe(false);
+    expect(matchesContent('deploy.yaml', 'steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy]\n')).toBe(true);
   });
 
   it('reports builder images, and pushed images as built here, with substitutions resolved', async () => {

@@ -1,6 +1,7 @@
 /**
  * Google Cloud Build: `cloudbuild.yaml`/`.yml`/`.json`, `<name>.cloudbuild.yaml`, and `cloudbuild-<name>.yaml`
- * (also `_` or `.` after `cloudbuild`) when it has top-level `steps`. Each step's `name` is the builder image it
+ * (also `_` or `.` after `cloudbuild`) when it has top-level `steps`; a YAML build config under any other
+ * name when no other kind claims it and its content has Cloud Build's shape only. Each step's `name` is the builder image it
  * runs. `images:` lists what the build pushes: those are built here, so they are reported with
  * `local: true` (not checked for pinning, signatures or look-alike names: the build makes them).
  * A step that runs an image an earlier step built (`docker build -t NAME`, `docker tag SRC NAME`,
@@ -13,7 +14,7 @@ import type { Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
-import { scalarString } from './yaml.js';
+import { isMap, isScalar, isSeq, parseYamlDocuments, scalarString } from './yaml.js';
 import { expandSubstitutions } from './cloudbuild-substitutions.js';
 import { baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { normalizeForOccurrence } from '../reference/index.js';
@@ -47,6 +48,30 @@ export function hasTopLevelSteps(text: string): boolean {
     while (start < text.length && !'\n\r\u2028\u2029'.includes(text[start])) start++;
   }
   return false;
+}
+
+/** The top-level keys of a build config and the keys of a step, as Cloud Build's schema names them. */
+const BUILD_KEYS = new Set(['steps', 'timeout', 'queueTtl', 'logsBucket', 'options', 'substitutions', 'tags', 'secrets', 'availableSecrets', 'artifacts', 'images', 'serviceAccount']);
+const STEP_KEYS = new Set(['name', 'args', 'env', 'dir', 'id', 'waitFor', 'entrypoint', 'secretEnv', 'volumes', 'timeout', 'script', 'allowFailure', 'allowExitCodes', 'automapSubstitutions']);
+
+/**
+ * Whether a YAML file under any other name is a build config (`gcloud builds submit --config` takes
+ * any file: osv.dev's `deployment/build-and-stage.yaml`): asked only of a file no kind claimed by its
+ * name. One document whose keys are all Cloud Build's, with `steps` a list of steps that each name
+ * their builder and have only a step's keys: a CI system's steps (`image`, `command`, `task`,
+ * `displayName`) do not pass, and a file that does not parse is not claimed.
+ */
+function isBuildConfigByContent(path: string, text: string): boolean {
+  if (!/\.ya?ml$/i.test(path) || !hasTopLevelSteps(text) || !text.includes('name:')) return false;
+  const parsed = parseYamlDocuments(text);
+  if (parsed.errors.length > 0 || parsed.documents.length !== 1) return false;
+  const root = parsed.documents[0].contents;
+  if (!isMap(root) || !root.items.every((pair) => isScalar(pair.key) && BUILD_KEYS.has(String(pair.key.value)))) return false;
+  const steps = root.get('steps', true);
+  if (!isSeq(steps) || steps.items.length === 0) return false;
+  return steps.items.every(
+    (step) => isMap(step) && scalarString(step.get('name', true)) !== undefined && step.items.every((pair) => isScalar(pair.key) && STEP_KEYS.has(String(pair.key.value))),
+  );
 }
 
 /** Whether a file name is one of Cloud Build's by its name alone. */
@@ -169,13 +194,14 @@ function buildOccurrences(document: Document.Parsed, file: SourceFile, lines: Li
 
 export const cloudbuildDiscoverer: Discoverer = {
   kind: 'cloudbuild',
-  candidate(path) {
-    const name = baseName(path);
-    return isBuildFileName(name) || NAMED_BUILD_FILE.test(name);
-  },
   matches(path, text) {
     const name = baseName(path);
     return isBuildFileName(name) || (NAMED_BUILD_FILE.test(name) && hasTopLevelSteps(text));
+  },
+  matchesContent: isBuildConfigByContent,
+  candidate(path) {
+    const name = baseName(path);
+    return isBuildFileName(name) || NAMED_BUILD_FILE.test(name) || /\.ya?ml$/i.test(name);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     // JSON is YAML, and the YAML parser keeps the positions.
