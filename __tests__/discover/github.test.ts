@@ -210,6 +210,13 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it('expands a matrix whose include entries alias a value an earlier entry anchors (brianc/node-postgres)', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/matrix-anchors.yml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message, o.note])).toEqual(
+      ['18', '13', '14', '15', '16', '17'].map((version, index) => ['28:16', `ghcr.io/railwayapp-templates/postgres-ssl:${version}`, `matrix value ${index + 1} of 6`]),
+    );
+  });
+
   it('expands an image named by a comparison of a matrix value: `matrix.oracle-version < 23 && ...` (doctrine/dbal)', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/compared-versions.yml');
     expect(occurrences.map((o) => [o.resolved ?? null, o.reference ?? o.problem?.message, o.note])).toEqual([

@@ -5,7 +5,7 @@
 import { lastAtMost } from './position.js';
 import { joinFlowLines } from './yaml-tolerant.js';
 import { parseSimpleDocuments } from './yaml-fast.js';
-import { isAlias, isMap, isNode, isScalar, isSeq, parse, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parse, visit, type Document, type YAMLError } from 'yaml';
 import { parseAllDocumentsBounded } from '../yaml-nesting.js';
 
 /** How every document is parsed: plain error messages, and a repeated key kept (its last value wins, see `mapGet`). */
@@ -281,12 +281,14 @@ function firstErrors(messages: string[]): string {
   return messages.length > SHOWN_ERRORS ? `${shown}; and ${messages.length - SHOWN_ERRORS} more` : shown;
 }
 
-/** Converts a node to plain JS, bounded; undefined when alias expansion exceeds the bound. */
+/**
+ * Converts a node to plain JS, its aliases resolved in the document (an anchor written inside the
+ * node too: a matrix `include` entry naming `&stable '18'` that later entries alias), bounded;
+ * undefined when alias expansion exceeds the bound.
+ */
 export function toPlain(document: Document.Parsed, node: unknown): unknown {
   try {
-    if (node && typeof node === 'object' && 'toJSON' in node && typeof (node as Node).toJSON === 'function') {
-      return (node as Node).toJSON(document, { maxAliasCount: MAX_ALIAS_COUNT } as never);
-    }
+    if (isNode(node)) return node.toJS(document, { maxAliasCount: MAX_ALIAS_COUNT });
     return node;
   } catch {
     return undefined;
