@@ -210,6 +210,16 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it("substitutes `${{ env.NAME }}` in a step's script with the literal env value the step sees (elastic/go-elasticsearch)", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/env-expressions.yml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message, o.note])).toEqual([
+      ['30:31', 'docker.elastic.co/elasticsearch/elasticsearch:9.4.0-SNAPSHOT', 'pulled by `docker pull` in the script; with the env the step runs with'],
+      ['31:31', 'docker.io/appropriate/curl', 'pulled by `docker pull` in the script'],
+      ['37:23', 'expression ${{ env.TAGGED }} is only known when the workflow runs', 'pulled by `docker pull` in the script'],
+      ['38:23', "expression ${{ env.KIBANA_VERSION || '9.1.0' }} is only known when the workflow runs", 'pulled by `docker pull` in the script'],
+    ]);
+  });
+
   it('expands a matrix whose include entries alias a value an earlier entry anchors (brianc/node-postgres)', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/matrix-anchors.yml');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message, o.note])).toEqual(

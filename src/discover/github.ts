@@ -158,12 +158,27 @@ export function expandExpressions(text: string, matrix: Matrix): ImageValue[] {
 }
 
 /**
+ * `${{ env.NAME }}` replaced by the literal `env:` value the step sees (the runner evaluates it before
+ * the script runs); any other expression, or a value that is itself an expression, is left as written.
+ */
+function substituteEnvExpressions(text: string, env: ReadonlyMap<string, string>): string {
+  const spans = expressionsIn(text);
+  if (spans.length === 0) return text;
+  return replaceSpans(text, spans, (span) => {
+    const inner = text.slice(span.innerStart, span.innerEnd).trim();
+    const value = inner.startsWith('env.') ? env.get(inner.slice(4)) : undefined;
+    return value === undefined || value.includes('${{') ? text.slice(span.start, span.end) : value;
+  });
+}
+
+/**
  * The values of an image word of a step's script. The runner sets `env:` (the step's over its job's
  * over the workflow's) for the shell, and substitutes `${{ }}` expressions before it runs (expanded
- * as in the workflow's own fields); any other shell expansion is known only when the step runs.
+ * as in the workflow's own fields, `${{ env.NAME }}` with that env); any other shell expansion is
+ * known only when the step runs.
  */
 function scriptWordValues(word: ShellWord, resolve: (text: string) => ImageValue[], env: ReadonlyMap<string, string>): ImageValue[] {
-  const substituted = substituteShellNames(word.text, (name) => env.get(name));
+  const substituted = substituteShellNames(substituteEnvExpressions(word.text, env), (name) => env.get(name));
   if (typeof substituted !== 'string') return [{ value: substituted }];
   if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
   const values = resolve(substituted);
