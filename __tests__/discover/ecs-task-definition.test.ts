@@ -30,4 +30,18 @@ describe('ECS task definition discoverer', () => {
     expect(ecsTaskDefinitionDiscoverer.matches('package.json', '{"name": "x", "dependencies": {}}')).toBe(false);
     expect(ecsTaskDefinitionDiscoverer.matches('task.json', '{"containerDefinitions": []}')).toBe(true);
   });
+
+  // Crafted: 10,000 nested arrays overflowed jsonc-parser's recursive parse (the file reached the
+  // scan only as "Maximum call stack size exceeded"), and the 101st container definition went unread without a word.
+  it('says what it did not read: JSON nested past its bound, container definitions past theirs', async () => {
+    const read = async (text: string) => {
+      const { occurrences, errors } = await ecsTaskDefinitionDiscoverer.extract({ path: 'task-definition.json', text }, { buildArgs: {}, readFile: async () => undefined });
+      return { images: occurrences.map((o) => o.reference), errors };
+    };
+    const nested = `{"containerDefinitions": [{"name": "web", "image": "nginx:1.27"}], "tags": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    expect(await read(nested)).toEqual({ images: [], errors: ['the JSON nests objects and arrays deeper than 256 levels: it was not read'] });
+    const containers = Array.from({ length: 101 }, (_, index) => `{"name": "c${index}", "image": "registry.example.com/team/c${index}:1.0"}`);
+    const many = await read(`{"containerDefinitions": [${containers.join(', ')}]}`);
+    expect([many.images.length, many.errors]).toEqual([100, ['more than 100 container definitions: the rest were not read']]);
+  });
 });

@@ -5,7 +5,7 @@
  * list of container definitions a Terraform `aws_ecs_task_definition` reads (terraform.ts). Each
  * container's `privileged` and `user` are read for the least-privilege rules.
  */
-import { parseTree, type Node } from 'jsonc-parser';
+import { createScanner, parseTree, type Node } from 'jsonc-parser';
 import type { ContainerConfig, Occurrence, WrittenSetting } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { makeOccurrence } from './occurrence.js';
@@ -13,6 +13,26 @@ import { LineIndex } from './position.js';
 
 /** Bound on container definitions read from one task definition (ECS allows 10). */
 const MAX_CONTAINERS = 100;
+/**
+ * Objects and arrays inside one another, measured before jsonc-parser's recursive parse: 10,000 `[`
+ * overflowed its stack, and the file reached the scan only by accident, as "Maximum call stack size exceeded".
+ */
+const MAX_JSON_NESTING = 256;
+
+/** jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot read). */
+const SyntaxKind = { OpenBraceToken: 1, CloseBraceToken: 2, OpenBracketToken: 3, CloseBracketToken: 4, EOF: 17 } as const;
+
+/** Whether JSON text nests objects and arrays deeper than MAX_JSON_NESTING (jsonc-parser's scanner: a loop, strings and comments skipped). */
+function nestsTooDeeply(text: string): boolean {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token: number = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_JSON_NESTING) return true;
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth = Math.max(0, depth - 1);
+  }
+  return false;
+}
 
 /** One image of a container definition, and how that container is configured, found in JSON text. */
 export interface ContainerDefinitionSite {
@@ -56,8 +76,13 @@ function containerSite(text: string, container: Node, context: string): Containe
  * or under `taskDefinition` as `aws ecs describe-task-definition` prints it) or a bare list of them.
  * Terraform's interpolations (`${var.x}`) outside strings are read as values (see `maskInterpolations`).
  */
-export function containerDefinitionSites(text: string): ContainerDefinitionSite[] {
-  const root = parseTree(maskInterpolations(text), [], { allowTrailingComma: true, disallowComments: false });
+export function containerDefinitionSites(text: string, unread: string[] = []): ContainerDefinitionSite[] {
+  const masked = maskInterpolations(text);
+  if (nestsTooDeeply(masked)) {
+    unread.push(`the JSON nests objects and arrays deeper than ${MAX_JSON_NESTING} levels: it was not read`);
+    return [];
+  }
+  const root = parseTree(masked, [], { allowTrailingComma: true, disallowComments: false });
   if (!root) return [];
   let list: Node | undefined;
   let prefix = '';
@@ -69,6 +94,7 @@ export function containerDefinitionSites(text: string): ContainerDefinitionSite[
   }
   if (list?.type !== 'array') return [];
   const sites: ContainerDefinitionSite[] = [];
+  if ((list.children ?? []).length > MAX_CONTAINERS) unread.push(`more than ${MAX_CONTAINERS} container definitions: the rest were not read`);
   for (const [index, container] of (list.children ?? []).slice(0, MAX_CONTAINERS).entries()) {
     if (container.type !== 'object') continue;
     const site = containerSite(text, container, `${prefix}[${index}]`);
@@ -158,12 +184,13 @@ export const ecsTaskDefinitionDiscoverer: Discoverer = {
   },
   extract(file: SourceFile): Extraction {
     const lines = new LineIndex(file.text);
-    const sites = containerDefinitionSites(file.text);
+    const unread: string[] = [];
+    const sites = containerDefinitionSites(file.text, unread);
     const occurrences: Occurrence[] = sites.map((site) =>
       makeOccurrence({ file: file.path, kind: 'ecs-task-definition', lines, offset: site.offset, raw: site.raw, value: jsonStringValue(site.raw), context: site.context }),
     );
     // Only what a container definition says plainly: its user and whether it is privileged.
     const containers = sites.filter((site) => site.user || site.privileged).map((site) => containerDefinitionConfig(file.path, 'ecs-task-definition', lines, site));
-    return containers.length > 0 ? { occurrences, containers } : { occurrences };
+    return { occurrences, ...(containers.length > 0 ? { containers } : {}), ...(unread.length > 0 ? { errors: unread } : {}) };
   },
 };

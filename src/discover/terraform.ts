@@ -433,9 +433,12 @@ function siteOccurrence(site: ImageSite, values: ModuleValues, linesOf: (file: s
 }
 
 /** The images of JSON container definitions (a heredoc or a file), their `${ }` filled in from the module's values. */
-function jsonOccurrences(site: JsonSite, linesOf: (file: string, text: string) => LineIndex, fileText: (file: string) => string, containers: ContainerConfig[]): Occurrence[] {
+function jsonOccurrences(site: JsonSite, linesOf: (file: string, text: string) => LineIndex, fileText: (file: string) => string, containers: ContainerConfig[], errors: string[]): Occurrence[] {
   const lines = linesOf(site.file, fileText(site.file));
-  return containerDefinitionSites(site.text).map((definition) => {
+  const unread: string[] = [];
+  const definitions = containerDefinitionSites(site.text, unread);
+  for (const reason of unread) errors.push(`${site.context}: ${reason}`);
+  return definitions.map((definition) => {
     const value = site.values && definition.raw.includes('${') ? jsonTemplate(definition.raw, site.values) : jsonStringValue(definition.raw);
     if (definition.user || definition.privileged) containers.push(containerDefinitionConfig(site.file, 'terraform', lines, definition, site.base));
     return makeOccurrence({ file: site.file, kind: 'terraform', lines, offset: site.base + definition.offset, raw: definition.raw, value, context: `${site.context}${definition.context}` });
@@ -470,7 +473,7 @@ async function extractTerraform(file: SourceFile, context: DiscoverContext): Pro
     return index;
   };
   const occurrences = findings.sites.flatMap((site) => siteOccurrence(site, values, linesOf) ?? []);
-  for (const site of findings.jsonSites) occurrences.push(...jsonOccurrences(site, linesOf, fileText, findings.containers));
+  for (const site of findings.jsonSites) occurrences.push(...jsonOccurrences(site, linesOf, fileText, findings.containers, errors));
   occurrences.push(...findings.occurrences);
   for (const { located, context: where } of findings.containerObjects) {
     const config = objectConfig(located, where, linesOf(located.file, located.text));
