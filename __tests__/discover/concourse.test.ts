@@ -73,4 +73,10 @@ describe('concourse discoverer', () => {
     const extraction = await concourseDiscoverer.extract({ path: 'p.yml', text }, fixtureContext('concourse'));
     expect(extraction.occurrences).toEqual([]);
   });
+
+  it('says an image_resource nested past its bound was not read (it was passed over without a word)', async () => {
+    const { occurrences, errors } = await concourseDiscoverer.extract(fixture('concourse', 'hostile/deep-pipeline.yml'), fixtureContext('concourse'));
+    expect(occurrences).toEqual([]);
+    expect(errors).toEqual([expect.stringMatching(/^steps nest deeper than 64 levels: the image_resource there was not read \(jobs\[0\]\.plan\[0\]\.do\[0\]/)]);
+  });
 });

@@ -65,9 +65,16 @@ function holderOccurrences(document: Document.Parsed, file: SourceFile, lines: L
   return occurrencesAtScalar({ file: file.path, kind: 'concourse', text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve, local: holder.local, note: holder.note });
 }
 
-/** Every map with an `image_resource` (task configs, inline or in a task file), with its path. */
-function imageResources(node: unknown, path: string, depth: number, found: ImageHolder[]): void {
-  if (depth > MAX_DEPTH) return;
+const TOO_DEEP = `steps nest deeper than ${MAX_DEPTH} levels: the image_resource there was not read`;
+
+/** Every map with an `image_resource` (task configs, inline or in a task file), with its path; `unread` says what the bound skipped. */
+function imageResources(node: unknown, path: string, depth: number, found: ImageHolder[], reading: { text: string; unread: string[] }): void {
+  if (depth > MAX_DEPTH) {
+    // Steps nest to any depth (`do`, `in_parallel`, `try`): a task config past the bound is said to be unread, not passed over.
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range && reading.text.slice(range[0], range[1]).includes('image_resource') && reading.unread.length === 0) reading.unread.push(`${TOO_DEEP} (${path})`);
+    return;
+  }
   if (isMap(node)) {
     // A task step's `image:` (an artifact of the plan) replaces its inline config's image_resource.
     const configOverridden = mapGet(node, 'task') !== undefined && scalarString(mapGet(node, 'image')) !== undefined;
@@ -76,10 +83,10 @@ function imageResources(node: unknown, path: string, depth: number, found: Image
       const childPath = path ? `${path}.${key}` : key;
       if (configOverridden && key === 'config') continue;
       if (key === 'image_resource') found.push({ node: pair.value, context: childPath });
-      else imageResources(pair.value, childPath, depth + 1, found);
+      else imageResources(pair.value, childPath, depth + 1, found, reading);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, index) => imageResources(item, `${path}[${index}]`, depth + 1, found));
+    node.items.forEach((item, index) => imageResources(item, `${path}[${index}]`, depth + 1, found, reading));
   }
 }
 
@@ -98,7 +105,7 @@ function resourceUses(node: unknown, depth: number, uses: { got: Set<string>; pu
   }
 }
 
-function documentOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex): Occurrence[] {
+function documentOccurrences(document: Document.Parsed, file: SourceFile, lines: LineIndex, unread: string[]): Occurrence[] {
   const root = document.contents;
   if (!isMap(root)) return [];
   const holders: ImageHolder[] = [];
@@ -112,7 +119,7 @@ function documentOccurrences(document: Document.Parsed, file: SourceFile, lines:
     const published = uses.put.has(name) && !uses.got.has(name);
     holders.push({ node: resource, context: `resources.${name}`, ...(published ? { local: true, note: 'published by this pipeline (put), not fetched by a get step' } : {}) });
   }
-  imageResources(root, '', 0, holders);
+  imageResources(root, '', 0, holders, { text: file.text, unread });
   return holders.flatMap((holder) => holderOccurrences(document, file, lines, holder));
 }
 
@@ -130,6 +137,8 @@ export const concourseDiscoverer: Discoverer = {
     return isYamlName(path);
   },
   extract(file: SourceFile): Extraction {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences);
+    const unread: string[] = [];
+    const extraction = occurrencesOfDocuments(file, parseConfigDocuments(file), (document, source, lines) => documentOccurrences(document, source, lines, unread));
+    return unread.length > 0 ? { ...extraction, errors: [...(extraction.errors ?? []), ...unread] } : extraction;
   },
 };
