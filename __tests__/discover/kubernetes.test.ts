@@ -694,6 +694,12 @@ describe('kubernetes: one container written as a map under `container`', () => {
     }
   });
 
+  // Crafted: 10,000 references to a parameter of 100,000 characters threw "Invalid string length" (1,000 built 100 MB).
+  it('processParameters bounds the text parameters fill in', () => {
+    const parameters = templateParameters([{ name: 'P', value: 'x'.repeat(100_000) }]);
+    expect(processParameters(`registry.example.com/${'${P}'.repeat(10_000)}`, parameters)).toEqual({ unresolved: "the Template's parameters fill in more than 4,096 characters here, which is no image" });
+  });
+
   it("leaves unresolved a DeploymentConfig container's image an OpenShift ImageChange trigger sets, in a template's objects", async () => {
     const { occurrences } = await extract('openshift-template/huginn-postgresql.json');
     expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.kind, o.context])).toEqual([
