@@ -1036,6 +1036,13 @@ describe('kubernetes: KRM functions', () => {
     expect(errors).toHaveLength(1);
     expect(errors![0]).toMatch(/^metadata\.annotations\.config\.kubernetes\.io\/function is not YAML, so the function image in it was not read: /);
   });
+
+  // Crafted: kustomize reads the annotation as YAML in any style; a quoted one was passed over without a word.
+  it('says so when the annotation naming a function image is not a literal block', async () => {
+    const text = ['apiVersion: example.com/v1', 'kind: Transformer', 'metadata:', '  name: t', '  annotations:', '    config.kubernetes.io/function: "container:\\n  image: gcr.io/x/fn:v1\\n"', ''].join('\n');
+    const { occurrences, errors } = await kubernetesDiscoverer.extract({ path: 'fn.yaml', text }, fixtureContext('kubernetes'));
+    expect({ occurrences, errors }).toEqual({ occurrences: [], errors: ['metadata.annotations.config.kubernetes.io/function is not written as a literal block (|), so the function image in it was not read'] });
+  });
 });
 
 describe('kubernetes: Helm values written as a YAML string', () => {

@@ -708,7 +708,11 @@ class ManifestWalker {
       if (node === undefined) continue;
       const path = `${prefix}metadata.annotations.${key}`;
       const embedded = literalBlockText(node, this.text);
-      if (!embedded) continue;
+      if (!embedded) {
+        // kustomize reads the annotation as YAML whatever its style; only a literal block is read here, at its place.
+        if (scalarString(node)?.includes('image')) this.unread.push(`${path} is not written as a literal block (|), so the function image in it was not read`);
+        continue;
+      }
       const parsed = parseYamlDocuments(embedded.text);
       if (parsed.errors.length > 0 && embedded.text.includes('image')) this.unread.push(`${path} is not YAML, so the function image in it was not read: ${parsed.errors[0]}`);
       for (const document of parsed.documents) {
