@@ -549,7 +549,7 @@ function namedTemplates(files: ChartTemplateFile[], parseErrors: Map<string, str
 }
 
 /** Why a template past a nesting bound of this reader was not read. */
-export function unreadTemplate(bound: string): string {
+function unreadTemplate(bound: string): string {
   return `the template was not read: ${bound}`;
 }
 
