@@ -120,3 +120,20 @@ describe('devcontainer: hostile build args', () => {
     expect(await devcontainerBuildArgs('.devcontainer/Dockerfile', context)).toEqual([{ args: { TAG: tag, BASE: 'alpine' }, source: '.devcontainer/devcontainer.json' }]);
   });
 });
+
+describe('devcontainer: JSON nested past the bound', () => {
+  // 10,000 nested arrays overflowed jsonc-parser's recursive parse: the file reached the scan only as
+  // "Maximum call stack size exceeded", and the Dockerfile it builds failed with it.
+  const nested = `{"image": "ngnix:1", "x": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+
+  it('is a file not read, said so, not a stack overflow', () => {
+    expect(() => devcontainerDiscoverer.extract({ path: '.devcontainer/devcontainer.json', text: nested }, fixtureContext('devcontainer'))).toThrow(
+      'the JSON nests objects and arrays deeper than 256 levels: it was not read',
+    );
+  });
+
+  it('gives the Dockerfile it builds no arguments, without failing it', async () => {
+    const context = { ...fixtureContext('devcontainer'), readFile: async (path: string) => (path === '.devcontainer/devcontainer.json' ? nested : undefined) };
+    expect(await devcontainerBuildArgs('.devcontainer/Dockerfile', context)).toEqual([]);
+  });
+});

@@ -16,6 +16,7 @@ import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { nestsTooDeeply, TOO_DEEP_JSON } from './json-depth.js';
 import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
 import { enclosed, firstSpan, type Span } from '../spans.js';
 
@@ -74,7 +75,8 @@ export async function devcontainerBuildArgs(dockerfilePath: string, context: Dis
   if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return [];
   const source = `${dir}/devcontainer.json`;
   const text = await context.readFile(source);
-  const config = text === undefined ? undefined : (parse(text, [], { allowTrailingComma: true, disallowComments: false }) as unknown);
+  // Too deep to parse: the devcontainer.json itself is reported unread; its arguments are not guessed.
+  const config = text === undefined || nestsTooDeeply(text) ? undefined : (parse(text, [], { allowTrailingComma: true, disallowComments: false }) as unknown);
   if (typeof config !== 'object' || config === null) return [];
   const { build, dockerFile, dockerfile } = config as { build?: { dockerfile?: unknown; args?: unknown }; dockerFile?: unknown; dockerfile?: unknown };
   const named = build?.dockerfile ?? dockerFile ?? dockerfile;
@@ -96,6 +98,7 @@ export const devcontainerDiscoverer: Discoverer = {
   },
   extract(file: SourceFile): Extraction {
     const lines = new LineIndex(file.text);
+    if (nestsTooDeeply(file.text)) throw new Error(TOO_DEEP_JSON);
     const parseErrors: ParseError[] = [];
     const root = parseTree(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     // A `scenarios.json` of another tool (an array, not JSON) is no Feature test.

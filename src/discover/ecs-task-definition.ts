@@ -5,34 +5,15 @@
  * list of container definitions a Terraform `aws_ecs_task_definition` reads (terraform.ts). Each
  * container's `privileged` and `user` are read for the least-privilege rules.
  */
-import { createScanner, parseTree, type Node } from 'jsonc-parser';
+import { parseTree, type Node } from 'jsonc-parser';
 import type { ContainerConfig, Occurrence, WrittenSetting } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
+import { nestsTooDeeply, TOO_DEEP_JSON } from './json-depth.js';
 
 /** Bound on container definitions read from one task definition (ECS allows 10). */
 const MAX_CONTAINERS = 100;
-/**
- * Objects and arrays inside one another, measured before jsonc-parser's recursive parse: 10,000 `[`
- * overflowed its stack, and the file reached the scan only by accident, as "Maximum call stack size exceeded".
- */
-const MAX_JSON_NESTING = 256;
-
-/** jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot read). */
-const SyntaxKind = { OpenBraceToken: 1, CloseBraceToken: 2, OpenBracketToken: 3, CloseBracketToken: 4, EOF: 17 } as const;
-
-/** Whether JSON text nests objects and arrays deeper than MAX_JSON_NESTING (jsonc-parser's scanner: a loop, strings and comments skipped). */
-function nestsTooDeeply(text: string): boolean {
-  const scanner = createScanner(text, true);
-  let depth = 0;
-  for (let token: number = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
-    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
-      if (++depth > MAX_JSON_NESTING) return true;
-    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth = Math.max(0, depth - 1);
-  }
-  return false;
-}
 
 /** One image of a container definition, and how that container is configured, found in JSON text. */
 export interface ContainerDefinitionSite {
@@ -79,7 +60,7 @@ function containerSite(text: string, container: Node, context: string): Containe
 export function containerDefinitionSites(text: string, unread: string[] = []): ContainerDefinitionSite[] {
   const masked = maskInterpolations(text);
   if (nestsTooDeeply(masked)) {
-    unread.push(`the JSON nests objects and arrays deeper than ${MAX_JSON_NESTING} levels: it was not read`);
+    unread.push(TOO_DEEP_JSON);
     return [];
   }
   const root = parseTree(masked, [], { allowTrailingComma: true, disallowComments: false });
