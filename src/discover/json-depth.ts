@@ -5,7 +5,7 @@
 import { createScanner } from 'jsonc-parser';
 
 /** Objects and arrays inside one another that the JSON readers parse (real files nest a few levels). */
-export const MAX_JSON_NESTING = 256;
+const MAX_JSON_NESTING = 256;
 
 /** jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot read). */
 const SyntaxKind = { OpenBraceToken: 1, CloseBraceToken: 2, OpenBracketToken: 3, CloseBracketToken: 4, EOF: 17 } as const;
