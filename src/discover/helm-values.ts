@@ -31,12 +31,12 @@ const MAX_DEPTH = 64;
 const MAX_NODES = 100_000;
 
 /** Keys whose string value is an image (`image`, `kubectlImage`, `initImage`, `inline_image`...). */
-const IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
+export const IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 /** Keys under which a map is an image block even without a tag beside the repository. */
 const IMAGE_BLOCK_KEY = /image/i;
 
 /** Words that are settings in an image-named key rather than image names. */
-const NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
+export const NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
 
 export const helmValuesDiscoverer: Discoverer = {
   kind: 'helm',

@@ -8,7 +8,7 @@
  */
 import type { Occurrence } from '../model.js';
 import { heredocBody, hclTokens, readExpression, unescape, type HclBlock, type HclToken, type HclValue } from './hcl.js';
-import { imagesInValuesTree, type ValueImage } from './helm-values.js';
+import { IMAGE_STRING_KEY, imagesInValuesTree, NOT_AN_IMAGE, type ValueImage } from './helm-values.js';
 import { dirName } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
@@ -33,10 +33,6 @@ export interface ReleaseValues {
 /** A file that reads a file: where it looks for it, and its text once found. */
 export type ReadValuesFile = (argument: HclValue, from: string) => Promise<{ path: string; text: string } | undefined>;
 
-/** Keys of a values tree whose string is an image, as a values file names them. */
-const IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
-/** Settings under image-like keys that are not images (`pullImage = "true"`). */
-const NOT_AN_IMAGE = /^(true|false|yes|no|on|off|always|never|ifnotpresent|none|null|enabled|disabled)$/i;
 const MAX_DEPTH = 32;
 const MAX_NODES = 20_000;
 const EMPTY_TAG = 'tag is empty; the chart, which is not read here, chooses the default';
