@@ -36,9 +36,9 @@ var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__
   mod2
 ));
 
-// ../../main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -49,10 +49,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap16 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap17 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar10 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq15 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar10(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar11(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -85,17 +85,17 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap16;
+    exports.isMap = isMap17;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar10;
-    exports.isSeq = isSeq13;
+    exports.isScalar = isScalar11;
+    exports.isSeq = isSeq15;
   }
 });
 
-// ../../main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -251,9 +251,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit4 = require_visit();
@@ -422,9 +422,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
     var visit4 = require_visit();
@@ -492,9 +492,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -542,9 +542,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -572,9 +572,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -613,9 +613,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var visit4 = require_visit();
@@ -731,9 +731,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Node2 = require_Node();
@@ -761,9 +761,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -836,9 +836,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
@@ -979,9 +979,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent2) {
@@ -996,9 +996,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -1132,9 +1132,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1415,9 +1415,9 @@ ${indent2}`);
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1539,9 +1539,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar4 = require_Scalar();
@@ -1672,9 +1672,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../../main/node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1694,9 +1694,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar4 = require_Scalar();
@@ -1754,9 +1754,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
@@ -1818,9 +1818,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -1858,9 +1858,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -2009,9 +2009,9 @@ ${indent2}${end}`;
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2153,9 +2153,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLMap3 = require_YAMLMap();
@@ -2175,9 +2175,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2291,9 +2291,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq2 = require_YAMLSeq();
@@ -2313,9 +2313,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2332,9 +2332,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var nullTag = {
@@ -2350,9 +2350,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var boolTag = {
@@ -2374,9 +2374,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
     function stringifyNumber({ format: format3, minFractionDigits, tag: tag2, value }) {
       if (typeof value === "bigint")
@@ -2401,9 +2401,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2447,9 +2447,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2492,9 +2492,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -2520,9 +2520,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var map = require_map();
@@ -2587,9 +2587,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar4 = require_Scalar();
@@ -2653,9 +2653,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair3 = require_Pair();
@@ -2731,9 +2731,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2809,9 +2809,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2841,9 +2841,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2890,9 +2890,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2969,9 +2969,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair3 = require_Pair();
@@ -3058,9 +3058,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -3146,9 +3146,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3190,9 +3190,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3284,9 +3284,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../../main/node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -3316,9 +3316,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
     var stringify = require_stringify();
@@ -3396,9 +3396,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../../main/node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3705,9 +3705,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "../../main/node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -3770,9 +3770,9 @@ ${pointer}
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -3904,9 +3904,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -3946,9 +3946,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -3964,9 +3964,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items2, search) {
@@ -3980,9 +3980,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair3 = require_Pair();
     var YAMLMap3 = require_YAMLMap();
@@ -4088,9 +4088,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4139,9 +4139,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
@@ -4182,9 +4182,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Pair3 = require_Pair();
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap16 = fc.start.source === "{";
-      const fcName = isMap16 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap16 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap17 = fc.start.source === "{";
+      const fcName = isMap17 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap17 ? YAMLMap3.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap16 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap17 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap16 && !sep && !props.found) {
+        if (!isMap17 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap16 && !props.found && ctx.options.strict) {
+            if (!isMap17 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap16) {
+          if (isMap17) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap16 ? "}" : "]";
+      const expectedEnd = isMap17 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4376,9 +4376,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar4 = require_Scalar();
@@ -4441,9 +4441,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4624,9 +4624,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
     var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4845,9 +4845,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
     var Scalar4 = require_Scalar();
@@ -4926,9 +4926,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -4956,9 +4956,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5062,9 +5062,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -5105,9 +5105,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../../main/node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5313,9 +5313,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5498,9 +5498,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5559,9 +5559,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5621,9 +5621,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar10 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar11 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,15 +5717,15 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar10;
+    exports.isScalar = isScalar11;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
     function isEmpty2(ch) {
@@ -6312,9 +6312,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -6343,9 +6343,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../../main/node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -7217,9 +7217,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../../main/node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -7314,9 +7314,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../../main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../../main/node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -7366,9 +7366,9 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/constants.js
+// node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "../../main/node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -7568,9 +7568,9 @@ var require_constants = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/utils.js
+// node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "../../main/node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -7632,9 +7632,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/scan.js
+// node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "../../main/node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -7970,9 +7970,9 @@ var require_scan = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/parse.js
+// node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "../../main/node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
     var constants3 = require_constants();
     var utils = require_utils();
@@ -8985,9 +8985,9 @@ var require_parse = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/lib/picomatch.js
+// node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "../../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
     var parse5 = require_parse();
@@ -9125,9 +9125,9 @@ var require_picomatch = __commonJS({
   }
 });
 
-// ../../main/node_modules/picomatch/index.js
+// node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "../../main/node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -9142,9 +9142,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/stream.js
+// node_modules/@sigstore/core/dist/stream.js
 var require_stream = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/stream.js"(exports) {
+  "node_modules/@sigstore/core/dist/stream.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ByteStream = void 0;
@@ -9248,9 +9248,9 @@ var require_stream = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/asn1/error.js
+// node_modules/@sigstore/core/dist/asn1/error.js
 var require_error = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1TypeError = exports.ASN1ParseError = void 0;
@@ -9263,9 +9263,9 @@ var require_error = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/asn1/length.js
+// node_modules/@sigstore/core/dist/asn1/length.js
 var require_length = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/asn1/length.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.decodeLength = decodeLength;
@@ -9311,9 +9311,9 @@ var require_length = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/asn1/parse.js
+// node_modules/@sigstore/core/dist/asn1/parse.js
 var require_parse2 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/asn1/parse.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/parse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseInteger = parseInteger;
@@ -9411,9 +9411,9 @@ var require_parse2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/asn1/tag.js
+// node_modules/@sigstore/core/dist/asn1/tag.js
 var require_tag = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/asn1/tag.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/tag.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Tag = void 0;
@@ -9487,9 +9487,9 @@ var require_tag = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/asn1/obj.js
+// node_modules/@sigstore/core/dist/asn1/obj.js
 var require_obj = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/asn1/obj.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/obj.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Obj = void 0;
@@ -9581,9 +9581,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH17 = 100;
+    var MAX_DEPTH18 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH17) {
+      if (depth > MAX_DEPTH18) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -9621,9 +9621,9 @@ var require_obj = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/asn1/index.js
+// node_modules/@sigstore/core/dist/asn1/index.js
 var require_asn1 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/asn1/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/asn1/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Obj = void 0;
@@ -9634,9 +9634,9 @@ var require_asn1 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/crypto.js
+// node_modules/@sigstore/core/dist/crypto.js
 var require_crypto = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/crypto.js"(exports) {
+  "node_modules/@sigstore/core/dist/crypto.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -9686,9 +9686,9 @@ var require_crypto = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/dsse.js
+// node_modules/@sigstore/core/dist/dsse.js
 var require_dsse = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/dsse.js"(exports) {
+  "node_modules/@sigstore/core/dist/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.preAuthEncoding = preAuthEncoding;
@@ -9705,9 +9705,9 @@ var require_dsse = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/encoding.js
+// node_modules/@sigstore/core/dist/encoding.js
 var require_encoding = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/encoding.js"(exports) {
+  "node_modules/@sigstore/core/dist/encoding.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.base64Encode = base64Encode;
@@ -9723,9 +9723,9 @@ var require_encoding = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/json.js
+// node_modules/@sigstore/core/dist/json.js
 var require_json = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/json.js"(exports) {
+  "node_modules/@sigstore/core/dist/json.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.canonicalize = canonicalize;
@@ -9763,9 +9763,9 @@ var require_json = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/pem.js
+// node_modules/@sigstore/core/dist/pem.js
 var require_pem = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/pem.js"(exports) {
+  "node_modules/@sigstore/core/dist/pem.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toDER = toDER;
@@ -9790,9 +9790,9 @@ var require_pem = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/oid.js
+// node_modules/@sigstore/core/dist/oid.js
 var require_oid = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/oid.js"(exports) {
+  "node_modules/@sigstore/core/dist/oid.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.SHA2_HASH_ALGOS = exports.RSA_SIGNATURE_ALGOS = exports.ECDSA_SIGNATURE_ALGOS = void 0;
@@ -9816,9 +9816,9 @@ var require_oid = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/rfc3161/error.js
+// node_modules/@sigstore/core/dist/rfc3161/error.js
 var require_error2 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.RFC3161TimestampVerificationError = void 0;
@@ -9828,9 +9828,9 @@ var require_error2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/rfc3161/tstinfo.js
+// node_modules/@sigstore/core/dist/rfc3161/tstinfo.js
 var require_tstinfo = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/rfc3161/tstinfo.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/tstinfo.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -9910,9 +9910,9 @@ var require_tstinfo = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/rfc3161/timestamp.js
+// node_modules/@sigstore/core/dist/rfc3161/timestamp.js
 var require_timestamp2 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/rfc3161/timestamp.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/timestamp.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -10100,9 +10100,9 @@ var require_timestamp2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/rfc3161/index.js
+// node_modules/@sigstore/core/dist/rfc3161/index.js
 var require_rfc3161 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/rfc3161/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/rfc3161/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.RFC3161Timestamp = void 0;
@@ -10113,9 +10113,9 @@ var require_rfc3161 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/x509/sct.js
+// node_modules/@sigstore/core/dist/x509/sct.js
 var require_sct = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/x509/sct.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/sct.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -10254,9 +10254,9 @@ var require_sct = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/x509/ext.js
+// node_modules/@sigstore/core/dist/x509/ext.js
 var require_ext = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/x509/ext.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/ext.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
@@ -10387,9 +10387,9 @@ var require_ext = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/x509/cert.js
+// node_modules/@sigstore/core/dist/x509/cert.js
 var require_cert = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/x509/cert.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/cert.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -10605,9 +10605,9 @@ var require_cert = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/x509/index.js
+// node_modules/@sigstore/core/dist/x509/index.js
 var require_x509 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/x509/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/x509/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
@@ -10625,9 +10625,9 @@ var require_x509 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/core/dist/index.js
+// node_modules/@sigstore/core/dist/index.js
 var require_dist2 = __commonJS({
-  "../../main/node_modules/@sigstore/core/dist/index.js"(exports) {
+  "node_modules/@sigstore/core/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -10698,9 +10698,9 @@ var require_dist2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/bundle/dsse.js
+// node_modules/@sigstore/verify/dist/bundle/dsse.js
 var require_dsse2 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/bundle/dsse.js"(exports) {
+  "node_modules/@sigstore/verify/dist/bundle/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSESignatureContent = void 0;
@@ -10737,9 +10737,9 @@ var require_dsse2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
 var require_envelope = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = exports.Envelope = void 0;
@@ -10795,9 +10795,9 @@ var require_envelope = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js
 var require_timestamp3 = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = void 0;
@@ -10825,9 +10825,9 @@ var require_timestamp3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js
 var require_sigstore_common = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TimeRange = exports.X509CertificateChain = exports.SubjectAlternativeName = exports.X509Certificate = exports.DistinguishedName = exports.ObjectIdentifierValuePair = exports.ObjectIdentifier = exports.PublicKeyIdentifier = exports.PublicKey = exports.RFC3161SignedTimestamp = exports.LogId = exports.MessageSignature = exports.HashOutput = exports.SubjectAlternativeNameType = exports.PublicKeyDetails = exports.HashAlgorithm = void 0;
@@ -11321,9 +11321,9 @@ var require_sigstore_common = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js
 var require_sigstore_rekor = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
@@ -11452,9 +11452,9 @@ var require_sigstore_rekor = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js
 var require_sigstore_bundle = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
@@ -11534,9 +11534,9 @@ var require_sigstore_bundle = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js
 var require_sigstore_trustroot = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exports.SigningConfig = exports.TrustedRoot = exports.CertificateAuthority = exports.TransparencyLogInstance = exports.ServiceSelector = void 0;
@@ -11786,9 +11786,9 @@ var require_sigstore_trustroot = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js
 var require_sigstore_verification = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
@@ -12034,9 +12034,9 @@ var require_sigstore_verification = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/index.js
+// node_modules/@sigstore/protobuf-specs/dist/index.js
 var require_dist3 = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/index.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -12064,9 +12064,9 @@ var require_dist3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/bundle/message.js
+// node_modules/@sigstore/verify/dist/bundle/message.js
 var require_message = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/bundle/message.js"(exports) {
+  "node_modules/@sigstore/verify/dist/bundle/message.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.MessageSignatureContent = void 0;
@@ -12111,9 +12111,9 @@ var require_message = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/bundle/index.js
+// node_modules/@sigstore/verify/dist/bundle/index.js
 var require_bundle = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toSignedEntity = toSignedEntity2;
@@ -12175,9 +12175,9 @@ var require_bundle = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/error.js
+// node_modules/@sigstore/verify/dist/error.js
 var require_error3 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/error.js"(exports) {
+  "node_modules/@sigstore/verify/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.PolicyError = exports.VerificationError = void 0;
@@ -12201,9 +12201,9 @@ var require_error3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/trust/filter.js
+// node_modules/@sigstore/verify/dist/trust/filter.js
 var require_filter = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/trust/filter.js"(exports) {
+  "node_modules/@sigstore/verify/dist/trust/filter.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.filterCertAuthorities = filterCertAuthorities;
@@ -12224,9 +12224,9 @@ var require_filter = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/trust/index.js
+// node_modules/@sigstore/verify/dist/trust/index.js
 var require_trust = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/trust/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/trust/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
@@ -12297,9 +12297,9 @@ var require_trust = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/key/certificate.js
+// node_modules/@sigstore/verify/dist/key/certificate.js
 var require_certificate = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/key/certificate.js"(exports) {
+  "node_modules/@sigstore/verify/dist/key/certificate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CertificateChainVerifier = void 0;
@@ -12474,9 +12474,9 @@ var require_certificate = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/key/sct.js
+// node_modules/@sigstore/verify/dist/key/sct.js
 var require_sct2 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/key/sct.js"(exports) {
+  "node_modules/@sigstore/verify/dist/key/sct.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifySCTs = verifySCTs;
@@ -12524,9 +12524,9 @@ var require_sct2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/key/index.js
+// node_modules/@sigstore/verify/dist/key/index.js
 var require_key = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/key/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/key/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyPublicKey = verifyPublicKey;
@@ -12587,9 +12587,9 @@ var require_key = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/policy.js
+// node_modules/@sigstore/verify/dist/policy.js
 var require_policy = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/policy.js"(exports) {
+  "node_modules/@sigstore/verify/dist/policy.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
@@ -12636,9 +12636,9 @@ var require_policy = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/timestamp/tsa.js
+// node_modules/@sigstore/verify/dist/timestamp/tsa.js
 var require_tsa = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/timestamp/tsa.js"(exports) {
+  "node_modules/@sigstore/verify/dist/timestamp/tsa.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
@@ -12692,9 +12692,9 @@ var require_tsa = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/timestamp/index.js
+// node_modules/@sigstore/verify/dist/timestamp/index.js
 var require_timestamp4 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/timestamp/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/timestamp/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getTSATimestamp = getTSATimestamp;
@@ -12721,9 +12721,9 @@ var require_timestamp4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js
 var require_verifier = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = exports.Verifier = exports.PublicKey = void 0;
@@ -12790,9 +12790,9 @@ var require_verifier = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js
 var require_dsse3 = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
@@ -12841,9 +12841,9 @@ var require_dsse3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js
 var require_hashedrekord = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HashedRekordLogEntryV002 = exports.HashedRekordRequestV002 = void 0;
@@ -12897,9 +12897,9 @@ var require_hashedrekord = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js
 var require_entry = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CreateEntryRequest = exports.Spec = exports.Entry = void 0;
@@ -12968,9 +12968,9 @@ var require_entry = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js
+// node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js
 var require_v2 = __commonJS({
-  "../../main/node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js"(exports) {
+  "node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -12996,9 +12996,9 @@ var require_v2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/dsse.js
+// node_modules/@sigstore/verify/dist/tlog/dsse.js
 var require_dsse4 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/dsse.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/dsse.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DSSE_API_VERSION_V1 = void 0;
@@ -13080,9 +13080,9 @@ var require_dsse4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/hashedrekord.js
+// node_modules/@sigstore/verify/dist/tlog/hashedrekord.js
 var require_hashedrekord2 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/hashedrekord.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/hashedrekord.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HASHEDREKORD_API_VERSION_V1 = void 0;
@@ -13154,9 +13154,9 @@ var require_hashedrekord2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/intoto.js
+// node_modules/@sigstore/verify/dist/tlog/intoto.js
 var require_intoto = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/intoto.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/intoto.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyIntotoTLogBody = verifyIntotoTLogBody;
@@ -13200,9 +13200,9 @@ var require_intoto = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/checkpoint.js
+// node_modules/@sigstore/verify/dist/tlog/checkpoint.js
 var require_checkpoint = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/checkpoint.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/checkpoint.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.LogCheckpoint = void 0;
@@ -13317,9 +13317,9 @@ var require_checkpoint = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/merkle.js
+// node_modules/@sigstore/verify/dist/tlog/merkle.js
 var require_merkle = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/merkle.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/merkle.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyMerkleInclusion = verifyMerkleInclusion;
@@ -13401,9 +13401,9 @@ var require_merkle = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/set.js
+// node_modules/@sigstore/verify/dist/tlog/set.js
 var require_set2 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/set.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/set.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyTLogSET = verifyTLogSET;
@@ -13440,9 +13440,9 @@ var require_set2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/tlog/index.js
+// node_modules/@sigstore/verify/dist/tlog/index.js
 var require_tlog = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/tlog/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/tlog/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyTLogBody = verifyTLogBody;
@@ -13526,9 +13526,9 @@ var require_tlog = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/verifier.js
+// node_modules/@sigstore/verify/dist/verifier.js
 var require_verifier2 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/verifier.js"(exports) {
+  "node_modules/@sigstore/verify/dist/verifier.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Verifier = void 0;
@@ -13675,9 +13675,9 @@ var require_verifier2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/verify/dist/index.js
+// node_modules/@sigstore/verify/dist/index.js
 var require_dist4 = __commonJS({
-  "../../main/node_modules/@sigstore/verify/dist/index.js"(exports) {
+  "node_modules/@sigstore/verify/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Verifier = exports.toTrustMaterial = exports.VerificationError = exports.PolicyError = exports.toSignedEntity = void 0;
@@ -13703,9 +13703,9 @@ var require_dist4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/bundle/dist/bundle.js
+// node_modules/@sigstore/bundle/dist/bundle.js
 var require_bundle2 = __commonJS({
-  "../../main/node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
@@ -13732,9 +13732,9 @@ var require_bundle2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/bundle/dist/build.js
+// node_modules/@sigstore/bundle/dist/build.js
 var require_build = __commonJS({
-  "../../main/node_modules/@sigstore/bundle/dist/build.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/build.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.toMessageSignatureBundle = toMessageSignatureBundle;
@@ -13814,9 +13814,9 @@ var require_build = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/bundle/dist/error.js
+// node_modules/@sigstore/bundle/dist/error.js
 var require_error4 = __commonJS({
-  "../../main/node_modules/@sigstore/bundle/dist/error.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValidationError = void 0;
@@ -13831,9 +13831,9 @@ var require_error4 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/bundle/dist/validate.js
+// node_modules/@sigstore/bundle/dist/validate.js
 var require_validate = __commonJS({
-  "../../main/node_modules/@sigstore/bundle/dist/validate.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assertBundle = assertBundle;
@@ -13993,9 +13993,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/bundle/dist/serialized.js
+// node_modules/@sigstore/bundle/dist/serialized.js
 var require_serialized = __commonJS({
-  "../../main/node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
@@ -14033,9 +14033,9 @@ var require_serialized = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/bundle/dist/index.js
+// node_modules/@sigstore/bundle/dist/index.js
 var require_dist5 = __commonJS({
-  "../../main/node_modules/@sigstore/bundle/dist/index.js"(exports) {
+  "node_modules/@sigstore/bundle/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
@@ -14107,9 +14107,9 @@ var require_dist5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/dist/appdata.js
+// node_modules/@sigstore/tuf/dist/appdata.js
 var require_appdata = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/dist/appdata.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/appdata.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -14141,9 +14141,9 @@ var require_appdata = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/error.js
+// node_modules/@tufjs/models/dist/error.js
 var require_error5 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/error.js"(exports) {
+  "node_modules/@tufjs/models/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.UnsupportedAlgorithmError = exports.CryptoError = exports.LengthOrHashMismatchError = exports.UnsignedMetadataError = exports.RepositoryError = exports.ValueError = void 0;
@@ -14168,9 +14168,9 @@ var require_error5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/utils/guard.js
+// node_modules/@tufjs/models/dist/utils/guard.js
 var require_guard = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/utils/guard.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/guard.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined;
@@ -14200,9 +14200,9 @@ var require_guard = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/canonical-json/lib/index.js
+// node_modules/@tufjs/canonical-json/lib/index.js
 var require_lib = __commonJS({
-  "../../main/node_modules/@tufjs/canonical-json/lib/index.js"(exports, module) {
+  "node_modules/@tufjs/canonical-json/lib/index.js"(exports, module) {
     var COMMA = ",";
     var COLON = ":";
     var LEFT_SQUARE_BRACKET = "[";
@@ -14258,9 +14258,9 @@ var require_lib = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/utils/verify.js
+// node_modules/@tufjs/models/dist/utils/verify.js
 var require_verify = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/utils/verify.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/verify.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -14277,9 +14277,9 @@ var require_verify = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/utils/index.js
+// node_modules/@tufjs/models/dist/utils/index.js
 var require_utils2 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/utils/index.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -14325,9 +14325,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/base.js
+// node_modules/@tufjs/models/dist/base.js
 var require_base = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/base.js"(exports) {
+  "node_modules/@tufjs/models/dist/base.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -14413,9 +14413,9 @@ var require_base = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/file.js
+// node_modules/@tufjs/models/dist/file.js
 var require_file = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/file.js"(exports) {
+  "node_modules/@tufjs/models/dist/file.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -14587,9 +14587,9 @@ var require_file = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/utils/oid.js
+// node_modules/@tufjs/models/dist/utils/oid.js
 var require_oid2 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/utils/oid.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/oid.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.encodeOIDString = encodeOIDString;
@@ -14618,9 +14618,9 @@ var require_oid2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/utils/key.js
+// node_modules/@tufjs/models/dist/utils/key.js
 var require_key2 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/utils/key.js"(exports) {
+  "node_modules/@tufjs/models/dist/utils/key.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -14783,9 +14783,9 @@ var require_key2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/key.js
+// node_modules/@tufjs/models/dist/key.js
 var require_key3 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/key.js"(exports) {
+  "node_modules/@tufjs/models/dist/key.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -14873,9 +14873,9 @@ var require_key3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/balanced-match/dist/commonjs/index.js
+// node_modules/balanced-match/dist/commonjs/index.js
 var require_commonjs = __commonJS({
-  "../../main/node_modules/balanced-match/dist/commonjs/index.js"(exports) {
+  "node_modules/balanced-match/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.range = exports.balanced = void 0;
@@ -14935,9 +14935,9 @@ var require_commonjs = __commonJS({
   }
 });
 
-// ../../main/node_modules/brace-expansion/dist/commonjs/index.js
+// node_modules/brace-expansion/dist/commonjs/index.js
 var require_commonjs2 = __commonJS({
-  "../../main/node_modules/brace-expansion/dist/commonjs/index.js"(exports) {
+  "node_modules/brace-expansion/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.EXPANSION_MAX_STEPS = exports.EXPANSION_MAX_REWRITES = exports.EXPANSION_MAX_DEPTH = exports.EXPANSION_MAX_LENGTH = exports.EXPANSION_MAX = void 0;
@@ -15283,9 +15283,9 @@ var require_commonjs2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/minimatch/dist/commonjs/assert-valid-pattern.js
+// node_modules/minimatch/dist/commonjs/assert-valid-pattern.js
 var require_assert_valid_pattern = __commonJS({
-  "../../main/node_modules/minimatch/dist/commonjs/assert-valid-pattern.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/assert-valid-pattern.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.assertValidPattern = void 0;
@@ -15302,9 +15302,9 @@ var require_assert_valid_pattern = __commonJS({
   }
 });
 
-// ../../main/node_modules/minimatch/dist/commonjs/brace-expressions.js
+// node_modules/minimatch/dist/commonjs/brace-expressions.js
 var require_brace_expressions = __commonJS({
-  "../../main/node_modules/minimatch/dist/commonjs/brace-expressions.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/brace-expressions.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseClass = void 0;
@@ -15419,9 +15419,9 @@ var require_brace_expressions = __commonJS({
   }
 });
 
-// ../../main/node_modules/minimatch/dist/commonjs/unescape.js
+// node_modules/minimatch/dist/commonjs/unescape.js
 var require_unescape = __commonJS({
-  "../../main/node_modules/minimatch/dist/commonjs/unescape.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/unescape.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
@@ -15435,9 +15435,9 @@ var require_unescape = __commonJS({
   }
 });
 
-// ../../main/node_modules/minimatch/dist/commonjs/ast.js
+// node_modules/minimatch/dist/commonjs/ast.js
 var require_ast = __commonJS({
-  "../../main/node_modules/minimatch/dist/commonjs/ast.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/ast.js"(exports) {
     "use strict";
     var _a;
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -16089,9 +16089,9 @@ var require_ast = __commonJS({
   }
 });
 
-// ../../main/node_modules/minimatch/dist/commonjs/escape.js
+// node_modules/minimatch/dist/commonjs/escape.js
 var require_escape = __commonJS({
-  "../../main/node_modules/minimatch/dist/commonjs/escape.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/escape.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
@@ -16105,9 +16105,9 @@ var require_escape = __commonJS({
   }
 });
 
-// ../../main/node_modules/minimatch/dist/commonjs/index.js
+// node_modules/minimatch/dist/commonjs/index.js
 var require_commonjs3 = __commonJS({
-  "../../main/node_modules/minimatch/dist/commonjs/index.js"(exports) {
+  "node_modules/minimatch/dist/commonjs/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = exports.escape = exports.AST = exports.Minimatch = exports.match = exports.makeRe = exports.braceExpand = exports.defaults = exports.filter = exports.GLOBSTAR = exports.sep = exports.minimatch = void 0;
@@ -16945,9 +16945,9 @@ var require_commonjs3 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/role.js
+// node_modules/@tufjs/models/dist/role.js
 var require_role = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/role.js"(exports) {
+  "node_modules/@tufjs/models/dist/role.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -17206,9 +17206,9 @@ var require_role = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/root.js
+// node_modules/@tufjs/models/dist/root.js
 var require_root = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/root.js"(exports) {
+  "node_modules/@tufjs/models/dist/root.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -17321,9 +17321,9 @@ var require_root = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/signature.js
+// node_modules/@tufjs/models/dist/signature.js
 var require_signature = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/signature.js"(exports) {
+  "node_modules/@tufjs/models/dist/signature.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = void 0;
@@ -17359,9 +17359,9 @@ var require_signature = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/snapshot.js
+// node_modules/@tufjs/models/dist/snapshot.js
 var require_snapshot = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/snapshot.js"(exports) {
+  "node_modules/@tufjs/models/dist/snapshot.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -17429,9 +17429,9 @@ var require_snapshot = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/delegations.js
+// node_modules/@tufjs/models/dist/delegations.js
 var require_delegations = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/delegations.js"(exports) {
+  "node_modules/@tufjs/models/dist/delegations.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -17546,9 +17546,9 @@ var require_delegations = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/targets.js
+// node_modules/@tufjs/models/dist/targets.js
 var require_targets = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/targets.js"(exports) {
+  "node_modules/@tufjs/models/dist/targets.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -17638,9 +17638,9 @@ var require_targets = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/timestamp.js
+// node_modules/@tufjs/models/dist/timestamp.js
 var require_timestamp5 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/timestamp.js"(exports) {
+  "node_modules/@tufjs/models/dist/timestamp.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = void 0;
@@ -17696,9 +17696,9 @@ var require_timestamp5 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/metadata.js
+// node_modules/@tufjs/models/dist/metadata.js
 var require_metadata = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/metadata.js"(exports) {
+  "node_modules/@tufjs/models/dist/metadata.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -17837,9 +17837,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../../main/node_modules/@tufjs/models/dist/index.js
+// node_modules/@tufjs/models/dist/index.js
 var require_dist6 = __commonJS({
-  "../../main/node_modules/@tufjs/models/dist/index.js"(exports) {
+  "node_modules/@tufjs/models/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = exports.Targets = exports.Snapshot = exports.Signature = exports.Root = exports.Metadata = exports.Key = exports.TargetFile = exports.MetaFile = exports.ValueError = exports.MetadataKind = void 0;
@@ -17889,9 +17889,9 @@ var require_dist6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/ms/index.js
+// node_modules/ms/index.js
 var require_ms = __commonJS({
-  "../../main/node_modules/ms/index.js"(exports, module) {
+  "node_modules/ms/index.js"(exports, module) {
     var s = 1e3;
     var m = s * 60;
     var h = m * 60;
@@ -18005,9 +18005,9 @@ var require_ms = __commonJS({
   }
 });
 
-// ../../main/node_modules/debug/src/common.js
+// node_modules/debug/src/common.js
 var require_common = __commonJS({
-  "../../main/node_modules/debug/src/common.js"(exports, module) {
+  "node_modules/debug/src/common.js"(exports, module) {
     function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
@@ -18182,9 +18182,9 @@ var require_common = __commonJS({
   }
 });
 
-// ../../main/node_modules/debug/src/browser.js
+// node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "../../main/node_modules/debug/src/browser.js"(exports, module) {
+  "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
     exports.load = load;
@@ -18352,9 +18352,9 @@ var require_browser = __commonJS({
   }
 });
 
-// ../../main/node_modules/debug/src/node.js
+// node_modules/debug/src/node.js
 var require_node = __commonJS({
-  "../../main/node_modules/debug/src/node.js"(exports, module) {
+  "node_modules/debug/src/node.js"(exports, module) {
     var tty = __require("tty");
     var util = __require("util");
     exports.init = init;
@@ -18526,9 +18526,9 @@ var require_node = __commonJS({
   }
 });
 
-// ../../main/node_modules/debug/src/index.js
+// node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "../../main/node_modules/debug/src/index.js"(exports, module) {
+  "node_modules/debug/src/index.js"(exports, module) {
     if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
       module.exports = require_browser();
     } else {
@@ -18537,9 +18537,9 @@ var require_src = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/error.js
+// node_modules/tuf-js/dist/error.js
 var require_error6 = __commonJS({
-  "../../main/node_modules/tuf-js/dist/error.js"(exports) {
+  "node_modules/tuf-js/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DownloadHTTPError = exports.DownloadLengthMismatchError = exports.DownloadError = exports.ExpiredMetadataError = exports.EqualVersionError = exports.BadVersionError = exports.RepositoryError = exports.PersistError = exports.RuntimeError = exports.ValueError = void 0;
@@ -18581,9 +18581,9 @@ var require_error6 = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/utils/tmpfile.js
+// node_modules/tuf-js/dist/utils/tmpfile.js
 var require_tmpfile = __commonJS({
-  "../../main/node_modules/tuf-js/dist/utils/tmpfile.js"(exports) {
+  "node_modules/tuf-js/dist/utils/tmpfile.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -18607,9 +18607,9 @@ var require_tmpfile = __commonJS({
   }
 });
 
-// ../../main/node_modules/@gar/promise-retry/lib/retry.js
+// node_modules/@gar/promise-retry/lib/retry.js
 var require_retry = __commonJS({
-  "../../main/node_modules/@gar/promise-retry/lib/retry.js"(exports, module) {
+  "node_modules/@gar/promise-retry/lib/retry.js"(exports, module) {
     var RetryOperation = class {
       #attempts = 1;
       #cachedTimeouts = null;
@@ -18704,9 +18704,9 @@ var require_retry = __commonJS({
   }
 });
 
-// ../../main/node_modules/@gar/promise-retry/lib/index.js
+// node_modules/@gar/promise-retry/lib/index.js
 var require_lib2 = __commonJS({
-  "../../main/node_modules/@gar/promise-retry/lib/index.js"(exports, module) {
+  "node_modules/@gar/promise-retry/lib/index.js"(exports, module) {
     var { RetryOperation } = require_retry();
     var createTimeout = (attempt, opts) => Math.min(Math.round((1 + (opts.randomize ? Math.random() : 0)) * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt)), opts.maxTimeout);
     var isRetryError = (err) => err?.code === "EPROMISERETRY" && Object.hasOwn(err, "retried");
@@ -18766,9 +18766,9 @@ var require_lib2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/fetcher.js
+// node_modules/tuf-js/dist/fetcher.js
 var require_fetcher = __commonJS({
-  "../../main/node_modules/tuf-js/dist/fetcher.js"(exports) {
+  "node_modules/tuf-js/dist/fetcher.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -18891,9 +18891,9 @@ var require_fetcher = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/package.json
+// node_modules/tuf-js/package.json
 var require_package = __commonJS({
-  "../../main/node_modules/tuf-js/package.json"(exports, module) {
+  "node_modules/tuf-js/package.json"(exports, module) {
     module.exports = {
       name: "tuf-js",
       version: "6.0.2",
@@ -18940,9 +18940,9 @@ var require_package = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/config.js
+// node_modules/tuf-js/dist/config.js
 var require_config = __commonJS({
-  "../../main/node_modules/tuf-js/dist/config.js"(exports) {
+  "node_modules/tuf-js/dist/config.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.defaultConfig = void 0;
@@ -18967,9 +18967,9 @@ var require_config = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/store.js
+// node_modules/tuf-js/dist/store.js
 var require_store = __commonJS({
-  "../../main/node_modules/tuf-js/dist/store.js"(exports) {
+  "node_modules/tuf-js/dist/store.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TrustedMetadataStore = void 0;
@@ -19145,9 +19145,9 @@ var require_store = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/utils/url.js
+// node_modules/tuf-js/dist/utils/url.js
 var require_url = __commonJS({
-  "../../main/node_modules/tuf-js/dist/utils/url.js"(exports) {
+  "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.join = join2;
@@ -19164,9 +19164,9 @@ var require_url = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/updater.js
+// node_modules/tuf-js/dist/updater.js
 var require_updater = __commonJS({
-  "../../main/node_modules/tuf-js/dist/updater.js"(exports) {
+  "node_modules/tuf-js/dist/updater.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
@@ -19482,9 +19482,9 @@ var require_updater = __commonJS({
   }
 });
 
-// ../../main/node_modules/tuf-js/dist/index.js
+// node_modules/tuf-js/dist/index.js
 var require_dist7 = __commonJS({
-  "../../main/node_modules/tuf-js/dist/index.js"(exports) {
+  "node_modules/tuf-js/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Updater = exports.BaseFetcher = exports.TargetFile = void 0;
@@ -19503,9 +19503,9 @@ var require_dist7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/package.json
+// node_modules/@sigstore/tuf/package.json
 var require_package2 = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/package.json"(exports, module) {
+  "node_modules/@sigstore/tuf/package.json"(exports, module) {
     module.exports = {
       name: "@sigstore/tuf",
       version: "5.0.1",
@@ -19550,9 +19550,9 @@ var require_package2 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/dist/error.js
+// node_modules/@sigstore/tuf/dist/error.js
 var require_error7 = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/dist/error.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TUFError = void 0;
@@ -19570,9 +19570,9 @@ var require_error7 = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/dist/target.js
+// node_modules/@sigstore/tuf/dist/target.js
 var require_target = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/dist/target.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/target.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -19631,16 +19631,16 @@ var require_target = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/seeds.json
+// node_modules/@sigstore/tuf/seeds.json
 var require_seeds = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/seeds.json"(exports, module) {
+  "node_modules/@sigstore/tuf/seeds.json"(exports, module) {
     module.exports = { "https://tuf-repo-cdn.sigstore.dev": { "root.json": "ewogInNpZ25hdHVyZXMiOiBbCiAgewogICAia2V5aWQiOiAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICJzaWciOiAiMzA0NTAyMjA2NWM2OGYyOGViZTQ0ZDBhNGUwNDdhNmUyODdmOTY2OWM4ZTNiMzFlMDg1MzYzOTZjNjdhMTQ4MzMyNmJlOGM2MDIyMTAwZTc1MjRhODg5ZTQwZGUwZGY4NDIzMWRkNDBlMWZjYzU3ZmJiYmY2MjA1NWMxNzA3NjU2ODMwN2RiYzUwOTA0NiIKICB9LAogIHsKICAgImtleWlkIjogIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAic2lnIjogIjMwNDUwMjIwNmZlZGM0YTM4MmEwYzUxNTVlODEyYzliNzQ2MWZlMzg4ZWY3MDRmZWY5ZTA5M2M1YzIzNmUyMGFiYmY4ZTY2MjAyMjEwMDhiYmVjMzZiNjNiZjliYWViYzAzYTgzYzc3MGNmOTM4N2VmYzkwOTA3ZWI4MzA3MGI3YTg3NTEyOTUxMmQ2ODciCiAgfSwKICB7CiAgICJrZXlpZCI6ICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgInNpZyI6ICIzMDQ1MDIyMDQ2OGY0MjE5ZGI1MWM3ZTgxNWUxZTNkMzNkOTk4Nzg3OGFhMTJhZWFmMzMxNjA0ZDUxODBkZDYwYjE5ZGZiMzUwMjIxMDA5Zjc3OGVmNWU5NjY0N2MwOGJkMjNkNjNmNjljMGNjZTZmYzM1M2Q3NDdiOWQ1MWYzNWRjMGY4Njc4ZGU5ZmVmIgogIH0sCiAgewogICAia2V5aWQiOiAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICJzaWciOiAiMzA0NTAyMjAyOWUyNTE4YTdiY2FjMDVlYzBiMjI3ODA5Y2UwYzk2OTQwNjc0MzQxMmY5MGRjNTI1NTQwMWFmYjEzMzYzZjQ2MDIyMTAwODdhNjQxODIyNDllNDFkZDExZGU5MWM5ZjM4NWEzMzY1OWJkNjAxNDdhOTNkMTNjODZiN2E2NGU0NDdmOTgyNiIKICB9LAogIHsKICAgImtleWlkIjogIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiLAogICAic2lnIjogIjMwNDUwMjIxMDA4MDUxYzQ1NmVkMmJmNDhhYTVmYzU3NDI5MjhhYjA5MDQyNjZjMWQ2YmRkZTVmYzc1YWUyMGYxMmQwOThhOTU1MDIyMDNjYzY4M2JkODY3OTM4MDhlNmM5Zjg5ZTJjYTkzZjgwYjAwYzZlYTY0ODgwYWM0ZTM3ZGI2OWUyZTg2YjI0ZTMiCiAgfQogXSwKICJzaWduZWQiOiB7CiAgIl90eXBlIjogInJvb3QiLAogICJjb25zaXN0ZW50X3NuYXBzaG90IjogdHJ1ZSwKICAiZXhwaXJlcyI6ICIyMDI3LTA0LTIyVDE5OjI3OjMxWiIsCiAgImtleXMiOiB7CiAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFV1JpR3I1K2orM0o1U3NIK1p0cjVuRTJIMndPN1xuQlYrbk8zczkzZ0xjYTE4cVRPekhZMW9XeUFHRHlrTVNzR1RVQlN0OUQrQW4wS2ZLc0QybWZTTTQyUT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLW9ubGluZS11cmkiOiAiZ2Nwa21zOnByb2plY3RzL3NpZ3N0b3JlLXJvb3Qtc2lnbmluZy9sb2NhdGlvbnMvZ2xvYmFsL2tleVJpbmdzL3Jvb3QvY3J5cHRvS2V5cy90aW1lc3RhbXAvY3J5cHRvS2V5VmVyc2lvbnMvMSIKICAgfSwKICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiOiB7CiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRU14cFBPSkNJWjVvdEc0MTA2ZkdKc2VFUWkzVjlcbnBrTVlRNHV5VjlUajFNN1dIWEl5TEcramtmdnVHMGdsUTFKWmJSWlpCVjNnQVI0c29qZEdISVNlb3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAbGFuY2UiCiAgIH0sCiAgICIyMmY0Y2FlYzZkOGU2Zjk1NTVhZjY2YjNkNGMzY2IwNmEzYmIyM2ZkYzdlMzljOTE2YzYxZjQ2MmU2ZjUyYjA2IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFekJ6Vk9tSENQb2pNVkxTSTM2NFdpaVY4TlByRFxuNklnUnhWbGlza3ovdit5M0pFUjVtY1ZHY09ObGlEY1dNQzVKMmxmSG1qUE5QaGI0SDd4bThMemZTQT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBzYW50aWFnb3RvcnJlcyIKICAgfSwKICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiOiB7CiAgICAia2V5aWRfaGFzaF9hbGdvcml0aG1zIjogWwogICAgICJzaGEyNTYiLAogICAgICJzaGE1MTIiCiAgICBdLAogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpbmlrU3NBUW1Za05lSDVlWXEvQ25JekxhYWNPXG54bFNhYXdRRE93cUt5L3RDcXhxNXh4UFNKYzIxSzRXSWhzOUd5T2tLZnp1ZVkzR0lMemNNSlo0Y1d3PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGJvYmNhbGxhd2F5IgogICB9LAogICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTBnaHJoOTJMdzFZcjNpZEdWNVdxQ3RNREI4Q3hcbitEOGhkQzR3MlpMTklwbFZSb1ZHTHNrWWEzZ2hlTXlPamlKOGtQaTE1YVEyLy83UCtvajdVdkpQR3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAam9zaHVhZ2wiCiAgIH0sCiAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRVhzejNTWlhGYjhqTVY0Mmo2cEpseWpialI4S1xuTjNCd29jZXhxNkxNSWI1cXNXS09RdkxOMTZOVWVmTGM0SHN3T291bVJzVlZhYWpTcFFTNmZvYmtSdz09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBtbm02NzgiCiAgIH0KICB9LAogICJyb2xlcyI6IHsKICAgInJvb3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIiwKICAgICAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiIsCiAgICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiLAogICAgICJhNjg3ZTViZjRmYWI4MmIwZWU1OGQ0NmUwNWM5NTM1MTQ1YTJjOWFmYjQ1OGY0M2Q0MmI0NWNhMGZkY2UyYTcwIiwKICAgICAiMTgzZTY0ZjM3NjcwZGMxM2NhMGQyODk5NWEzMDUzZjM3NDA5NTRkZGNlNDQzMjFhNDFlNDY1MzRjZjQ0ZTYzMiIKICAgIF0sCiAgICAidGhyZXNob2xkIjogMwogICB9LAogICAic25hcHNob3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAxLAogICAgIngtdHVmLW9uLWNpLWV4cGlyeS1wZXJpb2QiOiAzNjUwLAogICAgIngtdHVmLW9uLWNpLXNpZ25pbmctcGVyaW9kIjogMzY1CiAgIH0sCiAgICJ0YXJnZXRzIjogewogICAgImtleWlkcyI6IFsKICAgICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICAgIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDMKICAgfSwKICAgInRpbWVzdGFtcCI6IHsKICAgICJrZXlpZHMiOiBbCiAgICAgIjBjODc0MzJjM2JmMDlmZDk5MTg5ZmRjMzJmYTVlYWVkZjRlNGE1ZmFjN2JhYjczZmEwNGEyZTBmYzY0YWY2ZjUiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDEsCiAgICAieC10dWYtb24tY2ktZXhwaXJ5LXBlcmlvZCI6IDcsCiAgICAieC10dWYtb24tY2ktc2lnbmluZy1wZXJpb2QiOiA2CiAgIH0KICB9LAogICJzcGVjX3ZlcnNpb24iOiAiMS4wIiwKICAidmVyc2lvbiI6IDE2LAogICJ4LXR1Zi1vbi1jaS1leHBpcnktcGVyaW9kIjogMTk3LAogICJ4LXR1Zi1vbi1jaS1zaWduaW5nLXBlcmlvZCI6IDQ2CiB9Cn0=", targets: { "trusted_root.json": "ewogICJtZWRpYVR5cGUiOiAiYXBwbGljYXRpb24vdm5kLmRldi5zaWdzdG9yZS50cnVzdGVkcm9vdCtqc29uO3ZlcnNpb249MC4xIiwKICAidGxvZ3MiOiBbCiAgICB7CiAgICAgICJiYXNlVXJsIjogImh0dHBzOi8vcmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUyRzJZKzJ0YWJkVFY1QmNHaUJJeDBhOWZBRndya0JibUxTR3RrczRMM3FYNnlZWTB6dWZCbmhDOFVyL2l5NTVHaFdQLzlBL2JZMkxoQzMwTTkrUll0dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDEtMTJUMTE6NTM6MjdaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ3Tkk5YXRRR2x6K1ZXZk82TFJ5Z0g0UVVmWS84VzRSRndpVDVpNVdSZ0IwPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9sb2cyMDI1LTEucmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNQ293QlFZREsyVndBeUVBdDhybHAxa25Hd2pmYmNYQVlQWUFrbjBYaUx6MXg4TzR0MFlrRWhpZTI0ND0iLAogICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUQyNTUxOSIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjUtMDktMjNUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ6eEdaRlZ2ZDBGRW1qUjhXckZ3TWRjQUo5dnRhWS9RWGY0NFkxd1VlUDZBPSIKICAgICAgfQogICAgfQogIF0sCiAgImNlcnRpZmljYXRlQXV0aG9yaXRpZXMiOiBbCiAgICB7CiAgICAgICJzdWJqZWN0IjogewogICAgICAgICJvcmdhbml6YXRpb24iOiAic2lnc3RvcmUuZGV2IiwKICAgICAgICAiY29tbW9uTmFtZSI6ICJzaWdzdG9yZSIKICAgICAgfSwKICAgICAgInVyaSI6ICJodHRwczovL2Z1bGNpby5zaWdzdG9yZS5kZXYiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCK0RDQ0FYNmdBd0lCQWdJVE5Wa0Rab0Npb2ZQRHN5N2RmbTZnZUxidWh6QUtCZ2dxaGtqT1BRUURBekFxTVJVd0V3WURWUVFLRXd4emFXZHpkRzl5WlM1a1pYWXhFVEFQQmdOVkJBTVRDSE5wWjNOMGIzSmxNQjRYRFRJeE1ETXdOekF6TWpBeU9Wb1hEVE14TURJeU16QXpNakF5T1Zvd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRCMk1CQUdCeXFHU000OUFnRUdCU3VCQkFBaUEySUFCTFN5QTdJaTVrK3BOTzhaRVdZMHlsZW1XRG93T2tOYTNrTCtHWkU1WjVHV2VoTDkvQTliUk5BM1JicnNaNWkwSmNhc3RhUkw3U3A1ZnAvakQ1ZHhxYy9VZFRWbmx2UzE2YW4rMllmc3dlL1F1TG9sUlVDcmNPRTIrMmlBNSt0emQ2Tm1NR1F3RGdZRFZSMFBBUUgvQkFRREFnRUdNQklHQTFVZEV3RUIvd1FJTUFZQkFmOENBUUV3SFFZRFZSME9CQllFRk1qRkhRQkJtaVFwTWxFazZ3MnVTdTFLQnRQc01COEdBMVVkSXdRWU1CYUFGTWpGSFFCQm1pUXBNbEVrNncydVN1MUtCdFBzTUFvR0NDcUdTTTQ5QkFNREEyZ0FNR1VDTUg4bGlXSmZNdWk2dlhYQmhqRGdZNE13c2xtTi9USnhWZS84M1dyRm9td21OZjA1NnkxWDQ4RjljNG0zYTNvelhBSXhBS2pSYXk1L2FqL2pzS0tHSWttUWF0akk4dXVwSHIvK0N4RnZhSldtcFlxTmtMREdSVSs5b3J6aDVoSTJScmN1YVE9PSIKICAgICAgICAgIH0KICAgICAgICBdCiAgICAgIH0sCiAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAic3RhcnQiOiAiMjAyMS0wMy0wN1QwMzoyMDoyOVoiLAogICAgICAgICJlbmQiOiAiMjAyMi0xMi0zMVQyMzo1OTo1OS45OTlaIgogICAgICB9CiAgICB9LAogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly9mdWxjaW8uc2lnc3RvcmUuZGV2IiwKICAgICAgImNlcnRDaGFpbiI6IHsKICAgICAgICAiY2VydGlmaWNhdGVzIjogWwogICAgICAgICAgewogICAgICAgICAgICAicmF3Qnl0ZXMiOiAiTUlJQ0dqQ0NBYUdnQXdJQkFnSVVBTG5WaVZmblUwYnJKYXNtUmtIcm4vVW5mYVF3Q2dZSUtvWkl6ajBFQXdNd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRBZUZ3MHlNakEwTVRNeU1EQTJNVFZhRncwek1URXdNRFV4TXpVMk5UaGFNRGN4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWVNQndHQTFVRUF4TVZjMmxuYzNSdmNtVXRhVzUwWlhKdFpXUnBZWFJsTUhZd0VBWUhLb1pJemowQ0FRWUZLNEVFQUNJRFlnQUU4UlZTL3lzSCtOT3Z1RFp5UEladGlsZ1VGOU5sYXJZcEFkOUhQMXZCQkgxVTVDVjc3TFNTN3MwWmlING5FN0h2N3B0UzZMdnZSL1NUazc5OExWZ016TGxKNEhlSWZGM3RIU2FleExjWXBTQVNyMWtTME4vUmdCSnovOWpXQ2lYbm8zc3dlVEFPQmdOVkhROEJBZjhFQkFNQ0FRWXdFd1lEVlIwbEJBd3dDZ1lJS3dZQkJRVUhBd013RWdZRFZSMFRBUUgvQkFnd0JnRUIvd0lCQURBZEJnTlZIUTRFRmdRVTM5UHB6MVlrRVpiNXFOanBLRldpeGk0WVpEOHdId1lEVlIwakJCZ3dGb0FVV01BZVg1RkZwV2FwZXN5UW9aTWkwQ3JGeGZvd0NnWUlLb1pJemowRUF3TURad0F3WkFJd1BDc1FLNERZaVpZRFBJYURpNUhGS25meFh4NkFTU1ZtRVJmc3luWUJpWDJYNlNKUm5aVTg0LzlEWmRuRnZ2eG1BakJPdDZRcEJsYzRKLzBEeHZrVENxcGNsdnppTDZCQ0NQbmpkbElCM1B1M0J4c1BteWdVWTdJaTJ6YmRDZGxpaW93PSIKICAgICAgICAgIH0sCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCOXpDQ0FYeWdBd0lCQWdJVUFMWk5BUEZkeEhQd2plRGxvRHd5WUNoQU8vNHdDZ1lJS29aSXpqMEVBd013S2pFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUkV3RHdZRFZRUURFd2h6YVdkemRHOXlaVEFlRncweU1URXdNRGN4TXpVMk5UbGFGdzB6TVRFd01EVXhNelUyTlRoYU1Db3hGVEFUQmdOVkJBb1RESE5wWjNOMGIzSmxMbVJsZGpFUk1BOEdBMVVFQXhNSWMybG5jM1J2Y21Vd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVQ3WGVGVDRyYjNQUUd3UzRJYWp0TGszL09sbnBnYW5nYUJjbFlwc1lCcjVpKzR5bkIwN2NlYjNMUDBPSU9aZHhleFg2OWM1aVZ1eUpSUStIejA1eWkrVUYzdUJXQWxIcGlTNXNoMCtIMkdIRTdTWHJrMUVDNW0xVHIxOUw5Z2c5MmpZekJoTUE0R0ExVWREd0VCL3dRRUF3SUJCakFQQmdOVkhSTUJBZjhFQlRBREFRSC9NQjBHQTFVZERnUVdCQlJZd0I1ZmtVV2xacWw2ekpDaGt5TFFLc1hGK2pBZkJnTlZIU01FR0RBV2dCUll3QjVma1VXbFpxbDZ6SkNoa3lMUUtzWEYrakFLQmdncWhrak9QUVFEQXdOcEFEQm1BakVBajFuSGVYWnArMTNOV0JOYStFRHNEUDhHMVdXZzF0Q01XUC9XSFBxcGFWbzBqaHN3ZU5GWmdTczBlRTd3WUk0cUFqRUEyV0I5b3Q5OHNJa29GM3ZaWWRkMy9WdFdCNWI5VE5NZWE3SXgvc3RKNVRmY0xMZUFCTEU0Qk5KT3NRNHZuQkhKIgogICAgICAgICAgfQogICAgICAgIF0KICAgICAgfSwKICAgICAgInZhbGlkRm9yIjogewogICAgICAgICJzdGFydCI6ICIyMDIyLTA0LTEzVDIwOjA2OjE1WiIKICAgICAgfQogICAgfQogIF0sCiAgImN0bG9ncyI6IFsKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi90ZXN0IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUViZndSK1JKdWRYc2NnUkJScEtYMVhGRHkzUHl1ZER4ei9TZm5SaTFmVDhla3BmQmQyTzF1b3o3anIzWjhuS3p4QTY5RVVRK2VGQ0ZJM3pldWJQV1U3dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDMtMTRUMDA6MDA6MDBaIiwKICAgICAgICAgICJlbmQiOiAiMjAyMi0xMC0zMVQyMzo1OTo1OS45OTlaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJDR0NTOENoUy8yaEYwZEZySjRTY1JXY1lyQlk5d3pqU2JlYThJZ1kyYjNJPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi8yMDIyIiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpUFNsRmkwQ21GVGZFakNVcUY5SHVDRWNZWE5LQWFZYWxJSm1CWjh5eWV6UGpUcWh4cktCcE1uYW9jVnRMSkJJMWVNM3VYblF6UUdBSmRKNGdzOUZ5dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjItMTAtMjBUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICIzVDB3YXNiSEVUSmpHUjRjbVdjM0FxSktYcmplUEszL2g0cHlnQzhwN280PSIKICAgICAgfQogICAgfQogIF0sCiAgInRpbWVzdGFtcEF1dGhvcml0aWVzIjogWwogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUtdHNhLXNlbGZzaWduZWQiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly90aW1lc3RhbXAuc2lnc3RvcmUuZGV2L2FwaS92MS90aW1lc3RhbXAiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlDRURDQ0FaYWdBd0lCQWdJVU9oTlVMd3lRWWU2OHdVTXZ5NHFPaXlvaml3d3dDZ1lJS29aSXpqMEVBd013T1RFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNU0F3SGdZRFZRUURFeGR6YVdkemRHOXlaUzEwYzJFdGMyVnNabk5wWjI1bFpEQWVGdzB5TlRBME1EZ3dOalU1TkROYUZ3MHpOVEEwTURZd05qVTVORE5hTUM0eEZUQVRCZ05WQkFvVERITnBaM04wYjNKbExtUmxkakVWTUJNR0ExVUVBeE1NYzJsbmMzUnZjbVV0ZEhOaE1IWXdFQVlIS29aSXpqMENBUVlGSzRFRUFDSURZZ0FFNHJhMlo4aEtOaWcyVDlrRmpDQVRvR0czMGpreStXUXYzQnpMK21LdmgxU0tOUi9Vd3V3c2ZOQ2c0c3J5b1lBZDhFNmlzb3ZWQTNNNGFvTmRtOVFEaTUwWjhuVEV5dnFnZkRQdFRJd1hJdGZpVy9BRmYxVjd1d2tia0FvajB4eGNvMm93YURBT0JnTlZIUThCQWY4RUJBTUNCNEF3SFFZRFZSME9CQllFRkluOWVVT0h6OUJsUnNNQ1JzY3NjMXQ5dE9zRE1COEdBMVVkSXdRWU1CYUFGSmpzQWU5L3UxSC8xSlVlYjRxSW1GTUhpYzYvTUJZR0ExVWRKUUVCL3dRTU1Bb0dDQ3NHQVFVRkJ3TUlNQW9HQ0NxR1NNNDlCQU1EQTJnQU1HVUNNRHRwc1YvNkthTzBxeUYvVU1zWDJhU1VYS1FGZG9HVHB0UUdjMGZ0cTFjc3VsSFBHRzZkc215TU5kM0pCK0czRVFJeEFPYWp2QmNqcEptS2I0TnYrMlRhb2o4VWM1K2I2aWg2RlhDQ0tyYVNxdXBlMDd6cXN3TWNYSlRlMWNFeHZIdnZsdz09IgogICAgICAgICAgfSwKICAgICAgICAgIHsKICAgICAgICAgICAgInJhd0J5dGVzIjogIk1JSUI5ekNDQVh5Z0F3SUJBZ0lVVjdmMEdMRE9vRXpJaDhMWFNXODBPSmlVcDE0d0NnWUlLb1pJemowRUF3TXdPVEVWTUJNR0ExVUVDaE1NYzJsbmMzUnZjbVV1WkdWMk1TQXdIZ1lEVlFRREV4ZHphV2R6ZEc5eVpTMTBjMkV0YzJWc1puTnBaMjVsWkRBZUZ3MHlOVEEwTURnd05qVTVORE5hRncwek5UQTBNRFl3TmpVNU5ETmFNRGt4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWdNQjRHQTFVRUF4TVhjMmxuYzNSdmNtVXRkSE5oTFhObGJHWnphV2R1WldRd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVFVUU50ZlJUL291M1lBVGE2d0Iva0tUZTcwY2ZKd3lSSUJvdk1udDhSY0pwaC9DT0U4MnV5UzZGbXBwTExMMVZCUEdjUGZwUVBZSk5Yeld3aThpY3doS1E2Vy9RZTJoM29lYkJiMkZIcHdOSkRxbytUTWFDL3RkZmt2L0VsSkI3MmpSVEJETUE0R0ExVWREd0VCL3dRRUF3SUJCakFTQmdOVkhSTUJBZjhFQ0RBR0FRSC9BZ0VBTUIwR0ExVWREZ1FXQkJTWTdBSHZmN3RSLzlTVkhtK0tpSmhUQjRuT3Z6QUtCZ2dxaGtqT1BRUURBd05wQURCbUFqRUF3R0VHcmZHWlIxY2VuMVI4L0RUVk1JOTQzTHNzWm1KUnREcC9pN1NmR0htR1JQNmdSYnVqOXZPSzNiNjdaMFFRQWpFQXVUMkg2NzNMUUVhSFRjeVFTWnJrcDRtWDdXd2ttRitzVmJrWVk1bVhOK1JNSDEzS1VFSEhPcUFTYWVtWVdLL0UiCiAgICAgICAgICB9CiAgICAgICAgXQogICAgICB9LAogICAgICAidmFsaWRGb3IiOiB7CiAgICAgICAgInN0YXJ0IjogIjIwMjUtMDctMDRUMDA6MDA6MDBaIgogICAgICB9CiAgICB9CiAgXQp9Cg==", "registry.npmjs.org%2Fkeys.json": "ewogICAgImtleXMiOiBbCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OmpsM2J3c3d1ODBQampva0NnaDBvMnc1YzJVNExoUUFFNTdnajljejFrekEiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTFPbGIzek1BRkZ4WEtIaUlrUU81Y0ozWWhsNWk2VVBwK0lodXRlQkpidUhjQTVVb2dLbzBFV3RsV3dXNktTYUtvVE5FWUw3SmxDUWlWbmtoQmt0VWdnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIxOTk5LTAxLTAxVDAwOjAwOjAwLjAwMFoiLAogICAgICAgICAgICAgICAgICAgICJlbmQiOiAiMjAyNS0wMS0yOVQwMDowMDowMC4wMDBaIgogICAgICAgICAgICAgICAgfQogICAgICAgICAgICB9CiAgICAgICAgfSwKICAgICAgICB7CiAgICAgICAgICAgICJrZXlJZCI6ICJTSEEyNTY6amwzYndzd3U4MFBqam9rQ2doMG8ydzVjMlU0TGhRQUU1N2dqOWN6MWt6QSIsCiAgICAgICAgICAgICJrZXlVc2FnZSI6ICJucG06YXR0ZXN0YXRpb25zIiwKICAgICAgICAgICAgInB1YmxpY0tleSI6IHsKICAgICAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUxT2xiM3pNQUZGeFhLSGlJa1FPNWNKM1lobDVpNlVQcCtJaHV0ZUJKYnVIY0E1VW9nS28wRVd0bFd3VzZLU2FLb1RORVlMN0psQ1FpVm5raEJrdFVnZz09IiwKICAgICAgICAgICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUNEU0FfUDI1Nl9TSEFfMjU2IiwKICAgICAgICAgICAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAgICAgICAgICAgICAic3RhcnQiOiAiMjAyMi0xMi0wMVQwMDowMDowMC4wMDBaIiwKICAgICAgICAgICAgICAgICAgICAiZW5kIjogIjIwMjUtMDEtMjlUMDA6MDA6MDAuMDAwWiIKICAgICAgICAgICAgICAgIH0KICAgICAgICAgICAgfQogICAgICAgIH0sCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OkRoUTh3UjVBUEJ2RkhMRi8rVGMrQVl2UE9kVHBjSURxT2h4c0JIUndDN1UiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9LAogICAgICAgIHsKICAgICAgICAgICAgImtleUlkIjogIlNIQTI1NjpEaFE4d1I1QVBCdkZITEYvK1RjK0FZdlBPZFRwY0lEcU9oeHNCSFJ3QzdVIiwKICAgICAgICAgICAgImtleVVzYWdlIjogIm5wbTphdHRlc3RhdGlvbnMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9CiAgICBdCn0K" } } };
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/dist/client.js
+// node_modules/@sigstore/tuf/dist/client.js
 var require_client = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/dist/client.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/client.js"(exports) {
     "use strict";
     var __importDefault = exports && exports.__importDefault || function(mod2) {
       return mod2 && mod2.__esModule ? mod2 : { "default": mod2 };
@@ -19731,9 +19731,9 @@ var require_client = __commonJS({
   }
 });
 
-// ../../main/node_modules/@sigstore/tuf/dist/index.js
+// node_modules/@sigstore/tuf/dist/index.js
 var require_dist8 = __commonJS({
-  "../../main/node_modules/@sigstore/tuf/dist/index.js"(exports) {
+  "node_modules/@sigstore/tuf/dist/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.TUFError = exports.DEFAULT_MIRROR_URL = void 0;
@@ -20596,6 +20596,7 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
   "ibmcom",
   "swiftlang",
   "rustlang",
+  "rubylang",
   "hexpm",
   "azul",
   "bellsoft",
@@ -21121,7 +21122,7 @@ var DEFAULT_TRUSTED_IMAGES = [
 // src/config/schema.ts
 import path from "node:path";
 
-// ../../main/node_modules/levenshtein-edit-distance/index.js
+// node_modules/levenshtein-edit-distance/index.js
 var codes = [];
 var cache = [];
 function levenshteinEditDistance(value, other, insensitive) {
@@ -23666,7 +23667,9 @@ var CATALOGUE = [
   { owner: "ClickHouse\u2019s", home: "docker.io/clickhouse/", names: ["clickhouse-server", "clickhouse-keeper"], brands: ["clickhouse", "yandex"] },
   { owner: "CockroachDB\u2019s", home: "docker.io/cockroachdb/", names: ["cockroach"], brands: ["cockroachdb"] },
   { owner: "Timescale\u2019s", home: "docker.io/timescale/", names: ["timescaledb", "timescaledb-ha"], brands: ["timescale"] },
-  { owner: "the PostGIS project\u2019s", home: "docker.io/postgis/", names: ["postgis"], brands: ["postgis"] },
+  // PostGIS is an extension many build their own PostgreSQL images with (the project's image has no
+  // arm64 build, so `imresamu/postgis` by one of its maintainers and `baosystems/postgis` fill in).
+  { owner: "the PostGIS project\u2019s", home: "docker.io/postgis/", names: [], rebuilt: ["postgis"], brands: ["postgis"] },
   // pgvector's author published its image as `ankane/pgvector` until 0.5.1 (pgvector/pgvector#377,
   // answered by ankane); no longer updated, it is the publisher's own, not a copy. Listed before
   // `pgvector/`, which names the image in messages.
@@ -27091,9 +27094,7 @@ function firstErrors(messages) {
 }
 function toPlain(document2, node) {
   try {
-    if (node && typeof node === "object" && "toJSON" in node && typeof node.toJSON === "function") {
-      return node.toJSON(document2, { maxAliasCount: MAX_ALIAS_COUNT });
-    }
+    if ((0, import_yaml5.isNode)(node)) return node.toJS(document2, { maxAliasCount: MAX_ALIAS_COUNT });
     return node;
   } catch {
     return void 0;
@@ -29075,7 +29076,7 @@ var composeDiscoverer = {
 // src/discover/devcontainer.ts
 import { posix as posix2 } from "node:path";
 
-// ../../main/node_modules/jsonc-parser/lib/esm/impl/scanner.js
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
 function createScanner(text3, ignoreTrivia = false) {
   const len = text3.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
@@ -29496,7 +29497,7 @@ var CharacterCodes;
   CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
 })(CharacterCodes || (CharacterCodes = {}));
 
-// ../../main/node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
 var cachedSpaces = new Array(20).fill(0).map((_, index) => {
   return " ".repeat(index);
 });
@@ -29526,7 +29527,7 @@ var cachedBreakLinesWithSpaces = {
   }
 };
 
-// ../../main/node_modules/jsonc-parser/lib/esm/impl/parser.js
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
 var ParseOptions;
 (function(ParseOptions2) {
   ParseOptions2.DEFAULT = {
@@ -29991,7 +29992,8 @@ function getNodeType(value) {
   }
 }
 
-// ../../main/node_modules/jsonc-parser/lib/esm/main.js
+// node_modules/jsonc-parser/lib/esm/main.js
+var createScanner2 = createScanner;
 var ScanError;
 (function(ScanError2) {
   ScanError2[ScanError2["None"] = 0] = "None";
@@ -30003,24 +30005,24 @@ var ScanError;
   ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
 })(ScanError || (ScanError = {}));
 var SyntaxKind;
-(function(SyntaxKind2) {
-  SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
-  SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
-  SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
-  SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
-  SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
-  SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
-  SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
-  SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
-  SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
-  SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
-  SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
-  SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
-  SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
-  SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
-  SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
-  SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
-  SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+(function(SyntaxKind3) {
+  SyntaxKind3[SyntaxKind3["OpenBraceToken"] = 1] = "OpenBraceToken";
+  SyntaxKind3[SyntaxKind3["CloseBraceToken"] = 2] = "CloseBraceToken";
+  SyntaxKind3[SyntaxKind3["OpenBracketToken"] = 3] = "OpenBracketToken";
+  SyntaxKind3[SyntaxKind3["CloseBracketToken"] = 4] = "CloseBracketToken";
+  SyntaxKind3[SyntaxKind3["CommaToken"] = 5] = "CommaToken";
+  SyntaxKind3[SyntaxKind3["ColonToken"] = 6] = "ColonToken";
+  SyntaxKind3[SyntaxKind3["NullKeyword"] = 7] = "NullKeyword";
+  SyntaxKind3[SyntaxKind3["TrueKeyword"] = 8] = "TrueKeyword";
+  SyntaxKind3[SyntaxKind3["FalseKeyword"] = 9] = "FalseKeyword";
+  SyntaxKind3[SyntaxKind3["StringLiteral"] = 10] = "StringLiteral";
+  SyntaxKind3[SyntaxKind3["NumericLiteral"] = 11] = "NumericLiteral";
+  SyntaxKind3[SyntaxKind3["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+  SyntaxKind3[SyntaxKind3["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+  SyntaxKind3[SyntaxKind3["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+  SyntaxKind3[SyntaxKind3["Trivia"] = 15] = "Trivia";
+  SyntaxKind3[SyntaxKind3["Unknown"] = 16] = "Unknown";
+  SyntaxKind3[SyntaxKind3["EOF"] = 17] = "EOF";
 })(SyntaxKind || (SyntaxKind = {}));
 var parse3 = parse2;
 var parseTree2 = parseTree;
@@ -30081,6 +30083,21 @@ function printParseErrorCode(code) {
   }
   return "<unknown ParseErrorCode>";
 }
+
+// src/discover/json-depth.ts
+var MAX_JSON_NESTING = 256;
+var SyntaxKind2 = { OpenBraceToken: 1, CloseBraceToken: 2, OpenBracketToken: 3, CloseBracketToken: 4, EOF: 17 };
+function nestsTooDeeply2(text3) {
+  const scanner = createScanner2(text3, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind2.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind2.OpenBraceToken || token === SyntaxKind2.OpenBracketToken) {
+      if (++depth > MAX_JSON_NESTING) return true;
+    } else if (token === SyntaxKind2.CloseBraceToken || token === SyntaxKind2.CloseBracketToken) depth = Math.max(0, depth - 1);
+  }
+  return false;
+}
+var TOO_DEEP_JSON = `the JSON nests objects and arrays deeper than ${MAX_JSON_NESTING} levels: it was not read`;
 
 // src/spans.ts
 function nextIndexOf(text3, needle) {
@@ -30201,7 +30218,7 @@ async function devcontainerBuildArgs(dockerfilePath, context) {
   if (!/(?:^|\/)\.devcontainer(?:\/[^/]+)?$/.test(dir)) return [];
   const source = `${dir}/devcontainer.json`;
   const text3 = await context.readFile(source);
-  const config = text3 === void 0 ? void 0 : parse3(text3, [], { allowTrailingComma: true, disallowComments: false });
+  const config = text3 === void 0 || nestsTooDeeply2(text3) ? void 0 : parse3(text3, [], { allowTrailingComma: true, disallowComments: false });
   if (typeof config !== "object" || config === null) return [];
   const { build, dockerFile, dockerfile } = config;
   const named = build?.dockerfile ?? dockerFile ?? dockerfile;
@@ -30222,6 +30239,7 @@ var devcontainerDiscoverer = {
   },
   extract(file) {
     const lines = new LineIndex(file.text);
+    if (nestsTooDeeply2(file.text)) throw new Error(TOO_DEEP_JSON);
     const parseErrors = [];
     const root = parseTree2(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
     const isScenarios = !DEVCONTAINER_FILE.test(file.path);
@@ -32349,8 +32367,17 @@ function expandExpressions(text3, matrix) {
   }
   return values.map((value, index) => ({ value, note: `matrix value ${index + 1} of ${values.length}` }));
 }
+function substituteEnvExpressions(text3, env) {
+  const spans = expressionsIn(text3);
+  if (spans.length === 0) return text3;
+  return replaceSpans(text3, spans, (span) => {
+    const inner = text3.slice(span.innerStart, span.innerEnd).trim();
+    const value = inner.startsWith("env.") ? env.get(inner.slice(4)) : void 0;
+    return value === void 0 || value.includes("${{") ? text3.slice(span.start, span.end) : value;
+  });
+}
 function scriptWordValues(word, resolve2, env) {
-  const substituted = substituteShellNames(word.text, (name2) => env.get(name2));
+  const substituted = substituteShellNames(substituteEnvExpressions(word.text, env), (name2) => env.get(name2));
   if (typeof substituted !== "string") return [{ value: substituted }];
   if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
   const values = resolve2(substituted);
@@ -33351,6 +33378,7 @@ function spanAt(spans, offset) {
   return void 0;
 }
 var FLAG_LINE = /^[ \t]*-[ \t]+(["']?)(-[A-Za-z0-9_-]+)=/gm;
+var SCRIPT_FLAG_LINE = /^[ \t]+(-[A-Za-z0-9_-]+)=/gm;
 var FLAG_ITEM_LINE = /^([ \t]*)-[ \t]+(["']?)(-[A-Za-z0-9_-]+)(["']?)[ \t]*\r?$/gm;
 var ENV_NAME_LINE = /^([ \t]*-[ \t]+)name:[ \t]*["']?([A-Z0-9_]+)["']?[ \t]*$/gm;
 var SETTING_LINE = /^[ \t]+["']?([A-Z0-9_]+)["']?[ \t]*:[ \t]+/gm;
@@ -33363,7 +33391,7 @@ function findImageSites(text3) {
     const site2 = siteAt(text3, match.index + match[0].length, lexed());
     if (site2) sites.push(site2);
   }
-  const handed = [...flagSites(text3, lexed), ...flagItemSites(text3, lexed), ...variableSites(text3, lexed), ...settingSites(text3, lexed), ...imageNameSites(text3, lexed)];
+  const handed = [...flagSites(text3, lexed), ...scriptFlagSites(text3, lexed), ...flagItemSites(text3, lexed), ...variableSites(text3, lexed), ...settingSites(text3, lexed), ...imageNameSites(text3, lexed)];
   return handed.length > 0 ? [...sites, ...handed].sort((a, b) => a.offset - b.offset) : sites;
 }
 function flagSites(text3, lexed) {
@@ -33373,6 +33401,23 @@ function flagSites(text3, lexed) {
     if (!isImageFlagName(match[2])) continue;
     const site2 = siteAt(text3, match.index + match[0].length, lexed(), match[1] || void 0);
     if (site2) sites.push({ ...site2, handed: { name: match[2], how: `as ${match[2]}` } });
+  }
+  return sites;
+}
+function scriptFlagSites(text3, lexed) {
+  if (!text3.includes("image=") && !text3.includes("Image=") && !text3.includes("IMAGE=")) return [];
+  const sites = [];
+  for (const match of text3.matchAll(SCRIPT_FLAG_LINE)) {
+    if (!isImageFlagName(match[1])) continue;
+    const start = match.index + match[0].length;
+    const lineEnd2 = text3.indexOf("\n", start);
+    let written2 = text3.slice(start, lineEnd2 < 0 ? text3.length : lineEnd2).trimEnd();
+    if (written2.endsWith("\\")) written2 = written2.slice(0, -1).trimEnd();
+    const quote = written2[0];
+    const site2 = (quote === '"' || quote === "'") && written2.length >= 2 && written2.endsWith(quote) ? { offset: start + 1, raw: written2.slice(1, -1), quoted: true } : { offset: start, raw: written2, quoted: false };
+    const enclosing = spanAt(lexed(), start - 1);
+    if (site2.raw === "" || enclosing?.comment) continue;
+    sites.push({ ...withActions(site2, lexed(), enclosing), handed: { name: match[1], how: `as ${match[1]}` } });
   }
   return sites;
 }
@@ -33501,7 +33546,10 @@ function markSites(text3, sites, base) {
 }
 
 // src/discover/helm-template-parse.ts
+var TemplateDepthError = class extends TemplateSyntaxError {
+};
 var MAX_DEPTH5 = 200;
+var MAX_PAREN_DEPTH = 100;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
 }
@@ -33518,6 +33566,7 @@ var Parser3 = class {
   tokens;
   index = 0;
   depth = 0;
+  parenDepth = 0;
   defines = /* @__PURE__ */ new Map();
   parse() {
     const root = [];
@@ -33540,7 +33589,7 @@ var Parser3 = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH5) throw new TemplateSyntaxError(`blocks nest deeper than ${MAX_DEPTH5}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH5) throw new TemplateDepthError(`blocks nest deeper than ${MAX_DEPTH5}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -33715,6 +33764,14 @@ var Parser3 = class {
         return { type: "chain", base: term, path: trimmed(path7) };
     }
   }
+  parenthesized(pos) {
+    if (++this.parenDepth > MAX_PAREN_DEPTH) throw new TemplateDepthError(`parenthesized pipelines nest deeper than ${MAX_PAREN_DEPTH}`, pos);
+    try {
+      return this.pipeline("parenthesized pipeline", "rightParen");
+    } finally {
+      this.parenDepth--;
+    }
+  }
   term() {
     const token = this.next();
     switch (token.type) {
@@ -33735,7 +33792,7 @@ var Parser3 = class {
       case "string":
         return { type: "string", value: token.value };
       case "leftParen":
-        return { type: "pipe", pipe: this.pipeline("parenthesized pipeline", "rightParen") };
+        return { type: "pipe", pipe: this.parenthesized(token.pos) };
       default:
         throw new TemplateSyntaxError(`unexpected ${JSON.stringify(token.value)} in operand`, token.pos);
     }
@@ -33877,6 +33934,8 @@ function parseChartMetadata(text3) {
   const { documents } = parseYamlDocuments(text3);
   const root = documents[0]?.contents;
   const metadata = {};
+  const dependencies = parseDependencies(root);
+  if (dependencies) metadata.dependencies = dependencies;
   for (const key of ["name", "version", "appVersion", "type", "description"]) {
     const node = mapGet(root, key);
     const value = writtenScalarText(node, text3);
@@ -33890,9 +33949,12 @@ function parseChartMetadata(text3) {
       if ((0, import_yaml5.isScalar)(pair.key) && value !== void 0) metadata.annotations[String(pair.key.value)] = value;
     }
   }
+  return metadata;
+}
+function parseDependencies(root) {
   const dependencies = mapGet(root, "dependencies");
   if ((0, import_yaml5.isSeq)(dependencies)) {
-    metadata.dependencies = dependencies.items.flatMap((item) => {
+    return dependencies.items.flatMap((item) => {
       const name2 = scalarString(mapGet(item, "name"));
       if (!name2) return [];
       const dependency = { name: name2 };
@@ -33907,11 +33969,15 @@ function parseChartMetadata(text3) {
       return [dependency];
     });
   }
-  return metadata;
+  return void 0;
 }
 async function readChartMetadata(chartRoot, context) {
   const text3 = await context.readFile(joinPath(chartRoot, "Chart.yaml"));
-  return text3 === void 0 ? void 0 : parseChartMetadata(text3);
+  if (text3 === void 0) return void 0;
+  const metadata = parseChartMetadata(text3);
+  const requirements = await context.readFile(joinPath(chartRoot, "requirements.yaml"));
+  const dependencies = requirements === void 0 ? void 0 : parseDependencies(parseYamlDocuments(requirements).documents[0]?.contents);
+  return dependencies ? { ...metadata, dependencies } : metadata;
 }
 var KEPT_VALUES_PARSES = 4;
 var valuesParses = /* @__PURE__ */ new WeakMap();
@@ -34001,10 +34067,25 @@ async function readChart(chartRoot, context) {
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, /* @__PURE__ */ new Set([chartRoot]), direct);
   const incomplete = /* @__PURE__ */ new WeakMap();
   const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context, incomplete) : [];
+  const siblingDependencies = siblingDependenciesOf(chartRoot, metadata, direct, values?.data);
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = /* @__PURE__ */ new Map();
   const templates = namedTemplates([...dependencyFiles, ...files2], parseErrors);
-  return { root: chartRoot, metadata, values, files: files2, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, unreadFiles };
+  for (const file of files2) {
+    const parsed = parseCached(file);
+    if ("error" in parsed && parsed.bound) unreadFiles.set(file.path, unreadTemplate(parsed.error));
+  }
+  return { root: chartRoot, metadata, values, files: files2, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, siblingDependencies, unreadFiles };
+}
+function siblingDependenciesOf(chartRoot, metadata, direct, data) {
+  const siblings = /* @__PURE__ */ new Map();
+  for (const dependency of metadata.dependencies ?? []) {
+    const root = direct.get(dependency.name);
+    if (root === void 0 || vendoringParent(root) === chartRoot) continue;
+    if (dependency.condition !== void 0 && data && conditionValue(data, dependency.condition) === false) continue;
+    siblings.set(dependency.alias ?? dependency.name, root);
+  }
+  return siblings;
 }
 function markHelperSites(files2, siteBase) {
   const helpers = [];
@@ -34159,6 +34240,9 @@ function namedTemplates(files2, parseErrors) {
   }
   return templates;
 }
+function unreadTemplate(bound) {
+  return `the template was not read: ${bound}`;
+}
 var parsedFiles = /* @__PURE__ */ new WeakMap();
 var sharedParsesByScan = /* @__PURE__ */ new WeakMap();
 function sharedParsesOf(context) {
@@ -34180,7 +34264,7 @@ function parseText(text3) {
     return parseTemplate(text3);
   } catch (error) {
     if (!(error instanceof TemplateSyntaxError)) throw error;
-    return { error: error.message };
+    return error instanceof TemplateDepthError ? { error: error.message, bound: true } : { error: error.message };
   }
 }
 var CHARTPRESS_TAG = "set-by-chartpress";
@@ -34276,6 +34360,8 @@ var RENDER_LIMITS = {
   maxOutput: 4 * 1024 * 1024,
   maxString: 64 * 1024,
   maxIncludeDepth: 64,
+  // The real charts tried nest 197 at most (bitnami/charts); the stack overflowed past about 790 blocks.
+  maxNesting: 400,
   maxUnknowns: 1e4,
   maxRangeItems: 1e4
 };
@@ -34363,10 +34449,21 @@ function unknownMarker(value, env) {
   return `${env.unknowns.length - 1}`;
 }
 function execute(nodes, dot, env, depth = 0) {
-  const state = { dot, vars: [{ name: "$", value: dot }], uncertain: 0, depth };
+  const state = { dot, vars: [{ name: "$", value: dot }], uncertain: 0, depth, nesting: depth };
   const out = new Writer(env);
   walkList(nodes, state, out, env);
   return out.text;
+}
+function nest(state, run2) {
+  if (++state.nesting > RENDER_LIMITS.maxNesting) {
+    state.nesting--;
+    throw new LimitError(`blocks, parenthesized pipelines and includes nest deeper than ${RENDER_LIMITS.maxNesting} as the template runs`);
+  }
+  try {
+    return run2();
+  } finally {
+    state.nesting--;
+  }
 }
 function step2(env) {
   if (--env.budget.steps < 0) throw new LimitError("the chart needs more evaluation steps than allowed");
@@ -34389,10 +34486,10 @@ function walkNode(node, state, out, env) {
     }
     case "if":
     case "with":
-      walkConditional(node, state, out, env);
+      nest(state, () => walkConditional(node, state, out, env));
       return;
     case "range":
-      walkRange(node, state, out, env);
+      nest(state, () => walkRange(node, state, out, env));
       return;
     case "template": {
       const dot = node.pipe ? safePipeline(node.pipe, state, env) : void 0;
@@ -34501,6 +34598,7 @@ function walkRange(node, state, out, env) {
 }
 function runRangeBody(node, items2, state, out, env) {
   for (const [key, item] of items2) {
+    step2(env);
     let signal;
     inScope(state, item, () => {
       const [first, second] = node.pipe.decl;
@@ -34581,7 +34679,7 @@ function evalArg(arg, state, env) {
     case "dot":
       return state.dot;
     case "pipe":
-      return evalPipeline({ ...arg.pipe, decl: [] }, state, env);
+      return nest(state, () => evalPipeline({ ...arg.pipe, decl: [] }, state, env));
     case "identifier":
       return callFunction2(arg.name, [], state, env, void 0);
     default:
@@ -34675,7 +34773,7 @@ function includeTemplate(name2, dot, state, env) {
   if (body === void 0) return new Unknown(`include ${JSON.stringify(name2)}: no template of that name in the chart or its library charts`);
   if ("unresolved" in body) return new Unknown(body.unresolved);
   if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`includes nest deeper than ${RENDER_LIMITS.maxIncludeDepth} named templates`);
-  const nested = { dot, vars: [{ name: "$", value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  const nested = { dot, vars: [{ name: "$", value: dot }], uncertain: state.uncertain, depth: state.depth + 1, nesting: state.nesting + 1 };
   const out = new Writer(env);
   walkList(body.nodes, nested, out, env);
   return out.text;
@@ -34683,11 +34781,11 @@ function includeTemplate(name2, dot, state, env) {
 function renderText(text3, dot, state, env) {
   if (text3.includes("\0") || text3.includes("")) return new Unknown("tpl of text that is not known offline");
   const parsed = env.parseText(text3);
-  if ("error" in parsed) return new Unknown(`Helm stops here: tpl: ${parsed.error}`);
+  if ("error" in parsed) return new Unknown(parsed.bound ? `tpl: the text was not read: ${parsed.error}` : `Helm stops here: tpl: ${parsed.error}`);
   const templates = new Map(env.templates);
   for (const [name2, nodes] of parsed.defines) templates.set(name2, { nodes });
   const nestedEnv = { ...env, templates };
-  const nested = { dot, vars: [{ name: "$", value: dot }], uncertain: state.uncertain, depth: state.depth + 1 };
+  const nested = { dot, vars: [{ name: "$", value: dot }], uncertain: state.uncertain, depth: state.depth + 1, nesting: state.nesting + 1 };
   if (state.depth >= RENDER_LIMITS.maxIncludeDepth) return new Unknown(`tpl nests deeper than ${RENDER_LIMITS.maxIncludeDepth}`);
   const out = new Writer(nestedEnv);
   walkList(parsed.nodes, nested, out, nestedEnv);
@@ -35180,8 +35278,27 @@ var TEMPLATE_FUNCTIONS = new Map(
 // src/discover/helm-render.ts
 var SWITCHED_OFF_AS_WRITTEN = "the chart's templates do not render this image with the default values (a part switched off); read as written";
 var STEPS_PER_FILE = 4e5;
+var STEPS_PER_CHART = 1e6;
 var MAX_RENDERS_PER_SITE = 50;
 var renderCache = /* @__PURE__ */ new WeakMap();
+var chartBudgets = /* @__PURE__ */ new WeakMap();
+var CHART_BUDGET_SPENT = `the chart's templates need more than ${STEPS_PER_CHART.toLocaleString("en-US")} evaluation steps in all`;
+function chartBudget(chart) {
+  let budget = chartBudgets.get(chart);
+  if (!budget) chartBudgets.set(chart, budget = { steps: STEPS_PER_CHART });
+  return budget;
+}
+function withChartSteps(chart, most, render2) {
+  const left = chartBudget(chart);
+  if (left.steps <= 0) return void 0;
+  const granted = Math.min(most, left.steps);
+  const budget = { steps: granted };
+  try {
+    return { result: render2(budget), chartBound: granted < most };
+  } finally {
+    left.steps -= granted - Math.max(0, budget.steps);
+  }
+}
 function renderChart(chart) {
   let cached2 = renderCache.get(chart);
   if (!cached2) {
@@ -35193,14 +35310,15 @@ function renderChart(chart) {
 function renderUncached(chart) {
   const siteList = [];
   for (const file of [...chart.files, ...chart.dependencyHelpers]) for (const site2 of file.sites) siteList.push({ file, site: site2, renders: [] });
-  const failures = renderTemplates(chart, filesReaching(chart, chart.files, chart.dependencyHelpers), (file, root) => renderFile(chart, file, siteList, root));
+  const notRendered = renderTemplates(chart, filesReaching(chart, chart.files, chart.dependencyHelpers), (file, root) => renderFile(chart, file, siteList, root));
+  const failures = [...notRendered.values()];
   const own = new Set(chart.files);
   const literals = failures.length === 0 ? siteList.filter((rendered) => own.has(rendered.file) && isUnrenderedLiteral(chart, rendered)) : [];
   if (literals.length > 0) {
     const seeds = [...new Set(literals.map((rendered) => rendered.file))];
     const reached = /* @__PURE__ */ new Set();
     const data = copyValues(chart).data;
-    renderTemplates(chart, filesReaching(chart, seeds, []), (file, root) => renderFile(chart, file, reached, root), data);
+    for (const [path7, failure2] of renderTemplates(chart, filesReaching(chart, seeds, []), (file, root) => renderFile(chart, file, reached, root), data)) notRendered.set(path7, failure2);
     markSwitchedOff(literals, reached);
   }
   const sites = /* @__PURE__ */ new Map();
@@ -35210,16 +35328,16 @@ function renderUncached(chart) {
     list2.push(rendered);
     sites.set(rendered.file.path, list2);
   }
-  return { chart, sites };
+  return { chart, sites, notRendered };
 }
 function renderTemplates(chart, reaching, render2, data = chart.values?.data) {
-  const failures = [];
+  const failures = /* @__PURE__ */ new Map();
   const root = chart.files.length > 0 ? rootContext(chart, chart.files[0], data) : void 0;
   for (const file of [...chart.files].sort(helmRenderOrder)) {
     const name2 = file.path.slice(file.path.lastIndexOf("/") + 1);
     if (name2.startsWith("_") || /^NOTES\.txt$/i.test(name2) || !(reaching.has(file) || CHANGES_ROOT.test(file.text))) continue;
     const failure2 = render2(file, root);
-    if (failure2) failures.push(failure2);
+    if (failure2) failures.set(file.path, failure2);
   }
   return failures;
 }
@@ -35263,17 +35381,20 @@ function filesReaching(chart, seeds, helpers) {
 function renderChartFile(chart, path7, text3) {
   const relative = path7.slice(chart.root === "" ? 0 : chart.root.length + 1);
   const file = { path: path7, helmName: `${chart.metadata.name ?? "chart"}/${relative}`, text: text3, sites: findImageSites(text3), siteBase: 0 };
-  if (text3.includes("\0") || text3.includes("")) file.sites = [];
+  if (text3.includes("\0") || text3.includes("")) return { sites: [], notRendered: "the file holds a NUL or SOH character, which the renderer uses as a marker: it was not read" };
   const siteList = file.sites.map((site2) => ({ file, site: site2, renders: [] }));
+  const parsed = parseCached(file);
+  if ("error" in parsed && parsed.bound) return { sites: [], notRendered: parsed.error };
   const failure2 = renderFile(chart, file, siteList);
   const literals = failure2 === void 0 ? siteList.filter((rendered) => isUnrenderedLiteral(chart, rendered)) : [];
+  let notRendered = failure2;
   if (literals.length > 0) {
     const reached = /* @__PURE__ */ new Set();
-    renderFile(chart, file, reached, rootContext(chart, file, copyValues(chart).data));
+    notRendered = renderFile(chart, file, reached, rootContext(chart, file, copyValues(chart).data));
     markSwitchedOff(literals, reached);
   }
   for (const rendered of siteList) explainUnrendered(chart, rendered, failure2 ? [failure2] : [], parseCached(file));
-  return siteList;
+  return notRendered === void 0 ? { sites: siteList } : { sites: siteList, notRendered };
 }
 function explainUnrendered(chart, rendered, failures, parsed = parseCached(rendered.file)) {
   if (rendered.renders.length > 0) return;
@@ -35287,11 +35408,19 @@ function explainUnrendered(chart, rendered, failures, parsed = parseCached(rende
 function renderFile(chart, file, siteList, root) {
   const parsed = parseCached(file);
   if ("error" in parsed) return void 0;
+  const rendered = withChartSteps(chart, STEPS_PER_FILE, (budget) => renderParsed(chart, file, parsed.root, siteList, budget, root));
+  if (rendered === void 0) return `${CHART_BUDGET_SPENT}: this one was not evaluated`;
+  const { result: failure2, chartBound } = rendered;
+  if (failure2 !== OUT_OF_STEPS) return failure2;
+  return chartBound ? CHART_BUDGET_SPENT : `the template needs more than ${STEPS_PER_FILE.toLocaleString("en-US")} evaluation steps`;
+}
+var OUT_OF_STEPS = "out of steps";
+function renderParsed(chart, file, nodes, siteList, budget, root) {
   const env = {
     templates: chart.templates,
     functions: TEMPLATE_FUNCTIONS,
     parseText: parseForTpl,
-    budget: { steps: STEPS_PER_FILE },
+    budget,
     unknowns: [],
     reads: [],
     siteHits: [],
@@ -35303,10 +35432,10 @@ function renderFile(chart, file, siteList, root) {
   let failure2;
   try {
     if (root) root.Template = templateOf(file);
-    execute(parsed.root, root ?? rootContext(chart, file), env);
+    execute(nodes, root ?? rootContext(chart, file), env);
   } catch (error) {
     if (!(error instanceof LimitError)) throw error;
-    failure2 = error.message;
+    failure2 = budget.steps < 0 ? OUT_OF_STEPS : error.message;
   }
   if (siteList instanceof Set) for (const hit of env.siteHits) siteList.add(hit.site);
   else collectSites(env, chart, siteList);
@@ -35317,6 +35446,7 @@ function parseForTpl(text3) {
     const parsed = parseTemplate(text3);
     return { nodes: parsed.root, defines: parsed.defines };
   } catch (error) {
+    if (error instanceof TemplateDepthError) return { error: error.message, bound: true };
     if (error instanceof TemplateSyntaxError) return { error: error.message };
     throw error;
   }
@@ -35488,21 +35618,26 @@ var helmTemplatesDiscoverer = {
     const chart = await loadChart(chartRoot, context);
     const unread = chart?.unreadFiles.get(file.path);
     if (unread !== void 0) return { occurrences: [], errors: [unread] };
-    const sites = chart ? renderChart(chart).sites.get(file.path) : void 0;
-    if (!chart || sites === void 0) return { occurrences: [] };
+    const render2 = chart ? renderChart(chart) : void 0;
+    const sites = render2?.sites.get(file.path);
+    const notRendered = render2?.notRendered.get(file.path);
+    if (!chart || sites === void 0) return notRendered === void 0 ? { occurrences: [] } : { occurrences: [], errors: [notRenderedError(notRendered)] };
     const lines = new LineIndex(file.text);
     const occurrences = [];
     for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
       if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
-      for (const render2 of rendered.renders) {
-        if (render2.origin && chart.values) continue;
-        occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render2)), chart));
+      for (const render3 of rendered.renders) {
+        if (render3.origin && chart.values) continue;
+        occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render3)), chart));
       }
     }
-    const errors = sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : void 0;
-    return errors ? { occurrences, errors } : { occurrences };
+    const errors = [...sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : [], ...notRendered === void 0 ? [] : [notRenderedError(notRendered)]];
+    return errors.length > 0 ? { occurrences, errors } : { occurrences };
   }
 };
+function notRenderedError(reason) {
+  return `the template was not rendered in full, so images it writes may be unread: ${reason}`;
+}
 async function extractChartFileTemplate(file, context) {
   if (!file.text.includes("{{")) return void 0;
   const chartRoot = await enclosingChartRoot(file.path, context);
@@ -35512,11 +35647,12 @@ async function extractChartFileTemplate(file, context) {
   if (parentDir(file.path) === chart.root && (isValuesFileName(name2) || CHART_DATA_FILES.has(name2))) return void 0;
   const lines = new LineIndex(file.text);
   const occurrences = [];
-  for (const rendered of renderChartFile(chart, file.path, file.text).slice(0, MAX_IMAGE_LINES)) {
+  const { sites, notRendered } = renderChartFile(chart, file.path, file.text);
+  for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
     if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
     for (const render2 of rendered.renders) occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, render2), chart));
   }
-  return { occurrences };
+  return notRendered === void 0 ? { occurrences } : { occurrences, errors: [notRenderedError(notRendered)] };
 }
 function injectedProxy(text3, rendered, render2) {
   if (render2.value !== "auto" || rendered.site.raw !== "auto" || !isIstioInjectedProxy(containerNameAbove(text3, rendered.site.offset), "auto")) return render2;
@@ -35601,23 +35737,16 @@ function holdsPart(value, written2) {
 }
 function evaluateAlone(chart, action) {
   const values = valuesCopy(chart);
-  const env = {
-    templates: chart.templates,
-    functions: TEMPLATE_FUNCTIONS,
-    parseText: parseForTpl,
-    budget: { steps: STEPS_PER_ACTION },
-    unknowns: [],
-    reads: [],
-    siteHits: [],
-    incomplete: values.incomplete
-  };
-  let text3;
-  try {
-    text3 = execute(action.nodes, rootContext(chart, action.file, values.data), env);
-  } catch (error) {
-    if (error instanceof LimitError) return void 0;
-    throw error;
-  }
+  const text3 = withChartSteps(chart, STEPS_PER_ACTION, (budget) => {
+    const env = { templates: chart.templates, functions: TEMPLATE_FUNCTIONS, parseText: parseForTpl, budget, unknowns: [], reads: [], siteHits: [], incomplete: values.incomplete };
+    try {
+      return execute(action.nodes, rootContext(chart, action.file, values.data), env);
+    } catch (error) {
+      if (error instanceof LimitError) return void 0;
+      throw error;
+    }
+  })?.result;
+  if (text3 === void 0) return void 0;
   if (text3.includes("")) return void 0;
   const value = unquote(text3.replace(MARKER, "").trim());
   return value === "" || /\s/.test(value) ? void 0 : value;
@@ -35878,11 +36007,18 @@ var helmValuesDiscoverer = {
     const compose = (path7, written2) => composedImages(chart, path7, written2);
     const missingDependency = missingDependencyOf(chart);
     const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
+    const dependencySections = new Set(chart.siblingDependencies.keys());
     for (const document2 of parsed.documents) {
-      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document2) });
+      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document2), skipSections: dependencySections });
       walker.walk(document2.contents, "", "", 0);
       if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
     }
+    const dependencySink = (image) => {
+      const rendered = covered.get(image.offset)?.filter((occurrence) => occurrence.raw === image.raw);
+      for (const occurrence of rendered ?? []) occurrence.context = image.context;
+      if (!rendered?.some((occurrence) => (occurrence.resolved ?? occurrence.raw) === image.value)) sink(image);
+    };
+    if (await dependencySectionImages(chart, parsed.documents[0]?.contents, file.text, context, dependencySink)) errors.push("too many nodes; the rest of the file was not searched for images");
     occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
     const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
     return { occurrences, ...errors.length > 0 ? { errors } : {}, ...notes.length > 0 ? { notes } : {} };
@@ -36006,7 +36142,7 @@ var ValuesWalker = class {
       if (this.imageBlock(node, path7, key)) return;
       for (const pair of node.items) {
         const childKey = keyText(pair.key, this.options.resolveAlias);
-        if (childKey === void 0) continue;
+        if (childKey === void 0 || path7 === "" && this.options.skipSections?.has(childKey)) continue;
         const childPath = path7 === "" ? childKey : `${path7}.${childKey}`;
         if (IMAGE_STRING_KEY.test(childKey) && (0, import_yaml5.isScalar)(pair.value)) this.imageString(pair.value, childPath);
         else this.walk(pair.value, childPath, childKey, depth + 1);
@@ -36167,15 +36303,8 @@ function overrideValuesImages(chart, path7, text3, context, reading) {
   const defaultsDocument = defaults && parseValuesText(defaults.text, context).documents[0];
   parsed.documents.forEach((document2, index) => {
     let exhausted;
-    if (index === 0 && defaults && defaultsDocument) {
-      const merged = new MergedValues();
-      merged.merge(defaultsDocument.contents, { text: defaults.text, place: "defaults" });
-      merged.merge(document2.contents, { text: text3, place: "override" });
-      const sink = (image) => {
-        const own = writtenHere(image, merged, text3, chart);
-        if (own) occurrences.push(valueOccurrence(path7, lines, own));
-      };
-      exhausted = imagesInValuesTree(merged.root, merged.textOf, "", "", sink, reading);
+    if (index === 0 && chart && defaultsDocument) {
+      exhausted = mergedOverImages(chart, defaultsDocument, document2.contents, text3, reading, (image) => void occurrences.push(valueOccurrence(path7, lines, image)));
     } else {
       const sink = (image) => void occurrences.push(valueOccurrence(path7, lines, image));
       exhausted = imagesInValuesTree(document2.contents, text3, "", "", sink, { ...reading, resolveAlias: aliasResolver(document2) });
@@ -36183,6 +36312,28 @@ function overrideValuesImages(chart, path7, text3, context, reading) {
     if (exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
   });
   return { occurrences, errors };
+}
+function mergedOverImages(chart, defaultsDocument, override, text3, reading, sink) {
+  const merged = new MergedValues();
+  merged.merge(defaultsDocument.contents, { text: chart.values?.text ?? "", place: "defaults" });
+  merged.merge(override, { text: text3, place: "override" });
+  return imagesInValuesTree(merged.root, merged.textOf, "", "", (image) => {
+    const own = writtenHere(image, merged, text3, chart);
+    if (own) sink(own);
+  }, reading);
+}
+async function dependencySectionImages(chart, root, text3, context, sink) {
+  let exhausted = false;
+  for (const [key, dependencyRoot2] of chart.siblingDependencies) {
+    const section = mapGet(root, key);
+    if (!(0, import_yaml5.isMap)(section)) continue;
+    const dependency = await loadChart(dependencyRoot2, context);
+    const defaults = dependency?.values && parseValuesText(dependency.values.text, context).documents[0];
+    if (!dependency || !defaults) continue;
+    const reading = { note: `a value this chart gives its dependency chart ${dependency.metadata.name ?? key} (${dependencyRoot2}), over that chart's default values`, emptyTag: TEMPLATES_CHOOSE_TAG };
+    exhausted ||= mergedOverImages(dependency, defaults, section, text3, reading, (image) => sink({ ...image, context: `${key}.${image.context}` }));
+  }
+  return exhausted;
 }
 function writtenHere(image, merged, text3, chart) {
   const parts = image.parts ?? [{ node: image.at, context: image.context, field: "image" }];
@@ -36624,6 +36775,7 @@ function operatorImageFields(apiVersion, kind) {
 
 // src/discover/openshift-template.ts
 var MAX_PARAMETERS = 1e3;
+var MAX_PROCESSED = 4096;
 function isNameChar3(ch) {
   return ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch >= "0" && ch <= "9" || ch === "_";
 }
@@ -36672,6 +36824,7 @@ function processParameters(text3, parameters) {
       return { unresolved: `the Template's parameter ${name2} ${parameter.generated ? "is generated" : "has no default; it is set"} when the template is processed` };
     }
     output += text3.slice(index, start) + parameter.value;
+    if (output.length > MAX_PROCESSED) return { unresolved: `the Template's parameters fill in more than ${MAX_PROCESSED.toLocaleString("en-US")} characters here, which is no image` };
     index = close + (double ? 2 : 1);
   }
   return named ? { value: output + text3.slice(index) } : void 0;
@@ -36700,7 +36853,12 @@ function patchTarget(pointer) {
   if (last === "image" && isListIndex(parent) && grandparent !== void 0 && CONTAINER_LISTS2.has(grandparent)) return "image";
   if (isListIndex(last) && parent !== void 0 && CONTAINER_LISTS2.has(parent)) return "container";
   if (last !== void 0 && CONTAINER_LISTS2.has(last)) return "container-list";
+  if (isScorecardTest(tokens)) return "scorecard-test";
+  if (last === "image" && isScorecardTest(tokens.slice(0, -1))) return "image";
   return "other";
+}
+function isScorecardTest(tokens) {
+  return tokens.length === 4 && tokens[0] === "stages" && isListIndex(tokens[1]) && tokens[2] === "tests" && isListIndex(tokens[3]);
 }
 function setsValue(op) {
   return op === "add" || op === "replace";
@@ -36721,8 +36879,8 @@ var kubernetesDiscoverer = {
   matches(path7, text3) {
     path7 = withoutTemplateSuffix(path7);
     if (isKustomizationFile(path7)) return false;
-    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3) || mayBeImagePatch(text3, YAML_PATCH_OPERATION) || mayHideKeys(text3);
-    if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3) || mayBeImagePatch(text3, JSON_PATCH_OPERATION);
+    if (/\.ya?ml$/i.test(path7)) return YAML_API_VERSION_KEY.test(text3) && YAML_KIND_KEY.test(text3) || mayBeImagePatch(text3, YAML_PATCH_OPERATION) || mayHideKeys(text3) || YAML_CATALOG_BUNDLE.test(text3);
+    if (/\.json$/i.test(path7)) return JSON_API_VERSION_KEY.test(text3) && JSON_KIND_KEY.test(text3) || mayBeImagePatch(text3, JSON_PATCH_OPERATION) || JSON_CATALOG_BUNDLE.test(text3);
     return false;
   },
   candidate(path7) {
@@ -36816,6 +36974,8 @@ var YAML_API_VERSION_KEY = /(?:^|[\s{,])(?:apiVersion|"apiVersion"|'apiVersion')
 var YAML_KIND_KEY = /(?:^|[\s{,])(?:kind|"kind"|'kind')[ \t]*:/m;
 var JSON_API_VERSION_KEY = /"apiVersion"\s*:/;
 var JSON_KIND_KEY = /"kind"\s*:/;
+var YAML_CATALOG_BUNDLE = /^schema[ \t]*:[ \t]*["']?olm\.bundle["']?[ \t]*\r?$/m;
+var JSON_CATALOG_BUNDLE = /"schema"\s*:\s*"olm\.bundle"/;
 var YAML_PATCH_OPERATION = /^-[ \t]+["']?(?:op|path)["']?[ \t]*:/m;
 var JSON_PATCH_OPERATION = /"op"\s*:/;
 var KRM_FUNCTION_ANNOTATIONS = ["config.kubernetes.io/function", "config.k8s.io/function"];
@@ -36993,7 +37153,10 @@ var ManifestWalker = class _ManifestWalker {
   object(root, prefix) {
     const kind = this.string(this.get(root, "kind"));
     const apiVersion = this.string(this.get(root, "apiVersion"));
-    if (kind === void 0 || apiVersion === void 0) return;
+    if (kind === void 0 || apiVersion === void 0) {
+      this.catalogEntry(root, prefix);
+      return;
+    }
     this.objects++;
     const items2 = /List$/.test(kind) ? this.get(root, "items") : void 0;
     if ((0, import_yaml5.isSeq)(items2)) {
@@ -37010,6 +37173,7 @@ var ManifestWalker = class _ManifestWalker {
     if (apiVersion.startsWith("tekton.dev/") || apiVersion.startsWith("triggers.tekton.dev/")) this.tekton(root, kind, prefix);
     if (apiVersion.startsWith("argoproj.io/")) this.argo(root, kind, prefix);
     if (apiVersion.startsWith("kind.x-k8s.io/") && kind === "Cluster") this.kindClusterNodes(root, prefix);
+    if (apiVersion.startsWith("ctlptl.dev/") && kind === "Cluster") this.kindClusterNodes(this.get(root, "kindV1Alpha4Cluster"), `${prefix}kindV1Alpha4Cluster.`);
     if (apiVersion.startsWith("k3d.io/") && kind === "Simple") this.imageAt(this.get(root, "image"), `${prefix}image`, noSubstitution, "the image k3d runs the cluster's nodes from");
     if (apiVersion.startsWith("helm.toolkit.fluxcd.io/") && kind === "HelmRelease") this.fluxHelmRelease(root, prefix);
     if (apiVersion.startsWith("helm.cattle.io/") && (kind === "HelmChart" || kind === "HelmChartConfig")) {
@@ -37025,6 +37189,18 @@ var ManifestWalker = class _ManifestWalker {
     const patterns = apiVersion.startsWith("kyverno.io/") ? KYVERNO_PATTERN_KEYS : void 0;
     if (kind !== "CustomResourceDefinition") this.genericContainers(root, prefix.replace(/\.$/, ""), 0, patterns);
     if (operatorFields.length === 0 && apiVersion.includes(".")) this.customResourceImage(root, kind, prefix);
+  }
+  /**
+   * A bundle of an OLM file-based catalog (`schema: olm.bundle`): the bundle image OLM unpacks to
+   * install the operator, and its `relatedImages`, every image the bundle needs (what a disconnected install mirrors).
+   */
+  catalogEntry(root, prefix) {
+    if (this.string(this.get(root, "schema")) !== "olm.bundle") return;
+    this.objects++;
+    this.imageAt(this.get(root, "image"), `${prefix}image`, noSubstitution, "the bundle image OLM unpacks to install the operator of this catalog entry");
+    this.items(this.get(root, "relatedImages")).forEach((related, index) => {
+      this.imageAt(this.get(related, "image"), `${prefix}relatedImages[${index}].image`, noSubstitution, "an image this catalog entry's bundle needs (its relatedImages, what a disconnected install mirrors)");
+    });
   }
   /** An OpenShift template's objects, created as written once `oc process` fills in its parameters: read with their defaults. */
   templateObjects(root, prefix) {
@@ -37097,6 +37273,7 @@ var ManifestWalker = class _ManifestWalker {
       if (target === "image") this.imageAt(value, path7, noSubstitution, `set by a JSON patch (${op} ${path7})`);
       else if (target === "container") this.imageOf(value, path7, noSubstitution);
       else if (target === "container-list") this.containerList(value, path7, false, noSubstitution);
+      else if (target === "scorecard-test") this.imageAt(this.get(value, "image"), `${path7}/image`, noSubstitution, `the image an operator-sdk scorecard test runs as a pod, added by a JSON patch (${op} ${path7})`);
       else this.genericContainers(value, path7, 0);
     }
   }
@@ -37194,7 +37371,10 @@ var ManifestWalker = class _ManifestWalker {
       if (node === void 0) continue;
       const path7 = `${prefix}metadata.annotations.${key}`;
       const embedded = literalBlockText(node, this.text);
-      if (!embedded) continue;
+      if (!embedded) {
+        if (scalarString(node)?.includes("image")) this.unread.push(`${path7} is not written as a literal block (|), so the function image in it was not read`);
+        continue;
+      }
       const parsed = parseYamlDocuments(embedded.text);
       if (parsed.errors.length > 0 && embedded.text.includes("image")) this.unread.push(`${path7} is not YAML, so the function image in it was not read: ${parsed.errors[0]}`);
       for (const document2 of parsed.documents) {
@@ -38181,8 +38361,24 @@ function posixShellOf(document2, owner) {
   if (mergedGet(document2, owner, "container") !== void 0 && mergedGet(document2, owner, "steps") !== void 0) return true;
   const pool = mergedGet(document2, owner, "pool");
   if (pool === void 0) return void 0;
-  const image = scalarString(mergedGet(document2, pool, "vmImage"))?.toLowerCase();
-  return image !== void 0 && (image.startsWith("ubuntu") || image.startsWith("macos"));
+  const image = scalarString(mergedGet(document2, pool, "vmImage"));
+  if (image !== void 0) return isPosixImage(image);
+  return demandsPosixAgent(document2, mergedGet(document2, pool, "demands"));
+}
+function isPosixImage(image) {
+  const lower = image.toLowerCase();
+  return lower.startsWith("ubuntu") || lower.startsWith("macos");
+}
+function demandsPosixAgent(document2, demands) {
+  const written2 = (0, import_yaml35.isSeq)(demands) ? listItems(document2, demands) : [demands];
+  for (const demand of written2) {
+    const [capability, operator, value, ...rest] = (scalarString(demand) ?? "").trim().split(/\s+/);
+    if (operator?.toLowerCase() !== "-equals" || value === void 0 || rest.length > 0) continue;
+    const name2 = capability.toLowerCase();
+    if (name2 === "agent.os") return value.toLowerCase() === "linux" || value.toLowerCase() === "darwin";
+    if (name2 === "imageoverride") return isPosixImage(value);
+  }
+  return false;
 }
 var MAX_GRAPH_FILES = 200;
 var MAX_TEMPLATES_PER_FILE = 200;
@@ -39050,8 +39246,21 @@ function dockerCall(tokens, index, method) {
 function findSites(tokens, brackets, frames, values) {
   const found = { sites: [], built: /* @__PURE__ */ new Set(), pods: [] };
   const registries = /* @__PURE__ */ new Map();
+  const tableSites = /* @__PURE__ */ new Set();
   const site2 = (range, context, frame, pushed) => {
-    if (range && range.end > range.start) found.sites.push({ range, context, frame, pushed });
+    if (!range || range.end <= range.start) return;
+    const entries = tableEntries(tokens, brackets, values, range);
+    if (!entries || entries.length === 0) {
+      found.sites.push({ range, context, frame, pushed });
+      return;
+    }
+    const lookup = `${context}(${values.sourceOf(range)})`;
+    for (const entry of entries) {
+      const key = `${entry.start}\0${lookup}\0${pushed === true}`;
+      if (tableSites.has(key)) continue;
+      tableSites.add(key);
+      found.sites.push({ range: entry, context: lookup, frame, pushed });
+    }
   };
   tokens.forEach((token, index) => {
     if (token.type !== "ident") return;
@@ -39099,10 +39308,7 @@ function dockerSites(tokens, brackets, index, frames, found, site2, values) {
     const args2 = callArguments(tokens, brackets, image);
     const close = brackets.get(image);
     const pushed = close !== void 0 && tokens[close + 1]?.text === "." && tokens[close + 2]?.text === "push";
-    const argument = args2 && firstArgument(tokens, args2);
-    const entries = argument && tableEntries(tokens, brackets, values, argument);
-    if (entries && entries.length > 0) for (const entry of entries) site2(entry, `docker.image(${values.sourceOf(argument)})`, frame, pushed);
-    else site2(argument, "docker.image", frame, pushed);
+    site2(args2 && firstArgument(tokens, args2), "docker.image", frame, pushed);
     return;
   }
   const build = dockerCall(tokens, index, "build");
@@ -39118,10 +39324,12 @@ function tableEntries(tokens, brackets, values, argument) {
   const { start, end } = argument;
   const close = brackets.get(start + 1);
   if (tokens[start].type !== "ident" || tokens[start + 1]?.text !== "[" || close === void 0) return void 0;
-  if (tokens[close + 1]?.text !== "." || tokens[close + 2]?.type !== "ident" || close + 3 !== end) return void 0;
+  const lookup = close + 1 === end;
+  if (!lookup && (tokens[close + 1]?.text !== "." || tokens[close + 2]?.type !== "ident" || close + 3 !== end)) return void 0;
   const assigned = values.assignedRanges(tokens[start].text);
   const literalEnd = assigned.length === 1 ? brackets.get(assigned[0].start) : void 0;
-  if (literalEnd === void 0 || tokens[assigned[0].start].text !== "[") return void 0;
+  if (literalEnd === void 0 || tokens[assigned[0].start].text !== "[" || literalEnd + 1 !== assigned[0].end) return void 0;
+  if (lookup) return mapValues(tokens, values, { start: assigned[0].start + 1, end: literalEnd }, { start: start + 2, end: close });
   const field = tokens[close + 2].text;
   const entries = [];
   let depth = 0;
@@ -39134,6 +39342,24 @@ function tableEntries(tokens, brackets, values, argument) {
     }
   }
   return entries;
+}
+function mapValues(tokens, values, body, subscript) {
+  const entries = /* @__PURE__ */ new Map();
+  for (let index = body.start; index < body.end; ) {
+    const key2 = tokens[index];
+    if (key2.type !== "string" && key2.type !== "ident" || tokens[index + 1]?.text !== ":" || entries.size >= MAX_TABLE_ENTRIES) return void 0;
+    const value = { start: index + 2, end: expressionEnd(tokens, index + 2, body.end) };
+    if (typeof values.evaluate(value) !== "string") return void 0;
+    const name2 = key2.type === "ident" ? key2.text : values.evaluate({ start: index, end: index + 1 });
+    entries.set(typeof name2 === "string" ? name2 : `\0${index}`, value);
+    index = value.end;
+    if (index < body.end && tokens[index].text !== ",") return void 0;
+    index++;
+  }
+  const key = values.evaluate(subscript);
+  if (typeof key !== "string") return [...entries.values()];
+  const named = entries.get(key);
+  return named ? [named] : void 0;
 }
 function callSites(tokens, brackets, index, frame, found, site2) {
   if (tokens[index + 1]?.text !== "(") return;
@@ -39590,6 +39816,20 @@ function hasTopLevelSteps(text3) {
   }
   return false;
 }
+var BUILD_KEYS = /* @__PURE__ */ new Set(["steps", "timeout", "queueTtl", "logsBucket", "options", "substitutions", "tags", "secrets", "availableSecrets", "artifacts", "images", "serviceAccount"]);
+var STEP_KEYS = /* @__PURE__ */ new Set(["name", "args", "env", "dir", "id", "waitFor", "entrypoint", "secretEnv", "volumes", "timeout", "script", "allowFailure", "allowExitCodes", "automapSubstitutions"]);
+function isBuildConfigByContent(path7, text3) {
+  if (!/\.ya?ml$/i.test(path7) || !hasTopLevelSteps(text3) || !text3.includes("name:")) return false;
+  const parsed = parseYamlDocuments(text3);
+  if (parsed.errors.length > 0 || parsed.documents.length !== 1) return false;
+  const root = parsed.documents[0].contents;
+  if (!(0, import_yaml5.isMap)(root) || !root.items.every((pair) => (0, import_yaml5.isScalar)(pair.key) && BUILD_KEYS.has(String(pair.key.value)))) return false;
+  const steps = root.get("steps", true);
+  if (!(0, import_yaml5.isSeq)(steps) || steps.items.length === 0) return false;
+  return steps.items.every(
+    (step3) => (0, import_yaml5.isMap)(step3) && scalarString(step3.get("name", true)) !== void 0 && step3.items.every((pair) => (0, import_yaml5.isScalar)(pair.key) && STEP_KEYS.has(String(pair.key.value)))
+  );
+}
 function isBuildFileName(name2) {
   const suffix = name2.indexOf(".cloudbuild.");
   return BUILD_FILE.test(name2) || suffix > 0 && BUILD_FILE.test(name2.slice(suffix + 1));
@@ -39681,13 +39921,14 @@ function buildOccurrences(document2, file, lines, buildFiles) {
 }
 var cloudbuildDiscoverer = {
   kind: "cloudbuild",
-  candidate(path7) {
-    const name2 = baseName(path7);
-    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2);
-  },
   matches(path7, text3) {
     const name2 = baseName(path7);
     return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) && hasTopLevelSteps(text3);
+  },
+  matchesContent: isBuildConfigByContent,
+  candidate(path7) {
+    const name2 = baseName(path7);
+    return isBuildFileName(name2) || NAMED_BUILD_FILE.test(name2) || /\.ya?ml$/i.test(name2);
   },
   async extract(file, context) {
     const parsed = parseConfigDocuments(file, file.path.endsWith(".json") ? "JSON" : "YAML");
@@ -39744,8 +39985,13 @@ function holderOccurrences(document2, file, lines, holder) {
   };
   return occurrencesAtScalar({ file: file.path, kind: "concourse", text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve: resolve2, local: holder.local, note: holder.note });
 }
-function imageResources(node, path7, depth, found) {
-  if (depth > MAX_DEPTH13) return;
+var TOO_DEEP = `steps nest deeper than ${MAX_DEPTH13} levels: the image_resource there was not read`;
+function imageResources(node, path7, depth, found, reading) {
+  if (depth > MAX_DEPTH13) {
+    const range = node?.range;
+    if (range && reading.text.slice(range[0], range[1]).includes("image_resource") && reading.unread.length === 0) reading.unread.push(`${TOO_DEEP} (${path7})`);
+    return;
+  }
   if ((0, import_yaml45.isMap)(node)) {
     const configOverridden = mapGet(node, "task") !== void 0 && scalarString(mapGet(node, "image")) !== void 0;
     for (const pair of node.items) {
@@ -39753,10 +39999,10 @@ function imageResources(node, path7, depth, found) {
       const childPath = path7 ? `${path7}.${key}` : key;
       if (configOverridden && key === "config") continue;
       if (key === "image_resource") found.push({ node: pair.value, context: childPath });
-      else imageResources(pair.value, childPath, depth + 1, found);
+      else imageResources(pair.value, childPath, depth + 1, found, reading);
     }
   } else if ((0, import_yaml45.isSeq)(node)) {
-    node.items.forEach((item, index) => imageResources(item, `${path7}[${index}]`, depth + 1, found));
+    node.items.forEach((item, index) => imageResources(item, `${path7}[${index}]`, depth + 1, found, reading));
   }
 }
 function resourceUses(node, depth, uses) {
@@ -39772,7 +40018,7 @@ function resourceUses(node, depth, uses) {
     for (const item of node.items) resourceUses(item, depth + 1, uses);
   }
 }
-function documentOccurrences2(document2, file, lines) {
+function documentOccurrences2(document2, file, lines, unread) {
   const root = document2.contents;
   if (!(0, import_yaml45.isMap)(root)) return [];
   const holders = [];
@@ -39786,7 +40032,7 @@ function documentOccurrences2(document2, file, lines) {
     const published = uses.put.has(name2) && !uses.got.has(name2);
     holders.push({ node: resource, context: `resources.${name2}`, ...published ? { local: true, note: "published by this pipeline (put), not fetched by a get step" } : {} });
   }
-  imageResources(root, "", 0, holders);
+  imageResources(root, "", 0, holders, { text: file.text, unread });
   return holders.flatMap((holder) => holderOccurrences(document2, file, lines, holder));
 }
 var concourseDiscoverer = {
@@ -39801,7 +40047,9 @@ var concourseDiscoverer = {
     return isYamlName(path7);
   },
   extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), documentOccurrences2);
+    const unread = [];
+    const extraction = occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => documentOccurrences2(document2, source, lines, unread));
+    return unread.length > 0 ? { ...extraction, errors: [...extraction.errors ?? [], ...unread] } : extraction;
   }
 };
 
@@ -40020,7 +40268,7 @@ function hclTokens(text3) {
   return index < text3.length ? { tokens, cut: index } : { tokens };
 }
 var MAX_DEPTH14 = 32;
-var TOO_DEEP = `blocks nest deeper than ${MAX_DEPTH14} levels: this block (and any other that deep) was not read`;
+var TOO_DEEP2 = `blocks nest deeper than ${MAX_DEPTH14} levels: this block (and any other that deep) was not read`;
 function lineBreakBetween(text3, end, start) {
   for (let index = end; index < start; index++) if (text3[index] === "\n") return true;
   return false;
@@ -40075,7 +40323,7 @@ function readBody(reading, index, block, depth) {
     }
     if (tokens[at]?.kind !== "punct" || tokens[at].text !== "{") continue;
     if (depth >= MAX_DEPTH14) {
-      if (!reading.unread.some((unread) => unread.reason === TOO_DEEP)) reading.unread.push({ offset: child.start, reason: TOO_DEEP });
+      if (!reading.unread.some((unread) => unread.reason === TOO_DEEP2)) reading.unread.push({ offset: child.start, reason: TOO_DEEP2 });
       at = skipBody(tokens, at + 1);
       continue;
     }
@@ -40428,13 +40676,84 @@ function imageOfLine(file, lines, valueOffset, written2, images) {
 }
 
 // src/discover/ansible.ts
-var import_yaml52 = __toESM(require_dist(), 1);
+var import_yaml54 = __toESM(require_dist(), 1);
+
+// src/discover/ansible-loops.ts
+var import_yaml50 = __toESM(require_dist(), 1);
+var MAX_ITEMS = 200;
+var LOOP_KEYS = ["loop", "with_items", "with_list"];
+var ONE_VARIABLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
+function taskLoop(task, node, lists) {
+  const key = LOOP_KEYS.find((candidate) => mergedGet(task.document, node, candidate) !== void 0);
+  if (key === void 0) return void 0;
+  const loop = mergedGet(task.document, node, key);
+  const name2 = scalarString(mergedGet(task.document, mergedGet(task.document, node, "loop_control"), "loop_var")) ?? "item";
+  if ((0, import_yaml50.isSeq)(loop)) return { name: name2, written: `its ${key} list`, items: listItems(task.document, loop).map((item) => ({ node: item, ...task })) };
+  const text3 = scalarString(loop)?.trim() ?? "";
+  const variable = ONE_VARIABLE.exec(text3)?.[1];
+  const list2 = variable === void 0 ? void 0 : lists.get(variable);
+  if (list2) return { name: name2, written: `the list ${variable}`, items: list2.items.map((item) => ({ node: item, document: list2.document, file: list2.file, text: list2.text })) };
+  const why = variable === void 0 ? `the task loops over ${text3.slice(0, 120) || key}, which is only known when the play runs` : `the task loops over ${variable}, which is not a list set in the role's defaults or vars, group_vars/all or the play's vars (the inventory or the command line may set it)`;
+  return { name: name2, written: key, unresolved: why };
+}
+function usesItem(text3, name2) {
+  for (let open = text3.indexOf("{{"); open >= 0; open = text3.indexOf("{{", open + 2)) {
+    const close = text3.indexOf("}}", open + 2);
+    const inner = text3.slice(open + 2, close < 0 ? text3.length : close).trim();
+    if (inner === name2 || inner.startsWith(`${name2}.`) || inner.startsWith(`${name2}[`) || inner.startsWith(`${name2} `) || inner.startsWith(`${name2}|`)) return true;
+  }
+  return false;
+}
+function withItem(vars, item, name2) {
+  const bound = new Map(vars);
+  if ((0, import_yaml50.isScalar)(item.node)) {
+    const written2 = writtenScalarText(item.node, item.text);
+    if (written2 !== void 0) bound.set(name2, written2);
+  } else if ((0, import_yaml50.isMap)(item.node)) {
+    for (const [key, value] of mapPairs(item.document, item.node)) {
+      const written2 = writtenScalarText(value, item.text);
+      if (written2 !== void 0) bound.set(`${name2}.${key}`, written2);
+    }
+  }
+  return bound;
+}
+function wholeField(text3, name2) {
+  const trimmed2 = text3.trim();
+  if (!trimmed2.startsWith("{{") || !trimmed2.endsWith("}}") || trimmed2.indexOf("{{", 2) >= 0) return void 0;
+  const inner = trimmed2.slice(2, -2).trim();
+  if (inner === name2) return "";
+  if (inner.startsWith(`${name2}.`)) return /^[A-Za-z_][A-Za-z0-9_]*$/.test(inner.slice(name2.length + 1)) ? inner.slice(name2.length + 1) : void 0;
+  const bracket = /^\[\s*(?:'([A-Za-z0-9_-]+)'|"([A-Za-z0-9_-]+)")\s*\]$/.exec(inner.slice(name2.length));
+  return inner.startsWith(`${name2}[`) && bracket ? bracket[1] ?? bracket[2] : void 0;
+}
+function loopOccurrences(site2) {
+  const { task, node, context, loop } = site2;
+  const atTask = { file: task.file, kind: "ansible", text: task.text, lines: task.lines, node, context };
+  if (loop.items === void 0) return occurrencesAtScalar({ ...atTask, resolve: () => [{ value: { unresolved: loop.unresolved ?? "the loop is only known when the play runs" } }] });
+  const text3 = scalarString(node) ?? "";
+  const field = wholeField(text3, loop.name);
+  const lines = /* @__PURE__ */ new Map([[task.file, task.lines]]);
+  const occurrences = [];
+  loop.items.slice(0, MAX_ITEMS).forEach((item, index) => {
+    const note = `item ${index} of ${loop.written}`;
+    const written2 = field === void 0 ? void 0 : field === "" ? item.node : mergedGet(item.document, item.node, field);
+    if ((0, import_yaml50.isScalar)(written2) && typeof written2.value === "string") {
+      let itemLines = lines.get(item.file);
+      if (!itemLines) lines.set(item.file, itemLines = new LineIndex(item.text));
+      const itemContext = `${context} (${loop.name}${field ? `.${field}` : ""})`;
+      occurrences.push(...occurrencesAtScalar({ file: item.file, kind: "ansible", text: item.text, lines: itemLines, node: written2, context: itemContext, resolve: site2.resolver(withItem(site2.vars, item, loop.name)), note }));
+    } else occurrences.push(...occurrencesAtScalar({ ...atTask, resolve: site2.resolver(withItem(site2.vars, item, loop.name)), note }));
+  });
+  return occurrences;
+}
 
 // src/discover/ansible-vars.ts
-var import_yaml50 = __toESM(require_dist(), 1);
+var import_yaml52 = __toESM(require_dist(), 1);
 var MAX_DEPTH15 = 8;
 var MAX_TEXT = 4096;
+var MAX_EXPRESSIONS = 1e3;
 var MAX_VAR_FILES = 64;
+var MAX_DEPENDENCIES = 16;
 function varsOfMap(document2, node, text3, into = /* @__PURE__ */ new Map()) {
   for (const [name2, value] of mapPairs(document2, node)) {
     const written2 = writtenScalarText(value, text3);
@@ -40442,17 +40761,23 @@ function varsOfMap(document2, node, text3, into = /* @__PURE__ */ new Map()) {
   }
   return into;
 }
+function listsOfMap(document2, node, file, text3, into = /* @__PURE__ */ new Map()) {
+  for (const [name2, value] of mapPairs(document2, node)) if ((0, import_yaml52.isSeq)(value)) into.set(name2, { items: listItems(document2, value), document: document2, file, text: text3 });
+  return into;
+}
 async function varsFile(path7, context) {
   const text3 = await context.readFile(path7);
-  const vars = /* @__PURE__ */ new Map();
-  if (text3 === void 0) return vars;
+  const layer = { scalars: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map() };
+  if (text3 === void 0) return layer;
   try {
     for (const document2 of parseConfigDocuments({ path: path7, text: text3 }).documents) {
-      if ((0, import_yaml50.isMap)(document2.contents)) varsOfMap(document2, document2.contents, text3, vars);
+      if (!(0, import_yaml52.isMap)(document2.contents)) continue;
+      varsOfMap(document2, document2.contents, text3, layer.scalars);
+      listsOfMap(document2, document2.contents, path7, text3, layer.lists);
     }
   } catch {
   }
-  return vars;
+  return layer;
 }
 var files = /* @__PURE__ */ new WeakMap();
 function cachedVarsFile(path7, context) {
@@ -40460,15 +40785,28 @@ function cachedVarsFile(path7, context) {
 }
 async function mainVars(directory, context) {
   const yml = await cachedVarsFile(`${directory}/main.yml`, context);
-  return yml.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context);
+  return yml.scalars.size > 0 || yml.lists.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context);
+}
+function mergeLayers(layers) {
+  const merged = { scalars: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map() };
+  for (const layer of layers) {
+    for (const [name2, value] of layer.scalars) {
+      merged.scalars.set(name2, value);
+      merged.lists.delete(name2);
+    }
+    for (const [name2, value] of layer.lists) {
+      merged.lists.set(name2, value);
+      merged.scalars.delete(name2);
+    }
+  }
+  return merged;
 }
 async function groupVarsAll(directory, context) {
   const base = directory ? `${directory}/group_vars` : "group_vars";
-  const merged = /* @__PURE__ */ new Map();
-  for (const file of [`${base}/all.yml`, `${base}/all.yaml`]) for (const [name2, value] of await cachedVarsFile(file, context)) merged.set(name2, value);
+  const layers = [await cachedVarsFile(`${base}/all.yml`, context), await cachedVarsFile(`${base}/all.yaml`, context)];
   const listed = (await context.listFiles?.(`${base}/all`) ?? []).filter((file) => file.endsWith(".yml") || file.endsWith(".yaml")).slice(0, MAX_VAR_FILES);
-  for (const file of listed.sort()) for (const [name2, value] of await cachedVarsFile(file, context)) merged.set(name2, value);
-  return merged;
+  for (const file of listed.sort()) layers.push(await cachedVarsFile(file, context));
+  return mergeLayers(layers);
 }
 function roleDirectory(path7) {
   const segments = path7.split("/");
@@ -40478,24 +40816,54 @@ function roleDirectory(path7) {
   return void 0;
 }
 var under = (directory, path7) => directory ? `${directory}/${path7}` : path7;
-async function fileVars(path7, context) {
+async function dependencyRoles(role, context) {
+  const text3 = await context.readFile(under(role, "meta/main.yml")) ?? await context.readFile(under(role, "meta/main.yaml"));
+  if (text3 === void 0) return [];
+  const names = [];
+  try {
+    for (const document2 of parseConfigDocuments({ path: under(role, "meta/main.yml"), text: text3 }).documents) {
+      for (const [key, value] of mapPairs(document2, document2.contents)) {
+        if (key !== "dependencies") continue;
+        for (const item of listItems(document2, value)) {
+          const name2 = scalarString(item) ?? scalarString(mergedGet(document2, item, "role")) ?? scalarString(mergedGet(document2, item, "name"));
+          if (name2 !== void 0 && !name2.includes("/") && !name2.includes(".") && !name2.includes("{")) names.push(under(dirName(role), name2));
+        }
+      }
+    }
+  } catch {
+  }
+  return names.slice(0, MAX_DEPENDENCIES);
+}
+var dependenciesByScan = /* @__PURE__ */ new WeakMap();
+async function rolesInScope(role, context, seen = /* @__PURE__ */ new Set(), depth = 0) {
+  if (seen.has(role) || depth > 4) return [];
+  seen.add(role);
+  const roles = [];
+  const dependencies = await oncePerScan(dependenciesByScan, context, role, () => dependencyRoles(role, context));
+  for (const dependency of dependencies) roles.push(...await rolesInScope(dependency, context, seen, depth + 1));
+  roles.push(role);
+  return roles;
+}
+async function fileVarsLayer(path7, context) {
   const role = roleDirectory(path7);
   const groupVarsHome = role === void 0 ? dirName(path7) : dirName(dirName(role));
-  const layers = [role === void 0 ? /* @__PURE__ */ new Map() : await mainVars(under(role, "defaults"), context), await groupVarsAll(groupVarsHome, context)];
-  if (role !== void 0) layers.push(await mainVars(under(role, "vars"), context));
-  const merged = /* @__PURE__ */ new Map();
-  for (const layer of layers) for (const [name2, value] of layer) merged.set(name2, value);
-  return merged;
+  const roles = role === void 0 ? [] : await rolesInScope(role, context);
+  const layers = [];
+  for (const each of roles) layers.push(await mainVars(under(each, "defaults"), context));
+  layers.push(await groupVarsAll(groupVarsHome, context));
+  for (const each of roles) layers.push(await mainVars(under(each, "vars"), context));
+  return mergeLayers(layers);
 }
-var EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
-function evaluateJinja(text3, vars, depth = 0) {
+var EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([A-Za-z0-9_-]+)'\s*\]|\[\s*"([A-Za-z0-9_-]+)"\s*\])?(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
+function evaluateJinja(text3, vars, depth = 0, budget = { expressions: MAX_EXPRESSIONS }) {
   let out = "";
   let at = 0;
   for (let open = text3.indexOf("{{", at); open >= 0; open = text3.indexOf("{{", at)) {
     const close = text3.indexOf("}}", open + 2);
     if (close < 0) break;
+    if (--budget.expressions < 0) return { unresolved: `the Ansible variables take more than ${MAX_EXPRESSIONS} expressions to evaluate` };
     const expression = text3.slice(open + 2, close).trim();
-    const value = evaluateExpression2(expression, vars, depth);
+    const value = evaluateExpression2(expression, vars, depth, budget);
     if (typeof value !== "string") return value;
     out += text3.slice(at, open) + value;
     if (out.length > MAX_TEXT) return { unresolved: `the Ansible variables of ${text3} expand past ${MAX_TEXT} characters` };
@@ -40504,10 +40872,12 @@ function evaluateJinja(text3, vars, depth = 0) {
   if (text3.includes("{%", at)) return { unresolved: `a Jinja statement in ${text3} is only evaluated when the play runs` };
   return out + text3.slice(at);
 }
-function evaluateExpression2(expression, vars, depth) {
+function evaluateExpression2(expression, vars, depth, budget) {
   const match = EXPRESSION.exec(expression);
   if (!match) return { unresolved: `the Ansible expression {{ ${expression} }} is only known when the play runs` };
-  const [, name2, single2, double] = match;
+  const [, head, dotted, singleKey, doubleKey, single2, double] = match;
+  const field = dotted ?? singleKey ?? doubleKey;
+  const name2 = field === void 0 ? head : `${head}.${field}`;
   const value = vars.get(name2);
   if (value === void 0) {
     const fallback = single2 ?? double;
@@ -40516,7 +40886,7 @@ function evaluateExpression2(expression, vars, depth) {
   }
   if (!value.includes("{{")) return value;
   if (depth >= MAX_DEPTH15) return { unresolved: `the Ansible variable ${name2} refers to variables nested past ${MAX_DEPTH15} levels` };
-  return evaluateJinja(value, vars, depth + 1);
+  return evaluateJinja(value, vars, depth + 1, budget);
 }
 
 // src/discover/ansible.ts
@@ -40546,14 +40916,21 @@ function pulls(site2, module, args) {
   if (module === "podman_image") return get("build") === void 0 && get("path") === void 0 && scalarString(get("state")) !== "build";
   return true;
 }
-function moduleImages(site2, module, args, context, vars, task) {
+function imageOccurrences(site2, node, context, scope, loop, resolver) {
+  const text3 = scalarString(node);
+  if (loop !== void 0 && text3 !== void 0 && usesItem(text3, loop.name)) {
+    return loopOccurrences({ task: { document: site2.document, file: site2.file.path, text: site2.file.text, lines: site2.lines }, node, context, loop, vars: scope.vars, resolver });
+  }
+  return occurrencesAtScalar({ file: site2.file.path, kind: "ansible", text: site2.file.text, lines: site2.lines, node, context, resolve: resolver(scope.vars) });
+}
+function moduleImages(site2, module, args, context, scope, task, taskNode) {
   const get = (key) => mergedGet(site2.document, args, key);
   if (scalarString(get("state")) === "absent") return;
-  const input = { file: site2.file.path, kind: "ansible", text: site2.file.text, lines: site2.lines };
+  const loop = taskLoop({ document: site2.document, file: site2.file.path, text: site2.file.text }, taskNode, scope.lists);
   if (RUNNERS.has(module)) {
-    site2.occurrences.push(...occurrencesAtScalar({ ...input, node: get("image"), context: `${context}.image`, resolve: jinjaResolver(vars) }));
+    site2.occurrences.push(...imageOccurrences(site2, get("image"), `${context}.image`, scope, loop, jinjaResolver));
     const evaluate2 = (text3) => {
-      const value = evaluateJinja(text3, vars);
+      const value = evaluateJinja(text3, scope.vars);
       return typeof value === "string" ? value : void 0;
     };
     if (CONFIGURED.has(module) && get("image") !== void 0) site2.containers.push({ args, image: get("image"), path: task, evaluate: evaluate2 });
@@ -40561,52 +40938,63 @@ function moduleImages(site2, module, args, context, vars, task) {
   }
   if (!pulls(site2, module, args)) return;
   const tag2 = writtenScalarText(get("tag"), site2.file.text);
-  const withTag3 = (text3) => jinjaResolver(vars)(text3).map((image) => {
+  const withTag3 = (vars) => (text3) => jinjaResolver(vars)(text3).map((image) => {
     if (typeof image.value !== "string" || tag2 === void 0 || namesVersion(image.value)) return image;
     const value = evaluateJinja(tag2, vars);
     return typeof value === "string" ? { value: `${image.value}:${value}`, note: `with its tag ${tag2}` } : { value };
   });
-  site2.occurrences.push(...occurrencesAtScalar({ ...input, node: get("name"), context: `${context}.name`, resolve: withTag3 }));
+  site2.occurrences.push(...imageOccurrences(site2, get("name"), `${context}.name`, scope, loop, withTag3));
 }
-function walk(site2, node, path7, vars, depth) {
-  if (depth > MAX_DEPTH16) return;
-  if ((0, import_yaml52.isSeq)(node)) {
-    node.items.forEach((item, index) => walk(site2, item, `${path7}[${index}]`, vars, depth + 1));
+function walk(site2, node, path7, scope, depth) {
+  if (depth > MAX_DEPTH16) {
+    if (namesModule(nodeText(site2.file.text, node)) && !site2.errors.some((error) => error.startsWith(TOO_DEEP3))) site2.errors.push(`${TOO_DEEP3} (${path7})`);
     return;
   }
-  if (!(0, import_yaml52.isMap)(node)) return;
-  const playVars = mergedGet(site2.document, node, "hosts") !== void 0 ? mergedGet(site2.document, node, "vars") : void 0;
-  const seen = (0, import_yaml52.isMap)(playVars) ? varsOfMap(site2.document, playVars, site2.file.text, new Map(vars)) : vars;
+  if ((0, import_yaml54.isSeq)(node)) {
+    node.items.forEach((item, index) => walk(site2, item, `${path7}[${index}]`, scope, depth + 1));
+    return;
+  }
+  if (!(0, import_yaml54.isMap)(node)) return;
+  const ownVars = mergedGet(site2.document, node, "vars");
+  const seen = (0, import_yaml54.isMap)(ownVars) ? { vars: varsOfMap(site2.document, ownVars, site2.file.text, new Map(scope.vars)), lists: listsOfMap(site2.document, ownVars, site2.file.path, site2.file.text, new Map(scope.lists)) } : scope;
   for (const pair of node.items) {
-    const key = (0, import_yaml52.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+    const key = (0, import_yaml54.isScalar)(pair.key) ? String(pair.key.value) : void 0;
     const module = key === void 0 ? void 0 : moduleName(key);
     const childPath = path7 ? `${path7}.${key ?? "?"}` : key ?? "?";
     const task = () => {
       const name2 = scalarString(mergedGet(site2.document, node, "name"));
       return name2 === void 0 ? childPath : `task ${JSON.stringify(name2)}`;
     };
-    if (module !== void 0 && (0, import_yaml52.isMap)(pair.value)) moduleImages(site2, module, pair.value, childPath, seen, task());
-    else walk(site2, pair.value, childPath, seen, depth + 1);
+    if (module !== void 0 && (0, import_yaml54.isMap)(pair.value)) moduleImages(site2, module, pair.value, childPath, seen, task(), node);
+    else if (key !== "vars") walk(site2, pair.value, childPath, seen, depth + 1);
   }
+}
+var TOO_DEEP3 = `tasks nest deeper than ${MAX_DEPTH16} levels: the container modules there were not read`;
+function nodeText(text3, node) {
+  const range = node?.range;
+  return range ? text3.slice(range[0], range[1]) : "";
+}
+function namesModule(text3) {
+  if (!text3.includes("docker_") && !text3.includes("podman_")) return false;
+  return text3.includes("_container:") || text3.includes("_image:") || text3.includes("_image_pull:") || text3.includes("docker_swarm_service:");
 }
 var ansibleDiscoverer = {
   kind: "ansible",
   // By content only: playbooks and task files have no fixed name. Plain searches first, as this is asked of every YAML file read.
   matches(path7, text3) {
-    if (!isYamlPath(path7)) return false;
-    if (!text3.includes("docker_") && !text3.includes("podman_")) return false;
-    return text3.includes("_container:") || text3.includes("_image:") || text3.includes("_image_pull:") || text3.includes("docker_swarm_service:");
+    return isYamlPath(path7) && namesModule(text3);
   },
   candidate(path7) {
     return isYamlPath(path7);
   },
   async extract(file, context) {
     const parsed = parseConfigDocuments(file);
-    const vars = await fileVars(file.path, context);
-    const site2 = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [] };
-    for (const document2 of parsed.documents) walk({ ...site2, document: document2 }, document2.contents, "", vars, 0);
+    const layer = await fileVarsLayer(file.path, context);
+    const site2 = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [] };
+    for (const document2 of parsed.documents) walk({ ...site2, document: document2 }, document2.contents, "", { vars: layer.scalars, lists: layer.lists }, 0);
     const occurrences = dedupeOccurrences(site2.occurrences);
-    const extraction = parsed.errors.length > 0 ? { occurrences, errors: parsed.errors } : { occurrences };
+    const errors = [...parsed.errors, ...site2.errors];
+    const extraction = errors.length > 0 ? { occurrences, errors } : { occurrences };
     return withContainers(extraction, () => ansibleContainers(file, site2.containers, site2.lines));
   }
 };
@@ -40661,8 +41049,13 @@ function containerSite(text3, container, context) {
   if (user && userText !== void 0) site2.user = { value: userText, offset: user.offset + 1, raw: userText };
   return site2;
 }
-function containerDefinitionSites(text3) {
-  const root = parseTree2(maskInterpolations(text3), [], { allowTrailingComma: true, disallowComments: false });
+function containerDefinitionSites(text3, unread = []) {
+  const masked = maskInterpolations(text3);
+  if (nestsTooDeeply2(masked)) {
+    unread.push(TOO_DEEP_JSON);
+    return [];
+  }
+  const root = parseTree2(masked, [], { allowTrailingComma: true, disallowComments: false });
   if (!root) return [];
   let list2;
   let prefix = "";
@@ -40674,6 +41067,7 @@ function containerDefinitionSites(text3) {
   }
   if (list2?.type !== "array") return [];
   const sites = [];
+  if ((list2.children ?? []).length > MAX_CONTAINERS) unread.push(`more than ${MAX_CONTAINERS} container definitions: the rest were not read`);
   for (const [index, container] of (list2.children ?? []).slice(0, MAX_CONTAINERS).entries()) {
     if (container.type !== "object") continue;
     const site2 = containerSite(text3, container, `${prefix}[${index}]`);
@@ -40744,12 +41138,13 @@ var ecsTaskDefinitionDiscoverer = {
   },
   extract(file) {
     const lines = new LineIndex(file.text);
-    const sites = containerDefinitionSites(file.text);
+    const unread = [];
+    const sites = containerDefinitionSites(file.text, unread);
     const occurrences = sites.map(
       (site2) => makeOccurrence({ file: file.path, kind: "ecs-task-definition", lines, offset: site2.offset, raw: site2.raw, value: jsonStringValue(site2.raw), context: site2.context })
     );
     const containers = sites.filter((site2) => site2.user || site2.privileged).map((site2) => containerDefinitionConfig(file.path, "ecs-task-definition", lines, site2));
-    return containers.length > 0 ? { occurrences, containers } : { occurrences };
+    return { occurrences, ...containers.length > 0 ? { containers } : {}, ...unread.length > 0 ? { errors: unread } : {} };
   }
 };
 
@@ -40899,6 +41294,241 @@ function evaluateTemplate(template, values, hops, budget) {
     if (output.length > MAX_VALUE_LENGTH3) return { unresolved: "the value grows too long" };
     index = close + 1;
   }
+}
+
+// src/discover/terraform-helm-values.ts
+var MAX_DEPTH17 = 32;
+var MAX_NODES3 = 2e4;
+var EMPTY_TAG4 = "tag is empty; the chart, which is not read here, chooses the default";
+var isStringLiteral = (value) => value?.kind === "literal" && value.token.kind === "string";
+function objectSites(located, values, path7, key, found, budget, depth = 0) {
+  if (depth > MAX_DEPTH17 || --budget.nodes < 0) return;
+  const followed = followReferences(located, values);
+  if ("unresolved" in followed) return;
+  const { value } = followed;
+  const at = (inner) => ({ ...followed, value: inner });
+  if (value.kind === "tuple") value.items.forEach((item, index) => objectSites(at(item), values, `${path7}[${index}]`, key, found, budget, depth + 1));
+  else if (value.kind === "call" && value.name === "merge") value.args.forEach((arg) => objectSites(at(arg), values, path7, key, found, budget, depth + 1));
+  if (value.kind !== "object") return;
+  const entry = (name2) => {
+    const inner = value.entries.find((candidate) => candidate.key === name2)?.value;
+    return inner === void 0 ? void 0 : at(inner);
+  };
+  const repository = entry("repository");
+  const tag2 = entry("tag");
+  const registry = entry("registry");
+  if (repository && repository.value.kind !== "object" && (/image/i.test(key) || tag2 || registry)) {
+    found.sites.push({ located: repository, context: `${path7}.repository`, chart: { tag: tag2, registry } });
+    return;
+  }
+  for (const { key: name2, value: inner } of value.entries) {
+    const innerPath = path7 === "" ? name2 : `${path7}.${name2}`;
+    if (IMAGE_STRING_KEY.test(name2) && inner.kind !== "object" && inner.kind !== "tuple") {
+      if (isStringLiteral(inner) && NOT_AN_IMAGE.test(unescape2(inner.token.text).trim())) continue;
+      if (inner.kind === "literal" && inner.token.kind === "word" && (traversalNames([inner.token])?.length ?? 0) < 2) continue;
+      found.sites.push({ located: at(inner), context: innerPath });
+    } else objectSites(at(inner), values, innerPath, name2, found, budget, depth + 1);
+  }
+}
+function fillTemplate(text3, fill) {
+  if (text3.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
+  let output = "";
+  let index = 0;
+  for (let open = text3.indexOf("${", index); open >= 0; open = text3.indexOf("${", index)) {
+    if (text3[open - 1] === "$") {
+      output += text3.slice(index, open + 2);
+      index = open + 2;
+      continue;
+    }
+    const close = text3.indexOf("}", open);
+    if (close < 0) break;
+    const part = fill(text3.slice(open + 2, close).trim());
+    if (typeof part !== "string") return part;
+    output += text3.slice(index, open) + part;
+    index = close + 1;
+  }
+  return output + text3.slice(index);
+}
+function templateArguments(argument, located, values) {
+  const given = /* @__PURE__ */ new Map();
+  const followed = argument === void 0 ? void 0 : followReferences({ ...located, value: argument }, values);
+  if (followed === void 0 || "unresolved" in followed || followed.value.kind !== "object") return given;
+  for (const entry of followed.value.entries) {
+    const evaluated2 = evaluateString({ ...followed, value: entry.value }, values);
+    given.set(entry.key, typeof evaluated2 === "string" ? evaluated2 : { unresolved: `templatefile() gives ${entry.key}: ${evaluated2.unresolved}` });
+  }
+  return given;
+}
+function moduleFiller(values) {
+  return (inner) => {
+    const token = { kind: "string", text: `\${${inner}}`, start: 0, end: inner.length + 5 };
+    return evaluateString({ value: { kind: "literal", token, start: 0, end: token.end }, file: "", text: "" }, values);
+  };
+}
+function argumentsFiller(given) {
+  return (inner) => given.get(inner) ?? { unresolved: `\${${inner.slice(0, 120)}} is not a variable templatefile() gives the template` };
+}
+function directiveWord(trimmed2) {
+  let at = 2;
+  while (trimmed2[at] === " " || trimmed2[at] === "~") at++;
+  let end = at;
+  while (end < trimmed2.length && trimmed2[end] >= "a" && trimmed2[end] <= "z") end++;
+  return trimmed2.slice(at, end);
+}
+function blankTemplateLines(text3) {
+  let blanked = 0;
+  const guarded = [];
+  const open = [];
+  let offset = 0;
+  const lines = text3.split("\n").map((line) => {
+    const start = offset;
+    offset += line.length + 1;
+    const trimmed2 = line.trim();
+    if (!(trimmed2.startsWith("${") || trimmed2.startsWith("%{")) || !trimmed2.endsWith("}")) return line;
+    blanked++;
+    const word = trimmed2.startsWith("%{") ? directiveWord(trimmed2) : "";
+    if (word === "if" || word === "for") open.push(start);
+    else if ((word === "endif" || word === "endfor") && open.length > 0) guarded.push([open.pop() ?? 0, start]);
+    return " ".repeat(line.length);
+  });
+  for (const start of open) guarded.push([start, text3.length]);
+  return { text: lines.join("\n"), blanked, guarded };
+}
+var MASK = "\xA7";
+var YAML_SIGNIFICANT = `"':#{}[],`;
+function maskInterpolations2(text3) {
+  let output = "";
+  let index = 0;
+  for (let open = text3.indexOf("${", index); open >= 0; open = text3.indexOf("${", index)) {
+    let depth = 0;
+    let close = open + 2;
+    for (; close < text3.length && text3[close] !== "\n"; close++) {
+      if (text3[close] === "{") depth++;
+      else if (text3[close] === "}" && depth-- === 0) break;
+    }
+    if (close >= text3.length || text3[close] !== "}") break;
+    const body = text3.slice(open + 2, close);
+    const significant = [...YAML_SIGNIFICANT].some((ch) => body.includes(ch));
+    output += text3.slice(index, open + 2) + (significant ? MASK.repeat(body.length) : body) + "}";
+    index = close + 1;
+  }
+  return output + text3.slice(index);
+}
+function yamlSites(file, text3, base, end, context, fill, tfLine, found, branchNote) {
+  const lines = new LineIndex(text3);
+  const written2 = text3.slice(base, end);
+  const blankedLines = fill === void 0 ? { text: written2, blanked: 0, guarded: [] } : blankTemplateLines(written2);
+  const { blanked, guarded } = blankedLines;
+  const readable = fill === void 0 ? written2 : maskInterpolations2(blankedLines.text);
+  const where = `line ${tfLine}: ${context}`;
+  const { documents, errors } = parseYamlDocuments(readable);
+  if (errors.length > 0) {
+    found.notes.push(`${where}: the values (${file}) are not YAML before Terraform fills them in, so their images were not read: ${errors[0]}`);
+    return;
+  }
+  if (blanked > 0) found.notes.push(`${where}: ${blanked} line(s) of the values (${file}) are YAML Terraform inserts (a \${ } or %{ } alone on its line), which was not read`);
+  const reading = { note: `Helm values ${context.slice(0, context.indexOf(".values"))} gives its chart`, emptyTag: EMPTY_TAG4 };
+  const sink = (image) => {
+    let value = image.value;
+    if (typeof value === "string" && value.includes(MASK)) value = { unresolved: "part of the image is an expression Terraform computes" };
+    else if (typeof value === "string" && fill !== void 0 && value.includes("${")) value = fillTemplate(value, fill);
+    const inDirective = guarded.some(([from, to]) => image.offset >= from && image.offset < to);
+    const note = withNote(withNote(image.note, inDirective ? "written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides" : void 0), branchNote);
+    const raw = written2.slice(image.offset, image.offset + image.raw.length);
+    found.occurrences.push(makeOccurrence({ file, kind: "terraform", lines, offset: base + image.offset, raw, value, context: `${context}.${image.context}`, note }));
+  };
+  for (const document2 of documents) imagesInValuesTree(document2.contents, readable, "", "", sink, reading);
+}
+async function isChartValues(path7, context) {
+  const dir = dirName(path7);
+  return await context.readFile(dir === "" ? "Chart.yaml" : `${dir}/Chart.yaml`) !== void 0;
+}
+function unwrapped(located) {
+  const { value, text: text3 } = located;
+  if (!isStringLiteral(value)) return located;
+  const inner = value.token.text.trim();
+  if (!inner.startsWith("${") || !inner.endsWith("}") || inner.indexOf("${", 2) >= 0) return located;
+  const base = value.token.start + 1 + value.token.text.indexOf("${") + 2;
+  const { tokens } = hclTokens(text3.slice(base, value.token.start + 1 + value.token.text.lastIndexOf("}")));
+  return { ...located, value: readExpression(text3, tokens.map((token) => ({ ...token, start: token.start + base, end: token.end + base }))) };
+}
+function conditional(located) {
+  const { value, text: text3 } = located;
+  if (value.kind !== "other") return void 0;
+  const { tokens } = value;
+  let depth = 0;
+  let question = -1;
+  for (let at = 0; at < tokens.length; at++) {
+    const token = tokens[at];
+    if (token.kind !== "punct") continue;
+    if ("([{".includes(token.text)) depth++;
+    else if (")]}".includes(token.text)) depth--;
+    else if (depth === 0 && token.text === "?" && question < 0) question = at;
+    else if (depth === 0 && token.text === ":" && question > 0) {
+      const branch = (from, to) => ({ ...located, value: readExpression(text3, tokens.slice(from, to)) });
+      return { condition: text3.slice(tokens[0].start, tokens[question - 1].end).slice(0, 120), branches: [branch(question + 1, at), branch(at + 1, tokens.length)] };
+    }
+  }
+  return void 0;
+}
+var withNote = (first, second) => [first, second].filter(Boolean).join("; ") || void 0;
+async function releaseValue(located, values, where, read, context, found, note, depth = 0) {
+  const split = depth < 4 ? conditional(located) : void 0;
+  if (split) {
+    for (const [index, branch] of split.branches.entries()) await releaseValue(branch, values, where, read, context, found, withNote(note, `only when ${split.condition} is ${index === 0 ? "true" : "false"}`), depth + 1);
+    return;
+  }
+  const followed = followReferences(unwrapped(located), values);
+  const line = () => new LineIndex(located.text).positionAt(located.value.start).line;
+  if ("unresolved" in followed) {
+    found.notes.push(`line ${line()}: ${where}: ${followed.unresolved}, so its images were not read`);
+    return;
+  }
+  const { value } = followed;
+  const written2 = followed.text.slice(value.start, Math.min(value.end, value.start + 120));
+  if (value.kind === "tuple" && depth > 0) {
+    for (const item of value.items) await releaseValue({ ...followed, value: item }, values, where, read, context, found, note, depth + 1);
+    return;
+  }
+  if (value.kind === "call" && (value.name === "yamlencode" || value.name === "jsonencode") && value.args.length === 1) {
+    const before = found.sites.length;
+    objectSites({ ...followed, value: value.args[0] }, values, where, "", found, { nodes: MAX_NODES3 });
+    for (const site2 of found.sites.slice(before)) site2.note = withNote(site2.note, note);
+  } else if (value.kind === "literal" && value.token.kind === "heredoc") {
+    const [start, end] = heredocBody(followed.text, value.token);
+    yamlSites(followed.file, followed.text, start, end, where, moduleFiller(values), line(), found, note);
+  } else if (value.kind === "call" && (value.name === "file" || value.name === "templatefile") && value.args.length >= 1) {
+    const file = await read(value.args[0], followed.file);
+    if (file === void 0) found.notes.push(`line ${line()}: ${where}: ${written2} reads a file this repository does not hold, so its images were not read`);
+    else if (!await isChartValues(file.path, context)) {
+      const fill = value.name === "templatefile" ? argumentsFiller(templateArguments(value.args[1], followed, values)) : void 0;
+      yamlSites(file.path, file.text, 0, file.text.length, where, fill, line(), found, note);
+    }
+  } else if (!(isStringLiteral(value) && value.token.text.trim() === "")) {
+    const names = traversalNames(tokensOf(value));
+    const why = value.kind === "call" ? `the function ${value.name}` : names ? names.join(".") : "an expression";
+    found.notes.push(`line ${line()}: ${where}: ${written2} is computed by Terraform (${why}), so its images were not read`);
+  }
+}
+function listItems2(located, values, where, found, depth = 0) {
+  const followed = followReferences(located, values);
+  if ("unresolved" in followed) {
+    found.notes.push(`line ${new LineIndex(located.text).positionAt(located.value.start).line}: ${where}: ${followed.unresolved}, so its images were not read`);
+    return [];
+  }
+  const { value } = followed;
+  if (value.kind === "other" && conditional(followed)) return [followed];
+  if (value.kind === "tuple") return value.items.map((item) => ({ ...followed, value: item }));
+  if (value.kind === "call" && value.name === "concat" && depth < 4) return value.args.flatMap((arg) => listItems2({ ...followed, value: arg }, values, where, found, depth + 1));
+  return [followed];
+}
+async function releaseValues(file, resource, address, values, read, context) {
+  const found = { sites: [], occurrences: [], notes: [] };
+  const tokens = resource.attributes.get("values");
+  if (tokens === void 0 || tokens.length === 0) return found;
+  const items2 = listItems2({ value: readExpression(file.text, tokens), file: file.path, text: file.text }, values, `${address}.values`, found);
+  for (const [index, item] of items2.entries()) await releaseValue(item, values, `${address}.values[${index}]`, read, context, found);
+  return found;
 }
 
 // src/discover/terraform.ts
@@ -41095,7 +41725,7 @@ function helmSetValues(file, resource) {
   }
   return sets;
 }
-function helmSites(file, resource, address, findings) {
+async function helmSites(file, resource, address, values, findings, context) {
   const sets = helmSetValues(file, resource);
   for (const [name2, located] of sets) {
     const repository = name2 === "image.repository" || name2.endsWith(".image.repository");
@@ -41103,6 +41733,12 @@ function helmSites(file, resource, address, findings) {
     const prefix = repository ? name2.slice(0, -"repository".length) : "";
     findings.sites.push({ located, context: `${address}.set[${name2}]`, chart: repository ? { tag: sets.get(`${prefix}tag`), registry: sets.get(`${prefix}registry`) } : void 0 });
   }
+  let reads = 0;
+  const read = async (argument, from) => ++reads > MAX_READ_FILES ? void 0 : readFirst(functionPaths(argument, dirName(from)), context);
+  const released = await releaseValues(file, resource, address, values, read, context);
+  findings.sites.push(...released.sites);
+  findings.occurrences.push(...released.occurrences);
+  findings.notes.push(...released.notes);
 }
 async function blockSites(file, block, values, findings, context, lines) {
   const [type = "", name2 = ""] = block.labels;
@@ -41128,7 +41764,7 @@ async function blockSites(file, block, values, findings, context, lines) {
   } else if (type === "aws_lambda_function") {
     const site2 = attributeSite(file, block, "image_uri", address);
     if (site2) findings.sites.push(site2);
-  } else if (type === "helm_release") helmSites(file, block, address, findings);
+  } else if (type === "helm_release") await helmSites(file, block, address, values, findings, context);
   else if (type === "kubernetes_manifest") {
     const manifest = block.attributes.get("manifest");
     if (manifest?.length) manifestContainers({ value: readExpression(file.text, manifest), file: file.path, text: file.text }, values, `${address}.manifest`, findings);
@@ -41196,11 +41832,14 @@ function siteOccurrence3(site2, values, linesOf) {
   let evaluated2 = evaluateString(site2.located, values);
   if (site2.chart && typeof evaluated2 === "string") evaluated2 = chartImage(evaluated2, site2.chart, values);
   if (typeof evaluated2 === "string" && hasPrintfVerb(evaluated2)) evaluated2 = { unresolved: `${evaluated2} holds a printf verb: the file is a format string a program fills in` };
-  return makeOccurrence({ file, kind: "terraform", lines: linesOf(file, text3), offset, raw, value: evaluated2, context: site2.context, local: site2.local });
+  return makeOccurrence({ file, kind: "terraform", lines: linesOf(file, text3), offset, raw, value: evaluated2, context: site2.context, local: site2.local, note: site2.note });
 }
-function jsonOccurrences(site2, linesOf, fileText, containers) {
+function jsonOccurrences(site2, linesOf, fileText, containers, errors) {
   const lines = linesOf(site2.file, fileText(site2.file));
-  return containerDefinitionSites(site2.text).map((definition) => {
+  const unread = [];
+  const definitions2 = containerDefinitionSites(site2.text, unread);
+  for (const reason of unread) errors.push(`${site2.context}: ${reason}`);
+  return definitions2.map((definition) => {
     const value = site2.values && definition.raw.includes("${") ? jsonTemplate(definition.raw, site2.values) : jsonStringValue(definition.raw);
     if (definition.user || definition.privileged) containers.push(containerDefinitionConfig(site2.file, "terraform", lines, definition, site2.base));
     return makeOccurrence({ file: site2.file, kind: "terraform", lines, offset: site2.base + definition.offset, raw: definition.raw, value, context: `${site2.context}${definition.context}` });
@@ -41211,11 +41850,12 @@ function jsonTemplate(raw, values) {
   return evaluateString({ value: { kind: "literal", token, start: 0, end: token.end }, file: "", text: "" }, values);
 }
 async function extractTerraform(file, context) {
-  const { root, unterminated } = readHcl2(file.text);
+  const { root, unterminated, unread } = readHcl2(file.text);
   const lines = new LineIndex(file.text);
-  const findings = { sites: [], jsonSites: [], containers: [], containerObjects: [], notes: [] };
+  const findings = { sites: [], jsonSites: [], containers: [], containerObjects: [], occurrences: [], notes: [] };
   const imageBlocks = root.blocks.filter((block) => block.type === "resource" || block.type === "module");
-  const errors = unterminated === void 0 ? [] : [`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`];
+  const errors = unread.map(({ offset, reason }) => `line ${lines.positionAt(offset).line}: ${reason}`);
+  if (unterminated !== void 0) errors.push(`line ${lines.positionAt(unterminated).line}: a string, heredoc or comment that never ends: the rest of the file was not read`);
   if (imageBlocks.length === 0) return { occurrences: [], errors };
   const values = await moduleValues(file.path, context);
   for (const block of imageBlocks) await blockSites(file, block, values, findings, context, lines);
@@ -41230,7 +41870,8 @@ async function extractTerraform(file, context) {
     return index;
   };
   const occurrences = findings.sites.flatMap((site2) => siteOccurrence3(site2, values, linesOf) ?? []);
-  for (const site2 of findings.jsonSites) occurrences.push(...jsonOccurrences(site2, linesOf, fileText, findings.containers));
+  for (const site2 of findings.jsonSites) occurrences.push(...jsonOccurrences(site2, linesOf, fileText, findings.containers, errors));
+  occurrences.push(...findings.occurrences);
   for (const { located, context: where } of findings.containerObjects) {
     const config = objectConfig(located, where, linesOf(located.file, located.text));
     if (config) findings.containers.push(config);
@@ -41397,6 +42038,20 @@ function describeOverride(override, matched, resourcesRead) {
   }
   return notes.length > 0 ? { value, note: notes.join("; ") } : { value };
 }
+var manifestReads = /* @__PURE__ */ new WeakMap();
+var kustomizationReads = /* @__PURE__ */ new WeakMap();
+async function readManifest(context, path7) {
+  const text3 = await context.readFile(path7);
+  if (text3 === void 0) return void 0;
+  const scan2 = collectManifestImages(text3);
+  const lines = new LineIndex(text3);
+  const images = scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path7, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+  return { images, errors: scan2.errors.map((error) => `resource ${path7}: ${error}`) };
+}
+async function readNestedKustomization(context, directory) {
+  const text3 = await readKustomization(context, directory);
+  return text3 === void 0 ? void 0 : { text: text3, root: parseYamlDocuments(text3).documents[0]?.contents };
+}
 var ResourceReader = class {
   constructor(context, errors, ownDirectory) {
     this.context = context;
@@ -41431,22 +42086,18 @@ var ResourceReader = class {
     if (this.visited.has(path7) || this.visited.size >= MAX_RESOURCE_FILES) return [];
     this.visited.add(path7);
     if (/\.(ya?ml|json)$/i.test(path7)) {
-      const text4 = await this.context.readFile(path7);
-      if (text4 !== void 0) return this.manifestImages(path7, text4);
+      const manifest = await oncePerScan(manifestReads, this.context, path7, () => readManifest(this.context, path7));
+      if (manifest !== void 0) {
+        this.read++;
+        this.errors.push(...manifest.errors);
+        return manifest.images;
+      }
     }
     if (depth >= MAX_RESOURCE_DEPTH) return [];
-    const text3 = await readKustomization(this.context, path7);
-    if (text3 === void 0) return [];
+    const kustomization = await oncePerScan(kustomizationReads, this.context, path7, () => readNestedKustomization(this.context, path7));
+    if (kustomization === void 0) return [];
     this.read++;
-    const root = parseYamlDocuments(text3).documents[0]?.contents;
-    return root === void 0 ? [] : this.imagesOf(path7, root, text3, depth + 1, true);
-  }
-  manifestImages(path7, text3) {
-    this.read++;
-    const scan2 = collectManifestImages(text3);
-    for (const error of scan2.errors) this.errors.push(`resource ${path7}: ${error}`);
-    const lines = new LineIndex(text3);
-    return scan2.images.filter((image) => /(^|\.)(containers|initContainers)\[\d+\]\.image$/.test(image.context)).map((image) => ({ file: path7, line: lines.positionAt(image.offset).line, written: image.text, current: image.text }));
+    return kustomization.root === void 0 ? [] : this.imagesOf(path7, kustomization.root, kustomization.text, depth + 1, true);
   }
 };
 function inlineValuesImages(file, root, lines, errors) {
@@ -41723,7 +42374,7 @@ function oneLine(message) {
   return first.length > 300 ? first.slice(0, 300) + "\u2026" : first;
 }
 
-// ../../main/node_modules/yocto-queue/index.js
+// node_modules/yocto-queue/index.js
 var Node = class {
   value;
   next;
@@ -41789,7 +42440,7 @@ var Queue = class {
   }
 };
 
-// ../../main/node_modules/p-limit/index.js
+// node_modules/p-limit/index.js
 function pLimit(concurrency) {
   let rejectOnClear = false;
   if (typeof concurrency === "object") {
@@ -43839,9 +44490,9 @@ function inShard(file, shard) {
 import { readFile as readFile3 } from "node:fs/promises";
 var MAX_FILE_BYTES2 = 1024 * 1024;
 var MAX_DOCUMENTS = 200;
-var MAX_ITEMS = 200;
+var MAX_ITEMS2 = 200;
 var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-var list = (value) => Array.isArray(value) ? value.slice(0, MAX_ITEMS) : [];
+var list = (value) => Array.isArray(value) ? value.slice(0, MAX_ITEMS2) : [];
 var text2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
 function keylessIdentity(value) {
   if (!isObject(value)) return "an identity is not a mapping";
@@ -44332,7 +44983,7 @@ var import_protobuf_specs2 = __toESM(require_dist3(), 1);
 var import_verify2 = __toESM(require_dist4(), 1);
 import { readFile as readFile4 } from "node:fs/promises";
 
-// ../../main/node_modules/@sigstore/tuf/seeds.json with { type: 'json' }
+// node_modules/@sigstore/tuf/seeds.json with { type: 'json' }
 var seeds_default = { "https://tuf-repo-cdn.sigstore.dev": { "root.json": "ewogInNpZ25hdHVyZXMiOiBbCiAgewogICAia2V5aWQiOiAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICJzaWciOiAiMzA0NTAyMjA2NWM2OGYyOGViZTQ0ZDBhNGUwNDdhNmUyODdmOTY2OWM4ZTNiMzFlMDg1MzYzOTZjNjdhMTQ4MzMyNmJlOGM2MDIyMTAwZTc1MjRhODg5ZTQwZGUwZGY4NDIzMWRkNDBlMWZjYzU3ZmJiYmY2MjA1NWMxNzA3NjU2ODMwN2RiYzUwOTA0NiIKICB9LAogIHsKICAgImtleWlkIjogIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAic2lnIjogIjMwNDUwMjIwNmZlZGM0YTM4MmEwYzUxNTVlODEyYzliNzQ2MWZlMzg4ZWY3MDRmZWY5ZTA5M2M1YzIzNmUyMGFiYmY4ZTY2MjAyMjEwMDhiYmVjMzZiNjNiZjliYWViYzAzYTgzYzc3MGNmOTM4N2VmYzkwOTA3ZWI4MzA3MGI3YTg3NTEyOTUxMmQ2ODciCiAgfSwKICB7CiAgICJrZXlpZCI6ICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgInNpZyI6ICIzMDQ1MDIyMDQ2OGY0MjE5ZGI1MWM3ZTgxNWUxZTNkMzNkOTk4Nzg3OGFhMTJhZWFmMzMxNjA0ZDUxODBkZDYwYjE5ZGZiMzUwMjIxMDA5Zjc3OGVmNWU5NjY0N2MwOGJkMjNkNjNmNjljMGNjZTZmYzM1M2Q3NDdiOWQ1MWYzNWRjMGY4Njc4ZGU5ZmVmIgogIH0sCiAgewogICAia2V5aWQiOiAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICJzaWciOiAiMzA0NTAyMjAyOWUyNTE4YTdiY2FjMDVlYzBiMjI3ODA5Y2UwYzk2OTQwNjc0MzQxMmY5MGRjNTI1NTQwMWFmYjEzMzYzZjQ2MDIyMTAwODdhNjQxODIyNDllNDFkZDExZGU5MWM5ZjM4NWEzMzY1OWJkNjAxNDdhOTNkMTNjODZiN2E2NGU0NDdmOTgyNiIKICB9LAogIHsKICAgImtleWlkIjogIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiLAogICAic2lnIjogIjMwNDUwMjIxMDA4MDUxYzQ1NmVkMmJmNDhhYTVmYzU3NDI5MjhhYjA5MDQyNjZjMWQ2YmRkZTVmYzc1YWUyMGYxMmQwOThhOTU1MDIyMDNjYzY4M2JkODY3OTM4MDhlNmM5Zjg5ZTJjYTkzZjgwYjAwYzZlYTY0ODgwYWM0ZTM3ZGI2OWUyZTg2YjI0ZTMiCiAgfQogXSwKICJzaWduZWQiOiB7CiAgIl90eXBlIjogInJvb3QiLAogICJjb25zaXN0ZW50X3NuYXBzaG90IjogdHJ1ZSwKICAiZXhwaXJlcyI6ICIyMDI3LTA0LTIyVDE5OjI3OjMxWiIsCiAgImtleXMiOiB7CiAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFV1JpR3I1K2orM0o1U3NIK1p0cjVuRTJIMndPN1xuQlYrbk8zczkzZ0xjYTE4cVRPekhZMW9XeUFHRHlrTVNzR1RVQlN0OUQrQW4wS2ZLc0QybWZTTTQyUT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLW9ubGluZS11cmkiOiAiZ2Nwa21zOnByb2plY3RzL3NpZ3N0b3JlLXJvb3Qtc2lnbmluZy9sb2NhdGlvbnMvZ2xvYmFsL2tleVJpbmdzL3Jvb3QvY3J5cHRvS2V5cy90aW1lc3RhbXAvY3J5cHRvS2V5VmVyc2lvbnMvMSIKICAgfSwKICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiOiB7CiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRU14cFBPSkNJWjVvdEc0MTA2ZkdKc2VFUWkzVjlcbnBrTVlRNHV5VjlUajFNN1dIWEl5TEcramtmdnVHMGdsUTFKWmJSWlpCVjNnQVI0c29qZEdISVNlb3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAbGFuY2UiCiAgIH0sCiAgICIyMmY0Y2FlYzZkOGU2Zjk1NTVhZjY2YjNkNGMzY2IwNmEzYmIyM2ZkYzdlMzljOTE2YzYxZjQ2MmU2ZjUyYjA2IjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFekJ6Vk9tSENQb2pNVkxTSTM2NFdpaVY4TlByRFxuNklnUnhWbGlza3ovdit5M0pFUjVtY1ZHY09ObGlEY1dNQzVKMmxmSG1qUE5QaGI0SDd4bThMemZTQT09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBzYW50aWFnb3RvcnJlcyIKICAgfSwKICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiOiB7CiAgICAia2V5aWRfaGFzaF9hbGdvcml0aG1zIjogWwogICAgICJzaGEyNTYiLAogICAgICJzaGE1MTIiCiAgICBdLAogICAgImtleXR5cGUiOiAiZWNkc2EiLAogICAgImtleXZhbCI6IHsKICAgICAicHVibGljIjogIi0tLS0tQkVHSU4gUFVCTElDIEtFWS0tLS0tXG5NRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpbmlrU3NBUW1Za05lSDVlWXEvQ25JekxhYWNPXG54bFNhYXdRRE93cUt5L3RDcXhxNXh4UFNKYzIxSzRXSWhzOUd5T2tLZnp1ZVkzR0lMemNNSlo0Y1d3PT1cbi0tLS0tRU5EIFBVQkxJQyBLRVktLS0tLVxuIgogICAgfSwKICAgICJzY2hlbWUiOiAiZWNkc2Etc2hhMi1uaXN0cDI1NiIsCiAgICAieC10dWYtb24tY2kta2V5b3duZXIiOiAiQGJvYmNhbGxhd2F5IgogICB9LAogICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCI6IHsKICAgICJrZXlpZF9oYXNoX2FsZ29yaXRobXMiOiBbCiAgICAgInNoYTI1NiIsCiAgICAgInNoYTUxMiIKICAgIF0sCiAgICAia2V5dHlwZSI6ICJlY2RzYSIsCiAgICAia2V5dmFsIjogewogICAgICJwdWJsaWMiOiAiLS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS1cbk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTBnaHJoOTJMdzFZcjNpZEdWNVdxQ3RNREI4Q3hcbitEOGhkQzR3MlpMTklwbFZSb1ZHTHNrWWEzZ2hlTXlPamlKOGtQaTE1YVEyLy83UCtvajdVdkpQR3c9PVxuLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tXG4iCiAgICB9LAogICAgInNjaGVtZSI6ICJlY2RzYS1zaGEyLW5pc3RwMjU2IiwKICAgICJ4LXR1Zi1vbi1jaS1rZXlvd25lciI6ICJAam9zaHVhZ2wiCiAgIH0sCiAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIjogewogICAgImtleWlkX2hhc2hfYWxnb3JpdGhtcyI6IFsKICAgICAic2hhMjU2IiwKICAgICAic2hhNTEyIgogICAgXSwKICAgICJrZXl0eXBlIjogImVjZHNhIiwKICAgICJrZXl2YWwiOiB7CiAgICAgInB1YmxpYyI6ICItLS0tLUJFR0lOIFBVQkxJQyBLRVktLS0tLVxuTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRVhzejNTWlhGYjhqTVY0Mmo2cEpseWpialI4S1xuTjNCd29jZXhxNkxNSWI1cXNXS09RdkxOMTZOVWVmTGM0SHN3T291bVJzVlZhYWpTcFFTNmZvYmtSdz09XG4tLS0tLUVORCBQVUJMSUMgS0VZLS0tLS1cbiIKICAgIH0sCiAgICAic2NoZW1lIjogImVjZHNhLXNoYTItbmlzdHAyNTYiLAogICAgIngtdHVmLW9uLWNpLWtleW93bmVyIjogIkBtbm02NzgiCiAgIH0KICB9LAogICJyb2xlcyI6IHsKICAgInJvb3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICJlNzFhNTRkNTQzODM1YmE4NmFkYWQ5NDYwMzc5Yzc2NDFmYjg3MjZkMTY0ZWE3NjY4MDFhMWM1MjJhYmE3ZWEyIiwKICAgICAiMjJmNGNhZWM2ZDhlNmY5NTU1YWY2NmIzZDRjM2NiMDZhM2JiMjNmZGM3ZTM5YzkxNmM2MWY0NjJlNmY1MmIwNiIsCiAgICAgIjYxNjQzODM4MTI1YjQ0MGI0MGRiNjk0MmY1Y2I1YTMxYzBkYzA0MzY4MzE2ZWIyYWFhNThiOTU5MDRhNTgyMjIiLAogICAgICJhNjg3ZTViZjRmYWI4MmIwZWU1OGQ0NmUwNWM5NTM1MTQ1YTJjOWFmYjQ1OGY0M2Q0MmI0NWNhMGZkY2UyYTcwIiwKICAgICAiMTgzZTY0ZjM3NjcwZGMxM2NhMGQyODk5NWEzMDUzZjM3NDA5NTRkZGNlNDQzMjFhNDFlNDY1MzRjZjQ0ZTYzMiIKICAgIF0sCiAgICAidGhyZXNob2xkIjogMwogICB9LAogICAic25hcHNob3QiOiB7CiAgICAia2V5aWRzIjogWwogICAgICIwYzg3NDMyYzNiZjA5ZmQ5OTE4OWZkYzMyZmE1ZWFlZGY0ZTRhNWZhYzdiYWI3M2ZhMDRhMmUwZmM2NGFmNmY1IgogICAgXSwKICAgICJ0aHJlc2hvbGQiOiAxLAogICAgIngtdHVmLW9uLWNpLWV4cGlyeS1wZXJpb2QiOiAzNjUwLAogICAgIngtdHVmLW9uLWNpLXNpZ25pbmctcGVyaW9kIjogMzY1CiAgIH0sCiAgICJ0YXJnZXRzIjogewogICAgImtleWlkcyI6IFsKICAgICAiZTcxYTU0ZDU0MzgzNWJhODZhZGFkOTQ2MDM3OWM3NjQxZmI4NzI2ZDE2NGVhNzY2ODAxYTFjNTIyYWJhN2VhMiIsCiAgICAgIjIyZjRjYWVjNmQ4ZTZmOTU1NWFmNjZiM2Q0YzNjYjA2YTNiYjIzZmRjN2UzOWM5MTZjNjFmNDYyZTZmNTJiMDYiLAogICAgICI2MTY0MzgzODEyNWI0NDBiNDBkYjY5NDJmNWNiNWEzMWMwZGMwNDM2ODMxNmViMmFhYTU4Yjk1OTA0YTU4MjIyIiwKICAgICAiYTY4N2U1YmY0ZmFiODJiMGVlNThkNDZlMDVjOTUzNTE0NWEyYzlhZmI0NThmNDNkNDJiNDVjYTBmZGNlMmE3MCIsCiAgICAgIjE4M2U2NGYzNzY3MGRjMTNjYTBkMjg5OTVhMzA1M2YzNzQwOTU0ZGRjZTQ0MzIxYTQxZTQ2NTM0Y2Y0NGU2MzIiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDMKICAgfSwKICAgInRpbWVzdGFtcCI6IHsKICAgICJrZXlpZHMiOiBbCiAgICAgIjBjODc0MzJjM2JmMDlmZDk5MTg5ZmRjMzJmYTVlYWVkZjRlNGE1ZmFjN2JhYjczZmEwNGEyZTBmYzY0YWY2ZjUiCiAgICBdLAogICAgInRocmVzaG9sZCI6IDEsCiAgICAieC10dWYtb24tY2ktZXhwaXJ5LXBlcmlvZCI6IDcsCiAgICAieC10dWYtb24tY2ktc2lnbmluZy1wZXJpb2QiOiA2CiAgIH0KICB9LAogICJzcGVjX3ZlcnNpb24iOiAiMS4wIiwKICAidmVyc2lvbiI6IDE2LAogICJ4LXR1Zi1vbi1jaS1leHBpcnktcGVyaW9kIjogMTk3LAogICJ4LXR1Zi1vbi1jaS1zaWduaW5nLXBlcmlvZCI6IDQ2CiB9Cn0=", targets: { "trusted_root.json": "ewogICJtZWRpYVR5cGUiOiAiYXBwbGljYXRpb24vdm5kLmRldi5zaWdzdG9yZS50cnVzdGVkcm9vdCtqc29uO3ZlcnNpb249MC4xIiwKICAidGxvZ3MiOiBbCiAgICB7CiAgICAgICJiYXNlVXJsIjogImh0dHBzOi8vcmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUyRzJZKzJ0YWJkVFY1QmNHaUJJeDBhOWZBRndya0JibUxTR3RrczRMM3FYNnlZWTB6dWZCbmhDOFVyL2l5NTVHaFdQLzlBL2JZMkxoQzMwTTkrUll0dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDEtMTJUMTE6NTM6MjdaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ3Tkk5YXRRR2x6K1ZXZk82TFJ5Z0g0UVVmWS84VzRSRndpVDVpNVdSZ0IwPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9sb2cyMDI1LTEucmVrb3Iuc2lnc3RvcmUuZGV2IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNQ293QlFZREsyVndBeUVBdDhybHAxa25Hd2pmYmNYQVlQWUFrbjBYaUx6MXg4TzR0MFlrRWhpZTI0ND0iLAogICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUQyNTUxOSIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjUtMDktMjNUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJ6eEdaRlZ2ZDBGRW1qUjhXckZ3TWRjQUo5dnRhWS9RWGY0NFkxd1VlUDZBPSIKICAgICAgfQogICAgfQogIF0sCiAgImNlcnRpZmljYXRlQXV0aG9yaXRpZXMiOiBbCiAgICB7CiAgICAgICJzdWJqZWN0IjogewogICAgICAgICJvcmdhbml6YXRpb24iOiAic2lnc3RvcmUuZGV2IiwKICAgICAgICAiY29tbW9uTmFtZSI6ICJzaWdzdG9yZSIKICAgICAgfSwKICAgICAgInVyaSI6ICJodHRwczovL2Z1bGNpby5zaWdzdG9yZS5kZXYiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCK0RDQ0FYNmdBd0lCQWdJVE5Wa0Rab0Npb2ZQRHN5N2RmbTZnZUxidWh6QUtCZ2dxaGtqT1BRUURBekFxTVJVd0V3WURWUVFLRXd4emFXZHpkRzl5WlM1a1pYWXhFVEFQQmdOVkJBTVRDSE5wWjNOMGIzSmxNQjRYRFRJeE1ETXdOekF6TWpBeU9Wb1hEVE14TURJeU16QXpNakF5T1Zvd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRCMk1CQUdCeXFHU000OUFnRUdCU3VCQkFBaUEySUFCTFN5QTdJaTVrK3BOTzhaRVdZMHlsZW1XRG93T2tOYTNrTCtHWkU1WjVHV2VoTDkvQTliUk5BM1JicnNaNWkwSmNhc3RhUkw3U3A1ZnAvakQ1ZHhxYy9VZFRWbmx2UzE2YW4rMllmc3dlL1F1TG9sUlVDcmNPRTIrMmlBNSt0emQ2Tm1NR1F3RGdZRFZSMFBBUUgvQkFRREFnRUdNQklHQTFVZEV3RUIvd1FJTUFZQkFmOENBUUV3SFFZRFZSME9CQllFRk1qRkhRQkJtaVFwTWxFazZ3MnVTdTFLQnRQc01COEdBMVVkSXdRWU1CYUFGTWpGSFFCQm1pUXBNbEVrNncydVN1MUtCdFBzTUFvR0NDcUdTTTQ5QkFNREEyZ0FNR1VDTUg4bGlXSmZNdWk2dlhYQmhqRGdZNE13c2xtTi9USnhWZS84M1dyRm9td21OZjA1NnkxWDQ4RjljNG0zYTNvelhBSXhBS2pSYXk1L2FqL2pzS0tHSWttUWF0akk4dXVwSHIvK0N4RnZhSldtcFlxTmtMREdSVSs5b3J6aDVoSTJScmN1YVE9PSIKICAgICAgICAgIH0KICAgICAgICBdCiAgICAgIH0sCiAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAic3RhcnQiOiAiMjAyMS0wMy0wN1QwMzoyMDoyOVoiLAogICAgICAgICJlbmQiOiAiMjAyMi0xMi0zMVQyMzo1OTo1OS45OTlaIgogICAgICB9CiAgICB9LAogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly9mdWxjaW8uc2lnc3RvcmUuZGV2IiwKICAgICAgImNlcnRDaGFpbiI6IHsKICAgICAgICAiY2VydGlmaWNhdGVzIjogWwogICAgICAgICAgewogICAgICAgICAgICAicmF3Qnl0ZXMiOiAiTUlJQ0dqQ0NBYUdnQXdJQkFnSVVBTG5WaVZmblUwYnJKYXNtUmtIcm4vVW5mYVF3Q2dZSUtvWkl6ajBFQXdNd0tqRVZNQk1HQTFVRUNoTU1jMmxuYzNSdmNtVXVaR1YyTVJFd0R3WURWUVFERXdoemFXZHpkRzl5WlRBZUZ3MHlNakEwTVRNeU1EQTJNVFZhRncwek1URXdNRFV4TXpVMk5UaGFNRGN4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWVNQndHQTFVRUF4TVZjMmxuYzNSdmNtVXRhVzUwWlhKdFpXUnBZWFJsTUhZd0VBWUhLb1pJemowQ0FRWUZLNEVFQUNJRFlnQUU4UlZTL3lzSCtOT3Z1RFp5UEladGlsZ1VGOU5sYXJZcEFkOUhQMXZCQkgxVTVDVjc3TFNTN3MwWmlING5FN0h2N3B0UzZMdnZSL1NUazc5OExWZ016TGxKNEhlSWZGM3RIU2FleExjWXBTQVNyMWtTME4vUmdCSnovOWpXQ2lYbm8zc3dlVEFPQmdOVkhROEJBZjhFQkFNQ0FRWXdFd1lEVlIwbEJBd3dDZ1lJS3dZQkJRVUhBd013RWdZRFZSMFRBUUgvQkFnd0JnRUIvd0lCQURBZEJnTlZIUTRFRmdRVTM5UHB6MVlrRVpiNXFOanBLRldpeGk0WVpEOHdId1lEVlIwakJCZ3dGb0FVV01BZVg1RkZwV2FwZXN5UW9aTWkwQ3JGeGZvd0NnWUlLb1pJemowRUF3TURad0F3WkFJd1BDc1FLNERZaVpZRFBJYURpNUhGS25meFh4NkFTU1ZtRVJmc3luWUJpWDJYNlNKUm5aVTg0LzlEWmRuRnZ2eG1BakJPdDZRcEJsYzRKLzBEeHZrVENxcGNsdnppTDZCQ0NQbmpkbElCM1B1M0J4c1BteWdVWTdJaTJ6YmRDZGxpaW93PSIKICAgICAgICAgIH0sCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlCOXpDQ0FYeWdBd0lCQWdJVUFMWk5BUEZkeEhQd2plRGxvRHd5WUNoQU8vNHdDZ1lJS29aSXpqMEVBd013S2pFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUkV3RHdZRFZRUURFd2h6YVdkemRHOXlaVEFlRncweU1URXdNRGN4TXpVMk5UbGFGdzB6TVRFd01EVXhNelUyTlRoYU1Db3hGVEFUQmdOVkJBb1RESE5wWjNOMGIzSmxMbVJsZGpFUk1BOEdBMVVFQXhNSWMybG5jM1J2Y21Vd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVQ3WGVGVDRyYjNQUUd3UzRJYWp0TGszL09sbnBnYW5nYUJjbFlwc1lCcjVpKzR5bkIwN2NlYjNMUDBPSU9aZHhleFg2OWM1aVZ1eUpSUStIejA1eWkrVUYzdUJXQWxIcGlTNXNoMCtIMkdIRTdTWHJrMUVDNW0xVHIxOUw5Z2c5MmpZekJoTUE0R0ExVWREd0VCL3dRRUF3SUJCakFQQmdOVkhSTUJBZjhFQlRBREFRSC9NQjBHQTFVZERnUVdCQlJZd0I1ZmtVV2xacWw2ekpDaGt5TFFLc1hGK2pBZkJnTlZIU01FR0RBV2dCUll3QjVma1VXbFpxbDZ6SkNoa3lMUUtzWEYrakFLQmdncWhrak9QUVFEQXdOcEFEQm1BakVBajFuSGVYWnArMTNOV0JOYStFRHNEUDhHMVdXZzF0Q01XUC9XSFBxcGFWbzBqaHN3ZU5GWmdTczBlRTd3WUk0cUFqRUEyV0I5b3Q5OHNJa29GM3ZaWWRkMy9WdFdCNWI5VE5NZWE3SXgvc3RKNVRmY0xMZUFCTEU0Qk5KT3NRNHZuQkhKIgogICAgICAgICAgfQogICAgICAgIF0KICAgICAgfSwKICAgICAgInZhbGlkRm9yIjogewogICAgICAgICJzdGFydCI6ICIyMDIyLTA0LTEzVDIwOjA2OjE1WiIKICAgICAgfQogICAgfQogIF0sCiAgImN0bG9ncyI6IFsKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi90ZXN0IiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUViZndSK1JKdWRYc2NnUkJScEtYMVhGRHkzUHl1ZER4ei9TZm5SaTFmVDhla3BmQmQyTzF1b3o3anIzWjhuS3p4QTY5RVVRK2VGQ0ZJM3pldWJQV1U3dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjEtMDMtMTRUMDA6MDA6MDBaIiwKICAgICAgICAgICJlbmQiOiAiMjAyMi0xMC0zMVQyMzo1OTo1OS45OTlaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICJDR0NTOENoUy8yaEYwZEZySjRTY1JXY1lyQlk5d3pqU2JlYThJZ1kyYjNJPSIKICAgICAgfQogICAgfSwKICAgIHsKICAgICAgImJhc2VVcmwiOiAiaHR0cHM6Ly9jdGZlLnNpZ3N0b3JlLmRldi8yMDIyIiwKICAgICAgImhhc2hBbGdvcml0aG0iOiAiU0hBMl8yNTYiLAogICAgICAicHVibGljS2V5IjogewogICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVpUFNsRmkwQ21GVGZFakNVcUY5SHVDRWNZWE5LQWFZYWxJSm1CWjh5eWV6UGpUcWh4cktCcE1uYW9jVnRMSkJJMWVNM3VYblF6UUdBSmRKNGdzOUZ5dz09IiwKICAgICAgICAia2V5RGV0YWlscyI6ICJQS0lYX0VDRFNBX1AyNTZfU0hBXzI1NiIsCiAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgInN0YXJ0IjogIjIwMjItMTAtMjBUMDA6MDA6MDBaIgogICAgICAgIH0KICAgICAgfSwKICAgICAgImxvZ0lkIjogewogICAgICAgICJrZXlJZCI6ICIzVDB3YXNiSEVUSmpHUjRjbVdjM0FxSktYcmplUEszL2g0cHlnQzhwN280PSIKICAgICAgfQogICAgfQogIF0sCiAgInRpbWVzdGFtcEF1dGhvcml0aWVzIjogWwogICAgewogICAgICAic3ViamVjdCI6IHsKICAgICAgICAib3JnYW5pemF0aW9uIjogInNpZ3N0b3JlLmRldiIsCiAgICAgICAgImNvbW1vbk5hbWUiOiAic2lnc3RvcmUtdHNhLXNlbGZzaWduZWQiCiAgICAgIH0sCiAgICAgICJ1cmkiOiAiaHR0cHM6Ly90aW1lc3RhbXAuc2lnc3RvcmUuZGV2L2FwaS92MS90aW1lc3RhbXAiLAogICAgICAiY2VydENoYWluIjogewogICAgICAgICJjZXJ0aWZpY2F0ZXMiOiBbCiAgICAgICAgICB7CiAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNSUlDRURDQ0FaYWdBd0lCQWdJVU9oTlVMd3lRWWU2OHdVTXZ5NHFPaXlvaml3d3dDZ1lJS29aSXpqMEVBd013T1RFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNU0F3SGdZRFZRUURFeGR6YVdkemRHOXlaUzEwYzJFdGMyVnNabk5wWjI1bFpEQWVGdzB5TlRBME1EZ3dOalU1TkROYUZ3MHpOVEEwTURZd05qVTVORE5hTUM0eEZUQVRCZ05WQkFvVERITnBaM04wYjNKbExtUmxkakVWTUJNR0ExVUVBeE1NYzJsbmMzUnZjbVV0ZEhOaE1IWXdFQVlIS29aSXpqMENBUVlGSzRFRUFDSURZZ0FFNHJhMlo4aEtOaWcyVDlrRmpDQVRvR0czMGpreStXUXYzQnpMK21LdmgxU0tOUi9Vd3V3c2ZOQ2c0c3J5b1lBZDhFNmlzb3ZWQTNNNGFvTmRtOVFEaTUwWjhuVEV5dnFnZkRQdFRJd1hJdGZpVy9BRmYxVjd1d2tia0FvajB4eGNvMm93YURBT0JnTlZIUThCQWY4RUJBTUNCNEF3SFFZRFZSME9CQllFRkluOWVVT0h6OUJsUnNNQ1JzY3NjMXQ5dE9zRE1COEdBMVVkSXdRWU1CYUFGSmpzQWU5L3UxSC8xSlVlYjRxSW1GTUhpYzYvTUJZR0ExVWRKUUVCL3dRTU1Bb0dDQ3NHQVFVRkJ3TUlNQW9HQ0NxR1NNNDlCQU1EQTJnQU1HVUNNRHRwc1YvNkthTzBxeUYvVU1zWDJhU1VYS1FGZG9HVHB0UUdjMGZ0cTFjc3VsSFBHRzZkc215TU5kM0pCK0czRVFJeEFPYWp2QmNqcEptS2I0TnYrMlRhb2o4VWM1K2I2aWg2RlhDQ0tyYVNxdXBlMDd6cXN3TWNYSlRlMWNFeHZIdnZsdz09IgogICAgICAgICAgfSwKICAgICAgICAgIHsKICAgICAgICAgICAgInJhd0J5dGVzIjogIk1JSUI5ekNDQVh5Z0F3SUJBZ0lVVjdmMEdMRE9vRXpJaDhMWFNXODBPSmlVcDE0d0NnWUlLb1pJemowRUF3TXdPVEVWTUJNR0ExVUVDaE1NYzJsbmMzUnZjbVV1WkdWMk1TQXdIZ1lEVlFRREV4ZHphV2R6ZEc5eVpTMTBjMkV0YzJWc1puTnBaMjVsWkRBZUZ3MHlOVEEwTURnd05qVTVORE5hRncwek5UQTBNRFl3TmpVNU5ETmFNRGt4RlRBVEJnTlZCQW9UREhOcFozTjBiM0psTG1SbGRqRWdNQjRHQTFVRUF4TVhjMmxuYzNSdmNtVXRkSE5oTFhObGJHWnphV2R1WldRd2RqQVFCZ2NxaGtqT1BRSUJCZ1VyZ1FRQUlnTmlBQVFVUU50ZlJUL291M1lBVGE2d0Iva0tUZTcwY2ZKd3lSSUJvdk1udDhSY0pwaC9DT0U4MnV5UzZGbXBwTExMMVZCUEdjUGZwUVBZSk5Yeld3aThpY3doS1E2Vy9RZTJoM29lYkJiMkZIcHdOSkRxbytUTWFDL3RkZmt2L0VsSkI3MmpSVEJETUE0R0ExVWREd0VCL3dRRUF3SUJCakFTQmdOVkhSTUJBZjhFQ0RBR0FRSC9BZ0VBTUIwR0ExVWREZ1FXQkJTWTdBSHZmN3RSLzlTVkhtK0tpSmhUQjRuT3Z6QUtCZ2dxaGtqT1BRUURBd05wQURCbUFqRUF3R0VHcmZHWlIxY2VuMVI4L0RUVk1JOTQzTHNzWm1KUnREcC9pN1NmR0htR1JQNmdSYnVqOXZPSzNiNjdaMFFRQWpFQXVUMkg2NzNMUUVhSFRjeVFTWnJrcDRtWDdXd2ttRitzVmJrWVk1bVhOK1JNSDEzS1VFSEhPcUFTYWVtWVdLL0UiCiAgICAgICAgICB9CiAgICAgICAgXQogICAgICB9LAogICAgICAidmFsaWRGb3IiOiB7CiAgICAgICAgInN0YXJ0IjogIjIwMjUtMDctMDRUMDA6MDA6MDBaIgogICAgICB9CiAgICB9CiAgXQp9Cg==", "registry.npmjs.org%2Fkeys.json": "ewogICAgImtleXMiOiBbCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OmpsM2J3c3d1ODBQampva0NnaDBvMnc1YzJVNExoUUFFNTdnajljejFrekEiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRTFPbGIzek1BRkZ4WEtIaUlrUU81Y0ozWWhsNWk2VVBwK0lodXRlQkpidUhjQTVVb2dLbzBFV3RsV3dXNktTYUtvVE5FWUw3SmxDUWlWbmtoQmt0VWdnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIxOTk5LTAxLTAxVDAwOjAwOjAwLjAwMFoiLAogICAgICAgICAgICAgICAgICAgICJlbmQiOiAiMjAyNS0wMS0yOVQwMDowMDowMC4wMDBaIgogICAgICAgICAgICAgICAgfQogICAgICAgICAgICB9CiAgICAgICAgfSwKICAgICAgICB7CiAgICAgICAgICAgICJrZXlJZCI6ICJTSEEyNTY6amwzYndzd3U4MFBqam9rQ2doMG8ydzVjMlU0TGhRQUU1N2dqOWN6MWt6QSIsCiAgICAgICAgICAgICJrZXlVc2FnZSI6ICJucG06YXR0ZXN0YXRpb25zIiwKICAgICAgICAgICAgInB1YmxpY0tleSI6IHsKICAgICAgICAgICAgICAgICJyYXdCeXRlcyI6ICJNRmt3RXdZSEtvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUUxT2xiM3pNQUZGeFhLSGlJa1FPNWNKM1lobDVpNlVQcCtJaHV0ZUJKYnVIY0E1VW9nS28wRVd0bFd3VzZLU2FLb1RORVlMN0psQ1FpVm5raEJrdFVnZz09IiwKICAgICAgICAgICAgICAgICJrZXlEZXRhaWxzIjogIlBLSVhfRUNEU0FfUDI1Nl9TSEFfMjU2IiwKICAgICAgICAgICAgICAgICJ2YWxpZEZvciI6IHsKICAgICAgICAgICAgICAgICAgICAic3RhcnQiOiAiMjAyMi0xMi0wMVQwMDowMDowMC4wMDBaIiwKICAgICAgICAgICAgICAgICAgICAiZW5kIjogIjIwMjUtMDEtMjlUMDA6MDA6MDAuMDAwWiIKICAgICAgICAgICAgICAgIH0KICAgICAgICAgICAgfQogICAgICAgIH0sCiAgICAgICAgewogICAgICAgICAgICAia2V5SWQiOiAiU0hBMjU2OkRoUTh3UjVBUEJ2RkhMRi8rVGMrQVl2UE9kVHBjSURxT2h4c0JIUndDN1UiLAogICAgICAgICAgICAia2V5VXNhZ2UiOiAibnBtOnNpZ25hdHVyZXMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9LAogICAgICAgIHsKICAgICAgICAgICAgImtleUlkIjogIlNIQTI1NjpEaFE4d1I1QVBCdkZITEYvK1RjK0FZdlBPZFRwY0lEcU9oeHNCSFJ3QzdVIiwKICAgICAgICAgICAgImtleVVzYWdlIjogIm5wbTphdHRlc3RhdGlvbnMiLAogICAgICAgICAgICAicHVibGljS2V5IjogewogICAgICAgICAgICAgICAgInJhd0J5dGVzIjogIk1Ga3dFd1lIS29aSXpqMENBUVlJS29aSXpqMERBUWNEUWdBRVk2WWE3VysrN2FVUHp2TVRyZXpINlljeDNjK0hPS1lDY05HeWJKWlNDSnEvZmQ3UWE4dXVBS3RkSWtVUXRRaUVLRVJoQW1FNWxNTUpoUDhPa0RPYTJnPT0iLAogICAgICAgICAgICAgICAgImtleURldGFpbHMiOiAiUEtJWF9FQ0RTQV9QMjU2X1NIQV8yNTYiLAogICAgICAgICAgICAgICAgInZhbGlkRm9yIjogewogICAgICAgICAgICAgICAgICAgICJzdGFydCI6ICIyMDI1LTAxLTEzVDAwOjAwOjAwLjAwMFoiCiAgICAgICAgICAgICAgICB9CiAgICAgICAgICAgIH0KICAgICAgICB9CiAgICBdCn0K" } } };
 
 // src/sigstore/trust.ts
