@@ -123,6 +123,18 @@ describe('github workflow discoverer', () => {
     ]);
   });
 
+  it('reads the node image a kind action runs its cluster from (trivy-operator), and no other action\u2019s inputs', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/kind-clusters.yml');
+    const pinned = '@sha256:53df588e04085fd41ae12de0c3fe4c72f7013bba32a20e7325357a1ac94ba865';
+    expect(occurrences.map((occurrence) => [occurrence.context, occurrence.line, occurrence.column, occurrence.reference])).toEqual([
+      // `with:` sees the env context: the workflow's KIND_IMAGE.
+      ['jobs.itests.steps[0].with.image', 17, 18, 'docker.io/kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a'],
+      ['jobs.itests.steps[1].with.image', 21, 18, `docker.io/kindest/node:v1.31.0${pinned}`],
+      ['jobs.itests.steps[2].with.node_image', 26, 23, 'docker.io/kindest/node:v1.33.1'],
+      ['jobs.itests.steps[3].with.node_image', 29, 23, 'docker.io/kindest/node:v1.32.2'],
+    ]);
+  });
+
   it('expands a literal matrix with exclude and include, one occurrence per value at the same position', async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/ci.yml');
     const container = occurrences.filter((occurrence) => occurrence.context === 'jobs.matrix.container');

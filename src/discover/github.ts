@@ -35,8 +35,16 @@ const MAX_COMBINATIONS = 256;
  * Actions that pull and run an image named by one of their inputs: action (lower case, GitHub's
  * names are case-insensitive) -> input. setup-qemu-action runs its `image` with --privileged to
  * install binfmt handlers (its README's inputs table; src/main.ts pulls and runs `input.image`).
+ * The kind actions create a cluster whose nodes run from the node image (`kind create cluster
+ * --image`): helm/kind-action's and its fork container-tools/kind-action's `node_image`,
+ * engineerd/setup-kind's `image`.
  */
-const IMAGE_INPUTS = new Map([['docker/setup-qemu-action', 'image']]);
+const IMAGE_INPUTS = new Map([
+  ['docker/setup-qemu-action', 'image'],
+  ['helm/kind-action', 'node_image'],
+  ['container-tools/kind-action', 'node_image'],
+  ['engineerd/setup-kind', 'image'],
+]);
 
 /** The node of the image input a step gives a well-known action, if any. */
 function actionImageInput(document: Document.Parsed, step: unknown): { node: unknown; input: string } | undefined {
@@ -241,12 +249,14 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
     listItems(document, mergedGet(document, job, 'steps')).forEach((step, index) => {
       const uses = mergedGet(document, step, 'uses');
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+      const env = envOf(document, [document.contents, job, step]);
       const input = actionImageInput(document, step);
-      if (input) occurrences.push(...site(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+      // A step's `with:` sees the env context (a job's container and services do not): `${{ env.NAME }}` is its value.
+      const withEnv = (text: string) => resolve(substituteEnvExpressions(text, env));
+      if (input) occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'github-workflow', text: file.text, lines, node: input.node, context: `jobs.${jobId}.steps[${index}].with.${input.input}`, resolve: withEnv }));
       if (runsInPosixShell(document, step, job)) {
         const node = mergedGet(document, step, 'run');
         const context = `jobs.${jobId}.steps[${index}].run`;
-        const env = envOf(document, [document.contents, job, step]);
         occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env), built, composeServices }));
       }
     });
