@@ -55679,7 +55679,12 @@ var WORKFLOW_FILE = /^(?:\.github|\.gitea|\.forgejo)\/workflows\/[^/]+\.ya?ml$|^
 var DOCKER_PREFIX = "docker://";
 var expressionsIn = (text4) => allSpans([enclosed(text4, "${{", "}}")]);
 var MAX_COMBINATIONS = 256;
-var IMAGE_INPUTS = /* @__PURE__ */ new Map([["docker/setup-qemu-action", "image"]]);
+var IMAGE_INPUTS = /* @__PURE__ */ new Map([
+  ["docker/setup-qemu-action", "image"],
+  ["helm/kind-action", "node_image"],
+  ["container-tools/kind-action", "node_image"],
+  ["engineerd/setup-kind", "image"]
+]);
 function actionImageInput(document2, step3) {
   const uses = scalarString(mergedGet(document2, step3, "uses"));
   const input = uses === void 0 ? void 0 : IMAGE_INPUTS.get(uses.split("@")[0].toLowerCase());
@@ -55830,12 +55835,13 @@ function workflowOccurrences(document2, file, lines, composeServices) {
     listItems(document2, mergedGet(document2, job, "steps")).forEach((step3, index) => {
       const uses = mergedGet(document2, step3, "uses");
       if (scalarString(uses)?.startsWith(DOCKER_PREFIX)) occurrences.push(...site2(uses, `jobs.${jobId}.steps[${index}].uses`, DOCKER_PREFIX));
+      const env = envOf(document2, [document2.contents, job, step3]);
       const input = actionImageInput(document2, step3);
-      if (input) occurrences.push(...site2(input.node, `jobs.${jobId}.steps[${index}].with.${input.input}`));
+      const withEnv = (text4) => resolve3(substituteEnvExpressions(text4, env));
+      if (input) occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node: input.node, context: `jobs.${jobId}.steps[${index}].with.${input.input}`, resolve: withEnv }));
       if (runsInPosixShell(document2, step3, job)) {
         const node = mergedGet(document2, step3, "run");
         const context3 = `jobs.${jobId}.steps[${index}].run`;
-        const env = envOf(document2, [document2.contents, job, step3]);
         occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: (word) => scriptWordValues(word, resolve3, env), built, composeServices }));
       }
     });
