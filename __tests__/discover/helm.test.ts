@@ -565,6 +565,19 @@ describe('helm dependency charts that are not in the repository', () => {
   });
 });
 
+describe('helm dependency charts that are not in the repository and that the values switch off', () => {
+  it("says an image block's empty tag is that chart's default, and that the values switch it off (netdata's otel-collector)", async () => {
+    const { occurrences } = await extract(helmValuesDiscoverer, 'switched-off-dependency/values.yaml');
+    expect(occurrences.map((o) => [`${o.line}:${o.column}`, o.reference ?? o.problem?.message])).toEqual([
+      ['2:15', 'docker.io/netdata/netdata:v2.11.0'],
+      [
+        '7:17',
+        'tag is empty; its default is in the default values of the dependency chart opentelemetry-collector, which is not in the repository (https://open-telemetry.github.io/opentelemetry-helm-charts) and which the default values switch off (otel-collector.enabled)',
+      ],
+    ]);
+  });
+});
+
 describe('helm subcharts vendored under a parent chart', () => {
   it("renders with the parent's global values (a nil global would stop Helm)", async () => {
     const { occurrences } = await extract(helmValuesDiscoverer, 'umbrella/charts/operator/values.yaml');

@@ -279,6 +279,12 @@ export interface LoadedChart {
   /** Dependencies the default values leave on whose chart is not in the repository: their templates, and images, go unread. */
   unreadDependencies: string[];
   /**
+   * Dependencies not in the repository that the default values switch off, described by the key of
+   * their section in the values: an image there takes its missing tag from that chart, which this
+   * scan does not read (their sections stay as written: Helm does not coalesce a disabled chart's defaults).
+   */
+  switchedOffDependencies: Map<string, string>;
+  /**
    * Dependencies in the repository outside the chart's `charts/` folder (a sibling chart, a `file://`
    * path) that its values leave on, by the key of their section in its values (the alias, else the
    * name): Helm renders them with that section over their defaults, which their own scan does not.
@@ -325,6 +331,7 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, new Set([chartRoot]), direct);
   const incomplete = new WeakMap<object, string>();
   const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context, incomplete) : [];
+  const switchedOffDependencies = values?.data ? switchedOffMissing(values.data, metadata, direct) : new Map<string, string>();
   const siblingDependencies = siblingDependenciesOf(chartRoot, metadata, direct, values?.data);
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = new Map<string, string>();
@@ -333,7 +340,20 @@ async function readChart(chartRoot: string, context: DiscoverContext): Promise<L
     const parsed = parseCached(file);
     if ('error' in parsed && parsed.bound) unreadFiles.set(file.path, unreadTemplate(parsed.error));
   }
-  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, siblingDependencies, unreadFiles };
+  return { root: chartRoot, metadata, values, files, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, switchedOffDependencies, siblingDependencies, unreadFiles };
+}
+
+/** The dependencies not in the repository that `data` switches off, by their section's key (LoadedChart `switchedOffDependencies`). */
+function switchedOffMissing(data: Record<string, unknown>, metadata: ChartMetadata, roots: Map<string, string>): Map<string, string> {
+  const off = new Map<string, string>();
+  for (const dependency of metadata.dependencies ?? []) {
+    if (roots.has(dependency.name) || dependency.condition === undefined || conditionValue(data, dependency.condition) !== false) continue;
+    off.set(
+      dependency.alias ?? dependency.name,
+      `the default values of the dependency chart ${dependency.name}, which is not in the repository (${dependency.repository ?? 'no repository'}) and which the default values switch off (${dependency.condition})`,
+    );
+  }
+  return off;
 }
 
 /** The direct dependencies found outside the chart's `charts/` folder that `data` leaves on, by their key in it (LoadedChart `siblingDependencies`). */

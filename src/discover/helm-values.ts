@@ -205,8 +205,10 @@ function renderedImages(chart: LoadedChart, file: SourceFile, lines: LineIndex):
 /** The section of the chart's values a dependency chart that is not in the repository reads (`postgresql.image`), described. */
 function missingDependencyOf(chart: LoadedChart): (path: string) => string | undefined {
   return (path) => {
-    const section = chart.values?.data?.[path.split(/[.[]/, 1)[0] ?? ''];
-    return typeof section === 'object' && section !== null ? chart.incomplete.get(section) : undefined;
+    const key = path.split(/[.[]/, 1)[0] ?? '';
+    const section = chart.values?.data?.[key];
+    if (typeof section !== 'object' || section === null) return undefined;
+    return chart.incomplete.get(section) ?? chart.switchedOffDependencies.get(key);
   };
 }
 
