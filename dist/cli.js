@@ -34073,6 +34073,7 @@ async function readChart(chartRoot, context) {
   await collectDependencies(chartRoot, chartName, metadata, context, dependencyFiles, dependencies, 0, /* @__PURE__ */ new Set([chartRoot]), direct);
   const incomplete = /* @__PURE__ */ new WeakMap();
   const unreadDependencies = values?.data ? await coalesceDependencyValues(values.data, metadata, direct, context, incomplete) : [];
+  const switchedOffDependencies = values?.data ? switchedOffMissing(values.data, metadata, direct) : /* @__PURE__ */ new Map();
   const siblingDependencies = siblingDependenciesOf(chartRoot, metadata, direct, values?.data);
   const dependencyHelpers = markHelperSites(dependencyFiles, siteBase);
   const parseErrors = /* @__PURE__ */ new Map();
@@ -34081,7 +34082,18 @@ async function readChart(chartRoot, context) {
     const parsed = parseCached(file);
     if ("error" in parsed && parsed.bound) unreadFiles.set(file.path, unreadTemplate(parsed.error));
   }
-  return { root: chartRoot, metadata, values, files: files2, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, siblingDependencies, unreadFiles };
+  return { root: chartRoot, metadata, values, files: files2, dependencyHelpers, templates, parseErrors, dependencies, incomplete, unreadDependencies, switchedOffDependencies, siblingDependencies, unreadFiles };
+}
+function switchedOffMissing(data, metadata, roots) {
+  const off = /* @__PURE__ */ new Map();
+  for (const dependency of metadata.dependencies ?? []) {
+    if (roots.has(dependency.name) || dependency.condition === void 0 || conditionValue(data, dependency.condition) !== false) continue;
+    off.set(
+      dependency.alias ?? dependency.name,
+      `the default values of the dependency chart ${dependency.name}, which is not in the repository (${dependency.repository ?? "no repository"}) and which the default values switch off (${dependency.condition})`
+    );
+  }
+  return off;
 }
 function siblingDependenciesOf(chartRoot, metadata, direct, data) {
   const siblings = /* @__PURE__ */ new Map();
@@ -36114,8 +36126,10 @@ function renderedImages(chart, file, lines) {
 }
 function missingDependencyOf(chart) {
   return (path7) => {
-    const section = chart.values?.data?.[path7.split(/[.[]/, 1)[0] ?? ""];
-    return typeof section === "object" && section !== null ? chart.incomplete.get(section) : void 0;
+    const key = path7.split(/[.[]/, 1)[0] ?? "";
+    const section = chart.values?.data?.[key];
+    if (typeof section !== "object" || section === null) return void 0;
+    return chart.incomplete.get(section) ?? chart.switchedOffDependencies.get(key);
   };
 }
 function allLinesResolved(chart) {
