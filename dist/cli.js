@@ -24441,7 +24441,7 @@ var unresolvedReferenceCheck = {
   run(occurrences) {
     const drafts = [];
     for (const occurrence of occurrences) {
-      if (occurrence.problem?.kind !== "unresolved") continue;
+      if (occurrence.problem?.kind !== "unresolved" || occurrence.local) continue;
       drafts.push({
         occurrence,
         message: `"${occurrence.raw}" could not be resolved (${occurrence.problem.message}), so this image was not checked`
