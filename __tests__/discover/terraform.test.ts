@@ -212,3 +212,17 @@ describe('terraform discoverer', () => {
     });
   });
 });
+
+describe('terraform helm_release values: hostile templates', () => {
+  it('bounds what a templatefile() variable repeated in an image makes (2,000 references to 4,000 characters were 8 MB), still an invalid reference', async () => {
+    const long = 'a'.repeat(4_000);
+    const main = `resource "helm_release" "app" {\n  values = [templatefile("values.yaml", { x = "${long}" })]\n}\n`;
+    const values = `image: "${'${x}'.repeat(2_000)}"\n`;
+    const files = new Map([['values.yaml', values]]);
+    const context = { buildArgs: {}, readFile: async (path: string) => files.get(path), listFiles: async () => ['main.tf', 'values.yaml'], candidateFiles: ['main.tf'] };
+    const { occurrences } = await terraformDiscoverer.extract({ path: 'main.tf', text: main }, context);
+    expect(occurrences.map((o) => [o.file, o.line, o.problem?.kind, o.problem?.message])).toEqual([
+      ['values.yaml', 1, 'invalid', 'invalid reference format: 8000 characters is more than any reference can have (1024)'],
+    ]);
+  });
+});

@@ -12,7 +12,7 @@ import { IMAGE_STRING_KEY, imagesInValuesTree, NOT_AN_IMAGE, type ValueImage } f
 import { dirName } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
-import { evaluateString, followReferences, traversalNames, tokensOf, type Located, type ModuleValues } from './terraform-values.js';
+import { evaluateString, fillInterpolations, followReferences, traversalNames, tokensOf, type Located, type ModuleValues } from './terraform-values.js';
 import type { DiscoverContext } from './types.js';
 import { parseYamlDocuments } from './yaml.js';
 
@@ -71,28 +71,6 @@ function objectSites(located: Located, values: ModuleValues, path: string, key: 
       found.sites.push({ located: at(inner), context: innerPath });
     } else objectSites(at(inner), values, innerPath, name, found, budget, depth + 1);
   }
-}
-
-/** A `${ }` template's interpolations filled from `fill`, or why one cannot be; `%{ }` directives are Terraform's. */
-function fillTemplate(text: string, fill: (inner: string) => string | { unresolved: string }): string | { unresolved: string } {
-  if (text.includes('%{')) return { unresolved: 'a template directive (%{ }) is evaluated by Terraform' };
-  let output = '';
-  let index = 0;
-  for (let open = text.indexOf('${', index); open >= 0; open = text.indexOf('${', index)) {
-    // `$${` is a literal `${`.
-    if (text[open - 1] === '$') {
-      output += text.slice(index, open + 2);
-      index = open + 2;
-      continue;
-    }
-    const close = text.indexOf('}', open);
-    if (close < 0) break;
-    const part = fill(text.slice(open + 2, close).trim());
-    if (typeof part !== 'string') return part;
-    output += text.slice(index, open) + part;
-    index = close + 1;
-  }
-  return output + text.slice(index);
 }
 
 /** The values a `templatefile()` gives its template, each evaluated with the module's values, or why it is not known. */
@@ -198,7 +176,11 @@ function yamlSites(file: string, text: string, base: number, end: number, contex
   const sink = (image: ValueImage): void => {
     let value = image.value;
     if (typeof value === 'string' && value.includes(MASK)) value = { unresolved: 'part of the image is an expression Terraform computes' };
-    else if (typeof value === 'string' && fill !== undefined && value.includes('${')) value = fillTemplate(value, fill);
+    else if (typeof value === 'string' && fill !== undefined && value.includes('${')) value = fillInterpolations(value, (inner) => fill(inner.trim()), {
+      escapes: true,
+      // Longer than any reference: kept as far as it was filled, so it is reported invalid, as the whole would be.
+      tooLong: (text) => text,
+    });
     const inDirective = guarded.some(([from, to]) => image.offset >= from && image.offset < to);
     const note = withNote(withNote(image.note, inDirective ? 'written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides' : undefined), branchNote);
     // The raw text as written: a masked interpolation has the same length.

@@ -176,27 +176,49 @@ export function evaluateString(located: Located, values: ModuleValues, hops = 0,
   return { unresolved: `${written} is evaluated by Terraform` };
 }
 
-/** A string template with its `${ }` interpolations filled in from the module's values. */
-function evaluateTemplate(template: string, values: ModuleValues, hops: number, budget: { interpolations: number }): string | { unresolved: string } {
+/** How a template is filled: whether `$${` is a literal `${`, and what a text past the length bound becomes. */
+interface FillOptions {
+  /** A template file's text (a string token's was unescaped already). */
+  escapes?: boolean;
+  /** By default the value is unresolved; a caller may keep the text so far (already past any reference's length). */
+  tooLong?: (text: string) => string | { unresolved: string };
+}
+
+/**
+ * A template's `${ }` interpolations filled by `fill` (given each one's inner text), or why one cannot
+ * be; `%{ }` directives are Terraform's. The result is bounded: each fill may be long.
+ */
+export function fillInterpolations(template: string, fill: (inner: string) => string | { unresolved: string }, options: FillOptions = {}): string | { unresolved: string } {
+  const { escapes = false, tooLong = () => ({ unresolved: 'the value grows too long' }) } = options;
   if (template.includes('%{')) return { unresolved: 'a template directive (%{ }) is evaluated by Terraform' };
   let output = '';
   let index = 0;
   for (;;) {
     const open = template.indexOf('${', index);
     if (open < 0) return output + template.slice(index);
+    if (escapes && template[open - 1] === '$') {
+      output += template.slice(index, open + 2);
+      index = open + 2;
+      continue;
+    }
     const close = template.indexOf('}', open);
     if (close < 0) return output + template.slice(index);
-    const inner = template.slice(open + 2, close);
-    const { tokens } = hclTokens(inner);
-    const names = traversalNames(tokens);
+    const part = fill(template.slice(open + 2, close));
+    if (typeof part !== 'string') return part;
+    output += template.slice(index, open) + part;
+    if (output.length > MAX_VALUE_LENGTH) return tooLong(output);
+    index = close + 1;
+  }
+}
+
+/** A string template with its `${ }` interpolations filled in from the module's values. */
+function evaluateTemplate(template: string, values: ModuleValues, hops: number, budget: { interpolations: number }): string | { unresolved: string } {
+  return fillInterpolations(template, (inner) => {
+    const names = traversalNames(hclTokens(inner).tokens);
     if (--budget.interpolations < 0) return { unresolved: 'the value takes too many interpolations to fill in' };
     if (names === undefined || hops >= MAX_HOPS) return { unresolved: `\${${inner.trim().slice(0, 120)}} is evaluated by Terraform` };
     const target = resolveTraversal(names, values);
     if ('unresolved' in target) return target;
-    const part = evaluateString(target, values, hops + 1, budget);
-    if (typeof part !== 'string') return part;
-    output += template.slice(index, open) + part;
-    if (output.length > MAX_VALUE_LENGTH) return { unresolved: 'the value grows too long' };
-    index = close + 1;
-  }
+    return evaluateString(target, values, hops + 1, budget);
+  });
 }
