@@ -64697,28 +64697,37 @@ function evaluateString(located, values, hops = 0, budget = { interpolations: MA
   if (names && names.length >= 2) return { unresolved: whyUnknown(names) };
   return { unresolved: `${written2} is evaluated by Terraform` };
 }
-function evaluateTemplate(template, values, hops, budget) {
+function fillInterpolations(template, fill, options = {}) {
+  const { escapes = false, tooLong = () => ({ unresolved: "the value grows too long" }) } = options;
   if (template.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
   let output = "";
   let index = 0;
   for (; ; ) {
     const open2 = template.indexOf("${", index);
     if (open2 < 0) return output + template.slice(index);
+    if (escapes && template[open2 - 1] === "$") {
+      output += template.slice(index, open2 + 2);
+      index = open2 + 2;
+      continue;
+    }
     const close = template.indexOf("}", open2);
     if (close < 0) return output + template.slice(index);
-    const inner = template.slice(open2 + 2, close);
-    const { tokens } = hclTokens(inner);
-    const names = traversalNames(tokens);
+    const part = fill(template.slice(open2 + 2, close));
+    if (typeof part !== "string") return part;
+    output += template.slice(index, open2) + part;
+    if (output.length > MAX_VALUE_LENGTH3) return tooLong(output);
+    index = close + 1;
+  }
+}
+function evaluateTemplate(template, values, hops, budget) {
+  return fillInterpolations(template, (inner) => {
+    const names = traversalNames(hclTokens(inner).tokens);
     if (--budget.interpolations < 0) return { unresolved: "the value takes too many interpolations to fill in" };
     if (names === void 0 || hops >= MAX_HOPS) return { unresolved: `\${${inner.trim().slice(0, 120)}} is evaluated by Terraform` };
     const target = resolveTraversal(names, values);
     if ("unresolved" in target) return target;
-    const part = evaluateString(target, values, hops + 1, budget);
-    if (typeof part !== "string") return part;
-    output += template.slice(index, open2) + part;
-    if (output.length > MAX_VALUE_LENGTH3) return { unresolved: "the value grows too long" };
-    index = close + 1;
-  }
+    return evaluateString(target, values, hops + 1, budget);
+  });
 }
 
 // src/discover/terraform-helm-values.ts
@@ -64754,25 +64763,6 @@ function objectSites(located, values, path14, key, found, budget, depth = 0) {
       found.sites.push({ located: at(inner), context: innerPath });
     } else objectSites(at(inner), values, innerPath, name2, found, budget, depth + 1);
   }
-}
-function fillTemplate(text4, fill) {
-  if (text4.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
-  let output = "";
-  let index = 0;
-  for (let open2 = text4.indexOf("${", index); open2 >= 0; open2 = text4.indexOf("${", index)) {
-    if (text4[open2 - 1] === "$") {
-      output += text4.slice(index, open2 + 2);
-      index = open2 + 2;
-      continue;
-    }
-    const close = text4.indexOf("}", open2);
-    if (close < 0) break;
-    const part = fill(text4.slice(open2 + 2, close).trim());
-    if (typeof part !== "string") return part;
-    output += text4.slice(index, open2) + part;
-    index = close + 1;
-  }
-  return output + text4.slice(index);
 }
 function templateArguments(argument, located, values) {
   const given = /* @__PURE__ */ new Map();
@@ -64856,7 +64846,11 @@ function yamlSites(file, text4, base, end, context3, fill, tfLine, found, branch
   const sink = (image) => {
     let value = image.value;
     if (typeof value === "string" && value.includes(MASK)) value = { unresolved: "part of the image is an expression Terraform computes" };
-    else if (typeof value === "string" && fill !== void 0 && value.includes("${")) value = fillTemplate(value, fill);
+    else if (typeof value === "string" && fill !== void 0 && value.includes("${")) value = fillInterpolations(value, (inner) => fill(inner.trim()), {
+      escapes: true,
+      // Longer than any reference: kept as far as it was filled, so it is reported invalid, as the whole would be.
+      tooLong: (text5) => text5
+    });
     const inDirective = guarded.some(([from, to]) => image.offset >= from && image.offset < to);
     const note = withNote(withNote(image.note, inDirective ? "written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides" : void 0), branchNote);
     const raw = written2.slice(image.offset, image.offset + image.raw.length);

@@ -41292,28 +41292,37 @@ function evaluateString(located, values, hops = 0, budget = { interpolations: MA
   if (names && names.length >= 2) return { unresolved: whyUnknown(names) };
   return { unresolved: `${written2} is evaluated by Terraform` };
 }
-function evaluateTemplate(template, values, hops, budget) {
+function fillInterpolations(template, fill, options = {}) {
+  const { escapes = false, tooLong = () => ({ unresolved: "the value grows too long" }) } = options;
   if (template.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
   let output = "";
   let index = 0;
   for (; ; ) {
     const open = template.indexOf("${", index);
     if (open < 0) return output + template.slice(index);
+    if (escapes && template[open - 1] === "$") {
+      output += template.slice(index, open + 2);
+      index = open + 2;
+      continue;
+    }
     const close = template.indexOf("}", open);
     if (close < 0) return output + template.slice(index);
-    const inner = template.slice(open + 2, close);
-    const { tokens } = hclTokens(inner);
-    const names = traversalNames(tokens);
+    const part = fill(template.slice(open + 2, close));
+    if (typeof part !== "string") return part;
+    output += template.slice(index, open) + part;
+    if (output.length > MAX_VALUE_LENGTH3) return tooLong(output);
+    index = close + 1;
+  }
+}
+function evaluateTemplate(template, values, hops, budget) {
+  return fillInterpolations(template, (inner) => {
+    const names = traversalNames(hclTokens(inner).tokens);
     if (--budget.interpolations < 0) return { unresolved: "the value takes too many interpolations to fill in" };
     if (names === void 0 || hops >= MAX_HOPS) return { unresolved: `\${${inner.trim().slice(0, 120)}} is evaluated by Terraform` };
     const target = resolveTraversal(names, values);
     if ("unresolved" in target) return target;
-    const part = evaluateString(target, values, hops + 1, budget);
-    if (typeof part !== "string") return part;
-    output += template.slice(index, open) + part;
-    if (output.length > MAX_VALUE_LENGTH3) return { unresolved: "the value grows too long" };
-    index = close + 1;
-  }
+    return evaluateString(target, values, hops + 1, budget);
+  });
 }
 
 // src/discover/terraform-helm-values.ts
@@ -41349,25 +41358,6 @@ function objectSites(located, values, path7, key, found, budget, depth = 0) {
       found.sites.push({ located: at(inner), context: innerPath });
     } else objectSites(at(inner), values, innerPath, name2, found, budget, depth + 1);
   }
-}
-function fillTemplate(text3, fill) {
-  if (text3.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
-  let output = "";
-  let index = 0;
-  for (let open = text3.indexOf("${", index); open >= 0; open = text3.indexOf("${", index)) {
-    if (text3[open - 1] === "$") {
-      output += text3.slice(index, open + 2);
-      index = open + 2;
-      continue;
-    }
-    const close = text3.indexOf("}", open);
-    if (close < 0) break;
-    const part = fill(text3.slice(open + 2, close).trim());
-    if (typeof part !== "string") return part;
-    output += text3.slice(index, open) + part;
-    index = close + 1;
-  }
-  return output + text3.slice(index);
 }
 function templateArguments(argument, located, values) {
   const given = /* @__PURE__ */ new Map();
@@ -41451,7 +41441,11 @@ function yamlSites(file, text3, base, end, context, fill, tfLine, found, branchN
   const sink = (image) => {
     let value = image.value;
     if (typeof value === "string" && value.includes(MASK)) value = { unresolved: "part of the image is an expression Terraform computes" };
-    else if (typeof value === "string" && fill !== void 0 && value.includes("${")) value = fillTemplate(value, fill);
+    else if (typeof value === "string" && fill !== void 0 && value.includes("${")) value = fillInterpolations(value, (inner) => fill(inner.trim()), {
+      escapes: true,
+      // Longer than any reference: kept as far as it was filled, so it is reported invalid, as the whole would be.
+      tooLong: (text4) => text4
+    });
     const inDirective = guarded.some(([from, to]) => image.offset >= from && image.offset < to);
     const note = withNote(withNote(image.note, inDirective ? "written inside a %{ if } or %{ for } of the template: Terraform renders it only as that directive decides" : void 0), branchNote);
     const raw = written2.slice(image.offset, image.offset + image.raw.length);
