@@ -104,6 +104,8 @@ export interface Resolution {
   message?: string;
   /** Error class, for rules: 'unauthorized' | 'forbidden' | 'rate-limited' | 'timeout' | 'network' | 'server' | 'protocol' | 'digest-mismatch'. */
   errorCode?: string;
+  /** With errorCode 'network': nothing answered at the registry's address (connection refused, name not resolved). */
+  nothingAnswered?: boolean;
   /** Which of repository/tag/digest was missing, when status is 'not-found'. */
   missing?: 'repository' | 'tag' | 'digest';
   /**

@@ -38,7 +38,9 @@ function failure(error: unknown, subject: string): Resolution {
       // Docker Hub and others answer 401 for repositories that do not exist as well as private ones.
       message += ` (${subject} may not exist, or needs credentials)`;
     }
-    return { status: 'error', errorCode: resolutionErrorCode(error.code), message };
+    const resolution: Resolution = { status: 'error', errorCode: resolutionErrorCode(error.code), message };
+    if (error.nothingAnswered) resolution.nothingAnswered = true;
+    return resolution;
   }
   return { status: 'error', errorCode: 'protocol', message: `${subject}: ${(error as Error)?.message ?? String(error)}` };
 }

@@ -7,6 +7,7 @@ import { digestMismatchCheck } from '../../src/checks/digest-mismatch.js';
 import { digestNotFoundCheck } from '../../src/checks/digest-not-found.js';
 import { imageNotFoundCheck } from '../../src/checks/image-not-found.js';
 import { registryUnreachableCheck } from '../../src/checks/registry-unreachable.js';
+import { exitCodeFor, runChecks } from '../../src/checks/index.js';
 import { buildTrustIndex } from '../../src/checks/trust.js';
 import type { Check } from '../../src/checks/types.js';
 import type { ResolvedOccurrence } from '../../src/model.js';
@@ -100,5 +101,39 @@ describe('registry-unreachable', () => {
         errorCode: 'rate-limited',
       },
     ]);
+  });
+});
+
+describe('registry-unreachable fails closed', () => {
+  const policy = defaultPolicy();
+  const at = (reference: string, resolution: ResolvedOccurrence['resolution'], line = 1): ResolvedOccurrence => ({ file: 'Dockerfile', line, column: 6, kind: 'dockerfile', raw: reference, reference, resolution });
+  const findings = (occurrence: ResolvedOccurrence) =>
+    runChecks([occurrence], policy, new Map()).filter((finding) => finding.rule === 'registry-unreachable').map((finding) => ({ severity: finding.severity, message: finding.message }));
+
+  it('is an error by default, so a registry that stalls, refuses credentials or rate-limits fails the check', () => {
+    for (const [errorCode, message] of [['timeout', 'manifest ghcr.io/acme/api:1: timed out'], ['unauthorized', 'authentication required or refused (401)'], ['rate-limited', 'rate limited (429)'], ['server', 'registry error (503)']]) {
+      const found = findings(at('ghcr.io/acme/api:1', { status: 'error', errorCode, message }));
+      expect(found.map((finding) => finding.severity)).toEqual(['error']);
+      expect(exitCodeFor(runChecks([at('ghcr.io/acme/api:1', { status: 'error', errorCode, message })], policy, new Map()), policy.failOn)).toBe(1);
+    }
+  });
+
+  it('is a note for a registry of the machine or private network that runs the image where nothing answers at all', () => {
+    // lldap/lldap 9cc54ab03 .github/workflows/Dockerfile.ci.alpine: FROM localhost:5000/lldap/lldap:alpine-base, pushed by an earlier step to the job's `registry:2` service.
+    for (const reference of ['localhost:5000/lldap/lldap:alpine-base', 'kind-registry:5000/app:dev', 'registry.internal:5000/tools/lint:3', '10.0.0.5:5000/app:1']) {
+      const found = findings(at(reference, { status: 'error', errorCode: 'network', nothingAnswered: true, message: `manifest ${reference}: network error (ECONNREFUSED)` }));
+      expect(found).toEqual([{ severity: 'note', message: expect.stringContaining('is a registry of the machine or private network that runs the image, and nothing answers there from this run') }]);
+    }
+  });
+
+  it('stays an error on a private host that stalls, and on a public host where nothing answers', () => {
+    expect(findings(at('localhost:5000/app:1', { status: 'error', errorCode: 'timeout', message: 'timed out' }))[0]?.severity).toBe('error');
+    expect(findings(at('ghcr.io/acme/api:1', { status: 'error', errorCode: 'network', nothingAnswered: true, message: 'network error (ENOTFOUND)' }))[0]?.severity).toBe('error');
+  });
+
+  it('keeps a severity the policy sets', () => {
+    const lenient = { ...defaultPolicy(), severity: { 'registry-unreachable': 'warning' as const } };
+    const found = runChecks([at('ghcr.io/acme/api:1', { status: 'error', errorCode: 'timeout', message: 'timed out' })], lenient, new Map());
+    expect(found.filter((finding) => finding.rule === 'registry-unreachable').map((finding) => finding.severity)).toEqual(['warning']);
   });
 });

@@ -12,6 +12,9 @@ import { behaviours, startMisbehavingRegistry, type MisbehavingRegistry } from '
 import { registryErrorOf } from '../registry/registry-error.js';
 import { defaultPolicy } from '../../src/config/load.js';
 import { scan } from '../../src/engine.js';
+import { exitCodeFor } from '../../src/checks/index.js';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { RegistryClient, type RepositoryRef } from '../../src/registry/index.js';
 
 let registry: MisbehavingRegistry;
@@ -132,6 +135,47 @@ describe('a scan against a registry given up', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a scan fails closed on a registry it could not ask', () => {
+  async function scanImages(images: string[], c: RegistryClient) {
+    const root = await mkdtemp(join(tmpdir(), 'verify-images-faults-'));
+    try {
+      await writeFile(join(root, 'Dockerfile'), `${images.map((image) => `FROM ${image}`).join('\n')}\nUSER 1000\n`);
+      const policy = defaultPolicy();
+      policy.signatures.mode = 'off';
+      const result = await scan({ root, policy, offline: false, registryClient: c, env: {} });
+      const unreachable = result.findings.filter((finding) => finding.rule === 'registry-unreachable');
+      return { unreachable, exit: exitCodeFor(result.findings, policy.failOn, result.errors) };
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
+  it('a registry that stalls: the image is an error and the run fails', async () => {
+    registry.on('/v2/team/app/manifests/1.0', behaviours.drip(50));
+    const { c } = client({ timeoutMs: 2000, retries: 1 });
+    const { unreachable, exit } = await scanImages([`${registry.host}/team/app:1.0`], c);
+    expect(unreachable.map((finding) => [finding.severity, finding.errorCode])).toEqual([['error', 'timeout']]);
+    expect(exit).toBe(1);
+  });
+
+  it('a loopback registry nothing listens on (a CI job pushed to it in a step): notes, also once it is given up, and the run passes', async () => {
+    // A port that was just closed: connecting is refused, as for lldap/lldap 9cc54ab03's localhost:5000 outside its job.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const host = `localhost:${port}`;
+    const { c } = client({ insecureRegistries: [host], concurrency: 1, retries: 1 });
+    const images = Array.from({ length: 5 }, (_, n) => `${host}/lldap/app${n}:base`);
+    const { unreachable, exit } = await scanImages(images, c);
+    expect(unreachable).toHaveLength(5);
+    expect(unreachable.map((finding) => finding.severity)).toEqual(Array(5).fill('note'));
+    expect(unreachable[0]!.message).toContain(`${host} is a registry of the machine or private network that runs the image, and nothing answers there from this run`);
+    expect(c.unhealthyRegistries().map((entry) => entry.registry)).toEqual([host]);
+    expect(exit).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalDomain,
   isDockerHub,
+  isPrivateNetworkHost,
   policyHost,
   registryHost,
   samePolicyHost,
@@ -104,4 +105,31 @@ describe('canonicalDomain (what parseNormalized writes)', () => {
     // Loopback is not folded in references: the registry asked is the one written.
     ['127.0.0.1:5000', '127.0.0.1:5000'],
   ])('%s -> %s', (domain, canonical) => expect(canonicalDomain(domain)).toBe(canonical));
+});
+
+describe('isPrivateNetworkHost', () => {
+  it.each([
+    ['localhost:5000', true],
+    ['127.0.0.1:5000', true],
+    ['127.0.1.1', true],
+    ['[::1]:5000', true],
+    ['registry:5000', true],
+    ['kind-registry:5000', true],
+    ['registry.local', true],
+    ['k3d-registry.localhost:5000', true],
+    ['harbor.corp.internal', true],
+    ['10.0.0.5:5000', true],
+    ['172.20.1.1', true],
+    ['192.168.1.10:5000', true],
+    ['169.254.169.254', true],
+    ['ghcr.io', false],
+    ['docker.io', false],
+    ['172.32.0.1', false],
+    ['8.8.8.8:5000', false],
+    ['1.2.3.4.nip.io', false],
+    ['[2001:db8::1]:5000', false],
+    ['registry.example.com', false],
+  ])('%s -> %s', (host, expected) => {
+    expect(isPrivateNetworkHost(host)).toBe(expected);
+  });
 });

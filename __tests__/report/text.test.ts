@@ -84,9 +84,12 @@ describe('text report', () => {
       resolution: { status: 'error', errorCode: 'network', message: 'network error (ERR_SSL_WRONG_VERSION_NUMBER)' },
     };
     const occurrences = [...Array.from({ length: 20 }, (_, index) => unreachable(index)), refused, plain];
-    const findings = occurrences.map((occurrence) => ({ rule: 'registry-unreachable' as const, severity: 'warning' as const, file: occurrence.file, line: occurrence.line, column: 12, reference: occurrence.reference, raw: occurrence.raw, message: 'not verified' }));
+    // Errors by default; the private registry nothing answers at is a note; a policy may grade the rest as warnings.
+    const severityOf = (occurrence: ResolvedOccurrence) => (occurrence === plain ? 'note' : occurrence.line % 2 === 0 ? 'error' : 'warning');
+    const findings = occurrences.map((occurrence) => ({ rule: 'registry-unreachable' as const, severity: severityOf(occurrence), file: occurrence.file, line: occurrence.line, column: 12, reference: occurrence.reference, raw: occurrence.raw, message: 'not verified' }));
     const report = renderText({ schemaVersion: 1, occurrences, findings, errors: [] }, { credentialPlaces: ['$REGISTRY_AUTH_FILE (/x/auth.json)', '/home/me/.docker/config.json'] });
-    expect(report).toContain('  warning 22 image references not verified [registry-unreachable]: see Registries below\n');
+    const counted = (severity: string) => findings.filter((finding) => finding.severity === severity).length;
+    expect(report).toContain(`  error   ${counted('error')} image references not verified [registry-unreachable]: see Registries below\n  warning ${counted('warning')} image references not verified [registry-unreachable]: see Registries below\n  note    1 image reference not verified [registry-unreachable]: see Registries below\n`);
     expect(report).not.toContain('[registry-unreachable]\n');
     expect(report).toContain('  docker.io unreachable (timeout): 20 images not verified\n');
     expect(report).toContain('  registry.example.com refused the credentials (401): 1 image not verified\n');

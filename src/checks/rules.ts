@@ -122,9 +122,9 @@ export const RULES: Record<RuleId, RuleMetadata> = {
     name: 'RegistryUnreachable',
     shortDescription: 'Registry could not be asked; image not verified',
     fullDescription:
-      'The registry did not answer, refused the credentials, or rate-limited the request, so the image was not verified. It is reported as not checked, never as verified.',
-    help: 'Provide credentials for the registry, or re-run when it is reachable.',
-    defaultSeverity: 'warning',
+      'The registry did not answer, refused the credentials, or rate-limited the request, so the image was not verified. It is reported as not checked, never as verified, and fails the check by default: a registry that stalls must not end in a pass. A registry of the machine or private network that runs the image (localhost, a single-label name such as registry:5000, a .local or .internal name, a private address) where nothing answers at all is a note: it exists only where the image runs.',
+    help: 'Provide credentials for the registry, or re-run when it is reachable. To accept images that could not be verified, grade the rule down in the policy (`severity: {registry-unreachable: warning}`).',
+    defaultSeverity: 'error',
     needs: 'registry',
   }),
   unsigned: rule({

@@ -5,10 +5,8 @@
  * another domain (`docker.io.co`, `gcr.io.example.net`), and with its dots dropped or replaced
  * (`gcrio.io`, `ghcr-io.com`). Hosts must already be normalized (lower-case, no port).
  */
+import { PRIVATE_USE_SUFFIXES } from '../reference/index.js';
 import { NameIndex, stripSeparators, type SquatTechnique } from './typosquat-similarity.js';
-
-/** Top-level names for private networks (RFC 6761, RFC 6762, ICANN's `.internal`, common LAN suffixes). */
-const PRIVATE_USE_SUFFIXES = new Set(['local', 'localhost', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid', 'localdomain']);
 
 /** Second-level public suffixes common enough to matter for registry hosts (`registry.example.co.uk`). */
 const TWO_LABEL_SUFFIXES = new Set(['co.uk', 'org.uk', 'ac.uk', 'com.au', 'net.au', 'co.jp', 'ne.jp', 'com.br', 'com.cn', 'net.cn', 'co.kr', 'co.in', 'com.tw', 'co.nz', 'com.mx', 'co.za', 'com.tr', 'com.sg', 'com.hk']);

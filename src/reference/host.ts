@@ -82,3 +82,28 @@ export function canonicalDomain(domain: string): string {
   const readsAsHost = hostname.includes('.') || hostname.startsWith('[') || hostname === LOOPBACK || hostname.toLowerCase() !== hostname;
   return readsAsHost ? hostname : domain;
 }
+
+/** Top-level names for private networks (RFC 6761, RFC 6762, ICANN's `.internal`, common LAN suffixes). */
+export const PRIVATE_USE_SUFFIXES: ReadonlySet<string> = new Set(['local', 'localhost', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid', 'localdomain']);
+
+/** Whether an IPv4 address (dotted, four decimal parts) is loopback, private (RFC 1918) or link-local. */
+function isPrivateIPv4(hostname: string): boolean {
+  const parts = hostname.split('.');
+  if (parts.length !== 4 || !parts.every((part) => part.length > 0 && part.length <= 3 && [...part].every((c) => c >= '0' && c <= '9'))) return false;
+  const [a, b] = parts.map(Number);
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+}
+
+/**
+ * Whether a registry host exists only on the machine or private network that runs the image:
+ * loopback, a single-label name (`registry:5000`, a compose service or a kind cluster's
+ * registry), a private-use top-level name (`registry.local`), or a private IPv4 address. Such
+ * a registry is usually not there at all where the scan runs (a CI job pushes to it in a step).
+ */
+export function isPrivateNetworkHost(host: string): boolean {
+  const { hostname } = splitHostPort(registryHost(host));
+  if (LOOPBACK_NAMES.has(hostname)) return true;
+  if (hostname.startsWith('[')) return false;
+  if (!hostname.includes('.')) return true;
+  return PRIVATE_USE_SUFFIXES.has(hostname.slice(hostname.lastIndexOf('.') + 1)) || isPrivateIPv4(hostname);
+}

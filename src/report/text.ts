@@ -67,8 +67,11 @@ function* findingLines(result: ScanResult, style: TextStyle): Generator<string> 
     const fixes = lineEdits(group);
     if (fixes.length > 0) yield `          fix: ${fixes.map((edit) => terminalSafe(edit.replacement)).join(', ')}`;
   }
-  const perRegistry = active.length - shown.length;
-  if (perRegistry > 0) yield `  ${style.warning('warning')} ${perRegistry} image reference${perRegistry === 1 ? '' : 's'} not verified [registry-unreachable]: see Registries below`;
+  // One line per severity, worst first: a stalled registry fails the run, a private one nothing answers at is a note.
+  for (const severity of ['error', 'warning', 'note'] as const) {
+    const count = active.filter((finding) => PER_REGISTRY.has(finding.rule) && finding.severity === severity).length;
+    if (count > 0) yield `  ${style[severity](severity.padEnd(7))} ${count} image reference${count === 1 ? '' : 's'} not verified [registry-unreachable]: see Registries below`;
+  }
 }
 
 function registryLines(result: ScanResult, options: TextOptions, style: TextStyle): string[] {

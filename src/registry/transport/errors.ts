@@ -25,17 +25,20 @@ export class RegistryError extends Error {
   readonly missing?: MissingKind;
   /** Registry error codes from the response body (`{"errors":[{"code":...}]}`), when there were any. */
   readonly registryCodes?: string[];
+  /** Nothing answered at the registry's address: the connection was refused, or its name does not resolve. */
+  readonly nothingAnswered?: boolean;
 
   constructor(
     code: RegistryErrorCode,
     message: string,
-    details: { status?: number; missing?: MissingKind; registryCodes?: string[]; cause?: unknown } = {},
+    details: { status?: number; missing?: MissingKind; registryCodes?: string[]; nothingAnswered?: boolean; cause?: unknown } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     if (details.status !== undefined) this.status = details.status;
     if (details.missing !== undefined) this.missing = details.missing;
     if (details.registryCodes?.length) this.registryCodes = details.registryCodes;
+    if (details.nothingAnswered) this.nothingAnswered = true;
   }
 
   /** Whether another attempt could succeed (the request itself was fine). */

@@ -157,7 +157,7 @@ export class RegistryHealth {
     return new RegistryError(
       last?.code ?? 'NETWORK',
       `${what}: registry ${registry} not asked again: ${state.failures} requests in a row failed (last: ${last?.message ?? 'unknown'})`,
-      last?.status !== undefined ? { status: last.status } : {},
+      { ...(last?.status !== undefined ? { status: last.status } : {}), nothingAnswered: last?.nothingAnswered },
     );
   }
 

@@ -65,8 +65,12 @@ function networkError(error: unknown, what: string): RegistryError {
     const hint = 'the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries';
     return new RegistryError('NETWORK', `${what}: network error (${detail}); ${hint}`, { cause: error });
   }
-  return new RegistryError('NETWORK', `${what}: network error (${code ?? (text || 'connection failed')})`, { cause: error });
+  const nothingAnswered = code !== undefined && NOTHING_ANSWERED.has(code);
+  return new RegistryError('NETWORK', `${what}: network error (${code ?? (text || 'connection failed')})`, { cause: error, nothingAnswered });
 }
+
+/** Socket errors that say no registry is at the address at all (refused, unknown name, no route), not that one failed. */
+const NOTHING_ANSWERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /** A failure during the exchange: the deadline's reason when it ended the request, else what happened. */
 function failureOf(error: unknown, init: SendInit): RegistryError {
