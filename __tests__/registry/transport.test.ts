@@ -327,6 +327,18 @@ describe('redirects', () => {
     expect((await registryErrorOf(get(transport().t))).code).toBe('PROTOCOL');
   });
 
+  it.each(['https://169.254.169.254/latest/meta-data/', 'https://localhost:8080/x', 'https://10.0.0.7/x', 'https://[::ffff:a9fe:a9fe]/x'])(
+    'refuses a redirect from a registry on the internet to an internal address (%s), and asks nothing there',
+    async (location) => {
+      nock(REG).get('/v2/').reply(200, '{}');
+      nock(REG).get(manifestPath).reply(302, '', { location });
+      const error = await registryErrorOf(get(transport().t));
+      expect(error.code).toBe('PROTOCOL');
+      expect(error.message).toContain('refusing redirect to an internal address');
+      expect(nock.isDone()).toBe(true);
+    },
+  );
+
   it('stops after too many redirects', async () => {
     nock(REG).get('/v2/').reply(200, '{}');
     nock(REG).get(manifestPath).times(10).reply(302, '', { location: manifestPath });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/model.js';
-import type { ResolvedOccurrence } from '../../src/model.js';
+import type { ResolvedOccurrence, Severity } from '../../src/model.js';
 import { renderText, renderTextChunks } from '../../src/report/text.js';
 
 const result = JSON.parse(readFileSync(new URL('../fixtures/report/scan-result.json', import.meta.url), 'utf8')) as ScanResult;
@@ -85,7 +85,7 @@ describe('text report', () => {
     };
     const occurrences = [...Array.from({ length: 20 }, (_, index) => unreachable(index)), refused, plain];
     // Errors by default; the private registry nothing answers at is a note; a policy may grade the rest as warnings.
-    const severityOf = (occurrence: ResolvedOccurrence) => (occurrence === plain ? 'note' : occurrence.line % 2 === 0 ? 'error' : 'warning');
+    const severityOf = (occurrence: ResolvedOccurrence): Severity => (occurrence === plain ? 'note' : occurrence.line % 2 === 0 ? 'error' : 'warning');
     const findings = occurrences.map((occurrence) => ({ rule: 'registry-unreachable' as const, severity: severityOf(occurrence), file: occurrence.file, line: occurrence.line, column: 12, reference: occurrence.reference, raw: occurrence.raw, message: 'not verified' }));
     const report = renderText({ schemaVersion: 1, occurrences, findings, errors: [] }, { credentialPlaces: ['$REGISTRY_AUTH_FILE (/x/auth.json)', '/home/me/.docker/config.json'] });
     const counted = (severity: string) => findings.filter((finding) => finding.severity === severity).length;

@@ -86,24 +86,54 @@ export function canonicalDomain(domain: string): string {
 /** Top-level names for private networks (RFC 6761, RFC 6762, ICANN's `.internal`, common LAN suffixes). */
 export const PRIVATE_USE_SUFFIXES: ReadonlySet<string> = new Set(['local', 'localhost', 'internal', 'lan', 'home', 'corp', 'intranet', 'private', 'test', 'example', 'invalid', 'localdomain']);
 
-/** Whether an IPv4 address (dotted, four decimal parts) is loopback, private (RFC 1918) or link-local. */
-function isPrivateIPv4(hostname: string): boolean {
-  const parts = hostname.split('.');
-  if (parts.length !== 4 || !parts.every((part) => part.length > 0 && part.length <= 3 && [...part].every((c) => c >= '0' && c <= '9'))) return false;
-  const [a, b] = parts.map(Number);
-  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+/**
+ * Whether a URL's host (as the WHATWG URL parser gives it: IPv4 canonical, IPv6 in brackets) is an
+ * address inside the machine or its network rather than on the internet: `localhost`, loopback,
+ * link-local (169.254/16, where clouds serve instance metadata and credentials; fe80::/10), private
+ * (10/8, 172.16/12, 192.168/16, fc00::/7), shared (100.64/10) or unspecified, IPv4-mapped included.
+ * Names are not resolved: a name pointing inside is not caught here.
+ */
+export function isInternalAddress(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host.startsWith('[') && host.endsWith(']')) return isInternalIpv6(host.slice(1, -1));
+  const octets = ipv4Octets(host);
+  return octets !== undefined && isInternalIpv4(octets);
+}
+
+function ipv4Octets(host: string): number[] | undefined {
+  const parts = host.split('.');
+  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return undefined;
+  const octets = parts.map(Number);
+  return octets.every((octet) => octet <= 255) ? octets : undefined;
+}
+
+function isInternalIpv4([a, b]: number[]): boolean {
+  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+}
+
+function isInternalIpv6(address: string): boolean {
+  if (address === '::' || address === '::1') return true;
+  // IPv4-mapped (`::ffff:169.254.169.254`, which the URL parser writes `::ffff:a9fe:a9fe`).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(address);
+  if (mapped) {
+    const high = parseInt(mapped[1], 16);
+    const low = parseInt(mapped[2], 16);
+    return isInternalIpv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  }
+  const first = parseInt(address.split(':')[0] || '0', 16);
+  return (first & 0xffc0) === 0xfe80 || (first & 0xfe00) === 0xfc00;
 }
 
 /**
  * Whether a registry host exists only on the machine or private network that runs the image:
  * loopback, a single-label name (`registry:5000`, a compose service or a kind cluster's
- * registry), a private-use top-level name (`registry.local`), or a private IPv4 address. Such
+ * registry), a private-use top-level name (`registry.local`), or an internal address. Such
  * a registry is usually not there at all where the scan runs (a CI job pushes to it in a step).
  */
 export function isPrivateNetworkHost(host: string): boolean {
   const { hostname } = splitHostPort(registryHost(host));
-  if (LOOPBACK_NAMES.has(hostname)) return true;
+  if (isInternalAddress(hostname)) return true;
   if (hostname.startsWith('[')) return false;
-  if (!hostname.includes('.')) return true;
-  return PRIVATE_USE_SUFFIXES.has(hostname.slice(hostname.lastIndexOf('.') + 1)) || isPrivateIPv4(hostname);
+  return !hostname.includes('.') || PRIVATE_USE_SUFFIXES.has(hostname.slice(hostname.lastIndexOf('.') + 1));
 }

@@ -29,6 +29,7 @@ export {
   DOCKER_HUB_HOSTS,
   canonicalDomain,
   isDockerHub,
+  isInternalAddress,
   isPrivateNetworkHost,
   policyHost,
   PRIVATE_USE_SUFFIXES,

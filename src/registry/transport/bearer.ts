@@ -6,7 +6,8 @@
  */
 import { RegistryError } from './errors.js';
 import type { Credential } from './credentials.js';
-import { isInternalAddress, realmMayReceiveCredentials } from './origin.js';
+import { isInternalAddress } from '../../reference/index.js';
+import { realmMayReceiveCredentials } from './origin.js';
 import type { TransportResponse } from './send.js';
 
 export const MAX_TOKEN_BYTES = 1024 * 1024;

@@ -6,6 +6,7 @@
  * (`node:http` with keep-alive agents), which nock intercepts in tests.
  */
 import type { Readable } from 'node:stream';
+import { isInternalAddress } from '../../reference/index.js';
 import { RegistryError } from './errors.js';
 import type { Deadline } from './deadline.js';
 import { httpRequest, type HttpAnswer, type ResponseHeaders } from './http.js';
@@ -134,6 +135,9 @@ function redirectTarget(current: URL, location: string, startOrigin: string, ini
     throw new RegistryError('PROTOCOL', `${init.what}: redirect to unsupported scheme ${next.protocol}`);
   if (current.protocol === 'https:' && next.protocol === 'http:')
     throw new RegistryError('PROTOCOL', `${init.what}: refusing redirect from https to plain http`);
+  // As for token realms (bearer.ts): a registry on the internet must not make this machine call inside its network (a cloud's metadata service).
+  if (isInternalAddress(next.hostname) && !isInternalAddress(new URL(startOrigin).hostname))
+    throw new RegistryError('PROTOCOL', `${init.what}: refusing redirect to an internal address (${next.hostname.slice(0, 64)}) while the registry is not`);
   if (init.body !== undefined && next.origin !== startOrigin)
     throw new RegistryError('PROTOCOL', `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
   if (next.origin !== startOrigin) delete headers.authorization;

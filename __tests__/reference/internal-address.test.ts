@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isInternalAddress } from '../../src/registry/transport/origin.js';
+import { isInternalAddress } from '../../src/reference/index.js';
 
 /** As a realm's host reaches the check: through the WHATWG URL parser, which canonicalizes IP forms. */
 const hostOf = (url: string) => new URL(url).hostname;
