@@ -99,6 +99,18 @@ describe('terraform discoverer', () => {
     ]);
   });
 
+  it("reads Cloud Posse's container definition module: its container_image, and a task definition of its outputs is not a computed value left unread", async () => {
+    const discovery = await discoverRepository(new URL('../fixtures/discover/terraform/cloudposse-container', import.meta.url).pathname);
+    expect(discovery.occurrences.map((o) => [`${o.file}:${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message])).toEqual([
+      ['ecs.tf:7:34', 'var.container_image', 'docker.io/pww217/netmiko-web'],
+      ['ecs.tf:38:22', 'amazon/aws-xray-daemon:3.3.13', 'docker.io/amazon/aws-xray-daemon:3.3.13'],
+    ]);
+    // Only the task definition built from another module's output is still said to be unread.
+    expect(discovery.unscanned.map((entry) => [entry.file, entry.line, entry.reason])).toEqual([
+      ['ecs.tf', 48, 'terraform: line 48: aws_ecs_task_definition.other.container_definitions: module.vpc.json_map_encoded_list is computed by Terraform, so its images were not read'],
+    ]);
+  });
+
   it('reads helm_release set values: the repository with the tag set beside it, from variable defaults', async () => {
     const { occurrences } = await extractFixture(terraformDiscoverer, 'terraform', 'helm-release/terraform/main.tf');
     expect(occurrences.map(site)).toEqual([['14:13', 'var.image_repository', '507363615947.dkr.ecr.eu-central-1.amazonaws.com/myapp-image:latest', 'helm_release.my1app.set[image.repository]']]);

@@ -18,6 +18,7 @@ export interface Located {
   text: string;
 }
 
+/** `var.x` and `local.x` by name; `module.x`: the `source` of the module call named x (what its outputs come from). */
 export type ModuleValues = ReadonlyMap<string, Located>;
 
 /** Bound on the files of one module directory read for its values. */
@@ -40,6 +41,8 @@ function addFileValues(values: Map<string, Located>, file: string, text: string)
     return;
   }
   for (const block of root.blocks) {
+    const source = block.type === 'module' && block.labels[0] ? block.attributes.get('source') : undefined;
+    if (source?.length) values.set(`module.${block.labels[0]}`, { value: readExpression(text, source), file, text });
     const defaults = block.type === 'variable' && block.labels[0] ? block.attributes.get('default') : undefined;
     // A tfvars value, read first, wins over the default.
     if (defaults && !values.has(`var.${block.labels[0]}`)) values.set(`var.${block.labels[0]}`, { value: readExpression(text, defaults), file, text });

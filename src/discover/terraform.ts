@@ -10,7 +10,8 @@
  *   JSON, `file()` or `templatefile()` of a JSON file of this repository), an `aws_batch_job_definition`'s
  *   `container_properties`, `aws_lambda_function.image_uri`, and the `container_definitions` a
  *   module call hands terraform-aws-modules' ECS modules (and the `image` of its
- *   `container-definition` module);
+ *   `container-definition` module, the `container_image` of Cloud Posse's, whose outputs a task
+ *   definition then takes);
  * - `helm_release`: the `set` values named `image`, `*.image`, `*.repository` (with the `*.tag` beside it),
  *   and the images of its `values` (terraform-helm-values.ts).
  * Values come from the module's variables and locals (terraform-values.ts); anything Terraform
@@ -67,8 +68,31 @@ interface JsonSite {
 const MAX_READ_FILES = 50;
 
 const CONTAINER_BLOCKS = new Set(['container', 'init_container']);
-/** Modules whose `image` input is the image of the one container they run: terraform-aws-modules' ECS container definition, GoogleCloudPlatform's Cloud Run. */
+/**
+ * Modules whose `image` (or `container_image`) input is the image of the one container they run:
+ * terraform-aws-modules' and Cloud Posse's ECS container definitions, GoogleCloudPlatform's Cloud Run.
+ */
 const IMAGE_MODULES = ['container-definition', 'cloud-run'];
+const IMAGE_MODULE_INPUTS = ['image', 'container_image'];
+/** Functions that only gather container definitions into the list a task definition takes. */
+const LIST_FUNCTIONS = new Set(['jsonencode', 'concat', 'flatten', 'tolist', 'compact']);
+
+const isImageModuleSource = (source: HclToken | undefined): boolean => source?.kind === 'string' && IMAGE_MODULES.some((name) => source.text.includes(name));
+
+/**
+ * Whether a task definition's `container_definitions` is only the output of image modules called in
+ * this directory (`module.app.json_map_encoded_list`, `jsonencode([module.app.json_map_object,
+ * module.sidecar.json_map_object])`): their images are read at the module calls, not here.
+ */
+function onlyImageModuleOutputs(value: HclValue, values: ModuleValues, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (value.kind === 'tuple') return value.items.length > 0 && value.items.every((item) => onlyImageModuleOutputs(item, values, depth + 1));
+  if (value.kind === 'call') return LIST_FUNCTIONS.has(value.name) && value.args.length > 0 && value.args.every((arg) => onlyImageModuleOutputs(arg, values, depth + 1));
+  const names = traversalNames(tokensOf(value));
+  if (names === undefined || names[0] !== 'module' || names.length < 3) return false;
+  const source = values.get(`module.${names[1]}`)?.value;
+  return source?.kind === 'literal' && isImageModuleSource(source.token);
+}
 
 /** The blocks named `names` below `block` (a `dynamic "container"` block's `content` too), with their paths. */
 function blocksNamed(block: HclBlock, names: ReadonlySet<string>, path: string, found: Array<{ block: HclBlock; path: string }>, depth = 0): void {
@@ -240,6 +264,7 @@ async function containerDefinitions(file: SourceFile, tokens: HclToken[], addres
   let located: Located = { value: readExpression(file.text, tokens), file: file.path, text: file.text };
   // `"${file("x.json")}"`: Terraform 0.11's way of writing an expression.
   if (located.value.kind === 'literal' && located.value.token.kind === 'string') located = { ...located, value: wrappedExpression(file.text, located.value.token) ?? located.value };
+  if (onlyImageModuleOutputs(located.value, values)) return;
   const followed = followReferences(located, values);
   if ('unresolved' in followed) {
     findings.notes.push(`line ${lines.positionAt(tokens[0].start).line}: ${where}: ${followed.unresolved}`);
@@ -331,10 +356,11 @@ async function blockSites(file: SourceFile, block: HclBlock, values: ModuleValue
   const address = block.type === 'module' ? `module.${type}` : `${type}.${name}`;
   if (block.type === 'module') {
     for (const [name, tokens] of block.attributes) moduleInputSites({ value: readExpression(file.text, tokens), file: file.path, text: file.text }, name, values, `${address}.${name}`, findings);
-    const source = block.attributes.get('source')?.[0];
-    if (source?.kind === 'string' && IMAGE_MODULES.some((name) => source.text.includes(name))) {
-      const site = attributeSite(file, block, 'image', address);
-      if (site) findings.sites.push(site);
+    if (isImageModuleSource(block.attributes.get('source')?.[0])) {
+      for (const input of IMAGE_MODULE_INPUTS) {
+        const site = attributeSite(file, block, input, address);
+        if (site) findings.sites.push(site);
+      }
     }
     return;
   }
