@@ -383,3 +383,15 @@ describe('held-out, second and third blind sets, after they were used for tuning
     expect(blind5.outcomes.filter((outcome) => outcome.expected === 'clean' && outcome.predicted !== 'clean')).toEqual([]);
   });
 });
+
+describe('a finding per value of a substitution', () => {
+  it('names the value it is about: a matrix of two tags of one name, run at one place (tailscale installer.yml)', async () => {
+    const { discoverRepository } = await import('../../src/discover/index.js');
+    const discovery = await discoverRepository(path.join(fixtures, 'matrix'));
+    const findings = runChecks(discovery.occurrences, defaultPolicy(), discovery.sources).filter((finding) => finding.rule === 'impersonation');
+    expect(findings.map((finding) => [finding.line, finding.column, finding.message.slice(finding.message.indexOf('publisher.'))])).toEqual([
+      [18, 14, 'publisher. Here it is elementary/docker:stable.'],
+      [18, 14, 'publisher. Here it is elementary/docker:unstable.'],
+    ]);
+  });
+});

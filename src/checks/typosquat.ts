@@ -20,6 +20,7 @@ import type { ResolvedOccurrence } from '../model.js';
 import type { TrustIndex } from './trust.js';
 import type { Check, CheckContext, FindingDraft } from './types.js';
 import { isPrivateHost, RegistryHostIndex } from './typosquat-host.js';
+import { shownImage } from './shown-image.js';
 import { libraryDerivation } from './typosquat-library.js';
 import { squatMessage, squatSuggestion } from './typosquat-message.js';
 import { brandAffix, isBrandAffix } from './typosquat-brand.js';
@@ -656,6 +657,15 @@ function settledOnline(occurrence: ResolvedOccurrence): boolean {
   return !hub.repositoryExists || (hub.pullCount ?? 0) >= WIDELY_PULLED;
 }
 
+/**
+ * Which value of a substitution this finding is about: one written `${{ matrix.image }}` yields a
+ * finding per value at the same place, and the name alone (without its tag) would read twice.
+ */
+function substituted(occurrence: ResolvedOccurrence): string {
+  const shown = shownImage(occurrence);
+  return shown === occurrence.raw ? '' : ` Here it is ${shown}.`;
+}
+
 function runSquatRule(rule: 'typosquat' | 'impersonation', occurrences: ResolvedOccurrence[], context: CheckContext): FindingDraft[] {
   if (!context.policy.typosquat.enabled) return [];
   const { targets, verdicts } = verdictsFor(context);
@@ -674,7 +684,7 @@ function runSquatRule(rule: 'typosquat' | 'impersonation', occurrences: Resolved
     if (graded && settledOnline(occurrence)) continue;
     const pulls = occurrence.resolution?.dockerHub?.pullCount;
     const online = graded && pulls !== undefined ? ` Docker Hub counts ${pulls.toLocaleString('en-US')} pulls of it.` : '';
-    const draft: FindingDraft = { occurrence, message: squatMessage(match) + online };
+    const draft: FindingDraft = { occurrence, message: squatMessage(match) + online + substituted(occurrence) };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== undefined && suggestion !== occurrence.raw) draft.suggestion = suggestion;
     drafts.push(draft);
