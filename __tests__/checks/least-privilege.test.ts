@@ -212,6 +212,12 @@ describe('what is not a running workload', () => {
     expect(await findings(root)).toEqual([]);
   });
 
+  it("a development container's own compose stack: the Docker socket and a debugger's SYS_PTRACE serve the editor (Kong/kong .devcontainer/); the same file elsewhere is judged", async () => {
+    const text = readFileSync(path.join(FIXTURES, 'devcontainer-compose.yml'), 'utf8');
+    expect(await findings(repository({}, { '.devcontainer/docker-compose.yml': text }))).toEqual([]);
+    expect(await findings(repository({}, { 'docker-compose.yml': text }))).toEqual(['docker-compose.yml:23:9 privileged error', 'docker-compose.yml:27:9 privileged error']);
+  });
+
   it('a FROM scratch image that runs a binary is still judged', async () => {
     const root = repository({}, { Dockerfile: 'FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n' });
     expect(await findings(root)).toEqual(['Dockerfile:3:1 runs-as-root warning']);

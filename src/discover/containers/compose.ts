@@ -8,12 +8,13 @@ import type { Document } from 'yaml';
 import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
 import { isMap, isScalar, mapGet, nodeAt, scalarString, seqItems } from '../yaml.js';
-import { SettingReader } from './settings.js';
+import { isDevelopmentContainerFile, SettingReader } from './settings.js';
 
 const HOST_NAMESPACE_KEYS = ['network_mode', 'pid', 'ipc'];
 
 /** The services of a compose file's documents, as the discoverer parsed them (no second parse). */
 export function composeContainers(file: SourceFile, documents: readonly Document.Parsed[], lines: LineIndex): ContainerConfig[] {
+  if (isDevelopmentContainerFile(file.path)) return [];
   const reader = new SettingReader(file.text, lines);
   const configs: ContainerConfig[] = [];
   for (const document of documents) {

@@ -8,6 +8,7 @@ import type { Instruction } from '../dockerfile/parse.js';
 import { whitespaceWords } from '../dockerfile/words.js';
 import type { LineIndex } from '../position.js';
 import type { SourceFile } from '../types.js';
+import { isDevelopmentContainerFile } from './settings.js';
 
 interface Stage {
   from: Instruction;
@@ -21,8 +22,7 @@ interface Stage {
 
 /** The container a Dockerfile builds, from the instructions the discoverer parsed (no second parse). */
 export function dockerfileContainers(file: SourceFile, instructions: readonly Instruction[], lines: LineIndex): ContainerConfig[] {
-  // A development container's user is set by devcontainer.json (remoteUser), not the Dockerfile.
-  if (file.path.startsWith('.devcontainer/') || file.path.includes('/.devcontainer/')) return [];
+  if (isDevelopmentContainerFile(file.path)) return [];
   const stages: Stage[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'from') stages.push(stageOf(instruction));

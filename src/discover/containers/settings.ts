@@ -56,3 +56,14 @@ export class SettingReader {
     return range ? this.lines.positionAt(range[0]) : undefined;
   }
 }
+
+/**
+ * Whether a file defines a development container (under `.devcontainer/`): the editor's environment
+ * on a developer's machine or a codespace, never deployed. How it runs is set for the developer's
+ * tools (a debugger's `SYS_PTRACE`, the Docker socket of a Docker-outside-of-Docker setup, the user
+ * devcontainer.json's `remoteUser` picks), so the least-privilege rules, which judge what the
+ * repository deploys, do not read it.
+ */
+export function isDevelopmentContainerFile(path: string): boolean {
+  return path.startsWith('.devcontainer/') || path.includes('/.devcontainer/');
+}
