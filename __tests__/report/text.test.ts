@@ -97,6 +97,17 @@ describe('text report', () => {
     expect(report).toContain('hint: it answered TLS in plain HTTP: if it is a plain-HTTP registry you trust, run with --insecure-registry 10.0.0.5:5000\n');
   });
 
+  it('hints at --offline when no registry answered at all (a machine without network), not when one did', () => {
+    const at = (index: number, resolution: ResolvedOccurrence['resolution']): ResolvedOccurrence => ({ file: 'Dockerfile', line: index + 1, column: 6, kind: 'dockerfile', raw: `app${index}:1`, reference: `ghcr.io/acme/app${index}:1`, resolution });
+    const cutOff = [at(0, { status: 'error', errorCode: 'network', message: 'network error (ENOTFOUND)' }), at(1, { status: 'error', errorCode: 'timeout', message: 'timed out' })];
+    const hint = 'hint: no registry answered this run: on a machine without network, scan with --offline';
+    expect(renderText({ schemaVersion: 1, occurrences: cutOff, findings: [], errors: [] })).toContain(hint);
+    const oneAnswered = [...cutOff, at(2, { status: 'ok', tagDigest: `sha256:${'1'.repeat(64)}` })];
+    expect(renderText({ schemaVersion: 1, occurrences: oneAnswered, findings: [], errors: [] })).not.toContain(hint);
+    const refused = [at(0, { status: 'error', errorCode: 'unauthorized', message: '401' }), ...cutOff];
+    expect(renderText({ schemaVersion: 1, occurrences: refused, findings: [], errors: [] })).not.toContain(hint);
+  });
+
   it('colours severities only through the style it is given', () => {
     const red = (t: string) => `<red>${t}</red>`;
     const styled = renderText(result, { style: { error: red, warning: (t) => t, note: (t) => t, bold: (t) => t, dim: (t) => t } });

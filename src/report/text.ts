@@ -83,7 +83,20 @@ function registryLines(result: ScanResult, options: TextOptions, style: TextStyl
     lines.push(`      ${style.dim(terminalSafe(clip(problem.example, 160)))}`);
     if (problem.hint) lines.push(`      hint: ${terminalSafe(problem.hint)}`);
   }
+  if (noRegistryAnswered(result)) lines.push(`  hint: no registry answered this run: on a machine without network, scan with --offline (registry existence, digests and signatures are then not checked)`);
   return lines;
+}
+
+/** Whether every image asked of a registry failed on the network: the machine, not the registries, is cut off. */
+function noRegistryAnswered(result: ScanResult): boolean {
+  let asked = 0;
+  for (const occurrence of result.occurrences) {
+    const resolution = occurrence.resolution;
+    if (!resolution) continue;
+    asked++;
+    if (resolution.status !== 'error' || (resolution.errorCode !== 'network' && resolution.errorCode !== 'timeout')) return false;
+  }
+  return asked > 1;
 }
 
 function* inventoryRows(result: ScanResult): Generator<string[]> {
