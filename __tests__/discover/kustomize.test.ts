@@ -225,4 +225,34 @@ describe('kustomize inline patches', () => {
     const { occurrences } = await extract('patches/download-driver/kustomization.yaml');
     expect(summary(occurrences)).toEqual([['39:19', 'docker.io/curlimages/curl:8.6.0', 'patches[0].patch /spec/resourceTemplates/0/patch/spec/template/spec/initContainers/-.image']]);
   });
+
+  // The bounds on following resources stopped silently: an image past them was neither matched nor
+  // told, and an override changing only the name then took the tag `latest` for the resource's own.
+  it('fails closed when its resources reach more files than it reads: the unread ones are an error, not a silent miss', async () => {
+    const files = new Map<string, string>();
+    const resources: string[] = [];
+    for (let index = 0; index < 250; index++) {
+      files.set(`pods/pod-${index}.yaml`, `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${index}\nspec:\n  containers:\n  - name: c\n    image: ${index === 240 ? 'app:1.2.3' : 'nginx:1.27'}\n`);
+      resources.push(`- pods/pod-${index}.yaml`);
+    }
+    const file = { path: 'kustomization.yaml', text: `resources:\n${resources.join('\n')}\nimages:\n- name: app\n  newName: ghcr.io/acme/app\n` };
+    const { occurrences, errors } = await kustomizeDiscoverer.extract(file, { buildArgs: {}, readFile: async (path) => files.get(path) });
+    // Not "no image named app in the local resources": the one it replaces is past the bound.
+    expect(occurrences.map((o) => [o.reference, o.note])).toEqual([['ghcr.io/acme/app', undefined]]);
+    expect(errors).toEqual(['its resources reach more than 200 files and kustomizations; 51 more were not read: the images its images: entries replace there were not matched']);
+  });
+
+  it('fails closed when its kustomizations nest deeper than it follows', async () => {
+    const files = new Map<string, string>([['k6/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    image: app:1.2.3\n']]);
+    for (let level = 0; level < 6; level++) files.set(`k${level}/kustomization.yaml`, `resources:\n- ../k${level + 1}\n`);
+    files.set('k6/kustomization.yaml', 'resources:\n- pod.yaml\n');
+    const file = { path: 'kustomization.yaml', text: 'resources:\n- k0\nimages:\n- name: app\n  newName: ghcr.io/acme/app\n' };
+    const { errors } = await kustomizeDiscoverer.extract(file, { buildArgs: {}, readFile: async (path) => files.get(path) });
+    expect(errors).toEqual(['kustomizations nest more than 5 deep; k5 not read: the images its images: entries replace there were not matched']);
+  });
+
+  it('reads a kustomization within the bounds without an error', async () => {
+    const { errors } = await extract('overlays/prod/kustomization.yaml');
+    expect(errors ?? []).toEqual([]);
+  });
 });

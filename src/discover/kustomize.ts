@@ -59,6 +59,9 @@ export const kustomizeDiscoverer: Discoverer = {
     const directory = posix.dirname(file.path) === '.' ? '' : posix.dirname(file.path);
     const reader = new ResourceReader(context, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
+    // Fail closed: an image beyond a bound is neither matched nor told, so what the overrides replace is unknown.
+    const bounded = reader.boundsHit();
+    if (bounded !== undefined) errors.push(bounded);
 
     const occurrences: Occurrence[] = [...inflated];
     entries.forEach((entry, index) => {
@@ -77,7 +80,7 @@ export const kustomizeDiscoverer: Discoverer = {
       const matched = resources.filter((image) => isImageMatched(image.current, override.name));
       // A field holding a masked template action is only known when the file is rendered.
       const templated = [override.name, override.newName, override.newTag, override.digest].some((field) => field?.includes(TEMPLATE_ACTION_MARK));
-      const { value, note } = templated ? { value: { unresolved: TEMPLATED }, note: undefined } : describeOverride(override, matched, reader.read);
+      const { value, note } = templated ? { value: { unresolved: TEMPLATED }, note: undefined } : describeOverride(override, matched, bounded === undefined ? reader.read : 0);
       occurrences.push(
         makeOccurrence({ file: file.path, kind: 'kustomize', lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note }),
       );
@@ -270,6 +273,9 @@ async function readNestedKustomization(context: DiscoverContext, directory: stri
 class ResourceReader {
   read = 0;
   private readonly visited = new Set<string>();
+  /** Resources left unread by the bound on files, and kustomizations by the bound on depth. */
+  private readonly skipped = new Set<string>();
+  private readonly tooDeep = new Set<string>();
 
   constructor(
     private readonly context: DiscoverContext,
@@ -305,8 +311,23 @@ class ResourceReader {
     });
   }
 
+  /** Why some of the resources went unread (a bound stopped the reader), or undefined when all were read. */
+  boundsHit(): string | undefined {
+    const reasons: string[] = [];
+    if (this.skipped.size > 0) reasons.push(`its resources reach more than ${MAX_RESOURCE_FILES} files and kustomizations; ${this.skipped.size} more were not read`);
+    if (this.tooDeep.size > 0) {
+      const [first] = this.tooDeep;
+      reasons.push(`kustomizations nest more than ${MAX_RESOURCE_DEPTH} deep; ${first}${this.tooDeep.size > 1 ? ` and ${this.tooDeep.size - 1} more` : ''} not read`);
+    }
+    return reasons.length === 0 ? undefined : `${reasons.join('; ')}: the images its images: entries replace there were not matched`;
+  }
+
   private async resource(path: string, depth: number): Promise<ResourceImage[]> {
-    if (this.visited.has(path) || this.visited.size >= MAX_RESOURCE_FILES) return [];
+    if (this.visited.has(path)) return [];
+    if (this.visited.size >= MAX_RESOURCE_FILES) {
+      this.skipped.add(path);
+      return [];
+    }
     this.visited.add(path);
     if (/\.(ya?ml|json)$/i.test(path)) {
       const manifest = await oncePerScan(manifestReads, this.context, path, () => readManifest(this.context, path));
@@ -316,9 +337,12 @@ class ResourceReader {
         return manifest.images;
       }
     }
-    if (depth >= MAX_RESOURCE_DEPTH) return [];
     const kustomization = await oncePerScan(kustomizationReads, this.context, path, () => readNestedKustomization(this.context, path));
     if (kustomization === undefined) return [];
+    if (depth >= MAX_RESOURCE_DEPTH) {
+      this.tooDeep.add(path);
+      return [];
+    }
     this.read++;
     return kustomization.root === undefined ? [] : this.imagesOf(path, kustomization.root, kustomization.text, depth + 1, true);
   }
