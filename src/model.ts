@@ -15,6 +15,7 @@ export const KINDS = [
   'gitlab-ci',
   'devcontainer',
   'devfile',
+  'skaffold',
   'gitpod',
   'circleci',
   'bitbucket',

@@ -16,6 +16,7 @@ import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
 import { gitlabCiDiscoverer } from './gitlab-ci.js';
 import { devcontainerDiscoverer } from './devcontainer.js';
 import { devfileDiscoverer } from './devfile.js';
+import { skaffoldDiscoverer } from './skaffold.js';
 import { gitpodDiscoverer } from './gitpod.js';
 import { circleciDiscoverer } from './circleci.js';
 import { bitbucketDiscoverer } from './bitbucket.js';
@@ -37,7 +38,7 @@ import { kubernetesDiscoverer } from './kubernetes.js';
 import { kustomizeDiscoverer } from './kustomize.js';
 import { helmTemplatesDiscoverer, helmValuesDiscoverer } from './helm.js';
 
-export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, terraformDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
+export const DISCOVERERS: Discoverer[] = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, skaffoldDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, terraformDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 
 /** Files larger than this are not parsed (a `file-not-scanned` finding says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
