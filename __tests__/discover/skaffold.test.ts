@@ -1,5 +1,5 @@
-// Skaffold: fixtures from GoogleCloudPlatform/cloud-code-samples at 384f11f and kubernetes-sigs/metrics-server
-// at 5ed5d3a (see fixtures/discover/skaffold/README.md).
+// Skaffold: fixtures from GoogleCloudPlatform/cloud-code-samples at 384f11f, kubernetes-sigs/metrics-server
+// at 5ed5d3a and 23doors/todo-app-skaffold at d30695a (see fixtures/discover/skaffold/README.md).
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { discoverRepository } from '../../src/discover/index.js';
@@ -114,5 +114,24 @@ describe('manifests a Skaffold config deploys', () => {
       local: true,
       note: 'Skaffold builds this image (artifact gcr.io/k8s-staging-metrics-server/metrics-server of metrics-server/skaffold.yaml) and deploys its build here',
     });
+  });
+
+  it('include the templates of a chart its Helm release installs, which Skaffold post-renders (todo-app-skaffold: 2 unpinned warnings before)', async () => {
+    const { occurrences } = await discoverRepository(ROOT);
+    const chart = occurrences.filter((o) => o.file.startsWith('todo-app/ops/charts/'));
+    expect(chart.map((o) => [o.file, o.raw, o.kind, o.local ?? false])).toEqual([
+      ['todo-app/ops/charts/api/templates/todo-schema.yaml', 'todo/migration', 'helm', true],
+      ['todo-app/ops/charts/api/templates/todo.yaml', 'todo/api', 'helm', true],
+    ]);
+  });
+
+  it('include the resources and patch files of a kustomization it deploys, and no other image', async () => {
+    const { occurrences } = await discoverRepository(ROOT);
+    const patched = occurrences.filter((o) => o.file.startsWith('patched/k8s/'));
+    expect(patched.map((o) => [o.file, o.raw, o.local ?? false])).toEqual([
+      ['patched/k8s/deployment.yaml', 'ghcr.io/acme/worker:1.0', true],
+      ['patched/k8s/deployment.yaml', 'ghcr.io/acme/proxy:1.0', false],
+      ['patched/k8s/worker-image.yaml', 'ghcr.io/acme/worker:dev', true],
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { renderChart, renderChartFile, SWITCHED_OFF_AS_WRITTEN, type RenderedSit
 import { makeOccurrence } from './occurrence.js';
 import { ISTIO_INJECTED_NOTE, isIstioInjectedProxy } from './pod-spec.js';
 import { LineIndex } from './position.js';
+import { withSkaffoldBuilds } from './skaffold-builds.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 
 /** Files beside values.yaml at a chart's root that Helm reads as data. */
@@ -27,30 +28,35 @@ export const helmTemplatesDiscoverer: Discoverer = {
     return /\.(ya?ml|tpl)$/i.test(path) && hasTemplatesSegment(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const chartRoot = await chartRootOfTemplate(file.path, context);
-    if (chartRoot === undefined) return { occurrences: [] };
-    const chart = await loadChart(chartRoot, context);
-    const unread = chart?.unreadFiles.get(file.path);
-    if (unread !== undefined) return { occurrences: [], errors: [unread] };
-    const render = chart ? renderChart(chart) : undefined;
-    const sites = render?.sites.get(file.path);
-    // A template a bound stopped may have had images still to write: they went unread.
-    const notRendered = render?.notRendered.get(file.path);
-    if (!chart || sites === undefined) return notRendered === undefined ? { occurrences: [] } : { occurrences: [], errors: [notRenderedError(notRendered)] };
-    const lines = new LineIndex(file.text);
-    const occurrences: Occurrence[] = [];
-    for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
-      if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
-      for (const render of rendered.renders) {
-        // Reported at the values line it comes from (helm-values.ts).
-        if (render.origin && chart.values) continue;
-        occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)), chart));
-      }
-    }
-    const errors = [...(sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : []), ...(notRendered === undefined ? [] : [notRenderedError(notRendered)])];
-    return errors.length > 0 ? { occurrences, errors } : { occurrences };
+    // A chart a Skaffold config installs runs the images it builds in their place (skaffold-builds.ts).
+    return withSkaffoldBuilds(file.path, await extractTemplate(file, context), context);
   },
 };
+
+async function extractTemplate(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+  const chartRoot = await chartRootOfTemplate(file.path, context);
+  if (chartRoot === undefined) return { occurrences: [] };
+  const chart = await loadChart(chartRoot, context);
+  const unread = chart?.unreadFiles.get(file.path);
+  if (unread !== undefined) return { occurrences: [], errors: [unread] };
+  const render = chart ? renderChart(chart) : undefined;
+  const sites = render?.sites.get(file.path);
+  // A template a bound stopped may have had images still to write: they went unread.
+  const notRendered = render?.notRendered.get(file.path);
+  if (!chart || sites === undefined) return notRendered === undefined ? { occurrences: [] } : { occurrences: [], errors: [notRenderedError(notRendered)] };
+  const lines = new LineIndex(file.text);
+  const occurrences: Occurrence[] = [];
+  for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
+    if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
+    for (const render of rendered.renders) {
+      // Reported at the values line it comes from (helm-values.ts).
+      if (render.origin && chart.values) continue;
+      occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render)), chart));
+    }
+  }
+  const errors = [...(sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : []), ...(notRendered === undefined ? [] : [notRenderedError(notRendered)])];
+  return errors.length > 0 ? { occurrences, errors } : { occurrences };
+}
 
 function notRenderedError(reason: string): string {
   return `the template was not rendered in full, so images it writes may be unread: ${reason}`;

@@ -23,6 +23,7 @@ import { MergedValues } from './helm-values-merge.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { readKustomization } from './kustomization-file.js';
+import { withSkaffoldBuilds } from './skaffold-builds.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { aliasResolver, isMap, isScalar, isSeq, keyText, mapGet, scalarLocation, seqItems } from './yaml.js';
 import { allSpans, enclosed, replaceSpans } from '../spans.js';
@@ -44,49 +45,54 @@ export const helmValuesDiscoverer: Discoverer = {
     return isValuesFileName(path) || CI_VALUES.test(path);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    if (!isValuesFileName(file.path)) return chartTestingValues(file, context);
-    const chartRoot = parentDir(file.path);
-    // A values*.yaml outside a chart is some other tool's file, unless a kustomization beside it
-    // inflates a chart with it.
-    if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return kustomizeInflatedValues(file, context);
-    const chart = await loadChart(chartRoot, context);
-    if (chart?.values?.file !== file.path) return asExtraction(overrideValuesImages(chart, file.path, file.text, context, chart ? OVERRIDE_FILE : UNREAD_CHART));
-    const parsed = parseValuesText(file.text, context);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
-    const lines = new LineIndex(file.text);
-    const occurrences = renderedImages(chart, file, lines);
-    const covered = new Map<number, Occurrence[]>();
-    for (const occurrence of occurrences) {
-      const offset = lines.offsetAt(occurrence);
-      covered.set(offset, [...(covered.get(offset) ?? []), occurrence]);
-    }
-    const errors = [...parsed.errors];
-    // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
-    const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : undefined;
-    // What no template renders with the default values may still be composed by one (a part switched off).
-    const compose = (path: string, written: string): ComposedImage[] => composedImages(chart, path, written);
-    const missingDependency = missingDependencyOf(chart);
-    const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
-    // The sections a sibling dependency chart renders with are read as that chart reads them (below).
-    const dependencySections = new Set(chart.siblingDependencies.keys());
-    for (const document of parsed.documents) {
-      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document), skipSections: dependencySections });
-      walker.walk(document.contents, '', '', 0);
-      if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
-    }
-    const dependencySink = (image: ValueImage): void => {
-      // A value the chart's own templates render too, to the same image, is reported once.
-      const rendered = covered.get(image.offset)?.filter((occurrence) => occurrence.raw === image.raw);
-      for (const occurrence of rendered ?? []) occurrence.context = image.context;
-      if (!rendered?.some((occurrence) => (occurrence.resolved ?? occurrence.raw) === image.value)) sink(image);
-    };
-    if (await dependencySectionImages(chart, parsed.documents[0]?.contents, file.text, context, dependencySink)) errors.push('too many nodes; the rest of the file was not searched for images');
-    occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
-    // A dependency fetched when the chart is packaged runs images no file here names.
-    const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
-    return { occurrences, ...(errors.length > 0 ? { errors } : {}), ...(notes.length > 0 ? { notes } : {}) };
+    // A chart a Skaffold config installs runs the images it builds in their place (skaffold-builds.ts).
+    return withSkaffoldBuilds(file.path, await extractValuesFile(file, context), context);
   },
 };
+
+async function extractValuesFile(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
+  if (!isValuesFileName(file.path)) return chartTestingValues(file, context);
+  const chartRoot = parentDir(file.path);
+  // A values*.yaml outside a chart is some other tool's file, unless a kustomization beside it
+  // inflates a chart with it.
+  if ((await context.readFile(joinPath(chartRoot, 'Chart.yaml'))) === undefined) return kustomizeInflatedValues(file, context);
+  const chart = await loadChart(chartRoot, context);
+  if (chart?.values?.file !== file.path) return asExtraction(overrideValuesImages(chart, file.path, file.text, context, chart ? OVERRIDE_FILE : UNREAD_CHART));
+  const parsed = parseValuesText(file.text, context);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+  const lines = new LineIndex(file.text);
+  const occurrences = renderedImages(chart, file, lines);
+  const covered = new Map<number, Occurrence[]>();
+  for (const occurrence of occurrences) {
+    const offset = lines.offsetAt(occurrence);
+    covered.set(offset, [...(covered.get(offset) ?? []), occurrence]);
+  }
+  const errors = [...parsed.errors];
+  // In the default values of a chart whose image lines all rendered, what no template rendered is switched off.
+  const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : undefined;
+  // What no template renders with the default values may still be composed by one (a part switched off).
+  const compose = (path: string, written: string): ComposedImage[] => composedImages(chart, path, written);
+  const missingDependency = missingDependencyOf(chart);
+  const sink = (image: ValueImage): void => void occurrences.push(valueOccurrence(file.path, lines, image));
+  // The sections a sibling dependency chart renders with are read as that chart reads them (below).
+  const dependencySections = new Set(chart.siblingDependencies.keys());
+  for (const document of parsed.documents) {
+    const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document), skipSections: dependencySections });
+    walker.walk(document.contents, '', '', 0);
+    if (walker.exhausted) errors.push('too many nodes; the rest of the file was not searched for images');
+  }
+  const dependencySink = (image: ValueImage): void => {
+    // A value the chart's own templates render too, to the same image, is reported once.
+    const rendered = covered.get(image.offset)?.filter((occurrence) => occurrence.raw === image.raw);
+    for (const occurrence of rendered ?? []) occurrence.context = image.context;
+    if (!rendered?.some((occurrence) => (occurrence.resolved ?? occurrence.raw) === image.value)) sink(image);
+  };
+  if (await dependencySectionImages(chart, parsed.documents[0]?.contents, file.text, context, dependencySink)) errors.push('too many nodes; the rest of the file was not searched for images');
+  occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
+  // A dependency fetched when the chart is packaged runs images no file here names.
+  const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
+  return { occurrences, ...(errors.length > 0 ? { errors } : {}), ...(notes.length > 0 ? { notes } : {}) };
+}
 
 /**
  * A values file that a kustomization in the same directory gives a chart it inflates

@@ -15,7 +15,7 @@ import { argoValueFilesImages, chartRootOf, valueFilePath, type ArgoValueFile } 
 import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { withDevfileDeployment } from './devfile-builds.js';
-import { withSkaffoldDeployment } from './skaffold-builds.js';
+import { withSkaffoldBuilds } from './skaffold-builds.js';
 import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
@@ -93,8 +93,8 @@ export const kubernetesDiscoverer: Discoverer = {
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const extraction = await kustomizationNamed(await extractManifest(file, context), file.path, context);
     // A devfile or a Skaffold config deploying this manifest may fill in its images or build some (devfile-builds.ts, skaffold-builds.ts).
-    const occurrences = await withSkaffoldDeployment(file.path, await withDevfileDeployment(file.path, extraction.occurrences, context), context);
-    return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
+    const occurrences = await withDevfileDeployment(file.path, extraction.occurrences, context);
+    return withSkaffoldBuilds(file.path, occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences }, context);
   },
 };
 

@@ -17,7 +17,7 @@ import { readKustomization } from './kustomization-file.js';
 import { parseAndKeep } from './parse-once.js';
 import { oncePerScan } from './per-scan.js';
 import { builtImageNames, deployedPaths, isSkaffoldDocument, isSkaffoldName } from './skaffold-config.js';
-import type { DiscoverContext } from './types.js';
+import type { DiscoverContext, Extraction } from './types.js';
 import { mapGet, parseYamlDocuments, scalarString, seqItems } from './yaml.js';
 
 /** Skaffold configs read per scan; files and nesting followed from one config's kustomizations. */
@@ -41,6 +41,8 @@ interface Deployment {
   built: Map<string, string>;
   globs: CompiledPathGlob[];
   files: Set<string>;
+  /** The local charts its Helm releases install (their templates and values files). */
+  charts: string[];
 }
 
 interface SkaffoldIndex {
@@ -64,7 +66,7 @@ async function kustomizationFiles(context: DiscoverContext, directory: string, f
   if (root === undefined) return;
   const entries: string[] = [];
   for (const field of ['resources', 'bases', 'components', 'patchesStrategicMerge']) entries.push(...seqItems(mapGet(root, field)).flatMap((item) => scalarString(item) ?? []));
-  for (const patch of seqItems(mapGet(root, 'patches'))) entries.push(...(scalarString(mapGet(patch, 'path')) ?? []));
+  entries.push(...seqItems(mapGet(root, 'patches')).flatMap((patch) => scalarString(mapGet(patch, 'path')) ?? []));
   for (const entry of entries) {
     const path = repositoryPath(directory, entry.trim());
     if (path === undefined || files.size >= MAX_KUSTOMIZE_FILES) continue;
@@ -97,7 +99,8 @@ async function documentDeployment(path: string, document: Document.Parsed, conte
     const at = repositoryPath(directory, kustomization);
     if (at !== undefined) await kustomizationFiles(context, at, files, 0, seen);
   }
-  return { config: path, built, globs, files };
+  const charts = deploys.chartDirectories.flatMap((chart) => repositoryPath(directory, chart) ?? []);
+  return { config: path, built, globs, files, charts };
 }
 
 async function indexConfig(path: string, context: DiscoverContext, index: SkaffoldIndex): Promise<void> {
@@ -137,7 +140,7 @@ const MAX_LEVELS = 8;
  * A manifest's occurrences with the images a Skaffold config deploying it builds marked as built
  * here. When only some files are scanned, the `skaffold.yaml` files beside the manifest and above it are read too.
  */
-export async function withSkaffoldDeployment(manifest: string, occurrences: Occurrence[], context: DiscoverContext): Promise<Occurrence[]> {
+async function withSkaffoldDeployment(manifest: string, occurrences: Occurrence[], context: DiscoverContext): Promise<Occurrence[]> {
   if (!occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local)) return occurrences;
   const index = await skaffoldIndex(context);
   if (!context.candidateFilesComplete) {
@@ -146,7 +149,9 @@ export async function withSkaffoldDeployment(manifest: string, occurrences: Occu
       if (directory === '') break;
     }
   }
-  const deploying = index.deployments.filter((deployment) => deployment.files.has(manifest) || deployment.globs.some((glob) => glob.matches(manifest)));
+  const deploying = index.deployments.filter(
+    (deployment) => deployment.files.has(manifest) || deployment.globs.some((glob) => glob.matches(manifest)) || deployment.charts.some((chart) => manifest.startsWith(`${chart}/`)),
+  );
   if (deploying.length === 0) return occurrences;
   return occurrences.map((occurrence) => {
     const key = occurrence.reference === null || occurrence.local ? undefined : skaffoldBuiltKey(occurrence.reference);
@@ -155,4 +160,10 @@ export async function withSkaffoldDeployment(manifest: string, occurrences: Occu
     const note = `Skaffold builds this image (artifact ${deployment.built.get(key)} of ${deployment.config}) and deploys its build here`;
     return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
   });
+}
+
+/** An extraction with the images a Skaffold config deploying its file builds marked so (withSkaffoldDeployment). */
+export async function withSkaffoldBuilds(path: string, extraction: Extraction, context: DiscoverContext): Promise<Extraction> {
+  const occurrences = await withSkaffoldDeployment(path, extraction.occurrences, context);
+  return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
 }

@@ -75,17 +75,18 @@ export function builtImageNames(document: Document.Parsed): string[] {
   return names;
 }
 
-/** What a config deploys, relative to its directory: manifest globs and kustomization directories. */
+/** What a config deploys, relative to its directory: manifest globs, kustomization directories and local charts. */
 export interface SkaffoldDeploys {
   manifestGlobs: string[];
   kustomizeDirectories: string[];
+  chartDirectories: string[];
 }
 
 /** Skaffold's default when a config names no deployer and no renderer: kubectl over `k8s/*.yaml`. */
 const DEFAULT_MANIFESTS = 'k8s/*.yaml';
 
 export function deployedPaths(document: Document.Parsed): SkaffoldDeploys {
-  const deploys: SkaffoldDeploys = { manifestGlobs: [], kustomizeDirectories: [] };
+  const deploys: SkaffoldDeploys = { manifestGlobs: [], kustomizeDirectories: [], chartDirectories: [] };
   const strings = (node: unknown): string[] => listItems(document, node).flatMap((item) => scalarString(item)?.trim() || []);
   const sections = skaffoldSections(document);
   for (const { node } of sections) {
@@ -95,6 +96,13 @@ export function deployedPaths(document: Document.Parsed): SkaffoldDeploys {
     deploys.manifestGlobs.push(...strings(mergedGet(document, manifests, 'rawYaml')));
     deploys.kustomizeDirectories.push(...strings(mergedGet(document, mergedGet(document, deploy, 'kustomize'), 'paths')));
     deploys.kustomizeDirectories.push(...strings(mergedGet(document, mergedGet(document, manifests, 'kustomize'), 'paths')));
+    // Skaffold 2 post-renders a release's manifests, replacing the images it built wherever the chart writes them.
+    for (const helm of [mergedGet(document, deploy, 'helm'), mergedGet(document, manifests, 'helm')]) {
+      for (const release of listItems(document, mergedGet(document, helm, 'releases'))) {
+        const chart = scalarString(mergedGet(document, release, 'chartPath'))?.trim();
+        if (chart) deploys.chartDirectories.push(chart);
+      }
+    }
   }
   const top = sections[0].node;
   if (mergedGet(document, top, 'deploy') === undefined && mergedGet(document, top, 'manifests') === undefined) deploys.manifestGlobs.push(DEFAULT_MANIFESTS);
