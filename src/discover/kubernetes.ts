@@ -16,6 +16,7 @@ import { MergedValues } from './helm-values-merge.js';
 import { kubernetesContainers, withContainers } from './containers/index.js';
 import { withDevfileDeployment } from './devfile-builds.js';
 import { withSkaffoldBuilds } from './skaffold-builds.js';
+import { settingsRendered } from './jinja-branches.js';
 import { isKustomizationFile, readKustomization } from './kustomization-file.js';
 import { makeOccurrence } from './occurrence.js';
 import { operatorImageFields } from './operator-images.js';
@@ -98,10 +99,17 @@ export const kubernetesDiscoverer: Discoverer = {
   },
 };
 
+/** A role's Jinja template's container settings without those of a branch its role's defaults switch off (jinja-branches.ts). */
+async function withRenderedSettings(file: SourceFile, extraction: Extraction, context: DiscoverContext): Promise<Extraction> {
+  if (extraction.containers === undefined) return extraction;
+  const containers = await settingsRendered(file.path, file.text, new LineIndex(file.text), extraction.containers, context);
+  return containers === extraction.containers ? extraction : { ...extraction, containers };
+}
+
 /** A manifest file's images, before the names its kustomization replaces are told apart (`kustomizationNamed`). */
 async function extractManifest(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
   const template = templateFileOf(file.path);
-  if (template?.dialect === 'jinja') return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context);
+  if (template?.dialect === 'jinja') return withRenderedSettings(file, await withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context), context);
   // Files under a chart's templates/ are Go templates, not YAML; the Helm discoverer reads them.
   if (hasTemplatesSegment(file.path) && (await chartRootOfTemplate(file.path, context)) !== undefined) {
     return { occurrences: [] };
