@@ -109,6 +109,19 @@ describe('an official name republished under an account on ghcr.io or Quay', () 
   });
 });
 
+describe('kube-webhook-certgen, published first by jet and then by ingress-nginx', () => {
+  // 23doors/todo-app-skaffold@d30695a ops/bootstrap/base/nginx.yaml (ingress-nginx v0.41.2's manifest) runs
+  // docker.io/jettech/kube-webhook-certgen:v1.5.0: two typosquat errors before, on the image's first publisher.
+  it('is its own under jettech, the original publisher', () => {
+    expect(detect('docker.io/jettech/kube-webhook-certgen:v1.5.0')).toBeUndefined();
+  });
+
+  it('is a copy elsewhere, told to use the ingress-nginx image', () => {
+    const match = detect('imgbox/kube-webhook-certgen:v1.5.0')!;
+    expect(match).toMatchObject({ rule: 'typosquat', genuine: 'registry.k8s.io/ingress-nginx/kube-webhook-certgen' });
+  });
+});
+
 describe('a well-known image copied under a name glued from its project and its own name', () => {
   it.each([
     // `<project>-<name>`, `<project><name>`, `<project>_<name>`; the publisher's namespace with its

@@ -77,6 +77,10 @@ const CATALOGUE: CatalogueEntry[] = [
     brands: ['kubernetes', 'k8s'],
   },
   { owner: 'CoreDNS\u2019s', home: 'registry.k8s.io/coredns/', names: ['coredns'], brands: ['coredns'] },
+  // Where kube-webhook-certgen began (github.com/jet/kube-webhook-certgen), before ingress-nginx took it over: the
+  // image ingress-nginx's manifests ran up to v0.44 and kube-prometheus-stack's up to v16, still in many repositories.
+  // Listed before ingress-nginx's entry, whose image a copy is still told to use.
+  { owner: 'jet\u2019s', home: 'docker.io/jettech/', names: ['kube-webhook-certgen'], brands: ['jettech'] },
   { owner: 'the ingress-nginx project\u2019s', home: 'registry.k8s.io/ingress-nginx/', names: ['kube-webhook-certgen'], generic: ['controller', 'controller-chroot'], brands: ['ingress-nginx'] },
   { owner: 'the kaniko project\u2019s', home: 'gcr.io/kaniko-project/', names: [], generic: ['executor', 'warmer'], brands: ['kaniko', 'kaniko-project'] },
   { owner: 'GitHub\u2019s', home: 'ghcr.io/actions/', names: ['actions-runner', 'gha-runner-scale-set-controller'], brands: ['actions-runner-controller'] },
