@@ -95,6 +95,21 @@ describe('devcontainer discoverer', () => {
     expect(errors).toEqual(['JSON problems: CommaExpected at line 3, column 3']);
   });
 
+  it('reads a cookiecutter template whose Jinja statements stand on lines of their own, the tags masked', async () => {
+    // cookiecutter-django's `{%- if cookiecutter.editor == "VS Code" %}` inside `customizations` is not JSON until rendered.
+    const { occurrences, errors } = await extractFixture(devcontainerDiscoverer, 'devcontainer', 'cookiecutter-django/.devcontainer/devcontainer.json');
+    expect(errors).toEqual([]);
+    expect(occurrences).toEqual([]);
+    const written = fixture('devcontainer', 'cookiecutter-django/.devcontainer/devcontainer.json').text;
+    const text = written.replace('"service": "django",', '"image": "mcr.microsoft.com/devcontainers/python:{{ cookiecutter.python_version }}",\n    "features": {"ghcr.io/devcontainers/features/node:1": {}},');
+    const extraction = await devcontainerDiscoverer.extract({ path: '.devcontainer/devcontainer.json', text }, fixtureContext('devcontainer'));
+    expect(extraction.errors ?? []).toEqual([]);
+    expect(summary(extraction.occurrences)).toEqual([
+      { context: 'image', raw: 'mcr.microsoft.com/devcontainers/python:{{ cookiecutter.python_version }}', reference: null, problem: 'a Jinja expression fills it in when the template is rendered' },
+      { context: 'features["ghcr.io/devcontainers/features/node:1"]', raw: 'ghcr.io/devcontainers/features/node:1', reference: 'ghcr.io/devcontainers/features/node:1' },
+    ]);
+  });
+
   it('throws when the file is not a JSON object', () => {
     expect(() => devcontainerDiscoverer.extract(fixture('devcontainer', 'broken/.devcontainer/devcontainer.json'), fixtureContext('devcontainer'))).toThrow(/not a JSON object/);
   });

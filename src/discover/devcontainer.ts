@@ -19,6 +19,8 @@ import { LineIndex } from './position.js';
 import { nestsTooDeeply, TOO_DEEP_JSON } from './json-depth.js';
 import { MAX_IMAGE_TEXT, dirName } from './image-site.js';
 import { enclosed, firstSpan, type Span } from '../spans.js';
+import { expressionNote, templateByContent, type TemplateFile } from './template-file.js';
+import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
 
 const DEVCONTAINER_FILE = /(?:^|\/)\.devcontainer\/(?:[^/]+\/)?devcontainer\.json$|(?:^|\/)\.devcontainer\.json$/;
 /** The dev container CLI's Feature test scenarios (`devcontainer features test`: `test/<feature>/scenarios.json`, `test/_global/scenarios.json`). */
@@ -35,9 +37,10 @@ export function isOciFeature(id: string): boolean {
   return host.includes('.') || host.includes(':') || host === 'localhost';
 }
 
-function valueOf(text: string): string | { unresolved: string } {
+function valueOf(text: string, template?: TemplateFile): string | { unresolved: string } {
   // Longer than any reference: the grammar reports it, and no pattern runs over it.
   if (text.length > MAX_IMAGE_TEXT) return text;
+  if (template !== undefined && text.includes(TEMPLATE_ACTION_MARK)) return { unresolved: expressionNote(template) };
   const variable = variableIn(text);
   return variable ? { unresolved: `dev container variable ${text.slice(variable.start, variable.end)} is only known where the container is opened` } : text;
 }
@@ -99,8 +102,7 @@ export const devcontainerDiscoverer: Discoverer = {
   extract(file: SourceFile): Extraction {
     const lines = new LineIndex(file.text);
     if (nestsTooDeeply(file.text)) throw new Error(TOO_DEEP_JSON);
-    const parseErrors: ParseError[] = [];
-    const root = parseTree(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const { root, parseErrors, text, template } = parseConfig(file);
     // A `scenarios.json` of another tool (an array, not JSON) is no Feature test.
     const isScenarios = !DEVCONTAINER_FILE.test(file.path);
     if (isScenarios && (root?.type !== 'object' || scenarios(root, file.text).length === 0)) return { occurrences: [] };
@@ -108,14 +110,33 @@ export const devcontainerDiscoverer: Discoverer = {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe(parseErrors, lines).join('; ')}` : ''}`);
     }
     const occurrences: Occurrence[] = [];
+    // Positions are the same in the masked text; what is shown as written comes from the file.
     const emit: Emit = (site, context, note) =>
-      occurrences.push(makeOccurrence({ file: file.path, kind: 'devcontainer', lines, offset: site.offset, raw: site.raw, value: valueOf(site.value), context, note }));
-    if (!isScenarios) configImages(root, file.text, '', emit);
-    else scenarios(root, file.text).forEach(({ name, config }) => configImages(config, file.text, `[${JSON.stringify(name)}].`, emit, SCENARIO_NOTE));
+      occurrences.push(makeOccurrence({ file: file.path, kind: 'devcontainer', lines, offset: site.offset, raw: file.text.slice(site.offset, site.offset + site.raw.length), value: valueOf(site.value, template), context, note }));
+    if (!isScenarios) configImages(root, text, '', emit);
+    else scenarios(root, text).forEach(({ name, config }) => configImages(config, text, `[${JSON.stringify(name)}].`, emit, SCENARIO_NOTE));
     // A recovered parse still has exact positions for what it found; the problems are reported.
     return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe(parseErrors, lines).join('; ')}`] : [] };
   },
 };
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false };
+
+/**
+ * The file parsed as written; or, when that fails and a line starts with a template tag (a
+ * cookiecutter project's `{%- if cookiecutter.editor == "VS Code" %}`), as its template with the tags masked,
+ * when that parses: positions are the same, and a value holding a tag is filled in at render time.
+ */
+function parseConfig(file: SourceFile): { root: Node | undefined; parseErrors: ParseError[]; text: string; template?: TemplateFile } {
+  const parseErrors: ParseError[] = [];
+  const root = parseTree(file.text, parseErrors, PARSE_OPTIONS);
+  const template = parseErrors.length > 0 ? templateByContent(file.path, file.text, true) : undefined;
+  const masked = template && maskTemplate(file.text, template.dialect);
+  if (masked === undefined) return { root, parseErrors, text: file.text };
+  const maskedErrors: ParseError[] = [];
+  const maskedRoot = parseTree(masked, maskedErrors, PARSE_OPTIONS);
+  return maskedErrors.length > 0 ? { root, parseErrors, text: file.text } : { root: maskedRoot, parseErrors: maskedErrors, text: masked, template };
+}
 
 const SCENARIO_NOTE = 'a scenario `devcontainer features test` builds and runs';
 
