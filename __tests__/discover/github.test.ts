@@ -55,6 +55,21 @@ describe('github workflow discoverer', () => {
     expect(occurrences[1].note).toBe('run by `docker run` in the script, built by `docker build`, `docker tag` or `docker commit` before it');
   });
 
+  it('reports an image docker/build-push-action built in an earlier step of the job as local (Docker guide: test before push)', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/test-before-push.yml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.reference, o.local ?? false])).toEqual([
+      [36, '${{ env.TEST_TAG }}', 'docker.io/user/app:test', true],
+      // Another job runs on another machine: there the tag is pulled.
+      [48, 'user/app:test', 'docker.io/user/app:test', false],
+    ]);
+    expect(occurrences[0].note).toBe('run by `docker run` in the script, built by `docker/build-push-action` before it; with the env the step runs with');
+  });
+
+  it("reports sqlfluff's test image as local: the step before built it with build-push-action, tagged as the step's env names it", async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/sqlfluff-publish-docker.yml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.local ?? false])).toEqual([[106, '$TEST_TAG', true]]);
+  });
+
   it("reports numpy's the_container as local: an earlier step saved it with docker commit", async () => {
     const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/numpy-armhf.yml');
     expect(occurrences.map((o) => [o.line, o.raw, o.local ?? false])).toEqual([

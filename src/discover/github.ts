@@ -16,7 +16,7 @@ import { LineIndex } from './position.js';
 import { mapGet, scalarString, toPlain } from './yaml.js';
 import { evaluateExpression, parseExpression, type Expression } from './github-expressions.js';
 import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
-import { scriptImages } from './script-images.js';
+import { BUILT_BY_ACTION, builtKey, scriptImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
 import { holdsShellExpansion, substituteShellNames } from './script-variables.js';
 import { allSpans, enclosed, replaceSpans, type Span } from '../spans.js';
@@ -194,6 +194,32 @@ function scriptWordValues(word: ShellWord, resolve: (text: string) => ImageValue
   return values.map((value) => ({ ...value, note: value.note ? `with the env the step runs with; ${value.note}` : 'with the env the step runs with' }));
 }
 
+/**
+ * The tags a `docker/build-push-action` step gives its build (`with.tags`, one a line or separated by
+ * commas, as the action reads its list inputs), `${{ env.NAME }}` filled in: the image a later step
+ * of the job runs by one of them is this build, loaded or pushed by the action, not another image.
+ */
+function buildPushTags(document: Document.Parsed, step: unknown, env: ReadonlyMap<string, string>): string[] {
+  const uses = scalarString(mergedGet(document, step, 'uses'));
+  if (uses?.split('@')[0].toLowerCase() !== 'docker/build-push-action') return [];
+  const tags = scalarString(mergedGet(document, mergedGet(document, step, 'with'), 'tags'));
+  if (tags === undefined) return [];
+  return substituteEnvExpressions(tags, env)
+    .split('\n')
+    .flatMap((line) => line.split(','))
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '' && !tag.startsWith('#'));
+}
+
+/**
+ * A script word with a workflow's `env:` filled in, as the runner and the shell do (`${{ env.NAME }}`,
+ * `$NAME`), to compare with the tags the job built; undefined when that changes nothing.
+ */
+function envExpanded(text: string, env: ReadonlyMap<string, string>): string | undefined {
+  const substituted = substituteShellNames(substituteEnvExpressions(text, env), (name) => env.get(name));
+  return typeof substituted === 'string' && substituted !== text ? substituted : undefined;
+}
+
 /** The literal `env:` values of the owners, the later ones over the earlier (workflow, job, step). */
 function envOf(document: Document.Parsed, owners: readonly unknown[]): Map<string, string> {
   const env = new Map<string, string>();
@@ -254,10 +280,15 @@ function workflowOccurrences(document: Document.Parsed, file: SourceFile, lines:
       // A step's `with:` sees the env context (a job's container and services do not): `${{ env.NAME }}` is its value.
       const withEnv = (text: string) => resolve(substituteEnvExpressions(text, env));
       if (input) occurrences.push(...occurrencesAtScalar({ file: file.path, kind: 'github-workflow', text: file.text, lines, node: input.node, context: `jobs.${jobId}.steps[${index}].with.${input.input}`, resolve: withEnv }));
+      for (const tag of buildPushTags(document, step, env)) {
+        built.add(builtKey(tag));
+        built.add(BUILT_BY_ACTION + builtKey(tag));
+      }
       if (runsInPosixShell(document, step, job)) {
         const node = mergedGet(document, step, 'run');
         const context = `jobs.${jobId}.steps[${index}].run`;
-        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env), built, composeServices }));
+        const expand = (text: string) => envExpanded(text, env);
+        occurrences.push(...scriptImages({ file: file.path, kind: 'github-workflow', text: file.text, lines, node, context, resolve: (word) => scriptWordValues(word, resolve, env), built, composeServices, expand }));
       }
     });
   }

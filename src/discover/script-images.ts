@@ -29,6 +29,11 @@ export interface ScriptSite extends Pick<SiteInput, 'file' | 'kind' | 'text' | '
    */
   built?: Set<string>;
   /**
+   * A word's text with the CI system's own literal variables filled in (a workflow's `env:`), to
+   * compare with what the job built: undefined when that leaves it unknown or unchanged.
+   */
+  expand?: (text: string) => string | undefined;
+  /**
    * The services the repository's compose files build without naming their image: after
    * `docker compose build`, the job runs such a service's build as `<project>-<service>`.
    */
@@ -37,6 +42,8 @@ export interface ScriptSite extends Pick<SiteInput, 'file' | 'kind' | 'text' | '
 
 /** The key in `built` saying the job ran `docker compose build` (no reference is written so). */
 const COMPOSE_BUILT = ' compose build';
+/** Before a key in `built`: the job built that tag with an action (`docker/build-push-action`), not in a script. */
+export const BUILT_BY_ACTION = ' action ';
 
 /**
  * Whether `text` is the name compose gives a service's build, `<project>-<service>` (or
@@ -66,7 +73,7 @@ function recordBuilds(script: string, site: Pick<ScriptSite, 'shell' | 'composeS
 }
 
 /** How a built name and a run image are compared: the normalized reference, `:latest` when no tag is written. */
-function builtKey(text: string): string {
+export function builtKey(text: string): string {
   const normalized = normalizeForOccurrence(text);
   if (!normalized.ok) return text;
   const reference = normalized.reference;
@@ -74,10 +81,13 @@ function builtKey(text: string): string {
   return name.includes(':') || name.includes('@') ? reference : `${reference}:latest`;
 }
 
-/** A word's keys: as written, and with the variables the script set before it. */
-function builtKeys(word: ShellWord, variables: ScriptVariables): string[] {
+/** A word's keys: as written, with the variables the script set before it, and those with the CI system's (`expand`). */
+function builtKeys(word: ShellWord, variables: ScriptVariables, expand?: (text: string) => string | undefined): string[] {
   const substituted = variables.substitute(word.text);
-  return typeof substituted === 'string' && substituted !== word.text ? [builtKey(word.text), builtKey(substituted)] : [builtKey(word.text)];
+  const keys = typeof substituted === 'string' && substituted !== word.text ? [builtKey(word.text), builtKey(substituted)] : [builtKey(word.text)];
+  const expanded = expand?.(typeof substituted === 'string' ? substituted : word.text);
+  if (expanded !== undefined) keys.push(builtKey(expanded));
+  return keys;
 }
 
 /** `[start, end)` of a script in the file, where its text is the scalar's value line for line; undefined otherwise. */
@@ -144,8 +154,10 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
     const raw = site.text.slice(offset, word.quoted ? word.end - 1 : word.end);
     const values = word.expands ? wordValues(word, variables, site) : [{ value: word.text }];
     const byCompose = !word.expands && built.has(COMPOSE_BUILT) && site.composeServices !== undefined && isComposeServiceImage(word.text, site.composeServices);
-    const local = byCompose || builtKeys(word, variables).some((key) => built.has(key));
-    const builder = byCompose ? '`docker compose build`' : '`docker build`, `docker tag` or `docker commit`';
+    const keys = builtKeys(word, variables, site.expand);
+    const local = byCompose || keys.some((key) => built.has(key));
+    const byAction = !byCompose && keys.some((key) => built.has(BUILT_BY_ACTION + key));
+    const builder = byCompose ? '`docker compose build`' : byAction ? '`docker/build-push-action`' : '`docker build`, `docker tag` or `docker commit`';
     for (const value of values) {
       const how = local ? `run by \`${image.command}\` in the script, built by ${builder} before it` : `pulled by \`${image.command}\` in the script`;
       const note = `${how}${value.note ? `; ${value.note}` : ''}`;
