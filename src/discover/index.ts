@@ -10,6 +10,7 @@ import { listFilesUnderSync, MAX_LISTED_FILES, readFileBytes, readTextFileSync, 
 import { decodeText } from './decode.js';
 import { withoutTemplateSuffix } from './template-file.js';
 import { TextCache } from './text-cache.js';
+import { isBuildScript, MAX_SCRIPT_BYTES, ScriptBuilds } from './script-builds.js';
 import { composeDiscoverer } from './compose.js';
 import { dockerfileDiscoverer } from './dockerfile/index.js';
 import { githubActionDiscoverer, githubWorkflowDiscoverer } from './github.js';
@@ -97,11 +98,13 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   const absoluteRoot = await realpath(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
   const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : undefined;
+  const claims = (file: string) => (onlyFiles === undefined || onlyFiles.has(file)) && isCandidatePath(discoverers, file);
   const walk = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
     maxFiles: options.maxFiles,
-    isCandidate: (file) => (onlyFiles === undefined || onlyFiles.has(file)) && isCandidatePath(discoverers, file),
+    // Build scripts are listed in any case (a pull request's Dockerfile may run what an unchanged script builds).
+    isCandidate: (file) => claims(file) || isBuildScript(file),
   });
   const errors: ScanError[] = [];
   const unscanned: UnscannedFile[] = [];
@@ -122,26 +125,19 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     fileCache.keep(key, text);
     return Promise.resolve(text);
   };
-  const listingCache = new Map<string, string[]>();
-  const listRepositoryFiles = (relativeDirectory: string): Promise<string[]> => {
-    const key = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory);
-    let cached = listingCache.get(key);
-    if (!cached) {
-      // A listing cut short may leave out a file a discoverer needed (a chart's templates): say so.
-      cached = listFilesUnderSync(absoluteRoot, key, MAX_LISTED_FILES, (reason) => {
-        if (!unscanned.some((entry) => entry.file === key && entry.reason === reason)) unscanned.push({ file: key, reason });
-      });
-      listingCache.set(key, cached);
-    }
-    return Promise.resolve(cached);
-  };
-  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk.files, candidateFilesComplete: onlyFiles === undefined && walk.problems.length === 0 };
+  const context: DiscoverContext = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: repositoryListing(absoluteRoot, unscanned), candidateFiles: walk.files, candidateFilesComplete: onlyFiles === undefined && walk.problems.length === 0 };
 
   const occurrences: Occurrence[] = [];
   const containers: ContainerConfig[] = [];
   const sources = new Map<string, string>();
   let filesScanned = 0;
+  const scriptBuilds = new ScriptBuilds();
   for (const file of walk.files) {
+    if (!claims(file)) {
+      // Listed as a build script only: read for what it builds, quietly (script-builds.ts).
+      if (scriptBuilds.open) scriptBuilds.record(file, readTextFileSync(walk.rawPaths.get(file) ?? rootPrefix + file, MAX_SCRIPT_BYTES).text ?? '');
+      continue;
+    }
     // A file a discoverer read already (a chart's templates) is not read again.
     const readBefore = fileCache.get(file);
     const text = readBefore ?? readCandidate(file, walk.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
@@ -179,11 +175,28 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
     // copied twice on the way by the young generation's collections (issue 15). A later reader reads it again.
     if (keptNow) fileCache.delete(file);
   }
+  const marked = scriptBuilds.mark(occurrences);
   // Code-unit order, as the walk lists files: the same on every machine (localeCompare follows the
   // process's locale) and an order of magnitude cheaper.
-  occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
+  marked.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
-  return { occurrences, errors, unscanned, sources, containers, filesScanned };
+  return { occurrences: marked, errors, unscanned, sources, containers, filesScanned };
+}
+
+/** Lists a directory's files for discoverers, once per directory; a listing cut short may leave out a file a discoverer needed (a chart's templates): said so. */
+function repositoryListing(absoluteRoot: string, unscanned: UnscannedFile[]): (relativeDirectory: string) => Promise<string[]> {
+  const listingCache = new Map<string, string[]>();
+  return (relativeDirectory) => {
+    const key = path.posix.normalize(relativeDirectory === '' ? '.' : relativeDirectory);
+    let cached = listingCache.get(key);
+    if (!cached) {
+      cached = listFilesUnderSync(absoluteRoot, key, MAX_LISTED_FILES, (reason) => {
+        if (!unscanned.some((entry) => entry.file === key && entry.reason === reason)) unscanned.push({ file: key, reason });
+      });
+      listingCache.set(key, cached);
+    }
+    return Promise.resolve(cached);
+  };
 }
 
 /**
