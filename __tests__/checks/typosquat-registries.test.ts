@@ -214,6 +214,8 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     'homeassistant/home-assistant:stable',
     'ghcr.io/astral-sh/uv:0.4',
     'ghcr.io/spiffe/spire-agent:1.9',
+    // Keycloak's own Docker Hub account, beside quay.io/keycloak (emqx/emqx@50e0438, .ci/docker-compose-file/docker-compose-keycloak.yaml).
+    'keycloak/keycloak:26.3',
     // A generic name alone (`uv`, `reloader`) is anyone's.
     'netops-team/uv:0.4',
     'netops-team/reloader:1.0',

@@ -77,6 +77,9 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     'matrixdotorg', 'vectorim', 'jitsi', 'openproject', 'yugabytedb', 'pingcap', 'vitess', 'citusdata',
     'crunchydata', 'postgrest', 'memgraph', 'dgraph', 'surrealdb', 'typesense', 'getmeili', 'hivemq',
     'streamnative', 'provectuslabs', 'obsidiandynamics', 'rancherlabs', 'browserless', 'mongo-express',
+    // Keycloak publishes its server image on Docker Hub as well as quay.io again since Keycloak 20
+    // (keycloak/keycloak#11986, #15079); emqx/emqx's CI compose runs `keycloak/keycloak:26.3`.
+    'keycloak',
     // CNCF and other foundation projects.
     'thanosio', 'cortexproject', 'kedacore', 'daprio', 'crossplane', 'buildpacksio', 'paketobuildpacks',
     'litmuschaos', 'kubeedge', 'keptn', 'openfaas', 'rook', 'ceph', 'projectcontour', 'emissaryingress',
