@@ -216,6 +216,8 @@ describe('well-known images of more projects, with their publishers\u2019 homes 
     'ghcr.io/spiffe/spire-agent:1.9',
     // Keycloak's own Docker Hub account, beside quay.io/keycloak (emqx/emqx@50e0438, .ci/docker-compose-file/docker-compose-keycloak.yaml).
     'keycloak/keycloak:26.3',
+    // A community project named after the vendor's product (emqx/emqx@50e0438, .ci/docker-compose-file/docker-compose-oracle.yaml).
+    'oracleinanutshell/oracle-xe-11g:1.0.0',
     // A generic name alone (`uv`, `reloader`) is anyone's.
     'netops-team/uv:0.4',
     'netops-team/reloader:1.0',

@@ -86,8 +86,10 @@ export const TRUSTED_DOCKER_HUB_NAMESPACES: readonly string[] = [
     'bitnamicharts', 'fluxcd', 'kyverno', 'chaosmesh', 'cloudnativepg',
     // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch;
     // Nginx Proxy Manager, published as `jc21/nginx-proxy-manager`, builds on its own
-    // `nginxproxymanager/nginx-full` base image: its docker/Dockerfile).
-    'elastichq', 'nginxproxymanager',
+    // `nginxproxymanager/nginx-full` base image: its docker/Dockerfile; "Oracle in a Nutshell"'s
+    // `oracleinanutshell/oracle-xe-11g`, the Oracle XE image of Testcontainers' and Akka's tests and
+    // of emqx/emqx's CI compose files).
+    'elastichq', 'nginxproxymanager', 'oracleinanutshell',
     // Popular community maintainers, whose images are among the most used of Docker Hub's
     // community namespaces in public compose files and charts.
     'jlesage', 'hotio', 'gliderlabs', 'sameersbn', 'webdevops', 'thecodingmachine', 'wodby', 'mhart',
