@@ -11,7 +11,10 @@ describe('shellCommands', () => {
   });
 
   it('removes quotes and backslashes, keeps expansions as written and marks them', () => {
-    const [words] = shellCommands(`run "a b" 'c $d' e\\ f "$X" \${Y:-z} $(cat "f") \`w\` \${{ matrix.x }}`);
+    const commands = shellCommands(`run "a b" 'c $d' e\\ f "$X" \${Y:-z} $(cat "f") \`w\` \${{ matrix.x }}`);
+    // The substitution's command runs first.
+    expect(commands.map((command) => command[0].text)).toEqual(['cat', 'run']);
+    const words = commands[1];
     expect(words.map((word) => [word.text, word.expands])).toEqual([
       ['run', false],
       ['a b', false],
@@ -60,11 +63,12 @@ describe('shellCommands', () => {
     expect(shellCommands(text, 5, text.indexOf('next')).map((words) => words.map((word) => word.text))).toEqual([['docker', 'run', 'a']]);
   });
 
-  it('never throws, and its words lie in order inside the range, whatever the text', () => {
+  it('never throws, and the words of each command lie in order inside the range, whatever the text', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\\', '"', "'", '`', '$', '(', ')', '{', '}', '#', '<', ';', '|') }), (script) => {
-        let last = 0;
         for (const words of shellCommands(script)) {
+          // A command substitution's commands come before the command holding it.
+          let last = 0;
           for (const word of words) {
             expect(word.start).toBeGreaterThanOrEqual(last);
             expect(word.end).toBeGreaterThan(word.start);
@@ -74,6 +78,20 @@ describe('shellCommands', () => {
         }
       }),
     );
+  });
+
+  it('reads the commands a command substitution runs, where they are written, up to a bounded depth', () => {
+    // emqx/emqx@50e0438, .github/workflows/build_and_push_docker_images.yaml: `CID=$(docker run -d -p 18083:18083 $_EMQX_DOCKER_IMAGE_TAG)`.
+    const script = 'CID=$(docker run -d -p 18083:18083 $_EMQX_DOCKER_IMAGE_TAG)\nX=$((1 + 2)) "$(docker pull quoted:1)"';
+    const commands = shellCommands(script);
+    expect(commands.map((words) => words.map((word) => word.text))).toEqual([
+      ['docker', 'run', '-d', '-p', '18083:18083', '$_EMQX_DOCKER_IMAGE_TAG'],
+      ['CID=$(docker run -d -p 18083:18083 $_EMQX_DOCKER_IMAGE_TAG)'],
+      ['X=$((1 + 2))', '$(docker pull quoted:1)'],
+    ]);
+    const image = commands[0][5];
+    expect(script.slice(image.start, image.end)).toBe('$_EMQX_DOCKER_IMAGE_TAG');
+    expect(texts('a $(b $(c $(d $(e $(f)))))').map((words) => words[0])).toEqual(['d', 'c', 'b', 'a']);
   });
 
   it('reads unclosed quotes, expansions and many here-documents once (no rescans)', () => {

@@ -2,7 +2,8 @@
  * The simple commands of a shell script, as words with their place in the file: enough of POSIX
  * shell to find the image of a `docker run` in a CI step's script. Quotes and backslashes are
  * removed from a word's text; an expansion (`$VAR`, `${VAR}`, `$(…)`, backquotes, and GitHub's
- * `${{ … }}`, substituted before the shell runs) is kept as written and marks the word. Operators
+ * `${{ … }}`, substituted before the shell runs) is kept as written and marks the word; the commands
+ * a `$(…)` outside quotes runs are read as commands too. Operators
  * (`;`, `&&`, `|`, `(`), newlines and here-document bodies end a command. One forward pass; no
  * regular expression reads the script.
  */
@@ -22,6 +23,11 @@ export interface ShellWord {
 
 /** Bound on the words read from one script (a script is at most a file, itself bounded). */
 const MAX_WORDS = 200_000;
+/**
+ * Command substitutions read for their commands, one inside another, up to this depth: each level
+ * reads its text once more, so a script is read at most this many times over.
+ */
+const MAX_SUBSTITUTION_DEPTH = 3;
 
 const isBlank = (ch: string | undefined): boolean => ch === ' ' || ch === '\t' || ch === '\r';
 const isOperator = (ch: string | undefined): boolean => ch === ';' || ch === '&' || ch === '|' || ch === '(' || ch === ')';
@@ -40,6 +46,7 @@ class ScriptLexer {
     start: number,
     private readonly end: number,
     private readonly options: ShellOptions,
+    private readonly depth = 0,
   ) {
     this.index = start;
   }
@@ -177,8 +184,13 @@ class ScriptLexer {
     let end: number;
     if (text[start + 1] === '{' && text[start + 2] === '{') end = this.find('}}', start + 3) + 2;
     else if (text[start + 1] === '{') end = this.find('}', start + 2) + 1;
-    else if (text[start + 1] === '(') end = this.closingParen(start + 2) + 1;
-    else {
+    else if (text[start + 1] === '(') {
+      end = this.closingParen(start + 2) + 1;
+      // `$(docker run -d app)`: the commands a substitution runs are commands of the script too (not `$(( ))` arithmetic).
+      if (text[start + 2] !== '(' && this.depth < MAX_SUBSTITUTION_DEPTH) {
+        this.commands.push(...new ScriptLexer(text, start + 2, Math.min(end - 1, this.end), this.options, this.depth + 1).run());
+      }
+    } else {
       end = start + 1;
       while (end < this.end && isNameChar(text[end])) end++;
       if (end === start + 1) {
