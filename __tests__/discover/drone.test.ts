@@ -8,6 +8,16 @@ describe('drone / woodpecker discoverer', () => {
     expect(occurrences.filter((o) => o.note?.startsWith('pulled by')).map((o) => [`${o.line}:${o.column}`, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([['7:25', 'golang:1.23', 'docker.io/library/golang:1.23', 'pipeline "default" steps[0].commands[0]']]);
   });
 
+  it("reads each branch of a project template's {% if %} ... {% else %} (cookiecutter-django): both steps' images", async () => {
+    const { occurrences, errors } = await extractFixture(droneDiscoverer, 'drone', 'cookiecutter-django/.drone.yml');
+    expect(errors ?? []).toEqual([]);
+    expect(occurrences.map((o) => [o.line, o.raw, o.context])).toEqual([
+      [17, 'ghcr.io/astral-sh/uv:python3.14', 'pipeline "default" steps[0].image'],
+      [31, 'docker:25.0', 'pipeline "default" steps[1].image'],
+      [39, 'ghcr.io/astral-sh/uv:python3.14', 'pipeline "default" steps[1].image'],
+    ]);
+  });
+
   it('matches Drone and Woodpecker pipeline files', () => {
     for (const path of ['.drone.yml', 'svc/.drone.yaml', '.woodpecker.yml', '.woodpecker.yaml', '.woodpecker/test.yaml']) {
       expect(droneDiscoverer.matches(path, ''), path).toBe(true);

@@ -3,6 +3,18 @@ import { gitlabCiDiscoverer } from '../../src/discover/gitlab-ci.js';
 import { expectRawAtPositions, extractFixture, fixture, fixtureContext, summary } from './discover-helpers.js';
 
 describe('gitlab-ci discoverer', () => {
+  it("reads each branch of a project template's {% if %} ... {% else %} (cookiecutter-django): the docker job and the uv job", async () => {
+    const { occurrences, errors } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci/cookiecutter-django', '.gitlab-ci.yml');
+    expect(errors ?? []).toEqual([]);
+    expect(occurrences.map((o) => [o.line, o.raw, o.reference ?? o.problem?.message, o.context])).toEqual([
+      [17, 'ghcr.io/astral-sh/uv:python3.14-bookworm', 'ghcr.io/astral-sh/uv:python3.14-bookworm', 'precommit.image'],
+      [32, 'docker:25.0', 'docker.io/library/docker:25.0', 'pytest.image'],
+      [34, 'docker:dind', 'docker.io/library/docker:dind', 'pytest.services[0]'],
+      [44, 'ghcr.io/astral-sh/uv:python3.14', 'ghcr.io/astral-sh/uv:python3.14', 'pytest.image'],
+      [46, 'postgres:{{ cookiecutter.postgresql_version }}', 'a {{ }} template action fills it in when the file is rendered', 'pytest.services[0]'],
+    ]);
+  });
+
   it('expands the image, services and script a job takes from its template with that job\'s variables, not a rule that never runs', async () => {
     const { occurrences } = await extractFixture(gitlabCiDiscoverer, 'gitlab-ci/inherited', '.gitlab-ci.yml');
     expect(occurrences.map((o) => [o.context, o.reference ?? o.problem?.message])).toEqual([

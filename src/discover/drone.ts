@@ -15,7 +15,7 @@ import type { Occurrence } from '../model.js';
 import type { Discoverer, Extraction, SourceFile } from './types.js';
 import type { LineIndex } from './position.js';
 import { isScalar, scalarString } from './yaml.js';
-import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
+import { listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigTemplateDocuments, type ImageValue } from './image-site.js';
 import { scriptListImages } from './script-images.js';
 import { allSpans, dollarName, enclosed, literal, replaceSpans, type Span } from '../spans.js';
 
@@ -125,6 +125,6 @@ export const droneDiscoverer: Discoverer = {
     return PIPELINE_FILE.test(path) || (isOtherDroneName(path) && DRONE_PIPELINE_KIND.test(text));
   },
   extract(file: SourceFile): Extraction {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences);
+    return occurrencesOfDocuments(file, parseConfigTemplateDocuments(file), pipelineOccurrences);
   },
 };

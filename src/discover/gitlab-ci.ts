@@ -15,7 +15,7 @@ import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { LineIndex } from './position.js';
 import { isMap, isScalar, isSeq, mapGet, scalarString } from './yaml.js';
-import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigDocuments, substituteVariables, type ImageValue } from './image-site.js';
+import { baseName, dedupeOccurrences, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, parseConfigTemplateDocuments, substituteVariables, type ImageValue } from './image-site.js';
 import { ROOT_PIPELINE, followIncludes, isIncludedByRoot } from './gitlab-include.js';
 import { scriptListImages } from './script-images.js';
 import type { ShellWord } from './shell-commands.js';
@@ -471,7 +471,7 @@ export const gitlabCiDiscoverer: Discoverer = {
     return /^\.gitlab-ci\.ya?ml$/.test(name) || /\.gitlab-ci\.ya?ml$/.test(name);
   },
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
-    const parsed = parseConfigDocuments(file);
+    const parsed = parseConfigTemplateDocuments(file);
     // A file the root pipeline includes is read as part of it, with the variables it sees there.
     if (file.path !== ROOT_PIPELINE && (await isIncludedByRoot(file.path, context))) return { occurrences: [] };
     const included = await followIncludes(file.path, parsed.documents, context);

@@ -8,6 +8,7 @@ import type { Kind, Occurrence } from '../model.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
+import { jinjaBranchTexts } from './template-branches.js';
 import type { Extraction, SourceFile } from './types.js';
 import { aliasResolver, mapGet, parseYamlDocuments, scalarLocation, scalarString, type ParsedYaml } from './yaml.js';
 
@@ -191,6 +192,23 @@ export function parseConfigDocuments(file: SourceFile, language = 'YAML', parsed
     throw new Error(`invalid ${language}: ${parsed.errors.join('; ')}`);
   }
   return parsed;
+}
+
+/**
+ * The documents of a CI configuration that a project template renders with Jinja `{% if %}` ...
+ * `{% else %}` choices (cookiecutter-django's `.gitlab-ci.yml`): each way it renders
+ * (template-branches.ts), its tags masked, when every way parses in full; otherwise the file as
+ * parseConfigDocuments reads it. The same image in several ways is reported once, by its place.
+ */
+export function parseConfigTemplateDocuments(file: SourceFile): ParsedYaml {
+  const texts = jinjaBranchTexts(file.text);
+  const documents: Document.Parsed[] = [];
+  for (const text of texts ?? []) {
+    const parsed = parseYamlDocuments(maskTemplate(text, 'jinja') ?? text);
+    if (parsed.errors.length > 0 || parsed.documents.length === 0) return parseConfigDocuments(file);
+    documents.push(...parsed.documents);
+  }
+  return documents.length > 0 ? { documents, errors: [] } : parseConfigDocuments(file);
 }
 
 /** The occurrences of every document of a parsed configuration file, duplicates dropped, with the documents' parse errors. */
