@@ -58,6 +58,10 @@ describe('dockerBuiltNames', () => {
     ['docker push app:ci', []],
     ['docker compose build', []],
     ['docker tag only-one', []],
+    // The bake overrides docker/bake-action's README and docker/compose's docker-bake.hcl comments write.
+    ["docker buildx bake --set '*.tags=mytest:local' --load", ['mytest:local']],
+    ['docker buildx bake release --set *.output=type=image,push=true --set=release.tags=docker/packaging:compose-2.10.2-r0', ['docker/packaging:compose-2.10.2-r0']],
+    ['docker buildx bake --set *.platform=linux/arm64', []],
     ['docker commit the_container the_container', ['the_container']],
     ['docker container commit -m "deps installed" -c "ENV A=1" --pause=false c1 ci/deps:1', ['ci/deps:1']],
     ['docker commit the_container', []],

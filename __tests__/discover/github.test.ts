@@ -62,7 +62,12 @@ describe('github workflow discoverer', () => {
       // Another job runs on another machine: there the tag is pulled.
       [48, 'user/app:test', 'docker.io/user/app:test', false],
     ]);
-    expect(occurrences[0].note).toBe('run by `docker run` in the script, built by `docker/build-push-action` before it; with the env the step runs with');
+    expect(occurrences[0].note).toBe('run by `docker run` in the script, built by `docker/build-push-action` or `docker/bake-action` before it; with the env the step runs with');
+  });
+
+  it('reports an image a docker/bake-action step tagged with a `*.tags=` override as local to the later steps (bake-action README)', async () => {
+    const { occurrences } = await extractFixture(githubWorkflowDiscoverer, 'github-workflow', '.github/workflows/bake-then-run.yml');
+    expect(occurrences.map((o) => [o.line, o.raw, o.local ?? false])).toEqual([[25, 'user/app:latest', true]]);
   });
 
   it("reports sqlfluff's test image as local: the step before built it with build-push-action, tagged as the step's env names it", async () => {

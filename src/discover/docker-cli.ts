@@ -160,9 +160,34 @@ function committedName(words: readonly ShellWord[], from: number): ShellWord[] {
 const TAG_OPTIONS = new Set(['-t', '--tag']);
 
 /**
+ * The tag a bake override sets (`*.tags=app:ci`, `image-local.tags=app:ci`, as `--set` and
+ * docker/bake-action's `set` input write it); undefined for any other override.
+ */
+export function bakeOverrideTag(override: string): string | undefined {
+  const equals = override.indexOf('=');
+  if (equals < 0) return undefined;
+  const key = override.slice(0, equals).trim();
+  if (!key.endsWith('.tags')) return undefined;
+  const value = override.slice(equals + 1).trim();
+  return value === '' ? undefined : value;
+}
+
+/** The tags `docker buildx bake --set <target>.tags=NAME` gives its builds. */
+function bakeSetTags(words: readonly ShellWord[], from: number): ShellWord[] {
+  const names: ShellWord[] = [];
+  for (let index = from; index < words.length; index++) {
+    const text = words[index].text;
+    const override = text === '--set' ? words[++index]?.text : text.startsWith('--set=') ? text.slice('--set='.length) : undefined;
+    const tag = override === undefined ? undefined : bakeOverrideTag(override);
+    if (tag !== undefined) names.push({ ...words[index], text: tag });
+  }
+  return names;
+}
+
+/**
  * The names a command gives an image it builds or tags: `docker build -t NAME` (also `buildx build`,
- * `image build`, `--tag=NAME`), `docker tag SOURCE NAME` (`image tag`) and `docker commit CONTAINER
- * NAME` (`container commit`). Those images exist on the
+ * `image build`, `--tag=NAME`), `docker buildx bake --set '*.tags=NAME'`, `docker tag SOURCE NAME`
+ * (`image tag`) and `docker commit CONTAINER NAME` (`container commit`). Those images exist on the
  * machine afterwards: a later `docker run NAME` runs them, it does not pull them.
  */
 export function dockerBuiltNames(words: readonly ShellWord[]): ShellWord[] {
@@ -175,6 +200,7 @@ export function dockerBuiltNames(words: readonly ShellWord[]): ShellWord[] {
   const builds = first === 'build' || ((first === 'buildx' || first === 'image') && second === 'build');
   const tags = first === 'tag' || (first === 'image' && second === 'tag');
   if (first === 'commit' || (first === 'container' && second === 'commit')) return committedName(words, at + (first === 'commit' ? 1 : 2));
+  if ((first === 'buildx' && second === 'bake') || first === 'bake') return bakeSetTags(words, at + (first === 'bake' ? 1 : 2));
   if (tags) {
     const operands = words.slice(at + (first === 'tag' ? 1 : 2)).filter((word) => !word.text.startsWith('-'));
     return operands.length === 2 ? [operands[1]] : [];

@@ -17,6 +17,7 @@ import { mapGet, scalarString, toPlain } from './yaml.js';
 import { evaluateExpression, parseExpression, type Expression } from './github-expressions.js';
 import { baseName, imageNodeOf, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { BUILT_BY_ACTION, builtKey, scriptImages } from './script-images.js';
+import { bakeOverrideTag } from './docker-cli.js';
 import type { ShellWord } from './shell-commands.js';
 import { holdsShellExpansion, substituteShellNames } from './script-variables.js';
 import { allSpans, enclosed, replaceSpans, type Span } from '../spans.js';
@@ -196,19 +197,22 @@ function scriptWordValues(word: ShellWord, resolve: (text: string) => ImageValue
 
 /**
  * The tags a `docker/build-push-action` step gives its build (`with.tags`, one a line or separated by
- * commas, as the action reads its list inputs), `${{ env.NAME }}` filled in: the image a later step
- * of the job runs by one of them is this build, loaded or pushed by the action, not another image.
+ * commas, as the action reads its list inputs), or a `docker/bake-action` step its builds (`<target>.tags=`
+ * overrides of `with.set`), `${{ env.NAME }}` filled in: the image a later step of the job runs by
+ * one of them is this build, loaded or pushed by the action, not another image.
  */
 function buildPushTags(document: Document.Parsed, step: unknown, env: ReadonlyMap<string, string>): string[] {
-  const uses = scalarString(mergedGet(document, step, 'uses'));
-  if (uses?.split('@')[0].toLowerCase() !== 'docker/build-push-action') return [];
-  const tags = scalarString(mergedGet(document, mergedGet(document, step, 'with'), 'tags'));
-  if (tags === undefined) return [];
-  return substituteEnvExpressions(tags, env)
+  const action = scalarString(mergedGet(document, step, 'uses'))?.split('@')[0].toLowerCase();
+  const input = action === 'docker/build-push-action' ? 'tags' : action === 'docker/bake-action' ? 'set' : undefined;
+  const written = input === undefined ? undefined : scalarString(mergedGet(document, mergedGet(document, step, 'with'), input));
+  if (written === undefined) return [];
+  const items = substituteEnvExpressions(written, env)
     .split('\n')
-    .flatMap((line) => line.split(','))
-    .map((tag) => tag.trim())
-    .filter((tag) => tag !== '' && !tag.startsWith('#'));
+    .flatMap((line) => (input === 'tags' ? line.split(',') : [line]))
+    .map((item) => item.trim())
+    .filter((item) => item !== '' && !item.startsWith('#'));
+  // docker/bake-action's `set` overrides target fields: `*.tags=app:ci` tags the builds.
+  return input === 'tags' ? items : items.flatMap((item) => bakeOverrideTag(item) ?? []);
 }
 
 /**

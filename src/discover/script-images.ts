@@ -157,7 +157,7 @@ export function scriptRangeImages(site: Omit<ScriptSite, 'node'> & { range: read
     const keys = builtKeys(word, variables, site.expand);
     const local = byCompose || keys.some((key) => built.has(key));
     const byAction = !byCompose && keys.some((key) => built.has(BUILT_BY_ACTION + key));
-    const builder = byCompose ? '`docker compose build`' : byAction ? '`docker/build-push-action`' : '`docker build`, `docker tag` or `docker commit`';
+    const builder = byCompose ? '`docker compose build`' : byAction ? '`docker/build-push-action` or `docker/bake-action`' : '`docker build`, `docker tag` or `docker commit`';
     for (const value of values) {
       const how = local ? `run by \`${image.command}\` in the script, built by ${builder} before it` : `pulled by \`${image.command}\` in the script`;
       const note = `${how}${value.note ? `; ${value.note}` : ''}`;
