@@ -18,7 +18,9 @@ import { shellCommands } from './shell-commands.js';
 /** Scripts read for what they build; a repository with more is read up to here (fewer images are known as built, none is hidden). */
 const MAX_SCRIPTS = 2_000;
 /** A script longer than this is not read for builds. */
-export const MAX_SCRIPT_BYTES = 512 * 1024;
+export const MAX_SCRIPT_BYTES = 256 * 1024;
+/** Text read from scripts in one scan, at most (UTF-16 code units). */
+const MAX_TOTAL_TEXT = 32 * 1024 * 1024;
 
 const MAKEFILE_NAMES = new Set(['Makefile', 'makefile', 'GNUmakefile']);
 const OFFICIAL = new Set([...CURRENT_OFFICIAL_IMAGES, ...REMOVED_OFFICIAL_IMAGES].map((name) => `library/${name}:`));
@@ -58,16 +60,19 @@ function makefileRecipes(text: string): string {
 export class ScriptBuilds {
   private readonly built = new Map<string, string>();
   private scripts = 0;
+  private textRead = 0;
 
   /** Whether another script may still be read. */
   get open(): boolean {
-    return this.scripts < MAX_SCRIPTS;
+    return this.scripts < MAX_SCRIPTS && this.textRead < MAX_TOTAL_TEXT;
   }
 
   /** Records the one-component names a script builds, tags or commits. */
   record(path: string, text: string): void {
-    if (!this.open || !text.includes('docker')) return;
+    if (!this.open) return;
     this.scripts++;
+    this.textRead += text.length;
+    if (!text.includes('docker')) return;
     const script = isMakefile(path) ? makefileRecipes(text) : text;
     for (const words of shellCommands(script)) {
       for (const name of dockerBuiltNames(words)) {
