@@ -56,6 +56,41 @@ describe('nomad discoverer', () => {
   });
 });
 
+describe('nomad discoverer: hostile templates', () => {
+  const context = { buildArgs: {}, readFile: (_path: string): Promise<string | undefined> => Promise.resolve(undefined) };
+  const job = (image: string, variables = '') =>
+    `${variables}job "j" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n      config {\n        image = "${image}"\n      }\n    }\n  }\n}\n`;
+  const problem = async (text: string, path = 'a.nomad', readFile = context.readFile) => {
+    const { occurrences, errors } = await nomadDiscoverer.extract({ path, text }, { ...context, readFile });
+    expect(errors).toEqual([]);
+    return occurrences.map((o) => [o.problem?.kind, o.problem?.message]);
+  };
+
+  // Crafted: the job filler had no bound, so 2,000 references to a 4,000-character default built an
+  // 8,000,000-character image; 200,000 references to a 2,600-character one ran the scan out of
+  // string length (internal error, 2 GB). Now the fill stops past 4,096 characters: still an invalid reference.
+  it('bounds what a variable repeated in an image makes, still an invalid reference', async () => {
+    const variables = `variable "a" {\n  default = "${'a'.repeat(4_000)}"\n}\n`;
+    expect(await problem(job('${var.a}'.repeat(2_000), variables))).toEqual([
+      ['invalid', 'invalid reference format: 8000 characters is more than any reference can have (1024)'],
+    ]);
+  });
+
+  it('bounds the same in a pack template, and the name an unknown interpolation is told by', async () => {
+    const variables = `variable "a" {\n  default = "${'a'.repeat(4_000)}"\n}\n`;
+    const readFile = (path: string) => Promise.resolve(path === 'variables.hcl' ? variables : undefined);
+    expect(await problem(job('[[ var "a" . ]]'.repeat(2_000)), 'templates/a.nomad.tpl', readFile)).toEqual([
+      ['invalid', 'invalid reference format: 8000 characters is more than any reference can have (1024)'],
+    ]);
+    const [[, message]] = await problem(job(`\${${'n'.repeat(100_000)}}`));
+    expect(message?.length).toBeLessThan(300);
+  });
+
+  it('leaves an image with a template directive unresolved: Nomad renders it', async () => {
+    expect(await problem(job('redis:%{ if true }7%{ endif }'))).toEqual([['unresolved', 'a template directive (%{ }) is evaluated by Nomad']]);
+  });
+});
+
 describe('hclTokens', () => {
   it('reads a template string whose interpolation holds quotes and braces as one token', () => {
     const { tokens, unterminated } = hclTokens('image = "${format("%s:%s", "a", "b")}-${ {x = 1}.x }"\nnext = 1');

@@ -11,6 +11,7 @@ import type { Occurrence } from '../model.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { nomadContainers, withContainers, type NomadTask } from './containers/index.js';
 import { readHcl, unescape, type HclBlock, type HclToken } from './hcl.js';
+import { fillInterpolations, MAX_VALUE_LENGTH } from './hcl-template.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 
@@ -73,21 +74,17 @@ function knownValues(root: HclBlock): Values {
   return values;
 }
 
-/** The value of an image written as a template string: `${var.x}`/`${local.x}` filled in, anything else unresolved. */
+/**
+ * The value of an image written as a template string: `${var.x}`/`${local.x}` filled in, anything
+ * else unresolved. Past the length bound it is kept as far as filled: longer than any reference, so
+ * invalid, as the whole would be.
+ */
 function templateValue(value: string, values: Values): string | { unresolved: string } {
-  let output = '';
-  let index = 0;
-  for (;;) {
-    const open = value.indexOf('${', index);
-    if (open < 0) return output + value.slice(index);
-    const close = value.indexOf('}', open);
-    if (close < 0) return output + value.slice(index);
-    const name = value.slice(open + 2, close).trim();
-    const known = values.get(name);
-    if (known === undefined) return { unresolved: `\${${name}} is interpolated by Nomad when it places the task, or set outside this file` };
-    output += value.slice(index, open) + known;
-    index = close + 1;
-  }
+  const fill = (inner: string): string | { unresolved: string } => {
+    const name = inner.trim();
+    return values.get(name) ?? { unresolved: `\${${name.slice(0, 120)}} is interpolated by Nomad when it places the task, or set outside this file` };
+  };
+  return fillInterpolations(value, fill, { evaluatedBy: 'Nomad', tooLong: (text) => text });
 }
 
 /**
@@ -117,6 +114,8 @@ function packValue(raw: string, defaults: ReadonlyMap<string, string>): string |
     const value = name === undefined ? undefined : defaults.get(`var.${name}`);
     if (value === undefined) return undefined;
     output += raw.slice(index, open) + value;
+    // Longer than any reference, as the whole would be: kept so far (see templateValue).
+    if (output.length > MAX_VALUE_LENGTH) return output;
     index = close + 2;
   }
 }

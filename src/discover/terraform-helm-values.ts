@@ -12,7 +12,8 @@ import { IMAGE_STRING_KEY, imagesInValuesTree, NOT_AN_IMAGE, type ValueImage } f
 import { dirName } from './image-site.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
-import { evaluateString, fillInterpolations, followReferences, traversalNames, tokensOf, type Located, type ModuleValues } from './terraform-values.js';
+import { fillInterpolations } from './hcl-template.js';
+import { evaluateString, followReferences, traversalNames, tokensOf, type Located, type ModuleValues } from './terraform-values.js';
 import type { DiscoverContext } from './types.js';
 import { parseYamlDocuments } from './yaml.js';
 
@@ -177,6 +178,7 @@ function yamlSites(file: string, text: string, base: number, end: number, contex
     let value = image.value;
     if (typeof value === 'string' && value.includes(MASK)) value = { unresolved: 'part of the image is an expression Terraform computes' };
     else if (typeof value === 'string' && fill !== undefined && value.includes('${')) value = fillInterpolations(value, (inner) => fill(inner.trim()), {
+      evaluatedBy: 'Terraform',
       escapes: true,
       // Longer than any reference: kept as far as it was filled, so it is reported invalid, as the whole would be.
       tooLong: (text) => text,

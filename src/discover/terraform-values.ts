@@ -8,6 +8,7 @@
  */
 import type { DiscoverContext } from './types.js';
 import { hclTokens, readExpression, readHcl, unescape, type HclToken, type HclValue } from './hcl.js';
+import { fillInterpolations } from './hcl-template.js';
 import { dirName } from './image-site.js';
 import { oncePerScan, perScan } from './per-scan.js';
 
@@ -27,8 +28,6 @@ const MAX_MODULE_FILES = 200;
 const MAX_HOPS = 8;
 /** Bound on the interpolations filled in for one image: templates that each repeat a reference to the next grow exponentially. */
 const MAX_INTERPOLATIONS = 1000;
-/** Bound on the text an evaluated template may grow to. */
-const MAX_VALUE_LENGTH = 4096;
 
 export const isTerraformFile = (path: string): boolean => path.endsWith('.tf');
 /** The variable files Terraform loads by itself from the working directory. */
@@ -179,41 +178,6 @@ export function evaluateString(located: Located, values: ModuleValues, hops = 0,
   return { unresolved: `${written} is evaluated by Terraform` };
 }
 
-/** How a template is filled: whether `$${` is a literal `${`, and what a text past the length bound becomes. */
-interface FillOptions {
-  /** A template file's text (a string token's was unescaped already). */
-  escapes?: boolean;
-  /** By default the value is unresolved; a caller may keep the text so far (already past any reference's length). */
-  tooLong?: (text: string) => string | { unresolved: string };
-}
-
-/**
- * A template's `${ }` interpolations filled by `fill` (given each one's inner text), or why one cannot
- * be; `%{ }` directives are Terraform's. The result is bounded: each fill may be long.
- */
-export function fillInterpolations(template: string, fill: (inner: string) => string | { unresolved: string }, options: FillOptions = {}): string | { unresolved: string } {
-  const { escapes = false, tooLong = () => ({ unresolved: 'the value grows too long' }) } = options;
-  if (template.includes('%{')) return { unresolved: 'a template directive (%{ }) is evaluated by Terraform' };
-  let output = '';
-  let index = 0;
-  for (;;) {
-    const open = template.indexOf('${', index);
-    if (open < 0) return output + template.slice(index);
-    if (escapes && template[open - 1] === '$') {
-      output += template.slice(index, open + 2);
-      index = open + 2;
-      continue;
-    }
-    const close = template.indexOf('}', open);
-    if (close < 0) return output + template.slice(index);
-    const part = fill(template.slice(open + 2, close));
-    if (typeof part !== 'string') return part;
-    output += template.slice(index, open) + part;
-    if (output.length > MAX_VALUE_LENGTH) return tooLong(output);
-    index = close + 1;
-  }
-}
-
 /** A string template with its `${ }` interpolations filled in from the module's values. */
 function evaluateTemplate(template: string, values: ModuleValues, hops: number, budget: { interpolations: number }): string | { unresolved: string } {
   return fillInterpolations(template, (inner) => {
@@ -223,5 +187,5 @@ function evaluateTemplate(template: string, values: ModuleValues, hops: number, 
     const target = resolveTraversal(names, values);
     if ('unresolved' in target) return target;
     return evaluateString(target, values, hops + 1, budget);
-  });
+  }, { evaluatedBy: 'Terraform' });
 }
