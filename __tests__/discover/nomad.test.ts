@@ -86,6 +86,17 @@ describe('nomad discoverer: hostile templates', () => {
     expect(message?.length).toBeLessThan(300);
   });
 
+  // Crafted: a 1 MB default named by 10,000 tasks kept 10,000 references to it, each quoted whole in its
+  // finding: the scan ran 8 minutes and died out of memory (4 GB) writing the report.
+  it('keeps at most 1,024 characters of a long value in each image, its length in the message', async () => {
+    const variables = `variable "a" {\n  default = "${'a'.repeat(100_000)}"\n}\n`;
+    const tasks = Array.from({ length: 200 }, (_, index) => `    task "t${index}" {\n      driver = "docker"\n      config { image = var.a }\n    }\n`).join('');
+    const { occurrences } = await nomadDiscoverer.extract({ path: 'a.nomad', text: `${variables}job "j" {\n  group "g" {\n${tasks}  }\n}\n` }, context);
+    expect(occurrences).toHaveLength(200);
+    expect(Math.max(...occurrences.map((o) => o.resolved?.length ?? 0))).toBe(1_025);
+    expect(occurrences[0]?.problem?.message).toBe('invalid reference format: 100000 characters is more than any reference can have (1024)');
+  });
+
   it('leaves an image with a template directive unresolved: Nomad renders it', async () => {
     expect(await problem(job('redis:%{ if true }7%{ endif }'))).toEqual([['unresolved', 'a template directive (%{ }) is evaluated by Nomad']]);
   });

@@ -84,6 +84,14 @@ describe('placeholders', () => {
     }
   });
 
+  // A hint copies or scans the whole text, so a long variable named in 10,000 images cost minutes;
+  // no fix of a text longer than any reference is short enough to be one.
+  it('gives no hint for text longer than any reference, only its length', () => {
+    const long = `https://Acme/${'a'.repeat(2_000)} --rm`;
+    expect(normalizeForOccurrence(long)).toMatchObject({ message: `invalid reference format: ${long.length} characters is more than any reference can have (1024)` });
+    expect(correctionHint(long)).toBeUndefined();
+  });
+
   it('mixed case is a mistake to fix, not a placeholder', () => {
     expect(findPlaceholders('ghcr.io/MyOrg/app')).toEqual([]);
   });

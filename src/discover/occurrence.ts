@@ -42,8 +42,15 @@ export function makeOccurrence(input: OccurrenceInput): Occurrence {
   return occurrence;
 }
 
+/**
+ * What an occurrence keeps of a value: any reference is at most 1,024 characters, so a longer value is
+ * invalid whatever follows (its message gives its length). A variable's long value repeated in
+ * 10,000 images otherwise kept (and reported) 10,000 copies.
+ */
+const MAX_KEPT_VALUE = 1024;
+
 function applyValue(occurrence: Occurrence, value: string, dollarExpanded?: boolean): void {
-  if (value !== occurrence.raw) occurrence.resolved = value;
+  if (value !== occurrence.raw) occurrence.resolved = value.length > MAX_KEPT_VALUE ? `${value.slice(0, MAX_KEPT_VALUE)}…` : value;
   const normalized = normalizeForOccurrence(value, { dollarExpanded });
   if (normalized.ok) occurrence.reference = normalized.reference;
   else occurrence.problem = { kind: normalized.placeholders ? 'unresolved' : 'invalid', message: normalized.message };

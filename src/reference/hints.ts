@@ -5,7 +5,7 @@
  * the cost is linear in the text's length.
  */
 import { DIGEST_ALGORITHMS } from './digest.js';
-import { PATH_PATTERN } from './grammar.js';
+import { MAX_INPUT_LENGTH, PATH_PATTERN } from './grammar.js';
 
 const HEX = /^[0-9a-fA-F]+$/;
 const SCHEMES = ['https://', 'http://', 'docker://', 'oci://'];
@@ -67,8 +67,13 @@ function shorten(text: string): string {
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
-/** A sentence saying what to write instead, or undefined when the mistake has no usual fix. */
+/**
+ * A sentence saying what to write instead, or undefined when the mistake has no usual fix. Text
+ * longer than any reference has none (each fix keeps it too long), so it is not searched: a long
+ * value repeated in many images would be copied and scanned whole for each.
+ */
 export function correctionHint(text: string): string | undefined {
+  if (text.length > MAX_INPUT_LENGTH) return undefined;
   for (const hint of [scheme, whitespace, digestAfterColon, tagAfterAt, emptyTag, upperCase]) {
     const found = hint(text);
     if (found !== undefined) return found;
