@@ -10,6 +10,7 @@
  * Built-ins (`$PROJECT_ID`, `$SHORT_SHA`, …) exist only when the build runs, so an image that
  * needs one is unresolved, never invalid.
  */
+import { expandDollars } from './dollar-variables.js';
 
 /** Built-in substitutions (cloud.google.com/build/docs/configuring-builds/substitute-variable-values). */
 const BUILT_IN_SUBSTITUTIONS: ReadonlySet<string> = new Set([
@@ -79,36 +80,15 @@ class Expander {
 
   expand(text: string, depth: number): string {
     if (depth > MAX_DEPTH) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH} deep`);
-    let output = '';
-    let index = 0;
-    while (index < text.length) {
-      const dollar = text.indexOf('$', index);
-      if (dollar < 0) {
-        output += text.slice(index);
-        break;
-      }
-      output += text.slice(index, dollar);
-      const next = text[dollar + 1];
-      if (next === '$') {
-        output += '$';
-        index = dollar + 2;
-      } else if (next === '{') {
-        const close = matchingBrace(text, dollar + 2);
-        if (close < 0) throw new Unresolved(`${text.slice(dollar)} has no closing "}"`);
-        output += this.braced(text.slice(dollar + 2, close), depth);
-        index = close + 1;
-      } else if (isNameStart(next)) {
-        let end = dollar + 2;
-        while (isNameChar(text[end])) end++;
-        output += this.required(text.slice(dollar + 1, end), depth);
-        index = end;
-      } else {
-        output += '$';
-        index = dollar + 1;
-      }
-      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
-    }
-    return output;
+    const result = expandDollars(text, {
+      named: (name) => this.required(name, depth),
+      braced: (inner) => this.braced(inner, depth),
+      unclosed: (from) => `${from} has no closing "}"`,
+      maxLength: MAX_OUTPUT,
+      tooLong: `the substituted text is longer than ${MAX_OUTPUT} characters`,
+    });
+    if (typeof result !== 'string') throw new Unresolved(result.unresolved);
+    return result;
   }
 
   /** The value of NAME, expanded; throws naming why it is unknown. */
@@ -202,21 +182,6 @@ class Expander {
   private definedNowhere(name: string): boolean {
     return name.startsWith('_') && !BUILT_IN_SUBSTITUTIONS.has(name) && !this.substitutions.has(name);
   }
-}
-
-/** Index of the `}` closing a `${` whose inside starts at `start`, counting nested `${`; -1 when none. */
-function matchingBrace(text: string, start: number): number {
-  let depth = 0;
-  for (let index = start; index < text.length; index++) {
-    if (text[index] === '$' && text[index + 1] === '{') {
-      depth++;
-      index++;
-    } else if (text[index] === '}') {
-      if (depth === 0) return index;
-      depth--;
-    }
-  }
-  return -1;
 }
 
 /** `${N#p}`, `${N##p}`, `${N%p}`, `${N%%p}`. */

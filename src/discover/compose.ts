@@ -17,6 +17,7 @@ import { isMap, isScalar, isSeq, mapGet, parseYamlDocuments, scalarLocation, sca
 import { composeContainers, withContainers } from './containers/index.js';
 import { expressionNote, templateByContent, lineByLineNote, readUnparsed, templateFileOf, withoutTemplateSuffix, type TemplateFile } from './template-file.js';
 import { makeOccurrence } from './occurrence.js';
+import { expandDollars } from './dollar-variables.js';
 import { TEMPLATE_ACTION_MARK, maskTemplate } from './template-mask.js';
 
 /** compose.yaml, compose.override.yml, docker-compose.prod.yaml, app.compose.yml, docker-stack.yml ... */
@@ -48,61 +49,18 @@ export type Interpolated = { ok: true; value: string } | { ok: false; message: s
  */
 export function interpolateCompose(text: string, lookup: VariableLookup, depth = 0): Interpolated {
   if (depth > MAX_NESTING) return { ok: false, message: 'interpolation nested too deeply' };
-  let output = '';
-  let index = 0;
-  while (index < text.length) {
-    const dollar = text.indexOf('$', index);
-    if (dollar < 0) {
-      output += text.slice(index);
-      break;
-    }
-    output += text.slice(index, dollar);
-    const next = text[dollar + 1];
-    if (next === '$') {
-      output += '$';
-      index = dollar + 2;
-      continue;
-    }
-    if (next === '{') {
-      const close = matchingBrace(text, dollar + 2);
-      if (close < 0) return { ok: false, message: `invalid interpolation format in "${text}": unclosed "\${"` };
-      const result = substituteBraced(text.slice(dollar + 2, close), lookup, depth);
-      if (!result.ok) return result;
-      output += result.value;
-      index = close + 1;
-      continue;
-    }
-    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(dollar + 1))?.[0];
-    if (!name) {
-      // A lone `$` stays literal, as Compose leaves it.
-      output += '$';
-      index = dollar + 1;
-      continue;
-    }
-    const value = lookup(name);
-    if (value === undefined) return { ok: false, message: `variable ${name} is not set` };
-    if (typeof value !== 'string') return { ok: false, message: value.unresolved };
-    output += value;
-    index = dollar + 1 + name.length;
-  }
-  // Each .env line may double the previous one's length; the result is bounded instead.
-  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-  return { ok: true, value: output };
-}
-
-/** Index of the `}` closing a `${` whose body starts at `start`, counting nested `${...}`; -1 if none. */
-function matchingBrace(text: string, start: number): number {
-  let depth = 1;
-  for (let i = start; i < text.length; i++) {
-    if (text[i] === '$' && text[i + 1] === '{') {
-      depth++;
-      i++;
-    } else if (text[i] === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
+  const result = expandDollars(text, {
+    named: (name) => lookup(name) ?? { unresolved: `variable ${name} is not set` },
+    braced: (inner) => {
+      const braced = substituteBraced(inner, lookup, depth);
+      return braced.ok ? braced.value : { unresolved: braced.message };
+    },
+    unclosed: () => `invalid interpolation format in "${text}": unclosed "\${"`,
+    // Each .env line may double the previous one's length.
+    maxLength: MAX_SUBSTITUTED_TEXT,
+    tooLong: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters`,
+  });
+  return typeof result === 'string' ? { ok: true, value: result } : { ok: false, message: result.unresolved };
 }
 
 function substituteBraced(body: string, lookup: VariableLookup, depth: number): Interpolated {

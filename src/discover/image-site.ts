@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Kind, Occurrence } from '../model.js';
+import { expandDollars } from './dollar-variables.js';
 import { makeOccurrence } from './occurrence.js';
 import { LineIndex } from './position.js';
 import { maskTemplate, TEMPLATE_ACTION_MARK } from './template-mask.js';
@@ -234,55 +235,17 @@ export function dirName(path: string): string {
 }
 
 /**
- * `$NAME` / `${NAME}` substitution shared by CI systems that expand variables in image names
- * (GitLab, Cloud Build). `$$` is a literal `$`. `lookup` returns the value, or why there is none.
+ * `$NAME` / `${NAME}` substitution of CI systems that expand variables in image names (GitLab):
+ * `$$` is a literal `$`; any other `${…}` is unresolved. `lookup` returns the value, or why there is none.
  */
-export function substituteVariables(
-  text: string,
-  lookup: (name: string) => string | { unresolved: string },
-): string | { unresolved: string } {
-  let output = '';
-  let index = 0;
-  while (index < text.length) {
-    const dollar = text.indexOf('$', index);
-    if (dollar < 0) {
-      output += text.slice(index);
-      break;
-    }
-    output += text.slice(index, dollar);
-    const next = text[dollar + 1];
-    if (next === '$') {
-      output += '$';
-      index = dollar + 2;
-      continue;
-    }
-    let name: string | undefined;
-    let end = dollar + 1;
-    if (next === '{') {
-      const close = text.indexOf('}', dollar + 2);
-      const inner = close < 0 ? '' : text.slice(dollar + 2, close);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { unresolved: `expression ${text.slice(dollar, close < 0 ? undefined : close + 1)} cannot be resolved from this file` };
-      name = inner;
-      end = close + 1;
-    } else {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(dollar + 1));
-      if (match) {
-        name = match[0];
-        end = dollar + 1 + name.length;
-      }
-    }
-    if (name === undefined) {
-      output += '$';
-      index = dollar + 1;
-      continue;
-    }
-    const value = lookup(name);
-    if (typeof value !== 'string') return value;
-    output += value;
-    if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `substituting ${name} makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-    index = end;
-  }
-  return output;
+export function substituteVariables(text: string, lookup: (name: string) => string | { unresolved: string }): string | { unresolved: string } {
+  return expandDollars(text, {
+    named: lookup,
+    braced: (inner) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner) ? lookup(inner) : { unresolved: `expression \${${inner}} cannot be resolved from this file` }),
+    unclosed: (from) => `expression ${from} cannot be resolved from this file`,
+    maxLength: MAX_SUBSTITUTED_TEXT,
+    tooLong: `substituting variables makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters`,
+  });
 }
 
 /**
