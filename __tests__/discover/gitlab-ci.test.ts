@@ -197,6 +197,20 @@ describe('gitlab-ci discoverer', () => {
     ]);
   });
 
+  // Crafted: each job and matrix leg expanded the image again through every variable it reaches, so
+  // 50 jobs of 200 legs reaching 2,000 variables (a 437 KB file) ran past five minutes. The work is
+  // counted in characters read, and past the bound the file is not fully scanned, not silently passed.
+  it('bounds the expansion work of a pipeline and says when it stopped', async () => {
+    const variables = Array.from({ length: 500 }, (_, index) => `  W${index}: "${'$E'.repeat(100)}"\n`).join('');
+    const legs = Array.from({ length: 200 }, (_, index) => index).join(', ');
+    const jobs = Array.from({ length: 20 }, (_, index) => `job${index}:\n  image: "alpine$V0"\n  parallel: *m\n  script: [echo]\n`).join('');
+    const text = `variables:\n  V0: "${Array.from({ length: 500 }, (_, index) => `$W${index}`).join('')}"\n${variables}  E: ""\n.m: &m\n  matrix:\n    - X: [${legs}]\n${jobs}`;
+    const { occurrences, errors } = await gitlabCiDiscoverer.extract({ path: '.gitlab-ci.yml', text }, fixtureContext('gitlab-ci'));
+    expect(errors).toEqual(["the pipeline's variables take more than 10,000,000 characters of expansion: the images past that bound were not resolved"]);
+    expect(occurrences[0]?.reference).toBe('docker.io/library/alpine');
+    expect(occurrences.at(-1)?.problem?.message).toBe("the pipeline's variables take more than 10,000,000 characters of expansion");
+  });
+
   it('throws for a file that cannot be parsed', async () => {
     await expect(gitlabCiDiscoverer.extract(fixture('gitlab-ci', 'broken/.gitlab-ci.yml'), fixtureContext('gitlab-ci'))).rejects.toThrow(/invalid YAML/);
   });
