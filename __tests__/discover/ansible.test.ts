@@ -128,6 +128,17 @@ describe('molecule', () => {
     expect({ errors, found: occurrences.map((o) => o.reference ?? o.problem?.message) }).toEqual({ errors: undefined, found: ['the Ansible variables take more than 1000 expressions to evaluate'] });
   });
 
+  // Crafted: each task loops over an anchored list of 200 items in a few bytes, so a 421 KB playbook of
+  // 7,000 tasks made 1.4 million images and the scan died (Invalid string length, 92 s, 2.8 GB).
+  it('reads at most 10,000 loop items in a file, and says it stopped', async () => {
+    const items = Array.from({ length: 200 }, (_, index) => `"i${index}"`).join(', ');
+    const tasks = Array.from({ length: 59 }, () => '    - {docker_container: {image: "a:{{ item }}"}, loop: *i}\n').join('');
+    const text = `- hosts: all\n  tasks:\n    - docker_container: {image: "a:{{ item }}"}\n      loop: &i [${items}]\n${tasks}`;
+    const { occurrences, errors } = await ansibleDiscoverer.extract({ path: 'playbook.yml', text }, fixtureContext('ansible'));
+    expect(occurrences).toHaveLength(10_000);
+    expect(errors).toEqual(["the tasks' loops run more than 10,000 items in this file: the items past that were not read"]);
+  });
+
   it('says a container task nested past the bound was not read', async () => {
     const { occurrences, errors } = await ansibleDiscoverer.extract(fixture('ansible', 'hostile/deep-blocks.yml'), fixtureContext('ansible'));
     expect(occurrences).toEqual([]);

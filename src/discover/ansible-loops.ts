@@ -15,6 +15,21 @@ import { scalarString, writtenScalarText } from './yaml.js';
 
 /** Bound on the items of one loop read for images. */
 const MAX_ITEMS = 200;
+/**
+ * Bound on the loop items one file's tasks are read for: each task's loop may name an anchored list
+ * of 200 items in a few bytes, so a 421 KB playbook of 7,000 such tasks made 1.4 million images and
+ * ended the scan with "Invalid string length" (92 s, 2.8 GB). Past it the file says what it skipped.
+ */
+const MAX_FILE_ITEMS = 10_000;
+
+/** What is left of a file's loop items; `cut` once a loop was read short for it. */
+export interface LoopBudget {
+  left: number;
+  cut?: boolean;
+}
+
+export const loopBudget = (): LoopBudget => ({ left: MAX_FILE_ITEMS });
+export const LOOPS_CUT = `the tasks' loops run more than ${MAX_FILE_ITEMS.toLocaleString('en-US')} items in this file: the items past that were not read`;
 const LOOP_KEYS = ['loop', 'with_items', 'with_list'];
 /** `{{ name }}`: a loop over one variable. */
 const ONE_VARIABLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
@@ -107,6 +122,7 @@ export interface LoopSite {
   vars: AnsibleVars;
   /** How the image is resolved with a set of variables (a pull module adds its `tag`). */
   resolver: (vars: AnsibleVars) => ImageResolver;
+  budget: LoopBudget;
 }
 
 /** The images of a task that loops: one per item, each where it is written. */
@@ -118,7 +134,10 @@ export function loopOccurrences(site: LoopSite): Occurrence[] {
   const field = wholeField(text, loop.name);
   const lines = new Map<string, LineIndex>([[task.file, task.lines]]);
   const occurrences: Occurrence[] = [];
-  loop.items.slice(0, MAX_ITEMS).forEach((item, index) => {
+  const items = loop.items.slice(0, Math.min(MAX_ITEMS, site.budget.left));
+  if (items.length < Math.min(MAX_ITEMS, loop.items.length)) site.budget.cut = true;
+  site.budget.left -= items.length;
+  items.forEach((item, index) => {
     const note = `item ${index} of ${loop.written}`;
     const written = field === undefined ? undefined : field === '' ? item.node : mergedGet(item.document, item.node, field);
     if (isScalar(written) && typeof written.value === 'string') {

@@ -11,7 +11,7 @@
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
-import { loopOccurrences, taskLoop, usesItem, type TaskLoop } from './ansible-loops.js';
+import { loopBudget, loopOccurrences, LOOPS_CUT, taskLoop, usesItem, type LoopBudget, type TaskLoop } from './ansible-loops.js';
 import { evaluateJinja, fileVarsLayer, listsOfMap, varsOfMap, type AnsibleLists, type AnsibleVars } from './ansible-vars.js';
 import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageResolver } from './image-site.js';
 import { ansibleContainers, withContainers, type AnsibleContainerTask } from './containers/index.js';
@@ -56,6 +56,8 @@ interface TaskSite {
   containers: AnsibleContainerTask[];
   /** What was left unread. */
   errors: string[];
+  /** The loop items left to read in the file. */
+  loops: LoopBudget;
 }
 
 /** Modules whose container settings the least-privilege rules read. */
@@ -79,7 +81,7 @@ interface Scope {
 function imageOccurrences(site: TaskSite, node: unknown, context: string, scope: Scope, loop: TaskLoop | undefined, resolver: (vars: AnsibleVars) => ImageResolver): Occurrence[] {
   const text = scalarString(node);
   if (loop !== undefined && text !== undefined && usesItem(text, loop.name)) {
-    return loopOccurrences({ task: { document: site.document, file: site.file.path, text: site.file.text, lines: site.lines }, node, context, loop, vars: scope.vars, resolver });
+    return loopOccurrences({ task: { document: site.document, file: site.file.path, text: site.file.text, lines: site.lines }, node, context, loop, vars: scope.vars, resolver, budget: site.loops });
   }
   return occurrencesAtScalar({ file: site.file.path, kind: 'ansible', text: site.file.text, lines: site.lines, node, context, resolve: resolver(scope.vars) });
 }
@@ -165,10 +167,11 @@ export const ansibleDiscoverer: Discoverer = {
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const parsed = parseConfigDocuments(file);
     const layer = await fileVarsLayer(file.path, context);
-    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [] };
+    const site: TaskSite = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [], loops: loopBudget() };
     for (const document of parsed.documents) walk({ ...site, document }, document.contents, '', { vars: layer.scalars, lists: layer.lists }, 0);
     const occurrences = dedupeOccurrences(site.occurrences);
     const errors = [...parsed.errors, ...site.errors];
+    if (site.loops.cut) errors.push(LOOPS_CUT);
     const extraction: Extraction = errors.length > 0 ? { occurrences, errors } : { occurrences };
     return withContainers(extraction, () => ansibleContainers(file, site.containers, site.lines));
   },
