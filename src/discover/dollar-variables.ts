@@ -28,7 +28,7 @@ const isNameStart = (ch: string | undefined): boolean => ch !== undefined && ((c
 const isNameChar = (ch: string | undefined): boolean => isNameStart(ch) || (ch !== undefined && ch >= '0' && ch <= '9');
 
 /** Index of the `}` closing a `${` whose inside starts at `start`, counting nested `${`; -1 when none. */
-export function matchingBrace(text: string, start: number): number {
+function matchingBrace(text: string, start: number): number {
   let depth = 0;
   for (let index = start; index < text.length; index++) {
     if (text[index] === '$' && text[index + 1] === '{') {
