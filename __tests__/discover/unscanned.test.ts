@@ -102,6 +102,19 @@ describe('files that cannot be read are reported, never skipped silently', () =>
     expect(discovery.unscanned).toEqual([expect.objectContaining({ reason: expect.stringMatching(/file limit of 3 reached/) })]);
   });
 
+  // A reader may multiply what a file writes (a GitLab matrix of 200 legs per job here; a playbook's
+  // loops made 1.4 million images from 421 KB and crashed the report): the images kept from one file
+  // are bounded (100,000 by default), and the file says the rest were not checked.
+  it('the images past the bound on one file', async () => {
+    const legs = Array.from({ length: 200 }, (_, index) => index).join(', ');
+    const jobs = Array.from({ length: 6 }, (_, index) => `job${index}:\n  image: "alpine:3.$X"\n  parallel: *m\n  script: [echo]\n`).join('');
+    await put('.gitlab-ci.yml', `.m: &m\n  matrix:\n    - X: [${legs}]\n${jobs}`);
+    expect((await discoverRepository(root)).occurrences).toHaveLength(1_200);
+    const discovery = await discoverRepository(root, { maxOccurrencesPerFile: 1_000 });
+    expect(discovery.occurrences).toHaveLength(1_000);
+    expect(discovery.unscanned).toEqual([{ file: '.gitlab-ci.yml', reason: 'it names more than 1,000 images: the others were not checked' }]);
+  });
+
   it('a discoverer problem on one line is reported at that line', async () => {
     await put('Dockerfile', 'ARG A=1\nARG =x\nFROM alpine\n');
     const discovery = await discoverRepository(root);

@@ -36,10 +36,12 @@ const MAX_EXPANSION_DEPTH = 10;
 /**
  * Bound on the text one pipeline's expansions read (each image, and each variable it reaches, once
  * per job and matrix leg that runs it). 50 jobs of 200 legs each reaching 2,000 variables read
- * 8 billion characters (minutes); the largest of 352 trial repositories' pipelines reads 160,000.
+ * 8 billion characters (minutes); the largest of 352 trial repositories' pipelines reads 208,457.
  * Past the bound an image is unresolved and the file says so.
  */
 const MAX_EXPANSION_WORK = 10_000_000;
+/** What one expansion costs at least, so the bound also bounds the images expansions make (156,250). */
+const MIN_EXPANSION_COST = 64;
 
 /** What is left of a pipeline's expansion work; `spent` once an image went unexpanded for it. */
 interface ExpansionBudget {
@@ -83,7 +85,8 @@ function expand(text: string, variables: Pick<Variables, 'get'>, budget: Expansi
     if (budget.left < 0) budget.spent = true;
     return budget.left < 0;
   };
-  if (overBudget(text.length)) return { unresolved: OVER_BUDGET };
+  // Each expansion costs at least a line's worth: a short image in many jobs and legs is as many images.
+  if (overBudget(Math.max(text.length, MIN_EXPANSION_COST))) return { unresolved: OVER_BUDGET };
   const expanded = new Map<string, string | { unresolved: string }>();
   const expanding = new Set<string>();
   const lookup = (name: string, depth: number): string | { unresolved: string } => {

@@ -64,8 +64,18 @@ export interface DiscoverOptions extends Partial<WalkOptions> {
   onlyFiles?: string[];
   /** UTF-16 code units of file text kept for discoverers that read other files (text-cache.ts); its default bounds memory. */
   maxCachedText?: number;
+  /** Images kept from one file (MAX_OCCURRENCES_PER_FILE unless told). */
+  maxOccurrencesPerFile?: number;
   discoverers?: Discoverer[];
 }
+
+/**
+ * Bound on the images kept from one file: the largest real file of the trial repositories names 116,
+ * and a reader that multiplies what a file writes (a loop, a matrix, a variable named many times)
+ * could otherwise hand the checks and the report millions (1.4 million from a 421 KB playbook ended a
+ * scan with "Invalid string length"). Past it the file is not fully scanned, and says so.
+ */
+const MAX_OCCURRENCES_PER_FILE = 100_000;
 
 export interface Discovery {
   occurrences: Occurrence[];
@@ -164,7 +174,10 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         sources.set(file, text);
       }
     }
-    for (const occurrence of oncePerPlace(readings)) {
+    const found = oncePerPlace(readings);
+    const kept = options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE;
+    if (found.length > kept) unscanned.push({ file, reason: `it names more than ${kept.toLocaleString('en-US')} images: the others were not checked` });
+    for (const occurrence of found.slice(0, kept)) {
       occurrences.push(occurrence);
       if (occurrence.file !== file && !sources.has(occurrence.file)) {
         const other = await readRepositoryFile(occurrence.file);
