@@ -174,10 +174,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
         sources.set(file, text);
       }
     }
-    const found = oncePerPlace(readings);
-    const kept = options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE;
-    if (found.length > kept) unscanned.push({ file, reason: `it names more than ${kept.toLocaleString('en-US')} images: the others were not checked` });
-    for (const occurrence of found.slice(0, kept)) {
+    for (const occurrence of keptOf(file, oncePerPlace(readings), options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE, unscanned)) {
       occurrences.push(occurrence);
       if (occurrence.file !== file && !sources.has(occurrence.file)) {
         const other = await readRepositoryFile(occurrence.file);
@@ -210,6 +207,13 @@ function repositoryListing(absoluteRoot: string, unscanned: UnscannedFile[]): (r
     }
     return Promise.resolve(cached);
   };
+}
+
+/** The images of one file up to the bound; past it the file says the others were not checked. */
+function keptOf(file: string, found: Occurrence[], bound: number, unscanned: UnscannedFile[]): Occurrence[] {
+  if (found.length <= bound) return found;
+  unscanned.push({ file, reason: `it names more than ${bound.toLocaleString('en-US')} images: the others were not checked` });
+  return found.slice(0, bound);
 }
 
 /**
