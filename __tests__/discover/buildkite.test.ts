@@ -119,6 +119,23 @@ describe('buildkite discoverer', () => {
     ]);
   });
 
+  // Crafted: each step may name an anchored matrix of 256 values in a few bytes, so 5,000 steps
+  // (407 KB) made 1.28 million images; and a dimension of 100,000 values was multiplied out before
+  // the 256-combination bound was checked.
+  it('reads at most 10,000 matrix values in a file and says so; a product past 256 is not built', async () => {
+    const values = `[${Array.from({ length: 256 }, (_, index) => `"v${index}"`).join(',')}]`;
+    const steps = Array.from({ length: 40 }, () => '  - {command: echo, plugins: [{docker#v5: {image: "a:{{matrix}}"}}], matrix: *m}\n').join('');
+    const { occurrences, errors } = await buildkiteDiscoverer.extract({ path: '.buildkite/pipeline.yml', text: `x: &m ${values}\nsteps:\n${steps}` }, fixtureContext('buildkite'));
+    expect(occurrences.filter((o) => o.reference !== null)).toHaveLength(10_000);
+    expect(errors).toEqual(["the steps' matrices give more than 10,000 values in this file: the images of the others were not read"]);
+    const big = `[${Array.from({ length: 100_000 }, (_, index) => index).join(',')}]`;
+    const product = await buildkiteDiscoverer.extract(
+      { path: '.buildkite/pipeline.yml', text: `steps:\n  - {command: echo, plugins: [{docker#v5: {image: "a:{{matrix.a}}{{matrix.b}}"}}], matrix: {setup: {a: [x, y], b: ${big}}}}\n` },
+      fixtureContext('buildkite'),
+    );
+    expect(product.occurrences.map((o) => o.problem?.message)).toEqual([expect.stringMatching(/more than 256 combinations/)]);
+  });
+
   it('names plugins from their keys', () => {
     expect(pluginName('docker#v5.8.0')).toEqual({ name: 'docker', official: true });
     expect(pluginName('buildkite-plugins/docker-compose#v4')).toEqual({ name: 'docker-compose', official: true });

@@ -111,8 +111,10 @@ export function matrixCombinations(document: Document.Parsed, matrix: unknown): 
     for (const [name, values] of mapPairs(document, setup)) {
       if (!isSeq(values)) return { unknown: `matrix.setup.${name} is not a list` };
       const next: MatrixCombination[] = [];
-      for (const combination of combinations) for (const value of valuesOf(document, values)) next.push({ ...combination, [`matrix.${name}`]: value });
-      if (next.length > MAX_COMBINATIONS) return { unknown: `the matrix has more than ${MAX_COMBINATIONS} combinations` };
+      const dimension = valuesOf(document, values);
+      // Checked before the product is built: an anchored list of 100,000 values times 256 would be built whole.
+      if (combinations.length * dimension.length > MAX_COMBINATIONS) return { unknown: `the matrix has more than ${MAX_COMBINATIONS} combinations` };
+      for (const combination of combinations) for (const value of dimension) next.push({ ...combination, [`matrix.${name}`]: value });
       combinations = next;
     }
   } else {

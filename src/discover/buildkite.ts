@@ -69,7 +69,17 @@ interface StepScope {
   interpolate: (text: string) => ImageValue[];
   occurrences: Occurrence[];
   composeFiles: Array<{ path: string; context: string; line: number }>;
+  /** The matrix values left to read in the file; `cut` once a step's were read short. */
+  matrixValues: { left: number; cut?: boolean };
 }
+
+/**
+ * Bound on the matrix values one file's images are read with: each step may name an anchored matrix
+ * of 256 values in a few bytes, so a 407 KB pipeline of 5,000 such steps made 1.28 million images
+ * (50 s, 1.2 GB). Past it the file says what it skipped.
+ */
+const MAX_FILE_MATRIX_VALUES = 10_000;
+const MATRIX_CUT = `the steps' matrices give more than ${MAX_FILE_MATRIX_VALUES.toLocaleString('en-US')} values in this file: the images of the others were not read`;
 
 /** The line a node starts on (1 when it has no range). */
 function lineOf(scope: StepScope, node: unknown): number {
@@ -86,12 +96,18 @@ function matrixResolver(scope: StepScope, combinations: MatrixCombination[] | { 
   return (text) => {
     if (!text.includes('{{')) return scope.interpolate(text);
     if (!Array.isArray(combinations)) return [{ value: { unresolved: `${text} takes the step's matrix values, which cannot be read here (${combinations.unknown})` } }];
-    const values: string[] = [];
+    const distinct = new Set<string>();
+    let cut = false;
     for (const combination of combinations) {
       const expanded = expandMatrix(text, combination);
-      if (expanded !== undefined && !values.includes(expanded)) values.push(expanded);
+      if (expanded === undefined || distinct.has(expanded)) continue;
+      cut = scope.matrixValues.left-- <= 0;
+      if (cut) break;
+      distinct.add(expanded);
     }
-    if (values.length === 0) return [{ value: { unresolved: `${text} names a matrix value the step does not define` } }];
+    if (cut) scope.matrixValues.cut = true;
+    const values = [...distinct];
+    if (values.length === 0) return [{ value: { unresolved: cut ? MATRIX_CUT : `${text} names a matrix value the step does not define` } }];
     return values.flatMap((value, index) =>
       scope.interpolate(value).map((candidate) => ({ ...candidate, note: values.length > 1 ? `matrix value ${index + 1} of ${values.length}` : candidate.note })),
     );
@@ -204,7 +220,8 @@ export const buildkiteDiscoverer: Discoverer = {
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     const composeFiles: StepScope['composeFiles'] = [];
-    for (const document of parsed.documents) pipelineOccurrences(document, { file, lines, occurrences, composeFiles });
+    const matrixValues = { left: MAX_FILE_MATRIX_VALUES, cut: false };
+    for (const document of parsed.documents) pipelineOccurrences(document, { file, lines, occurrences, composeFiles, matrixValues });
     const notes: string[] = [];
     const missing = new Set<string>();
     for (const compose of composeFiles) {
@@ -212,6 +229,7 @@ export const buildkiteDiscoverer: Discoverer = {
       missing.add(compose.path);
       notes.push(`line ${compose.line}: ${compose.context} runs the services of ${compose.path}, which is not in the repository: their images are not checked`);
     }
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors, notes };
+    const errors = matrixValues.cut ? [...parsed.errors, MATRIX_CUT] : parsed.errors;
+    return { occurrences: dedupeOccurrences(occurrences), errors, notes };
   },
 };
