@@ -139,6 +139,17 @@ describe('molecule', () => {
     expect(errors).toEqual(["the tasks' loops run more than 10,000 items in this file: the items past that were not read"]);
   });
 
+  // Crafted: each block or task with vars of its own copied every variable in scope (and each loop
+  // item copied them again), so a 764 KB playbook of 5,000 such tasks under 30,000 play vars ran past
+  // two minutes. No duration is asserted: copied, these 4,000 tasks under 20,000 vars run past the test timeout.
+  it('looks variables up through the scopes that set them, never copying them per task', async () => {
+    const vars = Array.from({ length: 20_000 }, (_, index) => `    v${index}: x\n`).join('');
+    const tasks = Array.from({ length: 4_000 }, (_, index) => `    - {vars: {t: "${index}"}, docker_container: {name: x, image: "a:{{ t }}-{{ v0 }}"}}\n`).join('');
+    const { occurrences } = await ansibleDiscoverer.extract({ path: 'playbook.yml', text: `- hosts: all\n  vars:\n${vars}  tasks:\n${tasks}` }, fixtureContext('ansible'));
+    expect(occurrences).toHaveLength(4_000);
+    expect(occurrences.at(-1)?.reference).toBe('docker.io/library/a:3999-x');
+  });
+
   it('says a container task nested past the bound was not read', async () => {
     const { occurrences, errors } = await ansibleDiscoverer.extract(fixture('ansible', 'hostile/deep-blocks.yml'), fixtureContext('ansible'));
     expect(occurrences).toEqual([]);

@@ -10,6 +10,7 @@ import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { Occurrence } from '../model.js';
 import type { AnsibleLists, AnsibleVars } from './ansible-vars.js';
 import { listItems, mapPairs, mergedGet, occurrencesAtScalar, type ImageResolver } from './image-site.js';
+import { layered } from './layered.js';
 import { LineIndex } from './position.js';
 import { scalarString, writtenScalarText } from './yaml.js';
 
@@ -87,8 +88,8 @@ export function usesItem(text: string, name: string): boolean {
 }
 
 /** The variables with one item bound: the item itself (a scalar), or each scalar field as `item.field`. */
-function withItem(vars: AnsibleVars, item: LoopItem, name: string): Map<string, string> {
-  const bound = new Map(vars);
+function withItem(vars: AnsibleVars, item: LoopItem, name: string): AnsibleVars {
+  const bound = new Map<string, string>();
   if (isScalar(item.node)) {
     const written = writtenScalarText(item.node, item.text);
     if (written !== undefined) bound.set(name, written);
@@ -98,7 +99,7 @@ function withItem(vars: AnsibleVars, item: LoopItem, name: string): Map<string, 
       if (written !== undefined) bound.set(`${name}.${key}`, written);
     }
   }
-  return bound;
+  return layered(vars, bound);
 }
 
 /** The field a text that is only `{{ item.field }}` names (`''` for `{{ item }}`), else undefined. */

@@ -9,12 +9,14 @@
  */
 import { isMap, isSeq, type Document } from 'yaml';
 import { dirName, listItems, mapPairs, mergedGet, parseConfigDocuments } from './image-site.js';
+import type { Lookup } from './layered.js';
 import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import { scalarString, writtenScalarText } from './yaml.js';
 
 /** Variable name -> value as written (a plain number keeps its text: `1.10` stays 1.10). */
-export type AnsibleVars = ReadonlyMap<string, string>;
+/** Looked up only, through the layers of the file, play, blocks, task and loop item (layered.ts). */
+export type AnsibleVars = Lookup<string>;
 
 /** A variable that is a list: its items' nodes, with the document and file they are written in. */
 export interface AnsibleList {
@@ -24,7 +26,7 @@ export interface AnsibleList {
   text: string;
 }
 
-export type AnsibleLists = ReadonlyMap<string, AnsibleList>;
+export type AnsibleLists = Lookup<AnsibleList>;
 
 /** What a vars file (or a play's `vars`) sets: scalars, and lists. */
 export interface VarsLayer {

@@ -16,6 +16,7 @@ import { evaluateJinja, fileVarsLayer, listsOfMap, varsOfMap, type AnsibleLists,
 import { dedupeOccurrences, mergedGet, occurrencesAtScalar, parseConfigDocuments, type ImageResolver } from './image-site.js';
 import { ansibleContainers, withContainers, type AnsibleContainerTask } from './containers/index.js';
 import { isYamlPath } from './file-names.js';
+import { layered } from './layered.js';
 import { LineIndex } from './position.js';
 import type { DiscoverContext, Discoverer, Extraction, SourceFile } from './types.js';
 import { scalarString, writtenScalarText } from './yaml.js';
@@ -125,7 +126,7 @@ function walk(site: TaskSite, node: unknown, path: string, scope: Scope, depth: 
   // A play's, block's or task's own `vars` (a map) override what the file's tasks see.
   const ownVars = mergedGet(site.document, node, 'vars');
   const seen: Scope = isMap(ownVars)
-    ? { vars: varsOfMap(site.document, ownVars, site.file.text, new Map(scope.vars)), lists: listsOfMap(site.document, ownVars, site.file.path, site.file.text, new Map(scope.lists)) }
+    ? { vars: layered(scope.vars, varsOfMap(site.document, ownVars, site.file.text)), lists: layered(scope.lists, listsOfMap(site.document, ownVars, site.file.path, site.file.text)) }
     : scope;
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;

@@ -23,6 +23,7 @@ import type { LineIndex } from './position.js';
 import { scalarString } from './yaml.js';
 import { baseName, dirName, listItems, mapPairs, mergedGet, occurrencesAtScalar, occurrencesOfDocuments, parseConfigDocuments, type ImageValue } from './image-site.js';
 import { oncePerScan } from './per-scan.js';
+import { layered, type Lookup } from './layered.js';
 import { scriptImages } from './script-images.js';
 import { allSpans, enclosed, replaceSpans, type Span } from '../spans.js';
 
@@ -55,25 +56,8 @@ const expressionsIn = (text: string): Span[] => allSpans([enclosed(text, '$(', '
 
 type Variables = Map<string, string>;
 
-/** The variables an image sees: what it looks up, never iterated. */
-type Scope = Pick<Variables, 'get'>;
-
-/**
- * Variables in scope looked up through the layers that set them, the last first, never copied: a
- * scope copied for each job (and each leg of each resolution) was quadratic, so 10,000 jobs under
- * 30,000 variables (a 918 KB pipeline) took 4.5 minutes. Walks nest at most MAX_DEPTH layers.
- */
-function layered(...layers: Scope[]): Scope {
-  return {
-    get(name) {
-      for (let index = layers.length - 1; index >= 0; index--) {
-        const value = layers[index].get(name);
-        if (value !== undefined) return value;
-      }
-      return undefined;
-    },
-  };
-}
+/** The variables an image sees, in layers (layered.ts). */
+type Scope = Lookup<string>;
 
 /** The variables a map (the pipeline, a stage or a job) defines under `variables:`. */
 function readVariables(document: Document.Parsed, owner: unknown): Variables {
