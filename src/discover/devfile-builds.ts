@@ -11,9 +11,9 @@ import { isMap, isScalar, type Document } from 'yaml';
 import { localTagKey, markBuiltHere } from './built-images.js';
 import type { Occurrence } from '../model.js';
 import { isNamed } from './file-names.js';
-import { dirName, listItems, mergedGet, parseConfigDocuments } from './image-site.js';
+import { dirName, listItems, mergedGet } from './image-site.js';
 import { withValue } from './occurrence.js';
-import { parseAndKeep } from './parse-once.js';
+import { keptConfigDocuments } from './parse-once.js';
 import { oncePerScan } from './per-scan.js';
 import type { DiscoverContext } from './types.js';
 import { scalarString } from './yaml.js';
@@ -130,13 +130,9 @@ async function indexDevfile(path: string, context: DiscoverContext, index: Devfi
   index.files.add(path);
   const text = await context.readFile(path);
   if (text === undefined) return;
-  let documents: Document.Parsed[];
-  try {
-    // The devfile discoverer takes this parse when the walk reaches the file (parse-once.ts).
-    documents = parseConfigDocuments({ path, text }, 'YAML', parseAndKeep(context, path, text)).documents;
-  } catch {
-    return; // the devfile discoverer reports what it cannot read
-  }
+  // The devfile discoverer takes this parse when the walk reaches the file, and reports what it cannot read.
+  const documents = keptConfigDocuments(context, path, text);
+  if (documents === undefined) return;
   for (const document of documents) {
     const components = devfileComponents(document);
     const variables = devfileVariables(document);

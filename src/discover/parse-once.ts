@@ -6,6 +6,8 @@
  * parse here, the second takes it; what is kept is bounded by its text, as a parsed document
  * costs some 45 bytes of memory per byte of YAML.
  */
+import type { Document } from 'yaml';
+import { parseConfigDocuments } from './image-site.js';
 import type { DiscoverContext } from './types.js';
 import { parseYamlDocuments, type ParsedYaml } from './yaml.js';
 
@@ -50,4 +52,17 @@ export function takeParse(context: DiscoverContext, path: string, text: string):
   kept.byPath.delete(path);
   kept.textLength -= entry.text.length;
   return entry.text === text ? entry.parsed : parseYamlDocuments(text);
+}
+
+/**
+ * The YAML documents of a file that an index reads before its own reader does (Skaffold's and
+ * devfiles' builds), parsed once and kept for that reader; undefined when they cannot be read
+ * (the reader reports why when the walk reaches the file).
+ */
+export function keptConfigDocuments(context: DiscoverContext, path: string, text: string): Document.Parsed[] | undefined {
+  try {
+    return parseConfigDocuments({ path, text }, 'YAML', parseAndKeep(context, path, text)).documents;
+  } catch {
+    return undefined;
+  }
 }

@@ -12,9 +12,9 @@ import type { Document } from 'yaml';
 import { compilePathGlob, type CompiledPathGlob } from '../config/path-glob.js';
 import type { Occurrence } from '../model.js';
 import { normalizeForOccurrence } from '../reference/index.js';
-import { dirName, parseConfigDocuments } from './image-site.js';
+import { dirName } from './image-site.js';
 import { readKustomization } from './kustomization-file.js';
-import { parseAndKeep } from './parse-once.js';
+import { keptConfigDocuments } from './parse-once.js';
 import { oncePerScan } from './per-scan.js';
 import { builtImageNames, deployedPaths, isSkaffoldDocument, isSkaffoldName } from './skaffold-config.js';
 import type { DiscoverContext, Extraction } from './types.js';
@@ -108,13 +108,9 @@ async function indexConfig(path: string, context: DiscoverContext, index: Skaffo
   index.configs.add(path);
   const text = await context.readFile(path);
   if (text === undefined || !text.includes('skaffold/')) return;
-  let documents: Document.Parsed[];
-  try {
-    // The Skaffold reader takes this parse when the walk reaches the file (parse-once.ts).
-    documents = parseConfigDocuments({ path, text }, 'YAML', parseAndKeep(context, path, text)).documents;
-  } catch {
-    return; // the Skaffold reader reports what it cannot read
-  }
+  // The Skaffold reader takes this parse when the walk reaches the file, and reports what it cannot read.
+  const documents = keptConfigDocuments(context, path, text);
+  if (documents === undefined) return;
   for (const document of documents) {
     if (!isSkaffoldDocument(document)) continue;
     const deployment = await documentDeployment(path, document, context);
