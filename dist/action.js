@@ -27609,9 +27609,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix11 = POSIX_REGEX_SOURCE[rest2];
-                if (posix11) {
-                  prev.value = pre + posix11;
+                const posix12 = POSIX_REGEX_SOURCE[rest2];
+                if (posix12) {
+                  prev.value = pre + posix12;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -28128,7 +28128,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix11 = opts.windows;
+      const posix12 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -28138,8 +28138,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix11 });
-        const result = { glob, state, regex: regex2, posix: posix11, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix: posix12 });
+        const result = { glob, state, regex: regex2, posix: posix12, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -28164,7 +28164,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex2, options, { glob, posix: posix11 } = {}) => {
+    picomatch2.test = (input, regex2, options, { glob, posix: posix12 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28172,7 +28172,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format3 = opts.format || (posix11 ? utils.toPosixSlashes : null);
+      const format3 = opts.format || (posix12 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format3 ? format3(input) : input;
       if (match === false) {
@@ -28181,16 +28181,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex2, options, posix11);
+          match = picomatch2.matchBase(input, regex2, options, posix12);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix11 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix12 = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex2.test(utils.basename(input, { windows: posix11 }));
+      return regex2.test(utils.basename(input, { windows: posix12 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -28698,9 +28698,9 @@ var require_obj = __commonJS({
       }
     };
     exports.ASN1Obj = ASN1Obj;
-    var MAX_DEPTH18 = 100;
+    var MAX_DEPTH19 = 100;
     function parseStream2(stream, depth = 0) {
-      if (depth > MAX_DEPTH18) {
+      if (depth > MAX_DEPTH19) {
         throw new error_1.ASN1ParseError("maximum nesting depth exceeded");
       }
       const tag2 = new tag_1.ASN1Tag(stream.getUint8());
@@ -43404,6 +43404,7 @@ function shorten(text4) {
   return text4.length > 120 ? `${text4.slice(0, 120)}\u2026` : text4;
 }
 function correctionHint(text4) {
+  if (text4.length > MAX_INPUT_LENGTH) return void 0;
   for (const hint of [scheme, whitespace, digestAfterColon, tagAfterAt, emptyTag, upperCase]) {
     const found = hint(text4);
     if (found !== void 0) return found;
@@ -43447,6 +43448,40 @@ function canonicalDomain(domain) {
   if (port !== HTTPS_DEFAULT_PORT) return domain;
   const readsAsHost = hostname.includes(".") || hostname.startsWith("[") || hostname === LOOPBACK || hostname.toLowerCase() !== hostname;
   return readsAsHost ? hostname : domain;
+}
+var PRIVATE_USE_SUFFIXES = /* @__PURE__ */ new Set(["local", "localhost", "internal", "lan", "home", "corp", "intranet", "private", "test", "example", "invalid", "localdomain"]);
+function isInternalAddress(hostname) {
+  const host2 = hostname.toLowerCase();
+  if (host2 === "localhost" || host2.endsWith(".localhost")) return true;
+  if (host2.startsWith("[") && host2.endsWith("]")) return isInternalIpv6(host2.slice(1, -1));
+  const octets = ipv4Octets(host2);
+  return octets !== void 0 && isInternalIpv4(octets);
+}
+function ipv4Octets(host2) {
+  const parts = host2.split(".");
+  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return void 0;
+  const octets = parts.map(Number);
+  return octets.every((octet) => octet <= 255) ? octets : void 0;
+}
+function isInternalIpv4([a, b]) {
+  return a === 0 || a === 10 || a === 127 || a === 169 && b === 254 || a === 172 && b >= 16 && b <= 31 || a === 192 && b === 168 || a === 100 && b >= 64 && b <= 127;
+}
+function isInternalIpv6(address) {
+  if (address === "::" || address === "::1") return true;
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(address);
+  if (mapped) {
+    const high = parseInt(mapped[1], 16);
+    const low = parseInt(mapped[2], 16);
+    return isInternalIpv4([high >> 8, high & 255, low >> 8, low & 255]);
+  }
+  const first = parseInt(address.split(":")[0] || "0", 16);
+  return (first & 65472) === 65152 || (first & 65024) === 64512;
+}
+function isPrivateNetworkHost(host2) {
+  const { hostname } = splitHostPort(registryHost(host2));
+  if (isInternalAddress(hostname)) return true;
+  if (hostname.startsWith("[")) return false;
+  return !hostname.includes(".") || PRIVATE_USE_SUFFIXES.has(hostname.slice(hostname.lastIndexOf(".") + 1));
 }
 
 // src/reference/parse.ts
@@ -44135,6 +44170,7 @@ var KINDS = [
   "gitlab-ci",
   "devcontainer",
   "devfile",
+  "skaffold",
   "gitpod",
   "circleci",
   "bitbucket",
@@ -44483,9 +44519,9 @@ var RULES = {
     id: "registry-unreachable",
     name: "RegistryUnreachable",
     shortDescription: "Registry could not be asked; image not verified",
-    fullDescription: "The registry did not answer, refused the credentials, or rate-limited the request, so the image was not verified. It is reported as not checked, never as verified.",
-    help: "Provide credentials for the registry, or re-run when it is reachable.",
-    defaultSeverity: "warning",
+    fullDescription: "The registry did not answer, refused the credentials, or rate-limited the request, so the image was not verified. It is reported as not checked, never as verified, and fails the check by default: a registry that stalls must not end in a pass. A registry of the machine or private network that runs the image (localhost, a single-label name such as registry:5000, a .local or .internal name, a private address) where nothing answers at all is a note: it exists only where the image runs.",
+    help: "Provide credentials for the registry, or re-run when it is reachable. To accept images that could not be verified, grade the rule down in the policy (`severity: {registry-unreachable: warning}`).",
+    defaultSeverity: "error",
     needs: "registry"
   }),
   unsigned: rule({
@@ -45174,6 +45210,9 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "rancherlabs",
     "browserless",
     "mongo-express",
+    // Keycloak publishes its server image on Docker Hub as well as quay.io again since Keycloak 20
+    // (keycloak/keycloak#11986, #15079); emqx/emqx's CI compose runs `keycloak/keycloak:26.3`.
+    "keycloak",
     // CNCF and other foundation projects.
     "thanosio",
     "cortexproject",
@@ -45197,9 +45236,12 @@ var TRUSTED_DOCKER_HUB_NAMESPACES = [
     "cloudnativepg",
     // Community projects whose names begin with a vendor's brand (ElasticHQ monitors Elasticsearch;
     // Nginx Proxy Manager, published as `jc21/nginx-proxy-manager`, builds on its own
-    // `nginxproxymanager/nginx-full` base image: its docker/Dockerfile).
+    // `nginxproxymanager/nginx-full` base image: its docker/Dockerfile; "Oracle in a Nutshell"'s
+    // `oracleinanutshell/oracle-xe-11g`, the Oracle XE image of Testcontainers' and Akka's tests and
+    // of emqx/emqx's CI compose files).
     "elastichq",
     "nginxproxymanager",
+    "oracleinanutshell",
     // Popular community maintainers, whose images are among the most used of Docker Hub's
     // community namespaces in public compose files and charts.
     "jlesage",
@@ -45723,7 +45765,6 @@ function push(map, key, value) {
 }
 
 // src/checks/typosquat-host.ts
-var PRIVATE_USE_SUFFIXES = /* @__PURE__ */ new Set(["local", "localhost", "internal", "lan", "home", "corp", "intranet", "private", "test", "example", "invalid", "localdomain"]);
 var TWO_LABEL_SUFFIXES = /* @__PURE__ */ new Set(["co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "ne.jp", "com.br", "com.cn", "net.cn", "co.kr", "co.in", "com.tw", "co.nz", "com.mx", "co.za", "com.tr", "com.sg", "com.hk"]);
 var FAMILY_DOMAINS = ["pkg.dev", "azurecr.io", "amazonaws.com", "ocir.io", "icr.io", "docker.com", "github.com", "githubusercontent.com", "gitlab.com"];
 function isPrivateHost(host2) {
@@ -46114,6 +46155,10 @@ var CATALOGUE = [
     brands: ["kubernetes", "k8s"]
   },
   { owner: "CoreDNS\u2019s", home: "registry.k8s.io/coredns/", names: ["coredns"], brands: ["coredns"] },
+  // Where kube-webhook-certgen began (github.com/jet/kube-webhook-certgen), before ingress-nginx took it over: the
+  // image ingress-nginx's manifests ran up to v0.44 and kube-prometheus-stack's up to v16, still in many repositories.
+  // Listed before ingress-nginx's entry, whose image a copy is still told to use.
+  { owner: "jet\u2019s", home: "docker.io/jettech/", names: ["kube-webhook-certgen"], brands: ["jettech"] },
   { owner: "the ingress-nginx project\u2019s", home: "registry.k8s.io/ingress-nginx/", names: ["kube-webhook-certgen"], generic: ["controller", "controller-chroot"], brands: ["ingress-nginx"] },
   { owner: "the kaniko project\u2019s", home: "gcr.io/kaniko-project/", names: [], generic: ["executor", "warmer"], brands: ["kaniko", "kaniko-project"] },
   { owner: "GitHub\u2019s", home: "ghcr.io/actions/", names: ["actions-runner", "gha-runner-scale-set-controller"], brands: ["actions-runner-controller"] },
@@ -46943,6 +46988,10 @@ function settledOnline(occurrence) {
   if (!hub) return false;
   return !hub.repositoryExists || (hub.pullCount ?? 0) >= WIDELY_PULLED;
 }
+function substituted(occurrence) {
+  const shown = shownImage(occurrence);
+  return shown === occurrence.raw ? "" : ` Here it is ${shown}.`;
+}
 function runSquatRule(rule2, occurrences, context3) {
   if (!context3.policy.typosquat.enabled) return [];
   const { targets, verdicts } = verdictsFor(context3);
@@ -46960,7 +47009,7 @@ function runSquatRule(rule2, occurrences, context3) {
     if (graded && settledOnline(occurrence)) continue;
     const pulls2 = occurrence.resolution?.dockerHub?.pullCount;
     const online = graded && pulls2 !== void 0 ? ` Docker Hub counts ${pulls2.toLocaleString("en-US")} pulls of it.` : "";
-    const draft = { occurrence, message: squatMessage(match) + online };
+    const draft = { occurrence, message: squatMessage(match) + online + substituted(occurrence) };
     const suggestion = squatSuggestion(occurrence.raw, match);
     if (suggestion !== void 0 && suggestion !== occurrence.raw) draft.suggestion = suggestion;
     drafts.push(draft);
@@ -47138,6 +47187,10 @@ function unverified(occurrence, tagOnly) {
   if (parts?.digest) facts.push(`that digest ${parts.digest} exists`);
   return `not verified: ${facts.join(", nor ") || "the image"}`;
 }
+function privateRegistry(reference) {
+  const domain = splitReference(reference)?.domain;
+  return domain !== void 0 && isPrivateNetworkHost(domain) ? domain : void 0;
+}
 var registryUnreachableCheck = {
   rule: "registry-unreachable",
   run(occurrences) {
@@ -47147,10 +47200,13 @@ var registryUnreachableCheck = {
       if (!occurrence.reference || !resolution || resolution.errorCode === "digest-mismatch") continue;
       const tagOnly = resolution.status === "ok" && resolution.errorCode !== void 0;
       if (resolution.status !== "error" && !tagOnly) continue;
+      const why = resolution.message ?? resolution.errorCode ?? "registry error";
+      const privateHost = resolution.nothingAnswered ? privateRegistry(occurrence.reference) : void 0;
       const draft = {
         occurrence,
-        message: `${shownImage(occurrence)}: ${unverified(occurrence, tagOnly)} (${resolution.message ?? resolution.errorCode ?? "registry error"})`
+        message: privateHost ? `${shownImage(occurrence)}: ${unverified(occurrence, tagOnly)}: ${privateHost} is a registry of the machine or private network that runs the image, and nothing answers there from this run (${why}); list it with --insecure-registry or insecure-registries where this run can reach it` : `${shownImage(occurrence)}: ${unverified(occurrence, tagOnly)} (${why})`
       };
+      if (privateHost) draft.severity = "note";
       if (resolution.errorCode) draft.errorCode = resolution.errorCode;
       drafts.push(draft);
     }
@@ -49122,11 +49178,578 @@ var TextCache = class {
   }
 };
 
-// src/discover/compose.ts
-import { posix } from "node:path";
+// src/discover/built-images.ts
+function localTagKey(image) {
+  const normalized = normalizeForOccurrence(image);
+  if (!normalized.ok || normalized.parsed.digest !== void 0) return void 0;
+  const { domain, path: path14, tag: tag2 } = normalized.parsed;
+  if (domain !== "docker.io" || !path14.startsWith("library/") || path14.indexOf("/") !== path14.lastIndexOf("/")) return void 0;
+  return `${path14}:${tag2 ?? "latest"}`;
+}
+function namesRegistryImage(occurrences) {
+  return occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local);
+}
+function markBuiltHere(occurrences, built) {
+  if (built.size === 0) return occurrences;
+  return occurrences.map((occurrence) => {
+    const key = occurrence.reference === null || occurrence.local ? void 0 : localTagKey(occurrence.reference);
+    const builder = key === void 0 ? void 0 : built.get(key);
+    if (builder === void 0) return occurrence;
+    const note = `the image ${builder} builds`;
+    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  });
+}
+
+// src/discover/shell-commands.ts
+var MAX_WORDS = 2e5;
+var MAX_SUBSTITUTION_DEPTH = 3;
+var isBlank = (ch) => ch === " " || ch === "	" || ch === "\r";
+var isOperator = (ch) => ch === ";" || ch === "&" || ch === "|" || ch === "(" || ch === ")";
+var ScriptLexer = class _ScriptLexer {
+  constructor(text4, start, end, options, depth = 0) {
+    this.text = text4;
+    this.end = end;
+    this.options = options;
+    this.depth = depth;
+    this.index = start;
+  }
+  text;
+  end;
+  options;
+  depth;
+  commands = [];
+  words = [];
+  word;
+  /** Here-document delimiters whose bodies start after the current line. */
+  heredocs = [];
+  count = 0;
+  index;
+  run() {
+    while (this.index < this.end && this.count < MAX_WORDS) this.step();
+    if (this.index < this.end) throw new Error(`a script has more than ${MAX_WORDS.toLocaleString("en-US")} words: the rest of it was not read`);
+    this.endCommand();
+    return this.commands;
+  }
+  step() {
+    const { text: text4 } = this;
+    const ch = text4[this.index];
+    if (ch === "\\" && (text4[this.index + 1] === "\n" || text4[this.index + 1] === "\r" && text4[this.index + 2] === "\n")) {
+      this.index += text4[this.index + 1] === "\n" ? 2 : 3;
+    } else if (ch === "\n") {
+      this.endCommand();
+      this.index = this.skipHeredocBodies(this.index + 1);
+    } else if (isBlank(ch)) {
+      this.endWord();
+      this.index++;
+    } else if (ch === "#" && this.word === void 0) {
+      const newline = text4.indexOf("\n", this.index);
+      this.index = newline < 0 || newline > this.end ? this.end : newline;
+    } else if (ch === "<" && this.options.configParameters && this.configParameterEnd() > 0) {
+      this.readConfigParameter();
+    } else if (ch === "<" && text4[this.index + 1] === "<" && text4[this.index + 2] === "<") {
+      this.endCommand();
+      this.index += 3;
+    } else if (ch === "<" && text4[this.index + 1] === "<") {
+      this.endWord();
+      this.readHeredocDelimiter();
+    } else if (isOperator(ch)) {
+      this.endCommand();
+      this.index++;
+    } else {
+      this.readWordPart();
+    }
+  }
+  /**
+   * The end of a CircleCI parameter written at the index (`<< parameters.image >>`, `<<pipeline.x>>`),
+   * closed on its line; 0 when there is none.
+   */
+  configParameterEnd() {
+    const { text: text4 } = this;
+    if (text4[this.index + 1] !== "<") return 0;
+    let index = this.index + 2;
+    while (isBlank(text4[index])) index++;
+    if (!(text4.startsWith("parameters.", index) || text4.startsWith("pipeline.", index) || text4.startsWith("matrix.", index))) return 0;
+    const close = this.find(">>", index);
+    const newline = this.find("\n", index);
+    return close < newline ? close + 2 : 0;
+  }
+  /** A CircleCI parameter, substituted before the shell runs: part of the word, kept as written. */
+  readConfigParameter() {
+    const end = this.configParameterEnd();
+    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
+    word.text += this.text.slice(this.index, end);
+    word.expands = true;
+    this.index = end;
+    word.end = end;
+  }
+  /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
+  readWordPart() {
+    const { text: text4 } = this;
+    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
+    const ch = text4[this.index];
+    const partStart = this.index;
+    if (ch === "'") {
+      const close = this.find("'", this.index + 1);
+      word.text += text4.slice(this.index + 1, close);
+      this.index = Math.min(close + 1, this.end);
+    } else if (ch === '"') {
+      this.readDoubleQuoted(word);
+    } else if (ch === "`") {
+      const close = this.find("`", this.index + 1);
+      word.expands = true;
+      word.text += text4.slice(this.index, Math.min(close + 1, this.end));
+      this.index = Math.min(close + 1, this.end);
+    } else if (ch === "$") {
+      this.readExpansion(word);
+    } else if (ch === "\\" && text4[this.index + 1] === "$" && this.options.escapedDollar) {
+      this.index++;
+      this.readExpansion(word);
+    } else if (ch === "\\") {
+      word.text += text4[this.index + 1] ?? "";
+      this.index = Math.min(this.index + 2, this.end);
+    } else {
+      word.text += ch;
+      this.index++;
+    }
+    word.quoted = partStart === word.start && (ch === '"' || ch === "'") && !this.continuesWord();
+    word.end = this.index;
+  }
+  /** Whether the character at the index still belongs to the current word. */
+  continuesWord() {
+    const ch = this.text[this.index];
+    return this.index < this.end && ch !== "\n" && !isBlank(ch) && !isOperator(ch);
+  }
+  readDoubleQuoted(word) {
+    const { text: text4 } = this;
+    let index = this.index + 1;
+    while (index < this.end && text4[index] !== '"') {
+      const ch = text4[index];
+      if (ch === "\\" && index + 1 < this.end) {
+        const next = text4[index + 1];
+        if (next === "$" || next === "`" || next === '"' || next === "\\") word.text += next;
+        else if (next !== "\n") word.text += ch + next;
+        index += 2;
+        continue;
+      }
+      if (ch === "$" || ch === "`") word.expands = true;
+      word.text += ch;
+      index++;
+    }
+    this.index = Math.min(index + 1, this.end);
+  }
+  /** `${{ … }}`, `$(…)`, `${…}` or `$NAME`, kept as written. */
+  readExpansion(word) {
+    const { text: text4 } = this;
+    const start = this.index;
+    let end;
+    if (text4[start + 1] === "{" && text4[start + 2] === "{") end = this.find("}}", start + 3) + 2;
+    else if (text4[start + 1] === "{") end = this.find("}", start + 2) + 1;
+    else if (text4[start + 1] === "(") {
+      end = this.closingParen(start + 2) + 1;
+      if (text4[start + 2] !== "(" && this.depth < MAX_SUBSTITUTION_DEPTH) {
+        this.commands.push(...new _ScriptLexer(text4, start + 2, Math.min(end - 1, this.end), this.options, this.depth + 1).run());
+      }
+    } else {
+      end = start + 1;
+      while (end < this.end && isNameChar2(text4[end])) end++;
+      if (end === start + 1) {
+        word.text += "$";
+        this.index = start + 1;
+        return;
+      }
+    }
+    end = Math.min(end, this.end);
+    word.expands = true;
+    word.text += text4.slice(start, end);
+    this.index = end;
+  }
+  /** The index of the `)` closing a `$(` whose contents start at `from` (nested parentheses counted), or the end. */
+  closingParen(from) {
+    let depth = 1;
+    for (let index = from; index < this.end; index++) {
+      if (this.text[index] === "(") depth++;
+      else if (this.text[index] === ")" && --depth === 0) return index;
+    }
+    return this.end;
+  }
+  /** `<<WORD`, `<<-WORD`, `<<'WORD'`: the body starts on the next line and ends at a line holding only WORD. */
+  readHeredocDelimiter() {
+    const { text: text4 } = this;
+    let index = this.index + 2;
+    if (text4[index] === "-") index++;
+    while (index < this.end && isBlank(text4[index])) index++;
+    let delimiter3 = "";
+    while (index < this.end && text4[index] !== "\n" && !isBlank(text4[index]) && !isOperator(text4[index])) {
+      if (text4[index] !== "'" && text4[index] !== '"' && text4[index] !== "\\") delimiter3 += text4[index];
+      index++;
+    }
+    if (delimiter3 !== "") this.heredocs.push(delimiter3);
+    this.index = index;
+  }
+  /** Skips the bodies of the here-documents opened on the line that just ended; returns where the script goes on. */
+  skipHeredocBodies(from) {
+    let index = from;
+    for (const delimiter3 of this.heredocs) {
+      while (index < this.end) {
+        let lineEnd2 = this.text.indexOf("\n", index);
+        if (lineEnd2 < 0 || lineEnd2 > this.end) lineEnd2 = this.end;
+        const line = this.text.slice(index, lineEnd2).trim();
+        index = lineEnd2 + 1;
+        if (line === delimiter3) break;
+      }
+    }
+    this.heredocs = [];
+    return Math.min(index, this.end);
+  }
+  /** The index of `token` at or after `from` within the script, or the script's end. */
+  find(token, from) {
+    const found = this.text.indexOf(token, from);
+    return found < 0 || found >= this.end ? this.end : found;
+  }
+  endWord() {
+    if (this.word === void 0) return;
+    this.words.push(this.word);
+    this.word = void 0;
+    this.count++;
+  }
+  endCommand() {
+    this.endWord();
+    if (this.words.length > 0) this.commands.push(this.words);
+    this.words = [];
+  }
+};
+function assignedName(text4) {
+  const equals = text4.indexOf("=");
+  if (equals <= 0) return void 0;
+  for (let index = 0; index < equals; index++) {
+    const ch = text4[index];
+    if (!(index === 0 ? isNameStart(ch) : isNameChar2(ch))) return void 0;
+  }
+  return text4.slice(0, equals);
+}
+function isNameStart(ch) {
+  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
+}
+function isNameChar2(ch) {
+  return isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
+}
+function shellCommands(text4, start = 0, end = text4.length, options = {}) {
+  return new ScriptLexer(text4, start, end, options).run();
+}
+
+// src/discover/docker-cli.ts
+var RUN_VALUE_OPTIONS = /* @__PURE__ */ new Set([
+  "add-host",
+  "annotation",
+  "attach",
+  "blkio-weight",
+  "blkio-weight-device",
+  "cap-add",
+  "cap-drop",
+  "cgroup-parent",
+  "cgroupns",
+  "cidfile",
+  "cpu-count",
+  "cpu-percent",
+  "cpu-period",
+  "cpu-quota",
+  "cpu-rt-period",
+  "cpu-rt-runtime",
+  "cpu-shares",
+  "cpus",
+  "cpuset-cpus",
+  "cpuset-mems",
+  "detach-keys",
+  "device",
+  "device-cgroup-rule",
+  "device-read-bps",
+  "device-read-iops",
+  "device-write-bps",
+  "device-write-iops",
+  "dns",
+  "dns-option",
+  "dns-search",
+  "domainname",
+  "entrypoint",
+  "env",
+  "env-file",
+  "expose",
+  "gpus",
+  "group-add",
+  "health-cmd",
+  "health-interval",
+  "health-retries",
+  "health-start-interval",
+  "health-start-period",
+  "health-timeout",
+  "hostname",
+  "io-maxbandwidth",
+  "io-maxiops",
+  "ip",
+  "ip6",
+  "ipc",
+  "isolation",
+  "kernel-memory",
+  "label",
+  "label-file",
+  "link",
+  "link-local-ip",
+  "log-driver",
+  "log-opt",
+  "mac-address",
+  "memory",
+  "memory-reservation",
+  "memory-swap",
+  "memory-swappiness",
+  "mount",
+  "name",
+  "net",
+  "net-alias",
+  "network",
+  "network-alias",
+  "oom-score-adj",
+  "pid",
+  "pids-limit",
+  "platform",
+  "publish",
+  "pull",
+  "restart",
+  "runtime",
+  "security-opt",
+  "shm-size",
+  "stop-signal",
+  "stop-timeout",
+  "storage-opt",
+  "sysctl",
+  "tmpfs",
+  "ulimit",
+  "user",
+  "userns",
+  "uts",
+  "volume",
+  "volume-driver",
+  "volumes-from",
+  "workdir"
+]);
+var RUN_FLAG_OPTIONS = /* @__PURE__ */ new Set([
+  "detach",
+  "disable-content-trust",
+  "help",
+  "init",
+  "interactive",
+  "no-healthcheck",
+  "oom-kill-disable",
+  "privileged",
+  "publish-all",
+  "quiet",
+  "read-only",
+  "rm",
+  "sig-proxy",
+  "tty",
+  "use-api-socket"
+]);
+var RUN_VALUE_SHORT = /* @__PURE__ */ new Set(["a", "c", "e", "h", "l", "m", "p", "u", "v", "w"]);
+var RUN_FLAG_SHORT = /* @__PURE__ */ new Set(["d", "i", "t", "P", "q"]);
+var PULL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["platform"]);
+var PULL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["all-tags", "disable-content-trust", "quiet", "help"]);
+var PULL_FLAG_SHORT = /* @__PURE__ */ new Set(["a", "q"]);
+var GLOBAL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey"]);
+var GLOBAL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["debug", "tls", "tlsverify"]);
+var GLOBAL_VALUE_SHORT = /* @__PURE__ */ new Set(["c", "H", "l"]);
+var GLOBAL_FLAG_SHORT = /* @__PURE__ */ new Set(["D"]);
+var RUN = { valueLong: RUN_VALUE_OPTIONS, flagLong: RUN_FLAG_OPTIONS, valueShort: RUN_VALUE_SHORT, flagShort: RUN_FLAG_SHORT };
+var PULL = { valueLong: PULL_VALUE_OPTIONS, flagLong: PULL_FLAG_OPTIONS, valueShort: /* @__PURE__ */ new Set(), flagShort: PULL_FLAG_SHORT };
+var GLOBAL = { valueLong: GLOBAL_VALUE_OPTIONS, flagLong: GLOBAL_FLAG_OPTIONS, valueShort: GLOBAL_VALUE_SHORT, flagShort: GLOBAL_FLAG_SHORT };
+var PREFIX_KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "command", "nohup"]);
+function skipOptions(words, from, grammar) {
+  let index = from;
+  while (index < words.length) {
+    const { text: text4 } = words[index];
+    if (text4 === "--") return index + 1;
+    if (!text4.startsWith("-") || text4 === "-") return index;
+    const taken = optionLength(words, index, grammar);
+    if (taken === 0) return -1;
+    index += taken;
+  }
+  return -1;
+}
+function optionLength(words, index, grammar) {
+  const text4 = words[index].text;
+  if (text4.startsWith("--")) {
+    const equals = text4.indexOf("=");
+    const name2 = text4.slice(2, equals < 0 ? void 0 : equals);
+    if (grammar.flagLong.has(name2)) return 1;
+    if (!grammar.valueLong.has(name2)) return 0;
+    return equals >= 0 ? 1 : 2;
+  }
+  for (let position = 1; position < text4.length; position++) {
+    const letter = text4[position];
+    if (grammar.flagShort.has(letter)) continue;
+    if (!grammar.valueShort.has(letter)) return 0;
+    return position === text4.length - 1 ? 2 : 1;
+  }
+  return 1;
+}
+function commandStart(words) {
+  let index = 0;
+  while (index < words.length) {
+    const { text: text4, quoted: quoted2 } = words[index];
+    if (!quoted2 && assignedName(text4) !== void 0) index++;
+    else if (PREFIX_KEYWORDS.has(text4)) index++;
+    else if (text4 === "sudo" || text4 === "env") index = skipWrapperOptions(words, index + 1, text4 === "sudo" ? ["u", "g", "C", "h", "p", "U", "r", "t"] : ["u", "C", "S"]);
+    else if (text4 === "timeout") index = skipWrapperOptions(words, index + 1, ["s", "k"]) + 1;
+    else return index;
+    if (index < 0) return -1;
+  }
+  return -1;
+}
+function skipWrapperOptions(words, from, withValue2) {
+  let index = from;
+  while (index < words.length && words[index].text.startsWith("-") && words[index].text !== "-") {
+    const text4 = words[index].text;
+    index += text4.length === 2 && withValue2.includes(text4[1]) ? 2 : 1;
+  }
+  return index;
+}
+function subcommand(words, index) {
+  const first = words[index]?.text;
+  if (first === "run" || first === "create") return { grammar: RUN, name: first, next: index + 1 };
+  if (first === "pull") return { grammar: PULL, name: first, next: index + 1 };
+  const second = words[index + 1]?.text;
+  if (first === "container" && (second === "run" || second === "create")) return { grammar: RUN, name: `container ${second}`, next: index + 2 };
+  if (first === "image" && second === "pull") return { grammar: PULL, name: "image pull", next: index + 2 };
+  return void 0;
+}
+function dockerCommandImage(words) {
+  const start = commandStart(words);
+  if (start < 0 || words[start].text !== "docker") return void 0;
+  const afterGlobals = skipOptions(words, start + 1, GLOBAL);
+  if (afterGlobals < 0) return void 0;
+  const command = subcommand(words, afterGlobals);
+  if (command === void 0) return void 0;
+  const imageIndex = skipOptions(words, command.next, command.grammar);
+  const word = imageIndex < 0 ? void 0 : words[imageIndex];
+  return word === void 0 ? void 0 : { word, command: `docker ${command.name}` };
+}
+var COMMIT = { valueLong: /* @__PURE__ */ new Set(["author", "change", "message"]), flagLong: /* @__PURE__ */ new Set(["pause"]), valueShort: /* @__PURE__ */ new Set(["a", "c", "m"]), flagShort: /* @__PURE__ */ new Set(["p"]) };
+function committedName(words, from) {
+  const container = skipOptions(words, from, COMMIT);
+  const name2 = container < 0 ? void 0 : words[container + 1];
+  return name2 === void 0 || name2.text.startsWith("-") ? [] : [name2];
+}
+var TAG_OPTIONS = /* @__PURE__ */ new Set(["-t", "--tag"]);
+function bakeOverrideTag(override) {
+  const equals = override.indexOf("=");
+  if (equals < 0) return void 0;
+  const key = override.slice(0, equals).trim();
+  if (!key.endsWith(".tags")) return void 0;
+  const value = override.slice(equals + 1).trim();
+  return value === "" ? void 0 : value;
+}
+function bakeSetTags(words, from) {
+  const names = [];
+  for (let index = from; index < words.length; index++) {
+    const text4 = words[index].text;
+    const override = text4 === "--set" ? words[++index]?.text : text4.startsWith("--set=") ? text4.slice("--set=".length) : void 0;
+    const tag2 = override === void 0 ? void 0 : bakeOverrideTag(override);
+    if (tag2 !== void 0) names.push({ ...words[index], text: tag2 });
+  }
+  return names;
+}
+function dockerBuiltNames(words) {
+  const start = commandStart(words);
+  if (start < 0 || words[start].text !== "docker") return [];
+  const at = skipOptions(words, start + 1, GLOBAL);
+  if (at < 0) return [];
+  const first = words[at]?.text;
+  const second = words[at + 1]?.text;
+  const builds = first === "build" || (first === "buildx" || first === "image") && second === "build";
+  const tags = first === "tag" || first === "image" && second === "tag";
+  if (first === "commit" || first === "container" && second === "commit") return committedName(words, at + (first === "commit" ? 1 : 2));
+  if (first === "buildx" && second === "bake" || first === "bake") return bakeSetTags(words, at + (first === "bake" ? 1 : 2));
+  if (tags) {
+    const operands = words.slice(at + (first === "tag" ? 1 : 2)).filter((word) => !word.text.startsWith("-"));
+    return operands.length === 2 ? [operands[1]] : [];
+  }
+  if (!builds) return [];
+  const names = [];
+  for (let index = at + 1; index < words.length; index++) {
+    const text4 = words[index].text;
+    const equals = text4.indexOf("=");
+    if (TAG_OPTIONS.has(text4) && words[index + 1] !== void 0) names.push(words[++index]);
+    else if (equals > 0 && text4.slice(0, equals) === "--tag") names.push({ ...words[index], text: text4.slice(equals + 1) });
+  }
+  return names;
+}
+var COMPOSE_GLOBAL = {
+  valueLong: /* @__PURE__ */ new Set(["file", "project-name", "project-directory", "env-file", "profile", "ansi", "parallel", "progress"]),
+  flagLong: /* @__PURE__ */ new Set(["all-resources", "compatibility", "dry-run", "verbose", "no-ansi"]),
+  valueShort: /* @__PURE__ */ new Set(["f", "p"]),
+  flagShort: /* @__PURE__ */ new Set()
+};
+function composeBuildsServices(words) {
+  const start = commandStart(words);
+  if (start < 0) return false;
+  let at;
+  if (words[start].text === "docker-compose") at = start + 1;
+  else if (words[start].text === "docker") {
+    const afterGlobals = skipOptions(words, start + 1, GLOBAL);
+    if (afterGlobals < 0 || words[afterGlobals].text !== "compose") return false;
+    at = afterGlobals + 1;
+  } else return false;
+  const sub = skipOptions(words, at, COMPOSE_GLOBAL);
+  if (sub < 0) return false;
+  const name2 = words[sub].text;
+  if (name2 === "build") return true;
+  return (name2 === "up" || name2 === "run" || name2 === "create") && words.slice(sub + 1).some((word) => word.text === "--build");
+}
 
 // src/discover/image-site.ts
 var import_yaml6 = __toESM(require_dist(), 1);
+
+// src/discover/dollar-variables.ts
+var isNameStart2 = (ch) => ch !== void 0 && (ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch === "_");
+var isNameChar3 = (ch) => isNameStart2(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
+function matchingBrace(text4, start) {
+  let depth = 0;
+  for (let index = start; index < text4.length; index++) {
+    if (text4[index] === "$" && text4[index + 1] === "{") {
+      depth++;
+      index++;
+    } else if (text4[index] === "}") {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return -1;
+}
+function expandDollars(text4, dialect) {
+  let output = "";
+  let index = 0;
+  for (let dollar = text4.indexOf("$"); dollar >= 0; dollar = text4.indexOf("$", index)) {
+    output += text4.slice(index, dollar);
+    const next = text4[dollar + 1];
+    let part = "$";
+    index = dollar + 1;
+    if (next === "$") {
+      index = dollar + 2;
+    } else if (next === "{") {
+      const close = matchingBrace(text4, dollar + 2);
+      if (close < 0) return { unresolved: dialect.unclosed(text4.slice(dollar)) };
+      part = dialect.braced(text4.slice(dollar + 2, close));
+      index = close + 1;
+    } else if (isNameStart2(next)) {
+      let end = dollar + 2;
+      while (isNameChar3(text4[end])) end++;
+      part = dialect.named(text4.slice(dollar + 1, end));
+      index = end;
+    }
+    if (typeof part !== "string") return part;
+    output += part;
+    if (output.length > dialect.maxLength) return { unresolved: dialect.tooLong };
+  }
+  return output + text4.slice(index);
+}
 
 // src/discover/occurrence.ts
 function makeOccurrence(input) {
@@ -49146,8 +49769,9 @@ function makeOccurrence(input) {
   if (input.note) occurrence.note = input.note;
   return occurrence;
 }
+var MAX_KEPT_VALUE = 1024;
 function applyValue(occurrence, value, dollarExpanded) {
-  if (value !== occurrence.raw) occurrence.resolved = value;
+  if (value !== occurrence.raw) occurrence.resolved = value.length > MAX_KEPT_VALUE ? `${value.slice(0, MAX_KEPT_VALUE)}\u2026` : value;
   const normalized = normalizeForOccurrence(value, { dollarExpanded });
   if (normalized.ok) occurrence.reference = normalized.reference;
   else occurrence.problem = { kind: normalized.placeholders ? "unresolved" : "invalid", message: normalized.message };
@@ -49158,6 +49782,57 @@ function withValue(occurrence, value, note) {
   delete again.problem;
   applyValue(again, value);
   return again;
+}
+
+// src/discover/template-branches.ts
+var MAX_VARIANTS = 4;
+var MAX_DEPTH = 16;
+function keyword(text4, tag2) {
+  let at = tag2.start + 2;
+  while (at < tag2.end && (text4[at] === "-" || text4[at] === "+" || text4[at] === " " || text4[at] === "	")) at++;
+  let end = at;
+  while (end < tag2.end && text4[end] >= "a" && text4[end] <= "z") end++;
+  return text4.slice(at, end);
+}
+function choicesOf(text4) {
+  const choices = [];
+  const open2 = [];
+  for (const tag2 of templateTags(text4, "jinja")) {
+    if (tag2.kind !== "statement") continue;
+    const word = keyword(text4, tag2);
+    if (word === "if") {
+      open2.push({ branches: [], bodyStart: tag2.end });
+    } else if (word === "elif" || word === "else" || word === "endif") {
+      const current = open2[open2.length - 1];
+      if (current === void 0) return void 0;
+      current.branches.push([current.bodyStart, tag2.start]);
+      current.bodyStart = tag2.end;
+      if (word === "endif") {
+        open2.pop();
+        if (current.branches.length > 1 && open2.length < MAX_DEPTH) choices.push({ branches: current.branches });
+      }
+    }
+  }
+  return open2.length === 0 ? choices : void 0;
+}
+function jinjaBranchTexts(text4) {
+  if (!text4.includes("{%") || !text4.includes("else") && !text4.includes("elif")) return void 0;
+  const choices = choicesOf(text4);
+  if (choices === void 0 || choices.length === 0) return void 0;
+  const variants = Math.min(MAX_VARIANTS, Math.max(...choices.map((choice) => choice.branches.length)));
+  const texts = [];
+  for (let variant = 0; variant < variants; variant++) {
+    const output = text4.split("");
+    for (const { branches } of choices) {
+      const kept = Math.min(variant, branches.length - 1);
+      branches.forEach(([start, end], index) => {
+        if (index === kept) return;
+        for (let at = start; at < end; at++) if (output[at] !== "\n" && output[at] !== "\r") output[at] = " ";
+      });
+    }
+    texts.push(output.join(""));
+  }
+  return texts;
 }
 
 // src/discover/yaml-tolerant.ts
@@ -49190,7 +49865,7 @@ function indentOf(text4, start, end) {
   while (index < end && text4[index] === " ") index++;
   return index - start;
 }
-function isBlank(char) {
+function isBlank2(char) {
   return char === void 0 || char === " " || char === "	" || char === "\n" || char === "\r";
 }
 function scanLine(text4, start, end, state, output) {
@@ -49212,7 +49887,7 @@ function scanLine(text4, start, end, state, output) {
 }
 function isDocumentMarker(text4, start, end) {
   const marker = text4.slice(start, start + 3);
-  return (marker === "---" || marker === "...") && isBlank(text4[start + 3] ?? void 0) && start + 3 <= end;
+  return (marker === "---" || marker === "...") && isBlank2(text4[start + 3] ?? void 0) && start + 3 <= end;
 }
 function skipQuoted(text4, index, end, state) {
   while (index < end) {
@@ -49242,7 +49917,7 @@ function scanFlow(text4, index, end, state, output) {
       if (state.quote !== void 0) return true;
       continue;
     }
-    if (char === "#" && (index === 0 || isBlank(text4[index - 1]))) {
+    if (char === "#" && (index === 0 || isBlank2(text4[index - 1]))) {
       for (let blank = index; blank < end; blank++) if (text4[blank] !== "\r") output[blank] = " ";
       return true;
     }
@@ -49267,13 +49942,13 @@ function scanBlock(text4, lineStart, index, end, state, output) {
       continue;
     }
     if (char === "#" || char === "\r") return false;
-    if ((char === "-" || char === "?") && isBlank(text4[index + 1])) {
+    if ((char === "-" || char === "?") && isBlank2(text4[index + 1])) {
       keyColumn = index - lineStart;
       index++;
       continue;
     }
     if (char === "&" || char === "!") {
-      while (index < end && !isBlank(text4[index])) index++;
+      while (index < end && !isBlank2(text4[index])) index++;
       continue;
     }
     if (char === '"' || char === "'") {
@@ -49307,20 +49982,20 @@ function scanBlock(text4, lineStart, index, end, state, output) {
 }
 function afterKeyIndicator(text4, index, end) {
   while (index < end && (text4[index] === " " || text4[index] === "	")) index++;
-  return index < end && text4[index] === ":" && isBlank(text4[index + 1]) ? index + 1 : -1;
+  return index < end && text4[index] === ":" && isBlank2(text4[index + 1]) ? index + 1 : -1;
 }
 function plainKeyEnd(text4, index, end) {
   for (let i = index; i < end; i++) {
     const char = text4[i];
-    if (char === ":" && isBlank(text4[i + 1])) return i;
-    if (char === "#" && isBlank(text4[i - 1])) return -1;
+    if (char === ":" && isBlank2(text4[i + 1])) return i;
+    if (char === "#" && isBlank2(text4[i - 1])) return -1;
   }
   return -1;
 }
 
 // src/discover/yaml-fast.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-var MAX_DEPTH = 64;
+var MAX_DEPTH2 = 64;
 var Unsupported = class extends Error {
 };
 var SCALAR_TAG = /* @__PURE__ */ Symbol.for("yaml.scalar");
@@ -49591,7 +50266,7 @@ var FastParser = class {
   }
   /** The block node starting on the content line at `lineStart` whose indentation is `indent`. */
   blockNode(lineStart, indent2, depth) {
-    if (depth > MAX_DEPTH) throw new Unsupported();
+    if (depth > MAX_DEPTH2) throw new Unsupported();
     const at = lineStart + indent2;
     if (this.isSequenceEntry(at)) return this.blockSequence(at, indent2, depth);
     return this.blockMap(at, indent2, depth);
@@ -49979,7 +50654,7 @@ var FastParser = class {
   }
   /** A one-line flow mapping or sequence at `at`; `end` is just past its closing bracket. */
   flowCollection(at, depth) {
-    if (depth > MAX_DEPTH) throw new Unsupported();
+    if (depth > MAX_DEPTH2) throw new Unsupported();
     const isMapping = this.text.charCodeAt(at) === 123;
     const close = isMapping ? 125 : 93;
     const collection = isMapping ? new import_yaml4.YAMLMap(this.schema) : new import_yaml4.YAMLSeq(this.schema);
@@ -50225,7 +50900,7 @@ ${target.commentBefore}` : comment;
 }
 function endsEmpty(node) {
   let current = node;
-  for (let depth = 0; depth <= MAX_DEPTH + 1; depth++) {
+  for (let depth = 0; depth <= MAX_DEPTH2 + 1; depth++) {
     if ((0, import_yaml4.isScalar)(current)) return current.source === "" && current.type === "PLAIN";
     const items2 = current.items;
     if (items2.length === 0) return false;
@@ -50340,7 +51015,7 @@ function blankDocuments(text4, skip) {
   const hasDirectiveLine = directiveLines(text4);
   const flush = (end) => {
     const body = text4.slice(start, end);
-    if (isBlank2(text4, start, end)) {
+    if (isBlank3(text4, start, end)) {
       parts.push(body);
       if (!onlySpacesAndBreaks2(text4, start, end)) onlyBlanked = false;
     } else if (!keep || hasDirectiveLine(start, end) || !skip(body)) {
@@ -50367,7 +51042,7 @@ function blankDocuments(text4, skip) {
   flush(text4.length);
   return { text: skipped === 0 ? text4 : parts.join(""), skipped, onlyBlanked };
 }
-function isBlank2(text4, start, end) {
+function isBlank3(text4, start, end) {
   for (let index = start; index < end; index++) {
     const c = text4.charCodeAt(index);
     if (c === 32 || c >= 9 && c <= 13) continue;
@@ -50754,6 +51429,16 @@ function parseConfigDocuments(file, language = "YAML", parsed = parseYamlDocumen
   }
   return parsed;
 }
+function parseConfigTemplateDocuments(file) {
+  const texts = jinjaBranchTexts(file.text);
+  const documents = [];
+  for (const text4 of texts ?? []) {
+    const parsed = parseYamlDocuments(maskTemplate(text4, "jinja") ?? text4);
+    if (parsed.errors.length > 0 || parsed.documents.length === 0) return parseConfigDocuments(file);
+    documents.push(...parsed.documents);
+  }
+  return documents.length > 0 ? { documents, errors: [] } : parseConfigDocuments(file);
+}
 function occurrencesOfDocuments(file, parsed, occurrencesOf) {
   const lines = new LineIndex(file.text);
   const occurrences = parsed.documents.flatMap((document2) => occurrencesOf(document2, file, lines));
@@ -50767,48 +51452,13 @@ function dirName(path14) {
   return slash < 0 ? "" : path14.slice(0, slash);
 }
 function substituteVariables(text4, lookup) {
-  let output = "";
-  let index = 0;
-  while (index < text4.length) {
-    const dollar = text4.indexOf("$", index);
-    if (dollar < 0) {
-      output += text4.slice(index);
-      break;
-    }
-    output += text4.slice(index, dollar);
-    const next = text4[dollar + 1];
-    if (next === "$") {
-      output += "$";
-      index = dollar + 2;
-      continue;
-    }
-    let name2;
-    let end = dollar + 1;
-    if (next === "{") {
-      const close = text4.indexOf("}", dollar + 2);
-      const inner = close < 0 ? "" : text4.slice(dollar + 2, close);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return { unresolved: `expression ${text4.slice(dollar, close < 0 ? void 0 : close + 1)} cannot be resolved from this file` };
-      name2 = inner;
-      end = close + 1;
-    } else {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text4.slice(dollar + 1));
-      if (match) {
-        name2 = match[0];
-        end = dollar + 1 + name2.length;
-      }
-    }
-    if (name2 === void 0) {
-      output += "$";
-      index = dollar + 1;
-      continue;
-    }
-    const value = lookup(name2);
-    if (typeof value !== "string") return value;
-    output += value;
-    if (output.length > MAX_SUBSTITUTED_TEXT) return { unresolved: `substituting ${name2} makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-    index = end;
-  }
-  return output;
+  return expandDollars(text4, {
+    named: lookup,
+    braced: (inner) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(inner) ? lookup(inner) : { unresolved: `expression \${${inner}} cannot be resolved from this file` },
+    unclosed: (from) => `expression ${from} cannot be resolved from this file`,
+    maxLength: MAX_SUBSTITUTED_TEXT,
+    tooLong: `substituting variables makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters`
+  });
 }
 function runtimeOnlyResolver(system, templates = []) {
   return (text4) => {
@@ -50821,6 +51471,64 @@ function runtimeOnlyResolver(system, templates = []) {
     return [{ value: text4 }];
   };
 }
+
+// src/discover/script-builds.ts
+var MAX_SCRIPTS = 2e3;
+var MAX_SCRIPT_BYTES = 256 * 1024;
+var MAX_TOTAL_TEXT = 32 * 1024 * 1024;
+var MAKEFILE_NAMES = /* @__PURE__ */ new Set(["Makefile", "makefile", "GNUmakefile"]);
+var OFFICIAL = new Set([...CURRENT_OFFICIAL_IMAGES, ...REMOVED_OFFICIAL_IMAGES].map((name2) => `library/${name2}:`));
+function isMakefile(path14) {
+  const name2 = baseName(path14);
+  return MAKEFILE_NAMES.has(name2) || name2.endsWith(".mk");
+}
+function isBuildScript(path14) {
+  const name2 = baseName(path14);
+  return name2.endsWith(".sh") || name2.endsWith(".bash") || isMakefile(path14);
+}
+function makefileRecipes(text4) {
+  const lines = text4.split("\n");
+  let continued = false;
+  return lines.map((line) => {
+    const recipe = continued || line.startsWith("	");
+    continued = recipe && line.trimEnd().endsWith("\\");
+    if (!recipe) return "";
+    let at = 0;
+    while (at < line.length && (line[at] === "	" || line[at] === " " || line[at] === "@" || line[at] === "-" || line[at] === "+")) at++;
+    return line.slice(at);
+  }).join("\n");
+}
+var ScriptBuilds = class {
+  built = /* @__PURE__ */ new Map();
+  scripts = 0;
+  textRead = 0;
+  /** Whether another script may still be read. */
+  get open() {
+    return this.scripts < MAX_SCRIPTS && this.textRead < MAX_TOTAL_TEXT;
+  }
+  /** Records the one-component names a script builds, tags or commits. */
+  record(path14, text4) {
+    if (!this.open) return;
+    this.scripts++;
+    this.textRead += text4.length;
+    if (!text4.includes("docker")) return;
+    const script = isMakefile(path14) ? makefileRecipes(text4) : text4;
+    for (const words of shellCommands(script)) {
+      for (const name2 of dockerBuiltNames(words)) {
+        const key = name2.expands ? void 0 : localTagKey(name2.text);
+        if (key === void 0 || OFFICIAL.has(key.slice(0, key.indexOf(":") + 1)) || this.built.has(key)) continue;
+        this.built.set(key, path14);
+      }
+    }
+  }
+  /** The occurrences, those naming an image a build script builds marked as built here. */
+  mark(occurrences) {
+    return markBuiltHere(occurrences, this.built);
+  }
+};
+
+// src/discover/compose.ts
+import { posix } from "node:path";
 
 // src/discover/parse-once.ts
 var MAX_KEPT_TEXT = 512 * 1024;
@@ -50846,6 +51554,13 @@ function takeParse(context3, path14, text4) {
   kept.byPath.delete(path14);
   kept.textLength -= entry.text.length;
   return entry.text === text4 ? entry.parsed : parseYamlDocuments(text4);
+}
+function keptConfigDocuments(context3, path14, text4) {
+  try {
+    return parseConfigDocuments({ path: path14, text: text4 }, "YAML", parseAndKeep(context3, path14, text4)).documents;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/discover/containers/settings.ts
@@ -50892,10 +51607,14 @@ var SettingReader = class {
     return range ? this.lines.positionAt(range[0]) : void 0;
   }
 };
+function isDevelopmentContainerFile(path14) {
+  return path14.startsWith(".devcontainer/") || path14.includes("/.devcontainer/");
+}
 
 // src/discover/containers/compose.ts
 var HOST_NAMESPACE_KEYS = ["network_mode", "pid", "ipc"];
 function composeContainers(file, documents, lines) {
+  if (isDevelopmentContainerFile(file.path)) return [];
   const reader = new SettingReader(file.text, lines);
   const configs = [];
   for (const document2 of documents) {
@@ -51060,7 +51779,7 @@ function matchesParts(parts, text4) {
 // src/discover/dockerfile/expand.ts
 var MAX_WORD_LENGTH = 16 * 1024;
 var MAX_VALUE_LENGTH = 64 * 1024;
-var MAX_DEPTH2 = 32;
+var MAX_DEPTH3 = 32;
 var MAX_PATTERN_SUBJECT = 4096;
 var ExpansionError = class extends Error {
 };
@@ -51226,7 +51945,7 @@ var WordExpander = class {
     const afterBrace = this.peek();
     if (afterBrace === void 0) throw new ExpansionError("syntax error: missing '}'");
     if (afterBrace === "{" || afterBrace === "}" || afterBrace === ":") throw new ExpansionError("syntax error: bad substitution");
-    if (++this.depth > MAX_DEPTH2) throw new ExpansionError("substitutions nested too deeply");
+    if (++this.depth > MAX_DEPTH3) throw new ExpansionError("substitutions nested too deeply");
     try {
       return this.processBraced();
     } finally {
@@ -51493,15 +52212,15 @@ function isCommandSeparator(ch) {
   return ch === " " || ch === "	" || ch === "\v" || ch === "\f" || ch === "\r";
 }
 function heredocsOf(instruction) {
-  let keyword = instruction.keyword;
+  let keyword2 = instruction.keyword;
   let rest = instruction.source.text.slice(instruction.argumentsStart).trim();
-  if (keyword === "onbuild") {
+  if (keyword2 === "onbuild") {
     const match = /^(\S+)\s*([^]*)$/.exec(rest);
     if (!match) return [];
-    keyword = match[1].toLowerCase();
+    keyword2 = match[1].toLowerCase();
     rest = match[2];
   }
-  if (!HEREDOC_INSTRUCTIONS.has(keyword)) return [];
+  if (!HEREDOC_INSTRUCTIONS.has(keyword2)) return [];
   if (isJsonArray(stripLeadingFlags(rest))) return [];
   const heredocs = [];
   for (const word of rawShellWords(instruction.source.text)) {
@@ -51767,7 +52486,7 @@ function csvFields(value) {
 
 // src/discover/containers/dockerfile.ts
 function dockerfileContainers(file, instructions, lines) {
-  if (file.path.startsWith(".devcontainer/") || file.path.includes("/.devcontainer/")) return [];
+  if (isDevelopmentContainerFile(file.path)) return [];
   const stages = [];
   for (const instruction of instructions) {
     if (instruction.keyword === "from") stages.push(stageOf(instruction));
@@ -52082,57 +52801,18 @@ var YAML_FILE = /\.ya?ml$/i;
 var MAX_NESTING = 16;
 function interpolateCompose(text4, lookup, depth = 0) {
   if (depth > MAX_NESTING) return { ok: false, message: "interpolation nested too deeply" };
-  let output = "";
-  let index = 0;
-  while (index < text4.length) {
-    const dollar = text4.indexOf("$", index);
-    if (dollar < 0) {
-      output += text4.slice(index);
-      break;
-    }
-    output += text4.slice(index, dollar);
-    const next = text4[dollar + 1];
-    if (next === "$") {
-      output += "$";
-      index = dollar + 2;
-      continue;
-    }
-    if (next === "{") {
-      const close = matchingBrace(text4, dollar + 2);
-      if (close < 0) return { ok: false, message: `invalid interpolation format in "${text4}": unclosed "\${"` };
-      const result = substituteBraced(text4.slice(dollar + 2, close), lookup, depth);
-      if (!result.ok) return result;
-      output += result.value;
-      index = close + 1;
-      continue;
-    }
-    const name2 = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text4.slice(dollar + 1))?.[0];
-    if (!name2) {
-      output += "$";
-      index = dollar + 1;
-      continue;
-    }
-    const value = lookup(name2);
-    if (value === void 0) return { ok: false, message: `variable ${name2} is not set` };
-    if (typeof value !== "string") return { ok: false, message: value.unresolved };
-    output += value;
-    index = dollar + 1 + name2.length;
-  }
-  if (output.length > MAX_SUBSTITUTED_TEXT) return { ok: false, message: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters` };
-  return { ok: true, value: output };
-}
-function matchingBrace(text4, start) {
-  let depth = 1;
-  for (let i = start; i < text4.length; i++) {
-    if (text4[i] === "$" && text4[i + 1] === "{") {
-      depth++;
-      i++;
-    } else if (text4[i] === "}") {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
+  const result = expandDollars(text4, {
+    named: (name2) => lookup(name2) ?? { unresolved: `variable ${name2} is not set` },
+    braced: (inner) => {
+      const braced = substituteBraced(inner, lookup, depth);
+      return braced.ok ? braced.value : { unresolved: braced.message };
+    },
+    unclosed: () => `invalid interpolation format in "${text4}": unclosed "\${"`,
+    // Each .env line may double the previous one's length.
+    maxLength: MAX_SUBSTITUTED_TEXT,
+    tooLong: `interpolation makes the text longer than ${MAX_SUBSTITUTED_TEXT} characters`
+  });
+  return typeof result === "string" ? { ok: true, value: result } : { ok: false, message: result.unresolved };
 }
 function substituteBraced(body, lookup, depth) {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
@@ -52207,8 +52887,8 @@ function parseDotenv(text4) {
       index = after < 0 ? text4.length : after + 1;
       continue;
     }
-    const unquoted = withoutInlineComment(line.slice(assignment[0].length)).trim();
-    variables.set(name2, dotenvValue(name2, unquoted, lookup));
+    const unquoted2 = withoutInlineComment(line.slice(assignment[0].length)).trim();
+    variables.set(name2, dotenvValue(name2, unquoted2, lookup));
     index = lineEnd2 + 1;
   }
   return variables;
@@ -53603,8 +54283,9 @@ function isOciFeature(id) {
   const host2 = id.slice(0, slash);
   return host2.includes(".") || host2.includes(":") || host2 === "localhost";
 }
-function valueOf(text4) {
+function valueOf(text4, template) {
   if (text4.length > MAX_IMAGE_TEXT) return text4;
+  if (template !== void 0 && text4.includes(TEMPLATE_ACTION_MARK)) return { unresolved: expressionNote(template) };
   const variable = variableIn(text4);
   return variable ? { unresolved: `dev container variable ${text4.slice(variable.start, variable.end)} is only known where the container is opened` } : text4;
 }
@@ -53645,20 +54326,30 @@ var devcontainerDiscoverer = {
   extract(file) {
     const lines = new LineIndex(file.text);
     if (nestsTooDeeply2(file.text)) throw new Error(TOO_DEEP_JSON);
-    const parseErrors = [];
-    const root = parseTree2(file.text, parseErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const { root, parseErrors, text: text4, template } = parseConfig(file);
     const isScenarios = !DEVCONTAINER_FILE.test(file.path);
     if (isScenarios && (root?.type !== "object" || scenarios(root, file.text).length === 0)) return { occurrences: [] };
     if (!root || root.type !== "object") {
       throw new Error(`not a JSON object${parseErrors.length ? `: ${describe2(parseErrors, lines).join("; ")}` : ""}`);
     }
     const occurrences = [];
-    const emit = (site2, context3, note) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site2.offset, raw: site2.raw, value: valueOf(site2.value), context: context3, note }));
-    if (!isScenarios) configImages(root, file.text, "", emit);
-    else scenarios(root, file.text).forEach(({ name: name2, config }) => configImages(config, file.text, `[${JSON.stringify(name2)}].`, emit, SCENARIO_NOTE));
+    const emit = (site2, context3, note) => occurrences.push(makeOccurrence({ file: file.path, kind: "devcontainer", lines, offset: site2.offset, raw: file.text.slice(site2.offset, site2.offset + site2.raw.length), value: valueOf(site2.value, template), context: context3, note }));
+    if (!isScenarios) configImages(root, text4, "", emit);
+    else scenarios(root, text4).forEach(({ name: name2, config }) => configImages(config, text4, `[${JSON.stringify(name2)}].`, emit, SCENARIO_NOTE));
     return { occurrences, errors: parseErrors.length ? [`JSON problems: ${describe2(parseErrors, lines).join("; ")}`] : [] };
   }
 };
+var PARSE_OPTIONS2 = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false };
+function parseConfig(file) {
+  const parseErrors = [];
+  const root = parseTree2(file.text, parseErrors, PARSE_OPTIONS2);
+  const template = parseErrors.length > 0 ? templateByContent(file.path, file.text, true) : void 0;
+  const masked = template && maskTemplate(file.text, template.dialect);
+  if (masked === void 0) return { root, parseErrors, text: file.text };
+  const maskedErrors = [];
+  const maskedRoot = parseTree2(masked, maskedErrors, PARSE_OPTIONS2);
+  return maskedErrors.length > 0 ? { root, parseErrors, text: file.text } : { root: maskedRoot, parseErrors: maskedErrors, text: masked, template };
+}
 var SCENARIO_NOTE = "a scenario `devcontainer features test` builds and runs";
 function configImages(config, text4, prefix, emit, note) {
   const image = findNodeAtLocation2(config, ["image"]);
@@ -53943,28 +54634,6 @@ async function addonBuildArgs(dockerfilePath, context3) {
   return [];
 }
 
-// src/discover/built-images.ts
-function localTagKey(image) {
-  const normalized = normalizeForOccurrence(image);
-  if (!normalized.ok || normalized.parsed.digest !== void 0) return void 0;
-  const { domain, path: path14, tag: tag2 } = normalized.parsed;
-  if (domain !== "docker.io" || !path14.startsWith("library/") || path14.indexOf("/") !== path14.lastIndexOf("/")) return void 0;
-  return `${path14}:${tag2 ?? "latest"}`;
-}
-function namesRegistryImage(occurrences) {
-  return occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local);
-}
-function markBuiltHere(occurrences, built) {
-  if (built.size === 0) return occurrences;
-  return occurrences.map((occurrence) => {
-    const key = occurrence.reference === null || occurrence.local ? void 0 : localTagKey(occurrence.reference);
-    const builder = key === void 0 ? void 0 : built.get(key);
-    if (builder === void 0) return occurrence;
-    const note = `the image ${builder} builds`;
-    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
-  });
-}
-
 // src/discover/dockerfile/compose-built.ts
 async function withComposeBuiltImages(dockerfilePath, occurrences, context3) {
   if (!namesRegistryImage(occurrences)) return occurrences;
@@ -53985,7 +54654,7 @@ import { posix as posix5 } from "node:path";
 var BAKE_FILES = ["docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"];
 var MAX_LEVELS2 = 8;
 var MAX_TOKENS = 2e5;
-var MAX_DEPTH3 = 8;
+var MAX_DEPTH4 = 8;
 var MAX_VALUE_LENGTH2 = 4096;
 function readString(text4, start) {
   let value = "";
@@ -54176,7 +54845,7 @@ function readJson(text4, file, definition) {
   }
 }
 function evaluate(expression, definition, depth = 0) {
-  if (expression === void 0 || depth > MAX_DEPTH3) return void 0;
+  if (expression === void 0 || depth > MAX_DEPTH4) return void 0;
   if ("null" in expression) return null;
   if ("variable" in expression) return variableValue(expression.variable, definition, depth + 1);
   const text4 = expression.template;
@@ -54220,7 +54889,7 @@ function variableValue(name2, definition, depth) {
 }
 function resolveTarget(definition, name2, depth = 0, visiting = /* @__PURE__ */ new Set()) {
   const written2 = definition.targets.get(name2);
-  if (!written2 || depth > MAX_DEPTH3 || visiting.has(name2)) return void 0;
+  if (!written2 || depth > MAX_DEPTH4 || visiting.has(name2)) return void 0;
   definition.resolved ??= /* @__PURE__ */ new Map();
   const key = `${depth} ${name2}`;
   if (definition.resolved.has(key)) return definition.resolved.get(key);
@@ -54245,7 +54914,7 @@ function resolveTarget(definition, name2, depth = 0, visiting = /* @__PURE__ */ 
 function inheritedBy(definition, targets) {
   const inherited = /* @__PURE__ */ new Set();
   let level = targets.map((target) => target.name);
-  for (let depth = 1; depth <= MAX_DEPTH3 && level.length > 0; depth++) {
+  for (let depth = 1; depth <= MAX_DEPTH4 && level.length > 0; depth++) {
     const next = [];
     for (const name2 of level) {
       for (const parent of definition.targets.get(name2)?.inherits ?? []) {
@@ -54793,10 +55462,10 @@ var DockerfileExtraction = class {
     const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
     let keywordEnd = argumentsStart;
     while (keywordEnd < text4.length && !isCommandSeparator(text4[keywordEnd])) keywordEnd++;
-    const keyword = text4.slice(argumentsStart, keywordEnd).toLowerCase();
+    const keyword2 = text4.slice(argumentsStart, keywordEnd).toLowerCase();
     const note = "ONBUILD trigger: runs when another image is built FROM this one";
-    if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
-    else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
+    if (keyword2 === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
+    else if (keyword2 === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
   }
 };
 function fromArguments(instruction) {
@@ -54820,7 +55489,7 @@ function ownValue(record, key) {
 var FUNCTIONS = { contains: 2, startsWith: 2, endsWith: 2, format: -1 };
 var MAX_ARGUMENTS = 16;
 var MAX_EXPRESSION_LENGTH = 1024;
-var MAX_DEPTH4 = 32;
+var MAX_DEPTH5 = 32;
 var TOKEN = /\s*(?:('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)|(==|!=|<=|>=|&&|\|\||[()!<>,]))/y;
 function tokenize2(text4) {
   const tokens = [];
@@ -54868,7 +55537,7 @@ var Parser2 = class {
     return left;
   }
   unary(depth) {
-    if (depth > MAX_DEPTH4) return void 0;
+    if (depth > MAX_DEPTH5) return void 0;
     const token = this.tokens[this.at++];
     if (token === void 0) return void 0;
     if ("string" in token) return { literal: token.string };
@@ -55008,484 +55677,6 @@ function evaluateExpression(expression, lookup) {
 // src/discover/script-images.ts
 var import_yaml16 = __toESM(require_dist(), 1);
 
-// src/discover/shell-commands.ts
-var MAX_WORDS = 2e5;
-var isBlank3 = (ch) => ch === " " || ch === "	" || ch === "\r";
-var isOperator = (ch) => ch === ";" || ch === "&" || ch === "|" || ch === "(" || ch === ")";
-var ScriptLexer = class {
-  constructor(text4, start, end, options) {
-    this.text = text4;
-    this.end = end;
-    this.options = options;
-    this.index = start;
-  }
-  text;
-  end;
-  options;
-  commands = [];
-  words = [];
-  word;
-  /** Here-document delimiters whose bodies start after the current line. */
-  heredocs = [];
-  count = 0;
-  index;
-  run() {
-    while (this.index < this.end && this.count < MAX_WORDS) this.step();
-    if (this.index < this.end) throw new Error(`a script has more than ${MAX_WORDS.toLocaleString("en-US")} words: the rest of it was not read`);
-    this.endCommand();
-    return this.commands;
-  }
-  step() {
-    const { text: text4 } = this;
-    const ch = text4[this.index];
-    if (ch === "\\" && (text4[this.index + 1] === "\n" || text4[this.index + 1] === "\r" && text4[this.index + 2] === "\n")) {
-      this.index += text4[this.index + 1] === "\n" ? 2 : 3;
-    } else if (ch === "\n") {
-      this.endCommand();
-      this.index = this.skipHeredocBodies(this.index + 1);
-    } else if (isBlank3(ch)) {
-      this.endWord();
-      this.index++;
-    } else if (ch === "#" && this.word === void 0) {
-      const newline = text4.indexOf("\n", this.index);
-      this.index = newline < 0 || newline > this.end ? this.end : newline;
-    } else if (ch === "<" && this.options.configParameters && this.configParameterEnd() > 0) {
-      this.readConfigParameter();
-    } else if (ch === "<" && text4[this.index + 1] === "<" && text4[this.index + 2] === "<") {
-      this.endCommand();
-      this.index += 3;
-    } else if (ch === "<" && text4[this.index + 1] === "<") {
-      this.endWord();
-      this.readHeredocDelimiter();
-    } else if (isOperator(ch)) {
-      this.endCommand();
-      this.index++;
-    } else {
-      this.readWordPart();
-    }
-  }
-  /**
-   * The end of a CircleCI parameter written at the index (`<< parameters.image >>`, `<<pipeline.x>>`),
-   * closed on its line; 0 when there is none.
-   */
-  configParameterEnd() {
-    const { text: text4 } = this;
-    if (text4[this.index + 1] !== "<") return 0;
-    let index = this.index + 2;
-    while (isBlank3(text4[index])) index++;
-    if (!(text4.startsWith("parameters.", index) || text4.startsWith("pipeline.", index) || text4.startsWith("matrix.", index))) return 0;
-    const close = this.find(">>", index);
-    const newline = this.find("\n", index);
-    return close < newline ? close + 2 : 0;
-  }
-  /** A CircleCI parameter, substituted before the shell runs: part of the word, kept as written. */
-  readConfigParameter() {
-    const end = this.configParameterEnd();
-    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
-    word.text += this.text.slice(this.index, end);
-    word.expands = true;
-    this.index = end;
-    word.end = end;
-  }
-  /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
-  readWordPart() {
-    const { text: text4 } = this;
-    const word = this.word ??= { text: "", start: this.index, end: this.index, expands: false, quoted: false };
-    const ch = text4[this.index];
-    const partStart = this.index;
-    if (ch === "'") {
-      const close = this.find("'", this.index + 1);
-      word.text += text4.slice(this.index + 1, close);
-      this.index = Math.min(close + 1, this.end);
-    } else if (ch === '"') {
-      this.readDoubleQuoted(word);
-    } else if (ch === "`") {
-      const close = this.find("`", this.index + 1);
-      word.expands = true;
-      word.text += text4.slice(this.index, Math.min(close + 1, this.end));
-      this.index = Math.min(close + 1, this.end);
-    } else if (ch === "$") {
-      this.readExpansion(word);
-    } else if (ch === "\\" && text4[this.index + 1] === "$" && this.options.escapedDollar) {
-      this.index++;
-      this.readExpansion(word);
-    } else if (ch === "\\") {
-      word.text += text4[this.index + 1] ?? "";
-      this.index = Math.min(this.index + 2, this.end);
-    } else {
-      word.text += ch;
-      this.index++;
-    }
-    word.quoted = partStart === word.start && (ch === '"' || ch === "'") && !this.continuesWord();
-    word.end = this.index;
-  }
-  /** Whether the character at the index still belongs to the current word. */
-  continuesWord() {
-    const ch = this.text[this.index];
-    return this.index < this.end && ch !== "\n" && !isBlank3(ch) && !isOperator(ch);
-  }
-  readDoubleQuoted(word) {
-    const { text: text4 } = this;
-    let index = this.index + 1;
-    while (index < this.end && text4[index] !== '"') {
-      const ch = text4[index];
-      if (ch === "\\" && index + 1 < this.end) {
-        const next = text4[index + 1];
-        if (next === "$" || next === "`" || next === '"' || next === "\\") word.text += next;
-        else if (next !== "\n") word.text += ch + next;
-        index += 2;
-        continue;
-      }
-      if (ch === "$" || ch === "`") word.expands = true;
-      word.text += ch;
-      index++;
-    }
-    this.index = Math.min(index + 1, this.end);
-  }
-  /** `${{ … }}`, `$(…)`, `${…}` or `$NAME`, kept as written. */
-  readExpansion(word) {
-    const { text: text4 } = this;
-    const start = this.index;
-    let end;
-    if (text4[start + 1] === "{" && text4[start + 2] === "{") end = this.find("}}", start + 3) + 2;
-    else if (text4[start + 1] === "{") end = this.find("}", start + 2) + 1;
-    else if (text4[start + 1] === "(") end = this.closingParen(start + 2) + 1;
-    else {
-      end = start + 1;
-      while (end < this.end && isNameChar2(text4[end])) end++;
-      if (end === start + 1) {
-        word.text += "$";
-        this.index = start + 1;
-        return;
-      }
-    }
-    end = Math.min(end, this.end);
-    word.expands = true;
-    word.text += text4.slice(start, end);
-    this.index = end;
-  }
-  /** The index of the `)` closing a `$(` whose contents start at `from` (nested parentheses counted), or the end. */
-  closingParen(from) {
-    let depth = 1;
-    for (let index = from; index < this.end; index++) {
-      if (this.text[index] === "(") depth++;
-      else if (this.text[index] === ")" && --depth === 0) return index;
-    }
-    return this.end;
-  }
-  /** `<<WORD`, `<<-WORD`, `<<'WORD'`: the body starts on the next line and ends at a line holding only WORD. */
-  readHeredocDelimiter() {
-    const { text: text4 } = this;
-    let index = this.index + 2;
-    if (text4[index] === "-") index++;
-    while (index < this.end && isBlank3(text4[index])) index++;
-    let delimiter3 = "";
-    while (index < this.end && text4[index] !== "\n" && !isBlank3(text4[index]) && !isOperator(text4[index])) {
-      if (text4[index] !== "'" && text4[index] !== '"' && text4[index] !== "\\") delimiter3 += text4[index];
-      index++;
-    }
-    if (delimiter3 !== "") this.heredocs.push(delimiter3);
-    this.index = index;
-  }
-  /** Skips the bodies of the here-documents opened on the line that just ended; returns where the script goes on. */
-  skipHeredocBodies(from) {
-    let index = from;
-    for (const delimiter3 of this.heredocs) {
-      while (index < this.end) {
-        let lineEnd2 = this.text.indexOf("\n", index);
-        if (lineEnd2 < 0 || lineEnd2 > this.end) lineEnd2 = this.end;
-        const line = this.text.slice(index, lineEnd2).trim();
-        index = lineEnd2 + 1;
-        if (line === delimiter3) break;
-      }
-    }
-    this.heredocs = [];
-    return Math.min(index, this.end);
-  }
-  /** The index of `token` at or after `from` within the script, or the script's end. */
-  find(token, from) {
-    const found = this.text.indexOf(token, from);
-    return found < 0 || found >= this.end ? this.end : found;
-  }
-  endWord() {
-    if (this.word === void 0) return;
-    this.words.push(this.word);
-    this.word = void 0;
-    this.count++;
-  }
-  endCommand() {
-    this.endWord();
-    if (this.words.length > 0) this.commands.push(this.words);
-    this.words = [];
-  }
-};
-function assignedName(text4) {
-  const equals = text4.indexOf("=");
-  if (equals <= 0) return void 0;
-  for (let index = 0; index < equals; index++) {
-    const ch = text4[index];
-    if (!(index === 0 ? isNameStart(ch) : isNameChar2(ch))) return void 0;
-  }
-  return text4.slice(0, equals);
-}
-function isNameStart(ch) {
-  return ch !== void 0 && (ch >= "A" && ch <= "Z" || ch >= "a" && ch <= "z" || ch === "_");
-}
-function isNameChar2(ch) {
-  return isNameStart(ch) || ch !== void 0 && ch >= "0" && ch <= "9";
-}
-function shellCommands(text4, start = 0, end = text4.length, options = {}) {
-  return new ScriptLexer(text4, start, end, options).run();
-}
-
-// src/discover/docker-cli.ts
-var RUN_VALUE_OPTIONS = /* @__PURE__ */ new Set([
-  "add-host",
-  "annotation",
-  "attach",
-  "blkio-weight",
-  "blkio-weight-device",
-  "cap-add",
-  "cap-drop",
-  "cgroup-parent",
-  "cgroupns",
-  "cidfile",
-  "cpu-count",
-  "cpu-percent",
-  "cpu-period",
-  "cpu-quota",
-  "cpu-rt-period",
-  "cpu-rt-runtime",
-  "cpu-shares",
-  "cpus",
-  "cpuset-cpus",
-  "cpuset-mems",
-  "detach-keys",
-  "device",
-  "device-cgroup-rule",
-  "device-read-bps",
-  "device-read-iops",
-  "device-write-bps",
-  "device-write-iops",
-  "dns",
-  "dns-option",
-  "dns-search",
-  "domainname",
-  "entrypoint",
-  "env",
-  "env-file",
-  "expose",
-  "gpus",
-  "group-add",
-  "health-cmd",
-  "health-interval",
-  "health-retries",
-  "health-start-interval",
-  "health-start-period",
-  "health-timeout",
-  "hostname",
-  "io-maxbandwidth",
-  "io-maxiops",
-  "ip",
-  "ip6",
-  "ipc",
-  "isolation",
-  "kernel-memory",
-  "label",
-  "label-file",
-  "link",
-  "link-local-ip",
-  "log-driver",
-  "log-opt",
-  "mac-address",
-  "memory",
-  "memory-reservation",
-  "memory-swap",
-  "memory-swappiness",
-  "mount",
-  "name",
-  "net",
-  "net-alias",
-  "network",
-  "network-alias",
-  "oom-score-adj",
-  "pid",
-  "pids-limit",
-  "platform",
-  "publish",
-  "pull",
-  "restart",
-  "runtime",
-  "security-opt",
-  "shm-size",
-  "stop-signal",
-  "stop-timeout",
-  "storage-opt",
-  "sysctl",
-  "tmpfs",
-  "ulimit",
-  "user",
-  "userns",
-  "uts",
-  "volume",
-  "volume-driver",
-  "volumes-from",
-  "workdir"
-]);
-var RUN_FLAG_OPTIONS = /* @__PURE__ */ new Set([
-  "detach",
-  "disable-content-trust",
-  "help",
-  "init",
-  "interactive",
-  "no-healthcheck",
-  "oom-kill-disable",
-  "privileged",
-  "publish-all",
-  "quiet",
-  "read-only",
-  "rm",
-  "sig-proxy",
-  "tty",
-  "use-api-socket"
-]);
-var RUN_VALUE_SHORT = /* @__PURE__ */ new Set(["a", "c", "e", "h", "l", "m", "p", "u", "v", "w"]);
-var RUN_FLAG_SHORT = /* @__PURE__ */ new Set(["d", "i", "t", "P", "q"]);
-var PULL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["platform"]);
-var PULL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["all-tags", "disable-content-trust", "quiet", "help"]);
-var PULL_FLAG_SHORT = /* @__PURE__ */ new Set(["a", "q"]);
-var GLOBAL_VALUE_OPTIONS = /* @__PURE__ */ new Set(["config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey"]);
-var GLOBAL_FLAG_OPTIONS = /* @__PURE__ */ new Set(["debug", "tls", "tlsverify"]);
-var GLOBAL_VALUE_SHORT = /* @__PURE__ */ new Set(["c", "H", "l"]);
-var GLOBAL_FLAG_SHORT = /* @__PURE__ */ new Set(["D"]);
-var RUN = { valueLong: RUN_VALUE_OPTIONS, flagLong: RUN_FLAG_OPTIONS, valueShort: RUN_VALUE_SHORT, flagShort: RUN_FLAG_SHORT };
-var PULL = { valueLong: PULL_VALUE_OPTIONS, flagLong: PULL_FLAG_OPTIONS, valueShort: /* @__PURE__ */ new Set(), flagShort: PULL_FLAG_SHORT };
-var GLOBAL = { valueLong: GLOBAL_VALUE_OPTIONS, flagLong: GLOBAL_FLAG_OPTIONS, valueShort: GLOBAL_VALUE_SHORT, flagShort: GLOBAL_FLAG_SHORT };
-var PREFIX_KEYWORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "command", "nohup"]);
-function skipOptions(words, from, grammar) {
-  let index = from;
-  while (index < words.length) {
-    const { text: text4 } = words[index];
-    if (text4 === "--") return index + 1;
-    if (!text4.startsWith("-") || text4 === "-") return index;
-    const taken = optionLength(words, index, grammar);
-    if (taken === 0) return -1;
-    index += taken;
-  }
-  return -1;
-}
-function optionLength(words, index, grammar) {
-  const text4 = words[index].text;
-  if (text4.startsWith("--")) {
-    const equals = text4.indexOf("=");
-    const name2 = text4.slice(2, equals < 0 ? void 0 : equals);
-    if (grammar.flagLong.has(name2)) return 1;
-    if (!grammar.valueLong.has(name2)) return 0;
-    return equals >= 0 ? 1 : 2;
-  }
-  for (let position = 1; position < text4.length; position++) {
-    const letter = text4[position];
-    if (grammar.flagShort.has(letter)) continue;
-    if (!grammar.valueShort.has(letter)) return 0;
-    return position === text4.length - 1 ? 2 : 1;
-  }
-  return 1;
-}
-function commandStart(words) {
-  let index = 0;
-  while (index < words.length) {
-    const { text: text4, quoted: quoted2 } = words[index];
-    if (!quoted2 && assignedName(text4) !== void 0) index++;
-    else if (PREFIX_KEYWORDS.has(text4)) index++;
-    else if (text4 === "sudo" || text4 === "env") index = skipWrapperOptions(words, index + 1, text4 === "sudo" ? ["u", "g", "C", "h", "p", "U", "r", "t"] : ["u", "C", "S"]);
-    else if (text4 === "timeout") index = skipWrapperOptions(words, index + 1, ["s", "k"]) + 1;
-    else return index;
-    if (index < 0) return -1;
-  }
-  return -1;
-}
-function skipWrapperOptions(words, from, withValue2) {
-  let index = from;
-  while (index < words.length && words[index].text.startsWith("-") && words[index].text !== "-") {
-    const text4 = words[index].text;
-    index += text4.length === 2 && withValue2.includes(text4[1]) ? 2 : 1;
-  }
-  return index;
-}
-function subcommand(words, index) {
-  const first = words[index]?.text;
-  if (first === "run" || first === "create") return { grammar: RUN, name: first, next: index + 1 };
-  if (first === "pull") return { grammar: PULL, name: first, next: index + 1 };
-  const second = words[index + 1]?.text;
-  if (first === "container" && (second === "run" || second === "create")) return { grammar: RUN, name: `container ${second}`, next: index + 2 };
-  if (first === "image" && second === "pull") return { grammar: PULL, name: "image pull", next: index + 2 };
-  return void 0;
-}
-function dockerCommandImage(words) {
-  const start = commandStart(words);
-  if (start < 0 || words[start].text !== "docker") return void 0;
-  const afterGlobals = skipOptions(words, start + 1, GLOBAL);
-  if (afterGlobals < 0) return void 0;
-  const command = subcommand(words, afterGlobals);
-  if (command === void 0) return void 0;
-  const imageIndex = skipOptions(words, command.next, command.grammar);
-  const word = imageIndex < 0 ? void 0 : words[imageIndex];
-  return word === void 0 ? void 0 : { word, command: `docker ${command.name}` };
-}
-var COMMIT = { valueLong: /* @__PURE__ */ new Set(["author", "change", "message"]), flagLong: /* @__PURE__ */ new Set(["pause"]), valueShort: /* @__PURE__ */ new Set(["a", "c", "m"]), flagShort: /* @__PURE__ */ new Set(["p"]) };
-function committedName(words, from) {
-  const container = skipOptions(words, from, COMMIT);
-  const name2 = container < 0 ? void 0 : words[container + 1];
-  return name2 === void 0 || name2.text.startsWith("-") ? [] : [name2];
-}
-var TAG_OPTIONS = /* @__PURE__ */ new Set(["-t", "--tag"]);
-function dockerBuiltNames(words) {
-  const start = commandStart(words);
-  if (start < 0 || words[start].text !== "docker") return [];
-  const at = skipOptions(words, start + 1, GLOBAL);
-  if (at < 0) return [];
-  const first = words[at]?.text;
-  const second = words[at + 1]?.text;
-  const builds = first === "build" || (first === "buildx" || first === "image") && second === "build";
-  const tags = first === "tag" || first === "image" && second === "tag";
-  if (first === "commit" || first === "container" && second === "commit") return committedName(words, at + (first === "commit" ? 1 : 2));
-  if (tags) {
-    const operands = words.slice(at + (first === "tag" ? 1 : 2)).filter((word) => !word.text.startsWith("-"));
-    return operands.length === 2 ? [operands[1]] : [];
-  }
-  if (!builds) return [];
-  const names = [];
-  for (let index = at + 1; index < words.length; index++) {
-    const text4 = words[index].text;
-    const equals = text4.indexOf("=");
-    if (TAG_OPTIONS.has(text4) && words[index + 1] !== void 0) names.push(words[++index]);
-    else if (equals > 0 && text4.slice(0, equals) === "--tag") names.push({ ...words[index], text: text4.slice(equals + 1) });
-  }
-  return names;
-}
-var COMPOSE_GLOBAL = {
-  valueLong: /* @__PURE__ */ new Set(["file", "project-name", "project-directory", "env-file", "profile", "ansi", "parallel", "progress"]),
-  flagLong: /* @__PURE__ */ new Set(["all-resources", "compatibility", "dry-run", "verbose", "no-ansi"]),
-  valueShort: /* @__PURE__ */ new Set(["f", "p"]),
-  flagShort: /* @__PURE__ */ new Set()
-};
-function composeBuildsServices(words) {
-  const start = commandStart(words);
-  if (start < 0) return false;
-  let at;
-  if (words[start].text === "docker-compose") at = start + 1;
-  else if (words[start].text === "docker") {
-    const afterGlobals = skipOptions(words, start + 1, GLOBAL);
-    if (afterGlobals < 0 || words[afterGlobals].text !== "compose") return false;
-    at = afterGlobals + 1;
-  } else return false;
-  const sub = skipOptions(words, at, COMPOSE_GLOBAL);
-  if (sub < 0) return false;
-  const name2 = words[sub].text;
-  if (name2 === "build") return true;
-  return (name2 === "up" || name2 === "run" || name2 === "create") && words.slice(sub + 1).some((word) => word.text === "--build");
-}
-
 // src/discover/script-variables.ts
 var DECLARATION_WORDS = /* @__PURE__ */ new Set(["export", "readonly", "declare", "local", "typeset"]);
 function substituteShellNames(text4, lookup) {
@@ -55557,6 +55748,7 @@ function withoutExpressions(text4) {
 
 // src/discover/script-images.ts
 var COMPOSE_BUILT = " compose build";
+var BUILT_BY_ACTION = " action ";
 function isComposeServiceImage(text4, services) {
   const normalized = normalizeForOccurrence(text4);
   if (!normalized.ok || normalized.parsed.digest !== void 0 || (normalized.parsed.tag ?? "latest") !== "latest") return false;
@@ -55583,9 +55775,12 @@ function builtKey(text4) {
   const name2 = reference.slice(reference.lastIndexOf("/") + 1);
   return name2.includes(":") || name2.includes("@") ? reference : `${reference}:latest`;
 }
-function builtKeys(word, variables) {
-  const substituted = variables.substitute(word.text);
-  return typeof substituted === "string" && substituted !== word.text ? [builtKey(word.text), builtKey(substituted)] : [builtKey(word.text)];
+function builtKeys(word, variables, expand5) {
+  const substituted2 = variables.substitute(word.text);
+  const keys = typeof substituted2 === "string" && substituted2 !== word.text ? [builtKey(word.text), builtKey(substituted2)] : [builtKey(word.text)];
+  const expanded = expand5?.(typeof substituted2 === "string" ? substituted2 : word.text);
+  if (expanded !== void 0) keys.push(builtKey(expanded));
+  return keys;
 }
 function scriptRange(node, text4) {
   if (!(0, import_yaml16.isScalar)(node) || typeof node.value !== "string" || !node.range) return void 0;
@@ -55611,12 +55806,12 @@ function isReference(text4) {
   return normalized.ok || (normalized.placeholders?.length ?? 0) > 0;
 }
 function wordValues(word, variables, site2) {
-  const substituted = variables.substitute(word.text);
-  if (typeof substituted !== "string") return [{ value: substituted }];
-  if (substituted === word.text) return site2.resolve(word);
+  const substituted2 = variables.substitute(word.text);
+  if (typeof substituted2 !== "string") return [{ value: substituted2 }];
+  if (substituted2 === word.text) return site2.resolve(word);
   const note = "with variables the script sets before it";
-  if (!substituted.includes("$") && !substituted.includes("`")) return [{ value: substituted, note }];
-  return site2.resolve({ ...word, text: substituted }).map((value) => ({ ...value, note: value.note ? `${note}; ${value.note}` : note }));
+  if (!substituted2.includes("$") && !substituted2.includes("`")) return [{ value: substituted2, note }];
+  return site2.resolve({ ...word, text: substituted2 }).map((value) => ({ ...value, note: value.note ? `${note}; ${value.note}` : note }));
 }
 function scriptImages(site2) {
   const range = scriptRange(site2.node, site2.text);
@@ -55641,8 +55836,10 @@ function scriptRangeImages(site2) {
     const raw = site2.text.slice(offset, word.quoted ? word.end - 1 : word.end);
     const values = word.expands ? wordValues(word, variables, site2) : [{ value: word.text }];
     const byCompose = !word.expands && built.has(COMPOSE_BUILT) && site2.composeServices !== void 0 && isComposeServiceImage(word.text, site2.composeServices);
-    const local = byCompose || builtKeys(word, variables).some((key) => built.has(key));
-    const builder = byCompose ? "`docker compose build`" : "`docker build`, `docker tag` or `docker commit`";
+    const keys = builtKeys(word, variables, site2.expand);
+    const local = byCompose || keys.some((key) => built.has(key));
+    const byAction = !byCompose && keys.some((key) => built.has(BUILT_BY_ACTION + key));
+    const builder = byCompose ? "`docker compose build`" : byAction ? "`docker/build-push-action` or `docker/bake-action`" : "`docker build`, `docker tag` or `docker commit`";
     for (const value of values) {
       const how = local ? `run by \`${image.command}\` in the script, built by ${builder} before it` : `pulled by \`${image.command}\` in the script`;
       const note = `${how}${value.note ? `; ${value.note}` : ""}`;
@@ -55664,10 +55861,10 @@ function environmentWordValues(system, environments) {
     const values = /* @__PURE__ */ new Map();
     let unknown;
     for (const environment of environments.length > 0 ? environments : [/* @__PURE__ */ new Map()]) {
-      const substituted = substituteShellNames(word.text, (name2) => environment.get(name2));
-      if (typeof substituted !== "string") unknown ??= { value: substituted };
-      else if (holdsShellExpansion(substituted)) unknown ??= { value: { unresolved: `the shell expands ${word.text} when the job runs (a ${system} variable, or one set outside this file)` } };
-      else if (!values.has(substituted)) values.set(substituted, { value: substituted, note });
+      const substituted2 = substituteShellNames(word.text, (name2) => environment.get(name2));
+      if (typeof substituted2 !== "string") unknown ??= { value: substituted2 };
+      else if (holdsShellExpansion(substituted2)) unknown ??= { value: { unresolved: `the shell expands ${word.text} when the job runs (a ${system} variable, or one set outside this file)` } };
+      else if (!values.has(substituted2)) values.set(substituted2, { value: substituted2, note });
       if (values.size >= MAX_ENV_VALUES) break;
     }
     return unknown ? [...values.values(), unknown] : [...values.values()];
@@ -55762,15 +55959,15 @@ function expandExpressions(text4, matrix) {
     let missing = false;
     let objectValue = false;
     let index = 0;
-    const substituted = replaceSpans(text4, spans, () => {
+    const substituted2 = replaceSpans(text4, spans, () => {
       const value = evaluateExpression(parsed[index++], (path14) => lookupPath(combination, path14));
       if (value === void 0 || value === null) missing = true;
       else if (typeof value === "object") objectValue = true;
       return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
     });
     if (objectValue) return [{ value: { unresolved: `${first} names a matrix value that is not a string` } }];
-    if (missing || substituted.trim() === "") continue;
-    if (!values.includes(substituted)) values.push(substituted);
+    if (missing || substituted2.trim() === "") continue;
+    if (!values.includes(substituted2)) values.push(substituted2);
   }
   if (values.length === 0) {
     return [{ value: { unresolved: `${spans.map((span) => text4.slice(span.start, span.end)).join(", ")} has no value in strategy.matrix` } }];
@@ -55787,12 +55984,24 @@ function substituteEnvExpressions(text4, env) {
   });
 }
 function scriptWordValues(word, resolve3, env) {
-  const substituted = substituteShellNames(substituteEnvExpressions(word.text, env), (name2) => env.get(name2));
-  if (typeof substituted !== "string") return [{ value: substituted }];
-  if (holdsShellExpansion(substituted)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
-  const values = resolve3(substituted);
-  if (substituted === word.text) return values;
+  const substituted2 = substituteShellNames(substituteEnvExpressions(word.text, env), (name2) => env.get(name2));
+  if (typeof substituted2 !== "string") return [{ value: substituted2 }];
+  if (holdsShellExpansion(substituted2)) return [{ value: { unresolved: `the shell expands ${word.text} when the step runs` } }];
+  const values = resolve3(substituted2);
+  if (substituted2 === word.text) return values;
   return values.map((value) => ({ ...value, note: value.note ? `with the env the step runs with; ${value.note}` : "with the env the step runs with" }));
+}
+function buildPushTags(document2, step3, env) {
+  const action = scalarString(mergedGet(document2, step3, "uses"))?.split("@")[0].toLowerCase();
+  const input = action === "docker/build-push-action" ? "tags" : action === "docker/bake-action" ? "set" : void 0;
+  const written2 = input === void 0 ? void 0 : scalarString(mergedGet(document2, mergedGet(document2, step3, "with"), input));
+  if (written2 === void 0) return [];
+  const items2 = substituteEnvExpressions(written2, env).split("\n").flatMap((line) => input === "tags" ? line.split(",") : [line]).map((item) => item.trim()).filter((item) => item !== "" && !item.startsWith("#"));
+  return input === "tags" ? items2 : items2.flatMap((item) => bakeOverrideTag(item) ?? []);
+}
+function envExpanded(text4, env) {
+  const substituted2 = substituteShellNames(substituteEnvExpressions(text4, env), (name2) => env.get(name2));
+  return typeof substituted2 === "string" && substituted2 !== text4 ? substituted2 : void 0;
 }
 function envOf(document2, owners) {
   const env = /* @__PURE__ */ new Map();
@@ -55839,10 +56048,15 @@ function workflowOccurrences(document2, file, lines, composeServices) {
       const input = actionImageInput(document2, step3);
       const withEnv = (text4) => resolve3(substituteEnvExpressions(text4, env));
       if (input) occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "github-workflow", text: file.text, lines, node: input.node, context: `jobs.${jobId}.steps[${index}].with.${input.input}`, resolve: withEnv }));
+      for (const tag2 of buildPushTags(document2, step3, env)) {
+        built.add(builtKey(tag2));
+        built.add(BUILT_BY_ACTION + builtKey(tag2));
+      }
       if (runsInPosixShell(document2, step3, job)) {
         const node = mergedGet(document2, step3, "run");
         const context3 = `jobs.${jobId}.steps[${index}].run`;
-        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: (word) => scriptWordValues(word, resolve3, env), built, composeServices }));
+        const expand5 = (text4) => envExpanded(text4, env);
+        occurrences.push(...scriptImages({ file: file.path, kind: "github-workflow", text: file.text, lines, node, context: context3, resolve: (word) => scriptWordValues(word, resolve3, env), built, composeServices, expand: expand5 }));
       }
     });
   }
@@ -56015,6 +56229,9 @@ var RESERVED_KEYS = /* @__PURE__ */ new Set([
 ]);
 var PREDEFINED_PREFIXES = ["CI_", "GITLAB_", "RUNNER_", "KUBECONFIG", "TRIGGER_PAYLOAD", "CHAT_", "DOCKER_AUTH_CONFIG"];
 var MAX_EXPANSION_DEPTH = 10;
+var MAX_EXPANSION_WORK = 1e7;
+var MIN_EXPANSION_COST = 64;
+var OVER_BUDGET = `the pipeline's variables take more than ${MAX_EXPANSION_WORK.toLocaleString("en-US")} characters of expansion`;
 function readVariables(document2, node) {
   const variables = /* @__PURE__ */ new Map();
   for (const [name2, definition] of mapPairs(document2, node)) {
@@ -56029,7 +56246,13 @@ function readVariables(document2, node) {
   }
   return variables;
 }
-function expand2(text4, variables) {
+function expand2(text4, variables, budget) {
+  const overBudget = (length) => {
+    budget.left -= length + 1;
+    if (budget.left < 0) budget.spent = true;
+    return budget.left < 0;
+  };
+  if (overBudget(Math.max(text4.length, MIN_EXPANSION_COST))) return { unresolved: OVER_BUDGET };
   const expanded = /* @__PURE__ */ new Map();
   const expanding = /* @__PURE__ */ new Set();
   const lookup = (name2, depth) => {
@@ -56045,6 +56268,7 @@ function expand2(text4, variables) {
     const known = expanded.get(name2);
     if (known !== void 0) return known;
     if (expanding.has(name2) || depth >= MAX_EXPANSION_DEPTH) return { unresolved: `variable ${name2} refers to itself or to variables too deeply` };
+    if (overBudget(definition.value.length)) return { unresolved: OVER_BUDGET };
     expanding.add(name2);
     const value = substituteVariables(definition.value, (inner) => lookup(inner, depth + 1));
     expanding.delete(name2);
@@ -56054,14 +56278,14 @@ function expand2(text4, variables) {
   return substituteVariables(text4, (name2) => lookup(name2, 0));
 }
 var componentInput = (text4) => firstSpan([enclosed(text4, "$[[", "]]")]);
-function resolverFor2(variables, legs = []) {
+function resolverFor2(variables, budget, legs = []) {
   return (text4) => {
     const input = componentInput(text4);
     if (input) return [{ value: { unresolved: `component input ${text4.slice(input.start, input.end)} is set by the including pipeline` } }];
-    if (legs.length === 0) return [throughDependencyProxy(expand2(text4, variables))];
+    if (legs.length === 0) return [throughDependencyProxy(expand2(text4, variables, budget))];
     const values = /* @__PURE__ */ new Map();
     for (const leg of legs) {
-      const value = throughDependencyProxy(expand2(text4, { get: (name2) => leg.get(name2) ?? variables.get(name2) }));
+      const value = throughDependencyProxy(expand2(text4, { get: (name2) => leg.get(name2) ?? variables.get(name2) }, budget));
       values.set(JSON.stringify(value), value);
     }
     return [...values.values()];
@@ -56191,7 +56415,7 @@ function mergePipeline(parts) {
     for (const [name2, value] of readVariables(document2, mapGet(document2.contents, "variables"))) variables.set(name2, value);
     for (const [name2, job] of jobsOf(document2)) jobs.set(name2, job);
   }
-  return { variables, jobs, scopes: /* @__PURE__ */ new Map(), resolvers: /* @__PURE__ */ new Map() };
+  return { variables, jobs, scopes: /* @__PURE__ */ new Map(), resolvers: /* @__PURE__ */ new Map(), budget: { left: MAX_EXPANSION_WORK } };
 }
 var INHERITED_IMAGE_KEYS = ["image", "services", "before_script", "script", "after_script"];
 function runnersOf(pipeline2, defaults2) {
@@ -56230,13 +56454,13 @@ function jobResolver(pipeline2, job) {
   if (known) return known;
   const variables = { get: (name2) => jobVariable(pipeline2.jobs, job, name2, pipeline2.scopes) ?? pipeline2.variables.get(name2) };
   const matrix = matrixLegs(inheritedKey(pipeline2.jobs, job, "parallel"));
-  const resolver = resolverFor2(variables, jobLegs(matrix, ruleVariants(inheritedKey(pipeline2.jobs, job, "rules"))));
+  const resolver = resolverFor2(variables, pipeline2.budget, jobLegs(matrix, ruleVariants(inheritedKey(pipeline2.jobs, job, "rules"))));
   pipeline2.resolvers.set(job.node, resolver);
   return resolver;
 }
 var MAX_DEFAULT_VALUES = 1e3;
 function defaultsResolver(pipeline2, defaults2, key) {
-  const withGlobals = resolverFor2(pipeline2.variables);
+  const withGlobals = resolverFor2(pipeline2.variables, pipeline2.budget);
   let resolvers2;
   return (text4) => {
     if (!text4.includes("$")) return withGlobals(text4);
@@ -56293,7 +56517,7 @@ function pipelineOccurrences(part, pipeline2) {
     imagesOf(job.node, `${jobName}.`, resolverOf("image"), resolverOf("services"));
     occurrences.push(...scriptOccurrences(part, job.node, `${jobName}.`, resolverOf));
   }
-  const globalResolver = resolverFor2(pipeline2.variables);
+  const globalResolver = resolverFor2(pipeline2.variables, pipeline2.budget);
   occurrences.push(...scriptOccurrences(part, defaults2, "default.", () => globalResolver));
   return occurrences;
 }
@@ -56304,7 +56528,7 @@ var gitlabCiDiscoverer = {
     return /^\.gitlab-ci\.ya?ml$/.test(name2) || /\.gitlab-ci\.ya?ml$/.test(name2);
   },
   async extract(file, context3) {
-    const parsed = parseConfigDocuments(file);
+    const parsed = parseConfigTemplateDocuments(file);
     if (file.path !== ROOT_PIPELINE && await isIncludedByRoot(file.path, context3)) return { occurrences: [] };
     const included = await followIncludes(file.path, parsed.documents, context3);
     const own = parsed.documents.map((document2) => ({ document: document2, file, lines: new LineIndex(file.text) }));
@@ -56314,7 +56538,9 @@ var gitlabCiDiscoverer = {
     });
     const pipeline2 = mergePipeline([...parts, ...own]);
     const occurrences = [...own, ...parts].flatMap((part) => pipelineOccurrences(part, pipeline2));
-    return { occurrences: dedupeOccurrences(occurrences), errors: [...parsed.errors, ...included.errors], notes: included.notes };
+    const errors = [...parsed.errors, ...included.errors];
+    if (pipeline2.budget.spent) errors.push(`${OVER_BUDGET}: the images past that bound were not resolved`);
+    return { occurrences: dedupeOccurrences(occurrences), errors, notes: included.notes };
   }
 };
 
@@ -56401,12 +56627,8 @@ async function indexDevfile(path14, context3, index) {
   index.files.add(path14);
   const text4 = await context3.readFile(path14);
   if (text4 === void 0) return;
-  let documents;
-  try {
-    documents = parseConfigDocuments({ path: path14, text: text4 }, "YAML", parseAndKeep(context3, path14, text4)).documents;
-  } catch {
-    return;
-  }
+  const documents = keptConfigDocuments(context3, path14, text4);
+  if (documents === void 0) return;
   for (const document2 of documents) {
     const components = devfileComponents(document2);
     const variables = devfileVariables(document2);
@@ -56451,7 +56673,7 @@ async function withDevfileDeployment(manifest, occurrences, context3) {
 }
 
 // src/discover/kubernetes.ts
-var import_yaml28 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 
 // src/discover/handed-images.ts
 function imageFlag(argument) {
@@ -56959,7 +57181,7 @@ function markSites(text4, sites, base) {
 // src/discover/helm-template-parse.ts
 var TemplateDepthError = class extends TemplateSyntaxError {
 };
-var MAX_DEPTH5 = 200;
+var MAX_DEPTH6 = 200;
 var MAX_PAREN_DEPTH = 100;
 function isEmptyList(nodes) {
   return nodes.every((node) => node.type === "text" && node.text.trim() === "");
@@ -57000,7 +57222,7 @@ var Parser3 = class {
   }
   /** Nodes up to `{{end}}`, `{{else}}` or the end of the text, appended to `nodes`. */
   list(nodes, topLevel = false) {
-    if (++this.depth > MAX_DEPTH5) throw new TemplateDepthError(`blocks nest deeper than ${MAX_DEPTH5}`, this.peek()?.pos ?? 0);
+    if (++this.depth > MAX_DEPTH6) throw new TemplateDepthError(`blocks nest deeper than ${MAX_DEPTH6}`, this.peek()?.pos ?? 0);
     try {
       for (; ; ) {
         const token = this.peek();
@@ -57011,40 +57233,40 @@ var Parser3 = class {
           continue;
         }
         this.expect("open", "template");
-        const keyword = this.peek()?.type === "identifier" ? this.peek()?.value : void 0;
-        if (keyword === "end" || keyword === "else") return this.terminator(keyword);
-        if (keyword === "define") {
+        const keyword2 = this.peek()?.type === "identifier" ? this.peek()?.value : void 0;
+        if (keyword2 === "end" || keyword2 === "else") return this.terminator(keyword2);
+        if (keyword2 === "define") {
           if (!topLevel) throw new TemplateSyntaxError("define is only allowed at the top level", token.pos);
           this.define();
           continue;
         }
-        nodes.push(this.action(keyword, token.pos));
+        nodes.push(this.action(keyword2, token.pos));
       }
     } finally {
       this.depth--;
     }
   }
-  terminator(keyword) {
+  terminator(keyword2) {
     const token = this.next();
-    if (keyword === "end") {
+    if (keyword2 === "end") {
       this.expect("close", "end");
-      return { keyword, pos: token.pos };
+      return { keyword: keyword2, pos: token.pos };
     }
     const chained = this.peek();
     if (chained?.type === "identifier" && (chained.value === "if" || chained.value === "with")) {
       this.index++;
-      return { keyword, pos: token.pos, elseChain: chained.value };
+      return { keyword: keyword2, pos: token.pos, elseChain: chained.value };
     }
     this.expect("close", "else");
-    return { keyword, pos: token.pos };
+    return { keyword: keyword2, pos: token.pos };
   }
-  action(keyword, pos) {
-    switch (keyword) {
+  action(keyword2, pos) {
+    switch (keyword2) {
       case "if":
       case "with":
       case "range":
         this.index++;
-        return this.control(keyword, pos);
+        return this.control(keyword2, pos);
       case "template":
         this.index++;
         return this.templateCall(pos);
@@ -57054,8 +57276,8 @@ var Parser3 = class {
       case "break":
       case "continue":
         this.index++;
-        this.expect("close", keyword);
-        return { type: keyword, pos };
+        this.expect("close", keyword2);
+        return { type: keyword2, pos };
       default:
         return { type: "action", pipe: this.pipeline("command", "close"), pos };
     }
@@ -57211,7 +57433,7 @@ var Parser3 = class {
 };
 
 // src/discover/helm-parent-values.ts
-var MAX_DEPTH6 = 32;
+var MAX_DEPTH7 = 32;
 function vendoringParent(chartRoot) {
   const segments = chartRoot.split("/");
   if (segments.length < 2 || segments[segments.length - 2] !== "charts") return void 0;
@@ -57237,7 +57459,7 @@ function overlayParentValues(data, parent, locations) {
   return data;
 }
 function overlay(target, source, locations, depth) {
-  if (depth > MAX_DEPTH6) return;
+  if (depth > MAX_DEPTH7) return;
   const written2 = locations.get(target);
   for (const [key, value] of Object.entries(source)) {
     if (key === "__proto__") continue;
@@ -59027,6 +59249,186 @@ function locationOf(locations, container, key, scalar) {
   return source !== void 0 && source[key] === scalar ? locations.get(source)?.get(key) : void 0;
 }
 
+// src/discover/skaffold-builds.ts
+import { posix as posix7 } from "node:path";
+
+// src/discover/kustomization-file.ts
+var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function isKustomizationFile(path14) {
+  return KUSTOMIZATION_FILE_NAMES.includes(path14.slice(path14.lastIndexOf("/") + 1));
+}
+async function readKustomization(context3, directory) {
+  for (const name2 of KUSTOMIZATION_FILE_NAMES) {
+    const text4 = await context3.readFile(directory === "" ? name2 : `${directory}/${name2}`);
+    if (text4 !== void 0) return text4;
+  }
+  return void 0;
+}
+
+// src/discover/skaffold-config.ts
+var MAX_PROFILES = 100;
+function isSkaffoldName(path14) {
+  const name2 = baseName(path14).toLowerCase();
+  return name2.startsWith("skaffold") && (name2.endsWith(".yaml") || name2.endsWith(".yml"));
+}
+var SKAFFOLD_API_VERSION = /^apiVersion:[ \t]*["']?skaffold\//m;
+function hasSkaffoldApiVersion(text4) {
+  return SKAFFOLD_API_VERSION.test(text4);
+}
+function isSkaffoldDocument(document2) {
+  return scalarString(mergedGet(document2, document2.contents, "apiVersion"))?.startsWith("skaffold/") === true;
+}
+function skaffoldSections(document2) {
+  const sections = [{ node: document2.contents, prefix: "" }];
+  listItems(document2, mergedGet(document2, document2.contents, "profiles")).slice(0, MAX_PROFILES).forEach((profile, index) => sections.push({ node: profile, prefix: `profiles[${index}].` }));
+  return sections;
+}
+function sectionArtifacts(document2, section) {
+  const build = mergedGet(document2, section.node, "build");
+  return listItems(document2, mergedGet(document2, build, "artifacts")).map((node, index) => ({
+    node,
+    image: mergedGet(document2, node, "image"),
+    context: `${section.prefix}build.artifacts[${index}]`
+  }));
+}
+function builtImageNames(document2) {
+  const names = [];
+  for (const section of skaffoldSections(document2)) {
+    for (const artifact of sectionArtifacts(document2, section)) {
+      const name2 = scalarString(artifact.image)?.trim();
+      if (name2) names.push(name2);
+    }
+  }
+  return names;
+}
+var DEFAULT_MANIFESTS = "k8s/*.yaml";
+function deployedPaths(document2) {
+  const deploys = { manifestGlobs: [], kustomizeDirectories: [], chartDirectories: [] };
+  const strings = (node) => listItems(document2, node).flatMap((item) => scalarString(item)?.trim() || []);
+  const sections = skaffoldSections(document2);
+  for (const { node } of sections) {
+    const deploy = mergedGet(document2, node, "deploy");
+    const manifests = mergedGet(document2, node, "manifests");
+    deploys.manifestGlobs.push(...strings(mergedGet(document2, mergedGet(document2, deploy, "kubectl"), "manifests")));
+    deploys.manifestGlobs.push(...strings(mergedGet(document2, manifests, "rawYaml")));
+    deploys.kustomizeDirectories.push(...strings(mergedGet(document2, mergedGet(document2, deploy, "kustomize"), "paths")));
+    deploys.kustomizeDirectories.push(...strings(mergedGet(document2, mergedGet(document2, manifests, "kustomize"), "paths")));
+    for (const helm of [mergedGet(document2, deploy, "helm"), mergedGet(document2, manifests, "helm")]) {
+      for (const release of listItems(document2, mergedGet(document2, helm, "releases"))) {
+        const chart = scalarString(mergedGet(document2, release, "chartPath"))?.trim();
+        if (chart) deploys.chartDirectories.push(chart);
+      }
+    }
+  }
+  const top = sections[0].node;
+  if (mergedGet(document2, top, "deploy") === void 0 && mergedGet(document2, top, "manifests") === void 0) deploys.manifestGlobs.push(DEFAULT_MANIFESTS);
+  return deploys;
+}
+
+// src/discover/skaffold-builds.ts
+var MAX_CONFIGS = 256;
+var MAX_KUSTOMIZE_FILES = 500;
+var MAX_KUSTOMIZE_DEPTH = 8;
+function skaffoldBuiltKey(image) {
+  const normalized = normalizeForOccurrence(image);
+  if (!normalized.ok || normalized.parsed.digest !== void 0) return void 0;
+  return `${normalized.parsed.domain}/${normalized.parsed.path}`;
+}
+function repositoryPath(directory, relative2) {
+  if (relative2.includes("://") || relative2.startsWith("/")) return void 0;
+  const joined = posix7.normalize(directory === "" ? relative2 : `${directory}/${relative2}`).replace(/\/$/, "");
+  return joined === ".." || joined.startsWith("../") || joined === "." ? void 0 : joined;
+}
+async function kustomizationFiles(context3, directory, files2, depth, seen) {
+  if (seen.has(directory) || depth > MAX_KUSTOMIZE_DEPTH || files2.size >= MAX_KUSTOMIZE_FILES) return;
+  seen.add(directory);
+  const text4 = await readKustomization(context3, directory);
+  const root = text4 === void 0 ? void 0 : parseYamlDocuments(text4).documents[0]?.contents;
+  if (root === void 0) return;
+  const entries = [];
+  for (const field of ["resources", "bases", "components", "patchesStrategicMerge"]) entries.push(...seqItems(mapGet(root, field)).flatMap((item) => scalarString(item) ?? []));
+  entries.push(...seqItems(mapGet(root, "patches")).flatMap((patch) => scalarString(mapGet(patch, "path")) ?? []));
+  for (const entry of entries) {
+    const path14 = repositoryPath(directory, entry.trim());
+    if (path14 === void 0 || files2.size >= MAX_KUSTOMIZE_FILES) continue;
+    if (/\.(ya?ml|json)$/i.test(path14)) files2.add(path14);
+    else await kustomizationFiles(context3, path14, files2, depth + 1, seen);
+  }
+}
+async function documentDeployment(path14, document2, context3) {
+  const built = /* @__PURE__ */ new Map();
+  for (const name2 of builtImageNames(document2)) {
+    const key = skaffoldBuiltKey(name2);
+    if (key !== void 0 && !built.has(key)) built.set(key, name2);
+  }
+  if (built.size === 0) return void 0;
+  const directory = dirName(path14);
+  const deploys = deployedPaths(document2);
+  const globs = [];
+  for (const glob of deploys.manifestGlobs) {
+    const pattern = repositoryPath(directory, glob);
+    try {
+      if (pattern !== void 0) globs.push(compilePathGlob(pattern));
+    } catch {
+    }
+  }
+  const files2 = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  for (const kustomization of deploys.kustomizeDirectories) {
+    const at = repositoryPath(directory, kustomization);
+    if (at !== void 0) await kustomizationFiles(context3, at, files2, 0, seen);
+  }
+  const charts = deploys.chartDirectories.flatMap((chart) => repositoryPath(directory, chart) ?? []);
+  return { config: path14, built, globs, files: files2, charts };
+}
+async function indexConfig(path14, context3, index) {
+  if (index.configs.has(path14) || index.configs.size >= MAX_CONFIGS) return;
+  index.configs.add(path14);
+  const text4 = await context3.readFile(path14);
+  if (text4 === void 0 || !text4.includes("skaffold/")) return;
+  const documents = keptConfigDocuments(context3, path14, text4);
+  if (documents === void 0) return;
+  for (const document2 of documents) {
+    if (!isSkaffoldDocument(document2)) continue;
+    const deployment = await documentDeployment(path14, document2, context3);
+    if (deployment !== void 0) index.deployments.push(deployment);
+  }
+}
+var indexes3 = /* @__PURE__ */ new WeakMap();
+function skaffoldIndex(context3) {
+  return oncePerScan(indexes3, context3, "index", async () => {
+    const index = { configs: /* @__PURE__ */ new Set(), deployments: [] };
+    for (const path14 of context3.candidateFiles ?? []) if (isSkaffoldName(path14)) await indexConfig(path14, context3, index);
+    return index;
+  });
+}
+var MAX_LEVELS4 = 8;
+async function withSkaffoldDeployment(manifest, occurrences, context3) {
+  if (!occurrences.some((occurrence) => occurrence.reference !== null && !occurrence.local)) return occurrences;
+  const index = await skaffoldIndex(context3);
+  if (!context3.candidateFilesComplete) {
+    for (let directory = dirName(manifest), level = 0; level < MAX_LEVELS4; directory = dirName(directory), level++) {
+      for (const name2 of ["skaffold.yaml", "skaffold.yml"]) await indexConfig(directory ? `${directory}/${name2}` : name2, context3, index);
+      if (directory === "") break;
+    }
+  }
+  const deploying = index.deployments.filter(
+    (deployment) => deployment.files.has(manifest) || deployment.globs.some((glob) => glob.matches(manifest)) || deployment.charts.some((chart) => manifest.startsWith(`${chart}/`))
+  );
+  if (deploying.length === 0) return occurrences;
+  return occurrences.map((occurrence) => {
+    const key = occurrence.reference === null || occurrence.local ? void 0 : skaffoldBuiltKey(occurrence.reference);
+    const deployment = key === void 0 ? void 0 : deploying.find((candidate) => candidate.built.has(key));
+    if (deployment === void 0 || key === void 0) return occurrence;
+    const note = `Skaffold builds this image (artifact ${deployment.built.get(key)} of ${deployment.config}) and deploys its build here`;
+    return { ...occurrence, local: true, note: occurrence.note ? `${occurrence.note}; ${note}` : note };
+  });
+}
+async function withSkaffoldBuilds(path14, extraction, context3) {
+  const occurrences = await withSkaffoldDeployment(path14, extraction.occurrences, context3);
+  return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
+}
+
 // src/discover/helm-templates.ts
 var CHART_DATA_FILES = /* @__PURE__ */ new Set(["Chart.yaml", "Chart.yml", "requirements.yaml", "requirements.yml"]);
 var MAX_IMAGE_LINES = 2e3;
@@ -59036,28 +59438,31 @@ var helmTemplatesDiscoverer = {
     return /\.(ya?ml|tpl)$/i.test(path14) && hasTemplatesSegment(path14);
   },
   async extract(file, context3) {
-    const chartRoot = await chartRootOfTemplate(file.path, context3);
-    if (chartRoot === void 0) return { occurrences: [] };
-    const chart = await loadChart(chartRoot, context3);
-    const unread = chart?.unreadFiles.get(file.path);
-    if (unread !== void 0) return { occurrences: [], errors: [unread] };
-    const render = chart ? renderChart(chart) : void 0;
-    const sites = render?.sites.get(file.path);
-    const notRendered = render?.notRendered.get(file.path);
-    if (!chart || sites === void 0) return notRendered === void 0 ? { occurrences: [] } : { occurrences: [], errors: [notRenderedError(notRendered)] };
-    const lines = new LineIndex(file.text);
-    const occurrences = [];
-    for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
-      if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
-      for (const render2 of rendered.renders) {
-        if (render2.origin && chart.values) continue;
-        occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render2)), chart));
-      }
-    }
-    const errors = [...sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : [], ...notRendered === void 0 ? [] : [notRenderedError(notRendered)]];
-    return errors.length > 0 ? { occurrences, errors } : { occurrences };
+    return withSkaffoldBuilds(file.path, await extractTemplate(file, context3), context3);
   }
 };
+async function extractTemplate(file, context3) {
+  const chartRoot = await chartRootOfTemplate(file.path, context3);
+  if (chartRoot === void 0) return { occurrences: [] };
+  const chart = await loadChart(chartRoot, context3);
+  const unread = chart?.unreadFiles.get(file.path);
+  if (unread !== void 0) return { occurrences: [], errors: [unread] };
+  const render = chart ? renderChart(chart) : void 0;
+  const sites = render?.sites.get(file.path);
+  const notRendered = render?.notRendered.get(file.path);
+  if (!chart || sites === void 0) return notRendered === void 0 ? { occurrences: [] } : { occurrences: [], errors: [notRenderedError(notRendered)] };
+  const lines = new LineIndex(file.text);
+  const occurrences = [];
+  for (const rendered of sites.slice(0, MAX_IMAGE_LINES)) {
+    if (rendered.switchedOff) occurrences.push(markPlaceholderTag(switchedOffOccurrence(file.path, lines, rendered, file.text), chart));
+    for (const render2 of rendered.renders) {
+      if (render2.origin && chart.values) continue;
+      occurrences.push(markPlaceholderTag(templateOccurrence(file.path, lines, rendered, injectedProxy(file.text, rendered, render2)), chart));
+    }
+  }
+  const errors = [...sites.length > MAX_IMAGE_LINES ? [`only the first ${MAX_IMAGE_LINES} image lines were read`] : [], ...notRendered === void 0 ? [] : [notRenderedError(notRendered)]];
+  return errors.length > 0 ? { occurrences, errors } : { occurrences };
+}
 function notRenderedError(reason) {
   return `the template was not rendered in full, so images it writes may be unread: ${reason}`;
 }
@@ -59121,7 +59526,7 @@ function templateOccurrence(path14, lines, rendered, render) {
 }
 
 // src/discover/helm-values.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 
 // src/discover/helm-compose.ts
 var ROOT_FIELDS = /* @__PURE__ */ new Set(["Values", "Chart", "Release", "Capabilities", "Template", "Files", "Subcharts"]);
@@ -59296,17 +59701,17 @@ function writtenOffset(file, pos) {
 }
 
 // src/discover/helm-values-merge.ts
-var import_yaml24 = __toESM(require_dist(), 1);
+var import_yaml26 = __toESM(require_dist(), 1);
 var MAX_NODES = 1e5;
 var MergedValues = class {
   /** The merged tree: maps made here, holding the written nodes. */
-  root = new import_yaml24.YAMLMap();
+  root = new import_yaml26.YAMLMap();
   owned = /* @__PURE__ */ new Set([this.root]);
   sources = /* @__PURE__ */ new Map();
   registered = 0;
   /** Merges a values map over what is merged so far; anything but a map is ignored, as Helm ignores it. */
   merge(node, source) {
-    if (!(0, import_yaml24.isMap)(node)) return;
+    if (!(0, import_yaml26.isMap)(node)) return;
     this.register(node, source, 0);
     this.mergeInto(this.root, node);
   }
@@ -59330,26 +59735,26 @@ var MergedValues = class {
     return this.sources.get(node)?.place;
   }
   register(node, source, depth) {
-    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml24.isAlias)(node)) return;
+    if (depth > 64 || ++this.registered > MAX_NODES || (0, import_yaml26.isAlias)(node)) return;
     this.sources.set(node, source);
-    if ((0, import_yaml24.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
-    else if ((0, import_yaml24.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
+    if ((0, import_yaml26.isMap)(node)) for (const pair of node.items) this.register(pair.value, source, depth + 1);
+    else if ((0, import_yaml26.isSeq)(node)) for (const item of node.items) this.register(item, source, depth + 1);
   }
   mergeInto(target, over) {
     for (const pair of over.items) {
-      if (!(0, import_yaml24.isScalar)(pair.key)) continue;
+      if (!(0, import_yaml26.isScalar)(pair.key)) continue;
       const key = String(pair.key.value);
-      if ((0, import_yaml24.isMap)(pair.value) && (0, import_yaml24.isMap)(valueOf2(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
+      if ((0, import_yaml26.isMap)(pair.value) && (0, import_yaml26.isMap)(valueOf2(target, key))) this.mergeInto(this.ownedChild(target, key), pair.value);
       else setPair(target, key, pair.value);
     }
   }
   /** The map under `key` in an owned map, made owned (a copy of a written map, or a new one) so merging never changes a written tree. */
   ownedChild(map, key) {
     const current = valueOf2(map, key);
-    if (this.owned.has(current) && (0, import_yaml24.isMap)(current)) return current;
-    const child2 = new import_yaml24.YAMLMap();
-    if ((0, import_yaml24.isMap)(current)) {
-      for (const pair of current.items) if ((0, import_yaml24.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
+    if (this.owned.has(current) && (0, import_yaml26.isMap)(current)) return current;
+    const child2 = new import_yaml26.YAMLMap();
+    if ((0, import_yaml26.isMap)(current)) {
+      for (const pair of current.items) if ((0, import_yaml26.isScalar)(pair.key)) setPair(child2, String(pair.key.value), pair.value);
     }
     this.owned.add(child2);
     setPair(map, key, child2);
@@ -59357,7 +59762,7 @@ var MergedValues = class {
   }
 };
 function pairOf(map, key) {
-  return map.items.find((pair) => (0, import_yaml24.isScalar)(pair.key) && String(pair.key.value) === key);
+  return map.items.find((pair) => (0, import_yaml26.isScalar)(pair.key) && String(pair.key.value) === key);
 }
 function valueOf2(map, key) {
   return pairOf(map, key)?.value;
@@ -59365,7 +59770,7 @@ function valueOf2(map, key) {
 function setPair(map, key, value) {
   const existing = pairOf(map, key);
   if (existing) existing.value = value;
-  else map.items.push(new import_yaml24.Pair(new import_yaml24.Scalar(key), value));
+  else map.items.push(new import_yaml26.Pair(new import_yaml26.Scalar(key), value));
 }
 function dottedKeys(path14) {
   if (path14.includes("[")) return void 0;
@@ -59386,21 +59791,8 @@ function dottedKeys(path14) {
   return keys.every((part) => part !== "") ? keys : void 0;
 }
 
-// src/discover/kustomization-file.ts
-var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function isKustomizationFile(path14) {
-  return KUSTOMIZATION_FILE_NAMES.includes(path14.slice(path14.lastIndexOf("/") + 1));
-}
-async function readKustomization(context3, directory) {
-  for (const name2 of KUSTOMIZATION_FILE_NAMES) {
-    const text4 = await context3.readFile(directory === "" ? name2 : `${directory}/${name2}`);
-    if (text4 !== void 0) return text4;
-  }
-  return void 0;
-}
-
 // src/discover/helm-values.ts
-var MAX_DEPTH7 = 64;
+var MAX_DEPTH8 = 64;
 var MAX_NODES2 = 1e5;
 var IMAGE_STRING_KEY = /^(image|[A-Za-z0-9_]*Image|[A-Za-z0-9_]*_image)$/;
 var IMAGE_BLOCK_KEY = /image/i;
@@ -59411,42 +59803,45 @@ var helmValuesDiscoverer = {
     return isValuesFileName(path14) || CI_VALUES.test(path14);
   },
   async extract(file, context3) {
-    if (!isValuesFileName(file.path)) return chartTestingValues(file, context3);
-    const chartRoot = parentDir(file.path);
-    if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context3);
-    const chart = await loadChart(chartRoot, context3);
-    if (chart?.values?.file !== file.path) return asExtraction(overrideValuesImages(chart, file.path, file.text, context3, chart ? OVERRIDE_FILE : UNREAD_CHART));
-    const parsed = parseValuesText(file.text, context3);
-    if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
-    const lines = new LineIndex(file.text);
-    const occurrences = renderedImages(chart, file, lines);
-    const covered = /* @__PURE__ */ new Map();
-    for (const occurrence of occurrences) {
-      const offset = lines.offsetAt(occurrence);
-      covered.set(offset, [...covered.get(offset) ?? [], occurrence]);
-    }
-    const errors = [...parsed.errors];
-    const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : void 0;
-    const compose = (path14, written2) => composedImages(chart, path14, written2);
-    const missingDependency = missingDependencyOf(chart);
-    const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
-    const dependencySections = new Set(chart.siblingDependencies.keys());
-    for (const document2 of parsed.documents) {
-      const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document2), skipSections: dependencySections });
-      walker.walk(document2.contents, "", "", 0);
-      if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
-    }
-    const dependencySink = (image) => {
-      const rendered = covered.get(image.offset)?.filter((occurrence) => occurrence.raw === image.raw);
-      for (const occurrence of rendered ?? []) occurrence.context = image.context;
-      if (!rendered?.some((occurrence) => (occurrence.resolved ?? occurrence.raw) === image.value)) sink(image);
-    };
-    if (await dependencySectionImages(chart, parsed.documents[0]?.contents, file.text, context3, dependencySink)) errors.push("too many nodes; the rest of the file was not searched for images");
-    occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
-    const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
-    return { occurrences, ...errors.length > 0 ? { errors } : {}, ...notes.length > 0 ? { notes } : {} };
+    return withSkaffoldBuilds(file.path, await extractValuesFile(file, context3), context3);
   }
 };
+async function extractValuesFile(file, context3) {
+  if (!isValuesFileName(file.path)) return chartTestingValues(file, context3);
+  const chartRoot = parentDir(file.path);
+  if (await context3.readFile(joinPath(chartRoot, "Chart.yaml")) === void 0) return kustomizeInflatedValues(file, context3);
+  const chart = await loadChart(chartRoot, context3);
+  if (chart?.values?.file !== file.path) return asExtraction(overrideValuesImages(chart, file.path, file.text, context3, chart ? OVERRIDE_FILE : UNREAD_CHART));
+  const parsed = parseValuesText(file.text, context3);
+  if (parsed.documents.length === 0 && parsed.errors.length > 0) throw new Error(parsed.errors[0]);
+  const lines = new LineIndex(file.text);
+  const occurrences = renderedImages(chart, file, lines);
+  const covered = /* @__PURE__ */ new Map();
+  for (const occurrence of occurrences) {
+    const offset = lines.offsetAt(occurrence);
+    covered.set(offset, [...covered.get(offset) ?? [], occurrence]);
+  }
+  const errors = [...parsed.errors];
+  const unrenderedNote = allLinesResolved(chart) ? SWITCHED_OFF_AS_WRITTEN : void 0;
+  const compose = (path14, written2) => composedImages(chart, path14, written2);
+  const missingDependency = missingDependencyOf(chart);
+  const sink = (image) => void occurrences.push(valueOccurrence(file.path, lines, image));
+  const dependencySections = new Set(chart.siblingDependencies.keys());
+  for (const document2 of parsed.documents) {
+    const walker = new ValuesWalker(file.text, sink, { covered, unrenderedNote, compose, missingDependency, resolveAlias: aliasResolver(document2), skipSections: dependencySections });
+    walker.walk(document2.contents, "", "", 0);
+    if (walker.exhausted) errors.push("too many nodes; the rest of the file was not searched for images");
+  }
+  const dependencySink = (image) => {
+    const rendered = covered.get(image.offset)?.filter((occurrence) => occurrence.raw === image.raw);
+    for (const occurrence of rendered ?? []) occurrence.context = image.context;
+    if (!rendered?.some((occurrence) => (occurrence.resolved ?? occurrence.raw) === image.value)) sink(image);
+  };
+  if (await dependencySectionImages(chart, parsed.documents[0]?.contents, file.text, context3, dependencySink)) errors.push("too many nodes; the rest of the file was not searched for images");
+  occurrences.sort((a, b) => a.line - b.line || a.column - b.column);
+  const notes = chart.unreadDependencies.map((dependency) => `dependency chart ${dependency} is not in the repository: images its templates and default values name were not read (values this chart gives it were)`);
+  return { occurrences, ...errors.length > 0 ? { errors } : {}, ...notes.length > 0 ? { notes } : {} };
+}
 async function kustomizeInflatedValues(file, context3) {
   const directory = parentDir(file.path);
   const kustomization = await readKustomization(context3, directory);
@@ -59484,7 +59879,7 @@ function inflatingChart(root, directory, path14) {
   if (!(0, import_yaml5.isSeq)(charts)) return void 0;
   for (const entry of charts.items) {
     const files2 = [mapGet(entry, "valuesFile"), ...seqItems(mapGet(entry, "additionalValuesFiles"))];
-    const named = files2.some((node) => (0, import_yaml5.isScalar)(node) && typeof node.value === "string" && posix7.normalize(joinPath(directory, node.value)) === path14);
+    const named = files2.some((node) => (0, import_yaml5.isScalar)(node) && typeof node.value === "string" && posix8.normalize(joinPath(directory, node.value)) === path14);
     if (named) {
       const name2 = mapGet(entry, "name");
       return (0, import_yaml5.isScalar)(name2) && typeof name2.value === "string" ? name2.value : "it names";
@@ -59558,7 +59953,7 @@ var ValuesWalker = class {
   }
   /** Aliases are not followed: what they name is searched where it is written. */
   walk(node, path14, key, depth) {
-    if (depth > MAX_DEPTH7 || this.exhausted) return;
+    if (depth > MAX_DEPTH8 || this.exhausted) return;
     if (++this.visited > MAX_NODES2) {
       this.exhausted = true;
       return;
@@ -59810,8 +60205,8 @@ function repinned(rendered, parts) {
 }
 
 // src/discover/flux-values-from.ts
-var import_yaml26 = __toESM(require_dist(), 1);
-import { posix as posix8 } from "node:path";
+var import_yaml28 = __toESM(require_dist(), 1);
+import { posix as posix9 } from "node:path";
 var MAX_MANIFESTS = 50;
 var EMPTY_TAG2 = "tag is empty; the chart, which is not read here, chooses the default";
 async function releaseValuesImages(release, file, context3) {
@@ -59892,8 +60287,8 @@ var ValuesFinder = class {
         const written2 = scalarString(item) ?? "";
         const equals = written2.indexOf("=");
         const path14 = equals < 0 ? written2 : written2.slice(equals + 1);
-        if ((equals < 0 ? posix8.basename(written2) : written2.slice(0, equals)) !== reference.valuesKey) continue;
-        const file = posix8.normalize(joinPath(this.directory, path14));
+        if ((equals < 0 ? posix9.basename(written2) : written2.slice(0, equals)) !== reference.valuesKey) continue;
+        const file = posix9.normalize(joinPath(this.directory, path14));
         const text4 = await this.context.readFile(file);
         if (text4 === void 0) return `is generated from ${file}, which could not be read`;
         const place = { file, fileOffset: (offset) => offset, context: "", note: `a value the HelmRelease's chart takes from ${reference.path} (${reference.kind} ${reference.name} generated from this file), read as written` };
@@ -59905,7 +60300,7 @@ var ValuesFinder = class {
   }
   /** The kustomization's resource files and the YAML files beside the release, bounded. */
   async manifestPaths(kustomization) {
-    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix8.normalize(joinPath(this.directory, path14)));
+    const resources = seqItems(mapGet(kustomization, "resources")).map((item) => scalarString(item) ?? "").map((path14) => posix9.normalize(joinPath(this.directory, path14)));
     const beside = await this.context.listFiles?.(this.directory) ?? [];
     const paths = [...resources, ...beside.filter((path14) => parentDir(path14) === this.directory)].filter((path14) => /\.ya?ml$/i.test(path14));
     return [...new Set(paths)].slice(0, MAX_MANIFESTS);
@@ -59932,13 +60327,13 @@ var ValuesFinder = class {
 function wholeText(text4) {
   const start = text4.length - text4.trimStart().length;
   const end = text4.trimEnd().length;
-  const scalar = new import_yaml26.Scalar(text4.slice(start, end));
+  const scalar = new import_yaml28.Scalar(text4.slice(start, end));
   scalar.range = [start, end, end];
   return scalar;
 }
 
 // src/discover/argo-value-files.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 var readInScan = /* @__PURE__ */ new WeakMap();
 var EMPTY_TAG3 = "tag is empty; the chart, which is not read here, chooses the default";
 function valueFilePath(written2, refs, sourcePath) {
@@ -59953,7 +60348,7 @@ function valueFilePath(written2, refs, sourcePath) {
     if (chartRoot === void 0) return void 0;
     path14 = joinPath(chartRoot, written2);
   }
-  const normalized = posix9.normalize(path14);
+  const normalized = posix10.normalize(path14);
   return normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/") || normalized === "." ? void 0 : normalized;
 }
 async function argoValueFilesImages(files2, context3) {
@@ -59990,7 +60385,7 @@ async function argoValueFilesImages(files2, context3) {
   return { occurrences, errors, notes };
 }
 function chartRootOf(sourcePath) {
-  const normalized = posix9.normalize(sourcePath === "" ? "." : sourcePath);
+  const normalized = posix10.normalize(sourcePath === "" ? "." : sourcePath);
   if (normalized === ".." || normalized.startsWith("../") || normalized.startsWith("/")) return void 0;
   const trimmed2 = normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
   return trimmed2 === "." ? "" : trimmed2;
@@ -59998,6 +60393,260 @@ function chartRootOf(sourcePath) {
 async function readByValuesDiscoverer(path14, context3) {
   if (!isValuesFileName(path14)) return false;
   return await context3.readFile(joinPath(parentDir(path14), "Chart.yaml")) !== void 0;
+}
+
+// src/discover/ansible-vars.ts
+var import_yaml30 = __toESM(require_dist(), 1);
+var MAX_DEPTH9 = 8;
+var MAX_TEXT = 4096;
+var MAX_EXPRESSIONS = 1e3;
+var MAX_VAR_FILES = 64;
+var MAX_DEPENDENCIES = 16;
+function varsOfMap(document2, node, text4, into = /* @__PURE__ */ new Map()) {
+  for (const [name2, value] of mapPairs(document2, node)) {
+    const written2 = writtenScalarText(value, text4);
+    if (written2 !== void 0) into.set(name2, written2);
+  }
+  return into;
+}
+function listsOfMap(document2, node, file, text4, into = /* @__PURE__ */ new Map()) {
+  for (const [name2, value] of mapPairs(document2, node)) if ((0, import_yaml30.isSeq)(value)) into.set(name2, { items: listItems(document2, value), document: document2, file, text: text4 });
+  return into;
+}
+async function varsFile(path14, context3) {
+  const text4 = await context3.readFile(path14);
+  const layer = { scalars: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map() };
+  if (text4 === void 0) return layer;
+  try {
+    for (const document2 of parseConfigDocuments({ path: path14, text: text4 }).documents) {
+      if (!(0, import_yaml30.isMap)(document2.contents)) continue;
+      varsOfMap(document2, document2.contents, text4, layer.scalars);
+      listsOfMap(document2, document2.contents, path14, text4, layer.lists);
+    }
+  } catch {
+  }
+  return layer;
+}
+var files = /* @__PURE__ */ new WeakMap();
+function cachedVarsFile(path14, context3) {
+  return oncePerScan(files, context3, path14, () => varsFile(path14, context3));
+}
+async function mainVars(directory, context3) {
+  const yml = await cachedVarsFile(`${directory}/main.yml`, context3);
+  return yml.scalars.size > 0 || yml.lists.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context3);
+}
+function mergeLayers(layers) {
+  const merged = { scalars: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map() };
+  for (const layer of layers) {
+    for (const [name2, value] of layer.scalars) {
+      merged.scalars.set(name2, value);
+      merged.lists.delete(name2);
+    }
+    for (const [name2, value] of layer.lists) {
+      merged.lists.set(name2, value);
+      merged.scalars.delete(name2);
+    }
+  }
+  return merged;
+}
+async function groupVarsAll(directory, context3) {
+  const base = directory ? `${directory}/group_vars` : "group_vars";
+  const layers = [await cachedVarsFile(`${base}/all.yml`, context3), await cachedVarsFile(`${base}/all.yaml`, context3)];
+  const listed2 = (await context3.listFiles?.(`${base}/all`) ?? []).filter((file) => file.endsWith(".yml") || file.endsWith(".yaml")).slice(0, MAX_VAR_FILES);
+  for (const file of listed2.sort()) layers.push(await cachedVarsFile(file, context3));
+  return mergeLayers(layers);
+}
+function roleDirectory(path14) {
+  const segments = path14.split("/");
+  for (let index = segments.length - 2; index >= 0; index--) {
+    if (segments[index] === "tasks" || segments[index] === "handlers") return segments.slice(0, index).join("/");
+  }
+  return void 0;
+}
+var under = (directory, path14) => directory ? `${directory}/${path14}` : path14;
+async function dependencyRoles(role, context3) {
+  const text4 = await context3.readFile(under(role, "meta/main.yml")) ?? await context3.readFile(under(role, "meta/main.yaml"));
+  if (text4 === void 0) return [];
+  const names = [];
+  try {
+    for (const document2 of parseConfigDocuments({ path: under(role, "meta/main.yml"), text: text4 }).documents) {
+      for (const [key, value] of mapPairs(document2, document2.contents)) {
+        if (key !== "dependencies") continue;
+        for (const item of listItems(document2, value)) {
+          const name2 = scalarString(item) ?? scalarString(mergedGet(document2, item, "role")) ?? scalarString(mergedGet(document2, item, "name"));
+          if (name2 !== void 0 && !name2.includes("/") && !name2.includes(".") && !name2.includes("{")) names.push(under(dirName(role), name2));
+        }
+      }
+    }
+  } catch {
+  }
+  return names.slice(0, MAX_DEPENDENCIES);
+}
+var dependenciesByScan = /* @__PURE__ */ new WeakMap();
+async function rolesInScope(role, context3, seen = /* @__PURE__ */ new Set(), depth = 0) {
+  if (seen.has(role) || depth > 4) return [];
+  seen.add(role);
+  const roles = [];
+  const dependencies = await oncePerScan(dependenciesByScan, context3, role, () => dependencyRoles(role, context3));
+  for (const dependency of dependencies) roles.push(...await rolesInScope(dependency, context3, seen, depth + 1));
+  roles.push(role);
+  return roles;
+}
+async function fileVarsLayer(path14, context3) {
+  const role = roleDirectory(path14);
+  const groupVarsHome = role === void 0 ? dirName(path14) : dirName(dirName(role));
+  const roles = role === void 0 ? [] : await rolesInScope(role, context3);
+  const layers = [];
+  for (const each of roles) layers.push(await mainVars(under(each, "defaults"), context3));
+  layers.push(await groupVarsAll(groupVarsHome, context3));
+  for (const each of roles) layers.push(await mainVars(under(each, "vars"), context3));
+  return mergeLayers(layers);
+}
+var EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([A-Za-z0-9_-]+)'\s*\]|\[\s*"([A-Za-z0-9_-]+)"\s*\])?(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
+function evaluateJinja(text4, vars, depth = 0, budget = { expressions: MAX_EXPRESSIONS }) {
+  let out = "";
+  let at = 0;
+  for (let open2 = text4.indexOf("{{", at); open2 >= 0; open2 = text4.indexOf("{{", at)) {
+    const close = text4.indexOf("}}", open2 + 2);
+    if (close < 0) break;
+    if (--budget.expressions < 0) return { unresolved: `the Ansible variables take more than ${MAX_EXPRESSIONS} expressions to evaluate` };
+    const expression = text4.slice(open2 + 2, close).trim();
+    const value = evaluateExpression2(expression, vars, depth, budget);
+    if (typeof value !== "string") return value;
+    out += text4.slice(at, open2) + value;
+    if (out.length > MAX_TEXT) return { unresolved: `the Ansible variables of ${text4} expand past ${MAX_TEXT} characters` };
+    at = close + 2;
+  }
+  if (text4.includes("{%", at)) return { unresolved: `a Jinja statement in ${text4} is only evaluated when the play runs` };
+  return out + text4.slice(at);
+}
+function evaluateExpression2(expression, vars, depth, budget) {
+  const match = EXPRESSION.exec(expression);
+  if (!match) return { unresolved: `the Ansible expression {{ ${expression} }} is only known when the play runs` };
+  const [, head, dotted, singleKey, doubleKey, single2, double] = match;
+  const field = dotted ?? singleKey ?? doubleKey;
+  const name2 = field === void 0 ? head : `${head}.${field}`;
+  const value = vars.get(name2);
+  if (value === void 0) {
+    const fallback = single2 ?? double;
+    if (fallback !== void 0) return fallback;
+    return { unresolved: `the Ansible variable ${name2} is not set in the role's defaults or vars, group_vars/all or the play's vars (the inventory or the command line may set it)` };
+  }
+  if (!value.includes("{{")) return value;
+  if (depth >= MAX_DEPTH9) return { unresolved: `the Ansible variable ${name2} refers to variables nested past ${MAX_DEPTH9} levels` };
+  return evaluateJinja(value, vars, depth + 1, budget);
+}
+
+// src/discover/jinja-branches.ts
+var MAX_STATEMENTS = 1e4;
+var MAX_NESTING2 = 64;
+function jinjaIfBranches(text4) {
+  const branches = [];
+  const open2 = [];
+  let statements = 0;
+  for (let at = text4.indexOf("{%"); at >= 0 && statements < MAX_STATEMENTS; at = text4.indexOf("{%", at)) {
+    const close = text4.indexOf("%}", at + 2);
+    if (close < 0) break;
+    statements++;
+    const body = text4.slice(at + 2, close).replace(/^[-+]/, "").replace(/[-+]$/, "").trim();
+    const space = body.search(/\s/);
+    const keyword2 = space < 0 ? body : body.slice(0, space);
+    const rest = space < 0 ? "" : body.slice(space + 1).trim();
+    const top = open2[open2.length - 1];
+    const closeBranch = () => {
+      if (top?.branch) branches.push({ start: top.branch.start, end: at, condition: top.branch.condition });
+      if (top) top.branch = void 0;
+    };
+    if (keyword2 === "if" && open2.length < MAX_NESTING2) open2.push({ keyword: keyword2, branch: { start: close + 2, condition: rest } });
+    else if ((keyword2 === "elif" || keyword2 === "else") && top?.keyword === "if") closeBranch();
+    else if (keyword2 === "endif" && top?.keyword === "if") {
+      closeBranch();
+      open2.pop();
+    } else if (keyword2 === "for" || keyword2 === "macro" || keyword2 === "block" || keyword2 === "call" || keyword2 === "filter") open2.push({ keyword: keyword2 });
+    else if (keyword2.startsWith("end") && top !== void 0 && top.keyword !== "if" && keyword2 === `end${top.keyword}`) open2.pop();
+    at = close + 2;
+  }
+  return branches;
+}
+var MAX_CONDITION = 200;
+function unquoted(text4) {
+  const quote = text4[0];
+  return text4.length >= 2 && (quote === "'" || quote === '"') && text4[text4.length - 1] === quote ? text4.slice(1, -1) : void 0;
+}
+function variableValue2(written2) {
+  const text4 = written2.trim();
+  if (text4.includes("{{") || text4.includes("{%")) return void 0;
+  const lower = text4.toLowerCase();
+  if (["true", "yes", "on"].includes(lower)) return true;
+  if (["false", "no", "off"].includes(lower)) return false;
+  return unquoted(text4) ?? text4;
+}
+function literalValue(text4) {
+  if (text4 === "true" || text4 === "True") return true;
+  if (text4 === "false" || text4 === "False") return false;
+  const quoted2 = unquoted(text4);
+  if (quoted2 !== void 0) return quoted2;
+  return /^-?\d+(\.\d+)?$/.test(text4) ? text4 : void 0;
+}
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function withoutBoolFilter(text4) {
+  const bar = text4.lastIndexOf("|");
+  return bar >= 0 && text4.slice(bar + 1).trim() === "bool" ? text4.slice(0, bar).trim() : text4;
+}
+function conditionHolds(condition, vars) {
+  let text4 = condition.trim();
+  if (text4.length > MAX_CONDITION) return void 0;
+  let negated = false;
+  if (text4.startsWith("not ")) {
+    negated = true;
+    text4 = text4.slice(4).trim();
+  }
+  const comparison = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s*\|\s*bool)?\s*(==|!=)\s*(\S+)$/.exec(text4);
+  const name2 = comparison ? comparison[1] : withoutBoolFilter(text4);
+  if (!NAME.test(name2)) return void 0;
+  const written2 = vars.get(name2);
+  if (written2 === void 0) return void 0;
+  const value = variableValue2(written2);
+  if (value === void 0) return void 0;
+  let holds;
+  if (comparison) {
+    const literal3 = literalValue(comparison[3]);
+    if (literal3 === void 0) return void 0;
+    holds = value === literal3 === (comparison[2] === "==");
+  } else {
+    if (typeof value !== "boolean") return void 0;
+    holds = value;
+  }
+  return negated ? !holds : holds;
+}
+function roleTaskPath(template) {
+  const segments = template.split("/");
+  const at = segments.lastIndexOf("templates");
+  return at > 0 && segments[at - 1] !== "roles" ? [...segments.slice(0, at), "tasks", "main.yml"].join("/") : void 0;
+}
+function withoutSettings(container, off) {
+  const kept = { ...container };
+  for (const key of ["user", "runAsNonRoot", "runAsUser", "privileged", "allowPrivilegeEscalation", "cpuLimit", "memoryLimit", "readOnlyRootFilesystem"]) {
+    const setting2 = kept[key];
+    if (setting2 !== void 0 && off(setting2)) delete kept[key];
+  }
+  kept.addedCapabilities = container.addedCapabilities.filter((setting2) => !off(setting2));
+  kept.hostNamespaces = container.hostNamespaces.filter((setting2) => !off(setting2));
+  kept.hostPaths = container.hostPaths.filter((setting2) => !off(setting2));
+  return kept;
+}
+async function settingsRendered(path14, text4, lines, containers, context3) {
+  if (containers.length === 0 || !text4.includes("{%")) return containers;
+  const task = roleTaskPath(path14);
+  if (task === void 0) return containers;
+  const vars = (await fileVarsLayer(task, context3)).scalars;
+  const off = jinjaIfBranches(text4).filter((branch) => conditionHolds(branch.condition, vars) === false);
+  if (off.length === 0) return containers;
+  const isOff = (setting2) => {
+    const offset = lines.offsetAt(setting2);
+    return off.some((branch) => offset >= branch.start && offset < branch.end);
+  };
+  return containers.map((container) => withoutSettings(container, isOff));
 }
 
 // src/discover/operator-images.ts
@@ -60201,12 +60850,12 @@ function operatorImageFields(apiVersion, kind) {
 // src/discover/openshift-template.ts
 var MAX_PARAMETERS = 1e3;
 var MAX_PROCESSED = 4096;
-function isNameChar3(ch) {
+function isNameChar4(ch) {
   return ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z" || ch >= "0" && ch <= "9" || ch === "_";
 }
 function isParameterName(text4) {
   if (text4 === "") return false;
-  for (const ch of text4) if (!isNameChar3(ch)) return false;
+  for (const ch of text4) if (!isNameChar4(ch)) return false;
   return true;
 }
 function templateParameters(entries) {
@@ -60236,7 +60885,7 @@ function processParameters(text4, parameters) {
     const open2 = start + (double ? 3 : 2);
     const close = closerAfter(double ? "}}" : "}", open2);
     let end = open2;
-    while (end < text4.length && isNameChar3(text4[end])) end++;
+    while (end < text4.length && isNameChar4(text4[end])) end++;
     const name2 = close >= 0 && end === close && end > open2 ? text4.slice(open2, close) : "";
     const parameter = name2 === "" ? void 0 : parameters.get(name2);
     if (parameter === void 0) {
@@ -60296,7 +60945,7 @@ function isPatchOperation(op) {
 // src/discover/kubernetes.ts
 var MAX_NODES_VISITED = 1e5;
 var MAX_ALIASES_FOLLOWED = 1e3;
-var MAX_DEPTH8 = 64;
+var MAX_DEPTH10 = 64;
 var KYVERNO_PATTERN_KEYS = /* @__PURE__ */ new Set(["validate"]);
 var SINGLE_CONTAINER_KEY = "container";
 var kubernetesDiscoverer = {
@@ -60315,12 +60964,17 @@ var kubernetesDiscoverer = {
   async extract(file, context3) {
     const extraction = await kustomizationNamed(await extractManifest(file, context3), file.path, context3);
     const occurrences = await withDevfileDeployment(file.path, extraction.occurrences, context3);
-    return occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences };
+    return withSkaffoldBuilds(file.path, occurrences === extraction.occurrences ? extraction : { ...extraction, occurrences }, context3);
   }
 };
+async function withRenderedSettings(file, extraction, context3) {
+  if (extraction.containers === void 0) return extraction;
+  const containers = await settingsRendered(file.path, file.text, new LineIndex(file.text), extraction.containers, context3);
+  return containers === extraction.containers ? extraction : { ...extraction, containers };
+}
 async function extractManifest(file, context3) {
   const template = templateFileOf(file.path);
-  if (template?.dialect === "jinja") return withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3);
+  if (template?.dialect === "jinja") return withRenderedSettings(file, await withValuesFrom(file, collectManifestImages(file.text, { template }), template.rendered, context3), context3);
   if (hasTemplatesSegment(file.path) && await chartRootOfTemplate(file.path, context3) !== void 0) {
     return { occurrences: [] };
   }
@@ -60458,8 +61112,8 @@ function namingErrors(text4, parsed) {
   if (ranges === void 0 || ranges.length !== parsed.errors.length) return [...parsed.errors];
   return parsed.errors.filter((_error, index) => {
     const [start, end] = ranges[index] ?? [0, text4.length];
-    const withoutSettings = IMAGE_SETTING_KEYS.reduce((documentText, key) => documentText.replaceAll(key, ""), text4.slice(start, end));
-    return !namesNoImage(withoutSettings);
+    const withoutSettings2 = IMAGE_SETTING_KEYS.reduce((documentText, key) => documentText.replaceAll(key, ""), text4.slice(start, end));
+    return !namesNoImage(withoutSettings2);
   });
 }
 function collectManifestImages(text4, options = {}) {
@@ -60544,7 +61198,7 @@ var ManifestWalker = class _ManifestWalker {
       this.exhausted = true;
       return void 0;
     }
-    if ((0, import_yaml28.isAlias)(node)) {
+    if ((0, import_yaml32.isAlias)(node)) {
       if (++this.aliases > MAX_ALIASES_FOLLOWED) {
         this.exhausted = true;
         return void 0;
@@ -60826,7 +61480,7 @@ var ManifestWalker = class _ManifestWalker {
     this.items(list3).forEach((item, index) => {
       const container = this.node(item);
       if (requireName && this.string(this.get(container, "name")) === void 0) return;
-      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml28.isAlias)(item));
+      this.imageOf(container, `${path14}[${index}]`, substitute2, (0, import_yaml32.isAlias)(item));
     });
   }
   /** The `image` of a container-like map at `path`. */
@@ -60853,7 +61507,7 @@ var ManifestWalker = class _ManifestWalker {
         if (isImageFlagName(node.value)) {
           const next = items2[index + 1] === void 0 ? void 0 : this.node(items2[index + 1]);
           if ((0, import_yaml5.isScalar)(next) && typeof next.value === "string" && isOneReference(next.value)) {
-            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml28.isAlias)(items2[index + 1]));
+            this.imageAt(next, `${path14}.${key}[${index + 1}]`, noSubstitution, `handed to the container as ${node.value}`, viaAlias || (0, import_yaml32.isAlias)(items2[index + 1]));
           }
           return;
         }
@@ -60862,7 +61516,7 @@ var ManifestWalker = class _ManifestWalker {
         const at = flag && location ? location.raw.indexOf(`=${flag.image}`) : -1;
         if (!flag || !location || at < 0) return;
         const note = `handed to the container as ${flag.name}`;
-        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml28.isAlias)(item));
+        this.emit({ offset: location.offset + at + 1, raw: flag.image, text: flag.image, value: flag.image, context: `${path14}.${key}[${index}]`, note }, viaAlias || (0, import_yaml32.isAlias)(item));
       });
     }
   }
@@ -60878,9 +61532,9 @@ var ManifestWalker = class _ManifestWalker {
       const entry = this.node(item);
       const name2 = this.string(this.get(entry, "name"));
       const value = this.get(entry, "value");
-      if (name2 !== void 0 && isImageListVariable(name2)) return this.imageList(value, `${path14}.env[${index}].value`, name2, viaAlias || (0, import_yaml28.isAlias)(item));
+      if (name2 !== void 0 && isImageListVariable(name2)) return this.imageList(value, `${path14}.env[${index}].value`, name2, viaAlias || (0, import_yaml32.isAlias)(item));
       if (name2 === void 0 || !isImageVariable(name2) || !(0, import_yaml5.isScalar)(value) || typeof value.value !== "string" || !isOneReference(value.value)) return;
-      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml28.isAlias)(item));
+      this.imageAt(value, `${path14}.env[${index}].value`, noSubstitution, `handed to the container in ${name2}`, viaAlias || (0, import_yaml32.isAlias)(item));
     });
   }
   /** The images of a list a container is handed in one variable, written as a literal block, one a line (handed-images.ts). */
@@ -60899,17 +61553,17 @@ var ManifestWalker = class _ManifestWalker {
     if (!location) return;
     const written2 = location.value.trim();
     if (written2 === "" || location.raw.length === 0) return;
-    const substituted = substitute2(written2);
-    const processed = this.templateParameters !== void 0 && typeof substituted.value === "string" ? processParameters(substituted.value, this.templateParameters) : void 0;
-    const value = processed === void 0 ? substituted.value : "value" in processed ? processed.value : processed;
+    const substituted2 = substitute2(written2);
+    const processed = this.templateParameters !== void 0 && typeof substituted2.value === "string" ? processParameters(substituted2.value, this.templateParameters) : void 0;
+    const value = processed === void 0 ? substituted2.value : "value" in processed ? processed.value : processed;
     const parametersNote = processed !== void 0 && "value" in processed ? PARAMETER_DEFAULTS_NOTE : void 0;
-    const note = [fieldNote, substituted.note, parametersNote].filter(Boolean).join("; ") || void 0;
+    const note = [fieldNote, substituted2.note, parametersNote].filter(Boolean).join("; ") || void 0;
     const filler = roundTripFiller(written2, context3);
     this.emit({ offset: location.offset, raw: location.raw, text: written2, value: filler ?? placeholderCheck(value, this.templateNote), context: context3, note }, viaAlias);
   }
   /** The generic rule: any `containers`/`initContainers`/`ephemeralContainers` list of maps with `name` and `image`, and any `container` map with `image`. */
   genericContainers(node, path14, depth, skipped) {
-    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
+    if (depth > MAX_DEPTH10 || this.exhausted || (0, import_yaml32.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isMap)(resolved)) {
       for (const pair of resolved.items) {
@@ -60978,7 +61632,7 @@ var ManifestWalker = class _ManifestWalker {
    * (`resolver: bundles`), wherever a reference is written (pipeline tasks, runs, step `ref`s).
    */
   tektonBundles(node, path14, substitute2, depth) {
-    if (depth > MAX_DEPTH8 || this.exhausted || (0, import_yaml28.isAlias)(node)) return;
+    if (depth > MAX_DEPTH10 || this.exhausted || (0, import_yaml32.isAlias)(node)) return;
     const resolved = this.node(node);
     if ((0, import_yaml5.isSeq)(resolved)) {
       resolved.items.forEach((item, index) => this.tektonBundles(item, `${path14}[${index}]`, substitute2, depth + 1));
@@ -61274,9 +61928,9 @@ function placeholderCheck(value, templateNote) {
 // src/discover/devfile.ts
 function variableResolver(variables) {
   return (text4) => {
-    const substituted = substituteVariables2(text4, variables);
-    if (typeof substituted === "string") return [{ value: substituted, ...substituted === text4 ? {} : { note: "with the devfile variables" } }];
-    return [{ value: { unresolved: `the devfile variable ${substituted.missing} is not set in variables (the tool using the devfile may be given it)` } }];
+    const substituted2 = substituteVariables2(text4, variables);
+    if (typeof substituted2 === "string") return [{ value: substituted2, ...substituted2 === text4 ? {} : { note: "with the devfile variables" } }];
+    return [{ value: { unresolved: `the devfile variable ${substituted2.missing} is not set in variables (the tool using the devfile may be given it)` } }];
   };
 }
 function inlinedImages(component, file, lines, notes) {
@@ -61320,6 +61974,63 @@ var devfileDiscoverer = {
   }
 };
 
+// src/discover/skaffold.ts
+var templateResolver = (text4) => text4.includes("{{") ? [{ value: { unresolved: "a {{ }} template Skaffold fills in when it runs (an environment variable or a built image)" } }] : [{ value: text4 }];
+var BASE_IMAGE_FIELDS = [
+  ["buildpacks", "builder"],
+  ["buildpacks", "runImage"],
+  ["ko", "fromImage"],
+  ["jib", "fromImage"]
+];
+function imageAt(site2, node, context3, local) {
+  const occurrences = occurrencesAtScalar({ file: site2.file.path, kind: "skaffold", text: site2.file.text, lines: site2.lines, node, context: context3, resolve: templateResolver, ...local ? { local: true, note: local.note } : {} });
+  return occurrences.map((occurrence) => {
+    const key = occurrence.local || occurrence.reference === null ? void 0 : skaffoldBuiltKey(occurrence.reference);
+    return key !== void 0 && site2.built.has(key) ? { ...occurrence, local: true, note: "an artifact this Skaffold config builds" } : occurrence;
+  });
+}
+function sectionOccurrences(site2, section) {
+  const { document: document2 } = site2;
+  const occurrences = [];
+  for (const artifact of sectionArtifacts(document2, section)) {
+    occurrences.push(...imageAt(site2, artifact.image, `${artifact.context}.image`, { note: `built by Skaffold (${artifact.context})` }));
+    for (const [builder, field] of BASE_IMAGE_FIELDS) {
+      occurrences.push(...imageAt(site2, mergedGet(document2, mergedGet(document2, artifact.node, builder), field), `${artifact.context}.${builder}.${field}`));
+    }
+  }
+  listItems(document2, mergedGet(document2, section.node, "verify")).forEach((test, index) => {
+    const container = mergedGet(document2, test, "container");
+    occurrences.push(...imageAt(site2, mergedGet(document2, container, "image"), `${section.prefix}verify[${index}].container.image`));
+  });
+  listItems(document2, mergedGet(document2, section.node, "customActions")).forEach((action, index) => {
+    listItems(document2, mergedGet(document2, action, "containers")).forEach((container, at) => {
+      occurrences.push(...imageAt(site2, mergedGet(document2, container, "image"), `${section.prefix}customActions[${index}].containers[${at}].image`));
+    });
+  });
+  return occurrences;
+}
+function documentOccurrences2(document2, file, lines) {
+  if (!isSkaffoldDocument(document2)) return [];
+  const built = new Set(builtImageNames(document2).flatMap((name2) => skaffoldBuiltKey(name2) ?? []));
+  const site2 = { document: document2, file, lines, built };
+  return skaffoldSections(document2).flatMap((section) => sectionOccurrences(site2, section));
+}
+var skaffoldDiscoverer = {
+  kind: "skaffold",
+  matches(path14, text4) {
+    return /\.ya?ml$/i.test(path14) && hasSkaffoldApiVersion(text4);
+  },
+  candidate(path14) {
+    return /\.ya?ml$/i.test(path14);
+  },
+  extract(file, context3) {
+    const parsed = parseConfigDocuments(file, "YAML", takeParse(context3, file.path, file.text));
+    const lines = new LineIndex(file.text);
+    const occurrences = dedupeOccurrences(parsed.documents.flatMap((document2) => documentOccurrences2(document2, file, lines)));
+    return { occurrences, ...parsed.errors.length > 0 ? { errors: parsed.errors } : {} };
+  }
+};
+
 // src/discover/gitpod.ts
 function isGitpodPath(path14) {
   return isNamed(path14, ".gitpod.yml") || isNamed(path14, ".gitpod.yaml");
@@ -61339,7 +62050,7 @@ var gitpodDiscoverer = {
 };
 
 // src/discover/circleci.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml36 = __toESM(require_dist(), 1);
 
 // src/discover/circleci-parameters.ts
 var MAX_BINDINGS = 256;
@@ -61553,8 +62264,8 @@ function configOccurrences(document2, file, lines) {
     const site2 = { file: file.path, kind: "circleci", text: file.text, lines, resolve: (word) => resolve3(word.text), shell: { configParameters: true }, built: /* @__PURE__ */ new Set() };
     listItems(document2, mergedGet(document2, owner, "steps")).forEach((step3, index) => {
       const run2 = mergedGet(document2, step3, "run");
-      const command = (0, import_yaml32.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
-      const context3 = `${prefix}.steps[${index}].run${(0, import_yaml32.isMap)(run2) ? ".command" : ""}`;
+      const command = (0, import_yaml36.isMap)(run2) ? mergedGet(document2, run2, "command") : run2;
+      const context3 = `${prefix}.steps[${index}].run${(0, import_yaml36.isMap)(run2) ? ".command" : ""}`;
       occurrences.push(...scriptImages({ ...site2, node: command, context: context3 }));
     });
   };
@@ -61599,10 +62310,10 @@ var circleciDiscoverer = {
 };
 
 // src/discover/bitbucket.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml37 = __toESM(require_dist(), 1);
 var resolve2 = runtimeOnlyResolver("Bitbucket");
 var DOCKER_PREFIX2 = "docker://";
-var MAX_DEPTH9 = 32;
+var MAX_DEPTH11 = 32;
 function pipelineOccurrences2(document2, file, lines) {
   const occurrences = [];
   const site2 = (node, context3) => occurrences.push(...occurrencesAtScalar({ file: file.path, kind: "bitbucket", text: file.text, lines, node: imageNodeOf(node, "name"), context: context3, resolve: resolve2 }));
@@ -61613,12 +62324,12 @@ function pipelineOccurrences2(document2, file, lines) {
     site2(mergedGet(document2, service, "image"), `definitions.services.${name2}.image`);
   }
   const walk2 = (node, path14, depth) => {
-    if (depth > MAX_DEPTH9) return;
-    if ((0, import_yaml33.isMap)(node)) {
+    if (depth > MAX_DEPTH11) return;
+    if ((0, import_yaml37.isMap)(node)) {
       for (const pair of node.items) {
         const key = scalarString(pair.key) ?? "";
         const childPath = path14 ? `${path14}.${key}` : key;
-        if (key === "step" && (0, import_yaml33.isMap)(pair.value)) {
+        if (key === "step" && (0, import_yaml37.isMap)(pair.value)) {
           site2(mapGet(pair.value, "image"), `${childPath}.image`);
           for (const scripts of ["script", "after-script"]) occurrences.push(...scriptListImages(document2, mapGet(pair.value, scripts), scriptSite, `${childPath}.${scripts}`));
         }
@@ -61629,7 +62340,7 @@ function pipelineOccurrences2(document2, file, lines) {
         }
         walk2(pair.value, childPath, depth + 1);
       }
-    } else if ((0, import_yaml33.isSeq)(node)) {
+    } else if ((0, import_yaml37.isSeq)(node)) {
       node.items.forEach((item, index) => walk2(item, `${path14}[${index}]`, depth + 1));
     }
   };
@@ -61648,7 +62359,22 @@ var bitbucketDiscoverer = {
 };
 
 // src/discover/azure-pipelines.ts
-var import_yaml35 = __toESM(require_dist(), 1);
+var import_yaml39 = __toESM(require_dist(), 1);
+
+// src/discover/layered.ts
+function layered(...layers) {
+  return {
+    get(name2) {
+      for (let index = layers.length - 1; index >= 0; index--) {
+        const value = layers[index].get(name2);
+        if (value !== void 0) return value;
+      }
+      return void 0;
+    }
+  };
+}
+
+// src/discover/azure-pipelines.ts
 function isYamlPath2(path14) {
   return path14.endsWith(".yml") || path14.endsWith(".yaml");
 }
@@ -61662,17 +62388,17 @@ function isPipelinePath(path14) {
   return folders.includes(".azure-pipelines") || folders.includes(".vsts-ci");
 }
 var ALIAS_KEYS = /* @__PURE__ */ new Set(["resources", "services", "target"]);
-var MAX_DEPTH10 = 40;
+var MAX_DEPTH12 = 40;
 var expressionsIn2 = (text4) => allSpans([enclosed(text4, "$(", ")"), enclosed(text4, "${{", "}}"), enclosed(text4, "$[", "]", { toLast: true })]);
 function readVariables2(document2, owner) {
   const variables = /* @__PURE__ */ new Map();
   const node = mergedGet(document2, owner, "variables");
-  if ((0, import_yaml35.isMap)(node)) {
+  if ((0, import_yaml39.isMap)(node)) {
     for (const [name2, value] of mapPairs(document2, node)) {
       const text4 = scalarString(value);
       if (text4 !== void 0) variables.set(name2, text4);
     }
-  } else if ((0, import_yaml35.isSeq)(node)) {
+  } else if ((0, import_yaml39.isSeq)(node)) {
     for (const item of listItems(document2, node)) {
       const name2 = scalarString(mergedGet(document2, item, "name"));
       const value = scalarString(mergedGet(document2, item, "value"));
@@ -61703,7 +62429,7 @@ function substitute(text4, variables) {
 }
 function resolverFor4(variables, legs, aliases) {
   return (text4) => {
-    const results = (legs.length > 0 ? legs : [/* @__PURE__ */ new Map()]).map((leg) => substitute(text4, new Map([...variables, ...leg])));
+    const results = legs.length > 0 ? legs.map((leg) => substitute(text4, layered(variables, leg))) : [substitute(text4, variables)];
     const unresolved = results.find((result) => typeof result !== "string");
     if (unresolved !== void 0) return [{ value: unresolved }];
     const values = [...new Set(results)].filter((value) => !aliases.has(value));
@@ -61725,7 +62451,7 @@ function matrixLegs2(document2, job) {
 function withIncluding(variables, legs, including) {
   if (including.length === 0) return [variables, legs];
   const own = legs.length > 0 ? legs : [/* @__PURE__ */ new Map()];
-  return [/* @__PURE__ */ new Map(), including.flatMap((outer) => own.map((leg) => new Map([...outer, ...variables, ...leg])))];
+  return [/* @__PURE__ */ new Map(), including.flatMap((outer) => own.map((leg) => layered(outer, variables, leg)))];
 }
 function pipelineOccurrences3(document2, file, lines, including) {
   const occurrences = [];
@@ -61746,19 +62472,19 @@ function pipelineOccurrences3(document2, file, lines, including) {
       ...occurrencesAtScalar({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: mergedGet(document2, container, "image"), context: `resources.containers[${index}].image`, resolve: resolverFor4(scope, all, /* @__PURE__ */ new Set()) })
     );
   });
-  const walk2 = (node, path14, depth, variables, posix11) => {
-    if (depth > MAX_DEPTH10) return;
-    if ((0, import_yaml35.isMap)(node)) {
-      const runsPosix = posixShellOf(document2, node) ?? posix11;
+  const walk2 = (node, path14, depth, variables, posix12) => {
+    if (depth > MAX_DEPTH12) return;
+    if ((0, import_yaml39.isMap)(node)) {
+      const runsPosix = posixShellOf(document2, node) ?? posix12;
       const own = depth === 0 ? /* @__PURE__ */ new Map() : readVariables2(document2, node);
-      const scope = own.size > 0 ? new Map([...variables, ...own]) : variables;
+      const scope = own.size > 0 ? layered(variables, own) : variables;
       const invokesTemplate = node.has("template");
       for (const pair of node.items) {
-        if (!(0, import_yaml35.isScalar)(pair.key)) continue;
+        if (!(0, import_yaml39.isScalar)(pair.key)) continue;
         const key = String(pair.key.value);
         if (ALIAS_KEYS.has(key) || invokesTemplate && key === "parameters") continue;
         const childPath = path14 ? `${path14}.${key}` : key;
-        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml35.isScalar)(pair.value)) {
+        if ((key === "bash" || key === "script" && runsPosix) && (0, import_yaml39.isScalar)(pair.value)) {
           const [inScope2, all] = withIncluding(scope, [], including);
           const resolve3 = resolverFor4(inScope2, all, aliases);
           occurrences.push(...scriptImages({ file: file.path, kind: "azure-pipelines", text: file.text, lines, node: pair.value, context: childPath, resolve: (word) => resolve3(word.text) }));
@@ -61766,17 +62492,17 @@ function pipelineOccurrences3(document2, file, lines, including) {
         }
         if (key === "container") {
           const legs = matrixLegs2(document2, node);
-          if ((0, import_yaml35.isScalar)(pair.value)) {
+          if ((0, import_yaml39.isScalar)(pair.value)) {
             if (!aliases.has(String(pair.value.value))) site2(pair.value, childPath, scope, legs);
-          } else if ((0, import_yaml35.isMap)(pair.value)) {
+          } else if ((0, import_yaml39.isMap)(pair.value)) {
             site2(pair.value.get("image", true), `${childPath}.image`, scope, legs);
           }
           continue;
         }
         walk2(pair.value, childPath, depth + 1, scope, runsPosix);
       }
-    } else if ((0, import_yaml35.isSeq)(node)) {
-      node.items.forEach((item, index) => walk2(item, `${path14}[${index}]`, depth + 1, variables, posix11));
+    } else if ((0, import_yaml39.isSeq)(node)) {
+      node.items.forEach((item, index) => walk2(item, `${path14}[${index}]`, depth + 1, variables, posix12));
     }
   };
   walk2(document2.contents, "", 0, topLevel, false);
@@ -61795,7 +62521,7 @@ function isPosixImage(image) {
   return lower.startsWith("ubuntu") || lower.startsWith("macos");
 }
 function demandsPosixAgent(document2, demands) {
-  const written2 = (0, import_yaml35.isSeq)(demands) ? listItems(document2, demands) : [demands];
+  const written2 = (0, import_yaml39.isSeq)(demands) ? listItems(document2, demands) : [demands];
   for (const demand of written2) {
     const [capability, operator, value, ...rest] = (scalarString(demand) ?? "").trim().split(/\s+/);
     if (operator?.toLowerCase() !== "-equals" || value === void 0 || rest.length > 0) continue;
@@ -61820,15 +62546,15 @@ function templatePath(from, written2) {
 function templatesOf2(document2, from) {
   const found = [];
   const walk2 = (node, depth) => {
-    if (depth > MAX_DEPTH10 || found.length > MAX_TEMPLATES_PER_FILE) return;
-    if ((0, import_yaml35.isMap)(node)) {
+    if (depth > MAX_DEPTH12 || found.length > MAX_TEMPLATES_PER_FILE) return;
+    if ((0, import_yaml39.isMap)(node)) {
       for (const pair of node.items) {
-        const written2 = (0, import_yaml35.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
+        const written2 = (0, import_yaml39.isScalar)(pair.key) && pair.key.value === "template" ? scalarString(pair.value) : void 0;
         const path14 = written2 === void 0 ? void 0 : templatePath(from, written2);
         if (path14 !== void 0) found.push(path14);
         else walk2(pair.value, depth + 1);
       }
-    } else if ((0, import_yaml35.isSeq)(node)) {
+    } else if ((0, import_yaml39.isSeq)(node)) {
       for (const item of node.items) walk2(item, depth + 1);
     }
   };
@@ -61945,7 +62671,7 @@ var azurePipelinesDiscoverer = {
 };
 
 // src/discover/drone.ts
-var import_yaml37 = __toESM(require_dist(), 1);
+var import_yaml41 = __toESM(require_dist(), 1);
 var PIPELINE_FILE = /(?:^|\/)(?:\.drone\.ya?ml|\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/;
 var DRONE_PIPELINE_KIND = /^kind:[ \t]*["']?pipeline["']?[ \t]*(?:#|$)/m;
 function isOtherDroneName(path14) {
@@ -61998,8 +62724,8 @@ function resolverFor5(system, matrix) {
 function asWrittenStrings(document2, node, depth) {
   if (depth > 8) return void 0;
   if ((0, import_yaml5.isScalar)(node)) return typeof node.value === "string" ? node.value : node.source ?? String(node.value);
-  if ((0, import_yaml37.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
-  if ((0, import_yaml37.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
+  if ((0, import_yaml41.isSeq)(node)) return listItems(document2, node).map((item) => asWrittenStrings(document2, item, depth + 1));
+  if ((0, import_yaml41.isMap)(node)) return Object.fromEntries(mapPairs(document2, node).map(([key, value]) => [key, asWrittenStrings(document2, value, depth + 1)]));
   return void 0;
 }
 function pipelineOccurrences4(document2, file, lines) {
@@ -62016,8 +62742,8 @@ function pipelineOccurrences4(document2, file, lines) {
   };
   const containers = (section) => {
     const node = mergedGet(document2, document2.contents, section);
-    if ((0, import_yaml37.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
-    else if ((0, import_yaml37.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
+    if ((0, import_yaml41.isSeq)(node)) listItems(document2, node).forEach((item, index) => step3(item, `${prefix}${section}[${index}]`));
+    else if ((0, import_yaml41.isMap)(node)) for (const [name3, item] of mapPairs(document2, node)) step3(item, `${prefix}${section}.${name3}`);
   };
   for (const section of ["clone", "steps", "pipeline", "services"]) containers(section);
   return occurrences;
@@ -62031,22 +62757,22 @@ var droneDiscoverer = {
     return PIPELINE_FILE.test(path14) || isOtherDroneName(path14) && DRONE_PIPELINE_KIND.test(text4);
   },
   extract(file) {
-    return occurrencesOfDocuments(file, parseConfigDocuments(file), pipelineOccurrences4);
+    return occurrencesOfDocuments(file, parseConfigTemplateDocuments(file), pipelineOccurrences4);
   }
 };
 
 // src/discover/buildkite.ts
-var import_yaml41 = __toESM(require_dist(), 1);
+var import_yaml45 = __toESM(require_dist(), 1);
 
 // src/discover/buildkite-values.ts
-var import_yaml39 = __toESM(require_dist(), 1);
+var import_yaml43 = __toESM(require_dist(), 1);
 var MAX_COMBINATIONS3 = 256;
-var MAX_NESTING2 = 8;
-function isNameStart2(char) {
+var MAX_NESTING3 = 8;
+function isNameStart3(char) {
   return char !== void 0 && (char >= "A" && char <= "Z" || char >= "a" && char <= "z" || char === "_");
 }
-function isNameChar4(char) {
-  return isNameStart2(char) || char !== void 0 && char >= "0" && char <= "9";
+function isNameChar5(char) {
+  return isNameStart3(char) || char !== void 0 && char >= "0" && char <= "9";
 }
 function scalarText2(document2, node) {
   if (!(0, import_yaml5.isScalar)(node)) return void 0;
@@ -62070,7 +62796,7 @@ function buildkiteInterpolation(document2, envNode) {
         index += 2;
         continue;
       }
-      if (char !== "$" || !(next === "{" || isNameStart2(next))) {
+      if (char !== "$" || !(next === "{" || isNameStart3(next))) {
         output += char;
         index++;
         continue;
@@ -62078,7 +62804,7 @@ function buildkiteInterpolation(document2, envNode) {
       const reference = readReference(text4, index);
       if (reference === void 0) return { unresolved: `${text4.slice(index)} is not a variable Buildkite can interpolate` };
       const value = env.get(reference.name);
-      if (value === void 0 || seen.includes(reference.name) || depth >= MAX_NESTING2) {
+      if (value === void 0 || seen.includes(reference.name) || depth >= MAX_NESTING3) {
         return { unresolved: `${text4.slice(index, reference.end)} is a Buildkite variable, known only when the pipeline is uploaded` };
       }
       const inner = substitute2(value, depth + 1, [...seen, reference.name]);
@@ -62094,16 +62820,16 @@ function buildkiteInterpolation(document2, envNode) {
 function readReference(text4, start) {
   if (text4[start + 1] !== "{") {
     let end = start + 1;
-    while (isNameChar4(text4[end])) end++;
+    while (isNameChar5(text4[end])) end++;
     return { name: text4.slice(start + 1, end), end };
   }
   const close = text4.indexOf("}", start + 2);
   if (close < 0) return void 0;
   const body = text4.slice(start + 2, close);
   let nameEnd = 0;
-  while (isNameChar4(body[nameEnd])) nameEnd++;
+  while (isNameChar5(body[nameEnd])) nameEnd++;
   const name2 = body.slice(0, nameEnd);
-  if (!isNameStart2(name2[0])) return void 0;
+  if (!isNameStart3(name2[0])) return void 0;
   const rest = body.slice(nameEnd);
   if (rest === "") return { name: name2, end: close + 1 };
   if (rest.startsWith(":-")) return { name: name2, end: close + 1, defaultWhenEmpty: rest.slice(2) };
@@ -62112,17 +62838,18 @@ function readReference(text4, start) {
 }
 function matrixCombinations3(document2, matrix) {
   if (matrix === void 0 || matrix === null) return [];
-  const setup = (0, import_yaml39.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
+  const setup = (0, import_yaml43.isSeq)(matrix) ? matrix : mergedGet(document2, matrix, "setup");
   let combinations;
-  if ((0, import_yaml39.isSeq)(setup)) {
+  if ((0, import_yaml43.isSeq)(setup)) {
     combinations = valuesOf(document2, setup).map((value) => ({ matrix: value }));
-  } else if ((0, import_yaml39.isMap)(setup)) {
+  } else if ((0, import_yaml43.isMap)(setup)) {
     combinations = [{}];
     for (const [name2, values] of mapPairs(document2, setup)) {
-      if (!(0, import_yaml39.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
+      if (!(0, import_yaml43.isSeq)(values)) return { unknown: `matrix.setup.${name2} is not a list` };
       const next = [];
-      for (const combination of combinations) for (const value of valuesOf(document2, values)) next.push({ ...combination, [`matrix.${name2}`]: value });
-      if (next.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
+      const dimension = valuesOf(document2, values);
+      if (combinations.length * dimension.length > MAX_COMBINATIONS3) return { unknown: `the matrix has more than ${MAX_COMBINATIONS3} combinations` };
+      for (const combination of combinations) for (const value of dimension) next.push({ ...combination, [`matrix.${name2}`]: value });
       combinations = next;
     }
   } else {
@@ -62131,7 +62858,7 @@ function matrixCombinations3(document2, matrix) {
   for (const adjustment of listItems(document2, mergedGet(document2, matrix, "adjustments"))) {
     const withNode = mergedGet(document2, adjustment, "with");
     const single2 = scalarText2(document2, withNode);
-    const wanted2 = single2 !== void 0 ? { matrix: single2 } : (0, import_yaml39.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
+    const wanted2 = single2 !== void 0 ? { matrix: single2 } : (0, import_yaml43.isMap)(withNode) ? Object.fromEntries(mapPairs(document2, withNode).map(([name2, value]) => [`matrix.${name2}`, scalarText2(document2, value) ?? ""])) : void 0;
     if (wanted2 === void 0) continue;
     const skip = mergedGet(document2, adjustment, "skip");
     const same = (combination) => Object.entries(wanted2).every(([key, value]) => combination[key] === value);
@@ -62146,7 +62873,7 @@ function valuesOf(document2, list3) {
 
 // src/discover/buildkite.ts
 var DIRECTORY = ".buildkite/";
-var MAX_DEPTH11 = 8;
+var MAX_DEPTH13 = 8;
 var CONTAINER_PROVIDERS = /* @__PURE__ */ new Set(["k8s", "kubernetes"]);
 function inBuildkiteDirectory(path14) {
   return path14.startsWith(DIRECTORY) || path14.includes(`/${DIRECTORY}`);
@@ -62174,6 +62901,8 @@ function pluginName(key) {
   const owner = segments.length > 1 ? segments.at(-2) : void 0;
   return { name: name2, official: !source.includes("$") && (owner === void 0 || owner === "buildkite-plugins") };
 }
+var MAX_FILE_MATRIX_VALUES = 1e4;
+var MATRIX_CUT = `the steps' matrices give more than ${MAX_FILE_MATRIX_VALUES.toLocaleString("en-US")} values in this file: the images of the others were not read`;
 function lineOf(scope, node) {
   const range = node?.range;
   return range ? scope.lines.positionAt(range[0]).line : 1;
@@ -62185,12 +62914,18 @@ function matrixResolver(scope, combinations) {
   return (text4) => {
     if (!text4.includes("{{")) return scope.interpolate(text4);
     if (!Array.isArray(combinations)) return [{ value: { unresolved: `${text4} takes the step's matrix values, which cannot be read here (${combinations.unknown})` } }];
-    const values = [];
+    const distinct = /* @__PURE__ */ new Set();
+    let cut = false;
     for (const combination of combinations) {
       const expanded = expandMatrix(text4, combination);
-      if (expanded !== void 0 && !values.includes(expanded)) values.push(expanded);
+      if (expanded === void 0 || distinct.has(expanded)) continue;
+      cut = scope.matrixValues.left-- <= 0;
+      if (cut) break;
+      distinct.add(expanded);
     }
-    if (values.length === 0) return [{ value: { unresolved: `${text4} names a matrix value the step does not define` } }];
+    if (cut) scope.matrixValues.cut = true;
+    const values = [...distinct];
+    if (values.length === 0) return [{ value: { unresolved: cut ? MATRIX_CUT : `${text4} names a matrix value the step does not define` } }];
     return values.flatMap(
       (value, index) => scope.interpolate(value).map((candidate) => ({ ...candidate, note: values.length > 1 ? `matrix value ${index + 1} of ${values.length}` : candidate.note }))
     );
@@ -62212,7 +62947,7 @@ function expandMatrix(text4, combination) {
   return output;
 }
 function pluginEntries(document2, plugins) {
-  if ((0, import_yaml41.isMap)(plugins)) return mapPairs(document2, plugins);
+  if ((0, import_yaml45.isMap)(plugins)) return mapPairs(document2, plugins);
   return listItems(document2, plugins).flatMap((item) => {
     const bare = scalarString(item);
     return bare !== void 0 ? [[bare, void 0]] : mapPairs(document2, item);
@@ -62244,19 +62979,19 @@ function pluginImages(scope, step3, context3, resolve3) {
   }
 }
 function agentImage(scope, agents2, context3, resolve3) {
-  if (!(0, import_yaml41.isMap)(agents2)) return;
+  if (!(0, import_yaml45.isMap)(agents2)) return;
   const provider = scalarString(mergedGet(scope.document, agents2, "provider"));
   if (provider !== void 0 && !CONTAINER_PROVIDERS.has(provider)) return;
   site(scope, mergedGet(scope.document, agents2, "image"), `${context3}.agents.image`, resolve3);
 }
 function readSteps(scope, steps, context3, depth) {
-  if (depth > MAX_DEPTH11) return;
+  if (depth > MAX_DEPTH13) return;
   const { document: document2 } = scope;
   listItems(document2, steps).forEach((step3, index) => {
-    if (!(0, import_yaml41.isMap)(step3)) return;
+    if (!(0, import_yaml45.isMap)(step3)) return;
     const where = `${context3}[${index}]`;
     const nested = mergedGet(document2, step3, "steps");
-    if ((0, import_yaml41.isSeq)(nested)) {
+    if ((0, import_yaml45.isSeq)(nested)) {
       readSteps(scope, nested, `${where}.steps`, depth + 1);
       return;
     }
@@ -62274,7 +63009,7 @@ function pipelineOccurrences5(document2, scope) {
   const contents = document2.contents;
   const interpolate = buildkiteInterpolation(document2, mergedGet(document2, contents, "env"));
   const pipeline2 = { ...scope, document: document2, interpolate };
-  if ((0, import_yaml41.isSeq)(contents)) {
+  if ((0, import_yaml45.isSeq)(contents)) {
     readSteps(pipeline2, contents, "steps", 0);
     return;
   }
@@ -62291,7 +63026,8 @@ var buildkiteDiscoverer = {
     const lines = new LineIndex(file.text);
     const occurrences = [];
     const composeFiles = [];
-    for (const document2 of parsed.documents) pipelineOccurrences5(document2, { file, lines, occurrences, composeFiles });
+    const matrixValues = { left: MAX_FILE_MATRIX_VALUES, cut: false };
+    for (const document2 of parsed.documents) pipelineOccurrences5(document2, { file, lines, occurrences, composeFiles, matrixValues });
     const notes = [];
     const missing = /* @__PURE__ */ new Set();
     for (const compose of composeFiles) {
@@ -62299,7 +63035,8 @@ var buildkiteDiscoverer = {
       missing.add(compose.path);
       notes.push(`line ${compose.line}: ${compose.context} runs the services of ${compose.path}, which is not in the repository: their images are not checked`);
     }
-    return { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors, notes };
+    const errors = matrixValues.cut ? [...parsed.errors, MATRIX_CUT] : parsed.errors;
+    return { occurrences: dedupeOccurrences(occurrences), errors, notes };
   }
 };
 
@@ -62371,7 +63108,7 @@ function lineEnd(text4, from) {
   const newline = text4.indexOf("\n", from);
   return newline < 0 ? text4.length : newline;
 }
-var MAX_NESTING3 = 16;
+var MAX_NESTING4 = 16;
 function readQuoted(text4, start, quote, depth = 0) {
   const triple = text4.startsWith(quote.repeat(3), start);
   const close = triple ? quote.repeat(3) : quote;
@@ -62385,7 +63122,7 @@ function readQuoted(text4, start, quote, depth = 0) {
       return { type: "string", start, end: index + close.length, text: text4.slice(contentStart, index), quote: close, contentStart };
     } else if (!triple && char === "\n") {
       break;
-    } else if (quote === '"' && char === "$" && text4[index + 1] === "{" && depth < MAX_NESTING3) {
+    } else if (quote === '"' && char === "$" && text4[index + 1] === "{" && depth < MAX_NESTING4) {
       index = skipInterpolation(text4, index + 2, !triple, depth + 1);
     } else {
       index++;
@@ -62431,7 +63168,7 @@ function readDollarSlashy(text4, start) {
 }
 
 // src/discover/jenkinsfile-values.ts
-var MAX_NESTING4 = 8;
+var MAX_NESTING5 = 8;
 var CONTINUES = /* @__PURE__ */ new Set(["+", ".", "?.", "(", "[", ",", "?", ":"]);
 function expressionEnd(tokens, start, limit = tokens.length) {
   let depth = 0;
@@ -62528,7 +63265,7 @@ var GroovyValues = class {
     const known = this.values.get(name2);
     if (known !== void 0) return known;
     if (this.evaluating.has(name2)) return { unresolved: `${name2} is defined from itself` };
-    if (depth >= MAX_NESTING4) return { unresolved: `${name2} is defined through more than ${MAX_NESTING4} variables` };
+    if (depth >= MAX_NESTING5) return { unresolved: `${name2} is defined through more than ${MAX_NESTING5} variables` };
     this.evaluating.add(name2);
     const value = this.assigned(name2, depth);
     this.evaluating.delete(name2);
@@ -62984,7 +63721,7 @@ var BUILT_IN_SUBSTITUTIONS = /* @__PURE__ */ new Set([
   "_HEAD_REPO_URL",
   "_PR_NUMBER"
 ]);
-var MAX_DEPTH12 = 16;
+var MAX_DEPTH14 = 16;
 var MAX_OUTPUT = 8192;
 var MAX_PATTERN_SUBJECT2 = 1024;
 var Unresolved = class extends Error {
@@ -62999,8 +63736,8 @@ function expandSubstitutions(text4, substitutions) {
     throw error2;
   }
 }
-var isNameStart3 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
-var isNameChar5 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
+var isNameStart4 = (ch) => ch !== void 0 && /[A-Za-z_]/.test(ch);
+var isNameChar6 = (ch) => ch !== void 0 && /[A-Za-z0-9_]/.test(ch);
 var Expander = class {
   constructor(substitutions) {
     this.substitutions = substitutions;
@@ -63010,37 +63747,16 @@ var Expander = class {
   expanding = /* @__PURE__ */ new Set();
   defaulted = [];
   expand(text4, depth) {
-    if (depth > MAX_DEPTH12) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH12} deep`);
-    let output = "";
-    let index = 0;
-    while (index < text4.length) {
-      const dollar = text4.indexOf("$", index);
-      if (dollar < 0) {
-        output += text4.slice(index);
-        break;
-      }
-      output += text4.slice(index, dollar);
-      const next = text4[dollar + 1];
-      if (next === "$") {
-        output += "$";
-        index = dollar + 2;
-      } else if (next === "{") {
-        const close = matchingBrace2(text4, dollar + 2);
-        if (close < 0) throw new Unresolved(`${text4.slice(dollar)} has no closing "}"`);
-        output += this.braced(text4.slice(dollar + 2, close), depth);
-        index = close + 1;
-      } else if (isNameStart3(next)) {
-        let end = dollar + 2;
-        while (isNameChar5(text4[end])) end++;
-        output += this.required(text4.slice(dollar + 1, end), depth);
-        index = end;
-      } else {
-        output += "$";
-        index = dollar + 1;
-      }
-      if (output.length > MAX_OUTPUT) throw new Unresolved(`the substituted text is longer than ${MAX_OUTPUT} characters`);
-    }
-    return output;
+    if (depth > MAX_DEPTH14) throw new Unresolved(`substitutions refer to each other more than ${MAX_DEPTH14} deep`);
+    const result = expandDollars(text4, {
+      named: (name2) => this.required(name2, depth),
+      braced: (inner) => this.braced(inner, depth),
+      unclosed: (from) => `${from} has no closing "}"`,
+      maxLength: MAX_OUTPUT,
+      tooLong: `the substituted text is longer than ${MAX_OUTPUT} characters`
+    });
+    if (typeof result !== "string") throw new Unresolved(result.unresolved);
+    return result;
   }
   /** The value of NAME, expanded; throws naming why it is unknown. */
   required(name2, depth) {
@@ -63078,9 +63794,9 @@ var Expander = class {
   braced(inner, depth) {
     if (inner.startsWith("#") && inner.length > 1) return String(this.required(inner.slice(1), depth).length);
     let end = 0;
-    while (isNameChar5(inner[end])) end++;
+    while (isNameChar6(inner[end])) end++;
     const name2 = inner.slice(0, end);
-    if (name2 === "" || !isNameStart3(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
+    if (name2 === "" || !isNameStart4(name2[0])) throw new Unresolved(`\${${inner}} is not a substitution Cloud Build expands`);
     const operation = inner.slice(end);
     if (operation === "") return this.required(name2, depth);
     const word = () => this.expand(operation.slice(operation.startsWith(":") ? 2 : 1), depth);
@@ -63131,19 +63847,6 @@ var Expander = class {
     return name2.startsWith("_") && !BUILT_IN_SUBSTITUTIONS.has(name2) && !this.substitutions.has(name2);
   }
 };
-function matchingBrace2(text4, start) {
-  let depth = 0;
-  for (let index = start; index < text4.length; index++) {
-    if (text4[index] === "$" && text4[index + 1] === "{") {
-      depth++;
-      index++;
-    } else if (text4[index] === "}") {
-      if (depth === 0) return index;
-      depth--;
-    }
-  }
-  return -1;
-}
 function trim(value, operation, expand5) {
   const mark = operation[0];
   const greedy = operation[1] === mark;
@@ -63273,8 +63976,8 @@ function argumentWords(document2, step3) {
     const text4 = scalarString(arg);
     if (text4 === void 0) continue;
     for (const word of text4.split(/\s+/)) {
-      const unquoted = word.replace(/^["']|["';]$/g, "");
-      if (unquoted !== "") words.push(unquoted);
+      const unquoted2 = word.replace(/^["']|["';]$/g, "");
+      if (unquoted2 !== "") words.push(unquoted2);
     }
   }
   return words;
@@ -63381,9 +64084,9 @@ async function readBuildFiles(documents, file, context3) {
 }
 
 // src/discover/concourse.ts
-var import_yaml45 = __toESM(require_dist(), 1);
+var import_yaml49 = __toESM(require_dist(), 1);
 var IMAGE_TYPES = /* @__PURE__ */ new Set(["registry-image", "docker-image"]);
-var MAX_DEPTH13 = 64;
+var MAX_DEPTH15 = 64;
 var TASK_FILE_KEY = /^image_resource[ \t]*:/m;
 var JOBS_KEY = /^jobs[ \t]*:/m;
 var RESOURCES_KEY = /^resource(?:s|_types)[ \t]*:/m;
@@ -63410,14 +64113,14 @@ function holderOccurrences(document2, file, lines, holder) {
   };
   return occurrencesAtScalar({ file: file.path, kind: "concourse", text: file.text, lines, node: repository, context: `${holder.context}.source.repository`, resolve: resolve3, local: holder.local, note: holder.note });
 }
-var TOO_DEEP = `steps nest deeper than ${MAX_DEPTH13} levels: the image_resource there was not read`;
+var TOO_DEEP = `steps nest deeper than ${MAX_DEPTH15} levels: the image_resource there was not read`;
 function imageResources(node, path14, depth, found, reading) {
-  if (depth > MAX_DEPTH13) {
+  if (depth > MAX_DEPTH15) {
     const range = node?.range;
     if (range && reading.text.slice(range[0], range[1]).includes("image_resource") && reading.unread.length === 0) reading.unread.push(`${TOO_DEEP} (${path14})`);
     return;
   }
-  if ((0, import_yaml45.isMap)(node)) {
+  if ((0, import_yaml49.isMap)(node)) {
     const configOverridden = mapGet(node, "task") !== void 0 && scalarString(mapGet(node, "image")) !== void 0;
     for (const pair of node.items) {
       const key = scalarString(pair.key) ?? "";
@@ -63426,26 +64129,26 @@ function imageResources(node, path14, depth, found, reading) {
       if (key === "image_resource") found.push({ node: pair.value, context: childPath });
       else imageResources(pair.value, childPath, depth + 1, found, reading);
     }
-  } else if ((0, import_yaml45.isSeq)(node)) {
+  } else if ((0, import_yaml49.isSeq)(node)) {
     node.items.forEach((item, index) => imageResources(item, `${path14}[${index}]`, depth + 1, found, reading));
   }
 }
 function resourceUses(node, depth, uses) {
-  if (depth > MAX_DEPTH13) return;
-  if ((0, import_yaml45.isMap)(node)) {
+  if (depth > MAX_DEPTH15) return;
+  if ((0, import_yaml49.isMap)(node)) {
     const step3 = (key) => scalarString(mapGet(node, "resource")) ?? scalarString(mapGet(node, key));
     const got = step3("get");
     const put = step3("put");
     if (got !== void 0 && mapGet(node, "get") !== void 0) uses.got.add(got);
     if (put !== void 0 && mapGet(node, "put") !== void 0) uses.put.add(put);
     for (const pair of node.items) resourceUses(pair.value, depth + 1, uses);
-  } else if ((0, import_yaml45.isSeq)(node)) {
+  } else if ((0, import_yaml49.isSeq)(node)) {
     for (const item of node.items) resourceUses(item, depth + 1, uses);
   }
 }
-function documentOccurrences2(document2, file, lines, unread) {
+function documentOccurrences3(document2, file, lines, unread) {
   const root = document2.contents;
-  if (!(0, import_yaml45.isMap)(root)) return [];
+  if (!(0, import_yaml49.isMap)(root)) return [];
   const holders = [];
   for (const type of listItems(document2, mergedGet(document2, root, "resource_types"))) {
     holders.push({ node: type, context: `resource_types.${scalarString(mergedGet(document2, type, "name")) ?? "?"}` });
@@ -63473,7 +64176,7 @@ var concourseDiscoverer = {
   },
   extract(file) {
     const unread = [];
-    const extraction = occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => documentOccurrences2(document2, source, lines, unread));
+    const extraction = occurrencesOfDocuments(file, parseConfigDocuments(file), (document2, source, lines) => documentOccurrences3(document2, source, lines, unread));
     return unread.length > 0 ? { ...extraction, errors: [...extraction.errors ?? [], ...unread] } : extraction;
   }
 };
@@ -63533,12 +64236,12 @@ var semaphoreDiscoverer = {
 };
 
 // src/discover/travis.ts
-var import_yaml48 = __toESM(require_dist(), 1);
+var import_yaml52 = __toESM(require_dist(), 1);
 var PHASES = ["before_install", "install", "before_script", "script", "after_success", "after_failure", "after_script", "before_deploy", "after_deploy"];
 var MAX_MATRIX_JOBS2 = 64;
 function assignments(document2, entry, base) {
   const environment = new Map(base);
-  if ((0, import_yaml48.isMap)(entry)) {
+  if ((0, import_yaml52.isMap)(entry)) {
     for (const [name2, value] of mapPairs(document2, entry)) {
       const text5 = scalarString(value);
       if (name2 !== "secure" && text5 !== void 0) environment.set(name2, text5);
@@ -63692,8 +64395,8 @@ function hclTokens(text4) {
   }
   return index < text4.length ? { tokens, cut: index } : { tokens };
 }
-var MAX_DEPTH14 = 32;
-var TOO_DEEP2 = `blocks nest deeper than ${MAX_DEPTH14} levels: this block (and any other that deep) was not read`;
+var MAX_DEPTH16 = 32;
+var TOO_DEEP2 = `blocks nest deeper than ${MAX_DEPTH16} levels: this block (and any other that deep) was not read`;
 function lineBreakBetween(text4, end, start) {
   for (let index = end; index < start; index++) if (text4[index] === "\n") return true;
   return false;
@@ -63747,7 +64450,7 @@ function readBody(reading, index, block, depth) {
       child2.labels.push(label.kind === "string" ? written2.slice(label.start + 1, label.end - 1) : written2.slice(label.start, label.end));
     }
     if (tokens[at]?.kind !== "punct" || tokens[at].text !== "{") continue;
-    if (depth >= MAX_DEPTH14) {
+    if (depth >= MAX_DEPTH16) {
       if (!reading.unread.some((unread) => unread.reason === TOO_DEEP2)) reading.unread.push({ offset: child2.start, reason: TOO_DEEP2 });
       at = skipBody(tokens, at + 1);
       continue;
@@ -63833,7 +64536,7 @@ function valueOf3(text4, tokens, from, to, depth) {
   const start = first?.start ?? 0;
   const end = tokens[to - 1]?.end ?? start;
   const other = () => ({ kind: "other", tokens: tokens.slice(from, to), start, end });
-  if (from >= to || depth > MAX_DEPTH14) return other();
+  if (from >= to || depth > MAX_DEPTH16) return other();
   if (to - from === 1) return first.kind === "punct" ? other() : { kind: "literal", token: first, start, end };
   if (tokens[from + 1].kind === "word" && tokens[from + 1].text === "for") return other();
   if ((isPunct(first, "{") || isPunct(first, "[")) && closingBracket(tokens, from, to) === to - 1) {
@@ -63855,6 +64558,31 @@ function heredocBody(text4, token) {
   const start = newline < 0 || newline >= token.end ? token.end : newline + 1;
   const closingLine = text4.lastIndexOf("\n", token.end - 1);
   return [start, Math.max(start, closingLine)];
+}
+
+// src/discover/hcl-template.ts
+var MAX_VALUE_LENGTH3 = 4096;
+function fillInterpolations(template, fill, options) {
+  const { evaluatedBy, escapes = false, tooLong = () => ({ unresolved: "the value grows too long" }) } = options;
+  if (template.includes("%{")) return { unresolved: `a template directive (%{ }) is evaluated by ${evaluatedBy}` };
+  let output = "";
+  let index = 0;
+  for (; ; ) {
+    const open2 = template.indexOf("${", index);
+    if (open2 < 0) return output + template.slice(index);
+    if (escapes && template[open2 - 1] === "$") {
+      output += template.slice(index, open2 + 2);
+      index = open2 + 2;
+      continue;
+    }
+    const close = template.indexOf("}", open2);
+    if (close < 0) return output + template.slice(index);
+    const part = fill(template.slice(open2 + 2, close));
+    if (typeof part !== "string") return part;
+    output += template.slice(index, open2) + part;
+    if (output.length > MAX_VALUE_LENGTH3) return tooLong(output);
+    index = close + 1;
+  }
 }
 
 // src/discover/nomad.ts
@@ -63903,19 +64631,11 @@ function knownValues(root) {
   return values;
 }
 function templateValue(value, values) {
-  let output = "";
-  let index = 0;
-  for (; ; ) {
-    const open2 = value.indexOf("${", index);
-    if (open2 < 0) return output + value.slice(index);
-    const close = value.indexOf("}", open2);
-    if (close < 0) return output + value.slice(index);
-    const name2 = value.slice(open2 + 2, close).trim();
-    const known = values.get(name2);
-    if (known === void 0) return { unresolved: `\${${name2}} is interpolated by Nomad when it places the task, or set outside this file` };
-    output += value.slice(index, open2) + known;
-    index = close + 1;
-  }
+  const fill = (inner) => {
+    const name2 = inner.trim();
+    return values.get(name2) ?? { unresolved: `\${${name2.slice(0, 120)}} is interpolated by Nomad when it places the task, or set outside this file` };
+  };
+  return fillInterpolations(value, fill, { evaluatedBy: "Nomad", tooLong: (text4) => text4 });
 }
 function packVariable(action) {
   let body = action.slice(2, -2).trim();
@@ -63938,6 +64658,7 @@ function packValue(raw, defaults2) {
     const value = name2 === void 0 ? void 0 : defaults2.get(`var.${name2}`);
     if (value === void 0) return void 0;
     output += raw.slice(index, open2) + value;
+    if (output.length > MAX_VALUE_LENGTH3) return output;
     index = close + 2;
   }
 }
@@ -64101,11 +64822,14 @@ function imageOfLine(file, lines, valueOffset, written2, images) {
 }
 
 // src/discover/ansible.ts
-var import_yaml54 = __toESM(require_dist(), 1);
+var import_yaml56 = __toESM(require_dist(), 1);
 
 // src/discover/ansible-loops.ts
-var import_yaml50 = __toESM(require_dist(), 1);
+var import_yaml54 = __toESM(require_dist(), 1);
 var MAX_ITEMS = 200;
+var MAX_FILE_ITEMS = 1e4;
+var loopBudget = () => ({ left: MAX_FILE_ITEMS });
+var LOOPS_CUT = `the tasks' loops run more than ${MAX_FILE_ITEMS.toLocaleString("en-US")} items in this file: the items past that were not read`;
 var LOOP_KEYS = ["loop", "with_items", "with_list"];
 var ONE_VARIABLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 function taskLoop(task, node, lists) {
@@ -64113,7 +64837,7 @@ function taskLoop(task, node, lists) {
   if (key === void 0) return void 0;
   const loop = mergedGet(task.document, node, key);
   const name2 = scalarString(mergedGet(task.document, mergedGet(task.document, node, "loop_control"), "loop_var")) ?? "item";
-  if ((0, import_yaml50.isSeq)(loop)) return { name: name2, written: `its ${key} list`, items: listItems(task.document, loop).map((item) => ({ node: item, ...task })) };
+  if ((0, import_yaml54.isSeq)(loop)) return { name: name2, written: `its ${key} list`, items: listItems(task.document, loop).map((item) => ({ node: item, ...task })) };
   const text4 = scalarString(loop)?.trim() ?? "";
   const variable = ONE_VARIABLE.exec(text4)?.[1];
   const list3 = variable === void 0 ? void 0 : lists.get(variable);
@@ -64130,17 +64854,17 @@ function usesItem(text4, name2) {
   return false;
 }
 function withItem(vars, item, name2) {
-  const bound = new Map(vars);
-  if ((0, import_yaml50.isScalar)(item.node)) {
+  const bound = /* @__PURE__ */ new Map();
+  if ((0, import_yaml54.isScalar)(item.node)) {
     const written2 = writtenScalarText(item.node, item.text);
     if (written2 !== void 0) bound.set(name2, written2);
-  } else if ((0, import_yaml50.isMap)(item.node)) {
+  } else if ((0, import_yaml54.isMap)(item.node)) {
     for (const [key, value] of mapPairs(item.document, item.node)) {
       const written2 = writtenScalarText(value, item.text);
       if (written2 !== void 0) bound.set(`${name2}.${key}`, written2);
     }
   }
-  return bound;
+  return layered(vars, bound);
 }
 function wholeField(text4, name2) {
   const trimmed2 = text4.trim();
@@ -64159,10 +64883,13 @@ function loopOccurrences(site2) {
   const field = wholeField(text4, loop.name);
   const lines = /* @__PURE__ */ new Map([[task.file, task.lines]]);
   const occurrences = [];
-  loop.items.slice(0, MAX_ITEMS).forEach((item, index) => {
+  const items2 = loop.items.slice(0, Math.min(MAX_ITEMS, site2.budget.left));
+  if (items2.length < Math.min(MAX_ITEMS, loop.items.length)) site2.budget.cut = true;
+  site2.budget.left -= items2.length;
+  items2.forEach((item, index) => {
     const note = `item ${index} of ${loop.written}`;
     const written2 = field === void 0 ? void 0 : field === "" ? item.node : mergedGet(item.document, item.node, field);
-    if ((0, import_yaml50.isScalar)(written2) && typeof written2.value === "string") {
+    if ((0, import_yaml54.isScalar)(written2) && typeof written2.value === "string") {
       let itemLines = lines.get(item.file);
       if (!itemLines) lines.set(item.file, itemLines = new LineIndex(item.text));
       const itemContext = `${context3} (${loop.name}${field ? `.${field}` : ""})`;
@@ -64172,153 +64899,11 @@ function loopOccurrences(site2) {
   return occurrences;
 }
 
-// src/discover/ansible-vars.ts
-var import_yaml52 = __toESM(require_dist(), 1);
-var MAX_DEPTH15 = 8;
-var MAX_TEXT = 4096;
-var MAX_EXPRESSIONS = 1e3;
-var MAX_VAR_FILES = 64;
-var MAX_DEPENDENCIES = 16;
-function varsOfMap(document2, node, text4, into = /* @__PURE__ */ new Map()) {
-  for (const [name2, value] of mapPairs(document2, node)) {
-    const written2 = writtenScalarText(value, text4);
-    if (written2 !== void 0) into.set(name2, written2);
-  }
-  return into;
-}
-function listsOfMap(document2, node, file, text4, into = /* @__PURE__ */ new Map()) {
-  for (const [name2, value] of mapPairs(document2, node)) if ((0, import_yaml52.isSeq)(value)) into.set(name2, { items: listItems(document2, value), document: document2, file, text: text4 });
-  return into;
-}
-async function varsFile(path14, context3) {
-  const text4 = await context3.readFile(path14);
-  const layer = { scalars: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map() };
-  if (text4 === void 0) return layer;
-  try {
-    for (const document2 of parseConfigDocuments({ path: path14, text: text4 }).documents) {
-      if (!(0, import_yaml52.isMap)(document2.contents)) continue;
-      varsOfMap(document2, document2.contents, text4, layer.scalars);
-      listsOfMap(document2, document2.contents, path14, text4, layer.lists);
-    }
-  } catch {
-  }
-  return layer;
-}
-var files = /* @__PURE__ */ new WeakMap();
-function cachedVarsFile(path14, context3) {
-  return oncePerScan(files, context3, path14, () => varsFile(path14, context3));
-}
-async function mainVars(directory, context3) {
-  const yml = await cachedVarsFile(`${directory}/main.yml`, context3);
-  return yml.scalars.size > 0 || yml.lists.size > 0 ? yml : cachedVarsFile(`${directory}/main.yaml`, context3);
-}
-function mergeLayers(layers) {
-  const merged = { scalars: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map() };
-  for (const layer of layers) {
-    for (const [name2, value] of layer.scalars) {
-      merged.scalars.set(name2, value);
-      merged.lists.delete(name2);
-    }
-    for (const [name2, value] of layer.lists) {
-      merged.lists.set(name2, value);
-      merged.scalars.delete(name2);
-    }
-  }
-  return merged;
-}
-async function groupVarsAll(directory, context3) {
-  const base = directory ? `${directory}/group_vars` : "group_vars";
-  const layers = [await cachedVarsFile(`${base}/all.yml`, context3), await cachedVarsFile(`${base}/all.yaml`, context3)];
-  const listed2 = (await context3.listFiles?.(`${base}/all`) ?? []).filter((file) => file.endsWith(".yml") || file.endsWith(".yaml")).slice(0, MAX_VAR_FILES);
-  for (const file of listed2.sort()) layers.push(await cachedVarsFile(file, context3));
-  return mergeLayers(layers);
-}
-function roleDirectory(path14) {
-  const segments = path14.split("/");
-  for (let index = segments.length - 2; index >= 0; index--) {
-    if (segments[index] === "tasks" || segments[index] === "handlers") return segments.slice(0, index).join("/");
-  }
-  return void 0;
-}
-var under = (directory, path14) => directory ? `${directory}/${path14}` : path14;
-async function dependencyRoles(role, context3) {
-  const text4 = await context3.readFile(under(role, "meta/main.yml")) ?? await context3.readFile(under(role, "meta/main.yaml"));
-  if (text4 === void 0) return [];
-  const names = [];
-  try {
-    for (const document2 of parseConfigDocuments({ path: under(role, "meta/main.yml"), text: text4 }).documents) {
-      for (const [key, value] of mapPairs(document2, document2.contents)) {
-        if (key !== "dependencies") continue;
-        for (const item of listItems(document2, value)) {
-          const name2 = scalarString(item) ?? scalarString(mergedGet(document2, item, "role")) ?? scalarString(mergedGet(document2, item, "name"));
-          if (name2 !== void 0 && !name2.includes("/") && !name2.includes(".") && !name2.includes("{")) names.push(under(dirName(role), name2));
-        }
-      }
-    }
-  } catch {
-  }
-  return names.slice(0, MAX_DEPENDENCIES);
-}
-var dependenciesByScan = /* @__PURE__ */ new WeakMap();
-async function rolesInScope(role, context3, seen = /* @__PURE__ */ new Set(), depth = 0) {
-  if (seen.has(role) || depth > 4) return [];
-  seen.add(role);
-  const roles = [];
-  const dependencies = await oncePerScan(dependenciesByScan, context3, role, () => dependencyRoles(role, context3));
-  for (const dependency of dependencies) roles.push(...await rolesInScope(dependency, context3, seen, depth + 1));
-  roles.push(role);
-  return roles;
-}
-async function fileVarsLayer(path14, context3) {
-  const role = roleDirectory(path14);
-  const groupVarsHome = role === void 0 ? dirName(path14) : dirName(dirName(role));
-  const roles = role === void 0 ? [] : await rolesInScope(role, context3);
-  const layers = [];
-  for (const each of roles) layers.push(await mainVars(under(each, "defaults"), context3));
-  layers.push(await groupVarsAll(groupVarsHome, context3));
-  for (const each of roles) layers.push(await mainVars(under(each, "vars"), context3));
-  return mergeLayers(layers);
-}
-var EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([A-Za-z0-9_-]+)'\s*\]|\[\s*"([A-Za-z0-9_-]+)"\s*\])?(?:\s*\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")\s*\))?$/;
-function evaluateJinja(text4, vars, depth = 0, budget = { expressions: MAX_EXPRESSIONS }) {
-  let out = "";
-  let at = 0;
-  for (let open2 = text4.indexOf("{{", at); open2 >= 0; open2 = text4.indexOf("{{", at)) {
-    const close = text4.indexOf("}}", open2 + 2);
-    if (close < 0) break;
-    if (--budget.expressions < 0) return { unresolved: `the Ansible variables take more than ${MAX_EXPRESSIONS} expressions to evaluate` };
-    const expression = text4.slice(open2 + 2, close).trim();
-    const value = evaluateExpression2(expression, vars, depth, budget);
-    if (typeof value !== "string") return value;
-    out += text4.slice(at, open2) + value;
-    if (out.length > MAX_TEXT) return { unresolved: `the Ansible variables of ${text4} expand past ${MAX_TEXT} characters` };
-    at = close + 2;
-  }
-  if (text4.includes("{%", at)) return { unresolved: `a Jinja statement in ${text4} is only evaluated when the play runs` };
-  return out + text4.slice(at);
-}
-function evaluateExpression2(expression, vars, depth, budget) {
-  const match = EXPRESSION.exec(expression);
-  if (!match) return { unresolved: `the Ansible expression {{ ${expression} }} is only known when the play runs` };
-  const [, head, dotted, singleKey, doubleKey, single2, double] = match;
-  const field = dotted ?? singleKey ?? doubleKey;
-  const name2 = field === void 0 ? head : `${head}.${field}`;
-  const value = vars.get(name2);
-  if (value === void 0) {
-    const fallback = single2 ?? double;
-    if (fallback !== void 0) return fallback;
-    return { unresolved: `the Ansible variable ${name2} is not set in the role's defaults or vars, group_vars/all or the play's vars (the inventory or the command line may set it)` };
-  }
-  if (!value.includes("{{")) return value;
-  if (depth >= MAX_DEPTH15) return { unresolved: `the Ansible variable ${name2} refers to variables nested past ${MAX_DEPTH15} levels` };
-  return evaluateJinja(value, vars, depth + 1, budget);
-}
-
 // src/discover/ansible.ts
 var RUNNERS = /* @__PURE__ */ new Set(["docker_container", "podman_container", "docker_swarm_service"]);
 var PULLERS = /* @__PURE__ */ new Set(["docker_image", "docker_image_pull", "podman_image"]);
 var COLLECTIONS2 = ["community.docker.", "containers.podman.", "community.general."];
-var MAX_DEPTH16 = 32;
+var MAX_DEPTH17 = 32;
 function moduleName(key) {
   const collection = COLLECTIONS2.find((prefix) => key.startsWith(prefix));
   const short = collection === void 0 ? key : key.slice(collection.length);
@@ -64344,7 +64929,7 @@ function pulls(site2, module, args) {
 function imageOccurrences(site2, node, context3, scope, loop, resolver) {
   const text4 = scalarString(node);
   if (loop !== void 0 && text4 !== void 0 && usesItem(text4, loop.name)) {
-    return loopOccurrences({ task: { document: site2.document, file: site2.file.path, text: site2.file.text, lines: site2.lines }, node, context: context3, loop, vars: scope.vars, resolver });
+    return loopOccurrences({ task: { document: site2.document, file: site2.file.path, text: site2.file.text, lines: site2.lines }, node, context: context3, loop, vars: scope.vars, resolver, budget: site2.loops });
   }
   return occurrencesAtScalar({ file: site2.file.path, kind: "ansible", text: site2.file.text, lines: site2.lines, node, context: context3, resolve: resolver(scope.vars) });
 }
@@ -64371,30 +64956,30 @@ function moduleImages(site2, module, args, context3, scope, task, taskNode) {
   site2.occurrences.push(...imageOccurrences(site2, get("name"), `${context3}.name`, scope, loop, withTag3));
 }
 function walk(site2, node, path14, scope, depth) {
-  if (depth > MAX_DEPTH16) {
+  if (depth > MAX_DEPTH17) {
     if (namesModule(nodeText(site2.file.text, node)) && !site2.errors.some((error2) => error2.startsWith(TOO_DEEP3))) site2.errors.push(`${TOO_DEEP3} (${path14})`);
     return;
   }
-  if ((0, import_yaml54.isSeq)(node)) {
+  if ((0, import_yaml56.isSeq)(node)) {
     node.items.forEach((item, index) => walk(site2, item, `${path14}[${index}]`, scope, depth + 1));
     return;
   }
-  if (!(0, import_yaml54.isMap)(node)) return;
+  if (!(0, import_yaml56.isMap)(node)) return;
   const ownVars = mergedGet(site2.document, node, "vars");
-  const seen = (0, import_yaml54.isMap)(ownVars) ? { vars: varsOfMap(site2.document, ownVars, site2.file.text, new Map(scope.vars)), lists: listsOfMap(site2.document, ownVars, site2.file.path, site2.file.text, new Map(scope.lists)) } : scope;
+  const seen = (0, import_yaml56.isMap)(ownVars) ? { vars: layered(scope.vars, varsOfMap(site2.document, ownVars, site2.file.text)), lists: layered(scope.lists, listsOfMap(site2.document, ownVars, site2.file.path, site2.file.text)) } : scope;
   for (const pair of node.items) {
-    const key = (0, import_yaml54.isScalar)(pair.key) ? String(pair.key.value) : void 0;
+    const key = (0, import_yaml56.isScalar)(pair.key) ? String(pair.key.value) : void 0;
     const module = key === void 0 ? void 0 : moduleName(key);
     const childPath = path14 ? `${path14}.${key ?? "?"}` : key ?? "?";
     const task = () => {
       const name2 = scalarString(mergedGet(site2.document, node, "name"));
       return name2 === void 0 ? childPath : `task ${JSON.stringify(name2)}`;
     };
-    if (module !== void 0 && (0, import_yaml54.isMap)(pair.value)) moduleImages(site2, module, pair.value, childPath, seen, task(), node);
+    if (module !== void 0 && (0, import_yaml56.isMap)(pair.value)) moduleImages(site2, module, pair.value, childPath, seen, task(), node);
     else if (key !== "vars") walk(site2, pair.value, childPath, seen, depth + 1);
   }
 }
-var TOO_DEEP3 = `tasks nest deeper than ${MAX_DEPTH16} levels: the container modules there were not read`;
+var TOO_DEEP3 = `tasks nest deeper than ${MAX_DEPTH17} levels: the container modules there were not read`;
 function nodeText(text4, node) {
   const range = node?.range;
   return range ? text4.slice(range[0], range[1]) : "";
@@ -64415,10 +65000,11 @@ var ansibleDiscoverer = {
   async extract(file, context3) {
     const parsed = parseConfigDocuments(file);
     const layer = await fileVarsLayer(file.path, context3);
-    const site2 = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [] };
+    const site2 = { document: parsed.documents[0], file, lines: new LineIndex(file.text), occurrences: [], containers: [], errors: [], loops: loopBudget() };
     for (const document2 of parsed.documents) walk({ ...site2, document: document2 }, document2.contents, "", { vars: layer.scalars, lists: layer.lists }, 0);
     const occurrences = dedupeOccurrences(site2.occurrences);
     const errors = [...parsed.errors, ...site2.errors];
+    if (site2.loops.cut) errors.push(LOOPS_CUT);
     const extraction = errors.length > 0 ? { occurrences, errors } : { occurrences };
     return withContainers(extraction, () => ansibleContainers(file, site2.containers, site2.lines));
   }
@@ -64577,7 +65163,6 @@ var ecsTaskDefinitionDiscoverer = {
 var MAX_MODULE_FILES = 200;
 var MAX_HOPS = 8;
 var MAX_INTERPOLATIONS = 1e3;
-var MAX_VALUE_LENGTH3 = 4096;
 var isTerraformFile = (path14) => path14.endsWith(".tf");
 var isAutoVariablesFile = (path14) => path14.endsWith("/terraform.tfvars") || path14 === "terraform.tfvars" || path14.endsWith(".auto.tfvars");
 function addFileValues(values, file, text4) {
@@ -64587,6 +65172,8 @@ function addFileValues(values, file, text4) {
     return;
   }
   for (const block of root.blocks) {
+    const source = block.type === "module" && block.labels[0] ? block.attributes.get("source") : void 0;
+    if (source?.length) values.set(`module.${block.labels[0]}`, { value: readExpression(text4, source), file, text: text4 });
     const defaults2 = block.type === "variable" && block.labels[0] ? block.attributes.get("default") : void 0;
     if (defaults2 && !values.has(`var.${block.labels[0]}`)) values.set(`var.${block.labels[0]}`, { value: readExpression(text4, defaults2), file, text: text4 });
     if (block.type !== "locals") continue;
@@ -64697,28 +65284,6 @@ function evaluateString(located, values, hops = 0, budget = { interpolations: MA
   if (names && names.length >= 2) return { unresolved: whyUnknown(names) };
   return { unresolved: `${written2} is evaluated by Terraform` };
 }
-function fillInterpolations(template, fill, options = {}) {
-  const { escapes = false, tooLong = () => ({ unresolved: "the value grows too long" }) } = options;
-  if (template.includes("%{")) return { unresolved: "a template directive (%{ }) is evaluated by Terraform" };
-  let output = "";
-  let index = 0;
-  for (; ; ) {
-    const open2 = template.indexOf("${", index);
-    if (open2 < 0) return output + template.slice(index);
-    if (escapes && template[open2 - 1] === "$") {
-      output += template.slice(index, open2 + 2);
-      index = open2 + 2;
-      continue;
-    }
-    const close = template.indexOf("}", open2);
-    if (close < 0) return output + template.slice(index);
-    const part = fill(template.slice(open2 + 2, close));
-    if (typeof part !== "string") return part;
-    output += template.slice(index, open2) + part;
-    if (output.length > MAX_VALUE_LENGTH3) return tooLong(output);
-    index = close + 1;
-  }
-}
 function evaluateTemplate(template, values, hops, budget) {
   return fillInterpolations(template, (inner) => {
     const names = traversalNames(hclTokens(inner).tokens);
@@ -64727,16 +65292,16 @@ function evaluateTemplate(template, values, hops, budget) {
     const target = resolveTraversal(names, values);
     if ("unresolved" in target) return target;
     return evaluateString(target, values, hops + 1, budget);
-  });
+  }, { evaluatedBy: "Terraform" });
 }
 
 // src/discover/terraform-helm-values.ts
-var MAX_DEPTH17 = 32;
+var MAX_DEPTH18 = 32;
 var MAX_NODES3 = 2e4;
 var EMPTY_TAG4 = "tag is empty; the chart, which is not read here, chooses the default";
 var isStringLiteral = (value) => value?.kind === "literal" && value.token.kind === "string";
 function objectSites(located, values, path14, key, found, budget, depth = 0) {
-  if (depth > MAX_DEPTH17 || --budget.nodes < 0) return;
+  if (depth > MAX_DEPTH18 || --budget.nodes < 0) return;
   const followed = followReferences(located, values);
   if ("unresolved" in followed) return;
   const { value } = followed;
@@ -64847,6 +65412,7 @@ function yamlSites(file, text4, base, end, context3, fill, tfLine, found, branch
     let value = image.value;
     if (typeof value === "string" && value.includes(MASK)) value = { unresolved: "part of the image is an expression Terraform computes" };
     else if (typeof value === "string" && fill !== void 0 && value.includes("${")) value = fillInterpolations(value, (inner) => fill(inner.trim()), {
+      evaluatedBy: "Terraform",
       escapes: true,
       // Longer than any reference: kept as far as it was filled, so it is reported invalid, as the whole would be.
       tooLong: (text5) => text5
@@ -64954,6 +65520,18 @@ async function releaseValues(file, resource, address, values, read, context3) {
 var MAX_READ_FILES = 50;
 var CONTAINER_BLOCKS = /* @__PURE__ */ new Set(["container", "init_container"]);
 var IMAGE_MODULES = ["container-definition", "cloud-run"];
+var IMAGE_MODULE_INPUTS = ["image", "container_image"];
+var LIST_FUNCTIONS = /* @__PURE__ */ new Set(["jsonencode", "concat", "flatten", "tolist", "compact"]);
+var isImageModuleSource = (source) => source?.kind === "string" && IMAGE_MODULES.some((name2) => source.text.includes(name2));
+function onlyImageModuleOutputs(value, values, depth = 0) {
+  if (depth > 8) return false;
+  if (value.kind === "tuple") return value.items.length > 0 && value.items.every((item) => onlyImageModuleOutputs(item, values, depth + 1));
+  if (value.kind === "call") return LIST_FUNCTIONS.has(value.name) && value.args.length > 0 && value.args.every((arg) => onlyImageModuleOutputs(arg, values, depth + 1));
+  const names = traversalNames(tokensOf(value));
+  if (names === void 0 || names[0] !== "module" || names.length < 3) return false;
+  const source = values.get(`module.${names[1]}`)?.value;
+  return source?.kind === "literal" && isImageModuleSource(source.token);
+}
 function blocksNamed(block, names, path14, found, depth = 0) {
   if (depth > 32) return;
   for (const child2 of block.blocks) {
@@ -65087,6 +65665,7 @@ async function containerDefinitions(file, tokens, address, values, findings, con
   const where = `${address}.container_definitions`;
   let located = { value: readExpression(file.text, tokens), file: file.path, text: file.text };
   if (located.value.kind === "literal" && located.value.token.kind === "string") located = { ...located, value: wrappedExpression(file.text, located.value.token) ?? located.value };
+  if (onlyImageModuleOutputs(located.value, values)) return;
   const followed = followReferences(located, values);
   if ("unresolved" in followed) {
     findings.notes.push(`line ${lines.positionAt(tokens[0].start).line}: ${where}: ${followed.unresolved}`);
@@ -65164,10 +65743,11 @@ async function blockSites(file, block, values, findings, context3, lines) {
   const address = block.type === "module" ? `module.${type}` : `${type}.${name2}`;
   if (block.type === "module") {
     for (const [name3, tokens] of block.attributes) moduleInputSites({ value: readExpression(file.text, tokens), file: file.path, text: file.text }, name3, values, `${address}.${name3}`, findings);
-    const source = block.attributes.get("source")?.[0];
-    if (source?.kind === "string" && IMAGE_MODULES.some((name3) => source.text.includes(name3))) {
-      const site2 = attributeSite(file, block, "image", address);
-      if (site2) findings.sites.push(site2);
+    if (isImageModuleSource(block.attributes.get("source")?.[0])) {
+      for (const input of IMAGE_MODULE_INPUTS) {
+        const site2 = attributeSite(file, block, input, address);
+        if (site2) findings.sites.push(site2);
+      }
     }
     return;
   }
@@ -65278,14 +65858,14 @@ async function extractTerraform(file, context3) {
   if (imageBlocks.length === 0) return { occurrences: [], errors };
   const values = await moduleValues(file.path, context3);
   for (const block of imageBlocks) await blockSites(file, block, values, findings, context3, lines);
-  const indexes3 = /* @__PURE__ */ new Map([[file.path, lines]]);
+  const indexes4 = /* @__PURE__ */ new Map([[file.path, lines]]);
   const texts = /* @__PURE__ */ new Map([[file.path, file.text]]);
   for (const located of values.values()) texts.set(located.file, located.text);
   for (const site2 of findings.jsonSites) if (site2.base === 0 && !texts.has(site2.file)) texts.set(site2.file, site2.text);
   const fileText = (path14) => texts.get(path14) ?? "";
   const linesOf = (path14, text4) => {
-    let index = indexes3.get(path14);
-    if (!index) indexes3.set(path14, index = new LineIndex(text4));
+    let index = indexes4.get(path14);
+    if (!index) indexes4.set(path14, index = new LineIndex(text4));
     return index;
   };
   const occurrences = findings.sites.flatMap((site2) => siteOccurrence3(site2, values, linesOf) ?? []);
@@ -65309,7 +65889,7 @@ var terraformDiscoverer = {
 };
 
 // src/discover/kustomize.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 var MAX_RESOURCE_DEPTH = 5;
 var MAX_RESOURCE_FILES = 200;
 var MAX_NOTED = 5;
@@ -65330,9 +65910,11 @@ var kustomizeDiscoverer = {
     const inflated = [...inlineValuesImages(file, root, lines, errors), ...inlinePatchImages(file, root, lines, errors)];
     const entries = seqItems(mapGet(root, "images"));
     if (entries.length === 0) return errors.length > 0 ? { occurrences: inflated, errors } : { occurrences: inflated };
-    const directory = posix10.dirname(file.path) === "." ? "" : posix10.dirname(file.path);
+    const directory = posix11.dirname(file.path) === "." ? "" : posix11.dirname(file.path);
     const reader = new ResourceReader(context3, errors, directory);
     const resources = await reader.imagesOf(directory, root, file.text, 0);
+    const bounded2 = reader.boundsHit();
+    if (bounded2 !== void 0) errors.push(bounded2);
     const occurrences = [...inflated];
     entries.forEach((entry, index) => {
       const read = readOverride(entry, file.text);
@@ -65348,7 +65930,7 @@ var kustomizeDiscoverer = {
       if (!location || location.raw.length === 0) return;
       const matched = resources.filter((image) => isImageMatched(image.current, override.name));
       const templated = [override.name, override.newName, override.newTag, override.digest].some((field) => field?.includes(TEMPLATE_ACTION_MARK));
-      const { value, note } = templated ? { value: { unresolved: TEMPLATED }, note: void 0 } : describeOverride(override, matched, reader.read);
+      const { value, note } = templated ? { value: { unresolved: TEMPLATED }, note: void 0 } : describeOverride(override, matched, bounded2 === void 0 ? reader.read : 0);
       occurrences.push(
         makeOccurrence({ file: file.path, kind: "kustomize", lines, offset: location.offset, raw: location.raw, value, context: `images[${index}]`, note })
       );
@@ -65481,6 +66063,9 @@ var ResourceReader = class {
   errors;
   read = 0;
   visited = /* @__PURE__ */ new Set();
+  /** Resources left unread by the bound on files, and kustomizations by the bound on depth. */
+  skipped = /* @__PURE__ */ new Set();
+  tooDeep = /* @__PURE__ */ new Set();
   /** Images of the resources of the kustomization `root` in `dir`, after that kustomization's own overrides when `applyOwn`. */
   async imagesOf(dir, root, text4, depth, applyOwn = false) {
     const images = [];
@@ -65488,7 +66073,7 @@ var ResourceReader = class {
       for (const item of seqItems(mapGet(root, field))) {
         const entry = scalarString(item);
         if (entry === void 0 || isRemote(entry)) continue;
-        const path14 = posix10.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
+        const path14 = posix11.normalize(dir === "" ? entry : `${dir}/${entry}`).replace(/\/$/, "");
         if (path14.startsWith("..") || path14 === ".") continue;
         for (const image of await this.resource(path14, depth)) images.push(image);
       }
@@ -65501,8 +66086,22 @@ var ResourceReader = class {
       return { ...image, current };
     });
   }
+  /** Why some of the resources went unread (a bound stopped the reader), or undefined when all were read. */
+  boundsHit() {
+    const reasons = [];
+    if (this.skipped.size > 0) reasons.push(`its resources reach more than ${MAX_RESOURCE_FILES} files and kustomizations; ${this.skipped.size} more were not read`);
+    if (this.tooDeep.size > 0) {
+      const [first] = this.tooDeep;
+      reasons.push(`kustomizations nest more than ${MAX_RESOURCE_DEPTH} deep; ${first}${this.tooDeep.size > 1 ? ` and ${this.tooDeep.size - 1} more` : ""} not read`);
+    }
+    return reasons.length === 0 ? void 0 : `${reasons.join("; ")}: the images its images: entries replace there were not matched`;
+  }
   async resource(path14, depth) {
-    if (this.visited.has(path14) || this.visited.size >= MAX_RESOURCE_FILES) return [];
+    if (this.visited.has(path14)) return [];
+    if (this.visited.size >= MAX_RESOURCE_FILES) {
+      this.skipped.add(path14);
+      return [];
+    }
     this.visited.add(path14);
     if (/\.(ya?ml|json)$/i.test(path14)) {
       const manifest = await oncePerScan(manifestReads, this.context, path14, () => readManifest(this.context, path14));
@@ -65512,9 +66111,12 @@ var ResourceReader = class {
         return manifest.images;
       }
     }
-    if (depth >= MAX_RESOURCE_DEPTH) return [];
     const kustomization = await oncePerScan(kustomizationReads, this.context, path14, () => readNestedKustomization(this.context, path14));
     if (kustomization === void 0) return [];
+    if (depth >= MAX_RESOURCE_DEPTH) {
+      this.tooDeep.add(path14);
+      return [];
+    }
     this.read++;
     return kustomization.root === void 0 ? [] : this.imagesOf(path14, kustomization.root, kustomization.text, depth + 1, true);
   }
@@ -65554,13 +66156,14 @@ function isRemote(entry) {
 }
 
 // src/discover/index.ts
-var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, terraformDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
+var DISCOVERERS = [dockerfileDiscoverer, composeDiscoverer, githubWorkflowDiscoverer, githubActionDiscoverer, gitlabCiDiscoverer, devcontainerDiscoverer, devfileDiscoverer, skaffoldDiscoverer, gitpodDiscoverer, circleciDiscoverer, bitbucketDiscoverer, azurePipelinesDiscoverer, droneDiscoverer, buildkiteDiscoverer, jenkinsfileDiscoverer, cloudbuildDiscoverer, concourseDiscoverer, semaphoreDiscoverer, travisDiscoverer, nomadDiscoverer, quadletDiscoverer, ansibleDiscoverer, moleculeDiscoverer, terraformDiscoverer, ecsTaskDefinitionDiscoverer, kubernetesDiscoverer, kustomizeDiscoverer, helmValuesDiscoverer, helmTemplatesDiscoverer];
 var MAX_FILE_BYTES = 2 * 1024 * 1024;
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 function maxFileBytes(file) {
   const lower = withoutTemplateSuffix(file).toLowerCase();
   return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
 }
+var MAX_OCCURRENCES_PER_FILE = 1e5;
 function isCandidatePath(discoverers, file) {
   for (const discoverer of discoverers) {
     try {
@@ -65575,11 +66178,13 @@ async function discoverRepository(root, options = {}) {
   const absoluteRoot = await realpath2(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
   const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : void 0;
+  const claims = (file) => (onlyFiles === void 0 || onlyFiles.has(file)) && isCandidatePath(discoverers, file);
   const walk2 = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
     maxFiles: options.maxFiles,
-    isCandidate: (file) => (onlyFiles === void 0 || onlyFiles.has(file)) && isCandidatePath(discoverers, file)
+    // Build scripts are listed in any case (a pull request's Dockerfile may run what an unchanged script builds).
+    isCandidate: (file) => claims(file) || isBuildScript(file)
   });
   const errors = [];
   const unscanned = [];
@@ -65598,24 +66203,17 @@ async function discoverRepository(root, options = {}) {
     fileCache.keep(key, text4);
     return Promise.resolve(text4);
   };
-  const listingCache = /* @__PURE__ */ new Map();
-  const listRepositoryFiles = (relativeDirectory) => {
-    const key = path9.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory);
-    let cached2 = listingCache.get(key);
-    if (!cached2) {
-      cached2 = listFilesUnderSync(absoluteRoot, key, MAX_LISTED_FILES, (reason) => {
-        if (!unscanned.some((entry) => entry.file === key && entry.reason === reason)) unscanned.push({ file: key, reason });
-      });
-      listingCache.set(key, cached2);
-    }
-    return Promise.resolve(cached2);
-  };
-  const context3 = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: listRepositoryFiles, candidateFiles: walk2.files, candidateFilesComplete: onlyFiles === void 0 && walk2.problems.length === 0 };
+  const context3 = { buildArgs: options.buildArgs ?? {}, readFile: readRepositoryFile, listFiles: repositoryListing(absoluteRoot, unscanned), candidateFiles: walk2.files, candidateFilesComplete: onlyFiles === void 0 && walk2.problems.length === 0 };
   const occurrences = [];
   const containers = [];
   const sources = /* @__PURE__ */ new Map();
   let filesScanned = 0;
+  const scriptBuilds = new ScriptBuilds();
   for (const file of walk2.files) {
+    if (!claims(file)) {
+      if (scriptBuilds.open) scriptBuilds.record(file, readTextFileSync(walk2.rawPaths.get(file) ?? rootPrefix + file, MAX_SCRIPT_BYTES).text ?? "");
+      continue;
+    }
     const readBefore = fileCache.get(file);
     const text4 = readBefore ?? readCandidate(file, walk2.rawPaths.get(file) ?? rootPrefix + file, discoverers, unscanned, errors);
     if (text4 === void 0) continue;
@@ -65638,7 +66236,7 @@ async function discoverRepository(root, options = {}) {
         sources.set(file, text4);
       }
     }
-    for (const occurrence of oncePerPlace2(readings)) {
+    for (const occurrence of keptOf(file, oncePerPlace2(readings), options.maxOccurrencesPerFile ?? MAX_OCCURRENCES_PER_FILE, unscanned)) {
       occurrences.push(occurrence);
       if (occurrence.file !== file && !sources.has(occurrence.file)) {
         const other = await readRepositoryFile(occurrence.file);
@@ -65647,9 +66245,29 @@ async function discoverRepository(root, options = {}) {
     }
     if (keptNow) fileCache.delete(file);
   }
-  occurrences.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
+  const marked = scriptBuilds.mark(occurrences);
+  marked.sort((a, b) => byCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column || byCodeUnits(a.kind, b.kind));
   unscanned.sort((a, b) => byCodeUnits(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
-  return { occurrences, errors, unscanned, sources, containers, filesScanned };
+  return { occurrences: marked, errors, unscanned, sources, containers, filesScanned };
+}
+function repositoryListing(absoluteRoot, unscanned) {
+  const listingCache = /* @__PURE__ */ new Map();
+  return (relativeDirectory) => {
+    const key = path9.posix.normalize(relativeDirectory === "" ? "." : relativeDirectory);
+    let cached2 = listingCache.get(key);
+    if (!cached2) {
+      cached2 = listFilesUnderSync(absoluteRoot, key, MAX_LISTED_FILES, (reason) => {
+        if (!unscanned.some((entry) => entry.file === key && entry.reason === reason)) unscanned.push({ file: key, reason });
+      });
+      listingCache.set(key, cached2);
+    }
+    return Promise.resolve(cached2);
+  };
+}
+function keptOf(file, found, bound, unscanned) {
+  if (found.length <= bound) return found;
+  unscanned.push({ file, reason: `it names more than ${bound.toLocaleString("en-US")} images: the others were not checked` });
+  return found.slice(0, bound);
 }
 function oncePerPlace2(readings) {
   if (readings.length === 1) return readings[0];
@@ -65970,12 +66588,15 @@ var RegistryError = class extends Error {
   missing;
   /** Registry error codes from the response body (`{"errors":[{"code":...}]}`), when there were any. */
   registryCodes;
+  /** Nothing answered at the registry's address: the connection was refused, or its name does not resolve. */
+  nothingAnswered;
   constructor(code, message, details = {}) {
     super(message, details.cause === void 0 ? void 0 : { cause: details.cause });
     this.code = code;
     if (details.status !== void 0) this.status = details.status;
     if (details.missing !== void 0) this.missing = details.missing;
     if (details.registryCodes?.length) this.registryCodes = details.registryCodes;
+    if (details.nothingAnswered) this.nothingAnswered = true;
   }
   /** Whether another attempt could succeed (the request itself was fine). */
   get retryable() {
@@ -66051,33 +66672,6 @@ function hostnameOf(host2) {
 }
 function isLoopback(hostname) {
   return hostname === "localhost" || hostname === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-function isInternalAddress(hostname) {
-  const host2 = hostname.toLowerCase();
-  if (host2 === "localhost" || host2.endsWith(".localhost")) return true;
-  if (host2.startsWith("[") && host2.endsWith("]")) return isInternalIpv6(host2.slice(1, -1));
-  const octets = ipv4Octets(host2);
-  return octets !== void 0 && isInternalIpv4(octets);
-}
-function ipv4Octets(host2) {
-  const parts = host2.split(".");
-  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return void 0;
-  const octets = parts.map(Number);
-  return octets.every((octet) => octet <= 255) ? octets : void 0;
-}
-function isInternalIpv4([a, b]) {
-  return a === 0 || a === 10 || a === 127 || a === 169 && b === 254 || a === 172 && b >= 16 && b <= 31 || a === 192 && b === 168 || a === 100 && b >= 64 && b <= 127;
-}
-function isInternalIpv6(address) {
-  if (address === "::" || address === "::1") return true;
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(address);
-  if (mapped) {
-    const high = parseInt(mapped[1], 16);
-    const low = parseInt(mapped[2], 16);
-    return isInternalIpv4([high >> 8, high & 255, low >> 8, low & 255]);
-  }
-  const first = parseInt(address.split(":")[0] || "0", 16);
-  return (first & 65472) === 65152 || (first & 65024) === 64512;
 }
 function parentDomain(hostname) {
   if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return void 0;
@@ -66530,7 +67124,7 @@ var RegistryHealth = class {
     return new RegistryError(
       last?.code ?? "NETWORK",
       `${what}: registry ${registry} not asked again: ${state.failures} requests in a row failed (last: ${last?.message ?? "unknown"})`,
-      last?.status !== void 0 ? { status: last.status } : {}
+      { ...last?.status !== void 0 ? { status: last.status } : {}, nothingAnswered: last?.nothingAnswered }
     );
   }
   state(registry) {
@@ -66684,8 +67278,10 @@ function networkError(error2, what) {
     const hint = "the registry may speak plain HTTP: list it with --insecure-registry or the policy key insecure-registries";
     return new RegistryError("NETWORK", `${what}: network error (${detail}); ${hint}`, { cause: error2 });
   }
-  return new RegistryError("NETWORK", `${what}: network error (${code ?? (text4 || "connection failed")})`, { cause: error2 });
+  const nothingAnswered = code !== void 0 && NOTHING_ANSWERED.has(code);
+  return new RegistryError("NETWORK", `${what}: network error (${code ?? (text4 || "connection failed")})`, { cause: error2, nothingAnswered });
 }
+var NOTHING_ANSWERED = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 function failureOf(error2, init) {
   const ended = init.deadline.failure();
   if (ended) return ended;
@@ -66737,6 +67333,8 @@ function redirectTarget(current, location, startOrigin, init, headers) {
     throw new RegistryError("PROTOCOL", `${init.what}: redirect to unsupported scheme ${next.protocol}`);
   if (current.protocol === "https:" && next.protocol === "http:")
     throw new RegistryError("PROTOCOL", `${init.what}: refusing redirect from https to plain http`);
+  if (isInternalAddress(next.hostname) && !isInternalAddress(new URL(startOrigin).hostname))
+    throw new RegistryError("PROTOCOL", `${init.what}: refusing redirect to an internal address (${next.hostname.slice(0, 64)}) while the registry is not`);
   if (init.body !== void 0 && next.origin !== startOrigin)
     throw new RegistryError("PROTOCOL", `${init.what}: refusing to send the request body on a redirect to another origin (${next.host})`);
   if (next.origin !== startOrigin) delete headers.authorization;
@@ -67618,7 +68216,7 @@ function defaultCredentialSource(options = {}) {
 // src/registry/docker-hub.ts
 var DOCKER_HUB_WEB_HOST = "hub.docker.com";
 var MAX_BODY = 4 * 1024 * 1024;
-var NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var NAME2 = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var DockerHubApi = class {
   transport;
   namespaces = /* @__PURE__ */ new Map();
@@ -67637,7 +68235,7 @@ var DockerHubApi = class {
     return pending;
   }
   async lookUp(namespace, repository) {
-    if (!NAME.test(namespace) || !NAME.test(repository)) return { status: "error", message: `not a Docker Hub name: ${namespace}/${repository}` };
+    if (!NAME2.test(namespace) || !NAME2.test(repository)) return { status: "error", message: `not a Docker Hub name: ${namespace}/${repository}` };
     const page = await this.namespacePage(namespace);
     if (page.status === "not-found") return { status: "not-found", missing: "namespace" };
     const listed2 = page.repositories.get(repository);
@@ -67719,7 +68317,9 @@ function failure(error2, subject) {
     if (error2.code === "UNAUTHORIZED" || error2.code === "FORBIDDEN") {
       message += ` (${subject} may not exist, or needs credentials)`;
     }
-    return { status: "error", errorCode: resolutionErrorCode(error2.code), message };
+    const resolution = { status: "error", errorCode: resolutionErrorCode(error2.code), message };
+    if (error2.nothingAnswered) resolution.nothingAnswered = true;
+    return resolution;
   }
   return { status: "error", errorCode: "protocol", message: `${subject}: ${error2?.message ?? String(error2)}` };
 }
@@ -70248,7 +70848,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import path11 from "node:path";
 
 // src/github/inputs.ts
-var import_yaml60 = __toESM(require_dist(), 1);
+var import_yaml62 = __toESM(require_dist(), 1);
 
 // src/github/introduced.ts
 var FILTER_MODES = ["added", "diff_context", "file", "nofilter"];
@@ -70359,7 +70959,7 @@ function wireRegistryCredentials(text4, env, core) {
   if (text4.trim() === "") return;
   let parsed;
   try {
-    parsed = (0, import_yaml60.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
+    parsed = (0, import_yaml62.parse)(text4, { schema: "failsafe", maxAliasCount: 10 });
   } catch {
     throw new SetupError("input registry-credentials is neither YAML nor JSON");
   }
