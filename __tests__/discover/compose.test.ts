@@ -181,6 +181,20 @@ describe('dotenv', () => {
   });
 });
 
+describe('a .env over the size bound', () => {
+  const context = (files: Record<string, string>) => ({ buildArgs: {}, readFile: (path: string) => Promise.resolve(files[path]), listFiles: () => Promise.resolve(Object.keys(files)) });
+  const big = `TAG=1.27\n${'# padding\n'.repeat(30_000)}`;
+  it('is a part not read when the compose file uses variables, since they would read as not set', async () => {
+    const compose = { path: 'app/compose.yaml', text: 'services:\n  web:\n    image: nginx:${TAG}\n' };
+    const extraction = await composeDiscoverer.extract(compose, context({ 'app/.env': big }));
+    expect(extraction.errors).toEqual(['app/.env is over 256 KiB and was not read, so the variables this file uses from it are unknown']);
+  });
+  it('changes nothing for a compose file without variables', async () => {
+    const compose = { path: 'compose.yaml', text: 'services:\n  web:\n    image: nginx:1.27\n' };
+    expect((await composeDiscoverer.extract(compose, context({ '.env': big }))).errors ?? []).toEqual([]);
+  });
+});
+
 describe('compose files under other names and layouts', () => {
   it('matches docker-stack files by name, and any YAML with top-level services by content', () => {
     for (const path of ['docker-stack.yml', 'deploy/docker-stack.prod.yaml']) expect(composeDiscoverer.matches(path, ''), path).toBe(true);

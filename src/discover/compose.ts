@@ -526,11 +526,16 @@ export const composeDiscoverer: Discoverer = {
   async extract(file: SourceFile, context: DiscoverContext): Promise<Extraction> {
     const { template, masked, parsed } = composeDocuments(file, context);
     const directory = dirName(file.path);
-    const dotenv = await context.readFile(directory ? `${directory}/.env` : '.env');
+    const dotenvPath = directory ? `${directory}/.env` : '.env';
+    const dotenv = await context.readFile(dotenvPath);
     const resolve = resolverFor(dotenv === undefined ? new Map<string, VariableValue>() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences: Occurrence[] = [];
     const [notes, errors, bases] = [[], [], new Map()] as [string[], string[], Map<string, ExtendsFile>];
+    // Its variables would read as "not set": an image they choose would be checked as something else, or not at all.
+    if (dotenv !== undefined && dotenv.length > MAX_DOTENV_LENGTH && file.text.includes('$')) {
+      errors.push(`${dotenvPath} is over ${MAX_DOTENV_LENGTH / 1024} KiB and was not read, so the variables this file uses from it are unknown`);
+    }
     for (const document of parsed.documents) occurrences.push(...(await serviceOccurrences({ document, file, lines, resolve, context, notes, errors, bases })));
     const extracted: Extraction = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
     if (notes.length > 0) extracted.notes = notes;
