@@ -29738,11 +29738,15 @@ var composeDiscoverer = {
   async extract(file, context) {
     const { template, masked, parsed } = composeDocuments(file, context);
     const directory = dirName(file.path);
-    const dotenv = await context.readFile(directory ? `${directory}/.env` : ".env");
+    const dotenvPath = directory ? `${directory}/.env` : ".env";
+    const dotenv = await context.readFile(dotenvPath);
     const resolve2 = resolverFor(dotenv === void 0 ? /* @__PURE__ */ new Map() : parseDotenv(dotenv), template);
     const lines = new LineIndex(file.text);
     const occurrences = [];
     const [notes, errors, bases] = [[], [], /* @__PURE__ */ new Map()];
+    if (dotenv !== void 0 && dotenv.length > MAX_DOTENV_LENGTH && file.text.includes("$")) {
+      errors.push(`${dotenvPath} is over ${MAX_DOTENV_LENGTH / 1024} KiB and was not read, so the variables this file uses from it are unknown`);
+    }
     for (const document2 of parsed.documents) occurrences.push(...await serviceOccurrences({ document: document2, file, lines, resolve: resolve2, context, notes, errors, bases }));
     const extracted = { occurrences: dedupeOccurrences(occurrences), errors: parsed.errors };
     if (notes.length > 0) extracted.notes = notes;
