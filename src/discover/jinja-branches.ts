@@ -9,6 +9,7 @@
 import type { ContainerConfig, Position } from '../model.js';
 import { fileVarsLayer } from './ansible-vars.js';
 import type { LineIndex } from './position.js';
+import { statementParts, templateTags } from './template-mask.js';
 import type { DiscoverContext } from './types.js';
 
 /** Statements read per template; past it the remaining branches are kept. */
@@ -29,27 +30,22 @@ export function jinjaIfBranches(text: string): IfBranch[] {
   // One entry per open `if` (its branch, until an elif/else closes it) or other block (`for`, ...).
   const open: Array<{ keyword: string; branch?: { start: number; condition: string } }> = [];
   let statements = 0;
-  for (let at = text.indexOf('{%'); at >= 0 && statements < MAX_STATEMENTS; at = text.indexOf('{%', at)) {
-    const close = text.indexOf('%}', at + 2);
-    if (close < 0) break;
-    statements++;
-    const body = text.slice(at + 2, close).replace(/^[-+]/, '').replace(/[-+]$/, '').trim();
-    const space = body.search(/\s/);
-    const keyword = space < 0 ? body : body.slice(0, space);
-    const rest = space < 0 ? '' : body.slice(space + 1).trim();
+  for (const tag of templateTags(text, 'jinja')) {
+    if (tag.kind !== 'statement') continue;
+    if (++statements > MAX_STATEMENTS) break;
+    const { keyword, rest } = statementParts(text, tag);
     const top = open[open.length - 1];
     const closeBranch = (): void => {
-      if (top?.branch) branches.push({ start: top.branch.start, end: at, condition: top.branch.condition });
+      if (top?.branch) branches.push({ start: top.branch.start, end: tag.start, condition: top.branch.condition });
       if (top) top.branch = undefined;
     };
-    if (keyword === 'if' && open.length < MAX_NESTING) open.push({ keyword, branch: { start: close + 2, condition: rest } });
+    if (keyword === 'if' && open.length < MAX_NESTING) open.push({ keyword, branch: { start: tag.end, condition: rest } });
     else if ((keyword === 'elif' || keyword === 'else') && top?.keyword === 'if') closeBranch();
     else if (keyword === 'endif' && top?.keyword === 'if') {
       closeBranch();
       open.pop();
     } else if (keyword === 'for' || keyword === 'macro' || keyword === 'block' || keyword === 'call' || keyword === 'filter') open.push({ keyword });
     else if (keyword.startsWith('end') && top !== undefined && top.keyword !== 'if' && keyword === `end${top.keyword}`) open.pop();
-    at = close + 2;
   }
   return branches;
 }

@@ -6,7 +6,7 @@
  * keeps one branch of every choice (the first, the second, ...) and blanks the others, same length
  * and same line breaks, so positions are the template's.
  */
-import { templateTags, type Tag } from './template-mask.js';
+import { statementParts, templateTags } from './template-mask.js';
 
 /** Texts made, at most: a choice with more branches has its later ones read with the last text. */
 const MAX_VARIANTS = 4;
@@ -18,22 +18,13 @@ interface Choice {
   branches: Array<[number, number]>;
 }
 
-/** The keyword a statement tag starts with (`{%- if x %}` -> `if`). */
-function keyword(text: string, tag: Tag): string {
-  let at = tag.start + 2;
-  while (at < tag.end && (text[at] === '-' || text[at] === '+' || text[at] === ' ' || text[at] === '\t')) at++;
-  let end = at;
-  while (end < tag.end && text[end] >= 'a' && text[end] <= 'z') end++;
-  return text.slice(at, end);
-}
-
 /** The choices of the template that have more than one branch, or undefined when its tags do not nest. */
 function choicesOf(text: string): Choice[] | undefined {
   const choices: Choice[] = [];
   const open: Array<{ branches: Array<[number, number]>; bodyStart: number }> = [];
   for (const tag of templateTags(text, 'jinja')) {
     if (tag.kind !== 'statement') continue;
-    const word = keyword(text, tag);
+    const word = statementParts(text, tag).keyword;
     if (word === 'if') {
       open.push({ branches: [], bodyStart: tag.end });
     } else if (word === 'elif' || word === 'else' || word === 'endif') {

@@ -253,6 +253,22 @@ export function templateTags(text: string, dialect: TemplateDialect): Tag[] {
   return tags;
 }
 
+/**
+ * A statement tag's keyword and what follows it, whitespace control and blanks left out:
+ * `{%- if x == 1 -%}` -> `if` and `x == 1`. The keyword is its lower-case letters (`{% if(x) %}` ->
+ * `if`, `(x)`).
+ */
+export function statementParts(text: string, tag: Tag): { keyword: string; rest: string } {
+  let at = tag.start + 2;
+  while (at < tag.end && (text[at] === '-' || text[at] === '+' || text[at] === ' ' || text[at] === '\t')) at++;
+  let end = at;
+  while (end < tag.end && text[end] >= 'a' && text[end] <= 'z') end++;
+  // A tag left open runs to the end of its line (templateTags) and has no `%}` to leave out.
+  let restEnd = text[tag.end - 2] === '%' && text[tag.end - 1] === '}' ? tag.end - 2 : tag.end;
+  if (text[restEnd - 1] === '-' || text[restEnd - 1] === '+') restEnd--;
+  return { keyword: text.slice(at, end), rest: text.slice(end, Math.max(end, restEnd)).trim() };
+}
+
 function tagKind(char: string | undefined, dialect: TemplateDialect): TagKind | undefined {
   if (char === '{') return 'expression';
   if (char === '%') return 'statement';
