@@ -51,6 +51,11 @@ describe('jinja if branches', () => {
     ]);
   });
 
+  it('takes tags as the template engine does: not inside a comment', () => {
+    const text = '{% if a %}A{# {% endif %} #}B{% endif %}';
+    expect(jinjaIfBranches(text).map((branch) => [branch.condition, text.slice(branch.start, branch.end)])).toEqual([['a', 'A{# {% endif %} #}B']]);
+  });
+
   it.each<[string, boolean | undefined]>([
     ['on', true],
     ['off', false],
