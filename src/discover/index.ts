@@ -108,13 +108,19 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   const absoluteRoot = await realpath(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
   const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : undefined;
-  const claims = (file: string) => (onlyFiles === undefined || onlyFiles.has(file)) && isCandidatePath(discoverers, file);
+  // Files listed only as build scripts: the candidate test runs once per path, in the walk (issue 15).
+  const scriptsOnly = new Set<string>();
   const walk = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
     maxFiles: options.maxFiles,
-    // Build scripts are listed in any case (a pull request's Dockerfile may run what an unchanged script builds).
-    isCandidate: (file) => claims(file) || isBuildScript(file),
+    isCandidate: (file) => {
+      if ((onlyFiles === undefined || onlyFiles.has(file)) && isCandidatePath(discoverers, file)) return true;
+      // Build scripts are listed in any case (a pull request's Dockerfile may run what an unchanged script builds).
+      if (!isBuildScript(file)) return false;
+      scriptsOnly.add(file);
+      return true;
+    },
   });
   const errors: ScanError[] = [];
   const unscanned: UnscannedFile[] = [];
@@ -143,7 +149,7 @@ export async function discoverRepository(root: string, options: DiscoverOptions 
   let filesScanned = 0;
   const scriptBuilds = new ScriptBuilds();
   for (const file of walk.files) {
-    if (!claims(file)) {
+    if (scriptsOnly.has(file)) {
       // Listed as a build script only: read for what it builds, quietly (script-builds.ts).
       if (scriptBuilds.open) scriptBuilds.record(file, readTextFileSync(walk.rawPaths.get(file) ?? rootPrefix + file, MAX_SCRIPT_BYTES).text ?? '');
       continue;
