@@ -48891,6 +48891,15 @@ function templateTags(text4, dialect) {
   }
   return tags;
 }
+function statementParts(text4, tag2) {
+  let at = tag2.start + 2;
+  while (at < tag2.end && (text4[at] === "-" || text4[at] === "+" || text4[at] === " " || text4[at] === "	")) at++;
+  let end = at;
+  while (end < tag2.end && text4[end] >= "a" && text4[end] <= "z") end++;
+  let restEnd = text4[tag2.end - 2] === "%" && text4[tag2.end - 1] === "}" ? tag2.end - 2 : tag2.end;
+  if (text4[restEnd - 1] === "-" || text4[restEnd - 1] === "+") restEnd--;
+  return { keyword: text4.slice(at, end), rest: text4.slice(end, Math.max(end, restEnd)).trim() };
+}
 function tagKind(char, dialect) {
   if (char === "{") return "expression";
   if (char === "%") return "statement";
@@ -49787,19 +49796,12 @@ function withValue(occurrence, value, note) {
 // src/discover/template-branches.ts
 var MAX_VARIANTS = 4;
 var MAX_DEPTH = 16;
-function keyword(text4, tag2) {
-  let at = tag2.start + 2;
-  while (at < tag2.end && (text4[at] === "-" || text4[at] === "+" || text4[at] === " " || text4[at] === "	")) at++;
-  let end = at;
-  while (end < tag2.end && text4[end] >= "a" && text4[end] <= "z") end++;
-  return text4.slice(at, end);
-}
 function choicesOf(text4) {
   const choices = [];
   const open2 = [];
   for (const tag2 of templateTags(text4, "jinja")) {
     if (tag2.kind !== "statement") continue;
-    const word = keyword(text4, tag2);
+    const word = statementParts(text4, tag2).keyword;
     if (word === "if") {
       open2.push({ branches: [], bodyStart: tag2.end });
     } else if (word === "elif" || word === "else" || word === "endif") {
@@ -52212,15 +52214,15 @@ function isCommandSeparator(ch) {
   return ch === " " || ch === "	" || ch === "\v" || ch === "\f" || ch === "\r";
 }
 function heredocsOf(instruction) {
-  let keyword2 = instruction.keyword;
+  let keyword = instruction.keyword;
   let rest = instruction.source.text.slice(instruction.argumentsStart).trim();
-  if (keyword2 === "onbuild") {
+  if (keyword === "onbuild") {
     const match = /^(\S+)\s*([^]*)$/.exec(rest);
     if (!match) return [];
-    keyword2 = match[1].toLowerCase();
+    keyword = match[1].toLowerCase();
     rest = match[2];
   }
-  if (!HEREDOC_INSTRUCTIONS.has(keyword2)) return [];
+  if (!HEREDOC_INSTRUCTIONS.has(keyword)) return [];
   if (isJsonArray(stripLeadingFlags(rest))) return [];
   const heredocs = [];
   for (const word of rawShellWords(instruction.source.text)) {
@@ -55466,10 +55468,10 @@ var DockerfileExtraction = class {
     const { argumentsStart } = extractFlags(text4, instruction.argumentsStart);
     let keywordEnd = argumentsStart;
     while (keywordEnd < text4.length && !isCommandSeparator(text4[keywordEnd])) keywordEnd++;
-    const keyword2 = text4.slice(argumentsStart, keywordEnd).toLowerCase();
+    const keyword = text4.slice(argumentsStart, keywordEnd).toLowerCase();
     const note = "ONBUILD trigger: runs when another image is built FROM this one";
-    if (keyword2 === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
-    else if (keyword2 === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
+    if (keyword === "copy") this.copyFrom(instruction.source, keywordEnd, "ONBUILD COPY --from", note);
+    else if (keyword === "run") this.runMounts(instruction.source, keywordEnd, "ONBUILD RUN --mount", note);
   }
 };
 function fromArguments(instruction) {
@@ -57237,40 +57239,40 @@ var Parser3 = class {
           continue;
         }
         this.expect("open", "template");
-        const keyword2 = this.peek()?.type === "identifier" ? this.peek()?.value : void 0;
-        if (keyword2 === "end" || keyword2 === "else") return this.terminator(keyword2);
-        if (keyword2 === "define") {
+        const keyword = this.peek()?.type === "identifier" ? this.peek()?.value : void 0;
+        if (keyword === "end" || keyword === "else") return this.terminator(keyword);
+        if (keyword === "define") {
           if (!topLevel) throw new TemplateSyntaxError("define is only allowed at the top level", token.pos);
           this.define();
           continue;
         }
-        nodes.push(this.action(keyword2, token.pos));
+        nodes.push(this.action(keyword, token.pos));
       }
     } finally {
       this.depth--;
     }
   }
-  terminator(keyword2) {
+  terminator(keyword) {
     const token = this.next();
-    if (keyword2 === "end") {
+    if (keyword === "end") {
       this.expect("close", "end");
-      return { keyword: keyword2, pos: token.pos };
+      return { keyword, pos: token.pos };
     }
     const chained = this.peek();
     if (chained?.type === "identifier" && (chained.value === "if" || chained.value === "with")) {
       this.index++;
-      return { keyword: keyword2, pos: token.pos, elseChain: chained.value };
+      return { keyword, pos: token.pos, elseChain: chained.value };
     }
     this.expect("close", "else");
-    return { keyword: keyword2, pos: token.pos };
+    return { keyword, pos: token.pos };
   }
-  action(keyword2, pos) {
-    switch (keyword2) {
+  action(keyword, pos) {
+    switch (keyword) {
       case "if":
       case "with":
       case "range":
         this.index++;
-        return this.control(keyword2, pos);
+        return this.control(keyword, pos);
       case "template":
         this.index++;
         return this.templateCall(pos);
@@ -57280,8 +57282,8 @@ var Parser3 = class {
       case "break":
       case "continue":
         this.index++;
-        this.expect("close", keyword2);
-        return { type: keyword2, pos };
+        this.expect("close", keyword);
+        return { type: keyword, pos };
       default:
         return { type: "action", pipe: this.pipeline("command", "close"), pos };
     }
@@ -60548,27 +60550,22 @@ function jinjaIfBranches(text4) {
   const branches = [];
   const open2 = [];
   let statements = 0;
-  for (let at = text4.indexOf("{%"); at >= 0 && statements < MAX_STATEMENTS; at = text4.indexOf("{%", at)) {
-    const close = text4.indexOf("%}", at + 2);
-    if (close < 0) break;
-    statements++;
-    const body = text4.slice(at + 2, close).replace(/^[-+]/, "").replace(/[-+]$/, "").trim();
-    const space = body.search(/\s/);
-    const keyword2 = space < 0 ? body : body.slice(0, space);
-    const rest = space < 0 ? "" : body.slice(space + 1).trim();
+  for (const tag2 of templateTags(text4, "jinja")) {
+    if (tag2.kind !== "statement") continue;
+    if (++statements > MAX_STATEMENTS) break;
+    const { keyword, rest } = statementParts(text4, tag2);
     const top = open2[open2.length - 1];
     const closeBranch = () => {
-      if (top?.branch) branches.push({ start: top.branch.start, end: at, condition: top.branch.condition });
+      if (top?.branch) branches.push({ start: top.branch.start, end: tag2.start, condition: top.branch.condition });
       if (top) top.branch = void 0;
     };
-    if (keyword2 === "if" && open2.length < MAX_NESTING2) open2.push({ keyword: keyword2, branch: { start: close + 2, condition: rest } });
-    else if ((keyword2 === "elif" || keyword2 === "else") && top?.keyword === "if") closeBranch();
-    else if (keyword2 === "endif" && top?.keyword === "if") {
+    if (keyword === "if" && open2.length < MAX_NESTING2) open2.push({ keyword, branch: { start: tag2.end, condition: rest } });
+    else if ((keyword === "elif" || keyword === "else") && top?.keyword === "if") closeBranch();
+    else if (keyword === "endif" && top?.keyword === "if") {
       closeBranch();
       open2.pop();
-    } else if (keyword2 === "for" || keyword2 === "macro" || keyword2 === "block" || keyword2 === "call" || keyword2 === "filter") open2.push({ keyword: keyword2 });
-    else if (keyword2.startsWith("end") && top !== void 0 && top.keyword !== "if" && keyword2 === `end${top.keyword}`) open2.pop();
-    at = close + 2;
+    } else if (keyword === "for" || keyword === "macro" || keyword === "block" || keyword === "call" || keyword === "filter") open2.push({ keyword });
+    else if (keyword.startsWith("end") && top !== void 0 && top.keyword !== "if" && keyword === `end${top.keyword}`) open2.pop();
   }
   return branches;
 }
@@ -66182,13 +66179,17 @@ async function discoverRepository(root, options = {}) {
   const absoluteRoot = await realpath2(root);
   const discoverers = options.discoverers ?? DISCOVERERS;
   const onlyFiles = options.onlyFiles ? new Set(options.onlyFiles) : void 0;
-  const claims = (file) => (onlyFiles === void 0 || onlyFiles.has(file)) && isCandidatePath(discoverers, file);
+  const scriptsOnly = /* @__PURE__ */ new Set();
   const walk2 = walkRepositorySync(absoluteRoot, {
     include: options.include ?? [],
     exclude: options.exclude ?? [],
     maxFiles: options.maxFiles,
-    // Build scripts are listed in any case (a pull request's Dockerfile may run what an unchanged script builds).
-    isCandidate: (file) => claims(file) || isBuildScript(file)
+    isCandidate: (file) => {
+      if ((onlyFiles === void 0 || onlyFiles.has(file)) && isCandidatePath(discoverers, file)) return true;
+      if (!isBuildScript(file)) return false;
+      scriptsOnly.add(file);
+      return true;
+    }
   });
   const errors = [];
   const unscanned = [];
@@ -66214,7 +66215,7 @@ async function discoverRepository(root, options = {}) {
   let filesScanned = 0;
   const scriptBuilds = new ScriptBuilds();
   for (const file of walk2.files) {
-    if (!claims(file)) {
+    if (scriptsOnly.has(file)) {
       if (scriptBuilds.open) scriptBuilds.record(file, readTextFileSync(walk2.rawPaths.get(file) ?? rootPrefix + file, MAX_SCRIPT_BYTES).text ?? "");
       continue;
     }
